@@ -1,0 +1,58 @@
+# common/: la biblioteca del curso (libcurso), el servidor de práctica y sus pruebas.
+#
+#   common/src/*.c          -> $(B)/lib/libcurso.a
+#   common/servidor/*.c     -> $(B)/lib/libservidor.a (todo menos principal.c) y
+#                              $(B)/bin/servidor-practica (principal.c + las dos bibliotecas)
+#   common/tests/*.c        -> $(B)/tests/common/<nombre> (Criterion, un binario por archivo)
+#   common/fuzz/*.c         -> $(B)/fuzz/<nombre> (libFuzzer, solo con clang; ver prueba-fuzz)
+
+COMMON_SRCS := $(wildcard common/src/*.c)
+COMMON_OBJS := $(COMMON_SRCS:%.c=$(B)/obj/%.o)
+
+SERVIDOR_SRCS := $(filter-out common/servidor/principal.c,$(wildcard common/servidor/*.c))
+SERVIDOR_OBJS := $(SERVIDOR_SRCS:%.c=$(B)/obj/%.o)
+EXTRA_CFLAGS_common = $(LLHTTP_CFLAGS)
+
+COMMON_TESTS := $(patsubst common/tests/%.c,$(B)/tests/common/%,$(wildcard common/tests/*.c))
+
+# Todo programa del curso enlaza con esto (en este orden).
+CURSO_LIBS = $(LIBCURSO) $(PKG_LIBS) -lm
+
+$(LIBCURSO): $(COMMON_OBJS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LIBSERVIDOR): $(SERVIDOR_OBJS) $(LLHTTP_OBJS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/bin/servidor-practica: $(B)/obj/common/servidor/principal.o $(LIBSERVIDOR) $(LIBCURSO)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CURSO_LDFLAGS) -o $@ $< $(LIBSERVIDOR) $(LLHTTP_LIBS) $(CURSO_LIBS)
+
+$(B)/tests/common/%: $(B)/obj/common/tests/%.o $(LIBSERVIDOR) $(LIBCURSO)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CURSO_LDFLAGS) -o $@ $< $(LIBSERVIDOR) $(LLHTTP_LIBS) $(CURSO_LIBS) $(CRITERION_LIBS)
+
+PROGRAMAS += $(LIBCURSO) $(B)/bin/servidor-practica $(COMMON_TESTS)
+
+.PHONY: prueba-common prueba-common-valgrind prueba-common-asan
+SUITES += prueba-common prueba-common-valgrind prueba-common-asan
+
+# Pruebas Criterion de la biblioteca y el servidor.
+prueba-common: $(COMMON_TESTS) $(B)/bin/servidor-practica
+	@bash common/herramientas/criterion.sh $(COMMON_TESTS)
+
+# Fugas: Criterion nunca falla una prueba por una fuga, así que se comprueban aparte y se
+# analiza el informe de valgrind / LeakSanitizer.
+prueba-common-valgrind: $(COMMON_TESTS) $(B)/bin/servidor-practica
+	@bash common/herramientas/fugas.sh valgrind $(COMMON_TESTS)
+
+prueba-common-asan:
+	@$(MAKE) --no-print-directory SAN=asan B=build/asan build/asan/bin/servidor-practica \
+	  $(patsubst $(B)/%,build/asan/%,$(COMMON_TESTS))
+	@bash common/herramientas/fugas.sh asan $(patsubst $(B)/%,build/asan/%,$(COMMON_TESTS))

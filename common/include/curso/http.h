@@ -1,0 +1,129 @@
+/* http.h — cliente HTTP asíncrono del curso: la interfaz multi de libcurl conducida por libuv.
+ *
+ * Es el equivalente de la aiohttp.ClientSession del curso de Python:
+ *   - un cliente por bucle, reutilizado para todas las peticiones (conexiones keep-alive);
+ *   - cada petición tiene su tiempo límite, su callback de fin y, si se quiere, una callback
+ *     de datos (descargas grandes sin guardarlas en memoria) y otra de progreso;
+ *   - un tope de transferencias simultáneas (el asyncio.Semaphore del original): las demás
+ *     esperan en cola, en orden de llegada;
+ *   - errores distintos para tiempo agotado, conexión rechazada, transferencia cortada y
+ *     estado HTTP, con texto en español.
+ *
+ * Modelo (el de libuv): http_pedir() que falla devuelve un código negativo y NUNCA llama a la
+ * callback; si devuelve 0, la callback `al_terminar` se llama exactamente una vez, siempre
+ * desde el bucle (nunca dentro de http_pedir ni de http_cancelar), también cuando la
+ * petición se cancela (error HTTP_E_CANCELADA).
+ *
+ * Memoria:
+ *   - http_cliente_t: lo crea http_cliente_nuevo() y se libera solo, después de
+ *     http_cliente_cerrar(), en el cierre de su último handle (entonces llama a `al_cerrar`).
+ *   - http_peticion_t: del cliente; válida desde que http_pedir() la devuelve hasta que
+ *     `al_terminar` retorna. No se libera a mano.
+ *   - La URL, el método, el cuerpo y las cabeceras de las opciones se copian: el llamador
+ *     puede liberarlos en cuanto http_pedir() retorna.
+ *   - http_respuesta_t y todo lo que apunta (cuerpo, cabeceras, mensaje) es prestado: vive
+ *     hasta que `al_terminar` retorna. Cópielo quien lo quiera conservar.
+ *
+ * Hilos: todo desde el hilo del bucle.
+ */
+#ifndef CURSO_HTTP_H
+#define CURSO_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+/* Códigos de error propios (negativos, fuera del rango de libuv). Las funciones pueden
+ * devolver también errores de libuv (UV_ENOMEM, UV_EINVAL…): http_error_texto() sabe de
+ * ambos. */
+enum {
+    HTTP_E_TIEMPO = -30001,     /* venció el tiempo límite de la petición */
+    HTTP_E_CONEXION = -30002,   /* conexión rechazada o imposible de establecer */
+    HTTP_E_RESOLUCION = -30003, /* no se pudo resolver el nombre del servidor */
+    HTTP_E_CORTADA = -30004,    /* el servidor cortó la transferencia antes de terminar */
+    HTTP_E_ESTADO = -30005,     /* estado HTTP >= 400 (solo con error_si_estado) */
+    HTTP_E_CANCELADA = -30006,  /* http_cancelar() o http_cliente_cerrar() */
+    HTTP_E_URL = -30007,        /* URL mal formada o protocolo no admitido */
+    HTTP_E_DEMASIADO = -30008,  /* el cuerpo superó max_cuerpo */
+    HTTP_E_ABORTADA = -30009,   /* la callback al_recibir pidió parar */
+    HTTP_E_OTRO = -30010        /* cualquier otro fallo de libcurl (ver `mensaje`) */
+};
+
+/* Texto en español de un código (propio o de libuv). Cadena estática. */
+const char *http_error_texto(int codigo);
+/* Nombre del código: «HTTP_E_TIEMPO», «ECONNREFUSED»… Cadena estática. */
+const char *http_error_nombre(int codigo);
+
+typedef struct http_cliente_s http_cliente_t;
+typedef struct http_peticion_s http_peticion_t;
+
+typedef struct {
+    int error;              /* 0 si hubo respuesta completa; si no, un HTTP_E_* */
+    long estado;            /* código HTTP (200, 404…); 0 si no llegó respuesta */
+    const char *cuerpo;     /* terminado en NUL; NULL si se usó al_recibir o hubo error */
+    size_t longitud;        /* bytes de cuerpo en `cuerpo` */
+    uint64_t bytes;         /* bytes de cuerpo recibidos (también con al_recibir) */
+    double segundos;        /* desde que la transferencia empezó (sin la espera en cola) */
+    const char *url;        /* la URL pedida */
+    const char *mensaje;    /* explicación en español del error (con detalle de curl), o "" */
+} http_respuesta_t;
+
+/* Trozo de cuerpo recibido. Devolver distinto de 0 aborta la petición (HTTP_E_ABORTADA). */
+typedef int (*http_datos_cb)(http_peticion_t *p, const char *datos, size_t n, void *usuario);
+/* Progreso de la descarga: `total` es -1 cuando el servidor no lo anunció. */
+typedef void (*http_progreso_cb)(http_peticion_t *p, uint64_t recibidos, int64_t total,
+                                 void *usuario);
+/* Fin de la petición, con éxito o con error. */
+typedef void (*http_fin_cb)(http_peticion_t *p, const http_respuesta_t *r, void *usuario);
+
+typedef struct {
+    const char *metodo;           /* NULL = "GET" */
+    const char *cuerpo;           /* cuerpo a enviar o NULL */
+    size_t longitud_cuerpo;
+    const char *const *cabeceras; /* "Nombre: valor", lista terminada en NULL, o NULL */
+    uint64_t tiempo_limite_ms;    /* 0 = sin límite; cuenta desde que sale de la cola */
+    int error_si_estado;          /* != 0: un estado >= 400 termina con HTTP_E_ESTADO */
+    size_t max_cuerpo;            /* 0 = 64 MiB; solo cuando el cuerpo se guarda en memoria */
+    http_datos_cb al_recibir;     /* NULL = guardar el cuerpo en memoria */
+    http_progreso_cb al_progresar;/* NULL = sin progreso */
+} http_opciones_t;
+
+/* Crea un cliente sobre `bucle`. `max_simultaneas` = 0 significa sin tope.
+ * Devuelve 0 y deja el cliente en *cliente, o un error negativo (y *cliente queda NULL). */
+int http_cliente_nuevo(uv_loop_t *bucle, unsigned max_simultaneas, http_cliente_t **cliente);
+
+/* Lanza una petición. `opciones` puede ser NULL (GET sin límite de tiempo). `peticion`
+ * puede ser NULL si no se va a cancelar. Falla (sin llamar a la callback) con HTTP_E_URL si
+ * la URL está vacía o no es http(s), UV_EINVAL si falta la callback, UV_ECANCELED si el
+ * cliente ya se está cerrando, UV_ENOMEM si no hay memoria. */
+int http_pedir(http_cliente_t *cliente, const char *url, const http_opciones_t *opciones,
+               http_fin_cb al_terminar, void *usuario, http_peticion_t **peticion);
+
+/* Cancela una petición en cola o en curso: su callback llegará desde el bucle con
+ * HTTP_E_CANCELADA. Devuelve 0, o UV_EALREADY si ya estaba terminando. */
+int http_cancelar(http_peticion_t *peticion);
+
+/* El `usuario` que se pasó a http_pedir(). */
+void *http_peticion_usuario(const http_peticion_t *peticion);
+
+/* Valor de una cabecera de la respuesta (sin distinguir mayúsculas) o NULL. Solo dentro de
+ * la callback de fin. */
+const char *http_respuesta_cabecera(const http_respuesta_t *r, const char *nombre);
+
+/* Analiza el cuerpo como JSON. NULL si no hay cuerpo o no es válido, con la explicación en
+ * `error` (línea y columna). Referencia nueva: json_decref() al terminar. */
+json_t *http_respuesta_json(const http_respuesta_t *r, char *error, size_t tam_error);
+
+/* Peticiones en curso y en cola. */
+unsigned http_cliente_activas(const http_cliente_t *cliente);
+unsigned http_cliente_en_cola(const http_cliente_t *cliente);
+
+/* Cierra el cliente: cancela lo pendiente (cada callback recibe HTTP_E_CANCELADA), libera
+ * libcurl, cierra su temporizador y sus uv_poll, y libera la memoria en el último cierre;
+ * entonces llama a `al_cerrar` (puede ser NULL). Después el bucle puede terminar y
+ * uv_loop_close() devuelve 0. Llamarla dos veces no hace nada la segunda. */
+void http_cliente_cerrar(http_cliente_t *cliente, void (*al_cerrar)(void *usuario),
+                         void *usuario);
+
+#endif
