@@ -56,3 +56,6 @@ prueba-common-asan:
 	@$(MAKE) --no-print-directory SAN=asan B=build/asan build/asan/bin/servidor-practica \
 	  $(patsubst $(B)/%,build/asan/%,$(COMMON_TESTS))
 	@bash common/herramientas/fugas.sh asan $(patsubst $(B)/%,build/asan/%,$(COMMON_TESTS))
+
+# El objetivo de fuzzing (libFuzzer) tiene su propio fragmento.
+-include common/fuzz/fuzz.mk
