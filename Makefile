@@ -18,6 +18,8 @@
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
+# Los .o intermedios se conservan: si no, make los borra y recompila en cada llamada.
+.SECONDARY:
 
 RAIZ := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 

@@ -2,8 +2,9 @@
  *
  * Un programa asíncrono no debe morir a medias: al recibir la señal se llama una vez a
  * `al_parar`, que cancela lo que esté en vuelo y cierra sus handles; el bucle termina solo
- * cuando ya no queda nada. Una segunda señal mientras se para se ignora salvo que sea la
- * tercera: entonces se sale con _exit(130) (la escotilla de emergencia habitual).
+ * cuando ya no queda nada. Mientras los handles sigan abiertos, una segunda señal se ignora
+ * y la tercera sale con _exit(130) (la escotilla de emergencia habitual); después de
+ * senales_cerrar() cada señal recupera su acción por omisión.
  *
  * Memoria: `senales_t` la aporta el llamador (en la pila de main o dentro de su estado) y
  * debe vivir hasta que termine el cierre pedido con senales_cerrar().

@@ -1,0 +1,54 @@
+/* practica.h — dónde está el servidor de práctica y cómo arrancarlo para una prueba.
+ *
+ * Todos los ejemplos y laboratorios hablan con el servidor de práctica
+ * (build/bin/servidor-practica) y toman su URL base de practica_url(): así una prueba o el
+ * calificador pueden arrancar su propio servidor en un puerto efímero y señalarlo con la
+ * variable de entorno CURSO_SERVIDOR.
+ *
+ * practica_arrancar()/practica_parar() son BLOQUEANTES: sirven a pruebas, calificadores y
+ * comprobadores, nunca dentro de un bucle de eventos.
+ *
+ * Memoria: practica_t la aporta el llamador (en la pila vale) y no contiene nada que haya
+ * que liberar; practica_parar() recoge el proceso hijo. La cadena de practica_url() es
+ * prestada (del entorno o estática).
+ *
+ * Procesos: el hijo recibe SIGTERM si muere el HILO que lo arrancó (PR_SET_PDEATHSIG en
+ * Linux), de modo que una prueba que se estrella no deja servidores huérfanos. Por eso el
+ * hilo que llama a practica_arrancar() debe vivir hasta practica_parar().
+ */
+#ifndef CURSO_PRACTICA_H
+#define CURSO_PRACTICA_H
+
+#include <sys/types.h>
+
+/* URL base del servidor: getenv("CURSO_SERVIDOR") si está definida y no vacía, si no
+ * "http://127.0.0.1:8080". Sin barra final. */
+const char *practica_url(void);
+
+typedef struct {
+    pid_t pid;      /* proceso hijo; 0 cuando no hay servidor arrancado */
+    int puerto;     /* puerto real en 127.0.0.1 */
+    char url[64];   /* "http://127.0.0.1:PUERTO", sin barra final */
+} practica_t;
+
+/* Arranca el servidor como proceso hijo con `--puerto 0` (y `--registro registro` si
+ * `registro` no es NULL), lee la primera línea de su salida estándar (máximo 10 s) y rellena
+ * `p`. Después cierra esa tubería: el servidor no escribe nada más en stdout.
+ *
+ * El binario: getenv("CURSO_SERVIDOR_BIN") si está definida; si no, el primer
+ * bin/servidor-practica que exista subiendo desde la carpeta del ejecutable actual
+ * (/proc/self/exe: sirve para build/bin, build/tests/common, build/labs/…); si no,
+ * build/bin/servidor-practica relativo a la carpeta de trabajo.
+ *
+ * Devuelve 0, o un código negativo estilo errno: -ENOENT (no hay binario), -ETIMEDOUT (no
+ * anunció su URL a tiempo; el hijo queda terminado), -EPROTO (la primera línea no era una
+ * URL), -ECHILD (el hijo terminó antes de anunciarse), u otro error del sistema. Si falla,
+ * no queda ningún proceso vivo y p->pid vale 0. */
+int practica_arrancar(practica_t *p, const char *registro);
+
+/* Envía SIGTERM, espera hasta 5 s y, si sigue vivo, SIGKILL. Devuelve el estado de salida
+ * (0–255), 128 + señal si murió por una señal, o -EINVAL si no había servidor arrancado.
+ * Deja p->pid a 0. */
+int practica_parar(practica_t *p);
+
+#endif
