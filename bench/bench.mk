@@ -1,0 +1,26 @@
+# bench/: comparaciones de rendimiento. `make bench` no forma parte de las pruebas; dentro de
+# `make test` solo corre una versión diminuta (prueba-bench) para que los guiones no se pudran.
+
+BENCH_BINS := $(B)/bench/cliente_http
+
+$(B)/bench/cliente_http: $(B)/obj/bench/cliente_http.o $(LIBCURSO)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CURSO_LDFLAGS) -o $@ $< $(CURSO_LIBS)
+
+PROGRAMAS += $(BENCH_BINS)
+
+.PHONY: bench _bench prueba-bench
+bench: deps-auto
+	@$(MAKE) --no-print-directory _bench
+
+_bench: $(BENCH_BINS) $(B)/bin/servidor-practica
+	@bash bench/comparar-cliente.sh $(B) 1000 50 3
+	@echo
+	@bash bench/comparar-servidor.sh $(B) 5 50
+
+SUITES += prueba-bench
+prueba-bench: $(BENCH_BINS) $(B)/bin/servidor-practica
+	@bash bench/comparar-cliente.sh $(B) 40 10 1
+	@bash bench/comparar-servidor.sh $(B) 1 10
+	@echo "resumen: las comparaciones funcionan (tamaño mínimo)"

@@ -1,0 +1,41 @@
+# comun.sh — funciones compartidas por las comparaciones (se carga con `source`).
+# Arranca el servidor de práctica, busca puertos libres, mide tiempos y limpia al salir.
+
+TMP_BENCH=$(mktemp -d "${TMPDIR:-/tmp}/curso-bench.XXXXXX")
+PIDS_BENCH=()
+limpiar_bench() {
+  for p in "${PIDS_BENCH[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for p in "${PIDS_BENCH[@]}"; do wait "$p" 2>/dev/null; done
+  rm -rf "$TMP_BENCH"
+}
+trap limpiar_bench EXIT
+trap 'exit 130' INT TERM
+
+# arrancar_servidor BIN: deja la URL en SERVIDOR_URL.
+arrancar_servidor() {
+  "$1" --puerto 0 >"$TMP_BENCH/servidor.out" 2>"$TMP_BENCH/servidor.err" &
+  PIDS_BENCH+=($!)
+  for _ in $(seq 100); do
+    SERVIDOR_URL=$(head -n1 "$TMP_BENCH/servidor.out" 2>/dev/null)
+    case "$SERVIDOR_URL" in http://*) return 0 ;; esac
+    sleep 0.05
+  done
+  echo "el servidor de práctica no arrancó:" >&2; cat "$TMP_BENCH/servidor.err" >&2
+  return 1
+}
+
+puerto_libre() {
+  local p
+  for _ in $(seq 50); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+
+ahora() { date +%s.%N; }
+resta() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", b-a}'; }
+# cociente A B → «A/B» con dos decimales (cuántas veces B cabe en A)
+cociente() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "∞" }'; }
+minimo() { printf '%s\n' "$@" | sort -g | head -n1; }
+maximo() { printf '%s\n' "$@" | sort -g | tail -n1; }
