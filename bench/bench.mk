@@ -24,3 +24,6 @@ prueba-bench: $(BENCH_BINS) $(B)/bin/servidor-practica
 	@bash bench/comparar-cliente.sh $(B) 40 10 1
 	@bash bench/comparar-servidor.sh $(B) 1 10
 	@echo "resumen: las comparaciones funcionan (tamaño mínimo)"
+
+# La comparación de la sala de chat (laboratorio 09) tiene su propio fragmento.
+-include bench/chat/chat.mk
