@@ -65,7 +65,7 @@ void bitacora_escribir(bitacora_nivel_t nivel, const char *formato, ...)
         nivel_minimo = nivel_del_entorno();
         nivel_fijado = 1;
     }
-    if (nivel < nivel_minimo || nivel > BITACORA_ERROR) {
+    if (formato == NULL || nivel < nivel_minimo || nivel > BITACORA_ERROR) {
         return;
     }
     fprintf(f, "[%8.3f s] %-7s ", (double)(reloj_ms() - origen_ms) / 1000.0, nombres[nivel]);

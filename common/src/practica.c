@@ -169,9 +169,9 @@ int practica_arrancar(practica_t *p, const char *registro)
         goto fin;
     }
 
-    char *args[] = {ruta, "--puerto", "0", "--registro", (char *)registro, NULL};
+    char *args[] = {ruta, "--puerto", "0", "--silencioso", "--registro", (char *)registro, NULL};
     if (registro == NULL)
-        args[3] = NULL;
+        args[4] = NULL;
 
     pid_t padre = getpid();
     pid = fork();

@@ -31,8 +31,8 @@ typedef struct {
     char url[64];   /* "http://127.0.0.1:PUERTO", sin barra final */
 } practica_t;
 
-/* Arranca el servidor como proceso hijo con `--puerto 0` (y `--registro registro` si
- * `registro` no es NULL), lee la primera línea de su salida estándar (máximo 10 s) y rellena
+/* Arranca el servidor como proceso hijo con `--puerto 0 --silencioso` (y
+ * `--registro registro` si `registro` no es NULL; el archivo se vacía), lee la primera línea de su salida estándar (máximo 10 s) y rellena
  * `p`. Después cierra esa tubería: el servidor no escribe nada más en stdout.
  *
  * El binario: getenv("CURSO_SERVIDOR_BIN") si está definida; si no, el primer

@@ -1,0 +1,44 @@
+/* registro.h — el registro de peticiones (--registro ARCHIVO): una línea JSON por
+ * respuesta, volcada al disco en cuanto se escribe, para que calificadores y pruebas vean
+ * desde fuera cuándo empezó y terminó cada petición:
+ *
+ *   {"inicio_ms":123456,"fin_ms":123789,"metodo":"GET","ruta":"/delay/1?x=2",
+ *    "estado":200,"bytes":321,"puerto_cliente":54012}
+ *
+ * inicio_ms: cabecera de la petición completa; fin_ms: último byte de la respuesta entregado
+ * al sistema (o cierre de la conexión). Ambos en ms de reloj_ms() (CLOCK_MONOTONIC, igual en
+ * todos los procesos). "bytes": bytes de CUERPO enviados (sin cabeceras ni marcos chunked).
+ * Si la respuesta no llegó a completarse (el cliente se fue, el servidor se paró) la línea
+ * lleva además "abortada":true.
+ *
+ * Memoria: registro_t es del llamador desde registro_abrir() hasta registro_cerrar().
+ * Las cadenas de registro_linea_t son prestadas durante la llamada.
+ */
+#ifndef SERVIDOR_REGISTRO_H
+#define SERVIDOR_REGISTRO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct registro_s registro_t;
+
+typedef struct {
+    uint64_t inicio_ms, fin_ms;
+    const char *metodo;
+    const char *ruta; /* ruta tal como llegó, con la consulta */
+    int estado;
+    uint64_t bytes;
+    int puerto_cliente;
+    int abortada;
+} registro_linea_t;
+
+/* Crea (o vacía) el archivo. Devuelve 0 y deja el registro en *r, o -errno. */
+int registro_abrir(const char *ruta, registro_t **r);
+
+/* Escribe y vuelca una línea. Los errores de escritura se ignoran (el servicio sigue). */
+void registro_anotar(registro_t *r, const registro_linea_t *linea);
+
+/* Cierra el archivo y libera el registro. NULL no hace nada. */
+void registro_cerrar(registro_t *r);
+
+#endif

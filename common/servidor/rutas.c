@@ -1,0 +1,403 @@
+/* rutas.c — despacho de rutas y construcción de cada respuesta (ver rutas.h). */
+#include "rutas.h"
+
+#include "clima.h"
+#include "consulta.h"
+#include "datos.h"
+#include "texto.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define TAM_VALOR 512
+
+typedef struct {
+    contexto_t *ctx;
+    const peticion_t *p;
+    const char *origen;
+    const char *consulta;
+    respuesta_t *r;
+} pedido_t;
+
+/* Si `ruta` empieza por `prefijo`, deja en *resto lo que sigue y devuelve 1. */
+static int empieza(const char *ruta, const char *prefijo, const char **resto)
+{
+    size_t n = strlen(prefijo);
+    if (strncmp(ruta, prefijo, n) != 0)
+        return 0;
+    *resto = ruta + n;
+    return 1;
+}
+
+/* Un segmento sin '/' dentro, decodificado (%XX). 0 o -1 si está vacío o no cabe. */
+static int segmento(const char *texto, char *destino, size_t tam)
+{
+    size_t n = strlen(texto);
+    if (n == 0 || memchr(texto, '/', n) != NULL)
+        return -1;
+    return consulta_decodificar(texto, n, destino, tam, 0) > 0 ? 0 : -1;
+}
+
+/* Parámetro entero opcional. Devuelve 0 (con *v = omision si falta) o -1 si es inválido. */
+static int param_entero(const pedido_t *pd, const char *nombre, long long min, long long max,
+                        long long omision, long long *v)
+{
+    char valor[64];
+    *v = omision;
+    if (!consulta_valor(pd->consulta, nombre, valor, sizeof valor))
+        return 0;
+    return consulta_entero(valor, min, max, v);
+}
+
+static int param_real(const pedido_t *pd, const char *nombre, double min, double max,
+                      double omision, double *v)
+{
+    char valor[64];
+    *v = omision;
+    if (!consulta_valor(pd->consulta, nombre, valor, sizeof valor))
+        return 0;
+    return consulta_real(valor, min, max, v);
+}
+
+static void error_parametro(pedido_t *pd, const char *nombre, const char *rango)
+{
+    char m[192];
+    snprintf(m, sizeof m, "parámetro «%s» inválido: %s", nombre, rango);
+    respuesta_error(pd->r, 400, m);
+}
+
+/* "http://host" a partir de la cabecera Host (o la dirección de escucha si falta). */
+static void base_url(const pedido_t *pd, char *destino, size_t tam)
+{
+    const char *host = peticion_cabecera(pd->p, "Host");
+    snprintf(destino, tam, "http://%s", host != NULL && host[0] != '\0' ? host : "127.0.0.1");
+}
+
+/* El eco estilo httpbin: args, headers, method, origin, url. */
+static json_t *eco(const pedido_t *pd)
+{
+    json_t *args = json_object();
+    json_t *cabeceras = json_object();
+    char nombre[256], valor[TAM_VALOR * 4];
+    const char *cursor = pd->consulta;
+    while (consulta_siguiente(&cursor, nombre, sizeof nombre, valor, sizeof valor)) {
+        json_t *v = texto_json_c(valor);
+        json_t *n = texto_json_c(nombre);
+        if (v != NULL && n != NULL)
+            json_object_set(args, json_string_value(n), v);
+        json_decref(v);
+        json_decref(n);
+    }
+    for (unsigned i = 0; i < pd->p->num_cabeceras; i++) {
+        json_t *v = texto_json_c(peticion_valor_i(pd->p, i));
+        json_t *n = texto_json_c(peticion_campo_i(pd->p, i));
+        if (v != NULL && n != NULL)
+            json_object_set(cabeceras, json_string_value(n), v);
+        json_decref(v);
+        json_decref(n);
+    }
+    char base[300];
+    base_url(pd, base, sizeof base);
+    char url[PETICION_MAX_CABEZA + 320];
+    snprintf(url, sizeof url, "%s%s", base, peticion_url(pd->p));
+    return json_pack("{s:o, s:o, s:s, s:s, s:o}", "args", args, "headers", cabeceras,
+                     "method", pd->p->metodo, "origin", pd->origen, "url", texto_json_c(url));
+}
+
+static void ruta_indice(pedido_t *pd)
+{
+    respuesta_texto(pd->r, 200,
+                    "servidor-practica — servidor de práctica del curso de programación asíncrona\n"
+                    "\n"
+                    "Rutas:\n"
+                    "  /ping                          pong\n"
+                    "  /get                           eco de la petición (JSON)\n"
+                    "  /json                          documento JSON de ejemplo\n"
+                    "  /status/{código}               responde con ese código (100–599)\n"
+                    "  /delay/{s}                     responde tras s segundos (máx. 30)\n"
+                    "  /bytes/{n}?seed=               n bytes deterministas\n"
+                    "  /stream-bytes/{n}?seed=&chunk_size=   lo mismo, troceado (chunked)\n"
+                    "  /drip?numbytes=&duration=&delay=      cuerpo lento, gota a gota\n"
+                    "  /imagen/{ancho}/{alto}?formato=ppm|bmp  una imagen\n"
+                    "  /posts/{id}                    publicación 1–100\n"
+                    "  /users/{nombre}                usuario estilo GitHub\n"
+                    "  /clima/{proveedor}?ciudad=     openweather | weatherapi | openmeteo\n"
+                    "  /cortar/{n}                    promete n+1000 bytes, envía n y corta\n"
+                    "  /json-invalido                 JSON mal formado\n"
+                    "  /inestable?id=&fallos=N        503 las N primeras veces, luego 200\n");
+}
+
+static void ruta_status(pedido_t *pd, const char *resto)
+{
+    long long codigo;
+    if (consulta_entero(resto, 100, 599, &codigo) < 0) {
+        respuesta_error(pd->r, 400, "el código de estado debe ser un entero entre 100 y 599");
+        return;
+    }
+    char texto[128];
+    snprintf(texto, sizeof texto, "%lld %s\n", codigo, respuesta_frase((int)codigo));
+    respuesta_texto(pd->r, (int)codigo, texto);
+    if (codigo < 200 || codigo == 204 || codigo == 304) {
+        /* Estos códigos no llevan cuerpo. Un 1xx no es una respuesta final: se cierra la
+         * conexión después para que el cliente no espere otra. */
+        pd->r->sin_cuerpo = 1;
+        pd->r->longitud = pd->r->anunciada = 0;
+        if (codigo < 200)
+            pd->r->cerrar = 1;
+    }
+}
+
+static void ruta_delay(pedido_t *pd, const char *resto)
+{
+    double s;
+    if (consulta_real(resto, 0.0, 1e9, &s) < 0) {
+        respuesta_error(pd->r, 400, "el retraso debe ser un número de segundos, p. ej. 1.5");
+        return;
+    }
+    if (s > RUTAS_MAX_RETRASO_S)
+        s = RUTAS_MAX_RETRASO_S;
+    json_t *doc = eco(pd);
+    if (doc != NULL)
+        json_object_set_new(doc, "retraso", json_real(s));
+    respuesta_json(pd->r, 200, doc);
+    pd->r->espera_ms = (uint64_t)llround(s * 1000.0);
+}
+
+/* /bytes/{n}, /stream-bytes/{n} y /cortar/{n} comparten la fuente de bytes. */
+static int preparar_bytes(pedido_t *pd, const char *resto, unsigned long long maximo)
+{
+    long long n, semilla;
+    if (consulta_entero(resto, 0, (long long)maximo, &n) < 0) {
+        char m[128];
+        snprintf(m, sizeof m, "el número de bytes debe ser un entero entre 0 y %llu", maximo);
+        respuesta_error(pd->r, 400, m);
+        return -1;
+    }
+    if (param_entero(pd, "seed", 0, INT64_MAX, 0, &semilla) < 0) {
+        error_parametro(pd, "seed", "entero no negativo");
+        return -1;
+    }
+    respuesta_t *r = pd->r;
+    r->estado = 200;
+    r->tipo = "application/octet-stream";
+    r->fuente = FUENTE_BYTES;
+    r->semilla = (uint64_t)semilla;
+    r->longitud = r->anunciada = (uint64_t)n;
+    return 0;
+}
+
+static void ruta_bytes(pedido_t *pd, const char *resto)
+{
+    preparar_bytes(pd, resto, RUTAS_MAX_BYTES);
+}
+
+static void ruta_stream_bytes(pedido_t *pd, const char *resto)
+{
+    long long trozo;
+    if (preparar_bytes(pd, resto, RUTAS_MAX_BYTES) < 0)
+        return;
+    if (param_entero(pd, "chunk_size", 1, 1024 * 1024, 10240, &trozo) < 0) {
+        respuesta_iniciar(pd->r);
+        error_parametro(pd, "chunk_size", "entero entre 1 y 1048576");
+        return;
+    }
+    pd->r->troceado = 1;
+    pd->r->tam_trozo = (size_t)trozo;
+}
+
+static void ruta_cortar(pedido_t *pd, const char *resto)
+{
+    if (preparar_bytes(pd, resto, RUTAS_MAX_CORTAR) < 0)
+        return;
+    pd->r->anunciada = pd->r->longitud + 1000;
+    pd->r->cerrar = 1;
+}
+
+static void ruta_drip(pedido_t *pd)
+{
+    long long numbytes, codigo;
+    double duracion, retraso;
+    if (param_entero(pd, "numbytes", 0, (long long)RUTAS_MAX_GOTEO, 10, &numbytes) < 0) {
+        error_parametro(pd, "numbytes", "entero entre 0 y 10485760");
+        return;
+    }
+    if (param_real(pd, "duration", 0.0, RUTAS_MAX_DURACION_S, 2.0, &duracion) < 0) {
+        error_parametro(pd, "duration", "segundos entre 0 y 60");
+        return;
+    }
+    if (param_real(pd, "delay", 0.0, RUTAS_MAX_RETRASO_S, 0.0, &retraso) < 0) {
+        error_parametro(pd, "delay", "segundos entre 0 y 30");
+        return;
+    }
+    if (param_entero(pd, "code", 200, 599, 200, &codigo) < 0) {
+        error_parametro(pd, "code", "entero entre 200 y 599");
+        return;
+    }
+    respuesta_t *r = pd->r;
+    r->estado = (int)codigo;
+    r->tipo = "application/octet-stream";
+    r->fuente = FUENTE_GOTEO;
+    r->longitud = r->anunciada = (uint64_t)numbytes;
+    r->espera_ms = (uint64_t)llround(retraso * 1000.0);
+    r->goteo_ms = (uint64_t)llround(duracion * 1000.0);
+}
+
+static void ruta_imagen(pedido_t *pd, const char *resto)
+{
+    char ancho_txt[16], alto_txt[16], formato[16];
+    const char *barra = strchr(resto, '/');
+    long long ancho, alto;
+    if (barra == NULL || (size_t)(barra - resto) >= sizeof ancho_txt ||
+        strlen(barra + 1) >= sizeof alto_txt) {
+        respuesta_error(pd->r, 404, "uso: /imagen/{ancho}/{alto}");
+        return;
+    }
+    memcpy(ancho_txt, resto, (size_t)(barra - resto));
+    ancho_txt[barra - resto] = '\0';
+    snprintf(alto_txt, sizeof alto_txt, "%s", barra + 1);
+    imagen_formato_t f = IMAGEN_PPM;
+    if (consulta_valor(pd->consulta, "formato", formato, sizeof formato)) {
+        if (strcmp(formato, "bmp") == 0) {
+            f = IMAGEN_BMP;
+        } else if (strcmp(formato, "ppm") != 0) {
+            error_parametro(pd, "formato", "ppm o bmp");
+            return;
+        }
+    }
+    respuesta_t *r = pd->r;
+    if (consulta_entero(ancho_txt, 1, IMAGEN_MAX_LADO, &ancho) < 0 ||
+        consulta_entero(alto_txt, 1, IMAGEN_MAX_LADO, &alto) < 0 ||
+        imagen_preparar(&r->imagen, ancho, alto, f) < 0) {
+        char m[160];
+        snprintf(m, sizeof m, "medidas inválidas: cada lado entre 1 y %d y como mucho %u píxeles",
+                 IMAGEN_MAX_LADO, IMAGEN_MAX_PIXELES);
+        respuesta_error(r, 400, m);
+        return;
+    }
+    r->estado = 200;
+    r->tipo = imagen_tipo(&r->imagen);
+    r->fuente = FUENTE_IMAGEN;
+    r->longitud = r->anunciada = r->imagen.total;
+}
+
+static void ruta_posts(pedido_t *pd, const char *resto)
+{
+    long long id;
+    if (consulta_entero(resto, 1, DATOS_MAX_POST, &id) < 0) {
+        respuesta_json(pd->r, 404, json_pack("{s:s, s:s}", "error", "no existe esa publicación",
+                                              "detalle", "los ids van de 1 a 100"));
+        return;
+    }
+    respuesta_json(pd->r, 200, datos_post((long)id));
+}
+
+static void ruta_users(pedido_t *pd, const char *resto)
+{
+    char login[128];
+    if (segmento(resto, login, sizeof login) < 0) {
+        respuesta_json(pd->r, 404, json_pack("{s:s}", "message", "Not Found"));
+        return;
+    }
+    char base[300];
+    base_url(pd, base, sizeof base);
+    respuesta_json(pd->r, 200, datos_usuario(login, base));
+}
+
+static void ruta_clima(pedido_t *pd, const char *resto)
+{
+    char proveedor[64], ciudad[TAM_VALOR];
+    double retraso;
+    json_t *doc = NULL;
+    if (segmento(resto, proveedor, sizeof proveedor) < 0 ||
+        (strcmp(proveedor, "openweather") != 0 && strcmp(proveedor, "weatherapi") != 0 &&
+         strcmp(proveedor, "openmeteo") != 0)) {
+        respuesta_json(pd->r, 404,
+                       json_pack("{s:s, s:[s,s,s]}", "error", "proveedor desconocido",
+                                 "proveedores", "openweather", "weatherapi", "openmeteo"));
+        return;
+    }
+    if (!consulta_valor(pd->consulta, "ciudad", ciudad, sizeof ciudad) || ciudad[0] == '\0') {
+        respuesta_error(pd->r, 400, "falta el parámetro «ciudad»");
+        return;
+    }
+    if (param_real(pd, "retraso", 0.0, RUTAS_MAX_RETRASO_S, 0.0, &retraso) < 0) {
+        error_parametro(pd, "retraso", "segundos entre 0 y 30");
+        return;
+    }
+    clima_documento(proveedor, ciudad, &doc);
+    respuesta_json(pd->r, 200, doc);
+    pd->r->espera_ms = (uint64_t)llround(retraso * 1000.0);
+}
+
+static void ruta_inestable(pedido_t *pd)
+{
+    char id[INESTABLE_MAX_ID];
+    long long fallos;
+    if (param_entero(pd, "fallos", 0, 1000000, 1, &fallos) < 0) {
+        error_parametro(pd, "fallos", "entero entre 0 y 1000000");
+        return;
+    }
+    consulta_valor(pd->consulta, "id", id, sizeof id);
+    unsigned intento = inestable_intento(&pd->ctx->inestable, id);
+    json_t *jid = texto_json_c(id);
+    if ((long long)intento <= fallos) {
+        respuesta_json(pd->r, 503,
+                       json_pack("{s:s, s:o, s:i, s:I}", "error",
+                                 "servicio no disponible, inténtalo de nuevo", "id", jid,
+                                 "intento", (int)intento, "fallos", (json_int_t)fallos));
+        snprintf(pd->r->cabeceras_extra, sizeof pd->r->cabeceras_extra, "Retry-After: 1\r\n");
+    } else {
+        respuesta_json(pd->r, 200,
+                       json_pack("{s:s, s:o, s:i}", "mensaje", "por fin funcionó", "id", jid,
+                                 "intento", (int)intento));
+    }
+}
+
+void rutas_atender(contexto_t *ctx, const peticion_t *p, const char *origen, respuesta_t *r)
+{
+    pedido_t pd = {ctx, p, origen, peticion_consulta(p), r};
+    const char *ruta = peticion_ruta(p);
+    const char *resto;
+
+    if (strcmp(ruta, "/") == 0)
+        ruta_indice(&pd);
+    else if (strcmp(ruta, "/ping") == 0)
+        respuesta_texto(r, 200, "pong");
+    else if (strcmp(ruta, "/get") == 0)
+        respuesta_json(r, 200, eco(&pd));
+    else if (strcmp(ruta, "/json") == 0)
+        respuesta_json(r, 200, datos_presentacion());
+    else if (strcmp(ruta, "/json-invalido") == 0) {
+        respuesta_texto(r, 200, "{\"nombre\": \"Ana\", \"edad\": 31, \"aficiones\": [\"leer\", "
+                                "\"correr\",, }\n");
+        r->tipo = "application/json";
+    } else if (strcmp(ruta, "/drip") == 0)
+        ruta_drip(&pd);
+    else if (strcmp(ruta, "/inestable") == 0)
+        ruta_inestable(&pd);
+    else if (empieza(ruta, "/status/", &resto))
+        ruta_status(&pd, resto);
+    else if (empieza(ruta, "/delay/", &resto))
+        ruta_delay(&pd, resto);
+    else if (empieza(ruta, "/bytes/", &resto))
+        ruta_bytes(&pd, resto);
+    else if (empieza(ruta, "/stream-bytes/", &resto))
+        ruta_stream_bytes(&pd, resto);
+    else if (empieza(ruta, "/cortar/", &resto))
+        ruta_cortar(&pd, resto);
+    else if (empieza(ruta, "/imagen/", &resto))
+        ruta_imagen(&pd, resto);
+    else if (empieza(ruta, "/posts/", &resto))
+        ruta_posts(&pd, resto);
+    else if (empieza(ruta, "/users/", &resto))
+        ruta_users(&pd, resto);
+    else if (empieza(ruta, "/clima/", &resto))
+        ruta_clima(&pd, resto);
+    else {
+        char m[160];
+        json_t *jruta = texto_json_c(ruta);
+        snprintf(m, sizeof m, "no existe la ruta (GET / lista las que hay)");
+        respuesta_json(r, 404, json_pack("{s:s, s:o}", "error", m, "ruta", jruta));
+    }
+}
