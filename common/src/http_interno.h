@@ -18,26 +18,21 @@
 #include <stdint.h>
 #include <uv.h>
 
-/* Lista doblemente enlazada intrusiva con centinela (una cabecera `nodo_t` vacía). */
+/* Lista doblemente enlazada intrusiva con centinela (una cabecera `nodo_t` vacía); las
+ * operaciones están en http_cliente.c, el único que recorre listas. */
 typedef struct nodo_s {
     struct nodo_s *ant;
     struct nodo_s *sig;
 } nodo_t;
 
-#define HTTP_CONTENEDOR(ptr, tipo, campo) ((tipo *)((char *)(ptr) - offsetof(tipo, campo)))
-
-void lista_iniciar(nodo_t *cabeza);
-int lista_vacia(const nodo_t *cabeza);
-void lista_meter(nodo_t *cabeza, nodo_t *n); /* al final (FIFO) */
-void lista_quitar(nodo_t *n);
-nodo_t *lista_primero(const nodo_t *cabeza); /* NULL si vacía */
+#define HTTP_CONTENEDOR(ptr, tipo, campo) ((tipo *)((char *)(ptr)-offsetof(tipo, campo)))
 
 /* En qué lista está una petición. */
 typedef enum {
-    PET_EN_COLA,    /* esperando hueco (tope de simultáneas) */
-    PET_EN_CURSO,   /* su easy handle está dentro del multi */
-    PET_TERMINADA,  /* resultado listo, esperando a que el bucle llame a al_terminar */
-    PET_ENTREGANDO  /* dentro de al_terminar */
+    PET_EN_COLA,   /* esperando hueco (tope de simultáneas) */
+    PET_EN_CURSO,  /* su easy handle está dentro del multi */
+    PET_TERMINADA, /* resultado listo, esperando a que el bucle llame a al_terminar */
+    PET_ENTREGANDO /* dentro de al_terminar */
 } pet_estado_t;
 
 struct http_peticion_s {

@@ -38,6 +38,7 @@ Test(bucle, listar_encuentra_los_handles_olvidados)
     uv_loop_init(&bucle);
     uv_timer_init(&bucle, &t1);
     uv_timer_init(&bucle, &t2);
+    t1.data = NULL;
     t2.data = &marca;
     cr_assert_eq(bucle_listar(&bucle, f), 2);
     fclose(f);

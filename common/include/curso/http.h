@@ -59,9 +59,11 @@ typedef struct http_cliente_s http_cliente_t;
 typedef struct http_peticion_s http_peticion_t;
 
 typedef struct {
-    int error;              /* 0 si hubo respuesta completa; si no, un HTTP_E_* */
+    int error;              /* 0 si hubo respuesta completa; si no, un HTTP_E_* (o
+                               UV_ENOMEM si faltó memoria a mitad de transferencia) */
     long estado;            /* código HTTP (200, 404…); 0 si no llegó respuesta */
-    const char *cuerpo;     /* terminado en NUL; NULL si se usó al_recibir o hubo error */
+    const char *cuerpo;     /* terminado en NUL; NULL si se usó al_recibir o hubo error,
+                               salvo HTTP_E_ESTADO, que conserva la página de error */
     size_t longitud;        /* bytes de cuerpo en `cuerpo` */
     uint64_t bytes;         /* bytes de cuerpo recibidos (también con al_recibir) */
     double segundos;        /* desde que la transferencia empezó (sin la espera en cola) */
@@ -101,14 +103,16 @@ int http_pedir(http_cliente_t *cliente, const char *url, const http_opciones_t *
                http_fin_cb al_terminar, void *usuario, http_peticion_t **peticion);
 
 /* Cancela una petición en cola o en curso: su callback llegará desde el bucle con
- * HTTP_E_CANCELADA. Devuelve 0, o UV_EALREADY si ya estaba terminando. */
+ * HTTP_E_CANCELADA (y al_recibir no vuelve a llamarse). Devuelve 0, o UV_EALREADY si ya
+ * estaba cancelada o terminando. Vale también desde dentro de sus propias callbacks. */
 int http_cancelar(http_peticion_t *peticion);
 
 /* El `usuario` que se pasó a http_pedir(). */
 void *http_peticion_usuario(const http_peticion_t *peticion);
 
-/* Valor de una cabecera de la respuesta (sin distinguir mayúsculas) o NULL. Solo dentro de
- * la callback de fin. */
+/* Valor de una cabecera de la respuesta (sin distinguir mayúsculas) o NULL; si se repite,
+ * la primera. Solo de la última respuesta (no se siguen redirecciones) y solo dentro de la
+ * callback de fin, con el `r` que esta recibió. */
 const char *http_respuesta_cabecera(const http_respuesta_t *r, const char *nombre);
 
 /* Analiza el cuerpo como JSON. NULL si no hay cuerpo o no es válido, con la explicación en
@@ -119,10 +123,14 @@ json_t *http_respuesta_json(const http_respuesta_t *r, char *error, size_t tam_e
 unsigned http_cliente_activas(const http_cliente_t *cliente);
 unsigned http_cliente_en_cola(const http_cliente_t *cliente);
 
-/* Cierra el cliente: cancela lo pendiente (cada callback recibe HTTP_E_CANCELADA), libera
- * libcurl, cierra su temporizador y sus uv_poll, y libera la memoria en el último cierre;
- * entonces llama a `al_cerrar` (puede ser NULL). Después el bucle puede terminar y
- * uv_loop_close() devuelve 0. Llamarla dos veces no hace nada la segunda. */
+/* Cierra el cliente: cancela lo pendiente (cada callback recibe HTTP_E_CANCELADA, desde el
+ * bucle y antes de `al_cerrar`), libera libcurl, cierra su temporizador y sus uv_poll, y
+ * libera la memoria en el último cierre; entonces llama a `al_cerrar` (puede ser NULL).
+ * Después el bucle puede terminar y uv_loop_close() devuelve 0. Llamarla dos veces no hace
+ * nada la segunda. Se puede llamar desde cualquier callback del cliente (también desde
+ * al_recibir o al_progresar: entonces el cierre se completa en la siguiente vuelta).
+ * libcurl: el primer cliente vivo llama a curl_global_init y el último que se libera a
+ * curl_global_cleanup (curl cuenta las llamadas), así valgrind no ve nada pendiente. */
 void http_cliente_cerrar(http_cliente_t *cliente, void (*al_cerrar)(void *usuario),
                          void *usuario);
 
