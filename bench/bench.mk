@@ -15,7 +15,7 @@ bench: deps-auto
 	@$(MAKE) --no-print-directory _bench
 
 _bench: $(BENCH_BINS) $(B)/bin/servidor-practica
-	@bash bench/comparar-cliente.sh $(B) 1000 50 3
+	@bash bench/comparar-cliente.sh $(B) 1000 50 5
 	@echo
 	@bash bench/comparar-servidor.sh $(B) 5 50
 

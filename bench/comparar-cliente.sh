@@ -5,7 +5,7 @@
 # Cada par descarga N veces /bytes/1024 con SIMULTANEAS a la vez; se toma el mejor tiempo de
 # las repeticiones (el menos perturbado por el resto de la máquina).
 set -u
-dir=$1; n=${2:-1000}; k=${3:-50}; rep=${4:-3}
+dir=$1; n=${2:-1000}; k=${3:-50}; rep=${4:-5}
 source "$(dirname "$0")/comun.sh"
 arrancar_servidor "$dir/bin/servidor-practica" || exit 1
 url="$SERVIDOR_URL/bytes/1024"
@@ -18,8 +18,8 @@ for _ in $(seq "$rep"); do
   t_curso+=("$(echo "$salida" | sed -n 's/^segundos=\([0-9.]*\).*/\1/p')")
 
   i=$(ahora)
-  curl --silent --fail --parallel --parallel-max "$k" --config "$TMP_BENCH/curl.conf" ||
-    { echo "curl falló" >&2; exit 1; }
+  curl --silent --show-error --fail --parallel --parallel-max "$k" --config "$TMP_BENCH/curl.conf" \
+    2>"$TMP_BENCH/curl.err" || { echo "curl falló:" >&2; cat "$TMP_BENCH/curl.err" >&2; exit 1; }
   t_curl+=("$(resta "$i" "$(ahora)")")
 
   salida=$(/usr/bin/python3 "$(dirname "$0")/cliente_aiohttp.py" "$url" "$n" "$k") ||
