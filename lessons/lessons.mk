@@ -1,0 +1,35 @@
+# lessons/: las lecciones del curso. Cada lessons/NN-tema/X.c es un programa completo que se
+# construye en $(B)/lessons/NN-tema/X, enlazado con libcurso. El comprobador
+# (lessons/verificar/verificar.sh, reglas en lessons/CONVENCIONES.md) ejecuta cada programa,
+# compara su salida con la documentada en el README y lo pasa por valgrind.
+#
+#   make prueba-lecciones     comprueba todas las lecciones (forma parte de `make test`)
+#   make leccion L=03         comprueba solo la lección 03 (L admite varias: L="01 02")
+
+LECCIONES_SRCS := $(wildcard lessons/[0-9][0-9]-*/*.c)
+LECCIONES_BINS := $(patsubst lessons/%.c,$(B)/lessons/%,$(LECCIONES_SRCS))
+LECCIONES_VERIFICAR := lessons/verificar/verificar.sh
+# valgrind no puede ejecutar binarios con AddressSanitizer: con SAN=… las fugas las ve LSan
+# (el programa termina con estado distinto de 0) y se omite valgrind.
+LECCIONES_OPCIONES := -B $(B) $(if $(SAN),--sin-valgrind)
+
+$(B)/lessons/%: $(B)/obj/lessons/%.o $(LIBCURSO)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CURSO_LDFLAGS) -o $@ $< $(CURSO_LIBS)
+
+PROGRAMAS += $(LECCIONES_BINS)
+
+.PHONY: prueba-lecciones leccion
+SUITES += prueba-lecciones
+
+prueba-lecciones: $(LECCIONES_BINS) $(B)/bin/servidor-practica
+	@bash $(LECCIONES_VERIFICAR) $(LECCIONES_OPCIONES)
+
+# make leccion L=03: construye y comprueba solo esa lección (o esas, con L="01 03").
+LECCION_DIRS := $(foreach l,$(L),$(wildcard lessons/$(l)-*))
+LECCION_BINS := $(filter $(foreach d,$(LECCION_DIRS),$(B)/$(d)/%),$(LECCIONES_BINS))
+leccion: $(LECCION_BINS) $(B)/bin/servidor-practica
+	@test -n "$(L)" || { echo "Uso: make leccion L=03   (número de la lección)"; exit 2; }
+	@test -n "$(strip $(LECCION_DIRS))" || { echo "No existe ninguna lección lessons/$(L)-*"; exit 2; }
+	@bash $(LECCIONES_VERIFICAR) $(LECCIONES_OPCIONES) $(LECCION_DIRS)

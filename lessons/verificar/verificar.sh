@@ -1,0 +1,644 @@
+#!/usr/bin/env bash
+# verificar.sh — comprueba que cada lección dice la verdad: que los fragmentos de código del
+# README son los archivos que se ejecutan, que las salidas documentadas son las que los
+# programas producen de verdad, y que cada programa termina limpio bajo valgrind.
+#
+#   bash lessons/verificar/verificar.sh [-B build] [-j 2] [--sin-valgrind] [LECCIÓN...]
+#
+# LECCIÓN es una carpeta lessons/NN-tema (por omisión, todas). Las reglas de los marcadores y
+# de la comparación tolerante están en lessons/CONVENCIONES.md. Solo necesita bash, coreutils,
+# awk (mawk vale) y valgrind. La última línea empieza por «resumen:»; el estado de salida es 0
+# solo si todo pasó.
+#
+# Procesos y temporales: cada programa corre con límite de tiempo (timeout) y se mata en todo
+# camino; el servidor de práctica se arranca una vez y se para con SIGTERM al final; los
+# temporales van a una carpeta bajo $TMPDIR que se borra al salir, también con Ctrl+C.
+set -u
+
+raiz=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$raiz" || exit 2
+aqui="lessons/verificar"
+
+B=build
+PARALELO=2
+VALGRIND=1
+MAX_ARCHIVO_KB=51200   # 50 MiB por archivo de salida
+lecciones=()
+
+ayuda() {
+    sed -n '2,12p' "$aqui/verificar.sh" | sed 's/^# \{0,1\}//'
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -B) B=${2:?falta la carpeta tras -B}; shift 2 ;;
+        -B*) B=${1#-B}; shift ;;
+        -j) PARALELO=${2:?falta el número tras -j}; shift 2 ;;
+        -j*) PARALELO=${1#-j}; shift ;;
+        --sin-valgrind) VALGRIND=0; shift ;;
+        -h|--help|--ayuda) ayuda; exit 0 ;;
+        -*) echo "verificar.sh: opción desconocida: $1" >&2; ayuda >&2; exit 2 ;;
+        *) lecciones+=("${1%/}"); shift ;;
+    esac
+done
+case "$PARALELO" in ''|*[!0-9]*|0) echo "verificar.sh: -j necesita un número >= 1" >&2; exit 2 ;; esac
+
+if [ ${#lecciones[@]} -eq 0 ]; then
+    for d in lessons/[0-9][0-9]-*/; do
+        [ -d "$d" ] && lecciones+=("${d%/}")
+    done
+fi
+if [ ${#lecciones[@]} -eq 0 ]; then
+    echo "verificar.sh: no hay lecciones que comprobar" >&2
+    echo "resumen: 0 lecciones, 0 comprobaciones"
+    exit 1
+fi
+
+if [ "$VALGRIND" = 1 ] && ! command -v valgrind >/dev/null 2>&1; then
+    echo "verificar.sh: falta valgrind (make deps)" >&2
+    exit 2
+fi
+
+mkdir -p "${TMPDIR:-/tmp}"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/verificar.XXXXXX") || exit 2
+SERVIDOR_PID=""
+TRABAJOS=()
+
+# Mata un proceso y todos sus descendientes (por pid, recorriendo /proc).
+matar_arbol() {
+    local pid=$1 senal=${2:-TERM} hijo
+    for hijo in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+        matar_arbol "$hijo" "$senal"
+    done
+    kill -s "$senal" "$pid" 2>/dev/null
+}
+
+parar_servidor() {
+    local i
+    [ -n "$SERVIDOR_PID" ] || return 0
+    kill -TERM "$SERVIDOR_PID" 2>/dev/null
+    for i in $(seq 50); do
+        kill -0 "$SERVIDOR_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$SERVIDOR_PID" 2>/dev/null
+    wait "$SERVIDOR_PID" 2>/dev/null
+    SERVIDOR_PID=""
+}
+
+limpiar() {
+    local t
+    trap - EXIT INT TERM
+    for t in "${TRABAJOS[@]}"; do
+        matar_arbol "$t" TERM
+    done
+    sleep 0.2
+    for t in "${TRABAJOS[@]}"; do
+        matar_arbol "$t" KILL
+    done
+    parar_servidor
+    rm -rf "$tmp"
+}
+trap limpiar EXIT
+trap 'echo; echo "verificar.sh: interrumpido" >&2; exit 130' INT TERM
+
+# --- Servidor de práctica -------------------------------------------------------------------
+arrancar_servidor() {
+    local bin="$B/bin/servidor-practica" i url=""
+    if [ ! -x "$bin" ]; then
+        echo "aviso: no existe $bin (make B=$B $bin); los ejemplos que lo usen fallarán."
+        export CURSO_SERVIDOR="http://127.0.0.1:9"
+        return 0
+    fi
+    "$bin" --puerto 0 >"$tmp/servidor.out" 2>"$tmp/servidor.err" </dev/null &
+    SERVIDOR_PID=$!
+    for i in $(seq 100); do
+        # Una línea completa (con su \n) en la salida del servidor.
+        if [ "$(wc -l <"$tmp/servidor.out")" -ge 1 ]; then
+            url=$(head -n 1 "$tmp/servidor.out")
+            break
+        fi
+        kill -0 "$SERVIDOR_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if ! [[ "$url" =~ ^http://127\.0\.0\.1:[0-9]+$ ]]; then
+        echo "aviso: el servidor de práctica no anunció su URL (primera línea: «$url»);"
+        echo "       los ejemplos que lo usen fallarán."
+        sed 's/^/    /' "$tmp/servidor.err" | tail -n 20
+        parar_servidor
+        export CURSO_SERVIDOR="http://127.0.0.1:9"
+        return 0
+    fi
+    export CURSO_SERVIDOR="$url"
+}
+
+# --- Utilidades de cada lección ---------------------------------------------------------------
+# Contadores por lección (cada lección corre en su propio subproceso).
+OK=0
+MAL=0
+ok() { OK=$((OK + 1)); printf '  ✔ %s\n' "$*"; }
+mal() { MAL=$((MAL + 1)); printf '  ✘ %s\n' "$*"; }
+nota() { printf '%s\n' "$*" | sed 's/^/      /'; }
+
+# Muestra las últimas líneas de un archivo (stderr de un programa, informe de valgrind…).
+mostrar_cola() {
+    local titulo=$1 archivo=$2 n=${3:-25}
+    [ -s "$archivo" ] || return 0
+    printf '      %s (últimas %d líneas):\n' "$titulo" "$n"
+    tail -n "$n" "$archivo" | sed 's/^/        │ /'
+}
+
+# El informe de valgrind sin la cabecera ni los prefijos «==PID==».
+informe_valgrind() {
+    grep -vE '^==[0-9]+== *$|Memcheck, a memory|Copyright \(C\)|Using Valgrind|Parent PID|rerun with -h' \
+        "$1" | sed 's/^==[0-9]*== //'
+}
+
+comparar_bloque() { # esperado obtenido desordenado
+    LC_ALL=C awk -v modo=bloque -v esperado="$1" -v obtenido="$2" -v desordenado="$3" \
+        -f "$aqui/comparar.awk"
+}
+
+casa_linea() { # esperada obtenida
+    ESPERADA=$1 OBTENIDA=$2 LC_ALL=C awk -v modo=linea -f "$aqui/comparar.awk"
+}
+
+ahora() { date +%s.%N; }
+segundos() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+# Prefijo de valgrind. Las fugas «definitely» e «indirectly lost» y cualquier error de
+# memoria hacen salir con 99; «still reachable» (cachés de libcurl/OpenSSL) no cuenta.
+valgrind_orden() { # archivo-de-informe
+    printf '%s\0' valgrind --leak-check=full --show-leak-kinds=definite,indirect \
+        --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+        --track-origins=yes --log-file="$1"
+}
+
+# Ejecuta un programa en primer plano con límite de tiempo.
+#   ejecutar BIN LIMITE ENTRADA SALIDA ERRORES MEZCLAR CARPETA_TMP [PREFIJO...] -- ARGS...
+# Deja el estado en ESTADO (124/137 si se agotó el tiempo).
+ejecutar() {
+    local bin=$1 limite=$2 entrada=$3 salida=$4 errores=$5 mezclar=$6 ctmp=$7
+    shift 7
+    local prefijo=()
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do prefijo+=("$1"); shift; done
+    shift
+    # Subshell con tope de tamaño de archivo: un programa desbocado no llena el disco.
+    if [ "$mezclar" = 1 ]; then
+        (ulimit -f "$MAX_ARCHIVO_KB"
+         TMPDIR="$ctmp" exec timeout --foreground -k 3 "$limite" stdbuf -oL -eL \
+            "${prefijo[@]}" "$bin" "$@" <"$entrada" >"$salida" 2>&1)
+    else
+        (ulimit -f "$MAX_ARCHIVO_KB"
+         TMPDIR="$ctmp" exec timeout --foreground -k 3 "$limite" stdbuf -oL -eL \
+            "${prefijo[@]}" "$bin" "$@" <"$entrada" >"$salida" 2>"$errores")
+    fi
+    ESTADO=$?
+}
+
+# --- Guiones para servidores ------------------------------------------------------------------
+# Arranca BIN en segundo plano, lee su dirección de la primera línea de su stdout, lo conduce
+# con el guion y le envía SIGINT. Deja ESTADO y, si el guion falló, GUION_ERROR (texto).
+#   ejecutar_guion BIN LIMITE GUION SALIDA ERRORES MEZCLAR CARPETA_TMP FACTOR [PREFIJO...] -- ARGS...
+ejecutar_guion() {
+    local bin=$1 limite=$2 guion=$3 salida=$4 errores=$5 mezclar=$6 ctmp=$7 factor=$8
+    shift 8
+    local prefijo=()
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do prefijo+=("$1"); shift; done
+    shift
+    local pid i primera="" puerto nlinea=0 linea orden resto fd actual=0 recibido r
+    local espera_max=$((5 * factor)) limite_total=$((limite * factor))
+    local -a conexiones=()
+    GUION_ERROR=""
+    ESTADO=""
+
+    if [ "$mezclar" = 1 ]; then
+        TMPDIR="$ctmp" stdbuf -oL -eL "${prefijo[@]}" "$bin" "$@" </dev/null >"$salida" 2>&1 &
+    else
+        TMPDIR="$ctmp" stdbuf -oL -eL "${prefijo[@]}" "$bin" "$@" </dev/null >"$salida" 2>"$errores" &
+    fi
+    pid=$!
+
+    for i in $(seq $((100 * factor))); do
+        if [ "$(wc -l <"$salida")" -ge 1 ]; then
+            primera=$(head -n 1 "$salida")
+            break
+        fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [[ "$primera" =~ 127\.0\.0\.1:([0-9]+) ]]; then
+        puerto=${BASH_REMATCH[1]}
+    else
+        GUION_ERROR="el servidor no anunció «127.0.0.1:PUERTO» en su primera línea de stdout (obtenido: «$primera»)"
+    fi
+
+    # Una escritura en un socket que el servidor cerró no debe matar al comprobador.
+    trap '' PIPE
+    abrir() {
+        local nuevo
+        # El 2>/dev/null va en el grupo: en el propio exec sería permanente.
+        if ! { exec {nuevo}<>"/dev/tcp/127.0.0.1/$puerto"; } 2>/dev/null; then
+            GUION_ERROR="línea $nlinea: no se pudo conectar a 127.0.0.1:$puerto"
+            return 1
+        fi
+        conexiones+=("$nuevo")
+        actual=${#conexiones[@]}
+    }
+    fd_actual() {
+        if [ "$actual" -lt 1 ] || [ -z "${conexiones[$((actual - 1))]:-}" ]; then
+            GUION_ERROR="línea $nlinea: no hay conexión abierta (use «conecta» o «usa N»)"
+            return 1
+        fi
+        fd=${conexiones[$((actual - 1))]}
+    }
+
+    if [ -z "$GUION_ERROR" ]; then
+        abrir
+    fi
+    while [ -z "$GUION_ERROR" ] && IFS= read -r linea || [ -n "$linea" ]; do
+        [ -z "$GUION_ERROR" ] || break
+        nlinea=$((nlinea + 1))
+        linea=${linea%$'\r'}
+        case "$linea" in ''|'#'*) linea=""; continue ;; esac
+        orden=${linea%% *}
+        if [ "$orden" = "$linea" ]; then resto=""; else resto=${linea#* }; fi
+        case "$orden" in
+            '>')
+                fd_actual || break
+                if ! printf '%s\n' "$resto" >&"$fd" 2>/dev/null; then
+                    GUION_ERROR="línea $nlinea: no se pudo enviar «$resto» (¿el servidor cerró la conexión?)"
+                fi ;;
+            '<')
+                fd_actual || break
+                recibido=""
+                IFS= read -r -t "$espera_max" -u "$fd" recibido
+                r=$?
+                recibido=${recibido%$'\r'}
+                if [ $r -gt 128 ]; then
+                    GUION_ERROR="línea $nlinea: se esperaba «$resto» y no llegó nada en $espera_max s"
+                elif [ $r -ne 0 ] && [ -z "$recibido" ]; then
+                    GUION_ERROR="línea $nlinea: se esperaba «$resto» y el servidor cerró la conexión"
+                elif ! casa_linea "$resto" "$recibido"; then
+                    GUION_ERROR="línea $nlinea: se esperaba «$resto» y llegó «$recibido»"
+                fi ;;
+            fin)
+                fd_actual || break
+                recibido=""
+                IFS= read -r -t "$espera_max" -u "$fd" recibido
+                r=$?
+                if [ $r -gt 128 ]; then
+                    GUION_ERROR="línea $nlinea: se esperaba que el servidor cerrara la conexión y sigue abierta tras $espera_max s"
+                elif [ $r -eq 0 ] || [ -n "$recibido" ]; then
+                    GUION_ERROR="línea $nlinea: se esperaba el cierre de la conexión y llegó «$recibido»"
+                fi ;;
+            silencio)
+                fd_actual || break
+                recibido=""
+                if IFS= read -r -t "$(awk -v m="${resto:-300}" 'BEGIN{print m/1000}')" -u "$fd" recibido; then
+                    GUION_ERROR="línea $nlinea: no debía llegar nada y llegó «$recibido»"
+                elif [ -n "$recibido" ]; then
+                    GUION_ERROR="línea $nlinea: no debía llegar nada y llegó «$recibido» (sin fin de línea)"
+                fi ;;
+            espera)
+                if ! [[ "$resto" =~ ^[0-9]+$ ]]; then
+                    GUION_ERROR="línea $nlinea: «espera» necesita milisegundos"
+                else
+                    sleep "$(awk -v m="$resto" -v f="$factor" 'BEGIN{print m*f/1000}')"
+                fi ;;
+            conecta)
+                abrir ;;
+            usa)
+                if ! [[ "$resto" =~ ^[0-9]+$ ]] || [ "$resto" -lt 1 ] || [ "$resto" -gt ${#conexiones[@]} ]; then
+                    GUION_ERROR="línea $nlinea: «usa $resto»: no existe esa conexión"
+                else
+                    actual=$resto
+                fi ;;
+            cierra)
+                if [ -n "$resto" ]; then actual=$resto; fi
+                fd_actual || break
+                exec {fd}>&-
+                conexiones[$((actual - 1))]=""
+                actual=0 ;;
+            *)
+                GUION_ERROR="línea $nlinea: orden desconocida «$orden» (ver lessons/CONVENCIONES.md)" ;;
+        esac
+    done <"$guion"
+    for fd in "${conexiones[@]}"; do
+        [ -n "$fd" ] && exec {fd}>&-
+    done
+    trap - PIPE
+
+    # Parada limpia: SIGINT y hasta `limite` segundos para terminar.
+    kill -INT "$pid" 2>/dev/null
+    for i in $(seq $((limite_total * 10))); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        matar_arbol "$pid" KILL
+        wait "$pid" 2>/dev/null
+        ESTADO=124
+    else
+        wait "$pid"
+        ESTADO=$?
+    fi
+}
+
+# --- Una lección --------------------------------------------------------------------------
+verificar_leccion() {
+    local dir=$1 nombre
+    nombre=$(basename "$dir")
+    local ltmp="$tmp/$nombre"
+    mkdir -p "$ltmp"
+    printf '══ %s\n' "$nombre"
+
+    if [ ! -f "$dir/README.md" ]; then
+        mal "falta $dir/README.md"
+        echo "$OK $MAL" >"$tmp/$nombre.cuenta"
+        return
+    fi
+
+    # (0) Texto: UTF-8 válido, sin mojibake, secciones obligatorias, enlaces relativos vivos.
+    local f problemas=""
+    for f in "$dir/README.md" "$dir"/*.c; do
+        [ -f "$f" ] || continue
+        if ! iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1; then
+            problemas+="$(basename "$f") no es UTF-8 válido. "
+        elif grep -nE 'Ã[¡©­³º±ÁÉÍÓÚÑ¼]|Â[¿¡ ]|�' "$f" >"$ltmp/mojibake" 2>/dev/null; then
+            problemas+="$(basename "$f") tiene mojibake (línea $(head -n1 "$ltmp/mojibake" | cut -d: -f1)). "
+        fi
+    done
+    local seccion
+    for seccion in 'Objetivos' 'Qué cambia respecto a Python' 'Errores comunes' 'Ejercicios'; do
+        if ! grep -qiE "^#+ .*$seccion" "$dir/README.md"; then
+            problemas+="falta la sección «$seccion». "
+        fi
+    done
+    local enlace destino
+    while IFS= read -r enlace; do
+        destino=${enlace%%#*}
+        [ -n "$destino" ] || continue
+        if [ ! -e "$dir/$destino" ]; then
+            problemas+="enlace roto: $enlace. "
+        fi
+    done < <(grep -oE '\]\([^) ]+\)' "$dir/README.md" | sed -E 's/^\]\((.*)\)$/\1/' |
+             grep -vE '^(https?:|mailto:|#)' | sort -u)
+    if [ -z "$problemas" ]; then
+        ok "README.md: UTF-8, secciones obligatorias y enlaces"
+    else
+        mal "README.md: $problemas"
+    fi
+
+    # (a) Bloques marcados.
+    LC_ALL=C awk -v dir="$ltmp" -f "$aqui/extraer.awk" "$dir/README.md" >"$ltmp/bloques.tsv"
+    local tipo n lm texto
+    while IFS=$'\t' read -r tipo n lm texto; do
+        [ "$tipo" = error ] && mal "README.md:$lm: $texto"
+    done <"$ltmp/bloques.tsv"
+
+    local -A mostrado=() con_salida=() primera_salida=() salida_valgrind=()
+    while IFS=$'\t' read -r tipo n lm texto; do
+        [ "$tipo" = codigo ] || continue
+        if [ ! -f "$dir/$texto" ]; then
+            mal "código (README.md:$lm): no existe $dir/$texto"
+            continue
+        fi
+        if LC_ALL=C awk -v fragmento="$ltmp/bloque-$n.txt" -v fuente="$dir/$texto" \
+                -f "$aqui/fragmento.awk" >"$ltmp/frag.txt"; then
+            ok "código: $texto (README.md:$lm, $(wc -l <"$ltmp/bloque-$n.txt") líneas)"
+        else
+            mal "código: $texto (README.md:$lm) no coincide con el archivo"
+            cat "$ltmp/frag.txt"
+        fi
+        mostrado[$texto]=1
+    done <"$ltmp/bloques.tsv"
+
+    local c prog
+    for c in "$dir"/*.c; do
+        [ -f "$c" ] || continue
+        f=$(basename "$c")
+        [ -n "${mostrado[$f]:-}" ] || mal "código: $f no se muestra en el README (falta un bloque <!-- codigo: $f -->)"
+    done
+
+    # (b, c) Salidas documentadas.
+    local cabeza opciones bin limite estado mezclar desordenado guion entrada valgrind_este
+    local op args inicio fin dur ctmp esperado obtenido errores resto_ok
+    while IFS=$'\t' read -r tipo n lm texto; do
+        [ "$tipo" = salida ] || continue
+        if [[ "$texto" == *'|'* ]]; then
+            cabeza=${texto%%|*}; opciones=${texto#*|}
+        else
+            cabeza=$texto; opciones=""
+        fi
+        args=()
+        mapfile -d '' -t args < <(printf '%s' "$cabeza" | xargs -r printf '%s\0' 2>/dev/null)
+        if [ ${#args[@]} -eq 0 ]; then
+            mal "salida (README.md:$lm): falta el nombre del programa"
+            continue
+        fi
+        prog=${args[0]}
+        args=("${args[@]:1}")
+        local k
+        for k in "${!args[@]}"; do
+            args[$k]=${args[$k]//\{servidor\}/$CURSO_SERVIDOR}
+        done
+        limite=20; estado=0; mezclar=0; desordenado=0; guion=""; entrada=/dev/null
+        valgrind_este=0; resto_ok=1
+        for op in $opciones; do
+            case "$op" in
+                limite=*) limite=${op#limite=} ;;
+                estado=*) estado=${op#estado=} ;;
+                stderr) mezclar=1 ;;
+                desordenado) desordenado=1 ;;
+                guion=*) guion="$dir/${op#guion=}" ;;
+                entrada=*) entrada="$dir/${op#entrada=}" ;;
+                valgrind) valgrind_este=1 ;;
+                *) mal "salida (README.md:$lm): opción desconocida «$op»"; resto_ok=0 ;;
+            esac
+        done
+        if ! [[ "$limite" =~ ^[0-9]+$ && "$estado" =~ ^[0-9]+$ ]] || [ "$limite" -lt 1 ]; then
+            mal "salida (README.md:$lm): limite y estado deben ser números (limite >= 1)"
+            resto_ok=0
+        fi
+        if [ -n "$guion" ] && [ ! -f "$guion" ]; then
+            mal "salida (README.md:$lm): no existe el guion $guion"; resto_ok=0
+        fi
+        if [ "$entrada" != /dev/null ] && [ ! -f "$entrada" ]; then
+            mal "salida (README.md:$lm): no existe la entrada $entrada"; resto_ok=0
+        fi
+        if [ ! -f "$dir/$prog.c" ]; then
+            mal "salida (README.md:$lm): «$prog» no es un programa de esta lección (no existe $prog.c)"
+            continue
+        fi
+        [ "$resto_ok" = 1 ] || continue
+        bin="$B/lessons/$nombre/$prog"
+        con_salida[$prog]=1
+        # Lo que se usará para valgrind: el bloque marcado «valgrind» o, si no hay, el primero.
+        if [ -z "${primera_salida[$prog]:-}" ] || [ "$valgrind_este" = 1 ]; then
+            primera_salida[$prog]="$n"
+            printf '%s\0' "$limite" "$estado" "$mezclar" "$guion" "$entrada" "${args[@]}" \
+                >"$ltmp/valgrind-$prog.args"
+        fi
+        if [ ! -x "$bin" ]; then
+            mal "salida: $prog (README.md:$lm): no está construido $bin (make B=$B)"
+            continue
+        fi
+
+        ctmp="$ltmp/tmp-$n"
+        mkdir -p "$ctmp"
+        obtenido="$ltmp/salida-$n.txt"; errores="$ltmp/errores-$n.txt"
+        inicio=$(ahora)
+        if [ -n "$guion" ]; then
+            ejecutar_guion "$bin" "$limite" "$guion" "$obtenido" "$errores" "$mezclar" "$ctmp" 1 \
+                -- "${args[@]}"
+        else
+            ejecutar "$bin" "$limite" "$entrada" "$obtenido" "$errores" "$mezclar" "$ctmp" \
+                -- "${args[@]}"
+        fi
+        fin=$(ahora); dur=$(segundos "$inicio" "$fin")
+        local desc="salida: $prog${args[*]:+ ${args[*]}} (README.md:$lm, $dur s)"
+        local fallos=""
+        if [ -n "${GUION_ERROR:-}" ] && [ -n "$guion" ]; then
+            fallos+="guion $(basename "$guion"), $GUION_ERROR"$'\n'
+        fi
+        if [ "$ESTADO" = 124 ] || [ "$ESTADO" = 137 ]; then
+            fallos+="no terminó en $limite s (se mató; opción limite=N si de verdad tarda más)"$'\n'
+        elif [ "$ESTADO" != "$estado" ]; then
+            fallos+="terminó con estado $ESTADO y se esperaba $estado"$'\n'
+        fi
+        if [ -n "$(ls -A "$ctmp")" ]; then
+            fallos+="dejó temporales en \$TMPDIR: $(ls -A "$ctmp" | head -n 5 | tr '\n' ' ')"$'\n'
+        fi
+        if ! comparar_bloque "$ltmp/bloque-$n.txt" "$obtenido" "$desordenado" >"$ltmp/diff.txt"; then
+            fallos+="la salida no es la documentada"$'\n'
+        fi
+        if [ -z "$fallos" ]; then
+            ok "$desc"
+        else
+            mal "$desc"
+            printf '%s' "$fallos" | sed 's/^/      → /'
+            cat "$ltmp/diff.txt"
+            [ "$mezclar" = 1 ] || mostrar_cola "stderr del programa" "$errores" 15
+        fi
+        rm -rf "$ctmp"
+    done <"$ltmp/bloques.tsv"
+
+    for c in "$dir"/*.c; do
+        [ -f "$c" ] || continue
+        prog=$(basename "$c" .c)
+        [ -n "${con_salida[$prog]:-}" ] || mal "salida: $prog no tiene ningún bloque <!-- salida: $prog … --> en el README"
+    done
+
+    # (d) valgrind: cada programa una vez, con los argumentos de su primer bloque de salida.
+    if [ "$VALGRIND" = 1 ]; then
+        local v vlim vest vmez vgui vent informe
+        for c in "$dir"/*.c; do
+            [ -f "$c" ] || continue
+            prog=$(basename "$c" .c)
+            [ -f "$ltmp/valgrind-$prog.args" ] || continue
+            bin="$B/lessons/$nombre/$prog"
+            [ -x "$bin" ] || continue
+            v=()
+            mapfile -d '' -t v <"$ltmp/valgrind-$prog.args"
+            vlim=${v[0]}; vest=${v[1]}; vmez=${v[2]}; vgui=${v[3]}; vent=${v[4]}
+            args=("${v[@]:5}")
+            ctmp="$ltmp/tmp-valgrind-$prog"
+            mkdir -p "$ctmp"
+            informe="$ltmp/valgrind-$prog.log"
+            local pref=()
+            mapfile -d '' -t pref < <(valgrind_orden "$informe")
+            inicio=$(ahora)
+            if [ -n "$vgui" ]; then
+                ejecutar_guion "$bin" "$vlim" "$vgui" "$ltmp/vg-salida.txt" "$ltmp/vg-errores.txt" \
+                    "$vmez" "$ctmp" 4 "${pref[@]}" -- "${args[@]}"
+            else
+                ejecutar "$bin" $((vlim * 3 + 30)) "$vent" "$ltmp/vg-salida.txt" \
+                    "$ltmp/vg-errores.txt" "$vmez" "$ctmp" "${pref[@]}" -- "${args[@]}"
+            fi
+            fin=$(ahora); dur=$(segundos "$inicio" "$fin")
+            if [ "$ESTADO" = 99 ]; then
+                mal "valgrind: $prog ($dur s): errores de memoria o fugas"
+                informe_valgrind "$informe" | head -n 60 | sed 's/^/        │ /'
+            elif [ "$ESTADO" = 124 ] || [ "$ESTADO" = 137 ]; then
+                mal "valgrind: $prog ($dur s): no terminó a tiempo bajo valgrind"
+            elif [ "$ESTADO" != "$vest" ]; then
+                mal "valgrind: $prog ($dur s): terminó con estado $ESTADO (se esperaba $vest)"
+                informe_valgrind "$informe" | tail -n 20 | sed 's/^/        │ /'
+                mostrar_cola "stderr" "$ltmp/vg-errores.txt" 10
+            elif [ -n "$vgui" ] && [ -n "${GUION_ERROR:-}" ]; then
+                mal "valgrind: $prog ($dur s): el guion falló bajo valgrind: $GUION_ERROR"
+            else
+                ok "valgrind: $prog ($dur s): sin fugas ni errores"
+            fi
+            rm -rf "$ctmp"
+        done
+    fi
+
+    echo "$OK $MAL" >"$tmp/$nombre.cuenta"
+}
+
+# --- Principal ----------------------------------------------------------------------------
+arrancar_servidor || { echo "resumen: no se pudo arrancar el servidor de práctica"; exit 1; }
+
+inicio_total=$(ahora)
+total=${#lecciones[@]}
+siguiente=0   # próxima lección a imprimir
+lanzadas=0
+
+terminadas() {
+    local n=0 d
+    for d in "${lecciones[@]}"; do
+        [ -f "$tmp/$(basename "$d").hecho" ] && [ -d "$d" ] && n=$((n + 1))
+    done
+    echo "$n"
+}
+
+imprimir_terminadas() {
+    while [ $siguiente -lt $total ]; do
+        local nom
+        nom=$(basename "${lecciones[$siguiente]}")
+        [ -f "$tmp/$nom.hecho" ] || break
+        cat "$tmp/$nom.log"
+        siguiente=$((siguiente + 1))
+    done
+}
+
+for d in "${lecciones[@]}"; do
+    if [ ! -d "$d" ]; then
+        nom=$(basename "$d")
+        printf '══ %s\n  ✘ no existe la carpeta %s\n' "$nom" "$d" >"$tmp/$nom.log"
+        echo "0 1" >"$tmp/$nom.cuenta"; : >"$tmp/$nom.hecho"
+        continue
+    fi
+    # Sondeo sencillo (y no `wait -n`): el servidor también es un trabajo de este shell.
+    while [ $((lanzadas - $(terminadas))) -ge "$PARALELO" ]; do
+        sleep 0.2
+        imprimir_terminadas
+    done
+    nom=$(basename "$d")
+    ( verificar_leccion "$d" >"$tmp/$nom.log" 2>&1; : >"$tmp/$nom.hecho" ) &
+    TRABAJOS+=("$!")
+    lanzadas=$((lanzadas + 1))
+    imprimir_terminadas
+done
+wait "${TRABAJOS[@]}" 2>/dev/null
+imprimir_terminadas
+
+total_ok=0; total_mal=0; con_fallos=()
+for d in "${lecciones[@]}"; do
+    nom=$(basename "$d")
+    if [ -f "$tmp/$nom.cuenta" ]; then
+        read -r o m <"$tmp/$nom.cuenta"
+    else
+        o=0; m=1
+    fi
+    total_ok=$((total_ok + o)); total_mal=$((total_mal + m))
+    [ "$m" -eq 0 ] || con_fallos+=("$nom")
+done
+fin_total=$(ahora)
+TRABAJOS=()
+echo
+[ ${#con_fallos[@]} -eq 0 ] || echo "Lecciones con fallos: ${con_fallos[*]}"
+echo "resumen: $total lecciones, $((total_ok + total_mal)) comprobaciones: $total_ok correctas, $total_mal fallidas ($(segundos "$inicio_total" "$fin_total") s)"
+[ "$total_mal" -eq 0 ]
