@@ -8,6 +8,14 @@ cd "$raiz" || exit 1
 mkdir -p build/pruebas build/tmp
 # Todos los temporales de las pruebas van aquí: así se puede comprobar que no queda ninguno.
 export TMPDIR="$raiz/build/tmp"
+# Para reconocer al final los procesos que lanzaron estas pruebas (ver más abajo).
+marca="$$-$RANDOM$RANDOM"
+export CURSO_PRUEBAS_MARCA="$marca"
+read -r propio </proc/$$/stat
+propio=${propio##*) }
+read -r -a campos_propios <<<"$propio"
+sesion=${campos_propios[3]}
+inicio_propio=${campos_propios[19]}
 
 pasan=0; fallan=0; fallidas=()
 for suite in "$@"; do
@@ -29,12 +37,34 @@ for suite in "$@"; do
   fi
 done
 
-# Nada debe sobrevivir a las pruebas: ni procesos lanzados desde build/ ni temporales.
-vivos=$(pgrep -af "$raiz/build/" | grep -v -e pgrep -e pruebas.sh || true)
-if [ -n "$vivos" ]; then
-  echo "✘ quedan procesos vivos tras las pruebas:"; echo "$vivos" | sed 's/^/   /'
+# Nada debe sobrevivir a las pruebas. Cuentan como nuestros los procesos de esta misma sesión
+# nacidos después de este guion y los que heredaron la marca de entorno (aunque hicieran
+# setsid). Otros procesos de la máquina no se tocan.
+vivos=()
+for d in /proc/[0-9]*; do
+  p=${d#/proc/}
+  [ "$p" = "$$" ] && continue
+  read -r stat 2>/dev/null <"$d/stat" || continue
+  resto=${stat##*) }
+  read -r -a campos <<<"$resto"
+  nuestro=0
+  if [ "${campos[3]}" = "$sesion" ] && [ "${campos[19]}" -gt "$inicio_propio" ]; then
+    nuestro=1
+  elif tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qx "CURSO_PRUEBAS_MARCA=$marca"; then
+    nuestro=1
+  fi
+  # Los procesos efímeros de este mismo bucle (tr, grep) ya habrán muerto al comprobarlos.
+  [ $nuestro -eq 1 ] && [ -e "$d" ] && vivos+=("$p")
+done
+sobrevivientes=""
+for p in "${vivos[@]}"; do
+  [ -e "/proc/$p" ] || continue
+  sobrevivientes+="$p $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | cut -c1-200)"$'\n'
+done
+if [ -n "$sobrevivientes" ]; then
+  echo "✘ quedan procesos vivos tras las pruebas:"; printf '%s' "$sobrevivientes" | sed 's/^/   /'
   fallan=$((fallan + 1)); fallidas+=("procesos-vivos")
-  pkill -KILL -f "$raiz/build/" 2>/dev/null
+  for p in "${vivos[@]}"; do kill -KILL "$p" 2>/dev/null; done
 else
   pasan=$((pasan + 1))
 fi

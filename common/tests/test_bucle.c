@@ -21,6 +21,7 @@ Test(bucle, terminar_un_bucle_limpio_devuelve_cero)
     uv_timer_t t;
     cr_assert_eq(uv_loop_init(&bucle), 0);
     uv_timer_init(&bucle, &t);
+    t.data = NULL;
     uv_timer_start(&t, no_hace_nada, 5, 0);
     /* Tras el disparo el temporizador no está activo pero sigue abierto: bucle_terminar lo
      * cierra (como red de seguridad) y el bucle queda cerrado. */
