@@ -1,0 +1,76 @@
+# autograder/: el ejecutor de `make grade` (calificar), la biblioteca común de los
+# calificadores ocultos (libcalificador) y las suites que prueban el propio calificador.
+#
+#   make grade                        califica todos los laboratorios (archivos de labs/)
+#   make grade LAB=07                 solo el laboratorio 07
+#   make grade LAB=07 ENTREGA=dir     califica los archivos de dir como entrega del 07
+#                                     (dir solo se lee)
+#   make grade SOLUCIONES=1           califica solutions/ (la prueba de que da 100 %)
+#   make -s ruta LAB=07 [SOLUCIONES=1]  imprime la ruta del programa construido
+#
+# Informes: $(B)/calificacion/results.json (Gradescope) y $(B)/calificacion/junit.xml.
+# `make grade` sale con 0 siempre que haya calificado, sea cual sea la nota.
+
+CALIF_LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard autograder/lib/*.c))
+CALIF_RUNNER_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard autograder/runner/*.c))
+LIBCALIFICADOR := $(B)/lib/libcalificador.a
+CALIFICAR := $(B)/bin/calificar
+EXTRA_CFLAGS_autograder = -I$(RAIZ)/autograder/include
+
+$(LIBCALIFICADOR): $(CALIF_LIB_OBJS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(CALIFICAR): $(CALIF_RUNNER_OBJS) $(LIBCALIFICADOR) $(LIBCURSO)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CURSO_LDFLAGS) -o $@ $(CALIF_RUNNER_OBJS) $(LIBCALIFICADOR) $(CURSO_LIBS)
+
+PROGRAMAS += $(LIBCALIFICADOR) $(CALIFICAR)
+
+# Cómo se compila una entrega: como el curso pero sin -Werror (un aviso no debe valer un
+# cero; el informe lo enseña igualmente) y con -O1 -g para que valgrind señale líneas.
+CALIF_CFLAGS = -std=gnu11 -Wall -Wextra -O1 -g -I$(RAIZ)/common/include $(PKG_CFLAGS)
+CALIF_LIBS = $(abspath $(LIBCURSO)) $(PKG_LIBS) -lm
+
+.PHONY: grade _calificar ruta prueba-labs prueba-autograder
+
+# Primero las dependencias (como `make test`); después, en otra invocación de make, todo
+# lo demás: así pkg-config se evalúa cuando las bibliotecas ya están instaladas.
+grade: deps-auto
+	@$(MAKE) --no-print-directory _calificar
+
+# Solo los calificadores de los laboratorios elegidos; si uno no se construye (error del
+# instructor), los demás se califican igual y el ejecutor dice cuál falta.
+CALIF_ELEGIDOS = $(if $(LAB),$(filter $(addprefix $(B)/labs/$(LAB),%/calificador),$(LABS_CALIFICADORES)),$(LABS_CALIFICADORES))
+
+_calificar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR)
+	@$(MAKE) --no-print-directory -k $(CALIF_ELEGIDOS) || \
+	  echo "calificar: no se pudo construir algún calificador (ver arriba); se sigue con los demás" >&2
+	@$(CALIFICAR) --raiz "$(RAIZ)" --construccion "$(abspath $(B))" --cc "$(CC)" \
+	  --cflags "$(CALIF_CFLAGS)" --libs "$(CALIF_LIBS)" \
+	  $(if $(LAB),--lab "$(LAB)") $(if $(ENTREGA),--entrega "$(ENTREGA)") \
+	  $(if $(filter 1 si sí,$(SOLUCIONES)),--soluciones)
+
+RUTA_LAB = $(firstword $(filter $(LAB)%,$(LABS_NOMBRES)))
+RUTA_PROG = $(if $(filter 1 si sí,$(SOLUCIONES)),$(B)/soluciones,$(B)/labs)/$(RUTA_LAB)/$(LAB_$(RUTA_LAB)_PROG)
+
+ruta:
+	@test -n "$(LAB)" -a -n "$(RUTA_LAB)" || { echo "ruta: indica un laboratorio que exista, p. ej. LAB=07" >&2; exit 2; }
+	@$(MAKE) --no-print-directory "$(RUTA_PROG)" >/dev/null
+	@echo "$(abspath $(RUTA_PROG))"
+
+# --- Pruebas del calificador (make test) -----------------------------------------------------
+SUITES += prueba-labs prueba-autograder
+
+# Cada laboratorio: solución = 100 %, partida <= 20 %, cada mutante pierde puntos.
+prueba-labs: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
+	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
+	  bash autograder/pruebas/prueba-labs.sh "$(B)"
+
+# Contención: entregas hostiles (salen ya, giran, ignoran SIGTERM, demonios, inundan la
+# salida, se comen la memoria, escriben en el repositorio o en el informe).
+prueba-autograder: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
+	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
+	  bash autograder/pruebas/prueba-autograder.sh "$(B)"

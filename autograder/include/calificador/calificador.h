@@ -1,0 +1,199 @@
+/* calificador.h — biblioteca común de los calificadores ocultos de los laboratorios.
+ *
+ * Un calificador es un binario de Criterion (los .c de labs/NN-tema/.calificador/) que juzga el
+ * programa del estudiante DESDE FUERA (DESIGN.md §3.1): lo lanza como proceso aparte, dentro
+ * de la caja de arena, le habla, le manda señales y mira lo observable (su salida, su código
+ * de salida, el registro de peticiones del servidor de práctica, el informe de valgrind).
+ * El código del estudiante nunca se enlaza con el calificador.
+ *
+ * Cada verificación es una prueba de Criterion declarada con CAL_PRUEBA(id, segundos), cuyo
+ * `id` coincide con una entrada de lab.json. La prueba describe lo que esperaba y lo que
+ * obtuvo (cal_esperado, cal_obtenido, cal_nota) y termina con CAL_FIN(ok), que escribe
+ * $CALIF_RESULTADOS/<id>.json (lo lee el ejecutor: calificar) y hace el cr_assert. Una
+ * verificación sin archivo de resultado cuenta como fallida: así ni un cuelgue ni un
+ * _exit(0) pueden aprobarla (trampa de Criterion 2.4.1, DESIGN.md §5).
+ *
+ * Variables de entorno que pone el ejecutor:
+ *   CALIF_PROGRAMA     ruta del binario del estudiante (solo se lee, nunca se escribe)
+ *   CALIF_RESULTADOS   carpeta donde se escriben los resultados de cada verificación
+ *   CALIF_CAJA         "bwrap" (bubblewrap) o "limites" (sin caja: solo límites y limpieza)
+ *   CURSO_SERVIDOR_BIN el servidor de práctica (lo usa practica_arrancar)
+ *   TMPDIR             carpeta para temporales (se borran al terminar cada verificación)
+ *
+ * Memoria y procesos: todo lo que crea esta biblioteca (procesos, servidores, temporales)
+ * queda apuntado y se destruye en CAL_FIN / cal_fin() o, si la prueba muere antes, en el
+ * atexit instalado por cal_inicio(); además cada hijo recibe SIGKILL si muere la prueba
+ * (PR_SET_PDEATHSIG, --die-with-parent). Los textos devueltos (cal_salida…) son prestados y
+ * viven hasta cal_proceso_liberar(). Todo desde un solo hilo.
+ */
+#ifndef CALIFICADOR_H
+#define CALIFICADOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---------------------------------------------------------------- verificaciones */
+
+/* Empieza la verificación `id` (lo hace CAL_PRUEBA). */
+void cal_inicio(const char *id);
+
+/* Qué se esperaba y qué se obtuvo: textos para el estudiante, en español. Cada llamada
+ * sustituye al anterior. */
+void cal_esperado(const char *formato, ...) __attribute__((format(printf, 1, 2)));
+void cal_obtenido(const char *formato, ...) __attribute__((format(printf, 1, 2)));
+/* Añade una línea al detalle (contexto: órdenes usadas, extracto de la salida…). */
+void cal_nota(const char *formato, ...) __attribute__((format(printf, 1, 2)));
+
+/* Cierra la verificación: mata y recoge todo lo lanzado, para los servidores, borra los
+ * temporales y escribe el resultado. Devuelve `ok` (normalizado a 0/1). */
+int cal_fin(int ok);
+
+/* Texto corto para el mensaje del cr_assert («esperado … / obtenido …»). Estático. */
+const char *cal_resumen(void);
+
+/* Declara una verificación con su tiempo máximo (segundos, para Criterion). */
+#define CAL_PRUEBA(id, segundos)                                 \
+    static void cal_cuerpo_##id(void);                           \
+    Test(lab, id, .timeout = (segundos)) {                       \
+        cal_inicio(#id);                                         \
+        cal_cuerpo_##id();                                       \
+    }                                                            \
+    static void cal_cuerpo_##id(void)
+
+/* Termina la verificación con el veredicto `ok` (y return). */
+#define CAL_FIN(ok)                                              \
+    do {                                                         \
+        int cal_ok_ = cal_fin(ok);                               \
+        cr_assert(cal_ok_, "%s", cal_resumen());                 \
+        return;                                                  \
+    } while (0)
+
+/* ---------------------------------------------------------------- reloj */
+
+/* Milisegundos del reloj monotónico (el mismo que usa el registro del servidor). */
+uint64_t cal_ahora_ms(void);
+
+/* ---------------------------------------------------------------- programa del estudiante */
+
+typedef struct cal_proceso cal_proceso_t;
+
+typedef struct {
+    const char *const *args;    /* argumentos (sin argv[0]), terminados en NULL */
+    const char *const *entorno; /* "CLAVE=valor" añadidos al entorno limpio, o NULL */
+    double limite_s;            /* tiempo de pared máximo: después SIGKILL (0 = 10 s) */
+    int valgrind;               /* != 0: bajo valgrind (informe con cal_valgrind) */
+    const char *entrada;        /* texto para stdin (se escribe entero y se cierra), o NULL */
+    int entrada_abierta;        /* != 0: stdin queda abierta para cal_escribir() */
+} cal_lanzamiento_t;
+
+/* Lanza $CALIF_PROGRAMA en la caja de arena, con límites (CPU, memoria, procesos, tamaño de
+ * archivo, descriptores), entorno limpio, stdin vacía (o `entrada`, o abierta para
+ * cal_escribir) y stdout/stderr capturados (con tope: lo que pase del tope se descarta y se
+ * cuenta). Devuelve 0, o un error negativo estilo errno (y *p queda NULL). */
+int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **p);
+
+/* Espera `ms` milisegundos leyendo la salida de todos los procesos lanzados. */
+void cal_esperar(int ms);
+
+/* Espera como mucho `max_ms` a que el programa termine. Devuelve 1 si terminó. */
+int cal_esperar_fin(cal_proceso_t *p, int max_ms);
+
+/* Espera como mucho `max_ms` a que aparezcan en stdout `n` líneas cuya primera palabra sea
+ * `prefijo` y cuya segunda sea `url` (NULL = cualquiera), como cal_contar. Devuelve 1 si
+ * aparecieron (sirve para no esperar de más). */
+int cal_esperar_lineas(cal_proceso_t *p, const char *prefijo, const char *url, int n,
+                       int max_ms);
+
+/* Escribe `n` bytes en la stdin del programa (lanzado con entrada_abierta), leyendo su
+ * salida mientras tanto para que nadie se bloquee; como mucho `max_ms`. Devuelve los bytes
+ * escritos o un error negativo (-EPIPE si el programa cerró su entrada o terminó). */
+long cal_escribir(cal_proceso_t *p, const char *datos, size_t n, int max_ms);
+/* Cierra la stdin del programa (le llega fin de archivo). Idempotente. */
+void cal_cerrar_entrada(cal_proceso_t *p);
+
+/* Envía `senal` al programa del estudiante (no a la caja). Devuelve 0 o -errno. */
+int cal_senal(cal_proceso_t *p, int senal);
+
+/* Mata al programa y a todo lo que haya creado (SIGKILL) y lo recoge. Idempotente. */
+void cal_matar(cal_proceso_t *p);
+
+/* Estado: 1 si terminó. Código: el de exit() (0–255), 128 + señal si murió por una señal,
+ * -1 si sigue vivo o lo mató el calificador por pasarse del límite. */
+int cal_termino(const cal_proceso_t *p);
+int cal_codigo(const cal_proceso_t *p);
+/* Milisegundos (cal_ahora_ms) del lanzamiento y del final observado (0 si no terminó). */
+uint64_t cal_lanzado_ms(const cal_proceso_t *p);
+uint64_t cal_terminado_ms(const cal_proceso_t *p);
+/* 1 si hubo que matarlo por pasarse del tiempo límite de pared. */
+int cal_excedido(const cal_proceso_t *p);
+
+/* Salida capturada (terminada en NUL; prestada). */
+const char *cal_salida(const cal_proceso_t *p);
+const char *cal_errores(const cal_proceso_t *p);
+const char *cal_valgrind(const cal_proceso_t *p);
+/* Bytes descartados por pasar del tope (stdout + stderr). */
+uint64_t cal_descartados(const cal_proceso_t *p);
+
+/* Describe cómo terminó («salió con código 0», «murió por la señal SIGSEGV», «seguía vivo»…)
+ * en `buf`. Devuelve `buf`. */
+const char *cal_describir_fin(const cal_proceso_t *p, char *buf, size_t tam);
+
+/* Añade al detalle las últimas `n` líneas de stdout y de stderr del programa. */
+void cal_nota_salida(const cal_proceso_t *p, int n);
+
+/* Libera el proceso (lo mata antes si sigue vivo). */
+void cal_proceso_liberar(cal_proceso_t *p);
+
+/* La caja en uso: "bwrap" o "limites". */
+const char *cal_caja(void);
+
+/* ---------------------------------------------------------------- líneas de salida */
+
+/* Cuenta las líneas de `texto` cuya primera palabra es `prefijo` y cuya segunda palabra es
+ * exactamente `url` (NULL = cualquiera). */
+int cal_contar(const char *texto, const char *prefijo, const char *url);
+
+/* Línea número `i` (0, 1, …) de las que cuenta cal_contar, copiada en `buf` sin el '\n'.
+ * Devuelve su posición (número de línea en el texto, desde 0) o -1 si no existe. */
+int cal_linea(const char *texto, const char *prefijo, const char *url, int i, char *buf,
+              size_t tam);
+
+/* Palabra número `n` (0 = la primera) de `linea`, copiada en `buf`. Devuelve `buf` o NULL. */
+const char *cal_palabra(const char *linea, int n, char *buf, size_t tam);
+
+/* Copia en `buf` un texto para mostrar: como mucho `max_lineas` líneas, cada una recortada
+ * a 160 caracteres, sangradas con dos espacios; «(vacío)» si no hay nada. */
+const char *cal_extracto(const char *texto, int max_lineas, char *buf, size_t tam);
+
+/* ---------------------------------------------------------------- servidor de práctica */
+
+typedef struct {
+    uint64_t inicio_ms;
+    uint64_t fin_ms;
+    int estado;
+    int abortada;   /* el cliente cortó antes de recibir la respuesta entera */
+    char metodo[16];
+    char ruta[512];
+} cal_peticion_t;
+
+typedef struct cal_servidor cal_servidor_t;
+
+/* Arranca un servidor de práctica propio en un puerto efímero, con su registro en una
+ * carpeta temporal. Devuelve 0 o un error negativo. */
+int cal_servidor(cal_servidor_t **s);
+/* "http://127.0.0.1:PUERTO" (sin barra final). */
+const char *cal_servidor_url(const cal_servidor_t *s);
+
+/* Lee el registro (lo escrito hasta ahora). Devuelve cuántas peticiones hay y deja en *v un
+ * array (del servidor: válido hasta la siguiente llamada o hasta cal_fin). Las líneas que no
+ * se entienden se ignoran. */
+int cal_registro(cal_servidor_t *s, const cal_peticion_t **v);
+
+/* Copia en `v` (capacidad `max`) las peticiones cuya ruta es exactamente `ruta`, en orden de
+ * inicio. Devuelve cuántas hay (puede ser > max: solo se copian max). */
+int cal_registro_ruta(cal_servidor_t *s, const char *ruta, cal_peticion_t *v, int max);
+
+/* Un puerto de 127.0.0.1 en el que (ahora mismo) nadie escucha. 0 si falla. */
+int cal_puerto_cerrado(void);
+
+#endif

@@ -1,0 +1,29 @@
+/* interno.h — lo que comparten los módulos de la biblioteca del calificador (no es API). */
+#ifndef CALIFICADOR_INTERNO_H
+#define CALIFICADOR_INTERNO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Ruta de bubblewrap (CALIF_BWRAP o /usr/bin/bwrap). */
+const char *ruta_bwrap(void);
+
+/* Crea una carpeta temporal dentro de la de esta verificación y deja su ruta en `ruta`.
+ * Se borra (con todo su contenido) en cal_fin. Devuelve 0 o -errno. */
+int temporal_nuevo(const char *nombre, char *ruta, size_t tam);
+
+/* Mata y recoge a los hijos huérfanos heredados (somos subreaper) salvo los que
+ * `conservar` indique. */
+void barrer_huerfanos(int (*conservar)(pid_t));
+
+/* Mata y libera todo lo lanzado con cal_lanzar. */
+void procesos_liberar_todos(void);
+
+/* Para todos los servidores arrancados con cal_servidor y libera su memoria. */
+void servidores_parar_todos(void);
+
+/* Copia de `texto` apta para JSON y XML: UTF-8 válido (lo inválido pasa a U+FFFD) y sin
+ * caracteres de control salvo \n y \t. Memoria nueva (free); NULL si no hay memoria. */
+char *cal_sanear(const char *texto);
+
+#endif

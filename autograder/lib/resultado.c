@@ -1,0 +1,178 @@
+/* resultado.c — el veredicto de cada verificación y la limpieza de todo lo que creó.
+ *
+ * El resultado se escribe como JSON (con jansson, que escapa bien: el JSON de Criterion
+ * 2.4.1 no lo hace) en $CALIF_RESULTADOS/<id>.json, primero en un temporal y luego con
+ * rename(): el ejecutor nunca ve un archivo a medias. El programa del estudiante no puede
+ * tocar esa carpeta: corre como otro usuario y, con bwrap, ni siquiera la ve.
+ */
+#define _GNU_SOURCE
+#include "calificador/calificador.h"
+#include "interno.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char id_actual[128];
+static char *esperado, *obtenido, *detalle;
+static char carpeta[PATH_MAX]; /* temporal de esta verificación ("" = aún no creada) */
+static int contador_temporales;
+static uint64_t inicio_ms;
+static int limpio = 1;
+
+static char *formatear(const char *formato, va_list ap)
+{
+    char *s = NULL;
+    if (vasprintf(&s, formato, ap) < 0)
+        return NULL;
+    return s;
+}
+
+void cal_esperado(const char *formato, ...)
+{
+    va_list ap;
+    va_start(ap, formato);
+    free(esperado);
+    esperado = formatear(formato, ap);
+    va_end(ap);
+}
+
+void cal_obtenido(const char *formato, ...)
+{
+    va_list ap;
+    va_start(ap, formato);
+    free(obtenido);
+    obtenido = formatear(formato, ap);
+    va_end(ap);
+}
+
+void cal_nota(const char *formato, ...)
+{
+    va_list ap;
+    va_start(ap, formato);
+    char *linea = formatear(formato, ap);
+    va_end(ap);
+    if (linea == NULL)
+        return;
+    char *nuevo = NULL;
+    if (asprintf(&nuevo, "%s%s%s", detalle != NULL ? detalle : "", detalle != NULL ? "\n" : "",
+                 linea) >= 0) {
+        free(detalle);
+        detalle = nuevo;
+    }
+    free(linea);
+}
+
+static int borrar_uno(const char *ruta, const struct stat *st, int tipo, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (tipo == FTW_DP)
+        rmdir(ruta);
+    else
+        unlink(ruta);
+    return 0;
+}
+
+static void limpiar(void)
+{
+    if (limpio)
+        return;
+    limpio = 1;
+    procesos_liberar_todos();
+    servidores_parar_todos();
+    barrer_huerfanos(NULL);
+    if (carpeta[0] != '\0') {
+        nftw(carpeta, borrar_uno, 16, FTW_DEPTH | FTW_PHYS);
+        carpeta[0] = '\0';
+    }
+}
+
+void cal_inicio(const char *id)
+{
+    snprintf(id_actual, sizeof id_actual, "%s", id);
+    inicio_ms = cal_ahora_ms();
+    limpio = 0;
+    /* Los huérfanos de la entrega (demonios) pasan a ser hijos nuestros y se matan. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    signal(SIGPIPE, SIG_IGN);
+    atexit(limpiar);
+}
+
+int temporal_nuevo(const char *nombre, char *ruta, size_t tam)
+{
+    if (carpeta[0] == '\0') {
+        const char *tmp = getenv("TMPDIR");
+        if (tmp == NULL || tmp[0] == '\0')
+            tmp = "/tmp";
+        snprintf(carpeta, sizeof carpeta, "%s/calif-%s-XXXXXX", tmp, id_actual);
+        if (mkdtemp(carpeta) == NULL) {
+            int e = errno;
+            carpeta[0] = '\0';
+            return -e;
+        }
+        /* nobody (modo límites) tiene que poder atravesarla hasta su carpeta de trabajo. */
+        chmod(carpeta, 0755);
+    }
+    int n = snprintf(ruta, tam, "%s/%s-%d", carpeta, nombre, ++contador_temporales);
+    if (n < 0 || (size_t)n >= tam)
+        return -ENAMETOOLONG;
+    if (mkdir(ruta, 0755) < 0)
+        return -errno;
+    return 0;
+}
+
+static void escribir_resultado(int ok)
+{
+    const char *dir = getenv("CALIF_RESULTADOS");
+    /* Lo que escribió el programa puede no ser UTF-8: jansson rechazaría el texto. */
+    char *e = cal_sanear(esperado), *o = cal_sanear(obtenido), *d = cal_sanear(detalle);
+    json_t *r = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:I}", "id", id_actual, "ok", ok,
+                          "esperado", e != NULL ? e : "", "obtenido", o != NULL ? o : "",
+                          "detalle", d != NULL ? d : "", "caja", cal_caja(),
+                          "duracion_ms", (json_int_t)(cal_ahora_ms() - inicio_ms));
+    free(e);
+    free(o);
+    free(d);
+    if (r == NULL)
+        return;
+    if (dir == NULL || dir[0] == '\0') {
+        /* Ejecución a mano del calificador: el resultado, a la vista. */
+        char *texto = json_dumps(r, JSON_INDENT(2));
+        if (texto != NULL)
+            fprintf(stderr, "%s\n", texto);
+        free(texto);
+    } else {
+        char final[PATH_MAX], temporal[PATH_MAX + 8];
+        snprintf(final, sizeof final, "%s/%s.json", dir, id_actual);
+        snprintf(temporal, sizeof temporal, "%s.tmp", final);
+        if (json_dump_file(r, temporal, JSON_INDENT(2)) == 0)
+            rename(temporal, final);
+    }
+    json_decref(r);
+}
+
+int cal_fin(int ok)
+{
+    ok = ok ? 1 : 0;
+    limpiar();
+    escribir_resultado(ok);
+    return ok;
+}
+
+const char *cal_resumen(void)
+{
+    static char buf[2048];
+    snprintf(buf, sizeof buf, "esperado: %s | obtenido: %s", esperado != NULL ? esperado : "",
+             obtenido != NULL ? obtenido : "");
+    return buf;
+}

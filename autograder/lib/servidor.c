@@ -1,0 +1,186 @@
+/* servidor.c — un servidor de práctica propio por verificación y lectura de su registro.
+ *
+ * Criterion ejecuta las verificaciones en paralelo: cada una arranca su servidor en un
+ * puerto efímero (practica_arrancar) con el registro en su carpeta temporal. Cada línea del
+ * registro es un objeto JSON con inicio_ms y fin_ms en el reloj monotónico (el mismo de
+ * cal_ahora_ms), así que se comparan con los instantes que mide el calificador.
+ */
+#define _GNU_SOURCE
+#include "calificador/calificador.h"
+#include "interno.h"
+
+#include "curso/practica.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define MAX_SERVIDORES 4
+
+struct cal_servidor {
+    practica_t practica;
+    char registro[PATH_MAX];
+    cal_peticion_t *peticiones;
+    int n;
+};
+
+static cal_servidor_t *servidores[MAX_SERVIDORES];
+
+int cal_servidor(cal_servidor_t **s)
+{
+    *s = NULL;
+    int hueco = -1;
+    for (int i = 0; i < MAX_SERVIDORES; i++)
+        if (servidores[i] == NULL) {
+            hueco = i;
+            break;
+        }
+    if (hueco < 0)
+        return -EMFILE;
+    cal_servidor_t *n = calloc(1, sizeof *n);
+    if (n == NULL)
+        return -ENOMEM;
+    char dir[PATH_MAX - 64];
+    int r = temporal_nuevo("servidor", dir, sizeof dir);
+    if (r == 0) {
+        snprintf(n->registro, sizeof n->registro, "%s/registro.jsonl", dir);
+        r = practica_arrancar(&n->practica, n->registro);
+    }
+    if (r < 0) {
+        free(n);
+        return r;
+    }
+    servidores[hueco] = n;
+    *s = n;
+    return 0;
+}
+
+const char *cal_servidor_url(const cal_servidor_t *s)
+{
+    return s->practica.url;
+}
+
+static int leer_entero(json_t *o, const char *clave, json_int_t *v)
+{
+    json_t *x = json_object_get(o, clave);
+    if (json_is_integer(x)) {
+        *v = json_integer_value(x);
+        return 0;
+    }
+    if (json_is_real(x)) {
+        *v = (json_int_t)json_real_value(x);
+        return 0;
+    }
+    return -1;
+}
+
+int cal_registro(cal_servidor_t *s, const cal_peticion_t **v)
+{
+    free(s->peticiones);
+    s->peticiones = NULL;
+    s->n = 0;
+    *v = NULL;
+    FILE *f = fopen(s->registro, "r");
+    if (f == NULL)
+        return 0;
+    int cap = 0;
+    char *linea = NULL;
+    size_t tam = 0;
+    while (getline(&linea, &tam, f) > 0) {
+        json_t *o = json_loads(linea, 0, NULL);
+        json_int_t ini, fin, est = 0;
+        const char *ruta = json_string_value(json_object_get(o, "ruta"));
+        const char *metodo = json_string_value(json_object_get(o, "metodo"));
+        if (o != NULL && ruta != NULL && leer_entero(o, "inicio_ms", &ini) == 0 &&
+            leer_entero(o, "fin_ms", &fin) == 0) {
+            leer_entero(o, "estado", &est);
+            if (s->n == cap) {
+                int nc = cap > 0 ? cap * 2 : 64;
+                cal_peticion_t *nv = realloc(s->peticiones, (size_t)nc * sizeof *nv);
+                if (nv == NULL) {
+                    json_decref(o);
+                    break;
+                }
+                s->peticiones = nv;
+                cap = nc;
+            }
+            cal_peticion_t *p = &s->peticiones[s->n++];
+            memset(p, 0, sizeof *p);
+            p->inicio_ms = (uint64_t)ini;
+            p->fin_ms = (uint64_t)fin;
+            p->estado = (int)est;
+            p->abortada = json_is_true(json_object_get(o, "abortada"));
+            snprintf(p->ruta, sizeof p->ruta, "%s", ruta);
+            snprintf(p->metodo, sizeof p->metodo, "%s", metodo != NULL ? metodo : "");
+        }
+        json_decref(o);
+    }
+    free(linea);
+    fclose(f);
+    /* El registro se escribe al terminar cada respuesta: se ordena por inicio. */
+    for (int i = 1; i < s->n; i++) {
+        cal_peticion_t x = s->peticiones[i];
+        int j = i - 1;
+        while (j >= 0 && s->peticiones[j].inicio_ms > x.inicio_ms) {
+            s->peticiones[j + 1] = s->peticiones[j];
+            j--;
+        }
+        s->peticiones[j + 1] = x;
+    }
+    *v = s->peticiones;
+    return s->n;
+}
+
+int cal_registro_ruta(cal_servidor_t *s, const char *ruta, cal_peticion_t *v, int max)
+{
+    const cal_peticion_t *todas;
+    int n = cal_registro(s, &todas);
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(todas[i].ruta, ruta) != 0)
+            continue;
+        if (k < max)
+            v[k] = todas[i];
+        k++;
+    }
+    return k;
+}
+
+void servidores_parar_todos(void)
+{
+    for (int i = 0; i < MAX_SERVIDORES; i++) {
+        cal_servidor_t *s = servidores[i];
+        if (s == NULL)
+            continue;
+        if (s->practica.pid > 0)
+            practica_parar(&s->practica);
+        free(s->peticiones);
+        free(s);
+        servidores[i] = NULL;
+    }
+}
+
+int cal_puerto_cerrado(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return 0;
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t n = sizeof a;
+    int puerto = 0;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &n) == 0)
+        puerto = ntohs(a.sin_port);
+    close(fd);
+    return puerto;
+}

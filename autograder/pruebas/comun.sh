@@ -1,0 +1,96 @@
+# comun.sh — funciones que comparten prueba-labs.sh y prueba-autograder.sh (se carga con
+# «source»). Necesita: RAIZ, B (carpeta de construcción, absoluta), CC, CALIF_CFLAGS y
+# CALIF_LIBS (los pone autograder.mk).
+
+CALIFICAR="$B/bin/calificar"
+SALIDAS="$B/pruebas-calificador"
+pasan=0
+fallan=0
+fallidas=()
+
+bien() { pasan=$((pasan + 1)); printf '  ✔ %s\n' "$*"; }
+mal() { fallan=$((fallan + 1)); fallidas+=("$1"); printf '  ✘ %s\n' "$*"; }
+
+# calificar_en NOMBRE [argumentos del ejecutor…]: califica con la salida en
+# $SALIDAS/NOMBRE; deja el texto en $SALIDAS/NOMBRE.txt, el código en $rc y los segundos
+# en $segundos.
+calificar_en() {
+  local nombre=$1
+  shift
+  mkdir -p "$SALIDAS"
+  local inicio fin
+  inicio=$(date +%s.%N)
+  "$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" --cflags "$CALIF_CFLAGS" \
+    --libs "$CALIF_LIBS" --salida "$SALIDAS/$nombre" "$@" >"$SALIDAS/$nombre.txt" 2>&1
+  rc=$?
+  fin=$(date +%s.%N)
+  segundos=$(awk -v a="$inicio" -v b="$fin" 'BEGIN{printf "%.1f", b-a}')
+}
+
+# nota NOMBRE: «puntos máximo» de results.json (o «- -» si no existe o no es JSON).
+nota() {
+  python3 - "$SALIDAS/$1/results.json" <<'PY'
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+    print(d["score"], d["extra_data"]["max_score"])
+except Exception:
+    print("- -")
+PY
+}
+
+# fallidas_de NOMBRE: ids de las verificaciones que no pasaron (una por línea).
+fallidas_de() {
+  python3 - "$SALIDAS/$1/results.json" <<'PY'
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+except Exception:
+    sys.exit(0)
+for t in d["tests"]:
+    if t["status"] != "passed":
+        print(t["name"].split(" · ", 1)[1] if " · " in t["name"] else t["name"])
+PY
+}
+
+# id_fallidas NOMBRE LAB: ids (de lab.json) de las verificaciones fallidas.
+id_fallidas() {
+  python3 - "$SALIDAS/$1/results.json" "$RAIZ/labs/$2/lab.json" <<'PY'
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+    m = json.load(open(sys.argv[2]))
+except Exception:
+    sys.exit(0)
+nombres = {v["nombre"]: v["id"] for v in m["verificaciones"]}
+for t in d["tests"]:
+    if t["status"] != "passed":
+        n = t["name"].split(" · ", 1)[1]
+        print(nombres.get(n, n))
+PY
+}
+
+# informe_valido NOMBRE: results.json con la forma de Gradescope y junit.xml bien formado,
+# y toda verificación fallida con un «Obtenido» no vacío.
+informe_valido() {
+  python3 - "$SALIDAS/$1/results.json" "$SALIDAS/$1/junit.xml" <<'PY'
+import json, sys
+import xml.dom.minidom
+d = json.load(open(sys.argv[1]))
+assert isinstance(d["score"], int) and isinstance(d["execution_time"], float)
+assert d["tests"], "sin tests"
+for t in d["tests"]:
+    for k in ("name", "score", "max_score", "output", "visibility"):
+        assert k in t, k
+    if t["status"] != "passed":
+        obt = t["output"].split("Obtenido: ", 1)[1].split("\n")[0] if "Obtenido: " in t["output"] else ""
+        assert obt.strip(), "sin «Obtenido» en " + t["name"]
+xml.dom.minidom.parse(sys.argv[2])
+PY
+}
+
+resumen_final() {
+  [ "$fallan" -gt 0 ] && echo "Fallan: ${fallidas[*]}"
+  echo "resumen: $((pasan + fallan)) comprobaciones, $pasan pasan, $fallan fallan"
+  [ "$fallan" -eq 0 ]
+}

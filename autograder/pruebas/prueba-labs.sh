@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# prueba-labs.sh B — los calificadores tienen dientes (DESIGN.md §3.2). Para cada
+# laboratorio con lab.json:
+#   - la solución (solutions/NN-tema) saca el 100 % (y, si lab.json fija
+#     «tiempo_objetivo_s», se califica en ese tiempo o menos);
+#   - el programa de partida, sin tocar, saca como mucho el 20 %;
+#   - cada mutante (autograder/mutantes/NN-tema/*.patch: la solución con un fallo
+#     realista) pierde puntos, y en concreto falla las verificaciones que su cabecera
+#     «# Debe fallar: …» nombra; tiene que haber al menos 4 mutantes.
+# Las notas se leen de results.json de cada calificación. Última línea: «resumen: …».
+# Con LAB=NN (make prueba-labs LAB=07) solo se prueba ese laboratorio.
+set -u
+RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$RAIZ" || exit 1
+B=$(realpath -m "${1:-build}")
+# shellcheck source=comun.sh
+source "$RAIZ/autograder/pruebas/comun.sh"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-labs.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+mostrar() { # las líneas con ✘ del informe, para ver por qué
+  grep -E '✘|Obtenido|ERROR' "$SALIDAS/$1.txt" | head -n 20 | sed 's/^/      /'
+}
+
+for lab_json in labs/[0-9][0-9]-*/lab.json; do
+  lab=$(basename "$(dirname "$lab_json")")
+  # make prueba-labs LAB=07 prueba solo ese laboratorio.
+  case "$lab" in "${LAB:-}"*) ;; *) continue ;; esac
+  objetivo=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1])).get('tiempo_objetivo_s', 0))" "$lab_json")
+  echo "── $lab"
+
+  # 1. La solución: 100 %.
+  if [ -d "solutions/$lab" ]; then
+    calificar_en "$lab-solucion" --lab "$lab" --soluciones
+    read -r p m < <(nota "$lab-solucion")
+    if [ "$rc" = 0 ] && [ "$m" != "-" ] && [ "$p" = "$m" ]; then
+      bien "solución: $p/$m en $segundos s"
+    else
+      mal "$lab-solucion" "solución: $p/$m (rc=$rc); debe ser el 100 % — $SALIDAS/$lab-solucion.txt"
+      mostrar "$lab-solucion"
+    fi
+    if [ "$objetivo" != 0 ]; then
+      if awk -v s="$segundos" -v o="$objetivo" 'BEGIN{exit !(s <= o)}'; then
+        bien "calificar la solución tarda $segundos s (objetivo ≤ $objetivo s)"
+      else
+        mal "$lab-tiempo" "calificar la solución tardó $segundos s (objetivo ≤ $objetivo s)"
+      fi
+    fi
+    informe_valido "$lab-solucion" && bien "results.json y junit.xml válidos" ||
+      mal "$lab-informe" "results.json o junit.xml inválidos ($SALIDAS/$lab-solucion)"
+  else
+    mal "$lab-sin-solucion" "no existe solutions/$lab"
+  fi
+
+  # 2. El programa de partida sin tocar: como mucho el 20 %.
+  calificar_en "$lab-partida" --lab "$lab"
+  read -r p m < <(nota "$lab-partida")
+  if [ "$rc" = 0 ] && [ "$m" != "-" ] && [ $((p * 100)) -le $((m * 20)) ]; then
+    bien "partida: $p/$m (≤ 20 %) en $segundos s"
+  else
+    mal "$lab-partida" "partida: $p/$m (rc=$rc); debe ser ≤ 20 % — $SALIDAS/$lab-partida.txt"
+  fi
+
+  # 3. Cada mutante pierde puntos, y justo donde debe.
+  n=0
+  for parche in autograder/mutantes/"$lab"/*.patch; do
+    [ -e "$parche" ] || continue
+    n=$((n + 1))
+    nombre=$(basename "$parche" .patch)
+    dir="$TMP/$lab-$nombre"
+    mkdir -p "$dir"
+    cp -p solutions/"$lab"/* "$dir"/ 2>/dev/null
+    if ! patch -s -p1 -d "$dir" <"$parche" >"$TMP/patch.log" 2>&1; then
+      mal "$lab-$nombre" "mutante $nombre: el parche ya no se aplica a la solución ($(head -n1 "$TMP/patch.log"))"
+      continue
+    fi
+    calificar_en "$lab-mutante-$nombre" --lab "$lab" --entrega "$dir"
+    read -r p m < <(nota "$lab-mutante-$nombre")
+    debe=$(sed -n 's/^# Debe fallar: *//p' "$parche")
+    fallaron=$(id_fallidas "$lab-mutante-$nombre" "$lab" | tr '\n' ' ')
+    faltan=""
+    for id in $debe; do
+      case " $fallaron " in *" $id "*) ;; *) faltan="$faltan $id" ;; esac
+    done
+    if [ "$rc" = 0 ] && [ "$m" != "-" ] && [ "$p" -lt "$m" ] && [ -z "$faltan" ]; then
+      bien "mutante $nombre: $p/$m; falla ${fallaron% } ($segundos s)"
+    else
+      mal "$lab-$nombre" "mutante $nombre: $p/$m (rc=$rc); debía fallar «$debe» y falló «${fallaron% }»"
+      mostrar "$lab-mutante-$nombre"
+    fi
+  done
+  if [ "$n" -ge 4 ]; then
+    bien "$n mutantes"
+  else
+    mal "$lab-mutantes" "solo $n mutantes en autograder/mutantes/$lab (hacen falta al menos 4)"
+  fi
+done
+
+resumen_final

@@ -1,0 +1,288 @@
+/* informe.c — la nota en la terminal (en español, color solo si es una terminal), en
+ * results.json (formato de Gradescope) y en junit.xml.
+ *
+ * Los textos de los resultados ya llegan saneados (UTF-8 válido, sin caracteres de
+ * control), así que aquí solo se escapan para XML; jansson escapa el JSON.
+ */
+#include "runner.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int color = -1;
+
+static int con_color(void)
+{
+    if (color < 0) {
+        const char *term = getenv("TERM");
+        color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL &&
+                (term == NULL || strcmp(term, "dumb") != 0);
+    }
+    return color;
+}
+
+static const char *verde(void) { return con_color() ? "\033[32m" : ""; }
+static const char *rojo(void) { return con_color() ? "\033[31m" : ""; }
+static const char *amarillo(void) { return con_color() ? "\033[33m" : ""; }
+static const char *negrita(void) { return con_color() ? "\033[1m" : ""; }
+static const char *tenue(void) { return con_color() ? "\033[2m" : ""; }
+static const char *normal(void) { return con_color() ? "\033[0m" : ""; }
+
+/* Imprime `texto` con `etiqueta` en la primera línea y sangría en las siguientes. */
+static void bloque(const char *etiqueta, const char *texto)
+{
+    if (texto == NULL || texto[0] == '\0')
+        return;
+    const char *sangria = "              ";
+    /* Relleno por caracteres, no por bytes: «Qué:» lleva una letra de dos bytes. */
+    int ancho = 0;
+    for (const char *e = etiqueta; *e != '\0'; e++)
+        ancho += ((unsigned char)*e & 0xc0) != 0x80;
+    printf("%s%s%*s", sangria, etiqueta, ancho < 12 ? 12 - ancho : 1, "");
+    const char *p = texto;
+    int primera = 1;
+    while (*p != '\0') {
+        const char *fin = strchr(p, '\n');
+        size_t n = fin != NULL ? (size_t)(fin - p) : strlen(p);
+        if (!primera)
+            printf("%s            ", sangria);
+        printf("%.*s\n", (int)n, p);
+        primera = 0;
+        p += n;
+        if (*p == '\n')
+            p++;
+    }
+}
+
+static void puntos_lab(const lab_t *lab, int *obtenidos, int *maximos)
+{
+    *obtenidos = 0;
+    *maximos = 0;
+    for (int i = 0; i < lab->nv; i++) {
+        *maximos += lab->v[i].puntos;
+        if (lab->v[i].ok)
+            *obtenidos += lab->v[i].puntos;
+    }
+}
+
+static int porcentaje(int a, int b)
+{
+    return b > 0 ? (int)((100.0 * a) / b + 0.5) : 0;
+}
+
+void informe_cabecera(const contexto_informe_t *c)
+{
+    printf("%sCalificación de los laboratorios%s — se califican %s\n", negrita(), normal(),
+           c->origen);
+    if (c->caja_aviso)
+        printf("%s⚠ %s%s\n", amarillo(), c->caja, normal());
+    else
+        printf("%sCaja de arena: %s%s\n", tenue(), c->caja, normal());
+    fflush(stdout);
+}
+
+void informe_lab(const lab_t *lab)
+{
+    int ob, mx;
+    puntos_lab(lab, &ob, &mx);
+    printf("\n%s━━ Lab %s · %s ━━%s\n", negrita(), lab->numero,
+           lab->titulo != NULL ? lab->titulo : lab->carpeta, normal());
+    if (lab->aviso != NULL)
+        printf("  %s⚠ %s%s%s\n", lab->error_instructor ? rojo() : amarillo(),
+               lab->error_instructor ? "ERROR DEL INSTRUCTOR: " : "", lab->aviso, normal());
+    for (int i = 0; i < lab->nv; i++) {
+        const verificacion_t *v = &lab->v[i];
+        int ok = v->ok;
+        printf("  %s%s%s %3d/%-3d %s\n", ok ? verde() : rojo(), ok ? "✔" : "✘", normal(),
+               ok ? v->puntos : 0, v->puntos, v->nombre);
+        if (ok)
+            continue;
+        bloque("Qué:", v->que);
+        bloque("Esperado:", v->esperado);
+        bloque("Obtenido:", v->obtenido);
+        bloque("Detalle:", v->detalle);
+        if (v->obtenido != NULL && strncmp(v->obtenido, "no se calificó", 14) != 0)
+            bloque("Pista:", v->pista);
+    }
+    if (lab->calificado || lab->error_instructor)
+        printf("  %sLab %s: %d/%d puntos (%d %%)%s · %.1f s\n", negrita(), lab->numero, ob, mx,
+               porcentaje(ob, mx), normal(), lab->segundos);
+    fflush(stdout);
+}
+
+void informe_total(const lab_t *labs, int n, const contexto_informe_t *c)
+{
+    int ob = 0, mx = 0, contados = 0;
+    for (int i = 0; i < n; i++) {
+        if (!labs[i].calificado && !labs[i].error_instructor)
+            continue;
+        int a, b;
+        puntos_lab(&labs[i], &a, &b);
+        ob += a;
+        mx += b;
+        contados++;
+    }
+    printf("\n%sTotal: %d/%d puntos (%d %%) en %d laboratorio%s%s · %.1f s\n", negrita(), ob, mx,
+           porcentaje(ob, mx), contados, contados == 1 ? "" : "s", normal(), c->segundos);
+    printf("%sInformes: %s/results.json (Gradescope) y %s/junit.xml%s\n", tenue(), c->salida,
+           c->salida, normal());
+    fflush(stdout);
+}
+
+/* El texto completo de una verificación, para los informes. */
+static char *texto_verificacion(const verificacion_t *v)
+{
+    char *t = texto_formato("Qué se comprueba: %s\nEsperado: %s\nObtenido: %s%s%s%s%s",
+                            v->que != NULL ? v->que : "",
+                            v->esperado != NULL ? v->esperado : "",
+                            v->obtenido != NULL ? v->obtenido : "",
+                            v->detalle != NULL && v->detalle[0] != '\0' ? "\n" : "",
+                            v->detalle != NULL ? v->detalle : "",
+                            !v->ok && v->pista != NULL && v->pista[0] != '\0' ? "\nPista: " : "",
+                            !v->ok && v->pista != NULL ? v->pista : "");
+    return t;
+}
+
+int informe_json(const char *ruta, const lab_t *labs, int n, const contexto_informe_t *c)
+{
+    json_t *tests = json_array();
+    json_t *resumen = json_array();
+    int ob = 0, mx = 0;
+    char *general = texto_formato("Se califican %s.\nCaja de arena: %s", c->origen, c->caja);
+    for (int i = 0; i < n; i++) {
+        const lab_t *lab = &labs[i];
+        int a, b;
+        puntos_lab(lab, &a, &b);
+        if (lab->calificado || lab->error_instructor) {
+            ob += a;
+            mx += b;
+        }
+        if (lab->aviso != NULL) {
+            char *t = texto_formato("%s\nLab %s: %s%s", general, lab->numero,
+                                    lab->error_instructor ? "ERROR DEL INSTRUCTOR: " : "",
+                                    lab->aviso);
+            free(general);
+            general = t;
+        }
+        json_array_append_new(resumen,
+                              json_pack("{s:s, s:s, s:i, s:i, s:b, s:b, s:f}", "lab",
+                                        lab->carpeta, "titulo",
+                                        lab->titulo != NULL ? lab->titulo : "", "score", a,
+                                        "max_score", b, "compila", lab->compila, "calificado",
+                                        lab->calificado, "segundos", lab->segundos));
+        for (int k = 0; k < lab->nv; k++) {
+            const verificacion_t *v = &lab->v[k];
+            char *nombre = texto_formato("Lab %s · %s", lab->numero, v->nombre);
+            char *numero = texto_formato("%s.%d", lab->numero, k + 1);
+            char *salida = texto_verificacion(v);
+            json_array_append_new(
+                tests, json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:[s]}", "name", nombre,
+                                 "number", numero, "score", v->ok ? v->puntos : 0, "max_score",
+                                 v->puntos, "status", v->ok ? "passed" : "failed", "output",
+                                 salida, "visibility", "visible", "tags", lab->carpeta));
+            free(nombre);
+            free(numero);
+            free(salida);
+        }
+    }
+    json_t *raiz = json_pack("{s:i, s:f, s:s, s:s, s:s, s:o, s:{s:i, s:s, s:o}}", "score", ob,
+                             "execution_time", c->segundos, "output", general, "visibility",
+                             "visible", "stdout_visibility", "visible", "tests", tests,
+                             "extra_data", "max_score", mx, "caja",
+                             c->caja_aviso ? "limites" : "bwrap", "labs", resumen);
+    free(general);
+    if (raiz == NULL)
+        return -1;
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", ruta);
+    int r = json_dump_file(raiz, tmp, JSON_INDENT(2));
+    json_decref(raiz);
+    if (r == 0 && rename(tmp, ruta) != 0)
+        r = -1;
+    return r;
+}
+
+static void xml(FILE *f, const char *s)
+{
+    for (const char *p = s != NULL ? s : ""; *p != '\0'; p++) {
+        switch (*p) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&apos;", f); break;
+        default: fputc(*p, f);
+        }
+    }
+}
+
+int informe_junit(const char *ruta, const lab_t *labs, int n, const contexto_informe_t *c)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", ruta);
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL)
+        return -1;
+    int total = 0, fallos = 0;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < labs[i].nv; k++) {
+            total++;
+            fallos += !labs[i].v[k].ok;
+        }
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fprintf(f, "<testsuites name=\"calificacion\" tests=\"%d\" failures=\"%d\" time=\"%.3f\">\n",
+            total, fallos, c->segundos);
+    for (int i = 0; i < n; i++) {
+        const lab_t *lab = &labs[i];
+        int a, b, fl = 0;
+        puntos_lab(lab, &a, &b);
+        for (int k = 0; k < lab->nv; k++)
+            fl += !lab->v[k].ok;
+        fprintf(f, "  <testsuite name=\"");
+        xml(f, lab->carpeta);
+        fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" time=\"%.3f\">\n", lab->nv, fl,
+                lab->error_instructor, lab->segundos);
+        fprintf(f, "    <properties>\n      <property name=\"puntos\" value=\"%d\"/>\n"
+                   "      <property name=\"puntos_maximos\" value=\"%d\"/>\n",
+                a, b);
+        if (lab->aviso != NULL) {
+            fprintf(f, "      <property name=\"aviso\" value=\"");
+            xml(f, lab->aviso);
+            fprintf(f, "\"/>\n");
+        }
+        fprintf(f, "    </properties>\n");
+        for (int k = 0; k < lab->nv; k++) {
+            const verificacion_t *v = &lab->v[k];
+            fprintf(f, "    <testcase classname=\"lab%s\" name=\"", lab->numero);
+            xml(f, v->id);
+            fprintf(f, ": ");
+            xml(f, v->nombre);
+            fprintf(f, "\" time=\"%.3f\">\n", v->segundos);
+            char *texto = texto_verificacion(v);
+            if (!v->ok) {
+                fprintf(f, "      <failure message=\"");
+                xml(f, v->obtenido);
+                fprintf(f, "\" type=\"%d puntos\">", v->puntos);
+                xml(f, texto);
+                fprintf(f, "</failure>\n");
+            } else {
+                fprintf(f, "      <system-out>");
+                xml(f, texto);
+                fprintf(f, "</system-out>\n");
+            }
+            free(texto);
+            fprintf(f, "    </testcase>\n");
+        }
+        fprintf(f, "  </testsuite>\n");
+    }
+    fprintf(f, "</testsuites>\n");
+    int r = ferror(f) ? -1 : 0;
+    if (fclose(f) != 0)
+        r = -1;
+    if (r == 0 && rename(tmp, ruta) != 0)
+        r = -1;
+    return r;
+}

@@ -1,0 +1,178 @@
+/* manifiesto.c — lee el lab.json de un laboratorio (datos, no código: puntos, pistas,
+ * archivos del estudiante, límites). Un manifiesto mal escrito es un error del instructor y
+ * se dice con todo detalle, nunca se califica a medias en silencio.
+ */
+#include "runner.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *texto_de(json_t *o, const char *clave, int obligatorio, char *error, size_t tam,
+                      int *mal)
+{
+    json_t *x = json_object_get(o, clave);
+    if (x == NULL && !obligatorio)
+        return texto_dup("");
+    if (!json_is_string(x)) {
+        snprintf(error, tam, "falta el texto «%s»", clave);
+        *mal = 1;
+        return NULL;
+    }
+    return texto_dup(json_string_value(x));
+}
+
+static int entero_de(json_t *o, const char *clave, int omision, int minimo, int maximo,
+                     char *error, size_t tam, int *mal)
+{
+    json_t *x = json_object_get(o, clave);
+    if (x == NULL)
+        return omision;
+    if (!json_is_integer(x) || json_integer_value(x) < minimo ||
+        json_integer_value(x) > maximo) {
+        snprintf(error, tam, "«%s» debe ser un entero entre %d y %d", clave, minimo, maximo);
+        *mal = 1;
+        return omision;
+    }
+    return (int)json_integer_value(x);
+}
+
+/* Un id sirve de nombre de prueba de Criterion y de archivo: [a-z0-9_]. */
+static int id_valido(const char *id)
+{
+    if (id == NULL || id[0] == '\0' || strlen(id) > 60)
+        return 0;
+    for (const char *p = id; *p != '\0'; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return 0;
+    return 1;
+}
+
+/* Nombre de archivo simple: sin barras, sin «..», sin empezar por punto. */
+static int archivo_valido(const char *a)
+{
+    return a != NULL && a[0] != '\0' && a[0] != '.' && strchr(a, '/') == NULL &&
+           strlen(a) < 100;
+}
+
+int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
+{
+    json_error_t je;
+    int mal = 0;
+    json_t *raiz = json_load_file(ruta, 0, &je);
+    if (raiz == NULL) {
+        snprintf(error, tam, "%s no es JSON válido (línea %d, columna %d): %s", ruta, je.line,
+                 je.column, je.text);
+        return -1;
+    }
+    if (!json_is_object(raiz)) {
+        snprintf(error, tam, "%s: se esperaba un objeto", ruta);
+        json_decref(raiz);
+        return -1;
+    }
+    lab->titulo = texto_de(raiz, "titulo", 1, error, tam, &mal);
+    lab->programa = mal ? NULL : texto_de(raiz, "programa", 1, error, tam, &mal);
+    if (!mal && !archivo_valido(lab->programa)) {
+        snprintf(error, tam, "«programa» debe ser un nombre de archivo simple");
+        mal = 1;
+    }
+    lab->solucion_publicada = json_is_true(json_object_get(raiz, "solucion_publicada"));
+    if (!mal)
+        lab->tiempo_limite_s = entero_de(raiz, "tiempo_limite_s", 60, 1, 3600, error, tam, &mal);
+    if (!mal)
+        lab->trabajos = entero_de(raiz, "trabajos", 4, 1, 64, error, tam, &mal);
+
+    json_t *archivos = json_object_get(raiz, "archivos");
+    if (!mal && (!json_is_array(archivos) || json_array_size(archivos) == 0)) {
+        snprintf(error, tam, "«archivos» debe ser una lista no vacía de nombres");
+        mal = 1;
+    }
+    if (!mal) {
+        lab->narchivos = (int)json_array_size(archivos);
+        lab->archivos = calloc((size_t)lab->narchivos, sizeof *lab->archivos);
+        for (int i = 0; i < lab->narchivos && !mal; i++) {
+            const char *a = json_string_value(json_array_get(archivos, (size_t)i));
+            if (!archivo_valido(a)) {
+                snprintf(error, tam, "«archivos»[%d] no es un nombre de archivo simple", i);
+                mal = 1;
+            } else {
+                lab->archivos[i] = texto_dup(a);
+            }
+        }
+    }
+
+    json_t *vs = json_object_get(raiz, "verificaciones");
+    if (!mal && (!json_is_array(vs) || json_array_size(vs) == 0)) {
+        snprintf(error, tam, "«verificaciones» debe ser una lista no vacía");
+        mal = 1;
+    }
+    if (!mal) {
+        lab->nv = (int)json_array_size(vs);
+        lab->v = calloc((size_t)lab->nv, sizeof *lab->v);
+        for (int i = 0; i < lab->nv && !mal; i++) {
+            json_t *o = json_array_get(vs, (size_t)i);
+            verificacion_t *v = &lab->v[i];
+            char sub[200];
+            if (!json_is_object(o)) {
+                snprintf(error, tam, "«verificaciones»[%d] no es un objeto", i);
+                mal = 1;
+                break;
+            }
+            v->id = texto_de(o, "id", 1, sub, sizeof sub, &mal);
+            if (!mal && !id_valido(v->id)) {
+                snprintf(sub, sizeof sub, "id «%s» inválido (solo a-z, 0-9 y _)", v->id);
+                mal = 1;
+            }
+            for (int k = 0; k < i && !mal; k++)
+                if (strcmp(lab->v[k].id, v->id) == 0) {
+                    snprintf(sub, sizeof sub, "id «%s» repetido", v->id);
+                    mal = 1;
+                }
+            if (!mal)
+                v->nombre = texto_de(o, "nombre", 1, sub, sizeof sub, &mal);
+            if (!mal)
+                v->que = texto_de(o, "que", 1, sub, sizeof sub, &mal);
+            if (!mal)
+                v->pista = texto_de(o, "pista", 0, sub, sizeof sub, &mal);
+            if (!mal)
+                v->puntos = entero_de(o, "puntos", 0, 0, 1000, sub, sizeof sub, &mal);
+            if (mal)
+                snprintf(error, tam, "«verificaciones»[%d]: %s", i, sub);
+        }
+    }
+    json_decref(raiz);
+    return mal ? -1 : 0;
+}
+
+verificacion_t *lab_verificacion(lab_t *lab, const char *id)
+{
+    for (int i = 0; i < lab->nv; i++)
+        if (strcmp(lab->v[i].id, id) == 0)
+            return &lab->v[i];
+    return NULL;
+}
+
+void lab_liberar(lab_t *lab)
+{
+    for (int i = 0; i < lab->narchivos; i++)
+        free(lab->archivos[i]);
+    free(lab->archivos);
+    for (int i = 0; i < lab->nv; i++) {
+        verificacion_t *v = &lab->v[i];
+        free(v->id);
+        free(v->nombre);
+        free(v->que);
+        free(v->pista);
+        free(v->esperado);
+        free(v->obtenido);
+        free(v->detalle);
+    }
+    free(lab->v);
+    free(lab->carpeta);
+    free(lab->titulo);
+    free(lab->programa);
+    free(lab->compilador);
+    free(lab->aviso);
+    memset(lab, 0, sizeof *lab);
+}

@@ -1,0 +1,818 @@
+/* calificador.c — calificador oculto del laboratorio 07 (monitor de sitios web).
+ *
+ * Caja negra: el monitor del estudiante corre como proceso aparte (cal_lanzar) contra un
+ * servidor de práctica propio de cada verificación. Se juzga por lo que se ve desde fuera:
+ *   - el registro del servidor (cuándo empezó y terminó cada petición, en el mismo reloj
+ *     monotónico que el calificador): concurrencia, ritmo de los ciclos, duplicados,
+ *     peticiones cortadas por el límite de tiempo;
+ *   - las líneas de la salida (formato del README): OK, FALLO, ALERTA, RECUPERADO, OMITIDA,
+ *     RESUMEN;
+ *   - el código de salida tras SIGINT/SIGTERM y el informe de valgrind.
+ * Las tolerancias de tiempo son amplias: la máquina puede estar ocupada (2 núcleos, varias
+ * verificaciones en paralelo). Los puntos y las pistas están en ../lab.json.
+ */
+#include <criterion/criterion.h>
+
+#include "calificador/calificador.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PETICIONES 256
+
+/* ------------------------------------------------------------------ ayudas */
+
+/* Arranca el servidor de práctica de esta verificación. NULL si no pudo (ya anotado). */
+static cal_servidor_t *servidor(void)
+{
+    cal_servidor_t *s = NULL;
+    int r = cal_servidor(&s);
+    if (r < 0) {
+        cal_obtenido("no arrancó el servidor de práctica (error del calificador: %s)",
+                     strerror(-r));
+        return NULL;
+    }
+    return s;
+}
+
+/* URL completa del servidor `s` para `ruta`, en un búfer rotatorio (vale para varias a la vez). */
+static const char *url(cal_servidor_t *s, const char *ruta)
+{
+    static char bufs[8][600];
+    static int i;
+    char *b = bufs[i++ % 8];
+    snprintf(b, sizeof bufs[0], "%s%s", cal_servidor_url(s), ruta);
+    return b;
+}
+
+/* «monitor arg1 arg2 …» en `buf`. */
+static void unir(const char *const *args, char *buf, size_t tam)
+{
+    size_t n = (size_t)snprintf(buf, tam, "monitor");
+    for (int i = 0; args[i] != NULL && n < tam - 4; i++) {
+        int w = snprintf(buf + n, tam - n, " %s", args[i]);
+        if (w > 0)
+            n += (size_t)w;
+    }
+}
+
+/* Lanza el monitor con `args`. NULL si no se pudo (ya anotado). */
+static cal_proceso_t *monitor(cal_servidor_t *s, const char *const *args, double limite_s,
+                              int valgrind)
+{
+    char orden[2048];
+    unir(args, orden, sizeof orden);
+    cal_nota("Orden: %s%s", valgrind ? "valgrind " : "", orden);
+    static char entorno_url[128];
+    snprintf(entorno_url, sizeof entorno_url, "CURSO_SERVIDOR=%s",
+             s != NULL ? cal_servidor_url(s) : "http://127.0.0.1:9");
+    const char *entorno[] = {entorno_url, NULL};
+    cal_lanzamiento_t l = {.args = args, .entorno = entorno, .limite_s = limite_s,
+                           .valgrind = valgrind};
+    cal_proceso_t *p = NULL;
+    int r = cal_lanzar(&l, &p);
+    if (r < 0) {
+        cal_obtenido("no se pudo lanzar el programa (%s)", strerror(-r));
+        return NULL;
+    }
+    return p;
+}
+
+/* Secuencia compacta de las líneas de `u`: «FALLO FALLO FALLO ALERTA OK RECUPERADO». */
+static const char *traza(const char *salida, const char *u, char *buf, size_t tam)
+{
+    static const char *tipos[] = {"OK", "FALLO", "ALERTA", "RECUPERADO", "OMITIDA", "RESUMEN"};
+    size_t usados = 0;
+    buf[0] = '\0';
+    const char *p = salida;
+    int lineas = 0;
+    while (*p != '\0') {
+        const char *fin = strchr(p, '\n');
+        size_t len = fin != NULL ? (size_t)(fin - p) : strlen(p);
+        char linea[1024];
+        snprintf(linea, sizeof linea, "%.*s", (int)(len < sizeof linea ? len : sizeof linea - 1),
+                 p);
+        for (size_t t = 0; t < sizeof tipos / sizeof tipos[0]; t++) {
+            if (cal_contar(linea, tipos[t], u) == 1) {
+                if (lineas == 24) {
+                    snprintf(buf + usados, tam - usados, " …");
+                    return buf;
+                }
+                int w = snprintf(buf + usados, tam - usados, "%s%s", usados > 0 ? " " : "",
+                                 tipos[t]);
+                if (w > 0 && (size_t)w < tam - usados)
+                    usados += (size_t)w;
+                lineas++;
+            }
+        }
+        p += len;
+        if (*p == '\n')
+            p++;
+    }
+    if (usados == 0)
+        snprintf(buf, tam, "(ninguna línea para esa URL)");
+    return buf;
+}
+
+/* Número de línea (en toda la salida) de la aparición `i` (0, 1…) de `tipo` para `u`. */
+static int posicion(const char *salida, const char *tipo, const char *u, int i)
+{
+    return cal_linea(salida, tipo, u, i, NULL, 0);
+}
+
+/* Espera hasta que haya `n` líneas `tipo` de `u`, o `max_ms`. */
+static int esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int max_ms)
+{
+    return cal_esperar_lineas(p, tipo, u, n, max_ms);
+}
+
+/* SIGINT y espera al final; anota si no terminó. */
+static void parar(cal_proceso_t *p, int max_ms)
+{
+    cal_senal(p, SIGINT);
+    cal_esperar_fin(p, max_ms);
+}
+
+/* Pide los campos de «RESUMEN url verificaciones=N correctas=C fallos=F …». */
+static int leer_resumen(const char *salida, const char *u, int *v, int *c, int *f)
+{
+    char linea[1024], w[3][128];
+    if (cal_linea(salida, "RESUMEN", u, 0, linea, sizeof linea) < 0)
+        return -1;
+    if (cal_palabra(linea, 2, w[0], sizeof w[0]) == NULL ||
+        cal_palabra(linea, 3, w[1], sizeof w[1]) == NULL ||
+        cal_palabra(linea, 4, w[2], sizeof w[2]) == NULL)
+        return -2;
+    if (sscanf(w[0], "verificaciones=%d", v) != 1 || sscanf(w[1], "correctas=%d", c) != 1 ||
+        sscanf(w[2], "fallos=%d", f) != 1)
+        return -2;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ entrada inválida */
+
+typedef struct {
+    const char *args[6];
+    const char *debe_citar; /* texto que el mensaje de error tiene que contener (o NULL) */
+} caso_t;
+
+/* Ejecuta los casos (a la vez, para no sumar esperas) y comprueba código 2 + mensaje en
+ * stderr que cite el valor + ninguna petición al servidor. */
+static int casos_entrada(cal_servidor_t *s, const caso_t *casos, int n)
+{
+    int ok = 1;
+    char fallos[4096] = "";
+    size_t usados = 0;
+    cal_proceso_t *p[4] = {NULL};
+    for (int i = 0; i < n && i < 4; i++) {
+        p[i] = monitor(s, casos[i].args, 5, 0);
+        if (p[i] == NULL)
+            return 0;
+    }
+    uint64_t limite = cal_ahora_ms() + 2500;
+    for (int i = 0; i < n && i < 4; i++) {
+        uint64_t ahora = cal_ahora_ms();
+        cal_esperar_fin(p[i], ahora < limite ? (int)(limite - ahora) : 0);
+    }
+    for (int i = 0; i < n && i < 4; i++) {
+        const char *err = cal_errores(p[i]);
+        int codigo = cal_codigo(p[i]);
+        int con_mensaje = strspn(err, " \t\r\n") < strlen(err);
+        int cita = casos[i].debe_citar == NULL || strstr(err, casos[i].debe_citar) != NULL;
+        int este = cal_termino(p[i]) && codigo == 2 && con_mensaje && cita;
+        if (!este) {
+            char fin[256], extracto[1024], orden[512];
+            unir(casos[i].args, orden, sizeof orden);
+            if (cal_termino(p[i]))
+                cal_describir_fin(p[i], fin, sizeof fin);
+            else
+                snprintf(fin, sizeof fin, "no terminó en 2,5 s (debía salir enseguida)");
+            int w = snprintf(fallos + usados, sizeof fallos - usados,
+                             "%s«%s»: %s; stderr:\n%s%s", usados > 0 ? "\n" : "", orden, fin,
+                             cal_extracto(err, 4, extracto, sizeof extracto),
+                             !cita && con_mensaje ? "\n  (el mensaje no cita el valor erróneo)"
+                                                  : "");
+            if (w > 0 && (size_t)w < sizeof fallos - usados)
+                usados += (size_t)w;
+            ok = 0;
+        }
+        cal_proceso_liberar(p[i]);
+    }
+    if (s != NULL) {
+        const cal_peticion_t *v;
+        int pedidas = cal_registro(s, &v);
+        if (pedidas > 0) {
+            ok = 0;
+            int w = snprintf(fallos + usados, sizeof fallos - usados,
+                             "%sademás hizo %d petición(es) al servidor (p. ej. %s) antes de "
+                             "validar todos los argumentos",
+                             usados > 0 ? "\n" : "", pedidas, v[0].ruta);
+            if (w > 0 && (size_t)w < sizeof fallos - usados)
+                usados += (size_t)w;
+        }
+    }
+    cal_obtenido("%s", ok ? "código 2 y mensaje en todos los casos" : fallos);
+    return ok;
+}
+
+CAL_PRUEBA(entrada_sin_urls, 20)
+{
+    cal_esperado("código de salida 2 y un mensaje de error en stderr, sin vigilar nada");
+    const caso_t casos[] = {{{NULL}, NULL}, {{"-i", "500", NULL}, NULL}};
+    CAL_FIN(casos_entrada(NULL, casos, 2));
+}
+
+CAL_PRUEBA(entrada_url_invalida, 20)
+{
+    cal_esperado("código de salida 2, un mensaje en stderr que cite la URL inválida y "
+                 "ninguna petición");
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    const caso_t casos[] = {
+        {{"no-es-una-url", NULL}, "no-es-una-url"},
+        {{"-i", "200", url(s, "/status/200"), "ftp://127.0.0.1/archivo", NULL},
+         "ftp://127.0.0.1/archivo"},
+    };
+    CAL_FIN(casos_entrada(s, casos, 2));
+}
+
+CAL_PRUEBA(entrada_intervalo_invalido, 20)
+{
+    cal_esperado("código de salida 2, un mensaje en stderr que cite el valor inválido y "
+                 "ninguna petición");
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    const caso_t casos[] = {
+        {{"-i", "abc", url(s, "/status/200"), NULL}, "abc"},
+        {{"-i", "12x", url(s, "/status/200"), NULL}, "12x"},
+        {{"-i", "50", url(s, "/status/200"), NULL}, "50"},
+    };
+    CAL_FIN(casos_entrada(s, casos, 3));
+}
+
+/* ------------------------------------------------------------------ funcionamiento */
+
+/* Comprueba que la primera línea de `u` sea «<tipo> <u> <estado> <n> ms…». */
+static int linea_correcta(const char *salida, const char *u, const char *tipo, int estado,
+                          char *informe, size_t tam)
+{
+    char linea[1024], w[4][64];
+    const char *otro = strcmp(tipo, "OK") == 0 ? "FALLO" : "OK";
+    if (cal_linea(salida, tipo, u, 0, linea, sizeof linea) < 0) {
+        char otra[1024];
+        if (cal_linea(salida, otro, u, 0, otra, sizeof otra) >= 0)
+            snprintf(informe, tam, "para %s se esperaba %s y se imprimió: %s", u, tipo, otra);
+        else
+            snprintf(informe, tam, "ninguna línea «%s %s …»", tipo, u);
+        return 0;
+    }
+    char *fin = NULL;
+    int ok = cal_palabra(linea, 2, w[0], sizeof w[0]) != NULL &&
+             cal_palabra(linea, 3, w[1], sizeof w[1]) != NULL &&
+             cal_palabra(linea, 4, w[2], sizeof w[2]) != NULL && strcmp(w[2], "ms") == 0 &&
+             strtol(w[0], &fin, 10) == estado && *fin == '\0';
+    long ms = ok ? strtol(w[1], &fin, 10) : -1;
+    ok = ok && *fin == '\0' && ms >= 0 && ms < 60000;
+    if (ok && cal_contar(salida, otro, u) > 0) {
+        snprintf(informe, tam, "%s también tiene líneas %s (el estado %d es siempre %s)", u,
+                 otro, estado, tipo);
+        return 0;
+    }
+    if (!ok)
+        snprintf(informe, tam, "línea mal formada (se esperaba «%s %s %d <ms> ms»): %s", tipo,
+                 u, estado, linea);
+    else
+        snprintf(informe, tam, "bien: %s", linea);
+    return ok;
+}
+
+CAL_PRUEBA(registra_estado, 20)
+{
+    cal_esperado("«OK <url> 200 <ms> ms», «FALLO <url> 404 <ms> ms <motivo>» y "
+                 "«FALLO <url> 503 <ms> ms <motivo>»");
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *u200 = url(s, "/status/200"), *u404 = url(s, "/status/404"),
+               *u503 = url(s, "/status/503");
+    const char *args[] = {"-i", "300", u200, u404, u503, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    esperar(p, "FALLO", u503, 2, 2500);
+    cal_esperar(100);
+    parar(p, 2000);
+    const char *out = cal_salida(p);
+    char i1[1200], i2[1200], i3[1200];
+    int ok = linea_correcta(out, u200, "OK", 200, i1, sizeof i1);
+    ok &= linea_correcta(out, u404, "FALLO", 404, i2, sizeof i2);
+    ok &= linea_correcta(out, u503, "FALLO", 503, i3, sizeof i3);
+    if (ok) {
+        cal_obtenido("las tres líneas con el formato y el estado correctos");
+    } else {
+        cal_obtenido("%s\n%s\n%s", i1, i2, i3);
+        cal_nota_salida(p, 12);
+    }
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(concurrencia, 20)
+{
+    cal_esperado("que las tres peticiones del primer ciclo estén en marcha a la vez en el "
+                 "servidor (la última empieza antes de que acabe la primera)");
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *rutas[] = {"/delay/0.6?sitio=1", "/delay/0.6?sitio=2", "/delay/0.6?sitio=3"};
+    const char *args[] = {"-i", "3000", url(s, rutas[0]), url(s, rutas[1]), url(s, rutas[2]),
+                          NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    esperar(p, "OK", NULL, 3, 2600);
+    cal_esperar(100);
+    parar(p, 2000);
+
+    cal_peticion_t v[3][4];
+    int n[3];
+    uint64_t ultimo_inicio = 0, primer_fin = UINT64_MAX, origen = UINT64_MAX;
+    int faltan = 0;
+    for (int i = 0; i < 3; i++) {
+        n[i] = cal_registro_ruta(s, rutas[i], v[i], 4);
+        if (n[i] == 0) {
+            faltan++;
+            continue;
+        }
+        if (v[i][0].inicio_ms > ultimo_inicio)
+            ultimo_inicio = v[i][0].inicio_ms;
+        if (v[i][0].fin_ms < primer_fin)
+            primer_fin = v[i][0].fin_ms;
+        if (v[i][0].inicio_ms < origen)
+            origen = v[i][0].inicio_ms;
+    }
+    char desc[1024] = "";
+    size_t u = 0;
+    for (int i = 0; i < 3; i++) {
+        int w = n[i] > 0 ? snprintf(desc + u, sizeof desc - u, "\n  %s: de %llu a %llu ms",
+                                    rutas[i],
+                                    (unsigned long long)(v[i][0].inicio_ms - origen),
+                                    (unsigned long long)(v[i][0].fin_ms - origen))
+                         : snprintf(desc + u, sizeof desc - u, "\n  %s: no llegó", rutas[i]);
+        if (w > 0 && (size_t)w < sizeof desc - u)
+            u += (size_t)w;
+    }
+    int ok = faltan == 0 && ultimo_inicio < primer_fin;
+    if (ok)
+        cal_obtenido("las tres peticiones se solapan:%s", desc);
+    else if (faltan > 0)
+        cal_obtenido("en 2,6 s solo llegaron %d de las 3 peticiones:%s", 3 - faltan, desc);
+    else
+        cal_obtenido("las peticiones van una detrás de otra:%s", desc);
+    if (!ok)
+        cal_nota_salida(p, 10);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(intervalo, 20)
+{
+    const int T = 400;
+    cal_esperado("primer ciclo antes de %d ms desde el arranque y los demás separados unos "
+                 "%d ms (cada separación entre %d y %d ms, la media entre %d y %d)",
+                 T * 3 / 4, T, T / 2, T * 7 / 4, T * 4 / 5, T * 5 / 4);
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *args[] = {"-i", "400", url(s, "/status/200"), NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    cal_esperar(2200);
+    /* El registro se lee antes de parar: lo que pase después de la señal no cuenta aquí. */
+    cal_peticion_t v[MAX_PETICIONES];
+    int n = cal_registro_ruta(s, "/status/200", v, MAX_PETICIONES);
+    parar(p, 2000);
+    if (n > MAX_PETICIONES)
+        n = MAX_PETICIONES;
+    char desc[2048];
+    size_t u = 0;
+    int ok = n >= 4;
+    long primero = n > 0 ? (long)(v[0].inicio_ms - cal_lanzado_ms(p)) : -1;
+    u += (size_t)snprintf(desc, sizeof desc, "%d peticiones en 2,2 s; la primera a los %ld ms; "
+                                             "separaciones (ms):",
+                          n, primero);
+    double suma = 0;
+    for (int i = 1; i < n; i++) {
+        long g = (long)(v[i].inicio_ms - v[i - 1].inicio_ms);
+        suma += (double)g;
+        if (g < T / 2 || g > T * 7 / 4)
+            ok = 0;
+        if (u < sizeof desc - 16)
+            u += (size_t)snprintf(desc + u, sizeof desc - u, " %ld", g);
+    }
+    double media = n > 1 ? suma / (n - 1) : 0;
+    if (n > 1 && (media < T * 0.8 || media > T * 1.25))
+        ok = 0;
+    if (n == 0 || primero > T * 3 / 4)
+        ok = 0;
+    if (n > 8)
+        ok = 0;
+    cal_obtenido("%s%s", desc, n > 8 ? " (demasiadas: ¿el intervalo se respeta?)" : "");
+    if (!ok)
+        cal_nota_salida(p, 8);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(alerta_tres_fallos, 20)
+{
+    cal_esperado("una sola línea ALERTA para la URL que falla, justo tras su 3.er FALLO y "
+                 "antes del 4.º (FALLO FALLO FALLO ALERTA FALLO …), ninguna para la otra");
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *mala = url(s, "/status/503"), *buena = url(s, "/status/200");
+    const char *args[] = {"-i", "150", mala, buena, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    esperar(p, "FALLO", mala, 6, 3000);
+    parar(p, 2000);
+    const char *out = cal_salida(p);
+    char t[1024];
+    int alertas = cal_contar(out, "ALERTA", mala);
+    int alertas_buena = cal_contar(out, "ALERTA", buena);
+    int fallos = cal_contar(out, "FALLO", mala);
+    int pa = posicion(out, "ALERTA", mala, 0);
+    int p3 = posicion(out, "FALLO", mala, 2), p4 = posicion(out, "FALLO", mala, 3);
+    int ok = fallos >= 4 && alertas == 1 && alertas_buena == 0 && pa > p3 && p3 >= 0 &&
+             (p4 < 0 || pa < p4);
+    cal_obtenido("%d línea(s) ALERTA para la URL que falla, %d para la buena; secuencia de "
+                 "la URL que falla: %s",
+                 alertas, alertas_buena, traza(out, mala, t, sizeof t));
+    if (fallos < 4)
+        cal_nota("Solo hubo %d FALLO de la URL que falla en 3 s (con -i 150 deberían ser "
+                 "unos 20).", fallos);
+    if (!ok)
+        cal_nota_salida(p, 12);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(recuperacion, 20)
+{
+    cal_esperado("FALLO FALLO FALLO ALERTA FALLO OK RECUPERADO OK … (una sola RECUPERADO, "
+                 "justo después del primer OK)");
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *u = url(s, "/inestable?id=calificador&fallos=4");
+    const char *args[] = {"-i", "150", u, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    esperar(p, "OK", u, 3, 3000);
+    parar(p, 2000);
+    const char *out = cal_salida(p);
+    char t[1024];
+    int pok1 = posicion(out, "OK", u, 0), pok2 = posicion(out, "OK", u, 1);
+    int prec = posicion(out, "RECUPERADO", u, 0);
+    int pa = posicion(out, "ALERTA", u, 0), p3 = posicion(out, "FALLO", u, 2);
+    int ok = cal_contar(out, "FALLO", u) == 4 && cal_contar(out, "ALERTA", u) == 1 &&
+             pa > p3 && p3 >= 0 && cal_contar(out, "RECUPERADO", u) == 1 && pok1 >= 0 &&
+             prec > pok1 && (pok2 < 0 || prec < pok2);
+    cal_obtenido("secuencia: %s", traza(out, u, t, sizeof t));
+    if (!ok)
+        cal_nota_salida(p, 12);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(sin_duplicados, 20)
+{
+    cal_esperado("peticiones a /delay/1 sin solaparse nunca (cada una empieza después de que "
+                 "acabe la anterior), al menos 2 de ellas, alguna línea OMITIDA de esa URL y "
+                 "al menos 6 peticiones a /status/200");
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *lenta = url(s, "/delay/1"), *rapida = url(s, "/status/200");
+    const char *args[] = {"-i", "200", "-t", "3000", lenta, rapida, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    cal_esperar(2300);
+    parar(p, 2000);
+    cal_esperar(100); /* el servidor anota las peticiones cortadas al cerrarse la conexión */
+
+    cal_peticion_t v[MAX_PETICIONES];
+    int n = cal_registro_ruta(s, "/delay/1", v, MAX_PETICIONES);
+    cal_peticion_t w[MAX_PETICIONES];
+    int nr = cal_registro_ruta(s, "/status/200", w, MAX_PETICIONES);
+    if (n > MAX_PETICIONES)
+        n = MAX_PETICIONES;
+    int solapes = 0;
+    char desc[2048];
+    size_t u = 0;
+    uint64_t origen = n > 0 ? v[0].inicio_ms : 0;
+    u += (size_t)snprintf(desc, sizeof desc, "%d peticiones a /delay/1 (ms desde la primera):",
+                          n);
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && v[i].inicio_ms + 30 < v[i - 1].fin_ms)
+            solapes++;
+        if (u < sizeof desc - 40 && i < 16)
+            u += (size_t)snprintf(desc + u, sizeof desc - u, " [%llu–%llu]",
+                                  (unsigned long long)(v[i].inicio_ms - origen),
+                                  (unsigned long long)(v[i].fin_ms - origen));
+    }
+    int omitidas = cal_contar(cal_salida(p), "OMITIDA", lenta);
+    int ok = solapes == 0 && n >= 2 && omitidas >= 1 && nr >= 6;
+    cal_obtenido("%s; %d se solapan con la anterior; %d líneas OMITIDA; %d peticiones a "
+                 "/status/200",
+                 desc, solapes, omitidas, nr);
+    if (!ok)
+        cal_nota_salida(p, 10);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(limite_por_verificacion, 20)
+{
+    const int T = 600;
+    cal_esperado("al menos 3 peticiones a /delay/5, cada una cortada por el cliente antes de "
+                 "%d ms (límite = intervalo/2 = %d ms), y líneas «FALLO <url> 0 <ms> ms …» con "
+                 "<ms> < %d",
+                 T * 3 / 4, T / 2, T * 3 / 4);
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *u = url(s, "/delay/5");
+    const char *args[] = {"-i", "600", u, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    cal_esperar(2000);
+    parar(p, 2000);
+    cal_esperar(100);
+
+    cal_peticion_t v[MAX_PETICIONES];
+    int n = cal_registro_ruta(s, "/delay/5", v, MAX_PETICIONES);
+    if (n > MAX_PETICIONES)
+        n = MAX_PETICIONES;
+    int largas = 0;
+    char desc[2048];
+    size_t k = 0;
+    k += (size_t)snprintf(desc, sizeof desc, "%d peticiones a /delay/5; duración en el servidor "
+                                             "(ms):", n);
+    for (int i = 0; i < n; i++) {
+        long d = (long)(v[i].fin_ms - v[i].inicio_ms);
+        /* La última la puede cortar el SIGINT: solo cuentan las cortadas antes de él. */
+        if (i < n - 1 && (d >= T * 3 / 4 || !v[i].abortada))
+            largas++;
+        if (k < sizeof desc - 24 && i < 12)
+            k += (size_t)snprintf(desc + k, sizeof desc - k, " %ld%s", d,
+                                  v[i].abortada ? "" : "(completa)");
+    }
+    /* Las líneas FALLO: estado 0 y tiempo por debajo del intervalo. */
+    int fallos = cal_contar(cal_salida(p), "FALLO", u), buenas = 0;
+    for (int i = 0; i < fallos; i++) {
+        char linea[1024], e[32], ms[32];
+        cal_linea(cal_salida(p), "FALLO", u, i, linea, sizeof linea);
+        if (cal_palabra(linea, 2, e, sizeof e) && cal_palabra(linea, 3, ms, sizeof ms) &&
+            strcmp(e, "0") == 0 && atol(ms) < T * 3 / 4)
+            buenas++;
+    }
+    int ok = n >= 3 && largas == 0 && fallos >= 2 && buenas == fallos;
+    cal_obtenido("%s; %d líneas FALLO, %d con estado 0 y menos de %d ms; %d líneas OMITIDA",
+                 desc, fallos, buenas, T * 3 / 4, cal_contar(cal_salida(p), "OMITIDA", u));
+    if (!ok)
+        cal_nota_salida(p, 10);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(inalcanzable, 20)
+{
+    cal_esperado("líneas «FALLO <url> 0 …» para el puerto cerrado, el programa vivo y la otra "
+                 "URL comprobándose (al menos 3 OK)");
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    char cerrada[64];
+    snprintf(cerrada, sizeof cerrada, "http://127.0.0.1:%d/", cal_puerto_cerrado());
+    const char *buena = url(s, "/status/200");
+    const char *args[] = {"-i", "200", cerrada, buena, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    cal_esperar(1300);
+    int vivo = !cal_termino(p);
+    char fin[256];
+    cal_describir_fin(p, fin, sizeof fin);
+    parar(p, 2000);
+    const char *out = cal_salida(p);
+    int fallos = cal_contar(out, "FALLO", cerrada), oks = cal_contar(out, "OK", buena);
+    int con_cero = 0;
+    for (int i = 0; i < fallos; i++) {
+        char linea[1024], e[32];
+        cal_linea(out, "FALLO", cerrada, i, linea, sizeof linea);
+        if (cal_palabra(linea, 2, e, sizeof e) != NULL && strcmp(e, "0") == 0)
+            con_cero++;
+    }
+    int ok = vivo && fallos >= 2 && con_cero == fallos && oks >= 3;
+    cal_obtenido("a los 1,3 s el programa %s; %d FALLO del puerto cerrado (%d con estado 0); "
+                 "%d OK de la otra URL",
+                 vivo ? "seguía vivo" : fin, fallos, con_cero, oks);
+    if (!ok)
+        cal_nota_salida(p, 10);
+    CAL_FIN(ok);
+}
+
+/* ------------------------------------------------------------------ parada */
+
+/* Comprueba que haya un RESUMEN por URL y que cuadre con sus líneas OK/FALLO. */
+static int resumen_coherente(const char *out, const char *const *urls, int n, char *informe,
+                             size_t tam)
+{
+    size_t u = 0;
+    int ok = 1;
+    informe[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        int v = 0, c = 0, f = 0;
+        int r = leer_resumen(out, urls[i], &v, &c, &f);
+        int oks = cal_contar(out, "OK", urls[i]), fallos = cal_contar(out, "FALLO", urls[i]);
+        int w;
+        if (r == -1) {
+            w = snprintf(informe + u, tam - u, "%sfalta «RESUMEN %s …»", u ? "; " : "", urls[i]);
+            ok = 0;
+        } else if (r == -2) {
+            char linea[512];
+            cal_linea(out, "RESUMEN", urls[i], 0, linea, sizeof linea);
+            w = snprintf(informe + u, tam - u, "%sRESUMEN mal formado: %s", u ? "; " : "", linea);
+            ok = 0;
+        } else if (cal_contar(out, "RESUMEN", urls[i]) != 1 || c != oks || f != fallos ||
+                   v != c + f) {
+            w = snprintf(informe + u, tam - u,
+                         "%s%s: RESUMEN dice verificaciones=%d correctas=%d fallos=%d pero hubo "
+                         "%d OK y %d FALLO (%d líneas RESUMEN)",
+                         u ? "; " : "", urls[i], v, c, f, oks, fallos,
+                         cal_contar(out, "RESUMEN", urls[i]));
+            ok = 0;
+        } else {
+            w = snprintf(informe + u, tam - u, "%s%s: verificaciones=%d correctas=%d fallos=%d",
+                         u ? "; " : "", urls[i], v, c, f);
+        }
+        if (w > 0 && (size_t)w < tam - u)
+            u += (size_t)w;
+    }
+    return ok;
+}
+
+CAL_PRUEBA(sigint, 20)
+{
+    cal_esperado("con SIGINT: código 0 en menos de 2 s (la petición a /delay/10 se cancela), "
+                 "una línea RESUMEN por URL que cuadre con sus OK/FALLO, y ninguna petición "
+                 "nueva después de la señal");
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *lenta = url(s, "/delay/10"), *rapida = url(s, "/status/200");
+    const char *args[] = {"-i", "300", "-t", "20000", lenta, rapida, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    cal_esperar(1000);
+    char fin[256];
+    if (cal_termino(p)) {
+        cal_obtenido("el programa ya había terminado antes de la señal: %s",
+                     cal_describir_fin(p, fin, sizeof fin));
+        cal_nota_salida(p, 10);
+        CAL_FIN(0);
+    }
+    uint64_t senal = cal_ahora_ms();
+    cal_senal(p, SIGINT);
+    int termino = cal_esperar_fin(p, 2000);
+    cal_describir_fin(p, fin, sizeof fin);
+    long tardo = termino ? (long)(cal_terminado_ms(p) - senal) : -1;
+    const cal_peticion_t *v;
+    int n = cal_registro(s, &v), despues = 0;
+    for (int i = 0; i < n; i++)
+        if (v[i].inicio_ms > senal + 150)
+            despues++;
+    const char *urls[] = {lenta, rapida};
+    char resumen[2048];
+    int coherente = resumen_coherente(cal_salida(p), urls, 2, resumen, sizeof resumen);
+    int ok = termino && cal_codigo(p) == 0 && coherente && despues == 0;
+    if (termino)
+        cal_obtenido("%s a los %ld ms de la señal; %s; %d peticiones después de la señal", fin,
+                     tardo, resumen, despues);
+    else
+        cal_obtenido("a los 2 s de SIGINT el programa %s; %s", fin, resumen);
+    if (!ok)
+        cal_nota_salida(p, 10);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(sigterm, 20)
+{
+    cal_esperado("con SIGTERM: código 0 en menos de 2 s y la línea RESUMEN");
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *u = url(s, "/status/200");
+    const char *args[] = {"-i", "200", u, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    cal_esperar(800);
+    char fin[256];
+    int vivo = !cal_termino(p);
+    cal_senal(p, SIGTERM);
+    int termino = cal_esperar_fin(p, 2000);
+    cal_describir_fin(p, fin, sizeof fin);
+    const char *urls[] = {u};
+    char resumen[1024];
+    int coherente = resumen_coherente(cal_salida(p), urls, 1, resumen, sizeof resumen);
+    int ok = vivo && termino && cal_codigo(p) == 0 && coherente;
+    cal_obtenido("%s%s; %s", vivo ? "" : "ya había terminado antes de la señal: ", fin, resumen);
+    if (!ok)
+        cal_nota_salida(p, 10);
+    CAL_FIN(ok);
+}
+
+/* Extrae del informe de valgrind lo que interesa: el resumen y el primer error. */
+static void nota_valgrind(const char *vg)
+{
+    char buf[4096];
+    const char *error = strstr(vg, "Invalid ");
+    if (error == NULL)
+        error = strstr(vg, "uninitialised");
+    if (error == NULL)
+        error = strstr(vg, "definitely lost in");
+    if (error == NULL)
+        error = strstr(vg, "indirectly lost in");
+    if (error != NULL) {
+        while (error > vg && error[-1] != '\n')
+            error--;
+        cal_nota("Primer problema que señala valgrind:\n%s", cal_extracto(error, 14, buf,
+                                                                           sizeof buf));
+    }
+    /* Con un problema ya enseñado basta la línea final; si no, el resumen de memoria. */
+    const char *resumen = strstr(vg, error != NULL ? "ERROR SUMMARY" : "HEAP SUMMARY");
+    if (resumen != NULL) {
+        while (resumen > vg && resumen[-1] != '\n')
+            resumen--;
+        cal_nota("Resumen de valgrind:\n%s",
+                 cal_extracto(resumen, error != NULL ? 1 : 12, buf, sizeof buf));
+    } else {
+        cal_nota("Informe de valgrind:\n%s", cal_extracto(vg, 14, buf, sizeof buf));
+    }
+}
+
+CAL_PRUEBA(valgrind, 40)
+{
+    cal_esperado("código 0 tras SIGINT, «ERROR SUMMARY: 0 errors» y sin fugas definitivas ni "
+                 "indirectas");
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *rapida = url(s, "/status/200"), *lenta = url(s, "/delay/3");
+    const char *args[] = {"-i", "500", "-t", "20000", rapida, lenta, NULL};
+    cal_proceso_t *p = monitor(s, args, 25, 1);
+    if (p == NULL)
+        CAL_FIN(0);
+    /* valgrind tarda en arrancar: se espera al primer OK (hasta 8 s) y luego un poco más.
+     * Si a los 5 s el servidor no ha recibido ni una petición, no hace falta esperar más. */
+    int arranco = 0;
+    for (int espera = 0; espera < 8000 && !arranco && !cal_termino(p); espera += 250) {
+        arranco = esperar(p, "OK", rapida, 1, 250);
+        const cal_peticion_t *v;
+        if (espera >= 5000 && cal_registro(s, &v) == 0)
+            break;
+    }
+    cal_esperar(1000);
+    char fin[256];
+    if (!arranco || cal_termino(p)) {
+        cal_obtenido("bajo valgrind, el programa no llegó a vigilar: %s, %d líneas OK",
+                     cal_describir_fin(p, fin, sizeof fin), cal_contar(cal_salida(p), "OK", NULL));
+        cal_nota_salida(p, 8);
+        nota_valgrind(cal_valgrind(p));
+        CAL_FIN(0);
+    }
+    cal_senal(p, SIGINT);
+    int termino = cal_esperar_fin(p, 6000);
+    const char *vg = cal_valgrind(p);
+    int codigo = cal_codigo(p);
+    int sin_errores = strstr(vg, "ERROR SUMMARY: 0 errors") != NULL;
+    int ok = termino && codigo == 0 && sin_errores;
+    cal_describir_fin(p, fin, sizeof fin);
+    if (ok)
+        cal_obtenido("%s; valgrind: 0 errores, sin fugas", fin);
+    else
+        cal_obtenido("%s%s; valgrind: %s", fin,
+                     codigo == 99 ? " (99 = valgrind encontró errores o fugas)" : "",
+                     sin_errores ? "0 errores" : "hay errores o fugas (ver detalle)");
+    if (!ok) {
+        nota_valgrind(vg);
+        cal_nota_salida(p, 6);
+    }
+    CAL_FIN(ok);
+}

@@ -1,0 +1,264 @@
+/* monitor.c — Laboratorio 07: monitor de sitios web (programa de partida).
+ *
+ * Cada `intervalo` milisegundos hay que comprobar TODAS las URLs a la vez con el cliente
+ * HTTP del curso, imprimir una línea por verificación, avisar cuando un sitio falla 3 veces
+ * seguidas (una sola vez por racha) y cuando se recupera, y con Ctrl+C (o SIGTERM) parar el
+ * temporizador, cancelar lo que esté en vuelo, imprimir el resumen y cerrar el bucle.
+ *
+ *   monitor [-i INTERVALO_MS] [-t LIMITE_MS] URL...
+ *
+ * El formato exacto de cada línea está en README.md: el calificador lo lee tal cual.
+ *
+ * Así como está, compila y arranca, pero no vigila nada: el temporizador llama a al_tic(),
+ * que está vacía, y Ctrl+C no lo para hasta la tercera vez (la salida de emergencia de
+ * senales.h). Completa los TODO en orden (1 → 6) y prueba después de cada uno.
+ */
+#include "curso/http.h"
+#include "curso/practica.h"
+#include "curso/senales.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+#define INTERVALO_OMISION_MS 30000
+#define INTERVALO_MINIMO_MS 100
+#define LIMITE_MAXIMO_OMISION_MS 10000
+#define MAXIMO_MS 86400000 /* un día */
+#define FALLOS_PARA_ALERTA 3
+
+typedef struct monitor_s monitor_t;
+
+/* Estado de un sitio vigilado. */
+typedef struct {
+    char *url;                 /* copia propia (malloc): se libera al final de main */
+    monitor_t *monitor;
+    http_peticion_t *en_curso; /* la verificación en vuelo, o NULL */
+    int fallos_seguidos;
+    unsigned verificaciones, correctas, fallos;
+    double suma_ms;
+} sitio_t;
+
+struct monitor_s {
+    uv_loop_t bucle;
+    uv_timer_t temporizador;
+    http_cliente_t *cliente;
+    senales_t senales;
+    sitio_t *sitios;
+    size_t nsitios;
+    uint64_t intervalo_ms, limite_ms;
+};
+
+static void uso(void)
+{
+    fprintf(stderr, "uso: monitor [-i INTERVALO_MS] [-t LIMITE_MS] URL...\n"
+                    "  -i  milisegundos entre ciclos (%d a %d; por omisión %d)\n"
+                    "  -t  límite de cada verificación en ms (por omisión, la mitad del "
+                    "intervalo y como mucho %d)\n"
+                    "  Una URL que empieza por / se completa con el servidor de práctica.\n",
+            INTERVALO_MINIMO_MS, MAXIMO_MS, INTERVALO_OMISION_MS, LIMITE_MAXIMO_OMISION_MS);
+}
+
+/* Lee un número entero de milisegundos en [minimo, maximo]. Devuelve 0 o -1. */
+static int leer_ms(const char *texto, const char *que, uint64_t minimo, uint64_t maximo,
+                   uint64_t *valor)
+{
+    /* TODO 1: convierte `texto` con strtoull(texto, &fin, 10) poniendo antes errno = 0.
+     * Es inválido si está vacío, empieza por '-', errno != 0, *fin != '\0' («12x») o queda
+     * fuera de [minimo, maximo]. Entonces escribe en stderr un mensaje que CITE el texto:
+     *     monitor: el intervalo «abc» no es válido: tiene que ser un número entero de
+     *     milisegundos entre 100 y 86400000
+     * (usa `que` para decir qué opción era) y devuelve -1. Si es válido, *valor = v y 0. */
+    (void)texto;
+    (void)que;
+    (void)minimo;
+    (void)maximo;
+    (void)valor;
+    return 0;
+}
+
+/* Devuelve la URL completa (memoria nueva) o NULL si no es válida (tras avisar). */
+static char *leer_url(const char *texto)
+{
+    /* TODO 2: una URL que empieza por '/' se completa con practica_url() (mira practica.h):
+     * "/status/200" → "http://127.0.0.1:8080/status/200" (reserva con malloc y snprintf).
+     * Si no, tiene que empezar por "http://" o "https://", seguir con algo que no sea '/'
+     * y no contener espacios. Si no vale, escribe en stderr un mensaje que CITE la URL y
+     * devuelve NULL. Si vale, devuelve strdup(texto). */
+    return strdup(texto);
+}
+
+/* Callback de fin de cada verificación (la llama el cliente HTTP desde el bucle). */
+static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usuario)
+{
+    (void)p;
+    sitio_t *s = usuario;
+    s->en_curso = NULL;
+    /* TODO 4: decide y cuenta.
+     *  - r->error == HTTP_E_CANCELADA: se canceló al parar; no cuenta, return.
+     *  - Tiempo: long ms = lround(r->segundos * 1000.0).
+     *  - Correcta si r->error == 0 y r->estado < 400. Imprime
+     *        OK <url> <estado> <ms> ms
+     *    y, si fallos_seguidos >= 3 (hubo alerta), también
+     *        RECUPERADO <url> responde de nuevo tras <n> fallos seguidos
+     *    y pon fallos_seguidos a 0.
+     *  - Si no, es un FALLO (conexión rechazada, tiempo agotado, estado >= 400…). Imprime
+     *        FALLO <url> <estado> <ms> ms <motivo>
+     *    (estado 0 si no hubo respuesta; motivo en una línea: "estado HTTP 503" o r->mensaje)
+     *    suma 1 a fallos_seguidos y, si acaba de llegar a 3 (== 3, no >= 3), imprime
+     *        ALERTA <url> falló 3 veces seguidas
+     *  - Lleva la cuenta para el resumen: verificaciones, correctas, fallos, suma_ms. */
+    (void)r;
+}
+
+/* Un ciclo: se llama cada intervalo. */
+static void al_tic(uv_timer_t *t)
+{
+    monitor_t *m = t->data;
+    /* TODO 3: lanza a la vez una verificación por sitio, sin esperar a ninguna:
+     *     http_opciones_t opciones = {.tiempo_limite_ms = m->limite_ms};
+     *     http_pedir(m->cliente, s->url, &opciones, al_terminar, s, &s->en_curso);
+     * Si un sitio aún tiene una verificación en curso (s->en_curso != NULL), NO lances
+     * otra: imprime «OMITIDA <url> la verificación anterior sigue en curso».
+     * Si http_pedir devuelve un error (< 0), la callback no llegará: cuéntalo tú como
+     * FALLO (con estado 0). */
+    (void)m;
+    (void)al_terminar; /* bórralo al completar el TODO 3: entonces ya la usas */
+}
+
+/* Imprime «RESUMEN <url> verificaciones=N correctas=C fallos=F media=X ms» por sitio. */
+static void imprimir_resumen(const monitor_t *m)
+{
+    /* TODO 5: una línea por sitio, en el orden de la línea de órdenes. media = suma_ms /
+     * verificaciones con un decimal ("%.1f"), o «-» si no hubo ninguna verificación. */
+    (void)m;
+}
+
+/* Ctrl+C o SIGTERM (una sola vez: senales.h se encarga). */
+static void al_parar(senales_t *senales, int signum, void *datos)
+{
+    (void)senales;
+    (void)signum;
+    monitor_t *m = datos;
+    /* TODO 6: parada ordenada. Antes del resumen: uv_timer_stop() y uv_close() del
+     * temporizador (no habrá más ciclos; su memoria es de main, así que la callback de
+     * cierre puede ser NULL). */
+
+    imprimir_resumen(m);
+
+    /* TODO 6 (sigue): después, http_cliente_cerrar(m->cliente, NULL, NULL), que cancela lo
+     * que esté en vuelo (sus callbacks llegan con HTTP_E_CANCELADA) y libera el cliente, y
+     * senales_cerrar(&m->senales). Cuando todo esté cerrado, uv_run() volverá en main. */
+}
+
+int main(int argc, char **argv)
+{
+    monitor_t m;
+    memset(&m, 0, sizeof m);
+    m.intervalo_ms = INTERVALO_OMISION_MS;
+    int limite_dado = 0;
+    int codigo = 2;
+    int opcion;
+
+    /* Línea a línea aunque la salida sea una tubería: quien la lee la ve al momento. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    while ((opcion = getopt(argc, argv, "i:t:h")) != -1) {
+        if (opcion == 'i') {
+            if (leer_ms(optarg, "el intervalo", INTERVALO_MINIMO_MS, MAXIMO_MS,
+                        &m.intervalo_ms) < 0)
+                goto fin;
+        } else if (opcion == 't') {
+            if (leer_ms(optarg, "el límite", 10, MAXIMO_MS, &m.limite_ms) < 0)
+                goto fin;
+            limite_dado = 1;
+        } else if (opcion == 'h') {
+            uso();
+            codigo = 0;
+            goto fin;
+        } else {
+            uso();
+            goto fin;
+        }
+    }
+    /* TODO 1 (bis): si no queda ninguna URL (optind >= argc), explica el error en stderr,
+     * llama a uso() y sal con 2 (goto fin: `codigo` ya vale 2). */
+
+    /* El límite de cada verificación es menor que el intervalo: la mitad, como mucho 10 s. */
+    if (!limite_dado) {
+        m.limite_ms = m.intervalo_ms / 2;
+        if (m.limite_ms > LIMITE_MAXIMO_OMISION_MS)
+            m.limite_ms = LIMITE_MAXIMO_OMISION_MS;
+    }
+
+    m.nsitios = optind < argc ? (size_t)(argc - optind) : 0;
+    m.sitios = calloc(m.nsitios > 0 ? m.nsitios : 1, sizeof *m.sitios);
+    if (m.sitios == NULL) {
+        fprintf(stderr, "monitor: sin memoria\n");
+        codigo = 1;
+        goto fin;
+    }
+    /* Se validan TODAS las URLs antes de arrancar nada. */
+    for (size_t i = 0; i < m.nsitios; i++) {
+        m.sitios[i].monitor = &m;
+        m.sitios[i].url = leer_url(argv[optind + (int)i]);
+        if (m.sitios[i].url == NULL)
+            goto fin;
+    }
+
+    codigo = 1;
+    int r = uv_loop_init(&m.bucle);
+    if (r < 0) {
+        fprintf(stderr, "monitor: uv_loop_init: %s\n", uv_strerror(r));
+        goto fin;
+    }
+    /* Cada pieza que arranca se apunta: si otra falla, se cierran solo las abiertas. */
+    int con_senales = 0, con_temporizador = 0;
+    r = http_cliente_nuevo(&m.bucle, 0, &m.cliente);
+    if (r == 0) {
+        r = senales_iniciar(&m.bucle, &m.senales, al_parar, &m);
+        con_senales = r == 0;
+    }
+    if (r == 0) {
+        r = uv_timer_init(&m.bucle, &m.temporizador);
+        con_temporizador = r == 0;
+    }
+    if (r == 0) {
+        m.temporizador.data = &m;
+        /* Primer ciclo ya (1 ms: libuv 1.44 repite en la misma pasada un temporizador a 0)
+         * y después cada intervalo. */
+        r = uv_timer_start(&m.temporizador, al_tic, 1, m.intervalo_ms);
+    }
+    if (r < 0) {
+        fprintf(stderr, "monitor: no se pudo arrancar: %s\n", http_error_texto(r));
+        if (m.cliente != NULL)
+            http_cliente_cerrar(m.cliente, NULL, NULL);
+        if (con_temporizador)
+            uv_close((uv_handle_t *)&m.temporizador, NULL);
+        if (con_senales)
+            senales_cerrar(&m.senales);
+        uv_run(&m.bucle, UV_RUN_DEFAULT);
+        uv_loop_close(&m.bucle);
+        goto fin;
+    }
+
+    uv_run(&m.bucle, UV_RUN_DEFAULT);
+    /* uv_loop_close() == 0 prueba que no quedó nada abierto: solo entonces se sale con 0. */
+    r = uv_loop_close(&m.bucle);
+    if (r != 0) {
+        fprintf(stderr, "monitor: el bucle no quedó cerrado: %s\n", uv_strerror(r));
+        goto fin;
+    }
+    codigo = 0;
+
+fin:
+    for (size_t i = 0; i < m.nsitios && m.sitios != NULL; i++)
+        free(m.sitios[i].url);
+    free(m.sitios);
+    return codigo;
+}
