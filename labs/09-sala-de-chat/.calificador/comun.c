@@ -1,0 +1,154 @@
+/* comun.c — arrancar el servidor del estudiante y entrar en la sala (ver comun.h). */
+#include "comun.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+int sigue_vivo(sesion_t *s)
+{
+    char fin[160];
+
+    cal_esperar(0);
+    if (!cal_termino(s->p)) {
+        return 1;
+    }
+    cal_nota("El servidor terminó antes de tiempo: %s.",
+             cal_describir_fin(s->p, fin, sizeof fin));
+    cal_nota_salida(s->p, 15);
+    return 0;
+}
+
+int arrancar(sesion_t *s, int valgrind, double limite_s)
+{
+    static const char *const args[] = {"--puerto", "0", NULL};
+    cal_lanzamiento_t l = {.args = args, .limite_s = limite_s, .valgrind = valgrind};
+    char linea[256];
+    char fin[160];
+    char extra;
+    int r;
+
+    s->espera = valgrind ? 2 * ESPERA : ESPERA;
+    s->puerto = 0;
+    r = cal_lanzar(&l, &s->p);
+    if (r < 0) {
+        cal_esperado("poder lanzar el programa");
+        cal_obtenido("no se pudo lanzar: %s", strerror(-r));
+        return 0;
+    }
+    cal_nota("Orden: %schat --puerto 0", valgrind ? "valgrind --leak-check=full … " : "");
+    if (!cal_esperar_lineas(s->p, "Escuchando", NULL, 1, valgrind ? 20000 : 5000)) {
+        cal_esperado("que al arrancar con «--puerto 0» escriba en stdout «Escuchando en "
+                     "127.0.0.1:PUERTO» (y haga fflush)");
+        if (cal_termino(s->p)) {
+            cal_obtenido("el programa terminó sin escribirla: %s",
+                         cal_describir_fin(s->p, fin, sizeof fin));
+        } else {
+            cal_obtenido("en %d s no apareció esa línea", valgrind ? 20 : 5);
+        }
+        cal_nota_salida(s->p, 10);
+        return 0;
+    }
+    cal_linea(cal_salida(s->p), "Escuchando", NULL, 0, linea, sizeof linea);
+    if (sscanf(linea, "Escuchando en 127.0.0.1:%d%c", &s->puerto, &extra) != 1 ||
+        s->puerto <= 0 || s->puerto > 65535) {
+        cal_esperado("una línea exactamente «Escuchando en 127.0.0.1:PUERTO» con el puerto "
+                     "real (no 0)");
+        cal_obtenido("«%s»", linea);
+        return 0;
+    }
+    return 1;
+}
+
+int espera_linea(sesion_t *s, conexion_t *c, const char *esperada)
+{
+    if (con_esperar(c, esperada, s->espera)) {
+        return 1;
+    }
+    sigue_vivo(s);
+    return 0;
+}
+
+int espera_prefijo(sesion_t *s, conexion_t *c, const char *prefijo, const char *que,
+                   char *linea, size_t tam)
+{
+    char vista[1024];
+    size_t largo;
+    int r = con_linea(c, s->espera, linea, tam, &largo);
+
+    if (r == 1 && strncmp(linea, prefijo, strlen(prefijo)) == 0) {
+        return 1;
+    }
+    cal_esperado("que %s recibiera %s (una línea que empiece por «%s»)", c->etiqueta, que,
+                 prefijo);
+    if (r == 1) {
+        cal_obtenido("recibió «%s»", con_visible(linea, largo, 300, vista, sizeof vista));
+    } else if (r == 0) {
+        cal_obtenido("no recibió ninguna línea en %d ms", s->espera);
+    } else {
+        cal_obtenido("el servidor cerró la conexión");
+    }
+    sigue_vivo(s);
+    return 0;
+}
+
+int entrar(sesion_t *s, conexion_t *c, const char *nombre)
+{
+    char bienvenida[160];
+    int r = con_abrir(c, s->puerto, nombre, 0);
+
+    if (r < 0) {
+        cal_esperado("poder conectar con 127.0.0.1:%d", s->puerto);
+        cal_obtenido("connect: %s", strerror(-r));
+        sigue_vivo(s);
+        return 0;
+    }
+    if (!espera_linea(s, c, PREGUNTA)) {
+        cal_nota("(lo primero que recibe un cliente al conectar es la pregunta del nombre)");
+        return 0;
+    }
+    /* Nombre y '\n' en una sola escritura: partir líneas se prueba aparte (trozos). */
+    snprintf(bienvenida, sizeof bienvenida, "%s\n", nombre);
+    if (con_texto(c, bienvenida) < 0) {
+        cal_esperado("poder enviar el nombre «%s»", nombre);
+        cal_obtenido("el envío falló");
+        return 0;
+    }
+    snprintf(bienvenida, sizeof bienvenida, "* Hola, %s. Comandos: /list, /quit", nombre);
+    if (!espera_linea(s, c, bienvenida)) {
+        cal_nota("(tras un nombre válido, el cliente recibe la bienvenida)");
+        return 0;
+    }
+    return 1;
+}
+
+int aviso_entrada(sesion_t *s, conexion_t *c, const char *nombre)
+{
+    char aviso[160];
+
+    snprintf(aviso, sizeof aviso, "* %s ha entrado en la sala", nombre);
+    return espera_linea(s, c, aviso);
+}
+
+int aviso_salida(sesion_t *s, conexion_t *c, const char *nombre)
+{
+    char aviso[160];
+
+    snprintf(aviso, sizeof aviso, "* %s ha salido de la sala", nombre);
+    return espera_linea(s, c, aviso);
+}
+
+int llenar_sala(sesion_t *s, conexion_t *c, const char *const *nombres, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (!entrar(s, &c[i], nombres[i])) {
+            return 0;
+        }
+        for (int k = 0; k < i; k++) {
+            if (!aviso_entrada(s, &c[k], nombres[i])) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}

@@ -1,0 +1,54 @@
+/* comun.h — lo que comparten las verificaciones de la sala de chat: arrancar el servidor
+ * del estudiante en un puerto efímero y meter clientes en la sala comprobando el protocolo
+ * del enunciado por el camino.
+ *
+ * Cada función que falla deja ya escrito cal_esperado/cal_obtenido (y notas con la salida
+ * del servidor si murió): la verificación solo tiene que hacer CAL_FIN(0).
+ *
+ * Memoria: sesion_t la aporta la verificación; el proceso lo libera cal_fin() (CAL_FIN).
+ * Las conexiones las cierra quien las abrió (con_cerrar) o cal_fin al salir del proceso.
+ */
+#ifndef SALA_COMUN_H
+#define SALA_COMUN_H
+
+#include "calificador/calificador.h"
+#include "red.h"
+
+#define PREGUNTA "* ¿Cómo te llamas?"
+#define AVISO_APAGADO "* El servidor se va a cerrar. ¡Hasta pronto!"
+
+/* Cuánto se espera una línea (ms). Generoso: la máquina puede estar compilando. */
+#define ESPERA 3000
+
+typedef struct {
+    cal_proceso_t *p;
+    int puerto;
+    int espera;  /* ms por línea esperada (más con valgrind) */
+} sesion_t;
+
+/* Lanza el programa con «--puerto 0» y lee el puerto de su primera línea de stdout. */
+int arrancar(sesion_t *s, int valgrind, double limite_s);
+
+/* 1 si el servidor sigue vivo; si no, lo explica (cómo terminó y su salida) y devuelve 0. */
+int sigue_vivo(sesion_t *s);
+
+/* Conecta, espera la pregunta, manda el nombre y espera la bienvenida exacta. */
+int entrar(sesion_t *s, conexion_t *c, const char *nombre);
+
+/* Mete a n clientes en orden; cada uno que ya estaba debe recibir el aviso de entrada de
+ * los siguientes (se comprueba y se consume, para que los flujos queden al día). */
+int llenar_sala(sesion_t *s, conexion_t *c, const char *const *nombres, int n);
+
+/* Espera «* NOMBRE ha entrado en la sala» / «* NOMBRE ha salido de la sala» en c. */
+int aviso_entrada(sesion_t *s, conexion_t *c, const char *nombre);
+int aviso_salida(sesion_t *s, conexion_t *c, const char *nombre);
+
+/* Espera la línea exacta (con la espera de la sesión) y, si falla, añade si el servidor
+ * sigue vivo. */
+int espera_linea(sesion_t *s, conexion_t *c, const char *esperada);
+
+/* Espera una línea que empiece por `prefijo`; la copia en `linea` si la hay. */
+int espera_prefijo(sesion_t *s, conexion_t *c, const char *prefijo, const char *que,
+                   char *linea, size_t tam);
+
+#endif

@@ -1,0 +1,578 @@
+/* robustez.c — lo que los servidores asíncronos hacen mal en la vida real: cortes bruscos,
+ * líneas enormes, basura binaria, clientes que no leen, señales, 200 clientes a la vez y
+ * fugas de memoria (valgrind). Todo desde fuera, con clientes TCP crudos. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "comun.h"
+
+CAL_PRUEBA(corte_brusco, 20)
+{
+    static const char *const nombres[] = {"ana", "beto", "carla"};
+    sesion_t s;
+    conexion_t c[3], beto2;
+
+    if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 3)) {
+        CAL_FIN(0);
+    }
+    con_cerrar(&c[1]); /* cierre normal (FIN) sin /quit */
+    if (!aviso_salida(&s, &c[0], "beto") || !aviso_salida(&s, &c[2], "beto")) {
+        cal_nota("(beto cerró su conexión sin /quit: el servidor lee EOF)");
+        CAL_FIN(0);
+    }
+    con_cortar(&c[2]); /* corte brusco: RST */
+    if (!aviso_salida(&s, &c[0], "carla")) {
+        cal_nota("(carla cortó la conexión con RST: el servidor lee ECONNRESET, no EOF; "
+                 "también es una salida)");
+        CAL_FIN(0);
+    }
+    /* El nombre de beto vuelve a estar libre y la sala sigue funcionando. */
+    if (!entrar(&s, &beto2, "beto") || !aviso_entrada(&s, &c[0], "beto")) {
+        cal_nota("(tras salir, el nombre «beto» debe quedar libre)");
+        CAL_FIN(0);
+    }
+    con_texto(&c[0], "¿sigue alguien?\n");
+    CAL_FIN(espera_linea(&s, &beto2, "ana: ¿sigue alguien?"));
+}
+
+CAL_PRUEBA(linea_larga, 25)
+{
+    static const char *const nombres[] = {"ana", "beto"};
+    sesion_t s;
+    conexion_t c[2];
+    char linea[512];
+    char *grande = malloc(5001 + 16 * 1024);
+    char *esperada = malloc(4096 + 8);
+    int ok = 0;
+
+    if (grande == NULL || esperada == NULL) {
+        cal_esperado("memoria para la prueba");
+        cal_obtenido("malloc falló");
+        goto fin;
+    }
+    if (!arrancar(&s, 0, 20) || !llenar_sala(&s, c, nombres, 2)) {
+        goto fin;
+    }
+    memset(grande, 'a', 5000);
+    grande[5000] = '\n';
+    con_enviar(&c[0], grande, 5001);
+    if (!espera_prefijo(&s, &c[0], "! ", "un error por una línea de 5000 bytes", linea,
+                        sizeof linea)) {
+        goto fin;
+    }
+    if (!con_silencio(&c[1], 300, "que una línea de más de 4096 bytes no llegara a nadie")) {
+        goto fin;
+    }
+    con_texto(&c[0], "sigo aquí\n");
+    if (!espera_linea(&s, &c[1], "ana: sigo aquí")) {
+        cal_nota("(tras rechazar una línea larga, la sesión de ana debe seguir)");
+        goto fin;
+    }
+    /* Justo el máximo: 4096 bytes sí valen. */
+    memset(grande, 'b', 4096);
+    grande[4096] = '\n';
+    con_enviar(&c[0], grande, 4097);
+    memcpy(esperada, "ana: ", 5);
+    memset(esperada + 5, 'b', 4096);
+    esperada[4101] = '\0';
+    if (!espera_linea(&s, &c[1], esperada)) {
+        cal_nota("(ana envió una línea de exactamente 4096 bytes: es el máximo y vale)");
+        goto fin;
+    }
+    /* 256 KiB sin '\n', en trozos: un solo error y nada se difunde. */
+    memset(grande, 'c', 16 * 1024);
+    for (int i = 0; i < 16; i++) {
+        if (con_enviar(&c[0], grande, 16 * 1024) < 0) {
+            cal_esperado("que el servidor aguantara una línea de 256 KiB");
+            cal_obtenido("cerró la conexión de ana a mitad de la línea");
+            sigue_vivo(&s);
+            goto fin;
+        }
+        cal_esperar(10);
+    }
+    con_texto(&c[0], "\nfin\n");
+    if (!espera_prefijo(&s, &c[0], "! ", "un error por una línea de 256 KiB", linea,
+                        sizeof linea)) {
+        goto fin;
+    }
+    if (!espera_linea(&s, &c[1], "ana: fin")) {
+        cal_nota("(de una línea demasiado larga se descarta TODO hasta su \\n: ningún trozo "
+                 "se difunde)");
+        goto fin;
+    }
+    ok = con_silencio(&c[0], 300, "un solo error por la línea de 256 KiB, no uno por trozo");
+fin:
+    free(grande);
+    free(esperada);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(basura, 20)
+{
+    static const char *const nombres[] = {"ana", "beto"};
+    static const char malo[] = "\x00\x01\x02\xff\xfe\xc3\x28 basura \x7f\n";
+    sesion_t s;
+    conexion_t c[2], x;
+    char linea[8192];
+    char ruido[2001];
+    unsigned semilla = 12345;
+    size_t largo;
+    int visto = 0;
+
+    if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 2)) {
+        CAL_FIN(0);
+    }
+    con_enviar(&c[0], malo, sizeof malo - 1);
+    for (size_t i = 0; i < sizeof ruido - 1; i++) {
+        semilla = semilla * 1103515245u + 12345u;
+        ruido[i] = (char)((semilla >> 16) & 0xff);
+        if (ruido[i] == '\n') {
+            ruido[i] = '\0';
+        }
+    }
+    ruido[sizeof ruido - 1] = '\n';
+    con_enviar(&c[0], ruido, sizeof ruido);
+    con_texto(&c[0], "todo bien\n");
+    /* Lo que el servidor haga con la basura (reenviarla o rechazarla) es cosa suya; lo que
+     * no puede es morir ni perder la sesión. */
+    for (int i = 0; i < 4 && !visto; i++) {
+        int r = con_linea(&c[1], s.espera, linea, sizeof linea, &largo);
+        if (r != 1) {
+            break;
+        }
+        visto = strcmp(linea, "ana: todo bien") == 0;
+    }
+    if (!visto) {
+        cal_esperado("que tras recibir bytes nulos, UTF-8 inválido y 2000 bytes aleatorios, "
+                     "beto recibiera «ana: todo bien»");
+        cal_obtenido("no llegó");
+        sigue_vivo(&s);
+        CAL_FIN(0);
+    }
+    if (con_abrir(&x, s.puerto, "un cliente nuevo", 0) < 0 || !espera_linea(&s, &x, PREGUNTA)) {
+        CAL_FIN(0);
+    }
+    con_enviar(&x, "\xff\x00\xfe\n", 4);
+    if (!espera_prefijo(&s, &x, "! ", "un error por un nombre con bytes basura", linea,
+                        sizeof linea) ||
+        !espera_linea(&s, &x, PREGUNTA)) {
+        CAL_FIN(0);
+    }
+    CAL_FIN(sigue_vivo(&s));
+}
+
+/* Un cliente que no lee: con una ventana TCP pequeña y sin llamar nunca a recv. Otro
+ * inunda la sala y un tercero lee todo. El servidor debe echar al que no lee cuando su cola
+ * de escritura pase del límite (1 MiB en el enunciado) en vez de acumular sin fin. */
+#define LINEA_INUNDACION 1000
+#define MAX_INUNDACION (64u << 20)
+
+CAL_PRUEBA(cliente_lento, 30)
+{
+    static const char *const nombres[] = {"lector", "emisor"};
+    sesion_t s;
+    conexion_t lento, c[2];
+    char bloque[64 * LINEA_INUNDACION];
+    char linea[2048];
+    size_t largo;
+    uint64_t enviados = 0, limite;
+    size_t en_bloque = 0;
+    int expulsado = 0;
+
+    if (!arrancar(&s, 0, 25)) {
+        CAL_FIN(0);
+    }
+    if (con_abrir(&lento, s.puerto, "lento", 4096) < 0 || !espera_linea(&s, &lento, PREGUNTA)) {
+        CAL_FIN(0);
+    }
+    con_texto(&lento, "lento\n");
+    if (!espera_linea(&s, &lento, "* Hola, lento. Comandos: /list, /quit") ||
+        !llenar_sala(&s, c, nombres, 2)) {
+        CAL_FIN(0);
+    }
+    for (size_t i = 0; i < sizeof bloque; i += LINEA_INUNDACION) {
+        memset(bloque + i, 'x', LINEA_INUNDACION - 1);
+        bloque[i + LINEA_INUNDACION - 1] = '\n';
+    }
+    limite = cal_ahora_ms() + 12000;
+    while (!expulsado && enviados < MAX_INUNDACION && cal_ahora_ms() < limite) {
+        /* No adelantarse más de 512 KiB al lector: así el lector nunca es «lento». */
+        if (enviados < c[0].recibidos + (512u << 10)) {
+            long w = con_enviar_algo(&c[1], bloque + en_bloque, sizeof bloque - en_bloque);
+            if (w < 0) {
+                cal_esperado("que el emisor pudiera seguir escribiendo");
+                cal_obtenido("el servidor cerró su conexión: %s", strerror((int)-w));
+                sigue_vivo(&s);
+                CAL_FIN(0);
+            }
+            enviados += (uint64_t)w;
+            en_bloque = (en_bloque + (size_t)w) % sizeof bloque;
+        }
+        while (con_linea(&c[0], 0, linea, sizeof linea, &largo) == 1) {
+            if (strncmp(linea, "* lento ha salido de la sala", 28) == 0) {
+                expulsado = 1;
+            }
+        }
+        if (c[0].fin) {
+            cal_esperado("que el lector (que sí lee) siguiera conectado");
+            cal_obtenido("el servidor cerró su conexión");
+            sigue_vivo(&s);
+            CAL_FIN(0);
+        }
+        con_recibir(&c[0], 5);
+    }
+    if (!expulsado) {
+        cal_esperado("que el servidor desconectara a «lento» (no lee) y el lector recibiera "
+                     "«* lento ha salido de la sala …»");
+        cal_obtenido("tras enviar %.1f MiB a la sala (en %s) no pasó", enviados / 1048576.0,
+                     cal_ahora_ms() >= limite ? "12 s" : "el tiempo de la prueba");
+        cal_nota("(«lento» tiene una ventana TCP de 4 KiB y nunca lee: todo lo que se le "
+                 "manda se acumula en la cola de escritura del servidor. Mira "
+                 "uv_stream_get_write_queue_size)");
+        sigue_vivo(&s);
+        CAL_FIN(0);
+    }
+    cal_nota("«lento» fue desconectado tras %.1f MiB enviados a la sala.", enviados / 1048576.0);
+    if (!con_esperar_cierre(&lento, s.espera)) {
+        cal_esperado("que la conexión de «lento» quedara cerrada tras el aviso");
+        cal_obtenido("seguía abierta");
+        CAL_FIN(0);
+    }
+    /* La sala sigue: el emisor habla y el lector lo oye (tras lo que quede de la riada). */
+    con_texto(&c[1], "después\n");
+    limite = cal_ahora_ms() + 5000;
+    while (cal_ahora_ms() < limite) {
+        int r = con_linea(&c[0], 100, linea, sizeof linea, &largo);
+        if (r == 1 && strcmp(linea, "emisor: después") == 0) {
+            CAL_FIN(1);
+        }
+        if (r < 0) {
+            break;
+        }
+    }
+    cal_esperado("que tras expulsar a «lento» la sala siguiera funcionando");
+    cal_obtenido("el lector no recibió «emisor: después»");
+    sigue_vivo(&s);
+    CAL_FIN(0);
+}
+
+/* Tras la señal cada cliente recibe el aviso y ve cerrarse su conexión; el proceso sale
+ * con 0. */
+static int apagado_correcto(sesion_t *s, conexion_t *c, int n, int senal, const char *nombre)
+{
+    char fin[160];
+
+    cal_senal(s->p, senal);
+    for (int i = 0; i < n; i++) {
+        if (!espera_linea(s, &c[i], AVISO_APAGADO)) {
+            cal_nota("(tras %s, cada cliente conectado, tenga nombre o no, recibe el aviso)",
+                     nombre);
+            return 0;
+        }
+        if (!con_esperar_cierre(&c[i], s->espera)) {
+            cal_esperado("que tras el aviso el servidor cerrara la conexión de %s",
+                         c[i].etiqueta);
+            cal_obtenido("seguía abierta");
+            return 0;
+        }
+    }
+    if (!cal_esperar_fin(s->p, 4000) || cal_codigo(s->p) != 0) {
+        cal_esperado("que tras %s el servidor terminara con código 0 (uv_loop_close() == 0) "
+                     "en menos de 4 s", nombre);
+        cal_obtenido("%s", cal_describir_fin(s->p, fin, sizeof fin));
+        cal_nota_salida(s->p, 10);
+        return 0;
+    }
+    return 1;
+}
+
+CAL_PRUEBA(senales, 20)
+{
+    static const char *const nombres[] = {"ana", "beto"};
+    sesion_t s;
+    conexion_t c[3];
+
+    if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 2)) {
+        CAL_FIN(0);
+    }
+    if (con_abrir(&c[2], s.puerto, "un cliente sin nombre", 0) < 0 ||
+        !espera_linea(&s, &c[2], PREGUNTA)) {
+        CAL_FIN(0);
+    }
+    CAL_FIN(apagado_correcto(&s, c, 3, SIGTERM, "SIGTERM"));
+}
+
+CAL_PRUEBA(sigint, 20)
+{
+    static const char *const nombres[] = {"ana"};
+    sesion_t s;
+    conexion_t c[1];
+
+    if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 1)) {
+        CAL_FIN(0);
+    }
+    con_texto(&c[0], "una línea a med"); /* sin '\n': queda en el búfer del servidor */
+    cal_esperar(200);
+    CAL_FIN(apagado_correcto(&s, c, 1, SIGINT, "SIGINT (Ctrl+C)"));
+}
+
+/* 200 clientes; cada uno manda 5 mensajes de una vez. Cada mensaje debe llegar a los otros
+ * 199 exactamente una vez y en el orden en que lo mandó su remitente. */
+#define CARGA_N 200
+#define CARGA_M 5
+
+CAL_PRUEBA(carga_200, 40)
+{
+    sesion_t s;
+    conexion_t *c = calloc(CARGA_N, sizeof *c);
+    int (*siguiente)[CARGA_N] = calloc(CARGA_N, sizeof *siguiente);
+    int recibidos[CARGA_N] = {0};
+    int fase[CARGA_N] = {0}; /* 0: espera pregunta, 1: espera bienvenida, 2: dentro */
+    struct pollfd pfd[CARGA_N];
+    char linea[512], nombre[16], esperado[64];
+    size_t largo;
+    uint64_t limite;
+    int dentro = 0, completos = 0, ok = 0;
+    long malos = 0;
+    char primer_error[600] = "";
+
+    if (c == NULL || siguiente == NULL) {
+        cal_esperado("memoria para la prueba");
+        cal_obtenido("calloc falló");
+        goto fin;
+    }
+    if (!arrancar(&s, 0, 35)) {
+        goto fin;
+    }
+    for (int i = 0; i < CARGA_N; i++) {
+        snprintf(nombre, sizeof nombre, "u%03d", i);
+        int r = con_abrir(&c[i], s.puerto, nombre, 0);
+        if (r < 0) {
+            cal_esperado("poder conectar 200 clientes a la vez");
+            cal_obtenido("el cliente %d no pudo conectar: %s", i, strerror(-r));
+            sigue_vivo(&s);
+            goto fin;
+        }
+        snprintf(esperado, sizeof esperado, "%s\n", nombre);
+        con_texto(&c[i], esperado);
+    }
+    /* Todos dentro: pregunta y bienvenida; los avisos de entrada se ignoran. */
+    limite = cal_ahora_ms() + 15000;
+    uint64_t progreso = cal_ahora_ms();
+    int antes = 0, pasos = 0;
+    /* Hasta 15 s en total, pero sin esperar más de 3 s seguidos sin que nadie avance. */
+    while (dentro < CARGA_N && cal_ahora_ms() < limite &&
+           cal_ahora_ms() < progreso + (uint64_t)s.espera) {
+        if (pasos != antes) {
+            antes = pasos;
+            progreso = cal_ahora_ms();
+        }
+        for (int i = 0; i < CARGA_N; i++) {
+            pfd[i] = (struct pollfd){.fd = c[i].fd, .events = POLLIN};
+        }
+        poll(pfd, CARGA_N, 20);
+        cal_esperar(0);
+        for (int i = 0; i < CARGA_N; i++) {
+            if (fase[i] == 2 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+                continue;
+            }
+            con_recibir(&c[i], 0);
+            while (fase[i] < 2 && con_linea(&c[i], 0, linea, sizeof linea, &largo) == 1) {
+                snprintf(esperado, sizeof esperado, "* Hola, %s. Comandos: /list, /quit",
+                         c[i].etiqueta);
+                if (fase[i] == 0 && strcmp(linea, PREGUNTA) == 0) {
+                    fase[i] = 1;
+                    pasos++;
+                } else if (fase[i] == 1 && strcmp(linea, esperado) == 0) {
+                    fase[i] = 2;
+                    dentro++;
+                    pasos++;
+                } else if (fase[i] == 1 && linea[0] == '*') {
+                    continue;
+                } else {
+                    cal_esperado("que %s recibiera la pregunta y después su bienvenida",
+                                 c[i].etiqueta);
+                    cal_obtenido("recibió «%.200s»", linea);
+                    goto fin;
+                }
+            }
+        }
+    }
+    if (dentro < CARGA_N) {
+        cal_esperado("que los 200 clientes recibieran su bienvenida");
+        cal_obtenido("solo %d la recibieron (se esperó hasta 15 s, y 3 s sin avances)", dentro);
+        sigue_vivo(&s);
+        goto fin;
+    }
+    /* Cada uno manda sus 5 mensajes en una sola escritura. */
+    for (int i = 0; i < CARGA_N; i++) {
+        char bloque[CARGA_M * 32];
+        size_t n = 0;
+        for (int j = 0; j < CARGA_M; j++) {
+            n += (size_t)snprintf(bloque + n, sizeof bloque - n, "m%d de %s\n", j,
+                                  c[i].etiqueta);
+        }
+        if (con_enviar(&c[i], bloque, n) < 0) {
+            cal_esperado("poder enviar los mensajes");
+            cal_obtenido("el servidor cerró la conexión de %s", c[i].etiqueta);
+            goto fin;
+        }
+    }
+    limite = cal_ahora_ms() + 20000;
+    while (completos < CARGA_N && cal_ahora_ms() < limite) {
+        for (int i = 0; i < CARGA_N; i++) {
+            pfd[i] = (struct pollfd){.fd = c[i].fd, .events = POLLIN};
+        }
+        poll(pfd, CARGA_N, 20);
+        cal_esperar(0);
+        for (int i = 0; i < CARGA_N; i++) {
+            if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+                continue;
+            }
+            con_recibir(&c[i], 0);
+            while (con_linea(&c[i], 0, linea, sizeof linea, &largo) == 1) {
+                int k, j;
+                char de[16];
+                if (linea[0] == '*') {
+                    continue; /* avisos de entrada de los que llegaron después */
+                }
+                if (sscanf(linea, "u%3d: m%d de %15s", &k, &j, de) != 3 || k < 0 ||
+                    k >= CARGA_N || k == i || j != siguiente[i][k]) {
+                    if (malos++ == 0) {
+                        snprintf(primer_error, sizeof primer_error,
+                                 "%s recibió «%.200s»%s", c[i].etiqueta, linea,
+                                 (sscanf(linea, "u%3d:", &k) == 1 && k == i)
+                                     ? " (¡su propio mensaje!)"
+                                 : (sscanf(linea, "u%3d: m%d", &k, &j) == 2 && k >= 0 &&
+                                    k < CARGA_N)
+                                     ? " (fuera de orden, repetido o tras perder otro)"
+                                     : "");
+                    }
+                    continue;
+                }
+                siguiente[i][k]++;
+                if (++recibidos[i] == (CARGA_N - 1) * CARGA_M) {
+                    completos++;
+                }
+            }
+            if (c[i].fin && recibidos[i] < (CARGA_N - 1) * CARGA_M) {
+                cal_esperado("que ningún cliente fuera desconectado");
+                cal_obtenido("el servidor cerró la conexión de %s tras %d mensajes",
+                             c[i].etiqueta, recibidos[i]);
+                sigue_vivo(&s);
+                goto fin;
+            }
+        }
+        if (malos > 0) {
+            break;
+        }
+    }
+    if (malos > 0) {
+        cal_esperado("cada mensaje en los otros 199 clientes, una sola vez y en el orden de su "
+                     "remitente");
+        cal_obtenido("%s", primer_error);
+        goto fin;
+    }
+    if (completos < CARGA_N) {
+        long total = 0;
+        for (int i = 0; i < CARGA_N; i++) {
+            total += recibidos[i];
+        }
+        cal_esperado("%d entregas (200 clientes × 5 mensajes × 199 destinatarios)",
+                     CARGA_N * (CARGA_N - 1) * CARGA_M);
+        cal_obtenido("%ld entregas en 20 s; %d clientes lo recibieron todo", total, completos);
+        sigue_vivo(&s);
+        goto fin;
+    }
+    ok = sigue_vivo(&s);
+fin:
+    if (c != NULL) {
+        for (int i = 0; i < CARGA_N; i++) {
+            if (c[i].buf != NULL || c[i].fd > 0) {
+                con_cerrar(&c[i]);
+            }
+        }
+    }
+    free(c);
+    free(siguiente);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(valgrind, 60)
+{
+    static const char *const nombres[] = {"ana", "beto"};
+    sesion_t s;
+    conexion_t c[2], carla, dana;
+    char linea[512];
+    char fin[160];
+    char *grande = malloc(5001);
+    int ok = 0;
+
+    if (grande == NULL) {
+        goto fin;
+    }
+    if (!arrancar(&s, 1, 55) || !llenar_sala(&s, c, nombres, 2)) {
+        goto fin;
+    }
+    con_texto(&c[1], "ho");
+    cal_esperar(200);
+    con_texto(&c[1], "la\n");
+    if (!espera_linea(&s, &c[0], "beto: hola")) {
+        goto fin;
+    }
+    memset(grande, 'a', 5000);
+    grande[5000] = '\n';
+    con_enviar(&c[0], grande, 5001);
+    con_texto(&c[0], "/list\n");
+    if (!espera_prefijo(&s, &c[0], "! ", "un error por la línea larga", linea, sizeof linea) ||
+        !espera_prefijo(&s, &c[0], "* Conectados (2): ", "la respuesta a /list", linea,
+                        sizeof linea)) {
+        goto fin;
+    }
+    if (!entrar(&s, &carla, "carla") || !aviso_entrada(&s, &c[0], "carla") ||
+        !aviso_entrada(&s, &c[1], "carla")) {
+        goto fin;
+    }
+    con_cortar(&carla);
+    if (!aviso_salida(&s, &c[0], "carla") || !aviso_salida(&s, &c[1], "carla")) {
+        goto fin;
+    }
+    if (con_abrir(&dana, s.puerto, "dana", 0) < 0 || !espera_linea(&s, &dana, PREGUNTA)) {
+        goto fin;
+    }
+    con_texto(&dana, "da"); /* nombre a medias al apagar */
+    con_texto(&c[1], "/quit\n");
+    if (!espera_linea(&s, &c[1], "* ¡Adiós, beto!") || !aviso_salida(&s, &c[0], "beto")) {
+        goto fin;
+    }
+    cal_esperar(300);
+    cal_senal(s.p, SIGINT);
+    if (!espera_linea(&s, &c[0], AVISO_APAGADO)) {
+        goto fin;
+    }
+    if (!cal_esperar_fin(s.p, 20000)) {
+        cal_esperado("que bajo valgrind el servidor terminara tras SIGINT");
+        cal_obtenido("%s", cal_describir_fin(s.p, fin, sizeof fin));
+        goto fin;
+    }
+    if (cal_codigo(s.p) != 0) {
+        char extracto[4096];
+        cal_esperado("código 0: sin errores de memoria ni fugas (definitivas o indirectas) y "
+                     "con uv_loop_close() == 0");
+        cal_obtenido("%s%s", cal_describir_fin(s.p, fin, sizeof fin),
+                     cal_codigo(s.p) == 99 ? " (valgrind encontró errores o fugas)" : "");
+        cal_nota("Informe de valgrind:\n%s",
+                 cal_extracto(cal_valgrind(s.p), 40, extracto, sizeof extracto));
+        cal_nota_salida(s.p, 10);
+        goto fin;
+    }
+    ok = 1;
+fin:
+    free(grande);
+    CAL_FIN(ok);
+}

@@ -1,0 +1,732 @@
+/* chat.c — servidor de la sala de chat del laboratorio 09 (solución de referencia).
+ *
+ * Un solo hilo y un solo bucle atienden a todos los clientes. Cada conexión es un cliente_t
+ * con su propio lector de líneas (protocolo.c) y un estado: primero se le pide el nombre y
+ * después charla.
+ *
+ * Lo que un servidor de verdad no puede olvidar y aquí se resuelve:
+ *   - TCP no entrega líneas: el lector guarda los trozos hasta el '\n' (LF o CRLF);
+ *   - una línea de más de 4 KiB se rechaza sin cerrar la sesión;
+ *   - un cliente que no lee acumula escrituras pendientes: al pasar de LIMITE_COLA se le
+ *     desconecta (si no, la memoria del servidor crece sin límite);
+ *   - un corte brusco (EOF, ECONNRESET, EPIPE) cuenta como /quit: los demás se enteran;
+ *   - SIGINT/SIGTERM avisan a todos, cierran cada handle y el programa sale con 0 solo si
+ *     uv_loop_close() devuelve 0.
+ *
+ * Rendimiento: lo caro de un chat es la difusión (cada línea sale N−1 veces). Un uv_write
+ * por línea y destinatario cuesta una llamada al sistema y un segmento TCP por entrega. Aquí
+ * lo que hay que mandar a cada cliente se acumula en su búfer de salida durante la vuelta
+ * del bucle y se entrega a libuv con UN uv_write por cliente en la fase «check» (justo
+ * después de atender todas las lecturas de esa vuelta). Mismo protocolo, muchas menos
+ * llamadas al sistema cuando hay carga.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "curso/bitacora.h"
+#include "curso/bucle.h"
+#include "curso/senales.h"
+#include "protocolo.h"
+
+#define PUERTO_POR_OMISION 9999
+/* Bytes pendientes de escribir a un cliente (en libuv + en su búfer) a partir de los cuales
+ * se le da por perdido. */
+#define LIMITE_COLA (1024 * 1024)
+/* Lo acumulado para un cliente se entrega a libuv al final de cada vuelta del bucle o en
+ * cuanto pasa de este tamaño. */
+#define UMBRAL_VOLCADO (64 * 1024)
+/* Al apagar, cuánto esperamos a que los clientes reciban el aviso antes de cortar. */
+#define PLAZO_APAGADO_MS 2000
+
+#define TEXTO_PREGUNTA "* ¿Cómo te llamas?\n"
+#define TEXTO_APAGADO "* El servidor se va a cerrar. ¡Hasta pronto!\n"
+
+typedef enum { ESPERANDO_NOMBRE, EN_SALA, CERRANDO } estado_t;
+
+/* Por qué se va un cliente: decide qué se le dice a él y qué a los demás. */
+typedef enum { SALE_QUIT, SALE_CORTE, SALE_LENTO, SALE_APAGADO } motivo_t;
+
+typedef struct sala_s sala_t;
+typedef struct cliente_s cliente_t;
+
+struct cliente_s {
+    uv_tcp_t tcp;
+    uv_shutdown_t cierre;
+    sala_t *sala;
+    estado_t estado;
+    char nombre[PROTO_MAX_NOMBRE + 1];
+    lector_t lector;
+    char *salida;               /* lo que aún no se ha entregado a libuv (o NULL) */
+    size_t salida_usados;
+    size_t salida_capacidad;
+    cliente_t *ant, *sig;       /* lista de la sala, en orden de llegada */
+    cliente_t *sig_vaciar;      /* lista de clientes con salida pendiente */
+    int por_vaciar;             /* ya está en esa lista */
+    cliente_t *sig_expulsion;   /* pila de clientes que hay que desconectar */
+    int marcado;                /* ya está en esa pila */
+    motivo_t motivo_expulsion;
+};
+
+struct sala_s {
+    uv_loop_t *bucle;
+    uv_tcp_t servidor;
+    senales_t senales;
+    uv_check_t vaciado;         /* activo solo mientras hay salida pendiente */
+    uv_timer_t plazo;
+    int plazo_iniciado;
+    int apagando;
+    cliente_t *primero, *ultimo;
+    cliente_t *vaciar;
+    cliente_t *por_expulsar;
+    int expulsando;
+    size_t abiertos;            /* clientes cuyo handle aún no se ha cerrado del todo */
+    size_t en_sala;             /* clientes con nombre */
+    /* Un único búfer de lectura para todos: libuv llama a alloc_cb y enseguida a read_cb,
+     * y lo leído se consume (o se copia al lector) antes de volver. 10 000 clientes
+     * callados no gastan 10 000 búferes. */
+    char lectura[64 * 1024];
+};
+
+/* Una escritura en vuelo: el búfer pasa a ser suyo y se libera en su callback. */
+typedef struct {
+    uv_write_t req;
+    char *datos;
+} envio_t;
+
+static void cliente_cerrar(cliente_t *c, motivo_t motivo);
+
+/* --- Expulsiones ---------------------------------------------------------------------- */
+
+/* Apunta al cliente para desconectarlo cuando termine lo que se está haciendo: cerrarlo en
+ * mitad de una difusión cambiaría la lista que se está recorriendo. */
+static void marcar(cliente_t *c, motivo_t motivo)
+{
+    if (c->marcado || c->estado == CERRANDO) {
+        return;
+    }
+    c->marcado = 1;
+    c->motivo_expulsion = motivo;
+    c->sig_expulsion = c->sala->por_expulsar;
+    c->sala->por_expulsar = c;
+}
+
+static void procesar_expulsiones(sala_t *s)
+{
+    cliente_t *c;
+
+    if (s->expulsando) {
+        return; /* ya lo hace una llamada más externa */
+    }
+    s->expulsando = 1;
+    /* Cerrar a uno avisa a los demás, y ese aviso puede desbordar a otro: por eso la pila
+     * se vacía en bucle hasta que no queda nadie. */
+    while (s->por_expulsar != NULL) {
+        c = s->por_expulsar;
+        s->por_expulsar = c->sig_expulsion;
+        c->sig_expulsion = NULL;
+        if (c->motivo_expulsion == SALE_LENTO) {
+            bitacora_aviso("%s no lee: más de %d bytes pendientes; se le desconecta",
+                           c->estado == EN_SALA ? c->nombre : "(sin nombre)", LIMITE_COLA);
+        }
+        cliente_cerrar(c, c->motivo_expulsion);
+    }
+    s->expulsando = 0;
+}
+
+/* --- Salida ----------------------------------------------------------------------------- */
+
+static void al_escribir(uv_write_t *req, int estado)
+{
+    envio_t *e = req->data;
+    cliente_t *c = req->handle->data;
+
+    free(e->datos);
+    free(e);
+    /* UV_ECANCELED: el handle se está cerrando y libuv descarta lo pendiente. */
+    if (estado < 0 && estado != UV_ECANCELED && c->estado != CERRANDO) {
+        bitacora_info("error al escribir a %s: %s", c->estado == EN_SALA ? c->nombre : "?",
+                      uv_strerror(estado));
+        marcar(c, SALE_CORTE);
+        procesar_expulsiones(c->sala);
+    }
+}
+
+/* Entrega a libuv todo lo acumulado para `c` con un solo uv_write. */
+static void volcar(cliente_t *c)
+{
+    envio_t *e;
+    uv_buf_t buf;
+
+    if (c->salida_usados == 0 || c->estado == CERRANDO) {
+        return;
+    }
+    e = malloc(sizeof *e);
+    if (e == NULL) {
+        marcar(c, SALE_CORTE);
+        return;
+    }
+    e->datos = c->salida;
+    e->req.data = e;
+    buf = uv_buf_init(c->salida, (unsigned int)c->salida_usados);
+    c->salida = NULL;
+    c->salida_usados = 0;
+    c->salida_capacidad = 0;
+    if (uv_write(&e->req, (uv_stream_t *)&c->tcp, &buf, 1, al_escribir) < 0) {
+        free(e->datos);
+        free(e);
+        marcar(c, SALE_CORTE);
+    }
+}
+
+/* Fase «check»: ya se atendieron las lecturas de esta vuelta; se vacía lo acumulado. */
+static void al_vaciar(uv_check_t *h)
+{
+    sala_t *s = h->data;
+    cliente_t *c;
+
+    /* Volcar puede descubrir a alguien que hay que expulsar, y expulsarlo avisa a los demás
+     * (más salida). Se repite hasta que no quede nada: así ningún cliente cerrado en esta
+     * vuelta sigue en la lista cuando libuv libere su memoria (fase de cierres). */
+    do {
+        procesar_expulsiones(s);
+        while (s->vaciar != NULL) {
+            c = s->vaciar;
+            s->vaciar = c->sig_vaciar;
+            c->sig_vaciar = NULL;
+            c->por_vaciar = 0;
+            volcar(c);
+        }
+    } while (s->por_expulsar != NULL);
+    uv_check_stop(h);
+}
+
+/* Añade las `n` partes al búfer de salida de `c`. Nunca cierra al cliente directamente: si
+ * no lee (o falta memoria) lo marca para expulsarlo. */
+static void enviar(cliente_t *c, const uv_buf_t *partes, size_t n)
+{
+    sala_t *s = c->sala;
+    size_t total = 0;
+
+    if (c->estado == CERRANDO || c->marcado) {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        total += partes[i].len;
+    }
+    /* Lo que libuv aún no pudo escribir + lo acumulado: eso es lo que el cliente no lee. */
+    if (uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp) + c->salida_usados + total >
+        LIMITE_COLA) {
+        marcar(c, SALE_LENTO);
+        return;
+    }
+    if (c->salida_usados + total > c->salida_capacidad) {
+        size_t capacidad = c->salida_capacidad > 0 ? c->salida_capacidad * 2 : 256;
+        char *nuevo;
+        while (capacidad < c->salida_usados + total) {
+            capacidad *= 2;
+        }
+        nuevo = realloc(c->salida, capacidad);
+        if (nuevo == NULL) {
+            marcar(c, SALE_CORTE);
+            return;
+        }
+        c->salida = nuevo;
+        c->salida_capacidad = capacidad;
+    }
+    for (size_t i = 0; i < n; i++) {
+        memcpy(c->salida + c->salida_usados, partes[i].base, partes[i].len);
+        c->salida_usados += partes[i].len;
+    }
+    if (c->salida_usados >= UMBRAL_VOLCADO) {
+        /* Una ráfaga grande en una sola vuelta (libuv lee hasta 32 veces seguidas de un
+         * socket) no espera al final: así la cola de libuv refleja de verdad lo que el
+         * cliente no ha leído y el límite no expulsa a quien sí lee. */
+        volcar(c);
+    }
+    if (!c->por_vaciar) {
+        c->por_vaciar = 1;
+        c->sig_vaciar = s->vaciar;
+        s->vaciar = c;
+        if (!uv_is_active((uv_handle_t *)&s->vaciado)) {
+            uv_check_start(&s->vaciado, al_vaciar);
+        }
+    }
+}
+
+static void enviar_texto(cliente_t *c, const char *texto)
+{
+    uv_buf_t parte = uv_buf_init((char *)texto, (unsigned int)strlen(texto));
+    enviar(c, &parte, 1);
+}
+
+/* printf solo para avisos, que nunca pasan de unos cientos de bytes: el texto de los
+ * usuarios puede traer bytes nulos y va por enviar() tal cual (ver hablar()). */
+static void enviar_formato(cliente_t *c, const char *formato, ...)
+    __attribute__((format(printf, 2, 3)));
+static void enviar_formato(cliente_t *c, const char *formato, ...)
+{
+    char texto[256];
+    va_list args;
+
+    va_start(args, formato);
+    vsnprintf(texto, sizeof texto, formato, args);
+    va_end(args);
+    enviar_texto(c, texto);
+}
+
+/* A todos los que están en la sala menos al remitente (que puede ser NULL). */
+static void difundir(sala_t *s, const cliente_t *remitente, const uv_buf_t *partes, size_t n)
+{
+    for (cliente_t *c = s->primero; c != NULL; c = c->sig) {
+        if (c != remitente && c->estado == EN_SALA) {
+            enviar(c, partes, n);
+        }
+    }
+    procesar_expulsiones(s);
+}
+
+static void difundir_aviso(sala_t *s, const cliente_t *remitente, const char *formato, ...)
+    __attribute__((format(printf, 3, 4)));
+static void difundir_aviso(sala_t *s, const cliente_t *remitente, const char *formato, ...)
+{
+    char texto[256];
+    va_list args;
+    uv_buf_t parte;
+
+    va_start(args, formato);
+    vsnprintf(texto, sizeof texto, formato, args);
+    va_end(args);
+    parte = uv_buf_init(texto, (unsigned int)strlen(texto));
+    difundir(s, remitente, &parte, 1);
+}
+
+/* --- Lista de la sala ----------------------------------------------------------------- */
+
+static void lista_quitar(sala_t *s, cliente_t *c)
+{
+    if (c->ant != NULL) {
+        c->ant->sig = c->sig;
+    } else {
+        s->primero = c->sig;
+    }
+    if (c->sig != NULL) {
+        c->sig->ant = c->ant;
+    } else {
+        s->ultimo = c->ant;
+    }
+    c->ant = NULL;
+    c->sig = NULL;
+}
+
+static void lista_anadir(sala_t *s, cliente_t *c)
+{
+    c->sig = NULL;
+    c->ant = s->ultimo;
+    if (s->ultimo != NULL) {
+        s->ultimo->sig = c;
+    } else {
+        s->primero = c;
+    }
+    s->ultimo = c;
+}
+
+static int nombre_en_uso(const sala_t *s, const char *nombre, size_t largo)
+{
+    for (const cliente_t *c = s->primero; c != NULL; c = c->sig) {
+        if (c->estado == EN_SALA && strlen(c->nombre) == largo &&
+            memcmp(c->nombre, nombre, largo) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* --- Cierre de un cliente ------------------------------------------------------------- */
+
+static void al_cerrar_cliente(uv_handle_t *h)
+{
+    cliente_t *c = h->data;
+    sala_t *s = c->sala;
+
+    lector_liberar(&c->lector);
+    free(c->salida);
+    free(c);
+    s->abiertos--;
+    if (s->apagando && s->abiertos == 0 && s->plazo_iniciado &&
+        !uv_is_closing((uv_handle_t *)&s->plazo)) {
+        uv_close((uv_handle_t *)&s->plazo, NULL);
+    }
+}
+
+static void al_apagar_escritura(uv_shutdown_t *req, int estado)
+{
+    (void)estado; /* con o sin error, lo siguiente es cerrar */
+    if (!uv_is_closing((uv_handle_t *)req->handle)) {
+        uv_close((uv_handle_t *)req->handle, al_cerrar_cliente);
+    }
+}
+
+/* Saca al cliente de la sala. Con /quit y al apagar se le despide y se espera a que salga
+ * lo que tenía pendiente (uv_shutdown); con un corte o por lento se cierra ya (libuv cancela
+ * lo pendiente). Los demás se enteran de que se fue, salvo al apagar (reciben otro aviso). */
+static void cliente_cerrar(cliente_t *c, motivo_t motivo)
+{
+    sala_t *s = c->sala;
+    int estaba = c->estado == EN_SALA;
+    int r = -1;
+
+    if (c->estado == CERRANDO) {
+        return;
+    }
+    if (motivo == SALE_QUIT && estaba) {
+        enviar_formato(c, "* ¡Adiós, %s!\n", c->nombre);
+    } else if (motivo == SALE_QUIT) {
+        enviar_texto(c, "* ¡Adiós!\n");
+    } else if (motivo == SALE_APAGADO) {
+        enviar_texto(c, TEXTO_APAGADO);
+    }
+    if ((motivo == SALE_QUIT || motivo == SALE_APAGADO) && !c->marcado) {
+        /* La despedida tiene que estar en la cola de libuv ANTES del shutdown. */
+        volcar(c);
+    }
+    c->estado = CERRANDO; /* a partir de aquí nadie le escribe ni lo vuelca */
+    lista_quitar(s, c);
+    if (estaba) {
+        s->en_sala--;
+    }
+    uv_read_stop((uv_stream_t *)&c->tcp);
+    lector_liberar(&c->lector);
+    if ((motivo == SALE_QUIT || motivo == SALE_APAGADO) && !c->marcado) {
+        r = uv_shutdown(&c->cierre, (uv_stream_t *)&c->tcp, al_apagar_escritura);
+    }
+    if (r != 0) {
+        uv_close((uv_handle_t *)&c->tcp, al_cerrar_cliente);
+    }
+
+    if (estaba) {
+        bitacora_info("sale %s (%s)", c->nombre,
+                      motivo == SALE_QUIT    ? "/quit"
+                      : motivo == SALE_CORTE ? "corte"
+                      : motivo == SALE_LENTO ? "no lee"
+                                             : "apagado");
+        if (motivo == SALE_LENTO) {
+            difundir_aviso(s, NULL, "* %s ha salido de la sala (no leía sus mensajes)\n",
+                           c->nombre);
+        } else if (motivo != SALE_APAGADO) {
+            difundir_aviso(s, NULL, "* %s ha salido de la sala\n", c->nombre);
+        }
+    }
+}
+
+/* --- Lo que dice un cliente ----------------------------------------------------------- */
+
+static void registrar(cliente_t *c, const char *nombre, size_t largo)
+{
+    sala_t *s = c->sala;
+    const char *error = NULL;
+
+    switch (proto_validar_nombre(nombre, largo)) {
+    case NOMBRE_VACIO:
+        error = "! El nombre no puede estar vacío\n";
+        break;
+    case NOMBRE_LARGO:
+        error = "! El nombre es demasiado largo (máximo 32 bytes)\n";
+        break;
+    case NOMBRE_NO_PERMITIDO:
+        error = "! El nombre tiene caracteres no permitidos\n";
+        break;
+    case NOMBRE_VALIDO:
+        break;
+    }
+    if (error != NULL) {
+        enviar_texto(c, error);
+        enviar_texto(c, TEXTO_PREGUNTA);
+        return;
+    }
+    if (nombre_en_uso(s, nombre, largo)) {
+        /* Ya validado (UTF-8, sin controles, ≤ 32 bytes): se puede repetir sin peligro. */
+        enviar_formato(c, "! El nombre «%.*s» ya está en uso\n", (int)largo, nombre);
+        enviar_texto(c, TEXTO_PREGUNTA);
+        return;
+    }
+    memcpy(c->nombre, nombre, largo);
+    c->nombre[largo] = '\0';
+    c->estado = EN_SALA;
+    s->en_sala++;
+    /* /list enseña a la gente en el orden en que entró en la sala. */
+    lista_quitar(s, c);
+    lista_anadir(s, c);
+    bitacora_info("entra %s (%zu en la sala)", c->nombre, s->en_sala);
+    enviar_formato(c, "* Hola, %s. Comandos: /list, /quit\n", c->nombre);
+    difundir_aviso(s, c, "* %s ha entrado en la sala\n", c->nombre);
+}
+
+static void listar(cliente_t *c)
+{
+    const sala_t *s = c->sala;
+    char cabecera[64];
+    uv_buf_t partes[3];
+    size_t n = 0;
+
+    snprintf(cabecera, sizeof cabecera, "* Conectados (%zu):", s->en_sala);
+    enviar_texto(c, cabecera);
+    /* «* Conectados (3): ana, beto, carla» se envía por partes al mismo búfer. */
+    for (const cliente_t *o = s->primero; o != NULL; o = o->sig) {
+        if (o->estado == EN_SALA) {
+            partes[0] = uv_buf_init(n == 0 ? " " : ", ", n == 0 ? 1 : 2);
+            partes[1] = uv_buf_init((char *)o->nombre, (unsigned int)strlen(o->nombre));
+            enviar(c, partes, 2);
+            n++;
+        }
+    }
+    enviar_texto(c, "\n");
+}
+
+static void hablar(cliente_t *c, const char *texto, size_t largo)
+{
+    /* Por partes y con su longitud: el texto puede traer bytes nulos y se reenvía tal cual. */
+    uv_buf_t partes[4] = {
+        uv_buf_init(c->nombre, (unsigned int)strlen(c->nombre)),
+        uv_buf_init(": ", 2),
+        uv_buf_init((char *)texto, (unsigned int)largo),
+        uv_buf_init("\n", 1),
+    };
+
+    difundir(c->sala, c, partes, 4);
+}
+
+static int es_orden(const char *linea, size_t largo, const char *orden)
+{
+    return largo == strlen(orden) && memcmp(linea, orden, largo) == 0;
+}
+
+/* Callback del lector: una línea completa del cliente (o el aviso de que era demasiado
+ * larga). Devuelve distinto de 0 cuando ya no tiene sentido seguir con lo que mandó. */
+static int al_recibir_linea(void *ctx, const char *linea, size_t largo, int demasiado_larga)
+{
+    cliente_t *c = ctx;
+
+    if (demasiado_larga) {
+        enviar_texto(c, "! Línea demasiado larga (máximo 4096 bytes): se descarta\n");
+        if (c->estado == ESPERANDO_NOMBRE) {
+            enviar_texto(c, TEXTO_PREGUNTA);
+        }
+    } else if (es_orden(linea, largo, "/quit")) {
+        cliente_cerrar(c, SALE_QUIT);
+    } else if (c->estado == ESPERANDO_NOMBRE) {
+        registrar(c, linea, largo);
+    } else if (es_orden(linea, largo, "/list")) {
+        listar(c);
+    } else if (largo > 0 && linea[0] == '/') {
+        enviar_texto(c, "! Comando desconocido (usa /list o /quit)\n");
+    } else if (largo > 0) {
+        hablar(c, linea, largo);
+    }
+    return c->estado == CERRANDO || c->marcado;
+}
+
+static void al_reservar(uv_handle_t *h, size_t sugerido, uv_buf_t *buf)
+{
+    cliente_t *c = h->data;
+
+    (void)sugerido;
+    *buf = uv_buf_init(c->sala->lectura, sizeof c->sala->lectura);
+}
+
+static void al_leer(uv_stream_t *flujo, ssize_t nleidos, const uv_buf_t *buf)
+{
+    cliente_t *c = flujo->data;
+    sala_t *s = c->sala;
+
+    if (nleidos > 0) {
+        if (lector_alimentar(&c->lector, buf->base, (size_t)nleidos, al_recibir_linea, c) < 0) {
+            marcar(c, SALE_CORTE); /* sin memoria para su línea */
+        }
+    } else if (nleidos < 0) {
+        /* UV_EOF o un error (ECONNRESET): para los demás es como un /quit. Una línea a
+         * medias sin su '\n' se descarta. */
+        cliente_cerrar(c, SALE_CORTE);
+    }
+    procesar_expulsiones(s);
+}
+
+/* --- Conexiones nuevas ---------------------------------------------------------------- */
+
+static void al_conectar(uv_stream_t *servidor, int estado)
+{
+    sala_t *s = servidor->data;
+    cliente_t *c;
+    int r;
+
+    if (estado < 0) {
+        bitacora_aviso("error al aceptar: %s", uv_strerror(estado));
+        return;
+    }
+    c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        bitacora_error("sin memoria para un cliente nuevo");
+        return; /* la conexión se queda en la cola del kernel */
+    }
+    c->sala = s;
+    c->estado = ESPERANDO_NOMBRE;
+    lector_iniciar(&c->lector);
+    r = uv_tcp_init(s->bucle, &c->tcp);
+    if (r < 0) {
+        free(c);
+        return;
+    }
+    c->tcp.data = c;
+    s->abiertos++;
+    lista_anadir(s, c);
+    r = uv_accept(servidor, (uv_stream_t *)&c->tcp);
+    if (r == 0) {
+        uv_tcp_nodelay(&c->tcp, 1); /* un chat es interactivo: nada de esperar a Nagle */
+        r = uv_read_start((uv_stream_t *)&c->tcp, al_reservar, al_leer);
+    }
+    if (r < 0) {
+        bitacora_aviso("no se pudo atender una conexión: %s", uv_strerror(r));
+        cliente_cerrar(c, SALE_CORTE);
+        return;
+    }
+    enviar_texto(c, TEXTO_PREGUNTA);
+}
+
+/* --- Apagado -------------------------------------------------------------------------- */
+
+static void cortar_uno(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (h->type == UV_TCP && !uv_is_closing(h)) {
+        uv_close(h, al_cerrar_cliente);
+    }
+}
+
+/* Quien no recogió su aviso a tiempo (un cliente que no lee) se corta sin más. */
+static void al_vencer_plazo(uv_timer_t *t)
+{
+    sala_t *s = t->data;
+
+    bitacora_aviso("quedan %zu clientes sin despedir; se cortan", s->abiertos);
+    uv_walk(s->bucle, cortar_uno, NULL);
+    uv_close((uv_handle_t *)&s->plazo, NULL);
+}
+
+static void al_parar(senales_t *senales, int signum, void *datos)
+{
+    sala_t *s = datos;
+
+    (void)senales;
+    bitacora_info("recibida la señal %d: se cierra la sala", signum);
+    s->apagando = 1;
+    uv_close((uv_handle_t *)&s->servidor, NULL);
+    senales_cerrar(&s->senales);
+    while (s->primero != NULL) {
+        cliente_cerrar(s->primero, SALE_APAGADO); /* lo saca de la lista */
+    }
+    procesar_expulsiones(s);
+    /* Cada cliente ya volcó su despedida: no queda nada que vaciar. */
+    s->vaciar = NULL;
+    uv_close((uv_handle_t *)&s->vaciado, NULL);
+    if (s->abiertos > 0 && uv_timer_init(s->bucle, &s->plazo) == 0) {
+        s->plazo_iniciado = 1;
+        s->plazo.data = s;
+        uv_timer_start(&s->plazo, al_vencer_plazo, PLAZO_APAGADO_MS, 0);
+    }
+}
+
+/* --- Programa principal --------------------------------------------------------------- */
+
+static int leer_puerto(const char *texto, int *puerto)
+{
+    char *fin;
+    long valor;
+
+    valor = strtol(texto, &fin, 10);
+    if (fin == texto || *fin != '\0' || valor < 0 || valor > 65535) {
+        return -1;
+    }
+    *puerto = (int)valor;
+    return 0;
+}
+
+static int escuchar(sala_t *s, int puerto)
+{
+    struct sockaddr_in dir;
+    struct sockaddr_storage real;
+    int largo = sizeof real;
+    int r;
+
+    uv_ip4_addr("127.0.0.1", puerto, &dir);
+    r = uv_tcp_init(s->bucle, &s->servidor);
+    if (r < 0) {
+        return r;
+    }
+    s->servidor.data = s;
+    r = uv_tcp_bind(&s->servidor, (const struct sockaddr *)&dir, 0);
+    if (r == 0) {
+        /* EADDRINUSE aparece aquí, no en bind (libuv 1.44). */
+        r = uv_listen((uv_stream_t *)&s->servidor, 1024, al_conectar);
+    }
+    if (r == 0) {
+        r = uv_tcp_getsockname(&s->servidor, (struct sockaddr *)&real, &largo);
+    }
+    if (r < 0) {
+        uv_close((uv_handle_t *)&s->servidor, NULL);
+        return r;
+    }
+    /* La primera línea de stdout es un contrato: quien nos arranca lee de aquí el puerto. */
+    printf("Escuchando en 127.0.0.1:%d\n", ntohs(((struct sockaddr_in *)&real)->sin_port));
+    fflush(stdout);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static sala_t sala; /* 64 KiB de búfer: mejor fuera de la pila */
+    uv_loop_t bucle;
+    int puerto = PUERTO_POR_OMISION;
+    int r;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--puerto") == 0 && i + 1 < argc &&
+            leer_puerto(argv[i + 1], &puerto) == 0) {
+            i++;
+        } else {
+            fprintf(stderr, "uso: %s [--puerto N]   (0 = puerto efímero)\n", argv[0]);
+            return 2;
+        }
+    }
+    /* Escribir a un socket que el otro extremo ya cerró lanza SIGPIPE y, por omisión, mata
+     * el proceso. Ignorada, la escritura falla con EPIPE y se trata como un corte más. */
+    signal(SIGPIPE, SIG_IGN);
+
+    r = uv_loop_init(&bucle);
+    if (r < 0) {
+        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        return 1;
+    }
+    sala.bucle = &bucle;
+    uv_check_init(&bucle, &sala.vaciado);
+    sala.vaciado.data = &sala;
+    r = escuchar(&sala, puerto);
+    if (r == 0) {
+        r = senales_iniciar(&bucle, &sala.senales, al_parar, &sala);
+        if (r < 0) {
+            uv_close((uv_handle_t *)&sala.servidor, NULL);
+        }
+    }
+    if (r < 0) {
+        fprintf(stderr, "no se puede escuchar en 127.0.0.1:%d: %s\n", puerto, uv_strerror(r));
+        uv_close((uv_handle_t *)&sala.vaciado, NULL);
+    }
+    /* bucle_terminar ejecuta hasta que no queda nada y comprueba uv_loop_close() == 0. */
+    if (bucle_terminar(&bucle) != 0 || r < 0) {
+        return 1;
+    }
+    return 0;
+}

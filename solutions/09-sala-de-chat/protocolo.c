@@ -1,0 +1,168 @@
+/* protocolo.c — de bytes a líneas y validación de nombres (sin libuv: se prueba solo). */
+#include "protocolo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void lector_iniciar(lector_t *l)
+{
+    l->datos = NULL;
+    l->usados = 0;
+    l->descartando = 0;
+}
+
+void lector_liberar(lector_t *l)
+{
+    free(l->datos);
+    lector_iniciar(l);
+}
+
+/* Cabe en el búfer todo lo que pueda llegar a ser una línea válida: el contenido más un
+ * posible '\r' que se quitará cuando llegue el '\n'. */
+#define CAPACIDAD (PROTO_MAX_LINEA + 1)
+
+/* Entrega una línea completa (quita el '\r' final) y deja el lector vacío ANTES de llamar
+ * al callback: si este cierra el cliente y libera el lector, no queda nada colgando. */
+static int entregar(lector_t *l, const char *linea, size_t largo, int larga, lector_cb cb,
+                    void *ctx)
+{
+    char *prestado = l->datos;
+    int r;
+
+    l->datos = NULL;
+    l->usados = 0;
+    if (!larga && largo > 0 && linea[largo - 1] == '\r') {
+        largo--;
+    }
+    if (larga || largo > PROTO_MAX_LINEA) {
+        r = cb(ctx, NULL, 0, 1);
+    } else {
+        r = cb(ctx, linea, largo, 0);
+    }
+    free(prestado);
+    return r;
+}
+
+int lector_alimentar(lector_t *l, const char *datos, size_t n, lector_cb cb, void *ctx)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        const char *inicio = datos + i;
+        const char *fin = memchr(inicio, '\n', n - i);
+        size_t trozo = fin != NULL ? (size_t)(fin - inicio) : n - i;
+        int r;
+
+        if (l->descartando) {
+            /* Ya avisamos de esta línea: se tira hasta su '\n', llegue cuando llegue. */
+            if (fin == NULL) {
+                return 0;
+            }
+            l->descartando = 0;
+            i += trozo + 1;
+            continue;
+        }
+        if (fin == NULL) {
+            /* Línea incompleta: se guarda, salvo que ya sea imposible que quepa. */
+            if (l->usados + trozo > CAPACIDAD) {
+                free(l->datos);
+                l->datos = NULL;
+                l->usados = 0;
+                l->descartando = 1;
+                return cb(ctx, NULL, 0, 1);
+            }
+            if (l->datos == NULL) {
+                l->datos = malloc(CAPACIDAD);
+                if (l->datos == NULL) {
+                    return -1;
+                }
+            }
+            memcpy(l->datos + l->usados, inicio, trozo);
+            l->usados += trozo;
+            return 0;
+        }
+        i += trozo + 1;
+        if (l->usados == 0) {
+            /* Lo normal: la línea entera está en lo recién leído; no hace falta copiarla. */
+            r = entregar(l, inicio, trozo, 0, cb, ctx);
+        } else if (l->usados + trozo > CAPACIDAD) {
+            r = entregar(l, NULL, 0, 1, cb, ctx);
+        } else {
+            memcpy(l->datos + l->usados, inicio, trozo);
+            r = entregar(l, l->datos, l->usados + trozo, 0, cb, ctx);
+        }
+        if (r != 0) {
+            return r;
+        }
+    }
+    return 0;
+}
+
+int proto_utf8_valido(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned char c = p[i];
+        size_t extra;
+        unsigned int punto;
+        unsigned int minimo;
+
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            extra = 1;
+            punto = c & 0x1F;
+            minimo = 0x80;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            extra = 2;
+            punto = c & 0x0F;
+            minimo = 0x800;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            extra = 3;
+            punto = c & 0x07;
+            minimo = 0x10000;
+        } else {
+            return 0; /* byte de continuación suelto, 0xC0/0xC1 o 0xF5–0xFF */
+        }
+        if (n - i <= extra) {
+            return 0; /* secuencia cortada */
+        }
+        for (size_t k = 1; k <= extra; k++) {
+            if ((p[i + k] & 0xC0) != 0x80) {
+                return 0;
+            }
+            punto = (punto << 6) | (p[i + k] & 0x3F);
+        }
+        if (punto < minimo || punto > 0x10FFFF || (punto >= 0xD800 && punto <= 0xDFFF)) {
+            return 0; /* sobrelargo, fuera de Unicode o sustituto UTF-16 */
+        }
+        i += extra + 1;
+    }
+    return 1;
+}
+
+nombre_error_t proto_validar_nombre(const char *nombre, size_t largo)
+{
+    if (largo == 0) {
+        return NOMBRE_VACIO;
+    }
+    if (largo > PROTO_MAX_NOMBRE) {
+        return NOMBRE_LARGO;
+    }
+    if (nombre[0] == '/') {
+        return NOMBRE_NO_PERMITIDO; /* se confundiría con un comando */
+    }
+    for (size_t i = 0; i < largo; i++) {
+        unsigned char c = (unsigned char)nombre[i];
+        /* El espacio, ':' y ',' harían ambiguas las líneas «nombre: texto» y la lista de
+         * /list; los caracteres de control podrían manipular la terminal de los demás. */
+        if (c < 0x20 || c == 0x7F || c == ' ' || c == ':' || c == ',') {
+            return NOMBRE_NO_PERMITIDO;
+        }
+    }
+    return proto_utf8_valido(nombre, largo) ? NOMBRE_VALIDO : NOMBRE_NO_PERMITIDO;
+}
