@@ -18,6 +18,8 @@ _bench: $(BENCH_BINS) $(B)/bin/servidor-practica
 	@bash bench/comparar-cliente.sh $(B) 1000 50 5
 	@echo
 	@bash bench/comparar-servidor.sh $(B) 5 50
+	@echo
+	@$(MAKE) --no-print-directory _bench-chat
 
 SUITES += prueba-bench
 prueba-bench: $(BENCH_BINS) $(B)/bin/servidor-practica

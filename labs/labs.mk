@@ -7,6 +7,8 @@
 #                                       (solo si existe solutions/NN-tema/)
 #   $(B)/labs/NN-tema/calificador       el calificador oculto (Criterion): los .c de
 #                                       labs/NN-tema/.calificador/ + libcalificador
+#   $(B)/labs/NN-tema/<x>               un programa de ayuda por cada labs/NN-tema/cliente/<x>.c
+#                                       (p. ej. el cliente de chat para probar a mano)
 #
 # El nombre del programa y los archivos del estudiante salen de lab.json («programa» y
 # «archivos», cada uno en su línea); make no sabe JSON, así que se leen con sed y el
@@ -48,7 +50,13 @@ $(B)/labs/$(1)/calificador: $$(patsubst %.c,$(B)/obj/%.o,$$(LAB_$(1)_CALIF)) $(B
 	@$$(if $$(Q),echo "  LD      $$@")
 	$$(Q)$$(CC) $$(CURSO_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(B)/lib/libcalificador.a $$(CURSO_LIBS) $$(CRITERION_LIBS)
 
-LABS_PROGRAMAS += $(B)/labs/$(1)/$$(LAB_$(1)_PROG)
+LAB_$(1)_AYUDAS := $$(patsubst labs/$(1)/cliente/%.c,$(B)/labs/$(1)/%,$$(wildcard labs/$(1)/cliente/*.c))
+$(B)/labs/$(1)/%: $(B)/obj/labs/$(1)/cliente/%.o $(LIBCURSO)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(CC) $$(CURSO_LDFLAGS) -o $$@ $$< $$(CURSO_LIBS)
+
+LABS_PROGRAMAS += $(B)/labs/$(1)/$$(LAB_$(1)_PROG) $$(LAB_$(1)_AYUDAS)
 LABS_CALIFICADORES += $(B)/labs/$(1)/calificador
 ifneq ($$(LAB_$(1)_SOL),)
 LABS_SOLUCIONES += $(B)/soluciones/$(1)/$$(LAB_$(1)_PROG)

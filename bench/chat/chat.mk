@@ -6,9 +6,8 @@
 #   make prueba-bench-chat   versión diminuta para `make test` (20 × 5 y 200 callados) más una
 #                            prueba del cliente de ejemplo del laboratorio
 #
-# También construye el cliente de ejemplo del laboratorio (labs/09-sala-de-chat/cliente/):
-# labs/labs.mk enlaza en el programa del laboratorio todos los .c de su carpeta, así que el
-# cliente vive en una subcarpeta y se construye aquí, junto al generador de carga que lo usa.
+# El cliente de ejemplo del laboratorio (labs/09-sala-de-chat/cliente/) lo construye
+# labs/labs.mk; aquí solo se prueba.
 
 CHAT_CARGA := $(B)/bench/carga_chat
 CHAT_CLIENTE := $(B)/labs/09-sala-de-chat/cliente_chat
@@ -19,12 +18,7 @@ $(CHAT_CARGA): $(B)/obj/bench/chat/carga_chat.o $(LIBCURSO)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CURSO_LDFLAGS) -o $@ $< $(CURSO_LIBS)
 
-$(CHAT_CLIENTE): $(B)/obj/labs/09-sala-de-chat/cliente/cliente_chat.o $(LIBCURSO)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CURSO_LDFLAGS) -o $@ $< $(CURSO_LIBS)
-
-PROGRAMAS += $(CHAT_CARGA) $(CHAT_CLIENTE)
+PROGRAMAS += $(CHAT_CARGA)
 
 .PHONY: bench-chat _bench-chat prueba-bench-chat
 bench-chat: deps-auto

@@ -10,12 +10,12 @@ PAQUETES=(
   build-essential pkg-config make
   libuv1-dev libcurl4-openssl-dev libjansson-dev libcriterion-dev libpq-dev postgresql
   valgrind clang bubblewrap procps
-  curl wrk nginx-light python3 python3-aiohttp bear
+  curl wrk nginx-light python3 python3-aiohttp bear netcat-openbsd
 )
 # llhttp: Debian 12 no tiene libllhttp-dev, pero node-llhttp trae sus fuentes.
 LLHTTP_PAQUETE=node-llhttp
 MODULOS_PKGCONFIG=(libuv libcurl jansson criterion libpq)
-ORDENES=(cc make pkg-config valgrind clang bwrap curl wrk nginx /usr/bin/python3)
+ORDENES=(cc make pkg-config valgrind clang bwrap curl wrk nginx nc /usr/bin/python3)
 
 falta_algo() {
   local falta=0
