@@ -117,8 +117,8 @@ servidor: $(B)/bin/servidor-practica
 
 compile_commands.json:
 	@command -v bear >/dev/null || { echo "Falta bear: make deps"; exit 1; }
-	$(MAKE) --no-print-directory clean
-	bear --output build/compile_commands.json -- $(MAKE) --no-print-directory all
+	@mkdir -p build
+	bear --output build/compile_commands.json -- $(MAKE) --no-print-directory -B all
 	@echo "Escrito build/compile_commands.json (clangd lo busca ahí)."
 
 limpiar clean:

@@ -37,9 +37,9 @@ for suite in "$@"; do
   fi
 done
 
-# Nada debe sobrevivir a las pruebas. Cuentan como nuestros los procesos de esta misma sesión
-# nacidos después de este guion y los que heredaron la marca de entorno (aunque hicieran
-# setsid). Otros procesos de la máquina no se tocan.
+# Nada debe sobrevivir a las pruebas. Cuentan como nuestros los que heredaron la marca de
+# entorno (aunque hicieran setsid) y los programas de build/ nacidos en esta sesión después
+# de este guion (por si alguno limpió su entorno). Otros procesos de la máquina no se tocan.
 vivos=()
 for d in /proc/[0-9]*; do
   p=${d#/proc/}
@@ -48,7 +48,8 @@ for d in /proc/[0-9]*; do
   resto=${stat##*) }
   read -r -a campos <<<"$resto"
   nuestro=0
-  if [ "${campos[3]}" = "$sesion" ] && [ "${campos[19]}" -gt "$inicio_propio" ]; then
+  if [ "${campos[3]}" = "$sesion" ] && [ "${campos[19]}" -gt "$inicio_propio" ] &&
+     tr '\0' ' ' 2>/dev/null <"$d/cmdline" | grep -qF "$raiz/build/"; then
     nuestro=1
   elif tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qx "CURSO_PRUEBAS_MARCA=$marca"; then
     nuestro=1
