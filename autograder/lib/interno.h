@@ -12,6 +12,10 @@ const char *ruta_bwrap(void);
  * Se borra (con todo su contenido) en cal_fin. Devuelve 0 o -errno. */
 int temporal_nuevo(const char *nombre, char *ruta, size_t tam);
 
+/* Borra `ruta` y todo lo que contiene sin seguir enlaces simbólicos (lo que no se pueda
+ * borrar se deja). La usan la biblioteca y el ejecutor. */
+void borrar_arbol(const char *ruta);
+
 /* Mata y recoge a los hijos huérfanos heredados (somos subreaper) salvo los que
  * `conservar` indique. */
 void barrer_huerfanos(int (*conservar)(pid_t));

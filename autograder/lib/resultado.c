@@ -83,6 +83,11 @@ static int borrar_uno(const char *ruta, const struct stat *st, int tipo, struct 
     return 0;
 }
 
+void borrar_arbol(const char *ruta)
+{
+    nftw(ruta, borrar_uno, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static void limpiar(void)
 {
     if (limpio)
@@ -92,7 +97,7 @@ static void limpiar(void)
     servidores_parar_todos();
     barrer_huerfanos(NULL);
     if (carpeta[0] != '\0') {
-        nftw(carpeta, borrar_uno, 16, FTW_DEPTH | FTW_PHYS);
+        borrar_arbol(carpeta);
         carpeta[0] = '\0';
     }
 }

@@ -23,7 +23,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <grp.h>
 #include <jansson.h>
@@ -93,22 +92,6 @@ static double ahora_s(void)
 }
 
 /* ------------------------------------------------------------------ archivos */
-
-static int borrar_uno(const char *ruta, const struct stat *st, int tipo, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    if (tipo == FTW_DP)
-        rmdir(ruta);
-    else
-        unlink(ruta);
-    return 0;
-}
-
-static void borrar_arbol(const char *ruta)
-{
-    nftw(ruta, borrar_uno, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static int crear_carpetas(const char *ruta)
 {
