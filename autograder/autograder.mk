@@ -34,7 +34,7 @@ PROGRAMAS += $(LIBCALIFICADOR) $(CALIFICAR)
 CALIF_CFLAGS = -std=gnu11 -Wall -Wextra -O1 -g -I$(RAIZ)/common/include $(PKG_CFLAGS)
 CALIF_LIBS = $(abspath $(LIBCURSO)) $(PKG_LIBS) -lm
 
-.PHONY: grade _calificar ruta prueba-labs prueba-autograder
+.PHONY: grade _calificar ruta prueba-caja prueba-labs prueba-autograder
 
 # Primero las dependencias (como `make test`); después, en otra invocación de make, todo
 # lo demás: así pkg-config se evalúa cuando las bibliotecas ya están instaladas.
@@ -62,7 +62,31 @@ ruta:
 	@echo "$(abspath $(RUTA_PROG))"
 
 # --- Pruebas del calificador (make test) -----------------------------------------------------
-SUITES += prueba-labs prueba-autograder
+SUITES += prueba-caja prueba-labs prueba-autograder
+
+# La caja de arena por dentro: una sonda lanzada como entrega intenta salir (fork, clone,
+# system, escribir en /, /dev/shm, conectar fuera de su red) con y sin bubblewrap.
+CALIF_SONDA := $(B)/autograder/sonda
+CALIF_TEST_CAJA := $(B)/autograder/test_caja
+EXTRA_CFLAGS_autograder += -pthread
+
+$(CALIF_SONDA): $(B)/obj/autograder/pruebas/caja/sonda.o
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CURSO_LDFLAGS) -pthread -o $@ $^
+
+$(CALIF_TEST_CAJA): $(B)/obj/autograder/pruebas/caja/test_caja.o $(LIBCALIFICADOR) $(LIBCURSO)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CURSO_LDFLAGS) -o $@ $< $(LIBCALIFICADOR) $(CURSO_LIBS) $(CRITERION_LIBS)
+
+PROGRAMAS += $(CALIF_SONDA) $(CALIF_TEST_CAJA)
+
+prueba-caja: $(CALIF_SONDA) $(CALIF_TEST_CAJA)
+	@echo "── con bubblewrap"
+	@CALIF_PROGRAMA=$(abspath $(CALIF_SONDA)) CALIF_CAJA=bwrap $(CALIF_TEST_CAJA) --jobs=2
+	@echo "── sin bubblewrap (solo límites)"
+	@CALIF_PROGRAMA=$(abspath $(CALIF_SONDA)) CALIF_CAJA=limites $(CALIF_TEST_CAJA) --jobs=2
 
 # Cada laboratorio: solución = 100 %, partida <= 20 %, cada mutante pierde puntos.
 prueba-labs: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)

@@ -30,4 +30,25 @@ void servidores_parar_todos(void);
  * caracteres de control salvo \n y \t. Memoria nueva (free); NULL si no hay memoria. */
 char *cal_sanear(const char *texto);
 
+/* aislamiento.c — red propia de la verificación e identidad de la entrega. */
+/* Entra en un espacio de nombres de red nuevo con solo loopback. 0 o -errno (y entonces la
+ * verificación sigue en la red de la máquina: red_estado() lo explica). */
+int aislar_red(void);
+/* «aislada (…)» o «sin aislar: …», para el resultado de la verificación. Estático. */
+const char *red_estado(void);
+/* Como root: el uid (y gid) con el que corre la entrega de esta verificación. */
+uid_t uid_caja(void);
+/* RLIMIT_NPROC para la entrega (ver aislamiento.c). */
+unsigned long limite_procesos(void);
+
+/* filtro.c — seccomp: la entrega no puede crear procesos (sí hilos). */
+int filtro_disponible(void);
+/* Lo instala en el proceso actual (tras fork, antes de execve). 0 o -errno. */
+int filtro_instalar(void);
+/* Un descriptor (memfd, CLOEXEC) con el programa BPF, para bwrap --seccomp. fd o -errno. */
+int filtro_descriptor(void);
+
+#define CAL_TEXTO_(x) #x
+#define CAL_TEXTO(x) CAL_TEXTO_(x)
+
 #endif

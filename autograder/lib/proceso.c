@@ -52,8 +52,12 @@
 #define TOPE_SALIDA (256 * 1024)
 #define TOPE_ERRORES (64 * 1024)
 #define TOPE_VALGRIND (256 * 1024)
-#define UID_NADIE 65534
 #define MAX_PROCESOS 16
+/* Descriptores del hijo: 3 = --info-fd de bwrap, 4 = informe de valgrind, 5 = filtro seccomp
+ * para bwrap --seccomp. */
+#define FD_INFO 3
+#define FD_VALGRIND 4
+#define FD_FILTRO 5
 
 typedef struct {
     int fd;          /* extremo de lectura, -1 cuando llegó el fin */
@@ -429,6 +433,7 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     int t_sal[2] = {-1, -1}, t_err[2] = {-1, -1}, t_vg[2] = {-1, -1}, t_info[2] = {-1, -1};
     int t_ent[2] = {-1, -1};
     int r = 0;
+    int filtro = -1; /* con bwrap, el filtro seccomp va por un descriptor (--seccomp) */
     p->entrada = -1;
     int con_entrada = l->entrada != NULL || l->entrada_abierta;
     if (con_entrada && pipe2(t_ent, O_CLOEXEC) < 0) {
@@ -456,7 +461,7 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         r = temporal_nuevo("trabajo", trabajo, sizeof trabajo);
         if (r < 0)
             goto fallo;
-        if (geteuid() == 0 && chown(trabajo, UID_NADIE, UID_NADIE) < 0) {
+        if (geteuid() == 0 && chown(trabajo, uid_caja(), uid_caja()) < 0) {
             r = -errno;
             goto fallo;
         }
@@ -481,6 +486,14 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     for (int i = 0; l->entorno != NULL && l->entorno[i] != NULL; i++)
         poner(&env, l->entorno[i]);
 
+    if (bwrap && filtro_disponible()) {
+        filtro = filtro_descriptor();
+        if (filtro < 0) {
+            r = filtro;
+            goto fallo;
+        }
+    }
+
     /* Orden a ejecutar. */
     lista_t a = {.n = 0};
     static char enlaces[8][PATH_MAX];
@@ -497,6 +510,13 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         montar_sistema(&a, enlaces, &nenlaces);
         poner(&a, "--dev");
         poner(&a, "/dev");
+        /* /dev es un tmpfs sin tope: /dev/shm pequeño y el resto de solo lectura. */
+        poner(&a, "--size");
+        poner(&a, "1048576");
+        poner(&a, "--tmpfs");
+        poner(&a, "/dev/shm");
+        poner(&a, "--remount-ro");
+        poner(&a, "/dev");
         poner(&a, "--proc");
         poner(&a, "/proc");
         poner(&a, "--size");
@@ -508,17 +528,27 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         poner(&a, destino);
         poner(&a, "--chdir");
         poner(&a, "/tmp");
+        /* La raíz de bwrap es otro tmpfs sin tope: de solo lectura (solo /tmp se escribe). */
+        poner(&a, "--remount-ro");
+        poner(&a, "/");
         poner(&a, "--info-fd");
         poner(&a, "3");
+        if (filtro >= 0) {
+            poner(&a, "--seccomp");
+            poner(&a, "5");
+        }
         poner(&a, "--");
     }
     if (l->valgrind) {
         poner(&a, "/usr/bin/valgrind");
-        poner(&a, "--error-exitcode=99");
+        poner(&a, "--error-exitcode=" CAL_TEXTO(CAL_CODIGO_VALGRIND));
         poner(&a, "--leak-check=full");
         poner(&a, "--show-leak-kinds=definite,indirect");
         poner(&a, "--errors-for-leak-kinds=definite,indirect");
-        poner(&a, "--child-silent-after-fork=yes");
+        /* Todo proceso que salga de este, con su propio informe: un exec o un hijo que
+         * hiciera el trabajo no escapa del veredicto (cal_valgrind_veredicto). */
+        poner(&a, "--trace-children=yes");
+        poner(&a, "--child-silent-after-fork=no");
         poner(&a, "--log-fd=4");
     }
     poner(&a, bwrap ? destino : programa);
@@ -529,6 +559,8 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     rlim_t cpu = (rlim_t)(limite * (l->valgrind ? 3 : 1)) + 5;
     pid_t padre = getpid();
     int root = geteuid() == 0;
+    uid_t uid = root ? uid_caja() : 0;
+    rlim_t nproc = (rlim_t)limite_procesos();
 
     p->lanzado_ms = cal_ahora_ms();
     p->limite_ms = p->lanzado_ms + (uint64_t)(limite * 1000.0);
@@ -551,15 +583,16 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         int nulo = con_entrada ? t_ent[0] : open("/dev/null", O_RDONLY);
         if (nulo < 0 || dup2(nulo, 0) < 0 || dup2(t_sal[1], 1) < 0 || dup2(t_err[1], 2) < 0)
             _exit(127);
-        if (dup2(t_info[1], 3) < 0 || dup2(t_vg[1], 4) < 0)
+        if (dup2(t_info[1], FD_INFO) < 0 || dup2(t_vg[1], FD_VALGRIND) < 0 ||
+            (filtro >= 0 && dup2(filtro, FD_FILTRO) < 0))
             hijo_falla("preparar los descriptores");
-        close_range(5, ~0U, 0);
+        close_range(FD_FILTRO + 1, ~0U, 0);
         if (!bwrap && chdir(trabajo) < 0)
             hijo_falla("entrar en la carpeta de trabajo");
         limitar(RLIMIT_CPU, cpu);
         limitar(RLIMIT_FSIZE, 16u << 20);
         limitar(RLIMIT_NOFILE, 256);
-        limitar(RLIMIT_NPROC, 128);
+        limitar(RLIMIT_NPROC, nproc);
         limitar(RLIMIT_CORE, 0);
         /* valgrind reserva mucho espacio de direcciones: con él se limita RLIMIT_DATA. */
         if (l->valgrind)
@@ -567,14 +600,19 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         else
             limitar(RLIMIT_AS, (rlim_t)1024u << 20);
         if (root) {
-            if (setgroups(0, NULL) < 0 || setgid(UID_NADIE) < 0 || setuid(UID_NADIE) < 0)
-                hijo_falla("cambiar al usuario nobody");
+            if (setgroups(0, NULL) < 0 || setgid((gid_t)uid) < 0 || setuid(uid) < 0)
+                hijo_falla("cambiar al usuario de la caja");
         }
+        if (!bwrap && filtro_disponible() && filtro_instalar() < 0)
+            hijo_falla("instalar el filtro de llamadas al sistema");
         execve(a.argv[0], (char *const *)a.argv, (char *const *)env.argv);
         hijo_falla(a.argv[0]);
     }
 
     p->pid = pid;
+    if (filtro >= 0)
+        close(filtro);
+    filtro = -1;
     close(t_sal[1]);
     close(t_err[1]);
     close(t_vg[1]);
@@ -627,6 +665,8 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     return 0;
 
 fallo:
+    if (filtro >= 0)
+        close(filtro);
     for (int k = 0; k < 2; k++) {
         if (t_sal[k] >= 0)
             close(t_sal[k]);

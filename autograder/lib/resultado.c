@@ -111,6 +111,8 @@ void cal_inicio(const char *id)
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     signal(SIGPIPE, SIG_IGN);
     atexit(limpiar);
+    /* Red propia antes de arrancar nada: servidor, entrega y clientes la comparten. */
+    aislar_red();
 }
 
 int temporal_nuevo(const char *nombre, char *ruta, size_t tam)
@@ -141,10 +143,11 @@ static void escribir_resultado(int ok)
     const char *dir = getenv("CALIF_RESULTADOS");
     /* Lo que escribió el programa puede no ser UTF-8: jansson rechazaría el texto. */
     char *e = cal_sanear(esperado), *o = cal_sanear(obtenido), *d = cal_sanear(detalle);
-    json_t *r = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:I}", "id", id_actual, "ok", ok,
-                          "esperado", e != NULL ? e : "", "obtenido", o != NULL ? o : "",
-                          "detalle", d != NULL ? d : "", "caja", cal_caja(),
-                          "duracion_ms", (json_int_t)(cal_ahora_ms() - inicio_ms));
+    json_t *r = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:I}", "id", id_actual, "ok",
+                          ok, "esperado", e != NULL ? e : "", "obtenido",
+                          o != NULL ? o : "", "detalle", d != NULL ? d : "", "caja",
+                          cal_caja(), "red", red_estado(), "duracion_ms",
+                          (json_int_t)(cal_ahora_ms() - inicio_ms));
     free(e);
     free(o);
     free(d);

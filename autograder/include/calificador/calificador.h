@@ -75,6 +75,9 @@ uint64_t cal_ahora_ms(void);
 
 /* ---------------------------------------------------------------- programa del estudiante */
 
+/* Código con el que sale valgrind cuando encuentra errores o fugas (--error-exitcode). */
+#define CAL_CODIGO_VALGRIND 99
+
 typedef struct cal_proceso cal_proceso_t;
 
 typedef struct {
@@ -140,6 +143,13 @@ const char *cal_describir_fin(const cal_proceso_t *p, char *buf, size_t tam);
 
 /* Añade al detalle las últimas `n` líneas de stdout y de stderr del programa. */
 void cal_nota_salida(const cal_proceso_t *p, int n);
+
+/* Veredicto de valgrind del programa lanzado con .valgrind = 1, el mismo en todos los
+ * laboratorios: 1 si hay un solo programa en el informe, con «ERROR SUMMARY: 0 errors» y
+ * sin el código CAL_CODIGO_VALGRIND; si no, 0. En `motivo` deja una frase para «obtenido». */
+int cal_valgrind_veredicto(const cal_proceso_t *p, char *motivo, size_t tam);
+/* Añade al detalle el primer problema que señala valgrind y su resumen. */
+void cal_valgrind_nota(const cal_proceso_t *p);
 
 /* Libera el proceso (lo mata antes si sigue vivo). */
 void cal_proceso_liberar(cal_proceso_t *p);

@@ -1,0 +1,114 @@
+/* sonda.c — un programa que intenta salir de la caja de arena del calificador, de una en
+ * una, e imprime lo que consiguió: «PERMITIDO <qué>» o «BLOQUEADO <qué>: <error>».
+ * Lo lanza test_caja.c con cal_lanzar(), como si fuera la entrega de un estudiante.
+ *
+ *   sonda fork | syscall_fork | system | hilo | raiz | shm | conectar PUERTO
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int informar(const char *que, int ok, int error)
+{
+    if (ok)
+        printf("PERMITIDO %s\n", que);
+    else
+        printf("BLOQUEADO %s: %s\n", que, strerror(error));
+    return 0;
+}
+
+static void *nada(void *arg)
+{
+    return arg;
+}
+
+/* Escribe `bytes` en `ruta`; 0 si lo consiguió entero, si no el errno. */
+static int escribir(const char *ruta, size_t bytes)
+{
+    int fd = open(ruta, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0)
+        return errno;
+    static char bloque[65536];
+    int e = 0;
+    for (size_t hecho = 0; hecho < bytes; hecho += sizeof bloque) {
+        if (write(fd, bloque, sizeof bloque) != (ssize_t)sizeof bloque) {
+            e = errno != 0 ? errno : ENOSPC;
+            break;
+        }
+    }
+    close(fd);
+    unlink(ruta);
+    return e;
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc < 2)
+        return 2;
+    const char *modo = argv[1];
+    if (strcmp(modo, "fork") == 0) {
+        pid_t pid = fork();
+        if (pid == 0)
+            _exit(0);
+        if (pid > 0)
+            waitpid(pid, NULL, 0);
+        return informar("fork", pid > 0, errno);
+    }
+    if (strcmp(modo, "syscall_fork") == 0) {
+        /* Sin pasar por glibc: clone con SIGCHLD y nada más, como haría ensamblador. */
+        long pid = syscall(SYS_clone, (long)SIGCHLD, 0L, 0L, 0L, 0L);
+        if (pid == 0)
+            _exit(0);
+        if (pid > 0)
+            waitpid((pid_t)pid, NULL, 0);
+        return informar("clone", pid > 0, errno);
+    }
+    if (strcmp(modo, "system") == 0) {
+        int r = system("exit 7");
+        return informar("system", r != -1 && WIFEXITED(r) && WEXITSTATUS(r) == 7, errno);
+    }
+    if (strcmp(modo, "hilo") == 0) {
+        pthread_t h;
+        int r = pthread_create(&h, NULL, nada, NULL);
+        if (r == 0)
+            pthread_join(h, NULL);
+        return informar("hilo", r == 0, r);
+    }
+    if (strcmp(modo, "raiz") == 0) {
+        int e = escribir("/sonda-escrito", 1 << 20);
+        return informar("raiz", e == 0, e);
+    }
+    if (strcmp(modo, "shm") == 0) {
+        int e = escribir("/dev/shm/sonda-escrito", 8u << 20);
+        return informar("shm", e == 0, e);
+    }
+    if (strcmp(modo, "conectar") == 0 && argc == 3) {
+        char *fin;
+        long puerto = strtol(argv[2], &fin, 10);
+        if (*fin != '\0' || puerto <= 0 || puerto > 65535)
+            return 2;
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)puerto)};
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        int r = connect(fd, (struct sockaddr *)&a, sizeof a);
+        int e = errno;
+        if (r == 0 && write(fd, "HOLA\n", 5) < 0)
+            e = errno;
+        close(fd);
+        return informar("conectar", r == 0, e);
+    }
+    fprintf(stderr, "sonda: modo desconocido %s\n", modo);
+    return 2;
+}
