@@ -5,8 +5,28 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* caja.c — piezas de bubblewrap que comparten la biblioteca y el ejecutor. */
+#include <limits.h>
+#define CAJA_MAX_ARGS 200
+#define CAJA_MAX_ENLACES 8
+typedef struct {
+    const char *argv[CAJA_MAX_ARGS]; /* terminada en NULL; los textos no son de la lista */
+    int n;
+    char enlaces[CAJA_MAX_ENLACES][PATH_MAX]; /* destinos de /bin, /lib… (caja_sistema) */
+    int nenlaces;
+} caja_orden_t;
 /* Ruta de bubblewrap (CALIF_BWRAP o /usr/bin/bwrap). */
 const char *ruta_bwrap(void);
+/* Añade un argumento (lo que no cabe se descarta: CAJA_MAX_ARGS sobra para el curso). */
+void caja_poner(caja_orden_t *o, const char *a);
+/* Argumentos de bwrap para /usr, /etc y /bin, /lib… de solo lectura. */
+void caja_sistema(caja_orden_t *o);
+/* setgroups + setgid + setuid a `uid` (en un hijo, antes de exec). 0 o -1. */
+int caja_bajar_usuario(uid_t uid);
+/* 1 si bubblewrap funciona aquí tal como se usará; si no, 0 y el motivo. */
+int caja_probar(char *motivo, size_t tam);
+/* 1 si el usuario de la caja (uid_caja como root; nosotros si no) puede ejecutar `ruta`. */
+int caja_alcanza(const char *ruta);
 
 /* Crea una carpeta temporal dentro de la de esta verificación y deja su ruta en `ruta`.
  * Se borra (con todo su contenido) en cal_fin. Devuelve 0 o -errno. */

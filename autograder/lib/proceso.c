@@ -99,11 +99,6 @@ const char *cal_caja(void)
     return access(ruta_bwrap(), X_OK) == 0 ? "bwrap" : "limites";
 }
 
-const char *ruta_bwrap(void)
-{
-    const char *b = getenv("CALIF_BWRAP");
-    return (b != NULL && b[0] != '\0') ? b : "/usr/bin/bwrap";
-}
 
 /* ------------------------------------------------------------------ flujos */
 
@@ -368,49 +363,6 @@ static void hijo_falla(const char *que)
     _exit(127);
 }
 
-typedef struct {
-    const char *argv[160];
-    int n;
-} lista_t;
-
-static void poner(lista_t *l, const char *a)
-{
-    if (l->n < (int)(sizeof l->argv / sizeof l->argv[0]) - 1)
-        l->argv[l->n++] = a;
-    l->argv[l->n] = NULL;
-}
-
-/* Monta /bin, /lib… según sean enlaces (usr fusionado) o carpetas. */
-static void montar_sistema(lista_t *a, char enlaces[][PATH_MAX], int *nenlaces)
-{
-    static const char *raices[] = {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"};
-    poner(a, "--ro-bind");
-    poner(a, "/usr");
-    poner(a, "/usr");
-    poner(a, "--ro-bind");
-    poner(a, "/etc");
-    poner(a, "/etc");
-    for (size_t i = 0; i < sizeof raices / sizeof raices[0]; i++) {
-        struct stat st;
-        if (lstat(raices[i], &st) != 0)
-            continue;
-        if (S_ISLNK(st.st_mode)) {
-            ssize_t n = readlink(raices[i], enlaces[*nenlaces], PATH_MAX - 1);
-            if (n <= 0)
-                continue;
-            enlaces[*nenlaces][n] = '\0';
-            poner(a, "--symlink");
-            poner(a, enlaces[*nenlaces]);
-            poner(a, raices[i]);
-            (*nenlaces)++;
-        } else if (S_ISDIR(st.st_mode)) {
-            poner(a, "--ro-bind");
-            poner(a, raices[i]);
-            poner(a, raices[i]);
-        }
-    }
-}
-
 int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
 {
     *pp = NULL;
@@ -474,17 +426,17 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     snprintf(destino, sizeof destino, "/entrega/%s", base);
 
     /* Entorno limpio: solo lo imprescindible y lo que pida la verificación. */
-    lista_t env = {.n = 0};
+    caja_orden_t env = {.n = 0};
     char home[PATH_MAX + 8];
     snprintf(home, sizeof home, "HOME=%s", trabajo);
-    poner(&env, "PATH=/usr/local/bin:/usr/bin:/bin");
-    poner(&env, home);
-    poner(&env, "LANG=C.UTF-8");
+    caja_poner(&env, "PATH=/usr/local/bin:/usr/bin:/bin");
+    caja_poner(&env, home);
+    caja_poner(&env, "LANG=C.UTF-8");
     char tmpdir[PATH_MAX + 8];
     snprintf(tmpdir, sizeof tmpdir, "TMPDIR=%s", trabajo);
-    poner(&env, tmpdir);
+    caja_poner(&env, tmpdir);
     for (int i = 0; l->entorno != NULL && l->entorno[i] != NULL; i++)
-        poner(&env, l->entorno[i]);
+        caja_poner(&env, l->entorno[i]);
 
     if (bwrap && filtro_disponible()) {
         filtro = filtro_descriptor();
@@ -495,65 +447,63 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     }
 
     /* Orden a ejecutar. */
-    lista_t a = {.n = 0};
-    static char enlaces[8][PATH_MAX];
-    int nenlaces = 0;
+    caja_orden_t a = {.n = 0, .nenlaces = 0};
     if (bwrap) {
-        poner(&a, ruta_bwrap());
-        poner(&a, "--unshare-user");
-        poner(&a, "--unshare-pid");
-        poner(&a, "--unshare-ipc");
-        poner(&a, "--unshare-uts");
-        poner(&a, "--unshare-cgroup-try");
-        poner(&a, "--die-with-parent");
-        poner(&a, "--new-session");
-        montar_sistema(&a, enlaces, &nenlaces);
-        poner(&a, "--dev");
-        poner(&a, "/dev");
+        caja_poner(&a, ruta_bwrap());
+        caja_poner(&a, "--unshare-user");
+        caja_poner(&a, "--unshare-pid");
+        caja_poner(&a, "--unshare-ipc");
+        caja_poner(&a, "--unshare-uts");
+        caja_poner(&a, "--unshare-cgroup-try");
+        caja_poner(&a, "--die-with-parent");
+        caja_poner(&a, "--new-session");
+        caja_sistema(&a);
+        caja_poner(&a, "--dev");
+        caja_poner(&a, "/dev");
         /* /dev es un tmpfs sin tope: /dev/shm pequeño y el resto de solo lectura. */
-        poner(&a, "--size");
-        poner(&a, "1048576");
-        poner(&a, "--tmpfs");
-        poner(&a, "/dev/shm");
-        poner(&a, "--remount-ro");
-        poner(&a, "/dev");
-        poner(&a, "--proc");
-        poner(&a, "/proc");
-        poner(&a, "--size");
-        poner(&a, "33554432");
-        poner(&a, "--tmpfs");
-        poner(&a, "/tmp");
-        poner(&a, "--ro-bind");
-        poner(&a, programa);
-        poner(&a, destino);
-        poner(&a, "--chdir");
-        poner(&a, "/tmp");
+        caja_poner(&a, "--size");
+        caja_poner(&a, "1048576");
+        caja_poner(&a, "--tmpfs");
+        caja_poner(&a, "/dev/shm");
+        caja_poner(&a, "--remount-ro");
+        caja_poner(&a, "/dev");
+        caja_poner(&a, "--proc");
+        caja_poner(&a, "/proc");
+        caja_poner(&a, "--size");
+        caja_poner(&a, "33554432");
+        caja_poner(&a, "--tmpfs");
+        caja_poner(&a, "/tmp");
+        caja_poner(&a, "--ro-bind");
+        caja_poner(&a, programa);
+        caja_poner(&a, destino);
+        caja_poner(&a, "--chdir");
+        caja_poner(&a, "/tmp");
         /* La raíz de bwrap es otro tmpfs sin tope: de solo lectura (solo /tmp se escribe). */
-        poner(&a, "--remount-ro");
-        poner(&a, "/");
-        poner(&a, "--info-fd");
-        poner(&a, "3");
+        caja_poner(&a, "--remount-ro");
+        caja_poner(&a, "/");
+        caja_poner(&a, "--info-fd");
+        caja_poner(&a, "3");
         if (filtro >= 0) {
-            poner(&a, "--seccomp");
-            poner(&a, "5");
+            caja_poner(&a, "--seccomp");
+            caja_poner(&a, "5");
         }
-        poner(&a, "--");
+        caja_poner(&a, "--");
     }
     if (l->valgrind) {
-        poner(&a, "/usr/bin/valgrind");
-        poner(&a, "--error-exitcode=" CAL_TEXTO(CAL_CODIGO_VALGRIND));
-        poner(&a, "--leak-check=full");
-        poner(&a, "--show-leak-kinds=definite,indirect");
-        poner(&a, "--errors-for-leak-kinds=definite,indirect");
+        caja_poner(&a, "/usr/bin/valgrind");
+        caja_poner(&a, "--error-exitcode=" CAL_TEXTO(CAL_CODIGO_VALGRIND));
+        caja_poner(&a, "--leak-check=full");
+        caja_poner(&a, "--show-leak-kinds=definite,indirect");
+        caja_poner(&a, "--errors-for-leak-kinds=definite,indirect");
         /* Todo proceso que salga de este, con su propio informe: un exec o un hijo que
          * hiciera el trabajo no escapa del veredicto (cal_valgrind_veredicto). */
-        poner(&a, "--trace-children=yes");
-        poner(&a, "--child-silent-after-fork=no");
-        poner(&a, "--log-fd=4");
+        caja_poner(&a, "--trace-children=yes");
+        caja_poner(&a, "--child-silent-after-fork=no");
+        caja_poner(&a, "--log-fd=4");
     }
-    poner(&a, bwrap ? destino : programa);
+    caja_poner(&a, bwrap ? destino : programa);
     for (int i = 0; l->args != NULL && l->args[i] != NULL; i++)
-        poner(&a, l->args[i]);
+        caja_poner(&a, l->args[i]);
 
     double limite = l->limite_s > 0 ? l->limite_s : 10.0;
     rlim_t cpu = (rlim_t)(limite * (l->valgrind ? 3 : 1)) + 5;
@@ -600,7 +550,7 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         else
             limitar(RLIMIT_AS, (rlim_t)1024u << 20);
         if (root) {
-            if (setgroups(0, NULL) < 0 || setgid((gid_t)uid) < 0 || setuid(uid) < 0)
+            if (caja_bajar_usuario(uid) < 0)
                 hijo_falla("cambiar al usuario de la caja");
         }
         if (!bwrap && filtro_disponible() && filtro_instalar() < 0)

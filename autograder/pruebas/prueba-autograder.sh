@@ -48,8 +48,12 @@ caso() {
   shift 3
   local dir="$TMP/$nombre"
   mkdir -p "$dir"
+  # FUENTE: un archivo de autograder/hostiles/ o una ruta absoluta (entregas generadas).
+  local origen="autograder/hostiles/$fuente"
+  [ "${fuente#/}" != "$fuente" ] && origen=$fuente
   sed -e "s|@RAIZ@|$RAIZ|g" -e "s|@SALIDA@|$SALIDAS/$nombre|g" \
-    "autograder/hostiles/$fuente" >"$dir/monitor.c"
+    -e "s|@SECRETO@|${SECRETO:-}|g" -e "s|@PUERTO@|${PUERTO_FUERA:-9}|g" \
+    "$origen" >"$dir/monitor.c"
   local h_entrega h_antes
   h_entrega=$(sha256sum "$dir/monitor.c")
   h_antes=$(huella)
@@ -120,6 +124,72 @@ else
   bien "escribe: resultados no falsificados (el informe da la nota real)"
 fi
 caso sale_ya_criterion sale_ya.c 5 CRITERION_ALWAYS_SUCCEED=1 CRITERION_JOBS=1
+
+echo "── Trampas de un estudiante listo (campaña de ataques al calificador v1)"
+# Compilar viendo el repositorio: incluir la solución por su ruta.
+caso incluye_solucion incluye_solucion.c 5
+if grep -q 'No such file\|No existe el fichero\|no existe' "$SALIDAS/incluye_solucion.txt"; then
+  bien "incluye_solucion: el compilador no ve solutions/ (la entrega compila en la caja)"
+else
+  mal "incluye-solucion-ve" "incluye_solucion: el compilador no dijo que la solución no existe"
+fi
+# .incbin de un archivo que solo lee root: ni en el programa ni en el informe.
+SECRETO="$TMP/secreto-root"
+marca_secreta="SECRETO-$RANDOM$RANDOM$RANDOM"
+echo "$marca_secreta" >"$SECRETO"
+chmod 600 "$SECRETO"
+SECRETO=$SECRETO caso incbin incbin.c 5
+if grep -rqs "$marca_secreta" "$SALIDAS/incbin" "$SALIDAS/incbin.txt"; then
+  mal "incbin-filtra" "incbin: los bytes del archivo de root llegaron al informe o al programa"
+else
+  bien "incbin: los bytes de un archivo de root no llegan ni al programa ni al informe"
+fi
+# Los medios: curl por popen, hilos propios con sockets bloqueantes, un fork en ensamblador,
+# y la solución con un hijo que hace el trabajo o un exec final que esquivan a valgrind.
+caso con_curl con_curl.c 5
+caso hilos_bloqueantes hilos_bloqueantes.c 5
+caso asm_fork asm_fork.c 5
+for c in con_curl hilos_bloqueantes asm_fork; do
+  if grep -q 'no se califica' "$SALIDAS/$c.txt"; then
+    bien "$c: rechazada con un mensaje que dice qué usa y por qué no vale"
+  else
+    mal "$c-mensaje" "$c: no se explica por qué no se califica"
+  fi
+done
+generada="$TMP/generadas"
+mkdir -p "$generada"
+{ cat "solutions/$LAB/monitor.c"; printf '%s\n' \
+  '__attribute__((constructor)) static void trampa(void) { if (fork() > 0) _exit(0); }'; } \
+  >"$generada/trabajo_en_hijo.c"
+{ cat "solutions/$LAB/monitor.c"; printf '%s\n' \
+  '__attribute__((destructor)) static void trampa(void) { execl("/bin/true", "true", (char *)0); }'; } \
+  >"$generada/exec_final.c"
+caso trabajo_en_hijo "$generada/trabajo_en_hijo.c" 5
+caso exec_final "$generada/exec_final.c" 5
+# La red: un servidor de fuera, en 127.0.0.1, no recibe nada de la entrega.
+fuera_log="$TMP/fuera.log"
+python3 - "$fuera_log" >"$TMP/fuera.puerto" <<'PY' &
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16); s.settimeout(0.5)
+print(s.getsockname()[1], flush=True)
+fin = time.time() + 120
+with open(sys.argv[1], "w") as log:
+    while time.time() < fin:
+        try:
+            c, _ = s.accept()
+        except socket.timeout:
+            continue
+        log.write("CONEXION\n"); log.flush(); c.close()
+PY
+fuera_pid=$!
+for _ in $(seq 50); do [ -s "$TMP/fuera.puerto" ] && break; sleep 0.1; done
+PUERTO_FUERA=$(cat "$TMP/fuera.puerto") caso red_fuera red_fuera.c 5
+kill "$fuera_pid" 2>/dev/null; wait "$fuera_pid" 2>/dev/null
+if [ -s "$TMP/fuera.puerto" ] && [ ! -s "$fuera_log" ]; then
+  bien "red_fuera: un servidor de fuera de la verificación no recibió ninguna conexión"
+else
+  mal "red-fuera" "red_fuera: la entrega llegó a un servidor de fuera de su red"
+fi
 
 echo "── Contención sin bubblewrap (CALIF_SIN_BWRAP=1: límites, usuario nobody y limpieza)"
 caso demonio_sin_caja demonio.c 5 CALIF_SIN_BWRAP=1

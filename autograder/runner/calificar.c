@@ -40,9 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TOPE_COMPILADOR (48 * 1024)
 #define TOPE_ARCHIVO (1024 * 1024)
-#define UID_NADIE 65534
 
 typedef struct {
     const char *raiz, *construccion, *cc, *cflags, *libs, *lab, *entrega, *salida;
@@ -84,12 +82,6 @@ poner_texto(char *buf, size_t tam, const char *formato, ...)
     va_end(ap);
 }
 
-static double ahora_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* ------------------------------------------------------------------ archivos */
 
@@ -163,177 +155,6 @@ static char *leer_archivo(const char *ruta, size_t tope)
     if (buf != NULL)
         buf[n] = '\0';
     return buf;
-}
-
-/* ------------------------------------------------------------------ procesos */
-
-typedef struct {
-    const char *const *argv;
-    const char *const *entorno;
-    const char *carpeta;       /* cwd del hijo */
-    const char *salida;        /* archivo donde va stdout+stderr (NULL = capturar) */
-    int limite_s;
-    char *capturado;           /* si salida == NULL: lo escrito (tope TOPE_COMPILADOR) */
-    int estado;                /* de waitpid */
-    int excedido;
-} orden_t;
-
-/* Ejecuta una orden de confianza (compilador, calificador) en su propio grupo de procesos,
- * con tiempo límite. Devuelve 0 si pudo ejecutarla (mirar o->estado) o -errno. */
-static int ejecutar(orden_t *o)
-{
-    int tubo[2] = {-1, -1};
-    int destino = -1;
-    if (o->salida != NULL) {
-        destino = open(o->salida, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (destino < 0)
-            return -errno;
-    } else if (pipe2(tubo, O_CLOEXEC) < 0) {
-        return -errno;
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        if (destino >= 0)
-            close(destino);
-        if (tubo[0] >= 0) {
-            close(tubo[0]);
-            close(tubo[1]);
-        }
-        return -e;
-    }
-    if (pid == 0) {
-        setpgid(0, 0);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        int fd = destino >= 0 ? destino : tubo[1];
-        int nulo = open("/dev/null", O_RDONLY);
-        if (nulo < 0 || dup2(nulo, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
-            _exit(127);
-        if (o->carpeta != NULL && chdir(o->carpeta) < 0)
-            _exit(127);
-        execvpe(o->argv[0], (char *const *)o->argv, (char *const *)o->entorno);
-        dprintf(2, "calificar: no se pudo ejecutar %s: %s\n", o->argv[0], strerror(errno));
-        _exit(127);
-    }
-    size_t usados = 0;
-    if (o->salida == NULL) {
-        close(tubo[1]);
-        o->capturado = calloc(1, TOPE_COMPILADOR + 1);
-    } else {
-        close(destino);
-    }
-    double limite = ahora_s() + o->limite_s;
-    o->excedido = 0;
-    for (;;) {
-        int estado;
-        pid_t r = waitpid(pid, &estado, WNOHANG);
-        if (r == pid) {
-            o->estado = estado;
-            break;
-        }
-        if (ahora_s() > limite && !o->excedido) {
-            o->excedido = 1;
-            kill(-pid, SIGKILL);
-            kill(pid, SIGKILL);
-        }
-        if (o->salida == NULL) {
-            struct pollfd pfd = {.fd = tubo[0], .events = POLLIN};
-            if (poll(&pfd, 1, 50) > 0) {
-                char buf[4096];
-                ssize_t n = read(tubo[0], buf, sizeof buf);
-                if (n > 0 && o->capturado != NULL) {
-                    size_t copia = (size_t)n;
-                    if (copia > TOPE_COMPILADOR - usados)
-                        copia = TOPE_COMPILADOR - usados;
-                    memcpy(o->capturado + usados, buf, copia);
-                    usados += copia;
-                }
-            }
-        } else {
-            struct timespec pausa = {0, 20 * 1000000L};
-            nanosleep(&pausa, NULL);
-        }
-    }
-    if (o->salida == NULL) {
-        /* El grupo pudo dejar algo en la tubería. */
-        fcntl(tubo[0], F_SETFL, O_NONBLOCK);
-        char buf[4096];
-        ssize_t n;
-        while ((n = read(tubo[0], buf, sizeof buf)) > 0 && o->capturado != NULL) {
-            size_t copia = (size_t)n;
-            if (copia > TOPE_COMPILADOR - usados)
-                copia = TOPE_COMPILADOR - usados;
-            memcpy(o->capturado + usados, buf, copia);
-            usados += copia;
-        }
-        close(tubo[0]);
-    }
-    kill(-pid, SIGKILL); /* lo que quede del grupo */
-    return 0;
-}
-
-/* Parte una cadena de opciones del compilador por espacios (las rutas del curso no los
- * llevan). Añade los trozos a `argv` a partir de *n. */
-static void partir(char *s, const char **argv, int *n, int max)
-{
-    char *guardado = NULL;
-    for (char *t = strtok_r(s, " \t\n", &guardado); t != NULL && *n < max - 1;
-         t = strtok_r(NULL, " \t\n", &guardado))
-        argv[(*n)++] = t;
-    argv[*n] = NULL;
-}
-
-/* ------------------------------------------------------------------ caja de arena */
-
-/* ¿Funciona bubblewrap aquí (como lo usará el calificador)? Devuelve 1 o 0 y el motivo. */
-static int probar_bwrap(char *motivo, size_t tam)
-{
-    const char *b = getenv("CALIF_BWRAP");
-    if (b == NULL || b[0] == '\0')
-        b = "/usr/bin/bwrap";
-    if (getenv("CALIF_SIN_BWRAP") != NULL && strcmp(getenv("CALIF_SIN_BWRAP"), "1") == 0) {
-        poner_texto(motivo, tam, "desactivado con CALIF_SIN_BWRAP=1");
-        return 0;
-    }
-    if (access(b, X_OK) != 0) {
-        poner_texto(motivo, tam, "no está instalado (%s); instálalo con «make deps»", b);
-        return 0;
-    }
-    pid_t pid = fork();
-    if (pid == 0) {
-        int nulo = open("/dev/null", O_RDWR);
-        dup2(nulo, 0);
-        dup2(nulo, 1);
-        dup2(nulo, 2);
-        if (geteuid() == 0 &&
-            (setgroups(0, NULL) < 0 || setgid(UID_NADIE) < 0 || setuid(UID_NADIE) < 0))
-            _exit(1);
-        execl(b, b, "--unshare-user", "--unshare-pid", "--die-with-parent", "--ro-bind", "/",
-              "/", "--dev", "/dev", "--proc", "/proc", "--", "/bin/true", (char *)NULL);
-        _exit(1);
-    }
-    int estado = 0;
-    if (pid < 0 || waitpid(pid, &estado, 0) != pid || !WIFEXITED(estado) ||
-        WEXITSTATUS(estado) != 0) {
-        poner_texto(motivo, tam,
-                 "está instalado pero no puede crear espacios de nombres de usuario aquí");
-        return 0;
-    }
-    return 1;
-}
-
-/* ¿Puede el usuario nobody ejecutar `ruta` (atravesar todas sus carpetas)? */
-static int nadie_llega(const char *ruta)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (setgroups(0, NULL) < 0 || setgid(UID_NADIE) < 0 || setuid(UID_NADIE) < 0)
-            _exit(1);
-        _exit(access(ruta, X_OK) == 0 ? 0 : 1);
-    }
-    int estado = 0;
-    return pid > 0 && waitpid(pid, &estado, 0) == pid && WIFEXITED(estado) &&
-           WEXITSTATUS(estado) == 0;
 }
 
 /* ------------------------------------------------------------------ TAP */
@@ -455,72 +276,6 @@ static int preparar_fuentes(const opciones_t *op, lab_t *lab, const char *dir_la
     return r;
 }
 
-static int compilar(const opciones_t *op, lab_t *lab, const char *fuentes, const char *binario,
-                    const char *const *entorno)
-{
-    const char *argv[512];
-    int n = 0;
-    char *cflags = texto_dup(op->cflags), *libs = texto_dup(op->libs);
-    argv[n++] = op->cc;
-    partir(cflags, argv, &n, 400);
-    argv[n++] = "-o";
-    argv[n++] = binario;
-    DIR *d = opendir(fuentes);
-    char *nombres[64];
-    int nn = 0;
-    struct dirent *e;
-    while (d != NULL && (e = readdir(d)) != NULL && nn < 64) {
-        size_t len = strlen(e->d_name);
-        if (len > 2 && strcmp(e->d_name + len - 2, ".c") == 0)
-            nombres[nn++] = texto_dup(e->d_name);
-    }
-    if (d != NULL)
-        closedir(d);
-    for (int i = 0; i < nn && n < 450; i++)
-        argv[n++] = nombres[i];
-    partir(libs, argv, &n, 510);
-
-    orden_t o = {.argv = argv, .entorno = entorno, .carpeta = fuentes, .limite_s = 120};
-    int r = ejecutar(&o);
-    char *mensajes = o.capturado != NULL ? o.capturado : texto_dup("");
-    lab->compila = r == 0 && !o.excedido && WIFEXITED(o.estado) && WEXITSTATUS(o.estado) == 0 &&
-                   access(binario, X_OK) == 0;
-    char *orden = texto_formato("%s … -o %s", op->cc, lab->programa);
-    for (int i = 0; i < nn; i++) {
-        char *t = texto_formato("%s %s", orden, nombres[i]);
-        free(orden);
-        orden = t;
-        free(nombres[i]);
-    }
-    char *limpio = cal_sanear(mensajes);
-    if (o.excedido)
-        lab->compilador = texto_formato("%s\n(el compilador tardó más de 120 s y se detuvo)",
-                                        limpio);
-    else
-        lab->compilador = texto_dup(limpio);
-    free(limpio);
-    free(mensajes);
-
-    verificacion_t *v = lab_verificacion(lab, "compila");
-    if (v != NULL) {
-        v->ok = lab->compila;
-        v->esperado = texto_dup("que compile sin errores");
-        if (lab->compila)
-            v->obtenido = texto_dup(lab->compilador[0] != '\0' ? "compila, con avisos"
-                                                               : "compila sin avisos");
-        else
-            v->obtenido = texto_dup("no compila");
-        v->detalle = lab->compilador[0] != '\0'
-                         ? texto_formato("Orden: %s\nMensajes del compilador:\n%s", orden,
-                                         lab->compilador)
-                         : texto_formato("Orden: %s", orden);
-    }
-    free(orden);
-    free(cflags);
-    free(libs);
-    return lab->compila ? 0 : -1;
-}
-
 /* Lee el resultado que escribió la verificación `v`. */
 static void leer_resultado(verificacion_t *v, const char *resultados, const char *tap)
 {
@@ -625,8 +380,25 @@ static void calificar_lab(const opciones_t *op, lab_t *lab, const char *caja, in
         free(e_tmp);
         return;
     }
-    if (compilar(op, lab, fuentes, binario, entorno_cc) < 0) {
-        marcar_todas(lab, "no se calificó: el programa no compila");
+    compilacion_t cc = {.cc = op->cc, .cflags = op->cflags, .libs = op->libs,
+                        .bwrap = strcmp(caja, "bwrap") == 0, .entorno = entorno_cc};
+    char *faltan = NULL;
+    int compilado = compilar_entrega(&cc, lab, fuentes, binario, &faltan);
+    if (faltan != NULL) {
+        lab->aviso = texto_formato("la entrega no usa %s, que es lo que enseña este "
+                                   "laboratorio: sin eso no puede hacer lo que se pide",
+                                   faltan);
+        free(faltan);
+    }
+    if (compilado == -2) {
+        free(lab->aviso);
+        lab->aviso = texto_formato("esta entrega no se califica: %s", lab->medios);
+        marcar_todas(lab, "no se calificó: la entrega usa medios que el laboratorio no "
+                          "permite (ver el aviso del laboratorio)");
+    }
+    if (compilado < 0) {
+        if (compilado == -1)
+            marcar_todas(lab, "no se calificó: el programa no compila");
         lab->segundos = ahora_s() - t0;
         free(e_tmp);
         return;
@@ -640,7 +412,7 @@ static void calificar_lab(const opciones_t *op, lab_t *lab, const char *caja, in
      * los temporales. Si el repositorio cuelga de una carpeta cerrada (p. ej. /root, o un
      * HOME 0700), se usa una copia en una carpeta temporal propia bajo /tmp. */
     char aparte[PATH_MAX] = "";
-    if (geteuid() == 0 && !nadie_llega(binario)) {
+    if (geteuid() == 0 && !caja_alcanza(binario)) {
         poner_texto(aparte, sizeof aparte, "/tmp/calificar-XXXXXX");
         char error_copia[512];
         if (mkdtemp(aparte) == NULL) {
@@ -891,7 +663,7 @@ int main(int argc, char **argv)
     unlink(ruta_xml);
 
     char motivo[256];
-    int hay_bwrap = probar_bwrap(motivo, sizeof motivo);
+    int hay_bwrap = caja_probar(motivo, sizeof motivo);
     char caja_texto[512];
     if (hay_bwrap)
         poner_texto(caja_texto, sizeof caja_texto,

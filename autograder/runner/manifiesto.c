@@ -38,6 +38,36 @@ static int entero_de(json_t *o, const char *clave, int omision, int minimo, int 
     return (int)json_integer_value(x);
 }
 
+/* Una lista de textos (o nada). Devuelve cuántos hay y deja la copia en *v. */
+static int lista_de(json_t *x, const char *nombre, char ***v, char *error, size_t tam, int *mal)
+{
+    *v = NULL;
+    if (x == NULL)
+        return 0;
+    if (!json_is_array(x)) {
+        snprintf(error, tam, "«%s» debe ser una lista de textos", nombre);
+        *mal = 1;
+        return 0;
+    }
+    int n = (int)json_array_size(x);
+    *v = calloc((size_t)n + 1, sizeof **v);
+    if (*v == NULL) {
+        snprintf(error, tam, "sin memoria");
+        *mal = 1;
+        return 0;
+    }
+    for (int i = 0; i < n; i++) {
+        const char *t = json_string_value(json_array_get(x, (size_t)i));
+        if (t == NULL || t[0] == '\0') {
+            snprintf(error, tam, "«%s»[%d] no es un texto", nombre, i);
+            *mal = 1;
+            return i;
+        }
+        (*v)[i] = texto_dup(t);
+    }
+    return n;
+}
+
 /* Un id sirve de nombre de prueba de Criterion y de archivo: [a-z0-9_]. */
 static int id_valido(const char *id)
 {
@@ -102,6 +132,25 @@ int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
         }
     }
 
+    json_t *medios = json_object_get(raiz, "medios");
+    if (!mal && medios != NULL && !json_is_object(medios)) {
+        snprintf(error, tam, "«medios» debe ser un objeto");
+        mal = 1;
+    }
+    if (!mal && medios != NULL) {
+        lab->nprohibidos = lista_de(json_object_get(medios, "prohibidos"), "medios.prohibidos",
+                                    &lab->prohibidos, error, tam, &mal);
+        for (int i = 0; !mal && i < lab->nprohibidos; i++)
+            if (!medios_grupo_valido(lab->prohibidos[i])) {
+                snprintf(error, tam, "«medios.prohibidos»: grupo desconocido «%s»",
+                         lab->prohibidos[i]);
+                mal = 1;
+            }
+        if (!mal)
+            lab->nrequeridos = lista_de(json_object_get(medios, "requeridos"),
+                                        "medios.requeridos", &lab->requeridos, error, tam, &mal);
+    }
+
     json_t *vs = json_object_get(raiz, "verificaciones");
     if (!mal && (!json_is_array(vs) || json_array_size(vs) == 0)) {
         snprintf(error, tam, "«verificaciones» debe ser una lista no vacía");
@@ -155,6 +204,13 @@ verificacion_t *lab_verificacion(lab_t *lab, const char *id)
 
 void lab_liberar(lab_t *lab)
 {
+    for (int i = 0; i < lab->nprohibidos; i++)
+        free(lab->prohibidos[i]);
+    free(lab->prohibidos);
+    for (int i = 0; i < lab->nrequeridos; i++)
+        free(lab->requeridos[i]);
+    free(lab->requeridos);
+    free(lab->medios);
     for (int i = 0; i < lab->narchivos; i++)
         free(lab->archivos[i]);
     free(lab->archivos);

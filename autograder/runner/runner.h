@@ -29,6 +29,10 @@ typedef struct {
     char **archivos; /* archivos que edita el estudiante */
     int narchivos;
     int solucion_publicada;
+    char **prohibidos;   /* grupos de medios prohibidos (runner/medios.c) */
+    int nprohibidos;
+    char **requeridos;   /* símbolos que la entrega debería usar (solo se avisa) */
+    int nrequeridos;
     int tiempo_limite_s; /* para el calificador entero */
     int trabajos;        /* --jobs de Criterion */
     verificacion_t *v;
@@ -38,6 +42,7 @@ typedef struct {
     int compila;
     char *compilador;    /* mensajes del compilador (saneados) */
     char *aviso;         /* problema a nivel de laboratorio, para el estudiante */
+    char *medios;        /* medios prohibidos encontrados (entonces no se califica) */
     int error_instructor;
     double segundos;
 } lab_t;
@@ -46,6 +51,28 @@ typedef struct {
 int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam);
 void lab_liberar(lab_t *lab);
 verificacion_t *lab_verificacion(lab_t *lab, const char *id);
+
+/* compilar.c */
+typedef struct {
+    const char *cc, *cflags, *libs;
+    int bwrap;                    /* 1: compilar dentro de bubblewrap */
+    const char *const *entorno;   /* entorno sin caja (con caja se usa uno fijo) */
+} compilacion_t;
+/* Compila las fuentes copiadas en `fuentes` a `binario` y revisa los medios. Rellena
+ * lab->compila, lab->compilador, la verificación «compila» y, si usa medios prohibidos,
+ * lab->medios. Devuelve 0, -1 (no compila) o -2 (medios prohibidos). En *aviso_medios (memoria
+ * nuestra, o NULL) los símbolos requeridos que no usa. */
+int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes,
+                     const char *binario, char **aviso_medios);
+
+/* medios.c */
+int medios_grupo_valido(const char *nombre);
+/* Juzga un objeto del estudiante (`archivo`, para el mensaje) por la salida de nm -P -u y
+ * de objdump -d. 1 si usa algo prohibido (y lo añade a *informe, memoria nuestra), 0 si no. */
+int medios_juzgar(const lab_t *lab, const char *archivo, const char *nm, const char *asm_texto,
+                  char **informe);
+/* Los símbolos requeridos que no aparecen en `nm_todos` («a, b»; memoria nueva) o NULL. */
+char *medios_faltan(const lab_t *lab, const char *nm_todos);
 
 /* informe.c */
 typedef struct {
@@ -61,6 +88,27 @@ void informe_lab(const lab_t *lab);
 void informe_total(const lab_t *labs, int n, const contexto_informe_t *c);
 int informe_json(const char *ruta, const lab_t *labs, int n, const contexto_informe_t *c);
 int informe_junit(const char *ruta, const lab_t *labs, int n, const contexto_informe_t *c);
+
+/* orden.c */
+#include <sys/types.h>
+#define TOPE_COMPILADOR (48 * 1024)
+typedef struct {
+    const char *const *argv;
+    const char *const *entorno;
+    const char *carpeta;       /* cwd del hijo */
+    const char *salida;        /* archivo donde va stdout+stderr (NULL = capturar) */
+    int limite_s;
+    uid_t uid;                 /* != 0: el hijo baja a este usuario antes del exec */
+    char *capturado;           /* si salida == NULL: lo escrito (tope TOPE_COMPILADOR) */
+    int estado;                /* de waitpid */
+    int excedido;
+} orden_t;
+/* Ejecuta `o` y espera a que termine (o lo mata al pasar o->limite_s). 0 si pudo
+ * ejecutarla (mirar o->estado, o->excedido; o->capturado es nuestro: free) o -errno. */
+int ejecutar(orden_t *o);
+/* Parte `s` (se modifica) por espacios y añade los trozos a argv desde *n. */
+void partir(char *s, const char **argv, int *n, int max);
+double ahora_s(void);
 
 /* Utilidades (calificar.c) */
 char *texto_dup(const char *s);

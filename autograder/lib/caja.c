@@ -1,0 +1,118 @@
+/* caja.c — piezas de bubblewrap que comparten la biblioteca (lanzar la entrega) y el
+ * ejecutor (compilarla): la orden como lista de argumentos, el sistema de solo lectura, la
+ * ruta de bwrap y la prueba de que funciona aquí.
+ */
+#define _GNU_SOURCE
+#include "interno.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *ruta_bwrap(void)
+{
+    const char *b = getenv("CALIF_BWRAP");
+    return (b != NULL && b[0] != '\0') ? b : "/usr/bin/bwrap";
+}
+
+void caja_poner(caja_orden_t *o, const char *a)
+{
+    if (o->n < CAJA_MAX_ARGS - 1)
+        o->argv[o->n++] = a;
+    o->argv[o->n] = NULL;
+}
+
+void caja_sistema(caja_orden_t *o)
+{
+    static const char *raices[] = {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"};
+    caja_poner(o, "--ro-bind");
+    caja_poner(o, "/usr");
+    caja_poner(o, "/usr");
+    caja_poner(o, "--ro-bind");
+    caja_poner(o, "/etc");
+    caja_poner(o, "/etc");
+    /* /bin, /lib…: enlaces en un sistema con /usr fusionado, carpetas en uno antiguo. */
+    for (size_t i = 0; i < sizeof raices / sizeof raices[0]; i++) {
+        struct stat st;
+        if (lstat(raices[i], &st) != 0)
+            continue;
+        if (S_ISLNK(st.st_mode) && o->nenlaces < CAJA_MAX_ENLACES) {
+            char *destino = o->enlaces[o->nenlaces];
+            ssize_t n = readlink(raices[i], destino, PATH_MAX - 1);
+            if (n <= 0)
+                continue;
+            destino[n] = '\0';
+            o->nenlaces++;
+            caja_poner(o, "--symlink");
+            caja_poner(o, destino);
+            caja_poner(o, raices[i]);
+        } else if (S_ISDIR(st.st_mode)) {
+            caja_poner(o, "--ro-bind");
+            caja_poner(o, raices[i]);
+            caja_poner(o, raices[i]);
+        }
+    }
+}
+
+int caja_bajar_usuario(uid_t uid)
+{
+    if (setgroups(0, NULL) < 0 || setgid((gid_t)uid) < 0 || setuid(uid) < 0)
+        return -1;
+    return 0;
+}
+
+int caja_probar(char *motivo, size_t tam)
+{
+    const char *b = ruta_bwrap();
+    const char *sin = getenv("CALIF_SIN_BWRAP");
+    if (sin != NULL && strcmp(sin, "1") == 0) {
+        snprintf(motivo, tam, "desactivado con CALIF_SIN_BWRAP=1");
+        return 0;
+    }
+    if (access(b, X_OK) != 0) {
+        snprintf(motivo, tam, "no está instalado (%s); instálalo con «make deps»", b);
+        return 0;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        int nulo = open("/dev/null", O_RDWR);
+        dup2(nulo, 0);
+        dup2(nulo, 1);
+        dup2(nulo, 2);
+        if (geteuid() == 0 && caja_bajar_usuario(uid_caja()) < 0)
+            _exit(1);
+        execl(b, b, "--unshare-user", "--unshare-pid", "--unshare-net", "--die-with-parent",
+              "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--", "/bin/true",
+              (char *)NULL);
+        _exit(1);
+    }
+    int estado = 0;
+    if (pid < 0 || waitpid(pid, &estado, 0) != pid || !WIFEXITED(estado) ||
+        WEXITSTATUS(estado) != 0) {
+        snprintf(motivo, tam, "está instalado pero no puede crear espacios de nombres de "
+                              "usuario aquí");
+        return 0;
+    }
+    return 1;
+}
+
+int caja_alcanza(const char *ruta)
+{
+    if (geteuid() != 0)
+        return access(ruta, X_OK) == 0;
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (caja_bajar_usuario(uid_caja()) < 0)
+            _exit(1);
+        _exit(access(ruta, X_OK) == 0 ? 0 : 1);
+    }
+    int estado = 0;
+    return pid > 0 && waitpid(pid, &estado, 0) == pid && WIFEXITED(estado) &&
+           WEXITSTATUS(estado) == 0;
+}

@@ -1,0 +1,310 @@
+/* compilar.c — compilar una entrega sin que vea nada más que a sí misma, y juzgar con qué
+ * está hecha.
+ *
+ * La compilación también es un ataque posible: un `#include` con la ruta de
+ * solutions/…/monitor.c, o un `.incbin` de un archivo que solo lee root, meterían en el
+ * programa (o en los mensajes del compilador, que van al informe) lo que la entrega no debe
+ * ver. Por eso el compilador corre en la caja, como el usuario sin privilegios de la caja,
+ * viendo solo: el sistema (/usr, /etc) de solo lectura, las carpetas -I y los archivos de
+ * --libs que da make (las cabeceras del curso y libcurso.a) y la carpeta de las fuentes
+ * copiadas. Nada del repositorio, de solutions/ ni de build/. Sin red.
+ *
+ * Tres pasos, en la caja: `cc -c` de todos los .c; nm y objdump de los objetos del
+ * estudiante (runner/medios.c); `cc -o` para enlazar. Sin bubblewrap se hace igual pero con
+ * el disco a la vista (como el usuario de la caja si somos root): el informe lo dice.
+ */
+#define _GNU_SOURCE
+#include "runner.h"
+#include "../lib/interno.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_FUENTES 64
+#define LIMITE_COMPILADOR_S 120
+
+typedef struct {
+    const compilacion_t *c;
+    const char *fuentes;
+    caja_orden_t orden;   /* prefijo de bwrap + orden */
+    char *cflags, *libs;  /* copias troceadas por partir() (sus trozos van en orden) */
+    const char *trozos[400];
+    int ntrozos;
+} contexto_t;
+
+static int comparar_textos(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Los .c de `dir`, en orden (memoria nueva en nombres[i]). */
+static int listar_c(const char *dir, char **nombres)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL && n < MAX_FUENTES) {
+        size_t len = strlen(e->d_name);
+        if (len > 2 && strcmp(e->d_name + len - 2, ".c") == 0)
+            nombres[n++] = texto_dup(e->d_name);
+    }
+    if (d != NULL)
+        closedir(d);
+    qsort(nombres, (size_t)n, sizeof nombres[0], comparar_textos);
+    return n;
+}
+
+/* Monta de solo lectura lo que nombran las opciones: -I/ruta, -L/ruta y /ruta/archivo. */
+static void montar_opciones(caja_orden_t *o, const char **trozos, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *t = trozos[i];
+        const char *ruta = NULL;
+        if ((strncmp(t, "-I", 2) == 0 || strncmp(t, "-L", 2) == 0) && t[2] == '/')
+            ruta = t + 2;
+        else if (t[0] == '/')
+            ruta = t;
+        struct stat st;
+        if (ruta == NULL || strncmp(ruta, "/usr/", 5) == 0 || stat(ruta, &st) != 0)
+            continue;
+        caja_poner(o, "--ro-bind");
+        caja_poner(o, ruta);
+        caja_poner(o, ruta);
+    }
+}
+
+/* Empieza la orden: el prefijo de bwrap (si hay caja) y el programa `prog`. */
+static void empezar(contexto_t *x, const char *prog)
+{
+    caja_orden_t *o = &x->orden;
+    o->n = 0;
+    o->nenlaces = 0;
+    if (x->c->bwrap) {
+        caja_poner(o, ruta_bwrap());
+        caja_poner(o, "--unshare-all");
+        caja_poner(o, "--die-with-parent");
+        caja_poner(o, "--new-session");
+        caja_sistema(o);
+        caja_poner(o, "--dev");
+        caja_poner(o, "/dev");
+        caja_poner(o, "--proc");
+        caja_poner(o, "/proc");
+        caja_poner(o, "--tmpfs");
+        caja_poner(o, "/tmp");
+        /* Los trozos apuntan a x->cflags y x->libs, que viven tanto como el contexto. */
+        const char *trozos[400];
+        int n = 0;
+        if (x->cflags == NULL) {
+            x->cflags = texto_dup(x->c->cflags);
+            x->libs = texto_dup(x->c->libs);
+            partir(x->cflags, x->trozos, &x->ntrozos, 200);
+            partir(x->libs, x->trozos, &x->ntrozos, 400);
+        }
+        for (int i = 0; i < x->ntrozos; i++)
+            trozos[n++] = x->trozos[i];
+        montar_opciones(o, trozos, n);
+        caja_poner(o, "--bind");
+        caja_poner(o, x->fuentes);
+        caja_poner(o, x->fuentes);
+        caja_poner(o, "--chdir");
+        caja_poner(o, x->fuentes);
+        caja_poner(o, "--remount-ro");
+        caja_poner(o, "/");
+        caja_poner(o, "--");
+    }
+    caja_poner(o, prog);
+}
+
+/* Ejecuta la orden construida; deja lo que escribió en *salida (nuestro). 1 si salió 0. */
+static int correr(contexto_t *x, char **salida, int *excedido)
+{
+    static const char *const entorno_caja[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8",
+                                               "LC_ALL=C.UTF-8", "TMPDIR=/tmp", NULL};
+    orden_t o = {.argv = x->orden.argv,
+                 .entorno = x->c->bwrap ? entorno_caja : x->c->entorno,
+                 .carpeta = x->fuentes,
+                 .limite_s = LIMITE_COMPILADOR_S,
+                 .uid = geteuid() == 0 ? uid_caja() : 0};
+    int r = ejecutar(&o);
+    *salida = o.capturado != NULL ? o.capturado : texto_dup("");
+    if (excedido != NULL)
+        *excedido = o.excedido;
+    return r == 0 && !o.excedido && WIFEXITED(o.estado) && WEXITSTATUS(o.estado) == 0;
+}
+
+/* Como root, la carpeta de fuentes pasa a ser del usuario de la caja (el compilador
+ * escribe allí sus objetos). */
+static void ceder_fuentes(const char *fuentes)
+{
+    if (geteuid() != 0)
+        return;
+    uid_t u = uid_caja();
+    if (chown(fuentes, u, u) < 0)
+        return;
+    DIR *d = opendir(fuentes);
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char ruta[PATH_MAX];
+        if (snprintf(ruta, sizeof ruta, "%s/%s", fuentes, e->d_name) < (int)sizeof ruta &&
+            lchown(ruta, u, u) < 0)
+            break;
+    }
+    if (d != NULL)
+        closedir(d);
+}
+
+static int es_del_estudiante(const lab_t *lab, const char *fuente)
+{
+    for (int i = 0; i < lab->narchivos; i++)
+        if (strcmp(lab->archivos[i], fuente) == 0)
+            return 1;
+    return 0;
+}
+
+/* nm y objdump de cada objeto del estudiante. 0 si todo en orden; 1 si usa medios
+ * prohibidos (lab->medios). Lo que falte de lo requerido va a *aviso. */
+static int revisar_medios(contexto_t *x, lab_t *lab, char **fuentes_c, char **objetos, int n,
+                          char **aviso)
+{
+    char *todos = texto_dup("");
+    int malo = 0;
+    for (int i = 0; i < n; i++) {
+        if (!es_del_estudiante(lab, fuentes_c[i]))
+            continue;
+        const char *objeto = objetos[i];
+        char *nm = NULL, *dis = NULL;
+        empezar(x, "nm");
+        caja_poner(&x->orden, "-P");
+        caja_poner(&x->orden, "-u");
+        caja_poner(&x->orden, objeto);
+        int ok_nm = correr(x, &nm, NULL);
+        empezar(x, "objdump");
+        caja_poner(&x->orden, "-d");
+        caja_poner(&x->orden, objeto);
+        int ok_dis = correr(x, &dis, NULL);
+        if (!ok_nm || !ok_dis) {
+            lab->medios = texto_formato("no se pudo analizar %s (nm/objdump): %s%s",
+                                        objeto, nm, dis);
+            malo = 1;
+        } else {
+            malo |= medios_juzgar(lab, fuentes_c[i], nm, dis, &lab->medios);
+            char *t = texto_formato("%s%s", todos, nm);
+            free(todos);
+            todos = t;
+        }
+        free(nm);
+        free(dis);
+    }
+    *aviso = malo ? NULL : medios_faltan(lab, todos);
+    free(todos);
+    return malo;
+}
+
+/* Rellena la verificación «compila». */
+static void anotar_compila(lab_t *lab, const char *orden)
+{
+    verificacion_t *v = lab_verificacion(lab, "compila");
+    if (v == NULL)
+        return;
+    v->ok = lab->compila;
+    v->esperado = texto_dup("que compile sin errores");
+    if (lab->compila)
+        v->obtenido = texto_dup(lab->compilador[0] != '\0' ? "compila, con avisos"
+                                                           : "compila sin avisos");
+    else
+        v->obtenido = texto_dup("no compila");
+    v->detalle = lab->compilador[0] != '\0'
+                     ? texto_formato("Orden: %s\nMensajes del compilador:\n%s", orden,
+                                     lab->compilador)
+                     : texto_formato("Orden: %s", orden);
+}
+
+int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes,
+                     const char *binario, char **aviso_medios)
+{
+    contexto_t x = {.c = c, .fuentes = fuentes};
+    char *nombres[MAX_FUENTES], *objetos[MAX_FUENTES];
+    int n = listar_c(fuentes, nombres);
+    *aviso_medios = NULL;
+    ceder_fuentes(fuentes);
+    char *orden = texto_formato("%s … -o %s", c->cc, lab->programa);
+    for (int i = 0; i < n; i++) {
+        char *t = texto_formato("%s %s", orden, nombres[i]);
+        free(orden);
+        orden = t;
+        objetos[i] = texto_formato("%.*s.o", (int)strlen(nombres[i]) - 2, nombres[i]);
+    }
+
+    /* 1. Objetos. */
+    empezar(&x, c->cc);
+    char *cflags = texto_dup(c->cflags), *libs = texto_dup(c->libs);
+    const char *trozos[512];
+    int nt = 0;
+    partir(cflags, trozos, &nt, 400);
+    for (int i = 0; i < nt; i++)
+        caja_poner(&x.orden, trozos[i]);
+    caja_poner(&x.orden, "-c");
+    for (int i = 0; i < n; i++)
+        caja_poner(&x.orden, nombres[i]);
+    char *mensajes = NULL;
+    int excedido = 0;
+    int ok = correr(&x, &mensajes, &excedido);
+
+    /* 2. Medios, sobre los objetos del estudiante. */
+    int prohibido = ok && revisar_medios(&x, lab, nombres, objetos, n, aviso_medios);
+
+    /* 3. Enlace, dentro de la carpeta de fuentes; luego el binario va a su sitio. */
+    if (ok && !prohibido) {
+        empezar(&x, c->cc);
+        caja_poner(&x.orden, "-o");
+        caja_poner(&x.orden, lab->programa);
+        for (int i = 0; i < n; i++)
+            caja_poner(&x.orden, objetos[i]);
+        nt = 0;
+        partir(libs, trozos, &nt, 400);
+        for (int i = 0; i < nt; i++)
+            caja_poner(&x.orden, trozos[i]);
+        char *enlace = NULL;
+        ok = correr(&x, &enlace, &excedido);
+        char *t = texto_formato("%s%s", mensajes, enlace);
+        free(mensajes);
+        free(enlace);
+        mensajes = t;
+        char hecho[PATH_MAX];
+        snprintf(hecho, sizeof hecho, "%s/%s", fuentes, lab->programa);
+        if (ok && rename(hecho, binario) < 0)
+            ok = 0;
+    }
+    lab->compila = ok && access(binario, X_OK) == 0;
+    if (prohibido)
+        lab->compila = 1; /* compiló; lo que falla son los medios */
+
+    char *limpio = cal_sanear(mensajes);
+    lab->compilador = excedido ? texto_formato("%s\n(el compilador tardó más de %d s y se "
+                                               "detuvo)", limpio, LIMITE_COMPILADOR_S)
+                               : texto_dup(limpio);
+    free(limpio);
+    free(mensajes);
+    for (int i = 0; i < n; i++) {
+        free(nombres[i]);
+        free(objetos[i]);
+    }
+    anotar_compila(lab, orden);
+    free(orden);
+    free(cflags);
+    free(libs);
+    free(x.cflags);
+    free(x.libs);
+    if (!lab->compila)
+        return -1;
+    return prohibido ? -2 : 0;
+}

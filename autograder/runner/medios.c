@@ -1,0 +1,169 @@
+/* medios.c — «los medios también se califican»: qué no puede usar la entrega de un
+ * laboratorio (lab.json, "medios") y el juicio sobre sus objetos compilados.
+ *
+ * Cada laboratorio enseña C asíncrono sobre libuv: una entrega que hace el trabajo con
+ * system("curl …"), fork/exec, popen, posix_spawn, hilos propios o su propio bucle de
+ * sockets no lo ha hecho, aunque la salida sea la correcta. El ejecutor compila cada .c del
+ * estudiante a un objeto y mira sus símbolos sin definir (nm) y sus instrucciones (objdump):
+ * si aparece algo de un grupo prohibido, la entrega no se califica y el informe dice qué se
+ * encontró, dónde y por qué. Los hilos de libuv (uv_queue_work) están permitidos: viven en
+ * libuv, no en los objetos del estudiante. El filtro seccomp de la caja (lib/filtro.c) es la
+ * segunda barrera, por si algo se escapara de este análisis.
+ *
+ * Los grupos se definen aquí, una sola vez; cada lab.json elige los suyos.
+ */
+#include "runner.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *nombre;
+    const char *porque; /* para el estudiante: qué prohíbe y qué usar en su lugar */
+    const char *const *simbolos;
+    const char *prefijo;    /* además, todo símbolo que empiece así (o NULL) */
+    int instrucciones;      /* además, instrucciones de llamada directa al sistema */
+} grupo_t;
+
+static const char *const procesos[] = {
+    "fork",   "vfork",   "_Fork",  "clone",   "clone3",  "__clone", "system", "popen",
+    "execl",  "execle",  "execlp", "execv",   "execve",  "execvp",  "execvpe", "fexecve",
+    "execveat", "posix_spawn", "posix_spawnp", "daemon", "uv_spawn", NULL};
+static const char *const hilos[] = {"pthread_create", "thrd_create", "uv_thread_create",
+                                    "uv_thread_create_ex", NULL};
+static const char *const directas[] = {"syscall", "dlopen", "dlmopen", "dlsym", "dlvsym",
+                                       NULL};
+static const char *const red_cruda[] = {
+    "socket", "socketpair", "connect", "accept", "accept4", "bind", "listen", "poll", "ppoll",
+    "select", "pselect", "epoll_create", "epoll_create1", "epoll_ctl", "epoll_wait",
+    "epoll_pwait", "epoll_pwait2", NULL};
+static const char *const ninguno[] = {NULL};
+
+static const grupo_t grupos[] = {
+    {"procesos",
+     "crear procesos o ejecutar otros programas (fork, system, popen, exec…, posix_spawn, "
+     "uv_spawn): el trabajo se hace dentro del programa, con libuv",
+     procesos, NULL, 0},
+    {"hilos",
+     "crear hilos propios (pthread_create, uv_thread_create): la concurrencia del "
+     "laboratorio es la del bucle de eventos; el pool de libuv (uv_queue_work) sí vale",
+     hilos, NULL, 0},
+    {"llamadas_directas",
+     "llamar al sistema o a funciones sin pasar por su nombre (syscall, dlsym, dlopen, "
+     "ensamblador con syscall/int 0x80): así se esquivan las reglas del laboratorio",
+     directas, NULL, 1},
+    {"red_cruda",
+     "sockets o esperas propias (socket, connect, accept, poll, select, epoll…): la red y "
+     "las esperas del laboratorio las lleva libuv",
+     red_cruda, NULL, 0},
+    {"curl",
+     "libcurl directamente (curl_…): el laboratorio se hace con el cliente del curso "
+     "(curso/http.h), que ya lleva curl sobre libuv",
+     ninguno, "curl_", 0},
+};
+
+int medios_grupo_valido(const char *nombre)
+{
+    for (size_t i = 0; i < sizeof grupos / sizeof grupos[0]; i++)
+        if (strcmp(grupos[i].nombre, nombre) == 0)
+            return 1;
+    return 0;
+}
+
+static const grupo_t *grupo(const char *nombre)
+{
+    for (size_t i = 0; i < sizeof grupos / sizeof grupos[0]; i++)
+        if (strcmp(grupos[i].nombre, nombre) == 0)
+            return &grupos[i];
+    return NULL;
+}
+
+/* ¿Está `simbolo` (una palabra) entre los símbolos sin definir que listó nm -P -u? Cada
+ * línea de nm -P es «nombre tipo [valor tamaño]»; los de glibc llevan versión
+ * («fork@GLIBC_2.2.5») solo en objetos ya enlazados, no en un .o. */
+static int sin_definir(const char *nm, const char *simbolo, const char *prefijo)
+{
+    for (const char *p = nm; p != NULL && *p != '\0';) {
+        const char *fin = strchr(p, '\n');
+        size_t largo = fin != NULL ? (size_t)(fin - p) : strlen(p);
+        const char *esp = memchr(p, ' ', largo);
+        size_t nombre = esp != NULL ? (size_t)(esp - p) : largo;
+        const char *arroba = memchr(p, '@', nombre);
+        if (arroba != NULL)
+            nombre = (size_t)(arroba - p);
+        if (simbolo != NULL && nombre == strlen(simbolo) && strncmp(p, simbolo, nombre) == 0)
+            return 1;
+        if (prefijo != NULL && nombre >= strlen(prefijo) &&
+            strncmp(p, prefijo, strlen(prefijo)) == 0)
+            return 1;
+        p = fin != NULL ? fin + 1 : NULL;
+    }
+    return 0;
+}
+
+/* ¿Hay una instrucción de llamada directa al sistema en el desensamblado de objdump -d? */
+static int llamada_directa(const char *asm_texto)
+{
+    static const char *const mnemonicos[] = {"\tsyscall", "\tsysenter", "\tint    $0x80",
+                                             "\tsvc\t", "\tsvc    ", NULL};
+    for (int i = 0; mnemonicos[i] != NULL; i++)
+        if (strstr(asm_texto != NULL ? asm_texto : "", mnemonicos[i]) != NULL)
+            return 1;
+    return 0;
+}
+
+/* Añade «texto» a *s (memoria nueva; *s puede ser NULL). */
+static void anadir(char **s, const char *texto)
+{
+    char *t = texto_formato("%s%s", *s != NULL ? *s : "", texto);
+    free(*s);
+    *s = t;
+}
+
+int medios_juzgar(const lab_t *lab, const char *archivo, const char *nm, const char *asm_texto,
+                  char **informe)
+{
+    int malos = 0;
+    for (int g = 0; g < lab->nprohibidos; g++) {
+        const grupo_t *gr = grupo(lab->prohibidos[g]);
+        if (gr == NULL)
+            continue;
+        char *vistos = NULL;
+        for (int k = 0; gr->simbolos[k] != NULL; k++)
+            if (sin_definir(nm, gr->simbolos[k], NULL)) {
+                anadir(&vistos, vistos != NULL ? ", " : "");
+                anadir(&vistos, gr->simbolos[k]);
+            }
+        if (gr->prefijo != NULL && sin_definir(nm, NULL, gr->prefijo)) {
+            anadir(&vistos, vistos != NULL ? ", " : "");
+            anadir(&vistos, gr->prefijo);
+            anadir(&vistos, "…");
+        }
+        if (gr->instrucciones && llamada_directa(asm_texto)) {
+            anadir(&vistos, vistos != NULL ? ", " : "");
+            anadir(&vistos, "una instrucción de llamada directa al sistema");
+        }
+        if (vistos != NULL) {
+            char *linea = texto_formato("%s%s usa %s. En este laboratorio no se puede %s.",
+                                        *informe != NULL ? "\n" : "", archivo, vistos,
+                                        gr->porque);
+            anadir(informe, linea);
+            free(linea);
+            free(vistos);
+            malos++;
+        }
+    }
+    return malos > 0;
+}
+
+char *medios_faltan(const lab_t *lab, const char *nm_todos)
+{
+    char *faltan = NULL;
+    for (int i = 0; i < lab->nrequeridos; i++)
+        if (!sin_definir(nm_todos, lab->requeridos[i], NULL)) {
+            anadir(&faltan, faltan != NULL ? ", " : "");
+            anadir(&faltan, lab->requeridos[i]);
+        }
+    return faltan;
+}
