@@ -24,6 +24,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-autograder.XXXXXX")
 chmod 755 "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 LIMITE_S=60
+MARCA="prueba-autograder-$$-$RANDOM"
 
 # Huella de lo que una entrega no debe poder cambiar.
 huella() {
@@ -31,15 +32,18 @@ huella() {
     xargs -0 sha256sum | sha256sum | cut -c1-16
 }
 
-# Procesos de la entrega que sigan vivos (dentro de la caja se llama /entrega/monitor; sin
-# caja, el binario está en la carpeta de salida de la prueba; los hostiles se renombran
-# «hostil-…»).
+# Procesos de la entrega que sigan vivos: los que llevan la marca de este caso en su
+# entorno (el ejecutor y la biblioteca la pasan hasta la entrega, también dentro de la
+# caja). Así no se confunden con los de otras calificaciones que corran a la vez en la
+# máquina, ni se matan.
 supervivientes() {
-  {
-    pgrep -a '^hostil-' 2>/dev/null
-    pgrep -af '^/entrega/monitor' 2>/dev/null
-    pgrep -af "$SALIDAS/$1/" 2>/dev/null
-  } | sort -u
+  local marca="CURSO_PRUEBAS_MARCA=$1" d
+  for d in /proc/[0-9]*; do
+    [ "${d#/proc/}" = "$$" ] && continue
+    if tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "$marca"; then
+      echo "${d#/proc/} $(tr '\0' ' ' 2>/dev/null <"$d/cmdline" | cut -c1-200)"
+    fi
+  done
 }
 
 # caso NOMBRE FUENTE MAXIMO [VAR=valor…]: califica autograder/hostiles/FUENTE como monitor.c.
@@ -59,6 +63,7 @@ caso() {
   h_antes=$(huella)
   (
     for kv in "$@"; do export "${kv?}"; done
+    export CURSO_PRUEBAS_MARCA="$MARCA-$nombre"
     calificar_en "$nombre" --lab "$LAB" --entrega "$dir"
     echo "$rc $segundos" >"$TMP/$nombre.rc"
   )
@@ -77,7 +82,7 @@ caso() {
     mal "$nombre-informe" "$nombre: informe inválido: $(tail -n1 "$TMP/$nombre.inf")"
   fi
   local vivos
-  vivos=$(supervivientes "$nombre")
+  vivos=$(supervivientes "$MARCA-$nombre")
   if [ -z "$vivos" ]; then
     bien "$nombre: no queda ningún proceso de la entrega"
   else

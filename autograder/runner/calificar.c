@@ -444,8 +444,12 @@ static void calificar_lab(const opciones_t *op, lab_t *lab, const char *caja, in
     const char *bw = getenv("CALIF_BWRAP");
     char *e_bw = texto_formato("CALIF_BWRAP=%s", bw != NULL ? bw : "/usr/bin/bwrap");
     /* Entorno limpio: ninguna variable CRITERION_* (CRITERION_ALWAYS_SUCCEED…) llega. */
+    /* La marca de las pruebas del curso (make test) llega hasta la entrega: así las pruebas
+     * reconocen como suyos los procesos que dejara, aunque corran dentro de la caja. */
+    const char *marca = getenv("CURSO_PRUEBAS_MARCA");
+    char *e_marca = marca != NULL ? texto_formato("CURSO_PRUEBAS_MARCA=%s", marca) : NULL;
     const char *entorno[] = {e_path, "LANG=C.UTF-8", e_tmp, e_prog, e_res, e_caja, e_serv,
-                             e_bw, NULL};
+                             e_bw, e_marca, NULL};
 
     if (access(calificador, X_OK) != 0) {
         lab->aviso = texto_formato("falta el calificador %s (error del instructor: "
@@ -534,6 +538,7 @@ fin:
     free(e_caja);
     free(e_serv);
     free(e_bw);
+    free(e_marca);
     free(e_tmp);
     lab->segundos = ahora_s() - t0;
 }
