@@ -560,17 +560,17 @@ CAL_PRUEBA(valgrind, 60)
         cal_obtenido("%s", cal_describir_fin(s.p, fin, sizeof fin));
         goto fin;
     }
-    if (cal_codigo(s.p) != 0) {
-        char extracto[4096];
+    char motivo[256];
+    int limpio = cal_valgrind_veredicto(s.p, motivo, sizeof motivo);
+    if (cal_codigo(s.p) != 0 || !limpio) {
         cal_esperado("código 0: sin errores de memoria ni fugas (definitivas o indirectas) y "
                      "con uv_loop_close() == 0");
-        cal_obtenido("%s%s", cal_describir_fin(s.p, fin, sizeof fin),
-                     cal_codigo(s.p) == 99 ? " (valgrind encontró errores o fugas)" : "");
-        cal_nota("Informe de valgrind:\n%s",
-                 cal_extracto(cal_valgrind(s.p), 40, extracto, sizeof extracto));
+        cal_obtenido("%s; %s", cal_describir_fin(s.p, fin, sizeof fin), motivo);
+        cal_valgrind_nota(s.p);
         cal_nota_salida(s.p, 10);
         goto fin;
     }
+    cal_obtenido("%s", motivo);
     ok = 1;
 fin:
     free(grande);
