@@ -11,7 +11,10 @@
 # Informes: $(B)/calificacion/results.json (Gradescope) y $(B)/calificacion/junit.xml.
 # `make grade` sale con 0 siempre que haya calificado, sea cual sea la nota.
 
-CALIF_LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard autograder/lib/*.c))
+# Capas, de abajo arriba: base/ (textos, archivos, caja, lanzador de órdenes) ← lib/ (la
+# biblioteca de los calificadores) ← runner/ (el ejecutor). Las dos primeras van en
+# libcalificador.a; el ejecutor solo usa sus cabeceras públicas (include/calificador/).
+CALIF_LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard autograder/base/*.c autograder/lib/*.c))
 CALIF_RUNNER_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard autograder/runner/*.c))
 LIBCALIFICADOR := $(B)/lib/libcalificador.a
 CALIFICAR := $(B)/bin/calificar

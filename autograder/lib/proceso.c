@@ -84,9 +84,7 @@ static cal_proceso_t *procesos[MAX_PROCESOS];
 
 uint64_t cal_ahora_ms(void)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+    return reloj_ms();
 }
 
 const char *cal_caja(void)
@@ -96,7 +94,7 @@ const char *cal_caja(void)
         return "limites";
     if (c != NULL && strcmp(c, "bwrap") == 0)
         return "bwrap";
-    return access(ruta_bwrap(), X_OK) == 0 ? "bwrap" : "limites";
+    return access(caja_bwrap(), X_OK) == 0 ? "bwrap" : "limites";
 }
 
 
@@ -167,50 +165,6 @@ static void recoger(cal_proceso_t *p, int bloquear)
         p->termino = 1;
         p->estado = 0xff00;
         p->terminado_ms = cal_ahora_ms();
-    }
-}
-
-/* Mata a todos los hijos que nos hayan quedado (huérfanos heredados como subreaper) salvo
- * los que `conservar` diga. Repite porque matar a uno puede dejarnos a sus hijos. */
-void barrer_huerfanos(int (*conservar)(pid_t))
-{
-    pid_t yo = getpid();
-    for (int vuelta = 0; vuelta < 50; vuelta++) {
-        int encontrados = 0;
-        DIR *d = opendir("/proc");
-        if (d == NULL)
-            return;
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            char *fin;
-            long pid = strtol(e->d_name, &fin, 10);
-            if (*fin != '\0' || pid <= 0)
-                continue;
-            char ruta[64], linea[512];
-            snprintf(ruta, sizeof ruta, "/proc/%ld/stat", pid);
-            FILE *f = fopen(ruta, "r");
-            if (f == NULL)
-                continue;
-            size_t n = fread(linea, 1, sizeof linea - 1, f);
-            fclose(f);
-            linea[n] = '\0';
-            /* «pid (nombre) estado ppid …»: el nombre puede tener espacios y paréntesis. */
-            char *cierre = strrchr(linea, ')');
-            if (cierre == NULL)
-                continue;
-            char est;
-            long ppid;
-            if (sscanf(cierre + 1, " %c %ld", &est, &ppid) != 2 || ppid != yo)
-                continue;
-            if (conservar != NULL && conservar((pid_t)pid))
-                continue;
-            encontrados++;
-            kill((pid_t)pid, SIGKILL);
-            waitpid((pid_t)pid, NULL, 0);
-        }
-        closedir(d);
-        if (encontrados == 0)
-            return;
     }
 }
 
@@ -453,7 +407,7 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     /* Orden a ejecutar. */
     caja_orden_t a = {.n = 0, .nenlaces = 0};
     if (bwrap) {
-        caja_poner(&a, ruta_bwrap());
+        caja_poner(&a, caja_bwrap());
         caja_poner(&a, "--unshare-user");
         caja_poner(&a, "--unshare-pid");
         caja_poner(&a, "--unshare-ipc");

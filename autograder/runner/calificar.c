@@ -18,7 +18,6 @@
  */
 #define _GNU_SOURCE
 #include "runner.h"
-#include "../lib/interno.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -47,123 +46,13 @@ typedef struct {
     int soluciones;
 } opciones_t;
 
-char *texto_dup(const char *s)
-{
-    char *r = strdup(s != NULL ? s : "");
-    if (r == NULL) {
-        fprintf(stderr, "calificar: sin memoria\n");
-        exit(1);
-    }
-    return r;
-}
-
-char *texto_formato(const char *formato, ...)
-{
-    va_list ap;
-    char *s = NULL;
-    va_start(ap, formato);
-    if (vasprintf(&s, formato, ap) < 0) {
-        fprintf(stderr, "calificar: sin memoria\n");
-        exit(1);
-    }
-    va_end(ap);
-    return s;
-}
-
-/* snprintf para rutas y mensajes. Con rutas de hasta PATH_MAX no se recorta nada; si algún
- * día se recortara, el archivo no existiría y se diría. (Envoltorio: así gcc no avisa de
- * recortes teóricos con -Werror=format-truncation.) */
-static void __attribute__((format(printf, 3, 4)))
-poner_texto(char *buf, size_t tam, const char *formato, ...)
-{
-    va_list ap;
-    va_start(ap, formato);
-    vsnprintf(buf, tam, formato, ap);
-    va_end(ap);
-}
-
-
-/* ------------------------------------------------------------------ archivos */
-
-static int crear_carpetas(const char *ruta)
-{
-    char tmp[PATH_MAX];
-    poner_texto(tmp, sizeof tmp, "%s", ruta);
-    for (char *p = tmp + 1; *p != '\0'; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-            return -errno;
-        *p = '/';
-    }
-    if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-        return -errno;
-    return 0;
-}
-
-/* Copia un archivo regular (nunca un enlace simbólico: la entrega podría apuntar a
- * cualquier parte) de como mucho TOPE_ARCHIVO bytes. Devuelve 0 o un mensaje en `error`. */
-static int copiar(const char *origen, const char *destino, char *error, size_t tam)
-{
-    struct stat st;
-    if (lstat(origen, &st) < 0) {
-        poner_texto(error, tam, "no existe %s", origen);
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        poner_texto(error, tam, "%s no es un archivo normal (¿un enlace simbólico?)", origen);
-        return -1;
-    }
-    if (st.st_size > TOPE_ARCHIVO) {
-        poner_texto(error, tam, "%s ocupa más de 1 MiB", origen);
-        return -1;
-    }
-    int in = open(origen, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (in < 0) {
-        poner_texto(error, tam, "no se puede leer %s: %s", origen, strerror(errno));
-        return -1;
-    }
-    int out = open(destino, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (out < 0) {
-        poner_texto(error, tam, "no se puede escribir %s: %s", destino, strerror(errno));
-        close(in);
-        return -1;
-    }
-    char buf[65536];
-    ssize_t n;
-    int r = 0;
-    while ((n = read(in, buf, sizeof buf)) > 0)
-        if (write(out, buf, (size_t)n) != n) {
-            poner_texto(error, tam, "no se pudo copiar %s", origen);
-            r = -1;
-            break;
-        }
-    close(in);
-    close(out);
-    return r;
-}
-
-static char *leer_archivo(const char *ruta, size_t tope)
-{
-    FILE *f = fopen(ruta, "r");
-    if (f == NULL)
-        return NULL;
-    char *buf = malloc(tope + 1);
-    size_t n = buf != NULL ? fread(buf, 1, tope, f) : 0;
-    fclose(f);
-    if (buf != NULL)
-        buf[n] = '\0';
-    return buf;
-}
-
 /* ------------------------------------------------------------------ TAP */
 
 /* Estado de cada prueba según el TAP de Criterion: 1 ok, 0 not ok, -1 no aparece. */
 static int tap_estado(const char *tap, const char *id, char *motivo, size_t tam)
 {
     char buscado[128];
-    poner_texto(buscado, sizeof buscado, "lab::%s", id);
+    texto_poner(buscado, sizeof buscado, "lab::%s", id);
     motivo[0] = '\0';
     const char *p = tap != NULL ? tap : "";
     while (*p != '\0') {
@@ -180,7 +69,7 @@ static int tap_estado(const char *tap, const char *id, char *motivo, size_t tam)
                 const char *resto = nombre + n;
                 while (resto < fin && *resto == ' ')
                     resto++;
-                poner_texto(motivo, tam, "%.*s", (int)(fin - resto), resto);
+                texto_poner(motivo, tam, "%.*s", (int)(fin - resto), resto);
                 return ok ? 1 : 0;
             }
         }
@@ -195,7 +84,7 @@ static int listar_pruebas(const char *calificador, const char *const *entorno, c
     const char *argv[] = {calificador, "--list", NULL};
     orden_t o = {.argv = argv, .entorno = entorno, .limite_s = 20};
     *ids = NULL;
-    if (ejecutar(&o) < 0 || o.capturado == NULL)
+    if (orden_ejecutar(&o) < 0 || o.capturado == NULL)
         return -1;
     int n = 0, cap = 0;
     char *guardado = NULL;
@@ -239,7 +128,7 @@ static int preparar_fuentes(const opciones_t *op, lab_t *lab, const char *dir_la
 {
     DIR *d = opendir(dir_lab);
     if (d == NULL) {
-        poner_texto(error, tam, "no se puede abrir %s", dir_lab);
+        texto_poner(error, tam, "no se puede abrir %s", dir_lab);
         return -1;
     }
     struct dirent *e;
@@ -257,21 +146,21 @@ static int preparar_fuentes(const opciones_t *op, lab_t *lab, const char *dir_la
         if (editable)
             continue;
         char a[PATH_MAX], b[PATH_MAX];
-        poner_texto(a, sizeof a, "%s/%s", dir_lab, n);
-        poner_texto(b, sizeof b, "%s/%s", fuentes, n);
-        r = copiar(a, b, error, tam);
+        texto_poner(a, sizeof a, "%s/%s", dir_lab, n);
+        texto_poner(b, sizeof b, "%s/%s", fuentes, n);
+        r = archivos_copiar(a, b, error, tam);
     }
     closedir(d);
     (void)op;
     for (int i = 0; r == 0 && i < lab->narchivos; i++) {
         char a[PATH_MAX], b[PATH_MAX];
-        poner_texto(a, sizeof a, "%s/%s", origen, lab->archivos[i]);
-        poner_texto(b, sizeof b, "%s/%s", fuentes, lab->archivos[i]);
+        texto_poner(a, sizeof a, "%s/%s", origen, lab->archivos[i]);
+        texto_poner(b, sizeof b, "%s/%s", fuentes, lab->archivos[i]);
         if (access(a, F_OK) != 0 && errno == ENOENT) {
-            poner_texto(error, tam, "falta el archivo %s en %s", lab->archivos[i], origen);
+            texto_poner(error, tam, "falta el archivo %s en %s", lab->archivos[i], origen);
             return -1;
         }
-        r = copiar(a, b, error, tam);
+        r = archivos_copiar(a, b, error, tam);
     }
     return r;
 }
@@ -280,7 +169,7 @@ static int preparar_fuentes(const opciones_t *op, lab_t *lab, const char *dir_la
 static void leer_resultado(verificacion_t *v, const char *resultados, const char *tap)
 {
     char ruta[PATH_MAX], motivo[512];
-    poner_texto(ruta, sizeof ruta, "%s/%s.json", resultados, v->id);
+    texto_poner(ruta, sizeof ruta, "%s/%s.json", resultados, v->id);
     json_t *r = json_load_file(ruta, 0, NULL);
     int tap_ok = tap_estado(tap, v->id, motivo, sizeof motivo);
     if (r != NULL && json_is_object(r)) {
@@ -288,9 +177,9 @@ static void leer_resultado(verificacion_t *v, const char *resultados, const char
         const char *o = json_string_value(json_object_get(r, "obtenido"));
         const char *d = json_string_value(json_object_get(r, "detalle"));
         json_t *ms = json_object_get(r, "duracion_ms");
-        v->esperado = cal_sanear(e);
-        v->obtenido = cal_sanear(o);
-        v->detalle = cal_sanear(d);
+        v->esperado = texto_sanear(e);
+        v->obtenido = texto_sanear(o);
+        v->detalle = texto_sanear(d);
         v->segundos = json_is_integer(ms) ? (double)json_integer_value(ms) / 1000.0 : 0;
         v->ok = json_is_true(json_object_get(r, "ok")) && tap_ok == 1;
         if (json_is_true(json_object_get(r, "ok")) && tap_ok != 1) {
@@ -316,31 +205,31 @@ static void leer_resultado(verificacion_t *v, const char *resultados, const char
 
 static void calificar_lab(const opciones_t *op, lab_t *lab, const char *caja, int *instructor)
 {
-    double t0 = ahora_s();
+    double t0 = reloj_s();
     char dir_lab[PATH_MAX], origen[PATH_MAX], trabajo[PATH_MAX], fuentes[PATH_MAX],
         resultados[PATH_MAX], tmp[PATH_MAX], binario[PATH_MAX], calificador[PATH_MAX],
         error[1024];
-    poner_texto(dir_lab, sizeof dir_lab, "%s/labs/%s", op->raiz, lab->carpeta);
+    texto_poner(dir_lab, sizeof dir_lab, "%s/labs/%s", op->raiz, lab->carpeta);
     if (op->entrega != NULL)
-        poner_texto(origen, sizeof origen, "%s", op->entrega);
+        texto_poner(origen, sizeof origen, "%s", op->entrega);
     else if (op->soluciones)
-        poner_texto(origen, sizeof origen, "%s/solutions/%s", op->raiz, lab->carpeta);
+        texto_poner(origen, sizeof origen, "%s/solutions/%s", op->raiz, lab->carpeta);
     else
-        poner_texto(origen, sizeof origen, "%s", dir_lab);
-    poner_texto(trabajo, sizeof trabajo, "%s/trabajo/%s", op->salida, lab->carpeta);
-    poner_texto(fuentes, sizeof fuentes, "%s/fuentes", trabajo);
-    poner_texto(resultados, sizeof resultados, "%s/resultados", trabajo);
-    poner_texto(tmp, sizeof tmp, "%s/tmp", trabajo);
-    poner_texto(binario, sizeof binario, "%s/%s", trabajo, lab->programa);
-    poner_texto(calificador, sizeof calificador, "%s/%s/labs/%s/calificador", op->raiz,
+        texto_poner(origen, sizeof origen, "%s", dir_lab);
+    texto_poner(trabajo, sizeof trabajo, "%s/trabajo/%s", op->salida, lab->carpeta);
+    texto_poner(fuentes, sizeof fuentes, "%s/fuentes", trabajo);
+    texto_poner(resultados, sizeof resultados, "%s/resultados", trabajo);
+    texto_poner(tmp, sizeof tmp, "%s/tmp", trabajo);
+    texto_poner(binario, sizeof binario, "%s/%s", trabajo, lab->programa);
+    texto_poner(calificador, sizeof calificador, "%s/%s/labs/%s/calificador", op->raiz,
              op->construccion, lab->carpeta);
     if (op->construccion[0] == '/')
-        poner_texto(calificador, sizeof calificador, "%s/labs/%s/calificador", op->construccion,
+        texto_poner(calificador, sizeof calificador, "%s/labs/%s/calificador", op->construccion,
                  lab->carpeta);
 
-    borrar_arbol(trabajo);
-    if (crear_carpetas(fuentes) < 0 || crear_carpetas(resultados) < 0 ||
-        crear_carpetas(tmp) < 0) {
+    archivos_borrar_arbol(trabajo);
+    if (archivos_crear_carpetas(fuentes) < 0 || archivos_crear_carpetas(resultados) < 0 ||
+        archivos_crear_carpetas(tmp) < 0) {
         lab->aviso = texto_formato("no se pudo crear %s", trabajo);
         marcar_todas(lab, "no se calificó");
         return;
@@ -376,7 +265,7 @@ static void calificar_lab(const opciones_t *op, lab_t *lab, const char *caja, in
             v->detalle = texto_dup("");
         }
         marcar_todas(lab, "no se calificó: faltan archivos de la entrega");
-        lab->segundos = ahora_s() - t0;
+        lab->segundos = reloj_s() - t0;
         free(e_tmp);
         return;
     }
@@ -399,7 +288,7 @@ static void calificar_lab(const opciones_t *op, lab_t *lab, const char *caja, in
     if (compilado < 0) {
         if (compilado == -1)
             marcar_todas(lab, "no se calificó: el programa no compila");
-        lab->segundos = ahora_s() - t0;
+        lab->segundos = reloj_s() - t0;
         free(e_tmp);
         return;
     }
@@ -413,17 +302,17 @@ static void calificar_lab(const opciones_t *op, lab_t *lab, const char *caja, in
      * HOME 0700), se usa una copia en una carpeta temporal propia bajo /tmp. */
     char aparte[PATH_MAX] = "";
     if (geteuid() == 0 && !caja_alcanza(binario)) {
-        poner_texto(aparte, sizeof aparte, "/tmp/calificar-XXXXXX");
+        texto_poner(aparte, sizeof aparte, "/tmp/calificar-XXXXXX");
         char error_copia[512];
         if (mkdtemp(aparte) == NULL) {
             aparte[0] = '\0';
         } else {
             chmod(aparte, 0755);
-            poner_texto(binario, sizeof binario, "%s/%s", aparte, lab->programa);
-            poner_texto(tmp, sizeof tmp, "%s/tmp", aparte);
+            texto_poner(binario, sizeof binario, "%s/%s", aparte, lab->programa);
+            texto_poner(tmp, sizeof tmp, "%s/tmp", aparte);
             char original[PATH_MAX];
-            poner_texto(original, sizeof original, "%s/%s", trabajo, lab->programa);
-            if (copiar(original, binario, error_copia, sizeof error_copia) < 0 ||
+            texto_poner(original, sizeof original, "%s/%s", trabajo, lab->programa);
+            if (archivos_copiar(original, binario, error_copia, sizeof error_copia) < 0 ||
                 mkdir(tmp, 0755) < 0)
                 fprintf(stderr, "calificar: %s\n", error_copia);
             chmod(binario, 0755);
@@ -500,17 +389,17 @@ static void calificar_lab(const opciones_t *op, lab_t *lab, const char *caja, in
     free(ids);
 
     char tap[PATH_MAX], registro[PATH_MAX], jobs[32];
-    poner_texto(tap, sizeof tap, "%s/criterion.tap", trabajo);
-    poner_texto(registro, sizeof registro, "%s/calificador.log", trabajo);
-    poner_texto(jobs, sizeof jobs, "--jobs=%d", lab->trabajos);
+    texto_poner(tap, sizeof tap, "%s/criterion.tap", trabajo);
+    texto_poner(registro, sizeof registro, "%s/calificador.log", trabajo);
+    texto_poner(jobs, sizeof jobs, "--jobs=%d", lab->trabajos);
     char *tap_arg = texto_formato("--tap=%s", tap);
     const char *argv[] = {calificador, jobs, tap_arg, NULL};
     orden_t o = {.argv = argv, .entorno = entorno, .carpeta = trabajo, .salida = registro,
                  .limite_s = lab->tiempo_limite_s};
-    int r = ejecutar(&o);
+    int r = orden_ejecutar(&o);
     free(tap_arg);
     /* Si algo escapó de la caja y quedó huérfano, ahora es hijo nuestro: fuera. */
-    barrer_huerfanos(NULL);
+    huerfanos_barrer(NULL);
     if (r < 0) {
         lab->aviso = texto_formato("no se pudo ejecutar el calificador: %s", strerror(-r));
         marcar_todas(lab, "no se calificó");
@@ -523,16 +412,16 @@ static void calificar_lab(const opciones_t *op, lab_t *lab, const char *caja, in
         free(lab->aviso);
         lab->aviso = t;
     }
-    char *texto_tap = leer_archivo(tap, 1 << 20);
+    char *texto_tap = archivos_leer(tap, 1 << 20);
     for (int i = 0; i < lab->nv; i++)
         if (strcmp(lab->v[i].id, "compila") != 0)
             leer_resultado(&lab->v[i], resultados, texto_tap);
     free(texto_tap);
 
 fin:
-    borrar_arbol(tmp);
+    archivos_borrar_arbol(tmp);
     if (aparte[0] != '\0')
-        borrar_arbol(aparte);
+        archivos_borrar_arbol(aparte);
     free(e_prog);
     free(e_res);
     free(e_caja);
@@ -540,7 +429,7 @@ fin:
     free(e_bw);
     free(e_marca);
     free(e_tmp);
-    lab->segundos = ahora_s() - t0;
+    lab->segundos = reloj_s() - t0;
 }
 
 /* ------------------------------------------------------------------ main */
@@ -609,20 +498,20 @@ int main(int argc, char **argv)
     char salida[PATH_MAX];
     if (op.salida == NULL) {
         if (op.construccion[0] == '/')
-            poner_texto(salida, sizeof salida, "%s/calificacion", op.construccion);
+            texto_poner(salida, sizeof salida, "%s/calificacion", op.construccion);
         else
-            poner_texto(salida, sizeof salida, "%s/%s/calificacion", op.raiz, op.construccion);
+            texto_poner(salida, sizeof salida, "%s/%s/calificacion", op.raiz, op.construccion);
         op.salida = salida;
     }
 
     /* Huérfanos de cualquier cosa que lancemos vienen a nosotros (y se matan). */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     signal(SIGPIPE, SIG_IGN);
-    double t0 = ahora_s();
+    double t0 = reloj_s();
 
     /* Laboratorios presentes: labs/NN-tema/lab.json */
     char dir_labs[PATH_MAX];
-    poner_texto(dir_labs, sizeof dir_labs, "%s/labs", op.raiz);
+    texto_poner(dir_labs, sizeof dir_labs, "%s/labs", op.raiz);
     DIR *d = opendir(dir_labs);
     if (d == NULL) {
         fprintf(stderr, "calificar: no encuentro %s\n", dir_labs);
@@ -636,7 +525,7 @@ int main(int argc, char **argv)
         if (!(n[0] >= '0' && n[0] <= '9' && n[1] >= '0' && n[1] <= '9' && n[2] == '-'))
             continue;
         char m[PATH_MAX];
-        poner_texto(m, sizeof m, "%s/%s/lab.json", dir_labs, n);
+        texto_poner(m, sizeof m, "%s/%s/lab.json", dir_labs, n);
         if (access(m, R_OK) != 0)
             continue;
         if (op.lab != NULL && strncmp(n, op.lab, strlen(op.lab)) != 0 && strcmp(n, op.lab) != 0)
@@ -656,13 +545,13 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    if (crear_carpetas(op.salida) < 0) {
+    if (archivos_crear_carpetas(op.salida) < 0) {
         fprintf(stderr, "calificar: no se puede crear %s\n", op.salida);
         return 2;
     }
     char ruta_json[PATH_MAX], ruta_xml[PATH_MAX];
-    poner_texto(ruta_json, sizeof ruta_json, "%s/results.json", op.salida);
-    poner_texto(ruta_xml, sizeof ruta_xml, "%s/junit.xml", op.salida);
+    texto_poner(ruta_json, sizeof ruta_json, "%s/results.json", op.salida);
+    texto_poner(ruta_xml, sizeof ruta_xml, "%s/junit.xml", op.salida);
     /* Un informe viejo nunca debe pasar por el de esta calificación. */
     unlink(ruta_json);
     unlink(ruta_xml);
@@ -671,11 +560,11 @@ int main(int argc, char **argv)
     int hay_bwrap = caja_probar(motivo, sizeof motivo);
     char caja_texto[512];
     if (hay_bwrap)
-        poner_texto(caja_texto, sizeof caja_texto,
+        texto_poner(caja_texto, sizeof caja_texto,
                  "bubblewrap (usuario nobody, espacios de nombres de usuario y de PID, "
                  "sistema de solo lectura, /tmp privado, sin acceso al repositorio)");
     else
-        poner_texto(caja_texto, sizeof caja_texto,
+        texto_poner(caja_texto, sizeof caja_texto,
                  "SIN caja de arena: bubblewrap %s. La entrega corre con límites "
                  "(CPU, memoria, procesos, salida, tiempo)%s y se limpia al terminar, pero "
                  "puede leer el disco%s.",
@@ -684,11 +573,11 @@ int main(int argc, char **argv)
 
     char origen_texto[PATH_MAX + 64];
     if (op.entrega != NULL)
-        poner_texto(origen_texto, sizeof origen_texto, "la entrega en %s", op.entrega);
+        texto_poner(origen_texto, sizeof origen_texto, "la entrega en %s", op.entrega);
     else if (op.soluciones)
-        poner_texto(origen_texto, sizeof origen_texto, "las soluciones (solutions/)");
+        texto_poner(origen_texto, sizeof origen_texto, "las soluciones (solutions/)");
     else
-        poner_texto(origen_texto, sizeof origen_texto, "tus archivos en labs/");
+        texto_poner(origen_texto, sizeof origen_texto, "tus archivos en labs/");
     contexto_informe_t ctx = {.origen = origen_texto, .caja = caja_texto,
                               .caja_aviso = !hay_bwrap, .salida = op.salida};
     informe_cabecera(&ctx);
@@ -698,9 +587,9 @@ int main(int argc, char **argv)
     for (int i = 0; i < nc; i++) {
         lab_t *lab = &labs[i];
         lab->carpeta = carpetas[i];
-        poner_texto(lab->numero, sizeof lab->numero, "%.2s", carpetas[i]);
+        texto_poner(lab->numero, sizeof lab->numero, "%.2s", carpetas[i]);
         char m[PATH_MAX], error[512];
-        poner_texto(m, sizeof m, "%s/%s/lab.json", dir_labs, carpetas[i]);
+        texto_poner(m, sizeof m, "%s/%s/lab.json", dir_labs, carpetas[i]);
         if (manifiesto_leer(m, lab, error, sizeof error) < 0) {
             /* Sin manifiesto válido no hay puntos que repartir: error del instructor. */
             lab->aviso = texto_formato("lab.json inválido: %s", error);
@@ -714,7 +603,7 @@ int main(int argc, char **argv)
         }
         informe_lab(lab);
     }
-    ctx.segundos = ahora_s() - t0;
+    ctx.segundos = reloj_s() - t0;
     informe_total(labs, nc, &ctx);
     int r1 = informe_json(ruta_json, labs, nc, &ctx);
     int r2 = informe_junit(ruta_xml, labs, nc, &ctx);
@@ -723,7 +612,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < nc; i++)
         lab_liberar(&labs[i]);
     free(labs);
-    barrer_huerfanos(NULL);
+    huerfanos_barrer(NULL);
     if (instructor)
         return 3;
     return (r1 < 0 || r2 < 0) ? 1 : 0;

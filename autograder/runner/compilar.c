@@ -15,7 +15,6 @@
  */
 #define _GNU_SOURCE
 #include "runner.h"
-#include "../lib/interno.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -34,7 +33,7 @@ typedef struct {
     const compilacion_t *c;
     const char *fuentes;
     caja_orden_t orden;   /* prefijo de bwrap + orden */
-    char *cflags, *libs;  /* copias troceadas por partir() (sus trozos van en orden) */
+    char *cflags, *libs;  /* copias troceadas por orden_partir() (sus trozos van en orden) */
     const char *trozos[400];
     int ntrozos;
 } contexto_t;
@@ -87,7 +86,7 @@ static void empezar(contexto_t *x, const char *prog)
     o->n = 0;
     o->nenlaces = 0;
     if (x->c->bwrap) {
-        caja_poner(o, ruta_bwrap());
+        caja_poner(o, caja_bwrap());
         caja_poner(o, "--unshare-all");
         caja_poner(o, "--die-with-parent");
         caja_poner(o, "--new-session");
@@ -104,8 +103,8 @@ static void empezar(contexto_t *x, const char *prog)
         if (x->cflags == NULL) {
             x->cflags = texto_dup(x->c->cflags);
             x->libs = texto_dup(x->c->libs);
-            partir(x->cflags, x->trozos, &x->ntrozos, 200);
-            partir(x->libs, x->trozos, &x->ntrozos, 400);
+            orden_partir(x->cflags, x->trozos, &x->ntrozos, 200);
+            orden_partir(x->libs, x->trozos, &x->ntrozos, 400);
         }
         for (int i = 0; i < x->ntrozos; i++)
             trozos[n++] = x->trozos[i];
@@ -132,7 +131,7 @@ static int correr(contexto_t *x, char **salida, int *excedido)
                  .carpeta = x->fuentes,
                  .limite_s = LIMITE_COMPILADOR_S,
                  .uid = geteuid() == 0 ? uid_caja() : 0};
-    int r = ejecutar(&o);
+    int r = orden_ejecutar(&o);
     *salida = o.capturado != NULL ? o.capturado : texto_dup("");
     if (excedido != NULL)
         *excedido = o.excedido;
@@ -249,7 +248,7 @@ int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes,
     char *cflags = texto_dup(c->cflags), *libs = texto_dup(c->libs);
     const char *trozos[512];
     int nt = 0;
-    partir(cflags, trozos, &nt, 400);
+    orden_partir(cflags, trozos, &nt, 400);
     for (int i = 0; i < nt; i++)
         caja_poner(&x.orden, trozos[i]);
     caja_poner(&x.orden, "-c");
@@ -270,7 +269,7 @@ int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes,
         for (int i = 0; i < n; i++)
             caja_poner(&x.orden, objetos[i]);
         nt = 0;
-        partir(libs, trozos, &nt, 400);
+        orden_partir(libs, trozos, &nt, 400);
         for (int i = 0; i < nt; i++)
             caja_poner(&x.orden, trozos[i]);
         char *enlace = NULL;
@@ -288,7 +287,7 @@ int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes,
     if (prohibido)
         lab->compila = 1; /* compiló; lo que falla son los medios */
 
-    char *limpio = cal_sanear(mensajes);
+    char *limpio = texto_sanear(mensajes);
     lab->compilador = excedido ? texto_formato("%s\n(el compilador tardó más de %d s y se "
                                                "detuvo)", limpio, LIMITE_COMPILADOR_S)
                                : texto_dup(limpio);

@@ -9,6 +9,9 @@
 
 #include <stddef.h>
 
+#include "calificador/base.h"
+#include "calificador/calificador.h"
+
 typedef struct {
     char *id;       /* nombre de la prueba de Criterion (o "compila") */
     char *nombre;   /* título corto para el estudiante */
@@ -88,30 +91,5 @@ void informe_lab(const lab_t *lab);
 void informe_total(const lab_t *labs, int n, const contexto_informe_t *c);
 int informe_json(const char *ruta, const lab_t *labs, int n, const contexto_informe_t *c);
 int informe_junit(const char *ruta, const lab_t *labs, int n, const contexto_informe_t *c);
-
-/* orden.c */
-#include <sys/types.h>
-#define TOPE_COMPILADOR (48 * 1024)
-typedef struct {
-    const char *const *argv;
-    const char *const *entorno;
-    const char *carpeta;       /* cwd del hijo */
-    const char *salida;        /* archivo donde va stdout+stderr (NULL = capturar) */
-    int limite_s;
-    uid_t uid;                 /* != 0: el hijo baja a este usuario antes del exec */
-    char *capturado;           /* si salida == NULL: lo escrito (tope TOPE_COMPILADOR) */
-    int estado;                /* de waitpid */
-    int excedido;
-} orden_t;
-/* Ejecuta `o` y espera a que termine (o lo mata al pasar o->limite_s). 0 si pudo
- * ejecutarla (mirar o->estado, o->excedido; o->capturado es nuestro: free) o -errno. */
-int ejecutar(orden_t *o);
-/* Parte `s` (se modifica) por espacios y añade los trozos a argv desde *n. */
-void partir(char *s, const char **argv, int *n, int max);
-double ahora_s(void);
-
-/* Utilidades (calificar.c) */
-char *texto_dup(const char *s);
-char *texto_formato(const char *formato, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -1,6 +1,7 @@
-/* salida.c — leer las líneas que escribe el programa del estudiante («OK <url> …»). */
+/* lineas.c — leer las líneas que escribe el programa del estudiante («OK <url> …»): contar,
+ * encontrar, partir en palabras y sacar extractos para el informe. Solo texto: no sabe de
+ * procesos ni de verificaciones. */
 #include "calificador/calificador.h"
-#include "interno.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,95 +125,4 @@ const char *cal_extracto(const char *texto, int max_lineas, char *buf, size_t ta
     if (lineas == 0)
         snprintf(buf, tam, "  (vacío)");
     return buf;
-}
-
-/* Las últimas `n` líneas de `texto`. */
-static const char *cola(const char *texto, int n)
-{
-    const char *p = texto + strlen(texto);
-    if (p > texto && p[-1] == '\n')
-        p--;
-    int vistas = 0;
-    while (p > texto) {
-        if (p[-1] == '\n' && ++vistas >= n)
-            break;
-        p--;
-    }
-    return p;
-}
-
-void cal_nota_salida(const cal_proceso_t *p, int n)
-{
-    char buf[8192];
-    const char *s = cal_salida(p), *e = cal_errores(p);
-    cal_nota("Salida estándar del programa (últimas %d líneas):\n%s", n,
-             cal_extracto(cola(s, n), n, buf, sizeof buf));
-    if (e[0] != '\0')
-        cal_nota("Salida de errores del programa (últimas %d líneas):\n%s", n,
-                 cal_extracto(cola(e, n), n, buf, sizeof buf));
-    if (cal_descartados(p) > 0)
-        cal_nota("(el programa escribió demasiado: se descartaron %llu bytes de salida)",
-                 (unsigned long long)cal_descartados(p));
-}
-
-/* Longitud de la secuencia UTF-8 válida que empieza en `s` (0 si no es válida). */
-static size_t utf8_valida(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    size_t n;
-    unsigned minimo;
-    unsigned cp;
-    if ((s[0] & 0xe0) == 0xc0) {
-        n = 2;
-        cp = s[0] & 0x1f;
-        minimo = 0x80;
-    } else if ((s[0] & 0xf0) == 0xe0) {
-        n = 3;
-        cp = s[0] & 0x0f;
-        minimo = 0x800;
-    } else if ((s[0] & 0xf8) == 0xf0) {
-        n = 4;
-        cp = s[0] & 0x07;
-        minimo = 0x10000;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if (cp < minimo || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
-char *cal_sanear(const char *texto)
-{
-    const unsigned char *s = (const unsigned char *)(texto != NULL ? texto : "");
-    size_t largo = strlen((const char *)s);
-    char *r = malloc(largo * 3 + 1);
-    if (r == NULL)
-        return NULL;
-    size_t k = 0;
-    while (*s != '\0') {
-        size_t n = utf8_valida(s);
-        if (n == 0) {
-            memcpy(r + k, "\xef\xbf\xbd", 3); /* U+FFFD */
-            k += 3;
-            s++;
-            continue;
-        }
-        if (n == 1 && ((*s < 0x20 && *s != '\n' && *s != '\t') || *s == 0x7f)) {
-            r[k++] = '?';
-            s++;
-            continue;
-        }
-        memcpy(r + k, s, n);
-        k += n;
-        s += n;
-    }
-    r[k] = '\0';
-    return r;
 }

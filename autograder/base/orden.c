@@ -4,8 +4,7 @@
  * eso lo hace la biblioteca, dentro de la caja.
  */
 #define _GNU_SOURCE
-#include "runner.h"
-#include "../lib/interno.h"
+#include "calificador/base.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,16 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-double ahora_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* Ejecuta una orden de confianza (compilador, calificador) en su propio grupo de procesos,
  * con tiempo límite. Devuelve 0 si pudo ejecutarla (mirar o->estado) o -errno. */
-int ejecutar(orden_t *o)
+int orden_ejecutar(orden_t *o)
 {
     int tubo[2] = {-1, -1};
     int destino = -1;
@@ -68,11 +61,11 @@ int ejecutar(orden_t *o)
     size_t usados = 0;
     if (o->salida == NULL) {
         close(tubo[1]);
-        o->capturado = calloc(1, TOPE_COMPILADOR + 1);
+        o->capturado = calloc(1, TOPE_CAPTURA + 1);
     } else {
         close(destino);
     }
-    double limite = ahora_s() + o->limite_s;
+    double limite = reloj_s() + o->limite_s;
     o->excedido = 0;
     for (;;) {
         int estado;
@@ -81,7 +74,7 @@ int ejecutar(orden_t *o)
             o->estado = estado;
             break;
         }
-        if (ahora_s() > limite && !o->excedido) {
+        if (reloj_s() > limite && !o->excedido) {
             o->excedido = 1;
             kill(-pid, SIGKILL);
             kill(pid, SIGKILL);
@@ -93,8 +86,8 @@ int ejecutar(orden_t *o)
                 ssize_t n = read(tubo[0], buf, sizeof buf);
                 if (n > 0 && o->capturado != NULL) {
                     size_t copia = (size_t)n;
-                    if (copia > TOPE_COMPILADOR - usados)
-                        copia = TOPE_COMPILADOR - usados;
+                    if (copia > TOPE_CAPTURA - usados)
+                        copia = TOPE_CAPTURA - usados;
                     memcpy(o->capturado + usados, buf, copia);
                     usados += copia;
                 }
@@ -111,8 +104,8 @@ int ejecutar(orden_t *o)
         ssize_t n;
         while ((n = read(tubo[0], buf, sizeof buf)) > 0 && o->capturado != NULL) {
             size_t copia = (size_t)n;
-            if (copia > TOPE_COMPILADOR - usados)
-                copia = TOPE_COMPILADOR - usados;
+            if (copia > TOPE_CAPTURA - usados)
+                copia = TOPE_CAPTURA - usados;
             memcpy(o->capturado + usados, buf, copia);
             usados += copia;
         }
@@ -124,7 +117,7 @@ int ejecutar(orden_t *o)
 
 /* Parte una cadena de opciones del compilador por espacios (las rutas del curso no los
  * llevan). Añade los trozos a `argv` a partir de *n. */
-void partir(char *s, const char **argv, int *n, int max)
+void orden_partir(char *s, const char **argv, int *n, int max)
 {
     char *guardado = NULL;
     for (char *t = strtok_r(s, " \t\n", &guardado); t != NULL && *n < max - 1;
@@ -133,3 +126,8 @@ void partir(char *s, const char **argv, int *n, int max)
     argv[*n] = NULL;
 }
 
+
+int orden_bien(const orden_t *o)
+{
+    return !o->excedido && WIFEXITED(o->estado) && WEXITSTATUS(o->estado) == 0;
+}

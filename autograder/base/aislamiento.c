@@ -18,7 +18,7 @@
  * se calcula sobre lo que ese usuario ya tiene en marcha (ver limite_procesos).
  */
 #define _GNU_SOURCE
-#include "interno.h"
+#include "calificador/base.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -91,7 +91,7 @@ static int levantar_loopback(void)
     return r;
 }
 
-int aislar_red(void)
+int red_aislar(void)
 {
     int r;
     if (geteuid() == 0)

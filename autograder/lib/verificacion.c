@@ -24,9 +24,7 @@
 
 static char id_actual[128];
 static char *esperado, *obtenido, *detalle;
-static char carpeta[PATH_MAX]; /* temporal de esta verificación ("" = aún no creada) */
-static int contador_temporales;
-static uint64_t inicio_ms;
+static uint64_t inicio_verificacion_ms;
 static int limpio = 1;
 
 static char *formatear(const char *formato, va_list ap)
@@ -72,22 +70,6 @@ void cal_nota(const char *formato, ...)
     free(linea);
 }
 
-static int borrar_uno(const char *ruta, const struct stat *st, int tipo, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    if (tipo == FTW_DP)
-        rmdir(ruta);
-    else
-        unlink(ruta);
-    return 0;
-}
-
-void borrar_arbol(const char *ruta)
-{
-    nftw(ruta, borrar_uno, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static void limpiar(void)
 {
     if (limpio)
@@ -95,59 +77,34 @@ static void limpiar(void)
     limpio = 1;
     procesos_liberar_todos();
     servidores_parar_todos();
-    barrer_huerfanos(NULL);
-    if (carpeta[0] != '\0') {
-        borrar_arbol(carpeta);
-        carpeta[0] = '\0';
-    }
+    huerfanos_barrer(NULL);
+    temporales_borrar();
 }
 
 void cal_inicio(const char *id)
 {
     snprintf(id_actual, sizeof id_actual, "%s", id);
-    inicio_ms = cal_ahora_ms();
+    temporales_iniciar(id);
+    inicio_verificacion_ms = cal_ahora_ms();
     limpio = 0;
     /* Los huérfanos de la entrega (demonios) pasan a ser hijos nuestros y se matan. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     signal(SIGPIPE, SIG_IGN);
     atexit(limpiar);
     /* Red propia antes de arrancar nada: servidor, entrega y clientes la comparten. */
-    aislar_red();
-}
-
-int temporal_nuevo(const char *nombre, char *ruta, size_t tam)
-{
-    if (carpeta[0] == '\0') {
-        const char *tmp = getenv("TMPDIR");
-        if (tmp == NULL || tmp[0] == '\0')
-            tmp = "/tmp";
-        snprintf(carpeta, sizeof carpeta, "%s/calif-%s-XXXXXX", tmp, id_actual);
-        if (mkdtemp(carpeta) == NULL) {
-            int e = errno;
-            carpeta[0] = '\0';
-            return -e;
-        }
-        /* nobody (modo límites) tiene que poder atravesarla hasta su carpeta de trabajo. */
-        chmod(carpeta, 0755);
-    }
-    int n = snprintf(ruta, tam, "%s/%s-%d", carpeta, nombre, ++contador_temporales);
-    if (n < 0 || (size_t)n >= tam)
-        return -ENAMETOOLONG;
-    if (mkdir(ruta, 0755) < 0)
-        return -errno;
-    return 0;
+    red_aislar();
 }
 
 static void escribir_resultado(int ok)
 {
     const char *dir = getenv("CALIF_RESULTADOS");
     /* Lo que escribió el programa puede no ser UTF-8: jansson rechazaría el texto. */
-    char *e = cal_sanear(esperado), *o = cal_sanear(obtenido), *d = cal_sanear(detalle);
+    char *e = texto_sanear(esperado), *o = texto_sanear(obtenido), *d = texto_sanear(detalle);
     json_t *r = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:I}", "id", id_actual, "ok",
                           ok, "esperado", e != NULL ? e : "", "obtenido",
                           o != NULL ? o : "", "detalle", d != NULL ? d : "", "caja",
                           cal_caja(), "red", red_estado(), "duracion_ms",
-                          (json_int_t)(cal_ahora_ms() - inicio_ms));
+                          (json_int_t)(cal_ahora_ms() - inicio_verificacion_ms));
     free(e);
     free(o);
     free(d);
@@ -183,4 +140,33 @@ const char *cal_resumen(void)
     snprintf(buf, sizeof buf, "esperado: %s | obtenido: %s", esperado != NULL ? esperado : "",
              obtenido != NULL ? obtenido : "");
     return buf;
+}
+
+/* Las últimas `n` líneas de `texto`. */
+static const char *cola(const char *texto, int n)
+{
+    const char *p = texto + strlen(texto);
+    if (p > texto && p[-1] == '\n')
+        p--;
+    int vistas = 0;
+    while (p > texto) {
+        if (p[-1] == '\n' && ++vistas >= n)
+            break;
+        p--;
+    }
+    return p;
+}
+
+void cal_nota_salida(const cal_proceso_t *p, int n)
+{
+    char buf[8192];
+    const char *s = cal_salida(p), *e = cal_errores(p);
+    cal_nota("Salida estándar del programa (últimas %d líneas):\n%s", n,
+             cal_extracto(cola(s, n), n, buf, sizeof buf));
+    if (e[0] != '\0')
+        cal_nota("Salida de errores del programa (últimas %d líneas):\n%s", n,
+                 cal_extracto(cola(e, n), n, buf, sizeof buf));
+    if (cal_descartados(p) > 0)
+        cal_nota("(el programa escribió demasiado: se descartaron %llu bytes de salida)",
+                 (unsigned long long)cal_descartados(p));
 }

@@ -3,7 +3,7 @@
  * ruta de bwrap y la prueba de que funciona aquí.
  */
 #define _GNU_SOURCE
-#include "interno.h"
+#include "calificador/base.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-const char *ruta_bwrap(void)
+const char *caja_bwrap(void)
 {
     const char *b = getenv("CALIF_BWRAP");
     return (b != NULL && b[0] != '\0') ? b : "/usr/bin/bwrap";
@@ -69,7 +69,7 @@ int caja_bajar_usuario(uid_t uid)
 
 int caja_probar(char *motivo, size_t tam)
 {
-    const char *b = ruta_bwrap();
+    const char *b = caja_bwrap();
     const char *sin = getenv("CALIF_SIN_BWRAP");
     if (sin != NULL && strcmp(sin, "1") == 0) {
         snprintf(motivo, tam, "desactivado con CALIF_SIN_BWRAP=1");

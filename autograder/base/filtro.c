@@ -22,7 +22,7 @@
  * filtro_descriptor() para `bwrap --seccomp FD`.
  */
 #define _GNU_SOURCE
-#include "interno.h"
+#include "calificador/base.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,0 +1,117 @@
+/* base.h — la capa de abajo del calificador: lo que comparten la biblioteca de los
+ * calificadores (libcalificador) y el ejecutor (calificar), y que no depende de ninguno de
+ * los dos. Textos, archivos, reloj, el barrido de huérfanos, la caja de arena (bubblewrap,
+ * seccomp, red y usuario propios) y el único lanzador de órdenes de confianza.
+ *
+ * Memoria: lo que devuelve un `char *` es nuevo y de quien llama (free). Los textos que se
+ * guardan en un caja_orden_t u orden_t no son de la estructura: deben vivir tanto como ella.
+ * Errores: 0 o un error negativo estilo errno, salvo donde se diga.
+ */
+#ifndef CALIFICADOR_BASE_H
+#define CALIFICADOR_BASE_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* ---------------------------------------------------------------- texto.c */
+/* Copia de `s` (NULL = ""). Sin memoria, termina el proceso con un mensaje. */
+char *texto_dup(const char *s);
+/* printf a memoria nueva. Sin memoria, termina el proceso con un mensaje. */
+char *texto_formato(const char *formato, ...) __attribute__((format(printf, 1, 2)));
+/* snprintf para rutas y mensajes (un recorte, si lo hubiera, se ve en el resultado). */
+void texto_poner(char *buf, size_t tam, const char *formato, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Copia apta para JSON, XML y la terminal: UTF-8 válido (lo inválido pasa a U+FFFD) y sin
+ * caracteres de control salvo \n y \t. NULL solo si no hay memoria. */
+char *texto_sanear(const char *texto);
+
+/* ---------------------------------------------------------------- archivos.c */
+int archivos_crear_carpetas(const char *ruta);
+/* Copia un archivo normal (nunca un enlace) de como mucho 1 MiB. 0, o -1 y el motivo en
+ * `error`. */
+int archivos_copiar(const char *origen, const char *destino, char *error, size_t tam);
+/* Como mucho `tope` bytes de `ruta`, terminados en NUL; NULL si no se puede leer. */
+char *archivos_leer(const char *ruta, size_t tope);
+/* Borra `ruta` y todo lo que contiene sin seguir enlaces (lo que no se pueda, se deja). */
+void archivos_borrar_arbol(const char *ruta);
+
+/* ---------------------------------------------------------------- reloj.c */
+/* Milisegundos y segundos del reloj monotónico (el del registro del servidor). */
+uint64_t reloj_ms(void);
+double reloj_s(void);
+
+/* ---------------------------------------------------------------- huerfanos.c */
+/* Mata y recoge a los hijos huérfanos heredados (somos subreaper) salvo los que
+ * `conservar` indique. */
+void huerfanos_barrer(int (*conservar)(pid_t));
+
+/* ---------------------------------------------------------------- orden.c */
+#define TOPE_CAPTURA (48 * 1024)
+typedef struct {
+    const char *const *argv;
+    const char *const *entorno;
+    const char *carpeta;       /* cwd del hijo */
+    const char *salida;        /* archivo donde va stdout+stderr (NULL = capturar) */
+    int limite_s;
+    uid_t uid;                 /* != 0: el hijo baja a este usuario antes del exec */
+    char *capturado;           /* si salida == NULL: lo escrito (tope TOPE_CAPTURA); free */
+    int estado;                /* de waitpid */
+    int excedido;              /* 1 si hubo que matarla por pasar de limite_s */
+} orden_t;
+/* Ejecuta una orden de confianza (compilador, nm, el calificador…) en su propio grupo de
+ * procesos y espera a que termine o la mata al pasar su límite. 0 si pudo ejecutarla (mirar
+ * estado y excedido) o -errno. Nunca se usa para el programa del estudiante: ese lo lanza
+ * cal_lanzar(), dentro de la caja. */
+int orden_ejecutar(orden_t *o);
+/* 1 si terminó por sí sola con código 0. */
+int orden_bien(const orden_t *o);
+/* Parte `s` (se modifica) por espacios y añade los trozos a argv desde *n (argv[*n] = NULL). */
+void orden_partir(char *s, const char **argv, int *n, int max);
+
+/* ---------------------------------------------------------------- caja.c */
+#define CAJA_MAX_ARGS 200
+#define CAJA_MAX_ENLACES 8
+typedef struct {
+    const char *argv[CAJA_MAX_ARGS]; /* terminada en NULL */
+    int n;
+    char enlaces[CAJA_MAX_ENLACES][PATH_MAX]; /* destinos de /bin, /lib… (caja_sistema) */
+    int nenlaces;
+} caja_orden_t;
+/* Ruta de bubblewrap (CALIF_BWRAP o /usr/bin/bwrap). */
+const char *caja_bwrap(void);
+/* Añade un argumento (lo que no cabe se descarta: CAJA_MAX_ARGS sobra para el curso). */
+void caja_poner(caja_orden_t *o, const char *a);
+/* Argumentos de bwrap para /usr, /etc y /bin, /lib… de solo lectura. */
+void caja_sistema(caja_orden_t *o);
+/* setgroups + setgid + setuid a `uid` (en un hijo, antes de exec). 0 o -1. */
+int caja_bajar_usuario(uid_t uid);
+/* 1 si bubblewrap funciona aquí tal como se usará; si no, 0 y el motivo (en español). */
+int caja_probar(char *motivo, size_t tam);
+/* 1 si el usuario de la caja puede ejecutar `ruta`. */
+int caja_alcanza(const char *ruta);
+
+/* ---------------------------------------------------------------- filtro.c (seccomp) */
+/* La entrega no puede crear procesos (fork, vfork, clone sin CLONE_THREAD); sí hilos. */
+int filtro_disponible(void);
+/* Lo instala en el proceso actual (tras fork, antes de execve). 0 o -errno. */
+int filtro_instalar(void);
+/* Un memfd (CLOEXEC) con el programa BPF, para bwrap --seccomp FD. fd o -errno. */
+int filtro_descriptor(void);
+
+/* ---------------------------------------------------------------- aislamiento.c */
+/* Espacio de nombres de red nuevo con solo loopback. 0 o -errno (y entonces se sigue en la
+ * red de la máquina: red_estado() lo explica). */
+int red_aislar(void);
+/* «aislada (…)» o «sin aislar: …». Estático. */
+const char *red_estado(void);
+/* Como root: el uid (y gid) con el que corre lo que lanza este proceso en la caja. */
+uid_t uid_caja(void);
+/* RLIMIT_NPROC para la entrega (ver aislamiento.c). */
+unsigned long limite_procesos(void);
+
+#define CAL_TEXTO_(x) #x
+#define CAL_TEXTO(x) CAL_TEXTO_(x)
+
+#endif
