@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 const char *caja_bwrap(void)
@@ -67,6 +66,18 @@ int caja_bajar_usuario(uid_t uid)
     return 0;
 }
 
+static const char *const entorno_minimo[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", NULL};
+
+/* Ejecuta `argv` como el usuario de la caja (si somos root) y dice si salió con 0. */
+static int como_la_caja(const char *const *argv)
+{
+    orden_t o = {.argv = argv, .entorno = entorno_minimo, .limite_s = 20,
+                 .uid = geteuid() == 0 ? uid_caja() : 0};
+    int r = orden_ejecutar(&o);
+    free(o.capturado);
+    return r == 0 && orden_bien(&o);
+}
+
 int caja_probar(char *motivo, size_t tam)
 {
     const char *b = caja_bwrap();
@@ -79,22 +90,10 @@ int caja_probar(char *motivo, size_t tam)
         snprintf(motivo, tam, "no está instalado (%s); instálalo con «make deps»", b);
         return 0;
     }
-    pid_t pid = fork();
-    if (pid == 0) {
-        int nulo = open("/dev/null", O_RDWR);
-        dup2(nulo, 0);
-        dup2(nulo, 1);
-        dup2(nulo, 2);
-        if (geteuid() == 0 && caja_bajar_usuario(uid_caja()) < 0)
-            _exit(1);
-        execl(b, b, "--unshare-user", "--unshare-pid", "--unshare-net", "--die-with-parent",
-              "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--", "/bin/true",
-              (char *)NULL);
-        _exit(1);
-    }
-    int estado = 0;
-    if (pid < 0 || waitpid(pid, &estado, 0) != pid || !WIFEXITED(estado) ||
-        WEXITSTATUS(estado) != 0) {
+    const char *const prueba[] = {b, "--unshare-user", "--unshare-pid", "--unshare-net",
+                                  "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev",
+                                  "--proc", "/proc", "--", "/bin/true", NULL};
+    if (!como_la_caja(prueba)) {
         snprintf(motivo, tam, "está instalado pero no puede crear espacios de nombres de "
                               "usuario aquí");
         return 0;
@@ -104,15 +103,6 @@ int caja_probar(char *motivo, size_t tam)
 
 int caja_alcanza(const char *ruta)
 {
-    if (geteuid() != 0)
-        return access(ruta, X_OK) == 0;
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (caja_bajar_usuario(uid_caja()) < 0)
-            _exit(1);
-        _exit(access(ruta, X_OK) == 0 ? 0 : 1);
-    }
-    int estado = 0;
-    return pid > 0 && waitpid(pid, &estado, 0) == pid && WIFEXITED(estado) &&
-           WEXITSTATUS(estado) == 0;
+    const char *const prueba[] = {"test", "-x", ruta, NULL};
+    return como_la_caja(prueba);
 }

@@ -1,7 +1,14 @@
-/* orden.c — ejecutar una orden de confianza del ejecutor (compilador, nm, objdump, el
- * calificador de Criterion) en su propio grupo de procesos, con tiempo límite y con su
- * salida capturada (con tope) o a un archivo. Nunca ejecuta el programa del estudiante:
- * eso lo hace la biblioteca, dentro de la caja.
+/* orden.c — el único lanzador de procesos del calificador.
+ *
+ * orden_lanzar() hace el fork y todo lo que el hijo debe hacer antes del exec, igual para
+ * todos: grupo de procesos propio, SIGKILL si muere el padre, señales por omisión,
+ * descriptores colocados sin pisarse (0, 1, 2 y los que pida quien llama, el resto
+ * cerrados), carpeta, un gancho para lo propio de cada uso (límites, seccomp), bajar de
+ * usuario y execve. Sobre él:
+ *   - orden_ejecutar(): una orden de confianza del ejecutor (compilador, nm, objdump, el
+ *     calificador de Criterion) hasta que termine o pase su límite, con la salida
+ *     capturada (con tope) o en un archivo;
+ *   - cal_lanzar() (lib/lanzar.c): el programa del estudiante, dentro de la caja.
  */
 #define _GNU_SOURCE
 #include "calificador/base.h"
@@ -15,62 +22,104 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+/* Primer descriptor libre donde se aparcan los del hijo antes de colocarlos: así un
+ * dup2(a, 1) nunca pisa un origen que aún hace falta. */
+#define FD_APARCAR 100
 
-/* Ejecuta una orden de confianza (compilador, calificador) en su propio grupo de procesos,
- * con tiempo límite. Devuelve 0 si pudo ejecutarla (mirar o->estado) o -errno. */
-int orden_ejecutar(orden_t *o)
+/* Mensaje desde el hijo (solo llamadas seguras tras fork) y fin. */
+static void hijo_falla(const char *que, const char *arg)
 {
-    int tubo[2] = {-1, -1};
-    int destino = -1;
-    if (o->salida != NULL) {
-        destino = open(o->salida, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (destino < 0)
-            return -errno;
-    } else if (pipe2(tubo, O_CLOEXEC) < 0) {
-        return -errno;
+    char buf[512];
+    int n = snprintf(buf, sizeof buf, "calificador: no se pudo %s%s%s: %s\n", que,
+                     arg != NULL ? " " : "", arg != NULL ? arg : "", strerror(errno));
+    if (n > 0 && write(2, buf, (size_t)n) < 0) {
+        /* Nada más que hacer. */
     }
+    _exit(127);
+}
+
+/* Coloca los descriptores del hijo: fds[i] pasa a ser el i (-1: /dev/null si i < 3). */
+static void colocar_descriptores(const int *fds, int n)
+{
+    int aparcados[ORDEN_MAX_FDS];
+    for (int i = 0; i < n; i++) {
+        int origen = fds[i];
+        if (origen < 0 && i < 3)
+            origen = open("/dev/null", i == 0 ? O_RDONLY : O_WRONLY);
+        aparcados[i] = origen < 0 ? -1 : fcntl(origen, F_DUPFD, FD_APARCAR + i);
+        if (origen >= 0 && aparcados[i] < 0)
+            hijo_falla("preparar los descriptores", NULL);
+    }
+    for (int i = 0; i < n; i++) {
+        if (aparcados[i] >= 0 && dup2(aparcados[i], i) < 0)
+            hijo_falla("preparar los descriptores", NULL);
+        if (aparcados[i] < 0)
+            close(i); /* nada del padre se cuela con ese número */
+    }
+    close_range((unsigned)n, ~0U, 0);
+}
+
+pid_t orden_lanzar(const orden_hijo_t *h)
+{
+    pid_t padre = getpid();
     pid_t pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        if (destino >= 0)
-            close(destino);
-        if (tubo[0] >= 0) {
-            close(tubo[0]);
-            close(tubo[1]);
-        }
-        return -e;
-    }
-    if (pid == 0) {
-        setpgid(0, 0);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        int fd = destino >= 0 ? destino : tubo[1];
-        int nulo = open("/dev/null", O_RDONLY);
-        if (nulo < 0 || dup2(nulo, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
-            _exit(127);
-        if (o->carpeta != NULL && chdir(o->carpeta) < 0)
-            _exit(127);
-        if (o->uid != 0 && caja_bajar_usuario(o->uid) < 0)
-            _exit(127);
-        execvpe(o->argv[0], (char *const *)o->argv, (char *const *)o->entorno);
-        dprintf(2, "calificar: no se pudo ejecutar %s: %s\n", o->argv[0], strerror(errno));
+    if (pid != 0)
+        return pid < 0 ? -errno : pid;
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != padre)
         _exit(127);
-    }
+    sigset_t vacio;
+    sigemptyset(&vacio);
+    sigprocmask(SIG_SETMASK, &vacio, NULL);
+    for (int s = 1; s < NSIG; s++)
+        signal(s, SIG_DFL);
+    colocar_descriptores(h->fds, h->nfds < 3 ? 3 : h->nfds);
+    if (h->carpeta != NULL && chdir(h->carpeta) < 0)
+        hijo_falla("entrar en", h->carpeta);
+    if (h->preparar != NULL && h->preparar(h->datos, 0) < 0)
+        hijo_falla("preparar el proceso", NULL);
+    if (h->uid != 0 && caja_bajar_usuario(h->uid) < 0)
+        hijo_falla("cambiar al usuario de la caja", NULL);
+    if (h->preparar != NULL && h->preparar(h->datos, 1) < 0)
+        hijo_falla("preparar el proceso", NULL);
+    if (h->buscar_en_path)
+        execvpe(h->argv[0], (char *const *)h->argv, (char *const *)h->entorno);
+    else
+        execve(h->argv[0], (char *const *)h->argv, (char *const *)h->entorno);
+    hijo_falla("ejecutar", h->argv[0]);
+    return -1; /* no se llega */
+}
+
+/* Añade lo disponible en `fd` a o->capturado (con tope, lo demás se descarta). 1 si leyó
+ * algo, 0 en el fin de archivo (o un error), -1 si ahora no hay nada. */
+static int capturar(orden_t *o, int fd, size_t *usados)
+{
+    char buf[4096];
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return -1;
+    if (n <= 0)
+        return 0;
+    size_t copia = (size_t)n;
+    if (copia > TOPE_CAPTURA - *usados)
+        copia = TOPE_CAPTURA - *usados;
+    memcpy(o->capturado + *usados, buf, copia);
+    *usados += copia;
+    return 1;
+}
+
+/* Espera a `pid` leyendo su salida (si `tubo` >= 0) y matando al grupo al pasar el límite. */
+static void esperar(orden_t *o, pid_t pid, int tubo)
+{
     size_t usados = 0;
-    if (o->salida == NULL) {
-        close(tubo[1]);
-        o->capturado = calloc(1, TOPE_CAPTURA + 1);
-    } else {
-        close(destino);
-    }
+    int abierto = tubo >= 0;
     double limite = reloj_s() + o->limite_s;
-    o->excedido = 0;
     for (;;) {
         int estado;
-        pid_t r = waitpid(pid, &estado, WNOHANG);
-        if (r == pid) {
+        if (waitpid(pid, &estado, WNOHANG) == pid) {
             o->estado = estado;
             break;
         }
@@ -79,44 +128,61 @@ int orden_ejecutar(orden_t *o)
             kill(-pid, SIGKILL);
             kill(pid, SIGKILL);
         }
-        if (o->salida == NULL) {
-            struct pollfd pfd = {.fd = tubo[0], .events = POLLIN};
-            if (poll(&pfd, 1, 50) > 0) {
-                char buf[4096];
-                ssize_t n = read(tubo[0], buf, sizeof buf);
-                if (n > 0 && o->capturado != NULL) {
-                    size_t copia = (size_t)n;
-                    if (copia > TOPE_CAPTURA - usados)
-                        copia = TOPE_CAPTURA - usados;
-                    memcpy(o->capturado + usados, buf, copia);
-                    usados += copia;
-                }
-            }
-        } else {
-            struct timespec pausa = {0, 20 * 1000000L};
-            nanosleep(&pausa, NULL);
-        }
+        struct pollfd pfd = {.fd = abierto ? tubo : -1, .events = POLLIN};
+        if (poll(&pfd, 1, abierto ? 50 : 20) > 0 && capturar(o, tubo, &usados) == 0)
+            abierto = 0; /* fin de archivo: el hijo cerró su salida pero sigue vivo */
     }
-    if (o->salida == NULL) {
+    if (abierto) {
         /* El grupo pudo dejar algo en la tubería. */
-        fcntl(tubo[0], F_SETFL, O_NONBLOCK);
-        char buf[4096];
-        ssize_t n;
-        while ((n = read(tubo[0], buf, sizeof buf)) > 0 && o->capturado != NULL) {
-            size_t copia = (size_t)n;
-            if (copia > TOPE_CAPTURA - usados)
-                copia = TOPE_CAPTURA - usados;
-            memcpy(o->capturado + usados, buf, copia);
-            usados += copia;
-        }
-        close(tubo[0]);
+        fcntl(tubo, F_SETFL, O_NONBLOCK);
+        while (capturar(o, tubo, &usados) > 0)
+            ;
     }
     kill(-pid, SIGKILL); /* lo que quede del grupo */
+}
+
+int orden_ejecutar(orden_t *o)
+{
+    int tubo[2] = {-1, -1};
+    int destino = -1;
+    o->excedido = 0;
+    o->capturado = NULL;
+    if (o->salida != NULL)
+        destino = open(o->salida, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    else if (pipe2(tubo, O_CLOEXEC) == 0 && (o->capturado = calloc(1, TOPE_CAPTURA + 1)) == NULL)
+        errno = ENOMEM;
+    if ((o->salida != NULL && destino < 0) || (o->salida == NULL && o->capturado == NULL)) {
+        int e = errno;
+        if (tubo[0] >= 0) {
+            close(tubo[0]);
+            close(tubo[1]);
+        }
+        return -e;
+    }
+    int escribe = destino >= 0 ? destino : tubo[1];
+    orden_hijo_t h = {.argv = o->argv, .entorno = o->entorno, .carpeta = o->carpeta,
+                      .uid = o->uid, .fds = {-1, escribe, escribe}, .nfds = 3,
+                      .buscar_en_path = 1};
+    pid_t pid = orden_lanzar(&h);
+    close(escribe);
+    if (pid < 0) {
+        if (tubo[0] >= 0)
+            close(tubo[0]);
+        free(o->capturado);
+        o->capturado = NULL;
+        return (int)pid;
+    }
+    esperar(o, pid, tubo[0]);
+    if (tubo[0] >= 0)
+        close(tubo[0]);
     return 0;
 }
 
-/* Parte una cadena de opciones del compilador por espacios (las rutas del curso no los
- * llevan). Añade los trozos a `argv` a partir de *n. */
+int orden_bien(const orden_t *o)
+{
+    return !o->excedido && WIFEXITED(o->estado) && WEXITSTATUS(o->estado) == 0;
+}
+
 void orden_partir(char *s, const char **argv, int *n, int max)
 {
     char *guardado = NULL;
@@ -124,10 +190,4 @@ void orden_partir(char *s, const char **argv, int *n, int max)
          t = strtok_r(NULL, " \t\n", &guardado))
         argv[(*n)++] = t;
     argv[*n] = NULL;
-}
-
-
-int orden_bien(const orden_t *o)
-{
-    return !o->excedido && WIFEXITED(o->estado) && WEXITSTATUS(o->estado) == 0;
 }

@@ -16,6 +16,40 @@ int temporal_nuevo(const char *nombre, char *ruta, size_t tam);
 
 
 
+/* proceso.c — un programa lanzado y sus tres flujos de salida (stdout, stderr, valgrind),
+ * leídos con poll() desde el único hilo del calificador (ver proceso.c). */
+#include <stdint.h>
+#include "calificador/calificador.h"
+#define TOPE_SALIDA (256 * 1024)
+#define TOPE_ERRORES (64 * 1024)
+#define TOPE_VALGRIND (256 * 1024)
+typedef struct {
+    int fd;          /* extremo de lectura, -1 cuando llegó el fin */
+    char *datos;     /* terminado en NUL */
+    size_t usados;
+    size_t tope;
+    uint64_t descartados;
+} flujo_t;
+
+struct cal_proceso {
+    pid_t pid;       /* nuestro hijo directo: bwrap o el propio programa */
+    pid_t init;      /* bwrap: init del espacio de PID (PID visto desde fuera) */
+    pid_t programa;  /* el programa del estudiante (0 = aún no localizado) */
+    int termino;     /* nuestro hijo ya fue recogido */
+    int estado;      /* estado de waitpid */
+    int excedido;    /* lo matamos por el límite de pared */
+    int matado;      /* lo matamos nosotros (cal_matar) */
+    int entrada;     /* extremo de escritura de su stdin, o -1 */
+    uint64_t lanzado_ms, terminado_ms, limite_ms;
+    flujo_t salida, errores, valgrind;
+};
+
+/* El flujo lee de `fd` (ya suyo) con un tope de `tope` bytes. 0 o -ENOMEM. */
+int flujo_iniciar(flujo_t *f, int fd, size_t tope);
+void flujo_cerrar(flujo_t *f);
+/* Apunta `p` entre los procesos vivos de la verificación (los que bombear() lee). */
+int procesos_registrar(cal_proceso_t *p);
+int procesos_hay_hueco(void);
 /* Mata y libera todo lo lanzado con cal_lanzar. */
 void procesos_liberar_todos(void);
 

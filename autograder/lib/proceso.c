@@ -49,36 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TOPE_SALIDA (256 * 1024)
-#define TOPE_ERRORES (64 * 1024)
-#define TOPE_VALGRIND (256 * 1024)
 #define MAX_PROCESOS 16
-/* Descriptores del hijo: 3 = --info-fd de bwrap, 4 = informe de valgrind, 5 = filtro seccomp
- * para bwrap --seccomp. */
-#define FD_INFO 3
-#define FD_VALGRIND 4
-#define FD_FILTRO 5
-
-typedef struct {
-    int fd;          /* extremo de lectura, -1 cuando llegó el fin */
-    char *datos;     /* terminado en NUL */
-    size_t usados;
-    size_t tope;
-    uint64_t descartados;
-} flujo_t;
-
-struct cal_proceso {
-    pid_t pid;       /* nuestro hijo directo: bwrap o el propio programa */
-    pid_t init;      /* bwrap: init del espacio de PID (PID visto desde fuera) */
-    pid_t programa;  /* el programa del estudiante (0 = aún no localizado) */
-    int termino;     /* nuestro hijo ya fue recogido */
-    int estado;      /* estado de waitpid */
-    int excedido;    /* lo matamos por el límite de pared */
-    int matado;      /* lo matamos nosotros (cal_matar) */
-    int entrada;     /* extremo de escritura de su stdin, o -1 */
-    uint64_t lanzado_ms, terminado_ms, limite_ms;
-    flujo_t salida, errores, valgrind;
-};
 
 static cal_proceso_t *procesos[MAX_PROCESOS];
 
@@ -100,7 +71,7 @@ const char *cal_caja(void)
 
 /* ------------------------------------------------------------------ flujos */
 
-static int flujo_iniciar(flujo_t *f, int fd, size_t tope)
+int flujo_iniciar(flujo_t *f, int fd, size_t tope)
 {
     f->fd = fd;
     f->usados = 0;
@@ -110,7 +81,7 @@ static int flujo_iniciar(flujo_t *f, int fd, size_t tope)
     return f->datos != NULL ? 0 : -ENOMEM;
 }
 
-static void flujo_cerrar(flujo_t *f)
+void flujo_cerrar(flujo_t *f)
 {
     if (f->fd >= 0)
         close(f->fd);
@@ -294,309 +265,6 @@ int cal_esperar_lineas(cal_proceso_t *p, const char *prefijo, const char *url, i
 
 /* ------------------------------------------------------------------ lanzamiento */
 
-static int no_bloqueante(int fd)
-{
-    int fl = fcntl(fd, F_GETFL);
-    return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-}
-
-static void limitar(int recurso, rlim_t valor)
-{
-    struct rlimit l = {valor, valor};
-    setrlimit(recurso, &l);
-}
-
-/* Escribe un mensaje en fd 2 desde el hijo (solo llamadas seguras tras fork). */
-static void hijo_falla(const char *que)
-{
-    char buf[256];
-    int n = snprintf(buf, sizeof buf, "calificador: no se pudo %s: %s\n", que, strerror(errno));
-    if (n > 0 && write(2, buf, (size_t)n) < 0) {
-        /* Nada más que hacer. */
-    }
-    _exit(127);
-}
-
-int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
-{
-    *pp = NULL;
-    const char *programa = getenv("CALIF_PROGRAMA");
-    if (programa == NULL || programa[0] == '\0')
-        return -ENOENT;
-    int bwrap = strcmp(cal_caja(), "bwrap") == 0;
-    int hueco = -1;
-    for (int i = 0; i < MAX_PROCESOS; i++)
-        if (procesos[i] == NULL) {
-            hueco = i;
-            break;
-        }
-    if (hueco < 0)
-        return -EMFILE;
-
-    cal_proceso_t *p = calloc(1, sizeof *p);
-    if (p == NULL)
-        return -ENOMEM;
-    int t_sal[2] = {-1, -1}, t_err[2] = {-1, -1}, t_vg[2] = {-1, -1}, t_info[2] = {-1, -1};
-    int t_ent[2] = {-1, -1};
-    int r = 0;
-    int filtro = -1; /* con bwrap, el filtro seccomp va por un descriptor (--seccomp) */
-    p->entrada = -1;
-    int con_entrada = l->entrada != NULL || l->entrada_abierta;
-    if (con_entrada && pipe2(t_ent, O_CLOEXEC) < 0) {
-        r = -errno;
-        goto fallo;
-    }
-    if (pipe2(t_sal, O_CLOEXEC) < 0 || pipe2(t_err, O_CLOEXEC) < 0 ||
-        pipe2(t_vg, O_CLOEXEC) < 0 || pipe2(t_info, O_CLOEXEC) < 0) {
-        r = -errno;
-        goto fallo;
-    }
-    if (flujo_iniciar(&p->salida, t_sal[0], TOPE_SALIDA) < 0 ||
-        flujo_iniciar(&p->errores, t_err[0], TOPE_ERRORES) < 0 ||
-        flujo_iniciar(&p->valgrind, t_vg[0], TOPE_VALGRIND) < 0) {
-        r = -ENOMEM;
-        goto fallo;
-    }
-    t_sal[0] = t_err[0] = t_vg[0] = -1; /* ahora son de los flujos */
-    if (!l->valgrind)
-        flujo_cerrar(&p->valgrind);
-
-    /* Carpeta de trabajo (modo límites): temporal de esta verificación, de nobody. */
-    char trabajo[PATH_MAX] = "/tmp";
-    if (!bwrap) {
-        r = temporal_nuevo("trabajo", trabajo, sizeof trabajo);
-        if (r < 0)
-            goto fallo;
-        if (geteuid() == 0 && chown(trabajo, uid_caja(), uid_caja()) < 0) {
-            r = -errno;
-            goto fallo;
-        }
-    }
-
-    /* Nombre visible del binario dentro de la caja. */
-    const char *base = strrchr(programa, '/');
-    base = base != NULL ? base + 1 : programa;
-    char destino[PATH_MAX];
-    snprintf(destino, sizeof destino, "/entrega/%s", base);
-
-    /* Entorno limpio: solo lo imprescindible y lo que pida la verificación. */
-    caja_orden_t env = {.n = 0};
-    char home[PATH_MAX + 8];
-    snprintf(home, sizeof home, "HOME=%s", trabajo);
-    caja_poner(&env, "PATH=/usr/local/bin:/usr/bin:/bin");
-    caja_poner(&env, home);
-    caja_poner(&env, "LANG=C.UTF-8");
-    char tmpdir[PATH_MAX + 8];
-    snprintf(tmpdir, sizeof tmpdir, "TMPDIR=%s", trabajo);
-    caja_poner(&env, tmpdir);
-    char marca[160];
-    const char *m = getenv("CURSO_PRUEBAS_MARCA"); /* solo en make test: ver pruebas.sh */
-    if (m != NULL && snprintf(marca, sizeof marca, "CURSO_PRUEBAS_MARCA=%s", m) < (int)sizeof marca)
-        caja_poner(&env, marca);
-    for (int i = 0; l->entorno != NULL && l->entorno[i] != NULL; i++)
-        caja_poner(&env, l->entorno[i]);
-
-    if (bwrap && filtro_disponible()) {
-        filtro = filtro_descriptor();
-        if (filtro < 0) {
-            r = filtro;
-            goto fallo;
-        }
-    }
-
-    /* Orden a ejecutar. */
-    caja_orden_t a = {.n = 0, .nenlaces = 0};
-    if (bwrap) {
-        caja_poner(&a, caja_bwrap());
-        caja_poner(&a, "--unshare-user");
-        caja_poner(&a, "--unshare-pid");
-        caja_poner(&a, "--unshare-ipc");
-        caja_poner(&a, "--unshare-uts");
-        caja_poner(&a, "--unshare-cgroup-try");
-        caja_poner(&a, "--die-with-parent");
-        caja_poner(&a, "--new-session");
-        caja_sistema(&a);
-        caja_poner(&a, "--dev");
-        caja_poner(&a, "/dev");
-        /* /dev es un tmpfs sin tope: /dev/shm pequeño y el resto de solo lectura. */
-        caja_poner(&a, "--size");
-        caja_poner(&a, "1048576");
-        caja_poner(&a, "--tmpfs");
-        caja_poner(&a, "/dev/shm");
-        caja_poner(&a, "--remount-ro");
-        caja_poner(&a, "/dev");
-        caja_poner(&a, "--proc");
-        caja_poner(&a, "/proc");
-        caja_poner(&a, "--size");
-        caja_poner(&a, "33554432");
-        caja_poner(&a, "--tmpfs");
-        caja_poner(&a, "/tmp");
-        caja_poner(&a, "--ro-bind");
-        caja_poner(&a, programa);
-        caja_poner(&a, destino);
-        caja_poner(&a, "--chdir");
-        caja_poner(&a, "/tmp");
-        /* La raíz de bwrap es otro tmpfs sin tope: de solo lectura (solo /tmp se escribe). */
-        caja_poner(&a, "--remount-ro");
-        caja_poner(&a, "/");
-        caja_poner(&a, "--info-fd");
-        caja_poner(&a, "3");
-        if (filtro >= 0) {
-            caja_poner(&a, "--seccomp");
-            caja_poner(&a, "5");
-        }
-        caja_poner(&a, "--");
-    }
-    if (l->valgrind) {
-        caja_poner(&a, "/usr/bin/valgrind");
-        caja_poner(&a, "--error-exitcode=" CAL_TEXTO(CAL_CODIGO_VALGRIND));
-        caja_poner(&a, "--leak-check=full");
-        caja_poner(&a, "--show-leak-kinds=definite,indirect");
-        caja_poner(&a, "--errors-for-leak-kinds=definite,indirect");
-        /* Todo proceso que salga de este, con su propio informe: un exec o un hijo que
-         * hiciera el trabajo no escapa del veredicto (cal_valgrind_veredicto). */
-        caja_poner(&a, "--trace-children=yes");
-        caja_poner(&a, "--child-silent-after-fork=no");
-        caja_poner(&a, "--log-fd=4");
-    }
-    caja_poner(&a, bwrap ? destino : programa);
-    for (int i = 0; l->args != NULL && l->args[i] != NULL; i++)
-        caja_poner(&a, l->args[i]);
-
-    double limite = l->limite_s > 0 ? l->limite_s : 10.0;
-    rlim_t cpu = (rlim_t)(limite * (l->valgrind ? 3 : 1)) + 5;
-    pid_t padre = getpid();
-    int root = geteuid() == 0;
-    uid_t uid = root ? uid_caja() : 0;
-    rlim_t nproc = (rlim_t)limite_procesos();
-
-    p->lanzado_ms = cal_ahora_ms();
-    p->limite_ms = p->lanzado_ms + (uint64_t)(limite * 1000.0);
-    pid_t pid = fork();
-    if (pid < 0) {
-        r = -errno;
-        goto fallo;
-    }
-    if (pid == 0) {
-        /* Hijo: solo llamadas seguras tras fork hasta el exec. */
-        setpgid(0, 0);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != padre)
-            _exit(127);
-        sigset_t vacio;
-        sigemptyset(&vacio);
-        sigprocmask(SIG_SETMASK, &vacio, NULL);
-        for (int s = 1; s < NSIG; s++)
-            signal(s, SIG_DFL);
-        int nulo = con_entrada ? t_ent[0] : open("/dev/null", O_RDONLY);
-        if (nulo < 0 || dup2(nulo, 0) < 0 || dup2(t_sal[1], 1) < 0 || dup2(t_err[1], 2) < 0)
-            _exit(127);
-        if (dup2(t_info[1], FD_INFO) < 0 || dup2(t_vg[1], FD_VALGRIND) < 0 ||
-            (filtro >= 0 && dup2(filtro, FD_FILTRO) < 0))
-            hijo_falla("preparar los descriptores");
-        close_range(FD_FILTRO + 1, ~0U, 0);
-        if (!bwrap && chdir(trabajo) < 0)
-            hijo_falla("entrar en la carpeta de trabajo");
-        limitar(RLIMIT_CPU, cpu);
-        limitar(RLIMIT_FSIZE, 16u << 20);
-        limitar(RLIMIT_NOFILE, 256);
-        limitar(RLIMIT_NPROC, nproc);
-        limitar(RLIMIT_CORE, 0);
-        /* valgrind reserva mucho espacio de direcciones: con él se limita RLIMIT_DATA. */
-        if (l->valgrind)
-            limitar(RLIMIT_DATA, (rlim_t)2048u << 20);
-        else
-            limitar(RLIMIT_AS, (rlim_t)1024u << 20);
-        if (root) {
-            if (caja_bajar_usuario(uid) < 0)
-                hijo_falla("cambiar al usuario de la caja");
-        }
-        if (!bwrap && filtro_disponible() && filtro_instalar() < 0)
-            hijo_falla("instalar el filtro de llamadas al sistema");
-        execve(a.argv[0], (char *const *)a.argv, (char *const *)env.argv);
-        hijo_falla(a.argv[0]);
-    }
-
-    p->pid = pid;
-    if (filtro >= 0)
-        close(filtro);
-    filtro = -1;
-    close(t_sal[1]);
-    close(t_err[1]);
-    close(t_vg[1]);
-    close(t_info[1]);
-    t_sal[1] = t_err[1] = t_vg[1] = t_info[1] = -1;
-    if (con_entrada) {
-        close(t_ent[0]);
-        t_ent[0] = -1;
-        p->entrada = t_ent[1];
-        t_ent[1] = -1;
-        no_bloqueante(p->entrada);
-    }
-    no_bloqueante(p->salida.fd);
-    no_bloqueante(p->errores.fd);
-    if (p->valgrind.fd >= 0)
-        no_bloqueante(p->valgrind.fd);
-    procesos[hueco] = p;
-
-    if (bwrap) {
-        /* bwrap escribe {"child-pid": N, …} en --info-fd cuando el init ya existe. */
-        char info[1024];
-        size_t usados = 0;
-        uint64_t fin = cal_ahora_ms() + 5000;
-        while (usados < sizeof info - 1 && cal_ahora_ms() < fin) {
-            struct pollfd pfd = {.fd = t_info[0], .events = POLLIN};
-            if (poll(&pfd, 1, 20) <= 0)
-                continue;
-            ssize_t n = read(t_info[0], info + usados, sizeof info - 1 - usados);
-            if (n <= 0)
-                break;
-            usados += (size_t)n;
-            info[usados] = '\0';
-            if (strchr(info, '}') != NULL)
-                break;
-        }
-        info[usados] = '\0';
-        char *c = strstr(info, "\"child-pid\"");
-        if (c != NULL && (c = strchr(c, ':')) != NULL)
-            p->init = (pid_t)strtol(c + 1, NULL, 10);
-    } else {
-        p->programa = pid;
-    }
-    close(t_info[0]);
-    *pp = p;
-    if (l->entrada != NULL) {
-        cal_escribir(p, l->entrada, strlen(l->entrada), 5000);
-        if (!l->entrada_abierta)
-            cal_cerrar_entrada(p);
-    }
-    return 0;
-
-fallo:
-    if (filtro >= 0)
-        close(filtro);
-    for (int k = 0; k < 2; k++) {
-        if (t_sal[k] >= 0)
-            close(t_sal[k]);
-        if (t_err[k] >= 0)
-            close(t_err[k]);
-        if (t_vg[k] >= 0)
-            close(t_vg[k]);
-        if (t_info[k] >= 0)
-            close(t_info[k]);
-        if (t_ent[k] >= 0)
-            close(t_ent[k]);
-    }
-    flujo_cerrar(&p->salida);
-    flujo_cerrar(&p->errores);
-    flujo_cerrar(&p->valgrind);
-    free(p->salida.datos);
-    free(p->errores.datos);
-    free(p->valgrind.datos);
-    free(p);
-    return r;
-}
-
 long cal_escribir(cal_proceso_t *p, const char *datos, size_t n, int max_ms)
 {
     if (p->entrada < 0)
@@ -665,6 +333,24 @@ void cal_proceso_liberar(cal_proceso_t *p)
     free(p->errores.datos);
     free(p->valgrind.datos);
     free(p);
+}
+
+int procesos_registrar(cal_proceso_t *p)
+{
+    for (int i = 0; i < MAX_PROCESOS; i++)
+        if (procesos[i] == NULL) {
+            procesos[i] = p;
+            return 0;
+        }
+    return -EMFILE;
+}
+
+int procesos_hay_hueco(void)
+{
+    for (int i = 0; i < MAX_PROCESOS; i++)
+        if (procesos[i] == NULL)
+            return 1;
+    return 0;
 }
 
 void procesos_liberar_todos(void)

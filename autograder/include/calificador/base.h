@@ -60,6 +60,24 @@ typedef struct {
     int estado;                /* de waitpid */
     int excedido;              /* 1 si hubo que matarla por pasar de limite_s */
 } orden_t;
+#define ORDEN_MAX_FDS 8
+typedef struct {
+    const char *const *argv;
+    const char *const *entorno;
+    const char *carpeta;       /* cwd del hijo (NULL = la de ahora) */
+    uid_t uid;                 /* != 0: baja a este usuario antes del exec */
+    int fds[ORDEN_MAX_FDS];    /* fds[i] será el descriptor i del hijo; -1 en 0–2 = /dev/null */
+    int nfds;                  /* cuántos (al menos 3); los demás se cierran */
+    int buscar_en_path;        /* 1: execvpe (argv[0] en PATH); 0: execve (ruta) */
+    /* En el hijo, antes (fase 0) y después (fase 1) de bajar de usuario: límites, seccomp.
+     * Solo llamadas seguras tras fork. Un valor < 0 aborta el hijo (código 127). */
+    int (*preparar)(void *datos, int fase);
+    void *datos;
+} orden_hijo_t;
+/* Hace fork y, en el hijo, lo que dice `h` y execve. Devuelve el pid o -errno. Si el exec
+ * falla, el hijo lo dice en su stderr y sale con 127. */
+pid_t orden_lanzar(const orden_hijo_t *h);
+
 /* Ejecuta una orden de confianza (compilador, nm, el calificador…) en su propio grupo de
  * procesos y espera a que termine o la mata al pasar su límite. 0 si pudo ejecutarla (mirar
  * estado y excedido) o -errno. Nunca se usa para el programa del estudiante: ese lo lanza

@@ -1,0 +1,337 @@
+/* lanzar.c — cal_lanzar(): el programa del estudiante, dentro de la caja de arena.
+ *
+ * Tres piezas, cada una en su función: los argumentos (bwrap y valgrind) y el entorno
+ * limpio; lo que el hijo hace antes del exec (límites y, sin bwrap, el filtro seccomp), que
+ * corre dentro del lanzador común orden_lanzar(); y la lectura de --info-fd, por la que
+ * bwrap dice el pid de su init (para mandar señales al programa y no a la caja).
+ *
+ * Con bwrap: espacios de nombres de usuario, PID, IPC y UTS propios (la red ya es propia
+ * de la verificación: red_aislar en cal_inicio); /usr y /etc de solo lectura; /dev y la raíz
+ * de solo lectura; /tmp privado de 32 MiB y /dev/shm de 1 MiB; el binario en
+ * /entrega/<nombre>; el filtro seccomp por --seccomp; --die-with-parent y --new-session.
+ * Sin bwrap: grupo de procesos propio, carpeta de trabajo temporal y el filtro instalado
+ * por el hijo. En los dos: como root, un uid propio de la verificación (uid_caja); límites
+ * de CPU, memoria, procesos, tamaño de archivo y descriptores; entorno limpio.
+ */
+#define _GNU_SOURCE
+#include "interno.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+/* Descriptores del hijo además de 0–2. */
+#define FD_INFO 3     /* --info-fd de bwrap */
+#define FD_VALGRIND 4 /* --log-fd de valgrind */
+#define FD_FILTRO 5   /* --seccomp de bwrap */
+
+#define TOPE_TMP "33554432"
+#define TOPE_SHM "1048576"
+
+/* Lo que el hijo necesita entre fork y exec (ver preparar_hijo). */
+typedef struct {
+    rlim_t cpu, nproc;
+    int valgrind;
+    int filtro_en_hijo;
+} limites_t;
+
+/* Los textos del entorno limpio viven aquí mientras dura el lanzamiento. */
+typedef struct {
+    caja_orden_t lista;
+    char home[PATH_MAX + 8], tmpdir[PATH_MAX + 8], marca[160];
+} entorno_t;
+
+static void limitar(int recurso, rlim_t valor)
+{
+    struct rlimit l = {valor, valor};
+    setrlimit(recurso, &l);
+}
+
+/* En el hijo (solo llamadas seguras tras fork): límites antes de bajar de usuario; el
+ * filtro después (sin bwrap; con bwrap lo pone bwrap justo antes de su exec). */
+static int preparar_hijo(void *datos, int fase)
+{
+    const limites_t *l = datos;
+    if (fase == 0) {
+        limitar(RLIMIT_CPU, l->cpu);
+        limitar(RLIMIT_FSIZE, 16u << 20);
+        limitar(RLIMIT_NOFILE, 256);
+        limitar(RLIMIT_NPROC, l->nproc);
+        limitar(RLIMIT_CORE, 0);
+        /* valgrind reserva mucho espacio de direcciones: con él se limita RLIMIT_DATA. */
+        if (l->valgrind)
+            limitar(RLIMIT_DATA, (rlim_t)2048u << 20);
+        else
+            limitar(RLIMIT_AS, (rlim_t)1024u << 20);
+        return 0;
+    }
+    return l->filtro_en_hijo ? filtro_instalar() : 0;
+}
+
+static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *destino,
+                             int con_filtro)
+{
+    static const char *const fijos[] = {
+        "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+        "--unshare-cgroup-try", "--die-with-parent", "--new-session", NULL};
+    caja_poner(a, caja_bwrap());
+    for (int i = 0; fijos[i] != NULL; i++)
+        caja_poner(a, fijos[i]);
+    caja_sistema(a);
+    /* /dev es un tmpfs sin tope: /dev/shm pequeño y el resto de solo lectura. */
+    static const char *const dispositivos[] = {
+        "--dev", "/dev", "--size", TOPE_SHM, "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+        "--proc", "/proc", "--size", TOPE_TMP, "--tmpfs", "/tmp", NULL};
+    for (int i = 0; dispositivos[i] != NULL; i++)
+        caja_poner(a, dispositivos[i]);
+    caja_poner(a, "--ro-bind");
+    caja_poner(a, programa);
+    caja_poner(a, destino);
+    caja_poner(a, "--chdir");
+    caja_poner(a, "/tmp");
+    /* La raíz de bwrap es otro tmpfs sin tope: de solo lectura (solo /tmp se escribe). */
+    caja_poner(a, "--remount-ro");
+    caja_poner(a, "/");
+    caja_poner(a, "--info-fd");
+    caja_poner(a, CAL_TEXTO(FD_INFO));
+    if (con_filtro) {
+        caja_poner(a, "--seccomp");
+        caja_poner(a, CAL_TEXTO(FD_FILTRO));
+    }
+    caja_poner(a, "--");
+}
+
+static void argumentos_valgrind(caja_orden_t *a)
+{
+    static const char *const opciones[] = {
+        "/usr/bin/valgrind", "--error-exitcode=" CAL_TEXTO(CAL_CODIGO_VALGRIND),
+        "--leak-check=full", "--show-leak-kinds=definite,indirect",
+        "--errors-for-leak-kinds=definite,indirect",
+        /* Todo proceso que salga de este, con su propio informe: un exec o un hijo que
+         * hiciera el trabajo no escapa del veredicto (cal_valgrind_veredicto). */
+        "--trace-children=yes", "--child-silent-after-fork=no",
+        "--log-fd=" CAL_TEXTO(FD_VALGRIND), NULL};
+    for (int i = 0; opciones[i] != NULL; i++)
+        caja_poner(a, opciones[i]);
+}
+
+/* Solo lo imprescindible y lo que pida la verificación. */
+static void entorno_limpio(entorno_t *e, const char *trabajo, const cal_lanzamiento_t *l)
+{
+    e->lista.n = 0;
+    snprintf(e->home, sizeof e->home, "HOME=%s", trabajo);
+    snprintf(e->tmpdir, sizeof e->tmpdir, "TMPDIR=%s", trabajo);
+    caja_poner(&e->lista, "PATH=/usr/local/bin:/usr/bin:/bin");
+    caja_poner(&e->lista, e->home);
+    caja_poner(&e->lista, "LANG=C.UTF-8");
+    caja_poner(&e->lista, e->tmpdir);
+    /* Solo en make test (ver pruebas.sh): así las pruebas reconocen lo que dejara vivo. */
+    const char *m = getenv("CURSO_PRUEBAS_MARCA");
+    if (m != NULL && snprintf(e->marca, sizeof e->marca, "CURSO_PRUEBAS_MARCA=%s", m) <
+                         (int)sizeof e->marca)
+        caja_poner(&e->lista, e->marca);
+    for (int i = 0; l->entorno != NULL && l->entorno[i] != NULL; i++)
+        caja_poner(&e->lista, l->entorno[i]);
+}
+
+/* bwrap escribe {"child-pid": N, …} en --info-fd cuando el init ya existe. */
+static pid_t leer_info_bwrap(int fd)
+{
+    char info[1024];
+    size_t usados = 0;
+    uint64_t fin = reloj_ms() + 5000;
+    while (usados < sizeof info - 1 && reloj_ms() < fin) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (poll(&pfd, 1, 20) <= 0)
+            continue;
+        ssize_t n = read(fd, info + usados, sizeof info - 1 - usados);
+        if (n <= 0)
+            break;
+        usados += (size_t)n;
+        info[usados] = '\0';
+        if (strchr(info, '}') != NULL)
+            break;
+    }
+    info[usados] = '\0';
+    char *c = strstr(info, "\"child-pid\"");
+    if (c != NULL && (c = strchr(c, ':')) != NULL)
+        return (pid_t)strtol(c + 1, NULL, 10);
+    return 0;
+}
+
+static void cerrar_par(int t[2])
+{
+    for (int k = 0; k < 2; k++)
+        if (t[k] >= 0) {
+            close(t[k]);
+            t[k] = -1;
+        }
+}
+
+static int no_bloqueante(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+/* Tuberías del lanzamiento: [0] stdin, [1] stdout, [2] stderr, [3] info, [4] valgrind. */
+typedef struct {
+    int t[5][2];
+} tuberias_t;
+
+static int abrir_tuberias(tuberias_t *tu, int con_entrada)
+{
+    for (int i = 0; i < 5; i++)
+        tu->t[i][0] = tu->t[i][1] = -1;
+    for (int i = con_entrada ? 0 : 1; i < 5; i++)
+        if (pipe2(tu->t[i], O_CLOEXEC) < 0)
+            return -errno;
+    return 0;
+}
+
+/* Los extremos de lectura pasan a los flujos de `p` (y su stdin, al escritor). */
+static int repartir_tuberias(cal_proceso_t *p, tuberias_t *tu, int valgrind)
+{
+    if (flujo_iniciar(&p->salida, tu->t[1][0], TOPE_SALIDA) < 0 ||
+        flujo_iniciar(&p->errores, tu->t[2][0], TOPE_ERRORES) < 0 ||
+        flujo_iniciar(&p->valgrind, tu->t[4][0], TOPE_VALGRIND) < 0)
+        return -ENOMEM;
+    tu->t[1][0] = tu->t[2][0] = tu->t[4][0] = -1;
+    if (!valgrind)
+        flujo_cerrar(&p->valgrind);
+    return 0;
+}
+
+/* Carpeta de trabajo: /tmp (privado) con bwrap; sin bwrap, un temporal de la verificación
+ * que es del usuario de la caja. */
+static int carpeta_trabajo(int bwrap, char *trabajo, size_t tam)
+{
+    snprintf(trabajo, tam, "/tmp");
+    if (bwrap)
+        return 0;
+    int r = temporal_nuevo("trabajo", trabajo, tam);
+    if (r == 0 && geteuid() == 0 && chown(trabajo, uid_caja(), uid_caja()) < 0)
+        r = -errno;
+    return r;
+}
+
+/* Tras lanzar: cierra lo que es del hijo, apunta el proceso y, con bwrap, busca su init. */
+static void tras_lanzar(cal_proceso_t *p, tuberias_t *tu, int bwrap)
+{
+    for (int i = 1; i < 5; i++)
+        if (tu->t[i][1] >= 0) {
+            close(tu->t[i][1]);
+            tu->t[i][1] = -1;
+        }
+    if (tu->t[0][1] >= 0) {
+        close(tu->t[0][0]);
+        p->entrada = tu->t[0][1];
+        tu->t[0][0] = tu->t[0][1] = -1;
+        no_bloqueante(p->entrada);
+    }
+    no_bloqueante(p->salida.fd);
+    no_bloqueante(p->errores.fd);
+    if (p->valgrind.fd >= 0)
+        no_bloqueante(p->valgrind.fd);
+    if (bwrap)
+        p->init = leer_info_bwrap(tu->t[3][0]);
+    else
+        p->programa = p->pid;
+    cerrar_par(tu->t[3]);
+}
+
+static void liberar_a_medias(cal_proceso_t *p, tuberias_t *tu, int filtro)
+{
+    if (filtro >= 0)
+        close(filtro);
+    for (int i = 0; i < 5; i++)
+        cerrar_par(tu->t[i]);
+    flujo_cerrar(&p->salida);
+    flujo_cerrar(&p->errores);
+    flujo_cerrar(&p->valgrind);
+    free(p->salida.datos);
+    free(p->errores.datos);
+    free(p->valgrind.datos);
+    free(p);
+}
+
+int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
+{
+    *pp = NULL;
+    const char *programa = getenv("CALIF_PROGRAMA");
+    if (programa == NULL || programa[0] == '\0')
+        return -ENOENT;
+    if (!procesos_hay_hueco())
+        return -EMFILE;
+    int bwrap = strcmp(cal_caja(), "bwrap") == 0;
+    cal_proceso_t *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return -ENOMEM;
+    p->entrada = -1;
+    int con_entrada = l->entrada != NULL || l->entrada_abierta;
+    tuberias_t tu;
+    int filtro = -1;
+    char trabajo[PATH_MAX];
+    int r = abrir_tuberias(&tu, con_entrada);
+    if (r == 0)
+        r = repartir_tuberias(p, &tu, l->valgrind);
+    if (r == 0)
+        r = carpeta_trabajo(bwrap, trabajo, sizeof trabajo);
+    if (r == 0 && bwrap && filtro_disponible() && (filtro = filtro_descriptor()) < 0)
+        r = filtro;
+    if (r < 0) {
+        liberar_a_medias(p, &tu, -1);
+        return r;
+    }
+
+    /* El binario se ve dentro de la caja como /entrega/<nombre>. */
+    const char *nombre = strrchr(programa, '/');
+    char destino[PATH_MAX];
+    snprintf(destino, sizeof destino, "/entrega/%s", nombre != NULL ? nombre + 1 : programa);
+    caja_orden_t a = {.n = 0, .nenlaces = 0};
+    if (bwrap)
+        argumentos_bwrap(&a, programa, destino, filtro >= 0);
+    if (l->valgrind)
+        argumentos_valgrind(&a);
+    caja_poner(&a, bwrap ? destino : programa);
+    for (int i = 0; l->args != NULL && l->args[i] != NULL; i++)
+        caja_poner(&a, l->args[i]);
+    entorno_t e;
+    entorno_limpio(&e, trabajo, l);
+
+    double limite = l->limite_s > 0 ? l->limite_s : 10.0;
+    limites_t lim = {.cpu = (rlim_t)(limite * (l->valgrind ? 3 : 1)) + 5,
+                     .nproc = (rlim_t)limite_procesos(), .valgrind = l->valgrind,
+                     .filtro_en_hijo = !bwrap && filtro_disponible()};
+    orden_hijo_t h = {.argv = a.argv, .entorno = e.lista.argv,
+                      .carpeta = bwrap ? NULL : trabajo,
+                      .uid = geteuid() == 0 ? uid_caja() : 0,
+                      .fds = {tu.t[0][0], tu.t[1][1], tu.t[2][1], tu.t[3][1], tu.t[4][1],
+                              filtro},
+                      .nfds = 6, .preparar = preparar_hijo, .datos = &lim};
+    p->lanzado_ms = cal_ahora_ms();
+    p->limite_ms = p->lanzado_ms + (uint64_t)(limite * 1000.0);
+    pid_t pid = orden_lanzar(&h);
+    if (pid < 0) {
+        liberar_a_medias(p, &tu, filtro);
+        return (int)pid;
+    }
+    p->pid = pid;
+    if (filtro >= 0)
+        close(filtro);
+    tras_lanzar(p, &tu, bwrap);
+    procesos_registrar(p);
+    *pp = p;
+    if (l->entrada != NULL) {
+        cal_escribir(p, l->entrada, strlen(l->entrada), 5000);
+        if (!l->entrada_abierta)
+            cal_cerrar_entrada(p);
+    }
+    return 0;
+}
