@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define UID_CAJA_BASE 200000u
@@ -169,4 +170,31 @@ unsigned long limite_procesos(void)
         calculado = (unsigned long)(ya > 0 ? ya : 0) + PROCESOS_DE_LA_ENTREGA;
     }
     return calculado;
+}
+
+int red_probar(char *motivo, size_t tam)
+{
+    int tubo[2];
+    if (pipe2(tubo, O_CLOEXEC) < 0) {
+        snprintf(motivo, tam, "%s", strerror(errno));
+        return 0;
+    }
+    /* En un hijo que no ejecuta nada: el espacio de nombres muere con él. */
+    pid_t pid = fork();
+    if (pid == 0) {
+        int r = red_aislar();
+        if (write(tubo[1], &r, sizeof r) < 0)
+            _exit(2);
+        _exit(r == 0 ? 0 : 1);
+    }
+    close(tubo[1]);
+    int r = -ECHILD;
+    if (pid < 0 || read(tubo[0], &r, sizeof r) != (ssize_t)sizeof r)
+        r = pid < 0 ? -errno : -ECHILD;
+    close(tubo[0]);
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+    if (r < 0)
+        snprintf(motivo, tam, "%s", strerror(-r));
+    return r == 0;
 }

@@ -556,20 +556,9 @@ int main(int argc, char **argv)
     unlink(ruta_json);
     unlink(ruta_xml);
 
-    char motivo[256];
-    int hay_bwrap = caja_probar(motivo, sizeof motivo);
-    char caja_texto[512];
-    if (hay_bwrap)
-        texto_poner(caja_texto, sizeof caja_texto,
-                 "bubblewrap (usuario nobody, espacios de nombres de usuario y de PID, "
-                 "sistema de solo lectura, /tmp privado, sin acceso al repositorio)");
-    else
-        texto_poner(caja_texto, sizeof caja_texto,
-                 "SIN caja de arena: bubblewrap %s. La entrega corre con límites "
-                 "(CPU, memoria, procesos, salida, tiempo)%s y se limpia al terminar, pero "
-                 "puede leer el disco%s.",
-                 motivo, geteuid() == 0 ? " como usuario nobody" : "",
-                 geteuid() == 0 ? "" : " y escribir donde puedas escribir tú");
+    char caja_texto[2048];
+    int hay_bwrap = 0;
+    int faltan = protecciones_describir(caja_texto, sizeof caja_texto, &hay_bwrap);
 
     char origen_texto[PATH_MAX + 64];
     if (op.entrega != NULL)
@@ -579,7 +568,7 @@ int main(int argc, char **argv)
     else
         texto_poner(origen_texto, sizeof origen_texto, "tus archivos en labs/");
     contexto_informe_t ctx = {.origen = origen_texto, .caja = caja_texto,
-                              .caja_aviso = !hay_bwrap, .salida = op.salida};
+                              .caja_aviso = faltan > 0, .salida = op.salida};
     informe_cabecera(&ctx);
 
     lab_t *labs = calloc((size_t)nc, sizeof *labs);

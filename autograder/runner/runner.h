@@ -68,6 +68,10 @@ typedef struct {
 int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes,
                      const char *binario, char **aviso_medios);
 
+/* protecciones.c. Describe en `buf` las protecciones de esta calificación y, si falta
+ * alguna, por qué y cómo activarla. Devuelve cuántas faltan; *hay_bwrap dice si hay caja. */
+int protecciones_describir(char *buf, size_t tam, int *hay_bwrap);
+
 /* medios.c */
 int medios_grupo_valido(const char *nombre);
 /* Juzga un objeto del estudiante (`archivo`, para el mensaje) por la salida de nm -P -u y

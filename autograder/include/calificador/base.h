@@ -124,6 +124,8 @@ int filtro_descriptor(void);
 int red_aislar(void);
 /* «aislada (…)» o «sin aislar: …». Estático. */
 const char *red_estado(void);
+/* 1 si aquí se puede dar red propia a cada verificación; si no, 0 y el motivo. */
+int red_probar(char *motivo, size_t tam);
 /* Como root: el uid (y gid) con el que corre lo que lanza este proceso en la caja. */
 uid_t uid_caja(void);
 /* RLIMIT_NPROC para la entrega (ver aislamiento.c). */
