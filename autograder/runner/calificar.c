@@ -1,115 +1,36 @@
-/* calificar.c — el ejecutor de `make grade`: prepara cada entrega, la compila, lanza el
- * calificador oculto del laboratorio y reúne los resultados en la terminal, results.json
- * (Gradescope) y junit.xml.
+/* calificar.c — el ejecutor de `make grade`: para cada laboratorio, prepara la entrega, la
+ * compila en la caja (y mira con qué está hecha), lanza su calificador oculto y reúne los
+ * resultados en la terminal, results.json (Gradescope) y junit.xml.
  *
  *   calificar --raiz R --construccion B --cc CC --cflags "…" --libs "…"
  *             [--lab 07] [--entrega CARPETA | --soluciones] [--salida CARPETA]
+ *   calificar --raiz R --variables      los datos de los lab.json para make
+ *   calificar --raiz R --lista [--lab 07]  los mismos datos para guiones (TSV)
  *
- * Es código de confianza y nunca ejecuta código del estudiante en su propio proceso:
- * compila la copia de la entrega en build/calificacion/trabajo/<lab>/ y el calificador
- * (Criterion) lanza el binario resultante en la caja de arena. Para no creer a Criterion
- * 2.4.1 a ciegas (un _exit(0) pasa por éxito; su JSON no escapa comillas), una verificación
- * solo cuenta como superada si su archivo de resultado dice ok Y el TAP dice «ok».
- *
- * El ejecutor es «subreaper»: si algo escapa de la caja y queda huérfano, pasa a ser hijo
- * suyo y se mata al terminar cada laboratorio. Sale con 0 siempre que haya calificado (sea
- * cual sea la nota), 2 si los argumentos son malos y 3 si un laboratorio está mal hecho
- * (error del instructor: manifiesto inválido o verificaciones que no casan).
+ * Es código de confianza y nunca ejecuta código del estudiante en su propio proceso. Es
+ * «subreaper»: si algo escapa de la caja y queda huérfano, pasa a ser hijo suyo y se mata al
+ * terminar cada laboratorio. Sale con 0 siempre que haya calificado (sea cual sea la nota),
+ * 2 si los argumentos son malos y 3 si un laboratorio está mal hecho (error del instructor:
+ * manifiesto inválido o verificaciones que no casan).
  */
 #define _GNU_SOURCE
 #include "runner.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
-#include <grp.h>
-#include <jansson.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#define TOPE_ARCHIVO (1024 * 1024)
-
+/* Los textos «CLAVE=valor» del entorno del calificador (viven lo que dura el laboratorio). */
 typedef struct {
-    const char *raiz, *construccion, *cc, *cflags, *libs, *lab, *entrega, *salida;
-    int soluciones;
-} opciones_t;
+    char *tmp, *programa, *resultados, *caja, *servidor, *bwrap, *marca;
+    const char *lista[12];
+} entorno_t;
 
-/* ------------------------------------------------------------------ TAP */
-
-/* Estado de cada prueba según el TAP de Criterion: 1 ok, 0 not ok, -1 no aparece. */
-static int tap_estado(const char *tap, const char *id, char *motivo, size_t tam)
-{
-    char buscado[128];
-    texto_poner(buscado, sizeof buscado, "lab::%s", id);
-    motivo[0] = '\0';
-    const char *p = tap != NULL ? tap : "";
-    while (*p != '\0') {
-        const char *fin = strchr(p, '\n');
-        if (fin == NULL)
-            fin = p + strlen(p);
-        int ok = strncmp(p, "ok - ", 5) == 0;
-        int mal = strncmp(p, "not ok - ", 9) == 0;
-        if (ok || mal) {
-            const char *nombre = p + (ok ? 5 : 9);
-            size_t n = strlen(buscado);
-            if ((size_t)(fin - nombre) >= n && strncmp(nombre, buscado, n) == 0 &&
-                (nombre + n == fin || nombre[n] == ' ')) {
-                const char *resto = nombre + n;
-                while (resto < fin && *resto == ' ')
-                    resto++;
-                texto_poner(motivo, tam, "%.*s", (int)(fin - resto), resto);
-                return ok ? 1 : 0;
-            }
-        }
-        p = *fin == '\n' ? fin + 1 : fin;
-    }
-    return -1;
-}
-
-/* Los nombres de prueba que declara el calificador (salida de --list). */
-static int listar_pruebas(const char *calificador, const char *const *entorno, char ***ids)
-{
-    const char *argv[] = {calificador, "--list", NULL};
-    orden_t o = {.argv = argv, .entorno = entorno, .limite_s = 20};
-    *ids = NULL;
-    if (orden_ejecutar(&o) < 0 || o.capturado == NULL)
-        return -1;
-    int n = 0, cap = 0;
-    char *guardado = NULL;
-    for (char *l = strtok_r(o.capturado, "\n", &guardado); l != NULL;
-         l = strtok_r(NULL, "\n", &guardado)) {
-        /* «├── id» / «└── id» (o «|-- id» en ASCII); lo demás (cabeceras, avisos) no. */
-        if (strncmp(l, "├", 3) != 0 && strncmp(l, "└", 3) != 0 && l[0] != '|' && l[0] != '`')
-            continue;
-        char *ultimo = strrchr(l, ' ');
-        const char *id = ultimo != NULL ? ultimo + 1 : l;
-        if (id[0] == '\0')
-            continue;
-        if (n == cap) {
-            cap = cap > 0 ? cap * 2 : 32;
-            *ids = realloc(*ids, (size_t)cap * sizeof **ids);
-        }
-        (*ids)[n++] = texto_dup(id);
-    }
-    free(o.capturado);
-    return WIFEXITED(o.estado) && WEXITSTATUS(o.estado) == 0 ? n : -1;
-}
-
-/* ------------------------------------------------------------------ un laboratorio */
-
-static void marcar_todas(lab_t *lab, const char *obtenido)
+void marcar_todas(lab_t *lab, const char *obtenido)
 {
     for (int i = 0; i < lab->nv; i++) {
         verificacion_t *v = &lab->v[i];
@@ -121,158 +42,60 @@ static void marcar_todas(lab_t *lab, const char *obtenido)
     }
 }
 
-/* Copia la entrega a trabajo/fuentes: primero los archivos fijos del laboratorio (los .c
- * y .h que no edita el estudiante), luego los del estudiante. */
-static int preparar_fuentes(const opciones_t *op, lab_t *lab, const char *dir_lab,
-                            const char *origen, const char *fuentes, char *error, size_t tam)
+static void rutas_calcular(const opciones_t *op, const lab_t *lab, rutas_t *r)
 {
-    DIR *d = opendir(dir_lab);
-    if (d == NULL) {
-        texto_poner(error, tam, "no se puede abrir %s", dir_lab);
+    memset(r, 0, sizeof *r);
+    texto_poner(r->dir_lab, sizeof r->dir_lab, "%s/labs/%s", op->raiz, lab->carpeta);
+    if (op->entrega != NULL)
+        texto_poner(r->origen, sizeof r->origen, "%s", op->entrega);
+    else if (op->soluciones)
+        texto_poner(r->origen, sizeof r->origen, "%s/solutions/%s", op->raiz, lab->carpeta);
+    else
+        texto_poner(r->origen, sizeof r->origen, "%s", r->dir_lab);
+    texto_poner(r->trabajo, sizeof r->trabajo, "%s/trabajo/%s", op->salida, lab->carpeta);
+    texto_poner(r->fuentes, sizeof r->fuentes, "%s/fuentes", r->trabajo);
+    texto_poner(r->resultados, sizeof r->resultados, "%s/resultados", r->trabajo);
+    texto_poner(r->tmp, sizeof r->tmp, "%s/tmp", r->trabajo);
+    texto_poner(r->binario, sizeof r->binario, "%s/%s", r->trabajo, lab->programa);
+    texto_poner(r->calificador, sizeof r->calificador, "%s/labs/%s/calificador",
+                op->construccion_abs, lab->carpeta);
+}
+
+/* Carpeta de trabajo limpia y la entrega copiada. 0 si se puede compilar. */
+static int preparar(const opciones_t *op, lab_t *lab, const rutas_t *r)
+{
+    archivos_borrar_arbol(r->trabajo);
+    if (archivos_crear_carpetas(r->fuentes) < 0 || archivos_crear_carpetas(r->resultados) < 0 ||
+        archivos_crear_carpetas(r->tmp) < 0) {
+        lab->aviso = texto_formato("no se pudo crear %s", r->trabajo);
+        marcar_todas(lab, "no se calificó");
         return -1;
     }
-    struct dirent *e;
-    int r = 0;
-    while (r == 0 && (e = readdir(d)) != NULL) {
-        const char *n = e->d_name;
-        size_t len = strlen(n);
-        if (n[0] == '.' || len < 3 || (strcmp(n + len - 2, ".c") != 0 &&
-                                       strcmp(n + len - 2, ".h") != 0))
-            continue;
-        int editable = 0;
-        for (int i = 0; i < lab->narchivos; i++)
-            if (strcmp(lab->archivos[i], n) == 0)
-                editable = 1;
-        if (editable)
-            continue;
-        char a[PATH_MAX], b[PATH_MAX];
-        texto_poner(a, sizeof a, "%s/%s", dir_lab, n);
-        texto_poner(b, sizeof b, "%s/%s", fuentes, n);
-        r = archivos_copiar(a, b, error, tam);
-    }
-    closedir(d);
-    (void)op;
-    for (int i = 0; r == 0 && i < lab->narchivos; i++) {
-        char a[PATH_MAX], b[PATH_MAX];
-        texto_poner(a, sizeof a, "%s/%s", origen, lab->archivos[i]);
-        texto_poner(b, sizeof b, "%s/%s", fuentes, lab->archivos[i]);
-        if (access(a, F_OK) != 0 && errno == ENOENT) {
-            texto_poner(error, tam, "falta el archivo %s en %s", lab->archivos[i], origen);
-            return -1;
-        }
-        r = archivos_copiar(a, b, error, tam);
-    }
-    return r;
-}
-
-/* Lee el resultado que escribió la verificación `v`. */
-static void leer_resultado(verificacion_t *v, const char *resultados, const char *tap)
-{
-    char ruta[PATH_MAX], motivo[512];
-    texto_poner(ruta, sizeof ruta, "%s/%s.json", resultados, v->id);
-    json_t *r = json_load_file(ruta, 0, NULL);
-    int tap_ok = tap_estado(tap, v->id, motivo, sizeof motivo);
-    if (r != NULL && json_is_object(r)) {
-        const char *e = json_string_value(json_object_get(r, "esperado"));
-        const char *o = json_string_value(json_object_get(r, "obtenido"));
-        const char *d = json_string_value(json_object_get(r, "detalle"));
-        json_t *ms = json_object_get(r, "duracion_ms");
-        v->esperado = texto_sanear(e);
-        v->obtenido = texto_sanear(o);
-        v->detalle = texto_sanear(d);
-        v->segundos = json_is_integer(ms) ? (double)json_integer_value(ms) / 1000.0 : 0;
-        v->ok = json_is_true(json_object_get(r, "ok")) && tap_ok == 1;
-        if (json_is_true(json_object_get(r, "ok")) && tap_ok != 1) {
-            char *t = texto_formato("%s%s(el calificador terminó mal después de decidir: %s)",
-                                    v->detalle, v->detalle[0] != '\0' ? "\n" : "",
-                                    motivo[0] != '\0' ? motivo : "sin estado en el TAP");
-            free(v->detalle);
-            v->detalle = t;
-        }
-    } else {
-        v->ok = 0;
-        v->esperado = texto_dup("");
-        if (strstr(motivo, "timed out") != NULL)
-            v->obtenido = texto_dup("la verificación no terminó: se acabó su tiempo");
-        else if (motivo[0] != '\0')
-            v->obtenido = texto_formato("la verificación no terminó (%s)", motivo);
-        else
-            v->obtenido = texto_dup("la verificación no terminó");
-        v->detalle = texto_dup("");
-    }
-    json_decref(r);
-}
-
-static void calificar_lab(const opciones_t *op, lab_t *lab, const char *caja, int *instructor)
-{
-    double t0 = reloj_s();
-    char dir_lab[PATH_MAX], origen[PATH_MAX], trabajo[PATH_MAX], fuentes[PATH_MAX],
-        resultados[PATH_MAX], tmp[PATH_MAX], binario[PATH_MAX], calificador[PATH_MAX],
-        error[1024];
-    texto_poner(dir_lab, sizeof dir_lab, "%s/labs/%s", op->raiz, lab->carpeta);
-    if (op->entrega != NULL)
-        texto_poner(origen, sizeof origen, "%s", op->entrega);
-    else if (op->soluciones)
-        texto_poner(origen, sizeof origen, "%s/solutions/%s", op->raiz, lab->carpeta);
-    else
-        texto_poner(origen, sizeof origen, "%s", dir_lab);
-    texto_poner(trabajo, sizeof trabajo, "%s/trabajo/%s", op->salida, lab->carpeta);
-    texto_poner(fuentes, sizeof fuentes, "%s/fuentes", trabajo);
-    texto_poner(resultados, sizeof resultados, "%s/resultados", trabajo);
-    texto_poner(tmp, sizeof tmp, "%s/tmp", trabajo);
-    texto_poner(binario, sizeof binario, "%s/%s", trabajo, lab->programa);
-    texto_poner(calificador, sizeof calificador, "%s/%s/labs/%s/calificador", op->raiz,
-             op->construccion, lab->carpeta);
-    if (op->construccion[0] == '/')
-        texto_poner(calificador, sizeof calificador, "%s/labs/%s/calificador", op->construccion,
-                 lab->carpeta);
-
-    archivos_borrar_arbol(trabajo);
-    if (archivos_crear_carpetas(fuentes) < 0 || archivos_crear_carpetas(resultados) < 0 ||
-        archivos_crear_carpetas(tmp) < 0) {
-        lab->aviso = texto_formato("no se pudo crear %s", trabajo);
-        marcar_todas(lab, "no se calificó");
-        return;
-    }
-
-    char e_path[] = "PATH=/usr/local/bin:/usr/bin:/bin";
-    char *e_tmp = texto_formato("TMPDIR=%s", tmp);
-    const char *entorno_cc[] = {e_path, "LANG=C.UTF-8", "LC_ALL=C.UTF-8", e_tmp, NULL};
-
-    if (op->soluciones && access(origen, F_OK) != 0) {
+    if (op->soluciones && access(r->origen, F_OK) != 0) {
         lab->aviso = texto_formato("no hay solución en solutions/%s%s", lab->carpeta,
                                    lab->solucion_publicada ? "" : " (aún no está publicada)");
         marcar_todas(lab, "no se calificó");
-        free(e_tmp);
-        return;
+        return -1;
     }
     lab->calificado = 1;
-    if (preparar_fuentes(op, lab, dir_lab, origen, fuentes, error, sizeof error) < 0) {
-        lab->compila = 0;
-        lab->compilador = texto_dup(error);
-        verificacion_t *v = lab_verificacion(lab, "compila");
-        if (v != NULL) {
-            v->ok = 0;
-            char *lista = texto_dup("");
-            for (int i = 0; i < lab->narchivos; i++) {
-                char *t = texto_formato("%s%s%s", lista, i > 0 ? ", " : "", lab->archivos[i]);
-                free(lista);
-                lista = t;
-            }
-            v->esperado = texto_formato("los archivos de la entrega: %s", lista);
-            free(lista);
-            v->obtenido = texto_dup(error);
-            v->detalle = texto_dup("");
-        }
+    if (entrega_preparar(lab, r) < 0) {
         marcar_todas(lab, "no se calificó: faltan archivos de la entrega");
-        lab->segundos = reloj_s() - t0;
-        free(e_tmp);
-        return;
+        return -1;
     }
-    compilacion_t cc = {.cc = op->cc, .cflags = op->cflags, .libs = op->libs,
-                        .bwrap = strcmp(caja, "bwrap") == 0, .entorno = entorno_cc};
+    return 0;
+}
+
+/* Compila y revisa los medios. 0 si hay un programa que calificar. */
+static int compilar(const opciones_t *op, lab_t *lab, const rutas_t *r, int bwrap)
+{
+    char *e_tmp = texto_formato("TMPDIR=%s", r->tmp);
+    const char *entorno_cc[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8",
+                                "LC_ALL=C.UTF-8", e_tmp, NULL};
+    compilacion_t cc = {.cc = op->cc, .cflags = op->cflags, .libs = op->libs, .bwrap = bwrap,
+                        .entorno = entorno_cc};
     char *faltan = NULL;
-    int compilado = compilar_entrega(&cc, lab, fuentes, binario, &faltan);
+    int compilado = compilar_entrega(&cc, lab, r->fuentes, r->binario, &faltan);
+    free(e_tmp);
     if (faltan != NULL) {
         lab->aviso = texto_formato("la entrega no usa %s, que es lo que enseña este "
                                    "laboratorio: sin eso no puede hacer lo que se pide",
@@ -284,325 +107,155 @@ static void calificar_lab(const opciones_t *op, lab_t *lab, const char *caja, in
         lab->aviso = texto_formato("esta entrega no se califica: %s", lab->medios);
         marcar_todas(lab, "no se calificó: la entrega usa medios que el laboratorio no "
                           "permite (ver el aviso del laboratorio)");
+    } else if (compilado == -1) {
+        marcar_todas(lab, "no se calificó: el programa no compila");
     }
-    if (compilado < 0) {
-        if (compilado == -1)
-            marcar_todas(lab, "no se calificó: el programa no compila");
-        lab->segundos = reloj_s() - t0;
-        free(e_tmp);
+    return compilado;
+}
+
+/* Entorno limpio del calificador: ninguna variable CRITERION_* (CRITERION_ALWAYS_SUCCEED…)
+ * llega. La marca de las pruebas del curso (make test) sí, hasta la entrega: así las pruebas
+ * reconocen como suyos los procesos que dejara, aunque corran dentro de la caja. */
+static void entorno_crear(entorno_t *e, const opciones_t *op, const rutas_t *r, int bwrap)
+{
+    const char *bw = getenv("CALIF_BWRAP"), *marca = getenv("CURSO_PRUEBAS_MARCA");
+    e->tmp = texto_formato("TMPDIR=%s", r->tmp);
+    e->programa = texto_formato("CALIF_PROGRAMA=%s", r->binario);
+    e->resultados = texto_formato("CALIF_RESULTADOS=%s", r->resultados);
+    e->caja = texto_formato("CALIF_CAJA=%s", bwrap ? "bwrap" : "limites");
+    e->servidor = texto_formato("CURSO_SERVIDOR_BIN=%s/bin/servidor-practica",
+                                op->construccion_abs);
+    e->bwrap = texto_formato("CALIF_BWRAP=%s", bw != NULL ? bw : "/usr/bin/bwrap");
+    e->marca = marca != NULL ? texto_formato("CURSO_PRUEBAS_MARCA=%s", marca) : NULL;
+    const char *lista[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", e->tmp,
+                           e->programa, e->resultados, e->caja, e->servidor, e->bwrap,
+                           e->marca, NULL};
+    memcpy(e->lista, lista, sizeof lista);
+}
+
+static void entorno_liberar(entorno_t *e)
+{
+    free(e->tmp);
+    free(e->programa);
+    free(e->resultados);
+    free(e->caja);
+    free(e->servidor);
+    free(e->bwrap);
+    free(e->marca);
+}
+
+static void ejecutar_calificador(const opciones_t *op, lab_t *lab, const rutas_t *r, int bwrap)
+{
+    if (access(r->calificador, X_OK) != 0) {
+        lab->aviso = texto_formato("falta el calificador %s (error del instructor: "
+                                   "¿se construyó con labs/labs.mk?)", r->calificador);
+        lab->error_instructor = 1;
+        marcar_todas(lab, "no se calificó: falta el calificador");
         return;
     }
-    /* El programa lo lee y ejecuta otro usuario (nobody) dentro de la caja. */
-    chmod(binario, 0755);
-    chmod(trabajo, 0755);
-    chmod(tmp, 0755);
-
-    /* Como root, la entrega corre como nobody, que tiene que poder llegar al binario y a
-     * los temporales. Si el repositorio cuelga de una carpeta cerrada (p. ej. /root, o un
-     * HOME 0700), se usa una copia en una carpeta temporal propia bajo /tmp. */
-    char aparte[PATH_MAX] = "";
-    if (geteuid() == 0 && !caja_alcanza(binario)) {
-        texto_poner(aparte, sizeof aparte, "/tmp/calificar-XXXXXX");
-        char error_copia[512];
-        if (mkdtemp(aparte) == NULL) {
-            aparte[0] = '\0';
-        } else {
-            chmod(aparte, 0755);
-            texto_poner(binario, sizeof binario, "%s/%s", aparte, lab->programa);
-            texto_poner(tmp, sizeof tmp, "%s/tmp", aparte);
-            char original[PATH_MAX];
-            texto_poner(original, sizeof original, "%s/%s", trabajo, lab->programa);
-            if (archivos_copiar(original, binario, error_copia, sizeof error_copia) < 0 ||
-                mkdir(tmp, 0755) < 0)
-                fprintf(stderr, "calificar: %s\n", error_copia);
-            chmod(binario, 0755);
-            free(e_tmp);
-            e_tmp = texto_formato("TMPDIR=%s", tmp);
-        }
-    }
-
-    char *e_prog = texto_formato("CALIF_PROGRAMA=%s", binario);
-    char *e_res = texto_formato("CALIF_RESULTADOS=%s", resultados);
-    char *e_caja = texto_formato("CALIF_CAJA=%s", caja);
-    char *e_serv = texto_formato("CURSO_SERVIDOR_BIN=%s/%s/bin/servidor-practica", op->raiz,
-                                 op->construccion);
-    if (op->construccion[0] == '/') {
-        free(e_serv);
-        e_serv = texto_formato("CURSO_SERVIDOR_BIN=%s/bin/servidor-practica", op->construccion);
-    }
-    const char *bw = getenv("CALIF_BWRAP");
-    char *e_bw = texto_formato("CALIF_BWRAP=%s", bw != NULL ? bw : "/usr/bin/bwrap");
-    /* Entorno limpio: ninguna variable CRITERION_* (CRITERION_ALWAYS_SUCCEED…) llega. */
-    /* La marca de las pruebas del curso (make test) llega hasta la entrega: así las pruebas
-     * reconocen como suyos los procesos que dejara, aunque corran dentro de la caja. */
-    const char *marca = getenv("CURSO_PRUEBAS_MARCA");
-    char *e_marca = marca != NULL ? texto_formato("CURSO_PRUEBAS_MARCA=%s", marca) : NULL;
-    const char *entorno[] = {e_path, "LANG=C.UTF-8", e_tmp, e_prog, e_res, e_caja, e_serv,
-                             e_bw, e_marca, NULL};
-
-    if (access(calificador, X_OK) != 0) {
-        lab->aviso = texto_formato("falta el calificador %s (error del instructor: "
-                                   "¿se construyó con labs/labs.mk?)", calificador);
-        lab->error_instructor = 1;
-        *instructor = 1;
-        marcar_todas(lab, "no se calificó: falta el calificador");
-        goto fin;
-    }
-
+    entorno_t e;
+    entorno_crear(&e, op, r, bwrap);
     /* El manifiesto y el calificador deben casar, en los dos sentidos. */
-    char **ids = NULL;
-    int nids = listar_pruebas(calificador, entorno, &ids);
-    if (nids < 0) {
-        lab->aviso = texto_formato("no se pudo listar las verificaciones de %s", calificador);
-        lab->error_instructor = 1;
-        *instructor = 1;
-    } else {
-        for (int i = 0; i < nids; i++)
-            if (lab_verificacion(lab, ids[i]) == NULL || strcmp(ids[i], "compila") == 0) {
-                char *t = texto_formato("%s%sla prueba «%s» del calificador no está en "
-                                        "lab.json", lab->aviso ? lab->aviso : "",
-                                        lab->aviso ? "; " : "", ids[i]);
-                free(lab->aviso);
-                lab->aviso = t;
-                lab->error_instructor = 1;
-            }
-        for (int i = 0; i < lab->nv; i++) {
-            if (strcmp(lab->v[i].id, "compila") == 0)
-                continue;
-            int esta = 0;
-            for (int k = 0; k < nids; k++)
-                esta |= strcmp(ids[k], lab->v[i].id) == 0;
-            if (!esta) {
-                char *t = texto_formato("%s%sla verificación «%s» de lab.json no existe en el "
-                                        "calificador", lab->aviso ? lab->aviso : "",
-                                        lab->aviso ? "; " : "", lab->v[i].id);
-                free(lab->aviso);
-                lab->aviso = t;
-                lab->error_instructor = 1;
-            }
-        }
-        if (lab->error_instructor)
-            *instructor = 1;
-    }
-    for (int i = 0; i < nids; i++)
-        free(ids[i]);
-    free(ids);
-
-    char tap[PATH_MAX], registro[PATH_MAX], jobs[32];
-    texto_poner(tap, sizeof tap, "%s/criterion.tap", trabajo);
-    texto_poner(registro, sizeof registro, "%s/calificador.log", trabajo);
-    texto_poner(jobs, sizeof jobs, "--jobs=%d", lab->trabajos);
-    char *tap_arg = texto_formato("--tap=%s", tap);
-    const char *argv[] = {calificador, jobs, tap_arg, NULL};
-    orden_t o = {.argv = argv, .entorno = entorno, .carpeta = trabajo, .salida = registro,
-                 .limite_s = lab->tiempo_limite_s};
-    int r = orden_ejecutar(&o);
-    free(tap_arg);
-    /* Si algo escapó de la caja y quedó huérfano, ahora es hijo nuestro: fuera. */
-    huerfanos_barrer(NULL);
-    if (r < 0) {
-        lab->aviso = texto_formato("no se pudo ejecutar el calificador: %s", strerror(-r));
+    criterion_casar(lab, r->calificador, e.lista);
+    if (criterion_ejecutar(lab, r, e.lista) < 0)
         marcar_todas(lab, "no se calificó");
-        goto fin;
-    }
-    if (o.excedido) {
-        char *t = texto_formato("%s%sel calificador superó su tiempo (%d s) y se detuvo",
-                                lab->aviso ? lab->aviso : "", lab->aviso ? "; " : "",
-                                lab->tiempo_limite_s);
-        free(lab->aviso);
-        lab->aviso = t;
-    }
-    char *texto_tap = archivos_leer(tap, 1 << 20);
-    for (int i = 0; i < lab->nv; i++)
-        if (strcmp(lab->v[i].id, "compila") != 0)
-            leer_resultado(&lab->v[i], resultados, texto_tap);
-    free(texto_tap);
+    entorno_liberar(&e);
+}
 
-fin:
-    archivos_borrar_arbol(tmp);
-    if (aparte[0] != '\0')
-        archivos_borrar_arbol(aparte);
-    free(e_prog);
-    free(e_res);
-    free(e_caja);
-    free(e_serv);
-    free(e_bw);
-    free(e_marca);
-    free(e_tmp);
+static void calificar_lab(const opciones_t *op, lab_t *lab, int bwrap)
+{
+    double t0 = reloj_s();
+    rutas_t r;
+    rutas_calcular(op, lab, &r);
+    if (preparar(op, lab, &r) == 0 && compilar(op, lab, &r, bwrap) == 0) {
+        if (entrega_accesible(lab, &r) < 0) {
+            lab->aviso = texto_formato("el usuario de la caja no llega al programa %s",
+                                       r.binario);
+            marcar_todas(lab, "no se calificó");
+        } else {
+            ejecutar_calificador(op, lab, &r, bwrap);
+        }
+    }
+    archivos_borrar_arbol(r.tmp);
+    if (r.aparte[0] != '\0')
+        archivos_borrar_arbol(r.aparte);
     lab->segundos = reloj_s() - t0;
 }
 
-/* ------------------------------------------------------------------ main */
-
-static int comparar(const void *a, const void *b)
+/* Cabecera del informe: de dónde salen los archivos y qué protecciones hay. */
+static void cabecera(const opciones_t *op, contexto_informe_t *ctx, char *origen, size_t t_o,
+                     char *caja, size_t t_c, int *bwrap)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    if (op->entrega != NULL)
+        texto_poner(origen, t_o, "la entrega en %s", op->entrega);
+    else if (op->soluciones)
+        texto_poner(origen, t_o, "las soluciones (solutions/)");
+    else
+        texto_poner(origen, t_o, "tus archivos en labs/");
+    int faltan = protecciones_describir(caja, t_c, bwrap);
+    *ctx = (contexto_informe_t){.origen = origen, .caja = caja, .caja_aviso = faltan > 0,
+                                .salida = op->salida};
+    informe_cabecera(ctx);
 }
 
-static void uso(void)
+static int calificar_todo(const opciones_t *op, char **carpetas, int nc)
 {
-    fprintf(stderr,
-            "uso: calificar --raiz R --construccion B --cc CC --cflags \"…\" --libs \"…\"\n"
-            "                [--lab NN] [--entrega CARPETA | --soluciones] [--salida CARPETA]\n"
-            "Normalmente se usa a través de «make grade».\n");
-}
-
-int main(int argc, char **argv)
-{
-    opciones_t op = {0};
-    static const struct option largas[] = {
-        {"raiz", required_argument, NULL, 'r'},   {"construccion", required_argument, NULL, 'b'},
-        {"cc", required_argument, NULL, 'c'},     {"cflags", required_argument, NULL, 'f'},
-        {"libs", required_argument, NULL, 'l'},   {"lab", required_argument, NULL, 'L'},
-        {"entrega", required_argument, NULL, 'e'}, {"soluciones", no_argument, NULL, 's'},
-        {"salida", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "", largas, NULL)) != -1) {
-        switch (c) {
-        case 'r': op.raiz = optarg; break;
-        case 'b': op.construccion = optarg; break;
-        case 'c': op.cc = optarg; break;
-        case 'f': op.cflags = optarg; break;
-        case 'l': op.libs = optarg; break;
-        case 'L': op.lab = optarg[0] != '\0' ? optarg : NULL; break;
-        case 'e': op.entrega = optarg[0] != '\0' ? optarg : NULL; break;
-        case 's': op.soluciones = 1; break;
-        case 'o': op.salida = optarg; break;
-        default: uso(); return 2;
-        }
-    }
-    if (op.raiz == NULL || op.construccion == NULL || op.cc == NULL || op.cflags == NULL ||
-        op.libs == NULL || optind != argc) {
-        uso();
+    char ruta_json[PATH_MAX], ruta_xml[PATH_MAX], origen[PATH_MAX + 64], caja[2048];
+    if (archivos_crear_carpetas(op->salida) < 0) {
+        fprintf(stderr, "calificar: no se puede crear %s\n", op->salida);
         return 2;
     }
-    if (op.entrega != NULL && op.soluciones) {
-        fprintf(stderr, "calificar: ENTREGA y SOLUCIONES=1 no se pueden usar a la vez\n");
-        return 2;
-    }
-    if (op.entrega != NULL && op.lab == NULL) {
-        fprintf(stderr, "calificar: con ENTREGA=<carpeta> hay que decir qué laboratorio es "
-                        "(LAB=07)\n");
-        return 2;
-    }
-    char entrega_abs[PATH_MAX];
-    if (op.entrega != NULL) {
-        struct stat st;
-        if (realpath(op.entrega, entrega_abs) == NULL || stat(entrega_abs, &st) < 0 ||
-            !S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "calificar: la entrega «%s» no es una carpeta\n", op.entrega);
-            return 2;
-        }
-        op.entrega = entrega_abs;
-    }
-    char salida[PATH_MAX];
-    if (op.salida == NULL) {
-        if (op.construccion[0] == '/')
-            texto_poner(salida, sizeof salida, "%s/calificacion", op.construccion);
-        else
-            texto_poner(salida, sizeof salida, "%s/%s/calificacion", op.raiz, op.construccion);
-        op.salida = salida;
-    }
-
-    /* Huérfanos de cualquier cosa que lancemos vienen a nosotros (y se matan). */
-    prctl(PR_SET_CHILD_SUBREAPER, 1);
-    signal(SIGPIPE, SIG_IGN);
-    double t0 = reloj_s();
-
-    /* Laboratorios presentes: labs/NN-tema/lab.json */
-    char dir_labs[PATH_MAX];
-    texto_poner(dir_labs, sizeof dir_labs, "%s/labs", op.raiz);
-    DIR *d = opendir(dir_labs);
-    if (d == NULL) {
-        fprintf(stderr, "calificar: no encuentro %s\n", dir_labs);
-        return 2;
-    }
-    char *carpetas[100];
-    int nc = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL && nc < 100) {
-        const char *n = e->d_name;
-        if (!(n[0] >= '0' && n[0] <= '9' && n[1] >= '0' && n[1] <= '9' && n[2] == '-'))
-            continue;
-        char m[PATH_MAX];
-        texto_poner(m, sizeof m, "%s/%s/lab.json", dir_labs, n);
-        if (access(m, R_OK) != 0)
-            continue;
-        if (op.lab != NULL && strncmp(n, op.lab, strlen(op.lab)) != 0 && strcmp(n, op.lab) != 0)
-            continue;
-        carpetas[nc++] = texto_dup(n);
-    }
-    closedir(d);
-    qsort(carpetas, (size_t)nc, sizeof carpetas[0], comparar);
-    if (nc == 0) {
-        fprintf(stderr, "calificar: no hay ningún laboratorio%s%s en %s\n",
-                op.lab != NULL ? " que empiece por " : "", op.lab != NULL ? op.lab : "",
-                dir_labs);
-        return 2;
-    }
-    if (op.entrega != NULL && nc > 1) {
-        fprintf(stderr, "calificar: LAB=%s coincide con varios laboratorios\n", op.lab);
-        return 2;
-    }
-
-    if (archivos_crear_carpetas(op.salida) < 0) {
-        fprintf(stderr, "calificar: no se puede crear %s\n", op.salida);
-        return 2;
-    }
-    char ruta_json[PATH_MAX], ruta_xml[PATH_MAX];
-    texto_poner(ruta_json, sizeof ruta_json, "%s/results.json", op.salida);
-    texto_poner(ruta_xml, sizeof ruta_xml, "%s/junit.xml", op.salida);
+    texto_poner(ruta_json, sizeof ruta_json, "%s/results.json", op->salida);
+    texto_poner(ruta_xml, sizeof ruta_xml, "%s/junit.xml", op->salida);
     /* Un informe viejo nunca debe pasar por el de esta calificación. */
     unlink(ruta_json);
     unlink(ruta_xml);
-
-    char caja_texto[2048];
-    int hay_bwrap = 0;
-    int faltan = protecciones_describir(caja_texto, sizeof caja_texto, &hay_bwrap);
-
-    char origen_texto[PATH_MAX + 64];
-    if (op.entrega != NULL)
-        texto_poner(origen_texto, sizeof origen_texto, "la entrega en %s", op.entrega);
-    else if (op.soluciones)
-        texto_poner(origen_texto, sizeof origen_texto, "las soluciones (solutions/)");
-    else
-        texto_poner(origen_texto, sizeof origen_texto, "tus archivos en labs/");
-    contexto_informe_t ctx = {.origen = origen_texto, .caja = caja_texto,
-                              .caja_aviso = faltan > 0, .salida = op.salida};
-    informe_cabecera(&ctx);
-
+    double t0 = reloj_s();
+    contexto_informe_t ctx;
+    int bwrap = 0, instructor = 0;
+    cabecera(op, &ctx, origen, sizeof origen, caja, sizeof caja, &bwrap);
     lab_t *labs = calloc((size_t)nc, sizeof *labs);
-    int instructor = 0;
-    for (int i = 0; i < nc; i++) {
-        lab_t *lab = &labs[i];
-        lab->carpeta = carpetas[i];
-        texto_poner(lab->numero, sizeof lab->numero, "%.2s", carpetas[i]);
-        char m[PATH_MAX], error[512];
-        texto_poner(m, sizeof m, "%s/%s/lab.json", dir_labs, carpetas[i]);
-        if (manifiesto_leer(m, lab, error, sizeof error) < 0) {
-            /* Sin manifiesto válido no hay puntos que repartir: error del instructor. */
-            lab->aviso = texto_formato("lab.json inválido: %s", error);
-            lab->error_instructor = 1;
-            instructor = 1;
-            if (lab->titulo == NULL)
-                lab->titulo = texto_dup(carpetas[i]);
-            lab->nv = 0;
-        } else {
-            calificar_lab(&op, lab, hay_bwrap ? "bwrap" : "limites", &instructor);
-        }
-        informe_lab(lab);
+    for (int i = 0; labs != NULL && i < nc; i++) {
+        if (labs_cargar(op, carpetas[i], &labs[i]) == 0)
+            calificar_lab(op, &labs[i], bwrap);
+        instructor |= labs[i].error_instructor;
+        informe_lab(&labs[i]);
     }
     ctx.segundos = reloj_s() - t0;
     informe_total(labs, nc, &ctx);
     int r1 = informe_json(ruta_json, labs, nc, &ctx);
     int r2 = informe_junit(ruta_xml, labs, nc, &ctx);
     if (r1 < 0 || r2 < 0)
-        fprintf(stderr, "calificar: no se pudieron escribir los informes en %s\n", op.salida);
-    for (int i = 0; i < nc; i++)
+        fprintf(stderr, "calificar: no se pudieron escribir los informes en %s\n", op->salida);
+    for (int i = 0; labs != NULL && i < nc; i++)
         lab_liberar(&labs[i]);
     free(labs);
-    huerfanos_barrer(NULL);
     if (instructor)
         return 3;
-    return (r1 < 0 || r2 < 0) ? 1 : 0;
+    return (r1 < 0 || r2 < 0 || labs == NULL) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    opciones_t op;
+    int r = opciones_leer(argc, argv, &op);
+    if (r != 0)
+        return r;
+    char **carpetas = NULL;
+    int nc = labs_descubrir(&op, &carpetas);
+    if (nc < 0)
+        return 2;
+    if (op.variables || op.lista) {
+        r = op.variables ? labs_variables(&op, carpetas, nc) : labs_lista(&op, carpetas, nc);
+    } else {
+        /* Huérfanos de cualquier cosa que lancemos vienen a nosotros (y se matan). */
+        prctl(PR_SET_CHILD_SUBREAPER, 1);
+        signal(SIGPIPE, SIG_IGN);
+        r = calificar_todo(&op, carpetas, nc);
+        huerfanos_barrer(NULL);
+    }
+    for (int i = 0; i < nc; i++)
+        free(carpetas[i]);
+    free(carpetas);
+    return r;
 }

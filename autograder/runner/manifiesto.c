@@ -111,6 +111,9 @@ int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
     if (!mal)
         lab->tiempo_limite_s = entero_de(raiz, "tiempo_limite_s", 60, 1, 3600, error, tam, &mal);
     if (!mal)
+        lab->tiempo_objetivo_s = entero_de(raiz, "tiempo_objetivo_s", 0, 0, 3600, error, tam,
+                                           &mal);
+    if (!mal)
         lab->trabajos = entero_de(raiz, "trabajos", 4, 1, 64, error, tam, &mal);
 
     json_t *archivos = json_object_get(raiz, "archivos");

@@ -7,6 +7,7 @@
 #ifndef CALIFICAR_RUNNER_H
 #define CALIFICAR_RUNNER_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #include "calificador/base.h"
@@ -37,6 +38,7 @@ typedef struct {
     char **requeridos;   /* símbolos que la entrega debería usar (solo se avisa) */
     int nrequeridos;
     int tiempo_limite_s; /* para el calificador entero */
+    int tiempo_objetivo_s; /* lo que debe tardar la solución (prueba-labs); 0 = sin objetivo */
     int trabajos;        /* --jobs de Criterion */
     verificacion_t *v;
     int nv;
@@ -49,6 +51,49 @@ typedef struct {
     int error_instructor;
     double segundos;
 } lab_t;
+
+/* opciones.c — la línea de órdenes. */
+typedef struct {
+    const char *raiz, *construccion, *cc, *cflags, *libs, *lab, *entrega, *salida;
+    int soluciones, variables, lista;
+    char construccion_abs[PATH_MAX], entrega_abs[PATH_MAX], salida_def[PATH_MAX];
+} opciones_t;
+/* 0, o el código de salida (2) tras decir en stderr qué está mal. */
+int opciones_leer(int argc, char **argv, opciones_t *op);
+
+/* labs.c — los laboratorios presentes y sus datos para make y los guiones. */
+/* Carpetas labs/NN-tema con lab.json (las de --lab), ordenadas; *carpetas es nuestro. -1 si
+ * no hay ninguna (o --entrega casa con varias), dicho en stderr. */
+int labs_descubrir(const opciones_t *op, char ***carpetas);
+/* Lee el manifiesto de `carpeta` en `lab` (vacío). -1 si es inválido (aviso de instructor). */
+int labs_cargar(const opciones_t *op, const char *carpeta, lab_t *lab);
+int labs_variables(const opciones_t *op, char **carpetas, int n);
+int labs_lista(const opciones_t *op, char **carpetas, int n);
+
+/* Rutas de la calificación de un laboratorio. */
+typedef struct {
+    char dir_lab[PATH_MAX], origen[PATH_MAX], trabajo[PATH_MAX], fuentes[PATH_MAX],
+        resultados[PATH_MAX], tmp[PATH_MAX], binario[PATH_MAX], calificador[PATH_MAX];
+    char aparte[PATH_MAX]; /* copia bajo /tmp si el usuario de la caja no llega ("" = no) */
+} rutas_t;
+
+/* entrega.c */
+/* Copia la entrega (y los fijos del laboratorio) a r->fuentes. -1 si falta algo (dicho en
+ * la verificación «compila»). */
+int entrega_preparar(lab_t *lab, const rutas_t *r);
+/* Deja el binario donde el usuario de la caja pueda ejecutarlo (quizá en r->aparte). */
+int entrega_accesible(const lab_t *lab, rutas_t *r);
+
+/* criterion.c */
+/* El manifiesto y las pruebas del calificador casan en los dos sentidos; si no, error del
+ * instructor (lab->error_instructor y el aviso). 0 o -1. */
+int criterion_casar(lab_t *lab, const char *calificador, const char *const *entorno);
+/* Ejecuta el calificador y lee el resultado de cada verificación. 0 o -errno. */
+int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno);
+
+/* calificar.c */
+/* Todas las verificaciones (salvo «compila») fallan con `obtenido`. */
+void marcar_todas(lab_t *lab, const char *obtenido);
 
 /* manifiesto.c */
 int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam);

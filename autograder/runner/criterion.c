@@ -1,0 +1,193 @@
+/* criterion.c — el adaptador de Criterion: casar el manifiesto con las pruebas del
+ * calificador (--list), ejecutarlo con un entorno limpio y leer lo que decidió.
+ *
+ * Criterion 2.4.1 no es de fiar a ciegas: un _exit(0) cuenta como éxito y su JSON no escapa
+ * comillas. Por eso una verificación solo cuenta como superada si su archivo de resultado
+ * (escrito por libcalificador con jansson) dice ok Y el TAP de Criterion dice «ok».
+ */
+#define _GNU_SOURCE
+#include "runner.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+/* Estado de cada prueba según el TAP de Criterion: 1 ok, 0 not ok, -1 no aparece. */
+static int tap_estado(const char *tap, const char *id, char *motivo, size_t tam)
+{
+    char buscado[128];
+    texto_poner(buscado, sizeof buscado, "lab::%s", id);
+    motivo[0] = '\0';
+    const char *p = tap != NULL ? tap : "";
+    while (*p != '\0') {
+        const char *fin = strchr(p, '\n');
+        if (fin == NULL)
+            fin = p + strlen(p);
+        int ok = strncmp(p, "ok - ", 5) == 0;
+        int mal = strncmp(p, "not ok - ", 9) == 0;
+        if (ok || mal) {
+            const char *nombre = p + (ok ? 5 : 9);
+            size_t n = strlen(buscado);
+            if ((size_t)(fin - nombre) >= n && strncmp(nombre, buscado, n) == 0 &&
+                (nombre + n == fin || nombre[n] == ' ')) {
+                const char *resto = nombre + n;
+                while (resto < fin && *resto == ' ')
+                    resto++;
+                texto_poner(motivo, tam, "%.*s", (int)(fin - resto), resto);
+                return ok ? 1 : 0;
+            }
+        }
+        p = *fin == '\n' ? fin + 1 : fin;
+    }
+    return -1;
+}
+
+/* Los nombres de prueba que declara el calificador (salida de --list). */
+static int listar_pruebas(const char *calificador, const char *const *entorno, char ***ids)
+{
+    const char *argv[] = {calificador, "--list", NULL};
+    orden_t o = {.argv = argv, .entorno = entorno, .limite_s = 20};
+    *ids = NULL;
+    if (orden_ejecutar(&o) < 0)
+        return -1;
+    int n = 0, cap = 0;
+    char *guardado = NULL;
+    for (char *l = strtok_r(o.capturado, "\n", &guardado); l != NULL;
+         l = strtok_r(NULL, "\n", &guardado)) {
+        /* «├── id» / «└── id» (o «|-- id» en ASCII); lo demás (cabeceras, avisos) no. */
+        if (strncmp(l, "├", 3) != 0 && strncmp(l, "└", 3) != 0 && l[0] != '|' && l[0] != '`')
+            continue;
+        char *ultimo = strrchr(l, ' ');
+        const char *id = ultimo != NULL ? ultimo + 1 : l;
+        if (id[0] == '\0')
+            continue;
+        if (n == cap) {
+            cap = cap > 0 ? cap * 2 : 32;
+            *ids = realloc(*ids, (size_t)cap * sizeof **ids);
+        }
+        (*ids)[n++] = texto_dup(id);
+    }
+    free(o.capturado);
+    return WIFEXITED(o.estado) && WEXITSTATUS(o.estado) == 0 ? n : -1;
+}
+
+/* Añade «texto» al aviso del laboratorio (separado por «; »). */
+static void anadir_aviso(lab_t *lab, const char *texto)
+{
+    char *t = texto_formato("%s%s%s", lab->aviso ? lab->aviso : "", lab->aviso ? "; " : "",
+                            texto);
+    free(lab->aviso);
+    lab->aviso = t;
+}
+
+int criterion_casar(lab_t *lab, const char *calificador, const char *const *entorno)
+{
+    char **ids = NULL;
+    int nids = listar_pruebas(calificador, entorno, &ids);
+    if (nids < 0) {
+        char *t = texto_formato("no se pudo listar las verificaciones de %s", calificador);
+        anadir_aviso(lab, t);
+        free(t);
+        lab->error_instructor = 1;
+        return -1;
+    }
+    for (int i = 0; i < nids; i++)
+        if (lab_verificacion(lab, ids[i]) == NULL || strcmp(ids[i], "compila") == 0) {
+            char *t = texto_formato("la prueba «%s» del calificador no está en lab.json", ids[i]);
+            anadir_aviso(lab, t);
+            free(t);
+            lab->error_instructor = 1;
+        }
+    for (int i = 0; i < lab->nv; i++) {
+        int esta = strcmp(lab->v[i].id, "compila") == 0;
+        for (int k = 0; k < nids; k++)
+            esta |= strcmp(ids[k], lab->v[i].id) == 0;
+        if (!esta) {
+            char *t = texto_formato("la verificación «%s» de lab.json no existe en el "
+                                    "calificador", lab->v[i].id);
+            anadir_aviso(lab, t);
+            free(t);
+            lab->error_instructor = 1;
+        }
+    }
+    for (int i = 0; i < nids; i++)
+        free(ids[i]);
+    free(ids);
+    return lab->error_instructor ? -1 : 0;
+}
+
+/* Lee el resultado que escribió la verificación `v`. */
+static void leer_resultado(verificacion_t *v, const char *resultados, const char *tap)
+{
+    char ruta[PATH_MAX], motivo[512];
+    texto_poner(ruta, sizeof ruta, "%s/%s.json", resultados, v->id);
+    json_t *r = json_load_file(ruta, 0, NULL);
+    int tap_ok = tap_estado(tap, v->id, motivo, sizeof motivo);
+    if (r != NULL && json_is_object(r)) {
+        const char *e = json_string_value(json_object_get(r, "esperado"));
+        const char *o = json_string_value(json_object_get(r, "obtenido"));
+        const char *d = json_string_value(json_object_get(r, "detalle"));
+        json_t *ms = json_object_get(r, "duracion_ms");
+        v->esperado = texto_sanear(e);
+        v->obtenido = texto_sanear(o);
+        v->detalle = texto_sanear(d);
+        v->segundos = json_is_integer(ms) ? (double)json_integer_value(ms) / 1000.0 : 0;
+        v->ok = json_is_true(json_object_get(r, "ok")) && tap_ok == 1;
+        if (json_is_true(json_object_get(r, "ok")) && tap_ok != 1) {
+            char *t = texto_formato("%s%s(el calificador terminó mal después de decidir: %s)",
+                                    v->detalle, v->detalle[0] != '\0' ? "\n" : "",
+                                    motivo[0] != '\0' ? motivo : "sin estado en el TAP");
+            free(v->detalle);
+            v->detalle = t;
+        }
+    } else {
+        v->ok = 0;
+        v->esperado = texto_dup("");
+        if (strstr(motivo, "timed out") != NULL)
+            v->obtenido = texto_dup("la verificación no terminó: se acabó su tiempo");
+        else if (motivo[0] != '\0')
+            v->obtenido = texto_formato("la verificación no terminó (%s)", motivo);
+        else
+            v->obtenido = texto_dup("la verificación no terminó");
+        v->detalle = texto_dup("");
+    }
+    json_decref(r);
+}
+
+int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno)
+{
+    char tap[PATH_MAX], registro[PATH_MAX], jobs[32];
+    texto_poner(tap, sizeof tap, "%s/criterion.tap", r->trabajo);
+    texto_poner(registro, sizeof registro, "%s/calificador.log", r->trabajo);
+    texto_poner(jobs, sizeof jobs, "--jobs=%d", lab->trabajos);
+    char *tap_arg = texto_formato("--tap=%s", tap);
+    const char *argv[] = {r->calificador, jobs, tap_arg, NULL};
+    orden_t o = {.argv = argv, .entorno = entorno, .carpeta = r->trabajo, .salida = registro,
+                 .limite_s = lab->tiempo_limite_s};
+    int e = orden_ejecutar(&o);
+    free(tap_arg);
+    /* Si algo escapó de la caja y quedó huérfano, ahora es hijo nuestro: fuera. */
+    huerfanos_barrer(NULL);
+    if (e < 0) {
+        char *t = texto_formato("no se pudo ejecutar el calificador: %s", strerror(-e));
+        anadir_aviso(lab, t);
+        free(t);
+        return e;
+    }
+    if (o.excedido) {
+        char *t = texto_formato("el calificador superó su tiempo (%d s) y se detuvo",
+                                lab->tiempo_limite_s);
+        anadir_aviso(lab, t);
+        free(t);
+    }
+    char *texto_tap = archivos_leer(tap, 1 << 20);
+    for (int i = 0; i < lab->nv; i++)
+        if (strcmp(lab->v[i].id, "compila") != 0)
+            leer_resultado(&lab->v[i], r->resultados, texto_tap);
+    free(texto_tap);
+    return 0;
+}

@@ -1,0 +1,96 @@
+/* opciones.c — la línea de órdenes del ejecutor (ver calificar.c) y sus comprobaciones. */
+#define _GNU_SOURCE
+#include "runner.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void uso(void)
+{
+    fprintf(stderr,
+            "uso: calificar --raiz R --construccion B --cc CC --cflags \"…\" --libs \"…\"\n"
+            "                [--lab NN] [--entrega CARPETA | --soluciones] [--salida CARPETA]\n"
+            "     calificar --raiz R --variables           (datos de los lab.json para make)\n"
+            "     calificar --raiz R --lista [--lab NN]    (los mismos, para guiones)\n"
+            "Normalmente se usa a través de «make grade».\n");
+}
+
+/* Rellena las rutas derivadas: construcción absoluta, entrega absoluta, salida. */
+static int completar(opciones_t *op)
+{
+    if (op->entrega != NULL) {
+        struct stat st;
+        if (realpath(op->entrega, op->entrega_abs) == NULL || stat(op->entrega_abs, &st) < 0 ||
+            !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "calificar: la entrega «%s» no es una carpeta\n", op->entrega);
+            return 2;
+        }
+        op->entrega = op->entrega_abs;
+    }
+    if (op->construccion[0] == '/')
+        texto_poner(op->construccion_abs, sizeof op->construccion_abs, "%s", op->construccion);
+    else
+        texto_poner(op->construccion_abs, sizeof op->construccion_abs, "%s/%s", op->raiz,
+                    op->construccion);
+    if (op->salida == NULL) {
+        texto_poner(op->salida_def, sizeof op->salida_def, "%s/calificacion",
+                    op->construccion_abs);
+        op->salida = op->salida_def;
+    }
+    return 0;
+}
+
+int opciones_leer(int argc, char **argv, opciones_t *op)
+{
+    static const struct option largas[] = {
+        {"raiz", required_argument, NULL, 'r'},    {"construccion", required_argument, NULL, 'b'},
+        {"cc", required_argument, NULL, 'c'},      {"cflags", required_argument, NULL, 'f'},
+        {"libs", required_argument, NULL, 'l'},    {"lab", required_argument, NULL, 'L'},
+        {"entrega", required_argument, NULL, 'e'}, {"soluciones", no_argument, NULL, 's'},
+        {"salida", required_argument, NULL, 'o'},  {"variables", no_argument, NULL, 'v'},
+        {"lista", no_argument, NULL, 'i'},         {NULL, 0, NULL, 0}};
+    memset(op, 0, sizeof *op);
+    const char **destino[128] = {NULL};
+    destino['r'] = &op->raiz;
+    destino['b'] = &op->construccion;
+    destino['c'] = &op->cc;
+    destino['f'] = &op->cflags;
+    destino['l'] = &op->libs;
+    destino['L'] = &op->lab;
+    destino['e'] = &op->entrega;
+    destino['o'] = &op->salida;
+    int c;
+    while ((c = getopt_long(argc, argv, "", largas, NULL)) != -1) {
+        if (c > 0 && c < 128 && destino[c] != NULL)
+            *destino[c] = optarg[0] != '\0' ? optarg : NULL;
+        else if (c == 's' || c == 'v' || c == 'i')
+            *(c == 's' ? &op->soluciones : c == 'v' ? &op->variables : &op->lista) = 1;
+        else {
+            uso();
+            return 2;
+        }
+    }
+    int datos = op->variables || op->lista;
+    if (op->raiz == NULL || optind != argc ||
+        (!datos && (op->construccion == NULL || op->cc == NULL || op->cflags == NULL ||
+                    op->libs == NULL))) {
+        uso();
+        return 2;
+    }
+    if (op->construccion == NULL)
+        op->construccion = "build";
+    if (op->entrega != NULL && op->soluciones) {
+        fprintf(stderr, "calificar: ENTREGA y SOLUCIONES=1 no se pueden usar a la vez\n");
+        return 2;
+    }
+    if (op->entrega != NULL && op->lab == NULL) {
+        fprintf(stderr, "calificar: con ENTREGA=<carpeta> hay que decir qué laboratorio es "
+                        "(LAB=07)\n");
+        return 2;
+    }
+    return completar(op);
+}
