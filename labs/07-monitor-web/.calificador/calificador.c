@@ -289,7 +289,7 @@ static int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char
         for (int num = 0; *c != '\0'; num++) {
             const char *fin = strchr(c, '\n');
             size_t largo = fin != NULL ? (size_t)(fin - c) : strlen(c);
-            char linea[1024], tipo[32], u[256], e[32];
+            char linea[1024], tipo[32], u[256], e[32] = "";
             snprintf(linea, sizeof linea, "%.*s",
                      (int)(largo < sizeof linea ? largo : sizeof linea - 1), c);
             c += largo + (fin != NULL);
