@@ -56,7 +56,7 @@ static int arrancar(const char *guion, cal_servidor_t **s)
     if (n == NULL)
         return -ENOMEM;
     char dir[PATH_MAX - 64];
-    char archivo_guion[PATH_MAX];
+    char archivo_guion[PATH_MAX] = "";
     int r = temporal_nuevo("servidor", dir, sizeof dir);
     if (r == 0 && guion != NULL) {
         snprintf(archivo_guion, sizeof archivo_guion, "%s/guion.json", dir);
@@ -77,7 +77,7 @@ static int arrancar(const char *guion, cal_servidor_t **s)
         if (r == -ECHILD && guion != NULL)
             r = -EINVAL;
     }
-    if (guion != NULL)
+    if (archivo_guion[0] != '\0')
         unlink(archivo_guion);
     if (r < 0) {
         free(n);
