@@ -280,6 +280,7 @@ static int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char
     mirar();
     const char *out = cal_salida(seg.p);
     static cal_peticion_t v[MAX_PETICIONES];
+    int casadas = 0;
     for (int k = 0; k < n; k++) {
         int m = cal_registro_ruta(s, o[k].ruta, v, MAX_PETICIONES);
         if (m > MAX_PETICIONES)
@@ -319,6 +320,7 @@ static int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char
                     return 0;
                 }
                 siguiente = j + 1;
+                casadas++;
                 if (strcmp(tipo, "FALLO") == 0) {
                     seguidos++;
                     ok_tras_fallos = 0;
@@ -353,7 +355,9 @@ static int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char
             }
         }
     }
-    snprintf(informe, tam, "cada línea casa con una petición del registro del servidor");
+    snprintf(informe, tam, "cotejo con el registro del servidor: %d línea%s OK/FALLO, cada una "
+                           "con su propia petición a esa URL y el mismo estado",
+             casadas, casadas == 1 ? "" : "s");
     return 1;
 }
 
@@ -361,8 +365,10 @@ static int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char
 static int con_pruebas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, int que)
 {
     char informe[1024];
-    if (respaldadas(s, o, n, que, informe, sizeof informe))
+    if (respaldadas(s, o, n, que, informe, sizeof informe)) {
+        cal_nota("%s.", informe);
         return 1;
+    }
     cal_obtenido("una línea sin respaldo en el registro del servidor: %s", informe);
     cal_nota("Solo cuenta lo que el servidor atendió de verdad: cada OK/FALLO tiene que venir de "
              "una petición HTTP hecha por el programa, con el estado que devolvió el servidor.");
