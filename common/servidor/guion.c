@@ -203,8 +203,11 @@ int guion_cargar(const char *archivo, guion_t **g, char *error, size_t tam)
     json_error_t e;
     raiz = json_loadf(f, JSON_REJECT_DUPLICATES, &e);
     if (raiz == NULL) {
-        fallar(error, tam, "no es JSON válido (línea %d, columna %d): %s", e.line, e.column,
-               e.text);
+        /* Los textos de jansson están en inglés: se traduce el caso que importa aquí. */
+        if (strstr(e.text, "duplicate object key") != NULL)
+            fallar(error, tam, "no es JSON válido: una ruta está repetida (línea %d)", e.line);
+        else
+            fallar(error, tam, "no es JSON válido (línea %d, columna %d)", e.line, e.column);
         goto fin;
     }
     if (!json_is_object(raiz)) {

@@ -217,7 +217,7 @@ Test(guion, invalidos_explicados, .timeout = 60)
         {"{\"/v/a\": {\"despues\": {\"estado\": 200, \"veces\": 2}}}", "clave desconocida «veces»"},
         {"{\"/v/a\": {\"pasos\": [{\"estado\": 200}], \"luego\": 1}}", "clave desconocida «luego»"},
         {"{\"/v/a\": {\"despues\": {\"estado\": 200}}, \"/v/a\": {\"despues\": {\"estado\": 200}}}",
-         "no es JSON válido"},
+         "una ruta está repetida"},
     };
     for (size_t i = 0; i < sizeof casos / sizeof casos[0]; i++) {
         char salida[2048];
