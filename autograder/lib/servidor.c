@@ -4,6 +4,12 @@
  * puerto efímero (practica_arrancar) con el registro en su carpeta temporal. Cada línea del
  * registro es un objeto JSON con inicio_ms y fin_ms en el reloj monotónico (el mismo de
  * cal_ahora_ms), así que se comparan con los instantes que mide el calificador.
+ *
+ * Rutas opacas: cal_ruta_opaca() inventa rutas al azar (getrandom) y cal_servidor_guion()
+ * arranca el servidor con un guion que dice qué responde cada una, petición a petición. El
+ * guion se escribe en un archivo temporal que se borra en cuanto el servidor lo ha leído (antes
+ * de que arranque el programa del estudiante): su contenido solo está en la memoria del
+ * servidor.
  */
 #define _GNU_SOURCE
 #include "calificador/calificador.h"
@@ -19,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -33,7 +40,8 @@ struct cal_servidor {
 
 static cal_servidor_t *servidores[MAX_SERVIDORES];
 
-int cal_servidor(cal_servidor_t **s)
+/* Arranca un servidor (con `guion`, texto JSON, si no es NULL). */
+static int arrancar(const char *guion, cal_servidor_t **s)
 {
     *s = NULL;
     int hueco = -1;
@@ -48,17 +56,73 @@ int cal_servidor(cal_servidor_t **s)
     if (n == NULL)
         return -ENOMEM;
     char dir[PATH_MAX - 64];
+    char archivo_guion[PATH_MAX] = "";
     int r = temporal_nuevo("servidor", dir, sizeof dir);
+    if (r == 0 && guion != NULL) {
+        snprintf(archivo_guion, sizeof archivo_guion, "%s/guion.json", dir);
+        FILE *f = fopen(archivo_guion, "wex");
+        if (f == NULL) {
+            r = -errno;
+        } else {
+            int bien = fputs(guion, f) >= 0;
+            if (fclose(f) != 0 || !bien)
+                r = -EIO;
+        }
+    }
     if (r == 0) {
         snprintf(n->registro, sizeof n->registro, "%s/registro.jsonl", dir);
-        r = practica_arrancar(&n->practica, n->registro);
+        r = practica_arrancar_guion(&n->practica, n->registro,
+                                    guion != NULL ? archivo_guion : NULL);
+        /* Un guion que el servidor rechaza es un error del calificador, no del estudiante. */
+        if (r == -ECHILD && guion != NULL)
+            r = -EINVAL;
     }
+    if (archivo_guion[0] != '\0')
+        unlink(archivo_guion);
     if (r < 0) {
         free(n);
         return r;
     }
     servidores[hueco] = n;
     *s = n;
+    return 0;
+}
+
+int cal_servidor(cal_servidor_t **s)
+{
+    return arrancar(NULL, s);
+}
+
+int cal_servidor_guion(const char *guion, cal_servidor_t **s)
+{
+    if (guion == NULL) {
+        *s = NULL;
+        return -EINVAL;
+    }
+    return arrancar(guion, s);
+}
+
+int cal_ruta_opaca(char *ruta, size_t tam)
+{
+    unsigned char azar[16];
+    size_t n = 0;
+    if (tam < 3 + 2 * sizeof azar + 1)
+        return -ENOSPC;
+    while (n < sizeof azar) {
+        ssize_t r = getrandom(azar + n, sizeof azar - n, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -errno;
+        n += (size_t)r;
+    }
+    static const char hex[] = "0123456789abcdef";
+    memcpy(ruta, "/v/", 3);
+    for (size_t i = 0; i < sizeof azar; i++) {
+        ruta[3 + 2 * i] = hex[azar[i] >> 4];
+        ruta[3 + 2 * i + 1] = hex[azar[i] & 15];
+    }
+    ruta[3 + 2 * sizeof azar] = '\0';
     return 0;
 }
 

@@ -4,7 +4,8 @@
 # Califica como entrega del laboratorio 07 programas hostiles (autograder/hostiles/*.c):
 # salen en el acto, giran sin fin, ignoran SIGTERM, se hacen demonios con setsid, crean
 # procesos sin parar, inundan la salida, se comen la memoria, intentan escribir en el
-# repositorio, en el informe y en los resultados de las verificaciones. De cada uno exige:
+# repositorio, en el informe y en los resultados de las verificaciones, o imprimen líneas
+# verosímiles sin hacer ninguna petición (adivina.c). De cada uno exige:
 #   - que la calificación termine (código 0) en tiempo acotado, con nota y mensajes;
 #   - que no quede vivo ningún proceso de la entrega;
 #   - que el repositorio, la carpeta de la entrega y el informe queden intactos
@@ -214,6 +215,13 @@ if grep -q FORJADO "$SALIDAS/escribe_sin_caja/results.json"; then
 else
   bien "escribe sin caja: resultados no falsificados"
 fi
+
+echo "── Líneas sin pruebas (el registro del servidor manda)"
+# adivina.c no hace ni una petición HTTP: detecta al calificador, deduce el estado de cada URL
+# por su texto y va imprimiendo OK/FALLO/ALERTA/RECUPERADO/OMITIDA/RESUMEN verosímiles con
+# nanosleep. Antes de las rutas opacas y de casar cada línea con el registro sacaba 63/100;
+# ahora solo puede ganar compilar y la validación de la entrada (14).
+caso adivina adivina.c 20
 
 echo "── Errores de compilación y del instructor"
 # Un árbol de curso falso con tres laboratorios que usan el calificador real del 07:

@@ -5,14 +5,17 @@
  * Las operaciones de la conexión se simulan en memoria: cada escritura se «completa» al
  * momento y los temporizadores de espera (/delay, /drip) vencen enseguida, así que el arnés
  * no espera nunca. El plazo de inactividad usa un valor propio y no se dispara mientras
- * quede entrada (si no, toda conexión se cerraría tras el primer trozo). Se comprueba que lo
+ * quede entrada (si no, toda conexión se cerraría tras el primer trozo). El contexto lleva
+ * un guion con dos rutas opacas (/v/f y /v/r) para que también se recorran. Se comprueba que lo
  * que sale empiece siempre como una respuesta HTTP y que nada se escriba tras cerrar.
  */
 #include "../servidor/conexion.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Un valor reconocible: así el arnés distingue el plazo de inactividad de las esperas. */
 #define INACTIVIDAD_FUZZ_MS 987654u
@@ -105,6 +108,25 @@ static void conducir(conexion_t *c, falso_t *f, int final)
 
 static contexto_t ctx;
 
+/* Carga un guion pequeño en el contexto (si no se puede, el arnés sigue sin él). */
+static void cargar_guion(void)
+{
+    static const char texto[] =
+        "{\"/v/f\": {\"pasos\": [{\"estado\": 503, \"veces\": 2}, {\"estado\": 100}], "
+        "\"despues\": {\"estado\": 204}},"
+        " \"/v/r\": {\"despues\": {\"estado\": 200, \"retraso_ms\": 5}}}";
+    char ruta[] = "/tmp/guion-fuzz-XXXXXX";
+    int fd = mkstemp(ruta);
+    if (fd < 0)
+        return;
+    int bien = write(fd, texto, sizeof texto - 1) == (ssize_t)(sizeof texto - 1);
+    close(fd);
+    char error[256];
+    if (bien && guion_cargar(ruta, &ctx.guion, error, sizeof error) < 0)
+        ctx.guion = NULL;
+    unlink(ruta);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *datos, size_t n)
 {
     static int iniciado;
@@ -112,6 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *datos, size_t n)
         inestable_iniciar(&ctx.inestable);
         ctx.inactividad_ms = INACTIVIDAD_FUZZ_MS;
         ctx.registro = NULL;
+        cargar_guion();
         iniciado = 1;
     }
     falso_t f = {0};

@@ -1,14 +1,15 @@
 /* principal.c — servidor-practica: argumentos, señales y arranque del bucle.
  *
- *   servidor-practica [--puerto N] [--registro ARCHIVO] [--inactividad S] [--silencioso]
- *                     [--ayuda]
+ *   servidor-practica [--puerto N] [--registro ARCHIVO] [--guion ARCHIVO] [--inactividad S]
+ *                     [--silencioso] [--ayuda]
  *
  * La primera línea de la salida estándar es exactamente «http://127.0.0.1:PUERTO»: así quien
  * lo arranca con --puerto 0 sabe dónde está (practica_arrancar() la lee). Todo lo demás va a
  * stderr. SIGINT/SIGTERM: deja de aceptar, cierra las conexiones y sale con 0 si el bucle
- * quedó cerrado del todo.
+ * quedó cerrado del todo. Un --guion inválido se explica en stderr y sale con 2 sin escuchar.
  */
 #include "contexto.h"
+#include "guion.h"
 #include "registro.h"
 #include "servidor.h"
 
@@ -28,6 +29,7 @@
 typedef struct {
     long puerto;
     const char *registro;
+    const char *guion;
     long inactividad_s;
     int silencioso;
 } opciones_t;
@@ -38,13 +40,17 @@ static int silencioso;
 static void uso(FILE *salida)
 {
     fprintf(salida,
-            "Uso: servidor-practica [--puerto N] [--registro ARCHIVO] [--inactividad S]\n"
-            "                         [--silencioso]\n"
+            "Uso: servidor-practica [--puerto N] [--registro ARCHIVO] [--guion ARCHIVO]\n"
+            "                         [--inactividad S] [--silencioso]\n"
             "\n"
             "Servidor HTTP de práctica del curso (solo escucha en 127.0.0.1).\n"
             "\n"
             "  --puerto N          puerto de escucha (0 = uno libre cualquiera; por omisión %d)\n"
             "  --registro ARCHIVO  escribe una línea JSON por petición atendida\n"
+            "  --guion ARCHIVO     rutas opacas con sus respuestas, petición a petición (JSON:\n"
+            "                      {\"/v/a1\": {\"pasos\": [{\"estado\": 503, \"veces\": 4}],\n"
+            "                      \"despues\": {\"estado\": 200, \"retraso_ms\": 0}}}); se lee\n"
+            "                      una vez al arrancar y no se ve por HTTP\n"
             "  --inactividad S     segundos que se espera a un cliente callado o que no lee\n"
             "                      (por omisión %d)\n"
             "  --silencioso        no avisa en stderr al arrancar y al parar\n"
@@ -71,6 +77,7 @@ static int leer_opciones(int argc, char **argv, opciones_t *o)
 {
     o->puerto = PUERTO_OMISION;
     o->registro = NULL;
+    o->guion = NULL;
     o->inactividad_s = INACTIVIDAD_OMISION_S;
     o->silencioso = 0;
     for (int i = 1; i < argc; i++) {
@@ -84,7 +91,7 @@ static int leer_opciones(int argc, char **argv, opciones_t *o)
             continue;
         }
         int con_valor = strcmp(a, "--puerto") == 0 || strcmp(a, "--registro") == 0 ||
-                        strcmp(a, "--inactividad") == 0;
+                        strcmp(a, "--guion") == 0 || strcmp(a, "--inactividad") == 0;
         if (!con_valor) {
             fprintf(stderr, "servidor-practica: opción desconocida «%s»\n", a);
             goto mal;
@@ -105,6 +112,12 @@ static int leer_opciones(int argc, char **argv, opciones_t *o)
                         v);
                 goto mal;
             }
+        } else if (strcmp(a, "--guion") == 0) {
+            if (v[0] == '\0') {
+                fprintf(stderr, "servidor-practica: el archivo del guion no puede ser «»\n");
+                goto mal;
+            }
+            o->guion = v;
         } else {
             if (v[0] == '\0') {
                 fprintf(stderr, "servidor-practica: el archivo de registro no puede ser «»\n");
@@ -175,11 +188,19 @@ int main(int argc, char **argv)
 
     inestable_iniciar(&ctx.inestable);
     ctx.inactividad_ms = (uint64_t)o.inactividad_s * 1000u;
+    if (o.guion != NULL) {
+        char error[512];
+        if (guion_cargar(o.guion, &ctx.guion, error, sizeof error) < 0) {
+            fprintf(stderr, "servidor-practica: el guion «%s» no vale: %s\n", o.guion, error);
+            return 2;
+        }
+    }
     if (o.registro != NULL) {
         r = registro_abrir(o.registro, &ctx.registro);
         if (r < 0) {
             fprintf(stderr, "servidor-practica: no se puede abrir el registro «%s»: %s\n",
                     o.registro, strerror(-r));
+            guion_liberar(ctx.guion);
             return 1;
         }
     }
@@ -187,6 +208,7 @@ int main(int argc, char **argv)
     if (r < 0) {
         fprintf(stderr, "servidor-practica: uv_loop_init: %s\n", uv_strerror(r));
         registro_cerrar(ctx.registro);
+        guion_liberar(ctx.guion);
         return 1;
     }
 
@@ -220,6 +242,7 @@ fin:
         salida = 1;
     }
     registro_cerrar(ctx.registro);
+    guion_liberar(ctx.guion);
     if (salida == 0 && !silencioso)
         fprintf(stderr, "servidor-practica: parado\n");
     return salida;

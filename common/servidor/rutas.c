@@ -128,6 +128,22 @@ static void ruta_indice(pedido_t *pd)
                     "  /inestable?id=&fallos=N        503 las N primeras veces, luego 200\n");
 }
 
+/* Respuesta de texto con el código `codigo` (ya validado, 100–599), como /status. */
+static void responder_estado(respuesta_t *r, int codigo)
+{
+    char texto[128];
+    snprintf(texto, sizeof texto, "%d %s\n", codigo, respuesta_frase(codigo));
+    respuesta_texto(r, codigo, texto);
+    if (codigo < 200 || codigo == 204 || codigo == 304) {
+        /* Estos códigos no llevan cuerpo. Un 1xx no es una respuesta final: se cierra la
+         * conexión después para que el cliente no espere otra. */
+        r->sin_cuerpo = 1;
+        r->longitud = r->anunciada = 0;
+        if (codigo < 200)
+            r->cerrar = 1;
+    }
+}
+
 static void ruta_status(pedido_t *pd, const char *resto)
 {
     long long codigo;
@@ -135,17 +151,15 @@ static void ruta_status(pedido_t *pd, const char *resto)
         respuesta_error(pd->r, 400, "el código de estado debe ser un entero entre 100 y 599");
         return;
     }
-    char texto[128];
-    snprintf(texto, sizeof texto, "%lld %s\n", codigo, respuesta_frase((int)codigo));
-    respuesta_texto(pd->r, (int)codigo, texto);
-    if (codigo < 200 || codigo == 204 || codigo == 304) {
-        /* Estos códigos no llevan cuerpo. Un 1xx no es una respuesta final: se cierra la
-         * conexión después para que el cliente no espere otra. */
-        pd->r->sin_cuerpo = 1;
-        pd->r->longitud = pd->r->anunciada = 0;
-        if (codigo < 200)
-            pd->r->cerrar = 1;
-    }
+    responder_estado(pd->r, (int)codigo);
+}
+
+/* Ruta opaca del guion: el estado y el retraso que tocan a esta petición, y nada más (ni
+ * el cuerpo ni las cabeceras dicen qué vendrá después). */
+static void ruta_guion(pedido_t *pd, const guion_paso_t *paso)
+{
+    responder_estado(pd->r, paso->estado);
+    pd->r->espera_ms = paso->retraso_ms;
 }
 
 static void ruta_delay(pedido_t *pd, const char *resto)
@@ -359,8 +373,12 @@ void rutas_atender(contexto_t *ctx, const peticion_t *p, const char *origen, res
     pedido_t pd = {ctx, p, origen, peticion_consulta(p), r};
     const char *ruta = peticion_ruta(p);
     const char *resto;
+    guion_paso_t paso;
 
-    if (strcmp(ruta, "/") == 0)
+    /* Las rutas del guion van primero: el calificador decide qué responde cada una. */
+    if (guion_siguiente(ctx->guion, ruta, &paso))
+        ruta_guion(&pd, &paso);
+    else if (strcmp(ruta, "/") == 0)
         ruta_indice(&pd);
     else if (strcmp(ruta, "/ping") == 0)
         respuesta_texto(r, 200, "pong");

@@ -2,7 +2,8 @@
  *
  * rutas_atender() no toca sockets ni el tiempo: solo mira la petición y rellena la
  * respuesta (incluidas las esperas que la conexión debe respetar). Por eso se puede probar
- * y fuzzear sin red. El contexto da el estado compartido (/inestable).
+ * y fuzzear sin red. El contexto da el estado compartido (/inestable y las
+ * rutas opacas del guion, que se miran antes que las demás).
  *
  * Memoria: lo que la ruta pone en `r` es de `r` (respuesta_liberar). La petición y el origen
  * son prestados durante la llamada.

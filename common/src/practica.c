@@ -155,6 +155,11 @@ static int analizar_url(const char *linea, int *puerto)
 
 int practica_arrancar(practica_t *p, const char *registro)
 {
+    return practica_arrancar_guion(p, registro, NULL);
+}
+
+int practica_arrancar_guion(practica_t *p, const char *registro, const char *guion)
+{
     char ruta[PATH_MAX];
     int tubo[2] = {-1, -1};
     pid_t pid = -1;
@@ -169,9 +174,17 @@ int practica_arrancar(practica_t *p, const char *registro)
         goto fin;
     }
 
-    char *args[] = {ruta, "--puerto", "0", "--silencioso", "--registro", (char *)registro, NULL};
-    if (registro == NULL)
-        args[4] = NULL;
+    char *args[9] = {ruta, "--puerto", "0", "--silencioso", NULL};
+    int nargs = 4;
+    if (registro != NULL) {
+        args[nargs++] = "--registro";
+        args[nargs++] = (char *)registro;
+    }
+    if (guion != NULL) {
+        args[nargs++] = "--guion";
+        args[nargs++] = (char *)guion;
+    }
+    args[nargs] = NULL;
 
     pid_t padre = getpid();
     pid = fork();

@@ -191,6 +191,20 @@ typedef struct cal_servidor cal_servidor_t;
 /* Arranca un servidor de práctica propio en un puerto efímero, con su registro en una
  * carpeta temporal. Devuelve 0 o un error negativo. */
 int cal_servidor(cal_servidor_t **s);
+/* Como cal_servidor(), con rutas opacas cuyas respuestas fija `guion`: texto JSON con el
+ * formato de «servidor-practica --guion» (common/servidor/guion.h), p. ej.
+ *   {"/v/…": {"pasos": [{"estado": 503, "veces": 4}], "despues": {"estado": 200}},
+ *    "/v/…": {"despues": {"estado": 200, "retraso_ms": 600}}}
+ * Las peticiones a una ruta toman los pasos en el orden en que llegan. `guion` es prestado
+ * durante la llamada: se escribe en un temporal que se borra en cuanto el servidor lo ha
+ * leído, así que el programa del estudiante no puede leerlo. Devuelve 0 o un error negativo
+ * (-EINVAL si el servidor rechazó el guion: error del calificador). */
+int cal_servidor_guion(const char *guion, cal_servidor_t **s);
+
+/* Escribe en `ruta` (tam >= 36) una ruta opaca nueva, "/v/" + 32 cifras hexadecimales al
+ * azar (getrandom): ni se adivina ni dice nada de cómo responderá. 0 o un error negativo. */
+int cal_ruta_opaca(char *ruta, size_t tam);
+
 /* "http://127.0.0.1:PUERTO" (sin barra final). */
 const char *cal_servidor_url(const cal_servidor_t *s);
 

@@ -46,6 +46,13 @@ typedef struct {
  * no queda ningún proceso vivo y p->pid vale 0. */
 int practica_arrancar(practica_t *p, const char *registro);
 
+/* Como practica_arrancar(), y además `--guion guion` si `guion` no es NULL: rutas opacas
+ * cuyas respuestas fija ese archivo JSON (formato en common/servidor/guion.h). El servidor
+ * lee el archivo una sola vez antes de anunciar su URL, así que al volver (0) el llamador
+ * ya puede borrarlo. Un guion inválido hace que el servidor salga con 2 y explique por qué
+ * en stderr: aquí llega como -ECHILD. `guion` es prestado durante la llamada. */
+int practica_arrancar_guion(practica_t *p, const char *registro, const char *guion);
+
 /* Envía SIGTERM, espera hasta 5 s y, si sigue vivo, SIGKILL. Devuelve el estado de salida
  * (0–255), 128 + señal si murió por una señal, o -EINVAL si no había servidor arrancado.
  * Deja p->pid a 0. */
