@@ -669,18 +669,63 @@ int main(int argc, char **argv)
 
     char motivo[256];
     int hay_bwrap = caja_probar(motivo, sizeof motivo);
-    char caja_texto[512];
-    if (hay_bwrap)
+    char caja_texto[1536];
+    if (hay_bwrap) {
         poner_texto(caja_texto, sizeof caja_texto,
                  "bubblewrap (usuario nobody, espacios de nombres de usuario y de PID, "
                  "sistema de solo lectura, /tmp privado, sin acceso al repositorio)");
-    else
+    } else {
+        /* Sin espacios de nombres de usuario: estos ajustes del núcleo suelen ser la causa
+         * (el README, apartado «Si no eres root», explica cómo cambiarlos). */
+        static const struct {
+            const char *ruta, *valor, *texto;
+        } ajustes[] = {
+            {"/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "1",
+             "AppArmor lo impide (kernel.apparmor_restrict_unprivileged_userns = 1, lo "
+             "habitual desde Ubuntu 23.10)"},
+            {"/proc/sys/kernel/unprivileged_userns_clone", "0",
+             "el núcleo lo impide (kernel.unprivileged_userns_clone = 0)"},
+            {"/proc/sys/user/max_user_namespaces", "0",
+             "el núcleo lo impide (user.max_user_namespaces = 0)"},
+        };
+        char causa[384] = "";
+        const char *activar = "";
+        int sin_userns = strstr(motivo, "espacios de nombres") != NULL;
+        int root = geteuid() == 0;
+        if (sin_userns) {
+            const char *texto = "pasa a menudo dentro de contenedores (Docker, Podman…) "
+                                "y en WSL 1";
+            for (size_t i = 0; i < sizeof ajustes / sizeof ajustes[0]; i++) {
+                char *v = leer_archivo(ajustes[i].ruta, 16);
+                size_t n = strlen(ajustes[i].valor);
+                int coincide = v != NULL && strncmp(v, ajustes[i].valor, n) == 0 &&
+                               (v[n] == '\n' || v[n] == '\0');
+                free(v);
+                if (coincide) {
+                    texto = ajustes[i].texto;
+                    break;
+                }
+            }
+            poner_texto(causa, sizeof causa, ": %s", texto);
+            activar = " Cómo activarla: README.md, apartado «Si no eres root».";
+        }
         poner_texto(caja_texto, sizeof caja_texto,
-                 "SIN caja de arena: bubblewrap %s. La entrega corre con límites "
-                 "(CPU, memoria, procesos, salida, tiempo)%s y se limpia al terminar, pero "
-                 "puede leer el disco%s.",
-                 motivo, geteuid() == 0 ? " como usuario nobody" : "",
-                 geteuid() == 0 ? "" : " y escribir donde puedas escribir tú");
+                 "SIN caja de arena: bubblewrap %s%s. Protecciones que faltan: la entrega ve "
+                 "todo el sistema de archivos (%s) y no tiene /tmp privado ni espacio de PID "
+                 "propio%s. Se mantienen: límites de CPU, memoria, procesos, salida y tiempo, "
+                 "entorno limpio y la limpieza de todos sus procesos al terminar.%s%s",
+                 motivo, causa,
+                 root ? "corre con un usuario sin privilegios: puede leer lo que cualquiera "
+                        "puede leer, pero no escribir en el repositorio ni en los informes"
+                      : "corre como tú: puede leer lo que tú puedes leer y escribir donde tú "
+                        "puedes escribir, también en el repositorio y en build/",
+                 sin_userns && !root ? "; sin espacios de nombres de usuario tampoco tiene "
+                                       "red propia: llega a los puertos de la máquina"
+                                     : "",
+                 root ? "" : " Para calificar tu propio código basta; no califiques así "
+                             "entregas ajenas.",
+                 activar);
+    }
 
     char origen_texto[PATH_MAX + 64];
     if (op.entrega != NULL)
