@@ -196,7 +196,7 @@ instalar() {
   if [ "$(id -u)" -ne 0 ]; then
     if ! hay_orden sudo; then
       echo "Para instalar paquetes hace falta ser root o tener sudo. Pide a quien administre" >&2
-      echo "la máquina que ejecute, como root, «make deps» en esta carpeta o:" >&2
+      echo "la máquina que ejecute, como root, «make deps» en una copia del curso o:" >&2
       echo "  apt-get install --no-install-recommends ${PAQUETES[*]} $llhttp" >&2
       return 1
     fi
