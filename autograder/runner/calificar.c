@@ -719,8 +719,9 @@ int main(int argc, char **argv)
                         "puede leer, pero no escribir en el repositorio ni en los informes"
                       : "corre como tú: puede leer lo que tú puedes leer y escribir donde tú "
                         "puedes escribir, también en el repositorio y en build/",
-                 sin_userns && !root ? "; sin espacios de nombres de usuario tampoco tiene "
-                                       "red propia: llega a los puertos de la máquina"
+                 sin_userns && !root ? "; y si el sistema no deja crear espacios de "
+                                       "nombres de usuario, tampoco red propia: llega a "
+                                       "los puertos de la máquina"
                                      : "",
                  root ? "" : " Para calificar tu propio código basta; no califiques así "
                              "entregas ajenas.",
