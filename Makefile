@@ -5,12 +5,17 @@
 # bench/): este Makefile solo define las reglas comunes y los incluye.
 #
 #   make            construye todo (biblioteca, servidor, ejemplos, laboratorios, calificador)
-#   make grade      califica los laboratorios           (instala dependencias si faltan)
-#   make test       ejecuta todas las pruebas del curso (instala dependencias si faltan)
+#   make grade      califica los laboratorios
+#   make test       ejecuta todas las pruebas del curso
 #   make servidor   arranca el servidor de práctica en http://127.0.0.1:8080
 #   make bench      compara rendimiento con otros programas (no forma parte de make test)
-#   make deps       instala las dependencias (apt-get; en macOS imprime la orden de brew)
+#   make deps       instala todas las dependencias (apt-get, con sudo si no eres root; en
+#                   macOS imprime la orden de brew)
 #   make compile_commands.json   base de datos de compilación para editores (bear)
+#
+# make, make grade, make test y make bench comprueban antes solo lo que cada uno necesita
+# (common/herramientas/dependencias.sh): si falta algo, lo instalan solos si eso no pide
+# contraseña (root, CI); si no, dicen qué falta y piden `make deps` una vez.
 #
 # Variables: CC, CFLAGS, LDFLAGS (sustituibles), V=1 (órdenes completas), B=carpeta de salida,
 # SAN=asan (construye con AddressSanitizer+UBSan en build/asan).
@@ -95,21 +100,31 @@ include common/common.mk
 -include autograder/autograder.mk
 -include bench/bench.mk
 
-.PHONY: all deps deps-auto test grade servidor compile_commands.json limpiar clean
+.PHONY: all programas deps deps-grade deps-test deps-bench deps-auto test grade servidor \
+        compile_commands.json limpiar clean
 
-all: $(PROGRAMAS)
+# Primero las dependencias; después, en otra invocación de make, los programas: así
+# pkg-config y llhttp se evalúan cuando las bibliotecas ya están instaladas.
+all: deps-grade
+	@$(MAKE) --no-print-directory programas
+
+programas: $(PROGRAMAS)
 
 deps:
 	@bash common/herramientas/dependencias.sh instalar
 
-# Instala solo si falta algo: así `make grade` y `make test` bastan en una máquina nueva.
-deps-auto:
-	@bash common/herramientas/dependencias.sh comprobar >/dev/null 2>&1 || \
-	  bash common/herramientas/dependencias.sh instalar
+# Cada objetivo comprueba solo su perfil (grade, test o bench). Si no falta nada, no dice ni
+# instala nada; nunca se intenta instalar en cada ejecución.
+deps-grade deps-test deps-bench:
+	@CC="$(CC)" bash common/herramientas/dependencias.sh asegurar $(@:deps-%=%) \
+	  "make$(if $(MAKECMDGOALS), $(MAKECMDGOALS))"
+
+# Nombre antiguo, para los fragmentos que aún lo usen: lo que necesitan make y make grade.
+deps-auto: deps-grade
 
 # `make test` ejecuta cada suite registrada y termina con la línea «pruebas: N passed, N failed».
-test: deps-auto
-	@$(MAKE) --no-print-directory all
+test: deps-test
+	@$(MAKE) --no-print-directory programas
 	@bash common/herramientas/pruebas.sh $(SUITES)
 
 servidor: $(B)/bin/servidor-practica
@@ -118,7 +133,7 @@ servidor: $(B)/bin/servidor-practica
 compile_commands.json:
 	@command -v bear >/dev/null || { echo "Falta bear: make deps"; exit 1; }
 	@mkdir -p build
-	bear --output build/compile_commands.json -- $(MAKE) --no-print-directory -B all
+	bear --output build/compile_commands.json -- $(MAKE) --no-print-directory -B programas
 	@echo "Escrito build/compile_commands.json (clangd lo busca ahí)."
 
 limpiar clean:

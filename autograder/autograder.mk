@@ -37,11 +37,11 @@ PROGRAMAS += $(LIBCALIFICADOR) $(CALIFICAR)
 CALIF_CFLAGS = -std=gnu11 -Wall -Wextra -O1 -g -I$(RAIZ)/common/include $(PKG_CFLAGS)
 CALIF_LIBS = $(abspath $(LIBCURSO)) $(PKG_LIBS) -lm
 
-.PHONY: grade _calificar ruta prueba-caja prueba-labs prueba-autograder
+.PHONY: grade _calificar ruta prueba-caja prueba-labs prueba-autograder prueba-usuario
 
-# Primero las dependencias (como `make test`); después, en otra invocación de make, todo
-# lo demás: así pkg-config se evalúa cuando las bibliotecas ya están instaladas.
-grade: deps-auto
+# Primero las dependencias de make grade (solo las suyas); después, en otra invocación de
+# make, todo lo demás: así pkg-config se evalúa cuando las bibliotecas ya están instaladas.
+grade: deps-grade
 	@$(MAKE) --no-print-directory _calificar
 
 # Solo los calificadores de los laboratorios elegidos; si uno no se construye (error del
@@ -101,3 +101,10 @@ prueba-labs: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICA
 prueba-autograder: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
 	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
 	  bash autograder/pruebas/prueba-autograder.sh "$(B)"
+
+# `make grade` como un estudiante en su portátil: usuario normal (lo crea si se ejecuta como
+# root), curso en su HOME, PATH sin /usr/sbin: califica el 07 (esqueleto, soluciones y sin
+# caja de arena), sin sudo ni apt-get; y con un módulo «desinstalado» dice qué falta.
+SUITES += prueba-usuario
+prueba-usuario:
+	@bash autograder/pruebas/prueba-usuario.sh "$(B)"

@@ -11,7 +11,7 @@ $(B)/bench/cliente_http: $(B)/obj/bench/cliente_http.o $(LIBCURSO)
 PROGRAMAS += $(BENCH_BINS)
 
 .PHONY: bench _bench prueba-bench
-bench: deps-auto
+bench: deps-bench
 	@$(MAKE) --no-print-directory _bench
 
 _bench: $(BENCH_BINS) $(B)/bin/servidor-practica

@@ -1,6 +1,12 @@
 # comun.sh — funciones compartidas por las comparaciones (se carga con `source`).
 # Arranca el servidor de práctica, busca puertos libres, mide tiempos y limpia al salir.
 
+# nginx vive en /usr/sbin, que no está en el PATH de un usuario normal.
+for d in /usr/local/sbin /usr/sbin /sbin; do
+  case ":$PATH:" in *":$d:"*) ;; *) PATH="$PATH:$d" ;; esac
+done
+export PATH
+
 TMP_BENCH=$(mktemp -d "${TMPDIR:-/tmp}/curso-bench.XXXXXX")
 PIDS_BENCH=()
 limpiar_bench() {

@@ -83,7 +83,7 @@ int caja_probar(char *motivo, size_t tam)
     const char *b = caja_bwrap();
     const char *sin = getenv("CALIF_SIN_BWRAP");
     if (sin != NULL && strcmp(sin, "1") == 0) {
-        snprintf(motivo, tam, "desactivado con CALIF_SIN_BWRAP=1");
+        snprintf(motivo, tam, "está desactivado con CALIF_SIN_BWRAP=1");
         return 0;
     }
     if (access(b, X_OK) != 0) {

@@ -208,7 +208,7 @@ caso bomba_sin_caja bomba.c 5 CALIF_SIN_BWRAP=1
 caso ignora_senales_sin_caja ignora_senales.c 5 CALIF_SIN_BWRAP=1
 caso escribe_sin_caja escribe.c 5 CALIF_SIN_BWRAP=1
 # Sin espacio de nombres de montaje, /tmp es el del sistema: se dice en el informe
-# («puede leer el disco») y aquí solo se limpia.
+# («ve todo el sistema de archivos») y aquí solo se limpia.
 rm -f /tmp/HACKEADO-calificador
 if grep -q FORJADO "$SALIDAS/escribe_sin_caja/results.json"; then
   mal "escribe-sin-caja-forja" "escribe sin caja: el informe contiene resultados falsificados"

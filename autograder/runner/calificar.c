@@ -200,7 +200,7 @@ static void cabecera(const opciones_t *op, contexto_informe_t *ctx, char *origen
 
 static int calificar_todo(const opciones_t *op, char **carpetas, int nc)
 {
-    char ruta_json[PATH_MAX], ruta_xml[PATH_MAX], origen[PATH_MAX + 64], caja[2048];
+    char ruta_json[PATH_MAX], ruta_xml[PATH_MAX], origen[PATH_MAX + 64], caja[4096];
     if (archivos_crear_carpetas(op->salida) < 0) {
         fprintf(stderr, "calificar: no se puede crear %s\n", op->salida);
         return 2;

@@ -21,7 +21,7 @@ $(CHAT_CARGA): $(B)/obj/bench/chat/carga_chat.o $(LIBCURSO)
 PROGRAMAS += $(CHAT_CARGA)
 
 .PHONY: bench-chat _bench-chat prueba-bench-chat
-bench-chat: deps-auto
+bench-chat: deps-bench
 	@$(MAKE) --no-print-directory _bench-chat
 
 _bench-chat: $(CHAT_CARGA) $(CHAT_SOLUCION)

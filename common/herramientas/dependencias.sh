@@ -1,10 +1,37 @@
 #!/usr/bin/env bash
-# Comprueba o instala lo que el curso necesita.
-#   dependencias.sh comprobar   sale 0 si está todo; si no, dice qué falta (en stderr)
-#   dependencias.sh instalar    instala lo que falte con apt-get (sudo si no eres root);
-#                               en macOS imprime la orden de brew
+# Comprueba o instala lo que el curso necesita. Cada orden de make comprueba solo lo suyo:
+#
+#   dependencias.sh comprobar [PERFIL]        sale con 0 si está todo lo del perfil; si no,
+#                                             lista en stderr lo que falta. No instala nada.
+#   dependencias.sh asegurar PERFIL [ORDEN]   lo que ejecutan `make`, `make grade`, `make test`
+#                                             y `make bench` antes de empezar:
+#                                             · si no falta nada, no dice ni hace nada;
+#                                             · si falta algo y se puede instalar sin pedir
+#                                               contraseña (root, o CI=true con sudo sin
+#                                               contraseña), lo instala con apt-get;
+#                                             · si no, dice qué falta y qué orden lo instala
+#                                               (`make deps`) y sale con 1.
+#   dependencias.sh instalar                  `make deps`: instala todo con apt-get (con sudo
+#                                             si no eres root); en macOS imprime la orden de brew.
+#
+# Perfiles (qué necesita cada orden):
+#   grade   `make` y `make grade`: compilador, make, pkg-config, libuv, libcurl, jansson,
+#           Criterion, llhttp, bubblewrap y valgrind (y PostgreSQL si existe el laboratorio 12)
+#   bench   `make bench`: compilador y bibliotecas, curl, wrk, nginx y python3-aiohttp
+#   test    `make test`: grade + bench + clang con libFuzzer, netcat, procps y PostgreSQL
+#   todo    todo lo anterior más bear (lo que instala `make deps`)
+#
 # Todo viene de paquetes de Debian 12 / Ubuntu; nada se descarga de otro sitio.
 set -u
+raiz=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$raiz" || exit 1
+
+# Las órdenes se buscan también donde Debian las pone aunque no estén en el PATH de un
+# usuario normal (nginx vive en /usr/sbin).
+for d in /usr/local/sbin /usr/sbin /sbin; do
+  case ":$PATH:" in *":$d:"*) ;; *) PATH="$PATH:$d" ;; esac
+done
+export PATH
 
 PAQUETES=(
   build-essential pkg-config make
@@ -12,31 +39,144 @@ PAQUETES=(
   valgrind clang bubblewrap procps
   curl wrk nginx-light python3 python3-aiohttp bear netcat-openbsd
 )
-# llhttp: Debian 12 no tiene libllhttp-dev, pero node-llhttp trae sus fuentes.
-LLHTTP_PAQUETE=node-llhttp
-MODULOS_PKGCONFIG=(libuv libcurl jansson criterion libpq)
-ORDENES=(cc make pkg-config valgrind clang bwrap curl wrk nginx nc /usr/bin/python3)
+# Si la instalación automática falla, no se vuelve a intentar en cada `make grade`: queda
+# anotado aquí y se pide `make deps`, que lo borra cuando termina bien.
+INTENTO_FALLIDO="$raiz/build/.dependencias-intento-fallido"
 
-falta_algo() {
-  local falta=0
-  for m in "${MODULOS_PKGCONFIG[@]}"; do
-    pkg-config --exists "$m" 2>/dev/null || { echo "falta el módulo pkg-config: $m" >&2; falta=1; }
-  done
-  if ! pkg-config --exists libllhttp 2>/dev/null && [ ! -f /usr/share/llhttp/llhttp.c ]; then
-    echo "falta llhttp (libllhttp-dev o node-llhttp)" >&2; falta=1
+# --- Qué falta ---------------------------------------------------------------------------
+# Cada comprobación que falla añade una línea a FALTAN y su paquete de Debian a PAQ_FALTAN.
+FALTAN=()
+PAQ_FALTAN=()
+anotar() {  # anotar DESCRIPCIÓN PAQUETE
+  FALTAN+=("$1 — paquete $2")
+  local p
+  for p in "${PAQ_FALTAN[@]}"; do [ "$p" = "$2" ] && return 0; done
+  PAQ_FALTAN+=("$2")
+}
+
+hay_orden() { command -v "$1" >/dev/null 2>&1; }
+
+# ¿Existe el módulo de pkg-config? Sin pkg-config, se busca su archivo .pc donde suele estar
+# (así, si falta pkg-config, no se dan por ausentes bibliotecas que sí están).
+hay_modulo() {
+  if hay_orden pkg-config; then
+    pkg-config --exists "$1" 2>/dev/null
+  else
+    compgen -G "/usr/lib/pkgconfig/$1.pc" >/dev/null || compgen -G "/usr/lib/*/pkgconfig/$1.pc" >/dev/null ||
+      compgen -G "/usr/share/pkgconfig/$1.pc" >/dev/null || compgen -G "/usr/local/lib/pkgconfig/$1.pc" >/dev/null
   fi
-  for o in "${ORDENES[@]}"; do
-    command -v "$o" >/dev/null 2>&1 || { echo "falta la orden: $o" >&2; falta=1; }
-  done
-  /usr/bin/python3 -c 'import aiohttp' 2>/dev/null || { echo "falta python3-aiohttp" >&2; falta=1; }
-  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "falta PostgreSQL (initdb)" >&2; falta=1; }
+}
+
+modulo() {  # modulo NOMBRE PAQUETE
+  hay_modulo "$1" || anotar "la biblioteca $1 (pkg-config no encuentra $1.pc)" "$2"
+}
+
+orden() {  # orden NOMBRE PAQUETE
+  hay_orden "$1" || anotar "la orden $1" "$2"
+}
+
+revisar_compilar() {
+  local cc=${CC:-cc}
+  cc=${cc%% *}
+  if ! hay_orden "$cc"; then
+    case "$cc" in
+      cc | gcc | c99) anotar "el compilador de C ($cc)" build-essential ;;
+      clang*) anotar "el compilador de C ($cc)" clang ;;
+      *) anotar "el compilador de C que pide CC=$cc" build-essential ;;
+    esac
+  fi
+  orden make make
+  orden ar build-essential
+  orden pkg-config pkg-config
+  modulo libuv libuv1-dev
+  modulo libcurl libcurl4-openssl-dev
+  modulo jansson libjansson-dev
+  # llhttp: libllhttp-dev donde existe (9.x); en Debian 12, las fuentes de node-llhttp.
+  if ! hay_modulo libllhttp && [ ! -f /usr/share/llhttp/llhttp.c ]; then
+    local llhttp=node-llhttp
+    if hay_orden apt-cache && apt-cache show libllhttp-dev >/dev/null 2>&1; then llhttp=libllhttp-dev; fi
+    anotar "llhttp (ni libllhttp.pc ni /usr/share/llhttp/llhttp.c)" "$llhttp"
+  fi
+}
+
+revisar_postgresql() {
+  modulo libpq libpq-dev
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null ||
+    anotar "PostgreSQL (no hay /usr/lib/postgresql/*/bin/initdb)" postgresql
+}
+
+revisar_grade() {
+  revisar_compilar
+  modulo criterion libcriterion-dev
+  # La caja de arena y las fugas: bubblewrap y valgrind solo existen en Linux.
+  if [ "$(uname -s)" = Linux ]; then
+    orden bwrap bubblewrap
+    orden valgrind valgrind
+  fi
+  # PostgreSQL solo hace falta para calificar cuando existe el laboratorio 12.
+  if compgen -G "labs/12-*/lab.json" >/dev/null; then revisar_postgresql; fi
+}
+
+revisar_bench() {
+  orden curl curl
+  orden wrk wrk
+  orden nginx nginx-light
+  if [ ! -x /usr/bin/python3 ]; then
+    anotar "/usr/bin/python3" python3
+  elif ! /usr/bin/python3 -c 'import aiohttp' 2>/dev/null; then
+    anotar "el módulo aiohttp de /usr/bin/python3" python3-aiohttp
+  fi
+}
+
+revisar_test() {
+  revisar_grade
+  revisar_bench
+  revisar_postgresql
+  orden nc netcat-openbsd
+  orden pgrep procps
+  orden ps procps
   # libFuzzer: clang necesita su runtime (libclang-rt-NN-dev en Debian 12).
-  if command -v clang >/dev/null 2>&1; then
-    echo 'int LLVMFuzzerTestOneInput(const char*d,long n){(void)d;(void)n;return 0;}' |
-      clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 ||
-      { echo "falta el runtime de libFuzzer de clang" >&2; falta=1; }
+  if ! hay_orden clang; then
+    anotar "la orden clang (para libFuzzer)" clang
+  elif ! echo 'int LLVMFuzzerTestOneInput(const char*d,long n){(void)d;(void)n;return 0;}' |
+      clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1; then
+    local v
+    v=$(clang -dumpversion 2>/dev/null)
+    anotar "el runtime de libFuzzer de clang" "libclang-rt-${v%%.*}-dev"
   fi
-  return $falta
+}
+
+# revisar PERFIL: deja en FALTAN lo que falta para ese perfil.
+revisar() {
+  FALTAN=()
+  PAQ_FALTAN=()
+  case "$1" in
+    grade) revisar_grade ;;
+    bench) revisar_compilar; revisar_bench ;;
+    test) revisar_test ;;
+    todo) revisar_test; orden bear bear ;;
+    *) echo "dependencias.sh: perfil desconocido «$1» (grade, bench, test o todo)" >&2; exit 2 ;;
+  esac
+  # Sin duplicados (una misma orden puede venir de dos perfiles).
+  if [ ${#FALTAN[@]} -gt 0 ]; then
+    mapfile -t FALTAN < <(printf '%s\n' "${FALTAN[@]}" | awk '!visto[$0]++')
+  fi
+  [ ${#FALTAN[@]} -eq 0 ]
+}
+
+listar_faltan() {
+  local f
+  for f in "${FALTAN[@]}"; do echo "  ✘ $f"; done
+}
+
+# --- Instalar ----------------------------------------------------------------------------
+# ¿Se puede instalar sin que nadie teclee una contraseña? Como root, sí. Con sudo solo en CI
+# (CI=true) y si sudo no pide contraseña (-n no pregunta nunca): en el portátil de un
+# estudiante, instalar paquetes del sistema es decisión suya (`make deps`).
+sin_contrasena() {
+  [ "$(uname -s)" = Linux ] && hay_orden apt-get || return 1
+  [ "$(id -u)" -eq 0 ] && return 0
+  [ "${CI:-}" = true ] && hay_orden sudo && sudo -n true 2>/dev/null
 }
 
 instalar() {
@@ -45,19 +185,25 @@ instalar() {
     echo "  brew install libuv curl jansson criterion libpq llhttp pkg-config wrk nginx python"
     return 0
   fi
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "No encuentro apt-get: instala a mano ${PAQUETES[*]} $LLHTTP_PAQUETE" >&2
+  if ! hay_orden apt-get; then
+    echo "No encuentro apt-get: instala con el gestor de paquetes de tu sistema el equivalente de:" >&2
+    echo "  ${PAQUETES[*]} node-llhttp (o libllhttp-dev)" >&2
     return 1
   fi
+  local llhttp=node-llhttp
+  if apt-cache show libllhttp-dev >/dev/null 2>&1; then llhttp=libllhttp-dev; fi
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "Hace falta ser root o tener sudo." >&2; return 1; }
+    if ! hay_orden sudo; then
+      echo "Para instalar paquetes hace falta ser root o tener sudo. Pide a quien administre" >&2
+      echo "la máquina que ejecute, como root, «make deps» en una copia del curso o:" >&2
+      echo "  apt-get install --no-install-recommends ${PAQUETES[*]} $llhttp" >&2
+      return 1
+    fi
     sudo="sudo"
   fi
   echo "Instalando dependencias del curso con apt-get…"
   $sudo apt-get update -q || return 1
-  local llhttp=$LLHTTP_PAQUETE
-  if apt-cache show libllhttp-dev >/dev/null 2>&1; then llhttp=libllhttp-dev; fi
   local extra=()
   # El runtime de libFuzzer se llama distinto según la versión de clang.
   local vclang
@@ -76,11 +222,69 @@ instalar() {
   local rc=$?
   [ $creada -eq 1 ] && $sudo rm -f "$politica"
   [ $rc -eq 0 ] || return $rc
-  falta_algo
+  if revisar todo; then
+    rm -f "$INTENTO_FALLIDO"
+    return 0
+  fi
+  echo "Instalado, pero aún falta:" >&2
+  listar_faltan >&2
+  return 1
+}
+
+# --- asegurar: lo que hacen make, make grade, make test y make bench ----------------------
+asegurar() {
+  local perfil=$1 que=${2:-make $1}
+  revisar "$perfil" && return 0
+
+  if sin_contrasena && [ ! -e "$INTENTO_FALLIDO" ]; then
+    echo "$que: falta lo siguiente y se instala ahora con apt-get (sin pedir contraseña):"
+    listar_faltan
+    if instalar && revisar "$perfil"; then
+      return 0
+    fi
+    mkdir -p "$(dirname "$INTENTO_FALLIDO")" && date '+%F %T' >"$INTENTO_FALLIDO"
+    echo "$que: la instalación automática no terminó bien (ver arriba); no se volverá a" >&2
+    echo "intentar sola. Cuando lo arregles, instala con: make deps" >&2
+    return 1
+  fi
+
+  {
+    echo "$que: faltan dependencias del curso:"
+    listar_faltan
+    if [ "$(uname -s)" = Darwin ]; then
+      echo "Mira cómo instalarlas con: make deps"
+    else
+      echo "Instálalas una sola vez con:"
+      echo "    make deps"
+      if [ "$(id -u)" -ne 0 ]; then
+        echo "(usa apt-get con sudo y te pedirá tu contraseña; sin sudo, pide a quien administre"
+        echo " la máquina estos paquetes: ${PAQ_FALTAN[*]})"
+      fi
+    fi
+    if [ -e "$INTENTO_FALLIDO" ]; then
+      echo "La instalación automática ya falló una vez ($(cat "$INTENTO_FALLIDO")) y no se repite sola."
+    fi
+  } >&2
+  return 1
 }
 
 case "${1:-comprobar}" in
-  comprobar) falta_algo ;;
-  instalar) falta_algo 2>/dev/null && { echo "Dependencias: todo instalado."; exit 0; }; instalar ;;
-  *) echo "uso: $0 comprobar|instalar" >&2; exit 2 ;;
+  comprobar)
+    revisar "${2:-todo}" && exit 0
+    listar_faltan >&2
+    exit 1
+    ;;
+  asegurar)
+    [ $# -ge 2 ] || { echo "uso: $0 asegurar grade|bench|test|todo [ORDEN]" >&2; exit 2; }
+    asegurar "$2" "${3:-}"
+    ;;
+  instalar)
+    if revisar todo; then
+      rm -f "$INTENTO_FALLIDO"
+      echo "Dependencias: todo instalado."
+      exit 0
+    fi
+    instalar
+    ;;
+  *) echo "uso: $0 comprobar [PERFIL] | asegurar PERFIL [ORDEN] | instalar" >&2; exit 2 ;;
 esac
