@@ -89,16 +89,44 @@ $(B)/obj/llhttp/%.o: $(LLHTTP_SRC_DIR)/%.c
 	@$(if $(Q),echo "  CC      $< (llhttp, sin -Werror)")
 	$(Q)$(CC) -std=gnu11 -w $(LLHTTP_CFLAGS) $(SAN_FLAGS) $(CFLAGS) -c $< -o $@
 
+# La única receta de enlace: los objetos y bibliotecas de los requisitos, y las bibliotecas
+# que se le pasen ($(1)). Uso: $(call ENLAZAR,$(CURSO_LIBS)).
+define ENLAZAR
+@mkdir -p $(@D)
+@$(if $(Q),echo "  LD      $@")
+$(Q)$(CC) $(CURSO_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(1)
+endef
+
+# Objetivos de «portada»: comprueban las dependencias y vuelven a llamar a make. No necesitan
+# los datos de los laboratorios (que salen del ejecutor ya construido: ver labs/labs.mk).
+PORTADA := all deps deps-grade deps-test deps-bench deps-auto grade test bench bench-chat \
+           limpiar clean compile_commands.json
+SOLO_PORTADA := $(if $(filter-out $(PORTADA),$(or $(MAKECMDGOALS),all)),,si)
+
 # Lo que cada fragmento añade:
 #   PROGRAMAS  binarios que `make` construye       SUITES  objetivos que `make test` ejecuta
 PROGRAMAS :=
 SUITES :=
 
+# Los datos de los laboratorios (programa y archivos del estudiante de cada lab.json) los
+# escribe el ejecutor, que es lo único que lee lab.json: make no sabe JSON. Los objetivos de
+# portada no los necesitan (y en una máquina nueva aún no se puede construir el ejecutor).
+LABS_DATOS := $(B)/labs/variables.mk
+ifneq ($(SOLO_PORTADA),si)
+include $(LABS_DATOS)
+endif
+$(LABS_DATOS): $(B)/bin/calificar $(wildcard labs/[0-9][0-9]-*/lab.json)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(B)/bin/calificar --raiz $(RAIZ) --variables >$@.tmp && mv $@.tmp $@
+
+# Los fragmentos no dependen del orden: cada uno usa en sus reglas solo variables propias,
+# las de este Makefile o rutas literales.
 include common/common.mk
--include lessons/lessons.mk
--include labs/labs.mk
--include autograder/autograder.mk
--include bench/bench.mk
+include lessons/lessons.mk
+include labs/labs.mk
+include autograder/autograder.mk
+include bench/bench.mk
 
 .PHONY: all programas deps deps-grade deps-test deps-bench deps-auto test grade servidor \
         compile_commands.json limpiar clean

@@ -26,11 +26,21 @@ $(LIBCALIFICADOR): $(CALIF_LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(CALIFICAR): $(CALIF_RUNNER_OBJS) $(LIBCALIFICADOR) $(LIBCURSO)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CURSO_LDFLAGS) -o $@ $(CALIF_RUNNER_OBJS) $(LIBCALIFICADOR) $(CURSO_LIBS)
+	$(call ENLAZAR,$(CURSO_LIBS))
 
 PROGRAMAS += $(LIBCALIFICADOR) $(CALIFICAR)
+
+# El calificador oculto de cada laboratorio: los .c de labs/NN-tema/.calificador/ con
+# libcalificador (Criterion). Sus fuentes ven las cabeceras del calificador.
+EXTRA_CFLAGS_labs = -I$(RAIZ)/autograder/include
+define CALIFICADOR_DE_LAB
+$(B)/labs/$(1)/calificador: $$(patsubst %.c,$(B)/obj/%.o,$$(wildcard labs/$(1)/.calificador/*.c)) \
+                            $(LIBCALIFICADOR) $(LIBCURSO)
+	$$(call ENLAZAR,$$(CURSO_LIBS) $$(CRITERION_LIBS))
+endef
+$(foreach l,$(LABS_NOMBRES),$(eval $(call CALIFICADOR_DE_LAB,$(l))))
+LABS_CALIFICADORES := $(patsubst %,$(B)/labs/%/calificador,$(LABS_NOMBRES))
+PROGRAMAS += $(LABS_CALIFICADORES)
 
 # Cómo se compila una entrega: como el curso pero sin -Werror (un aviso no debe valer un
 # cero; el informe lo enseña igualmente) y con -O1 -g para que valgrind señale líneas.
@@ -74,14 +84,10 @@ CALIF_TEST_CAJA := $(B)/autograder/test_caja
 EXTRA_CFLAGS_autograder += -pthread
 
 $(CALIF_SONDA): $(B)/obj/autograder/pruebas/caja/sonda.o
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CURSO_LDFLAGS) -pthread -o $@ $^
+	$(call ENLAZAR,-pthread)
 
 $(CALIF_TEST_CAJA): $(B)/obj/autograder/pruebas/caja/test_caja.o $(LIBCALIFICADOR) $(LIBCURSO)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CURSO_LDFLAGS) -o $@ $< $(LIBCALIFICADOR) $(CURSO_LIBS) $(CRITERION_LIBS)
+	$(call ENLAZAR,$(LIBCALIFICADOR) $(CURSO_LIBS) $(CRITERION_LIBS))
 
 PROGRAMAS += $(CALIF_SONDA) $(CALIF_TEST_CAJA)
 

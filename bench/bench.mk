@@ -4,9 +4,7 @@
 BENCH_BINS := $(B)/bench/cliente_http
 
 $(B)/bench/cliente_http: $(B)/obj/bench/cliente_http.o $(LIBCURSO)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CURSO_LDFLAGS) -o $@ $< $(CURSO_LIBS)
+	$(call ENLAZAR,$(CURSO_LIBS))
 
 PROGRAMAS += $(BENCH_BINS)
 

@@ -29,19 +29,20 @@ $(LIBSERVIDOR): $(SERVIDOR_OBJS) $(LLHTTP_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(B)/bin/servidor-practica: $(B)/obj/common/servidor/principal.o $(LIBSERVIDOR) $(LIBCURSO)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CURSO_LDFLAGS) -o $@ $< $(LIBSERVIDOR) $(LLHTTP_LIBS) $(CURSO_LIBS)
+	$(call ENLAZAR,$(LIBSERVIDOR) $(LLHTTP_LIBS) $(CURSO_LIBS))
 
 $(B)/tests/common/%: $(B)/obj/common/tests/%.o $(LIBSERVIDOR) $(LIBCURSO)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CURSO_LDFLAGS) -o $@ $< $(LIBSERVIDOR) $(LLHTTP_LIBS) $(CURSO_LIBS) $(CRITERION_LIBS)
+	$(call ENLAZAR,$(LIBSERVIDOR) $(LLHTTP_LIBS) $(CURSO_LIBS) $(CRITERION_LIBS))
 
 PROGRAMAS += $(LIBCURSO) $(B)/bin/servidor-practica $(COMMON_TESTS)
 
 .PHONY: prueba-common prueba-common-valgrind prueba-common-asan
-SUITES += prueba-common prueba-common-valgrind prueba-common-asan
+SUITES += prueba-formato prueba-common prueba-common-valgrind prueba-common-asan
+
+# El formato de nuestro C (.clang-format); qué se formatea y qué no, en el propio guion.
+.PHONY: prueba-formato
+prueba-formato:
+	@bash common/herramientas/formato.sh comprobar
 
 # Pruebas Criterion de la biblioteca y el servidor.
 prueba-common: $(COMMON_TESTS) $(B)/bin/servidor-practica

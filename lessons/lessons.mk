@@ -14,9 +14,7 @@ LECCIONES_VERIFICAR := lessons/verificar/verificar.sh
 LECCIONES_OPCIONES := -B $(B) $(if $(SAN),--sin-valgrind)
 
 $(B)/lessons/%: $(B)/obj/lessons/%.o $(LIBCURSO)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CURSO_LDFLAGS) -o $@ $< $(CURSO_LIBS)
+	$(call ENLAZAR,$(CURSO_LIBS))
 
 PROGRAMAS += $(LECCIONES_BINS)
 

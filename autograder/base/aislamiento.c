@@ -34,8 +34,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define UID_CAJA_BASE 200000u
-#define UID_CAJA_SALTO 5000000u
+#define UID_CAJA_BASE          200000u
+#define UID_CAJA_SALTO         5000000u
 #define PROCESOS_DE_LA_ENTREGA 128
 
 static char estado_red[160] = "sin aislar (la verificación no lo pidió)";

@@ -71,7 +71,9 @@ static const char *const entorno_minimo[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8
 /* Ejecuta `argv` como el usuario de la caja (si somos root) y dice si salió con 0. */
 static int como_la_caja(const char *const *argv)
 {
-    orden_t o = {.argv = argv, .entorno = entorno_minimo, .limite_s = 20,
+    orden_t o = {.argv = argv,
+                 .entorno = entorno_minimo,
+                 .limite_s = 20,
                  .uid = geteuid() == 0 ? uid_caja() : 0};
     int r = orden_ejecutar(&o);
     free(o.capturado);
@@ -90,12 +92,25 @@ int caja_probar(char *motivo, size_t tam)
         snprintf(motivo, tam, "no está instalado (%s); instálalo con «make deps»", b);
         return 0;
     }
-    const char *const prueba[] = {b, "--unshare-user", "--unshare-pid", "--unshare-net",
-                                  "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev",
-                                  "--proc", "/proc", "--", "/bin/true", NULL};
+    const char *const prueba[] = {b,
+                                  "--unshare-user",
+                                  "--unshare-pid",
+                                  "--unshare-net",
+                                  "--die-with-parent",
+                                  "--ro-bind",
+                                  "/",
+                                  "/",
+                                  "--dev",
+                                  "/dev",
+                                  "--proc",
+                                  "/proc",
+                                  "--",
+                                  "/bin/true",
+                                  NULL};
     if (!como_la_caja(prueba)) {
-        snprintf(motivo, tam, "está instalado pero no puede crear espacios de nombres de "
-                              "usuario aquí");
+        snprintf(motivo, tam,
+                 "está instalado pero no puede crear espacios de nombres de "
+                 "usuario aquí");
         return 0;
     }
     return 1;

@@ -48,9 +48,9 @@
 #define __NR_clone3 435
 #endif
 
-#define CARGAR(campo) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, campo))
+#define CARGAR(campo)   BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, campo))
 #define DEVOLVER(valor) BPF_STMT(BPF_RET | BPF_K, (valor))
-#define ERROR(e) DEVOLVER(SECCOMP_RET_ERRNO | ((e) & SECCOMP_RET_DATA))
+#define ERROR(e)        DEVOLVER(SECCOMP_RET_ERRNO | ((e)&SECCOMP_RET_DATA))
 /* Si el número de llamada es `nr`, devuelve el error `e`; si no, sigue. */
 #define SI_LLAMADA_ERROR(nr, e) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), ERROR(e)
 

@@ -160,8 +160,12 @@ int orden_ejecutar(orden_t *o)
         return -e;
     }
     int escribe = destino >= 0 ? destino : tubo[1];
-    orden_hijo_t h = {.argv = o->argv, .entorno = o->entorno, .carpeta = o->carpeta,
-                      .uid = o->uid, .fds = {-1, escribe, escribe}, .nfds = 3,
+    orden_hijo_t h = {.argv = o->argv,
+                      .entorno = o->entorno,
+                      .carpeta = o->carpeta,
+                      .uid = o->uid,
+                      .fds = {-1, escribe, escribe},
+                      .nfds = 3,
                       .buscar_en_path = 1};
     pid_t pid = orden_lanzar(&h);
     close(escribe);

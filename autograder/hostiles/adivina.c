@@ -63,10 +63,9 @@ static int leer_ms(const char *texto, const char *que, unsigned long long min,
     char *fin = NULL;
     errno = 0;
     unsigned long long x = strtoull(texto, &fin, 10);
-    if (texto[0] == '\0' || texto[0] == '-' || errno != 0 || *fin != '\0' || x < min ||
-        x > max) {
-        fprintf(stderr, "monitor: %s «%s» no es válido (entero de %llu a %llu)\n", que, texto,
-                min, max);
+    if (texto[0] == '\0' || texto[0] == '-' || errno != 0 || *fin != '\0' || x < min || x > max) {
+        fprintf(stderr, "monitor: %s «%s» no es válido (entero de %llu a %llu)\n", que, texto, min,
+                max);
         return -1;
     }
     *v = x;
@@ -235,8 +234,7 @@ int main(int argc, char **argv)
         if (t >= proximo) {
             for (int i = 0; i < n; i++) {
                 if (sitios[i].en_vuelo)
-                    printf("OMITIDA %s la verificación anterior sigue en curso\n",
-                           sitios[i].url);
+                    printf("OMITIDA %s la verificación anterior sigue en curso\n", sitios[i].url);
                 else
                     lanzar(&sitios[i], (long)limite, t);
             }
@@ -250,8 +248,8 @@ int main(int argc, char **argv)
         if (s->verificaciones == 0)
             printf("RESUMEN %s verificaciones=0 correctas=0 fallos=0 media=- ms\n", s->url);
         else
-            printf("RESUMEN %s verificaciones=%ld correctas=%ld fallos=%ld media=%.1f ms\n",
-                   s->url, s->verificaciones, s->correctas, s->fallos,
+            printf("RESUMEN %s verificaciones=%ld correctas=%ld fallos=%ld media=%.1f ms\n", s->url,
+                   s->verificaciones, s->correctas, s->fallos,
                    s->suma_ms / (double)s->verificaciones);
     }
     return 0;

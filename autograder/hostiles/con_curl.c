@@ -13,8 +13,7 @@ int main(int argc, char **argv)
                 continue;
             }
             char orden[2048];
-            snprintf(orden, sizeof orden, "curl -s -o /dev/null -w '%%{http_code}' '%s'",
-                     argv[i]);
+            snprintf(orden, sizeof orden, "curl -s -o /dev/null -w '%%{http_code}' '%s'", argv[i]);
             FILE *f = popen(orden, "r");
             int estado = 0;
             if (f != NULL && fscanf(f, "%d", &estado) != 1)

@@ -35,12 +35,11 @@ int main(void)
     intentar("@SALIDA@/junit.xml", "<HACKEADO/>", 0);
     intentar("/tmp/HACKEADO-calificador", "HACKEADO\n", 0);
     /* Resultados de las verificaciones: los de cada una y uno por cada nombre posible. */
-    static const char *ids[] = {"entrada_sin_urls", "concurrencia", "intervalo", "sigint",
-                                "valgrind", "alerta_tres_fallos", NULL};
+    static const char *ids[] = {"entrada_sin_urls", "concurrencia",       "intervalo", "sigint",
+                                "valgrind",         "alerta_tres_fallos", NULL};
     char ruta[4096];
     for (int i = 0; ids[i] != NULL; i++) {
-        snprintf(ruta, sizeof ruta, "@SALIDA@/trabajo/07-monitor-web/resultados/%s.json",
-                 ids[i]);
+        snprintf(ruta, sizeof ruta, "@SALIDA@/trabajo/07-monitor-web/resultados/%s.json", ids[i]);
         intentar(ruta, forjado, 0);
     }
     /* Y el propio binario y las fuentes copiadas. */

@@ -14,32 +14,30 @@ void temporales_borrar(void);
  * Se borra (con todo su contenido) en cal_fin. Devuelve 0 o -errno. */
 int temporal_nuevo(const char *nombre, char *ruta, size_t tam);
 
-
-
 /* proceso.c — un programa lanzado y sus tres flujos de salida (stdout, stderr, valgrind),
  * leídos con poll() desde el único hilo del calificador (ver proceso.c). */
 #include <stdint.h>
 #include "calificador/calificador.h"
-#define TOPE_SALIDA (256 * 1024)
-#define TOPE_ERRORES (64 * 1024)
+#define TOPE_SALIDA   (256 * 1024)
+#define TOPE_ERRORES  (64 * 1024)
 #define TOPE_VALGRIND (256 * 1024)
 typedef struct {
-    int fd;          /* extremo de lectura, -1 cuando llegó el fin */
-    char *datos;     /* terminado en NUL */
+    int fd;      /* extremo de lectura, -1 cuando llegó el fin */
+    char *datos; /* terminado en NUL */
     size_t usados;
     size_t tope;
     uint64_t descartados;
 } flujo_t;
 
 struct cal_proceso {
-    pid_t pid;       /* nuestro hijo directo: bwrap o el propio programa */
-    pid_t init;      /* bwrap: init del espacio de PID (PID visto desde fuera) */
-    pid_t programa;  /* el programa del estudiante (0 = aún no localizado) */
-    int termino;     /* nuestro hijo ya fue recogido */
-    int estado;      /* estado de waitpid */
-    int excedido;    /* lo matamos por el límite de pared */
-    int matado;      /* lo matamos nosotros (cal_matar) */
-    int entrada;     /* extremo de escritura de su stdin, o -1 */
+    pid_t pid;      /* nuestro hijo directo: bwrap o el propio programa */
+    pid_t init;     /* bwrap: init del espacio de PID (PID visto desde fuera) */
+    pid_t programa; /* el programa del estudiante (0 = aún no localizado) */
+    int termino;    /* nuestro hijo ya fue recogido */
+    int estado;     /* estado de waitpid */
+    int excedido;   /* lo matamos por el límite de pared */
+    int matado;     /* lo matamos nosotros (cal_matar) */
+    int entrada;    /* extremo de escritura de su stdin, o -1 */
     uint64_t lanzado_ms, terminado_ms, limite_ms;
     flujo_t salida, errores, valgrind;
 };
@@ -55,6 +53,5 @@ void procesos_liberar_todos(void);
 
 /* Para todos los servidores arrancados con cal_servidor y libera su memoria. */
 void servidores_parar_todos(void);
-
 
 #endif

@@ -27,9 +27,9 @@
 #include <unistd.h>
 
 /* Descriptores del hijo además de 0–2. */
-#define FD_INFO 3     /* --info-fd de bwrap */
+#define FD_INFO     3 /* --info-fd de bwrap */
 #define FD_VALGRIND 4 /* --log-fd de valgrind */
-#define FD_FILTRO 5   /* --seccomp de bwrap */
+#define FD_FILTRO   5 /* --seccomp de bwrap */
 
 #define TOPE_TMP "33554432"
 #define TOPE_SHM "1048576"
@@ -78,7 +78,7 @@ static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *
                              int con_filtro)
 {
     static const char *const fijos[] = {
-        "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+        "--unshare-user",       "--unshare-pid",     "--unshare-ipc", "--unshare-uts",
         "--unshare-cgroup-try", "--die-with-parent", "--new-session", NULL};
     caja_poner(a, caja_bwrap());
     for (int i = 0; fijos[i] != NULL; i++)
@@ -86,8 +86,9 @@ static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *
     caja_sistema(a);
     /* /dev es un tmpfs sin tope: /dev/shm pequeño y el resto de solo lectura. */
     static const char *const dispositivos[] = {
-        "--dev", "/dev", "--size", TOPE_SHM, "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
-        "--proc", "/proc", "--size", TOPE_TMP, "--tmpfs", "/tmp", NULL};
+        "--dev",    "/dev",         "--size",  TOPE_SHM, "--tmpfs",
+        "/dev/shm", "--remount-ro", "/dev",    "--proc", "/proc",
+        "--size",   TOPE_TMP,       "--tmpfs", "/tmp",   NULL};
     for (int i = 0; dispositivos[i] != NULL; i++)
         caja_poner(a, dispositivos[i]);
     caja_poner(a, "--ro-bind");
@@ -115,8 +116,8 @@ static void argumentos_valgrind(caja_orden_t *a)
         "--errors-for-leak-kinds=definite,indirect",
         /* Todo proceso que salga de este, con su propio informe: un exec o un hijo que
          * hiciera el trabajo no escapa del veredicto (cal_valgrind_veredicto). */
-        "--trace-children=yes", "--child-silent-after-fork=no",
-        "--log-fd=" CAL_TEXTO(FD_VALGRIND), NULL};
+        "--trace-children=yes", "--child-silent-after-fork=no", "--log-fd=" CAL_TEXTO(FD_VALGRIND),
+        NULL};
     for (int i = 0; opciones[i] != NULL; i++)
         caja_poner(a, opciones[i]);
 }
@@ -133,8 +134,8 @@ static void entorno_limpio(entorno_t *e, const char *trabajo, const cal_lanzamie
     caja_poner(&e->lista, e->tmpdir);
     /* Solo en make test (ver pruebas.sh): así las pruebas reconocen lo que dejara vivo. */
     const char *m = getenv("CURSO_PRUEBAS_MARCA");
-    if (m != NULL && snprintf(e->marca, sizeof e->marca, "CURSO_PRUEBAS_MARCA=%s", m) <
-                         (int)sizeof e->marca)
+    if (m != NULL &&
+        snprintf(e->marca, sizeof e->marca, "CURSO_PRUEBAS_MARCA=%s", m) < (int)sizeof e->marca)
         caja_poner(&e->lista, e->marca);
     for (int i = 0; l->entorno != NULL && l->entorno[i] != NULL; i++)
         caja_poner(&e->lista, l->entorno[i]);
@@ -307,14 +308,17 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
 
     double limite = l->limite_s > 0 ? l->limite_s : 10.0;
     limites_t lim = {.cpu = (rlim_t)(limite * (l->valgrind ? 3 : 1)) + 5,
-                     .nproc = (rlim_t)limite_procesos(), .valgrind = l->valgrind,
+                     .nproc = (rlim_t)limite_procesos(),
+                     .valgrind = l->valgrind,
                      .filtro_en_hijo = !bwrap && filtro_disponible()};
-    orden_hijo_t h = {.argv = a.argv, .entorno = e.lista.argv,
+    orden_hijo_t h = {.argv = a.argv,
+                      .entorno = e.lista.argv,
                       .carpeta = bwrap ? NULL : trabajo,
                       .uid = geteuid() == 0 ? uid_caja() : 0,
-                      .fds = {tu.t[0][0], tu.t[1][1], tu.t[2][1], tu.t[3][1], tu.t[4][1],
-                              filtro},
-                      .nfds = 6, .preparar = preparar_hijo, .datos = &lim};
+                      .fds = {tu.t[0][0], tu.t[1][1], tu.t[2][1], tu.t[3][1], tu.t[4][1], filtro},
+                      .nfds = 6,
+                      .preparar = preparar_hijo,
+                      .datos = &lim};
     p->lanzado_ms = cal_ahora_ms();
     p->limite_ms = p->lanzado_ms + (uint64_t)(limite * 1000.0);
     pid_t pid = orden_lanzar(&h);

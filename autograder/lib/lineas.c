@@ -34,8 +34,7 @@ static int coincide(const char *ini, const char *fin, const char *prefijo, const
     return palabra_es(saltar_palabra(ini, fin), fin, url);
 }
 
-int cal_linea(const char *texto, const char *prefijo, const char *url, int i, char *buf,
-              size_t tam)
+int cal_linea(const char *texto, const char *prefijo, const char *url, int i, char *buf, size_t tam)
 {
     int vistas = 0, numero = 0;
     const char *p = texto != NULL ? texto : "";
@@ -112,8 +111,8 @@ const char *cal_extracto(const char *texto, int max_lineas, char *buf, size_t ta
         int recortada = n > 160;
         if (recortada)
             n = 160;
-        int w = snprintf(buf + usados, tam - usados, "%s  %.*s%s", lineas > 0 ? "\n" : "",
-                         (int)n, p, recortada ? "…" : "");
+        int w = snprintf(buf + usados, tam - usados, "%s  %.*s%s", lineas > 0 ? "\n" : "", (int)n,
+                         p, recortada ? "…" : "");
         if (w < 0 || (size_t)w >= tam - usados)
             break;
         usados += (size_t)w;

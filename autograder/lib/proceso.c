@@ -68,7 +68,6 @@ const char *cal_caja(void)
     return access(caja_bwrap(), X_OK) == 0 ? "bwrap" : "limites";
 }
 
-
 /* ------------------------------------------------------------------ flujos */
 
 int flujo_iniciar(flujo_t *f, int fd, size_t tope)
@@ -250,8 +249,7 @@ int cal_esperar_fin(cal_proceso_t *p, int max_ms)
     return p->termino && !p->matado && !p->excedido;
 }
 
-int cal_esperar_lineas(cal_proceso_t *p, const char *prefijo, const char *url, int n,
-                       int max_ms)
+int cal_esperar_lineas(cal_proceso_t *p, const char *prefijo, const char *url, int n, int max_ms)
 {
     uint64_t fin = cal_ahora_ms() + (uint64_t)(max_ms > 0 ? max_ms : 0);
     for (;;) {
@@ -360,13 +358,34 @@ void procesos_liberar_todos(void)
             cal_proceso_liberar(procesos[i]);
 }
 
-int cal_termino(const cal_proceso_t *p) { return p->termino; }
-int cal_excedido(const cal_proceso_t *p) { return p->excedido; }
-uint64_t cal_lanzado_ms(const cal_proceso_t *p) { return p->lanzado_ms; }
-uint64_t cal_terminado_ms(const cal_proceso_t *p) { return p->terminado_ms; }
-const char *cal_salida(const cal_proceso_t *p) { return p->salida.datos; }
-const char *cal_errores(const cal_proceso_t *p) { return p->errores.datos; }
-const char *cal_valgrind(const cal_proceso_t *p) { return p->valgrind.datos; }
+int cal_termino(const cal_proceso_t *p)
+{
+    return p->termino;
+}
+int cal_excedido(const cal_proceso_t *p)
+{
+    return p->excedido;
+}
+uint64_t cal_lanzado_ms(const cal_proceso_t *p)
+{
+    return p->lanzado_ms;
+}
+uint64_t cal_terminado_ms(const cal_proceso_t *p)
+{
+    return p->terminado_ms;
+}
+const char *cal_salida(const cal_proceso_t *p)
+{
+    return p->salida.datos;
+}
+const char *cal_errores(const cal_proceso_t *p)
+{
+    return p->errores.datos;
+}
+const char *cal_valgrind(const cal_proceso_t *p)
+{
+    return p->valgrind.datos;
+}
 
 uint64_t cal_descartados(const cal_proceso_t *p)
 {

@@ -100,11 +100,10 @@ static void escribir_resultado(int ok)
     const char *dir = getenv("CALIF_RESULTADOS");
     /* Lo que escribió el programa puede no ser UTF-8: jansson rechazaría el texto. */
     char *e = texto_sanear(esperado), *o = texto_sanear(obtenido), *d = texto_sanear(detalle);
-    json_t *r = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:I}", "id", id_actual, "ok",
-                          ok, "esperado", e != NULL ? e : "", "obtenido",
-                          o != NULL ? o : "", "detalle", d != NULL ? d : "", "caja",
-                          cal_caja(), "red", red_estado(), "duracion_ms",
-                          (json_int_t)(cal_ahora_ms() - inicio_verificacion_ms));
+    json_t *r = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:I}", "id", id_actual, "ok", ok,
+                          "esperado", e != NULL ? e : "", "obtenido", o != NULL ? o : "", "detalle",
+                          d != NULL ? d : "", "caja", cal_caja(), "red", red_estado(),
+                          "duracion_ms", (json_int_t)(cal_ahora_ms() - inicio_verificacion_ms));
     free(e);
     free(o);
     free(d);

@@ -53,21 +53,11 @@ for t in d["tests"]:
 PY
 }
 
-# id_fallidas NOMBRE LAB: ids (de lab.json) de las verificaciones fallidas.
+# id_fallidas NOMBRE LAB: ids de las verificaciones fallidas. El nombre que da el informe se
+# traduce a su id con los datos del manifiesto, que solo lee el ejecutor (calificar --lista).
 id_fallidas() {
-  python3 - "$SALIDAS/$1/results.json" "$RAIZ/labs/$2/lab.json" <<'PY'
-import json, sys
-try:
-    d = json.load(open(sys.argv[1]))
-    m = json.load(open(sys.argv[2]))
-except Exception:
-    sys.exit(0)
-nombres = {v["nombre"]: v["id"] for v in m["verificaciones"]}
-for t in d["tests"]:
-    if t["status"] != "passed":
-        n = t["name"].split(" · ", 1)[1]
-        print(nombres.get(n, n))
-PY
+  fallidas_de "$1" | awk -F'\t' 'NR == FNR { id[$5] = $3; next } { print(($0 in id) ? id[$0] : $0) }' \
+    <("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$2" | awk -F'\t' '$2 == "verificacion"') -
 }
 
 # informe_valido NOMBRE: results.json con la forma de Gradescope y junit.xml bien formado,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# prueba-autograder.sh B — pruebas del propio calificador (DESIGN.md §3.4, contención).
+# prueba-autograder.sh B — pruebas del propio calificador (contención: autograder/README.md, «Principios»).
 #
 # Califica como entrega del laboratorio 07 programas hostiles (autograder/hostiles/*.c):
 # salen en el acto, giran sin fin, ignoran SIGTERM, se hacen demonios con setsid, crean

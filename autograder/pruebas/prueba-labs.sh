@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# prueba-labs.sh B — los calificadores tienen dientes (DESIGN.md §3.2). Para cada
+# prueba-labs.sh B — los calificadores tienen dientes (autograder/README.md, «Principios»). Para cada
 # laboratorio con lab.json:
 #   - la solución (solutions/NN-tema) saca el 100 % (y, si lab.json fija
 #     «tiempo_objetivo_s», se califica en ese tiempo o menos);
@@ -26,7 +26,7 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
   lab=$(basename "$(dirname "$lab_json")")
   # make prueba-labs LAB=07 prueba solo ese laboratorio.
   case "$lab" in "${LAB:-}"*) ;; *) continue ;; esac
-  objetivo=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1])).get('tiempo_objetivo_s', 0))" "$lab_json")
+  objetivo=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' '$2 == "tiempo_objetivo_s" { print $3 }')
   echo "── $lab"
 
   # 1. La solución: 100 %.

@@ -91,7 +91,10 @@ static int compilar(const opciones_t *op, lab_t *lab, const rutas_t *r, int bwra
     char *e_tmp = texto_formato("TMPDIR=%s", r->tmp);
     const char *entorno_cc[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8",
                                 "LC_ALL=C.UTF-8", e_tmp, NULL};
-    compilacion_t cc = {.cc = op->cc, .cflags = op->cflags, .libs = op->libs, .bwrap = bwrap,
+    compilacion_t cc = {.cc = op->cc,
+                        .cflags = op->cflags,
+                        .libs = op->libs,
+                        .bwrap = bwrap,
                         .entorno = entorno_cc};
     char *faltan = NULL;
     int compilado = compilar_entrega(&cc, lab, r->fuentes, r->binario, &faltan);
@@ -123,13 +126,20 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const rutas_t *r, 
     e->programa = texto_formato("CALIF_PROGRAMA=%s", r->binario);
     e->resultados = texto_formato("CALIF_RESULTADOS=%s", r->resultados);
     e->caja = texto_formato("CALIF_CAJA=%s", bwrap ? "bwrap" : "limites");
-    e->servidor = texto_formato("CURSO_SERVIDOR_BIN=%s/bin/servidor-practica",
-                                op->construccion_abs);
+    e->servidor =
+        texto_formato("CURSO_SERVIDOR_BIN=%s/bin/servidor-practica", op->construccion_abs);
     e->bwrap = texto_formato("CALIF_BWRAP=%s", bw != NULL ? bw : "/usr/bin/bwrap");
     e->marca = marca != NULL ? texto_formato("CURSO_PRUEBAS_MARCA=%s", marca) : NULL;
-    const char *lista[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", e->tmp,
-                           e->programa, e->resultados, e->caja, e->servidor, e->bwrap,
-                           e->marca, NULL};
+    const char *lista[] = {"PATH=/usr/local/bin:/usr/bin:/bin",
+                           "LANG=C.UTF-8",
+                           e->tmp,
+                           e->programa,
+                           e->resultados,
+                           e->caja,
+                           e->servidor,
+                           e->bwrap,
+                           e->marca,
+                           NULL};
     memcpy(e->lista, lista, sizeof lista);
 }
 
@@ -148,7 +158,8 @@ static void ejecutar_calificador(const opciones_t *op, lab_t *lab, const rutas_t
 {
     if (access(r->calificador, X_OK) != 0) {
         lab->aviso = texto_formato("falta el calificador %s (error del instructor: "
-                                   "¿se construyó con labs/labs.mk?)", r->calificador);
+                                   "¿se construyó con labs/labs.mk?)",
+                                   r->calificador);
         lab->error_instructor = 1;
         marcar_todas(lab, "no se calificó: falta el calificador");
         return;
@@ -169,8 +180,7 @@ static void calificar_lab(const opciones_t *op, lab_t *lab, int bwrap)
     rutas_calcular(op, lab, &r);
     if (preparar(op, lab, &r) == 0 && compilar(op, lab, &r, bwrap) == 0) {
         if (entrega_accesible(lab, &r) < 0) {
-            lab->aviso = texto_formato("el usuario de la caja no llega al programa %s",
-                                       r.binario);
+            lab->aviso = texto_formato("el usuario de la caja no llega al programa %s", r.binario);
             marcar_todas(lab, "no se calificó");
         } else {
             ejecutar_calificador(op, lab, &r, bwrap);
@@ -193,8 +203,8 @@ static void cabecera(const opciones_t *op, contexto_informe_t *ctx, char *origen
     else
         texto_poner(origen, t_o, "tus archivos en labs/");
     int faltan = protecciones_describir(caja, t_c, bwrap);
-    *ctx = (contexto_informe_t){.origen = origen, .caja = caja, .caja_aviso = faltan > 0,
-                                .salida = op->salida};
+    *ctx = (contexto_informe_t){
+        .origen = origen, .caja = caja, .caja_aviso = faltan > 0, .salida = op->salida};
     informe_cabecera(ctx);
 }
 

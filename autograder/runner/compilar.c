@@ -26,14 +26,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_FUENTES 64
+#define MAX_FUENTES         64
 #define LIMITE_COMPILADOR_S 120
 
 typedef struct {
     const compilacion_t *c;
     const char *fuentes;
-    caja_orden_t orden;   /* prefijo de bwrap + orden */
-    char *cflags, *libs;  /* copias troceadas por orden_partir() (sus trozos van en orden) */
+    caja_orden_t orden;  /* prefijo de bwrap + orden */
+    char *cflags, *libs; /* copias troceadas por orden_partir() (sus trozos van en orden) */
     const char *trozos[400];
     int ntrozos;
 } contexto_t;
@@ -191,8 +191,8 @@ static int revisar_medios(contexto_t *x, lab_t *lab, char **fuentes_c, char **ob
         caja_poner(&x->orden, objeto);
         int ok_dis = correr(x, &dis, NULL);
         if (!ok_nm || !ok_dis) {
-            lab->medios = texto_formato("no se pudo analizar %s (nm/objdump): %s%s",
-                                        objeto, nm, dis);
+            lab->medios =
+                texto_formato("no se pudo analizar %s (nm/objdump): %s%s", objeto, nm, dis);
             malo = 1;
         } else {
             malo |= medios_juzgar(lab, fuentes_c[i], nm, dis, &lab->medios);
@@ -217,18 +217,18 @@ static void anotar_compila(lab_t *lab, const char *orden)
     v->ok = lab->compila;
     v->esperado = texto_dup("que compile sin errores");
     if (lab->compila)
-        v->obtenido = texto_dup(lab->compilador[0] != '\0' ? "compila, con avisos"
-                                                           : "compila sin avisos");
+        v->obtenido =
+            texto_dup(lab->compilador[0] != '\0' ? "compila, con avisos" : "compila sin avisos");
     else
         v->obtenido = texto_dup("no compila");
-    v->detalle = lab->compilador[0] != '\0'
-                     ? texto_formato("Orden: %s\nMensajes del compilador:\n%s", orden,
-                                     lab->compilador)
-                     : texto_formato("Orden: %s", orden);
+    v->detalle =
+        lab->compilador[0] != '\0'
+            ? texto_formato("Orden: %s\nMensajes del compilador:\n%s", orden, lab->compilador)
+            : texto_formato("Orden: %s", orden);
 }
 
-int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes,
-                     const char *binario, char **aviso_medios)
+int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes, const char *binario,
+                     char **aviso_medios)
 {
     contexto_t x = {.c = c, .fuentes = fuentes};
     char *nombres[MAX_FUENTES], *objetos[MAX_FUENTES];
@@ -289,7 +289,8 @@ int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes,
 
     char *limpio = texto_sanear(mensajes);
     lab->compilador = excedido ? texto_formato("%s\n(el compilador tardó más de %d s y se "
-                                               "detuvo)", limpio, LIMITE_COMPILADOR_S)
+                                               "detuvo)",
+                                               limpio, LIMITE_COMPILADOR_S)
                                : texto_dup(limpio);
     free(limpio);
     free(mensajes);

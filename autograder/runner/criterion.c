@@ -78,8 +78,7 @@ static int listar_pruebas(const char *calificador, const char *const *entorno, c
 /* Añade «texto» al aviso del laboratorio (separado por «; »). */
 static void anadir_aviso(lab_t *lab, const char *texto)
 {
-    char *t = texto_formato("%s%s%s", lab->aviso ? lab->aviso : "", lab->aviso ? "; " : "",
-                            texto);
+    char *t = texto_formato("%s%s%s", lab->aviso ? lab->aviso : "", lab->aviso ? "; " : "", texto);
     free(lab->aviso);
     lab->aviso = t;
 }
@@ -108,7 +107,8 @@ int criterion_casar(lab_t *lab, const char *calificador, const char *const *ento
             esta |= strcmp(ids[k], lab->v[i].id) == 0;
         if (!esta) {
             char *t = texto_formato("la verificación «%s» de lab.json no existe en el "
-                                    "calificador", lab->v[i].id);
+                                    "calificador",
+                                    lab->v[i].id);
             anadir_aviso(lab, t);
             free(t);
             lab->error_instructor = 1;
@@ -166,7 +166,10 @@ int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno)
     texto_poner(jobs, sizeof jobs, "--jobs=%d", lab->trabajos);
     char *tap_arg = texto_formato("--tap=%s", tap);
     const char *argv[] = {r->calificador, jobs, tap_arg, NULL};
-    orden_t o = {.argv = argv, .entorno = entorno, .carpeta = r->trabajo, .salida = registro,
+    orden_t o = {.argv = argv,
+                 .entorno = entorno,
+                 .carpeta = r->trabajo,
+                 .salida = registro,
                  .limite_s = lab->tiempo_limite_s};
     int e = orden_ejecutar(&o);
     free(tap_arg);

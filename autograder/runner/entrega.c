@@ -16,8 +16,8 @@
 
 /* Copia la entrega a trabajo/fuentes: primero los archivos fijos del laboratorio (los .c
  * y .h que no edita el estudiante), luego los del estudiante. */
-static int copiar_fuentes(lab_t *lab, const char *dir_lab, const char *origen,
-                          const char *fuentes, char *error, size_t tam)
+static int copiar_fuentes(lab_t *lab, const char *dir_lab, const char *origen, const char *fuentes,
+                          char *error, size_t tam)
 {
     DIR *d = opendir(dir_lab);
     if (d == NULL) {
@@ -29,8 +29,8 @@ static int copiar_fuentes(lab_t *lab, const char *dir_lab, const char *origen,
     while (r == 0 && (e = readdir(d)) != NULL) {
         const char *n = e->d_name;
         size_t len = strlen(n);
-        if (n[0] == '.' || len < 3 || (strcmp(n + len - 2, ".c") != 0 &&
-                                       strcmp(n + len - 2, ".h") != 0))
+        if (n[0] == '.' || len < 3 ||
+            (strcmp(n + len - 2, ".c") != 0 && strcmp(n + len - 2, ".h") != 0))
             continue;
         int editable = 0;
         for (int i = 0; i < lab->narchivos; i++)

@@ -24,12 +24,30 @@ static int con_color(void)
     return color;
 }
 
-static const char *verde(void) { return con_color() ? "\033[32m" : ""; }
-static const char *rojo(void) { return con_color() ? "\033[31m" : ""; }
-static const char *amarillo(void) { return con_color() ? "\033[33m" : ""; }
-static const char *negrita(void) { return con_color() ? "\033[1m" : ""; }
-static const char *tenue(void) { return con_color() ? "\033[2m" : ""; }
-static const char *normal(void) { return con_color() ? "\033[0m" : ""; }
+static const char *verde(void)
+{
+    return con_color() ? "\033[32m" : "";
+}
+static const char *rojo(void)
+{
+    return con_color() ? "\033[31m" : "";
+}
+static const char *amarillo(void)
+{
+    return con_color() ? "\033[33m" : "";
+}
+static const char *negrita(void)
+{
+    return con_color() ? "\033[1m" : "";
+}
+static const char *tenue(void)
+{
+    return con_color() ? "\033[2m" : "";
+}
+static const char *normal(void)
+{
+    return con_color() ? "\033[0m" : "";
+}
 
 /* Imprime `texto` con `etiqueta` en la primera línea y sangría en las siguientes. */
 static void bloque(const char *etiqueta, const char *texto)
@@ -136,8 +154,7 @@ void informe_total(const lab_t *labs, int n, const contexto_informe_t *c)
 static char *texto_verificacion(const verificacion_t *v)
 {
     char *t = texto_formato("Qué se comprueba: %s\nEsperado: %s\nObtenido: %s%s%s%s%s",
-                            v->que != NULL ? v->que : "",
-                            v->esperado != NULL ? v->esperado : "",
+                            v->que != NULL ? v->que : "", v->esperado != NULL ? v->esperado : "",
                             v->obtenido != NULL ? v->obtenido : "",
                             v->detalle != NULL && v->detalle[0] != '\0' ? "\n" : "",
                             v->detalle != NULL ? v->detalle : "",
@@ -161,17 +178,16 @@ int informe_json(const char *ruta, const lab_t *labs, int n, const contexto_info
             mx += b;
         }
         if (lab->aviso != NULL) {
-            char *t = texto_formato("%s\nLab %s: %s%s", general, lab->numero,
-                                    lab->error_instructor ? "ERROR DEL INSTRUCTOR: " : "",
-                                    lab->aviso);
+            char *t =
+                texto_formato("%s\nLab %s: %s%s", general, lab->numero,
+                              lab->error_instructor ? "ERROR DEL INSTRUCTOR: " : "", lab->aviso);
             free(general);
             general = t;
         }
         json_array_append_new(resumen,
-                              json_pack("{s:s, s:s, s:i, s:i, s:b, s:b, s:f}", "lab",
-                                        lab->carpeta, "titulo",
-                                        lab->titulo != NULL ? lab->titulo : "", "score", a,
-                                        "max_score", b, "compila", lab->compila, "calificado",
+                              json_pack("{s:s, s:s, s:i, s:i, s:b, s:b, s:f}", "lab", lab->carpeta,
+                                        "titulo", lab->titulo != NULL ? lab->titulo : "", "score",
+                                        a, "max_score", b, "compila", lab->compila, "calificado",
                                         lab->calificado, "segundos", lab->segundos));
         for (int k = 0; k < lab->nv; k++) {
             const verificacion_t *v = &lab->v[k];
@@ -181,18 +197,18 @@ int informe_json(const char *ruta, const lab_t *labs, int n, const contexto_info
             json_array_append_new(
                 tests, json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:[s]}", "name", nombre,
                                  "number", numero, "score", v->ok ? v->puntos : 0, "max_score",
-                                 v->puntos, "status", v->ok ? "passed" : "failed", "output",
-                                 salida, "visibility", "visible", "tags", lab->carpeta));
+                                 v->puntos, "status", v->ok ? "passed" : "failed", "output", salida,
+                                 "visibility", "visible", "tags", lab->carpeta));
             free(nombre);
             free(numero);
             free(salida);
         }
     }
-    json_t *raiz = json_pack("{s:i, s:f, s:s, s:s, s:s, s:o, s:{s:i, s:s, s:o}}", "score", ob,
-                             "execution_time", c->segundos, "output", general, "visibility",
-                             "visible", "stdout_visibility", "visible", "tests", tests,
-                             "extra_data", "max_score", mx, "caja",
-                             c->caja_aviso ? "limites" : "bwrap", "labs", resumen);
+    json_t *raiz =
+        json_pack("{s:i, s:f, s:s, s:s, s:s, s:o, s:{s:i, s:s, s:o}}", "score", ob,
+                  "execution_time", c->segundos, "output", general, "visibility", "visible",
+                  "stdout_visibility", "visible", "tests", tests, "extra_data", "max_score", mx,
+                  "caja", c->caja_aviso ? "limites" : "bwrap", "labs", resumen);
     free(general);
     if (raiz == NULL)
         return -1;
@@ -209,12 +225,23 @@ static void xml(FILE *f, const char *s)
 {
     for (const char *p = s != NULL ? s : ""; *p != '\0'; p++) {
         switch (*p) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&apos;", f); break;
-        default: fputc(*p, f);
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&apos;", f);
+            break;
+        default:
+            fputc(*p, f);
         }
     }
 }
@@ -245,8 +272,9 @@ int informe_junit(const char *ruta, const lab_t *labs, int n, const contexto_inf
         xml(f, lab->carpeta);
         fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" time=\"%.3f\">\n", lab->nv, fl,
                 lab->error_instructor, lab->segundos);
-        fprintf(f, "    <properties>\n      <property name=\"puntos\" value=\"%d\"/>\n"
-                   "      <property name=\"puntos_maximos\" value=\"%d\"/>\n",
+        fprintf(f,
+                "    <properties>\n      <property name=\"puntos\" value=\"%d\"/>\n"
+                "      <property name=\"puntos_maximos\" value=\"%d\"/>\n",
                 a, b);
         if (lab->aviso != NULL) {
             fprintf(f, "      <property name=\"aviso\" value=\"");

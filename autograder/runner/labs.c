@@ -123,8 +123,8 @@ int labs_lista(const opciones_t *op, char **carpetas, int n)
             continue;
         }
         printf("%s\tprograma\t%s\n%s\ttitulo\t%s\n", c, lab.programa, c, lab.titulo);
-        printf("%s\ttiempo_objetivo_s\t%d\n%s\tsolucion_publicada\t%d\n", c,
-               lab.tiempo_objetivo_s, c, lab.solucion_publicada);
+        printf("%s\ttiempo_objetivo_s\t%d\n%s\tsolucion_publicada\t%d\n", c, lab.tiempo_objetivo_s,
+               c, lab.solucion_publicada);
         for (int k = 0; k < lab.narchivos; k++)
             printf("%s\tarchivo\t%s\n", c, lab.archivos[k]);
         for (int k = 0; k < lab.nv; k++)

@@ -23,14 +23,13 @@ static char *texto_de(json_t *o, const char *clave, int obligatorio, char *error
     return texto_dup(json_string_value(x));
 }
 
-static int entero_de(json_t *o, const char *clave, int omision, int minimo, int maximo,
-                     char *error, size_t tam, int *mal)
+static int entero_de(json_t *o, const char *clave, int omision, int minimo, int maximo, char *error,
+                     size_t tam, int *mal)
 {
     json_t *x = json_object_get(o, clave);
     if (x == NULL)
         return omision;
-    if (!json_is_integer(x) || json_integer_value(x) < minimo ||
-        json_integer_value(x) > maximo) {
+    if (!json_is_integer(x) || json_integer_value(x) < minimo || json_integer_value(x) > maximo) {
         snprintf(error, tam, "«%s» debe ser un entero entre %d y %d", clave, minimo, maximo);
         *mal = 1;
         return omision;
@@ -82,8 +81,7 @@ static int id_valido(const char *id)
 /* Nombre de archivo simple: sin barras, sin «..», sin empezar por punto. */
 static int archivo_valido(const char *a)
 {
-    return a != NULL && a[0] != '\0' && a[0] != '.' && strchr(a, '/') == NULL &&
-           strlen(a) < 100;
+    return a != NULL && a[0] != '\0' && a[0] != '.' && strchr(a, '/') == NULL && strlen(a) < 100;
 }
 
 int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
@@ -111,8 +109,7 @@ int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
     if (!mal)
         lab->tiempo_limite_s = entero_de(raiz, "tiempo_limite_s", 60, 1, 3600, error, tam, &mal);
     if (!mal)
-        lab->tiempo_objetivo_s = entero_de(raiz, "tiempo_objetivo_s", 0, 0, 3600, error, tam,
-                                           &mal);
+        lab->tiempo_objetivo_s = entero_de(raiz, "tiempo_objetivo_s", 0, 0, 3600, error, tam, &mal);
     if (!mal)
         lab->trabajos = entero_de(raiz, "trabajos", 4, 1, 64, error, tam, &mal);
 
@@ -150,8 +147,8 @@ int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
                 mal = 1;
             }
         if (!mal)
-            lab->nrequeridos = lista_de(json_object_get(medios, "requeridos"),
-                                        "medios.requeridos", &lab->requeridos, error, tam, &mal);
+            lab->nrequeridos = lista_de(json_object_get(medios, "requeridos"), "medios.requeridos",
+                                        &lab->requeridos, error, tam, &mal);
     }
 
     json_t *vs = json_object_get(raiz, "verificaciones");

@@ -22,22 +22,22 @@ typedef struct {
     const char *nombre;
     const char *porque; /* para el estudiante: qué prohíbe y qué usar en su lugar */
     const char *const *simbolos;
-    const char *prefijo;    /* además, todo símbolo que empiece así (o NULL) */
-    int instrucciones;      /* además, instrucciones de llamada directa al sistema */
+    const char *prefijo; /* además, todo símbolo que empiece así (o NULL) */
+    int instrucciones;   /* además, instrucciones de llamada directa al sistema */
 } grupo_t;
 
 static const char *const procesos[] = {
-    "fork",   "vfork",   "_Fork",  "clone",   "clone3",  "__clone", "system", "popen",
-    "execl",  "execle",  "execlp", "execv",   "execve",  "execvp",  "execvpe", "fexecve",
-    "execveat", "posix_spawn", "posix_spawnp", "daemon", "uv_spawn", NULL};
+    "fork",         "vfork",  "_Fork",    "clone",   "clone3",   "__clone",
+    "system",       "popen",  "execl",    "execle",  "execlp",   "execv",
+    "execve",       "execvp", "execvpe",  "fexecve", "execveat", "posix_spawn",
+    "posix_spawnp", "daemon", "uv_spawn", NULL};
 static const char *const hilos[] = {"pthread_create", "thrd_create", "uv_thread_create",
                                     "uv_thread_create_ex", NULL};
-static const char *const directas[] = {"syscall", "dlopen", "dlmopen", "dlsym", "dlvsym",
-                                       NULL};
+static const char *const directas[] = {"syscall", "dlopen", "dlmopen", "dlsym", "dlvsym", NULL};
 static const char *const red_cruda[] = {
-    "socket", "socketpair", "connect", "accept", "accept4", "bind", "listen", "poll", "ppoll",
-    "select", "pselect", "epoll_create", "epoll_create1", "epoll_ctl", "epoll_wait",
-    "epoll_pwait", "epoll_pwait2", NULL};
+    "socket",        "socketpair", "connect",    "accept",      "accept4",      "bind",
+    "listen",        "poll",       "ppoll",      "select",      "pselect",      "epoll_create",
+    "epoll_create1", "epoll_ctl",  "epoll_wait", "epoll_pwait", "epoll_pwait2", NULL};
 static const char *const ninguno[] = {NULL};
 
 static const grupo_t grupos[] = {
@@ -106,7 +106,7 @@ static int sin_definir(const char *nm, const char *simbolo, const char *prefijo)
 static int llamada_directa(const char *asm_texto)
 {
     static const char *const mnemonicos[] = {"\tsyscall", "\tsysenter", "\tint    $0x80",
-                                             "\tsvc\t", "\tsvc    ", NULL};
+                                             "\tsvc\t",   "\tsvc    ",  NULL};
     for (int i = 0; mnemonicos[i] != NULL; i++)
         if (strstr(asm_texto != NULL ? asm_texto : "", mnemonicos[i]) != NULL)
             return 1;
@@ -146,8 +146,7 @@ int medios_juzgar(const lab_t *lab, const char *archivo, const char *nm, const c
         }
         if (vistos != NULL) {
             char *linea = texto_formato("%s%s usa %s. En este laboratorio no se puede %s.",
-                                        *informe != NULL ? "\n" : "", archivo, vistos,
-                                        gr->porque);
+                                        *informe != NULL ? "\n" : "", archivo, vistos, gr->porque);
             anadir(informe, linea);
             free(linea);
             free(vistos);

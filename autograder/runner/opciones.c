@@ -37,8 +37,7 @@ static int completar(opciones_t *op)
         texto_poner(op->construccion_abs, sizeof op->construccion_abs, "%s/%s", op->raiz,
                     op->construccion);
     if (op->salida == NULL) {
-        texto_poner(op->salida_def, sizeof op->salida_def, "%s/calificacion",
-                    op->construccion_abs);
+        texto_poner(op->salida_def, sizeof op->salida_def, "%s/calificacion", op->construccion_abs);
         op->salida = op->salida_def;
     }
     return 0;
@@ -76,8 +75,8 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
     }
     int datos = op->variables || op->lista;
     if (op->raiz == NULL || optind != argc ||
-        (!datos && (op->construccion == NULL || op->cc == NULL || op->cflags == NULL ||
-                    op->libs == NULL))) {
+        (!datos &&
+         (op->construccion == NULL || op->cc == NULL || op->cflags == NULL || op->libs == NULL))) {
         uso();
         return 2;
     }

@@ -36,8 +36,8 @@ static const char *causa_sin_espacios(void)
     for (size_t i = 0; i < sizeof ajustes / sizeof ajustes[0]; i++) {
         char *v = archivos_leer(ajustes[i].ruta, 16);
         size_t n = strlen(ajustes[i].valor);
-        int coincide = v != NULL && strncmp(v, ajustes[i].valor, n) == 0 &&
-                       (v[n] == '\n' || v[n] == '\0');
+        int coincide =
+            v != NULL && strncmp(v, ajustes[i].valor, n) == 0 && (v[n] == '\n' || v[n] == '\0');
         free(v);
         if (coincide)
             return ajustes[i].texto;
@@ -59,8 +59,8 @@ static size_t tiene(char *buf, size_t tam, int bwrap, int red, int filtro, int r
 }
 
 /* Lo que falta, con el porqué y lo que se mantiene. */
-static void faltan(char *buf, size_t tam, int bwrap, const char *m_caja, int red,
-                   const char *m_red, int filtro, int root)
+static void faltan(char *buf, size_t tam, int bwrap, const char *m_caja, int red, const char *m_red,
+                   int filtro, int root)
 {
     int sin_espacios = strstr(m_caja, "espacios de nombres") != NULL || !red;
     size_t n = (size_t)snprintf(buf, tam, ".\nProtecciones que faltan:");
@@ -89,8 +89,9 @@ static void faltan(char *buf, size_t tam, int bwrap, const char *m_caja, int red
                               "\n  Se mantienen: límites de CPU, memoria, procesos, salida y "
                               "tiempo, entorno limpio, análisis de lo que usa la entrega y la "
                               "limpieza de todos sus procesos al terminar.%s",
-                              root ? "" : " Para calificar tu propio código basta; no "
-                                          "califiques así entregas ajenas.");
+                              root ? ""
+                                   : " Para calificar tu propio código basta; no "
+                                     "califiques así entregas ajenas.");
     if (n < tam)
         snprintf(buf + n, tam - n, "\n  %s", COMO_ACTIVAR);
 }

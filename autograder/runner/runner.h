@@ -14,10 +14,10 @@
 #include "calificador/calificador.h"
 
 typedef struct {
-    char *id;       /* nombre de la prueba de Criterion (o "compila") */
-    char *nombre;   /* título corto para el estudiante */
-    char *que;      /* qué se comprueba, en una o dos frases */
-    char *pista;    /* consejo si falla */
+    char *id;     /* nombre de la prueba de Criterion (o "compila") */
+    char *nombre; /* título corto para el estudiante */
+    char *que;    /* qué se comprueba, en una o dos frases */
+    char *pista;  /* consejo si falla */
     int puntos;
     /* Resultado */
     int ok;
@@ -26,28 +26,28 @@ typedef struct {
 } verificacion_t;
 
 typedef struct {
-    char *carpeta;   /* "07-monitor-web" */
-    char numero[8];  /* "07" */
+    char *carpeta;  /* "07-monitor-web" */
+    char numero[8]; /* "07" */
     char *titulo;
     char *programa;  /* nombre del binario */
     char **archivos; /* archivos que edita el estudiante */
     int narchivos;
     int solucion_publicada;
-    char **prohibidos;   /* grupos de medios prohibidos (runner/medios.c) */
+    char **prohibidos; /* grupos de medios prohibidos (runner/medios.c) */
     int nprohibidos;
-    char **requeridos;   /* símbolos que la entrega debería usar (solo se avisa) */
+    char **requeridos; /* símbolos que la entrega debería usar (solo se avisa) */
     int nrequeridos;
-    int tiempo_limite_s; /* para el calificador entero */
+    int tiempo_limite_s;   /* para el calificador entero */
     int tiempo_objetivo_s; /* lo que debe tardar la solución (prueba-labs); 0 = sin objetivo */
-    int trabajos;        /* --jobs de Criterion */
+    int trabajos;          /* --jobs de Criterion */
     verificacion_t *v;
     int nv;
     /* Resultado del laboratorio */
-    int calificado;      /* 0: no se pudo calificar (ver aviso) */
+    int calificado; /* 0: no se pudo calificar (ver aviso) */
     int compila;
-    char *compilador;    /* mensajes del compilador (saneados) */
-    char *aviso;         /* problema a nivel de laboratorio, para el estudiante */
-    char *medios;        /* medios prohibidos encontrados (entonces no se califica) */
+    char *compilador; /* mensajes del compilador (saneados) */
+    char *aviso;      /* problema a nivel de laboratorio, para el estudiante */
+    char *medios;     /* medios prohibidos encontrados (entonces no se califica) */
     int error_instructor;
     double segundos;
 } lab_t;
@@ -103,15 +103,15 @@ verificacion_t *lab_verificacion(lab_t *lab, const char *id);
 /* compilar.c */
 typedef struct {
     const char *cc, *cflags, *libs;
-    int bwrap;                    /* 1: compilar dentro de bubblewrap */
-    const char *const *entorno;   /* entorno sin caja (con caja se usa uno fijo) */
+    int bwrap;                  /* 1: compilar dentro de bubblewrap */
+    const char *const *entorno; /* entorno sin caja (con caja se usa uno fijo) */
 } compilacion_t;
 /* Compila las fuentes copiadas en `fuentes` a `binario` y revisa los medios. Rellena
  * lab->compila, lab->compilador, la verificación «compila» y, si usa medios prohibidos,
  * lab->medios. Devuelve 0, -1 (no compila) o -2 (medios prohibidos). En *aviso_medios (memoria
  * nuestra, o NULL) los símbolos requeridos que no usa. */
-int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes,
-                     const char *binario, char **aviso_medios);
+int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes, const char *binario,
+                     char **aviso_medios);
 
 /* protecciones.c. Describe en `buf` las protecciones de esta calificación y, si falta
  * alguna, por qué y cómo activarla. Devuelve cuántas faltan; *hay_bwrap dice si hay caja. */
@@ -128,11 +128,11 @@ char *medios_faltan(const lab_t *lab, const char *nm_todos);
 
 /* informe.c */
 typedef struct {
-    const char *origen;   /* de dónde salieron los archivos calificados */
-    const char *caja;     /* descripción de la caja de arena */
-    int caja_aviso;       /* 1 si no hay caja (se avisa) */
+    const char *origen; /* de dónde salieron los archivos calificados */
+    const char *caja;   /* descripción de la caja de arena */
+    int caja_aviso;     /* 1 si no hay caja (se avisa) */
     double segundos;
-    const char *salida;   /* carpeta de los informes */
+    const char *salida; /* carpeta de los informes */
 } contexto_informe_t;
 
 void informe_cabecera(const contexto_informe_t *c);

@@ -29,7 +29,7 @@
 #include "curso/bucle.h"
 
 #define SIMULTANEAS_MAX 256 /* conexiones en curso a la vez (no saturar la cola de listen) */
-#define CAP_LINEA 8192
+#define CAP_LINEA       8192
 
 typedef struct carga_s carga_t;
 
@@ -41,9 +41,9 @@ typedef struct {
     carga_t *carga;
     int indice;
     fase_t fase;
-    size_t usados;        /* bytes de una línea incompleta en `resto` */
-    char *resto;          /* reservado solo cuando hace falta */
-    unsigned *siguiente;  /* por remitente: número del próximo mensaje esperado */
+    size_t usados;       /* bytes de una línea incompleta en `resto` */
+    char *resto;         /* reservado solo cuando hace falta */
+    unsigned *siguiente; /* por remitente: número del próximo mensaje esperado */
 } cliente_t;
 
 struct carga_s {
@@ -55,12 +55,12 @@ struct carga_s {
     int n;
     int mensajes;
     int tamano;
-    int inactivos;        /* 1: modo de clientes callados */
+    int inactivos; /* 1: modo de clientes callados */
     long pid;
     long rss_inicial_kb;
-    int lanzados;         /* conexiones empezadas */
-    int en_vuelo;         /* conexiones empezadas sin respuesta */
-    int registrados;      /* con bienvenida (o con pregunta, en modo inactivos) */
+    int lanzados;    /* conexiones empezadas */
+    int en_vuelo;    /* conexiones empezadas sin respuesta */
+    int registrados; /* con bienvenida (o con pregunta, en modo inactivos) */
     long long avisos_entrada;
     long long entregas;
     long long objetivo;
@@ -210,8 +210,8 @@ static void procesar_linea(cliente_t *cl, const char *l, size_t largo)
             c->registrados++;
             comprobar_inicio(c);
         } else if (largo > 0 && l[0] == '!') {
-            fprintf(stderr, "c%d: el servidor rechazó el nombre: %.*s\n", cl->indice,
-                    (int)largo, l);
+            fprintf(stderr, "c%d: el servidor rechazó el nombre: %.*s\n", cl->indice, (int)largo,
+                    l);
             terminar(c, 1);
         }
         return;
@@ -252,7 +252,8 @@ static void procesar_linea(cliente_t *cl, const char *l, size_t largo)
     }
     c->errores++;
     if (c->errores <= 5) {
-        fprintf(stderr, "c%d: línea inesperada: %.*s\n", cl->indice, (int)(largo > 120 ? 120 : largo), l);
+        fprintf(stderr, "c%d: línea inesperada: %.*s\n", cl->indice,
+                (int)(largo > 120 ? 120 : largo), l);
     }
 }
 
@@ -383,8 +384,8 @@ static void al_vencer(uv_timer_t *t)
 {
     carga_t *c = t->data;
 
-    fprintf(stderr, "límite de tiempo: %d/%d registrados, %lld/%lld entregas\n",
-            c->registrados, c->n, c->entregas, c->objetivo);
+    fprintf(stderr, "límite de tiempo: %d/%d registrados, %lld/%lld entregas\n", c->registrados,
+            c->n, c->entregas, c->objetivo);
     terminar(c, 1);
 }
 

@@ -14,9 +14,7 @@ CHAT_CLIENTE := $(B)/labs/09-sala-de-chat/cliente_chat
 CHAT_SOLUCION := $(B)/soluciones/09-sala-de-chat/chat
 
 $(CHAT_CARGA): $(B)/obj/bench/chat/carga_chat.o $(LIBCURSO)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CURSO_LDFLAGS) -o $@ $< $(CURSO_LIBS)
+	$(call ENLAZAR,$(CURSO_LIBS))
 
 PROGRAMAS += $(CHAT_CARGA)
 

@@ -21,7 +21,7 @@
 #define INACTIVIDAD_FUZZ_MS 987654u
 /* Tope de salida por entrada: /bytes/104857600 no debe hacer lenta cada ejecución. */
 #define MAX_SALIDA (2u * 1024u * 1024u)
-#define MAX_PASOS 20000
+#define MAX_PASOS  20000
 
 typedef struct {
     size_t pendiente;

@@ -40,8 +40,8 @@ static double temperatura(const char *ciudad, const char *proveedor)
     return redondear1(clima_base(ciudad) + desvio);
 }
 
-static const char *const estados[] = {"despejado", "nubes dispersas", "nublado",
-                                      "lluvia ligera", "niebla", "chubascos"};
+static const char *const estados[] = {"despejado",     "nubes dispersas", "nublado",
+                                      "lluvia ligera", "niebla",          "chubascos"};
 
 int clima_documento(const char *proveedor, const char *ciudad, json_t **doc)
 {
@@ -57,25 +57,19 @@ int clima_documento(const char *proveedor, const char *ciudad, json_t **doc)
     if (strcmp(proveedor, "openweather") == 0) {
         *doc = json_pack("{s:{s:f, s:f}, s:[{s:s}], s:{s:f, s:f, s:i, s:i}, s:{s:f}, s:o, "
                          "s:i}",
-                         "coord", "lon", lon, "lat", lat,
-                         "weather", "description", cielo,
-                         "main", "temp", t, "feels_like", redondear1(t - viento / 10.0),
-                         "humidity", humedad, "pressure", 1000 + (int)((h >> 32) % 30),
-                         "wind", "speed", viento,
-                         "name", texto_json_c(ciudad),
-                         "cod", 200);
+                         "coord", "lon", lon, "lat", lat, "weather", "description", cielo, "main",
+                         "temp", t, "feels_like", redondear1(t - viento / 10.0), "humidity",
+                         humedad, "pressure", 1000 + (int)((h >> 32) % 30), "wind", "speed", viento,
+                         "name", texto_json_c(ciudad), "cod", 200);
     } else if (strcmp(proveedor, "weatherapi") == 0) {
-        *doc = json_pack("{s:{s:o, s:f, s:f}, s:{s:f, s:f, s:i, s:f, s:{s:s}}}",
-                         "location", "name", texto_json_c(ciudad), "lat", lat, "lon", lon,
-                         "current", "temp_c", t, "temp_f", redondear1(t * 9.0 / 5.0 + 32.0),
-                         "humidity", humedad, "wind_kph", viento,
-                         "condition", "text", cielo);
+        *doc = json_pack("{s:{s:o, s:f, s:f}, s:{s:f, s:f, s:i, s:f, s:{s:s}}}", "location", "name",
+                         texto_json_c(ciudad), "lat", lat, "lon", lon, "current", "temp_c", t,
+                         "temp_f", redondear1(t * 9.0 / 5.0 + 32.0), "humidity", humedad,
+                         "wind_kph", viento, "condition", "text", cielo);
     } else if (strcmp(proveedor, "openmeteo") == 0) {
-        *doc = json_pack("{s:f, s:f, s:{s:f, s:f, s:i, s:i}}",
-                         "latitude", lat, "longitude", lon,
-                         "current_weather", "temperature", t, "windspeed", viento,
-                         "winddirection", (int)((h >> 48) % 360),
-                         "weathercode", (int)((h >> 16) % 6));
+        *doc = json_pack("{s:f, s:f, s:{s:f, s:f, s:i, s:i}}", "latitude", lat, "longitude", lon,
+                         "current_weather", "temperature", t, "windspeed", viento, "winddirection",
+                         (int)((h >> 48) % 360), "weathercode", (int)((h >> 16) % 6));
     } else {
         return -1;
     }

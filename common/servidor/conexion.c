@@ -55,18 +55,18 @@ struct conexion_s {
 
     /* Petición en curso. */
     peticion_t pet;
-    int error_http;            /* 431/413 detectado dentro de una callback de llhttp */
+    int error_http; /* 431/413 detectado dentro de una callback de llhttp */
     uint64_t cuerpo_recibido;
     int cabeza_completa;
-    int mantener;              /* keep-alive según llhttp */
-    int mantener_10;           /* cliente HTTP/1.0 con keep-alive explícito */
+    int mantener;    /* keep-alive según llhttp */
+    int mantener_10; /* cliente HTTP/1.0 con keep-alive explícito */
     int es_head;
     uint64_t inicio_ms;
 
     /* Respuesta en curso. */
     respuesta_t resp;
-    int en_curso;              /* hay una respuesta que anotar en el registro */
-    uint64_t enviado;          /* bytes de cuerpo ya encolados */
+    int en_curso;     /* hay una respuesta que anotar en el registro */
+    uint64_t enviado; /* bytes de cuerpo ya encolados */
     uint64_t goteo_intervalo_ms, goteo_tics, goteo_tic;
 
     /* Entrada recibida mientras se atendía otra petición. */
@@ -403,16 +403,15 @@ static void fallo_protocolo(conexion_t *c, int estado)
     char mensaje[200];
     if (estado == 431)
         snprintf(mensaje, sizeof mensaje,
-                 "cabeceras demasiado grandes (máximo %d bytes, %d cabeceras)",
-                 PETICION_MAX_CABEZA, PETICION_MAX_CABECERAS);
+                 "cabeceras demasiado grandes (máximo %d bytes, %d cabeceras)", PETICION_MAX_CABEZA,
+                 PETICION_MAX_CABECERAS);
     else if (estado == 413)
         snprintf(mensaje, sizeof mensaje, "cuerpo demasiado grande (máximo %u bytes)",
                  CONEXION_MAX_CUERPO);
     else
         snprintf(mensaje, sizeof mensaje, "petición HTTP mal formada: %s",
-                 llhttp_get_error_reason(&c->parser) != NULL
-                     ? llhttp_get_error_reason(&c->parser)
-                     : "error desconocido");
+                 llhttp_get_error_reason(&c->parser) != NULL ? llhttp_get_error_reason(&c->parser)
+                                                             : "error desconocido");
     c->entrada_len = 0;
     if (!c->cabeza_completa) {
         c->inicio_ms = reloj_ms();

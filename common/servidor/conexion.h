@@ -33,9 +33,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONEXION_MAX_CUERPO (1024u * 1024u)  /* cuerpo de petición admitido (413 si más) */
-#define CONEXION_MAX_COLA (256u * 1024u)     /* bytes pendientes de escribir antes de parar */
-#define CONEXION_TROZO (64u * 1024u)         /* tamaño de cada escritura del cuerpo */
+#define CONEXION_MAX_CUERPO  (1024u * 1024u) /* cuerpo de petición admitido (413 si más) */
+#define CONEXION_MAX_COLA    (256u * 1024u)  /* bytes pendientes de escribir antes de parar */
+#define CONEXION_TROZO       (64u * 1024u)   /* tamaño de cada escritura del cuerpo */
 #define CONEXION_MAX_ENTRADA (64u * 1024u)   /* entrada guardada antes de parar la lectura */
 
 typedef struct conexion_s conexion_t;

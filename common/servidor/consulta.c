@@ -57,8 +57,7 @@ int consulta_siguiente(const char **cursor, char *nombre, size_t tam_nombre, cha
         size_t largo_valor = igual != NULL ? largo - largo_nombre - 1 : 0;
         const char *siguiente = fin != NULL ? fin + 1 : p + largo;
         *cursor = siguiente;
-        if (largo_nombre > 0 &&
-            consulta_decodificar(p, largo_nombre, nombre, tam_nombre, 1) >= 0 &&
+        if (largo_nombre > 0 && consulta_decodificar(p, largo_nombre, nombre, tam_nombre, 1) >= 0 &&
             consulta_decodificar(v, largo_valor, valor, tam_valor, 1) >= 0)
             return 1;
         p = siguiente;
@@ -96,8 +95,7 @@ int consulta_entero(const char *texto, long long min, long long max, long long *
 int consulta_real(const char *texto, double min, double max, double *valor)
 {
     char *fin = NULL;
-    if (texto == NULL || !(isdigit((unsigned char)texto[0]) || texto[0] == '-' ||
-                           texto[0] == '.'))
+    if (texto == NULL || !(isdigit((unsigned char)texto[0]) || texto[0] == '-' || texto[0] == '.'))
         return -1;
     errno = 0;
     double v = strtod(texto, &fin);

@@ -10,15 +10,14 @@
 #define NUM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const temas[] = {
-    "el bucle de eventos",  "las corrutinas",        "los temporizadores",
-    "la contrapresión",     "las colas de trabajo",  "los sockets no bloqueantes",
-    "la cancelación",       "los tiempos límite",    "el paralelismo real",
+    "el bucle de eventos", "las corrutinas",       "los temporizadores",
+    "la contrapresión",    "las colas de trabajo", "los sockets no bloqueantes",
+    "la cancelación",      "los tiempos límite",   "el paralelismo real",
     "las señales",
 };
 static const char *const titulos[] = {
-    "Apuntes sobre %s",          "Lo que nadie te cuenta de %s",
-    "Una semana aprendiendo %s", "Errores frecuentes con %s",
-    "%s explicado con café",     "Preguntas y respuestas sobre %s",
+    "Apuntes sobre %s",          "Lo que nadie te cuenta de %s", "Una semana aprendiendo %s",
+    "Errores frecuentes con %s", "%s explicado con café",        "Preguntas y respuestas sobre %s",
 };
 static const char *const frases[] = {
     "Esperar no significa bloquear: mientras una operación espera, el programa atiende otras.",
@@ -33,18 +32,12 @@ static const char *const frases[] = {
 
 json_t *datos_presentacion(void)
 {
-    return json_pack(
-        "{s:{s:s, s:s, s:s, s:[{s:s, s:s}, {s:s, s:s, s:[s, s]}]}}",
-        "slideshow",
-        "author", "Equipo del curso",
-        "date", "1 de marzo de 2024",
-        "title", "Presentación de ejemplo",
-        "slides",
-        "title", "¡Bienvenidos a la programación asíncrona!",
-        "type", "all",
-        "title", "Resumen",
-        "type", "all",
-        "items", "Por qué esperar sin bloquear", "Quién hace el trabajo mientras tanto");
+    return json_pack("{s:{s:s, s:s, s:s, s:[{s:s, s:s}, {s:s, s:s, s:[s, s]}]}}", "slideshow",
+                     "author", "Equipo del curso", "date", "1 de marzo de 2024", "title",
+                     "Presentación de ejemplo", "slides", "title",
+                     "¡Bienvenidos a la programación asíncrona!", "type", "all", "title", "Resumen",
+                     "type", "all", "items", "Por qué esperar sin bloquear",
+                     "Quién hace el trabajo mientras tanto");
 }
 
 json_t *datos_post(long id)
@@ -60,16 +53,16 @@ json_t *datos_post(long id)
     size_t a = (size_t)(h >> 31) % NUM(frases);
     size_t b = (a + 1 + (size_t)(h >> 41) % (NUM(frases) - 1)) % NUM(frases);
     snprintf(cuerpo, sizeof cuerpo, "%s\n%s", frases[a], frases[b]);
-    return json_pack("{s:I, s:I, s:s, s:s}", "userId", (json_int_t)((id - 1) / 10 + 1),
-                     "id", (json_int_t)id, "title", titulo, "body", cuerpo);
+    return json_pack("{s:I, s:I, s:s, s:s}", "userId", (json_int_t)((id - 1) / 10 + 1), "id",
+                     (json_int_t)id, "title", titulo, "body", cuerpo);
 }
 
-static const char *const nombres[] = {"Ana", "Luis", "Marta", "Jorge", "Lucía",
+static const char *const nombres[] = {"Ana",    "Luis",  "Marta", "Jorge", "Lucía",
                                       "Sergio", "Paula", "Íñigo", "Nuria", "Andrés"};
-static const char *const apellidos[] = {"García", "Martínez", "López", "Sánchez", "Pérez",
-                                        "Gómez", "Fernández", "Díaz", "Muñoz", "Álvarez"};
+static const char *const apellidos[] = {"García", "Martínez",  "López", "Sánchez", "Pérez",
+                                        "Gómez",  "Fernández", "Díaz",  "Muñoz",   "Álvarez"};
 static const char *const ciudades[] = {"Madrid", "Barcelona", "Valencia", "Sevilla",
-                                       "Bilbao", "Zaragoza", "Málaga", "A Coruña"};
+                                       "Bilbao", "Zaragoza",  "Málaga",   "A Coruña"};
 
 json_t *datos_usuario(const char *login, const char *base)
 {
@@ -79,21 +72,14 @@ json_t *datos_usuario(const char *login, const char *base)
              apellidos[(h >> 8) % NUM(apellidos)]);
     snprintf(enlace, sizeof enlace, "%s/users/%s", base, login);
     snprintf(avatar, sizeof avatar, "%s/imagen/120/120", base);
-    snprintf(creado, sizeof creado, "20%02u-%02u-%02uT10:00:00Z",
-             (unsigned)(8 + (h >> 16) % 16), (unsigned)(1 + (h >> 24) % 12),
-             (unsigned)(1 + (h >> 28) % 28));
-    json_t *doc = json_pack("{s:o, s:I, s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s}",
-                            "login", texto_json_c(login),
-                            "id", (json_int_t)(1000 + (h >> 20) % 9000000),
-                            "avatar_url", avatar,
-                            "html_url", texto_json_c(enlace),
-                            "type", "User",
-                            "name", nombre,
-                            "location", ciudades[(h >> 36) % NUM(ciudades)],
-                            "public_repos", (json_int_t)((h >> 40) % 120),
-                            "public_gists", (json_int_t)((h >> 44) % 30),
-                            "followers", (json_int_t)((h >> 48) % 5000),
-                            "following", (json_int_t)((h >> 56) % 200),
-                            "created_at", creado);
+    snprintf(creado, sizeof creado, "20%02u-%02u-%02uT10:00:00Z", (unsigned)(8 + (h >> 16) % 16),
+             (unsigned)(1 + (h >> 24) % 12), (unsigned)(1 + (h >> 28) % 28));
+    json_t *doc = json_pack(
+        "{s:o, s:I, s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s}", "login",
+        texto_json_c(login), "id", (json_int_t)(1000 + (h >> 20) % 9000000), "avatar_url", avatar,
+        "html_url", texto_json_c(enlace), "type", "User", "name", nombre, "location",
+        ciudades[(h >> 36) % NUM(ciudades)], "public_repos", (json_int_t)((h >> 40) % 120),
+        "public_gists", (json_int_t)((h >> 44) % 30), "followers", (json_int_t)((h >> 48) % 5000),
+        "following", (json_int_t)((h >> 56) % 200), "created_at", creado);
     return doc;
 }

@@ -22,7 +22,7 @@ typedef struct {
     paso_t pasos[GUION_MAX_PASOS];
     int npasos;
     guion_paso_t despues;
-    int actual;            /* paso en curso (npasos = ya en «despues») */
+    int actual;             /* paso en curso (npasos = ya en «despues») */
     unsigned long servidas; /* peticiones servidas del paso en curso */
 } ruta_t;
 
@@ -57,8 +57,8 @@ static int ruta_valida(const char *r)
 }
 
 /* Entero de `o[clave]` en [min, max]; si falta, `omision` (o error si omision < 0). */
-static int entero(json_t *o, const char *clave, long long min, long long max,
-                  long long omision, long long *v, const char *ruta, char *error, size_t tam)
+static int entero(json_t *o, const char *clave, long long min, long long max, long long omision,
+                  long long *v, const char *ruta, char *error, size_t tam)
 {
     json_t *x = json_object_get(o, clave);
     if (x == NULL) {
@@ -70,8 +70,8 @@ static int entero(json_t *o, const char *clave, long long min, long long max,
         return 0;
     }
     if (!json_is_integer(x) || json_integer_value(x) < min || json_integer_value(x) > max) {
-        fallar(error, tam, "«%s»: «%s» tiene que ser un entero entre %lld y %lld", ruta, clave,
-               min, max);
+        fallar(error, tam, "«%s»: «%s» tiene que ser un entero entre %lld y %lld", ruta, clave, min,
+               max);
         return -1;
     }
     *v = json_integer_value(x);
@@ -79,8 +79,7 @@ static int entero(json_t *o, const char *clave, long long min, long long max,
 }
 
 /* Lee un paso. `con_veces` = 0 para «despues» (no admite «veces»). */
-static int leer_paso(json_t *o, int con_veces, paso_t *p, const char *ruta, char *error,
-                     size_t tam)
+static int leer_paso(json_t *o, int con_veces, paso_t *p, const char *ruta, char *error, size_t tam)
 {
     if (!json_is_object(o)) {
         fallar(error, tam, "«%s»: cada paso tiene que ser un objeto {\"estado\": …}", ruta);
@@ -95,8 +94,8 @@ static int leer_paso(json_t *o, int con_veces, paso_t *p, const char *ruta, char
             (!con_veces || strcmp(clave, "veces") != 0)) {
             fallar(error, tam, "«%s»: clave desconocida «%s» en un paso%s", ruta, clave,
                    !con_veces && strcmp(clave, "veces") == 0 ? " de «despues» (se repite "
-                                                                "siempre)"
-                                                              : "");
+                                                               "siempre)"
+                                                             : "");
             return -1;
         }
     }
@@ -114,8 +113,9 @@ static int leer_paso(json_t *o, int con_veces, paso_t *p, const char *ruta, char
 static int leer_ruta(const char *nombre, json_t *o, ruta_t *r, char *error, size_t tam)
 {
     if (!ruta_valida(nombre)) {
-        fallar(error, tam, "la ruta «%.80s» no vale: tiene que empezar por «/», tener menos de "
-                           "%d bytes y no llevar «?», «#», espacios ni caracteres de control",
+        fallar(error, tam,
+               "la ruta «%.80s» no vale: tiene que empezar por «/», tener menos de "
+               "%d bytes y no llevar «?», «#», espacios ni caracteres de control",
                nombre, GUION_MAX_RUTA);
         return -1;
     }
@@ -131,8 +131,8 @@ static int leer_ruta(const char *nombre, json_t *o, ruta_t *r, char *error, size
     {
         (void)valor;
         if (strcmp(clave, "pasos") != 0 && strcmp(clave, "despues") != 0) {
-            fallar(error, tam, "«%s»: clave desconocida «%s» (solo «pasos» y «despues»)",
-                   nombre, clave);
+            fallar(error, tam, "«%s»: clave desconocida «%s» (solo «pasos» y «despues»)", nombre,
+                   clave);
             return -1;
         }
     }

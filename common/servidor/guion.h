@@ -34,10 +34,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GUION_MAX_RUTAS 256
-#define GUION_MAX_PASOS 64
-#define GUION_MAX_RUTA 256
-#define GUION_MAX_VECES 1000000
+#define GUION_MAX_RUTAS      256
+#define GUION_MAX_PASOS      64
+#define GUION_MAX_RUTA       256
+#define GUION_MAX_VECES      1000000
 #define GUION_MAX_RETRASO_MS 30000
 
 typedef struct guion_s guion_t;

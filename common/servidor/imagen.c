@@ -41,7 +41,7 @@ int imagen_preparar(imagen_t *img, long long ancho, long long alto, imagen_forma
         c[26] = 1;                  /* planos */
         c[28] = 24;                 /* bits por píxel */
         poner32(c + 34, datos);
-        poner32(c + 38, 2835);      /* 72 ppp */
+        poner32(c + 38, 2835); /* 72 ppp */
         poner32(c + 42, 2835);
     }
     img->total = img->tam_cabecera + img->bytes_fila * img->alto;

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IMAGEN_MAX_LADO 4096
+#define IMAGEN_MAX_LADO    4096
 #define IMAGEN_MAX_PIXELES (2048u * 2048u)
 
 typedef enum { IMAGEN_PPM = 0, IMAGEN_BMP = 1 } imagen_formato_t;

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #define INESTABLE_ENTRADAS 256
-#define INESTABLE_MAX_ID 64
+#define INESTABLE_MAX_ID   64
 
 typedef struct {
     struct {

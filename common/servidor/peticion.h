@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PETICION_MAX_CABEZA 8192
+#define PETICION_MAX_CABEZA    8192
 #define PETICION_MAX_CABECERAS 100
 
 typedef struct {
@@ -24,8 +24,8 @@ typedef struct {
     size_t campo[PETICION_MAX_CABECERAS]; /* desplazamientos en datos */
     size_t valor[PETICION_MAX_CABECERAS];
     unsigned num_cabeceras;
-    int abierta;       /* hay una cabecera empezada y sin cerrar */
-    size_t pos_ruta;   /* desplazamiento de la ruta (tras peticion_separar) */
+    int abierta;         /* hay una cabecera empezada y sin cerrar */
+    size_t pos_ruta;     /* desplazamiento de la ruta (tras peticion_separar) */
     size_t pos_consulta; /* desplazamiento de la consulta dentro de la url, o de un "" */
     char metodo[24];
     int version_mayor, version_menor;

@@ -23,7 +23,7 @@
 #include <sys/resource.h>
 #include <uv.h>
 
-#define PUERTO_OMISION 8080
+#define PUERTO_OMISION        8080
 #define INACTIVIDAD_OMISION_S 30
 
 typedef struct {
@@ -108,8 +108,7 @@ static int leer_opciones(int argc, char **argv, opciones_t *o)
             }
         } else if (strcmp(a, "--inactividad") == 0) {
             if (numero(v, 1, 86400, &o->inactividad_s) < 0) {
-                fprintf(stderr, "servidor-practica: inactividad inválida «%s» (1–86400 s)\n",
-                        v);
+                fprintf(stderr, "servidor-practica: inactividad inválida «%s» (1–86400 s)\n", v);
                 goto mal;
             }
         } else if (strcmp(a, "--guion") == 0) {
@@ -162,7 +161,7 @@ static void al_parar(senales_t *s, int signum, void *datos)
     estado_t *e = datos;
     if (!silencioso)
         fprintf(stderr, "servidor-practica: recibida %s, cerrando %u conexiones…\n",
-            signum == SIGINT ? "SIGINT" : "SIGTERM", servidor_clientes(e->servidor));
+                signum == SIGINT ? "SIGINT" : "SIGTERM", servidor_clientes(e->servidor));
     servidor_cerrar(e->servidor, al_servidor_cerrado, e);
 }
 
@@ -215,8 +214,8 @@ int main(int argc, char **argv)
     int puerto = 0;
     r = servidor_iniciar(&bucle, &ctx, (int)o.puerto, &estado.servidor, &puerto);
     if (r < 0) {
-        fprintf(stderr, "servidor-practica: no se puede escuchar en 127.0.0.1:%ld: %s\n",
-                o.puerto, uv_strerror(r));
+        fprintf(stderr, "servidor-practica: no se puede escuchar en 127.0.0.1:%ld: %s\n", o.puerto,
+                uv_strerror(r));
         goto fin;
     }
     r = senales_iniciar(&bucle, &estado.senales, al_parar, &estado);
@@ -230,8 +229,9 @@ int main(int argc, char **argv)
     printf("http://127.0.0.1:%d\n", puerto);
     fflush(stdout);
     if (!silencioso)
-        fprintf(stderr, "servidor-practica: escuchando en http://127.0.0.1:%d (Ctrl+C para parar)\n",
-            puerto);
+        fprintf(stderr,
+                "servidor-practica: escuchando en http://127.0.0.1:%d (Ctrl+C para parar)\n",
+                puerto);
     salida = 0;
 
 fin:

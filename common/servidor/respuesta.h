@@ -21,28 +21,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum {
-    FUENTE_MEMORIA = 0,
-    FUENTE_BYTES,
-    FUENTE_IMAGEN,
-    FUENTE_GOTEO
-} respuesta_fuente_t;
+typedef enum { FUENTE_MEMORIA = 0, FUENTE_BYTES, FUENTE_IMAGEN, FUENTE_GOTEO } respuesta_fuente_t;
 
 typedef struct {
     int estado;
-    const char *tipo;      /* Content-Type (estática) */
+    const char *tipo; /* Content-Type (estática) */
     respuesta_fuente_t fuente;
-    char *cuerpo;          /* FUENTE_MEMORIA */
-    uint64_t longitud;     /* bytes de cuerpo que se enviarán */
-    uint64_t anunciada;    /* Content-Length anunciado (> longitud solo en /cortar) */
-    int troceado;          /* Transfer-Encoding: chunked (sin Content-Length) */
-    size_t tam_trozo;      /* tamaño de cada trozo chunked (0 = el de la conexión) */
-    int sin_cuerpo;        /* 1xx, 204, 304: ni cuerpo ni Content-Length */
-    int cerrar;            /* Connection: close y cerrar tras enviar */
-    uint64_t espera_ms;    /* esperar antes de enviar la cabecera (/delay, /drip?delay=) */
-    uint64_t goteo_ms;     /* > 0: repartir el cuerpo a lo largo de este tiempo */
-    uint64_t semilla;      /* FUENTE_BYTES */
-    imagen_t imagen;       /* FUENTE_IMAGEN */
+    char *cuerpo;              /* FUENTE_MEMORIA */
+    uint64_t longitud;         /* bytes de cuerpo que se enviarán */
+    uint64_t anunciada;        /* Content-Length anunciado (> longitud solo en /cortar) */
+    int troceado;              /* Transfer-Encoding: chunked (sin Content-Length) */
+    size_t tam_trozo;          /* tamaño de cada trozo chunked (0 = el de la conexión) */
+    int sin_cuerpo;            /* 1xx, 204, 304: ni cuerpo ni Content-Length */
+    int cerrar;                /* Connection: close y cerrar tras enviar */
+    uint64_t espera_ms;        /* esperar antes de enviar la cabecera (/delay, /drip?delay=) */
+    uint64_t goteo_ms;         /* > 0: repartir el cuerpo a lo largo de este tiempo */
+    uint64_t semilla;          /* FUENTE_BYTES */
+    imagen_t imagen;           /* FUENTE_IMAGEN */
     char cabeceras_extra[128]; /* líneas "Nombre: valor\r\n" adicionales */
 } respuesta_t;
 

@@ -101,8 +101,8 @@ static json_t *eco(const pedido_t *pd)
     base_url(pd, base, sizeof base);
     char url[PETICION_MAX_CABEZA + 320];
     snprintf(url, sizeof url, "%s%s", base, peticion_url(pd->p));
-    return json_pack("{s:o, s:o, s:s, s:s, s:o}", "args", args, "headers", cabeceras,
-                     "method", pd->p->metodo, "origin", pd->origen, "url", texto_json_c(url));
+    return json_pack("{s:o, s:o, s:s, s:s, s:o}", "args", args, "headers", cabeceras, "method",
+                     pd->p->metodo, "origin", pd->origen, "url", texto_json_c(url));
 }
 
 static void ruta_indice(pedido_t *pd)
@@ -299,8 +299,9 @@ static void ruta_posts(pedido_t *pd, const char *resto)
 {
     long long id;
     if (consulta_entero(resto, 1, DATOS_MAX_POST, &id) < 0) {
-        respuesta_json(pd->r, 404, json_pack("{s:s, s:s}", "error", "no existe esa publicación",
-                                              "detalle", "los ids van de 1 a 100"));
+        respuesta_json(pd->r, 404,
+                       json_pack("{s:s, s:s}", "error", "no existe esa publicación", "detalle",
+                                 "los ids van de 1 a 100"));
         return;
     }
     respuesta_json(pd->r, 200, datos_post((long)id));
@@ -358,8 +359,8 @@ static void ruta_inestable(pedido_t *pd)
     if ((long long)intento <= fallos) {
         respuesta_json(pd->r, 503,
                        json_pack("{s:s, s:o, s:i, s:I}", "error",
-                                 "servicio no disponible, inténtalo de nuevo", "id", jid,
-                                 "intento", (int)intento, "fallos", (json_int_t)fallos));
+                                 "servicio no disponible, inténtalo de nuevo", "id", jid, "intento",
+                                 (int)intento, "fallos", (json_int_t)fallos));
         snprintf(pd->r->cabeceras_extra, sizeof pd->r->cabeceras_extra, "Retry-After: 1\r\n");
     } else {
         respuesta_json(pd->r, 200,
@@ -387,8 +388,9 @@ void rutas_atender(contexto_t *ctx, const peticion_t *p, const char *origen, res
     else if (strcmp(ruta, "/json") == 0)
         respuesta_json(r, 200, datos_presentacion());
     else if (strcmp(ruta, "/json-invalido") == 0) {
-        respuesta_texto(r, 200, "{\"nombre\": \"Ana\", \"edad\": 31, \"aficiones\": [\"leer\", "
-                                "\"correr\",, }\n");
+        respuesta_texto(r, 200,
+                        "{\"nombre\": \"Ana\", \"edad\": 31, \"aficiones\": [\"leer\", "
+                        "\"correr\",, }\n");
         r->tipo = "application/json";
     } else if (strcmp(ruta, "/drip") == 0)
         ruta_drip(&pd);

@@ -16,10 +16,10 @@
 #include "respuesta.h"
 
 /* Topes de tamaño: más allá, 400 con explicación. */
-#define RUTAS_MAX_BYTES (100ull * 1024 * 1024)
-#define RUTAS_MAX_CORTAR (10ull * 1024 * 1024)
-#define RUTAS_MAX_GOTEO (10ull * 1024 * 1024)
-#define RUTAS_MAX_RETRASO_S 30.0
+#define RUTAS_MAX_BYTES      (100ull * 1024 * 1024)
+#define RUTAS_MAX_CORTAR     (10ull * 1024 * 1024)
+#define RUTAS_MAX_GOTEO      (10ull * 1024 * 1024)
+#define RUTAS_MAX_RETRASO_S  30.0
 #define RUTAS_MAX_DURACION_S 60.0
 
 /* `origen` es la IP del cliente ("127.0.0.1"). `r` debe llegar iniciada. */

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #define ESPERA_CIERRE_SUAVE_MS 2000
-#define COLA_ESCUCHA 4096
+#define COLA_ESCUCHA           4096
 
 typedef struct cliente_s cliente_t;
 
@@ -46,9 +46,9 @@ struct cliente_s {
     servidor_t *srv;
     conexion_t *con;
     size_t pendiente;
-    int apagando;  /* cierre suave en marcha: ya no se habla con la conexión */
-    int cerrando;  /* uv_close pedido */
-    int cierres;   /* handles ya cerrados (2 = liberar) */
+    int apagando; /* cierre suave en marcha: ya no se habla con la conexión */
+    int cerrando; /* uv_close pedido */
+    int cierres;  /* handles ya cerrados (2 = liberar) */
     cliente_t *ant, *sig;
 };
 

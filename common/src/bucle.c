@@ -4,8 +4,8 @@
 const char *bucle_nombre_tipo(uv_handle_type tipo)
 {
     switch (tipo) {
-#define CURSO_NOMBRE_TIPO(nombre, minusculas) \
-    case UV_##nombre:                         \
+#define CURSO_NOMBRE_TIPO(nombre, minusculas)                                                      \
+    case UV_##nombre:                                                                              \
         return #minusculas;
         UV_HANDLE_TYPE_MAP(CURSO_NOMBRE_TIPO)
 #undef CURSO_NOMBRE_TIPO

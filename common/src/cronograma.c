@@ -122,7 +122,8 @@ void cronograma_imprimir(const cronograma_t *c, FILE *salida)
             ancho_nombre = w;
         }
     }
-    fprintf(salida, "Cronograma (1 carácter ≈ %.2f s)\n", (double)total / 1000.0 / CRONOGRAMA_ANCHO);
+    fprintf(salida, "Cronograma (1 carácter ≈ %.2f s)\n",
+            (double)total / 1000.0 / CRONOGRAMA_ANCHO);
     for (size_t i = 0; i < c->n; i++) {
         const operacion_t *op = &c->ops[i];
         uint64_t fin = fin_efectivo(c, op);

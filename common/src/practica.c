@@ -22,8 +22,8 @@
 #include <sys/prctl.h>
 #endif
 
-#define PRACTICA_URL_OMISION "http://127.0.0.1:8080"
-#define PRACTICA_ESPERA_LINEA_MS 10000
+#define PRACTICA_URL_OMISION      "http://127.0.0.1:8080"
+#define PRACTICA_ESPERA_LINEA_MS  10000
 #define PRACTICA_ESPERA_PARADA_MS 5000
 
 const char *practica_url(void)

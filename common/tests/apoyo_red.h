@@ -180,14 +180,14 @@ static inline int red_linea(red_con_t *c, char *linea, size_t tam)
 /* --- Respuestas ---------------------------------------------------------------------- */
 
 typedef struct {
-    int estado;               /* 0 si no llegó una línea de estado */
-    char cabeza[16384];       /* cabeceras tal cual, "Nombre: valor\n" por línea */
-    long long longitud;       /* Content-Length, o -1 */
-    int troceada;             /* Transfer-Encoding: chunked */
-    int trozos;               /* trozos chunked recibidos (sin el final) */
-    int completa;             /* el cuerpo llegó entero según su encuadre */
-    char *cuerpo;             /* terminado en NUL */
-    size_t largo;             /* bytes de cuerpo recibidos */
+    int estado;         /* 0 si no llegó una línea de estado */
+    char cabeza[16384]; /* cabeceras tal cual, "Nombre: valor\n" por línea */
+    long long longitud; /* Content-Length, o -1 */
+    int troceada;       /* Transfer-Encoding: chunked */
+    int trozos;         /* trozos chunked recibidos (sin el final) */
+    int completa;       /* el cuerpo llegó entero según su encuadre */
+    char *cuerpo;       /* terminado en NUL */
+    size_t largo;       /* bytes de cuerpo recibidos */
 } red_resp_t;
 
 static inline void red_resp_liberar(red_resp_t *r)
@@ -198,7 +198,7 @@ static inline void red_resp_liberar(red_resp_t *r)
 
 /* Valor de la cabecera `nombre` en `valor` (o NULL si no está). */
 static inline const char *red_cabecera(const red_resp_t *r, const char *nombre, char *valor,
-                                size_t tam)
+                                       size_t tam)
 {
     size_t n = strlen(nombre);
     const char *p = r->cabeza;

@@ -37,14 +37,31 @@ static int f_enviar(void *u, const char *d, size_t n)
         f->max_pendiente = f->pendiente;
     return 0;
 }
-static size_t f_pendiente(void *u) { return ((falso_t *)u)->pendiente; }
-static void f_programar(void *u, uint64_t ms) { ((falso_t *)u)->armado = 1; ((falso_t *)u)->ms = ms; }
-static void f_desprogramar(void *u) { ((falso_t *)u)->armado = 0; }
-static void f_leer(void *u, int activo) { ((falso_t *)u)->lectura = activo; }
-static void f_cerrar(void *u, int suave) { ((falso_t *)u)->cerrada = 1; ((falso_t *)u)->suave = suave; }
+static size_t f_pendiente(void *u)
+{
+    return ((falso_t *)u)->pendiente;
+}
+static void f_programar(void *u, uint64_t ms)
+{
+    ((falso_t *)u)->armado = 1;
+    ((falso_t *)u)->ms = ms;
+}
+static void f_desprogramar(void *u)
+{
+    ((falso_t *)u)->armado = 0;
+}
+static void f_leer(void *u, int activo)
+{
+    ((falso_t *)u)->lectura = activo;
+}
+static void f_cerrar(void *u, int suave)
+{
+    ((falso_t *)u)->cerrada = 1;
+    ((falso_t *)u)->suave = suave;
+}
 
-static const conexion_ops_t ops = {f_enviar, f_pendiente, f_programar, f_desprogramar, f_leer,
-                                   f_cerrar};
+static const conexion_ops_t ops = {f_enviar,       f_pendiente, f_programar,
+                                   f_desprogramar, f_leer,      f_cerrar};
 
 static contexto_t ctx;
 static falso_t f;

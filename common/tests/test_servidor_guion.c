@@ -53,8 +53,8 @@ Test(guion, secuencia_y_despues, .timeout = 30)
                      " \"/v/c3\": {\"pasos\": [{\"estado\": 500}, {\"estado\": 201}]}}");
     int esperado[] = {503, 503, 503, 404, 200, 200, 200};
     for (size_t i = 0; i < sizeof esperado / sizeof esperado[0]; i++)
-        cr_expect_eq(estado_de(s.practica.puerto, "/v/a1"), esperado[i],
-                     "petición %zu a /v/a1", i + 1);
+        cr_expect_eq(estado_de(s.practica.puerto, "/v/a1"), esperado[i], "petición %zu a /v/a1",
+                     i + 1);
     /* La consulta no cambia la ruta. */
     cr_expect_eq(estado_de(s.practica.puerto, "/v/b2?x=1"), 301);
     cr_expect_eq(estado_de(s.practica.puerto, "/v/b2"), 301);
@@ -226,8 +226,10 @@ Test(guion, invalidos_explicados, .timeout = 60)
                      casos[i].texto, codigo, salida);
         cr_expect_not_null(strstr(salida, "el guion"), "guion %zu: mensaje sin contexto: %s", i,
                            salida);
-        cr_expect_not_null(strstr(salida, casos[i].cita), "guion %zu («%s»): el mensaje no dice "
-                           "«%s»: %s", i, casos[i].texto, casos[i].cita, salida);
+        cr_expect_not_null(strstr(salida, casos[i].cita),
+                           "guion %zu («%s»): el mensaje no dice "
+                           "«%s»: %s",
+                           i, casos[i].texto, casos[i].cita, salida);
         cr_expect_null(strstr(salida, "http://"), "guion %zu: llegó a escuchar: %s", i, salida);
     }
     /* Un archivo que no existe. */

@@ -87,7 +87,8 @@ Test(protocolo, encadenadas_partidas_byte_a_byte)
 {
     red_con_t c;
     red_conectar(&c, srv.practica.puerto, 10);
-    const char *dos = "GET /ping HTTP/1.1\r\nHost: x\r\n\r\nGET /status/202 HTTP/1.1\r\nHost: x\r\n\r\n";
+    const char *dos =
+        "GET /ping HTTP/1.1\r\nHost: x\r\n\r\nGET /status/202 HTTP/1.1\r\nHost: x\r\n\r\n";
     for (const char *p = dos; *p != '\0'; p++)
         cr_assert_eq(red_enviar_n(&c, p, 1), 0);
     red_resp_t r;
@@ -313,7 +314,8 @@ static json_t *buscar_ruta(json_t *lineas, const char *ruta)
 {
     size_t i;
     json_t *l;
-    json_array_foreach(lineas, i, l) {
+    json_array_foreach(lineas, i, l)
+    {
         if (strcmp(json_string_value(json_object_get(l, "ruta")), ruta) == 0)
             return l;
     }
@@ -342,7 +344,8 @@ Test(protocolo, registro_bien_formado)
     cr_assert_geq(json_array_size(lineas), 4, "solo %zu líneas", json_array_size(lineas));
     size_t i;
     json_t *l;
-    json_array_foreach(lineas, i, l) {
+    json_array_foreach(lineas, i, l)
+    {
         const char *claves[] = {"inicio_ms", "fin_ms", "estado", "bytes", "puerto_cliente"};
         for (int k = 0; k < 5; k++)
             cr_expect(json_is_integer(json_object_get(l, claves[k])), "falta %s", claves[k]);

@@ -52,23 +52,23 @@ void huerfanos_barrer(int (*conservar)(pid_t));
 typedef struct {
     const char *const *argv;
     const char *const *entorno;
-    const char *carpeta;       /* cwd del hijo */
-    const char *salida;        /* archivo donde va stdout+stderr (NULL = capturar) */
+    const char *carpeta; /* cwd del hijo */
+    const char *salida;  /* archivo donde va stdout+stderr (NULL = capturar) */
     int limite_s;
-    uid_t uid;                 /* != 0: el hijo baja a este usuario antes del exec */
-    char *capturado;           /* si salida == NULL: lo escrito (tope TOPE_CAPTURA); free */
-    int estado;                /* de waitpid */
-    int excedido;              /* 1 si hubo que matarla por pasar de limite_s */
+    uid_t uid;       /* != 0: el hijo baja a este usuario antes del exec */
+    char *capturado; /* si salida == NULL: lo escrito (tope TOPE_CAPTURA); free */
+    int estado;      /* de waitpid */
+    int excedido;    /* 1 si hubo que matarla por pasar de limite_s */
 } orden_t;
 #define ORDEN_MAX_FDS 8
 typedef struct {
     const char *const *argv;
     const char *const *entorno;
-    const char *carpeta;       /* cwd del hijo (NULL = la de ahora) */
-    uid_t uid;                 /* != 0: baja a este usuario antes del exec */
-    int fds[ORDEN_MAX_FDS];    /* fds[i] será el descriptor i del hijo; -1 en 0–2 = /dev/null */
-    int nfds;                  /* cuántos (al menos 3); los demás se cierran */
-    int buscar_en_path;        /* 1: execvpe (argv[0] en PATH); 0: execve (ruta) */
+    const char *carpeta;    /* cwd del hijo (NULL = la de ahora) */
+    uid_t uid;              /* != 0: baja a este usuario antes del exec */
+    int fds[ORDEN_MAX_FDS]; /* fds[i] será el descriptor i del hijo; -1 en 0–2 = /dev/null */
+    int nfds;               /* cuántos (al menos 3); los demás se cierran */
+    int buscar_en_path;     /* 1: execvpe (argv[0] en PATH); 0: execve (ruta) */
     /* En el hijo, antes (fase 0) y después (fase 1) de bajar de usuario: límites, seccomp.
      * Solo llamadas seguras tras fork. Un valor < 0 aborta el hijo (código 127). */
     int (*preparar)(void *datos, int fase);
@@ -89,7 +89,7 @@ int orden_bien(const orden_t *o);
 void orden_partir(char *s, const char **argv, int *n, int max);
 
 /* ---------------------------------------------------------------- caja.c */
-#define CAJA_MAX_ARGS 200
+#define CAJA_MAX_ARGS    200
 #define CAJA_MAX_ENLACES 8
 typedef struct {
     const char *argv[CAJA_MAX_ARGS]; /* terminada en NULL */
@@ -132,6 +132,6 @@ uid_t uid_caja(void);
 unsigned long limite_procesos(void);
 
 #define CAL_TEXTO_(x) #x
-#define CAL_TEXTO(x) CAL_TEXTO_(x)
+#define CAL_TEXTO(x)  CAL_TEXTO_(x)
 
 #endif

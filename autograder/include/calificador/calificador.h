@@ -1,7 +1,7 @@
 /* calificador.h — biblioteca común de los calificadores ocultos de los laboratorios.
  *
  * Un calificador es un binario de Criterion (los .c de labs/NN-tema/.calificador/) que juzga el
- * programa del estudiante DESDE FUERA (DESIGN.md §3.1): lo lanza como proceso aparte, dentro
+ * programa del estudiante DESDE FUERA (autograder/README.md, «Principios»): lo lanza aparte, dentro
  * de la caja de arena, le habla, le manda señales y mira lo observable (su salida, su código
  * de salida, el registro de peticiones del servidor de práctica, el informe de valgrind).
  * El código del estudiante nunca se enlaza con el calificador.
@@ -11,7 +11,7 @@
  * obtuvo (cal_esperado, cal_obtenido, cal_nota) y termina con CAL_FIN(ok), que escribe
  * $CALIF_RESULTADOS/<id>.json (lo lee el ejecutor: calificar) y hace el cr_assert. Una
  * verificación sin archivo de resultado cuenta como fallida: así ni un cuelgue ni un
- * _exit(0) pueden aprobarla (trampa de Criterion 2.4.1, DESIGN.md §5).
+ * _exit(0) pueden aprobarla (trampa de Criterion 2.4.1, common/TRAMPAS.md).
  *
  * Variables de entorno que pone el ejecutor:
  *   CALIF_PROGRAMA     ruta del binario del estudiante (solo se lee, nunca se escribe)
@@ -52,20 +52,21 @@ int cal_fin(int ok);
 const char *cal_resumen(void);
 
 /* Declara una verificación con su tiempo máximo (segundos, para Criterion). */
-#define CAL_PRUEBA(id, segundos)                                 \
-    static void cal_cuerpo_##id(void);                           \
-    Test(lab, id, .timeout = (segundos)) {                       \
-        cal_inicio(#id);                                         \
-        cal_cuerpo_##id();                                       \
-    }                                                            \
+#define CAL_PRUEBA(id, segundos)                                                                   \
+    static void cal_cuerpo_##id(void);                                                             \
+    Test(lab, id, .timeout = (segundos))                                                           \
+    {                                                                                              \
+        cal_inicio(#id);                                                                           \
+        cal_cuerpo_##id();                                                                         \
+    }                                                                                              \
     static void cal_cuerpo_##id(void)
 
 /* Termina la verificación con el veredicto `ok` (y return). */
-#define CAL_FIN(ok)                                              \
-    do {                                                         \
-        int cal_ok_ = cal_fin(ok);                               \
-        cr_assert(cal_ok_, "%s", cal_resumen());                 \
-        return;                                                  \
+#define CAL_FIN(ok)                                                                                \
+    do {                                                                                           \
+        int cal_ok_ = cal_fin(ok);                                                                 \
+        cr_assert(cal_ok_, "%s", cal_resumen());                                                   \
+        return;                                                                                    \
     } while (0)
 
 /* ---------------------------------------------------------------- reloj */
@@ -104,8 +105,7 @@ int cal_esperar_fin(cal_proceso_t *p, int max_ms);
 /* Espera como mucho `max_ms` a que aparezcan en stdout `n` líneas cuya primera palabra sea
  * `prefijo` y cuya segunda sea `url` (NULL = cualquiera), como cal_contar. Devuelve 1 si
  * aparecieron (sirve para no esperar de más). */
-int cal_esperar_lineas(cal_proceso_t *p, const char *prefijo, const char *url, int n,
-                       int max_ms);
+int cal_esperar_lineas(cal_proceso_t *p, const char *prefijo, const char *url, int n, int max_ms);
 
 /* Escribe `n` bytes en la stdin del programa (lanzado con entrada_abierta), leyendo su
  * salida mientras tanto para que nadie se bloquee; como mucho `max_ms`. Devuelve los bytes
@@ -181,7 +181,7 @@ typedef struct {
     uint64_t inicio_ms;
     uint64_t fin_ms;
     int estado;
-    int abortada;   /* el cliente cortó antes de recibir la respuesta entera */
+    int abortada; /* el cliente cortó antes de recibir la respuesta entera */
     char metodo[16];
     char ruta[512];
 } cal_peticion_t;

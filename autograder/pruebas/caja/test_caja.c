@@ -26,15 +26,13 @@ static const char *sondear(const char *const *args)
     int r = cal_lanzar(&l, &p);
     cr_assert_eq(r, 0, "cal_lanzar: %s", strerror(-r));
     cr_assert(cal_esperar_fin(p, 15000), "la sonda no terminó");
-    cr_assert_eq(cal_codigo(p), 0, "la sonda salió con %d: %s", cal_codigo(p),
-                 cal_errores(p));
+    cr_assert_eq(cal_codigo(p), 0, "la sonda salió con %d: %s", cal_codigo(p), cal_errores(p));
     return cal_salida(p);
 }
 
 static void esperar_linea(const char *salida, const char *linea)
 {
-    cr_assert(strstr(salida, linea) != NULL, "se esperaba «%s» y la sonda dijo: %s", linea,
-              salida);
+    cr_assert(strstr(salida, linea) != NULL, "se esperaba «%s» y la sonda dijo: %s", linea, salida);
 }
 
 static int en_bwrap(void)

@@ -30,8 +30,8 @@ void bitacora_escribir(bitacora_nivel_t nivel, const char *formato, ...)
     __attribute__((format(printf, 2, 3)));
 
 #define bitacora_depurar(...) bitacora_escribir(BITACORA_DEPURAR, __VA_ARGS__)
-#define bitacora_info(...) bitacora_escribir(BITACORA_INFO, __VA_ARGS__)
-#define bitacora_aviso(...) bitacora_escribir(BITACORA_AVISO, __VA_ARGS__)
-#define bitacora_error(...) bitacora_escribir(BITACORA_ERROR, __VA_ARGS__)
+#define bitacora_info(...)    bitacora_escribir(BITACORA_INFO, __VA_ARGS__)
+#define bitacora_aviso(...)   bitacora_escribir(BITACORA_AVISO, __VA_ARGS__)
+#define bitacora_error(...)   bitacora_escribir(BITACORA_ERROR, __VA_ARGS__)
 
 #endif

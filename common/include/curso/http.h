@@ -59,16 +59,16 @@ typedef struct http_cliente_s http_cliente_t;
 typedef struct http_peticion_s http_peticion_t;
 
 typedef struct {
-    int error;              /* 0 si hubo respuesta completa; si no, un HTTP_E_* (o
-                               UV_ENOMEM si faltó memoria a mitad de transferencia) */
-    long estado;            /* código HTTP (200, 404…); 0 si no llegó respuesta */
-    const char *cuerpo;     /* terminado en NUL; NULL si se usó al_recibir o hubo error,
-                               salvo HTTP_E_ESTADO, que conserva la página de error */
-    size_t longitud;        /* bytes de cuerpo en `cuerpo` */
-    uint64_t bytes;         /* bytes de cuerpo recibidos (también con al_recibir) */
-    double segundos;        /* desde que la transferencia empezó (sin la espera en cola) */
-    const char *url;        /* la URL pedida */
-    const char *mensaje;    /* explicación en español del error (con detalle de curl), o "" */
+    int error;           /* 0 si hubo respuesta completa; si no, un HTTP_E_* (o
+                            UV_ENOMEM si faltó memoria a mitad de transferencia) */
+    long estado;         /* código HTTP (200, 404…); 0 si no llegó respuesta */
+    const char *cuerpo;  /* terminado en NUL; NULL si se usó al_recibir o hubo error,
+                            salvo HTTP_E_ESTADO, que conserva la página de error */
+    size_t longitud;     /* bytes de cuerpo en `cuerpo` */
+    uint64_t bytes;      /* bytes de cuerpo recibidos (también con al_recibir) */
+    double segundos;     /* desde que la transferencia empezó (sin la espera en cola) */
+    const char *url;     /* la URL pedida */
+    const char *mensaje; /* explicación en español del error (con detalle de curl), o "" */
 } http_respuesta_t;
 
 /* Trozo de cuerpo recibido. Devolver distinto de 0 aborta la petición (HTTP_E_ABORTADA). */
@@ -80,15 +80,15 @@ typedef void (*http_progreso_cb)(http_peticion_t *p, uint64_t recibidos, int64_t
 typedef void (*http_fin_cb)(http_peticion_t *p, const http_respuesta_t *r, void *usuario);
 
 typedef struct {
-    const char *metodo;           /* NULL = "GET" */
-    const char *cuerpo;           /* cuerpo a enviar o NULL */
+    const char *metodo; /* NULL = "GET" */
+    const char *cuerpo; /* cuerpo a enviar o NULL */
     size_t longitud_cuerpo;
-    const char *const *cabeceras; /* "Nombre: valor", lista terminada en NULL, o NULL */
-    uint64_t tiempo_limite_ms;    /* 0 = sin límite; cuenta desde que sale de la cola */
-    int error_si_estado;          /* != 0: un estado >= 400 termina con HTTP_E_ESTADO */
-    size_t max_cuerpo;            /* 0 = 64 MiB; solo cuando el cuerpo se guarda en memoria */
-    http_datos_cb al_recibir;     /* NULL = guardar el cuerpo en memoria */
-    http_progreso_cb al_progresar;/* NULL = sin progreso */
+    const char *const *cabeceras;  /* "Nombre: valor", lista terminada en NULL, o NULL */
+    uint64_t tiempo_limite_ms;     /* 0 = sin límite; cuenta desde que sale de la cola */
+    int error_si_estado;           /* != 0: un estado >= 400 termina con HTTP_E_ESTADO */
+    size_t max_cuerpo;             /* 0 = 64 MiB; solo cuando el cuerpo se guarda en memoria */
+    http_datos_cb al_recibir;      /* NULL = guardar el cuerpo en memoria */
+    http_progreso_cb al_progresar; /* NULL = sin progreso */
 } http_opciones_t;
 
 /* Crea un cliente sobre `bucle`. `max_simultaneas` = 0 significa sin tope.
@@ -131,7 +131,6 @@ unsigned http_cliente_en_cola(const http_cliente_t *cliente);
  * al_recibir o al_progresar: entonces el cierre se completa en la siguiente vuelta).
  * libcurl: el primer cliente vivo llama a curl_global_init y el último que se libera a
  * curl_global_cleanup (curl cuenta las llamadas), así valgrind no ve nada pendiente. */
-void http_cliente_cerrar(http_cliente_t *cliente, void (*al_cerrar)(void *usuario),
-                         void *usuario);
+void http_cliente_cerrar(http_cliente_t *cliente, void (*al_cerrar)(void *usuario), void *usuario);
 
 #endif

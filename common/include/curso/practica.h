@@ -26,14 +26,15 @@
 const char *practica_url(void);
 
 typedef struct {
-    pid_t pid;      /* proceso hijo; 0 cuando no hay servidor arrancado */
-    int puerto;     /* puerto real en 127.0.0.1 */
-    char url[64];   /* "http://127.0.0.1:PUERTO", sin barra final */
+    pid_t pid;    /* proceso hijo; 0 cuando no hay servidor arrancado */
+    int puerto;   /* puerto real en 127.0.0.1 */
+    char url[64]; /* "http://127.0.0.1:PUERTO", sin barra final */
 } practica_t;
 
 /* Arranca el servidor como proceso hijo con `--puerto 0 --silencioso` (y
- * `--registro registro` si `registro` no es NULL; el archivo se vacía), lee la primera línea de su salida estándar (máximo 10 s) y rellena
- * `p`. Después cierra esa tubería: el servidor no escribe nada más en stdout.
+ * `--registro registro` si `registro` no es NULL; el archivo se vacía), lee la primera línea de su
+ * salida estándar (máximo 10 s) y rellena `p`. Después cierra esa tubería: el servidor no escribe
+ * nada más en stdout.
  *
  * El binario: getenv("CURSO_SERVIDOR_BIN") si está definida; si no, el primer
  * bin/servidor-practica que exista subiendo desde la carpeta del ejecutable actual

@@ -135,8 +135,8 @@ static cal_proceso_t *monitor(cal_servidor_t *s, const char *const *args, double
     snprintf(entorno_url, sizeof entorno_url, "CURSO_SERVIDOR=%s",
              s != NULL ? cal_servidor_url(s) : "http://127.0.0.1:9");
     const char *entorno[] = {entorno_url, NULL};
-    cal_lanzamiento_t l = {.args = args, .entorno = entorno, .limite_s = limite_s,
-                           .valgrind = valgrind};
+    cal_lanzamiento_t l = {
+        .args = args, .entorno = entorno, .limite_s = limite_s, .valgrind = valgrind};
     cal_proceso_t *p = NULL;
     int r = cal_lanzar(&l, &p);
     if (r < 0) {
@@ -169,8 +169,8 @@ static const char *traza(const char *salida, const char *u, char *buf, size_t ta
                     snprintf(buf + usados, tam - usados, " …");
                     return buf;
                 }
-                int w = snprintf(buf + usados, tam - usados, "%s%s", usados > 0 ? " " : "",
-                                 tipos[t]);
+                int w =
+                    snprintf(buf + usados, tam - usados, "%s%s", usados > 0 ? " " : "", tipos[t]);
                 if (w > 0 && (size_t)w < tam - usados)
                     usados += (size_t)w;
                 lineas++;
@@ -218,8 +218,8 @@ static void parar(cal_proceso_t *p, int max_ms)
 
 /* Comportamientos del guion (el cuerpo del objeto de cada ruta). */
 #define SIEMPRE(e) "\"despues\": {\"estado\": " #e "}"
-#define TARDA(ms) "\"despues\": {\"estado\": 200, \"retraso_ms\": " #ms "}"
-#define FALLA_Y_VUELVE(n)                                                                  \
+#define TARDA(ms)  "\"despues\": {\"estado\": 200, \"retraso_ms\": " #ms "}"
+#define FALLA_Y_VUELVE(n)                                                                          \
     "\"pasos\": [{\"estado\": 503, \"veces\": " #n "}], \"despues\": {\"estado\": 200}"
 
 /* Una URL opaca de la verificación: lo que responde y dónde está. */
@@ -300,13 +300,13 @@ static int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char
             uint64_t t = visto(num);
             if (strcmp(tipo, "OK") == 0 || strcmp(tipo, "FALLO") == 0) {
                 char *resto = NULL;
-                long estado = cal_palabra(linea, 2, e, sizeof e) != NULL
-                                  ? strtol(e, &resto, 10) : -1;
+                long estado =
+                    cal_palabra(linea, 2, e, sizeof e) != NULL ? strtol(e, &resto, 10) : -1;
                 int j = siguiente;
                 if (resto != NULL && *resto == '\0' && resto != e)
                     for (; j < m; j++)
-                        if (casa_estado(&v[j], (int)estado) &&
-                            v[j].inicio_ms <= t + 50 && v[j].fin_ms <= t + HOLGURA_MS)
+                        if (casa_estado(&v[j], (int)estado) && v[j].inicio_ms <= t + 50 &&
+                            v[j].fin_ms <= t + HOLGURA_MS)
                             break;
                 if (resto == NULL || *resto != '\0' || resto == e || j >= m) {
                     snprintf(informe, tam,
@@ -355,8 +355,9 @@ static int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char
             }
         }
     }
-    snprintf(informe, tam, "cotejo con el registro del servidor: %d línea%s OK/FALLO, cada una "
-                           "con su propia petición a esa URL y el mismo estado",
+    snprintf(informe, tam,
+             "cotejo con el registro del servidor: %d línea%s OK/FALLO, cada una "
+             "con su propia petición a esa URL y el mismo estado",
              casadas, casadas == 1 ? "" : "s");
     return 1;
 }
@@ -430,11 +431,10 @@ static int casos_entrada(cal_servidor_t *s, const caso_t *casos, int n)
                 cal_describir_fin(p[i], fin, sizeof fin);
             else
                 snprintf(fin, sizeof fin, "no terminó en 2,5 s (debía salir enseguida)");
-            int w = snprintf(fallos + usados, sizeof fallos - usados,
-                             "%s«%s»: %s; stderr:\n%s%s", usados > 0 ? "\n" : "", orden, fin,
-                             cal_extracto(err, 4, extracto, sizeof extracto),
-                             !cita && con_mensaje ? "\n  (el mensaje no cita el valor erróneo)"
-                                                  : "");
+            int w = snprintf(
+                fallos + usados, sizeof fallos - usados, "%s«%s»: %s; stderr:\n%s%s",
+                usados > 0 ? "\n" : "", orden, fin, cal_extracto(err, 4, extracto, sizeof extracto),
+                !cita && con_mensaje ? "\n  (el mensaje no cita el valor erróneo)" : "");
             if (w > 0 && (size_t)w < sizeof fallos - usados)
                 usados += (size_t)w;
             ok = 0;
@@ -519,13 +519,13 @@ static int linea_correcta(const char *salida, const char *u, const char *tipo, i
     long ms = ok ? strtol(w[1], &fin, 10) : -1;
     ok = ok && *fin == '\0' && ms >= 0 && ms < 60000;
     if (ok && cal_contar(salida, otro, u) > 0) {
-        snprintf(informe, tam, "%s también tiene líneas %s (el estado %d es siempre %s)", u,
-                 otro, estado, tipo);
+        snprintf(informe, tam, "%s también tiene líneas %s (el estado %d es siempre %s)", u, otro,
+                 estado, tipo);
         return 0;
     }
     if (!ok)
-        snprintf(informe, tam, "línea mal formada (se esperaba «%s %s %d <ms> ms»): %s", tipo,
-                 u, estado, linea);
+        snprintf(informe, tam, "línea mal formada (se esperaba «%s %s %d <ms> ms»): %s", tipo, u,
+                 estado, linea);
     else
         snprintf(informe, tam, "bien: %s", linea);
     return ok;
@@ -603,8 +603,7 @@ CAL_PRUEBA(concurrencia, 20)
     size_t u = 0;
     for (int i = 0; i < 3; i++) {
         int w = n[i] > 0 ? snprintf(desc + u, sizeof desc - u, "\n  %s: de %llu a %llu ms",
-                                    rutas[i],
-                                    (unsigned long long)(v[i][0].inicio_ms - origen),
+                                    rutas[i], (unsigned long long)(v[i][0].inicio_ms - origen),
                                     (unsigned long long)(v[i][0].fin_ms - origen))
                          : snprintf(desc + u, sizeof desc - u, "\n  %s: no llegó", rutas[i]);
         if (w > 0 && (size_t)w < sizeof desc - u)
@@ -648,8 +647,9 @@ CAL_PRUEBA(intervalo, 20)
     size_t u = 0;
     int ok = n >= 4;
     long primero = n > 0 ? (long)(v[0].inicio_ms - cal_lanzado_ms(p)) : -1;
-    u += (size_t)snprintf(desc, sizeof desc, "%d peticiones en 2,2 s; la primera a los %ld ms; "
-                                             "separaciones (ms):",
+    u += (size_t)snprintf(desc, sizeof desc,
+                          "%d peticiones en 2,2 s; la primera a los %ld ms; "
+                          "separaciones (ms):",
                           n, primero);
     double suma = 0;
     for (int i = 1; i < n; i++) {
@@ -705,7 +705,8 @@ CAL_PRUEBA(alerta_tres_fallos, 20)
                  alertas, alertas_buena, traza(out, mala, t, sizeof t));
     if (fallos < 4)
         cal_nota("Solo hubo %d FALLO de la URL que falla en 3 s (con -i 150 deberían ser "
-                 "unos 20).", fallos);
+                 "unos 20).",
+                 fallos);
     int pruebas = con_pruebas(s, p, o, 2, AVISOS);
     if (!ok && pruebas)
         cal_nota_salida(p, 12);
@@ -733,9 +734,9 @@ CAL_PRUEBA(recuperacion, 20)
     int pok1 = posicion(out, "OK", u, 0), pok2 = posicion(out, "OK", u, 1);
     int prec = posicion(out, "RECUPERADO", u, 0);
     int pa = posicion(out, "ALERTA", u, 0), p3 = posicion(out, "FALLO", u, 2);
-    int ok = cal_contar(out, "FALLO", u) == 4 && cal_contar(out, "ALERTA", u) == 1 &&
-             pa > p3 && p3 >= 0 && cal_contar(out, "RECUPERADO", u) == 1 && pok1 >= 0 &&
-             prec > pok1 && (pok2 < 0 || prec < pok2);
+    int ok = cal_contar(out, "FALLO", u) == 4 && cal_contar(out, "ALERTA", u) == 1 && pa > p3 &&
+             p3 >= 0 && cal_contar(out, "RECUPERADO", u) == 1 && pok1 >= 0 && prec > pok1 &&
+             (pok2 < 0 || prec < pok2);
     cal_obtenido("secuencia: %s", traza(out, u, t, sizeof t));
     int pruebas = con_pruebas(s, p, o, 1, AVISOS);
     if (!ok && pruebas)
@@ -771,8 +772,10 @@ CAL_PRUEBA(sin_duplicados, 20)
     char desc[2048];
     size_t u = 0;
     uint64_t origen = n > 0 ? v[0].inicio_ms : 0;
-    u += (size_t)snprintf(desc, sizeof desc, "%d peticiones a la URL lenta (ms desde la "
-                                             "primera):", n);
+    u += (size_t)snprintf(desc, sizeof desc,
+                          "%d peticiones a la URL lenta (ms desde la "
+                          "primera):",
+                          n);
     for (int i = 0; i < n; i++) {
         if (i > 0 && v[i].inicio_ms + 30 < v[i - 1].fin_ms)
             solapes++;
@@ -818,8 +821,10 @@ CAL_PRUEBA(limite_por_verificacion, 20)
     int largas = 0;
     char desc[2048];
     size_t k = 0;
-    k += (size_t)snprintf(desc, sizeof desc, "%d peticiones a la URL lenta; duración en el "
-                                             "servidor (ms):", n);
+    k += (size_t)snprintf(desc, sizeof desc,
+                          "%d peticiones a la URL lenta; duración en el "
+                          "servidor (ms):",
+                          n);
     for (int i = 0; i < n; i++) {
         long d = (long)(v[i].fin_ms - v[i].inicio_ms);
         /* La última la puede cortar el SIGINT: solo cuentan las cortadas antes de él. */
@@ -839,8 +844,8 @@ CAL_PRUEBA(limite_por_verificacion, 20)
             buenas++;
     }
     int ok = n >= 3 && largas == 0 && fallos >= 2 && buenas == fallos;
-    cal_obtenido("%s; %d líneas FALLO, %d con estado 0 y menos de %d ms; %d líneas OMITIDA",
-                 desc, fallos, buenas, T * 3 / 4, cal_contar(cal_salida(p), "OMITIDA", u));
+    cal_obtenido("%s; %d líneas FALLO, %d con estado 0 y menos de %d ms; %d líneas OMITIDA", desc,
+                 fallos, buenas, T * 3 / 4, cal_contar(cal_salida(p), "OMITIDA", u));
     int pruebas = con_pruebas(s, p, o, 1, 0);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
@@ -1057,8 +1062,8 @@ static void nota_valgrind(const char *vg)
     if (error != NULL) {
         while (error > vg && error[-1] != '\n')
             error--;
-        cal_nota("Primer problema que señala valgrind:\n%s", cal_extracto(error, 14, buf,
-                                                                           sizeof buf));
+        cal_nota("Primer problema que señala valgrind:\n%s",
+                 cal_extracto(error, 14, buf, sizeof buf));
     }
     /* Con un problema ya enseñado basta la línea final; si no, el resumen de memoria. */
     const char *resumen = strstr(vg, error != NULL ? "ERROR SUMMARY" : "HEAP SUMMARY");

@@ -41,8 +41,9 @@ CAL_PRUEBA(bienvenida, 20)
     if (!arrancar(&s, 0, 15) || !entrar(&s, &ana, "ana")) {
         CAL_FIN(0);
     }
-    if (!con_silencio(&ana, 300, "que ana no recibiera nada tras su bienvenida (el aviso de "
-                                 "entrada es solo para los demás)")) {
+    if (!con_silencio(&ana, 300,
+                      "que ana no recibiera nada tras su bienvenida (el aviso de "
+                      "entrada es solo para los demás)")) {
         CAL_FIN(0);
     }
     if (con_abrir(&anonimo, s.puerto, "un cliente aún sin nombre", 0) < 0 ||
@@ -55,8 +56,9 @@ CAL_PRUEBA(bienvenida, 20)
     if (!con_silencio(&beto, 300, "que beto no recibiera su propio aviso de entrada")) {
         CAL_FIN(0);
     }
-    CAL_FIN(con_silencio(&anonimo, 300, "que un cliente que aún no ha dado su nombre no "
-                                        "reciba avisos de la sala"));
+    CAL_FIN(con_silencio(&anonimo, 300,
+                         "que un cliente que aún no ha dado su nombre no "
+                         "reciba avisos de la sala"));
 }
 
 CAL_PRUEBA(difusion, 20)
@@ -73,8 +75,9 @@ CAL_PRUEBA(difusion, 20)
         !espera_linea(&s, &c[2], "ana: hola a todos")) {
         CAL_FIN(0);
     }
-    if (!con_silencio(&c[0], 300, "que ana NO recibiera su propio mensaje (se difunde a "
-                                  "todos menos al remitente)")) {
+    if (!con_silencio(&c[0], 300,
+                      "que ana NO recibiera su propio mensaje (se difunde a "
+                      "todos menos al remitente)")) {
         CAL_FIN(0);
     }
     con_texto(&c[2], "¡buenas! ¿qué tal?\n");
@@ -110,8 +113,8 @@ CAL_PRUEBA(crlf, 20)
         CAL_FIN(0);
     }
     con_texto(&dana, "/list\r\n");
-    CAL_FIN(espera_prefijo(&s, &dana, "* Conectados (3): ", "la respuesta a «/list\\r\\n»",
-                           linea, sizeof linea));
+    CAL_FIN(espera_prefijo(&s, &dana, "* Conectados (3): ", "la respuesta a «/list\\r\\n»", linea,
+                           sizeof linea));
 }
 
 CAL_PRUEBA(trozos, 25)
@@ -137,7 +140,8 @@ CAL_PRUEBA(trozos, 25)
     }
     con_texto(&c[1], "espa\xc3");
     cal_esperar(200);
-    con_texto(&c[1], "\xb1" "a\n");
+    con_texto(&c[1], "\xb1"
+                     "a\n");
     if (!espera_linea(&s, &c[0], "beto: españa")) {
         cal_nota("(la «ñ» llegó partida entre dos lecturas: sus dos bytes van juntos en la "
                  "línea)");
@@ -166,12 +170,15 @@ CAL_PRUEBA(trozos, 25)
     con_texto(&eva, "/li");
     cal_esperar(200);
     con_texto(&eva, "st\n");
-    if (!espera_prefijo(&s, &eva, "* Conectados (3): ", "la respuesta a /list (enviado como "
-                        "«/li» y «st\\n»)", linea, sizeof linea)) {
+    if (!espera_prefijo(&s, &eva, "* Conectados (3): ",
+                        "la respuesta a /list (enviado como "
+                        "«/li» y «st\\n»)",
+                        linea, sizeof linea)) {
         CAL_FIN(0);
     }
-    CAL_FIN(con_silencio(&c[0], 200, "que ana no recibiera nada más (ningún trozo suelto se "
-                                     "difunde como mensaje)"));
+    CAL_FIN(con_silencio(&c[0], 200,
+                         "que ana no recibiera nada más (ningún trozo suelto se "
+                         "difunde como mensaje)"));
 }
 
 CAL_PRUEBA(varias_lineas, 20)
@@ -216,8 +223,7 @@ CAL_PRUEBA(varias_lineas, 20)
 }
 
 /* Manda un nombre malo y espera «! …» seguido de la pregunta otra vez. */
-static int rechazado(sesion_t *s, conexion_t *c, const char *nombre, size_t largo,
-                     const char *que)
+static int rechazado(sesion_t *s, conexion_t *c, const char *nombre, size_t largo, const char *que)
 {
     char linea[512];
     char envio[64];
@@ -386,6 +392,7 @@ CAL_PRUEBA(quit, 20)
         cal_obtenido("la conexión seguía abierta");
         CAL_FIN(0);
     }
-    CAL_FIN(con_silencio(&c[0], 300, "que nadie se enterara de la salida de un cliente que "
-                                     "nunca entró en la sala"));
+    CAL_FIN(con_silencio(&c[0], 300,
+                         "que nadie se enterara de la salida de un cliente que "
+                         "nunca entró en la sala"));
 }

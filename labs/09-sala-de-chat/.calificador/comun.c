@@ -13,8 +13,7 @@ int sigue_vivo(sesion_t *s)
     if (!cal_termino(s->p)) {
         return 1;
     }
-    cal_nota("El servidor terminó antes de tiempo: %s.",
-             cal_describir_fin(s->p, fin, sizeof fin));
+    cal_nota("El servidor terminó antes de tiempo: %s.", cal_describir_fin(s->p, fin, sizeof fin));
     cal_nota_salida(s->p, 15);
     return 0;
 }
@@ -50,8 +49,8 @@ int arrancar(sesion_t *s, int valgrind, double limite_s)
         return 0;
     }
     cal_linea(cal_salida(s->p), "Escuchando", NULL, 0, linea, sizeof linea);
-    if (sscanf(linea, "Escuchando en 127.0.0.1:%d%c", &s->puerto, &extra) != 1 ||
-        s->puerto <= 0 || s->puerto > 65535) {
+    if (sscanf(linea, "Escuchando en 127.0.0.1:%d%c", &s->puerto, &extra) != 1 || s->puerto <= 0 ||
+        s->puerto > 65535) {
         cal_esperado("una línea exactamente «Escuchando en 127.0.0.1:PUERTO» con el puerto "
                      "real (no 0)");
         cal_obtenido("«%s»", linea);
@@ -69,8 +68,8 @@ int espera_linea(sesion_t *s, conexion_t *c, const char *esperada)
     return 0;
 }
 
-int espera_prefijo(sesion_t *s, conexion_t *c, const char *prefijo, const char *que,
-                   char *linea, size_t tam)
+int espera_prefijo(sesion_t *s, conexion_t *c, const char *prefijo, const char *que, char *linea,
+                   size_t tam)
 {
     char vista[1024];
     size_t largo;
@@ -79,8 +78,7 @@ int espera_prefijo(sesion_t *s, conexion_t *c, const char *prefijo, const char *
     if (r == 1 && strncmp(linea, prefijo, strlen(prefijo)) == 0) {
         return 1;
     }
-    cal_esperado("que %s recibiera %s (una línea que empiece por «%s»)", c->etiqueta, que,
-                 prefijo);
+    cal_esperado("que %s recibiera %s (una línea que empiece por «%s»)", c->etiqueta, que, prefijo);
     if (r == 1) {
         cal_obtenido("recibió «%s»", con_visible(linea, largo, 300, vista, sizeof vista));
     } else if (r == 0) {

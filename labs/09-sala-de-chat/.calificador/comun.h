@@ -14,7 +14,7 @@
 #include "calificador/calificador.h"
 #include "red.h"
 
-#define PREGUNTA "* ¿Cómo te llamas?"
+#define PREGUNTA      "* ¿Cómo te llamas?"
 #define AVISO_APAGADO "* El servidor se va a cerrar. ¡Hasta pronto!"
 
 /* Cuánto se espera una línea (ms). Generoso: la máquina puede estar compilando. */
@@ -23,7 +23,7 @@
 typedef struct {
     cal_proceso_t *p;
     int puerto;
-    int espera;  /* ms por línea esperada (más con valgrind) */
+    int espera; /* ms por línea esperada (más con valgrind) */
 } sesion_t;
 
 /* Lanza el programa con «--puerto 0» y lee el puerto de su primera línea de stdout. */
@@ -48,7 +48,7 @@ int aviso_salida(sesion_t *s, conexion_t *c, const char *nombre);
 int espera_linea(sesion_t *s, conexion_t *c, const char *esperada);
 
 /* Espera una línea que empiece por `prefijo`; la copia en `linea` si la hay. */
-int espera_prefijo(sesion_t *s, conexion_t *c, const char *prefijo, const char *que,
-                   char *linea, size_t tam);
+int espera_prefijo(sesion_t *s, conexion_t *c, const char *prefijo, const char *que, char *linea,
+                   size_t tam);
 
 #endif

@@ -226,8 +226,7 @@ int con_esperar(conexion_t *c, const char *esperada, int ms)
     } else if (r == 0) {
         if (pendientes(c) > 0) {
             cal_obtenido("en %d ms solo llegó una línea sin terminar: «%s»", ms,
-                         con_visible(c->buf + c->inicio, pendientes(c), 300, vista,
-                                     sizeof vista));
+                         con_visible(c->buf + c->inicio, pendientes(c), 300, vista, sizeof vista));
         } else {
             cal_obtenido("no recibió nada en %d ms", ms);
         }

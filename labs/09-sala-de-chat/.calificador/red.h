@@ -16,15 +16,15 @@
 #include <stdint.h>
 
 typedef struct {
-    int fd;              /* -1 si está cerrada */
-    char etiqueta[48];   /* cómo se llama en los mensajes («ana», «cliente 3») */
-    char *buf;           /* bytes recibidos; los de [inicio, usados) aún no se han leído */
+    int fd;            /* -1 si está cerrada */
+    char etiqueta[48]; /* cómo se llama en los mensajes («ana», «cliente 3») */
+    char *buf;         /* bytes recibidos; los de [inicio, usados) aún no se han leído */
     size_t inicio;
     size_t usados;
     size_t capacidad;
-    int fin;             /* el servidor cerró (EOF) o cortó (ECONNRESET) */
-    int error;           /* errno del corte, 0 si fue un EOF limpio */
-    uint64_t recibidos;  /* bytes recibidos en total */
+    int fin;            /* el servidor cerró (EOF) o cortó (ECONNRESET) */
+    int error;          /* errno del corte, 0 si fue un EOF limpio */
+    uint64_t recibidos; /* bytes recibidos en total */
 } conexion_t;
 
 /* Conecta con 127.0.0.1:puerto. `rcvbuf` > 0 fija SO_RCVBUF antes de conectar (un cliente

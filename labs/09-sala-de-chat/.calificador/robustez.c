@@ -170,7 +170,7 @@ CAL_PRUEBA(basura, 20)
  * inunda la sala y un tercero lee todo. El servidor debe echar al que no lee cuando su cola
  * de escritura pase del límite (1 MiB en el enunciado) en vez de acumular sin fin. */
 #define LINEA_INUNDACION 1000
-#define MAX_INUNDACION (64u << 20)
+#define MAX_INUNDACION   (64u << 20)
 
 CAL_PRUEBA(cliente_lento, 30)
 {
@@ -275,15 +275,15 @@ static int apagado_correcto(sesion_t *s, conexion_t *c, int n, int senal, const 
             return 0;
         }
         if (!con_esperar_cierre(&c[i], s->espera)) {
-            cal_esperado("que tras el aviso el servidor cerrara la conexión de %s",
-                         c[i].etiqueta);
+            cal_esperado("que tras el aviso el servidor cerrara la conexión de %s", c[i].etiqueta);
             cal_obtenido("seguía abierta");
             return 0;
         }
     }
     if (!cal_esperar_fin(s->p, 4000) || cal_codigo(s->p) != 0) {
         cal_esperado("que tras %s el servidor terminara con código 0 (uv_loop_close() == 0) "
-                     "en menos de 4 s", nombre);
+                     "en menos de 4 s",
+                     nombre);
         cal_obtenido("%s", cal_describir_fin(s->p, fin, sizeof fin));
         cal_nota_salida(s->p, 10);
         return 0;
@@ -330,7 +330,7 @@ CAL_PRUEBA(carga_200, 40)
 {
     sesion_t s;
     conexion_t *c = calloc(CARGA_N, sizeof *c);
-    int (*siguiente)[CARGA_N] = calloc(CARGA_N, sizeof *siguiente);
+    int(*siguiente)[CARGA_N] = calloc(CARGA_N, sizeof *siguiente);
     int recibidos[CARGA_N] = {0};
     int fase[CARGA_N] = {0}; /* 0: espera pregunta, 1: espera bienvenida, 2: dentro */
     struct pollfd pfd[CARGA_N];
@@ -414,8 +414,7 @@ CAL_PRUEBA(carga_200, 40)
         char bloque[CARGA_M * 32];
         size_t n = 0;
         for (int j = 0; j < CARGA_M; j++) {
-            n += (size_t)snprintf(bloque + n, sizeof bloque - n, "m%d de %s\n", j,
-                                  c[i].etiqueta);
+            n += (size_t)snprintf(bloque + n, sizeof bloque - n, "m%d de %s\n", j, c[i].etiqueta);
         }
         if (con_enviar(&c[i], bloque, n) < 0) {
             cal_esperado("poder enviar los mensajes");
@@ -441,17 +440,16 @@ CAL_PRUEBA(carga_200, 40)
                 if (linea[0] == '*') {
                     continue; /* avisos de entrada de los que llegaron después */
                 }
-                if (sscanf(linea, "u%3d: m%d de %15s", &k, &j, de) != 3 || k < 0 ||
-                    k >= CARGA_N || k == i || j != siguiente[i][k]) {
+                if (sscanf(linea, "u%3d: m%d de %15s", &k, &j, de) != 3 || k < 0 || k >= CARGA_N ||
+                    k == i || j != siguiente[i][k]) {
                     if (malos++ == 0) {
-                        snprintf(primer_error, sizeof primer_error,
-                                 "%s recibió «%.200s»%s", c[i].etiqueta, linea,
-                                 (sscanf(linea, "u%3d:", &k) == 1 && k == i)
-                                     ? " (¡su propio mensaje!)"
-                                 : (sscanf(linea, "u%3d: m%d", &k, &j) == 2 && k >= 0 &&
-                                    k < CARGA_N)
-                                     ? " (fuera de orden, repetido o tras perder otro)"
-                                     : "");
+                        snprintf(
+                            primer_error, sizeof primer_error, "%s recibió «%.200s»%s",
+                            c[i].etiqueta, linea,
+                            (sscanf(linea, "u%3d:", &k) == 1 && k == i) ? " (¡su propio mensaje!)"
+                            : (sscanf(linea, "u%3d: m%d", &k, &j) == 2 && k >= 0 && k < CARGA_N)
+                                ? " (fuera de orden, repetido o tras perder otro)"
+                                : "");
                     }
                     continue;
                 }
@@ -462,8 +460,8 @@ CAL_PRUEBA(carga_200, 40)
             }
             if (c[i].fin && recibidos[i] < (CARGA_N - 1) * CARGA_M) {
                 cal_esperado("que ningún cliente fuera desconectado");
-                cal_obtenido("el servidor cerró la conexión de %s tras %d mensajes",
-                             c[i].etiqueta, recibidos[i]);
+                cal_obtenido("el servidor cerró la conexión de %s tras %d mensajes", c[i].etiqueta,
+                             recibidos[i]);
                 sigue_vivo(&s);
                 goto fin;
             }

@@ -27,7 +27,7 @@
 #include "curso/senales.h"
 
 #define PUERTO_POR_OMISION 9999
-#define COLA_MAXIMA (64 * 1024)
+#define COLA_MAXIMA        (64 * 1024)
 
 typedef struct {
     uv_loop_t *bucle;
@@ -38,11 +38,11 @@ typedef struct {
         uv_tty_t tty;
         uv_pipe_t tuberia;
     } entrada;
-    int hay_entrada;        /* la entrada está inicializada (y hay que cerrarla) */
+    int hay_entrada; /* la entrada está inicializada (y hay que cerrarla) */
     int leyendo_entrada;
     int conectado;
     senales_t senales;
-    char leido[64 * 1024];  /* un búfer para cada lectura: se consume antes de volver */
+    char leido[64 * 1024]; /* un búfer para cada lectura: se consume antes de volver */
 } cliente_t;
 
 /* Una escritura en vuelo: la petición y su copia de los datos, juntas en un malloc. */

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# formato.sh comprobar|aplicar — el formato de nuestro C (.clang-format) en un solo sitio.
+#
+# Se formatea: common/, autograder/, los calificadores y clientes de labs/, y bench/.
+# No se formatea, a propósito:
+#   - lessons/*.c: los capítulos citan sus programas al pie de la letra (lo comprueba
+#     lessons/verificar); reformatear uno obligaría a reescribir su capítulo;
+#   - labs/NN-tema/*.c (programas de partida) y solutions/: los mutantes son parches contra
+#     las soluciones y las partidas son la solución menos el trabajo, con sus TODO
+#     colocados a mano.
+# comprobar: sale con 1 y dice qué archivos cambiarían. aplicar: los reescribe.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+modo=${1:-comprobar}
+command -v clang-format >/dev/null || { echo "formato: falta clang-format (make deps)" >&2; exit 1; }
+mapfile -t archivos < <(git ls-files --cached --others --exclude-standard 'common/*.[ch]' 'autograder/*.[ch]' \
+  'labs/*/.calificador/*.[ch]' 'labs/*/cliente/*.[ch]' 'bench/*.[ch]' 2>/dev/null ||
+  find common autograder bench labs/*/.calificador labs/*/cliente -name '*.[ch]')
+case "$modo" in
+  aplicar) clang-format -i "${archivos[@]}" ;;
+  comprobar)
+    malos=()
+    for f in "${archivos[@]}"; do
+      clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || malos+=("$f")
+    done
+    if [ ${#malos[@]} -gt 0 ]; then
+      echo "Sin el formato del curso (arréglalo con «bash common/herramientas/formato.sh aplicar»):"
+      printf '  %s\n' "${malos[@]}"
+      echo "resumen: ${#archivos[@]} archivos, ${#malos[@]} sin formato"
+      exit 1
+    fi
+    echo "resumen: ${#archivos[@]} archivos con el formato del curso"
+    ;;
+  *) echo "uso: $0 comprobar|aplicar" >&2; exit 2 ;;
+esac
