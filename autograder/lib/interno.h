@@ -40,6 +40,8 @@ struct cal_proceso {
     int entrada;    /* extremo de escritura de su stdin, o -1 */
     uint64_t lanzado_ms, terminado_ms, limite_ms;
     flujo_t salida, errores, valgrind;
+    uint64_t pico_kib;   /* memoria residente máxima vista (cal_memoria_pico_kib) */
+    uint64_t muestra_ms; /* última lectura de VmHWM */
 };
 
 /* El flujo lee de `fd` (ya suyo) con un tope de `tope` bytes. 0 o -ENOMEM. */

@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <termios.h>
 #include <unistd.h>
 
 /* Descriptores del hijo además de 0–2. */
@@ -75,7 +77,7 @@ static int preparar_hijo(void *datos, int fase)
 }
 
 static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *destino,
-                             int con_filtro)
+                             const char *const *carpetas, int con_filtro)
 {
     static const char *const fijos[] = {
         "--unshare-user",       "--unshare-pid",     "--unshare-ipc", "--unshare-uts",
@@ -94,6 +96,11 @@ static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *
     caja_poner(a, "--ro-bind");
     caja_poner(a, programa);
     caja_poner(a, destino);
+    for (int i = 0; carpetas != NULL && carpetas[i] != NULL; i++) {
+        caja_poner(a, "--bind");
+        caja_poner(a, carpetas[i]);
+        caja_poner(a, carpetas[i]);
+    }
     caja_poner(a, "--chdir");
     caja_poner(a, "/tmp");
     /* La raíz de bwrap es otro tmpfs sin tope: de solo lectura (solo /tmp se escribe). */
@@ -186,12 +193,54 @@ typedef struct {
     int t[5][2];
 } tuberias_t;
 
-static int abrir_tuberias(tuberias_t *tu, int con_entrada)
+/* Un pseudoterminal de 80×24 en lugar de las tuberías de stdout y stderr: el maestro se
+ * lee como la salida; el esclavo es el stdout y el stderr del programa. */
+static int abrir_terminal(tuberias_t *tu)
+{
+    int maestro = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    char nombre[128];
+    if (maestro < 0)
+        return -errno;
+    if (grantpt(maestro) < 0 || unlockpt(maestro) < 0 ||
+        ptsname_r(maestro, nombre, sizeof nombre) != 0) {
+        int e = errno;
+        close(maestro);
+        return -e;
+    }
+    int esclavo = open(nombre, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    int copia = esclavo >= 0 ? fcntl(esclavo, F_DUPFD_CLOEXEC, 0) : -1;
+    if (esclavo < 0 || copia < 0) {
+        int e = errno;
+        close(maestro);
+        if (esclavo >= 0)
+            close(esclavo);
+        return -e;
+    }
+    struct winsize tamano = {.ws_row = 24, .ws_col = 80};
+    ioctl(esclavo, TIOCSWINSZ, &tamano);
+    /* Sin postprocesado: un '\n' llega como '\n' (no '\r\n') y un '\r' como '\r'. */
+    struct termios modo;
+    if (tcgetattr(esclavo, &modo) == 0) {
+        modo.c_oflag &= ~(tcflag_t)OPOST;
+        tcsetattr(esclavo, TCSANOW, &modo);
+    }
+    tu->t[1][0] = maestro;
+    tu->t[1][1] = esclavo;
+    tu->t[2][1] = copia; /* stderr, al mismo terminal; su lado de lectura no existe */
+    return 0;
+}
+
+static int abrir_tuberias(tuberias_t *tu, int con_entrada, int terminal)
 {
     for (int i = 0; i < 5; i++)
         tu->t[i][0] = tu->t[i][1] = -1;
+    if (terminal) {
+        int r = abrir_terminal(tu);
+        if (r < 0)
+            return r;
+    }
     for (int i = con_entrada ? 0 : 1; i < 5; i++)
-        if (pipe2(tu->t[i], O_CLOEXEC) < 0)
+        if (!(terminal && (i == 1 || i == 2)) && pipe2(tu->t[i], O_CLOEXEC) < 0)
             return -errno;
     return 0;
 }
@@ -279,7 +328,7 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     tuberias_t tu;
     int filtro = -1;
     char trabajo[PATH_MAX];
-    int r = abrir_tuberias(&tu, con_entrada);
+    int r = abrir_tuberias(&tu, con_entrada, l->terminal);
     if (r == 0)
         r = repartir_tuberias(p, &tu, l->valgrind);
     if (r == 0)
@@ -297,7 +346,7 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     snprintf(destino, sizeof destino, "/entrega/%s", nombre != NULL ? nombre + 1 : programa);
     caja_orden_t a = {.n = 0, .nenlaces = 0};
     if (bwrap)
-        argumentos_bwrap(&a, programa, destino, filtro >= 0);
+        argumentos_bwrap(&a, programa, destino, l->carpetas, filtro >= 0);
     if (l->valgrind)
         argumentos_valgrind(&a);
     caja_poner(&a, bwrap ? destino : programa);

@@ -122,14 +122,18 @@ static void recoger(cal_proceso_t *p, int bloquear)
     if (p->termino)
         return;
     int estado;
+    struct rusage uso;
     pid_t r;
     do {
-        r = waitpid(p->pid, &estado, bloquear ? 0 : WNOHANG);
+        r = wait4(p->pid, &estado, bloquear ? 0 : WNOHANG, &uso);
     } while (r < 0 && errno == EINTR);
     if (r == p->pid) {
         p->termino = 1;
         p->estado = estado;
         p->terminado_ms = cal_ahora_ms();
+        /* Incluye a los descendientes que recogió (el init de bwrap y el programa). */
+        if ((uint64_t)uso.ru_maxrss > p->pico_kib)
+            p->pico_kib = (uint64_t)uso.ru_maxrss;
     } else if (r < 0) {
         /* No debería pasar; lo damos por terminado para no quedarnos esperando. */
         p->termino = 1;
@@ -138,23 +142,59 @@ static void recoger(cal_proceso_t *p, int bloquear)
     }
 }
 
-/* Localiza el programa dentro de la caja: el primer hijo del init de bwrap. */
+/* El programa dentro de la caja: el primer hijo del init de bwrap (una sola mirada). */
+static pid_t hijo_del_init(pid_t init)
+{
+    char ruta[96], buf[256];
+    snprintf(ruta, sizeof ruta, "/proc/%d/task/%d/children", (int)init, (int)init);
+    FILE *f = fopen(ruta, "r");
+    if (f == NULL)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    long pid = strtol(buf, NULL, 10);
+    return pid > 0 ? (pid_t)pid : 0;
+}
+
+/* VmHWM del programa, como mucho cada 50 ms (cada lectura de /proc cuesta). */
+static void muestrear_memoria(cal_proceso_t *p)
+{
+    uint64_t ahora = cal_ahora_ms();
+    if (ahora < p->muestra_ms + 50)
+        return;
+    p->muestra_ms = ahora;
+    if (p->programa <= 0 && p->init > 0) {
+        pid_t hijo = hijo_del_init(p->init);
+        p->programa = hijo > 0 ? hijo : 0;
+    }
+    if (p->programa <= 0)
+        return;
+    char ruta[64], linea[128];
+    snprintf(ruta, sizeof ruta, "/proc/%d/status", (int)p->programa);
+    FILE *f = fopen(ruta, "r");
+    while (f != NULL && fgets(linea, sizeof linea, f) != NULL) {
+        if (strncmp(linea, "VmHWM:", 6) == 0) {
+            uint64_t kib = strtoull(linea + 6, NULL, 10);
+            if (kib > p->pico_kib)
+                p->pico_kib = kib;
+            break;
+        }
+    }
+    if (f != NULL)
+        fclose(f);
+}
+
+/* Localiza el programa dentro de la caja: el primer hijo del init de bwrap (espera como
+ * mucho 1 s a que exista). */
 static void localizar_programa(cal_proceso_t *p)
 {
-    if (p->programa > 0 || p->init <= 0)
-        return;
-    char ruta[96], buf[256];
-    snprintf(ruta, sizeof ruta, "/proc/%d/task/%d/children", (int)p->init, (int)p->init);
-    for (int intento = 0; intento < 200 && p->programa <= 0; intento++) {
-        FILE *f = fopen(ruta, "r");
-        if (f == NULL)
+    for (int intento = 0; intento < 200 && p->programa <= 0 && p->init > 0; intento++) {
+        pid_t pid = hijo_del_init(p->init);
+        if (pid < 0)
             return;
-        size_t n = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[n] = '\0';
-        long pid = strtol(buf, NULL, 10);
         if (pid > 0) {
-            p->programa = (pid_t)pid;
+            p->programa = pid;
             return;
         }
         struct timespec pausa = {0, 5 * 1000000L};
@@ -212,6 +252,8 @@ static void bombear(int ms)
         if (p == NULL || p->termino)
             continue;
         recoger(p, 0);
+        if (!p->termino)
+            muestrear_memoria(p);
         if (!p->termino && ahora >= p->limite_ms) {
             p->excedido = 1;
             matar_todo(p);
@@ -385,6 +427,37 @@ const char *cal_errores(const cal_proceso_t *p)
 const char *cal_valgrind(const cal_proceso_t *p)
 {
     return p->valgrind.datos;
+}
+
+uint64_t cal_memoria_pico_kib(const cal_proceso_t *p)
+{
+    return p->pico_kib;
+}
+
+int cal_abiertos(cal_proceso_t *p, const char *prefijo)
+{
+    if (p->termino)
+        return -1;
+    localizar_programa(p);
+    char dir[64];
+    snprintf(dir, sizeof dir, "/proc/%d/fd", (int)(p->programa > 0 ? p->programa : p->pid));
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return -1;
+    int n = 0;
+    size_t largo = strlen(prefijo);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char enlace[PATH_MAX + 80], destino[PATH_MAX];
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(enlace, sizeof enlace, "%s/%s", dir, e->d_name);
+        ssize_t k = readlink(enlace, destino, sizeof destino - 1);
+        if (k > 0 && (size_t)k >= largo && strncmp(destino, prefijo, largo) == 0)
+            n++;
+    }
+    closedir(d);
+    return n;
 }
 
 uint64_t cal_descartados(const cal_proceso_t *p)

@@ -131,6 +131,18 @@ uid_t uid_caja(void);
 /* RLIMIT_NPROC para la entrega (ver aislamiento.c). */
 unsigned long limite_procesos(void);
 
+/* ---------------------------------------------------------------- sha256.c */
+typedef struct {
+    uint32_t h[8];
+    uint64_t bytes;        /* añadidos en total */
+    uint8_t pendiente[64]; /* bloque a medias */
+    size_t usados;
+} sha256_t;
+void sha256_iniciar(sha256_t *s);
+void sha256_anadir(sha256_t *s, const void *datos, size_t n);
+/* Termina y deja la huella en hexadecimal (64 cifras y NUL). `s` ya no sirve. */
+void sha256_terminar(sha256_t *s, char hex[65]);
+
 #define CAL_TEXTO_(x) #x
 #define CAL_TEXTO(x)  CAL_TEXTO_(x)
 

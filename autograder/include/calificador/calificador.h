@@ -82,12 +82,16 @@ uint64_t cal_ahora_ms(void);
 typedef struct cal_proceso cal_proceso_t;
 
 typedef struct {
-    const char *const *args;    /* argumentos (sin argv[0]), terminados en NULL */
-    const char *const *entorno; /* "CLAVE=valor" añadidos al entorno limpio, o NULL */
-    double limite_s;            /* tiempo de pared máximo: después SIGKILL (0 = 10 s) */
-    int valgrind;               /* != 0: bajo valgrind (informe con cal_valgrind) */
-    const char *entrada;        /* texto para stdin (se escribe entero y se cierra), o NULL */
-    int entrada_abierta;        /* != 0: stdin queda abierta para cal_escribir() */
+    const char *const *args;     /* argumentos (sin argv[0]), terminados en NULL */
+    const char *const *entorno;  /* "CLAVE=valor" añadidos al entorno limpio, o NULL */
+    double limite_s;             /* tiempo de pared máximo: después SIGKILL (0 = 10 s) */
+    int valgrind;                /* != 0: bajo valgrind (informe con cal_valgrind) */
+    const char *entrada;         /* texto para stdin (se escribe entero y se cierra), o NULL */
+    int entrada_abierta;         /* != 0: stdin queda abierta para cal_escribir() */
+    const char *const *carpetas; /* carpetas (de cal_carpeta) que el programa ve en la misma
+                                  * ruta, con escritura; terminadas en NULL, o NULL */
+    int terminal;                /* != 0: stdout y stderr a un pseudoterminal de 80×24 (el
+                                  * programa ve isatty(1) == 1); todo llega a cal_salida() */
 } cal_lanzamiento_t;
 
 /* Lanza $CALIF_PROGRAMA en la caja de arena, con límites (CPU, memoria, procesos, tamaño de
@@ -144,6 +148,16 @@ const char *cal_describir_fin(const cal_proceso_t *p, char *buf, size_t tam);
 /* Añade al detalle las últimas `n` líneas de stdout y de stderr del programa. */
 void cal_nota_salida(const cal_proceso_t *p, int n);
 
+/* Memoria residente máxima (KiB) del programa: la mayor VmHWM de /proc/<pid>/status vista
+ * en las esperas (se lee como mucho cada 50 ms mientras vive) y, sin bwrap, la de wait4()
+ * al recogerlo. Con bwrap, wait4 no sirve (bwrap sale sin recoger a su init): un programa
+ * que vive menos de ~50 ms puede quedar sin medir. Bajo valgrind, es la de valgrind. 0 si
+ * no se supo. */
+uint64_t cal_memoria_pico_kib(const cal_proceso_t *p);
+/* Cuántos descriptores del programa apuntan ahora a rutas que empiezan por `prefijo` (lee
+ * /proc/<pid>/fd). -1 si no se pudo mirar (el programa ya terminó, o sin permiso). */
+int cal_abiertos(cal_proceso_t *p, const char *prefijo);
+
 /* Veredicto de valgrind del programa lanzado con .valgrind = 1, el mismo en todos los
  * laboratorios: 1 si hay un solo programa en el informe, con «ERROR SUMMARY: 0 errors» y
  * sin el código CAL_CODIGO_VALGRIND; si no, 0. En `motivo` deja una frase para «obtenido». */
@@ -156,6 +170,27 @@ void cal_proceso_liberar(cal_proceso_t *p);
 
 /* La caja en uso: "bwrap" o "limites". */
 const char *cal_caja(void);
+
+/* ---------------------------------------------------------------- entradas y archivos */
+
+/* Una carpeta temporal de la verificación (se borra en cal_fin) que el usuario de la caja
+ * puede leer y escribir; pásala en cal_lanzamiento_t.carpetas para que el programa la vea. */
+int cal_carpeta(const char *nombre, char *ruta, size_t tam);
+/* Crea la FIFO `carpeta`/`nombre` (ruta completa en `ruta`). 0 o -errno. */
+int cal_fifo(const char *carpeta, const char *nombre, char *ruta, size_t tam);
+/* Abre la FIFO para escribir sin esperar a un lector: el programa que la abra para leer
+ * espera datos hasta que el calificador escriba o cierre (close: fin de archivo). fd o
+ * -errno; el descriptor es de quien llama. */
+int cal_fifo_abrir(const char *ruta);
+/* Escribe `n` bytes en la FIFO (como mucho `max_ms`, leyendo mientras la salida del
+ * programa). Devuelve los bytes escritos o -errno. */
+long cal_fifo_escribir(int fd, const void *datos, size_t n, int max_ms);
+/* SHA-256 de un archivo, en hexadecimal. 0 o -errno. */
+int cal_archivo_sha256(const char *ruta, char hex[65]);
+/* 1 si el archivo tiene exactamente los `n` bytes de `esperado`; si no, 0 y en `motivo` la
+ * primera diferencia («no existe», «tiene 10 bytes y se esperaban 12», «difiere en el byte
+ * 7 (0x41 en vez de 0x42)»). */
+int cal_archivo_igual(const char *ruta, const void *esperado, size_t n, char *motivo, size_t tam);
 
 /* ---------------------------------------------------------------- líneas de salida */
 

@@ -3,6 +3,9 @@
  * Lo lanza test_caja.c con cal_lanzar(), como si fuera la entrega de un estudiante.
  *
  *   sonda fork | syscall_fork | system | hilo | raiz | shm | conectar PUERTO
+ *   sonda uid | tty | memoria MIB | escribir RUTA | leer RUTA…
+ * (las cinco últimas sirven para probar las ayudas de la biblioteca: usuario de la caja,
+ * pseudoterminal, memoria máxima, archivos comparados y FIFOs abiertas a la vez)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -108,6 +111,49 @@ int main(int argc, char **argv)
             e = errno;
         close(fd);
         return informar("conectar", r == 0, e);
+    }
+    if (strcmp(modo, "uid") == 0) {
+        printf("UID %u\n", (unsigned)getuid());
+        return 0;
+    }
+    if (strcmp(modo, "tty") == 0) {
+        printf("TTY %d\n", isatty(1));
+        return 0;
+    }
+    if (strcmp(modo, "memoria") == 0 && argc == 3) {
+        size_t mib = strtoul(argv[2], NULL, 10);
+        char *p = malloc(mib << 20);
+        if (p == NULL)
+            return 1;
+        memset(p, 1, mib << 20); /* tocarla: que sea residente */
+        usleep(300 * 1000);      /* y tenerla un rato: la biblioteca la muestrea */
+        printf("MEMORIA %zu %d\n", mib, p[mib] + p[(mib << 20) - 1]);
+        free(p);
+        return 0;
+    }
+    if (strcmp(modo, "escribir") == 0 && argc == 3) {
+        FILE *f = fopen(argv[2], "w");
+        if (f == NULL)
+            return 1;
+        fputs("hola, caja\n", f);
+        return fclose(f) == 0 ? 0 : 1;
+    }
+    if (strcmp(modo, "leer") == 0 && argc >= 3) {
+        /* Abre todas a la vez y después las lee: así se ve cuántas tiene abiertas. */
+        int fds[16], n = 0;
+        for (int i = 2; i < argc && n < 16; i++)
+            if ((fds[n] = open(argv[i], O_RDONLY)) >= 0)
+                n++;
+        long total = 0;
+        char buf[4096];
+        for (int i = 0; i < n; i++) {
+            ssize_t k;
+            while ((k = read(fds[i], buf, sizeof buf)) > 0)
+                total += k;
+            close(fds[i]);
+        }
+        printf("LEIDOS %d %ld\n", n, total);
+        return 0;
     }
     fprintf(stderr, "sonda: modo desconocido %s\n", modo);
     return 2;

@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 
+#include "calificador/base.h"
 #include "calificador/calificador.h"
 
 #include <arpa/inet.h>
@@ -18,7 +19,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* Lanza la sonda con `args` y devuelve su salida (prestada hasta cal_fin). */
+/* Lanza la sonda con `args` (y lo que diga `l`) y devuelve su salida (prestada hasta
+ * cal_fin). */
+static cal_proceso_t *sonda_con(cal_lanzamiento_t l)
+{
+    cal_proceso_t *p = NULL;
+    int r = cal_lanzar(&l, &p);
+    cr_assert_eq(r, 0, "cal_lanzar: %s", strerror(-r));
+    cr_assert(cal_esperar_fin(p, 15000), "la sonda no terminó");
+    cr_assert_eq(cal_codigo(p), 0, "la sonda salió con %d: %s", cal_codigo(p), cal_errores(p));
+    return p;
+}
+
 static const char *sondear(const char *const *args)
 {
     cal_lanzamiento_t l = {.args = args, .limite_s = 20};
@@ -124,4 +136,121 @@ Test(caja, red_propia_alcanzable)
     esperar_linea(sondear((const char *[]){"conectar", texto, NULL}), "PERMITIDO conectar");
     close(fd);
     cal_fin(1);
+}
+
+/* Como root, cada verificación tiene su propio usuario: el límite de procesos es suyo. */
+Test(caja, usuario_propio_por_verificacion)
+{
+    if (geteuid() != 0)
+        cr_skip_test("sin privilegios la entrega corre con el usuario de quien califica");
+    cal_inicio("usuario_propio_por_verificacion");
+    char esperado[32];
+    snprintf(esperado, sizeof esperado, "UID %u", 200000u + (unsigned)getpid());
+    esperar_linea(sondear((const char *[]){"uid", NULL}), esperado);
+    cal_fin(1);
+}
+
+Test(caja, pseudoterminal)
+{
+    cal_inicio("pseudoterminal");
+    esperar_linea(sondear((const char *[]){"tty", NULL}), "TTY 0");
+    cal_proceso_t *p = sonda_con(
+        (cal_lanzamiento_t){.args = (const char *[]){"tty", NULL}, .limite_s = 20, .terminal = 1});
+    esperar_linea(cal_salida(p), "TTY 1\n");
+    cal_fin(1);
+}
+
+Test(caja, memoria_maxima)
+{
+    cal_inicio("memoria_maxima");
+    cal_proceso_t *p = sonda_con(
+        (cal_lanzamiento_t){.args = (const char *[]){"memoria", "64", NULL}, .limite_s = 20});
+    uint64_t kib = cal_memoria_pico_kib(p);
+    cr_assert(kib >= 60 * 1024 && kib < 200 * 1024, "pico de %llu KiB para 64 MiB tocados",
+              (unsigned long long)kib);
+    cal_fin(1);
+}
+
+Test(caja, carpeta_y_archivo_igual)
+{
+    cal_inicio("carpeta_y_archivo_igual");
+    char dir[512], ruta[600], motivo[256];
+    cr_assert_eq(cal_carpeta("datos", dir, sizeof dir), 0);
+    snprintf(ruta, sizeof ruta, "%s/salida.txt", dir);
+    sonda_con((cal_lanzamiento_t){.args = (const char *[]){"escribir", ruta, NULL},
+                                  .limite_s = 20,
+                                  .carpetas = (const char *[]){dir, NULL}});
+    cr_assert(cal_archivo_igual(ruta, "hola, caja\n", 11, motivo, sizeof motivo), "%s", motivo);
+    cr_assert(!cal_archivo_igual(ruta, "hola, cajA\n", 11, motivo, sizeof motivo));
+    cr_assert(strstr(motivo, "byte 9") != NULL, "%s", motivo);
+    cr_assert(!cal_archivo_igual(ruta, "hola", 4, motivo, sizeof motivo));
+    char hex[65];
+    cr_assert_eq(cal_archivo_sha256(ruta, hex), 0);
+    /* printf 'hola, caja\n' | sha256sum */
+    cr_assert_str_eq(hex, "c575404fa33864f2c0e6e937b6b4aad15f9cb345c2610e5417b0a35fc4fc27fb");
+    cal_fin(1);
+}
+
+/* Las FIFOs dosifican la entrada: mientras el calificador no escribe, el programa las tiene
+ * abiertas y esperando, y desde fuera se cuenta cuántas. */
+Test(caja, fifos_y_abiertos)
+{
+    cal_inicio("fifos_y_abiertos");
+    char dir[512], rutas[3][600];
+    int fds[3];
+    cr_assert_eq(cal_carpeta("fifos", dir, sizeof dir), 0);
+    for (int i = 0; i < 3; i++) {
+        char nombre[16];
+        snprintf(nombre, sizeof nombre, "f%d", i);
+        cr_assert_eq(cal_fifo(dir, nombre, rutas[i], sizeof rutas[i]), 0);
+        fds[i] = cal_fifo_abrir(rutas[i]);
+        cr_assert(fds[i] >= 0);
+    }
+    cal_lanzamiento_t l = {.args = (const char *[]){"leer", rutas[0], rutas[1], rutas[2], NULL},
+                           .limite_s = 20,
+                           .carpetas = (const char *[]){dir, NULL}};
+    cal_proceso_t *p = NULL;
+    cr_assert_eq(cal_lanzar(&l, &p), 0);
+    int abiertos = 0;
+    for (int espera = 0; espera < 5000 && abiertos < 3; espera += 20) {
+        cal_esperar(20);
+        abiertos = cal_abiertos(p, dir);
+    }
+    cr_assert_eq(abiertos, 3, "abiertas a la vez: %d", abiertos);
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(cal_fifo_escribir(fds[i], "12345", 5, 2000), 5);
+        close(fds[i]);
+    }
+    cr_assert(cal_esperar_fin(p, 10000));
+    esperar_linea(cal_salida(p), "LEIDOS 3 15");
+    cal_fin(1);
+}
+
+Test(caja, sha256_vectores)
+{
+    static const struct {
+        const char *texto, *hex;
+    } v[] = {
+        {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        sha256_t s;
+        char hex[65];
+        sha256_iniciar(&s);
+        sha256_anadir(&s, v[i].texto, strlen(v[i].texto));
+        sha256_terminar(&s, hex);
+        cr_assert_str_eq(hex, v[i].hex, "SHA-256(«%s»)", v[i].texto);
+    }
+    /* Un millón de «a», en trozos que no caen en el borde de un bloque. */
+    sha256_t s;
+    char hex[65], trozo[1000];
+    memset(trozo, 'a', sizeof trozo);
+    sha256_iniciar(&s);
+    for (int i = 0; i < 1000; i++)
+        sha256_anadir(&s, trozo, sizeof trozo);
+    sha256_terminar(&s, hex);
+    cr_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
