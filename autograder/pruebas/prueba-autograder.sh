@@ -29,7 +29,7 @@ MARCA="prueba-autograder-$$-$RANDOM"
 
 # Huella de lo que una entrega no debe poder cambiar.
 huella() {
-  find "labs/$LAB" "solutions/$LAB" autograder common/include -type f -print0 | sort -z |
+  find labs solutions autograder common/include -type f -print0 | sort -z |
     xargs -0 sha256sum | sha256sum | cut -c1-16
 }
 
@@ -48,24 +48,27 @@ supervivientes() {
 }
 
 # caso NOMBRE FUENTE MAXIMO [VAR=valor…]: califica autograder/hostiles/FUENTE como monitor.c.
+# Con CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c, la entrega es de otro laboratorio: el
+# hostil va en ese archivo y los demás editables se toman del programa de partida.
 caso() {
   local nombre=$1 fuente=$2 maximo=$3
   shift 3
-  local dir="$TMP/$nombre"
+  local dir="$TMP/$nombre" lab=${CASO_LAB:-$LAB} archivo=${CASO_ARCHIVO:-monitor.c}
   mkdir -p "$dir"
+  cp labs/"$lab"/*.[ch] "$dir"/ 2>/dev/null
   # FUENTE: un archivo de autograder/hostiles/ o una ruta absoluta (entregas generadas).
   local origen="autograder/hostiles/$fuente"
   [ "${fuente#/}" != "$fuente" ] && origen=$fuente
   sed -e "s|@RAIZ@|$RAIZ|g" -e "s|@SALIDA@|$SALIDAS/$nombre|g" \
     -e "s|@SECRETO@|${SECRETO:-}|g" -e "s|@PUERTO@|${PUERTO_FUERA:-9}|g" \
-    "$origen" >"$dir/monitor.c"
+    "$origen" >"$dir/$archivo"
   local h_entrega h_antes
-  h_entrega=$(sha256sum "$dir/monitor.c")
+  h_entrega=$(sha256sum "$dir/$archivo")
   h_antes=$(huella)
   (
     for kv in "$@"; do export "${kv?}"; done
     export CURSO_PRUEBAS_MARCA="$MARCA-$nombre"
-    calificar_en "$nombre" --lab "$LAB" --entrega "$dir"
+    calificar_en "$nombre" --lab "$lab" --entrega "$dir"
     echo "$rc $segundos" >"$TMP/$nombre.rc"
   )
   read -r rc segundos <"$TMP/$nombre.rc"
@@ -91,7 +94,7 @@ caso() {
     echo "$vivos" | sed 's/^/      /'
     echo "$vivos" | awk '{print $1}' | xargs -r kill -KILL 2>/dev/null
   fi
-  if [ "$(huella)" = "$h_antes" ] && [ "$(sha256sum "$dir/monitor.c")" = "$h_entrega" ] &&
+  if [ "$(huella)" = "$h_antes" ] && [ "$(sha256sum "$dir/$archivo")" = "$h_entrega" ] &&
     [ ! -e "labs/$LAB/HACKEADO" ] && [ ! -e autograder/HACKEADO ]; then
     bien "$nombre: repositorio y entrega intactos"
   else
@@ -172,6 +175,13 @@ mkdir -p "$generada"
   >"$generada/exec_final.c"
 caso trabajo_en_hijo "$generada/trabajo_en_hijo.c" 5
 caso exec_final "$generada/exec_final.c" 5
+# El laboratorio 09 tampoco se hace sin libuv: un servidor de chat con socket y poll propios.
+CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_poll chat_poll.c 5
+if grep -q 'no se califica.*chat.c usa socket' "$SALIDAS/chat_poll.txt"; then
+  bien "chat_poll: el 09 rechaza sockets y poll propios, y lo dice"
+else
+  mal "chat-poll-mensaje" "chat_poll: el informe no dice que usa sockets y poll propios"
+fi
 # La red: un servidor de fuera, en 127.0.0.1, no recibe nada de la entrega.
 fuera_log="$TMP/fuera.log"
 python3 - "$fuera_log" >"$TMP/fuera.puerto" <<'PY' &
@@ -222,6 +232,21 @@ echo "── Líneas sin pruebas (el registro del servidor manda)"
 # nanosleep. Antes de las rutas opacas y de casar cada línea con el registro sacaba 63/100;
 # ahora solo puede ganar compilar y la validación de la entrada (14).
 caso adivina adivina.c 20
+# Y lo que sacaba 100/100: lo mismo más un fork()+system("curl …") por URL y ciclo, sin mirar
+# siquiera lo que curl contesta (hay peticiones en el registro, pero no las hace el programa).
+awk '{ print } /^    s->en_vuelo = 0;$/ && !hecho {
+  print "    if (fork() == 0) {"
+  print "        char orden[2048];"
+  print "        snprintf(orden, sizeof orden, \"curl -s -o /dev/null %s\", s->url);"
+  print "        _exit(system(orden));"
+  print "    }"
+  hecho = 1 }' autograder/hostiles/adivina.c >"$TMP/adivina_con_curl.c"
+caso adivina_con_curl "$TMP/adivina_con_curl.c" 20
+if grep -q 'no se califica.*monitor.c usa fork, system' "$SALIDAS/adivina_con_curl.txt"; then
+  bien "adivina_con_curl: rechazada por crear procesos (fork, system), y dicho así"
+else
+  mal "adivina-curl-mensaje" "adivina_con_curl: el informe no dice que usa fork y system"
+fi
 
 echo "── Errores de compilación y del instructor"
 # Un árbol de curso falso con tres laboratorios que usan el calificador real del 07:
