@@ -93,7 +93,7 @@ static int porcentaje(int a, int b)
 
 void informe_cabecera(const contexto_informe_t *c)
 {
-    printf("%sCalificación de los laboratorios%s — se califican %s\n", negrita(), normal(),
+    printf("%sCalificación de los laboratorios%s — qué se califica: %s\n", negrita(), normal(),
            c->origen);
     if (c->caja_aviso)
         printf("%s⚠ %s%s\n", amarillo(), c->caja, normal());

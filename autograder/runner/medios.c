@@ -42,7 +42,7 @@ static const char *const ninguno[] = {NULL};
 
 static const grupo_t grupos[] = {
     {"procesos",
-     "crear procesos o ejecutar otros programas (fork, system, popen, exec…, posix_spawn, "
+     "crear procesos ni ejecutar otros programas (fork, system, popen, exec…, posix_spawn, "
      "uv_spawn): el trabajo se hace dentro del programa, con libuv",
      procesos, NULL, 0},
     {"hilos",
@@ -54,11 +54,11 @@ static const grupo_t grupos[] = {
      "ensamblador con syscall/int 0x80): así se esquivan las reglas del laboratorio",
      directas, NULL, 1},
     {"red_cruda",
-     "sockets o esperas propias (socket, connect, accept, poll, select, epoll…): la red y "
+     "usar sockets o esperas propias (socket, connect, accept, poll, select, epoll…): la red y "
      "las esperas del laboratorio las lleva libuv",
      red_cruda, NULL, 0},
     {"curl",
-     "libcurl directamente (curl_…): el laboratorio se hace con el cliente del curso "
+     "usar libcurl directamente (curl_…): el laboratorio se hace con el cliente del curso "
      "(curso/http.h), que ya lleva curl sobre libuv",
      ninguno, "curl_", 0},
 };
@@ -145,7 +145,7 @@ int medios_juzgar(const lab_t *lab, const char *archivo, const char *nm, const c
             anadir(&vistos, "una instrucción de llamada directa al sistema");
         }
         if (vistos != NULL) {
-            char *linea = texto_formato("%s%s usa %s. En este laboratorio no se puede %s.",
+            char *linea = texto_formato("%s%s usa %s. En este laboratorio no se permite %s.",
                                         *informe != NULL ? "\n" : "", archivo, vistos, gr->porque);
             anadir(informe, linea);
             free(linea);
