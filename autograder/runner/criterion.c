@@ -66,8 +66,12 @@ static int listar_pruebas(const char *calificador, const char *const *entorno, c
         if (id[0] == '\0')
             continue;
         if (n == cap) {
-            cap = cap > 0 ? cap * 2 : 32;
-            *ids = realloc(*ids, (size_t)cap * sizeof **ids);
+            int nueva = cap > 0 ? cap * 2 : 32;
+            char **mas = realloc(*ids, (size_t)nueva * sizeof **ids);
+            if (mas == NULL)
+                break; /* sin memoria: se listan las que caben y el casado lo dirá */
+            *ids = mas;
+            cap = nueva;
         }
         (*ids)[n++] = texto_dup(id);
     }

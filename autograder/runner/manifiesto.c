@@ -84,112 +84,139 @@ static int archivo_valido(const char *a)
     return a != NULL && a[0] != '\0' && a[0] != '.' && strchr(a, '/') == NULL && strlen(a) < 100;
 }
 
+/* Cada lector deja el motivo en `error` y pone *mal = 1; si *mal ya vale 1, no hace nada. */
+
+static void leer_cabecera(json_t *raiz, lab_t *lab, char *error, size_t tam, int *mal)
+{
+    if (*mal)
+        return;
+    lab->titulo = texto_de(raiz, "titulo", 1, error, tam, mal);
+    lab->programa = *mal ? NULL : texto_de(raiz, "programa", 1, error, tam, mal);
+    if (!*mal && !archivo_valido(lab->programa)) {
+        snprintf(error, tam, "«programa» debe ser un nombre de archivo simple");
+        *mal = 1;
+    }
+    lab->solucion_publicada = json_is_true(json_object_get(raiz, "solucion_publicada"));
+    if (!*mal)
+        lab->tiempo_limite_s = entero_de(raiz, "tiempo_limite_s", 60, 1, 3600, error, tam, mal);
+    if (!*mal)
+        lab->tiempo_objetivo_s = entero_de(raiz, "tiempo_objetivo_s", 0, 0, 3600, error, tam, mal);
+    if (!*mal)
+        lab->trabajos = entero_de(raiz, "trabajos", 4, 1, 64, error, tam, mal);
+}
+
+static void leer_archivos(json_t *raiz, lab_t *lab, char *error, size_t tam, int *mal)
+{
+    json_t *archivos = json_object_get(raiz, "archivos");
+    if (*mal)
+        return;
+    if (!json_is_array(archivos) || json_array_size(archivos) == 0) {
+        snprintf(error, tam, "«archivos» debe ser una lista no vacía de nombres");
+        *mal = 1;
+        return;
+    }
+    lab->narchivos = lista_de(archivos, "archivos", &lab->archivos, error, tam, mal);
+    for (int i = 0; !*mal && i < lab->narchivos; i++)
+        if (!archivo_valido(lab->archivos[i])) {
+            snprintf(error, tam, "«archivos»[%d] no es un nombre de archivo simple", i);
+            *mal = 1;
+        }
+}
+
+static void leer_medios(json_t *raiz, lab_t *lab, char *error, size_t tam, int *mal)
+{
+    json_t *medios = json_object_get(raiz, "medios");
+    if (*mal || medios == NULL)
+        return;
+    if (!json_is_object(medios)) {
+        snprintf(error, tam, "«medios» debe ser un objeto");
+        *mal = 1;
+        return;
+    }
+    lab->nprohibidos = lista_de(json_object_get(medios, "prohibidos"), "medios.prohibidos",
+                                &lab->prohibidos, error, tam, mal);
+    for (int i = 0; !*mal && i < lab->nprohibidos; i++)
+        if (!medios_grupo_valido(lab->prohibidos[i])) {
+            snprintf(error, tam, "«medios.prohibidos»: grupo desconocido «%s»", lab->prohibidos[i]);
+            *mal = 1;
+        }
+    if (!*mal)
+        lab->nrequeridos = lista_de(json_object_get(medios, "requeridos"), "medios.requeridos",
+                                    &lab->requeridos, error, tam, mal);
+}
+
+/* Una verificación (la i-ésima): id válido y único, textos y puntos. */
+static void leer_verificacion(json_t *o, lab_t *lab, int i, char *sub, size_t tam, int *mal)
+{
+    verificacion_t *v = &lab->v[i];
+    if (!json_is_object(o)) {
+        snprintf(sub, tam, "no es un objeto");
+        *mal = 1;
+        return;
+    }
+    v->id = texto_de(o, "id", 1, sub, tam, mal);
+    if (!*mal && !id_valido(v->id)) {
+        snprintf(sub, tam, "id «%s» inválido (solo a-z, 0-9 y _)", v->id);
+        *mal = 1;
+    }
+    for (int k = 0; k < i && !*mal; k++)
+        if (strcmp(lab->v[k].id, v->id) == 0) {
+            snprintf(sub, tam, "id «%s» repetido", v->id);
+            *mal = 1;
+        }
+    if (!*mal)
+        v->nombre = texto_de(o, "nombre", 1, sub, tam, mal);
+    if (!*mal)
+        v->que = texto_de(o, "que", 1, sub, tam, mal);
+    if (!*mal)
+        v->pista = texto_de(o, "pista", 0, sub, tam, mal);
+    if (!*mal)
+        v->puntos = entero_de(o, "puntos", 0, 0, 1000, sub, tam, mal);
+}
+
+static void leer_verificaciones(json_t *raiz, lab_t *lab, char *error, size_t tam, int *mal)
+{
+    json_t *vs = json_object_get(raiz, "verificaciones");
+    if (*mal)
+        return;
+    if (!json_is_array(vs) || json_array_size(vs) == 0) {
+        snprintf(error, tam, "«verificaciones» debe ser una lista no vacía");
+        *mal = 1;
+        return;
+    }
+    lab->v = calloc(json_array_size(vs), sizeof *lab->v);
+    if (lab->v == NULL) {
+        snprintf(error, tam, "sin memoria");
+        *mal = 1;
+        return;
+    }
+    lab->nv = (int)json_array_size(vs);
+    for (int i = 0; i < lab->nv && !*mal; i++) {
+        char sub[200];
+        leer_verificacion(json_array_get(vs, (size_t)i), lab, i, sub, sizeof sub, mal);
+        if (*mal)
+            snprintf(error, tam, "«verificaciones»[%d]: %s", i, sub);
+    }
+}
+
 int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
 {
     json_error_t je;
-    int mal = 0;
     json_t *raiz = json_load_file(ruta, 0, &je);
     if (raiz == NULL) {
         snprintf(error, tam, "%s no es JSON válido (línea %d, columna %d): %s", ruta, je.line,
                  je.column, je.text);
         return -1;
     }
+    int mal = 0;
     if (!json_is_object(raiz)) {
         snprintf(error, tam, "%s: se esperaba un objeto", ruta);
-        json_decref(raiz);
-        return -1;
-    }
-    lab->titulo = texto_de(raiz, "titulo", 1, error, tam, &mal);
-    lab->programa = mal ? NULL : texto_de(raiz, "programa", 1, error, tam, &mal);
-    if (!mal && !archivo_valido(lab->programa)) {
-        snprintf(error, tam, "«programa» debe ser un nombre de archivo simple");
         mal = 1;
     }
-    lab->solucion_publicada = json_is_true(json_object_get(raiz, "solucion_publicada"));
-    if (!mal)
-        lab->tiempo_limite_s = entero_de(raiz, "tiempo_limite_s", 60, 1, 3600, error, tam, &mal);
-    if (!mal)
-        lab->tiempo_objetivo_s = entero_de(raiz, "tiempo_objetivo_s", 0, 0, 3600, error, tam, &mal);
-    if (!mal)
-        lab->trabajos = entero_de(raiz, "trabajos", 4, 1, 64, error, tam, &mal);
-
-    json_t *archivos = json_object_get(raiz, "archivos");
-    if (!mal && (!json_is_array(archivos) || json_array_size(archivos) == 0)) {
-        snprintf(error, tam, "«archivos» debe ser una lista no vacía de nombres");
-        mal = 1;
-    }
-    if (!mal) {
-        lab->narchivos = (int)json_array_size(archivos);
-        lab->archivos = calloc((size_t)lab->narchivos, sizeof *lab->archivos);
-        for (int i = 0; i < lab->narchivos && !mal; i++) {
-            const char *a = json_string_value(json_array_get(archivos, (size_t)i));
-            if (!archivo_valido(a)) {
-                snprintf(error, tam, "«archivos»[%d] no es un nombre de archivo simple", i);
-                mal = 1;
-            } else {
-                lab->archivos[i] = texto_dup(a);
-            }
-        }
-    }
-
-    json_t *medios = json_object_get(raiz, "medios");
-    if (!mal && medios != NULL && !json_is_object(medios)) {
-        snprintf(error, tam, "«medios» debe ser un objeto");
-        mal = 1;
-    }
-    if (!mal && medios != NULL) {
-        lab->nprohibidos = lista_de(json_object_get(medios, "prohibidos"), "medios.prohibidos",
-                                    &lab->prohibidos, error, tam, &mal);
-        for (int i = 0; !mal && i < lab->nprohibidos; i++)
-            if (!medios_grupo_valido(lab->prohibidos[i])) {
-                snprintf(error, tam, "«medios.prohibidos»: grupo desconocido «%s»",
-                         lab->prohibidos[i]);
-                mal = 1;
-            }
-        if (!mal)
-            lab->nrequeridos = lista_de(json_object_get(medios, "requeridos"), "medios.requeridos",
-                                        &lab->requeridos, error, tam, &mal);
-    }
-
-    json_t *vs = json_object_get(raiz, "verificaciones");
-    if (!mal && (!json_is_array(vs) || json_array_size(vs) == 0)) {
-        snprintf(error, tam, "«verificaciones» debe ser una lista no vacía");
-        mal = 1;
-    }
-    if (!mal) {
-        lab->nv = (int)json_array_size(vs);
-        lab->v = calloc((size_t)lab->nv, sizeof *lab->v);
-        for (int i = 0; i < lab->nv && !mal; i++) {
-            json_t *o = json_array_get(vs, (size_t)i);
-            verificacion_t *v = &lab->v[i];
-            char sub[200];
-            if (!json_is_object(o)) {
-                snprintf(error, tam, "«verificaciones»[%d] no es un objeto", i);
-                mal = 1;
-                break;
-            }
-            v->id = texto_de(o, "id", 1, sub, sizeof sub, &mal);
-            if (!mal && !id_valido(v->id)) {
-                snprintf(sub, sizeof sub, "id «%s» inválido (solo a-z, 0-9 y _)", v->id);
-                mal = 1;
-            }
-            for (int k = 0; k < i && !mal; k++)
-                if (strcmp(lab->v[k].id, v->id) == 0) {
-                    snprintf(sub, sizeof sub, "id «%s» repetido", v->id);
-                    mal = 1;
-                }
-            if (!mal)
-                v->nombre = texto_de(o, "nombre", 1, sub, sizeof sub, &mal);
-            if (!mal)
-                v->que = texto_de(o, "que", 1, sub, sizeof sub, &mal);
-            if (!mal)
-                v->pista = texto_de(o, "pista", 0, sub, sizeof sub, &mal);
-            if (!mal)
-                v->puntos = entero_de(o, "puntos", 0, 0, 1000, sub, sizeof sub, &mal);
-            if (mal)
-                snprintf(error, tam, "«verificaciones»[%d]: %s", i, sub);
-        }
-    }
+    leer_cabecera(raiz, lab, error, tam, &mal);
+    leer_archivos(raiz, lab, error, tam, &mal);
+    leer_medios(raiz, lab, error, tam, &mal);
+    leer_verificaciones(raiz, lab, error, tam, &mal);
     json_decref(raiz);
     return mal ? -1 : 0;
 }
