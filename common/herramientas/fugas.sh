@@ -25,7 +25,7 @@
 # (un calloc dentro de libcriterion; medido con valgrind y con LSan), y esa fuga ajena no
 # se puede suprimir en LSan sin tapar también las de las pruebas.
 #
-# Variables: FUGAS_JOBS (1), FUGAS_CONSERVAR=1 (no borra la carpeta de informes),
+# Variables: FUGAS_JOBS (1), FUGAS_PARALELO (binarios a la vez, 2), FUGAS_CONSERVAR=1 (no borra la carpeta de informes),
 # FUGAS_LINEAS (líneas de informe que se muestran, 40), TMPDIR (los informes van a una
 # carpeta temporal dentro).
 # Última línea: «resumen: …». Sale con 0 solo si todos los binarios están limpios.
@@ -131,22 +131,19 @@ juzgar_asan() {
   return 0
 }
 
-total=0
-sucios=0
-for bin in "$@"; do
-  total=$((total + 1))
+# Comprueba un binario (número `i`) y deja su veredicto en la salida; 0 si está limpio.
+comprobar_uno() {
+  local i=$1 bin=$2 binabs dir salida rc sintesis limpio=0
   if [ ! -x "$bin" ]; then
     echo "✘ $bin: no existe o no es ejecutable"
-    sucios=$((sucios + 1))
-    continue
+    return 1
   fi
   binabs=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
   if [ "$modo" = asan ] && ! grep -q -a __asan_init "$binabs"; then
     echo "✘ $bin: no está compilado con AddressSanitizer (constrúyase con SAN=asan)"
-    sucios=$((sucios + 1))
-    continue
+    return 1
   fi
-  dir="$carpeta/$total"
+  dir="$carpeta/$i"
   mkdir -p "$dir"
   salida="$dir/salida.txt"
   if [ "$modo" = valgrind ]; then
@@ -166,14 +163,35 @@ for bin in "$@"; do
   fi
   sintesis=$(grep -a 'Synthesis: Tested:' "$salida" | tail -n1 | sed 's/\x1b\[[0-9;]*m//g; s/^\[====\] //')
   if [ "$modo" = valgrind ]; then
-    juzgar_valgrind "$binabs" "$dir" || sucios=$((sucios + 1))
+    juzgar_valgrind "$binabs" "$dir" || limpio=1
   else
-    juzgar_asan "$binabs" "$dir" "$salida" || sucios=$((sucios + 1))
+    juzgar_asan "$binabs" "$dir" "$salida" || limpio=1
   fi
   if [ $rc -ne 0 ]; then
     echo "   aviso: las pruebas de $(basename "$bin") bajo $modo salieron con $rc (${sintesis:-sin línea Synthesis}); el veredicto funcional es de prueba-common"
     grep -a -E '^\[(FAIL|----)\].*(Assertion|FAIL|CRASH|Timed)' "$salida" | head -n 5 | sed 's/^/     /'
   fi
+  return $limpio
+}
+
+# Los binarios son independientes: FUGAS_PARALELO a la vez (2: los núcleos de la máquina
+# del curso), cada uno con un solo trabajador de Criterion (ver arriba). Los veredictos se
+# escriben en orden al final.
+paralelo=${FUGAS_PARALELO:-2}
+total=0
+for bin in "$@"; do
+  total=$((total + 1))
+  (
+    comprobar_uno "$total" "$bin" >"$carpeta/veredicto.$total" 2>&1
+    echo $? >"$carpeta/rc.$total"
+  ) &
+  while [ "$(jobs -rp | wc -l)" -ge "$paralelo" ]; do wait -n; done
+done
+wait
+sucios=0
+for i in $(seq 1 "$total"); do
+  cat "$carpeta/veredicto.$i"
+  [ "$(cat "$carpeta/rc.$i" 2>/dev/null)" = 0 ] || sucios=$((sucios + 1))
 done
 
 echo "resumen: $total binarios comprobados con $modo, $sucios con fugas o errores de memoria"
