@@ -10,14 +10,14 @@
 #
 # El calificador oculto de cada laboratorio se construye con el calificador
 # (autograder/autograder.mk). El nombre del programa y los archivos del estudiante
-# (LABS_NOMBRES, LAB_<lab>_PROG, LAB_<lab>_EDIT) salen de lab.json a través del ejecutor:
+# y los .c fijos (LABS_NOMBRES, LAB_<lab>_PROG, LAB_<lab>_FIJOS) salen de lab.json a través
+# del ejecutor, que es lo único que decide qué es fijo y qué del estudiante:
 # $(LABS_DATOS), ver el Makefile.
 LABS_PROGRAMAS :=
 LABS_SOLUCIONES :=
 
 # $(1) = nombre del laboratorio (07-monitor-web)
 define LAB_REGLAS
-LAB_$(1)_FIJOS := $$(filter-out $$(LAB_$(1)_EDIT),$$(wildcard labs/$(1)/*.c))
 LAB_$(1)_SOL := $$(wildcard solutions/$(1)/*.c)
 
 $(B)/labs/$(1)/$$(LAB_$(1)_PROG): $$(patsubst %.c,$(B)/obj/%.o,$$(wildcard labs/$(1)/*.c)) $(LIBCURSO)

@@ -19,31 +19,20 @@
 static int copiar_fuentes(lab_t *lab, const char *dir_lab, const char *origen, const char *fuentes,
                           char *error, size_t tam)
 {
-    DIR *d = opendir(dir_lab);
-    if (d == NULL) {
+    char **fijos = NULL;
+    int nf = labs_fijos(lab, dir_lab, &fijos);
+    int r = nf < 0 ? -1 : 0;
+    if (nf < 0)
         texto_poner(error, tam, "no se puede abrir %s", dir_lab);
-        return -1;
-    }
-    struct dirent *e;
-    int r = 0;
-    while (r == 0 && (e = readdir(d)) != NULL) {
-        const char *n = e->d_name;
-        size_t len = strlen(n);
-        if (n[0] == '.' || len < 3 ||
-            (strcmp(n + len - 2, ".c") != 0 && strcmp(n + len - 2, ".h") != 0))
-            continue;
-        int editable = 0;
-        for (int i = 0; i < lab->narchivos; i++)
-            if (strcmp(lab->archivos[i], n) == 0)
-                editable = 1;
-        if (editable)
-            continue;
+    for (int i = 0; r == 0 && i < nf; i++) {
         char a[PATH_MAX], b[PATH_MAX];
-        texto_poner(a, sizeof a, "%s/%s", dir_lab, n);
-        texto_poner(b, sizeof b, "%s/%s", fuentes, n);
+        texto_poner(a, sizeof a, "%s/%s", dir_lab, fijos[i]);
+        texto_poner(b, sizeof b, "%s/%s", fuentes, fijos[i]);
         r = archivos_copiar(a, b, error, tam);
     }
-    closedir(d);
+    for (int i = 0; i < nf; i++)
+        free(fijos[i]);
+    free(fijos);
     for (int i = 0; r == 0 && i < lab->narchivos; i++) {
         char a[PATH_MAX], b[PATH_MAX];
         texto_poner(a, sizeof a, "%s/%s", origen, lab->archivos[i]);

@@ -86,6 +86,42 @@ int labs_cargar(const opciones_t *op, const char *carpeta, lab_t *lab)
     return -1;
 }
 
+/* ¿Es `nombre` un archivo del estudiante (está en «archivos»)? */
+static int del_estudiante(const lab_t *lab, const char *nombre)
+{
+    for (int i = 0; i < lab->narchivos; i++)
+        if (strcmp(lab->archivos[i], nombre) == 0)
+            return 1;
+    return 0;
+}
+
+int labs_fijos(const lab_t *lab, const char *dir_lab, char ***fijos)
+{
+    DIR *d = opendir(dir_lab);
+    *fijos = NULL;
+    if (d == NULL)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *nom = e->d_name;
+        size_t len = strlen(nom);
+        if (nom[0] == '.' || len < 3 ||
+            (strcmp(nom + len - 2, ".c") != 0 && strcmp(nom + len - 2, ".h") != 0) ||
+            del_estudiante(lab, nom))
+            continue;
+        char **mas = realloc(*fijos, (size_t)(n + 1) * sizeof **fijos);
+        if (mas == NULL)
+            break;
+        *fijos = mas;
+        (*fijos)[n++] = texto_dup(nom);
+    }
+    closedir(d);
+    if (n > 0)
+        qsort(*fijos, (size_t)n, sizeof **fijos, comparar);
+    return n;
+}
+
 int labs_variables(const opciones_t *op, char **carpetas, int n)
 {
     printf("# Generado por «calificar --variables» a partir de labs/*/lab.json: no editar.\n");
@@ -100,9 +136,17 @@ int labs_variables(const opciones_t *op, char **carpetas, int n)
             fprintf(stderr, "calificar: labs/%s: %s\n", carpetas[i], lab.aviso);
             r = 3;
         } else {
-            printf("LAB_%s_PROG := %s\nLAB_%s_EDIT :=", carpetas[i], lab.programa, carpetas[i]);
-            for (int k = 0; k < lab.narchivos; k++)
-                printf(" labs/%s/%s", carpetas[i], lab.archivos[k]);
+            printf("LAB_%s_PROG := %s\nLAB_%s_FIJOS :=", carpetas[i], lab.programa, carpetas[i]);
+            char dir[PATH_MAX], **fijos = NULL;
+            texto_poner(dir, sizeof dir, "%s/labs/%s", op->raiz, carpetas[i]);
+            int nf = labs_fijos(&lab, dir, &fijos);
+            for (int k = 0; k < nf; k++) {
+                size_t len = strlen(fijos[k]);
+                if (strcmp(fijos[k] + len - 2, ".c") == 0)
+                    printf(" labs/%s/%s", carpetas[i], fijos[k]);
+                free(fijos[k]);
+            }
+            free(fijos);
             printf("\n");
         }
         lab_liberar(&lab);

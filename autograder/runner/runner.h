@@ -67,6 +67,9 @@ int opciones_leer(int argc, char **argv, opciones_t *op);
 int labs_descubrir(const opciones_t *op, char ***carpetas);
 /* Lee el manifiesto de `carpeta` en `lab` (vacío). -1 si es inválido (aviso de instructor). */
 int labs_cargar(const opciones_t *op, const char *carpeta, lab_t *lab);
+/* Los archivos fijos del laboratorio (los .c y .h de `dir_lab` que no edita el estudiante),
+ * ordenados; *fijos es nuestro. Es el único sitio que decide qué es fijo. -1 si no se abre. */
+int labs_fijos(const lab_t *lab, const char *dir_lab, char ***fijos);
 int labs_variables(const opciones_t *op, char **carpetas, int n);
 int labs_lista(const opciones_t *op, char **carpetas, int n);
 
