@@ -70,11 +70,13 @@ int tcp_abrir(tcp_t *c, int puerto, const char *etiqueta, int rcvbuf)
     c->capacidad = TROZO;
     c->buf = malloc(c->capacidad);
     if (c->buf == NULL) {
-        return -ENOMEM;
+        r = -ENOMEM;
     }
-    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (c->fd < 0) {
-        r = -errno;
+    if (r == 0) {
+        c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (c->fd < 0) {
+            r = -errno;
+        }
     }
     if (r == 0) {
         r = conectar(c->fd, puerto, rcvbuf);
