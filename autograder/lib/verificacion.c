@@ -70,6 +70,12 @@ void cal_nota(const char *formato, ...)
     free(linea);
 }
 
+/* Mientras un cliente tcp_* espera, se lee la salida de los programas lanzados. */
+static void bombear_salida(void)
+{
+    cal_esperar(0);
+}
+
 static void limpiar(void)
 {
     if (limpio)
@@ -91,6 +97,7 @@ void cal_inicio(const char *id)
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     signal(SIGPIPE, SIG_IGN);
     atexit(limpiar);
+    tcp_al_esperar(bombear_salida);
     /* Red propia antes de arrancar nada: servidor, entrega y clientes la comparten. */
     red_aislar();
 }

@@ -1,29 +1,26 @@
 /* apoyo_red.h — ayudas de las pruebas del servidor de práctica (test_servidor*.c): arrancar
- * un servidor propio en un puerto efímero y hablarle con sockets bloqueantes por loopback,
- * byte a byte, sin cliente HTTP de por medio (la caja negra se mira desde fuera).
+ * un servidor propio en un puerto efímero y hablarle por loopback, byte a byte, sin cliente
+ * HTTP de por medio (la caja negra se mira desde fuera). Los bytes los mueve el cliente TCP
+ * del calificador (tcp_* de calificador/base.h, en libcalificador.a); aquí solo queda lo
+ * que es HTTP: leer y trocear respuestas (red_leer, red_get, red_cabecera).
  *
  * Es un .h con funciones static porque cada archivo de common/tests/ es un binario aparte.
  *
- * Memoria: red_srv_t y red_con_t son del llamador (en la pila); el cuerpo de red_resp_t es
- * suyo (malloc) hasta red_resp_liberar(). red_srv_parar() borra el registro temporal.
+ * Memoria: red_srv_t y red_con_t son del llamador (en la pila); el búfer de una red_con_t es
+ * suyo desde red_conectar() hasta red_cerrar(); el cuerpo de red_resp_t es suyo (malloc)
+ * hasta red_resp_liberar(). red_srv_parar() borra el registro temporal.
  */
 #ifndef APOYO_RED_H
 #define APOYO_RED_H
 
+#include "calificador/base.h"
 #include "curso/practica.h"
 
-#include <arpa/inet.h>
 #include <criterion/criterion.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 typedef struct {
@@ -60,121 +57,58 @@ static inline int red_srv_parar(red_srv_t *s)
 
 static inline double red_ahora(void)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+    return reloj_s();
 }
 
-/* --- Conexión con búfer (para leer varias respuestas seguidas) ----------------------- */
+/* --- Conexión (el cliente TCP del calificador) ---------------------------------------- */
 
 typedef struct {
-    int fd;
-    char buf[64 * 1024];
-    size_t ini, fin;
-    int cerrada; /* el servidor cerró (recv devolvió 0) */
+    tcp_t tcp;     /* tcp.fin: el servidor cerró (EOF) o cortó (ECONNRESET) */
+    int espera_ms; /* lo que se espera, como mucho, cada trozo de una lectura */
 } red_con_t;
 
-/* Conecta a 127.0.0.1:puerto con un tiempo límite de lectura de `espera_s` segundos. */
+/* Conecta a 127.0.0.1:puerto; cada lectura espera como mucho `espera_s` segundos. */
 static inline void red_conectar(red_con_t *c, int puerto, int espera_s)
 {
-    memset(c, 0, sizeof *c);
-    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    cr_assert(c->fd >= 0, "socket: %s", strerror(errno));
-    struct timeval tv = {.tv_sec = espera_s, .tv_usec = 0};
-    setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    struct sockaddr_in d = {.sin_family = AF_INET, .sin_port = htons((uint16_t)puerto)};
-    d.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int r = connect(c->fd, (struct sockaddr *)&d, sizeof d);
-    cr_assert_eq(r, 0, "connect a 127.0.0.1:%d: %s", puerto, strerror(errno));
+    int r = tcp_abrir(&c->tcp, puerto, "cliente", 0);
+    cr_assert_eq(r, 0, "connect a 127.0.0.1:%d: %s", puerto, strerror(-r));
+    c->espera_ms = espera_s * 1000;
 }
 
 static inline void red_cerrar(red_con_t *c)
 {
-    if (c->fd >= 0)
-        close(c->fd);
-    c->fd = -1;
+    tcp_cerrar(&c->tcp);
 }
 
 /* Envía todo; devuelve 0 o -errno (el servidor pudo cerrar ya: no se aborta la prueba). */
 static inline int red_enviar_n(red_con_t *c, const void *datos, size_t n)
 {
-    const char *p = datos;
-    while (n > 0) {
-        ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -errno;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
+    return tcp_enviar(&c->tcp, datos, n);
 }
 
 static inline int red_enviar(red_con_t *c, const char *texto)
 {
-    return red_enviar_n(c, texto, strlen(texto));
+    return tcp_texto(&c->tcp, texto);
 }
 
-/* Rellena el búfer. Devuelve bytes nuevos, 0 si el servidor cerró, -1 si venció el plazo. */
-static inline ssize_t red_llenar(red_con_t *c)
-{
-    if (c->ini > 0) {
-        memmove(c->buf, c->buf + c->ini, c->fin - c->ini);
-        c->fin -= c->ini;
-        c->ini = 0;
-    }
-    if (c->fin == sizeof c->buf)
-        return -1;
-    for (;;) {
-        ssize_t n = recv(c->fd, c->buf + c->fin, sizeof c->buf - c->fin, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && errno == ECONNRESET)
-            n = 0;
-        if (n == 0)
-            c->cerrada = 1;
-        if (n > 0)
-            c->fin += (size_t)n;
-        return n;
-    }
-}
-
-/* Lee exactamente n bytes (o hasta que el servidor cierre). Devuelve los leídos. */
+/* Lee exactamente n bytes (o hasta que el servidor cierre o venza la espera). Devuelve los
+ * leídos. */
 static inline size_t red_leer_n(red_con_t *c, char *destino, size_t n)
 {
-    size_t hechos = 0;
-    while (hechos < n) {
-        if (c->ini == c->fin && red_llenar(c) <= 0)
-            break;
-        size_t m = c->fin - c->ini;
-        if (m > n - hechos)
-            m = n - hechos;
-        if (destino != NULL)
-            memcpy(destino + hechos, c->buf + c->ini, m);
-        c->ini += m;
-        hechos += m;
-    }
-    return hechos;
+    return tcp_leer(&c->tcp, c->espera_ms, destino, n);
 }
 
-/* Una línea terminada en CRLF (sin él). -1 si no llegó. */
+/* Una línea terminada en CRLF (sin él; cabe si tiene menos de tam-1 bytes). -1 si no llegó
+ * o no acaba en CRLF. */
 static inline int red_linea(red_con_t *c, char *linea, size_t tam)
 {
-    for (;;) {
-        char *fin = memmem(c->buf + c->ini, c->fin - c->ini, "\r\n", 2);
-        if (fin != NULL) {
-            size_t n = (size_t)(fin - (c->buf + c->ini));
-            if (n >= tam)
-                return -1;
-            memcpy(linea, c->buf + c->ini, n);
-            linea[n] = '\0';
-            c->ini += n + 2;
-            return (int)n;
-        }
-        if (red_llenar(c) <= 0)
-            return -1;
-    }
+    size_t largo;
+    if (tcp_linea(&c->tcp, c->espera_ms, linea, tam, &largo) != 1)
+        return -1;
+    if (largo == 0 || largo >= tam || linea[largo - 1] != '\r')
+        return -1;
+    linea[largo - 1] = '\0';
+    return (int)(largo - 1);
 }
 
 /* --- Respuestas ---------------------------------------------------------------------- */
@@ -328,23 +262,11 @@ static inline int red_get(int puerto, const char *ruta, red_resp_t *r)
     return res;
 }
 
-/* Espera a que el servidor cierre la conexión (recv == 0) como mucho `espera_s`.
+/* Espera a que el servidor cierre la conexión (EOF o corte) como mucho `espera_s`.
  * Devuelve 1 si cerró. Descarta lo que llegue. */
 static inline int red_espera_cierre(red_con_t *c, double espera_s)
 {
-    double limite = red_ahora() + espera_s;
-    c->ini = c->fin = 0;
-    while (red_ahora() < limite) {
-        struct pollfd p = {.fd = c->fd, .events = POLLIN};
-        int ms = (int)((limite - red_ahora()) * 1000) + 1;
-        if (poll(&p, 1, ms) <= 0)
-            continue;
-        ssize_t n = red_llenar(c);
-        if (n == 0)
-            return 1;
-        c->ini = c->fin = 0;
-    }
-    return 0;
+    return tcp_esperar_cierre(&c->tcp, (int)(espera_s * 1000));
 }
 
 #endif

@@ -5,8 +5,10 @@
 #define _GNU_SOURCE
 #include "apoyo_red.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <sys/wait.h>
+#include <time.h>
 
 /* Escribe `texto` en un temporal y deja su ruta en `ruta`. */
 static void escribir_guion(const char *texto, size_t n, char *ruta, size_t tam)

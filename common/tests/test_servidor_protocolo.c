@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 static red_srv_t srv;
 
@@ -55,7 +56,7 @@ Test(protocolo, keep_alive_varias_en_una_conexion)
         cr_assert_eq(red_leer(&c, &r, 0), 0, "respuesta %d incompleta", i);
         cr_expect_eq(r.estado, estados[i]);
         red_resp_liberar(&r);
-        cr_expect(!c.cerrada, "el servidor cerró una conexión keep-alive");
+        cr_expect(!c.tcp.fin, "el servidor cerró una conexión keep-alive");
     }
     red_cerrar(&c);
 }
@@ -279,7 +280,7 @@ Test(protocolo, cliente_que_no_lee_no_hace_crecer_la_memoria)
     red_conectar(&c, srv.practica.puerto, 10);
     /* Un búfer de recepción pequeño: el servidor se topa pronto con la contrapresión. */
     int pequeno = 4096;
-    setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &pequeno, sizeof pequeno);
+    setsockopt(c.tcp.fd, SOL_SOCKET, SO_RCVBUF, &pequeno, sizeof pequeno);
     pedir_en(&c, "/bytes/104857600", "");
     usleep(500 * 1000);
     comprobar_ping();

@@ -322,7 +322,7 @@ Test(rutas, cortar_corta)
     cr_expect_eq(r.estado, 200);
     cr_expect_eq(r.longitud, 1500);
     cr_expect_eq(r.largo, 500, "llegaron %zu bytes, se esperaban 500", r.largo);
-    cr_expect(c.cerrada, "el servidor debía cerrar la conexión");
+    cr_expect(c.tcp.fin, "el servidor debía cerrar la conexión");
     red_resp_liberar(&r);
     red_cerrar(&c);
 }

@@ -1,7 +1,8 @@
 /* base.h — la capa de abajo del calificador: lo que comparten la biblioteca de los
  * calificadores (libcalificador) y el ejecutor (calificar), y que no depende de ninguno de
  * los dos. Textos, archivos, reloj, el barrido de huérfanos, la caja de arena (bubblewrap,
- * seccomp, red y usuario propios) y el único lanzador de órdenes de confianza.
+ * seccomp, red y usuario propios), el único lanzador de procesos, SHA-256 y el cliente TCP
+ * crudo que usan calificadores, pruebas y comparaciones.
  *
  * Memoria: lo que devuelve un `char *` es nuevo y de quien llama (free). Los textos que se
  * guardan en un caja_orden_t u orden_t no son de la estructura: deben vivir tanto como ella.
@@ -142,6 +143,66 @@ void sha256_iniciar(sha256_t *s);
 void sha256_anadir(sha256_t *s, const void *datos, size_t n);
 /* Termina y deja la huella en hexadecimal (64 cifras y NUL). `s` ya no sirve. */
 void sha256_terminar(sha256_t *s, char hex[65]);
+
+/* ---------------------------------------------------------------- tcp.c */
+/* El cliente TCP crudo de quien prueba un servidor (calificadores, pruebas de common, bench):
+ * 127.0.0.1, sin libuv, sin nada del estudiante, socket no bloqueante y toda espera acotada
+ * (poll). Desde un solo hilo.
+ *
+ * Memoria: el tcp_t lo aporta el llamador; su búfer de recepción lo reserva tcp_abrir() y lo
+ * liberan tcp_cerrar() o tcp_cortar() (también si tcp_abrir() falla). Las líneas se copian
+ * en el búfer del llamador. Errores: 0 o -errno, salvo donde se diga. */
+typedef struct {
+    int fd;            /* -1 si está cerrada */
+    char etiqueta[48]; /* cómo se llama en los mensajes («ana», «cliente 3») */
+    char *buf;         /* bytes recibidos; los de [inicio, usados) aún no se han leído */
+    size_t inicio;
+    size_t usados;
+    size_t capacidad;
+    int fin;            /* el servidor cerró (EOF) o cortó (ECONNRESET) */
+    int error;          /* errno del corte, 0 si fue un EOF limpio */
+    uint64_t recibidos; /* bytes recibidos en total */
+} tcp_t;
+/* `funcion` (o NULL) se llama en cada vuelta de las esperas, a trozos de ≤ 20 ms:
+ * libcalificador la pone en cal_inicio() para leer la salida del programa mientras tanto
+ * (un servidor que escribe mucho en stderr no se bloquea por nosotros). */
+void tcp_al_esperar(void (*funcion)(void));
+/* Conecta con 127.0.0.1:puerto. `rcvbuf` > 0 fija SO_RCVBUF antes de conectar (un cliente
+ * que «no lee» con una ventana pequeña). TCP_NODELAY. */
+int tcp_abrir(tcp_t *c, int puerto, const char *etiqueta, int rcvbuf);
+/* Envía todo (espera hasta 5 s a que quepa; si no, -ETIMEDOUT). Nunca SIGPIPE. */
+int tcp_enviar(tcp_t *c, const void *datos, size_t n);
+int tcp_texto(tcp_t *c, const char *texto);
+/* Intenta escribir sin esperar. Los bytes aceptados (0 si no cabe nada) o -errno. */
+long tcp_enviar_algo(tcp_t *c, const void *datos, size_t n);
+/* Lee lo que haya (espera como mucho `ms`). Los bytes leídos, 0 si no llegó nada, -1 si la
+ * conexión terminó (c->fin). */
+long tcp_recibir(tcp_t *c, int ms);
+/* Bytes recibidos y aún sin leer (empiezan en c->buf + c->inicio). */
+size_t tcp_pendientes(const tcp_t *c);
+/* Siguiente línea completa (sin el '\n'; un '\r' se deja: comprobarlo es cosa de quien
+ * llama). 1 si la hay (la copia en `linea`, recortada a tam-1, y deja su largo real en
+ * *largo), 0 si no llegó en `ms`, -1 si la conexión terminó antes. */
+int tcp_linea(tcp_t *c, int ms, char *linea, size_t tam, size_t *largo);
+/* Lee `n` bytes (destino NULL: los descarta) esperando como mucho `ms` a cada trozo. Los
+ * leídos: menos de `n` si venció una espera o la conexión terminó. */
+size_t tcp_leer(tcp_t *c, int ms, void *destino, size_t n);
+/* Espera la línea exacta `esperada`: 1 si llega. Si no (o llega otra), 0 y en `obtenido`
+ * qué pasó («recibió «…»», «no recibió nada en N ms», «el servidor cerró…»). */
+int tcp_esperar(tcp_t *c, const char *esperada, int ms, char *obtenido, size_t tam);
+/* 1 si en `ms` no llega NINGÚN byte; si llega algo, 0 y en `obtenido` «ETIQUETA recibió
+ * «…»». */
+int tcp_silencio(tcp_t *c, int ms, char *obtenido, size_t tam);
+/* Lee y descarta hasta que el servidor cierre. 1 si cerró en `ms`. */
+int tcp_esperar_cierre(tcp_t *c, int ms);
+/* Descarta lo recibido hasta ahora (y lo que llegue en `ms`). */
+void tcp_vaciar(tcp_t *c, int ms);
+/* Cierra con FIN (cierre normal) / con RST (SO_LINGER 0: un corte brusco). */
+void tcp_cerrar(tcp_t *c);
+void tcp_cortar(tcp_t *c);
+/* Texto visible de unos bytes (escapa controles como \r, \t, \xNN), recortado a `max`
+ * bytes de origen. Devuelve `salida`. */
+const char *tcp_visible(const char *datos, size_t n, size_t max, char *salida, size_t tam);
 
 #define CAL_TEXTO_(x) #x
 #define CAL_TEXTO(x)  CAL_TEXTO_(x)

@@ -1,6 +1,7 @@
 /* basicas.c — verificaciones del protocolo de la sala: puerto, bienvenida, difusión, CRLF,
  * líneas partidas y juntas, nombres, /list y /quit. Cada una arranca su propio servidor y
- * le habla con clientes TCP crudos (red.h); el código del estudiante nunca se enlaza aquí. */
+ * le habla con clientes TCP crudos (tcp_* de calificador/base.h); el código del estudiante
+ * nunca se enlaza aquí. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 CAL_PRUEBA(anuncia_puerto, 20)
 {
     sesion_t s;
-    conexion_t c;
+    tcp_t c;
     char linea[256];
     int pos;
 
@@ -24,7 +25,7 @@ CAL_PRUEBA(anuncia_puerto, 20)
         cal_nota_salida(s.p, 5);
         CAL_FIN(0);
     }
-    if (con_abrir(&c, s.puerto, "un cliente nuevo", 0) < 0) {
+    if (tcp_abrir(&c, s.puerto, "un cliente nuevo", 0) < 0) {
         cal_esperado("poder conectar con 127.0.0.1:%d (el puerto anunciado)", s.puerto);
         cal_obtenido("la conexión fue rechazada");
         sigue_vivo(&s);
@@ -36,83 +37,83 @@ CAL_PRUEBA(anuncia_puerto, 20)
 CAL_PRUEBA(bienvenida, 20)
 {
     sesion_t s;
-    conexion_t ana, beto, anonimo;
+    tcp_t ana, beto, anonimo;
 
     if (!arrancar(&s, 0, 15) || !entrar(&s, &ana, "ana")) {
         CAL_FIN(0);
     }
-    if (!con_silencio(&ana, 300,
-                      "que ana no recibiera nada tras su bienvenida (el aviso de "
-                      "entrada es solo para los demás)")) {
+    if (!espera_silencio(&ana, 300,
+                         "que ana no recibiera nada tras su bienvenida (el aviso de "
+                         "entrada es solo para los demás)")) {
         CAL_FIN(0);
     }
-    if (con_abrir(&anonimo, s.puerto, "un cliente aún sin nombre", 0) < 0 ||
+    if (tcp_abrir(&anonimo, s.puerto, "un cliente aún sin nombre", 0) < 0 ||
         !espera_linea(&s, &anonimo, PREGUNTA)) {
         CAL_FIN(0);
     }
     if (!entrar(&s, &beto, "beto") || !aviso_entrada(&s, &ana, "beto")) {
         CAL_FIN(0);
     }
-    if (!con_silencio(&beto, 300, "que beto no recibiera su propio aviso de entrada")) {
+    if (!espera_silencio(&beto, 300, "que beto no recibiera su propio aviso de entrada")) {
         CAL_FIN(0);
     }
-    CAL_FIN(con_silencio(&anonimo, 300,
-                         "que un cliente que aún no ha dado su nombre no "
-                         "reciba avisos de la sala"));
+    CAL_FIN(espera_silencio(&anonimo, 300,
+                            "que un cliente que aún no ha dado su nombre no "
+                            "reciba avisos de la sala"));
 }
 
 CAL_PRUEBA(difusion, 20)
 {
     static const char *const nombres[] = {"ana", "beto", "carla"};
     sesion_t s;
-    conexion_t c[3];
+    tcp_t c[3];
 
     if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
-    con_texto(&c[0], "hola a todos\n");
+    tcp_texto(&c[0], "hola a todos\n");
     if (!espera_linea(&s, &c[1], "ana: hola a todos") ||
         !espera_linea(&s, &c[2], "ana: hola a todos")) {
         CAL_FIN(0);
     }
-    if (!con_silencio(&c[0], 300,
-                      "que ana NO recibiera su propio mensaje (se difunde a "
-                      "todos menos al remitente)")) {
+    if (!espera_silencio(&c[0], 300,
+                         "que ana NO recibiera su propio mensaje (se difunde a "
+                         "todos menos al remitente)")) {
         CAL_FIN(0);
     }
-    con_texto(&c[2], "¡buenas! ¿qué tal?\n");
+    tcp_texto(&c[2], "¡buenas! ¿qué tal?\n");
     if (!espera_linea(&s, &c[0], "carla: ¡buenas! ¿qué tal?") ||
         !espera_linea(&s, &c[1], "carla: ¡buenas! ¿qué tal?")) {
         CAL_FIN(0);
     }
-    CAL_FIN(con_silencio(&c[2], 300, "que carla NO recibiera su propio mensaje"));
+    CAL_FIN(espera_silencio(&c[2], 300, "que carla NO recibiera su propio mensaje"));
 }
 
 CAL_PRUEBA(crlf, 20)
 {
     static const char *const nombres[] = {"ana", "beto"};
     sesion_t s;
-    conexion_t c[2], dana;
+    tcp_t c[2], dana;
     char linea[512];
 
     if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 2)) {
         CAL_FIN(0);
     }
-    con_texto(&c[1], "con crlf\r\n");
+    tcp_texto(&c[1], "con crlf\r\n");
     if (!espera_linea(&s, &c[0], "beto: con crlf")) {
         cal_nota("(beto envió «con crlf\\r\\n»: el \\r es parte del final de línea)");
         CAL_FIN(0);
     }
-    if (con_abrir(&dana, s.puerto, "dana", 0) < 0 || !espera_linea(&s, &dana, PREGUNTA)) {
+    if (tcp_abrir(&dana, s.puerto, "dana", 0) < 0 || !espera_linea(&s, &dana, PREGUNTA)) {
         CAL_FIN(0);
     }
-    con_texto(&dana, "dana\r\n");
+    tcp_texto(&dana, "dana\r\n");
     if (!espera_linea(&s, &dana, "* Hola, dana. Comandos: /list, /quit") ||
         !aviso_entrada(&s, &c[0], "dana")) {
         cal_nota("(dana envió su nombre como «dana\\r\\n»)");
         CAL_FIN(0);
     }
-    con_texto(&dana, "/list\r\n");
+    tcp_texto(&dana, "/list\r\n");
     CAL_FIN(espera_prefijo(&s, &dana, "* Conectados (3): ", "la respuesta a «/list\\r\\n»", linea,
                            sizeof linea));
 }
@@ -121,45 +122,45 @@ CAL_PRUEBA(trozos, 25)
 {
     static const char *const nombres[] = {"ana", "beto"};
     sesion_t s;
-    conexion_t c[2], eva;
+    tcp_t c[2], eva;
     char linea[512];
 
     if (!arrancar(&s, 0, 20) || !llenar_sala(&s, c, nombres, 2)) {
         CAL_FIN(0);
     }
     /* Cada trozo va en su propio segmento TCP: el servidor lo lee en lecturas distintas. */
-    con_texto(&c[1], "ho");
+    tcp_texto(&c[1], "ho");
     cal_esperar(200);
-    con_texto(&c[1], "la, ");
+    tcp_texto(&c[1], "la, ");
     cal_esperar(200);
-    con_texto(&c[1], "mundo\n");
+    tcp_texto(&c[1], "mundo\n");
     if (!espera_linea(&s, &c[0], "beto: hola, mundo")) {
         cal_nota("(beto envió «ho», «la, » y «mundo\\n» con 200 ms entre trozos: el servidor "
                  "debe guardar lo leído hasta que llegue el \\n)");
         CAL_FIN(0);
     }
-    con_texto(&c[1], "espa\xc3");
+    tcp_texto(&c[1], "espa\xc3");
     cal_esperar(200);
-    con_texto(&c[1], "\xb1"
+    tcp_texto(&c[1], "\xb1"
                      "a\n");
     if (!espera_linea(&s, &c[0], "beto: españa")) {
         cal_nota("(la «ñ» llegó partida entre dos lecturas: sus dos bytes van juntos en la "
                  "línea)");
         CAL_FIN(0);
     }
-    con_texto(&c[1], "partido\r");
+    tcp_texto(&c[1], "partido\r");
     cal_esperar(200);
-    con_texto(&c[1], "\n");
+    tcp_texto(&c[1], "\n");
     if (!espera_linea(&s, &c[0], "beto: partido")) {
         cal_nota("(el \\r y el \\n de «partido\\r\\n» llegaron en lecturas distintas)");
         CAL_FIN(0);
     }
-    if (con_abrir(&eva, s.puerto, "eva", 0) < 0 || !espera_linea(&s, &eva, PREGUNTA)) {
+    if (tcp_abrir(&eva, s.puerto, "eva", 0) < 0 || !espera_linea(&s, &eva, PREGUNTA)) {
         CAL_FIN(0);
     }
-    con_texto(&eva, "ev");
+    tcp_texto(&eva, "ev");
     cal_esperar(200);
-    con_texto(&eva, "a\n");
+    tcp_texto(&eva, "a\n");
     if (!espera_linea(&s, &eva, "* Hola, eva. Comandos: /list, /quit")) {
         cal_nota("(eva envió su nombre en dos trozos: «ev» y «a\\n»)");
         CAL_FIN(0);
@@ -167,30 +168,30 @@ CAL_PRUEBA(trozos, 25)
     if (!aviso_entrada(&s, &c[0], "eva") || !aviso_entrada(&s, &c[1], "eva")) {
         CAL_FIN(0);
     }
-    con_texto(&eva, "/li");
+    tcp_texto(&eva, "/li");
     cal_esperar(200);
-    con_texto(&eva, "st\n");
+    tcp_texto(&eva, "st\n");
     if (!espera_prefijo(&s, &eva, "* Conectados (3): ",
                         "la respuesta a /list (enviado como "
                         "«/li» y «st\\n»)",
                         linea, sizeof linea)) {
         CAL_FIN(0);
     }
-    CAL_FIN(con_silencio(&c[0], 200,
-                         "que ana no recibiera nada más (ningún trozo suelto se "
-                         "difunde como mensaje)"));
+    CAL_FIN(espera_silencio(&c[0], 200,
+                            "que ana no recibiera nada más (ningún trozo suelto se "
+                            "difunde como mensaje)"));
 }
 
 CAL_PRUEBA(varias_lineas, 20)
 {
     static const char *const nombres[] = {"ana", "beto"};
     sesion_t s;
-    conexion_t c[2], fede;
+    tcp_t c[2], fede;
 
     if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 2)) {
         CAL_FIN(0);
     }
-    con_texto(&c[1], "uno\ndos\ntres\n");
+    tcp_texto(&c[1], "uno\ndos\ntres\n");
     if (!espera_linea(&s, &c[0], "beto: uno") || !espera_linea(&s, &c[0], "beto: dos") ||
         !espera_linea(&s, &c[0], "beto: tres")) {
         cal_nota("(beto envió «uno\\ndos\\ntres\\n» en una sola escritura: una lectura puede "
@@ -198,10 +199,10 @@ CAL_PRUEBA(varias_lineas, 20)
         CAL_FIN(0);
     }
     /* El nombre y el primer mensaje juntos, sin esperar a la pregunta. */
-    if (con_abrir(&fede, s.puerto, "fede", 0) < 0) {
+    if (tcp_abrir(&fede, s.puerto, "fede", 0) < 0) {
         CAL_FIN(0);
     }
-    con_texto(&fede, "fede\nprimer mensaje\n");
+    tcp_texto(&fede, "fede\nprimer mensaje\n");
     if (!espera_linea(&s, &fede, PREGUNTA) ||
         !espera_linea(&s, &fede, "* Hola, fede. Comandos: /list, /quit") ||
         !aviso_entrada(&s, &c[0], "fede") || !espera_linea(&s, &c[0], "fede: primer mensaje")) {
@@ -209,11 +210,11 @@ CAL_PRUEBA(varias_lineas, 20)
         CAL_FIN(0);
     }
     /* Final de una línea + una entera + principio de otra en la misma lectura. */
-    con_texto(&c[1], "cua");
+    tcp_texto(&c[1], "cua");
     cal_esperar(200);
-    con_texto(&c[1], "tro\ncinco\nse");
+    tcp_texto(&c[1], "tro\ncinco\nse");
     cal_esperar(200);
-    con_texto(&c[1], "is\n");
+    tcp_texto(&c[1], "is\n");
     if (!espera_linea(&s, &c[0], "beto: cuatro") || !espera_linea(&s, &c[0], "beto: cinco") ||
         !espera_linea(&s, &c[0], "beto: seis")) {
         cal_nota("(beto envió «cua», «tro\\ncinco\\nse» e «is\\n»)");
@@ -223,14 +224,14 @@ CAL_PRUEBA(varias_lineas, 20)
 }
 
 /* Manda un nombre malo y espera «! …» seguido de la pregunta otra vez. */
-static int rechazado(sesion_t *s, conexion_t *c, const char *nombre, size_t largo, const char *que)
+static int rechazado(sesion_t *s, tcp_t *c, const char *nombre, size_t largo, const char *que)
 {
     char linea[512];
     char envio[64];
 
     memcpy(envio, nombre, largo);
     envio[largo] = '\n';
-    if (con_enviar(c, envio, largo + 1) < 0) {
+    if (tcp_enviar(c, envio, largo + 1) < 0) {
         cal_esperado("poder enviar el nombre");
         cal_obtenido("el servidor cerró la conexión");
         return 0;
@@ -248,7 +249,7 @@ static int rechazado(sesion_t *s, conexion_t *c, const char *nombre, size_t larg
 CAL_PRUEBA(nombres, 25)
 {
     sesion_t s;
-    conexion_t ana, x;
+    tcp_t ana, x;
     char largo[40];
     char enes[40] = "";
     char esperado[160];
@@ -256,7 +257,7 @@ CAL_PRUEBA(nombres, 25)
     if (!arrancar(&s, 0, 20) || !entrar(&s, &ana, "ana")) {
         CAL_FIN(0);
     }
-    if (con_abrir(&x, s.puerto, "el cliente nuevo", 0) < 0 || !espera_linea(&s, &x, PREGUNTA)) {
+    if (tcp_abrir(&x, s.puerto, "el cliente nuevo", 0) < 0 || !espera_linea(&s, &x, PREGUNTA)) {
         CAL_FIN(0);
     }
     memset(largo, 'x', 33);
@@ -274,7 +275,7 @@ CAL_PRUEBA(nombres, 25)
         strcat(enes, "ñ");
     }
     strcat(enes, "\n");
-    con_texto(&x, enes);
+    tcp_texto(&x, enes);
     enes[strlen(enes) - 1] = '\0';
     snprintf(esperado, sizeof esperado, "* Hola, %s. Comandos: /list, /quit", enes);
     if (!espera_linea(&s, &x, esperado)) {
@@ -290,7 +291,7 @@ CAL_PRUEBA(nombres, 25)
 }
 
 /* Comprueba «* Conectados (N): a, b, c» con los nombres en cualquier orden. */
-static int lista_correcta(sesion_t *s, conexion_t *c, const char *const *nombres, int n)
+static int lista_correcta(sesion_t *s, tcp_t *c, const char *const *nombres, int n)
 {
     char linea[1024];
     char prefijo[64];
@@ -331,28 +332,28 @@ CAL_PRUEBA(lista, 20)
 {
     static const char *const nombres[] = {"ana", "beto", "carla"};
     sesion_t s;
-    conexion_t c[3], x;
+    tcp_t c[3], x;
 
     if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
-    if (con_abrir(&x, s.puerto, "un cliente sin nombre", 0) < 0 ||
+    if (tcp_abrir(&x, s.puerto, "un cliente sin nombre", 0) < 0 ||
         !espera_linea(&s, &x, PREGUNTA)) {
         CAL_FIN(0);
     }
-    con_texto(&c[1], "/list\n");
+    tcp_texto(&c[1], "/list\n");
     if (!lista_correcta(&s, &c[1], nombres, 3)) {
         cal_nota("(hay además un cliente conectado que aún no ha dado su nombre: no cuenta)");
         CAL_FIN(0);
     }
-    if (!con_silencio(&c[0], 200, "que /list solo contestara a quien lo pidió")) {
+    if (!espera_silencio(&c[0], 200, "que /list solo contestara a quien lo pidió")) {
         CAL_FIN(0);
     }
-    con_texto(&c[2], "/quit\n");
+    tcp_texto(&c[2], "/quit\n");
     if (!aviso_salida(&s, &c[1], "carla")) {
         CAL_FIN(0);
     }
-    con_texto(&c[1], "/list\n");
+    tcp_texto(&c[1], "/list\n");
     CAL_FIN(lista_correcta(&s, &c[1], nombres, 2));
 }
 
@@ -360,17 +361,17 @@ CAL_PRUEBA(quit, 20)
 {
     static const char *const nombres[] = {"ana", "beto", "carla"};
     sesion_t s;
-    conexion_t c[3], x;
+    tcp_t c[3], x;
     char linea[256];
 
     if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
-    con_texto(&c[2], "/quit\n");
+    tcp_texto(&c[2], "/quit\n");
     if (!espera_linea(&s, &c[2], "* ¡Adiós, carla!")) {
         CAL_FIN(0);
     }
-    if (!con_esperar_cierre(&c[2], s.espera)) {
+    if (!tcp_esperar_cierre(&c[2], s.espera)) {
         cal_esperado("que tras la despedida el servidor cerrara la conexión de carla");
         cal_obtenido("la conexión seguía abierta %d ms después", s.espera);
         CAL_FIN(0);
@@ -379,20 +380,20 @@ CAL_PRUEBA(quit, 20)
         CAL_FIN(0);
     }
     /* /quit antes de dar el nombre: despedida y cierre, sin avisos a la sala. */
-    if (con_abrir(&x, s.puerto, "un cliente sin nombre", 0) < 0 ||
+    if (tcp_abrir(&x, s.puerto, "un cliente sin nombre", 0) < 0 ||
         !espera_linea(&s, &x, PREGUNTA)) {
         CAL_FIN(0);
     }
-    con_texto(&x, "/quit\n");
+    tcp_texto(&x, "/quit\n");
     if (!espera_prefijo(&s, &x, "* ¡Adiós", "una despedida", linea, sizeof linea)) {
         CAL_FIN(0);
     }
-    if (!con_esperar_cierre(&x, s.espera)) {
+    if (!tcp_esperar_cierre(&x, s.espera)) {
         cal_esperado("que /quit cerrara también la conexión de un cliente sin nombre");
         cal_obtenido("la conexión seguía abierta");
         CAL_FIN(0);
     }
-    CAL_FIN(con_silencio(&c[0], 300,
-                         "que nadie se enterara de la salida de un cliente que "
-                         "nunca entró en la sala"));
+    CAL_FIN(espera_silencio(&c[0], 300,
+                            "que nadie se enterara de la salida de un cliente que "
+                            "nunca entró en la sala"));
 }

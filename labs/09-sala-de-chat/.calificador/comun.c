@@ -59,28 +59,44 @@ int arrancar(sesion_t *s, int valgrind, double limite_s)
     return 1;
 }
 
-int espera_linea(sesion_t *s, conexion_t *c, const char *esperada)
+int espera_linea(sesion_t *s, tcp_t *c, const char *esperada)
 {
-    if (con_esperar(c, esperada, s->espera)) {
+    char obtenido[1200];
+
+    if (tcp_esperar(c, esperada, s->espera, obtenido, sizeof obtenido)) {
         return 1;
     }
+    cal_esperado("que %s recibiera la línea «%s»", c->etiqueta, esperada);
+    cal_obtenido("%s", obtenido);
     sigue_vivo(s);
     return 0;
 }
 
-int espera_prefijo(sesion_t *s, conexion_t *c, const char *prefijo, const char *que, char *linea,
+int espera_silencio(tcp_t *c, int ms, const char *porque)
+{
+    char obtenido[1200];
+
+    if (tcp_silencio(c, ms, obtenido, sizeof obtenido)) {
+        return 1;
+    }
+    cal_esperado("%s", porque);
+    cal_obtenido("%s", obtenido);
+    return 0;
+}
+
+int espera_prefijo(sesion_t *s, tcp_t *c, const char *prefijo, const char *que, char *linea,
                    size_t tam)
 {
     char vista[1024];
     size_t largo;
-    int r = con_linea(c, s->espera, linea, tam, &largo);
+    int r = tcp_linea(c, s->espera, linea, tam, &largo);
 
     if (r == 1 && strncmp(linea, prefijo, strlen(prefijo)) == 0) {
         return 1;
     }
     cal_esperado("que %s recibiera %s (una línea que empiece por «%s»)", c->etiqueta, que, prefijo);
     if (r == 1) {
-        cal_obtenido("recibió «%s»", con_visible(linea, largo, 300, vista, sizeof vista));
+        cal_obtenido("recibió «%s»", tcp_visible(linea, largo, 300, vista, sizeof vista));
     } else if (r == 0) {
         cal_obtenido("no recibió ninguna línea en %d ms", s->espera);
     } else {
@@ -90,10 +106,10 @@ int espera_prefijo(sesion_t *s, conexion_t *c, const char *prefijo, const char *
     return 0;
 }
 
-int entrar(sesion_t *s, conexion_t *c, const char *nombre)
+int entrar(sesion_t *s, tcp_t *c, const char *nombre)
 {
     char bienvenida[160];
-    int r = con_abrir(c, s->puerto, nombre, 0);
+    int r = tcp_abrir(c, s->puerto, nombre, 0);
 
     if (r < 0) {
         cal_esperado("poder conectar con 127.0.0.1:%d", s->puerto);
@@ -107,7 +123,7 @@ int entrar(sesion_t *s, conexion_t *c, const char *nombre)
     }
     /* Nombre y '\n' en una sola escritura: partir líneas se prueba aparte (trozos). */
     snprintf(bienvenida, sizeof bienvenida, "%s\n", nombre);
-    if (con_texto(c, bienvenida) < 0) {
+    if (tcp_texto(c, bienvenida) < 0) {
         cal_esperado("poder enviar el nombre «%s»", nombre);
         cal_obtenido("el envío falló");
         return 0;
@@ -120,7 +136,7 @@ int entrar(sesion_t *s, conexion_t *c, const char *nombre)
     return 1;
 }
 
-int aviso_entrada(sesion_t *s, conexion_t *c, const char *nombre)
+int aviso_entrada(sesion_t *s, tcp_t *c, const char *nombre)
 {
     char aviso[160];
 
@@ -128,7 +144,7 @@ int aviso_entrada(sesion_t *s, conexion_t *c, const char *nombre)
     return espera_linea(s, c, aviso);
 }
 
-int aviso_salida(sesion_t *s, conexion_t *c, const char *nombre)
+int aviso_salida(sesion_t *s, tcp_t *c, const char *nombre)
 {
     char aviso[160];
 
@@ -136,7 +152,7 @@ int aviso_salida(sesion_t *s, conexion_t *c, const char *nombre)
     return espera_linea(s, c, aviso);
 }
 
-int llenar_sala(sesion_t *s, conexion_t *c, const char *const *nombres, int n)
+int llenar_sala(sesion_t *s, tcp_t *c, const char *const *nombres, int n)
 {
     for (int i = 0; i < n; i++) {
         if (!entrar(s, &c[i], nombres[i])) {

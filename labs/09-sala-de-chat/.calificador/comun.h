@@ -5,14 +5,17 @@
  * Cada función que falla deja ya escrito cal_esperado/cal_obtenido (y notas con la salida
  * del servidor si murió): la verificación solo tiene que hacer CAL_FIN(0).
  *
+ * Los clientes son los tcp_* de la capa de abajo (calificador/base.h): mientras esperan,
+ * leen la salida del programa del estudiante.
+ *
  * Memoria: sesion_t la aporta la verificación; el proceso lo libera cal_fin() (CAL_FIN).
- * Las conexiones las cierra quien las abrió (con_cerrar) o cal_fin al salir del proceso.
+ * Las conexiones las cierra quien las abrió (tcp_cerrar) o cal_fin al salir del proceso.
  */
 #ifndef SALA_COMUN_H
 #define SALA_COMUN_H
 
 #include "calificador/calificador.h"
-#include "red.h"
+#include "calificador/base.h"
 
 #define PREGUNTA      "* ¿Cómo te llamas?"
 #define AVISO_APAGADO "* El servidor se va a cerrar. ¡Hasta pronto!"
@@ -33,22 +36,26 @@ int arrancar(sesion_t *s, int valgrind, double limite_s);
 int sigue_vivo(sesion_t *s);
 
 /* Conecta, espera la pregunta, manda el nombre y espera la bienvenida exacta. */
-int entrar(sesion_t *s, conexion_t *c, const char *nombre);
+int entrar(sesion_t *s, tcp_t *c, const char *nombre);
 
 /* Mete a n clientes en orden; cada uno que ya estaba debe recibir el aviso de entrada de
  * los siguientes (se comprueba y se consume, para que los flujos queden al día). */
-int llenar_sala(sesion_t *s, conexion_t *c, const char *const *nombres, int n);
+int llenar_sala(sesion_t *s, tcp_t *c, const char *const *nombres, int n);
 
 /* Espera «* NOMBRE ha entrado en la sala» / «* NOMBRE ha salido de la sala» en c. */
-int aviso_entrada(sesion_t *s, conexion_t *c, const char *nombre);
-int aviso_salida(sesion_t *s, conexion_t *c, const char *nombre);
+int aviso_entrada(sesion_t *s, tcp_t *c, const char *nombre);
+int aviso_salida(sesion_t *s, tcp_t *c, const char *nombre);
 
 /* Espera la línea exacta (con la espera de la sesión) y, si falla, añade si el servidor
  * sigue vivo. */
-int espera_linea(sesion_t *s, conexion_t *c, const char *esperada);
+int espera_linea(sesion_t *s, tcp_t *c, const char *esperada);
+
+/* 1 si en `ms` no llega NINGÚN byte a c. Si llega algo, explica con `porque` lo que se
+ * esperaba, dice lo que llegó y devuelve 0. */
+int espera_silencio(tcp_t *c, int ms, const char *porque);
 
 /* Espera una línea que empiece por `prefijo`; la copia en `linea` si la hay. */
-int espera_prefijo(sesion_t *s, conexion_t *c, const char *prefijo, const char *que, char *linea,
+int espera_prefijo(sesion_t *s, tcp_t *c, const char *prefijo, const char *que, char *linea,
                    size_t tam);
 
 #endif

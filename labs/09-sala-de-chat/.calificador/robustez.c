@@ -15,17 +15,17 @@ CAL_PRUEBA(corte_brusco, 20)
 {
     static const char *const nombres[] = {"ana", "beto", "carla"};
     sesion_t s;
-    conexion_t c[3], beto2;
+    tcp_t c[3], beto2;
 
     if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
-    con_cerrar(&c[1]); /* cierre normal (FIN) sin /quit */
+    tcp_cerrar(&c[1]); /* cierre normal (FIN) sin /quit */
     if (!aviso_salida(&s, &c[0], "beto") || !aviso_salida(&s, &c[2], "beto")) {
         cal_nota("(beto cerró su conexión sin /quit: el servidor lee EOF)");
         CAL_FIN(0);
     }
-    con_cortar(&c[2]); /* corte brusco: RST */
+    tcp_cortar(&c[2]); /* corte brusco: RST */
     if (!aviso_salida(&s, &c[0], "carla")) {
         cal_nota("(carla cortó la conexión con RST: el servidor lee ECONNRESET, no EOF; "
                  "también es una salida)");
@@ -36,7 +36,7 @@ CAL_PRUEBA(corte_brusco, 20)
         cal_nota("(tras salir, el nombre «beto» debe quedar libre)");
         CAL_FIN(0);
     }
-    con_texto(&c[0], "¿sigue alguien?\n");
+    tcp_texto(&c[0], "¿sigue alguien?\n");
     CAL_FIN(espera_linea(&s, &beto2, "ana: ¿sigue alguien?"));
 }
 
@@ -44,7 +44,7 @@ CAL_PRUEBA(linea_larga, 25)
 {
     static const char *const nombres[] = {"ana", "beto"};
     sesion_t s;
-    conexion_t c[2];
+    tcp_t c[2];
     char linea[512];
     char *grande = malloc(5001 + 16 * 1024);
     char *esperada = malloc(4096 + 8);
@@ -60,15 +60,15 @@ CAL_PRUEBA(linea_larga, 25)
     }
     memset(grande, 'a', 5000);
     grande[5000] = '\n';
-    con_enviar(&c[0], grande, 5001);
+    tcp_enviar(&c[0], grande, 5001);
     if (!espera_prefijo(&s, &c[0], "! ", "un error por una línea de 5000 bytes", linea,
                         sizeof linea)) {
         goto fin;
     }
-    if (!con_silencio(&c[1], 300, "que una línea de más de 4096 bytes no llegara a nadie")) {
+    if (!espera_silencio(&c[1], 300, "que una línea de más de 4096 bytes no llegara a nadie")) {
         goto fin;
     }
-    con_texto(&c[0], "sigo aquí\n");
+    tcp_texto(&c[0], "sigo aquí\n");
     if (!espera_linea(&s, &c[1], "ana: sigo aquí")) {
         cal_nota("(tras rechazar una línea larga, la sesión de ana debe seguir)");
         goto fin;
@@ -76,7 +76,7 @@ CAL_PRUEBA(linea_larga, 25)
     /* Justo el máximo: 4096 bytes sí valen. */
     memset(grande, 'b', 4096);
     grande[4096] = '\n';
-    con_enviar(&c[0], grande, 4097);
+    tcp_enviar(&c[0], grande, 4097);
     memcpy(esperada, "ana: ", 5);
     memset(esperada + 5, 'b', 4096);
     esperada[4101] = '\0';
@@ -87,7 +87,7 @@ CAL_PRUEBA(linea_larga, 25)
     /* 256 KiB sin '\n', en trozos: un solo error y nada se difunde. */
     memset(grande, 'c', 16 * 1024);
     for (int i = 0; i < 16; i++) {
-        if (con_enviar(&c[0], grande, 16 * 1024) < 0) {
+        if (tcp_enviar(&c[0], grande, 16 * 1024) < 0) {
             cal_esperado("que el servidor aguantara una línea de 256 KiB");
             cal_obtenido("cerró la conexión de ana a mitad de la línea");
             sigue_vivo(&s);
@@ -95,7 +95,7 @@ CAL_PRUEBA(linea_larga, 25)
         }
         cal_esperar(10);
     }
-    con_texto(&c[0], "\nfin\n");
+    tcp_texto(&c[0], "\nfin\n");
     if (!espera_prefijo(&s, &c[0], "! ", "un error por una línea de 256 KiB", linea,
                         sizeof linea)) {
         goto fin;
@@ -105,7 +105,7 @@ CAL_PRUEBA(linea_larga, 25)
                  "se difunde)");
         goto fin;
     }
-    ok = con_silencio(&c[0], 300, "un solo error por la línea de 256 KiB, no uno por trozo");
+    ok = espera_silencio(&c[0], 300, "un solo error por la línea de 256 KiB, no uno por trozo");
 fin:
     free(grande);
     free(esperada);
@@ -117,7 +117,7 @@ CAL_PRUEBA(basura, 20)
     static const char *const nombres[] = {"ana", "beto"};
     static const char malo[] = "\x00\x01\x02\xff\xfe\xc3\x28 basura \x7f\n";
     sesion_t s;
-    conexion_t c[2], x;
+    tcp_t c[2], x;
     char linea[8192];
     char ruido[2001];
     unsigned semilla = 12345;
@@ -127,7 +127,7 @@ CAL_PRUEBA(basura, 20)
     if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 2)) {
         CAL_FIN(0);
     }
-    con_enviar(&c[0], malo, sizeof malo - 1);
+    tcp_enviar(&c[0], malo, sizeof malo - 1);
     for (size_t i = 0; i < sizeof ruido - 1; i++) {
         semilla = semilla * 1103515245u + 12345u;
         ruido[i] = (char)((semilla >> 16) & 0xff);
@@ -136,12 +136,12 @@ CAL_PRUEBA(basura, 20)
         }
     }
     ruido[sizeof ruido - 1] = '\n';
-    con_enviar(&c[0], ruido, sizeof ruido);
-    con_texto(&c[0], "todo bien\n");
+    tcp_enviar(&c[0], ruido, sizeof ruido);
+    tcp_texto(&c[0], "todo bien\n");
     /* Lo que el servidor haga con la basura (reenviarla o rechazarla) es cosa suya; lo que
      * no puede es morir ni perder la sesión. */
     for (int i = 0; i < 4 && !visto; i++) {
-        int r = con_linea(&c[1], s.espera, linea, sizeof linea, &largo);
+        int r = tcp_linea(&c[1], s.espera, linea, sizeof linea, &largo);
         if (r != 1) {
             break;
         }
@@ -154,10 +154,10 @@ CAL_PRUEBA(basura, 20)
         sigue_vivo(&s);
         CAL_FIN(0);
     }
-    if (con_abrir(&x, s.puerto, "un cliente nuevo", 0) < 0 || !espera_linea(&s, &x, PREGUNTA)) {
+    if (tcp_abrir(&x, s.puerto, "un cliente nuevo", 0) < 0 || !espera_linea(&s, &x, PREGUNTA)) {
         CAL_FIN(0);
     }
-    con_enviar(&x, "\xff\x00\xfe\n", 4);
+    tcp_enviar(&x, "\xff\x00\xfe\n", 4);
     if (!espera_prefijo(&s, &x, "! ", "un error por un nombre con bytes basura", linea,
                         sizeof linea) ||
         !espera_linea(&s, &x, PREGUNTA)) {
@@ -176,7 +176,7 @@ CAL_PRUEBA(cliente_lento, 30)
 {
     static const char *const nombres[] = {"lector", "emisor"};
     sesion_t s;
-    conexion_t lento, c[2];
+    tcp_t lento, c[2];
     char bloque[64 * LINEA_INUNDACION];
     char linea[2048];
     size_t largo;
@@ -187,10 +187,10 @@ CAL_PRUEBA(cliente_lento, 30)
     if (!arrancar(&s, 0, 25)) {
         CAL_FIN(0);
     }
-    if (con_abrir(&lento, s.puerto, "lento", 4096) < 0 || !espera_linea(&s, &lento, PREGUNTA)) {
+    if (tcp_abrir(&lento, s.puerto, "lento", 4096) < 0 || !espera_linea(&s, &lento, PREGUNTA)) {
         CAL_FIN(0);
     }
-    con_texto(&lento, "lento\n");
+    tcp_texto(&lento, "lento\n");
     if (!espera_linea(&s, &lento, "* Hola, lento. Comandos: /list, /quit") ||
         !llenar_sala(&s, c, nombres, 2)) {
         CAL_FIN(0);
@@ -203,7 +203,7 @@ CAL_PRUEBA(cliente_lento, 30)
     while (!expulsado && enviados < MAX_INUNDACION && cal_ahora_ms() < limite) {
         /* No adelantarse más de 512 KiB al lector: así el lector nunca es «lento». */
         if (enviados < c[0].recibidos + (512u << 10)) {
-            long w = con_enviar_algo(&c[1], bloque + en_bloque, sizeof bloque - en_bloque);
+            long w = tcp_enviar_algo(&c[1], bloque + en_bloque, sizeof bloque - en_bloque);
             if (w < 0) {
                 cal_esperado("que el emisor pudiera seguir escribiendo");
                 cal_obtenido("el servidor cerró su conexión: %s", strerror((int)-w));
@@ -213,7 +213,7 @@ CAL_PRUEBA(cliente_lento, 30)
             enviados += (uint64_t)w;
             en_bloque = (en_bloque + (size_t)w) % sizeof bloque;
         }
-        while (con_linea(&c[0], 0, linea, sizeof linea, &largo) == 1) {
+        while (tcp_linea(&c[0], 0, linea, sizeof linea, &largo) == 1) {
             if (strncmp(linea, "* lento ha salido de la sala", 28) == 0) {
                 expulsado = 1;
             }
@@ -224,7 +224,7 @@ CAL_PRUEBA(cliente_lento, 30)
             sigue_vivo(&s);
             CAL_FIN(0);
         }
-        con_recibir(&c[0], 5);
+        tcp_recibir(&c[0], 5);
     }
     if (!expulsado) {
         cal_esperado("que el servidor desconectara a «lento» (no lee) y el lector recibiera "
@@ -238,16 +238,16 @@ CAL_PRUEBA(cliente_lento, 30)
         CAL_FIN(0);
     }
     cal_nota("«lento» fue desconectado tras %.1f MiB enviados a la sala.", enviados / 1048576.0);
-    if (!con_esperar_cierre(&lento, s.espera)) {
+    if (!tcp_esperar_cierre(&lento, s.espera)) {
         cal_esperado("que la conexión de «lento» quedara cerrada tras el aviso");
         cal_obtenido("seguía abierta");
         CAL_FIN(0);
     }
     /* La sala sigue: el emisor habla y el lector lo oye (tras lo que quede de la riada). */
-    con_texto(&c[1], "después\n");
+    tcp_texto(&c[1], "después\n");
     limite = cal_ahora_ms() + 5000;
     while (cal_ahora_ms() < limite) {
-        int r = con_linea(&c[0], 100, linea, sizeof linea, &largo);
+        int r = tcp_linea(&c[0], 100, linea, sizeof linea, &largo);
         if (r == 1 && strcmp(linea, "emisor: después") == 0) {
             CAL_FIN(1);
         }
@@ -263,7 +263,7 @@ CAL_PRUEBA(cliente_lento, 30)
 
 /* Tras la señal cada cliente recibe el aviso y ve cerrarse su conexión; el proceso sale
  * con 0. */
-static int apagado_correcto(sesion_t *s, conexion_t *c, int n, int senal, const char *nombre)
+static int apagado_correcto(sesion_t *s, tcp_t *c, int n, int senal, const char *nombre)
 {
     char fin[160];
 
@@ -274,7 +274,7 @@ static int apagado_correcto(sesion_t *s, conexion_t *c, int n, int senal, const 
                      nombre);
             return 0;
         }
-        if (!con_esperar_cierre(&c[i], s->espera)) {
+        if (!tcp_esperar_cierre(&c[i], s->espera)) {
             cal_esperado("que tras el aviso el servidor cerrara la conexión de %s", c[i].etiqueta);
             cal_obtenido("seguía abierta");
             return 0;
@@ -295,12 +295,12 @@ CAL_PRUEBA(senales, 20)
 {
     static const char *const nombres[] = {"ana", "beto"};
     sesion_t s;
-    conexion_t c[3];
+    tcp_t c[3];
 
     if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 2)) {
         CAL_FIN(0);
     }
-    if (con_abrir(&c[2], s.puerto, "un cliente sin nombre", 0) < 0 ||
+    if (tcp_abrir(&c[2], s.puerto, "un cliente sin nombre", 0) < 0 ||
         !espera_linea(&s, &c[2], PREGUNTA)) {
         CAL_FIN(0);
     }
@@ -311,12 +311,12 @@ CAL_PRUEBA(sigint, 20)
 {
     static const char *const nombres[] = {"ana"};
     sesion_t s;
-    conexion_t c[1];
+    tcp_t c[1];
 
     if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 1)) {
         CAL_FIN(0);
     }
-    con_texto(&c[0], "una línea a med"); /* sin '\n': queda en el búfer del servidor */
+    tcp_texto(&c[0], "una línea a med"); /* sin '\n': queda en el búfer del servidor */
     cal_esperar(200);
     CAL_FIN(apagado_correcto(&s, c, 1, SIGINT, "SIGINT (Ctrl+C)"));
 }
@@ -329,7 +329,7 @@ CAL_PRUEBA(sigint, 20)
 CAL_PRUEBA(carga_200, 40)
 {
     sesion_t s;
-    conexion_t *c = calloc(CARGA_N, sizeof *c);
+    tcp_t *c = calloc(CARGA_N, sizeof *c);
     int(*siguiente)[CARGA_N] = calloc(CARGA_N, sizeof *siguiente);
     int recibidos[CARGA_N] = {0};
     int fase[CARGA_N] = {0}; /* 0: espera pregunta, 1: espera bienvenida, 2: dentro */
@@ -351,7 +351,7 @@ CAL_PRUEBA(carga_200, 40)
     }
     for (int i = 0; i < CARGA_N; i++) {
         snprintf(nombre, sizeof nombre, "u%03d", i);
-        int r = con_abrir(&c[i], s.puerto, nombre, 0);
+        int r = tcp_abrir(&c[i], s.puerto, nombre, 0);
         if (r < 0) {
             cal_esperado("poder conectar 200 clientes a la vez");
             cal_obtenido("el cliente %d no pudo conectar: %s", i, strerror(-r));
@@ -359,7 +359,7 @@ CAL_PRUEBA(carga_200, 40)
             goto fin;
         }
         snprintf(esperado, sizeof esperado, "%s\n", nombre);
-        con_texto(&c[i], esperado);
+        tcp_texto(&c[i], esperado);
     }
     /* Todos dentro: pregunta y bienvenida; los avisos de entrada se ignoran. */
     limite = cal_ahora_ms() + 15000;
@@ -381,8 +381,8 @@ CAL_PRUEBA(carga_200, 40)
             if (fase[i] == 2 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
                 continue;
             }
-            con_recibir(&c[i], 0);
-            while (fase[i] < 2 && con_linea(&c[i], 0, linea, sizeof linea, &largo) == 1) {
+            tcp_recibir(&c[i], 0);
+            while (fase[i] < 2 && tcp_linea(&c[i], 0, linea, sizeof linea, &largo) == 1) {
                 snprintf(esperado, sizeof esperado, "* Hola, %s. Comandos: /list, /quit",
                          c[i].etiqueta);
                 if (fase[i] == 0 && strcmp(linea, PREGUNTA) == 0) {
@@ -416,7 +416,7 @@ CAL_PRUEBA(carga_200, 40)
         for (int j = 0; j < CARGA_M; j++) {
             n += (size_t)snprintf(bloque + n, sizeof bloque - n, "m%d de %s\n", j, c[i].etiqueta);
         }
-        if (con_enviar(&c[i], bloque, n) < 0) {
+        if (tcp_enviar(&c[i], bloque, n) < 0) {
             cal_esperado("poder enviar los mensajes");
             cal_obtenido("el servidor cerró la conexión de %s", c[i].etiqueta);
             goto fin;
@@ -433,8 +433,8 @@ CAL_PRUEBA(carga_200, 40)
             if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
                 continue;
             }
-            con_recibir(&c[i], 0);
-            while (con_linea(&c[i], 0, linea, sizeof linea, &largo) == 1) {
+            tcp_recibir(&c[i], 0);
+            while (tcp_linea(&c[i], 0, linea, sizeof linea, &largo) == 1) {
                 int k, j;
                 char de[16];
                 if (linea[0] == '*') {
@@ -492,7 +492,7 @@ fin:
     if (c != NULL) {
         for (int i = 0; i < CARGA_N; i++) {
             if (c[i].buf != NULL || c[i].fd > 0) {
-                con_cerrar(&c[i]);
+                tcp_cerrar(&c[i]);
             }
         }
     }
@@ -505,7 +505,7 @@ CAL_PRUEBA(valgrind, 60)
 {
     static const char *const nombres[] = {"ana", "beto"};
     sesion_t s;
-    conexion_t c[2], carla, dana;
+    tcp_t c[2], carla, dana;
     char linea[512];
     char fin[160];
     char *grande = malloc(5001);
@@ -517,16 +517,16 @@ CAL_PRUEBA(valgrind, 60)
     if (!arrancar(&s, 1, 55) || !llenar_sala(&s, c, nombres, 2)) {
         goto fin;
     }
-    con_texto(&c[1], "ho");
+    tcp_texto(&c[1], "ho");
     cal_esperar(200);
-    con_texto(&c[1], "la\n");
+    tcp_texto(&c[1], "la\n");
     if (!espera_linea(&s, &c[0], "beto: hola")) {
         goto fin;
     }
     memset(grande, 'a', 5000);
     grande[5000] = '\n';
-    con_enviar(&c[0], grande, 5001);
-    con_texto(&c[0], "/list\n");
+    tcp_enviar(&c[0], grande, 5001);
+    tcp_texto(&c[0], "/list\n");
     if (!espera_prefijo(&s, &c[0], "! ", "un error por la línea larga", linea, sizeof linea) ||
         !espera_prefijo(&s, &c[0], "* Conectados (2): ", "la respuesta a /list", linea,
                         sizeof linea)) {
@@ -536,15 +536,15 @@ CAL_PRUEBA(valgrind, 60)
         !aviso_entrada(&s, &c[1], "carla")) {
         goto fin;
     }
-    con_cortar(&carla);
+    tcp_cortar(&carla);
     if (!aviso_salida(&s, &c[0], "carla") || !aviso_salida(&s, &c[1], "carla")) {
         goto fin;
     }
-    if (con_abrir(&dana, s.puerto, "dana", 0) < 0 || !espera_linea(&s, &dana, PREGUNTA)) {
+    if (tcp_abrir(&dana, s.puerto, "dana", 0) < 0 || !espera_linea(&s, &dana, PREGUNTA)) {
         goto fin;
     }
-    con_texto(&dana, "da"); /* nombre a medias al apagar */
-    con_texto(&c[1], "/quit\n");
+    tcp_texto(&dana, "da"); /* nombre a medias al apagar */
+    tcp_texto(&c[1], "/quit\n");
     if (!espera_linea(&s, &c[1], "* ¡Adiós, beto!") || !aviso_salida(&s, &c[0], "beto")) {
         goto fin;
     }

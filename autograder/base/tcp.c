@@ -1,0 +1,352 @@
+/* tcp.c — el cliente TCP crudo de quien prueba servidores (calificadores, pruebas de common,
+ * bench): sockets de 127.0.0.1 sin libuv, con esperas acotadas (poll) para que un servidor
+ * que no contesta dé un diagnóstico claro en vez de un cuelgue. Ver base.h, sección tcp.c. */
+#include "calificador/base.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define TROZO (64 * 1024)
+
+/* Lo que se hace en cada vuelta de una espera (libcalificador: leer la salida del programa). */
+static void (*al_esperar)(void);
+
+void tcp_al_esperar(void (*funcion)(void))
+{
+    al_esperar = funcion;
+}
+
+/* Espera como mucho `ms` a que `fd` admita `eventos`. Con un gancho, a trozos de 20 ms y
+ * llamándolo entre trozo y trozo; sin él, de una vez. */
+static void esperar_fd(int fd, short eventos, uint64_t ms)
+{
+    struct pollfd pfd = {.fd = fd, .events = eventos};
+
+    if (al_esperar == NULL) {
+        poll(&pfd, 1, ms > 60000 ? 60000 : (int)ms);
+        return;
+    }
+    poll(&pfd, 1, ms > 20 ? 20 : (int)ms);
+    al_esperar();
+}
+
+/* Prepara el socket: SO_RCVBUF (antes de conectar), connect, TCP_NODELAY y O_NONBLOCK. */
+static int conectar(int fd, int puerto, int rcvbuf)
+{
+    struct sockaddr_in dir;
+    int uno = 1;
+
+    if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf) < 0) {
+        return -errno;
+    }
+    memset(&dir, 0, sizeof dir);
+    dir.sin_family = AF_INET;
+    dir.sin_port = htons((uint16_t)puerto);
+    dir.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    /* En loopback connect() es inmediato: la cola de listen del servidor lo acepta. */
+    if (connect(fd, (struct sockaddr *)&dir, sizeof dir) < 0) {
+        return -errno;
+    }
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &uno, sizeof uno);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    return 0;
+}
+
+int tcp_abrir(tcp_t *c, int puerto, const char *etiqueta, int rcvbuf)
+{
+    int r = 0;
+
+    memset(c, 0, sizeof *c);
+    c->fd = -1;
+    snprintf(c->etiqueta, sizeof c->etiqueta, "%s", etiqueta != NULL ? etiqueta : "cliente");
+    c->capacidad = TROZO;
+    c->buf = malloc(c->capacidad);
+    if (c->buf == NULL) {
+        r = -ENOMEM;
+    }
+    if (r == 0) {
+        c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (c->fd < 0) {
+            r = -errno;
+        }
+    }
+    if (r == 0) {
+        r = conectar(c->fd, puerto, rcvbuf);
+    }
+    if (r != 0) {
+        tcp_cerrar(c);
+    }
+    return r;
+}
+
+long tcp_enviar_algo(tcp_t *c, const void *datos, size_t n)
+{
+    ssize_t w;
+
+    if (c->fd < 0) {
+        return -EBADF;
+    }
+    w = send(c->fd, datos, n, MSG_NOSIGNAL);
+    if (w < 0) {
+        return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : -errno;
+    }
+    return (long)w;
+}
+
+int tcp_enviar(tcp_t *c, const void *datos, size_t n)
+{
+    const char *p = datos;
+    uint64_t limite = reloj_ms() + 5000;
+
+    while (n > 0) {
+        long w = tcp_enviar_algo(c, p, n);
+        if (w < 0) {
+            return (int)w;
+        }
+        p += w;
+        n -= (size_t)w;
+        if (n > 0) {
+            if (reloj_ms() > limite) {
+                return -ETIMEDOUT;
+            }
+            esperar_fd(c->fd, POLLOUT, 20);
+        }
+    }
+    return 0;
+}
+
+int tcp_texto(tcp_t *c, const char *texto)
+{
+    return tcp_enviar(c, texto, strlen(texto));
+}
+
+/* Deja al menos TROZO bytes libres al final del búfer. 0 o -ENOMEM. */
+static int hacer_sitio(tcp_t *c)
+{
+    if (c->inicio > 0 && c->capacidad - c->usados < TROZO) {
+        memmove(c->buf, c->buf + c->inicio, c->usados - c->inicio);
+        c->usados -= c->inicio;
+        c->inicio = 0;
+    }
+    if (c->capacidad - c->usados < TROZO) {
+        size_t nueva = c->capacidad * 2;
+        char *b = realloc(c->buf, nueva);
+        if (b == NULL) {
+            return -ENOMEM;
+        }
+        c->buf = b;
+        c->capacidad = nueva;
+    }
+    return 0;
+}
+
+long tcp_recibir(tcp_t *c, int ms)
+{
+    uint64_t limite = reloj_ms() + (uint64_t)(ms > 0 ? ms : 0);
+
+    if (c->fd < 0 || c->fin) {
+        return -1;
+    }
+    for (;;) {
+        if (hacer_sitio(c) < 0) {
+            return -1;
+        }
+        ssize_t n = recv(c->fd, c->buf + c->usados, c->capacidad - c->usados, 0);
+        if (n > 0) {
+            c->usados += (size_t)n;
+            c->recibidos += (uint64_t)n;
+            return (long)n;
+        }
+        if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+            c->fin = 1;
+            c->error = n == 0 ? 0 : errno;
+            return -1;
+        }
+        uint64_t ahora = reloj_ms();
+        if (ahora >= limite) {
+            return 0;
+        }
+        esperar_fd(c->fd, POLLIN, limite - ahora);
+    }
+}
+
+size_t tcp_pendientes(const tcp_t *c)
+{
+    return c->usados - c->inicio;
+}
+
+int tcp_linea(tcp_t *c, int ms, char *linea, size_t tam, size_t *largo)
+{
+    uint64_t limite = reloj_ms() + (uint64_t)(ms > 0 ? ms : 0);
+
+    for (;;) {
+        size_t hay = tcp_pendientes(c);
+        char *p = c->buf + c->inicio;
+        char *nl = hay > 0 ? memchr(p, '\n', hay) : NULL;
+        if (nl != NULL) {
+            size_t n = (size_t)(nl - p);
+            size_t copia = n < tam - 1 ? n : tam - 1;
+            memcpy(linea, p, copia);
+            linea[copia] = '\0';
+            if (largo != NULL) {
+                *largo = n;
+            }
+            c->inicio += n + 1;
+            if (c->inicio == c->usados) {
+                c->inicio = c->usados = 0;
+            }
+            return 1;
+        }
+        uint64_t ahora = reloj_ms();
+        if (c->fin || c->fd < 0) {
+            return -1;
+        }
+        if (ahora >= limite) {
+            return 0;
+        }
+        tcp_recibir(c, (int)(limite - ahora));
+    }
+}
+
+size_t tcp_leer(tcp_t *c, int ms, void *destino, size_t n)
+{
+    size_t hechos = 0;
+
+    while (hechos < n) {
+        if (tcp_pendientes(c) == 0 && tcp_recibir(c, ms) <= 0) {
+            break;
+        }
+        size_t m = tcp_pendientes(c);
+        if (m > n - hechos) {
+            m = n - hechos;
+        }
+        if (destino != NULL) {
+            memcpy((char *)destino + hechos, c->buf + c->inicio, m);
+        }
+        c->inicio += m;
+        hechos += m;
+    }
+    return hechos;
+}
+
+const char *tcp_visible(const char *datos, size_t n, size_t max, char *salida, size_t tam)
+{
+    size_t k = 0;
+    size_t lim = n < max ? n : max;
+
+    for (size_t i = 0; i < lim && k + 8 < tam; i++) {
+        unsigned char b = (unsigned char)datos[i];
+        if (b == '\r') {
+            k += (size_t)snprintf(salida + k, tam - k, "\\r");
+        } else if (b == '\t') {
+            k += (size_t)snprintf(salida + k, tam - k, "\\t");
+        } else if (b < 0x20 || b == 0x7f) {
+            k += (size_t)snprintf(salida + k, tam - k, "\\x%02x", b);
+        } else {
+            /* Los bytes >= 0x80 se copian tal cual: el informe sanea el UTF-8 inválido. */
+            salida[k++] = (char)b;
+        }
+    }
+    if (n > lim && k + 40 < tam) {
+        k += (size_t)snprintf(salida + k, tam - k, "… (%zu bytes en total)", n);
+    }
+    salida[k] = '\0';
+    return salida;
+}
+
+int tcp_esperar(tcp_t *c, const char *esperada, int ms, char *obtenido, size_t tam)
+{
+    char linea[8192];
+    char vista[1024];
+    size_t largo;
+    int r = tcp_linea(c, ms, linea, sizeof linea, &largo);
+
+    if (r == 1 && largo == strlen(esperada) && memcmp(linea, esperada, largo) == 0) {
+        return 1;
+    }
+    if (r == 1) {
+        snprintf(obtenido, tam, "recibió «%s»",
+                 tcp_visible(linea, largo, 300, vista, sizeof vista));
+    } else if (r == 0 && tcp_pendientes(c) > 0) {
+        snprintf(obtenido, tam, "en %d ms solo llegó una línea sin terminar: «%s»", ms,
+                 tcp_visible(c->buf + c->inicio, tcp_pendientes(c), 300, vista, sizeof vista));
+    } else if (r == 0) {
+        snprintf(obtenido, tam, "no recibió nada en %d ms", ms);
+    } else {
+        snprintf(obtenido, tam, "el servidor cerró la conexión (%s) sin enviarla",
+                 c->error != 0 ? strerror(c->error) : "EOF");
+    }
+    return 0;
+}
+
+int tcp_silencio(tcp_t *c, int ms, char *obtenido, size_t tam)
+{
+    char vista[1024];
+
+    if (tcp_pendientes(c) == 0) {
+        tcp_recibir(c, ms);
+    }
+    if (tcp_pendientes(c) == 0) {
+        return 1;
+    }
+    snprintf(obtenido, tam, "%s recibió «%s»", c->etiqueta,
+             tcp_visible(c->buf + c->inicio, tcp_pendientes(c), 300, vista, sizeof vista));
+    return 0;
+}
+
+int tcp_esperar_cierre(tcp_t *c, int ms)
+{
+    uint64_t limite = reloj_ms() + (uint64_t)(ms > 0 ? ms : 0);
+
+    while (!c->fin && c->fd >= 0 && reloj_ms() < limite) {
+        c->inicio = c->usados = 0;
+        tcp_recibir(c, (int)(limite - reloj_ms()));
+    }
+    c->inicio = c->usados = 0;
+    return c->fin;
+}
+
+void tcp_vaciar(tcp_t *c, int ms)
+{
+    uint64_t limite = reloj_ms() + (uint64_t)(ms > 0 ? ms : 0);
+
+    do {
+        c->inicio = c->usados = 0;
+        if (tcp_recibir(c, 0) < 0) {
+            break;
+        }
+        if (reloj_ms() < limite) {
+            tcp_recibir(c, (int)(limite - reloj_ms()));
+        }
+    } while (reloj_ms() < limite);
+    c->inicio = c->usados = 0;
+}
+
+void tcp_cerrar(tcp_t *c)
+{
+    if (c->fd >= 0) {
+        close(c->fd);
+    }
+    c->fd = -1;
+    free(c->buf);
+    c->buf = NULL;
+    c->inicio = c->usados = 0;
+    c->capacidad = 0;
+}
+
+void tcp_cortar(tcp_t *c)
+{
+    if (c->fd >= 0) {
+        struct linger l = {.l_onoff = 1, .l_linger = 0};
+        setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    }
+    tcp_cerrar(c);
+}
