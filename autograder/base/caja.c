@@ -6,7 +6,6 @@
 #include "calificador/base.h"
 
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,13 +56,6 @@ void caja_sistema(caja_orden_t *o)
             caja_poner(o, raices[i]);
         }
     }
-}
-
-int caja_bajar_usuario(uid_t uid)
-{
-    if (setgroups(0, NULL) < 0 || setgid((gid_t)uid) < 0 || setuid(uid) < 0)
-        return -1;
-    return 0;
 }
 
 static const char *const entorno_minimo[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", NULL};

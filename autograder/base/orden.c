@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,14 @@
 /* Primer descriptor libre donde se aparcan los del hijo antes de colocarlos: así un
  * dup2(a, 1) nunca pisa un origen que aún hace falta. */
 #define FD_APARCAR 100
+
+/* setgroups + setgid + setuid a `uid` (en el hijo, antes del exec). 0 o -1. */
+static int bajar_usuario(uid_t uid)
+{
+    if (setgroups(0, NULL) < 0 || setgid((gid_t)uid) < 0 || setuid(uid) < 0)
+        return -1;
+    return 0;
+}
 
 /* Mensaje desde el hijo (solo llamadas seguras tras fork) y fin. */
 static void hijo_falla(const char *que, const char *arg)
@@ -81,7 +90,7 @@ pid_t orden_lanzar(const orden_hijo_t *h)
         hijo_falla("entrar en", h->carpeta);
     if (h->preparar != NULL && h->preparar(h->datos, 0) < 0)
         hijo_falla("preparar el proceso", NULL);
-    if (h->uid != 0 && caja_bajar_usuario(h->uid) < 0)
+    if (h->uid != 0 && bajar_usuario(h->uid) < 0)
         hijo_falla("cambiar al usuario de la caja", NULL);
     if (h->preparar != NULL && h->preparar(h->datos, 1) < 0)
         hijo_falla("preparar el proceso", NULL);

@@ -41,7 +41,7 @@ struct cal_servidor {
 static cal_servidor_t *servidores[MAX_SERVIDORES];
 
 /* Arranca un servidor (con `guion`, texto JSON, si no es NULL). */
-static int arrancar(const char *guion, cal_servidor_t **s)
+static int arrancar_servidor(const char *guion, cal_servidor_t **s)
 {
     *s = NULL;
     int hueco = -1;
@@ -90,7 +90,7 @@ static int arrancar(const char *guion, cal_servidor_t **s)
 
 int cal_servidor(cal_servidor_t **s)
 {
-    return arrancar(NULL, s);
+    return arrancar_servidor(NULL, s);
 }
 
 int cal_servidor_guion(const char *guion, cal_servidor_t **s)
@@ -99,7 +99,7 @@ int cal_servidor_guion(const char *guion, cal_servidor_t **s)
         *s = NULL;
         return -EINVAL;
     }
-    return arrancar(guion, s);
+    return arrancar_servidor(guion, s);
 }
 
 int cal_ruta_opaca(char *ruta, size_t tam)

@@ -104,8 +104,6 @@ const char *caja_bwrap(void);
 void caja_poner(caja_orden_t *o, const char *a);
 /* Argumentos de bwrap para /usr, /etc y /bin, /lib… de solo lectura. */
 void caja_sistema(caja_orden_t *o);
-/* setgroups + setgid + setuid a `uid` (en un hijo, antes de exec). 0 o -1. */
-int caja_bajar_usuario(uid_t uid);
 /* 1 si bubblewrap funciona aquí tal como se usará; si no, 0 y el motivo (en español). */
 int caja_probar(char *motivo, size_t tam);
 /* 1 si el usuario de la caja puede ejecutar `ruta`. */
