@@ -96,6 +96,7 @@ prueba-caja: $(CALIF_SONDA) $(CALIF_TEST_CAJA)
 	@CALIF_PROGRAMA=$(abspath $(CALIF_SONDA)) CALIF_CAJA=bwrap $(CALIF_TEST_CAJA) --jobs=2
 	@echo "── sin bubblewrap (solo límites)"
 	@CALIF_PROGRAMA=$(abspath $(CALIF_SONDA)) CALIF_CAJA=limites $(CALIF_TEST_CAJA) --jobs=2
+	@echo "resumen: la caja aguanta con y sin bubblewrap (ver arriba cada prueba)"
 
 # Cada laboratorio: solución = 100 %, partida <= 20 %, cada mutante pierde puntos.
 prueba-labs: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
