@@ -220,7 +220,7 @@ echo "── Líneas sin pruebas (el registro del servidor manda)"
 # adivina.c no hace ni una petición HTTP: detecta al calificador, deduce el estado de cada URL
 # por su texto y va imprimiendo OK/FALLO/ALERTA/RECUPERADO/OMITIDA/RESUMEN verosímiles con
 # nanosleep. Antes de las rutas opacas y de casar cada línea con el registro sacaba 63/100;
-# ahora solo puede ganar compilar y la validación de la entrada (14).
+# ahora solo puede ganar compilar y la validación de la entrada (16 como mucho).
 caso adivina adivina.c 20
 
 echo "── Errores de compilación y del instructor"
