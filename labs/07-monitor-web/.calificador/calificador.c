@@ -19,6 +19,12 @@
  * antes de que el calificador viera la línea (se anota cuándo aparece cada línea); ALERTA,
  * después de tres FALLO respaldados; RECUPERADO, después de un OK respaldado; OMITIDA, con
  * una petición a esa URL en vuelo; y RESUMEN no cuenta más de lo que el servidor atendió.
+ *
+ * Cada verificación juzga un requisito (la tabla requisito → verificaciones está en el
+ * README del laboratorio): las que no juzgan el ritmo esperan al primer ciclo, llegue cuando
+ * llegue, y de las que no juzgan -t solo sin_duplicados lo necesita (sin un -t mayor que -i no
+ * hay OMITIDA que ver; si las peticiones se cortan antes, lo dice en una nota). Los mutantes de
+ * autograder/mutantes/07-monitor-web pierden exactamente las verificaciones de su cabecera.
  */
 #include <criterion/criterion.h>
 
@@ -806,9 +812,9 @@ static int avisos_en_su_sitio(const char *salida, const char *u, const char *tip
                              linea, seguidos);
                 else
                     snprintf(informe, tam,
-                             "«%.160s» llega tras una racha de solo %d FALLO seguidos (solo se "
-                             "avisa si la URL estaba en alerta: 3 o más)",
-                             linea, antes);
+                             "«%.160s» llega tras una racha de solo %d FALLO %s (solo se avisa "
+                             "si la URL estaba en alerta: 3 o más)",
+                             linea, antes, plural(antes, "seguido", "seguidos"));
                 return 0;
             }
             char *resto = NULL;
