@@ -230,7 +230,7 @@ echo "── Líneas sin pruebas (el registro del servidor manda)"
 # adivina.c no hace ni una petición HTTP: detecta al calificador, deduce el estado de cada URL
 # por su texto y va imprimiendo OK/FALLO/ALERTA/RECUPERADO/OMITIDA/RESUMEN verosímiles con
 # nanosleep. Antes de las rutas opacas y de casar cada línea con el registro sacaba 63/100;
-# ahora solo puede ganar compilar y la validación de la entrada (14).
+# ahora solo puede ganar compilar y la validación de la entrada (16 como mucho).
 caso adivina adivina.c 20
 # Y lo que sacaba 100/100: lo mismo más un fork()+system("curl …") por URL y ciclo, sin mirar
 # siquiera lo que curl contesta (hay peticiones en el registro, pero no las hace el programa).

@@ -5,8 +5,8 @@
 #     «tiempo_objetivo_s», se califica en ese tiempo o menos);
 #   - el programa de partida, sin tocar, saca como mucho el 20 %;
 #   - cada mutante (autograder/mutantes/NN-tema/*.patch: la solución con un fallo
-#     realista) pierde puntos, y en concreto falla las verificaciones que su cabecera
-#     «# Debe fallar: …» nombra; tiene que haber al menos 4 mutantes.
+#     realista) pierde puntos, y en concreto falla justo las verificaciones que su cabecera
+#     «# Debe fallar: …» nombra, ni una más ni una menos; tiene que haber al menos 4 mutantes.
 # Las notas se leen de results.json de cada calificación. Última línea: «resumen: …».
 # Con LAB=NN (make prueba-labs LAB=07) solo se prueba ese laboratorio.
 set -u
@@ -61,7 +61,13 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
     mal "$lab-partida" "partida: $p/$m (rc=$rc); debe ser ≤ 20 % — $SALIDAS/$lab-partida.txt"
   fi
 
-  # 3. Cada mutante pierde puntos, y justo donde debe.
+  # 3. Cada mutante pierde puntos, y justo donde debe (exactamente las de su cabecera). Un
+  # laboratorio cuyas cabeceras aún se quedan cortas lo dice con el archivo
+  # autograder/mutantes/NN-tema/.solo-al-menos (y por qué): entonces basta con que falle las
+  # de su cabecera y lo demás se avisa sin suspender. Es una deuda: se quita en cuanto se
+  # arreglan.
+  al_menos=0
+  [ -e "autograder/mutantes/$lab/.solo-al-menos" ] && al_menos=1
   n=0
   for parche in autograder/mutantes/"$lab"/*.patch; do
     [ -e "$parche" ] || continue
@@ -78,14 +84,23 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
     read -r p m < <(nota "$lab-mutante-$nombre")
     debe=$(sed -n 's/^# Debe fallar: *//p' "$parche")
     fallaron=$(id_fallidas "$lab-mutante-$nombre" "$lab" | tr '\n' ' ')
-    faltan=""
+    # Justo esas: ni una menos (el fallo no se caza) ni una más (una verificación que juzga lo
+    # que no le toca, o una cabecera que se queda corta).
+    faltan="" sobran=""
     for id in $debe; do
       case " $fallaron " in *" $id "*) ;; *) faltan="$faltan $id" ;; esac
     done
-    if [ "$rc" = 0 ] && [ "$m" != "-" ] && [ "$p" -lt "$m" ] && [ -z "$faltan" ]; then
+    for id in $fallaron; do
+      case " $debe " in *" $id "*) ;; *) sobran="$sobran $id" ;; esac
+    done
+    if [ "$al_menos" = 1 ] && [ -n "$sobran" ]; then
+      echo "  ⚠ mutante $nombre: falla además$sobran, que su cabecera no nombra (.solo-al-menos)"
+      sobran=""
+    fi
+    if [ "$rc" = 0 ] && [ "$m" != "-" ] && [ "$p" -lt "$m" ] && [ -z "$faltan" ] && [ -z "$sobran" ]; then
       bien "mutante $nombre: $p/$m; falla ${fallaron% } ($segundos s)"
     else
-      mal "$lab-$nombre" "mutante $nombre: $p/$m (rc=$rc); debía fallar «$debe» y falló «${fallaron% }»"
+      mal "$lab-$nombre" "mutante $nombre: $p/$m (rc=$rc); debía fallar justo «$debe» y falló «${fallaron% }»${faltan:+ (no falló:$faltan)}${sobran:+ (falló además:$sobran)}"
       mostrar "$lab-mutante-$nombre"
     fi
   done
