@@ -66,11 +66,12 @@ void cal_valgrind_nota(const cal_proceso_t *p)
     static char buf[8192];
     const char *vg = cal_valgrind(p);
     /* Lo más útil primero: el primer error con su pila, o el resumen de fugas. */
-    const char *error = strstr(vg, "Invalid ");
-    if (error == NULL)
-        error = strstr(vg, "Conditional jump");
-    if (error == NULL)
-        error = strstr(vg, "definitely lost in");
+    static const char *const marcas[] = {"Invalid ",           "uninitialised",
+                                         "Conditional jump",   "definitely lost in",
+                                         "indirectly lost in", NULL};
+    const char *error = NULL;
+    for (int i = 0; marcas[i] != NULL && error == NULL; i++)
+        error = strstr(vg, marcas[i]);
     if (error != NULL) {
         while (error > vg && error[-1] != '\n')
             error--;

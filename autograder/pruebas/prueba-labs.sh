@@ -61,13 +61,7 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
     mal "$lab-partida" "partida: $p/$m (rc=$rc); debe ser ≤ 20 % — $SALIDAS/$lab-partida.txt"
   fi
 
-  # 3. Cada mutante pierde puntos, y justo donde debe (exactamente las de su cabecera). Un
-  # laboratorio cuyas cabeceras aún se quedan cortas lo dice con el archivo
-  # autograder/mutantes/NN-tema/.solo-al-menos (y por qué): entonces basta con que falle las
-  # de su cabecera y lo demás se avisa sin suspender. Es una deuda: se quita en cuanto se
-  # arreglan.
-  al_menos=0
-  [ -e "autograder/mutantes/$lab/.solo-al-menos" ] && al_menos=1
+  # 3. Cada mutante pierde puntos, y justo donde debe (exactamente las de su cabecera).
   n=0
   for parche in autograder/mutantes/"$lab"/*.patch; do
     [ -e "$parche" ] || continue
@@ -93,10 +87,6 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
     for id in $fallaron; do
       case " $debe " in *" $id "*) ;; *) sobran="$sobran $id" ;; esac
     done
-    if [ "$al_menos" = 1 ] && [ -n "$sobran" ]; then
-      echo "  ⚠ mutante $nombre: falla además$sobran, que su cabecera no nombra (.solo-al-menos)"
-      sobran=""
-    fi
     if [ "$rc" = 0 ] && [ "$m" != "-" ] && [ "$p" -lt "$m" ] && [ -z "$faltan" ] && [ -z "$sobran" ]; then
       bien "mutante $nombre: $p/$m; falla ${fallaron% } ($segundos s)"
     else

@@ -1397,35 +1397,6 @@ CAL_PRUEBA(resumen_media, 20)
     CAL_FIN(ok && pruebas);
 }
 
-/* Extrae del informe de valgrind lo que interesa: el resumen y el primer error. */
-static void nota_valgrind(const char *vg)
-{
-    char buf[4096];
-    const char *error = strstr(vg, "Invalid ");
-    if (error == NULL)
-        error = strstr(vg, "uninitialised");
-    if (error == NULL)
-        error = strstr(vg, "definitely lost in");
-    if (error == NULL)
-        error = strstr(vg, "indirectly lost in");
-    if (error != NULL) {
-        while (error > vg && error[-1] != '\n')
-            error--;
-        cal_nota("Primer problema que señala valgrind:\n%s",
-                 cal_extracto(error, 14, buf, sizeof buf));
-    }
-    /* Con un problema ya enseñado basta la línea final; si no, el resumen de memoria. */
-    const char *resumen = strstr(vg, error != NULL ? "ERROR SUMMARY" : "HEAP SUMMARY");
-    if (resumen != NULL) {
-        while (resumen > vg && resumen[-1] != '\n')
-            resumen--;
-        cal_nota("Resumen de valgrind:\n%s",
-                 cal_extracto(resumen, error != NULL ? 1 : 12, buf, sizeof buf));
-    } else {
-        cal_nota("Informe de valgrind:\n%s", cal_extracto(vg, 14, buf, sizeof buf));
-    }
-}
-
 CAL_PRUEBA(valgrind, 40)
 {
     cal_esperado("código 0 tras SIGINT, «ERROR SUMMARY: 0 errors» y sin fugas definitivas ni "
@@ -1455,24 +1426,17 @@ CAL_PRUEBA(valgrind, 40)
         cal_obtenido("bajo valgrind, el programa no llegó a vigilar: %s, %d %s OK",
                      cal_describir_fin(p, fin, sizeof fin), oks, plural(oks, "línea", "líneas"));
         cal_nota_salida(p, 8);
-        nota_valgrind(cal_valgrind(p));
+        cal_valgrind_nota(p);
         CAL_FIN(0);
     }
     cal_senal(p, SIGINT);
     int termino = esperar_fin(p, 6000);
-    const char *vg = cal_valgrind(p);
-    int codigo = cal_codigo(p);
-    int sin_errores = strstr(vg, "ERROR SUMMARY: 0 errors") != NULL;
-    int ok = termino && codigo == 0 && sin_errores;
-    cal_describir_fin(p, fin, sizeof fin);
-    if (ok)
-        cal_obtenido("%s; valgrind: 0 errores, sin fugas", fin);
-    else
-        cal_obtenido("%s%s; valgrind: %s", fin,
-                     codigo == 99 ? " (99 = valgrind encontró errores o fugas)" : "",
-                     sin_errores ? "0 errores" : "hay errores o fugas (ver detalle)");
+    char motivo[256];
+    int limpio = cal_valgrind_veredicto(p, motivo, sizeof motivo);
+    int ok = termino && cal_codigo(p) == 0 && limpio;
+    cal_obtenido("%s; %s", cal_describir_fin(p, fin, sizeof fin), motivo);
     if (!ok) {
-        nota_valgrind(vg);
+        cal_valgrind_nota(p);
         cal_nota_salida(p, 6);
     }
     /* Sin peticiones de verdad no hay nada que medir: las líneas tienen que tener respaldo. */
