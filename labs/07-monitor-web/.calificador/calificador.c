@@ -214,10 +214,15 @@ static int esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int
 
 /* SIGINT y espera al final (y un poco más: el servidor anota las peticiones cortadas al
  * ver cerrarse la conexión, y eso es lo que respalda un FALLO con estado 0). */
+/* SIGINT y espera al final. Si no para, se mata (y queda como «el calificador lo terminó»,
+ * que ninguna verificación da por bueno): así el servidor cierra sus conexiones y las
+ * apunta en el registro antes de que se coteje una sola línea con él. */
 static void parar(cal_proceso_t *p, int max_ms)
 {
     cal_senal(p, SIGINT);
     esperar_fin(p, max_ms);
+    if (!cal_termino(p))
+        cal_matar(p);
     dormir(150);
 }
 
