@@ -49,6 +49,8 @@ int flujo_iniciar(flujo_t *f, int fd, size_t tope);
 void flujo_cerrar(flujo_t *f);
 /* Apunta `p` entre los procesos vivos de la verificación (los que bombear() lee). */
 int procesos_registrar(cal_proceso_t *p);
+/* Cierra los flujos de `p` y libera su memoria (sin matar ni recoger: eso es cal_matar). */
+void proceso_destruir(cal_proceso_t *p);
 int procesos_hay_hueco(void);
 /* Mata y libera todo lo lanzado con cal_lanzar. */
 void procesos_liberar_todos(void);

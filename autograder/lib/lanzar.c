@@ -302,13 +302,7 @@ static void liberar_a_medias(cal_proceso_t *p, tuberias_t *tu, int filtro)
         close(filtro);
     for (int i = 0; i < 5; i++)
         cerrar_par(tu->t[i]);
-    flujo_cerrar(&p->salida);
-    flujo_cerrar(&p->errores);
-    flujo_cerrar(&p->valgrind);
-    free(p->salida.datos);
-    free(p->errores.datos);
-    free(p->valgrind.datos);
-    free(p);
+    proceso_destruir(p);
 }
 
 int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)

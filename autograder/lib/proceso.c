@@ -366,6 +366,11 @@ void cal_proceso_liberar(cal_proceso_t *p)
         if (procesos[i] == p)
             procesos[i] = NULL;
     cal_cerrar_entrada(p);
+    proceso_destruir(p);
+}
+
+void proceso_destruir(cal_proceso_t *p)
+{
     flujo_cerrar(&p->salida);
     flujo_cerrar(&p->errores);
     flujo_cerrar(&p->valgrind);
