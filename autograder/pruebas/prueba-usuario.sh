@@ -165,6 +165,30 @@ else
 fi
 sin_instalar soluciones
 
+# 3b. Las mismas trampas que prueba-autograder, ahora sin privilegios: la compilación en la
+# caja no ve el repositorio (aunque la copia y sus soluciones sean del propio usuario), y un
+# programa que crea procesos se rechaza.
+TRAMPA="$(dirname "$COPIA")/trampa"
+escribir_como_usuario mkdir -p "$TRAMPA"
+printf '#include "%s/solutions/07-monitor-web/monitor.c"\n' "$COPIA" |
+  escribir_como_usuario tee "$TRAMPA/monitor.c" >/dev/null
+calificar_como trampa-incluye make grade LAB=07 ENTREGA="$TRAMPA"
+if [ "$rc" -eq 0 ] && [ "$puntos" != - ] && [ "$puntos" -le 5 ] &&
+  grep -q 'No such file\|no existe' "$SAL/trampa-incluye.txt"; then
+  bien "sin privilegios, incluir la solución por su ruta no compila: $puntos/$maximo"
+else
+  mal trampa-incluye "incluir la solución sin privilegios: código $rc, nota $puntos/$maximo (ver $SAL/trampa-incluye.txt)"
+fi
+printf '#include <stdlib.h>\nint main(void) { return system("true"); }\n' |
+  escribir_como_usuario tee "$TRAMPA/monitor.c" >/dev/null
+calificar_como trampa-system make grade LAB=07 ENTREGA="$TRAMPA"
+if [ "$rc" -eq 0 ] && [ "$puntos" != - ] && [ "$puntos" -le 5 ] &&
+  grep -q 'no se califica.*usa system' "$SAL/trampa-system.txt"; then
+  bien "sin privilegios, system() se rechaza con su motivo: $puntos/$maximo"
+else
+  mal trampa-system "system() sin privilegios: código $rc, nota $puntos/$maximo (ver $SAL/trampa-system.txt)"
+fi
+
 # 4. Sin caja de arena: bubblewrap no puede crear espacios de nombres de usuario.
 calificar_como sin-caja CALIF_BWRAP="$FALSOS/bwrap-roto" make grade LAB=07 SOLUCIONES=1
 if [ "$rc" -eq 0 ] && [ "$puntos" != - ] && [ "$puntos" -eq "$maximo" ] && [ "$caja" = limites ]; then
