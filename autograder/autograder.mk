@@ -6,6 +6,8 @@
 #   make grade LAB=07 ENTREGA=dir     califica los archivos de dir como entrega del 07
 #                                     (dir solo se lee)
 #   make grade SOLUCIONES=1           califica solutions/ (la prueba de que da 100 %)
+#   make grade DETALLE=1              en la terminal, el detalle de todas las que fallan (si
+#                                     no, el de la primera y una línea de las demás)
 #   make -s ruta LAB=07 [SOLUCIONES=1]  imprime la ruta del programa construido
 #
 # Informes: $(B)/calificacion/results.json (Gradescope) y $(B)/calificacion/junit.xml.
@@ -64,7 +66,8 @@ _calificar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR)
 	@$(CALIFICAR) --raiz "$(RAIZ)" --construccion "$(abspath $(B))" --cc "$(CC)" \
 	  --cflags "$(CALIF_CFLAGS)" --libs "$(CALIF_LIBS)" \
 	  $(if $(LAB),--lab "$(LAB)") $(if $(ENTREGA),--entrega "$(ENTREGA)") \
-	  $(if $(filter 1 si sí,$(SOLUCIONES)),--soluciones)
+	  $(if $(filter 1 si sí,$(SOLUCIONES)),--soluciones) \
+	  $(if $(filter 1 si sí,$(DETALLE)),--detalle)
 
 RUTA_LAB = $(firstword $(filter $(LAB)%,$(LABS_NOMBRES)))
 RUTA_PROG = $(if $(filter 1 si sí,$(SOLUCIONES)),$(B)/soluciones,$(B)/labs)/$(RUTA_LAB)/$(LAB_$(RUTA_LAB)_PROG)

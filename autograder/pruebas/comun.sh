@@ -13,7 +13,8 @@ mal() { fallan=$((fallan + 1)); fallidas+=("$1"); printf '  ✘ %s\n' "$*"; }
 
 # calificar_en NOMBRE [argumentos del ejecutor…]: califica con la salida en
 # $SALIDAS/NOMBRE; deja el texto en $SALIDAS/NOMBRE.txt, el código en $rc y los segundos
-# en $segundos.
+# en $segundos. Con todo el detalle en la terminal (--detalle), que es lo que miran las
+# pruebas; RESUMIDO=1 deja el informe resumido que ve el estudiante.
 calificar_en() {
   local nombre=$1
   shift
@@ -21,7 +22,8 @@ calificar_en() {
   local inicio fin
   inicio=$(date +%s.%N)
   "$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" --cflags "$CALIF_CFLAGS" \
-    --libs "$CALIF_LIBS" --salida "$SALIDAS/$nombre" "$@" >"$SALIDAS/$nombre.txt" 2>&1
+    --libs "$CALIF_LIBS" --salida "$SALIDAS/$nombre" \
+    $([ -z "${RESUMIDO:-}" ] && echo --detalle) "$@" >"$SALIDAS/$nombre.txt" 2>&1
   rc=$?
   fin=$(date +%s.%N)
   segundos=$(awk -v a="$inicio" -v b="$fin" 'BEGIN{printf "%.1f", b-a}')

@@ -220,6 +220,9 @@ static int calificar_todo(const opciones_t *op, char **carpetas, int nc)
     /* Un informe viejo nunca debe pasar por el de esta calificación. */
     unlink(ruta_json);
     unlink(ruta_xml);
+    char ruta_viejo[PATH_MAX];
+    texto_poner(ruta_viejo, sizeof ruta_viejo, "%s/informe.txt", op->salida);
+    unlink(ruta_viejo);
     double t0 = reloj_s();
     contexto_informe_t ctx;
     int bwrap = 0, instructor = 0;
@@ -229,12 +232,16 @@ static int calificar_todo(const opciones_t *op, char **carpetas, int nc)
         if (labs_cargar(op, carpetas[i], &labs[i]) == 0)
             calificar_lab(op, &labs[i], bwrap);
         instructor |= labs[i].error_instructor;
-        informe_lab(&labs[i]);
+        informe_lab(&labs[i], op->detalle);
     }
     ctx.segundos = reloj_s() - t0;
     informe_total(labs, nc, &ctx);
     int r1 = informe_json(ruta_json, labs, nc, &ctx);
     int r2 = informe_junit(ruta_xml, labs, nc, &ctx);
+    char ruta_txt[PATH_MAX];
+    texto_poner(ruta_txt, sizeof ruta_txt, "%s/informe.txt", op->salida);
+    if (informe_texto(ruta_txt, labs, nc, &ctx) < 0)
+        r2 = -1;
     if (r1 < 0 || r2 < 0)
         fprintf(stderr, "calificar: no se pudieron escribir los informes en %s\n", op->salida);
     for (int i = 0; labs != NULL && i < nc; i++)

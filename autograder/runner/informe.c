@@ -13,9 +13,13 @@
 #include <unistd.h>
 
 static int color = -1;
+/* A dónde va el texto: la terminal (con color si lo es) o informe.txt (sin color). */
+static FILE *destino;
 
 static int con_color(void)
 {
+    if (destino != stdout)
+        return 0;
     if (color < 0) {
         const char *term = getenv("TERM");
         color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL &&
@@ -59,15 +63,15 @@ static void bloque(const char *etiqueta, const char *texto)
     int ancho = 0;
     for (const char *e = etiqueta; *e != '\0'; e++)
         ancho += ((unsigned char)*e & 0xc0) != 0x80;
-    printf("%s%s%*s", sangria, etiqueta, ancho < 12 ? 12 - ancho : 1, "");
+    fprintf(destino, "%s%s%*s", sangria, etiqueta, ancho < 12 ? 12 - ancho : 1, "");
     const char *p = texto;
     int primera = 1;
     while (*p != '\0') {
         const char *fin = strchr(p, '\n');
         size_t n = fin != NULL ? (size_t)(fin - p) : strlen(p);
         if (!primera)
-            printf("%s            ", sangria);
-        printf("%.*s\n", (int)n, p);
+            fprintf(destino, "%s            ", sangria);
+        fprintf(destino, "%.*s\n", (int)n, p);
         primera = 0;
         p += n;
         if (*p == '\n')
@@ -93,46 +97,111 @@ static int porcentaje(int a, int b)
 
 void informe_cabecera(const contexto_informe_t *c)
 {
-    printf("%sCalificación de los laboratorios%s — qué se califica: %s\n", negrita(), normal(),
-           c->origen);
+    destino = destino != NULL ? destino : stdout;
+    fprintf(destino, "%sCalificación de los laboratorios%s — qué se califica: %s\n", negrita(),
+            normal(), c->origen);
     if (c->caja_aviso)
-        printf("%s⚠ %s%s\n", amarillo(), c->caja, normal());
+        fprintf(destino, "%s⚠ %s%s\n", amarillo(), c->caja, normal());
     else
-        printf("%sCaja de arena: %s%s\n", tenue(), c->caja, normal());
-    fflush(stdout);
+        fprintf(destino, "%sCaja de arena: %s%s\n", tenue(), c->caja, normal());
+    fflush(destino);
 }
 
-void informe_lab(const lab_t *lab)
+/* La primera línea de `texto` (recortada a `max` caracteres) en `buf`. */
+static const char *primera_linea(const char *texto, size_t max, char *buf, size_t tam)
 {
-    int ob, mx;
-    puntos_lab(lab, &ob, &mx);
-    printf("\n%s━━ Lab %s · %s ━━%s\n", negrita(), lab->numero,
-           lab->titulo != NULL ? lab->titulo : lab->carpeta, normal());
-    if (lab->aviso != NULL)
-        printf("  %s⚠ %s%s%s\n", lab->error_instructor ? rojo() : amarillo(),
-               lab->error_instructor ? "ERROR DEL INSTRUCTOR: " : "", lab->aviso, normal());
+    const char *t = texto != NULL ? texto : "";
+    size_t n = strcspn(t, "\n");
+    size_t caracteres = 0, corte = n;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)t[i] & 0xc0) != 0x80 && ++caracteres > max) {
+            corte = i;
+            break;
+        }
+    snprintf(buf, tam, "%.*s%s", (int)corte, t, corte < n || t[n] != '\0' ? " …" : "");
+    return buf;
+}
+
+static void linea_verificacion(const verificacion_t *v)
+{
+    fprintf(destino, "  %s%s%s %3d/%-3d %s\n", v->ok ? verde() : rojo(), v->ok ? "✔" : "✘",
+            normal(), v->ok ? v->puntos : 0, v->puntos, v->nombre);
+}
+
+static void bloques(const verificacion_t *v)
+{
+    bloque("Qué:", v->que);
+    bloque("Esperado:", v->esperado);
+    bloque("Obtenido:", v->obtenido);
+    bloque("Detalle:", v->detalle);
+    if (v->obtenido != NULL && strncmp(v->obtenido, "no se calificó", 14) != 0)
+        bloque("Pista:", v->pista);
+}
+
+/* Resumido: el detalle entero solo de la primera verificación que falla (por ahí se
+ * empieza: lab.json las ordena de lo básico a lo fino); de las demás, una línea, y las que
+ * fallan por lo mismo comparten su «Obtenido». Devuelve cuántas quedaron sin detalle. */
+static int verificaciones_resumidas(const lab_t *lab)
+{
+    int primera = -1, ocultas = 0;
     for (int i = 0; i < lab->nv; i++) {
         const verificacion_t *v = &lab->v[i];
-        int ok = v->ok;
-        printf("  %s%s%s %3d/%-3d %s\n", ok ? verde() : rojo(), ok ? "✔" : "✘", normal(),
-               ok ? v->puntos : 0, v->puntos, v->nombre);
-        if (ok)
+        linea_verificacion(v);
+        if (v->ok)
             continue;
-        bloque("Qué:", v->que);
-        bloque("Esperado:", v->esperado);
-        bloque("Obtenido:", v->obtenido);
-        bloque("Detalle:", v->detalle);
-        if (v->obtenido != NULL && strncmp(v->obtenido, "no se calificó", 14) != 0)
-            bloque("Pista:", v->pista);
+        if (primera < 0) {
+            primera = i;
+            fprintf(destino, "              %s↑ empieza por aquí%s\n", negrita(), normal());
+            bloques(v);
+            continue;
+        }
+        ocultas++;
+        const verificacion_t *sig = NULL;
+        for (int k = i + 1; k < lab->nv && sig == NULL; k++)
+            if (!lab->v[k].ok)
+                sig = &lab->v[k];
+        char a[256], b[256];
+        primera_linea(v->obtenido, 110, a, sizeof a);
+        if (sig == NULL || strcmp(a, primera_linea(sig->obtenido, 110, b, sizeof b)) != 0)
+            bloque("Obtenido:", a);
+    }
+    return ocultas;
+}
+
+void informe_lab(const lab_t *lab, int detalle)
+{
+    destino = destino != NULL ? destino : stdout;
+    int ob, mx;
+    puntos_lab(lab, &ob, &mx);
+    fprintf(destino, "\n%s━━ Lab %s · %s ━━%s\n", negrita(), lab->numero,
+            lab->titulo != NULL ? lab->titulo : lab->carpeta, normal());
+    if (lab->aviso != NULL)
+        fprintf(destino, "  %s⚠ %s%s%s\n", lab->error_instructor ? rojo() : amarillo(),
+                lab->error_instructor ? "ERROR DEL INSTRUCTOR: " : "", lab->aviso, normal());
+    int ocultas = 0;
+    if (detalle) {
+        for (int i = 0; i < lab->nv; i++) {
+            linea_verificacion(&lab->v[i]);
+            if (!lab->v[i].ok)
+                bloques(&lab->v[i]);
+        }
+    } else {
+        ocultas = verificaciones_resumidas(lab);
     }
     if (lab->calificado || lab->error_instructor)
-        printf("  %sLab %s: %d/%d puntos (%d %%)%s · %.1f s\n", negrita(), lab->numero, ob, mx,
-               porcentaje(ob, mx), normal(), lab->segundos);
-    fflush(stdout);
+        fprintf(destino, "  %sLab %s: %d/%d puntos (%d %%)%s · %.1f s\n", negrita(), lab->numero,
+                ob, mx, porcentaje(ob, mx), normal(), lab->segundos);
+    if (ocultas > 0)
+        fprintf(destino,
+                "  %sEl detalle de las otras %d: make grade LAB=%s DETALLE=1, o "
+                "informe.txt junto a results.json.%s\n",
+                tenue(), ocultas, lab->numero, normal());
+    fflush(destino);
 }
 
 void informe_total(const lab_t *labs, int n, const contexto_informe_t *c)
 {
+    destino = destino != NULL ? destino : stdout;
     int ob = 0, mx = 0, contados = 0;
     for (int i = 0; i < n; i++) {
         if (!labs[i].calificado && !labs[i].error_instructor)
@@ -143,11 +212,13 @@ void informe_total(const lab_t *labs, int n, const contexto_informe_t *c)
         mx += b;
         contados++;
     }
-    printf("\n%sTotal: %d/%d puntos (%d %%) en %d laboratorio%s%s · %.1f s\n", negrita(), ob, mx,
-           porcentaje(ob, mx), contados, contados == 1 ? "" : "s", normal(), c->segundos);
-    printf("%sInformes: %s/results.json (Gradescope) y %s/junit.xml%s\n", tenue(), c->salida,
-           c->salida, normal());
-    fflush(stdout);
+    fprintf(destino, "\n%sTotal: %d/%d puntos (%d %%) en %d laboratorio%s%s · %.1f s\n", negrita(),
+            ob, mx, porcentaje(ob, mx), contados, contados == 1 ? "" : "s", normal(), c->segundos);
+    fprintf(
+        destino,
+        "%sInformes: %s/informe.txt (todo el detalle), results.json (Gradescope) y junit.xml%s\n",
+        tenue(), c->salida, normal());
+    fflush(destino);
 }
 
 /* El texto completo de una verificación, para los informes. */
@@ -313,4 +384,19 @@ int informe_junit(const char *ruta, const lab_t *labs, int n, const contexto_inf
     if (r == 0 && rename(tmp, ruta) != 0)
         r = -1;
     return r;
+}
+
+int informe_texto(const char *ruta, const lab_t *labs, int n, const contexto_informe_t *c)
+{
+    FILE *f = fopen(ruta, "w");
+    if (f == NULL)
+        return -1;
+    FILE *antes = destino;
+    destino = f;
+    informe_cabecera(c);
+    for (int i = 0; i < n; i++)
+        informe_lab(&labs[i], 1);
+    informe_total(labs, n, c);
+    destino = antes;
+    return fclose(f) == 0 ? 0 : -1;
 }

@@ -14,6 +14,7 @@ static void uso(void)
     fprintf(stderr,
             "uso: calificar --raiz R --construccion B --cc CC --cflags \"…\" --libs \"…\"\n"
             "                [--lab NN] [--entrega CARPETA | --soluciones] [--salida CARPETA]\n"
+            "                [--detalle]   (todos los detalles en la terminal)\n"
             "     calificar --raiz R --variables           (datos de los lab.json para make)\n"
             "     calificar --raiz R --lista [--lab NN]    (los mismos, para guiones)\n"
             "Normalmente se usa a través de «make grade».\n");
@@ -45,13 +46,19 @@ static int completar(opciones_t *op)
 
 int opciones_leer(int argc, char **argv, opciones_t *op)
 {
-    static const struct option largas[] = {
-        {"raiz", required_argument, NULL, 'r'},    {"construccion", required_argument, NULL, 'b'},
-        {"cc", required_argument, NULL, 'c'},      {"cflags", required_argument, NULL, 'f'},
-        {"libs", required_argument, NULL, 'l'},    {"lab", required_argument, NULL, 'L'},
-        {"entrega", required_argument, NULL, 'e'}, {"soluciones", no_argument, NULL, 's'},
-        {"salida", required_argument, NULL, 'o'},  {"variables", no_argument, NULL, 'v'},
-        {"lista", no_argument, NULL, 'i'},         {NULL, 0, NULL, 0}};
+    static const struct option largas[] = {{"raiz", required_argument, NULL, 'r'},
+                                           {"construccion", required_argument, NULL, 'b'},
+                                           {"cc", required_argument, NULL, 'c'},
+                                           {"cflags", required_argument, NULL, 'f'},
+                                           {"libs", required_argument, NULL, 'l'},
+                                           {"lab", required_argument, NULL, 'L'},
+                                           {"entrega", required_argument, NULL, 'e'},
+                                           {"soluciones", no_argument, NULL, 's'},
+                                           {"salida", required_argument, NULL, 'o'},
+                                           {"variables", no_argument, NULL, 'v'},
+                                           {"lista", no_argument, NULL, 'i'},
+                                           {"detalle", no_argument, NULL, 'd'},
+                                           {NULL, 0, NULL, 0}};
     memset(op, 0, sizeof *op);
     const char **destino[128] = {NULL};
     destino['r'] = &op->raiz;
@@ -66,8 +73,11 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
     while ((c = getopt_long(argc, argv, "", largas, NULL)) != -1) {
         if (c > 0 && c < 128 && destino[c] != NULL)
             *destino[c] = optarg[0] != '\0' ? optarg : NULL;
-        else if (c == 's' || c == 'v' || c == 'i')
-            *(c == 's' ? &op->soluciones : c == 'v' ? &op->variables : &op->lista) = 1;
+        else if (c == 's' || c == 'v' || c == 'i' || c == 'd')
+            *(c == 's'   ? &op->soluciones
+              : c == 'v' ? &op->variables
+              : c == 'i' ? &op->lista
+                         : &op->detalle) = 1;
         else {
             uso();
             return 2;

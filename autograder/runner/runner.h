@@ -55,7 +55,7 @@ typedef struct {
 /* opciones.c — la línea de órdenes. */
 typedef struct {
     const char *raiz, *construccion, *cc, *cflags, *libs, *lab, *entrega, *salida;
-    int soluciones, variables, lista;
+    int soluciones, variables, lista, detalle;
     char construccion_abs[PATH_MAX], entrega_abs[PATH_MAX], salida_def[PATH_MAX];
 } opciones_t;
 /* 0, o el código de salida (2) tras decir en stderr qué está mal. */
@@ -139,7 +139,11 @@ typedef struct {
 } contexto_informe_t;
 
 void informe_cabecera(const contexto_informe_t *c);
-void informe_lab(const lab_t *lab);
+/* El laboratorio en la terminal: con `detalle`, todos los bloques; si no, el de la primera
+ * verificación que falla y una línea de las demás. */
+void informe_lab(const lab_t *lab, int detalle);
+/* El informe entero, con todo el detalle y sin color, en `ruta` (informe.txt). */
+int informe_texto(const char *ruta, const lab_t *labs, int n, const contexto_informe_t *c);
 void informe_total(const lab_t *labs, int n, const contexto_informe_t *c);
 int informe_json(const char *ruta, const lab_t *labs, int n, const contexto_informe_t *c);
 int informe_junit(const char *ruta, const lab_t *labs, int n, const contexto_informe_t *c);
