@@ -6,6 +6,8 @@
 #   make grade LAB=07 ENTREGA=dir     califica los archivos de dir como entrega del 07
 #                                     (dir solo se lee)
 #   make grade SOLUCIONES=1           califica solutions/ (la prueba de que da 100 %)
+#   make pista [LAB=07]               la pista concreta de la primera que falla (la última
+#                                     calificación; no vuelve a calificar)
 #   make grade DETALLE=1              en la terminal, el detalle de todas las que fallan (si
 #                                     no, el de la primera y una línea de las demás)
 #   make -s ruta LAB=07 [SOLUCIONES=1]  imprime la ruta del programa construido
@@ -68,6 +70,11 @@ _calificar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR)
 	  $(if $(LAB),--lab "$(LAB)") $(if $(ENTREGA),--entrega "$(ENTREGA)") \
 	  $(if $(filter 1 si sí,$(SOLUCIONES)),--soluciones) \
 	  $(if $(filter 1 si sí,$(DETALLE)),--detalle)
+
+# La pista concreta de la primera verificación que falla en la última calificación.
+.PHONY: pista
+pista: $(CALIFICAR)
+	@$(CALIFICAR) --raiz "$(RAIZ)" --construccion "$(abspath $(B))" --pista $(if $(LAB),--lab "$(LAB)")
 
 RUTA_LAB = $(firstword $(filter $(LAB)%,$(LABS_NOMBRES)))
 RUTA_PROG = $(if $(filter 1 si sí,$(SOLUCIONES)),$(B)/soluciones,$(B)/labs)/$(RUTA_LAB)/$(LAB_$(RUTA_LAB)_PROG)

@@ -67,6 +67,17 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
   else
     mal "$lab-partida-informe" "partida: el informe resumido tiene $lineas líneas (≤ 70), o le falta «empieza por aquí» o DETALLE=1, o informe.txt no trae el detalle de las $fallan_n, o hay restos de marcadores"
   fi
+  # make pista: la pista concreta de la primera que falla, sacada de esa calificación.
+  pista=$("$CALIFICAR" --raiz "$RAIZ" --salida "$SALIDAS/$lab-partida" --pista --lab "$lab")
+  primera=$(id_fallidas "$lab-partida" "$lab" | head -n1)
+  nombre_primera=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" |
+    awk -F'\t' -v id="$primera" '$2 == "verificacion" && $3 == id { print $5 }')
+  if [[ "$pista" == *"Pista para el laboratorio ${lab:0:2}, «$nombre_primera»"* ]] &&
+    [[ "$pista" == *"make grade LAB=${lab:0:2}"* ]]; then
+    bien "make pista: la de «$nombre_primera», la primera que falla"
+  else
+    mal "$lab-pista" "make pista no da la pista de la primera que falla («$nombre_primera»): $pista"
+  fi
   if [ "$rc" = 0 ] && [ "$m" != "-" ] && [ $((p * 100)) -le $((m * 20)) ]; then
     bien "partida: $p/$m (≤ 20 %) en $segundos s"
   else

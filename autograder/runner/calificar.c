@@ -264,6 +264,8 @@ int main(int argc, char **argv)
         return 2;
     if (op.variables || op.lista) {
         r = op.variables ? labs_variables(&op, carpetas, nc) : labs_lista(&op, carpetas, nc);
+    } else if (op.pista) {
+        r = pista_mostrar(&op, carpetas, nc);
     } else {
         /* Huérfanos de cualquier cosa que lancemos vienen a nosotros (y se matan). */
         prctl(PR_SET_CHILD_SUBREAPER, 1);

@@ -196,6 +196,11 @@ void informe_lab(const lab_t *lab, int detalle)
                 "  %sEl detalle de las otras %d: make grade LAB=%s DETALLE=1, o "
                 "informe.txt junto a results.json.%s\n",
                 tenue(), ocultas, lab->numero, normal());
+    if (ob < mx && lab->calificado && destino == stdout)
+        fprintf(destino,
+                "  %s¿Atascado? Una pista más concreta para la primera que falla: "
+                "make pista LAB=%s%s\n",
+                tenue(), lab->numero, normal());
     fflush(destino);
 }
 
@@ -239,7 +244,7 @@ int informe_json(const char *ruta, const lab_t *labs, int n, const contexto_info
     json_t *tests = json_array();
     json_t *resumen = json_array();
     int ob = 0, mx = 0;
-    char *general = texto_formato("Se califican %s.\nCaja de arena: %s", c->origen, c->caja);
+    char *general = texto_formato("Qué se califica: %s.\nCaja de arena: %s", c->origen, c->caja);
     for (int i = 0; i < n; i++) {
         const lab_t *lab = &labs[i];
         int a, b;
@@ -266,10 +271,11 @@ int informe_json(const char *ruta, const lab_t *labs, int n, const contexto_info
             char *numero = texto_formato("%s.%d", lab->numero, k + 1);
             char *salida = texto_verificacion(v);
             json_array_append_new(
-                tests, json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:[s]}", "name", nombre,
-                                 "number", numero, "score", v->ok ? v->puntos : 0, "max_score",
-                                 v->puntos, "status", v->ok ? "passed" : "failed", "output", salida,
-                                 "visibility", "visible", "tags", lab->carpeta));
+                tests, json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:[s], s:{s:s, s:s}}", "name",
+                                 nombre, "number", numero, "score", v->ok ? v->puntos : 0,
+                                 "max_score", v->puntos, "status", v->ok ? "passed" : "failed",
+                                 "output", salida, "visibility", "visible", "tags", lab->carpeta,
+                                 "extra_data", "lab", lab->carpeta, "id", v->id));
             free(nombre);
             free(numero);
             free(salida);

@@ -171,6 +171,8 @@ static void leer_verificacion(json_t *o, lab_t *lab, int i, char *sub, size_t ta
     if (!*mal)
         v->pista = texto_de(o, "pista", 0, sub, tam, mal);
     if (!*mal)
+        v->pista_detallada = texto_de(o, "pista_detallada", 0, sub, tam, mal);
+    if (!*mal)
         v->puntos = entero_de(o, "puntos", 0, 0, 1000, sub, tam, mal);
 }
 
@@ -247,6 +249,7 @@ void lab_liberar(lab_t *lab)
         free(v->nombre);
         free(v->que);
         free(v->pista);
+        free(v->pista_detallada);
         free(v->esperado);
         free(v->obtenido);
         free(v->detalle);

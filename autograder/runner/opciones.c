@@ -17,6 +17,7 @@ static void uso(void)
             "                [--detalle]   (todos los detalles en la terminal)\n"
             "     calificar --raiz R --variables           (datos de los lab.json para make)\n"
             "     calificar --raiz R --lista [--lab NN]    (los mismos, para guiones)\n"
+            "     calificar --raiz R --pista [--lab NN]    (la pista de la primera que falla)\n"
             "Normalmente se usa a través de «make grade».\n");
 }
 
@@ -46,19 +47,14 @@ static int completar(opciones_t *op)
 
 int opciones_leer(int argc, char **argv, opciones_t *op)
 {
-    static const struct option largas[] = {{"raiz", required_argument, NULL, 'r'},
-                                           {"construccion", required_argument, NULL, 'b'},
-                                           {"cc", required_argument, NULL, 'c'},
-                                           {"cflags", required_argument, NULL, 'f'},
-                                           {"libs", required_argument, NULL, 'l'},
-                                           {"lab", required_argument, NULL, 'L'},
-                                           {"entrega", required_argument, NULL, 'e'},
-                                           {"soluciones", no_argument, NULL, 's'},
-                                           {"salida", required_argument, NULL, 'o'},
-                                           {"variables", no_argument, NULL, 'v'},
-                                           {"lista", no_argument, NULL, 'i'},
-                                           {"detalle", no_argument, NULL, 'd'},
-                                           {NULL, 0, NULL, 0}};
+    static const struct option largas[] = {
+        {"raiz", required_argument, NULL, 'r'},    {"construccion", required_argument, NULL, 'b'},
+        {"cc", required_argument, NULL, 'c'},      {"cflags", required_argument, NULL, 'f'},
+        {"libs", required_argument, NULL, 'l'},    {"lab", required_argument, NULL, 'L'},
+        {"entrega", required_argument, NULL, 'e'}, {"soluciones", no_argument, NULL, 's'},
+        {"salida", required_argument, NULL, 'o'},  {"variables", no_argument, NULL, 'v'},
+        {"lista", no_argument, NULL, 'i'},         {"detalle", no_argument, NULL, 'd'},
+        {"pista", no_argument, NULL, 'p'},         {NULL, 0, NULL, 0}};
     memset(op, 0, sizeof *op);
     const char **destino[128] = {NULL};
     destino['r'] = &op->raiz;
@@ -73,17 +69,18 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
     while ((c = getopt_long(argc, argv, "", largas, NULL)) != -1) {
         if (c > 0 && c < 128 && destino[c] != NULL)
             *destino[c] = optarg[0] != '\0' ? optarg : NULL;
-        else if (c == 's' || c == 'v' || c == 'i' || c == 'd')
+        else if (c == 's' || c == 'v' || c == 'i' || c == 'd' || c == 'p')
             *(c == 's'   ? &op->soluciones
               : c == 'v' ? &op->variables
               : c == 'i' ? &op->lista
-                         : &op->detalle) = 1;
+              : c == 'd' ? &op->detalle
+                         : &op->pista) = 1;
         else {
             uso();
             return 2;
         }
     }
-    int datos = op->variables || op->lista;
+    int datos = op->variables || op->lista || op->pista;
     if (op->raiz == NULL || optind != argc ||
         (!datos &&
          (op->construccion == NULL || op->cc == NULL || op->cflags == NULL || op->libs == NULL))) {

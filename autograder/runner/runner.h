@@ -14,10 +14,11 @@
 #include "calificador/calificador.h"
 
 typedef struct {
-    char *id;     /* nombre de la prueba de Criterion (o "compila") */
-    char *nombre; /* título corto para el estudiante */
-    char *que;    /* qué se comprueba, en una o dos frases */
-    char *pista;  /* consejo si falla */
+    char *id;              /* nombre de la prueba de Criterion (o "compila") */
+    char *nombre;          /* título corto para el estudiante */
+    char *que;             /* qué se comprueba, en una o dos frases */
+    char *pista;           /* la idea, si falla (va en el informe) */
+    char *pista_detallada; /* más concreta, solo a petición (make pista); "" si no hay */
     int puntos;
     /* Resultado */
     int ok;
@@ -55,7 +56,7 @@ typedef struct {
 /* opciones.c — la línea de órdenes. */
 typedef struct {
     const char *raiz, *construccion, *cc, *cflags, *libs, *lab, *entrega, *salida;
-    int soluciones, variables, lista, detalle;
+    int soluciones, variables, lista, detalle, pista;
     char construccion_abs[PATH_MAX], entrega_abs[PATH_MAX], salida_def[PATH_MAX];
 } opciones_t;
 /* 0, o el código de salida (2) tras decir en stderr qué está mal. */
@@ -93,6 +94,11 @@ int entrega_accesible(const lab_t *lab, rutas_t *r);
 int criterion_casar(lab_t *lab, const char *calificador, const char *const *entorno);
 /* Ejecuta el calificador y lee el resultado de cada verificación. 0 o -errno. */
 int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno);
+
+/* pista.c */
+/* La pista detallada de la primera verificación que falla en la última calificación
+ * (results.json de op->salida) de los laboratorios `carpetas`. 0, o 2 si no hay informe. */
+int pista_mostrar(const opciones_t *op, char **carpetas, int n);
 
 /* calificar.c */
 /* Todas las verificaciones (salvo «compila») fallan con `obtenido`. */
