@@ -2,6 +2,8 @@
  * traducción desde los CURLcode de libcurl. */
 #include "http_interno.h"
 
+#include "curso/errores.h"
+
 typedef struct {
     int codigo;
     const char *nombre;
@@ -37,19 +39,15 @@ const char *http_error_texto(int codigo)
     const http_error_info_t *e = buscar(codigo);
     if (e != NULL)
         return e->texto;
-    /* Los de libuv: uv_strerror está en inglés, pero los más probables aquí los damos en
-     * español. */
+    /* Los de libuv, en español (curso/errores.h); estos dos tienen aquí un sentido
+     * concreto: http_pedir con el cliente cerrándose y http_cancelar repetida. */
     switch (codigo) {
-    case UV_ENOMEM:
-        return "no hay memoria suficiente";
-    case UV_EINVAL:
-        return "argumento no válido";
     case UV_ECANCELED:
         return "operación cancelada (el cliente se está cerrando)";
     case UV_EALREADY:
         return "la operación ya estaba en marcha o terminando";
     default:
-        return uv_strerror(codigo);
+        return error_texto(codigo);
     }
 }
 
@@ -60,7 +58,10 @@ const char *http_error_nombre(int codigo)
     const http_error_info_t *e = buscar(codigo);
     if (e != NULL)
         return e->nombre;
-    return uv_err_name(codigo);
+    /* Sin el «UV_» de error_nombre(); y uv_err_name() reservaría memoria para un código
+     * que no conoce. */
+    const char *nombre = error_nombre(codigo);
+    return nombre != NULL ? nombre + 3 : "DESCONOCIDO";
 }
 
 int http_error_desde_curl(CURLcode codigo)

@@ -68,9 +68,9 @@ struct http_peticion_s {
     int64_t progreso_total;
     int progreso_avisado;
 
-    uint64_t inicio_ns; /* cuando salió de la cola */
-    char error_curl[CURL_ERROR_SIZE];
-    char mensaje[CURL_ERROR_SIZE + 256];
+    uint64_t inicio_ns;               /* cuando salió de la cola */
+    char error_curl[CURL_ERROR_SIZE]; /* CURLOPT_ERRORBUFFER; después, r->detalle */
+    char mensaje[160];                /* r->mensaje: corto, sin la URL */
     http_respuesta_t respuesta;
 };
 

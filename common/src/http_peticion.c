@@ -9,6 +9,7 @@
 #define _GNU_SOURCE /* strncasecmp, strcasecmp */
 #include "http_interno.h"
 
+#include "curso/errores.h"
 #include "curso/json_util.h"
 
 #include <limits.h>
@@ -322,60 +323,63 @@ void peticion_empezar(http_peticion_t *p)
     p->inicio_ns = uv_hrtime();
 }
 
-/* Explicación en español del error, con el detalle de curl si lo hay. */
+/* El motivo en español, corto y en una línea (sin la URL: quien lo imprime ya la tiene), y
+ * aparte el texto de curl tal cual, en inglés, para quien quiera más detalle. */
 static void redactar_mensaje(http_peticion_t *p, CURLcode resultado)
 {
     http_respuesta_t *r = &p->respuesta;
-    char base[256];
-    const char *detalle = p->error_curl[0] != '\0' ? p->error_curl
-                          : resultado != CURLE_OK  ? curl_easy_strerror(resultado)
-                                                   : "";
+    long errno_so = 0;
+
+    if (r->error != 0 && p->error_curl[0] == '\0' && resultado != CURLE_OK)
+        snprintf(p->error_curl, sizeof p->error_curl, "%s", curl_easy_strerror(resultado));
 
     switch (r->error) {
     case 0:
         p->mensaje[0] = '\0';
+        p->error_curl[0] = '\0';
         return;
     case HTTP_E_TIEMPO:
-        snprintf(base, sizeof base, "se agotó el tiempo límite de %llu ms tras recibir %llu bytes",
-                 (unsigned long long)p->op.tiempo_limite_ms, (unsigned long long)p->bytes);
+        if (p->op.tiempo_limite_ms > 0)
+            snprintf(p->mensaje, sizeof p->mensaje, "se agotó el tiempo límite (%llu ms)",
+                     (unsigned long long)p->op.tiempo_limite_ms);
+        else
+            snprintf(p->mensaje, sizeof p->mensaje, "se agotó el tiempo de espera");
         break;
     case HTTP_E_CONEXION:
-        snprintf(base, sizeof base, "no se pudo conectar con el servidor (¿está arrancado?)");
+        /* El errno del connect() fallido dice por qué: rechazada, inalcanzable… */
+        if (p->easy != NULL)
+            curl_easy_getinfo(p->easy, CURLINFO_OS_ERRNO, &errno_so);
+        if (errno_so > 0)
+            snprintf(p->mensaje, sizeof p->mensaje, "no se pudo conectar: %s",
+                     error_texto(uv_translate_sys_error((int)errno_so)));
+        else
+            snprintf(p->mensaje, sizeof p->mensaje, "no se pudo conectar con el servidor");
         break;
     case HTTP_E_CORTADA:
-        snprintf(base, sizeof base,
-                 "el servidor cortó la transferencia tras %llu bytes de cuerpo: la respuesta "
-                 "está incompleta",
+        snprintf(p->mensaje, sizeof p->mensaje,
+                 "el servidor cortó la transferencia tras %llu bytes de cuerpo",
                  (unsigned long long)p->bytes);
         break;
     case HTTP_E_ESTADO:
-        snprintf(base, sizeof base, "el servidor respondió con el estado %ld", r->estado);
-        detalle = "";
+        snprintf(p->mensaje, sizeof p->mensaje, "estado HTTP %ld", r->estado);
+        p->error_curl[0] = '\0';
         break;
     case HTTP_E_DEMASIADO:
-        snprintf(base, sizeof base, "el cuerpo superó el máximo de %zu bytes", p->max_cuerpo);
+        snprintf(p->mensaje, sizeof p->mensaje, "el cuerpo superó el máximo de %zu bytes",
+                 p->max_cuerpo);
         break;
     case HTTP_E_CANCELADA:
     case HTTP_E_ABORTADA:
-        snprintf(base, sizeof base, "%s", http_error_texto(r->error));
-        detalle = ""; /* el «Failure writing output» de curl solo confundiría */
+        snprintf(p->mensaje, sizeof p->mensaje, "%s", http_error_texto(r->error));
+        p->error_curl[0] = '\0'; /* el «Failure writing output» de curl solo confundiría */
+        break;
+    case HTTP_E_OTRO:
+        snprintf(p->mensaje, sizeof p->mensaje, "%s (CURLcode %d)", http_error_texto(r->error),
+                 (int)resultado);
         break;
     default:
-        snprintf(base, sizeof base, "%s", http_error_texto(r->error));
+        snprintf(p->mensaje, sizeof p->mensaje, "%s", http_error_texto(r->error));
         break;
-    }
-    int n;
-    if (detalle[0] != '\0')
-        n = snprintf(p->mensaje, sizeof p->mensaje, "%s (%s; curl: %s)", base, p->url, detalle);
-    else
-        n = snprintf(p->mensaje, sizeof p->mensaje, "%s (%s)", base, p->url);
-    /* Una URL muy larga puede recortar el mensaje: se marca con «…» al final, sin partir
-     * un carácter UTF-8 por la mitad. */
-    if (n >= (int)sizeof p->mensaje) {
-        size_t corte = sizeof p->mensaje - 4;
-        while (corte > 0 && ((unsigned char)p->mensaje[corte] & 0xC0) == 0x80)
-            corte--;
-        memcpy(p->mensaje + corte, "\xe2\x80\xa6", 4);
     }
 }
 
@@ -417,6 +421,7 @@ void peticion_cerrar_resultado(http_peticion_t *p, CURLcode resultado, int error
     }
     redactar_mensaje(p, resultado);
     r->mensaje = p->mensaje;
+    r->detalle = p->error_curl;
 }
 
 void peticion_liberar(http_peticion_t *p)

@@ -11,6 +11,8 @@ typedef struct {
     double segundos;
     double fin_s;
     char mensaje[1024];
+    char detalle[1024];
+    char url[256];
 } fin_t;
 
 static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usuario)
@@ -25,6 +27,20 @@ static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usu
     f->segundos = r->segundos;
     f->fin_s = ahora_s();
     snprintf(f->mensaje, sizeof f->mensaje, "%s", r->mensaje ? r->mensaje : "(null)");
+    snprintf(f->detalle, sizeof f->detalle, "%s", r->detalle ? r->detalle : "(null)");
+    snprintf(f->url, sizeof f->url, "%s", r->url ? r->url : "(null)");
+}
+
+/* El motivo es una línea corta en español: sin la URL, sin saltos de línea y sin el texto
+ * de curl (que va aparte, en `detalle`). */
+static void expect_mensaje_corto(const fin_t *f)
+{
+    cr_expect(f->mensaje[0] != '\0', "un error sin mensaje");
+    cr_expect(strlen(f->mensaje) <= 80, "mensaje de %zu bytes: %s", strlen(f->mensaje), f->mensaje);
+    cr_expect(strstr(f->mensaje, f->url) == NULL, "el mensaje repite la URL: %s", f->mensaje);
+    cr_expect(strstr(f->mensaje, "curl") == NULL, "el mensaje lleva texto de curl: %s", f->mensaje);
+    cr_expect(strpbrk(f->mensaje, "\r\n") == NULL, "el mensaje ocupa varias líneas: %s",
+              f->mensaje);
 }
 
 static void pedir_una(const char *url, const http_opciones_t *op, fin_t *f)
@@ -53,8 +69,8 @@ Test(http_errores, corte_a_mitad_de_cuerpo_es_cortada, .timeout = 30, .fini = sr
     cr_expect(f.cuerpo_nulo, "una respuesta cortada no puede entregar cuerpo");
     cr_expect_eq(f.bytes, 1000u, "bytes = %llu", (unsigned long long)f.bytes);
     cr_expect(strstr(f.mensaje, "cortó") != NULL, "mensaje: %s", f.mensaje);
-    cr_expect(strstr(f.mensaje, "curl:") != NULL, "el mensaje debe llevar el detalle de curl: %s",
-              f.mensaje);
+    expect_mensaje_corto(&f);
+    cr_expect(f.detalle[0] != '\0', "falta el detalle de curl (mensaje: %s)", f.mensaje);
 }
 
 Test(http_errores, conexion_rechazada, .timeout = 30, .fini = srv_limpiar)
@@ -67,7 +83,9 @@ Test(http_errores, conexion_rechazada, .timeout = 30, .fini = srv_limpiar)
                  http_error_nombre(f.error), f.mensaje);
     cr_expect_eq(f.estado, 0);
     cr_expect(f.cuerpo_nulo);
-    cr_expect(strstr(f.mensaje, "conectar") != NULL, "mensaje: %s", f.mensaje);
+    cr_expect_str_eq(f.mensaje, "no se pudo conectar: conexión rechazada");
+    expect_mensaje_corto(&f);
+    cr_expect(f.detalle[0] != '\0', "falta el detalle de curl");
 }
 
 static void no_debe_llamarse(http_peticion_t *p, const http_respuesta_t *r, void *usuario)
@@ -146,7 +164,8 @@ Test(http_errores, tiempo_limite_salta_a_tiempo_y_las_demas_siguen, .timeout = 3
     cr_expect(lenta.fin_s - t0 >= 0.25 && lenta.fin_s - t0 < 2.0,
               "el tiempo límite de 0,3 s saltó a los %.3f s", lenta.fin_s - t0);
     cr_expect(lenta.segundos >= 0.25 && lenta.segundos < 2.0, "segundos = %.3f", lenta.segundos);
-    cr_expect(strstr(lenta.mensaje, "300 ms") != NULL, "mensaje: %s", lenta.mensaje);
+    cr_expect_str_eq(lenta.mensaje, "se agotó el tiempo límite (300 ms)");
+    expect_mensaje_corto(&lenta);
     for (int i = 0; i < 3; i++) {
         cr_expect_eq(otras[i].llamadas, 1);
         cr_expect_eq(otras[i].error, 0, "la petición %d falló: %s", i, otras[i].mensaje);
@@ -206,4 +225,9 @@ Test(http_errores, textos_y_nombres_de_error, .fini = srv_limpiar)
     cr_expect_str_eq(http_error_nombre(UV_ECONNREFUSED), "ECONNREFUSED");
     cr_expect_str_eq(http_error_texto(UV_ENOMEM), "no hay memoria suficiente");
     cr_expect_str_eq(http_error_texto(HTTP_E_TIEMPO), "se agotó el tiempo límite de la petición");
+    /* Los de libuv, en español (curso/errores.h), no con uv_strerror. */
+    cr_expect_str_eq(http_error_texto(UV_EBUSY), "recurso ocupado");
+    cr_expect_str_eq(http_error_texto(UV_ECONNREFUSED), "conexión rechazada");
+    cr_expect_str_eq(http_error_texto(UV_ECHARSET), "error desconocido de libuv: UV_ECHARSET");
+    cr_expect_str_eq(http_error_nombre(-12345), "DESCONOCIDO");
 }

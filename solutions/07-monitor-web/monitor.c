@@ -9,6 +9,7 @@
  *
  * El formato de cada línea está en labs/07-monitor-web/README.md.
  */
+#include "curso/errores.h"
 #include "curso/http.h"
 #include "curso/practica.h"
 #include "curso/senales.h"
@@ -260,7 +261,7 @@ int main(int argc, char **argv)
     codigo = 1;
     int r = uv_loop_init(&m.bucle);
     if (r < 0) {
-        fprintf(stderr, "monitor: uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "monitor: uv_loop_init: %s\n", error_texto(r));
         goto fin;
     }
     /* Cada pieza que arranca se apunta: si otra falla, se cierran solo las abiertas. */
@@ -295,7 +296,7 @@ int main(int argc, char **argv)
     uv_run(&m.bucle, UV_RUN_DEFAULT);
     r = uv_loop_close(&m.bucle);
     if (r != 0) {
-        fprintf(stderr, "monitor: el bucle no quedó cerrado: %s\n", uv_strerror(r));
+        fprintf(stderr, "monitor: el bucle no quedó cerrado: %s\n", error_texto(r));
         goto fin;
     }
     codigo = 0;

@@ -7,7 +7,7 @@
  *   - un tope de transferencias simultáneas (el asyncio.Semaphore del original): las demás
  *     esperan en cola, en orden de llegada;
  *   - errores distintos para tiempo agotado, conexión rechazada, transferencia cortada y
- *     estado HTTP, con texto en español.
+ *     estado HTTP, con texto en español (los de libuv, con curso/errores.h).
  *
  * Modelo (el de libuv): http_pedir() que falla devuelve un código negativo y NUNCA llama a la
  * callback; si devuelve 0, la callback `al_terminar` se llama exactamente una vez, siempre
@@ -21,8 +21,8 @@
  *     `al_terminar` retorna. No se libera a mano.
  *   - La URL, el método, el cuerpo y las cabeceras de las opciones se copian: el llamador
  *     puede liberarlos en cuanto http_pedir() retorna.
- *   - http_respuesta_t y todo lo que apunta (cuerpo, cabeceras, mensaje) es prestado: vive
- *     hasta que `al_terminar` retorna. Cópielo quien lo quiera conservar.
+ *   - http_respuesta_t y todo lo que apunta (cuerpo, cabeceras, url, mensaje, detalle) es
+ *     prestado: vive hasta que `al_terminar` retorna. Cópielo quien lo quiera conservar.
  *
  * Hilos: todo desde el hilo del bucle.
  */
@@ -47,12 +47,14 @@ enum {
     HTTP_E_URL = -30007,        /* URL mal formada o protocolo no admitido */
     HTTP_E_DEMASIADO = -30008,  /* el cuerpo superó max_cuerpo */
     HTTP_E_ABORTADA = -30009,   /* la callback al_recibir pidió parar */
-    HTTP_E_OTRO = -30010        /* cualquier otro fallo de libcurl (ver `mensaje`) */
+    HTTP_E_OTRO = -30010        /* cualquier otro fallo de libcurl (ver `detalle`) */
 };
 
-/* Texto en español de un código (propio o de libuv). Cadena estática. */
+/* Texto en español de un código (propio o de libuv; los de libuv, con error_texto() de
+ * curso/errores.h). Cadena estática: http_error_texto(UV_EBUSY) → «recurso ocupado». */
 const char *http_error_texto(int codigo);
-/* Nombre del código: «HTTP_E_TIEMPO», «ECONNREFUSED»… Cadena estática. */
+/* Nombre del código: «HTTP_E_TIEMPO», «ECONNREFUSED»… («DESCONOCIDO» si no es propio ni de
+ * libuv). Cadena estática. */
 const char *http_error_nombre(int codigo);
 
 typedef struct http_cliente_s http_cliente_t;
@@ -68,7 +70,14 @@ typedef struct {
     uint64_t bytes;      /* bytes de cuerpo recibidos (también con al_recibir) */
     double segundos;     /* desde que la transferencia empezó (sin la espera en cola) */
     const char *url;     /* la URL pedida */
-    const char *mensaje; /* explicación en español del error (con detalle de curl), o "" */
+    const char *mensaje; /* por qué falló, en español y en una línea corta, sin la URL (ya
+                            está en `url`): «se agotó el tiempo límite (3000 ms)», «no se
+                            pudo conectar: conexión rechazada», «estado HTTP 503»…; ""
+                            si error == 0 */
+    const char *detalle; /* el texto de curl tal cual, en inglés («Failed to connect to
+                            127.0.0.1 port 9 after 0 ms: Couldn't connect to server»),
+                            para registros y depuración; "" si no lo hay (sin error,
+                            HTTP_E_ESTADO, HTTP_E_CANCELADA, HTTP_E_ABORTADA) */
 } http_respuesta_t;
 
 /* Trozo de cuerpo recibido. Devolver distinto de 0 aborta la petición (HTTP_E_ABORTADA). */
@@ -96,9 +105,12 @@ typedef struct {
 int http_cliente_nuevo(uv_loop_t *bucle, unsigned max_simultaneas, http_cliente_t **cliente);
 
 /* Lanza una petición. `opciones` puede ser NULL (GET sin límite de tiempo). `peticion`
- * puede ser NULL si no se va a cancelar. Falla (sin llamar a la callback) con HTTP_E_URL si
- * la URL está vacía o no es http(s), UV_EINVAL si falta la callback, UV_ECANCELED si el
- * cliente ya se está cerrando, UV_ENOMEM si no hay memoria. */
+ * puede ser NULL si no se va a cancelar; si no lo es, con éxito *peticion recibe la
+ * petición (válida hasta que `al_terminar` retorne: la callback nunca llega antes de que
+ * http_pedir vuelva) y, si falla, *peticion queda a NULL: no hay petición que cancelar ni
+ * nada que liberar. Falla (sin llamar a la callback) con HTTP_E_URL si la URL está vacía o
+ * no es http(s), UV_EINVAL si falta la callback, UV_ECANCELED si el cliente ya se está
+ * cerrando, UV_ENOMEM si no hay memoria. */
 int http_pedir(http_cliente_t *cliente, const char *url, const http_opciones_t *opciones,
                http_fin_cb al_terminar, void *usuario, http_peticion_t **peticion);
 
