@@ -20,9 +20,12 @@ CAL_PRUEBA(corte_brusco, 20)
     if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
+    tcp_texto(&c[1], "a medias"); /* sin '\n': se descarta al cortar */
+    cal_esperar(200);
     tcp_cerrar(&c[1]); /* cierre normal (FIN) sin /quit */
     if (!aviso_salida(&s, &c[0], "beto") || !aviso_salida(&s, &c[2], "beto")) {
-        cal_nota("(beto cerró su conexión sin /quit: el servidor lee EOF)");
+        cal_nota("(beto mandó «a medias» sin \n y cerró su conexión sin /quit: el servidor "
+                 "lee EOF; lo que quedó a medias se descarta, no se difunde)");
         CAL_FIN(0);
     }
     tcp_cortar(&c[2]); /* corte brusco: RST */
@@ -44,7 +47,7 @@ CAL_PRUEBA(linea_larga, 25)
 {
     static const char *const nombres[] = {"ana", "beto"};
     sesion_t s;
-    tcp_t c[2];
+    tcp_t c[2], x;
     char linea[512];
     char *grande = malloc(5001 + 16 * 1024);
     char *esperada = malloc(4096 + 8);
@@ -105,7 +108,27 @@ CAL_PRUEBA(linea_larga, 25)
                  "se difunde)");
         goto fin;
     }
-    ok = espera_silencio(&c[0], 300, "un solo error por la línea de 256 KiB, no uno por trozo");
+    if (!espera_silencio(&c[0], 300, "un solo error por la línea de 256 KiB, no uno por trozo")) {
+        goto fin;
+    }
+    /* Antes de dar el nombre: el error y otra vez la pregunta; después, el nombre vale. */
+    if (tcp_abrir(&x, s.puerto, "un cliente sin nombre", 0) < 0 ||
+        !espera_linea(&s, &x, PREGUNTA)) {
+        goto fin;
+    }
+    memset(grande, 'd', 5000);
+    grande[5000] = '\n';
+    tcp_enviar(&x, grande, 5001);
+    if (!espera_prefijo(&s, &x, "! ", "un error por una línea de 5000 bytes en lugar del nombre",
+                        linea, sizeof linea)) {
+        goto fin;
+    }
+    if (!espera_linea(&s, &x, PREGUNTA)) {
+        cal_nota("(si aún no tenía nombre, tras el error de línea larga va otra vez la pregunta)");
+        goto fin;
+    }
+    tcp_texto(&x, "dora\n");
+    ok = espera_linea(&s, &x, "* Hola, dora. Comandos: /list, /quit");
 fin:
     free(grande);
     free(esperada);
@@ -128,6 +151,28 @@ CAL_PRUEBA(basura, 20)
         CAL_FIN(0);
     }
     tcp_enviar(&c[0], malo, sizeof malo - 1);
+    /* El texto va tal cual, byte a byte: también los nulos y el UTF-8 roto. */
+    {
+        char esperada[64] = "ana: ";
+        char vista[256];
+        size_t n = 5 + sizeof malo - 2;
+        int r = tcp_linea(&c[1], s.espera, linea, sizeof linea, &largo);
+
+        memcpy(esperada + 5, malo, sizeof malo - 2);
+        if (r != 1 || largo != n || memcmp(linea, esperada, n) != 0) {
+            cal_esperado("que beto recibiera, byte a byte, «%s»",
+                         tcp_visible(esperada, n, 200, vista, sizeof vista));
+            if (r == 1) {
+                cal_obtenido("recibió «%s»", tcp_visible(linea, largo, 200, vista, sizeof vista));
+            } else {
+                cal_obtenido("no recibió esa línea");
+            }
+            cal_nota("(ana mandó una línea con bytes nulos y UTF-8 inválido: se reenvía tal cual, "
+                     "con su longitud; strlen, strchr y «%%s» se paran en el primer byte nulo)");
+            sigue_vivo(&s);
+            CAL_FIN(0);
+        }
+    }
     for (size_t i = 0; i < sizeof ruido - 1; i++) {
         semilla = semilla * 1103515245u + 12345u;
         ruido[i] = (char)((semilla >> 16) & 0xff);
@@ -183,6 +228,7 @@ CAL_PRUEBA(cliente_lento, 30)
     uint64_t enviados = 0, limite;
     size_t en_bloque = 0;
     int expulsado = 0;
+    char aviso[256] = "";
 
     if (!arrancar(&s, 0, 25)) {
         CAL_FIN(0);
@@ -216,6 +262,7 @@ CAL_PRUEBA(cliente_lento, 30)
         while (tcp_linea(&c[0], 0, linea, sizeof linea, &largo) == 1) {
             if (strncmp(linea, "* lento ha salido de la sala", 28) == 0) {
                 expulsado = 1;
+                snprintf(aviso, sizeof aviso, "%.200s", linea);
             }
         }
         if (c[0].fin) {
@@ -238,6 +285,11 @@ CAL_PRUEBA(cliente_lento, 30)
         CAL_FIN(0);
     }
     cal_nota("«lento» fue desconectado tras %.1f MiB enviados a la sala.", enviados / 1048576.0);
+    if (strcmp(aviso, "* lento ha salido de la sala (no leía sus mensajes)") != 0) {
+        cal_esperado("el aviso exacto «* lento ha salido de la sala (no leía sus mensajes)»");
+        cal_obtenido("«%s»", aviso);
+        CAL_FIN(0);
+    }
     if (!tcp_esperar_cierre(&lento, s.espera)) {
         cal_esperado("que la conexión de «lento» quedara cerrada tras el aviso");
         cal_obtenido("seguía abierta");
