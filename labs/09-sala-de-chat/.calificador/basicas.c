@@ -393,55 +393,34 @@ CAL_PRUEBA(ordenes, 20)
                             "nada por las líneas vacías)"));
 }
 
-/* Comprueba «* Conectados (N): a, b, c» con los nombres en cualquier orden. */
+/* Comprueba «* Conectados (N): a, b, c» exacta: los nombres en el orden en que entraron. */
 static int lista_correcta(sesion_t *s, tcp_t *c, const char *const *nombres, int n)
 {
-    char linea[1024];
-    char prefijo[64];
-    char copia[1024];
-    int vistos = 0;
+    char esperada[512];
+    size_t usados;
 
-    snprintf(prefijo, sizeof prefijo, "* Conectados (%d): ", n);
-    if (!espera_prefijo(s, c, prefijo, "la respuesta a /list", linea, sizeof linea)) {
-        return 0;
+    snprintf(esperada, sizeof esperada, "* Conectados (%d): ", n);
+    for (int i = 0; i < n; i++) {
+        usados = strlen(esperada);
+        snprintf(esperada + usados, sizeof esperada - usados, "%s%s", i > 0 ? ", " : "",
+                 nombres[i]);
     }
-    snprintf(copia, sizeof copia, "%s", linea + strlen(prefijo));
-    for (char *p = copia, *sig; p != NULL; p = sig) {
-        sig = strstr(p, ", ");
-        if (sig != NULL) {
-            *sig = '\0';
-            sig += 2;
-        }
-        int esta = 0;
-        for (int i = 0; i < n; i++) {
-            esta |= strcmp(p, nombres[i]) == 0;
-        }
-        if (!esta) {
-            vistos = -1;
-            break;
-        }
-        vistos++;
-    }
-    if (vistos != n) {
-        cal_esperado("«%s» seguido de los %d nombres separados por «, » (en cualquier orden)",
-                     prefijo, n);
-        cal_obtenido("«%s»", linea);
-        return 0;
-    }
-    return 1;
+    return espera_linea(s, c, esperada);
 }
 
 CAL_PRUEBA(lista, 20)
 {
     static const char *const nombres[] = {"ana", "beto", "carla"};
+    static const char *const despues[] = {"ana", "beto", "dora"};
     sesion_t s;
     tcp_t c[3], x;
 
-    if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 3)) {
+    if (!arrancar(&s, 0, 15)) {
         CAL_FIN(0);
     }
+    /* x conecta antes que nadie, pero da su nombre la última. */
     if (tcp_abrir(&x, s.puerto, "un cliente sin nombre", 0) < 0 ||
-        !espera_linea(&s, &x, PREGUNTA)) {
+        !espera_linea(&s, &x, PREGUNTA) || !llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
     tcp_texto(&c[1], "/list\n");
@@ -457,7 +436,21 @@ CAL_PRUEBA(lista, 20)
         CAL_FIN(0);
     }
     tcp_texto(&c[1], "/list\n");
-    CAL_FIN(lista_correcta(&s, &c[1], nombres, 2));
+    if (!lista_correcta(&s, &c[1], nombres, 2)) {
+        CAL_FIN(0);
+    }
+    tcp_texto(&x, "dora\n");
+    if (!espera_linea(&s, &x, "* Hola, dora. Comandos: /list, /quit") ||
+        !aviso_entrada(&s, &c[1], "dora")) {
+        CAL_FIN(0);
+    }
+    tcp_texto(&c[1], "/list\n");
+    if (!lista_correcta(&s, &c[1], despues, 3)) {
+        cal_nota("(dora conectó la primera pero dio su nombre la última: /list va en el orden "
+                 "en que entraron en la sala, no en el de conexión)");
+        CAL_FIN(0);
+    }
+    CAL_FIN(1);
 }
 
 CAL_PRUEBA(quit, 20)
