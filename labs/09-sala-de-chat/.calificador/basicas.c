@@ -223,10 +223,10 @@ CAL_PRUEBA(varias_lineas, 20)
     CAL_FIN(1);
 }
 
-/* Manda un nombre malo y espera «! …» seguido de la pregunta otra vez. */
-static int rechazado(sesion_t *s, tcp_t *c, const char *nombre, size_t largo, const char *que)
+/* Manda un nombre malo y espera la línea de error exacta seguida de la pregunta otra vez. */
+static int rechazado(sesion_t *s, tcp_t *c, const char *nombre, size_t largo, const char *error,
+                     const char *que)
 {
-    char linea[512];
     char envio[64];
 
     memcpy(envio, nombre, largo);
@@ -236,7 +236,10 @@ static int rechazado(sesion_t *s, tcp_t *c, const char *nombre, size_t largo, co
         cal_obtenido("el servidor cerró la conexión");
         return 0;
     }
-    if (!espera_prefijo(s, c, "! ", que, linea, sizeof linea)) {
+    if (!espera_linea(s, c, error)) {
+        cal_nota("(tras %s; los casos se comprueban en el orden del enunciado: vacío, largo, "
+                 "caracteres, en uso)",
+                 que);
         return 0;
     }
     if (!espera_linea(s, c, PREGUNTA)) {
@@ -246,8 +249,27 @@ static int rechazado(sesion_t *s, tcp_t *c, const char *nombre, size_t largo, co
     return 1;
 }
 
+#define ERR_VACIO  "! El nombre no puede estar vacío"
+#define ERR_LARGO  "! El nombre es demasiado largo (máximo 32 bytes)"
+#define ERR_CARACT "! El nombre tiene caracteres no permitidos"
+
 CAL_PRUEBA(nombres, 25)
 {
+    /* Nombres que no valen por sus caracteres: cada uno con su motivo. */
+    static const struct {
+        const char *nombre;
+        size_t largo;
+        const char *que;
+    } malos[] = {
+        {"a\tb", 3, "un nombre con un carácter de control (tabulador)"},
+        {"bel\x1b[31m", 8, "un nombre con un carácter de control (ESC)"},
+        {"\xff\xfe", 2, "un nombre con UTF-8 inválido"},
+        {"ana maría", 10, "un nombre con un espacio"},
+        {"a:b", 3, "un nombre con «:»"},
+        {"a,b", 3, "un nombre con «,»"},
+        {"/ana", 4, "un nombre que empieza por «/»"},
+        {"del\x7f", 4, "un nombre con el byte 0x7F"},
+    };
     sesion_t s;
     tcp_t ana, x;
     char largo[40];
@@ -262,13 +284,21 @@ CAL_PRUEBA(nombres, 25)
     }
     memset(largo, 'x', 33);
     largo[33] = '\0';
-    if (!rechazado(&s, &x, "", 0, "un error por nombre vacío") ||
-        !rechazado(&s, &x, "ana", 3, "un error por nombre en uso («ana»)") ||
-        !rechazado(&s, &x, largo, 33, "un error por nombre de 33 bytes (máximo 32)") ||
-        !rechazado(&s, &x, "a\tb", 3, "un error por un carácter de control (tabulador)") ||
-        !rechazado(&s, &x, "bel\x1b[31m", 8, "un error por un carácter de control (ESC)") ||
-        !rechazado(&s, &x, "\xff\xfe", 2, "un error por UTF-8 inválido")) {
+    if (!rechazado(&s, &x, "", 0, ERR_VACIO, "un nombre vacío") ||
+        !rechazado(&s, &x, largo, 33, ERR_LARGO, "un nombre de 33 bytes (máximo 32)")) {
         CAL_FIN(0);
+    }
+    /* Largo Y con caracteres no permitidos: manda el largo (se comprueba antes). */
+    largo[5] = ':';
+    largo[10] = ' ';
+    if (!rechazado(&s, &x, largo, 33, ERR_LARGO,
+                   "un nombre de 33 bytes que además tiene «:» y un espacio")) {
+        CAL_FIN(0);
+    }
+    for (size_t i = 0; i < sizeof malos / sizeof malos[0]; i++) {
+        if (!rechazado(&s, &x, malos[i].nombre, malos[i].largo, ERR_CARACT, malos[i].que)) {
+            CAL_FIN(0);
+        }
     }
     /* 16 eñes = 32 bytes en UTF-8: justo el máximo, y vale. */
     for (int i = 0; i < 16; i++) {
@@ -290,55 +320,107 @@ CAL_PRUEBA(nombres, 25)
     CAL_FIN(1);
 }
 
-/* Comprueba «* Conectados (N): a, b, c» con los nombres en cualquier orden. */
+/* Un nombre en uso se rechaza; uno que solo se le parece (mayúsculas, prefijo) no. */
+CAL_PRUEBA(nombres_unicos, 25)
+{
+    sesion_t s;
+    tcp_t ana, x, y, z;
+
+    if (!arrancar(&s, 0, 20) || !entrar(&s, &ana, "ana")) {
+        CAL_FIN(0);
+    }
+    if (tcp_abrir(&x, s.puerto, "el cliente nuevo", 0) < 0 || !espera_linea(&s, &x, PREGUNTA)) {
+        CAL_FIN(0);
+    }
+    if (!rechazado(&s, &x, "ana", 3, "! El nombre «ana» ya está en uso",
+                   "el nombre «ana», que ya está en la sala")) {
+        CAL_FIN(0);
+    }
+    tcp_texto(&x, "Ana\n");
+    if (!espera_linea(&s, &x, "* Hola, Ana. Comandos: /list, /quit") ||
+        !aviso_entrada(&s, &ana, "Ana")) {
+        cal_nota("(con «ana» en la sala, «Ana» es otro nombre: se distinguen mayúsculas)");
+        CAL_FIN(0);
+    }
+    if (!entrar(&s, &y, "an") || !aviso_entrada(&s, &ana, "an")) {
+        cal_nota("(con «ana» en la sala, «an» es otro nombre: compara también la longitud)");
+        CAL_FIN(0);
+    }
+    if (!entrar(&s, &z, "anabel") || !aviso_entrada(&s, &ana, "anabel")) {
+        cal_nota("(con «ana» en la sala, «anabel» es otro nombre)");
+        CAL_FIN(0);
+    }
+    if (tcp_abrir(&x, s.puerto, "otro cliente nuevo", 0) < 0 || !espera_linea(&s, &x, PREGUNTA)) {
+        CAL_FIN(0);
+    }
+    CAL_FIN(rechazado(&s, &x, "Ana", 3, "! El nombre «Ana» ya está en uso",
+                      "el nombre «Ana», que ya está en la sala"));
+}
+
+/* Líneas vacías y órdenes desconocidas: nada se difunde; la orden mala tiene su error. */
+CAL_PRUEBA(ordenes, 20)
+{
+    static const char *const nombres[] = {"ana", "beto"};
+    static const char *const malas[] = {"/lista\n", "/LIST\n", "/\n", "/quit ya\n"};
+    sesion_t s;
+    tcp_t c[2];
+
+    if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 2)) {
+        CAL_FIN(0);
+    }
+    /* Cada envío en su propia lectura (con una pausa): aquí no se prueba el búfer de línea. */
+    tcp_texto(&c[1], "\n");
+    cal_esperar(150);
+    tcp_texto(&c[1], "\n");
+    cal_esperar(150);
+    for (size_t i = 0; i < sizeof malas / sizeof malas[0]; i++) {
+        tcp_texto(&c[1], malas[i]);
+        if (!espera_linea(&s, &c[1], "! Comando desconocido (usa /list o /quit)")) {
+            cal_nota("(beto envió «%.*s»: una línea que empieza por «/» y no es exactamente "
+                     "/list ni /quit es una orden desconocida)",
+                     (int)strlen(malas[i]) - 1, malas[i]);
+            CAL_FIN(0);
+        }
+    }
+    tcp_texto(&c[1], "fin\n");
+    if (!espera_linea(&s, &c[0], "beto: fin")) {
+        cal_nota("(antes de «fin», beto envió dos líneas vacías y cuatro "
+                 "órdenes desconocidas: nada de eso se difunde)");
+        CAL_FIN(0);
+    }
+    CAL_FIN(espera_silencio(&c[1], 300,
+                            "que beto no recibiera nada más (un error por orden mala y "
+                            "nada por las líneas vacías)"));
+}
+
+/* Comprueba «* Conectados (N): a, b, c» exacta: los nombres en el orden en que entraron. */
 static int lista_correcta(sesion_t *s, tcp_t *c, const char *const *nombres, int n)
 {
-    char linea[1024];
-    char prefijo[64];
-    char copia[1024];
-    int vistos = 0;
+    char esperada[512];
+    size_t usados;
 
-    snprintf(prefijo, sizeof prefijo, "* Conectados (%d): ", n);
-    if (!espera_prefijo(s, c, prefijo, "la respuesta a /list", linea, sizeof linea)) {
-        return 0;
+    snprintf(esperada, sizeof esperada, "* Conectados (%d): ", n);
+    for (int i = 0; i < n; i++) {
+        usados = strlen(esperada);
+        snprintf(esperada + usados, sizeof esperada - usados, "%s%s", i > 0 ? ", " : "",
+                 nombres[i]);
     }
-    snprintf(copia, sizeof copia, "%s", linea + strlen(prefijo));
-    for (char *p = copia, *sig; p != NULL; p = sig) {
-        sig = strstr(p, ", ");
-        if (sig != NULL) {
-            *sig = '\0';
-            sig += 2;
-        }
-        int esta = 0;
-        for (int i = 0; i < n; i++) {
-            esta |= strcmp(p, nombres[i]) == 0;
-        }
-        if (!esta) {
-            vistos = -1;
-            break;
-        }
-        vistos++;
-    }
-    if (vistos != n) {
-        cal_esperado("«%s» seguido de los %d nombres separados por «, » (en cualquier orden)",
-                     prefijo, n);
-        cal_obtenido("«%s»", linea);
-        return 0;
-    }
-    return 1;
+    return espera_linea(s, c, esperada);
 }
 
 CAL_PRUEBA(lista, 20)
 {
     static const char *const nombres[] = {"ana", "beto", "carla"};
+    static const char *const despues[] = {"ana", "beto", "dora"};
     sesion_t s;
     tcp_t c[3], x;
 
-    if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 3)) {
+    if (!arrancar(&s, 0, 15)) {
         CAL_FIN(0);
     }
+    /* x conecta antes que nadie, pero da su nombre la última. */
     if (tcp_abrir(&x, s.puerto, "un cliente sin nombre", 0) < 0 ||
-        !espera_linea(&s, &x, PREGUNTA)) {
+        !espera_linea(&s, &x, PREGUNTA) || !llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
     tcp_texto(&c[1], "/list\n");
@@ -354,7 +436,21 @@ CAL_PRUEBA(lista, 20)
         CAL_FIN(0);
     }
     tcp_texto(&c[1], "/list\n");
-    CAL_FIN(lista_correcta(&s, &c[1], nombres, 2));
+    if (!lista_correcta(&s, &c[1], nombres, 2)) {
+        CAL_FIN(0);
+    }
+    tcp_texto(&x, "dora\n");
+    if (!espera_linea(&s, &x, "* Hola, dora. Comandos: /list, /quit") ||
+        !aviso_entrada(&s, &c[1], "dora")) {
+        CAL_FIN(0);
+    }
+    tcp_texto(&c[1], "/list\n");
+    if (!lista_correcta(&s, &c[1], despues, 3)) {
+        cal_nota("(dora conectó la primera pero dio su nombre la última: /list va en el orden "
+                 "en que entraron en la sala, no en el de conexión)");
+        CAL_FIN(0);
+    }
+    CAL_FIN(1);
 }
 
 CAL_PRUEBA(quit, 20)
@@ -362,7 +458,6 @@ CAL_PRUEBA(quit, 20)
     static const char *const nombres[] = {"ana", "beto", "carla"};
     sesion_t s;
     tcp_t c[3], x;
-    char linea[256];
 
     if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
@@ -385,7 +480,8 @@ CAL_PRUEBA(quit, 20)
         CAL_FIN(0);
     }
     tcp_texto(&x, "/quit\n");
-    if (!espera_prefijo(&s, &x, "* ¡Adiós", "una despedida", linea, sizeof linea)) {
+    if (!espera_linea(&s, &x, "* ¡Adiós!")) {
+        cal_nota("(sin nombre, la despedida es «* ¡Adiós!», sin coma ni nombre)");
         CAL_FIN(0);
     }
     if (!tcp_esperar_cierre(&x, s.espera)) {

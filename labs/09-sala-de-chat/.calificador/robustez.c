@@ -20,9 +20,12 @@ CAL_PRUEBA(corte_brusco, 20)
     if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
+    tcp_texto(&c[1], "a medias"); /* sin '\n': se descarta al cortar */
+    cal_esperar(200);
     tcp_cerrar(&c[1]); /* cierre normal (FIN) sin /quit */
     if (!aviso_salida(&s, &c[0], "beto") || !aviso_salida(&s, &c[2], "beto")) {
-        cal_nota("(beto cerró su conexión sin /quit: el servidor lee EOF)");
+        cal_nota("(beto mandó «a medias» sin \n y cerró su conexión sin /quit: el servidor "
+                 "lee EOF; lo que quedó a medias se descarta, no se difunde)");
         CAL_FIN(0);
     }
     tcp_cortar(&c[2]); /* corte brusco: RST */
@@ -44,7 +47,7 @@ CAL_PRUEBA(linea_larga, 25)
 {
     static const char *const nombres[] = {"ana", "beto"};
     sesion_t s;
-    tcp_t c[2];
+    tcp_t c[2], x;
     char linea[512];
     char *grande = malloc(5001 + 16 * 1024);
     char *esperada = malloc(4096 + 8);
@@ -105,7 +108,27 @@ CAL_PRUEBA(linea_larga, 25)
                  "se difunde)");
         goto fin;
     }
-    ok = espera_silencio(&c[0], 300, "un solo error por la línea de 256 KiB, no uno por trozo");
+    if (!espera_silencio(&c[0], 300, "un solo error por la línea de 256 KiB, no uno por trozo")) {
+        goto fin;
+    }
+    /* Antes de dar el nombre: el error y otra vez la pregunta; después, el nombre vale. */
+    if (tcp_abrir(&x, s.puerto, "un cliente sin nombre", 0) < 0 ||
+        !espera_linea(&s, &x, PREGUNTA)) {
+        goto fin;
+    }
+    memset(grande, 'd', 5000);
+    grande[5000] = '\n';
+    tcp_enviar(&x, grande, 5001);
+    if (!espera_prefijo(&s, &x, "! ", "un error por una línea de 5000 bytes en lugar del nombre",
+                        linea, sizeof linea)) {
+        goto fin;
+    }
+    if (!espera_linea(&s, &x, PREGUNTA)) {
+        cal_nota("(si aún no tenía nombre, tras el error de línea larga va otra vez la pregunta)");
+        goto fin;
+    }
+    tcp_texto(&x, "dora\n");
+    ok = espera_linea(&s, &x, "* Hola, dora. Comandos: /list, /quit");
 fin:
     free(grande);
     free(esperada);
@@ -128,6 +151,28 @@ CAL_PRUEBA(basura, 20)
         CAL_FIN(0);
     }
     tcp_enviar(&c[0], malo, sizeof malo - 1);
+    /* El texto va tal cual, byte a byte: también los nulos y el UTF-8 roto. */
+    {
+        char esperada[64] = "ana: ";
+        char vista[256];
+        size_t n = 5 + sizeof malo - 2;
+        int r = tcp_linea(&c[1], s.espera, linea, sizeof linea, &largo);
+
+        memcpy(esperada + 5, malo, sizeof malo - 2);
+        if (r != 1 || largo != n || memcmp(linea, esperada, n) != 0) {
+            cal_esperado("que beto recibiera, byte a byte, «%s»",
+                         tcp_visible(esperada, n, 200, vista, sizeof vista));
+            if (r == 1) {
+                cal_obtenido("recibió «%s»", tcp_visible(linea, largo, 200, vista, sizeof vista));
+            } else {
+                cal_obtenido("no recibió esa línea");
+            }
+            cal_nota("(ana mandó una línea con bytes nulos y UTF-8 inválido: se reenvía tal cual, "
+                     "con su longitud; strlen, strchr y «%%s» se paran en el primer byte nulo)");
+            sigue_vivo(&s);
+            CAL_FIN(0);
+        }
+    }
     for (size_t i = 0; i < sizeof ruido - 1; i++) {
         semilla = semilla * 1103515245u + 12345u;
         ruido[i] = (char)((semilla >> 16) & 0xff);
@@ -183,6 +228,7 @@ CAL_PRUEBA(cliente_lento, 30)
     uint64_t enviados = 0, limite;
     size_t en_bloque = 0;
     int expulsado = 0;
+    char aviso[256] = "";
 
     if (!arrancar(&s, 0, 25)) {
         CAL_FIN(0);
@@ -216,6 +262,7 @@ CAL_PRUEBA(cliente_lento, 30)
         while (tcp_linea(&c[0], 0, linea, sizeof linea, &largo) == 1) {
             if (strncmp(linea, "* lento ha salido de la sala", 28) == 0) {
                 expulsado = 1;
+                snprintf(aviso, sizeof aviso, "%.200s", linea);
             }
         }
         if (c[0].fin) {
@@ -238,6 +285,11 @@ CAL_PRUEBA(cliente_lento, 30)
         CAL_FIN(0);
     }
     cal_nota("«lento» fue desconectado tras %.1f MiB enviados a la sala.", enviados / 1048576.0);
+    if (strcmp(aviso, "* lento ha salido de la sala (no leía sus mensajes)") != 0) {
+        cal_esperado("el aviso exacto «* lento ha salido de la sala (no leía sus mensajes)»");
+        cal_obtenido("«%s»", aviso);
+        CAL_FIN(0);
+    }
     if (!tcp_esperar_cierre(&lento, s.espera)) {
         cal_esperado("que la conexión de «lento» quedara cerrada tras el aviso");
         cal_obtenido("seguía abierta");
@@ -319,6 +371,162 @@ CAL_PRUEBA(sigint, 20)
     tcp_texto(&c[0], "una línea a med"); /* sin '\n': queda en el búfer del servidor */
     cal_esperar(200);
     CAL_FIN(apagado_correcto(&s, c, 1, SIGINT, "SIGINT (Ctrl+C)"));
+}
+
+/* Parada con clientes que van atrasados. «lento» no lee: cuando el servidor lo expulsa, su
+ * cola pasó de 1 MiB. «tardo» y «tarda» entraron después de que la sala hubiera hablado
+ * 512 KiB y tampoco leen: en ese momento tienen, cada uno, unos 512 KiB esperando en la cola
+ * de escritura del servidor (lo que el núcleo ya aceptó es igual para los tres). Entonces
+ * SIGTERM: «tarda» se pone a leer y debe recibirlo todo hasta el aviso de cierre (con
+ * uv_close directo la cola se tira, aviso incluido); «tardo» sigue sin leer y el servidor no
+ * debe esperarlo más de unos 2 s. */
+#define APAGADO_ADELANTO (128u << 10)
+#define APAGADO_DESFASE  (512u << 10)
+
+/* El emisor inunda la sala sin adelantarse al lector más de APAGADO_ADELANTO, hasta que el
+ * lector haya recibido `hasta` bytes o vea «* lento ha salido …». Devuelve 1, 2 (expulsado)
+ * o 0 (ya explicado). */
+static int inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint64_t *enviados)
+{
+    static char bloque[64 * LINEA_INUNDACION];
+    static size_t en_bloque;
+    char linea[2048];
+    size_t largo;
+    uint64_t limite = cal_ahora_ms() + 12000;
+
+    for (size_t i = 0; i < sizeof bloque; i += LINEA_INUNDACION) {
+        memset(bloque + i, 'y', LINEA_INUNDACION - 1);
+        bloque[i + LINEA_INUNDACION - 1] = '\n';
+    }
+    while (cal_ahora_ms() < limite && *enviados < MAX_INUNDACION) {
+        if ((hasta == 0 || *enviados < hasta) && *enviados < lector->recibidos + APAGADO_ADELANTO) {
+            long w = tcp_enviar_algo(emisor, bloque + en_bloque, sizeof bloque - en_bloque);
+            if (w < 0) {
+                cal_esperado("que el emisor pudiera seguir escribiendo");
+                cal_obtenido("el servidor cerró su conexión: %s", strerror((int)-w));
+                sigue_vivo(s);
+                return 0;
+            }
+            *enviados += (uint64_t)w;
+            en_bloque = (en_bloque + (size_t)w) % sizeof bloque;
+        }
+        while (tcp_linea(lector, 0, linea, sizeof linea, &largo) == 1) {
+            if (strncmp(linea, "* lento ha salido de la sala", 28) == 0) {
+                return 2;
+            }
+            if (strncmp(linea, "* tard", 6) == 0 && strstr(linea, "ha salido") != NULL) {
+                cal_esperado("que el servidor no expulsara a quien tiene menos de 1 MiB en cola");
+                cal_obtenido("el lector recibió «%.100s»", linea);
+                return 0;
+            }
+        }
+        if (lector->fin) {
+            cal_esperado("que el lector (que sí lee) siguiera conectado");
+            cal_obtenido("el servidor cerró su conexión");
+            sigue_vivo(s);
+            return 0;
+        }
+        if (hasta > 0 && lector->recibidos >= hasta && *enviados <= lector->recibidos) {
+            return 1;
+        }
+        tcp_recibir(lector, 5);
+    }
+    cal_esperado("que el servidor expulsara a «lento», que no lee (su cola pasó de 1 MiB)");
+    cal_obtenido("tras enviar %.1f MiB a la sala no pasó", *enviados / 1048576.0);
+    cal_nota("(esta verificación usa la expulsión de «lento» para saber cuánto tienen en cola "
+             "los demás: sin el límite de 1 MiB no puede seguir)");
+    sigue_vivo(s);
+    return 0;
+}
+
+CAL_PRUEBA(apagado_lento, 40)
+{
+    static const char *const nombres[] = {"lector", "emisor"};
+    sesion_t s;
+    tcp_t lento, tardo, tarda, c[2];
+    char linea[2048];
+    char fin[160];
+    char ultima[256] = "";
+    size_t largo;
+    uint64_t enviados = 0, senal;
+    int r, cerrada = 0;
+
+    if (!arrancar(&s, 0, 35)) {
+        CAL_FIN(0);
+    }
+    if (tcp_abrir(&lento, s.puerto, "lento", 4096) < 0 || !espera_linea(&s, &lento, PREGUNTA)) {
+        CAL_FIN(0);
+    }
+    tcp_texto(&lento, "lento\n");
+    if (!espera_linea(&s, &lento, "* Hola, lento. Comandos: /list, /quit") ||
+        !llenar_sala(&s, c, nombres, 2)) {
+        CAL_FIN(0);
+    }
+    r = inundar(&s, &c[0], &c[1], APAGADO_DESFASE, &enviados);
+    if (r != 1) {
+        if (r == 2) {
+            cal_esperado("que «lento» siguiera en la sala con solo 512 KiB sin leer");
+            cal_obtenido("fue expulsado tras %.2f MiB enviados a la sala", enviados / 1048576.0);
+        }
+        CAL_FIN(0);
+    }
+    if (tcp_abrir(&tardo, s.puerto, "tardo", 4096) < 0 || !espera_linea(&s, &tardo, PREGUNTA) ||
+        tcp_abrir(&tarda, s.puerto, "tarda", 4096) < 0 || !espera_linea(&s, &tarda, PREGUNTA)) {
+        CAL_FIN(0);
+    }
+    tcp_texto(&tardo, "tardo\n");
+    tcp_texto(&tarda, "tarda\n");
+    if (!espera_linea(&s, &tardo, "* Hola, tardo. Comandos: /list, /quit") ||
+        !espera_linea(&s, &tarda, "* Hola, tarda. Comandos: /list, /quit")) {
+        CAL_FIN(0);
+    }
+    r = inundar(&s, &c[0], &c[1], 0, &enviados);
+    if (r != 2) {
+        CAL_FIN(0);
+    }
+    cal_nota("«lento» fue expulsado tras %.1f MiB; «tardo» y «tarda» llevan unos 512 KiB "
+             "menos y no leen. Entonces, SIGTERM.",
+             enviados / 1048576.0);
+    senal = cal_ahora_ms();
+    cal_senal(s.p, SIGTERM);
+    /* «tarda» lee ahora todo lo que le debían: lo último antes del cierre, el aviso. */
+    while ((r = tcp_linea(&tarda, 3000, linea, sizeof linea, &largo)) == 1) {
+        snprintf(ultima, sizeof ultima, "%.200s", linea);
+    }
+    cerrada = r < 0;
+    if (!cerrada || strcmp(ultima, AVISO_APAGADO) != 0) {
+        cal_esperado("que «tarda», que tenía mensajes pendientes y se pone a leer tras la señal, "
+                     "recibiera todo lo pendiente, después «%s» y el cierre",
+                     AVISO_APAGADO);
+        cal_obtenido("%s; su última línea fue «%s»",
+                     cerrada ? "su conexión se cerró" : "la conexión seguía abierta sin datos",
+                     ultima);
+        cal_nota("(uv_close descarta lo que quede en la cola de escritura, aviso incluido: "
+                 "primero uv_shutdown, que espera a que salga, y uv_close en su callback)");
+        CAL_FIN(0);
+    }
+    /* El lector también: lo que le quedara de la riada y después el aviso. */
+    while ((r = tcp_linea(&c[0], 3000, linea, sizeof linea, &largo)) == 1 &&
+           strcmp(linea, AVISO_APAGADO) != 0) {
+    }
+    if (r != 1) {
+        cal_esperado("que el lector recibiera «%s»", AVISO_APAGADO);
+        cal_obtenido("%s", r < 0 ? "su conexión se cerró sin él" : "no llegó en 3 s");
+        CAL_FIN(0);
+    }
+    /* «tardo» nunca lee: el servidor no puede esperarlo para siempre. */
+    if (!cal_esperar_fin(s.p, 7000) || cal_codigo(s.p) != 0) {
+        cal_esperado("que tras SIGTERM el servidor terminara con código 0 aunque «tardo» no lea "
+                     "(esperándolo unos 2 s como mucho)");
+        cal_obtenido("%s, %.1f s después de la señal", cal_describir_fin(s.p, fin, sizeof fin),
+                     (cal_ahora_ms() - senal) / 1000.0);
+        cal_nota("(un uv_shutdown a quien no lee no acaba nunca: un temporizador de 2 s que "
+                 "cierre lo que quede)");
+        cal_nota_salida(s.p, 10);
+        CAL_FIN(0);
+    }
+    cal_obtenido("terminó con 0 %.1f s después de la señal", (cal_ahora_ms() - senal) / 1000.0);
+    CAL_FIN(1);
 }
 
 /* 200 clientes; cada uno manda 5 mensajes de una vez. Cada mensaje debe llegar a los otros
