@@ -211,6 +211,17 @@ CAL_PRUEBA(basura, 20)
     CAL_FIN(sigue_vivo(&s));
 }
 
+/* «lento» (con un búfer de recepción pequeño, para que su cola crezca pronto) entra en la
+ * sala y después los dos de `nombres`. 1 si todos entraron. */
+static int sala_con_lento(sesion_t *s, tcp_t *lento, tcp_t *c, const char *const *nombres)
+{
+    if (tcp_abrir(lento, s->puerto, "lento", 4096) < 0 || !espera_linea(s, lento, PREGUNTA))
+        return 0;
+    tcp_texto(lento, "lento\n");
+    return espera_linea(s, lento, "* Hola, lento. Comandos: /list, /quit") &&
+           llenar_sala(s, c, nombres, 2);
+}
+
 /* Un cliente que no lee: con una ventana TCP pequeña y sin llamar nunca a recv. Otro
  * inunda la sala y un tercero lee todo. El servidor debe echar al que no lee cuando su cola
  * de escritura pase del límite (1 MiB en el enunciado) en vez de acumular sin fin. */
@@ -233,12 +244,7 @@ CAL_PRUEBA(cliente_lento, 30)
     if (!arrancar(&s, 0, 25)) {
         CAL_FIN(0);
     }
-    if (tcp_abrir(&lento, s.puerto, "lento", 4096) < 0 || !espera_linea(&s, &lento, PREGUNTA)) {
-        CAL_FIN(0);
-    }
-    tcp_texto(&lento, "lento\n");
-    if (!espera_linea(&s, &lento, "* Hola, lento. Comandos: /list, /quit") ||
-        !llenar_sala(&s, c, nombres, 2)) {
+    if (!sala_con_lento(&s, &lento, c, nombres)) {
         CAL_FIN(0);
     }
     for (size_t i = 0; i < sizeof bloque; i += LINEA_INUNDACION) {
@@ -454,12 +460,7 @@ CAL_PRUEBA(apagado_lento, 40)
     if (!arrancar(&s, 0, 35)) {
         CAL_FIN(0);
     }
-    if (tcp_abrir(&lento, s.puerto, "lento", 4096) < 0 || !espera_linea(&s, &lento, PREGUNTA)) {
-        CAL_FIN(0);
-    }
-    tcp_texto(&lento, "lento\n");
-    if (!espera_linea(&s, &lento, "* Hola, lento. Comandos: /list, /quit") ||
-        !llenar_sala(&s, c, nombres, 2)) {
+    if (!sala_con_lento(&s, &lento, c, nombres)) {
         CAL_FIN(0);
     }
     r = inundar(&s, &c[0], &c[1], APAGADO_DESFASE, &enviados);
