@@ -20,6 +20,7 @@
 #include <string.h>
 #include <uv.h>
 
+#include "curso/errores.h"
 #include "curso/bitacora.h"
 #include "curso/bucle.h"
 #include "curso/senales.h"
@@ -263,7 +264,7 @@ static void al_conectar(uv_stream_t *servidor, int estado)
     int r;
 
     if (estado < 0) {
-        bitacora_aviso("error al aceptar: %s", uv_strerror(estado));
+        bitacora_aviso("error al aceptar: %s", error_texto(estado));
         return;
     }
     c = calloc(1, sizeof *c);
@@ -375,7 +376,7 @@ int main(int argc, char **argv)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     sala.bucle = &bucle;
@@ -387,7 +388,7 @@ int main(int argc, char **argv)
         }
     }
     if (r < 0) {
-        fprintf(stderr, "no se puede escuchar en 127.0.0.1:%d: %s\n", puerto, uv_strerror(r));
+        fprintf(stderr, "no se puede escuchar en 127.0.0.1:%d: %s\n", puerto, error_texto(r));
     }
     /* bucle_terminar ejecuta hasta que no queda nada y comprueba uv_loop_close() == 0. */
     if (bucle_terminar(&bucle) != 0 || r < 0) {

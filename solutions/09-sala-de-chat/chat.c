@@ -28,6 +28,7 @@
 #include <string.h>
 #include <uv.h>
 
+#include "curso/errores.h"
 #include "curso/bitacora.h"
 #include "curso/bucle.h"
 #include "curso/senales.h"
@@ -150,7 +151,7 @@ static void al_escribir(uv_write_t *req, int estado)
     /* UV_ECANCELED: el handle se está cerrando y libuv descarta lo pendiente. */
     if (estado < 0 && estado != UV_ECANCELED && c->estado != CERRANDO) {
         bitacora_info("error al escribir a %s: %s", c->estado == EN_SALA ? c->nombre : "?",
-                      uv_strerror(estado));
+                      error_texto(estado));
         marcar(c, SALE_CORTE);
         procesar_expulsiones(c->sala);
     }
@@ -564,7 +565,7 @@ static void al_conectar(uv_stream_t *servidor, int estado)
     int r;
 
     if (estado < 0) {
-        bitacora_aviso("error al aceptar: %s", uv_strerror(estado));
+        bitacora_aviso("error al aceptar: %s", error_texto(estado));
         return;
     }
     c = calloc(1, sizeof *c);
@@ -589,7 +590,7 @@ static void al_conectar(uv_stream_t *servidor, int estado)
         r = uv_read_start((uv_stream_t *)&c->tcp, al_reservar, al_leer);
     }
     if (r < 0) {
-        bitacora_aviso("no se pudo atender una conexión: %s", uv_strerror(r));
+        bitacora_aviso("no se pudo atender una conexión: %s", error_texto(r));
         cliente_cerrar(c, SALE_CORTE);
         return;
     }
@@ -707,7 +708,7 @@ int main(int argc, char **argv)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     sala.bucle = &bucle;
@@ -721,7 +722,7 @@ int main(int argc, char **argv)
         }
     }
     if (r < 0) {
-        fprintf(stderr, "no se puede escuchar en 127.0.0.1:%d: %s\n", puerto, uv_strerror(r));
+        fprintf(stderr, "no se puede escuchar en 127.0.0.1:%d: %s\n", puerto, error_texto(r));
         uv_close((uv_handle_t *)&sala.vaciado, NULL);
     }
     /* bucle_terminar ejecuta hasta que no queda nada y comprueba uv_loop_close() == 0. */

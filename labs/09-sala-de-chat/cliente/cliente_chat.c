@@ -23,6 +23,7 @@
 #include <string.h>
 #include <uv.h>
 
+#include "curso/errores.h"
 #include "curso/bucle.h"
 #include "curso/senales.h"
 
@@ -89,7 +90,7 @@ static void al_leer_socket(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         fflush(stdout);
     } else if (n < 0) {
         fprintf(stderr, "Conexión cerrada por el servidor%s%s.\n", n == UV_EOF ? "" : ": ",
-                n == UV_EOF ? "" : uv_strerror((int)n));
+                n == UV_EOF ? "" : error_texto((int)n));
         terminar(c);
     }
 }
@@ -103,7 +104,7 @@ static void al_escribir(uv_write_t *req, int estado)
 
     free(e);
     if (estado < 0 && estado != UV_ECANCELED) {
-        fprintf(stderr, "No se pudo enviar: %s\n", uv_strerror(estado));
+        fprintf(stderr, "No se pudo enviar: %s\n", error_texto(estado));
         terminar(c);
         return;
     }
@@ -203,7 +204,7 @@ static void al_conectar(uv_connect_t *req, int estado)
     int r;
 
     if (estado < 0) {
-        fprintf(stderr, "No se pudo conectar: %s\n", uv_strerror(estado));
+        fprintf(stderr, "No se pudo conectar: %s\n", error_texto(estado));
         terminar(c);
         return;
     }
@@ -215,7 +216,7 @@ static void al_conectar(uv_connect_t *req, int estado)
         r = abrir_entrada(c);
     }
     if (r < 0) {
-        fprintf(stderr, "No se pudo empezar a leer: %s\n", uv_strerror(r));
+        fprintf(stderr, "No se pudo empezar a leer: %s\n", error_texto(r));
         terminar(c);
     }
 }
@@ -267,7 +268,7 @@ int main(int argc, char **argv)
         }
     }
     if (r < 0) {
-        fprintf(stderr, "No se pudo conectar con 127.0.0.1:%ld: %s\n", puerto, uv_strerror(r));
+        fprintf(stderr, "No se pudo conectar con 127.0.0.1:%ld: %s\n", puerto, error_texto(r));
     }
     if (bucle_terminar(&bucle) != 0 || r < 0 || !c.conectado) {
         return 1;
