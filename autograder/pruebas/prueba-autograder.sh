@@ -158,7 +158,8 @@ fi
 caso con_curl con_curl.c 5
 caso hilos_bloqueantes hilos_bloqueantes.c 5
 caso asm_fork asm_fork.c 5
-for c in con_curl hilos_bloqueantes asm_fork; do
+caso uv_dlsym uv_dlsym.c 5
+for c in con_curl hilos_bloqueantes asm_fork uv_dlsym; do
   if grep -q 'no se califica' "$SALIDAS/$c.txt"; then
     bien "$c: rechazada con un mensaje que dice qué usa y por qué no vale"
   else

@@ -33,7 +33,8 @@ static const char *const procesos[] = {
     "posix_spawnp", "daemon", "uv_spawn", NULL};
 static const char *const hilos[] = {"pthread_create", "thrd_create", "uv_thread_create",
                                     "uv_thread_create_ex", NULL};
-static const char *const directas[] = {"syscall", "dlopen", "dlmopen", "dlsym", "dlvsym", NULL};
+static const char *const directas[] = {"syscall", "dlopen",    "dlmopen",  "dlsym",
+                                       "dlvsym",  "uv_dlopen", "uv_dlsym", NULL};
 static const char *const red_cruda[] = {
     "socket",        "socketpair", "connect",    "accept",      "accept4",      "bind",
     "listen",        "poll",       "ppoll",      "select",      "pselect",      "epoll_create",
@@ -50,7 +51,7 @@ static const grupo_t grupos[] = {
      "laboratorio es la del bucle de eventos; el pool de libuv (uv_queue_work) sí vale",
      hilos, NULL, 0},
     {"llamadas_directas",
-     "llamar al sistema o a funciones sin pasar por su nombre (syscall, dlsym, dlopen, "
+     "llamar al sistema o a funciones sin pasar por su nombre (syscall, dlsym, uv_dlsym, "
      "ensamblador con syscall/int 0x80): así se esquivan las reglas del laboratorio",
      directas, NULL, 1},
     {"red_cruda",
