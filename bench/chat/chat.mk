@@ -1,5 +1,5 @@
 # bench/chat/: la sala de chat del laboratorio 09 (solución en C sobre libuv) contra el mismo
-# servidor escrito con asyncio, como lo escribe el curso de Python. Lo incluye bench/bench.mk.
+# servidor escrito con asyncio, como lo escribe el curso de Python. Lo incluye bench/bench.mk, como a toda carpeta de bench/.
 #
 #   make bench-chat          comparación completa: 200 clientes × 50 mensajes y la memoria
 #                            con 10 000 clientes conectados y callados
@@ -17,6 +17,7 @@ $(CHAT_CARGA): $(B)/obj/bench/chat/carga_chat.o $(LIBCURSO)
 	$(call ENLAZAR,$(CURSO_LIBS))
 
 PROGRAMAS += $(CHAT_CARGA)
+BENCH_EXTRA += _bench-chat
 
 .PHONY: bench-chat _bench-chat prueba-bench-chat
 bench-chat: deps-bench
