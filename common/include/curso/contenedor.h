@@ -13,6 +13,6 @@
 
 #include <stddef.h>
 
-#define CONTENEDOR_DE(ptr, tipo, miembro) ((tipo *)((char *)(ptr) - offsetof(tipo, miembro)))
+#define CONTENEDOR_DE(ptr, tipo, miembro) ((tipo *)((char *)(ptr)-offsetof(tipo, miembro)))
 
 #endif
