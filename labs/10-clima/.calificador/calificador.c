@@ -488,6 +488,20 @@ static int registro_programa(esc_t *e, const cal_peticion_t **v)
     return n - i;
 }
 
+/* El servidor anota cada petición al entregar su último byte: el programa puede haber
+ * terminado (y el calificador leído el registro) un instante antes. Espera, como mucho
+ * `max_ms`, a que haya al menos `n` peticiones del programa. Devuelve cuántas hay. */
+static int registro_esperar(esc_t *e, int n, int max_ms, const cal_peticion_t **v)
+{
+    uint64_t limite = cal_ahora_ms() + (uint64_t)max_ms;
+    int hay = registro_programa(e, v);
+    while (hay < n && cal_ahora_ms() < limite) {
+        cal_esperar(20);
+        hay = registro_programa(e, v);
+    }
+    return hay;
+}
+
 /* ¿Es la petición r la del proveedor k para la ciudad c? */
 static int es_de(const esc_t *e, const cal_peticion_t *r, int c, int k)
 {
@@ -506,7 +520,10 @@ static int es_de(const esc_t *e, const cal_peticion_t *r, int c, int k)
 static int registro_completo(esc_t *e)
 {
     const cal_peticion_t *v;
-    int n = registro_programa(e, &v);
+    int esperadas = 0;
+    for (int k = 0; k < e->nprovs; k++)
+        esperadas += e->provs[k].servidor != NULL ? e->nciudades : 0;
+    int n = registro_esperar(e, esperadas, 1000, &v);
     for (int c = 0; c < e->nciudades; c++)
         for (int k = 0; k < e->nprovs; k++) {
             if (e->provs[k].servidor == NULL)
@@ -788,7 +805,7 @@ CAL_PRUEBA(concurrencia, 30)
         CAL_FIN(0);
     cal_esperar_fin(e.p, 8000);
     const cal_peticion_t *v;
-    int n = registro_programa(&e, &v);
+    int n = registro_esperar(&e, 6, 1000, &v);
     int ok = n >= 6;
     uint64_t ultimo_inicio = 0, primer_fin = UINT64_MAX;
     for (int i = 0; i < n; i++) {
@@ -831,7 +848,7 @@ CAL_PRUEBA(limite_c, 30)
         CAL_FIN(0);
     cal_esperar_fin(e.p, 10000);
     const cal_peticion_t *v;
-    int n = registro_programa(&e, &v);
+    int n = registro_esperar(&e, 9, 1000, &v);
     int m = max_solapadas(v, n);
     int ok = n == 9 && m == 2;
     if (n != 9) {
@@ -962,7 +979,7 @@ CAL_PRUEBA(sin_datos, 30)
 {
     static const prov_t provs[] = {
         {"a", "openmeteo", "&estado=500", "current_weather.temperature", "C", E_ESTADO},
-        {"b", "weatherapi", "&fallo=json", "current.temp_c", "C", E_JSON},
+        {"b", "weatherapi", "&fallo=json", "current.temp_c", "C", ERROR},
         {"c", NULL, NULL, "main.temp", "C", ERROR}};
     esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
     cal_esperado("todos los proveedores fallan: tres ERROR y «<ciudad> SIN DATOS» por ciudad, "
@@ -1126,7 +1143,7 @@ CAL_PRUEBA(valgrind, 60)
 {
     static const prov_t provs[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
-        {"roto", "weatherapi", "&fallo=json", "current.temp_c", "C", E_JSON},
+        {"roto", "weatherapi", "&fallo=json", "current.temp_c", "C", ERROR},
         {"texto", "openmeteo", "&fallo=texto", "current_weather.temperature", "C", ERROR},
         {"k", "openweather", "&unidades=kelvin", "main.temp", "K", BIEN}};
     esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 4};
