@@ -165,7 +165,7 @@ static int cargar_proveedores(programa_t *prog, const char *archivo)
     int r = -1;
     if (raiz == NULL) {
         if (e.line <= 0)
-            fprintf(stderr, "clima: no se pudo leer %s: %s\n", archivo, e.text);
+            fprintf(stderr, "clima: no se pudo abrir el archivo de proveedores «%s»\n", archivo);
         else
             fprintf(stderr, "clima: %s: JSON inválido en la línea %d, columna %d: %s\n", archivo,
                     e.line, e.column, e.text);
