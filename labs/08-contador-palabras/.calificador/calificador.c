@@ -579,7 +579,7 @@ CAL_PRUEBA(resumen, 20)
     cal_proceso_t *p = contador(args, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
-    esperar_cuentas(p, 4, 4000);
+    esperar_cuentas(p, 4, 3000);
     dormir(100);
     fifo_dar(&e[0], "a b c d e f g\n", 1);
     fifo_cerrar(&e[0]);
@@ -884,9 +884,9 @@ CAL_PRUEBA(limite_j, 30)
     int maximo = 0, lleno = 0;
     char pasos[256] = "";
     for (int i = 0; i < N; i++) {
-        /* Espera (como mucho 1,5 s) a que ocupe las plazas que puede; mira a menudo. */
+        /* Espera (como mucho 1 s) a que ocupe las plazas que puede; mira a menudo. */
         int quiere = N - i < J ? N - i : J, visto = 0;
-        uint64_t fin = cal_ahora_ms() + 1500;
+        uint64_t fin = cal_ahora_ms() + 1000;
         while (cal_ahora_ms() < fin && !cal_termino(p)) {
             int a = cal_abiertos(p, prefijo);
             if (a > maximo)
