@@ -328,18 +328,47 @@ static void siguiente_de_la_lista(contador_t *c)
 
 /* ------------------------------------------------------------------ la cuenta */
 
+/* Dieciséis bytes a la vez con las extensiones vectoriales de GCC (y clang): SSE2 en x86-64,
+ * NEON en ARM. Contar byte a byte con una tabla va a ~1,4 GB/s; así, a ~10 GB/s, y el tiempo
+ * se va en leer, no en contar (bench/contador). Es la única optimización del programa. */
+typedef unsigned char v16 __attribute__((vector_size(16)));
+
+static v16 cargar16(const unsigned char *p)
+{
+    v16 v;
+    memcpy(&v, p, sizeof v); /* lectura sin alinear */
+    return v;
+}
+
+/* 0xFF en cada byte que es espacio ASCII (' ' o de '\t' a '\r'), 0 en los demás. */
+static v16 espacios16(v16 x)
+{
+    return (v16)((x == ' ') | ((v16)(x - '\t') < 5));
+}
+
 /* Cuenta los comienzos de palabra de `n` bytes; `*dentro` dice si el byte anterior (quizá
- * del trozo anterior) era parte de una palabra, y al volver, si lo es el último. */
+ * del trozo anterior) era parte de una palabra, y al volver, si lo es el último. Un comienzo
+ * es un byte que no es espacio precedido de uno que sí lo es (o del principio). */
 static uint64_t contar(const unsigned char *p, size_t n, int *dentro)
 {
-    uint64_t palabras = 0;
-    unsigned anterior = (unsigned)*dentro;
-    for (size_t i = 0; i < n; i++) {
-        unsigned palabra = es_espacio[p[i]] ^ 1u;
-        palabras += palabra & (anterior ^ 1u);
-        anterior = palabra;
+    if (n == 0)
+        return 0;
+    uint64_t palabras = !es_espacio[p[0]] && !*dentro;
+    size_t i = 1;
+    while (i + 16 <= n) {
+        /* Cada byte del acumulador cuenta como mucho 255 vueltas antes de desbordar. */
+        v16 acumulado = {0};
+        for (int vuelta = 0; vuelta < 255 && i + 16 <= n; vuelta++, i += 16) {
+            v16 antes = espacios16(cargar16(p + i - 1));
+            v16 ahora = espacios16(cargar16(p + i));
+            acumulado -= antes & ~ahora; /* 0xFF es -1: resta 1 por comienzo */
+        }
+        for (int k = 0; k < 16; k++)
+            palabras += acumulado[k];
     }
-    *dentro = (int)anterior;
+    for (; i < n; i++)
+        palabras += es_espacio[p[i - 1]] & !es_espacio[p[i]];
+    *dentro = !es_espacio[p[n - 1]];
     return palabras;
 }
 
