@@ -8,8 +8,9 @@
 #
 # El corpus (8 archivos que suman MB megabytes, deterministas: generar_corpus.py) se escribe
 # en DIR_BUILD/bench-contador/ y se borra al terminar. Cada programa se ejecuta REPETICIONES
-# veces (más una primera, sin contar, que deja el corpus en la caché de páginas); se da el
-# mejor tiempo de pared (EPOCHREALTIME de bash) y la memoria residente máxima (/usr/bin/time). Objetivos: C ≤ 1,2 ×
+# veces, por turnos (más una primera ronda, sin contar, que deja el corpus en la caché de
+# páginas); se da el mejor tiempo de pared (EPOCHREALTIME de bash) y la memoria residente
+# máxima (/usr/bin/time). Objetivos: C ≤ 1,2 ×
 # wc, aiofiles ≥ 10 × C, memoria de C ≤ 16 MB; se informa de ellos, no se exigen (el tiempo
 # depende de la máquina). Sale con 1 si alguna cuenta no cuadra o un programa falla.
 set -u
@@ -35,35 +36,41 @@ rm -rf "$corpus"
 esperado=$("$python" "$aqui/generar_corpus.py" "$corpus" "$mb" 8) || exit 1
 archivos=("$corpus"/parte*.txt)
 
-# medir NOMBRE ORDEN…: deja en T_<NOMBRE> el mejor tiempo (s), en M_<NOMBRE> la mayor memoria
-# (KiB) y en TOTAL_<NOMBRE> las palabras contadas (la línea TOTAL, o la suma de wc).
-medir() {
+# una NOMBRE ORDEN…: una ejecución; se queda con el mejor tiempo en T_<NOMBRE>, la mayor
+# memoria (KiB) en M_<NOMBRE> y las palabras contadas en TOTAL_<NOMBRE> (la línea TOTAL, o
+# la de wc). Con CALENTAR=1 no anota nada (deja el corpus en la caché de páginas).
+una() {
   local nombre=$1; shift
-  local mejor="" memoria=0 salida="$corpus/$nombre.out" medida="$corpus/$nombre.time"
-  for i in $(seq 0 "$rep"); do
-    local t0=$EPOCHREALTIME
-    if ! /usr/bin/time -o "$medida" -f '%M' "$@" >"$salida" 2>"$corpus/$nombre.err"; then
-      echo "✘ $nombre falló:" >&2; tail -n 5 "$corpus/$nombre.err" >&2
-      return 1
-    fi
-    local t1=$EPOCHREALTIME
-    [ "$i" = 0 ] && continue   # la primera solo calienta la caché
-    local t m
-    t=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}')
-    read -r m <"$medida"
-    if [ -z "$mejor" ] || awk -v a="$t" -v b="$mejor" 'BEGIN{exit !(a < b)}'; then mejor=$t; fi
-    [ "$m" -gt "$memoria" ] && memoria=$m
-  done
-  local total
-  total=$(awk '/^TOTAL /{print $2} / total$/{print $1}' "$salida" | tail -n1)
-  printf -v "T_$nombre" '%s' "$mejor"
-  printf -v "M_$nombre" '%s' "$memoria"
-  printf -v "TOTAL_$nombre" '%s' "$total"
+  local salida="$corpus/$nombre.out" medida="$corpus/$nombre.time"
+  local t0=$EPOCHREALTIME
+  if ! /usr/bin/time -o "$medida" -f '%M' "$@" >"$salida" 2>"$corpus/$nombre.err"; then
+    echo "✘ $nombre falló:" >&2; tail -n 5 "$corpus/$nombre.err" >&2
+    return 1
+  fi
+  local t1=$EPOCHREALTIME
+  [ "${CALENTAR:-0}" = 1 ] && return 0
+  local t m mejor_v="T_$nombre" mem_v="M_$nombre"
+  t=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}')
+  read -r m <"$medida"
+  if [ -z "${!mejor_v:-}" ] || awk -v a="$t" -v b="${!mejor_v}" 'BEGIN{exit !(a < b)}'; then
+    printf -v "$mejor_v" '%s' "$t"
+  fi
+  [ "$m" -gt "${!mem_v:-0}" ] && printf -v "$mem_v" '%s' "$m"
+  printf -v "TOTAL_$nombre" '%s' "$(awk '/^TOTAL /{print $2} / total$/{print $1}' "$salida" | tail -n1)"
 }
 
-medir c "$solucion" "${archivos[@]}" || exit 1
-medir wc env LC_ALL=C wc -w "${archivos[@]}" || exit 1
-medir py "$python" "$aqui/contador_aiofiles.py" "${archivos[@]}" || exit 1
+# Las tres, por turnos (C, wc, Python, C, wc…): si la máquina cambia de ritmo a mitad, les
+# toca a las tres por igual.
+ronda() {
+  una c "$solucion" "${archivos[@]}" &&
+    una wc env LC_ALL=C wc -w "${archivos[@]}" &&
+    una py "$python" "$aqui/contador_aiofiles.py" "${archivos[@]}"
+}
+# El corpus recién escrito aún se está volcando al disco: primero se vuelca (sync) y se lee
+# una vez, para medir lectura y cuenta y no la escritura de otro.
+sync "${archivos[@]}" 2>/dev/null
+CALENTAR=1 ronda || exit 1
+for _ in $(seq "$rep"); do ronda || exit 1; done
 
 fallo=0
 for n in c wc py; do
