@@ -16,13 +16,19 @@ BLOQUE = 1 << 20
 
 
 def bloque(azar):
+    letras = "abcdefghijklmnopqrstuvwxyz"
+    vocabulario = ["".join(azar.choices(letras, k=azar.randint(1, 12))).encode()
+                   for _ in range(5000)]
+    separadores = (b" ", b" ", b" ", b" ", b"\n", b"\t", b"  ")
     partes, largo = [], 0
-    letras = b"abcdefghijklmnopqrstuvwxyz"
-    while largo < BLOQUE - 16:
-        palabra = bytes(azar.choice(letras) for _ in range(azar.randint(1, 12)))
-        sep = azar.choice((b" ", b" ", b" ", b" ", b"\n", b"\t", b"  "))
-        partes.append(palabra + sep)
-        largo += len(palabra) + len(sep)
+    while largo < BLOQUE - 64:
+        palabras = azar.choices(vocabulario, k=1000)
+        seps = azar.choices(separadores, k=1000)
+        for palabra, sep in zip(palabras, seps):
+            partes.append(palabra + sep)
+            largo += len(palabra) + len(sep)
+            if largo >= BLOQUE - 64:
+                break
     datos = b"".join(partes)
     return datos + b" " * (BLOQUE - len(datos))
 
