@@ -99,8 +99,8 @@ endef
 
 # Objetivos de «portada»: comprueban las dependencias y vuelven a llamar a make. No necesitan
 # los datos de los laboratorios (que salen del ejecutor ya construido: ver labs/labs.mk).
-PORTADA := all deps deps-grade deps-test deps-bench deps-auto grade test bench bench-chat \
-           limpiar clean compile_commands.json
+PORTADA := all deps deps-grade deps-test deps-bench deps-libro deps-auto grade test bench \
+           bench-chat limpiar clean compile_commands.json libro _libro libro-abrir
 SOLO_PORTADA := $(if $(filter-out $(PORTADA),$(or $(MAKECMDGOALS),all)),,si)
 
 # Lo que cada fragmento añade:
@@ -143,7 +143,7 @@ deps:
 
 # Cada objetivo comprueba solo su perfil (grade, test o bench). Si no falta nada, no dice ni
 # instala nada; nunca se intenta instalar en cada ejecución.
-deps-grade deps-test deps-bench:
+deps-grade deps-test deps-bench deps-libro:
 	@CC="$(CC)" bash common/herramientas/dependencias.sh asegurar $(@:deps-%=%) \
 	  "make$(if $(MAKECMDGOALS), $(MAKECMDGOALS))"
 

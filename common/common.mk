@@ -68,3 +68,4 @@ prueba-common-asan:
 
 # El objetivo de fuzzing (libFuzzer) tiene su propio fragmento.
 -include common/fuzz/fuzz.mk
+include common/libro/libro.mk

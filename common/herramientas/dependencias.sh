@@ -19,7 +19,8 @@
 #           Criterion, llhttp, bubblewrap y valgrind (y PostgreSQL si existe el laboratorio 12)
 #   bench   `make bench`: compilador y bibliotecas, curl, wrk, nginx, python3-aiohttp,
 #           python3-aiofiles y time
-#   test    `make test`: grade + bench + clang con libFuzzer, netcat, procps y PostgreSQL
+#   libro   `make libro`: python3, pandoc, chromium, epubcheck y qpdf
+#   test    `make test`: grade + bench + libro + clang con libFuzzer, netcat, procps y PostgreSQL
 #   todo    todo lo anterior más bear (lo que instala `make deps`)
 #
 # Todo viene de paquetes de Debian 12 / Ubuntu; nada se descarga de otro sitio.
@@ -40,6 +41,7 @@ PAQUETES=(
   valgrind clang clang-format bubblewrap procps
   curl wrk nginx-light python3 python3-aiohttp bear netcat-openbsd
   python3-aiofiles time
+  pandoc chromium epubcheck qpdf
 )
 # Si la instalación automática falla, no se vuelve a intentar en cada `make grade`: queda
 # anotado aquí y se pide `make deps`, que lo borra cuando termina bien.
@@ -134,9 +136,21 @@ revisar_bench() {
   [ -x /usr/bin/time ] || anotar "/usr/bin/time" time
 }
 
+# El libro (make libro): pandoc escribe el sitio y el EPUB, Chromium imprime el PDF y lo
+# prueba, epubcheck (Java) valida el EPUB y qpdf lee el índice del PDF.
+revisar_libro() {
+  [ -x /usr/bin/python3 ] || anotar "/usr/bin/python3" python3
+  orden pandoc pandoc
+  hay_orden chromium || hay_orden chromium-browser || anotar "la orden chromium" chromium
+  [ -f /usr/share/java/epubcheck.jar ] || anotar "epubcheck (/usr/share/java/epubcheck.jar)" epubcheck
+  orden java epubcheck
+  orden qpdf qpdf
+}
+
 revisar_test() {
   revisar_grade
   revisar_bench
+  revisar_libro
   revisar_postgresql
   orden nc netcat-openbsd
   orden pgrep procps
@@ -161,8 +175,9 @@ revisar() {
     grade) revisar_grade ;;
     bench) revisar_compilar; revisar_bench ;;
     test) revisar_test ;;
+    libro) revisar_libro ;;
     todo) revisar_test; orden bear bear ;;
-    *) echo "dependencias.sh: perfil desconocido «$1» (grade, bench, test o todo)" >&2; exit 2 ;;
+    *) echo "dependencias.sh: perfil desconocido «$1» (grade, bench, test, libro o todo)" >&2; exit 2 ;;
   esac
   # Sin duplicados (una misma orden puede venir de dos perfiles).
   if [ ${#FALTAN[@]} -gt 0 ]; then
