@@ -17,7 +17,8 @@
 # Perfiles (qué necesita cada orden):
 #   grade   `make` y `make grade`: compilador, make, pkg-config, libuv, libcurl, jansson,
 #           Criterion, llhttp, bubblewrap y valgrind (y PostgreSQL si existe el laboratorio 12)
-#   bench   `make bench`: compilador y bibliotecas, curl, wrk, nginx y python3-aiohttp
+#   bench   `make bench`: compilador y bibliotecas, curl, wrk, nginx, python3-aiohttp,
+#           python3-aiofiles y time
 #   libro   `make libro`: python3, pandoc, chromium, epubcheck y qpdf
 #   test    `make test`: grade + bench + libro + clang con libFuzzer, netcat, procps y PostgreSQL
 #   todo    todo lo anterior más bear (lo que instala `make deps`)
@@ -39,6 +40,7 @@ PAQUETES=(
   libuv1-dev libcurl4-openssl-dev libjansson-dev libcriterion-dev libpq-dev postgresql
   valgrind clang clang-format bubblewrap procps
   curl wrk nginx-light python3 python3-aiohttp bear netcat-openbsd
+  python3-aiofiles time
   pandoc chromium epubcheck qpdf
 )
 # Si la instalación automática falla, no se vuelve a intentar en cada `make grade`: queda
@@ -128,6 +130,10 @@ revisar_bench() {
   elif ! /usr/bin/python3 -c 'import aiohttp' 2>/dev/null; then
     anotar "el módulo aiohttp de /usr/bin/python3" python3-aiohttp
   fi
+  if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import aiofiles' 2>/dev/null; then
+    anotar "el módulo aiofiles de /usr/bin/python3" python3-aiofiles
+  fi
+  [ -x /usr/bin/time ] || anotar "/usr/bin/time" time
 }
 
 # El libro (make libro): pandoc escribe el sitio y el EPUB, Chromium imprime el PDF y lo
