@@ -88,6 +88,7 @@ typedef struct {
 static void normalizar(const char *entrada, char *salida, size_t tam)
 {
     size_t j = 0;
+    int texto = 0; /* ¿ya salió algo que no sea la sangría? */
     const char *p = entrada;
     if (p[0] == '=' && p[1] == '=') {
         const char *fin = strstr(p + 2, "==");
@@ -122,9 +123,10 @@ static void normalizar(const char *entrada, char *salida, size_t tam)
                 p++;
             if (p == q)
                 salida[j++] = '/';
-        } else if (*p == ' ' && j > 0 && salida[j - 1] == ' ' && j > strspn(salida, " ")) {
+        } else if (*p == ' ' && texto && salida[j - 1] == ' ') {
             p++; /* los espacios de alineación (strace, ASan) dependen del largo de lo quitado */
         } else {
+            texto |= *p != ' ';
             salida[j++] = *p++;
         }
     }
