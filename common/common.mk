@@ -68,3 +68,6 @@ prueba-common-asan:
 
 # El objetivo de fuzzing (libFuzzer) tiene su propio fragmento.
 -include common/fuzz/fuzz.mk
+
+# PostgreSQL: make bd, make bd-parar y las pruebas de curso/bd.h.
+include common/bd.mk
