@@ -31,6 +31,7 @@ $(B)/lessons/%-$(1): lessons/%.c $(LIBCURSO)
 	$$(Q)$$(CC) $$(CURSO_CFLAGS) $$(CFLAGS) $$(LECCIONES_SAN_$(1)) -o $$@ $$< $$(CURSO_LIBS)
 endef
 $(foreach v,asan tsan,$(eval $(call LECCIONES_VARIANTE,$(v))))
+-include $(LECCIONES_VARIANTES:=.d)
 
 # Un programa cuyo nombre empieza por prueba_ es un conjunto de pruebas Criterion: se enlaza
 # también con Criterion (su main lo pone Criterion).
