@@ -49,7 +49,7 @@ endif
 
 # --- Dependencias (pkg-config) -------------------------------------------------------------
 # Se evalúan de forma perezosa (=) para que `make deps` pueda correr antes de que existan.
-PKGS := libuv libcurl jansson
+PKGS := libuv libcurl jansson libpq
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
@@ -100,7 +100,8 @@ endef
 # Objetivos de «portada»: comprueban las dependencias y vuelven a llamar a make. No necesitan
 # los datos de los laboratorios (que salen del ejecutor ya construido: ver labs/labs.mk).
 PORTADA := all deps deps-grade deps-test deps-bench deps-libro deps-auto grade test bench \
-           bench-chat limpiar clean compile_commands.json libro _libro libro-abrir
+           bench-chat limpiar clean compile_commands.json libro _libro libro-abrir \
+           bd bd-parar bd-estado
 SOLO_PORTADA := $(if $(filter-out $(PORTADA),$(or $(MAKECMDGOALS),all)),,si)
 
 # Lo que cada fragmento añade:

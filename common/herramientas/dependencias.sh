@@ -38,7 +38,7 @@ export PATH
 PAQUETES=(
   build-essential pkg-config make
   libuv1-dev libcurl4-openssl-dev libjansson-dev libcriterion-dev libpq-dev postgresql
-  valgrind clang clang-format bubblewrap procps
+  valgrind clang clang-format bubblewrap procps gdb strace
   curl wrk nginx-light python3 python3-aiohttp bear netcat-openbsd
   python3-aiofiles time
   pandoc chromium epubcheck qpdf
@@ -156,6 +156,9 @@ revisar_test() {
   orden pgrep procps
   orden ps procps
   orden clang-format clang-format
+  # La lección 11 ejecuta sus ejemplos bajo gdb y strace.
+  orden gdb gdb
+  orden strace strace
   # libFuzzer: clang necesita su runtime (libclang-rt-NN-dev en Debian 12).
   if ! hay_orden clang; then
     anotar "la orden clang (para libFuzzer)" clang
