@@ -15,6 +15,7 @@
 
 #include "curso/bucle.h"
 #include "curso/cronograma.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 #define TAREAS 3
@@ -79,7 +80,7 @@ int main(int argc, char **argv)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     cronograma = cronograma_nuevo();
@@ -107,7 +108,7 @@ int main(int argc, char **argv)
         }
     }
     if (r < 0) {
-        fprintf(stderr, "error: %s\n", uv_strerror(r));
+        fprintf(stderr, "error: %s\n", error_texto(r));
     }
 
     if (bucle_terminar(&bucle) != 0 && r == 0) {

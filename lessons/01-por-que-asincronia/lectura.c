@@ -18,6 +18,7 @@
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 #define LATIDO_MS 250
@@ -89,7 +90,7 @@ static void al_leer(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
     } else if (n < 0) {
         /* UV_EOF: la cocina cerró su extremo. Cualquier otro error también termina. */
         if (n != UV_EOF) {
-            fprintf(stderr, "lectura: %s\n", uv_strerror((int)n));
+            fprintf(stderr, "lectura: %s\n", error_texto((int)n));
         }
         uv_close((uv_handle_t *)s, NULL);
     }
@@ -107,7 +108,7 @@ static void al_pedir(uv_timer_t *t)
             r = uv_read_start((uv_stream_t *)&p->tuberia, reservar, al_leer);
         }
         if (r < 0) {
-            fprintf(stderr, "uv_pipe_open/uv_read_start: %s\n", uv_strerror(r));
+            fprintf(stderr, "uv_pipe_open/uv_read_start: %s\n", error_texto(r));
             uv_close((uv_handle_t *)&p->tuberia, NULL);
             return;
         }
@@ -144,7 +145,7 @@ int main(int argc, char **argv)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     r = uv_pipe(fds, 0, 0);
@@ -165,7 +166,7 @@ int main(int argc, char **argv)
         uv_timer_start(&p.latido, al_latir, LATIDO_MS, LATIDO_MS);
         uv_timer_start(&p.pedir, al_pedir, PEDIR_MS, 0);
     } else {
-        fprintf(stderr, "error al preparar: %s\n", uv_strerror(r));
+        fprintf(stderr, "error al preparar: %s\n", error_texto(r));
     }
 
     if (bucle_terminar(&bucle) != 0 && r == 0) {

@@ -15,6 +15,7 @@
 
 #include "curso/bucle.h"
 #include "curso/cronograma.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 #define PEDIDOS 3
@@ -103,7 +104,7 @@ int main(int argc, char **argv)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     cronograma = cronograma_nuevo();
@@ -116,7 +117,7 @@ int main(int argc, char **argv)
         atender_secuencial();
     }
     if (r < 0) {
-        fprintf(stderr, "error: %s\n", uv_strerror(r));
+        fprintf(stderr, "error: %s\n", error_texto(r));
     }
 
     /* El bucle hace esperar a los platos pendientes y después se cierra limpio. */

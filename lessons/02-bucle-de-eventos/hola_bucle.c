@@ -11,6 +11,7 @@
 #include <string.h>
 #include <uv.h>
 
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 static uint64_t origen_ms;
@@ -38,7 +39,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "propio") == 0) {
         r = uv_loop_init(&propio);
         if (r < 0) {
-            fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+            fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
             return 1;
         }
         bucle = &propio;

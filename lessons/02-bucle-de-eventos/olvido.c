@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 static uint64_t origen_ms;
@@ -48,7 +49,7 @@ int main(void)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     origen_ms = reloj_ms();
@@ -70,7 +71,7 @@ int main(void)
 
     /* El error: dar el programa por terminado sin cerrar el vigilante. */
     r = uv_loop_close(&bucle);
-    printf("uv_loop_close: %s (%s)\n", uv_err_name(r), uv_strerror(r));
+    printf("uv_loop_close: %s (%s)\n", uv_err_name(r), error_texto(r));
     printf("handles vivos según bucle_listar():\n");
     bucle_listar(&bucle, stdout);
 

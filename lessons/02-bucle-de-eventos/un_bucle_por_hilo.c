@@ -3,13 +3,16 @@
  * Un uv_loop_t no es seguro entre hilos: solo lo toca el hilo que lo ejecuta. Aquí el hilo
  * principal tiene su bucle y un hilo «trabajador» tiene el suyo, con su propio temporizador.
  * Para avisar al principal, el trabajador usa uv_async_send(), la única función de libuv
- * que se puede llamar desde otro hilo. El dato compartido (cuántos tics lleva) va protegido
- * por un mutex, porque varios uv_async_send seguidos pueden fundirse en una sola callback.
+ * que puede tocar un handle (o un bucle) ajeno desde otro hilo; las primitivas de hilos
+ * (uv_mutex_*, uv_sem_*, uv_thread_*) sí se usan desde cualquier hilo, para eso existen.
+ * El dato compartido (cuántos tics lleva) va protegido por un mutex, porque varios
+ * uv_async_send seguidos pueden fundirse en una sola callback.
  */
 #include <stdio.h>
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 
 #define TICS 3
 
@@ -29,9 +32,11 @@ static void al_tic(uv_timer_t *t)
 
     uv_mutex_lock(&c->cerrojo);
     n = ++c->tics;
-    uv_mutex_unlock(&c->cerrojo);
     printf("[trabajador] tic %d en mi propio bucle\n", n);
-    uv_async_send(&c->aviso); /* seguro desde cualquier hilo */
+    /* Con el cerrojo tomado: en cuanto el principal lea tics == TICS cerrará el aviso (y
+     * luego su bucle). Si el envío fuera tras el unlock, podría llegar a un handle cerrado. */
+    uv_async_send(&c->aviso);
+    uv_mutex_unlock(&c->cerrojo);
     if (n == TICS) {
         uv_close((uv_handle_t *)t, NULL);
     }
@@ -45,9 +50,9 @@ static void trabajador(void *arg)
     if (uv_loop_init(&bucle) < 0) {
         return;
     }
-    uv_timer_init(&bucle, &tic);
+    uv_timer_init(&bucle, &tic); /* en Unix no puede fallar: solo prepara la estructura */
     tic.data = arg;
-    uv_timer_start(&tic, al_tic, 300, 300);
+    (void)uv_timer_start(&tic, al_tic, 300, 300); /* falla solo sin callback o cerrándose */
     if (bucle_terminar(&bucle) != 0) {
         fprintf(stderr, "[trabajador] el bucle no cerró limpio\n");
     }
@@ -89,7 +94,7 @@ int main(void)
         }
     }
     if (r < 0) {
-        fprintf(stderr, "error: %s\n", uv_strerror(r));
+        fprintf(stderr, "error: %s\n", error_texto(r));
     }
     /* El aviso activo mantiene vivo el bucle principal hasta el último tic. */
     if (bucle_terminar(bucle) != 0 && r == 0) {

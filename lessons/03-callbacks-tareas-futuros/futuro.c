@@ -16,6 +16,7 @@
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 #define MAX_CALLBACKS 4
@@ -167,7 +168,7 @@ int main(void)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     origen_ms = reloj_ms();

@@ -16,6 +16,7 @@
 
 #include "curso/bucle.h"
 #include "curso/cronograma.h"
+#include "curso/errores.h"
 #include "curso/http.h"
 #include "curso/json_util.h"
 #include "curso/practica.h"
@@ -137,7 +138,7 @@ int main(int argc, char **argv)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     g.cronograma = cronograma_nuevo();

@@ -19,6 +19,7 @@
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 typedef enum { MOLIENDO, CALENTANDO, SIRVIENDO } fase_t;
@@ -109,7 +110,7 @@ int main(void)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     origen_ms = reloj_ms();
@@ -118,7 +119,7 @@ int main(void)
         r = preparar(&bucle, "americano", 700, 1000);
     }
     if (r < 0) {
-        fprintf(stderr, "preparar: %s\n", uv_strerror(r));
+        fprintf(stderr, "preparar: %s\n", error_texto(r));
     }
     if (bucle_terminar(&bucle) != 0 && r == 0) {
         r = UV_EBUSY;

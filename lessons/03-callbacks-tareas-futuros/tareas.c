@@ -13,6 +13,7 @@
 
 #include "curso/bucle.h"
 #include "curso/cronograma.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 /* De un puntero a un miembro, a la estructura que lo contiene (el container_of de Linux). */
@@ -115,7 +116,7 @@ int main(void)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     origen_ms = reloj_ms();
@@ -127,7 +128,7 @@ int main(void)
         r = lanzar(&bucle, &grupo, &tareas[i], i);
     }
     if (r < 0) {
-        fprintf(stderr, "lanzar: %s\n", uv_strerror(r));
+        fprintf(stderr, "lanzar: %s\n", error_texto(r));
     }
     if (bucle_terminar(&bucle) != 0 && r == 0) {
         r = UV_EBUSY;

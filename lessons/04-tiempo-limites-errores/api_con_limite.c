@@ -17,6 +17,7 @@
 
 #include "curso/bitacora.h"
 #include "curso/bucle.h"
+#include "curso/errores.h"
 #include "curso/http.h"
 #include "curso/practica.h"
 #include "curso/reloj.h"
@@ -182,7 +183,7 @@ int main(void)
     puerto_cerrado = enlazar_sin_escuchar(&bucle, &prog.cerrado);
     r = puerto_cerrado < 0 ? puerto_cerrado : http_cliente_nuevo(&bucle, 0, &prog.cliente);
     if (r < 0) {
-        fprintf(stderr, "no pude preparar el ejemplo: %s\n", uv_strerror(r));
+        fprintf(stderr, "no pude preparar el ejemplo: %s\n", error_texto(r));
         uv_close((uv_handle_t *)&prog.cerrado, NULL);
         bucle_terminar(&bucle);
         return 1;

@@ -18,6 +18,7 @@
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 typedef struct {
@@ -103,7 +104,7 @@ int main(void)
     for (i = 0; i < sizeof carreras / sizeof carreras[0]; i++) {
         r = empezar(&bucle, &carreras[i]);
         if (r < 0)
-            fprintf(stderr, "%s: no arrancó: %s\n", carreras[i].nombre, uv_strerror(r));
+            fprintf(stderr, "%s: no arrancó: %s\n", carreras[i].nombre, error_texto(r));
     }
 
     /* uv_run no vuelve mientras quede un trabajo en un hilo: «larga» retiene el programa

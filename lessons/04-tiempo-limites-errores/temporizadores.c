@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 typedef struct {
@@ -75,7 +76,7 @@ int main(void)
     reloj_demo_t d = {0};
     int r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     d.inicio_ms = reloj_ms();
