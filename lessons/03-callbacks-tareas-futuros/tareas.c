@@ -6,18 +6,15 @@
  * que se lanzaron (no en el que acabaron), como asyncio.gather. Un fallo no detiene a las
  * demás: queda anotado como un código de error en su posición.
  */
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/contenedor.h"
 #include "curso/cronograma.h"
 #include "curso/errores.h"
 #include "curso/reloj.h"
-
-/* De un puntero a un miembro, a la estructura que lo contiene (el container_of de Linux). */
-#define CONTENEDOR_DE(ptr, tipo, miembro) ((tipo *)((char *)(ptr) - offsetof(tipo, miembro)))
 
 #define TAREAS 3
 

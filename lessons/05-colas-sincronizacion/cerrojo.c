@@ -11,14 +11,12 @@
  * El cerrojo es asíncrono: quien no lo consigue no bloquea el hilo, deja una espera y
  * se le avisa cuando le toque (en orden de llegada).
  */
-#include <stddef.h>
 #include <stdio.h>
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/contenedor.h"
 #include "curso/reloj.h"
-
-#define CONTENEDOR_DE(ptr, tipo, campo) ((tipo *)((char *)(ptr)-offsetof(tipo, campo)))
 
 /* ===================== El cerrojo asíncrono ============================================ */
 

@@ -6,14 +6,12 @@
  * Parte 2: dos esperadores aguardan un evento que se activa a los 0.50 s; un tercero que
  *          llega después de activarlo pasa sin esperar.
  */
-#include <stddef.h>
 #include <stdio.h>
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/contenedor.h"
 #include "curso/reloj.h"
-
-#define CONTENEDOR_DE(ptr, tipo, campo) ((tipo *)((char *)(ptr)-offsetof(tipo, campo)))
 
 typedef struct espera_s {
     struct espera_s *siguiente;
