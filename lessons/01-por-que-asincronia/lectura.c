@@ -104,7 +104,9 @@ static void al_pedir(uv_timer_t *t)
     uv_close((uv_handle_t *)t, NULL);
     if (p->asincrona) {
         int r = uv_pipe_open(&p->tuberia, p->fd_lectura);
-        if (r == 0) {
+        if (r < 0) {
+            close(p->fd_lectura); /* libuv no lo adoptó: sigue siendo nuestro */
+        } else {
             r = uv_read_start((uv_stream_t *)&p->tuberia, reservar, al_leer);
         }
         if (r < 0) {
@@ -155,6 +157,7 @@ int main(int argc, char **argv)
         p.origen_ms = reloj_ms();
         p.ultimo_latido_ms = p.origen_ms;
         /* Los tres handles se inicializan antes de nada: así el cierre es siempre el mismo. */
+        /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
         uv_timer_init(&bucle, &p.latido);
         uv_timer_init(&bucle, &p.pedir);
         uv_pipe_init(&bucle, &p.tuberia, 0);
@@ -163,6 +166,7 @@ int main(int argc, char **argv)
     }
     if (r == 0) {
         hilo_creado = 1;
+        /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
         uv_timer_start(&p.latido, al_latir, LATIDO_MS, LATIDO_MS);
         uv_timer_start(&p.pedir, al_pedir, PEDIR_MS, 0);
     } else {

@@ -51,6 +51,7 @@ int main(int argc, char **argv)
     }
 
     /* 2. Darle trabajo. Sin esto, uv_run volvería al instante. */
+    /* Sin comprobar a propósito: aquí no pueden fallar (sección 3). */
     uv_timer_init(bucle, &temporizador);
     uv_timer_start(&temporizador, al_vencer, 1000, 0);
     printf("[%4.2f s] ¡Hola desde el bucle %s! ¿Vivo? %s\n", reloj_desde(origen_ms), argv[1],

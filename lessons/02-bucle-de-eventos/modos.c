@@ -51,6 +51,7 @@ static void empezar(uv_loop_t *bucle, uv_timer_t *temp, const char *nombre, uint
 {
     /* En Unix uv_timer_init no puede fallar y uv_timer_start solo falla sin callback o con
      * el temporizador cerrándose: aquí ninguna de las dos cosas es posible. */
+    /* Sin comprobar a propósito: aquí no pueden fallar (sección 3). */
     uv_timer_init(bucle, temp);
     temp->data = (void *)nombre;
     (void)uv_timer_start(temp, cb, ms, repetir);

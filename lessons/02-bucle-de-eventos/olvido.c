@@ -53,6 +53,7 @@ int main(void)
         return 1;
     }
     origen_ms = reloj_ms();
+    /* Sin comprobar a propósito: aquí no pueden fallar (sección 3). */
     uv_timer_init(&bucle, &vigilante);
     vigilante.data = NULL;
     uv_timer_start(&vigilante, al_latir, 120, 120);
@@ -61,6 +62,7 @@ int main(void)
     uv_unref((uv_handle_t *)&vigilante); /* «no me esperes para terminar» */
     printf("tras uv_unref: %s\n", uv_has_ref((uv_handle_t *)&vigilante) ? "sí" : "no");
 
+    /* Sin comprobar a propósito: aquí no pueden fallar (sección 3). */
     uv_timer_init(&bucle, &trabajo);
     trabajo.data = NULL;
     uv_timer_start(&trabajo, al_trabajar, 300, 0);

@@ -181,12 +181,14 @@ int main(void)
 
     cocina1.futuro = &pedido1;
     cocina2.futuro = &pedido2;
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_init(&bucle, &cocina1.temporizador);
     uv_timer_init(&bucle, &cocina2.temporizador);
     uv_timer_init(&bucle, &tarde);
     cocina1.temporizador.data = &cocina1;
     cocina2.temporizador.data = &cocina2;
     tarde.data = &pedido1;
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_start(&cocina1.temporizador, al_cocinar, 1000, 0);
     uv_timer_start(&cocina2.temporizador, al_cocinar, 500, 0);
     uv_timer_start(&tarde, tardio, 1500, 0);

@@ -59,12 +59,14 @@ static void continuar(uv_timer_t *t)
         c->gramos = (int)(c->molienda_ms / 25); /* el «valor devuelto» por moler() */
         decir(c, "molido; ahora calentar el agua");
         c->fase = CALENTANDO;
+        /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
         uv_timer_start(t, continuar, c->calentado_ms, 0);
         break;
     case CALENTANDO: /* acaba de volver `await calentar()` */
         c->grados = 80 + (int)(c->calentado_ms / 100);
         decir(c, "agua caliente; ahora servir");
         c->fase = SIRVIENDO;
+        /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
         uv_timer_start(t, continuar, 300, 0);
         break;
     case SIRVIENDO: /* acaba de volver `await servir()`: fin de la corrutina */

@@ -70,6 +70,7 @@ int main(void)
     if (preparar(&bucle, &temporizador, NULL) != 0) {
         return 1;
     }
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_start(&temporizador, saludar, 100, 0);
     /* falta: uv_run(&bucle, UV_RUN_DEFAULT); */
     fallos += diagnosticar(&bucle) != 0;
@@ -78,6 +79,7 @@ int main(void)
     if (preparar(&bucle, &temporizador, NULL) != 0) { /* NULL: la callback no cerrará */
         return 1;
     }
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_start(&temporizador, saludar, 100, 0);
     uv_run(&bucle, UV_RUN_DEFAULT);
     fallos += diagnosticar(&bucle) != 0;
@@ -86,6 +88,7 @@ int main(void)
     if (preparar(&bucle, &temporizador, &cerrar) != 0) {
         return 1;
     }
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_start(&temporizador, saludar, 100, 0);
     uv_run(&bucle, UV_RUN_DEFAULT);
     fallos += diagnosticar(&bucle) != 0;

@@ -79,6 +79,7 @@ static int empezar(uv_loop_t *bucle, carrera_t *c)
     r = uv_queue_work(bucle, &c->trabajo, trabajar, al_terminar_trabajo);
     if (r < 0)
         return r; /* no arrancó: no habrá callback y no hay temporizador que cerrar */
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_init(bucle, &c->limite);
     return uv_timer_start(&c->limite, al_vencer_limite, c->limite_ms, 0);
 }

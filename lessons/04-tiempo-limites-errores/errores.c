@@ -101,6 +101,7 @@ static void fallos_sincronos(demo_t *d)
     informar("uv_ip4_addr(\"999.0.0.1\")", uv_ip4_addr("999.0.0.1", 80, &dir));
 
     /* Leer de un socket que no está conectado: ENOTCONN, y las callbacks no se llaman. */
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_tcp_init(d->bucle, &d->suelto);
     informar("uv_read_start(sin conectar)",
              uv_read_start((uv_stream_t *)&d->suelto, reserva_imposible, lectura_imposible));
@@ -109,6 +110,7 @@ static void fallos_sincronos(demo_t *d)
     /* Dos servidores en el mismo puerto: el bind del segundo «funciona» (libuv lo aplaza)
      * y el error aparece en uv_listen(). Hay que comprobar el resultado de ambas. */
     uv_ip4_addr("127.0.0.1", 0, &dir);
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_tcp_init(d->bucle, &d->servidor);
     uv_tcp_init(d->bucle, &d->intruso);
     uv_tcp_bind(&d->servidor, (const struct sockaddr *)&dir, 0);
@@ -144,6 +146,7 @@ static void fallos_asincronos(demo_t *d)
         informar("uv_tcp_bind(ocupante)", r); /* y connect irá al puerto 0: fallará igual */
     uv_ip4_addr("127.0.0.1", puerto_de(&d->ocupante), &dir);
 
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_tcp_init(d->bucle, &d->cliente);
     d->conexion.data = d;
     r = uv_tcp_connect(&d->conexion, &d->cliente, (const struct sockaddr *)&dir, al_conectar);

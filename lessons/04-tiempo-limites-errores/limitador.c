@@ -77,6 +77,7 @@ static void limitador_despachar(limitador_t *l)
     if (espera < 1)
         espera = 1;
     bitacora_info("límite alcanzado: espero %.2f s", espera / 1000.0);
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_start(&l->temporizador, al_vencer, espera, 0);
 }
 
@@ -185,6 +186,7 @@ int main(void)
         bucle_terminar(&bucle);
         return 1;
     }
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_init(&bucle, &prog.limitador.temporizador);
     prog.limitador.temporizador.data = &prog.limitador;
     prog.inicio_ms = reloj_ms();

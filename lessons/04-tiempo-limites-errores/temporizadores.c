@@ -56,6 +56,7 @@ static void al_haber_actividad(uv_timer_t *t)
     d->actividades++;
     /* uv_timer_again() vuelve a contar el intervalo de repetición desde AHORA: el vigilante
      * solo vence cuando pasan 0.45 s seguidos sin actividad. */
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_again(&d->vigilante);
     printf("[%.2f s] actividad %d: el vigilante vencerá dentro de %.2f s\n", ahora(d),
            d->actividades, (double)uv_timer_get_due_in(&d->vigilante) / 1000.0);
@@ -81,6 +82,7 @@ int main(void)
     }
     d.inicio_ms = reloj_ms();
 
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_init(&bucle, &d.latido);
     uv_timer_init(&bucle, &d.alarma);
     uv_timer_init(&bucle, &d.actividad);
@@ -88,6 +90,7 @@ int main(void)
     d.latido.data = d.alarma.data = d.actividad.data = d.vigilante.data = &d;
 
     /* uv_timer_start(handle, callback, primera_vez_ms, repetir_cada_ms); repetir 0 = una vez */
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_start(&d.latido, al_latir, 300, 300);
     uv_timer_start(&d.alarma, al_sonar_alarma, 1000, 0);
     uv_timer_start(&d.actividad, al_haber_actividad, 250, 250);

@@ -100,6 +100,7 @@ static void ingreso_leer(ingreso_t *in)
     cuenta_t *cu = in->cuenta;
     in->leido = cu->saldo;
     printf("[%.2f s] %s lee el saldo: %d\n", reloj_desde(cu->inicio_ms), in->nombre, in->leido);
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_start(&in->consulta, ingreso_escribir, 100, 0);
 }
 
@@ -139,6 +140,7 @@ static int ronda(int usar_cerrojo)
         return -1;
     printf("%s cerrojo (saldo inicial %d):\n", usar_cerrojo ? "Con" : "Sin", cuenta.saldo);
     for (i = 0; i < 2; i++) {
+        /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
         uv_timer_init(&bucle, &ingresos[i].consulta);
         ingresos[i].consulta.data = &ingresos[i];
         ingresos[i].espera.al_obtener = ingreso_obtuvo_cerrojo;

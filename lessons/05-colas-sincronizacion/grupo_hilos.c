@@ -169,6 +169,7 @@ int main(int argc, char **argv)
         }
         prog.pendientes++;
     }
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_init(&bucle, &prog.latido);
     prog.latido.data = &prog;
     uv_timer_start(&prog.latido, al_latir, 250, 250);

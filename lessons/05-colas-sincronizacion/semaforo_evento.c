@@ -120,6 +120,7 @@ static void trabajador_trabajar(trabajador_t *tr)
 {
     printf("[%.2f s] trabajador %c obtiene plaza (libres: %d)\n", reloj_desde(inicio_ms),
            tr->nombre, tr->semaforo->plazas);
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_start(&tr->trabajo, trabajador_acabar, 500, 0);
 }
 
@@ -143,6 +144,7 @@ static int parte_semaforo(void)
         tr[i].nombre = (char)('A' + i);
         tr[i].semaforo = &semaforo;
         tr[i].espera.al_despertar = trabajador_despertar;
+        /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
         uv_timer_init(&bucle, &tr[i].trabajo);
         tr[i].trabajo.data = &tr[i];
         if (semaforo_tomar(&semaforo, &tr[i].espera))
@@ -211,6 +213,7 @@ static int parte_evento(void)
     printf("Evento:\n");
     esperador_llegar(&esc.evento, &a);
     esperador_llegar(&esc.evento, &b);
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_init(&bucle, &esc.activador);
     uv_timer_init(&bucle, &esc.llegada_tardia);
     esc.activador.data = esc.llegada_tardia.data = &esc;
