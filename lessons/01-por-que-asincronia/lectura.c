@@ -52,9 +52,8 @@ static void cocina(void *arg)
     programa_t *p = arg;
 
     uv_sleep(COCINA_MS);
-    if (write(p->fd_escritura, mensaje, sizeof mensaje - 1) < 0) {
+    if (write(p->fd_escritura, mensaje, sizeof mensaje - 1) < 0)
         perror("write");
-    }
     close(p->fd_escritura);
 }
 
@@ -63,15 +62,13 @@ static void al_latir(uv_timer_t *t)
     programa_t *p = t->data;
     uint64_t ahora_ms = reloj_ms();
 
-    if (ahora_ms - p->ultimo_latido_ms > p->hueco_maximo_ms) {
+    if (ahora_ms - p->ultimo_latido_ms > p->hueco_maximo_ms)
         p->hueco_maximo_ms = ahora_ms - p->ultimo_latido_ms;
-    }
     p->ultimo_latido_ms = ahora_ms;
     p->latidos++;
     printf("[%5.2f s] latido %d\n", ahora(p), p->latidos);
-    if (p->latidos == LATIDOS) {
+    if (p->latidos == LATIDOS)
         uv_close((uv_handle_t *)t, NULL);
-    }
 }
 
 static void reservar(uv_handle_t *h, size_t sugerido, uv_buf_t *buf)
@@ -89,9 +86,8 @@ static void al_leer(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         printf("[%5.2f s] llegaron %zd bytes: %.*s", ahora(p), n, (int)n, buf->base);
     } else if (n < 0) {
         /* UV_EOF: la cocina cerró su extremo. Cualquier otro error también termina. */
-        if (n != UV_EOF) {
+        if (n != UV_EOF)
             fprintf(stderr, "lectura: %s\n", error_texto((int)n));
-        }
         uv_close((uv_handle_t *)s, NULL);
     }
     free(buf->base);
@@ -104,11 +100,10 @@ static void al_pedir(uv_timer_t *t)
     uv_close((uv_handle_t *)t, NULL);
     if (p->asincrona) {
         int r = uv_pipe_open(&p->tuberia, p->fd_lectura);
-        if (r < 0) {
+        if (r < 0)
             close(p->fd_lectura); /* libuv no lo adoptó: sigue siendo nuestro */
-        } else {
+        else
             r = uv_read_start((uv_stream_t *)&p->tuberia, reservar, al_leer);
-        }
         if (r < 0) {
             fprintf(stderr, "uv_pipe_open/uv_read_start: %s\n", error_texto(r));
             uv_close((uv_handle_t *)&p->tuberia, NULL);
@@ -121,9 +116,8 @@ static void al_pedir(uv_timer_t *t)
 
         printf("[%5.2f s] llamo a read(): el bucle se queda esperando…\n", ahora(p));
         n = read(p->fd_lectura, datos, sizeof datos);
-        if (n > 0) {
+        if (n > 0)
             printf("[%5.2f s] llegaron %zd bytes: %.*s", ahora(p), n, (int)n, datos);
-        }
         close(p->fd_lectura);
         uv_close((uv_handle_t *)&p->tuberia, NULL); /* en este modo nunca se usó */
     }
@@ -173,9 +167,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "error al preparar: %s\n", error_texto(r));
     }
 
-    if (bucle_terminar(&bucle) != 0 && r == 0) {
+    if (bucle_terminar(&bucle) != 0 && r == 0)
         r = UV_EBUSY;
-    }
     if (hilo_creado) {
         uv_thread_join(&hilo_cocina);
         printf("mayor hueco entre latidos: %.2f s\n", (double)p.hueco_maximo_ms / 1000.0);

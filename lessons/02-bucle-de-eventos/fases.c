@@ -102,9 +102,8 @@ int main(void)
         return 1;
     }
     /* Los datos ya esperan en la tubería: la fase poll los encontrará sin esperar. */
-    if (write(fds[1], "hola", 4) != 4) {
+    if (write(fds[1], "hola", 4) != 4)
         perror("write");
-    }
     close(fds[1]);
 
     /* Registro en orden inverso al de las fases. Por qué no se comprueba ningún resultado:

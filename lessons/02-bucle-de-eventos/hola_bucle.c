@@ -45,9 +45,8 @@ int main(int argc, char **argv)
         bucle = &propio;
     } else {
         bucle = uv_default_loop(); /* lo crea la primera vez; NULL solo si no hay memoria */
-        if (bucle == NULL) {
+        if (bucle == NULL)
             return 1;
-        }
     }
 
     /* 2. Darle trabajo. Sin esto, uv_run volvería al instante. */

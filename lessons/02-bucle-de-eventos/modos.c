@@ -25,9 +25,8 @@ static double t(void)
 static void al_vencer(uv_timer_t *temporizador)
 {
     printf("[%4.2f s]   vence «%s»\n", t(), (const char *)temporizador->data);
-    if (uv_timer_get_repeat(temporizador) == 0) {
+    if (uv_timer_get_repeat(temporizador) == 0)
         uv_close((uv_handle_t *)temporizador, NULL);
-    }
 }
 
 static void al_parar(uv_timer_t *temporizador)
@@ -85,9 +84,8 @@ int main(void)
     empezar(&bucle, &d, "d (0.9 s)", 900, 0, al_vencer);
     while (!uv_is_closing((uv_handle_t *)&c)) {
         /* 0 = no queda trabajo: «c» ya no puede terminar y seguir sería girar en vacío. */
-        if (uv_run(&bucle, UV_RUN_ONCE) == 0) {
+        if (uv_run(&bucle, UV_RUN_ONCE) == 0)
             break;
-        }
     }
     printf("[%4.2f s]   «c» completado; lo que queda en el bucle (uv_walk):\n", t());
     uv_walk(&bucle, listar_uno, NULL);

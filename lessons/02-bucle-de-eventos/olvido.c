@@ -36,9 +36,8 @@ static void al_cerrar(uv_handle_t *h)
 static void cerrar_si_abierto(uv_handle_t *h, void *arg)
 {
     (void)arg;
-    if (!uv_is_closing(h)) {
+    if (!uv_is_closing(h))
         uv_close(h, al_cerrar);
-    }
 }
 
 int main(void)

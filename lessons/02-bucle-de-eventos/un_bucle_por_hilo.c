@@ -37,9 +37,8 @@ static void al_tic(uv_timer_t *t)
      * luego su bucle). Si el envío fuera tras el unlock, podría llegar a un handle cerrado. */
     uv_async_send(&c->aviso);
     uv_mutex_unlock(&c->cerrojo);
-    if (n == TICS) {
+    if (n == TICS)
         uv_close((uv_handle_t *)t, NULL);
-    }
 }
 
 static void trabajador(void *arg)
@@ -47,15 +46,13 @@ static void trabajador(void *arg)
     uv_loop_t bucle;
     uv_timer_t tic;
 
-    if (uv_loop_init(&bucle) < 0) {
+    if (uv_loop_init(&bucle) < 0)
         return;
-    }
     uv_timer_init(&bucle, &tic); /* en Unix no puede fallar: solo prepara la estructura */
     tic.data = arg;
     (void)uv_timer_start(&tic, al_tic, 300, 300); /* falla solo sin callback o cerrándose */
-    if (bucle_terminar(&bucle) != 0) {
+    if (bucle_terminar(&bucle) != 0)
         fprintf(stderr, "[trabajador] el bucle no cerró limpio\n");
-    }
 }
 
 /* --- Hilo principal ------------------------------------------------------------------- */
@@ -70,9 +67,8 @@ static void al_avisar(uv_async_t *a)
     uv_mutex_unlock(&c->cerrojo);
     printf("[principal] aviso recibido: tics del trabajador = %d\n", n);
     c->vistos = n;
-    if (c->vistos == TICS) {
+    if (c->vistos == TICS)
         uv_close((uv_handle_t *)a, NULL); /* sin el aviso abierto, el bucle puede acabar */
-    }
 }
 
 int main(void)
@@ -82,24 +78,20 @@ int main(void)
     uv_thread_t hilo;
     int r;
 
-    if (uv_mutex_init(&c.cerrojo) < 0) {
+    if (uv_mutex_init(&c.cerrojo) < 0)
         return 1;
-    }
     r = uv_async_init(bucle, &c.aviso, al_avisar);
     if (r == 0) {
         c.aviso.data = &c;
         r = uv_thread_create(&hilo, trabajador, &c);
-        if (r < 0) {
+        if (r < 0)
             uv_close((uv_handle_t *)&c.aviso, NULL);
-        }
     }
-    if (r < 0) {
+    if (r < 0)
         fprintf(stderr, "error: %s\n", error_texto(r));
-    }
     /* El aviso activo mantiene vivo el bucle principal hasta el último tic. */
-    if (bucle_terminar(bucle) != 0 && r == 0) {
+    if (bucle_terminar(bucle) != 0 && r == 0)
         r = UV_EBUSY;
-    }
     if (r == 0) {
         uv_thread_join(&hilo);
         printf("[principal] hilo trabajador terminado; los dos bucles, cerrados\n");

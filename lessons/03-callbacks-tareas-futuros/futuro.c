@@ -52,9 +52,8 @@ static void al_entregar(uv_idle_t *h)
 
     uv_idle_stop(h);
     f->n_cbs = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         f->cbs[i](f, f->usuarios[i]);
-    }
 }
 
 static int futuro_iniciar(uv_loop_t *bucle, futuro_t *f, const char *nombre)
@@ -68,28 +67,24 @@ static int futuro_iniciar(uv_loop_t *bucle, futuro_t *f, const char *nombre)
 
 static int futuro_al_terminar(futuro_t *f, futuro_cb cb, void *usuario)
 {
-    if (f->n_cbs == MAX_CALLBACKS) {
+    if (f->n_cbs == MAX_CALLBACKS)
         return UV_ENOBUFS;
-    }
     f->cbs[f->n_cbs] = cb;
     f->usuarios[f->n_cbs] = usuario;
     f->n_cbs++;
-    if (f->estado != PENDIENTE) {
+    if (f->estado != PENDIENTE)
         return uv_idle_start(&f->pronto, al_entregar); /* ya hecho: pronto, no ahora */
-    }
     return 0;
 }
 
 static int completar(futuro_t *f, estado_t estado, const char *valor, int error)
 {
-    if (f->estado != PENDIENTE) {
+    if (f->estado != PENDIENTE)
         return UV_EALREADY;
-    }
     f->estado = estado;
     f->error = error;
-    if (valor != NULL) {
+    if (valor != NULL)
         snprintf(f->valor, sizeof f->valor, "%s", valor);
-    }
     return f->n_cbs > 0 ? uv_idle_start(&f->pronto, al_entregar) : 0;
 }
 
@@ -121,12 +116,11 @@ static void consumidor(futuro_t *f, void *usuario)
 {
     const char *quien = usuario;
 
-    if (f->estado == RESUELTO) {
+    if (f->estado == RESUELTO)
         printf("[%4.2f s]   %s ve «%s» hecho: %s\n", t(), quien, f->nombre, f->valor);
-    } else {
+    else
         printf("[%4.2f s]   %s ve «%s» fallido: %s\n", t(), quien, f->nombre,
                uv_err_name(f->error));
-    }
 }
 
 static void al_cocinar(uv_timer_t *tm)
@@ -197,8 +191,7 @@ int main(void)
     uv_run(&bucle, UV_RUN_DEFAULT);
     futuro_cerrar(&pedido1);
     futuro_cerrar(&pedido2);
-    if (bucle_terminar(&bucle) != 0) {
+    if (bucle_terminar(&bucle) != 0)
         r = UV_EBUSY;
-    }
     return r == 0 ? 0 : 1;
 }

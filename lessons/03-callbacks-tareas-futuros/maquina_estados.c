@@ -84,9 +84,8 @@ static int preparar(uv_loop_t *bucle, const char *nombre, uint64_t molienda_ms,
     cafe_t *c = calloc(1, sizeof(*c));
     int r;
 
-    if (c == NULL) {
+    if (c == NULL)
         return UV_ENOMEM;
-    }
     c->nombre = nombre;
     c->molienda_ms = molienda_ms;
     c->calentado_ms = calentado_ms;
@@ -99,9 +98,8 @@ static int preparar(uv_loop_t *bucle, const char *nombre, uint64_t molienda_ms,
     c->temporizador.data = c;
     decir(c, "empieza a moler");
     r = uv_timer_start(&c->temporizador, continuar, c->molienda_ms, 0);
-    if (r < 0) {
+    if (r < 0)
         uv_close((uv_handle_t *)&c->temporizador, al_cerrar);
-    }
     return r;
 }
 
@@ -117,14 +115,11 @@ int main(void)
     }
     origen_ms = reloj_ms();
     r = preparar(&bucle, "espresso", 400, 600);
-    if (r == 0) {
+    if (r == 0)
         r = preparar(&bucle, "americano", 700, 1000);
-    }
-    if (r < 0) {
+    if (r < 0)
         fprintf(stderr, "preparar: %s\n", error_texto(r));
-    }
-    if (bucle_terminar(&bucle) != 0 && r == 0) {
+    if (bucle_terminar(&bucle) != 0 && r == 0)
         r = UV_EBUSY;
-    }
     return r == 0 ? 0 : 1;
 }

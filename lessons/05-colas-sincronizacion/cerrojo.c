@@ -118,11 +118,10 @@ static void ingreso_empezar(ingreso_t *in)
         ingreso_leer(in);
         return;
     }
-    if (cerrojo_tomar(&cu->cerrojo, &in->espera)) {
+    if (cerrojo_tomar(&cu->cerrojo, &in->espera))
         ingreso_obtuvo_cerrojo(&in->espera);
-    } else {
+    else
         printf("[%.2f s] %s espera el cerrojo\n", reloj_desde(cu->inicio_ms), in->nombre);
-    }
 }
 
 /* Una ronda completa con su propio bucle: dos ingresos concurrentes sobre saldo 100. */

@@ -178,12 +178,11 @@ static void esperador_despertar(espera_t *e)
 static void esperador_llegar(evento_t *ev, esperador_t *es)
 {
     es->espera.al_despertar = esperador_despertar;
-    if (evento_esperar(ev, &es->espera)) {
+    if (evento_esperar(ev, &es->espera))
         printf("[%.2f s] %s: el evento ya estaba activado, sigo sin esperar\n",
                reloj_desde(inicio_ms), es->nombre);
-    } else {
+    else
         printf("[%.2f s] %s espera el evento\n", reloj_desde(inicio_ms), es->nombre);
-    }
 }
 
 static void al_activar(uv_timer_t *t)
