@@ -76,7 +76,7 @@ int main(void)
     printf("handles vivos según bucle_listar():\n");
     bucle_listar(&bucle, stdout);
 
-    /* El arreglo: cerrar lo que quede y dar una vuelta más para entregar los cierres. */
+    /* La solución: cerrar lo que quede y dar una vuelta más para entregar los cierres. */
     printf("cerrando lo que queda con uv_walk + uv_close:\n");
     uv_walk(&bucle, cerrar_si_abierto, NULL);
     uv_run(&bucle, UV_RUN_DEFAULT);
