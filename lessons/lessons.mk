@@ -16,6 +16,14 @@ LECCIONES_OPCIONES := -B $(B) $(if $(SAN),--sin-valgrind)
 $(B)/lessons/%: $(B)/obj/lessons/%.o $(LIBCURSO)
 	$(call ENLAZAR,$(CURSO_LIBS))
 
+# La lección 9 escribe un servidor HTTP con llhttp: sus programas se compilan con sus
+# cabeceras y se enlazan con sus objetos (LLHTTP_* en el Makefile; common/TRAMPAS.md explica
+# por qué en Debian 12 son fuentes y no una biblioteca). La regla de patrón más concreta gana.
+$(B)/obj/lessons/09-servidores-http/%.o: EXTRA_CFLAGS_lessons += $(LLHTTP_CFLAGS)
+$(B)/lessons/09-servidores-http/%: $(B)/obj/lessons/09-servidores-http/%.o $(LIBCURSO) \
+                                   $(LLHTTP_OBJS)
+	$(call ENLAZAR,$(LLHTTP_LIBS) $(CURSO_LIBS))
+
 PROGRAMAS += $(LECCIONES_BINS)
 
 .PHONY: prueba-lecciones leccion
