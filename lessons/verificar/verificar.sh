@@ -59,6 +59,11 @@ if [ "$VALGRIND" = 1 ] && ! command -v valgrind >/dev/null 2>&1; then
     exit 2
 fi
 
+# Con SAN=asan los programas llevan AddressSanitizer, y stdbuf (que se carga con LD_PRELOAD)
+# haría que ASan se negara a arrancar («ASan runtime does not come first…»). Sin ASan, la
+# variable no hace nada.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+
 mkdir -p "${TMPDIR:-/tmp}"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/verificar.XXXXXX") || exit 2
 SERVIDOR_PID=""
