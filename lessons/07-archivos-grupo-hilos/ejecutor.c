@@ -85,7 +85,7 @@ static void resumen_lento(trabajo_t *t)
         t->trozos++;
         uv_sleep(PAUSA_MS); /* el disco lento: bloquea ESTE hilo, sea cual sea */
     }
-    uv_fs_close(t->bucle, &req, fd, NULL);
+    uv_fs_close(t->bucle, &req, fd, NULL); /* solo se leyó: cerrar no puede perder nada */
     uv_fs_req_cleanup(&req);
     t->resumen = h;
 }
