@@ -39,6 +39,15 @@ $(B)/lessons/%: LECCIONES_EXTRA = $(if $(filter prueba_%,$(notdir $*)),$(CRITERI
 
 PROGRAMAS += $(LECCIONES_BINS) $(LECCIONES_VARIANTES)
 
+# La lección 9 escribe un servidor HTTP con llhttp: sus programas se compilan con sus
+# cabeceras y se enlazan con sus objetos (LLHTTP_* en el Makefile; common/TRAMPAS.md explica
+# por qué en Debian 12 son fuentes y no una biblioteca). La regla de patrón más concreta gana.
+$(B)/obj/lessons/09-servidores-http/%.o: EXTRA_CFLAGS_lessons += $(LLHTTP_CFLAGS)
+$(B)/lessons/09-servidores-http/%: $(B)/obj/lessons/09-servidores-http/%.o $(LIBCURSO) \
+                                   $(LLHTTP_OBJS)
+	$(call ENLAZAR,$(LLHTTP_LIBS) $(CURSO_LIBS))
+
+
 .PHONY: prueba-lecciones leccion
 SUITES += prueba-lecciones
 
