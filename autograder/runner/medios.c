@@ -39,6 +39,11 @@ static const char *const red_cruda[] = {
     "socket",        "socketpair", "connect",    "accept",      "accept4",      "bind",
     "listen",        "poll",       "ppoll",      "select",      "pselect",      "epoll_create",
     "epoll_create1", "epoll_ctl",  "epoll_wait", "epoll_pwait", "epoll_pwait2", NULL};
+static const char *const archivos_bloqueantes[] = {
+    "open",    "open64",   "openat",    "openat64", "creat",     "creat64",     "fopen",
+    "fopen64", "freopen",  "fdopen",    "write",    "pwrite",    "pwrite64",    "writev",
+    "pwritev", "pwritev2", "dprintf",   "vdprintf", "ftruncate", "ftruncate64", "truncate",
+    "rename",  "renameat", "renameat2", "fsync",    "fdatasync", NULL};
 static const char *const ninguno[] = {NULL};
 
 static const grupo_t grupos[] = {
@@ -58,6 +63,11 @@ static const grupo_t grupos[] = {
      "usar sockets o esperas propias (socket, connect, accept, poll, select, epoll…): la red y "
      "las esperas del laboratorio las lleva libuv",
      red_cruda, NULL, 0},
+    {"archivos_bloqueantes",
+     "abrir, escribir o renombrar archivos con llamadas que bloquean el bucle (open, fopen, "
+     "write, pwrite, ftruncate, rename…): los archivos del laboratorio se manejan con uv_fs_* "
+     "y su callback",
+     archivos_bloqueantes, NULL, 0},
     {"curl",
      "usar libcurl directamente (curl_…): el laboratorio se hace con el cliente del curso "
      "(curso/http.h), que ya lleva curl sobre libuv",
