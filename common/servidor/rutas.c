@@ -108,31 +108,28 @@ static json_t *eco(const pedido_t *pd)
 
 static void ruta_indice(pedido_t *pd)
 {
-    respuesta_texto(
-        pd->r, 200,
-        "servidor-practica — servidor de práctica del curso de programación asíncrona\n"
-        "\n"
-        "Rutas:\n"
-        "  /ping                          pong\n"
-        "  /get                           eco de la petición (JSON)\n"
-        "  /json                          documento JSON de ejemplo\n"
-        "  /status/{código}               responde con ese código (100–599)\n"
-        "  /delay/{s}                     responde tras s segundos (máx. 30)\n"
-        "  /bytes/{n}?seed=               n bytes deterministas; admite Range (206,\n"
-        "                                 416), manda Accept-Ranges y Repr-Digest\n"
-        "                                 (sha-256; de serie hasta 16 MiB)\n"
-        "      &kbps=K                    a K KiB/s, para ver avanzar una descarga\n"
-        "      &cortar=k                  corta la conexión tras el byte k del archivo\n"
-        "      &digest=si|no|mal          Repr-Digest siempre, nunca o equivocada\n"
-        "  /stream-bytes/{n}?seed=&chunk_size=   lo mismo, troceado (chunked)\n"
-        "  /drip?numbytes=&duration=&delay=      cuerpo lento, gota a gota\n"
-        "  /imagen/{ancho}/{alto}?formato=ppm|bmp  una imagen\n"
-        "  /posts/{id}                    publicación 1–100\n"
-        "  /users/{nombre}                usuario estilo GitHub\n"
-        "  /clima/{proveedor}?ciudad=     openweather | weatherapi | openmeteo\n"
-        "  /cortar/{n}                    promete n+1000 bytes, envía n y corta\n"
-        "  /json-invalido                 JSON mal formado\n"
-        "  /inestable?id=&fallos=N        503 las N primeras veces, luego 200\n");
+    respuesta_texto(pd->r, 200,
+                    "servidor-practica — servidor de práctica del curso de programación asíncrona\n"
+                    "\n"
+                    "Rutas:\n"
+                    "  /ping                          pong\n"
+                    "  /get                           eco de la petición (JSON)\n"
+                    "  /json                          documento JSON de ejemplo\n"
+                    "  /status/{código}               responde con ese código (100–599)\n"
+                    "  /delay/{s}                     responde tras s segundos (máx. 30)\n"
+                    "  /bytes/{n}?seed=               n bytes deterministas; Range (206/416)\n"
+                    "      &kbps=K                    a K KiB/s (para ver el progreso)\n"
+                    "      &cortar=k                  corta tras el byte k del archivo\n"
+                    "      &digest=si|no|mal          Repr-Digest sha-256 (de serie, ≤ 16 MiB)\n"
+                    "  /stream-bytes/{n}?seed=&chunk_size=   lo mismo, troceado (chunked)\n"
+                    "  /drip?numbytes=&duration=&delay=      cuerpo lento, gota a gota\n"
+                    "  /imagen/{ancho}/{alto}?formato=ppm|bmp  una imagen\n"
+                    "  /posts/{id}                    publicación 1–100\n"
+                    "  /users/{nombre}                usuario estilo GitHub\n"
+                    "  /clima/{proveedor}?ciudad=     openweather | weatherapi | openmeteo\n"
+                    "  /cortar/{n}                    promete n+1000 bytes, envía n y corta\n"
+                    "  /json-invalido                 JSON mal formado\n"
+                    "  /inestable?id=&fallos=N        503 las N primeras veces, luego 200\n");
 }
 
 /* Respuesta de texto con el código `codigo` (ya validado, 100–599), como /status. */
@@ -258,8 +255,12 @@ static void ruta_bytes(pedido_t *pd, const char *resto)
         cabeceras_descarga(r, rango, NULL);
         return;
     }
-    if (strcmp(digest, "si") == 0 ||
-        (strcmp(digest, "auto") == 0 && total <= BYTES_MAX_HUELLA_AUTO))
+    /* Calcularla para el servidor un rato: con un tope, ni pidiéndola se hace esperar más
+     * de ~0,3 s a las demás conexiones. */
+    if (total > BYTES_MAX_HUELLA)
+        huella[0] = '\0';
+    else if (strcmp(digest, "si") == 0 ||
+             (strcmp(digest, "auto") == 0 && total <= BYTES_MAX_HUELLA_AUTO))
         bytes_huella(r->semilla, total, huella);
     else if (strcmp(digest, "mal") == 0)
         bytes_huella(r->semilla ^ 1, total, huella); /* bien formada, de otros bytes */
