@@ -1000,7 +1000,7 @@ CAL_PRUEBA(continuar_416, 30)
 
 CAL_PRUEBA(estancada, 30)
 {
-    cal_esperado("con -t 400: una descarga que se queda sin datos falla en segundos («ERROR …»), "
+    cal_esperado("con -t 1000: una descarga que se queda sin datos falla en segundos («ERROR …»), "
                  "una lenta pero viva de ~1,5 s termina bien, y el código es 1");
     carpeta_t c;
     cal_servidor_t *s = servidor();
@@ -1009,7 +1009,7 @@ CAL_PRUEBA(estancada, 30)
     uint64_t sem = semilla_nueva();
     char u[128], b[2][200];
     bytes_url(u, sizeof u, 307200, sem, "&kbps=200");
-    const char *args[] = {"-t", "400",
+    const char *args[] = {"-t", "1000",
                           arg(b[0], sizeof b[0], "parada.bin", "/drip?numbytes=3&duration=9"),
                           arg(b[1], sizeof b[1], "viva.bin", u), NULL};
     cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
@@ -1273,7 +1273,7 @@ CAL_PRUEBA(cierra_archivos, 30)
         listas = (tam_archivo(c.dir, "r1.bin") >= 0) + (tam_archivo(c.dir, "r2.bin") >= 0) +
                  (tam_archivo(c.dir, "r3.bin") >= 0);
     }
-    cal_esperar(300);
+    cal_esperar(500); /* el último rename llega antes que su uv_fs_close */
     char prefijo[600];
     snprintf(prefijo, sizeof prefijo, "%s/", c.dir);
     int abiertos = cal_abiertos(p, prefijo);
