@@ -19,6 +19,7 @@ raiz=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$raiz" || exit 2
 aqui="lessons/verificar"
 
+ARGUMENTOS=("$@")
 B=build
 PARALELO=2
 VALGRIND=1
@@ -52,6 +53,19 @@ if [ ${#lecciones[@]} -eq 0 ]; then
     echo "verificar.sh: no hay lecciones que comprobar" >&2
     echo "resumen: 0 lecciones, 0 comprobaciones"
     exit 1
+fi
+
+# PostgreSQL (opción «bd» de un bloque salida): si alguna lección lo pide, el comprobador
+# entero se vuelve a ejecutar dentro de `postgres.sh ejecutar`, que arranca un servidor de
+# usar y tirar, exporta BD_CONEXION y lo para y borra SIEMPRE al terminar (también con Ctrl+C
+# o si a este guion lo matan). Un servidor para toda la ejecución: ≈ 1–2 s.
+if [ -z "${VERIFICAR_BD_LISTA:-}" ] && compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null &&
+    grep -qE '^<!-- *salida:[^|]*\|.*(^|[[:space:]])bd([[:space:]]|-->|$)' \
+        $(printf '%s/README.md ' "${lecciones[@]}") 2>/dev/null; then
+    mkdir -p "${TMPDIR:-/tmp}"
+    VERIFICAR_BD_LISTA=1 exec bash common/herramientas/postgres.sh ejecutar \
+        "$(mktemp -u "${TMPDIR:-/tmp}/verificar-bd.XXXXXX")" \
+        bash "$aqui/verificar.sh" "${ARGUMENTOS[@]}"
 fi
 
 if [ "$VALGRIND" = 1 ] && ! command -v valgrind >/dev/null 2>&1; then
@@ -454,6 +468,11 @@ verificar_leccion() {
                 guion=*) guion="$dir/${op#guion=}" ;;
                 entrada=*) entrada="$dir/${op#entrada=}" ;;
                 valgrind) valgrind_este=1 ;;
+                bd)
+                    if [ -z "${BD_CONEXION:-}" ]; then
+                        mal "salida (README.md:$lm): pide PostgreSQL (bd) y no hay BD_CONEXION: ¿falta postgres.sh o PostgreSQL (make deps)?"
+                        resto_ok=0
+                    fi ;;
                 *) mal "salida (README.md:$lm): opción desconocida «$op»"; resto_ok=0 ;;
             esac
         done
