@@ -48,6 +48,15 @@ static const char *const lectura_bloqueante[] = {
     "fgets",     "__fgets_chk", "fgetc",   "getc",      "getline",     "getdelim",   "fscanf",
     "mmap",      "mmap64",      "opendir", "fdopendir", "readdir",     "readdir64",  "scandir",
     "scandir64", "nftw",        "ftw",     "fts_open",  NULL};
+/* Escribir, truncar o renombrar archivos esperando en el hilo del bucle (lab 11: el disco va
+ * por uv_fs_write, uv_fs_ftruncate y uv_fs_rename). */
+static const char *const archivos_bloqueantes[] = {
+    "open",           "open64",      "openat",   "openat64",   "creat",      "creat64",
+    "fopen",          "fopen64",     "freopen",  "fdopen",     "write",      "pwrite",
+    "pwrite64",       "writev",      "pwritev",  "pwritev2",   "dprintf",    "vdprintf",
+    "ftruncate",      "ftruncate64", "truncate", "rename",     "renameat",   "renameat2",
+    "fsync",          "fdatasync",   "__open_2", "__open64_2", "__openat_2", "__dprintf_chk",
+    "__vdprintf_chk", NULL};
 static const char *const ninguno[] = {NULL};
 
 static const grupo_t grupos[] = {
@@ -67,6 +76,11 @@ static const grupo_t grupos[] = {
      "usar sockets o esperas propias (socket, connect, accept, poll, select, epoll…): la red y "
      "las esperas del laboratorio las lleva libuv",
      red_cruda, NULL, 0},
+    {"archivos_bloqueantes",
+     "abrir, escribir o renombrar archivos con llamadas que bloquean el bucle (open, fopen, "
+     "write, pwrite, ftruncate, rename…): los archivos del laboratorio se manejan con uv_fs_* "
+     "y su callback",
+     archivos_bloqueantes, NULL, 0},
     {"curl",
      "usar libcurl directamente (curl_…): el laboratorio se hace con el cliente del curso "
      "(curso/http.h), que ya lleva curl sobre libuv",
