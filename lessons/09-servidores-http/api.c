@@ -37,6 +37,7 @@
 #include "curso/bucle.h"
 #include "curso/contenedor.h"
 #include "curso/errores.h"
+#include "curso/escritura.h"
 #include "curso/reloj.h"
 #include "curso/senales.h"
 
@@ -96,12 +97,6 @@ struct conexion_s {
     int cerrando;
     int handles_abiertos;
 };
-
-typedef struct {
-    uv_write_t req;
-    uv_buf_t buf;
-    char datos[];
-} escritura_t;
 
 static void atender(conexion_t *c);
 static void leer(conexion_t *c);
