@@ -8,6 +8,7 @@
 #   postgres.sh parar DIR      lo para (pg_ctl -m fast); si no está en marcha, no hace nada.
 #   postgres.sh estado DIR     dice si está en marcha y cómo conectarse; código 0 si lo está, 3 si no.
 #   postgres.sh conexion DIR [tcp|socket]   solo la cadena de conexión (por omisión, tcp).
+#   postgres.sh borrar DIR     lo para y borra DIR entera (datos incluidos).
 #   postgres.sh ejecutar DIR ORDEN...       arranca un servidor en DIR (que debe no existir o
 #                              estar vacía), ejecuta ORDEN con BD_CONEXION (TCP), BD_SOCKET
 #                              (socket unix) y BD_DIR en el entorno, y SIEMPRE lo para y borra DIR
@@ -26,6 +27,8 @@
 # Variables: POSTGRES_BIN (carpeta de initdb/pg_ctl; por omisión la de la versión más alta en
 # /usr/lib/postgresql), POSTGRES_OPCIONES (más -c para el servidor, p. ej. "-c max_connections=300").
 set -u
+# runuser vive en /usr/sbin, que no está en el PATH de un usuario normal ni en el del calificador.
+PATH="$PATH:/usr/sbin:/sbin"
 
 uso() {
   echo "uso: $0 iniciar|parar|estado|conexion|ejecutar DIR [...]" >&2
@@ -230,6 +233,7 @@ case "$orden" in
   parar) parar ;;
   estado) estado ;;
   conexion) cadena "${1:-tcp}" ;;
+  borrar) parar && borrar ;;
   ejecutar) ejecutar "$@" ;;
   *) uso ;;
 esac
