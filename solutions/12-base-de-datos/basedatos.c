@@ -181,6 +181,13 @@ static int pool_pedir(pool_t *pool, pool_cb cb, void *datos)
 {
     if (pool->cerrando)
         return UV_ECANCELED;
+    /* Espera quien llega, no encuentra ninguna libre y el pool ya está en su máximo. */
+    int libre = 0;
+    for (int i = 0; i < pool->maximo && !libre; i++)
+        libre = pool->ranuras[i].c != NULL && !pool->ranuras[i].prestada &&
+                !pool->ranuras[i].conectando;
+    if (!libre && pool->abiertas >= pool->maximo)
+        pool->esperas++;
     peticion_t *p = calloc(1, sizeof *p);
     if (p == NULL)
         return UV_ENOMEM;
@@ -193,9 +200,6 @@ static int pool_pedir(pool_t *pool, pool_cb cb, void *datos)
     pool->ultima = p;
     pool->pendientes++;
     repartir(pool);
-    /* ¿Sigue en la cola sin que se esté abriendo una conexión para ella? Entonces espera. */
-    if (pool->ultima == p && pool->pendientes > pool->conectando)
-        pool->esperas++;
     return 0;
 }
 

@@ -15,7 +15,7 @@
 
 #define N        40 /* filas por fase en las ejecuciones normales */
 #define TAMANO   5  /* -p en las ejecuciones normales */
-#define LENTO_MS 25
+#define LENTO_MS 15
 
 static const char *const ARGS_NORMAL[] = {"-n", "40", "-p", "5", NULL};
 
@@ -529,7 +529,7 @@ CAL_PRUEBA(sigint, 40)
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
         "application_name = 'basedatos' AND state = 'active'";
     long long activas = 0;
-    uint64_t hasta = cal_ahora_ms() + 10000;
+    uint64_t hasta = cal_ahora_ms() + 6000;
     while (activas < 3 && cal_ahora_ms() < hasta && !cal_termino(p)) {
         activas = base_entero(c, ACTIVAS, NULL, NULL);
         if (activas < 3)
