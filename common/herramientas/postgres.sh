@@ -9,6 +9,10 @@
 #   postgres.sh estado DIR     dice si está en marcha y cómo conectarse; código 0 si lo está, 3 si no.
 #   postgres.sh conexion DIR [tcp|socket]   solo la cadena de conexión (por omisión, tcp).
 #   postgres.sh borrar DIR     lo para y borra DIR entera (datos incluidos).
+#   postgres.sh vigilar DIR PID   deja en segundo plano (en su propia sesión: un Ctrl+C no le
+#                              llega) un vigilante que, cuando el proceso PID desaparece, para
+#                              el servidor y borra DIR; imprime el PID del vigilante, que quien
+#                              termina bien mata antes de borrar él mismo (lo usa el calificador).
 #   postgres.sh ejecutar DIR ORDEN...       arranca un servidor en DIR (que debe no existir o
 #                              estar vacía), ejecuta ORDEN con BD_CONEXION (TCP), BD_SOCKET
 #                              (socket unix) y BD_DIR en el entorno, y SIEMPRE lo para y borra DIR
@@ -187,6 +191,15 @@ borrar() {
   rm -rf "$DIR"
 }
 
+vigilar() { # vigilar PID → imprime el PID del vigilante
+  local pid=$1 propio
+  propio=$(realpath "$0")
+  setsid bash -c 'trap "" INT HUP
+    while kill -0 "$1" 2>/dev/null; do sleep 0.5; done
+    bash "$2" borrar "$3"' vigilante "$pid" "$propio" "$DIR" </dev/null >/dev/null 2>&1 &
+  echo $!
+}
+
 ejecutar() {
   [ $# -ge 1 ] || uso
   if [ -e "$DIR" ] && [ -n "$(ls -A "$DIR" 2>/dev/null)" ]; then
@@ -208,17 +221,7 @@ ejecutar() {
   local conexion
   conexion=$(iniciar) || return 1
   # El vigilante: si este guion muere sin poder limpiar (SIGKILL), para el servidor y borra DIR.
-  local yo=$$ dir_abs=$DIR propio=$0
-  (
-    trap '' INT
-    while kill -0 "$yo" 2>/dev/null; do sleep 1; done
-    "$propio" parar "$dir_abs" >/dev/null 2>&1
-    [ -f "$dir_abs/ubicacion" ] && case "$(cat "$dir_abs/ubicacion")" in
-      /tmp/curso-bd.*) rm -rf "$(cat "$dir_abs/ubicacion")" ;;
-    esac
-    rm -rf "$dir_abs"
-  ) </dev/null >/dev/null 2>&1 &
-  VIGILANTE=$!
+  VIGILANTE=$(vigilar $$)
   export BD_CONEXION="$conexion" BD_SOCKET="$(cadena socket)" BD_DIR="$DIR"
   "$@" &
   HIJO=$!
@@ -234,6 +237,7 @@ case "$orden" in
   estado) estado ;;
   conexion) cadena "${1:-tcp}" ;;
   borrar) parar && borrar ;;
+  vigilar) [ $# -eq 1 ] || uso; vigilar "$1" ;;
   ejecutar) ejecutar "$@" ;;
   *) uso ;;
 esac

@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
  */
 
 static char carpeta_servidor[400];
+static pid_t vigilante;
 
 /* Ejecuta «postgres.sh ORDEN DIR [más]» y deja la primera línea de su salida en `linea`.
  * Código de salida de la orden, o -1. */
@@ -59,11 +61,19 @@ ReportHook(PRE_ALL)(struct criterion_test_set *conjunto)
         return;
     }
     setenv("CAL12_SERVIDOR", carpeta_servidor, 1);
+    /* Si este proceso muere sin llegar a POST_ALL (Ctrl+C en make grade, SIGKILL), el
+     * vigilante para el servidor y borra su carpeta. */
+    char yo[24], linea[32];
+    snprintf(yo, sizeof yo, "%d", (int)getpid());
+    if (postgres_sh("vigilar", carpeta_servidor, yo, linea, sizeof linea) == 0)
+        vigilante = (pid_t)strtol(linea, NULL, 10);
 }
 
 ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 {
     (void)stats;
+    if (vigilante > 0)
+        kill(vigilante, SIGTERM);
     if (carpeta_servidor[0] != '\0')
         postgres_sh("borrar", carpeta_servidor, NULL, NULL, 0);
 }
