@@ -19,9 +19,9 @@ bench-basedatos: deps-bench
 	@$(MAKE) --no-print-directory _bench-basedatos
 
 _bench-basedatos: $(BD_CARGA) $(BD_SOLUCION)
-	@bash bench/basedatos/comparar-basedatos.sh $(B) 10000 10 durable
+	@bash bench/basedatos/comparar-basedatos.sh $(B) 10000 10 durable 3
 
 SUITES += prueba-bench-basedatos
 prueba-bench-basedatos: $(BD_CARGA) $(BD_SOLUCION)
-	@bash bench/basedatos/comparar-basedatos.sh $(B) 300 10 rapido
+	@bash bench/basedatos/comparar-basedatos.sh $(B) 300 10 rapido 1
 	@echo "resumen: la comparación de bases de datos funciona (tamaño mínimo)"

@@ -7,7 +7,7 @@
 #   3. el bucle secuencial de libpq de toda la vida (carga_bd secuencial);
 #   4. aparte: el modo pipeline de libpq por una sola conexión (carga_bd pipeline).
 #
-# Uso: comparar-basedatos.sh DIR_BUILD [N=10000] [TAMAÑO=10] [durable|rapido]
+# Uso: comparar-basedatos.sh DIR_BUILD [N=10000] [TAMAÑO=10] [durable|rapido] [REPETICIONES=3]
 #
 # «durable» arranca el servidor con fsync=on y synchronous_commit=on: cada inserción es una
 # transacción que espera a que su commit llegue al disco, el caso real en el que un pool
@@ -22,35 +22,43 @@ raiz=$(cd "$aqui/../.." && pwd)
 
 if [ "${1:-}" = --dentro ]; then
   shift
-  dir=$1; n=$2; tam=$3; modo=$4
+  dir=$1; n=$2; tam=$3; modo=$4; rep=$5
   s=$BD_SOCKET
   psql=$(ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -n1)
   filas() { "$psql" "$s" -Atqc 'SELECT count(*), count(DISTINCT id) FROM usuarios'; }
   fallo=0
   campo() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | tail -n1; }
-  # solución del laboratorio (hace también su fase secuencial y sus consultas: se usa su línea
-  # CONCURRENTE, que mide lo mismo que los demás)
-  salida=$("$dir/soluciones/12-base-de-datos/basedatos" -n "$n" -p "$tam" "$s") ||
-    { echo "la solución falló: $salida" >&2; fallo=1; }
-  ms_c=$(echo "$salida" | sed -n 's/^CONCURRENTE [0-9]* inserciones en \([0-9]*\) ms$/\1/p')
-  ms_c_sec=$(echo "$salida" | sed -n 's/^SECUENCIAL [0-9]* inserciones en \([0-9]*\) ms$/\1/p')
-  [ "$(filas)" = "$((2 * n))|$((2 * n))" ] || { echo "la solución no dejó sus $((2 * n)) filas" >&2; fallo=1; }
-  # asyncpg
-  salida=$(/usr/bin/python3 "$aqui/pool_asyncpg.py" "$n" "$tam" "$s") ||
-    { echo "asyncpg falló: $salida" >&2; fallo=1; }
-  ms_py=$(campo ms "$salida")
-  [ "$(filas)" = "$n|$n" ] || { echo "asyncpg no dejó sus $n filas" >&2; fallo=1; }
-  # libpq secuencial y pipeline
-  salida=$("$dir/bench/carga_bd" secuencial "$n" "$s") || { echo "secuencial falló" >&2; fallo=1; }
-  ms_sec=$(campo ms "$salida")
-  [ "$(filas)" = "$n|$n" ] || { echo "el bucle secuencial no dejó sus $n filas" >&2; fallo=1; }
-  salida=$("$dir/bench/carga_bd" pipeline "$n" "$s") || { echo "pipeline falló" >&2; fallo=1; }
-  ms_pip=$(campo ms "$salida")
-  [ "$(filas)" = "$n|$n" ] || { echo "el pipeline no dejó sus $n filas" >&2; fallo=1; }
-
+  v_c=(); v_csec=(); v_py=(); v_sec=(); v_pip=()
+  for _ in $(seq "$rep"); do
+    # solución del laboratorio (hace también su fase secuencial y sus consultas: se usa su línea
+    # CONCURRENTE, que mide lo mismo que los demás)
+    salida=$("$dir/soluciones/12-base-de-datos/basedatos" -n "$n" -p "$tam" "$s") ||
+      { echo "la solución falló: $salida" >&2; fallo=1; }
+    ms_c=$(echo "$salida" | sed -n 's/^CONCURRENTE [0-9]* inserciones en \([0-9]*\) ms$/\1/p')
+    ms_c_sec=$(echo "$salida" | sed -n 's/^SECUENCIAL [0-9]* inserciones en \([0-9]*\) ms$/\1/p')
+    [ "$(filas)" = "$((2 * n))|$((2 * n))" ] || { echo "la solución no dejó sus $((2 * n)) filas" >&2; fallo=1; }
+    # asyncpg
+    salida=$(/usr/bin/python3 "$aqui/pool_asyncpg.py" "$n" "$tam" "$s") ||
+      { echo "asyncpg falló: $salida" >&2; fallo=1; }
+    ms_py=$(campo ms "$salida")
+    [ "$(filas)" = "$n|$n" ] || { echo "asyncpg no dejó sus $n filas" >&2; fallo=1; }
+    # libpq secuencial y pipeline
+    salida=$("$dir/bench/carga_bd" secuencial "$n" "$s") || { echo "secuencial falló" >&2; fallo=1; }
+    ms_sec=$(campo ms "$salida")
+    [ "$(filas)" = "$n|$n" ] || { echo "el bucle secuencial no dejó sus $n filas" >&2; fallo=1; }
+    salida=$("$dir/bench/carga_bd" pipeline "$n" "$s") || { echo "pipeline falló" >&2; fallo=1; }
+    ms_pip=$(campo ms "$salida")
+    [ "$(filas)" = "$n|$n" ] || { echo "el pipeline no dejó sus $n filas" >&2; fallo=1; }
+    v_c+=("${ms_c:-0}"); v_csec+=("${ms_c_sec:-0}"); v_py+=("${ms_py:-0}"); v_sec+=("${ms_sec:-0}")
+    v_pip+=("${ms_pip:-0}")
+  done
+  mediana() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
+  ms_c=$(mediana "${v_c[@]}"); ms_c_sec=$(mediana "${v_csec[@]}"); ms_py=$(mediana "${v_py[@]}")
+  ms_sec=$(mediana "${v_sec[@]}"); ms_pip=$(mediana "${v_pip[@]}")
   source "$raiz/bench/comun.sh"
   por_s() { awk -v n="$n" -v ms="$1" 'BEGIN{ if (ms>0) printf "%.0f", n*1000/ms; else print "-" }'; }
-  echo "Base de datos: $n inserciones (una transacción cada una), pool de $tam; servidor $modo"
+  echo "Base de datos: $n inserciones (una transacción cada una), pool de $tam; servidor $modo;" \
+    "mediana de $rep"
   printf '  %-44s %9s %10s\n' "contrincante" "tiempo" "filas/s"
   printf '  %-44s %6s ms %10s\n' \
     "curso: pool en C (libuv + curso/bd.h)" "${ms_c:-?}" "$(por_s "${ms_c:-0}")" \
@@ -67,7 +75,7 @@ if [ "${1:-}" = --dentro ]; then
 fi
 
 dir=$(cd "${1:?uso: comparar-basedatos.sh DIR_BUILD [N] [TAMAÑO] [durable|rapido]}" && pwd)
-n=${2:-10000}; tam=${3:-10}; modo=${4:-durable}
+n=${2:-10000}; tam=${3:-10}; modo=${4:-durable}; rep=${5:-3}
 case "$modo" in
   durable) opciones="-c fsync=on -c synchronous_commit=on -c full_page_writes=on" ;;
   rapido) opciones="" ;;
@@ -75,4 +83,4 @@ case "$modo" in
 esac
 mkdir -p "${TMPDIR:-/tmp}"
 POSTGRES_OPCIONES="$opciones" exec bash "$raiz/common/herramientas/postgres.sh" ejecutar \
-  "$(mktemp -u "${TMPDIR:-/tmp}/bench-bd.XXXXXX")" bash "$0" --dentro "$dir" "$n" "$tam" "$modo"
+  "$(mktemp -u "${TMPDIR:-/tmp}/bench-bd.XXXXXX")" bash "$0" --dentro "$dir" "$n" "$tam" "$modo" "$rep"
