@@ -100,8 +100,9 @@ endef
 
 # Objetivos de «portada»: comprueban las dependencias y vuelven a llamar a make. No necesitan
 # los datos de los laboratorios (que salen del ejecutor ya construido: ver labs/labs.mk).
-PORTADA := all deps deps-grade deps-test deps-bench deps-auto grade test bench bench-chat \
-           limpiar clean compile_commands.json bd bd-parar bd-estado
+PORTADA := all deps deps-grade deps-test deps-bench deps-libro deps-auto grade test bench \
+           bench-chat limpiar clean compile_commands.json libro _libro libro-abrir \
+           bd bd-parar bd-estado
 SOLO_PORTADA := $(if $(filter-out $(PORTADA),$(or $(MAKECMDGOALS),all)),,si)
 
 # Lo que cada fragmento añade:
@@ -144,7 +145,7 @@ deps:
 
 # Cada objetivo comprueba solo su perfil (grade, test o bench). Si no falta nada, no dice ni
 # instala nada; nunca se intenta instalar en cada ejecución.
-deps-grade deps-test deps-bench:
+deps-grade deps-test deps-bench deps-libro:
 	@CC="$(CC)" bash common/herramientas/dependencias.sh asegurar $(@:deps-%=%) \
 	  "make$(if $(MAKECMDGOALS), $(MAKECMDGOALS))"
 

@@ -39,6 +39,15 @@ static const char *const red_cruda[] = {
     "socket",        "socketpair", "connect",    "accept",      "accept4",      "bind",
     "listen",        "poll",       "ppoll",      "select",      "pselect",      "epoll_create",
     "epoll_create1", "epoll_ctl",  "epoll_wait", "epoll_pwait", "epoll_pwait2", NULL};
+/* Leer archivos o carpetas con llamadas que esperan en el hilo del bucle (y sus variantes
+ * _FORTIFY_SOURCE): en un laboratorio de uv_fs_* todo eso va al pool con su callback. */
+static const char *const lectura_bloqueante[] = {
+    "open",      "open64",      "openat",  "openat64",  "__open_2",    "__open64_2", "__openat_2",
+    "read",      "__read_chk",  "pread",   "pread64",   "__pread_chk", "readv",      "preadv",
+    "preadv2",   "fopen",       "fopen64", "freopen",   "fdopen",      "fread",      "__fread_chk",
+    "fgets",     "__fgets_chk", "fgetc",   "getc",      "getline",     "getdelim",   "fscanf",
+    "mmap",      "mmap64",      "opendir", "fdopendir", "readdir",     "readdir64",  "scandir",
+    "scandir64", "nftw",        "ftw",     "fts_open",  NULL};
 static const char *const ninguno[] = {NULL};
 
 static const grupo_t grupos[] = {
@@ -62,6 +71,11 @@ static const grupo_t grupos[] = {
      "usar libcurl directamente (curl_…): el laboratorio se hace con el cliente del curso "
      "(curso/http.h), que ya lleva curl sobre libuv",
      ninguno, "curl_", 0},
+    {"lectura_bloqueante",
+     "leer archivos o carpetas con llamadas que bloquean el bucle (open, read, fopen, fread, "
+     "fgets, mmap, opendir, readdir, scandir…): se leen con uv_fs_open, uv_fs_read y "
+     "uv_fs_scandir, que trabajan en el pool de hilos y avisan con una callback",
+     lectura_bloqueante, NULL, 0},
 };
 
 int medios_grupo_valido(const char *nombre)

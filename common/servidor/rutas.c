@@ -107,25 +107,28 @@ static json_t *eco(const pedido_t *pd)
 
 static void ruta_indice(pedido_t *pd)
 {
-    respuesta_texto(pd->r, 200,
-                    "servidor-practica — servidor de práctica del curso de programación asíncrona\n"
-                    "\n"
-                    "Rutas:\n"
-                    "  /ping                          pong\n"
-                    "  /get                           eco de la petición (JSON)\n"
-                    "  /json                          documento JSON de ejemplo\n"
-                    "  /status/{código}               responde con ese código (100–599)\n"
-                    "  /delay/{s}                     responde tras s segundos (máx. 30)\n"
-                    "  /bytes/{n}?seed=               n bytes deterministas\n"
-                    "  /stream-bytes/{n}?seed=&chunk_size=   lo mismo, troceado (chunked)\n"
-                    "  /drip?numbytes=&duration=&delay=      cuerpo lento, gota a gota\n"
-                    "  /imagen/{ancho}/{alto}?formato=ppm|bmp  una imagen\n"
-                    "  /posts/{id}                    publicación 1–100\n"
-                    "  /users/{nombre}                usuario estilo GitHub\n"
-                    "  /clima/{proveedor}?ciudad=     openweather | weatherapi | openmeteo\n"
-                    "  /cortar/{n}                    promete n+1000 bytes, envía n y corta\n"
-                    "  /json-invalido                 JSON mal formado\n"
-                    "  /inestable?id=&fallos=N        503 las N primeras veces, luego 200\n");
+    respuesta_texto(
+        pd->r, 200,
+        "servidor-practica — servidor de práctica del curso de programación asíncrona\n"
+        "\n"
+        "Rutas:\n"
+        "  /ping                          pong\n"
+        "  /get                           eco de la petición (JSON)\n"
+        "  /json                          documento JSON de ejemplo\n"
+        "  /status/{código}               responde con ese código (100–599)\n"
+        "  /delay/{s}                     responde tras s segundos (máx. 30)\n"
+        "  /bytes/{n}?seed=               n bytes deterministas\n"
+        "  /stream-bytes/{n}?seed=&chunk_size=   lo mismo, troceado (chunked)\n"
+        "  /drip?numbytes=&duration=&delay=      cuerpo lento, gota a gota\n"
+        "  /imagen/{ancho}/{alto}?formato=ppm|bmp  una imagen\n"
+        "  /posts/{id}                    publicación 1–100\n"
+        "  /users/{nombre}                usuario estilo GitHub\n"
+        "  /clima/{proveedor}?ciudad=     openweather | weatherapi | openmeteo | weathergov\n"
+        "       &retraso=S &estado=N &fallo=json|texto|nulo|falta|imposible\n"
+        "       &unidades=kelvin (openweather) &sal=     fallos a la carta (ver clima.h)\n"
+        "  /cortar/{n}                    promete n+1000 bytes, envía n y corta\n"
+        "  /json-invalido                 JSON mal formado\n"
+        "  /inestable?id=&fallos=N        503 las N primeras veces, luego 200\n");
 }
 
 /* Respuesta de texto con el código `codigo` (ya validado, 100–599), como /status. */
@@ -319,32 +322,6 @@ static void ruta_users(pedido_t *pd, const char *resto)
     respuesta_json(pd->r, 200, datos_usuario(login, base));
 }
 
-static void ruta_clima(pedido_t *pd, const char *resto)
-{
-    char proveedor[64], ciudad[TAM_VALOR];
-    double retraso;
-    json_t *doc = NULL;
-    if (segmento(resto, proveedor, sizeof proveedor) < 0 ||
-        (strcmp(proveedor, "openweather") != 0 && strcmp(proveedor, "weatherapi") != 0 &&
-         strcmp(proveedor, "openmeteo") != 0)) {
-        respuesta_json(pd->r, 404,
-                       json_pack("{s:s, s:[s,s,s]}", "error", "proveedor desconocido",
-                                 "proveedores", "openweather", "weatherapi", "openmeteo"));
-        return;
-    }
-    if (!consulta_valor(pd->consulta, "ciudad", ciudad, sizeof ciudad) || ciudad[0] == '\0') {
-        respuesta_error(pd->r, 400, "falta el parámetro «ciudad»");
-        return;
-    }
-    if (param_real(pd, "retraso", 0.0, RUTAS_MAX_RETRASO_S, 0.0, &retraso) < 0) {
-        error_parametro(pd, "retraso", "segundos entre 0 y 30");
-        return;
-    }
-    clima_documento(proveedor, ciudad, &doc);
-    respuesta_json(pd->r, 200, doc);
-    pd->r->espera_ms = (uint64_t)llround(retraso * 1000.0);
-}
-
 static void ruta_inestable(pedido_t *pd)
 {
     char id[INESTABLE_MAX_ID];
@@ -413,7 +390,7 @@ void rutas_atender(contexto_t *ctx, const peticion_t *p, const char *origen, res
     else if (empieza(ruta, "/users/", &resto))
         ruta_users(&pd, resto);
     else if (empieza(ruta, "/clima/", &resto))
-        ruta_clima(&pd, resto);
+        clima_atender(r, resto, pd.consulta);
     else {
         char m[160];
         json_t *jruta = texto_json_c(ruta);
