@@ -8,6 +8,7 @@
 #   make grade      califica los laboratorios
 #   make test       ejecuta todas las pruebas del curso
 #   make servidor   arranca el servidor de práctica en http://127.0.0.1:8080
+#   make bd         arranca un PostgreSQL de usar y tirar (laboratorio 12); make bd-parar lo para
 #   make bench      compara rendimiento con otros programas (no forma parte de make test)
 #   make deps       instala todas las dependencias (apt-get, con sudo si no eres root; en
 #                   macOS imprime la orden de brew)

@@ -39,7 +39,7 @@ PAQUETES=(
   build-essential pkg-config make
   libuv1-dev libcurl4-openssl-dev libjansson-dev libcriterion-dev libpq-dev postgresql
   valgrind clang clang-format bubblewrap procps gdb strace
-  curl wrk nginx-light python3 python3-aiohttp bear netcat-openbsd
+  curl wrk nginx-light python3 python3-aiohttp python3-asyncpg bear netcat-openbsd
   python3-aiofiles time
   pandoc chromium epubcheck qpdf
 )
@@ -130,6 +130,10 @@ revisar_bench() {
   elif ! /usr/bin/python3 -c 'import aiohttp' 2>/dev/null; then
     anotar "el módulo aiohttp de /usr/bin/python3" python3-aiohttp
   fi
+  if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import asyncpg' 2>/dev/null; then
+    anotar "el módulo asyncpg de /usr/bin/python3 (bench/basedatos)" python3-asyncpg
+  fi
+  revisar_postgresql
   if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import aiofiles' 2>/dev/null; then
     anotar "el módulo aiofiles de /usr/bin/python3" python3-aiofiles
   fi

@@ -8,6 +8,11 @@
 #   postgres.sh parar DIR      lo para (pg_ctl -m fast); si no está en marcha, no hace nada.
 #   postgres.sh estado DIR     dice si está en marcha y cómo conectarse; código 0 si lo está, 3 si no.
 #   postgres.sh conexion DIR [tcp|socket]   solo la cadena de conexión (por omisión, tcp).
+#   postgres.sh borrar DIR     lo para y borra DIR entera (datos incluidos).
+#   postgres.sh vigilar DIR PID   deja en segundo plano (en su propia sesión: un Ctrl+C no le
+#                              llega) un vigilante que, cuando el proceso PID desaparece, para
+#                              el servidor y borra DIR; imprime el PID del vigilante, que quien
+#                              termina bien mata antes de borrar él mismo (lo usa el calificador).
 #   postgres.sh ejecutar DIR ORDEN...       arranca un servidor en DIR (que debe no existir o
 #                              estar vacía), ejecuta ORDEN con BD_CONEXION (TCP), BD_SOCKET
 #                              (socket unix) y BD_DIR en el entorno, y SIEMPRE lo para y borra DIR
@@ -26,6 +31,8 @@
 # Variables: POSTGRES_BIN (carpeta de initdb/pg_ctl; por omisión la de la versión más alta en
 # /usr/lib/postgresql), POSTGRES_OPCIONES (más -c para el servidor, p. ej. "-c max_connections=300").
 set -u
+# runuser vive en /usr/sbin, que no está en el PATH de un usuario normal ni en el del calificador.
+PATH="$PATH:/usr/sbin:/sbin"
 
 uso() {
   echo "uso: $0 iniciar|parar|estado|conexion|ejecutar DIR [...]" >&2
@@ -184,6 +191,15 @@ borrar() {
   rm -rf "$DIR"
 }
 
+vigilar() { # vigilar PID → imprime el PID del vigilante
+  local pid=$1 propio
+  propio=$(realpath "$0")
+  setsid bash -c 'trap "" INT HUP
+    while kill -0 "$1" 2>/dev/null; do sleep 0.5; done
+    bash "$2" borrar "$3"' vigilante "$pid" "$propio" "$DIR" </dev/null >/dev/null 2>&1 &
+  echo $!
+}
+
 ejecutar() {
   [ $# -ge 1 ] || uso
   if [ -e "$DIR" ] && [ -n "$(ls -A "$DIR" 2>/dev/null)" ]; then
@@ -205,17 +221,7 @@ ejecutar() {
   local conexion
   conexion=$(iniciar) || return 1
   # El vigilante: si este guion muere sin poder limpiar (SIGKILL), para el servidor y borra DIR.
-  local yo=$$ dir_abs=$DIR propio=$0
-  (
-    trap '' INT
-    while kill -0 "$yo" 2>/dev/null; do sleep 1; done
-    "$propio" parar "$dir_abs" >/dev/null 2>&1
-    [ -f "$dir_abs/ubicacion" ] && case "$(cat "$dir_abs/ubicacion")" in
-      /tmp/curso-bd.*) rm -rf "$(cat "$dir_abs/ubicacion")" ;;
-    esac
-    rm -rf "$dir_abs"
-  ) </dev/null >/dev/null 2>&1 &
-  VIGILANTE=$!
+  VIGILANTE=$(vigilar $$)
   export BD_CONEXION="$conexion" BD_SOCKET="$(cadena socket)" BD_DIR="$DIR"
   "$@" &
   HIJO=$!
@@ -230,6 +236,8 @@ case "$orden" in
   parar) parar ;;
   estado) estado ;;
   conexion) cadena "${1:-tcp}" ;;
+  borrar) parar && borrar ;;
+  vigilar) [ $# -eq 1 ] || uso; vigilar "$1" ;;
   ejecutar) ejecutar "$@" ;;
   *) uso ;;
 esac

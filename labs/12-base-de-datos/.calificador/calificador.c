@@ -1,0 +1,591 @@
+/* calificador.c — las verificaciones del laboratorio 12 (base de datos con un pool).
+ *
+ * Cada una prepara su base de datos, lanza `basedatos` en la caja y juzga con lo que dice el
+ * servidor (comun.h): las filas, el registro del disparador lento (cuándo empezó y acabó cada
+ * inserción, con qué proceso y cuántas conexiones del programa había), pg_stat_activity y
+ * pg_stat_database. Lo que el programa imprime solo cuenta si eso lo respalda.
+ */
+#include "comun.h"
+
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N        40 /* filas por fase en las ejecuciones normales */
+#define TAMANO   5  /* -p en las ejecuciones normales */
+#define LENTO_MS 15
+
+static const char *const ARGS_NORMAL[] = {"-n", "40", "-p", "5", NULL};
+
+/* Espera el final del programa; si no termina o falla, lo explica. `codigo` < 0: cualquiera. */
+static int esperar_fin(cal_proceso_t *p, int max_ms, int codigo)
+{
+    char fin[160];
+    if (!cal_esperar_fin(p, max_ms)) {
+        cal_obtenido("en %d s el programa no terminó", max_ms / 1000);
+        cal_nota_salida(p, 10);
+        return 0;
+    }
+    if (codigo >= 0 && cal_codigo(p) != codigo) {
+        cal_obtenido("%s (se esperaba el código %d)", cal_describir_fin(p, fin, sizeof fin),
+                     codigo);
+        cal_nota_salida(p, 10);
+        return 0;
+    }
+    return 1;
+}
+
+/* Prepara la base con la tabla lenta, lanza la ejecución normal y espera a que termine. */
+static int ejecucion_normal(base_t *b, const char *id, preparacion_t prep, cal_proceso_t **p)
+{
+    if (!base_preparar(b, id, prep, LENTO_MS, NULL))
+        return 0;
+    if (!base_lanzar(b, ARGS_NORMAL, 0, 30, p))
+        return 0;
+    return esperar_fin(*p, 25000, -1);
+}
+
+/* El registro del disparador, con las 2·N inserciones. */
+static int registro_completo(const base_t *b, insercion_t **v, int *n)
+{
+    *n = base_registro(b, v);
+    if (*n < 0)
+        return 0;
+    int conc = 0, sec = 0;
+    for (int i = 0; i < *n; i++) {
+        conc += (*v)[i].id >= 1 && (*v)[i].id <= N;
+        sec += (*v)[i].id > N && (*v)[i].id <= 2 * N;
+    }
+    if (conc != N || sec != N) {
+        cal_obtenido("el servidor registró %d inserciones de la fase concurrente (ids 1…%d) y "
+                     "%d de la secuencial (ids %d…%d); se esperaban %d y %d",
+                     conc, N, sec, N + 1, 2 * N, N, N);
+        return 0;
+    }
+    return 1;
+}
+
+CAL_PRUEBA(filas, 40)
+{
+    cal_esperado("las filas 1…%d, cada una una vez, con nombre y correo tal cual", 2 * N);
+    base_t b;
+    cal_proceso_t *p;
+    if (!base_preparar(&b, "filas", SIN_TABLA, 0, NULL) || !base_lanzar(&b, ARGS_NORMAL, 0, 30, &p))
+        CAL_FIN(0);
+    if (!esperar_fin(p, 25000, -1))
+        CAL_FIN(0);
+    PGconn *c = base_conectar(&b);
+    if (c == NULL)
+        CAL_FIN(0);
+    PGresult *r = PQexec(c, "SELECT id, nombre, correo FROM usuarios ORDER BY id");
+    int ok = 0;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        cal_obtenido("no se pudo leer la tabla usuarios: %s", PQerrorMessage(c));
+    } else if (PQntuples(r) != 2 * N) {
+        cal_obtenido("la tabla tiene %d filas", PQntuples(r));
+    } else {
+        ok = 1;
+        for (int i = 0; i < 2 * N && ok; i++) {
+            char nombre[160], correo[64];
+            fila_esperada(i + 1, nombre, sizeof nombre, correo, sizeof correo);
+            if (atoi(PQgetvalue(r, i, 0)) != i + 1) {
+                cal_obtenido("la fila %d tiene id %s (¿ids repetidos o que faltan?)", i + 1,
+                             PQgetvalue(r, i, 0));
+                ok = 0;
+            } else if (strcmp(PQgetvalue(r, i, 1), nombre) != 0 ||
+                       strcmp(PQgetvalue(r, i, 2), correo) != 0) {
+                cal_obtenido("la fila %d es («%s», «%s»); se esperaba («%s», «%s»)", i + 1,
+                             PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), nombre, correo);
+                ok = 0;
+            }
+        }
+        if (ok)
+            cal_obtenido("las %d filas, tal cual", 2 * N);
+    }
+    if (!ok)
+        cal_nota_salida(p, 6);
+    PQclear(r);
+    PQfinish(c);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(concurrencia, 40)
+{
+    cal_esperado("con inserciones de %d ms en el servidor: al menos 3 a la vez en la fase "
+                 "concurrente, y esa fase en ≤ 60 %% del tiempo de la secuencial",
+                 LENTO_MS);
+    base_t b;
+    cal_proceso_t *p;
+    insercion_t *v = NULL;
+    int n;
+    if (!ejecucion_normal(&b, "concurrencia", TABLA_LENTA, &p) || !registro_completo(&b, &v, &n)) {
+        free(v);
+        CAL_FIN(0);
+    }
+    int solape = solape_maximo(v, n, 1, N);
+    double conc = duracion(v, n, 1, N), sec = duracion(v, n, N + 1, 2 * N);
+    free(v);
+    int ok = solape >= 3 && conc <= 0.6 * sec;
+    cal_obtenido("según el servidor: como mucho %d inserciones a la vez; fase concurrente %.0f ms, "
+                 "secuencial %.0f ms",
+                 solape, conc, sec);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(limite_pool, 40)
+{
+    cal_esperado("como mucho %d inserciones a la vez, por como mucho %d conexiones, y como mucho "
+                 "%d conexiones abiertas en total",
+                 TAMANO, TAMANO, TAMANO + 1);
+    base_t b;
+    cal_proceso_t *p;
+    insercion_t *v = NULL;
+    int n;
+    if (!ejecucion_normal(&b, "limite_pool", TABLA_LENTA, &p))
+        CAL_FIN(0);
+    base_esperar_sin_conexiones(&b, 3000);
+    sesiones_t s;
+    if (!base_sesiones(&b, &s) || !registro_completo(&b, &v, &n)) {
+        free(v);
+        CAL_FIN(0);
+    }
+    int solape = solape_maximo(v, n, 1, N);
+    int procesos = 0;
+    for (int i = 0; i < n; i++) {
+        int nuevo = v[i].id >= 1 && v[i].id <= N;
+        for (int j = 0; j < i && nuevo; j++)
+            if (v[j].id >= 1 && v[j].id <= N && v[j].pid == v[i].pid)
+                nuevo = 0;
+        procesos += nuevo;
+    }
+    free(v);
+    long long abiertas = s.sesiones - SESIONES_CALIFICADOR;
+    cal_obtenido("según el servidor: %d inserciones a la vez como mucho, hechas por %d "
+                 "conexiones distintas; %lld conexiones del programa en total",
+                 solape, procesos, abiertas);
+    CAL_FIN(solape <= TAMANO && procesos <= TAMANO && abiertas <= TAMANO + 1);
+}
+
+CAL_PRUEBA(fifo, 40)
+{
+    cal_esperado("de las 20 primeras inserciones que empieza el servidor, al menos 18 con id ≤ 25 "
+                 "(las pedidas antes se sirven antes)");
+    base_t b;
+    cal_proceso_t *p;
+    insercion_t *v = NULL;
+    int n;
+    if (!ejecucion_normal(&b, "fifo", TABLA_LENTA, &p) || !registro_completo(&b, &v, &n)) {
+        free(v);
+        CAL_FIN(0);
+    }
+    int vistas = 0, pronto = 0;
+    char orden[400] = "";
+    size_t usado = 0;
+    for (int i = 0; i < n && vistas < 20; i++) {
+        if (v[i].id < 1 || v[i].id > N)
+            continue;
+        vistas++;
+        pronto += v[i].id <= 25;
+        int w = snprintf(orden + usado, sizeof orden - usado, "%s%d", usado ? " " : "", v[i].id);
+        if (w > 0 && (size_t)w < sizeof orden - usado)
+            usado += (size_t)w;
+    }
+    free(v);
+    cal_obtenido("%d de 20; orden en que empezaron: %s", pronto, orden);
+    CAL_FIN(pronto >= 18);
+}
+
+CAL_PRUEBA(perezoso, 40)
+{
+    cal_esperado("con -p 10 -n 3, mientras se inserta, como mucho 3 conexiones del programa "
+                 "(application_name basedatos) en el servidor");
+    base_t b;
+    cal_proceso_t *p;
+    insercion_t *v = NULL;
+    static const char *const args[] = {"-p", "10", "-n", "3", NULL};
+    if (!base_preparar(&b, "perezoso", TABLA_LENTA, 300, NULL) || !base_lanzar(&b, args, 0, 30, &p))
+        CAL_FIN(0);
+    if (!esperar_fin(p, 20000, -1))
+        CAL_FIN(0);
+    int n = base_registro(&b, &v);
+    int maximo = -1, filas = 0;
+    for (int i = 0; i < n; i++) {
+        if (v[i].id < 1 || v[i].id > 3)
+            continue;
+        filas++;
+        if (v[i].conexiones > maximo)
+            maximo = v[i].conexiones;
+    }
+    free(v);
+    if (filas != 3) {
+        cal_obtenido("el servidor registró %d inserciones de la fase concurrente (se esperaban 3)",
+                     filas);
+        CAL_FIN(0);
+    }
+    if (maximo < 1) {
+        cal_obtenido("el servidor no vio ninguna conexión con application_name «basedatos» "
+                     "(¿se pasa «basedatos» a bd_conectar?)");
+        CAL_FIN(0);
+    }
+    cal_obtenido("como mucho %d conexiones del programa durante las inserciones", maximo);
+    CAL_FIN(maximo <= 3);
+}
+
+/* «PREFIJO …» → la línea entera; 0 si no está (explicado). */
+static int linea_de(cal_proceso_t *p, const char *prefijo, char *linea, size_t tam)
+{
+    if (cal_linea(cal_salida(p), prefijo, NULL, 0, linea, tam) >= 0)
+        return 1;
+    cal_obtenido("no hay ninguna línea «%s …» en la salida", prefijo);
+    cal_nota_salida(p, 15);
+    return 0;
+}
+
+static int cerca(double impreso, double real)
+{
+    double margen = real * 0.5 > 150 ? real * 0.5 : 150;
+    return impreso >= real - margen && impreso <= real + margen;
+}
+
+CAL_PRUEBA(salida, 40)
+{
+    cal_esperado("CONCURRENTE, SECUENCIAL, ACELERACION, las 10 CONSULTA y POOL con el formato del "
+                 "enunciado y de acuerdo con lo que midió y guarda el servidor");
+    base_t b;
+    cal_proceso_t *p;
+    insercion_t *v = NULL;
+    int n;
+    if (!ejecucion_normal(&b, "salida", TABLA_LENTA, &p))
+        CAL_FIN(0);
+    base_esperar_sin_conexiones(&b, 3000);
+    sesiones_t s;
+    if (!base_sesiones(&b, &s) || !registro_completo(&b, &v, &n)) {
+        free(v);
+        CAL_FIN(0);
+    }
+    double conc = duracion(v, n, 1, N), sec = duracion(v, n, N + 1, 2 * N);
+    free(v);
+    char l[300], extra;
+    int cuantas, maximo, creadas, esperas;
+    double ms_c, ms_s, acel;
+    if (!linea_de(p, "CONCURRENTE", l, sizeof l))
+        CAL_FIN(0);
+    if (sscanf(l, "CONCURRENTE %d inserciones en %lf ms%c", &cuantas, &ms_c, &extra) != 2 ||
+        cuantas != N || !cerca(ms_c, conc)) {
+        cal_obtenido("«%s»; el servidor midió esa fase en %.0f ms (se admite ±50 %% o ±150 ms)", l,
+                     conc);
+        CAL_FIN(0);
+    }
+    if (!linea_de(p, "SECUENCIAL", l, sizeof l))
+        CAL_FIN(0);
+    if (sscanf(l, "SECUENCIAL %d inserciones en %lf ms%c", &cuantas, &ms_s, &extra) != 2 ||
+        cuantas != N || !cerca(ms_s, sec)) {
+        cal_obtenido("«%s»; el servidor midió esa fase en %.0f ms (se admite ±50 %% o ±150 ms)", l,
+                     sec);
+        CAL_FIN(0);
+    }
+    if (!linea_de(p, "ACELERACION", l, sizeof l))
+        CAL_FIN(0);
+    double cociente = ms_c > 0 ? ms_s / ms_c : 0;
+    if (sscanf(l, "ACELERACION %lfx%c", &acel, &extra) != 1 || acel < cociente * 0.9 - 0.15 ||
+        acel > cociente * 1.1 + 0.15) {
+        cal_obtenido("«%s»; con los tiempos impresos sería %.1fx", l, cociente);
+        CAL_FIN(0);
+    }
+    if (!consultas_cuadran(&b, p, N))
+        CAL_FIN(0);
+    if (!linea_de(p, "POOL", l, sizeof l))
+        CAL_FIN(0);
+    long long vistas = s.sesiones - SESIONES_CALIFICADOR - 1;
+    if (sscanf(l, "POOL maximo=%d creadas=%d esperas=%d%c", &maximo, &creadas, &esperas, &extra) !=
+            3 ||
+        maximo != TAMANO || creadas != vistas || esperas < N - TAMANO) {
+        cal_obtenido("«%s»; el servidor vio %lld conexiones del pool (sin contar la de la fase "
+                     "secuencial) y al menos %d peticiones tuvieron que esperar",
+                     l, vistas, N - TAMANO);
+        CAL_FIN(0);
+    }
+    cal_obtenido("todas las líneas cuadran");
+    CAL_FIN(1);
+}
+
+CAL_PRUEBA(cierre, 40)
+{
+    cal_esperado("código 0; después, ninguna conexión del programa en el servidor y ninguna "
+                 "cortada sin cerrar (pg_stat_database.sessions_abandoned = 0)");
+    base_t b;
+    cal_proceso_t *p;
+    if (!base_preparar(&b, "cierre", TABLA_LENTA, LENTO_MS, NULL) ||
+        !base_lanzar(&b, ARGS_NORMAL, 0, 30, &p))
+        CAL_FIN(0);
+    if (!esperar_fin(p, 25000, 0))
+        CAL_FIN(0);
+    int quedan = base_esperar_sin_conexiones(&b, 3000);
+    sesiones_t s;
+    if (!base_sesiones(&b, &s))
+        CAL_FIN(0);
+    /* Cerrar sin haber abierto nada no demuestra nada: antes tiene que haber hecho su trabajo. */
+    long long propias = s.sesiones - SESIONES_CALIFICADOR;
+    if (propias < 2) {
+        cal_obtenido("salió con 0 pero abrió %lld conexiones (el pool y la secuencial son al menos "
+                     "2): no hizo el trabajo",
+                     propias);
+        CAL_FIN(0);
+    }
+    cal_obtenido(
+        "salió con 0; %d conexiones siguen abiertas; %lld de %lld se cortaron sin cerrarse", quedan,
+        s.abandonadas, propias);
+    CAL_FIN(quedan == 0 && s.abandonadas == 0);
+}
+
+CAL_PRUEBA(tabla_distinta, 30)
+{
+    cal_esperado("con una tabla usuarios de otra forma: código 1, un mensaje en stderr y la tabla "
+                 "intacta (2 filas, columnas id integer y nombre varchar)");
+    base_t b;
+    cal_proceso_t *p;
+    static const char *const args[] = {"-n", "5", "-p", "2", NULL};
+    if (!base_preparar(&b, "tabla_distinta", TABLA_DISTINTA, 0, NULL) ||
+        !base_lanzar(&b, args, 0, 20, &p))
+        CAL_FIN(0);
+    if (!esperar_fin(p, 15000, 1))
+        CAL_FIN(0);
+    PGconn *c = base_conectar(&b);
+    if (c == NULL)
+        CAL_FIN(0);
+    long long filas = base_entero(c, "SELECT count(*) FROM usuarios", NULL, NULL);
+    PGresult *r = PQexec(c, "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY "
+                            "ordinal_position) FROM information_schema.columns WHERE "
+                            "table_name = 'usuarios'");
+    char forma[200] = "?";
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+        snprintf(forma, sizeof forma, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    PQfinish(c);
+    int ok = filas == 2 && strcmp(forma, "id integer, nombre character varying") == 0 &&
+             cal_errores(p)[0] != '\0';
+    cal_obtenido("salió con 1; la tabla tiene %lld filas y las columnas «%s»; stderr %s", filas,
+                 forma, cal_errores(p)[0] != '\0' ? "con mensaje" : "vacía");
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(reemplaza_rotas, 40)
+{
+    cal_esperado("tras cortar en el servidor las conexiones ociosas del pool durante la fase "
+                 "secuencial: código 0 y las 10 CONSULTA correctas");
+    base_t b;
+    cal_proceso_t *p;
+    if (!base_preparar(&b, "reemplaza_rotas", TABLA_LENTA, 2 * LENTO_MS, NULL) ||
+        !base_lanzar(&b, ARGS_NORMAL, 0, 30, &p))
+        CAL_FIN(0);
+    PGconn *c = base_conectar(&b);
+    if (c == NULL)
+        CAL_FIN(0);
+    /* La fase secuencial ha empezado cuando hay alguna fila con id > N: su conexión se salva. Con
+     * inserciones de 30 ms dura más de 1 s: tiempo de sobra para cortar antes de las consultas. */
+    long long sec = -1;
+    uint64_t hasta = cal_ahora_ms() + 15000;
+    while (sec < 0 && cal_ahora_ms() < hasta && !cal_termino(p)) {
+        sec = base_entero(c, "SELECT min(pid) FROM calif_registro WHERE id > 40", NULL, NULL);
+        if (sec < 0)
+            cal_esperar(20);
+    }
+    if (sec < 0) {
+        PQfinish(c);
+        cal_obtenido("la fase secuencial no empezó (ninguna fila con id > %d)", N);
+        cal_nota_salida(p, 10);
+        CAL_FIN(0);
+    }
+    char pid[24];
+    snprintf(pid, sizeof pid, "%lld", sec);
+    long long cortadas =
+        base_entero(c,
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname "
+                    "= current_database() AND application_name = 'basedatos' AND pid <> $1::int",
+                    pid, NULL);
+    PQfinish(c);
+    cal_nota("Se cortaron %lld conexiones del pool.", cortadas);
+    if (cortadas < 1) {
+        cal_obtenido(
+            "durante la fase secuencial el pool no tenía ninguna conexión abierta (un pool "
+            "conserva sus conexiones para reutilizarlas)");
+        CAL_FIN(0);
+    }
+    if (!esperar_fin(p, 20000, 0))
+        CAL_FIN(0);
+    if (!consultas_cuadran(&b, p, N))
+        CAL_FIN(0);
+    cal_obtenido("se cortaron %lld conexiones; el programa abrió otras y terminó bien", cortadas);
+    CAL_FIN(1);
+}
+
+CAL_PRUEBA(servidor_cae, 40)
+{
+    cal_esperado("con el servidor parado a mitad de las inserciones: código 1 en menos de 5 s y "
+                 "un mensaje en stderr");
+    char dir[512];
+    if (cal_carpeta("pg", dir, sizeof dir) < 0) {
+        cal_obtenido("error del calificador: no se pudo crear la carpeta del servidor");
+        CAL_FIN(0);
+    }
+    char orden[1200];
+    snprintf(orden, sizeof orden, "bash '%s' iniciar '%s' >/dev/null 2>&1", POSTGRES_SH, dir);
+    if (system(orden) != 0) {
+        cal_obtenido("error del calificador: no arrancó un PostgreSQL propio");
+        CAL_FIN(0);
+    }
+    base_t b;
+    cal_proceso_t *p;
+    int ok = 0;
+    if (base_preparar(&b, "servidor_cae", TABLA_LENTA, 200, dir) &&
+        base_lanzar(&b, ARGS_NORMAL, 0, 30, &p)) {
+        PGconn *c = base_conectar(&b);
+        long long activas = 0;
+        uint64_t hasta = cal_ahora_ms() + 10000;
+        while (c != NULL && activas < 1 && cal_ahora_ms() < hasta && !cal_termino(p)) {
+            activas = base_entero(c,
+                                  "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                  "current_database() AND application_name = 'basedatos' AND "
+                                  "state = 'active'",
+                                  NULL, NULL);
+            if (activas < 1)
+                cal_esperar(20);
+        }
+        PQfinish(c);
+        if (activas < 1) {
+            cal_obtenido("el programa no llegó a insertar nada");
+            cal_nota_salida(p, 10);
+        } else {
+            snprintf(orden, sizeof orden, "bash '%s' parar '%s' >/dev/null 2>&1", POSTGRES_SH, dir);
+            uint64_t t0 = cal_ahora_ms();
+            if (system(orden) != 0)
+                cal_nota("(postgres.sh parar no terminó bien)");
+            uint64_t quedan = 5000 - (cal_ahora_ms() - t0 < 4000 ? cal_ahora_ms() - t0 : 4000);
+            if (esperar_fin(p, (int)quedan, 1)) {
+                ok = cal_errores(p)[0] != '\0';
+                cal_obtenido("salió con 1 a los %.1f s de parar el servidor; stderr %s",
+                             (double)(cal_terminado_ms(p) - t0) / 1000.0,
+                             ok ? "con mensaje" : "vacía");
+            }
+        }
+    }
+    snprintf(orden, sizeof orden, "bash '%s' borrar '%s' >/dev/null 2>&1", POSTGRES_SH, dir);
+    if (system(orden) != 0)
+        cal_nota("(postgres.sh borrar no terminó bien)");
+    CAL_FIN(ok);
+}
+
+/* Lanza con una cadena dada (sin base) y espera código 2 con `motivo` en stderr. */
+static int arranque_fallido(const char *cadena, const char *motivo, const char *que)
+{
+    const char *args[] = {"-n", "5", cadena, NULL};
+    cal_lanzamiento_t l = {.args = args, .limite_s = 10};
+    cal_proceso_t *p;
+    int r = cal_lanzar(&l, &p);
+    if (r < 0) {
+        cal_obtenido("no se pudo lanzar: %s", strerror(-r));
+        return 0;
+    }
+    cal_nota("Orden: basedatos -n 5 '%s'", cadena);
+    if (!esperar_fin(p, 5000, 2))
+        return 0;
+    if (strstr(cal_errores(p), motivo) == NULL) {
+        cal_obtenido("con %s salió con 2, pero stderr no incluye el motivo de libpq («%s»)", que,
+                     motivo);
+        cal_nota_salida(p, 5);
+        return 0;
+    }
+    return 1;
+}
+
+CAL_PRUEBA(conexion_mala, 30)
+{
+    cal_esperado("una cadena que no se entiende y una conexión rechazada: código 2 en menos de "
+                 "5 s, con el motivo de libpq en stderr");
+    char rechazada[200];
+    snprintf(rechazada, sizeof rechazada, "host=127.0.0.1 port=%d user=curso dbname=curso",
+             cal_puerto_cerrado());
+    int ok = arranque_fallido("esto no es una cadena", "missing \"=\"", "una cadena mala") &&
+             arranque_fallido(rechazada, "refused", "una conexión rechazada");
+    if (ok)
+        cal_obtenido("las dos salen con 2 y explican el motivo");
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(sigint, 40)
+{
+    cal_esperado("con inserciones de 30 s en vuelo, SIGINT: código 130 en menos de 3 s y ninguna "
+                 "consulta del programa sigue en marcha en el servidor");
+    base_t b;
+    cal_proceso_t *p;
+    static const char *const args[] = {"-n", "10", "-p", "3", NULL};
+    if (!base_preparar(&b, "sigint", TABLA_LENTA, 30000, NULL) || !base_lanzar(&b, args, 0, 40, &p))
+        CAL_FIN(0);
+    PGconn *c = base_conectar(&b);
+    if (c == NULL)
+        CAL_FIN(0);
+    static const char *const ACTIVAS =
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+        "application_name = 'basedatos' AND state = 'active'";
+    long long activas = 0;
+    uint64_t hasta = cal_ahora_ms() + 6000;
+    while (activas < 3 && cal_ahora_ms() < hasta && !cal_termino(p)) {
+        activas = base_entero(c, ACTIVAS, NULL, NULL);
+        if (activas < 3)
+            cal_esperar(20);
+    }
+    if (activas < 3) {
+        PQfinish(c);
+        cal_obtenido("el servidor nunca vio 3 inserciones del programa en vuelo (vio %lld)",
+                     activas);
+        cal_nota_salida(p, 10);
+        CAL_FIN(0);
+    }
+    cal_senal(p, SIGINT);
+    if (!esperar_fin(p, 3000, 130)) {
+        PQfinish(c);
+        CAL_FIN(0);
+    }
+    hasta = cal_ahora_ms() + 2500;
+    do {
+        activas = base_entero(c, ACTIVAS, NULL, NULL);
+        if (activas > 0)
+            cal_esperar(50);
+    } while (activas > 0 && cal_ahora_ms() < hasta);
+    PQfinish(c);
+    cal_obtenido("salió con 130; %lld consultas suyas seguían en marcha en el servidor 2,5 s "
+                 "después",
+                 activas);
+    CAL_FIN(activas == 0);
+}
+
+CAL_PRUEBA(valgrind, 120)
+{
+    cal_esperado("bajo valgrind, -n 20 -p 4: código 0, sin errores de memoria ni fugas");
+    base_t b;
+    cal_proceso_t *p;
+    static const char *const args[] = {"-n", "20", "-p", "4", NULL};
+    if (!base_preparar(&b, "valgrind", SIN_TABLA, 0, NULL) || !base_lanzar(&b, args, 1, 100, &p))
+        CAL_FIN(0);
+    if (!esperar_fin(p, 95000, -1))
+        CAL_FIN(0);
+    char motivo[300];
+    if (cal_codigo(p) == 0 && cal_contar(cal_salida(p), "POOL", NULL) != 1) {
+        cal_obtenido("salió con 0 sin terminar el trabajo (no imprimió la línea POOL)");
+        cal_nota_salida(p, 10);
+        CAL_FIN(0);
+    }
+    int ok = cal_codigo(p) == 0 && cal_valgrind_veredicto(p, motivo, sizeof motivo);
+    if (cal_codigo(p) != 0 && cal_codigo(p) != CAL_CODIGO_VALGRIND) {
+        char fin[160];
+        cal_obtenido("%s", cal_describir_fin(p, fin, sizeof fin));
+        cal_nota_salida(p, 10);
+    } else {
+        cal_obtenido("%s", motivo);
+        if (!ok)
+            cal_valgrind_nota(p);
+    }
+    CAL_FIN(ok);
+}

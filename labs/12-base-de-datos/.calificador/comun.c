@@ -1,0 +1,391 @@
+/* comun.c — el PostgreSQL de la calificación y las pruebas que deja (ver comun.h). */
+#include "comun.h"
+
+#include <criterion/criterion.h>
+#include <criterion/hooks.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef POSTGRES_SH
+#error "POSTGRES_SH: ruta de common/herramientas/postgres.sh (la pone common/bd.mk)"
+#endif
+
+/* ------------------------------------------------------------------ el servidor de la calificación
+ */
+
+static char carpeta_servidor[400];
+static pid_t vigilante;
+
+/* Ejecuta «postgres.sh ORDEN DIR [más]» y deja la primera línea de su salida en `linea`.
+ * Código de salida de la orden, o -1. */
+static int postgres_sh(const char *orden, const char *dir, const char *mas, char *linea, size_t tam)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "POSTGRES_OPCIONES='-c max_connections=300' bash '%s' %s '%s' %s",
+             POSTGRES_SH, orden, dir, mas != NULL ? mas : "");
+    FILE *f = popen(cmd, "r");
+    if (f == NULL)
+        return -1;
+    if (linea != NULL && tam > 0) {
+        linea[0] = '\0';
+        if (fgets(linea, (int)tam, f) != NULL)
+            linea[strcspn(linea, "\n")] = '\0';
+    }
+    char resto[256];
+    while (fgets(resto, sizeof resto, f) != NULL) {
+    }
+    int r = pclose(f);
+    return WIFEXITED(r) ? WEXITSTATUS(r) : -1;
+}
+
+ReportHook(PRE_ALL)(struct criterion_test_set *conjunto)
+{
+    (void)conjunto;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(carpeta_servidor, sizeof carpeta_servidor, "%s/pg12-XXXXXX",
+             tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
+    if (mkdtemp(carpeta_servidor) == NULL) {
+        carpeta_servidor[0] = '\0';
+        return;
+    }
+    chmod(carpeta_servidor, 0755);
+    char cadena[512];
+    if (postgres_sh("iniciar", carpeta_servidor, NULL, cadena, sizeof cadena) != 0) {
+        setenv("CAL12_ERROR", "no arrancó el PostgreSQL de la calificación (postgres.sh iniciar)",
+               1);
+        return;
+    }
+    setenv("CAL12_SERVIDOR", carpeta_servidor, 1);
+    /* Si este proceso muere sin llegar a POST_ALL (Ctrl+C en make grade, SIGKILL), el
+     * vigilante para el servidor y borra su carpeta. */
+    char yo[24], linea[32];
+    snprintf(yo, sizeof yo, "%d", (int)getpid());
+    if (postgres_sh("vigilar", carpeta_servidor, yo, linea, sizeof linea) == 0)
+        vigilante = (pid_t)strtol(linea, NULL, 10);
+}
+
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+{
+    (void)stats;
+    if (vigilante > 0)
+        kill(vigilante, SIGTERM);
+    if (carpeta_servidor[0] != '\0')
+        postgres_sh("borrar", carpeta_servidor, NULL, NULL, 0);
+}
+
+/* ------------------------------------------------------------------ bases de datos */
+
+static int ejecutar(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (!ok) {
+        cal_esperado("preparar la base de datos de la verificación");
+        cal_obtenido("error del calificador: %s falló: %s", sql, PQerrorMessage(c));
+    }
+    PQclear(r);
+    return ok;
+}
+
+/* La cadena por socket de una carpeta de postgres.sh, con la base `nombre`. */
+static int cadena_de(const char *dir, const char *nombre, char *cadena, size_t tam, char *carpeta,
+                     size_t tc)
+{
+    char linea[512];
+    if (postgres_sh("conexion", dir, "socket", linea, sizeof linea) != 0)
+        return 0;
+    /* «host=CARPETA port=N user=curso dbname=curso» */
+    char host[400];
+    int puerto;
+    if (sscanf(linea, "host=%399s port=%d", host, &puerto) != 2)
+        return 0;
+    snprintf(carpeta, tc, "%s", host);
+    snprintf(cadena, tam, "host=%s port=%d user=curso dbname=%s", host, puerto, nombre);
+    return 1;
+}
+
+static PGconn *conectar(const char *cadena)
+{
+    char completa[700];
+    snprintf(completa, sizeof completa, "%s application_name=calificador", cadena);
+    PGconn *c = PQconnectdb(completa);
+    if (PQstatus(c) != CONNECTION_OK) {
+        cal_esperado("conectar el calificador con PostgreSQL");
+        cal_obtenido("error del calificador: %s", PQerrorMessage(c));
+        PQfinish(c);
+        return NULL;
+    }
+    PQsetNoticeProcessor(c, NULL, NULL);
+    return c;
+}
+
+PGconn *base_conectar(const base_t *b)
+{
+    return conectar(b->conexion);
+}
+
+static const char *const SQL_DISPARADOR =
+    "CREATE TABLE calif_registro (id integer, pid integer, inicio timestamptz, fin timestamptz, "
+    "conexiones integer);"
+    "CREATE FUNCTION calif_lento() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "DECLARE t0 timestamptz := clock_timestamp(); BEGIN "
+    "PERFORM pg_sleep(%g); "
+    "INSERT INTO calif_registro VALUES (NEW.id, pg_backend_pid(), t0, clock_timestamp(), "
+    "(SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+    "AND application_name = 'basedatos')); RETURN NEW; END $$;"
+    "CREATE TABLE usuarios (id integer PRIMARY KEY, nombre text NOT NULL, correo text);"
+    "CREATE TRIGGER calif_lento BEFORE INSERT ON usuarios FOR EACH ROW "
+    "EXECUTE FUNCTION calif_lento();";
+
+int base_preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro)
+{
+    memset(b, 0, sizeof *b);
+    b->lento_ms = lento_ms;
+    snprintf(b->nombre, sizeof b->nombre, "c_%s", id);
+    const char *dir = otro != NULL ? otro : getenv("CAL12_SERVIDOR");
+    if (dir == NULL) {
+        const char *e = getenv("CAL12_ERROR");
+        cal_esperado("un PostgreSQL para calificar");
+        cal_obtenido("error del calificador: %s", e != NULL ? e : "no hay servidor");
+        return 0;
+    }
+    if (!cadena_de(dir, b->nombre, b->conexion, sizeof b->conexion, b->carpeta,
+                   sizeof b->carpeta) ||
+        !cadena_de(dir, "curso", b->admin, sizeof b->admin, b->carpeta, sizeof b->carpeta)) {
+        cal_esperado("un PostgreSQL para calificar");
+        cal_obtenido("error del calificador: no se pudo leer la cadena de conexión de %s", dir);
+        return 0;
+    }
+    PGconn *admin = conectar(b->admin);
+    if (admin == NULL)
+        return 0;
+    char sql[256];
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", b->nombre);
+    int ok = ejecutar(admin, sql);
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", b->nombre);
+    ok = ok && ejecutar(admin, sql);
+    PQfinish(admin);
+    if (!ok)
+        return 0;
+    PGconn *c = conectar(b->conexion);
+    if (c == NULL)
+        return 0;
+    if (prep == TABLA_LENTA) {
+        char guion[2048];
+        snprintf(guion, sizeof guion, SQL_DISPARADOR, lento_ms / 1000.0);
+        ok = ejecutar(c, guion);
+    } else if (prep == TABLA_DISTINTA) {
+        ok = ejecutar(c, "CREATE TABLE usuarios (id integer, nombre varchar(10));"
+                         "INSERT INTO usuarios VALUES (1, 'uno'), (2, 'dos')");
+    }
+    PQfinish(c);
+    return ok;
+}
+
+int base_lanzar(const base_t *b, const char *const *args, int valgrind, double limite_s,
+                cal_proceso_t **p)
+{
+    const char *todos[16];
+    int n = 0;
+    char orden[1024];
+    int usado = snprintf(orden, sizeof orden, "%sbasedatos", valgrind ? "valgrind … " : "");
+    for (; args != NULL && args[n] != NULL && n < 14; n++) {
+        todos[n] = args[n];
+        if (usado > 0 && (size_t)usado < sizeof orden)
+            usado += snprintf(orden + usado, sizeof orden - (size_t)usado, " %s", args[n]);
+    }
+    todos[n++] = b->conexion;
+    todos[n] = NULL;
+    if (usado > 0 && (size_t)usado < sizeof orden)
+        snprintf(orden + usado, sizeof orden - (size_t)usado, " '%s'", b->conexion);
+    const char *carpetas[] = {b->carpeta, NULL};
+    cal_lanzamiento_t l = {
+        .args = todos, .limite_s = limite_s, .valgrind = valgrind, .carpetas = carpetas};
+    int r = cal_lanzar(&l, p);
+    if (r < 0) {
+        cal_esperado("poder lanzar el programa");
+        cal_obtenido("no se pudo lanzar: %s", strerror(-r));
+        return 0;
+    }
+    cal_nota("Orden: %s", orden);
+    return 1;
+}
+
+long long base_entero(PGconn *c, const char *sql, const char *p1, const char *p2)
+{
+    const char *v[] = {p1, p2};
+    int n = p2 != NULL ? 2 : (p1 != NULL ? 1 : 0);
+    PGresult *r = PQexecParams(c, sql, n, NULL, v, NULL, NULL, 0);
+    long long x = -1;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+        x = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return x;
+}
+
+int base_esperar_sin_conexiones(const base_t *b, int max_ms)
+{
+    PGconn *c = conectar(b->admin);
+    if (c == NULL)
+        return -1;
+    uint64_t fin = cal_ahora_ms() + (uint64_t)max_ms;
+    long long n;
+    for (;;) {
+        n = base_entero(c,
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND "
+                        "application_name = 'basedatos'",
+                        b->nombre, NULL);
+        if (n == 0 || cal_ahora_ms() >= fin)
+            break;
+        cal_esperar(50);
+    }
+    PQfinish(c);
+    return (int)n;
+}
+
+int base_sesiones(const base_t *b, sesiones_t *s)
+{
+    PGconn *c = conectar(b->admin);
+    if (c == NULL)
+        return 0;
+    /* Cada proceso del servidor suma su sesión al terminar: se lee hasta que no cambie. */
+    sesiones_t antes = {-1, -1, -1};
+    for (int i = 0; i < 20; i++) {
+        PGresult *r = PQexecParams(c,
+                                   "SELECT sessions, sessions_abandoned, sessions_killed FROM "
+                                   "pg_stat_database WHERE datname = $1",
+                                   1, NULL, (const char *const[]){b->nombre}, NULL, NULL, 0);
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+            s->sesiones = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+            s->abandonadas = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+            s->terminadas = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+        }
+        PQclear(r);
+        if (i > 0 && memcmp(s, &antes, sizeof antes) == 0)
+            break;
+        antes = *s;
+        cal_esperar(150);
+    }
+    PQfinish(c);
+    return 1;
+}
+
+int base_registro(const base_t *b, insercion_t **v)
+{
+    *v = NULL;
+    PGconn *c = conectar(b->conexion);
+    if (c == NULL)
+        return -1;
+    PGresult *r = PQexec(c, "SELECT id, pid, extract(epoch FROM inicio) * 1000, "
+                            "extract(epoch FROM fin) * 1000, conexiones FROM calif_registro "
+                            "ORDER BY inicio, id");
+    int n = -1;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+        n = PQntuples(r);
+        *v = calloc((size_t)n + 1, sizeof **v);
+        for (int i = 0; *v != NULL && i < n; i++) {
+            (*v)[i].id = atoi(PQgetvalue(r, i, 0));
+            (*v)[i].pid = atoi(PQgetvalue(r, i, 1));
+            (*v)[i].inicio = strtod(PQgetvalue(r, i, 2), NULL);
+            (*v)[i].fin = strtod(PQgetvalue(r, i, 3), NULL);
+            (*v)[i].conexiones = atoi(PQgetvalue(r, i, 4));
+        }
+    } else {
+        cal_esperado("leer el registro del disparador");
+        cal_obtenido("error del calificador: %s", PQerrorMessage(c));
+    }
+    PQclear(r);
+    PQfinish(c);
+    return n;
+}
+
+int solape_maximo(const insercion_t *v, int n, int desde, int hasta)
+{
+    int maximo = 0;
+    for (int i = 0; i < n; i++) {
+        if (v[i].id < desde || v[i].id > hasta)
+            continue;
+        int a_la_vez = 0;
+        for (int j = 0; j < n; j++)
+            if (v[j].id >= desde && v[j].id <= hasta && v[j].inicio <= v[i].inicio &&
+                v[j].fin > v[i].inicio)
+                a_la_vez++;
+        if (a_la_vez > maximo)
+            maximo = a_la_vez;
+    }
+    return maximo;
+}
+
+double duracion(const insercion_t *v, int n, int desde, int hasta)
+{
+    double primero = 0, ultimo = 0;
+    int hay = 0;
+    for (int i = 0; i < n; i++) {
+        if (v[i].id < desde || v[i].id > hasta)
+            continue;
+        if (!hay || v[i].inicio < primero)
+            primero = v[i].inicio;
+        if (!hay || v[i].fin > ultimo)
+            ultimo = v[i].fin;
+        hay = 1;
+    }
+    return hay ? ultimo - primero : 0;
+}
+
+void fila_esperada(int i, char *nombre, size_t tn, char *correo, size_t tc)
+{
+    snprintf(nombre, tn, "Usuaria «%d» O'Higgins; DROP TABLE usuarios; --", i);
+    snprintf(correo, tc, "u%d@ejemplo.es", i);
+}
+
+/* Las 10 consultas del enunciado, con su parámetro si lo tienen. */
+static const char *const CONSULTAS[10] = {
+    "SELECT count(*) FROM usuarios",
+    "SELECT min(id) || ' ' || max(id) FROM usuarios",
+    "SELECT nombre FROM usuarios WHERE id = $1::integer",
+    "SELECT count(*) FROM usuarios WHERE correo LIKE 'u1%'",
+    "SELECT count(DISTINCT correo) FROM usuarios",
+    "SELECT sum(id) FROM usuarios",
+    "SELECT max(length(nombre)) FROM usuarios",
+    "SELECT count(*) FROM usuarios WHERE id % 2 = 0",
+    "SELECT correo FROM usuarios ORDER BY id DESC LIMIT 1",
+    "SELECT count(*) FROM usuarios WHERE nombre LIKE '%O''Higgins%'",
+};
+
+int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n)
+{
+    PGconn *c = conectar(b->conexion);
+    if (c == NULL)
+        return 0;
+    char id[16];
+    snprintf(id, sizeof id, "%d", n);
+    int ok = 1;
+    for (int k = 0; k < 10 && ok; k++) {
+        const char *v[] = {id};
+        PGresult *r = PQexecParams(c, CONSULTAS[k], k == 2 ? 1 : 0, NULL, v, NULL, NULL, 0);
+        char esperada[300];
+        snprintf(esperada, sizeof esperada, "CONSULTA %d %s", k + 1,
+                 PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0)
+                                                                          : "?");
+        PQclear(r);
+        char prefijo[16], linea[400];
+        snprintf(prefijo, sizeof prefijo, "%d", k + 1);
+        int pos = cal_linea(cal_salida(p), "CONSULTA", prefijo, 0, linea, sizeof linea);
+        if (pos < 0 || strcmp(linea, esperada) != 0) {
+            cal_esperado("la línea «%s» (el resultado de la consulta %d sobre la tabla final)",
+                         esperada, k + 1);
+            cal_obtenido("%s%s%s", pos < 0 ? "no hay línea «CONSULTA " : "«",
+                         pos < 0 ? prefijo : linea, pos < 0 ? " …»" : "»");
+            ok = 0;
+        }
+    }
+    if (!ok)
+        cal_nota_salida(p, 12);
+    PQfinish(c);
+    return ok;
+}

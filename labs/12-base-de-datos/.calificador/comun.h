@@ -1,0 +1,96 @@
+/* comun.h — lo que comparten las verificaciones del laboratorio 12: el PostgreSQL de la
+ * calificación, una base de datos por verificación, lanzar el programa y leer las pruebas
+ * que deja el propio servidor.
+ *
+ * Un solo servidor por calificación: lo arranca el proceso principal de Criterion antes de la
+ * primera verificación (ReportHook PRE_ALL, con common/herramientas/postgres.sh en una carpeta
+ * de TMPDIR) y lo para y borra después de la última (POST_ALL). Si el calificador muere antes,
+ * el ejecutor mata a los huérfanos (el postmaster es uno) y borra su TMPDIR. Cada verificación
+ * trabaja en su propia base de datos (c_<id>) y el programa llega al servidor por el socket
+ * unix, cuya carpeta se monta en la caja: la red de la caja es otra y no ve 127.0.0.1 de fuera.
+ *
+ * Las pruebas de cargo salen del servidor, nunca de lo que el programa dice: las filas, un
+ * disparador que hace lenta cada inserción y apunta en calif_registro cuándo empezó y acabó,
+ * con qué proceso del servidor y cuántas conexiones del programa había (pg_stat_activity), y
+ * las cuentas de sesiones de pg_stat_database.
+ *
+ * Cada función que falla deja escritos cal_esperado/cal_obtenido: la verificación solo tiene
+ * que hacer CAL_FIN(0). Memoria: PGconn y PGresult son de quien los pide (PQfinish, PQclear).
+ */
+#ifndef BD_COMUN_H
+#define BD_COMUN_H
+
+#include "calificador/calificador.h"
+
+#include <libpq-fe.h>
+#include <stddef.h>
+
+/* Cómo se prepara la base de datos de una verificación. */
+typedef enum {
+    SIN_TABLA,     /* el programa debe crearla */
+    TABLA_LENTA,   /* usuarios con la forma del enunciado y el disparador lento */
+    TABLA_DISTINTA /* usuarios(id integer, nombre varchar(10)) con 2 filas */
+} preparacion_t;
+
+typedef struct {
+    char nombre[64];    /* c_<id> */
+    char conexion[512]; /* la cadena que recibe el programa (socket unix) */
+    char admin[512];    /* la misma, con la base «curso» (crear y borrar bases) */
+    char carpeta[400];  /* la carpeta del socket (se monta en la caja) */
+    int lento_ms;
+} base_t;
+
+/* Crea la base de datos c_<id> en el servidor de la calificación (o en el de `otro`, una
+ * carpeta de postgres.sh ya en marcha) y la prepara. 1 si todo fue bien. */
+int base_preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro);
+
+/* Conexión del calificador a la base b (o a «curso» si b es NULL). NULL si falla (explicado). */
+PGconn *base_conectar(const base_t *b);
+
+/* Lanza el programa con los argumentos dados (terminados en NULL) y la cadena de b al final,
+ * viendo la carpeta del socket. 1 si se lanzó. */
+int base_lanzar(const base_t *b, const char *const *args, int valgrind, double limite_s,
+                cal_proceso_t **p);
+
+/* Un entero de la primera fila y columna de `sql` (con hasta 2 parámetros de texto), o -1. */
+long long base_entero(PGconn *c, const char *sql, const char *p1, const char *p2);
+
+/* Espera hasta `max_ms` a que el servidor no tenga ninguna conexión del programa
+ * (application_name = basedatos) en la base b. Devuelve cuántas quedan. */
+int base_esperar_sin_conexiones(const base_t *b, int max_ms);
+
+/* Cuentas de pg_stat_database de la base b, ya estables (las sesiones cuentan al cerrarse). */
+typedef struct {
+    long long sesiones, abandonadas, terminadas;
+} sesiones_t;
+int base_sesiones(const base_t *b, sesiones_t *s);
+
+/* Conexiones que abrió el calificador a cada base antes de lanzar el programa: se restan. */
+#define SESIONES_CALIFICADOR 1
+
+/* Una inserción según el disparador: id, proceso del servidor, inicio y fin (ms) y cuántas
+ * conexiones del programa veía el servidor al acabar. */
+typedef struct {
+    int id;
+    int pid;
+    double inicio, fin;
+    int conexiones;
+} insercion_t;
+
+/* Lee calif_registro ordenado por inicio. Devuelve cuántas (y *v, que se libera con free), o
+ * -1 (explicado). */
+int base_registro(const base_t *b, insercion_t **v);
+
+/* Máximo de inserciones solapadas en el tiempo entre las de id en [desde, hasta]. */
+int solape_maximo(const insercion_t *v, int n, int desde, int hasta);
+/* Duración (ms) desde el primer inicio hasta el último fin de las de id en [desde, hasta]. */
+double duracion(const insercion_t *v, int n, int desde, int hasta);
+
+/* Comprueba que la salida tiene las 10 CONSULTA con lo que esas consultas dan sobre la
+ * tabla (calculado aquí, sobre la base b). 1 si cuadran. */
+int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n);
+
+/* Nombre y correo de la fila i según el enunciado. */
+void fila_esperada(int i, char *nombre, size_t tn, char *correo, size_t tc);
+
+#endif
