@@ -1326,9 +1326,10 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
     uint64_t v;
     const char *ruta;
     const char *out = cal_salida(p);
-    /* Una línea de cuenta que llega más de 250 ms después de la señal (con -e 300, la
-     * siguiente espera ya no cabe antes) es que siguió contando; las de antes valen aunque
-     * sean todas (si no respeta -j, acaban todas a la vez: eso no es de aquí). */
+    /* Una línea de cuenta que llega más de 400 ms después de la señal es que siguió
+     * contando (con -e 300, quien no pare da otra línea hacia los 600 ms: dos esperas no
+     * caben antes; el margen cubre una máquina cargada). Las de antes valen aunque sean
+     * todas: si no respeta -j, acaban todas a la vez, y eso no es de aquí. */
     int tras_total = 0, total_visto = 0, tarde = 0;
     for (int i = 0; ok && linea(out, i, l, sizeof l); i++) {
         if (strncmp(l, "TOTAL ", 6) == 0)
@@ -1337,7 +1338,7 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
             continue;
         if (total_visto)
             tras_total++;
-        if (i < seg.n_out && seg.visto_out[i] > senal + 250)
+        if (i < seg.n_out && seg.visto_out[i] > senal + 400)
             tarde++;
         for (int k = 0; k < n; k++)
             if (strcmp(e[k].ruta, ruta) == 0 && nv < 8)
@@ -1347,7 +1348,7 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
         snprintf(motivo, tam,
                  tras_total > 0 ? "hubo líneas de cuenta después del resumen"
                                 : "siguió contando después de SIGINT (%d líneas de cuenta más de "
-                                  "250 ms después de la señal)",
+                                  "400 ms después de la señal)",
                  tarde);
         ok = 0;
     }
