@@ -137,7 +137,8 @@ static uint64_t contar(const unsigned char *p, size_t n, int *dentro)
 
 static void imprimir_resumen(const contador_t *c)
 {
-    /* TODO 4: la MEDIA con decimales (ahora es una división entera). */
+    /* TODO 4: la MEDIA con decimales, redondeada por printf (ahora es una división entera;
+     * truncar a décimas tampoco vale: 19 / 6 da 3.2, no 3.1). */
     double media = c->contados > 0 ? (double)(c->suma / c->contados) : 0.0;
     printf("TOTAL %" PRIu64 " palabras en %zu archivos\n", c->suma, c->contados);
     printf("MEDIA %.1f palabras por archivo\n", media);
@@ -169,9 +170,10 @@ static void lanzar_tareas(contador_t *c)
 
 /* TODO 2: haz la lista con uv_fs_stat sobre cada RUTA (con callback: nunca sin ella). Una
  * carpeta se recorre con uv_fs_scandir y uv_fs_scandir_next; cada entrada se mira con
- * uv_fs_lstat (los enlaces simbólicos no se siguen): una subcarpeta se recorre también,
- * un archivo regular se añade (anadir_archivo) y lo demás se salta. Cuando la lista esté
- * hecha, lanzar_tareas(). */
+ * uv_fs_lstat (los enlaces simbólicos no se siguen): una subcarpeta se recorre en ese
+ * momento (en su sitio por nombre, no al final), un archivo regular se añade
+ * (anadir_archivo) y lo demás se salta. Ruta: carpeta + "/" + nombre, sin duplicar la "/".
+ * Cuando la lista esté hecha, lanzar_tareas(). */
 static void hacer_lista(contador_t *c)
 {
     for (int i = 0; i < c->nrutas; i++)
@@ -182,7 +184,8 @@ static void hacer_lista(contador_t *c)
 }
 
 /* TODO 6: con Ctrl+C, no lanzar más archivos, parar las esperas y el progreso, imprimir el
- * resumen de lo ya informado, cerrar todo y salir con 130. */
+ * resumen de lo ya informado, cerrar todo y salir con 130. Si una lectura sigue en el pool
+ * (una FIFO sin datos no acaba nunca), a los 500 ms: fflush(stdout) y _exit(130). */
 static void al_parar(senales_t *s, int signum, void *datos)
 {
     (void)signum;

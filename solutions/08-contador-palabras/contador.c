@@ -37,6 +37,7 @@
 #define PLAZAS_MAXIMO 64
 #define ESPERA_MAXIMA_MS 3600000
 #define PROGRESO_MS 200
+#define PLAZO_PARADA_MS 500
 
 typedef struct contador_s contador_t;
 
@@ -78,6 +79,8 @@ struct contador_s {
     int con_senales;
     uv_timer_t progreso;
     int con_progreso;
+    uv_timer_t plazo; /* tras Ctrl+C: cuánto se espera a las lecturas que no acaban */
+    int con_plazo;
     unsigned plazas;
     uint64_t espera_ms;
     char **rutas;
@@ -582,6 +585,18 @@ static void al_progreso(uv_timer_t *h)
     fprintf(stderr, "PROGRESO %" PRIu64 " de %" PRIu64 "\n", c->leidos, c->totales);
 }
 
+/* Ctrl+C llegó hace PLAZO_PARADA_MS y aún hay una lectura en un hilo del pool: una FIFO o
+ * una tubería sin datos, que no acaba nunca y que uv_cancel no puede quitar. El resumen ya
+ * salió; no queda más remedio que salir sin cerrar el bucle. Con _exit y no con exit: al
+ * salir, libuv espera a que acaben los hilos de su pool, y ese no va a acabar. */
+static void al_vencer_plazo(uv_timer_t *h)
+{
+    (void)h;
+    fflush(stdout);
+    fflush(stderr);
+    _exit(130);
+}
+
 static void al_parar(senales_t *s, int signum, void *datos)
 {
     (void)s;
@@ -607,6 +622,14 @@ static void al_parar(senales_t *s, int signum, void *datos)
         }
     }
     cerrar_todo(c);
+    /* Si algo sigue en el pool, un plazo; uv_unref: no mantiene vivo el bucle, así que si
+     * las lecturas acaban antes (lo normal con archivos regulares), uv_run vuelve y main
+     * lo cierra por el camino limpio. */
+    if (c->activas > 0 && uv_timer_init(&c->bucle, &c->plazo) == 0) {
+        c->con_plazo = 1;
+        uv_timer_start(&c->plazo, al_vencer_plazo, PLAZO_PARADA_MS, 0);
+        uv_unref((uv_handle_t *)&c->plazo);
+    }
 }
 
 int main(int argc, char **argv)
@@ -679,6 +702,8 @@ int main(int argc, char **argv)
     siguiente_de_la_lista(&c);
     uv_run(&c.bucle, UV_RUN_DEFAULT);
     codigo = c.parando ? 130 : c.fallidos > 0 ? 1 : 0;
+    if (c.con_plazo)
+        uv_close((uv_handle_t *)&c.plazo, NULL);
 
 fin:
     if (bucle_listo) {
