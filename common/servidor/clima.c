@@ -214,6 +214,14 @@ void clima_atender(respuesta_t *r, const char *resto, const char *consulta)
         sal[0] = '\0';
     if (!consulta_valor(consulta, "fallo", fallo, sizeof fallo))
         fallo[0] = '\0';
+    /* solo=CIUDAD: el retraso, el estado y el fallo son solo para esa ciudad; las demás
+     * reciben la respuesta normal y al momento (así se ensaya que una ciudad tarde más). */
+    char solo[TAM_CIUDAD];
+    if (consulta_valor(consulta, "solo", solo, sizeof solo) && strcmp(solo, ciudad) != 0) {
+        retraso = 0.0;
+        estado = 200;
+        fallo[0] = '\0';
+    }
     int kelvin = 0;
     if (consulta_valor(consulta, "unidades", unidades, sizeof unidades)) {
         if (strcmp(proveedor, "openweather") != 0 ||

@@ -17,6 +17,8 @@
  *   fallo=nulo         la temperatura a null
  *   fallo=falta        sin el campo de la temperatura
  *   fallo=imposible    la temperatura a -999 (el «sin dato» de muchas APIs)
+ *   solo=CIUDAD        retraso, estado y fallo solo para esa ciudad (decodificada); las
+ *                      demás ciudades, respuesta normal y al momento
  *   sal=TEXTO          otras temperaturas, igual de deterministas (calificadores, pruebas)
  *   unidades=kelvin    solo openweather: main.temp y feels_like en kelvin
  *

@@ -167,4 +167,17 @@ Test(clima, retraso)
     json_decref(get_json("/clima/weathergov?ciudad=Oslo&retraso=0.3&estado=500", 500));
     t = red_ahora() - t0;
     cr_expect(t >= 0.29, "el error llegó en %.3f s, antes del retraso", t);
+    /* solo=CIUDAD: los fallos son solo para esa ciudad; las demás, normales y al momento. */
+    t0 = red_ahora();
+    json_t *j =
+        get_json("/clima/openmeteo?ciudad=Oslo&retraso=5&estado=500&solo=San%20Jos%C3%A9", 200);
+    t = red_ahora() - t0;
+    cr_expect(t < 2.0, "otra ciudad esperó %.3f s: el retraso es solo para «solo»", t);
+    cr_expect(json_is_number(en_ruta(j, "current_weather.temperature")));
+    json_decref(j);
+    json_decref(
+        get_json("/clima/openmeteo?ciudad=San+Jos%C3%A9&estado=500&solo=San%20Jos%C3%A9", 500));
+    j = get_json("/clima/openmeteo?ciudad=Lima&fallo=texto&solo=Oslo", 200);
+    cr_expect(json_is_number(en_ruta(j, "current_weather.temperature")));
+    json_decref(j);
 }

@@ -167,9 +167,10 @@ static int cargar_proveedores(programa_t *prog, const char *archivo)
     }
     /* TODO 1: raiz tiene que ser {"proveedores": [ {...}, ... ]} con al menos uno. Reserva
      * prog->proveedores (calloc de prog->nproveedores) y, para cada entrada, comprueba con
-     * campo() que estén «nombre», «url», «ruta» y «unidad»; la unidad solo puede ser C, K
-     * o F (si no, mensaje que la cite y -1); la url empieza por http://, https:// o / (y
-     * entonces se completa con practica_url(), como en el lab 07). Copia cada texto con
+     * campo() que estén «nombre», «url», «ruta» y «unidad»; la unidad es exactamente "C",
+     * "K" o "F" (strcmp: «Kelvin» o «c» no valen; si no, mensaje que la cite y -1); el
+     * nombre, sin espacios; la url empieza por http://, https:// o / (y entonces se
+     * completa con practica_url(), como en el lab 07). Copia cada texto con
      * strdup: lo que devuelve json_string_value es PRESTADO y muere con json_decref(raiz).
      * Devuelve -1 (ya avisado) en cuanto algo falle. */
     (void)campo;
@@ -266,8 +267,11 @@ static double un_decimal(double v)
 static void imprimir_json(programa_t *prog)
 {
     /* TODO 6: con --json, un único documento (formato en el enunciado): construye con
-     * json_pack / json_array_append_new y escribe con json_dumpf. Cuidado con quién es
-     * dueño de cada referencia: «o» en json_pack y *_new se quedan con ella. */
+     * json_pack / json_array_append_new y escribe con json_dumpf (él escapa las comillas y
+     * las barras de una ciudad; un printf a mano, no). Los números, con un decimal:
+     * json_real(un_decimal(t)), y JSON_REAL_PRECISION(10) en json_dumpf para que salga
+     * -4.2 y no -4.2000000000000002. Cuidado con quién es dueño de cada referencia: «o» en
+     * json_pack y *_new se quedan con ella. */
     (void)prog;
     (void)un_decimal;
 }
@@ -365,6 +369,7 @@ int main(int argc, char **argv)
     int opcion;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
+    opterr = 0; /* getopt avisaría en inglés: el aviso lo damos nosotros, en español */
     while ((opcion = getopt_long(argc, argv, "t:c:f:h", largas, NULL)) != -1) {
         if (opcion == 't') {
             if (leer_numero(optarg, "el límite -t", 10, 600000, &limite_ms) < 0)
@@ -382,6 +387,12 @@ int main(int argc, char **argv)
             codigo = 0;
             goto fin;
         } else {
+            if (optopt != 0 && strchr("tcf", optopt) != NULL)
+                fprintf(stderr, "clima: a la opción -%c le falta su valor\n", optopt);
+            else if (optopt != 0)
+                fprintf(stderr, "clima: opción desconocida «-%c»\n", optopt);
+            else
+                fprintf(stderr, "clima: opción desconocida «%s»\n", argv[optind - 1]);
             uso();
             goto fin;
         }

@@ -490,6 +490,7 @@ int main(int argc, char **argv)
     int opcion;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
+    opterr = 0; /* getopt avisaría en inglés: el aviso lo damos nosotros, en español */
     while ((opcion = getopt_long(argc, argv, "t:c:f:h", largas, NULL)) != -1) {
         if (opcion == 't') {
             if (leer_numero(optarg, "el límite -t", 10, 600000, &limite_ms) < 0)
@@ -507,6 +508,12 @@ int main(int argc, char **argv)
             codigo = 0;
             goto fin;
         } else {
+            if (optopt != 0 && strchr("tcf", optopt) != NULL)
+                fprintf(stderr, "clima: a la opción -%c le falta su valor\n", optopt);
+            else if (optopt != 0)
+                fprintf(stderr, "clima: opción desconocida «-%c»\n", optopt);
+            else
+                fprintf(stderr, "clima: opción desconocida «%s»\n", argv[optind - 1]);
             uso();
             goto fin;
         }

@@ -29,6 +29,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,8 @@
 #define MAX_CIUDADES 4
 #define MAX_PROV     6
 #define TOL_T        0.06 /* una temperatura con un decimal: redondeos de un lado u otro */
-#define TOL_MEDIA    0.11 /* la media, de valores redondeados o no */
+#define TOL_MEDIA    0.11 /* la media: con un decimal, y holgura para el orden de las sumas */
+#define MARCA_PROPIA "&de=calificador" /* en las peticiones del propio calificador */
 
 /* ------------------------------------------------------------------ escenarios */
 
@@ -72,8 +74,12 @@ typedef struct {
     int linea[MAX_CIUDADES][MAX_PROV];  /* E_JSON: dónde falla el documento */
     int columna[MAX_CIUDADES][MAX_PROV];
     int codigo[MAX_PROV]; /* E_ESTADO: el código que se pidió */
+    int sin_redondear;    /* la sal se elige para que la media de los valores redondeados
+                             dé otra décima: el promedio se juzga a ±0,05 */
     cal_proceso_t *p;
 } esc_t;
+
+static int distingue(const esc_t *e);
 
 /* Codifica como una URL (solo quedan A-Z a-z 0-9 - . _ ~). */
 static void codificar(const char *t, char *d, size_t tam)
@@ -141,6 +147,20 @@ static void plantilla(const esc_t *e, int k, char *d, size_t tam)
                  p->mas != NULL ? p->mas : "");
 }
 
+/* Quita «&retraso=S» de una url: el documento no depende del retraso, y así las peticiones
+ * del propio calificador no esperan. */
+static void sin_retraso(char *url)
+{
+    char *r = strstr(url, "&retraso=");
+    if (r == NULL)
+        return;
+    const char *fin = strchr(r + 1, '&');
+    if (fin == NULL)
+        *r = '\0';
+    else
+        memmove(r, fin, strlen(fin) + 1);
+}
+
 /* GET al servidor desde el calificador: estado y cuerpo (memoria nueva). 0 o -1. */
 static int pedir(const esc_t *e, const char *ruta, int *estado, char **cuerpo)
 {
@@ -185,9 +205,13 @@ static int referencias(esc_t *e)
                 continue;
             char pl[512], ciudad[256], ruta[1024];
             plantilla(e, k, pl, sizeof pl);
+            sin_retraso(pl);
             codificar(e->ciudades[c], ciudad, sizeof ciudad);
             char *marca = strstr(pl, "{ciudad}");
-            snprintf(ruta, sizeof ruta, "%.*s%s%s", (int)(marca - pl), pl, ciudad, marca + 8);
+            /* MARCA_PROPIA: sin retraso, las del calificador pueden caer en el mismo
+             * milisegundo del lanzamiento; la marca las separa del programa sin duda. */
+            snprintf(ruta, sizeof ruta, "%.*s%s%s%s", (int)(marca - pl), pl, ciudad, marca + 8,
+                     MARCA_PROPIA);
             int estado = 0;
             char *cuerpo = NULL;
             if (pedir(e, ruta, &estado, &cuerpo) < 0 || estado != 200) {
@@ -239,13 +263,33 @@ static int preparar(esc_t *e)
         return -1;
     }
     char opaca[48];
-    if (cal_ruta_opaca(opaca, sizeof opaca) < 0 ||
-        cal_carpeta("datos", e->carpeta, sizeof e->carpeta) < 0) {
+    if (cal_carpeta("datos", e->carpeta, sizeof e->carpeta) < 0) {
         cal_obtenido("no se pudo preparar la verificación (error del calificador)");
         return -1;
     }
-    snprintf(e->sal, sizeof e->sal, "%.10s", opaca + 3);
     e->puerto_cerrado = cal_puerto_cerrado();
+    /* Una sal al azar; con sin_redondear, la primera (de 200) con la que promediar los
+     * valores ya redondeados da otra décima que promediar los de verdad (suele bastar con
+     * menos de 10: cada intento son unas pocas peticiones locales). */
+    for (int intento = 0;; intento++) {
+        if (cal_ruta_opaca(opaca, sizeof opaca) < 0) {
+            cal_obtenido("no se pudo preparar la verificación (error del calificador)");
+            return -1;
+        }
+        snprintf(e->sal, sizeof e->sal, "%.10s", opaca + 3);
+        if (referencias(e) < 0)
+            return -1;
+        if (!e->sin_redondear)
+            break;
+        if (distingue(e)) {
+            cal_nota("(sal elegida al intento %d)", intento + 1);
+            break;
+        }
+        if (intento == 199) {
+            cal_nota("(ninguna sal separó la media de los valores redondeados: se juzga igual)");
+            break;
+        }
+    }
     json_t *lista = json_array();
     for (int k = 0; k < e->nprovs; k++) {
         char pl[512];
@@ -264,7 +308,7 @@ static int preparar(esc_t *e)
         cal_obtenido("no se pudo escribir el archivo de proveedores (error del calificador)");
         return -1;
     }
-    return referencias(e);
+    return 0;
 }
 
 /* Lanza el programa con `opciones` (terminadas en NULL), -f y las ciudades. */
@@ -391,6 +435,52 @@ static int media(const esc_t *e, int c, double *m)
     return n;
 }
 
+/* Lo que se antepone a la primera diferencia de la salida: vacío, salvo en la verificación
+ * de valgrind, donde una salida mala no es un fallo de memoria y el mensaje tiene que decirlo
+ * (si no, el estudiante busca una fuga que no existe). */
+static const char *prefijo_salida = "";
+
+static void diferencia(const char *formato, ...) __attribute__((format(printf, 1, 2)));
+static void diferencia(const char *formato, ...)
+{
+    char texto[1024];
+    va_list ap;
+    va_start(ap, formato);
+    vsnprintf(texto, sizeof texto, formato, ap);
+    va_end(ap);
+    cal_obtenido("%s%s", prefijo_salida, texto);
+}
+
+static double una_decima(double v)
+{
+    return round(v * 10.0) / 10.0;
+}
+
+/* Media, redondeada a una décima, de las referencias BIEN de la ciudad c ya redondeadas (lo
+ * que imprime quien promedia lo que ha escrito en vez de los valores). */
+static double media_de_redondeados(const esc_t *e, int c)
+{
+    double s = 0;
+    int n = 0;
+    for (int k = 0; k < e->nprovs; k++)
+        if (e->provs[k].espera == BIEN) {
+            s += una_decima(e->ref[c][k]);
+            n++;
+        }
+    return n > 0 ? una_decima(s / n) : 0;
+}
+
+/* ¿Separa esta sal las dos medias en alguna ciudad? (con margen: ±0,05 no las confunde) */
+static int distingue(const esc_t *e)
+{
+    for (int c = 0; c < e->nciudades; c++) {
+        double m;
+        if (media(e, c, &m) > 0 && fabs(media_de_redondeados(e, c) - m) > 0.0502)
+            return 1;
+    }
+    return 0;
+}
+
 /* Compara la salida, línea a línea, con lo que tiene que decir. 1 si cuadra; si no, 0 con
  * la primera diferencia en «obtenido». */
 static int salida_correcta(const esc_t *e)
@@ -404,14 +494,14 @@ static int salida_correcta(const esc_t *e)
             if (k < e->nprovs)
                 esperada(e, c, k, quiero, sizeof quiero);
             if (!siguiente_linea(&t, linea, sizeof linea)) {
-                cal_obtenido("faltan líneas: se esperaba %s y la salida se acabó",
-                             k < e->nprovs ? quiero : "el PROMEDIO o SIN DATOS");
+                diferencia("faltan líneas: se esperaba %s y la salida se acabó",
+                           k < e->nprovs ? quiero : "el PROMEDIO o SIN DATOS");
                 return 0;
             }
             if (strncmp(linea, ciudad, lc) != 0 || linea[lc] != ' ') {
-                cal_obtenido("se esperaba una línea de «%s» (en el orden de los argumentos) y "
-                             "llegó «%s»",
-                             ciudad, linea);
+                diferencia("se esperaba una línea de «%s» (las ciudades salen en el orden de "
+                           "los argumentos, aunque otra termine antes) y llegó «%s»",
+                           ciudad, linea);
                 return 0;
             }
             const char *resto = linea + lc + 1;
@@ -420,7 +510,7 @@ static int salida_correcta(const esc_t *e)
                 int n = media(e, c, &m);
                 if (n == 0) {
                     if (strcmp(resto, "SIN DATOS") != 0) {
-                        cal_obtenido("se esperaba «%s SIN DATOS» y llegó «%s»", ciudad, linea);
+                        diferencia("se esperaba «%s SIN DATOS» y llegó «%s»", ciudad, linea);
                         return 0;
                     }
                     continue;
@@ -429,11 +519,20 @@ static int salida_correcta(const esc_t *e)
                 const char *tras;
                 char cola[96];
                 snprintf(cola, sizeof cola, " °C (%d de %d proveedores)", n, e->nprovs);
+                /* ±0,05 es lo que mueve el redondeo de una media bien hecha (y 0,0001 de
+                 * holgura para el orden de las sumas); fuera de sin_redondear, más margen. */
+                double tol = e->sin_redondear ? 0.0501 : TOL_MEDIA;
                 if (strncmp(resto, "PROMEDIO ", 9) != 0 || !numero(resto + 9, &v, &tras) ||
-                    strcmp(tras, cola) != 0 || fabs(v - m) > TOL_MEDIA) {
-                    cal_obtenido("se esperaba «%s PROMEDIO %.1f °C (%d de %d proveedores)» "
-                                 "(la media de los que respondieron bien) y llegó «%s»",
-                                 ciudad, m, n, e->nprovs, linea);
+                    strcmp(tras, cola) != 0 || fabs(v - m) > tol) {
+                    int redondeada =
+                        e->sin_redondear && fabs(v - media_de_redondeados(e, c)) < 0.001;
+                    diferencia("se esperaba «%s PROMEDIO %.1f °C (%d de %d proveedores)» "
+                               "(la media de los que respondieron bien%s) y llegó «%s»",
+                               ciudad, m, n, e->nprovs,
+                               redondeada ? ", con los valores sin redondear: los redondeados "
+                                            "dan otra décima"
+                                          : "",
+                               linea);
                     return 0;
                 }
                 continue;
@@ -441,9 +540,9 @@ static int salida_correcta(const esc_t *e)
             const prov_t *p = &e->provs[k];
             size_t ln = strlen(p->nombre);
             if (strncmp(resto, p->nombre, ln) != 0 || resto[ln] != ' ') {
-                cal_obtenido("se esperaba %s (los proveedores en el orden del archivo) y llegó "
-                             "«%s»",
-                             quiero, linea);
+                diferencia("se esperaba %s (los proveedores en el orden del archivo) y llegó "
+                           "«%s»",
+                           quiero, linea);
                 return 0;
             }
             resto += ln + 1;
@@ -452,40 +551,44 @@ static int salida_correcta(const esc_t *e)
                 const char *tras;
                 if (!numero(resto, &v, &tras) || strcmp(tras, " °C") != 0 ||
                     fabs(v - e->ref[c][k]) > TOL_T) {
-                    cal_obtenido("se esperaba %s (lo que sirvió el servidor, en °C) y llegó «%s»",
-                                 quiero, linea);
+                    diferencia("se esperaba %s (lo que sirvió el servidor, en °C) y llegó «%s»",
+                               quiero, linea);
                     return 0;
                 }
             } else {
                 if (strncmp(resto, "ERROR ", 6) != 0) {
-                    cal_obtenido("se esperaba %s y llegó «%s»", quiero, linea);
+                    diferencia("se esperaba %s y llegó «%s»", quiero, linea);
                     return 0;
                 }
                 if (!motivo_vale(e, c, k, resto + 6, por, sizeof por)) {
-                    cal_obtenido("en «%s»: %s", linea, por);
+                    diferencia("en «%s»: %s", linea, por);
                     return 0;
                 }
             }
         }
     }
     if (siguiente_linea(&t, linea, sizeof linea)) {
-        cal_obtenido("sobra salida después de la última ciudad: «%s»", linea);
+        diferencia("sobra salida después de la última ciudad: «%s»", linea);
         return 0;
     }
     return 1;
 }
 
-/* Peticiones del programa (las del calificador van antes del lanzamiento). */
+/* Peticiones del programa: las del calificador van antes del lanzamiento y llevan
+ * MARCA_PROPIA (se quitan del registro, que es del calificador). */
 static int registro_programa(esc_t *e, const cal_peticion_t **v)
 {
     const cal_peticion_t *todas;
     int n = cal_registro(e->s, &todas);
     uint64_t desde = cal_lanzado_ms(e->p);
-    int i = 0;
-    while (i < n && todas[i].inicio_ms < desde)
-        i++;
-    *v = todas + i;
-    return n - i;
+    /* El arreglo se rehace en cada cal_registro(): se compacta ahí mismo. */
+    cal_peticion_t *lista = (cal_peticion_t *)todas;
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (todas[i].inicio_ms >= desde && strstr(todas[i].ruta, MARCA_PROPIA) == NULL)
+            lista[k++] = todas[i];
+    *v = lista;
+    return k;
 }
 
 /* El servidor anota cada petición al entregar su último byte: el programa puede haber
@@ -502,8 +605,36 @@ static int registro_esperar(esc_t *e, int n, int max_ms, const cal_peticion_t **
     return hay;
 }
 
-/* ¿Es la petición r la del proveedor k para la ciudad c? */
-static int es_de(const esc_t *e, const cal_peticion_t *r, int c, int k)
+/* ¿Va bien codificado el valor crudo del parámetro `nombre`? Solo A-Z a-z 0-9 - . _ ~, %XX
+ * y '+' (el espacio de los formularios): un espacio, una comilla o un byte ≥ 0x80 (la é de
+ * UTF-8) tal cual no valen, aunque el servidor los entienda. 1 si sí (o si no está). */
+static int bien_codificado(const char *ruta, const char *nombre)
+{
+    const char *q = strchr(ruta, '?');
+    size_t ln = strlen(nombre);
+    for (const char *p = q != NULL ? q + 1 : ""; *p != '\0';) {
+        size_t n = strcspn(p, "&");
+        if (n > ln && strncmp(p, nombre, ln) == 0 && p[ln] == '=') {
+            for (size_t i = ln + 1; i < n; i++) {
+                unsigned char b = (unsigned char)p[i];
+                if (b == '%' && i + 2 < n && isxdigit((unsigned char)p[i + 1]) &&
+                    isxdigit((unsigned char)p[i + 2]))
+                    i += 2;
+                else if (!(isalnum(b) && b < 0x80) && strchr("-._~+", b) == NULL)
+                    return 0;
+            }
+            return 1;
+        }
+        p += n;
+        if (*p == '&')
+            p++;
+    }
+    return 1;
+}
+
+/* ¿Es la petición r la del proveedor k para la ciudad c? (Con la ciudad bien codificada
+ * si `codificada`.) */
+static int es_de_como(const esc_t *e, const cal_peticion_t *r, int c, int k, int codificada)
 {
     const prov_t *p = &e->provs[k];
     char prefijo[64], sal[64], ciudad[256], quiero[32];
@@ -512,7 +643,13 @@ static int es_de(const esc_t *e, const cal_peticion_t *r, int c, int k)
     return strncmp(r->ruta, prefijo, strlen(prefijo)) == 0 &&
            parametro(r->ruta, "sal", sal, sizeof sal) && strcmp(sal, quiero) == 0 &&
            parametro(r->ruta, "ciudad", ciudad, sizeof ciudad) &&
-           strcmp(ciudad, e->ciudades[c]) == 0;
+           strcmp(ciudad, e->ciudades[c]) == 0 &&
+           (!codificada || bien_codificado(r->ruta, "ciudad"));
+}
+
+static int es_de(const esc_t *e, const cal_peticion_t *r, int c, int k)
+{
+    return es_de_como(e, r, c, k, 1);
 }
 
 /* Cada (ciudad, proveedor del servidor) tiene su petición en el registro; las BIEN, con 200 y
@@ -532,6 +669,14 @@ static int registro_completo(esc_t *e)
             for (int i = 0; i < n && !vista; i++)
                 vista = es_de(e, &v[i], c, k) &&
                         (e->provs[k].espera != BIEN || (v[i].estado == 200 && !v[i].abortada));
+            for (int i = 0; i < n && !vista; i++)
+                if (es_de_como(e, &v[i], c, k, 0)) {
+                    cal_obtenido("la ciudad «%s» llegó al servidor sin codificar del todo: %s "
+                                 "(cada byte que no sea A-Z a-z 0-9 - . _ ~ va como %%XX: el "
+                                 "espacio, %%20; la é, %%C3%%A9)",
+                                 e->ciudades[c], v[i].ruta);
+                    return 0;
+                }
             if (!vista) {
                 cal_obtenido("el servidor no registró la petición de «%s» a %s (con la ciudad "
                              "bien codificada y la url del archivo)",
@@ -577,21 +722,28 @@ static int escenario(esc_t *e, const char *const *opciones, int codigo, int max_
 
 static const char *const dos_ciudades[] = {"Lima", "Oslo"};
 
-/* Los tres de siempre, en °C. */
+/* Los tres de siempre, en °C; los de Lima (la primera ciudad) tardan 0,8 s y los de Oslo
+ * responden al momento: Oslo acaba antes, pero sale después (orden de los argumentos). */
 static const prov_t tres_c[] = {
-    {"openweather", "openweather", NULL, "main.temp", "C", BIEN},
-    {"weatherapi", "weatherapi", NULL, "current.temp_c", "C", BIEN},
-    {"openmeteo", "openmeteo", NULL, "current_weather.temperature", "C", BIEN}};
+    {"openweather", "openweather", "&retraso=0.8&solo=Lima", "main.temp", "C", BIEN},
+    {"weatherapi", "weatherapi", "&retraso=0.8&solo=Lima", "current.temp_c", "C", BIEN},
+    {"openmeteo", "openmeteo", "&retraso=0.8&solo=Lima", "current_weather.temperature", "C", BIEN}};
 
 /* ------------------------------------------------------------------ entrada */
 
-/* Lanza con `args` y espera código 2, stdout vacía y (si cita != NULL) stderr que lo cite. */
-static int uso_malo(const char *const *args, const char *cita, cal_servidor_t *s)
+/* Lanza con `args` y espera código 2, stdout vacía y (si cita != NULL) stderr que lo cite.
+ * Con `s`, el programa ve el servidor y la `carpeta` (donde está su archivo de proveedores). */
+static int uso_malo(const char *const *args, const char *cita, cal_servidor_t *s,
+                    const char *carpeta)
 {
     char env[160];
     snprintf(env, sizeof env, "CURSO_SERVIDOR=%s", s != NULL ? cal_servidor_url(s) : "");
     const char *entorno[] = {env, NULL};
-    cal_lanzamiento_t l = {.args = args, .entorno = s != NULL ? entorno : NULL, .limite_s = 6};
+    const char *carpetas[] = {carpeta, NULL};
+    cal_lanzamiento_t l = {.args = args,
+                           .entorno = s != NULL ? entorno : NULL,
+                           .carpetas = carpeta != NULL ? carpetas : NULL,
+                           .limite_s = 6};
     cal_proceso_t *p;
     char orden[512] = "clima";
     for (int i = 0; args[i] != NULL; i++) {
@@ -624,20 +776,44 @@ static int uso_malo(const char *const *args, const char *cita, cal_servidor_t *s
     return ok;
 }
 
+static int escribir(const char *carpeta, const char *nombre, const char *texto, char *ruta,
+                    size_t tam);
+
 CAL_PRUEBA(entrada_invalida, 30)
 {
     cal_esperado("código 2, nada en stdout y un mensaje en stderr que cite el valor malo: sin "
-                 "ciudades, «-t abc», «-t 12x», «-c abc», «-c 0» y una opción desconocida");
+                 "ciudades, «-t abc», «-t 12x», «-t 0», «-t 600001», «-c abc», «-c 0», "
+                 "«-c 1001» y una opción desconocida (los rangos: -t de 10 a 600000, -c de 1 "
+                 "a 1000)");
+    /* Los valores fuera de rango van con un archivo de proveedores bueno y un servidor: un
+     * programa que no mire el rango arranca y acaba con 0, no con 2. */
+    cal_servidor_t *s;
+    char carpeta[512], archivo[700];
+    if (cal_servidor(&s) < 0 || cal_carpeta("datos", carpeta, sizeof carpeta) < 0 ||
+        escribir(carpeta, "proveedores.json",
+                 "{\"proveedores\": [{\"nombre\": \"uno\", \"url\": "
+                 "\"/clima/openmeteo?ciudad={ciudad}\", \"ruta\": "
+                 "\"current_weather.temperature\", \"unidad\": \"C\"}]}\n",
+                 archivo, sizeof archivo) < 0) {
+        cal_obtenido("no se pudo preparar la verificación (error del calificador)");
+        CAL_FIN(0);
+    }
     const char *a1[] = {NULL};
     const char *a2[] = {"-t", "abc", "Lima", NULL};
     const char *a3[] = {"-t", "12x", "Lima", NULL};
     const char *a4[] = {"-c", "abc", "Lima", NULL};
     const char *a5[] = {"-c", "0", "Lima", NULL};
     const char *a6[] = {"--xyz", "Lima", NULL};
-    int ok = uso_malo(a1, NULL, NULL) && uso_malo(a2, "abc", NULL) && uso_malo(a3, "12x", NULL) &&
-             uso_malo(a4, "abc", NULL) && uso_malo(a5, NULL, NULL) && uso_malo(a6, NULL, NULL);
+    const char *a7[] = {"-t", "0", "-f", archivo, "Lima", NULL};
+    const char *a8[] = {"-t", "600001", "-f", archivo, "Lima", NULL};
+    const char *a9[] = {"-c", "1001", "-f", archivo, "Lima", NULL};
+    int ok = uso_malo(a1, NULL, NULL, NULL) && uso_malo(a2, "abc", NULL, NULL) &&
+             uso_malo(a3, "12x", NULL, NULL) && uso_malo(a4, "abc", NULL, NULL) &&
+             uso_malo(a5, NULL, NULL, NULL) && uso_malo(a6, NULL, NULL, NULL) &&
+             uso_malo(a7, "0", s, carpeta) && uso_malo(a8, "600001", s, carpeta) &&
+             uso_malo(a9, "1001", s, carpeta);
     if (ok)
-        cal_obtenido("los seis casos salen con 2 y lo explican");
+        cal_obtenido("los nueve casos salen con 2 y lo explican");
     CAL_FIN(ok);
 }
 
@@ -656,11 +832,12 @@ static int escribir(const char *carpeta, const char *nombre, const char *texto, 
 CAL_PRUEBA(proveedores_invalidos, 30)
 {
     cal_esperado("con un archivo de proveedores roto (error de sintaxis, un proveedor sin "
-                 "«ruta», una unidad «grados»): código 2, nada en stdout, ninguna petición al "
-                 "servidor y un mensaje que diga la línea y la columna, el campo que falta o "
-                 "la unidad mala");
+                 "«ruta», una unidad «grados», una unidad «Kelvin» —solo valen C, K y F, "
+                 "enteras—, una url que no empieza por http://, https:// ni /): código 2, nada "
+                 "en stdout, ninguna petición al servidor y un mensaje que diga la línea y la "
+                 "columna, el campo que falta, la unidad mala o la url mala");
     cal_servidor_t *s;
-    char carpeta[512], a[700], b[700], c[700];
+    char carpeta[512], a[700], b[700], c[700], d[700], f[700];
     if (cal_servidor(&s) < 0 || cal_carpeta("datos", carpeta, sizeof carpeta) < 0) {
         cal_obtenido("no se pudo preparar la verificación (error del calificador)");
         CAL_FIN(0);
@@ -679,9 +856,20 @@ CAL_PRUEBA(proveedores_invalidos, 30)
         "{\"proveedores\": [\n"
         "  {\"nombre\": \"uno\", \"url\": \"/clima/openmeteo?ciudad={ciudad}\",\n"
         "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"grados\"}\n]}\n";
+    const char *kelvin =
+        "{\"proveedores\": [\n"
+        "  {\"nombre\": \"uno\", \"url\": \"/clima/openweather?ciudad={ciudad}&unidades=kelvin\",\n"
+        "   \"ruta\": \"main.temp\", \"unidad\": \"Kelvin\"}\n]}\n";
+    const char *url = "{\"proveedores\": [\n"
+                      "  {\"nombre\": \"uno\", \"url\": \"/clima/openmeteo?ciudad={ciudad}\",\n"
+                      "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"C\"},\n"
+                      "  {\"nombre\": \"dos\", \"url\": \"clima/weatherapi?ciudad={ciudad}\",\n"
+                      "   \"ruta\": \"current.temp_c\", \"unidad\": \"C\"}\n]}\n";
     if (escribir(carpeta, "sintaxis.json", sintaxis, a, sizeof a) < 0 ||
         escribir(carpeta, "sin_ruta.json", sin_ruta, b, sizeof b) < 0 ||
-        escribir(carpeta, "grados.json", grados, c, sizeof c) < 0) {
+        escribir(carpeta, "grados.json", grados, c, sizeof c) < 0 ||
+        escribir(carpeta, "kelvin.json", kelvin, d, sizeof d) < 0 ||
+        escribir(carpeta, "url.json", url, f, sizeof f) < 0) {
         cal_obtenido("no se pudieron escribir los archivos (error del calificador)");
         CAL_FIN(0);
     }
@@ -698,11 +886,16 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     snprintf(e, sizeof e, "CURSO_SERVIDOR=%s", cal_servidor_url(s));
     env[0] = e;
     const char *carpetas[] = {carpeta, NULL};
-    const char *archivos[] = {a, b, c};
-    const char *citas[][2] = {{donde, col}, {"ruta", NULL}, {"grados", NULL}};
-    const char *que[] = {"un error de sintaxis", "un proveedor sin «ruta»", "la unidad «grados»"};
+    const char *archivos[] = {a, b, c, d, f};
+    const char *citas[][2] = {{donde, col},
+                              {"ruta", NULL},
+                              {"grados", NULL},
+                              {"Kelvin", NULL},
+                              {"clima/weatherapi", NULL}};
+    const char *que[] = {"un error de sintaxis", "un proveedor sin «ruta»", "la unidad «grados»",
+                         "la unidad «Kelvin»", "la url «clima/weatherapi?…» (sin / delante)"};
     int ok = 1;
-    for (int i = 0; i < 3 && ok; i++) {
+    for (int i = 0; i < 5 && ok; i++) {
         const char *args[] = {"-f", archivos[i], "Lima", NULL};
         cal_lanzamiento_t l = {.args = args, .entorno = env, .carpetas = carpetas, .limite_s = 6};
         cal_proceso_t *p;
@@ -738,7 +931,7 @@ CAL_PRUEBA(proveedores_invalidos, 30)
                      n, v[0].ruta);
     }
     if (ok)
-        cal_obtenido("los tres archivos se rechazan con código 2 y un mensaje que lo explica");
+        cal_obtenido("los cinco archivos se rechazan con código 2 y un mensaje que lo explica");
     CAL_FIN(ok);
 }
 
@@ -747,13 +940,14 @@ CAL_PRUEBA(proveedores_invalidos, 30)
 CAL_PRUEBA(salida_basica, 30)
 {
     esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = tres_c, .nprovs = 3};
-    cal_esperado("dos ciudades y tres proveedores en °C: por ciudad y en orden, «<ciudad> "
-                 "<proveedor> <t.t> °C» con la temperatura que sirvió el servidor (±0,06) y "
-                 "«<ciudad> PROMEDIO <t.t> °C (3 de 3 proveedores)»; código 0; cada línea "
-                 "respaldada por su petición en el registro");
+    cal_esperado("dos ciudades y tres proveedores en °C: por ciudad y en el orden de los "
+                 "argumentos (Lima, cuyos proveedores tardan 0,8 s, antes que Oslo, que acaba "
+                 "antes), «<ciudad> <proveedor> <t.t> °C» con la temperatura que sirvió el "
+                 "servidor (±0,06) y «<ciudad> PROMEDIO <t.t> °C (3 de 3 proveedores)»; "
+                 "código 0; cada línea respaldada por su petición en el registro");
     int ok = escenario(&e, NULL, 0, 8000);
     if (ok)
-        cal_obtenido("las 8 líneas cuadran con el servidor");
+        cal_obtenido("las 8 líneas cuadran con el servidor, en el orden de los argumentos");
     CAL_FIN(ok);
 }
 
@@ -763,14 +957,19 @@ CAL_PRUEBA(unidades, 30)
     static const prov_t provs[] = {
         {"ow", "openweather", "&unidades=kelvin", "main.temp", "K", BIEN},
         {"gov", "weathergov", NULL, "properties.periods.0.temperature", "F", BIEN},
+        {"gov2", "weathergov", NULL, "properties.periods.0.temperature", "F", BIEN},
         {"wa", "weatherapi", NULL, "current.temp_c", "C", BIEN}};
-    esc_t e = {.ciudades = ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
-    cal_esperado("un proveedor en kelvin (main.temp), otro en Fahrenheit dentro de un array "
+    /* En °F el servidor da un decimal, así que en °C salen valores con muchos: la sal se
+     * elige para que promediar los valores ya redondeados dé otra décima. */
+    esc_t e = {
+        .ciudades = ciudades, .nciudades = 2, .provs = provs, .nprovs = 4, .sin_redondear = 1};
+    cal_esperado("un proveedor en kelvin (main.temp), dos en Fahrenheit dentro de un array "
                  "(properties.periods.0.temperature) y otro en °C: todo convertido a °C con "
-                 "un decimal (±0,06) y el promedio de los tres");
+                 "un decimal (±0,06) y el promedio de los cuatro, hecho con los valores sin "
+                 "redondear y redondeado al escribirlo (±0,05)");
     int ok = escenario(&e, NULL, 0, 8000);
     if (ok)
-        cal_obtenido("las conversiones y las rutas con índice cuadran");
+        cal_obtenido("las conversiones, las rutas con índice y el promedio cuadran");
     CAL_FIN(ok);
 }
 
@@ -853,6 +1052,10 @@ CAL_PRUEBA(limite_c, 30)
     int ok = n == 9 && m == 2;
     if (n != 9) {
         cal_obtenido("el servidor registró %d peticiones de 9", n);
+        for (int i = 0; i < n; i++)
+            cal_nota("petición %d: %lld–%lld ms %s (estado %d)", i + 1,
+                     (long long)(v[i].inicio_ms - cal_lanzado_ms(e.p)),
+                     (long long)(v[i].fin_ms - cal_lanzado_ms(e.p)), v[i].ruta, v[i].estado);
         cal_nota_salida(e.p, 10);
     } else {
         cal_obtenido("como mucho %d peticiones a la vez", m);
@@ -1008,6 +1211,12 @@ CAL_PRUEBA(acentos, 30)
 
 /* ------------------------------------------------------------------ --json */
 
+/* ¿Está `v` redondeado a un decimal (como -4.2, aunque se escriba -4.2000000000000002)? */
+static int un_decimal(double v)
+{
+    return fabs(v * 10.0 - round(v * 10.0)) < 1e-6;
+}
+
 /* Compara el documento --json con las referencias. 1 o 0 (anotado). */
 static int json_correcto(const esc_t *e)
 {
@@ -1034,6 +1243,12 @@ static int json_correcto(const esc_t *e)
         double m;
         int n = media(e, c, &m);
         json_t *pr = json_object_get(ci, "promedio");
+        if (n > 0 && json_is_number(pr) && !un_decimal(json_number_value(pr))) {
+            cal_obtenido("ciudades[%d].promedio vale %.10g: los números van redondeados a un "
+                         "decimal, como en la salida de texto",
+                         c, json_number_value(pr));
+            goto fin;
+        }
         if (n == 0 ? !json_is_null(pr)
                    : (!json_is_number(pr) || fabs(json_number_value(pr) - m) > TOL_MEDIA)) {
             if (n == 0)
@@ -1057,6 +1272,13 @@ static int json_correcto(const esc_t *e)
             if (pn == NULL || strcmp(pn, e->provs[k].nombre) != 0) {
                 cal_obtenido("ciudades[%d].proveedores[%d].nombre tiene que ser «%s»", c, k,
                              e->provs[k].nombre);
+                goto fin;
+            }
+            if (e->provs[k].espera == BIEN && json_is_number(t) &&
+                !un_decimal(json_number_value(t))) {
+                cal_obtenido("ciudades[%d].proveedores[%d].temperatura vale %.10g: los números "
+                             "van redondeados a un decimal, como en la salida de texto",
+                             c, k, json_number_value(t));
                 goto fin;
             }
             if (e->provs[k].espera == BIEN
@@ -1090,10 +1312,15 @@ CAL_PRUEBA(salida_json, 30)
     static const prov_t caidos[] = {
         {"x", "openmeteo", "&estado=500", "current_weather.temperature", "C", ERROR},
         {"y", "weatherapi", "&estado=502", "current.temp_c", "C", ERROR}};
+    /* Una ciudad con comillas y barra invertida: un documento escrito a mano con printf, sin
+     * escapar, deja de ser JSON. */
+    static const char *const ciudades[] = {"Lima", "Villa \"Gesell\" \\ Norte"};
     cal_esperado("con --json, un documento válido {\"ciudades\": [{\"ciudad\", \"promedio\", "
                  "\"proveedores\": [{\"nombre\", \"temperatura\"} o {\"nombre\", \"error\"}]}]} "
-                 "con los números del servidor; con todos caídos, \"promedio\": null y código 1");
-    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
+                 "con los números del servidor redondeados a un decimal, también para la ciudad "
+                 "«Villa \"Gesell\" \\ Norte» (comillas y barra invertida escapadas); con todos "
+                 "caídos, \"promedio\": null y código 1");
+    esc_t e = {.ciudades = ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
     const char *op[] = {"--json", NULL};
     int ok = preparar(&e) == 0 && lanzar(&e, op, 0, 12) == 0 && fin_con(&e, 8000, 0) &&
              json_correcto(&e) && registro_completo(&e);
@@ -1145,17 +1372,42 @@ CAL_PRUEBA(valgrind, 60)
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
         {"roto", "weatherapi", "&fallo=json", "current.temp_c", "C", ERROR},
         {"texto", "openmeteo", "&fallo=texto", "current_weather.temperature", "C", ERROR},
+        {"falta", "weathergov", "&fallo=falta", "properties.periods.0.temperature", "F", ERROR},
         {"k", "openweather", "&unidades=kelvin", "main.temp", "K", BIEN}};
-    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 4};
-    cal_esperado("bajo valgrind, dos ciudades con respuestas buenas, JSON roto y un texto: la "
-                 "salida correcta, código 0, sin errores de memoria ni fugas");
+    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 5};
+    cal_esperado("bajo valgrind, dos ciudades con respuestas buenas, JSON roto, un texto y una "
+                 "ruta que no existe (cada camino de error suelta su documento): la salida "
+                 "correcta, código 0, sin errores de memoria ni fugas");
     if (preparar(&e) < 0 || lanzar(&e, NULL, 1, 40) < 0)
         CAL_FIN(0);
-    if (!fin_con(&e, 35000, 0))
+    /* Con el código de valgrind, el fallo es de memoria y su informe lo prueba. Si no, sin
+     * código 0 y la salida correcta no se juzga la memoria (un programa que no hace nada no
+     * pierde nada): el mensaje lo dice, para que nadie busque una fuga que no hay. */
+    char fin[128];
+    if (!cal_esperar_fin(e.p, 35000)) {
+        cal_obtenido("NO es un fallo de memoria: bajo valgrind, el programa %s; la memoria no "
+                     "se llega a mirar",
+                     cal_describir_fin(e.p, fin, sizeof fin));
+        cal_nota_salida(e.p, 12);
         CAL_FIN(0);
-    if (!salida_correcta(&e)) {
-        cal_nota_salida(e.p, 14);
-        CAL_FIN(0);
+    }
+    if (cal_codigo(e.p) != CAL_CODIGO_VALGRIND) {
+        if (cal_codigo(e.p) != 0) {
+            cal_obtenido("NO es un fallo de memoria: bajo valgrind, el programa %s (se esperaba "
+                         "el código 0) y la memoria no se llega a mirar",
+                         cal_describir_fin(e.p, fin, sizeof fin));
+            cal_nota_salida(e.p, 12);
+            CAL_FIN(0);
+        }
+        prefijo_salida = "NO es un fallo de memoria: la memoria no se llega a mirar porque la "
+                         "salida no es la correcta (arréglala antes; la juzgan otras "
+                         "verificaciones): ";
+        int bien = salida_correcta(&e);
+        prefijo_salida = "";
+        if (!bien) {
+            cal_nota_salida(e.p, 14);
+            CAL_FIN(0);
+        }
     }
     char motivo[256];
     int ok = cal_valgrind_veredicto(e.p, motivo, sizeof motivo);
