@@ -11,6 +11,10 @@
 #   make grade DETALLE=1              en la terminal, el detalle de todas las que fallan (si
 #                                     no, el de la primera y una línea de las demás)
 #   make -s ruta LAB=07 [SOLUCIONES=1]  imprime la ruta del programa construido
+#   make grade SALIDA=dir TRABAJOS=N  informes en dir; N verificaciones a la vez
+#   make vigilar LAB=07, make progreso   el bucle del estudiante (herramientas/herramientas.mk)
+#   make publicar LAB=07, edicion-estudiante, gradescope, grade-clase   el profesorado
+#                                     (profesorado/profesorado.mk; no va en la edición del estudiante)
 #
 # Informes: $(B)/calificacion/results.json (Gradescope) y $(B)/calificacion/junit.xml.
 # `make grade` sale con 0 siempre que haya calificado, sea cual sea la nota.
@@ -69,7 +73,10 @@ _calificar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR)
 	  --cflags "$(CALIF_CFLAGS)" --libs "$(CALIF_LIBS)" \
 	  $(if $(LAB),--lab "$(LAB)") $(if $(ENTREGA),--entrega "$(ENTREGA)") \
 	  $(if $(filter 1 si sí,$(SOLUCIONES)),--soluciones) \
-	  $(if $(filter 1 si sí,$(DETALLE)),--detalle)
+	  $(if $(filter 1 si sí,$(DETALLE)),--detalle) \
+	  $(if $(HISTORIAL),--historial "$(HISTORIAL)",$(if $(or $(ENTREGA),$(filter 1 si sí,$(SOLUCIONES))),,--historial "$(abspath $(B))/progreso.json")) \
+	  $(if $(SALIDA),--salida "$(SALIDA)") $(if $(TRABAJOS),--trabajos "$(TRABAJOS)") \
+	  $(if $(AVISO_ENTREGA),--aviso-entrega "$(AVISO_ENTREGA)")
 
 # La pista concreta de la primera verificación que falla en la última calificación.
 .PHONY: pista
@@ -125,3 +132,9 @@ prueba-autograder: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CA
 SUITES += prueba-usuario
 prueba-usuario:
 	@bash autograder/pruebas/prueba-usuario.sh "$(B)"
+
+# El bucle del estudiante (vigilar, progreso) y las herramientas del profesorado (publicar
+# soluciones, edición del estudiante, Gradescope, calificar una clase). Las del profesorado
+# no van en la edición del estudiante: de ahí el «-include».
+include autograder/herramientas/herramientas.mk
+-include autograder/profesorado/profesorado.mk

@@ -38,6 +38,7 @@ PAQUETES=(
   libuv1-dev libcurl4-openssl-dev libjansson-dev libcriterion-dev libpq-dev postgresql
   valgrind clang clang-format bubblewrap procps
   curl wrk nginx-light python3 python3-aiohttp bear netcat-openbsd
+  inotify-tools git zip unzip
 )
 # Si la instalación automática falla, no se vuelve a intentar en cada `make grade`: queda
 # anotado aquí y se pide `make deps`, que lo borra cuando termina bien.
@@ -136,6 +137,11 @@ revisar_test() {
   orden pgrep procps
   orden ps procps
   orden clang-format clang-format
+  # make vigilar (inotifywait) y las herramientas del profesorado (edición, Gradescope).
+  orden inotifywait inotify-tools
+  orden git git
+  orden zip zip
+  orden unzip unzip
   # libFuzzer: clang necesita su runtime (libclang-rt-NN-dev en Debian 12).
   if ! hay_orden clang; then
     anotar "la orden clang (para libFuzzer)" clang
