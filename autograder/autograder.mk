@@ -92,7 +92,9 @@ ruta:
 	@echo "$(abspath $(RUTA_PROG))"
 
 # --- Pruebas del calificador (make test) -----------------------------------------------------
-SUITES += prueba-caja prueba-labs prueba-autograder
+# prueba-autograder necesita las entregas hostiles, que no van en la edición del estudiante
+# (autograder/profesorado/solo-profesorado.txt): allí no se registra.
+SUITES += prueba-caja prueba-labs $(if $(wildcard autograder/hostiles/*.c),prueba-autograder)
 
 # La caja de arena por dentro: una sonda lanzada como entrega intenta salir (fork, clone,
 # system, escribir en /, /dev/shm, conectar fuera de su red) con y sin bubblewrap.
@@ -129,7 +131,8 @@ prueba-autograder: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CA
 # `make grade` como un estudiante en su portátil: usuario normal (lo crea si se ejecuta como
 # root), curso en su HOME, PATH sin /usr/sbin: califica el 07 (esqueleto, soluciones y sin
 # caja de arena), sin sudo ni apt-get; y con un módulo «desinstalado» dice qué falta.
-SUITES += prueba-usuario
+# Califica la solución del 07: en una edición del estudiante, solo si ya está publicada.
+SUITES += $(if $(wildcard solutions/07-monitor-web/*.c),prueba-usuario)
 prueba-usuario:
 	@bash autograder/pruebas/prueba-usuario.sh "$(B)"
 

@@ -22,3 +22,8 @@ SUITES += prueba-vigilar
 prueba-vigilar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
 	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
 	  bash autograder/pruebas/prueba-vigilar.sh "$(B)"
+
+# Todo lo que hace falta para calificar LAB (o todos), sin calificar: lo usa el setup.sh de
+# Gradescope para construir el curso una sola vez.
+.PHONY: preparar-calificacion
+preparar-calificacion: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(CALIF_ELEGIDOS)

@@ -72,8 +72,13 @@ static int preparar(const opciones_t *op, lab_t *lab, const rutas_t *r)
         return -1;
     }
     if (op->soluciones && access(r->origen, F_OK) != 0) {
-        lab->aviso = texto_formato("no hay solución en solutions/%s%s", lab->carpeta,
-                                   lab->solucion_publicada ? "" : " (aún no está publicada)");
+        if (lab->solucion_publicada)
+            lab->aviso = texto_formato("no hay solución en solutions/%s", lab->carpeta);
+        else
+            lab->aviso = texto_formato("la solución del laboratorio %s aún no está publicada: "
+                                       "cuando el profesorado la publique, «git pull» la "
+                                       "traerá a solutions/%s",
+                                       lab->numero, lab->carpeta);
         marcar_todas(lab, "no se calificó");
         return -1;
     }
