@@ -27,3 +27,8 @@ prueba-vigilar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIF
 # Gradescope para construir el curso una sola vez.
 .PHONY: preparar-calificacion
 preparar-calificacion: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(CALIF_ELEGIDOS)
+
+# Las suites que ejecutaría make test aquí (en la edición del estudiante son menos).
+.PHONY: listar-suites
+listar-suites:
+	@echo $(SUITES)

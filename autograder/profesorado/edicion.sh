@@ -16,6 +16,7 @@
 #
 # Variables: CALIFICAR (el ejecutor: es quien lee lab.json). Solo lee el curso.
 set -euo pipefail
+trap 'echo "edicion-estudiante: falló «$BASH_COMMAND» (línea $LINENO)" >&2' ERR
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$RAIZ"
 CALIFICAR=${CALIFICAR:-build/bin/calificar}
@@ -85,8 +86,10 @@ inicio=$(date +%s.%N)
 nueva=0
 if [ ! -d "$DEST/.git" ]; then
   git init -q "$DEST"
-  nueva=1
+  # La marca va enseguida: si algo falla a medias, la siguiente vez se retoma.
+  echo "soluciones:" >"$DEST/.edicion-estudiante"
 fi
+git -C "$DEST" rev-parse -q --verify HEAD >/dev/null || nueva=1
 antes=""
 [ -f "$DEST/.edicion-estudiante" ] && antes=$(sed -n 's/^soluciones: *//p' "$DEST/.edicion-estudiante")
 
@@ -94,15 +97,11 @@ LISTA=$(mktemp "${TMPDIR:-/tmp}/edicion.XXXXXX")
 trap 'rm -f "$LISTA"' EXIT
 lista >"$LISTA"
 # Fuera lo que ya no va (una solución despublicada sigue en la historia: se avisa).
-git -C "$DEST" ls-files -z | while IFS= read -r -d '' f; do
-  [ "$f" = .edicion-estudiante ] && continue
-  grep -qxF -- "$f" "$LISTA" || rm -f "$DEST/$f"
-done
+(cd "$DEST" && git ls-files | { grep -vxF .edicion-estudiante || true; } | LC_ALL=C sort) |
+  LC_ALL=C comm -23 - "$LISTA" | while IFS= read -r f; do rm -f "$DEST/$f"; done
+find "$DEST" -mindepth 1 -depth -type d -empty -not -path "$DEST/.git" -not -path "$DEST/.git/*" -delete
 # Dentro lo que va, con sus permisos y fechas.
-while IFS= read -r f; do
-  mkdir -p "$DEST/$(dirname "$f")"
-  cp -p "$f" "$DEST/$f"
-done <"$LISTA"
+tr '\n' '\0' <"$LISTA" | xargs -0 cp -p --parents -t "$DEST"
 
 pub=$(publicados | tr '\n' ' ' | sed 's/ $//')
 numeros=$(for l in $pub; do printf '%s ' "${l:0:2}"; done | sed 's/ $//; s/ /, /g')
