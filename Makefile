@@ -49,7 +49,7 @@ endif
 
 # --- Dependencias (pkg-config) -------------------------------------------------------------
 # Se evalúan de forma perezosa (=) para que `make deps` pueda correr antes de que existan.
-PKGS := libuv libcurl jansson
+PKGS := libuv libcurl jansson libpq
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
@@ -99,8 +99,9 @@ endef
 
 # Objetivos de «portada»: comprueban las dependencias y vuelven a llamar a make. No necesitan
 # los datos de los laboratorios (que salen del ejecutor ya construido: ver labs/labs.mk).
-PORTADA := all deps deps-grade deps-test deps-bench deps-auto grade test bench bench-chat \
-           limpiar clean compile_commands.json
+PORTADA := all deps deps-grade deps-test deps-bench deps-libro deps-auto grade test bench \
+           bench-chat limpiar clean compile_commands.json libro _libro libro-abrir \
+           bd bd-parar bd-estado
 SOLO_PORTADA := $(if $(filter-out $(PORTADA),$(or $(MAKECMDGOALS),all)),,si)
 
 # Lo que cada fragmento añade:
@@ -143,7 +144,7 @@ deps:
 
 # Cada objetivo comprueba solo su perfil (grade, test o bench). Si no falta nada, no dice ni
 # instala nada; nunca se intenta instalar en cada ejecución.
-deps-grade deps-test deps-bench:
+deps-grade deps-test deps-bench deps-libro:
 	@CC="$(CC)" bash common/herramientas/dependencias.sh asegurar $(@:deps-%=%) \
 	  "make$(if $(MAKECMDGOALS), $(MAKECMDGOALS))"
 

@@ -68,3 +68,8 @@ prueba-common-asan:
 
 # El objetivo de fuzzing (libFuzzer) tiene su propio fragmento.
 -include common/fuzz/fuzz.mk
+
+# El libro del curso (make libro) y PostgreSQL (make bd, make bd-parar y las pruebas de
+# curso/bd.h): un fragmento cada uno.
+include common/libro/libro.mk
+include common/bd.mk

@@ -30,9 +30,17 @@ LAB_$(1)_AYUDAS := $$(patsubst labs/$(1)/cliente/%.c,$(B)/labs/$(1)/%,$$(wildcar
 $(B)/labs/$(1)/%: $(B)/obj/labs/$(1)/cliente/%.o $(LIBCURSO)
 	$$(call ENLAZAR,$$(CURSO_LIBS))
 
-LABS_PROGRAMAS += $(B)/labs/$(1)/$$(LAB_$(1)_PROG) $$(LAB_$(1)_AYUDAS)
+# Datos fijos del laboratorio (los .json que no son lab.json, p. ej. proveedores.json):
+# se copian junto al programa, que los busca en su propia carpeta.
+LAB_$(1)_DATOS := $$(notdir $$(filter-out labs/$(1)/lab.json,$$(wildcard labs/$(1)/*.json)))
+$(B)/labs/$(1)/%.json: labs/$(1)/%.json
+	@mkdir -p $$(@D) && cp $$< $$@
+$(B)/soluciones/$(1)/%.json: labs/$(1)/%.json
+	@mkdir -p $$(@D) && cp $$< $$@
+
+LABS_PROGRAMAS += $(B)/labs/$(1)/$$(LAB_$(1)_PROG) $$(LAB_$(1)_AYUDAS) $$(addprefix $(B)/labs/$(1)/,$$(LAB_$(1)_DATOS))
 ifneq ($$(LAB_$(1)_SOL),)
-LABS_SOLUCIONES += $(B)/soluciones/$(1)/$$(LAB_$(1)_PROG)
+LABS_SOLUCIONES += $(B)/soluciones/$(1)/$$(LAB_$(1)_PROG) $$(addprefix $(B)/soluciones/$(1)/,$$(LAB_$(1)_DATOS))
 endif
 endef
 

@@ -14,19 +14,50 @@ LECCIONES_VERIFICAR := lessons/verificar/verificar.sh
 LECCIONES_OPCIONES := -B $(B) $(if $(SAN),--sin-valgrind)
 
 $(B)/lessons/%: $(B)/obj/lessons/%.o $(LIBCURSO)
-	$(call ENLAZAR,$(CURSO_LIBS))
+	$(call ENLAZAR,$(CURSO_LIBS) $(LECCIONES_EXTRA))
 
-PROGRAMAS += $(LECCIONES_BINS)
+# Variantes con sanitizadores (lección 11): un programa cuya cabecera tenga una línea
+#   * variantes: asan tsan
+# se construye además como X-asan (AddressSanitizer + UBSan) y X-tsan (ThreadSanitizer),
+# enlazados con la libcurso normal. No con SAN=…: las opciones de dos sanitizadores chocan.
+LECCIONES_VARIANTES := $(if $(SAN),,$(foreach f,$(LECCIONES_SRCS),$(foreach v,$(shell sed -n \
+  's/^ \* variantes: *//p' $(f)),$(patsubst lessons/%.c,$(B)/lessons/%-$(v),$(f)))))
+LECCIONES_SAN_asan := -fsanitize=address,undefined -fno-omit-frame-pointer
+LECCIONES_SAN_tsan := -fsanitize=thread
+define LECCIONES_VARIANTE
+$(B)/lessons/%-$(1): lessons/%.c $(LIBCURSO)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  CC/LD   $$@")
+	$$(Q)$$(CC) $$(CURSO_CFLAGS) $$(CFLAGS) $$(LECCIONES_SAN_$(1)) -o $$@ $$< $$(CURSO_LIBS)
+endef
+$(foreach v,asan tsan,$(eval $(call LECCIONES_VARIANTE,$(v))))
+-include $(LECCIONES_VARIANTES:=.d)
+
+# Un programa cuyo nombre empieza por prueba_ es un conjunto de pruebas Criterion: se enlaza
+# también con Criterion (su main lo pone Criterion).
+$(B)/lessons/%: LECCIONES_EXTRA = $(if $(filter prueba_%,$(notdir $*)),$(CRITERION_LIBS))
+
+PROGRAMAS += $(LECCIONES_BINS) $(LECCIONES_VARIANTES)
+
+# La lección 9 escribe un servidor HTTP con llhttp: sus programas se compilan con sus
+# cabeceras y se enlazan con sus objetos (LLHTTP_* en el Makefile; common/TRAMPAS.md explica
+# por qué en Debian 12 son fuentes y no una biblioteca). La regla de patrón más concreta gana.
+$(B)/obj/lessons/09-servidores-http/%.o: EXTRA_CFLAGS_lessons += $(LLHTTP_CFLAGS)
+$(B)/lessons/09-servidores-http/%: $(B)/obj/lessons/09-servidores-http/%.o $(LIBCURSO) \
+                                   $(LLHTTP_OBJS)
+	$(call ENLAZAR,$(LLHTTP_LIBS) $(CURSO_LIBS))
+
 
 .PHONY: prueba-lecciones leccion
 SUITES += prueba-lecciones
 
-prueba-lecciones: $(LECCIONES_BINS) $(B)/bin/servidor-practica
+prueba-lecciones: $(LECCIONES_BINS) $(LECCIONES_VARIANTES) $(B)/bin/servidor-practica
 	@bash $(LECCIONES_VERIFICAR) $(LECCIONES_OPCIONES)
 
 # make leccion L=03: construye y comprueba solo esa lección (o esas, con L="01 03").
 LECCION_DIRS := $(foreach l,$(L),$(wildcard lessons/$(l)-*))
-LECCION_BINS := $(filter $(foreach d,$(LECCION_DIRS),$(B)/$(d)/%),$(LECCIONES_BINS))
+LECCION_BINS := $(filter $(foreach d,$(LECCION_DIRS),$(B)/$(d)/%),$(LECCIONES_BINS) \
+                  $(LECCIONES_VARIANTES))
 leccion: $(LECCION_BINS) $(B)/bin/servidor-practica
 	@test -n "$(L)" || { echo "Uso: make leccion L=03   (número de la lección)"; exit 2; }
 	@test -n "$(strip $(LECCION_DIRS))" || { echo "No existe ninguna lección lessons/$(L)-*"; exit 2; }

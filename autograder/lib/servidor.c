@@ -181,6 +181,9 @@ int cal_registro(cal_servidor_t *s, const cal_peticion_t **v)
             p->fin_ms = (uint64_t)fin;
             p->estado = (int)est;
             p->abortada = json_is_true(json_object_get(o, "abortada"));
+            json_int_t bytes = 0;
+            leer_entero(o, "bytes", &bytes);
+            p->bytes = (uint64_t)bytes;
             snprintf(p->ruta, sizeof p->ruta, "%s", ruta);
             snprintf(p->metodo, sizeof p->metodo, "%s", metodo != NULL ? metodo : "");
         }

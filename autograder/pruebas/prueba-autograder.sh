@@ -183,6 +183,20 @@ if grep -q 'no se califica.*chat.c usa socket' "$SALIDAS/chat_poll.txt"; then
 else
   mal "chat-poll-mensaje" "chat_poll: el informe no dice que usa sockets y poll propios"
 fi
+# El 08 no se hace leyendo con fopen/fread en el hilo del bucle (lectura_bloqueante).
+CASO_LAB=08-contador-palabras CASO_ARCHIVO=contador.c caso contador_fread contador_fread.c 5
+if grep -q 'no se califica.*contador.c usa fopen, fread' "$SALIDAS/contador_fread.txt"; then
+  bien "contador_fread: el 08 rechaza leer con fopen/fread, y lo dice"
+else
+  mal "contador-fread-mensaje" "contador_fread: el informe no dice que lee con fopen/fread"
+fi
+# El 11 no guarda los cuerpos con fopen/fwrite/rename en el hilo del bucle (archivos_bloqueantes).
+CASO_LAB=11-descargas CASO_ARCHIVO=descargas.c caso descargas_fwrite descargas_fwrite.c 5
+if grep -q 'no se califica.*descargas.c usa .*fopen' "$SALIDAS/descargas_fwrite.txt"; then
+  bien "descargas_fwrite: el 11 rechaza escribir con fopen/fwrite/rename, y lo dice"
+else
+  mal "descargas-fwrite-mensaje" "descargas_fwrite: el informe no dice que escribe con fopen/rename"
+fi
 # La red: un servidor de fuera, en 127.0.0.1, no recibe nada de la entrega.
 fuera_log="$TMP/fuera.log"
 python3 - "$fuera_log" >"$TMP/fuera.puerto" <<'PY' &

@@ -39,6 +39,24 @@ static const char *const red_cruda[] = {
     "socket",        "socketpair", "connect",    "accept",      "accept4",      "bind",
     "listen",        "poll",       "ppoll",      "select",      "pselect",      "epoll_create",
     "epoll_create1", "epoll_ctl",  "epoll_wait", "epoll_pwait", "epoll_pwait2", NULL};
+/* Leer archivos o carpetas con llamadas que esperan en el hilo del bucle (y sus variantes
+ * _FORTIFY_SOURCE): en un laboratorio de uv_fs_* todo eso va al pool con su callback. */
+static const char *const lectura_bloqueante[] = {
+    "open",      "open64",      "openat",  "openat64",  "__open_2",    "__open64_2", "__openat_2",
+    "read",      "__read_chk",  "pread",   "pread64",   "__pread_chk", "readv",      "preadv",
+    "preadv2",   "fopen",       "fopen64", "freopen",   "fdopen",      "fread",      "__fread_chk",
+    "fgets",     "__fgets_chk", "fgetc",   "getc",      "getline",     "getdelim",   "fscanf",
+    "mmap",      "mmap64",      "opendir", "fdopendir", "readdir",     "readdir64",  "scandir",
+    "scandir64", "nftw",        "ftw",     "fts_open",  NULL};
+/* Escribir, truncar o renombrar archivos esperando en el hilo del bucle (lab 11: el disco va
+ * por uv_fs_write, uv_fs_ftruncate y uv_fs_rename). */
+static const char *const archivos_bloqueantes[] = {
+    "open",           "open64",      "openat",   "openat64",   "creat",      "creat64",
+    "fopen",          "fopen64",     "freopen",  "fdopen",     "write",      "pwrite",
+    "pwrite64",       "writev",      "pwritev",  "pwritev2",   "dprintf",    "vdprintf",
+    "ftruncate",      "ftruncate64", "truncate", "rename",     "renameat",   "renameat2",
+    "fsync",          "fdatasync",   "__open_2", "__open64_2", "__openat_2", "__dprintf_chk",
+    "__vdprintf_chk", NULL};
 static const char *const ninguno[] = {NULL};
 
 static const grupo_t grupos[] = {
@@ -58,10 +76,20 @@ static const grupo_t grupos[] = {
      "usar sockets o esperas propias (socket, connect, accept, poll, select, epoll…): la red y "
      "las esperas del laboratorio las lleva libuv",
      red_cruda, NULL, 0},
+    {"archivos_bloqueantes",
+     "abrir, escribir o renombrar archivos con llamadas que bloquean el bucle (open, fopen, "
+     "write, pwrite, ftruncate, rename…): los archivos del laboratorio se manejan con uv_fs_* "
+     "y su callback",
+     archivos_bloqueantes, NULL, 0},
     {"curl",
      "usar libcurl directamente (curl_…): el laboratorio se hace con el cliente del curso "
      "(curso/http.h), que ya lleva curl sobre libuv",
      ninguno, "curl_", 0},
+    {"lectura_bloqueante",
+     "leer archivos o carpetas con llamadas que bloquean el bucle (open, read, fopen, fread, "
+     "fgets, mmap, opendir, readdir, scandir…): se leen con uv_fs_open, uv_fs_read y "
+     "uv_fs_scandir, que trabajan en el pool de hilos y avisan con una callback",
+     lectura_bloqueante, NULL, 0},
 };
 
 int medios_grupo_valido(const char *nombre)

@@ -17,8 +17,10 @@
 # Perfiles (qué necesita cada orden):
 #   grade   `make` y `make grade`: compilador, make, pkg-config, libuv, libcurl, jansson,
 #           Criterion, llhttp, bubblewrap y valgrind (y PostgreSQL si existe el laboratorio 12)
-#   bench   `make bench`: compilador y bibliotecas, curl, wrk, nginx y python3-aiohttp
-#   test    `make test`: grade + bench + clang con libFuzzer, netcat, procps y PostgreSQL
+#   bench   `make bench`: compilador y bibliotecas, curl, wrk, nginx, python3-aiohttp,
+#           python3-aiofiles y time
+#   libro   `make libro`: python3, pandoc, chromium, epubcheck y qpdf
+#   test    `make test`: grade + bench + libro + clang con libFuzzer, netcat, procps y PostgreSQL
 #   todo    todo lo anterior más bear (lo que instala `make deps`)
 #
 # Todo viene de paquetes de Debian 12 / Ubuntu; nada se descarga de otro sitio.
@@ -36,8 +38,10 @@ export PATH
 PAQUETES=(
   build-essential pkg-config make
   libuv1-dev libcurl4-openssl-dev libjansson-dev libcriterion-dev libpq-dev postgresql
-  valgrind clang clang-format bubblewrap procps
+  valgrind clang clang-format bubblewrap procps gdb strace
   curl wrk nginx-light python3 python3-aiohttp bear netcat-openbsd
+  python3-aiofiles time
+  pandoc chromium epubcheck qpdf
   inotify-tools git zip unzip
 )
 # Si la instalación automática falla, no se vuelve a intentar en cada `make grade`: queda
@@ -127,16 +131,35 @@ revisar_bench() {
   elif ! /usr/bin/python3 -c 'import aiohttp' 2>/dev/null; then
     anotar "el módulo aiohttp de /usr/bin/python3" python3-aiohttp
   fi
+  if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import aiofiles' 2>/dev/null; then
+    anotar "el módulo aiofiles de /usr/bin/python3" python3-aiofiles
+  fi
+  [ -x /usr/bin/time ] || anotar "/usr/bin/time" time
+}
+
+# El libro (make libro): pandoc escribe el sitio y el EPUB, Chromium imprime el PDF y lo
+# prueba, epubcheck (Java) valida el EPUB y qpdf lee el índice del PDF.
+revisar_libro() {
+  [ -x /usr/bin/python3 ] || anotar "/usr/bin/python3" python3
+  orden pandoc pandoc
+  hay_orden chromium || hay_orden chromium-browser || anotar "la orden chromium" chromium
+  [ -f /usr/share/java/epubcheck.jar ] || anotar "epubcheck (/usr/share/java/epubcheck.jar)" epubcheck
+  orden java epubcheck
+  orden qpdf qpdf
 }
 
 revisar_test() {
   revisar_grade
   revisar_bench
+  revisar_libro
   revisar_postgresql
   orden nc netcat-openbsd
   orden pgrep procps
   orden ps procps
   orden clang-format clang-format
+  # La lección 11 ejecuta sus ejemplos bajo gdb y strace.
+  orden gdb gdb
+  orden strace strace
   # make vigilar (inotifywait) y las herramientas del profesorado (edición, Gradescope).
   orden inotifywait inotify-tools
   orden git git
@@ -161,8 +184,9 @@ revisar() {
     grade) revisar_grade ;;
     bench) revisar_compilar; revisar_bench ;;
     test) revisar_test ;;
+    libro) revisar_libro ;;
     todo) revisar_test; orden bear bear ;;
-    *) echo "dependencias.sh: perfil desconocido «$1» (grade, bench, test o todo)" >&2; exit 2 ;;
+    *) echo "dependencias.sh: perfil desconocido «$1» (grade, bench, test, libro o todo)" >&2; exit 2 ;;
   esac
   # Sin duplicados (una misma orden puede venir de dos perfiles).
   if [ ${#FALTAN[@]} -gt 0 ]; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ejecuta las suites de `make test` una tras otra, guarda el registro de cada una en
+# Ejecuta las suites de `make test` (de dos en dos, ver más abajo), guarda el registro de cada una en
 # build/pruebas/<suite>.log y termina con el resumen «pruebas: N passed, N failed».
 # Al final comprueba que no quede ningún proceso del curso vivo ni ningún temporal.
 set -u
@@ -17,25 +17,65 @@ read -r -a campos_propios <<<"$propio"
 sesion=${campos_propios[3]}
 inicio_propio=${campos_propios[19]}
 
+# Las suites van de dos en dos (PRUEBAS_J, 2: los núcleos de la máquina): casi todas pasan
+# la mayor parte del tiempo esperando (temporizadores, servidores, Chromium), así que dos a
+# la vez no se estorban. Las que llenan la CPU por sí solas (valgrind, ASan, libFuzzer) van
+# solas, sin nada al lado que las frene ni a quien frenar (PRUEBAS_SOLAS).
+J=${PRUEBAS_J:-2}
+SOLAS=" ${PRUEBAS_SOLAS:-prueba-common-valgrind prueba-common-asan prueba-fuzz} "
 pasan=0; fallan=0; fallidas=()
-for suite in "$@"; do
-  log="build/pruebas/$suite.log"
+
+correr() { # correr SUITE: ejecuta la suite y deja «estado segundos» en build/pruebas/SUITE.estado
+  local suite=$1 log="build/pruebas/$1.log" inicio fin estado
   inicio=$(date +%s.%N)
-  printf '── %-32s ' "$suite"
-  if make --no-print-directory "$suite" >"$log" 2>&1; then
-    estado="ok"; pasan=$((pasan + 1))
-  else
-    estado="FALLA"; fallan=$((fallan + 1)); fallidas+=("$suite")
-  fi
+  if make --no-print-directory "$suite" >"$log" 2>&1; then estado=ok; else estado=FALLA; fi
   fin=$(date +%s.%N)
-  printf '%-6s %6.1f s   %s\n' "$estado" "$(awk -v a="$inicio" -v b="$fin" 'BEGIN{print b-a}')" \
+  echo "$estado $(awk -v a="$inicio" -v b="$fin" 'BEGIN{printf "%.1f", b-a}')" >"build/pruebas/$suite.estado"
+}
+
+informar() { # informar SUITE: su línea de resultado (y el final del registro si falla)
+  local suite=$1 log="build/pruebas/$1.log" estado segundos
+  read -r estado segundos <"build/pruebas/$suite.estado"
+  printf '── %-32s %-6s %6.1f s   %s\n' "$suite" "$estado" "$segundos" \
     "$(grep -E '^(resumen|Synthesis)' "$log" | tail -n1)"
-  if [ "$estado" = FALLA ]; then
+  if [ "$estado" = ok ]; then
+    pasan=$((pasan + 1))
+  else
+    fallan=$((fallan + 1)); fallidas+=("$suite")
     echo "   ┌─ últimas líneas de $log"
     tail -n 60 "$log" | sed 's/^/   │ /'
     echo "   └─"
   fi
+}
+
+declare -A en_marcha=()  # pid → suite
+esperar_una() {
+  local pid
+  wait -n "${!en_marcha[@]}" 2>/dev/null
+  for pid in "${!en_marcha[@]}"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      wait "$pid" 2>/dev/null
+      informar "${en_marcha[$pid]}"
+      unset "en_marcha[$pid]"
+    fi
+  done
+}
+
+inicio_todo=$(date +%s)
+for suite in "$@"; do
+  rm -f "build/pruebas/$suite.estado"
+  if [[ "$SOLAS" == *" $suite "* ]] || [ "$J" -le 1 ]; then
+    while [ ${#en_marcha[@]} -gt 0 ]; do esperar_una; done
+    correr "$suite"
+    informar "$suite"
+    continue
+  fi
+  while [ ${#en_marcha[@]} -ge "$J" ]; do esperar_una; done
+  correr "$suite" &
+  en_marcha[$!]=$suite
 done
+while [ ${#en_marcha[@]} -gt 0 ]; do esperar_una; done
+echo "(todas las suites en $(($(date +%s) - inicio_todo)) s, $J a la vez)"
 
 # Nada debe sobrevivir a las pruebas. Cuentan como nuestros los que heredaron la marca de
 # entorno (aunque hicieran setsid) y los programas de build/ nacidos en esta sesión después

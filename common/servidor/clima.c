@@ -1,23 +1,33 @@
-/* clima.c — documentos de clima de tres proveedores simulados (ver clima.h). */
+/* clima.c — documentos de clima de cuatro proveedores simulados y sus fallos a la carta
+ * (ver clima.h). */
 #include "clima.h"
 
+#include "consulta.h"
+#include "rutas.h"
 #include "texto.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* Hash de la ciudad en minúsculas ASCII, con una sal por uso. */
-static unsigned long long hash_ciudad(const char *ciudad, const char *sal)
+#define TAM_CIUDAD 512
+
+/* Hash de la ciudad en minúsculas ASCII, con una sal por uso (y la del llamador, si hay). */
+static unsigned long long hash_ciudad(const char *ciudad, const char *uso, const char *sal)
 {
     char clave[256];
     size_t j = 0;
     for (const char *p = ciudad; *p != '\0' && j + 1 < sizeof clave; p++)
         clave[j++] = (char)tolower((unsigned char)*p);
     clave[j] = '\0';
-    char con_sal[320];
-    snprintf(con_sal, sizeof con_sal, "%s|%s", sal, clave);
+    char con_sal[640];
+    /* Sin sal, la clave de siempre: las temperaturas de antes no cambian. */
+    if (sal == NULL || sal[0] == '\0')
+        snprintf(con_sal, sizeof con_sal, "%s|%s", uso, clave);
+    else
+        snprintf(con_sal, sizeof con_sal, "%s|%s|%s", uso, sal, clave);
     return texto_hash(con_sal);
 }
 
@@ -26,32 +36,35 @@ static double redondear1(double v)
     return round(v * 10.0) / 10.0;
 }
 
-double clima_base(const char *ciudad)
+double clima_base(const char *ciudad, const char *sal)
 {
-    unsigned long long h = hash_ciudad(ciudad, "base");
+    unsigned long long h = hash_ciudad(ciudad, "base", sal);
     return redondear1(-10.0 + (double)(h % 451) / 10.0); /* -10.0 … 35.0 */
 }
 
 /* Temperatura de un proveedor: la base ± hasta 1.0 °C. */
-static double temperatura(const char *ciudad, const char *proveedor)
+static double temperatura(const char *ciudad, const char *proveedor, const char *sal)
 {
-    unsigned long long h = hash_ciudad(ciudad, proveedor);
+    unsigned long long h = hash_ciudad(ciudad, proveedor, sal);
     double desvio = ((double)(h % 21) - 10.0) / 10.0;
-    return redondear1(clima_base(ciudad) + desvio);
+    return redondear1(clima_base(ciudad, sal) + desvio);
 }
 
 static const char *const estados[] = {"despejado",     "nubes dispersas", "nublado",
                                       "lluvia ligera", "niebla",          "chubascos"};
 
-int clima_documento(const char *proveedor, const char *ciudad, json_t **doc)
+static const char *const proveedores[] = {"openweather", "weatherapi", "openmeteo", "weathergov"};
+#define NPROVEEDORES (sizeof proveedores / sizeof proveedores[0])
+
+int clima_documento(const char *proveedor, const char *ciudad, const char *sal, json_t **doc)
 {
-    unsigned long long h = hash_ciudad(ciudad, "extra");
+    unsigned long long h = hash_ciudad(ciudad, "extra", sal);
     int humedad = (int)(30 + h % 60);
     double viento = redondear1((double)((h >> 8) % 300) / 10.0);
     const char *cielo = estados[(h >> 16) % (sizeof estados / sizeof estados[0])];
     double lat = redondear1(-60.0 + (double)((h >> 24) % 1300) / 10.0);
     double lon = redondear1(-170.0 + (double)((h >> 40) % 3400) / 10.0);
-    double t = temperatura(ciudad, proveedor);
+    double t = temperatura(ciudad, proveedor, sal);
 
     *doc = NULL;
     if (strcmp(proveedor, "openweather") == 0) {
@@ -70,8 +83,189 @@ int clima_documento(const char *proveedor, const char *ciudad, json_t **doc)
         *doc = json_pack("{s:f, s:f, s:{s:f, s:f, s:i, s:i}}", "latitude", lat, "longitude", lon,
                          "current_weather", "temperature", t, "windspeed", viento, "winddirection",
                          (int)((h >> 48) % 360), "weathercode", (int)((h >> 16) % 6));
+    } else if (strcmp(proveedor, "weathergov") == 0) {
+        /* La forma de api.weather.gov: periodos de previsión, en Fahrenheit. */
+        double f = redondear1(t * 9.0 / 5.0 + 32.0);
+        double noche = redondear1((t - 4.0) * 9.0 / 5.0 + 32.0);
+        *doc = json_pack("{s:{s:o, s:[{s:i, s:s, s:f, s:s, s:s}, {s:i, s:s, s:f, s:s, s:s}]}}",
+                         "properties", "ciudad", texto_json_c(ciudad), "periods", "number", 1,
+                         "name", "Ahora", "temperature", f, "temperatureUnit", "F", "shortForecast",
+                         cielo, "number", 2, "name", "Esta noche", "temperature", noche,
+                         "temperatureUnit", "F", "shortForecast", cielo);
     } else {
         return -1;
     }
     return 0;
+}
+
+/* El objeto que contiene la temperatura y su clave, según el proveedor. */
+static json_t *padre_temperatura(json_t *doc, const char *proveedor, const char **clave)
+{
+    if (strcmp(proveedor, "openweather") == 0) {
+        *clave = "temp";
+        return json_object_get(doc, "main");
+    }
+    if (strcmp(proveedor, "weatherapi") == 0) {
+        *clave = "temp_c";
+        return json_object_get(doc, "current");
+    }
+    if (strcmp(proveedor, "openmeteo") == 0) {
+        *clave = "temperature";
+        return json_object_get(doc, "current_weather");
+    }
+    *clave = "temperature";
+    return json_array_get(json_object_get(json_object_get(doc, "properties"), "periods"), 0);
+}
+
+static int conocido(const char *proveedor)
+{
+    for (size_t i = 0; i < NPROVEEDORES; i++)
+        if (strcmp(proveedor, proveedores[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* JSON mal formado a propósito: el documento con sangría y una coma de más antes de la
+ * última llave (en su propia línea: así la línea y la columna del error dicen algo). */
+static void responder_roto(respuesta_t *r, json_t *doc)
+{
+    char *texto = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    char *ultima = texto != NULL ? strrchr(texto, '}') : NULL;
+    if (ultima == NULL) {
+        free(texto);
+        respuesta_error(r, 500, "sin memoria");
+        return;
+    }
+    size_t antes = (size_t)(ultima - texto);
+    size_t n = strlen(texto) + 8;
+    char *roto = malloc(n);
+    if (roto == NULL) {
+        free(texto);
+        respuesta_error(r, 500, "sin memoria");
+        return;
+    }
+    /* «…"cod": 200\n}» → «…"cod": 200,\n}\n» */
+    while (antes > 0 && (texto[antes - 1] == '\n' || texto[antes - 1] == ' '))
+        antes--;
+    snprintf(roto, n, "%.*s,\n}\n", (int)antes, texto);
+    respuesta_texto(r, 200, roto);
+    r->tipo = "application/json";
+    free(roto);
+    free(texto);
+}
+
+/* Aplica un fallo de tipo al campo de la temperatura. 0, o -1 si `fallo` no existe. */
+static int estropear(json_t *doc, const char *proveedor, const char *fallo)
+{
+    const char *clave;
+    json_t *padre = padre_temperatura(doc, proveedor, &clave);
+    json_t *valor = json_object_get(padre, clave);
+    if (strcmp(fallo, "texto") == 0) {
+        char t[32];
+        snprintf(t, sizeof t, "%.1f", json_number_value(valor));
+        json_object_set_new(padre, clave, json_string(t));
+    } else if (strcmp(fallo, "nulo") == 0) {
+        json_object_set_new(padre, clave, json_null());
+    } else if (strcmp(fallo, "falta") == 0) {
+        json_object_del(padre, clave);
+    } else if (strcmp(fallo, "imposible") == 0) {
+        json_object_set_new(padre, clave, json_real(-999.0));
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+void clima_atender(respuesta_t *r, const char *resto, const char *consulta)
+{
+    char proveedor[64], ciudad[TAM_CIUDAD], sal[128], fallo[32], unidades[32];
+    double retraso;
+    long long estado;
+    size_t n = strlen(resto);
+    if (consulta == NULL)
+        consulta = "";
+    if (n == 0 || memchr(resto, '/', n) != NULL ||
+        consulta_decodificar(resto, n, proveedor, sizeof proveedor, 0) <= 0 ||
+        !conocido(proveedor)) {
+        respuesta_json(r, 404,
+                       json_pack("{s:s, s:[s,s,s,s]}", "error", "proveedor desconocido",
+                                 "proveedores", proveedores[0], proveedores[1], proveedores[2],
+                                 proveedores[3]));
+        return;
+    }
+    if (!consulta_valor(consulta, "ciudad", ciudad, sizeof ciudad) || ciudad[0] == '\0') {
+        respuesta_error(r, 400, "falta el parámetro «ciudad»");
+        return;
+    }
+    char texto[64];
+    retraso = 0.0;
+    if (consulta_valor(consulta, "retraso", texto, sizeof texto) &&
+        consulta_real(texto, 0.0, RUTAS_MAX_RETRASO_S, &retraso) < 0) {
+        respuesta_error(r, 400, "parámetro «retraso» inválido: segundos entre 0 y 30");
+        return;
+    }
+    estado = 200;
+    if (consulta_valor(consulta, "estado", texto, sizeof texto) &&
+        consulta_entero(texto, 400, 599, &estado) < 0) {
+        respuesta_error(r, 400, "parámetro «estado» inválido: entero entre 400 y 599");
+        return;
+    }
+    if (!consulta_valor(consulta, "sal", sal, sizeof sal))
+        sal[0] = '\0';
+    if (!consulta_valor(consulta, "fallo", fallo, sizeof fallo))
+        fallo[0] = '\0';
+    int kelvin = 0;
+    if (consulta_valor(consulta, "unidades", unidades, sizeof unidades)) {
+        if (strcmp(proveedor, "openweather") != 0 ||
+            (strcmp(unidades, "kelvin") != 0 && strcmp(unidades, "celsius") != 0)) {
+            respuesta_error(r, 400,
+                            "parámetro «unidades» inválido: kelvin o celsius, y solo "
+                            "en openweather");
+            return;
+        }
+        kelvin = strcmp(unidades, "kelvin") == 0;
+    }
+    r->espera_ms = (uint64_t)llround(retraso * 1000.0);
+    if (estado != 200) {
+        char m[160];
+        snprintf(m, sizeof m, "%s no está disponible (fallo simulado)", proveedor);
+        respuesta_json(
+            r, (int)estado,
+            json_pack("{s:{s:I, s:s}}", "error", "codigo", (json_int_t)estado, "mensaje", m));
+        r->espera_ms = (uint64_t)llround(retraso * 1000.0);
+        return;
+    }
+
+    json_t *doc = NULL;
+    clima_documento(proveedor, ciudad, sal, &doc);
+    if (doc != NULL && kelvin) {
+        json_t *m = json_object_get(doc, "main");
+        /* Dos decimales, como la API de verdad: 285.15 y no 285.150000001. */
+        json_object_set_new(
+            m, "temp",
+            json_real(round((json_number_value(json_object_get(m, "temp")) + 273.15) * 100.0) /
+                      100.0));
+        json_object_set_new(
+            m, "feels_like",
+            json_real(
+                round((json_number_value(json_object_get(m, "feels_like")) + 273.15) * 100.0) /
+                100.0));
+    }
+    if (doc != NULL && fallo[0] != '\0' && strcmp(fallo, "json") != 0 &&
+        estropear(doc, proveedor, fallo) < 0) {
+        json_decref(doc);
+        respuesta_error(r, 400,
+                        "parámetro «fallo» inválido: json, texto, nulo, falta o "
+                        "imposible");
+        r->espera_ms = 0;
+        return;
+    }
+    uint64_t espera = r->espera_ms;
+    if (doc != NULL && strcmp(fallo, "json") == 0) {
+        responder_roto(r, doc);
+        json_decref(doc);
+    } else {
+        respuesta_json(r, 200, doc);
+    }
+    r->espera_ms = espera;
 }

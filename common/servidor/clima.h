@@ -1,24 +1,46 @@
-/* clima.h — tres «proveedores» de clima con formas de JSON distintas, para practicar la
- * agregación de APIs heterogéneas:
+/* clima.h — cuatro «proveedores» de clima con formas de JSON distintas, para practicar la
+ * agregación de APIs heterogéneas (GET /clima/{proveedor}?ciudad=…):
  *
- *   openweather → main.temp
- *   weatherapi  → current.temp_c
- *   openmeteo   → current_weather.temperature
+ *   openweather → main.temp                        °C (con unidades=kelvin, en K)
+ *   weatherapi  → current.temp_c                   °C
+ *   openmeteo   → current_weather.temperature      °C
+ *   weathergov  → properties.periods.0.temperature °F, dentro de un array
  *
  * La temperatura es determinista por ciudad (hash del nombre, sin distinguir mayúsculas
- * ASCII) y cada proveedor se desvía como mucho ±1 °C de la base, así que la media de los
- * tres es estable. Devuelve referencias nuevas de jansson.
+ * ASCII; «sal» la cambia por completo) y cada proveedor se desvía como mucho ±1 °C de la
+ * base, así que la media es estable. Parámetros de la consulta, para ensayar fallos:
+ *
+ *   retraso=S          responde tras S segundos (máx. 30)
+ *   estado=N           responde N (400–599) con un JSON de error
+ *   fallo=json         JSON mal formado (una coma de más antes de la última llave)
+ *   fallo=texto        la temperatura como texto: "21.5"
+ *   fallo=nulo         la temperatura a null
+ *   fallo=falta        sin el campo de la temperatura
+ *   fallo=imposible    la temperatura a -999 (el «sin dato» de muchas APIs)
+ *   sal=TEXTO          otras temperaturas, igual de deterministas (calificadores, pruebas)
+ *   unidades=kelvin    solo openweather: main.temp y feels_like en kelvin
+ *
+ * Memoria: clima_documento() devuelve una referencia nueva de jansson; clima_atender()
+ * rellena la respuesta (que es del llamador) y no guarda nada.
  */
 #ifndef SERVIDOR_CLIMA_H
 #define SERVIDOR_CLIMA_H
 
+#include "respuesta.h"
+
 #include <jansson.h>
 
-/* Temperatura base de la ciudad en °C, con un decimal (entre -10.0 y 35.0). */
-double clima_base(const char *ciudad);
+/* Temperatura base de la ciudad en °C, con un decimal (entre -10.0 y 35.0). `sal` puede ser
+ * NULL o "" (la de siempre). */
+double clima_base(const char *ciudad, const char *sal);
 
-/* Documento del proveedor para la ciudad. Devuelve 0 y lo deja en *doc (NULL si no hubo
- * memoria), o -1 si el proveedor no existe. */
-int clima_documento(const char *proveedor, const char *ciudad, json_t **doc);
+/* Documento del proveedor para la ciudad, sin fallos, en °C salvo weathergov (°F). Devuelve
+ * 0 y lo deja en *doc (NULL si no hubo memoria), o -1 si el proveedor no existe. */
+int clima_documento(const char *proveedor, const char *ciudad, const char *sal, json_t **doc);
+
+/* Atiende GET /clima/{proveedor}: `resto` es lo que sigue a "/clima/" (sin decodificar) y
+ * `consulta` la consulta sin '?' (o ""). Errores de uso: 404 (proveedor desconocido) o 400
+ * (parámetros inválidos) con la explicación en JSON. */
+void clima_atender(respuesta_t *r, const char *resto, const char *consulta);
 
 #endif

@@ -119,6 +119,8 @@ const char *respuesta_frase(int estado)
         return "Gone";
     case 413:
         return "Content Too Large";
+    case 416:
+        return "Range Not Satisfiable";
     case 418:
         return "I'm a teapot";
     case 422:
@@ -182,7 +184,7 @@ void respuesta_leer(const respuesta_t *r, uint64_t desde, char *destino, size_t 
             memset(destino, 0, n);
         break;
     case FUENTE_BYTES:
-        bytes_generar(r->semilla, desde, (unsigned char *)destino, n);
+        bytes_generar(r->semilla, r->desde + desde, (unsigned char *)destino, n);
         break;
     case FUENTE_IMAGEN:
         imagen_generar(&r->imagen, desde, (unsigned char *)destino, n);

@@ -37,8 +37,10 @@ typedef struct {
     uint64_t espera_ms;        /* esperar antes de enviar la cabecera (/delay, /drip?delay=) */
     uint64_t goteo_ms;         /* > 0: repartir el cuerpo a lo largo de este tiempo */
     uint64_t semilla;          /* FUENTE_BYTES */
+    uint64_t desde;            /* FUENTE_BYTES: posición de la secuencia del primer byte del
+                                  cuerpo (> 0 en un 206 de /bytes con Range) */
     imagen_t imagen;           /* FUENTE_IMAGEN */
-    char cabeceras_extra[128]; /* líneas "Nombre: valor\r\n" adicionales */
+    char cabeceras_extra[256]; /* líneas "Nombre: valor\r\n" adicionales */
 } respuesta_t;
 
 /* Deja la respuesta vacía (200, sin cuerpo). */

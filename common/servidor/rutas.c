@@ -1,6 +1,7 @@
 /* rutas.c — despacho de rutas y construcción de cada respuesta (ver rutas.h). */
 #include "rutas.h"
 
+#include "bytes.h"
 #include "clima.h"
 #include "consulta.h"
 #include "datos.h"
@@ -107,25 +108,31 @@ static json_t *eco(const pedido_t *pd)
 
 static void ruta_indice(pedido_t *pd)
 {
-    respuesta_texto(pd->r, 200,
-                    "servidor-practica — servidor de práctica del curso de programación asíncrona\n"
-                    "\n"
-                    "Rutas:\n"
-                    "  /ping                          pong\n"
-                    "  /get                           eco de la petición (JSON)\n"
-                    "  /json                          documento JSON de ejemplo\n"
-                    "  /status/{código}               responde con ese código (100–599)\n"
-                    "  /delay/{s}                     responde tras s segundos (máx. 30)\n"
-                    "  /bytes/{n}?seed=               n bytes deterministas\n"
-                    "  /stream-bytes/{n}?seed=&chunk_size=   lo mismo, troceado (chunked)\n"
-                    "  /drip?numbytes=&duration=&delay=      cuerpo lento, gota a gota\n"
-                    "  /imagen/{ancho}/{alto}?formato=ppm|bmp  una imagen\n"
-                    "  /posts/{id}                    publicación 1–100\n"
-                    "  /users/{nombre}                usuario estilo GitHub\n"
-                    "  /clima/{proveedor}?ciudad=     openweather | weatherapi | openmeteo\n"
-                    "  /cortar/{n}                    promete n+1000 bytes, envía n y corta\n"
-                    "  /json-invalido                 JSON mal formado\n"
-                    "  /inestable?id=&fallos=N        503 las N primeras veces, luego 200\n");
+    respuesta_texto(
+        pd->r, 200,
+        "servidor-practica — servidor de práctica del curso de programación asíncrona\n"
+        "\n"
+        "Rutas:\n"
+        "  /ping                          pong\n"
+        "  /get                           eco de la petición (JSON)\n"
+        "  /json                          documento JSON de ejemplo\n"
+        "  /status/{código}               responde con ese código (100–599)\n"
+        "  /delay/{s}                     responde tras s segundos (máx. 30)\n"
+        "  /bytes/{n}?seed=               n bytes deterministas; Range (206/416)\n"
+        "      &kbps=K                    a K KiB/s (para ver el progreso)\n"
+        "      &cortar=k                  corta tras el byte k del archivo\n"
+        "      &digest=si|no|mal          Repr-Digest sha-256 (de serie, ≤ 16 MiB)\n"
+        "  /stream-bytes/{n}?seed=&chunk_size=   lo mismo, troceado (chunked)\n"
+        "  /drip?numbytes=&duration=&delay=      cuerpo lento, gota a gota\n"
+        "  /imagen/{ancho}/{alto}?formato=ppm|bmp  una imagen\n"
+        "  /posts/{id}                    publicación 1–100\n"
+        "  /users/{nombre}                usuario estilo GitHub\n"
+        "  /clima/{proveedor}?ciudad=     openweather | weatherapi | openmeteo | weathergov\n"
+        "       &retraso=S &estado=N &fallo=json|texto|nulo|falta|imposible\n"
+        "       &unidades=kelvin (openweather) &sal=     fallos a la carta (ver clima.h)\n"
+        "  /cortar/{n}                    promete n+1000 bytes, envía n y corta\n"
+        "  /json-invalido                 JSON mal formado\n"
+        "  /inestable?id=&fallos=N        503 las N primeras veces, luego 200\n");
 }
 
 /* Respuesta de texto con el código `codigo` (ya validado, 100–599), como /status. */
@@ -201,9 +208,88 @@ static int preparar_bytes(pedido_t *pd, const char *resto, unsigned long long ma
     return 0;
 }
 
+/* Las cabeceras de descarga de /bytes: Accept-Ranges, Content-Range y Repr-Digest (la
+ * huella es de la representación entera, no del trozo: RFC 9530 §3). */
+static void cabeceras_descarga(respuesta_t *r, const char *rango, const char *huella)
+{
+    char digest[96] = "";
+    if (huella != NULL)
+        snprintf(digest, sizeof digest, "Repr-Digest: sha-256=:%s:\r\n", huella);
+    snprintf(r->cabeceras_extra, sizeof r->cabeceras_extra, "Accept-Ranges: bytes\r\n%s%s", rango,
+             digest);
+}
+
+/* /bytes/{n} como un servidor de descargas: Range (206 o 416), ?kbps= (ritmo en KiB/s),
+ * ?cortar=k (corta la conexión tras k bytes de cuerpo) y ?digest=si|no|mal. */
 static void ruta_bytes(pedido_t *pd, const char *resto)
 {
-    preparar_bytes(pd, resto, RUTAS_MAX_BYTES);
+    long long kbps, cortar;
+    char digest[8];
+    char huella[45];
+    char rango[96] = "";
+    uint64_t desde = 0, hasta = 0;
+
+    if (preparar_bytes(pd, resto, RUTAS_MAX_BYTES) < 0)
+        return;
+    respuesta_t *r = pd->r;
+    uint64_t total = r->longitud;
+    if (param_entero(pd, "kbps", 1, 1024 * 1024, 0, &kbps) < 0) {
+        respuesta_iniciar(r);
+        error_parametro(pd, "kbps", "entero entre 1 y 1048576 (KiB por segundo)");
+        return;
+    }
+    if (param_entero(pd, "cortar", 0, (long long)total, (long long)total, &cortar) < 0) {
+        respuesta_iniciar(r);
+        error_parametro(pd, "cortar", "entero entre 0 y el tamaño del cuerpo");
+        return;
+    }
+    if (!consulta_valor(pd->consulta, "digest", digest, sizeof digest))
+        snprintf(digest, sizeof digest, "auto");
+    else if (strcmp(digest, "si") != 0 && strcmp(digest, "no") != 0 && strcmp(digest, "mal") != 0) {
+        respuesta_iniciar(r);
+        error_parametro(pd, "digest", "si, no o mal");
+        return;
+    }
+    int rango_pedido = bytes_rango(peticion_cabecera(pd->p, "Range"), total, &desde, &hasta);
+    if (rango_pedido < 0) {
+        respuesta_iniciar(r);
+        respuesta_texto(r, 416, "rango imposible\n");
+        snprintf(rango, sizeof rango, "Content-Range: bytes */%llu\r\n", (unsigned long long)total);
+        cabeceras_descarga(r, rango, NULL);
+        return;
+    }
+    /* Calcularla para el servidor un rato: con un tope, ni pidiéndola se hace esperar más
+     * de ~0,3 s a las demás conexiones. */
+    if (total > BYTES_MAX_HUELLA)
+        huella[0] = '\0';
+    else if (strcmp(digest, "si") == 0 ||
+             (strcmp(digest, "auto") == 0 && total <= BYTES_MAX_HUELLA_AUTO))
+        bytes_huella(r->semilla, total, huella);
+    else if (strcmp(digest, "mal") == 0)
+        bytes_huella(r->semilla ^ 1, total, huella); /* bien formada, de otros bytes */
+    else
+        huella[0] = '\0';
+    if (rango_pedido > 0) {
+        r->estado = 206;
+        r->desde = desde;
+        r->longitud = r->anunciada = hasta - desde + 1;
+        snprintf(rango, sizeof rango, "Content-Range: bytes %llu-%llu/%llu\r\n",
+                 (unsigned long long)desde, (unsigned long long)hasta, (unsigned long long)total);
+    }
+    cabeceras_descarga(r, rango, huella[0] != '\0' ? huella : NULL);
+    /* ?cortar=k cuenta desde el principio del archivo: con un rango, corta en el mismo
+     * byte del archivo (si cae dentro de lo pedido). */
+    if ((uint64_t)cortar < total) {
+        uint64_t fin = (uint64_t)cortar > desde ? (uint64_t)cortar - desde : 0;
+        if (fin < r->longitud) {
+            r->longitud = fin;
+            r->cerrar = 1;
+        }
+    }
+    if (kbps > 0 && r->longitud > 0) {
+        uint64_t ms = r->longitud * 1000 / ((uint64_t)kbps * 1024);
+        r->goteo_ms = ms > 0 ? ms : 1;
+    }
 }
 
 static void ruta_stream_bytes(pedido_t *pd, const char *resto)
@@ -319,32 +405,6 @@ static void ruta_users(pedido_t *pd, const char *resto)
     respuesta_json(pd->r, 200, datos_usuario(login, base));
 }
 
-static void ruta_clima(pedido_t *pd, const char *resto)
-{
-    char proveedor[64], ciudad[TAM_VALOR];
-    double retraso;
-    json_t *doc = NULL;
-    if (segmento(resto, proveedor, sizeof proveedor) < 0 ||
-        (strcmp(proveedor, "openweather") != 0 && strcmp(proveedor, "weatherapi") != 0 &&
-         strcmp(proveedor, "openmeteo") != 0)) {
-        respuesta_json(pd->r, 404,
-                       json_pack("{s:s, s:[s,s,s]}", "error", "proveedor desconocido",
-                                 "proveedores", "openweather", "weatherapi", "openmeteo"));
-        return;
-    }
-    if (!consulta_valor(pd->consulta, "ciudad", ciudad, sizeof ciudad) || ciudad[0] == '\0') {
-        respuesta_error(pd->r, 400, "falta el parámetro «ciudad»");
-        return;
-    }
-    if (param_real(pd, "retraso", 0.0, RUTAS_MAX_RETRASO_S, 0.0, &retraso) < 0) {
-        error_parametro(pd, "retraso", "segundos entre 0 y 30");
-        return;
-    }
-    clima_documento(proveedor, ciudad, &doc);
-    respuesta_json(pd->r, 200, doc);
-    pd->r->espera_ms = (uint64_t)llround(retraso * 1000.0);
-}
-
 static void ruta_inestable(pedido_t *pd)
 {
     char id[INESTABLE_MAX_ID];
@@ -413,7 +473,7 @@ void rutas_atender(contexto_t *ctx, const peticion_t *p, const char *origen, res
     else if (empieza(ruta, "/users/", &resto))
         ruta_users(&pd, resto);
     else if (empieza(ruta, "/clima/", &resto))
-        ruta_clima(&pd, resto);
+        clima_atender(r, resto, pd.consulta);
     else {
         char m[160];
         json_t *jruta = texto_json_c(ruta);

@@ -16,7 +16,7 @@
 #include "respuesta.h"
 
 /* Topes de tamaño: más allá, 400 con explicación. */
-#define RUTAS_MAX_BYTES      (100ull * 1024 * 1024)
+#define RUTAS_MAX_BYTES      (1024ull * 1024 * 1024)
 #define RUTAS_MAX_CORTAR     (10ull * 1024 * 1024)
 #define RUTAS_MAX_GOTEO      (10ull * 1024 * 1024)
 #define RUTAS_MAX_RETRASO_S  30.0

@@ -70,8 +70,8 @@ static void programar(http_cliente_t *c)
 {
     if (c->desmontado)
         return; /* el idle ya está cerrado: lo que quede lo entrega el último cierre */
-    int pendiente = !lista_vacia(&c->terminadas) || c->hay_cancelaciones || c->cerrando ||
-                    (!lista_vacia(&c->cola) && hay_hueco(c));
+    int pendiente = !lista_vacia(&c->terminadas) || c->hay_cancelaciones || c->hay_reanudaciones ||
+                    c->cerrando || (!lista_vacia(&c->cola) && hay_hueco(c));
     if (pendiente)
         uv_idle_start(&c->diferido, diferido_cb);
     else
@@ -145,6 +145,27 @@ static void procesar_cancelaciones(http_cliente_t *c)
     }
 }
 
+/* Reanuda las pausadas que lo pidieron. Fuera de curl: curl_easy_pause(CONT) entrega en el
+ * acto lo que guardaba (al_recibir se llama desde aquí, desde el bucle). */
+static void procesar_reanudaciones(http_cliente_t *c)
+{
+    nodo_t *n = c->en_curso.sig;
+
+    c->hay_reanudaciones = 0;
+    c->ocupado++;
+    while (n != &c->en_curso) {
+        nodo_t *sig = n->sig;
+        http_peticion_t *p = PETICION_DE(n);
+        if (p->reanudar_pedido && !p->cancelada) {
+            p->reanudar_pedido = 0;
+            p->pausada = 0;
+            curl_easy_pause(p->easy, CURLPAUSE_CONT);
+        }
+        n = sig;
+    }
+    c->ocupado--;
+}
+
 static void desmontar(http_cliente_t *c);
 
 static void diferido_cb(uv_idle_t *idle)
@@ -156,6 +177,8 @@ static void diferido_cb(uv_idle_t *idle)
         entregar(c);
         return;
     }
+    if (c->hay_reanudaciones)
+        procesar_reanudaciones(c);
     if (c->hay_cancelaciones)
         procesar_cancelaciones(c);
     arrancar_cola(c);
@@ -478,6 +501,32 @@ int http_cancelar(http_peticion_t *p)
     default:
         return UV_EALREADY;
     }
+}
+
+int http_pausar(http_peticion_t *p)
+{
+    if (p == NULL || p->estado != PET_EN_CURSO || p->cancelada)
+        return UV_EINVAL;
+    p->reanudar_pedido = 0; /* pausar después de pedir reanudar: gana lo último */
+    if (p->pausada)
+        return 0;
+    p->pausada = 1;
+    /* curl permite pausar desde sus callbacks; si falla, la marca basta: al_escribir
+     * devolverá CURL_WRITEFUNC_PAUSE con el próximo trozo. */
+    curl_easy_pause(p->easy, CURLPAUSE_RECV);
+    return 0;
+}
+
+int http_reanudar(http_peticion_t *p)
+{
+    if (p == NULL || p->estado != PET_EN_CURSO || p->cancelada)
+        return UV_EINVAL;
+    if (!p->pausada)
+        return 0;
+    p->reanudar_pedido = 1;
+    p->cliente->hay_reanudaciones = 1;
+    programar(p->cliente);
+    return 0;
 }
 
 unsigned http_cliente_activas(const http_cliente_t *cliente)

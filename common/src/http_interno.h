@@ -51,6 +51,8 @@ struct http_peticion_s {
     /* Por qué se cortó la transferencia desde nuestras callbacks (0 = no se cortó). */
     int motivo_corte;
     int cancelada;
+    int pausada;         /* http_pausar(): al_escribir devuelve CURL_WRITEFUNC_PAUSE */
+    int reanudar_pedido; /* http_reanudar(): el diferido hará curl_easy_pause(CONT) */
 
     /* Cuerpo en memoria. */
     char *cuerpo;
@@ -100,6 +102,7 @@ struct http_cliente_s {
      * entregando resultados: entonces nada se desmonta en el acto, se deja al diferido. */
     int ocupado;
     int hay_cancelaciones;
+    int hay_reanudaciones;
     int cerrando;
     int desmontado;
     int cierres_pendientes;
@@ -118,6 +121,9 @@ void peticion_cerrar_resultado(http_peticion_t *p, CURLcode resultado, int error
 void peticion_liberar(http_peticion_t *p);
 /* Comprobación síncrona de la URL: 0 o HTTP_E_URL. */
 int peticion_validar_url(const char *url);
+
+/* Cabecera `nombre` de las guardadas de la última respuesta, o NULL. */
+const char *peticion_cabecera(const http_peticion_t *p, const char *nombre);
 
 /* http_errores.c */
 /* Traduce un CURLcode a HTTP_E_* (0 si CURLE_OK). */

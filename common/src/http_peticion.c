@@ -67,6 +67,10 @@ static size_t al_escribir(char *datos, size_t tam, size_t n, void *arg)
 
     if (p->cancelada)
         return 0; /* ni un byte más al usuario después de http_cancelar() */
+    /* Pausada: curl guarda este trozo y lo vuelve a dar al reanudar. Se mira aquí además de
+     * pedir la pausa a curl porque curl puede tener más trozos de la misma lectura. */
+    if (p->pausada)
+        return CURL_WRITEFUNC_PAUSE;
     p->bytes += total;
     if (p->op.al_recibir != NULL) {
         if (p->op.al_recibir(p, datos, total, p->usuario) != 0) {
@@ -448,7 +452,28 @@ const char *http_respuesta_cabecera(const http_respuesta_t *r, const char *nombr
     if (r == NULL || nombre == NULL)
         return NULL;
     /* `r` es siempre la respuesta que vive dentro de su petición. */
-    const http_peticion_t *p = HTTP_CONTENEDOR(r, http_peticion_t, respuesta);
+    return peticion_cabecera(HTTP_CONTENEDOR(r, http_peticion_t, respuesta), nombre);
+}
+
+const char *http_peticion_cabecera(const http_peticion_t *peticion, const char *nombre)
+{
+    if (peticion == NULL || nombre == NULL)
+        return NULL;
+    return peticion_cabecera(peticion, nombre);
+}
+
+long http_peticion_estado(const http_peticion_t *peticion)
+{
+    long estado = 0;
+    if (peticion == NULL || peticion->easy == NULL || peticion->inicio_ns == 0)
+        return 0;
+    if (curl_easy_getinfo(peticion->easy, CURLINFO_RESPONSE_CODE, &estado) != CURLE_OK)
+        return 0;
+    return estado;
+}
+
+const char *peticion_cabecera(const http_peticion_t *p, const char *nombre)
+{
     size_t n = strlen(nombre);
     for (size_t i = 0; i < p->n_cabeceras; i++) {
         const char *linea = p->cabeceras[i];

@@ -146,8 +146,8 @@ Test(rutas, bytes_deterministas)
     red_resp_liberar(&d);
 
     red_resp_t r;
-    cr_assert_eq(red_get(srv.practica.puerto, "/bytes/104857601", &r), 0);
-    cr_expect_eq(r.estado, 400, "pasar del tope de 100 MiB debe dar 400");
+    cr_assert_eq(red_get(srv.practica.puerto, "/bytes/1073741825", &r), 0);
+    cr_expect_eq(r.estado, 400, "pasar del tope de 1 GiB debe dar 400");
     red_resp_liberar(&r);
 }
 

@@ -15,6 +15,7 @@
 
 #include "curso/bucle.h"
 #include "curso/cronograma.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 #define TAREAS 3
@@ -35,9 +36,8 @@ static uint64_t calcular_durante(uint64_t ms)
     uint64_t suma = 0;
 
     while (reloj_ms() < fin) {
-        for (uint64_t i = 0; i < 10000; i++) {
+        for (uint64_t i = 0; i < 10000; i++)
             suma += i * i;
-        }
     }
     return suma;
 }
@@ -79,21 +79,19 @@ int main(int argc, char **argv)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     cronograma = cronograma_nuevo();
-    if (cronograma == NULL) {
+    if (cronograma == NULL)
         r = UV_ENOMEM;
-    }
     for (int i = 0; i < TAREAS && r == 0; i++) {
         tarea_t *tarea = &tareas[i];
 
         snprintf(tarea->nombre, sizeof tarea->nombre, "tarea %c", 'A' + i);
         r = uv_timer_init(&bucle, &tarea->temporizador);
-        if (r < 0) {
+        if (r < 0)
             break;
-        }
         tarea->temporizador.data = tarea;
         if (cpu) {
             /* Las tres quedan listas «ya» (0 ms): el bucle las ejecutará por turnos. */
@@ -102,17 +100,14 @@ int main(int argc, char **argv)
             tarea->id_cronograma = cronograma_empezar(cronograma, tarea->nombre);
             r = uv_timer_start(&tarea->temporizador, al_terminar_espera, DURACION_MS, 0);
         }
-        if (r < 0) {
+        if (r < 0)
             uv_close((uv_handle_t *)&tarea->temporizador, NULL);
-        }
     }
-    if (r < 0) {
-        fprintf(stderr, "error: %s\n", uv_strerror(r));
-    }
+    if (r < 0)
+        fprintf(stderr, "error: %s\n", error_texto(r));
 
-    if (bucle_terminar(&bucle) != 0 && r == 0) {
+    if (bucle_terminar(&bucle) != 0 && r == 0)
         r = UV_EBUSY;
-    }
     if (cronograma != NULL) {
         cronograma_imprimir(cronograma, stdout);
         cronograma_liberar(cronograma);

@@ -18,6 +18,7 @@
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 #define LATIDO_MS 250
@@ -51,9 +52,8 @@ static void cocina(void *arg)
     programa_t *p = arg;
 
     uv_sleep(COCINA_MS);
-    if (write(p->fd_escritura, mensaje, sizeof mensaje - 1) < 0) {
+    if (write(p->fd_escritura, mensaje, sizeof mensaje - 1) < 0)
         perror("write");
-    }
     close(p->fd_escritura);
 }
 
@@ -62,15 +62,13 @@ static void al_latir(uv_timer_t *t)
     programa_t *p = t->data;
     uint64_t ahora_ms = reloj_ms();
 
-    if (ahora_ms - p->ultimo_latido_ms > p->hueco_maximo_ms) {
+    if (ahora_ms - p->ultimo_latido_ms > p->hueco_maximo_ms)
         p->hueco_maximo_ms = ahora_ms - p->ultimo_latido_ms;
-    }
     p->ultimo_latido_ms = ahora_ms;
     p->latidos++;
     printf("[%5.2f s] latido %d\n", ahora(p), p->latidos);
-    if (p->latidos == LATIDOS) {
+    if (p->latidos == LATIDOS)
         uv_close((uv_handle_t *)t, NULL);
-    }
 }
 
 static void reservar(uv_handle_t *h, size_t sugerido, uv_buf_t *buf)
@@ -88,9 +86,8 @@ static void al_leer(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         printf("[%5.2f s] llegaron %zd bytes: %.*s", ahora(p), n, (int)n, buf->base);
     } else if (n < 0) {
         /* UV_EOF: la cocina cerró su extremo. Cualquier otro error también termina. */
-        if (n != UV_EOF) {
-            fprintf(stderr, "lectura: %s\n", uv_strerror((int)n));
-        }
+        if (n != UV_EOF)
+            fprintf(stderr, "lectura: %s\n", error_texto((int)n));
         uv_close((uv_handle_t *)s, NULL);
     }
     free(buf->base);
@@ -103,11 +100,12 @@ static void al_pedir(uv_timer_t *t)
     uv_close((uv_handle_t *)t, NULL);
     if (p->asincrona) {
         int r = uv_pipe_open(&p->tuberia, p->fd_lectura);
-        if (r == 0) {
+        if (r < 0)
+            close(p->fd_lectura); /* libuv no lo adoptó: sigue siendo nuestro */
+        else
             r = uv_read_start((uv_stream_t *)&p->tuberia, reservar, al_leer);
-        }
         if (r < 0) {
-            fprintf(stderr, "uv_pipe_open/uv_read_start: %s\n", uv_strerror(r));
+            fprintf(stderr, "uv_pipe_open/uv_read_start: %s\n", error_texto(r));
             uv_close((uv_handle_t *)&p->tuberia, NULL);
             return;
         }
@@ -118,9 +116,8 @@ static void al_pedir(uv_timer_t *t)
 
         printf("[%5.2f s] llamo a read(): el bucle se queda esperando…\n", ahora(p));
         n = read(p->fd_lectura, datos, sizeof datos);
-        if (n > 0) {
+        if (n > 0)
             printf("[%5.2f s] llegaron %zd bytes: %.*s", ahora(p), n, (int)n, datos);
-        }
         close(p->fd_lectura);
         uv_close((uv_handle_t *)&p->tuberia, NULL); /* en este modo nunca se usó */
     }
@@ -144,7 +141,7 @@ int main(int argc, char **argv)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     r = uv_pipe(fds, 0, 0);
@@ -154,6 +151,7 @@ int main(int argc, char **argv)
         p.origen_ms = reloj_ms();
         p.ultimo_latido_ms = p.origen_ms;
         /* Los tres handles se inicializan antes de nada: así el cierre es siempre el mismo. */
+        /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
         uv_timer_init(&bucle, &p.latido);
         uv_timer_init(&bucle, &p.pedir);
         uv_pipe_init(&bucle, &p.tuberia, 0);
@@ -162,15 +160,15 @@ int main(int argc, char **argv)
     }
     if (r == 0) {
         hilo_creado = 1;
+        /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
         uv_timer_start(&p.latido, al_latir, LATIDO_MS, LATIDO_MS);
         uv_timer_start(&p.pedir, al_pedir, PEDIR_MS, 0);
     } else {
-        fprintf(stderr, "error al preparar: %s\n", uv_strerror(r));
+        fprintf(stderr, "error al preparar: %s\n", error_texto(r));
     }
 
-    if (bucle_terminar(&bucle) != 0 && r == 0) {
+    if (bucle_terminar(&bucle) != 0 && r == 0)
         r = UV_EBUSY;
-    }
     if (hilo_creado) {
         uv_thread_join(&hilo_cocina);
         printf("mayor hueco entre latidos: %.2f s\n", (double)p.hueco_maximo_ms / 1000.0);

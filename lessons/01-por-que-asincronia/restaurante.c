@@ -15,6 +15,7 @@
 
 #include "curso/bucle.h"
 #include "curso/cronograma.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 #define PEDIDOS 3
@@ -72,9 +73,8 @@ static int atender_concurrente(uv_loop_t *bucle, pedido_t pedidos[])
         pedido->numero = i + 1;
         snprintf(nombre, sizeof nombre, "pedido %d", pedido->numero);
         r = uv_timer_init(bucle, &pedido->temporizador);
-        if (r < 0) {
+        if (r < 0)
             return r;
-        }
         pedido->temporizador.data = pedido;
         pedido->id_cronograma = cronograma_empezar(cronograma, nombre);
         anunciar("el camarero lleva a cocina el pedido", pedido->numero);
@@ -103,26 +103,23 @@ int main(int argc, char **argv)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     cronograma = cronograma_nuevo();
     origen_ms = reloj_ms();
-    if (cronograma == NULL) {
+    if (cronograma == NULL)
         r = UV_ENOMEM;
-    } else if (concurrente) {
+    else if (concurrente)
         r = atender_concurrente(&bucle, pedidos);
-    } else {
+    else
         atender_secuencial();
-    }
-    if (r < 0) {
-        fprintf(stderr, "error: %s\n", uv_strerror(r));
-    }
+    if (r < 0)
+        fprintf(stderr, "error: %s\n", error_texto(r));
 
     /* El bucle hace esperar a los platos pendientes y después se cierra limpio. */
-    if (bucle_terminar(&bucle) != 0 && r == 0) {
+    if (bucle_terminar(&bucle) != 0 && r == 0)
         r = UV_EBUSY;
-    }
     if (cronograma != NULL) {
         cronograma_imprimir(cronograma, stdout);
         cronograma_liberar(cronograma);

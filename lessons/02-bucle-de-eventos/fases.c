@@ -2,8 +2,10 @@
  *
  * Se registran a propósito en el orden contrario al de las fases (check primero, temporizador
  * el último) para que se vea que el orden lo impone la fase, no el registro. Todo ocurre en
- * una sola vuelta: el handle idle hace que la espera de E/S no bloquee, los datos de la
- * tubería ya están escritos antes de empezar, y la callback de check lo cierra todo.
+ * una sola vuelta: los datos de la tubería ya están escritos antes de empezar, así que la
+ * espera de E/S vuelve al instante, y la callback de check lo cierra todo. (El idle NO es
+ * lo que evita la espera: se detiene en su propia callback, antes de que poll calcule
+ * cuánto esperar.)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 
 typedef struct {
     uv_check_t comprobar;
@@ -33,14 +36,14 @@ static void al_vencer(uv_timer_t *t)
 
 static void al_estar_ocioso(uv_idle_t *h)
 {
-    anotar(h->data, "idle", "callback de idle (hay trabajo: la espera de E/S no bloqueará)");
-    uv_idle_stop(h);
+    anotar(h->data, "idle", "callback de idle (y se detiene: no influirá en la espera)");
+    uv_idle_stop(h); /* nunca falla */
 }
 
 static void al_preparar(uv_prepare_t *h)
 {
     anotar(h->data, "prepare", "justo antes de esperar E/S");
-    uv_prepare_stop(h);
+    uv_prepare_stop(h); /* nunca falla */
 }
 
 static void reservar(uv_handle_t *h, size_t sugerido, uv_buf_t *buf)
@@ -57,7 +60,7 @@ static void al_leer(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         snprintf(texto, sizeof texto, "llegaron datos por la tubería: «%.*s»", (int)n, buf->base);
         anotar(s->data, "poll", texto);
     }
-    uv_read_stop(s);
+    uv_read_stop(s); /* siempre devuelve 0 */
     free(buf->base);
 }
 
@@ -88,20 +91,25 @@ int main(void)
     int r;
 
     r = uv_loop_init(&bucle);
-    if (r == 0) {
-        r = uv_pipe(fds, 0, 0);
-    }
     if (r < 0) {
-        fprintf(stderr, "error al preparar: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
+        return 1;
+    }
+    r = uv_pipe(fds, 0, 0);
+    if (r < 0) {
+        fprintf(stderr, "uv_pipe: %s\n", error_texto(r));
+        uv_loop_close(&bucle); /* antes de este return el bucle no tenía nada: devuelve 0 */
         return 1;
     }
     /* Los datos ya esperan en la tubería: la fase poll los encontrará sin esperar. */
-    if (write(fds[1], "hola", 4) != 4) {
+    if (write(fds[1], "hola", 4) != 4)
         perror("write");
-    }
     close(fds[1]);
 
-    /* Registro en orden inverso al de las fases. */
+    /* Registro en orden inverso al de las fases. Por qué no se comprueba ningún resultado:
+     * los init y start de check, prepare, idle y timer solo fallan con una callback NULL, y
+     * uv_pipe_open/uv_read_start sobre un descriptor recién creado por uv_pipe no tienen
+     * cómo fallar. En código con descriptores ajenos, sí se comprueban. */
     uv_check_init(&bucle, &f.comprobar);
     uv_check_start(&f.comprobar, al_comprobar);
     uv_prepare_init(&bucle, &f.preparar);

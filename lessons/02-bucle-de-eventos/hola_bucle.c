@@ -11,6 +11,7 @@
 #include <string.h>
 #include <uv.h>
 
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 static uint64_t origen_ms;
@@ -38,18 +39,18 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "propio") == 0) {
         r = uv_loop_init(&propio);
         if (r < 0) {
-            fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+            fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
             return 1;
         }
         bucle = &propio;
     } else {
         bucle = uv_default_loop(); /* lo crea la primera vez; NULL solo si no hay memoria */
-        if (bucle == NULL) {
+        if (bucle == NULL)
             return 1;
-        }
     }
 
     /* 2. Darle trabajo. Sin esto, uv_run volvería al instante. */
+    /* Sin comprobar a propósito: aquí no pueden fallar (sección 3). */
     uv_timer_init(bucle, &temporizador);
     uv_timer_start(&temporizador, al_vencer, 1000, 0);
     printf("[%4.2f s] ¡Hola desde el bucle %s! ¿Vivo? %s\n", reloj_desde(origen_ms), argv[1],

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <uv.h>
 
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 static uint64_t origen_ms;
@@ -24,9 +25,8 @@ static double t(void)
 static void al_vencer(uv_timer_t *temporizador)
 {
     printf("[%4.2f s]   vence «%s»\n", t(), (const char *)temporizador->data);
-    if (uv_timer_get_repeat(temporizador) == 0) {
+    if (uv_timer_get_repeat(temporizador) == 0)
         uv_close((uv_handle_t *)temporizador, NULL);
-    }
 }
 
 static void al_parar(uv_timer_t *temporizador)
@@ -48,9 +48,12 @@ static void listar_uno(uv_handle_t *h, void *arg)
 static void empezar(uv_loop_t *bucle, uv_timer_t *temp, const char *nombre, uint64_t ms,
                     uint64_t repetir, uv_timer_cb cb)
 {
+    /* En Unix uv_timer_init no puede fallar y uv_timer_start solo falla sin callback o con
+     * el temporizador cerrándose: aquí ninguna de las dos cosas es posible. */
+    /* Sin comprobar a propósito: aquí no pueden fallar (sección 3). */
     uv_timer_init(bucle, temp);
     temp->data = (void *)nombre;
-    uv_timer_start(temp, cb, ms, repetir);
+    (void)uv_timer_start(temp, cb, ms, repetir);
 }
 
 int main(void)
@@ -61,7 +64,7 @@ int main(void)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     origen_ms = reloj_ms();
@@ -80,7 +83,9 @@ int main(void)
     empezar(&bucle, &c, "c (0.4 s)", 400, 0, al_vencer);
     empezar(&bucle, &d, "d (0.9 s)", 900, 0, al_vencer);
     while (!uv_is_closing((uv_handle_t *)&c)) {
-        uv_run(&bucle, UV_RUN_ONCE);
+        /* 0 = no queda trabajo: «c» ya no puede terminar y seguir sería girar en vacío. */
+        if (uv_run(&bucle, UV_RUN_ONCE) == 0)
+            break;
     }
     printf("[%4.2f s]   «c» completado; lo que queda en el bucle (uv_walk):\n", t());
     uv_walk(&bucle, listar_uno, NULL);

@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 static uint64_t origen_ms;
@@ -35,9 +36,8 @@ static void al_cerrar(uv_handle_t *h)
 static void cerrar_si_abierto(uv_handle_t *h, void *arg)
 {
     (void)arg;
-    if (!uv_is_closing(h)) {
+    if (!uv_is_closing(h))
         uv_close(h, al_cerrar);
-    }
 }
 
 int main(void)
@@ -48,10 +48,11 @@ int main(void)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     origen_ms = reloj_ms();
+    /* Sin comprobar a propósito: aquí no pueden fallar (sección 3). */
     uv_timer_init(&bucle, &vigilante);
     vigilante.data = NULL;
     uv_timer_start(&vigilante, al_latir, 120, 120);
@@ -60,6 +61,7 @@ int main(void)
     uv_unref((uv_handle_t *)&vigilante); /* «no me esperes para terminar» */
     printf("tras uv_unref: %s\n", uv_has_ref((uv_handle_t *)&vigilante) ? "sí" : "no");
 
+    /* Sin comprobar a propósito: aquí no pueden fallar (sección 3). */
     uv_timer_init(&bucle, &trabajo);
     trabajo.data = NULL;
     uv_timer_start(&trabajo, al_trabajar, 300, 0);
@@ -70,11 +72,11 @@ int main(void)
 
     /* El error: dar el programa por terminado sin cerrar el vigilante. */
     r = uv_loop_close(&bucle);
-    printf("uv_loop_close: %s (%s)\n", uv_err_name(r), uv_strerror(r));
+    printf("uv_loop_close: %s (%s)\n", uv_err_name(r), error_texto(r));
     printf("handles vivos según bucle_listar():\n");
     bucle_listar(&bucle, stdout);
 
-    /* El arreglo: cerrar lo que quede y dar una vuelta más para entregar los cierres. */
+    /* La solución: cerrar lo que quede y dar una vuelta más para entregar los cierres. */
     printf("cerrando lo que queda con uv_walk + uv_close:\n");
     uv_walk(&bucle, cerrar_si_abierto, NULL);
     uv_run(&bucle, UV_RUN_DEFAULT);

@@ -3,13 +3,16 @@
  * Un uv_loop_t no es seguro entre hilos: solo lo toca el hilo que lo ejecuta. Aquí el hilo
  * principal tiene su bucle y un hilo «trabajador» tiene el suyo, con su propio temporizador.
  * Para avisar al principal, el trabajador usa uv_async_send(), la única función de libuv
- * que se puede llamar desde otro hilo. El dato compartido (cuántos tics lleva) va protegido
- * por un mutex, porque varios uv_async_send seguidos pueden fundirse en una sola callback.
+ * que puede tocar un handle (o un bucle) ajeno desde otro hilo; las primitivas de hilos
+ * (uv_mutex_*, uv_sem_*, uv_thread_*) sí se usan desde cualquier hilo, para eso existen.
+ * El dato compartido (cuántos tics lleva) va protegido por un mutex, porque varios
+ * uv_async_send seguidos pueden fundirse en una sola callback.
  */
 #include <stdio.h>
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 
 #define TICS 3
 
@@ -29,12 +32,13 @@ static void al_tic(uv_timer_t *t)
 
     uv_mutex_lock(&c->cerrojo);
     n = ++c->tics;
-    uv_mutex_unlock(&c->cerrojo);
     printf("[trabajador] tic %d en mi propio bucle\n", n);
-    uv_async_send(&c->aviso); /* seguro desde cualquier hilo */
-    if (n == TICS) {
+    /* Con el cerrojo tomado: en cuanto el principal lea tics == TICS cerrará el aviso (y
+     * luego su bucle). Si el envío fuera tras el unlock, podría llegar a un handle cerrado. */
+    uv_async_send(&c->aviso);
+    uv_mutex_unlock(&c->cerrojo);
+    if (n == TICS)
         uv_close((uv_handle_t *)t, NULL);
-    }
 }
 
 static void trabajador(void *arg)
@@ -42,15 +46,13 @@ static void trabajador(void *arg)
     uv_loop_t bucle;
     uv_timer_t tic;
 
-    if (uv_loop_init(&bucle) < 0) {
+    if (uv_loop_init(&bucle) < 0)
         return;
-    }
-    uv_timer_init(&bucle, &tic);
+    uv_timer_init(&bucle, &tic); /* en Unix no puede fallar: solo prepara la estructura */
     tic.data = arg;
-    uv_timer_start(&tic, al_tic, 300, 300);
-    if (bucle_terminar(&bucle) != 0) {
+    (void)uv_timer_start(&tic, al_tic, 300, 300); /* falla solo sin callback o cerrándose */
+    if (bucle_terminar(&bucle) != 0)
         fprintf(stderr, "[trabajador] el bucle no cerró limpio\n");
-    }
 }
 
 /* --- Hilo principal ------------------------------------------------------------------- */
@@ -65,9 +67,8 @@ static void al_avisar(uv_async_t *a)
     uv_mutex_unlock(&c->cerrojo);
     printf("[principal] aviso recibido: tics del trabajador = %d\n", n);
     c->vistos = n;
-    if (c->vistos == TICS) {
+    if (c->vistos == TICS)
         uv_close((uv_handle_t *)a, NULL); /* sin el aviso abierto, el bucle puede acabar */
-    }
 }
 
 int main(void)
@@ -77,24 +78,20 @@ int main(void)
     uv_thread_t hilo;
     int r;
 
-    if (uv_mutex_init(&c.cerrojo) < 0) {
+    if (uv_mutex_init(&c.cerrojo) < 0)
         return 1;
-    }
     r = uv_async_init(bucle, &c.aviso, al_avisar);
     if (r == 0) {
         c.aviso.data = &c;
         r = uv_thread_create(&hilo, trabajador, &c);
-        if (r < 0) {
+        if (r < 0)
             uv_close((uv_handle_t *)&c.aviso, NULL);
-        }
     }
-    if (r < 0) {
-        fprintf(stderr, "error: %s\n", uv_strerror(r));
-    }
+    if (r < 0)
+        fprintf(stderr, "error: %s\n", error_texto(r));
     /* El aviso activo mantiene vivo el bucle principal hasta el último tic. */
-    if (bucle_terminar(bucle) != 0 && r == 0) {
+    if (bucle_terminar(bucle) != 0 && r == 0)
         r = UV_EBUSY;
-    }
     if (r == 0) {
         uv_thread_join(&hilo);
         printf("[principal] hilo trabajador terminado; los dos bucles, cerrados\n");

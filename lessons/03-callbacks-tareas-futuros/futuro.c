@@ -16,6 +16,7 @@
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 #define MAX_CALLBACKS 4
@@ -51,9 +52,8 @@ static void al_entregar(uv_idle_t *h)
 
     uv_idle_stop(h);
     f->n_cbs = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         f->cbs[i](f, f->usuarios[i]);
-    }
 }
 
 static int futuro_iniciar(uv_loop_t *bucle, futuro_t *f, const char *nombre)
@@ -67,28 +67,24 @@ static int futuro_iniciar(uv_loop_t *bucle, futuro_t *f, const char *nombre)
 
 static int futuro_al_terminar(futuro_t *f, futuro_cb cb, void *usuario)
 {
-    if (f->n_cbs == MAX_CALLBACKS) {
+    if (f->n_cbs == MAX_CALLBACKS)
         return UV_ENOBUFS;
-    }
     f->cbs[f->n_cbs] = cb;
     f->usuarios[f->n_cbs] = usuario;
     f->n_cbs++;
-    if (f->estado != PENDIENTE) {
+    if (f->estado != PENDIENTE)
         return uv_idle_start(&f->pronto, al_entregar); /* ya hecho: pronto, no ahora */
-    }
     return 0;
 }
 
 static int completar(futuro_t *f, estado_t estado, const char *valor, int error)
 {
-    if (f->estado != PENDIENTE) {
+    if (f->estado != PENDIENTE)
         return UV_EALREADY;
-    }
     f->estado = estado;
     f->error = error;
-    if (valor != NULL) {
+    if (valor != NULL)
         snprintf(f->valor, sizeof f->valor, "%s", valor);
-    }
     return f->n_cbs > 0 ? uv_idle_start(&f->pronto, al_entregar) : 0;
 }
 
@@ -120,12 +116,11 @@ static void consumidor(futuro_t *f, void *usuario)
 {
     const char *quien = usuario;
 
-    if (f->estado == RESUELTO) {
+    if (f->estado == RESUELTO)
         printf("[%4.2f s]   %s ve «%s» hecho: %s\n", t(), quien, f->nombre, f->valor);
-    } else {
+    else
         printf("[%4.2f s]   %s ve «%s» fallido: %s\n", t(), quien, f->nombre,
                uv_err_name(f->error));
-    }
 }
 
 static void al_cocinar(uv_timer_t *tm)
@@ -167,7 +162,7 @@ int main(void)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     origen_ms = reloj_ms();
@@ -180,12 +175,14 @@ int main(void)
 
     cocina1.futuro = &pedido1;
     cocina2.futuro = &pedido2;
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_init(&bucle, &cocina1.temporizador);
     uv_timer_init(&bucle, &cocina2.temporizador);
     uv_timer_init(&bucle, &tarde);
     cocina1.temporizador.data = &cocina1;
     cocina2.temporizador.data = &cocina2;
     tarde.data = &pedido1;
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_start(&cocina1.temporizador, al_cocinar, 1000, 0);
     uv_timer_start(&cocina2.temporizador, al_cocinar, 500, 0);
     uv_timer_start(&tarde, tardio, 1500, 0);
@@ -194,8 +191,7 @@ int main(void)
     uv_run(&bucle, UV_RUN_DEFAULT);
     futuro_cerrar(&pedido1);
     futuro_cerrar(&pedido2);
-    if (bucle_terminar(&bucle) != 0) {
+    if (bucle_terminar(&bucle) != 0)
         r = UV_EBUSY;
-    }
     return r == 0 ? 0 : 1;
 }

@@ -16,6 +16,7 @@
 
 #include "curso/bucle.h"
 #include "curso/cronograma.h"
+#include "curso/errores.h"
 #include "curso/http.h"
 #include "curso/json_util.h"
 #include "curso/practica.h"
@@ -52,12 +53,11 @@ static void al_completar_todos(grupo_t *g)
            reloj_desde(g->origen_ms), PEDIDOS);
     for (int i = 0; i < PEDIDOS; i++) {
         const pedido_t *p = &g->pedidos[i];
-        if (p->error == 0) {
+        if (p->error == 0)
             printf("  pedido %d: estado %ld, el servidor esperó %.1f s\n", i + 1, p->estado,
                    p->retraso);
-        } else {
+        else
             printf("  pedido %d: error %s\n", i + 1, http_error_nombre(p->error));
-        }
     }
     /* Ya no hace falta el cliente: cerrarlo deja el bucle sin trabajo. */
     http_cliente_cerrar(g->cliente, NULL, NULL);
@@ -76,9 +76,8 @@ static void al_responder(http_peticion_t *peticion, const http_respuesta_t *r, v
     p->estado = r->estado;
     if (r->error == 0) {
         cuerpo = http_respuesta_json(r, error, sizeof error);
-        if (cuerpo == NULL || jutil_numero(cuerpo, "retraso", &p->retraso) != 0) {
+        if (cuerpo == NULL || jutil_numero(cuerpo, "retraso", &p->retraso) != 0)
             p->retraso = -1;
-        }
         json_decref(cuerpo);
     }
     g->respondidos++;
@@ -86,17 +85,14 @@ static void al_responder(http_peticion_t *peticion, const http_respuesta_t *r, v
            PEDIDOS - g->respondidos);
     if (g->secuencial && g->lanzados < PEDIDOS) {
         int e = lanzar(g);
-        if (e == 0) {
+        if (e == 0)
             return; /* el siguiente ya está en vuelo: su respuesta nos volverá a llamar */
-        }
-        for (int i = g->lanzados; i < PEDIDOS; i++) {
+        for (int i = g->lanzados; i < PEDIDOS; i++)
             g->pedidos[i].error = e; /* no llegaron a salir */
-        }
         g->respondidos = PEDIDOS;
     }
-    if (g->respondidos == PEDIDOS) {
+    if (g->respondidos == PEDIDOS)
         al_completar_todos(g);
-    }
 }
 
 /* Lanza el siguiente pedido. Si falla, no habrá callback (regla de libuv). */
@@ -137,7 +133,7 @@ int main(int argc, char **argv)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     g.cronograma = cronograma_nuevo();
@@ -145,24 +141,20 @@ int main(int argc, char **argv)
     r = g.cronograma == NULL ? UV_ENOMEM : http_cliente_nuevo(&bucle, 0, &g.cliente);
     /* Concurrente: se lanzan todos ahora. Secuencial: solo el primero; al_responder
      * lanza el siguiente. */
-    while (r == 0 && g.lanzados < (g.secuencial ? 1 : PEDIDOS)) {
+    while (r == 0 && g.lanzados < (g.secuencial ? 1 : PEDIDOS))
         r = lanzar(&g);
-    }
-    if (r < 0 && g.cliente != NULL) {
+    if (r < 0 && g.cliente != NULL)
         http_cliente_cerrar(g.cliente, NULL, NULL); /* cancela lo que hubiera salido */
-    }
 
-    if (bucle_terminar(&bucle) != 0 && r == 0) {
+    if (bucle_terminar(&bucle) != 0 && r == 0)
         r = UV_EBUSY;
-    }
     if (g.cronograma != NULL) {
         cronograma_imprimir(g.cronograma, stdout);
         cronograma_liberar(g.cronograma);
     }
     /* Como gather con return_exceptions: los errores no cortan a los demás, pero el
      * programa sí dice al final (con su estado de salida) que algo falló. */
-    for (int i = 0; i < PEDIDOS && r == 0; i++) {
+    for (int i = 0; i < PEDIDOS && r == 0; i++)
         r = g.pedidos[i].error;
-    }
     return r == 0 ? 0 : 1;
 }

@@ -19,6 +19,7 @@
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 typedef enum { MOLIENDO, CALENTANDO, SIRVIENDO } fase_t;
@@ -58,12 +59,14 @@ static void continuar(uv_timer_t *t)
         c->gramos = (int)(c->molienda_ms / 25); /* el «valor devuelto» por moler() */
         decir(c, "molido; ahora calentar el agua");
         c->fase = CALENTANDO;
+        /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
         uv_timer_start(t, continuar, c->calentado_ms, 0);
         break;
     case CALENTANDO: /* acaba de volver `await calentar()` */
         c->grados = 80 + (int)(c->calentado_ms / 100);
         decir(c, "agua caliente; ahora servir");
         c->fase = SIRVIENDO;
+        /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
         uv_timer_start(t, continuar, 300, 0);
         break;
     case SIRVIENDO: /* acaba de volver `await servir()`: fin de la corrutina */
@@ -81,9 +84,8 @@ static int preparar(uv_loop_t *bucle, const char *nombre, uint64_t molienda_ms,
     cafe_t *c = calloc(1, sizeof(*c));
     int r;
 
-    if (c == NULL) {
+    if (c == NULL)
         return UV_ENOMEM;
-    }
     c->nombre = nombre;
     c->molienda_ms = molienda_ms;
     c->calentado_ms = calentado_ms;
@@ -96,9 +98,8 @@ static int preparar(uv_loop_t *bucle, const char *nombre, uint64_t molienda_ms,
     c->temporizador.data = c;
     decir(c, "empieza a moler");
     r = uv_timer_start(&c->temporizador, continuar, c->molienda_ms, 0);
-    if (r < 0) {
+    if (r < 0)
         uv_close((uv_handle_t *)&c->temporizador, al_cerrar);
-    }
     return r;
 }
 
@@ -109,19 +110,16 @@ int main(void)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     origen_ms = reloj_ms();
     r = preparar(&bucle, "espresso", 400, 600);
-    if (r == 0) {
+    if (r == 0)
         r = preparar(&bucle, "americano", 700, 1000);
-    }
-    if (r < 0) {
-        fprintf(stderr, "preparar: %s\n", uv_strerror(r));
-    }
-    if (bucle_terminar(&bucle) != 0 && r == 0) {
+    if (r < 0)
+        fprintf(stderr, "preparar: %s\n", error_texto(r));
+    if (bucle_terminar(&bucle) != 0 && r == 0)
         r = UV_EBUSY;
-    }
     return r == 0 ? 0 : 1;
 }

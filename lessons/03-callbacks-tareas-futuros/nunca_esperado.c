@@ -17,9 +17,8 @@
 static void saludar(uv_timer_t *t)
 {
     printf("   callback: ¡hola!\n");
-    if (t->data != NULL) {            /* ->data no nulo = «esta vez sí cierro» */
+    if (t->data != NULL) /* ->data no nulo = «esta vez sí cierro» */
         uv_close((uv_handle_t *)t, NULL);
-    }
 }
 
 /* Cierra el bucle y, si no puede, enseña qué quedó vivo y lo repara. Devuelve el
@@ -59,33 +58,32 @@ int main(void)
     int fallos = 0;
 
     printf("1) nunca arrancada\n");
-    if (preparar(&bucle, &temporizador, NULL) != 0) {
+    if (preparar(&bucle, &temporizador, NULL) != 0)
         return 1;
-    }
     /* falta: uv_timer_start(&temporizador, saludar, 100, 0); */
     uv_run(&bucle, UV_RUN_DEFAULT);
     fallos += diagnosticar(&bucle) != 0;
 
     printf("2) nunca ejecutada\n");
-    if (preparar(&bucle, &temporizador, NULL) != 0) {
+    if (preparar(&bucle, &temporizador, NULL) != 0)
         return 1;
-    }
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_start(&temporizador, saludar, 100, 0);
     /* falta: uv_run(&bucle, UV_RUN_DEFAULT); */
     fallos += diagnosticar(&bucle) != 0;
 
     printf("3) nunca cerrada\n");
-    if (preparar(&bucle, &temporizador, NULL) != 0) { /* NULL: la callback no cerrará */
+    if (preparar(&bucle, &temporizador, NULL) != 0) /* NULL: la callback no cerrará */
         return 1;
-    }
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_start(&temporizador, saludar, 100, 0);
     uv_run(&bucle, UV_RUN_DEFAULT);
     fallos += diagnosticar(&bucle) != 0;
 
     printf("4) bien hecho\n");
-    if (preparar(&bucle, &temporizador, &cerrar) != 0) {
+    if (preparar(&bucle, &temporizador, &cerrar) != 0)
         return 1;
-    }
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_start(&temporizador, saludar, 100, 0);
     uv_run(&bucle, UV_RUN_DEFAULT);
     fallos += diagnosticar(&bucle) != 0;

@@ -6,17 +6,15 @@
  * que se lanzaron (no en el que acabaron), como asyncio.gather. Un fallo no detiene a las
  * demás: queda anotado como un código de error en su posición.
  */
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/contenedor.h"
 #include "curso/cronograma.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
-
-/* De un puntero a un miembro, a la estructura que lo contiene (el container_of de Linux). */
-#define CONTENEDOR_DE(ptr, tipo, miembro) ((tipo *)((char *)(ptr) - offsetof(tipo, miembro)))
 
 #define TAREAS 3
 
@@ -51,9 +49,8 @@ static void tarea_terminada(grupo_t *g, int indice, int error, int bytes)
 {
     g->errores[indice] = error;
     g->bytes[indice] = bytes;
-    if (--g->pendientes == 0) {
+    if (--g->pendientes == 0)
         g->al_completar(g);
-    }
 }
 
 static void al_vencer(uv_timer_t *t)
@@ -72,9 +69,8 @@ static void al_vencer(uv_timer_t *t)
 static int lanzar(uv_loop_t *bucle, grupo_t *g, tarea_t *tarea, int indice)
 {
     int r = uv_timer_init(bucle, &tarea->temporizador);
-    if (r < 0) {
+    if (r < 0)
         return r;
-    }
     tarea->indice = indice;
     tarea->grupo = g;
     g->nombres[indice] = tarea->nombre;
@@ -94,11 +90,10 @@ static void al_completar_todas(grupo_t *g)
     printf("[%4.2f s] gather: han terminado todas; resultados en orden de lanzamiento:\n",
            reloj_desde(origen_ms));
     for (int i = 0; i < TAREAS; i++) {
-        if (g->errores[i] == 0) {
+        if (g->errores[i] == 0)
             printf("  %s: %d bytes\n", g->nombres[i], g->bytes[i]);
-        } else {
+        else
             printf("  %s: error %s\n", g->nombres[i], uv_err_name(g->errores[i]));
-        }
     }
 }
 
@@ -115,23 +110,19 @@ int main(void)
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     origen_ms = reloj_ms();
     grupo.cronograma = cronograma_nuevo();
-    if (grupo.cronograma == NULL) {
+    if (grupo.cronograma == NULL)
         r = UV_ENOMEM;
-    }
-    for (int i = 0; i < TAREAS && r == 0; i++) {
+    for (int i = 0; i < TAREAS && r == 0; i++)
         r = lanzar(&bucle, &grupo, &tareas[i], i);
-    }
-    if (r < 0) {
-        fprintf(stderr, "lanzar: %s\n", uv_strerror(r));
-    }
-    if (bucle_terminar(&bucle) != 0 && r == 0) {
+    if (r < 0)
+        fprintf(stderr, "lanzar: %s\n", error_texto(r));
+    if (bucle_terminar(&bucle) != 0 && r == 0)
         r = UV_EBUSY;
-    }
     if (grupo.cronograma != NULL) {
         cronograma_imprimir(grupo.cronograma, stdout);
         cronograma_liberar(grupo.cronograma);

@@ -17,6 +17,7 @@
 
 #include "curso/bitacora.h"
 #include "curso/bucle.h"
+#include "curso/errores.h"
 #include "curso/http.h"
 #include "curso/practica.h"
 #include "curso/reloj.h"
@@ -110,6 +111,7 @@ static int lanzar(programa_t *prog, consulta_t *c, uv_loop_t *bucle, int puerto_
         return r; /* no arrancó: no habrá callback */
     prog->pendientes++;
     if (c->esperar_ms > 0) {
+        /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
         uv_timer_init(bucle, &c->espera);
         c->espera.data = c;
         c->con_espera = 1;
@@ -127,6 +129,7 @@ static int enlazar_sin_escuchar(uv_loop_t *bucle, uv_tcp_t *tcp)
     int r;
 
     uv_ip4_addr("127.0.0.1", 0, &dir);
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_tcp_init(bucle, tcp);
     r = uv_tcp_bind(tcp, (const struct sockaddr *)&dir, 0);
     if (r == 0)
@@ -182,7 +185,7 @@ int main(void)
     puerto_cerrado = enlazar_sin_escuchar(&bucle, &prog.cerrado);
     r = puerto_cerrado < 0 ? puerto_cerrado : http_cliente_nuevo(&bucle, 0, &prog.cliente);
     if (r < 0) {
-        fprintf(stderr, "no pude preparar el ejemplo: %s\n", uv_strerror(r));
+        fprintf(stderr, "no pude preparar el ejemplo: %s\n", error_texto(r));
         uv_close((uv_handle_t *)&prog.cerrado, NULL);
         bucle_terminar(&bucle);
         return 1;

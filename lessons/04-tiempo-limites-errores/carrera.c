@@ -18,6 +18,7 @@
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 typedef struct {
@@ -78,6 +79,7 @@ static int empezar(uv_loop_t *bucle, carrera_t *c)
     r = uv_queue_work(bucle, &c->trabajo, trabajar, al_terminar_trabajo);
     if (r < 0)
         return r; /* no arrancó: no habrá callback y no hay temporizador que cerrar */
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_init(bucle, &c->limite);
     return uv_timer_start(&c->limite, al_vencer_limite, c->limite_ms, 0);
 }
@@ -103,7 +105,7 @@ int main(void)
     for (i = 0; i < sizeof carreras / sizeof carreras[0]; i++) {
         r = empezar(&bucle, &carreras[i]);
         if (r < 0)
-            fprintf(stderr, "%s: no arrancó: %s\n", carreras[i].nombre, uv_strerror(r));
+            fprintf(stderr, "%s: no arrancó: %s\n", carreras[i].nombre, error_texto(r));
     }
 
     /* uv_run no vuelve mientras quede un trabajo en un hilo: «larga» retiene el programa

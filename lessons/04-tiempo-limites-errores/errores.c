@@ -1,6 +1,7 @@
 /* errores.c — cómo informa libuv de los errores: códigos negativos, uv_err_name() y
- * uv_strerror(), y la regla de oro: una función que falla al llamarla NUNCA llama a su
- * callback; una que arranca bien la llama siempre, con el error si lo hubo.
+ * uv_strerror() (en inglés) frente a error_texto() del curso (en español), y la regla de
+ * oro: una petición que falla al llamarla NUNCA llama a su callback; una que arranca bien
+ * la llama exactamente una vez, con el error si lo hubo.
  *
  * Se provocan varios fallos síncronos (devueltos por la propia llamada) y dos asíncronos
  * (llegan en la callback). Al final se cuenta cuántas callbacks hubo: solo dos.
@@ -10,6 +11,7 @@
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 
 typedef struct {
     uv_loop_t *bucle;
@@ -27,12 +29,13 @@ typedef struct {
     int error_conectar;
 } demo_t;
 
-/* Una línea de la tabla: qué se intentó, qué código salió y qué significa. */
+/* Una línea de la tabla: qué se intentó, qué código salió y qué significa. El nombre
+ * (uv_err_name) es el de libuv; la explicación, la del curso en español (error_texto). */
 static void informar(const char *operacion, int codigo)
 {
     if (codigo < 0)
         printf("  %-30s → %4d %-13s (%s)\n", operacion, codigo, uv_err_name(codigo),
-               uv_strerror(codigo));
+               error_texto(codigo));
     else
         printf("  %-30s → %4d (éxito)\n", operacion, codigo);
 }
@@ -98,6 +101,7 @@ static void fallos_sincronos(demo_t *d)
     informar("uv_ip4_addr(\"999.0.0.1\")", uv_ip4_addr("999.0.0.1", 80, &dir));
 
     /* Leer de un socket que no está conectado: ENOTCONN, y las callbacks no se llaman. */
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_tcp_init(d->bucle, &d->suelto);
     informar("uv_read_start(sin conectar)",
              uv_read_start((uv_stream_t *)&d->suelto, reserva_imposible, lectura_imposible));
@@ -106,6 +110,7 @@ static void fallos_sincronos(demo_t *d)
     /* Dos servidores en el mismo puerto: el bind del segundo «funciona» (libuv lo aplaza)
      * y el error aparece en uv_listen(). Hay que comprobar el resultado de ambas. */
     uv_ip4_addr("127.0.0.1", 0, &dir);
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_tcp_init(d->bucle, &d->servidor);
     uv_tcp_init(d->bucle, &d->intruso);
     uv_tcp_bind(&d->servidor, (const struct sockaddr *)&dir, 0);
@@ -134,11 +139,14 @@ static void fallos_asincronos(demo_t *d)
 
     /* Un socket enlazado que no escucha: el núcleo rechaza quien conecte (ECONNREFUSED).
      * Así el puerto está cerrado con seguridad mientras dura el ejemplo. */
-    uv_ip4_addr("127.0.0.1", 0, &dir);
-    uv_tcp_init(d->bucle, &d->ocupante);
-    uv_tcp_bind(&d->ocupante, (const struct sockaddr *)&dir, 0);
+    uv_ip4_addr("127.0.0.1", 0, &dir); /* dirección literal válida: no falla */
+    uv_tcp_init(d->bucle, &d->ocupante); /* sin familia: no falla */
+    r = uv_tcp_bind(&d->ocupante, (const struct sockaddr *)&dir, 0);
+    if (r < 0)
+        informar("uv_tcp_bind(ocupante)", r); /* y connect irá al puerto 0: fallará igual */
     uv_ip4_addr("127.0.0.1", puerto_de(&d->ocupante), &dir);
 
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_tcp_init(d->bucle, &d->cliente);
     d->conexion.data = d;
     r = uv_tcp_connect(&d->conexion, &d->cliente, (const struct sockaddr *)&dir, al_conectar);
@@ -168,5 +176,9 @@ int main(void)
     informar("uv_tcp_connect(puerto cerrado)", d.error_conectar);
     printf("Callbacks recibidas: %d (solo las de las operaciones que arrancaron)\n",
            d.callbacks);
+    printf("El mismo código, con las funciones de libuv y con la del curso:\n");
+    printf("  uv_err_name → %s\n", uv_err_name(d.error_conectar));
+    printf("  uv_strerror → %s\n", uv_strerror(d.error_conectar));
+    printf("  error_texto → %s\n", error_texto(d.error_conectar));
     return r == 0 ? 0 : 1;
 }

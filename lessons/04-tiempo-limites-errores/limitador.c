@@ -8,12 +8,12 @@
  * Se lanzan 10 peticiones a /delay/0.5 del servidor de práctica con un límite de 3 por
  * segundo: salen en tandas de 3 en 0, 1, 2 y 3 s. La bitácora (stderr) cuenta las esperas.
  */
-#include <stddef.h>
 #include <stdio.h>
 #include <uv.h>
 
 #include "curso/bitacora.h"
 #include "curso/bucle.h"
+#include "curso/contenedor.h"
 #include "curso/cronograma.h"
 #include "curso/http.h"
 #include "curso/practica.h"
@@ -22,9 +22,6 @@
 #define MAX_POR_VENTANA 3
 #define VENTANA_MS 1000
 #define PETICIONES 10
-
-/* De un puntero a un campo, la struct que lo contiene (el container_of de Linux). */
-#define CONTENEDOR_DE(ptr, tipo, campo) ((tipo *)((char *)(ptr)-offsetof(tipo, campo)))
 
 /* Un turno pendiente. Lo aporta quien espera (aquí, cada petición). */
 typedef struct turno_s {
@@ -80,6 +77,7 @@ static void limitador_despachar(limitador_t *l)
     if (espera < 1)
         espera = 1;
     bitacora_info("límite alcanzado: espero %.2f s", espera / 1000.0);
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_start(&l->temporizador, al_vencer, espera, 0);
 }
 
@@ -188,6 +186,7 @@ int main(void)
         bucle_terminar(&bucle);
         return 1;
     }
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_init(&bucle, &prog.limitador.temporizador);
     prog.limitador.temporizador.data = &prog.limitador;
     prog.inicio_ms = reloj_ms();

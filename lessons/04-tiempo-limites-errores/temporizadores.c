@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 typedef struct {
@@ -55,6 +56,7 @@ static void al_haber_actividad(uv_timer_t *t)
     d->actividades++;
     /* uv_timer_again() vuelve a contar el intervalo de repetición desde AHORA: el vigilante
      * solo vence cuando pasan 0.45 s seguidos sin actividad. */
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_again(&d->vigilante);
     printf("[%.2f s] actividad %d: el vigilante vencerá dentro de %.2f s\n", ahora(d),
            d->actividades, (double)uv_timer_get_due_in(&d->vigilante) / 1000.0);
@@ -75,11 +77,12 @@ int main(void)
     reloj_demo_t d = {0};
     int r = uv_loop_init(&bucle);
     if (r < 0) {
-        fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
         return 1;
     }
     d.inicio_ms = reloj_ms();
 
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_init(&bucle, &d.latido);
     uv_timer_init(&bucle, &d.alarma);
     uv_timer_init(&bucle, &d.actividad);
@@ -87,8 +90,11 @@ int main(void)
     d.latido.data = d.alarma.data = d.actividad.data = d.vigilante.data = &d;
 
     /* uv_timer_start(handle, callback, primera_vez_ms, repetir_cada_ms); repetir 0 = una vez */
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_start(&d.latido, al_latir, 300, 300);
-    uv_timer_start(&d.alarma, al_sonar_alarma, 1000, 0);
+    /* La alarma, a mitad de camino entre el latido 3 (0.90 s) y el 4 (1.20 s): con carga, un
+     * latido repetido puede retrasarse, y 0.15 s de margen a cada lado lo absorben. */
+    uv_timer_start(&d.alarma, al_sonar_alarma, 1050, 0);
     uv_timer_start(&d.actividad, al_haber_actividad, 250, 250);
     /* uv_timer_again() usa el valor de repetición: por eso el vigilante lo tiene (0.45 s). */
     uv_timer_start(&d.vigilante, al_vencer_vigilante, 450, 450);

@@ -11,14 +11,12 @@
  * El cerrojo es asíncrono: quien no lo consigue no bloquea el hilo, deja una espera y
  * se le avisa cuando le toque (en orden de llegada).
  */
-#include <stddef.h>
 #include <stdio.h>
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/contenedor.h"
 #include "curso/reloj.h"
-
-#define CONTENEDOR_DE(ptr, tipo, campo) ((tipo *)((char *)(ptr)-offsetof(tipo, campo)))
 
 /* ===================== El cerrojo asíncrono ============================================ */
 
@@ -102,6 +100,7 @@ static void ingreso_leer(ingreso_t *in)
     cuenta_t *cu = in->cuenta;
     in->leido = cu->saldo;
     printf("[%.2f s] %s lee el saldo: %d\n", reloj_desde(cu->inicio_ms), in->nombre, in->leido);
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_start(&in->consulta, ingreso_escribir, 100, 0);
 }
 
@@ -119,11 +118,10 @@ static void ingreso_empezar(ingreso_t *in)
         ingreso_leer(in);
         return;
     }
-    if (cerrojo_tomar(&cu->cerrojo, &in->espera)) {
+    if (cerrojo_tomar(&cu->cerrojo, &in->espera))
         ingreso_obtuvo_cerrojo(&in->espera);
-    } else {
+    else
         printf("[%.2f s] %s espera el cerrojo\n", reloj_desde(cu->inicio_ms), in->nombre);
-    }
 }
 
 /* Una ronda completa con su propio bucle: dos ingresos concurrentes sobre saldo 100. */
@@ -141,6 +139,7 @@ static int ronda(int usar_cerrojo)
         return -1;
     printf("%s cerrojo (saldo inicial %d):\n", usar_cerrojo ? "Con" : "Sin", cuenta.saldo);
     for (i = 0; i < 2; i++) {
+        /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
         uv_timer_init(&bucle, &ingresos[i].consulta);
         ingresos[i].consulta.data = &ingresos[i];
         ingresos[i].espera.al_obtener = ingreso_obtuvo_cerrojo;

@@ -19,6 +19,7 @@
 
 #include "curso/bitacora.h"
 #include "curso/bucle.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 #define TAREAS 6
@@ -75,7 +76,7 @@ static void tarea_hecha(uv_work_t *req, int estado)
     tarea_t *t = req->data;
     programa_t *prog = t->prog;
     if (estado < 0)
-        bitacora_error("tarea %d: %s", t->numero, uv_strerror(estado));
+        bitacora_error("tarea %d: %s", t->numero, error_texto(estado));
     prog->pendientes--;
     if (prog->pendientes == 0)
         uv_close((uv_handle_t *)&prog->latido, NULL); /* ya no hay nada que vigilar */
@@ -109,7 +110,7 @@ static void al_pedir_stat(uv_timer_t *temporizador)
     printf("[%.2f s] pido uv_fs_stat(\".\")\n", reloj_desde(prog->inicio_ms));
     r = uv_fs_stat(temporizador->loop, &prog->stat, ".", al_terminar_stat);
     if (r < 0)
-        bitacora_error("uv_fs_stat: %s", uv_strerror(r));
+        bitacora_error("uv_fs_stat: %s", error_texto(r));
     uv_close((uv_handle_t *)temporizador, NULL);
 }
 
@@ -163,11 +164,12 @@ int main(int argc, char **argv)
         tareas[i].req.data = &tareas[i];
         r = uv_queue_work(&bucle, &tareas[i].req, tarea_bloqueante, tarea_hecha);
         if (r < 0) {
-            fprintf(stderr, "uv_queue_work: %s\n", uv_strerror(r));
+            fprintf(stderr, "uv_queue_work: %s\n", error_texto(r));
             return 1;
         }
         prog.pendientes++;
     }
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_init(&bucle, &prog.latido);
     prog.latido.data = &prog;
     uv_timer_start(&prog.latido, al_latir, 250, 250);

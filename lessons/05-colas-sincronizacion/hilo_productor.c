@@ -8,8 +8,13 @@
  *
  *   hilo sensor                          hilo del bucle
  *   uv_sem_wait(huecos)  ← espera hueco   uv_sem_post(huecos)  ← tras sacar una lectura
- *   lock; meter; unlock                  lock; sacar; unlock
+ *   lock; meter; send; unlock            lock; sacar; unlock
  *   uv_async_send(aviso) ───────────────→ al_avisar() (varios envíos pueden llegar juntos)
+ *
+ * uv_async_send() es la única función de libuv que puede tocar un handle desde otro hilo;
+ * uv_mutex_* y uv_sem_* son primitivas de hilos y se usan desde cualquiera. El aviso se
+ * envía con el mutex tomado: así, cuando el bucle ve `terminado` y cierra el handle, el
+ * último envío ya ha ocurrido.
  *
  * Solo el hilo del bucle imprime: así la salida no depende de cómo se repartan los hilos.
  */
@@ -17,6 +22,7 @@
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
 #include "curso/reloj.h"
 
 #define LECTURAS 10
@@ -31,7 +37,7 @@ typedef struct {
     int esperas_sensor;    /* veces que el sensor encontró el búfer lleno */
 
     uv_sem_t huecos;       /* cuenta los huecos libres: el sensor espera si es 0 */
-    uv_async_t aviso;      /* único handle de libuv que otro hilo puede tocar (send) */
+    uv_async_t aviso;      /* el único handle que otro hilo puede tocar (con uv_async_send) */
     uv_thread_t sensor;
 
     /* Solo del hilo del bucle. */
@@ -60,13 +66,17 @@ static void sensor(void *arg)
         uv_mutex_lock(&p->mutex);
         p->bufer[(p->primero + p->cuantos) % HUECOS] = i;
         p->cuantos++;
+        uv_async_send(&p->aviso); /* con el mutex tomado (ver abajo) */
         uv_mutex_unlock(&p->mutex);
-        uv_async_send(&p->aviso);
     }
+    /* El último aviso, DENTRO del mutex. Si se enviara después de soltarlo, el bucle podría
+     * ver `terminado`, cerrar el handle y hasta cerrar el bucle entre el unlock y el send:
+     * el send tocaría memoria ya cerrada. Dentro, el bucle solo puede leer `terminado`
+     * cuando el envío ya está hecho. */
     uv_mutex_lock(&p->mutex);
     p->terminado = 1;
-    uv_mutex_unlock(&p->mutex);
     uv_async_send(&p->aviso);
+    uv_mutex_unlock(&p->mutex);
 }
 
 /* --- Hilo del bucle ------------------------------------------------------------------ */
@@ -99,7 +109,8 @@ static void tomar_siguiente(planta_t *p)
                lectura, quedan);
         uv_sem_post(&p->huecos);
         p->ocupado = 1;
-        uv_timer_start(&p->proceso, al_procesar, 200, 0);
+        /* Solo falla si el temporizador se está cerrando, y solo se cierra tras la última. */
+        (void)uv_timer_start(&p->proceso, al_procesar, 200, 0);
     } else if (fin) {
         uv_close((uv_handle_t *)&p->aviso, NULL);
         uv_close((uv_handle_t *)&p->proceso, NULL);
@@ -129,27 +140,40 @@ int main(void)
     planta_t p = {0};
     int r;
 
-    if (uv_loop_init(&bucle) < 0)
+    if (uv_mutex_init(&p.mutex) < 0)
         return 1;
-    if (uv_mutex_init(&p.mutex) < 0 || uv_sem_init(&p.huecos, HUECOS) < 0)
+    if (uv_sem_init(&p.huecos, HUECOS) < 0) {
+        uv_mutex_destroy(&p.mutex);
         return 1;
-    uv_async_init(&bucle, &p.aviso, al_avisar);
-    p.aviso.data = &p;
-    uv_timer_init(&bucle, &p.proceso);
-    p.proceso.data = &p;
-    p.inicio_ms = reloj_ms();
-
-    r = uv_thread_create(&p.sensor, sensor, &p);
+    }
+    r = uv_loop_init(&bucle);
+    if (r == 0) {
+        uv_timer_init(&bucle, &p.proceso); /* en Unix no puede fallar */
+        p.proceso.data = &p;
+        r = uv_async_init(&bucle, &p.aviso, al_avisar);
+        if (r == 0) {
+            p.aviso.data = &p;
+            p.inicio_ms = reloj_ms();
+            r = uv_thread_create(&p.sensor, sensor, &p);
+            if (r < 0)
+                uv_close((uv_handle_t *)&p.aviso, NULL);
+        }
+        if (r < 0) {
+            fprintf(stderr, "no puedo arrancar: %s\n", error_texto(r));
+            uv_close((uv_handle_t *)&p.proceso, NULL);
+            bucle_terminar(&bucle);
+        }
+    }
     if (r < 0) {
-        fprintf(stderr, "uv_thread_create: %s\n", uv_strerror(r));
-        uv_close((uv_handle_t *)&p.aviso, NULL);
-        uv_close((uv_handle_t *)&p.proceso, NULL);
-        bucle_terminar(&bucle);
+        uv_sem_destroy(&p.huecos);
+        uv_mutex_destroy(&p.mutex);
         return 1;
     }
 
     r = bucle_terminar(&bucle);
-    uv_thread_join(&p.sensor); /* el sensor ya terminó: esto no bloquea de verdad */
+    /* El bucle acabó porque vio `terminado`: el sensor ya hizo su último envío y solo le
+     * falta soltar el mutex y volver. join espera a eso, nada más. */
+    uv_thread_join(&p.sensor);
     printf("Procesadas: %d lecturas en %.2f s\n", p.procesadas, reloj_desde(p.inicio_ms));
     printf("El sensor encontró el búfer lleno y esperó: %s\n", p.esperas_sensor > 0 ? "sí" : "no");
     printf("Avisos recibidos ≤ lecturas: %s\n", p.avisos <= LECTURAS + 1 ? "sí" : "no");

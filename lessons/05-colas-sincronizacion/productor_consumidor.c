@@ -8,12 +8,12 @@
  * La cola no copia los elementos: guarda punteros. Quien pone un elemento entrega su
  * propiedad; quien lo saca la recibe y lo libera.
  */
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/contenedor.h"
 #include "curso/reloj.h"
 
 /* ===================== La cola asíncrona ================================================ */
@@ -182,8 +182,6 @@ struct programa_s {
     uint64_t inicio_ms;
 };
 
-#define CONTENEDOR_DE(ptr, tipo, campo) ((tipo *)((char *)(ptr)-offsetof(tipo, campo)))
-
 static double ahora(const programa_t *prog)
 {
     return reloj_desde(prog->inicio_ms);
@@ -246,7 +244,9 @@ static void productor_al_fabricar(uv_timer_t *t)
 
 static void productor_fabricar(productor_t *p)
 {
-    uv_timer_start(&p->temporizador, productor_al_fabricar, p->pausa_ms, 0);
+    /* uv_timer_start solo falla sin callback o con el temporizador cerrándose, y este solo
+     * se cierra cuando el productor ya no fabricará más: no se comprueba. */
+    (void)uv_timer_start(&p->temporizador, productor_al_fabricar, p->pausa_ms, 0);
 }
 
 /* --- Consumidor: saca (quizá espera) → procesa (temporizador) → tarea hecha → saca --- */
@@ -262,7 +262,7 @@ static void consumidor_procesar(consumidor_t *c, elemento_t *el)
         return;
     }
     c->actual = el;
-    uv_timer_start(&c->temporizador, consumidor_al_procesar, c->pausa_ms, 0);
+    (void)uv_timer_start(&c->temporizador, consumidor_al_procesar, c->pausa_ms, 0); /* ídem */
 }
 
 static void consumidor_recibio(espera_t *e)
@@ -331,7 +331,7 @@ int main(void)
         productor_t *p = &prog.productores[i];
         *p = (productor_t){.prog = &prog, .id = i, .pausa_ms = pausa_productor[i]};
         p->espera.al_despertar = productor_hubo_hueco;
-        uv_timer_init(&bucle, &p->temporizador);
+        uv_timer_init(&bucle, &p->temporizador); /* en Unix no puede fallar */
         p->temporizador.data = p;
         productor_fabricar(p);
     }
@@ -339,7 +339,7 @@ int main(void)
         consumidor_t *c = &prog.consumidores[i];
         *c = (consumidor_t){.prog = &prog, .id = i, .pausa_ms = pausa_consumidor[i]};
         c->espera.al_despertar = consumidor_recibio;
-        uv_timer_init(&bucle, &c->temporizador);
+        uv_timer_init(&bucle, &c->temporizador); /* ídem */
         c->temporizador.data = c;
         consumidor_pedir(c);
     }

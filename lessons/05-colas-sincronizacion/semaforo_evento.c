@@ -6,14 +6,12 @@
  * Parte 2: dos esperadores aguardan un evento que se activa a los 0.50 s; un tercero que
  *          llega después de activarlo pasa sin esperar.
  */
-#include <stddef.h>
 #include <stdio.h>
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/contenedor.h"
 #include "curso/reloj.h"
-
-#define CONTENEDOR_DE(ptr, tipo, campo) ((tipo *)((char *)(ptr)-offsetof(tipo, campo)))
 
 typedef struct espera_s {
     struct espera_s *siguiente;
@@ -122,6 +120,7 @@ static void trabajador_trabajar(trabajador_t *tr)
 {
     printf("[%.2f s] trabajador %c obtiene plaza (libres: %d)\n", reloj_desde(inicio_ms),
            tr->nombre, tr->semaforo->plazas);
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_start(&tr->trabajo, trabajador_acabar, 500, 0);
 }
 
@@ -145,6 +144,7 @@ static int parte_semaforo(void)
         tr[i].nombre = (char)('A' + i);
         tr[i].semaforo = &semaforo;
         tr[i].espera.al_despertar = trabajador_despertar;
+        /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
         uv_timer_init(&bucle, &tr[i].trabajo);
         tr[i].trabajo.data = &tr[i];
         if (semaforo_tomar(&semaforo, &tr[i].espera))
@@ -178,12 +178,11 @@ static void esperador_despertar(espera_t *e)
 static void esperador_llegar(evento_t *ev, esperador_t *es)
 {
     es->espera.al_despertar = esperador_despertar;
-    if (evento_esperar(ev, &es->espera)) {
+    if (evento_esperar(ev, &es->espera))
         printf("[%.2f s] %s: el evento ya estaba activado, sigo sin esperar\n",
                reloj_desde(inicio_ms), es->nombre);
-    } else {
+    else
         printf("[%.2f s] %s espera el evento\n", reloj_desde(inicio_ms), es->nombre);
-    }
 }
 
 static void al_activar(uv_timer_t *t)
@@ -213,6 +212,7 @@ static int parte_evento(void)
     printf("Evento:\n");
     esperador_llegar(&esc.evento, &a);
     esperador_llegar(&esc.evento, &b);
+    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
     uv_timer_init(&bucle, &esc.activador);
     uv_timer_init(&bucle, &esc.llegada_tardia);
     esc.activador.data = esc.llegada_tardia.data = &esc;

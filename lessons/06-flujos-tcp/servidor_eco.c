@@ -13,16 +13,19 @@
  * limpiamente: deja de aceptar, cierra las conexiones y sale con estado 0.
  *
  * Memoria: cada conexión es un conexion_t reservado al aceptarla y liberado en la callback
- * de cierre de su handle; cada respuesta es un escritura_t liberado en la callback de
- * escritura.
+ * de cierre de su handle; cada respuesta es un escritura_t (curso/escritura.h) liberado en
+ * la callback de escritura.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
 
 #include "curso/bucle.h"
+#include "curso/errores.h"
+#include "curso/escritura.h"
 #include "curso/senales.h"
 
 #define MAX_LINEA 1024
@@ -46,19 +49,15 @@ typedef struct conexion_s {
 
 struct servidor_s {
     uv_tcp_t escucha;
+    uv_tcp_t descarte;     /* para recoger y cerrar una conexión que no podemos atender */
+    int descartando;       /* `descarte` está cerrándose */
+    int por_descartar;     /* llegó otra sin memoria mientras tanto */
     senales_t senales;
     conexion_t *conexiones;
     int ultimo_id;
     int activos;           /* estado compartido por todos los clientes: un solo hilo, */
     long mensajes;         /* así que basta con no partir su actualización en dos callbacks */
 };
-
-/* Una respuesta en vuelo: la petición y sus bytes viven juntos hasta al_escribir(). */
-typedef struct {
-    uv_write_t req;
-    uv_buf_t buf;
-    char datos[];
-} escritura_t;
 
 /* --- Cierre ------------------------------------------------------------------------- */
 
@@ -96,7 +95,7 @@ static void al_escribir(uv_write_t *req, int estado)
     free(e); /* con éxito, con error o cancelada: la callback llega siempre una vez */
     if (estado < 0) {
         if (estado != UV_ECANCELED)
-            fprintf(stderr, "conexión %d: error al escribir: %s\n", c->id, uv_strerror(estado));
+            fprintf(stderr, "conexión %d: error al escribir: %s\n", c->id, error_texto(estado));
         return;
     }
     /* Contrapresión: el cliente ya ha recogido bastante; se le vuelve a escuchar. */
@@ -140,8 +139,9 @@ static int enviar_texto(conexion_t *c, const char *texto)
     return enviar(c, texto, strlen(texto));
 }
 
-/* Tras /quit: uv_shutdown espera a que salga todo lo pendiente y cierra nuestro lado de
- * escritura (el cliente recibe EOF); después se cierra el handle. */
+/* Tras /quit, un EOF o una línea demasiado larga: uv_shutdown espera a que salga todo lo
+ * pendiente y cierra nuestro lado de escritura (el cliente recibe EOF); después se cierra
+ * el handle. Un uv_close() directo cancelaría lo que aún no hubiera salido. */
 static void al_apagar(uv_shutdown_t *req, int estado)
 {
     conexion_t *c = req->data;
@@ -151,6 +151,8 @@ static void al_apagar(uv_shutdown_t *req, int estado)
 
 static void despedir(conexion_t *c)
 {
+    if (c->despidiendo || uv_is_closing((uv_handle_t *)&c->tcp))
+        return;
     c->despidiendo = 1;
     if (c->leyendo) {
         uv_read_stop((uv_stream_t *)&c->tcp);
@@ -158,7 +160,7 @@ static void despedir(conexion_t *c)
     }
     c->apagado.data = c;
     if (uv_shutdown(&c->apagado, (uv_stream_t *)&c->tcp, al_apagar) < 0)
-        cerrar_conexion(c);
+        cerrar_conexion(c); /* no habrá callback: se cierra ya */
 }
 
 /* --- Lectura y encuadre en líneas --------------------------------------------------- */
@@ -203,8 +205,10 @@ static void trocear_en_lineas(conexion_t *c, const char *datos, size_t n)
             c->linea[c->largo++] = datos[i];
         } else {
             static const char aviso[] = "Línea demasiado larga: adiós\n";
-            enviar(c, aviso, sizeof aviso - 1);
-            cerrar_conexion(c); /* uv_close deja terminar la callback de la escritura */
+            if (enviar(c, aviso, sizeof aviso - 1) < 0)
+                cerrar_conexion(c);
+            else
+                despedir(c); /* que el aviso llegue antes del cierre */
         }
     }
 }
@@ -222,15 +226,57 @@ static void al_leer(uv_stream_t *flujo, ssize_t n, const uv_buf_t *buf)
     if (n > 0) {
         trocear_en_lineas(c, buf->base, (size_t)n);
     } else if (n < 0) {
-        /* UV_EOF: el cliente cerró su lado. Cualquier otro: error de la conexión. */
-        if (n != UV_EOF)
-            fprintf(stderr, "conexión %d: %s\n", c->id, uv_strerror((int)n));
-        cerrar_conexion(c);
+        /* UV_EOF: el cliente cerró su lado, pero quizá aún lee: lo que le debemos sale
+         * antes del cierre. Cualquier otro: la conexión está rota y no hay nada que vaciar. */
+        if (n == UV_EOF) {
+            despedir(c);
+        } else {
+            fprintf(stderr, "conexión %d: %s\n", c->id, error_texto((int)n));
+            cerrar_conexion(c);
+        }
     }
     /* n == 0: no había nada que leer (equivale a EAGAIN); no se hace nada. */
 }
 
 /* --- Aceptar ------------------------------------------------------------------------- */
+
+static void descartar(servidor_t *s);
+static void al_parar(senales_t *senales, int signum, void *datos);
+
+static void al_cerrar_descarte(uv_handle_t *h)
+{
+    servidor_t *s = h->data;
+    s->descartando = 0;
+    if (s->por_descartar) {
+        s->por_descartar = 0;
+        descartar(s);
+    }
+}
+
+/* Sin memoria para atender a un cliente. Cuando libuv llama a al_conectar ya ha hecho el
+ * accept(): la conexión es nuestra y, mientras no la recojamos con uv_accept(), libuv deja
+ * de vigilar la escucha (no aceptaría a nadie más). Se recoge en un handle de reserva y se
+ * cierra en el acto: ese cliente ve un cierre y los demás siguen entrando. */
+static void descartar(servidor_t *s)
+{
+    int r;
+    if (uv_is_closing((uv_handle_t *)&s->escucha))
+        return; /* parando: al cerrar la escucha, libuv cierra también la pendiente */
+    if (s->descartando) {
+        s->por_descartar = 1; /* la recogerá al_cerrar_descarte */
+        return;
+    }
+    /* uv_tcp_init sin familia no crea socket todavía: en Unix no puede fallar. */
+    uv_tcp_init(s->escucha.loop, &s->descarte);
+    s->descarte.data = s;
+    s->descartando = 1;
+    r = uv_accept((uv_stream_t *)&s->escucha, (uv_stream_t *)&s->descarte);
+    uv_close((uv_handle_t *)&s->descarte, al_cerrar_descarte);
+    if (r < 0) {
+        fprintf(stderr, "uv_accept falló: el servidor ya no puede aceptar conexiones\n");
+        al_parar(&s->senales, 0, s);
+    }
+}
 
 /* Cierre de una conexión que no llegó a aceptarse (no está en la lista). */
 static void liberar_rechazada(uv_handle_t *h)
@@ -245,19 +291,26 @@ static void al_conectar(uv_stream_t *escucha, int estado)
     struct sockaddr_storage dir;
     int largo = sizeof dir;
     char ip[64] = "?";
+    int puerto = 0;
 
     if (estado < 0) {
-        fprintf(stderr, "error al aceptar: %s\n", uv_strerror(estado));
+        fprintf(stderr, "error al aceptar: %s\n", error_texto(estado));
         return;
     }
     c = calloc(1, sizeof *c);
-    if (c == NULL)
-        return; /* la conexión sigue en la cola del núcleo; se reintentará */
+    if (c == NULL) {
+        descartar(s);
+        return;
+    }
     c->servidor = s;
-    uv_tcp_init(escucha->loop, &c->tcp);
+    uv_tcp_init(escucha->loop, &c->tcp); /* sin familia: no puede fallar (ver descartar) */
     c->tcp.data = c;
     if (uv_accept(escucha, (uv_stream_t *)&c->tcp) < 0) {
+        /* libuv ya cerró esa conexión y, tras un uv_accept fallido, no vuelve a vigilar la
+         * escucha: seguir «escuchando» sin aceptar a nadie sería peor que pararse. */
+        fprintf(stderr, "uv_accept falló: el servidor ya no puede aceptar conexiones\n");
         uv_close((uv_handle_t *)&c->tcp, liberar_rechazada);
+        al_parar(&s->senales, 0, s);
         return;
     }
     c->id = ++s->ultimo_id;
@@ -267,9 +320,12 @@ static void al_conectar(uv_stream_t *escucha, int estado)
         s->conexiones->anterior = c;
     s->conexiones = c;
 
-    uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&dir, &largo);
-    uv_ip4_name((struct sockaddr_in *)&dir, ip, sizeof ip);
-    printf("conexión %d desde %s:%d\n", c->id, ip, ntohs(((struct sockaddr_in *)&dir)->sin_port));
+    /* La dirección del cliente solo sirve para el registro: si no se puede saber (el cliente
+     * ya se fue), se imprime «?:0» y se sigue; la lectura descubrirá el corte. */
+    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&dir, &largo) == 0 &&
+        uv_ip4_name((struct sockaddr_in *)&dir, ip, sizeof ip) == 0)
+        puerto = ntohs(((struct sockaddr_in *)&dir)->sin_port);
+    printf("conexión %d desde %s:%d\n", c->id, ip, puerto);
     if (enviar_texto(c, "Bienvenido al servidor eco\nÓrdenes: /stats, /quit\n") < 0 ||
         uv_read_start((uv_stream_t *)&c->tcp, reservar, al_leer) < 0) {
         cerrar_conexion(c);
@@ -323,12 +379,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "uso: %s [--puerto N]\n", argv[0]);
         return 2;
     }
+    signal(SIGPIPE, SIG_IGN); /* un cliente que corta no debe matarnos (ver servidor_dijiste) */
     if (uv_loop_init(&bucle) < 0)
         return 1;
-    uv_tcp_init(&bucle, &s.escucha);
+    uv_tcp_init(&bucle, &s.escucha); /* sin familia: no puede fallar */
     s.escucha.data = &s;
-    uv_ip4_addr("127.0.0.1", puerto, &dir);
-    r = uv_tcp_bind(&s.escucha, (const struct sockaddr *)&dir, 0);
+    r = uv_ip4_addr("127.0.0.1", puerto, &dir);
+    if (r == 0)
+        r = uv_tcp_bind(&s.escucha, (const struct sockaddr *)&dir, 0);
     if (r == 0) /* un puerto ocupado se descubre aquí, no en el bind */
         r = uv_listen((uv_stream_t *)&s.escucha, 128, al_conectar);
     if (r == 0)
@@ -336,7 +394,7 @@ int main(int argc, char **argv)
     if (r == 0)
         r = senales_iniciar(&bucle, &s.senales, al_parar, &s);
     if (r < 0) {
-        fprintf(stderr, "no puedo escuchar en el puerto %d: %s\n", puerto, uv_strerror(r));
+        fprintf(stderr, "no puedo escuchar en el puerto %d: %s\n", puerto, error_texto(r));
         uv_close((uv_handle_t *)&s.escucha, NULL);
         bucle_terminar(&bucle);
         return 1;

@@ -19,6 +19,7 @@ raiz=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$raiz" || exit 2
 aqui="lessons/verificar"
 
+ARGUMENTOS=("$@")
 B=build
 PARALELO=2
 VALGRIND=1
@@ -54,10 +55,28 @@ if [ ${#lecciones[@]} -eq 0 ]; then
     exit 1
 fi
 
+# PostgreSQL (opción «bd» de un bloque salida): si alguna lección lo pide, el comprobador
+# entero se vuelve a ejecutar dentro de `postgres.sh ejecutar`, que arranca un servidor de
+# usar y tirar, exporta BD_CONEXION y lo para y borra SIEMPRE al terminar (también con Ctrl+C
+# o si a este guion lo matan). Un servidor para toda la ejecución: ≈ 1–2 s.
+if [ -z "${VERIFICAR_BD_LISTA:-}" ] && compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null &&
+    grep -qE '^<!-- *salida:[^|]*\|.*(^|[[:space:]])bd([[:space:]]|-->|$)' \
+        $(printf '%s/README.md ' "${lecciones[@]}") 2>/dev/null; then
+    mkdir -p "${TMPDIR:-/tmp}"
+    VERIFICAR_BD_LISTA=1 exec bash common/herramientas/postgres.sh ejecutar \
+        "$(mktemp -u "${TMPDIR:-/tmp}/verificar-bd.XXXXXX")" \
+        bash "$aqui/verificar.sh" "${ARGUMENTOS[@]}"
+fi
+
 if [ "$VALGRIND" = 1 ] && ! command -v valgrind >/dev/null 2>&1; then
     echo "verificar.sh: falta valgrind (make deps)" >&2
     exit 2
 fi
+
+# Con SAN=asan los programas llevan AddressSanitizer, y stdbuf (que se carga con LD_PRELOAD)
+# haría que ASan se negara a arrancar («ASan runtime does not come first…»). Sin ASan, la
+# variable no hace nada.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 
 mkdir -p "${TMPDIR:-/tmp}"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/verificar.XXXXXX") || exit 2
@@ -110,7 +129,10 @@ arrancar_servidor() {
         export CURSO_SERVIDOR="http://127.0.0.1:9"
         return 0
     fi
-    "$bin" --puerto 0 >"$tmp/servidor.out" 2>"$tmp/servidor.err" </dev/null &
+    # El registro de peticiones (una línea JSON por respuesta) sirve a la opción registro=.
+    : >"$tmp/registro.jsonl"
+    "$bin" --puerto 0 --registro "$tmp/registro.jsonl" >"$tmp/servidor.out" \
+        2>"$tmp/servidor.err" </dev/null &
     SERVIDOR_PID=$!
     for i in $(seq 100); do
         # Una línea completa (con su \n) en la salida del servidor.
@@ -163,6 +185,62 @@ casa_linea() { # esperada obtenida
     ESPERADA=$1 OBTENIDA=$2 LC_ALL=C awk -v modo=linea -f "$aqui/comparar.awk"
 }
 
+# Opción «archivos»: una línea por archivo que el programa dejó en su carpeta temporal, con
+# la ruta relativa, el tamaño y el principio de su SHA-256 (pruebas desde fuera del programa).
+listar_archivos() { # carpeta
+    local f
+    (cd "$1" && find . -type f | LC_ALL=C sort) | while IFS= read -r f; do
+        printf 'archivo: %s %s bytes sha256:%s\n' "${f#./}" "$(stat -c %s "$1/$f")" \
+            "$(sha256sum "$1/$f" | cut -c1-16)"
+    done
+}
+
+# Opción «registro=TEXTO»: las líneas del registro del servidor de práctica escritas desde el
+# desplazamiento DESDE cuya ruta contiene TEXTO, por orden de llegada, con el tiempo relativo a
+# la primera y un número de conexión por cada puerto de cliente distinto (1, 2…).
+lineas_registro() { # desde texto
+    tail -c +"$(($1 + 1))" "$tmp/registro.jsonl" 2>/dev/null | LC_ALL=C awk -v texto="$2" '
+        function campo(nombre,    v) {
+            if (!match($0, "\"" nombre "\":(\"([^\"\\\\]|\\\\.)*\"|[0-9-]+)")) return ""
+            v = substr($0, RSTART + length(nombre) + 3, RLENGTH - length(nombre) - 3)
+            if (v ~ /^"/) v = substr(v, 2, length(v) - 2)
+            return v
+        }
+        index(campo("ruta"), texto) > 0 {
+            n++; ini[n] = campo("inicio_ms") + 0; lin[n] = campo("metodo") " " campo("ruta") \
+                " → " campo("estado")
+            pto[n] = campo("puerto_cliente")
+        }
+        END {
+            # Por orden de llegada (inicio_ms): el registro se escribe al terminar cada una.
+            for (i = 2; i <= n; i++)
+                for (j = i; j > 1 && ini[j - 1] > ini[j]; j--) {
+                    t = ini[j]; ini[j] = ini[j - 1]; ini[j - 1] = t
+                    t = lin[j]; lin[j] = lin[j - 1]; lin[j - 1] = t
+                    t = pto[j]; pto[j] = pto[j - 1]; pto[j - 1] = t
+                }
+            for (i = 1; i <= n; i++) {
+                if (!(pto[i] in con)) con[pto[i]] = ++ncon
+                printf "servidor: %.2f s %s (conexión %d)\n", (ini[i] - ini[1]) / 1000, lin[i],
+                    con[pto[i]]
+            }
+        }'
+}
+
+# Las líneas del registro de una ejecución, esperando a que el servidor anote las últimas
+# (escribe la línea al entregar la respuesta: puede hacerlo justo después de que el
+# programa termine).
+registro_de() { # desde texto salida
+    local antes="" ahora_txt i
+    for i in $(seq 20); do
+        ahora_txt=$(lineas_registro "$1" "$2")
+        [ -n "$ahora_txt" ] && [ "$ahora_txt" = "$antes" ] && break
+        antes=$ahora_txt
+        sleep 0.1
+    done
+    [ -z "$ahora_txt" ] || printf '%s\n' "$ahora_txt" >>"$3"
+}
+
 ahora() { date +%s.%N; }
 segundos() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -206,7 +284,7 @@ ejecutar_guion() {
     local prefijo=()
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do prefijo+=("$1"); shift; done
     shift
-    local pid i primera="" puerto nlinea=0 linea orden resto fd actual=0 recibido r
+    local pid i primera="" puerto nlinea=0 linea orden resto fd actual=0 recibido r fin_linea=$'\n'
     local espera_max=$((5 * factor)) limite_total=$((limite * factor))
     local -a conexiones=()
     GUION_ERROR=""
@@ -266,7 +344,7 @@ ejecutar_guion() {
         case "$orden" in
             '>')
                 fd_actual || break
-                if ! printf '%s\n' "$resto" >&"$fd" 2>/dev/null; then
+                if ! printf '%s%s' "$resto" "$fin_linea" >&"$fd" 2>/dev/null; then
                     GUION_ERROR="línea $nlinea: no se pudo enviar «$resto» (¿el servidor cerró la conexión?)"
                 fi ;;
             '<')
@@ -308,6 +386,12 @@ ejecutar_guion() {
                 fi ;;
             conecta)
                 abrir ;;
+            fin-de-linea)
+                case "$resto" in
+                    crlf) fin_linea=$'\r\n' ;;
+                    lf) fin_linea=$'\n' ;;
+                    *) GUION_ERROR="línea $nlinea: «fin-de-linea» admite crlf o lf" ;;
+                esac ;;
             usa)
                 if ! [[ "$resto" =~ ^[0-9]+$ ]] || [ "$resto" -lt 1 ] || [ "$resto" -gt ${#conexiones[@]} ]; then
                     GUION_ERROR="línea $nlinea: «usa $resto»: no existe esa conexión"
@@ -423,7 +507,8 @@ verificar_leccion() {
 
     # (b, c) Salidas documentadas.
     local cabeza opciones bin limite estado mezclar desordenado guion entrada valgrind_este
-    local op args inicio fin dur ctmp esperado obtenido errores resto_ok
+    local op args inicio fin dur ctmp esperado obtenido errores resto_ok archivos registro
+    local desde_registro
     while IFS=$'\t' read -r tipo n lm texto; do
         [ "$tipo" = salida ] || continue
         if [[ "$texto" == *'|'* ]]; then
@@ -444,7 +529,7 @@ verificar_leccion() {
             args[$k]=${args[$k]//\{servidor\}/$CURSO_SERVIDOR}
         done
         limite=20; estado=0; mezclar=0; desordenado=0; guion=""; entrada=/dev/null
-        valgrind_este=0; resto_ok=1
+        valgrind_este=0; resto_ok=1; archivos=0; registro=""
         for op in $opciones; do
             case "$op" in
                 limite=*) limite=${op#limite=} ;;
@@ -454,6 +539,13 @@ verificar_leccion() {
                 guion=*) guion="$dir/${op#guion=}" ;;
                 entrada=*) entrada="$dir/${op#entrada=}" ;;
                 valgrind) valgrind_este=1 ;;
+                bd)
+                    if [ -z "${BD_CONEXION:-}" ]; then
+                        mal "salida (README.md:$lm): pide PostgreSQL (bd) y no hay BD_CONEXION: ¿falta postgres.sh o PostgreSQL (make deps)?"
+                        resto_ok=0
+                    fi ;;
+                archivos) archivos=1 ;;
+                registro=?*) registro=${op#registro=} ;;
                 *) mal "salida (README.md:$lm): opción desconocida «$op»"; resto_ok=0 ;;
             esac
         done
@@ -488,15 +580,22 @@ verificar_leccion() {
         ctmp="$ltmp/tmp-$n"
         mkdir -p "$ctmp"
         obtenido="$ltmp/salida-$n.txt"; errores="$ltmp/errores-$n.txt"
+        desde_registro=$(stat -c %s "$tmp/registro.jsonl" 2>/dev/null || echo 0)
         inicio=$(ahora)
         if [ -n "$guion" ]; then
             ejecutar_guion "$bin" "$limite" "$guion" "$obtenido" "$errores" "$mezclar" "$ctmp" 1 \
-                -- "${args[@]}"
+                -- "${args[@]//\{tmp\}/$ctmp}"
         else
             ejecutar "$bin" "$limite" "$entrada" "$obtenido" "$errores" "$mezclar" "$ctmp" \
-                -- "${args[@]}"
+                -- "${args[@]//\{tmp\}/$ctmp}"
         fi
         fin=$(ahora); dur=$(segundos "$inicio" "$fin")
+        # Pruebas desde fuera del programa, añadidas tras su salida (CONVENCIONES.md §4).
+        if [ "$archivos" = 1 ]; then
+            listar_archivos "$ctmp" >>"$obtenido"
+            find "$ctmp" -mindepth 1 -delete
+        fi
+        [ -z "$registro" ] || registro_de "$desde_registro" "$registro" "$obtenido"
         local desc="salida: $prog${args[*]:+ ${args[*]}} (README.md:$lm, $dur s)"
         local fallos=""
         if [ -n "${GUION_ERROR:-}" ] && [ -n "$guion" ]; then
@@ -551,10 +650,10 @@ verificar_leccion() {
             inicio=$(ahora)
             if [ -n "$vgui" ]; then
                 ejecutar_guion "$bin" "$vlim" "$vgui" "$ltmp/vg-salida.txt" "$ltmp/vg-errores.txt" \
-                    "$vmez" "$ctmp" 4 "${pref[@]}" -- "${args[@]}"
+                    "$vmez" "$ctmp" 4 "${pref[@]}" -- "${args[@]//\{tmp\}/$ctmp}"
             else
                 ejecutar "$bin" $((vlim * 3 + 30)) "$vent" "$ltmp/vg-salida.txt" \
-                    "$ltmp/vg-errores.txt" "$vmez" "$ctmp" "${pref[@]}" -- "${args[@]}"
+                    "$ltmp/vg-errores.txt" "$vmez" "$ctmp" "${pref[@]}" -- "${args[@]//\{tmp\}/$ctmp}"
             fi
             fin=$(ahora); dur=$(segundos "$inicio" "$fin")
             if [ "$ESTADO" = 99 ]; then

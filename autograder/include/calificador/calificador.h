@@ -216,7 +216,8 @@ typedef struct {
     uint64_t inicio_ms;
     uint64_t fin_ms;
     int estado;
-    int abortada; /* el cliente cortó antes de recibir la respuesta entera */
+    int abortada;   /* el cliente cortó antes de recibir la respuesta entera */
+    uint64_t bytes; /* bytes de cuerpo enviados (sin cabeceras) */
     char metodo[16];
     char ruta[512];
 } cal_peticion_t;

@@ -122,6 +122,32 @@ int http_cancelar(http_peticion_t *peticion);
 /* El `usuario` que se pasó a http_pedir(). */
 void *http_peticion_usuario(const http_peticion_t *peticion);
 
+/* Pausa la recepción de una petición en curso (curl_easy_pause): desde que vuelve, al_recibir
+ * no se llama hasta http_reanudar(); lo que ya llegó espera dentro de curl y el servidor nota
+ * la contrapresión de TCP. Es la pausa de un gestor de descargas cuyo disco va más lento que
+ * la red. Vale desde dentro de al_recibir y al_progresar y desde cualquier otra callback del
+ * bucle. El tiempo límite de la petición sigue contando. Devuelve 0 (también si ya estaba
+ * pausada), UV_EINVAL si `peticion` es NULL o no está en curso (en cola, terminada,
+ * cancelada). No llama a nada. */
+int http_pausar(http_peticion_t *peticion);
+
+/* Reanuda una petición pausada. Los datos pendientes llegan a al_recibir desde el bucle, en
+ * una vuelta posterior: nunca desde dentro de http_reanudar (que puede llamarse, p. ej.,
+ * desde la callback de un uv_fs_write con el estado del llamador a medias). Devuelve 0
+ * (también si no estaba pausada), UV_EINVAL si `peticion` es NULL o no está en curso. */
+int http_reanudar(http_peticion_t *peticion);
+
+/* Estado HTTP de la respuesta que está llegando: 0 si aún no llegó su línea de estado. Sirve
+ * dentro de al_recibir y al_progresar (cuando llega el primer byte del cuerpo, la cabecera
+ * entera ya está) y en al_terminar (igual que r->estado). */
+long http_peticion_estado(const http_peticion_t *peticion);
+
+/* Valor de una cabecera de la respuesta que está llegando, como http_respuesta_cabecera()
+ * pero sin esperar a al_terminar: dentro de al_recibir ya están todas (p. ej. decidir con
+ * Content-Range si un 206 continúa lo que se tiene). Prestado: vale hasta que la callback
+ * en curso retorna. NULL si no está (o `peticion`/`nombre` son NULL). */
+const char *http_peticion_cabecera(const http_peticion_t *peticion, const char *nombre);
+
 /* Valor de una cabecera de la respuesta (sin distinguir mayúsculas) o NULL; si se repite,
  * la primera. Solo de la última respuesta (no se siguen redirecciones) y solo dentro de la
  * callback de fin, con el `r` que esta recibió. */

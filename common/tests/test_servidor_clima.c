@@ -1,0 +1,170 @@
+/* test_servidor_clima.c — caja negra de /clima/{proveedor}: el cuarto proveedor (°F dentro
+ * de un array), kelvin, la sal, los nombres con espacios y acentos y cada fallo a la carta
+ * (estado, JSON roto, tipo equivocado, campo que falta, valor imposible, retraso). */
+#define _GNU_SOURCE
+#include "apoyo_red.h"
+
+#include <jansson.h>
+#include <math.h>
+
+static red_srv_t srv;
+
+static void arrancar(void)
+{
+    red_srv_arrancar(&srv, 0);
+}
+
+static void parar(void)
+{
+    int r = red_srv_parar(&srv);
+    cr_expect_eq(r, 0, "el servidor no terminó limpio (estado %d)", r);
+}
+
+TestSuite(clima, .init = arrancar, .fini = parar, .timeout = 60);
+
+/* Cuerpo de GET `ruta` con el estado esperado (memoria nueva: free). */
+static char *get_cuerpo(const char *ruta, int estado_esperado)
+{
+    red_resp_t r;
+    cr_assert_eq(red_get(srv.practica.puerto, ruta, &r), 0, "%s: respuesta incompleta", ruta);
+    cr_assert_eq(r.estado, estado_esperado, "%s: estado %d, se esperaba %d (%s)", ruta, r.estado,
+                 estado_esperado, r.cuerpo);
+    char *c = strdup(r.cuerpo);
+    red_resp_liberar(&r);
+    cr_assert_not_null(c);
+    return c;
+}
+
+static json_t *get_json(const char *ruta, int estado_esperado)
+{
+    char *c = get_cuerpo(ruta, estado_esperado);
+    json_error_t e;
+    json_t *j = json_loads(c, 0, &e);
+    cr_assert_not_null(j, "%s: JSON inválido (%s): %s", ruta, e.text, c);
+    free(c);
+    return j;
+}
+
+/* El valor en la ruta con puntos (los segmentos numéricos indexan arrays), o NULL. */
+static json_t *en_ruta(json_t *doc, const char *ruta)
+{
+    char copia[128];
+    snprintf(copia, sizeof copia, "%s", ruta);
+    json_t *v = doc;
+    char *guardado = NULL;
+    for (char *s = strtok_r(copia, ".", &guardado); s != NULL && v != NULL;
+         s = strtok_r(NULL, ".", &guardado))
+        v = json_is_array(v) ? json_array_get(v, strtoul(s, NULL, 10)) : json_object_get(v, s);
+    return v;
+}
+
+/* Temperatura en °C de un proveedor (con la consulta extra `mas`). */
+static double celsius(const char *proveedor, const char *ciudad, const char *mas)
+{
+    static const struct {
+        const char *nombre, *ruta;
+        char unidad;
+    } p[] = {{"openweather", "main.temp", 'C'},
+             {"weatherapi", "current.temp_c", 'C'},
+             {"openmeteo", "current_weather.temperature", 'C'},
+             {"weathergov", "properties.periods.0.temperature", 'F'}};
+    char ruta[512];
+    snprintf(ruta, sizeof ruta, "/clima/%s?ciudad=%s%s", proveedor, ciudad, mas);
+    json_t *j = get_json(ruta, 200);
+    double t = NAN;
+    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) {
+        if (strcmp(p[i].nombre, proveedor) != 0)
+            continue;
+        json_t *v = en_ruta(j, p[i].ruta);
+        cr_assert(json_is_number(v), "%s: falta el número en %s", ruta, p[i].ruta);
+        t = json_number_value(v);
+        if (p[i].unidad == 'F')
+            t = (t - 32.0) * 5.0 / 9.0;
+        if (strstr(mas, "unidades=kelvin") != NULL)
+            t -= 273.15;
+    }
+    json_decref(j);
+    return t;
+}
+
+Test(clima, cuatro_proveedores_coinciden)
+{
+    const char *ciudades[] = {"Madrid", "San%20Jos%C3%A9", "Bogot%C3%A1", "Reikiavik"};
+    for (int i = 0; i < 4; i++) {
+        double a = celsius("openweather", ciudades[i], "");
+        double d = celsius("weathergov", ciudades[i], "");
+        double k = celsius("openweather", ciudades[i], "&unidades=kelvin");
+        cr_expect_leq(fabs(a - d), 2.1, "%s: %.2f °C frente a %.2f °C (F)", ciudades[i], a, d);
+        cr_expect_leq(fabs(a - k), 0.006, "%s: kelvin %.2f frente a %.2f", ciudades[i], k, a);
+    }
+    /* '+' y %20 son el mismo espacio; el documento devuelve el nombre decodificado. */
+    cr_expect_float_eq(celsius("weatherapi", "San+Jos%C3%A9", ""),
+                       celsius("weatherapi", "San%20Jos%C3%A9", ""), 1e-9);
+    json_t *j = get_json("/clima/weathergov?ciudad=Bogot%C3%A1", 200);
+    cr_expect_str_eq(json_string_value(en_ruta(j, "properties.ciudad")), "Bogotá");
+    cr_expect_str_eq(json_string_value(en_ruta(j, "properties.periods.0.temperatureUnit")), "F");
+    json_decref(j);
+}
+
+Test(clima, la_sal_cambia_y_es_determinista)
+{
+    double sin = celsius("openmeteo", "Lima", "");
+    double a = celsius("openmeteo", "Lima", "&sal=a1");
+    cr_expect_float_eq(a, celsius("openmeteo", "Lima", "&sal=a1"), 1e-9);
+    /* Con cinco sales distintas, alguna tiene que cambiar la temperatura. */
+    int distintas = 0;
+    const char *sales[] = {"&sal=1", "&sal=2", "&sal=3", "&sal=4", "&sal=5"};
+    for (int i = 0; i < 5; i++)
+        distintas += fabs(celsius("openmeteo", "Lima", sales[i]) - sin) > 1e-9;
+    cr_expect_geq(distintas, 1);
+}
+
+Test(clima, fallos_de_tipo)
+{
+    json_t *j = get_json("/clima/openweather?ciudad=Oslo&fallo=texto", 200);
+    cr_expect(json_is_string(en_ruta(j, "main.temp")));
+    json_decref(j);
+    j = get_json("/clima/weatherapi?ciudad=Oslo&fallo=nulo", 200);
+    cr_expect(json_is_null(en_ruta(j, "current.temp_c")));
+    json_decref(j);
+    j = get_json("/clima/openmeteo?ciudad=Oslo&fallo=falta", 200);
+    cr_expect_null(en_ruta(j, "current_weather.temperature"));
+    cr_expect_not_null(en_ruta(j, "current_weather.windspeed"));
+    json_decref(j);
+    j = get_json("/clima/weathergov?ciudad=Oslo&fallo=imposible", 200);
+    cr_expect_float_eq(json_number_value(en_ruta(j, "properties.periods.0.temperature")), -999.0,
+                       1e-9);
+    json_decref(j);
+}
+
+Test(clima, json_roto_y_estados)
+{
+    char *c = get_cuerpo("/clima/weatherapi?ciudad=Oslo&fallo=json", 200);
+    json_error_t e;
+    json_t *j = json_loads(c, 0, &e);
+    cr_expect_null(j, "el JSON roto se leyó: %s", c);
+    json_decref(j);
+    cr_expect_gt(e.line, 3, "el error tiene que estar al final (línea %d)", e.line);
+    free(c);
+    j = get_json("/clima/openmeteo?ciudad=Oslo&estado=503", 503);
+    cr_expect_eq(json_integer_value(en_ruta(j, "error.codigo")), 503);
+    json_decref(j);
+    json_decref(get_json("/clima/openmeteo?ciudad=Oslo&estado=200", 400));
+    json_decref(get_json("/clima/openmeteo?ciudad=Oslo&fallo=raro", 400));
+    json_decref(get_json("/clima/weatherapi?ciudad=Oslo&unidades=kelvin", 400));
+    json_decref(get_json("/clima/weathergov?ciudad=Oslo&retraso=31", 400));
+    json_decref(get_json("/clima/weathergov", 400));
+    json_decref(get_json("/clima/accuweather?ciudad=Oslo", 404));
+}
+
+Test(clima, retraso)
+{
+    double t0 = red_ahora();
+    json_decref(get_json("/clima/weathergov?ciudad=Oslo&retraso=0.3", 200));
+    double t = red_ahora() - t0;
+    cr_expect(t >= 0.29, "respondió en %.3f s, antes del retraso", t);
+    t0 = red_ahora();
+    json_decref(get_json("/clima/weathergov?ciudad=Oslo&retraso=0.3&estado=500", 500));
+    t = red_ahora() - t0;
+    cr_expect(t >= 0.29, "el error llegó en %.3f s, antes del retraso", t);
+}

@@ -1,0 +1,211 @@
+/* test_servidor_descargas.c — /bytes como servidor de descargas (laboratorio 11): rangos
+ * (206, 416, rangos que se ignoran), Accept-Ranges, Repr-Digest (RFC 9530) comprobada con
+ * un SHA-256 independiente, ?cortar=, ?kbps= y ?digest=. Caja negra por loopback. */
+#define _GNU_SOURCE
+#include "apoyo_red.h"
+
+#include "../servidor/bytes.h"
+
+#include "calificador/base.h"
+
+static red_srv_t srv;
+
+static void arrancar(void)
+{
+    red_srv_arrancar(&srv, 0);
+}
+
+static void parar(void)
+{
+    int r = red_srv_parar(&srv);
+    cr_expect_eq(r, 0, "el servidor no terminó limpio (estado %d)", r);
+}
+
+TestSuite(descargas, .init = arrancar, .fini = parar, .timeout = 60);
+
+/* GET con una cabecera Range opcional. Devuelve lo que red_leer(). */
+static int pedir(const char *ruta, const char *rango, red_resp_t *r)
+{
+    red_con_t c;
+    char peticion[1024];
+    char linea_rango[256] = "";
+    if (rango != NULL)
+        snprintf(linea_rango, sizeof linea_rango, "Range: %s\r\n", rango);
+    snprintf(peticion, sizeof peticion,
+             "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%sConnection: close\r\n\r\n", ruta,
+             linea_rango);
+    red_conectar(&c, srv.practica.puerto, 20);
+    red_enviar(&c, peticion);
+    int res = red_leer(&c, r, 0);
+    red_cerrar(&c);
+    return res;
+}
+
+/* SHA-256 (hex, de calificador/base.h) pasado a base64, para cotejarlo con Repr-Digest. */
+static void huella_base64(const void *datos, size_t n, char salida[45])
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    sha256_t s;
+    char hex[65];
+    unsigned char d[33] = {0};
+    sha256_iniciar(&s);
+    sha256_anadir(&s, datos, n);
+    sha256_terminar(&s, hex);
+    for (int i = 0; i < 32; i++) {
+        unsigned v;
+        cr_assert_eq(sscanf(hex + 2 * i, "%2x", &v), 1);
+        d[i] = (unsigned char)v;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < 32; i += 3) {
+        uint32_t v = (uint32_t)d[i] << 16 | (uint32_t)d[i + 1] << 8 | (i + 2 < 32 ? d[i + 2] : 0);
+        salida[o++] = abc[(v >> 18) & 63];
+        salida[o++] = abc[(v >> 12) & 63];
+        salida[o++] = abc[(v >> 6) & 63];
+        salida[o++] = i + 2 < 32 ? abc[v & 63] : '=';
+    }
+    salida[o] = '\0';
+}
+
+Test(descargas, rango_abierto_y_cerrado)
+{
+    red_resp_t todo, r;
+    char v[128];
+    cr_assert_eq(pedir("/bytes/100000?seed=3", NULL, &todo), 0);
+    cr_assert_eq(todo.estado, 200);
+    cr_expect_str_eq(red_cabecera(&todo, "Accept-Ranges", v, sizeof v), "bytes");
+
+    cr_assert_eq(pedir("/bytes/100000?seed=3", "bytes=40000-", &r), 0);
+    cr_expect_eq(r.estado, 206);
+    cr_expect_str_eq(red_cabecera(&r, "Content-Range", v, sizeof v), "bytes 40000-99999/100000");
+    cr_assert_eq(r.largo, 60000);
+    cr_expect(memcmp(r.cuerpo, todo.cuerpo + 40000, 60000) == 0, "el 206 no es la cola del 200");
+    red_resp_liberar(&r);
+
+    cr_assert_eq(pedir("/bytes/100000?seed=3", "bytes=10-19", &r), 0);
+    cr_expect_eq(r.estado, 206);
+    cr_expect_str_eq(red_cabecera(&r, "Content-Range", v, sizeof v), "bytes 10-19/100000");
+    cr_assert_eq(r.largo, 10);
+    cr_expect(memcmp(r.cuerpo, todo.cuerpo + 10, 10) == 0);
+    red_resp_liberar(&r);
+
+    cr_assert_eq(pedir("/bytes/100000?seed=3", "bytes=-5", &r), 0);
+    cr_expect_eq(r.estado, 206);
+    cr_expect_str_eq(red_cabecera(&r, "Content-Range", v, sizeof v), "bytes 99995-99999/100000");
+    cr_assert_eq(r.largo, 5);
+    cr_expect(memcmp(r.cuerpo, todo.cuerpo + 99995, 5) == 0);
+    red_resp_liberar(&r);
+    red_resp_liberar(&todo);
+}
+
+Test(descargas, rango_imposible_416)
+{
+    red_resp_t r;
+    char v[128];
+    cr_assert_eq(pedir("/bytes/1000", "bytes=1000-", &r), 0);
+    cr_expect_eq(r.estado, 416);
+    cr_expect_str_eq(red_cabecera(&r, "Content-Range", v, sizeof v), "bytes */1000");
+    red_resp_liberar(&r);
+    cr_assert_eq(pedir("/bytes/0", "bytes=0-", &r), 0);
+    cr_expect_eq(r.estado, 416, "nada que servir de un cuerpo vacío");
+    red_resp_liberar(&r);
+}
+
+Test(descargas, rangos_que_se_ignoran)
+{
+    const char *raros[] = {"bytes=0-1,5-6", "items=0-5", "bytes=9-3", "bytes=x-", "bytes=-"};
+    for (size_t i = 0; i < sizeof raros / sizeof raros[0]; i++) {
+        red_resp_t r;
+        cr_assert_eq(pedir("/bytes/1000", raros[i], &r), 0, "%s", raros[i]);
+        cr_expect_eq(r.estado, 200, "Range «%s»: estado %d, se esperaba 200 (se ignora)", raros[i],
+                     r.estado);
+        cr_expect_eq(r.largo, 1000, "Range «%s»", raros[i]);
+        red_resp_liberar(&r);
+    }
+}
+
+Test(descargas, bytes_rango_directo)
+{
+    uint64_t a = 0, b = 0;
+    cr_expect_eq(bytes_rango(NULL, 10, &a, &b), 0);
+    cr_expect_eq(bytes_rango("bytes=2-", 10, &a, &b), 1);
+    cr_expect(a == 2 && b == 9);
+    cr_expect_eq(bytes_rango("bytes=2-500", 10, &a, &b), 1);
+    cr_expect(a == 2 && b == 9, "el final se recorta al tamaño");
+    cr_expect_eq(bytes_rango("bytes=-500", 10, &a, &b), 1);
+    cr_expect(a == 0 && b == 9);
+    cr_expect_eq(bytes_rango("bytes=-0", 10, &a, &b), -1);
+    cr_expect_eq(bytes_rango("bytes=10-", 10, &a, &b), -1);
+    cr_expect_eq(bytes_rango("bytes=99999999999999999999999-", 10, &a, &b), 0);
+}
+
+Test(descargas, repr_digest)
+{
+    red_resp_t r, p;
+    char v[128], esperado[45], cabecera[128];
+    cr_assert_eq(pedir("/bytes/300001?seed=11", NULL, &r), 0);
+    huella_base64(r.cuerpo, r.largo, esperado);
+    snprintf(cabecera, sizeof cabecera, "sha-256=:%s:", esperado);
+    cr_expect_str_eq(red_cabecera(&r, "Repr-Digest", v, sizeof v), cabecera);
+    /* La huella es de la representación entera, también en un 206. */
+    cr_assert_eq(pedir("/bytes/300001?seed=11", "bytes=1000-", &p), 0);
+    cr_expect_eq(p.estado, 206);
+    cr_expect_str_eq(red_cabecera(&p, "Repr-Digest", v, sizeof v), cabecera);
+    red_resp_liberar(&p);
+    /* Tamaños que tocan los bordes del relleno de SHA-256. */
+    const char *bordes[] = {"/bytes/0", "/bytes/55", "/bytes/56", "/bytes/64", "/bytes/119"};
+    for (size_t i = 0; i < sizeof bordes / sizeof bordes[0]; i++) {
+        cr_assert_eq(pedir(bordes[i], NULL, &p), 0);
+        huella_base64(p.cuerpo, p.largo, esperado);
+        snprintf(cabecera, sizeof cabecera, "sha-256=:%s:", esperado);
+        cr_expect_str_eq(red_cabecera(&p, "Repr-Digest", v, sizeof v), cabecera, "%s", bordes[i]);
+        red_resp_liberar(&p);
+    }
+    cr_assert_eq(pedir("/bytes/300001?seed=11&digest=no", NULL, &p), 0);
+    cr_expect_null(red_cabecera(&p, "Repr-Digest", v, sizeof v));
+    red_resp_liberar(&p);
+    cr_assert_eq(pedir("/bytes/300001?seed=11&digest=mal", NULL, &p), 0);
+    cr_assert_not_null(red_cabecera(&p, "Repr-Digest", v, sizeof v));
+    cr_expect_str_neq(v, cabecera, "digest=mal debe mandar una huella equivocada");
+    cr_expect(memcmp(p.cuerpo, r.cuerpo, r.largo) == 0, "digest=mal no cambia los bytes");
+    red_resp_liberar(&p);
+    cr_assert_eq(pedir("/bytes/10?digest=quizas", NULL, &p), 0);
+    cr_expect_eq(p.estado, 400);
+    red_resp_liberar(&p);
+    red_resp_liberar(&r);
+}
+
+Test(descargas, cortar_tras_k_bytes)
+{
+    red_resp_t r, todo;
+    cr_assert_eq(pedir("/bytes/100000?seed=5", NULL, &todo), 0);
+    cr_expect_eq(pedir("/bytes/100000?seed=5&cortar=30000", NULL, &r), -1,
+                 "la respuesta cortada no debe llegar completa");
+    cr_expect_eq(r.estado, 200);
+    cr_expect_eq(r.longitud, 100000, "el Content-Length promete el archivo entero");
+    cr_assert_eq(r.largo, 30000);
+    cr_expect(memcmp(r.cuerpo, todo.cuerpo, 30000) == 0);
+    red_resp_liberar(&r);
+    /* Con un rango, el corte cae en el mismo byte del archivo. */
+    cr_expect_eq(pedir("/bytes/100000?seed=5&cortar=30000", "bytes=10000-", &r), -1);
+    cr_expect_eq(r.estado, 206);
+    cr_assert_eq(r.largo, 20000);
+    cr_expect(memcmp(r.cuerpo, todo.cuerpo + 10000, 20000) == 0);
+    red_resp_liberar(&r);
+    red_resp_liberar(&todo);
+}
+
+Test(descargas, kbps_reparte_el_cuerpo)
+{
+    red_resp_t r;
+    double t0 = red_ahora();
+    cr_assert_eq(pedir("/bytes/20480?kbps=20", NULL, &r), 0);
+    double t = red_ahora() - t0;
+    cr_expect_eq(r.largo, 20480);
+    /* Solo la cota de abajo: una máquina cargada tarda más, nunca menos. */
+    cr_expect_geq(t, 0.6, "20 KiB a 20 KiB/s llegaron en %.2f s", t);
+    red_resp_liberar(&r);
+    cr_assert_eq(pedir("/bytes/10?kbps=0", NULL, &r), 0);
+    cr_expect_eq(r.estado, 400);
+    red_resp_liberar(&r);
+}

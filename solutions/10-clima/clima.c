@@ -1,0 +1,599 @@
+/* clima.c — Laboratorio 10: agregador de APIs del clima (solución de referencia).
+ *
+ * Pregunta la temperatura de cada ciudad a todos los proveedores de un archivo JSON, todas
+ * las peticiones a la vez (como mucho -c en vuelo) y cada una con su propio tiempo límite;
+ * lee cada respuesta sin fiarse de ella (estado, JSON, ruta, tipo, rango), convierte a °C y
+ * promedia solo lo que llegó bien.
+ *
+ *   clima [-t MS] [-c N] [-f PROVEEDORES] [--json] CIUDAD...
+ *
+ * El formato de la salida y de los errores está en labs/10-clima/README.md.
+ */
+#include "curso/errores.h"
+#include "curso/http.h"
+#include "curso/practica.h"
+#include "curso/senales.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+#define LIMITE_OMISION_MS 3000
+#define SIMULTANEAS_OMISION 10
+#define MINIMA_C -90.0
+#define MAXIMA_C 60.0
+
+typedef struct {
+    char *nombre;
+    char *url;  /* plantilla con {ciudad}, ya completada si empezaba por / */
+    char *ruta; /* «main.temp», «properties.periods.0.temperature»… */
+    char unidad; /* 'C', 'K' o 'F' */
+} proveedor_t;
+
+typedef struct programa_s programa_t;
+
+/* Una petición (ciudad, proveedor): una operación con exactamente un resultado. */
+typedef struct {
+    programa_t *prog;
+    size_t ciudad, proveedor;
+    char *url;
+    int terminada;
+    int correcta;
+    double celsius;
+    char motivo[512];
+} consulta_t;
+
+struct programa_s {
+    uv_loop_t bucle;
+    http_cliente_t *cliente;
+    senales_t senales;
+    proveedor_t *proveedores;
+    size_t nproveedores;
+    char **ciudades;
+    size_t nciudades;
+    consulta_t *consultas; /* nciudades × nproveedores, ciudad a ciudad */
+    size_t pendientes;
+    size_t siguiente; /* la próxima ciudad que toca imprimir */
+    int json;
+    int interrumpido;
+    int sin_datos; /* alguna ciudad se quedó sin ningún valor */
+};
+
+static void uso(void)
+{
+    fprintf(stderr, "uso: clima [-t MS] [-c N] [-f PROVEEDORES] [--json] CIUDAD...\n"
+                    "  -t  límite de cada petición en ms (10 a 600000; por omisión %d)\n"
+                    "  -c  peticiones a la vez como mucho (1 a 1000; por omisión %d)\n"
+                    "  -f  archivo de proveedores (por omisión, proveedores.json junto al "
+                    "programa)\n"
+                    "  --json  un documento JSON en vez de líneas\n",
+            LIMITE_OMISION_MS, SIMULTANEAS_OMISION);
+}
+
+/* Entero en [minimo, maximo] escrito entero (nada de «12x»). 0 o -1 (ya avisado). */
+static int leer_numero(const char *texto, const char *que, long minimo, long maximo, long *valor)
+{
+    char *fin = NULL;
+    errno = 0;
+    long v = strtol(texto, &fin, 10);
+    if (texto[0] == '\0' || errno != 0 || *fin != '\0' || v < minimo || v > maximo) {
+        fprintf(stderr, "clima: %s «%s» no es válido: tiene que ser un entero entre %ld y %ld\n",
+                que, texto, minimo, maximo);
+        return -1;
+    }
+    *valor = v;
+    return 0;
+}
+
+/* Codifica `texto` para una URL (RFC 3986: solo quedan A-Z a-z 0-9 - . _ ~). Memoria nueva. */
+static char *codificar(const char *texto)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(texto);
+    char *salida = malloc(3 * n + 1);
+    if (salida == NULL)
+        return NULL;
+    char *p = salida;
+    for (const unsigned char *c = (const unsigned char *)texto; *c != '\0'; c++) {
+        if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+            *c == '-' || *c == '.' || *c == '_' || *c == '~') {
+            *p++ = (char)*c;
+        } else {
+            *p++ = '%';
+            *p++ = hex[*c >> 4];
+            *p++ = hex[*c & 15];
+        }
+    }
+    *p = '\0';
+    return salida;
+}
+
+/* La URL de una consulta: la plantilla con cada {ciudad} sustituida. Memoria nueva. */
+static char *url_consulta(const char *plantilla, const char *ciudad)
+{
+    static const char marca[] = "{ciudad}";
+    char *codificada = codificar(ciudad);
+    if (codificada == NULL)
+        return NULL;
+    size_t veces = 0;
+    for (const char *p = strstr(plantilla, marca); p != NULL; p = strstr(p + 1, marca))
+        veces++;
+    size_t n = strlen(plantilla) + veces * strlen(codificada) + 1;
+    char *url = malloc(n);
+    if (url != NULL) {
+        char *d = url;
+        const char *p = plantilla;
+        const char *m;
+        while ((m = strstr(p, marca)) != NULL) {
+            memcpy(d, p, (size_t)(m - p));
+            d += m - p;
+            memcpy(d, codificada, strlen(codificada));
+            d += strlen(codificada);
+            p = m + strlen(marca);
+        }
+        memcpy(d, p, strlen(p) + 1);
+    }
+    free(codificada);
+    return url;
+}
+
+/* Un campo de texto obligatorio de un proveedor. NULL si falta (ya avisado). */
+static const char *campo(json_t *p, size_t i, const char *nombre, const char *archivo)
+{
+    const char *v = json_string_value(json_object_get(p, nombre));
+    if (v == NULL || v[0] == '\0') {
+        fprintf(stderr,
+                "clima: %s: al proveedor %zu le falta el campo «%s» (un texto no vacío)\n",
+                archivo, i + 1, nombre);
+        return NULL;
+    }
+    return v;
+}
+
+/* Lee el archivo de proveedores. 0 o -1 (ya avisado). */
+static int cargar_proveedores(programa_t *prog, const char *archivo)
+{
+    json_error_t e;
+    json_t *raiz = json_load_file(archivo, JSON_REJECT_DUPLICATES, &e);
+    int r = -1;
+    if (raiz == NULL) {
+        if (e.line <= 0)
+            fprintf(stderr, "clima: no se pudo abrir el archivo de proveedores «%s»\n", archivo);
+        else
+            fprintf(stderr, "clima: %s: JSON inválido en la línea %d, columna %d: %s\n", archivo,
+                    e.line, e.column, e.text);
+        return -1;
+    }
+    json_t *lista = json_object_get(raiz, "proveedores");
+    if (!json_is_array(lista) || json_array_size(lista) == 0) {
+        fprintf(stderr, "clima: %s: falta «proveedores», una lista con al menos un proveedor\n",
+                archivo);
+        goto fin;
+    }
+    prog->nproveedores = json_array_size(lista);
+    prog->proveedores = calloc(prog->nproveedores, sizeof *prog->proveedores);
+    if (prog->proveedores == NULL) {
+        fprintf(stderr, "clima: sin memoria\n");
+        prog->nproveedores = 0;
+        goto fin;
+    }
+    for (size_t i = 0; i < prog->nproveedores; i++) {
+        json_t *p = json_array_get(lista, i);
+        if (!json_is_object(p)) {
+            fprintf(stderr, "clima: %s: el proveedor %zu no es un objeto\n", archivo, i + 1);
+            goto fin;
+        }
+        const char *nombre = campo(p, i, "nombre", archivo);
+        const char *url = nombre != NULL ? campo(p, i, "url", archivo) : NULL;
+        const char *ruta = url != NULL ? campo(p, i, "ruta", archivo) : NULL;
+        const char *unidad = ruta != NULL ? campo(p, i, "unidad", archivo) : NULL;
+        if (unidad == NULL)
+            goto fin;
+        if (strcmp(unidad, "C") != 0 && strcmp(unidad, "K") != 0 && strcmp(unidad, "F") != 0) {
+            fprintf(stderr,
+                    "clima: %s: el proveedor %zu tiene una unidad desconocida «%s» (se admiten "
+                    "C, K y F)\n",
+                    archivo, i + 1, unidad);
+            goto fin;
+        }
+        if (strpbrk(nombre, " \t\n") != NULL) {
+            fprintf(stderr, "clima: %s: el nombre «%s» no puede llevar espacios\n", archivo,
+                    nombre);
+            goto fin;
+        }
+        if (url[0] != '/' && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+            fprintf(stderr,
+                    "clima: %s: la url «%s» tiene que empezar por http://, https:// o /\n",
+                    archivo, url);
+            goto fin;
+        }
+        proveedor_t *d = &prog->proveedores[i];
+        d->nombre = strdup(nombre);
+        d->ruta = strdup(ruta);
+        d->unidad = unidad[0];
+        if (url[0] == '/') {
+            size_t n = strlen(practica_url()) + strlen(url) + 1;
+            d->url = malloc(n);
+            if (d->url != NULL)
+                snprintf(d->url, n, "%s%s", practica_url(), url);
+        } else {
+            d->url = strdup(url);
+        }
+        if (d->nombre == NULL || d->ruta == NULL || d->url == NULL) {
+            fprintf(stderr, "clima: sin memoria\n");
+            goto fin;
+        }
+    }
+    r = 0;
+fin:
+    json_decref(raiz);
+    return r;
+}
+
+/* El valor en la ruta con puntos: claves en objetos, números en arrays. Prestado (de doc) o
+ * NULL si no existe. */
+static json_t *buscar(json_t *doc, const char *ruta)
+{
+    json_t *v = doc;
+    const char *p = ruta;
+    while (v != NULL) {
+        const char *punto = strchr(p, '.');
+        size_t n = punto != NULL ? (size_t)(punto - p) : strlen(p);
+        char segmento[256];
+        if (n == 0 || n >= sizeof segmento)
+            return NULL;
+        memcpy(segmento, p, n);
+        segmento[n] = '\0';
+        if (json_is_object(v)) {
+            v = json_object_get(v, segmento);
+        } else if (json_is_array(v)) {
+            char *fin = NULL;
+            errno = 0;
+            unsigned long i = strtoul(segmento, &fin, 10);
+            v = (segmento[0] >= '0' && segmento[0] <= '9' && *fin == '\0' && errno == 0)
+                    ? json_array_get(v, i)
+                    : NULL;
+        } else {
+            v = NULL;
+        }
+        if (punto == NULL)
+            break;
+        p = punto + 1;
+    }
+    return v;
+}
+
+static const char *tipo_json(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        return "texto";
+    case JSON_NULL:
+        return "null";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "un booleano";
+    case JSON_OBJECT:
+        return "un objeto";
+    case JSON_ARRAY:
+        return "una lista";
+    default:
+        return "otra cosa";
+    }
+}
+
+/* Juzga una respuesta: deja la temperatura en °C o el motivo del error. */
+static void juzgar(consulta_t *c, const http_respuesta_t *r)
+{
+    const proveedor_t *p = &c->prog->proveedores[c->proveedor];
+    if (r->error != 0) {
+        snprintf(c->motivo, sizeof c->motivo, "%s",
+                 r->mensaje != NULL && r->mensaje[0] != '\0' ? r->mensaje
+                                                             : http_error_texto(r->error));
+        return;
+    }
+    if (r->estado >= 400) {
+        snprintf(c->motivo, sizeof c->motivo, "estado HTTP %ld", r->estado);
+        return;
+    }
+    json_t *doc = http_respuesta_json(r, c->motivo, sizeof c->motivo);
+    if (doc == NULL)
+        return; /* el motivo ya dice la línea y la columna */
+    json_t *v = buscar(doc, p->ruta);
+    if (v == NULL) {
+        snprintf(c->motivo, sizeof c->motivo, "no existe «%s»", p->ruta);
+    } else if (!json_is_number(v)) {
+        /* "21.5" es un texto, no un número: adivinar esconde errores del proveedor. */
+        snprintf(c->motivo, sizeof c->motivo, "«%s» no es un número (es %s)", p->ruta,
+                 tipo_json(v));
+    } else {
+        double t = json_number_value(v);
+        if (p->unidad == 'K')
+            t -= 273.15;
+        else if (p->unidad == 'F')
+            t = (t - 32.0) * 5.0 / 9.0;
+        if (!isfinite(t) || t < MINIMA_C || t > MAXIMA_C) {
+            snprintf(c->motivo, sizeof c->motivo, "valor imposible: %.1f °C", t);
+        } else {
+            c->celsius = t;
+            c->correcta = 1;
+        }
+    }
+    json_decref(doc);
+}
+
+/* Promedio de lo que llegó bien para una ciudad. Devuelve cuántos valores hubo. */
+static size_t promedio(const programa_t *prog, size_t ciudad, double *media)
+{
+    double suma = 0.0;
+    size_t n = 0;
+    for (size_t j = 0; j < prog->nproveedores; j++) {
+        const consulta_t *c = &prog->consultas[ciudad * prog->nproveedores + j];
+        if (c->correcta) {
+            suma += c->celsius;
+            n++;
+        }
+    }
+    *media = n > 0 ? suma / (double)n : 0.0;
+    return n;
+}
+
+static void imprimir_ciudad(programa_t *prog, size_t i)
+{
+    const char *ciudad = prog->ciudades[i];
+    for (size_t j = 0; j < prog->nproveedores; j++) {
+        const consulta_t *c = &prog->consultas[i * prog->nproveedores + j];
+        if (c->correcta)
+            printf("%s %s %.1f °C\n", ciudad, prog->proveedores[j].nombre, c->celsius);
+        else
+            printf("%s %s ERROR %s\n", ciudad, prog->proveedores[j].nombre, c->motivo);
+    }
+    double media;
+    size_t n = promedio(prog, i, &media);
+    if (n > 0)
+        printf("%s PROMEDIO %.1f °C (%zu de %zu proveedores)\n", ciudad, media, n,
+               prog->nproveedores);
+    else
+        printf("%s SIN DATOS\n", ciudad);
+}
+
+static double un_decimal(double v)
+{
+    return round(v * 10.0) / 10.0;
+}
+
+static void imprimir_json(programa_t *prog)
+{
+    json_t *ciudades = json_array();
+    for (size_t i = 0; i < prog->nciudades; i++) {
+        json_t *lista = json_array();
+        for (size_t j = 0; j < prog->nproveedores; j++) {
+            const consulta_t *c = &prog->consultas[i * prog->nproveedores + j];
+            json_t *e = c->correcta ? json_pack("{s:s, s:f}", "nombre", prog->proveedores[j].nombre,
+                                                "temperatura", un_decimal(c->celsius))
+                                    : json_pack("{s:s, s:s}", "nombre", prog->proveedores[j].nombre,
+                                                "error", c->motivo);
+            json_array_append_new(lista, e);
+        }
+        double media;
+        size_t n = promedio(prog, i, &media);
+        json_array_append_new(ciudades,
+                              json_pack("{s:s, s:o, s:o}", "ciudad", prog->ciudades[i], "promedio",
+                                        n > 0 ? json_real(un_decimal(media)) : json_null(),
+                                        "proveedores", lista));
+    }
+    json_t *doc = json_pack("{s:o}", "ciudades", ciudades);
+    if (doc == NULL || json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) < 0)
+        fprintf(stderr, "clima: no se pudo escribir el JSON\n");
+    else
+        putchar('\n');
+    json_decref(doc);
+}
+
+/* Todo terminó: se cierra lo que mantiene vivo el bucle. */
+static void terminar(programa_t *prog)
+{
+    http_cliente_cerrar(prog->cliente, NULL, NULL);
+    senales_cerrar(&prog->senales);
+}
+
+static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usuario)
+{
+    (void)p;
+    consulta_t *c = usuario;
+    programa_t *prog = c->prog;
+    if (prog->interrumpido)
+        return; /* cancelada por Ctrl+C: no es un resultado */
+    juzgar(c, r);
+    c->terminada = 1;
+    prog->pendientes--;
+    /* Cada ciudad sale en el orden de los argumentos en cuanto están todos sus proveedores. */
+    while (prog->siguiente < prog->nciudades) {
+        size_t i = prog->siguiente;
+        int completa = 1;
+        for (size_t j = 0; j < prog->nproveedores && completa; j++)
+            completa = prog->consultas[i * prog->nproveedores + j].terminada;
+        if (!completa)
+            break;
+        double media;
+        if (promedio(prog, i, &media) == 0)
+            prog->sin_datos = 1;
+        if (!prog->json)
+            imprimir_ciudad(prog, i);
+        prog->siguiente++;
+    }
+    if (prog->pendientes == 0) {
+        if (prog->json)
+            imprimir_json(prog);
+        terminar(prog);
+    }
+}
+
+static void al_parar(senales_t *senales, int signum, void *datos)
+{
+    (void)senales;
+    (void)signum;
+    programa_t *prog = datos;
+    fprintf(stderr, "clima: interrumpido, cancelando %zu peticiones\n", prog->pendientes);
+    prog->interrumpido = 1;
+    terminar(prog); /* cancela lo que esté en vuelo o en cola */
+}
+
+/* proveedores.json en la carpeta del programa. Memoria nueva o NULL. */
+static char *archivo_omision(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return strdup("proveedores.json");
+    exe[n] = '\0';
+    char *barra = strrchr(exe, '/');
+    if (barra != NULL)
+        *barra = '\0';
+    size_t tam = strlen(exe) + sizeof "/proveedores.json";
+    char *ruta = malloc(tam);
+    if (ruta != NULL)
+        snprintf(ruta, tam, "%s/proveedores.json", exe);
+    return ruta;
+}
+
+static void liberar(programa_t *prog)
+{
+    for (size_t i = 0; i < prog->nproveedores && prog->proveedores != NULL; i++) {
+        free(prog->proveedores[i].nombre);
+        free(prog->proveedores[i].url);
+        free(prog->proveedores[i].ruta);
+    }
+    free(prog->proveedores);
+    for (size_t i = 0; prog->consultas != NULL && i < prog->nciudades * prog->nproveedores; i++)
+        free(prog->consultas[i].url);
+    free(prog->consultas);
+}
+
+int main(int argc, char **argv)
+{
+    programa_t prog;
+    memset(&prog, 0, sizeof prog);
+    long limite_ms = LIMITE_OMISION_MS, simultaneas = SIMULTANEAS_OMISION;
+    char *archivo = NULL;
+    int codigo = 2;
+    static const struct option largas[] = {{"json", no_argument, NULL, 'j'},
+                                           {"help", no_argument, NULL, 'h'},
+                                           {NULL, 0, NULL, 0}};
+    int opcion;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    while ((opcion = getopt_long(argc, argv, "t:c:f:h", largas, NULL)) != -1) {
+        if (opcion == 't') {
+            if (leer_numero(optarg, "el límite -t", 10, 600000, &limite_ms) < 0)
+                goto fin;
+        } else if (opcion == 'c') {
+            if (leer_numero(optarg, "el máximo -c", 1, 1000, &simultaneas) < 0)
+                goto fin;
+        } else if (opcion == 'f') {
+            free(archivo);
+            archivo = strdup(optarg);
+        } else if (opcion == 'j') {
+            prog.json = 1;
+        } else if (opcion == 'h') {
+            uso();
+            codigo = 0;
+            goto fin;
+        } else {
+            uso();
+            goto fin;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "clima: falta al menos una ciudad\n");
+        uso();
+        goto fin;
+    }
+    for (int i = optind; i < argc; i++)
+        if (argv[i][0] == '\0') {
+            fprintf(stderr, "clima: una ciudad no puede estar vacía\n");
+            goto fin;
+        }
+    if (archivo == NULL)
+        archivo = archivo_omision();
+    if (archivo == NULL || cargar_proveedores(&prog, archivo) < 0)
+        goto fin;
+
+    codigo = 1;
+    prog.ciudades = argv + optind;
+    prog.nciudades = (size_t)(argc - optind);
+    prog.consultas = calloc(prog.nciudades * prog.nproveedores, sizeof *prog.consultas);
+    if (prog.consultas == NULL) {
+        fprintf(stderr, "clima: sin memoria\n");
+        goto fin;
+    }
+    int r = uv_loop_init(&prog.bucle);
+    if (r < 0) {
+        fprintf(stderr, "clima: uv_loop_init: %s\n", error_texto(r));
+        goto fin;
+    }
+    /* El tope -c lo aplica el cliente: las demás esperan en cola y su límite de tiempo
+     * empieza a contar cuando salen de ella. */
+    r = http_cliente_nuevo(&prog.bucle, (unsigned)simultaneas, &prog.cliente);
+    if (r == 0) {
+        r = senales_iniciar(&prog.bucle, &prog.senales, al_parar, &prog);
+        if (r < 0)
+            http_cliente_cerrar(prog.cliente, NULL, NULL);
+    }
+    if (r < 0) {
+        fprintf(stderr, "clima: no se pudo arrancar: %s\n", http_error_texto(r));
+        uv_run(&prog.bucle, UV_RUN_DEFAULT);
+        uv_loop_close(&prog.bucle);
+        goto fin;
+    }
+
+    /* Todas a la vez: una petición por (ciudad, proveedor), ciudad a ciudad. */
+    http_opciones_t opciones = {.tiempo_limite_ms = (uint64_t)limite_ms};
+    for (size_t i = 0; i < prog.nciudades; i++)
+        for (size_t j = 0; j < prog.nproveedores; j++) {
+            consulta_t *c = &prog.consultas[i * prog.nproveedores + j];
+            c->prog = &prog;
+            c->ciudad = i;
+            c->proveedor = j;
+            prog.pendientes++;
+            c->url = url_consulta(prog.proveedores[j].url, prog.ciudades[i]);
+            r = c->url != NULL ? http_pedir(prog.cliente, c->url, &opciones, al_terminar, c, NULL)
+                               : UV_ENOMEM;
+            if (r < 0) {
+                /* Ni salió: también es un resultado, el único de esta consulta. */
+                snprintf(c->motivo, sizeof c->motivo, "%s", http_error_texto(r));
+                c->terminada = 1;
+                prog.pendientes--;
+            }
+        }
+    if (prog.pendientes == 0) {
+        /* Ninguna salió: se imprime ya (al_terminar no llegará). */
+        for (size_t i = 0; i < prog.nciudades && !prog.json; i++)
+            imprimir_ciudad(&prog, i);
+        if (prog.json)
+            imprimir_json(&prog);
+        prog.sin_datos = 1;
+        terminar(&prog);
+    }
+
+    uv_run(&prog.bucle, UV_RUN_DEFAULT);
+    r = uv_loop_close(&prog.bucle);
+    if (r != 0)
+        fprintf(stderr, "clima: el bucle no quedó cerrado: %s\n", error_texto(r));
+    if (prog.interrumpido)
+        codigo = 130;
+    else
+        codigo = (r == 0 && !prog.sin_datos) ? 0 : 1;
+
+fin:
+    liberar(&prog);
+    free(archivo);
+    return codigo;
+}
