@@ -11,6 +11,10 @@
 #   make grade DETALLE=1              en la terminal, el detalle de todas las que fallan (si
 #                                     no, el de la primera y una línea de las demás)
 #   make -s ruta LAB=07 [SOLUCIONES=1]  imprime la ruta del programa construido
+#   make grade SALIDA=dir TRABAJOS=N  informes en dir; N verificaciones a la vez
+#   make vigilar LAB=07, make progreso   el bucle del estudiante (herramientas/herramientas.mk)
+#   make publicar LAB=07, edicion-estudiante, gradescope, grade-clase   el profesorado
+#                                     (profesorado/profesorado.mk; no va en la edición del estudiante)
 #
 # Informes: $(B)/calificacion/results.json (Gradescope) y $(B)/calificacion/junit.xml.
 # `make grade` sale con 0 siempre que haya calificado, sea cual sea la nota.
@@ -69,7 +73,10 @@ _calificar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR)
 	  --cflags "$(CALIF_CFLAGS)" --libs "$(CALIF_LIBS)" \
 	  $(if $(LAB),--lab "$(LAB)") $(if $(ENTREGA),--entrega "$(ENTREGA)") \
 	  $(if $(filter 1 si sí,$(SOLUCIONES)),--soluciones) \
-	  $(if $(filter 1 si sí,$(DETALLE)),--detalle)
+	  $(if $(filter 1 si sí,$(DETALLE)),--detalle) \
+	  $(if $(HISTORIAL),--historial "$(HISTORIAL)",$(if $(or $(ENTREGA),$(filter 1 si sí,$(SOLUCIONES))),,--historial "$(abspath $(B))/progreso.json")) \
+	  $(if $(SALIDA),--salida "$(SALIDA)") $(if $(TRABAJOS),--trabajos "$(TRABAJOS)") \
+	  $(if $(AVISO_ENTREGA),--aviso-entrega "$(AVISO_ENTREGA)")
 
 # La pista concreta de la primera verificación que falla en la última calificación.
 .PHONY: pista
@@ -85,7 +92,9 @@ ruta:
 	@echo "$(abspath $(RUTA_PROG))"
 
 # --- Pruebas del calificador (make test) -----------------------------------------------------
-SUITES += prueba-caja prueba-labs prueba-autograder
+# prueba-autograder necesita las entregas hostiles, que no van en la edición del estudiante
+# (autograder/profesorado/solo-profesorado.txt): allí no se registra.
+SUITES += prueba-caja prueba-labs $(if $(wildcard autograder/hostiles/*.c),prueba-autograder)
 
 # La caja de arena por dentro: una sonda lanzada como entrega intenta salir (fork, clone,
 # system, escribir en /, /dev/shm, conectar fuera de su red) con y sin bubblewrap.
@@ -122,6 +131,13 @@ prueba-autograder: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CA
 # `make grade` como un estudiante en su portátil: usuario normal (lo crea si se ejecuta como
 # root), curso en su HOME, PATH sin /usr/sbin: califica el 07 (esqueleto, soluciones y sin
 # caja de arena), sin sudo ni apt-get; y con un módulo «desinstalado» dice qué falta.
-SUITES += prueba-usuario
+# Califica la solución del 07: en una edición del estudiante, solo si ya está publicada.
+SUITES += $(if $(wildcard solutions/07-monitor-web/*.c),prueba-usuario)
 prueba-usuario:
 	@bash autograder/pruebas/prueba-usuario.sh "$(B)"
+
+# El bucle del estudiante (vigilar, progreso) y las herramientas del profesorado (publicar
+# soluciones, edición del estudiante, Gradescope, calificar una clase). Las del profesorado
+# no van en la edición del estudiante: de ahí el «-include».
+include autograder/herramientas/herramientas.mk
+-include autograder/profesorado/profesorado.mk

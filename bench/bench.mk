@@ -29,3 +29,13 @@ prueba-bench: $(BENCH_BINS) $(B)/bin/servidor-practica
 # diminuta a SUITES (la llama `make test`). Nada de este archivo cambia al añadir una.
 BENCH_EXTRA :=
 include $(sort $(wildcard bench/*/*.mk))
+
+# En la edición del estudiante (make edicion-estudiante) solo están las soluciones publicadas:
+# una comparación que mide la solución de un laboratorio (su .mk nombra soluciones/NN-tema)
+# sin publicar no se puede ejecutar, y no se apunta ni a make test ni a make bench.
+ifneq ($(wildcard .edicion-estudiante),)
+BENCH_LAB_DE = $(patsubst soluciones/%,%,$(firstword $(shell grep -o 'soluciones/[0-9][0-9]-[a-z0-9-]*' bench/$(1)/$(1).mk 2>/dev/null)))
+BENCH_SE_PUEDE = $(if $(call BENCH_LAB_DE,$(1)),$(wildcard solutions/$(call BENCH_LAB_DE,$(1))/*.c),si)
+SUITES := $(foreach s,$(SUITES),$(if $(filter prueba-bench-%,$(s)),$(if $(call BENCH_SE_PUEDE,$(s:prueba-bench-%=%)),$(s)),$(s)))
+BENCH_EXTRA := $(foreach b,$(BENCH_EXTRA),$(if $(call BENCH_SE_PUEDE,$(b:_bench-%=%)),$(b)))
+endif

@@ -137,6 +137,8 @@ static void esperar(orden_t *o, pid_t pid, int tubo)
             kill(-pid, SIGKILL);
             kill(pid, SIGKILL);
         }
+        if (o->al_esperar != NULL)
+            o->al_esperar(o->datos_espera);
         struct pollfd pfd = {.fd = abierto ? tubo : -1, .events = POLLIN};
         if (poll(&pfd, 1, abierto ? 50 : 20) > 0 && capturar(o, tubo, &usados) == 0)
             abierto = 0; /* fin de archivo: el hijo cerró su salida pero sigue vivo */

@@ -10,6 +10,7 @@
 #include "interno.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <jansson.h>
 #include <limits.h>
@@ -87,6 +88,20 @@ static void limpiar(void)
     temporales_borrar();
 }
 
+/* «<id>.en-marcha» en la carpeta de resultados: el ejecutor lo ve y enseña en la terminal qué
+ * verificación está corriendo (solo eso: el veredicto es siempre el <id>.json). */
+static void marcar_en_marcha(const char *id)
+{
+    const char *dir = getenv("CALIF_RESULTADOS");
+    if (dir == NULL || dir[0] == '\0')
+        return;
+    char ruta[PATH_MAX];
+    snprintf(ruta, sizeof ruta, "%s/%s.en-marcha", dir, id);
+    int fd = open(ruta, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd >= 0)
+        close(fd);
+}
+
 void cal_inicio(const char *id)
 {
     snprintf(id_actual, sizeof id_actual, "%s", id);
@@ -100,6 +115,7 @@ void cal_inicio(const char *id)
     tcp_al_esperar(bombear_salida);
     /* Red propia antes de arrancar nada: servidor, entrega y clientes la comparten. */
     red_aislar();
+    marcar_en_marcha(id);
 }
 
 static void escribir_resultado(int ok)

@@ -48,6 +48,9 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
     fi
     informe_valido "$lab-solucion" && bien "results.json y junit.xml válidos" ||
       mal "$lab-informe" "results.json o junit.xml inválidos ($SALIDAS/$lab-solucion)"
+  elif [ -f .edicion-estudiante ]; then
+    # La edición del estudiante solo trae las soluciones publicadas (make edicion-estudiante).
+    bien "edición del estudiante: la solución del ${lab:0:2} aún no está publicada, no se prueba"
   else
     mal "$lab-sin-solucion" "no existe solutions/$lab"
   fi
@@ -84,7 +87,12 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
     mal "$lab-partida" "partida: $p/$m (rc=$rc); debe ser ≤ 20 % — $SALIDAS/$lab-partida.txt"
   fi
 
-  # 3. Cada mutante pierde puntos, y justo donde debe (exactamente las de su cabecera).
+  # 3. Cada mutante pierde puntos, y justo donde debe (exactamente las de su cabecera). La
+  # edición del estudiante no trae mutantes (son la solución con un fallo).
+  if [ -f .edicion-estudiante ] && [ ! -d autograder/mutantes ]; then
+    bien "edición del estudiante: sin mutantes (son del profesorado)"
+    continue
+  fi
   n=0
   for parche in autograder/mutantes/"$lab"/*.patch; do
     [ -e "$parche" ] || continue

@@ -72,8 +72,13 @@ static int preparar(const opciones_t *op, lab_t *lab, const rutas_t *r)
         return -1;
     }
     if (op->soluciones && access(r->origen, F_OK) != 0) {
-        lab->aviso = texto_formato("no hay solución en solutions/%s%s", lab->carpeta,
-                                   lab->solucion_publicada ? "" : " (aún no está publicada)");
+        if (lab->solucion_publicada)
+            lab->aviso = texto_formato("no hay solución en solutions/%s", lab->carpeta);
+        else
+            lab->aviso = texto_formato("la solución del laboratorio %s aún no está publicada: "
+                                       "cuando el profesorado la publique, «git pull» la "
+                                       "traerá a solutions/%s",
+                                       lab->numero, lab->carpeta);
         marcar_todas(lab, "no se calificó");
         return -1;
     }
@@ -178,7 +183,11 @@ static void calificar_lab(const opciones_t *op, lab_t *lab, int bwrap)
     double t0 = reloj_s();
     rutas_t r;
     rutas_calcular(op, lab, &r);
-    if (preparar(op, lab, &r) == 0 && compilar(op, lab, &r, bwrap) == 0) {
+    avance_compilando(lab);
+    int preparado = preparar(op, lab, &r) == 0;
+    int compilado = preparado && compilar(op, lab, &r, bwrap) == 0;
+    avance_borrar();
+    if (compilado) {
         if (entrega_accesible(lab, &r) < 0) {
             lab->aviso = texto_formato("el usuario de la caja no llega al programa %s", r.binario);
             marcar_todas(lab, "no se calificó");
@@ -203,8 +212,11 @@ static void cabecera(const opciones_t *op, contexto_informe_t *ctx, char *origen
     else
         texto_poner(origen, t_o, "tus archivos en labs/");
     int faltan = protecciones_describir(caja, t_c, bwrap);
-    *ctx = (contexto_informe_t){
-        .origen = origen, .caja = caja, .caja_aviso = faltan > 0, .salida = op->salida};
+    *ctx = (contexto_informe_t){.origen = origen,
+                                .caja = caja,
+                                .caja_aviso = faltan > 0,
+                                .salida = op->salida,
+                                .aviso = op->aviso};
     informe_cabecera(ctx);
 }
 
@@ -229,8 +241,11 @@ static int calificar_todo(const opciones_t *op, char **carpetas, int nc)
     cabecera(op, &ctx, origen, sizeof origen, caja, sizeof caja, &bwrap);
     lab_t *labs = calloc((size_t)nc, sizeof *labs);
     for (int i = 0; labs != NULL && i < nc; i++) {
-        if (labs_cargar(op, carpetas[i], &labs[i]) == 0)
+        if (labs_cargar(op, carpetas[i], &labs[i]) == 0) {
+            if (op->trabajos > 0)
+                labs[i].trabajos = op->trabajos;
             calificar_lab(op, &labs[i], bwrap);
+        }
         instructor |= labs[i].error_instructor;
         informe_lab(&labs[i], op->detalle);
     }
@@ -244,6 +259,9 @@ static int calificar_todo(const opciones_t *op, char **carpetas, int nc)
         r2 = -1;
     if (r1 < 0 || r2 < 0)
         fprintf(stderr, "calificar: no se pudieron escribir los informes en %s\n", op->salida);
+    if (op->historial != NULL && labs != NULL && historial_anotar(op, labs, nc) < 0)
+        fprintf(stderr, "calificar: no se pudo anotar la nota en %s (make progreso)\n",
+                op->historial);
     for (int i = 0; labs != NULL && i < nc; i++)
         lab_liberar(&labs[i]);
     free(labs);
@@ -264,13 +282,23 @@ int main(int argc, char **argv)
         return 2;
     if (op.variables || op.lista) {
         r = op.variables ? labs_variables(&op, carpetas, nc) : labs_lista(&op, carpetas, nc);
+    } else if (op.publicar != 0) {
+        r = publicar_cambiar(&op, carpetas, nc, op.publicar > 0);
+    } else if (op.estado_soluciones) {
+        r = publicar_estado(&op, carpetas, nc);
+    } else if (op.progreso) {
+        r = historial_mostrar(&op, carpetas, nc);
     } else if (op.pista) {
         r = pista_mostrar(&op, carpetas, nc);
     } else {
         /* Huérfanos de cualquier cosa que lancemos vienen a nosotros (y se matan). */
         prctl(PR_SET_CHILD_SUBREAPER, 1);
         signal(SIGPIPE, SIG_IGN);
+        /* El aviso puede nombrar archivos de la entrega: UTF-8 válido antes de ir al JSON. */
+        char *aviso = op.aviso != NULL ? texto_sanear(op.aviso) : NULL;
+        op.aviso = aviso;
         r = calificar_todo(&op, carpetas, nc);
+        free(aviso);
         huerfanos_barrer(NULL);
     }
     for (int i = 0; i < nc; i++)

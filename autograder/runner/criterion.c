@@ -170,12 +170,16 @@ int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno)
     texto_poner(jobs, sizeof jobs, "--jobs=%d", lab->trabajos);
     char *tap_arg = texto_formato("--tap=%s", tap);
     const char *argv[] = {r->calificador, jobs, tap_arg, NULL};
+    avance_t avance = {.lab = lab, .resultados = r->resultados};
     orden_t o = {.argv = argv,
                  .entorno = entorno,
                  .carpeta = r->trabajo,
                  .salida = registro,
-                 .limite_s = lab->tiempo_limite_s};
+                 .limite_s = lab->tiempo_limite_s,
+                 .al_esperar = avance_activo() ? avance_tic : NULL,
+                 .datos_espera = &avance};
     int e = orden_ejecutar(&o);
+    avance_borrar();
     free(tap_arg);
     /* Si algo escapó de la caja y quedó huérfano, ahora es hijo nuestro: fuera. */
     huerfanos_barrer(NULL);

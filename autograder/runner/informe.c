@@ -104,6 +104,8 @@ void informe_cabecera(const contexto_informe_t *c)
         fprintf(destino, "%s⚠ %s%s\n", amarillo(), c->caja, normal());
     else
         fprintf(destino, "%sCaja de arena: %s%s\n", tenue(), c->caja, normal());
+    if (c->aviso != NULL)
+        fprintf(destino, "%s⚠ %s%s\n", amarillo(), c->aviso, normal());
     fflush(destino);
 }
 
@@ -244,7 +246,8 @@ int informe_json(const char *ruta, const lab_t *labs, int n, const contexto_info
     json_t *tests = json_array();
     json_t *resumen = json_array();
     int ob = 0, mx = 0;
-    char *general = texto_formato("Qué se califica: %s.\nCaja de arena: %s", c->origen, c->caja);
+    char *general = texto_formato("Qué se califica: %s.\nCaja de arena: %s%s%s", c->origen, c->caja,
+                                  c->aviso != NULL ? "\n" : "", c->aviso != NULL ? c->aviso : "");
     for (int i = 0; i < n; i++) {
         const lab_t *lab = &labs[i];
         int a, b;
@@ -260,11 +263,12 @@ int informe_json(const char *ruta, const lab_t *labs, int n, const contexto_info
             free(general);
             general = t;
         }
-        json_array_append_new(resumen,
-                              json_pack("{s:s, s:s, s:i, s:i, s:b, s:b, s:f}", "lab", lab->carpeta,
-                                        "titulo", lab->titulo != NULL ? lab->titulo : "", "score",
-                                        a, "max_score", b, "compila", lab->compila, "calificado",
-                                        lab->calificado, "segundos", lab->segundos));
+        json_array_append_new(
+            resumen,
+            json_pack("{s:s, s:s, s:i, s:i, s:b, s:b, s:f, s:s}", "lab", lab->carpeta, "titulo",
+                      lab->titulo != NULL ? lab->titulo : "", "score", a, "max_score", b, "compila",
+                      lab->compila, "calificado", lab->calificado, "segundos", lab->segundos,
+                      "aviso", lab->aviso != NULL ? lab->aviso : ""));
         for (int k = 0; k < lab->nv; k++) {
             const verificacion_t *v = &lab->v[k];
             char *nombre = texto_formato("Lab %s · %s", lab->numero, v->nombre);

@@ -169,6 +169,8 @@ int labs_lista(const opciones_t *op, char **carpetas, int n)
         printf("%s\tprograma\t%s\n%s\ttitulo\t%s\n", c, lab.programa, c, lab.titulo);
         printf("%s\ttiempo_objetivo_s\t%d\n%s\tsolucion_publicada\t%d\n", c, lab.tiempo_objetivo_s,
                c, lab.solucion_publicada);
+        printf("%s\ttiempo_limite_s\t%d\n%s\ttrabajos\t%d\n", c, lab.tiempo_limite_s, c,
+               lab.trabajos);
         for (int k = 0; k < lab.narchivos; k++)
             printf("%s\tarchivo\t%s\n", c, lab.archivos[k]);
         for (int k = 0; k < lab.nv; k++)

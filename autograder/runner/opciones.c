@@ -15,6 +15,10 @@ static void uso(void)
             "uso: calificar --raiz R --construccion B --cc CC --cflags \"…\" --libs \"…\"\n"
             "                [--lab NN] [--entrega CARPETA | --soluciones] [--salida CARPETA]\n"
             "                [--detalle]   (todos los detalles en la terminal)\n"
+            "                [--historial ARCHIVO] [--trabajos N] [--aviso-entrega TEXTO]\n"
+            "     calificar --raiz R --publicar|--despublicar --lab NN   (solucion_publicada)\n"
+            "     calificar --raiz R --estado-soluciones   (qué soluciones están publicadas)\n"
+            "     calificar --raiz R --progreso --historial ARCHIVO   (make progreso)\n"
             "     calificar --raiz R --variables           (datos de los lab.json para make)\n"
             "     calificar --raiz R --lista [--lab NN]    (los mismos, para guiones)\n"
             "     calificar --raiz R --pista [--lab NN]    (la pista de la primera que falla)\n"
@@ -47,14 +51,27 @@ static int completar(opciones_t *op)
 
 int opciones_leer(int argc, char **argv, opciones_t *op)
 {
-    static const struct option largas[] = {
-        {"raiz", required_argument, NULL, 'r'},    {"construccion", required_argument, NULL, 'b'},
-        {"cc", required_argument, NULL, 'c'},      {"cflags", required_argument, NULL, 'f'},
-        {"libs", required_argument, NULL, 'l'},    {"lab", required_argument, NULL, 'L'},
-        {"entrega", required_argument, NULL, 'e'}, {"soluciones", no_argument, NULL, 's'},
-        {"salida", required_argument, NULL, 'o'},  {"variables", no_argument, NULL, 'v'},
-        {"lista", no_argument, NULL, 'i'},         {"detalle", no_argument, NULL, 'd'},
-        {"pista", no_argument, NULL, 'p'},         {NULL, 0, NULL, 0}};
+    static const struct option largas[] = {{"raiz", required_argument, NULL, 'r'},
+                                           {"construccion", required_argument, NULL, 'b'},
+                                           {"cc", required_argument, NULL, 'c'},
+                                           {"cflags", required_argument, NULL, 'f'},
+                                           {"libs", required_argument, NULL, 'l'},
+                                           {"lab", required_argument, NULL, 'L'},
+                                           {"entrega", required_argument, NULL, 'e'},
+                                           {"soluciones", no_argument, NULL, 's'},
+                                           {"salida", required_argument, NULL, 'o'},
+                                           {"variables", no_argument, NULL, 'v'},
+                                           {"lista", no_argument, NULL, 'i'},
+                                           {"detalle", no_argument, NULL, 'd'},
+                                           {"pista", no_argument, NULL, 'p'},
+                                           {"publicar", no_argument, NULL, 'P'},
+                                           {"despublicar", no_argument, NULL, 'D'},
+                                           {"estado-soluciones", no_argument, NULL, 'E'},
+                                           {"progreso", no_argument, NULL, 'G'},
+                                           {"historial", required_argument, NULL, 'h'},
+                                           {"aviso-entrega", required_argument, NULL, 'a'},
+                                           {"trabajos", required_argument, NULL, 'j'},
+                                           {NULL, 0, NULL, 0}};
     memset(op, 0, sizeof *op);
     const char **destino[128] = {NULL};
     destino['r'] = &op->raiz;
@@ -65,9 +82,23 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
     destino['L'] = &op->lab;
     destino['e'] = &op->entrega;
     destino['o'] = &op->salida;
+    destino['h'] = &op->historial;
+    destino['a'] = &op->aviso;
     int c;
     while ((c = getopt_long(argc, argv, "", largas, NULL)) != -1) {
-        if (c > 0 && c < 128 && destino[c] != NULL)
+        if (c == 'P' || c == 'D')
+            op->publicar = c == 'P' ? 1 : -1;
+        else if (c == 'E' || c == 'G')
+            *(c == 'E' ? &op->estado_soluciones : &op->progreso) = 1;
+        else if (c == 'j') {
+            char *fin;
+            long t = strtol(optarg, &fin, 10);
+            if (*fin != '\0' || t < 1 || t > 64) {
+                fprintf(stderr, "calificar: --trabajos necesita un número de 1 a 64\n");
+                return 2;
+            }
+            op->trabajos = (int)t;
+        } else if (c > 0 && c < 128 && destino[c] != NULL)
             *destino[c] = optarg[0] != '\0' ? optarg : NULL;
         else if (c == 's' || c == 'v' || c == 'i' || c == 'd' || c == 'p')
             *(c == 's'   ? &op->soluciones
@@ -80,7 +111,8 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
             return 2;
         }
     }
-    int datos = op->variables || op->lista || op->pista;
+    int datos = op->variables || op->lista || op->pista || op->publicar != 0 ||
+                op->estado_soluciones || op->progreso;
     if (op->raiz == NULL || optind != argc ||
         (!datos &&
          (op->construccion == NULL || op->cc == NULL || op->cflags == NULL || op->libs == NULL))) {
@@ -91,6 +123,15 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
         op->construccion = "build";
     if (op->entrega != NULL && op->soluciones) {
         fprintf(stderr, "calificar: ENTREGA y SOLUCIONES=1 no se pueden usar a la vez\n");
+        return 2;
+    }
+    if (op->publicar != 0 && op->lab == NULL) {
+        fprintf(stderr, "calificar: di qué laboratorio: make %spublicar LAB=07\n",
+                op->publicar > 0 ? "" : "des");
+        return 2;
+    }
+    if (op->progreso && op->historial == NULL) {
+        fprintf(stderr, "calificar: --progreso necesita --historial ARCHIVO\n");
         return 2;
     }
     if (op->entrega != NULL && op->lab == NULL) {

@@ -57,6 +57,12 @@ typedef struct {
 typedef struct {
     const char *raiz, *construccion, *cc, *cflags, *libs, *lab, *entrega, *salida;
     int soluciones, variables, lista, detalle, pista;
+    int publicar;          /* 1 --publicar, -1 --despublicar, 0 nada */
+    int estado_soluciones; /* --estado-soluciones */
+    int progreso;          /* --progreso: la tabla de make progreso */
+    const char *historial; /* --historial ARCHIVO: anotar la nota (make progreso) */
+    const char *aviso;     /* --aviso-entrega TEXTO: va al informe (archivos ignorados…) */
+    int trabajos;          /* --trabajos N: sustituye a «trabajos» de lab.json (0 = no) */
     char construccion_abs[PATH_MAX], entrega_abs[PATH_MAX], salida_def[PATH_MAX];
 } opciones_t;
 /* 0, o el código de salida (2) tras decir en stderr qué está mal. */
@@ -100,6 +106,29 @@ int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno)
  * (results.json de op->salida) de los laboratorios `carpetas`. 0, o 2 si no hay informe. */
 int pista_mostrar(const opciones_t *op, char **carpetas, int n);
 
+/* publicar.c — make publicar / despublicar / estado-soluciones. 0, o el código de salida. */
+int publicar_cambiar(const opciones_t *op, char **carpetas, int n, int valor);
+int publicar_estado(const opciones_t *op, char **carpetas, int n);
+
+/* historial.c — make progreso: la última y la mejor nota de cada laboratorio. */
+/* Anota en op->historial el resultado de los laboratorios calificados. 0 o -1. */
+int historial_anotar(const opciones_t *op, const lab_t *labs, int n);
+/* La tabla de todos los laboratorios `carpetas`. 0, o 2 si el historial está dañado. */
+int historial_mostrar(const opciones_t *op, char **carpetas, int n);
+
+/* avance.c — qué verificación corre y cuántas van, solo en una terminal (ni en CI ni en
+ * una tubería). La línea se borra al terminar: el informe no cambia. */
+int avance_activo(void);
+void avance_compilando(const lab_t *lab);
+/* Para orden_t.al_esperar mientras corre el calificador del laboratorio. */
+typedef struct {
+    const lab_t *lab;
+    const char *resultados;
+    double siguiente;
+} avance_t;
+void avance_tic(void *datos);
+void avance_borrar(void);
+
 /* calificar.c */
 /* Todas las verificaciones (salvo «compila») fallan con `obtenido`. */
 void marcar_todas(lab_t *lab, const char *obtenido);
@@ -142,6 +171,7 @@ typedef struct {
     int caja_aviso;     /* 1 si no hay caja (se avisa) */
     double segundos;
     const char *salida; /* carpeta de los informes */
+    const char *aviso;  /* sobre la entrega (archivos ignorados…), o NULL */
 } contexto_informe_t;
 
 void informe_cabecera(const contexto_informe_t *c);

@@ -42,6 +42,7 @@ PAQUETES=(
   curl wrk nginx-light python3 python3-aiohttp python3-asyncpg bear netcat-openbsd
   python3-aiofiles time
   pandoc chromium epubcheck qpdf
+  inotify-tools git zip unzip
 )
 # Si la instalación automática falla, no se vuelve a intentar en cada `make grade`: queda
 # anotado aquí y se pide `make deps`, que lo borra cuando termina bien.
@@ -163,6 +164,11 @@ revisar_test() {
   # La lección 11 ejecuta sus ejemplos bajo gdb y strace.
   orden gdb gdb
   orden strace strace
+  # make vigilar (inotifywait) y las herramientas del profesorado (edición, Gradescope).
+  orden inotifywait inotify-tools
+  orden git git
+  orden zip zip
+  orden unzip unzip
   # libFuzzer: clang necesita su runtime (libclang-rt-NN-dev en Debian 12).
   if ! hay_orden clang; then
     anotar "la orden clang (para libFuzzer)" clang

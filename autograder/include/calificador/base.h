@@ -60,6 +60,10 @@ typedef struct {
     char *capturado; /* si salida == NULL: lo escrito (tope TOPE_CAPTURA); free */
     int estado;      /* de waitpid */
     int excedido;    /* 1 si hubo que matarla por pasar de limite_s */
+    /* Opcional: se llama en cada vuelta de la espera (cada 20–50 ms), p. ej. para enseñar el
+     * avance en la terminal. No debe bloquear. */
+    void (*al_esperar)(void *datos);
+    void *datos_espera;
 } orden_t;
 #define ORDEN_MAX_FDS 8
 typedef struct {

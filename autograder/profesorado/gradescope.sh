@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# gradescope.sh LAB — `make gradescope LAB=07`: el paquete del autograder de Gradescope,
+# build/gradescope/NN-tema.zip, con la forma que pide Gradescope:
+#   setup.sh          instala paquetes y construye el curso (una vez, al crear la imagen)
+#   run_autograder    califica /autograder/submission/ → /autograder/results/results.json
+#   curso/            el curso sin lo del profesorado (solo-profesorado.txt) y sin ninguna
+#                     solución (edicion.sh --lista --sin-soluciones)
+# Variables: CALIFICAR (el ejecutor). Solo lee el curso; escribe en build/gradescope/.
+set -euo pipefail
+RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$RAIZ"
+export CALIFICAR=${CALIFICAR:-build/bin/calificar}
+LAB=${1:-}
+if [ -z "$LAB" ]; then
+  echo "gradescope: di qué laboratorio, p. ej. make gradescope LAB=07" >&2
+  exit 2
+fi
+mapfile -t carpetas < <("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$LAB" | awk -F'\t' '$2 == "programa" { print $1 }')
+if [ "${#carpetas[@]}" -ne 1 ]; then
+  echo "gradescope: LAB=$LAB no es un laboratorio (o es más de uno)" >&2
+  exit 2
+fi
+carpeta=${carpetas[0]}
+SALIDA="$RAIZ/build/gradescope"
+ARMADO="$SALIDA/$carpeta"
+ZIP="$SALIDA/$carpeta.zip"
+rm -rf "$ARMADO" "$ZIP"
+mkdir -p "$ARMADO/curso"
+bash autograder/profesorado/edicion.sh --lista --sin-soluciones | while IFS= read -r f; do
+  cp -p --parents -- "$f" "$ARMADO/curso/"
+done
+for s in setup.sh run_autograder; do
+  sed -e "s|@CARPETA@|$carpeta|g" -e "s|@NUMERO@|${carpeta:0:2}|g" \
+    "autograder/profesorado/gradescope/$s" >"$ARMADO/$s"
+  chmod 755 "$ARMADO/$s"
+done
+(cd "$ARMADO" && zip -qr -X "$ZIP" setup.sh run_autograder curso)
+rm -rf "$ARMADO"
+echo "Gradescope: $ZIP ($(unzip -l "$ZIP" | tail -n1 | awk '{print $2}') archivos)."
+echo "Súbelo en «Configure Autograder» (imagen base de Ubuntu; setup.sh instala los paquetes). Lo que entrega el estudiante en el ${carpeta}: $("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$carpeta" | awk -F'\t' '$2 == "archivo" { printf "%s ", $3 }')"

@@ -1,0 +1,44 @@
+# autograder/profesorado/: las herramientas del profesorado. No van en la edición del
+# estudiante (solo-profesorado.txt), por eso autograder.mk lo incluye con «-include».
+#
+#   make publicar LAB=07 / make despublicar LAB=07   «solucion_publicada» de su lab.json
+#   make estado-soluciones                           qué soluciones están publicadas
+#   make edicion-estudiante DEST=dir                 la edición del estudiante (repositorio git)
+#   make gradescope LAB=07                           build/gradescope/07-monitor-web.zip
+#   make grade-clase LAB=07 ENTREGAS=dir [J=n]       califica cada subcarpeta de dir (J a la vez)
+#                                                    (build/clase/<lab>/notas.csv)
+.PHONY: publicar despublicar estado-soluciones edicion-estudiante gradescope grade-clase \
+        prueba-edicion prueba-gradescope prueba-clase
+
+publicar despublicar: $(CALIFICAR)
+	@$(CALIFICAR) --raiz "$(RAIZ)" --$@ $(if $(LAB),--lab "$(LAB)")
+
+estado-soluciones: $(CALIFICAR)
+	@$(CALIFICAR) --raiz "$(RAIZ)" --estado-soluciones
+
+edicion-estudiante: $(CALIFICAR)
+	@test -n "$(DEST)" || { echo "edicion-estudiante: di dónde, p. ej. make edicion-estudiante DEST=../curso-estudiantes" >&2; exit 2; }
+	@CALIFICAR="$(abspath $(CALIFICAR))" bash autograder/profesorado/edicion.sh "$(abspath $(DEST))"
+
+gradescope: $(CALIFICAR)
+	@CALIFICAR="$(abspath $(CALIFICAR))" bash autograder/profesorado/gradescope.sh "$(LAB)"
+
+# Lo mismo que make grade (caja, límites, informes), para cada subcarpeta de ENTREGAS.
+grade-clase: deps-grade
+	@$(MAKE) --no-print-directory _grade-clase
+_grade-clase: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR)
+	@$(MAKE) --no-print-directory -k $(CALIF_ELEGIDOS)
+	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
+	  CALIFICAR="$(abspath $(CALIFICAR))" B="$(abspath $(B))" TRABAJOS="$(TRABAJOS)" \
+	  bash autograder/profesorado/clase.sh "$(LAB)" "$(ENTREGAS)" "$(J)"
+
+# Las pruebas de estas herramientas (make test).
+SUITES += prueba-edicion prueba-gradescope prueba-clase
+prueba-edicion: $(CALIFICAR)
+	@bash autograder/profesorado/pruebas/prueba-edicion.sh "$(B)"
+prueba-gradescope: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
+	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
+	  bash autograder/profesorado/pruebas/prueba-gradescope.sh "$(B)"
+prueba-clase: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
+	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
+	  bash autograder/profesorado/pruebas/prueba-clase.sh "$(B)"

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# prueba-edicion.sh B — `make edicion-estudiante`, mirado archivo por archivo, y el ciclo de
+# publicar una solución después de la fecha de entrega. Sobre una copia del curso (un
+# repositorio git temporal; el curso no se toca) con todas las soluciones sin publicar:
+#   1. la edición es un repositorio git de un solo commit; su lista de archivos es la del
+#      curso menos solo-profesorado.txt y menos solutions/ — ni uno más ni uno menos —, trae
+#      lo que necesita un estudiante (lab.json, calificadores ocultos, runner, Makefile) y su
+#      README dice que es la edición del estudiante;
+#   2. make test allí solo registra las suites que tienen sentido (sin prueba-autograder ni
+#      las del profesorado);
+#   3. make grade SOLUCIONES=1 allí (construyendo desde cero) dice claramente que la solución
+#      no está publicada;
+#   4. make publicar LAB=07 en la copia y otra vez make edicion-estudiante: un commit nuevo con
+#      solutions/07-…, que un clon del estudiante recibe con git pull; allí make grade
+#      SOLUCIONES=1 da el 100 %; repetir sin cambios no hace commit; despublicar lo quita.
+# Última línea: «resumen: …».
+set -u
+RAIZ=$(cd "$(dirname "$0")/../../.." && pwd)
+cd "$RAIZ" || exit 1
+B=$(realpath -m "${1:-build}")
+CALIFICAR="$B/bin/calificar"
+pasan=0 fallan=0 fallidas=()
+bien() { pasan=$((pasan + 1)); printf '  ✔ %s\n' "$*"; }
+mal() { fallan=$((fallan + 1)); fallidas+=("$1"); printf '  ✘ %s\n' "$*"; }
+resumen_final() {
+  [ "$fallan" -gt 0 ] && echo "Fallan: ${fallidas[*]}"
+  echo "resumen: $((pasan + fallan)) comprobaciones, $pasan pasan, $fallan fallan"
+  [ "$fallan" -eq 0 ]
+}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-edicion.XXXXXX")
+# La caja compila como otro usuario: tiene que poder llegar a la edición.
+chmod 755 "$TMP"
+trap '[ -n "${CONSERVAR:-}" ] || rm -rf "$TMP"' EXIT
+export GIT_AUTHOR_NAME=Pruebas GIT_AUTHOR_EMAIL=pruebas@curso.invalid GIT_COMMITTER_NAME=Pruebas \
+  GIT_COMMITTER_EMAIL=pruebas@curso.invalid
+
+# La copia del curso: lo que está en git, con los cambios sin commit, en un repositorio nuevo.
+COPIA="$TMP/curso"
+mkdir -p "$COPIA"
+git ls-files -z | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
+  xargs -0 cp -p --parents -t "$COPIA"
+git -C "$COPIA" init -q && git -C "$COPIA" add -A && git -C "$COPIA" commit -qm copia
+mapfile -t labs < <("$CALIFICAR" --raiz "$COPIA" --lista | awk -F'\t' '$2 == "programa" { print $1 }')
+for l in "${labs[@]}"; do "$CALIFICAR" --raiz "$COPIA" --despublicar --lab "$l" >/dev/null; done
+lab=07-monitor-web
+[ -d "$COPIA/labs/$lab" ] || lab=${labs[0]}
+numero=${lab:0:2}
+echo "── edición del estudiante (publicando $lab)"
+
+edicion() { (cd "$COPIA" && CALIFICAR="$CALIFICAR" bash autograder/profesorado/edicion.sh "$ED") >"$TMP/edicion.txt" 2>&1; }
+ED="$TMP/edicion"
+t0=$(date +%s.%N)
+if edicion; then
+  bien "edición hecha en $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s: $(cat "$TMP/edicion.txt")"
+else
+  mal edicion "edicion.sh falló: $(cat "$TMP/edicion.txt")"
+  resumen_final
+  exit 1
+fi
+
+# 1. La lista de archivos, calculada aquí a partir de solo-profesorado.txt y de lo que hay.
+(cd "$COPIA" && git ls-files) | LC_ALL=C sort >"$TMP/curso.lista"
+patrones=()
+while IFS= read -r p; do
+  p=${p%%#*}
+  p=$(printf '%s' "$p" | tr -d '[:space:]')
+  [ -n "$p" ] && patrones+=("$p")
+done <"$COPIA/autograder/profesorado/solo-profesorado.txt"
+esperada() {
+  local f p
+  while IFS= read -r f; do
+    [[ "$f" == solutions/* ]] && continue
+    for p in "${patrones[@]}"; do [[ "$f" == "$p" || ( "$p" == */ && "$f" == "$p"* ) ]] && continue 2; done
+    printf '%s\n' "$f"
+  done <"$TMP/curso.lista"
+  echo .edicion-estudiante
+}
+esperada | LC_ALL=C sort >"$TMP/esperada.lista"
+git -C "$ED" ls-files | LC_ALL=C sort >"$TMP/edicion.lista"
+if diff "$TMP/esperada.lista" "$TMP/edicion.lista" >"$TMP/diff.txt"; then
+  bien "lista: $(wc -l <"$TMP/edicion.lista") archivos, justo los del curso menos solo-profesorado.txt y solutions/"
+else
+  mal lista "la edición no tiene justo los archivos esperados (< falta, > sobra): $(head -n 20 "$TMP/diff.txt")"
+fi
+colados=$(grep -E '^(solutions/|autograder/mutantes/|autograder/hostiles/|autograder/profesorado/)' "$TMP/edicion.lista")
+[ -z "$colados" ] && bien "ni soluciones, ni mutantes, ni hostiles, ni herramientas del profesorado" ||
+  mal colados "se colaron: $colados"
+faltan=""
+for f in Makefile README.md "labs/$lab/lab.json" "labs/$lab/README.md" autograder/runner/calificar.c \
+  autograder/autograder.mk autograder/herramientas/vigilar.sh common/herramientas/dependencias.sh; do
+  grep -qxF "$f" "$TMP/edicion.lista" || faltan+=" $f"
+done
+ls "$ED/labs/$lab/.calificador/"*.c >/dev/null 2>&1 || faltan+=" labs/$lab/.calificador/*.c"
+[ -z "$faltan" ] && bien "trae lo del estudiante: enunciados, lab.json, calificadores ocultos, ejecutor, Makefile" ||
+  mal imprescindibles "faltan:$faltan"
+if [ "$(git -C "$ED" rev-list --all | wc -l)" = 1 ] && [ -z "$(git -C "$ED" log --all --format=%H -- solutions)" ]; then
+  bien "git: un solo commit, ninguna solución en la historia"
+else
+  mal historia "la edición tiene $(git -C "$ED" rev-list --all | wc -l) commits o soluciones en su historia"
+fi
+sed -n 3p "$ED/README.md" | grep -q '^> \*\*Edición del estudiante\.\*\*' && grep -q 'ninguna todavía' "$ED/README.md" &&
+  bien "README.md dice que es la edición del estudiante (sin soluciones aún)" ||
+  mal readme "README.md no empieza diciendo que es la edición del estudiante: $(head -n 4 "$ED/README.md")"
+
+# 2. make test allí: sin lo que no tiene sentido.
+suites=" $(make -C "$ED" --no-print-directory -s listar-suites 2>/dev/null) "
+if [[ "$suites" == *" prueba-labs "* ]] && [[ "$suites" == *" prueba-vigilar "* ]] &&
+  [[ "$suites" != *" prueba-autograder "* ]] && [[ "$suites" != *" prueba-clase "* ]] &&
+  [[ "$suites" != *" prueba-edicion "* ]] && [[ "$suites" != *" prueba-gradescope "* ]] &&
+  [[ "$suites" != *" prueba-usuario "* ]] && [[ "$suites" != *" prueba-bench-"* ]]; then
+  bien "make test allí: sin prueba-autograder, sin las del profesorado, sin prueba-usuario (pide la solución del 07) ni las comparaciones que miden soluciones"
+else
+  mal suites "make test en la edición registra:$suites"
+fi
+
+# 3. make grade SOLUCIONES=1, como un estudiante (construye desde cero).
+t0=$SECONDS
+make -C "$ED" --no-print-directory -s -j2 grade LAB="$numero" SOLUCIONES=1 >"$TMP/sin-publicar.txt" 2>&1
+rc=$?
+if [ "$rc" = 0 ] && grep -q "la solución del laboratorio $numero aún no está publicada" "$TMP/sin-publicar.txt" &&
+  ! grep -qE "Lab $numero: [0-9]+/[0-9]+ puntos" "$TMP/sin-publicar.txt"; then
+  bien "make grade SOLUCIONES=1 (con la construcción, $((SECONDS - t0)) s): dice que la del $numero aún no está publicada"
+else
+  mal sin-publicar "make grade SOLUCIONES=1 en la edición (rc=$rc): $(tail -n 8 "$TMP/sin-publicar.txt")"
+fi
+
+# 4. Publicar después de la fecha: un commit nuevo que el estudiante recibe con git pull.
+git clone -q "$ED" "$TMP/alumno"
+"$CALIFICAR" --raiz "$COPIA" --publicar --lab "$lab" >/dev/null
+edicion
+if [ "$(git -C "$ED" rev-list --all | wc -l)" = 2 ] && git -C "$ED" log -1 --format=%s | grep -q "Publicadas las soluciones de: $numero" &&
+  git -C "$TMP/alumno" pull -q 2>"$TMP/pull.txt" && diff -r "$COPIA/solutions/$lab" "$TMP/alumno/solutions/$lab" >"$TMP/diff.txt" 2>&1; then
+  bien "publicar: commit «$(git -C "$ED" log -1 --format=%s)»; git pull trae solutions/$lab"
+else
+  mal publicar "tras publicar: $(git -C "$ED" log --oneline | head -3) / $(cat "$TMP/pull.txt" "$TMP/diff.txt")"
+fi
+grep -q "(${numero})" "$TMP/alumno/README.md" && bien "el README de la edición dice ahora qué solución trae ($numero)" ||
+  mal readme-publicada "el README no nombra la solución publicada"
+edicion
+[ "$(git -C "$ED" rev-list --all | wc -l)" = 2 ] && grep -q "sin cambios" "$TMP/edicion.txt" &&
+  bien "repetir sin cambios no hace commit" || mal repetir "repetir hizo otro commit: $(cat "$TMP/edicion.txt")"
+# (En la edición, ya construida en el paso 3: el clon tiene los mismos archivos.)
+make -C "$ED" --no-print-directory -s grade LAB="$numero" SOLUCIONES=1 >"$TMP/publicada.txt" 2>&1
+grep -qE "Lab $numero: ([0-9]+)/\1 puntos \(100 %\)" "$TMP/publicada.txt" &&
+  bien "tras publicar, make grade SOLUCIONES=1 en la edición: 100 %" ||
+  mal publicada "make grade SOLUCIONES=1 tras publicar: $(tail -n 5 "$TMP/publicada.txt")"
+"$CALIFICAR" --raiz "$COPIA" --despublicar --lab "$lab" >/dev/null
+edicion
+[ ! -e "$ED/solutions/$lab" ] && grep -q "retiradas" <(git -C "$ED" log -1 --format=%s) &&
+  bien "despublicar: un commit que la quita (y avisa de que sigue en la historia)" ||
+  mal despublicar "despublicar: $(git -C "$ED" log -1 --format=%s)"
+rm -rf "$ED/build" "$TMP/alumno/build"
+
+resumen_final
