@@ -317,7 +317,7 @@ static int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char
                 int j = siguiente;
                 if (resto != NULL && *resto == '\0' && resto != e)
                     for (; j < m; j++)
-                        if (casa_estado(&v[j], (int)estado) && v[j].inicio_ms <= t + 50 &&
+                        if (casa_estado(&v[j], (int)estado) && v[j].inicio_ms <= t + HOLGURA_MS &&
                             v[j].fin_ms <= t + HOLGURA_MS)
                             break;
                 if (resto == NULL || *resto != '\0' || resto == e || j >= m) {
