@@ -689,6 +689,8 @@ CAL_PRUEBA(progreso, 30)
             ok = 0;
         }
     }
+    int lineas_goteo = 0;
+    uint64_t hueco = 0;
     if (ok) {
         /* El goteo está activo ~4 s: el temporizador da ~8 líneas; se piden la mitad, y
          * ningún hueco de más de 1,5 s entre dos seguidas. */
@@ -697,7 +699,7 @@ CAL_PRUEBA(progreso, 30)
         serie_t *x = &se[2];
         double dur = n >= 1 ? (double)(v[0].fin_ms - v[0].inicio_ms) / 1000.0 : 4.0;
         int minimo = (int)dur;
-        uint64_t hueco = 0;
+        lineas_goteo = x->n;
         for (int i = 1; i < x->n; i++)
             if (x->visto[i] - x->visto[i - 1] > hueco)
                 hueco = x->visto[i] - x->visto[i - 1];
@@ -710,8 +712,12 @@ CAL_PRUEBA(progreso, 30)
             ok = 0;
         }
     }
-    cal_obtenido("%s",
-                 ok ? "líneas PROGRESO a su ritmo, monótonas y con velocidades creíbles" : motivo);
+    if (ok)
+        cal_obtenido("líneas PROGRESO a su ritmo, monótonas y con velocidades creíbles; el goteo, "
+                     "%d líneas con %llu ms como mucho entre dos",
+                     lineas_goteo, (unsigned long long)hueco);
+    else
+        cal_obtenido("%s", motivo);
     if (!ok)
         cal_nota_salida(p, 12);
     CAL_FIN(ok);
