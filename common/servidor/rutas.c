@@ -121,6 +121,8 @@ static void ruta_indice(pedido_t *pd)
         "  /bytes/{n}?seed=               n bytes deterministas; Range (206/416)\n"
         "      &kbps=K                    a K KiB/s (para ver el progreso)\n"
         "      &cortar=k                  corta tras el byte k del archivo\n"
+        "      &corto=k                   con Range, un 206 honesto solo hasta el byte k\n"
+        "      &rango=mal                 con Range, un 206 desde el byte 0 (no el pedido)\n"
         "      &digest=si|no|mal          Repr-Digest sha-256 (de serie, ≤ 16 MiB)\n"
         "  /stream-bytes/{n}?seed=&chunk_size=   lo mismo, troceado (chunked)\n"
         "  /drip?numbytes=&duration=&delay=      cuerpo lento, gota a gota\n"
@@ -220,11 +222,14 @@ static void cabeceras_descarga(respuesta_t *r, const char *rango, const char *hu
 }
 
 /* /bytes/{n} como un servidor de descargas: Range (206 o 416), ?kbps= (ritmo en KiB/s),
- * ?cortar=k (corta la conexión tras k bytes de cuerpo) y ?digest=si|no|mal. */
+ * ?cortar=k (corta la conexión tras k bytes de cuerpo), ?digest=si|no|mal y, para probar
+ * clientes que reanudan, dos servidores raros: ?corto=k (con Range, un 206 bien formado que
+ * acaba en el byte k: más corto que lo pedido) y ?rango=mal (con Range, un 206 que empieza en
+ * el byte 0 en vez de donde se pidió). */
 static void ruta_bytes(pedido_t *pd, const char *resto)
 {
-    long long kbps, cortar;
-    char digest[8];
+    long long kbps, cortar, corto;
+    char digest[8], rango_modo[8] = "";
     char huella[45];
     char rango[96] = "";
     uint64_t desde = 0, hasta = 0;
@@ -241,6 +246,17 @@ static void ruta_bytes(pedido_t *pd, const char *resto)
     if (param_entero(pd, "cortar", 0, (long long)total, (long long)total, &cortar) < 0) {
         respuesta_iniciar(r);
         error_parametro(pd, "cortar", "entero entre 0 y el tamaño del cuerpo");
+        return;
+    }
+    if (param_entero(pd, "corto", 1, (long long)total, (long long)total, &corto) < 0) {
+        respuesta_iniciar(r);
+        error_parametro(pd, "corto", "entero entre 1 y el tamaño del cuerpo");
+        return;
+    }
+    if (consulta_valor(pd->consulta, "rango", rango_modo, sizeof rango_modo) &&
+        strcmp(rango_modo, "mal") != 0) {
+        respuesta_iniciar(r);
+        error_parametro(pd, "rango", "mal");
         return;
     }
     if (!consulta_valor(pd->consulta, "digest", digest, sizeof digest))
@@ -269,6 +285,11 @@ static void ruta_bytes(pedido_t *pd, const char *resto)
         bytes_huella(r->semilla ^ 1, total, huella); /* bien formada, de otros bytes */
     else
         huella[0] = '\0';
+    if (rango_pedido > 0 && strcmp(rango_modo, "mal") == 0)
+        desde = 0; /* un servidor que se equivoca de inicio: lo anuncia, no lo esconde */
+    if (rango_pedido > 0 && (uint64_t)corto < total && (uint64_t)corto > desde &&
+        hasta >= (uint64_t)corto)
+        hasta = (uint64_t)corto - 1;
     if (rango_pedido > 0) {
         r->estado = 206;
         r->desde = desde;

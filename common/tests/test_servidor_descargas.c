@@ -1,6 +1,7 @@
 /* test_servidor_descargas.c — /bytes como servidor de descargas (laboratorio 11): rangos
  * (206, 416, rangos que se ignoran), Accept-Ranges, Repr-Digest (RFC 9530) comprobada con
- * un SHA-256 independiente, ?cortar=, ?kbps= y ?digest=. Caja negra por loopback. */
+ * un SHA-256 independiente, ?cortar=, ?kbps=, ?digest=, ?corto= y ?rango=mal. Caja negra por
+ * loopback. */
 #define _GNU_SOURCE
 #include "apoyo_red.h"
 
@@ -191,6 +192,43 @@ Test(descargas, cortar_tras_k_bytes)
     cr_expect_eq(r.estado, 206);
     cr_assert_eq(r.largo, 20000);
     cr_expect(memcmp(r.cuerpo, todo.cuerpo + 10000, 20000) == 0);
+    red_resp_liberar(&r);
+    red_resp_liberar(&todo);
+}
+
+/* Dos servidores raros para probar clientes que reanudan: un 206 más corto de lo pedido y un
+ * 206 que empieza en otro byte. Los dos dicen la verdad en Content-Range. */
+Test(descargas, rango_corto_y_rango_mal)
+{
+    red_resp_t r, todo;
+    char v[128];
+    cr_assert_eq(pedir("/bytes/100000?seed=6", NULL, &todo), 0);
+    cr_assert_eq(pedir("/bytes/100000?seed=6&corto=60000", "bytes=40000-", &r), 0,
+                 "un 206 corto es una respuesta completa, no un corte");
+    cr_expect_eq(r.estado, 206);
+    cr_expect_str_eq(red_cabecera(&r, "Content-Range", v, sizeof v), "bytes 40000-59999/100000");
+    cr_expect_eq(r.longitud, 20000, "Content-Length de lo que se manda");
+    cr_assert_eq(r.largo, 20000);
+    cr_expect(memcmp(r.cuerpo, todo.cuerpo + 40000, 20000) == 0);
+    red_resp_liberar(&r);
+    /* Sin Range, ?corto no cambia nada: 200 con el archivo entero. */
+    cr_assert_eq(pedir("/bytes/100000?seed=6&corto=60000", NULL, &r), 0);
+    cr_expect_eq(r.estado, 200);
+    cr_expect_eq(r.largo, 100000);
+    red_resp_liberar(&r);
+
+    cr_assert_eq(pedir("/bytes/100000?seed=6&rango=mal", "bytes=40000-", &r), 0);
+    cr_expect_eq(r.estado, 206);
+    cr_expect_str_eq(red_cabecera(&r, "Content-Range", v, sizeof v), "bytes 0-99999/100000");
+    cr_assert_eq(r.largo, 100000);
+    cr_expect(memcmp(r.cuerpo, todo.cuerpo, 100000) == 0);
+    red_resp_liberar(&r);
+
+    cr_assert_eq(pedir("/bytes/1000?rango=bien", NULL, &r), 0);
+    cr_expect_eq(r.estado, 400, "valor desconocido de rango");
+    red_resp_liberar(&r);
+    cr_assert_eq(pedir("/bytes/1000?corto=0", NULL, &r), 0);
+    cr_expect_eq(r.estado, 400, "corto fuera de [1, n]");
     red_resp_liberar(&r);
     red_resp_liberar(&todo);
 }

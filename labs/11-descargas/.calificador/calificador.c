@@ -456,8 +456,9 @@ CAL_PRUEBA(nombres_seguros, 30)
 
 CAL_PRUEBA(concurrencia_maxima, 30)
 {
-    cal_esperado("con -c 2 y 5 descargas lentas: nunca más de 2 a la vez en el servidor, 2 a la "
-                 "vez en algún momento, y empiezan en el orden de los argumentos");
+    cal_esperado("con -c 2 y 5 descargas lentas (la primera, más larga): nunca más de 2 a la vez "
+                 "en el servidor, 2 a la vez en algún momento, empiezan en el orden de los "
+                 "argumentos y un hueco que queda libre se ocupa enseguida (no por tandas)");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
@@ -470,7 +471,9 @@ CAL_PRUEBA(concurrencia_maxima, 30)
         char nombre[16];
         sem[i] = semilla_nueva();
         snprintf(nombre, sizeof nombre, "c%d.bin", i);
-        bytes_url(u[i], sizeof u[i], 40960, sem[i], "&kbps=100");
+        /* La primera dura ~2 s y las otras ~0,4 s: mientras la primera sigue, las demás
+         * pasan una tras otra por el otro hueco. */
+        bytes_url(u[i], sizeof u[i], i == 0 ? 204800 : 40960, sem[i], "&kbps=100");
         args[i + 2] = arg(b[i], sizeof b[i], nombre, u[i]);
     }
     args[N + 2] = NULL;
@@ -511,9 +514,39 @@ CAL_PRUEBA(concurrencia_maxima, 30)
         if (i > 1 && ini[i] < ini[i - 2])
             orden = 0;
     }
-    int ok = maximo == 2 && orden;
-    cal_obtenido("como mucho %d a la vez; orden de inicio %s", maximo,
-                 orden ? "el de los argumentos" : "distinto del de los argumentos");
+    /* La descarga i (i ≥ 2) cabe en cuanto han terminado i-1 de las anteriores: su hueco
+     * quedó libre en el (i-1)-ésimo final, y debe empezar poco después (1 s de margen para
+     * una máquina cargada; por tandas, la tercera espera a la primera, ~1,6 s más). */
+    uint64_t tarde = 0;
+    int cual = -1;
+    for (int i = 2; i < N; i++) {
+        uint64_t fines[N];
+        for (int j = 0; j < i; j++)
+            fines[j] = fi[j];
+        for (int a = 0; a < i; a++) /* ordenar los i primeros finales */
+            for (int b2 = a + 1; b2 < i; b2++)
+                if (fines[b2] < fines[a]) {
+                    uint64_t t = fines[a];
+                    fines[a] = fines[b2];
+                    fines[b2] = t;
+                }
+        uint64_t libre = fines[i - 2];
+        uint64_t espera = ini[i] > libre ? ini[i] - libre : 0;
+        if (espera > tarde) {
+            tarde = espera;
+            cual = i;
+        }
+    }
+    int ok = maximo == 2 && orden && tarde <= 1000;
+    if (maximo == 2 && orden && tarde > 1000)
+        cal_obtenido("c%d.bin empezó %llu ms después de quedar libre un hueco (se espera que "
+                     "empiece enseguida, no cuando acaba toda la tanda)",
+                     cual, (unsigned long long)tarde);
+    else
+        cal_obtenido("como mucho %d a la vez; orden de inicio %s; un hueco libre se ocupa en "
+                     "%llu ms como mucho",
+                     maximo, orden ? "el de los argumentos" : "distinto del de los argumentos",
+                     (unsigned long long)tarde);
     CAL_FIN(ok);
 }
 
@@ -551,29 +584,34 @@ static void seguir(cal_proceso_t *p, const char *nombre, serie_t *se)
 CAL_PRUEBA(progreso, 30)
 {
     cal_esperado("sin terminal: «PROGRESO nombre porcentaje bytes KB/s» cada ~500 ms por descarga "
-                 "activa (ni muchas más ni de golpe al final), porcentajes que no retroceden y "
-                 "velocidades parecidas a las reales del servidor");
+                 "activa (ni muchas más ni de golpe al final), también para una que no recibe "
+                 "nada durante 2 s; porcentajes que no retroceden y velocidades parecidas a las "
+                 "reales del servidor");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
         CAL_FIN(0);
     uint64_t sem[2] = {semilla_nueva(), semilla_nueva()};
-    char u[2][128], b[2][200];
-    const char *nombres[2] = {"p.bin", "q.bin"};
+    char u[2][128], b[3][200];
+    const char *nombres[3] = {"p.bin", "q.bin", "goteo.bin"};
     bytes_url(u[0], sizeof u[0], 307200, sem[0], "&kbps=200");
     bytes_url(u[1], sizeof u[1], 204800, sem[1], "&kbps=100");
+    /* Un byte a los 2 s y otro a los 4 s: el temporizador pinta aunque no llegue nada; quien
+     * pinta desde las callbacks de la transferencia solo cuando llega un byte. */
+    const char *goteo = "/drip?numbytes=2&duration=4";
     const char *args[] = {arg(b[0], sizeof b[0], nombres[0], u[0]),
-                          arg(b[1], sizeof b[1], nombres[1], u[1]), NULL};
+                          arg(b[1], sizeof b[1], nombres[1], u[1]),
+                          arg(b[2], sizeof b[2], nombres[2], goteo), NULL};
     cal_proceso_t *p = descargas(s, &c, args, 25, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
-    serie_t se[2];
+    serie_t se[3];
     memset(se, 0, sizeof se);
     uint64_t limite = cal_ahora_ms() + 15000;
     while (!cal_termino(p) && cal_ahora_ms() < limite) {
         cal_esperar_fin(p, 20);
-        seguir(p, nombres[0], &se[0]);
-        seguir(p, nombres[1], &se[1]);
+        for (int k = 0; k < 3; k++)
+            seguir(p, nombres[k], &se[k]);
     }
     int cod = fin(p, 100);
     char f[128], motivo[512] = "";
@@ -609,11 +647,24 @@ CAL_PRUEBA(progreso, 30)
             ok = 0;
             break;
         }
-        int buena = 0;
+        int buena = 0, con_pct = 0;
         for (int i = 0; i < x->n && ok; i++) {
             int esperado = (int)(x->bytes[i] * 100 / tam[k]);
-            if (x->pct[i] < 0 || x->pct[i] > 100 || x->bytes[i] > tam[k] ||
-                abs(x->pct[i] - esperado) > 1 ||
+            if (x->pct[i] < 0) {
+                /* «-»: aún no se sabe el total (antes de las cabeceras). Después de un
+                 * porcentaje ya no vale. */
+                if (con_pct || x->bytes[i] > 0) {
+                    snprintf(motivo, sizeof motivo,
+                             "%s: la línea %d dice «-» con %llu bytes, y el servidor anunció "
+                             "el tamaño (%llu) desde la cabecera",
+                             nombres[k], i + 1, (unsigned long long)x->bytes[i],
+                             (unsigned long long)tam[k]);
+                    ok = 0;
+                }
+                continue;
+            }
+            con_pct = 1;
+            if (x->pct[i] > 100 || x->bytes[i] > tam[k] || abs(x->pct[i] - esperado) > 1 ||
                 (i > 0 && (x->pct[i] < x->pct[i - 1] || x->bytes[i] < x->bytes[i - 1]))) {
                 snprintf(motivo, sizeof motivo,
                          "%s: la línea %d dice %d %% y %llu bytes (el archivo tiene %llu; el "
@@ -638,8 +689,35 @@ CAL_PRUEBA(progreso, 30)
             ok = 0;
         }
     }
-    cal_obtenido("%s",
-                 ok ? "líneas PROGRESO a su ritmo, monótonas y con velocidades creíbles" : motivo);
+    int lineas_goteo = 0;
+    uint64_t hueco = 0;
+    if (ok) {
+        /* El goteo está activo ~4 s: el temporizador da ~8 líneas; se piden la mitad, y
+         * ningún hueco de más de 1,5 s entre dos seguidas. */
+        cal_peticion_t v[2];
+        int n = registro_de(s, goteo, v, 2);
+        serie_t *x = &se[2];
+        double dur = n >= 1 ? (double)(v[0].fin_ms - v[0].inicio_ms) / 1000.0 : 4.0;
+        int minimo = (int)dur;
+        lineas_goteo = x->n;
+        for (int i = 1; i < x->n; i++)
+            if (x->visto[i] - x->visto[i - 1] > hueco)
+                hueco = x->visto[i] - x->visto[i - 1];
+        if (x->n < minimo || hueco > 1500) {
+            snprintf(motivo, sizeof motivo,
+                     "goteo.bin (un byte cada 2 s durante %.1f s): %d líneas PROGRESO y un hueco "
+                     "de %llu ms entre dos (se esperaban al menos %d, una cada ~500 ms aunque no "
+                     "lleguen bytes)",
+                     dur, x->n, (unsigned long long)hueco, minimo);
+            ok = 0;
+        }
+    }
+    if (ok)
+        cal_obtenido("líneas PROGRESO a su ritmo, monótonas y con velocidades creíbles; el goteo, "
+                     "%d líneas con %llu ms como mucho entre dos",
+                     lineas_goteo, (unsigned long long)hueco);
+    else
+        cal_obtenido("%s", motivo);
     if (!ok)
         cal_nota_salida(p, 12);
     CAL_FIN(ok);
@@ -721,17 +799,26 @@ CAL_PRUEBA(terminal, 30)
 CAL_PRUEBA(atomico, 30)
 {
     cal_esperado("mientras descarga, un nombre final solo existe con el archivo entero; uno "
-                 "cortado nunca llega a su nombre final");
+                 "cortado nunca llega a su nombre final, ni uno reanudado cuyo 206 acaba antes "
+                 "del total de Content-Range (más corto de lo anunciado)");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
         CAL_FIN(0);
-    uint64_t sem[2] = {semilla_nueva(), semilla_nueva()};
-    char u[2][128], b[2][200];
+    uint64_t sem[3] = {semilla_nueva(), semilla_nueva(), semilla_nueva()};
+    char u[3][128], b[3][200];
     bytes_url(u[0], sizeof u[0], 1500000, sem[0], "&kbps=1000");
     bytes_url(u[1], sizeof u[1], 600000, sem[1], "&kbps=500&cortar=300000");
-    const char *args[] = {arg(b[0], sizeof b[0], "grande.bin", u[0]),
-                          arg(b[1], sizeof b[1], "cortado.bin", u[1]), NULL};
+    /* corto.bin: se reanuda desde 400000 y el servidor contesta un 206 honesto que acaba en
+     * el byte 600000 de 1000000 (sin Repr-Digest): solo la longitud lo delata. */
+    bytes_url(u[2], sizeof u[2], 1000000, sem[2], "&corto=600000&digest=no");
+    if (escribir_parte(c.dir, "corto.bin.parte", sem[2], 400000) < 0) {
+        cal_obtenido("no se pudo preparar corto.bin.parte (error del calificador)");
+        CAL_FIN(0);
+    }
+    const char *args[] = {"--continuar", arg(b[0], sizeof b[0], "grande.bin", u[0]),
+                          arg(b[1], sizeof b[1], "cortado.bin", u[1]),
+                          arg(b[2], sizeof b[2], "corto.bin", u[2]), NULL};
     cal_proceso_t *p = descargas(s, &c, args, 25, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -751,6 +838,14 @@ CAL_PRUEBA(atomico, 30)
             snprintf(motivo, sizeof motivo, "cortado.bin apareció con su nombre final");
             ok = 0;
         }
+        long long k = tam_archivo(c.dir, "corto.bin");
+        if (ok && k >= 0) {
+            snprintf(motivo, sizeof motivo,
+                     "corto.bin apareció con su nombre final y %lld bytes: el 206 acababa en el "
+                     "byte 600000 de 1000000 (¿se compara la longitud con el total?)",
+                     k);
+            ok = 0;
+        }
     }
     int cod = fin(p, 100);
     char f[128], lista[512];
@@ -763,6 +858,12 @@ CAL_PRUEBA(atomico, 30)
         ok = archivo_bien(c.dir, "grande.bin", sem[0], 1500000, motivo, sizeof motivo);
     if (ok && tam_archivo(c.dir, "cortado.bin") >= 0) {
         snprintf(motivo, sizeof motivo, "al terminar existe cortado.bin, y su descarga se cortó");
+        ok = 0;
+    }
+    if (ok && tam_archivo(c.dir, "corto.bin") >= 0) {
+        snprintf(motivo, sizeof motivo,
+                 "al terminar existe corto.bin, y solo llegó hasta el byte 600000 de 1000000 "
+                 "(¿se compara la longitud con el total de Content-Range?)");
         ok = 0;
     }
     if (ok)
@@ -779,17 +880,25 @@ CAL_PRUEBA(atomico, 30)
 CAL_PRUEBA(huella, 30)
 {
     cal_esperado("un archivo cuya SHA-256 no es la de Repr-Digest da «ERROR nombre …» y no llega "
-                 "a su nombre final; el bueno, sí");
+                 "a su nombre final, también si se reanudó (206) con --continuar; el bueno, sí");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
         CAL_FIN(0);
-    uint64_t sem[2] = {semilla_nueva(), semilla_nueva()};
-    char u[2][128], b[2][200];
+    uint64_t sem[3] = {semilla_nueva(), semilla_nueva(), semilla_nueva()};
+    char u[3][128], b[3][200];
     bytes_url(u[0], sizeof u[0], 300000, sem[0], "&digest=mal");
     bytes_url(u[1], sizeof u[1], 300000, sem[1], NULL);
-    const char *args[] = {arg(b[0], sizeof b[0], "mala.bin", u[0]),
-                          arg(b[1], sizeof b[1], "buena.bin", u[1]), NULL};
+    /* reanudada.bin: 100000 bytes buenos en el .parte; Repr-Digest es de la representación
+     * entera (RFC 9530), también en un 206, y aquí es mala. */
+    bytes_url(u[2], sizeof u[2], 300000, sem[2], "&digest=mal");
+    if (escribir_parte(c.dir, "reanudada.bin.parte", sem[2], 100000) < 0) {
+        cal_obtenido("no se pudo preparar reanudada.bin.parte (error del calificador)");
+        CAL_FIN(0);
+    }
+    const char *args[] = {"--continuar", arg(b[0], sizeof b[0], "mala.bin", u[0]),
+                          arg(b[1], sizeof b[1], "buena.bin", u[1]),
+                          arg(b[2], sizeof b[2], "reanudada.bin", u[2]), NULL};
     cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -806,6 +915,14 @@ CAL_PRUEBA(huella, 30)
         ok = 0;
     } else if (!linea(p, "ERROR", "mala.bin", l, sizeof l)) {
         snprintf(motivo, sizeof motivo, "falta «ERROR mala.bin …»");
+        ok = 0;
+    } else if (tam_archivo(c.dir, "reanudada.bin") >= 0) {
+        snprintf(motivo, sizeof motivo,
+                 "reanudada.bin (reanudada con un 206) tiene su nombre final y su SHA-256 no es "
+                 "la de Repr-Digest, que es la del archivo entero");
+        ok = 0;
+    } else if (!linea(p, "ERROR", "reanudada.bin", l, sizeof l)) {
+        snprintf(motivo, sizeof motivo, "falta «ERROR reanudada.bin …»");
         ok = 0;
     } else {
         ok = archivo_bien(c.dir, "buena.bin", sem[1], 300000, motivo, sizeof motivo);
@@ -861,14 +978,14 @@ CAL_PRUEBA(parte_tras_fallo, 30)
 /* ------------------------------------------------------------------ --continuar */
 
 /* Una descarga con --continuar sobre un .parte que el calificador deja antes. */
-static int continuar(const char *ruta_base, uint64_t tam, uint64_t prefijo, int prefijo_bueno,
-                     const char *nombre, int *estados, uint64_t *bytes, int *n_reg, char *motivo,
-                     size_t tam_motivo, cal_proceso_t **pp, carpeta_t *c, cal_servidor_t *s,
-                     uint64_t sem)
+static int continuar(const char *ruta_base, const char *extra, uint64_t tam, uint64_t prefijo,
+                     int prefijo_bueno, const char *nombre, int *estados, uint64_t *bytes,
+                     int *n_reg, char *motivo, size_t tam_motivo, cal_proceso_t **pp, carpeta_t *c,
+                     cal_servidor_t *s, uint64_t sem)
 {
     char u[160], b[220], parte[64];
-    snprintf(u, sizeof u, "%s/%llu?seed=%llu", ruta_base, (unsigned long long)tam,
-             (unsigned long long)sem);
+    snprintf(u, sizeof u, "%s/%llu?seed=%llu%s", ruta_base, (unsigned long long)tam,
+             (unsigned long long)sem, extra);
     snprintf(parte, sizeof parte, "%s.parte", nombre);
     if (escribir_parte(c->dir, parte, prefijo_bueno ? sem : 0, prefijo) < 0) {
         snprintf(motivo, tam_motivo, "no se pudo preparar %s (error del calificador)", parte);
@@ -925,7 +1042,7 @@ CAL_PRUEBA(continuar_206, 30)
     int n = 0;
     char motivo[256] = "";
     cal_proceso_t *p = NULL;
-    int ok = continuar("/bytes", 1000000, 400000, 1, "r.bin", estados, bytes, &n, motivo,
+    int ok = continuar("/bytes", "", 1000000, 400000, 1, "r.bin", estados, bytes, &n, motivo,
                        sizeof motivo, &p, &c, s, semilla_nueva());
     if (ok && (n != 1 || estados[0] != 206 || bytes[0] != 600000)) {
         snprintf(motivo, sizeof motivo,
@@ -957,7 +1074,7 @@ CAL_PRUEBA(continuar_200, 30)
     char motivo[256] = "";
     cal_proceso_t *p = NULL;
     /* /stream-bytes no atiende Range: responde 200, troceado, con los mismos bytes. */
-    int ok = continuar("/stream-bytes", 500000, 300000, 0, "z.bin", estados, bytes, &n, motivo,
+    int ok = continuar("/stream-bytes", "", 500000, 300000, 0, "z.bin", estados, bytes, &n, motivo,
                        sizeof motivo, &p, &c, s, semilla_nueva());
     cal_obtenido("%s", ok ? "el 200 reemplazó al .parte" : motivo);
     if (!ok) {
@@ -971,7 +1088,8 @@ CAL_PRUEBA(continuar_200, 30)
 CAL_PRUEBA(continuar_416, 30)
 {
     cal_esperado("con --continuar y un .parte más largo que el archivo (416 del servidor), se "
-                 "empieza de 0 limpio: el resultado es idéntico al servido");
+                 "empieza de 0 limpio; y con un 206 cuyo Content-Range no empieza donde acaba el "
+                 ".parte, también: el resultado es idéntico al servido");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
@@ -981,13 +1099,26 @@ CAL_PRUEBA(continuar_416, 30)
     int n = 0;
     char motivo[256] = "";
     cal_proceso_t *p = NULL;
-    int ok = continuar("/bytes", 500000, 600000, 0, "y.bin", estados, bytes, &n, motivo,
+    int ok = continuar("/bytes", "", 500000, 600000, 0, "y.bin", estados, bytes, &n, motivo,
                        sizeof motivo, &p, &c, s, semilla_nueva());
     if (ok && (n < 2 || estados[0] != 416)) {
         snprintf(motivo, sizeof motivo, "se esperaba un 416 y después la descarga entera");
         ok = 0;
     }
-    cal_obtenido("%s", ok ? "416 y después la descarga entera desde 0" : motivo);
+    if (ok) {
+        /* Un servidor que contesta a «bytes=400000-» con «206 bytes 0-499999/500000»: añadir
+         * ese cuerpo al .parte daría 900000 bytes; hay que vaciarlo y empezar de 0. */
+        p = NULL;
+        ok = continuar("/bytes", "&rango=mal", 500000, 400000, 1, "w.bin", estados, bytes, &n,
+                       motivo, sizeof motivo, &p, &c, s, semilla_nueva());
+        if (!ok) {
+            char m2[256];
+            snprintf(m2, sizeof m2, "206 que empieza en 0 (se pidió desde 400000): %s", motivo);
+            snprintf(motivo, sizeof motivo, "%s", m2);
+        }
+    }
+    cal_obtenido("%s", ok ? "416, y 206 que no empieza donde debe: los dos empiezan de 0 limpios"
+                          : motivo);
     if (!ok) {
         nota_registro(n, estados, bytes);
         if (p != NULL)
@@ -1161,7 +1292,19 @@ CAL_PRUEBA(sigint, 30)
     cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
-    cal_esperar_lineas(p, "PROGRESO", NULL, 2, 4000);
+    /* SIGINT cuando las dos ya escriben: se mira la carpeta (y las líneas PROGRESO), así que
+     * una salida sin búfer de línea no retrasa la señal (eso lo juzga «progreso»). */
+    for (int espera = 0; espera < 4000 && !cal_termino(p); espera += 20) {
+        int listas = 0;
+        for (int i = 0; i < 2; i++) {
+            char parte[32];
+            snprintf(parte, sizeof parte, "s%d.bin.parte", i + 1);
+            listas += tam_archivo(c.dir, parte) > 0;
+        }
+        if (listas == 2 || cal_contar(cal_salida(p), "PROGRESO", NULL) >= 2)
+            break;
+        cal_esperar(20);
+    }
     cal_esperar(700);
     cal_senal(p, SIGINT);
     int cod = fin(p, 3000);
@@ -1247,14 +1390,15 @@ CAL_PRUEBA(memoria, 40)
 
 CAL_PRUEBA(cierra_archivos, 30)
 {
-    cal_esperado("cuando una descarga termina, su archivo se cierra: con una lenta aún en curso "
-                 "y tres rápidas ya terminadas, como mucho 1 descriptor abierto en la carpeta");
+    cal_esperado("cuando una descarga termina, bien o mal, su archivo se cierra: con una lenta "
+                 "aún en curso, tres rápidas ya terminadas y dos fallidas (404 y cortada), como "
+                 "mucho 1 descriptor abierto en la carpeta");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
         CAL_FIN(0);
-    char u[4][128], b[4][200];
-    const char *args[7] = {"-c", "4"};
+    char u[4][128], b[6][200], cortada[128];
+    const char *args[9] = {"-c", "6"};
     bytes_url(u[0], sizeof u[0], 900000, semilla_nueva(), "&kbps=300");
     args[2] = arg(b[0], sizeof b[0], "lenta.bin", u[0]);
     for (int i = 1; i < 4; i++) {
@@ -1263,7 +1407,10 @@ CAL_PRUEBA(cierra_archivos, 30)
         bytes_url(u[i], sizeof u[i], 50000, semilla_nueva(), NULL);
         args[i + 2] = arg(b[i], sizeof b[i], nombre, u[i]);
     }
-    args[6] = NULL;
+    bytes_url(cortada, sizeof cortada, 50000, semilla_nueva(), "&cortar=5000");
+    args[6] = arg(b[4], sizeof b[4], "x404.bin", "/status/404");
+    args[7] = arg(b[5], sizeof b[5], "cortada.bin", cortada);
+    args[8] = NULL;
     cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -1280,14 +1427,17 @@ CAL_PRUEBA(cierra_archivos, 30)
     int vivo = !cal_termino(p);
     int cod = fin(p, 10000);
     char f[128];
-    int ok = listas == 3 && vivo && abiertos >= 0 && abiertos <= 1 && cod == 0;
+    /* El código de salida (1, por las fallidas) lo juzgan otras verificaciones: aquí solo
+     * que el programa acabe por sí mismo. */
+    int ok = listas == 3 && vivo && abiertos >= 0 && abiertos <= 1 && (cod == 0 || cod == 1);
     if (listas < 3 || !vivo)
         cal_obtenido("las tres rápidas no terminaron mientras la lenta seguía (%d de 3; %s)",
                      listas, como(p, cod, f, sizeof f));
     else if (abiertos < 0 || abiertos > 1)
-        cal_obtenido("%d descriptores abiertos en la carpeta con solo una descarga en curso",
+        cal_obtenido("%d descriptores abiertos en la carpeta con solo una descarga en curso "
+                     "(¿se cierra también el .parte de una descarga que falla?)",
                      abiertos);
-    else if (cod != 0)
+    else if (cod != 0 && cod != 1)
         cal_obtenido("%s", como(p, cod, f, sizeof f));
     else
         cal_obtenido("%d descriptor abierto con una descarga en curso", abiertos);
@@ -1321,8 +1471,17 @@ CAL_PRUEBA(valgrind, 60)
     int cod = fin(p, 45000);
     char f[128], motivo[256], m2[256];
     int limpio = cal_valgrind_veredicto(p, motivo, sizeof motivo);
-    int ok = cod == 1 && limpio && archivo_bien(c.dir, "a.bin", sem, 400000, m2, sizeof m2);
-    cal_obtenido("%s; %s", como(p, cod, f, sizeof f), motivo);
+    int bien = archivo_bien(c.dir, "a.bin", sem, 400000, m2, sizeof m2);
+    int ok = cod == 1 && limpio && bien;
+    /* Lo primero que se dice es lo que falló: valgrind puede estar limpio y fallar el código. */
+    if (limpio && cod != 1)
+        cal_obtenido("valgrind limpio, pero %s: con una cortada y una de huella mala se espera "
+                     "código 1",
+                     como(p, cod, f, sizeof f));
+    else if (limpio && !bien)
+        cal_obtenido("valgrind limpio, pero %s", m2);
+    else
+        cal_obtenido("%s; %s", como(p, cod, f, sizeof f), motivo);
     if (!ok) {
         cal_valgrind_nota(p);
         cal_nota_salida(p, 6);
