@@ -61,8 +61,21 @@ esperar_una() {
   done
 }
 
-inicio_todo=$(date +%s)
+# Orden: primero las que van solas (así no esperan a nadie ni nadie las espera), después las
+# más largas (PRUEBAS_LARGAS: empiezan pronto y las cortas rellenan el otro carril) y al final
+# el resto, en el orden en que se registraron.
+LARGAS=" ${PRUEBAS_LARGAS:-prueba-labs prueba-lecciones prueba-autograder prueba-clase} "
+orden=()
+for suite in "$@"; do [[ "$SOLAS" == *" $suite "* ]] && orden+=("$suite"); done
+for suite in $LARGAS; do
+  for s in "$@"; do [ "$s" = "$suite" ] && orden+=("$suite"); done
+done
 for suite in "$@"; do
+  [[ "$SOLAS" == *" $suite "* || "$LARGAS" == *" $suite "* ]] || orden+=("$suite")
+done
+
+inicio_todo=$(date +%s)
+for suite in "${orden[@]}"; do
   rm -f "build/pruebas/$suite.estado"
   if [[ "$SOLAS" == *" $suite "* ]] || [ "$J" -le 1 ]; then
     while [ ${#en_marcha[@]} -gt 0 ]; do esperar_una; done
