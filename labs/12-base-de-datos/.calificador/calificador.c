@@ -507,6 +507,18 @@ CAL_PRUEBA(reemplaza_rotas, 40)
         CAL_FIN(0);
     /* Las sustitutas también son del pool; las rotas se descartan antes de contar esperas, así
      * que la cuenta es la misma que sin cortes. Una conexión del calificador vigilaba. */
+    insercion_t *v = NULL;
+    int n = base_registro(&b, &v);
+    int mezcla = n > 0 ? secuencial_por_el_pool(v, n) : 0;
+    free(v);
+    if (mezcla > 0) {
+        cal_obtenido(
+            "la fase secuencial usó una conexión del pool (el proceso %d del servidor hizo "
+            "inserciones de las dos fases), así que creadas no puede cuadrar: la "
+            "secuencial abre su propia conexión, aparte del pool",
+            mezcla);
+        CAL_FIN(0);
+    }
     long long vistas = s.sesiones - SESIONES_CALIFICADOR - 1 - 1;
     char l[300], extra;
     int maximo, creadas, esperas;
