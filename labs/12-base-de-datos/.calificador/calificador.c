@@ -664,8 +664,11 @@ CAL_PRUEBA(sigint, 40)
     }
     if (activas < 3) {
         if (!explica_sin_nombre(c))
-            cal_obtenido("el servidor nunca vio 3 inserciones del programa en vuelo (vio %lld)",
-                         activas);
+            cal_obtenido("el servidor nunca vio 3 inserciones del programa en vuelo (vio %lld)%s",
+                         activas,
+                         activas == 1 ? ": ¿la fase concurrente espera a que acabe cada "
+                                        "inserción antes de pedir la siguiente?"
+                                      : "");
         PQfinish(c);
         cal_nota_salida(p, 10);
         CAL_FIN(0);
