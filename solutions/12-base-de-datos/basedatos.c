@@ -181,7 +181,13 @@ static int pool_pedir(pool_t *pool, pool_cb cb, void *datos)
 {
     if (pool->cerrando)
         return UV_ECANCELED;
-    /* Espera quien llega, no encuentra ninguna libre y el pool ya está en su máximo. */
+    /* Espera quien llega, no encuentra ninguna libre y el pool ya está en su máximo. Una rota
+     * no es libre ni abierta: se descarta antes de contar. */
+    for (int i = 0; i < pool->maximo; i++) {
+        ranura_t *r = &pool->ranuras[i];
+        if (r->c != NULL && !r->prestada && !r->conectando && !bd_disponible(r->c))
+            descartar(pool, r);
+    }
     int libre = 0;
     for (int i = 0; i < pool->maximo && !libre; i++)
         libre = pool->ranuras[i].c != NULL && !pool->ranuras[i].prestada &&

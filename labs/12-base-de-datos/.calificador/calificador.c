@@ -17,6 +17,11 @@
 #define TAMANO   5  /* -p en las ejecuciones normales */
 #define LENTO_MS 15
 
+#define PRIMERAS_MS 200 /* lo que tardan las -p primeras inserciones en «salida» */
+#define HOLGURA_MS  20  /* reloj del servidor frente al del programa */
+/* -n 40 -p 5 sin conexiones rotas: esperan 35 inserciones y 5 de las 10 consultas. */
+#define ESPERAS (N - TAMANO + 10 - TAMANO)
+
 static const char *const ARGS_NORMAL[] = {"-n", "40", "-p", "5", NULL};
 
 /* Espera el final del programa; si no termina o falla, lo explica. `codigo` < 0: cualquiera. */
@@ -67,9 +72,34 @@ static int registro_completo(const base_t *b, insercion_t **v, int *n)
     return 1;
 }
 
+/* El proceso del servidor que hizo inserciones de las dos fases, o 0: la secuencial usó el pool. */
+static int secuencial_por_el_pool(const insercion_t *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++)
+            if (v[i].id >= 1 && v[i].id <= N && v[j].id > N && v[i].pid == v[j].pid)
+                return v[i].pid;
+    return 0;
+}
+
+/* Explica, si es el caso, que hay conexiones del programa sin application_name «basedatos». */
+static int explica_sin_nombre(PGconn *c)
+{
+    long long otras = base_sin_nombre(c);
+    if (otras <= 0)
+        return 0;
+    cal_obtenido("el servidor ve %lld conexiones del programa sin application_name «basedatos»: "
+                 "pásale «basedatos» a bd_conectar en todas (el calificador reconoce así las "
+                 "tuyas)",
+                 otras);
+    return 1;
+}
+
 CAL_PRUEBA(filas, 40)
 {
-    cal_esperado("las filas 1…%d, cada una una vez, con nombre y correo tal cual", 2 * N);
+    cal_esperado("las filas 1…%d, cada una una vez, con nombre y correo tal cual, y ningún valor "
+                 "pegado en el texto SQL que recibe el servidor (parámetros $1, $2, $3)",
+                 2 * N);
     base_t b;
     cal_proceso_t *p;
     if (!base_preparar(&b, "filas", SIN_TABLA, 0, NULL) || !base_lanzar(&b, ARGS_NORMAL, 0, 30, &p))
@@ -101,8 +131,28 @@ CAL_PRUEBA(filas, 40)
                 ok = 0;
             }
         }
-        if (ok)
-            cal_obtenido("las %d filas, tal cual", 2 * N);
+    }
+    if (ok) {
+        /* Que las filas salgan bien no prueba que viajen como parámetros: unas comillas
+         * duplicadas a mano también funcionan. El servidor apunta el texto que recibió. */
+        long long total = -1;
+        char ejemplo[300];
+        int pegadas = base_texto_pegado(&b, &total, ejemplo, sizeof ejemplo);
+        if (pegadas < 0) {
+            ok = 0;
+        } else if (pegadas > 0) {
+            cal_obtenido("las filas están bien, pero %d de las %lld inserciones llegaron al "
+                         "servidor con los valores pegados en el texto SQL, p. ej. «%s»",
+                         pegadas, total, ejemplo);
+            ok = 0;
+        } else if (total != 2 * N) {
+            cal_obtenido("el servidor vio %lld inserciones en la tabla que creó el programa (se "
+                         "esperaban %d, una por fila)",
+                         total, 2 * N);
+            ok = 0;
+        } else {
+            cal_obtenido("las %d filas, tal cual, y todas llegaron como parámetros", 2 * N);
+        }
     }
     if (!ok)
         cal_nota_salida(p, 6);
@@ -257,7 +307,10 @@ CAL_PRUEBA(salida, 40)
     cal_proceso_t *p;
     insercion_t *v = NULL;
     int n;
-    if (!ejecucion_normal(&b, "salida", TABLA_LENTA, &p))
+    /* Las -p primeras inserciones tardan PRIMERAS_MS: un tiempo que empiece en la primera
+     * respuesta, y no en la primera petición, se queda corto sin duda. */
+    if (!base_preparar_lenta(&b, "salida", LENTO_MS, TAMANO, PRIMERAS_MS) ||
+        !base_lanzar(&b, ARGS_NORMAL, 0, 30, &p) || !esperar_fin(p, 25000, -1))
         CAL_FIN(0);
     base_esperar_sin_conexiones(&b, 3000);
     sesiones_t s;
@@ -266,14 +319,21 @@ CAL_PRUEBA(salida, 40)
         CAL_FIN(0);
     }
     double conc = duracion(v, n, 1, N), sec = duracion(v, n, N + 1, 2 * N);
+    int mezcla = secuencial_por_el_pool(v, n);
     free(v);
     char l[300], extra;
     int cuantas, maximo, creadas, esperas;
     double ms_c, ms_s, acel;
     if (!linea_de(p, "CONCURRENTE", l, sizeof l))
         CAL_FIN(0);
-    if (sscanf(l, "CONCURRENTE %d inserciones en %lf ms%c", &cuantas, &ms_c, &extra) != 2 ||
-        cuantas != N || !cerca(ms_c, conc)) {
+    int leidos = sscanf(l, "CONCURRENTE %d inserciones en %lf ms%c", &cuantas, &ms_c, &extra);
+    if (leidos == 2 && cuantas == N && ms_c < conc - HOLGURA_MS) {
+        cal_obtenido("«%s», menos de los %.0f ms que el servidor pasó insertando: el tiempo "
+                     "empieza con la primera petición al pool, no con la primera respuesta",
+                     l, conc);
+        CAL_FIN(0);
+    }
+    if (leidos != 2 || cuantas != N || !cerca(ms_c, conc)) {
         cal_obtenido("«%s»; el servidor midió esa fase en %.0f ms (se admite ±50 %% o ±150 ms)", l,
                      conc);
         CAL_FIN(0);
@@ -281,9 +341,10 @@ CAL_PRUEBA(salida, 40)
     if (!linea_de(p, "SECUENCIAL", l, sizeof l))
         CAL_FIN(0);
     if (sscanf(l, "SECUENCIAL %d inserciones en %lf ms%c", &cuantas, &ms_s, &extra) != 2 ||
-        cuantas != N || !cerca(ms_s, sec)) {
-        cal_obtenido("«%s»; el servidor midió esa fase en %.0f ms (se admite ±50 %% o ±150 ms)", l,
-                     sec);
+        cuantas != N || !cerca(ms_s, sec) || ms_s < sec - HOLGURA_MS) {
+        cal_obtenido("«%s»; el servidor midió esa fase en %.0f ms (se admite ±50 %% o ±150 ms, "
+                     "y nunca menos de lo que tardó el servidor)",
+                     l, sec);
         CAL_FIN(0);
     }
     if (!linea_de(p, "ACELERACION", l, sizeof l))
@@ -298,13 +359,22 @@ CAL_PRUEBA(salida, 40)
         CAL_FIN(0);
     if (!linea_de(p, "POOL", l, sizeof l))
         CAL_FIN(0);
+    if (mezcla > 0) {
+        cal_obtenido(
+            "la fase secuencial usó una conexión del pool (el proceso %d del servidor hizo "
+            "inserciones de las dos fases): la secuencial abre su propia conexión, aparte "
+            "del pool",
+            mezcla);
+        CAL_FIN(0);
+    }
     long long vistas = s.sesiones - SESIONES_CALIFICADOR - 1;
     if (sscanf(l, "POOL maximo=%d creadas=%d esperas=%d%c", &maximo, &creadas, &esperas, &extra) !=
             3 ||
-        maximo != TAMANO || creadas != vistas || esperas < N - TAMANO) {
-        cal_obtenido("«%s»; el servidor vio %lld conexiones del pool (sin contar la de la fase "
-                     "secuencial) y al menos %d peticiones tuvieron que esperar",
-                     l, vistas, N - TAMANO);
+        maximo != TAMANO || creadas != vistas || esperas != ESPERAS) {
+        cal_obtenido("«%s»; se esperaba «POOL maximo=%d creadas=%lld esperas=%d»: el servidor vio "
+                     "%lld conexiones del pool (sin contar la de la fase secuencial) y, según el "
+                     "enunciado, esperan %d de las %d inserciones y %d de las 10 consultas",
+                     l, TAMANO, vistas, ESPERAS, vistas, N - TAMANO, N, 10 - TAMANO);
         CAL_FIN(0);
     }
     cal_obtenido("todas las líneas cuadran");
@@ -340,34 +410,47 @@ CAL_PRUEBA(cierre, 40)
     CAL_FIN(quedan == 0 && s.abandonadas == 0);
 }
 
-CAL_PRUEBA(tabla_distinta, 30)
+/* Lanza -n 5 -p 2 sobre una tabla ajena ya preparada y comprueba que sale con 1, con mensaje, y
+ * que la tabla sigue como estaba: `filas` filas, `forma` (columna tipo anulable, …). */
+static int tabla_intacta(preparacion_t prep, const char *id, long long filas, const char *forma)
 {
-    cal_esperado("con una tabla usuarios de otra forma: código 1, un mensaje en stderr y la tabla "
-                 "intacta (2 filas, columnas id integer y nombre varchar)");
     base_t b;
     cal_proceso_t *p;
     static const char *const args[] = {"-n", "5", "-p", "2", NULL};
-    if (!base_preparar(&b, "tabla_distinta", TABLA_DISTINTA, 0, NULL) ||
-        !base_lanzar(&b, args, 0, 20, &p))
-        CAL_FIN(0);
+    if (!base_preparar(&b, id, prep, 0, NULL))
+        return 0;
+    cal_nota("Con la tabla usuarios «%s» y %lld filas:", forma, filas);
+    if (!base_lanzar(&b, args, 0, 20, &p))
+        return 0;
     if (!esperar_fin(p, 15000, 1))
-        CAL_FIN(0);
+        return 0;
     PGconn *c = base_conectar(&b);
     if (c == NULL)
-        CAL_FIN(0);
-    long long filas = base_entero(c, "SELECT count(*) FROM usuarios", NULL, NULL);
-    PGresult *r = PQexec(c, "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY "
-                            "ordinal_position) FROM information_schema.columns WHERE "
-                            "table_name = 'usuarios'");
-    char forma[200] = "?";
+        return 0;
+    long long quedan = base_entero(c, "SELECT count(*) FROM usuarios", NULL, NULL);
+    PGresult *r = PQexec(c, "SELECT string_agg(column_name || ' ' || data_type || ' ' || "
+                            "is_nullable, ', ' ORDER BY ordinal_position) FROM "
+                            "information_schema.columns WHERE table_name = 'usuarios'");
+    char vista[200] = "?";
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-        snprintf(forma, sizeof forma, "%s", PQgetvalue(r, 0, 0));
+        snprintf(vista, sizeof vista, "%s", PQgetvalue(r, 0, 0));
     PQclear(r);
     PQfinish(c);
-    int ok = filas == 2 && strcmp(forma, "id integer, nombre character varying") == 0 &&
-             cal_errores(p)[0] != '\0';
-    cal_obtenido("salió con 1; la tabla tiene %lld filas y las columnas «%s»; stderr %s", filas,
-                 forma, cal_errores(p)[0] != '\0' ? "con mensaje" : "vacía");
+    int ok = quedan == filas && strcmp(vista, forma) == 0 && cal_errores(p)[0] != '\0';
+    cal_obtenido("con la tabla «%s»: salió con 1; quedan %lld filas (había %lld) y las columnas "
+                 "«%s»; stderr %s",
+                 forma, quedan, filas, vista, cal_errores(p)[0] != '\0' ? "con mensaje" : "vacía");
+    return ok;
+}
+
+CAL_PRUEBA(tabla_distinta, 30)
+{
+    cal_esperado("con una tabla usuarios de otra forma (otros tipos; o los del enunciado pero "
+                 "con nombre anulable): código 1, un mensaje en stderr y la tabla intacta");
+    int ok = tabla_intacta(TABLA_DISTINTA, "tabla_distinta", 2,
+                           "id integer YES, nombre character varying YES") &&
+             tabla_intacta(TABLA_ANULABLE, "tabla_anulable", 1,
+                           "id integer NO, nombre text YES, correo text YES");
     CAL_FIN(ok);
 }
 
@@ -405,19 +488,62 @@ CAL_PRUEBA(reemplaza_rotas, 40)
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname "
                     "= current_database() AND application_name = 'basedatos' AND pid <> $1::int",
                     pid, NULL);
-    PQfinish(c);
     cal_nota("Se cortaron %lld conexiones del pool.", cortadas);
     if (cortadas < 1) {
-        cal_obtenido(
-            "durante la fase secuencial el pool no tenía ninguna conexión abierta (un pool "
-            "conserva sus conexiones para reutilizarlas)");
+        if (!explica_sin_nombre(c))
+            cal_obtenido(
+                "durante la fase secuencial el pool no tenía ninguna conexión abierta (un pool "
+                "conserva sus conexiones para reutilizarlas)");
+        PQfinish(c);
         CAL_FIN(0);
     }
+    PQfinish(c);
     if (!esperar_fin(p, 20000, 0))
         CAL_FIN(0);
-    if (!consultas_cuadran(&b, p, N))
+    /* Antes de consultar la tabla: esa conexión también sumaría una sesión. */
+    base_esperar_sin_conexiones(&b, 3000);
+    sesiones_t s;
+    if (!base_sesiones(&b, &s) || !consultas_cuadran(&b, p, N))
         CAL_FIN(0);
-    cal_obtenido("se cortaron %lld conexiones; el programa abrió otras y terminó bien", cortadas);
+    /* Las sustitutas también son del pool; las rotas se descartan antes de contar esperas, así
+     * que la cuenta es la misma que sin cortes. Una conexión del calificador vigilaba. */
+    insercion_t *v = NULL;
+    int n = base_registro(&b, &v);
+    int mezcla = n > 0 ? secuencial_por_el_pool(v, n) : 0;
+    free(v);
+    if (mezcla > 0) {
+        cal_obtenido(
+            "la fase secuencial usó una conexión del pool (el proceso %d del servidor hizo "
+            "inserciones de las dos fases), así que creadas no puede cuadrar: la "
+            "secuencial abre su propia conexión, aparte del pool",
+            mezcla);
+        CAL_FIN(0);
+    }
+    long long vistas = s.sesiones - SESIONES_CALIFICADOR - 1 - 1;
+    char l[300], extra;
+    int maximo, creadas, esperas;
+    if (!linea_de(p, "POOL", l, sizeof l))
+        CAL_FIN(0);
+    if (sscanf(l, "POOL maximo=%d creadas=%d esperas=%d%c", &maximo, &creadas, &esperas, &extra) !=
+            3 ||
+        maximo != TAMANO || creadas != vistas || esperas != ESPERAS) {
+        if (sscanf(l, "POOL maximo=%d creadas=%d", &maximo, &creadas) == 2 && maximo == TAMANO &&
+            creadas == vistas)
+            cal_obtenido("«%s»; se esperaba esperas=%d, como sin cortes: las rotas se descartan "
+                         "antes de contar, así que la primera consulta tras los cortes abre una "
+                         "conexión, cada una de las %d siguientes abre otra sin esperar (el pool "
+                         "es perezoso) y solo esperan las %d últimas; las %d inserciones "
+                         "concurrentes ya sumaron %d",
+                         l, ESPERAS, TAMANO - 1, 10 - TAMANO, N, N - TAMANO);
+        else
+            cal_obtenido("«%s»; se esperaba «POOL maximo=%d creadas=%lld esperas=%d»: el servidor "
+                         "vio %lld conexiones del pool, contadas las que sustituyeron a las %lld "
+                         "cortadas",
+                         l, TAMANO, vistas, ESPERAS, vistas, cortadas);
+        CAL_FIN(0);
+    }
+    cal_obtenido("se cortaron %lld conexiones; el programa abrió otras, las contó y terminó bien",
+                 cortadas);
     CAL_FIN(1);
 }
 
@@ -537,9 +663,13 @@ CAL_PRUEBA(sigint, 40)
             cal_esperar(20);
     }
     if (activas < 3) {
+        if (!explica_sin_nombre(c))
+            cal_obtenido("el servidor nunca vio 3 inserciones del programa en vuelo (vio %lld)%s",
+                         activas,
+                         activas == 1 ? ": ¿la fase concurrente espera a que acabe cada "
+                                        "inserción antes de pedir la siguiente?"
+                                      : "");
         PQfinish(c);
-        cal_obtenido("el servidor nunca vio 3 inserciones del programa en vuelo (vio %lld)",
-                     activas);
         cal_nota_salida(p, 10);
         CAL_FIN(0);
     }

@@ -134,7 +134,7 @@ static const char *const SQL_DISPARADOR =
     "conexiones integer);"
     "CREATE FUNCTION calif_lento() RETURNS trigger LANGUAGE plpgsql AS $$ "
     "DECLARE t0 timestamptz := clock_timestamp(); BEGIN "
-    "PERFORM pg_sleep(%g); "
+    "PERFORM pg_sleep(CASE WHEN NEW.id <= %d THEN %g ELSE %g END); "
     "INSERT INTO calif_registro VALUES (NEW.id, pg_backend_pid(), t0, clock_timestamp(), "
     "(SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
     "AND application_name = 'basedatos')); RETURN NEW; END $$;"
@@ -142,7 +142,22 @@ static const char *const SQL_DISPARADOR =
     "CREATE TRIGGER calif_lento BEFORE INSERT ON usuarios FOR EACH ROW "
     "EXECUTE FUNCTION calif_lento();";
 
-int base_preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro)
+/* Sin tabla: si el programa crea usuarios, se le engancha un disparador que apunta el texto SQL
+ * de cada inserción. Un disparador de eventos es la única forma de vigilar una tabla que aún no
+ * existe; el disparador de fila no frena nada (solo escribe una fila más). */
+static const char *const SQL_VIGILAR_TEXTO =
+    "CREATE TABLE calif_texto (id integer, consulta text);"
+    "CREATE FUNCTION calif_texto() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "INSERT INTO calif_texto VALUES (NEW.id, current_query()); RETURN NEW; END $$;"
+    "CREATE FUNCTION calif_enganchar() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "IF to_regclass('usuarios') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE "
+    "tgname = 'calif_texto') THEN EXECUTE 'CREATE TRIGGER calif_texto BEFORE INSERT ON usuarios "
+    "FOR EACH ROW EXECUTE FUNCTION calif_texto()'; END IF; END $$;"
+    "CREATE EVENT TRIGGER calif_enganchar ON ddl_command_end WHEN TAG IN ('CREATE TABLE') "
+    "EXECUTE FUNCTION calif_enganchar();";
+
+static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro,
+                    int primeras, int primeras_ms)
 {
     memset(b, 0, sizeof *b);
     b->lento_ms = lento_ms;
@@ -177,14 +192,62 @@ int base_preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, c
         return 0;
     if (prep == TABLA_LENTA) {
         char guion[2048];
-        snprintf(guion, sizeof guion, SQL_DISPARADOR, lento_ms / 1000.0);
+        snprintf(guion, sizeof guion, SQL_DISPARADOR, primeras, primeras_ms / 1000.0,
+                 lento_ms / 1000.0);
         ok = ejecutar(c, guion);
     } else if (prep == TABLA_DISTINTA) {
         ok = ejecutar(c, "CREATE TABLE usuarios (id integer, nombre varchar(10));"
                          "INSERT INTO usuarios VALUES (1, 'uno'), (2, 'dos')");
+    } else if (prep == TABLA_ANULABLE) {
+        ok = ejecutar(c, "CREATE TABLE usuarios (id integer PRIMARY KEY, nombre text, correo text);"
+                         "INSERT INTO usuarios VALUES (1, NULL, 'ajena@ejemplo.es')");
+    } else {
+        ok = ejecutar(c, SQL_VIGILAR_TEXTO);
     }
     PQfinish(c);
     return ok;
+}
+
+int base_preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro)
+{
+    return preparar(b, id, prep, lento_ms, otro, 0, 0);
+}
+
+int base_preparar_lenta(base_t *b, const char *id, int lento_ms, int primeras, int primeras_ms)
+{
+    return preparar(b, id, TABLA_LENTA, lento_ms, NULL, primeras, primeras_ms);
+}
+
+int base_texto_pegado(const base_t *b, long long *total, char *ejemplo, size_t tam)
+{
+    PGconn *c = conectar(b->conexion);
+    if (c == NULL)
+        return -1;
+    *total = base_entero(c, "SELECT count(*) FROM calif_texto", NULL, NULL);
+    /* Cualquier trozo de un valor en el texto delata que se pegó: el correo de cada fila y la
+     * parte fija de su nombre. */
+    PGresult *r = PQexec(c, "SELECT count(*), min(consulta) FROM calif_texto WHERE consulta LIKE "
+                            "'%@ejemplo.es%' OR consulta LIKE '%Higgins%'");
+    int n = -1;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && *total >= 0) {
+        n = atoi(PQgetvalue(r, 0, 0));
+        snprintf(ejemplo, tam, "%s", PQgetisnull(r, 0, 1) ? "" : PQgetvalue(r, 0, 1));
+    } else {
+        cal_esperado("leer el texto SQL de las inserciones");
+        cal_obtenido("error del calificador: %s", PQerrorMessage(c));
+    }
+    PQclear(r);
+    PQfinish(c);
+    return n;
+}
+
+long long base_sin_nombre(PGconn *c)
+{
+    return base_entero(c,
+                       "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND backend_type = 'client backend' AND application_name IS DISTINCT "
+                       "FROM 'basedatos' AND application_name IS DISTINCT FROM 'calificador'",
+                       NULL, NULL);
 }
 
 int base_lanzar(const base_t *b, const char *const *args, int valgrind, double limite_s,

@@ -27,9 +27,10 @@
 
 /* Cómo se prepara la base de datos de una verificación. */
 typedef enum {
-    SIN_TABLA,     /* el programa debe crearla */
-    TABLA_LENTA,   /* usuarios con la forma del enunciado y el disparador lento */
-    TABLA_DISTINTA /* usuarios(id integer, nombre varchar(10)) con 2 filas */
+    SIN_TABLA,      /* el programa debe crearla */
+    TABLA_LENTA,    /* usuarios con la forma del enunciado y el disparador lento */
+    TABLA_DISTINTA, /* usuarios(id integer, nombre varchar(10)) con 2 filas */
+    TABLA_ANULABLE  /* usuarios como la del enunciado pero con nombre anulable, con 1 fila */
 } preparacion_t;
 
 typedef struct {
@@ -43,6 +44,21 @@ typedef struct {
 /* Crea la base de datos c_<id> en el servidor de la calificación (o en el de `otro`, una
  * carpeta de postgres.sh ya en marcha) y la prepara. 1 si todo fue bien. */
 int base_preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro);
+
+/* Como base_preparar con TABLA_LENTA, pero las inserciones de id ≤ `primeras` tardan
+ * `primeras_ms` (las demás, `lento_ms`). */
+int base_preparar_lenta(base_t *b, const char *id, int lento_ms, int primeras, int primeras_ms);
+
+/* SIN_TABLA deja además un disparador de eventos: cuando el programa crea usuarios, le pone un
+ * disparador que apunta en calif_texto (id, consulta) el texto SQL que llegó al servidor con cada
+ * inserción (current_query()). Devuelve cuántas inserciones llevaban algún valor pegado en el
+ * texto (el nombre o el correo de una fila) y deja en `ejemplo` la primera; -1 si no se pudo
+ * leer (explicado). En `total`, cuántas inserciones se apuntaron. */
+int base_texto_pegado(const base_t *b, long long *total, char *ejemplo, size_t tam);
+
+/* Cuántas conexiones hay ahora en la base de `c`, sin contar las del calificador ni las que se
+ * llaman «basedatos»: las de un programa que no puso application_name. */
+long long base_sin_nombre(PGconn *c);
 
 /* Conexión del calificador a la base b (o a «curso» si b es NULL). NULL si falla (explicado). */
 PGconn *base_conectar(const base_t *b);
