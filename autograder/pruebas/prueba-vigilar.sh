@@ -137,12 +137,13 @@ else
   mal progreso-make "make grade no anota el progreso como debe (ver make -n _calificar)"
 fi
 
-# 3. El avance, solo en una terminal.
+# 3. El avance, solo en una terminal (y fuera de CI: aquí se quita CI, que `make test` en CI trae
+# puesta; la comprobación siguiente la pone a propósito).
 programa_vacio >"$ENT/$principal"
 rm -f "$ENT/apuntes.txt"
 orden=("$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" --cflags "$CALIF_CFLAGS"
   --libs "$CALIF_LIBS" --lab "$lab" --entrega "$ENT" --salida "$TMP/tty")
-script -qfec "$(printf '%q ' "${orden[@]}")" "$TMP/tty.txt" >/dev/null 2>&1 </dev/null
+env -u CI script -qfec "$(printf '%q ' "${orden[@]}")" "$TMP/tty.txt" >/dev/null 2>&1 </dev/null
 if grep -aqE "⏳ Lab $numero · [0-9]+/[0-9]+ verificaciones" "$TMP/tty.txt" &&
   grep -aqE "Lab $numero: [0-9]+/[0-9]+ puntos" "$TMP/tty.txt"; then
   bien "avance: en una terminal, «⏳ Lab $numero · n/m verificaciones» y después el informe"
