@@ -1,7 +1,7 @@
 /* olvido.c — un handle olvidado impide cerrar el bucle, y cómo encontrarlo.
  *
- * Un «vigilante» que late cada 0.12 s se marca con uv_unref(): no mantiene vivo el bucle,
- * así que uv_run() vuelve en cuanto termina el trabajo de verdad (0.3 s). Pero el vigilante
+ * Un «vigilante» que late cada 0.30 s se marca con uv_unref(): no mantiene vivo el bucle,
+ * así que uv_run() vuelve en cuanto termina el trabajo de verdad (0.75 s). Pero el vigilante
  * sigue abierto, y uv_loop_close() se niega a cerrar (UV_EBUSY). bucle_listar() lo delata;
  * uv_walk() + uv_close() lo arreglan.
  */
@@ -55,7 +55,7 @@ int main(void)
     /* Sin comprobar a propósito: aquí no pueden fallar (sección 3). */
     uv_timer_init(&bucle, &vigilante);
     vigilante.data = NULL;
-    uv_timer_start(&vigilante, al_latir, 120, 120);
+    uv_timer_start(&vigilante, al_latir, 300, 300);
     printf("vigilante: ¿cuenta para mantener vivo el bucle? %s\n",
            uv_has_ref((uv_handle_t *)&vigilante) ? "sí" : "no");
     uv_unref((uv_handle_t *)&vigilante); /* «no me esperes para terminar» */
@@ -64,7 +64,9 @@ int main(void)
     /* Sin comprobar a propósito: aquí no pueden fallar (sección 3). */
     uv_timer_init(&bucle, &trabajo);
     trabajo.data = NULL;
-    uv_timer_start(&trabajo, al_trabajar, 300, 0);
+    /* A mitad de camino entre el 2.º latido (0.60 s) y el 3.º (0.90 s): con 150 ms de margen a
+     * cada lado, una máquina cargada no cambia cuántos latidos se ven. */
+    uv_timer_start(&trabajo, al_trabajar, 750, 0);
 
     r = uv_run(&bucle, UV_RUN_DEFAULT);
     printf("[%4.2f s] uv_run devolvió %d: no queda nada con referencia\n",

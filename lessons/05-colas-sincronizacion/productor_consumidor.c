@@ -311,8 +311,12 @@ static void al_procesar_todo(void *datos)
 
 int main(void)
 {
-    static const unsigned pausa_productor[PRODUCTORES] = {150, 250, 400};
-    static const unsigned pausa_consumidor[CONSUMIDORES] = {500, 650};
+    /* Elegidas para que dos sucesos de tareas distintas disten siempre ≥ 150 ms: cada
+     * temporizador se rearma desde la callback anterior, así que los retrasos de una máquina
+     * cargada se acumulan en cada tarea, y con huecos de 40 ms el orden de la salida podría
+     * invertirse. */
+    static const unsigned pausa_productor[PRODUCTORES] = {150, 800, 950};
+    static const unsigned pausa_consumidor[CONSUMIDORES] = {950, 1950};
     uv_loop_t bucle;
     programa_t prog;
     int i, r;

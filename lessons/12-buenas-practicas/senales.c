@@ -6,8 +6,12 @@
  *   SIGTERM  y SIGINT: parada ordenada. No se aceptan trabajos nuevos, los que están en
  *            vuelo terminan, todo se cierra y el programa sale con 0.
  *
- * Para que el ejemplo se conduzca solo, el propio programa se envía SIGHUP a los 0.40 s y
- * SIGTERM a los 0.65 s con uv_kill(): exactamente lo que haría `kill -HUP PID` desde fuera.
+ * Para que el ejemplo se conduzca solo, el propio programa se envía SIGHUP a los 0.80 s y
+ * SIGTERM a los 1.25 s con uv_kill(): exactamente lo que haría `kill -HUP PID` desde fuera.
+ *
+ * Los tiempos dejan al menos 150 ms entre dos sucesos de temporizadores distintos: cada uno
+ * se rearma desde su callback, así que en una máquina cargada los retrasos se acumulan, y
+ * con huecos de 50 ms el orden de la salida podría cambiar.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -80,8 +84,8 @@ static void al_llegar_trabajo(uv_timer_t *t)
         tr->ocupado = 1;
         tr->numero = ++s->siguiente;
         s->en_vuelo++;
-        printf("[%.2f s] trabajo %d empieza (dura 0.30 s)\n", ahora(s), tr->numero);
-        uv_timer_start(&tr->temporizador, al_acabar_trabajo, 300, 0);
+        printf("[%.2f s] trabajo %d empieza (dura 0.60 s)\n", ahora(s), tr->numero);
+        uv_timer_start(&tr->temporizador, al_acabar_trabajo, 600, 0);
         return;
     }
     printf("[%.2f s] lleno: trabajo rechazado\n", ahora(s));
@@ -91,7 +95,7 @@ static void al_recibir_senal(uv_signal_t *h, int senal)
 {
     servicio_t *s = h->data;
     if (senal == SIGHUP) {
-        s->ritmo_ms = 400;
+        s->ritmo_ms = 900;
         uv_timer_set_repeat(&s->generador, s->ritmo_ms);
         printf("[%.2f s] SIGHUP: configuración releída, un trabajo cada %.2f s\n", ahora(s),
                s->ritmo_ms / 1000.0);
@@ -118,7 +122,7 @@ static void al_seguir_guion(uv_timer_t *t)
     if (r < 0)
         fprintf(stderr, "uv_kill: %s\n", error_texto(r));
     s->paso_guion++;
-    uv_timer_start(t, al_seguir_guion, 250, 0);
+    uv_timer_start(t, al_seguir_guion, 450, 0);
 }
 
 static void probar_sigpipe(uv_loop_t *bucle)
@@ -154,7 +158,7 @@ int main(void)
     }
     probar_sigpipe(&bucle);
     s.inicio_ms = reloj_ms();
-    s.ritmo_ms = 200;
+    s.ritmo_ms = 450;
     uv_signal_t *senales[3] = {&s.hup, &s.term, &s.intr};
     int numeros[3] = {SIGHUP, SIGTERM, SIGINT};
     for (int i = 0; i < 3; i++) {
@@ -173,7 +177,7 @@ int main(void)
     uv_timer_start(&s.generador, al_llegar_trabajo, 50, s.ritmo_ms);
     uv_timer_init(&bucle, &s.guion);
     s.guion.data = &s;
-    uv_timer_start(&s.guion, al_seguir_guion, 400, 0);
+    uv_timer_start(&s.guion, al_seguir_guion, 800, 0);
 
     uv_run(&bucle, UV_RUN_DEFAULT);
     r = uv_loop_close(&bucle);
