@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "curso/huella.h"
+
 /* ---------------------------------------------------------------- texto.c */
 /* Copia de `s` (NULL = ""). Sin memoria, termina el proceso con un mensaje. */
 char *texto_dup(const char *s);
@@ -135,12 +137,9 @@ uid_t uid_caja(void);
 unsigned long limite_procesos(void);
 
 /* ---------------------------------------------------------------- sha256.c */
-typedef struct {
-    uint32_t h[8];
-    uint64_t bytes;        /* añadidos en total */
-    uint8_t pendiente[64]; /* bloque a medias */
-    size_t usados;
-} sha256_t;
+/* La huella en hexadecimal, sobre el SHA-256 por trozos de libcurso (curso/huella.h): una
+ * sola implementación del estándar para el curso y sus calificadores. */
+typedef huella_t sha256_t;
 void sha256_iniciar(sha256_t *s);
 void sha256_anadir(sha256_t *s, const void *datos, size_t n);
 /* Termina y deja la huella en hexadecimal (64 cifras y NUL). `s` ya no sirve. */
