@@ -166,7 +166,10 @@ compile_commands.json:
 	bear --output build/compile_commands.json -- $(MAKE) --no-print-directory -B programas
 	@echo "Escrito build/compile_commands.json (clangd lo busca ahí)."
 
+# Antes de borrar build/, el PostgreSQL de make bd: parado (si no, seguiría en marcha sin sus
+# datos) y borrado, también la carpeta de /tmp a la que va cuando build/ no le es alcanzable.
 limpiar clean:
+	@if [ -d build/bd ]; then bash common/herramientas/postgres.sh borrar build/bd; fi
 	rm -rf build
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -395,7 +395,7 @@ class Libro:
             "titulo": html.escape(pagina.titulo),
             "libro": html.escape(TITULO),
             "menu": self.menu(pagina),
-            "cuerpo": self.cubierta(pagina) + cuerpo + self.programas_de(pagina),
+            "cuerpo": tras_titulo(cuerpo, self.cubierta(pagina)) + self.programas_de(pagina),
             "anterior": nav(anterior, "prev", "← Anterior"),
             "siguiente": nav(siguiente, "next", "Siguiente →"),
             "version": html.escape(self.version),
@@ -618,6 +618,17 @@ class Libro:
         os.replace(destino + ".tmp", destino)
         escribir_si_cambia(destino + ".huella", clave)
         return "hecho"
+
+
+def tras_titulo(cuerpo, bloque):
+    """Pone `bloque` justo después del primer título (h1) del cuerpo, o delante si no hay."""
+    if not bloque:
+        return cuerpo
+    fin = cuerpo.find("</h1>")
+    if fin < 0:
+        return bloque + cuerpo
+    fin += len("</h1>")
+    return cuerpo[:fin] + "\n" + bloque + cuerpo[fin:]
 
 
 def fijar_fechas_zip(ruta, epoch):
