@@ -55,6 +55,21 @@ static inline int red_srv_parar(red_srv_t *s)
     return r;
 }
 
+/* Una suite con un servidor propio sin registro, arrancado antes de cada prueba y parado
+ * después (que termine limpio también se comprueba): deja `srv` para las pruebas. */
+#define RED_SUITE(nombre)                                                                          \
+    static red_srv_t srv;                                                                          \
+    static void red_suite_arrancar(void)                                                           \
+    {                                                                                              \
+        red_srv_arrancar(&srv, 0);                                                                 \
+    }                                                                                              \
+    static void red_suite_parar(void)                                                              \
+    {                                                                                              \
+        int r_ = red_srv_parar(&srv);                                                              \
+        cr_expect_eq(r_, 0, "el servidor no terminó limpio (estado %d)", r_);                      \
+    }                                                                                              \
+    TestSuite(nombre, .init = red_suite_arrancar, .fini = red_suite_parar, .timeout = 60)
+
 static inline double red_ahora(void)
 {
     return reloj_s();

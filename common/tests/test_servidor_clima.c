@@ -7,20 +7,7 @@
 #include <jansson.h>
 #include <math.h>
 
-static red_srv_t srv;
-
-static void arrancar(void)
-{
-    red_srv_arrancar(&srv, 0);
-}
-
-static void parar(void)
-{
-    int r = red_srv_parar(&srv);
-    cr_expect_eq(r, 0, "el servidor no terminó limpio (estado %d)", r);
-}
-
-TestSuite(clima, .init = arrancar, .fini = parar, .timeout = 60);
+RED_SUITE(clima);
 
 /* Cuerpo de GET `ruta` con el estado esperado (memoria nueva: free). */
 static char *get_cuerpo(const char *ruta, int estado_esperado)

@@ -1,6 +1,7 @@
 /* test_servidor_descargas.c — /bytes como servidor de descargas (laboratorio 11): rangos
  * (206, 416, rangos que se ignoran), Accept-Ranges, Repr-Digest (RFC 9530) comprobada con
- * un SHA-256 independiente, ?cortar=, ?kbps=, ?digest=, ?corto= y ?rango=mal. Caja negra por
+ * la huella de libcurso (validada con los vectores FIPS en prueba-caja) pasada a base64
+ * aquí mismo, ?cortar=, ?kbps=, ?digest=, ?corto= y ?rango=mal. Caja negra por
  * loopback. */
 #define _GNU_SOURCE
 #include "apoyo_red.h"
@@ -9,20 +10,7 @@
 
 #include "calificador/base.h"
 
-static red_srv_t srv;
-
-static void arrancar(void)
-{
-    red_srv_arrancar(&srv, 0);
-}
-
-static void parar(void)
-{
-    int r = red_srv_parar(&srv);
-    cr_expect_eq(r, 0, "el servidor no terminó limpio (estado %d)", r);
-}
-
-TestSuite(descargas, .init = arrancar, .fini = parar, .timeout = 60);
+RED_SUITE(descargas);
 
 /* GET con una cabecera Range opcional. Devuelve lo que red_leer(). */
 static int pedir(const char *ruta, const char *rango, red_resp_t *r)

@@ -6,20 +6,7 @@
 #include <jansson.h>
 #include <math.h>
 
-static red_srv_t srv;
-
-static void arrancar(void)
-{
-    red_srv_arrancar(&srv, 0);
-}
-
-static void parar(void)
-{
-    int r = red_srv_parar(&srv);
-    cr_expect_eq(r, 0, "el servidor no terminó limpio (estado %d)", r);
-}
-
-TestSuite(rutas, .init = arrancar, .fini = parar, .timeout = 60);
+RED_SUITE(rutas);
 
 static json_t *get_json(const char *ruta, int estado_esperado)
 {
