@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -60,10 +61,19 @@ static uint64_t contar_referencia(const unsigned char *p, size_t n)
     return palabras;
 }
 
-/* Generador determinista (xorshift): los mismos archivos en cada calificación. */
-static uint64_t azar_estado = 0x9e3779b97f4a7c15ull;
+/* Generador xorshift con semilla nueva en cada calificación (getrandom): el calificador se
+ * puede leer, así que el contenido de los archivos al azar no debe poder saberse de antemano
+ * (una entrega que imprimiera las cuentas de memoria no acertaría). Las propiedades que se
+ * juzgan (palabras que cruzan cada frontera, bloques que acaban en espacio) no dependen de la
+ * semilla: se imponen después. Si getrandom falla, una semilla fija. */
+static uint64_t azar_estado;
 static uint64_t azar(void)
 {
+    if (azar_estado == 0 &&
+        getrandom(&azar_estado, sizeof azar_estado, 0) != (ssize_t)sizeof azar_estado)
+        azar_estado = 0x9e3779b97f4a7c15ull;
+    if (azar_estado == 0)
+        azar_estado = 1;
     azar_estado ^= azar_estado << 13;
     azar_estado ^= azar_estado >> 7;
     azar_estado ^= azar_estado << 17;
