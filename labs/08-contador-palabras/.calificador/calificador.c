@@ -1305,6 +1305,10 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
         fifo_cerrar(NULL, fifo, 0);
         return 0;
     }
+    /* La segunda línea sale al acabar una espera de -e; justo entonces el archivo siguiente
+     * aún se está leyendo y ninguno espera. A mitad de su espera (150 ms de 300) la señal
+     * llega seguro con uno esperando, que es lo que aquí se juzga. */
+    dormir(150);
     uint64_t senal = cal_ahora_ms();
     cal_senal(p, SIGINT);
     int termino = esperar_fin(p, 3000);
