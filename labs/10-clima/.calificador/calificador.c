@@ -515,7 +515,7 @@ static int salida_correcta(const esc_t *e)
                     }
                     continue;
                 }
-                double v;
+                double v = 0.0;
                 const char *tras;
                 char cola[96];
                 snprintf(cola, sizeof cola, " °C (%d de %d proveedores)", n, e->nprovs);
@@ -547,7 +547,7 @@ static int salida_correcta(const esc_t *e)
             }
             resto += ln + 1;
             if (p->espera == BIEN) {
-                double v;
+                double v = 0.0;
                 const char *tras;
                 if (!numero(resto, &v, &tras) || strcmp(tras, " °C") != 0 ||
                     fabs(v - e->ref[c][k]) > TOL_T) {
