@@ -263,6 +263,72 @@ else
   mal "adivina-curl-mensaje" "adivina_con_curl: el informe no dice que usa fork y system"
 fi
 
+echo "── Laboratorio 12: el PostgreSQL de la calificación, fuera del alcance de la entrega"
+# bd_escapa.c intenta, con la cadena que recibe, ejecutar programas como el usuario del
+# servidor (COPY … TO PROGRAM, una función en C, lo_export…), hacerse superusuario, leer
+# archivos del servidor, llegar a otro clúster (el de otra calificación) y escribir en las
+# pruebas de cargo. Cada ataque que ejecute algo deja una marca en /tmp del sistema; uno de
+# ellos deja un proceso que escribe DIR/ubicacion apuntando a una carpeta «víctima», que
+# postgres.sh borrar (como root) borraba. Antes: todo eso pasaba.
+bd_marca="HACKEADO-bd-$$-$RANDOM"
+bd_victima="victima-bd-$$-$RANDOM"
+mkdir -p "/tmp/$bd_victima" && echo intacta >"/tmp/$bd_victima/testigo"
+bd_escucha="$TMP/bd-escucha.log"
+python3 - "$bd_escucha" >"$TMP/bd-escucha.puerto" <<'PY' &
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16); s.settimeout(0.5)
+print(s.getsockname()[1], flush=True)
+fin = time.time() + 240
+with open(sys.argv[1], "w") as log:
+    while time.time() < fin:
+        try:
+            c, _ = s.accept()
+        except socket.timeout:
+            continue
+        log.write("CONEXION\n"); log.flush(); c.close()
+PY
+bd_escucha_pid=$!
+for _ in $(seq 50); do [ -s "$TMP/bd-escucha.puerto" ] && break; sleep 0.1; done
+# El «otro» clúster: el de una calificación que corre a la vez.
+bd_otro="$TMP/bd-otro"
+bash common/herramientas/postgres.sh iniciar "$bd_otro" >/dev/null 2>&1
+read -r _ bd_otro_puerto _ < <(bash common/herramientas/postgres.sh conexion "$bd_otro" tcp |
+  sed 's/.*port=\([0-9]*\).*/x \1 x/')
+bd_otro_socket=$(bash common/herramientas/postgres.sh conexion "$bd_otro" socket |
+  sed 's/^host=\([^ ]*\).*/\1/')
+sed -e "s|@MARCA@|$bd_marca|g" -e "s|@VICTIMA@|$bd_victima|g" \
+  -e "s|@OTRO_PUERTO@|${bd_otro_puerto:-1}|g" -e "s|@OTRO_SOCKET@|${bd_otro_socket:-/nada}|g" \
+  autograder/hostiles/bd_escapa.c >"$TMP/bd_escapa.c"
+PUERTO_FUERA=$(cat "$TMP/bd-escucha.puerto") CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c \
+  caso bd_escapa "$TMP/bd_escapa.c" 20
+sleep 6 # el proceso que deja COPY … TO PROGRAM escribe a los 4 s
+kill "$bd_escucha_pid" 2>/dev/null; wait "$bd_escucha_pid" 2>/dev/null
+bash common/herramientas/postgres.sh borrar "$bd_otro" >/dev/null 2>&1
+bd_marcas=$(cd /tmp && ls -d "$bd_marca"-* 2>/dev/null | sed "s/^$bd_marca-//" | tr '\n' ' ')
+if [ -z "$bd_marcas" ]; then
+  bien "bd_escapa: nada se ejecutó fuera de la caja (ninguna marca en /tmp del sistema)"
+else
+  mal "bd-escapa-ejecuta" "bd_escapa: se ejecutó fuera de la caja: $bd_marcas"
+  rm -f /tmp/"$bd_marca"-*
+fi
+if [ -s "$TMP/bd-escucha.puerto" ] && [ ! -s "$bd_escucha" ]; then
+  bien "bd_escapa: un servidor de la red de la máquina no recibió ninguna conexión"
+else
+  mal "bd-escapa-red" "bd_escapa: el servidor de la máquina recibió conexiones"
+fi
+if [ -f "/tmp/$bd_victima/testigo" ]; then
+  bien "bd_escapa: postgres.sh borrar no borró nada fuera de su carpeta"
+else
+  mal "bd-escapa-borra" "bd_escapa: postgres.sh borrar borró /tmp/$bd_victima"
+fi
+rm -rf "/tmp/${bd_victima:?}" "/tmp/curso-bd.${bd_marca:?}"
+bd_logrados=$(grep -ho 'ATAQUES LOGRADOS:[a-z_ -]*' "$SALIDAS/bd_escapa.txt" | head -n1)
+if [ "$bd_logrados" = "ATAQUES LOGRADOS: ninguno" ]; then
+  bien "bd_escapa: el servidor rechazó todos los ataques"
+else
+  mal "bd-escapa-logrados" "bd_escapa: ${bd_logrados:-no se ve la línea «ATAQUES LOGRADOS» en el informe}"
+fi
+
 echo "── Errores de compilación y del instructor"
 # Un árbol de curso falso con tres laboratorios que usan el calificador real del 07:
 #   07-monitor-web  entrega que no compila      → 0 puntos y los mensajes del compilador

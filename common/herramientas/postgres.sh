@@ -2,13 +2,14 @@
 # postgres.sh — un PostgreSQL de usar y tirar para el curso (make bd, pruebas, calificador, bench).
 #
 #   postgres.sh iniciar DIR    crea el clúster en DIR si no existe (initdb) y lo arranca: escucha
-#                              SOLO en 127.0.0.1, en un puerto libre, y en un socket unix dentro
-#                              de DIR. Imprime la cadena de conexión (TCP) en stdout. Si ya está
-#                              en marcha, solo la imprime (idempotente).
+#                              SOLO en 127.0.0.1, en un puerto libre, y en un socket unix en
+#                              DIR/socket. Imprime la cadena de conexión (TCP, papel curso) en
+#                              stdout. Si ya está en marcha, solo la imprime (idempotente).
 #   postgres.sh parar DIR      lo para (pg_ctl -m fast); si no está en marcha, no hace nada.
 #   postgres.sh estado DIR     dice si está en marcha y cómo conectarse; código 0 si lo está, 3 si no.
-#   postgres.sh conexion DIR [tcp|socket]   solo la cadena de conexión (por omisión, tcp).
-#   postgres.sh borrar DIR     lo para y borra DIR entera (datos incluidos).
+#   postgres.sh conexion DIR [tcp|socket|admin]   solo la cadena de conexión (por omisión, tcp;
+#                              admin: la del superusuario, por el socket, solo para quien lo arrancó).
+#   postgres.sh borrar DIR     lo para y borra DIR entera (datos incluidos), solo si la creó él.
 #   postgres.sh vigilar DIR PID   deja en segundo plano (en su propia sesión: un Ctrl+C no le
 #                              llega) un vigilante que, cuando el proceso PID desaparece, para
 #                              el servidor y borra DIR; imprime el PID del vigilante, que quien
@@ -20,28 +21,44 @@
 #                              si a este guion lo matan con SIGKILL. Sale con el código de ORDEN.
 #
 # Como root, initdb se niega a correr: el servidor corre entonces como el usuario «postgres» (o
-# «nobody» si no existe), dueño de DIR. Si ese usuario no puede llegar a DIR (p. ej. el curso
-# está en /root, que es 700) o la ruta del socket no cabe en los 107 bytes de sun_path, el
-# clúster va a una carpeta de /tmp y DIR/ubicacion dice cuál; parar y ejecutar la borran igual.
+# «nobody» si no existe). Dentro de LOC (DIR, o una carpeta /tmp/curso-bd.XXXXXX si ese usuario
+# no llega a DIR o la ruta del socket no cabe en los 107 bytes de sun_path) solo son suyas
+# tres subcarpetas: datos/ (el clúster), socket/ (el socket unix, lo único que ve la caja del
+# calificador) y registro/ (sus registros). DIR, LOC y los archivos de DIR (puerto, claves,
+# ubicacion, .postgres-curso) son de quien llama y el servidor no puede escribir en ellos: nada
+# de lo que escriba el usuario del servidor decide qué borra root (ver borrar).
 #
-# El usuario de la base es «curso» y la base «curso»; autenticación trust: el servidor solo es
-# alcanzable desde esta máquina y es de usar y tirar, nunca para datos que importen. fsync=off
-# por lo mismo: arranca en ~1 s y escribe deprisa.
+# Dos papeles, cada uno con su contraseña al azar por clúster (DIR/claves, modo 600):
+#   admin  superusuario: solo para quien arranca el clúster (el calificador, postgres.sh);
+#   curso  el de los programas: sin superusuario, sin CREATEROLE/CREATEDB, sin
+#          pg_execute_server_program ni pg_read/write_server_files; dueño de la base «curso».
+# Autenticación scram-sha-256 siempre (también por el socket): otro usuario de la máquina, u
+# otra calificación que corra a la vez, no entra sin la contraseña. fsync=off: es de usar y
+# tirar, nunca para datos que importen; arranca en ~1 s y escribe deprisa.
 #
 # Variables: POSTGRES_BIN (carpeta de initdb/pg_ctl; por omisión la de la versión más alta en
-# /usr/lib/postgresql), POSTGRES_OPCIONES (más -c para el servidor, p. ej. "-c max_connections=300").
+# /usr/lib/postgresql), POSTGRES_OPCIONES (más -c para el servidor, p. ej. "-c max_connections=300"),
+# POSTGRES_SIN_TCP=1 (solo el socket unix: listen_addresses=''; lo usa el calificador).
 set -u
 # runuser vive en /usr/sbin, que no está en el PATH de un usuario normal ni en el del calificador.
 PATH="$PATH:/usr/sbin:/sbin"
+umask 022
 
 uso() {
-  echo "uso: $0 iniciar|parar|estado|conexion|ejecutar DIR [...]" >&2
+  echo "uso: $0 iniciar|parar|estado|conexion|borrar|vigilar|ejecutar DIR [...]" >&2
   exit 2
 }
 [ $# -ge 2 ] || uso
 orden=$1
+# La ruta tal cual no puede ser un enlace simbólico: DIR es siempre la carpeta que se nombró.
+if [ -L "$2" ]; then
+  echo "postgres.sh: $2 es un enlace simbólico: no lo uso" >&2
+  exit 2
+fi
 DIR=$(realpath -m "$2")
 shift 2
+YO=$(id -u)
+MARCA=.postgres-curso
 
 if [ -n "${POSTGRES_BIN:-}" ]; then
   BIN=$POSTGRES_BIN
@@ -55,7 +72,7 @@ if [ -z "$BIN" ] || [ ! -x "$BIN/pg_ctl" ]; then
 fi
 
 # Quién ejecuta el servidor: nosotros mismos, o un usuario sin privilegios si somos root.
-if [ "$(id -u)" -eq 0 ]; then
+if [ "$YO" -eq 0 ]; then
   if id -u postgres >/dev/null 2>&1; then SERVIDOR=postgres; else SERVIDOR=nobody; fi
 else
   SERVIDOR=
@@ -68,9 +85,23 @@ como() {
   fi
 }
 
-# LOC: dónde están los datos y el socket (DIR, o la carpeta de /tmp anotada en DIR/ubicacion).
+# mio RUTA: existe, no es un enlace y es de quien ejecuta este guion.
+mio() { [ -e "$1" ] && [ ! -L "$1" ] && [ "$(stat -c %u "$1")" = "$YO" ]; }
+
+# LOC: DIR o la carpeta de /tmp anotada en DIR/ubicacion, solo si todo es nuestro: el archivo,
+# su contenido exacto (/tmp/curso-bd.XXXXXX, sin «..» ni nada más) y la carpeta a la que apunta,
+# con nuestra marca. Si algo no cuadra, LOC es DIR (y borrar no sale de DIR).
 ubicacion() {
-  if [ -f "$DIR/ubicacion" ]; then cat "$DIR/ubicacion"; else echo "$DIR"; fi
+  local otra
+  if mio "$DIR/ubicacion" && [ -f "$DIR/ubicacion" ]; then
+    otra=$(head -c 200 "$DIR/ubicacion")
+    if [[ "$otra" =~ ^/tmp/curso-bd\.[A-Za-z0-9]{6}$ ]] && mio "$otra" && [ -d "$otra" ] &&
+      [ "$(realpath -e "$otra" 2>/dev/null)" = "$otra" ] && mio "$otra/$MARCA"; then
+      echo "$otra"
+      return 0
+    fi
+  fi
+  echo "$DIR"
 }
 
 en_marcha() {
@@ -79,56 +110,95 @@ en_marcha() {
   [ -f "$loc/datos/PG_VERSION" ] && como "$BIN/pg_ctl" -D "$loc/datos" status >/dev/null 2>&1
 }
 
-cadena() { # cadena tcp|socket
+clave() { # clave admin|curso
+  mio "$DIR/claves" && sed -n "s/^$1 //p" "$DIR/claves"
+}
+
+cadena() { # cadena tcp|socket|admin
   local loc puerto
   loc=$(ubicacion)
   puerto=$(cat "$DIR/puerto" 2>/dev/null) || return 1
-  if [ "${1:-tcp}" = socket ]; then
-    echo "host=$loc port=$puerto user=curso dbname=curso"
-  else
-    echo "host=127.0.0.1 port=$puerto user=curso dbname=curso"
-  fi
+  case "${1:-tcp}" in
+    socket) echo "host=$loc/socket port=$puerto user=curso password=$(clave curso) dbname=curso" ;;
+    admin) echo "host=$loc/socket port=$puerto user=admin password=$(clave admin) dbname=curso" ;;
+    *) echo "host=127.0.0.1 port=$puerto user=curso password=$(clave curso) dbname=curso" ;;
+  esac
 }
 
-# Prepara LOC: DIR si el usuario del servidor puede escribir en ella y el socket cabe.
+# Una carpeta del servidor dentro de LOC: suya, con el modo dado.
+carpeta_servidor() { # carpeta_servidor RUTA MODO
+  mkdir -p "$1" || return 1
+  [ -n "$SERVIDOR" ] && { chown "$SERVIDOR" "$1" || return 1; }
+  chmod "$2" "$1"
+}
+
+# Prepara DIR (nuestra, 755, con la marca) y LOC.
 preparar() {
-  mkdir -p "$DIR" || return 1
-  [ -f "$DIR/ubicacion" ] && [ -d "$(cat "$DIR/ubicacion")" ] && return 0
+  if [ -e "$DIR" ] && ! mio "$DIR"; then
+    echo "postgres.sh: $DIR no es tuya (¿de una versión anterior del curso? bórrala con" \
+      "«make limpiar»)" >&2
+    return 1
+  fi
+  mkdir -p "$DIR" && chmod 755 "$DIR" && touch "$DIR/$MARCA" || return 1
+  if [ -f "$DIR/datos/PG_VERSION" ] && [ ! -f "$DIR/claves" ]; then
+    echo "postgres.sh: $DIR es un clúster de una versión anterior del curso (sin contraseñas):" \
+      "bórralo con «make limpiar» o «postgres.sh borrar $DIR»" >&2
+    return 1
+  fi
+  [ "$(ubicacion)" != "$DIR" ] && return 0
   rm -f "$DIR/ubicacion"
   local sirve=1
-  # «/.s.PGSQL.65535» son 16 bytes más; sun_path admite 107 más el cero final.
-  [ $((${#DIR} + 16)) -le 107 ] || sirve=0
+  # «/socket/.s.PGSQL.65535» son 23 bytes más; sun_path admite 107 más el cero final.
+  [ $((${#DIR} + 23)) -le 107 ] || sirve=0
   if [ -n "$SERVIDOR" ] && [ $sirve -eq 1 ]; then
-    chown "$SERVIDOR" "$DIR" 2>/dev/null || sirve=0
-    como test -w "$DIR" -a -x "$DIR" || sirve=0
+    como test -x "$DIR" || sirve=0
   fi
   if [ $sirve -eq 0 ]; then
     local otra
     otra=$(mktemp -d /tmp/curso-bd.XXXXXX) || return 1
-    [ -n "$SERVIDOR" ] && chown "$SERVIDOR" "$otra"
-    chmod 755 "$otra"
+    chmod 755 "$otra" && touch "$otra/$MARCA" || return 1
     echo "$otra" >"$DIR/ubicacion"
   fi
 }
 
 iniciar() {
-  preparar || { echo "postgres.sh: no puedo crear $DIR" >&2; return 1; }
+  preparar || { echo "postgres.sh: no puedo preparar $DIR" >&2; return 1; }
   if en_marcha; then
     cadena tcp
     return 0
   fi
   local loc
   loc=$(ubicacion)
+  carpeta_servidor "$loc/socket" 755 && carpeta_servidor "$loc/registro" 700 || {
+    echo "postgres.sh: no puedo crear las carpetas del servidor en $loc" >&2
+    return 1
+  }
   if [ ! -f "$loc/datos/PG_VERSION" ]; then
     rm -rf "$loc/datos"
-    if ! como "$BIN/initdb" -D "$loc/datos" -A trust -U curso -E UTF8 --no-locale --no-sync \
-      >"$loc/initdb.log" 2>&1; then
+    carpeta_servidor "$loc/datos" 700 || return 1
+    local ca cc
+    ca=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    cc=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    (umask 077 && printf 'admin %s\ncurso %s\n' "$ca" "$cc" >"$DIR/claves")
+    # La contraseña de admin llega a initdb en un archivo de registro/ (700, del servidor) que
+    # se borra enseguida.
+    printf '%s\n' "$ca" | como tee "$loc/registro/clave" >/dev/null
+    como "$BIN/initdb" -D "$loc/datos" -U admin --pwfile="$loc/registro/clave" \
+      -A scram-sha-256 -E UTF8 --no-locale --no-sync >"$loc/initdb.log" 2>&1
+    local hecho=$?
+    rm -f "$loc/registro/clave"
+    if [ $hecho -ne 0 ]; then
       echo "postgres.sh: initdb falló:" >&2
       tail -n 20 "$loc/initdb.log" >&2
       return 1
     fi
+    # Solo el socket y 127.0.0.1, y siempre con contraseña.
+    printf '%s\n' 'local all all scram-sha-256' 'host all all 127.0.0.1/32 scram-sha-256' |
+      como tee "$loc/datos/pg_hba.conf" >/dev/null
     nueva=1
   fi
+  local escucha=127.0.0.1
+  [ "${POSTGRES_SIN_TCP:-0}" = 1 ] && escucha=
   # Un puerto libre: se elige al azar en la zona alta y, si otro lo ocupa, se prueba otro.
   local intento puerto arrancado=0
   for intento in 1 2 3 4 5 6 7 8; do
@@ -136,25 +206,36 @@ iniciar() {
     # Al volver a arrancar, el mismo puerto que la otra vez (la cadena no cambia) si está libre.
     if [ $intento -eq 1 ] && [ -f "$DIR/puerto" ]; then puerto=$(cat "$DIR/puerto"); fi
     # shellcheck disable=SC2086
-    if como "$BIN/pg_ctl" -D "$loc/datos" -l "$loc/registro.log" -w -t 60 -s \
-      -o "-c listen_addresses=127.0.0.1 -p $puerto -k $loc -c fsync=off \
-          -c synchronous_commit=off -c full_page_writes=off ${POSTGRES_OPCIONES:-}" \
+    if como "$BIN/pg_ctl" -D "$loc/datos" -l "$loc/registro/registro.log" -w -t 60 -s \
+      -o "-c listen_addresses='$escucha' -p $puerto -c unix_socket_directories=$loc/socket \
+          -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${POSTGRES_OPCIONES:-}" \
       start >/dev/null 2>&1; then
       arrancado=1
       break
     fi
-    grep -q -e 'Address already in use' -e 'could not create any TCP/IP sockets' \
-      "$loc/registro.log" 2>/dev/null || break
+    como grep -q -e 'Address already in use' -e 'could not create any TCP/IP sockets' \
+      -e 'could not create lock file' "$loc/registro/registro.log" 2>/dev/null || break
   done
   if [ $arrancado -eq 0 ]; then
-    echo "postgres.sh: el servidor no arrancó; últimas líneas de $loc/registro.log:" >&2
-    tail -n 20 "$loc/registro.log" >&2
+    echo "postgres.sh: el servidor no arrancó; últimas líneas de $loc/registro/registro.log:" >&2
+    como tail -n 20 "$loc/registro/registro.log" >&2
     return 1
   fi
   echo "$puerto" >"$DIR/puerto"
-  if [ "${nueva:-0}" = 1 ] || ! como "$BIN/psql" -h "$loc" -p "$puerto" -U curso -d curso \
-    -Atqc 'select 1' >/dev/null 2>&1; then
-    como "$BIN/createdb" -h "$loc" -p "$puerto" -U curso curso 2>/dev/null || true
+  if [ "${nueva:-0}" = 1 ]; then
+    # El papel de los programas: sin ningún privilegio fuera de su base.
+    # La contraseña va en el entorno (no en la línea de órdenes, que ve cualquiera con ps).
+    if ! PGPASSWORD=$(clave admin) como "$BIN/psql" -X -q \
+      -v ON_ERROR_STOP=1 -h "$loc/socket" -p "$puerto" -U admin -d postgres >/dev/null 2>&1 <<SQL
+CREATE ROLE curso LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS
+  PASSWORD '$(clave curso)';
+CREATE DATABASE curso OWNER curso;
+REVOKE ALL ON DATABASE postgres, template1 FROM PUBLIC;
+SQL
+    then
+      echo "postgres.sh: no pude crear el papel curso" >&2
+      return 1
+    fi
   fi
   cadena tcp
 }
@@ -181,14 +262,34 @@ estado() {
   return 3
 }
 
+# Borra LOC y DIR, solo si son nuestras y llevan nuestra marca (nunca una ruta que haya podido
+# escribir otro: ubicacion() ya lo comprueba). rm -rf no sigue enlaces de dentro.
 borrar() {
-  [ -d "$DIR" ] || return 0
-  if [ -f "$DIR/ubicacion" ]; then
-    local otra
-    otra=$(cat "$DIR/ubicacion")
-    case "$otra" in /tmp/curso-bd.*) rm -rf "$otra" ;; esac
+  [ -e "$DIR" ] || return 0
+  if [ -L "$DIR" ] || [ ! -d "$DIR" ]; then
+    echo "postgres.sh: $DIR no es una carpeta: no la borro" >&2
+    return 1
   fi
-  rm -rf "$DIR"
+  # Un clúster de una versión anterior del curso (DIR era del usuario del servidor): se borra
+  # DIR y nada más, sin leer ninguno de sus archivos.
+  if [ -n "$SERVIDOR" ] && [ "$(stat -c %U "$DIR")" = "$SERVIDOR" ] &&
+    [ -f "$DIR/datos/PG_VERSION" ] && [ ! -e "$DIR/$MARCA" ]; then
+    rm -rf --one-file-system "$DIR"
+    return
+  fi
+  if ! mio "$DIR"; then
+    echo "postgres.sh: $DIR no es tuya: no la borro" >&2
+    return 1
+  fi
+  local loc
+  loc=$(ubicacion)
+  [ "$loc" != "$DIR" ] && rm -rf --one-file-system "$loc"
+  if mio "$DIR/$MARCA" || [ -z "$(ls -A "$DIR" 2>/dev/null)" ]; then
+    rm -rf --one-file-system "$DIR"
+  else
+    echo "postgres.sh: $DIR no la creó postgres.sh (falta $MARCA): no la borro" >&2
+    return 1
+  fi
 }
 
 vigilar() { # vigilar PID → imprime el PID del vigilante

@@ -471,7 +471,7 @@ CAL_PRUEBA(reemplaza_rotas, 40)
     long long sec = -1;
     uint64_t hasta = cal_ahora_ms() + 15000;
     while (sec < 0 && cal_ahora_ms() < hasta && !cal_termino(p)) {
-        sec = base_entero(c, "SELECT min(pid) FROM calif_registro WHERE id > 40", NULL, NULL);
+        sec = base_entero(c, "SELECT min(pid) FROM calif.registro WHERE id > 40", NULL, NULL);
         if (sec < 0)
             cal_esperar(20);
     }
@@ -551,13 +551,17 @@ CAL_PRUEBA(servidor_cae, 40)
 {
     cal_esperado("con el servidor parado a mitad de las inserciones: código 1 en menos de 5 s y "
                  "un mensaje en stderr");
-    char dir[512];
-    if (cal_carpeta("pg", dir, sizeof dir) < 0) {
+    /* La carpeta de cal_carpeta es del usuario de la caja: el servidor va en una subcarpeta que
+     * crea postgres.sh (suya; nunca borra lo que no creó). */
+    char padre[480], dir[512];
+    if (cal_carpeta("pg", padre, sizeof padre) < 0) {
         cal_obtenido("error del calificador: no se pudo crear la carpeta del servidor");
         CAL_FIN(0);
     }
+    snprintf(dir, sizeof dir, "%s/bd", padre);
     char orden[1200];
-    snprintf(orden, sizeof orden, "bash '%s' iniciar '%s' >/dev/null 2>&1", POSTGRES_SH, dir);
+    snprintf(orden, sizeof orden, "POSTGRES_SIN_TCP=1 bash '%s' iniciar '%s' >/dev/null 2>&1",
+             POSTGRES_SH, dir);
     if (system(orden) != 0) {
         cal_obtenido("error del calificador: no arrancó un PostgreSQL propio");
         CAL_FIN(0);

