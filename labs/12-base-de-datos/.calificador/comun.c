@@ -437,6 +437,48 @@ void fila_esperada(int i, char *nombre, size_t tn, char *correo, size_t tc)
     snprintf(correo, tc, "u%d@ejemplo.es", i);
 }
 
+long long base_esperar_secuencial(PGconn *c, cal_proceso_t *p, int n)
+{
+    char desde[16];
+    snprintf(desde, sizeof desde, "%d", n);
+    long long pid = -1;
+    uint64_t hasta = cal_ahora_ms() + 15000;
+    while (pid < 0 && cal_ahora_ms() < hasta && !cal_termino(p)) {
+        pid = base_entero(c, "SELECT min(pid) FROM calif.registro WHERE id > $1::int", desde, NULL);
+        if (pid < 0)
+            cal_esperar(20);
+    }
+    return pid;
+}
+
+int base_filas_sorpresa(PGconn *c, int n)
+{
+    /* Entre 3 y 9 filas con ids por encima de 2n y valores al azar (sin NULL): cambian el
+     * resultado de 9 de las 10 consultas (todas menos la 3) y nadie los sabe de antemano. */
+    unsigned semilla = (unsigned)cal_ahora_ms() ^ (unsigned)getpid();
+    int k = 3 + (int)(rand_r(&semilla) % 7);
+    char base[16], cuantas[16], sal[16];
+    snprintf(base, sizeof base, "%d", 2 * n + 1 + (int)(rand_r(&semilla) % 5000));
+    snprintf(cuantas, sizeof cuantas, "%d", k);
+    snprintf(sal, sizeof sal, "%u", rand_r(&semilla) % 100000);
+    PGresult *r = PQexecParams(c,
+                               "INSERT INTO usuarios (id, nombre, correo) SELECT $1::int + i * 7, "
+                               "'Añadida ' || ($3::int + i) || repeat('x', ($3::int + i) % 40) || "
+                               "CASE WHEN i % 2 = 0 THEN ' O''Higgins' ELSE '' END, "
+                               "CASE WHEN i % 3 = 0 THEN 'x' || i || '@otro.es' ELSE 'u1' || "
+                               "($3::int * i) || '@sorpresa.es' "
+                               "END "
+                               "FROM generate_series(1, $2::int) AS i",
+                               3, NULL, (const char *const[]){base, cuantas, sal}, NULL, NULL, 0);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok) {
+        cal_esperado("añadir las filas sorpresa");
+        cal_obtenido("error del calificador: %s", PQerrorMessage(c));
+    }
+    PQclear(r);
+    return ok ? k : -1;
+}
+
 /* Las 10 consultas del enunciado, con su parámetro si lo tienen. */
 static const char *const CONSULTAS[10] = {
     "SELECT count(*) FROM usuarios",

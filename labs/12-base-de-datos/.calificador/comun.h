@@ -103,6 +103,15 @@ int solape_maximo(const insercion_t *v, int n, int desde, int hasta);
 /* Duración (ms) desde el primer inicio hasta el último fin de las de id en [desde, hasta]. */
 double duracion(const insercion_t *v, int n, int desde, int hasta);
 
+/* Espera (hasta 15 s o a que el programa acabe) a que empiece la fase secuencial: la primera
+ * inserción con id > n en calif.registro. Devuelve el proceso del servidor que la hizo, o -1. */
+long long base_esperar_secuencial(PGconn *c, cal_proceso_t *p, int n);
+
+/* Añade a usuarios, por la conexión `c` del calificador, entre 3 y 9 filas al azar (ids por
+ * encima de 2n): las consultas, que el programa lanza después de la fase secuencial, dan otro
+ * resultado que nadie puede saber de antemano. Cuántas añadió, o -1 (explicado). */
+int base_filas_sorpresa(PGconn *c, int n);
+
 /* Comprueba que la salida tiene las 10 CONSULTA con lo que esas consultas dan sobre la
  * tabla (calculado aquí, sobre la base b). 1 si cuadran. */
 int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n);
