@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define N        40 /* filas por fase en las ejecuciones normales */
 #define TAMANO   5  /* -p en las ejecuciones normales */
@@ -488,12 +489,17 @@ static int tabla_intacta(preparacion_t prep, const char *id, long long filas, co
 
 CAL_PRUEBA(tabla_distinta, 30)
 {
-    cal_esperado("con una tabla usuarios de otra forma (otros tipos; o los del enunciado pero "
-                 "con nombre anulable): código 1, un mensaje en stderr y la tabla intacta");
+    cal_esperado("con una tabla usuarios de otra forma (otros tipos; los del enunciado pero con "
+                 "nombre anulable; id bigint; las columnas en otro orden): código 1, un mensaje "
+                 "en stderr y la tabla intacta");
     int ok = tabla_intacta(TABLA_DISTINTA, "tabla_distinta", 2,
                            "id integer YES, nombre character varying YES") &&
              tabla_intacta(TABLA_ANULABLE, "tabla_anulable", 1,
-                           "id integer NO, nombre text YES, correo text YES");
+                           "id integer NO, nombre text YES, correo text YES") &&
+             tabla_intacta(TABLA_BIGINT, "tabla_bigint", 1,
+                           "id bigint NO, nombre text NO, correo text YES") &&
+             tabla_intacta(TABLA_DESORDENADA, "tabla_desordenada", 1,
+                           "nombre text NO, id integer NO, correo text YES");
     CAL_FIN(ok);
 }
 
@@ -685,43 +691,45 @@ CAL_PRUEBA(conexion_mala, 30)
     CAL_FIN(ok);
 }
 
-CAL_PRUEBA(sigint, 40)
+/* Lanza `args` sobre una base preparada, espera a que el servidor vea `en_vuelo` sentencias
+ * del programa en marcha, manda SIGINT y exige 130 en menos de 3 s y ninguna sentencia suya en
+ * marcha 2,5 s después. `fase` dice en qué fase está (para los mensajes). */
+static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, const char *fase)
 {
-    cal_esperado("con inserciones de 30 s en vuelo, SIGINT: código 130 en menos de 3 s y ninguna "
-                 "consulta del programa sigue en marcha en el servidor");
-    base_t b;
     cal_proceso_t *p;
-    static const char *const args[] = {"-n", "10", "-p", "3", NULL};
-    if (!base_preparar(&b, "sigint", TABLA_LENTA, 30000, NULL) || !base_lanzar(&b, args, 0, 40, &p))
-        CAL_FIN(0);
-    PGconn *c = base_conectar(&b);
+    cal_nota("Ctrl+C en la fase %s:", fase);
+    if (!base_lanzar(b, args, 0, 40, &p))
+        return 0;
+    PGconn *c = base_conectar(b);
     if (c == NULL)
-        CAL_FIN(0);
+        return 0;
     static const char *const ACTIVAS =
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
         "application_name = 'basedatos' AND state = 'active'";
     long long activas = 0;
     uint64_t hasta = cal_ahora_ms() + 6000;
-    while (activas < 3 && cal_ahora_ms() < hasta && !cal_termino(p)) {
+    while (activas < en_vuelo && cal_ahora_ms() < hasta && !cal_termino(p)) {
         activas = base_entero(c, ACTIVAS, NULL, NULL);
-        if (activas < 3)
+        if (activas < en_vuelo)
             cal_esperar(20);
     }
-    if (activas < 3) {
+    if (activas < en_vuelo) {
         if (!explica_sin_nombre(c))
-            cal_obtenido("el servidor nunca vio 3 inserciones del programa en vuelo (vio %lld)%s",
-                         activas,
-                         activas == 1 ? ": ¿la fase concurrente espera a que acabe cada "
-                                        "inserción antes de pedir la siguiente?"
-                                      : "");
+            cal_obtenido("en la fase %s, el servidor nunca vio %d inserciones del programa en "
+                         "vuelo (vio %lld)%s",
+                         fase, en_vuelo, activas,
+                         activas == 1 && en_vuelo > 1
+                             ? ": ¿la fase concurrente espera a que acabe cada inserción antes "
+                               "de pedir la siguiente?"
+                             : "");
         PQfinish(c);
         cal_nota_salida(p, 10);
-        CAL_FIN(0);
+        return 0;
     }
     cal_senal(p, SIGINT);
     if (!esperar_fin(p, 3000, 130)) {
         PQfinish(c);
-        CAL_FIN(0);
+        return 0;
     }
     hasta = cal_ahora_ms() + 2500;
     do {
@@ -730,37 +738,95 @@ CAL_PRUEBA(sigint, 40)
             cal_esperar(50);
     } while (activas > 0 && cal_ahora_ms() < hasta);
     PQfinish(c);
-    cal_obtenido("salió con 130; %lld consultas suyas seguían en marcha en el servidor 2,5 s "
-                 "después",
-                 activas);
-    CAL_FIN(activas == 0);
+    cal_obtenido("con Ctrl+C en la fase %s, salió con 130; %lld sentencias suyas seguían en "
+                 "marcha en el servidor 2,5 s después",
+                 fase, activas);
+    return activas == 0;
 }
 
-CAL_PRUEBA(valgrind, 120)
+CAL_PRUEBA(sigint, 50)
 {
-    cal_esperado("bajo valgrind, -n 20 -p 4: código 0, sin errores de memoria ni fugas");
+    cal_esperado("con inserciones de 30 s en vuelo (3 en la fase concurrente; después, 1 en la "
+                 "secuencial), SIGINT: código 130 en menos de 3 s y ninguna sentencia del "
+                 "programa sigue en marcha en el servidor");
+    base_t b;
+    static const char *const args[] = {"-n", "10", "-p", "3", NULL};
+    if (!base_preparar(&b, "sigint", TABLA_LENTA, 30000, NULL) ||
+        !sigint_en_vuelo(&b, args, 3, "concurrente"))
+        CAL_FIN(0);
+    /* La secuencial: las 3 concurrentes van al momento; las de la secuencial tardan 30 s. */
+    static const char *const args_sec[] = {"-n", "3", "-p", "3", NULL};
+    CAL_FIN(base_preparar_lenta(&b, "sigint_secuencial", 30000, 3, 0) &&
+            sigint_en_vuelo(&b, args_sec, 1, "secuencial"));
+}
+
+/* Una sentencia que el servidor rechaza: código 1, y en stderr la sentencia y el error. */
+CAL_PRUEBA(sentencia_falla, 30)
+{
     base_t b;
     cal_proceso_t *p;
     static const char *const args[] = {"-n", "20", "-p", "4", NULL};
-    if (!base_preparar(&b, "valgrind", SIN_TABLA, 0, NULL) || !base_lanzar(&b, args, 1, 100, &p))
+    /* La fila que falla, al azar entre las 40 (de cualquiera de las dos fases). */
+    int falla = 1 + (int)((cal_ahora_ms() ^ (uint64_t)getpid()) % 40);
+    cal_esperado("con -n 20 -p 4 y el servidor rechazando la inserción de la fila %d: código 1, "
+                 "y en stderr la sentencia que falló (INSERT …) y el error del servidor",
+                 falla);
+    if (!base_preparar_falla(&b, "sentencia_falla", falla) || !base_lanzar(&b, args, 0, 20, &p))
         CAL_FIN(0);
+    if (!esperar_fin(p, 15000, 1))
+        CAL_FIN(0);
+    const char *err = cal_errores(p);
+    int con_error = strstr(err, b.ficha) != NULL;
+    int con_sentencia = strstr(err, "INSERT") != NULL;
+    cal_obtenido("salió con 1; stderr %s el error del servidor y %s la sentencia",
+                 con_error ? "trae" : "no trae", con_sentencia ? "trae" : "no trae");
+    if (!con_error || !con_sentencia)
+        cal_nota_salida(p, 5);
+    CAL_FIN(con_error && con_sentencia);
+}
+
+/* Una pasada de valgrind: `codigo` el esperado (-1: cualquiera); con `trabajo`, además debe
+ * haber impreso POOL. 1 si sale limpia (explicado si no). */
+static int pasada_valgrind(base_t *b, const char *const *args, int codigo, int trabajo,
+                           const char *que)
+{
+    cal_proceso_t *p;
+    cal_nota("Bajo valgrind, %s:", que);
+    if (!base_lanzar(b, args, 1, 100, &p))
+        return 0;
     if (!esperar_fin_margen(p, 95000, -1, MARGEN_VALGRIND_MS, 0))
-        CAL_FIN(0);
-    char motivo[300];
-    if (cal_codigo(p) == 0 && cal_contar(cal_salida(p), "POOL", NULL) != 1) {
+        return 0;
+    char motivo[300], fin[160];
+    if (trabajo && cal_codigo(p) == 0 && cal_contar(cal_salida(p), "POOL", NULL) != 1) {
         cal_obtenido("salió con 0 sin terminar el trabajo (no imprimió la línea POOL)");
         cal_nota_salida(p, 10);
-        CAL_FIN(0);
+        return 0;
     }
-    int ok = cal_codigo(p) == 0 && cal_valgrind_veredicto(p, motivo, sizeof motivo);
-    if (cal_codigo(p) != 0 && cal_codigo(p) != CAL_CODIGO_VALGRIND) {
-        char fin[160];
-        cal_obtenido("%s", cal_describir_fin(p, fin, sizeof fin));
-        cal_nota_salida(p, 10);
-    } else {
-        cal_obtenido("%s", motivo);
+    if (cal_codigo(p) == CAL_CODIGO_VALGRIND || codigo < 0 || cal_codigo(p) == codigo) {
+        int limpio = cal_valgrind_veredicto(p, motivo, sizeof motivo);
+        int ok = limpio && cal_codigo(p) != CAL_CODIGO_VALGRIND;
+        cal_obtenido("%s: %s", que, motivo);
         if (!ok)
             cal_valgrind_nota(p);
+        return ok;
     }
-    CAL_FIN(ok);
+    cal_obtenido("%s: %s (se esperaba el código %d)", que, cal_describir_fin(p, fin, sizeof fin),
+                 codigo);
+    cal_nota_salida(p, 10);
+    return 0;
+}
+
+CAL_PRUEBA(valgrind, 150)
+{
+    cal_esperado("bajo valgrind, -n 20 -p 4: código 0; y con una inserción que el servidor "
+                 "rechaza, -n 10 -p 2: código 1; las dos sin errores de memoria ni fugas");
+    base_t b;
+    static const char *const args[] = {"-n", "20", "-p", "4", NULL};
+    static const char *const args_falla[] = {"-n", "10", "-p", "2", NULL};
+    if (!base_preparar(&b, "valgrind", SIN_TABLA, 0, NULL) ||
+        !pasada_valgrind(&b, args, 0, 1, "el camino feliz (-n 20 -p 4)"))
+        CAL_FIN(0);
+    /* El camino de error: cada PGresult de error también es del programa. */
+    CAL_FIN(base_preparar_falla(&b, "valgrind_falla", 7) &&
+            pasada_valgrind(&b, args_falla, 1, 0, "con la fila 7 rechazada (-n 10 -p 2)"));
 }

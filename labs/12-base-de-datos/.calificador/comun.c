@@ -62,9 +62,15 @@ ReportHook(PRE_ALL)(struct criterion_test_set *conjunto)
         return;
     }
     setenv("CAL12_SERVIDOR", carpeta_servidor, 1);
+    /* Las cadenas, una vez: cada verificación las hereda (sin lanzar postgres.sh otra vez). */
+    char linea[600];
+    if (postgres_sh("conexion", carpeta_servidor, "socket", linea, sizeof linea) == 0)
+        setenv("CAL12_SOCKET", linea, 1);
+    if (postgres_sh("conexion", carpeta_servidor, "admin", linea, sizeof linea) == 0)
+        setenv("CAL12_ADMIN", linea, 1);
     /* Si este proceso muere sin llegar a POST_ALL (Ctrl+C en make grade, SIGKILL), el
      * vigilante para el servidor y borra su carpeta. */
-    char yo[24], linea[32];
+    char yo[24];
     snprintf(yo, sizeof yo, "%d", (int)getpid());
     if (postgres_sh("vigilar", carpeta_servidor, yo, linea, sizeof linea) == 0)
         vigilante = (pid_t)strtol(linea, NULL, 10);
@@ -98,8 +104,12 @@ static int ejecutar(PGconn *c, const char *sql)
 static int cadena_de(const char *dir, const char *tipo, const char *nombre, char *cadena,
                      size_t tam, char *carpeta, size_t tc)
 {
-    char linea[512];
-    if (postgres_sh("conexion", dir, tipo, linea, sizeof linea) != 0)
+    char linea[600];
+    const char *servidor = getenv("CAL12_SERVIDOR");
+    const char *guardada = getenv(strcmp(tipo, "admin") == 0 ? "CAL12_ADMIN" : "CAL12_SOCKET");
+    if (servidor != NULL && guardada != NULL && strcmp(dir, servidor) == 0)
+        snprintf(linea, sizeof linea, "%s", guardada);
+    else if (postgres_sh("conexion", dir, tipo, linea, sizeof linea) != 0)
         return 0;
     /* «host=CARPETA port=N user=U password=K dbname=curso» */
     char host[400], usuario[64], clave[128];
@@ -152,6 +162,7 @@ static const char *const SQL_DISPARADOR =
     "SET search_path = pg_catalog, pg_temp AS $$ "
     "DECLARE t0 timestamptz := clock_timestamp(); BEGIN "
     "IF session_user <> 'curso' THEN RETURN NEW; END IF; "
+    "IF NEW.id = %d THEN RAISE EXCEPTION 'calificador: fila %% rechazada (%s)', NEW.id; END IF; "
     "PERFORM pg_sleep(CASE WHEN NEW.id <= %d THEN %g ELSE %g END); "
     "INSERT INTO calif.registro VALUES (NEW.id, pg_backend_pid(), t0, clock_timestamp(), "
     "(SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
@@ -179,10 +190,14 @@ static const char *const SQL_VIGILAR_TEXTO =
     "EXECUTE FUNCTION calif.enganchar();";
 
 static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro,
-                    int primeras, int primeras_ms)
+                    int primeras, int primeras_ms, int falla)
 {
     memset(b, 0, sizeof *b);
     b->lento_ms = lento_ms;
+    b->falla = falla;
+    /* La marca del error que da el servidor: al azar, para que nadie la imprima sin leerlo. */
+    snprintf(b->ficha, sizeof b->ficha, "%08x",
+             (unsigned)(cal_ahora_ms() * 2654435761u) ^ (unsigned)getpid());
     snprintf(b->nombre, sizeof b->nombre, "c_%s", id);
     const char *dir = otro != NULL ? otro : getenv("CAL12_SERVIDOR");
     if (dir == NULL) {
@@ -216,12 +231,22 @@ static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms,
     ok = ejecutar(c, SQL_ESQUEMA);
     if (ok && prep == TABLA_LENTA) {
         char guion[2048];
-        snprintf(guion, sizeof guion, SQL_DISPARADOR, primeras, primeras_ms / 1000.0,
-                 lento_ms / 1000.0);
+        snprintf(guion, sizeof guion, SQL_DISPARADOR, falla, b->ficha, primeras,
+                 primeras_ms / 1000.0, lento_ms / 1000.0);
         ok = ejecutar(c, guion);
     } else if (ok && prep == TABLA_DISTINTA) {
         ok = ejecutar(c, "CREATE TABLE usuarios (id integer, nombre varchar(10));"
                          "INSERT INTO usuarios VALUES (1, 'uno'), (2, 'dos');"
+                         "GRANT ALL ON usuarios TO curso");
+    } else if (ok && prep == TABLA_BIGINT) {
+        ok = ejecutar(c, "CREATE TABLE usuarios (id bigint PRIMARY KEY, nombre text NOT NULL, "
+                         "correo text);"
+                         "INSERT INTO usuarios VALUES (1, 'una', 'ajena@ejemplo.es');"
+                         "GRANT ALL ON usuarios TO curso");
+    } else if (ok && prep == TABLA_DESORDENADA) {
+        ok = ejecutar(c, "CREATE TABLE usuarios (nombre text NOT NULL, id integer PRIMARY KEY, "
+                         "correo text);"
+                         "INSERT INTO usuarios VALUES ('una', 1, 'ajena@ejemplo.es');"
                          "GRANT ALL ON usuarios TO curso");
     } else if (ok && prep == TABLA_ANULABLE) {
         ok = ejecutar(c, "CREATE TABLE usuarios (id integer PRIMARY KEY, nombre text, correo text);"
@@ -236,12 +261,17 @@ static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms,
 
 int base_preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro)
 {
-    return preparar(b, id, prep, lento_ms, otro, 0, 0);
+    return preparar(b, id, prep, lento_ms, otro, 0, 0, 0);
 }
 
 int base_preparar_lenta(base_t *b, const char *id, int lento_ms, int primeras, int primeras_ms)
 {
-    return preparar(b, id, TABLA_LENTA, lento_ms, NULL, primeras, primeras_ms);
+    return preparar(b, id, TABLA_LENTA, lento_ms, NULL, primeras, primeras_ms, 0);
+}
+
+int base_preparar_falla(base_t *b, const char *id, int falla)
+{
+    return preparar(b, id, TABLA_LENTA, 0, NULL, 0, 0, falla);
 }
 
 int base_texto_pegado(const base_t *b, long long *total, char *ejemplo, size_t tam)
@@ -250,10 +280,11 @@ int base_texto_pegado(const base_t *b, long long *total, char *ejemplo, size_t t
     if (c == NULL)
         return -1;
     *total = base_entero(c, "SELECT count(*) FROM calif.texto", NULL, NULL);
-    /* Cualquier trozo de un valor en el texto delata que se pegó: el correo de cada fila y la
-     * parte fija de su nombre. */
+    /* Cualquier trozo de un valor en el texto delata que se pegó: el correo de cada fila, la
+     * parte fija de su nombre, y cualquier cifra o comilla fuera de $1, $2, $3 (el id). */
     PGresult *r = PQexec(c, "SELECT count(*), min(consulta) FROM calif.texto WHERE consulta LIKE "
-                            "'%@ejemplo.es%' OR consulta LIKE '%Higgins%'");
+                            "'%@ejemplo.es%' OR consulta LIKE '%Higgins%' OR "
+                            "regexp_replace(consulta, '\\$[0-9]+', '', 'g') ~ '[0-9'']'");
     int n = -1;
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && *total >= 0) {
         n = atoi(PQgetvalue(r, 0, 0));

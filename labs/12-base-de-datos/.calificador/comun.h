@@ -27,10 +27,12 @@
 
 /* Cómo se prepara la base de datos de una verificación. */
 typedef enum {
-    SIN_TABLA,      /* el programa debe crearla */
-    TABLA_LENTA,    /* usuarios con la forma del enunciado y el disparador lento */
-    TABLA_DISTINTA, /* usuarios(id integer, nombre varchar(10)) con 2 filas */
-    TABLA_ANULABLE  /* usuarios como la del enunciado pero con nombre anulable, con 1 fila */
+    SIN_TABLA,        /* el programa debe crearla */
+    TABLA_LENTA,      /* usuarios con la forma del enunciado y el disparador lento */
+    TABLA_DISTINTA,   /* usuarios(id integer, nombre varchar(10)) con 2 filas */
+    TABLA_ANULABLE,   /* usuarios como la del enunciado pero con nombre anulable, con 1 fila */
+    TABLA_BIGINT,     /* usuarios(id bigint, nombre text NOT NULL, correo text) con 1 fila */
+    TABLA_DESORDENADA /* usuarios(nombre text NOT NULL, id integer, correo text) con 1 fila */
 } preparacion_t;
 
 typedef struct {
@@ -40,6 +42,8 @@ typedef struct {
     char servidor[1024]; /* la del calificador a la base «postgres» (crear y borrar bases) */
     char carpeta[400];   /* la carpeta del socket (se monta en la caja) */
     int lento_ms;
+    int falla;      /* id de la fila que el servidor rechaza (0: ninguna) */
+    char ficha[16]; /* marca al azar del mensaje de error de esa fila */
 } base_t;
 
 /* Crea la base de datos c_<id> en el servidor de la calificación (o en el de `otro`, una
@@ -49,6 +53,10 @@ int base_preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, c
 /* Como base_preparar con TABLA_LENTA, pero las inserciones de id ≤ `primeras` tardan
  * `primeras_ms` (las demás, `lento_ms`). */
 int base_preparar_lenta(base_t *b, const char *id, int lento_ms, int primeras, int primeras_ms);
+
+/* Como TABLA_LENTA sin esperas, pero el servidor rechaza la inserción de la fila `falla` con
+ * el error «calificador: fila <falla> rechazada (<b->ficha>)». */
+int base_preparar_falla(base_t *b, const char *id, int falla);
 
 /* SIN_TABLA deja además un disparador de eventos: cuando el programa crea usuarios, le pone un
  * disparador que apunta en calif_texto (id, consulta) el texto SQL que llegó al servidor con cada
