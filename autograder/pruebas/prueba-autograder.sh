@@ -329,6 +329,22 @@ else
   mal "bd-escapa-logrados" "bd_escapa: ${bd_logrados:-no se ve la línea «ATAQUES LOGRADOS» en el informe}"
 fi
 
+# Una verificación colgada cuesta esa verificación, no el laboratorio: la solución del 12 sin su
+# línea POOL y sin cerrar nada no sale nunca de uv_run, y la verificación valgrind (95 s)
+# pasa del tope del laboratorio (90 s). Antes, el ejecutor lo paraba sin TAP y TODAS quedaban
+# a cero, también las que ya habían pasado (5/100); ahora las que terminaron conservan su nota.
+sed -e '/printf("POOL maximo/,+1d' -e '/^    acabar(prog, 0, 0);$/d' \
+  solutions/12-base-de-datos/basedatos.c >"$TMP/bd_colgado.c"
+CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_colgado "$TMP/bd_colgado.c" 100
+bd_fallan=$(id_fallidas bd_colgado 12-base-de-datos | tr '\n' ' ')
+if grep -q 'superó su tiempo' "$SALIDAS/bd_colgado.txt" &&
+  [[ " $bd_fallan " != *" conexion_mala "* ]] && [[ " $bd_fallan " != *" tabla_distinta "* ]] &&
+  [[ " $bd_fallan " != *" sentencia_falla "* ]] && [[ " $bd_fallan " == *" valgrind "* ]]; then
+  bien "bd_colgado: pasó del tope del laboratorio y las verificaciones que terminaron conservan su nota (fallan: $bd_fallan)"
+else
+  mal "bd-colgado" "bd_colgado: tras el tope, fallan «$bd_fallan» (debían pasar conexion_mala, tabla_distinta y sentencia_falla)"
+fi
+
 echo "── Errores de compilación y del instructor"
 # Un árbol de curso falso con tres laboratorios que usan el calificador real del 07:
 #   07-monitor-web  entrega que no compila      → 0 puntos y los mensajes del compilador

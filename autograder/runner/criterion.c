@@ -124,8 +124,33 @@ int criterion_casar(lab_t *lab, const char *calificador, const char *const *ento
     return lab->error_instructor ? -1 : 0;
 }
 
+/* Cuando el ejecutor para al calificador por el tope del laboratorio (tiempo_limite_s),
+ * Criterion no llega a escribir su TAP: sin este arreglo, todas las verificaciones quedaban a
+ * cero («sin estado en el TAP»), también las que ya habían decidido. Una verificación colgada
+ * debe costar esa verificación, no el laboratorio: la que dejó su resultado conserva lo que
+ * decidió (lo escribe el calificador, fuera de la caja, al terminar la verificación) y la que
+ * no, se explica sola. Devuelve 1 si aplicó el arreglo. */
+static int resultado_tras_tope(verificacion_t *v, json_t *r, int tap_ok, int excedido, int limite_s)
+{
+    if (!excedido || tap_ok != -1)
+        return 0;
+    if (r != NULL && json_is_object(r)) {
+        v->ok = json_is_true(json_object_get(r, "ok"));
+        return 1;
+    }
+    v->ok = 0;
+    v->esperado = texto_dup("");
+    v->obtenido = texto_formato("la verificación no terminó antes del tiempo total del "
+                                "laboratorio (%d s): el programa se quedó colgado en ella o en "
+                                "otra que corría a la vez; las que terminaron conservan su nota",
+                                limite_s);
+    v->detalle = texto_dup("");
+    return 1;
+}
+
 /* Lee el resultado que escribió la verificación `v`. */
-static void leer_resultado(verificacion_t *v, const char *resultados, const char *tap)
+static void leer_resultado(verificacion_t *v, const char *resultados, const char *tap, int excedido,
+                           int limite_s)
 {
     char ruta[PATH_MAX], motivo[512];
     texto_poner(ruta, sizeof ruta, "%s/%s.json", resultados, v->id);
@@ -141,14 +166,15 @@ static void leer_resultado(verificacion_t *v, const char *resultados, const char
         v->detalle = texto_sanear(d);
         v->segundos = json_is_integer(ms) ? (double)json_integer_value(ms) / 1000.0 : 0;
         v->ok = json_is_true(json_object_get(r, "ok")) && tap_ok == 1;
-        if (json_is_true(json_object_get(r, "ok")) && tap_ok != 1) {
+        if (!resultado_tras_tope(v, r, tap_ok, excedido, limite_s) &&
+            json_is_true(json_object_get(r, "ok")) && tap_ok != 1) {
             char *t = texto_formato("%s%s(el calificador terminó mal después de decidir: %s)",
                                     v->detalle, v->detalle[0] != '\0' ? "\n" : "",
                                     motivo[0] != '\0' ? motivo : "sin estado en el TAP");
             free(v->detalle);
             v->detalle = t;
         }
-    } else {
+    } else if (!resultado_tras_tope(v, r, tap_ok, excedido, limite_s)) {
         v->ok = 0;
         v->esperado = texto_dup("");
         if (strstr(motivo, "timed out") != NULL)
@@ -198,7 +224,7 @@ int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno)
     char *texto_tap = archivos_leer(tap, 1 << 20);
     for (int i = 0; i < lab->nv; i++)
         if (strcmp(lab->v[i].id, "compila") != 0)
-            leer_resultado(&lab->v[i], r->resultados, texto_tap);
+            leer_resultado(&lab->v[i], r->resultados, texto_tap, o.excedido, lab->tiempo_limite_s);
     free(texto_tap);
     return 0;
 }
