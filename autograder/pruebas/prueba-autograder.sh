@@ -329,6 +329,28 @@ else
   mal "bd-escapa-logrados" "bd_escapa: ${bd_logrados:-no se ve la línea «ATAQUES LOGRADOS» en el informe}"
 fi
 
+# postgres.sh borrar nunca sigue una ruta que haya escrito otro: un DIR/ubicacion del usuario
+# del servidor (lo que dejaba el proceso de COPY … TO PROGRAM) apuntando a una carpeta ajena.
+if [ "$(id -u)" = 0 ] && id -u postgres >/dev/null 2>&1; then
+  bd_dir="$TMP/bd-ubicacion"
+  mkdir -p "/tmp/$bd_victima" "/tmp/curso-bd.${bd_marca:?}" && echo intacta >"/tmp/$bd_victima/testigo"
+  bash common/herramientas/postgres.sh iniciar "$bd_dir" >/dev/null 2>&1
+  if runuser -u postgres -- sh -c "echo x >'$bd_dir/ubicacion'" 2>/dev/null; then
+    mal "bd-ubicacion-escribe" "postgres.sh: el usuario del servidor puede escribir DIR/ubicacion"
+  else
+    bien "postgres.sh: el usuario del servidor no puede escribir en DIR"
+  fi
+  echo "/tmp/curso-bd.$bd_marca/../$bd_victima" >"$bd_dir/ubicacion"
+  chown postgres "$bd_dir/ubicacion"
+  bash common/herramientas/postgres.sh borrar "$bd_dir" >/dev/null 2>&1
+  if [ -f "/tmp/$bd_victima/testigo" ] && [ ! -e "$bd_dir" ]; then
+    bien "postgres.sh borrar: ignora un DIR/ubicacion ajeno y borra solo su carpeta"
+  else
+    mal "bd-ubicacion-sigue" "postgres.sh borrar siguió un DIR/ubicacion ajeno (o no borró su carpeta)"
+  fi
+  rm -rf "/tmp/${bd_victima:?}" "/tmp/curso-bd.${bd_marca:?}"
+fi
+
 # Una verificación colgada cuesta esa verificación, no el laboratorio: la solución del 12 sin su
 # línea POOL y sin cerrar nada no sale nunca de uv_run, y la verificación valgrind (95 s)
 # pasa del tope del laboratorio (90 s). Antes, el ejecutor lo paraba sin TAP y TODAS quedaban
