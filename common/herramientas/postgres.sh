@@ -9,6 +9,7 @@
 #   postgres.sh estado DIR     dice si está en marcha y cómo conectarse; código 0 si lo está, 3 si no.
 #   postgres.sh conexion DIR [tcp|socket|admin]   solo la cadena de conexión (por omisión, tcp;
 #                              admin: la del superusuario, por el socket, solo para quien lo arrancó).
+#   postgres.sh sentencias DIR   la ruta del registro de sentencias (con POSTGRES_SENTENCIAS=1).
 #   postgres.sh borrar DIR     lo para y borra DIR entera (datos incluidos), solo si la creó él.
 #   postgres.sh vigilar DIR PID   deja en segundo plano (en su propia sesión: un Ctrl+C no le
 #                              llega) un vigilante que, cuando el proceso PID desaparece, para
@@ -38,7 +39,8 @@
 #
 # Variables: POSTGRES_BIN (carpeta de initdb/pg_ctl; por omisión la de la versión más alta en
 # /usr/lib/postgresql), POSTGRES_OPCIONES (más -c para el servidor, p. ej. "-c max_connections=300"),
-# POSTGRES_SIN_TCP=1 (solo el socket unix: listen_addresses=''; lo usa el calificador).
+# POSTGRES_SIN_TCP=1 (solo el socket unix: listen_addresses=''; lo usa el calificador),
+# POSTGRES_SENTENCIAS=1 (cada sentencia, en JSON, en el archivo que da «postgres.sh sentencias DIR»).
 set -u
 # runuser vive en /usr/sbin, que no está en el PATH de un usuario normal ni en el del calificador.
 PATH="$PATH:/usr/sbin:/sbin"
@@ -200,8 +202,12 @@ iniciar() {
       como tee "$loc/datos/pg_hba.conf" >/dev/null
     nueva=1
   fi
-  local escucha=127.0.0.1
+  local escucha=127.0.0.1 sentencias=
   [ "${POSTGRES_SIN_TCP:-0}" = 1 ] && escucha=
+  # El registro de sentencias: una línea JSON por sentencia, en registro/ (del servidor).
+  [ "${POSTGRES_SENTENCIAS:-0}" = 1 ] && sentencias="-c logging_collector=on \
+    -c log_destination=jsonlog -c log_directory=$loc/registro -c log_filename=sentencias.log \
+    -c log_rotation_size=0 -c log_statement=all"
   # Un puerto libre: se elige al azar en la zona alta y, si otro lo ocupa, se prueba otro.
   local intento puerto arrancado=0
   for intento in 1 2 3 4 5 6 7 8; do
@@ -211,7 +217,8 @@ iniciar() {
     # shellcheck disable=SC2086
     if como "$BIN/pg_ctl" -D "$loc/datos" -l "$loc/registro/registro.log" -w -t 60 -s \
       -o "-c listen_addresses='$escucha' -p $puerto -c unix_socket_directories=$loc/socket \
-          -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${POSTGRES_OPCIONES:-}" \
+          -c fsync=off -c synchronous_commit=off -c full_page_writes=off $sentencias \
+          ${POSTGRES_OPCIONES:-}" \
       start >/dev/null 2>&1; then
       arrancado=1
       break
@@ -342,6 +349,7 @@ case "$orden" in
   parar) parar ;;
   estado) estado ;;
   conexion) cadena "${1:-tcp}" ;;
+  sentencias) echo "$(ubicacion)/registro/sentencias.json" ;;
   borrar) parar && borrar ;;
   vigilar) [ $# -eq 1 ] || uso; vigilar "$1" ;;
   ejecutar) ejecutar "$@" ;;

@@ -327,6 +327,37 @@ static int linea_de(cal_proceso_t *p, const char *prefijo, char *linea, size_t t
     return 0;
 }
 
+/* Según el registro de sentencias del servidor: las 10 consultas se ejecutaron después de las
+ * filas sorpresa, sin valores pegados; con `nuevas`, además por conexiones que no existían antes
+ * (las sustitutas de las cortadas). 0 si no (explicado). */
+static int consultas_de_verdad(const base_t *b, int nuevas)
+{
+    sentencias_t st;
+    if (!base_sentencias(b, &st))
+        return 0;
+    if (st.pegada[0] != '\0') {
+        cal_obtenido("la consulta «%s» llegó al servidor con un valor pegado en el texto: los "
+                     "valores van como parámetros ($1)",
+                     st.pegada);
+        return 0;
+    }
+    if (st.despues < 10) {
+        cal_obtenido("según el registro de sentencias del servidor, el programa solo lanzó %d "
+                     "consultas después de que el calificador añadiera sus filas (se esperaban "
+                     "las 10)",
+                     st.despues);
+        return 0;
+    }
+    if (nuevas && st.nuevas < 10) {
+        cal_obtenido("según el registro de sentencias, %d de las %d consultas las hicieron "
+                     "conexiones que ya existían antes de los cortes; se esperaban todas por "
+                     "conexiones nuevas (las sustitutas)",
+                     st.despues - st.nuevas, st.despues);
+        return 0;
+    }
+    return 1;
+}
+
 static int cerca(double impreso, double real)
 {
     double margen = real * 0.5 > 150 ? real * 0.5 : 150;
@@ -398,7 +429,7 @@ CAL_PRUEBA(salida, 40)
         cal_obtenido("«%s»; con los tiempos impresos sería %.1fx", l, cociente);
         CAL_FIN(0);
     }
-    if (!consultas_cuadran(&b, p, N))
+    if (!consultas_cuadran(&b, p, N) || !consultas_de_verdad(&b, 0))
         CAL_FIN(0);
     if (!linea_de(p, "POOL", l, sizeof l))
         CAL_FIN(0);
@@ -550,7 +581,7 @@ CAL_PRUEBA(reemplaza_rotas, 40)
     /* Antes de consultar la tabla: esa conexión también sumaría una sesión. */
     base_esperar_sin_conexiones(&b, 3000);
     sesiones_t s;
-    if (!base_sesiones(&b, &s) || !consultas_cuadran(&b, p, N))
+    if (!base_sesiones(&b, &s) || !consultas_cuadran(&b, p, N) || !consultas_de_verdad(&b, 1))
         CAL_FIN(0);
     /* Las sustitutas también son del pool; las rotas se descartan antes de contar esperas, así
      * que la cuenta es la misma que sin cortes. Una conexión del calificador vigilaba. */
@@ -785,20 +816,15 @@ CAL_PRUEBA(sentencia_falla, 30)
     CAL_FIN(con_error && con_sentencia);
 }
 
-/* Una pasada de valgrind: `codigo` el esperado (-1: cualquiera); con `trabajo`, además debe
- * haber impreso POOL. 1 si sale limpia (explicado si no). */
-static int pasada_valgrind(base_t *b, const char *const *args, int codigo, int trabajo,
-                           const char *que)
+/* Juzga una pasada de valgrind ya lanzada: `codigo` el esperado (-1: cualquiera); con
+ * `trabajo`, además debe haber impreso POOL. 1 si sale limpia (explicado si no). */
+static int pasada_valgrind(cal_proceso_t *p, int codigo, int trabajo, const char *que)
 {
-    cal_proceso_t *p;
-    cal_nota("Bajo valgrind, %s:", que);
-    if (!base_lanzar(b, args, 1, 100, &p))
-        return 0;
     if (!esperar_fin_margen(p, 95000, -1, MARGEN_VALGRIND_MS, 0))
         return 0;
     char motivo[300], fin[160];
     if (trabajo && cal_codigo(p) == 0 && cal_contar(cal_salida(p), "POOL", NULL) != 1) {
-        cal_obtenido("salió con 0 sin terminar el trabajo (no imprimió la línea POOL)");
+        cal_obtenido("%s: salió con 0 sin terminar el trabajo (no imprimió la línea POOL)", que);
         cal_nota_salida(p, 10);
         return 0;
     }
@@ -819,14 +845,18 @@ static int pasada_valgrind(base_t *b, const char *const *args, int codigo, int t
 CAL_PRUEBA(valgrind, 150)
 {
     cal_esperado("bajo valgrind, -n 20 -p 4: código 0; y con una inserción que el servidor "
-                 "rechaza, -n 10 -p 2: código 1; las dos sin errores de memoria ni fugas");
-    base_t b;
+                 "rechaza, -n 10 -p 2 (el código lo mira sentencia_falla); las dos sin errores de "
+                 "memoria ni fugas");
+    base_t b, bf;
+    cal_proceso_t *p, *pf;
     static const char *const args[] = {"-n", "20", "-p", "4", NULL};
     static const char *const args_falla[] = {"-n", "10", "-p", "2", NULL};
+    /* Las dos pasadas a la vez (valgrind es lo más lento de la calificación). La segunda, por el
+     * camino de error: el PGresult de una sentencia que falla también es del programa. */
     if (!base_preparar(&b, "valgrind", SIN_TABLA, 0, NULL) ||
-        !pasada_valgrind(&b, args, 0, 1, "el camino feliz (-n 20 -p 4)"))
+        !base_preparar_falla(&bf, "valgrind_falla", 7) || !base_lanzar(&b, args, 1, 100, &p) ||
+        !base_lanzar(&bf, args_falla, 1, 100, &pf))
         CAL_FIN(0);
-    /* El camino de error: cada PGresult de error también es del programa. */
-    CAL_FIN(base_preparar_falla(&b, "valgrind_falla", 7) &&
-            pasada_valgrind(&b, args_falla, 1, 0, "con la fila 7 rechazada (-n 10 -p 2)"));
+    CAL_FIN(pasada_valgrind(p, 0, 1, "el camino feliz (-n 20 -p 4)") &&
+            pasada_valgrind(pf, -1, 0, "con la fila 7 rechazada (-n 10 -p 2)"));
 }

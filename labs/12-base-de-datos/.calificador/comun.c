@@ -4,6 +4,8 @@
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
 #include <errno.h>
+#include <jansson.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +29,8 @@ static int postgres_sh(const char *orden, const char *dir, const char *mas, char
 {
     char cmd[1200];
     snprintf(cmd, sizeof cmd,
-             "POSTGRES_SIN_TCP=1 POSTGRES_OPCIONES='-c max_connections=300' bash '%s' %s '%s' %s",
+             "POSTGRES_SIN_TCP=1 POSTGRES_SENTENCIAS=1 POSTGRES_OPCIONES='-c max_connections=300' "
+             "bash '%s' %s '%s' %s",
              POSTGRES_SH, orden, dir, mas != NULL ? mas : "");
     FILE *f = popen(cmd, "r");
     if (f == NULL)
@@ -68,6 +71,8 @@ ReportHook(PRE_ALL)(struct criterion_test_set *conjunto)
         setenv("CAL12_SOCKET", linea, 1);
     if (postgres_sh("conexion", carpeta_servidor, "admin", linea, sizeof linea) == 0)
         setenv("CAL12_ADMIN", linea, 1);
+    if (postgres_sh("sentencias", carpeta_servidor, NULL, linea, sizeof linea) == 0)
+        setenv("CAL12_SENTENCIAS", linea, 1);
     /* Si este proceso muere sin llegar a POST_ALL (Ctrl+C en make grade, SIGKILL), el
      * vigilante para el servidor y borra su carpeta. */
     char yo[24];
@@ -508,6 +513,91 @@ int base_filas_sorpresa(PGconn *c, int n)
     }
     PQclear(r);
     return ok ? k : -1;
+}
+
+/* ------------------------------------------------------------------ el registro de sentencias */
+
+/* Una línea del registro (JSON) que interesa: de la base b. */
+static int linea_de_base(json_t *l, const base_t *b)
+{
+    const char *base = json_string_value(json_object_get(l, "dbname"));
+    return base != NULL && strcmp(base, b->nombre) == 0;
+}
+
+/* El texto SQL de una línea «execute <nombre>: SQL» o «statement: SQL», o NULL. */
+static const char *texto_sql(const char *mensaje)
+{
+    if (strncmp(mensaje, "statement: ", 11) == 0)
+        return mensaje + 11;
+    if (strncmp(mensaje, "execute ", 8) == 0) {
+        const char *dos = strstr(mensaje, ": ");
+        return dos != NULL ? dos + 2 : NULL;
+    }
+    return NULL;
+}
+
+static void registro_leer(const base_t *b, sentencias_t *s, FILE *f, regex_t *pegado)
+{
+    memset(s, 0, sizeof *s);
+    int pids_antes[512], n_antes = 0, marca = 0;
+    char linea[16384];
+    while (fgets(linea, sizeof linea, f) != NULL) {
+        json_t *l = json_loads(linea, 0, NULL);
+        if (l == NULL)
+            continue;
+        const char *usuario = json_string_value(json_object_get(l, "user"));
+        const char *app = json_string_value(json_object_get(l, "application_name"));
+        const char *msj = json_string_value(json_object_get(l, "message"));
+        const char *sql = msj != NULL ? texto_sql(msj) : NULL;
+        int pid = (int)json_integer_value(json_object_get(l, "pid"));
+        if (linea_de_base(l, b) && sql != NULL) {
+            if (usuario != NULL && strcmp(usuario, "admin") == 0 && strstr(sql, "Añadida") != NULL)
+                marca = 1;
+            int suya = app != NULL && strcmp(app, "basedatos") == 0;
+            int consulta = suya && strstr(sql, "SELECT") != NULL &&
+                           strstr(sql, "usuarios") != NULL &&
+                           strstr(sql, "information_schema") == NULL;
+            if (suya && !marca && n_antes < 512)
+                pids_antes[n_antes++] = pid;
+            if (consulta && marca) {
+                s->despues++;
+                int vieja = 0;
+                for (int i = 0; i < n_antes; i++)
+                    vieja |= pids_antes[i] == pid;
+                s->nuevas += !vieja;
+            }
+            if (consulta && s->pegada[0] == '\0' && regexec(pegado, sql, 0, NULL, 0) == 0)
+                snprintf(s->pegada, sizeof s->pegada, "%s", sql);
+        }
+        json_decref(l);
+    }
+}
+
+int base_sentencias(const base_t *b, sentencias_t *s)
+{
+    const char *ruta = getenv("CAL12_SENTENCIAS");
+    regex_t pegado;
+    /* Un valor pegado en una consulta: el nombre (O'Higgins) o un número tras «id =». */
+    if (ruta == NULL || regcomp(&pegado, "Higgins|id[[:space:]]*=[[:space:]]*[0-9]",
+                                REG_EXTENDED | REG_NOSUB) != 0) {
+        cal_esperado("leer el registro de sentencias del servidor");
+        cal_obtenido("error del calificador: no hay registro de sentencias");
+        return 0;
+    }
+    /* El recolector del servidor escribe con un poco de retraso: se relee hasta que cuadre. */
+    int ok = 0;
+    for (int intento = 0; intento < 15 && !ok; intento++) {
+        FILE *f = fopen(ruta, "r");
+        if (f != NULL) {
+            registro_leer(b, s, f, &pegado);
+            fclose(f);
+            ok = s->despues >= 10;
+        }
+        if (!ok)
+            cal_esperar(200);
+    }
+    regfree(&pegado);
+    return 1;
 }
 
 /* Las 10 consultas del enunciado, con su parámetro si lo tienen. */

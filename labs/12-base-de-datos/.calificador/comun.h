@@ -120,6 +120,17 @@ long long base_esperar_secuencial(PGconn *c, cal_proceso_t *p, int n);
  * resultado que nadie puede saber de antemano. Cuántas añadió, o -1 (explicado). */
 int base_filas_sorpresa(PGconn *c, int n);
 
+/* Lo que el registro de sentencias del servidor (log_statement = all, en JSON) dice de las
+ * consultas del programa (SELECT … usuarios, application_name basedatos) en la base b: cuántas
+ * ejecutó después de que el calificador añadiera sus filas sorpresa, cuántas de ellas por un
+ * proceso del servidor que no había hecho nada antes (una conexión nueva), y la primera con un
+ * valor pegado en el texto. 0 si no se pudo leer (explicado). */
+typedef struct {
+    int despues, nuevas;
+    char pegada[300];
+} sentencias_t;
+int base_sentencias(const base_t *b, sentencias_t *s);
+
 /* Comprueba que la salida tiene las 10 CONSULTA con lo que esas consultas dan sobre la
  * tabla (calculado aquí, sobre la base b). 1 si cuadran. */
 int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n);
