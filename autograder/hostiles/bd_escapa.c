@@ -49,6 +49,14 @@ static int intentar(const char *ataque, const char *sql)
     return ok;
 }
 
+/* Prepara algo que por sí solo no es un ataque (crear una función en su propio esquema): no
+ * cuenta como logrado; lo que cuenta es si alguien con más privilegios llega a ejecutarlo (la
+ * marca en /tmp). */
+static void preparar(const char *sql)
+{
+    PQclear(PQexec(c, sql));
+}
+
 /* Deja la marca del ataque fuera de la caja si el servidor ejecuta programas. */
 static void marca(const char *ataque)
 {
@@ -155,6 +163,26 @@ int main(int argc, char **argv)
                            "connect_timeout=2");
     conectar_a("otro-socket", "host=@OTRO_SOCKET@ port=@OTRO_PUERTO@ user=curso dbname=curso "
                               "connect_timeout=2");
+
+    /* Que el calificador (superusuario) ejecute algo del programa al leer o escribir la base:
+     * una vista usuarios con una función suya, un disparador suyo en la tabla del calificador
+     * (que inserta filas sorpresa) y un operador «||» suyo para integer. Las funciones solo
+     * pueden ejecutar programas si quien las llama es superusuario. */
+    static const char *const TRAMPA =
+        "CREATE OR REPLACE FUNCTION public.trampa(que text) RETURNS integer LANGUAGE plpgsql AS "
+        "$$ BEGIN EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'touch /tmp/@MARCA@-' || que); "
+        "RETURN 1; EXCEPTION WHEN OTHERS THEN RETURN 1; END $$";
+    preparar(TRAMPA);
+    preparar("CREATE VIEW usuarios AS SELECT public.trampa('vista') AS id, 'x'::text AS nombre, "
+             "'y'::text AS correo");
+    preparar("CREATE OR REPLACE FUNCTION public.dispara() RETURNS trigger LANGUAGE plpgsql AS $$ "
+             "BEGIN PERFORM public.trampa('disparador'); RETURN NEW; END $$");
+    intentar("disparador", "CREATE TRIGGER trampa BEFORE INSERT ON usuarios FOR EACH ROW "
+                           "EXECUTE FUNCTION public.dispara()");
+    preparar("CREATE OR REPLACE FUNCTION public.une(integer, text) RETURNS text LANGUAGE plpgsql "
+             "AS $$ BEGIN PERFORM public.trampa('operador'); RETURN $1::text || $2; END $$");
+    preparar("CREATE OPERATOR public.|| (LEFTARG = integer, RIGHTARG = text, FUNCTION = "
+             "public.une)");
 
     /* Las pruebas de cargo del calificador. */
     intentar("evidencia-update", "UPDATE calif_registro SET pid = pid + 1");

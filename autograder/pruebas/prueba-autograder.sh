@@ -329,6 +329,10 @@ else
   mal "bd-escapa-logrados" "bd_escapa: ${bd_logrados:-no se ve la línea «ATAQUES LOGRADOS» en el informe}"
 fi
 
+# Sin pool y sin consultas: inserta en serie, reescribe las pruebas de cargo con un UPDATE e
+# imprime unas líneas deducidas de -n y -p. Antes (las pruebas en la base del programa): 92/100.
+CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_falsifica bd_falsifica.c 20
+
 # postgres.sh borrar nunca sigue una ruta que haya escrito otro: un DIR/ubicacion del usuario
 # del servidor (lo que dejaba el proceso de COPY … TO PROGRAM) apuntando a una carpeta ajena.
 if [ "$(id -u)" = 0 ] && id -u postgres >/dev/null 2>&1; then

@@ -143,7 +143,11 @@ CAL_PRUEBA(filas, 40)
     PGconn *c = base_conectar(&b);
     if (c == NULL)
         CAL_FIN(0);
-    PGresult *r = PQexec(c, "SELECT id, nombre, correo FROM usuarios ORDER BY id");
+    if (!base_tabla_segura(c)) {
+        PQfinish(c);
+        CAL_FIN(0);
+    }
+    PGresult *r = PQexec(c, "SELECT id, nombre, correo FROM public.usuarios ORDER BY id");
     int ok = 0;
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         cal_obtenido("no se pudo leer la tabla usuarios: %s", PQerrorMessage(c));
@@ -502,10 +506,15 @@ static int tabla_intacta(preparacion_t prep, const char *id, long long filas, co
     PGconn *c = base_conectar(&b);
     if (c == NULL)
         return 0;
-    long long quedan = base_entero(c, "SELECT count(*) FROM usuarios", NULL, NULL);
-    PGresult *r = PQexec(c, "SELECT string_agg(column_name || ' ' || data_type || ' ' || "
-                            "is_nullable, ', ' ORDER BY ordinal_position) FROM "
-                            "information_schema.columns WHERE table_name = 'usuarios'");
+    if (!base_tabla_segura(c)) {
+        PQfinish(c);
+        return 0;
+    }
+    long long quedan = base_entero(c, "SELECT count(*) FROM public.usuarios", NULL, NULL);
+    PGresult *r = PQexec(
+        c, "SELECT string_agg(column_name || ' ' || data_type || ' ' || "
+           "is_nullable, ', ' ORDER BY ordinal_position) FROM "
+           "information_schema.columns WHERE table_schema = 'public' AND table_name = 'usuarios'");
     char vista[200] = "?";
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
         snprintf(vista, sizeof vista, "%s", PQgetvalue(r, 0, 0));

@@ -129,10 +129,18 @@ static int cadena_de(const char *dir, const char *tipo, const char *nombre, char
     return 1;
 }
 
+/* Las conexiones del calificador son del superusuario: nunca deben ejecutar nada que haya
+ * definido el programa. Con search_path = pg_catalog, un operador o una función que el programa
+ * cree en public (p. ej. un «||» para integer) no se elige nunca (CVE-2018-1058); las tablas van
+ * siempre con su esquema (public.usuarios), y antes de leer una que pueda ser del programa se
+ * comprueba que es una tabla de verdad (base_tabla_segura): una vista suya llamaría a sus
+ * funciones con los privilegios de quien la lee. Y al programa no se le da TRIGGER sobre las
+ * tablas del calificador: un disparador suyo correría con las filas sorpresa como superusuario. */
 static PGconn *conectar(const char *cadena)
 {
     char completa[1200];
-    snprintf(completa, sizeof completa, "%s application_name=calificador", cadena);
+    snprintf(completa, sizeof completa,
+             "%s application_name=calificador options='-c search_path=pg_catalog'", cadena);
     PGconn *c = PQconnectdb(completa);
     if (PQstatus(c) != CONNECTION_OK) {
         cal_esperado("conectar el calificador con PostgreSQL");
@@ -173,7 +181,7 @@ static const char *const SQL_DISPARADOR =
     "(SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
     "AND application_name = 'basedatos')); RETURN NEW; END $$;"
     "CREATE TABLE public.usuarios (id integer PRIMARY KEY, nombre text NOT NULL, correo text);"
-    "GRANT ALL ON public.usuarios TO curso;"
+    "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.usuarios TO curso;"
     "CREATE TRIGGER calif_lento BEFORE INSERT ON public.usuarios FOR EACH ROW "
     "EXECUTE FUNCTION calif.lento();";
 
@@ -240,23 +248,27 @@ static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms,
                  primeras_ms / 1000.0, lento_ms / 1000.0);
         ok = ejecutar(c, guion);
     } else if (ok && prep == TABLA_DISTINTA) {
-        ok = ejecutar(c, "CREATE TABLE usuarios (id integer, nombre varchar(10));"
-                         "INSERT INTO usuarios VALUES (1, 'uno'), (2, 'dos');"
-                         "GRANT ALL ON usuarios TO curso");
+        ok = ejecutar(c,
+                      "CREATE TABLE public.usuarios (id integer, nombre varchar(10));"
+                      "INSERT INTO public.usuarios VALUES (1, 'uno'), (2, 'dos');"
+                      "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.usuarios TO curso");
     } else if (ok && prep == TABLA_BIGINT) {
-        ok = ejecutar(c, "CREATE TABLE usuarios (id bigint PRIMARY KEY, nombre text NOT NULL, "
-                         "correo text);"
-                         "INSERT INTO usuarios VALUES (1, 'una', 'ajena@ejemplo.es');"
-                         "GRANT ALL ON usuarios TO curso");
+        ok = ejecutar(c,
+                      "CREATE TABLE public.usuarios (id bigint PRIMARY KEY, nombre text NOT NULL, "
+                      "correo text);"
+                      "INSERT INTO public.usuarios VALUES (1, 'una', 'ajena@ejemplo.es');"
+                      "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.usuarios TO curso");
     } else if (ok && prep == TABLA_DESORDENADA) {
-        ok = ejecutar(c, "CREATE TABLE usuarios (nombre text NOT NULL, id integer PRIMARY KEY, "
-                         "correo text);"
-                         "INSERT INTO usuarios VALUES ('una', 1, 'ajena@ejemplo.es');"
-                         "GRANT ALL ON usuarios TO curso");
+        ok = ejecutar(c,
+                      "CREATE TABLE public.usuarios (nombre text NOT NULL, id integer PRIMARY KEY, "
+                      "correo text);"
+                      "INSERT INTO public.usuarios VALUES ('una', 1, 'ajena@ejemplo.es');"
+                      "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.usuarios TO curso");
     } else if (ok && prep == TABLA_ANULABLE) {
-        ok = ejecutar(c, "CREATE TABLE usuarios (id integer PRIMARY KEY, nombre text, correo text);"
-                         "INSERT INTO usuarios VALUES (1, NULL, 'ajena@ejemplo.es');"
-                         "GRANT ALL ON usuarios TO curso");
+        ok = ejecutar(
+            c, "CREATE TABLE public.usuarios (id integer PRIMARY KEY, nombre text, correo text);"
+               "INSERT INTO public.usuarios VALUES (1, NULL, 'ajena@ejemplo.es');"
+               "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.usuarios TO curso");
     } else if (ok) {
         ok = ejecutar(c, SQL_VIGILAR_TEXTO);
     }
@@ -301,6 +313,20 @@ int base_texto_pegado(const base_t *b, long long *total, char *ejemplo, size_t t
     PQclear(r);
     PQfinish(c);
     return n;
+}
+
+int base_tabla_segura(PGconn *c)
+{
+    PGresult *r = PQexec(c, "SELECT c.relkind, pg_get_userbyid(c.relowner) FROM pg_class c WHERE "
+                            "c.oid = to_regclass('public.usuarios')");
+    int ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+             strcmp(PQgetvalue(r, 0, 0), "r") == 0;
+    if (!ok)
+        cal_obtenido("public.usuarios no es una tabla (%s): el calificador no la lee",
+                     PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0)
+                                                                               : "no existe");
+    PQclear(r);
+    return ok;
 }
 
 long long base_sin_nombre(PGconn *c)
@@ -497,15 +523,16 @@ int base_filas_sorpresa(PGconn *c, int n)
     snprintf(base, sizeof base, "%d", 2 * n + 1 + (int)(rand_r(&semilla) % 5000));
     snprintf(cuantas, sizeof cuantas, "%d", k);
     snprintf(sal, sizeof sal, "%u", rand_r(&semilla) % 100000);
-    PGresult *r = PQexecParams(c,
-                               "INSERT INTO usuarios (id, nombre, correo) SELECT $1::int + i * 7, "
-                               "'Añadida ' || ($3::int + i) || repeat('x', ($3::int + i) % 40) || "
-                               "CASE WHEN i % 2 = 0 THEN ' O''Higgins' ELSE '' END, "
-                               "CASE WHEN i % 3 = 0 THEN 'x' || i || '@otro.es' ELSE 'u1' || "
-                               "($3::int * i) || '@sorpresa.es' "
-                               "END "
-                               "FROM generate_series(1, $2::int) AS i",
-                               3, NULL, (const char *const[]){base, cuantas, sal}, NULL, NULL, 0);
+    PGresult *r =
+        PQexecParams(c,
+                     "INSERT INTO public.usuarios (id, nombre, correo) SELECT $1::int + i * 7, "
+                     "'Añadida ' || ($3::int + i) || repeat('x', ($3::int + i) % 40) || "
+                     "CASE WHEN i % 2 = 0 THEN ' O''Higgins' ELSE '' END, "
+                     "CASE WHEN i % 3 = 0 THEN 'x' || i || '@otro.es' ELSE 'u1' || "
+                     "($3::int * i) || '@sorpresa.es' "
+                     "END "
+                     "FROM generate_series(1, $2::int) AS i",
+                     3, NULL, (const char *const[]){base, cuantas, sal}, NULL, NULL, 0);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok) {
         cal_esperado("añadir las filas sorpresa");
@@ -602,16 +629,16 @@ int base_sentencias(const base_t *b, sentencias_t *s)
 
 /* Las 10 consultas del enunciado, con su parámetro si lo tienen. */
 static const char *const CONSULTAS[10] = {
-    "SELECT count(*) FROM usuarios",
-    "SELECT min(id) || ' ' || max(id) FROM usuarios",
-    "SELECT nombre FROM usuarios WHERE id = $1::integer",
-    "SELECT count(*) FROM usuarios WHERE correo LIKE 'u1%'",
-    "SELECT count(DISTINCT correo) FROM usuarios",
-    "SELECT sum(id) FROM usuarios",
-    "SELECT max(length(nombre)) FROM usuarios",
-    "SELECT count(*) FROM usuarios WHERE id % 2 = 0",
-    "SELECT correo FROM usuarios ORDER BY id DESC LIMIT 1",
-    "SELECT count(*) FROM usuarios WHERE nombre LIKE '%O''Higgins%'",
+    "SELECT count(*) FROM public.usuarios",
+    "SELECT min(id) || ' ' || max(id) FROM public.usuarios",
+    "SELECT nombre FROM public.usuarios WHERE id = $1::integer",
+    "SELECT count(*) FROM public.usuarios WHERE correo LIKE 'u1%'",
+    "SELECT count(DISTINCT correo) FROM public.usuarios",
+    "SELECT sum(id) FROM public.usuarios",
+    "SELECT max(length(nombre)) FROM public.usuarios",
+    "SELECT count(*) FROM public.usuarios WHERE id % 2 = 0",
+    "SELECT correo FROM public.usuarios ORDER BY id DESC LIMIT 1",
+    "SELECT count(*) FROM public.usuarios WHERE nombre LIKE '%O''Higgins%'",
 };
 
 int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n)
@@ -619,6 +646,10 @@ int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n)
     PGconn *c = conectar(b->admin);
     if (c == NULL)
         return 0;
+    if (!base_tabla_segura(c)) {
+        PQfinish(c);
+        return 0;
+    }
     char id[16];
     snprintf(id, sizeof id, "%d", n);
     int ok = 1;

@@ -65,6 +65,10 @@ int base_preparar_falla(base_t *b, const char *id, int falla);
  * leer (explicado). En `total`, cuántas inserciones se apuntaron. */
 int base_texto_pegado(const base_t *b, long long *total, char *ejemplo, size_t tam);
 
+/* 1 si public.usuarios es una tabla de verdad (no una vista del programa, que llamaría a sus
+ * funciones como superusuario al leerla); si no, 0 y lo explica. */
+int base_tabla_segura(PGconn *c);
+
 /* Cuántas conexiones hay ahora en la base de `c`, sin contar las del calificador ni las que se
  * llaman «basedatos»: las de un programa que no puso application_name. */
 long long base_sin_nombre(PGconn *c);
