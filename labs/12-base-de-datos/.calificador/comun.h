@@ -10,9 +10,14 @@
  * unix, cuya carpeta se monta en la caja: la red de la caja es otra y no ve 127.0.0.1 de fuera.
  *
  * Las pruebas de cargo salen del servidor, nunca de lo que el programa dice: las filas, un
- * disparador que hace lenta cada inserción y apunta en calif_registro cuándo empezó y acabó,
+ * disparador que hace lenta cada inserción y apunta en calif.registro cuándo empezó y acabó,
  * con qué proceso del servidor y cuántas conexiones del programa había (pg_stat_activity), y
- * las cuentas de sesiones de pg_stat_database.
+ * las cuentas de sesiones de pg_stat_database, y el registro de sentencias del servidor.
+ *
+ * El programa entra con el papel curso (sin superusuario ni permisos sobre el esquema calif,
+ * donde van esas pruebas); el calificador, con admin (el superusuario), por el socket y con la
+ * contraseña de esta calificación. Ver conectar() en comun.c: el calificador nunca ejecuta
+ * nada que haya definido el programa.
  *
  * Cada función que falla deja escritos cal_esperado/cal_obtenido: la verificación solo tiene
  * que hacer CAL_FIN(0). Memoria: PGconn y PGresult son de quien los pide (PQfinish, PQclear).
@@ -59,7 +64,7 @@ int base_preparar_lenta(base_t *b, const char *id, int lento_ms, int primeras, i
 int base_preparar_falla(base_t *b, const char *id, int falla);
 
 /* SIN_TABLA deja además un disparador de eventos: cuando el programa crea usuarios, le pone un
- * disparador que apunta en calif_texto (id, consulta) el texto SQL que llegó al servidor con cada
+ * disparador que apunta en calif.texto (id, consulta) el texto SQL que llegó al servidor con cada
  * inserción (current_query()). Devuelve cuántas inserciones llevaban algún valor pegado en el
  * texto (el nombre o el correo de una fila) y deja en `ejemplo` la primera; -1 si no se pudo
  * leer (explicado). En `total`, cuántas inserciones se apuntaron. */
@@ -106,7 +111,7 @@ typedef struct {
     int conexiones;
 } insercion_t;
 
-/* Lee calif_registro ordenado por inicio. Devuelve cuántas (y *v, que se libera con free), o
+/* Lee calif.registro ordenado por inicio. Devuelve cuántas (y *v, que se libera con free), o
  * -1 (explicado). */
 int base_registro(const base_t *b, insercion_t **v);
 
