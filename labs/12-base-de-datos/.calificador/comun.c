@@ -392,11 +392,9 @@ int base_esperar_sin_conexiones(const base_t *b, int max_ms)
     uint64_t fin = cal_ahora_ms() + (uint64_t)max_ms;
     long long n;
     for (;;) {
-        /* Todas: también las del calificador que ya cerró (la que vigilaba, la de las filas
-         * sorpresa), para que base_sesiones las cuente a todas y no falte ninguna. */
         n = base_entero(c,
                         "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND "
-                        "backend_type = 'client backend'",
+                        "application_name = 'basedatos'",
                         b->nombre, NULL);
         if (n == 0 || cal_ahora_ms() >= fin)
             break;

@@ -89,8 +89,8 @@ int base_lanzar(const base_t *b, const char *const *args, int valgrind, double l
 /* Un entero de la primera fila y columna de `sql` (con hasta 2 parámetros de texto), o -1. */
 long long base_entero(PGconn *c, const char *sql, const char *p1, const char *p2);
 
-/* Espera hasta `max_ms` a que el servidor no tenga ninguna conexión en la base b (ni del
- * programa ni las ya cerradas del calificador). Devuelve cuántas quedan. */
+/* Espera hasta `max_ms` a que el servidor no tenga ninguna conexión del programa
+ * (application_name = basedatos) en la base b. Devuelve cuántas quedan. */
 int base_esperar_sin_conexiones(const base_t *b, int max_ms);
 
 /* Cuentas de pg_stat_database de la base b, ya estables (las sesiones cuentan al cerrarse). */
