@@ -15,8 +15,9 @@
  *   hilos                 como mucho UV_THREADPOOL_SIZE hilos (el grupo de libuv; lo fija
  *                         cal_lanzar): un hilo propio lo supera, se cree antes o después
  *   red_cruda             los sockets solo desde el hilo del bucle (libuv y curl-multi)
- *   requerido «uv_run»    sin espera activa: como mucho ESPERAS_MAX nanosleep en el hilo del
- *                         bucle por ejecución; y en alguna ejecución, epoll_ctl en él (libuv
+ *   (todos)               sin espera activa: como mucho ESPERAS_MAX nanosleep en el hilo del
+ *                         bucle por ejecución (los laboratorios son de libuv: espera uv_run)
+ *   requerido «uv_run»    en alguna ejecución, epoll_ctl en el hilo del bucle (libuv
  *                         1.44 lo llama dentro de uv_run, al vigilar su primer descriptor; si
  *                         no, el aviso «no usa uv_run», aunque el nombre aparezca). No se para
  *                         en cada epoll_wait: costaría una parada por vuelta del bucle
@@ -366,7 +367,7 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
                  "%d hilos creados en una ejecución (el grupo de hilos de libuv tiene " CAL_TEXTO(
                      HILOS_GRUPO) ")",
                  v->creados);
-    if (requiere(lab, "uv_run") && v->esperas > ESPERAS_MAX && j->esperas[0] == '\0')
+    if (v->esperas > ESPERAS_MAX && j->esperas[0] == '\0')
         snprintf(j->esperas, sizeof j->esperas,
                  "%d nanosleep en el hilo del bucle en una ejecución", v->esperas);
 }
@@ -498,8 +499,9 @@ int conducta_probar(char *motivo_txt, size_t tam)
 const char *conducta_llamadas(const lab_t *lab)
 {
     static char l[1024];
-    snprintf(l, sizeof l, "execve,execveat,clone,clone3,fork,vfork%s%s%s%s",
-             requiere(lab, "uv_run") ? ",nanosleep,clock_nanosleep,epoll_ctl" : "",
+    snprintf(l, sizeof l,
+             "execve,execveat,clone,clone3,fork,vfork,nanosleep,clock_nanosleep%s%s%s%s",
+             requiere(lab, "uv_run") ? ",epoll_ctl" : "",
              prohibe(lab, "red_cruda") ? ",socket,connect,accept,accept4,bind,listen" : "",
              prohibe(lab, "lectura_bloqueante") || prohibe(lab, "archivos_bloqueantes")
                  ? ",openat,open,creat,read,pread64,readv,preadv,preadv2,getdents64,getdents"
