@@ -38,6 +38,14 @@ $(CALIFICAR): $(CALIF_RUNNER_OBJS) $(LIBCALIFICADOR) $(LIBCURSO)
 
 PROGRAMAS += $(LIBCALIFICADOR) $(CALIFICAR)
 
+# La puerta de la observación (autograder/observador/puerta.c, ver lib/observar.c): strace la
+# ejecuta justo antes del programa; cierra la traza y, sin bwrap, pone el filtro seccomp.
+CALIF_PUERTA := $(B)/bin/calif-puerta
+$(CALIF_PUERTA): $(B)/obj/autograder/observador/puerta.o $(LIBCALIFICADOR)
+	$(call ENLAZAR,)
+$(CALIFICAR): | $(CALIF_PUERTA)
+PROGRAMAS += $(CALIF_PUERTA)
+
 # El calificador oculto de cada laboratorio: los .c de labs/NN-tema/.calificador/ con
 # libcalificador (Criterion). Sus fuentes ven las cabeceras del calificador.
 EXTRA_CFLAGS_labs = -I$(RAIZ)/autograder/include

@@ -12,6 +12,8 @@
  *   clone3                  → ENOSYS  (glibc vuelve a clone, donde se miran las banderas:
  *                                      los argumentos de clone3 van en memoria y BPF no
  *                                      puede leerlos)
+ *   ptrace                  → EPERM   (siempre: así PTRACE_TRACEME no distingue una ejecución
+ *                                      observada con strace, lib/observar.c, de otra)
  *   otra arquitectura / x32 → el proceso muere (nadie cambia de ABI para esquivar el filtro)
  *
  * execve sigue permitido: es la llamada con la que arranca el propio programa (bwrap
@@ -71,6 +73,7 @@ static const struct sock_filter instrucciones[] = {
     SI_LLAMADA_ERROR(__NR_vfork, EPERM),
 #endif
     SI_LLAMADA_ERROR(__NR_clone3, ENOSYS),
+    SI_LLAMADA_ERROR(__NR_ptrace, EPERM),
     BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 1, 0),
     DEVOLVER(SECCOMP_RET_ALLOW),
     /* clone: banderas en el primer argumento (32 bits bajos; el sistema es little-endian

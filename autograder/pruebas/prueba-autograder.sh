@@ -197,6 +197,51 @@ if grep -q 'no se califica.*descargas.c usa .*fopen' "$SALIDAS/descargas_fwrite.
 else
   mal "descargas-fwrite-mensaje" "descargas_fwrite: el informe no dice que escribe con fopen/rename"
 fi
+# Los medios, por lo que hace el programa (runner/conducta.c, trazas de strace): cada trampa
+# es medios_cola.c + medios_NN_*.c delante de la solución (uv_fs_* síncronas con callback
+# NULL y un bucle propio con nanosleep; alias de glibc; una instrucción syscall escondida
+# del desensamblador; una tabla de punteros que calla «no usa uv_run»; stdio y link+unlink
+# para el disco del 11). Antes sacaban 92/100 (las del 08) y 136/136 (las del 11).
+# medios_caso NOMBRE LAB ARCHIVO MAXIMO PATRON: califica la trampa y exige que el informe
+# diga PATRON (qué se vio, y dónde).
+medios_caso() {
+  local nombre=$1 lab=$2 archivo=$3 maximo=$4 patron=$5
+  cat autograder/hostiles/medios_cola.c "autograder/hostiles/$nombre.c" "solutions/$lab/$archivo" \
+    >"$generada/$nombre.c"
+  CASO_LAB=$lab CASO_ARCHIVO=$archivo caso "$nombre" "$generada/$nombre.c" "$maximo"
+  if grep -q "no se califica" "$SALIDAS/$nombre.txt" && grep -q -- "$patron" "$SALIDAS/$nombre.txt"; then
+    bien "$nombre: rechazada, y el informe dice lo que se vio («$patron»)"
+  else
+    mal "$nombre-mensaje" "$nombre: el informe no dice «$patron» — $SALIDAS/$nombre.txt"
+  fi
+}
+L08=08-contador-palabras
+L11=11-descargas
+medios_caso medios_08_sincrono $L08 contador.c 20 'Se vio openat de «.*» en el hilo del bucle'
+medios_caso medios_08_alias $L08 contador.c 20 'contador.c usa __open64, __read'
+medios_caso medios_08_syscall $L08 contador.c 20 'Se vio openat de «.*» en el hilo del bucle'
+medios_caso medios_08_tabla $L08 contador.c 20 'Se vio [0-9]* nanosleep en el hilo del bucle'
+medios_caso medios_11_sincrono $L11 descargas.c 27 'Se vio .* en el hilo del bucle'
+medios_caso medios_11_stdio $L11 descargas.c 27 'descargas.c usa _IO_fdopen, link, unlink'
+# Sin bubblewrap (la puerta pone el filtro; la traza sigue fuera del alcance del programa).
+CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_syscall_sin_caja "$generada/medios_08_syscall.c" 20 \
+  CALIF_SIN_BWRAP=1
+if grep -q 'Se vio openat de «.*» en el hilo del bucle' "$SALIDAS/medios_08_syscall_sin_caja.txt"; then
+  bien "medios_08_syscall sin caja: también se observa"
+else
+  mal "medios-sin-caja" "medios_08_syscall sin caja: no se vio la lectura en el hilo del bucle"
+fi
+# Sin observación posible (CALIF_SIN_OBSERVAR), el informe lo dice: ni un 0 ni un pase
+# callados.
+CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_syscall_sin_observar "$generada/medios_08_syscall.c" 100 \
+  CALIF_SIN_OBSERVAR=1
+if grep -q 'los medios solo se juzgaron por los nombres: CALIF_SIN_OBSERVAR' \
+  "$SALIDAS/medios_08_syscall_sin_observar.txt"; then
+  bien "sin observar: el informe dice que los medios solo se juzgaron por los nombres"
+else
+  mal "medios-sin-observar" "sin observar: el informe no lo dice"
+fi
+
 # La red: un servidor de fuera, en 127.0.0.1, no recibe nada de la entrega.
 fuera_log="$TMP/fuera.log"
 python3 - "$fuera_log" >"$TMP/fuera.puerto" <<'PY' &

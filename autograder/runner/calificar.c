@@ -26,8 +26,9 @@
 
 /* Los textos «CLAVE=valor» del entorno del calificador (viven lo que dura el laboratorio). */
 typedef struct {
-    char *tmp, *programa, *resultados, *caja, *servidor, *bwrap, *marca;
-    const char *lista[12];
+    char *tmp, *programa, *resultados, *caja, *servidor, *bwrap, *marca, *observar, *puerta,
+        *llamadas;
+    const char *lista[14];
 } entorno_t;
 
 void marcar_todas(lab_t *lab, const char *obtenido)
@@ -124,7 +125,8 @@ static int compilar(const opciones_t *op, lab_t *lab, const rutas_t *r, int bwra
 /* Entorno limpio del calificador: ninguna variable CRITERION_* (CRITERION_ALWAYS_SUCCEED…)
  * llega. La marca de las pruebas del curso (make test) sí, hasta la entrega: así las pruebas
  * reconocen como suyos los procesos que dejara, aunque corran dentro de la caja. */
-static void entorno_crear(entorno_t *e, const opciones_t *op, const rutas_t *r, int bwrap)
+static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, const rutas_t *r,
+                          int bwrap, const char *trazas, const char *puerta)
 {
     const char *bw = getenv("CALIF_BWRAP"), *marca = getenv("CURSO_PRUEBAS_MARCA");
     e->tmp = texto_formato("TMPDIR=%s", r->tmp);
@@ -135,6 +137,9 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const rutas_t *r, 
         texto_formato("CURSO_SERVIDOR_BIN=%s/bin/servidor-practica", op->construccion_abs);
     e->bwrap = texto_formato("CALIF_BWRAP=%s", bw != NULL ? bw : "/usr/bin/bwrap");
     e->marca = marca != NULL ? texto_formato("CURSO_PRUEBAS_MARCA=%s", marca) : NULL;
+    e->observar = texto_formato("CALIF_OBSERVAR=%s", trazas); /* "" = no se observa */
+    e->puerta = texto_formato("CALIF_PUERTA=%s", puerta);
+    e->llamadas = texto_formato("CALIF_OBSERVAR_LLAMADAS=%s", conducta_llamadas(lab));
     const char *lista[] = {"PATH=/usr/local/bin:/usr/bin:/bin",
                            "LANG=C.UTF-8",
                            e->tmp,
@@ -143,6 +148,9 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const rutas_t *r, 
                            e->caja,
                            e->servidor,
                            e->bwrap,
+                           e->observar,
+                           e->puerta,
+                           e->llamadas,
                            e->marca,
                            NULL};
     memcpy(e->lista, lista, sizeof lista);
@@ -157,6 +165,41 @@ static void entorno_liberar(entorno_t *e)
     free(e->servidor);
     free(e->bwrap);
     free(e->marca);
+    free(e->observar);
+    free(e->puerta);
+    free(e->llamadas);
+}
+
+/* Los medios por lo que hizo el programa (runner/conducta.c): si hizo algo prohibido, el
+ * laboratorio no se califica, como con un nombre prohibido. Si no se pudo observar, se dice. */
+static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_observado)
+{
+    char *informe = NULL, *aviso = NULL;
+    int r = trazas[0] != '\0' ? conducta_juzgar(lab, trazas, &informe, &aviso) : -1;
+    char *antes = lab->aviso;
+    if (r == 1) {
+        lab->aviso = texto_formato("esta entrega no se califica: lo que hace el programa "
+                                   "(observado con strace) no lo permite el laboratorio.\n%s",
+                                   informe);
+        lab->medios = texto_dup(informe);
+        marcar_todas(lab, "no se calificó: el programa usa medios que el laboratorio no "
+                          "permite (ver el aviso del laboratorio)");
+        free(antes);
+    } else if (r == 0 && aviso != NULL) {
+        lab->aviso = texto_formato("%s%sla entrega no usa de verdad %s, que es lo que enseña "
+                                   "este laboratorio",
+                                   antes != NULL ? antes : "", antes != NULL ? "; " : "", aviso);
+        free(antes);
+    } else if (r < 0) {
+        lab->aviso =
+            texto_formato("%s%slos medios solo se juzgaron por los nombres: %s",
+                          antes != NULL ? antes : "", antes != NULL ? "; " : "",
+                          no_observado[0] != '\0' ? no_observado
+                                                  : "no se observó ninguna ejecución del programa");
+        free(antes);
+    }
+    free(informe);
+    free(aviso);
 }
 
 static void ejecutar_calificador(const opciones_t *op, lab_t *lab, const rutas_t *r, int bwrap)
@@ -169,12 +212,22 @@ static void ejecutar_calificador(const opciones_t *op, lab_t *lab, const rutas_t
         marcar_todas(lab, "no se calificó: falta el calificador");
         return;
     }
+    char trazas[PATH_MAX] = "", puerta[PATH_MAX] = "", no_observado[512] = "";
+    if (conducta_probar(no_observado, sizeof no_observado) &&
+        conducta_preparar(op->construccion_abs, r->trabajo, r->binario, trazas, sizeof trazas,
+                          puerta, sizeof puerta) < 0) {
+        trazas[0] = '\0';
+        texto_poner(no_observado, sizeof no_observado,
+                    "no se pudo preparar la carpeta de trazas ni la puerta (calif-puerta)");
+    }
     entorno_t e;
-    entorno_crear(&e, op, r, bwrap);
+    entorno_crear(&e, op, lab, r, bwrap, trazas, puerta);
     /* El manifiesto y el calificador deben casar, en los dos sentidos. */
     criterion_casar(lab, r->calificador, e.lista);
     if (criterion_ejecutar(lab, r, e.lista) < 0)
         marcar_todas(lab, "no se calificó");
+    else
+        juzgar_conducta(lab, trazas, no_observado);
     entorno_liberar(&e);
 }
 

@@ -10,6 +10,14 @@
  * libuv, no en los objetos del estudiante. El filtro seccomp de la caja (lib/filtro.c) es la
  * segunda barrera, por si algo se escapara de este análisis.
  *
+ * Un nombre se compara ya «normalizado»: sin los prefijos __isoc99_, __isoc23_, __libc_, _IO_
+ * y __, ni los sufijos _chk, _unlocked, _2 y 64 (__open64_2 → open, __read_chk → read,
+ * _IO_fopen → fopen, fread_unlocked → fread, __isoc99_fscanf → fscanf, getdents64 →
+ * getdents): glibc exporta muchos alias de cada función y la lista no puede nombrarlos todos.
+ * Aun así los nombres se esquivan (callback NULL en uv_fs_*, una instrucción syscall que el
+ * desensamblador no ve): esto es el primer filtro, rápido; lo que decide es lo que el
+ * programa hace al correr (runner/conducta.c).
+ *
  * Los grupos se definen aquí, una sola vez; cada lab.json elige los suyos.
  */
 #include "runner.h"
@@ -42,21 +50,63 @@ static const char *const red_cruda[] = {
 /* Leer archivos o carpetas con llamadas que esperan en el hilo del bucle (y sus variantes
  * _FORTIFY_SOURCE): en un laboratorio de uv_fs_* todo eso va al pool con su callback. */
 static const char *const lectura_bloqueante[] = {
-    "open",      "open64",      "openat",  "openat64",  "__open_2",    "__open64_2", "__openat_2",
-    "read",      "__read_chk",  "pread",   "pread64",   "__pread_chk", "readv",      "preadv",
-    "preadv2",   "fopen",       "fopen64", "freopen",   "fdopen",      "fread",      "__fread_chk",
-    "fgets",     "__fgets_chk", "fgetc",   "getc",      "getline",     "getdelim",   "fscanf",
-    "mmap",      "mmap64",      "opendir", "fdopendir", "readdir",     "readdir64",  "scandir",
-    "scandir64", "nftw",        "ftw",     "fts_open",  NULL};
+    "open",        "open64",    "openat",      "openat64",        "__open_2",    "__open64_2",
+    "__openat_2",  "read",      "__read_chk",  "pread",           "pread64",     "__pread_chk",
+    "readv",       "preadv",    "preadv2",     "fopen",           "fopen64",     "freopen",
+    "fdopen",      "fread",     "__fread_chk", "fgets",           "__fgets_chk", "fgetc",
+    "getc",        "getline",   "getdelim",    "fscanf",          "mmap",        "mmap64",
+    "opendir",     "fdopendir", "readdir",     "readdir64",       "scandir",     "scandir64",
+    "nftw",        "ftw",       "fts_open",    "getdents",        "readdir_r",   "vfscanf",
+    "fopencookie", "tmpfile",   "sendfile",    "copy_file_range", "splice",      NULL};
 /* Escribir, truncar o renombrar archivos esperando en el hilo del bucle (lab 11: el disco va
  * por uv_fs_write, uv_fs_ftruncate y uv_fs_rename). */
-static const char *const archivos_bloqueantes[] = {
-    "open",           "open64",      "openat",   "openat64",   "creat",      "creat64",
-    "fopen",          "fopen64",     "freopen",  "fdopen",     "write",      "pwrite",
-    "pwrite64",       "writev",      "pwritev",  "pwritev2",   "dprintf",    "vdprintf",
-    "ftruncate",      "ftruncate64", "truncate", "rename",     "renameat",   "renameat2",
-    "fsync",          "fdatasync",   "__open_2", "__open64_2", "__openat_2", "__dprintf_chk",
-    "__vdprintf_chk", NULL};
+static const char *const archivos_bloqueantes[] = {"open",
+                                                   "open64",
+                                                   "openat",
+                                                   "openat64",
+                                                   "creat",
+                                                   "creat64",
+                                                   "fopen",
+                                                   "fopen64",
+                                                   "freopen",
+                                                   "fdopen",
+                                                   "write",
+                                                   "pwrite",
+                                                   "pwrite64",
+                                                   "writev",
+                                                   "pwritev",
+                                                   "pwritev2",
+                                                   "dprintf",
+                                                   "vdprintf",
+                                                   "ftruncate",
+                                                   "ftruncate64",
+                                                   "truncate",
+                                                   "rename",
+                                                   "renameat",
+                                                   "renameat2",
+                                                   "fsync",
+                                                   "fdatasync",
+                                                   "__open_2",
+                                                   "__open64_2",
+                                                   "__openat_2",
+                                                   "__dprintf_chk",
+                                                   "__vdprintf_chk",
+                                                   "link",
+                                                   "linkat",
+                                                   "unlink",
+                                                   "unlinkat",
+                                                   "remove",
+                                                   "symlink",
+                                                   "symlinkat",
+                                                   "fopencookie",
+                                                   "tmpfile",
+                                                   "sendfile",
+                                                   "copy_file_range",
+                                                   "splice",
+                                                   "fallocate",
+                                                   "posix_fallocate",
+                                                   "sync_file_range",
+                                                   NULL};
 static const char *const ninguno[] = {NULL};
 
 static const grupo_t grupos[] = {
@@ -108,10 +158,39 @@ static const grupo_t *grupo(const char *nombre)
     return NULL;
 }
 
+/* El nombre sin los prefijos y sufijos de los alias de glibc (ver el comentario de arriba). */
+static void normalizar(const char *nombre, size_t largo, char *dst, size_t tam)
+{
+    static const char *const prefijos[] = {"__isoc99_", "__isoc23_", "__libc_", "_IO_", "__", NULL};
+    static const char *const sufijos[] = {"_chk", "_unlocked", "_2", "64", NULL};
+    if (largo >= tam)
+        largo = tam - 1;
+    memcpy(dst, nombre, largo);
+    dst[largo] = '\0';
+    for (int i = 0; prefijos[i] != NULL; i++) {
+        size_t l = strlen(prefijos[i]);
+        if (strncmp(dst, prefijos[i], l) == 0 && dst[l] != '\0') {
+            memmove(dst, dst + l, strlen(dst + l) + 1);
+            break;
+        }
+    }
+    for (int cambio = 1; cambio;) {
+        cambio = 0;
+        for (int i = 0; sufijos[i] != NULL; i++) {
+            size_t l = strlen(sufijos[i]), n = strlen(dst);
+            if (n > l && strcmp(dst + n - l, sufijos[i]) == 0) {
+                dst[n - l] = '\0';
+                cambio = 1;
+            }
+        }
+    }
+}
+
 /* ¿Está `simbolo` (una palabra) entre los símbolos sin definir que listó nm -P -u? Cada
  * línea de nm -P es «nombre tipo [valor tamaño]»; los de glibc llevan versión
  * («fork@GLIBC_2.2.5») solo en objetos ya enlazados, no en un .o. */
-static int sin_definir(const char *nm, const char *simbolo, const char *prefijo)
+static int sin_definir(const char *nm, const char *simbolo, const char *prefijo, int exacto,
+                       char *visto, size_t tam)
 {
     for (const char *p = nm; p != NULL && *p != '\0';) {
         const char *fin = strchr(p, '\n');
@@ -121,11 +200,21 @@ static int sin_definir(const char *nm, const char *simbolo, const char *prefijo)
         const char *arroba = memchr(p, '@', nombre);
         if (arroba != NULL)
             nombre = (size_t)(arroba - p);
-        if (simbolo != NULL && nombre == strlen(simbolo) && strncmp(p, simbolo, nombre) == 0)
-            return 1;
-        if (prefijo != NULL && nombre >= strlen(prefijo) &&
+        int si = simbolo != NULL && nombre == strlen(simbolo) && strncmp(p, simbolo, nombre) == 0;
+        if (!si && simbolo != NULL && !exacto) {
+            char normal[128], buscado[128];
+            normalizar(p, nombre, normal, sizeof normal);
+            normalizar(simbolo, strlen(simbolo), buscado, sizeof buscado);
+            si = strcmp(normal, buscado) == 0;
+        }
+        if (!si && prefijo != NULL && nombre >= strlen(prefijo) &&
             strncmp(p, prefijo, strlen(prefijo)) == 0)
+            si = 2;
+        if (si) {
+            if (visto != NULL)
+                snprintf(visto, tam, "%.*s%s", (int)nombre, p, si == 2 ? "…" : "");
             return 1;
+        }
         p = fin != NULL ? fin + 1 : NULL;
     }
     return 0;
@@ -150,6 +239,16 @@ static void anadir(char **s, const char *texto)
     *s = t;
 }
 
+/* ¿Está ya `nombre` en la lista «a, b, c»? */
+static int ya_visto(const char *lista, const char *nombre)
+{
+    size_t l = strlen(nombre);
+    for (const char *p = lista; p != NULL && (p = strstr(p, nombre)) != NULL; p += l)
+        if ((p == lista || p[-1] == ' ') && (p[l] == ',' || p[l] == '\0'))
+            return 1;
+    return 0;
+}
+
 int medios_juzgar(const lab_t *lab, const char *archivo, const char *nm, const char *asm_texto,
                   char **informe)
 {
@@ -159,12 +258,14 @@ int medios_juzgar(const lab_t *lab, const char *archivo, const char *nm, const c
         if (gr == NULL)
             continue;
         char *vistos = NULL;
+        char visto[160];
         for (int k = 0; gr->simbolos[k] != NULL; k++)
-            if (sin_definir(nm, gr->simbolos[k], NULL)) {
+            if (sin_definir(nm, gr->simbolos[k], NULL, 0, visto, sizeof visto) &&
+                !ya_visto(vistos, visto)) {
                 anadir(&vistos, vistos != NULL ? ", " : "");
-                anadir(&vistos, gr->simbolos[k]);
+                anadir(&vistos, visto);
             }
-        if (gr->prefijo != NULL && sin_definir(nm, NULL, gr->prefijo)) {
+        if (gr->prefijo != NULL && sin_definir(nm, NULL, gr->prefijo, 0, visto, sizeof visto)) {
             anadir(&vistos, vistos != NULL ? ", " : "");
             anadir(&vistos, gr->prefijo);
             anadir(&vistos, "…");
@@ -189,7 +290,7 @@ char *medios_faltan(const lab_t *lab, const char *nm_todos)
 {
     char *faltan = NULL;
     for (int i = 0; i < lab->nrequeridos; i++)
-        if (!sin_definir(nm_todos, lab->requeridos[i], NULL)) {
+        if (!sin_definir(nm_todos, lab->requeridos[i], NULL, 1, NULL, 0)) {
             anadir(&faltan, faltan != NULL ? ", " : "");
             anadir(&faltan, lab->requeridos[i]);
         }

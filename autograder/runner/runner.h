@@ -164,6 +164,20 @@ int medios_juzgar(const lab_t *lab, const char *archivo, const char *nm, const c
 /* Los símbolos requeridos que no aparecen en `nm_todos` («a, b»; memoria nueva) o NULL. */
 char *medios_faltan(const lab_t *lab, const char *nm_todos);
 
+/* conducta.c — los medios por lo que hace el programa (trazas de lib/observar.c). */
+/* Deja la puerta (calif-puerta) junto a `binario` y crea la carpeta de trazas de `trabajo`
+ * (0700): sus rutas en `carpeta` y `puerta`. 0 o -errno (entonces no se observa). */
+int conducta_preparar(const char *construccion, const char *trabajo, const char *binario,
+                      char *carpeta, size_t t_c, char *puerta, size_t t_p);
+/* Lee las trazas de `carpeta`. 1 si la entrega hizo algo que lab.json prohíbe (qué, en
+ * *informe), 0 si no (en *aviso, lo requerido que no se vio hacer), -1 si no hubo ninguna
+ * ejecución observada. *informe y *aviso: memoria nueva o NULL. */
+int conducta_juzgar(lab_t *lab, const char *carpeta, char **informe, char **aviso);
+/* Las llamadas al sistema que hay que parar para las reglas de `lab` (para strace -e trace=). */
+const char *conducta_llamadas(const lab_t *lab);
+/* 1 si aquí se puede observar (strace con ptrace); si no, 0 y el motivo. */
+int conducta_probar(char *motivo, size_t tam);
+
 /* informe.c */
 typedef struct {
     const char *origen; /* de dónde salieron los archivos calificados */

@@ -117,6 +117,7 @@ revisar_grade() {
   if [ "$(uname -s)" = Linux ]; then
     orden bwrap bubblewrap
     orden valgrind valgrind
+    orden strace strace # la observación de los medios (autograder/lib/observar.c)
   fi
   # PostgreSQL solo hace falta para calificar cuando existe el laboratorio 12.
   if compgen -G "labs/12-*/lab.json" >/dev/null; then revisar_postgresql; fi

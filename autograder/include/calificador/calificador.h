@@ -128,7 +128,9 @@ void cal_matar(cal_proceso_t *p);
  * -1 si sigue vivo o lo mató el calificador por pasarse del límite. */
 int cal_termino(const cal_proceso_t *p);
 int cal_codigo(const cal_proceso_t *p);
-/* Milisegundos (cal_ahora_ms) del lanzamiento y del final observado (0 si no terminó). */
+/* Milisegundos (cal_ahora_ms) del lanzamiento y del final observado (0 si no terminó). Con
+ * la observación de los medios (lib/observar.c), el lanzamiento es cuando la caja está en pie:
+ * el arranque de strace no cuenta. */
 uint64_t cal_lanzado_ms(const cal_proceso_t *p);
 uint64_t cal_terminado_ms(const cal_proceso_t *p);
 /* 1 si hubo que matarlo por pasarse del tiempo límite de pared. */

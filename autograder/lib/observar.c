@@ -1,0 +1,99 @@
+/* observar.c — mirar lo que hace la entrega mientras se califica: strace desde fuera de la
+ * caja.
+ *
+ * Los medios se juzgan por lo que hace el programa, no por los nombres de sus símbolos
+ * (runner/conducta.c lee las trazas al terminar el laboratorio). Cada lanzamiento sin
+ * valgrind de cal_lanzar corre bajo `strace -f`, que está FUERA de la caja: strace es
+ * nuestro hijo directo y lanza bwrap (o, sin bwrap, la puerta del calificador, que pone el
+ * filtro seccomp y ejecuta el programa). Así:
+ *
+ *   - la traza va a un archivo que la caja no monta (sin bwrap, en una carpeta 0700 de quien
+ *     califica y con el descriptor cerrado antes del exec: la puerta lo cierra), así que el
+ *     programa no puede escribirla ni borrarla;
+ *   - dentro del espacio de PID de bwrap, TracerPid vale 0 (el trazador no se ve) y el filtro
+ *     de la caja niega ptrace a todos: PTRACE_TRACEME no delata nada;
+ *   - se observan TODAS las ejecuciones que dan puntos: portarse bien solo cuando se mira es
+ *     portarse bien siempre. Las de valgrind no (ya van lentas y solo miden memoria).
+ *
+ * Solo se paran las llamadas que importan al laboratorio (--seccomp-bpf con -e trace=…): el
+ * arranque cuesta unos 50 ms más (medido en autograder/README.md, «Medios»).
+ *
+ * Se activa si el ejecutor da CALIF_OBSERVAR (la carpeta de trazas) y CALIF_PUERTA; si no
+ * (calificar a mano, o la máquina no deja usar ptrace), nada cambia y el ejecutor ya ha dicho
+ * en el informe que los medios solo se juzgaron por los nombres.
+ */
+#define _GNU_SOURCE
+#include "interno.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Las llamadas que se paran las elige el ejecutor según las reglas del laboratorio
+ * (CALIF_OBSERVAR_LLAMADAS, runner/conducta.c): cada parada cuesta un cambio de contexto, y
+ * las de lectura y escritura solo hacen falta donde se juzgan los archivos. */
+#define LLAMADAS_MINIMAS "execve,execveat,clone,clone3,fork,vfork"
+
+const char *observar_carpeta(void)
+{
+    const char *d = getenv("CALIF_OBSERVAR");
+    const char *puerta = getenv("CALIF_PUERTA");
+    if (d == NULL || d[0] != '/' || puerta == NULL || puerta[0] != '/')
+        return NULL;
+    return d;
+}
+
+int observar_abrir(int valgrind)
+{
+    const char *d = observar_carpeta();
+    if (d == NULL || valgrind)
+        return 0;
+    static unsigned n;
+    char ruta[PATH_MAX];
+    if (snprintf(ruta, sizeof ruta, "%s/%ld-%u.traza", d, (long)getpid(), n++) >= (int)sizeof ruta)
+        return -ENAMETOOLONG;
+    int fd = open(ruta, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -errno;
+    /* strace corre como el usuario de la caja y reabre el archivo por /proc/self/fd: debe
+     * ser suyo; la carpeta (0700, de quien califica) no la atraviesa nadie más. */
+    if (geteuid() == 0 && fchown(fd, uid_caja(), uid_caja()) < 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
+void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info)
+{
+    static char salida[32], info[16];
+    snprintf(salida, sizeof salida, "/proc/self/fd/%d", fd_traza);
+    snprintf(info, sizeof info, "%d", fd_info);
+    const char *strace = getenv("CALIF_STRACE");
+    caja_poner(a, strace != NULL && strace[0] == '/' ? strace : "/usr/bin/strace");
+    static char llamadas[1024];
+    const char *pedidas = getenv("CALIF_OBSERVAR_LLAMADAS");
+    snprintf(llamadas, sizeof llamadas, "trace=%s",
+             pedidas != NULL && pedidas[0] != '\0' ? pedidas : LLAMADAS_MINIMAS);
+    const char *const opciones[] = {"-f", "-qq",    "-y", "-s", "0", "--seccomp-bpf",
+                                    "-e", llamadas, "-o", NULL};
+    for (int i = 0; opciones[i] != NULL; i++)
+        caja_poner(a, opciones[i]);
+    caja_poner(a, salida);
+    caja_poner(a, "--");
+    caja_poner(a, getenv("CALIF_PUERTA"));
+    caja_poner(a, "--cerrar");
+    caja_poner(a, salida + strlen("/proc/self/fd/"));
+    if (filtro)
+        caja_poner(a, "--filtro");
+    if (fd_info >= 0) {
+        caja_poner(a, "--info");
+        caja_poner(a, info);
+    }
+    caja_poner(a, "--");
+}

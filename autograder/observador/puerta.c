@@ -1,0 +1,45 @@
+/* puerta.c — calif-puerta: lo último que corre antes del programa observado.
+ *
+ *   calif-puerta --cerrar FD [--filtro --info FD2] -- programa args…
+ *
+ * strace (lib/observar.c) lanza esta puerta, que cierra el descriptor de la traza (strace ya
+ * abrió el suyo, con CLOEXEC: el programa nunca tiene la traza en sus manos) y ejecuta el
+ * programa. Sin bwrap, además pone el filtro seccomp de la caja (base/filtro.c) —no podía
+ * ponerse antes: strace necesita crear un proceso— y dice su pid por FD2 con el formato de
+ * --info-fd de bwrap, porque el programa conservará ese pid tras el exec y el calificador le
+ * manda ahí las señales.
+ */
+#include "calificador/base.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+    int i = 1, filtro = 0, info = -1;
+    for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--cerrar") == 0 && i + 1 < argc)
+            close((int)strtol(argv[++i], NULL, 10));
+        else if (strcmp(argv[i], "--filtro") == 0)
+            filtro = 1;
+        else if (strcmp(argv[i], "--info") == 0 && i + 1 < argc)
+            info = (int)strtol(argv[++i], NULL, 10);
+    }
+    if (i + 1 >= argc) {
+        fprintf(stderr, "calif-puerta: falta la orden tras --\n");
+        return 127;
+    }
+    if (filtro && filtro_instalar() < 0) {
+        fprintf(stderr, "calif-puerta: no se pudo instalar el filtro seccomp\n");
+        return 127;
+    }
+    if (info >= 0) {
+        dprintf(info, "{\"child-pid\": %ld}\n", (long)getpid());
+        close(info);
+    }
+    execv(argv[i + 1], argv + i + 1);
+    perror("calif-puerta: exec");
+    return 127;
+}

@@ -1,0 +1,535 @@
+/* conducta.c — los medios, juzgados por lo que hace el programa: las trazas de strace que
+ * deja cada lanzamiento (lib/observar.c), leídas al terminar el calificador del laboratorio.
+ *
+ * Los nombres (runner/medios.c) son un primer filtro rápido, pero se esquivan: alias de glibc,
+ * uv_fs_* con callback NULL (síncronas, en el hilo del bucle), un bucle propio en lugar de
+ * uv_run, una instrucción syscall escondida del desensamblador, una tabla de punteros que
+ * «usa» uv_run sin llamarlo. Lo que no se esquiva es lo que el núcleo ve: qué hilo hace qué
+ * llamada al sistema. Las reglas salen de los mismos grupos de lab.json («medios»):
+ *
+ *   lectura_bloqueante    el hilo del bucle (tid == pid) no abre, lee ni lista archivos
+ *                         normales: eso lo hacen los hilos del grupo de libuv (uv_fs_*)
+ *   archivos_bloqueantes  el hilo del bucle no abre, escribe, trunca, sincroniza, renombra,
+ *                         enlaza ni borra archivos normales
+ *   procesos              ningún fork/vfork/clone sin CLONE_THREAD ni un segundo execve
+ *   hilos                 como mucho UV_THREADPOOL_SIZE hilos (el grupo de libuv; lo fija
+ *                         cal_lanzar), sin contar los del resolutor de libcurl (los que
+ *                         preguntan al DNS por UDP o a nscd): un hilo propio lo supera
+ *   red_cruda             los sockets TCP solo desde el hilo del bucle (libuv y curl-multi)
+ *   (todos)               sin espera activa: como mucho ESPERAS_MAX nanosleep en el hilo del
+ *                         bucle por ejecución (los laboratorios son de libuv: espera uv_run)
+ *   requerido «uv_run»    en alguna ejecución, epoll_ctl en el hilo del bucle (libuv
+ *                         1.44 lo llama dentro de uv_run, al vigilar su primer descriptor; si
+ *                         no, el aviso «no usa uv_run», aunque el nombre aparezca). No se para
+ *                         en cada epoll_wait: costaría una parada por vuelta del bucle
+ *
+ * «Archivo normal» es una ruta absoluta fuera del sistema (/usr, /lib, /etc, /proc, /sys,
+ * /dev): el cargador dinámico y getaddrinfo leen su configuración en el hilo principal y no
+ * cuentan. Una llamada que falla (un open de un archivo que no existe) tampoco.
+ */
+#define _GNU_SOURCE
+#include "runner.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define HILOS_GRUPO    4  /* UV_THREADPOOL_SIZE que pone cal_lanzar (lib/lanzar.c) */
+#define ESPERAS_MAX    20 /* nanosleep en el hilo del bucle por ejecución */
+#define MAX_PREVIOS    64
+#define MAX_PENDIENTES 64
+#define TOPE_TRAZA     (64u << 20)
+
+/* Lo visto en una traza (un lanzamiento). */
+typedef struct {
+    long principal; /* tid del hilo del bucle (el que hizo el execve del programa); 0 = no se vio */
+    long previos[MAX_PREVIOS]; /* los de antes del exec: strace, la puerta, bwrap y su init */
+    int nprevios;
+    int creados;                   /* hilos creados por el programa */
+    long resolutores[MAX_PREVIOS]; /* hilos de getaddrinfo (el resolutor de libcurl) */
+    int nresolutores;
+    int epoll, esperas;  /* epoll_ctl y nanosleep en el hilo del bucle */
+    int lecturas_grupo;  /* archivos normales leídos o escritos en otros hilos */
+    char lectura[512];   /* primera lectura de archivo en el hilo del bucle */
+    char escritura[512]; /* primera escritura/renombrado… en el hilo del bucle */
+    char proceso[256];   /* primer proceso creado */
+    char red[256];       /* primer socket fuera del hilo del bucle */
+} vista_t;
+
+/* Lo juzgado en todo el laboratorio. */
+typedef struct {
+    int trazas, observadas, con_epoll, con_grupo;
+    char lectura[600], escritura[600], proceso[300], red[300], hilos[200], esperas[200];
+} juicio_t;
+
+/* ¿Es `tid` un hilo del programa? Tras su execve, todo hilo nuevo lo es: en la caja solo
+ * corre él (crear procesos lo impide el filtro seccomp y lo anota llamada()). No se sigue
+ * el valor que devuelve clone: es el tid dentro del espacio de PID de la caja, y strace
+ * numera las líneas con el de fuera. */
+static int es_miembro(const vista_t *v, long tid)
+{
+    if (v->principal == 0)
+        return 0;
+    if (tid == v->principal)
+        return 1;
+    for (int i = 0; i < v->nprevios; i++)
+        if (v->previos[i] == tid)
+            return 0;
+    return 1;
+}
+
+static int empieza(const char *s, const char *p)
+{
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* Una ruta de un archivo normal de la entrega (no del sistema). */
+static int ruta_normal(const char *r)
+{
+    static const char *const sistema[] = {"/usr/", "/lib",  "/etc/",  "/proc/", "/sys/",
+                                          "/dev/", "/bin/", "/sbin/", NULL};
+    if (r[0] != '/')
+        return 0;
+    for (int i = 0; sistema[i] != NULL; i++)
+        if (empieza(r, sistema[i]))
+            return 0;
+    return 1;
+}
+
+/* Copia en `dst` lo que hay entre '<' y el '>' que cierra, desde `s` («3</tmp/x>»). */
+static int ruta_fd(const char *s, char *dst, size_t tam)
+{
+    const char *a = strchr(s, '<');
+    if (a == NULL)
+        return 0;
+    const char *b = a + 1;
+    while (*b != '\0' && !(b[0] == '>' && (b[1] == ',' || b[1] == ')' || b[1] == '\0' ||
+                                           b[1] == ' ' || b[1] == '\n')))
+        b++;
+    size_t n = (size_t)(b - a - 1);
+    if (n >= tam)
+        n = tam - 1;
+    memcpy(dst, a + 1, n);
+    dst[n] = '\0';
+    return 1;
+}
+
+/* La primera cadena entre comillas de los argumentos. */
+static void primera_cadena(const char *args, char *dst, size_t tam)
+{
+    dst[0] = '\0';
+    const char *a = strchr(args, '"');
+    const char *b = a != NULL ? strchr(a + 1, '"') : NULL;
+    if (b == NULL)
+        return;
+    size_t n = (size_t)(b - a - 1);
+    if (n >= tam)
+        n = tam - 1;
+    memcpy(dst, a + 1, n);
+    dst[n] = '\0';
+}
+
+static int en_lista(const char *nombre, const char *const *lista)
+{
+    for (int i = 0; lista[i] != NULL; i++)
+        if (strcmp(nombre, lista[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *const por_fd_lectura[] = {"read",    "pread64",    "readv",    "preadv",
+                                             "preadv2", "getdents64", "getdents", NULL};
+static const char *const por_fd_escritura[] = {
+    "write", "pwrite64", "writev", "pwritev", "pwritev2", "fsync", "fdatasync", "ftruncate", NULL};
+static const char *const por_ruta[] = {"truncate", "rename",    "renameat", "renameat2",
+                                       "link",     "linkat",    "unlink",   "unlinkat",
+                                       "symlink",  "symlinkat", NULL};
+static const char *const red[] = {"socket", "connect",  "accept",  "accept4", "bind", "listen",
+                                  "sendto", "recvfrom", "sendmsg", "recvmsg", NULL};
+
+static void anotar(char *dst, size_t tam, const char *fmt, const char *a, const char *b)
+{
+    if (dst[0] == '\0')
+        snprintf(dst, tam, fmt, a, b);
+}
+
+/* Una llamada completa «nombre(args) = ret…» del hilo `tid`. */
+static void llamada(vista_t *v, long tid, const char *texto, const char *programa)
+{
+    const char *par = strchr(texto, '(');
+    if (par == NULL)
+        return;
+    char nombre[32];
+    size_t nl = (size_t)(par - texto);
+    if (nl == 0 || nl >= sizeof nombre)
+        return;
+    memcpy(nombre, texto, nl);
+    nombre[nl] = '\0';
+    const char *igual = strstr(texto, ") = ");
+    for (const char *o = igual; o != NULL; o = strstr(o + 1, ") = "))
+        igual = o;
+    if (igual == NULL)
+        return;
+    const char *ret_txt = igual + 4;
+    long ret = strtol(ret_txt, NULL, 10);
+    int bien = ret_txt[0] != '-' && ret_txt[0] != '?';
+
+    if (strcmp(nombre, "execve") == 0 || strcmp(nombre, "execveat") == 0) {
+        if (!bien)
+            return;
+        if (es_miembro(v, tid)) {
+            anotar(v->proceso, sizeof v->proceso, "%s (ejecutar otro programa)%s", nombre, "");
+            return;
+        }
+        char ruta[512];
+        primera_cadena(par, ruta, sizeof ruta);
+        const char *base = strrchr(ruta, '/');
+        if (v->principal == 0 && base != NULL && strcmp(base + 1, programa) == 0)
+            v->principal = tid;
+        return;
+    }
+    if (!es_miembro(v, tid))
+        return;
+    int principal = tid == v->principal;
+    char ruta[512] = "";
+
+    if (strcmp(nombre, "clone") == 0 || strcmp(nombre, "clone3") == 0 ||
+        strcmp(nombre, "fork") == 0 || strcmp(nombre, "vfork") == 0) {
+        if (!bien || ret <= 0)
+            return;
+        if (strstr(par, "CLONE_THREAD") != NULL) {
+            v->creados++;
+        } else {
+            anotar(v->proceso, sizeof v->proceso, "%s (un proceso nuevo)%s", nombre, "");
+        }
+        return;
+    }
+    if (strcmp(nombre, "epoll_ctl") == 0) {
+        v->epoll += principal;
+        return;
+    }
+    if (strcmp(nombre, "nanosleep") == 0 || strcmp(nombre, "clock_nanosleep") == 0) {
+        v->esperas += principal;
+        return;
+    }
+    if (!bien)
+        return;
+    if (en_lista(nombre, red)) {
+        /* El resolutor de libcurl es un hilo por nombre que resolver: getaddrinfo pregunta al
+         * DNS por UDP (SOCK_DGRAM) o a nscd por AF_UNIX. Esos hilos valen; un socket TCP
+         * fuera del hilo del bucle, no. */
+        if (!principal && strcmp(nombre, "socket") == 0 &&
+            (strstr(par, "SOCK_DGRAM") != NULL || strstr(par, "AF_UNIX") != NULL ||
+             strstr(par, "AF_NETLINK") != NULL)) {
+            int visto = 0;
+            for (int i = 0; i < v->nresolutores && !visto; i++)
+                visto = v->resolutores[i] == tid;
+            if (!visto && v->nresolutores < MAX_PREVIOS)
+                v->resolutores[v->nresolutores++] = tid;
+            return;
+        }
+        if (!principal)
+            anotar(v->red, sizeof v->red, "%s en un hilo que no es el del bucle%s", nombre, "");
+        return;
+    }
+    int lee = en_lista(nombre, por_fd_lectura), escribe = en_lista(nombre, por_fd_escritura);
+    if (lee || escribe) {
+        if (!ruta_fd(par, ruta, sizeof ruta))
+            return;
+        if (!ruta_normal(ruta)) {
+            if (!principal && (empieza(ruta, "TCP") || empieza(ruta, "UDP") ||
+                               empieza(ruta, "UNIX") || empieza(ruta, "socket:")))
+                anotar(v->red, sizeof v->red, "%s de un socket en un hilo que no es el del bucle%s",
+                       nombre, "");
+            return;
+        }
+        if (!principal)
+            v->lecturas_grupo++;
+        else if (lee)
+            anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", nombre, ruta);
+        else
+            anotar(v->escritura, sizeof v->escritura, "%s en «%s» en el hilo del bucle", nombre,
+                   ruta);
+        return;
+    }
+    if (strcmp(nombre, "openat") == 0 || strcmp(nombre, "open") == 0 ||
+        strcmp(nombre, "creat") == 0) {
+        if (!ruta_fd(ret_txt, ruta, sizeof ruta) || !ruta_normal(ruta))
+            return;
+        if (!principal) {
+            v->lecturas_grupo++;
+            return;
+        }
+        int escritura = strstr(par, "O_WRONLY") != NULL || strstr(par, "O_RDWR") != NULL ||
+                        strcmp(nombre, "creat") == 0;
+        if (escritura)
+            anotar(v->escritura, sizeof v->escritura,
+                   "%s de «%s» para escribir, en el hilo del bucle", nombre, ruta);
+        else
+            anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", nombre, ruta);
+        return;
+    }
+    if (en_lista(nombre, por_ruta) && principal) {
+        primera_cadena(par, ruta, sizeof ruta);
+        if (ruta[0] == '/' && !ruta_normal(ruta))
+            return;
+        anotar(v->escritura, sizeof v->escritura, "%s de «%s» en el hilo del bucle", nombre, ruta);
+    }
+}
+
+/* Lee una traza de strace -f (líneas «tid llamada…», con «<unfinished ...>» y
+ * «<... llamada resumed>» cuando dos hilos se cruzan). */
+static void leer_traza(const char *ruta, const char *programa, vista_t *v)
+{
+    memset(v, 0, sizeof *v);
+    FILE *f = fopen(ruta, "r");
+    if (f == NULL)
+        return;
+    struct {
+        long tid;
+        char *texto;
+    } pend[MAX_PENDIENTES] = {{0, NULL}};
+    char *linea = NULL;
+    size_t cap = 0, leido = 0;
+    ssize_t n;
+    while ((n = getline(&linea, &cap, f)) > 0 && (leido += (size_t)n) < TOPE_TRAZA) {
+        if (linea[n - 1] == '\n')
+            linea[--n] = '\0';
+        char *resto;
+        long tid = strtol(linea, &resto, 10);
+        while (*resto == ' ')
+            resto++;
+        if (tid <= 0 || resto[0] == '+' || resto[0] == '-')
+            continue;
+        if (v->principal == 0 && v->nprevios < MAX_PREVIOS) {
+            int visto = 0;
+            for (int i = 0; i < v->nprevios && !visto; i++)
+                visto = v->previos[i] == tid;
+            if (!visto)
+                v->previos[v->nprevios++] = tid;
+        }
+        const char *sin = " <unfinished ...>";
+        size_t ls = strlen(sin), lr = strlen(resto);
+        if (lr >= ls && strcmp(resto + lr - ls, sin) == 0) {
+            resto[lr - ls] = '\0';
+            for (int i = 0; i < MAX_PENDIENTES; i++)
+                if (pend[i].texto == NULL) {
+                    pend[i].tid = tid;
+                    pend[i].texto = texto_dup(resto);
+                    break;
+                }
+            continue;
+        }
+        if (empieza(resto, "<... ")) {
+            char *r = strstr(resto, "resumed>");
+            for (int i = 0; r != NULL && i < MAX_PENDIENTES; i++)
+                if (pend[i].texto != NULL && pend[i].tid == tid) {
+                    char *junto = texto_formato("%s%s", pend[i].texto, r + strlen("resumed>"));
+                    llamada(v, tid, junto, programa);
+                    free(junto);
+                    free(pend[i].texto);
+                    pend[i].texto = NULL;
+                    break;
+                }
+            continue;
+        }
+        llamada(v, tid, resto, programa);
+    }
+    for (int i = 0; i < MAX_PENDIENTES; i++)
+        free(pend[i].texto);
+    free(linea);
+    fclose(f);
+}
+
+static int prohibe(const lab_t *lab, const char *grupo)
+{
+    for (int i = 0; i < lab->nprohibidos; i++)
+        if (strcmp(lab->prohibidos[i], grupo) == 0)
+            return 1;
+    return 0;
+}
+
+static int requiere(const lab_t *lab, const char *nombre)
+{
+    for (int i = 0; i < lab->nrequeridos; i++)
+        if (strcmp(lab->requeridos[i], nombre) == 0)
+            return 1;
+    return 0;
+}
+
+/* Suma lo visto en una ejecución al juicio del laboratorio (solo lo que prohíbe lab.json). */
+static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
+{
+    if (v->principal == 0)
+        return;
+    j->observadas++;
+    j->con_epoll += v->epoll > 0;
+    j->con_grupo += v->lecturas_grupo > 0;
+    if (prohibe(lab, "lectura_bloqueante") && v->lectura[0] != '\0' && j->lectura[0] == '\0')
+        snprintf(j->lectura, sizeof j->lectura, "%s", v->lectura);
+    if (prohibe(lab, "archivos_bloqueantes") && v->escritura[0] != '\0' && j->escritura[0] == '\0')
+        snprintf(j->escritura, sizeof j->escritura, "%s", v->escritura);
+    if (prohibe(lab, "procesos") && v->proceso[0] != '\0' && j->proceso[0] == '\0')
+        snprintf(j->proceso, sizeof j->proceso, "%s", v->proceso);
+    if (prohibe(lab, "red_cruda") && v->red[0] != '\0' && j->red[0] == '\0')
+        snprintf(j->red, sizeof j->red, "%s", v->red);
+    if (prohibe(lab, "hilos") && v->creados - v->nresolutores > HILOS_GRUPO && j->hilos[0] == '\0')
+        snprintf(j->hilos, sizeof j->hilos,
+                 "%d hilos creados en una ejecución (el grupo de hilos de libuv tiene " CAL_TEXTO(
+                     HILOS_GRUPO) ")",
+                 v->creados - v->nresolutores);
+    if (v->esperas > ESPERAS_MAX && j->esperas[0] == '\0')
+        snprintf(j->esperas, sizeof j->esperas,
+                 "%d nanosleep en el hilo del bucle en una ejecución", v->esperas);
+}
+
+static void motivo(char **informe, const char *visto, const char *porque)
+{
+    if (visto[0] == '\0')
+        return;
+    char *t = texto_formato("%s%sSe vio %s. %s.", *informe != NULL ? *informe : "",
+                            *informe != NULL ? "\n" : "", visto, porque);
+    free(*informe);
+    *informe = t;
+}
+
+int conducta_preparar(const char *construccion, const char *trabajo, const char *binario,
+                      char *carpeta, size_t t_c, char *puerta, size_t t_p)
+{
+    carpeta[0] = puerta[0] = '\0';
+    char origen[PATH_MAX], error[256];
+    texto_poner(origen, sizeof origen, "%s/bin/calif-puerta", construccion);
+    /* La puerta, junto al binario (el usuario de la caja llega allí: entrega_accesible). */
+    const char *barra = strrchr(binario, '/');
+    if (barra == NULL || access(origen, X_OK) != 0)
+        return -ENOENT;
+    texto_poner(puerta, t_p, "%.*s/calif-puerta", (int)(barra - binario), binario);
+    if (archivos_copiar(origen, puerta, error, sizeof error) < 0 || chmod(puerta, 0755) < 0)
+        return -EIO;
+    texto_poner(carpeta, t_c, "%s/trazas", trabajo);
+    archivos_borrar_arbol(carpeta);
+    if (mkdir(carpeta, 0700) < 0)
+        return -errno;
+    return 0;
+}
+
+int conducta_juzgar(lab_t *lab, const char *carpeta, char **informe, char **aviso)
+{
+    *informe = *aviso = NULL;
+    juicio_t j;
+    memset(&j, 0, sizeof j);
+    DIR *d = opendir(carpeta);
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name);
+        if (l < 6 || strcmp(e->d_name + l - 6, ".traza") != 0)
+            continue;
+        char ruta[PATH_MAX];
+        texto_poner(ruta, sizeof ruta, "%s/%s", carpeta, e->d_name);
+        vista_t *v = malloc(sizeof *v);
+        if (v == NULL)
+            break;
+        leer_traza(ruta, lab->programa, v);
+        j.trazas++;
+        sumar(lab, v, &j);
+        free(v);
+    }
+    if (d != NULL)
+        closedir(d);
+    if (j.observadas == 0)
+        return -1; /* nada que juzgar: quien llama lo dice */
+    motivo(informe, j.lectura,
+           "Leer archivos o carpetas en el hilo del bucle lo bloquea mientras espera al disco: "
+           "se hace con uv_fs_open, uv_fs_read y uv_fs_scandir con su callback, que trabajan en "
+           "el grupo de hilos de libuv (una callback NULL las hace síncronas, en el hilo del "
+           "bucle)");
+    motivo(informe, j.escritura,
+           "Escribir, truncar o renombrar archivos en el hilo del bucle lo bloquea: se hace con "
+           "uv_fs_open, uv_fs_write, uv_fs_ftruncate y uv_fs_rename con su callback, en el grupo "
+           "de hilos de libuv");
+    motivo(informe, j.proceso,
+           "El trabajo se hace dentro del programa, con libuv: no se crean procesos ni se "
+           "ejecutan otros programas");
+    motivo(informe, j.red,
+           "La red la lleva el bucle de eventos (libuv, o curl sobre libuv en el cliente del "
+           "curso): sin sockets en hilos propios");
+    motivo(informe, j.hilos,
+           "Solo cuenta el grupo de hilos de libuv (" CAL_TEXTO(
+               HILOS_GRUPO) " en la "
+                            "calificación): la concurrencia del laboratorio es la del bucle de "
+                            "eventos, sin "
+                            "hilos propios");
+    motivo(informe, j.esperas,
+           "Eso es un bucle propio que duerme y vuelve a mirar (espera activa): las esperas las "
+           "hace uv_run(UV_RUN_DEFAULT), que duerme en epoll hasta que hay algo que hacer");
+    if (*informe == NULL && requiere(lab, "uv_run") && j.con_epoll == 0 &&
+        (prohibe(lab, "lectura_bloqueante") || prohibe(lab, "archivos_bloqueantes")))
+        *aviso = texto_dup("uv_run (en ninguna ejecución vigiló el hilo del bucle un descriptor "
+                           "con epoll: el bucle de eventos no llegó a correr)");
+    else if (*informe == NULL && prohibe(lab, "lectura_bloqueante") && j.con_grupo == 0)
+        *aviso = texto_dup("uv_fs_* con su callback (ningún archivo se leyó en el grupo de hilos "
+                           "de libuv)");
+    return *informe != NULL;
+}
+
+int conducta_probar(char *motivo_txt, size_t tam)
+{
+    motivo_txt[0] = '\0';
+    const char *sin = getenv("CALIF_SIN_OBSERVAR");
+    if (sin != NULL && sin[0] != '\0' && strcmp(sin, "0") != 0) {
+        texto_poner(motivo_txt, tam, "CALIF_SIN_OBSERVAR está puesta (no se observa el programa)");
+        return 0;
+    }
+    const char *strace = getenv("CALIF_STRACE");
+    if (strace == NULL || strace[0] != '/')
+        strace = "/usr/bin/strace";
+    if (access(strace, X_OK) != 0) {
+        texto_poner(motivo_txt, tam,
+                    "strace no está instalado (make deps lo instala), así que no se vio qué hace "
+                    "el programa: ni los archivos en el hilo del bucle, ni los hilos ni los "
+                    "procesos que crea");
+        return 0;
+    }
+    /* Tal como se usará: como el usuario de la caja, siguiendo hijos, con --seccomp-bpf. */
+    const char *argv[] = {strace, "-f",        "-qq", "--seccomp-bpf", "-e", "trace=execve",
+                          "-o",   "/dev/null", "--",  "/bin/true",     NULL};
+    const char *entorno[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", NULL};
+    orden_t o = {
+        .argv = argv, .entorno = entorno, .limite_s = 20, .uid = geteuid() == 0 ? uid_caja() : 0};
+    int r = orden_ejecutar(&o);
+    int ok = r == 0 && orden_bien(&o);
+    if (!ok)
+        texto_poner(motivo_txt, tam,
+                    "esta máquina no deja usar ptrace (strace falló: %.200s), así que no se vio "
+                    "qué hace el programa: ni los archivos en el hilo del bucle, ni los hilos ni "
+                    "los procesos que crea. En un contenedor, ptrace de un hijo propio suele "
+                    "estar permitido; mira kernel.yama.ptrace_scope y el perfil seccomp",
+                    o.capturado != NULL ? o.capturado : "");
+    free(o.capturado);
+    return ok;
+}
+
+const char *conducta_llamadas(const lab_t *lab)
+{
+    /* Cada llamada parada cuesta dos cambios de contexto (entrada y salida), y con la máquina
+     * cargada eso retrasa el bucle: las de la red y epoll_ctl están en el camino de cada
+     * petición. Por eso de la red solo se paran las que crean sockets o aceptan conexiones
+     * (no connect ni send/recv), y epoll_ctl solo donde ya se paran los archivos (08 y 11). */
+    static char l[1024];
+    int archivos = prohibe(lab, "lectura_bloqueante") || prohibe(lab, "archivos_bloqueantes");
+    snprintf(
+        l, sizeof l, "execve,execveat,clone,clone3,fork,vfork,nanosleep,clock_nanosleep%s%s%s%s",
+        requiere(lab, "uv_run") && archivos ? ",epoll_ctl" : "",
+        prohibe(lab, "red_cruda") ? ",socket,accept,accept4,listen" : "",
+        archivos ? ",openat,open,creat,read,pread64,readv,preadv,preadv2,getdents64,getdents" : "",
+        prohibe(lab, "archivos_bloqueantes")
+            ? ",write,pwrite64,writev,pwritev,pwritev2,fsync,fdatasync,ftruncate,truncate,"
+              "rename,renameat,renameat2,link,linkat,unlink,unlinkat,symlink,symlinkat"
+            : "");
+    return l;
+}
