@@ -1,0 +1,221 @@
+/* fallos.c — verificaciones de los fallos: -t, reintentos con espera, reintentos que
+ * continúan y Ctrl+C. */
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ fallos y reintentos */
+
+CAL_PRUEBA(estancada, 30)
+{
+    cal_esperado("con -t 1000: una descarga que se queda sin datos falla en segundos («ERROR …»), "
+                 "una lenta pero viva de ~1,5 s termina bien, y el código es 1");
+    carpeta_t c;
+    cal_servidor_t *s = servidor();
+    if (s == NULL || carpeta(&c) < 0)
+        CAL_FIN(0);
+    uint64_t sem = semilla_nueva();
+    char u[128], b[2][200];
+    bytes_url(u, sizeof u, 307200, sem, "&kbps=200");
+    const char *args[] = {"-t", "1000",
+                          arg(b[0], sizeof b[0], "parada.bin", "/drip?numbytes=3&duration=9"),
+                          arg(b[1], sizeof b[1], "viva.bin", u), NULL};
+    cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    uint64_t t0 = cal_ahora_ms();
+    int cod = fin(p, 6000);
+    uint64_t dur = cal_ahora_ms() - t0;
+    char f[128], motivo[256] = "", l[256];
+    int ok = 1;
+    if (cod != 1) {
+        snprintf(motivo, sizeof motivo,
+                 "%s tras %.1f s (se espera 1 en menos de 6 s: el goteo "
+                 "dura 9)",
+                 como(p, cod, f, sizeof f), (double)dur / 1000.0);
+        ok = 0;
+    } else if (!linea(p, "ERROR", "parada.bin", l, sizeof l)) {
+        snprintf(motivo, sizeof motivo, "falta «ERROR parada.bin …»");
+        ok = 0;
+    } else {
+        ok = archivo_bien(c.dir, "viva.bin", sem, 307200, motivo, sizeof motivo);
+    }
+    cal_obtenido("%s", ok ? "la parada falla a tiempo y la viva termina" : motivo);
+    if (!ok)
+        cal_nota_salida(p, 8);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(reintentos, 30)
+{
+    cal_esperado("con -r 3, una URL que da 503 dos veces y luego 200: tres peticiones, la "
+                 "segunda al menos ~200 ms después de la primera y la tercera al menos ~400 ms "
+                 "después de la segunda (espera exponencial), y OK al final");
+    char r[48];
+    if (cal_ruta_opaca(r, sizeof r) < 0)
+        CAL_FIN(0);
+    char guion[256];
+    snprintf(guion, sizeof guion,
+             "{\"%s\": {\"pasos\": [{\"estado\": 503, \"veces\": 2}], \"despues\": "
+             "{\"estado\": 200}}}",
+             r);
+    cal_servidor_t *s = NULL;
+    carpeta_t c;
+    if (cal_servidor_guion(guion, &s) < 0 || carpeta(&c) < 0) {
+        cal_obtenido("no arrancó el servidor (error del calificador)");
+        CAL_FIN(0);
+    }
+    char b[200];
+    const char *args[] = {"-r", "3", arg(b, sizeof b, "v.txt", r), NULL};
+    cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    int cod = fin(p, 12000);
+    cal_peticion_t v[8];
+    int n = registro_de(s, r, v, 8);
+    char f[128], motivo[256] = "", l[256];
+    int ok = 1;
+    if (cod != 0) {
+        snprintf(motivo, sizeof motivo, "%s", como(p, cod, f, sizeof f));
+        ok = 0;
+    } else if (n != 3 || v[0].estado != 503 || v[1].estado != 503 || v[2].estado != 200) {
+        snprintf(motivo, sizeof motivo,
+                 "el servidor vio %d peticiones (se esperaban 503, 503, 200)", n);
+        ok = 0;
+    } else {
+        uint64_t e1 = v[1].inicio_ms - v[0].fin_ms, e2 = v[2].inicio_ms - v[1].fin_ms;
+        if (e1 < 150 || e2 < 300) {
+            snprintf(motivo, sizeof motivo,
+                     "esperas de %llu ms y %llu ms entre intentos (mínimo ~200 y ~400: cada "
+                     "una el doble que la anterior)",
+                     (unsigned long long)e1, (unsigned long long)e2);
+            ok = 0;
+        } else {
+            snprintf(motivo, sizeof motivo, "esperas de %llu ms y %llu ms entre los 3 intentos",
+                     (unsigned long long)e1, (unsigned long long)e2);
+        }
+    }
+    if (ok && !linea(p, "OK", "v.txt", l, sizeof l)) {
+        snprintf(motivo, sizeof motivo, "falta «OK v.txt …»");
+        ok = 0;
+    }
+    if (ok) {
+        char ruta[1024], m2[128];
+        ruta_en(c.dir, "v.txt", ruta, sizeof ruta);
+        if (!cal_archivo_igual(ruta, "200 OK\n", 7, m2, sizeof m2)) {
+            snprintf(motivo, sizeof motivo, "v.txt: %s", m2);
+            ok = 0;
+        }
+    }
+    cal_obtenido("%s", motivo);
+    if (!ok)
+        cal_nota_salida(p, 8);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(reintento_continua, 30)
+{
+    cal_esperado("con -r 2, una descarga cortada en el byte 250000 se reintenta pidiendo "
+                 "Range desde donde se quedó (206), y al rendirse deja el .parte con esos bytes");
+    carpeta_t c;
+    cal_servidor_t *s = servidor();
+    if (s == NULL || carpeta(&c) < 0)
+        CAL_FIN(0);
+    uint64_t sem = semilla_nueva();
+    char u[128], b[200];
+    bytes_url(u, sizeof u, 700000, sem, "&cortar=250000");
+    const char *args[] = {"-r", "2", arg(b, sizeof b, "k.bin", u), NULL};
+    cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    int cod = fin(p, 12000);
+    cal_peticion_t v[8];
+    int n = registro_de(s, u, v, 8);
+    char f[128], motivo[256] = "";
+    int ok = 1;
+    if (cod != 1) {
+        snprintf(motivo, sizeof motivo, "%s (se espera 1)", como(p, cod, f, sizeof f));
+        ok = 0;
+    } else if (n != 3 || v[0].estado != 200 || v[1].estado != 206 || v[2].estado != 206) {
+        snprintf(motivo, sizeof motivo,
+                 "el servidor vio %d peticiones, la segunda con estado %d (se esperaban 200 y "
+                 "dos 206: cada reintento continúa con Range)",
+                 n, n > 1 ? v[1].estado : 0);
+        ok = 0;
+    } else {
+        ok = archivo_bien(c.dir, "k.bin.parte", sem, 250000, motivo, sizeof motivo);
+    }
+    cal_obtenido("%s", ok ? "200 cortado y dos reintentos 206 desde el byte 250000" : motivo);
+    if (!ok)
+        cal_nota_salida(p, 8);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(sigint, 30)
+{
+    cal_esperado("Ctrl+C a media descarga: sale con 130 en menos de 3 s, «ERROR …» por "
+                 "descarga, y cada .parte con los bytes recibidos (prefijo correcto), sin "
+                 "nombres finales");
+    carpeta_t c;
+    cal_servidor_t *s = servidor();
+    if (s == NULL || carpeta(&c) < 0)
+        CAL_FIN(0);
+    uint64_t sem[2] = {semilla_nueva(), semilla_nueva()};
+    char u[2][128], b[2][200];
+    bytes_url(u[0], sizeof u[0], 1500000, sem[0], "&kbps=300");
+    bytes_url(u[1], sizeof u[1], 1200000, sem[1], "&kbps=300");
+    const char *args[] = {arg(b[0], sizeof b[0], "s1.bin", u[0]),
+                          arg(b[1], sizeof b[1], "s2.bin", u[1]), NULL};
+    cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    /* SIGINT cuando las dos ya escriben: se mira la carpeta (y las líneas PROGRESO), así que
+     * una salida sin búfer de línea no retrasa la señal (eso lo juzga «progreso»). */
+    for (int espera = 0; espera < 4000 && !cal_termino(p); espera += 20) {
+        int listas = 0;
+        for (int i = 0; i < 2; i++) {
+            char parte[32];
+            snprintf(parte, sizeof parte, "s%d.bin.parte", i + 1);
+            listas += tam_archivo(c.dir, parte) > 0;
+        }
+        if (listas == 2 || cal_contar(cal_salida(p), "PROGRESO", NULL) >= 2)
+            break;
+        cal_esperar(20);
+    }
+    cal_esperar(700);
+    cal_senal(p, SIGINT);
+    int cod = fin(p, 3000);
+    char f[128], motivo[256] = "", lista[512], l[256];
+    int ok = cod == 130;
+    if (!ok)
+        snprintf(motivo, sizeof motivo, "%s (se espera 130)", como(p, cod, f, sizeof f));
+    const char *nombres[2] = {"s1.bin", "s2.bin"};
+    for (int i = 0; i < 2 && ok; i++) {
+        char parte[32];
+        snprintf(parte, sizeof parte, "%s.parte", nombres[i]);
+        long long t = tam_archivo(c.dir, parte);
+        if (!linea(p, "ERROR", nombres[i], l, sizeof l)) {
+            snprintf(motivo, sizeof motivo, "falta «ERROR %s …» en el resumen", nombres[i]);
+            ok = 0;
+        } else if (tam_archivo(c.dir, nombres[i]) >= 0) {
+            snprintf(motivo, sizeof motivo, "%s existe con su nombre final", nombres[i]);
+            ok = 0;
+        } else if (t <= 0) {
+            snprintf(motivo, sizeof motivo, "%s no existe o está vacío", parte);
+            ok = 0;
+        } else {
+            ok = archivo_bien(c.dir, parte, sem[i], (uint64_t)t, motivo, sizeof motivo);
+        }
+    }
+    cal_obtenido("%s", ok ? "130, resumen y .parte correctos" : motivo);
+    if (!ok) {
+        cal_nota("En la carpeta: %s", listar(c.dir, lista, sizeof lista));
+        cal_nota_salida(p, 8);
+    }
+    CAL_FIN(ok);
+}

@@ -1,0 +1,289 @@
+/* integridad.c — verificaciones de que nada queda corrupto: el rename como «commit», la
+ * huella, el .parte tras un fallo y --continuar (206, 200, 416). */
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ nada corrupto */
+
+CAL_PRUEBA(atomico, 30)
+{
+    cal_esperado("mientras descarga, un nombre final solo existe con el archivo entero; uno "
+                 "cortado nunca llega a su nombre final, ni uno reanudado cuyo 206 acaba antes "
+                 "del total de Content-Range (más corto de lo anunciado)");
+    carpeta_t c;
+    cal_servidor_t *s = servidor();
+    if (s == NULL || carpeta(&c) < 0)
+        CAL_FIN(0);
+    uint64_t sem[3] = {semilla_nueva(), semilla_nueva(), semilla_nueva()};
+    char u[3][128], b[3][200];
+    bytes_url(u[0], sizeof u[0], 1500000, sem[0], "&kbps=1000");
+    bytes_url(u[1], sizeof u[1], 600000, sem[1], "&kbps=500&cortar=300000");
+    /* corto.bin: se reanuda desde 400000 y el servidor contesta un 206 honesto que acaba en
+     * el byte 600000 de 1000000 (sin Repr-Digest): solo la longitud lo delata. */
+    bytes_url(u[2], sizeof u[2], 1000000, sem[2], "&corto=600000&digest=no");
+    if (escribir_parte(c.dir, "corto.bin.parte", sem[2], 400000) < 0) {
+        cal_obtenido("no se pudo preparar corto.bin.parte (error del calificador)");
+        CAL_FIN(0);
+    }
+    const char *args[] = {"--continuar", arg(b[0], sizeof b[0], "grande.bin", u[0]),
+                          arg(b[1], sizeof b[1], "cortado.bin", u[1]),
+                          arg(b[2], sizeof b[2], "corto.bin", u[2]), NULL};
+    cal_proceso_t *p = descargas(s, &c, args, 25, 0, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    char motivo[256] = "";
+    int ok = 1, miradas = 0;
+    uint64_t limite = cal_ahora_ms() + 15000;
+    while (!cal_termino(p) && cal_ahora_ms() < limite) {
+        cal_esperar_fin(p, 10);
+        miradas++;
+        long long g = tam_archivo(c.dir, "grande.bin");
+        if (ok && g >= 0 && g != 1500000) {
+            snprintf(motivo, sizeof motivo,
+                     "grande.bin existía con %lld bytes de 1500000 mientras se descargaba", g);
+            ok = 0;
+        }
+        if (ok && tam_archivo(c.dir, "cortado.bin") >= 0) {
+            snprintf(motivo, sizeof motivo, "cortado.bin apareció con su nombre final");
+            ok = 0;
+        }
+        long long k = tam_archivo(c.dir, "corto.bin");
+        if (ok && k >= 0) {
+            snprintf(motivo, sizeof motivo,
+                     "corto.bin apareció con su nombre final y %lld bytes: el 206 acababa en el "
+                     "byte 600000 de 1000000 (¿se compara la longitud con el total?)",
+                     k);
+            ok = 0;
+        }
+    }
+    int cod = fin(p, 100);
+    char f[128], lista[512];
+    if (ok && cod != 1) {
+        snprintf(motivo, sizeof motivo, "%s (con una descarga fallida, se espera 1)",
+                 como(p, cod, f, sizeof f));
+        ok = 0;
+    }
+    if (ok)
+        ok = archivo_bien(c.dir, "grande.bin", sem[0], 1500000, motivo, sizeof motivo);
+    if (ok && tam_archivo(c.dir, "cortado.bin") >= 0) {
+        snprintf(motivo, sizeof motivo, "al terminar existe cortado.bin, y su descarga se cortó");
+        ok = 0;
+    }
+    if (ok && tam_archivo(c.dir, "corto.bin") >= 0) {
+        snprintf(motivo, sizeof motivo,
+                 "al terminar existe corto.bin, y solo llegó hasta el byte 600000 de 1000000 "
+                 "(¿se compara la longitud con el total de Content-Range?)");
+        ok = 0;
+    }
+    if (ok)
+        snprintf(motivo, sizeof motivo, "%d miradas a la carpeta: nunca un nombre final a medias",
+                 miradas);
+    cal_obtenido("%s", motivo);
+    if (!ok) {
+        cal_nota("En la carpeta: %s", listar(c.dir, lista, sizeof lista));
+        cal_nota_salida(p, 8);
+    }
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(huella, 30)
+{
+    cal_esperado("un archivo cuya SHA-256 no es la de Repr-Digest da «ERROR nombre …» y no llega "
+                 "a su nombre final, también si se reanudó (206) con --continuar; el bueno, sí");
+    carpeta_t c;
+    cal_servidor_t *s = servidor();
+    if (s == NULL || carpeta(&c) < 0)
+        CAL_FIN(0);
+    uint64_t sem[3] = {semilla_nueva(), semilla_nueva(), semilla_nueva()};
+    char u[3][128], b[3][200];
+    bytes_url(u[0], sizeof u[0], 300000, sem[0], "&digest=mal");
+    bytes_url(u[1], sizeof u[1], 300000, sem[1], NULL);
+    /* reanudada.bin: 100000 bytes buenos en el .parte; Repr-Digest es de la representación
+     * entera (RFC 9530), también en un 206, y aquí es mala. */
+    bytes_url(u[2], sizeof u[2], 300000, sem[2], "&digest=mal");
+    if (escribir_parte(c.dir, "reanudada.bin.parte", sem[2], 100000) < 0) {
+        cal_obtenido("no se pudo preparar reanudada.bin.parte (error del calificador)");
+        CAL_FIN(0);
+    }
+    const char *args[] = {"--continuar", arg(b[0], sizeof b[0], "mala.bin", u[0]),
+                          arg(b[1], sizeof b[1], "buena.bin", u[1]),
+                          arg(b[2], sizeof b[2], "reanudada.bin", u[2]), NULL};
+    cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    int cod = fin(p, 15000);
+    char f[128], motivo[256] = "", l[256], lista[512];
+    int ok = 1;
+    if (cod != 1) {
+        snprintf(motivo, sizeof motivo, "%s (con una huella mala, se espera 1)",
+                 como(p, cod, f, sizeof f));
+        ok = 0;
+    } else if (tam_archivo(c.dir, "mala.bin") >= 0) {
+        snprintf(motivo, sizeof motivo,
+                 "mala.bin tiene su nombre final y su SHA-256 no es la de Repr-Digest");
+        ok = 0;
+    } else if (!linea(p, "ERROR", "mala.bin", l, sizeof l)) {
+        snprintf(motivo, sizeof motivo, "falta «ERROR mala.bin …»");
+        ok = 0;
+    } else if (tam_archivo(c.dir, "reanudada.bin") >= 0) {
+        snprintf(motivo, sizeof motivo,
+                 "reanudada.bin (reanudada con un 206) tiene su nombre final y su SHA-256 no es "
+                 "la de Repr-Digest, que es la del archivo entero");
+        ok = 0;
+    } else if (!linea(p, "ERROR", "reanudada.bin", l, sizeof l)) {
+        snprintf(motivo, sizeof motivo, "falta «ERROR reanudada.bin …»");
+        ok = 0;
+    } else {
+        ok = archivo_bien(c.dir, "buena.bin", sem[1], 300000, motivo, sizeof motivo);
+    }
+    cal_obtenido("%s", ok ? "la huella se comprueba antes de renombrar" : motivo);
+    if (!ok) {
+        cal_nota("En la carpeta: %s", listar(c.dir, lista, sizeof lista));
+        cal_nota_salida(p, 8);
+    }
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(parte_tras_fallo, 30)
+{
+    cal_esperado("una descarga cortada deja NOMBRE.parte con los bytes recibidos (en orden), "
+                 "«ERROR nombre …», la otra sigue y termina bien, y el código es 1");
+    carpeta_t c;
+    cal_servidor_t *s = servidor();
+    if (s == NULL || carpeta(&c) < 0)
+        CAL_FIN(0);
+    uint64_t sem[2] = {semilla_nueva(), semilla_nueva()};
+    char u[2][128], b[2][200];
+    bytes_url(u[0], sizeof u[0], 800000, sem[0], "&cortar=350000");
+    bytes_url(u[1], sizeof u[1], 400000, sem[1], NULL);
+    const char *args[] = {arg(b[0], sizeof b[0], "roto.bin", u[0]),
+                          arg(b[1], sizeof b[1], "sano.bin", u[1]), NULL};
+    cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    int cod = fin(p, 15000);
+    char f[128], motivo[256] = "", l[256], lista[512];
+    int ok = 1;
+    if (cod != 1) {
+        snprintf(motivo, sizeof motivo, "%s (se espera 1)", como(p, cod, f, sizeof f));
+        ok = 0;
+    } else if (!linea(p, "ERROR", "roto.bin", l, sizeof l)) {
+        snprintf(motivo, sizeof motivo, "falta «ERROR roto.bin …»");
+        ok = 0;
+    } else if (!archivo_bien(c.dir, "roto.bin.parte", sem[0], 350000, motivo, sizeof motivo)) {
+        ok = 0;
+    } else {
+        ok = archivo_bien(c.dir, "sano.bin", sem[1], 400000, motivo, sizeof motivo);
+    }
+    cal_obtenido("%s", ok ? "roto.bin.parte tiene los 350000 primeros bytes y sano.bin está bien"
+                          : motivo);
+    if (!ok) {
+        cal_nota("En la carpeta: %s", listar(c.dir, lista, sizeof lista));
+        cal_nota_salida(p, 8);
+    }
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(continuar_206, 30)
+{
+    cal_esperado("con --continuar y un .parte de 400000 bytes buenos: una sola petición, 206 con "
+                 "los 600000 que faltan, y el archivo idéntico al servido");
+    carpeta_t c;
+    cal_servidor_t *s = servidor();
+    if (s == NULL || carpeta(&c) < 0)
+        CAL_FIN(0);
+    int estados[4];
+    uint64_t bytes[4];
+    int n = 0;
+    char motivo[256] = "";
+    cal_proceso_t *p = NULL;
+    int ok = continuar("/bytes", "", 1000000, 400000, 1, "r.bin", estados, bytes, &n, motivo,
+                       sizeof motivo, &p, &c, s, semilla_nueva());
+    if (ok && (n != 1 || estados[0] != 206 || bytes[0] != 600000)) {
+        snprintf(motivo, sizeof motivo,
+                 "el archivo está bien pero no se reanudó: se esperaba un único 206 de 600000 "
+                 "bytes");
+        ok = 0;
+    }
+    cal_obtenido("%s",
+                 ok ? "reanudada con Range: 206 de 600000 bytes, añadidos al .parte" : motivo);
+    if (!ok) {
+        nota_registro(n, estados, bytes);
+        if (p != NULL)
+            cal_nota_salida(p, 6);
+    }
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(continuar_200, 30)
+{
+    cal_esperado("con --continuar, si el servidor no hace caso del rango (200 con el archivo "
+                 "entero), se empieza de 0: el resultado es idéntico al servido, sin restos");
+    carpeta_t c;
+    cal_servidor_t *s = servidor();
+    if (s == NULL || carpeta(&c) < 0)
+        CAL_FIN(0);
+    int estados[4];
+    uint64_t bytes[4];
+    int n = 0;
+    char motivo[256] = "";
+    cal_proceso_t *p = NULL;
+    /* /stream-bytes no atiende Range: responde 200, troceado, con los mismos bytes. */
+    int ok = continuar("/stream-bytes", "", 500000, 300000, 0, "z.bin", estados, bytes, &n, motivo,
+                       sizeof motivo, &p, &c, s, semilla_nueva());
+    cal_obtenido("%s", ok ? "el 200 reemplazó al .parte" : motivo);
+    if (!ok) {
+        nota_registro(n, estados, bytes);
+        if (p != NULL)
+            cal_nota_salida(p, 6);
+    }
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(continuar_416, 30)
+{
+    cal_esperado("con --continuar y un .parte más largo que el archivo (416 del servidor), se "
+                 "empieza de 0 limpio; y con un 206 cuyo Content-Range no empieza donde acaba el "
+                 ".parte, también: el resultado es idéntico al servido");
+    carpeta_t c;
+    cal_servidor_t *s = servidor();
+    if (s == NULL || carpeta(&c) < 0)
+        CAL_FIN(0);
+    int estados[4];
+    uint64_t bytes[4];
+    int n = 0;
+    char motivo[256] = "";
+    cal_proceso_t *p = NULL;
+    int ok = continuar("/bytes", "", 500000, 600000, 0, "y.bin", estados, bytes, &n, motivo,
+                       sizeof motivo, &p, &c, s, semilla_nueva());
+    if (ok && (n < 2 || estados[0] != 416)) {
+        snprintf(motivo, sizeof motivo, "se esperaba un 416 y después la descarga entera");
+        ok = 0;
+    }
+    if (ok) {
+        /* Un servidor que contesta a «bytes=400000-» con «206 bytes 0-499999/500000»: añadir
+         * ese cuerpo al .parte daría 900000 bytes; hay que vaciarlo y empezar de 0. */
+        p = NULL;
+        ok = continuar("/bytes", "&rango=mal", 500000, 400000, 1, "w.bin", estados, bytes, &n,
+                       motivo, sizeof motivo, &p, &c, s, semilla_nueva());
+        if (!ok) {
+            char m2[256];
+            snprintf(m2, sizeof m2, "206 que empieza en 0 (se pidió desde 400000): %s", motivo);
+            snprintf(motivo, sizeof motivo, "%s", m2);
+        }
+    }
+    cal_obtenido("%s", ok ? "416, y 206 que no empieza donde debe: los dos empiezan de 0 limpios"
+                          : motivo);
+    if (!ok) {
+        nota_registro(n, estados, bytes);
+        if (p != NULL)
+            cal_nota_salida(p, 6);
+    }
+    CAL_FIN(ok);
+}
