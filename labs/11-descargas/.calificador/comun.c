@@ -291,13 +291,37 @@ int correr(corrida_t *x, const char *const *args, int max_ms)
     return 1;
 }
 
-int acabo(corrida_t *x, char *motivo, size_t tam)
+int por_si_mismo(cal_proceso_t *p, int codigo, char *motivo, size_t tam)
 {
-    if (x->codigo == 0 || x->codigo == 1)
+    if (codigo == 0 || codigo == 1)
         return 1;
     char f[128];
-    snprintf(motivo, tam, "%s", como(x->p, x->codigo, f, sizeof f));
+    snprintf(motivo, tam, "%s", como(p, codigo, f, sizeof f));
     return 0;
+}
+
+int acabo(corrida_t *x, char *motivo, size_t tam)
+{
+    return por_si_mismo(x->p, x->codigo, motivo, tam);
+}
+
+long posicion_resumen(cal_proceso_t *p, const char *nombre)
+{
+    const char *out = cal_salida(p);
+    size_t n = strlen(nombre);
+    for (const char *l = out; *l != '\0';) {
+        const char *resto = strncmp(l, "OK ", 3) == 0      ? l + 3
+                            : strncmp(l, "ERROR ", 6) == 0 ? l + 6
+                                                           : NULL;
+        if (resto != NULL && strncmp(resto, nombre, n) == 0 &&
+            (resto[n] == ' ' || resto[n] == '\n' || resto[n] == '\0'))
+            return (long)(l - out);
+        const char *nl = strchr(l, '\n');
+        if (nl == NULL)
+            break;
+        l = nl + 1;
+    }
+    return -1;
 }
 
 /* Peticiones del registro a `ruta`, en orden de inicio. */

@@ -82,6 +82,14 @@ const char *arg(char *buf, size_t tam, const char *nombre, const char *url);
 /* Peticiones del registro a `ruta`, en orden de inicio (como mucho max). */
 int registro_de(cal_servidor_t *s, const char *ruta, cal_peticion_t *v, int max);
 
+/* 1 si el programa acabó por sí mismo con 0 o 1; si no, 0 y en `motivo` cómo acabó. El código
+ * exacto (0 con todo bien, 1 con algún fallo) lo juzga solo codigo_salida: un código
+ * equivocado cuesta una verificación, no seis. */
+int por_si_mismo(cal_proceso_t *p, int codigo, char *motivo, size_t tam);
+/* Posición en la salida de la primera línea del resumen de `nombre` («OK nombre …» o
+ * «ERROR nombre …»), o -1 si no hay. */
+long posicion_resumen(cal_proceso_t *p, const char *nombre);
+
 /* Una corrida: servidor + carpeta + programa. Lo que se repite en cada verificación. */
 typedef struct {
     cal_servidor_t *s;
@@ -95,8 +103,7 @@ int preparar(corrida_t *x);
 /* Lanza el programa con `args` y espera su final como mucho `max_ms` (0: no espera; la
  * verificación mira mientras corre y llama a fin() después). 1 si se lanzó. */
 int correr(corrida_t *x, const char *const *args, int max_ms);
-/* 1 si el programa acabó por sí mismo con 0 o 1 (el código exacto lo juzga codigo_salida);
- * si no, 0 y en `motivo` cómo acabó. */
+/* por_si_mismo() de la corrida. */
 int acabo(corrida_t *x, char *motivo, size_t tam);
 
 /* ---- --continuar ---- */

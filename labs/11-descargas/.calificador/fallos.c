@@ -13,79 +13,111 @@
 
 CAL_PRUEBA(estancada, 30)
 {
-    cal_esperado("con -t 1000: una descarga que se queda sin datos falla en segundos («ERROR …»), "
-                 "una lenta pero viva de ~1,5 s termina bien, y el código es 1");
-    carpeta_t c;
-    cal_servidor_t *s = servidor();
-    if (s == NULL || carpeta(&c) < 0)
+    cal_esperado("con -t ~1000: una descarga que se queda sin datos a media respuesta falla en "
+                 "segundos («ERROR …»), otra cuyo servidor no contesta ni las cabeceras también "
+                 "(-t cuenta desde que sale la petición), y una lenta pero viva de ~1,5 s termina "
+                 "bien");
+    corrida_t x;
+    if (!preparar(&x))
         CAL_FIN(0);
+    /* -t y el silencio del servidor, distintos en cada calificación. */
+    unsigned t_ms = (unsigned)al_azar(8, 12) * 100, muda_s = (unsigned)al_azar(3, 4);
     uint64_t sem = semilla_nueva();
-    char u[128], b[2][200];
+    char u[128], b[3][200], t[16], muda[32];
+    snprintf(t, sizeof t, "%u", t_ms);
+    snprintf(muda, sizeof muda, "/delay/%u", muda_s);
     bytes_url(u, sizeof u, 307200, sem, "&kbps=200");
-    const char *args[] = {"-t", "1000",
+    const char *args[] = {"-t",
+                          t,
                           arg(b[0], sizeof b[0], "parada.bin", "/drip?numbytes=3&duration=9"),
-                          arg(b[1], sizeof b[1], "viva.bin", u), NULL};
-    cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
-    if (p == NULL)
-        CAL_FIN(0);
+                          arg(b[1], sizeof b[1], "muda.bin", muda),
+                          arg(b[2], sizeof b[2], "viva.bin", u),
+                          NULL};
     uint64_t t0 = cal_ahora_ms();
-    int cod = fin(p, 6000);
+    if (!correr(&x, args, 6000))
+        CAL_FIN(0);
     uint64_t dur = cal_ahora_ms() - t0;
-    char f[128], motivo[256] = "", l[256];
+    char motivo[256] = "", l[256];
+    cal_peticion_t v[2];
+    int n = registro_de(x.s, muda, v, 2);
     int ok = 1;
-    if (cod != 1) {
+    if (x.codigo < 0) {
         snprintf(motivo, sizeof motivo,
-                 "%s tras %.1f s (se espera 1 en menos de 6 s: el goteo "
-                 "dura 9)",
-                 como(p, cod, f, sizeof f), (double)dur / 1000.0);
+                 "no terminó en 6 s (el goteo dura 9 y le llega un byte cada 3 s; -t %u)", t_ms);
         ok = 0;
-    } else if (!linea(p, "ERROR", "parada.bin", l, sizeof l)) {
+    } else if (!acabo(&x, motivo, sizeof motivo)) {
+        ok = 0;
+    } else if (!linea(x.p, "ERROR", "parada.bin", l, sizeof l)) {
         snprintf(motivo, sizeof motivo, "falta «ERROR parada.bin …»");
         ok = 0;
+    } else if (!linea(x.p, "ERROR", "muda.bin", l, sizeof l) || n < 1 || !v[0].abortada) {
+        snprintf(motivo, sizeof motivo,
+                 "muda.bin (%s: el servidor no manda ni las cabeceras en %u s) no falló con -t "
+                 "%u: -t cuenta desde que sale la petición, no desde el primer byte",
+                 muda, muda_s, t_ms);
+        ok = 0;
     } else {
-        ok = archivo_bien(c.dir, "viva.bin", sem, 307200, motivo, sizeof motivo);
+        ok = archivo_bien(x.c.dir, "viva.bin", sem, 307200, motivo, sizeof motivo);
     }
-    cal_obtenido("%s", ok ? "la parada falla a tiempo y la viva termina" : motivo);
+    if (ok)
+        cal_obtenido("con -t %u, la parada y la muda fallan a tiempo (%.1f s en total) y la viva "
+                     "termina",
+                     t_ms, (double)dur / 1000.0);
+    else
+        cal_obtenido("%s", motivo);
     if (!ok)
-        cal_nota_salida(p, 8);
+        cal_nota_salida(x.p, 8);
     CAL_FIN(ok);
 }
 
 CAL_PRUEBA(reintentos, 30)
 {
-    cal_esperado("con -r 3, una URL que da 503 dos veces y luego 200: tres peticiones, la "
+    cal_esperado("con -r 3, una URL que da un 5xx dos veces y luego 200: tres peticiones, la "
                  "segunda al menos ~200 ms después de la primera y la tercera al menos ~400 ms "
-                 "después de la segunda (espera exponencial), y OK al final");
-    char r[48];
-    if (cal_ruta_opaca(r, sizeof r) < 0)
+                 "después de la segunda (espera exponencial), y OK al final; otra que da un 4xx "
+                 "no se reintenta: una sola petición y «ERROR …»");
+    char r[48], r4[48];
+    if (cal_ruta_opaca(r, sizeof r) < 0 || cal_ruta_opaca(r4, sizeof r4) < 0)
         CAL_FIN(0);
-    char guion[256];
+    /* Qué 5xx y qué 4xx, al azar en cada calificación. */
+    static const int e5[] = {500, 502, 503}, e4[] = {403, 404, 410};
+    int err5 = e5[al_azar(0, 2)], err4 = e4[al_azar(0, 2)];
+    char guion[512];
     snprintf(guion, sizeof guion,
-             "{\"%s\": {\"pasos\": [{\"estado\": 503, \"veces\": 2}], \"despues\": "
-             "{\"estado\": 200}}}",
-             r);
+             "{\"%s\": {\"pasos\": [{\"estado\": %d, \"veces\": 2}], \"despues\": "
+             "{\"estado\": 200}}, \"%s\": {\"despues\": {\"estado\": %d}}}",
+             r, err5, r4, err4);
     cal_servidor_t *s = NULL;
     carpeta_t c;
     if (cal_servidor_guion(guion, &s) < 0 || carpeta(&c) < 0) {
         cal_obtenido("no arrancó el servidor (error del calificador)");
         CAL_FIN(0);
     }
-    char b[200];
-    const char *args[] = {"-r", "3", arg(b, sizeof b, "v.txt", r), NULL};
+    char b[200], b4[200];
+    const char *args[] = {"-r", "3", arg(b, sizeof b, "v.txt", r), arg(b4, sizeof b4, "no.txt", r4),
+                          NULL};
     cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
     int cod = fin(p, 12000);
-    cal_peticion_t v[8];
-    int n = registro_de(s, r, v, 8);
-    char f[128], motivo[256] = "", l[256];
+    cal_peticion_t v[8], v4[8];
+    int n = registro_de(s, r, v, 8), n4 = registro_de(s, r4, v4, 8);
+    char motivo[256] = "", l[256];
     int ok = 1;
-    if (cod != 0) {
-        snprintf(motivo, sizeof motivo, "%s", como(p, cod, f, sizeof f));
+    if (!por_si_mismo(p, cod, motivo, sizeof motivo)) {
         ok = 0;
-    } else if (n != 3 || v[0].estado != 503 || v[1].estado != 503 || v[2].estado != 200) {
+    } else if (n != 3 || v[0].estado != err5 || v[1].estado != err5 || v[2].estado != 200) {
+        snprintf(motivo, sizeof motivo, "el servidor vio %d peticiones (se esperaban %d, %d, 200)",
+                 n, err5, err5);
+        ok = 0;
+    } else if (n4 != 1) {
         snprintf(motivo, sizeof motivo,
-                 "el servidor vio %d peticiones (se esperaban 503, 503, 200)", n);
+                 "no.txt: el servidor vio %d peticiones con estado %d (un 4xx no es un fallo "
+                 "pasajero: no se reintenta)",
+                 n4, err4);
+        ok = 0;
+    } else if (!linea(p, "ERROR", "no.txt", l, sizeof l)) {
+        snprintf(motivo, sizeof motivo, "falta «ERROR no.txt …» (el servidor dio %d)", err4);
         ok = 0;
     } else {
         uint64_t e1 = v[1].inicio_ms - v[0].fin_ms, e2 = v[2].inicio_ms - v[1].fin_ms;
@@ -136,10 +168,9 @@ CAL_PRUEBA(reintento_continua, 30)
     int cod = fin(p, 12000);
     cal_peticion_t v[8];
     int n = registro_de(s, u, v, 8);
-    char f[128], motivo[256] = "";
+    char motivo[256] = "";
     int ok = 1;
-    if (cod != 1) {
-        snprintf(motivo, sizeof motivo, "%s (se espera 1)", como(p, cod, f, sizeof f));
+    if (!por_si_mismo(p, cod, motivo, sizeof motivo)) {
         ok = 0;
     } else if (n != 3 || v[0].estado != 200 || v[1].estado != 206 || v[2].estado != 206) {
         snprintf(motivo, sizeof motivo,
@@ -158,19 +189,24 @@ CAL_PRUEBA(reintento_continua, 30)
 
 CAL_PRUEBA(sigint, 30)
 {
-    cal_esperado("Ctrl+C a media descarga: sale con 130 en menos de 3 s, «ERROR …» por "
-                 "descarga, y cada .parte con los bytes recibidos (prefijo correcto), sin "
-                 "nombres finales");
+    cal_esperado("Ctrl+C a media descarga (-c 2, con una tercera aún esperando turno): sale con "
+                 "130 en menos de 3 s, «ERROR …» por cada descarga (también la que esperaba), y "
+                 "cada .parte con los bytes recibidos (prefijo correcto), sin nombres finales");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
         CAL_FIN(0);
     uint64_t sem[2] = {semilla_nueva(), semilla_nueva()};
-    char u[2][128], b[2][200];
-    bytes_url(u[0], sizeof u[0], 1500000, sem[0], "&kbps=300");
-    bytes_url(u[1], sizeof u[1], 1200000, sem[1], "&kbps=300");
-    const char *args[] = {arg(b[0], sizeof b[0], "s1.bin", u[0]),
-                          arg(b[1], sizeof b[1], "s2.bin", u[1]), NULL};
+    char u[3][128], b[3][200];
+    bytes_url(u[0], sizeof u[0], al_azar(1200000, 1600000), sem[0], "&kbps=300");
+    bytes_url(u[1], sizeof u[1], al_azar(1200000, 1600000), sem[1], "&kbps=300");
+    bytes_url(u[2], sizeof u[2], al_azar(1000, 100000), semilla_nueva(), NULL);
+    const char *args[] = {"-c",
+                          "2",
+                          arg(b[0], sizeof b[0], "s1.bin", u[0]),
+                          arg(b[1], sizeof b[1], "s2.bin", u[1]),
+                          arg(b[2], sizeof b[2], "s3.bin", u[2]),
+                          NULL};
     cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -212,7 +248,21 @@ CAL_PRUEBA(sigint, 30)
             ok = archivo_bien(c.dir, parte, sem[i], (uint64_t)t, motivo, sizeof motivo);
         }
     }
-    cal_obtenido("%s", ok ? "130, resumen y .parte correctos" : motivo);
+    if (ok && !linea(p, "ERROR", "s3.bin", l, sizeof l)) {
+        cal_peticion_t v[2];
+        if (registro_de(s, u[2], v, 2) == 0)
+            snprintf(motivo, sizeof motivo,
+                     "falta «ERROR s3.bin …»: esperaba turno (el servidor no la vio) y el "
+                     "resumen tiene todas las descargas, también las que no empezaron");
+        else
+            snprintf(motivo, sizeof motivo, "falta «ERROR s3.bin …» en el resumen");
+        ok = 0;
+    }
+    if (ok && tam_archivo(c.dir, "s3.bin") >= 0) {
+        snprintf(motivo, sizeof motivo, "s3.bin existe con su nombre final");
+        ok = 0;
+    }
+    cal_obtenido("%s", ok ? "130, resumen con las tres y .parte correctos" : motivo);
     if (!ok) {
         cal_nota("En la carpeta: %s", listar(c.dir, lista, sizeof lista));
         cal_nota_salida(p, 8);

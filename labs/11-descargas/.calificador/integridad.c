@@ -63,12 +63,9 @@ CAL_PRUEBA(atomico, 30)
         }
     }
     int cod = fin(p, 100);
-    char f[128], lista[512];
-    if (ok && cod != 1) {
-        snprintf(motivo, sizeof motivo, "%s (con una descarga fallida, se espera 1)",
-                 como(p, cod, f, sizeof f));
-        ok = 0;
-    }
+    char lista[512];
+    if (ok)
+        ok = por_si_mismo(p, cod, motivo, sizeof motivo);
     if (ok)
         ok = archivo_bien(c.dir, "grande.bin", sem[0], 1500000, motivo, sizeof motivo);
     if (ok && tam_archivo(c.dir, "cortado.bin") >= 0) {
@@ -118,11 +115,9 @@ CAL_PRUEBA(huella, 30)
     if (p == NULL)
         CAL_FIN(0);
     int cod = fin(p, 15000);
-    char f[128], motivo[256] = "", l[256], lista[512];
+    char motivo[256] = "", l[256], lista[512];
     int ok = 1;
-    if (cod != 1) {
-        snprintf(motivo, sizeof motivo, "%s (con una huella mala, se espera 1)",
-                 como(p, cod, f, sizeof f));
+    if (!por_si_mismo(p, cod, motivo, sizeof motivo)) {
         ok = 0;
     } else if (tam_archivo(c.dir, "mala.bin") >= 0) {
         snprintf(motivo, sizeof motivo,
@@ -168,10 +163,9 @@ CAL_PRUEBA(parte_tras_fallo, 30)
     if (p == NULL)
         CAL_FIN(0);
     int cod = fin(p, 15000);
-    char f[128], motivo[256] = "", l[256], lista[512];
+    char motivo[256] = "", l[256], lista[512];
     int ok = 1;
-    if (cod != 1) {
-        snprintf(motivo, sizeof motivo, "%s (se espera 1)", como(p, cod, f, sizeof f));
+    if (!por_si_mismo(p, cod, motivo, sizeof motivo)) {
         ok = 0;
     } else if (!linea(p, "ERROR", "roto.bin", l, sizeof l)) {
         snprintf(motivo, sizeof motivo, "falta «ERROR roto.bin …»");

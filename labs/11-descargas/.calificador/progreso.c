@@ -73,10 +73,8 @@ CAL_PRUEBA(progreso, 30)
             seguir(p, nombres[k], &se[k]);
     }
     int cod = fin(p, 100);
-    char f[128], motivo[512] = "";
-    int ok = cod == 0;
-    if (!ok)
-        snprintf(motivo, sizeof motivo, "%s", como(p, cod, f, sizeof f));
+    char motivo[512] = "";
+    int ok = por_si_mismo(p, cod, motivo, sizeof motivo);
     uint64_t tam[2] = {307200, 204800};
     for (int k = 0; k < 2 && ok; k++) {
         cal_peticion_t v[2];
@@ -199,11 +197,9 @@ CAL_PRUEBA(terminal, 30)
     if (p == NULL)
         CAL_FIN(0);
     int cod = fin(p, 15000);
-    char f[128], motivo[256] = "";
+    char motivo[256] = "";
     const char *out = cal_salida(p);
-    int ok = cod == 0;
-    if (!ok)
-        snprintf(motivo, sizeof motivo, "%s", como(p, cod, f, sizeof f));
+    int ok = por_si_mismo(p, cod, motivo, sizeof motivo);
     /* El último «ESC[nA» abre el último repintado; acaba en la primera línea «OK ». */
     const char *ultimo = NULL;
     for (const char *e = strstr(out, "\033["); e != NULL; e = strstr(e + 2, "\033[")) {
