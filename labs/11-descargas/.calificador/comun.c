@@ -305,6 +305,20 @@ int acabo(corrida_t *x, char *motivo, size_t tam)
     return por_si_mismo(x->p, x->codigo, motivo, tam);
 }
 
+uint64_t servido_hasta(const cal_peticion_t *v, int n, uint64_t t)
+{
+    uint64_t total = 0;
+    for (int i = 0; i < n; i++) {
+        if (t <= v[i].inicio_ms)
+            continue;
+        if (t >= v[i].fin_ms || v[i].fin_ms <= v[i].inicio_ms)
+            total += v[i].bytes;
+        else
+            total += v[i].bytes * (t - v[i].inicio_ms) / (v[i].fin_ms - v[i].inicio_ms);
+    }
+    return total;
+}
+
 long posicion_resumen(cal_proceso_t *p, const char *nombre)
 {
     const char *out = cal_salida(p);
@@ -353,7 +367,6 @@ int continuar(const char *ruta_base, const char *extra, uint64_t tam, uint64_t p
     if (p == NULL)
         return 0;
     int cod = fin(p, 15000);
-    char f[128];
     cal_peticion_t v[4];
     int n = registro_de(s, u, v, 4);
     *n_reg = n;
@@ -361,10 +374,8 @@ int continuar(const char *ruta_base, const char *extra, uint64_t tam, uint64_t p
         estados[i] = v[i].estado;
         bytes[i] = v[i].bytes;
     }
-    if (cod != 0) {
-        snprintf(motivo, tam_motivo, "%s", como(p, cod, f, sizeof f));
+    if (!por_si_mismo(p, cod, motivo, tam_motivo))
         return 0;
-    }
     if (!archivo_bien(c->dir, nombre, sem, tam, motivo, tam_motivo))
         return 0;
     if (tam_archivo(c->dir, parte) >= 0) {

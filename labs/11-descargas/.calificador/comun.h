@@ -90,6 +90,12 @@ int por_si_mismo(cal_proceso_t *p, int codigo, char *motivo, size_t tam);
  * «ERROR nombre …»), o -1 si no hay. */
 long posicion_resumen(cal_proceso_t *p, const char *nombre);
 
+/* Bytes de cuerpo que el servidor había mandado en el instante `t` (reloj de cal_ahora_ms, el
+ * mismo que el del registro) según las peticiones `v`: cada una reparte sus bytes por igual
+ * entre su inicio y su fin (así sirve /bytes con ?kbps=). Lo que una línea de progreso dice
+ * haber recibido no puede pasar de aquí. */
+uint64_t servido_hasta(const cal_peticion_t *v, int n, uint64_t t);
+
 /* Una corrida: servidor + carpeta + programa. Lo que se repite en cada verificación. */
 typedef struct {
     cal_servidor_t *s;

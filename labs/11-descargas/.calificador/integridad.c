@@ -186,8 +186,9 @@ CAL_PRUEBA(parte_tras_fallo, 30)
 
 CAL_PRUEBA(continuar_206, 30)
 {
-    cal_esperado("con --continuar y un .parte de 400000 bytes buenos: una sola petición, 206 con "
-                 "los 600000 que faltan, y el archivo idéntico al servido");
+    cal_esperado("con --continuar y un .parte con el principio bueno del archivo: una sola "
+                 "petición, 206 con los bytes que faltan, el archivo idéntico al servido y «OK "
+                 "nombre <tamaño del archivo> …»");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
@@ -195,18 +196,42 @@ CAL_PRUEBA(continuar_206, 30)
     int estados[4];
     uint64_t bytes[4];
     int n = 0;
-    char motivo[256] = "";
+    char motivo[256] = "", l[256], w[32];
     cal_proceso_t *p = NULL;
-    int ok = continuar("/bytes", "", 1000000, 400000, 1, "r.bin", estados, bytes, &n, motivo,
+    /* Tamaño y .parte, al azar en cada calificación. */
+    uint64_t tam = al_azar(800000, 1200000), prefijo = al_azar(tam / 5, tam * 3 / 5);
+    int ok = continuar("/bytes", "", tam, prefijo, 1, "r.bin", estados, bytes, &n, motivo,
                        sizeof motivo, &p, &c, s, semilla_nueva());
-    if (ok && (n != 1 || estados[0] != 206 || bytes[0] != 600000)) {
+    int bien = 0;
+    if (ok && n >= 1 && estados[0] == 200)
         snprintf(motivo, sizeof motivo,
-                 "el archivo está bien pero no se reanudó: se esperaba un único 206 de 600000 "
-                 "bytes");
-        ok = 0;
-    }
-    cal_obtenido("%s",
-                 ok ? "reanudada con Range: 206 de 600000 bytes, añadidos al .parte" : motivo);
+                 "el servidor contestó 200 con el archivo entero (%llu bytes) en vez de 206: "
+                 "/bytes atiende «Range: bytes=%llu-», así que la petición no llevaba un Range "
+                 "válido",
+                 (unsigned long long)bytes[0], (unsigned long long)prefijo);
+    else if (ok && n >= 2 && estados[0] == 206 && bytes[0] != tam - prefijo)
+        snprintf(motivo, sizeof motivo,
+                 "la primera petición fue un 206 de %llu bytes (faltaban %llu: se pidió desde "
+                 "otro byte que el tamaño del .parte) y después se empezó de nuevo",
+                 (unsigned long long)bytes[0], (unsigned long long)(tam - prefijo));
+    else if (ok && (n != 1 || estados[0] != 206 || bytes[0] != tam - prefijo))
+        snprintf(motivo, sizeof motivo,
+                 "el archivo está bien pero no se reanudó: se esperaba un único 206 de %llu bytes",
+                 (unsigned long long)(tam - prefijo));
+    else if (ok && (!linea(p, "OK", "r.bin", l, sizeof l) ||
+                    strtoull(cal_palabra(l, 2, w, sizeof w) ? w : "x", NULL, 10) != tam))
+        snprintf(motivo, sizeof motivo,
+                 "falta «OK r.bin %llu …»: <bytes> es el tamaño del archivo final, también si "
+                 "se reanudó",
+                 (unsigned long long)tam);
+    else if (ok)
+        bien = 1;
+    if (bien)
+        cal_obtenido("reanudada con Range: 206 de %llu bytes, añadidos a los %llu del .parte",
+                     (unsigned long long)(tam - prefijo), (unsigned long long)prefijo);
+    else
+        cal_obtenido("%s", motivo);
+    ok = bien;
     if (!ok) {
         nota_registro(n, estados, bytes);
         if (p != NULL)
