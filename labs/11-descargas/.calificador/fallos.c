@@ -152,15 +152,17 @@ CAL_PRUEBA(reintentos, 30)
 
 CAL_PRUEBA(reintento_continua, 30)
 {
-    cal_esperado("con -r 2, una descarga cortada en el byte 250000 se reintenta pidiendo "
-                 "Range desde donde se quedó (206), y al rendirse deja el .parte con esos bytes");
+    cal_esperado("con -r 2, una descarga que el servidor corta siempre en el mismo byte se "
+                 "reintenta pidiendo Range desde donde se quedó (206), y al rendirse deja el "
+                 ".parte con esos bytes");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
         CAL_FIN(0);
-    uint64_t sem = semilla_nueva();
-    char u[128], b[200];
-    bytes_url(u, sizeof u, 700000, sem, "&cortar=250000");
+    uint64_t sem = semilla_nueva(), corte = al_azar(150000, 350000);
+    char u[128], b[200], extra[32];
+    snprintf(extra, sizeof extra, "&cortar=%llu", (unsigned long long)corte);
+    bytes_url(u, sizeof u, al_azar(500000, 800000), sem, extra);
     const char *args[] = {"-r", "2", arg(b, sizeof b, "k.bin", u), NULL};
     cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
     if (p == NULL)
@@ -179,9 +181,13 @@ CAL_PRUEBA(reintento_continua, 30)
                  n, n > 1 ? v[1].estado : 0);
         ok = 0;
     } else {
-        ok = archivo_bien(c.dir, "k.bin.parte", sem, 250000, motivo, sizeof motivo);
+        ok = archivo_bien(c.dir, "k.bin.parte", sem, corte, motivo, sizeof motivo);
     }
-    cal_obtenido("%s", ok ? "200 cortado y dos reintentos 206 desde el byte 250000" : motivo);
+    if (ok)
+        cal_obtenido("200 cortado y dos reintentos 206 desde el byte %llu",
+                     (unsigned long long)corte);
+    else
+        cal_obtenido("%s", motivo);
     if (!ok)
         cal_nota_salida(p, 8);
     CAL_FIN(ok);

@@ -243,7 +243,8 @@ CAL_PRUEBA(continuar_206, 30)
 CAL_PRUEBA(continuar_200, 30)
 {
     cal_esperado("con --continuar, si el servidor no hace caso del rango (200 con el archivo "
-                 "entero), se empieza de 0: el resultado es idéntico al servido, sin restos");
+                 "entero), se empieza de 0: el resultado es idéntico al servido, sin restos del "
+                 ".parte (que era más largo)");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
@@ -253,8 +254,10 @@ CAL_PRUEBA(continuar_200, 30)
     int n = 0;
     char motivo[256] = "";
     cal_proceso_t *p = NULL;
-    /* /stream-bytes no atiende Range: responde 200, troceado, con los mismos bytes. */
-    int ok = continuar("/stream-bytes", "", 500000, 300000, 0, "z.bin", estados, bytes, &n, motivo,
+    /* /stream-bytes no atiende Range: responde 200, troceado, con los mismos bytes. El .parte
+     * es más largo que el archivo: sin vaciarlo, le quedaría la cola vieja. */
+    uint64_t tam = al_azar(300000, 500000), prefijo = tam + al_azar(50000, 200000);
+    int ok = continuar("/stream-bytes", "", tam, prefijo, 0, "z.bin", estados, bytes, &n, motivo,
                        sizeof motivo, &p, &c, s, semilla_nueva());
     cal_obtenido("%s", ok ? "el 200 reemplazó al .parte" : motivo);
     if (!ok) {
@@ -265,44 +268,65 @@ CAL_PRUEBA(continuar_200, 30)
     CAL_FIN(ok);
 }
 
-CAL_PRUEBA(continuar_416, 30)
+/* Un caso de continuar_416: el .parte de `prefijo` bytes (buenos o basura) y la URL con
+ * `extra`; se espera que empiece de cero (un 416 primero si `con_416`). 1 si fue así. */
+static int de_cero(carpeta_t *c, cal_servidor_t *s, const char *que, const char *extra,
+                   uint64_t tam, uint64_t prefijo, int prefijo_bueno, int con_416,
+                   const char *nombre, char *motivo, size_t t)
 {
-    cal_esperado("con --continuar y un .parte más largo que el archivo (416 del servidor), se "
-                 "empieza de 0 limpio; y con un 206 cuyo Content-Range no empieza donde acaba el "
-                 ".parte, también: el resultado es idéntico al servido");
-    carpeta_t c;
-    cal_servidor_t *s = servidor();
-    if (s == NULL || carpeta(&c) < 0)
-        CAL_FIN(0);
     int estados[4];
     uint64_t bytes[4];
     int n = 0;
-    char motivo[256] = "";
     cal_proceso_t *p = NULL;
-    int ok = continuar("/bytes", "", 500000, 600000, 0, "y.bin", estados, bytes, &n, motivo,
-                       sizeof motivo, &p, &c, s, semilla_nueva());
-    if (ok && (n < 2 || estados[0] != 416)) {
-        snprintf(motivo, sizeof motivo, "se esperaba un 416 y después la descarga entera");
+    char m[256] = "";
+    int ok = continuar("/bytes", extra, tam, prefijo, prefijo_bueno, nombre, estados, bytes, &n, m,
+                       sizeof m, &p, c, s, semilla_nueva());
+    if (n >= 1 && estados[0] == 200) {
+        /* Lo que pasó de verdad: /bytes atiende un «Range: bytes=N-» bien formado (con un 416
+         * si N no existe, con el 206 mal situado si se le pide); un 200 dice que no lo hubo. */
+        snprintf(m, sizeof m,
+                 "el servidor contestó 200 con el archivo entero%s: la petición no llevaba un "
+                 "«Range: bytes=%llu-» válido",
+                 con_416 ? " (y no 416)" : " (no hubo ningún 206, ni bien ni mal situado)",
+                 (unsigned long long)prefijo);
+        ok = 0;
+    } else if (ok && con_416 && (n < 2 || estados[0] != 416)) {
+        snprintf(m, sizeof m, "se esperaba un 416 y después la descarga entera");
         ok = 0;
     }
-    if (ok) {
-        /* Un servidor que contesta a «bytes=400000-» con «206 bytes 0-499999/500000»: añadir
-         * ese cuerpo al .parte daría 900000 bytes; hay que vaciarlo y empezar de 0. */
-        p = NULL;
-        ok = continuar("/bytes", "&rango=mal", 500000, 400000, 1, "w.bin", estados, bytes, &n,
-                       motivo, sizeof motivo, &p, &c, s, semilla_nueva());
-        if (!ok) {
-            char m2[256];
-            snprintf(m2, sizeof m2, "206 que empieza en 0 (se pidió desde 400000): %s", motivo);
-            snprintf(motivo, sizeof motivo, "%s", m2);
-        }
-    }
-    cal_obtenido("%s", ok ? "416, y 206 que no empieza donde debe: los dos empiezan de 0 limpios"
-                          : motivo);
     if (!ok) {
+        snprintf(motivo, t, "%s: %s", que, m);
         nota_registro(n, estados, bytes);
         if (p != NULL)
             cal_nota_salida(p, 6);
     }
+    return ok;
+}
+
+CAL_PRUEBA(continuar_416, 40)
+{
+    cal_esperado("con --continuar y un .parte más largo que el archivo, o tan largo como él (416 "
+                 "del servidor), se empieza de 0 limpio; y con un 206 cuyo Content-Range no "
+                 "empieza donde acaba el .parte, también: el resultado es idéntico al servido");
+    carpeta_t c;
+    cal_servidor_t *s = servidor();
+    if (s == NULL || carpeta(&c) < 0)
+        CAL_FIN(0);
+    char motivo[512] = "";
+    uint64_t t1 = al_azar(300000, 600000), t2 = al_azar(300000, 600000),
+             t3 = al_azar(400000, 600000);
+    /* Un .parte tan largo como el archivo pide «bytes=<total>-», que tampoco existe: 416. No
+     * se sabe si sus bytes son los de este archivo (aquí no lo son): de cero. Y un servidor
+     * que contesta a «bytes=N-» con «206 bytes 0-…»: añadir ese cuerpo al .parte daría de
+     * más; hay que vaciarlo y empezar de 0. */
+    int ok = de_cero(&c, s, ".parte más largo que el archivo", "", t1, t1 + al_azar(1, 100000), 0,
+                     1, "y.bin", motivo, sizeof motivo) &&
+             de_cero(&c, s, ".parte tan largo como el archivo (pero con otros bytes)", "", t2, t2,
+                     0, 1, "igual.bin", motivo, sizeof motivo) &&
+             de_cero(&c, s, "206 que empieza en 0 y no donde se pidió", "&rango=mal", t3,
+                     al_azar(t3 / 4, t3 * 3 / 4), 1, 0, "w.bin", motivo, sizeof motivo);
+    cal_obtenido("%s", ok ? "416 (más largo o ya completo) y 206 que no empieza donde debe: los "
+                            "tres empiezan de 0 limpios"
+                          : motivo);
     CAL_FIN(ok);
 }

@@ -120,22 +120,33 @@ CAL_PRUEBA(cierra_archivos, 30)
 
 CAL_PRUEBA(valgrind, 60)
 {
-    cal_esperado("bajo valgrind, con una descarga buena, una cortada con un reintento y una con "
-                 "huella mala: código 1, «ERROR SUMMARY: 0 errors» y sin fugas");
+    cal_esperado("bajo valgrind, con una descarga buena y otras que fallan por varios caminos (un "
+                 "corte con un reintento, una huella mala, un 4xx, un 416 que obliga a empezar de "
+                 "cero): «ERROR SUMMARY: 0 errors» y sin fugas");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
         CAL_FIN(0);
     uint64_t sem = semilla_nueva();
-    char u[3][128], b[3][200];
+    char u[4][128], b[5][200], x4[32];
     bytes_url(u[0], sizeof u[0], 400000, sem, NULL);
     bytes_url(u[1], sizeof u[1], 300000, semilla_nueva(), "&cortar=100000");
     bytes_url(u[2], sizeof u[2], 1000, semilla_nueva(), "&digest=mal");
+    /* d.bin: un .parte más largo que el archivo → 416 → de cero (camino del reinicio). */
+    bytes_url(u[3], sizeof u[3], 20000, semilla_nueva(), NULL);
+    snprintf(x4, sizeof x4, "/status/%d", (int)al_azar(400, 404));
+    if (escribir_parte(c.dir, "d.bin.parte", 0, 30000) < 0) {
+        cal_obtenido("no se pudo preparar d.bin.parte (error del calificador)");
+        CAL_FIN(0);
+    }
     const char *args[] = {"-r",
                           "1",
+                          "--continuar",
                           arg(b[0], sizeof b[0], "a.bin", u[0]),
                           arg(b[1], sizeof b[1], "b.bin", u[1]),
                           arg(b[2], sizeof b[2], "c.bin", u[2]),
+                          arg(b[3], sizeof b[3], "d.bin", u[3]),
+                          arg(b[4], sizeof b[4], "e.bin", x4),
                           NULL};
     cal_proceso_t *p = descargas(s, &c, args, 50, 1, 0);
     if (p == NULL)
