@@ -161,6 +161,13 @@ static int juzgar_parada(const char *nombre, const serie_t *x, const cal_peticio
             return 0;
         }
     }
+    if (x->n < j0 + 5 && v[n - 1].inicio_ms < v[0].fin_ms + 2500) {
+        snprintf(motivo, t,
+                 "%s: sus %d reintentos llegaron al servidor en %llu ms tras el corte (las "
+                 "esperas de -r 4 suman 3 s o más), y no dio tiempo a ver la velocidad bajar a 0",
+                 nombre, n - 1, (unsigned long long)(v[n - 1].inicio_ms - v[0].fin_ms));
+        return 0;
+    }
     if (x->n < j0 + 5) {
         snprintf(motivo, t,
                  "%s: solo %d líneas PROGRESO después del corte, y esperó sus 4 reintentos (3 s o "
