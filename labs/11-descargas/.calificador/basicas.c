@@ -24,7 +24,13 @@ CAL_PRUEBA(entrada_invalida, 30)
                               {"-c", "abc", "/bytes/10", NULL},
                               {"-t", "12x", "/bytes/10", NULL},
                               {"-r", "-1", "/bytes/10", NULL},
-                              {"-d", "/no/existe/aqui", "/bytes/10", NULL}};
+                              {"-d", "/no/existe/aqui", "/bytes/10", NULL},
+                              {"-c", "65", "/bytes/10", NULL},
+                              {"-t", "99", "/bytes/10", NULL},
+                              {"-t", "3600001", "/bytes/10", NULL},
+                              {"-r", "11", "/bytes/10", NULL},
+                              {"/bytes/10", "http://", NULL},
+                              {"/bytes/1 0", NULL}};
     int ok = 1;
     for (size_t i = 0; i < sizeof casos / sizeof casos[0] && ok; i++) {
         cal_proceso_t *p = descargas(s, NULL, casos[i], 8, 0, 0);
@@ -50,7 +56,8 @@ CAL_PRUEBA(entrada_invalida, 30)
         ok = 0;
     }
     if (ok)
-        cal_obtenido("los 8 casos salen con código 2 y mensaje, sin pedir nada");
+        cal_obtenido("los %d casos salen con código 2 y mensaje, sin pedir nada",
+                     (int)(sizeof casos / sizeof casos[0]));
     CAL_FIN(ok);
 }
 

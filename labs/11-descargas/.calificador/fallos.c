@@ -72,12 +72,14 @@ CAL_PRUEBA(estancada, 30)
 
 CAL_PRUEBA(reintentos, 30)
 {
-    cal_esperado("con -r 3, una URL que da un 5xx dos veces y luego 200: tres peticiones, la "
-                 "segunda al menos ~200 ms después de la primera y la tercera al menos ~400 ms "
-                 "después de la segunda (espera exponencial), y OK al final; otra que da un 4xx "
-                 "no se reintenta: una sola petición y «ERROR …»");
-    char r[48], r4[48];
-    if (cal_ruta_opaca(r, sizeof r) < 0 || cal_ruta_opaca(r4, sizeof r4) < 0)
+    cal_esperado(
+        "con -r 3, dos URL que dan un 5xx dos veces y luego 200: tres peticiones cada una, la "
+        "segunda al menos ~200 ms después de la primera y la tercera al menos ~400 ms "
+        "después de la segunda (espera exponencial), y OK al final; otra que da un 4xx "
+        "no se reintenta: una sola petición y «ERROR …»");
+    char r[48], r2[48], r4[48];
+    if (cal_ruta_opaca(r, sizeof r) < 0 || cal_ruta_opaca(r2, sizeof r2) < 0 ||
+        cal_ruta_opaca(r4, sizeof r4) < 0)
         CAL_FIN(0);
     /* Qué 5xx y qué 4xx, al azar en cada calificación. */
     static const int e5[] = {500, 502, 503}, e4[] = {403, 404, 410};
@@ -85,23 +87,30 @@ CAL_PRUEBA(reintentos, 30)
     char guion[512];
     snprintf(guion, sizeof guion,
              "{\"%s\": {\"pasos\": [{\"estado\": %d, \"veces\": 2}], \"despues\": "
-             "{\"estado\": 200}}, \"%s\": {\"despues\": {\"estado\": %d}}}",
-             r, err5, r4, err4);
+             "{\"estado\": 200}}, \"%s\": {\"pasos\": [{\"estado\": %d, \"veces\": 2}], "
+             "\"despues\": {\"estado\": 200}}, \"%s\": {\"despues\": {\"estado\": %d}}}",
+             r, err5, r2, err5, r4, err4);
     cal_servidor_t *s = NULL;
     carpeta_t c;
     if (cal_servidor_guion(guion, &s) < 0 || carpeta(&c) < 0) {
         cal_obtenido("no arrancó el servidor (error del calificador)");
         CAL_FIN(0);
     }
-    char b[200], b4[200];
-    const char *args[] = {"-r", "3", arg(b, sizeof b, "v.txt", r), arg(b4, sizeof b4, "no.txt", r4),
+    char b[200], b2[200], b4[200];
+    /* Dos que necesitan 2 reintentos cada una: -r 3 es por descarga, no para todas. */
+    const char *args[] = {"-r",
+                          "3",
+                          arg(b, sizeof b, "v.txt", r),
+                          arg(b2, sizeof b2, "w.txt", r2),
+                          arg(b4, sizeof b4, "no.txt", r4),
                           NULL};
     cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
     int cod = fin(p, 12000);
     cal_peticion_t v[8], v4[8];
-    int n = registro_de(s, r, v, 8), n4 = registro_de(s, r4, v4, 8);
+    cal_peticion_t v2[8];
+    int n = registro_de(s, r, v, 8), n2 = registro_de(s, r2, v2, 8), n4 = registro_de(s, r4, v4, 8);
     char motivo[256] = "", l[256];
     int ok = 1;
     if (!por_si_mismo(p, cod, motivo, sizeof motivo)) {
@@ -109,6 +118,12 @@ CAL_PRUEBA(reintentos, 30)
     } else if (n != 3 || v[0].estado != err5 || v[1].estado != err5 || v[2].estado != 200) {
         snprintf(motivo, sizeof motivo, "el servidor vio %d peticiones (se esperaban %d, %d, 200)",
                  n, err5, err5);
+        ok = 0;
+    } else if (n2 != 3 || v2[2].estado != 200 || !linea(p, "OK", "w.txt", l, sizeof l)) {
+        snprintf(motivo, sizeof motivo,
+                 "w.txt: el servidor vio %d peticiones y no acabó en OK (se esperaban %d, %d, 200: "
+                 "-r 3 son 3 reintentos para cada descarga, no para todas juntas)",
+                 n2, err5, err5);
         ok = 0;
     } else if (n4 != 1) {
         snprintf(motivo, sizeof motivo,
@@ -195,9 +210,11 @@ CAL_PRUEBA(reintento_continua, 30)
 
 CAL_PRUEBA(sigint, 30)
 {
-    cal_esperado("Ctrl+C a media descarga (-c 2, con una tercera aún esperando turno): sale con "
-                 "130 en menos de 3 s, «ERROR …» por cada descarga (también la que esperaba), y "
-                 "cada .parte con los bytes recibidos (prefijo correcto), sin nombres finales");
+    cal_esperado("Ctrl+C a media descarga (-c 2 -r 4: una descargando, otra esperando un "
+                 "reintento y una tercera esperando turno): sale con 130 en menos de 3 s, sin "
+                 "ninguna petición después de la señal, «ERROR …» por cada descarga (también la "
+                 "que esperaba), y cada .parte con los bytes recibidos (prefijo correcto), sin "
+                 "nombres finales");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
@@ -205,10 +222,17 @@ CAL_PRUEBA(sigint, 30)
     uint64_t sem[2] = {semilla_nueva(), semilla_nueva()};
     char u[3][128], b[3][200];
     bytes_url(u[0], sizeof u[0], al_azar(1200000, 1600000), sem[0], "&kbps=300");
-    bytes_url(u[1], sizeof u[1], al_azar(1200000, 1600000), sem[1], "&kbps=300");
+    /* s2 se corta enseguida y, con -r 4, pasa 3 s o más esperando sus reintentos: la señal
+     * llega mientras espera, y tras ella no sale ninguna petición más. */
+    uint64_t corte2 = al_azar(20000, 100000);
+    char extra2[32];
+    snprintf(extra2, sizeof extra2, "&cortar=%llu", (unsigned long long)corte2);
+    bytes_url(u[1], sizeof u[1], al_azar(1200000, 1600000), sem[1], extra2);
     bytes_url(u[2], sizeof u[2], al_azar(1000, 100000), semilla_nueva(), NULL);
     const char *args[] = {"-c",
                           "2",
+                          "-r",
+                          "4",
                           arg(b[0], sizeof b[0], "s1.bin", u[0]),
                           arg(b[1], sizeof b[1], "s2.bin", u[1]),
                           arg(b[2], sizeof b[2], "s3.bin", u[2]),
@@ -230,6 +254,7 @@ CAL_PRUEBA(sigint, 30)
         cal_esperar(20);
     }
     cal_esperar(700);
+    uint64_t senal_ms = cal_ahora_ms();
     cal_senal(p, SIGINT);
     int cod = fin(p, 3000);
     char f[128], motivo[256] = "", lista[512], l[256];
@@ -263,6 +288,17 @@ CAL_PRUEBA(sigint, 30)
         else
             snprintf(motivo, sizeof motivo, "falta «ERROR s3.bin …» en el resumen");
         ok = 0;
+    }
+    cal_peticion_t w[8];
+    int nw = registro_de(s, u[1], w, 8);
+    for (int i = 0; i < nw && ok; i++) {
+        if (w[i].inicio_ms > senal_ms + 100) {
+            snprintf(motivo, sizeof motivo,
+                     "s2.bin esperaba un reintento cuando llegó Ctrl+C, y el servidor recibió su "
+                     "petición %d %llu ms después de la señal: tras Ctrl+C no se reintenta",
+                     i + 1, (unsigned long long)(w[i].inicio_ms - senal_ms));
+            ok = 0;
+        }
     }
     if (ok && tam_archivo(c.dir, "s3.bin") >= 0) {
         snprintf(motivo, sizeof motivo, "s3.bin existe con su nombre final");
