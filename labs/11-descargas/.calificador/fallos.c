@@ -228,7 +228,9 @@ CAL_PRUEBA(sigint, 30)
     char extra2[32];
     snprintf(extra2, sizeof extra2, "&cortar=%llu", (unsigned long long)corte2);
     bytes_url(u[1], sizeof u[1], al_azar(1200000, 1600000), sem[1], extra2);
-    bytes_url(u[2], sizeof u[2], al_azar(1000, 100000), semilla_nueva(), NULL);
+    /* s3 espera turno; también es lenta, para que, si empezara antes de tiempo, siguiera a
+     * medias al llegar la señal (lo del hueco lo juzga concurrencia_maxima). */
+    bytes_url(u[2], sizeof u[2], al_azar(1200000, 1600000), semilla_nueva(), "&kbps=300");
     const char *args[] = {"-c",
                           "2",
                           "-r",
@@ -240,20 +242,15 @@ CAL_PRUEBA(sigint, 30)
     cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
-    /* SIGINT cuando las dos ya escriben: se mira la carpeta (y las líneas PROGRESO), así que
-     * una salida sin búfer de línea no retrasa la señal (eso lo juzga «progreso»). */
-    for (int espera = 0; espera < 4000 && !cal_termino(p); espera += 20) {
-        int listas = 0;
-        for (int i = 0; i < 2; i++) {
-            char parte[32];
-            snprintf(parte, sizeof parte, "s%d.bin.parte", i + 1);
-            listas += tam_archivo(c.dir, parte) > 0;
-        }
-        if (listas == 2 || cal_contar(cal_salida(p), "PROGRESO", NULL) >= 2)
+    /* SIGINT en cuanto el servidor ha visto el primer reintento de s2 (y s1 ya escribe): s2
+     * está entonces en su segunda espera (400–600 ms), con 2,8 s o más de esperas por delante.
+     * Se mira el registro y la carpeta, no la salida del programa. */
+    for (int espera = 0; espera < 6000 && !cal_termino(p); espera += 20) {
+        cal_peticion_t w0[4];
+        if (cal_registro_ruta(s, u[1], w0, 4) >= 2 && tam_archivo(c.dir, "s1.bin.parte") > 0)
             break;
         cal_esperar(20);
     }
-    cal_esperar(700);
     uint64_t senal_ms = cal_ahora_ms();
     cal_senal(p, SIGINT);
     int cod = fin(p, 3000);
