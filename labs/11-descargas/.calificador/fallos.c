@@ -242,12 +242,15 @@ CAL_PRUEBA(sigint, 30)
     cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
-    /* SIGINT en cuanto el servidor ha visto el primer reintento de s2 (y s1 ya escribe): s2
+    /* SIGINT en cuanto el servidor ha visto el primer reintento de s2 (y s1 ya recibe): s2
      * está entonces en su segunda espera (400–600 ms), con 2,8 s o más de esperas por delante.
-     * Se mira el registro y la carpeta, no la salida del programa. */
+     * Que s1 ya reciba se ve en su .parte o en su primera línea PROGRESO (un programa que
+     * guarda el cuerpo en memoria no escribe el .parte hasta el final: eso lo juzga memoria). */
     for (int espera = 0; espera < 6000 && !cal_termino(p); espera += 20) {
         cal_peticion_t w0[4];
-        if (cal_registro_ruta(s, u[1], w0, 4) >= 2 && tam_archivo(c.dir, "s1.bin.parte") > 0)
+        if (cal_registro_ruta(s, u[1], w0, 4) >= 2 &&
+            (tam_archivo(c.dir, "s1.bin.parte") > 0 ||
+             cal_contar(cal_salida(p), "PROGRESO", "s1.bin") > 0))
             break;
         cal_esperar(20);
     }
