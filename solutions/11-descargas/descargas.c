@@ -890,6 +890,7 @@ static void pedir(descarga_t *d)
         .al_progresar = al_progresar,
     };
     d->posicion = d->en_disco;
+    d->desde = d->en_disco; /* un 206 sin cuerpo no pasa por decidir(): el progreso, desde aquí */
     d->mostrado = d->en_disco;
     if (d->n_muestras == 0)
         anotar_muestra(d, ahora_ms(g));

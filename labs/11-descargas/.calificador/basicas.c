@@ -1,0 +1,393 @@
+/* basicas.c — verificaciones de lo básico: entrada inválida, archivos íntegros, nombres
+ * seguros, concurrencia y código de salida. */
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ entrada */
+
+CAL_PRUEBA(entrada_invalida, 30)
+{
+    cal_esperado("código 2, un mensaje en stderr (que nombre la URL mala) y ninguna petición");
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *casos[][6] = {{NULL},
+                              {"ftp://127.0.0.1/x", NULL},
+                              {"/bytes/10", "http:///x", NULL},
+                              {"-c", "0", "/bytes/10", NULL},
+                              {"-c", "abc", "/bytes/10", NULL},
+                              {"-t", "12x", "/bytes/10", NULL},
+                              {"-r", "-1", "/bytes/10", NULL},
+                              {"-d", "/no/existe/aqui", "/bytes/10", NULL},
+                              {"-c", "65", "/bytes/10", NULL},
+                              {"-t", "99", "/bytes/10", NULL},
+                              {"-t", "3600001", "/bytes/10", NULL},
+                              {"-r", "11", "/bytes/10", NULL},
+                              {"/bytes/10", "http://", NULL},
+                              {"/bytes/1 0", NULL}};
+    int ok = 1;
+    for (size_t i = 0; i < sizeof casos / sizeof casos[0] && ok; i++) {
+        cal_proceso_t *p = descargas(s, NULL, casos[i], 8, 0, 0);
+        if (p == NULL)
+            CAL_FIN(0);
+        int c = fin(p, 5000);
+        const char *err = cal_errores(p);
+        char f[128];
+        if (c != 2 || err[0] == '\0') {
+            cal_obtenido("%s, stderr %s", como(p, c, f, sizeof f),
+                         err[0] != '\0' ? "con mensaje" : "vacía");
+            cal_nota_salida(p, 4);
+            ok = 0;
+        } else if (i == 1 && strstr(err, "ftp://127.0.0.1/x") == NULL) {
+            cal_obtenido("el mensaje no nombra la URL mala: %s", err);
+            ok = 0;
+        }
+    }
+    const cal_peticion_t *v;
+    int n = cal_registro(s, &v);
+    if (ok && n > 0) {
+        cal_obtenido("con la entrada mala, el servidor recibió %d peticiones (%s)", n, v[0].ruta);
+        ok = 0;
+    }
+    if (ok)
+        cal_obtenido("los %d casos salen con código 2 y mensaje, sin pedir nada",
+                     (int)(sizeof casos / sizeof casos[0]));
+    CAL_FIN(ok);
+}
+
+/* ------------------------------------------------------------------ lo básico */
+
+CAL_PRUEBA(descarga_integra, 30)
+{
+    cal_esperado("cada archivo idéntico (SHA-256) a lo servido, también si había un .parte viejo "
+                 "más largo (sin --continuar se vacía), con su petición completa en el registro "
+                 "y sin .parte; y el resumen, «OK nombre bytes …», en el orden de los argumentos "
+                 "aunque terminen en otro");
+    corrida_t x;
+    if (!preparar(&x))
+        CAL_FIN(0);
+    enum { N = 3 };
+    /* Tamaños al azar en cada calificación; la lenta (cuál, al azar) termina la última, así que
+     * el orden de llegada nunca es el de los argumentos; el .parte viejo, en otra al azar. */
+    uint64_t sem[N] = {semilla_nueva(), semilla_nueva(), semilla_nueva()};
+    uint64_t tam[N] = {al_azar(200000, 400000), al_azar(1048576, 1300000), 0};
+    const char *nombres[N] = {"a.bin", "b.dat", "vacio"};
+    int lenta = (int)al_azar(0, 1), vieja = (int)al_azar(0, 2);
+    uint64_t largo_viejo = tam[vieja] + al_azar(100000, 300000);
+    char urls[N][128], args_b[N][160], extra[32];
+    const char *args[N + 1];
+    for (int i = 0; i < N; i++) {
+        /* ~0,8 s la lenta: las otras dos terminan antes. */
+        snprintf(extra, sizeof extra, "&kbps=%llu", (unsigned long long)(tam[i] / 820 + 1));
+        bytes_url(urls[i], sizeof urls[i], tam[i], sem[i], i == lenta ? extra : NULL);
+        args[i] = arg(args_b[i], sizeof args_b[i], nombres[i], urls[i]);
+    }
+    args[N] = NULL;
+    char parte_vieja[64], motivo[256] = "", l[256], lista[512];
+    snprintf(parte_vieja, sizeof parte_vieja, "%s.parte", nombres[vieja]);
+    if (escribir_parte(x.c.dir, parte_vieja, 0, (size_t)largo_viejo) < 0) {
+        cal_obtenido("no se pudo preparar %s (error del calificador)", parte_vieja);
+        CAL_FIN(0);
+    }
+    cal_nota("Antes de empezar, %s tiene %llu bytes viejos (y no se pasa --continuar)", parte_vieja,
+             (unsigned long long)largo_viejo);
+    if (!correr(&x, args, 15000))
+        CAL_FIN(0);
+    int ok = acabo(&x, motivo, sizeof motivo);
+    long antes = -1;
+    for (int i = 0; i < N && ok; i++) {
+        char bytes[32];
+        cal_peticion_t v[4];
+        int n = registro_de(x.s, urls[i], v, 4);
+        long pos = posicion_resumen(x.p, nombres[i]);
+        if (!archivo_bien(x.c.dir, nombres[i], sem[i], tam[i], motivo, sizeof motivo)) {
+            if (i == vieja && tam_archivo(x.c.dir, nombres[i]) == (long long)largo_viejo)
+                snprintf(motivo, sizeof motivo,
+                         "%s tiene %llu bytes, los del .parte viejo, y se sirvieron %llu: sin "
+                         "--continuar, un .parte que ya existe se vacía (O_TRUNC)",
+                         nombres[i], (unsigned long long)largo_viejo, (unsigned long long)tam[i]);
+            ok = 0;
+        } else if (!linea(x.p, "OK", nombres[i], l, sizeof l) ||
+                   strtoull(cal_palabra(l, 2, bytes, sizeof bytes) ? bytes : "x", NULL, 10) !=
+                       tam[i]) {
+            snprintf(motivo, sizeof motivo, "falta «OK %s %llu …» en la salida", nombres[i],
+                     (unsigned long long)tam[i]);
+            ok = 0;
+        } else if (n < 1 || v[n - 1].estado != 200 || v[n - 1].abortada ||
+                   v[n - 1].bytes != tam[i]) {
+            snprintf(motivo, sizeof motivo, "el servidor no registró una descarga completa de %s",
+                     urls[i]);
+            ok = 0;
+        } else if (pos < antes) {
+            snprintf(motivo, sizeof motivo,
+                     "el resumen de %s sale antes que el de %s: el resumen va en el orden de los "
+                     "argumentos, no en el que terminan (%s fue la más lenta)",
+                     nombres[i], nombres[i - 1], nombres[lenta]);
+            ok = 0;
+        }
+        antes = pos;
+        char parte[64];
+        snprintf(parte, sizeof parte, "%s.parte", nombres[i]);
+        if (ok && tam_archivo(x.c.dir, parte) >= 0) {
+            snprintf(motivo, sizeof motivo, "quedó %s junto al archivo terminado", parte);
+            ok = 0;
+        }
+    }
+    if (ok)
+        cal_obtenido("los 3 archivos (%llu, %llu y 0 bytes) son idénticos y el resumen va en el "
+                     "orden de los argumentos",
+                     (unsigned long long)tam[0], (unsigned long long)tam[1]);
+    else
+        cal_obtenido("%s", motivo);
+    if (!ok) {
+        cal_nota("En la carpeta: %s", listar(x.c.dir, lista, sizeof lista));
+        cal_nota_salida(x.p, 8);
+    }
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(nombres_seguros, 30)
+{
+    cal_esperado("«../x=URL» se guarda como x dentro de -d; nombre vacío, «.» o «..» → descarga; "
+                 "sin NOMBRE=, el último segmento de la ruta; repetidos → n-1.ext, n-2.ext");
+    carpeta_t c;
+    cal_servidor_t *s = servidor();
+    if (s == NULL || carpeta(&c) < 0)
+        CAL_FIN(0);
+    /* La raíz de los repetidos con varios puntos (a.tar.gz) cambia en cada calificación. */
+    static const char *raices[] = {"copia", "datos", "a", "informe"};
+    const char *raiz = raices[al_azar(0, 3)];
+    char tgz[32], tgz1[32];
+    snprintf(tgz, sizeof tgz, "%s.tar.gz", raiz);
+    snprintf(tgz1, sizeof tgz1, "%s.tar-1.gz", raiz);
+    struct {
+        const char *nombre; /* NULL = la URL sola */
+        const char *esperado;
+        uint64_t tam, sem;
+    } casos[] = {
+        {"../x", "x", 1000, 0},        {"", "descarga", 1001, 0},   {"..", "descarga-1", 1002, 0},
+        {NULL, "1003", 1003, 0},       {"d.bin", "d.bin", 1004, 0}, {"d.bin", "d-1.bin", 1005, 0},
+        {"d.bin", "d-2.bin", 1006, 0}, {tgz, tgz, 1007, 0},         {tgz, tgz1, 1008, 0},
+        {".cfg", ".cfg", 1009, 0},     {".cfg", ".cfg-1", 1010, 0}};
+    enum { N = sizeof casos / sizeof casos[0] };
+    char b[N][200], u[N][128];
+    const char *args[N + 1];
+    for (int i = 0; i < N; i++) {
+        casos[i].sem = semilla_nueva();
+        if (casos[i].nombre != NULL) /* sin NOMBRE=, el tamaño es el nombre */
+            casos[i].tam += al_azar(0, 50) * 16;
+        bytes_url(u[i], sizeof u[i], casos[i].tam, casos[i].sem, NULL);
+        args[i] = casos[i].nombre != NULL ? arg(b[i], sizeof b[i], casos[i].nombre, u[i]) : u[i];
+    }
+    args[N] = NULL;
+    cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    int cod = fin(p, 15000);
+    char motivo[256] = "", lista[1024];
+    int ok = por_si_mismo(p, cod, motivo, sizeof motivo);
+    for (int i = 0; i < N && ok; i++)
+        ok = archivo_bien(c.dir, casos[i].esperado, casos[i].sem, casos[i].tam, motivo,
+                          sizeof motivo);
+    if (ok && tam_archivo(c.raiz, "x") >= 0) {
+        snprintf(motivo, sizeof motivo, "«../x» escribió fuera de la carpeta -d");
+        ok = 0;
+    }
+    if (ok)
+        cal_obtenido("los %d nombres son los esperados (también %s y .cfg-1) y nada salió de -d",
+                     (int)N, tgz1);
+    else
+        cal_obtenido("%s", motivo);
+    if (!ok) {
+        cal_nota("En -d: %s", listar(c.dir, lista, sizeof lista));
+        cal_nota("Encima de -d: %s", listar(c.raiz, lista, sizeof lista));
+        cal_nota_salida(p, 10);
+    }
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(concurrencia_maxima, 30)
+{
+    cal_esperado("con -c 2 -r 1 y 5 descargas lentas (la primera, más larga; otra se corta y se "
+                 "reintenta): nunca más de 2 a la vez en el servidor (la que espera para "
+                 "reintentar sigue ocupando su hueco), 2 a la vez en algún momento, empiezan en "
+                 "el orden de los argumentos y un hueco que queda libre se ocupa enseguida (no "
+                 "por tandas)");
+    carpeta_t c;
+    cal_servidor_t *s = servidor();
+    if (s == NULL || carpeta(&c) < 0)
+        CAL_FIN(0);
+    enum { N = 5 };
+    char u[N][128], b[N][200];
+    uint64_t sem[N];
+    const char *args[N + 5] = {"-c", "2", "-r", "1"};
+    /* Una de las cortas (cuál, al azar) se corta a la mitad: la espera de su reintento
+     * (200–300 ms) es parte de su turno, y su hueco no se presta mientras tanto. */
+    int cortada = (int)al_azar(1, N - 2);
+    for (int i = 0; i < N; i++) {
+        char nombre[16];
+        sem[i] = semilla_nueva();
+        snprintf(nombre, sizeof nombre, "c%d.bin", i);
+        /* La primera dura ~3 s y las otras ~0,4 s: mientras la primera sigue, las demás
+         * pasan una tras otra por el otro hueco. */
+        bytes_url(u[i], sizeof u[i], i == 0 ? 307200 : 40960, sem[i],
+                  i == cortada ? "&kbps=100&cortar=20480" : "&kbps=100");
+        args[i + 4] = arg(b[i], sizeof b[i], nombre, u[i]);
+    }
+    args[N + 4] = NULL;
+    cal_proceso_t *p = descargas(s, &c, args, 25, 0, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    int cod = fin(p, 20000);
+    char f[128];
+    cal_peticion_t v[N][3];
+    uint64_t ini[N] = {0}, fi[N] = {0};
+    int todas = 1;
+    for (int i = 0; i < N; i++) {
+        int n = registro_de(s, u[i], v[i], 3);
+        if (n < 1)
+            todas = 0;
+        else {
+            ini[i] = v[i][0].inicio_ms;
+            fi[i] = v[i][n - 1].fin_ms;
+        }
+    }
+    if ((cod != 0 && cod != 1) || !todas) {
+        cal_obtenido("%s; peticiones en el registro: %s", como(p, cod, f, sizeof f),
+                     todas ? "todas" : "faltan");
+        cal_nota_salida(p, 8);
+        CAL_FIN(0);
+    }
+    int maximo = 0, orden = 1;
+    for (int i = 0; i < N; i++) {
+        int a_la_vez = 0;
+        for (int j = 0; j < N; j++)
+            if (ini[j] <= ini[i] && ini[i] < fi[j])
+                a_la_vez++;
+        if (a_la_vez > maximo)
+            maximo = a_la_vez;
+        /* Las dos primeras salen a la vez (y cualquiera llega antes al servidor), igual
+         * que dos que ocupan a la vez dos huecos libres: se admite que dos vecinas se
+         * crucen, no que una adelante a la de dos puestos antes. */
+        if (i > 1 && ini[i] < ini[i - 2])
+            orden = 0;
+    }
+    /* La descarga i (i ≥ 2) cabe en cuanto han terminado i-1 de las anteriores: su hueco
+     * quedó libre en el (i-1)-ésimo final, y debe empezar poco después (1 s de margen para
+     * una máquina cargada; por tandas, la tercera espera a la primera, ~1,6 s más). */
+    uint64_t tarde = 0;
+    int cual = -1;
+    for (int i = 2; i < N; i++) {
+        uint64_t fines[N];
+        for (int j = 0; j < i; j++)
+            fines[j] = fi[j];
+        for (int a = 0; a < i; a++) /* ordenar los i primeros finales */
+            for (int b2 = a + 1; b2 < i; b2++)
+                if (fines[b2] < fines[a]) {
+                    uint64_t t = fines[a];
+                    fines[a] = fines[b2];
+                    fines[b2] = t;
+                }
+        uint64_t libre = fines[i - 2];
+        uint64_t espera = ini[i] > libre ? ini[i] - libre : 0;
+        if (espera > tarde) {
+            tarde = espera;
+            cual = i;
+        }
+    }
+    int ok = maximo == 2 && orden && tarde <= 1000;
+    cal_peticion_t w[3];
+    int nc = registro_de(s, u[cortada], w, 3);
+    for (int j = 0; j < N && nc >= 2; j++) {
+        int a_la_vez = 0;
+        for (int k = 0; k < N; k++)
+            a_la_vez += ini[k] <= ini[j] && ini[j] < fi[k];
+        if (j != cortada && a_la_vez > 2 && ini[j] >= w[0].fin_ms && ini[j] < w[1].inicio_ms) {
+            cal_obtenido("c%d.bin empezó mientras c%d.bin esperaba para reintentar (con -c 2, ya "
+                         "eran 2 a la vez): una descarga que espera un reintento sigue ocupando "
+                         "su hueco",
+                         j, cortada);
+            CAL_FIN(0);
+        }
+    }
+    if (maximo == 2 && orden && tarde > 1000)
+        cal_obtenido("c%d.bin empezó %llu ms después de quedar libre un hueco (se espera que "
+                     "empiece enseguida, no cuando acaba toda la tanda)",
+                     cual, (unsigned long long)tarde);
+    else
+        cal_obtenido("como mucho %d a la vez; orden de inicio %s; un hueco libre se ocupa en "
+                     "%llu ms como mucho",
+                     maximo, orden ? "el de los argumentos" : "distinto del de los argumentos",
+                     (unsigned long long)tarde);
+    CAL_FIN(ok);
+}
+
+/* ------------------------------------------------------------------ código de salida */
+
+/* Una corrida de codigo_salida: `malas` es la URL de la descarga que falla (NULL: ninguna).
+ * 1 si el código es `esperado` y las buenas están bien (si no, 0 y el motivo). */
+static int salida_con(const char *mala, int esperado, char *motivo, size_t tam)
+{
+    corrida_t x;
+    if (!preparar(&x)) {
+        snprintf(motivo, tam, "no arrancó el servidor (error del calificador)");
+        return 0;
+    }
+    uint64_t sem[2] = {semilla_nueva(), semilla_nueva()}, t[2];
+    char u[2][128], b[3][200];
+    const char *args[4] = {NULL};
+    for (int i = 0; i < 2; i++) {
+        t[i] = al_azar(1000, 200000);
+        bytes_url(u[i], sizeof u[i], t[i], sem[i], NULL);
+        args[i] = arg(b[i], sizeof b[i], i == 0 ? "uno.bin" : "dos.bin", u[i]);
+    }
+    if (mala != NULL)
+        args[2] = arg(b[2], sizeof b[2], "mala.bin", mala);
+    if (!correr(&x, args, 15000))
+        return 0;
+    char f[128];
+    for (int i = 0; i < 2; i++)
+        if (!archivo_bien(x.c.dir, i == 0 ? "uno.bin" : "dos.bin", sem[i], t[i], motivo, tam))
+            return 0;
+    if (x.codigo != esperado) {
+        snprintf(motivo, tam, "%s %s: se espera %d", mala != NULL ? "con" : "sin",
+                 mala != NULL ? mala : "fallos", esperado);
+        size_t u0 = strlen(motivo);
+        snprintf(motivo + u0, tam - u0, " (%s)", como(x.p, x.codigo, f, sizeof f));
+        cal_nota_salida(x.p, 6);
+        return 0;
+    }
+    return 1;
+}
+
+CAL_PRUEBA(codigo_salida, 40)
+{
+    cal_esperado("código 0 si todas las descargas salieron bien y 1 si alguna falló (un 4xx, un "
+                 "corte o una huella mala), terminando por sí mismo, no por una señal");
+    char motivo[256] = "", mala[128];
+    /* Qué falla y cómo, al azar en cada calificación. */
+    switch (al_azar(0, 2)) {
+    case 0:
+        snprintf(mala, sizeof mala, "/status/%d", (int)al_azar(400, 404));
+        break;
+    case 1:
+        bytes_url(mala, sizeof mala, 300000, semilla_nueva(), "&cortar=100000");
+        break;
+    default:
+        bytes_url(mala, sizeof mala, al_azar(1000, 100000), semilla_nueva(), "&digest=mal");
+        break;
+    }
+    int ok =
+        salida_con(NULL, 0, motivo, sizeof motivo) && salida_con(mala, 1, motivo, sizeof motivo);
+    if (ok)
+        cal_obtenido("0 con todas bien, 1 con %s", mala);
+    else
+        cal_obtenido("%s", motivo);
+    CAL_FIN(ok);
+}

@@ -1,0 +1,397 @@
+/* comun.c — lo que comparten las verificaciones del laboratorio 11: los bytes de /bytes (el
+ * calificador los genera él mismo, sin preguntar al servidor), las carpetas y archivos de cada
+ * verificación, lanzar «descargas» y leer el registro del servidor. Ver comun.h. */
+#include "comun.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ bytes de /bytes */
+
+/* La misma secuencia que el servidor (common/servidor/bytes.c): splitmix64 por bloque de 8. */
+static uint64_t mezclar(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ULL;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
+void generar(uint64_t semilla, uint64_t desde, unsigned char *destino, size_t n)
+{
+    uint64_t base = mezclar(semilla);
+    for (size_t i = 0; i < n;) {
+        uint64_t pos = desde + i;
+        uint64_t v = mezclar(base ^ (pos >> 3));
+        for (unsigned b = (unsigned)(pos & 7); b < 8 && i < n; b++, i++)
+            destino[i] = (unsigned char)(v >> (8 * b));
+    }
+}
+
+/* SHA-256 (hex) de los bytes [0, n) de `semilla`. */
+void huella_de(uint64_t semilla, uint64_t n, char hex[65])
+{
+    static unsigned char trozo[65536];
+    sha256_t s;
+    sha256_iniciar(&s);
+    for (uint64_t pos = 0; pos < n;) {
+        size_t m = n - pos > sizeof trozo ? sizeof trozo : (size_t)(n - pos);
+        generar(semilla, pos, trozo, m);
+        sha256_anadir(&s, trozo, m);
+        pos += m;
+    }
+    sha256_terminar(&s, hex);
+}
+
+uint64_t semilla_nueva(void)
+{
+    uint64_t s = 0;
+    if (getrandom(&s, sizeof s, 0) != (ssize_t)sizeof s)
+        s = (uint64_t)cal_ahora_ms() * 2654435761u;
+    return (s >> 24) + 1; /* < 2^40: corta en la URL */
+}
+
+uint64_t al_azar(uint64_t min, uint64_t max)
+{
+    uint64_t x = 0;
+    if (getrandom(&x, sizeof x, 0) != (ssize_t)sizeof x)
+        x = (uint64_t)cal_ahora_ms() * 2654435761u;
+    return max > min ? min + x % (max - min + 1) : min;
+}
+
+/* ------------------------------------------------------------------ archivos */
+
+/* Carpeta temporal con una subcarpeta «destino»: el programa ve las dos, así que un nombre
+ * que escape de -d («../x») se notaría en la de arriba. 0 o -1 (ya anotado). */
+int carpeta(carpeta_t *c)
+{
+    if (cal_carpeta("descargas", c->raiz, sizeof c->raiz) < 0) {
+        cal_obtenido("no se pudo crear la carpeta temporal (error del calificador)");
+        return -1;
+    }
+    if (snprintf(c->dir, sizeof c->dir, "%s/destino", c->raiz) >= (int)sizeof c->dir) {
+        cal_obtenido("ruta temporal demasiado larga (error del calificador)");
+        return -1;
+    }
+    if (mkdir(c->dir, 0777) < 0 || chmod(c->dir, 0777) < 0) {
+        cal_obtenido("no se pudo crear %s (error del calificador)", c->dir);
+        return -1;
+    }
+    return 0;
+}
+
+void ruta_en(const char *dir, const char *nombre, char *ruta, size_t tam)
+{
+    snprintf(ruta, tam, "%s/%s", dir, nombre);
+}
+
+/* Tamaño del archivo, o -1 si no existe. */
+long long tam_archivo(const char *dir, const char *nombre)
+{
+    char ruta[1024];
+    struct stat st;
+    ruta_en(dir, nombre, ruta, sizeof ruta);
+    return lstat(ruta, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* 1 si dir/nombre son exactamente los bytes [0, n) de `semilla`; si no, el porqué. */
+int archivo_bien(const char *dir, const char *nombre, uint64_t semilla, uint64_t n, char *motivo,
+                 size_t tam)
+{
+    char ruta[1024], hex[65], esperado[65];
+    ruta_en(dir, nombre, ruta, sizeof ruta);
+    long long t = tam_archivo(dir, nombre);
+    if (t < 0) {
+        snprintf(motivo, tam, "%s no existe", nombre);
+        return 0;
+    }
+    if ((uint64_t)t != n) {
+        snprintf(motivo, tam, "%s tiene %lld bytes y el archivo servido tiene %llu", nombre, t,
+                 (unsigned long long)n);
+        return 0;
+    }
+    if (cal_archivo_sha256(ruta, hex) < 0) {
+        snprintf(motivo, tam, "%s no se pudo leer", nombre);
+        return 0;
+    }
+    huella_de(semilla, n, esperado);
+    if (strcmp(hex, esperado) != 0) {
+        snprintf(motivo, tam, "%s tiene el tamaño bueno pero otros bytes (SHA-256 distinto)",
+                 nombre);
+        return 0;
+    }
+    return 1;
+}
+
+/* Escribe dir/nombre con `n` bytes: los de `semilla` o, si semilla == 0, basura al azar. */
+int escribir_parte(const char *dir, const char *nombre, uint64_t semilla, size_t n)
+{
+    char ruta[1024];
+    ruta_en(dir, nombre, ruta, sizeof ruta);
+    unsigned char *b = malloc(n > 0 ? n : 1);
+    if (b == NULL)
+        return -1;
+    if (semilla != 0)
+        generar(semilla, 0, b, n);
+    else
+        for (size_t i = 0; i < n; i++)
+            b[i] = (unsigned char)(i * 197 + 13);
+    int fd = open(ruta, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    int ok = fd >= 0 && write(fd, b, n) == (ssize_t)n;
+    if (fd >= 0) {
+        ok = fchmod(fd, 0666) == 0 && ok;
+        close(fd);
+    }
+    free(b);
+    return ok ? 0 : -1;
+}
+
+/* Los nombres de la carpeta, separados por espacios (para las notas). */
+const char *listar(const char *dir, char *buf, size_t tam)
+{
+    size_t u = 0;
+    buf[0] = '\0';
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return "(no se puede leer)";
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        int w = snprintf(buf + u, tam - u, "%s%s", u > 0 ? " " : "", e->d_name);
+        if (w < 0 || (size_t)w >= tam - u)
+            break;
+        u += (size_t)w;
+    }
+    closedir(d);
+    return u > 0 ? buf : "(vacía)";
+}
+
+/* ------------------------------------------------------------------ lanzar */
+
+cal_servidor_t *servidor(void)
+{
+    cal_servidor_t *s = NULL;
+    int r = cal_servidor(&s);
+    if (r < 0) {
+        cal_obtenido("no arrancó el servidor de práctica (error del calificador: %s)",
+                     strerror(-r));
+        return NULL;
+    }
+    return s;
+}
+
+/* Lanza «descargas -d DIR args…». NULL si no se pudo (ya anotado). */
+cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *const *args,
+                         double limite_s, int valgrind, int terminal)
+{
+    static const char *todos[48];
+    char orden[2048];
+    size_t n = 0, u;
+    if (c != NULL) {
+        todos[n++] = "-d";
+        todos[n++] = c->dir;
+    }
+    for (int i = 0; args[i] != NULL && n < 46; i++)
+        todos[n++] = args[i];
+    todos[n] = NULL;
+    u = (size_t)snprintf(orden, sizeof orden, "descargas");
+    for (size_t i = 0; i < n && u < sizeof orden - 8; i++) {
+        int w = snprintf(orden + u, sizeof orden - u, strchr(todos[i], '&') ? " '%s'" : " %s",
+                         todos[i]);
+        if (w > 0)
+            u += (size_t)w;
+    }
+    cal_nota("Orden: %s%s%s", valgrind ? "valgrind " : "", orden,
+             terminal ? " (en una pseudoterminal)" : "");
+    static char entorno_url[128];
+    snprintf(entorno_url, sizeof entorno_url, "CURSO_SERVIDOR=%s",
+             s != NULL ? cal_servidor_url(s) : "http://127.0.0.1:9");
+    const char *entorno[] = {entorno_url, NULL};
+    const char *carpetas[] = {c != NULL ? c->raiz : NULL, NULL};
+    cal_lanzamiento_t l = {.args = todos,
+                           .entorno = entorno,
+                           .limite_s = limite_s,
+                           .valgrind = valgrind,
+                           .terminal = terminal,
+                           .carpetas = c != NULL ? carpetas : NULL};
+    cal_proceso_t *p = NULL;
+    int r = cal_lanzar(&l, &p);
+    if (r < 0) {
+        cal_obtenido("no se pudo lanzar el programa (%s)", strerror(-r));
+        return NULL;
+    }
+    return p;
+}
+
+/* Espera el final como mucho `max_ms`. Devuelve el código, o -1 si no terminó (y lo mata). */
+int fin(cal_proceso_t *p, int max_ms)
+{
+    if (!cal_esperar_fin(p, max_ms)) {
+        cal_matar(p);
+        return -1;
+    }
+    return cal_codigo(p);
+}
+
+/* «salió con código 1» o «no terminó en 8 s». */
+const char *como(cal_proceso_t *p, int codigo, char *buf, size_t tam)
+{
+    if (codigo < 0) {
+        snprintf(buf, tam, "no terminó a tiempo");
+        return buf;
+    }
+    return cal_describir_fin(p, buf, tam);
+}
+
+/* La línea «OK nombre …» o «ERROR nombre …» en buf. 1 si está. */
+int linea(cal_proceso_t *p, const char *tipo, const char *nombre, char *buf, size_t tam)
+{
+    return cal_linea(cal_salida(p), tipo, nombre, 0, buf, tam) >= 0;
+}
+
+/* URL /bytes/n con semilla y extras («&kbps=200»). */
+const char *bytes_url(char *buf, size_t tam, uint64_t n, uint64_t semilla, const char *extra)
+{
+    snprintf(buf, tam, "/bytes/%llu?seed=%llu%s", (unsigned long long)n,
+             (unsigned long long)semilla, extra != NULL ? extra : "");
+    return buf;
+}
+
+const char *arg(char *buf, size_t tam, const char *nombre, const char *url)
+{
+    if (snprintf(buf, tam, "%s=%s", nombre, url) >= (int)tam)
+        buf[0] = '\0';
+    return buf;
+}
+
+int preparar(corrida_t *x)
+{
+    x->p = NULL;
+    x->codigo = -1;
+    x->s = servidor();
+    return x->s != NULL && carpeta(&x->c) == 0;
+}
+
+int correr(corrida_t *x, const char *const *args, int max_ms)
+{
+    /* El límite de la caja, holgado sobre la espera: quien mata es fin(), que lo explica. */
+    x->p = descargas(x->s, &x->c, args, (double)max_ms / 1000.0 + 10.0, 0, 0);
+    if (x->p == NULL)
+        return 0;
+    if (max_ms > 0)
+        x->codigo = fin(x->p, max_ms);
+    return 1;
+}
+
+int por_si_mismo(cal_proceso_t *p, int codigo, char *motivo, size_t tam)
+{
+    if (codigo == 0 || codigo == 1)
+        return 1;
+    char f[128];
+    snprintf(motivo, tam, "%s", como(p, codigo, f, sizeof f));
+    return 0;
+}
+
+int acabo(corrida_t *x, char *motivo, size_t tam)
+{
+    return por_si_mismo(x->p, x->codigo, motivo, tam);
+}
+
+uint64_t servido_hasta(const cal_peticion_t *v, int n, uint64_t t)
+{
+    uint64_t total = 0;
+    for (int i = 0; i < n; i++) {
+        if (t <= v[i].inicio_ms)
+            continue;
+        if (t >= v[i].fin_ms || v[i].fin_ms <= v[i].inicio_ms)
+            total += v[i].bytes;
+        else
+            total += v[i].bytes * (t - v[i].inicio_ms) / (v[i].fin_ms - v[i].inicio_ms);
+    }
+    return total;
+}
+
+long posicion_resumen(cal_proceso_t *p, const char *nombre)
+{
+    const char *out = cal_salida(p);
+    size_t n = strlen(nombre);
+    for (const char *l = out; *l != '\0';) {
+        const char *resto = strncmp(l, "OK ", 3) == 0      ? l + 3
+                            : strncmp(l, "ERROR ", 6) == 0 ? l + 6
+                                                           : NULL;
+        if (resto != NULL && strncmp(resto, nombre, n) == 0 &&
+            (resto[n] == ' ' || resto[n] == '\n' || resto[n] == '\0'))
+            return (long)(l - out);
+        const char *nl = strchr(l, '\n');
+        if (nl == NULL)
+            break;
+        l = nl + 1;
+    }
+    return -1;
+}
+
+/* Peticiones del registro a `ruta`, en orden de inicio. */
+int registro_de(cal_servidor_t *s, const char *ruta, cal_peticion_t *v, int max)
+{
+    /* El registro se escribe al acabar cada respuesta: un instante para la última. */
+    cal_esperar(100);
+    int n = cal_registro_ruta(s, ruta, v, max);
+    return n > max ? max : n;
+}
+
+/* Una descarga con --continuar sobre un .parte que el calificador deja antes. */
+int continuar(const char *ruta_base, const char *extra, uint64_t tam, uint64_t prefijo,
+              int prefijo_bueno, const char *nombre, int *estados, uint64_t *bytes, int *n_reg,
+              char *motivo, size_t tam_motivo, cal_proceso_t **pp, carpeta_t *c, cal_servidor_t *s,
+              uint64_t sem)
+{
+    char u[160], b[220], parte[64];
+    snprintf(u, sizeof u, "%s/%llu?seed=%llu%s", ruta_base, (unsigned long long)tam,
+             (unsigned long long)sem, extra);
+    snprintf(parte, sizeof parte, "%s.parte", nombre);
+    if (escribir_parte(c->dir, parte, prefijo_bueno ? sem : 0, prefijo) < 0) {
+        snprintf(motivo, tam_motivo, "no se pudo preparar %s (error del calificador)", parte);
+        return 0;
+    }
+    const char *args[] = {"--continuar", arg(b, sizeof b, nombre, u), NULL};
+    cal_proceso_t *p = descargas(s, c, args, 20, 0, 0);
+    *pp = p;
+    if (p == NULL)
+        return 0;
+    int cod = fin(p, 15000);
+    cal_peticion_t v[4];
+    int n = registro_de(s, u, v, 4);
+    *n_reg = n;
+    for (int i = 0; i < n; i++) {
+        estados[i] = v[i].estado;
+        bytes[i] = v[i].bytes;
+    }
+    if (!por_si_mismo(p, cod, motivo, tam_motivo))
+        return 0;
+    if (!archivo_bien(c->dir, nombre, sem, tam, motivo, tam_motivo))
+        return 0;
+    if (tam_archivo(c->dir, parte) >= 0) {
+        snprintf(motivo, tam_motivo, "quedó %s después de terminar", parte);
+        return 0;
+    }
+    return 1;
+}
+
+void nota_registro(int n, const int *estados, const uint64_t *bytes)
+{
+    char t[256];
+    size_t u = 0;
+    t[0] = '\0';
+    for (int i = 0; i < n && u < sizeof t - 40; i++)
+        u += (size_t)snprintf(t + u, sizeof t - u, "%s%d (%llu bytes)", i ? ", " : "", estados[i],
+                              (unsigned long long)bytes[i]);
+    cal_nota("El servidor registró: %s", n > 0 ? t : "ninguna petición");
+}

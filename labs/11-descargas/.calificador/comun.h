@@ -1,0 +1,126 @@
+/* comun.h — lo que comparten las verificaciones del laboratorio 11 (gestor de descargas).
+ *
+ * Caja negra: «descargas» corre como proceso aparte (cal_lanzar) contra un servidor de
+ * práctica propio de cada verificación, con su carpeta de destino (cal_carpeta) como único
+ * sitio donde puede escribir. Se juzga lo que se ve desde fuera:
+ *   - los archivos: su SHA-256 contra el de los bytes que sirve /bytes (el calificador los
+ *     genera él mismo con la misma fórmula, sin preguntar al servidor), qué nombres existen
+ *     mientras el programa corre (ningún nombre final a medias) y qué .parte quedan;
+ *   - el registro del servidor: cuántas descargas a la vez, en qué orden, qué estado (200,
+ *     206, 416) y cuántos bytes de cuerpo salieron, cuánto se esperó entre reintentos;
+ *   - la salida (PROGRESO, OK, ERROR; en una terminal, los repintados), siempre contrastada
+ *     con el registro del servidor o con los archivos; el código de salida (solo en
+ *     codigo_salida), la memoria máxima, los descriptores abiertos y valgrind.
+ * Cada semilla sale de getrandom: los bytes de un archivo no se conocen antes de pedirlos; y
+ * lo que puede variar sin cambiar lo que se juzga (tamaños, cuál falla, retrasos) varía en
+ * cada calificación (al_azar). Las tolerancias de tiempo son amplias (2 núcleos compartidos):
+ * solo cotas que una máquina lenta no rompe. Los puntos y las pistas están en ../lab.json; la
+ * tabla requisito → verificaciones, en el README del laboratorio.
+ *
+ * Cada función que falla deja escrito lo que pasó (cal_obtenido o el `motivo` que recibe).
+ * Los procesos y servidores son de libcalificador (se liberan en cal_fin); las cadenas que
+ * devuelven estas funciones son del llamador (el `buf` que pasa) o estáticas.
+ */
+#ifndef DESCARGAS_COMUN_H
+#define DESCARGAS_COMUN_H
+
+#include "calificador/base.h"
+#include "calificador/calificador.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- bytes de /bytes ---- */
+
+/* Los bytes [desde, desde+n) de `semilla`: la misma secuencia que common/servidor/bytes.c. */
+void generar(uint64_t semilla, uint64_t desde, unsigned char *destino, size_t n);
+/* SHA-256 (hex) de los bytes [0, n) de `semilla`. */
+void huella_de(uint64_t semilla, uint64_t n, char hex[65]);
+/* Una semilla nueva (getrandom), < 2^40 para que la URL sea corta. */
+uint64_t semilla_nueva(void);
+/* Un entero al azar en [min, max] (getrandom): lo que cada calificación elige distinto. */
+uint64_t al_azar(uint64_t min, uint64_t max);
+
+/* ---- archivos ---- */
+
+typedef struct {
+    char dir[512];  /* carpeta de destino (-d) */
+    char raiz[480]; /* la carpeta que ve el programa: dir está dentro */
+} carpeta_t;
+
+/* Carpeta temporal con una subcarpeta «destino»: el programa ve las dos, así que un nombre
+ * que escape de -d («../x») se notaría en la de arriba. 0 o -1 (ya anotado). */
+int carpeta(carpeta_t *c);
+void ruta_en(const char *dir, const char *nombre, char *ruta, size_t tam);
+/* Tamaño del archivo, o -1 si no existe. */
+long long tam_archivo(const char *dir, const char *nombre);
+/* 1 si dir/nombre son exactamente los bytes [0, n) de `semilla`; si no, 0 y el porqué. */
+int archivo_bien(const char *dir, const char *nombre, uint64_t semilla, uint64_t n, char *motivo,
+                 size_t tam);
+/* Escribe dir/nombre con `n` bytes: los de `semilla` o, si semilla == 0, basura. 0 o -1. */
+int escribir_parte(const char *dir, const char *nombre, uint64_t semilla, size_t n);
+/* Los nombres de la carpeta, separados por espacios (para las notas). */
+const char *listar(const char *dir, char *buf, size_t tam);
+
+/* ---- lanzar ---- */
+
+/* Un servidor de práctica propio. NULL si no arrancó (ya anotado). */
+cal_servidor_t *servidor(void);
+/* Lanza «descargas -d DIR args…» (sin -d si c es NULL). NULL si no se pudo (ya anotado). */
+cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *const *args,
+                         double limite_s, int valgrind, int terminal);
+/* Espera el final como mucho `max_ms`. Devuelve el código, o -1 si no terminó (y lo mata). */
+int fin(cal_proceso_t *p, int max_ms);
+/* «salió con código 1», «murió por la señal 11» o «no terminó a tiempo». */
+const char *como(cal_proceso_t *p, int codigo, char *buf, size_t tam);
+/* La línea «OK nombre …» o «ERROR nombre …» en buf. 1 si está. */
+int linea(cal_proceso_t *p, const char *tipo, const char *nombre, char *buf, size_t tam);
+/* URL /bytes/n con semilla y extras («&kbps=200»). */
+const char *bytes_url(char *buf, size_t tam, uint64_t n, uint64_t semilla, const char *extra);
+/* «nombre=url» en buf. */
+const char *arg(char *buf, size_t tam, const char *nombre, const char *url);
+/* Peticiones del registro a `ruta`, en orden de inicio (como mucho max). */
+int registro_de(cal_servidor_t *s, const char *ruta, cal_peticion_t *v, int max);
+
+/* 1 si el programa acabó por sí mismo con 0 o 1; si no, 0 y en `motivo` cómo acabó. El código
+ * exacto (0 con todo bien, 1 con algún fallo) lo juzga solo codigo_salida: un código
+ * equivocado cuesta una verificación, no seis. */
+int por_si_mismo(cal_proceso_t *p, int codigo, char *motivo, size_t tam);
+/* Posición en la salida de la primera línea del resumen de `nombre` («OK nombre …» o
+ * «ERROR nombre …»), o -1 si no hay. */
+long posicion_resumen(cal_proceso_t *p, const char *nombre);
+
+/* Bytes de cuerpo que el servidor había mandado en el instante `t` (reloj de cal_ahora_ms, el
+ * mismo que el del registro) según las peticiones `v`: cada una reparte sus bytes por igual
+ * entre su inicio y su fin (así sirve /bytes con ?kbps=). Lo que una línea de progreso dice
+ * haber recibido no puede pasar de aquí. */
+uint64_t servido_hasta(const cal_peticion_t *v, int n, uint64_t t);
+
+/* Una corrida: servidor + carpeta + programa. Lo que se repite en cada verificación. */
+typedef struct {
+    cal_servidor_t *s;
+    carpeta_t c;
+    cal_proceso_t *p;
+    int codigo; /* el de fin(): -1 si no terminó a tiempo */
+} corrida_t;
+
+/* Servidor de práctica y carpeta. 1 si todo fue bien (si no, ya anotado). */
+int preparar(corrida_t *x);
+/* Lanza el programa con `args` y espera su final como mucho `max_ms` (0: no espera; la
+ * verificación mira mientras corre y llama a fin() después). 1 si se lanzó. */
+int correr(corrida_t *x, const char *const *args, int max_ms);
+/* por_si_mismo() de la corrida. */
+int acabo(corrida_t *x, char *motivo, size_t tam);
+
+/* ---- --continuar ---- */
+
+/* Una descarga con --continuar sobre un .parte de `prefijo` bytes que el calificador deja
+ * antes (los buenos de la semilla o basura). Deja en estados/bytes/n_reg lo que registró el
+ * servidor. 1 si el archivo final es el servido y no queda .parte; si no, 0 y el motivo. */
+int continuar(const char *ruta_base, const char *extra, uint64_t tam, uint64_t prefijo,
+              int prefijo_bueno, const char *nombre, int *estados, uint64_t *bytes, int *n_reg,
+              char *motivo, size_t tam_motivo, cal_proceso_t **pp, carpeta_t *c, cal_servidor_t *s,
+              uint64_t sem);
+void nota_registro(int n, const int *estados, const uint64_t *bytes);
+
+#endif

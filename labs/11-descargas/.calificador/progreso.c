@@ -1,0 +1,446 @@
+/* progreso.c — verificaciones del progreso: líneas PROGRESO sin terminal y repintado en su
+ * sitio en una pseudoterminal. */
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ progreso */
+
+/* Cuándo vio el calificador cada línea PROGRESO: se anota al leer la salida a pasos cortos. */
+typedef struct {
+    int n;
+    uint64_t visto[256];
+    int pct[256];
+    uint64_t bytes[256];
+    double kbs[256];
+    int raro;
+} serie_t;
+
+static void seguir(cal_proceso_t *p, const char *nombre, serie_t *se)
+{
+    char l[256], w[64];
+    for (int i = se->n; i < 256; i++) {
+        if (cal_linea(cal_salida(p), "PROGRESO", nombre, i, l, sizeof l) < 0)
+            break;
+        se->visto[i] = cal_ahora_ms();
+        const char *pc = cal_palabra(l, 2, w, sizeof w);
+        se->pct[i] = pc != NULL && strcmp(pc, "-") != 0 ? atoi(pc) : -1;
+        const char *by = cal_palabra(l, 3, w, sizeof w);
+        se->bytes[i] = by != NULL ? strtoull(by, NULL, 10) : 0;
+        const char *kb = cal_palabra(l, 4, w, sizeof w);
+        se->kbs[i] = kb != NULL ? strtod(kb, NULL) : -1;
+        if (pc == NULL || by == NULL || kb == NULL)
+            se->raro = 1;
+        se->n = i + 1;
+    }
+}
+
+/* Las líneas de una descarga a ritmo constante contra el registro del servidor: cuántas, a su
+ * ritmo, porcentaje = bytes·100/tam, sin retroceder, bytes ≥ prefijo (--continuar cuenta el
+ * .parte) y nunca más de lo que el servidor había mandado cuando se vio la línea; y alguna
+ * velocidad parecida a la real. 1 si todo casa; si no, 0 y el motivo. */
+static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint64_t prefijo,
+                        const cal_peticion_t *v, int n, char *motivo, size_t t)
+{
+    if (n < 1) {
+        snprintf(motivo, t, "el servidor no vio la descarga de %s", nombre);
+        return 0;
+    }
+    uint64_t servido = servido_hasta(v, n, UINT64_MAX);
+    double dur = (double)(v[n - 1].fin_ms - v[0].inicio_ms) / 1000.0;
+    double real = (double)servido / 1024.0 / (dur > 0.01 ? dur : 0.01);
+    int max_lineas = (int)(dur / 0.5) + 4;
+    if (x->n < 2 || x->n > max_lineas || x->raro) {
+        snprintf(motivo, t,
+                 "%s: %d líneas PROGRESO bien formadas en una descarga de %.1f s (se esperaban "
+                 "entre 2 y %d)",
+                 nombre, x->n, dur, max_lineas);
+        return 0;
+    }
+    if (x->visto[x->n - 1] - x->visto[0] < 400) {
+        snprintf(motivo, t,
+                 "%s: las líneas PROGRESO llegaron de golpe (en %llu ms), no mientras descargaba: "
+                 "¿falta el búfer de línea?",
+                 nombre, (unsigned long long)(x->visto[x->n - 1] - x->visto[0]));
+        return 0;
+    }
+    int buena = 0, con_pct = 0;
+    for (int i = 0; i < x->n; i++) {
+        /* Lo que el servidor había mandado cuando el calificador vio la línea (+32 KiB en
+         * vuelo y 100 ms de holgura en los relojes). */
+        uint64_t cota = prefijo + servido_hasta(v, n, x->visto[i] + 100) + 32768;
+        if (x->bytes[i] < prefijo || x->bytes[i] > cota) {
+            snprintf(motivo, t,
+                     "%s: la línea %d dice %llu bytes, y entonces el archivo tenía %llu%s y el "
+                     "servidor había mandado %llu más como mucho",
+                     nombre, i + 1, (unsigned long long)x->bytes[i], (unsigned long long)prefijo,
+                     prefijo > 0 ? " en el .parte (con --continuar, <bytes> los cuenta)" : "",
+                     (unsigned long long)(cota - prefijo));
+            return 0;
+        }
+        if (x->pct[i] < 0) {
+            /* «-»: aún no se sabe el total (antes de las cabeceras). Después de un porcentaje,
+             * o con bytes recibidos, ya no vale. */
+            if (con_pct || x->bytes[i] > prefijo) {
+                snprintf(motivo, t,
+                         "%s: la línea %d dice «-» con %llu bytes, y el servidor anunció el "
+                         "tamaño (%llu) desde la cabecera",
+                         nombre, i + 1, (unsigned long long)x->bytes[i], (unsigned long long)tam);
+                return 0;
+            }
+            continue;
+        }
+        con_pct = 1;
+        int esperado = (int)(x->bytes[i] * 100 / tam);
+        if (x->pct[i] > 100 || abs(x->pct[i] - esperado) > 1 ||
+            (i > 0 && (x->pct[i] < x->pct[i - 1] || x->bytes[i] < x->bytes[i - 1]))) {
+            snprintf(motivo, t,
+                     "%s: la línea %d dice %d %% y %llu bytes (el archivo tiene %llu; el "
+                     "porcentaje es bytes·100/tamaño y no retrocede)",
+                     nombre, i + 1, x->pct[i], (unsigned long long)x->bytes[i],
+                     (unsigned long long)tam);
+            return 0;
+        }
+        if (x->kbs[i] > 4 * real + 50) {
+            snprintf(motivo, t, "%s: %.1f KB/s en la línea %d, y el servidor la sirvió a %.1f KB/s",
+                     nombre, x->kbs[i], i + 1, real);
+            return 0;
+        }
+        if (x->kbs[i] >= 0.4 * real && x->kbs[i] <= 2.5 * real)
+            buena = 1;
+    }
+    if (!buena) {
+        snprintf(motivo, t,
+                 "%s: ninguna velocidad se parece a la real (%.1f KB/s según el servidor)", nombre,
+                 real);
+        return 0;
+    }
+    return 1;
+}
+
+/* La cortada de «progreso»: tras el corte, sus reintentos se cortan también y la descarga
+ * pasa 3 s o más sin recibir nada. Desde la primera línea con los bytes que mandó el servidor
+ * (ya tenía todo lo que iba a recibir), cada línea sigue diciendo esos bytes, y de la cuarta en
+ * adelante (el temporizador pinta cada 500 ms: han pasado 2 s o más sin recibir nada) la
+ * velocidad es casi 0: la de los últimos 2 s, no la media desde el principio. Cuándo vio el
+ * calificador la línea no sirve aquí: con la máquina cargada puede verla tarde. */
+static int juzgar_parada(const char *nombre, const serie_t *x, const cal_peticion_t *v, int n,
+                         char *motivo, size_t t)
+{
+    if (n < 2) {
+        snprintf(motivo, t, "%s: el servidor vio %d peticiones (se cortó: con -r 4 se reintenta)",
+                 nombre, n);
+        return 0;
+    }
+    uint64_t k = servido_hasta(v, n, UINT64_MAX);
+    double dur0 = (double)(v[0].fin_ms - v[0].inicio_ms) / 1000.0;
+    double real = (double)k / 1024.0 / (dur0 > 0.01 ? dur0 : 0.01);
+    int j0 = 0;
+    while (j0 < x->n && x->bytes[j0] != k)
+        j0++;
+    if (j0 == x->n) {
+        snprintf(motivo, t,
+                 "%s: ninguna línea PROGRESO dice %llu bytes, los que mandó el servidor antes de "
+                 "cortar (y la descarga pasó después segundos esperando sus reintentos)",
+                 nombre, (unsigned long long)k);
+        return 0;
+    }
+    for (int j = j0; j < x->n; j++) {
+        if (x->bytes[j] != k || (j >= j0 + 4 && x->kbs[j] > 0.1 * real + 1)) {
+            snprintf(motivo, t,
+                     "%s: el servidor mandó %llu bytes a %.1f KB/s y cortó; %d líneas (%.1f s o "
+                     "más) después, la línea %d dice %llu bytes a %.1f KB/s: la velocidad es la "
+                     "de los últimos 2 s, no la media desde el principio",
+                     nombre, (unsigned long long)k, real, j - j0, (double)(j - j0) / 2.0, j + 1,
+                     (unsigned long long)x->bytes[j], x->kbs[j]);
+            return 0;
+        }
+    }
+    if (x->n < j0 + 5 && v[n - 1].inicio_ms < v[0].fin_ms + 2500) {
+        snprintf(motivo, t,
+                 "%s: sus %d reintentos llegaron al servidor en %llu ms tras el corte (las "
+                 "esperas de -r 4 suman 3 s o más), y no dio tiempo a ver la velocidad bajar a 0",
+                 nombre, n - 1, (unsigned long long)(v[n - 1].inicio_ms - v[0].fin_ms));
+        return 0;
+    }
+    if (x->n < j0 + 5) {
+        snprintf(motivo, t,
+                 "%s: solo %d líneas PROGRESO después del corte, y esperó sus 4 reintentos (3 s o "
+                 "más): una descarga que espera un reintento sigue activa y tiene su línea",
+                 nombre, x->n - j0 - 1);
+        return 0;
+    }
+    return 1;
+}
+
+CAL_PRUEBA(progreso, 40)
+{
+    cal_esperado("sin terminal: «PROGRESO nombre porcentaje bytes KB/s» cada ~500 ms por descarga "
+                 "activa (ni muchas más ni de golpe al final; ninguna para la que espera turno), "
+                 "también para una que no recibe nada o espera un reintento; bytes que cuentan "
+                 "el .parte reanudado y nunca más de lo que había mandado el servidor, "
+                 "porcentajes que no retroceden, y la velocidad de los últimos 2 s");
+    corrida_t x;
+    if (!preparar(&x))
+        CAL_FIN(0);
+    enum { RAPIDA, CORTADA, GOTEO, REANUDADA, N };
+    const char *nombres[N] = {"p.bin", "corte.bin", "goteo.bin", "r.bin"};
+    /* Tamaños, punto de corte y .parte, al azar en cada calificación. */
+    uint64_t tam[N] = {al_azar(250000, 350000), al_azar(400000, 600000), 2,
+                       al_azar(500000, 700000)};
+    uint64_t corte = al_azar(150000, 250000), prefijo = al_azar(100000, 250000);
+    uint64_t sem[N] = {semilla_nueva(), semilla_nueva(), 0, semilla_nueva()};
+    char u[N][128], b[N][200], extra[64];
+    bytes_url(u[RAPIDA], sizeof u[0], tam[RAPIDA], sem[RAPIDA], "&kbps=200");
+    snprintf(extra, sizeof extra, "&kbps=200&cortar=%llu", (unsigned long long)corte);
+    bytes_url(u[CORTADA], sizeof u[0], tam[CORTADA], sem[CORTADA], extra);
+    /* Un byte a los 2 s y otro a los 4 s: el temporizador pinta aunque no llegue nada; quien
+     * pinta desde las callbacks de la transferencia, solo cuando llega un byte. */
+    snprintf(u[GOTEO], sizeof u[0], "/drip?numbytes=2&duration=4");
+    /* La cuarta espera turno (-c 3) y se reanuda desde su .parte. */
+    bytes_url(u[REANUDADA], sizeof u[0], tam[REANUDADA], sem[REANUDADA], "&kbps=150");
+    char parte[32];
+    snprintf(parte, sizeof parte, "%s.parte", nombres[REANUDADA]);
+    if (escribir_parte(x.c.dir, parte, sem[REANUDADA], (size_t)prefijo) < 0) {
+        cal_obtenido("no se pudo preparar %s (error del calificador)", parte);
+        CAL_FIN(0);
+    }
+    const char *args[N + 6] = {"-c", "3", "-r", "4", "--continuar"};
+    for (int i = 0; i < N; i++)
+        args[5 + i] = arg(b[i], sizeof b[i], nombres[i], u[i]);
+    if (!correr(&x, args, 0))
+        CAL_FIN(0);
+    serie_t se[N];
+    memset(se, 0, sizeof se);
+    uint64_t limite = cal_ahora_ms() + 20000;
+    while (!cal_termino(x.p) && cal_ahora_ms() < limite) {
+        cal_esperar_fin(x.p, 20);
+        for (int k = 0; k < N; k++)
+            seguir(x.p, nombres[k], &se[k]);
+    }
+    x.codigo = fin(x.p, 100);
+    char motivo[512] = "";
+    cal_peticion_t v[N][8];
+    int n[N];
+    for (int k = 0; k < N; k++)
+        n[k] = registro_de(x.s, u[k], v[k], 8);
+    int ok = acabo(&x, motivo, sizeof motivo) &&
+             juzgar_serie(nombres[RAPIDA], &se[RAPIDA], tam[RAPIDA], 0, v[RAPIDA], n[RAPIDA],
+                          motivo, sizeof motivo) &&
+             juzgar_serie(nombres[REANUDADA], &se[REANUDADA], tam[REANUDADA], prefijo, v[REANUDADA],
+                          n[REANUDADA], motivo, sizeof motivo) &&
+             juzgar_parada(nombres[CORTADA], &se[CORTADA], v[CORTADA], n[CORTADA], motivo,
+                           sizeof motivo);
+    if (ok && se[REANUDADA].n > 0 && se[REANUDADA].visto[0] + 500 < v[REANUDADA][0].inicio_ms) {
+        snprintf(motivo, sizeof motivo,
+                 "r.bin esperaba turno (-c 3) y ya salían sus líneas PROGRESO %llu ms antes de "
+                 "que el servidor viera su petición: solo las descargas activas tienen línea",
+                 (unsigned long long)(v[REANUDADA][0].inicio_ms - se[REANUDADA].visto[0]));
+        ok = 0;
+    }
+    int lineas_goteo = 0;
+    uint64_t hueco = 0;
+    if (ok) {
+        /* El goteo está activo ~4 s: el temporizador da ~8 líneas; se piden la mitad, y
+         * ningún hueco de más de 1,5 s entre dos seguidas. */
+        serie_t *g = &se[GOTEO];
+        double dur =
+            n[GOTEO] >= 1 ? (double)(v[GOTEO][0].fin_ms - v[GOTEO][0].inicio_ms) / 1000.0 : 4.0;
+        int minimo = (int)dur;
+        lineas_goteo = g->n;
+        for (int i = 1; i < g->n; i++)
+            if (g->visto[i] - g->visto[i - 1] > hueco)
+                hueco = g->visto[i] - g->visto[i - 1];
+        if (g->n < minimo || hueco > 1500) {
+            snprintf(motivo, sizeof motivo,
+                     "goteo.bin (un byte cada 2 s durante %.1f s): %d líneas PROGRESO y un hueco "
+                     "de %llu ms entre dos (se esperaban al menos %d, una cada ~500 ms aunque no "
+                     "lleguen bytes)",
+                     dur, g->n, (unsigned long long)hueco, minimo);
+            ok = 0;
+        }
+    }
+    if (ok)
+        cal_obtenido("líneas PROGRESO a su ritmo, respaldadas por el registro del servidor, "
+                     "monótonas y con velocidades creíbles (casi 0 tras el corte); el goteo, %d "
+                     "líneas con %llu ms como mucho entre dos",
+                     lineas_goteo, (unsigned long long)hueco);
+    else
+        cal_obtenido("%s", motivo);
+    if (!ok)
+        cal_nota_salida(x.p, 12);
+    CAL_FIN(ok);
+}
+
+/* Las líneas de la terminal con el nombre de una descarga y un porcentaje, con el instante en
+ * que el calificador las vio (se lee la salida a pasos cortos). */
+typedef struct {
+    int n;
+    uint64_t visto[512];
+    int pct[512];
+} pintadas_t;
+
+/* El porcentaje de una línea de la terminal («… 61% …»), o -1 si no tiene. */
+static int porcentaje_de(const char *l, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (l[i] != '%' || i == 0 || l[i - 1] < '0' || l[i - 1] > '9')
+            continue;
+        size_t j = i;
+        while (j > 0 && l[j - 1] >= '0' && l[j - 1] <= '9' && i - j < 3)
+            j--;
+        int v = 0;
+        for (size_t k = j; k < i; k++)
+            v = v * 10 + (l[k] - '0');
+        return v;
+    }
+    return -1;
+}
+
+/* Lee las líneas completas nuevas desde *desde y anota las de `nombres[k]`. */
+static void seguir_terminal(cal_proceso_t *p, size_t *desde, const char *const *nombres, int m,
+                            pintadas_t *pi)
+{
+    const char *out = cal_salida(p);
+    for (;;) {
+        const char *l = out + *desde, *nl = strchr(l, '\n');
+        if (nl == NULL)
+            return;
+        *desde = (size_t)(nl + 1 - out);
+        for (int k = 0; k < m; k++) {
+            const char *e = strstr(l, nombres[k]);
+            int pc = porcentaje_de(l, (size_t)(nl - l));
+            if (e != NULL && e < nl && pc >= 0 && pi[k].n < 512) {
+                pi[k].visto[pi[k].n] = cal_ahora_ms();
+                pi[k].pct[pi[k].n++] = pc;
+            }
+        }
+    }
+}
+
+/* Cada porcentaje pintado contra el registro: no más de lo que el servidor había mandado al
+ * verse la línea, sin retroceder, y al menos uno intermedio (0 < x < 100) mientras descargaba.
+ * 1 si casa; si no, 0 y el motivo. */
+static int juzgar_pintadas(const char *nombre, const pintadas_t *pi, uint64_t tam,
+                           const cal_peticion_t *v, int n, char *motivo, size_t t)
+{
+    int intermedias = 0;
+    for (int i = 0; i < pi->n; i++) {
+        uint64_t dice = (uint64_t)pi->pct[i] * tam / 100;
+        uint64_t cota = servido_hasta(v, n, pi->visto[i] + 100) + 32768;
+        if (pi->pct[i] > 100 || dice > cota || (i > 0 && pi->pct[i] < pi->pct[i - 1])) {
+            snprintf(motivo, t,
+                     "%s: un repintado dice %d %% (%llu bytes de %llu) cuando el servidor había "
+                     "mandado %llu como mucho%s",
+                     nombre, pi->pct[i], (unsigned long long)dice, (unsigned long long)tam,
+                     (unsigned long long)(cota - 32768),
+                     i > 0 && pi->pct[i] < pi->pct[i - 1] ? " (o retrocede)" : "");
+            return 0;
+        }
+        intermedias += pi->pct[i] > 0 && pi->pct[i] < 100;
+    }
+    if (intermedias == 0) {
+        snprintf(motivo, t,
+                 "%s: ningún repintado con un porcentaje entre 0 y 100 mientras descargaba (%d "
+                 "líneas con su nombre y porcentaje)",
+                 nombre, pi->n);
+        return 0;
+    }
+    return 1;
+}
+
+CAL_PRUEBA(terminal, 30)
+{
+    cal_esperado("en una terminal: sin líneas PROGRESO, repintado en su sitio con ESC[nA, con "
+                 "porcentajes que avanzan mientras descarga sin pasar nunca de lo que el servidor "
+                 "había mandado, y un último repintado con cada descarga al 100 %% (y su archivo "
+                 "entero en el disco)");
+    carpeta_t c;
+    cal_servidor_t *s = servidor();
+    if (s == NULL || carpeta(&c) < 0)
+        CAL_FIN(0);
+    char u[2][128], b[2][200];
+    const char *nombres[2] = {"t1.bin", "t2.bin"};
+    uint64_t tam[2] = {al_azar(250000, 350000), al_azar(200000, 300000)};
+    uint64_t sem[2] = {semilla_nueva(), semilla_nueva()};
+    bytes_url(u[0], sizeof u[0], tam[0], sem[0], "&kbps=200");
+    bytes_url(u[1], sizeof u[1], tam[1], sem[1], "&kbps=150");
+    const char *args[] = {arg(b[0], sizeof b[0], nombres[0], u[0]),
+                          arg(b[1], sizeof b[1], nombres[1], u[1]), NULL};
+    cal_proceso_t *p = descargas(s, &c, args, 25, 0, 1);
+    if (p == NULL)
+        CAL_FIN(0);
+    pintadas_t pi[2];
+    memset(pi, 0, sizeof pi);
+    size_t leido = 0;
+    uint64_t limite = cal_ahora_ms() + 15000;
+    while (!cal_termino(p) && cal_ahora_ms() < limite) {
+        cal_esperar_fin(p, 20);
+        seguir_terminal(p, &leido, nombres, 2, pi);
+    }
+    int cod = fin(p, 100);
+    seguir_terminal(p, &leido, nombres, 2, pi);
+    char motivo[256] = "";
+    const char *out = cal_salida(p);
+    int ok = por_si_mismo(p, cod, motivo, sizeof motivo);
+    for (int k = 0; k < 2 && ok; k++) {
+        cal_peticion_t v[2];
+        int n = registro_de(s, u[k], v, 2);
+        ok = juzgar_pintadas(nombres[k], &pi[k], tam[k], v, n, motivo, sizeof motivo) &&
+             archivo_bien(c.dir, nombres[k], sem[k], tam[k], motivo, sizeof motivo);
+    }
+    /* El último «ESC[nA» abre el último repintado; acaba en la primera línea «OK ». */
+    const char *ultimo = NULL;
+    for (const char *e = strstr(out, "\033["); e != NULL; e = strstr(e + 2, "\033[")) {
+        const char *d = e + 2;
+        while (*d >= '0' && *d <= '9')
+            d++;
+        if (*d == 'A' && d > e + 2)
+            ultimo = d + 1;
+    }
+    if (ok && strstr(out, "PROGRESO") != NULL) {
+        snprintf(motivo, sizeof motivo, "en una terminal salieron líneas PROGRESO");
+        ok = 0;
+    } else if (ok && ultimo == NULL) {
+        snprintf(motivo, sizeof motivo, "no hay ningún repintado en su sitio (ESC[nA)");
+        ok = 0;
+    }
+    if (ok) {
+        const char *hasta = strstr(ultimo, "\nOK ");
+        size_t largo = hasta != NULL ? (size_t)(hasta - ultimo) : strlen(ultimo);
+        int lineas = 0, al_cien = 0;
+        const char *q = ultimo;
+        while (q < ultimo + largo) {
+            const char *nl = memchr(q, '\n', (size_t)(ultimo + largo - q));
+            size_t n = nl != NULL ? (size_t)(nl - q) : (size_t)(ultimo + largo - q);
+            char l[512];
+            snprintf(l, sizeof l, "%.*s", (int)(n < sizeof l - 1 ? n : sizeof l - 1), q);
+            if (strstr(l, "t1.bin") != NULL || strstr(l, "t2.bin") != NULL) {
+                lineas++;
+                if (strstr(l, "100%") != NULL || strstr(l, "100 %") != NULL)
+                    al_cien++;
+            }
+            q += n + 1;
+        }
+        ok = lineas == 2 && al_cien == 2;
+        if (!ok)
+            snprintf(motivo, sizeof motivo,
+                     "el último repintado tiene %d líneas de las descargas y %d al 100 %%", lineas,
+                     al_cien);
+    }
+    if (ok && (cal_contar(out, "OK", "t1.bin") != 1 || cal_contar(out, "OK", "t2.bin") != 1)) {
+        snprintf(motivo, sizeof motivo, "falta el resumen «OK …» de alguna descarga");
+        ok = 0;
+    }
+    cal_obtenido("%s", ok ? "repintado en su sitio, respaldado por el registro del servidor, que "
+                            "acaba con las dos al 100 % y enteras en el disco"
+                          : motivo);
+    if (!ok)
+        cal_nota_salida(p, 10);
+    CAL_FIN(ok);
+}
