@@ -179,8 +179,7 @@ static void responder_roto(respuesta_t *r, json_t *doc, const char *ciudad, cons
     /* «…"cod": 200\n}» → «…"cod": 200,\n}\n» */
     while (antes > 0 && (texto[antes - 1] == '\n' || texto[antes - 1] == ' '))
         antes--;
-    snprintf(roto, n, "%.*s,\n%.*s%*s}\n", (int)antes, texto, lineas, "\n\n\n\n\n\n", sangria,
-             "");
+    snprintf(roto, n, "%.*s,\n%.*s%*s}\n", (int)antes, texto, lineas, "\n\n\n\n\n\n", sangria, "");
     respuesta_texto(r, 200, roto);
     r->tipo = "application/json";
     free(roto);

@@ -204,8 +204,8 @@ Test(clima, retraso)
  * del JSON roto; el mismo secreto, los mismos; sin secreto, los de siempre. */
 Test(clima, el_secreto_cambia_lo_que_la_url_no_dice)
 {
-    static const char *const ciudades[] = {"Lima", "Oslo", "Roma", "Quito", "Madrid", "Kiev",
-                                           "Dakar", "Perth"};
+    static const char *const ciudades[] = {"Lima",   "Oslo", "Roma",  "Quito",
+                                           "Madrid", "Kiev", "Dakar", "Perth"};
     red_srv_t a, a2, b;
     cr_assert_eq(setenv("CURSO_CLIMA_SECRETO", "secreto-a", 1), 0);
     red_srv_arrancar(&a, 0);
@@ -232,8 +232,8 @@ Test(clima, el_secreto_cambia_lo_que_la_url_no_dice)
             c0 = cs;
         }
         /* Sin secreto, el sitio es el de siempre (el del enunciado): la última llave, sola. */
-        cr_expect(ls == l0 && cs == c0 && cs == 1, "%s: sin secreto, el error en %d:%d", ciudades[i],
-                  ls, cs);
+        cr_expect(ls == l0 && cs == c0 && cs == 1, "%s: sin secreto, el error en %d:%d",
+                  ciudades[i], ls, cs);
         sitios_a += la != l0 || ca != c0;
     }
     cr_expect_geq(t_distintas, 6, "el secreto cambió solo %d temperaturas de 8", t_distintas);
