@@ -23,15 +23,15 @@
 #include <unistd.h>
 #include <uv.h>
 
-#define LIMITE_OMISION_MS 3000
+#define LIMITE_OMISION_MS   3000
 #define SIMULTANEAS_OMISION 10
-#define MINIMA_C -90.0
-#define MAXIMA_C 60.0
+#define MINIMA_C            -90.0
+#define MAXIMA_C            60.0
 
 typedef struct {
     char *nombre;
-    char *url;  /* plantilla con {ciudad}, ya completada si empezaba por / */
-    char *ruta; /* «main.temp», «properties.periods.0.temperature»… */
+    char *url;   /* plantilla con {ciudad}, ya completada si empezaba por / */
+    char *ruta;  /* «main.temp», «properties.periods.0.temperature»… */
     char unidad; /* 'C', 'K' o 'F' */
 } proveedor_t;
 
@@ -66,12 +66,13 @@ struct programa_s {
 
 static void uso(void)
 {
-    fprintf(stderr, "uso: clima [-t MS] [-c N] [-f PROVEEDORES] [--json] CIUDAD...\n"
-                    "  -t  límite de cada petición en ms (10 a 600000; por omisión %d)\n"
-                    "  -c  peticiones a la vez como mucho (1 a 1000; por omisión %d)\n"
-                    "  -f  archivo de proveedores (por omisión, proveedores.json junto al "
-                    "programa)\n"
-                    "  --json  un documento JSON en vez de líneas\n",
+    fprintf(stderr,
+            "uso: clima [-t MS] [-c N] [-f PROVEEDORES] [--json] CIUDAD...\n"
+            "  -t  límite de cada petición en ms (10 a 600000; por omisión %d)\n"
+            "  -c  peticiones a la vez como mucho (1 a 1000; por omisión %d)\n"
+            "  -f  archivo de proveedores (por omisión, proveedores.json junto al "
+            "programa)\n"
+            "  --json  un documento JSON en vez de líneas\n",
             LIMITE_OMISION_MS, SIMULTANEAS_OMISION);
 }
 
@@ -147,8 +148,7 @@ static const char *campo(json_t *p, size_t i, const char *nombre, const char *ar
 {
     const char *v = json_string_value(json_object_get(p, nombre));
     if (v == NULL || v[0] == '\0') {
-        fprintf(stderr,
-                "clima: %s: al proveedor %zu le falta el campo «%s» (un texto no vacío)\n",
+        fprintf(stderr, "clima: %s: al proveedor %zu le falta el campo «%s» (un texto no vacío)\n",
                 archivo, i + 1, nombre);
         return NULL;
     }
@@ -207,8 +207,7 @@ static int cargar_proveedores(programa_t *prog, const char *archivo)
             goto fin;
         }
         if (url[0] != '/' && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
-            fprintf(stderr,
-                    "clima: %s: la url «%s» tiene que empezar por http://, https:// o /\n",
+            fprintf(stderr, "clima: %s: la url «%s» tiene que empezar por http://, https:// o /\n",
                     archivo, url);
             goto fin;
         }
@@ -296,24 +295,23 @@ static json_t *documento(const char *prov, const char *ciudad, const char *sal)
         return json_pack("{s:{s:f, s:f}, s:[{s:s}], s:{s:f, s:f, s:i, s:i}, s:{s:f}, s:s, s:i}",
                          "coord", "lon", lon, "lat", lat, "weather", "description", cielo, "main",
                          "temp", t, "feels_like", redondear1(t - viento / 10.0), "humidity",
-                         humedad, "pressure", 1000 + (int)((h >> 32) % 30), "wind", "speed",
-                         viento, "name", ciudad, "cod", 200);
+                         humedad, "pressure", 1000 + (int)((h >> 32) % 30), "wind", "speed", viento,
+                         "name", ciudad, "cod", 200);
     if (strcmp(prov, "weatherapi") == 0)
-        return json_pack("{s:{s:s, s:f, s:f}, s:{s:f, s:f, s:i, s:f, s:{s:s}}}", "location",
-                         "name", ciudad, "lat", lat, "lon", lon, "current", "temp_c", t, "temp_f",
-                         redondear1(t * 9.0 / 5.0 + 32.0), "humidity", humedad, "wind_kph",
-                         viento, "condition", "text", cielo);
+        return json_pack("{s:{s:s, s:f, s:f}, s:{s:f, s:f, s:i, s:f, s:{s:s}}}", "location", "name",
+                         ciudad, "lat", lat, "lon", lon, "current", "temp_c", t, "temp_f",
+                         redondear1(t * 9.0 / 5.0 + 32.0), "humidity", humedad, "wind_kph", viento,
+                         "condition", "text", cielo);
     if (strcmp(prov, "openmeteo") == 0)
         return json_pack("{s:f, s:f, s:{s:f, s:f, s:i, s:i}}", "latitude", lat, "longitude", lon,
-                         "current_weather", "temperature", t, "windspeed", viento,
-                         "winddirection", (int)((h >> 48) % 360), "weathercode",
-                         (int)((h >> 16) % 6));
+                         "current_weather", "temperature", t, "windspeed", viento, "winddirection",
+                         (int)((h >> 48) % 360), "weathercode", (int)((h >> 16) % 6));
     double f = redondear1(t * 9.0 / 5.0 + 32.0);
     double noche = redondear1((t - 4.0) * 9.0 / 5.0 + 32.0);
     return json_pack("{s:{s:s, s:[{s:i, s:s, s:f, s:s, s:s}, {s:i, s:s, s:f, s:s, s:s}]}}",
                      "properties", "ciudad", ciudad, "periods", "number", 1, "name", "Ahora",
-                     "temperature", f, "temperatureUnit", "F", "shortForecast", cielo, "number",
-                     2, "name", "Esta noche", "temperature", noche, "temperatureUnit", "F",
+                     "temperature", f, "temperatureUnit", "F", "shortForecast", cielo, "number", 2,
+                     "name", "Esta noche", "temperature", noche, "temperatureUnit", "F",
                      "shortForecast", cielo);
 }
 
@@ -373,8 +371,8 @@ static void juzgar(consulta_t *c, const http_respuesta_t *r)
     }
     if (strcmp(fallo, "json") == 0) {
         json_t *doc = documento(prov, ciudad, sal);
-        char *texto = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                          JSON_REAL_PRECISION(10));
+        char *texto =
+            json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
         json_decref(doc);
         char *ultima = texto != NULL ? strrchr(texto, '}') : NULL;
         if (ultima != NULL) {
@@ -487,7 +485,8 @@ static void imprimir_json(programa_t *prog)
                                         "proveedores", lista));
     }
     json_t *doc = json_pack("{s:o}", "ciudades", ciudades);
-    if (doc == NULL || json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) < 0)
+    if (doc == NULL ||
+        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) < 0)
         fprintf(stderr, "clima: no se pudo escribir el JSON\n");
     else
         putchar('\n');
@@ -581,9 +580,8 @@ int main(int argc, char **argv)
     long limite_ms = LIMITE_OMISION_MS, simultaneas = SIMULTANEAS_OMISION;
     char *archivo = NULL;
     int codigo = 2;
-    static const struct option largas[] = {{"json", no_argument, NULL, 'j'},
-                                           {"help", no_argument, NULL, 'h'},
-                                           {NULL, 0, NULL, 0}};
+    static const struct option largas[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int opcion;
 
     setvbuf(stdout, NULL, _IOLBF, 0);

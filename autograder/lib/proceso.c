@@ -533,7 +533,7 @@ const char *cal_describir_fin(const cal_proceso_t *p, char *buf, size_t tam)
     else if (cal_senal_mortal(p) > 0)
         snprintf(buf, tam, "murió por la señal SIG%s (no salió por su pie)",
                  sigabbrev_np(cal_senal_mortal(p)) != NULL ? sigabbrev_np(cal_senal_mortal(p))
-                                                            : "?");
+                                                           : "?");
     else {
         int c = cal_codigo(p);
         /* bwrap transmite «murió por la señal N» como código 128 + N. */
