@@ -536,8 +536,10 @@ const char *cal_describir_fin(const cal_proceso_t *p, char *buf, size_t tam)
                                                            : "?");
     else {
         int c = cal_codigo(p);
-        /* bwrap transmite «murió por la señal N» como código 128 + N. */
-        if (c > 128 && c < 128 + 65)
+        /* bwrap transmite «murió por la señal N» como código 128 + N. Sin caja, o si N es la
+         * señal que mandamos y el programa la atendía, se sabe que salió por su pie. */
+        int sabido = p->init <= 0 || p->senal_enviada == c - 128;
+        if (c > 128 && c < 128 + 65 && !sabido)
             snprintf(buf, tam, "terminó con código %d (¿murió por la señal SIG%s?)", c,
                      sigabbrev_np(c - 128) != NULL ? sigabbrev_np(c - 128) : "?");
         else
