@@ -42,6 +42,8 @@ struct cal_proceso {
     flujo_t salida, errores, valgrind;
     uint64_t pico_kib;   /* memoria residente máxima vista (cal_memoria_pico_kib) */
     uint64_t muestra_ms; /* última lectura de VmHWM */
+    int senal_enviada;   /* la última señal de cal_senal(), o 0 */
+    int senal_omision;   /* al enviarla, el programa no la capturaba, ignoraba ni bloqueaba */
 };
 
 /* El flujo lee de `fd` (ya suyo) con un tope de `tope` bytes. 0 o -ENOMEM. */

@@ -335,13 +335,53 @@ void cal_cerrar_entrada(cal_proceso_t *p)
     p->entrada = -1;
 }
 
+/* 1 si el proceso `pid` deja `senal` a la acción por omisión del núcleo: ni la captura, ni
+ * la ignora, ni la bloquea (SigCgt, SigIgn y SigBlk de /proc/PID/status). 0 si no o si no se
+ * pudo mirar. */
+static int senal_por_omision(pid_t pid, int senal)
+{
+    char ruta[64], linea[128];
+    snprintf(ruta, sizeof ruta, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(ruta, "r");
+    if (f == NULL)
+        return 0;
+    int vistas = 0, omision = 1;
+    unsigned long long bit = 1ULL << (senal - 1);
+    while (fgets(linea, sizeof linea, f) != NULL) {
+        if (strncmp(linea, "SigBlk:", 7) == 0 || strncmp(linea, "SigIgn:", 7) == 0 ||
+            strncmp(linea, "SigCgt:", 7) == 0) {
+            vistas++;
+            if (strtoull(linea + 7, NULL, 16) & bit)
+                omision = 0;
+        }
+    }
+    fclose(f);
+    return vistas == 3 && omision;
+}
+
 int cal_senal(cal_proceso_t *p, int senal)
 {
     if (p->termino)
         return -ESRCH;
     localizar_programa(p);
     pid_t destino = p->programa > 0 ? p->programa : p->pid;
+    p->senal_enviada = senal;
+    p->senal_omision = senal > 0 && senal < 64 && senal_por_omision(destino, senal);
     return kill(destino, senal) == 0 ? 0 : -errno;
+}
+
+int cal_senal_mortal(const cal_proceso_t *p)
+{
+    if (!p->termino || p->matado || p->excedido)
+        return 0;
+    if (WIFSIGNALED(p->estado)) /* sin bwrap: el estado de wait lo dice */
+        return WTERMSIG(p->estado);
+    /* Con bwrap, «murió por la señal N» llega como exit(128 + N): se distingue por cómo
+     * tenía el programa esa señal cuando se la mandamos. */
+    if (p->init > 0 && WIFEXITED(p->estado) && p->senal_enviada > 0 && p->senal_omision &&
+        WEXITSTATUS(p->estado) == 128 + p->senal_enviada)
+        return p->senal_enviada;
+    return 0;
 }
 
 void cal_matar(cal_proceso_t *p)
@@ -490,10 +530,16 @@ const char *cal_describir_fin(const cal_proceso_t *p, char *buf, size_t tam)
                  (double)(p->limite_ms - p->lanzado_ms) / 1000.0);
     else if (p->matado)
         snprintf(buf, tam, "seguía en marcha y el calificador lo terminó");
+    else if (cal_senal_mortal(p) > 0)
+        snprintf(buf, tam, "murió por la señal SIG%s (no salió por su pie)",
+                 sigabbrev_np(cal_senal_mortal(p)) != NULL ? sigabbrev_np(cal_senal_mortal(p))
+                                                           : "?");
     else {
         int c = cal_codigo(p);
-        /* bwrap transmite «murió por la señal N» como código 128 + N. */
-        if (c > 128 && c < 128 + 65)
+        /* bwrap transmite «murió por la señal N» como código 128 + N. Sin caja, o si N es la
+         * señal que mandamos y el programa la atendía, se sabe que salió por su pie. */
+        int sabido = p->init <= 0 || p->senal_enviada == c - 128;
+        if (c > 128 && c < 128 + 65 && !sabido)
             snprintf(buf, tam, "terminó con código %d (¿murió por la señal SIG%s?)", c,
                      sigabbrev_np(c - 128) != NULL ? sigabbrev_np(c - 128) : "?");
         else

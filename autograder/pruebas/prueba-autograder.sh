@@ -242,6 +242,15 @@ else
   mal "medios-sin-observar" "sin observar: el informe no lo dice"
 fi
 
+# El 10 no se aprueba sin leer las respuestas: clima_sin_leer.c hace todas las peticiones
+# y calcula cada número de la URL con una copia del servidor (público); el secreto que el
+# calificador le da al servidor, fuera de la caja, lo deja en compila, entrada y Ctrl+C.
+CASO_LAB=10-clima CASO_ARCHIVO=clima.c caso clima_sin_leer clima_sin_leer.c 20
+if grep -q 'lo que sirvió el servidor' "$SALIDAS/clima_sin_leer.txt"; then
+  bien "clima_sin_leer: el 10 dice qué número sirvió el servidor"
+else
+  mal "clima-sin-leer-mensaje" "clima_sin_leer: el informe no dice qué número se esperaba"
+fi
 # La red: un servidor de fuera, en 127.0.0.1, no recibe nada de la entrega.
 fuera_log="$TMP/fuera.log"
 python3 - "$fuera_log" >"$TMP/fuera.puerto" <<'PY' &

@@ -14,7 +14,27 @@
 
 #define TAM_CIUDAD 512
 
-/* Hash de la ciudad en minúsculas ASCII, con una sal por uso (y la del llamador, si hay). */
+/* El secreto del servidor: CURSO_CLIMA_SECRETO, leído una vez al primer uso. Lo pone quien
+ * arranca el servidor (un calificador, con un valor al azar por verificación) y el programa
+ * calificado no lo ve: el servidor corre fuera de la caja de arena y el entorno del
+ * programa es otro, limpio. Con secreto, ni las temperaturas ni el sitio del error de
+ * &fallo=json se deducen de la URL aunque esta función sea pública (la sal viaja en la URL).
+ * Sin secreto (make servidor), todo es como siempre: el enunciado y las pruebas a mano
+ * pueden contar con los mismos números. */
+static const char *secreto(void)
+{
+    static int leido;
+    static char valor[128];
+    if (!leido) {
+        const char *v = getenv("CURSO_CLIMA_SECRETO");
+        snprintf(valor, sizeof valor, "%s", v != NULL ? v : "");
+        leido = 1;
+    }
+    return valor;
+}
+
+/* Hash de la ciudad en minúsculas ASCII, con una sal por uso (y la del llamador, si hay;
+ * y el secreto del servidor, si hay). */
 static unsigned long long hash_ciudad(const char *ciudad, const char *uso, const char *sal)
 {
     char clave[256];
@@ -22,9 +42,12 @@ static unsigned long long hash_ciudad(const char *ciudad, const char *uso, const
     for (const char *p = ciudad; *p != '\0' && j + 1 < sizeof clave; p++)
         clave[j++] = (char)tolower((unsigned char)*p);
     clave[j] = '\0';
-    char con_sal[640];
-    /* Sin sal, la clave de siempre: las temperaturas de antes no cambian. */
-    if (sal == NULL || sal[0] == '\0')
+    char con_sal[800];
+    const char *s = secreto();
+    /* Sin sal ni secreto, la clave de siempre: las temperaturas de antes no cambian. */
+    if (s[0] != '\0')
+        snprintf(con_sal, sizeof con_sal, "%s|%s|%s|%s", uso, sal != NULL ? sal : "", s, clave);
+    else if (sal == NULL || sal[0] == '\0')
         snprintf(con_sal, sizeof con_sal, "%s|%s", uso, clave);
     else
         snprintf(con_sal, sizeof con_sal, "%s|%s|%s", uso, sal, clave);
@@ -126,9 +149,18 @@ static int conocido(const char *proveedor)
 }
 
 /* JSON mal formado a propósito: el documento con sangría y una coma de más antes de la
- * última llave (en su propia línea: así la línea y la columna del error dicen algo). */
-static void responder_roto(respuesta_t *r, json_t *doc)
+ * última llave (en su propia línea: así la línea y la columna del error dicen algo). Con
+ * secreto, la llave baja de 0 a 6 líneas en blanco y se sangra de 0 a 8 espacios, según el
+ * hash de la ciudad: la línea y la columna del error cambian con cada secreto y solo se
+ * saben leyendo el cuerpo. */
+static void responder_roto(respuesta_t *r, json_t *doc, const char *ciudad, const char *sal)
 {
+    int lineas = 0, sangria = 0;
+    if (secreto()[0] != '\0') {
+        unsigned long long h = hash_ciudad(ciudad, "roto", sal);
+        lineas = (int)(h % 7);
+        sangria = (int)((h >> 8) % 9);
+    }
     char *texto = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
     char *ultima = texto != NULL ? strrchr(texto, '}') : NULL;
     if (ultima == NULL) {
@@ -137,7 +169,7 @@ static void responder_roto(respuesta_t *r, json_t *doc)
         return;
     }
     size_t antes = (size_t)(ultima - texto);
-    size_t n = strlen(texto) + 8;
+    size_t n = strlen(texto) + 8 + (size_t)lineas + (size_t)sangria;
     char *roto = malloc(n);
     if (roto == NULL) {
         free(texto);
@@ -147,7 +179,7 @@ static void responder_roto(respuesta_t *r, json_t *doc)
     /* «…"cod": 200\n}» → «…"cod": 200,\n}\n» */
     while (antes > 0 && (texto[antes - 1] == '\n' || texto[antes - 1] == ' '))
         antes--;
-    snprintf(roto, n, "%.*s,\n}\n", (int)antes, texto);
+    snprintf(roto, n, "%.*s,\n%.*s%*s}\n", (int)antes, texto, lineas, "\n\n\n\n\n\n", sangria, "");
     respuesta_texto(r, 200, roto);
     r->tipo = "application/json";
     free(roto);
@@ -270,7 +302,7 @@ void clima_atender(respuesta_t *r, const char *resto, const char *consulta)
     }
     uint64_t espera = r->espera_ms;
     if (doc != NULL && strcmp(fallo, "json") == 0) {
-        responder_roto(r, doc);
+        responder_roto(r, doc, ciudad, sal);
         json_decref(doc);
     } else {
         respuesta_json(r, 200, doc);

@@ -22,6 +22,11 @@
  *   sal=TEXTO          otras temperaturas, igual de deterministas (calificadores, pruebas)
  *   unidades=kelvin    solo openweather: main.temp y feels_like en kelvin
  *
+ * Secreto: si el servidor arranca con CURSO_CLIMA_SECRETO en su entorno (lo hace el
+ * calificador del laboratorio 10, con un valor al azar), el secreto entra en cada hash: las
+ * temperaturas y la línea y la columna del error de fallo=json dejan de deducirse de la URL.
+ * Sin él (make servidor), los números son los de siempre.
+ *
  * Memoria: clima_documento() devuelve una referencia nueva de jansson; clima_atender()
  * rellena la respuesta (que es del llamador) y no guarda nada.
  */

@@ -9,17 +9,24 @@
 
 RED_SUITE(clima);
 
-/* Cuerpo de GET `ruta` con el estado esperado (memoria nueva: free). */
-static char *get_cuerpo(const char *ruta, int estado_esperado)
+/* Cuerpo de GET `ruta` al servidor del `puerto`, con el estado esperado (memoria nueva:
+ * free). */
+static char *get_cuerpo_en(int puerto, const char *ruta, int estado_esperado)
 {
     red_resp_t r;
-    cr_assert_eq(red_get(srv.practica.puerto, ruta, &r), 0, "%s: respuesta incompleta", ruta);
+    cr_assert_eq(red_get(puerto, ruta, &r), 0, "%s: respuesta incompleta", ruta);
     cr_assert_eq(r.estado, estado_esperado, "%s: estado %d, se esperaba %d (%s)", ruta, r.estado,
                  estado_esperado, r.cuerpo);
     char *c = strdup(r.cuerpo);
     red_resp_liberar(&r);
     cr_assert_not_null(c);
     return c;
+}
+
+/* Cuerpo de GET `ruta` al servidor de la suite. */
+static char *get_cuerpo(const char *ruta, int estado_esperado)
+{
+    return get_cuerpo_en(srv.practica.puerto, ruta, estado_esperado);
 }
 
 static json_t *get_json(const char *ruta, int estado_esperado)
@@ -45,8 +52,9 @@ static json_t *en_ruta(json_t *doc, const char *ruta)
     return v;
 }
 
-/* Temperatura en °C de un proveedor (con la consulta extra `mas`). */
-static double celsius(const char *proveedor, const char *ciudad, const char *mas)
+/* Temperatura en °C de un proveedor (con la consulta extra `mas`) en el servidor del
+ * `puerto`. */
+static double celsius_en(int puerto, const char *proveedor, const char *ciudad, const char *mas)
 {
     static const struct {
         const char *nombre, *ruta;
@@ -57,7 +65,10 @@ static double celsius(const char *proveedor, const char *ciudad, const char *mas
              {"weathergov", "properties.periods.0.temperature", 'F'}};
     char ruta[512];
     snprintf(ruta, sizeof ruta, "/clima/%s?ciudad=%s%s", proveedor, ciudad, mas);
-    json_t *j = get_json(ruta, 200);
+    char *cuerpo = get_cuerpo_en(puerto, ruta, 200);
+    json_t *j = json_loads(cuerpo, 0, NULL);
+    cr_assert_not_null(j, "%s: JSON inválido: %s", ruta, cuerpo);
+    free(cuerpo);
     double t = NAN;
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) {
         if (strcmp(p[i].nombre, proveedor) != 0)
@@ -72,6 +83,25 @@ static double celsius(const char *proveedor, const char *ciudad, const char *mas
     }
     json_decref(j);
     return t;
+}
+
+static double celsius(const char *proveedor, const char *ciudad, const char *mas)
+{
+    return celsius_en(srv.practica.puerto, proveedor, ciudad, mas);
+}
+
+/* Línea y columna (jansson) del error del JSON roto de `ciudad` en el servidor del `puerto`. */
+static void donde_roto(int puerto, const char *ciudad, int *linea, int *columna)
+{
+    char ruta[256];
+    snprintf(ruta, sizeof ruta, "/clima/weatherapi?ciudad=%s&sal=s1&fallo=json", ciudad);
+    char *c = get_cuerpo_en(puerto, ruta, 200);
+    json_error_t e;
+    json_t *j = json_loads(c, 0, &e);
+    cr_assert_null(j, "el JSON roto se leyó: %s", c);
+    free(c);
+    *linea = e.line;
+    *columna = e.column;
 }
 
 Test(clima, cuatro_proveedores_coinciden)
@@ -167,4 +197,49 @@ Test(clima, retraso)
     j = get_json("/clima/openmeteo?ciudad=Lima&fallo=texto&solo=Oslo", 200);
     cr_expect(json_is_number(en_ruta(j, "current_weather.temperature")));
     json_decref(j);
+}
+
+/* CURSO_CLIMA_SECRETO (del entorno del servidor, que el programa calificado no ve) entra en
+ * cada hash: con la misma URL, otro secreto da otras temperaturas y otro sitio para el error
+ * del JSON roto; el mismo secreto, los mismos; sin secreto, los de siempre. */
+Test(clima, el_secreto_cambia_lo_que_la_url_no_dice)
+{
+    static const char *const ciudades[] = {"Lima",   "Oslo", "Roma",  "Quito",
+                                           "Madrid", "Kiev", "Dakar", "Perth"};
+    red_srv_t a, a2, b;
+    cr_assert_eq(setenv("CURSO_CLIMA_SECRETO", "secreto-a", 1), 0);
+    red_srv_arrancar(&a, 0);
+    red_srv_arrancar(&a2, 0);
+    cr_assert_eq(setenv("CURSO_CLIMA_SECRETO", "secreto-b", 1), 0);
+    red_srv_arrancar(&b, 0);
+    unsetenv("CURSO_CLIMA_SECRETO");
+    int t_distintas = 0, sitios_a = 0, l0 = 0, c0 = 0;
+    for (int i = 0; i < 8; i++) {
+        double sin = celsius("openmeteo", ciudades[i], "&sal=s1");
+        double ta = celsius_en(a.practica.puerto, "openmeteo", ciudades[i], "&sal=s1");
+        double tb = celsius_en(b.practica.puerto, "openmeteo", ciudades[i], "&sal=s1");
+        cr_expect_float_eq(ta, celsius_en(a2.practica.puerto, "openmeteo", ciudades[i], "&sal=s1"),
+                           1e-9, "%s: el mismo secreto tiene que dar lo mismo", ciudades[i]);
+        t_distintas += fabs(ta - sin) > 1e-9 && fabs(ta - tb) > 1e-9;
+        int la, ca, la2, ca2, ls, cs;
+        donde_roto(a.practica.puerto, ciudades[i], &la, &ca);
+        donde_roto(a2.practica.puerto, ciudades[i], &la2, &ca2);
+        donde_roto(srv.practica.puerto, ciudades[i], &ls, &cs);
+        cr_expect(la == la2 && ca == ca2, "%s: el mismo secreto, otro sitio del error",
+                  ciudades[i]);
+        if (i == 0) {
+            l0 = ls;
+            c0 = cs;
+        }
+        /* Sin secreto, el sitio es el de siempre (el del enunciado): la última llave, sola. */
+        cr_expect(ls == l0 && cs == c0 && cs == 1, "%s: sin secreto, el error en %d:%d",
+                  ciudades[i], ls, cs);
+        sitios_a += la != l0 || ca != c0;
+    }
+    cr_expect_geq(t_distintas, 6, "el secreto cambió solo %d temperaturas de 8", t_distintas);
+    cr_expect_geq(sitios_a, 4, "con secreto, el error cambió de sitio en %d ciudades de 8",
+                  sitios_a);
+    cr_expect_eq(red_srv_parar(&a), 0);
+    cr_expect_eq(red_srv_parar(&a2), 0);
+    cr_expect_eq(red_srv_parar(&b), 0);
 }

@@ -167,8 +167,8 @@ static int cargar_proveedores(programa_t *prog, const char *archivo)
         if (e.line <= 0)
             fprintf(stderr, "clima: no se pudo abrir el archivo de proveedores «%s»\n", archivo);
         else
-            fprintf(stderr, "clima: %s: JSON inválido en la línea %d, columna %d: %s\n", archivo,
-                    e.line, e.column, e.text);
+            fprintf(stderr, "clima: %s: JSON inválido en la línea %d, columna %d\n", archivo,
+                    e.line, e.column); /* e.text está en inglés: no se cita */
         return -1;
     }
     json_t *lista = json_object_get(raiz, "proveedores");

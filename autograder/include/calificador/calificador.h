@@ -128,6 +128,15 @@ void cal_matar(cal_proceso_t *p);
  * -1 si sigue vivo o lo mató el calificador por pasarse del límite. */
 int cal_termino(const cal_proceso_t *p);
 int cal_codigo(const cal_proceso_t *p);
+/* La señal que mató al programa, o 0 si salió por su pie (exit), sigue vivo o no se sabe.
+ * cal_codigo() da lo mismo, 130, con exit(130) que muerto por SIGINT; esto los separa. Sin
+ * caja, con el estado de wait. Con bwrap, que transmite «muerto por la señal N» como
+ * exit(128 + N), solo se reconoce la última señal mandada con cal_senal() (y de las que por
+ * omisión terminan el proceso): N si en ese instante el programa no la capturaba, ni la
+ * ignoraba, ni la bloqueaba (/proc/PID/status), porque entonces fue el núcleo quien lo
+ * terminó. Un programa que captura la señal y después se la reenvía a sí mismo con la
+ * acción por omisión cuenta, con bwrap, como exit(128 + N). */
+int cal_senal_mortal(const cal_proceso_t *p);
 /* Milisegundos (cal_ahora_ms) del lanzamiento y del final observado (0 si no terminó). Con
  * la observación de los medios (lib/observar.c), el lanzamiento es cuando la caja está en pie:
  * el arranque de strace no cuenta. */

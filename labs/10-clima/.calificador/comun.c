@@ -1,0 +1,933 @@
+/* comun.c — lo que comparten las verificaciones del laboratorio 10 (ver comun.h): el
+ * servidor con su secreto, las referencias (el calificador pide al servidor los mismos
+ * documentos que el programa), el archivo de proveedores, el lanzamiento y los juicios de la
+ * salida, del --json y del registro. */
+#define _GNU_SOURCE
+#include "comun.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+const char *const dos_ciudades[2] = {"Lima", "Oslo"};
+
+/* Bytes al azar del núcleo. 0 o -1. */
+static int bytes_azar(void *d, size_t n)
+{
+    size_t hechos = 0;
+    while (hechos < n) {
+        ssize_t r = getrandom((char *)d + hechos, n - hechos, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        hechos += (size_t)r;
+    }
+    return 0;
+}
+
+int azar(int min, int max)
+{
+    unsigned int v = 0;
+    if (max <= min || bytes_azar(&v, sizeof v) < 0)
+        return min;
+    return min + (int)(v % (unsigned int)(max - min + 1));
+}
+
+const char *con_retraso(char *d, size_t tam, int ms, const char *solo)
+{
+    if (solo != NULL)
+        snprintf(d, tam, "&retraso=%d.%03d&solo=%s", ms / 1000, ms % 1000, solo);
+    else
+        snprintf(d, tam, "&retraso=%d.%03d", ms / 1000, ms % 1000);
+    return d;
+}
+
+int servidor(cal_servidor_t **s)
+{
+    /* El secreto va en el entorno de ESTA verificación (Criterion ejecuta cada una en su
+     * proceso) y de ahí al servidor, que lo hereda; el programa del estudiante se lanza con
+     * un entorno limpio (cal_lanzar) y en otro espacio de PID: no lo ve. */
+    unsigned char b[16];
+    char secreto[2 * sizeof b + 1];
+    static const char hex[] = "0123456789abcdef";
+    if (bytes_azar(b, sizeof b) < 0) {
+        cal_obtenido("no se pudo preparar la verificación (error del calificador)");
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof b; i++) {
+        secreto[2 * i] = hex[b[i] >> 4];
+        secreto[2 * i + 1] = hex[b[i] & 15];
+    }
+    secreto[2 * sizeof b] = '\0';
+    setenv("CURSO_CLIMA_SECRETO", secreto, 1);
+    int r = cal_servidor(s);
+    unsetenv("CURSO_CLIMA_SECRETO");
+    if (r < 0) {
+        cal_obtenido("no arrancó el servidor de práctica (error del calificador: %s)",
+                     strerror(-r));
+        return -1;
+    }
+    return 0;
+}
+
+/* Escribe `texto` en carpeta/nombre. */
+int escribir(const char *carpeta, const char *nombre, const char *texto, char *ruta, size_t tam)
+{
+    snprintf(ruta, tam, "%s/%s", carpeta, nombre);
+    FILE *f = fopen(ruta, "w");
+    if (f == NULL)
+        return -1;
+    fputs(texto, f);
+    return fclose(f);
+}
+
+/* Codifica como una URL (solo quedan A-Z a-z 0-9 - . _ ~). */
+static void codificar(const char *t, char *d, size_t tam)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t j = 0;
+    for (const unsigned char *c = (const unsigned char *)t; *c != '\0' && j + 4 < tam; c++) {
+        if (isalnum(*c) || *c == '-' || *c == '.' || *c == '_' || *c == '~') {
+            d[j++] = (char)*c;
+        } else {
+            d[j++] = '%';
+            d[j++] = hex[*c >> 4];
+            d[j++] = hex[*c & 15];
+        }
+    }
+    d[j] = '\0';
+}
+
+/* Decodifica %XX y '+' (como el servidor). */
+static void decodificar(const char *t, size_t n, char *d, size_t tam)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < n && j + 1 < tam; i++) {
+        if (t[i] == '%' && i + 2 < n && isxdigit((unsigned char)t[i + 1]) &&
+            isxdigit((unsigned char)t[i + 2])) {
+            char h[3] = {t[i + 1], t[i + 2], '\0'};
+            d[j++] = (char)strtol(h, NULL, 16);
+            i += 2;
+        } else {
+            d[j++] = t[i] == '+' ? ' ' : t[i];
+        }
+    }
+    d[j] = '\0';
+}
+
+/* Valor decodificado del parámetro `nombre` en la ruta (con su consulta). 1 si está. */
+static int parametro(const char *ruta, const char *nombre, char *valor, size_t tam)
+{
+    const char *q = strchr(ruta, '?');
+    if (q == NULL)
+        return 0;
+    size_t ln = strlen(nombre);
+    for (const char *p = q + 1; *p != '\0';) {
+        const char *fin = strchr(p, '&');
+        size_t n = fin != NULL ? (size_t)(fin - p) : strlen(p);
+        if (n > ln && strncmp(p, nombre, ln) == 0 && p[ln] == '=') {
+            decodificar(p + ln + 1, n - ln - 1, valor, tam);
+            return 1;
+        }
+        p += n;
+        if (*p == '&')
+            p++;
+    }
+    return 0;
+}
+
+/* La url del proveedor k en el archivo (la plantilla, con {ciudad}). */
+static void plantilla(const esc_t *e, int k, char *d, size_t tam)
+{
+    const prov_t *p = &e->provs[k];
+    if (p->servidor == NULL)
+        snprintf(d, tam, "http://127.0.0.1:%d/clima/openmeteo?ciudad={ciudad}", e->puerto_cerrado);
+    else
+        snprintf(d, tam, "/clima/%s?ciudad={ciudad}&sal=%s%d%s", p->servidor, e->sal, k,
+                 p->mas != NULL ? p->mas : "");
+}
+
+/* Quita «&retraso=S» de una url: el documento no depende del retraso, y así las peticiones
+ * del propio calificador no esperan. */
+static void sin_retraso(char *url)
+{
+    char *r = strstr(url, "&retraso=");
+    if (r == NULL)
+        return;
+    const char *fin = strchr(r + 1, '&');
+    if (fin == NULL)
+        *r = '\0';
+    else
+        memmove(r, fin, strlen(fin) + 1);
+}
+
+/* GET al servidor desde el calificador: estado y cuerpo (memoria nueva). 0 o -1. */
+static int pedir(const esc_t *e, const char *ruta, int *estado, char **cuerpo)
+{
+    const char *u = cal_servidor_url(e->s);
+    const char *dos = strrchr(u, ':');
+    int puerto = dos != NULL ? atoi(dos + 1) : 0;
+    tcp_t c;
+    if (puerto <= 0 || tcp_abrir(&c, puerto, "calificador", 0) < 0)
+        return -1;
+    char peticion[1200];
+    snprintf(peticion, sizeof peticion,
+             "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", ruta);
+    int r = -1;
+    if (tcp_texto(&c, peticion) == 0) {
+        uint64_t limite = cal_ahora_ms() + 5000;
+        while (!c.fin && cal_ahora_ms() < limite)
+            tcp_recibir(&c, 200);
+        size_t n = c.usados - c.inicio;
+        char *todo = malloc(n + 1);
+        if (todo != NULL) {
+            memcpy(todo, c.buf + c.inicio, n);
+            todo[n] = '\0';
+            char *cuerpo_ini = strstr(todo, "\r\n\r\n");
+            if (cuerpo_ini != NULL && sscanf(todo, "HTTP/1.%*d %d", estado) == 1) {
+                *cuerpo = strdup(cuerpo_ini + 4);
+                r = *cuerpo != NULL ? 0 : -1;
+            }
+            free(todo);
+        }
+    }
+    tcp_cerrar(&c);
+    return r;
+}
+
+/* Calcula las referencias pidiendo al servidor los mismos documentos. 0 o -1 (anotado). */
+static int referencias(esc_t *e)
+{
+    for (int c = 0; c < e->nciudades; c++)
+        for (int k = 0; k < e->nprovs; k++) {
+            const prov_t *p = &e->provs[k];
+            if (p->servidor == NULL || (p->espera != BIEN && p->espera != E_JSON))
+                continue;
+            char pl[512], ciudad[256], ruta[1024];
+            plantilla(e, k, pl, sizeof pl);
+            sin_retraso(pl);
+            codificar(e->ciudades[c], ciudad, sizeof ciudad);
+            char *marca = strstr(pl, "{ciudad}");
+            /* MARCA_PROPIA: sin retraso, las del calificador pueden caer en el mismo
+             * milisegundo del lanzamiento; la marca las separa del programa sin duda. */
+            snprintf(ruta, sizeof ruta, "%.*s%s%s%s", (int)(marca - pl), pl, ciudad, marca + 8,
+                     MARCA_PROPIA);
+            int estado = 0;
+            char *cuerpo = NULL;
+            if (pedir(e, ruta, &estado, &cuerpo) < 0 || estado != 200) {
+                free(cuerpo);
+                cal_obtenido("el calificador no pudo leer %s del servidor (error suyo)", ruta);
+                return -1;
+            }
+            json_error_t je;
+            json_t *doc = json_loads(cuerpo, 0, &je);
+            free(cuerpo);
+            if (p->espera == E_JSON) {
+                e->linea[c][k] = je.line;
+                e->columna[c][k] = je.column;
+                json_decref(doc);
+                continue;
+            }
+            json_t *v = doc;
+            char copia[128];
+            snprintf(copia, sizeof copia, "%s", p->ruta);
+            char *guardado = NULL;
+            for (char *t = strtok_r(copia, ".", &guardado); t != NULL && v != NULL;
+                 t = strtok_r(NULL, ".", &guardado))
+                v = json_is_array(v) ? json_array_get(v, strtoul(t, NULL, 10))
+                                     : json_object_get(v, t);
+            if (!json_is_number(v)) {
+                json_decref(doc);
+                cal_obtenido("el documento de %s no tiene %s (error del calificador)", ruta,
+                             p->ruta);
+                return -1;
+            }
+            double t = json_number_value(v);
+            if (p->unidad[0] == 'K')
+                t -= 273.15;
+            else if (p->unidad[0] == 'F')
+                t = (t - 32.0) * 5.0 / 9.0;
+            e->ref[c][k] = t;
+            json_decref(doc);
+        }
+    return 0;
+}
+
+/* Media de las referencias BIEN de la ciudad c. Devuelve cuántas. */
+static int media(const esc_t *e, int c, double *m)
+{
+    double s = 0;
+    int n = 0;
+    for (int k = 0; k < e->nprovs; k++)
+        if (e->provs[k].espera == BIEN) {
+            s += e->ref[c][k];
+            n++;
+        }
+    *m = n > 0 ? s / n : 0;
+    return n;
+}
+
+/* La primera diferencia de la salida, en «obtenido». */
+static void diferencia(const char *formato, ...) __attribute__((format(printf, 1, 2)));
+static void diferencia(const char *formato, ...)
+{
+    char texto[1024];
+    va_list ap;
+    va_start(ap, formato);
+    vsnprintf(texto, sizeof texto, formato, ap);
+    va_end(ap);
+    cal_obtenido("%s", texto);
+}
+
+static double una_decima(double v)
+{
+    return round(v * 10.0) / 10.0;
+}
+
+/* Media, redondeada a una décima, de las referencias BIEN de la ciudad c ya redondeadas (lo
+ * que imprime quien promedia lo que ha escrito en vez de los valores). */
+static double media_de_redondeados(const esc_t *e, int c)
+{
+    double s = 0;
+    int n = 0;
+    for (int k = 0; k < e->nprovs; k++)
+        if (e->provs[k].espera == BIEN) {
+            s += una_decima(e->ref[c][k]);
+            n++;
+        }
+    return n > 0 ? una_decima(s / n) : 0;
+}
+
+/* ¿Separa esta sal las dos medias en alguna ciudad? (con margen: ±0,05 no las confunde) */
+static int distingue(const esc_t *e)
+{
+    for (int c = 0; c < e->nciudades; c++) {
+        double m;
+        if (media(e, c, &m) > 0 && fabs(media_de_redondeados(e, c) - m) > 0.0502)
+            return 1;
+    }
+    return 0;
+}
+
+/* Servidor, sal, archivo de proveedores y referencias. 0 o -1 (anotado). */
+int preparar(esc_t *e)
+{
+    if (servidor(&e->s) < 0)
+        return -1;
+    char opaca[48];
+    if (cal_carpeta("datos", e->carpeta, sizeof e->carpeta) < 0) {
+        cal_obtenido("no se pudo preparar la verificación (error del calificador)");
+        return -1;
+    }
+    e->puerto_cerrado = cal_puerto_cerrado();
+    /* Una sal al azar; con sin_redondear, la primera (de 200) con la que promediar los
+     * valores ya redondeados da otra décima que promediar los de verdad (suele bastar con
+     * menos de 10: cada intento son unas pocas peticiones locales). */
+    for (int intento = 0;; intento++) {
+        if (cal_ruta_opaca(opaca, sizeof opaca) < 0) {
+            cal_obtenido("no se pudo preparar la verificación (error del calificador)");
+            return -1;
+        }
+        snprintf(e->sal, sizeof e->sal, "%.10s", opaca + 3);
+        if (referencias(e) < 0)
+            return -1;
+        if (!e->sin_redondear)
+            break;
+        if (distingue(e)) {
+            cal_nota("(sal elegida al intento %d)", intento + 1);
+            break;
+        }
+        if (intento == 199) {
+            cal_nota("(ninguna sal separó la media de los valores redondeados: se juzga igual)");
+            break;
+        }
+    }
+    json_t *lista = json_array();
+    for (int k = 0; k < e->nprovs; k++) {
+        char pl[512];
+        plantilla(e, k, pl, sizeof pl);
+        json_array_append_new(lista, json_pack("{s:s, s:s, s:s, s:s}", "nombre", e->provs[k].nombre,
+                                               "url", pl, "ruta", e->provs[k].ruta, "unidad",
+                                               e->provs[k].unidad));
+        const char *est = e->provs[k].mas != NULL ? strstr(e->provs[k].mas, "estado=") : NULL;
+        e->codigo[k] = est != NULL ? atoi(est + 7) : 0;
+    }
+    json_t *doc = json_pack("{s:o}", "proveedores", lista);
+    snprintf(e->archivo, sizeof e->archivo, "%s/proveedores.json", e->carpeta);
+    int r = json_dump_file(doc, e->archivo, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    if (r < 0) {
+        cal_obtenido("no se pudo escribir el archivo de proveedores (error del calificador)");
+        return -1;
+    }
+    return 0;
+}
+
+/* Lanza el programa con `opciones` (terminadas en NULL), -f y las ciudades. */
+int lanzar(esc_t *e, const char *const *opciones, int valgrind, double limite_s)
+{
+    const char *args[32];
+    int n = 0;
+    for (int i = 0; opciones != NULL && opciones[i] != NULL && n < 20; i++)
+        args[n++] = opciones[i];
+    args[n++] = "-f";
+    args[n++] = e->archivo;
+    for (int i = 0; i < e->nciudades; i++)
+        args[n++] = e->ciudades[i];
+    args[n] = NULL;
+    char env[160];
+    snprintf(env, sizeof env, "CURSO_SERVIDOR=%s", cal_servidor_url(e->s));
+    const char *entorno[] = {env, NULL};
+    const char *carpetas[] = {e->carpeta, NULL};
+    cal_lanzamiento_t l = {.args = args,
+                           .entorno = entorno,
+                           .carpetas = carpetas,
+                           .limite_s = limite_s,
+                           .valgrind = valgrind};
+    char orden[1024] = "clima";
+    for (int i = 0; i < n; i++) {
+        size_t u = strlen(orden);
+        int espacio = strchr(args[i], ' ') != NULL;
+        snprintf(orden + u, sizeof orden - u, espacio ? " '%s'" : " %s", args[i]);
+    }
+    cal_nota("orden: %s", orden);
+    if (cal_lanzar(&l, &e->p) < 0) {
+        cal_obtenido("no se pudo lanzar el programa");
+        return -1;
+    }
+    return 0;
+}
+
+/* La siguiente línea de `*t` en `buf` (sin '\n'). 0 si no quedan. */
+static int siguiente_linea(const char **t, char *buf, size_t tam)
+{
+    if (**t == '\0')
+        return 0;
+    const char *fin = strchr(*t, '\n');
+    size_t n = fin != NULL ? (size_t)(fin - *t) : strlen(*t);
+    snprintf(buf, tam, "%.*s", (int)n, *t);
+    *t += n + (fin != NULL);
+    return 1;
+}
+
+/* Un número con un decimal al principio de `s` (p. ej. «-3.4 °C»). 1 si lo hay. */
+static int numero(const char *s, double *v, const char **resto)
+{
+    char *fin = NULL;
+    *v = strtod(s, &fin);
+    if (fin == s)
+        return 0;
+    const char *punto = memchr(s, '.', (size_t)(fin - s));
+    if (punto == NULL || fin - punto != 2)
+        return 0;
+    *resto = fin;
+    return 1;
+}
+
+static int motivo_vale(const esc_t *e, int c, int k, const char *motivo, char *por, size_t tam)
+{
+    if (motivo[0] == '\0') {
+        snprintf(por, tam, "el motivo está vacío");
+        return 0;
+    }
+    char a[64], b[64];
+    switch (e->provs[k].espera) {
+    case E_ESTADO:
+        snprintf(a, sizeof a, "%d", e->codigo[k]);
+        if (strstr(motivo, a) == NULL) {
+            snprintf(por, tam, "el motivo no cita el estado %d", e->codigo[k]);
+            return 0;
+        }
+        return 1;
+    case E_TIEMPO:
+        if (strstr(motivo, "tiempo") == NULL) {
+            snprintf(por, tam, "el motivo no dice que se agotó el tiempo");
+            return 0;
+        }
+        return 1;
+    case E_JSON:
+        snprintf(a, sizeof a, "línea %d", e->linea[c][k]);
+        snprintf(b, sizeof b, "columna %d", e->columna[c][k]);
+        if (strstr(motivo, a) == NULL || strstr(motivo, b) == NULL) {
+            snprintf(por, tam, "el motivo no dice dónde está el error: «%s, %s»", a, b);
+            return 0;
+        }
+        return 1;
+    case E_IMPOSIBLE:
+        if (strstr(motivo, "imposible") == NULL) {
+            snprintf(por, tam, "el motivo no dice «valor imposible»");
+            return 0;
+        }
+        return 1;
+    default:
+        return 1;
+    }
+}
+
+/* Lo que debería decir la línea del proveedor k para la ciudad c (para los mensajes). */
+static void esperada(const esc_t *e, int c, int k, char *d, size_t tam)
+{
+    if (e->provs[k].espera == BIEN)
+        snprintf(d, tam, "«%s %s %.1f °C»", e->ciudades[c], e->provs[k].nombre, e->ref[c][k]);
+    else
+        snprintf(d, tam, "«%s %s ERROR <motivo>»", e->ciudades[c], e->provs[k].nombre);
+}
+
+/* Compara la salida, línea a línea, con lo que tiene que decir. 1 si cuadra; si no, 0 con
+ * la primera diferencia en «obtenido». */
+int salida_correcta(const esc_t *e)
+{
+    const char *t = cal_salida(e->p);
+    char linea[1024], quiero[512], por[256];
+    for (int c = 0; c < e->nciudades; c++) {
+        const char *ciudad = e->ciudades[c];
+        size_t lc = strlen(ciudad);
+        for (int k = 0; k <= e->nprovs; k++) {
+            if (k < e->nprovs)
+                esperada(e, c, k, quiero, sizeof quiero);
+            if (!siguiente_linea(&t, linea, sizeof linea)) {
+                diferencia("faltan líneas: se esperaba %s y la salida se acabó",
+                           k < e->nprovs ? quiero : "el PROMEDIO o SIN DATOS");
+                return 0;
+            }
+            if (strncmp(linea, ciudad, lc) != 0 || linea[lc] != ' ') {
+                diferencia("se esperaba una línea de «%s» (las ciudades salen en el orden de "
+                           "los argumentos, aunque otra termine antes) y llegó «%s»",
+                           ciudad, linea);
+                return 0;
+            }
+            const char *resto = linea + lc + 1;
+            if (k == e->nprovs) {
+                double m;
+                int n = media(e, c, &m);
+                if (n == 0) {
+                    if (strcmp(resto, "SIN DATOS") != 0) {
+                        diferencia("se esperaba «%s SIN DATOS» y llegó «%s»", ciudad, linea);
+                        return 0;
+                    }
+                    continue;
+                }
+                double v = 0.0;
+                const char *tras;
+                char cola[96];
+                snprintf(cola, sizeof cola, " °C (%d de %d proveedores)", n, e->nprovs);
+                /* ±0,05 es lo que mueve el redondeo de una media bien hecha (y 0,0001 de
+                 * holgura para el orden de las sumas); fuera de sin_redondear, más margen. */
+                double tol = e->sin_redondear ? 0.0501 : TOL_MEDIA;
+                if (strncmp(resto, "PROMEDIO ", 9) != 0 || !numero(resto + 9, &v, &tras) ||
+                    strcmp(tras, cola) != 0 || fabs(v - m) > tol) {
+                    int redondeada =
+                        e->sin_redondear && fabs(v - media_de_redondeados(e, c)) < 0.001;
+                    diferencia("se esperaba «%s PROMEDIO %.1f °C (%d de %d proveedores)» "
+                               "(la media de los que respondieron bien%s) y llegó «%s»",
+                               ciudad, m, n, e->nprovs,
+                               redondeada ? ", con los valores sin redondear: los redondeados "
+                                            "dan otra décima"
+                                          : "",
+                               linea);
+                    return 0;
+                }
+                continue;
+            }
+            const prov_t *p = &e->provs[k];
+            size_t ln = strlen(p->nombre);
+            if (strncmp(resto, p->nombre, ln) != 0 || resto[ln] != ' ') {
+                diferencia("se esperaba %s (los proveedores en el orden del archivo) y llegó "
+                           "«%s»",
+                           quiero, linea);
+                return 0;
+            }
+            resto += ln + 1;
+            if (p->espera == BIEN) {
+                double v = 0.0;
+                const char *tras;
+                if (!numero(resto, &v, &tras) || strcmp(tras, " °C") != 0 ||
+                    fabs(v - e->ref[c][k]) > TOL_T) {
+                    diferencia("se esperaba %s (lo que sirvió el servidor, en °C) y llegó «%s»",
+                               quiero, linea);
+                    return 0;
+                }
+            } else {
+                if (strncmp(resto, "ERROR ", 6) != 0) {
+                    diferencia("se esperaba %s y llegó «%s»", quiero, linea);
+                    return 0;
+                }
+                if (!motivo_vale(e, c, k, resto + 6, por, sizeof por)) {
+                    diferencia("en «%s»: %s", linea, por);
+                    return 0;
+                }
+            }
+        }
+    }
+    if (siguiente_linea(&t, linea, sizeof linea)) {
+        diferencia("sobra salida después de la última ciudad: «%s»", linea);
+        return 0;
+    }
+    return 1;
+}
+
+/* Peticiones del programa: las del calificador van antes del lanzamiento y llevan
+ * MARCA_PROPIA (se quitan del registro, que es del calificador). */
+int registro_programa(esc_t *e, const cal_peticion_t **v)
+{
+    const cal_peticion_t *todas;
+    int n = cal_registro(e->s, &todas);
+    uint64_t desde = cal_lanzado_ms(e->p);
+    /* El arreglo se rehace en cada cal_registro(): se compacta ahí mismo. */
+    cal_peticion_t *lista = (cal_peticion_t *)todas;
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (todas[i].inicio_ms >= desde && strstr(todas[i].ruta, MARCA_PROPIA) == NULL)
+            lista[k++] = todas[i];
+    *v = lista;
+    return k;
+}
+
+/* El servidor anota cada petición al entregar su último byte: el programa puede haber
+ * terminado (y el calificador leído el registro) un instante antes. Espera, como mucho
+ * `max_ms`, a que haya al menos `n` peticiones del programa. Devuelve cuántas hay. */
+int registro_esperar(esc_t *e, int n, int max_ms, const cal_peticion_t **v)
+{
+    uint64_t limite = cal_ahora_ms() + (uint64_t)max_ms;
+    int hay = registro_programa(e, v);
+    while (hay < n && cal_ahora_ms() < limite) {
+        cal_esperar(20);
+        hay = registro_programa(e, v);
+    }
+    return hay;
+}
+
+/* ¿Va bien codificado el valor crudo del parámetro `nombre`? Solo A-Z a-z 0-9 - . _ ~, %XX
+ * y '+' (el espacio de los formularios): un espacio, una comilla o un byte ≥ 0x80 (la é de
+ * UTF-8) tal cual no valen, aunque el servidor los entienda. 1 si sí (o si no está). */
+static int bien_codificado(const char *ruta, const char *nombre)
+{
+    const char *q = strchr(ruta, '?');
+    size_t ln = strlen(nombre);
+    for (const char *p = q != NULL ? q + 1 : ""; *p != '\0';) {
+        size_t n = strcspn(p, "&");
+        if (n > ln && strncmp(p, nombre, ln) == 0 && p[ln] == '=') {
+            for (size_t i = ln + 1; i < n; i++) {
+                unsigned char b = (unsigned char)p[i];
+                if (b == '%' && i + 2 < n && isxdigit((unsigned char)p[i + 1]) &&
+                    isxdigit((unsigned char)p[i + 2]))
+                    i += 2;
+                else if (!(isalnum(b) && b < 0x80) && strchr("-._~+", b) == NULL)
+                    return 0;
+            }
+            return 1;
+        }
+        p += n;
+        if (*p == '&')
+            p++;
+    }
+    return 1;
+}
+
+/* ¿Es la petición r la del proveedor k para la ciudad c? (Con la ciudad bien codificada
+ * si `codificada`.) */
+static int es_de_como(const esc_t *e, const cal_peticion_t *r, int c, int k, int codificada)
+{
+    const prov_t *p = &e->provs[k];
+    char prefijo[64], sal[64], ciudad[256], quiero[32];
+    snprintf(prefijo, sizeof prefijo, "/clima/%s?", p->servidor);
+    snprintf(quiero, sizeof quiero, "%s%d", e->sal, k);
+    return strncmp(r->ruta, prefijo, strlen(prefijo)) == 0 &&
+           parametro(r->ruta, "sal", sal, sizeof sal) && strcmp(sal, quiero) == 0 &&
+           parametro(r->ruta, "ciudad", ciudad, sizeof ciudad) &&
+           strcmp(ciudad, e->ciudades[c]) == 0 &&
+           (!codificada || bien_codificado(r->ruta, "ciudad"));
+}
+
+int es_de(const esc_t *e, const cal_peticion_t *r, int c, int k)
+{
+    return es_de_como(e, r, c, k, 1);
+}
+
+/* Cada (ciudad, proveedor del servidor) tiene su petición en el registro; las BIEN, con 200 y
+ * enteras. 1 o 0 (anotado). */
+int registro_completo(esc_t *e)
+{
+    const cal_peticion_t *v;
+    int esperadas = 0;
+    for (int k = 0; k < e->nprovs; k++)
+        esperadas += e->provs[k].servidor != NULL ? e->nciudades : 0;
+    int n = registro_esperar(e, esperadas, 1000, &v);
+    for (int c = 0; c < e->nciudades; c++)
+        for (int k = 0; k < e->nprovs; k++) {
+            if (e->provs[k].servidor == NULL)
+                continue;
+            int vista = 0;
+            for (int i = 0; i < n && !vista; i++)
+                vista = es_de(e, &v[i], c, k) &&
+                        (e->provs[k].espera != BIEN || (v[i].estado == 200 && !v[i].abortada));
+            for (int i = 0; i < n && !vista; i++)
+                if (es_de_como(e, &v[i], c, k, 0)) {
+                    cal_obtenido("la ciudad «%s» llegó al servidor sin codificar del todo: %s "
+                                 "(cada byte que no sea A-Z a-z 0-9 - . _ ~ va como %%XX: el "
+                                 "espacio, %%20; la é, %%C3%%A9)",
+                                 e->ciudades[c], v[i].ruta);
+                    return 0;
+                }
+            if (!vista) {
+                cal_obtenido("el servidor no registró la petición de «%s» a %s (con la ciudad "
+                             "bien codificada y la url del archivo)",
+                             e->ciudades[c], e->provs[k].nombre);
+                int mostradas = 0;
+                for (int i = 0; i < n && mostradas < 6; i++, mostradas++)
+                    cal_nota("registro: %s (estado %d%s)", v[i].ruta, v[i].estado,
+                             v[i].abortada ? ", cortada" : "");
+                return 0;
+            }
+        }
+    return 1;
+}
+
+/* Termina el programa (como mucho max_ms) y comprueba su código. 1 o 0 (anotado). */
+int fin_con(esc_t *e, int max_ms, int codigo)
+{
+    char fin[128];
+    if (!cal_esperar_fin(e->p, max_ms) || cal_codigo(e->p) != codigo) {
+        cal_obtenido("%s (se esperaba el código %d)", cal_describir_fin(e->p, fin, sizeof fin),
+                     codigo);
+        cal_nota_salida(e->p, 12);
+        return 0;
+    }
+    return 1;
+}
+
+/* El caso normal: lanzar, esperar el código, la salida y el registro. */
+int escenario(esc_t *e, const char *const *opciones, int codigo, int max_ms)
+{
+    if (preparar(e) < 0 || lanzar(e, opciones, 0, max_ms / 1000.0 + 5) < 0)
+        return 0;
+    if (!fin_con(e, max_ms, codigo))
+        return 0;
+    if (!salida_correcta(e)) {
+        cal_nota_salida(e->p, 14);
+        return 0;
+    }
+    return registro_completo(e);
+}
+
+/* Cuántas peticiones llegan a estar en vuelo a la vez, como mucho. */
+int max_solapadas(const cal_peticion_t *v, int n)
+{
+    int max = 0;
+    for (int i = 0; i < n; i++) {
+        int a = 0;
+        for (int j = 0; j < n; j++)
+            if (v[j].inicio_ms <= v[i].inicio_ms && v[i].inicio_ms < v[j].fin_ms)
+                a++;
+        if (a > max)
+            max = a;
+    }
+    return max;
+}
+
+/* ¿Está `v` redondeado a un decimal (como -4.2, aunque se escriba -4.2000000000000002)? */
+static int un_decimal(double v)
+{
+    return fabs(v * 10.0 - round(v * 10.0)) < 1e-6;
+}
+
+/* Compara el documento --json con las referencias. 1 o 0 (anotado). */
+int json_correcto(const esc_t *e)
+{
+    json_error_t je;
+    json_t *doc = json_loads(cal_salida(e->p), 0, &je);
+    int ok = 0;
+    json_t *ciudades = json_object_get(doc, "ciudades");
+    if (doc == NULL) {
+        cal_obtenido("la salida no es un JSON válido: %s (línea %d, columna %d)", je.text, je.line,
+                     je.column);
+        goto fin;
+    }
+    if (!json_is_array(ciudades) || (int)json_array_size(ciudades) != e->nciudades) {
+        cal_obtenido("«ciudades» tiene que ser una lista de %d elementos", e->nciudades);
+        goto fin;
+    }
+    for (int c = 0; c < e->nciudades; c++) {
+        json_t *ci = json_array_get(ciudades, (size_t)c);
+        const char *nom = json_string_value(json_object_get(ci, "ciudad"));
+        if (nom == NULL || strcmp(nom, e->ciudades[c]) != 0) {
+            cal_obtenido("ciudades[%d].ciudad tiene que ser «%s»", c, e->ciudades[c]);
+            goto fin;
+        }
+        double m;
+        int n = media(e, c, &m);
+        json_t *pr = json_object_get(ci, "promedio");
+        if (n > 0 && json_is_number(pr) && !un_decimal(json_number_value(pr))) {
+            cal_obtenido("ciudades[%d].promedio vale %.10g: los números van redondeados a un "
+                         "decimal (round(t * 10) / 10)",
+                         c, json_number_value(pr));
+            goto fin;
+        }
+        if (n == 0 ? !json_is_null(pr)
+                   : (!json_is_number(pr) || fabs(json_number_value(pr) - m) > TOL_MEDIA)) {
+            if (n == 0)
+                cal_obtenido("ciudades[%d].promedio tiene que ser null (ningún proveedor "
+                             "respondió bien)",
+                             c);
+            else
+                cal_obtenido("ciudades[%d].promedio tiene que ser %.1f (un número)", c, m);
+            goto fin;
+        }
+        json_t *lista = json_object_get(ci, "proveedores");
+        if (!json_is_array(lista) || (int)json_array_size(lista) != e->nprovs) {
+            cal_obtenido("ciudades[%d].proveedores tiene que ser una lista de %d", c, e->nprovs);
+            goto fin;
+        }
+        for (int k = 0; k < e->nprovs; k++) {
+            json_t *p = json_array_get(lista, (size_t)k);
+            const char *pn = json_string_value(json_object_get(p, "nombre"));
+            json_t *t = json_object_get(p, "temperatura");
+            const char *err = json_string_value(json_object_get(p, "error"));
+            if (pn == NULL || strcmp(pn, e->provs[k].nombre) != 0) {
+                cal_obtenido("ciudades[%d].proveedores[%d].nombre tiene que ser «%s»", c, k,
+                             e->provs[k].nombre);
+                goto fin;
+            }
+            if (e->provs[k].espera == BIEN && json_is_number(t) &&
+                !un_decimal(json_number_value(t))) {
+                cal_obtenido("ciudades[%d].proveedores[%d].temperatura vale %.10g: los números van "
+                             "redondeados a un decimal (round(t * 10) / 10)",
+                             c, k, json_number_value(t));
+                goto fin;
+            }
+            if (e->provs[k].espera == BIEN
+                    ? (!json_is_number(t) || fabs(json_number_value(t) - e->ref[c][k]) > TOL_T ||
+                       err != NULL)
+                    : (err == NULL || err[0] == '\0' || t != NULL)) {
+                if (e->provs[k].espera == BIEN)
+                    cal_obtenido("ciudades[%d].proveedores[%d] tiene que llevar \"temperatura\": "
+                                 "%.1f (y ningún \"error\")",
+                                 c, k, e->ref[c][k]);
+                else
+                    cal_obtenido("ciudades[%d].proveedores[%d] tiene que llevar \"error\" con "
+                                 "el motivo (y ninguna \"temperatura\")",
+                                 c, k);
+                goto fin;
+            }
+        }
+    }
+    ok = 1;
+fin:
+    json_decref(doc);
+    return ok;
+}
+
+int numeros_leidos(const esc_t *e)
+{
+    const char *salida = cal_salida(e->p);
+    for (int c = 0; c < e->nciudades; c++)
+        for (int k = 0; k < e->nprovs; k++) {
+            if (e->provs[k].espera != BIEN)
+                continue;
+            char prefijo[300], linea[1024], quiero[512];
+            snprintf(prefijo, sizeof prefijo, "%s %s ", e->ciudades[c], e->provs[k].nombre);
+            esperada(e, c, k, quiero, sizeof quiero);
+            const char *t = salida;
+            int vista = 0, bien = 0;
+            while (!vista && siguiente_linea(&t, linea, sizeof linea)) {
+                if (strncmp(linea, prefijo, strlen(prefijo)) != 0)
+                    continue;
+                vista = 1;
+                double v;
+                const char *tras;
+                bien = numero(linea + strlen(prefijo), &v, &tras) && strcmp(tras, " °C") == 0 &&
+                       fabs(v - e->ref[c][k]) <= TOL_T;
+                if (!bien)
+                    cal_obtenido("se esperaba %s (lo que sirvió el servidor, en °C) y llegó «%s»",
+                                 quiero, linea);
+            }
+            if (!vista)
+                cal_obtenido("falta la línea %s", quiero);
+            if (!bien) {
+                cal_nota_salida(e->p, 14);
+                return 0;
+            }
+        }
+    return 1;
+}
+
+int forma_correcta(const esc_t *e, const char *prefijo)
+{
+    const char *t = cal_salida(e->p);
+    char linea[1024], quiero[400];
+    for (int c = 0; c < e->nciudades; c++)
+        for (int k = 0; k <= e->nprovs; k++) {
+            int hay = siguiente_linea(&t, linea, sizeof linea);
+            if (k < e->nprovs)
+                snprintf(quiero, sizeof quiero, "«%s %s …»", e->ciudades[c], e->provs[k].nombre);
+            else
+                snprintf(quiero, sizeof quiero, "«%s PROMEDIO …» o «%s SIN DATOS»", e->ciudades[c],
+                         e->ciudades[c]);
+            size_t lc = strlen(e->ciudades[c]);
+            const char *resto = hay && strncmp(linea, e->ciudades[c], lc) == 0 && linea[lc] == ' '
+                                    ? linea + lc + 1
+                                    : NULL;
+            size_t ln = k < e->nprovs ? strlen(e->provs[k].nombre) : 0;
+            int vale =
+                resto != NULL &&
+                (k < e->nprovs
+                     ? strncmp(resto, e->provs[k].nombre, ln) == 0 && resto[ln] == ' '
+                     : strncmp(resto, "PROMEDIO ", 9) == 0 || strcmp(resto, "SIN DATOS") == 0);
+            if (!vale) {
+                if (hay)
+                    cal_obtenido("%sse esperaba una línea %s y llegó «%s»", prefijo, quiero, linea);
+                else
+                    cal_obtenido("%sse esperaba una línea %s y la salida se acabó", prefijo,
+                                 quiero);
+                cal_nota_salida(e->p, 14);
+                return 0;
+            }
+        }
+    return 1;
+}
+
+int rechazado(const char *const *args, const char *const *citas, cal_servidor_t *s,
+              const char *carpeta, const char *que)
+{
+    char env[160];
+    snprintf(env, sizeof env, "CURSO_SERVIDOR=%s", s != NULL ? cal_servidor_url(s) : "");
+    const char *entorno[] = {env, NULL};
+    const char *carpetas[] = {carpeta, NULL};
+    cal_lanzamiento_t l = {.args = args,
+                           .entorno = s != NULL ? entorno : NULL,
+                           .carpetas = carpeta != NULL ? carpetas : NULL,
+                           .limite_s = 6};
+    cal_proceso_t *p;
+    if (cal_lanzar(&l, &p) < 0) {
+        cal_obtenido("no se pudo lanzar el programa");
+        return 0;
+    }
+    char fin[128];
+    int ok = 0;
+    if (!cal_esperar_fin(p, 4000) || cal_codigo(p) != 2) {
+        cal_obtenido("%s: %s (se esperaba el código 2)", que,
+                     cal_describir_fin(p, fin, sizeof fin));
+    } else if (cal_salida(p)[0] != '\0') {
+        cal_obtenido("%s: escribió en la salida estándar (los errores van a stderr)", que);
+    } else if (cal_errores(p)[0] == '\0') {
+        cal_obtenido("%s: salió con 2 sin explicar por qué en stderr", que);
+    } else {
+        ok = 1;
+        for (int i = 0; citas != NULL && citas[i] != NULL && ok; i++)
+            if (strstr(cal_errores(p), citas[i]) == NULL) {
+                ok = 0;
+                cal_obtenido("%s: el mensaje de error no dice «%s»", que, citas[i]);
+            }
+    }
+    if (!ok)
+        cal_nota_salida(p, 6);
+    cal_proceso_liberar(p);
+    return ok;
+}

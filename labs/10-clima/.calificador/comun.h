@@ -1,0 +1,146 @@
+/* comun.h — lo que comparten las verificaciones del laboratorio 10 (agregador de APIs del
+ * clima): escenarios (ciudades × proveedores con lo que cada uno tiene que dar), el servidor
+ * de práctica con su secreto, el archivo de proveedores, el lanzamiento y los juicios de la
+ * salida, del documento --json y del registro del servidor.
+ *
+ * Caja negra: el programa del estudiante corre aparte (cal_lanzar) contra un servidor de
+ * práctica propio de cada verificación, con un archivo de proveedores que escribe el
+ * calificador. Se juzga por lo que se ve desde fuera:
+ *   - el registro del servidor: qué (ciudad, proveedor) se pidió, con qué ciudad decodificada,
+ *     cuándo empezó y terminó cada petición (solapes, tope -c, cortes por -t);
+ *   - cada número impreso, comparado con el que el calificador calcula a partir del MISMO
+ *     documento que sirve el servidor (lo pide él mismo antes de lanzar el programa);
+ *   - los motivos de error donde el enunciado los fija (estado, tiempo, línea y columna,
+ *     «imposible»), el código de salida, SIGINT y valgrind.
+ *
+ * Nada se deduce de la URL: el servidor arranca con un secreto al azar (CURSO_CLIMA_SECRETO,
+ * en SU entorno, fuera de la caja; el programa tiene otro entorno, limpio) que entra en cada
+ * temperatura y en el sitio del error del JSON roto; la sal de la URL solo separa unos
+ * proveedores de otros. El servidor es público, pero sin el secreto sus números no se
+ * calculan: solo se aciertan leyendo la respuesta. Las peticiones del propio calificador
+ * llevan MARCA_PROPIA y no cuentan.
+ *
+ * Cada función que falla deja ya escrito cal_obtenido (y notas): la verificación solo tiene
+ * que hacer CAL_FIN(0). Memoria: esc_t la aporta la verificación (en la pila); el servidor,
+ * el proceso y los temporales los libera cal_fin() (CAL_FIN).
+ */
+#ifndef CLIMA_COMUN_H
+#define CLIMA_COMUN_H
+
+#include "calificador/base.h"
+#include "calificador/calificador.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MAX_CIUDADES 4
+#define MAX_PROV     7
+#define TOL_T        0.06 /* una temperatura con un decimal: redondeos de un lado u otro */
+#define TOL_MEDIA    0.11 /* la media: con un decimal, y holgura para el orden de las sumas */
+#define MARCA_PROPIA "&de=calificador" /* en las peticiones del propio calificador */
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+typedef enum {
+    BIEN,       /* un número: el del servidor, convertido a °C */
+    ERROR,      /* cualquier motivo no vacío */
+    E_ESTADO,   /* el motivo cita el código HTTP */
+    E_TIEMPO,   /* el motivo habla de «tiempo» */
+    E_JSON,     /* el motivo cita «línea L» y «columna C» */
+    E_IMPOSIBLE /* el motivo dice «imposible» */
+} espera_t;
+
+typedef struct {
+    const char *nombre;   /* en el archivo y en la salida */
+    const char *servidor; /* proveedor del servidor, o NULL: un puerto donde nadie escucha */
+    const char *mas;      /* consulta extra («&retraso=5»), o NULL */
+    const char *ruta;
+    const char *unidad;
+    espera_t espera;
+} prov_t;
+
+typedef struct {
+    const char *const *ciudades;
+    int nciudades;
+    const prov_t *provs;
+    int nprovs;
+    int sin_redondear; /* la sal se elige para que la media de los valores redondeados dé
+                          otra décima: el promedio se juzga a ±0,05 */
+    /* Lo demás lo rellena preparar(). */
+    char sal[16];
+    int puerto_cerrado;
+    cal_servidor_t *s;
+    char carpeta[512];
+    char archivo[600];
+    double ref[MAX_CIUDADES][MAX_PROV]; /* °C de cada BIEN */
+    int linea[MAX_CIUDADES][MAX_PROV];  /* E_JSON: dónde falla el documento */
+    int columna[MAX_CIUDADES][MAX_PROV];
+    int codigo[MAX_PROV]; /* E_ESTADO: el código que se pidió */
+    cal_proceso_t *p;
+} esc_t;
+
+/* Dos ciudades de un solo nombre (cal_esperar_lineas las reconoce por la primera palabra). */
+extern const char *const dos_ciudades[2];
+
+/* Un entero al azar en [min, max] (getrandom): lo que cambia de una calificación a otra. */
+int azar(int min, int max);
+
+/* Escribe en `d` «&retraso=S.mmm» (y «&solo=CIUDAD» si `solo` no es NULL). Devuelve d. */
+const char *con_retraso(char *d, size_t tam, int ms, const char *solo);
+
+/* Un servidor de práctica con un secreto nuevo al azar en su entorno. 0 o -1 (anotado). */
+int servidor(cal_servidor_t **s);
+
+/* Escribe `texto` en carpeta/nombre (ruta completa en `ruta`). 0 o -1. */
+int escribir(const char *carpeta, const char *nombre, const char *texto, char *ruta, size_t tam);
+
+/* Servidor, sal, archivo de proveedores y referencias. 0 o -1 (anotado). */
+int preparar(esc_t *e);
+
+/* Lanza el programa con `opciones` (terminadas en NULL), -f y las ciudades. 0 o -1. */
+int lanzar(esc_t *e, const char *const *opciones, int valgrind, double limite_s);
+
+/* Termina el programa (como mucho max_ms) y comprueba su código. 1 o 0 (anotado). */
+int fin_con(esc_t *e, int max_ms, int codigo);
+
+/* Compara la salida, línea a línea, con lo que tiene que decir. 1 o 0 (anotado). */
+int salida_correcta(const esc_t *e);
+
+/* Cada (ciudad, proveedor BIEN) tiene en alguna línea de la salida el número que sirvió el
+ * servidor, sin mirar el orden ni el promedio. 1 o 0 (anotado). */
+int numeros_leidos(const esc_t *e);
+
+/* La forma de la salida (una línea por ciudad y proveedor en orden, y una de cierre por
+ * ciudad), sin juzgar lo que dice cada una: para valgrind, que juzga la memoria. */
+int forma_correcta(const esc_t *e, const char *prefijo);
+
+/* Compara el documento --json con las referencias. 1 o 0 (anotado). */
+int json_correcto(const esc_t *e);
+
+/* Peticiones del programa en el registro (sin las del calificador). */
+int registro_programa(esc_t *e, const cal_peticion_t **v);
+
+/* Espera, como mucho max_ms, a que haya al menos `n` peticiones del programa. */
+int registro_esperar(esc_t *e, int n, int max_ms, const cal_peticion_t **v);
+
+/* Cada (ciudad, proveedor del servidor) tiene su petición en el registro, con la ciudad bien
+ * codificada; las BIEN, con 200 y enteras. 1 o 0 (anotado). */
+int registro_completo(esc_t *e);
+
+/* ¿Es la petición r la del proveedor k para la ciudad c (con la ciudad bien codificada)? */
+int es_de(const esc_t *e, const cal_peticion_t *r, int c, int k);
+
+/* Cuántas peticiones llegan a estar en vuelo a la vez, como mucho. */
+int max_solapadas(const cal_peticion_t *v, int n);
+
+/* El caso normal: preparar, lanzar, esperar el código, la salida y el registro. 1 o 0. */
+int escenario(esc_t *e, const char *const *opciones, int codigo, int max_ms);
+
+/* Lanza con `args` (con el servidor `s` y la `carpeta` si no son NULL) y espera un rechazo:
+ * código 2, stdout vacía y un stderr no vacío que cite cada texto de `citas` (terminadas en
+ * NULL, o NULL). `que` describe el caso para el
+ * mensaje. 1 o 0 (anotado). */
+int rechazado(const char *const *args, const char *const *citas, cal_servidor_t *s,
+              const char *carpeta, const char *que);
+
+#endif

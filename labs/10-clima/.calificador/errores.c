@@ -1,0 +1,104 @@
+/* errores.c — verificaciones del laboratorio 10 de los errores de cada proveedor: estado
+ * HTTP y conexión rechazada, JSON mal formado, tipos que no son números, valores fuera de
+ * rango y ninguna respuesta buena. En todas, el promedio es el de los que respondieron bien. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <stdio.h>
+
+CAL_PRUEBA(errores_http, 30)
+{
+    static const int estados[] = {500, 502, 503, 504, 404, 429};
+    char caido[32];
+    snprintf(caido, sizeof caido, "&estado=%d", estados[azar(0, N(estados) - 1)]);
+    const prov_t provs[] = {{"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
+                            {"caido", "weatherapi", caido, "current.temp_c", "C", E_ESTADO},
+                            {"apagado", NULL, NULL, "current_weather.temperature", "C", ERROR},
+                            {"d", "openweather", NULL, "main.temp", "C", BIEN}};
+    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 4};
+    cal_esperado("un proveedor responde %s (el motivo cita el estado) y otro está en un puerto "
+                 "donde nadie escucha: sus líneas son ERROR y el promedio es el de los otros dos "
+                 "(2 de 4); código 0",
+                 caido + 8);
+    int ok = escenario(&e, NULL, 0, 8000);
+    if (ok)
+        cal_obtenido("los errores se aíslan y el promedio cuadra");
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(json_invalido, 30)
+{
+    static const prov_t provs[] = {
+        {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
+        {"roto", "weatherapi", "&fallo=json", "current.temp_c", "C", E_JSON},
+        {"c", "openweather", NULL, "main.temp", "C", BIEN}};
+    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
+    cal_esperado("un proveedor responde JSON mal formado (el sitio del error cambia en cada "
+                 "calificación): ERROR con un motivo que diga «línea L» y «columna C» (donde "
+                 "está el error, según jansson) y el promedio de los otros dos");
+    int ok = escenario(&e, NULL, 0, 8000);
+    if (ok)
+        cal_obtenido("el JSON roto se rechaza diciendo dónde y el promedio cuadra");
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(tipos_estrictos, 30)
+{
+    static const prov_t provs[] = {
+        {"texto", "openweather", "&fallo=texto", "main.temp", "C", ERROR},
+        {"nulo", "weatherapi", "&fallo=nulo", "current.temp_c", "C", ERROR},
+        {"falta", "weathergov", "&fallo=falta", "properties.periods.0.temperature", "F", ERROR},
+        {"d", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
+        {"e", "weatherapi", NULL, "current.temp_c", "C", BIEN}};
+    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 5};
+    cal_esperado("tres proveedores dan la temperatura como texto (\"21.5\"), como null y sin "
+                 "el campo: los tres son ERROR (ni se adivina ni se cuenta como 0) y el "
+                 "promedio es el de los otros dos (2 de 5)");
+    int ok = escenario(&e, NULL, 0, 8000);
+    if (ok)
+        cal_obtenido("texto, null y ruta ausente son errores; el promedio cuadra");
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(valor_imposible, 30)
+{
+    /* Por debajo: −999 °F. Por encima: un proveedor que sirve kelvin con la unidad «C» del
+     * archivo (263–308 «°C»). El orden de los dos cambia en cada calificación. */
+    prov_t provs[] = {
+        {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
+        {"frio", "weathergov", "&fallo=imposible", "properties.periods.0.temperature", "F",
+         E_IMPOSIBLE},
+        {"c", "weatherapi", NULL, "current.temp_c", "C", BIEN},
+        {"caliente", "openweather", "&unidades=kelvin", "main.temp", "C", E_IMPOSIBLE}};
+    if (azar(0, 1)) {
+        prov_t t = provs[1];
+        provs[1] = provs[3];
+        provs[3] = t;
+    }
+    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 4};
+    cal_esperado("un proveedor da −999 °F (−572,8 °C) y otro da kelvin con la unidad C (más de "
+                 "260 «°C»): los dos caen fuera de −90…60 °C, así que son ERROR con «valor "
+                 "imposible», y el promedio es el de los otros dos (2 de 4)");
+    int ok = escenario(&e, NULL, 0, 8000);
+    if (ok)
+        cal_obtenido("los valores imposibles, por abajo y por arriba, se rechazan y el "
+                     "promedio cuadra");
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(sin_datos, 30)
+{
+    static const prov_t provs[] = {
+        {"a", "openmeteo", "&estado=500", "current_weather.temperature", "C", E_ESTADO},
+        {"b", "weatherapi", "&fallo=json", "current.temp_c", "C", E_JSON},
+        {"c", NULL, NULL, "main.temp", "C", ERROR}};
+    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
+    cal_esperado("todos los proveedores fallan (un 500, un JSON roto, un puerto cerrado): tres "
+                 "ERROR, cada uno con su motivo, y «<ciudad> SIN DATOS» por ciudad, y código 1");
+    int ok = escenario(&e, NULL, 1, 8000);
+    if (ok)
+        cal_obtenido("SIN DATOS y código 1");
+    CAL_FIN(ok);
+}

@@ -1,0 +1,138 @@
+/* robustez.c — verificaciones del laboratorio 10 de Ctrl+C y de la memoria (valgrind). */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+
+CAL_PRUEBA(sigint, 30)
+{
+    char retraso[48];
+    con_retraso(retraso, sizeof retraso, azar(8000, 12000), NULL);
+    const prov_t provs[] = {{"a", "openmeteo", retraso, "current_weather.temperature", "C", ERROR},
+                            {"b", "weatherapi", retraso, "current.temp_c", "C", ERROR}};
+    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 2};
+    cal_esperado("cuatro peticiones lentas (-t 20000) en vuelo; SIGINT: el programa la atiende "
+                 "(no muere por la señal), cancela y sale por su pie con código 130 en menos de "
+                 "2 s, sin esperarlas");
+    const char *op[] = {"-t", "20000", NULL};
+    if (preparar(&e) < 0 || lanzar(&e, op, 0, 20) < 0)
+        CAL_FIN(0);
+    /* Hasta que estén en vuelo: el servidor las anota al acabar, así que se espera un rato
+     * generoso (distinto en cada calificación). */
+    cal_esperar(azar(1000, 1500));
+    uint64_t t0 = cal_ahora_ms();
+    cal_senal(e.p, SIGINT);
+    char fin[128];
+    int termino = cal_esperar_fin(e.p, 2000);
+    int mortal = cal_senal_mortal(e.p);
+    int ok = termino && cal_codigo(e.p) == 130 && mortal == 0;
+    if (termino && mortal != 0)
+        cal_obtenido("murió por la señal SIGINT %llu ms después de mandarla: el código 130 se "
+                     "lo puso el sistema; el programa tiene que atenderla (senales_iniciar), "
+                     "cancelar lo que está en vuelo, cerrar y devolver 130",
+                     (unsigned long long)(cal_ahora_ms() - t0));
+    else
+        cal_obtenido("%s %llu ms después de SIGINT", cal_describir_fin(e.p, fin, sizeof fin),
+                     (unsigned long long)(cal_ahora_ms() - t0));
+    if (!ok)
+        cal_nota_salida(e.p, 8);
+    CAL_FIN(ok);
+}
+
+/* Juzga la forma del documento --json (una lista «ciudades» de `n`), sin mirar los números. */
+static int json_forma(const esc_t *e, const char *prefijo)
+{
+    json_error_t je;
+    json_t *doc = json_loads(cal_salida(e->p), 0, &je);
+    json_t *ciudades = json_object_get(doc, "ciudades");
+    int ok = json_is_array(ciudades) && (int)json_array_size(ciudades) == e->nciudades;
+    if (!ok) {
+        cal_obtenido("%scon --json, la salida no es un documento con «ciudades», una lista de %d",
+                     prefijo, e->nciudades);
+        cal_nota_salida(e->p, 10);
+    }
+    json_decref(doc);
+    return ok;
+}
+
+/* Espera el final de un lanzamiento bajo valgrind y comprueba que trabajó: terminó solo,
+ * pidió todo, leyó alguna respuesta (los números de los proveedores en °C cuadran) y su
+ * salida tiene la forma pedida. Lo que diga cada línea lo juzgan las demás verificaciones:
+ * esta juzga la memoria, y un error de cuentas no cuesta también estos puntos. */
+static int trabajo_hecho(esc_t *e, int json)
+{
+    static const char *const no_memoria =
+        "NO es un fallo de memoria: la memoria no se llega a mirar porque ";
+    char fin[128];
+    if (!cal_esperar_fin(e->p, 50000) || cal_codigo(e->p) < 0) {
+        cal_obtenido("%sbajo valgrind el programa %s", no_memoria,
+                     cal_describir_fin(e->p, fin, sizeof fin));
+        cal_nota_salida(e->p, 12);
+        return 0;
+    }
+    if (cal_codigo(e->p) == CAL_CODIGO_VALGRIND)
+        return 1; /* valgrind encontró algo: su informe lo dice */
+    if (!registro_completo(e))
+        return 0;
+    return json ? json_forma(e, no_memoria) : forma_correcta(e, no_memoria);
+}
+
+CAL_PRUEBA(valgrind, 90)
+{
+    /* Cada camino que suelta un documento: bueno (en °C y en kelvin), JSON roto, texto, ruta
+     * que no existe, valor imposible, estado ≥ 400 con cuerpo JSON y conexión rechazada; y
+     * aparte, el documento --json. Los dos, a la vez. */
+    static const prov_t provs[] = {
+        {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
+        {"roto", "weatherapi", "&fallo=json", "current.temp_c", "C", ERROR},
+        {"texto", "openmeteo", "&fallo=texto", "current_weather.temperature", "C", ERROR},
+        {"falta", "weathergov", "&fallo=falta", "properties.periods.0.temperature", "F", ERROR},
+        {"raro", "weathergov", "&fallo=imposible", "properties.periods.0.temperature", "F", ERROR},
+        {"caido", "weatherapi", "&estado=503", "current.temp_c", "C", ERROR},
+        {"k", "openweather", "&unidades=kelvin", "main.temp", "K", BIEN}};
+    static const prov_t provs_json[] = {
+        {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
+        {"caido", "weatherapi", "&estado=500", "current.temp_c", "C", ERROR},
+        {"apagado", NULL, NULL, "main.temp", "C", ERROR}};
+    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = N(provs)};
+    esc_t j = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs_json, .nprovs = 3};
+    cal_esperado("bajo valgrind, dos ciudades con respuestas buenas, JSON roto, un texto, una "
+                 "ruta que no existe, un valor imposible y un estado 503 (cada camino suelta su "
+                 "documento), y aparte con --json: sin errores de memoria ni fugas. La memoria "
+                 "se juzga si el programa hizo su trabajo (pidió todo, leyó las respuestas y "
+                 "escribió una línea por proveedor); lo que dicen las líneas lo juzgan las demás "
+                 "verificaciones");
+    /* Un -t holgado: bajo valgrind todo va más despacio, y esta verificación no mide tiempos. */
+    const char *op[] = {"-t", "30000", NULL};
+    const char *op_json[] = {"-t", "30000", "--json", NULL};
+    if (preparar(&e) < 0 || preparar(&j) < 0 || lanzar(&e, op, 1, 60) < 0 ||
+        lanzar(&j, op_json, 1, 60) < 0)
+        CAL_FIN(0);
+    /* Que leyó las respuestas: el proveedor en °C de cada ciudad trae el número del
+     * servidor (un programa que no hace nada no pierde nada). */
+    int ok = trabajo_hecho(&e, 0) && trabajo_hecho(&j, 1);
+    if (ok && cal_codigo(e.p) != CAL_CODIGO_VALGRIND) {
+        esc_t solo_c = e;
+        solo_c.nprovs = 1;
+        ok = numeros_leidos(&solo_c);
+    }
+    if (!ok)
+        CAL_FIN(0);
+    char motivo[256], motivo_json[256];
+    int bien = cal_valgrind_veredicto(e.p, motivo, sizeof motivo);
+    int bien_json = cal_valgrind_veredicto(j.p, motivo_json, sizeof motivo_json);
+    if (!bien) {
+        cal_obtenido("%s", motivo);
+        cal_valgrind_nota(e.p);
+    } else if (!bien_json) {
+        cal_obtenido("con --json: %s", motivo_json);
+        cal_valgrind_nota(j.p);
+    } else {
+        cal_obtenido("%s (también con --json)", motivo);
+    }
+    CAL_FIN(bien && bien_json);
+}

@@ -1,0 +1,142 @@
+/* salida.c — verificaciones del laboratorio 10 de lo que se escribe: las líneas y el
+ * promedio con los números del servidor, cada ciudad en cuanto está completa y en el orden
+ * de los argumentos, las unidades, las ciudades con acentos y el documento --json. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <stdio.h>
+#include <string.h>
+
+CAL_PRUEBA(salida_basica, 30)
+{
+    /* Cuatro ciudades. La primera tarda a (en un proveedor) y otra, la k-ésima (la segunda o
+     * la tercera, al azar), tarda L mucho más (en otro); las demás, al momento. Las que van
+     * antes de k tienen que salir en cuanto están completas, antes de que acabe la lenta; las
+     * de después, que acaban antes, esperan su turno. */
+    static const char *const ciudades[] = {"Lima", "Oslo", "Roma", "Quito"};
+    int k = azar(1, 2), a_ms = azar(300, 600), l_ms = azar(1500, 2000);
+    char mas_a[96], mas_l[96];
+    con_retraso(mas_a, sizeof mas_a, a_ms, ciudades[0]);
+    con_retraso(mas_l, sizeof mas_l, l_ms, ciudades[k]);
+    const prov_t provs[] = {
+        {"openweather", "openweather", mas_a, "main.temp", "C", BIEN},
+        {"weatherapi", "weatherapi", mas_l, "current.temp_c", "C", BIEN},
+        {"openmeteo", "openmeteo", NULL, "current_weather.temperature", "C", BIEN}};
+    esc_t e = {.ciudades = ciudades, .nciudades = 4, .provs = provs, .nprovs = 3};
+    cal_esperado("cuatro ciudades y tres proveedores en °C: por ciudad y en el orden de los "
+                 "argumentos, «<ciudad> <proveedor> <t.t> °C» con la temperatura que sirvió el "
+                 "servidor (±0,06) y «<ciudad> PROMEDIO <t.t> °C (3 de 3 proveedores)»; código "
+                 "0; cada ciudad, en cuanto ella y las anteriores están completas: «%s» tarda "
+                 "%.1f s y las de antes salen sin esperarla",
+                 ciudades[k], l_ms / 1000.0);
+    if (preparar(&e) < 0 || lanzar(&e, NULL, 0, 15) < 0)
+        CAL_FIN(0);
+    /* Cuándo se ve completa la ciudad anterior a la lenta (sus 3 líneas y el promedio). */
+    int vista = cal_esperar_lineas(e.p, ciudades[k - 1], NULL, 4, l_ms + 5000);
+    uint64_t visto_ms = cal_ahora_ms();
+    if (!fin_con(&e, 10000, 0))
+        CAL_FIN(0);
+    if (!salida_correcta(&e)) {
+        cal_nota_salida(e.p, 16);
+        CAL_FIN(0);
+    }
+    if (!registro_completo(&e))
+        CAL_FIN(0);
+    const cal_peticion_t *v;
+    int n = registro_programa(&e, &v);
+    uint64_t fin_lenta = 0;
+    for (int i = 0; i < n; i++)
+        if (es_de(&e, &v[i], k, 1))
+            fin_lenta = v[i].fin_ms;
+    /* Margen: la lenta acaba ~1 s después de que la anterior está completa; 250 ms cubren
+     * que el calificador mira la salida cada pocos ms en una máquina cargada. */
+    if (!vista || visto_ms + 250 > fin_lenta) {
+        cal_obtenido("«%s» (completa a los %.1f s) no salió hasta que terminó «%s» (a los %.1f "
+                     "s): cada ciudad sale en cuanto ella y las anteriores están completas, no "
+                     "todas al final",
+                     ciudades[k - 1], a_ms / 1000.0, ciudades[k],
+                     (double)(fin_lenta - cal_lanzado_ms(e.p)) / 1000.0);
+        CAL_FIN(0);
+    }
+    cal_obtenido("las 16 líneas cuadran con el servidor, en el orden de los argumentos, y "
+                 "cada ciudad salió en cuanto pudo");
+    CAL_FIN(1);
+}
+
+CAL_PRUEBA(unidades, 30)
+{
+    static const char *const ciudades[] = {"Quito", "Roma"};
+    static const prov_t provs[] = {
+        {"ow", "openweather", "&unidades=kelvin", "main.temp", "K", BIEN},
+        {"gov", "weathergov", NULL, "properties.periods.0.temperature", "F", BIEN},
+        {"gov2", "weathergov", NULL, "properties.periods.0.temperature", "F", BIEN},
+        {"wa", "weatherapi", NULL, "current.temp_c", "C", BIEN}};
+    /* En °F el servidor da un decimal, así que en °C salen valores con muchos: la sal se
+     * elige para que promediar los valores ya redondeados dé otra décima. */
+    esc_t e = {
+        .ciudades = ciudades, .nciudades = 2, .provs = provs, .nprovs = 4, .sin_redondear = 1};
+    cal_esperado("un proveedor en kelvin (main.temp), dos en Fahrenheit dentro de un array "
+                 "(properties.periods.0.temperature) y otro en °C: todo convertido a °C con "
+                 "un decimal (±0,06) y el promedio de los cuatro, hecho con los valores sin "
+                 "redondear y redondeado al escribirlo (±0,05)");
+    int ok = escenario(&e, NULL, 0, 8000);
+    if (ok)
+        cal_obtenido("las conversiones, las rutas con índice y el promedio cuadran");
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(acentos, 30)
+{
+    static const char *const ciudades[] = {"San José", "Bogotá", "Nueva York"};
+    static const prov_t provs[] = {
+        {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
+        {"b", "weatherapi", NULL, "current.temp_c", "C", BIEN}};
+    esc_t e = {.ciudades = ciudades, .nciudades = 3, .provs = provs, .nprovs = 2};
+    cal_esperado("«San José», «Bogotá» y «Nueva York»: el servidor recibe cada nombre bien "
+                 "codificado (%%20, %%C3%%A9…) y la salida los escribe tal cual, con sus "
+                 "temperaturas");
+    int ok = escenario(&e, NULL, 0, 8000);
+    if (ok)
+        cal_obtenido("los nombres llegan enteros al servidor y salen bien");
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(salida_json, 30)
+{
+    static const prov_t provs[] = {
+        {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
+        {"b", "weatherapi", "&fallo=texto", "current.temp_c", "C", ERROR},
+        {"c", "weathergov", NULL, "properties.periods.0.temperature", "F", BIEN}};
+    static const prov_t caidos[] = {
+        {"x", "openmeteo", "&estado=500", "current_weather.temperature", "C", ERROR},
+        {"y", "weatherapi", "&estado=502", "current.temp_c", "C", ERROR}};
+    /* Una ciudad con comillas y barra invertida: un documento escrito a mano con printf, sin
+     * escapar, deja de ser JSON. */
+    static const char *const ciudades[] = {"Lima", "Villa \"Gesell\" \\ Norte"};
+    cal_esperado("con --json, un documento válido {\"ciudades\": [{\"ciudad\", \"promedio\", "
+                 "\"proveedores\": [{\"nombre\", \"temperatura\"} o {\"nombre\", \"error\"}]}]} "
+                 "con los números del servidor redondeados a un decimal, también para la ciudad "
+                 "«Villa \"Gesell\" \\ Norte» (comillas y barra invertida escapadas); con todos "
+                 "caídos, \"promedio\": null y código 1");
+    esc_t e = {.ciudades = ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
+    static const char *const una[] = {"Lima"};
+    esc_t f = {.ciudades = una, .nciudades = 1, .provs = caidos, .nprovs = 2};
+    const char *op[] = {"--json", NULL};
+    /* Los dos a la vez: cada uno con su servidor. */
+    if (preparar(&e) < 0 || preparar(&f) < 0 || lanzar(&e, op, 0, 12) < 0 ||
+        lanzar(&f, op, 0, 12) < 0)
+        CAL_FIN(0);
+    int ok = fin_con(&e, 8000, 0) && json_correcto(&e) && registro_completo(&e);
+    if (!ok) {
+        cal_nota_salida(e.p, 14);
+        CAL_FIN(0);
+    }
+    ok = fin_con(&f, 8000, 1) && json_correcto(&f);
+    if (!ok)
+        cal_nota_salida(f.p, 14);
+    else
+        cal_obtenido("los dos documentos cuadran campo a campo");
+    CAL_FIN(ok);
+}

@@ -1,0 +1,163 @@
+/* tiempos.c — verificaciones del laboratorio 10 de concurrencia y tiempos, leídas del
+ * registro del servidor: todo a la vez, como mucho -c en vuelo, el corte por -t y el límite
+ * que cuenta desde que sale cada petición. Los retrasos cambian en cada calificación, y en
+ * cada una los números tienen que ser los que sirvió el servidor (leídos de la respuesta). */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <stdio.h>
+
+/* Tres proveedores en °C que tardan `retraso` (ya escrito con con_retraso). */
+static void tres_lentos(prov_t provs[3], const char *retraso)
+{
+    provs[0] = (prov_t){"a", "openweather", retraso, "main.temp", "C", BIEN};
+    provs[1] = (prov_t){"b", "weatherapi", retraso, "current.temp_c", "C", BIEN};
+    provs[2] = (prov_t){"c", "openmeteo", retraso, "current_weather.temperature", "C", BIEN};
+}
+
+/* Anota cada petición del registro (para los mensajes). */
+static void notar_registro(const esc_t *e, const cal_peticion_t *v, int n)
+{
+    for (int i = 0; i < n && i < 12; i++)
+        cal_nota("petición %d: %lld–%lld ms %s (estado %d)", i + 1,
+                 (long long)(v[i].inicio_ms - cal_lanzado_ms(e->p)),
+                 (long long)(v[i].fin_ms - cal_lanzado_ms(e->p)), v[i].ruta, v[i].estado);
+}
+
+CAL_PRUEBA(concurrencia, 30)
+{
+    char retraso[48];
+    int ms = azar(500, 800);
+    con_retraso(retraso, sizeof retraso, ms, NULL);
+    prov_t provs[3];
+    tres_lentos(provs, retraso);
+    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
+    cal_esperado("dos ciudades × tres proveedores que tardan %.1f s cada uno (-c 10): según el "
+                 "registro del servidor, las seis peticiones se solapan (todas empiezan antes "
+                 "de que acabe la primera), y cada línea tiene el número que sirvió el servidor",
+                 ms / 1000.0);
+    if (preparar(&e) < 0 || lanzar(&e, NULL, 0, 12) < 0)
+        CAL_FIN(0);
+    cal_esperar_fin(e.p, 8000);
+    const cal_peticion_t *v;
+    int n = registro_esperar(&e, 6, 1000, &v);
+    uint64_t ultimo_inicio = 0, primer_fin = UINT64_MAX;
+    for (int i = 0; i < n; i++) {
+        if (v[i].inicio_ms > ultimo_inicio)
+            ultimo_inicio = v[i].inicio_ms;
+        if (v[i].fin_ms < primer_fin)
+            primer_fin = v[i].fin_ms;
+    }
+    if (n < 6) {
+        cal_obtenido("el servidor solo registró %d peticiones de 6", n);
+        cal_nota_salida(e.p, 10);
+        CAL_FIN(0);
+    }
+    if (ultimo_inicio >= primer_fin) {
+        cal_obtenido("no van a la vez: la última empezó %llu ms después de que terminara la "
+                     "primera (como mucho %d a la vez)",
+                     (unsigned long long)(ultimo_inicio - primer_fin), max_solapadas(v, n));
+        notar_registro(&e, v, n);
+        CAL_FIN(0);
+    }
+    int ok = numeros_leidos(&e);
+    if (ok)
+        cal_obtenido("las %d peticiones se solapan y los números son los del servidor", n);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(limite_c, 30)
+{
+    static const char *const ciudades[] = {"Lima", "Oslo", "Roma"};
+    char retraso[48], tope[8];
+    int ms = azar(250, 400), c = azar(2, 3);
+    con_retraso(retraso, sizeof retraso, ms, NULL);
+    snprintf(tope, sizeof tope, "%d", c);
+    prov_t provs[3];
+    tres_lentos(provs, retraso);
+    esc_t e = {.ciudades = ciudades, .nciudades = 3, .provs = provs, .nprovs = 3};
+    cal_esperado("tres ciudades × tres proveedores que tardan %.2f s, con -c %d: según el "
+                 "registro, nunca más de %d peticiones en vuelo a la vez, y sí %d (el tope se "
+                 "aprovecha); las nueve llegan y sus números son los del servidor",
+                 ms / 1000.0, c, c, c);
+    const char *op[] = {"-c", tope, NULL};
+    if (preparar(&e) < 0 || lanzar(&e, op, 0, 15) < 0)
+        CAL_FIN(0);
+    cal_esperar_fin(e.p, 10000);
+    const cal_peticion_t *v;
+    int n = registro_esperar(&e, 9, 1000, &v);
+    int m = max_solapadas(v, n);
+    if (n != 9) {
+        cal_obtenido("el servidor registró %d peticiones de 9", n);
+        notar_registro(&e, v, n);
+        cal_nota_salida(e.p, 10);
+        CAL_FIN(0);
+    }
+    if (m != c) {
+        cal_obtenido("como mucho %d peticiones a la vez (el tope era %d)", m, c);
+        notar_registro(&e, v, n);
+        CAL_FIN(0);
+    }
+    int ok = numeros_leidos(&e);
+    if (ok)
+        cal_obtenido("como mucho %d peticiones a la vez y los números son los del servidor", m);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(lento_cortado, 30)
+{
+    static const char *const ciudades[] = {"Lima"};
+    static const prov_t provs[] = {
+        {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
+        {"lento", "weatherapi", "&retraso=5", "current.temp_c", "C", E_TIEMPO},
+        {"c", "openweather", NULL, "main.temp", "C", BIEN}};
+    esc_t e = {.ciudades = ciudades, .nciudades = 1, .provs = provs, .nprovs = 3};
+    int t = azar(500, 800);
+    char limite[16];
+    snprintf(limite, sizeof limite, "%d", t);
+    cal_esperado("con -t %d y un proveedor que tarda 5 s: su línea es «ERROR» con un motivo "
+                 "que habla de tiempo, el promedio es el de los otros dos (2 de 3), el programa "
+                 "acaba en menos de 2,5 s y el registro muestra la petición lenta cortada "
+                 "hacia los %d ms",
+                 t, t);
+    const char *op[] = {"-t", limite, NULL};
+    int ok = escenario(&e, op, 0, 2500);
+    if (ok) {
+        const cal_peticion_t *v;
+        int n = registro_programa(&e, &v);
+        ok = 0;
+        for (int i = 0; i < n; i++)
+            if (es_de(&e, &v[i], 0, 1)) {
+                uint64_t d = v[i].fin_ms - v[i].inicio_ms;
+                ok = v[i].abortada && d + 300 >= (uint64_t)t && d <= (uint64_t)t + 1200;
+                cal_obtenido("la petición lenta %s a los %llu ms",
+                             v[i].abortada ? "se cortó" : "terminó", (unsigned long long)d);
+            }
+    }
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(tiempo_por_peticion, 30)
+{
+    static const char *const ciudades[] = {"Lima"};
+    /* Cada petición tarda d y el límite es 2,4·d: una sola cabe con holgura, las tres en
+     * fila (3·d) no caben en un plazo global. */
+    int d = azar(450, 600), t = d * 12 / 5;
+    char retraso[48], limite[16];
+    con_retraso(retraso, sizeof retraso, d, NULL);
+    snprintf(limite, sizeof limite, "%d", t);
+    prov_t provs[3];
+    tres_lentos(provs, retraso);
+    esc_t e = {.ciudades = ciudades, .nciudades = 1, .provs = provs, .nprovs = 3};
+    cal_esperado("con -c 1 -t %d y tres proveedores que tardan %.2f s: van de una en una "
+                 "(%.2f s en total) y las tres llegan bien, porque el límite cuenta desde que "
+                 "sale cada petición, no desde que arrancó el programa",
+                 t, d / 1000.0, 3 * d / 1000.0);
+    const char *op[] = {"-c", "1", "-t", limite, NULL};
+    int ok = escenario(&e, op, 0, 6000);
+    if (ok)
+        cal_obtenido("las tres peticiones, en fila, llegaron bien");
+    CAL_FIN(ok);
+}
