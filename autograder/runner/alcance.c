@@ -114,8 +114,8 @@ static char *reescribir(const char *texto, const char *aparte, int *n)
             }
             nuevo = texto_formato("%s%s", prefijo, destino);
         }
-        char *t2 = texto_formato("%s%s%s", fuera, fuera[0] != '\0' ? " " : "",
-                                 nuevo != NULL ? nuevo : t);
+        char *t2 =
+            texto_formato("%s%s%s", fuera, fuera[0] != '\0' ? " " : "", nuevo != NULL ? nuevo : t);
         free(nuevo);
         free(fuera);
         fuera = t2;
