@@ -42,6 +42,7 @@ struct cal_proceso {
     flujo_t salida, errores, valgrind;
     uint64_t pico_kib;   /* memoria residente máxima vista (cal_memoria_pico_kib) */
     uint64_t muestra_ms; /* última lectura de VmHWM */
+    int fd_avisado;      /* ya se anotó que no se pudo leer /proc/<pid>/fd */
 };
 
 /* El flujo lee de `fd` (ya suyo) con un tope de `tope` bytes. 0 o -ENOMEM. */

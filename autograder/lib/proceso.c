@@ -507,6 +507,13 @@ int cal_abiertos(cal_proceso_t *p, const char *prefijo)
     int n = contar_fd(dir, prefijo);
     if (n < 0 && (errno == EACCES || errno == EPERM))
         n = contar_fd_como_caja(dir, prefijo);
+    if (n < 0 && !p->termino && !p->fd_avisado) {
+        /* Que el detalle diga por qué no se pudo juzgar, en vez de un 0 sin explicación. */
+        p->fd_avisado = 1;
+        cal_nota("No se pudieron leer los descriptores del programa en %s (%s): hace falta "
+                 "ser su mismo usuario o tener CAP_SYS_PTRACE.",
+                 dir, strerror(errno));
+    }
     return n;
 }
 
