@@ -27,7 +27,7 @@ for c in "${combinaciones[@]}"; do
     echo "✔ $c: todo compila con -Werror ($(($(date +%s) - inicio)) s)"
   else
     echo "✘ $c: no compila con -Werror ($(($(date +%s) - inicio)) s); los errores:"
-    grep -E 'error|warning' "$log" | grep -v 'sin -Werror' | head -n 30 | sed 's/^/    /'
+    grep -E 'error:|warning:' "$log" | head -n 30 | sed 's/^/    /'
     mal=$((mal + 1))
   fi
 done

@@ -1112,9 +1112,14 @@ CAL_PRUEBA(continuar_416, 30)
         ok = continuar("/bytes", "&rango=mal", 500000, 400000, 1, "w.bin", estados, bytes, &n,
                        motivo, sizeof motivo, &p, &c, s, semilla_nueva());
         if (!ok) {
-            char m2[256];
-            snprintf(m2, sizeof m2, "206 que empieza en 0 (se pidió desde 400000): %s", motivo);
-            snprintf(motivo, sizeof motivo, "%s", m2);
+            /* El prefijo delante del motivo (que ocupa como mucho 255 bytes). */
+            static const char prefijo[] = "206 que empieza en 0 (se pidió desde 400000): ";
+            size_t largo = strnlen(motivo, sizeof motivo - 1);
+            if (largo > sizeof motivo - sizeof prefijo)
+                largo = sizeof motivo - sizeof prefijo;
+            memmove(motivo + sizeof prefijo - 1, motivo, largo);
+            memcpy(motivo, prefijo, sizeof prefijo - 1);
+            motivo[sizeof prefijo - 1 + largo] = '\0';
         }
     }
     cal_obtenido("%s", ok ? "416, y 206 que no empieza donde debe: los dos empiezan de 0 limpios"
