@@ -56,7 +56,7 @@ PAQ_LIBRO=(python3 pandoc chromium epubcheck qpdf)
 PAQ_TEST=(clang clang-format procps gdb strace netcat-openbsd inotify-tools git zip unzip)
 # La suite de plataformas (make prueba-plataformas): raíces de Debian con debootstrap y
 # contenedores con podman (runc: crun no arranca con los cgroups híbridos de algunos núcleos).
-PAQ_PLATAFORMAS=(podman runc debootstrap zip unzip python3 gdb git)
+PAQ_PLATAFORMAS=(podman runc debootstrap zip unzip python3 gdb git libcap2-bin)
 # Lo que usa un estudiante además de calificar (lecciones, make vigilar, gdb, bear) y piden
 # prueba-lecciones y prueba-common, sin comparaciones ni libro: lo que llevan el contenedor
 # de desarrollo y las raíces de Debian de la suite de plataformas.
@@ -218,6 +218,7 @@ revisar_plataformas() {
   orden podman podman
   orden runc runc
   orden debootstrap debootstrap
+  orden capsh libcap2-bin
   orden zip zip
   orden unzip unzip
   orden gdb gdb

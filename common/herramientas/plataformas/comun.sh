@@ -26,12 +26,12 @@ pod_run() {
   pod run --rm --network host --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 "$@"
 }
 
-# clave_imagen SUITE: la clave de caché de una imagen: cambia si cambian las listas de
-# paquetes (dependencias.sh) o cómo se hace la imagen (este archivo e imagen.sh).
+# clave_imagen SUITE-PERFIL: la clave de caché de una imagen con dependencias: cambia si
+# cambian las listas de paquetes de dependencias.sh (las líneas PAQ_…) o IMAGEN_VERSION
+# (súbela si cambia cómo se hace la imagen en imagen.sh).
+IMAGEN_VERSION=1
 clave_imagen() {
-  cat "$RAIZ_CURSO/common/herramientas/dependencias.sh" \
-    "$RAIZ_CURSO/common/herramientas/plataformas/comun.sh" \
-    "$RAIZ_CURSO/common/herramientas/plataformas/imagen.sh" | { cat; echo "$1"; } |
+  { sed -n '/^PAQ_[A-Z]*=(/,/)/p' "$RAIZ_CURSO/common/herramientas/dependencias.sh"; echo "$1-$IMAGEN_VERSION"; } |
     sha256sum | cut -c1-12
 }
 

@@ -11,10 +11,11 @@ source "$dir/comun.sh"
 cd "$RAIZ_CURSO" || exit 1
 [ "$(id -u)" -eq 0 ] || { echo "make prueba-plataformas: hay que ser root (podman, debootstrap, /root)"; exit 1; }
 filas=("$@")
-[ ${#filas[@]} -gt 0 ] || filas=(compiladores editor cerrada contenedor debian13 gradescope devcontainer)
+[ ${#filas[@]} -gt 0 ] || filas=(compiladores editor sin-ptrace cerrada contenedor debian13 gradescope devcontainer)
 declare -A que=(
   [compiladores]="gcc y clang, -O0 y -O2, con -Werror"
   [editor]=".vscode: JSON, tareas y gdb"
+  [sin-ptrace]="root sin CAP_SYS_PTRACE (lab 08 y 11)"
   [cerrada]="el curso en una carpeta 0700, como root"
   [contenedor]="contenedor Debian 12, capacidades por omisión"
   [debian13]="Debian 13 (trixie), raíz de debootstrap"
