@@ -2,7 +2,8 @@
 # contenedor.sh — fila «un contenedor con las capacidades por omisión» (lo que dan Docker,
 # Podman, Codespaces y Gradescope: sin CAP_SYS_PTRACE ni CAP_SYS_ADMIN, bubblewrap no puede
 # crear espacios de nombres). Un contenedor nuevo de Debian 12 (raíz de debootstrap), el curso
-# en /root/curso (carpeta 0700) y, como root, `make grade SOLUCIONES=1` y `make grade`:
+# en /root/curso (carpeta 0700) y, como root, `apt-get install make` (lo único que falta en
+# una imagen mínima) y después `make grade SOLUCIONES=1` y `make grade`:
 #   · make grade instala solo lo que necesita para calificar (ni Chromium, ni Java, ni pandoc);
 #   · cada solución saca el 100 % y cada partida ≤ 20 %;
 #   · el informe dice que no hay caja de arena (no es un 0 silencioso ni una caja fingida).
@@ -16,6 +17,9 @@ pod_run -v "$tar:/curso.tar:ro" -v "$sal:/salida" -v "$PLAT_DIR/apt:/var/cache/a
   -e CI=true "$imagen" bash -c '
     mkdir -p /root/curso && chmod 700 /root && tar -C /root/curso -xf /curso.tar && cd /root/curso
     grep Cap /proc/self/status >/salida/capacidades.txt
+    # Lo único que hace falta a mano en una imagen mínima de Debian: make (lo demás lo
+    # instala make grade, solo lo suyo).
+    apt-get update -q >/salida/apt.log 2>&1 && apt-get install -y -q --no-install-recommends make >>/salida/apt.log 2>&1
     make --no-print-directory grade SOLUCIONES=1 >/salida/soluciones.log 2>&1; echo $? >/salida/soluciones.rc
     cp build/calificacion/results.json /salida/soluciones.json
     make --no-print-directory grade >/salida/partidas.log 2>&1

@@ -3,7 +3,8 @@
 #   · los JSON son válidos (sin los comentarios //, si los hubiera) y lo que nombran existe
 #     (tareas previas, entradas ${input:…});
 #   · cada tarea se ejecuta con sus variables sustituidas como lo haría VS Code (el ejemplo
-#     abierto es EJEMPLO, por omisión lessons/02-bucle-de-eventos/hola_bucle.c; el laboratorio,
+#     abierto es EJEMPLO, por omisión lessons/08-clientes-http-json/mini_multi.c, que habla con
+#     el servidor de práctica; el laboratorio,
 #     el de la entrada por omisión) y termina con 0; las de fondo (servidor, vigilar) arrancan
 #     y dan su primera señal de vida, y se paran;
 #   · cada configuración de depuración arranca su programa en gdb en modo batch, contra el
@@ -12,7 +13,7 @@
 set -u
 raiz=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$raiz" || exit 1
-EJEMPLO=${EJEMPLO:-lessons/02-bucle-de-eventos/hola_bucle.c}
+EJEMPLO=${EJEMPLO:-lessons/08-clientes-http-json/mini_multi.c}
 mkdir -p build/plataformas
 T=$(mktemp -d "${TMPDIR:-/tmp}/editor.XXXXXX")
 mal=0
