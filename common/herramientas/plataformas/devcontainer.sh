@@ -23,7 +23,7 @@ imagen="localhost/curso-devcontainer:$clave"
 inicio=$(date +%s)
 if ! hay_imagen "$imagen"; then
   pod build --network host --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 \
-    --build-arg BASE="$base" -v "$PLAT_DIR/apt:/var/cache/apt/archives" \
+    --build-arg BASE="$base" \
     -f .devcontainer/Dockerfile -t "$imagen" . >"$sal/build.log" 2>&1 || {
     echo "✘ devcontainer: no se construye"; tail -n 25 "$sal/build.log" | sed 's/^/    /'; exit 1; }
 fi

@@ -76,7 +76,7 @@ FIN
 # 2. Las tareas. Las de fondo se lanzan en su propio grupo de procesos y se paran al final.
 fondo() {  # fondo NOMBRE ORDEN SEÑAL: arranca y espera (60 s) a ver SEÑAL en su salida
   local log="$T/fondo-$RANDOM.log"
-  setsid bash -c "$2" >"$log" 2>&1 &
+  setsid bash -c "$2" >"$log" 2>&1 </dev/null &
   pgids+=($!)
   for _ in $(seq 1 600); do
     grep -q "$3" "$log" && { bien "tarea «$1»: arrancó ($3)"; return 0; }
@@ -95,7 +95,7 @@ while IFS=$'\t' read -r nombre tipo orden; do
       ;;
     *)
       inicio=$(date +%s)
-      if timeout 900 bash -c "$orden" >"$T/tarea.log" 2>&1; then
+      if timeout 900 bash -c "$orden" >"$T/tarea.log" 2>&1 </dev/null; then
         bien "tarea «$nombre» ($(($(date +%s) - inicio)) s)"
       else
         falla "tarea «$nombre» salió mal: $orden"; tail -n 15 "$T/tarea.log" | sed 's/^/    /'
@@ -110,7 +110,7 @@ done <"$T/tareas.tsv"
 while IFS=$'\t' read -r nombre programa carpeta entorno; do
   if [ ! -x "$programa" ]; then falla "«$nombre»: no existe $programa"; continue; fi
   salida=$(cd "$carpeta" && env $entorno timeout 120 gdb -nx -batch -ex 'set pagination off' \
-    -ex 'handle SIGPIPE nostop noprint pass' -ex run -ex bt --args "$programa" 2>&1)
+    -ex 'handle SIGPIPE nostop noprint pass' -ex run -ex bt --args "$programa" 2>&1 </dev/null)
   if grep -Eq '\[Inferior 1 \(process [0-9]+\) exited (normally|with code [0-9]+)\]' <<<"$salida"; then
     bien "«$nombre»: gdb arranca ${programa#"$raiz"/} y lo ve terminar ($(grep -Eo 'exited[^]]*' <<<"$salida"))"
   else
