@@ -20,6 +20,7 @@ mal=0
 pgids=()
 terminar() { local g; for g in "${pgids[@]}"; do kill -TERM -- "-$g" 2>/dev/null; done; rm -rf "$T"; }
 trap terminar EXIT
+trap 'exit 130' INT TERM
 bien() { echo "✔ $*"; }
 falla() { echo "✘ $*"; mal=$((mal + 1)); }
 
