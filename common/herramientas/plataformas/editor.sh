@@ -107,11 +107,25 @@ done <"$T/tareas.tsv"
 [ -s build/compile_commands.json ] && bien "build/compile_commands.json existe (lo lee el editor)" ||
   falla "no hay build/compile_commands.json"
 
-# 3. Cada configuración de depuración, en gdb por lotes, contra el servidor de la tarea.
+# 3. Cada configuración de depuración, en gdb por lotes, contra el servidor de la tarea. Un
+# programa que no termina solo (un servidor, como el chat del 09) recibe SIGTERM a los 5 s,
+# que gdb le pasa sin pararse: debe terminar igual, por su cuenta.
 while IFS=$'\t' read -r nombre programa carpeta entorno; do
   if [ ! -x "$programa" ]; then falla "«$nombre»: no existe $programa"; continue; fi
-  salida=$(cd "$carpeta" && env $entorno timeout 120 gdb -nx -batch -ex 'set pagination off' \
-    -ex 'handle SIGPIPE nostop noprint pass' -ex run -ex bt --args "$programa" 2>&1 </dev/null)
+  (cd "$carpeta" && exec env $entorno gdb -nx -batch -ex 'set pagination off' \
+    -ex 'handle SIGPIPE nostop noprint pass' -ex 'handle SIGTERM nostop noprint pass' \
+    -ex run -ex bt --args "$programa" >"$T/gdb.log" 2>&1 </dev/null) &
+  gdbpid=$!
+  for i in $(seq 1 1200); do
+    kill -0 "$gdbpid" 2>/dev/null || break
+    if [ "$i" -eq 50 ]; then
+      for inferior in $(pgrep -P "$gdbpid"); do kill -TERM "$inferior" 2>/dev/null; done
+    fi
+    sleep 0.1
+  done
+  kill -KILL "$gdbpid" 2>/dev/null
+  wait "$gdbpid" 2>/dev/null
+  salida=$(cat "$T/gdb.log")
   if grep -Eq '\[Inferior 1 \(process [0-9]+\) exited (normally|with code [0-9]+)\]' <<<"$salida"; then
     bien "«$nombre»: gdb arranca ${programa#"$raiz"/} y lo ve terminar ($(grep -Eo 'exited[^]]*' <<<"$salida"))"
   else
