@@ -29,6 +29,7 @@ if ! hay_imagen "$imagen"; then
 fi
 echo "✔ devcontainer: imagen construida ($(($(date +%s) - inicio)) s)"
 tar=$(copia_curso)
+chmod 777 "$sal"  # el contenedor escribe aquí como «estudiante»
 pod_run -v "$tar:/curso.tar:ro" -v "$sal:/salida" "$imagen" bash -c '
     mkdir -p ~/curso && tar -C ~/curso -xf /curso.tar && cd ~/curso
     id -un >/salida/usuario.txt
