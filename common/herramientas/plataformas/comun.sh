@@ -46,7 +46,7 @@ copia_curso() {
   local tar="$PLAT_DIR/curso.tar"
   (cd "$RAIZ_CURSO" && git ls-files -co --exclude-standard -z |
     xargs -0 -I{} sh -c 'test -e "{}" && printf "%s\0" "{}"' |
-    tar --null -T - -cf "$tar")
+    tar --null -T - -cf "$tar.$$") && mv "$tar.$$" "$tar"  # quien ya lo lee sigue con el suyo
   echo "$tar"
 }
 
