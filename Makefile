@@ -102,7 +102,7 @@ endef
 # los datos de los laboratorios (que salen del ejecutor ya construido: ver labs/labs.mk).
 PORTADA := all deps deps-grade deps-test deps-bench deps-libro deps-auto grade test bench \
            bench-chat limpiar clean compile_commands.json libro _libro libro-abrir \
-           bd bd-parar bd-estado
+           bd bd-parar bd-estado prueba-plataformas deps-plataformas
 SOLO_PORTADA := $(if $(filter-out $(PORTADA),$(or $(MAKECMDGOALS),all)),,si)
 
 # Lo que cada fragmento añade:
@@ -129,6 +129,7 @@ include lessons/lessons.mk
 include labs/labs.mk
 include autograder/autograder.mk
 include bench/bench.mk
+include common/herramientas/plataformas/plataformas.mk
 
 .PHONY: all programas deps deps-grade deps-test deps-bench deps-auto test grade servidor \
         compile_commands.json limpiar clean

@@ -44,6 +44,7 @@ struct cal_proceso {
     uint64_t muestra_ms; /* última lectura de VmHWM */
     int senal_enviada;   /* la última señal de cal_senal(), o 0 */
     int senal_omision;   /* al enviarla, el programa no la capturaba, ignoraba ni bloqueaba */
+    int fd_avisado;      /* ya se anotó que no se pudo leer /proc/<pid>/fd */
 };
 
 /* El flujo lee de `fd` (ya suyo) con un tope de `tope` bytes. 0 o -ENOMEM. */

@@ -292,16 +292,26 @@ static int calificar_todo(const opciones_t *op, char **carpetas, int nc)
     contexto_informe_t ctx;
     int bwrap = 0, instructor = 0;
     cabecera(op, &ctx, origen, sizeof origen, caja, sizeof caja, &bwrap);
+    /* Si el usuario de la caja no llega al repositorio (/root/curso), la compilación y el
+     * trabajo usan una copia aparte (runner/alcance.c); los informes van a op->salida. */
+    alcance_t alcance;
+    opciones_t op_lab = *op;
+    if (alcance_preparar(&alcance, op) < 0)
+        fprintf(stderr, "calificar: no se pudo preparar la copia aparte para la caja\n");
+    op_lab.cflags = alcance.cflags;
+    op_lab.libs = alcance.libs;
+    op_lab.salida = alcance.trabajo;
     lab_t *labs = calloc((size_t)nc, sizeof *labs);
     for (int i = 0; labs != NULL && i < nc; i++) {
         if (labs_cargar(op, carpetas[i], &labs[i]) == 0) {
             if (op->trabajos > 0)
                 labs[i].trabajos = op->trabajos;
-            calificar_lab(op, &labs[i], bwrap);
+            calificar_lab(&op_lab, &labs[i], bwrap);
         }
         instructor |= labs[i].error_instructor;
         informe_lab(&labs[i], op->detalle);
     }
+    alcance_liberar(&alcance);
     ctx.segundos = reloj_s() - t0;
     informe_total(labs, nc, &ctx);
     int r1 = informe_json(ruta_json, labs, nc, &ctx);

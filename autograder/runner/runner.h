@@ -94,6 +94,20 @@ int entrega_preparar(lab_t *lab, const rutas_t *r);
 /* Deja el binario donde el usuario de la caja pueda ejecutarlo (quizá en r->aparte). */
 int entrega_accesible(const lab_t *lab, rutas_t *r);
 
+/* alcance.c — el curso en una carpeta que el usuario de la caja no alcanza (/root/curso):
+ * copia aparte (bajo /tmp, legible por todos) de las cabeceras y bibliotecas que nombran
+ * --cflags y --libs, y carpeta de trabajo aparte si tampoco alcanza la salida. */
+typedef struct {
+    const char *cflags, *libs; /* las que hay que usar (las de op o las reescritas) */
+    const char *trabajo;       /* de qué carpeta cuelga trabajo/NN-tema */
+    char aparte[PATH_MAX];     /* "" si no hizo falta */
+    char trabajo_aparte[PATH_MAX];
+    char *cflags_nuevas, *libs_nuevas;
+} alcance_t;
+/* 0 si no hace falta nada, 1 si preparó la copia aparte, -errno si falló. */
+int alcance_preparar(alcance_t *a, const opciones_t *op);
+void alcance_liberar(alcance_t *a);
+
 /* criterion.c */
 /* El manifiesto y las pruebas del calificador casan en los dos sentidos; si no, error del
  * instructor (lab->error_instructor y el aviso). 0 o -1. */

@@ -11,8 +11,12 @@
 #                                               contraseña), lo instala con apt-get;
 #                                             · si no, dice qué falta y qué orden lo instala
 #                                               (`make deps`) y sale con 1.
-#   dependencias.sh instalar                  `make deps`: instala todo con apt-get (con sudo
-#                                             si no eres root); en macOS imprime la orden de brew.
+#   dependencias.sh instalar [PERFIL]         `make deps`: instala todo (o solo lo del perfil)
+#                                             con apt-get (con sudo si no eres root); en macOS
+#                                             remite al contenedor de desarrollo.
+#
+# `asegurar PERFIL` instala y exige solo los paquetes de ese perfil: `make grade` (y el
+# setup.sh de Gradescope, con `asegurar grade`) no trae Chromium, Java ni nada del libro.
 #
 # Perfiles (qué necesita cada orden):
 #   grade   `make` y `make grade`: compilador, make, pkg-config, libuv, libcurl, jansson,
@@ -21,9 +25,13 @@
 #           python3-aiofiles y time
 #   libro   `make libro`: python3, pandoc, chromium, epubcheck y qpdf
 #   test    `make test`: grade + bench + libro + clang con libFuzzer, netcat, procps y PostgreSQL
-#   todo    todo lo anterior más bear (lo que instala `make deps`)
+#   estudiante  el contenedor de desarrollo y las raíces de la suite de plataformas: grade,
+#           PostgreSQL, gdb, strace, procps, netcat, curl, python3, git, inotify-tools y bear
+#           (lecciones, make vigilar, depurar y compile_commands.json; sin bench ni libro)
+#   plataformas  `make prueba-plataformas`: podman, runc, debootstrap, zip, gdb, git, python3
+#   todo    todo lo anterior (salvo plataformas) más bear (lo que instala `make deps`)
 #
-# Todo viene de paquetes de Debian 12 / Ubuntu; nada se descarga de otro sitio.
+# Todo viene de paquetes de Debian 12 y 13 / Ubuntu; nada se descarga de otro sitio.
 set -u
 raiz=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$raiz" || exit 1
@@ -35,15 +43,39 @@ for d in /usr/local/sbin /usr/sbin /sbin; do
 done
 export PATH
 
-PAQUETES=(
+# Paquetes de Debian de cada perfil. llhttp (node-llhttp o libllhttp-dev) y el runtime de
+# libFuzzer (libclang-rt-NN-dev) se eligen al instalar, según lo que ofrezca la distribución.
+PAQ_GRADE=(
   build-essential pkg-config make
-  libuv1-dev libcurl4-openssl-dev libjansson-dev libcriterion-dev libpq-dev postgresql
-  valgrind clang clang-format bubblewrap procps gdb strace
-  curl wrk nginx-light python3 python3-aiohttp python3-asyncpg bear netcat-openbsd
-  python3-aiofiles time
-  pandoc chromium epubcheck qpdf
-  inotify-tools git zip unzip
+  libuv1-dev libcurl4-openssl-dev libjansson-dev libcriterion-dev
+  bubblewrap valgrind
 )
+PAQ_PG=(libpq-dev postgresql)
+PAQ_BENCH=(curl wrk nginx-light python3 python3-aiohttp python3-asyncpg python3-aiofiles time)
+PAQ_LIBRO=(python3 pandoc chromium epubcheck qpdf)
+PAQ_TEST=(clang clang-format procps gdb strace netcat-openbsd inotify-tools git zip unzip)
+# La suite de plataformas (make prueba-plataformas): raíces de Debian con debootstrap y
+# contenedores con podman (runc: crun no arranca con los cgroups híbridos de algunos núcleos).
+PAQ_PLATAFORMAS=(podman runc debootstrap zip unzip python3 gdb git libcap2-bin)
+# Lo que usa un estudiante además de calificar (lecciones, make vigilar, gdb, bear) y piden
+# prueba-lecciones y prueba-common, sin comparaciones ni libro: lo que llevan el contenedor
+# de desarrollo y las raíces de Debian de la suite de plataformas.
+PAQ_LECCIONES=(procps gdb strace netcat-openbsd curl python3 git inotify-tools bear)
+PAQUETES=("${PAQ_GRADE[@]}" "${PAQ_PG[@]}" "${PAQ_BENCH[@]}" "${PAQ_LIBRO[@]}" "${PAQ_TEST[@]}" bear)
+
+# paquetes_de PERFIL: deja en PAQ_PERFIL los paquetes que instala ese perfil.
+paquetes_de() {
+  PAQ_PERFIL=("${PAQ_GRADE[@]}")
+  case "$1" in
+    grade) if compgen -G "labs/12-*/lab.json" >/dev/null; then PAQ_PERFIL+=("${PAQ_PG[@]}"); fi ;;
+    bench) PAQ_PERFIL+=("${PAQ_PG[@]}" "${PAQ_BENCH[@]}") ;;
+    libro) PAQ_PERFIL=("${PAQ_LIBRO[@]}") ;;
+    test) PAQ_PERFIL+=("${PAQ_PG[@]}" "${PAQ_BENCH[@]}" "${PAQ_LIBRO[@]}" "${PAQ_TEST[@]}") ;;
+    plataformas) PAQ_PERFIL=("${PAQ_PLATAFORMAS[@]}") ;;
+    estudiante) PAQ_PERFIL+=("${PAQ_PG[@]}" "${PAQ_LECCIONES[@]}") ;;
+    *) PAQ_PERFIL=("${PAQUETES[@]}") ;;
+  esac
+}
 # Si la instalación automática falla, no se vuelve a intentar en cada `make grade`: queda
 # anotado aquí y se pide `make deps`, que lo borra cuando termina bien.
 INTENTO_FALLIDO="$raiz/build/.dependencias-intento-fallido"
@@ -181,6 +213,20 @@ revisar_test() {
   fi
 }
 
+# make prueba-plataformas: raíces de Debian y contenedores (además de lo de make grade, que
+# se comprueba aparte, y de gdb y python3 para probar la configuración del editor).
+revisar_plataformas() {
+  orden podman podman
+  orden runc runc
+  orden debootstrap debootstrap
+  orden capsh libcap2-bin
+  orden zip zip
+  orden unzip unzip
+  orden gdb gdb
+  orden git git
+  [ -x /usr/bin/python3 ] || anotar "/usr/bin/python3" python3
+}
+
 # revisar PERFIL: deja en FALTAN lo que falta para ese perfil.
 revisar() {
   FALTAN=()
@@ -191,7 +237,10 @@ revisar() {
     test) revisar_test ;;
     libro) revisar_libro ;;
     todo) revisar_test; orden bear bear ;;
-    *) echo "dependencias.sh: perfil desconocido «$1» (grade, bench, test, libro o todo)" >&2; exit 2 ;;
+    plataformas) revisar_plataformas ;;
+    estudiante) revisar_grade; revisar_postgresql; orden gdb gdb; orden strace strace; orden pgrep procps; orden inotifywait inotify-tools
+      orden bear bear; orden nc netcat-openbsd; orden curl curl; orden git git; [ -x /usr/bin/python3 ] || anotar "/usr/bin/python3" python3 ;;
+    *) echo "dependencias.sh: perfil desconocido «$1» (grade, bench, test, libro, plataformas o todo)" >&2; exit 2 ;;
   esac
   # Sin duplicados (una misma orden puede venir de dos perfiles).
   if [ ${#FALTAN[@]} -gt 0 ]; then
@@ -215,37 +264,46 @@ sin_contrasena() {
   [ "${CI:-}" = true ] && hay_orden sudo && sudo -n true 2>/dev/null
 }
 
+# instalar [PERFIL]: instala con apt-get los paquetes de ese perfil (todo, si no se dice).
 instalar() {
+  local perfil=${1:-todo}
+  paquetes_de "$perfil"
   if [ "$(uname -s)" = Darwin ]; then
-    echo "En macOS instala con:"
+    echo "En macOS el curso se usa dentro del contenedor de desarrollo (.devcontainer/): ver"
+    echo "«En macOS o Windows» en el README. Para compilar los ejemplos fuera de él:"
     echo "  brew install libuv curl jansson criterion libpq llhttp pkg-config wrk nginx python"
     return 0
   fi
   if ! hay_orden apt-get; then
     echo "No encuentro apt-get: instala con el gestor de paquetes de tu sistema el equivalente de:" >&2
-    echo "  ${PAQUETES[*]} node-llhttp (o libllhttp-dev)" >&2
+    echo "  ${PAQ_PERFIL[*]} node-llhttp (o libllhttp-dev)" >&2
     return 1
   fi
-  local llhttp=node-llhttp
-  if apt-cache show libllhttp-dev >/dev/null 2>&1; then llhttp=libllhttp-dev; fi
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
     if ! hay_orden sudo; then
       echo "Para instalar paquetes hace falta ser root o tener sudo. Pide a quien administre" >&2
       echo "la máquina que ejecute, como root, «make deps» en una copia del curso o:" >&2
-      echo "  apt-get install --no-install-recommends ${PAQUETES[*]} $llhttp" >&2
+      echo "  apt-get install --no-install-recommends ${PAQ_PERFIL[*]} node-llhttp" >&2
       return 1
     fi
     sudo="sudo"
   fi
-  echo "Instalando dependencias del curso con apt-get…"
+  echo "Instalando dependencias del curso ($perfil) con apt-get…"
   $sudo apt-get update -q || return 1
   local extra=()
+  # llhttp: libllhttp-dev donde existe (Debian 13: 9.x); en Debian 12, las fuentes de
+  # node-llhttp. Solo lo piden los perfiles que compilan.
+  if [ "$perfil" != libro ] && [ "$perfil" != plataformas ]; then
+    if apt-cache show libllhttp-dev >/dev/null 2>&1; then extra+=(libllhttp-dev); else extra+=(node-llhttp); fi
+  fi
   # El runtime de libFuzzer se llama distinto según la versión de clang.
-  local vclang
-  vclang=$(apt-cache depends clang 2>/dev/null | sed -n 's/.*Depends: clang-\([0-9]*\)$/\1/p' | head -n1)
-  if [ -n "$vclang" ] && apt-cache show "libclang-rt-$vclang-dev" >/dev/null 2>&1; then
-    extra+=("libclang-rt-$vclang-dev")
+  if [ "$perfil" = test ] || [ "$perfil" = todo ]; then
+    local vclang
+    vclang=$(apt-cache depends clang 2>/dev/null | sed -n 's/.*Depends: clang-\([0-9]*\)$/\1/p' | head -n1)
+    if [ -n "$vclang" ] && apt-cache show "libclang-rt-$vclang-dev" >/dev/null 2>&1; then
+      extra+=("libclang-rt-$vclang-dev")
+    fi
   fi
   # Que la instalación no arranque servicios (nginx, postgresql): el curso los arranca
   # él mismo, en puertos efímeros y solo mientras los necesita.
@@ -254,11 +312,11 @@ instalar() {
     printf '#!/bin/sh\nexit 101\n' | $sudo tee "$politica" >/dev/null && $sudo chmod +x "$politica" && creada=1
   fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends \
-    "${PAQUETES[@]}" "$llhttp" "${extra[@]}"
+    "${PAQ_PERFIL[@]}" "${extra[@]}"
   local rc=$?
   [ $creada -eq 1 ] && $sudo rm -f "$politica"
   [ $rc -eq 0 ] || return $rc
-  if revisar todo; then
+  if revisar "$perfil"; then
     rm -f "$INTENTO_FALLIDO"
     return 0
   fi
@@ -275,7 +333,7 @@ asegurar() {
   if sin_contrasena && [ ! -e "$INTENTO_FALLIDO" ]; then
     echo "$que: falta lo siguiente y se instala ahora con apt-get (sin pedir contraseña):"
     listar_faltan
-    if instalar && revisar "$perfil"; then
+    if instalar "$perfil" && revisar "$perfil"; then
       return 0
     fi
     mkdir -p "$(dirname "$INTENTO_FALLIDO")" && date '+%F %T' >"$INTENTO_FALLIDO"
@@ -311,16 +369,17 @@ case "${1:-comprobar}" in
     exit 1
     ;;
   asegurar)
-    [ $# -ge 2 ] || { echo "uso: $0 asegurar grade|bench|test|todo [ORDEN]" >&2; exit 2; }
+    [ $# -ge 2 ] || { echo "uso: $0 asegurar grade|bench|test|libro|plataformas|todo [ORDEN]" >&2; exit 2; }
     asegurar "$2" "${3:-}"
     ;;
   instalar)
-    if revisar todo; then
+    perfil=${2:-todo}
+    if revisar "$perfil"; then
       rm -f "$INTENTO_FALLIDO"
-      echo "Dependencias: todo instalado."
+      echo "Dependencias ($perfil): todo instalado."
       exit 0
     fi
-    instalar
+    instalar "$perfil"
     ;;
-  *) echo "uso: $0 comprobar [PERFIL] | asegurar PERFIL [ORDEN] | instalar" >&2; exit 2 ;;
+  *) echo "uso: $0 comprobar [PERFIL] | asegurar PERFIL [ORDEN] | instalar [PERFIL]" >&2; exit 2 ;;
 esac

@@ -206,7 +206,7 @@ Test(consulta, decodifica)
     cr_expect_str_eq(v, "");
     cr_expect_eq(consulta_valor("a=1", "z", v, sizeof v), 0);
     cr_expect_eq(consulta_valor("x=%zz%4", "x", v, sizeof v), 1);
-    cr_expect_str_eq(v, "%zz%4", "una secuencia % inválida se deja tal cual");
+    cr_expect_str_eq(v, "%zz%4", "una secuencia %% inválida se deja tal cual");
     char corto[4];
     cr_expect_eq(consulta_decodificar("abcdef", 6, corto, sizeof corto, 0), -1);
     long long e;

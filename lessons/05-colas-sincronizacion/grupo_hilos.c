@@ -144,7 +144,7 @@ int main(int argc, char **argv)
     }
     if (hilos > 0) {
         /* Debe fijarse antes del primer uso del grupo, que se crea una sola vez. */
-        char texto[8];
+        char texto[16];
         snprintf(texto, sizeof texto, "%d", hilos);
         setenv("UV_THREADPOOL_SIZE", texto, 1);
     } else {

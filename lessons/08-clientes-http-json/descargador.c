@@ -285,7 +285,7 @@ int main(int argc, char **argv)
         d->ancho = medidas[i][0];
         d->alto = medidas[i][1];
         snprintf(d->nombre, sizeof d->nombre, "imagen%d.ppm", i + 1);
-        snprintf(d->ruta, sizeof d->ruta, "%s/%s", prog.carpeta, d->nombre);
+        snprintf(d->ruta, sizeof d->ruta, "%s/imagen%d.ppm", prog.carpeta, i + 1);
         r = uv_fs_open(&bucle, &d->req, d->ruta, O_WRONLY | O_CREAT | O_TRUNC, 0644, al_abrir);
         if (r < 0)
             fallar(d, r, error_texto(r));

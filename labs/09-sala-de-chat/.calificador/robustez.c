@@ -543,7 +543,7 @@ CAL_PRUEBA(carga_200, 40)
     int recibidos[CARGA_N] = {0};
     int fase[CARGA_N] = {0}; /* 0: espera pregunta, 1: espera bienvenida, 2: dentro */
     struct pollfd pfd[CARGA_N];
-    char linea[512], nombre[16], esperado[64];
+    char linea[512], nombre[16], esperado[96];
     size_t largo;
     uint64_t limite;
     int dentro = 0, completos = 0, ok = 0;

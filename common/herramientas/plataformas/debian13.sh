@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# debian13.sh — fila «Debian 13 (trixie)»: una raíz de trixie hecha con debootstrap, con el
+# perfil «estudiante» instalado por dependencias.sh (gcc 14, libuv 1.50, llhttp de
+# libllhttp-dev, PostgreSQL 17, valgrind 3.24), ejecutada con podman. Dentro:
+#   · make -j2 con -Werror (todo el curso);
+#   · make grade SOLUCIONES=1: cada solución al 100 %; make grade: cada partida ≤ 20 %;
+#   · las pruebas Criterion de common (prueba-common) y el comprobador de lecciones
+#     (prueba-lecciones) pasan.
+set -u
+source "$(dirname "$0")/comun.sh"
+imagen=$(bash "$(dirname "$0")/imagen.sh" curso trixie estudiante) || exit 1
+sal="$PLAT_DIR/debian13"
+rm -rf "$sal" && mkdir -p "$sal"
+tar=$(copia_curso)
+pod_run -v "$tar:/curso.tar:ro" -v "$sal:/salida" -e CI=true "$imagen" bash -c '
+    mkdir -p /curso && tar -C /curso -xf /curso.tar && cd /curso
+    paso() { local n=$1; shift; "$@" >/salida/$n.log 2>&1; echo $? >/salida/$n.rc; }
+    gcc --version | head -n1 >/salida/versiones.txt
+    pkg-config --modversion libuv libcurl >>/salida/versiones.txt
+    paso make make -j2 all
+    paso soluciones make --no-print-directory grade SOLUCIONES=1
+    cp build/calificacion/results.json /salida/soluciones.json
+    paso partidas make --no-print-directory grade
+    cp build/calificacion/results.json /salida/partidas.json
+    paso prueba-common make --no-print-directory prueba-common
+    paso prueba-lecciones make --no-print-directory prueba-lecciones
+  ' >"$sal/contenedor.log" 2>&1
+mal=0
+echo "  $(tr '\n' ' ' <"$sal/versiones.txt" 2>/dev/null)"
+for p in make prueba-common prueba-lecciones; do
+  if [ "$(cat "$sal/$p.rc" 2>/dev/null)" = 0 ]; then
+    echo "✔ debian13: $p"
+  else
+    echo "✘ debian13: $p falló; últimas líneas:"; tail -n 25 "$sal/$p.log" 2>/dev/null | sed 's/^/    /'; mal=1
+  fi
+done
+python3 "$(dirname "$0")/notas.py" soluciones "$sal/soluciones.json" partidas "$sal/partidas.json" || mal=1
+exit $mal

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# imagen.sh — las imágenes de Debian de la suite de plataformas, hechas una vez y reutilizadas.
+#
+#   imagen.sh raiz SUITE            imprime el nombre de la imagen mínima de SUITE (bookworm,
+#                                   trixie): `debootstrap --variant=minbase` de los paquetes de
+#                                   Debian, importada en podman. Es «un contenedor recién
+#                                   creado» (como el de Gradescope): sin nada del curso.
+#   imagen.sh curso SUITE PERFIL    imprime el nombre de la imagen con las dependencias del
+#                                   perfil (dependencias.sh instalar PERFIL) ya instaladas.
+#
+# Caché: la raíz queda en build/plataformas/raiz-SUITE.tar y las imágenes en el almacén de
+# podman con una etiqueta que es la clave (clave_imagen: cambia si cambian las listas de
+# paquetes o estos guiones). Un clon nuevo del curso en la misma máquina reutiliza las
+# imágenes de podman; en una máquina nueva se hacen otra vez (unos minutos cada una).
+set -euo pipefail
+# shellcheck source=comun.sh
+source "$(dirname "$0")/comun.sh"
+
+# Los .deb descargados se guardan aquí y se comparten entre contenedores: instalar otra vez
+# los mismos paquetes (setup.sh de Gradescope, make grade en un contenedor nuevo) no los
+# vuelve a descargar.
+APT_CACHE="$PLAT_DIR/apt"
+RAIZ_VERSION=1
+mkdir -p "$APT_CACHE/partial"
+
+raiz() {
+  local suite=$1 clave nombre tar dir
+  # La raíz mínima solo depende de la versión de Debian y de cómo se hace (RAIZ_VERSION:
+  # súbela si cambias esta función).
+  clave=$(echo "$suite-$RAIZ_VERSION" | sha256sum | cut -c1-12)
+  nombre="localhost/curso-$suite-raiz:$clave"
+  if hay_imagen "$nombre"; then echo "$nombre"; return 0; fi
+  tar="$PLAT_DIR/raiz-$suite-$clave.tar"
+  if [ ! -s "$tar" ]; then
+    dir="$PLAT_DIR/raiz-$suite"
+    rm -rf "$dir"
+    echo "imagen.sh: debootstrap --variant=minbase $suite (una sola vez)…" >&2
+    debootstrap --variant=minbase "$suite" "$dir" >"$PLAT_DIR/debootstrap-$suite.log" 2>&1 || {
+      tail -n 20 "$PLAT_DIR/debootstrap-$suite.log" >&2
+      return 1
+    }
+    # Lo que Docker hace en sus imágenes de Debian: que apt no arranque servicios al instalar.
+    printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
+    chmod +x "$dir/usr/sbin/policy-rc.d"
+    tar -C "$dir" -cf "$tar.tmp" . && mv "$tar.tmp" "$tar"
+    rm -rf "$dir"
+  fi
+  pod import "$tar" "$nombre" >/dev/null
+  echo "$nombre"
+}
+
+curso() {
+  local suite=$1 perfil=$2 base clave nombre tar id
+  base=$(raiz "$suite")
+  clave=$(clave_imagen "$suite-$perfil")
+  nombre="localhost/curso-$suite-$perfil:$clave"
+  if hay_imagen "$nombre"; then echo "$nombre"; return 0; fi
+  tar=$(copia_curso)
+  echo "imagen.sh: instalando el perfil $perfil en $suite (una sola vez)…" >&2
+  id="curso-imagen-$$"
+  pod_run --name "$id" --rm=false -v "$tar:/curso.tar:ro" -v "$APT_CACHE:/var/cache/apt/archives" \
+    "$base" bash -c "mkdir -p /tmp/c && tar -C /tmp/c -xf /curso.tar &&
+      bash /tmp/c/common/herramientas/dependencias.sh instalar $perfil && rm -rf /tmp/c" \
+    >"$PLAT_DIR/imagen-$suite-$perfil.log" 2>&1 || {
+    tail -n 30 "$PLAT_DIR/imagen-$suite-$perfil.log" >&2
+    pod rm -f "$id" >/dev/null 2>&1
+    return 1
+  }
+  pod commit -q "$id" "$nombre" >/dev/null
+  pod rm -f "$id" >/dev/null
+  echo "$nombre"
+}
+
+case "${1:-}" in
+  raiz) raiz "$2" ;;
+  curso) curso "$2" "$3" ;;
+  *) echo "uso: $0 raiz SUITE | curso SUITE PERFIL" >&2; exit 2 ;;
+esac
