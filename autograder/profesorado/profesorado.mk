@@ -6,7 +6,7 @@
 #   make edicion-estudiante DEST=dir                 la edición del estudiante (repositorio git)
 #   make gradescope LAB=07                           build/gradescope/07-monitor-web.zip
 #   make grade-clase LAB=07 ENTREGAS=dir [J=n]       califica cada subcarpeta de dir (J a la vez)
-#                                                    (build/clase/<lab>/notas.csv)
+#        [ALUMNO=carpeta] [LISTA=lista.txt]          (build/clase/<lab>/notas.csv, notas-es.csv…)
 .PHONY: publicar despublicar estado-soluciones edicion-estudiante gradescope grade-clase \
         prueba-edicion prueba-gradescope prueba-clase
 
@@ -30,6 +30,7 @@ _grade-clase: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR)
 	@$(MAKE) --no-print-directory -k $(CALIF_ELEGIDOS)
 	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
 	  CALIFICAR="$(abspath $(CALIFICAR))" B="$(abspath $(B))" TRABAJOS="$(TRABAJOS)" \
+	  ALUMNO="$(ALUMNO)" LISTA="$(if $(LISTA),$(abspath $(LISTA)))" \
 	  bash autograder/profesorado/clase.sh "$(LAB)" "$(ENTREGAS)" "$(J)"
 
 # Las pruebas de estas herramientas (make test).

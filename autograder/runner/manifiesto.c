@@ -97,6 +97,7 @@ static void leer_cabecera(json_t *raiz, lab_t *lab, char *error, size_t tam, int
         *mal = 1;
     }
     lab->solucion_publicada = json_is_true(json_object_get(raiz, "solucion_publicada"));
+    lab->archivos_extra = json_is_true(json_object_get(raiz, "archivos_extra"));
     if (!*mal)
         lab->tiempo_limite_s = entero_de(raiz, "tiempo_limite_s", 60, 1, 3600, error, tam, mal);
     if (!*mal)
@@ -243,6 +244,10 @@ void lab_liberar(lab_t *lab)
     for (int i = 0; i < lab->narchivos; i++)
         free(lab->archivos[i]);
     free(lab->archivos);
+    for (int i = 0; i < lab->nextra; i++)
+        free(lab->extra[i]);
+    free(lab->extra);
+    free(lab->entrega_nota);
     for (int i = 0; i < lab->nv; i++) {
         verificacion_t *v = &lab->v[i];
         free(v->id);

@@ -51,7 +51,15 @@ typedef struct {
     char *medios;     /* medios prohibidos encontrados (entonces no se califica) */
     int error_instructor;
     double segundos;
+    /* La entrega recogida (entrega.c; solo con --entrega) */
+    int archivos_extra;    /* «archivos_extra» de lab.json: se compilan sus .c/.h de más */
+    char **extra;          /* los .c/.h de más que se copiaron (también se juzgan sus medios) */
+    int nextra;
+    char *entrega_nota;    /* lo que dijo la recogida (archivos ignorados…), o NULL */
+    int entrega_estado;    /* 0 recogida; ENTREGA_VACIA; ENTREGA_INCALIFICABLE */
 } lab_t;
+#define ENTREGA_VACIA         3 /* nada del laboratorio: «sin entrega» */
+#define ENTREGA_INCALIFICABLE 4 /* hay algo, pero no se puede calificar (dos copias…) */
 
 /* opciones.c — la línea de órdenes. */
 typedef struct {
@@ -85,6 +93,7 @@ typedef struct {
     char dir_lab[PATH_MAX], origen[PATH_MAX], trabajo[PATH_MAX], fuentes[PATH_MAX],
         resultados[PATH_MAX], tmp[PATH_MAX], binario[PATH_MAX], calificador[PATH_MAX];
     char aparte[PATH_MAX]; /* copia bajo /tmp si el usuario de la caja no llega ("" = no) */
+    int es_entrega;        /* origen es una entrega tal como llegó: se recoge (recoger.py) */
 } rutas_t;
 
 /* entrega.c */
@@ -93,6 +102,9 @@ typedef struct {
 int entrega_preparar(lab_t *lab, const rutas_t *r);
 /* Deja el binario donde el usuario de la caja pueda ejecutarlo (quizá en r->aparte). */
 int entrega_accesible(const lab_t *lab, rutas_t *r);
+/* El estado de la calificación para el profesorado: «sin entrega», «no compila», «no se
+ * califica», «se colgó» o «calificada» (informe.c). */
+const char *informe_estado(const lab_t *lab);
 
 /* criterion.c */
 /* El manifiesto y las pruebas del calificador casan en los dos sentidos; si no, error del
