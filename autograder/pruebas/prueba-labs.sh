@@ -58,7 +58,21 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
   # 2. El programa de partida sin tocar: como mucho el 20 %. Con el informe resumido que ve
   # el estudiante la primera vez: corto, con el detalle de la primera que falla y el resto a
   # una orden (DETALLE=1) o en informe.txt, que lo tiene todo.
-  RESUMIDO=1 calificar_en "$lab-partida" --lab "$lab"
+  # En la edición del estudiante, labs/ es su trabajo (puede estar resuelto): la partida se
+  # toma de git, del primer commit de la edición (el que hizo el profesorado).
+  de_partida=(--lab "$lab")
+  if [ -f .edicion-estudiante ] && primero=$(git rev-list --max-parents=0 HEAD 2>/dev/null | tail -n1) && [ -n "$primero" ]; then
+    git_partida="$SALIDAS/$lab-partida-git"
+    rm -rf "$git_partida" && mkdir -p "$git_partida"
+    cambiada=0
+    while IFS= read -r a; do
+      git show "$primero:labs/$lab/$a" >"$git_partida/$a" 2>/dev/null || continue
+      cmp -s "$git_partida/$a" "labs/$lab/$a" || cambiada=1
+    done < <("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' '$2 == "archivo" { print $3 }')
+    [ "$cambiada" = 1 ] && de_partida+=(--entrega "$git_partida") &&
+      echo "  (labs/$lab está cambiado: la partida sale de git, del primer commit de la edición)"
+  fi
+  RESUMIDO=1 calificar_en "$lab-partida" "${de_partida[@]}"
   read -r p m < <(nota "$lab-partida")
   lineas=$(wc -l <"$SALIDAS/$lab-partida.txt")
   fallan_n=$(grep -c '✘' "$SALIDAS/$lab-partida/informe.txt")

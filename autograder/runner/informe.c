@@ -98,13 +98,15 @@ const char *informe_estado(const lab_t *lab)
         return "no se califica";
     if (!lab->compila)
         return "no compila";
-    /* Colgado: el calificador entero se pasó de tiempo, o hubo que matar al programa porque
-     * seguía en marcha (proceso.c lo dice así) en alguna verificación. */
+    /* Colgado: el calificador entero se pasó de tiempo, o el programa no terminó cuando debía
+     * o hubo que matarlo porque seguía en marcha (lib/proceso.c y los calificadores lo dicen
+     * así) en alguna verificación. */
     if (lab->aviso != NULL && strstr(lab->aviso, "superó su tiempo") != NULL)
         return "se colgó";
     for (int i = 0; i < lab->nv; i++)
         if (!lab->v[i].ok && lab->v[i].obtenido != NULL &&
             (strstr(lab->v[i].obtenido, "hubo que matarlo") != NULL ||
+             strstr(lab->v[i].obtenido, "no terminó") != NULL ||
              strstr(lab->v[i].obtenido, "el calificador lo terminó") != NULL))
             return "se colgó";
     return "calificada";

@@ -39,6 +39,9 @@ COPIA="$TMP/curso"
 mkdir -p "$COPIA"
 git ls-files -z | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
   xargs -0 cp -p --parents -t "$COPIA"
+# Entregas de estudiantes dentro del repositorio (ENTREGAS=entregas/ de la documentación),
+# incluso añadidas a git por descuido: nunca deben llegar a la edición (datos personales).
+mkdir -p "$COPIA/entregas/ana.garcia" && echo 'int main(void) { return 0; }' >"$COPIA/entregas/ana.garcia/monitor.c"
 git -C "$COPIA" init -q && git -C "$COPIA" add -A && git -C "$COPIA" commit -qm copia
 mapfile -t labs < <("$CALIFICAR" --raiz "$COPIA" --lista | awk -F'\t' '$2 == "programa" { print $1 }')
 for l in "${labs[@]}"; do "$CALIFICAR" --raiz "$COPIA" --despublicar --lab "$l" >/dev/null; done
@@ -124,8 +127,27 @@ else
   mal sin-publicar "make grade SOLUCIONES=1 en la edición (rc=$rc): $(tail -n 8 "$TMP/sin-publicar.txt")"
 fi
 
-# 4. Publicar después de la fecha: un commit nuevo que el estudiante recibe con git pull.
+[ "$(git -C "$ED" symbolic-ref --short HEAD 2>/dev/null)" = main ] && bien "la rama de la edición es main (la de la documentación)" ||
+  mal rama "la rama de la edición es «$(git -C "$ED" symbolic-ref --short HEAD 2>/dev/null)», no main"
+[ ! -e "$ED/entregas" ] && bien "entregas/ (aunque esté en git) no entra en la edición" || mal entregas "entregas/ entró en la edición"
+[ -s "$ED/LICENSE" ] && grep -q "CC BY-SA 4.0" "$ED/LICENSE" && grep -q "Licencia MIT" "$ED/LICENSE" &&
+  bien "LICENSE (CC BY-SA 4.0 el texto, MIT el código) en la edición" || mal licencia "falta LICENSE o no dice sus dos licencias"
+filtrados=""
+for j in "$COPIA"/labs/*/lab.json; do
+  while IFS= read -r f; do [ -e "$ED/$f" ] && filtrados+=" $f"; done < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1])).get("bench_con_solucion", [])))' "$j")
+done
+n_bench=$(cat "$COPIA"/labs/*/lab.json | grep -c '"bench/')
+[ -z "$filtrados" ] && [ "$n_bench" -ge 1 ] && bien "bench/: los $n_bench puertos que contienen una solución sin publicar no entran" ||
+  mal bench "entraron puertos de bench/ con soluciones sin publicar:$filtrados (o no hay ninguno marcado: $n_bench)"
+
+# 4. Publicar después de la fecha: un commit nuevo que el estudiante recibe con git pull,
+# aunque el estudiante tenga commits suyos (con la configuración que da el README).
 git clone -q "$ED" "$TMP/alumno"
+principal=$("$CALIFICAR" --raiz "$COPIA" --lista --lab "$lab" | awk -F'\t' '$2 == "archivo" { print $3; exit }')
+cp "$COPIA/solutions/$lab/$principal" "$TMP/alumno/labs/$lab/$principal"
+git -C "$TMP/alumno" -c user.name=Alumna -c user.email=a@b.invalid commit -qam "mi solución"
+grep -q "git config pull.rebase false" "$TMP/alumno/README.md" && git -C "$TMP/alumno" config pull.rebase false
+git -C "$TMP/alumno" config user.name Alumna && git -C "$TMP/alumno" config user.email a@b.invalid
 "$CALIFICAR" --raiz "$COPIA" --publicar --lab "$lab" >/dev/null
 edicion
 if [ "$(git -C "$ED" rev-list --all | wc -l)" = 2 ] && git -C "$ED" log -1 --format=%s | grep -q "Publicadas las soluciones de: $numero" &&
