@@ -55,17 +55,20 @@ static int recoger(lab_t *lab, const rutas_t *r, char **fijos, int nf, const cha
     argv[n++] = r->origen;
     argv[n++] = destino;
     argv[n] = NULL;
-    static const char *const entorno[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8",
-                                          "LC_ALL=C.UTF-8", "PYTHONIOENCODING=utf-8",
-                                          "PYTHONDONTWRITEBYTECODE=1", NULL};
+    static const char *const entorno[] = {"PATH=/usr/local/bin:/usr/bin:/bin",
+                                          "LANG=C.UTF-8",
+                                          "LC_ALL=C.UTF-8",
+                                          "PYTHONIOENCODING=utf-8",
+                                          "PYTHONDONTWRITEBYTECODE=1",
+                                          NULL};
     orden_t o = {.argv = argv, .entorno = entorno, .carpeta = "/", .limite_s = 60};
     int e = orden_ejecutar(&o);
     char *salida = texto_sanear(o.capturado != NULL ? o.capturado : "");
     free(o.capturado);
     int codigo = e == 0 && !o.excedido && WIFEXITED(o.estado) ? WEXITSTATUS(o.estado) : -1;
     if (codigo != 0 && codigo != ENTREGA_VACIA && codigo != ENTREGA_INCALIFICABLE) {
-        texto_poner(error, tam, "no se pudo recoger la entrega (recoger.py, código %d): %s",
-                    codigo, salida);
+        texto_poner(error, tam, "no se pudo recoger la entrega (recoger.py, código %d): %s", codigo,
+                    salida);
         free(salida);
         return -1;
     }
@@ -130,8 +133,7 @@ static int copiar_fuentes(lab_t *lab, const rutas_t *r, char *error, size_t tam)
         free(fijos[i]);
     free(fijos);
     for (int i = 0; res == 0 && i < lab->narchivos + lab->nextra; i++) {
-        const char *nombre =
-            i < lab->narchivos ? lab->archivos[i] : lab->extra[i - lab->narchivos];
+        const char *nombre = i < lab->narchivos ? lab->archivos[i] : lab->extra[i - lab->narchivos];
         char a[PATH_MAX], b[PATH_MAX];
         texto_poner(a, sizeof a, "%s/%s", origen, nombre);
         texto_poner(b, sizeof b, "%s/%s", r->fuentes, nombre);

@@ -202,8 +202,8 @@ void informe_lab(const lab_t *lab, int detalle)
     if (lab->entrega_nota != NULL)
         fprintf(destino, "  %s⚠ %s%s\n", amarillo(), lab->entrega_nota, normal());
     if (lab->entrega_estado == ENTREGA_VACIA)
-        fprintf(destino, "  %s⚠ Sin entrega: no hay ningún archivo del laboratorio.%s\n", amarillo(),
-                normal());
+        fprintf(destino, "  %s⚠ Sin entrega: no hay ningún archivo del laboratorio.%s\n",
+                amarillo(), normal());
     if (lab->aviso != NULL)
         fprintf(destino, "  %s⚠ %s%s%s\n", lab->error_instructor ? rojo() : amarillo(),
                 lab->error_instructor ? "ERROR DEL INSTRUCTOR: " : "", lab->aviso, normal());
@@ -296,13 +296,12 @@ int informe_json(const char *ruta, const lab_t *labs, int n, const contexto_info
             general = t;
         }
         json_array_append_new(
-            resumen,
-            json_pack("{s:s, s:s, s:i, s:i, s:b, s:b, s:f, s:s, s:s, s:s}", "lab", lab->carpeta,
-                      "titulo", lab->titulo != NULL ? lab->titulo : "", "score", a, "max_score", b,
-                      "compila", lab->compila, "calificado", lab->calificado, "segundos",
-                      lab->segundos, "aviso", lab->aviso != NULL ? lab->aviso : "", "estado",
-                      informe_estado(lab), "entrega",
-                      lab->entrega_nota != NULL ? lab->entrega_nota : ""));
+            resumen, json_pack("{s:s, s:s, s:i, s:i, s:b, s:b, s:f, s:s, s:s, s:s}", "lab",
+                               lab->carpeta, "titulo", lab->titulo != NULL ? lab->titulo : "",
+                               "score", a, "max_score", b, "compila", lab->compila, "calificado",
+                               lab->calificado, "segundos", lab->segundos, "aviso",
+                               lab->aviso != NULL ? lab->aviso : "", "estado", informe_estado(lab),
+                               "entrega", lab->entrega_nota != NULL ? lab->entrega_nota : ""));
         for (int k = 0; k < lab->nv; k++) {
             const verificacion_t *v = &lab->v[k];
             char *nombre = texto_formato("Lab %s · %s", lab->numero, v->nombre);

@@ -52,11 +52,11 @@ typedef struct {
     int error_instructor;
     double segundos;
     /* La entrega recogida (entrega.c; solo con --entrega) */
-    int archivos_extra;    /* «archivos_extra» de lab.json: se compilan sus .c/.h de más */
-    char **extra;          /* los .c/.h de más que se copiaron (también se juzgan sus medios) */
+    int archivos_extra; /* «archivos_extra» de lab.json: se compilan sus .c/.h de más */
+    char **extra;       /* los .c/.h de más que se copiaron (también se juzgan sus medios) */
     int nextra;
-    char *entrega_nota;    /* lo que dijo la recogida (archivos ignorados…), o NULL */
-    int entrega_estado;    /* 0 recogida; ENTREGA_VACIA; ENTREGA_INCALIFICABLE */
+    char *entrega_nota; /* lo que dijo la recogida (archivos ignorados…), o NULL */
+    int entrega_estado; /* 0 recogida; ENTREGA_VACIA; ENTREGA_INCALIFICABLE */
 } lab_t;
 #define ENTREGA_VACIA         3 /* nada del laboratorio: «sin entrega» */
 #define ENTREGA_INCALIFICABLE 4 /* hay algo, pero no se puede calificar (dos copias…) */
