@@ -13,8 +13,9 @@
 #     a la vez en cada una.
 #   - Salida en build/clase/<lab>/ (hojas.py la escribe): notas.csv (para guiones), notas-es.csv
 #     (hoja de cálculo en español: «;», coma decimal, UTF-8 con BOM), moodle-notas.csv,
-#     retroalimentacion/ (un informe por estudiante, para subirlos de una vez), alumnos/<alumno>/
-#     y resumen.txt, que también sale en pantalla.
+#     retroalimentacion/ (un informe por estudiante, para subirlos de una vez), similitud.txt
+#     (entregas parecidas, con sim_c: nunca una nota), alumnos/<alumno>/ y resumen.txt, que
+#     también sale en pantalla.
 # Variables (las pone make): CALIFICAR, B, CC, CALIF_CFLAGS, CALIF_LIBS, TRABAJOS, ALUMNO, LISTA.
 set -u
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
@@ -93,7 +94,9 @@ calificar_uno() {
     --salida "$dir_alumno" --trabajos "$por_uno" \
     >"$dir_alumno/terminal.txt" 2>&1
   echo $? >"$dir_alumno/codigo"
-  # Lo que pesa (binario, fuentes copiadas) no hace falta después.
+  # Lo recogido se guarda (para buscar entregas parecidas); lo que pesa (binario, fuentes
+  # copiadas) no hace falta después.
+  [ -d "$dir_alumno/trabajo/$lab/entrega" ] && cp -r "$dir_alumno/trabajo/$lab/entrega" "$dir_alumno/entrega"
   rm -rf "$dir_alumno/trabajo"
 }
 
@@ -116,6 +119,11 @@ segundos=$(awk -v a="$inicio" -v b="$fin" 'BEGIN{printf "%.1f", b-a}')
 
 # Los archivos sueltos arriba de ENTREGAS no son de ningún estudiante: se dicen.
 mapfile -t sueltos < <(find "$ENTREGAS" -mindepth 1 -maxdepth 1 ! -type d -printf '%f\n' | LC_ALL=C sort)
+# Entregas parecidas (sim_c): una lista para mirar a mano, nunca una nota.
+partida=()
+for a in "${archivos[@]}"; do [ -f "labs/$lab/$a" ] && partida+=(--partida "labs/$lab/$a"); done
+python3 "$RAIZ/autograder/profesorado/similitud.py" --salida "$SAL" "${partida[@]}" -- "${alumnos[@]}" ||
+  echo "grade-clase: no se pudo buscar entregas parecidas" >&2
 extra=()
 for s in "${sueltos[@]}"; do extra+=(--suelto "$s"); done
 [ -n "${LISTA:-}" ] && extra+=(--lista "$LISTA")

@@ -17,8 +17,8 @@ Escribe en --salida:
   retroalimentacion/<carpeta>/informe.txt y retroalimentacion.zip, para devolverlos de una
                     vez (las carpetas se llaman como las de la entrega: Moodle las casa así);
   resumen.txt       (y en pantalla): media, mediana, estados, las verificaciones que más
-                    fallan (solo entre las que se calificaron) y las notas que cambiaron sin
-                    que cambiara la entrega.
+                    fallan (solo entre las que se calificaron), las notas que cambiaron sin
+                    que cambiara la entrega y las entregas parecidas (similitud.txt).
 """
 import argparse
 import csv
@@ -197,6 +197,10 @@ def main():
         for c, antes, ahora in cambios:
             lineas.append(f"  {c}: {antes} → {ahora} puntos")
         lineas.append("")
+    # Las entregas parecidas (similitud.py, con sim_c): nunca una nota, una lista para mirar.
+    sim = os.path.join(sal, "similitud.txt")
+    if os.path.exists(sim):
+        lineas += open(sim, encoding="utf-8").read().rstrip("\n").split("\n") + [""]
     fallos = {}
     for f in corrieron:
         for i, (_, _, ok) in f["verif"].items():

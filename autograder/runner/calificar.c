@@ -184,6 +184,8 @@ static void ejecutar_calificador(const opciones_t *op, lab_t *lab, const rutas_t
     criterion_casar(lab, r->calificador, e.lista);
     if (criterion_ejecutar(lab, r, e.lista) < 0)
         marcar_todas(lab, "no se calificó");
+    else
+        repetir_fallidas(lab, r, e.lista); /* un fallo por la carga no cuesta puntos */
     entorno_liberar(&e);
 }
 

@@ -125,7 +125,7 @@ int criterion_casar(lab_t *lab, const char *calificador, const char *const *ento
 }
 
 /* Lee el resultado que escribió la verificación `v`. */
-static void leer_resultado(verificacion_t *v, const char *resultados, const char *tap)
+void criterion_leer(verificacion_t *v, const char *resultados, const char *tap)
 {
     char ruta[PATH_MAX], motivo[512];
     texto_poner(ruta, sizeof ruta, "%s/%s.json", resultados, v->id);
@@ -198,7 +198,7 @@ int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno)
     char *texto_tap = archivos_leer(tap, 1 << 20);
     for (int i = 0; i < lab->nv; i++)
         if (strcmp(lab->v[i].id, "compila") != 0)
-            leer_resultado(&lab->v[i], r->resultados, texto_tap);
+            criterion_leer(&lab->v[i], r->resultados, texto_tap);
     free(texto_tap);
     return 0;
 }

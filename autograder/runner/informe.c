@@ -308,11 +308,12 @@ int informe_json(const char *ruta, const lab_t *labs, int n, const contexto_info
             char *numero = texto_formato("%s.%d", lab->numero, k + 1);
             char *salida = texto_verificacion(v);
             json_array_append_new(
-                tests, json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:[s], s:{s:s, s:s}}", "name",
-                                 nombre, "number", numero, "score", v->ok ? v->puntos : 0,
-                                 "max_score", v->puntos, "status", v->ok ? "passed" : "failed",
-                                 "output", salida, "visibility", "visible", "tags", lab->carpeta,
-                                 "extra_data", "lab", lab->carpeta, "id", v->id));
+                tests,
+                json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:[s], s:{s:s, s:s}}", "name",
+                          nombre, "number", numero, "score", v->ok ? v->puntos : 0, "max_score",
+                          v->puntos, "status", v->ok ? "passed" : "failed", "output", salida,
+                          "visibility", v->visibilidad != NULL ? v->visibilidad : "visible", "tags",
+                          lab->carpeta, "extra_data", "lab", lab->carpeta, "id", v->id));
             free(nombre);
             free(numero);
             free(salida);

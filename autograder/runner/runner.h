@@ -20,6 +20,7 @@ typedef struct {
     char *pista;           /* la idea, si falla (va en el informe) */
     char *pista_detallada; /* más concreta, solo a petición (make pista); "" si no hay */
     int puntos;
+    char *visibilidad; /* en Gradescope: visible, hidden, after_due_date o after_published */
     /* Resultado */
     int ok;
     char *esperado, *obtenido, *detalle;
@@ -112,6 +113,13 @@ const char *informe_estado(const lab_t *lab);
 int criterion_casar(lab_t *lab, const char *calificador, const char *const *entorno);
 /* Ejecuta el calificador y lee el resultado de cada verificación. 0 o -errno. */
 int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno);
+/* Lee el resultado de `v` (resultados/<id>.json y su línea del TAP `tap`). */
+void criterion_leer(verificacion_t *v, const char *resultados, const char *tap);
+
+/* repetir.c */
+/* Repite una vez, sola, cada verificación que falló (si fallan pocas) y se queda con la
+ * segunda respuesta. Devuelve cuántas pasaron al repetirlas. */
+int repetir_fallidas(lab_t *lab, const rutas_t *r, const char *const *entorno);
 
 /* pista.c */
 /* La pista detallada de la primera verificación que falla en la última calificación

@@ -230,6 +230,20 @@ comprobar "resumen: el archivo suelto de ENTREGAS se dice" test -n "$(grep -F 'A
 n_corrieron=$(python3 -c 'import csv,sys; print(sum(f[7] in ("calificada", "se colgó") for f in list(csv.reader(open(sys.argv[1], encoding="utf-8")))[1:]))' "$TMP/notas-1.csv")
 comprobar "resumen: «las que más fallan» solo entre las $n_corrieron que se calificaron (no las vacías)" \
   test -n "$(grep -F "Las verificaciones que más fallan (entre las $n_corrieron que se calificaron)" <<<"$resumen")"
+# Entregas parecidas (sim_c): las copias de la solución (ana, carlos, bea, ciro, dora y la de
+# Moodle: seis copias idénticas) salen juntas; las entregas distintas (dani, fran, gema, hugo)
+# no salen. Nunca cambia una nota (las notas ya están comprobadas arriba).
+if command -v sim_c >/dev/null; then
+  grupo=$(grep -m1 'Grupo de' "$SAL/similitud.txt")
+  copias_ok=1
+  for a in ana-solucion carlos-subcarpeta bea-copia ciro-zip dora-repo "$MOODLE"; do [[ "$grupo" == *"$a"* ]] || copias_ok=0; done
+  honestas=""
+  for a in dani-no-compila fran-system gema-hostil hugo-colgada eva-vacia; do grep -qF "$a" "$SAL/similitud.txt" && honestas+=" $a"; done
+  comprobar "similitud: las seis copias de la solución salen en un grupo y las distintas no${honestas:+ (salen:$honestas)}" \
+    test "$copias_ok" = 1 -a -z "$honestas" -a -n "$(grep -F 'Entregas parecidas' <<<"$resumen")"
+else
+  mal similitud "falta sim_c (similarity-tester): no se buscan entregas parecidas"
+fi
 comprobar "hojas: moodle-notas.csv, retroalimentacion.zip con la carpeta de Moodle" \
   test -s "$SAL/moodle-notas.csv" -a -n "$(unzip -Z1 "$SAL/retroalimentacion.zip" 2>/dev/null | grep -xF "$MOODLE/informe.txt")"
 # notas-es.csv en una hoja de cálculo en español, de verdad: LibreOffice la abre con el filtro

@@ -173,4 +173,31 @@ edicion
   mal despublicar "despublicar: $(git -C "$ED" log -1 --format=%s)"
 rm -rf "$ED/build" "$TMP/alumno/build"
 
+# 5. La tabla de labs/README.md es la de los lab.json, y un laboratorio nuevo (make nuevo-lab)
+# pasa prueba-labs desde el primer minuto: en una copia del curso (con su build/, para no
+# construirlo todo otra vez) que se borra al acabar.
+echo "── make nuevo-lab"
+python3 autograder/profesorado/tabla-labs.py --comprobar 2>"$TMP/tabla.txt" &&
+  bien "labs/README.md: la tabla de laboratorios es la que sale de los lab.json" ||
+  mal tabla "$(cat "$TMP/tabla.txt")"
+NL="$TMP/nuevo-lab"
+mkdir -p "$NL" && chmod 755 "$TMP" "$NL" # el usuario de la caja tiene que llegar a la copia
+git ls-files -co --exclude-standard -z | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
+  xargs -0 cp -p --parents -t "$NL"
+[ -d "$B" ] && cp -a "$B" "$NL/build"
+sed -i 's/| 07 |/| 7 |/' "$NL/labs/README.md"
+python3 "$NL/autograder/profesorado/tabla-labs.py" --comprobar 2>/dev/null &&
+  mal tabla-vieja "tabla-labs.py --comprobar no ve una tabla cambiada a mano" || bien "una tabla cambiada a mano no pasa la comprobación"
+num=13
+while compgen -G "labs/$num-*" >/dev/null; do num=$((num + 1)); done
+if (cd "$NL" && make --no-print-directory -s nuevo-lab NUM="$num" NOMBRE=saludo >"$TMP/nuevo.txt" 2>&1) &&
+  (cd "$NL" && make --no-print-directory -s prueba-labs LAB="$num" >"$TMP/nuevo-prueba.txt" 2>&1); then
+  bien "make nuevo-lab NUM=$num y make prueba-labs LAB=$num pasa ya: $(grep -c '✔' "$TMP/nuevo-prueba.txt") comprobaciones (solución, partida ≤ 20 %, $(ls "$NL/autograder/mutantes/$num-saludo" | wc -l) mutantes)"
+else
+  mal nuevo-lab "nuevo-lab o su prueba-labs fallan: $(tail -n 15 "$TMP/nuevo.txt" "$TMP/nuevo-prueba.txt")"
+fi
+grep -q "^| $num | \[\`$num-saludo/\`\]" "$NL/labs/README.md" && python3 "$NL/autograder/profesorado/tabla-labs.py" --comprobar &&
+  bien "el laboratorio nuevo está en la tabla de labs/README.md" || mal tabla-nuevo "el laboratorio $num no entró en la tabla"
+rm -rf "$NL"
+
 resumen_final
