@@ -142,8 +142,11 @@ if [ -f "$DEST/README.md" ]; then
 > \`git config pull.rebase false\`: así \`git pull\` mezcla las soluciones nuevas con tu trabajo.
 > Las herramientas del profesorado (mutantes, entregas hostiles, Gradescope, calificar una
 > clase: \`make grade-clase\`, \`make gradescope\`, \`make publicar\`, \`make edicion-estudiante\`)
-> no vienen en esta edición, aunque este README las nombre más abajo."
+> no vienen en esta edición."
   awk -v aviso="$aviso" 'NR == 1 { print; print ""; print aviso; next } { print }' "$DEST/README.md" >"$DEST/README.md.tmp"
+  mv "$DEST/README.md.tmp" "$DEST/README.md"
+  # Las filas de órdenes del profesorado («| … | profesorado: …») no van: la edición no las tiene.
+  grep -v '^| .* | profesorado: ' "$DEST/README.md" >"$DEST/README.md.tmp" || true
   mv "$DEST/README.md.tmp" "$DEST/README.md"
 fi
 

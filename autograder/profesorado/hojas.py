@@ -32,7 +32,7 @@ import unicodedata
 import zipfile
 
 MOODLE = re.compile(r"^(?P<nombre>.+?)_(?P<id>\d+)_assign(?:submission|feedback)_\w*?_?$")
-ESTADOS = ["calificada", "se colgó", "no compila", "no se califica", "sin entrega"]
+ESTADOS = ["calificada", "se colgó", "no compila", "no se califica", "sin entrega", "pendiente"]
 
 
 def moodle(carpeta):
@@ -105,11 +105,13 @@ def main():
                 if antes != r["score"]:
                     cambios.append((carpeta, antes, r["score"]))
         except (OSError, ValueError, KeyError, IndexError):
-            cod = "?"
             if os.path.exists(os.path.join(d, "codigo")):
                 cod = open(os.path.join(d, "codigo")).read().strip()
-            fila.update(puntos=0, maximo=0, compila="no", segundos=0.0, estado="no se califica")
-            notas = [f"no se pudo calificar (código {cod}; ver terminal.txt)"]
+                fila.update(puntos=0, maximo=0, compila="no", segundos=0.0, estado="no se califica")
+                notas = [f"no se pudo calificar (código {cod}; ver terminal.txt)"]
+            else:  # con ALUMNO=, a quien aún no se ha calificado nunca
+                fila.update(puntos=0, maximo=0, compila="no", segundos=0.0, estado="pendiente")
+                notas = ["aún sin calificar: make grade-clase sin ALUMNO="]
         nota = " | ".join(notas).replace("\n", " ")
         fila["nota"] = nota[:299] + "…" if len(nota) > 300 else nota
         filas.append(fila)

@@ -69,10 +69,16 @@ while IFS= read -r p; do
   p=$(printf '%s' "$p" | tr -d '[:space:]')
   [ -n "$p" ] && patrones+=("$p")
 done <"$COPIA/autograder/profesorado/solo-profesorado.txt"
+# Los puertos de bench/ con la solución de un laboratorio sin publicar (todos, aquí) tampoco.
+mapfile -t bench_sol < <(cat "$COPIA"/labs/*/lab.json | python3 -c 'import json,sys,re
+for t in re.split(r"(?m)^}$", sys.stdin.read()):
+    if t.strip():
+        print("\n".join(json.loads(t + "}").get("bench_con_solucion", [])))' | grep -v '^$')
 esperada() {
   local f p
   while IFS= read -r f; do
-    [[ "$f" == solutions/* ]] && continue
+    [[ "$f" == solutions/* || "$f" == entregas/* || "$f" == build/* ]] && continue
+    for p in "${bench_sol[@]}"; do [ "$f" = "$p" ] && continue 2; done
     for p in "${patrones[@]}"; do [[ "$f" == "$p" || ( "$p" == */ && "$f" == "$p"* ) ]] && continue 2; done
     printf '%s\n' "$f"
   done <"$TMP/curso.lista"
@@ -129,6 +135,10 @@ fi
 
 [ "$(git -C "$ED" symbolic-ref --short HEAD 2>/dev/null)" = main ] && bien "la rama de la edición es main (la de la documentación)" ||
   mal rama "la rama de la edición es «$(git -C "$ED" symbolic-ref --short HEAD 2>/dev/null)», no main"
+# (El aviso del principio, una cita «> …», sí las nombra: para decir que no vienen.)
+! grep -v '^>' "$ED/README.md" | grep -qE 'make (grade-clase|gradescope|publicar|edicion-estudiante)' &&
+  bien "el README de la edición no ofrece las órdenes del profesorado (no están)" ||
+  mal readme-ordenes "el README de la edición nombra órdenes que no trae: $(grep -v '^>' "$ED/README.md" | grep -nE 'make (grade-clase|gradescope|publicar|edicion-estudiante)' | head -3)"
 [ ! -e "$ED/entregas" ] && bien "entregas/ (aunque esté en git) no entra en la edición" || mal entregas "entregas/ entró en la edición"
 [ -s "$ED/LICENSE" ] && grep -q "CC BY-SA 4.0" "$ED/LICENSE" && grep -q "Licencia MIT" "$ED/LICENSE" &&
   bien "LICENSE (CC BY-SA 4.0 el texto, MIT el código) en la edición" || mal licencia "falta LICENSE o no dice sus dos licencias"
