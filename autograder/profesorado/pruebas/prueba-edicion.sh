@@ -144,7 +144,7 @@ fi
   bien "LICENSE (CC BY-SA 4.0 el texto, MIT el código) en la edición" || mal licencia "falta LICENSE o no dice sus dos licencias"
 filtrados=""
 for j in "$COPIA"/labs/*/lab.json; do
-  while IFS= read -r f; do [ -e "$ED/$f" ] && filtrados+=" $f"; done < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1])).get("bench_con_solucion", [])))' "$j")
+  while IFS= read -r f; do [ -n "$f" ] && [ -e "$ED/$f" ] && filtrados+=" $f"; done < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1])).get("bench_con_solucion", [])))' "$j")
 done
 n_bench=$(cat "$COPIA"/labs/*/lab.json | grep -c '"bench/')
 [ -z "$filtrados" ] && [ "$n_bench" -ge 1 ] && bien "bench/: los $n_bench puertos que contienen una solución sin publicar no entran" ||
@@ -176,6 +176,16 @@ make -C "$ED" --no-print-directory -s grade LAB="$numero" SOLUCIONES=1 >"$TMP/pu
 grep -qE "Lab $numero: ([0-9]+)/\1 puntos \(100 %\)" "$TMP/publicada.txt" &&
   bien "tras publicar, make grade SOLUCIONES=1 en la edición: 100 %" ||
   mal publicada "make grade SOLUCIONES=1 tras publicar: $(tail -n 5 "$TMP/publicada.txt")"
+# El clon del estudiante, con el laboratorio resuelto en un commit suyo: prueba-labs pasa
+# (la partida sale de git, no de su labs/, que ya da el 100 %). Con la construcción de la
+# edición, para no construirlo todo otra vez.
+chmod 755 "$TMP" "$TMP/alumno"
+cp -a "$ED/build" "$TMP/alumno/" 2>/dev/null
+make -C "$TMP/alumno" --no-print-directory -s prueba-labs LAB="$numero" >"$TMP/alumno-labs.txt" 2>&1
+rc=$?
+[ "$rc" = 0 ] && grep -q "la partida sale de git" "$TMP/alumno-labs.txt" && grep -q "partida: .*(≤ 20 %)" "$TMP/alumno-labs.txt" &&
+  bien "clon con el $numero resuelto: prueba-labs pasa, con la partida sacada de git ($(grep -o 'partida: [0-9]*/[0-9]*' "$TMP/alumno-labs.txt" | tail -n1))" ||
+  mal labs-resuelto "prueba-labs en un clon con el laboratorio resuelto (rc=$rc): $(grep -E '✘|partida' "$TMP/alumno-labs.txt" | head -n 5)"
 "$CALIFICAR" --raiz "$COPIA" --despublicar --lab "$lab" >/dev/null
 edicion
 [ ! -e "$ED/solutions/$lab" ] && grep -q "retiradas" <(git -C "$ED" log -1 --format=%s) &&
