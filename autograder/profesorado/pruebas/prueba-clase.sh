@@ -319,7 +319,8 @@ comprobar "ALUMNO=: vuelve a calificar solo a uno y la hoja sigue con todos ($((
   test "$(grep -c '^Calificando 1 entrega' "$TMP/pasada-alumno.txt")" = 1 -a "$(wc -l <"$SAL/notas.csv")" = $((n_entregas + 2))
 comprobar "ALUMNO=: su nota es la de la clase" es "$(col "$MOODLE" 4)" 100
 comprobar "LISTA=: quien no entregó sale como «sin entrega» con su id" es "$(col "Zoe Núñez Sin Entrega" 8)/$(col "Zoe Núñez Sin Entrega" 9)" "sin entrega/999999"
-comprobar "ENTREGAS queda intacta y el curso también" test "$(huella_entregas)/$(huella_curso)" = "$h_entregas/$h_curso"
+comprobar "ENTREGAS queda intacta" test "$(huella_entregas)" = "$h_entregas"
+comprobar "el curso queda intacto" test "$(huella_curso)" = "$h_curso"
 vivos=""
 for d in /proc/[0-9]*; do
   tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "CURSO_PRUEBAS_MARCA=$MARCA" && vivos+="${d#/proc/} "
