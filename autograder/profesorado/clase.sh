@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# clase.sh LAB ENTREGAS [J] — `make grade-clase LAB=07 ENTREGAS=dir [J=2]`: califica cada
-# subcarpeta de ENTREGAS (una por estudiante, con el nombre de la carpeta) como «make grade
-# LAB=07 ENTREGA=…»: la misma caja de arena, los mismos límites, los mismos informes.
+# clase.sh LAB ENTREGAS [J] — `make grade-clase LAB=07 ENTREGAS=dir [J=2] [ALUMNO=…] [LISTA=…]`:
+# califica cada subcarpeta de ENTREGAS (una por estudiante) exactamente como «make grade
+# LAB=07 ENTREGA=…»: el mismo ejecutor recoge la entrega (recoger.py: nombres sin distinguir
+# mayúsculas, copias « (n)», zip, el repositorio entero), la misma caja, los mismos informes.
 #
-#   - De cada carpeta se toman solo los archivos del laboratorio (entregas.sh: arriba del
-#     todo o en una subcarpeta); lo demás se ignora y se anota. ENTREGAS solo se lee.
-#   - J calificaciones a la vez (por omisión, tantas como núcleos). Cada una con su carpeta
-#     de trabajo, sus servidores de práctica y su red propia por verificación: una entrega
-#     hostil o colgada no toca la nota de otra. Cada una corre las verificaciones a la vez que
-#     dice «trabajos» de lab.json (casi todas esperan a temporizadores, no gastan CPU);
-#     TRABAJOS=n lo cambia (p. ej. en una máquina muy cargada).
-#   - Salida en build/clase/<lab>/: notas.csv (alumno, puntos, maximo, porcentaje, compila,
-#     segundos, nota), alumnos/<alumno>/ (informe.txt, results.json, junit.xml y lo que se
-#     vio en la terminal) y resumen.txt (media, mediana, las verificaciones que más fallan),
-#     que también sale en pantalla.
-# Variables (las pone make): CALIFICAR, B, CC, CALIF_CFLAGS, CALIF_LIBS y TRABAJOS.
+#   - ALUMNO=carpeta vuelve a calificar solo esa entrega y rehace las hojas con las demás
+#     notas que ya había; nada de otras clases ni de otros estudiantes se borra.
+#   - LISTA=archivo: la lista de la clase (una línea «Nombre» o «Nombre;id»): quien no
+#     entregó sale en las hojas como «sin entrega».
+#   - Carpetas de Moodle («Ana García López_301245_assignsubmission_file_»): nombre e id.
+#   - J calificaciones a la vez (por omisión, tantas como núcleos); TRABAJOS=n verificaciones
+#     a la vez en cada una.
+#   - Salida en build/clase/<lab>/ (hojas.py la escribe): notas.csv (para guiones), notas-es.csv
+#     (hoja de cálculo en español: «;», coma decimal, UTF-8 con BOM), moodle-notas.csv,
+#     retroalimentacion/ (un informe por estudiante, para subirlos de una vez), similitud.txt
+#     (entregas parecidas, con sim_c: nunca una nota), alumnos/<alumno>/ y resumen.txt, que
+#     también sale en pantalla.
+# Variables (las pone make): CALIFICAR, B, CC, CALIF_CFLAGS, CALIF_LIBS, TRABAJOS, ALUMNO, LISTA.
 set -u
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$RAIZ" || exit 1
@@ -45,45 +47,67 @@ limite=$(awk -F'\t' '$2 == "tiempo_limite_s" { print $3 }' <<<"$datos")
 trabajos=$(awk -F'\t' '$2 == "trabajos" { print $3 }' <<<"$datos")
 por_uno=${TRABAJOS:-$trabajos}
 SAL="$B/clase/$lab"
-rm -rf "$SAL"
-mkdir -p "$SAL/alumnos" "$SAL/entregas"
-# shellcheck source=../herramientas/entregas.sh
-source "$RAIZ/autograder/herramientas/entregas.sh"
+# Nada se borra entero: cada calificación sustituye solo la carpeta de su estudiante.
+mkdir -p "$SAL/alumnos"
+if [ -n "${LISTA:-}" ] && [ ! -r "$LISTA" ]; then
+  echo "grade-clase: LISTA=$LISTA no se puede leer" >&2
+  exit 2
+fi
 
 mapfile -t alumnos < <(find "$ENTREGAS" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | LC_ALL=C sort)
-if [ "${#alumnos[@]}" -eq 0 ]; then
+if [ "${#alumnos[@]}" -eq 0 ] && [ -z "${LISTA:-}" ]; then
   echo "grade-clase: no hay ninguna subcarpeta (una por estudiante) en $ENTREGAS" >&2
   exit 2
 fi
-echo "Calificando ${#alumnos[@]} entregas del laboratorio $lab, $J a la vez ($por_uno verificaciones a la vez en cada una)…"
+a_calificar=("${alumnos[@]}")
+if [ -n "${ALUMNO:-}" ]; then
+  if [ ! -d "$ENTREGAS/$ALUMNO" ] || [[ "$ALUMNO" == */* ]]; then
+    echo "grade-clase: ALUMNO=$ALUMNO no es una subcarpeta de $ENTREGAS" >&2
+    exit 2
+  fi
+  a_calificar=("$ALUMNO")
+fi
+echo "Calificando ${#a_calificar[@]} entrega(s) del laboratorio $lab, $J a la vez ($por_uno verificaciones a la vez en cada una)…"
 inicio=$(date +%s.%N)
 
-# Una entrega: se recogen sus archivos y se califica. Nunca falla (la nota lo dice todo).
+# La huella de lo que entregó (nombres, tamaños y contenido): si no cambia y la nota sí, el
+# resumen lo señala (una nota que depende de la carga de la máquina).
+huella() { (cd "$1" && find . \( -type f -o -type l \) -print0 | LC_ALL=C sort -z |
+  xargs -0 -r sha256sum 2>/dev/null | sha256sum | cut -c1-16); }
+
+# Una entrega: el ejecutor la recoge y la califica (como make grade ENTREGA=). Nunca falla.
 calificar_uno() {
   local alumno=$1
-  local dir_alumno="$SAL/alumnos/$alumno" copia="$SAL/entregas/$alumno"
+  local dir_alumno="$SAL/alumnos/$alumno" previo="$SAL/alumnos/.$alumno.previo"
+  rm -rf "$previo"
+  [ -d "$dir_alumno" ] && mv "$dir_alumno" "$previo"
   mkdir -p "$dir_alumno"
-  local aviso
-  aviso=$(entregas_recoger "$ENTREGAS/$alumno" "$copia" "${archivos[@]}")
-  printf '%s' "$aviso" >"$dir_alumno/entrega.txt"
+  huella "$ENTREGAS/$alumno" >"$dir_alumno/huella"
+  # Nota anterior con la misma entrega, para señalar si cambia.
+  if [ -s "$previo/results.json" ] && cmp -s "$previo/huella" "$dir_alumno/huella"; then
+    cp "$previo/results.json" "$dir_alumno/anterior.json"
+  fi
+  rm -rf "$previo"
   # El ejecutor ya acota cada calificación; esto solo es la red de seguridad.
   timeout -k 10 $((limite * 2 + 120)) "$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" \
-    --cflags "$CALIF_CFLAGS" --libs "$CALIF_LIBS" --lab "$lab" --entrega "$copia" \
-    --salida "$dir_alumno" --trabajos "$por_uno" ${aviso:+--aviso-entrega "$aviso"} \
+    --cflags "$CALIF_CFLAGS" --libs "$CALIF_LIBS" --lab "$lab" --entrega "$ENTREGAS/$alumno" \
+    --salida "$dir_alumno" --trabajos "$por_uno" \
     >"$dir_alumno/terminal.txt" 2>&1
   echo $? >"$dir_alumno/codigo"
-  # Lo que pesa (binario, fuentes copiadas) no hace falta después.
+  # Lo recogido se guarda (para buscar entregas parecidas); lo que pesa (binario, fuentes
+  # copiadas) no hace falta después.
+  [ -d "$dir_alumno/trabajo/$lab/entrega" ] && cp -r "$dir_alumno/trabajo/$lab/entrega" "$dir_alumno/entrega"
   rm -rf "$dir_alumno/trabajo"
 }
 
 en_marcha=0
 hechas=0
-for alumno in "${alumnos[@]}"; do
+for alumno in "${a_calificar[@]}"; do
   if [ "$en_marcha" -ge "$J" ]; then
     wait -n
     en_marcha=$((en_marcha - 1))
     hechas=$((hechas + 1))
-    [ -t 1 ] && printf '\r  %d/%d calificadas' "$hechas" "${#alumnos[@]}"
+    [ -t 1 ] && printf '\r  %d/%d calificadas' "$hechas" "${#a_calificar[@]}"
   fi
   calificar_uno "$alumno" &
   en_marcha=$((en_marcha + 1))
@@ -93,63 +117,15 @@ wait
 fin=$(date +%s.%N)
 segundos=$(awk -v a="$inicio" -v b="$fin" 'BEGIN{printf "%.1f", b-a}')
 
-python3 - "$SAL" "$lab" "$segundos" "$J" "${alumnos[@]}" <<'PY'
-import csv, json, os, statistics, sys
-
-sal, lab, segundos, jobs, alumnos = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4], sys.argv[5:]
-filas, fallos, nombres, porcentajes = [], {}, {}, []
-for a in alumnos:
-    d = os.path.join(sal, "alumnos", a)
-    aviso = open(os.path.join(d, "entrega.txt"), encoding="utf-8", errors="replace").read().strip()
-    try:
-        r = json.load(open(os.path.join(d, "results.json"), encoding="utf-8"))
-        info = r["extra_data"]["labs"][0]
-        puntos, maximo = r["score"], r["extra_data"]["max_score"]
-        compila = "sí" if info["compila"] else "no"
-        dur = info["segundos"]
-        notas = [x for x in (aviso, info.get("aviso", "")) if x]
-        if not info["calificado"]:
-            compila = "no"
-        for t in r["tests"]:
-            ident = t["extra_data"]["id"]
-            nombres[ident] = t["name"].split(" · ", 1)[-1]
-            if t["status"] != "passed":
-                fallos[ident] = fallos.get(ident, 0) + 1
-    except Exception:  # sin results.json: el ejecutor no terminó
-        codigo = open(os.path.join(d, "codigo")).read().strip() if os.path.exists(os.path.join(d, "codigo")) else "?"
-        puntos, maximo, compila, dur = 0, 0, "no", 0.0
-        notas = [x for x in (aviso, f"no se pudo calificar (código {codigo}; ver terminal.txt)") if x]
-    pct = round(100.0 * puntos / maximo) if maximo else 0
-    porcentajes.append(pct)
-    nota = " | ".join(notas).replace("\n", " ")
-    if len(nota) > 300:
-        nota = nota[:299] + "…"
-    filas.append([a, puntos, maximo, pct, compila, f"{dur:.1f}", nota])
-
-with open(os.path.join(sal, "notas.csv"), "w", newline="", encoding="utf-8") as f:
-    w = csv.writer(f, lineterminator="\n")
-    w.writerow(["alumno", "puntos", "maximo", "porcentaje", "compila", "segundos", "nota"])
-    w.writerows(filas)
-
-n = len(filas)
-lineas = [f"Laboratorio {lab}: {n} entregas calificadas en {segundos:.1f} s "
-          f"({60.0 * n / segundos:.1f} entregas/min, J={jobs})" if segundos > 0 else "",
-          f"Media {statistics.mean(porcentajes):.1f} % · mediana {statistics.median(porcentajes):.1f} % · "
-          f"mínimo {min(porcentajes)} % · máximo {max(porcentajes)} %",
-          f"100 %: {sum(p == 100 for p in porcentajes)} · no compilan o no se califican: "
-          f"{sum(fila[4] != 'sí' for fila in filas)}", ""]
-if fallos:
-    lineas.append("Las verificaciones que más fallan:")
-    for ident, k in sorted(fallos.items(), key=lambda x: (-x[1], x[0]))[:8]:
-        lineas.append(f"  {k:3d} de {n}  {ident:26s} {nombres[ident]}")
-    lineas.append("")
-lineas.append("Por estudiante:")
-for fila in filas:
-    extra = f"  ({fila[6][:90]})" if fila[6] else ""
-    lineas.append(f"  {fila[0]:24s} {fila[1]:>4}/{fila[2]:<4} {fila[3]:>3} %  compila: {fila[4]}{extra}")
-lineas += ["", f"Notas: {os.path.join(sal, 'notas.csv')}",
-           f"Informes: {os.path.join(sal, 'alumnos')}/<alumno>/informe.txt (y results.json, junit.xml)"]
-texto = "\n".join(lineas) + "\n"
-open(os.path.join(sal, "resumen.txt"), "w", encoding="utf-8").write(texto)
-sys.stdout.write(texto)
-PY
+# Los archivos sueltos arriba de ENTREGAS no son de ningún estudiante: se dicen.
+mapfile -t sueltos < <(find "$ENTREGAS" -mindepth 1 -maxdepth 1 ! -type d -printf '%f\n' | LC_ALL=C sort)
+# Entregas parecidas (sim_c): una lista para mirar a mano, nunca una nota.
+partida=()
+for a in "${archivos[@]}"; do [ -f "labs/$lab/$a" ] && partida+=(--partida "labs/$lab/$a"); done
+python3 "$RAIZ/autograder/profesorado/similitud.py" --salida "$SAL" "${partida[@]}" -- "${alumnos[@]}" ||
+  echo "grade-clase: no se pudo buscar entregas parecidas" >&2
+extra=()
+for s in "${sueltos[@]}"; do extra+=(--suelto "$s"); done
+[ -n "${LISTA:-}" ] && extra+=(--lista "$LISTA")
+python3 "$RAIZ/autograder/profesorado/hojas.py" --salida "$SAL" --lab "$lab" --segundos "$segundos" \
+  --j "$J" --calificadas "${#a_calificar[@]}" "${extra[@]}" -- "${alumnos[@]}"

@@ -38,6 +38,22 @@ archivos_curso() {
   fi
 }
 
+# Los archivos de bench/ que contienen la solución de un laboratorio (en cualquier lenguaje:
+# los puertos a Python de bench/ hacen lo mismo que la solución en C), de los laboratorios
+# cuya solución no está publicada (con --sin-soluciones, de todos). «bench_con_solucion» de
+# su lab.json los nombra.
+bench_sin_publicar() {
+  python3 - "$1" labs/*/lab.json <<'PY'
+import json, sys
+todos = sys.argv[1] == "--sin-soluciones"
+for ruta in sys.argv[2:]:
+    lab = json.load(open(ruta, encoding="utf-8"))
+    if todos or not lab.get("solucion_publicada"):
+        for f in lab.get("bench_con_solucion", []):
+            print(f)
+PY
+}
+
 # lista [--sin-soluciones]
 lista() {
   local sin=${1:-}
@@ -48,7 +64,10 @@ lista() {
     [ -n "$p" ] && patrones+=("$p")
   done <"$LISTA_PROFESORADO"
   local pub=" $(publicados | tr '\n' ' ') "
+  while IFS= read -r p; do patrones+=("$p"); done < <(bench_sin_publicar "${sin:-no}")
   archivos_curso | LC_ALL=C sort | while IFS= read -r f; do
+    # Lo generado y las entregas de los estudiantes (datos personales) nunca salen.
+    case "$f" in build/* | entregas/* | */entregas/*) continue ;; esac
     for p in "${patrones[@]}"; do
       case "$p" in
         */) [[ "$f" == "$p"* ]] && continue 2 ;;
@@ -85,7 +104,10 @@ DEST=$(cd "$DEST" && pwd)
 inicio=$(date +%s.%N)
 nueva=0
 if [ ! -d "$DEST/.git" ]; then
-  git init -q "$DEST"
+  # La rama es main (la que dice la documentación) y git pull mezcla aunque el estudiante
+  # tenga commits suyos (sin esto, git ≥ 2.27 se niega: «Need to specify how to reconcile
+  # divergent branches»). Esa configuración no viaja al clonar: el README la da.
+  git init -q -b main "$DEST"
   # La marca va enseguida: si algo falla a medias, la siguiente vez se retoma.
   echo "soluciones:" >"$DEST/.edicion-estudiante"
 fi
@@ -116,9 +138,15 @@ if [ -f "$DEST/README.md" ]; then
 > (enunciado, programa de partida y calificador) y solo las soluciones ya publicadas
 > (${numeros:-ninguna todavía}). Cuando el profesorado publique otra, \`git pull\` la traerá.
 > \`make grade\` y \`make test\` funcionan igual; \`make grade SOLUCIONES=1\` dice qué soluciones
-> aún no están. Las herramientas del profesorado (mutantes, entregas hostiles, Gradescope,
-> calificar una clase) no vienen en esta edición."
+> aún no están. Si haces commits tuyos en tu clon, antes del primer \`git pull\` ejecuta una vez
+> \`git config pull.rebase false\`: así \`git pull\` mezcla las soluciones nuevas con tu trabajo.
+> Las herramientas del profesorado (mutantes, entregas hostiles, Gradescope, calificar una
+> clase: \`make grade-clase\`, \`make gradescope\`, \`make publicar\`, \`make edicion-estudiante\`)
+> no vienen en esta edición."
   awk -v aviso="$aviso" 'NR == 1 { print; print ""; print aviso; next } { print }' "$DEST/README.md" >"$DEST/README.md.tmp"
+  mv "$DEST/README.md.tmp" "$DEST/README.md"
+  # Las filas de órdenes del profesorado («| … | profesorado: …») no van: la edición no las tiene.
+  grep -v '^| .* | profesorado: ' "$DEST/README.md" >"$DEST/README.md.tmp" || true
   mv "$DEST/README.md.tmp" "$DEST/README.md"
 fi
 

@@ -6,8 +6,11 @@
 #   make edicion-estudiante DEST=dir                 la edición del estudiante (repositorio git)
 #   make gradescope LAB=07                           build/gradescope/07-monitor-web.zip
 #   make grade-clase LAB=07 ENTREGAS=dir [J=n]       califica cada subcarpeta de dir (J a la vez)
-#                                                    (build/clase/<lab>/notas.csv)
+#        [ALUMNO=carpeta] [LISTA=lista.txt]          (build/clase/<lab>/notas.csv, notas-es.csv…)
+#   make nuevo-lab NUM=13 NOMBRE=saludo             un laboratorio nuevo, probado desde el principio
+#   make tabla-labs                                  la tabla de labs/README.md, de los lab.json
 .PHONY: publicar despublicar estado-soluciones edicion-estudiante gradescope grade-clase \
+        nuevo-lab tabla-labs \
         prueba-edicion prueba-gradescope prueba-clase
 
 publicar despublicar: $(CALIFICAR)
@@ -30,7 +33,14 @@ _grade-clase: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR)
 	@$(MAKE) --no-print-directory -k $(CALIF_ELEGIDOS)
 	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
 	  CALIFICAR="$(abspath $(CALIFICAR))" B="$(abspath $(B))" TRABAJOS="$(TRABAJOS)" \
+	  ALUMNO="$(ALUMNO)" LISTA="$(if $(LISTA),$(abspath $(LISTA)))" \
 	  bash autograder/profesorado/clase.sh "$(LAB)" "$(ENTREGAS)" "$(J)"
+
+nuevo-lab:
+	@bash autograder/profesorado/nuevo-lab.sh "$(NUM)" "$(NOMBRE)"
+
+tabla-labs:
+	@python3 autograder/profesorado/tabla-labs.py
 
 # Las pruebas de estas herramientas (make test).
 SUITES += prueba-edicion prueba-gradescope prueba-clase

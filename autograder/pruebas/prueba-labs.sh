@@ -58,7 +58,21 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
   # 2. El programa de partida sin tocar: como mucho el 20 %. Con el informe resumido que ve
   # el estudiante la primera vez: corto, con el detalle de la primera que falla y el resto a
   # una orden (DETALLE=1) o en informe.txt, que lo tiene todo.
-  RESUMIDO=1 calificar_en "$lab-partida" --lab "$lab"
+  # En la edición del estudiante, labs/ es su trabajo (puede estar resuelto): la partida se
+  # toma de git, del primer commit de la edición (el que hizo el profesorado).
+  de_partida=(--lab "$lab")
+  if [ -f .edicion-estudiante ] && primero=$(git rev-list --max-parents=0 HEAD 2>/dev/null | tail -n1) && [ -n "$primero" ]; then
+    git_partida="$SALIDAS/$lab-partida-git"
+    rm -rf "$git_partida" && mkdir -p "$git_partida"
+    cambiada=0
+    while IFS= read -r a; do
+      git show "$primero:labs/$lab/$a" >"$git_partida/$a" 2>/dev/null || continue
+      cmp -s "$git_partida/$a" "labs/$lab/$a" || cambiada=1
+    done < <("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' '$2 == "archivo" { print $3 }')
+    [ "$cambiada" = 1 ] && de_partida+=(--entrega "$git_partida") &&
+      echo "  (labs/$lab está cambiado: la partida sale de git, del primer commit de la edición)"
+  fi
+  RESUMIDO=1 calificar_en "$lab-partida" "${de_partida[@]}"
   read -r p m < <(nota "$lab-partida")
   lineas=$(wc -l <"$SALIDAS/$lab-partida.txt")
   fallan_n=$(grep -c '✘' "$SALIDAS/$lab-partida/informe.txt")
@@ -68,7 +82,13 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
     ! grep -qE -- '-1 ms|: *;|\(1 líneas|\b1 peticiones' "$SALIDAS/$lab-partida.txt"; then
     bien "partida: informe de $lineas líneas (el detalle de las $fallan_n en informe.txt)"
   else
-    mal "$lab-partida-informe" "partida: el informe resumido tiene $lineas líneas (≤ 70), o le falta «empieza por aquí» o DETALLE=1, o informe.txt no trae el detalle de las $fallan_n, o hay restos de marcadores"
+    por_que=""
+    [ "$lineas" -le 70 ] || por_que+=" el informe que ve el estudiante la primera vez (make grade sobre la partida) tiene $lineas líneas y debe caber en 70: acorta los «obtenido» y «detalle» de las verificaciones;"
+    [ "$(grep -c 'empieza por aquí' "$SALIDAS/$lab-partida.txt")" = 1 ] || por_que+=" falta «empieza por aquí» (una sola vez) en la primera que falla;"
+    grep -q "DETALLE=1" "$SALIDAS/$lab-partida.txt" || por_que+=" no dice cómo ver el resto (DETALLE=1);"
+    [ "$obtenidos_n" -ge "$fallan_n" ] || por_que+=" informe.txt trae $obtenidos_n «Obtenido:» para $fallan_n que fallan;"
+    ! grep -qE -- '-1 ms|: *;|\(1 líneas|\b1 peticiones' "$SALIDAS/$lab-partida.txt" || por_que+=" quedan restos de marcadores («-1 ms», «: ;», «1 líneas»…);"
+    mal "$lab-partida-informe" "partida:${por_que%;} — $SALIDAS/$lab-partida.txt"
   fi
   # make pista: la pista concreta de la primera que falla, sacada de esa calificación.
   pista=$("$CALIFICAR" --raiz "$RAIZ" --salida "$SALIDAS/$lab-partida" --pista --lab "$lab")
@@ -131,7 +151,7 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
   if [ "$n" -ge 4 ]; then
     bien "$n mutantes"
   else
-    mal "$lab-mutantes" "solo $n mutantes en autograder/mutantes/$lab (hacen falta al menos 4)"
+    mal "$lab-mutantes" "$n mutante(s) en autograder/mutantes/$lab/ y hacen falta al menos 4: cada uno es un parche contra solutions/$lab/ con la cabecera «# Debe fallar: id…» (las verificaciones que pierde); make nuevo-lab genera cuatro de ejemplo y autograder/README.md explica cómo escribirlos"
   fi
 done
 

@@ -47,6 +47,7 @@ static void rutas_calcular(const opciones_t *op, const lab_t *lab, rutas_t *r)
 {
     memset(r, 0, sizeof *r);
     texto_poner(r->dir_lab, sizeof r->dir_lab, "%s/labs/%s", op->raiz, lab->carpeta);
+    r->es_entrega = op->entrega != NULL;
     if (op->entrega != NULL)
         texto_poner(r->origen, sizeof r->origen, "%s", op->entrega);
     else if (op->soluciones)
@@ -116,6 +117,14 @@ static int compilar(const opciones_t *op, lab_t *lab, const rutas_t *r, int bwra
         lab->aviso = texto_formato("esta entrega no se califica: %s", lab->medios);
         marcar_todas(lab, "no se calificó: la entrega usa medios que el laboratorio no "
                           "permite (ver el aviso del laboratorio)");
+        /* No se califica = 0 puntos: tampoco cuenta «compila». */
+        verificacion_t *v = lab_verificacion(lab, "compila");
+        if (v != NULL && v->ok) {
+            v->ok = 0;
+            free(v->obtenido);
+            v->obtenido = texto_dup("compila, pero no se califica: usa medios que el "
+                                    "laboratorio no permite");
+        }
     } else if (compilado == -1) {
         marcar_todas(lab, "no se calificó: el programa no compila");
     }
@@ -226,8 +235,10 @@ static void ejecutar_calificador(const opciones_t *op, lab_t *lab, const rutas_t
     criterion_casar(lab, r->calificador, e.lista);
     if (criterion_ejecutar(lab, r, e.lista) < 0)
         marcar_todas(lab, "no se calificó");
-    else
+    else {
+        repetir_fallidas(lab, r, e.lista); /* un fallo por la carga no cuesta puntos */
         juzgar_conducta(lab, trazas, no_observado);
+    }
     entorno_liberar(&e);
 }
 

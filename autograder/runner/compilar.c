@@ -166,6 +166,9 @@ static int es_del_estudiante(const lab_t *lab, const char *fuente)
     for (int i = 0; i < lab->narchivos; i++)
         if (strcmp(lab->archivos[i], fuente) == 0)
             return 1;
+    for (int i = 0; i < lab->nextra; i++) /* los .c de más de la entrega (archivos_extra) */
+        if (strcmp(lab->extra[i], fuente) == 0)
+            return 1;
     return 0;
 }
 

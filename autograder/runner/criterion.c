@@ -228,3 +228,9 @@ int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno)
     free(texto_tap);
     return 0;
 }
+
+/* Para repetir.c: lee el resultado de una verificación repetida sola (sin tope excedido). */
+void criterion_leer(verificacion_t *v, const char *resultados, const char *tap)
+{
+    leer_resultado(v, resultados, tap, 0, 0);
+}

@@ -90,6 +90,28 @@ static void puntos_lab(const lab_t *lab, int *obtenidos, int *maximos)
     }
 }
 
+const char *informe_estado(const lab_t *lab)
+{
+    if (lab->entrega_estado == ENTREGA_VACIA)
+        return "sin entrega";
+    if (lab->medios != NULL || lab->entrega_estado == ENTREGA_INCALIFICABLE || !lab->calificado)
+        return "no se califica";
+    if (!lab->compila)
+        return "no compila";
+    /* Colgado: el calificador entero se pasó de tiempo, o el programa no terminó cuando debía
+     * o hubo que matarlo porque seguía en marcha (lib/proceso.c y los calificadores lo dicen
+     * así) en alguna verificación. */
+    if (lab->aviso != NULL && strstr(lab->aviso, "superó su tiempo") != NULL)
+        return "se colgó";
+    for (int i = 0; i < lab->nv; i++)
+        if (!lab->v[i].ok && lab->v[i].obtenido != NULL &&
+            (strstr(lab->v[i].obtenido, "hubo que matarlo") != NULL ||
+             strstr(lab->v[i].obtenido, "no terminó") != NULL ||
+             strstr(lab->v[i].obtenido, "el calificador lo terminó") != NULL))
+            return "se colgó";
+    return "calificada";
+}
+
 static int porcentaje(int a, int b)
 {
     return b > 0 ? (int)((100.0 * a) / b + 0.5) : 0;
@@ -177,6 +199,11 @@ void informe_lab(const lab_t *lab, int detalle)
     puntos_lab(lab, &ob, &mx);
     fprintf(destino, "\n%s━━ Lab %s · %s ━━%s\n", negrita(), lab->numero,
             lab->titulo != NULL ? lab->titulo : lab->carpeta, normal());
+    if (lab->entrega_nota != NULL)
+        fprintf(destino, "  %s⚠ %s%s\n", amarillo(), lab->entrega_nota, normal());
+    if (lab->entrega_estado == ENTREGA_VACIA)
+        fprintf(destino, "  %s⚠ Sin entrega: no hay ningún archivo del laboratorio.%s\n",
+                amarillo(), normal());
     if (lab->aviso != NULL)
         fprintf(destino, "  %s⚠ %s%s%s\n", lab->error_instructor ? rojo() : amarillo(),
                 lab->error_instructor ? "ERROR DEL INSTRUCTOR: " : "", lab->aviso, normal());
@@ -256,6 +283,11 @@ int informe_json(const char *ruta, const lab_t *labs, int n, const contexto_info
             ob += a;
             mx += b;
         }
+        if (lab->entrega_nota != NULL) {
+            char *t = texto_formato("%s\nLab %s: %s", general, lab->numero, lab->entrega_nota);
+            free(general);
+            general = t;
+        }
         if (lab->aviso != NULL) {
             char *t =
                 texto_formato("%s\nLab %s: %s%s", general, lab->numero,
@@ -264,22 +296,24 @@ int informe_json(const char *ruta, const lab_t *labs, int n, const contexto_info
             general = t;
         }
         json_array_append_new(
-            resumen,
-            json_pack("{s:s, s:s, s:i, s:i, s:b, s:b, s:f, s:s}", "lab", lab->carpeta, "titulo",
-                      lab->titulo != NULL ? lab->titulo : "", "score", a, "max_score", b, "compila",
-                      lab->compila, "calificado", lab->calificado, "segundos", lab->segundos,
-                      "aviso", lab->aviso != NULL ? lab->aviso : ""));
+            resumen, json_pack("{s:s, s:s, s:i, s:i, s:b, s:b, s:f, s:s, s:s, s:s}", "lab",
+                               lab->carpeta, "titulo", lab->titulo != NULL ? lab->titulo : "",
+                               "score", a, "max_score", b, "compila", lab->compila, "calificado",
+                               lab->calificado, "segundos", lab->segundos, "aviso",
+                               lab->aviso != NULL ? lab->aviso : "", "estado", informe_estado(lab),
+                               "entrega", lab->entrega_nota != NULL ? lab->entrega_nota : ""));
         for (int k = 0; k < lab->nv; k++) {
             const verificacion_t *v = &lab->v[k];
             char *nombre = texto_formato("Lab %s · %s", lab->numero, v->nombre);
             char *numero = texto_formato("%s.%d", lab->numero, k + 1);
             char *salida = texto_verificacion(v);
             json_array_append_new(
-                tests, json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:[s], s:{s:s, s:s}}", "name",
-                                 nombre, "number", numero, "score", v->ok ? v->puntos : 0,
-                                 "max_score", v->puntos, "status", v->ok ? "passed" : "failed",
-                                 "output", salida, "visibility", "visible", "tags", lab->carpeta,
-                                 "extra_data", "lab", lab->carpeta, "id", v->id));
+                tests,
+                json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:[s], s:{s:s, s:s}}", "name",
+                          nombre, "number", numero, "score", v->ok ? v->puntos : 0, "max_score",
+                          v->puntos, "status", v->ok ? "passed" : "failed", "output", salida,
+                          "visibility", v->visibilidad != NULL ? v->visibilidad : "visible", "tags",
+                          lab->carpeta, "extra_data", "lab", lab->carpeta, "id", v->id));
             free(nombre);
             free(numero);
             free(salida);

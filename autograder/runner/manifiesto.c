@@ -97,6 +97,7 @@ static void leer_cabecera(json_t *raiz, lab_t *lab, char *error, size_t tam, int
         *mal = 1;
     }
     lab->solucion_publicada = json_is_true(json_object_get(raiz, "solucion_publicada"));
+    lab->archivos_extra = json_is_true(json_object_get(raiz, "archivos_extra"));
     if (!*mal)
         lab->tiempo_limite_s = entero_de(raiz, "tiempo_limite_s", 60, 1, 3600, error, tam, mal);
     if (!*mal)
@@ -174,6 +175,23 @@ static void leer_verificacion(json_t *o, lab_t *lab, int i, char *sub, size_t ta
         v->pista_detallada = texto_de(o, "pista_detallada", 0, sub, tam, mal);
     if (!*mal)
         v->puntos = entero_de(o, "puntos", 0, 0, 1000, sub, tam, mal);
+    /* «visibilidad»: la de Gradescope (p. ej. after_due_date: el estudiante la ve después de
+     * la fecha de entrega). Por omisión, visible. */
+    if (!*mal)
+        v->visibilidad = texto_de(o, "visibilidad", 0, sub, tam, mal);
+    if (!*mal && v->visibilidad[0] == '\0') {
+        free(v->visibilidad);
+        v->visibilidad = texto_dup("visible");
+    }
+    if (!*mal && strcmp(v->visibilidad, "visible") != 0 && strcmp(v->visibilidad, "hidden") != 0 &&
+        strcmp(v->visibilidad, "after_due_date") != 0 &&
+        strcmp(v->visibilidad, "after_published") != 0) {
+        snprintf(sub, tam,
+                 "«visibilidad» debe ser visible, hidden, after_due_date o after_published "
+                 "(no «%s»)",
+                 v->visibilidad);
+        *mal = 1;
+    }
 }
 
 static void leer_verificaciones(json_t *raiz, lab_t *lab, char *error, size_t tam, int *mal)
@@ -243,6 +261,10 @@ void lab_liberar(lab_t *lab)
     for (int i = 0; i < lab->narchivos; i++)
         free(lab->archivos[i]);
     free(lab->archivos);
+    for (int i = 0; i < lab->nextra; i++)
+        free(lab->extra[i]);
+    free(lab->extra);
+    free(lab->entrega_nota);
     for (int i = 0; i < lab->nv; i++) {
         verificacion_t *v = &lab->v[i];
         free(v->id);
@@ -250,6 +272,7 @@ void lab_liberar(lab_t *lab)
         free(v->que);
         free(v->pista);
         free(v->pista_detallada);
+        free(v->visibilidad);
         free(v->esperado);
         free(v->obtenido);
         free(v->detalle);

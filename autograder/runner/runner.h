@@ -20,6 +20,7 @@ typedef struct {
     char *pista;           /* la idea, si falla (va en el informe) */
     char *pista_detallada; /* más concreta, solo a petición (make pista); "" si no hay */
     int puntos;
+    char *visibilidad; /* en Gradescope: visible, hidden, after_due_date o after_published */
     /* Resultado */
     int ok;
     char *esperado, *obtenido, *detalle;
@@ -51,7 +52,15 @@ typedef struct {
     char *medios;     /* medios prohibidos encontrados (entonces no se califica) */
     int error_instructor;
     double segundos;
+    /* La entrega recogida (entrega.c; solo con --entrega) */
+    int archivos_extra; /* «archivos_extra» de lab.json: se compilan sus .c/.h de más */
+    char **extra;       /* los .c/.h de más que se copiaron (también se juzgan sus medios) */
+    int nextra;
+    char *entrega_nota; /* lo que dijo la recogida (archivos ignorados…), o NULL */
+    int entrega_estado; /* 0 recogida; ENTREGA_VACIA; ENTREGA_INCALIFICABLE */
 } lab_t;
+#define ENTREGA_VACIA         3 /* nada del laboratorio: «sin entrega» */
+#define ENTREGA_INCALIFICABLE 4 /* hay algo, pero no se puede calificar (dos copias…) */
 
 /* opciones.c — la línea de órdenes. */
 typedef struct {
@@ -85,6 +94,7 @@ typedef struct {
     char dir_lab[PATH_MAX], origen[PATH_MAX], trabajo[PATH_MAX], fuentes[PATH_MAX],
         resultados[PATH_MAX], tmp[PATH_MAX], binario[PATH_MAX], calificador[PATH_MAX];
     char aparte[PATH_MAX]; /* copia bajo /tmp si el usuario de la caja no llega ("" = no) */
+    int es_entrega;        /* origen es una entrega tal como llegó: se recoge (recoger.py) */
 } rutas_t;
 
 /* entrega.c */
@@ -93,6 +103,9 @@ typedef struct {
 int entrega_preparar(lab_t *lab, const rutas_t *r);
 /* Deja el binario donde el usuario de la caja pueda ejecutarlo (quizá en r->aparte). */
 int entrega_accesible(const lab_t *lab, rutas_t *r);
+/* El estado de la calificación para el profesorado: «sin entrega», «no compila», «no se
+ * califica», «se colgó» o «calificada» (informe.c). */
+const char *informe_estado(const lab_t *lab);
 
 /* alcance.c — el curso en una carpeta que el usuario de la caja no alcanza (/root/curso):
  * copia aparte (bajo /tmp, legible por todos) de las cabeceras y bibliotecas que nombran
@@ -114,6 +127,13 @@ void alcance_liberar(alcance_t *a);
 int criterion_casar(lab_t *lab, const char *calificador, const char *const *entorno);
 /* Ejecuta el calificador y lee el resultado de cada verificación. 0 o -errno. */
 int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno);
+/* Lee el resultado de `v` (resultados/<id>.json y su línea del TAP `tap`). */
+void criterion_leer(verificacion_t *v, const char *resultados, const char *tap);
+
+/* repetir.c */
+/* Repite una vez, sola, cada verificación que falló (si fallan pocas) y se queda con la
+ * segunda respuesta. Devuelve cuántas pasaron al repetirlas. */
+int repetir_fallidas(lab_t *lab, const rutas_t *r, const char *const *entorno);
 
 /* pista.c */
 /* La pista detallada de la primera verificación que falla en la última calificación

@@ -202,6 +202,7 @@ revisar_test() {
   orden git git
   orden zip zip
   orden unzip unzip
+  orden soffice libreoffice-calc-nogui; orden sim_c similarity-tester  # prueba-clase: la hoja de notas en LibreOffice y las entregas parecidas
   # libFuzzer: clang necesita su runtime (libclang-rt-NN-dev en Debian 12).
   if ! hay_orden clang; then
     anotar "la orden clang (para libFuzzer)" clang

@@ -82,6 +82,42 @@ if [ "$lab" = 07-monitor-web ]; then
   nueva hugo-colgada
   cp autograder/hostiles/ignora_senales.c "$E/hugo-colgada/$principal"
 fi
+# Las entregas corrientes que antes sacaban un 0: nombres de Moodle, mayúsculas, copias
+# « (n)», un zip (con miembros hostiles que no deben salir), el repositorio entero y el código
+# partido en util.c/util.h; y uno que esconde system() en su util.c.
+MOODLE="Ana García López_301245_assignsubmission_file_"
+mkdir -p "$E/$MOODLE" && cp "solutions/$lab/$principal" "$E/$MOODLE/${principal^}"
+mkdir -p "$E/bea-copia" && cp "solutions/$lab/$principal" "$E/bea-copia/${principal%.c} (1).c"
+mkdir -p "$E/ciro-zip" "$TMP/zip"
+python3 - "$E/ciro-zip/entrega.zip" "solutions/$lab/$principal" "$principal" <<'PY'
+import stat, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.write(sys.argv[2], "mi entrega/" + sys.argv[3])
+    z.writestr("../../../escapado.txt", "fuera")          # ruta que escapa
+    z.writestr("/tmp/absoluto.txt", "fuera")              # ruta absoluta
+    i = zipfile.ZipInfo("enlace")                          # enlace simbólico
+    i.external_attr = (stat.S_IFLNK | 0o777) << 16
+    z.writestr(i, "/etc/passwd")
+PY
+mkdir -p "$E/dora-repo/curso"
+git ls-files -z labs lessons/01-* | head -z -n 300 | xargs -0 cp --parents -t "$E/dora-repo/curso"
+cp "solutions/$lab/$principal" "$E/dora-repo/curso/labs/$lab/"
+nueva elena-partido
+python3 - "$E/elena-partido" "$principal" <<'PY'
+import re, sys
+d, principal = sys.argv[1], sys.argv[2]
+src = open(f"{d}/{principal}", encoding="utf-8").read()
+m = re.search(r"^static char \*leer_url\(const char \*texto\)\n\{.*?^\}\n", src, re.S | re.M)
+if not m:
+    sys.exit("no encuentro leer_url en la solución")
+incl = "".join(l + "\n" for l in src.splitlines() if l.startswith("#include") or l.startswith("#define _"))
+open(f"{d}/util.h", "w").write("/* util.h */\nchar *leer_url(const char *texto);\n")
+open(f"{d}/util.c", "w").write(incl + '#include "util.h"\n' + m.group(0).replace("static char", "char", 1))
+open(f"{d}/{principal}", "w").write(src.replace(m.group(0), "").replace("#include", '#include "util.h"\n#include', 1))
+PY
+cp -r "$E/elena-partido" "$E/fede-util-system"
+printf '\n#include <stdlib.h>\nint util_truco(void) { return system("true"); }\n' >>"$E/fede-util-system/util.c"
+touch "$E/suelto.zip"
 n_entregas=$(find "$E" -mindepth 1 -maxdepth 1 -type d | wc -l)
 huella_entregas() { (cd "$E" && find . -print0 | sort -z | xargs -0 stat -c '%n %s %Y %a' | sha256sum | cut -c1-16); }
 huella_curso() { find labs solutions autograder common/include -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16; }
@@ -96,6 +132,7 @@ pasada() {
     >"$TMP/pasada-$1.txt" 2>&1
   rc=$? segundos=$((SECONDS - t0))
   cp "$SAL/notas.csv" "$TMP/notas-$1.csv" 2>/dev/null
+  cp "$SAL/resumen.txt" "$TMP/resumen-$1.txt" 2>/dev/null
   # Qué falló a cada uno, para explicar una diferencia entre pasadas.
   for r in "$SAL"/alumnos/*/results.json; do
     printf '%s: %s\n' "$(basename "$(dirname "$r")")" "$(python3 -c 'import json,sys; print(" ".join(t["extra_data"]["id"] for t in json.load(open(sys.argv[1]))["tests"] if t["status"] != "passed"))' "$r" 2>/dev/null)"
@@ -103,7 +140,7 @@ pasada() {
 }
 pasada 1
 if [ "$rc" = 0 ] && [ -f "$TMP/notas-1.csv" ] && [ "$(wc -l <"$TMP/notas-1.csv")" = $((n_entregas + 1)) ] &&
-  head -n1 "$TMP/notas-1.csv" | grep -qx 'alumno,puntos,maximo,porcentaje,compila,segundos,nota'; then
+  head -n1 "$TMP/notas-1.csv" | grep -q '^alumno,puntos,maximo,porcentaje,compila,segundos,nota,estado,id,nota_10,compila,'; then
   bien "grade-clase: $n_entregas entregas en $segundos s (J=$J, TRABAJOS=$TRABAJOS_CLASE), notas.csv con una fila por entrega"
 else
   mal clase "grade-clase (rc=$rc): $(tail -n 20 "$TMP/pasada-1.txt")"
@@ -111,7 +148,7 @@ else
   exit 1
 fi
 
-# col ALUMNO N: la columna N (1…7) de su fila.
+# col ALUMNO N: la columna N (1…10) de su fila.
 col() { python3 -c 'import csv,sys
 for f in csv.reader(open(sys.argv[1], encoding="utf-8")):
     if f[0] == sys.argv[2]: print(f[int(sys.argv[3]) - 1])' "$TMP/notas-1.csv" "$1" "$2"; }
@@ -127,14 +164,41 @@ for a in ana-solucion carlos-subcarpeta; do
   comprobar "$a: 100 %" es "$(col "$a" 4)" 100
 done
 comprobar "carlos-subcarpeta: anota el archivo tomado de la subcarpeta y los ignorados" \
-  contiene "$(col carlos-subcarpeta 7)" "tomado de mi?proyecto/src/$principal"
+  contiene "$(col carlos-subcarpeta 7)" "tomado de mi proyecto/src/$principal"
 comprobar "carlos-subcarpeta: los ignorados, enlace incluido" contiene "$(col carlos-subcarpeta 7)" "LEEME.txt, a.out, enlace"
 for parche in "${mutantes[@]}"; do
   nombre="mutante-$(basename "$parche" .patch | tr '_' '-')"
   p=$(col "$nombre" 4)
   comprobar "$nombre: por debajo del 100 % ($p %)" test "$p" -lt 100
 done
-comprobar "dani-no-compila: 0 % y compila=no" es "$(col dani-no-compila 4)/$(col dani-no-compila 5)" "0/no"
+comprobar "dani-no-compila: 0 %, compila=no, estado «no compila»" es "$(col dani-no-compila 4)/$(col dani-no-compila 5)/$(col dani-no-compila 8)" "0/no/no compila"
+comprobar "eva-vacia: estado «sin entrega» (no «compila: no»)" es "$(col eva-vacia 8)" "sin entrega"
+comprobar "fran-system: 0 puntos (no 4) y estado «no se califica»" es "$(col fran-system 2)/$(col fran-system 8)" "0/no se califica"
+comprobar "ana-solucion: estado «calificada»" es "$(col ana-solucion 8)" "calificada"
+# Las entregas corrientes que antes sacaban un 0.
+comprobar "Moodle («${principal^}» en «$MOODLE»): 100 %, id 301245" es "$(col "$MOODLE" 4)/$(col "$MOODLE" 9)" "100/301245"
+comprobar "bea-copia («${principal%.c} (1).c»): 100 % y el nombre real en la nota" \
+  test "$(col bea-copia 4)" = 100 -a -n "$(grep -F "tomado de ${principal%.c} (1).c" <<<"$(col bea-copia 7)")"
+comprobar "ciro-zip: 100 %, y los miembros hostiles del zip no se toman" \
+  test "$(col ciro-zip 4)" = 100 -a -n "$(grep -F "3 miembro(s) con rutas que salen" <<<"$(col ciro-zip 7)")"
+comprobar "ciro-zip: nada del zip salió de su sitio" test ! -e "$B/escapado.txt" -a ! -e /tmp/absoluto.txt -a ! -e "$SAL/escapado.txt"
+comprobar "dora-repo (el repositorio entero): 100 % y dice que solo toma labs/$lab" \
+  test "$(col dora-repo 4)" = 100 -a -n "$(grep -F "se toma solo curso/labs/$lab" <<<"$(col dora-repo 7)")"
+comprobar "elena-partido (util.c/util.h, el laboratorio lo permite): 100 %" es "$(col elena-partido 4)" 100
+comprobar "fede-util-system: system() en util.c también se ve: no se califica" \
+  es "$(col fede-util-system 2)/$(col fede-util-system 8)" "0/no se califica"
+# Sin «archivos_extra», un mensaje claro en vez de un error del enlazador a secas.
+python3 autograder/herramientas/recoger.py --carpeta "$lab" --archivo "$principal" "$E/elena-partido" "$TMP/sin-extra" >"$TMP/sin-extra.txt"
+comprobar "sin archivos_extra: «util.c, util.h no se compila(n)…» y solo se copia $principal" \
+  test -n "$(grep -F "util.c, util.h no se compila(n): en este laboratorio solo cuenta(n) $principal" "$TMP/sin-extra.txt")" -a "$(ls "$TMP/sin-extra")" = "$principal"
+# Una bomba zip: se corta al leer (1 MiB por archivo), no por lo que dice la cabecera.
+mkdir -p "$TMP/bomba"
+python3 -c 'import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED)
+z.writestr(sys.argv[2], b" " * (200 << 20)); z.close()' "$TMP/bomba/b.zip" "$principal"
+python3 autograder/herramientas/recoger.py --carpeta "$lab" --archivo "$principal" "$TMP/bomba" "$TMP/bomba-sal" >"$TMP/bomba.txt"
+comprobar "bomba zip de 200 MiB: «pasa de 1 MiB: no se toma» y nada en disco" \
+  test -n "$(grep -F "$principal pasa de 1 MiB" "$TMP/bomba.txt")" -a -z "$(ls "$TMP/bomba-sal")"
 comprobar "eva-vacia: 0 % y la nota dice qué falta y qué se ignoró" \
   contiene "$(col eva-vacia 4) $(col eva-vacia 7)" "0 Entrega: falta $principal; se ignoran 1 archivo(s) que no son del laboratorio: LEEME.md"
 comprobar "irene-dos-copias: 0 % y la nota dice que no se sabe cuál calificar" \
@@ -145,7 +209,7 @@ comprobar "fran-system: la nota dice que no se califica y por qué (system)" \
   contiene "$(col fran-system 7)" "no se califica: $principal usa system"
 if [ "$lab" = 07-monitor-web ]; then
   comprobar "gema-hostil: nota baja ($(col gema-hostil 4) %)" bajo "$(col gema-hostil 4)"
-  comprobar "hugo-colgada: nota baja ($(col hugo-colgada 4) %)" bajo "$(col hugo-colgada 4)"
+  comprobar "hugo-colgada: nota baja ($(col hugo-colgada 4) %) y estado «se colgó»" test -n "$(bajo "$(col hugo-colgada 4)" && echo s)" -a "$(col hugo-colgada 8)" = "se colgó"
   comprobar "ana-solucion: el informe que atacó la hostil es el suyo (100 %, nada forjado)" \
     test "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["score"])' "$SAL/alumnos/ana-solucion/results.json")" = \
     "$(col ana-solucion 2)" -a ! -e "$SAL/alumnos/ana-solucion/HACKEADO"
@@ -159,17 +223,104 @@ done
 comprobar "informes: informe.txt, results.json, junit.xml y terminal.txt de cada estudiante${faltan:+ (faltan$faltan)}" test -z "$faltan"
 resumen=$(cat "$TMP/pasada-1.txt")
 comprobar "resumen en pantalla: media, mediana, las que más fallan y entregas/min" \
-  test -n "$(grep -E '^Media [0-9.]+ % · mediana' <<<"$resumen")" -a -n "$(grep -F 'Las verificaciones que más fallan:' <<<"$resumen")" \
+  test -n "$(grep -E '^Media [0-9.]+ % · mediana' <<<"$resumen")" -a -n "$(grep -F 'Las verificaciones que más fallan' <<<"$resumen")" \
   -a -n "$(grep -F 'entregas/min' <<<"$resumen")" -a -s "$SAL/resumen.txt"
+
+comprobar "resumen: el archivo suelto de ENTREGAS se dice" test -n "$(grep -F 'Archivos sueltos en ENTREGAS' <<<"$resumen" | grep -F suelto.zip)"
+n_corrieron=$(python3 -c 'import csv,sys; print(sum(f[7] in ("calificada", "se colgó") for f in list(csv.reader(open(sys.argv[1], encoding="utf-8")))[1:]))' "$TMP/notas-1.csv")
+comprobar "resumen: «las que más fallan» solo entre las $n_corrieron que se calificaron (no las vacías)" \
+  test -n "$(grep -F "Las verificaciones que más fallan (entre las $n_corrieron que se calificaron)" <<<"$resumen")"
+# Entregas parecidas (sim_c): las copias de la solución (ana, carlos, bea, ciro, dora y la de
+# Moodle: seis copias idénticas) salen juntas; las entregas distintas (dani, fran, gema, hugo)
+# no salen. Nunca cambia una nota (las notas ya están comprobadas arriba).
+if command -v sim_c >/dev/null; then
+  grupo=$(grep -m1 'Grupo de' "$SAL/similitud.txt")
+  copias_ok=1
+  for a in ana-solucion carlos-subcarpeta bea-copia ciro-zip dora-repo "$MOODLE"; do [[ "$grupo" == *"$a"* ]] || copias_ok=0; done
+  honestas=""
+  for a in dani-no-compila fran-system gema-hostil hugo-colgada eva-vacia; do grep -qF "$a" "$SAL/similitud.txt" && honestas+=" $a"; done
+  comprobar "similitud: las seis copias de la solución salen en un grupo y las distintas no${honestas:+ (salen:$honestas)}" \
+    test "$copias_ok" = 1 -a -z "$honestas" -a -n "$(grep -F 'Entregas parecidas' <<<"$resumen")"
+else
+  mal similitud "falta sim_c (similarity-tester): no se buscan entregas parecidas"
+fi
+comprobar "hojas: moodle-notas.csv, retroalimentacion.zip con la carpeta de Moodle" \
+  test -s "$SAL/moodle-notas.csv" -a -n "$(unzip -Z1 "$SAL/retroalimentacion.zip" 2>/dev/null | grep -xF "$MOODLE/informe.txt")"
+# notas-es.csv en una hoja de cálculo en español, de verdad: LibreOffice la abre con el filtro
+# CSV («;», UTF-8, es-ES) y se leen las celdas del documento que escribe.
+if command -v soffice >/dev/null; then
+  mkdir -p "$TMP/lo"
+  HOME="$TMP/lo" timeout 120 soffice --headless --norestore --infilter='CSV:59,34,76,1,,3082' \
+    --convert-to fods --outdir "$TMP/lo" "$SAL/notas-es.csv" >"$TMP/lo/salida.txt" 2>&1
+  python3 - "$TMP/lo/notas-es.fods" "$MOODLE" >"$TMP/lo/celdas.txt" 2>&1 <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+      "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+      "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0"}
+T, O = "{%s}" % ns["table"], "{%s}" % ns["office"]
+filas = []
+for fila in ET.parse(sys.argv[1]).iter(T + "table-row"):
+    celdas = []
+    for c in fila.findall(T + "table-cell"):
+        rep = int(c.get(T + "number-columns-repeated", "1"))
+        texto = "".join(p.text or "" for p in c.iter("{%s}p" % ns["text"]))
+        celdas += [(c.get(O + "value-type"), c.get(O + "value"), texto)] * min(rep, 50)
+    filas.append(celdas)
+cab = [t for _, _, t in filas[0] if t]
+ana = next(f for f in filas if f and f[0][2] == "Ana García López")
+nota = ana[cab.index("Nota (0-10)")]
+print(f"columnas={len(cab)} nombre={ana[0][2]} id={ana[1][0]}:{ana[1][1]} nota={nota[0]}:{nota[1]}")
+PY
+  comprobar "LibreOffice (es-ES) lee notas-es.csv: «García» intacto, cada columna aparte, la nota un número ($(cat "$TMP/lo/celdas.txt" | tail -n1))" \
+    test -n "$(grep -E '^columnas=(2[0-9]|1[0-9]) nombre=Ana García López id=float:301245 nota=float:10$' "$TMP/lo/celdas.txt")"
+  # Y una nota con decimales: 7,5 es el número 7.5.
+  printf '\xef\xbb\xbfEstudiante;Nota (0-10)\r\nZoe Núñez;7,5\r\n' >"$TMP/lo/decimal.csv"
+  HOME="$TMP/lo" timeout 120 soffice --headless --norestore --infilter='CSV:59,34,76,1,,3082' \
+    --convert-to fods --outdir "$TMP/lo" "$TMP/lo/decimal.csv" >/dev/null 2>&1
+  comprobar "LibreOffice (es-ES): «7,5» es el número 7.5" \
+    test -n "$(grep -o 'office:value-type="float" office:value="7.5"' "$TMP/lo/decimal.fods" 2>/dev/null)"
+  # La coma decimal que escribe hojas.py: una nota de 7,5 sale «7,50».
+  comprobar "notas-es.csv: coma decimal, «;» y BOM" test "$(head -c3 "$SAL/notas-es.csv" | od -An -tx1 | tr -d ' ')" = efbbbf -a \
+    -n "$(grep -F "Ana García López;301245;calificada;10,00;" "$SAL/notas-es.csv")"
+else
+  mal libreoffice "falta soffice (libreoffice-calc-nogui, perfil test de dependencias.sh): no se puede comprobar la hoja"
+fi
+
+# La misma nota con make grade ENTREGA= que en la clase (un solo camino para recoger).
+for a in "$MOODLE" bea-copia ciro-zip dora-repo elena-partido; do
+  CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade LAB="$numero" ENTREGA="$E/$a" SALIDA="$TMP/uno" \
+    TRABAJOS="$TRABAJOS_CLASE" >/dev/null 2>&1
+  comprobar "make grade ENTREGA=…/$a: la misma nota que grade-clase" \
+    test "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["score"])' "$TMP/uno/results.json" 2>/dev/null)" = "$(col "$a" 2)"
+done
+
+# Una nota que cambia sin que cambie la entrega se señala: se falsea la de la primera pasada.
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r["score"]=1; json.dump(r, open(sys.argv[1],"w"))' "$SAL/alumnos/ana-solucion/results.json"
+# Y los resultados de otro grupo en la misma carpeta no se borran.
+mkdir -p "$SAL/alumnos/otro-grupo" && echo '{}' >"$SAL/alumnos/otro-grupo/results.json"
 
 # Segunda pasada: las mismas notas.
 pasada 2
+comprobar "segunda pasada: la nota que cambió sin cambiar la entrega sale en el resumen" \
+  test -n "$(grep -F 'ana-solucion: 1 → ' "$TMP/resumen-2.txt")"
+comprobar "segunda pasada: los resultados de otro grupo siguen ahí" test -s "$SAL/alumnos/otro-grupo/results.json"
 if [ "$rc" = 0 ] && diff <(cut -d, -f1-5,7- "$TMP/notas-1.csv") <(cut -d, -f1-5,7- "$TMP/notas-2.csv") >"$TMP/diff.txt"; then
   bien "segunda pasada ($segundos s): el mismo notas.csv (salvo los segundos)"
 else
   mal repetible "la segunda pasada (rc=$rc) da otras notas: $(cat "$TMP/diff.txt"); lo que falló en cada una: $(diff "$TMP/fallos-1.txt" "$TMP/fallos-2.txt" | grep '^[<>]')"
 fi
-comprobar "ENTREGAS queda intacta y el curso también" test "$(huella_entregas)/$(huella_curso)" = "$h_entregas/$h_curso"
+# Volver a calificar a un solo estudiante, con la lista de la clase: la hoja entera, con su
+# nota de siempre y quien no entregó.
+printf 'Ana García López;301245\nZoe Núñez Sin Entrega;999999\n' >"$TMP/lista.txt"
+CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade-clase LAB="$numero" ENTREGAS="$E" J="$J" \
+  TRABAJOS="$TRABAJOS_CLASE" ALUMNO="$MOODLE" LISTA="$TMP/lista.txt" >"$TMP/pasada-alumno.txt" 2>&1
+cp "$SAL/notas.csv" "$TMP/notas-1.csv"
+comprobar "ALUMNO=: vuelve a calificar solo a uno y la hoja sigue con todos ($(($(wc -l <"$SAL/notas.csv") - 1)) filas)" \
+  test "$(grep -c '^Calificando 1 entrega' "$TMP/pasada-alumno.txt")" = 1 -a "$(wc -l <"$SAL/notas.csv")" = $((n_entregas + 2))
+comprobar "ALUMNO=: su nota es la de la clase" es "$(col "$MOODLE" 4)" 100
+comprobar "LISTA=: quien no entregó sale como «sin entrega» con su id" es "$(col "Zoe Núñez Sin Entrega" 8)/$(col "Zoe Núñez Sin Entrega" 9)" "sin entrega/999999"
+comprobar "ENTREGAS queda intacta" test "$(huella_entregas)" = "$h_entregas"
+comprobar "el curso queda intacto" test "$(huella_curso)" = "$h_curso"
 vivos=""
 for d in /proc/[0-9]*; do
   tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "CURSO_PRUEBAS_MARCA=$MARCA" && vivos+="${d#/proc/} "

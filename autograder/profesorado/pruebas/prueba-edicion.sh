@@ -39,6 +39,9 @@ COPIA="$TMP/curso"
 mkdir -p "$COPIA"
 git ls-files -z | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
   xargs -0 cp -p --parents -t "$COPIA"
+# Entregas de estudiantes dentro del repositorio (ENTREGAS=entregas/ de la documentación),
+# incluso añadidas a git por descuido: nunca deben llegar a la edición (datos personales).
+mkdir -p "$COPIA/entregas/ana.garcia" && echo 'int main(void) { return 0; }' >"$COPIA/entregas/ana.garcia/monitor.c"
 git -C "$COPIA" init -q && git -C "$COPIA" add -A && git -C "$COPIA" commit -qm copia
 mapfile -t labs < <("$CALIFICAR" --raiz "$COPIA" --lista | awk -F'\t' '$2 == "programa" { print $1 }')
 for l in "${labs[@]}"; do "$CALIFICAR" --raiz "$COPIA" --despublicar --lab "$l" >/dev/null; done
@@ -66,10 +69,16 @@ while IFS= read -r p; do
   p=$(printf '%s' "$p" | tr -d '[:space:]')
   [ -n "$p" ] && patrones+=("$p")
 done <"$COPIA/autograder/profesorado/solo-profesorado.txt"
+# Los puertos de bench/ con la solución de un laboratorio sin publicar (todos, aquí) tampoco.
+mapfile -t bench_sol < <(cat "$COPIA"/labs/*/lab.json | python3 -c 'import json,sys,re
+for t in re.split(r"(?m)^}$", sys.stdin.read()):
+    if t.strip():
+        print("\n".join(json.loads(t + "}").get("bench_con_solucion", [])))' | grep -v '^$')
 esperada() {
   local f p
   while IFS= read -r f; do
-    [[ "$f" == solutions/* ]] && continue
+    [[ "$f" == solutions/* || "$f" == entregas/* || "$f" == build/* ]] && continue
+    for p in "${bench_sol[@]}"; do [ "$f" = "$p" ] && continue 2; done
     for p in "${patrones[@]}"; do [[ "$f" == "$p" || ( "$p" == */ && "$f" == "$p"* ) ]] && continue 2; done
     printf '%s\n' "$f"
   done <"$TMP/curso.lista"
@@ -124,8 +133,31 @@ else
   mal sin-publicar "make grade SOLUCIONES=1 en la edición (rc=$rc): $(tail -n 8 "$TMP/sin-publicar.txt")"
 fi
 
-# 4. Publicar después de la fecha: un commit nuevo que el estudiante recibe con git pull.
+[ "$(git -C "$ED" symbolic-ref --short HEAD 2>/dev/null)" = main ] && bien "la rama de la edición es main (la de la documentación)" ||
+  mal rama "la rama de la edición es «$(git -C "$ED" symbolic-ref --short HEAD 2>/dev/null)», no main"
+# (El aviso del principio, una cita «> …», sí las nombra: para decir que no vienen.)
+! grep -v '^>' "$ED/README.md" | grep -qE 'make (grade-clase|gradescope|publicar|edicion-estudiante)' &&
+  bien "el README de la edición no ofrece las órdenes del profesorado (no están)" ||
+  mal readme-ordenes "el README de la edición nombra órdenes que no trae: $(grep -v '^>' "$ED/README.md" | grep -nE 'make (grade-clase|gradescope|publicar|edicion-estudiante)' | head -3)"
+[ ! -e "$ED/entregas" ] && bien "entregas/ (aunque esté en git) no entra en la edición" || mal entregas "entregas/ entró en la edición"
+[ -s "$ED/LICENSE" ] && grep -q "CC BY-SA 4.0" "$ED/LICENSE" && grep -q "Licencia MIT" "$ED/LICENSE" &&
+  bien "LICENSE (CC BY-SA 4.0 el texto, MIT el código) en la edición" || mal licencia "falta LICENSE o no dice sus dos licencias"
+filtrados=""
+for j in "$COPIA"/labs/*/lab.json; do
+  while IFS= read -r f; do [ -n "$f" ] && [ -e "$ED/$f" ] && filtrados+=" $f"; done < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1])).get("bench_con_solucion", [])))' "$j")
+done
+n_bench=$(cat "$COPIA"/labs/*/lab.json | grep -c '"bench/')
+[ -z "$filtrados" ] && [ "$n_bench" -ge 1 ] && bien "bench/: los $n_bench puertos que contienen una solución sin publicar no entran" ||
+  mal bench "entraron puertos de bench/ con soluciones sin publicar:$filtrados (o no hay ninguno marcado: $n_bench)"
+
+# 4. Publicar después de la fecha: un commit nuevo que el estudiante recibe con git pull,
+# aunque el estudiante tenga commits suyos (con la configuración que da el README).
 git clone -q "$ED" "$TMP/alumno"
+principal=$("$CALIFICAR" --raiz "$COPIA" --lista --lab "$lab" | awk -F'\t' '$2 == "archivo" { print $3; exit }')
+cp "$COPIA/solutions/$lab/$principal" "$TMP/alumno/labs/$lab/$principal"
+git -C "$TMP/alumno" -c user.name=Alumna -c user.email=a@b.invalid commit -qam "mi solución"
+grep -q "git config pull.rebase false" "$TMP/alumno/README.md" && git -C "$TMP/alumno" config pull.rebase false
+git -C "$TMP/alumno" config user.name Alumna && git -C "$TMP/alumno" config user.email a@b.invalid
 "$CALIFICAR" --raiz "$COPIA" --publicar --lab "$lab" >/dev/null
 edicion
 if [ "$(git -C "$ED" rev-list --all | wc -l)" = 2 ] && git -C "$ED" log -1 --format=%s | grep -q "Publicadas las soluciones de: $numero" &&
@@ -144,11 +176,48 @@ make -C "$ED" --no-print-directory -s grade LAB="$numero" SOLUCIONES=1 >"$TMP/pu
 grep -qE "Lab $numero: ([0-9]+)/\1 puntos \(100 %\)" "$TMP/publicada.txt" &&
   bien "tras publicar, make grade SOLUCIONES=1 en la edición: 100 %" ||
   mal publicada "make grade SOLUCIONES=1 tras publicar: $(tail -n 5 "$TMP/publicada.txt")"
+# El clon del estudiante, con el laboratorio resuelto en un commit suyo: prueba-labs pasa
+# (la partida sale de git, no de su labs/, que ya da el 100 %). Con la construcción de la
+# edición, para no construirlo todo otra vez.
+chmod 755 "$TMP" "$TMP/alumno"
+cp -a "$ED/build" "$TMP/alumno/" 2>/dev/null
+make -C "$TMP/alumno" --no-print-directory -s prueba-labs LAB="$numero" >"$TMP/alumno-labs.txt" 2>&1
+rc=$?
+[ "$rc" = 0 ] && grep -q "la partida sale de git" "$TMP/alumno-labs.txt" && grep -q "partida: .*(≤ 20 %)" "$TMP/alumno-labs.txt" &&
+  bien "clon con el $numero resuelto: prueba-labs pasa, con la partida sacada de git ($(grep -o 'partida: [0-9]*/[0-9]*' "$TMP/alumno-labs.txt" | tail -n1))" ||
+  mal labs-resuelto "prueba-labs en un clon con el laboratorio resuelto (rc=$rc): $(grep -E '✘|partida' "$TMP/alumno-labs.txt" | head -n 5)"
 "$CALIFICAR" --raiz "$COPIA" --despublicar --lab "$lab" >/dev/null
 edicion
 [ ! -e "$ED/solutions/$lab" ] && grep -q "retiradas" <(git -C "$ED" log -1 --format=%s) &&
   bien "despublicar: un commit que la quita (y avisa de que sigue en la historia)" ||
   mal despublicar "despublicar: $(git -C "$ED" log -1 --format=%s)"
 rm -rf "$ED/build" "$TMP/alumno/build"
+
+# 5. La tabla de labs/README.md es la de los lab.json, y un laboratorio nuevo (make nuevo-lab)
+# pasa prueba-labs desde el primer minuto: en una copia del curso (con su build/, para no
+# construirlo todo otra vez) que se borra al acabar.
+echo "── make nuevo-lab"
+python3 autograder/profesorado/tabla-labs.py --comprobar 2>"$TMP/tabla.txt" &&
+  bien "labs/README.md: la tabla de laboratorios es la que sale de los lab.json" ||
+  mal tabla "$(cat "$TMP/tabla.txt")"
+NL="$TMP/nuevo-lab"
+mkdir -p "$NL" && chmod 755 "$TMP" "$NL" # el usuario de la caja tiene que llegar a la copia
+git ls-files -co --exclude-standard -z | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
+  xargs -0 cp -p --parents -t "$NL"
+[ -d "$B" ] && cp -a "$B" "$NL/build"
+sed -i 's/| 07 |/| 7 |/' "$NL/labs/README.md"
+python3 "$NL/autograder/profesorado/tabla-labs.py" --comprobar 2>/dev/null &&
+  mal tabla-vieja "tabla-labs.py --comprobar no ve una tabla cambiada a mano" || bien "una tabla cambiada a mano no pasa la comprobación"
+num=13
+while compgen -G "labs/$num-*" >/dev/null; do num=$((num + 1)); done
+if (cd "$NL" && make --no-print-directory -s nuevo-lab NUM="$num" NOMBRE=saludo >"$TMP/nuevo.txt" 2>&1) &&
+  (cd "$NL" && make --no-print-directory -s prueba-labs LAB="$num" >"$TMP/nuevo-prueba.txt" 2>&1); then
+  bien "make nuevo-lab NUM=$num y make prueba-labs LAB=$num pasa ya: $(grep -c '✔' "$TMP/nuevo-prueba.txt") comprobaciones (solución, partida ≤ 20 %, $(ls "$NL/autograder/mutantes/$num-saludo" | wc -l) mutantes)"
+else
+  mal nuevo-lab "nuevo-lab o su prueba-labs fallan: $(tail -n 15 "$TMP/nuevo.txt" "$TMP/nuevo-prueba.txt")"
+fi
+grep -q "^| $num | \[\`$num-saludo/\`\]" "$NL/labs/README.md" && python3 "$NL/autograder/profesorado/tabla-labs.py" --comprobar &&
+  bien "el laboratorio nuevo está en la tabla de labs/README.md" || mal tabla-nuevo "el laboratorio $num no entró en la tabla"
+rm -rf "$NL"
 
 resumen_final

@@ -69,6 +69,18 @@ else
   exit 1
 fi
 
+# La visibilidad de cada verificación sale de lab.json («visibilidad»): una, oculta hasta la
+# fecha de entrega (la segunda de la lista) en el curso desplegado.
+oculta=$(python3 - "$CURSO/labs/$lab/lab.json" <<'PY'
+import json, sys
+lab = json.load(open(sys.argv[1], encoding="utf-8"))
+v = lab["verificaciones"][1]
+v["visibilidad"] = "after_due_date"
+json.dump(lab, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False, indent=2)
+print(v["id"])
+PY
+)
+
 huella() {
   find "$CURSO" -path "$CURSO/build" -prune -o -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16
 }
@@ -101,6 +113,26 @@ if [ -d "solutions/$lab" ]; then
     grep -q "Lab $numero: $p/$m puntos" "$TMP/solucion.txt" &&
     bien "solución: 100 %, el informe dice qué se ignoró y stdout trae el informe" ||
     mal solucion "solución: $p/$m (rc=$rc), o sin aviso de LEEME.txt, o sin informe en stdout: $(tail -n 5 "$TMP/solucion.txt")"
+  vis=$(python3 -c 'import json,sys
+for t in json.load(open(sys.argv[1]))["tests"]:
+    print(t["extra_data"]["id"], t["visibility"])' "$TMP/solucion.json" 2>/dev/null)
+  [ "$(grep -c ' after_due_date$' <<<"$vis")" = 1 ] && grep -qx "$oculta after_due_date" <<<"$vis" &&
+    [ "$(grep -c ' visible$' <<<"$vis")" = $(($(wc -l <<<"$vis") - 1)) ] &&
+    bien "visibilidad de lab.json: «$oculta» after_due_date, las demás visible" ||
+    mal visibilidad "la visibilidad no sale de lab.json: $(tr '\n' ' ' <<<"$vis")"
+fi
+# Las entregas corrientes de Gradescope: la subida desde GitHub (el repositorio entero) y un zip.
+if [ -d "solutions/$lab" ]; then
+  rm -rf "$GS/submission" && mkdir -p "$GS/submission/labs/$lab" "$GS/submission/labs/10-otro" "$GS/submission/lessons"
+  for a in "${archivos[@]}"; do cp "solutions/$lab/$a" "$GS/submission/labs/$lab/"; cp "labs/$lab/$a" "$GS/submission/labs/10-otro/"; done
+  echo "# apuntes" >"$GS/submission/lessons/README.md"
+  entrega repositorio
+  [ "$rc" = 0 ] && [ "$p" = "$m" ] && [ "$m" != - ] && bien "repositorio entero (subida desde GitHub): 100 %" ||
+    mal repositorio "repositorio entero: $p/$m (rc=$rc): $(grep -m1 Entrega "$TMP/repositorio.txt")"
+  rm -rf "$GS/submission" && mkdir -p "$GS/submission"
+  (cd "solutions/$lab" && zip -q "$GS/submission/entrega.zip" "${archivos[@]}")
+  entrega zip
+  [ "$rc" = 0 ] && [ "$p" = "$m" ] && [ "$m" != - ] && bien "un .zip: 100 %" || mal zip-entrega "un .zip: $p/$m (rc=$rc)"
 fi
 
 # 3b. El programa de partida.
