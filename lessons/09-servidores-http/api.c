@@ -48,6 +48,7 @@
 #define TAM_TEXTO   200
 #define TAM_LECTURA 16384
 #define MAX_LENTO   5000
+#define ESPERA_DESCARTE_MS 2000 /* cierre prolongado tras un error: ver al_apagar */
 
 typedef struct {
     int id;
@@ -95,6 +96,7 @@ struct conexion_s {
     char resto[TAM_LECTURA];
     size_t largo_resto;
     int cerrando;
+    int descartar; /* cierre prolongado: tras un error quedan bytes del cliente sin leer */
     int handles_abiertos;
 };
 
@@ -126,16 +128,38 @@ static void cerrar(conexion_t *c)
     if (c->cerrando)
         return;
     c->cerrando = 1;
-    if (uv_is_active((uv_handle_t *)&c->espera))
+    if (uv_is_active((uv_handle_t *)&c->espera) && !c->descartar)
         c->s->en_espera--; /* una respuesta lenta que ya nadie recibirá */
     uv_close((uv_handle_t *)&c->espera, al_cerrar_handle);
     uv_close((uv_handle_t *)&c->tcp, al_cerrar_handle);
 }
 
+static void al_leer_descartar(uv_stream_t *flujo, ssize_t n, const uv_buf_t *buf)
+{
+    (void)buf;
+    if (n < 0) /* UV_EOF: el cliente leyó la respuesta y cerró; o un error: se acabó */
+        cerrar(flujo->data);
+}
+
+static void al_vencer_descarte(uv_timer_t *t)
+{
+    cerrar(t->data);
+}
+
+/* Cierre prolongado (lingering close). Tras un 400, 413, 414 o 431 el cliente puede seguir
+ * enviando el cuerpo que no quisimos leer. Cerrar un socket con datos recibidos sin leer
+ * hace que el núcleo mande RST en vez de FIN, y el RST puede borrar del búfer del cliente
+ * la respuesta de error antes de que la lea. Así que, tras el FIN, se lee y se tira lo que
+ * llegue hasta que el cliente cierre o pasen ESPERA_DESCARTE_MS. */
 static void al_apagar(uv_shutdown_t *req, int estado)
 {
-    (void)estado;
-    cerrar(req->data);
+    conexion_t *c = req->data;
+    if (estado == 0 && c->descartar && !c->s->parando &&
+        uv_read_start((uv_stream_t *)&c->tcp, reservar, al_leer_descartar) == 0) {
+        uv_timer_start(&c->espera, al_vencer_descarte, ESPERA_DESCARTE_MS, 0);
+        return;
+    }
+    cerrar(c);
 }
 
 /* Cierre suave: lo que quede en la cola de escritura sale antes del FIN. */
@@ -470,6 +494,7 @@ static void procesar(conexion_t *c, const char *datos, size_t n)
         snprintf(c->url, sizeof c->url, "%s", "(petición mal formada)");
     c->mantener = 0;
     c->atendiendo = 1;
+    c->descartar = 1;
     uv_read_stop((uv_stream_t *)&c->tcp);
     c->leyendo = 0;
     switch (c->error_http) {

@@ -8,7 +8,8 @@
  * E/S: el bucle lanza las N peticiones con el cliente del curso; los hilos y los procesos
  * hacen cada uno una petición BLOQUEANTE con curl_easy_perform (lo que haría código
  * secuencial). Cálculo: el bucle lo hace dentro de una callback (bloqueándose), los hilos
- * con uv_queue_work y los procesos con fork. Un latido cada 50 ms cuenta cuántas veces pudo
+ * con uv_queue_work y los procesos con fork + exec de este mismo programa (`--hijo es URL` o
+ * `--hijo cpu I`: hace su parte y escribe el resultado en la tubería). Un latido cada 50 ms cuenta cuántas veces pudo
  * respirar el bucle mientras tanto.
  */
 #include <curl/curl.h>
@@ -64,6 +65,9 @@ static int pedir_bloqueante(const char *url)
     if (e == NULL)
         return -1;
     curl_easy_setopt(e, CURLOPT_URL, url);
+    /* En un hilo, siempre: sin esto curl usa SIGALRM para cortar la resolución de nombres
+     * con el resolvedor síncrono, y una señal no sabe a qué hilo va. */
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, descartar);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 10000L);
     CURLcode r = curl_easy_perform(e);
@@ -172,22 +176,29 @@ static void con_procesos(banco_t *b, int es, int n)
 {
     pid_t hijos[MAX_TAREAS];
     int tubos[MAX_TAREAS][2];
+    char ruta[4096], indice[16];
+    size_t largo = sizeof ruta;
+    if (uv_exepath(ruta, &largo) < 0)
+        return;
     for (int i = 0; i < n; i++) {
         hijos[i] = -1;
+        /* Todo lo que el hijo necesita se prepara ANTES de fork (snprintf no es segura
+         * para señales). */
+        snprintf(indice, sizeof indice, "%d", i);
+        char *args[] = {ruta, "--hijo", es ? "es" : "cpu", es ? b->url : indice, NULL};
         if (pipe(tubos[i]) < 0)
             continue;
         fflush(stdout);
         hijos[i] = fork();
         if (hijos[i] == 0) {
-            /* El hijo: hace su parte, devuelve el resultado por la tubería y termina. */
-            uint64_t x = 0;
+            /* El hijo de un proceso con hilos (el grupo de libuv, si ya arrancó) solo puede
+             * llamar a funciones seguras para señales hasta exec: close, dup2, execv, _exit.
+             * Nada de malloc, printf ni curl: otro hilo pudo quedarse con su cerrojo. */
             close(tubos[i][0]);
-            if (es)
-                x = (uint64_t)pedir_bloqueante(b->url);
-            else
-                x = calcular((uint64_t)i);
-            ssize_t escritos = write(tubos[i][1], &x, sizeof x);
-            _exit(escritos == (ssize_t)sizeof x ? 0 : 1);
+            if (dup2(tubos[i][1], STDOUT_FILENO) < 0)
+                _exit(1);
+            execv(ruta, args);
+            _exit(127); /* exec falló */
         }
         close(tubos[i][1]);
     }
@@ -214,10 +225,25 @@ static uint64_t huella(const banco_t *b, int n)
     return h;
 }
 
+/* El hijo, ya con exec: un proceso nuevo con un solo hilo. Escribe 8 bytes en stdout (la
+ * tubería que le dejó el padre). */
+static int hijo(const char *forma, const char *arg)
+{
+    uint64_t x;
+    if (strcmp(forma, "es") == 0)
+        x = (uint64_t)pedir_bloqueante(arg);
+    else
+        x = calcular(strtoull(arg, NULL, 10));
+    curl_global_cleanup();
+    return write(STDOUT_FILENO, &x, sizeof x) == (ssize_t)sizeof x ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     static banco_t b;
     int es, n, r;
+    if (argc == 4 && strcmp(argv[1], "--hijo") == 0)
+        return hijo(argv[2], argv[3]);
     const char *nombres[3] = {"bucle", "hilos", "procesos"};
     int solo = -1;
     if (argc == 4)
