@@ -323,9 +323,9 @@ static void ruta_lenta(conexion_t *c, const char *consulta)
         responder_error(c, 400, "ms debe ser un entero entre 0 y 5000");
         return;
     }
-    /* Esto es el «await asyncio.sleep()» de un manejador: la conexión espera, el bucle no.
-     * Una consulta lenta a una base de datos o a otra API tendría la misma forma: empezar
-     * la operación aquí y responder desde su callback. */
+    /* Esto es el «await asyncio.sleep()» de una función de ruta: la conexión espera, el
+     * bucle no. Una consulta lenta a una base de datos o a otra API tendría la misma forma:
+     * empezar la operación aquí y responder desde su callback. */
     c->lento_ms = (uint64_t)n;
     c->s->en_espera++;
     uv_timer_start(&c->espera, al_vencer_lento, c->lento_ms, 0);
