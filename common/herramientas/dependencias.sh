@@ -194,6 +194,7 @@ revisar_test() {
   orden pgrep procps
   orden ps procps
   orden clang-format clang-format
+  orden npm npm  # prueba-libro: npm ci instala axe-core (common/libro/package-lock.json) en build/
   # La lección 11 ejecuta sus ejemplos bajo gdb y strace.
   orden gdb gdb
   orden strace strace

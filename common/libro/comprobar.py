@@ -321,6 +321,16 @@ def comprobar_pdf(raiz, salida):
               "el índice del PDF tiene %d lecciones y %d laboratorios (el repositorio, %d y %d)" % (
                   en_pdf_l, en_pdf_b, lecciones, labs))
     resultado(paginas > 2 * (lecciones + labs), "el PDF tiene %d páginas" % paginas)
+    # Accesible: etiquetado (estructura para lectores de pantalla), con idioma y con índice.
+    raiz_pdf = ""
+    t = subprocess.run(["qpdf", "--show-object=trailer", pdf], capture_output=True, text=True)
+    m = re.search(r"/Root (\d+) 0 R", t.stdout)
+    if m:
+        raiz_pdf = subprocess.run(["qpdf", "--show-object=" + m.group(1), pdf],
+                                  capture_output=True, text=True).stdout
+    resultado("/StructTreeRoot" in raiz_pdf and re.search(r"/Marked true", raiz_pdf) is not None
+              and "/Lang (es)" in raiz_pdf and "/Outlines" in raiz_pdf,
+              "el PDF está etiquetado (StructTreeRoot, MarkInfo), en español y con índice")
     with open(pdf, "rb") as f:
         crudo = f.read()
     resultado(b"/Link" in crudo or b"/Dest" in crudo,

@@ -119,7 +119,7 @@ class Pandoc:
         doc = self._correr(["-f", "markdown", "-t", "html5", "-s", "--highlight-style=pygments",
                             "--metadata", "title=x"], "```c\nint x;\n```\n")
         m = re.search(r"(pre > code\.sourceCode.*?)</style>", doc, re.S)
-        return m.group(1).strip() if m else ""
+        return colores_legibles(m.group(1).strip()) if m else ""
 
 
 # --- El AST de pandoc --------------------------------------------------------------------------
@@ -210,6 +210,10 @@ def descubrir(raiz):
     for n in carpetas("lessons"):
         paginas.append(Pagina("lessons/%s/README.md" % n, "leccion-%s.html" % n, "leccion",
                               "Lecciones"))
+    # El glosario, tras las lecciones: una página propia en el menú, en la búsqueda y en el
+    # EPUB y el PDF (no depende de que un capítulo lo enlace).
+    if os.path.isfile(os.path.join(raiz, "lessons", "GLOSARIO.md")):
+        paginas.append(Pagina("lessons/GLOSARIO.md", "glosario.html", "glosario", "Lecciones"))
     paginas.append(Pagina("labs/README.md", "laboratorios.html", "indice", "Laboratorios"))
     for n in carpetas("labs"):
         paginas.append(Pagina("labs/%s/README.md" % n, "laboratorio-%s.html" % n, "laboratorio",
@@ -385,6 +389,8 @@ class Libro:
                 '<p class="botones">%s</p></section>\n' % " ".join(botones))
 
     def pagina_html(self, plantilla, pagina, cuerpo, anterior, siguiente):
+        cuerpo = desplazables_con_teclado(cuerpo)
+
         def nav(p, rel, texto):
             if p is None:
                 return "<span></span>"
@@ -618,6 +624,40 @@ class Libro:
         os.replace(destino + ".tmp", destino)
         escribir_si_cambia(destino + ".huella", clave)
         return "hecho"
+
+
+def desplazables_con_teclado(cuerpo):
+    """El código y las tablas anchas se desplazan de lado (overflow: auto): con tabindex="0"
+    se pueden enfocar y desplazar con las flechas, sin ratón (WCAG 2.1.1; la regla
+    scrollable-region-focusable de axe-core)."""
+    return re.sub(r"<(pre|table)(?![^>]*tabindex)", r'<\1 tabindex="0"', cuerpo)
+
+
+def luminancia(hexa):
+    r, g, b = (int(hexa[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    lineal = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lineal[0] + 0.7152 * lineal[1] + 0.0722 * lineal[2]
+
+
+def contraste(a, b):
+    la, lb = sorted((luminancia(a), luminancia(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def colores_legibles(css, fondo="f6f8fa", minimo=4.6):
+    """Los colores del resaltado de pandoc (pygments) no todos llegan al contraste AA (4.5:1)
+    sobre el fondo del código: el de los comentarios, #60a0b0, da 2.9. Cada color que no
+    llega se oscurece, manteniendo su tono, hasta que llega (con un poco de margen)."""
+    def arreglar(m):
+        hexa = m.group(1).lower()
+        if len(hexa) == 3:
+            hexa = "".join(c * 2 for c in hexa)
+        rgb = [int(hexa[i:i + 2], 16) for i in (0, 2, 4)]
+        while contraste("%02x%02x%02x" % tuple(rgb), fondo) < minimo and any(rgb):
+            rgb = [max(0, int(c * 0.95)) for c in rgb]
+        return "color: #%02x%02x%02x" % tuple(rgb)
+
+    return re.sub(r"(?<![-\w])color:\s*#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b", arreglar, css)
 
 
 def tras_titulo(cuerpo, bloque):

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # probar-libro.sh B — prueba-libro: construye el libro (make libro) y lo comprueba con
 # herramientas de verdad (comprobar.py: enlaces, Chromium, epubcheck, el índice del PDF,
-# bytes reproducibles). Después, que el comprobador tiene dientes: un libro de juguete con un
-# enlace roto, un ancla que no existe y una imagen de Internet tiene que suspender, y una
-# lección nueva tiene que aparecer sin tocar el código del libro.
+# bytes reproducibles) y accesible.py (axe-core en Chromium, teclado, contraste). Después, que
+# los comprobadores tienen dientes: un libro de juguete con un enlace roto, un ancla que no
+# existe, una imagen de Internet, una imagen sin texto alternativo y un texto con poco
+# contraste tiene que suspender, y una lección nueva tiene que aparecer sin tocar el código.
 set -u
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
 B=$(realpath -m "${1:-$RAIZ/build}")
@@ -17,6 +18,22 @@ echo "  (construido en $(awk -v a="$inicio" -v b="$(date +%s.%N)" 'BEGIN{printf 
 "$PY" "$LIBRO/comprobar.py" "$RAIZ" "$B/libro" 2>&1 | tee "$B/libro/comprobacion.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || fallos=$((fallos + 1))
 
+# Accesibilidad: axe-core, en la versión fijada en common/libro/package-lock.json, se instala
+# con npm en build/ (nunca en el repositorio) y se reutiliza mientras el lockfile no cambie.
+AXE_DIR="$B/libro/axe"
+AXE_JS="$AXE_DIR/node_modules/axe-core/axe.min.js"
+if ! cmp -s "$LIBRO/package-lock.json" "$AXE_DIR/package-lock.json" || [ ! -f "$AXE_JS" ]; then
+  mkdir -p "$AXE_DIR"
+  cp "$LIBRO/package.json" "$LIBRO/package-lock.json" "$AXE_DIR/"
+  if ! npm ci --prefix "$AXE_DIR" --no-audit --no-fund --loglevel=error >"$AXE_DIR/npm.log" 2>&1; then
+    echo "  ✘ npm ci no pudo instalar axe-core (detalle en $AXE_DIR/npm.log)"
+    rm -f "$AXE_DIR/package-lock.json"
+  fi
+fi
+"$PY" "$LIBRO/accesible.py" "$B/libro/sitio" "$AXE_JS" --informe "$B/libro/accesibilidad.json" 2>&1 |
+  tee "$B/libro/accesibilidad.txt"
+[ "${PIPESTATUS[0]}" -eq 0 ] || fallos=$((fallos + 1))
+
 # El comprobador tiene que suspender un libro roto.
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/libro-roto.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
@@ -24,7 +41,7 @@ mkdir -p "$TMP/raiz/lessons/01-uno" "$TMP/raiz/lessons/02-dos" "$TMP/raiz/labs"
 printf '# Curso de juguete\n\n[Lecciones](lessons/README.md)\n' >"$TMP/raiz/README.md"
 printf '# Lecciones\n\n[Uno](01-uno/README.md)\n' >"$TMP/raiz/lessons/README.md"
 printf '# Laboratorios\n\nNinguno.\n' >"$TMP/raiz/labs/README.md"
-printf '# Lección 1 — Uno\n\n[roto](no-existe.md) y [ancla](../02-dos/README.md#no-hay)\n\n<img src="https://example.com/x.png" alt="x">\n' \
+printf '# Lección 1 — Uno\n\n[roto](no-existe.md) y [ancla](../02-dos/README.md#no-hay)\n\n<img src="https://example.com/x.png" alt="x">\n\n<img src="sin-alt.png">\n\n<p style="color:#c8c8c8">Texto casi invisible.</p>\n' \
   >"$TMP/raiz/lessons/01-uno/README.md"
 printf '# Lección 2 — Dos\n\n## Una sección\n\nTexto.\n' >"$TMP/raiz/lessons/02-dos/README.md"
 "$PY" "$LIBRO/construir.py" "$TMP/raiz" "$TMP/libro" --sin-pdf --sin-epub >/dev/null || exit 1
@@ -36,6 +53,19 @@ else
   echo "  ✘ el comprobador no detecta un libro roto, o una lección nueva no aparece:"
   sed 's/^/      /' "$TMP/roto.txt"
   fallos=$((fallos + 1))
+fi
+# accesible.py tiene que suspender esa lección: imagen sin alt y contraste insuficiente.
+if [ -f "$AXE_JS" ]; then
+  "$PY" "$LIBRO/accesible.py" "$TMP/libro/sitio" "$AXE_JS" >"$TMP/accesible.txt" 2>&1
+  if [ $? -ne 0 ] && grep -q 'image-alt \[critical\]' "$TMP/accesible.txt" &&
+    grep -q 'color-contrast \[serious\]' "$TMP/accesible.txt" &&
+    grep -q '✘ todas las imágenes del sitio tienen texto alternativo' "$TMP/accesible.txt"; then
+    echo "  ✔ una lección de juguete con una imagen sin alt y texto de poco contraste suspende la accesibilidad"
+  else
+    echo "  ✘ accesible.py no detecta una imagen sin alt o un contraste insuficiente:"
+    sed 's/^/      /' "$TMP/accesible.txt"
+    fallos=$((fallos + 1))
+  fi
 fi
 if [ "$fallos" -eq 0 ]; then
   echo "resumen: el libro (sitio, EPUB y PDF) pasa todas sus comprobaciones"

@@ -6,11 +6,21 @@
  * NULL), ROTA y CERRANDO. Todo el trabajo ocurre en `avanzar`, que llaman el poll y el
  * temporizador de «avisos» (fallos que hay que entregar desde el bucle, nunca desde la llamada).
  *
- * Durante la conexión libpq puede cerrar su socket y abrir otro (probar otra dirección de
- * «localhost», negociar SSL o GSS), y el nuevo suele reutilizar el MISMO número de descriptor.
- * libuv creería que ya lo vigila y no lo volvería a registrar en epoll: nos quedaríamos
- * esperando para siempre. Por eso el poll se identifica por descriptor + inodo (fstat) y se
- * rehace entero cuando cualquiera de los dos cambia.
+ * Durante la conexión libpq puede cerrar su socket y abrir otro (la dirección siguiente de
+ * un nombre como «localhost», o un reintento sin SSL o sin GSS), y el nuevo suele reutilizar
+ * el MISMO número de descriptor; el núcleo ya sacó el viejo de epoll al cerrarlo. La regla:
+ * uv_poll_start después de CADA PQconnectPoll (en libuv 1.44–1.50 quita el descriptor de
+ * epoll y lo vuelve a añadir), que es lo que hace `vigilar`. Además el poll se identifica por
+ * descriptor + inodo (fstat) y se rehace entero cuando cualquiera de los dos cambia: un
+ * uv_poll_t queda atado al descriptor con el que se inició.
+ *
+ * Con un `host` que es un nombre, PQconnectStartParams/PQconnectPoll llaman a getaddrinfo()
+ * de forma síncrona (PostgreSQL 15–17): solo una dirección numérica (`hostaddr`) no bloquea.
+ *
+ * bd_cancelar no llama a PQcancel en el hilo del bucle (abre una conexión nueva con el
+ * servidor y espera su respuesta: bloquea). Lo manda al grupo de hilos con uv_queue_work; el
+ * PGcancel es una copia independiente de la conexión, y mientras el trabajo está en curso
+ * cuenta como un handle más: la conexión no se libera hasta que vuelve.
  */
 #include "curso/bd.h"
 
@@ -32,8 +42,9 @@ struct bd_conexion_s {
     int fd;
     dev_t dev;
     ino_t ino;
-    int handles;  /* handles abiertos o cerrándose: la memoria se libera al llegar a 0 */
-    int enviando; /* PQflush dijo 1: queda por enviar */
+    int handles;    /* handles abiertos o cerrándose: la memoria se libera al llegar a 0 */
+    int enviando;   /* PQflush dijo 1: queda por enviar */
+    int cancelando; /* una petición de cancelación en curso en el grupo de hilos */
     PGresult *res;
     bd_conectado_cb al_conectar;
     void *datos_conectar;
@@ -471,19 +482,64 @@ int bd_consultar(bd_conexion_t *c, const char *sql, int n, const char *const *va
     return 0;
 }
 
+/* Una petición de cancelación en el grupo de hilos. Es de bd_cancelar hasta que vuelve. */
+typedef struct {
+    uv_work_t req;
+    bd_conexion_t *c;
+    PGcancel *k;
+    int enviada; /* 1 si PQcancel pudo enviarla */
+    char razon[256];
+} cancelacion_t;
+
+static void cancelar_en_hilo(uv_work_t *req)
+{
+    cancelacion_t *x = req->data;
+    /* PQcancel es segura en cualquier hilo: solo usa el PGcancel, no el PGconn. */
+    x->enviada = PQcancel(x->k, x->razon, sizeof x->razon);
+}
+
+static void al_cancelar(uv_work_t *req, int estado)
+{
+    cancelacion_t *x = req->data;
+    bd_conexion_t *c = x->c;
+    c->cancelando = 0;
+    if ((estado < 0 || !x->enviada) && c->estado != E_CERRANDO)
+        anotar(c, "no se pudo pedir la cancelación", estado < 0 ? error_texto(estado) : x->razon);
+    PQfreeCancel(x->k);
+    free(x);
+    c->handles--;
+    if (c->handles == 0)
+        avanzar(c); /* bd_cerrar llegó mientras tanto: ahora sí termina el cierre */
+}
+
 int bd_cancelar(bd_conexion_t *c)
 {
+    cancelacion_t *x;
+    int r;
     if (c == NULL || c->estado != E_CONSULTANDO)
         return UV_ENOTCONN;
-    PGcancel *k = PQgetCancel(c->pg);
-    char razon[256] = "";
-    int r = 0;
-    if (k == NULL || PQcancel(k, razon, sizeof razon) == 0) {
-        anotar(c, "no se pudo pedir la cancelación", razon);
-        r = BD_E_CONEXION;
+    if (c->cancelando)
+        return UV_EALREADY; /* la primera ya va de camino */
+    x = calloc(1, sizeof *x);
+    if (x == NULL)
+        return UV_ENOMEM;
+    x->k = PQgetCancel(c->pg);
+    if (x->k == NULL) {
+        anotar(c, "no se pudo pedir la cancelación", PQerrorMessage(c->pg));
+        free(x);
+        return BD_E_CONEXION;
     }
-    PQfreeCancel(k);
-    return r;
+    x->c = c;
+    x->req.data = x;
+    r = uv_queue_work(c->bucle, &x->req, cancelar_en_hilo, al_cancelar);
+    if (r < 0) {
+        PQfreeCancel(x->k);
+        free(x);
+        return r;
+    }
+    c->cancelando = 1;
+    c->handles++; /* la conexión espera a que vuelva antes de liberarse */
+    return 0;
 }
 
 void bd_cerrar(bd_conexion_t *c, bd_cerrado_cb al_cerrar, void *datos)

@@ -56,7 +56,7 @@ int main(int argc, char **argv)
     printf("[%4.2f s] ¡Hola desde el bucle %s! ¿Vivo? %s\n", reloj_desde(origen_ms), argv[1],
            uv_loop_alive(bucle) ? "sí" : "no");
 
-    /* 3. Ejecutarlo: vuelve cuando no queda ningún handle activo ni petición en vuelo. */
+    /* 3. Ejecutarlo: vuelve cuando no queda ningún handle activo ni petición en curso. */
     r = uv_run(bucle, UV_RUN_DEFAULT);
     printf("[%4.2f s] uv_run devolvió %d. ¿Vivo? %s\n", reloj_desde(origen_ms), r,
            uv_loop_alive(bucle) ? "sí" : "no");

@@ -86,7 +86,7 @@ static void al_responder(http_peticion_t *peticion, const http_respuesta_t *r, v
     if (g->secuencial && g->lanzados < PEDIDOS) {
         int e = lanzar(g);
         if (e == 0)
-            return; /* el siguiente ya está en vuelo: su respuesta nos volverá a llamar */
+            return; /* el siguiente ya está en curso: su respuesta nos volverá a llamar */
         for (int i = g->lanzados; i < PEDIDOS; i++)
             g->pedidos[i].error = e; /* no llegaron a salir */
         g->respondidos = PEDIDOS;

@@ -1,4 +1,4 @@
-/* tareas.c — tareas en vuelo con su contexto, y «gather» como un contador de pendientes.
+/* tareas.c — tareas en curso con su contexto, y «gather» como un contador de pendientes.
  *
  * Tres descargas simuladas (A tarda 2 s, B 1 s, C 3 s y falla) se lanzan a la vez. Cada
  * tarea es una operación en curso más el contexto que necesita al terminar. Un grupo
@@ -22,7 +22,7 @@ typedef struct grupo_s grupo_t;
 
 typedef void (*grupo_cb)(grupo_t *g);
 
-/* Una tarea: la operación en vuelo (el temporizador) y su contexto. */
+/* Una tarea: la operación en curso (el temporizador) y su contexto. */
 typedef struct {
     const char *nombre;
     uint64_t duracion_ms;

@@ -9,8 +9,11 @@
  *
  * Las consultas van al servidor de práctica (practica_url(), variable CURSO_SERVIDOR),
  * salvo «rechazada», que apunta a un puerto local enlazado pero sin escuchar.
+ * Las dos consultas a /json analizan además el cuerpo (el `await response.json()` del
+ * temario): una respuesta 200 con JSON roto también es un fallo, con su línea y columna.
  * Los sucesos se registran en stderr con la bitácora; el resumen va a stdout.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <uv.h>
@@ -29,6 +32,7 @@ typedef struct {
     const char *ruta;           /* ruta en el servidor de práctica; NULL = puerto cerrado */
     uint64_t limite_ms;         /* opción del cliente HTTP (0 = sin límite) */
     uint64_t esperar_ms;        /* carrera con un temporizador propio (0 = sin carrera) */
+    int json;                   /* 1: el cuerpo debe ser JSON y se analiza */
     programa_t *programa;
     http_peticion_t *peticion;  /* válida hasta que termina la petición */
     uv_timer_t espera;
@@ -38,6 +42,8 @@ typedef struct {
     int error;
     long estado;
     double segundos;
+    int json_roto;              /* llegó 200, pero el cuerpo no es JSON válido */
+    char detalle[160];          /* lo leído del JSON, o por qué no se pudo leer */
 } consulta_t;
 
 struct programa_s {
@@ -55,6 +61,30 @@ static void cerrar_espera(consulta_t *c)
     }
 }
 
+/* El «await response.json()»: el cuerpo solo vive dentro de la callback de fin, así que se
+ * analiza aquí y se copia lo que interesa. Del documento de /json, el título y las
+ * diapositivas; cualquier otra forma es un error con su explicación. */
+static void leer_json(consulta_t *c, const http_respuesta_t *r)
+{
+    char error[128];
+    const char *titulo;
+    json_t *diapositivas;
+    json_t *doc = http_respuesta_json(r, error, sizeof error);
+
+    if (doc == NULL) {
+        c->json_roto = 1;
+        snprintf(c->detalle, sizeof c->detalle, "%s", error);
+    } else if (json_unpack(doc, "{s:{s:s, s:o}}", "slideshow", "title", &titulo, "slides",
+                           &diapositivas) < 0 || !json_is_array(diapositivas)) {
+        c->json_roto = 1;
+        snprintf(c->detalle, sizeof c->detalle, "el JSON no tiene slideshow.title y slides");
+    } else {
+        snprintf(c->detalle, sizeof c->detalle, "«%s», %zu diapositivas", titulo,
+                 json_array_size(diapositivas));
+    }
+    json_decref(doc); /* titulo y diapositivas eran prestados: ya copiados */
+}
+
 static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usuario)
 {
     consulta_t *c = usuario;
@@ -66,6 +96,8 @@ static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usu
     c->estado = r->estado;
     c->segundos = r->segundos;
     cerrar_espera(c); /* si la petición ganó, el temporizador es el perdedor */
+    if (r->error == 0 && c->json)
+        leer_json(c, r);
 
     if (r->error == 0)
         bitacora_info("%s: %ld (%.2f s)", c->nombre, r->estado, r->segundos);
@@ -147,9 +179,12 @@ static void imprimir_resumen(const consulta_t *cs, size_t n, double total)
     printf("%-11s %-8s %s\n", "consulta", "estado", "detalle");
     for (i = 0; i < n; i++) {
         const consulta_t *c = &cs[i];
-        if (c->error == 0) {
+        if (c->error == 0 && c->json_roto) {
+            printf("%-11s %-8s HTTP %ld, pero %s\n", c->nombre, "error", c->estado, c->detalle);
+        } else if (c->error == 0) {
             correctas++;
-            printf("%-11s %-8s HTTP %ld\n", c->nombre, "ok", c->estado);
+            printf("%-11s %-8s HTTP %ld%s%s\n", c->nombre, "ok", c->estado,
+                   c->json ? ": " : "", c->detalle);
         } else if (c->vencida) {
             printf("%-11s %-8s cancelada por esperar %.1f s (%s)\n", c->nombre, "plazo",
                    c->esperar_ms / 1000.0, http_error_nombre(c->error));
@@ -169,7 +204,8 @@ int main(void)
     uv_loop_t bucle;
     programa_t prog = {0};
     consulta_t consultas[] = {
-        {.nombre = "estado-200", .ruta = "/status/200", .limite_ms = 3000},
+        {.nombre = "json", .ruta = "/json", .limite_ms = 3000, .json = 1},
+        {.nombre = "json-roto", .ruta = "/json-invalido", .limite_ms = 3000, .json = 1},
         {.nombre = "retraso-5", .ruta = "/delay/5", .limite_ms = 1000},
         {.nombre = "retraso-3", .ruta = "/delay/3", .esperar_ms = 1500},
         {.nombre = "rechazada", .ruta = NULL, .limite_ms = 3000},

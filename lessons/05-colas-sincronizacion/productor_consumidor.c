@@ -350,6 +350,6 @@ int main(void)
 
     r = bucle_terminar(&bucle);
     cola_liberar(&prog.cola);
-    printf("Tubería completada en %.2f s\n", ahora(&prog));
+    printf("Cadena de producción completada en %.2f s\n", ahora(&prog));
     return r == 0 ? 0 : 1;
 }

@@ -10,7 +10,7 @@
  * al final: un programa que crea archivos temporales también los quita.
  *
  * Memoria: un único programa_t en la pila de main; cada archivo_t lleva dentro su uv_fs_t
- * (solo hay una petición en vuelo por archivo) y la callback lo recupera con CONTENEDOR_DE.
+ * (solo hay una petición en curso por archivo) y la callback lo recupera con CONTENEDOR_DE.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -31,7 +31,7 @@ typedef struct {
     programa_t *prog;
     int numero;
     char ruta[TAM_RUTA + 32]; /* la carpeta y «/archivoN.txt» */
-    uv_fs_t req; /* una sola petición en vuelo por archivo: se reutiliza en cada paso */
+    uv_fs_t req; /* una sola petición en curso por archivo: se reutiliza en cada paso */
     uv_file fd;
     char datos[128]; /* lo que se escribe y, después, el búfer de lectura */
     size_t largo;

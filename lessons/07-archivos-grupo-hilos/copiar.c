@@ -26,7 +26,7 @@
 typedef struct {
     uv_loop_t *bucle;
     const char *origen, *destino;
-    uv_fs_t req;                   /* la petición de la cadena (una sola en vuelo) */
+    uv_fs_t req;                   /* la petición de la cadena (una sola en curso) */
     uv_fs_t cierre_o, cierre_d;    /* los dos cierres del final, que van a la vez */
     uv_file fd_origen, fd_destino; /* -1 mientras no estén abiertos */
     char *bufer;

@@ -3,17 +3,20 @@
  *
  *   listar CARPETA
  *
- * uv_fs_scandir entrega los nombres (ordenados, sin «.» ni «..») y el tipo que dio el
- * sistema; después, uv_fs_scandir_next() los recorre. Los nombres viven dentro de la
+ * uv_fs_scandir entrega los nombres (sin «.» ni «..») y el tipo que dio el sistema; después,
+ * uv_fs_scandir_next() los recorre. Su orden no está documentado (en Linux, libuv 1.44–1.50
+ * los ordena; en Windows no), así que se ordenan aquí. Algunos sistemas de archivos no dan el
+ * tipo (UV_DIRENT_UNKNOWN): entonces lo dice el lstat que ya se hace por entrada. Los nombres viven dentro de la
  * petición hasta uv_fs_req_cleanup(): por eso se copian antes de limpiarla. Los stat van
  * todos a la vez al grupo de hilos y un contador de pendientes avisa cuando han vuelto todos.
- * La tabla se imprime al final, en el orden de scandir, no en el de llegada.
+ * La tabla se imprime al final, por nombre, no en el orden de llegada.
  *
  * Memoria: un bloque con todas las entradas (cada una con su uv_fs_t), liberado en main.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <uv.h>
 
 #include "curso/bucle.h"
@@ -76,18 +79,38 @@ static void imprimir(listado_t *l)
     printf("%d entradas; %llu bytes en archivos\n", l->cuantas, (unsigned long long)total);
 }
 
+/* El tipo según lstat, para cuando scandir no lo supo. */
+static uv_dirent_type_t tipo_de(const uv_stat_t *st)
+{
+    if (S_ISREG(st->st_mode))
+        return UV_DIRENT_FILE;
+    if (S_ISDIR(st->st_mode))
+        return UV_DIRENT_DIR;
+    if (S_ISLNK(st->st_mode))
+        return UV_DIRENT_LINK;
+    return UV_DIRENT_UNKNOWN;
+}
+
 static void al_stat(uv_fs_t *req)
 {
     entrada_t *e = CONTENEDOR_DE(req, entrada_t, req);
     listado_t *l = e->listado;
-    if (req->result < 0)
+    if (req->result < 0) {
         e->error = (int)req->result;
-    else
+    } else {
         e->tamano = req->statbuf.st_size;
+        if (e->tipo == UV_DIRENT_UNKNOWN)
+            e->tipo = tipo_de(&req->statbuf);
+    }
     uv_fs_req_cleanup(req);
     l->pendientes--;
     if (l->pendientes == 0)
         imprimir(l);
+}
+
+static int por_nombre(const void *a, const void *b)
+{
+    return strcmp(((const entrada_t *)a)->nombre, ((const entrada_t *)b)->nombre);
 }
 
 static void al_leer_carpeta(uv_fs_t *req)
@@ -117,6 +140,8 @@ static void al_leer_carpeta(uv_fs_t *req)
         snprintf(e->ruta, sizeof e->ruta, "%s/%s", l->carpeta, ent.name);
     }
     uv_fs_req_cleanup(req); /* desde aquí, ent.name ya no existe: por eso se copió */
+    /* El orden de scandir es un detalle de cada sistema: el nuestro, explícito. */
+    qsort(l->entradas, (size_t)l->cuantas, sizeof *l->entradas, por_nombre);
 
     printf("%s:\n", l->carpeta);
     if (l->cuantas == 0) {

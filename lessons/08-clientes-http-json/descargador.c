@@ -8,7 +8,7 @@
  * HTTP del curso, el asyncio.Semaphore del original. Cada descarga:
  *
  *   abrir el archivo → pedir la imagen → cada trozo que llega (al_recibir) se copia a una
- *   cola y se escribe con uv_fs_write, una escritura en vuelo cada vez y en orden → cuando
+ *   cola y se escribe con uv_fs_write, una escritura en curso cada vez y en orden → cuando
  *   la petición ha terminado Y la cola está vacía, cerrar el archivo → si algo falló,
  *   borrarlo (un archivo a medias no debe parecer una imagen buena).
  *

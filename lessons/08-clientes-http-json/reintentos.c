@@ -1,16 +1,21 @@
 /* reintentos.c — Ejercicio 6 del temario: reintentar lo que falla de forma pasajera, con
  * una espera que crece exponencialmente y un poco de azar (jitter).
  *
- * Cuatro peticiones a la vez contra el servidor de práctica, cada una con su destino:
+ * Cinco peticiones a la vez contra el servidor de práctica, cada una con su destino:
  *   /inestable?id=…&fallos=3   503 las tres primeras veces, 200 la cuarta: se consigue
  *   /status/500                 siempre 500: se agotan los intentos
  *   /status/404                 error de la petición: reintentar no arreglaría nada
+ *   /status/501                 5xx que no es pasajero (no implementado): no se reintenta
  *   /delay/2 con límite 0.3 s   se agota el tiempo: se reintenta (dos intentos como mucho)
  *
  * Espera antes del intento n+1:  BASE · 2^(n-1) + azar en [0, 10 %)  (BASE = 0.2 s).
  * La espera es un uv_timer por petición, nunca un sleep: mientras una espera, las demás
  * siguen. El id de /inestable lleva el pid para que cada ejecución empiece de cero (el
  * servidor cuenta los intentos por id).
+ *
+ * Todas son GET, idempotentes: repetirlas no cambia nada en el servidor. Un POST que se
+ * corta o agota el tiempo puede haberse ejecutado ya; solo se reintenta si lleva una clave
+ * de idempotencia (Idempotency-Key) que el servidor respete.
  *
  * Memoria: todo en la pila de main; el temporizador de cada trabajo se cierra al terminar
  * y el cliente HTTP cuando ha terminado el último.
@@ -48,6 +53,7 @@ typedef struct {
     char url[256];
     uint64_t limite_ms; /* tiempo límite de cada intento (0 = el del cliente: ninguno) */
     int max_intentos;
+    int idempotente; /* GET, PUT, DELETE… o un POST con clave de idempotencia */
     uv_timer_t espera;
     int intentos;
     intento_t historia[MAX_INTENTOS];
@@ -73,23 +79,35 @@ static double azar(programa_t *prog)
     return (double)(x >> 11) / 9007199254740992.0; /* 2^53 */
 }
 
-/* ¿Merece la pena otro intento? Solo si el fallo puede ser pasajero. */
-static decision_t decidir(const http_respuesta_t *r, char *texto, size_t tam)
+/* ¿Merece la pena otro intento? Solo si el fallo puede ser pasajero y repetir la petición
+ * es seguro: un tiempo agotado o una conexión cortada no dicen si el servidor llegó a
+ * ejecutarla, así que solo se repite una petición idempotente. */
+static decision_t decidir(const http_respuesta_t *r, int idempotente, char *texto, size_t tam)
 {
     if (r->error == 0) {
         snprintf(texto, tam, "HTTP %ld", r->estado);
         if (r->estado < 400)
             return CONSEGUIDO;
-        /* 5xx y 429 (demasiadas peticiones): el servidor puede recuperarse. 4xx: la
-         * petición está mal y repetirla daría lo mismo. */
-        return r->estado >= 500 || r->estado == 429 ? REINTENTAR : NO_REINTENTAR;
+        /* 500, 502, 503, 504 y 429: el servidor (o lo que tiene delante) puede recuperarse.
+         * 501 o 505 no cambiarán, ni un 4xx: la petición está mal y repetirla da lo mismo. */
+        switch (r->estado) {
+        case 429:
+        case 500:
+        case 502:
+        case 503:
+        case 504:
+            return REINTENTAR;
+        default:
+            return NO_REINTENTAR;
+        }
     }
     snprintf(texto, tam, "%s", r->mensaje);
     switch (r->error) {
-    case HTTP_E_TIEMPO:
-    case HTTP_E_CONEXION:
-    case HTTP_E_CORTADA:
+    case HTTP_E_CONEXION: /* rechazada: la petición no llegó a salir */
         return REINTENTAR;
+    case HTTP_E_TIEMPO:
+    case HTTP_E_CORTADA: /* pudo ejecutarse: solo si repetirla es inocuo */
+        return idempotente ? REINTENTAR : NO_REINTENTAR;
     default: /* URL mal formada, cancelada, sin memoria…: reintentar no ayuda */
         return NO_REINTENTAR;
     }
@@ -115,7 +133,7 @@ static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usu
     uint64_t ms;
     (void)p;
 
-    i->decision = decidir(r, i->resultado, sizeof i->resultado);
+    i->decision = decidir(r, t->idempotente, i->resultado, sizeof i->resultado);
     if (i->decision != REINTENTAR || t->intentos == t->max_intentos) {
         uv_close((uv_handle_t *)&t->espera, al_cerrar_espera); /* este trabajo acabó */
         return;
@@ -167,10 +185,12 @@ int main(void)
     uv_loop_t bucle;
     programa_t prog = {0};
     trabajo_t trabajos[] = {
-        {.nombre = "/inestable?fallos=3", .max_intentos = MAX_INTENTOS},
-        {.nombre = "/status/500", .max_intentos = MAX_INTENTOS},
-        {.nombre = "/status/404", .max_intentos = MAX_INTENTOS},
-        {.nombre = "/delay/2 (límite 0.30 s)", .limite_ms = 300, .max_intentos = 2},
+        {.nombre = "/inestable?fallos=3", .max_intentos = MAX_INTENTOS, .idempotente = 1},
+        {.nombre = "/status/500", .max_intentos = MAX_INTENTOS, .idempotente = 1},
+        {.nombre = "/status/404", .max_intentos = MAX_INTENTOS, .idempotente = 1},
+        {.nombre = "/status/501", .max_intentos = MAX_INTENTOS, .idempotente = 1},
+        {.nombre = "/delay/2 (límite 0.30 s)", .limite_ms = 300, .max_intentos = 2,
+         .idempotente = 1},
     };
     enum { N = sizeof trabajos / sizeof trabajos[0] };
     const char *base = practica_url();
@@ -181,7 +201,8 @@ int main(void)
              (unsigned long long)(uv_hrtime() % 1000000));
     snprintf(trabajos[1].url, sizeof trabajos[1].url, "%s/status/500", base);
     snprintf(trabajos[2].url, sizeof trabajos[2].url, "%s/status/404", base);
-    snprintf(trabajos[3].url, sizeof trabajos[3].url, "%s/delay/2", base);
+    snprintf(trabajos[3].url, sizeof trabajos[3].url, "%s/status/501", base);
+    snprintf(trabajos[4].url, sizeof trabajos[4].url, "%s/delay/2", base);
 
     if (uv_loop_init(&bucle) < 0 || http_cliente_nuevo(&bucle, 0, &prog.cliente) < 0)
         return 1;

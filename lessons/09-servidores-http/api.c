@@ -9,6 +9,9 @@
  *   POST   /notas            crea una nota: {"texto": "…"} → 201
  *   GET    /notas/{id}       una nota, o 404
  *   GET    /lento?ms=N       responde tras N ms (0..5000) sin bloquear a nadie: un uv_timer
+ *   GET    /reunir?ms=A,B,…  hasta 4 llamadas lentas A, B… ms A LA VEZ (cada una, un uv_timer
+ *                            que haría de consulta a otro servicio); responde cuando han
+ *                            vuelto todas: tarda lo que la más lenta, no la suma (gather)
  *
  * Cada conexión es un conexion_t con su analizador llhttp. Las peticiones se atienden de una
  * en una por conexión: al completar un mensaje el analizador se PAUSA (HPE_PAUSED), se deja
@@ -21,8 +24,8 @@
  * Parada ordenada: SIGINT/SIGTERM cierran la escucha y las conexiones inactivas; las que
  * están atendiendo una petición se cierran al enviar su respuesta.
  *
- * Memoria: cada conexion_t se reserva al aceptar y se libera cuando se han cerrado sus dos
- * handles (el socket y el temporizador de las rutas lentas). Cada respuesta es un bloque
+ * Memoria: cada conexion_t se reserva al aceptar y se libera cuando se han cerrado todos sus
+ * handles (el socket, el temporizador de /lento y los de /reunir). Cada respuesta es un bloque
  * (petición de escritura + bytes) que se libera en su callback.
  */
 #include <errno.h>
@@ -48,6 +51,8 @@
 #define TAM_TEXTO   200
 #define TAM_LECTURA 16384
 #define MAX_LENTO   5000
+#define MAX_LLAMADAS 4
+#define ESPERA_DESCARTE_MS 2000 /* cierre prolongado tras un error: ver al_apagar */
 
 typedef struct {
     int id;
@@ -71,6 +76,9 @@ typedef struct {
 struct conexion_s {
     uv_tcp_t tcp;
     uv_timer_t espera; /* para /lento */
+    uv_timer_t llamadas[MAX_LLAMADAS]; /* para /reunir: una «llamada lenta» cada uno */
+    uint64_t llamadas_ms[MAX_LLAMADAS];
+    int num_llamadas, llamadas_pendientes;
     uv_shutdown_t apagado;
     servidor_t *s;
     conexion_t *anterior, *siguiente;
@@ -95,6 +103,7 @@ struct conexion_s {
     char resto[TAM_LECTURA];
     size_t largo_resto;
     int cerrando;
+    int descartar; /* cierre prolongado: tras un error quedan bytes del cliente sin leer */
     int handles_abiertos;
 };
 
@@ -118,7 +127,7 @@ static void al_cerrar_handle(uv_handle_t *h)
     if (c->siguiente != NULL)
         c->siguiente->anterior = c->anterior;
     c->s->abiertas--;
-    free(c); /* los dos handles ya están cerrados: libuv no volverá a tocarlos */
+    free(c); /* todos sus handles ya están cerrados: libuv no volverá a tocarlos */
 }
 
 static void cerrar(conexion_t *c)
@@ -126,16 +135,41 @@ static void cerrar(conexion_t *c)
     if (c->cerrando)
         return;
     c->cerrando = 1;
-    if (uv_is_active((uv_handle_t *)&c->espera))
+    if ((uv_is_active((uv_handle_t *)&c->espera) || c->llamadas_pendientes > 0) &&
+        !c->descartar)
         c->s->en_espera--; /* una respuesta lenta que ya nadie recibirá */
     uv_close((uv_handle_t *)&c->espera, al_cerrar_handle);
+    for (int i = 0; i < MAX_LLAMADAS; i++) /* cerrar cancela las llamadas que quedaran */
+        uv_close((uv_handle_t *)&c->llamadas[i], al_cerrar_handle);
     uv_close((uv_handle_t *)&c->tcp, al_cerrar_handle);
 }
 
+static void al_leer_descartar(uv_stream_t *flujo, ssize_t n, const uv_buf_t *buf)
+{
+    (void)buf;
+    if (n < 0) /* UV_EOF: el cliente leyó la respuesta y cerró; o un error: se acabó */
+        cerrar(flujo->data);
+}
+
+static void al_vencer_descarte(uv_timer_t *t)
+{
+    cerrar(t->data);
+}
+
+/* Cierre prolongado (lingering close). Tras un 400, 413, 414 o 431 el cliente puede seguir
+ * enviando el cuerpo que no quisimos leer. Cerrar un socket con datos recibidos sin leer
+ * hace que el núcleo mande RST en vez de FIN, y el RST puede borrar del búfer del cliente
+ * la respuesta de error antes de que la lea. Así que, tras el FIN, se lee y se tira lo que
+ * llegue hasta que el cliente cierre o pasen ESPERA_DESCARTE_MS. */
 static void al_apagar(uv_shutdown_t *req, int estado)
 {
-    (void)estado;
-    cerrar(req->data);
+    conexion_t *c = req->data;
+    if (estado == 0 && c->descartar && !c->s->parando &&
+        uv_read_start((uv_stream_t *)&c->tcp, reservar, al_leer_descartar) == 0) {
+        uv_timer_start(&c->espera, al_vencer_descarte, ESPERA_DESCARTE_MS, 0);
+        return;
+    }
+    cerrar(c);
 }
 
 /* Cierre suave: lo que quede en la cola de escritura sale antes del FIN. */
@@ -299,12 +333,68 @@ static void ruta_lenta(conexion_t *c, const char *consulta)
         responder_error(c, 400, "ms debe ser un entero entre 0 y 5000");
         return;
     }
-    /* Esto es el «await asyncio.sleep()» de un manejador: la conexión espera, el bucle no.
-     * Una consulta lenta a una base de datos o a otra API tendría la misma forma: empezar
-     * la operación aquí y responder desde su callback. */
+    /* Esto es el «await asyncio.sleep()» de una función de ruta: la conexión espera, el
+     * bucle no. Una consulta lenta a una base de datos o a otra API tendría la misma forma:
+     * empezar la operación aquí y responder desde su callback. */
     c->lento_ms = (uint64_t)n;
     c->s->en_espera++;
     uv_timer_start(&c->espera, al_vencer_lento, c->lento_ms, 0);
+}
+
+/* Una de las llamadas de /reunir ha vuelto. Cuando vuelve la última, una sola respuesta
+ * con los resultados EN EL ORDEN EN QUE SE PIDIERON, no en el de llegada (como gather). */
+static void al_volver_llamada(uv_timer_t *t)
+{
+    conexion_t *c = t->data;
+    json_t *resultados;
+    uint64_t mas_lenta = 0;
+    if (--c->llamadas_pendientes > 0)
+        return;
+    resultados = json_array();
+    for (int i = 0; i < c->num_llamadas; i++) {
+        json_array_append_new(resultados, json_pack("{s:i, s:I}", "llamada", i + 1, "ms",
+                                                    (json_int_t)c->llamadas_ms[i]));
+        if (c->llamadas_ms[i] > mas_lenta)
+            mas_lenta = c->llamadas_ms[i];
+    }
+    c->s->en_espera--;
+    responder(c, 200, json_pack("{s:o, s:I}", "resultados", resultados, "espera_ms",
+                                (json_int_t)mas_lenta));
+}
+
+/* /reunir?ms=300,100,200: el «await asyncio.gather(a(), b(), c())» de una función de ruta.
+ * Las llamadas empiezan todas a la vez; la conexión espera a la última, el bucle a nadie. */
+static void ruta_reunir(conexion_t *c, const char *consulta)
+{
+    const char *p = consulta != NULL ? strstr(consulta, "ms=") : NULL;
+    char *fin;
+    long n;
+    c->num_llamadas = 0;
+    if (p == NULL) {
+        responder_error(c, 400, "falta el parámetro ms (ms=300,100,200)");
+        return;
+    }
+    p += 3;
+    for (;;) {
+        errno = 0;
+        n = strtol(p, &fin, 10);
+        if (errno != 0 || fin == p || n < 0 || n > MAX_LENTO || c->num_llamadas == MAX_LLAMADAS) {
+            responder_error(c, 400, "ms: de 1 a 4 enteros entre 0 y 5000, separados por comas");
+            return;
+        }
+        c->llamadas_ms[c->num_llamadas++] = (uint64_t)n;
+        if (*fin != ',')
+            break;
+        p = fin + 1;
+    }
+    if (*fin != '\0' && *fin != '&') {
+        responder_error(c, 400, "ms: de 1 a 4 enteros entre 0 y 5000, separados por comas");
+        return;
+    }
+    c->llamadas_pendientes = c->num_llamadas;
+    c->s->en_espera++;
+    for (int i = 0; i < c->num_llamadas; i++)
+        uv_timer_start(&c->llamadas[i], al_volver_llamada, c->llamadas_ms[i], 0);
 }
 
 static void atender(conexion_t *c)
@@ -344,8 +434,10 @@ static void atender(conexion_t *c)
         responder_error(c, 404, "no existe esa nota");
     } else if (strcmp(ruta, "/lento") == 0 && get) {
         ruta_lenta(c, consulta);
+    } else if (strcmp(ruta, "/reunir") == 0 && get) {
+        ruta_reunir(c, consulta);
     } else if (strcmp(ruta, "/salud") == 0 || strncmp(ruta, "/notas", 6) == 0 ||
-               strcmp(ruta, "/lento") == 0) {
+               strcmp(ruta, "/lento") == 0 || strcmp(ruta, "/reunir") == 0) {
         responder_error(c, 405, "método no permitido en esta ruta");
     } else {
         responder_error(c, 404, "no existe esa ruta");
@@ -470,6 +562,7 @@ static void procesar(conexion_t *c, const char *datos, size_t n)
         snprintf(c->url, sizeof c->url, "%s", "(petición mal formada)");
     c->mantener = 0;
     c->atendiendo = 1;
+    c->descartar = 1;
     uv_read_stop((uv_stream_t *)&c->tcp);
     c->leyendo = 0;
     switch (c->error_http) {
@@ -559,7 +652,11 @@ static void al_conectar(uv_stream_t *escucha, int estado)
     uv_tcp_init(s->bucle, &c->tcp);
     uv_timer_init(s->bucle, &c->espera);
     c->tcp.data = c->espera.data = c;
-    c->handles_abiertos = 2;
+    for (int i = 0; i < MAX_LLAMADAS; i++) {
+        uv_timer_init(s->bucle, &c->llamadas[i]);
+        c->llamadas[i].data = c;
+    }
+    c->handles_abiertos = 2 + MAX_LLAMADAS;
     c->siguiente = s->conexiones;
     if (s->conexiones != NULL)
         s->conexiones->anterior = c;

@@ -104,7 +104,7 @@ static void fase_paralela(programa_t *p)
     for (int i = 0; i < CONEXIONES; i++)
         if (bd_consultar(p->con[i], DORMIR, 0, NULL, al_terminar_paralela, p) == 0)
             p->pendientes++;
-    /* 2. Una conexión es una conversación: con una consulta en vuelo no admite otra. */
+    /* 2. Una conexión es una conversación: con una consulta en curso no admite otra. */
     int r = bd_consultar(p->con[0], "SELECT 1", 0, NULL, al_terminar_paralela, p);
     printf("  otra consulta en la conexión 1, ocupada: %s (%s)\n", bd_texto(r),
            r == UV_EBUSY ? "UV_EBUSY" : "¿?");

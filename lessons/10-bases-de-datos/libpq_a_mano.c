@@ -48,8 +48,10 @@ static void terminar(programa_t *p, int fallo)
     uv_close((uv_handle_t *)&p->latido, NULL);
 }
 
-/* Vigila el socket ACTUAL de libpq para `eventos`. Si libpq cambió de socket, se rehace el
- * poll: uno nuevo para el descriptor nuevo. */
+/* Vigila el socket ACTUAL de libpq para `eventos`. Se llama tras CADA PQconnectPoll: en
+ * libuv 1.44–1.50, uv_poll_start quita el descriptor de epoll y lo vuelve a añadir, así que
+ * un socket nuevo con el mismo número queda registrado. Si el número cambia, el poll viejo
+ * no sirve (uv_poll_init lo ató a otro descriptor) y se crea uno nuevo. */
 static void vigilar(programa_t *p, int eventos)
 {
     int fd = PQsocket(p->pg);
@@ -72,10 +74,31 @@ static void vigilar(programa_t *p, int eventos)
     }
     if (eventos != p->eventos) {
         printf("[%.2f s]   el bucle vigila el socket para %s\n", reloj_desde(p->inicio_ms),
-               eventos == UV_READABLE ? "LEER" : "ESCRIBIR");
+               eventos == UV_READABLE   ? "LEER"
+               : eventos == UV_WRITABLE ? "ESCRIBIR"
+                                        : "LEER o ESCRIBIR");
         p->eventos = eventos;
     }
     uv_poll_start(p->poll, eventos, al_poder);
+}
+
+/* Lo que dice la documentación de libpq para una conexión no bloqueante: tras enviar, PQflush;
+ * si devuelve 1 (queda algo), esperar a poder escribir O a tener algo que leer, y al poder
+ * leer, PQconsumeInput antes de volver a PQflush. Esperar solo a ESCRIBIR puede bloquearse
+ * para siempre: si el servidor nos escribe (un NOTICE) y nadie lee, deja de leernos a
+ * nosotros. */
+static void vaciar(programa_t *p)
+{
+    int r = PQflush(p->pg); /* 0: todo enviado; 1: queda; -1: error */
+    if (r < 0) {
+        fprintf(stderr, "no se pudo enviar: %s", PQerrorMessage(p->pg));
+        terminar(p, 1);
+    } else if (r == 0) {
+        p->fase = LEYENDO;
+        vigilar(p, UV_READABLE);
+    } else {
+        vigilar(p, UV_READABLE | UV_WRITABLE);
+    }
 }
 
 static void enviar_consulta(programa_t *p)
@@ -91,7 +114,7 @@ static void enviar_consulta(programa_t *p)
     }
     p->latidos = 0;
     p->fase = ENVIANDO;
-    vigilar(p, UV_WRITABLE); /* PQflush cuando se pueda escribir */
+    vaciar(p); /* casi siempre cabe entera en el búfer del socket y sale ya */
 }
 
 static void conectar_paso(programa_t *p)
@@ -143,7 +166,6 @@ static void leer_resultados(programa_t *p)
 static void al_poder(uv_poll_t *poll, int estado, int eventos)
 {
     programa_t *p = poll->data;
-    (void)eventos;
     if (estado < 0) {
         fprintf(stderr, "uv_poll: %s\n", error_texto(estado));
         terminar(p, 1);
@@ -152,13 +174,12 @@ static void al_poder(uv_poll_t *poll, int estado, int eventos)
     if (p->fase == CONECTANDO) {
         conectar_paso(p);
     } else if (p->fase == ENVIANDO) {
-        int r = PQflush(p->pg); /* 0: todo enviado; 1: queda; -1: error */
-        if (r < 0) {
+        if ((eventos & UV_READABLE) && !PQconsumeInput(p->pg)) {
+            fprintf(stderr, "se perdió la conexión: %s", PQerrorMessage(p->pg));
             terminar(p, 1);
-        } else if (r == 0) {
-            p->fase = LEYENDO;
-            vigilar(p, UV_READABLE);
+            return;
         }
+        vaciar(p);
     } else if (p->fase == LEYENDO) {
         leer_resultados(p);
     }

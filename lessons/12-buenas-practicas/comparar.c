@@ -10,6 +10,13 @@
  * secuencial). Cálculo: el bucle lo hace dentro de una callback (bloqueándose), los hilos
  * con uv_queue_work y los procesos con fork. Un latido cada 50 ms cuenta cuántas veces pudo
  * respirar el bucle mientras tanto.
+ *
+ * Los procesos no se crean con fork desde el programa principal: cuando llega su turno, ese
+ * proceso ya tiene hilos (los del grupo de libuv), y el hijo de fork en un proceso con hilos
+ * solo puede llamar a funciones seguras para señales (nada de curl ni de malloc). Se hace lo
+ * que Python 3.14 hace por omisión (el método forkserver): al empezar, con un solo hilo, se
+ * crea un «servidor de procesos» que recibe pedidos por una tubería y hace fork por cada uno;
+ * sus hijos salen de un proceso de un solo hilo y pueden llamar a lo que quieran.
  */
 #include <curl/curl.h>
 #include <stdint.h>
@@ -64,6 +71,9 @@ static int pedir_bloqueante(const char *url)
     if (e == NULL)
         return -1;
     curl_easy_setopt(e, CURLOPT_URL, url);
+    /* En un hilo, siempre: sin esto curl usa SIGALRM para cortar la resolución de nombres
+     * con el resolvedor síncrono, y una señal no sabe a qué hilo va. */
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, descartar);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 10000L);
     CURLcode r = curl_easy_perform(e);
@@ -168,38 +178,104 @@ static void con_hilos(banco_t *b, int es, int n)
 
 /* --- 3. Procesos ----------------------------------------------------------------------- */
 
+typedef struct {
+    int i;
+    int es;
+    char url[256];
+} pedido_t;
+
+typedef struct {
+    int i;
+    uint64_t x;
+} hecho_t; /* 16 bytes: menos que PIPE_BUF, así que cada write llega entero, sin mezclarse */
+
+typedef struct {
+    pid_t pid;
+    int pedidos;    /* escribimos aquí los pedidos */
+    int resultados; /* y leemos aquí los resultados */
+} fabrica_t;
+
+static fabrica_t fabrica = {-1, -1, -1};
+
+/* El servidor de procesos: un solo hilo, sin bucle ni curl iniciados. Por cada pedido, un
+ * hijo que hace su parte, escribe su resultado y termina. Al cerrarse la tubería de
+ * pedidos, espera a sus hijos y sale. */
+static void servir_procesos(int pedidos, int resultados)
+{
+    pedido_t p;
+    /* Como el «preload» de forkserver: lo caro y común se hace una vez aquí (curl_global_init
+     * no crea hilos) y cada hijo lo hereda ya hecho, en vez de pagarlo al arrancar. */
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    while (read(pedidos, &p, sizeof p) == (ssize_t)sizeof p) {
+        if (fork() == 0) {
+            hecho_t h = {p.i, 0};
+            h.x = p.es ? (uint64_t)pedir_bloqueante(p.url) : calcular((uint64_t)p.i);
+            _exit(write(resultados, &h, sizeof h) == (ssize_t)sizeof h ? 0 : 1);
+        }
+        while (waitpid(-1, NULL, WNOHANG) > 0) /* recoge a los que ya acabaron */
+            ;
+    }
+    while (wait(NULL) > 0)
+        ;
+    curl_global_cleanup();
+    _exit(0);
+}
+
+/* Se llama al empezar main, antes de crear el bucle: el programa aún tiene un solo hilo. */
+static int fabrica_crear(void)
+{
+    int pedidos[2], resultados[2];
+    if (pipe(pedidos) < 0)
+        return -1;
+    if (pipe(resultados) < 0) {
+        close(pedidos[0]);
+        close(pedidos[1]);
+        return -1;
+    }
+    fflush(stdout);
+    fabrica.pid = fork();
+    if (fabrica.pid == 0) {
+        close(pedidos[1]);
+        close(resultados[0]);
+        servir_procesos(pedidos[0], resultados[1]);
+    }
+    close(pedidos[0]);
+    close(resultados[1]);
+    if (fabrica.pid < 0) {
+        close(pedidos[1]);
+        close(resultados[0]);
+        return -1;
+    }
+    fabrica.pedidos = pedidos[1];
+    fabrica.resultados = resultados[0];
+    return 0;
+}
+
+static void fabrica_cerrar(void)
+{
+    if (fabrica.pid <= 0)
+        return;
+    close(fabrica.pedidos); /* EOF: el servidor espera a sus hijos y sale */
+    close(fabrica.resultados);
+    waitpid(fabrica.pid, NULL, 0);
+}
+
 static void con_procesos(banco_t *b, int es, int n)
 {
-    pid_t hijos[MAX_TAREAS];
-    int tubos[MAX_TAREAS][2];
+    int enviados = 0;
     for (int i = 0; i < n; i++) {
-        hijos[i] = -1;
-        if (pipe(tubos[i]) < 0)
-            continue;
-        fflush(stdout);
-        hijos[i] = fork();
-        if (hijos[i] == 0) {
-            /* El hijo: hace su parte, devuelve el resultado por la tubería y termina. */
-            uint64_t x = 0;
-            close(tubos[i][0]);
-            if (es)
-                x = (uint64_t)pedir_bloqueante(b->url);
-            else
-                x = calcular((uint64_t)i);
-            ssize_t escritos = write(tubos[i][1], &x, sizeof x);
-            _exit(escritos == (ssize_t)sizeof x ? 0 : 1);
-        }
-        close(tubos[i][1]);
+        pedido_t p = {.i = i, .es = es};
+        snprintf(p.url, sizeof p.url, "%s", b->url);
+        if (write(fabrica.pedidos, &p, sizeof p) == (ssize_t)sizeof p)
+            enviados++;
     }
     /* El padre espera (bloqueado: aquí no hay bucle que atender). */
-    for (int i = 0; i < n; i++) {
-        uint64_t x = 0;
-        if (hijos[i] <= 0)
-            continue;
-        if (read(tubos[i][0], &x, sizeof x) == (ssize_t)sizeof x)
-            b->resultados[i] = x;
-        close(tubos[i][0]);
-        waitpid(hijos[i], NULL, 0);
+    for (int k = 0; k < enviados; k++) {
+        hecho_t h;
+        if (read(fabrica.resultados, &h, sizeof h) != (ssize_t)sizeof h)
+            break;
+        if (h.i >= 0 && h.i < n)
+            b->resultados[h.i] = h.x;
     }
     b->latidos = 0;
 }
@@ -232,6 +308,10 @@ int main(int argc, char **argv)
         return 2;
     }
     es = strcmp(argv[1], "es") == 0;
+    if (fabrica_crear() < 0) { /* antes que nada: aún hay un solo hilo */
+        fprintf(stderr, "no pude crear el servidor de procesos\n");
+        return 1;
+    }
     r = uv_loop_init(&b.bucle);
     if (r < 0) {
         fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
@@ -272,6 +352,7 @@ int main(int argc, char **argv)
     uv_close((uv_handle_t *)&b.latido, NULL);
     uv_run(&b.bucle, UV_RUN_DEFAULT);
     curl_global_cleanup();
+    fabrica_cerrar();
     r = uv_loop_close(&b.bucle);
     return r == 0 ? 0 : 1;
 }

@@ -56,7 +56,7 @@ static void cerrar_todo_si_acabo(servicio_t *s)
 {
     if (!s->parando || s->en_vuelo > 0)
         return;
-    printf("[%.2f s] nada en vuelo: cierro y salgo\n", ahora(s));
+    printf("[%.2f s] nada en curso: cierro y salgo\n", ahora(s));
     uv_close((uv_handle_t *)&s->hup, NULL);
     uv_close((uv_handle_t *)&s->term, NULL);
     uv_close((uv_handle_t *)&s->intr, NULL);
@@ -107,7 +107,7 @@ static void al_recibir_senal(uv_signal_t *h, int senal)
         return;
     }
     s->parando = 1;
-    printf("[%.2f s] %s: no acepto más trabajo; espero a %d en vuelo\n", ahora(s), nombre,
+    printf("[%.2f s] %s: no acepto más trabajo; espero a %d en curso\n", ahora(s), nombre,
            s->en_vuelo);
     uv_close((uv_handle_t *)&s->generador, NULL);
     uv_close((uv_handle_t *)&s->guion, NULL);

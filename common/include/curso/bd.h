@@ -38,7 +38,8 @@
  *     el llamador puede liberarlos en cuanto bd_conectar()/bd_consultar() retornan.
  *   - bd_error(): la cadena es de la conexión y vale hasta su siguiente operación o su cierre.
  *
- * Hilos: todo desde el hilo del bucle. bd_cancelar() bloquea un momento (ver abajo).
+ * Hilos: todo desde el hilo del bucle. bd_cancelar() envía la cancelación desde el grupo de
+ * hilos de libuv (uv_queue_work): no bloquea el bucle, pero ocupa un hilo un momento.
  */
 #ifndef CURSO_BD_H
 #define CURSO_BD_H
@@ -86,11 +87,14 @@ int bd_comprobar_cadena(const char *conexion, char *mensaje, size_t tam);
 int bd_consultar(bd_conexion_t *c, const char *sql, int n, const char *const *valores,
                  bd_resultado_cb al_terminar, void *datos);
 
-/* Pide al servidor que cancele la sentencia en vuelo (PQcancel): la callback de la consulta
- * llegará con UV_ECANCELED (o 0 si ya había terminado). BLOQUEA el bucle lo que tarda abrir
- * una conexión aparte con el servidor y enviar la petición (≈ 1 ms en local): úsese al parar,
- * no en un bucle caliente. Devuelve 0, UV_ENOTCONN si no hay nada en vuelo, o BD_E_CONEXION
- * si no se pudo enviar (bd_error dice por qué). */
+/* Pide al servidor que cancele la sentencia en curso: la callback de la consulta llegará con
+ * UV_ECANCELED (o 0 si ya había terminado). PQcancel abre una conexión aparte con el servidor
+ * y espera su respuesta, así que se ejecuta en el grupo de hilos (uv_queue_work), nunca en el
+ * bucle; la conexión no se libera hasta que esa petición vuelve, aunque se llame antes a
+ * bd_cerrar(). Devuelve 0 si la petición salió hacia el grupo de hilos, UV_ENOTCONN si no hay
+ * nada en curso, UV_EALREADY si ya hay una cancelación en curso, UV_ENOMEM, o BD_E_CONEXION
+ * si libpq no dio los datos para cancelar. Si el envío falla después, bd_error() lo dice y la
+ * consulta termina como habría terminado. */
 int bd_cancelar(bd_conexion_t *c);
 
 /* Cierra la conexión (PQfinish) y libera todo después. Una consulta o conexión en vuelo acaba

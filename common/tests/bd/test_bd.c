@@ -341,6 +341,51 @@ Test(bd, cancelar_en_el_servidor, .timeout = 30)
     terminar_bucle(&bucle);
 }
 
+/* Ocupan los 4 hilos del grupo (el tamaño por omisión) para que la cancelación espere en la
+ * cola: así bd_cerrar llega con ella todavía en curso, siempre. */
+static void dormir_en_hilo(uv_work_t *w)
+{
+    (void)w;
+    usleep(300 * 1000);
+}
+
+static void al_dormir(uv_work_t *w, int estado)
+{
+    (void)w;
+    (void)estado;
+}
+
+static void al_rato_cancela_y_cierra(uv_timer_t *t)
+{
+    prueba_t *p = t->data;
+    cr_assert_eq(bd_cancelar(p->c), 0, "%s", bd_error(p->c));
+    cr_assert_eq(bd_cancelar(p->c), UV_EALREADY, "la primera cancelación sigue en curso");
+    /* La cancelación está en el grupo de hilos: cerrar ya no puede liberar la conexión antes
+     * de que vuelva (valgrind lo vería como lectura de memoria liberada). */
+    bd_cerrar(p->c, al_cerrar, p);
+    uv_close((uv_handle_t *)t, NULL);
+}
+
+Test(bd, cancelar_y_cerrar_enseguida, .timeout = 30)
+{
+    uv_loop_t bucle;
+    uv_loop_init(&bucle);
+    prueba_t p;
+    conectar(&bucle, &p, NULL);
+    cr_assert_eq(bd_consultar(p.c, "SELECT pg_sleep(20)", 0, NULL, al_terminar, &p), 0);
+    uv_timer_t t;
+    uv_timer_init(&bucle, &t);
+    t.data = &p;
+    uv_work_t ocupados[4];
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(uv_queue_work(&bucle, &ocupados[i], dormir_en_hilo, al_dormir), 0);
+    uv_timer_start(&t, al_rato_cancela_y_cierra, 200, 0);
+    CORRER_HASTA(&bucle, p.cerrada == 1);
+    cr_assert_eq(p.llamadas, 1, "la consulta avisa una vez, antes de al_cerrar");
+    cr_assert_eq(p.estado, UV_ECANCELED);
+    terminar_bucle(&bucle);
+}
+
 Test(bd, cerrar_con_todo_en_vuelo, .timeout = 30)
 {
     uv_loop_t bucle;

@@ -1,12 +1,12 @@
-/* tuberia.c — el modo tubería (pipeline) de libpq: muchas consultas, una sola espera.
+/* canalizacion.c — el modo de canalización (pipeline) de libpq: muchas consultas, una sola espera.
  *
- * Sin tubería, cada consulta es una ida y vuelta completa: enviar, esperar la respuesta,
- * y solo entonces enviar la siguiente. En modo tubería (libpq ≥ 14) se envían todas seguidas,
+ * Sin canalización, cada consulta es una ida y vuelta completa: enviar, esperar la respuesta,
+ * y solo entonces enviar la siguiente. En modo de canalización (libpq ≥ 14) se envían todas seguidas,
  * se marca el final con PQpipelineSync y se leen todos los resultados según llegan.
  *
- *   tuberia [N]   N consultas «SELECT $1::int» (100 por omisión) de las dos maneras
+ *   canalizacion [N]   N consultas «SELECT $1::int» (100 por omisión) de las dos maneras
  *
- * Para centrarse en la tubería, la conexión se abre BLOQUEANDO (PQconnectdbParams) antes de
+ * Para centrarse en la canalización, la conexión se abre BLOQUEANDO (PQconnectdbParams) antes de
  * arrancar el bucle: todavía no hay nadie a quien hacer esperar. Después, todo es no
  * bloqueante y lo conduce un uv_poll_t, como en libpq_a_mano.c.
  */
@@ -22,7 +22,7 @@ typedef struct {
     PGconn *pg;
     uv_poll_t poll;
     int n;
-    int tuberia;     /* 0: una a una; 1: en tubería */
+    int canalizada;     /* 0: una a una; 1: en canalización */
     int enviadas;    /* una a una: cuántas van */
     int recibidas;
     int idas_vueltas; /* veces que hubo que esperar a que el servidor contestara */
@@ -45,7 +45,7 @@ static int enviar_una(programa_t *p, int i)
 static void enviar(programa_t *p)
 {
     int bien = 1;
-    if (p->tuberia) {
+    if (p->canalizada) {
         for (int i = 0; i < p->n && bien; i++)
             bien = enviar_una(p, i);
         bien = bien && PQpipelineSync(p->pg); /* «hasta aquí»: el servidor contesta con SYNC */
@@ -75,14 +75,14 @@ static void leer(programa_t *p)
         PGresult *res = PQgetResult(p->pg);
         if (res == NULL) {
             /* Fin de los resultados de UNA consulta. Una a una: toca enviar la siguiente. */
-            if (!p->tuberia) {
+            if (!p->canalizada) {
                 if (p->enviadas < p->n)
                     enviar(p);
                 else
                     uv_poll_stop(&p->poll);
                 return;
             }
-            continue; /* en tubería, detrás vienen los de la siguiente */
+            continue; /* en canalización, detrás vienen los de la siguiente */
         }
         ExecStatusType st = PQresultStatus(res);
         if (st == PGRES_TUPLES_OK) {
@@ -120,13 +120,13 @@ static void al_poder(uv_poll_t *poll, int estado, int eventos)
         leer(p);
 }
 
-static void medir(uv_loop_t *bucle, programa_t *p, int tuberia)
+static void medir(uv_loop_t *bucle, programa_t *p, int canalizada)
 {
-    p->tuberia = tuberia;
+    p->canalizada = canalizada;
     p->enviadas = p->recibidas = p->idas_vueltas = 0;
     p->suma = 0;
-    if (tuberia && !PQenterPipelineMode(p->pg)) {
-        fprintf(stderr, "no se pudo entrar en modo tubería: %s", PQerrorMessage(p->pg));
+    if (canalizada && !PQenterPipelineMode(p->pg)) {
+        fprintf(stderr, "no se pudo entrar en modo de canalización: %s", PQerrorMessage(p->pg));
         p->fallo = 1;
         return;
     }
@@ -134,9 +134,9 @@ static void medir(uv_loop_t *bucle, programa_t *p, int tuberia)
     enviar(p);
     uv_run(bucle, UV_RUN_DEFAULT);
     printf("%s %d consultas, %4d ida(s) y vuelta(s), suma = %lld, %.3f s\n",
-           tuberia ? "en tubería:" : "una a una: ", p->recibidas, p->idas_vueltas, p->suma,
+           canalizada ? "canalizada:" : "una a una: ", p->recibidas, p->idas_vueltas, p->suma,
            reloj_desde(p->inicio_ms));
-    if (tuberia)
+    if (canalizada)
         PQexitPipelineMode(p->pg);
 }
 
@@ -147,7 +147,7 @@ int main(int argc, char **argv)
     uv_loop_t bucle;
     p.n = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 100;
     if (p.n < 1 || p.n > 100000) {
-        fprintf(stderr, "uso: tuberia [N]   (1 ≤ N ≤ 100000)\n");
+        fprintf(stderr, "uso: canalizacion [N]   (1 ≤ N ≤ 100000)\n");
         return 2;
     }
     if (conexion == NULL || conexion[0] == '\0') {
@@ -156,7 +156,7 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *claves[] = {"dbname", "application_name", NULL};
-    const char *valores[] = {conexion, "tuberia", NULL};
+    const char *valores[] = {conexion, "canalizacion", NULL};
     p.pg = PQconnectdbParams(claves, valores, 1);
     if (PQstatus(p.pg) != CONNECTION_OK) {
         fprintf(stderr, "no se pudo conectar: %s", PQerrorMessage(p.pg));
