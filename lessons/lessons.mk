@@ -62,3 +62,5 @@ leccion: $(LECCION_BINS) $(B)/bin/servidor-practica
 	@test -n "$(L)" || { echo "Uso: make leccion L=03   (número de la lección)"; exit 2; }
 	@test -n "$(strip $(LECCION_DIRS))" || { echo "No existe ninguna lección lessons/$(L)-*"; exit 2; }
 	@bash $(LECCIONES_VERIFICAR) $(LECCIONES_OPCIONES) $(LECCION_DIRS)
+# La práctica comprobada de cada lección (make practica L=NN): lessons/practica.mk.
+include lessons/practica.mk
