@@ -36,6 +36,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 CC=${PRACTICA_CC:-cc}
+if [ -z "${PRACTICA_LIBS:-}" ]; then
+  echo "practica.sh: falta PRACTICA_LIBS (las opciones de compilación): usa make practica L=NN" >&2
+  exit 2
+fi
 CFLAGS=${PRACTICA_CFLAGS:-}
 LIBS=${PRACTICA_LIBS:-}
 
@@ -61,12 +65,12 @@ fi
 mkdir -p "${TMPDIR:-/tmp}"
 
 # Lee el manifiesto: deja en CASOS los ids y en C_<campo>[id] cada campo.
-declare -A C_QUE C_ARGS C_LIMITE C_ESTADO C_ENTRADA C_PISTA C_DESORD C_VALGRIND C_TARDA C_SALIDA C_STDERR
+declare -A C_CONSALIDA C_QUE C_ARGS C_LIMITE C_ESTADO C_ENTRADA C_PISTA C_DESORD C_VALGRIND C_TARDA C_SALIDA C_STDERR
 leer_casos() {
   local f=$1 linea id="" en_salida=0
   CASOS=()
   C_QUE=(); C_ARGS=(); C_LIMITE=(); C_ESTADO=(); C_ENTRADA=(); C_PISTA=(); C_DESORD=()
-  C_VALGRIND=(); C_TARDA=(); C_SALIDA=(); C_STDERR=()
+  C_VALGRIND=(); C_TARDA=(); C_SALIDA=(); C_STDERR=(); C_CONSALIDA=()
   while IFS= read -r linea || [ -n "$linea" ]; do
     if [[ "$linea" == "caso: "* ]]; then
       id=${linea#caso: }; CASOS+=("$id"); en_salida=0
@@ -86,7 +90,7 @@ leer_casos() {
       desordenado) C_DESORD[$id]=1 ;;
       valgrind) C_VALGRIND[$id]=1 ;;
       stderr) C_STDERR[$id]=1 ;;
-      'salida:') en_salida=1 ;;
+      'salida:') en_salida=1; C_CONSALIDA[$id]=1 ;;
       *) echo "practica.sh: $f: línea que no entiendo: $linea" >&2; return 1 ;;
     esac
   done <"$f"
@@ -135,7 +139,8 @@ ejecutar_caso() {
     return
   fi
   printf '%s' "${C_SALIDA[$id]}" >"$dir/$id.esperada"
-  if ! DIFERENCIAS=$(LC_ALL=C awk -v modo=bloque -v esperado="$dir/$id.esperada" \
+  # Sin «salida:» en el manifiesto, el caso no mira la salida (solo estado, tiempo, valgrind).
+  if [ -n "${C_CONSALIDA[$id]:-}" ] && ! DIFERENCIAS=$(LC_ALL=C awk -v modo=bloque -v esperado="$dir/$id.esperada" \
       -v obtenido="$sal" -v desordenado="${C_DESORD[$id]:-0}" -v origen="el manifiesto" \
       -f "$COMPARAR" 2>&1); then
     MOTIVO="la salida no es la esperada"

@@ -6,14 +6,14 @@
 #   3. cada mutante (autograder/mutantes/practica/NN-tema/N-nombre/*.patch, un error
 #      realista aplicado a la respuesta) pierde justo los casos de su cabecera
 #      «# Debe fallar: caso1 caso2», ni uno más ni uno menos.
-# Los ejercicios van de dos en dos (PRACTICA_J). Uso: prueba-practica.sh [-B build] [LECCIÓN...]
+# Las comprobaciones van de cuatro en cuatro (PRACTICA_J). Uso: prueba-practica.sh [-B build] [LECCIÓN...]
 set -u
 aqui=$(cd "$(dirname "$0")" && pwd)
 raiz=$(cd "$aqui/../.." && pwd)
 cd "$raiz" || exit 1
 B=build
 if [ "${1:-}" = -B ]; then B=$2; shift 2; fi
-J=${PRACTICA_J:-2}
+J=${PRACTICA_J:-4}
 mkdir -p "$B/pruebas-practica" "${TMPDIR:-/tmp}"
 DIR=$(mktemp -d "$raiz/$B/pruebas-practica/ronda.XXXXXX")
 trap 'rm -rf "$DIR"' EXIT
@@ -25,62 +25,72 @@ for l in "$@"; do
 done
 if [ ${#ejercicios[@]} -eq 0 ]; then echo "resumen: 0 ejercicios (ninguno que probar)"; exit 1; fi
 
-# probar_uno EJERCICIO: escribe en $DIR/<n>.txt líneas «ok texto» o «MAL texto».
-probar_uno() {
-  local ej=$1 leccion nombre clave sal res resp m falla esperados obtenidos tmp
+# Cada comprobación es una tarea «EJERCICIO TIPO [MUTANTE]» (TIPO: respuesta, partida o
+# mutante); van de PRACTICA_J en PRACTICA_J (por omisión 4: casi todo es esperar a
+# temporizadores). Cada una escribe en $DIR/<n>.txt líneas «ok texto» o «MAL texto».
+probar() {
+  local ej=$1 tipo=$2 m=${3:-} leccion nombre clave sal res log fuente esperados obtenidos falla
   leccion=$(basename "$(dirname "$(dirname "$ej")")"); nombre=$(basename "$ej")
   clave="$leccion/$nombre"
-  sal="$DIR/${leccion}_$nombre.txt"; : >"$sal"
-  tmp=$(mktemp -d "$DIR/trabajo.XXXXXX")
-  local BB="$B/pruebas-practica/$leccion-$nombre"
-  resp="solutions/practica/$leccion/$nombre/ejercicio.c"
-  if [ ! -f "$resp" ]; then
-    echo "MAL $clave: falta la respuesta $resp" >>"$sal"
-  else
-    res="$tmp/respuesta.res"
-    bash "$aqui/practica.sh" -B "$BB/respuesta" --breve --codigo "$resp" --resultados "$res" "$ej" >"$tmp/respuesta.log" 2>&1
-    falla=$(awk '$3 != "ok" { print $2 }' "$res" | tr '\n' ' ')
-    if [ -s "$res" ] && [ -z "$falla" ]; then echo "ok $clave: la respuesta pasa los $(wc -l <"$res") casos" >>"$sal"
-    else echo "MAL $clave: la respuesta falla: ${falla:-no se calificó}$(sed 's/^/\n      /' "$tmp/respuesta.log" | tail -n 40)" >>"$sal"; fi
+  local trabajo
+  trabajo=$(mktemp -d "$DIR/trabajo.XXXXXX")
+  sal="$trabajo.txt"; res="$trabajo/res"; log="$trabajo/log"; : >"$sal"; : >"$res"
+  local resp="solutions/practica/$leccion/$nombre/ejercicio.c"
+  local BB="$B/pruebas-practica/$leccion-$nombre-$tipo${m:+-$(basename "$m" .patch)}"
+  case $tipo in
+    respuesta)
+      if [ ! -f "$resp" ]; then echo "MAL $clave: falta la respuesta $resp" >>"$sal"; return; fi
+      fuente=$resp ;;
+    partida) fuente=$ej/ejercicio.c ;;
+    mutante)
+      cp "$resp" "$trabajo/ejercicio.c"
+      if ! patch -s -d "$trabajo" -p1 <"$m" >"$trabajo/patch.log" 2>&1; then
+        echo "MAL $clave: el mutante $(basename "$m") no se aplica a la respuesta: $(cat "$trabajo/patch.log")" >>"$sal"
+        return
+      fi
+      fuente=$trabajo/ejercicio.c ;;
+  esac
+  bash "$aqui/practica.sh" -B "$BB" --breve --codigo "$fuente" --resultados "$res" "$ej" >"$log" 2>&1
+  falla=$(awk '$3 != "ok" { print $2 }' "$res" | sort | tr '\n' ' ')
+  local cola
+  cola=$(sed 's/^/\n      /' "$log" | tail -n 30)
+  if [ ! -s "$res" ]; then
+    echo "MAL $clave: $tipo ${m:+$(basename "$m") }no se pudo comprobar$cola" >>"$sal"
+    return
   fi
-  res="$tmp/partida.res"
-  bash "$aqui/practica.sh" -B "$BB/partida" --breve --resultados "$res" "$ej" >"$tmp/partida.log" 2>&1
-  if grep -q 'no compila' "$tmp/partida.log"; then
-    echo "MAL $clave: la partida no compila$(sed 's/^/\n      /' "$tmp/partida.log" | tail -n 20)" >>"$sal"
-  elif awk '$3 != "ok" { f = 1 } END { exit !f }' "$res"; then
-    echo "ok $clave: la partida compila y falla $(awk '$3 != "ok"' "$res" | wc -l) de $(wc -l <"$res") casos" >>"$sal"
-  else
-    echo "MAL $clave: la partida sin tocar pasa todos los casos" >>"$sal"
-  fi
-  local n=0
-  for m in autograder/mutantes/practica/"$leccion"/"$nombre"/*.patch; do
-    [ -f "$m" ] || continue
-    n=$((n + 1))
-    esperados=$(sed -n 's/^# Debe fallar: *//p' "$m" | tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' ')
-    local mdir="$tmp/mutante-$n"
-    mkdir -p "$mdir"
-    cp "$resp" "$mdir/ejercicio.c"
-    if ! patch -s -d "$mdir" -p1 <"$m" >"$mdir/patch.log" 2>&1; then
-      echo "MAL $clave: el mutante $(basename "$m") no se aplica a la respuesta: $(cat "$mdir/patch.log")" >>"$sal"
-      continue
-    fi
-    res="$mdir/res"
-    bash "$aqui/practica.sh" -B "$BB/mutante-$n" --breve --codigo "$mdir/ejercicio.c" --resultados "$res" "$ej" >"$mdir/log" 2>&1
-    obtenidos=$(awk '$3 != "ok" { print $2 }' "$res" | sort | tr '\n' ' ')
-    if [ -n "$esperados" ] && [ "$esperados" = "$obtenidos" ]; then
-      echo "ok $clave: el mutante $(basename "$m" .patch) pierde justo: $esperados" >>"$sal"
-    else
-      echo "MAL $clave: el mutante $(basename "$m" .patch) debía perder «$esperados» y perdió «$obtenidos»$(sed 's/^/\n      /' "$mdir/log" | tail -n 20)" >>"$sal"
-    fi
-  done
-  [ "$n" -gt 0 ] || echo "MAL $clave: no tiene ningún mutante (autograder/mutantes/practica/$clave/*.patch)" >>"$sal"
-  rm -rf "$tmp"
+  case $tipo in
+    respuesta)
+      if [ -z "$falla" ]; then echo "ok $clave: la respuesta pasa los $(wc -l <"$res") casos" >>"$sal"
+      else echo "MAL $clave: la respuesta falla: $falla$cola" >>"$sal"; fi ;;
+    partida)
+      if grep -q 'no compila' "$log"; then echo "MAL $clave: la partida no compila$cola" >>"$sal"
+      elif [ -n "$falla" ]; then echo "ok $clave: la partida compila y falla $(wc -w <<<"$falla") de $(wc -l <"$res") casos" >>"$sal"
+      else echo "MAL $clave: la partida sin tocar pasa todos los casos" >>"$sal"; fi ;;
+    mutante)
+      esperados=$(sed -n 's/^# Debe fallar: *//p' "$m" | tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' ')
+      if [ -n "$esperados" ] && [ "$esperados" = "$falla" ]; then
+        echo "ok $clave: el mutante $(basename "$m" .patch) pierde justo: $esperados" >>"$sal"
+      else
+        echo "MAL $clave: el mutante $(basename "$m" .patch) debía perder «$esperados» y perdió «$falla»$cola" >>"$sal"
+      fi ;;
+  esac
 }
-export -f probar_uno
+export -f probar
 export DIR B aqui
 
-printf '%s\n' "${ejercicios[@]}" | xargs -P "$J" -I{} bash -c 'probar_uno "$1"' _ {}
-cat "$DIR"/*.txt | sed 's/^ok /  ✔ /; s/^MAL /  ✘ /'
+tareas=()
+for ej in "${ejercicios[@]}"; do
+  leccion=$(basename "$(dirname "$(dirname "$ej")")"); nombre=$(basename "$ej")
+  tareas+=("$ej respuesta" "$ej partida")
+  n=0
+  for m in autograder/mutantes/practica/"$leccion"/"$nombre"/*.patch; do
+    [ -f "$m" ] || continue
+    n=$((n + 1)); tareas+=("$ej mutante $m")
+  done
+  [ "$n" -gt 0 ] || echo "MAL $leccion/$nombre: no tiene ningún mutante (autograder/mutantes/practica/$leccion/$nombre/*.patch)" >"$DIR/sin-mutantes-$leccion-$nombre.txt"
+done
+printf '%s\n' "${tareas[@]}" | xargs -P "$J" -L1 bash -c 'probar "$@"' _
+cat "$DIR"/*.txt | sort | sed 's/^ok /  ✔ /; s/^MAL /  ✘ /'
 pasan=$(cat "$DIR"/*.txt | grep -c "^ok ")
 fallan=$(cat "$DIR"/*.txt | grep -c "^MAL ")
 echo "resumen: ${#ejercicios[@]} ejercicios, $pasan comprobaciones bien, $fallan mal"
