@@ -13,6 +13,7 @@
 #   --codigo F    compila F en vez de ejercicio.c (las pruebas: la respuesta, un mutante)
 #   --resultados  añade a ese archivo una línea «ejercicio caso ok|falla» por caso
 #   --breve       solo la línea de cada caso (sin el detalle del primero que falla)
+#   --hasta-fallo deja de ejecutar casos tras el primero que falla (las pruebas, con la partida)
 # Variables: PRACTICA_CC, PRACTICA_CFLAGS, PRACTICA_LIBS (las pone make).
 # Sale con 0 si todo pasó, 1 si algo falló, 2 si el uso es incorrecto.
 set -u
@@ -24,6 +25,7 @@ B=build
 CODIGO=""
 RESULTADOS=""
 BREVE=0
+HASTA_FALLO=0
 carpetas=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,6 +33,7 @@ while [ $# -gt 0 ]; do
     --codigo) CODIGO=${2:?falta el archivo tras --codigo}; shift 2 ;;
     --resultados) RESULTADOS=${2:?falta el archivo tras --resultados}; shift 2 ;;
     --breve) BREVE=1; shift ;;
+    --hasta-fallo) HASTA_FALLO=1; shift ;;
     -*) echo "practica.sh: opción desconocida: $1" >&2; exit 2 ;;
     *) carpetas+=("${1%/}"); shift ;;
   esac
@@ -193,6 +196,7 @@ for ej in "${ejercicios[@]}"; do
     fi
     algo_falla=1
     printf '  %s✘%s %-14s %s\n' "$ROJO" "$NORMAL" "$id" "${C_QUE[$id]:-}"
+    [ "$HASTA_FALLO" = 1 ] && break
     if [ "$detalle_dado" = 0 ] && [ "$BREVE" = 0 ]; then
       detalle_dado=1
       printf '      Qué se comprobó: %s (%s %s)\n' "${C_QUE[$id]:-}" "$fuente" "${C_ARGS[$id]}"
