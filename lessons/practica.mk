@@ -5,7 +5,7 @@
 #   make practica L=02            compila y comprueba tus ejercicios de la lección 02
 #   make practica L=02 E=1        solo el ejercicio 1-… de esa lección
 #   make vigilar-practica L=02    vuelve a comprobar cada vez que guardas un ejercicio.c
-#   make prueba-practica          (make test) cada respuesta pasa, cada partida falla y cada
+#   make prueba-practica [L=02]   (make test) cada respuesta pasa, cada partida falla y cada
 #                                 mutante pierde justo sus casos
 
 PRACTICA_ENV = PRACTICA_CC="$(CC)" \
@@ -26,4 +26,4 @@ vigilar-practica: $(LIBCURSO)
 # Solo en el repositorio del profesorado: la edición del estudiante no tiene las respuestas.
 SUITES += $(if $(wildcard solutions/practica/*/*/ejercicio.c),prueba-practica)
 prueba-practica: $(LIBCURSO)
-	@$(PRACTICA_ENV) bash lessons/practica/prueba-practica.sh -B $(B)
+	@$(PRACTICA_ENV) bash lessons/practica/prueba-practica.sh -B $(B) $(foreach l,$(L),$(wildcard lessons/$(l)-*))
