@@ -114,9 +114,11 @@ ejecutar_caso() {
         --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --log-file="$dir/$id.valgrind")
     limite=$((limite * 3 + 10))
   fi
+  # La entrada llega por una tubería, como desde otro programa (uv_pipe_open la acepta; un
+  # archivo normal, no: epoll no sabe esperar en archivos).
   t0=$(date +%s.%N)
   TMPDIR="$ctmp" CURSO_SERVIDOR="${CURSO_SERVIDOR:-}" timeout -k 3 "$limite" \
-    stdbuf -oL -eL "${vg[@]}" "$bin" "${args[@]}" <"$entrada" >"$sal" 2>"$err"
+    stdbuf -oL -eL "${vg[@]}" "$bin" "${args[@]}" < <(cat "$entrada") >"$sal" 2>"$err"
   estado=$?
   t1=$(date +%s.%N)
   rm -rf "$ctmp"
