@@ -6,7 +6,7 @@
 #   make prueba-lecciones     comprueba todas las lecciones (forma parte de `make test`)
 #   make leccion L=03         comprueba solo la lección 03 (L admite varias: L="01 02")
 
-LECCIONES_SRCS := $(wildcard lessons/[0-9][0-9]-*/*.c)
+LECCIONES_SRCS := $(wildcard lessons/[0-9][0-9]-*/*.c lessons/[0-9][0-9][a-z]-*/*.c)
 LECCIONES_BINS := $(patsubst lessons/%.c,$(B)/lessons/%,$(LECCIONES_SRCS))
 LECCIONES_VERIFICAR := lessons/verificar/verificar.sh
 # valgrind no puede ejecutar binarios con AddressSanitizer: con SAN=… las fugas las ve LSan
