@@ -112,7 +112,7 @@ ejecutar_caso() {
   if [ -n "${C_VALGRIND[$id]:-}" ]; then
     vg=(valgrind -q --leak-check=full --show-leak-kinds=definite,indirect
         --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --log-file="$dir/$id.valgrind")
-    limite=$((limite * 3 + 10))
+    limite=$((limite * 3 + 30))
   fi
   # La entrada llega por una tubería, como desde otro programa (uv_pipe_open la acepta; un
   # archivo normal, no: epoll no sabe esperar en archivos).
