@@ -1,6 +1,6 @@
 /* ejercicio.c — un latido que no se para (práctica 2 de la lección 1).
  *
- * Un latido cada 200 ms, seis veces; a los 300 ms empieza un trabajo de 800 ms. Tal como
+ * Un latido cada 400 ms, seis veces; a los 600 ms empieza un trabajo de 1600 ms. Tal como
  * está, el trabajo espera con uv_sleep() dentro de su callback y congela el latido. Tu
  * trabajo: que espere con un segundo temporizador (el enunciado, en README.md).
  */
@@ -27,9 +27,9 @@ static void al_latir(uv_timer_t *t)
 static void al_empezar_trabajo(uv_timer_t *t)
 {
     printf("trabajo empieza\n");
-    /* TODO: esto congela el bucle 800 ms. Arranca otro temporizador y que SU callback
+    /* TODO: esto congela el bucle 1600 ms. Arranca otro temporizador y que SU callback
      * diga «trabajo terminado». */
-    uv_sleep(800);
+    uv_sleep(1600);
     printf("trabajo terminado\n");
     uv_close((uv_handle_t *)t, NULL);
 }
@@ -46,8 +46,8 @@ int main(void)
     }
     /* Con una callback no NULL, uv_timer_init y uv_timer_start no fallan (lección 2, §3). */
     uv_timer_init(&bucle, &latido);
-    uv_timer_start(&latido, al_latir, 200, 200);
+    uv_timer_start(&latido, al_latir, 400, 400);
     uv_timer_init(&bucle, &trabajo);
-    uv_timer_start(&trabajo, al_empezar_trabajo, 300, 0);
+    uv_timer_start(&trabajo, al_empezar_trabajo, 600, 0);
     return bucle_terminar(&bucle) == 0 ? 0 : 1;
 }

@@ -1,8 +1,8 @@
 /* ejercicio.c — lo bloqueante, al grupo de hilos (práctica 2 de la lección 5).
  *
- *   consultas N    N consultas bloqueantes de 300 ms, en el grupo de hilos.
+ *   consultas N    N consultas bloqueantes de 500 ms, en el grupo de hilos.
  *
- * Tal como está, las consultas se hacen una detrás de otra en el hilo del bucle (1,2 s con
+ * Tal como está, las consultas se hacen una detrás de otra en el hilo del bucle (2 s con
  * 4). Tu trabajo: cada una a su uv_work_t en el grupo de hilos (ver README.md).
  */
 #include <errno.h>
@@ -24,7 +24,7 @@ static int pendientes, hechas;
 /* Una función bloqueante cualquiera (una biblioteca sin versión asíncrona). No la cambies. */
 static int consulta_lenta(int i)
 {
-    uv_sleep(300);
+    uv_sleep(500);
     return 10 * i;
 }
 

@@ -1,6 +1,6 @@
 /* ejercicio.c — un latido que no se para (práctica 2 de la lección 1): una respuesta.
  *
- * Un latido cada 200 ms, seis veces; a los 300 ms empieza un trabajo de 800 ms que se espera
+ * Un latido cada 400 ms, seis veces; a los 600 ms empieza un trabajo de 1600 ms que se espera
  * con el mismo temporizador, vuelto a arrancar: la callback vuelve enseguida y el latido
  * sigue a su ritmo.
  */
@@ -34,7 +34,7 @@ static void al_empezar_trabajo(uv_timer_t *t)
 {
     printf("trabajo empieza\n");
     /* El mismo handle, otra callback: un temporizador que ya venció se puede rearrancar. */
-    uv_timer_start(t, al_terminar_trabajo, 800, 0);
+    uv_timer_start(t, al_terminar_trabajo, 1600, 0);
 }
 
 int main(void)
@@ -49,8 +49,8 @@ int main(void)
     }
     /* Con una callback no NULL, uv_timer_init y uv_timer_start no fallan (lección 2, §3). */
     uv_timer_init(&bucle, &latido);
-    uv_timer_start(&latido, al_latir, 200, 200);
+    uv_timer_start(&latido, al_latir, 400, 400);
     uv_timer_init(&bucle, &trabajo);
-    uv_timer_start(&trabajo, al_empezar_trabajo, 300, 0);
+    uv_timer_start(&trabajo, al_empezar_trabajo, 600, 0);
     return bucle_terminar(&bucle) == 0 ? 0 : 1;
 }

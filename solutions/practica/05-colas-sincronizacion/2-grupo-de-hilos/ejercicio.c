@@ -1,6 +1,6 @@
 /* ejercicio.c — lo bloqueante, al grupo de hilos (práctica 2 de la lección 5): una respuesta.
  *
- *   consultas N    N consultas bloqueantes de 300 ms, en el grupo de hilos.
+ *   consultas N    N consultas bloqueantes de 500 ms, en el grupo de hilos.
  *
  * La función de trabajo corre en un hilo del grupo: solo toca su propia struct (nada del
  * bucle). La de después corre en el hilo del bucle: ahí se imprime, se cuenta y se libera.
@@ -24,7 +24,7 @@ static int pendientes, hechas;
 /* Una función bloqueante cualquiera (una biblioteca sin versión asíncrona). No la cambies. */
 static int consulta_lenta(int i)
 {
-    uv_sleep(300);
+    uv_sleep(500);
     return 10 * i;
 }
 
