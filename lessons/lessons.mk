@@ -6,7 +6,7 @@
 #   make prueba-lecciones     comprueba todas las lecciones (forma parte de `make test`)
 #   make leccion L=03         comprueba solo la lección 03 (L admite varias: L="01 02")
 
-LECCIONES_SRCS := $(wildcard lessons/[0-9][0-9]-*/*.c)
+LECCIONES_SRCS := $(wildcard lessons/[0-9][0-9]-*/*.c lessons/[0-9][0-9][a-z]-*/*.c)
 LECCIONES_BINS := $(patsubst lessons/%.c,$(B)/lessons/%,$(LECCIONES_SRCS))
 LECCIONES_VERIFICAR := lessons/verificar/verificar.sh
 # valgrind no puede ejecutar binarios con AddressSanitizer: con SAN=… las fugas las ve LSan
@@ -62,3 +62,5 @@ leccion: $(LECCION_BINS) $(B)/bin/servidor-practica
 	@test -n "$(L)" || { echo "Uso: make leccion L=03   (número de la lección)"; exit 2; }
 	@test -n "$(strip $(LECCION_DIRS))" || { echo "No existe ninguna lección lessons/$(L)-*"; exit 2; }
 	@bash $(LECCIONES_VERIFICAR) $(LECCIONES_OPCIONES) $(LECCION_DIRS)
+# La práctica comprobada de cada lección (make practica L=NN): lessons/practica.mk.
+include lessons/practica.mk

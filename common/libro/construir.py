@@ -204,7 +204,7 @@ def descubrir(raiz):
     def carpetas(base):
         d = os.path.join(raiz, base)
         return sorted(n for n in os.listdir(d)
-                      if re.match(r"\d\d-", n) and os.path.isfile(os.path.join(d, n, "README.md")))
+                      if re.match(r"\d\d[a-z]?-", n) and os.path.isfile(os.path.join(d, n, "README.md")))
 
     paginas.append(Pagina("lessons/README.md", "lecciones.html", "indice", "Lecciones"))
     for n in carpetas("lessons"):

@@ -45,7 +45,7 @@ done
 case "$PARALELO" in ''|*[!0-9]*|0) echo "verificar.sh: -j necesita un número >= 1" >&2; exit 2 ;; esac
 
 if [ ${#lecciones[@]} -eq 0 ]; then
-    for d in lessons/[0-9][0-9]-*/; do
+    for d in lessons/[0-9][0-9]-*/ lessons/[0-9][0-9][a-z]-*/; do
         [ -d "$d" ] && lecciones+=("${d%/}")
     done
 fi

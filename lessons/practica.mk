@@ -1,0 +1,29 @@
+# lessons/practica.mk: la práctica comprobada de cada lección (lessons/NN-tema/practica/).
+# El comprobador es lessons/practica/practica.sh; el formato de los ejercicios y de su
+# manifiesto «casos», en lessons/practica/README.md.
+#
+#   make practica L=02            compila y comprueba tus ejercicios de la lección 02
+#   make practica L=02 E=1        solo el ejercicio 1-… de esa lección
+#   make vigilar-practica L=02    vuelve a comprobar cada vez que guardas un ejercicio.c
+#   make prueba-practica [L=02]   (make test) cada respuesta pasa, cada partida falla y cada
+#                                 mutante pierde justo sus casos
+
+PRACTICA_ENV = PRACTICA_CC="$(CC)" \
+  PRACTICA_CFLAGS="$(filter-out -Werror -MMD -MP,$(CURSO_CFLAGS)) $(CFLAGS) $(CURSO_LDFLAGS)" \
+  PRACTICA_LIBS="$(CURSO_LIBS)"
+PRACTICA_DIRS = $(foreach l,$(L),$(if $(E),$(wildcard lessons/$(l)-*/practica/$(E)-*),$(wildcard lessons/$(l)-*)))
+
+.PHONY: practica vigilar-practica prueba-practica
+practica: $(LIBCURSO)
+	@test -n "$(L)" || { echo "Uso: make practica L=02   (número de la lección; E=1 para un solo ejercicio)"; exit 2; }
+	@test -n "$(strip $(PRACTICA_DIRS))" || { echo "No existe la lección (o el ejercicio) L=$(L) $(E)"; exit 2; }
+	@$(PRACTICA_ENV) bash lessons/practica/practica.sh -B $(B) $(PRACTICA_DIRS); test $$? -le 1
+
+vigilar-practica: $(LIBCURSO)
+	@test -n "$(strip $(PRACTICA_DIRS))" || { echo "Uso: make vigilar-practica L=02"; exit 2; }
+	@$(PRACTICA_ENV) bash lessons/practica/vigilar.sh -B $(B) $(PRACTICA_DIRS)
+
+# Solo en el repositorio del profesorado: la edición del estudiante no tiene las respuestas.
+SUITES += $(if $(wildcard solutions/practica/*/*/ejercicio.c),prueba-practica)
+prueba-practica: $(LIBCURSO)
+	@$(PRACTICA_ENV) bash lessons/practica/prueba-practica.sh -B $(B) $(foreach l,$(L),$(wildcard lessons/$(l)-*))

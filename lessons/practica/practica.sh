@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# practica.sh — comprueba los ejercicios de práctica de las lecciones (`make practica L=02`).
+#
+# Cada ejercicio es una carpeta lessons/NN-tema/practica/N-nombre/ con su enunciado
+# (README.md), el archivo que escribe el estudiante (ejercicio.c, que compila desde el
+# principio) y su manifiesto (casos, formato en lessons/practica/README.md). Este guion
+# compila ejercicio.c con libcurso, lo ejecuta como un proceso aparte con cada caso y lo juzga
+# desde fuera: su salida (con las reglas tolerantes de las lecciones, lessons/verificar/
+# comparar.awk), su estado de salida, el tiempo de pared medido aquí y valgrind.
+#
+# Uso: practica.sh [-B build] [--codigo ARCHIVO] [--resultados ARCHIVO] [--breve] CARPETA...
+#   CARPETA       una lección (lessons/02-…: todos sus ejercicios) o un ejercicio
+#   --codigo F    compila F en vez de ejercicio.c (las pruebas: la respuesta, un mutante)
+#   --resultados  añade a ese archivo una línea «ejercicio caso ok|falla» por caso
+#   --breve       solo la línea de cada caso (sin el detalle del primero que falla)
+#   --hasta-fallo deja de ejecutar casos tras el primero que falla (las pruebas, con la partida)
+# Variables: PRACTICA_CC, PRACTICA_CFLAGS, PRACTICA_LIBS (las pone make).
+# Sale con 0 si todo pasó, 1 si algo falló, 2 si el uso es incorrecto.
+set -u
+aqui=$(cd "$(dirname "$0")" && pwd)
+raiz=$(cd "$aqui/../.." && pwd)
+cd "$raiz" || exit 2
+COMPARAR="$raiz/lessons/verificar/comparar.awk"
+B=build
+CODIGO=""
+RESULTADOS=""
+BREVE=0
+HASTA_FALLO=0
+carpetas=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -B) B=${2:?falta la carpeta tras -B}; shift 2 ;;
+    --codigo) CODIGO=${2:?falta el archivo tras --codigo}; shift 2 ;;
+    --resultados) RESULTADOS=${2:?falta el archivo tras --resultados}; shift 2 ;;
+    --breve) BREVE=1; shift ;;
+    --hasta-fallo) HASTA_FALLO=1; shift ;;
+    -*) echo "practica.sh: opción desconocida: $1" >&2; exit 2 ;;
+    *) carpetas+=("${1%/}"); shift ;;
+  esac
+done
+CC=${PRACTICA_CC:-cc}
+if [ -z "${PRACTICA_LIBS:-}" ]; then
+  echo "practica.sh: falta PRACTICA_LIBS (las opciones de compilación): usa make practica L=NN" >&2
+  exit 2
+fi
+CFLAGS=${PRACTICA_CFLAGS:-}
+LIBS=${PRACTICA_LIBS:-}
+
+# Colores solo en una terminal.
+if [ -t 1 ]; then VERDE=$'\033[32m'; ROJO=$'\033[31m'; GRIS=$'\033[2m'; NORMAL=$'\033[0m'
+else VERDE=""; ROJO=""; GRIS=""; NORMAL=""; fi
+
+ejercicios=()
+for c in "${carpetas[@]}"; do
+  if [ -f "$c/casos" ]; then ejercicios+=("$c")
+  elif [ -d "$c/practica" ]; then
+    for e in "$c"/practica/*/; do [ -f "$e/casos" ] && ejercicios+=("${e%/}"); done
+  else
+    echo "practica.sh: $c no es ni una lección con practica/ ni un ejercicio" >&2; exit 2
+  fi
+done
+if [ ${#ejercicios[@]} -eq 0 ]; then
+  echo "practica.sh: no hay ejercicios que comprobar" >&2; exit 2
+fi
+if [ -n "$CODIGO" ] && [ ${#ejercicios[@]} -ne 1 ]; then
+  echo "practica.sh: --codigo solo con un ejercicio" >&2; exit 2
+fi
+mkdir -p "${TMPDIR:-/tmp}"
+
+# Lee el manifiesto: deja en CASOS los ids y en C_<campo>[id] cada campo.
+declare -A C_CONSALIDA C_QUE C_ARGS C_LIMITE C_ESTADO C_ENTRADA C_PISTA C_DESORD C_VALGRIND C_TARDA C_SALIDA C_STDERR
+leer_casos() {
+  local f=$1 linea id="" en_salida=0
+  CASOS=()
+  C_QUE=(); C_ARGS=(); C_LIMITE=(); C_ESTADO=(); C_ENTRADA=(); C_PISTA=(); C_DESORD=()
+  C_VALGRIND=(); C_TARDA=(); C_SALIDA=(); C_STDERR=(); C_CONSALIDA=()
+  while IFS= read -r linea || [ -n "$linea" ]; do
+    if [[ "$linea" == "caso: "* ]]; then
+      id=${linea#caso: }; CASOS+=("$id"); en_salida=0
+      C_LIMITE[$id]=10; C_ESTADO[$id]=0; C_SALIDA[$id]=""; C_ARGS[$id]=""
+      continue
+    fi
+    if [ "$en_salida" = 1 ]; then C_SALIDA[$id]+="$linea"$'\n'; continue; fi
+    case "$linea" in
+      ''|'#'*) ;;
+      'qué: '*) C_QUE[$id]=${linea#qué: } ;;
+      'argumentos: '*) C_ARGS[$id]=${linea#argumentos: } ;;
+      'límite: '*) C_LIMITE[$id]=${linea#límite: } ;;
+      'estado: '*) C_ESTADO[$id]=${linea#estado: } ;;
+      'entrada: '*) C_ENTRADA[$id]=${linea#entrada: } ;;
+      'pista: '*) C_PISTA[$id]=${linea#pista: } ;;
+      'tarda: '*) C_TARDA[$id]=${linea#tarda: } ;;
+      desordenado) C_DESORD[$id]=1 ;;
+      valgrind) C_VALGRIND[$id]=1 ;;
+      stderr) C_STDERR[$id]=1 ;;
+      'salida:') en_salida=1; C_CONSALIDA[$id]=1 ;;
+      *) echo "practica.sh: $f: línea que no entiendo: $linea" >&2; return 1 ;;
+    esac
+  done <"$f"
+}
+
+total_ok=0; total=0; algo_falla=0; detalle_dado=0
+
+# ejecutar_caso EJ ID BIN CARPETA: deja VEREDICTO (ok|falla) y, si falla, MOTIVO y DIFERENCIAS.
+ejecutar_caso() {
+  local ej=$1 id=$2 bin=$3 dir=$4 limite=${C_LIMITE[$2]} entrada=/dev/null
+  local ctmp sal err t0 t1 estado vg=() args=()
+  [ -n "${C_ENTRADA[$id]:-}" ] && entrada="$ej/${C_ENTRADA[$id]}"
+  eval "args=(${C_ARGS[$id]})"
+  ctmp=$(mktemp -d "${TMPDIR:-/tmp}/practica.XXXXXX")
+  sal="$dir/$id.salida"; err="$dir/$id.errores"
+  if [ -n "${C_VALGRIND[$id]:-}" ]; then
+    vg=(valgrind -q --leak-check=full --show-leak-kinds=definite,indirect
+        --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --log-file="$dir/$id.valgrind")
+    limite=$((limite * 3 + 30))
+  fi
+  # La entrada llega por una tubería, como desde otro programa (uv_pipe_open la acepta; un
+  # archivo normal, no: epoll no sabe esperar en archivos).
+  t0=$(date +%s.%N)
+  TMPDIR="$ctmp" CURSO_SERVIDOR="${CURSO_SERVIDOR:-}" timeout -k 3 "$limite" \
+    stdbuf -oL -eL "${vg[@]}" "$bin" "${args[@]}" < <(cat "$entrada") >"$sal" 2>"$err"
+  estado=$?
+  t1=$(date +%s.%N)
+  rm -rf "$ctmp"
+  TIEMPO=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+  VEREDICTO=falla; MOTIVO=""; DIFERENCIAS=""
+  if [ -n "${C_STDERR[$id]:-}" ]; then cat "$err" >>"$sal"; fi
+  if [ "$estado" = 124 ] || [ "$estado" = 137 ]; then
+    MOTIVO="no terminó en ${limite} s: el bucle sigue vivo (¿un handle sin cerrar, un temporizador que se repite?) o el programa espera algo que no llega"
+    return
+  fi
+  if [ -n "${C_VALGRIND[$id]:-}" ] && [ "$estado" = 99 ]; then
+    MOTIVO="valgrind encontró errores de memoria o fugas"
+    DIFERENCIAS=$(grep -v '^==[0-9]*== *$' "$dir/$id.valgrind" | head -n 25)
+    return
+  fi
+  if [ "$estado" != "${C_ESTADO[$id]}" ]; then
+    if [ "$estado" -gt 128 ] && [ "$estado" -lt 160 ]; then
+      MOTIVO="terminó por la señal $((estado - 128)) ($(kill -l $((estado - 128)) 2>/dev/null)); se esperaba el estado ${C_ESTADO[$id]}"
+    else
+      MOTIVO="terminó con estado $estado; se esperaba ${C_ESTADO[$id]}"
+    fi
+    DIFERENCIAS=$(tail -n 8 "$err")
+    return
+  fi
+  printf '%s' "${C_SALIDA[$id]}" >"$dir/$id.esperada"
+  # Sin «salida:» en el manifiesto, el caso no mira la salida (solo estado, tiempo, valgrind).
+  if [ -n "${C_CONSALIDA[$id]:-}" ] && ! DIFERENCIAS=$(LC_ALL=C awk -v modo=bloque -v esperado="$dir/$id.esperada" \
+      -v obtenido="$sal" -v desordenado="${C_DESORD[$id]:-0}" -v origen="el manifiesto" \
+      -f "$COMPARAR" 2>&1); then
+    MOTIVO="la salida no es la esperada"
+    return
+  fi
+  if [ -n "${C_TARDA[$id]:-}" ] && [ -z "${C_VALGRIND[$id]:-}" ]; then
+    local min max
+    read -r min max <<<"${C_TARDA[$id]}"
+    if ! awk -v t="$TIEMPO" -v a="$min" -v b="$max" 'BEGIN { exit !(t >= a && t <= b) }'; then
+      MOTIVO="tardó $TIEMPO s (medido desde fuera); debía tardar entre $min y $max s"
+      return
+    fi
+  fi
+  VEREDICTO=ok
+}
+
+for ej in "${ejercicios[@]}"; do
+  leccion=$(basename "$(dirname "$(dirname "$ej")")")
+  nombre=$(basename "$ej")
+  dir="$B/practica/$leccion/$nombre"
+  mkdir -p "$dir"
+  fuente=${CODIGO:-$ej/ejercicio.c}
+  titulo=$(sed -n '1s/^# *//p' "$ej/README.md" 2>/dev/null)
+  printf '\n%s %s — %s\n' "${leccion%%-*}" "$nombre" "$titulo"
+  if ! leer_casos "$ej/casos"; then algo_falla=1; continue; fi
+  # Compilar: los avisos se enseñan (sin -Werror) pero no cuentan.
+  if ! $CC $CFLAGS -o "$dir/programa" "$fuente" $LIBS >"$dir/compilar.txt" 2>&1; then
+    printf '  %s✘ no compila%s (%s): los mensajes del compilador:\n' "$ROJO" "$NORMAL" "$fuente"
+    sed 's/^/      /' "$dir/compilar.txt" | head -n 30
+    for id in "${CASOS[@]}"; do
+      total=$((total + 1))
+      [ -n "$RESULTADOS" ] && echo "$nombre $id falla" >>"$RESULTADOS"
+    done
+    algo_falla=1
+    continue
+  fi
+  if [ -s "$dir/compilar.txt" ] && [ "$BREVE" = 0 ]; then
+    printf '  %savisos del compilador (no restan, pero léelos):%s\n' "$GRIS" "$NORMAL"
+    sed 's/^/      /' "$dir/compilar.txt" | head -n 15
+  fi
+  bien=0
+  for id in "${CASOS[@]}"; do
+    total=$((total + 1))
+    ejecutar_caso "$ej" "$id" "$dir/programa" "$dir"
+    [ -n "$RESULTADOS" ] && echo "$nombre $id $VEREDICTO" >>"$RESULTADOS"
+    if [ "$VEREDICTO" = ok ]; then
+      bien=$((bien + 1)); total_ok=$((total_ok + 1))
+      printf '  %s✔%s %-14s %s\n' "$VERDE" "$NORMAL" "$id" "${C_QUE[$id]:-}"
+      continue
+    fi
+    algo_falla=1
+    printf '  %s✘%s %-14s %s\n' "$ROJO" "$NORMAL" "$id" "${C_QUE[$id]:-}"
+    [ "$HASTA_FALLO" = 1 ] && break
+    if [ "$detalle_dado" = 0 ] && [ "$BREVE" = 0 ]; then
+      detalle_dado=1
+      printf '      Qué se comprobó: %s (%s %s)\n' "${C_QUE[$id]:-}" "$fuente" "${C_ARGS[$id]}"
+      printf '      Qué pasó: %s\n' "$MOTIVO"
+      if [ -n "$DIFERENCIAS" ]; then printf '%s\n' "$DIFERENCIAS" | head -n 25 | sed 's/^/        /'; fi
+      if [ "$MOTIVO" = "la salida no es la esperada" ] && [ -z "${C_STDERR[$id]:-}" ] && [ -s "$dir/$id.errores" ]; then
+        printf '      Tu stderr:\n'; head -n 10 "$dir/$id.errores" | sed 's/^/        │ /'
+      fi
+      [ -n "${C_PISTA[$id]:-}" ] && printf '      Pista: %s\n' "${C_PISTA[$id]}"
+    fi
+  done
+  if [ "$bien" = "${#CASOS[@]}" ]; then
+    printf '  %s¡Ejercicio completo!%s (%d/%d casos)\n' "$VERDE" "$NORMAL" "$bien" "${#CASOS[@]}"
+  else
+    printf '  %d/%d casos\n' "$bien" "${#CASOS[@]}"
+  fi
+done
+printf '\nresumen: %d/%d casos de %d ejercicios\n' "$total_ok" "$total" "${#ejercicios[@]}"
+exit $algo_falla

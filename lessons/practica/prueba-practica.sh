@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# prueba-practica.sh — demuestra que cada ejercicio de práctica de las lecciones tiene
+# dientes (suite prueba-practica de make test): para cada lessons/NN-tema/practica/N-nombre/,
+#   1. su respuesta (solutions/practica/NN-tema/N-nombre/ejercicio.c) pasa todos los casos;
+#   2. el ejercicio.c de partida, sin tocar, compila y falla al menos un caso;
+#   3. cada mutante (autograder/mutantes/practica/NN-tema/N-nombre/*.patch, un error
+#      realista aplicado a la respuesta) pierde justo los casos de su cabecera
+#      «# Debe fallar: caso1 caso2», ni uno más ni uno menos (un caso de «# Puede fallar:»,
+#      con el porqué en el parche, no cuenta).
+# Las comprobaciones van de tres en tres (PRACTICA_J). Uso: prueba-practica.sh [-B build] [LECCIÓN...]
+set -u
+aqui=$(cd "$(dirname "$0")" && pwd)
+raiz=$(cd "$aqui/../.." && pwd)
+cd "$raiz" || exit 1
+B=build
+if [ "${1:-}" = -B ]; then B=$2; shift 2; fi
+J=${PRACTICA_J:-3}
+mkdir -p "$B/pruebas-practica" "${TMPDIR:-/tmp}"
+DIR=$(mktemp -d "$raiz/$B/pruebas-practica/ronda.XXXXXX")
+trap 'rm -rf "$DIR"' EXIT
+
+ejercicios=()
+if [ $# -eq 0 ]; then set -- lessons/[0-9][0-9]*-*/; fi
+for l in "$@"; do
+  for e in "${l%/}"/practica/*/; do [ -f "$e/casos" ] && ejercicios+=("${e%/}"); done
+done
+if [ ${#ejercicios[@]} -eq 0 ]; then echo "resumen: 0 ejercicios (ninguno que probar)"; exit 1; fi
+
+# Cada comprobación es una tarea «EJERCICIO TIPO [MUTANTE]» (TIPO: respuesta, partida o
+# mutante); van de PRACTICA_J en PRACTICA_J (por omisión 3: casi todo es esperar a
+# temporizadores). Cada una escribe en $DIR/<n>.txt líneas «ok texto» o «MAL texto».
+probar() {
+  local ej=$1 tipo=$2 m=${3:-} leccion nombre clave sal res log fuente esperados obtenidos falla
+  leccion=$(basename "$(dirname "$(dirname "$ej")")"); nombre=$(basename "$ej")
+  clave="$leccion/$nombre"
+  local trabajo
+  trabajo=$(mktemp -d "$DIR/trabajo.XXXXXX")
+  sal="$trabajo.txt"; res="$trabajo/res"; log="$trabajo/log"; : >"$sal"; : >"$res"
+  local resp="solutions/practica/$leccion/$nombre/ejercicio.c"
+  local BB="$B/pruebas-practica/$leccion-$nombre-$tipo${m:+-$(basename "$m" .patch)}"
+  case $tipo in
+    respuesta)
+      if [ ! -f "$resp" ]; then echo "MAL $clave: falta la respuesta $resp" >>"$sal"; return; fi
+      fuente=$resp ;;
+    partida) fuente=$ej/ejercicio.c ;;
+    mutante)
+      cp "$resp" "$trabajo/ejercicio.c"
+      if ! patch -s -d "$trabajo" -p1 <"$m" >"$trabajo/patch.log" 2>&1; then
+        echo "MAL $clave: el mutante $(basename "$m") no se aplica a la respuesta: $(cat "$trabajo/patch.log")" >>"$sal"
+        return
+      fi
+      fuente=$trabajo/ejercicio.c ;;
+  esac
+  # A la partida le basta con fallar un caso: se para en el primero que falla.
+  bash "$aqui/practica.sh" -B "$BB" --breve $([ "$tipo" = partida ] && echo --hasta-fallo) --codigo "$fuente" --resultados "$res" "$ej" >"$log" 2>&1
+  falla=$(awk '$3 != "ok" { print $2 }' "$res" | sort | tr '\n' ' ')
+  local cola
+  cola=$(sed 's/^/\n      /' "$log" | tail -n 30)
+  if [ ! -s "$res" ]; then
+    echo "MAL $clave: $tipo ${m:+$(basename "$m") }no se pudo comprobar$cola" >>"$sal"
+    return
+  fi
+  case $tipo in
+    respuesta)
+      if [ -z "$falla" ]; then echo "ok $clave: la respuesta pasa los $(wc -l <"$res") casos" >>"$sal"
+      else echo "MAL $clave: la respuesta falla: $falla$cola" >>"$sal"; fi ;;
+    partida)
+      if grep -q 'no compila' "$log"; then echo "MAL $clave: la partida no compila$cola" >>"$sal"
+      elif [ -n "$falla" ]; then echo "ok $clave: la partida compila y falla (el primer caso que falla: ${falla% })" >>"$sal"
+      else echo "MAL $clave: la partida sin tocar pasa todos los casos" >>"$sal"; fi ;;
+    mutante)
+      esperados=$(sed -n 's/^# Debe fallar: *//p' "$m" | tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' ')
+      # «# Puede fallar: caso» (con el porqué en el parche): ese caso no cuenta, falle o no.
+      local puede
+      puede=$(sed -n 's/^# Puede fallar: *//p' "$m" | sed 's/(.*//')
+      for c in $puede; do falla=$(tr ' ' '\n' <<<"$falla" | grep -vx "$c" | sed '/^$/d' | tr '\n' ' '); done
+      if [ -n "$esperados" ] && [ "$esperados" = "$falla" ]; then
+        echo "ok $clave: el mutante $(basename "$m" .patch) pierde justo: $esperados" >>"$sal"
+      else
+        echo "MAL $clave: el mutante $(basename "$m" .patch) debía perder «$esperados» y perdió «$falla»$cola" >>"$sal"
+      fi ;;
+  esac
+}
+export -f probar
+export DIR B aqui
+
+tareas=()
+for ej in "${ejercicios[@]}"; do
+  leccion=$(basename "$(dirname "$(dirname "$ej")")"); nombre=$(basename "$ej")
+  tareas+=("$ej respuesta" "$ej partida")
+  n=0
+  for m in autograder/mutantes/practica/"$leccion"/"$nombre"/*.patch; do
+    [ -f "$m" ] || continue
+    n=$((n + 1)); tareas+=("$ej mutante $m")
+  done
+  [ "$n" -gt 0 ] || echo "MAL $leccion/$nombre: no tiene ningún mutante (autograder/mutantes/practica/$leccion/$nombre/*.patch)" >"$DIR/sin-mutantes-$leccion-$nombre.txt"
+done
+printf '%s\n' "${tareas[@]}" | xargs -P "$J" -L1 bash -c 'probar "$@"' _
+cat "$DIR"/*.txt | sort | sed 's/^ok /  ✔ /; s/^MAL /  ✘ /'
+pasan=$(cat "$DIR"/*.txt | grep -c "^ok ")
+fallan=$(cat "$DIR"/*.txt | grep -c "^MAL ")
+echo "resumen: ${#ejercicios[@]} ejercicios, $pasan comprobaciones bien, $fallan mal"
+[ "$fallan" -eq 0 ]
