@@ -29,8 +29,8 @@ static int informar(const char *que, int ok, int error)
     if (ok)
         printf("PERMITIDO %s\n", que);
     else
-        printf("BLOQUEADO %s: %s (%s)\n", que, strerrorname_np(error) ? strerrorname_np(error) : "?",
-               strerror(error));
+        printf("BLOQUEADO %s: %s (%s)\n", que,
+               strerrorname_np(error) ? strerrorname_np(error) : "?", strerror(error));
     return 0;
 }
 
