@@ -62,3 +62,9 @@ leccion: $(LECCION_BINS) $(B)/bin/servidor-practica
 	@test -n "$(L)" || { echo "Uso: make leccion L=03   (número de la lección)"; exit 2; }
 	@test -n "$(strip $(LECCION_DIRS))" || { echo "No existe ninguna lección lessons/$(L)-*"; exit 2; }
 	@bash $(LECCIONES_VERIFICAR) $(LECCIONES_OPCIONES) $(LECCION_DIRS)
+
+# Las reglas del comparador de salidas (comparar.awk), con casos que deben casar y que no.
+.PHONY: prueba-comparar
+SUITES += prueba-comparar
+prueba-comparar:
+	@bash lessons/verificar/prueba-comparar.sh
