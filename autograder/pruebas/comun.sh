@@ -87,6 +87,6 @@ PY
 
 resumen_final() {
   [ "$fallan" -gt 0 ] && echo "Fallan: ${fallidas[*]}"
-  echo "resumen: $((pasan + fallan)) comprobaciones, $pasan pasan, $fallan fallan${saltadas:+, $saltadas saltadas}"
+  echo "resumen: $((pasan + fallan)) comprobaciones, $pasan pasan, $fallan fallan$([ "$saltadas" -gt 0 ] && echo ", $saltadas saltadas")"
   [ "$fallan" -eq 0 ]
 }

@@ -34,10 +34,14 @@ function limpiar(s) {
     return s
 }
 
-# ¿El número va pegado a algo que lo hace parte de otra ficha? Antes, una letra, «/», «(»,
-# «=», «_» o «.»; después, una letra, «.», «?» o «_».
-function pegado(antes, despues) {
-    return antes ~ /[A-Za-z\/(=_.]/ || despues ~ /[A-Za-z.?_]/
+# ¿El número va pegado a algo que lo hace parte de otra ficha? Antes, una letra, «/», «=», «_»,
+# «.» o el «(» de una llamada (pg_sleep(0.3), no «(0.50 s)»); después, una letra que no empiece
+# una unidad de tiempo (0.03s, 1.5ms, 2.0x sí son medidas), «.», «?» o «_».
+function pegado(antes2, antes, resto) {
+    if (antes ~ /[A-Za-z\/=_.]/) return 1
+    if (antes == "(" && antes2 ~ /[A-Za-z0-9_]/) return 1
+    if (resto ~ /^(s|ms|us|µs|ns|min|x)([^A-Za-z]|$)/) return 0
+    return resto ~ /^[A-Za-z.?_]/
 }
 
 # Parte E en fichas: "L" literal, "N" número con decimales (una medida), "S" un tamaño
@@ -56,7 +60,7 @@ function trocear(e,    k, pos, ini, lon, antes) {
         if (ini > 1) { TT[++NT] = "L"; TV[NT] = antes }
         if (substr(e, ini, lon) == "…") {
             TT[++NT] = "C"; TV[NT] = ""
-        } else if (pegado(substr(e, ini - 1, 1), substr(e, ini + lon, 1))) {
+        } else if (pegado(substr(e, ini - 2, 1), substr(e, ini - 1, 1), substr(e, ini + lon))) {
             # Parte de otra cosa (HTTP/1.1, 127.0.0.1, /delay/0.5, sleep(0.3)): literal.
             TT[++NT] = "L"; TV[NT] = substr(e, ini, lon)
         } else if (substr(e, ini + lon) ~ /^ ?(B|KiB|MiB|GiB|KB|MB|GB|bytes)([^A-Za-z]|$)/) {
@@ -248,6 +252,7 @@ BEGIN {
     else distinto = diff_ordenado()
     if (distinto) {
         print "      (Tolerancias: «…» casa con cualquier texto; los números con decimales, ±25 % o ±0.35;"
+        print "       los tamaños (KiB, MiB…), ±5 %; los pegados a otra cosa (HTTP/1.1), exactos;"
         print "       las barras de cronograma, ±3 columnas. Detalles en lessons/CONVENCIONES.md.)"
     }
     exit(distinto ? 1 : 0)

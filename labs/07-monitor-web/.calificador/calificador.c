@@ -26,14 +26,21 @@
  * hay OMITIDA que ver; si las peticiones se cortan antes, lo dice en una nota). Los mutantes de
  * autograder/mutantes/07-monitor-web pierden exactamente las verificaciones de su cabecera.
  */
+#define _GNU_SOURCE /* accept4 */
 #include <criterion/criterion.h>
 
 #include "calificador/calificador.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #define MAX_PETICIONES 256
 
@@ -279,7 +286,36 @@ static int casa_estado(const cal_peticion_t *v, int estado)
 }
 
 /* Qué hay que juzgar además de OK/FALLO. */
-enum { ALERTAS = 1, OMITIDAS = 2, RECUPERADOS = 4 };
+enum { ALERTAS = 1, OMITIDAS = 2, RECUPERADOS = 4, TIEMPOS = 8 };
+
+/* Con TIEMPOS, el <ms> de cada línea tiene que ser lo que tardó de verdad su petición: nunca
+ * menos que lo que el servidor tardó en responderla (2 ms de redondeo), y no más que desde
+ * que el servidor la recibió hasta que la línea apareció, más TECHO_MS (lo que el programa
+ * pudo tardar en enviarla con la máquina cargada). */
+#define TECHO_MS 150
+
+/* Comprueba el <ms> de `linea`, respaldada por la petición `v` y vista en `t`. 1 si es
+ * creíble; si no, 0 y la explicación en `informe`. */
+static int tiempo_respaldado(const char *linea, int num, const cal_peticion_t *v, uint64_t t,
+                             char *informe, size_t tam)
+{
+    char w[32];
+    char *fin = NULL;
+    long ms = cal_palabra(linea, 3, w, sizeof w) != NULL ? strtol(w, &fin, 10) : -1;
+    long dur = (long)(v->fin_ms - v->inicio_ms);
+    long techo = (long)t - (long)v->inicio_ms + TECHO_MS;
+    /* Una petición cortada la da por terminada el servidor cuando ve la conexión cerrada,
+     * algo después de que el programa la corte: ahí no hay suelo. */
+    long suelo = v->abortada ? 0 : dur - 2;
+    if (fin != NULL && fin != w && *fin == '\0' && ms >= suelo && ms <= techo)
+        return 1;
+    snprintf(informe, tam,
+             "la línea %d («%.200s») dice %s ms, pero su petición tardó %ld ms en el servidor y "
+             "la línea apareció %ld ms después de que el servidor la recibiera (se aceptan de "
+             "%ld a %ld ms): el tiempo impreso tiene que medirse, petición a petición",
+             num + 1, linea, w, dur, (long)t - (long)v->inicio_ms, suelo, techo);
+    return 0;
+}
 
 /* Comprueba con el registro del servidor cada línea de la salida de las URLs `o`: cada
  * OK/FALLO casa, en orden, con una petición distinta a esa URL, con ese estado y terminada
@@ -331,6 +367,8 @@ static int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char
                              m, siguiente);
                     return 0;
                 }
+                if ((que & TIEMPOS) && !tiempo_respaldado(linea, num, &v[j], t, informe, tam))
+                    return 0;
                 siguiente = j + 1;
                 casadas++;
                 if (strcmp(tipo, "FALLO") == 0) {
@@ -1076,40 +1114,98 @@ CAL_PRUEBA(limite_por_verificacion, 20)
     CAL_FIN(ok && pruebas);
 }
 
+/* Un «sitio inalcanzable» que deja pruebas: escucha en 127.0.0.1 (puerto efímero, en la red de
+ * esta verificación) y corta con RST cada conexión en cuanto llega, sin responder. Para el
+ * programa es un fallo de conexión como un puerto cerrado; para el calificador, cada intento
+ * queda contado (un puerto cerrado de verdad no deja rastro: cualquiera podría imprimir FALLO
+ * sin intentarlo). Devuelve el descriptor (y el puerto en `puerto`) o -1. */
+static int escuchar_y_cortar(int *puerto)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t n = sizeof a;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 64) < 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &n) < 0) {
+        close(fd);
+        return -1;
+    }
+    *puerto = ntohs(a.sin_port);
+    return fd;
+}
+
+/* Acepta y corta (RST) las conexiones pendientes; devuelve cuántas. */
+static int cortar_pendientes(int fd)
+{
+    int n = 0;
+    for (;;) {
+        int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+        if (c < 0)
+            return n;
+        struct linger l = {.l_onoff = 1, .l_linger = 0};
+        (void)setsockopt(c, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+        close(c);
+        n++;
+    }
+}
+
 CAL_PRUEBA(inalcanzable, 20)
 {
-    cal_esperado("líneas «FALLO <url> 0 …» para el puerto cerrado, el programa vivo y la otra "
-                 "URL (opaca, siempre 200) comprobándose (al menos 3 OK respaldados por el "
-                 "registro del servidor)");
+    cal_esperado("líneas «FALLO <url> 0 …» para el sitio que corta toda conexión sin responder, "
+                 "cada una con su propio intento de conexión (el calificador los cuenta), el "
+                 "programa vivo y la otra URL (opaca, siempre 200) comprobándose (al menos 3 OK "
+                 "respaldados por el registro del servidor)");
     opaca_t o[] = {{.guion = SIEMPRE(200)}};
     cal_servidor_t *s = servidor_opaco(o, 1);
     if (s == NULL)
         CAL_FIN(0);
-    char cerrada[64];
-    snprintf(cerrada, sizeof cerrada, "http://127.0.0.1:%d/", cal_puerto_cerrado());
-    const char *buena = o[0].url;
-    const char *args[] = {"-i", "200", cerrada, buena, NULL};
-    cal_proceso_t *p = monitor(s, args, 8, 0);
-    if (p == NULL)
+    int puerto = 0;
+    int escucha = escuchar_y_cortar(&puerto);
+    if (escucha < 0) {
+        cal_obtenido("no se pudo abrir el puerto que corta conexiones (error del calificador: %s)",
+                     strerror(errno));
         CAL_FIN(0);
-    dormir(1300);
+    }
+    char cortada[64];
+    snprintf(cortada, sizeof cortada, "http://127.0.0.1:%d/", puerto);
+    const char *buena = o[0].url;
+    const char *args[] = {"-i", "200", cortada, buena, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL) {
+        close(escucha);
+        CAL_FIN(0);
+    }
+    int intentos = 0;
+    for (uint64_t fin = cal_ahora_ms() + 1300; cal_ahora_ms() < fin;) {
+        dormir(10);
+        intentos += cortar_pendientes(escucha);
+    }
     int vivo = !cal_termino(p);
-    char fin[256];
-    cal_describir_fin(p, fin, sizeof fin);
+    char final[256];
+    cal_describir_fin(p, final, sizeof final);
     parar(p, 2000);
+    intentos += cortar_pendientes(escucha);
+    close(escucha);
     const char *out = cal_salida(p);
-    int fallos = cal_contar(out, "FALLO", cerrada), oks = cal_contar(out, "OK", buena);
+    int fallos = cal_contar(out, "FALLO", cortada), oks = cal_contar(out, "OK", buena);
     int con_cero = 0;
     for (int i = 0; i < fallos; i++) {
         char linea[1024], e[32];
-        cal_linea(out, "FALLO", cerrada, i, linea, sizeof linea);
+        cal_linea(out, "FALLO", cortada, i, linea, sizeof linea);
         if (cal_palabra(linea, 2, e, sizeof e) != NULL && strcmp(e, "0") == 0)
             con_cero++;
     }
-    int ok = vivo && fallos >= 2 && con_cero == fallos && oks >= 3;
-    cal_obtenido("a los 1,3 s el programa %s; %d FALLO del puerto cerrado (%d con estado 0); "
-                 "%d OK de la otra URL",
-                 vivo ? "seguía vivo" : fin, fallos, con_cero, oks);
+    /* Cada FALLO necesita su intento: más líneas que conexiones es imprimir sin intentarlo. */
+    int ok = vivo && fallos >= 2 && con_cero == fallos && fallos <= intentos && oks >= 3;
+    cal_obtenido("a los 1,3 s el programa %s; %d FALLO del sitio que corta (%d con estado 0) "
+                 "para %d %s de conexión; %d OK de la otra URL",
+                 vivo ? "seguía vivo" : final, fallos, con_cero, intentos,
+                 plural(intentos, "intento", "intentos"), oks);
+    if (fallos > intentos)
+        cal_nota("Hay más líneas FALLO que intentos de conexión: cada FALLO tiene que venir de "
+                 "una verificación de verdad, en cada ciclo.");
     int pruebas = con_pruebas(s, p, o, 1, 0);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
@@ -1315,28 +1411,37 @@ static void variados(char *buf, size_t tam, int estado, const int *retrasos, int
 CAL_PRUEBA(resumen_media, 20)
 {
     cal_esperado("en cada «RESUMEN <url> … media=<x> ms», <x> con un decimal y igual (±0,55 ms) a "
-                 "la media de los <ms> de las líneas OK y FALLO de esa URL (tres URLs opacas, una "
-                 "que falla, con tiempos distintos en cada petición; SIGINT cuando alguna de esas "
+                 "la media de los <ms> de las líneas OK y FALLO de esa URL, y cada <ms> medido de "
+                 "verdad: entre lo que tardó su petición en el servidor y lo que pasó hasta verse "
+                 "la línea (tres URLs opacas, una que falla, con tiempos al azar en cada "
+                 "petición, unos cortos y otros de 120 a 220 ms; SIGINT cuando alguna de esas "
                  "medias tiene una parte decimal de 0,6 o más)");
-    static const int ra[] = {5, 23, 11, 37, 2, 19, 31, 8, 27, 14, 3, 33, 20, 9, 26, 16};
-    static const int rb[] = {29, 4, 17, 9, 35, 21, 6, 26, 13, 38, 1, 24, 12, 30, 7, 18};
-    static const int rc[] = {14, 31, 3, 25, 8, 36, 19, 2, 28, 10, 22, 5, 33, 15, 1, 27};
+    /* Retrasos nuevos en cada calificación (el calificador se puede leer: fijos, se sabrían de
+     * antemano), mezcla de cortos y largos para que un <ms> inventado no case con todos. */
+    int r[3][16];
+    for (int k = 0; k < 3; k++)
+        for (int i = 0; i < 16; i++) {
+            uint32_t a = 0;
+            if (getrandom(&a, sizeof a, 0) != (ssize_t)sizeof a)
+                a = (uint32_t)(k * 131 + i * 977 + 12345) * 2654435761u;
+            r[k][i] = a % 2 == 0 ? 3 + (int)(a / 2 % 38) : 120 + (int)(a / 2 % 101);
+        }
     static char ga[1024], gb[1024], gc[1024];
-    variados(ga, sizeof ga, 200, ra, 16);
-    variados(gb, sizeof gb, 503, rb, 16);
-    variados(gc, sizeof gc, 200, rc, 16);
+    variados(ga, sizeof ga, 200, r[0], 16);
+    variados(gb, sizeof gb, 503, r[1], 16);
+    variados(gc, sizeof gc, 200, r[2], 16);
     opaca_t o[] = {{.guion = ga}, {.guion = gb}, {.guion = gc}};
     cal_servidor_t *s = servidor_opaco(o, 3);
     if (s == NULL)
         CAL_FIN(0);
-    const char *args[] = {"-i", "150", o[0].url, o[1].url, o[2].url, NULL};
+    const char *args[] = {"-i", "300", "-t", "290", o[0].url, o[1].url, o[2].url, NULL};
     cal_proceso_t *p = monitor(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
     /* Se para justo después de una línea que deja la media de su URL con decimales ≥ 0,6: la
      * siguiente de esa URL no llega hasta el ciclo siguiente, así que su media ya no cambia. */
     int propicio = 0;
-    for (uint64_t fin = cal_ahora_ms() + 2500;
+    for (uint64_t fin = cal_ahora_ms() + 4000;
          !propicio && !cal_termino(p) && cal_ahora_ms() < fin;) {
         dormir(5);
         for (int k = 0; k < 3 && !propicio; k++) {
@@ -1396,7 +1501,7 @@ CAL_PRUEBA(resumen_media, 20)
             u += (size_t)w_;
     }
     cal_obtenido("%s", informe);
-    int pruebas = con_pruebas(s, p, o, 3, 0);
+    int pruebas = con_pruebas(s, p, o, 3, TIEMPOS);
     if (!ok && pruebas)
         cal_nota_salida(p, 8);
     CAL_FIN(ok && pruebas);
