@@ -91,3 +91,8 @@ prueba-fugas: $(addprefix $(FUGAS_PRUEBA_DIR)/normal/,$(FUGAS_PRUEBA)) \
               $(addprefix $(FUGAS_PRUEBA_DIR)/asan/,$(FUGAS_PRUEBA))
 	@bash common/herramientas/fugas-prueba/prueba.sh $(FUGAS_PRUEBA_DIR)/normal \
 	  $(FUGAS_PRUEBA_DIR)/asan
+
+# El relé que añade una ida y vuelta de red a voluntad (bench-basedatos, lección 10).
+$(B)/bin/retardo: $(B)/obj/common/herramientas/retardo/retardo.o $(LIBCURSO)
+	$(call ENLAZAR,$(CURSO_LIBS))
+PROGRAMAS += $(B)/bin/retardo
