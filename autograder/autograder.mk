@@ -118,11 +118,14 @@ $(CALIF_TEST_CAJA): $(B)/obj/autograder/pruebas/caja/test_caja.o $(LIBCALIFICADO
 
 PROGRAMAS += $(CALIF_SONDA) $(CALIF_TEST_CAJA)
 
+# Por criterion.sh: cuenta desde la línea Synthesis y una prueba saltada no pasa por buena.
 prueba-caja: $(CALIF_SONDA) $(CALIF_TEST_CAJA)
 	@echo "── con bubblewrap"
-	@CALIF_PROGRAMA=$(abspath $(CALIF_SONDA)) CALIF_CAJA=bwrap $(CALIF_TEST_CAJA) --jobs=2
+	@CALIF_PROGRAMA=$(abspath $(CALIF_SONDA)) CALIF_CAJA=bwrap \
+	  bash common/herramientas/criterion.sh $(CALIF_TEST_CAJA)
 	@echo "── sin bubblewrap (solo límites)"
-	@CALIF_PROGRAMA=$(abspath $(CALIF_SONDA)) CALIF_CAJA=limites $(CALIF_TEST_CAJA) --jobs=2
+	@CALIF_PROGRAMA=$(abspath $(CALIF_SONDA)) CALIF_CAJA=limites \
+	  bash common/herramientas/criterion.sh $(CALIF_TEST_CAJA)
 	@echo "resumen: la caja aguanta con y sin bubblewrap (ver arriba cada prueba)"
 
 # Cada laboratorio: solución = 100 %, partida <= 20 %, cada mutante pierde puntos.

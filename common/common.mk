@@ -73,3 +73,26 @@ prueba-common-asan:
 # curso/bd.h): un fragmento cada uno.
 include common/libro/libro.mk
 include common/bd.mk
+
+# El comprobador de fugas tiene dientes: una prueba limpia, una con fuga y una que muere por
+# una señal, construidas normales y con ASan; fugas.sh tiene que suspender las dos últimas.
+FUGAS_PRUEBA := limpio fuga estrella
+FUGAS_PRUEBA_DIR := $(B)/tests/fugas-prueba
+$(FUGAS_PRUEBA_DIR)/normal/%: common/herramientas/fugas-prueba/%.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O0 -g -w -o $@ $< $(CRITERION_LIBS)
+$(FUGAS_PRUEBA_DIR)/asan/%: common/herramientas/fugas-prueba/%.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O0 -g -w -fsanitize=address,undefined -fno-omit-frame-pointer \
+	  -o $@ $< $(CRITERION_LIBS)
+.PHONY: prueba-fugas
+SUITES += prueba-fugas
+prueba-fugas: $(addprefix $(FUGAS_PRUEBA_DIR)/normal/,$(FUGAS_PRUEBA)) \
+              $(addprefix $(FUGAS_PRUEBA_DIR)/asan/,$(FUGAS_PRUEBA))
+	@bash common/herramientas/fugas-prueba/prueba.sh $(FUGAS_PRUEBA_DIR)/normal \
+	  $(FUGAS_PRUEBA_DIR)/asan
+
+# El relé que añade una ida y vuelta de red a voluntad (bench-basedatos, lección 10).
+$(B)/bin/retardo: $(B)/obj/common/herramientas/retardo/retardo.o $(LIBCURSO)
+	$(call ENLAZAR,$(CURSO_LIBS))
+PROGRAMAS += $(B)/bin/retardo

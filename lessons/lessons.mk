@@ -64,3 +64,9 @@ leccion: $(LECCION_BINS) $(B)/bin/servidor-practica
 	@bash $(LECCIONES_VERIFICAR) $(LECCIONES_OPCIONES) $(LECCION_DIRS)
 # La práctica comprobada de cada lección (make practica L=NN): lessons/practica.mk.
 include lessons/practica.mk
+
+# Las reglas del comparador de salidas (comparar.awk), con casos que deben casar y que no.
+.PHONY: prueba-comparar
+SUITES += prueba-comparar
+prueba-comparar:
+	@bash lessons/verificar/prueba-comparar.sh

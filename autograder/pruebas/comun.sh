@@ -6,9 +6,13 @@ CALIFICAR="$B/bin/calificar"
 SALIDAS="$B/pruebas-calificador"
 pasan=0
 fallan=0
+saltadas=0
 fallidas=()
 
 bien() { pasan=$((pasan + 1)); printf '  ✔ %s\n' "$*"; }
+# salta MOTIVO: lo que aquí no se puede comprobar (p. ej. una solución aún sin publicar en la
+# edición del estudiante). Se cuenta aparte y se ve en el resumen: nunca pasa por aprobada.
+salta() { saltadas=$((saltadas + 1)); printf '  – saltada: %s\n' "$*"; }
 mal() { fallan=$((fallan + 1)); fallidas+=("$1"); printf '  ✘ %s\n' "$*"; }
 
 # calificar_en NOMBRE [argumentos del ejecutor…]: califica con la salida en
@@ -83,6 +87,6 @@ PY
 
 resumen_final() {
   [ "$fallan" -gt 0 ] && echo "Fallan: ${fallidas[*]}"
-  echo "resumen: $((pasan + fallan)) comprobaciones, $pasan pasan, $fallan fallan"
+  echo "resumen: $((pasan + fallan)) comprobaciones, $pasan pasan, $fallan fallan$([ "$saltadas" -gt 0 ] && echo ", $saltadas saltadas")"
   [ "$fallan" -eq 0 ]
 }

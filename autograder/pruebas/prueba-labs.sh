@@ -50,7 +50,7 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
       mal "$lab-informe" "results.json o junit.xml inválidos ($SALIDAS/$lab-solucion)"
   elif [ -f .edicion-estudiante ]; then
     # La edición del estudiante solo trae las soluciones publicadas (make edicion-estudiante).
-    bien "edición del estudiante: la solución del ${lab:0:2} aún no está publicada, no se prueba"
+    salta "edición del estudiante: la solución del ${lab:0:2} aún no está publicada"
   else
     mal "$lab-sin-solucion" "no existe solutions/$lab"
   fi
@@ -110,7 +110,7 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
   # 3. Cada mutante pierde puntos, y justo donde debe (exactamente las de su cabecera). La
   # edición del estudiante no trae mutantes (son la solución con un fallo).
   if [ -f .edicion-estudiante ] && [ ! -d autograder/mutantes ]; then
-    bien "edición del estudiante: sin mutantes (son del profesorado)"
+    salta "edición del estudiante: sin mutantes del ${lab:0:2} (son del profesorado)"
     continue
   fi
   n=0

@@ -18,10 +18,10 @@ BENCH_EXTRA += _bench-basedatos
 bench-basedatos: deps-bench
 	@$(MAKE) --no-print-directory _bench-basedatos
 
-_bench-basedatos: $(BD_CARGA) $(BD_SOLUCION)
-	@bash bench/basedatos/comparar-basedatos.sh $(B) 10000 10 durable 3
+_bench-basedatos: $(BD_CARGA) $(BD_SOLUCION) $(B)/bin/retardo
+	@bash bench/basedatos/comparar-basedatos.sh $(B) 10000 10 durable 3 1
 
 SUITES += prueba-bench-basedatos
-prueba-bench-basedatos: $(BD_CARGA) $(BD_SOLUCION)
-	@bash bench/basedatos/comparar-basedatos.sh $(B) 300 10 rapido 1
+prueba-bench-basedatos: $(BD_CARGA) $(BD_SOLUCION) $(B)/bin/retardo
+	@bash bench/basedatos/comparar-basedatos.sh $(B) 300 10 rapido 1 1
 	@echo "resumen: la comparación de bases de datos funciona (tamaño mínimo)"

@@ -25,6 +25,9 @@
 # (un calloc dentro de libcriterion; medido con valgrind y con LSan), y esa fuga ajena no
 # se puede suprimir en LSan sin tapar también las de las pruebas.
 #
+# Una prueba que muere por una señal (Criterion: «CRASH!») no cuenta como limpia: su proceso
+# no llegó a la revisión de fugas. El propio comprobador se prueba en `make prueba-fugas`.
+#
 # Variables: FUGAS_JOBS (1), FUGAS_PARALELO (binarios a la vez, 2), FUGAS_CONSERVAR=1 (no borra la carpeta de informes),
 # FUGAS_LINEAS (líneas de informe que se muestran, 40), TMPDIR (los informes van a una
 # carpeta temporal dentro).
@@ -133,7 +136,7 @@ juzgar_asan() {
 
 # Comprueba un binario (número `i`) y deja su veredicto en la salida; 0 si está limpio.
 comprobar_uno() {
-  local i=$1 bin=$2 binabs dir salida rc sintesis limpio=0
+  local i=$1 bin=$2 binabs dir salida rc sintesis estrelladas veredicto limpio=0
   if [ ! -x "$bin" ]; then
     echo "✘ $bin: no existe o no es ejecutable"
     return 1
@@ -163,11 +166,24 @@ comprobar_uno() {
   fi
   sintesis=$(grep -a 'Synthesis: Tested:' "$salida" | tail -n1 | sed 's/\x1b\[[0-9;]*m//g; s/^\[====\] //')
   if [ "$modo" = valgrind ]; then
-    juzgar_valgrind "$binabs" "$dir" || limpio=1
+    veredicto=$(juzgar_valgrind "$binabs" "$dir") || limpio=1
   else
-    juzgar_asan "$binabs" "$dir" "$salida" || limpio=1
+    veredicto=$(juzgar_asan "$binabs" "$dir" "$salida") || limpio=1
   fi
-  if [ $rc -ne 0 ]; then
+  # Una prueba que muere por una señal («CRASH!») no llega al final: ni LSan ni valgrind
+  # revisan entonces lo que perdió, y un informe sin fugas no prueba nada. No es limpia.
+  # (Un tiempo agotado, «Timed out», sí es solo un aviso: bajo valgrind todo va más lento.)
+  estrelladas=$(grep -a -c -E '^\[FAIL\] .*: CRASH!' "$salida")
+  if [ "$estrelladas" -gt 0 ]; then
+    limpio=1
+    echo "✘ $bin: $estrelladas $([ "$estrelladas" = 1 ] && echo "prueba murió" || echo "pruebas murieron") por una señal bajo $modo; lo que perdieran no se pudo revisar:"
+    grep -a -E '^\[FAIL\] .*: CRASH!|Unexpected signal' "$salida" | head -n 5 | sed 's/^/     /'
+    veredicto=$(echo "$veredicto" | grep -v '^✔')
+  fi
+  [ -n "$veredicto" ] && echo "$veredicto"
+  if [ "$estrelladas" -gt 0 ]; then
+    :
+  elif [ $rc -ne 0 ]; then
     echo "   aviso: las pruebas de $(basename "$bin") bajo $modo salieron con $rc (${sintesis:-sin línea Synthesis}); el veredicto funcional es de prueba-common"
     grep -a -E '^\[(FAIL|----)\].*(Assertion|FAIL|CRASH|Timed)' "$salida" | head -n 5 | sed 's/^/     /'
   fi

@@ -46,11 +46,14 @@ printf '# Lección 1 — Uno\n\n[roto](no-existe.md) y [ancla](../02-dos/README.
 printf '# Lección 2 — Dos\n\n## Una sección\n\nTexto.\n' >"$TMP/raiz/lessons/02-dos/README.md"
 "$PY" "$LIBRO/construir.py" "$TMP/raiz" "$TMP/libro" --sin-pdf --sin-epub >/dev/null || exit 1
 "$PY" "$LIBRO/comprobar.py" "$TMP/raiz" "$TMP/libro" --solo-sitio >"$TMP/roto.txt" 2>&1
-if grep -q 'no-existe.md' "$TMP/roto.txt" && grep -q 'no hay ancla «no-hay»' "$TMP/roto.txt" &&
+rc_roto=$?
+# Suspender es salir con un código distinto de 0: los mensajes solos no bastan (make y CI
+# solo miran el código).
+if [ "$rc_roto" -ne 0 ] && grep -q 'no-existe.md' "$TMP/roto.txt" && grep -q 'no hay ancla «no-hay»' "$TMP/roto.txt" &&
   grep -q 'example.com' "$TMP/roto.txt" && grep -q 'leccion-02-dos.html' "$TMP/libro/sitio/index.html"; then
   echo "  ✔ un libro de juguete roto suspende (enlace roto, ancla inexistente, imagen de Internet) y su lección 02, nueva, aparece sola"
 else
-  echo "  ✘ el comprobador no detecta un libro roto, o una lección nueva no aparece:"
+  echo "  ✘ el comprobador no detecta un libro roto (salió con $rc_roto), o una lección nueva no aparece:"
   sed 's/^/      /' "$TMP/roto.txt"
   fallos=$((fallos + 1))
 fi

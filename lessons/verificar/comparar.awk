@@ -6,7 +6,9 @@
 #   - se ignoran los espacios y tabuladores finales (y un \r final) de ambas;
 #   - «…» en E casa con cualquier tramo de caracteres de O (también vacío);
 #   - un número con punto decimal en E (p. ej. 2.00) casa con un número con punto decimal en
-#     O si |O − E| <= max(0.35, 0.25·|E|);
+#     O si |O − E| <= max(0.35, 0.25·|E|); si va seguido de una unidad de tamaño (B, KiB,
+#     MiB…), si |O − E| <= 0.05·|E|; si va pegado a otra cosa (HTTP/1.1, 127.0.0.1,
+#     /delay/0.5, f(0.3)), es literal;
 #   - si E contiene «█» es una barra de cronograma: el texto antes de la primera «|» y después
 #     de la segunda se compara con las reglas anteriores, y el comienzo y el final de la
 #     barra (columnas del primer y del último «█») pueden desplazarse hasta 3 columnas;
@@ -32,7 +34,18 @@ function limpiar(s) {
     return s
 }
 
-# Parte E en fichas: "L" literal, "N" número con decimales, "C" comodín «…».
+# ¿El número va pegado a algo que lo hace parte de otra ficha? Antes, una letra, «/», «=», «_»,
+# «.» o el «(» de una llamada (pg_sleep(0.3), no «(0.50 s)»); después, una letra que no empiece
+# una unidad de tiempo (0.03s, 1.5ms, 2.0x sí son medidas), «.», «?» o «_».
+function pegado(antes2, antes, resto) {
+    if (antes ~ /[A-Za-z\/=_.]/) return 1
+    if (antes == "(" && antes2 ~ /[A-Za-z0-9_]/) return 1
+    if (resto ~ /^(s|ms|us|µs|ns|min|x)([^A-Za-z]|$)/) return 0
+    return resto ~ /^[A-Za-z.?_]/
+}
+
+# Parte E en fichas: "L" literal, "N" número con decimales (una medida), "S" un tamaño
+# (número seguido de B, KiB, MiB…) y "C" comodín «…».
 # Deja el resultado en los globales NT, TT[], TV[].
 function trocear(e,    k, pos, ini, lon, antes) {
     NT = 0
@@ -47,6 +60,12 @@ function trocear(e,    k, pos, ini, lon, antes) {
         if (ini > 1) { TT[++NT] = "L"; TV[NT] = antes }
         if (substr(e, ini, lon) == "…") {
             TT[++NT] = "C"; TV[NT] = ""
+        } else if (pegado(substr(e, ini - 2, 1), substr(e, ini - 1, 1), substr(e, ini + lon))) {
+            # Parte de otra cosa (HTTP/1.1, 127.0.0.1, /delay/0.5, sleep(0.3)): literal.
+            TT[++NT] = "L"; TV[NT] = substr(e, ini, lon)
+        } else if (substr(e, ini + lon) ~ /^ ?(B|KiB|MiB|GiB|KB|MB|GB|bytes)([^A-Za-z]|$)/) {
+            # Un tamaño: como mucho un 5 % (8.00 MiB no acepta 6 ni 10).
+            TT[++NT] = "S"; TV[NT] = substr(e, ini, lon) + 0
         } else {
             TT[++NT] = "N"; TV[NT] = substr(e, ini, lon) + 0
         }
@@ -62,13 +81,14 @@ function casar_desde(i, p,    q, lon, resto, v) {
         if (substr(OBT, p, lon) != TV[i]) return 0
         return casar_desde(i + 1, p + lon)
     }
-    if (TT[i] == "N") {
+    if (TT[i] == "N" || TT[i] == "S") {
         # El número obtenido no puede ser la cola de otro número («12.5» no da «2.5»).
         if (p > 1 && substr(OBT, p - 1, 1) ~ /[0-9]/) return 0
         resto = substr(OBT, p)
         if (!match(resto, /^[0-9]+\.[0-9]+/)) return 0
         v = substr(resto, 1, RLENGTH) + 0
-        if (abs(v - TV[i]) > max(0.35, 0.25 * abs(TV[i]))) return 0
+        if (TT[i] == "N" && abs(v - TV[i]) > max(0.35, 0.25 * abs(TV[i]))) return 0
+        if (TT[i] == "S" && abs(v - TV[i]) > 0.05 * abs(TV[i]) + 0.005) return 0
         return casar_desde(i + 1, p + RLENGTH)
     }
     # Comodín: prueba todos los cortes, del más corto al más largo.
@@ -232,6 +252,7 @@ BEGIN {
     else distinto = diff_ordenado()
     if (distinto) {
         print "      (Tolerancias: «…» casa con cualquier texto; los números con decimales, ±25 % o ±0.35;"
+        print "       los tamaños (KiB, MiB…), ±5 %; los pegados a otra cosa (HTTP/1.1), exactos;"
         print "       las barras de cronograma, ±3 columnas. Detalles en lessons/CONVENCIONES.md.)"
     }
     exit(distinto ? 1 : 0)

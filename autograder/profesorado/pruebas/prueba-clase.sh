@@ -37,7 +37,7 @@ principal=""
 for a in "${archivos[@]}"; do case "$a" in *.c) principal=${principal:-$a} ;; esac; done
 echo "── $lab"
 if [ ! -d "solutions/$lab" ]; then
-  bien "sin solutions/$lab en esta copia: no hay clase que montar"
+  salta "sin solutions/$lab en esta copia: no hay clase que montar"
   resumen_final
   exit 0
 fi

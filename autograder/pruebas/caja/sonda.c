@@ -1,8 +1,10 @@
 /* sonda.c — un programa que intenta salir de la caja de arena del calificador, de una en
- * una, e imprime lo que consiguió: «PERMITIDO <qué>» o «BLOQUEADO <qué>: <error>».
+ * una, e imprime lo que consiguió: «PERMITIDO <qué>» o «BLOQUEADO <qué>: <ENOMBRE> (<texto>)».
+ * El nombre del error dice QUÉ lo paró (EPERM: el filtro seccomp; EROFS: la raíz de solo
+ * lectura; ENOSPC: el tope de /dev/shm…): las pruebas lo exigen, no cualquier fallo.
  * Lo lanza test_caja.c con cal_lanzar(), como si fuera la entrega de un estudiante.
  *
- *   sonda fork | syscall_fork | system | hilo | raiz | shm | conectar PUERTO
+ *   sonda fork | syscall_fork | system | hilo | raiz | shm MIB | conectar PUERTO
  *   sonda uid | tty | memoria MIB | escribir RUTA | leer RUTA…
  * (las cinco últimas sirven para probar las ayudas de la biblioteca: usuario de la caja,
  * pseudoterminal, memoria máxima, archivos comparados y FIFOs abiertas a la vez)
@@ -27,7 +29,8 @@ static int informar(const char *que, int ok, int error)
     if (ok)
         printf("PERMITIDO %s\n", que);
     else
-        printf("BLOQUEADO %s: %s\n", que, strerror(error));
+        printf("BLOQUEADO %s: %s (%s)\n", que,
+               strerrorname_np(error) ? strerrorname_np(error) : "?", strerror(error));
     return 0;
 }
 
@@ -93,8 +96,11 @@ int main(int argc, char **argv)
         int e = escribir("/sonda-escrito", 1 << 20);
         return informar("raiz", e == 0, e);
     }
-    if (strcmp(modo, "shm") == 0) {
-        int e = escribir("/dev/shm/sonda-escrito", 8u << 20);
+    if (strcmp(modo, "shm") == 0 && argc == 3) {
+        /* Sin esto, pasar de RLIMIT_FSIZE mata con SIGXFSZ en vez de dar EFBIG. */
+        signal(SIGXFSZ, SIG_IGN);
+        size_t mib = strtoul(argv[2], NULL, 10);
+        int e = escribir("/dev/shm/sonda-escrito", mib << 20);
         return informar("shm", e == 0, e);
     }
     if (strcmp(modo, "conectar") == 0 && argc == 3) {

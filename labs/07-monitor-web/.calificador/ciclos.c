@@ -1,0 +1,661 @@
+/* ciclos.c — verificaciones del funcionamiento del monitor: estado y tiempo de cada línea,
+ * concurrencia, ritmo de los ciclos, alertas y recuperación, duplicados, límite de tiempo y
+ * el sitio inalcanzable.
+ */
+#define _GNU_SOURCE /* accept4 */
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ funcionamiento */
+
+/* Comprueba que la primera línea de `u` sea «<tipo> <u> <estado> <n> ms…». */
+static int linea_correcta(const char *salida, const char *u, const char *tipo, int estado,
+                          char *informe, size_t tam)
+{
+    char linea[1024], w[4][64];
+    const char *otro = strcmp(tipo, "OK") == 0 ? "FALLO" : "OK";
+    if (cal_linea(salida, tipo, u, 0, linea, sizeof linea) < 0) {
+        char otra[1024];
+        if (cal_linea(salida, otro, u, 0, otra, sizeof otra) >= 0)
+            snprintf(informe, tam, "para %s se esperaba %s y se imprimió: %s", u, tipo, otra);
+        else
+            snprintf(informe, tam, "ninguna línea «%s %s …»", tipo, u);
+        return 0;
+    }
+    char *fin = NULL;
+    int ok = cal_palabra(linea, 2, w[0], sizeof w[0]) != NULL &&
+             cal_palabra(linea, 3, w[1], sizeof w[1]) != NULL &&
+             cal_palabra(linea, 4, w[2], sizeof w[2]) != NULL && strcmp(w[2], "ms") == 0 &&
+             strtol(w[0], &fin, 10) == estado && *fin == '\0';
+    long ms = ok ? strtol(w[1], &fin, 10) : -1;
+    ok = ok && *fin == '\0' && ms >= 0 && ms < 60000;
+    if (ok && cal_contar(salida, otro, u) > 0) {
+        snprintf(informe, tam, "%s también tiene líneas %s (el estado %d es siempre %s)", u, otro,
+                 estado, tipo);
+        return 0;
+    }
+    if (!ok)
+        snprintf(informe, tam, "línea mal formada (se esperaba «%s %s %d <ms> ms»): %s", tipo, u,
+                 estado, linea);
+    else
+        snprintf(informe, tam, "bien: %s", linea);
+    return ok;
+}
+
+/* Comprueba que el <ms> de la primera línea OK/FALLO de `o` se parezca a lo que tardó en el
+ * servidor su primera petición: a menos de 150 ms o de la mitad de esa duración (lo que sea
+ * más). El cliente mide un poco más que el servidor (conexión, cola), nunca una fracción. */
+static int tiempo_creible(cal_servidor_t *s, const char *salida, const opaca_t *o, char *informe,
+                          size_t tam)
+{
+    char linea[1024], w[64];
+    if (cal_linea(salida, "OK", o->url, 0, linea, sizeof linea) < 0 &&
+        cal_linea(salida, "FALLO", o->url, 0, linea, sizeof linea) < 0) {
+        snprintf(informe, tam, "ninguna línea OK/FALLO de %s", o->url);
+        return 0;
+    }
+    cal_peticion_t v[4];
+    int n = cal_registro_ruta(s, o->ruta, v, 4);
+    char *fin = NULL;
+    long ms = cal_palabra(linea, 3, w, sizeof w) != NULL ? strtol(w, &fin, 10) : -1;
+    if (fin == NULL || fin == w || *fin != '\0' || ms < 0) {
+        snprintf(informe, tam, "sin tiempo en ms legible: %s", linea);
+        return 0;
+    }
+    if (n <= 0) {
+        snprintf(informe, tam, "%s pero el servidor no registró ninguna petición a esa URL", linea);
+        return 0;
+    }
+    long d = (long)(v[0].fin_ms - v[0].inicio_ms);
+    long margen = d / 2 > 150 ? d / 2 : 150;
+    int ok = ms >= d - margen && ms <= d + margen;
+    snprintf(informe, tam, "%s (el servidor tardó %ld ms; se admite de %ld a %ld ms)%s", linea, d,
+             d - margen > 0 ? d - margen : 0, d + margen,
+             ok ? "" : ": el tiempo no es el de la petición");
+    return ok;
+}
+
+CAL_PRUEBA(registra_estado, 20)
+{
+    cal_esperado("«OK <url> 200 <ms> ms», «FALLO <url> 404 <ms> ms <motivo>», "
+                 "«FALLO <url> 503 <ms> ms <motivo>» y «OK <url> 200 <ms> ms» (cuatro URLs "
+                 "opacas que responden siempre 200, 404, 503 y 200 tras 0,6 s), cada línea "
+                 "respaldada por una petición en el registro del servidor y cada <ms> parecido "
+                 "a lo que tardó esa petición en el servidor (±50 %% o ±150 ms)");
+    opaca_t o[] = {{.guion = SIEMPRE(200)},
+                   {.guion = SIEMPRE(404)},
+                   {.guion = SIEMPRE(503)},
+                   {.guion = TARDA(600)}};
+    cal_servidor_t *s = servidor_opaco(o, 4);
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *u200 = o[0].url, *u404 = o[1].url, *u503 = o[2].url, *lenta = o[3].url;
+    /* Sin -t: con -i 2000 el límite por omisión (1 s) deja tiempo de sobra a la lenta. */
+    const char *args[] = {"-i", "2000", u200, u404, u503, lenta, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    /* El primer ciclo, llegue cuando llegue (si tarda, eso lo juzga «intervalo»). */
+    esperar(p, "OK", u200, 1, 4500);
+    esperar(p, "OK", lenta, 1, 2000);
+    esperar(p, "FALLO", u503, 1, 500);
+    dormir(100);
+    parar(p, 2000);
+    const char *out = cal_salida(p);
+    char i[4][1200];
+    int ok = linea_correcta(out, u200, "OK", 200, i[0], sizeof i[0]);
+    ok &= linea_correcta(out, u404, "FALLO", 404, i[1], sizeof i[1]);
+    ok &= linea_correcta(out, u503, "FALLO", 503, i[2], sizeof i[2]);
+    ok &= linea_correcta(out, lenta, "OK", 200, i[3], sizeof i[3]);
+    int tiempos = 1;
+    char t[4][1200];
+    for (int k = 0; k < 4; k++)
+        tiempos &= tiempo_creible(s, out, &o[k], t[k], sizeof t[k]);
+    if (ok && tiempos)
+        cal_obtenido("las cuatro líneas con el formato, el estado y un tiempo creíbles; la "
+                     "lenta: %s",
+                     t[3]);
+    else if (ok)
+        cal_obtenido("formato y estados bien, pero algún tiempo no casa con lo que tardó el "
+                     "servidor:\n%s\n%s\n%s\n%s",
+                     t[0], t[1], t[2], t[3]);
+    else
+        cal_obtenido("%s\n%s\n%s\n%s", i[0], i[1], i[2], i[3]);
+    int pruebas = con_pruebas(s, p, o, 4, 0);
+    if (!(ok && tiempos) && pruebas)
+        cal_nota_salida(p, 12);
+    CAL_FIN(ok && tiempos && pruebas);
+}
+
+CAL_PRUEBA(concurrencia, 20)
+{
+    cal_esperado("que las tres peticiones del primer ciclo (tres URLs opacas que tardan 0,6 s) "
+                 "estén en marcha a la vez en el servidor (la última empieza antes de que acabe "
+                 "la primera), llegue ese ciclo cuando llegue");
+    opaca_t o[] = {{.guion = TARDA(600)}, {.guion = TARDA(600)}, {.guion = TARDA(600)}};
+    cal_servidor_t *s = servidor_opaco(o, 3);
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *rutas[] = {o[0].ruta, o[1].ruta, o[2].ruta};
+    const char *args[] = {"-i", "3000", o[0].url, o[1].url, o[2].url, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    /* Se espera al primer ciclo aunque tarde (el ritmo de los ciclos lo juzga «intervalo»):
+     * aquí solo importa si sus peticiones van a la vez. */
+    esperar(p, "OK", NULL, 1, 4500);
+    esperar(p, "OK", NULL, 3, 2600);
+    dormir(100);
+    parar(p, 2000);
+
+    cal_peticion_t v[3][4];
+    int n[3];
+    uint64_t ultimo_inicio = 0, primer_fin = UINT64_MAX, origen = UINT64_MAX;
+    int faltan = 0;
+    for (int i = 0; i < 3; i++) {
+        n[i] = cal_registro_ruta(s, rutas[i], v[i], 4);
+        if (n[i] == 0) {
+            faltan++;
+            continue;
+        }
+        if (v[i][0].inicio_ms > ultimo_inicio)
+            ultimo_inicio = v[i][0].inicio_ms;
+        if (v[i][0].fin_ms < primer_fin)
+            primer_fin = v[i][0].fin_ms;
+        if (v[i][0].inicio_ms < origen)
+            origen = v[i][0].inicio_ms;
+    }
+    char desc[1024] = "";
+    size_t u = 0;
+    for (int i = 0; i < 3; i++) {
+        int w = n[i] > 0 ? snprintf(desc + u, sizeof desc - u, "\n  %s: de %llu a %llu ms",
+                                    rutas[i], (unsigned long long)(v[i][0].inicio_ms - origen),
+                                    (unsigned long long)(v[i][0].fin_ms - origen))
+                         : snprintf(desc + u, sizeof desc - u, "\n  %s: no llegó", rutas[i]);
+        if (w > 0 && (size_t)w < sizeof desc - u)
+            u += (size_t)w;
+    }
+    int ok = faltan == 0 && ultimo_inicio < primer_fin;
+    if (ok)
+        cal_obtenido("las tres peticiones se solapan:%s", desc);
+    else if (faltan > 0)
+        cal_obtenido("el servidor solo recibió %d de las 3 peticiones del primer ciclo "
+                     "(esperando hasta 4,5 s al primer OK y 2,6 s más):%s",
+                     3 - faltan, desc);
+    else
+        cal_obtenido("las peticiones van una detrás de otra:%s", desc);
+    int pruebas = con_pruebas(s, p, o, 3, 0);
+    if (!ok && pruebas)
+        cal_nota_salida(p, 10);
+    CAL_FIN(ok && pruebas);
+}
+
+CAL_PRUEBA(intervalo, 20)
+{
+    const int T = 400;
+    cal_esperado("primer ciclo antes de %d ms desde el arranque y los demás separados unos "
+                 "%d ms (cada separación entre %d y %d ms, la media entre %d y %d)",
+                 T * 3 / 4, T, T / 2, T * 7 / 4, T * 4 / 5, T * 5 / 4);
+    opaca_t o[] = {{.guion = SIEMPRE(200)}};
+    cal_servidor_t *s = servidor_opaco(o, 1);
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *args[] = {"-i", "400", o[0].url, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    dormir(2200);
+    /* El registro se lee antes de parar: lo que pase después de la señal no cuenta aquí. */
+    cal_peticion_t v[MAX_PETICIONES];
+    int n = cal_registro_ruta(s, o[0].ruta, v, MAX_PETICIONES);
+    parar(p, 2000);
+    if (n > MAX_PETICIONES)
+        n = MAX_PETICIONES;
+    char desc[2048];
+    size_t u = 0;
+    int ok = n >= 4;
+    long primero = n > 0 ? (long)(v[0].inicio_ms - cal_lanzado_ms(p)) : -1;
+    if (n == 0)
+        u += (size_t)snprintf(desc, sizeof desc, "ninguna petición en 2,2 s");
+    else if (n == 1)
+        u += (size_t)snprintf(desc, sizeof desc,
+                              "una sola petición en 2,2 s, a los %ld ms del arranque", primero);
+    else
+        u += (size_t)snprintf(desc, sizeof desc,
+                              "%d peticiones en 2,2 s; la primera a los %ld ms del arranque; "
+                              "separaciones (ms):",
+                              n, primero);
+    double suma = 0;
+    for (int i = 1; i < n; i++) {
+        long g = (long)(v[i].inicio_ms - v[i - 1].inicio_ms);
+        suma += (double)g;
+        if (g < T / 2 || g > T * 7 / 4)
+            ok = 0;
+        if (u < sizeof desc - 16)
+            u += (size_t)snprintf(desc + u, sizeof desc - u, " %ld", g);
+    }
+    double media = n > 1 ? suma / (n - 1) : 0;
+    if (n > 1 && (media < T * 0.8 || media > T * 1.25))
+        ok = 0;
+    if (n == 0 || primero > T * 3 / 4)
+        ok = 0;
+    if (n > 8)
+        ok = 0;
+    cal_obtenido("%s%s", desc, n > 8 ? " (demasiadas: ¿el intervalo se respeta?)" : "");
+    int pruebas = con_pruebas(s, p, o, 1, 0);
+    if (!ok && pruebas)
+        cal_nota_salida(p, 8);
+    CAL_FIN(ok && pruebas);
+}
+
+/* Recorre las líneas de `u` y comprueba los avisos de `tipo` («ALERTA» o «RECUPERADO»): cada
+ * uno justo donde toca y ninguno más. ALERTA toca tras el FALLO que hace el 3.º seguido de una
+ * racha (antes de la siguiente línea OK/FALLO de esa URL); RECUPERADO, tras el primer OK
+ * después de 3 o más FALLO seguidos. Deja en *avisos cuántos hubo bien puestos y devuelve 1, o
+ * 0 con el primer problema en `informe`. */
+static int avisos_en_su_sitio(const char *salida, const char *u, const char *tipo, int *avisos,
+                              char *informe, size_t tam)
+{
+    int alerta = strcmp(tipo, "ALERTA") == 0;
+    int seguidos = 0, toca = 0, antes = 0;
+    *avisos = 0;
+    informe[0] = '\0';
+    for (const char *c = salida; *c != '\0';) {
+        const char *fin = strchr(c, '\n');
+        size_t largo = fin != NULL ? (size_t)(fin - c) : strlen(c);
+        char linea[1024], t[32], w[256];
+        snprintf(linea, sizeof linea, "%.*s",
+                 (int)(largo < sizeof linea ? largo : sizeof linea - 1), c);
+        c += largo + (fin != NULL);
+        if (cal_palabra(linea, 0, t, sizeof t) == NULL ||
+            cal_palabra(linea, 1, w, sizeof w) == NULL || strcmp(w, u) != 0)
+            continue;
+        int es_ok = strcmp(t, "OK") == 0, es_fallo = strcmp(t, "FALLO") == 0;
+        if (es_ok || es_fallo) {
+            if (toca) {
+                snprintf(
+                    informe, tam,
+                    "falta «%s» justo después del %s (antes de la línea siguiente, «%.120s»)", tipo,
+                    alerta ? "3.er FALLO seguido" : "primer OK tras 3 o más FALLO seguidos", linea);
+                return 0;
+            }
+            antes = seguidos;
+            seguidos = es_fallo ? seguidos + 1 : 0;
+            toca = alerta ? es_fallo && seguidos == 3 : es_ok && antes >= 3;
+        } else if (strcmp(t, tipo) == 0) {
+            if (!toca) {
+                if (alerta)
+                    snprintf(informe, tam,
+                             "«%.160s» llega cuando la URL lleva %d FALLO seguidos y ya se había "
+                             "avisado de esa racha o aún no tocaba (toca una vez, al 3.º)",
+                             linea, seguidos);
+                else
+                    snprintf(informe, tam,
+                             "«%.160s» llega tras una racha de solo %d FALLO %s (solo se avisa "
+                             "si la URL estaba en alerta: 3 o más)",
+                             linea, antes, plural(antes, "seguido", "seguidos"));
+                return 0;
+            }
+            char *resto = NULL;
+            if (!alerta && (cal_palabra(linea, 6, w, sizeof w) == NULL ||
+                            strtol(w, &resto, 10) != antes || *resto != '\0')) {
+                snprintf(informe, tam, "«%.160s» no dice «tras %d fallos seguidos»", linea, antes);
+                return 0;
+            }
+            toca = 0;
+            (*avisos)++;
+        }
+    }
+    if (toca) {
+        snprintf(informe, tam, "falta «%s» después de la última línea de la URL", tipo);
+        return 0;
+    }
+    return 1;
+}
+
+CAL_PRUEBA(alerta_tres_fallos, 20)
+{
+    cal_esperado(
+        "una ALERTA por racha, justo tras el 3.er FALLO seguido y antes del 4.º: una "
+        "para la URL que falla siempre (FALLO FALLO FALLO ALERTA FALLO …), dos para la que "
+        "falla 3 veces, va bien una y vuelve a fallar (FALLO ×3 ALERTA OK … FALLO ×3 "
+        "ALERTA FALLO …) y ninguna para la que va bien (tres URLs opacas); cada línea "
+        "respaldada por el registro del servidor");
+    opaca_t o[] = {
+        {.guion = SIEMPRE(503)},
+        {.guion = "\"pasos\": [{\"estado\": 503, \"veces\": 3}, {\"estado\": 200}], "
+                  "\"despues\": {\"estado\": 503}"},
+        {.guion = SIEMPRE(200)},
+    };
+    cal_servidor_t *s = servidor_opaco(o, 3);
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *mala = o[0].url, *dos = o[1].url, *buena = o[2].url;
+    const char *args[] = {"-i", "150", mala, dos, buena, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    esperar(p, "FALLO", dos, 7, 3500);
+    esperar(p, "FALLO", mala, 7, 500);
+    dormir(50);
+    parar(p, 2000);
+    const char *out = cal_salida(p);
+    char t1[1024], t2[1024], e1[512], e2[512];
+    int a1 = 0, a2 = 0;
+    int bien1 = avisos_en_su_sitio(out, mala, "ALERTA", &a1, e1, sizeof e1);
+    int bien2 = avisos_en_su_sitio(out, dos, "ALERTA", &a2, e2, sizeof e2);
+    int alertas_buena = cal_contar(out, "ALERTA", buena);
+    int fallos1 = cal_contar(out, "FALLO", mala), fallos2 = cal_contar(out, "FALLO", dos);
+    int ok =
+        bien1 && bien2 && fallos1 >= 4 && fallos2 >= 7 && a1 == 1 && a2 == 2 && alertas_buena == 0;
+    cal_obtenido("URL que falla siempre: %d ALERTA%s%s (%s); URL de dos rachas: %d ALERTA%s%s "
+                 "(%s); URL que va bien: %d ALERTA",
+                 a1, bien1 ? "" : ", ", e1, traza(out, mala, t1, sizeof t1), a2, bien2 ? "" : ", ",
+                 e2, traza(out, dos, t2, sizeof t2), alertas_buena);
+    if (fallos1 < 4 || fallos2 < 7)
+        cal_nota("Hubo %d FALLO de la URL que falla siempre y %d de la de dos rachas (con -i 150 "
+                 "hacen falta 4 y 7 en unos 3,5 s).",
+                 fallos1, fallos2);
+    int pruebas = con_pruebas(s, p, o, 3, ALERTAS);
+    if (!ok && pruebas)
+        cal_nota_salida(p, 12);
+    CAL_FIN(ok && pruebas);
+}
+
+CAL_PRUEBA(recuperacion, 20)
+{
+    cal_esperado("para la URL opaca que responde 503 cuatro veces y después 200, una sola "
+                 "«RECUPERADO <url> responde de nuevo tras 4 fallos seguidos», justo después del "
+                 "primer OK; ninguna para las que fallan solo una o dos veces antes de ir bien "
+                 "(no llegaron a estar en alerta); cada línea respaldada por el registro del "
+                 "servidor");
+    opaca_t o[] = {
+        {.guion = FALLA_Y_VUELVE(4)}, {.guion = FALLA_Y_VUELVE(2)}, {.guion = FALLA_Y_VUELVE(1)}};
+    cal_servidor_t *s = servidor_opaco(o, 3);
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *u = o[0].url;
+    const char *args[] = {"-i", "150", o[0].url, o[1].url, o[2].url, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    esperar(p, "OK", u, 2, 3000);
+    dormir(50);
+    parar(p, 2000);
+    const char *out = cal_salida(p);
+    char t[3][1024], e[3][512];
+    int r[3] = {0, 0, 0}, bien[3];
+    for (int k = 0; k < 3; k++)
+        bien[k] = avisos_en_su_sitio(out, o[k].url, "RECUPERADO", &r[k], e[k], sizeof e[k]);
+    int ok = bien[0] && bien[1] && bien[2] && r[0] == 1 && cal_contar(out, "FALLO", u) == 4;
+    cal_obtenido("tras 4 fallos: %s%s%s; tras 2: %s%s%s; tras 1: %s%s%s",
+                 traza(out, o[0].url, t[0], sizeof t[0]), bien[0] ? "" : " — ", e[0],
+                 traza(out, o[1].url, t[1], sizeof t[1]), bien[1] ? "" : " — ", e[1],
+                 traza(out, o[2].url, t[2], sizeof t[2]), bien[2] ? "" : " — ", e[2]);
+    int pruebas = con_pruebas(s, p, o, 3, RECUPERADOS);
+    if (!ok && pruebas)
+        cal_nota_salida(p, 12);
+    CAL_FIN(ok && pruebas);
+}
+
+CAL_PRUEBA(sin_duplicados, 20)
+{
+    cal_esperado("peticiones a la URL lenta (opaca, tarda 1 s) sin solaparse nunca (cada una "
+                 "empieza después de que acabe la anterior), al menos 2 de ellas, alguna línea "
+                 "OMITIDA de esa URL mientras su petición sigue en marcha y al menos 6 "
+                 "peticiones a la rápida (opaca, siempre 200)");
+    opaca_t o[] = {{.guion = TARDA(1000)}, {.guion = SIEMPRE(200)}};
+    cal_servidor_t *s = servidor_opaco(o, 2);
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *lenta = o[0].url, *rapida = o[1].url;
+    const char *args[] = {"-i", "200", "-t", "3000", lenta, rapida, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    dormir(2300);
+    parar(p, 2000);
+
+    cal_peticion_t v[MAX_PETICIONES];
+    int n = cal_registro_ruta(s, o[0].ruta, v, MAX_PETICIONES);
+    cal_peticion_t w[MAX_PETICIONES];
+    int nr = cal_registro_ruta(s, o[1].ruta, w, MAX_PETICIONES);
+    if (n > MAX_PETICIONES)
+        n = MAX_PETICIONES;
+    int solapes = 0;
+    char desc[2048];
+    size_t u = 0;
+    uint64_t origen = n > 0 ? v[0].inicio_ms : 0;
+    if (n == 0)
+        u += (size_t)snprintf(desc, sizeof desc, "ninguna petición a la URL lenta");
+    else
+        u += (size_t)snprintf(desc, sizeof desc, "%d %s a la URL lenta (ms desde la primera):", n,
+                              plural(n, "petición", "peticiones"));
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && v[i].inicio_ms + 30 < v[i - 1].fin_ms)
+            solapes++;
+        if (u < sizeof desc - 40 && i < 16)
+            u += (size_t)snprintf(desc + u, sizeof desc - u, " [%llu–%llu]",
+                                  (unsigned long long)(v[i].inicio_ms - origen),
+                                  (unsigned long long)(v[i].fin_ms - origen));
+    }
+    int omitidas = cal_contar(cal_salida(p), "OMITIDA", lenta);
+    int ok = solapes == 0 && n >= 2 && omitidas >= 1 && nr >= 6;
+    cal_obtenido("%s; %d se %s con la anterior; %d %s OMITIDA; %d %s a la rápida", desc, solapes,
+                 plural(solapes, "solapa", "solapan"), omitidas,
+                 plural(omitidas, "línea", "líneas"), nr, plural(nr, "petición", "peticiones"));
+    /* Con -t 3000 la lenta (1 s) nunca debería cortarse: si se cortó, el fallo es otro. */
+    int cortadas = 0;
+    for (int i = 0; i + 1 < n; i++)
+        cortadas += v[i].abortada;
+    if (cortadas > 0)
+        cal_nota("%d %s a la URL lenta se %s antes de su segundo de respuesta, aunque el límite "
+                 "era -t 3000: ¿se usa el -t dado? (eso lo juzga también «Límite de tiempo por "
+                 "verificación»).",
+                 cortadas, plural(cortadas, "petición", "peticiones"),
+                 plural(cortadas, "cortó", "cortaron"));
+    int pruebas = con_pruebas(s, p, o, 2, OMITIDAS);
+    if (!ok && pruebas)
+        cal_nota_salida(p, 10);
+    CAL_FIN(ok && pruebas);
+}
+
+CAL_PRUEBA(limite_por_verificacion, 20)
+{
+    const int T = 600;
+    cal_esperado("al menos 3 peticiones a la URL opaca (tarda 5 s), cada una cortada por el "
+                 "cliente antes de %d ms (límite = intervalo/2 = %d ms), y líneas «FALLO <url> 0 "
+                 "<ms> ms …» con <ms> < %d, cada una respaldada por una petición cortada; y con "
+                 "«-i 2000 -t 250», otra URL que tarda 5 s cortada antes de 600 ms (el -t dado "
+                 "manda sobre la mitad del intervalo)",
+                 T * 3 / 4, T / 2, T * 3 / 4);
+    opaca_t o[] = {{.guion = TARDA(5000)}, {.guion = TARDA(5000)}};
+    cal_servidor_t *s = servidor_opaco(o, 2);
+    if (s == NULL)
+        CAL_FIN(0);
+    /* A la vez, otro monitor con un -t explícito: solo se mira su primera petición en el
+     * registro del servidor (se lanza antes para que las líneas fechadas sean las del otro). */
+    const char *args_t[] = {"-i", "2000", "-t", "250", o[1].url, NULL};
+    cal_proceso_t *pt = monitor(s, args_t, 8, 0);
+    if (pt == NULL)
+        CAL_FIN(0);
+    const char *u = o[0].url;
+    const char *args[] = {"-i", "600", u, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    /* Tres FALLO bastan (unos 1,5 s); si no llegan, el tope es el de siempre. */
+    esperar(p, "FALLO", u, 3, 3000);
+    dormir(50);
+    parar(p, 2000);
+
+    cal_peticion_t v[MAX_PETICIONES];
+    int n = cal_registro_ruta(s, o[0].ruta, v, MAX_PETICIONES);
+    if (n > MAX_PETICIONES)
+        n = MAX_PETICIONES;
+    int largas = 0;
+    char desc[2048];
+    size_t k = 0;
+    if (n == 0)
+        k += (size_t)snprintf(desc, sizeof desc, "ninguna petición a la URL lenta");
+    else
+        k += (size_t)snprintf(desc, sizeof desc,
+                              "%d %s a la URL lenta; duración en el servidor (ms):", n,
+                              plural(n, "petición", "peticiones"));
+    for (int i = 0; i < n; i++) {
+        long d = (long)(v[i].fin_ms - v[i].inicio_ms);
+        /* La última la puede cortar el SIGINT: solo cuentan las cortadas antes de él. */
+        if (i < n - 1 && (d >= T * 3 / 4 || !v[i].abortada))
+            largas++;
+        if (k < sizeof desc - 24 && i < 12)
+            k += (size_t)snprintf(desc + k, sizeof desc - k, " %ld%s", d,
+                                  v[i].abortada ? "" : "(completa)");
+    }
+    /* Las líneas FALLO: estado 0 y tiempo por debajo del intervalo. */
+    int fallos = cal_contar(cal_salida(p), "FALLO", u), buenas = 0;
+    for (int i = 0; i < fallos; i++) {
+        char linea[1024], e[32], ms[32];
+        cal_linea(cal_salida(p), "FALLO", u, i, linea, sizeof linea);
+        if (cal_palabra(linea, 2, e, sizeof e) && cal_palabra(linea, 3, ms, sizeof ms) &&
+            strcmp(e, "0") == 0 && strtol(ms, NULL, 10) < T * 3 / 4)
+            buenas++;
+    }
+    cal_peticion_t w[4];
+    int nt = cal_registro_ruta(s, o[1].ruta, w, 4);
+    /* Su primer ciclo puede llegar tarde (eso lo juzga «intervalo»): se le espera. */
+    while (nt == 0 && cal_ahora_ms() < cal_lanzado_ms(pt) + 3500) {
+        cal_esperar(20);
+        nt = cal_registro_ruta(s, o[1].ruta, w, 4);
+    }
+    long dt = nt > 0 ? (long)(w[0].fin_ms - w[0].inicio_ms) : -1;
+    int con_t = nt > 0 && w[0].abortada && dt < 600;
+    cal_matar(pt);
+    int ok = n >= 3 && largas == 0 && fallos >= 2 && buenas == fallos && con_t;
+    int omitidas = cal_contar(cal_salida(p), "OMITIDA", u);
+    char sobre_t[256];
+    if (nt <= 0)
+        snprintf(sobre_t, sizeof sobre_t, "con -i 2000 -t 250, ninguna petición terminada");
+    else
+        snprintf(sobre_t, sizeof sobre_t, "con -i 2000 -t 250, la primera petición duró %ld ms%s",
+                 dt,
+                 con_t           ? ""
+                 : w[0].abortada ? " (más de 600: ¿se usa el -t dado?)"
+                                 : " y no se cortó (¿se usa el -t dado?)");
+    cal_obtenido("%s; %d %s FALLO, %d con estado 0 y menos de %d ms; %d %s OMITIDA; %s", desc,
+                 fallos, plural(fallos, "línea", "líneas"), buenas, T * 3 / 4, omitidas,
+                 plural(omitidas, "línea", "líneas"), sobre_t);
+    int pruebas = con_pruebas(s, p, o, 1, 0);
+    if (!ok && pruebas)
+        cal_nota_salida(p, 10);
+    CAL_FIN(ok && pruebas);
+}
+
+/* Un «sitio inalcanzable» que deja pruebas: escucha en 127.0.0.1 (puerto efímero, en la red de
+ * esta verificación) y corta con RST cada conexión en cuanto llega, sin responder. Para el
+ * programa es un fallo de conexión como un puerto cerrado; para el calificador, cada intento
+ * queda contado (un puerto cerrado de verdad no deja rastro: cualquiera podría imprimir FALLO
+ * sin intentarlo). Devuelve el descriptor (y el puerto en `puerto`) o -1. */
+static int escuchar_y_cortar(int *puerto)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t n = sizeof a;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 64) < 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &n) < 0) {
+        close(fd);
+        return -1;
+    }
+    *puerto = ntohs(a.sin_port);
+    return fd;
+}
+
+/* Acepta y corta (RST) las conexiones pendientes; devuelve cuántas. */
+static int cortar_pendientes(int fd)
+{
+    int n = 0;
+    for (;;) {
+        int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+        if (c < 0)
+            return n;
+        struct linger l = {.l_onoff = 1, .l_linger = 0};
+        (void)setsockopt(c, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+        close(c);
+        n++;
+    }
+}
+
+CAL_PRUEBA(inalcanzable, 20)
+{
+    cal_esperado("líneas «FALLO <url> 0 …» para el sitio que corta toda conexión sin responder, "
+                 "cada una con su propio intento de conexión (el calificador los cuenta), el "
+                 "programa vivo y la otra URL (opaca, siempre 200) comprobándose (al menos 3 OK "
+                 "respaldados por el registro del servidor)");
+    opaca_t o[] = {{.guion = SIEMPRE(200)}};
+    cal_servidor_t *s = servidor_opaco(o, 1);
+    if (s == NULL)
+        CAL_FIN(0);
+    int puerto = 0;
+    int escucha = escuchar_y_cortar(&puerto);
+    if (escucha < 0) {
+        cal_obtenido("no se pudo abrir el puerto que corta conexiones (error del calificador: %s)",
+                     strerror(errno));
+        CAL_FIN(0);
+    }
+    char cortada[64];
+    snprintf(cortada, sizeof cortada, "http://127.0.0.1:%d/", puerto);
+    const char *buena = o[0].url;
+    const char *args[] = {"-i", "200", cortada, buena, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL) {
+        close(escucha);
+        CAL_FIN(0);
+    }
+    int intentos = 0;
+    for (uint64_t fin = cal_ahora_ms() + 1300; cal_ahora_ms() < fin;) {
+        dormir(10);
+        intentos += cortar_pendientes(escucha);
+    }
+    int vivo = !cal_termino(p);
+    char final[256];
+    cal_describir_fin(p, final, sizeof final);
+    parar(p, 2000);
+    intentos += cortar_pendientes(escucha);
+    close(escucha);
+    const char *out = cal_salida(p);
+    int fallos = cal_contar(out, "FALLO", cortada), oks = cal_contar(out, "OK", buena);
+    int con_cero = 0;
+    for (int i = 0; i < fallos; i++) {
+        char linea[1024], e[32];
+        cal_linea(out, "FALLO", cortada, i, linea, sizeof linea);
+        if (cal_palabra(linea, 2, e, sizeof e) != NULL && strcmp(e, "0") == 0)
+            con_cero++;
+    }
+    /* Cada FALLO necesita su intento: más líneas que conexiones es imprimir sin intentarlo. */
+    int ok = vivo && fallos >= 2 && con_cero == fallos && fallos <= intentos && oks >= 3;
+    cal_obtenido("a los 1,3 s el programa %s; %d FALLO del sitio que corta (%d con estado 0) "
+                 "para %d %s de conexión; %d OK de la otra URL",
+                 vivo ? "seguía vivo" : final, fallos, con_cero, intentos,
+                 plural(intentos, "intento", "intentos"), oks);
+    if (fallos > intentos)
+        cal_nota("Hay más líneas FALLO que intentos de conexión: cada FALLO tiene que venir de "
+                 "una verificación de verdad, en cada ciclo.");
+    int pruebas = con_pruebas(s, p, o, 1, 0);
+    if (!ok && pruebas)
+        cal_nota_salida(p, 10);
+    CAL_FIN(ok && pruebas);
+}

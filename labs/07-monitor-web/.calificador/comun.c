@@ -1,0 +1,387 @@
+/* comun.c — las ayudas de las verificaciones del monitor (ver comun.h): lanzar el programa,
+ * fechar cada línea de su salida, las rutas opacas del servidor y el cotejo de cada línea con
+ * su registro.
+ */
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ ayudas */
+
+/* «1 línea», «3 líneas»: que ningún mensaje diga «1 líneas». */
+const char *plural(int n, const char *uno, const char *varios)
+{
+    return n == 1 ? uno : varios;
+}
+
+/* Cuándo vio el calificador cada línea de la salida del monitor de esta verificación. */
+static struct {
+    cal_proceso_t *p;
+    size_t leidos;
+    int n;
+    uint64_t visto[MAX_LINEAS];
+} seg;
+
+/* Anota el instante de las líneas nuevas (completas) de la salida. */
+void mirar(void)
+{
+    if (seg.p == NULL)
+        return;
+    const char *out = cal_salida(seg.p);
+    size_t largo = strlen(out);
+    uint64_t ahora = cal_ahora_ms();
+    for (size_t i = seg.leidos; i < largo; i++)
+        if (out[i] == '\n' && seg.n < MAX_LINEAS)
+            seg.visto[seg.n++] = ahora;
+    seg.leidos = largo;
+}
+
+/* Instante en que se vio la línea número `linea` (la última, sin '\n', se ve ahora). */
+uint64_t visto(int linea)
+{
+    return linea >= 0 && linea < seg.n ? seg.visto[linea] : cal_ahora_ms();
+}
+
+/* Espera `ms` leyendo la salida a pasos cortos (para fechar cada línea). */
+void dormir(int ms)
+{
+    uint64_t fin = cal_ahora_ms() + (uint64_t)(ms > 0 ? ms : 0);
+    for (uint64_t ahora = cal_ahora_ms(); ahora < fin; ahora = cal_ahora_ms()) {
+        cal_esperar(fin - ahora < 10 ? (int)(fin - ahora) : 10);
+        mirar();
+    }
+    mirar();
+}
+
+/* Como cal_esperar_fin, fechando las líneas. */
+int esperar_fin(cal_proceso_t *p, int max_ms)
+{
+    uint64_t fin = cal_ahora_ms() + (uint64_t)(max_ms > 0 ? max_ms : 0);
+    while (!cal_termino(p) && cal_ahora_ms() < fin) {
+        cal_esperar_fin(p, 10);
+        mirar();
+    }
+    mirar();
+    return cal_termino(p);
+}
+
+/* Arranca el servidor de práctica de esta verificación. NULL si no pudo (ya anotado). */
+cal_servidor_t *servidor(void)
+{
+    cal_servidor_t *s = NULL;
+    int r = cal_servidor(&s);
+    if (r < 0) {
+        cal_obtenido("no arrancó el servidor de práctica (error del calificador: %s)",
+                     strerror(-r));
+        return NULL;
+    }
+    return s;
+}
+
+/* URL completa del servidor `s` para `ruta`, en un búfer rotatorio (vale para varias a la vez). */
+const char *url(cal_servidor_t *s, const char *ruta)
+{
+    static char bufs[8][600];
+    static int i;
+    char *b = bufs[i++ % 8];
+    snprintf(b, sizeof bufs[0], "%s%s", cal_servidor_url(s), ruta);
+    return b;
+}
+
+/* «monitor arg1 arg2 …» en `buf`. */
+void unir(const char *const *args, char *buf, size_t tam)
+{
+    size_t n = (size_t)snprintf(buf, tam, "monitor");
+    for (int i = 0; args[i] != NULL && n < tam - 4; i++) {
+        int w = strchr(args[i], ' ') != NULL ? snprintf(buf + n, tam - n, " '%s'", args[i])
+                                             : snprintf(buf + n, tam - n, " %s", args[i]);
+        if (w > 0)
+            n += (size_t)w;
+    }
+}
+
+/* Lanza el monitor con `args`. NULL si no se pudo (ya anotado). */
+cal_proceso_t *monitor(cal_servidor_t *s, const char *const *args, double limite_s, int valgrind)
+{
+    char orden[2048];
+    unir(args, orden, sizeof orden);
+    cal_nota("Orden: %s%s", valgrind ? "valgrind " : "", orden);
+    static char entorno_url[128];
+    snprintf(entorno_url, sizeof entorno_url, "CURSO_SERVIDOR=%s",
+             s != NULL ? cal_servidor_url(s) : "http://127.0.0.1:9");
+    const char *entorno[] = {entorno_url, NULL};
+    cal_lanzamiento_t l = {
+        .args = args, .entorno = entorno, .limite_s = limite_s, .valgrind = valgrind};
+    cal_proceso_t *p = NULL;
+    int r = cal_lanzar(&l, &p);
+    if (r < 0) {
+        cal_obtenido("no se pudo lanzar el programa (%s)", strerror(-r));
+        return NULL;
+    }
+    seg.p = p;
+    seg.leidos = 0;
+    seg.n = 0;
+    return p;
+}
+
+/* Secuencia compacta de las líneas de `u`: «FALLO FALLO FALLO ALERTA OK RECUPERADO». */
+const char *traza(const char *salida, const char *u, char *buf, size_t tam)
+{
+    static const char *tipos[] = {"OK", "FALLO", "ALERTA", "RECUPERADO", "OMITIDA", "RESUMEN"};
+    size_t usados = 0;
+    buf[0] = '\0';
+    const char *p = salida;
+    int lineas = 0;
+    while (*p != '\0') {
+        const char *fin = strchr(p, '\n');
+        size_t len = fin != NULL ? (size_t)(fin - p) : strlen(p);
+        char linea[1024];
+        snprintf(linea, sizeof linea, "%.*s", (int)(len < sizeof linea ? len : sizeof linea - 1),
+                 p);
+        for (size_t t = 0; t < sizeof tipos / sizeof tipos[0]; t++) {
+            if (cal_contar(linea, tipos[t], u) == 1) {
+                if (lineas == 24) {
+                    snprintf(buf + usados, tam - usados, " …");
+                    return buf;
+                }
+                int w =
+                    snprintf(buf + usados, tam - usados, "%s%s", usados > 0 ? " " : "", tipos[t]);
+                if (w > 0 && (size_t)w < tam - usados)
+                    usados += (size_t)w;
+                lineas++;
+            }
+        }
+        p += len;
+        if (*p == '\n')
+            p++;
+    }
+    if (usados == 0)
+        snprintf(buf, tam, "(ninguna línea para esa URL)");
+    return buf;
+}
+
+/* Espera hasta que haya `n` líneas `tipo` de `u` (NULL = cualquiera), o `max_ms`. */
+int esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int max_ms)
+{
+    uint64_t fin = cal_ahora_ms() + (uint64_t)(max_ms > 0 ? max_ms : 0);
+    for (;;) {
+        mirar();
+        if (cal_contar(cal_salida(p), tipo, u) >= n)
+            return 1;
+        if (cal_termino(p) || cal_ahora_ms() >= fin)
+            return 0;
+        cal_esperar(10);
+    }
+}
+
+/* SIGINT y espera al final (y un poco más: el servidor anota las peticiones cortadas al
+ * ver cerrarse la conexión, y eso es lo que respalda un FALLO con estado 0). */
+/* SIGINT y espera al final. Si no para, se mata (y queda como «el calificador lo terminó»,
+ * que ninguna verificación da por bueno): así el servidor cierra sus conexiones y las
+ * apunta en el registro antes de que se coteje una sola línea con él. */
+void parar(cal_proceso_t *p, int max_ms)
+{
+    cal_senal(p, SIGINT);
+    esperar_fin(p, max_ms);
+    if (!cal_termino(p))
+        cal_matar(p);
+    dormir(150);
+}
+
+/* ------------------------------------------------------------------ rutas opacas y pruebas */
+
+/* Arranca el servidor de esta verificación con las rutas opacas `o` (inventa sus rutas y
+ * rellena sus URLs). NULL si no pudo (ya anotado). */
+cal_servidor_t *servidor_opaco(opaca_t *o, int n)
+{
+    char guion[4096];
+    size_t u = (size_t)snprintf(guion, sizeof guion, "{");
+    for (int i = 0; i < n; i++) {
+        int r = cal_ruta_opaca(o[i].ruta, sizeof o[i].ruta);
+        if (r < 0) {
+            cal_obtenido("no se pudo inventar una ruta opaca (error del calificador: %s)",
+                         strerror(-r));
+            return NULL;
+        }
+        int w = snprintf(guion + u, sizeof guion - u, "%s\"%s\": {%s}", i > 0 ? ", " : "",
+                         o[i].ruta, o[i].guion);
+        if (w > 0 && (size_t)w < sizeof guion - u)
+            u += (size_t)w;
+    }
+    snprintf(guion + u, sizeof guion - u, "}");
+    cal_servidor_t *s = NULL;
+    int r = cal_servidor_guion(guion, &s);
+    if (r < 0) {
+        cal_obtenido("no arrancó el servidor de práctica (error del calificador: %s)",
+                     strerror(-r));
+        return NULL;
+    }
+    for (int i = 0; i < n; i++)
+        snprintf(o[i].url, sizeof o[i].url, "%s%s", cal_servidor_url(s), o[i].ruta);
+    return s;
+}
+
+/* ¿La petición `v` respalda una línea con estado `estado`? (0 = sin respuesta: cortada) */
+int casa_estado(const cal_peticion_t *v, int estado)
+{
+    return estado == 0 ? v->abortada : !v->abortada && v->estado == estado;
+}
+
+/* Con TIEMPOS, el <ms> de cada línea tiene que ser lo que tardó de verdad su petición: nunca
+ * menos que lo que el servidor tardó en responderla (2 ms de redondeo), y no más que desde
+ * que el servidor la recibió hasta que la línea apareció, más TECHO_MS (lo que el programa
+ * pudo tardar en enviarla con la máquina cargada). */
+#define TECHO_MS 150
+
+/* Comprueba el <ms> de `linea`, respaldada por la petición `v` y vista en `t`. 1 si es
+ * creíble; si no, 0 y la explicación en `informe`. */
+static int tiempo_respaldado(const char *linea, int num, const cal_peticion_t *v, uint64_t t,
+                             char *informe, size_t tam)
+{
+    char w[32];
+    char *fin = NULL;
+    long ms = cal_palabra(linea, 3, w, sizeof w) != NULL ? strtol(w, &fin, 10) : -1;
+    long dur = (long)(v->fin_ms - v->inicio_ms);
+    long techo = (long)t - (long)v->inicio_ms + TECHO_MS;
+    /* Una petición cortada la da por terminada el servidor cuando ve la conexión cerrada,
+     * algo después de que el programa la corte: ahí no hay suelo. */
+    long suelo = v->abortada ? 0 : dur - 2;
+    if (fin != NULL && fin != w && *fin == '\0' && ms >= suelo && ms <= techo)
+        return 1;
+    snprintf(informe, tam,
+             "la línea %d («%.200s») dice %s ms, pero su petición tardó %ld ms en el servidor y "
+             "la línea apareció %ld ms después de que el servidor la recibiera (se aceptan de "
+             "%ld a %ld ms): el tiempo impreso tiene que medirse, petición a petición",
+             num + 1, linea, w, dur, (long)t - (long)v->inicio_ms, suelo, techo);
+    return 0;
+}
+
+/* Comprueba con el registro del servidor cada línea de la salida de las URLs `o`: cada
+ * OK/FALLO casa, en orden, con una petición distinta a esa URL, con ese estado y terminada
+ * antes de verse la línea; con ALERTAS, ALERTA solo tras tres FALLO respaldados seguidos; con
+ * RECUPERADOS, RECUPERADO solo tras un OK respaldado; con OMITIDAS, cada OMITIDA con una petición a
+ * esa URL en vuelo. Devuelve 1, o 0 con la explicación en `informe`. */
+int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *informe, size_t tam)
+{
+    mirar();
+    const char *out = cal_salida(seg.p);
+    static cal_peticion_t v[MAX_PETICIONES];
+    int casadas = 0;
+    for (int k = 0; k < n; k++) {
+        int m = cal_registro_ruta(s, o[k].ruta, v, MAX_PETICIONES);
+        if (m > MAX_PETICIONES)
+            m = MAX_PETICIONES;
+        int siguiente = 0, seguidos = 0, ok_tras_fallos = 0;
+        const char *c = out;
+        for (int num = 0; *c != '\0'; num++) {
+            const char *fin = strchr(c, '\n');
+            size_t largo = fin != NULL ? (size_t)(fin - c) : strlen(c);
+            char linea[1024], tipo[32], u[256], e[32] = "";
+            snprintf(linea, sizeof linea, "%.*s",
+                     (int)(largo < sizeof linea ? largo : sizeof linea - 1), c);
+            c += largo + (fin != NULL);
+            if (cal_palabra(linea, 0, tipo, sizeof tipo) == NULL ||
+                cal_palabra(linea, 1, u, sizeof u) == NULL || strcmp(u, o[k].url) != 0)
+                continue;
+            uint64_t t = visto(num);
+            if (strcmp(tipo, "OK") == 0 || strcmp(tipo, "FALLO") == 0) {
+                char *resto = NULL;
+                long estado =
+                    cal_palabra(linea, 2, e, sizeof e) != NULL ? strtol(e, &resto, 10) : -1;
+                int j = siguiente;
+                if (resto != NULL && *resto == '\0' && resto != e)
+                    for (; j < m; j++)
+                        if (casa_estado(&v[j], (int)estado) && v[j].inicio_ms <= t + HOLGURA_MS &&
+                            v[j].fin_ms <= t + HOLGURA_MS)
+                            break;
+                if (resto == NULL || *resto != '\0' || resto == e || j >= m) {
+                    snprintf(informe, tam,
+                             "la línea %d («%.200s») dice estado %s pero el servidor no "
+                             "registró ninguna petición a esa URL %s en ese momento (tiene "
+                             "%d registradas en total, %d ya casadas con líneas anteriores)",
+                             num + 1, linea, e,
+                             strcmp(e, "0") == 0 ? "cortada sin respuesta"
+                                                 : "respondida con ese estado",
+                             m, siguiente);
+                    return 0;
+                }
+                if ((que & TIEMPOS) && !tiempo_respaldado(linea, num, &v[j], t, informe, tam))
+                    return 0;
+                siguiente = j + 1;
+                casadas++;
+                if (strcmp(tipo, "FALLO") == 0) {
+                    seguidos++;
+                    ok_tras_fallos = 0;
+                } else {
+                    ok_tras_fallos = 1;
+                    seguidos = 0;
+                }
+            } else if ((que & ALERTAS) && strcmp(tipo, "ALERTA") == 0 && seguidos < 3) {
+                snprintf(informe, tam,
+                         "la línea %d («%.200s») llega tras solo %d FALLO seguidos respaldados "
+                         "por el registro del servidor (hacen falta 3)",
+                         num + 1, linea, seguidos);
+                return 0;
+            } else if ((que & RECUPERADOS) && strcmp(tipo, "RECUPERADO") == 0 && !ok_tras_fallos) {
+                snprintf(informe, tam,
+                         "la línea %d («%.200s») no sigue a ningún OK respaldado por el registro "
+                         "del servidor",
+                         num + 1, linea);
+                return 0;
+            } else if ((que & OMITIDAS) && strcmp(tipo, "OMITIDA") == 0) {
+                int en_vuelo = 0;
+                for (int j = 0; j < m && !en_vuelo; j++)
+                    en_vuelo = v[j].inicio_ms <= t + 50 && v[j].fin_ms + HOLGURA_MS >= t;
+                if (!en_vuelo) {
+                    snprintf(informe, tam,
+                             "la línea %d («%.200s») dice que la verificación anterior sigue en "
+                             "curso, pero el servidor no tenía ninguna petición a esa URL en "
+                             "marcha en ese momento",
+                             num + 1, linea);
+                    return 0;
+                }
+            }
+        }
+    }
+    snprintf(informe, tam,
+             "cotejo con el registro del servidor: %d %s OK/FALLO, cada una "
+             "con su propia petición a esa URL y el mismo estado",
+             casadas, plural(casadas, "línea", "líneas"));
+    return 1;
+}
+
+/* Si las líneas de `o` no tienen respaldo, lo anota (sustituye a «Obtenido») y devuelve 0. */
+int con_pruebas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, int que)
+{
+    char informe[1024];
+    if (respaldadas(s, o, n, que, informe, sizeof informe)) {
+        cal_nota("%s.", informe);
+        return 1;
+    }
+    cal_obtenido("una línea sin respaldo en el registro del servidor: %s", informe);
+    cal_nota("Solo cuenta lo que el servidor atendió de verdad: cada OK/FALLO tiene que venir de "
+             "una petición HTTP hecha por el programa, con el estado que devolvió el servidor.");
+    cal_nota_salida(p, 12);
+    return 0;
+}
+
+/* Pide los campos de «RESUMEN url verificaciones=N correctas=C fallos=F …». */
+int leer_resumen(const char *salida, const char *u, int *v, int *c, int *f)
+{
+    char linea[1024], w[3][128];
+    if (cal_linea(salida, "RESUMEN", u, 0, linea, sizeof linea) < 0)
+        return -1;
+    if (cal_palabra(linea, 2, w[0], sizeof w[0]) == NULL ||
+        cal_palabra(linea, 3, w[1], sizeof w[1]) == NULL ||
+        cal_palabra(linea, 4, w[2], sizeof w[2]) == NULL)
+        return -2;
+    if (sscanf(w[0], "verificaciones=%d", v) != 1 || sscanf(w[1], "correctas=%d", c) != 1 ||
+        sscanf(w[2], "fallos=%d", f) != 1)
+        return -2;
+    return 0;
+}

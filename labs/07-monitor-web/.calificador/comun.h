@@ -1,0 +1,120 @@
+/* comun.h — lo que comparten las verificaciones del monitor (laboratorio 07): lanzar el
+ * programa, fechar sus líneas, las rutas opacas y el cotejo con el registro del servidor.
+ *
+ * Caja negra: el monitor del estudiante corre como proceso aparte (cal_lanzar) contra un
+ * servidor de práctica propio de cada verificación. Se juzga por lo que se ve desde fuera:
+ *   - el registro del servidor (cuándo empezó y terminó cada petición, en el mismo reloj
+ *     monotónico que el calificador): concurrencia, ritmo de los ciclos, duplicados,
+ *     peticiones cortadas por el límite de tiempo;
+ *   - las líneas de la salida (formato del README): OK, FALLO, ALERTA, RECUPERADO, OMITIDA,
+ *     RESUMEN;
+ *   - el código de salida tras SIGINT/SIGTERM y el informe de valgrind.
+ * Las tolerancias de tiempo son amplias: la máquina puede estar ocupada (2 núcleos, varias
+ * verificaciones en paralelo). Los puntos y las pistas están en ../lab.json.
+ *
+ * Pruebas, no palabras: una línea impresa solo cuenta si el registro del servidor la
+ * respalda. Las URLs son rutas opacas (/v/<32 cifras hexadecimales al azar>) cuyo estado y
+ * retraso fija el guion de cada verificación, así que no se deducen de su texto. Cada
+ * OK/FALLO de una URL con estado e tiene que casar, en orden, con una petición distinta a esa
+ * URL registrada con ese estado (un FALLO con estado 0, con una petición cortada) y terminada
+ * antes de que el calificador viera la línea (se anota cuándo aparece cada línea); ALERTA,
+ * después de tres FALLO respaldados; RECUPERADO, después de un OK respaldado; OMITIDA, con
+ * una petición a esa URL en vuelo; y RESUMEN no cuenta más de lo que el servidor atendió.
+ *
+ * Cada verificación juzga un requisito (la tabla requisito → verificaciones está en el
+ * README del laboratorio): las que no juzgan el ritmo esperan al primer ciclo, llegue cuando
+ * llegue, y de las que no juzgan -t solo sin_duplicados lo necesita (sin un -t mayor que -i no
+ * hay OMITIDA que ver; si las peticiones se cortan antes, lo dice en una nota). Los mutantes de
+ * autograder/mutantes/07-monitor-web pierden exactamente las verificaciones de su cabecera.
+ */
+#ifndef MONITOR_COMUN_H
+#define MONITOR_COMUN_H
+
+#include "calificador/calificador.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MAX_PETICIONES 256
+
+/* Margen para casar una línea con su petición: el servidor anota el final al entregar el
+ * último byte (o al ver la conexión cerrada) y el calificador ve la línea al mirar la salida;
+ * con la máquina cargada entre una cosa y otra pueden pasar unos cientos de ms. */
+#define HOLGURA_MS 500
+#define MAX_LINEAS 4096
+
+/* Comportamientos del guion (el cuerpo del objeto de cada ruta). */
+#define SIEMPRE(e) "\"despues\": {\"estado\": " #e "}"
+#define TARDA(ms)  "\"despues\": {\"estado\": 200, \"retraso_ms\": " #ms "}"
+#define FALLA_Y_VUELVE(n)                                                                          \
+    "\"pasos\": [{\"estado\": 503, \"veces\": " #n "}], \"despues\": {\"estado\": 200}"
+
+/* Una URL opaca de la verificación: lo que responde y dónde está. */
+typedef struct {
+    const char *guion;
+    char ruta[48];
+    char url[128];
+} opaca_t;
+
+/* Qué hay que juzgar además de OK/FALLO. */
+enum { ALERTAS = 1, OMITIDAS = 2, RECUPERADOS = 4, TIEMPOS = 8 };
+
+/* «1 línea», «3 líneas»: que ningún mensaje diga «1 líneas». */
+const char *plural(int n, const char *uno, const char *varios);
+
+/* Anota el instante de las líneas nuevas (completas) de la salida. */
+void mirar(void);
+
+/* Instante en que se vio la línea número `linea` (la última, sin '\n', se ve ahora). */
+uint64_t visto(int linea);
+
+/* Espera `ms` leyendo la salida a pasos cortos (para fechar cada línea). */
+void dormir(int ms);
+
+/* Como cal_esperar_fin, fechando las líneas. */
+int esperar_fin(cal_proceso_t *p, int max_ms);
+
+/* Arranca el servidor de práctica de esta verificación. NULL si no pudo (ya anotado). */
+cal_servidor_t *servidor(void);
+
+/* URL completa del servidor `s` para `ruta`, en un búfer rotatorio (vale para varias a la vez). */
+const char *url(cal_servidor_t *s, const char *ruta);
+
+/* «monitor arg1 arg2 …» en `buf`. */
+void unir(const char *const *args, char *buf, size_t tam);
+
+/* Lanza el monitor con `args`. NULL si no se pudo (ya anotado). */
+cal_proceso_t *monitor(cal_servidor_t *s, const char *const *args, double limite_s, int valgrind);
+
+/* Secuencia compacta de las líneas de `u`: «FALLO FALLO FALLO ALERTA OK RECUPERADO». */
+const char *traza(const char *salida, const char *u, char *buf, size_t tam);
+
+/* Espera hasta que haya `n` líneas `tipo` de `u` (NULL = cualquiera), o `max_ms`. */
+int esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int max_ms);
+
+/* SIGINT y espera al final. Si no para, se mata (y queda como «el calificador lo terminó»,
+ * que ninguna verificación da por bueno): así el servidor cierra sus conexiones y las
+ * apunta en el registro antes de que se coteje una sola línea con él. */
+void parar(cal_proceso_t *p, int max_ms);
+
+/* Arranca el servidor de esta verificación con las rutas opacas `o` (inventa sus rutas y
+ * rellena sus URLs). NULL si no pudo (ya anotado). */
+cal_servidor_t *servidor_opaco(opaca_t *o, int n);
+
+/* ¿La petición `v` respalda una línea con estado `estado`? (0 = sin respuesta: cortada) */
+int casa_estado(const cal_peticion_t *v, int estado);
+
+/* Comprueba con el registro del servidor cada línea de la salida de las URLs `o`: cada
+ * OK/FALLO casa, en orden, con una petición distinta a esa URL, con ese estado y terminada
+ * antes de verse la línea; con ALERTAS, ALERTA solo tras tres FALLO respaldados seguidos; con
+ * RECUPERADOS, RECUPERADO solo tras un OK respaldado; con OMITIDAS, cada OMITIDA con una petición a
+ * esa URL en vuelo. Devuelve 1, o 0 con la explicación en `informe`. */
+int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *informe, size_t tam);
+
+/* Si las líneas de `o` no tienen respaldo, lo anota (sustituye a «Obtenido») y devuelve 0. */
+int con_pruebas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, int que);
+
+/* Pide los campos de «RESUMEN url verificaciones=N correctas=C fallos=F …». */
+int leer_resumen(const char *salida, const char *u, int *v, int *c, int *f);
+
+#endif

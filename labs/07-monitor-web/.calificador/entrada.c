@@ -1,0 +1,138 @@
+/* entrada.c — verificaciones de la entrada inválida del monitor: sin URLs, URL, intervalo y
+ * límite inválidos (código 2, un mensaje que nombra el valor y ninguna petición).
+ */
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ entrada inválida */
+
+#define MAX_CASOS 6
+
+typedef struct {
+    const char *args[6];
+    const char *debe_citar; /* texto que el mensaje de error tiene que contener (o NULL) */
+} caso_t;
+
+/* Ejecuta los casos (a la vez, para no sumar esperas) y comprueba código 2 + mensaje en
+ * stderr que cite el valor + ninguna petición al servidor. */
+static int casos_entrada(cal_servidor_t *s, const caso_t *casos, int n)
+{
+    int ok = 1;
+    char fallos[4096] = "";
+    size_t usados = 0;
+    cal_proceso_t *p[MAX_CASOS] = {NULL};
+    for (int i = 0; i < n && i < MAX_CASOS; i++) {
+        p[i] = monitor(s, casos[i].args, 5, 0);
+        if (p[i] == NULL)
+            return 0;
+    }
+    uint64_t limite = cal_ahora_ms() + 2500;
+    for (int i = 0; i < n && i < MAX_CASOS; i++) {
+        uint64_t ahora = cal_ahora_ms();
+        cal_esperar_fin(p[i], ahora < limite ? (int)(limite - ahora) : 0);
+    }
+    for (int i = 0; i < n && i < MAX_CASOS; i++) {
+        const char *err = cal_errores(p[i]);
+        int codigo = cal_codigo(p[i]);
+        int con_mensaje = strspn(err, " \t\r\n") < strlen(err);
+        int cita = casos[i].debe_citar == NULL || strstr(err, casos[i].debe_citar) != NULL;
+        int este = cal_termino(p[i]) && codigo == 2 && con_mensaje && cita;
+        if (!este) {
+            char fin[256], extracto[1024], orden[512];
+            unir(casos[i].args, orden, sizeof orden);
+            if (cal_termino(p[i]))
+                cal_describir_fin(p[i], fin, sizeof fin);
+            else
+                snprintf(fin, sizeof fin, "no terminó en 2,5 s (debía salir enseguida)");
+            int w = snprintf(
+                fallos + usados, sizeof fallos - usados, "%s«%s»: %s; stderr:\n%s%s",
+                usados > 0 ? "\n" : "", orden, fin, cal_extracto(err, 4, extracto, sizeof extracto),
+                !cita && con_mensaje ? "\n  (el mensaje no cita el valor erróneo)" : "");
+            if (w > 0 && (size_t)w < sizeof fallos - usados)
+                usados += (size_t)w;
+            ok = 0;
+        }
+        cal_proceso_liberar(p[i]);
+    }
+    if (s != NULL) {
+        const cal_peticion_t *v;
+        int pedidas = cal_registro(s, &v);
+        if (pedidas > 0) {
+            ok = 0;
+            int w = snprintf(fallos + usados, sizeof fallos - usados,
+                             "%sademás hizo %d %s al servidor (p. ej. %s) antes de "
+                             "validar todos los argumentos",
+                             usados > 0 ? "\n" : "", pedidas,
+                             plural(pedidas, "petición", "peticiones"), v[0].ruta);
+            if (w > 0 && (size_t)w < sizeof fallos - usados)
+                usados += (size_t)w;
+        }
+    }
+    cal_obtenido("%s", ok ? "código 2 y mensaje en todos los casos" : fallos);
+    return ok;
+}
+
+CAL_PRUEBA(entrada_sin_urls, 20)
+{
+    cal_esperado("código de salida 2 y un mensaje de error en stderr, sin vigilar nada");
+    const caso_t casos[] = {{{NULL}, NULL}, {{"-i", "500", NULL}, NULL}};
+    CAL_FIN(casos_entrada(NULL, casos, 2));
+}
+
+CAL_PRUEBA(entrada_url_invalida, 20)
+{
+    cal_esperado("código de salida 2, un mensaje en stderr que cite la URL inválida y "
+                 "ninguna petición");
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    /* Las tres últimas empiezan por «http» pero no son URLs: sin «://», sin servidor
+     * (lo que sigue a «http://» es «/») y con un espacio. */
+    const char *ok = url(s, "/status/200");
+    char espacio[256];
+    snprintf(espacio, sizeof espacio, "%s/a b", cal_servidor_url(s));
+    const caso_t casos[] = {
+        {{"no-es-una-url", NULL}, "no-es-una-url"},
+        {{"-i", "200", ok, "ftp://127.0.0.1/archivo", NULL}, "ftp://127.0.0.1/archivo"},
+        {{"-i", "200", ok, "httpfoo", NULL}, "httpfoo"},
+        {{"-i", "200", ok, "http:///x", NULL}, "http:///x"},
+        {{"-i", "200", ok, espacio, NULL}, espacio},
+    };
+    CAL_FIN(casos_entrada(s, casos, 5));
+}
+
+CAL_PRUEBA(entrada_intervalo_invalido, 20)
+{
+    cal_esperado("código de salida 2, un mensaje en stderr que cite el valor inválido y "
+                 "ninguna petición");
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    const caso_t casos[] = {
+        {{"-i", "abc", url(s, "/status/200"), NULL}, "abc"},
+        {{"-i", "12x", url(s, "/status/200"), NULL}, "12x"},
+        {{"-i", "50", url(s, "/status/200"), NULL}, "50"},
+    };
+    CAL_FIN(casos_entrada(s, casos, 3));
+}
+
+CAL_PRUEBA(entrada_limite_invalido, 20)
+{
+    cal_esperado("código de salida 2, un mensaje en stderr que cite el límite (-t) inválido y "
+                 "ninguna petición");
+    cal_servidor_t *s = servidor();
+    if (s == NULL)
+        CAL_FIN(0);
+    const caso_t casos[] = {
+        {{"-t", "abc", url(s, "/status/200"), NULL}, "abc"},
+        {{"-t", "12x", url(s, "/status/200"), NULL}, "12x"},
+        {{"-i", "200", "-t", "5", url(s, "/status/200"), NULL}, "5"},
+    };
+    CAL_FIN(casos_entrada(s, casos, 3));
+}

@@ -1,0 +1,308 @@
+/* parada.c — verificaciones de la parada del monitor: Ctrl+C y SIGTERM (cancelar, resumir y
+ * salir con 0) y la media del RESUMEN, con cada tiempo respaldado por el servidor.
+ */
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/random.h>
+
+/* ------------------------------------------------------------------ parada */
+
+/* Comprueba que haya un RESUMEN por URL y que cuadre con sus líneas OK/FALLO. */
+static int resumen_coherente(const char *out, const char *const *urls, int n, char *informe,
+                             size_t tam)
+{
+    size_t u = 0;
+    int ok = 1;
+    informe[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        int v = 0, c = 0, f = 0;
+        int r = leer_resumen(out, urls[i], &v, &c, &f);
+        int oks = cal_contar(out, "OK", urls[i]), fallos = cal_contar(out, "FALLO", urls[i]);
+        int w;
+        if (r == -1) {
+            w = snprintf(informe + u, tam - u, "%sfalta «RESUMEN %s …»", u ? "; " : "", urls[i]);
+            ok = 0;
+        } else if (r == -2) {
+            char linea[512];
+            cal_linea(out, "RESUMEN", urls[i], 0, linea, sizeof linea);
+            w = snprintf(informe + u, tam - u, "%sRESUMEN mal formado: %s", u ? "; " : "", linea);
+            ok = 0;
+        } else if (cal_contar(out, "RESUMEN", urls[i]) != 1 || c != oks || f != fallos ||
+                   v != c + f) {
+            int resumenes = cal_contar(out, "RESUMEN", urls[i]);
+            if (resumenes != 1)
+                w = snprintf(informe + u, tam - u,
+                             "%s%s: %d líneas RESUMEN (tiene que haber una sola por URL)",
+                             u ? "; " : "", urls[i], resumenes);
+            else
+                w = snprintf(informe + u, tam - u,
+                             "%s%s: RESUMEN dice verificaciones=%d correctas=%d fallos=%d pero "
+                             "hubo %d OK y %d FALLO",
+                             u ? "; " : "", urls[i], v, c, f, oks, fallos);
+            ok = 0;
+        } else {
+            w = snprintf(informe + u, tam - u, "%s%s: verificaciones=%d correctas=%d fallos=%d",
+                         u ? "; " : "", urls[i], v, c, f);
+        }
+        if (w > 0 && (size_t)w < tam - u)
+            u += (size_t)w;
+    }
+    return ok;
+}
+
+/* Comprueba que ningún RESUMEN de `o` cuente más de lo que el servidor atendió: las peticiones
+ * registradas a esa URL, sin las cortadas al parar (las que acabaron cortadas después de la
+ * señal, enviada en `senal_ms`). Devuelve 1, o 0 y lo anota (sustituye a «Obtenido»). */
+static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n,
+                              uint64_t senal_ms)
+{
+    static cal_peticion_t v[MAX_PETICIONES];
+    for (int k = 0; k < n; k++) {
+        int vr = 0, c = 0, f = 0;
+        if (leer_resumen(cal_salida(p), o[k].url, &vr, &c, &f) < 0)
+            continue; /* sin RESUMEN legible: ya lo dice resumen_coherente */
+        int m = cal_registro_ruta(s, o[k].ruta, v, MAX_PETICIONES);
+        if (m > MAX_PETICIONES)
+            m = MAX_PETICIONES;
+        int buenas = 0, malas = 0;
+        for (int j = 0; j < m; j++) {
+            if (v[j].abortada && v[j].fin_ms + 50 >= senal_ms)
+                continue; /* cancelada al parar: no cuenta */
+            if (!v[j].abortada && v[j].estado < 400)
+                buenas++;
+            else
+                malas++;
+        }
+        if (vr > buenas + malas || c > buenas || f > malas) {
+            cal_obtenido("«RESUMEN %s verificaciones=%d correctas=%d fallos=%d» cuenta más de lo "
+                         "que el servidor atendió: registró %d peticiones terminadas a esa URL "
+                         "(%d correctas y %d fallidas; las canceladas al parar no cuentan)",
+                         o[k].url, vr, c, f, buenas + malas, buenas, malas);
+            cal_nota_salida(p, 10);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+CAL_PRUEBA(sigint, 20)
+{
+    cal_esperado("con SIGINT: código 0 en menos de 2 s (la petición a la URL lenta, opaca, que "
+                 "tarda 10 s, se cancela), una línea RESUMEN por URL que cuadre con sus OK/FALLO "
+                 "y con lo que registró el servidor, y ninguna petición nueva después de la "
+                 "señal");
+    opaca_t o[] = {{.guion = TARDA(10000)}, {.guion = SIEMPRE(200)}};
+    cal_servidor_t *s = servidor_opaco(o, 2);
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *lenta = o[0].url, *rapida = o[1].url;
+    const char *args[] = {"-i", "300", "-t", "20000", lenta, rapida, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    dormir(1000);
+    char fin[256];
+    if (cal_termino(p)) {
+        cal_obtenido("el programa ya había terminado antes de la señal: %s",
+                     cal_describir_fin(p, fin, sizeof fin));
+        cal_nota_salida(p, 10);
+        CAL_FIN(0);
+    }
+    uint64_t senal = cal_ahora_ms();
+    cal_senal(p, SIGINT);
+    int termino = esperar_fin(p, 2000);
+    cal_describir_fin(p, fin, sizeof fin);
+    long tardo = termino ? (long)(cal_terminado_ms(p) - senal) : -1;
+    const cal_peticion_t *v;
+    int n = cal_registro(s, &v), despues = 0;
+    for (int i = 0; i < n; i++)
+        if (v[i].inicio_ms > senal + 150)
+            despues++;
+    const char *urls[] = {lenta, rapida};
+    char resumen[2048];
+    int coherente = resumen_coherente(cal_salida(p), urls, 2, resumen, sizeof resumen);
+    int ok = termino && cal_codigo(p) == 0 && coherente && despues == 0;
+    if (termino)
+        cal_obtenido("%s a los %ld ms de la señal; %s; %d %s después de la señal", fin, tardo,
+                     resumen, despues, plural(despues, "petición", "peticiones"));
+    else
+        cal_obtenido("a los 2 s de SIGINT el programa %s; %s", fin, resumen);
+    dormir(150); /* el servidor anota la petición cancelada al ver cerrarse la conexión */
+    int pruebas = con_pruebas(s, p, o, 2, 0) && resumen_respaldado(s, p, o, 2, senal);
+    if (!ok && pruebas)
+        cal_nota_salida(p, 10);
+    CAL_FIN(ok && pruebas);
+}
+
+CAL_PRUEBA(sigterm, 20)
+{
+    cal_esperado("con SIGTERM: código 0 en menos de 2 s y la línea RESUMEN, que cuadre con lo "
+                 "que registró el servidor (URL opaca, siempre 200)");
+    opaca_t o[] = {{.guion = SIEMPRE(200)}};
+    cal_servidor_t *s = servidor_opaco(o, 1);
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *u = o[0].url;
+    const char *args[] = {"-i", "200", u, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    dormir(800);
+    char fin[256];
+    int vivo = !cal_termino(p);
+    uint64_t senal = cal_ahora_ms();
+    cal_senal(p, SIGTERM);
+    int termino = esperar_fin(p, 2000);
+    cal_describir_fin(p, fin, sizeof fin);
+    const char *urls[] = {u};
+    char resumen[1024];
+    int coherente = resumen_coherente(cal_salida(p), urls, 1, resumen, sizeof resumen);
+    int ok = vivo && termino && cal_codigo(p) == 0 && coherente;
+    cal_obtenido("%s%s; %s", vivo ? "" : "ya había terminado antes de la señal: ", fin, resumen);
+    dormir(150);
+    int pruebas = con_pruebas(s, p, o, 1, 0) && resumen_respaldado(s, p, o, 1, senal);
+    if (!ok && pruebas)
+        cal_nota_salida(p, 10);
+    CAL_FIN(ok && pruebas);
+}
+
+/* Suma de los <ms> de las líneas OK/FALLO de `u` en *suma; devuelve cuántas hay. */
+static int tiempos_de(const char *salida, const char *u, long *suma)
+{
+    static const char *tipos[] = {"OK", "FALLO"};
+    int n = 0;
+    *suma = 0;
+    for (int t = 0; t < 2; t++)
+        for (int i = 0;; i++) {
+            char linea[1024], w[64], *fin = NULL;
+            if (cal_linea(salida, tipos[t], u, i, linea, sizeof linea) < 0)
+                break;
+            long ms = cal_palabra(linea, 3, w, sizeof w) != NULL ? strtol(w, &fin, 10) : -1;
+            if (fin != NULL && fin != w && *fin == '\0' && ms >= 0) {
+                *suma += ms;
+                n++;
+            }
+        }
+    return n;
+}
+
+/* Guion de una ruta que responde `estado` tras retrasos distintos en cada petición (para que
+ * los <ms> impresos varíen y su media no sea entera). */
+static void variados(char *buf, size_t tam, int estado, const int *retrasos, int n)
+{
+    size_t u = (size_t)snprintf(buf, tam, "\"pasos\": [");
+    for (int i = 0; i < n && u < tam; i++) {
+        int w = snprintf(buf + u, tam - u, "%s{\"estado\": %d, \"retraso_ms\": %d}",
+                         i > 0 ? ", " : "", estado, retrasos[i]);
+        if (w > 0)
+            u += (size_t)w;
+    }
+    if (u < tam)
+        snprintf(buf + u, tam - u, "], \"despues\": {\"estado\": %d, \"retraso_ms\": 17}", estado);
+}
+
+CAL_PRUEBA(resumen_media, 20)
+{
+    cal_esperado("en cada «RESUMEN <url> … media=<x> ms», <x> con un decimal y igual (±0,55 ms) a "
+                 "la media de los <ms> de las líneas OK y FALLO de esa URL, y cada <ms> medido de "
+                 "verdad: entre lo que tardó su petición en el servidor y lo que pasó hasta verse "
+                 "la línea (tres URLs opacas, una que falla, con tiempos al azar en cada "
+                 "petición, unos cortos y otros de 120 a 220 ms; SIGINT cuando alguna de esas "
+                 "medias tiene una parte decimal de 0,6 o más)");
+    /* Retrasos nuevos en cada calificación (el calificador se puede leer: fijos, se sabrían de
+     * antemano), mezcla de cortos y largos para que un <ms> inventado no case con todos. */
+    int r[3][16];
+    for (int k = 0; k < 3; k++)
+        for (int i = 0; i < 16; i++) {
+            uint32_t a = 0;
+            if (getrandom(&a, sizeof a, 0) != (ssize_t)sizeof a)
+                a = (uint32_t)(k * 131 + i * 977 + 12345) * 2654435761u;
+            r[k][i] = a % 2 == 0 ? 3 + (int)(a / 2 % 38) : 120 + (int)(a / 2 % 101);
+        }
+    static char ga[1024], gb[1024], gc[1024];
+    variados(ga, sizeof ga, 200, r[0], 16);
+    variados(gb, sizeof gb, 503, r[1], 16);
+    variados(gc, sizeof gc, 200, r[2], 16);
+    opaca_t o[] = {{.guion = ga}, {.guion = gb}, {.guion = gc}};
+    cal_servidor_t *s = servidor_opaco(o, 3);
+    if (s == NULL)
+        CAL_FIN(0);
+    const char *args[] = {"-i", "300", "-t", "290", o[0].url, o[1].url, o[2].url, NULL};
+    cal_proceso_t *p = monitor(s, args, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    /* Se para justo después de una línea que deja la media de su URL con decimales ≥ 0,6: la
+     * siguiente de esa URL no llega hasta el ciclo siguiente, así que su media ya no cambia. */
+    int propicio = 0;
+    for (uint64_t fin = cal_ahora_ms() + 4000;
+         !propicio && !cal_termino(p) && cal_ahora_ms() < fin;) {
+        dormir(5);
+        for (int k = 0; k < 3 && !propicio; k++) {
+            long suma = 0;
+            int n = tiempos_de(cal_salida(p), o[k].url, &suma);
+            propicio = n >= 3 && (suma % n) * 10 >= 6L * n;
+        }
+    }
+    /* Aquí solo se juzga la media: si SIGINT no lo para (eso lo juzga «sigint»), SIGTERM. */
+    cal_senal(p, SIGINT);
+    if (!esperar_fin(p, 1000))
+        cal_senal(p, SIGTERM);
+    esperar_fin(p, 1500);
+    dormir(150);
+    const char *out = cal_salida(p);
+    char informe[2048];
+    size_t u = 0;
+    int ok = 1;
+    for (int k = 0; k < 3; k++) {
+        long suma = 0;
+        int n = tiempos_de(out, o[k].url, &suma);
+        char linea[1024], w[64] = "";
+        int w_;
+        const char *nombre = k == 0 ? "la 1.ª" : k == 1 ? "la 2.ª (falla)" : "la 3.ª";
+        if (cal_linea(out, "RESUMEN", o[k].url, 0, linea, sizeof linea) < 0) {
+            w_ = snprintf(informe + u, sizeof informe - u, "%s%s: ninguna línea RESUMEN",
+                          u > 0 ? "; " : "", nombre);
+            ok = 0;
+        } else {
+            char *fin = NULL;
+            const char *x =
+                cal_palabra(linea, 5, w, sizeof w) != NULL && strncmp(w, "media=", 6) == 0 ? w + 6
+                                                                                           : NULL;
+            double media = x != NULL ? strtod(x, &fin) : -1;
+            const char *punto = x != NULL ? strchr(x, '.') : NULL;
+            int forma = x != NULL && fin != x && *fin == '\0' && punto != NULL &&
+                        strlen(punto) == 2 && strspn(x, "0123456789") == (size_t)(punto - x) &&
+                        punto > x && punto[1] >= '0' && punto[1] <= '9';
+            double esperada = n > 0 ? (double)suma / n : 0;
+            int bien =
+                n > 0 ? forma && media - esperada <= 0.55 + 1e-9 && esperada - media <= 0.55 + 1e-9
+                      : x != NULL && strcmp(x, "-") == 0;
+            if (n > 0)
+                w_ = snprintf(informe + u, sizeof informe - u,
+                              "%s%s: %s; la media de sus %d %s es %.2f%s", u > 0 ? "; " : "",
+                              nombre, w, n, n == 1 ? "tiempo" : "tiempos", esperada,
+                              bien    ? ""
+                              : forma ? " (no cuadra)"
+                                      : " (se esperaba «media=<x>» con un decimal)");
+            else
+                w_ =
+                    snprintf(informe + u, sizeof informe - u, "%s%s: %s sin ninguna verificación%s",
+                             u > 0 ? "; " : "", nombre, w, bien ? "" : " (se esperaba «media=-»)");
+            ok &= bien;
+        }
+        if (w_ > 0 && (size_t)w_ < sizeof informe - u)
+            u += (size_t)w_;
+    }
+    cal_obtenido("%s", informe);
+    int pruebas = con_pruebas(s, p, o, 3, TIEMPOS);
+    if (!ok && pruebas)
+        cal_nota_salida(p, 8);
+    CAL_FIN(ok && pruebas);
+}

@@ -1,0 +1,428 @@
+/* comun.c — las ayudas de las verificaciones del contador (ver comun.h).
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ referencia */
+
+/* Espacio ASCII como en bytes.split(): espacio, \t, \n, \v, \f y \r. Nada más. */
+int espacio(unsigned char b)
+{
+    return b == ' ' || (b >= '\t' && b <= '\r');
+}
+
+/* Palabras de `n` bytes según bytes.split(): rachas máximas de bytes que no son espacio. */
+uint64_t contar_referencia(const unsigned char *p, size_t n)
+{
+    uint64_t palabras = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!espacio(p[i]) && (i == 0 || espacio(p[i - 1])))
+            palabras++;
+    return palabras;
+}
+
+/* Generador xorshift con semilla nueva en cada calificación (getrandom): el calificador se
+ * puede leer, así que el contenido de los archivos al azar no debe poder saberse de antemano
+ * (una entrega que imprimiera las cuentas de memoria no acertaría). Las propiedades que se
+ * juzgan (palabras que cruzan cada frontera, bloques que acaban en espacio) no dependen de la
+ * semilla: se imponen después. Si getrandom falla, una semilla fija. */
+static uint64_t azar_estado;
+uint64_t azar(void)
+{
+    if (azar_estado == 0 &&
+        getrandom(&azar_estado, sizeof azar_estado, 0) != (ssize_t)sizeof azar_estado)
+        azar_estado = 0x9e3779b97f4a7c15ull;
+    if (azar_estado == 0)
+        azar_estado = 1;
+    azar_estado ^= azar_estado << 13;
+    azar_estado ^= azar_estado >> 7;
+    azar_estado ^= azar_estado << 17;
+    return azar_estado;
+}
+
+/* ------------------------------------------------------------------ archivos */
+
+/* Escribe `n` bytes en carpeta/nombre (modo 0644) y anota su ruta y su cuenta. 0 o -errno. */
+int escribir(const char *carpeta, const char *nombre, const void *datos, size_t n, esperado_t *e)
+{
+    snprintf(e->ruta, sizeof e->ruta, "%s/%s", carpeta, nombre);
+    e->palabras = contar_referencia(datos, n);
+    e->fd = -1;
+    int fd = open(e->ruta, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -errno;
+    const char *p = datos;
+    size_t hecho = 0;
+    while (hecho < n) {
+        ssize_t w = write(fd, p + hecho, n - hecho);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            int e2 = errno;
+            close(fd);
+            return -e2;
+        }
+        hecho += (size_t)w;
+    }
+    close(fd);
+    return 0;
+}
+
+int escribir_texto(const char *carpeta, const char *nombre, const char *texto, esperado_t *e)
+{
+    return escribir(carpeta, nombre, texto, strlen(texto), e);
+}
+
+/* Crea la FIFO carpeta/nombre y abre su extremo de escritura (el programa que la abra para
+ * leer espera datos hasta que se escriba o se cierre). 0 o -errno. */
+int fifo(const char *carpeta, const char *nombre, esperado_t *e)
+{
+    e->palabras = 0;
+    e->fd = -1;
+    int r = cal_fifo(carpeta, nombre, e->ruta, sizeof e->ruta);
+    if (r < 0)
+        return r;
+    r = cal_fifo_abrir(e->ruta);
+    if (r < 0)
+        return r;
+    e->fd = r;
+    return 0;
+}
+
+/* Da `texto` a la FIFO (suma sus palabras a lo esperado si `cuenta`; el texto no debe
+ * cortar una palabra con lo ya escrito, salvo que se sume a mano). */
+int fifo_dar(esperado_t *e, const char *texto, int cuenta)
+{
+    if (cuenta)
+        e->palabras += contar_referencia((const unsigned char *)texto, strlen(texto));
+    long w = cal_fifo_escribir(e->fd, texto, strlen(texto), 2000);
+    return w == (long)strlen(texto) ? 0 : -EIO;
+}
+
+/* Cierra el extremo del calificador: el programa ve fin de archivo. Antes espera (como mucho
+ * `max_ms`) a que el programa `p` tenga la FIFO abierta: si se cerrara antes, el programa
+ * que la abriera después se quedaría esperando a un escritor que ya no va a llegar (abrir
+ * una FIFO para leer espera a que alguien la tenga abierta para escribir). */
+void fifo_cerrar(cal_proceso_t *p, esperado_t *e, int max_ms)
+{
+    if (e == NULL)
+        return;
+    uint64_t fin = cal_ahora_ms() + (uint64_t)max_ms;
+    while (p != NULL && !cal_termino(p) && cal_abiertos(p, e->ruta) == 0 && cal_ahora_ms() < fin)
+        dormir(10);
+    if (e->fd >= 0)
+        close(e->fd);
+    e->fd = -1;
+}
+
+/* Carpeta de la verificación (visible en la caja). 0, o -1 ya anotado. */
+int carpeta(const char *nombre, char *ruta, size_t tam)
+{
+    int r = cal_carpeta(nombre, ruta, tam);
+    if (r < 0) {
+        cal_obtenido("no se pudo preparar la carpeta de prueba (error del calificador: %s)",
+                     strerror(-r));
+        return -1;
+    }
+    return 0;
+}
+
+int fallo_preparar(int r)
+{
+    cal_obtenido("no se pudieron preparar los archivos (error del calificador: %s)",
+                 strerror(r < 0 ? -r : r));
+    return 0;
+}
+
+/* ------------------------------------------------------------------ lanzar y seguir */
+
+seguimiento_t seg;
+
+void mirar(void)
+{
+    if (seg.p == NULL)
+        return;
+    uint64_t ahora = cal_ahora_ms();
+    const char *out = cal_salida(seg.p);
+    size_t largo = strlen(out);
+    for (size_t i = seg.leidos_out; i < largo; i++)
+        if (out[i] == '\n' && seg.n_out < MAX_LINEAS)
+            seg.visto_out[seg.n_out++] = ahora;
+    seg.leidos_out = largo;
+    const char *err = cal_errores(seg.p);
+    largo = strlen(err);
+    for (size_t i = seg.leidos_err; i < largo; i++)
+        if (err[i] == '\n' && seg.n_err < MAX_LINEAS)
+            seg.visto_err[seg.n_err++] = ahora;
+    seg.leidos_err = largo;
+}
+
+/* Espera `ms` leyendo la salida a pasos cortos (para fechar cada línea). */
+void dormir(int ms)
+{
+    uint64_t fin = cal_ahora_ms() + (uint64_t)(ms > 0 ? ms : 0);
+    for (uint64_t ahora = cal_ahora_ms(); ahora < fin; ahora = cal_ahora_ms()) {
+        cal_esperar(fin - ahora < 10 ? (int)(fin - ahora) : 10);
+        mirar();
+    }
+    mirar();
+}
+
+int esperar_fin(cal_proceso_t *p, int max_ms)
+{
+    uint64_t fin = cal_ahora_ms() + (uint64_t)(max_ms > 0 ? max_ms : 0);
+    while (!cal_termino(p) && cal_ahora_ms() < fin) {
+        cal_esperar_fin(p, 10);
+        mirar();
+    }
+    mirar();
+    return cal_termino(p);
+}
+
+/* «contador arg1 arg2 …» en `buf`, abreviando las rutas largas de la carpeta temporal. */
+void unir(const char *const *args, char *buf, size_t tam)
+{
+    size_t n = (size_t)snprintf(buf, tam, "contador");
+    int i;
+    for (i = 0; args[i] != NULL && i < 12 && n < tam - 8; i++) {
+        const char *a = args[i];
+        const char *barra = strrchr(a, '/');
+        int w = barra != NULL && a[0] == '/' ? snprintf(buf + n, tam - n, " …%s", barra)
+                                             : snprintf(buf + n, tam - n, " %s", a);
+        if (w > 0)
+            n += (size_t)w;
+    }
+    if (args[i] != NULL && n < tam - 8)
+        snprintf(buf + n, tam - n, " …");
+}
+
+/* Lanza el contador con `args`, viendo la carpeta `dir`. NULL si no se pudo (ya anotado). */
+cal_proceso_t *contador(const char *const *args, const char *dir, double limite_s, int valgrind)
+{
+    char orden[1024];
+    unir(args, orden, sizeof orden);
+    cal_nota("Orden: %s%s", valgrind ? "valgrind " : "", orden);
+    const char *carpetas[] = {dir, NULL};
+    cal_lanzamiento_t l = {.args = args,
+                           .limite_s = limite_s,
+                           .valgrind = valgrind,
+                           .carpetas = dir != NULL ? carpetas : NULL};
+    cal_proceso_t *p = NULL;
+    int r = cal_lanzar(&l, &p);
+    if (r < 0) {
+        cal_obtenido("no se pudo lanzar el programa (%s)", strerror(-r));
+        return NULL;
+    }
+    memset(&seg, 0, sizeof seg);
+    seg.p = p;
+    seg.lanzado = cal_ahora_ms();
+    return p;
+}
+
+/* ------------------------------------------------------------------ leer la salida */
+
+/* Línea `i` de `texto` (sin '\n') en `buf`. Devuelve 1 si existe. */
+int linea(const char *texto, int i, char *buf, size_t tam)
+{
+    const char *p = texto;
+    for (int k = 0; k < i && p != NULL; k++) {
+        p = strchr(p, '\n');
+        if (p != NULL)
+            p++;
+    }
+    if (p == NULL || *p == '\0')
+        return 0;
+    const char *fin = strchr(p, '\n');
+    size_t largo = fin != NULL ? (size_t)(fin - p) : strlen(p);
+    if (largo >= tam)
+        largo = tam - 1;
+    memcpy(buf, p, largo);
+    buf[largo] = '\0';
+    return 1;
+}
+
+/* ¿Es «<número> <ruta>»? Deja el número y la ruta. */
+int linea_cuenta(const char *l, uint64_t *n, const char **ruta)
+{
+    if (l[0] < '0' || l[0] > '9')
+        return 0;
+    char *fin = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(l, &fin, 10);
+    if (errno != 0 || fin == NULL || *fin != ' ' || fin[1] == '\0')
+        return 0;
+    *n = v;
+    *ruta = fin + 1;
+    return 1;
+}
+
+/* Cuántas líneas de cuenta («<número> <ruta>») hay en stdout. */
+int lineas_de_cuenta(const char *out)
+{
+    int n = 0;
+    char l[1024];
+    uint64_t v;
+    const char *r;
+    for (int i = 0; linea(out, i, l, sizeof l); i++)
+        n += linea_cuenta(l, &v, &r);
+    return n;
+}
+
+/* Espera como mucho `max_ms` a que haya `n` líneas de cuenta. 1 si las hay. */
+int esperar_cuentas(cal_proceso_t *p, int n, int max_ms)
+{
+    uint64_t fin = cal_ahora_ms() + (uint64_t)max_ms;
+    while (lineas_de_cuenta(cal_salida(p)) < n && !cal_termino(p) && cal_ahora_ms() < fin)
+        dormir(10);
+    return lineas_de_cuenta(cal_salida(p)) >= n;
+}
+
+/* Añade «texto» a un informe de fallos acotado. */
+void anadir(char *buf, size_t tam, const char *formato, ...)
+{
+    size_t usados = strlen(buf);
+    if (usados + 8 >= tam)
+        return;
+    va_list ap;
+    va_start(ap, formato);
+    vsnprintf(buf + usados, tam - usados, formato, ap);
+    va_end(ap);
+}
+
+/* Compara las líneas de cuenta con lo esperado: cada archivo exactamente una vez, con su
+ * número; ninguna línea de cuenta de otra ruta. 1 si todo cuadra; si no, en `motivo` las
+ * primeras diferencias. */
+int cuentas_bien(const char *out, const esperado_t *e, int n, char *motivo, size_t tam)
+{
+    static int vistas[MAX_ARCHIVOS];
+    motivo[0] = '\0';
+    int mal = 0, extra = 0;
+    memset(vistas, 0, sizeof vistas);
+    char l[1024];
+    uint64_t v;
+    const char *ruta;
+    for (int i = 0; linea(out, i, l, sizeof l); i++) {
+        if (!linea_cuenta(l, &v, &ruta))
+            continue;
+        int k;
+        for (k = 0; k < n; k++)
+            if (strcmp(e[k].ruta, ruta) == 0)
+                break;
+        if (k == n) {
+            if (extra++ < 2)
+                anadir(motivo, tam, "%sla línea «%.200s» no es de ningún archivo de la prueba",
+                       motivo[0] ? "; " : "", l);
+            mal++;
+            continue;
+        }
+        if (vistas[k]++ > 0) {
+            if (mal < 3)
+                anadir(motivo, tam, "%s«…%s» aparece más de una vez", motivo[0] ? "; " : "",
+                       strrchr(e[k].ruta, '/'));
+            mal++;
+        } else if (v != e[k].palabras) {
+            if (mal < 3)
+                anadir(motivo, tam, "%s«…%s»: %" PRIu64 " palabras, y son %" PRIu64,
+                       motivo[0] ? "; " : "", strrchr(e[k].ruta, '/'), v, e[k].palabras);
+            mal++;
+        }
+    }
+    int faltan = 0;
+    for (int k = 0; k < n; k++)
+        if (vistas[k] == 0) {
+            if (faltan++ < 3 && mal < 3)
+                anadir(motivo, tam, "%sfalta la línea de «…%s» (%" PRIu64 " %s)",
+                       motivo[0] ? "; " : "", strrchr(e[k].ruta, '/'), e[k].palabras,
+                       e[k].palabras == 1 ? "palabra" : "palabras");
+            mal++;
+        }
+    if (faltan > 3)
+        anadir(motivo, tam, " (faltan %d en total)", faltan);
+    if (mal == 0)
+        snprintf(motivo, tam, "las %d cuentas son exactas", n);
+    return mal == 0;
+}
+
+/* Busca la línea cuya primera palabra es `prefijo` y la copia en `buf`. 1 si está. */
+int buscar(const char *out, const char *prefijo, char *buf, size_t tam)
+{
+    return cal_linea(out, prefijo, NULL, 0, buf, tam) >= 0;
+}
+
+/* Comprueba TOTAL/MEDIA/MAYOR contra `e` (los `n` archivos leídos; `mayor` el índice que
+ * debe salir, -1 si ninguno). */
+int resumen_bien(const char *out, const esperado_t *e, int n, int mayor, char *motivo, size_t tam)
+{
+    uint64_t suma = 0;
+    for (int k = 0; k < n; k++)
+        suma += e[k].palabras;
+    motivo[0] = '\0';
+    char l[1024], esperado[1400];
+    int ok = 1;
+    snprintf(esperado, sizeof esperado, "TOTAL %" PRIu64 " palabras en %d archivos", suma, n);
+    if (cal_contar(out, "TOTAL", NULL) != 1 || !buscar(out, "TOTAL", l, sizeof l) ||
+        strcmp(l, esperado) != 0) {
+        anadir(motivo, tam, "se esperaba «%s» y se vio «%s»", esperado,
+               buscar(out, "TOTAL", l, sizeof l) ? l : "(ninguna línea TOTAL)");
+        ok = 0;
+    }
+    double media = n > 0 ? (double)suma / n : 0.0;
+    double vista = -1;
+    char resto[64] = "";
+    if (buscar(out, "MEDIA", l, sizeof l) &&
+        sscanf(l, "MEDIA %lf palabras por archivo%63s", &vista, resto) == 1 &&
+        strchr(l, '.') != NULL && strlen(strchr(l, '.')) > 1 && strchr(l, '.')[2] == ' ' &&
+        vista - media < 0.0501 && media - vista < 0.0501) {
+        /* bien: un decimal y redondeado, a ≤ 0,05 del valor exacto (cualquier criterio vale
+         * en un empate exacto x.x5; truncar a décimas se aleja hasta 0,1: 3.1666… → 3.1) */
+    } else {
+        anadir(motivo, tam, "%sse esperaba «MEDIA %.1f palabras por archivo» y se vio «%s»",
+               motivo[0] ? "; " : "", media,
+               buscar(out, "MEDIA", l, sizeof l) ? l : "(ninguna línea MEDIA)");
+        ok = 0;
+    }
+    if (mayor >= 0) {
+        snprintf(esperado, sizeof esperado, "MAYOR %" PRIu64 " %s", e[mayor].palabras,
+                 e[mayor].ruta);
+        if (!buscar(out, "MAYOR", l, sizeof l) || strcmp(l, esperado) != 0) {
+            anadir(motivo, tam, "%sse esperaba «MAYOR %" PRIu64 " …%s» y se vio «%s»",
+                   motivo[0] ? "; " : "", e[mayor].palabras, strrchr(e[mayor].ruta, '/'),
+                   buscar(out, "MAYOR", l, sizeof l) ? l : "(ninguna línea MAYOR)");
+            ok = 0;
+        }
+    } else if (cal_contar(out, "MAYOR", NULL) > 0) {
+        anadir(motivo, tam, "%ssin archivos leídos no debe haber línea MAYOR",
+               motivo[0] ? "; " : "");
+        ok = 0;
+    }
+    if (ok)
+        snprintf(motivo, tam, "TOTAL, MEDIA y MAYOR correctos");
+    return ok;
+}
+
+/* Juicio habitual del final: terminó con `codigo`, cuentas exactas. */
+int final_bien(cal_proceso_t *p, int codigo, const esperado_t *e, int n, char *motivo, size_t tam)
+{
+    char fin[256];
+    if (!cal_termino(p) || cal_codigo(p) != codigo) {
+        snprintf(motivo, tam, "%s (se esperaba el código %d)",
+                 cal_termino(p) ? cal_describir_fin(p, fin, sizeof fin) : "no terminó a tiempo",
+                 codigo);
+        return 0;
+    }
+    return cuentas_bien(cal_salida(p), e, n, motivo, tam);
+}

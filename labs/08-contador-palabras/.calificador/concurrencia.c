@@ -1,0 +1,299 @@
+/* concurrencia.c — verificaciones de lo asíncrono del contador: el tope de -j archivos abiertos,
+ * la espera -e a la vez y el progreso -p mientras el bucle no se bloquea.
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ -j */
+
+CAL_PRUEBA(limite_j, 30)
+{
+    cal_esperado("con -j 3 y 7 FIFOs que el calificador va llenando de una en una, nunca más "
+                 "de 3 abiertas a la vez y 3 en cuanto puede; las 7 contadas");
+    char dir[512];
+    if (carpeta("limite", dir, sizeof dir) < 0)
+        CAL_FIN(0);
+    enum { N = 7, J = 3 };
+    esperado_t e[N];
+    const char *args[N + 3] = {"-j", "3"};
+    for (int i = 0; i < N; i++) {
+        char nombre[16];
+        snprintf(nombre, sizeof nombre, "f%d", i);
+        int r = fifo(dir, nombre, &e[i]);
+        if (r < 0)
+            CAL_FIN(fallo_preparar(r));
+        args[i + 2] = e[i].ruta;
+    }
+    args[N + 2] = NULL;
+    cal_proceso_t *p = contador(args, dir, 15, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    char prefijo[600];
+    snprintf(prefijo, sizeof prefijo, "%s/", dir);
+    int maximo = 0, lleno = 0;
+    char pasos[256] = "";
+    /* Sin bwrap, el hijo recién creado es una copia del calificador (con sus extremos de las
+     * FIFOs) hasta que cierra los descriptores y hace exec: no se mira en ese momento. */
+    dormir(100);
+    for (int i = 0; i < N; i++) {
+        /* Espera (como mucho 2 s la primera vez, que incluye el arranque y es la que se juzga,
+         * y 0,5 s las demás) a que ocupe las plazas que puede; mira a menudo. */
+        int quiere = N - i < J ? N - i : J, visto = 0;
+        uint64_t fin = cal_ahora_ms() + (i == 0 ? 2000 : 500);
+        while (cal_ahora_ms() < fin && !cal_termino(p)) {
+            int a = cal_abiertos(p, prefijo);
+            if (a > maximo)
+                maximo = a;
+            if (a > visto)
+                visto = a;
+            if (visto >= quiere)
+                break;
+            dormir(15);
+        }
+        /* Un rato más mirando, por si abre de más. */
+        for (int k = 0; k < 6 && !cal_termino(p); k++) {
+            int a = cal_abiertos(p, prefijo);
+            if (a > maximo)
+                maximo = a;
+            dormir(15);
+        }
+        if (i == 0)
+            lleno = visto >= J;
+        anadir(pasos, sizeof pasos, "%s%d", i > 0 ? " " : "", visto);
+        char texto[64] = "";
+        for (int w = 0; w <= i; w++)
+            strcat(texto, "palabra ");
+        fifo_dar(&e[i], texto, 1);
+        fifo_cerrar(p, &e[i], 3000);
+    }
+    esperar_fin(p, 5000);
+    char motivo[1024];
+    int ok = final_bien(p, 0, e, N, motivo, sizeof motivo);
+    if (ok && maximo > J)
+        snprintf(motivo, sizeof motivo, "llegó a tener %d FIFOs abiertas a la vez (el tope es %d)",
+                 maximo, J);
+    else if (ok && !lleno)
+        snprintf(motivo, sizeof motivo,
+                 "al empezar solo tenía abiertas %s (se esperaban %d a la vez: las plazas de "
+                 "-j se usan todas)",
+                 pasos, J);
+    else if (ok)
+        snprintf(motivo, sizeof motivo, "como mucho %d abiertas; en cada paso: %s", maximo, pasos);
+    ok = ok && maximo <= J && lleno;
+    cal_obtenido("%s", motivo);
+    if (!ok) {
+        cal_nota("Abiertas vistas en cada paso (antes de llenar cada FIFO): %s", pasos);
+        cal_nota_salida(p, 6);
+    }
+    CAL_FIN(ok);
+}
+
+/* ------------------------------------------------------------------ -e */
+
+/* Milisegundos desde el lanzamiento hasta la línea de cuenta número `k` (0, 1…), o -1. */
+static long instante_cuenta(const char *out, int k)
+{
+    char l[1024];
+    uint64_t v;
+    const char *r;
+    int vistas = 0;
+    for (int i = 0; linea(out, i, l, sizeof l); i++)
+        if (linea_cuenta(l, &v, &r) && vistas++ == k)
+            return i < seg.n_out ? (long)(seg.visto_out[i] - seg.lanzado) : -1;
+    return -1;
+}
+
+CAL_PRUEBA(espera, 20)
+{
+    cal_esperado("con -j 5 -e 400, los 5 archivos se informan a la vez, hacia los 400 ms (no "
+                 "uno tras otro: 2 s); con -j 2 -e 400 y 4 archivos, la espera ocupa la plaza: "
+                 "dos tandas, hacia 400 y 800 ms");
+    char dir[512];
+    if (carpeta("espera", dir, sizeof dir) < 0)
+        CAL_FIN(0);
+    esperado_t e[5];
+    for (int i = 0; i < 5; i++) {
+        char nombre[16], texto[64];
+        snprintf(nombre, sizeof nombre, "e%d.txt", i);
+        snprintf(texto, sizeof texto, "archivo numero %d\n", i);
+        int r = escribir_texto(dir, nombre, texto, &e[i]);
+        if (r < 0)
+            CAL_FIN(fallo_preparar(r));
+    }
+    const char *args[] = {"-j",      "5",       "-e",      "400",     e[0].ruta,
+                          e[1].ruta, e[2].ruta, e[3].ruta, e[4].ruta, NULL};
+    cal_proceso_t *p = contador(args, dir, 10, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    esperar_fin(p, 5000);
+    char motivo[1024];
+    int ok = final_bien(p, 0, e, 5, motivo, sizeof motivo);
+    long primero = instante_cuenta(cal_salida(p), 0), ultimo = instante_cuenta(cal_salida(p), 4);
+    if (ok && (primero < 330 || ultimo > 1500)) {
+        snprintf(motivo, sizeof motivo,
+                 "la primera línea llegó a los %ld ms y la quinta a los %ld ms del arranque (se "
+                 "esperaban todas entre 330 y 1500 ms)",
+                 primero, ultimo);
+        ok = 0;
+    }
+    if (!ok) {
+        cal_obtenido("%s", motivo);
+        cal_nota_salida(p, 8);
+        CAL_FIN(0);
+    }
+    const char *args2[] = {"-j",      "2",       "-e",      "400", e[0].ruta,
+                           e[1].ruta, e[2].ruta, e[3].ruta, NULL};
+    p = contador(args2, dir, 10, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    esperar_fin(p, 5000);
+    ok = final_bien(p, 0, e, 4, motivo, sizeof motivo);
+    long segundo = instante_cuenta(cal_salida(p), 1), tercero = instante_cuenta(cal_salida(p), 2);
+    if (ok && (segundo < 330 || tercero < 720 || tercero > 2500)) {
+        snprintf(motivo, sizeof motivo,
+                 "con -j 2: la segunda línea a los %ld ms y la tercera a los %ld ms (se "
+                 "esperaban ≥ 330 ms y entre 720 y 2500 ms: la tercera espera plaza)",
+                 segundo, tercero);
+        ok = 0;
+    }
+    if (ok)
+        snprintf(motivo, sizeof motivo,
+                 "-j 5: de %ld a %ld ms; -j 2: la tercera tanda a los %ld ms", primero, ultimo,
+                 tercero);
+    cal_obtenido("%s", motivo);
+    if (!ok)
+        cal_nota_salida(p, 8);
+    CAL_FIN(ok);
+}
+
+/* ------------------------------------------------------------------ -p */
+
+CAL_PRUEBA(progreso, 20)
+{
+    cal_esperado("con -p, «PROGRESO <leídos> de <totales>» en stderr cada 200 ms también "
+                 "mientras una FIFO tarda 1,4 s en recibir más datos (el bucle no se bloquea); "
+                 "<totales> = 100000 (el archivo regular; la FIFO no tiene tamaño) y <leídos> "
+                 "nunca más de lo dado");
+    char dir[512];
+    if (carpeta("progreso", dir, sizeof dir) < 0)
+        CAL_FIN(0);
+    esperado_t e[2];
+    char *datos = malloc(100000);
+    if (datos == NULL)
+        CAL_FIN(fallo_preparar(-ENOMEM));
+    /* Periodo 8: la frontera de 64 KiB cae entre palabras (esto no juzga el corte). */
+    for (int i = 0; i < 100000; i++)
+        datos[i] = i % 8 == 7 ? '\n' : i % 4 == 3 ? ' ' : 'p';
+    int r = escribir(dir, "regular.txt", datos, 100000, &e[0]);
+    free(datos);
+    if (r == 0)
+        r = fifo(dir, "lenta", &e[1]);
+    if (r < 0)
+        CAL_FIN(fallo_preparar(r));
+    const char *args[] = {"-p", "-j", "2", e[0].ruta, e[1].ruta, NULL};
+    cal_proceso_t *p = contador(args, dir, 12, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    /* Dado hasta cada instante (desde el lanzamiento): 1000 B al empezar, 2000 más a 1,4 s. */
+    char trozo[3001];
+    for (int i = 0; i < 3000; i++)
+        trozo[i] = i % 10 == 9 ? '\n' : 'q';
+    trozo[1000] = '\0';
+    fifo_dar(&e[1], trozo, 1);
+    uint64_t t_segundo_envio;
+    dormir(1400);
+    for (int i = 0; i < 2000; i++)
+        trozo[i] = i % 10 == 9 ? '\n' : 'r';
+    trozo[2000] = '\0';
+    t_segundo_envio = cal_ahora_ms();
+    fifo_dar(&e[1], trozo, 1);
+    dormir(600);
+    uint64_t t_cierre = cal_ahora_ms();
+    fifo_cerrar(p, &e[1], 3000);
+    esperar_fin(p, 4000);
+    char motivo[1024];
+    int ok = final_bien(p, 0, e, 2, motivo, sizeof motivo);
+    /* Las líneas PROGRESO entre los 500 ms y el cierre de la FIFO. */
+    const char *err = cal_errores(p);
+    char l[1024];
+    int n = 0, mal_formato = 0, de_mas = 0, retrocede = 0;
+    /* El hueco se mide también desde el principio de la ventana (500 ms) hasta la primera
+     * línea y desde la última hasta el cierre: sin ninguna línea, el hueco es la ventana. */
+    uint64_t anterior_t = seg.lanzado + 500, hueco = 0, ultimo = 0;
+    unsigned long long visto_101000 = 0;
+    for (int i = 0; linea(err, i, l, sizeof l) && i < seg.n_err; i++) {
+        if (strncmp(l, "PROGRESO", 8) != 0)
+            continue;
+        unsigned long long a, b;
+        char resto[8];
+        if (sscanf(l, "PROGRESO %llu de %llu%7s", &a, &b, resto) != 2 || b != 100000) {
+            if (mal_formato++ == 0)
+                cal_nota("Línea con otro formato o otro total: «%.120s»", l);
+            continue;
+        }
+        uint64_t t = seg.visto_err[i];
+        unsigned long long dado = 101000 + (t >= t_segundo_envio ? 2000 : 0);
+        if (a > dado)
+            de_mas++;
+        if (a < ultimo)
+            retrocede++;
+        ultimo = a;
+        if (a == 101000 && t < t_segundo_envio)
+            visto_101000 = 1;
+        if (t < seg.lanzado + 500 || t > t_cierre)
+            continue;
+        n++;
+        if (t - anterior_t > hueco)
+            hueco = t - anterior_t;
+        anterior_t = t;
+    }
+    if (t_cierre > anterior_t && t_cierre - anterior_t > hueco)
+        hueco = t_cierre - anterior_t;
+    if (ok) {
+        if (mal_formato > 0 || de_mas > 0 || retrocede > 0)
+            snprintf(motivo, sizeof motivo,
+                     "líneas PROGRESO: %d con otro formato o total, %d que dicen más de lo dado "
+                     "y %d en las que <leídos> baja",
+                     mal_formato, de_mas, retrocede);
+        else if (n == 0)
+            snprintf(motivo, sizeof motivo,
+                     "ninguna línea PROGRESO en los %.1f s de espera (se esperaba una cada ~200 "
+                     "ms, unas %d): el bucle estuvo parado o el progreso no está en marcha",
+                     (double)(t_cierre - seg.lanzado - 500) / 1000,
+                     (int)((t_cierre - seg.lanzado - 500) / 200));
+        else if (n < 4 || n > 16 || hueco > 900)
+            snprintf(motivo, sizeof motivo,
+                     "%d %s PROGRESO en los %.1f s de espera (se esperaban unas %d) y un "
+                     "hueco máximo de %" PRIu64 " ms (se esperaban ~200, como mucho 900)",
+                     n, n == 1 ? "línea" : "líneas", (double)(t_cierre - seg.lanzado - 500) / 1000,
+                     (int)((t_cierre - seg.lanzado - 500) / 200), hueco);
+        else if (!visto_101000)
+            snprintf(motivo, sizeof motivo,
+                     "ninguna línea dijo «PROGRESO 101000 de 100000» mientras la FIFO esperaba "
+                     "(el archivo regular y los 1000 B dados)");
+        else
+            snprintf(motivo, sizeof motivo,
+                     "%d líneas PROGRESO a tiempo (hueco máximo %" PRIu64 " ms), con lo leído", n,
+                     hueco);
+        ok = mal_formato == 0 && de_mas == 0 && retrocede == 0 && n >= 4 && n <= 16 &&
+             hueco <= 900 && visto_101000;
+    }
+    cal_obtenido("%s", motivo);
+    if (!ok)
+        cal_nota_salida(p, 8);
+    CAL_FIN(ok);
+}

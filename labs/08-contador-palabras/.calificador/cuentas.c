@@ -1,0 +1,320 @@
+/* cuentas.c — verificaciones de las cuentas del contador: exactas, el resumen, la frontera de
+ * los trozos, las carpetas y miles de archivos.
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ cuentas */
+
+CAL_PRUEBA(cuenta_exacta, 20)
+{
+    cal_esperado("una línea «<palabras> <ruta>» por archivo, con la cuenta de bytes.split() y "
+                 "código 0");
+    char dir[512];
+    if (carpeta("cuentas", dir, sizeof dir) < 0)
+        CAL_FIN(0);
+    static const char nulos[] = "a\0b c\x80\xff d\xc3\xa1rbol \x01\x7f\x1c \x1f\xa0x\xe2\x80\x83y";
+    struct {
+        const char *nombre;
+        const char *datos;
+        size_t n;
+    } archivos[] = {
+        {"texto.txt", "En un lugar de la Mancha,\n\nde cuyo  nombre   no quiero acordarme.\n", 0},
+        {"sin_salto.txt", "termina sin salto de línea", 0},
+        {"solo_espacios.txt", " \t\n\r\v\f  \n\n\t", 0},
+        {"vacio.txt", "", 0},
+        {"crlf.txt", "uno dos\r\ntres\r\n\r\ncuatro\r\n", 0},
+        {"binario.dat", nulos, sizeof nulos - 1},
+        {"tabuladores.txt", "\ta\tb\vc\fd\re \t ", 0},
+    };
+    enum { N = sizeof archivos / sizeof archivos[0] };
+    esperado_t e[N];
+    const char *args[N + 3] = {"-j", "2"};
+    for (int i = 0; i < N; i++) {
+        size_t n = archivos[i].n > 0 ? archivos[i].n : strlen(archivos[i].datos);
+        int r = escribir(dir, archivos[i].nombre, archivos[i].datos, n, &e[i]);
+        if (r < 0)
+            CAL_FIN(fallo_preparar(r));
+        args[i + 2] = e[i].ruta;
+    }
+    args[N + 2] = NULL;
+    cal_proceso_t *p = contador(args, dir, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    esperar_fin(p, 5000);
+    char motivo[1024];
+    int ok = final_bien(p, 0, e, N, motivo, sizeof motivo);
+    cal_obtenido("%s", motivo);
+    if (!ok)
+        cal_nota_salida(p, 10);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(resumen, 20)
+{
+    cal_esperado("TOTAL con la suma y el número de archivos, MEDIA redondeada a un decimal "
+                 "(19 / 6 = 3.1666… da 3.2, no 3.1) y MAYOR el primero de la lista en caso de "
+                 "empate");
+    char dir[512];
+    if (carpeta("resumen", dir, sizeof dir) < 0)
+        CAL_FIN(0);
+    /* El primero de la lista (7 palabras) es una FIFO que el calificador llena cuando los
+     * demás ya han terminado: empata con el tercero, pero es el primero de la lista. */
+    esperado_t e[6];
+    int r = fifo(dir, "primero", &e[0]);
+    if (r == 0)
+        r = escribir_texto(dir, "b.txt", "dos palabras\n", &e[1]);
+    if (r == 0)
+        r = escribir_texto(dir, "c.txt", "uno dos tres cuatro cinco seis siete\n", &e[2]);
+    if (r == 0)
+        r = escribir_texto(dir, "d.txt", "sola", &e[3]);
+    if (r == 0)
+        r = escribir_texto(dir, "e.txt", "\n\n", &e[4]);
+    /* 19 palabras en 6 archivos: 3.1666…, que redondeado es 3.2 y truncado 3.1. */
+    if (r == 0)
+        r = escribir_texto(dir, "f.txt", "dos mas\n", &e[5]);
+    if (r < 0)
+        CAL_FIN(fallo_preparar(r));
+    const char *args[] = {e[0].ruta, e[1].ruta, e[2].ruta, e[3].ruta, e[4].ruta, e[5].ruta, NULL};
+    cal_proceso_t *p = contador(args, dir, 10, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    esperar_cuentas(p, 5, 3000);
+    dormir(100);
+    fifo_dar(&e[0], "a b c d e f g\n", 1);
+    fifo_cerrar(p, &e[0], 3000);
+    esperar_fin(p, 4000);
+    char motivo[2048], m2[2048];
+    int ok = final_bien(p, 0, e, 6, motivo, sizeof motivo);
+    int ok2 = ok && resumen_bien(cal_salida(p), e, 6, 0, m2, sizeof m2);
+    cal_obtenido("%s", !ok ? motivo : m2);
+    if (!ok || !ok2)
+        cal_nota_salida(p, 10);
+    CAL_FIN(ok && ok2);
+}
+
+/* Un archivo de unos 600 KB con palabras al azar en el que una palabra cruza cada frontera
+ * de 64 KiB (y en una, una palabra acaba justo en la frontera). */
+static unsigned char *texto_frontera(size_t *n)
+{
+    size_t tam = 9 * TROZO + 777;
+    unsigned char *b = malloc(tam);
+    if (b == NULL)
+        return NULL;
+    static const char ws[] = " \t\n\r\v\f";
+    size_t i = 0;
+    while (i < tam) {
+        size_t largo = 1 + azar() % 14;
+        for (size_t k = 0; k < largo && i < tam; k++)
+            b[i++] = (unsigned char)('a' + azar() % 26);
+        size_t huecos = 1 + azar() % 3;
+        for (size_t k = 0; k < huecos && i < tam; k++)
+            b[i++] = (unsigned char)ws[azar() % 6];
+    }
+    for (size_t f = TROZO; f + 3 < tam; f += TROZO) {
+        /* Palabra cortada: letras a los dos lados de la frontera… */
+        memcpy(b + f - 3, "corta", 5);
+        if (f == 4 * TROZO) {
+            /* …salvo aquí: una palabra que acaba justo en la frontera. */
+            memcpy(b + f - 4, "fin ", 4);
+        }
+    }
+    *n = tam;
+    return b;
+}
+
+CAL_PRUEBA(frontera, 20)
+{
+    cal_esperado("cuentas exactas con palabras cortadas entre dos lecturas: en cada frontera "
+                 "de 64 KiB, en una FIFO que llega a trozos y en una palabra de 1,5 MiB");
+    char dir[512];
+    if (carpeta("frontera", dir, sizeof dir) < 0)
+        CAL_FIN(0);
+    esperado_t e[3];
+    size_t n = 0;
+    unsigned char *t = texto_frontera(&n);
+    if (t == NULL)
+        CAL_FIN(fallo_preparar(-ENOMEM));
+    int r = escribir(dir, "fronteras.txt", t, n, &e[0]);
+    free(t);
+    size_t largo = 1536 * 1024 + 5;
+    unsigned char *g = malloc(largo);
+    if (g == NULL)
+        CAL_FIN(fallo_preparar(-ENOMEM));
+    memset(g, 'x', largo);
+    memcpy(g, "a \n", 3);
+    memcpy(g + largo - 4, " fin", 4);
+    if (r == 0)
+        r = escribir(dir, "larga.txt", g, largo, &e[1]);
+    free(g);
+    if (r == 0)
+        r = fifo(dir, "a_trozos", &e[2]);
+    if (r < 0)
+        CAL_FIN(fallo_preparar(r));
+    const char *args[] = {e[0].ruta, e[1].ruta, e[2].ruta, NULL};
+    cal_proceso_t *p = contador(args, dir, 10, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    /* Cada trozo llega en una lectura distinta y corta una palabra por la mitad. */
+    static const char *trozos[] = {"hola mu", "ndo cru", "el y ", "adi", "ós\n"};
+    for (size_t k = 0; k < sizeof trozos / sizeof trozos[0]; k++) {
+        dormir(120);
+        fifo_dar(&e[2], trozos[k], 0);
+    }
+    e[2].palabras = 5;
+    fifo_cerrar(p, &e[2], 3000);
+    esperar_fin(p, 5000);
+    char motivo[1024];
+    int ok = final_bien(p, 0, e, 3, motivo, sizeof motivo);
+    cal_obtenido("%s", motivo);
+    if (!ok)
+        cal_nota_salida(p, 6);
+    CAL_FIN(ok);
+}
+
+/* ------------------------------------------------------------------ carpetas */
+
+CAL_PRUEBA(carpetas, 20)
+{
+    cal_esperado("cada archivo regular de la carpeta y sus subcarpetas contado una vez, como "
+                 "«RUTA/…/nombre» con una sola «/» aunque la RUTA acabe en «/»; los enlaces "
+                 "simbólicos no se siguen (uno apunta a la propia carpeta); la lista en orden de "
+                 "nombre, con cada subcarpeta en su sitio (se ve en el empate de MAYOR)");
+    char dir[512], raiz[600], sub[700], hondo[800], vacia[700];
+    if (carpeta("carpetas", dir, sizeof dir) < 0)
+        CAL_FIN(0);
+    snprintf(raiz, sizeof raiz, "%s/raiz", dir);
+    snprintf(sub, sizeof sub, "%s/sub", raiz);
+    snprintf(hondo, sizeof hondo, "%s/hondo", sub);
+    snprintf(vacia, sizeof vacia, "%s/vacia", raiz);
+    if (mkdir(raiz, 0755) < 0 || mkdir(sub, 0755) < 0 || mkdir(hondo, 0755) < 0 ||
+        mkdir(vacia, 0755) < 0)
+        CAL_FIN(fallo_preparar(-errno));
+    /* El orden de la lista: a.txt, b.txt, sub/c.txt, sub/hondo/d.txt, z.txt, suelto.txt.
+     * d.txt y z.txt empatan con 6 palabras: MAYOR es d.txt, porque «sub» va antes que
+     * «z.txt». Quien deje las subcarpetas para el final (o las recorra antes que nada) pone
+     * z.txt delante. z.txt lleva además 256 KiB de espacios: casi siempre acaba después de
+     * d.txt (empieza más tarde y son más lecturas), así que aquí un MAYOR que mire quién acabó
+     * primero también da d.txt (el empate por orden de llegada lo juzga «resumen»). */
+    esperado_t e[6];
+    size_t largo_z = 256 * 1024;
+    char *z = malloc(largo_z + 32);
+    if (z == NULL)
+        CAL_FIN(fallo_preparar(-ENOMEM));
+    memset(z, ' ', largo_z);
+    strcpy(z + largo_z, "zeta zeta zeta zeta zeta zeta\n");
+    int r = escribir_texto(raiz, "b.txt", "be be\n", &e[0]);
+    if (r == 0)
+        r = escribir_texto(raiz, "a.txt", "a\n", &e[1]);
+    if (r == 0)
+        r = escribir_texto(sub, "c.txt", "ce ce ce\n", &e[2]);
+    if (r == 0)
+        r = escribir_texto(hondo, "d.txt", "de de de de de de\n", &e[3]);
+    if (r == 0)
+        r = escribir_texto(dir, "suelto.txt", "uno dos tres cuatro cinco\n", &e[4]);
+    if (r == 0)
+        r = escribir_texto(raiz, "z.txt", z, &e[5]);
+    free(z);
+    char enlace[900];
+    snprintf(enlace, sizeof enlace, "%s/lazo", sub);
+    if (r == 0 && symlink("..", enlace) < 0)
+        r = -errno;
+    snprintf(enlace, sizeof enlace, "%s/otra_a.txt", raiz);
+    if (r == 0 && symlink("a.txt", enlace) < 0)
+        r = -errno;
+    if (r < 0)
+        CAL_FIN(fallo_preparar(r));
+    /* La RUTA acaba en «/»: las rutas son «…/raiz/a.txt», no «…/raiz//a.txt». */
+    char raiz_barra[700];
+    snprintf(raiz_barra, sizeof raiz_barra, "%s/", raiz);
+    const char *args[] = {raiz_barra, e[4].ruta, NULL};
+    cal_proceso_t *p = contador(args, dir, 10, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    esperar_fin(p, 6000);
+    char motivo[1024];
+    int ok = final_bien(p, 0, e, 6, motivo, sizeof motivo);
+    if (ok) {
+        /* Solo la línea MAYOR: TOTAL y MEDIA los juzga «resumen». */
+        char l[1024], esperado[1400];
+        snprintf(esperado, sizeof esperado, "MAYOR %" PRIu64 " %s", e[3].palabras, e[3].ruta);
+        if (!buscar(cal_salida(p), "MAYOR", l, sizeof l) || strcmp(l, esperado) != 0) {
+            snprintf(motivo, sizeof motivo,
+                     "se esperaba «MAYOR 6 …/sub/hondo/d.txt» (empata con …/z.txt, pero «sub» va "
+                     "antes que «z.txt» en la lista) y se vio «%.300s»: la lista no está en orden "
+                     "de nombre con cada subcarpeta en su sitio",
+                     buscar(cal_salida(p), "MAYOR", l, sizeof l) ? l : "(ninguna línea MAYOR)");
+            ok = 0;
+        } else {
+            snprintf(motivo, sizeof motivo,
+                     "los 6 archivos contados, con rutas bien formadas y la lista en orden");
+        }
+    }
+    cal_obtenido("%s", motivo);
+    if (!ok)
+        cal_nota_salida(p, 10);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(miles_de_archivos, 30)
+{
+    cal_esperado("1000 archivos pequeños en 10 carpetas, todos contados y sin errores (con "
+                 "como mucho 256 descriptores: abrirlos todos a la vez da EMFILE)");
+    /* Nombres cortos: 1000 líneas con la ruta de la carpeta temporal caben de sobra en el
+     * tope de la salida (256 KiB). */
+    static esperado_t e[1000];
+    char dir[512], raiz[600];
+    if (carpeta("miles", dir, sizeof dir) < 0)
+        CAL_FIN(0);
+    snprintf(raiz, sizeof raiz, "%s/l", dir);
+    if (mkdir(raiz, 0755) < 0)
+        CAL_FIN(fallo_preparar(-errno));
+    int k = 0;
+    for (int c = 0; c < 10; c++) {
+        char sub[700];
+        snprintf(sub, sizeof sub, "%s/c%d", raiz, c);
+        if (mkdir(sub, 0755) < 0)
+            CAL_FIN(fallo_preparar(-errno));
+        for (int i = 0; i < 100; i++, k++) {
+            char nombre[32], texto[64];
+            snprintf(nombre, sizeof nombre, "%02d", i);
+            int m = 1 + (int)(azar() % 6);
+            texto[0] = '\0';
+            for (int w = 0; w < m; w++)
+                strcat(texto, w % 2 ? "pa " : "lo\n");
+            int r = escribir_texto(sub, nombre, texto, &e[k]);
+            if (r < 0)
+                CAL_FIN(fallo_preparar(r));
+        }
+    }
+    const char *args[] = {raiz, NULL};
+    cal_proceso_t *p = contador(args, dir, 20, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    esperar_fin(p, 15000);
+    char motivo[1024];
+    int ok = final_bien(p, 0, e, 1000, motivo, sizeof motivo);
+    if (cal_descartados(p) > 0) {
+        cal_nota("La salida pasó del tope de 256 KiB (%" PRIu64 " bytes descartados)",
+                 cal_descartados(p));
+        ok = 0;
+    }
+    cal_obtenido("%s", motivo);
+    if (!ok)
+        cal_nota_salida(p, 6);
+    CAL_FIN(ok);
+}

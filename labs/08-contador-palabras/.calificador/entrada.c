@@ -1,0 +1,158 @@
+/* entrada.c — verificaciones del uso incorrecto y de los errores de archivo del contador
+ * (código de salida, mensajes en stderr que nombran la ruta, y seguir con los demás).
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ uso incorrecto */
+
+CAL_PRUEBA(uso_incorrecto, 20)
+{
+    cal_esperado("código 2, un mensaje en stderr que cite el valor erróneo y nada contado");
+    char dir[512];
+    if (carpeta("uso", dir, sizeof dir) < 0)
+        CAL_FIN(0);
+    esperado_t a;
+    int r = escribir_texto(dir, "a.txt", "una dos tres\n", &a);
+    if (r < 0)
+        CAL_FIN(fallo_preparar(r));
+    struct {
+        const char *args[5];
+        const char *cita;
+    } casos[] = {
+        {{NULL}, NULL},
+        {{"-j", "0", a.ruta, NULL}, "0"},
+        {{"-j", "abc", a.ruta, NULL}, "abc"},
+        {{"-j", "65", a.ruta, NULL}, "65"},
+        {{"-e", "12x", a.ruta, NULL}, "12x"},
+    };
+    enum { N = sizeof casos / sizeof casos[0] };
+    cal_proceso_t *p[N] = {NULL};
+    for (int i = 0; i < N; i++) {
+        p[i] = contador(casos[i].args, dir, 5, 0);
+        if (p[i] == NULL)
+            CAL_FIN(0);
+    }
+    int ok = 1;
+    char fallos[2048] = "";
+    for (int i = 0; i < N; i++) {
+        cal_esperar_fin(p[i], 3000);
+        const char *err = cal_errores(p[i]);
+        int con_mensaje = strspn(err, " \t\r\n") < strlen(err);
+        int cita = casos[i].cita == NULL || strstr(err, casos[i].cita) != NULL;
+        int conto = lineas_de_cuenta(cal_salida(p[i])) > 0 ||
+                    cal_contar(cal_salida(p[i]), "TOTAL", NULL) > 0;
+        if (cal_codigo(p[i]) != 2 || !con_mensaje || !cita || conto) {
+            char orden[256], fin[128], extracto[512];
+            unir(casos[i].args, orden, sizeof orden);
+            anadir(
+                fallos, sizeof fallos, "%s«%s»: %s%s%s; stderr:\n%s", fallos[0] ? "\n" : "", orden,
+                cal_termino(p[i]) ? cal_describir_fin(p[i], fin, sizeof fin) : "no terminó en 3 s",
+                !cita && con_mensaje ? " (el mensaje no cita el valor erróneo)" : "",
+                conto ? " (y contó palabras)" : "",
+                cal_extracto(err, 3, extracto, sizeof extracto));
+            ok = 0;
+        }
+    }
+    cal_obtenido("%s", ok ? "los 5 casos salen con 2 y un mensaje que cita el valor" : fallos);
+    CAL_FIN(ok);
+}
+
+/* ------------------------------------------------------------------ errores */
+
+/* ¿Hay en stderr exactamente una línea «ERROR <ruta>: <motivo>» con un motivo en español? */
+static int linea_error(const char *err, const char *ruta, char *motivo, size_t tam)
+{
+    char l[1024], prefijo[600];
+    snprintf(prefijo, sizeof prefijo, "ERROR %s: ", ruta);
+    int vistas = 0, bien = 0;
+    for (int i = 0; linea(err, i, l, sizeof l); i++) {
+        if (strncmp(l, prefijo, strlen(prefijo)) != 0)
+            continue;
+        vistas++;
+        const char *m = l + strlen(prefijo);
+        bien = strspn(m, " ") < strlen(m) && strcasestr(m, "no such file") == NULL &&
+               strcasestr(m, "permission denied") == NULL;
+    }
+    if (vistas == 1 && bien)
+        return 1;
+    snprintf(motivo, tam,
+             vistas == 0  ? "falta en stderr «ERROR …%s: <motivo>»"
+             : vistas > 1 ? "«ERROR …%s» aparece más de una vez"
+                          : "el motivo de «ERROR …%s» está vacío o en inglés",
+             strrchr(ruta, '/'));
+    return 0;
+}
+
+CAL_PRUEBA(errores, 20)
+{
+    cal_esperado("los archivos buenos se cuentan aunque fallen otros en medio; «ERROR <ruta>: "
+                 "<motivo>» en stderr por cada fallo; TOTAL de los leídos y código 1; sin "
+                 "ninguno leído, «TOTAL 0 palabras en 0 archivos», «MEDIA 0.0 …» y sin MAYOR");
+    char dir[512];
+    if (carpeta("errores", dir, sizeof dir) < 0)
+        CAL_FIN(0);
+    esperado_t e[3];
+    char falta[1200], cerrado[1200], falta2[1200];
+    int r = escribir_texto(dir, "uno.txt", "uno\n", &e[0]);
+    if (r == 0)
+        r = escribir_texto(dir, "dos.txt", "dos dos\n", &e[1]);
+    if (r == 0)
+        r = escribir_texto(dir, "tres.txt", "tres tres tres\n", &e[2]);
+    esperado_t x;
+    if (r == 0)
+        r = escribir_texto(dir, "cerrado.txt", "secreto secreto\n", &x);
+    if (r == 0 && chmod(x.ruta, 0) < 0)
+        r = -errno;
+    if (r < 0)
+        CAL_FIN(fallo_preparar(r));
+    snprintf(cerrado, sizeof cerrado, "%s", x.ruta);
+    snprintf(falta, sizeof falta, "%s/no_existe.txt", dir);
+    snprintf(falta2, sizeof falta2, "%s/tampoco.txt", dir);
+    const char *args[] = {e[0].ruta, falta, e[1].ruta, cerrado, e[2].ruta, NULL};
+    cal_proceso_t *p = contador(args, dir, 8, 0);
+    const char *args2[] = {falta, falta2, NULL};
+    cal_proceso_t *q = p != NULL ? contador(args2, dir, 8, 0) : NULL;
+    if (p == NULL || q == NULL)
+        CAL_FIN(0);
+    cal_esperar_fin(p, 5000);
+    cal_esperar_fin(q, 5000);
+    char motivo[1024], m[1024];
+    int ok = final_bien(p, 1, e, 3, motivo, sizeof motivo);
+    if (ok && !linea_error(cal_errores(p), falta, motivo, sizeof motivo))
+        ok = 0;
+    if (ok && !linea_error(cal_errores(p), cerrado, motivo, sizeof motivo))
+        ok = 0;
+    if (ok && !resumen_bien(cal_salida(p), e, 3, 2, motivo, sizeof motivo))
+        ok = 0;
+    if (!ok)
+        cal_nota_salida(p, 8);
+    int ok2 = 1;
+    if (ok) {
+        ok2 = final_bien(q, 1, e, 0, m, sizeof m) &&
+              resumen_bien(cal_salida(q), e, 0, -1, m, sizeof m);
+        if (!ok2) {
+            cal_nota("Orden: contador …/no_existe.txt …/tampoco.txt");
+            cal_nota_salida(q, 6);
+        }
+    }
+    cal_obtenido("%s", !ok    ? motivo
+                       : !ok2 ? m
+                              : "los tres buenos contados, dos ERROR, código 1; "
+                                "sin ninguno leído, el resumen vacío");
+    CAL_FIN(ok && ok2);
+}

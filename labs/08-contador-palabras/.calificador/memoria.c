@@ -1,0 +1,131 @@
+/* memoria.c — verificaciones de memoria del contador: la memoria máxima con un archivo de
+ * 200 MB y valgrind.
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ memoria */
+
+CAL_PRUEBA(memoria, 40)
+{
+    cal_esperado("un archivo de 200 MB contado exactamente con una memoria residente máxima "
+                 "de como mucho 32 MiB (se lee a trozos, nunca entero)");
+    char dir[512];
+    if (carpeta("memoria", dir, sizeof dir) < 0)
+        CAL_FIN(0);
+    /* 200 bloques iguales de 1 MiB que empiezan por letra y acaban en espacio: la cuenta
+     * del archivo es 200 veces la de un bloque. */
+    size_t tam = 1024 * 1024;
+    unsigned char *bloque = malloc(tam);
+    if (bloque == NULL)
+        CAL_FIN(fallo_preparar(-ENOMEM));
+    for (size_t i = 0; i < tam; i++)
+        bloque[i] = (azar() % 7 == 0) ? ' ' : (unsigned char)('a' + i % 26);
+    bloque[0] = 'z';
+    /* Las fronteras de 64 KiB caen entre palabras: aquí solo se juzga la memoria. */
+    for (size_t f = TROZO; f <= tam; f += TROZO)
+        bloque[f - 1] = '\n';
+    esperado_t e[2];
+    snprintf(e[0].ruta, sizeof e[0].ruta, "%s/grande.txt", dir);
+    e[0].palabras = 200 * contar_referencia(bloque, tam);
+    e[0].fd = -1;
+    int fd = open(e[0].ruta, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int r = fd < 0 ? -errno : 0;
+    for (int i = 0; i < 200 && r == 0; i++)
+        if (write(fd, bloque, tam) != (ssize_t)tam)
+            r = -EIO;
+    if (fd >= 0)
+        close(fd);
+    free(bloque);
+    if (r == 0)
+        r = fifo(dir, "ultima", &e[1]);
+    if (r < 0)
+        CAL_FIN(fallo_preparar(r));
+    /* La FIFO mantiene vivo al programa después del archivo grande: da tiempo a medir. */
+    const char *args[] = {e[0].ruta, e[1].ruta, NULL};
+    cal_proceso_t *p = contador(args, dir, 25, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    /* 200 MB se leen en menos de un segundo; si el archivo grande no ha salido en 6 s (un
+     * bucle bloqueado en la FIFO, por ejemplo), se sigue igual: aquí se juzga la memoria. */
+    esperar_cuentas(p, 1, 6000);
+    dormir(300);
+    fifo_dar(&e[1], "fin\n", 1);
+    fifo_cerrar(p, &e[1], 3000);
+    esperar_fin(p, 4000);
+    char motivo[1024];
+    int ok = final_bien(p, 0, e, 2, motivo, sizeof motivo);
+    uint64_t pico = cal_memoria_pico_kib(p);
+    if (ok && (pico == 0 || pico > 32 * 1024))
+        snprintf(motivo, sizeof motivo,
+                 pico == 0 ? "no se pudo medir la memoria (%" PRIu64 ")"
+                           : "memoria residente máxima de %" PRIu64 " KiB (más de 32 MiB)",
+                 pico);
+    else if (ok)
+        snprintf(motivo, sizeof motivo, "cuenta exacta con %" PRIu64 " KiB de memoria máxima",
+                 pico);
+    ok = ok && pico > 0 && pico <= 32 * 1024;
+    cal_obtenido("%s", motivo);
+    if (!ok)
+        cal_nota_salida(p, 6);
+    CAL_FIN(ok);
+}
+
+/* ------------------------------------------------------------------ valgrind */
+
+CAL_PRUEBA(valgrind, 60)
+{
+    cal_esperado("bajo valgrind, con una carpeta, un archivo que no existe, otro que no se "
+                 "puede abrir (sin permiso), -e y -p: cuentas exactas, código 1, «ERROR SUMMARY: "
+                 "0 errors» y sin fugas");
+    char dir[512], sub[600], falta[600];
+    if (carpeta("valgrind", dir, sizeof dir) < 0)
+        CAL_FIN(0);
+    snprintf(sub, sizeof sub, "%s/docs", dir);
+    if (mkdir(sub, 0755) < 0)
+        CAL_FIN(fallo_preparar(-errno));
+    esperado_t e[3];
+    int r = escribir_texto(sub, "a.txt", "alfa beta\n", &e[0]);
+    if (r == 0)
+        r = escribir_texto(sub, "b.txt", "gamma delta epsilon", &e[1]);
+    if (r == 0)
+        r = escribir_texto(dir, "c.txt", "\n", &e[2]);
+    /* Existe (entra en la lista) pero uv_fs_open falla: el camino de error de la apertura,
+     * con lo que ya se había reservado para ese archivo. */
+    esperado_t cerrado;
+    if (r == 0)
+        r = escribir_texto(dir, "cerrado.txt", "no se lee\n", &cerrado);
+    if (r == 0 && chmod(cerrado.ruta, 0) < 0)
+        r = -errno;
+    if (r < 0)
+        CAL_FIN(fallo_preparar(r));
+    snprintf(falta, sizeof falta, "%s/no_existe.txt", dir);
+    const char *args[] = {"-p", "-e", "50", sub, falta, cerrado.ruta, e[2].ruta, NULL};
+    cal_proceso_t *p = contador(args, dir, 40, 1);
+    if (p == NULL)
+        CAL_FIN(0);
+    esperar_fin(p, 35000);
+    char motivo[1024], mv[512];
+    int ok = final_bien(p, 1, e, 3, motivo, sizeof motivo);
+    int limpio = cal_valgrind_veredicto(p, mv, sizeof mv);
+    cal_obtenido("%s; %s", motivo, mv);
+    if (!ok || !limpio) {
+        cal_valgrind_nota(p);
+        cal_nota_salida(p, 6);
+    }
+    CAL_FIN(ok && limpio);
+}

@@ -1,0 +1,180 @@
+/* parada.c — la verificación de Ctrl+C del contador: resumen parcial y código 130.
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ SIGINT */
+
+/* Una pasada de Ctrl+C: lanza `args`, espera a dos líneas de cuenta, manda SIGINT y juzga
+ * (130 en ≤ 1,5 s, un resumen de las líneas ya impresas y ninguna después). `e`: los `n`
+ * archivos regulares de la orden. Si `fifo` no es NULL es una FIFO de la orden en la que
+ * no se escribe nada (su lectura se queda atascada en el pool); entonces, si en 4 s no hay
+ * ni dos líneas de cuenta ni una de PROGRESO, el bucle está bloqueado (una lectura
+ * síncrona): eso lo juzga «progreso», así que se marca `*bloqueado` y no se juzga aquí.
+ * 1 si está bien; si no, el porqué en `motivo`. */
+static int pasada_sigint(const char *const *args, const char *dir, const esperado_t *e, int n,
+                         esperado_t *fifo, int *bloqueado, char *motivo, size_t tam)
+{
+    cal_proceso_t *p = contador(args, dir, 10, 0);
+    if (p == NULL) {
+        snprintf(motivo, tam, "no se pudo lanzar el programa");
+        return 0;
+    }
+    int dos = esperar_cuentas(p, 2, 4000);
+    if (!dos && fifo != NULL && !cal_termino(p) &&
+        cal_contar(cal_errores(p), "PROGRESO", NULL) == 0) {
+        *bloqueado = 1;
+        cal_matar(p);
+        fifo_cerrar(NULL, fifo, 0);
+        return 0;
+    }
+    if (cal_termino(p)) {
+        char fin[128];
+        snprintf(motivo, tam,
+                 "el programa ya había terminado (%s) antes de recibir SIGINT, con %d líneas de "
+                 "cuenta: así no se puede ver qué hace con Ctrl+C",
+                 cal_describir_fin(p, fin, sizeof fin), lineas_de_cuenta(cal_salida(p)));
+        cal_nota_salida(p, 8);
+        fifo_cerrar(NULL, fifo, 0);
+        return 0;
+    }
+    if (!dos) {
+        snprintf(motivo, tam, "no llegaron dos líneas de cuenta en 4 s (había %d)",
+                 lineas_de_cuenta(cal_salida(p)));
+        cal_nota_salida(p, 6);
+        cal_matar(p);
+        fifo_cerrar(NULL, fifo, 0);
+        return 0;
+    }
+    /* La segunda línea sale al acabar una espera de -e; justo entonces el archivo siguiente
+     * aún se está leyendo y ninguno espera. A mitad de su espera (150 ms de 300) la señal
+     * llega seguro con uno esperando, que es lo que aquí se juzga. */
+    dormir(150);
+    uint64_t senal = cal_ahora_ms();
+    cal_senal(p, SIGINT);
+    int termino = esperar_fin(p, 3000);
+    uint64_t tardo = cal_ahora_ms() - senal;
+    /* Ya no hace falta: si el programa sigue vivo, así acaba su lectura. */
+    if (fifo != NULL)
+        fifo_cerrar(NULL, fifo, 0);
+    if (!termino)
+        esperar_fin(p, 1000);
+    int ok = termino && cal_codigo(p) == 130 && tardo <= 1500;
+    if (!ok) {
+        char fin[128];
+        if (termino)
+            snprintf(motivo, tam,
+                     "%s a los %.1f s de SIGINT (se esperaba el código 130 en ≤ 1,5 s)",
+                     cal_describir_fin(p, fin, sizeof fin), (double)tardo / 1000);
+        else
+            snprintf(motivo, tam,
+                     "seguía vivo a los %.1f s de SIGINT (se esperaba el código 130 en ≤ 1,5 s)%s",
+                     (double)tardo / 1000,
+                     fifo != NULL ? ": con una lectura de FIFO atascada en el pool, hay que salir "
+                                    "igual (ver «Ctrl+C» en el enunciado)"
+                                  : "");
+    }
+    /* El resumen: de las líneas de cuenta que salieron, todas correctas, y solo de ellas. */
+    esperado_t vistos[8];
+    int nv = 0;
+    char l[1024];
+    uint64_t v;
+    const char *ruta;
+    const char *out = cal_salida(p);
+    /* Una línea de cuenta que llega más de 400 ms después de la señal es que siguió
+     * contando (con -e 300, quien no pare da otra línea hacia los 600 ms: dos esperas no
+     * caben antes; el margen cubre una máquina cargada). Las de antes valen aunque sean
+     * todas: si no respeta -j, acaban todas a la vez, y eso no es de aquí. */
+    int tras_total = 0, total_visto = 0, tarde = 0;
+    for (int i = 0; ok && linea(out, i, l, sizeof l); i++) {
+        if (strncmp(l, "TOTAL ", 6) == 0)
+            total_visto = 1;
+        if (!linea_cuenta(l, &v, &ruta))
+            continue;
+        if (total_visto)
+            tras_total++;
+        if (i < seg.n_out && seg.visto_out[i] > senal + 400)
+            tarde++;
+        for (int k = 0; k < n; k++)
+            if (strcmp(e[k].ruta, ruta) == 0 && nv < 8)
+                vistos[nv++] = e[k];
+    }
+    if (ok && (tarde > 0 || tras_total > 0)) {
+        snprintf(motivo, tam,
+                 tras_total > 0 ? "hubo líneas de cuenta después del resumen"
+                                : "siguió contando después de SIGINT (%d líneas de cuenta más de "
+                                  "400 ms después de la señal)",
+                 tarde);
+        ok = 0;
+    }
+    if (ok && !cuentas_bien(out, vistos, nv, motivo, tam))
+        ok = 0;
+    int mayor = 0;
+    for (int k = 1; k < nv; k++)
+        if (vistos[k].palabras > vistos[mayor].palabras)
+            mayor = k;
+    if (ok && !resumen_bien(out, vistos, nv, nv > 0 ? mayor : -1, motivo, tam))
+        ok = 0;
+    if (ok)
+        snprintf(motivo, tam, "paró en %.1f s con código 130 y el resumen de %d archivos",
+                 (double)tardo / 1000, nv);
+    else
+        cal_nota_salida(p, 8);
+    return ok;
+}
+
+CAL_PRUEBA(sigint, 25)
+{
+    cal_esperado("con «-p -j 2 -e 300» y una FIFO sin datos entre los archivos, Ctrl+C tras "
+                 "la segunda línea: sale enseguida (≤ 1,5 s) con 130, aunque la lectura de la "
+                 "FIFO siga atascada, tras imprimir el resumen de lo que ya terminó");
+    char dir[512];
+    if (carpeta("sigint", dir, sizeof dir) < 0)
+        CAL_FIN(0);
+    esperado_t e[5], f;
+    for (int i = 0; i < 5; i++) {
+        char nombre[16], texto[64] = "";
+        snprintf(nombre, sizeof nombre, "s%d.txt", i);
+        /* 2, 4, 6…: la media de los primeros es entera (aquí no se juzga el redondeo). */
+        for (int w = 0; w <= i; w++)
+            strcat(texto, "hola que ");
+        int r = escribir_texto(dir, nombre, texto, &e[i]);
+        if (r < 0)
+            CAL_FIN(fallo_preparar(r));
+    }
+    int r = fifo(dir, "atascada", &f);
+    if (r < 0)
+        CAL_FIN(fallo_preparar(r));
+    /* Una plaza se queda con la FIFO (nadie escribe en ella); por la otra pasan los archivos
+     * de uno en uno, 300 ms cada uno: la señal llega con uno esperando. La FIFO también
+     * mantiene vivo el programa si no respeta -j o -e (eso lo juzgan «limite_j» y «espera»):
+     * no termina antes de la señal. */
+    const char *args[] = {"-p",   "-j",      "2",       "-e",      "300",     e[0].ruta,
+                          f.ruta, e[1].ruta, e[2].ruta, e[3].ruta, e[4].ruta, NULL};
+    char motivo[1024];
+    int bloqueado = 0;
+    int ok = pasada_sigint(args, dir, e, 5, &f, &bloqueado, motivo, sizeof motivo);
+    if (bloqueado) {
+        cal_nota("Con la FIFO, el bucle quedó parado (ni líneas de cuenta ni PROGRESO en 4 s): "
+                 "eso lo juzga «progreso». Ctrl+C se juzga aquí sin FIFO.");
+        const char *args2[] = {"-j",      "1",       "-e",      "300",     e[0].ruta,
+                               e[1].ruta, e[2].ruta, e[3].ruta, e[4].ruta, NULL};
+        ok = pasada_sigint(args2, dir, e, 5, NULL, &bloqueado, motivo, sizeof motivo);
+    }
+    cal_obtenido("%s", motivo);
+    CAL_FIN(ok);
+}
