@@ -63,7 +63,7 @@ PROGRAMAS += $(LABS_CALIFICADORES)
 CALIF_CFLAGS = -std=gnu11 -Wall -Wextra -O1 -g -I$(RAIZ)/common/include $(PKG_CFLAGS)
 CALIF_LIBS = $(abspath $(LIBCURSO)) $(PKG_LIBS) -lm
 
-.PHONY: grade _calificar ruta prueba-caja prueba-labs prueba-autograder prueba-usuario
+.PHONY: grade _calificar ruta prueba-caja prueba-labs prueba-mutantes prueba-autograder prueba-usuario
 
 # Primero las dependencias de make grade (solo las suyas); después, en otra invocación de
 # make, todo lo demás: así pkg-config se evalúa cuando las bibliotecas ya están instaladas.
@@ -128,10 +128,16 @@ prueba-caja: $(CALIF_SONDA) $(CALIF_TEST_CAJA)
 	  bash common/herramientas/criterion.sh $(CALIF_TEST_CAJA)
 	@echo "resumen: la caja aguanta con y sin bubblewrap (ver arriba cada prueba)"
 
-# Cada laboratorio: solución = 100 %, partida <= 20 %, cada mutante pierde puntos.
+# Cada laboratorio: solución = 100 %, partida <= 20 %, al menos 4 mutantes que se aplican.
 prueba-labs: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
 	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
 	  bash autograder/pruebas/prueba-labs.sh "$(B)"
+
+# La prueba completa de los mutantes: cada uno falla justo las verificaciones de su cabecera.
+# No está en make test (no cabe en su tiempo): es un paso propio de .ci/run. MUTANTES_J=2.
+prueba-mutantes: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
+	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
+	  bash autograder/pruebas/prueba-mutantes.sh "$(B)"
 
 # Contención: entregas hostiles (salen ya, giran, ignoran SIGTERM, demonios, inundan la
 # salida, se comen la memoria, escriben en el repositorio o en el informe).

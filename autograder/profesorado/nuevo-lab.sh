@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # nuevo-lab.sh NUM NOMBRE — `make nuevo-lab NUM=13 NOMBRE=saludo`: un laboratorio nuevo que
-# ya está probado desde el primer minuto (`make prueba-labs LAB=13` pasa en cuanto se crea):
+# ya está probado desde el primer minuto (`make prueba-labs prueba-mutantes LAB=13` pasa en cuanto se crea):
 #
 #   labs/13-saludo/lab.json            el manifiesto: programa, archivos, medios, tres
 #                                      verificaciones (compila, sin_argumento, saluda)
@@ -86,7 +86,7 @@ cat >"$L/README.md" <<EOF
 
 > Esqueleto generado por \`make nuevo-lab\`. Sustituye cada sección por la del laboratorio de
 > verdad; el calificador, la solución y los mutantes de ejemplo ya funcionan
-> (\`make prueba-labs LAB=$NUM\`).
+> (\`make prueba-labs prueba-mutantes LAB=$NUM\`).
 
 ## Objetivo
 
@@ -254,4 +254,4 @@ for p in "$M"/*.patch; do
 done
 python3 autograder/profesorado/tabla-labs.py
 echo "Laboratorio nuevo en $L (solución en $S, $(ls "$M" | wc -l) mutantes en $M)."
-echo "Pruébalo: make prueba-labs LAB=$NUM. Después, cámbialo por el de verdad (autograder/README.md, «Añadir un laboratorio»)."
+echo "Pruébalo: make prueba-labs prueba-mutantes LAB=$NUM. Después, cámbialo por el de verdad (autograder/README.md, «Añadir un laboratorio»)."

@@ -16,10 +16,12 @@ import asyncpg
 
 
 def dsn_de(cadena):
-    """«host=… port=… user=… dbname=…» de libpq → argumentos de asyncpg.connect."""
+    """«host=… port=… user=… password=… dbname=…» de libpq → argumentos de asyncpg.connect
+    (el clúster de pruebas pide contraseña: md5, como el del laboratorio 12)."""
     partes = dict(p.split("=", 1) for p in cadena.split())
     return {"host": partes.get("host"), "port": int(partes.get("port", 5432)),
-            "user": partes.get("user"), "database": partes.get("dbname")}
+            "user": partes.get("user"), "password": partes.get("password"),
+            "database": partes.get("dbname")}
 
 
 async def principal(n, tamano, cadena):

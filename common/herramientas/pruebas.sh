@@ -64,7 +64,7 @@ esperar_una() {
 # Orden: primero las que van solas (así no esperan a nadie ni nadie las espera), después las
 # más largas (PRUEBAS_LARGAS: empiezan pronto y las cortas rellenan el otro carril) y al final
 # el resto, en el orden en que se registraron.
-LARGAS=" ${PRUEBAS_LARGAS:-prueba-labs prueba-lecciones prueba-autograder prueba-clase} "
+LARGAS=" ${PRUEBAS_LARGAS:-prueba-autograder prueba-lecciones prueba-clase prueba-labs} "
 orden=()
 for suite in "$@"; do [[ "$SOLAS" == *" $suite "* ]] && orden+=("$suite"); done
 for suite in $LARGAS; do

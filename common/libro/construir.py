@@ -268,7 +268,7 @@ class Libro:
         if ext == ".md":
             p = Pagina(rel, archivo_para(rel, "anexo"), "anexo", "Anexos")
             self.anexos.append(p)
-        elif ext in EXT_CODIGO or os.path.basename(rel) == "Makefile":
+        elif ext in EXT_CODIGO or os.path.basename(rel) in ("Makefile", "LICENSE"):
             p = Pagina(rel, archivo_para(rel, "codigo"), "codigo")
             self.codigos.append(p)
         else:

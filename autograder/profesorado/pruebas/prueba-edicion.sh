@@ -211,8 +211,8 @@ python3 "$NL/autograder/profesorado/tabla-labs.py" --comprobar 2>/dev/null &&
 num=13
 while compgen -G "labs/$num-*" >/dev/null; do num=$((num + 1)); done
 if (cd "$NL" && make --no-print-directory -s nuevo-lab NUM="$num" NOMBRE=saludo >"$TMP/nuevo.txt" 2>&1) &&
-  (cd "$NL" && make --no-print-directory -s prueba-labs LAB="$num" >"$TMP/nuevo-prueba.txt" 2>&1); then
-  bien "make nuevo-lab NUM=$num y make prueba-labs LAB=$num pasa ya: $(grep -c '✔' "$TMP/nuevo-prueba.txt") comprobaciones (solución, partida ≤ 20 %, $(ls "$NL/autograder/mutantes/$num-saludo" | wc -l) mutantes)"
+  (cd "$NL" && make --no-print-directory -s prueba-labs prueba-mutantes LAB="$num" >"$TMP/nuevo-prueba.txt" 2>&1); then
+  bien "make nuevo-lab NUM=$num y make prueba-labs prueba-mutantes LAB=$num pasan ya: $(grep -c '✔' "$TMP/nuevo-prueba.txt") comprobaciones (solución, partida ≤ 20 %, $(ls "$NL/autograder/mutantes/$num-saludo" | wc -l) mutantes)"
 else
   mal nuevo-lab "nuevo-lab o su prueba-labs fallan: $(tail -n 15 "$TMP/nuevo.txt" "$TMP/nuevo-prueba.txt")"
 fi

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# prueba-mutantes.sh B — los calificadores cazan los fallos realistas: cada mutante
+# (autograder/mutantes/NN-tema/*.patch, la solución con un fallo) se califica entero y debe
+# perder puntos justo en las verificaciones que su cabecera «# Debe fallar: …» nombra, ni una
+# más ni una menos (autograder/README.md, «Mutantes»).
+#
+# Es la prueba completa de los mutantes, una suite de CI aparte (make prueba-mutantes): con
+# más de cien mutantes no cabe en el tiempo de make test, y recortarlos no es opción. Para
+# que tarde menos se califican MUTANTES_J a la vez (2 por omisión: los núcleos de la máquina;
+# casi todo el tiempo de una calificación es esperar a temporizadores y servidores).
+# Un mutante cuyo resultado no es el de su cabecera se vuelve a calificar solo, sin nada al
+# lado, antes de darlo por malo: con dos a la vez, una verificación de tiempos puede fallar
+# por la carga. Las dos calificaciones se cuentan en el informe; no hay una tercera.
+# Con LAB=NN (make prueba-mutantes LAB=07) solo los de ese laboratorio. Última línea:
+# «resumen: …».
+set -u
+RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$RAIZ" || exit 1
+B=$(realpath -m "${1:-build}")
+# shellcheck source=comun.sh
+source "$RAIZ/autograder/pruebas/comun.sh"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-mutantes.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+J=${MUTANTES_J:-2}
+
+mostrar() { # las líneas con ✘ del informe, para ver por qué
+  grep -E '✘|Obtenido|ERROR' "$SALIDAS/$1.txt" | head -n 20 | sed 's/^/      /'
+}
+
+# probar LAB PARCHE: califica el mutante y deja en $TMP/res/LAB-NOMBRE «bien|mal» en la
+# primera línea y el texto del resultado después.
+probar() {
+  local lab=$1 parche=$2 nombre dir p m debe puede fallaron faltan sobran id res
+  nombre=$(basename "$parche" .patch)
+  res="$TMP/res/$lab-$nombre"
+  dir="$TMP/$lab-$nombre"
+  rm -rf "$dir" && mkdir -p "$dir"
+  cp -p solutions/"$lab"/* "$dir"/ 2>/dev/null
+  if ! patch -s -p1 -d "$dir" <"$parche" >"$dir.patch.log" 2>&1; then
+    printf 'mal\nmutante %s: el parche ya no se aplica a la solución (%s)\n' "$nombre" \
+      "$(head -n1 "$dir.patch.log")" >"$res"
+    return
+  fi
+  calificar_en "$lab-mutante-$nombre" --lab "$lab" --entrega "$dir"
+  read -r p m < <(nota "$lab-mutante-$nombre")
+  debe=$(sed -n 's/^# Debe fallar: *//p' "$parche")
+  # «# Puede fallar:» nombra, con su porqué en el parche, las que este fallo tumba o no según
+  # cómo corte TCP los datos: ni se exigen ni cuentan como sobrantes.
+  puede=$(sed -n 's/^# Puede fallar: *//p' "$parche")
+  fallaron=$(id_fallidas "$lab-mutante-$nombre" "$lab" | tr '\n' ' ')
+  # Justo esas: ni una menos (el fallo no se caza) ni una más (una verificación que juzga lo
+  # que no le toca, o una cabecera que se queda corta).
+  faltan="" sobran=""
+  for id in $debe; do
+    case " $fallaron " in *" $id "*) ;; *) faltan="$faltan $id" ;; esac
+  done
+  for id in $fallaron; do
+    case " $debe $puede " in *" $id "*) ;; *) sobran="$sobran $id" ;; esac
+  done
+  if [ "$rc" = 0 ] && [ "$m" != "-" ] && [ "$p" -lt "$m" ] && [ -z "$faltan" ] && [ -z "$sobran" ]; then
+    printf 'bien\nmutante %s: %s/%s; falla %s (%s s)\n' "$nombre" "$p" "$m" "${fallaron% }" "$segundos" >"$res"
+  else
+    {
+      echo mal
+      echo "mutante $nombre: $p/$m (rc=$rc); debía fallar justo «$debe» y falló «${fallaron% }»${faltan:+ (no falló:$faltan)}${sobran:+ (falló además:$sobran)}"
+      mostrar "$lab-mutante-$nombre"
+    } >"$res"
+  fi
+}
+
+mkdir -p "$TMP/res"
+orden=()   # «lab parche», en el orden del informe
+for lab_json in labs/[0-9][0-9]-*/lab.json; do
+  lab=$(basename "$(dirname "$lab_json")")
+  case "$lab" in "${LAB:-}"*) ;; *) continue ;; esac
+  if [ ! -d "solutions/$lab" ]; then
+    # La edición del estudiante no trae mutantes ni las soluciones sin publicar.
+    salta "sin solutions/$lab: no hay contra qué aplicar sus mutantes"
+    continue
+  fi
+  for parche in autograder/mutantes/"$lab"/*.patch; do
+    [ -e "$parche" ] && orden+=("$lab $parche")
+  done
+done
+
+# Primera pasada: J a la vez.
+inicio=$(date +%s)
+for par in "${orden[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$J" ]; do wait -n; done
+  # shellcheck disable=SC2086
+  probar $par &
+done
+wait
+echo "(${#orden[@]} mutantes calificados de $J en $J en $(($(date +%s) - inicio)) s)"
+
+# Los que no dieron su resultado, otra vez y solos.
+repetidos=0
+for par in "${orden[@]}"; do
+  read -r lab parche <<<"$par"
+  res="$TMP/res/$lab-$(basename "$parche" .patch)"
+  if [ "$(head -n1 "$res" 2>/dev/null)" != bien ]; then
+    repetidos=$((repetidos + 1))
+    cp "$res" "$res.primera" 2>/dev/null || echo "(sin resultado)" >"$res.primera"
+    probar "$lab" "$parche"
+  fi
+done
+
+# El informe, laboratorio a laboratorio.
+actual=""
+for par in "${orden[@]}"; do
+  read -r lab parche <<<"$par"
+  [ "$lab" = "$actual" ] || { echo "── $lab"; actual=$lab; }
+  res="$TMP/res/$lab-$(basename "$parche" .patch)"
+  linea=$(sed -n 2p "$res")
+  if [ -f "$res.primera" ]; then
+    linea="$linea [calificado otra vez, solo; con otro al lado: $(sed -n 2p "$res.primera" | sed 's/^mutante [^:]*: //')]"
+  fi
+  if [ "$(head -n1 "$res")" = bien ]; then
+    bien "$linea"
+  else
+    mal "$lab-$(basename "$parche" .patch)" "$linea"
+    tail -n +3 "$res"
+  fi
+done
+[ "$repetidos" -gt 0 ] && echo "($repetidos mutante(s) calificados otra vez, solos: ver arriba)"
+[ "${#orden[@]}" -gt 0 ] || mal "sin-mutantes" "no hay mutantes que probar${LAB:+ para LAB=$LAB}"
+resumen_final
