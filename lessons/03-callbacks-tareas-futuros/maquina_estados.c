@@ -1,17 +1,10 @@
-/* maquina_estados.c — una «corrutina» escrita en C: estado explícito y un paso por callback.
+/* maquina_estados.c — el café de cafe_bloqueante.c sin bloquear: estado explícito y un paso
+ * por callback (lo que en Python sería una corrutina con tres `await`).
  *
- * En Python sería:
- *
- *     async def preparar(nombre, molienda, calentado):
- *         gramos = await moler(molienda)       # espera 1
- *         grados = await calentar(calentado)   # espera 2
- *         await servir()                       # espera 3
- *         print(f"{nombre} listo: {gramos} g a {grados} °C")
- *
- * En C no hay `await`: cada espera corta la función en dos. Lo que va después de cada
- * `await` se convierte en un caso del `switch` de continuar(), y las variables locales que
- * deben sobrevivir a la espera (gramos, grados…) pasan a una estructura en el montón.
- * Dos cafés se preparan a la vez, cada uno con su estructura.
+ * Cada espera corta la función en dos: lo que va después de cada espera se convierte en un
+ * caso del `switch` de continuar(), y las variables locales que deben sobrevivir a la espera
+ * (gramos, grados…) pasan a una estructura en el montón. Dos cafés se preparan a la vez,
+ * cada uno con su estructura: 2.00 s en vez de los 3.30 s de la versión que bloquea.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -28,7 +21,7 @@ typedef enum { MOLIENDO, CALENTANDO, SIRVIENDO } fase_t;
 typedef struct {
     uv_timer_t temporizador; /* el mismo temporizador sirve para las tres esperas */
     const char *nombre;
-    fase_t fase;             /* en qué `await` estamos parados */
+    fase_t fase;             /* en qué espera estamos parados */
     uint64_t molienda_ms;
     uint64_t calentado_ms;
     int gramos;              /* resultado del paso 1, se usa en el paso 3 */
@@ -48,28 +41,28 @@ static void al_cerrar(uv_handle_t *h)
     free(h->data);
 }
 
-/* Cada llamada ejecuta el tramo de código que va entre dos `await`. */
+/* Cada llamada ejecuta el tramo de código que va entre dos esperas. */
 static void continuar(uv_timer_t *t)
 {
     cafe_t *c = t->data;
     char texto[80];
 
     switch (c->fase) {
-    case MOLIENDO: /* acaba de volver `await moler()` */
+    case MOLIENDO: /* acaba de terminar la espera de moler() */
         c->gramos = (int)(c->molienda_ms / 25); /* el «valor devuelto» por moler() */
         decir(c, "molido; ahora calentar el agua");
         c->fase = CALENTANDO;
         /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
         uv_timer_start(t, continuar, c->calentado_ms, 0);
         break;
-    case CALENTANDO: /* acaba de volver `await calentar()` */
+    case CALENTANDO: /* acaba de terminar la espera de calentar() */
         c->grados = 80 + (int)(c->calentado_ms / 100);
         decir(c, "agua caliente; ahora servir");
         c->fase = SIRVIENDO;
         /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
         uv_timer_start(t, continuar, 300, 0);
         break;
-    case SIRVIENDO: /* acaba de volver `await servir()`: fin de la corrutina */
+    case SIRVIENDO: /* acaba de terminar la espera de servir(): fin */
         snprintf(texto, sizeof texto, "listo: %d g a %d °C", c->gramos, c->grados);
         decir(c, texto);
         uv_close((uv_handle_t *)t, al_cerrar);
@@ -77,7 +70,7 @@ static void continuar(uv_timer_t *t)
     }
 }
 
-/* El equivalente a llamar a la corrutina: crea el marco y ejecuta hasta el primer `await`. */
+/* «Llamar a la corrutina»: crea el marco y ejecuta hasta la primera espera. */
 static int preparar(uv_loop_t *bucle, const char *nombre, uint64_t molienda_ms,
                     uint64_t calentado_ms)
 {
