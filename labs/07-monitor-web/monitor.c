@@ -3,7 +3,7 @@
  * Cada `intervalo` milisegundos hay que comprobar TODAS las URLs a la vez con el cliente
  * HTTP del curso, imprimir una línea por verificación, avisar cuando un sitio falla 3 veces
  * seguidas (una sola vez por racha) y cuando se recupera, y con Ctrl+C (o SIGTERM) parar el
- * temporizador, cancelar lo que esté en vuelo, imprimir el resumen y cerrar el bucle.
+ * temporizador, cancelar lo que esté en curso, imprimir el resumen y cerrar el bucle.
  *
  *   monitor [-i INTERVALO_MS] [-t LIMITE_MS] URL...
  *
@@ -39,7 +39,7 @@ typedef struct monitor_s monitor_t;
 typedef struct {
     char *url;                 /* copia propia (malloc): se libera al final de main */
     monitor_t *monitor;
-    http_peticion_t *en_curso; /* la verificación en vuelo, o NULL */
+    http_peticion_t *en_curso; /* la verificación en curso, o NULL */
     int fallos_seguidos;
     unsigned verificaciones, correctas, fallos;
     double suma_ms;
@@ -69,12 +69,15 @@ static void uso(void)
 static int leer_ms(const char *texto, const char *que, uint64_t minimo, uint64_t maximo,
                    uint64_t *valor)
 {
-    /* TODO 1: convierte `texto` con strtoull(texto, &fin, 10) poniendo antes errno = 0.
-     * Es inválido si está vacío, empieza por '-', errno != 0, *fin != '\0' («12x») o queda
-     * fuera de [minimo, maximo]. Entonces escribe en stderr un mensaje que CITE el texto:
+    /* TODO 1: convierte `texto` en un número entero de milisegundos y rechaza todo lo que
+     * no lo sea del todo: vacío, negativo, con restos («12x»), demasiado grande para 64 bits
+     * o fuera de [minimo, maximo]. Si no vale, escribe en stderr un mensaje que CITE el
+     * texto, diga qué opción era (`que`) y qué se esperaba, como
      *     monitor: el intervalo «abc» no es válido: tiene que ser un número entero de
      *     milisegundos entre 100 y 86400000
-     * (usa `que` para decir qué opción era) y devuelve -1. Si es válido, *valor = v y 0. */
+     * y devuelve -1. Si vale, *valor = el número y devuelve 0.
+     * (atoi() no sirve: no distingue «0» de «abc» ni avisa si se desborda. La función de C
+     * que sí lo hace te dice dónde paró de leer y usa errno.) */
     (void)texto;
     (void)que;
     (void)minimo;
@@ -86,11 +89,11 @@ static int leer_ms(const char *texto, const char *que, uint64_t minimo, uint64_t
 /* Devuelve la URL completa (memoria nueva) o NULL si no es válida (tras avisar). */
 static char *leer_url(const char *texto)
 {
-    /* TODO 2: una URL que empieza por '/' se completa con practica_url() (mira practica.h):
-     * "/status/200" → "http://127.0.0.1:8080/status/200" (reserva con malloc y snprintf).
-     * Si no, tiene que empezar por "http://" o "https://", seguir con algo que no sea '/'
-     * y no contener espacios. Si no vale, escribe en stderr un mensaje que CITE la URL y
-     * devuelve NULL. Si vale, devuelve strdup(texto). */
+    /* TODO 2: una URL que empieza por '/' se completa con la dirección del servidor de
+     * práctica (curso/practica.h): "/status/200" → "http://127.0.0.1:8080/status/200".
+     * Cualquier otra tiene que ser http:// o https:// seguido de un nombre de máquina, sin
+     * espacios. Si no vale, escribe en stderr un mensaje que CITE la URL y devuelve NULL.
+     * Si vale, devuelve la URL completa en memoria nueva (la libera quien la pidió). */
     return strdup(texto);
 }
 
@@ -100,17 +103,18 @@ static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usu
     (void)p;
     sitio_t *s = usuario;
     s->en_curso = NULL;
-    /* TODO 4: decide y cuenta.
-     *  - r->error == HTTP_E_CANCELADA: se canceló al parar; no cuenta, return.
-     *  - Tiempo: long ms = lround(r->segundos * 1000.0).
-     *  - Correcta si r->error == 0 y r->estado < 400. Imprime
+    /* TODO 4: decide y cuenta (curso/http.h explica qué trae la respuesta).
+     *  - Una verificación cancelada al parar no cuenta para nada.
+     *  - El tiempo, en milisegundos enteros redondeados.
+     *  - Correcta si hubo respuesta sin error y el estado es menor que 400. Imprime
      *        OK <url> <estado> <ms> ms
      *    y, si fallos_seguidos >= 3 (hubo alerta), también
      *        RECUPERADO <url> responde de nuevo tras <n> fallos seguidos
      *    y pon fallos_seguidos a 0.
      *  - Si no, es un FALLO (conexión rechazada, tiempo agotado, estado >= 400…). Imprime
      *        FALLO <url> <estado> <ms> ms <motivo>
-     *    (estado 0 si no hubo respuesta; motivo en una línea: "estado HTTP 503" o r->mensaje)
+     *    (estado 0 si no hubo respuesta; motivo en una línea: "estado HTTP 503" o el
+     *    mensaje de error del cliente)
      *    suma 1 a fallos_seguidos y, si acaba de llegar a 3 (== 3, no >= 3), imprime
      *        ALERTA <url> falló 3 veces seguidas
      *  - Lleva la cuenta para el resumen: verificaciones, correctas, fallos, suma_ms. */
@@ -121,13 +125,14 @@ static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usu
 static void al_tic(uv_timer_t *t)
 {
     monitor_t *m = t->data;
-    /* TODO 3: lanza a la vez una verificación por sitio, sin esperar a ninguna:
-     *     http_opciones_t opciones = {.tiempo_limite_ms = m->limite_ms};
-     *     http_pedir(m->cliente, s->url, &opciones, al_terminar, s, &s->en_curso);
-     * Si un sitio aún tiene una verificación en curso (s->en_curso != NULL), NO lances
-     * otra: imprime «OMITIDA <url> la verificación anterior sigue en curso».
-     * Si http_pedir devuelve un error (< 0), la callback no llegará: cuéntalo tú como
-     * FALLO (con estado 0). */
+    /* TODO 3: lanza a la vez una verificación por sitio, sin esperar a ninguna, cada una
+     * con el límite m->limite_ms y con al_terminar como callback (el cliente HTTP del
+     * curso, curso/http.h; lo usaste en la lección 3, gather_http.c). Guarda qué sitio es
+     * cada verificación y cuál está en curso.
+     * Un sitio cuya verificación anterior sigue en curso NO lanza otra: imprime
+     * «OMITIDA <url> la verificación anterior sigue en curso».
+     * Recuerda la regla de libuv: una operación que no arranca no llama a su callback;
+     * ese fallo lo cuentas tú, como FALLO con estado 0. */
     (void)m;
     (void)al_terminar; /* bórralo al completar el TODO 3: entonces ya la usas */
 }
@@ -135,8 +140,8 @@ static void al_tic(uv_timer_t *t)
 /* Imprime «RESUMEN <url> verificaciones=N correctas=C fallos=F media=X ms» por sitio. */
 static void imprimir_resumen(const monitor_t *m)
 {
-    /* TODO 5: una línea por sitio, en el orden de la línea de órdenes. media = suma_ms /
-     * verificaciones con un decimal ("%.1f"), o «-» si no hubo ninguna verificación. */
+    /* TODO 5: una línea por sitio, en el orden de la línea de órdenes. media: el tiempo
+     * medio de sus verificaciones en ms con un decimal, o «-» si no hubo ninguna. */
     (void)m;
 }
 
@@ -146,15 +151,14 @@ static void al_parar(senales_t *senales, int signum, void *datos)
     (void)senales;
     (void)signum;
     monitor_t *m = datos;
-    /* TODO 6: parada ordenada. Antes del resumen: uv_timer_stop() y uv_close() del
-     * temporizador (no habrá más ciclos; su memoria es de main, así que la callback de
-     * cierre puede ser NULL). */
+    /* TODO 6: parada ordenada. Antes del resumen, que no haya más ciclos: el temporizador
+     * parado y cerrado (su memoria es de main: ¿necesita callback de cierre?). */
 
     imprimir_resumen(m);
 
-    /* TODO 6 (sigue): después, http_cliente_cerrar(m->cliente, NULL, NULL), que cancela lo
-     * que esté en vuelo (sus callbacks llegan con HTTP_E_CANCELADA) y libera el cliente, y
-     * senales_cerrar(&m->senales). Cuando todo esté cerrado, uv_run() volverá en main. */
+    /* TODO 6 (sigue): después, cierra el cliente HTTP (cancela lo que esté en curso: esas
+     * callbacks llegan como canceladas) y las señales. Cuando no quede nada abierto,
+     * uv_run() volverá en main. */
 
     /* Provisional, mientras el TODO 6 no cierre nada: sin esto el bucle seguiría vivo y
      * senales.h ignoraría el segundo Ctrl+C. uv_stop() hace volver a uv_run() con los
