@@ -133,6 +133,31 @@ def comprobar_sitio(sitio):
         externos, "" if not fuera else ":\n      " + "\n      ".join(fuera[:20])))
 
 
+def comprobar_predice(raiz, sitio):
+    """Las salidas marcadas «predice» en las lecciones van escondidas en su página del sitio
+    (tras «Predice la salida y luego mira») y abiertas en el libro completo (EPUB, PDF)."""
+    marcadas = esperadas = 0
+    sin = []
+    for d in sorted(glob.glob(os.path.join(raiz, "lessons", "*", "README.md"))):
+        with open(d, encoding="utf-8") as f:
+            n = len(re.findall(r"^<!--\s*salida:[^|>]*\|[^>]*\bpredice\b", f.read(), re.M))
+        if n == 0:
+            continue
+        marcadas += n
+        pagina = os.path.join(sitio, "leccion-" + os.path.basename(os.path.dirname(d)) + ".html")
+        with open(pagina, encoding="utf-8") as f:
+            hay = f.read().count('<details class="predice"><summary>Predice la salida')
+        esperadas += hay
+        if hay != n:
+            sin.append("%s: %d marcadas, %d escondidas" % (os.path.basename(pagina), n, hay))
+    with open(os.path.join(sitio, "libro-completo.html"), encoding="utf-8") as f:
+        abiertas = f.read().count('<details class="predice" open="open">')
+    resultado(marcadas > 0 and not sin and abiertas == marcadas,
+              "«predice y luego mira»: %d salidas escondidas en el sitio y %d abiertas en el libro "
+              "completo, de %d marcadas%s" % (esperadas, abiertas, marcadas,
+                                              ": " + "; ".join(sin) if sin else ""))
+
+
 def comprobar_cobertura(raiz, sitio):
     faltan = []
     for base, prefijo in (("lessons", "leccion-"), ("labs", "laboratorio-")):
@@ -374,6 +399,7 @@ def main():
     print("── el sitio")
     comprobar_sitio(sitio)
     comprobar_cobertura(raiz, sitio)
+    comprobar_predice(raiz, sitio)
     if "--solo-sitio" in sys.argv:
         print("resumen: %d bien, %d mal" % (bien, mal))
         return 0 if mal == 0 else 1

@@ -41,6 +41,9 @@ import zipfile
 TITULO = "Programación asíncrona en C"
 NOMBRE_ARCHIVO = "programacion-asincrona-en-c"
 AQUI = os.path.dirname(os.path.abspath(__file__))
+# Una salida que el lector debe predecir antes de verla (opción «predice» del marcador). En el
+# EPUB y el PDF va abierta: en papel no hay nada que pulsar.
+PREDICE_ABRE = ('<details class="predice"><summary>Predice la salida y luego mira</summary>')
 EXT_CODIGO = {".c": "c", ".h": "c", ".py": "python", ".sh": "bash", ".json": "json",
               ".mk": "makefile", ".txt": "", ".patch": "diff", ".sql": "sql"}
 
@@ -284,6 +287,7 @@ class Libro:
         """Markdown → AST, y los enlaces relativos pasan a apuntar a páginas del libro."""
         ast = self.pandoc.a_ast(self.leer(pagina.fuente))
         titulo = [None]
+        predice = [False]  # el marcador anterior pedía esconder la salida que sigue
 
         def f(x):
             t = x.get("t")
@@ -291,7 +295,14 @@ class Libro:
                 titulo[0] = texto_plano(x["c"][2])
                 pagina.id_h1 = x["c"][1][0]
             elif t == "RawBlock" and x["c"][0] == "html" and x["c"][1].lstrip().startswith("<!--"):
-                return []  # marcadores del comprobador de lecciones: no son para el lector
+                # Marcadores del comprobador de lecciones: no son para el lector. Una salida
+                # con la opción «predice» se esconde tras «Predice la salida y luego mira».
+                predice[0] = re.match(r"\s*<!--\s*salida:[^|>]*\|[^>]*\bpredice\b", x["c"][1]) is not None
+                return []
+            elif t == "CodeBlock" and predice[0]:
+                predice[0] = False
+                return [{"t": "RawBlock", "c": ["html", PREDICE_ABRE]}, x,
+                        {"t": "RawBlock", "c": ["html", "</details>"]}]
             elif t == "Link":
                 url = x["c"][2][0]
                 d = self.destino(pagina, url)
@@ -463,6 +474,9 @@ class Libro:
                 return x
 
             ast = recorrer(json.loads(json.dumps(p.ast)), f)
+            for b in ast["blocks"]:
+                if b["t"] == "RawBlock" and b["c"][1] == PREDICE_ABRE:
+                    b["c"][1] = PREDICE_ABRE.replace('class="predice">', 'class="predice" open="open">')
             # Un h1 más allá del primero (p. ej. en un índice) se convierte en h2.
             vistos = 0
             for b in ast["blocks"]:

@@ -43,15 +43,16 @@ printf '# Lecciones\n\n[Uno](01-uno/README.md)\n' >"$TMP/raiz/lessons/README.md"
 printf '# Laboratorios\n\nNinguno.\n' >"$TMP/raiz/labs/README.md"
 printf '# Lección 1 — Uno\n\n[roto](no-existe.md) y [ancla](../02-dos/README.md#no-hay)\n\n<img src="https://example.com/x.png" alt="x">\n\n<img src="sin-alt.png">\n\n<p style="color:#c8c8c8">Texto casi invisible.</p>\n' \
   >"$TMP/raiz/lessons/01-uno/README.md"
-printf '# Lección 2 — Dos\n\n## Una sección\n\nTexto.\n' >"$TMP/raiz/lessons/02-dos/README.md"
+printf '# Lección 2 — Dos\n\n## Una sección\n\nTexto.\n\n<!-- salida: dos | predice -->\n```text\nhola\n```\n' >"$TMP/raiz/lessons/02-dos/README.md"
 "$PY" "$LIBRO/construir.py" "$TMP/raiz" "$TMP/libro" --sin-pdf --sin-epub >/dev/null || exit 1
 "$PY" "$LIBRO/comprobar.py" "$TMP/raiz" "$TMP/libro" --solo-sitio >"$TMP/roto.txt" 2>&1
 rc_roto=$?
 # Suspender es salir con un código distinto de 0: los mensajes solos no bastan (make y CI
 # solo miran el código).
 if [ "$rc_roto" -ne 0 ] && grep -q 'no-existe.md' "$TMP/roto.txt" && grep -q 'no hay ancla «no-hay»' "$TMP/roto.txt" &&
-  grep -q 'example.com' "$TMP/roto.txt" && grep -q 'leccion-02-dos.html' "$TMP/libro/sitio/index.html"; then
-  echo "  ✔ un libro de juguete roto suspende (enlace roto, ancla inexistente, imagen de Internet) y su lección 02, nueva, aparece sola"
+  grep -q 'example.com' "$TMP/roto.txt" && grep -q 'leccion-02-dos.html' "$TMP/libro/sitio/index.html" &&
+  grep -q '✔ «predice y luego mira»: 1 salidas escondidas en el sitio y 1 abiertas' "$TMP/roto.txt"; then
+  echo "  ✔ un libro de juguete roto suspende (enlace roto, ancla inexistente, imagen de Internet), su lección 02, nueva, aparece sola y su salida «predice» va escondida"
 else
   echo "  ✘ el comprobador no detecta un libro roto (salió con $rc_roto), o una lección nueva no aparece:"
   sed 's/^/      /' "$TMP/roto.txt"

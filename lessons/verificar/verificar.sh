@@ -546,6 +546,7 @@ verificar_leccion() {
                     fi ;;
                 archivos) archivos=1 ;;
                 registro=?*) registro=${op#registro=} ;;
+                predice) ;; # solo para el libro: esconde la salida tras «Predice… y luego mira»
                 *) mal "salida (README.md:$lm): opción desconocida «$op»"; resto_ok=0 ;;
             esac
         done
