@@ -13,6 +13,8 @@ void temporales_borrar(void);
 /* Crea una carpeta temporal dentro de la de esta verificación y deja su ruta en `ruta`.
  * Se borra (con todo su contenido) en cal_fin. Devuelve 0 o -errno. */
 int temporal_nuevo(const char *nombre, char *ruta, size_t tam);
+/* La temporal de la verificación (raíz de las de temporal_nuevo), o "" si no hay. */
+const char *temporal_raiz(void);
 
 /* proceso.c — un programa lanzado y sus tres flujos de salida (stdout, stderr, valgrind),
  * leídos con poll() desde el único hilo del calificador (ver proceso.c). */

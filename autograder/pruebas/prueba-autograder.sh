@@ -197,6 +197,21 @@ if grep -q 'no se califica.*descargas.c usa .*fopen' "$SALIDAS/descargas_fwrite.
 else
   mal "descargas-fwrite-mensaje" "descargas_fwrite: el informe no dice que escribe con fopen/rename"
 fi
+# El 11 deja enlaces simbólicos con los nombres de los .parte que el calificador (root, fuera de
+# la caja) escribe entre dos ejecuciones en la misma carpeta (continuar_416). Antes, root
+# creaba autograder/HACKEADO (0666) en el repositorio; ahora cal_crear_archivo no sigue nada.
+pe_victima="$TMP/victima-parte"
+echo intacta >"$pe_victima"
+chmod 600 "$pe_victima"
+cat autograder/hostiles/parte_enlace.c solutions/11-descargas/descargas.c >"$generada/parte_enlace.c"
+SECRETO=$pe_victima CASO_LAB=11-descargas CASO_ARCHIVO=descargas.c caso parte_enlace "$generada/parte_enlace.c" 100
+if [ "$(cat "$pe_victima")" = intacta ] && [ "$(stat -c %a "$pe_victima")" = 600 ]; then
+  bien "parte_enlace: el calificador no escribe por los enlaces que deja la entrega"
+else
+  mal "parte-enlace" "parte_enlace: root escribió o cambió el modo de un archivo ajeno por un enlace"
+fi
+rm -f autograder/HACKEADO
+
 # Los medios, por lo que hace el programa (runner/conducta.c, trazas de strace): cada trampa
 # es medios_cola.c + medios_NN_*.c delante de la solución (uv_fs_* síncronas con callback
 # NULL y un bucle propio con nanosleep; alias de glibc; una instrucción syscall escondida
