@@ -52,6 +52,10 @@ int cal_crear_archivo(const char *ruta, mode_t modo)
     char *trozo = resto, *barra;
     while ((barra = strchr(trozo, '/')) != NULL) {
         *barra = '\0';
+        if (strcmp(trozo, "..") == 0) {
+            close(dir);
+            return -EXDEV;
+        }
         int sub = trozo[0] == '\0'
                       ? dup(dir)
                       : openat(dir, trozo, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
