@@ -238,6 +238,20 @@ medios_caso medios_08_syscall $L08 contador.c 20 'Se vio openat de «.*» en el 
 medios_caso medios_08_tabla $L08 contador.c 20 'Se vio [0-9]* nanosleep en el hilo del bucle'
 medios_caso medios_11_sincrono $L11 descargas.c 27 'Se vio .* en el hilo del bucle'
 medios_caso medios_11_stdio $L11 descargas.c 27 'descargas.c usa _IO_fdopen, link, unlink'
+# Leer en el hilo del bucle sin las llamadas que se miraban: openat2 y splice a una tubería
+# propia (sin medios_cola: el callback llega de uv_run). Antes, 82/100; y lo mismo con solo
+# splice (el open en el grupo de hilos).
+cat autograder/hostiles/medios_08_splice.c "solutions/$L08/contador.c" >"$generada/medios_08_splice.c"
+sed '/^#define uv_fs_open/d' "$generada/medios_08_splice.c" >"$generada/medios_08_solo_splice.c"
+for c in medios_08_splice:openat2 medios_08_solo_splice:splice; do
+  CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso "${c%%:*}" "$generada/${c%%:*}.c" 20
+  if grep -q "no se califica" "$SALIDAS/${c%%:*}.txt" &&
+    grep -q "Se vio ${c#*:} de «.*» en el hilo del bucle" "$SALIDAS/${c%%:*}.txt"; then
+    bien "${c%%:*}: rechazada, y el informe dice lo que se vio («${c#*:}»)"
+  else
+    mal "${c%%:*}-mensaje" "${c%%:*}: el informe no dice «Se vio ${c#*:}» — $SALIDAS/${c%%:*}.txt"
+  fi
+done
 # Sin bubblewrap (la puerta pone el filtro; la traza sigue fuera del alcance del programa).
 CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_syscall_sin_caja "$generada/medios_08_syscall.c" 20 \
   CALIF_SIN_BWRAP=1

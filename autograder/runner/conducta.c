@@ -146,6 +146,14 @@ static const char *const por_fd_lectura[] = {"read",    "pread64",    "readv",  
                                              "preadv2", "getdents64", "getdents", NULL};
 static const char *const por_fd_escritura[] = {
     "write", "pwrite64", "writev", "pwritev", "pwritev2", "fsync", "fdatasync", "ftruncate", NULL};
+/* Mueven bytes entre dos descriptores sin read ni write (el origen y el destino, en este
+ * orden en los argumentos; sendfile, al revés): hostiles/medios_08_splice.c. */
+static const char *const por_fd_copia[] = {
+    "splice", "tee", "copy_file_range", "sendfile", "fallocate", "sync_file_range", NULL};
+/* io_uring: el núcleo abre, lee y escribe por el programa sin ninguna de las llamadas de
+ * arriba. libuv 1.44 no lo usa, así que nunca es el grupo de libuv. */
+static const char *const por_anillo[] = {"io_uring_setup", "io_uring_enter", "io_uring_register",
+                                         NULL};
 static const char *const por_ruta[] = {"truncate", "rename",    "renameat", "renameat2",
                                        "link",     "linkat",    "unlink",   "unlinkat",
                                        "symlink",  "symlinkat", NULL};
@@ -257,8 +265,48 @@ static void llamada(vista_t *v, long tid, const char *texto, const char *program
                    ruta);
         return;
     }
+    if (en_lista(nombre, por_anillo)) {
+        anotar(v->lectura, sizeof v->lectura, "%s (io_uring: lecturas que no se ven)%s", nombre,
+               "");
+        anotar(v->escritura, sizeof v->escritura, "%s (io_uring: escrituras que no se ven)%s",
+               nombre, "");
+        return;
+    }
+    if (en_lista(nombre, por_fd_copia) || strcmp(nombre, "mmap") == 0) {
+        /* Hasta dos rutas de descriptor: origen y destino (sendfile: destino y origen; mmap,
+         * fallocate y sync_file_range: una, la del archivo). */
+        char otra[512] = "";
+        const char *cierre = NULL;
+        if (ruta_fd(par, ruta, sizeof ruta))
+            cierre = strstr(strchr(par, '<'), ">");
+        if (cierre != NULL)
+            ruta_fd(cierre, otra, sizeof otra);
+        int una = strcmp(nombre, "mmap") == 0 || strcmp(nombre, "fallocate") == 0 ||
+                  strcmp(nombre, "sync_file_range") == 0;
+        if (strcmp(nombre, "sendfile") == 0) {
+            char t[512];
+            snprintf(t, sizeof t, "%s", ruta);
+            snprintf(ruta, sizeof ruta, "%s", otra);
+            snprintf(otra, sizeof otra, "%s", t);
+        }
+        int lee = ruta[0] != '\0' && ruta_normal(ruta) && (strcmp(nombre, "mmap") == 0 || !una);
+        int escribe = (!una && otra[0] != '\0' && ruta_normal(otra)) ||
+                      (una && strcmp(nombre, "mmap") != 0 && ruta_normal(ruta)) ||
+                      (strcmp(nombre, "mmap") == 0 && ruta_normal(ruta) &&
+                       strstr(par, "MAP_SHARED") != NULL && strstr(par, "PROT_WRITE") != NULL);
+        if (!lee && !escribe)
+            return;
+        if (!principal)
+            v->lecturas_grupo++;
+        else if (lee)
+            anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", nombre, ruta);
+        if (principal && escribe)
+            anotar(v->escritura, sizeof v->escritura, "%s en «%s» en el hilo del bucle", nombre,
+                   una ? ruta : otra);
+        return;
+    }
     if (strcmp(nombre, "openat") == 0 || strcmp(nombre, "open") == 0 ||
-        strcmp(nombre, "creat") == 0) {
+        strcmp(nombre, "openat2") == 0 || strcmp(nombre, "creat") == 0) {
         if (!ruta_fd(ret_txt, ruta, sizeof ruta) || !ruta_normal(ruta))
             return;
         if (!principal) {
@@ -522,14 +570,18 @@ const char *conducta_llamadas(const lab_t *lab)
      * (no connect ni send/recv), y epoll_ctl solo donde ya se paran los archivos (08 y 11). */
     static char l[1024];
     int archivos = prohibe(lab, "lectura_bloqueante") || prohibe(lab, "archivos_bloqueantes");
-    snprintf(
-        l, sizeof l, "execve,execveat,clone,clone3,fork,vfork,nanosleep,clock_nanosleep%s%s%s%s",
-        requiere(lab, "uv_run") && archivos ? ",epoll_ctl" : "",
-        prohibe(lab, "red_cruda") ? ",socket,accept,accept4,listen" : "",
-        archivos ? ",openat,open,creat,read,pread64,readv,preadv,preadv2,getdents64,getdents" : "",
-        prohibe(lab, "archivos_bloqueantes")
-            ? ",write,pwrite64,writev,pwritev,pwritev2,fsync,fdatasync,ftruncate,truncate,"
-              "rename,renameat,renameat2,link,linkat,unlink,unlinkat,symlink,symlinkat"
-            : "");
+    snprintf(l, sizeof l,
+             "execve,execveat,clone,clone3,fork,vfork,nanosleep,clock_nanosleep%s%s%s%s",
+             requiere(lab, "uv_run") && archivos ? ",epoll_ctl" : "",
+             prohibe(lab, "red_cruda") ? ",socket,accept,accept4,listen" : "",
+             archivos ? ",openat,open,creat,read,pread64,readv,preadv,preadv2,getdents64,getdents,"
+                        "openat2,splice,tee,sendfile,copy_file_range,mmap,io_uring_setup,"
+                        "io_uring_enter,io_uring_register"
+                      : "",
+             prohibe(lab, "archivos_bloqueantes")
+                 ? ",write,pwrite64,writev,pwritev,pwritev2,fsync,fdatasync,ftruncate,truncate,"
+                   "rename,renameat,renameat2,link,linkat,unlink,unlinkat,symlink,symlinkat,"
+                   "fallocate,sync_file_range"
+                 : "");
     return l;
 }
