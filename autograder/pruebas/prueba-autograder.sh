@@ -183,6 +183,16 @@ if grep -q 'no se califica.*chat.c usa socket' "$SALIDAS/chat_poll.txt"; then
 else
   mal "chat-poll-mensaje" "chat_poll: el informe no dice que usa sockets y poll propios"
 fi
+# Lo mismo con cada llamada escondida de objdump (chat_oculto.c delante): sin un nombre
+# prohibido, se calificaba; ahora lo delata el poll en el hilo del bucle (libuv usa epoll).
+cat autograder/hostiles/chat_oculto.c autograder/hostiles/chat_poll.c >"$generada/chat_oculto.c"
+CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_oculto "$generada/chat_oculto.c" 5
+if grep -q 'no se califica' "$SALIDAS/chat_oculto.txt" &&
+  grep -q 'Se vio [0-9]* poll o select en el hilo del bucle' "$SALIDAS/chat_oculto.txt"; then
+  bien "chat_oculto: el 09 rechaza esperar con poll en el hilo del bucle, y lo dice"
+else
+  mal "chat-oculto-mensaje" "chat_oculto: el informe no dice que espera con poll"
+fi
 # El 08 no se hace leyendo con fopen/fread en el hilo del bucle (lectura_bloqueante).
 CASO_LAB=08-contador-palabras CASO_ARCHIVO=contador.c caso contador_fread contador_fread.c 5
 if grep -q 'no se califica.*contador.c usa fopen, fread' "$SALIDAS/contador_fread.txt"; then
