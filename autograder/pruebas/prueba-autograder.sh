@@ -176,6 +176,17 @@ mkdir -p "$generada"
   >"$generada/exec_final.c"
 caso trabajo_en_hijo "$generada/trabajo_en_hijo.c" 5
 caso exec_final "$generada/exec_final.c" 5
+# Bajo valgrind, un resumen limpio falso en su informe, el descriptor cerrado y un execve
+# escondido a /bin/true: el veredicto de valgrind leía «0 errores y sin fugas» con una fuga
+# (antes 100/100); la traza de los execve de valgrind lo delata (runner/conducta.c).
+cat autograder/hostiles/valgrind_exec.c "solutions/$LAB/monitor.c" >"$generada/valgrind_exec.c"
+caso valgrind_exec "$generada/valgrind_exec.c" 5
+if grep -q 'no se califica' "$SALIDAS/valgrind_exec.txt" &&
+  grep -q 'Se vio execve de otro programa bajo valgrind' "$SALIDAS/valgrind_exec.txt"; then
+  bien "valgrind_exec: rechazada por el execve bajo valgrind, y dicho así"
+else
+  mal "valgrind-exec-mensaje" "valgrind_exec: el informe no dice que ejecutó otro programa bajo valgrind"
+fi
 # El laboratorio 09 tampoco se hace sin libuv: un servidor de chat con socket y poll propios.
 CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_poll chat_poll.c 5
 if grep -q 'no se califica.*chat.c usa socket' "$SALIDAS/chat_poll.txt"; then
