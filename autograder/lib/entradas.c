@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,55 @@ int cal_carpeta(const char *nombre, char *ruta, size_t tam)
     if (r == 0)
         r = ceder(ruta);
     return r;
+}
+
+int cal_crear_archivo(const char *ruta, mode_t modo)
+{
+    const char *raiz = temporal_raiz();
+    size_t n = strlen(raiz);
+    if (n == 0 || strncmp(ruta, raiz, n) != 0 || ruta[n] != '/')
+        return -EXDEV;
+    /* La temporal de la verificación es de root y nadie más escribe en ella: se abre por su
+     * ruta. De ahí abajo todo puede ser del programa: ni un enlace, ni en medio ni al final. */
+    int dir = open(raiz, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dir < 0)
+        return -errno;
+    char resto[PATH_MAX];
+    if (snprintf(resto, sizeof resto, "%s", ruta + n + 1) >= (int)sizeof resto) {
+        close(dir);
+        return -ENAMETOOLONG;
+    }
+    char *trozo = resto, *barra;
+    while ((barra = strchr(trozo, '/')) != NULL) {
+        *barra = '\0';
+        if (strcmp(trozo, "..") == 0) {
+            close(dir);
+            return -EXDEV;
+        }
+        int sub = trozo[0] == '\0'
+                      ? dup(dir)
+                      : openat(dir, trozo, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int e = errno;
+        close(dir);
+        if (sub < 0)
+            return -e;
+        dir = sub;
+        trozo = barra + 1;
+    }
+    if (trozo[0] == '\0' || strcmp(trozo, ".") == 0 || strcmp(trozo, "..") == 0) {
+        close(dir);
+        return -EINVAL;
+    }
+    /* Lo que hubiera con ese nombre (un enlace, una FIFO, un archivo del programa) se va. */
+    if (unlinkat(dir, trozo, 0) < 0 && errno != ENOENT) {
+        int e = errno;
+        close(dir);
+        return -e;
+    }
+    int fd = openat(dir, trozo, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, modo);
+    int e = errno;
+    close(dir);
+    return fd >= 0 ? fd : -e;
 }
 
 int cal_fifo(const char *carpeta, const char *nombre, char *ruta, size_t tam)

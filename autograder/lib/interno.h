@@ -13,6 +13,8 @@ void temporales_borrar(void);
 /* Crea una carpeta temporal dentro de la de esta verificación y deja su ruta en `ruta`.
  * Se borra (con todo su contenido) en cal_fin. Devuelve 0 o -errno. */
 int temporal_nuevo(const char *nombre, char *ruta, size_t tam);
+/* La temporal de la verificación (raíz de las de temporal_nuevo), o "" si no hay. */
+const char *temporal_raiz(void);
 
 /* proceso.c — un programa lanzado y sus tres flujos de salida (stdout, stderr, valgrind),
  * leídos con poll() desde el único hilo del calificador (ver proceso.c). */
@@ -64,12 +66,12 @@ void servidores_parar_todos(void);
 /* observar.c — strace desde fuera de la caja (ver observar.c). */
 /* La carpeta de trazas (CALIF_OBSERVAR) si hay que observar, o NULL. */
 const char *observar_carpeta(void);
-/* Archivo de traza nuevo para un lanzamiento: su fd (CLOEXEC), 0 si no se observa (o con
- * valgrind) o -errno. */
+/* Archivo de traza nuevo para un lanzamiento: su fd (CLOEXEC), 0 si no se observa o -errno.
+ * Con valgrind, la traza («…-valgrind.traza») solo lleva los execve y los clone. */
 int observar_abrir(int valgrind);
 /* Añade a `a` «strace … -o /proc/self/fd/FD -- calif-puerta --cerrar FD [--filtro --info
  * FD_INFO] --» (fd_info < 0: sin --info): detrás va la orden de siempre (bwrap… o el
  * programa). */
-void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info);
+void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int valgrind);
 
 #endif

@@ -13,7 +13,7 @@
  * por el hijo. En los dos: como root, un uid propio de la verificación (uid_caja); límites
  * de CPU, memoria, procesos, tamaño de archivo y descriptores; entorno limpio.
  *
- * Observado (lib/observar.c, si el ejecutor lo pide y sin valgrind): delante va
+ * Observado (lib/observar.c, si el ejecutor lo pide; con valgrind, solo sus execve): delante va
  * `strace -f … -- calif-puerta …`, fuera de la caja; sin bwrap, el filtro lo pone la puerta
  * (strace necesita crear un proceso) y la puerta dice el pid del programa por --info.
  */
@@ -352,7 +352,8 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     snprintf(destino, sizeof destino, "/entrega/%s", nombre != NULL ? nombre + 1 : programa);
     caja_orden_t a = {.n = 0, .nenlaces = 0};
     if (traza > 0)
-        observar_argumentos(&a, FD_TRAZA, !bwrap && filtro_disponible(), bwrap ? -1 : FD_INFO);
+        observar_argumentos(&a, FD_TRAZA, !bwrap && filtro_disponible(), bwrap ? -1 : FD_INFO,
+                            l->valgrind);
     if (bwrap)
         argumentos_bwrap(&a, programa, destino, l->carpetas, filtro >= 0);
     if (l->valgrind)

@@ -29,6 +29,11 @@ void temporales_borrar(void)
     }
 }
 
+const char *temporal_raiz(void)
+{
+    return carpeta;
+}
+
 int temporal_nuevo(const char *nombre, char *ruta, size_t tam)
 {
     if (carpeta[0] == '\0') {

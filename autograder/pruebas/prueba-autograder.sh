@@ -176,12 +176,33 @@ mkdir -p "$generada"
   >"$generada/exec_final.c"
 caso trabajo_en_hijo "$generada/trabajo_en_hijo.c" 5
 caso exec_final "$generada/exec_final.c" 5
+# Bajo valgrind, un resumen limpio falso en su informe, el descriptor cerrado y un execve
+# escondido a /bin/true: el veredicto de valgrind leía «0 errores y sin fugas» con una fuga
+# (antes 100/100); la traza de los execve de valgrind lo delata (runner/conducta.c).
+cat autograder/hostiles/valgrind_exec.c "solutions/$LAB/monitor.c" >"$generada/valgrind_exec.c"
+caso valgrind_exec "$generada/valgrind_exec.c" 5
+if grep -q 'no se califica' "$SALIDAS/valgrind_exec.txt" &&
+  grep -q 'Se vio execve de otro programa bajo valgrind' "$SALIDAS/valgrind_exec.txt"; then
+  bien "valgrind_exec: rechazada por el execve bajo valgrind, y dicho así"
+else
+  mal "valgrind-exec-mensaje" "valgrind_exec: el informe no dice que ejecutó otro programa bajo valgrind"
+fi
 # El laboratorio 09 tampoco se hace sin libuv: un servidor de chat con socket y poll propios.
 CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_poll chat_poll.c 5
 if grep -q 'no se califica.*chat.c usa socket' "$SALIDAS/chat_poll.txt"; then
   bien "chat_poll: el 09 rechaza sockets y poll propios, y lo dice"
 else
   mal "chat-poll-mensaje" "chat_poll: el informe no dice que usa sockets y poll propios"
+fi
+# Lo mismo con cada llamada escondida de objdump (chat_oculto.c delante): sin un nombre
+# prohibido, se calificaba; ahora lo delata el poll en el hilo del bucle (libuv usa epoll).
+cat autograder/hostiles/chat_oculto.c autograder/hostiles/chat_poll.c >"$generada/chat_oculto.c"
+CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_oculto "$generada/chat_oculto.c" 5
+if grep -q 'no se califica' "$SALIDAS/chat_oculto.txt" &&
+  grep -q 'Se vio [0-9]* poll o select en el hilo del bucle' "$SALIDAS/chat_oculto.txt"; then
+  bien "chat_oculto: el 09 rechaza esperar con poll en el hilo del bucle, y lo dice"
+else
+  mal "chat-oculto-mensaje" "chat_oculto: el informe no dice que espera con poll"
 fi
 # El 08 no se hace leyendo con fopen/fread en el hilo del bucle (lectura_bloqueante).
 CASO_LAB=08-contador-palabras CASO_ARCHIVO=contador.c caso contador_fread contador_fread.c 5
@@ -197,6 +218,21 @@ if grep -q 'no se califica.*descargas.c usa .*fopen' "$SALIDAS/descargas_fwrite.
 else
   mal "descargas-fwrite-mensaje" "descargas_fwrite: el informe no dice que escribe con fopen/rename"
 fi
+# El 11 deja enlaces simbólicos con los nombres de los .parte que el calificador (root, fuera de
+# la caja) escribe entre dos ejecuciones en la misma carpeta (continuar_416). Antes, root
+# creaba autograder/HACKEADO (0666) en el repositorio; ahora cal_crear_archivo no sigue nada.
+pe_victima="$TMP/victima-parte"
+echo intacta >"$pe_victima"
+chmod 600 "$pe_victima"
+cat autograder/hostiles/parte_enlace.c solutions/11-descargas/descargas.c >"$generada/parte_enlace.c"
+SECRETO=$pe_victima CASO_LAB=11-descargas CASO_ARCHIVO=descargas.c caso parte_enlace "$generada/parte_enlace.c" 100
+if [ "$(cat "$pe_victima")" = intacta ] && [ "$(stat -c %a "$pe_victima")" = 600 ]; then
+  bien "parte_enlace: el calificador no escribe por los enlaces que deja la entrega"
+else
+  mal "parte-enlace" "parte_enlace: root escribió o cambió el modo de un archivo ajeno por un enlace"
+fi
+rm -f autograder/HACKEADO
+
 # Los medios, por lo que hace el programa (runner/conducta.c, trazas de strace): cada trampa
 # es medios_cola.c + medios_NN_*.c delante de la solución (uv_fs_* síncronas con callback
 # NULL y un bucle propio con nanosleep; alias de glibc; una instrucción syscall escondida
@@ -223,6 +259,20 @@ medios_caso medios_08_syscall $L08 contador.c 20 'Se vio openat de «.*» en el 
 medios_caso medios_08_tabla $L08 contador.c 20 'Se vio [0-9]* nanosleep en el hilo del bucle'
 medios_caso medios_11_sincrono $L11 descargas.c 27 'Se vio .* en el hilo del bucle'
 medios_caso medios_11_stdio $L11 descargas.c 27 'descargas.c usa _IO_fdopen, link, unlink'
+# Leer en el hilo del bucle sin las llamadas que se miraban: openat2 y splice a una tubería
+# propia (sin medios_cola: el callback llega de uv_run). Antes, 82/100; y lo mismo con solo
+# splice (el open en el grupo de hilos).
+cat autograder/hostiles/medios_08_splice.c "solutions/$L08/contador.c" >"$generada/medios_08_splice.c"
+sed '/^#define uv_fs_open/d' "$generada/medios_08_splice.c" >"$generada/medios_08_solo_splice.c"
+for c in medios_08_splice:openat2 medios_08_solo_splice:splice; do
+  CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso "${c%%:*}" "$generada/${c%%:*}.c" 20
+  if grep -q "no se califica" "$SALIDAS/${c%%:*}.txt" &&
+    grep -q "Se vio ${c#*:} de «.*» en el hilo del bucle" "$SALIDAS/${c%%:*}.txt"; then
+    bien "${c%%:*}: rechazada, y el informe dice lo que se vio («${c#*:}»)"
+  else
+    mal "${c%%:*}-mensaje" "${c%%:*}: el informe no dice «Se vio ${c#*:}» — $SALIDAS/${c%%:*}.txt"
+  fi
+done
 # Sin bubblewrap (la puerta pone el filtro; la traza sigue fuera del alcance del programa).
 CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_syscall_sin_caja "$generada/medios_08_syscall.c" 20 \
   CALIF_SIN_BWRAP=1

@@ -31,6 +31,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* ---------------------------------------------------------------- verificaciones */
 
@@ -187,6 +188,13 @@ const char *cal_caja(void);
 /* Una carpeta temporal de la verificación (se borra en cal_fin) que el usuario de la caja
  * puede leer y escribir; pásala en cal_lanzamiento_t.carpetas para que el programa la vea. */
 int cal_carpeta(const char *nombre, char *ruta, size_t tam);
+/* Crea (vacío, modo `modo`) el archivo `ruta`, dentro de una carpeta de cal_carpeta, para que
+ * el calificador escriba en él entre dos ejecuciones del programa. Esas carpetas son del
+ * usuario de la caja: lo que el programa dejó ahí (un enlace simbólico con ese nombre, o en
+ * lugar de una subcarpeta) no se sigue nunca: se baja desde la temporal de la verificación
+ * componente a componente sin seguir enlaces, y el último nombre se borra y se crea de nuevo
+ * (O_EXCL). Descriptor (de quien llama) o -errno; -EXDEV si `ruta` no cuelga de ella. */
+int cal_crear_archivo(const char *ruta, mode_t modo);
 /* Crea la FIFO `carpeta`/`nombre` (ruta completa en `ruta`). 0 o -errno. */
 int cal_fifo(const char *carpeta, const char *nombre, char *ruta, size_t tam);
 /* Abre la FIFO para escribir sin esperar a un lector: el programa que la abra para leer

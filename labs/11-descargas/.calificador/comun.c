@@ -143,7 +143,8 @@ int escribir_parte(const char *dir, const char *nombre, uint64_t semilla, size_t
     else
         for (size_t i = 0; i < n; i++)
             b[i] = (unsigned char)(i * 197 + 13);
-    int fd = open(ruta, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    /* Sin seguir nada de lo que el programa dejó en su carpeta (hostiles/parte_enlace.c). */
+    int fd = cal_crear_archivo(ruta, 0666);
     int ok = fd >= 0 && write(fd, b, n) == (ssize_t)n;
     if (fd >= 0) {
         ok = fchmod(fd, 0666) == 0 && ok;
