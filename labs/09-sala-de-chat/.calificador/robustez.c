@@ -90,11 +90,14 @@ CAL_PRUEBA(linea_larga, 25)
     /* Los dos bordes: 4096 bytes con «\r\n» valen (el \r no cuenta); 4097, no. */
     memset(grande, 'e', 4096);
     memcpy(grande + 4096, "\r\n", 2);
-    tcp_enviar(&c[0], grande, 4098);
+    tcp_enviar(&c[0], grande, 2048); /* en dos lecturas: la segunda mitad se junta en el búfer */
+    cal_esperar(200);
+    tcp_enviar(&c[0], grande + 2048, 2050);
     memset(esperada + 5, 'e', 4096);
     if (!espera_linea(&s, &c[1], esperada)) {
-        cal_nota("(ana envió 4096 bytes y «\\r\\n»: el \\r es parte del final de línea, "
-                 "no de la línea, así que mide 4096 y vale)");
+        cal_nota("(ana envió 4096 bytes y «\\r\\n», en dos trozos: el \\r es parte del final "
+                 "de línea, no de la línea, así que mide 4096 y vale; el búfer de la línea a "
+                 "medias necesita sitio para el \\r)");
         goto fin;
     }
     memset(grande, 'f', 4097);
