@@ -8,6 +8,37 @@
 
 #include "comun.h"
 
+/* Con argumentos que no valen, el programa sale con 2 sin escuchar. 1 si todos. */
+static int argumentos_malos(void)
+{
+    static const char *const casos[][3] = {
+        {"--puerto", "abc", NULL},
+        {"--puerto", "70000", NULL},
+        {"--puerto", NULL, NULL},
+    };
+    char fin[160];
+
+    for (size_t i = 0; i < sizeof casos / sizeof casos[0]; i++) {
+        cal_lanzamiento_t l = {.args = casos[i], .limite_s = 10};
+        cal_proceso_t *p;
+
+        if (cal_lanzar(&l, &p) < 0) {
+            cal_esperado("poder lanzar el programa");
+            cal_obtenido("no se pudo");
+            return 0;
+        }
+        if (!cal_esperar_fin(p, 5000) || cal_codigo(p) != 2) {
+            cal_esperado("que «chat %s%s%s» saliera con código 2 (argumentos que no valen)",
+                         casos[i][0], casos[i][1] != NULL ? " " : "",
+                         casos[i][1] != NULL ? casos[i][1] : "");
+            cal_obtenido("%s", cal_describir_fin(p, fin, sizeof fin));
+            cal_nota_salida(p, 5);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 CAL_PRUEBA(anuncia_puerto, 20)
 {
     sesion_t s;
@@ -31,7 +62,25 @@ CAL_PRUEBA(anuncia_puerto, 20)
         sigue_vivo(&s);
         CAL_FIN(0);
     }
-    CAL_FIN(espera_linea(&s, &c, PREGUNTA));
+    if (!espera_linea(&s, &c, PREGUNTA)) {
+        CAL_FIN(0);
+    }
+    /* Después de esa línea, stdout no se usa: el registro va a stderr. */
+    tcp_texto(&c, "ana\n");
+    if (!espera_linea(&s, &c, "* Hola, ana. Comandos: /list, /quit")) {
+        CAL_FIN(0);
+    }
+    tcp_texto(&c, "/quit\n");
+    tcp_esperar_cierre(&c, s.espera);
+    cal_esperar(100);
+    if (strchr(cal_salida(s.p), '\n') != strrchr(cal_salida(s.p), '\n')) {
+        cal_esperado("que stdout no tuviera nada más que «Escuchando en …» (el registro va a "
+                     "stderr)");
+        cal_obtenido("tras entrar y salir un cliente, stdout tiene más líneas");
+        cal_nota_salida(s.p, 5);
+        CAL_FIN(0);
+    }
+    CAL_FIN(argumentos_malos());
 }
 
 CAL_PRUEBA(bienvenida, 20)
@@ -102,6 +151,17 @@ CAL_PRUEBA(crlf, 20)
     tcp_texto(&c[1], "con crlf\r\n");
     if (!espera_linea(&s, &c[0], "beto: con crlf")) {
         cal_nota("(beto envió «con crlf\\r\\n»: el \\r es parte del final de línea)");
+        CAL_FIN(0);
+    }
+    /* Solo el \r FINAL es del final de línea: uno en medio, los espacios y el tabulador del
+     * final son texto y van tal cual. Una línea vacía con CRLF sigue siendo vacía. */
+    tcp_texto(&c[1], "\r\n");
+    cal_esperar(150); /* cada línea en su lectura: varias juntas se prueban aparte */
+    tcp_texto(&c[1], "uno\rdos \t \r\n");
+    if (!espera_linea(&s, &c[0], "beto: uno\rdos \t ")) {
+        cal_nota("(beto envió «\\r\\n», una línea vacía, y después «uno\\rdos \\t "
+                 "\\r\\n»: la vacía no se difunde y de la otra solo se quita el \\r "
+                 "final; el \\r de en medio y los espacios del final son texto)");
         CAL_FIN(0);
     }
     if (tcp_abrir(&dana, s.puerto, "dana", 0) < 0 || !espera_linea(&s, &dana, PREGUNTA)) {
@@ -252,6 +312,8 @@ static int rechazado(sesion_t *s, tcp_t *c, const char *nombre, size_t largo, co
 #define ERR_VACIO  "! El nombre no puede estar vacío"
 #define ERR_LARGO  "! El nombre es demasiado largo (máximo 32 bytes)"
 #define ERR_CARACT "! El nombre tiene caracteres no permitidos"
+/* Válido aunque lo parezca poco. */
+#define RARO "x/y%s%s%s%s%s"
 
 CAL_PRUEBA(nombres, 25)
 {
@@ -271,9 +333,9 @@ CAL_PRUEBA(nombres, 25)
         {"del\x7f", 4, "un nombre con el byte 0x7F"},
     };
     sesion_t s;
-    tcp_t ana, x;
+    tcp_t ana, x, y;
     char largo[40];
-    char enes[40] = "";
+    char enes[48] = "";
     char esperado[160];
 
     if (!arrancar(&s, 0, 20) || !entrar(&s, &ana, "ana")) {
@@ -300,10 +362,16 @@ CAL_PRUEBA(nombres, 25)
             CAL_FIN(0);
         }
     }
-    /* 16 eñes = 32 bytes en UTF-8: justo el máximo, y vale. */
-    for (int i = 0; i < 16; i++) {
+    /* 17 eñes son 17 letras pero 34 bytes: el máximo se cuenta en bytes. */
+    for (int i = 0; i < 17; i++) {
         strcat(enes, "ñ");
     }
+    if (!rechazado(&s, &x, enes, strlen(enes), ERR_LARGO,
+                   "un nombre de 17 «ñ» (17 letras, pero 34 bytes)")) {
+        CAL_FIN(0);
+    }
+    /* 16 eñes = 32 bytes en UTF-8: justo el máximo, y vale. */
+    enes[32] = '\0';
     strcat(enes, "\n");
     tcp_texto(&x, enes);
     enes[strlen(enes) - 1] = '\0';
@@ -315,6 +383,14 @@ CAL_PRUEBA(nombres, 25)
     /* ana solo se entera del nombre bueno. */
     if (!aviso_entrada(&s, &ana, enes)) {
         cal_nota("(los nombres rechazados no entran en la sala ni se anuncian)");
+        CAL_FIN(0);
+    }
+    /* Lo que las reglas no prohíben vale: «/» que no va al principio, y «%» (que printf
+     * interpretaría si el nombre acabara en la cadena de formato). */
+    if (!entrar(&s, &y, RARO) || !aviso_entrada(&s, &ana, RARO)) {
+        cal_nota("(«%s» es un nombre válido: solo está prohibida la «/» inicial, y un nombre "
+                 "es un dato, nunca parte del formato de printf)",
+                 RARO);
         CAL_FIN(0);
     }
     CAL_FIN(1);
@@ -396,7 +472,7 @@ CAL_PRUEBA(ordenes, 20)
 /* Comprueba «* Conectados (N): a, b, c» exacta: los nombres en el orden en que entraron. */
 static int lista_correcta(sesion_t *s, tcp_t *c, const char *const *nombres, int n)
 {
-    char esperada[512];
+    char esperada[2048];
     size_t usados;
 
     snprintf(esperada, sizeof esperada, "* Conectados (%d): ", n);
@@ -408,12 +484,16 @@ static int lista_correcta(sesion_t *s, tcp_t *c, const char *const *nombres, int
     return espera_linea(s, c, esperada);
 }
 
+#define LISTA_LARGOS 20
+
 CAL_PRUEBA(lista, 20)
 {
     static const char *const nombres[] = {"ana", "beto", "carla"};
     static const char *const despues[] = {"ana", "beto", "dora"};
+    static char largos[LISTA_LARGOS][40];
+    const char *todos[3 + LISTA_LARGOS] = {"ana", "beto", "dora"};
     sesion_t s;
-    tcp_t c[3], x;
+    tcp_t c[3], x, otros[LISTA_LARGOS];
 
     if (!arrancar(&s, 0, 15)) {
         CAL_FIN(0);
@@ -450,10 +530,92 @@ CAL_PRUEBA(lista, 20)
                  "en que entraron en la sala, no en el de conexión)");
         CAL_FIN(0);
     }
+    /* Una sala llena de nombres de 32 bytes: la respuesta pasa de 700 bytes y no cabe en un
+     * búfer fijo pequeño. */
+    for (int i = 0; i < LISTA_LARGOS; i++) {
+        snprintf(largos[i], sizeof largos[i], "%02d%.30s", i,
+                 "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn");
+        todos[3 + i] = largos[i];
+    }
+    if (!llenar_sala(&s, otros, todos + 3, LISTA_LARGOS)) {
+        CAL_FIN(0);
+    }
+    for (int i = 0; i < LISTA_LARGOS; i++) {
+        if (!aviso_entrada(&s, &c[1], largos[i])) {
+            CAL_FIN(0);
+        }
+    }
+    tcp_texto(&c[1], "/list\n");
+    if (!lista_correcta(&s, &c[1], todos, 3 + LISTA_LARGOS)) {
+        cal_nota("(en la sala hay %d clientes, %d de ellos con nombres de 32 bytes)",
+                 3 + LISTA_LARGOS, LISTA_LARGOS);
+        CAL_FIN(0);
+    }
     CAL_FIN(1);
 }
 
-CAL_PRUEBA(quit, 20)
+/* /quit con mensajes aún en cola: «tardi» no lee y entra RIADA_DESFASE bytes después de
+ * «lento», así que cuando el servidor expulsa a «lento» tiene unos 512 KiB esperando. Manda
+ * /quit y se pone a leer: debe recibirlo todo, intacto, después la despedida y el cierre
+ * (uv_close directo tiraría la cola, despedida incluida); y el lector, su salida. */
+static int quit_con_cola(void)
+{
+    static const char *const nombres[] = {"lector", "emisor"};
+    sesion_t s;
+    tcp_t lento, tardi, c[2];
+    char linea[2048], vista[512], ultima[256] = "";
+    size_t largo;
+    uint64_t enviados = 0;
+    int r;
+
+    if (!arrancar(&s, 0, 40) || !sala_con_lento(&s, &lento, c, nombres)) {
+        return 0;
+    }
+    if (inundar(&s, &c[0], &c[1], RIADA_DESFASE, &enviados) != 1) {
+        return 0;
+    }
+    if (tcp_abrir(&tardi, s.puerto, "tardi", 4096) < 0 || !espera_linea(&s, &tardi, PREGUNTA)) {
+        return 0;
+    }
+    tcp_texto(&tardi, "tardi\n");
+    if (!espera_linea(&s, &tardi, "* Hola, tardi. Comandos: /list, /quit") ||
+        inundar(&s, &c[0], &c[1], 0, &enviados) != 2) {
+        return 0;
+    }
+    cal_nota("«lento» fue expulsado tras %.1f MiB; «tardi» lleva unos 512 KiB sin leer y manda "
+             "/quit.",
+             enviados / 1048576.0);
+    tcp_texto(&tardi, "/quit\n");
+    while ((r = tcp_linea(&tardi, 3000, linea, sizeof linea, &largo)) == 1) {
+        snprintf(ultima, sizeof ultima, "%.200s", linea);
+        if (!linea_de_la_riada(linea, largo, 'y')) {
+            cal_esperado("que lo que «tardi» tenía en cola le llegara tal cual se envió");
+            cal_obtenido("recibió «%s»", tcp_visible(linea, largo, 120, vista, sizeof vista));
+            return 0;
+        }
+    }
+    if (r >= 0 || strcmp(ultima, "* ¡Adiós, tardi!") != 0) {
+        cal_esperado("que «tardi», que tenía mensajes en cola al mandar /quit, recibiera todo lo "
+                     "pendiente, después «* ¡Adiós, tardi!» y el cierre");
+        cal_obtenido("%s; su última línea fue «%s»",
+                     r < 0 ? "su conexión se cerró" : "la conexión seguía abierta sin datos",
+                     ultima);
+        cal_nota("(uv_close descarta lo que quede en la cola de escritura, despedida incluida: "
+                 "primero uv_shutdown, que espera a que salga, y uv_close en su callback)");
+        return 0;
+    }
+    while ((r = tcp_linea(&c[0], 3000, linea, sizeof linea, &largo)) == 1 &&
+           strcmp(linea, "* tardi ha salido de la sala") != 0) {
+    }
+    if (r != 1) {
+        cal_esperado("que el lector recibiera «* tardi ha salido de la sala»");
+        cal_obtenido("%s", r < 0 ? "su conexión se cerró sin él" : "no llegó en 3 s");
+        return 0;
+    }
+    return 1;
+}
+
+CAL_PRUEBA(quit, 45)
 {
     static const char *const nombres[] = {"ana", "beto", "carla"};
     sesion_t s;
@@ -462,7 +624,8 @@ CAL_PRUEBA(quit, 20)
     if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
-    tcp_texto(&c[2], "/quit\n");
+    /* Lo que venga detrás de /quit en la misma escritura ya no cuenta. */
+    tcp_texto(&c[2], "/quit\nya me he ido\n");
     if (!espera_linea(&s, &c[2], "* ¡Adiós, carla!")) {
         CAL_FIN(0);
     }
@@ -472,6 +635,11 @@ CAL_PRUEBA(quit, 20)
         CAL_FIN(0);
     }
     if (!aviso_salida(&s, &c[0], "carla") || !aviso_salida(&s, &c[1], "carla")) {
+        CAL_FIN(0);
+    }
+    if (!espera_silencio(&c[0], 300,
+                         "que a ana no le llegara nada más de carla (mandó «/quit\\nya me he "
+                         "ido\\n» de una vez: tras /quit, el resto de lo leído se ignora)")) {
         CAL_FIN(0);
     }
     /* /quit antes de dar el nombre: despedida y cierre, sin avisos a la sala. */
@@ -489,7 +657,10 @@ CAL_PRUEBA(quit, 20)
         cal_obtenido("la conexión seguía abierta");
         CAL_FIN(0);
     }
-    CAL_FIN(espera_silencio(&c[0], 300,
-                            "que nadie se enterara de la salida de un cliente que "
-                            "nunca entró en la sala"));
+    if (!espera_silencio(&c[0], 300,
+                         "que nadie se enterara de la salida de un cliente que "
+                         "nunca entró en la sala")) {
+        CAL_FIN(0);
+    }
+    CAL_FIN(quit_con_cola());
 }

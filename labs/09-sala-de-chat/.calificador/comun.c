@@ -2,6 +2,7 @@
 #include "comun.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -165,4 +166,89 @@ int llenar_sala(sesion_t *s, tcp_t *c, const char *const *nombres, int n)
         }
     }
     return 1;
+}
+
+/* «lento» (con un búfer de recepción pequeño, para que su cola crezca pronto) entra en la
+ * sala y después los dos de `nombres`. 1 si todos entraron. */
+int sala_con_lento(sesion_t *s, tcp_t *lento, tcp_t *c, const char *const *nombres)
+{
+    if (tcp_abrir(lento, s->puerto, "lento", 4096) < 0 || !espera_linea(s, lento, PREGUNTA))
+        return 0;
+    tcp_texto(lento, "lento\n");
+    return espera_linea(s, lento, "* Hola, lento. Comandos: /list, /quit") &&
+           llenar_sala(s, c, nombres, 2);
+}
+
+/* 1 si `linea` es una línea de la riada («emisor: » y LINEA_INUNDACION − 1 veces `letra`) o
+ * un aviso de la sala. */
+int linea_de_la_riada(const char *linea, size_t largo, char letra)
+{
+    if (largo >= 2 && linea[0] == '*' && linea[1] == ' ') {
+        return 1;
+    }
+    if (largo != LINEA_DIFUNDIDA - 1 || strncmp(linea, "emisor: ", 8) != 0) {
+        return 0;
+    }
+    for (size_t i = 8; i < largo; i++) {
+        if (linea[i] != letra) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* El emisor inunda la sala sin adelantarse al lector más de RIADA_ADELANTO, hasta que el
+ * lector haya recibido `hasta` bytes o vea «* lento ha salido …». Devuelve 1, 2 (expulsado)
+ * o 0 (ya explicado). */
+int inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint64_t *enviados)
+{
+    static char bloque[64 * LINEA_INUNDACION];
+    static size_t en_bloque;
+    char linea[2048];
+    size_t largo;
+    uint64_t limite = cal_ahora_ms() + 12000;
+
+    for (size_t i = 0; i < sizeof bloque; i += LINEA_INUNDACION) {
+        memset(bloque + i, 'y', LINEA_INUNDACION - 1);
+        bloque[i + LINEA_INUNDACION - 1] = '\n';
+    }
+    while (cal_ahora_ms() < limite && *enviados < MAX_INUNDACION) {
+        if ((hasta == 0 || *enviados < hasta) && *enviados < lector->recibidos + RIADA_ADELANTO) {
+            long w = tcp_enviar_algo(emisor, bloque + en_bloque, sizeof bloque - en_bloque);
+            if (w < 0) {
+                cal_esperado("que el emisor pudiera seguir escribiendo");
+                cal_obtenido("el servidor cerró su conexión: %s", strerror((int)-w));
+                sigue_vivo(s);
+                return 0;
+            }
+            *enviados += (uint64_t)w;
+            en_bloque = (en_bloque + (size_t)w) % sizeof bloque;
+        }
+        while (tcp_linea(lector, 0, linea, sizeof linea, &largo) == 1) {
+            if (strncmp(linea, "* lento ha salido de la sala", 28) == 0) {
+                return 2;
+            }
+            if (strncmp(linea, "* tard", 6) == 0 && strstr(linea, "ha salido") != NULL) {
+                cal_esperado("que el servidor no expulsara a quien tiene menos de 1 MiB en cola");
+                cal_obtenido("el lector recibió «%.100s»", linea);
+                return 0;
+            }
+        }
+        if (lector->fin) {
+            cal_esperado("que el lector (que sí lee) siguiera conectado");
+            cal_obtenido("el servidor cerró su conexión");
+            sigue_vivo(s);
+            return 0;
+        }
+        if (hasta > 0 && lector->recibidos >= hasta && *enviados <= lector->recibidos) {
+            return 1;
+        }
+        tcp_recibir(lector, 5);
+    }
+    cal_esperado("que el servidor expulsara a «lento», que no lee (su cola pasó de 1 MiB)");
+    cal_obtenido("tras enviar %.1f MiB a la sala no pasó", *enviados / 1048576.0);
+    cal_nota("(esta verificación usa la expulsión de «lento» para saber cuánto tienen en cola "
+             "los demás: sin el límite de 1 MiB no puede seguir)");
+    sigue_vivo(s);
+    return 0;
 }

@@ -58,4 +58,29 @@ int espera_silencio(tcp_t *c, int ms, const char *porque);
 int espera_prefijo(sesion_t *s, tcp_t *c, const char *prefijo, const char *que, char *linea,
                    size_t tam);
 
+/* La riada: un emisor inunda la sala con líneas de LINEA_INUNDACION bytes («xxx…x\n» o
+ * «yyy…y\n») que a los demás llegan como «emisor: …» (LINEA_DIFUNDIDA bytes con el '\n').
+ * Con ella se llenan las colas de quien no lee: lo que el núcleo acepta no se sabe (varios
+ * MiB en loopback), así que se mide por diferencias con «lento», al que el servidor expulsa
+ * cuando SU cola pasa de 1 MiB. */
+#define LINEA_INUNDACION 1000
+#define LINEA_DIFUNDIDA  (LINEA_INUNDACION + 8)
+#define MAX_INUNDACION   (64u << 20)
+/* El emisor no se adelanta al lector más de esto: así el lector nunca es «lento». */
+#define RIADA_ADELANTO (128u << 10)
+/* Quien entra tras RIADA_DESFASE bytes de riada tiene, cuando expulsan a «lento», unos
+ * 512 KiB en cola: lo que el núcleo aceptó es igual para todos. */
+#define RIADA_DESFASE (512u << 10)
+
+/* «lento» (SO_RCVBUF de 4 KiB) entra en la sala y después los dos de `nombres`. */
+int sala_con_lento(sesion_t *s, tcp_t *lento, tcp_t *c, const char *const *nombres);
+
+/* Inunda la sala hasta que el lector haya recibido `hasta` bytes (0: sin tope) o vea
+ * «* lento ha salido …». Devuelve 1, 2 (expulsado) o 0 (ya explicado). */
+int inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint64_t *enviados);
+
+/* 1 si `linea` es una línea de la riada («emisor: » y LINEA_INUNDACION − 1 veces `letra`) o
+ * un aviso de la sala. */
+int linea_de_la_riada(const char *linea, size_t largo, char letra);
+
 #endif

@@ -87,6 +87,29 @@ CAL_PRUEBA(linea_larga, 25)
         cal_nota("(ana envió una línea de exactamente 4096 bytes: es el máximo y vale)");
         goto fin;
     }
+    /* Los dos bordes: 4096 bytes con «\r\n» valen (el \r no cuenta); 4097, no. */
+    memset(grande, 'e', 4096);
+    memcpy(grande + 4096, "\r\n", 2);
+    tcp_enviar(&c[0], grande, 2048); /* en dos lecturas: la segunda mitad se junta en el búfer */
+    cal_esperar(200);
+    tcp_enviar(&c[0], grande + 2048, 2050);
+    memset(esperada + 5, 'e', 4096);
+    if (!espera_linea(&s, &c[1], esperada)) {
+        cal_nota("(ana envió 4096 bytes y «\\r\\n», en dos trozos: el \\r es parte del final "
+                 "de línea, no de la línea, así que mide 4096 y vale; el búfer de la línea a "
+                 "medias necesita sitio para el \\r)");
+        goto fin;
+    }
+    memset(grande, 'f', 4097);
+    grande[4097] = '\n';
+    tcp_enviar(&c[0], grande, 4098);
+    if (!espera_prefijo(&s, &c[0], "! ", "un error por una línea de 4097 bytes", linea,
+                        sizeof linea) ||
+        !espera_silencio(&c[1], 300,
+                         "que una línea de 4097 bytes (uno de más) no llegara a "
+                         "nadie")) {
+        goto fin;
+    }
     /* 256 KiB sin '\n', en trozos: un solo error y nada se difunde. */
     memset(grande, 'c', 16 * 1024);
     for (int i = 0; i < 16; i++) {
@@ -211,22 +234,58 @@ CAL_PRUEBA(basura, 20)
     CAL_FIN(sigue_vivo(&s));
 }
 
-/* «lento» (con un búfer de recepción pequeño, para que su cola crezca pronto) entra en la
- * sala y después los dos de `nombres`. 1 si todos entraron. */
-static int sala_con_lento(sesion_t *s, tcp_t *lento, tcp_t *c, const char *const *nombres)
-{
-    if (tcp_abrir(lento, s->puerto, "lento", 4096) < 0 || !espera_linea(s, lento, PREGUNTA))
-        return 0;
-    tcp_texto(lento, "lento\n");
-    return espera_linea(s, lento, "* Hola, lento. Comandos: /list, /quit") &&
-           llenar_sala(s, c, nombres, 2);
-}
-
 /* Un cliente que no lee: con una ventana TCP pequeña y sin llamar nunca a recv. Otro
  * inunda la sala y un tercero lee todo. El servidor debe echar al que no lee cuando su cola
  * de escritura pase del límite (1 MiB en el enunciado) en vez de acumular sin fin. */
-#define LINEA_INUNDACION 1000
-#define MAX_INUNDACION   (64u << 20)
+
+#define LIMITE_COLA (1u << 20)
+
+/* Lo que el servidor tiró al expulsar a «lento» es lo que le difundió (todo lo que el lector
+ * recibió antes del aviso) menos lo que «lento» llegó a recibir (lo que el núcleo ya había
+ * aceptado se entrega aunque el servidor cierre): su cola de escritura en ese momento, que
+ * debe rondar el límite del enunciado, 1 MiB, y no 64 KiB ni 16 MiB. Un margen de una vuelta
+ * de lectura (64 KiB) a cada lado. */
+static int limite_bien_medido(uint64_t difundido, uint64_t recibido)
+{
+    double tirado = ((double)difundido - (double)recibido) / 1048576.0;
+
+    cal_nota("A «lento» se le difundieron %.2f MiB y recibió %.2f MiB: al expulsarlo, su cola "
+             "tenía unos %.2f MiB.",
+             difundido / 1048576.0, recibido / 1048576.0, tirado);
+    if (difundido < recibido + LIMITE_COLA - (64u << 10) ||
+        difundido > recibido + LIMITE_COLA + (128u << 10)) {
+        cal_esperado("que «lento» fuera expulsado cuando su cola de escritura pasara de 1 MiB "
+                     "(ni mucho antes ni mucho después)");
+        cal_obtenido("lo fue con unos %.2f MiB en cola", tirado);
+        cal_nota("(la cola es lo que uv_stream_get_write_queue_size() cuenta: lo que el núcleo "
+                 "aún no aceptó; el límite es 1 MiB = 1024 × 1024 bytes)");
+        return 0;
+    }
+    return 1;
+}
+
+/* Tras la expulsión, «lento» ya no cuenta en /list. */
+static int lista_tras_expulsion(sesion_t *s, tcp_t *emisor)
+{
+    char linea[512];
+
+    tcp_texto(emisor, "/list\n");
+    for (int i = 0; i < 4; i++) {
+        if (!espera_prefijo(s, emisor, "* ", "la respuesta a /list", linea, sizeof linea)) {
+            return 0;
+        }
+        if (strncmp(linea, "* Conectados", 12) == 0) {
+            break;
+        }
+    }
+    if (strcmp(linea, "* Conectados (2): lector, emisor") != 0) {
+        cal_esperado("que tras expulsar a «lento», «/list» respondiera «* Conectados (2): "
+                     "lector, emisor»");
+        cal_obtenido("«%.300s»", linea);
+        return 0;
+    }
+    return 1;
+}
 
 CAL_PRUEBA(cliente_lento, 30)
 {
@@ -236,7 +295,7 @@ CAL_PRUEBA(cliente_lento, 30)
     char bloque[64 * LINEA_INUNDACION];
     char linea[2048];
     size_t largo;
-    uint64_t enviados = 0, limite;
+    uint64_t enviados = 0, limite, difundidas = 0;
     size_t en_bloque = 0;
     int expulsado = 0;
     char aviso[256] = "";
@@ -269,6 +328,8 @@ CAL_PRUEBA(cliente_lento, 30)
             if (strncmp(linea, "* lento ha salido de la sala", 28) == 0) {
                 expulsado = 1;
                 snprintf(aviso, sizeof aviso, "%.200s", linea);
+            } else if (!expulsado && largo == LINEA_DIFUNDIDA - 1) {
+                difundidas++;
             }
         }
         if (c[0].fin) {
@@ -301,13 +362,16 @@ CAL_PRUEBA(cliente_lento, 30)
         cal_obtenido("seguía abierta");
         CAL_FIN(0);
     }
+    if (!limite_bien_medido(difundidas * LINEA_DIFUNDIDA, lento.recibidos)) {
+        CAL_FIN(0);
+    }
     /* La sala sigue: el emisor habla y el lector lo oye (tras lo que quede de la riada). */
     tcp_texto(&c[1], "después\n");
     limite = cal_ahora_ms() + 5000;
     while (cal_ahora_ms() < limite) {
         int r = tcp_linea(&c[0], 100, linea, sizeof linea, &largo);
         if (r == 1 && strcmp(linea, "emisor: después") == 0) {
-            CAL_FIN(1);
+            CAL_FIN(lista_tras_expulsion(&s, &c[1]));
         }
         if (r < 0) {
             break;
@@ -386,64 +450,6 @@ CAL_PRUEBA(sigint, 20)
  * SIGTERM: «tarda» se pone a leer y debe recibirlo todo hasta el aviso de cierre (con
  * uv_close directo la cola se tira, aviso incluido); «tardo» sigue sin leer y el servidor no
  * debe esperarlo más de unos 2 s. */
-#define APAGADO_ADELANTO (128u << 10)
-#define APAGADO_DESFASE  (512u << 10)
-
-/* El emisor inunda la sala sin adelantarse al lector más de APAGADO_ADELANTO, hasta que el
- * lector haya recibido `hasta` bytes o vea «* lento ha salido …». Devuelve 1, 2 (expulsado)
- * o 0 (ya explicado). */
-static int inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint64_t *enviados)
-{
-    static char bloque[64 * LINEA_INUNDACION];
-    static size_t en_bloque;
-    char linea[2048];
-    size_t largo;
-    uint64_t limite = cal_ahora_ms() + 12000;
-
-    for (size_t i = 0; i < sizeof bloque; i += LINEA_INUNDACION) {
-        memset(bloque + i, 'y', LINEA_INUNDACION - 1);
-        bloque[i + LINEA_INUNDACION - 1] = '\n';
-    }
-    while (cal_ahora_ms() < limite && *enviados < MAX_INUNDACION) {
-        if ((hasta == 0 || *enviados < hasta) && *enviados < lector->recibidos + APAGADO_ADELANTO) {
-            long w = tcp_enviar_algo(emisor, bloque + en_bloque, sizeof bloque - en_bloque);
-            if (w < 0) {
-                cal_esperado("que el emisor pudiera seguir escribiendo");
-                cal_obtenido("el servidor cerró su conexión: %s", strerror((int)-w));
-                sigue_vivo(s);
-                return 0;
-            }
-            *enviados += (uint64_t)w;
-            en_bloque = (en_bloque + (size_t)w) % sizeof bloque;
-        }
-        while (tcp_linea(lector, 0, linea, sizeof linea, &largo) == 1) {
-            if (strncmp(linea, "* lento ha salido de la sala", 28) == 0) {
-                return 2;
-            }
-            if (strncmp(linea, "* tard", 6) == 0 && strstr(linea, "ha salido") != NULL) {
-                cal_esperado("que el servidor no expulsara a quien tiene menos de 1 MiB en cola");
-                cal_obtenido("el lector recibió «%.100s»", linea);
-                return 0;
-            }
-        }
-        if (lector->fin) {
-            cal_esperado("que el lector (que sí lee) siguiera conectado");
-            cal_obtenido("el servidor cerró su conexión");
-            sigue_vivo(s);
-            return 0;
-        }
-        if (hasta > 0 && lector->recibidos >= hasta && *enviados <= lector->recibidos) {
-            return 1;
-        }
-        tcp_recibir(lector, 5);
-    }
-    cal_esperado("que el servidor expulsara a «lento», que no lee (su cola pasó de 1 MiB)");
-    cal_obtenido("tras enviar %.1f MiB a la sala no pasó", *enviados / 1048576.0);
-    cal_nota("(esta verificación usa la expulsión de «lento» para saber cuánto tienen en cola "
-             "los demás: sin el límite de 1 MiB no puede seguir)");
-    sigue_vivo(s);
-    return 0;
-}
 
 CAL_PRUEBA(apagado_lento, 40)
 {
@@ -463,7 +469,7 @@ CAL_PRUEBA(apagado_lento, 40)
     if (!sala_con_lento(&s, &lento, c, nombres)) {
         CAL_FIN(0);
     }
-    r = inundar(&s, &c[0], &c[1], APAGADO_DESFASE, &enviados);
+    r = inundar(&s, &c[0], &c[1], RIADA_DESFASE, &enviados);
     if (r != 1) {
         if (r == 2) {
             cal_esperado("que «lento» siguiera en la sala con solo 512 KiB sin leer");
@@ -490,9 +496,19 @@ CAL_PRUEBA(apagado_lento, 40)
              enviados / 1048576.0);
     senal = cal_ahora_ms();
     cal_senal(s.p, SIGTERM);
-    /* «tarda» lee ahora todo lo que le debían: lo último antes del cierre, el aviso. */
+    /* «tarda» lee ahora todo lo que le debían: lo último antes del cierre, el aviso. Lo que
+     * estuvo esperando en la cola debe llegar intacto (uv_write no copia: el búfer tiene que
+     * vivir hasta su callback). */
     while ((r = tcp_linea(&tarda, 3000, linea, sizeof linea, &largo)) == 1) {
         snprintf(ultima, sizeof ultima, "%.200s", linea);
+        if (!linea_de_la_riada(linea, largo, 'y')) {
+            char vista[512];
+
+            cal_esperado("que todo lo que «tarda» tenía en cola le llegara tal cual se envió: "
+                         "líneas «emisor: yyy…» y avisos «* …»");
+            cal_obtenido("recibió «%s»", tcp_visible(linea, largo, 120, vista, sizeof vista));
+            CAL_FIN(0);
+        }
     }
     cerrada = r < 0;
     if (!cerrada || strcmp(ultima, AVISO_APAGADO) != 0) {
@@ -752,8 +768,10 @@ CAL_PRUEBA(valgrind, 60)
     if (tcp_abrir(&dana, s.puerto, "dana", 0) < 0 || !espera_linea(&s, &dana, PREGUNTA)) {
         goto fin;
     }
-    tcp_texto(&dana, "da"); /* nombre a medias al apagar */
-    tcp_texto(&c[1], "/quit\n");
+    tcp_texto(&dana, "da");  /* nombre a medias al apagar */
+    tcp_texto(&c[1], "/qu"); /* partido: el lector arma la línea en su búfer */
+    cal_esperar(200);
+    tcp_texto(&c[1], "it\n");
     if (!espera_linea(&s, &c[1], "* ¡Adiós, beto!") || !aviso_salida(&s, &c[0], "beto")) {
         goto fin;
     }
