@@ -30,7 +30,12 @@ CAL_PRUEBA(sigint, 30)
     int termino = cal_esperar_fin(e.p, 2000);
     int mortal = cal_senal_mortal(e.p);
     int ok = termino && cal_codigo(e.p) == 130 && mortal == 0;
-    if (termino && mortal != 0)
+    int callada = cal_salida(e.p)[0] == '\0';
+    if (ok && !callada) {
+        ok = 0;
+        cal_obtenido("salió con 130, pero escribió en stdout: una petición cancelada no es un "
+                     "resultado (HTTP_E_CANCELADA), y ninguna ciudad llegó a completarse");
+    } else if (termino && mortal != 0)
         cal_obtenido("murió por la señal SIGINT %llu ms después de mandarla: el código 130 se "
                      "lo puso el sistema; el programa tiene que atenderla (senales_iniciar), "
                      "cancelar lo que está en vuelo, cerrar y devolver 130",
@@ -84,7 +89,7 @@ static int trabajo_hecho(esc_t *e, int json)
 CAL_PRUEBA(valgrind, 90)
 {
     /* Cada camino que suelta un documento: bueno (en °C y en kelvin), JSON roto, texto, ruta
-     * que no existe, valor imposible, estado ≥ 400 con cuerpo JSON y conexión rechazada; y
+     * que no existe, valor imposible, null, estado ≥ 400 con cuerpo JSON y conexión rechazada; y
      * aparte, el documento --json. Los dos, a la vez. */
     static const prov_t provs[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
@@ -92,6 +97,7 @@ CAL_PRUEBA(valgrind, 90)
         {"texto", "openmeteo", "&fallo=texto", "current_weather.temperature", "C", ERROR},
         {"falta", "weathergov", "&fallo=falta", "properties.periods.0.temperature", "F", ERROR},
         {"raro", "weathergov", "&fallo=imposible", "properties.periods.0.temperature", "F", ERROR},
+        {"nulo", "openweather", "&fallo=nulo", "main.temp", "K", ERROR},
         {"caido", "weatherapi", "&estado=503", "current.temp_c", "C", ERROR},
         {"k", "openweather", "&unidades=kelvin", "main.temp", "K", BIEN}};
     static const prov_t provs_json[] = {
@@ -100,12 +106,13 @@ CAL_PRUEBA(valgrind, 90)
         {"apagado", NULL, NULL, "main.temp", "C", ERROR}};
     esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = N(provs)};
     esc_t j = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs_json, .nprovs = 3};
-    cal_esperado("bajo valgrind, dos ciudades con respuestas buenas, JSON roto, un texto, una "
-                 "ruta que no existe, un valor imposible y un estado 503 (cada camino suelta su "
-                 "documento), y aparte con --json: sin errores de memoria ni fugas. La memoria "
-                 "se juzga si el programa hizo su trabajo (pidió todo, leyó las respuestas y "
-                 "escribió una línea por proveedor); lo que dicen las líneas lo juzgan las demás "
-                 "verificaciones");
+    cal_esperado(
+        "bajo valgrind, dos ciudades con respuestas buenas, JSON roto, un texto, un "
+        "null, una ruta que no existe, un valor imposible y un estado 503 (cada camino suelta su "
+        "documento), y aparte con --json: sin errores de memoria ni fugas. La memoria "
+        "se juzga si el programa hizo su trabajo (pidió todo, leyó las respuestas y "
+        "escribió una línea por proveedor); lo que dicen las líneas lo juzgan las demás "
+        "verificaciones");
     /* Un -t holgado: bajo valgrind todo va más despacio, y esta verificación no mide tiempos. */
     const char *op[] = {"-t", "30000", NULL};
     const char *op_json[] = {"-t", "30000", "--json", NULL};

@@ -120,7 +120,9 @@ CAL_PRUEBA(salida_json, 30)
                  "con los números del servidor redondeados a un decimal, también para la ciudad "
                  "«Villa \"Gesell\" \\ Norte» (comillas y barra invertida escapadas); con todos "
                  "caídos, \"promedio\": null y código 1");
-    esc_t e = {.ciudades = ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
+    /* La sal, elegida para que la media de los valores ya redondeados dé otra décima. */
+    esc_t e = {
+        .ciudades = ciudades, .nciudades = 2, .provs = provs, .nprovs = 3, .sin_redondear = 1};
     static const char *const una[] = {"Lima"};
     esc_t f = {.ciudades = una, .nciudades = 1, .provs = caidos, .nprovs = 2};
     const char *op[] = {"--json", NULL};
