@@ -226,11 +226,22 @@ static int referencias(esc_t *e)
             plantilla(e, k, pl, sizeof pl);
             sin_retraso(pl);
             codificar(e->ciudades[c], ciudad, sizeof ciudad);
-            char *marca = strstr(pl, "{ciudad}");
-            /* MARCA_PROPIA: sin retraso, las del calificador pueden caer en el mismo
-             * milisegundo del lanzamiento; la marca las separa del programa sin duda. */
-            snprintf(ruta, sizeof ruta, "%.*s%s%s%s", (int)(marca - pl), pl, ciudad, marca + 8,
-                     MARCA_PROPIA);
+            /* Cada {ciudad} de la plantilla (puede haber más de uno). MARCA_PROPIA: sin
+             * retraso, las del calificador pueden caer en el mismo milisegundo del
+             * lanzamiento; la marca las separa del programa sin duda. */
+            size_t u = 0;
+            ruta[0] = '\0';
+            for (const char *q = pl, *marca; *q != '\0' && u < sizeof ruta; q = marca + 8) {
+                marca = strstr(q, "{ciudad}");
+                if (marca == NULL) {
+                    u += (size_t)snprintf(ruta + u, sizeof ruta - u, "%s", q);
+                    break;
+                }
+                u += (size_t)snprintf(ruta + u, sizeof ruta - u, "%.*s%s", (int)(marca - q), q,
+                                      ciudad);
+            }
+            if (u < sizeof ruta)
+                snprintf(ruta + u, sizeof ruta - u, "%s", MARCA_PROPIA);
             int estado = 0;
             char *cuerpo = NULL;
             if (pedir(e, ruta, &estado, &cuerpo) < 0 || estado != 200) {
@@ -651,11 +662,17 @@ static int es_de_como(const esc_t *e, const cal_peticion_t *r, int c, int k, int
     char prefijo[64], sal[64], ciudad[256], quiero[32];
     snprintf(prefijo, sizeof prefijo, "/clima/%s?", p->servidor);
     snprintf(quiero, sizeof quiero, "%s%d", e->sal, k);
+    /* Una plantilla con otro {ciudad} en «&eco={ciudad}»: cada uno, sustituido. */
+    int eco = p->mas != NULL && strstr(p->mas, "eco={ciudad}") != NULL;
+    char otra[256];
     return strncmp(r->ruta, prefijo, strlen(prefijo)) == 0 &&
            parametro(r->ruta, "sal", sal, sizeof sal) && strcmp(sal, quiero) == 0 &&
            parametro(r->ruta, "ciudad", ciudad, sizeof ciudad) &&
            strcmp(ciudad, e->ciudades[c]) == 0 &&
-           (!codificada || bien_codificado(r->ruta, "ciudad"));
+           (!codificada || bien_codificado(r->ruta, "ciudad")) &&
+           (!eco ||
+            (parametro(r->ruta, "eco", otra, sizeof otra) && strcmp(otra, e->ciudades[c]) == 0 &&
+             (!codificada || bien_codificado(r->ruta, "eco"))));
 }
 
 int es_de(const esc_t *e, const cal_peticion_t *r, int c, int k)
