@@ -17,6 +17,18 @@
 
 const char *const dos_ciudades[2] = {"Lima", "Oslo"};
 
+espera_t espera(const esc_t *e, int c, int k)
+{
+    const prov_t *p = &e->provs[k];
+    const char *solo = p->mas != NULL ? strstr(p->mas, "&solo=") : NULL;
+    if (solo == NULL)
+        return p->espera;
+    solo += 6;
+    size_t n = strcspn(solo, "&");
+    const char *ciudad = e->ciudades[c];
+    return strlen(ciudad) == n && strncmp(solo, ciudad, n) == 0 ? p->espera : BIEN;
+}
+
 /* Bytes al azar del núcleo. 0 o -1. */
 static int bytes_azar(void *d, size_t n)
 {
@@ -208,17 +220,28 @@ static int referencias(esc_t *e)
     for (int c = 0; c < e->nciudades; c++)
         for (int k = 0; k < e->nprovs; k++) {
             const prov_t *p = &e->provs[k];
-            if (p->servidor == NULL || (p->espera != BIEN && p->espera != E_JSON))
+            if (p->servidor == NULL || (espera(e, c, k) != BIEN && espera(e, c, k) != E_JSON))
                 continue;
             char pl[512], ciudad[256], ruta[1024];
             plantilla(e, k, pl, sizeof pl);
             sin_retraso(pl);
             codificar(e->ciudades[c], ciudad, sizeof ciudad);
-            char *marca = strstr(pl, "{ciudad}");
-            /* MARCA_PROPIA: sin retraso, las del calificador pueden caer en el mismo
-             * milisegundo del lanzamiento; la marca las separa del programa sin duda. */
-            snprintf(ruta, sizeof ruta, "%.*s%s%s%s", (int)(marca - pl), pl, ciudad, marca + 8,
-                     MARCA_PROPIA);
+            /* Cada {ciudad} de la plantilla (puede haber más de uno). MARCA_PROPIA: sin
+             * retraso, las del calificador pueden caer en el mismo milisegundo del
+             * lanzamiento; la marca las separa del programa sin duda. */
+            size_t u = 0;
+            ruta[0] = '\0';
+            for (const char *q = pl, *marca; *q != '\0' && u < sizeof ruta; q = marca + 8) {
+                marca = strstr(q, "{ciudad}");
+                if (marca == NULL) {
+                    u += (size_t)snprintf(ruta + u, sizeof ruta - u, "%s", q);
+                    break;
+                }
+                u += (size_t)snprintf(ruta + u, sizeof ruta - u, "%.*s%s", (int)(marca - q), q,
+                                      ciudad);
+            }
+            if (u < sizeof ruta)
+                snprintf(ruta + u, sizeof ruta - u, "%s", MARCA_PROPIA);
             int estado = 0;
             char *cuerpo = NULL;
             if (pedir(e, ruta, &estado, &cuerpo) < 0 || estado != 200) {
@@ -229,7 +252,7 @@ static int referencias(esc_t *e)
             json_error_t je;
             json_t *doc = json_loads(cuerpo, 0, &je);
             free(cuerpo);
-            if (p->espera == E_JSON) {
+            if (espera(e, c, k) == E_JSON) {
                 e->linea[c][k] = je.line;
                 e->columna[c][k] = je.column;
                 json_decref(doc);
@@ -266,7 +289,7 @@ static int media(const esc_t *e, int c, double *m)
     double s = 0;
     int n = 0;
     for (int k = 0; k < e->nprovs; k++)
-        if (e->provs[k].espera == BIEN) {
+        if (espera(e, c, k) == BIEN) {
             s += e->ref[c][k];
             n++;
         }
@@ -298,7 +321,7 @@ static double media_de_redondeados(const esc_t *e, int c)
     double s = 0;
     int n = 0;
     for (int k = 0; k < e->nprovs; k++)
-        if (e->provs[k].espera == BIEN) {
+        if (espera(e, c, k) == BIEN) {
             s += una_decima(e->ref[c][k]);
             n++;
         }
@@ -438,7 +461,7 @@ static int motivo_vale(const esc_t *e, int c, int k, const char *motivo, char *p
         return 0;
     }
     char a[64], b[64];
-    switch (e->provs[k].espera) {
+    switch (espera(e, c, k)) {
     case E_ESTADO:
         snprintf(a, sizeof a, "%d", e->codigo[k]);
         if (strstr(motivo, a) == NULL) {
@@ -474,7 +497,7 @@ static int motivo_vale(const esc_t *e, int c, int k, const char *motivo, char *p
 /* Lo que debería decir la línea del proveedor k para la ciudad c (para los mensajes). */
 static void esperada(const esc_t *e, int c, int k, char *d, size_t tam)
 {
-    if (e->provs[k].espera == BIEN)
+    if (espera(e, c, k) == BIEN)
         snprintf(d, tam, "«%s %s %.1f °C»", e->ciudades[c], e->provs[k].nombre, e->ref[c][k]);
     else
         snprintf(d, tam, "«%s %s ERROR <motivo>»", e->ciudades[c], e->provs[k].nombre);
@@ -545,7 +568,7 @@ int salida_correcta(const esc_t *e)
                 return 0;
             }
             resto += ln + 1;
-            if (p->espera == BIEN) {
+            if (espera(e, c, k) == BIEN) {
                 double v = 0.0;
                 const char *tras;
                 if (!numero(resto, &v, &tras) || strcmp(tras, " °C") != 0 ||
@@ -639,11 +662,17 @@ static int es_de_como(const esc_t *e, const cal_peticion_t *r, int c, int k, int
     char prefijo[64], sal[64], ciudad[256], quiero[32];
     snprintf(prefijo, sizeof prefijo, "/clima/%s?", p->servidor);
     snprintf(quiero, sizeof quiero, "%s%d", e->sal, k);
+    /* Una plantilla con otro {ciudad} en «&eco={ciudad}»: cada uno, sustituido. */
+    int eco = p->mas != NULL && strstr(p->mas, "eco={ciudad}") != NULL;
+    char otra[256];
     return strncmp(r->ruta, prefijo, strlen(prefijo)) == 0 &&
            parametro(r->ruta, "sal", sal, sizeof sal) && strcmp(sal, quiero) == 0 &&
            parametro(r->ruta, "ciudad", ciudad, sizeof ciudad) &&
            strcmp(ciudad, e->ciudades[c]) == 0 &&
-           (!codificada || bien_codificado(r->ruta, "ciudad"));
+           (!codificada || bien_codificado(r->ruta, "ciudad")) &&
+           (!eco ||
+            (parametro(r->ruta, "eco", otra, sizeof otra) && strcmp(otra, e->ciudades[c]) == 0 &&
+             (!codificada || bien_codificado(r->ruta, "eco"))));
 }
 
 int es_de(const esc_t *e, const cal_peticion_t *r, int c, int k)
@@ -667,7 +696,7 @@ int registro_completo(esc_t *e)
             int vista = 0;
             for (int i = 0; i < n && !vista; i++)
                 vista = es_de(e, &v[i], c, k) &&
-                        (e->provs[k].espera != BIEN || (v[i].estado == 200 && !v[i].abortada));
+                        (espera(e, c, k) != BIEN || (v[i].estado == 200 && !v[i].abortada));
             for (int i = 0; i < n && !vista; i++)
                 if (es_de_como(e, &v[i], c, k, 0)) {
                     cal_obtenido("la ciudad «%s» llegó al servidor sin codificar del todo: %s "
@@ -770,14 +799,18 @@ int json_correcto(const esc_t *e)
                          c, json_number_value(pr));
             goto fin;
         }
+        /* Con sin_redondear, ±0,05: la media de los valores ya redondeados da otra décima. */
+        double tol = e->sin_redondear ? 0.0501 : TOL_MEDIA;
         if (n == 0 ? !json_is_null(pr)
-                   : (!json_is_number(pr) || fabs(json_number_value(pr) - m) > TOL_MEDIA)) {
+                   : (!json_is_number(pr) || fabs(json_number_value(pr) - m) > tol)) {
             if (n == 0)
                 cal_obtenido("ciudades[%d].promedio tiene que ser null (ningún proveedor "
                              "respondió bien)",
                              c);
             else
-                cal_obtenido("ciudades[%d].promedio tiene que ser %.1f (un número)", c, m);
+                cal_obtenido("ciudades[%d].promedio tiene que ser %.1f (un número: la media "
+                             "de los valores sin redondear, redondeada después)",
+                             c, m);
             goto fin;
         }
         json_t *lista = json_object_get(ci, "proveedores");
@@ -795,18 +828,17 @@ int json_correcto(const esc_t *e)
                              e->provs[k].nombre);
                 goto fin;
             }
-            if (e->provs[k].espera == BIEN && json_is_number(t) &&
-                !un_decimal(json_number_value(t))) {
+            if (espera(e, c, k) == BIEN && json_is_number(t) && !un_decimal(json_number_value(t))) {
                 cal_obtenido("ciudades[%d].proveedores[%d].temperatura vale %.10g: los números van "
                              "redondeados a un decimal (round(t * 10) / 10)",
                              c, k, json_number_value(t));
                 goto fin;
             }
-            if (e->provs[k].espera == BIEN
+            if (espera(e, c, k) == BIEN
                     ? (!json_is_number(t) || fabs(json_number_value(t) - e->ref[c][k]) > TOL_T ||
                        err != NULL)
                     : (err == NULL || err[0] == '\0' || t != NULL)) {
-                if (e->provs[k].espera == BIEN)
+                if (espera(e, c, k) == BIEN)
                     cal_obtenido("ciudades[%d].proveedores[%d] tiene que llevar \"temperatura\": "
                                  "%.1f (y ningún \"error\")",
                                  c, k, e->ref[c][k]);
@@ -829,7 +861,7 @@ int numeros_leidos(const esc_t *e)
     const char *salida = cal_salida(e->p);
     for (int c = 0; c < e->nciudades; c++)
         for (int k = 0; k < e->nprovs; k++) {
-            if (e->provs[k].espera != BIEN)
+            if (espera(e, c, k) != BIEN)
                 continue;
             char prefijo[300], linea[1024], quiero[512];
             snprintf(prefijo, sizeof prefijo, "%s %s ", e->ciudades[c], e->provs[k].nombre);

@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #define MAX_CIUDADES 4
-#define MAX_PROV     7
+#define MAX_PROV     8
 #define TOL_T        0.06 /* una temperatura con un decimal: redondeos de un lado u otro */
 #define TOL_MEDIA    0.11 /* la media: con un decimal, y holgura para el orden de las sumas */
 #define MARCA_PROPIA "&de=calificador" /* en las peticiones del propio calificador */
@@ -56,7 +56,8 @@ typedef struct {
     const char *mas;      /* consulta extra («&retraso=5»), o NULL */
     const char *ruta;
     const char *unidad;
-    espera_t espera;
+    espera_t espera; /* con «&solo=CIUDAD» en `mas`, solo para esa ciudad: el servidor
+                        responde bien a las demás (BIEN) */
 } prov_t;
 
 typedef struct {
@@ -78,6 +79,9 @@ typedef struct {
     int codigo[MAX_PROV]; /* E_ESTADO: el código que se pidió */
     cal_proceso_t *p;
 } esc_t;
+
+/* Lo que tiene que dar el proveedor k para la ciudad c (ver prov_t.espera). */
+espera_t espera(const esc_t *e, int c, int k);
 
 /* Dos ciudades de un solo nombre (cal_esperar_lineas las reconoce por la primera palabra). */
 extern const char *const dos_ciudades[2];

@@ -13,6 +13,36 @@ static const char bueno[] = "{\"proveedores\": [{\"nombre\": \"uno\", \"url\": "
                             "\"/clima/openmeteo?ciudad={ciudad}\", \"ruta\": "
                             "\"current_weather.temperature\", \"unidad\": \"C\"}]}\n";
 
+/* Los extremos del rango valen: lanza `args` (con -f y Lima) y espera un código que no sea 2
+ * (0 o 1: con -t 10 las peticiones pueden agotar su tiempo). 1 o 0 (anotado). */
+static int aceptado(const char *const *args, cal_servidor_t *s, const char *carpeta)
+{
+    char env[160], orden[256] = "clima";
+    snprintf(env, sizeof env, "CURSO_SERVIDOR=%s", cal_servidor_url(s));
+    const char *entorno[] = {env, NULL};
+    const char *carpetas[] = {carpeta, NULL};
+    cal_lanzamiento_t l = {.args = args, .entorno = entorno, .carpetas = carpetas, .limite_s = 8};
+    for (int j = 0; args[j] != NULL && j < 4; j++) {
+        size_t u = strlen(orden);
+        snprintf(orden + u, sizeof orden - u, " %s", args[j]);
+    }
+    cal_proceso_t *p;
+    if (cal_lanzar(&l, &p) < 0) {
+        cal_obtenido("no se pudo lanzar el programa");
+        return 0;
+    }
+    char fin[128];
+    int ok = cal_esperar_fin(p, 6000) && (cal_codigo(p) == 0 || cal_codigo(p) == 1);
+    if (!ok) {
+        cal_obtenido("«%s …»: %s, y son valores válidos (los extremos del rango valen: -t de "
+                     "10 a 600000, -c de 1 a 1000)",
+                     orden, cal_describir_fin(p, fin, sizeof fin));
+        cal_nota_salida(p, 6);
+    }
+    cal_proceso_liberar(p);
+    return ok;
+}
+
 CAL_PRUEBA(entrada_invalida, 30)
 {
     cal_esperado("código 2, nada en stdout y un mensaje en stderr que cite el valor malo: sin "
@@ -63,8 +93,12 @@ CAL_PRUEBA(entrada_invalida, 30)
         ok = rechazado(casos[i].args, citas, casos[i].con_servidor ? s : NULL,
                        casos[i].con_servidor ? carpeta : NULL, orden);
     }
+    const char *alto[] = {"-t", "600000", "-c", "1000", "-f", archivo, "Lima", NULL};
+    const char *bajo[] = {"-t", "10", "-c", "1", "-f", archivo, "Lima", NULL};
+    ok = ok && aceptado(alto, s, carpeta) && aceptado(bajo, s, carpeta);
     if (ok)
-        cal_obtenido("los %d casos salen con 2 y lo explican", N(casos));
+        cal_obtenido("los %d casos salen con 2 y lo explican, y los extremos del rango valen",
+                     N(casos));
     CAL_FIN(ok);
 }
 
@@ -102,28 +136,53 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     json_decref(doc);
     /* Dos unidades malas: una cualquiera y otra que empieza como una buena («Kelvin»: quien
      * mire solo la primera letra la acepta). */
-    static const char *const otras[] = {"grados", "celsius", "c", "k"};
+    static const char *const otras[] = {"grados", "celsius", "kelvins", "ºC"};
     static const char *const casi[] = {"Kelvin", "K2", "Celsius", "Fahrenheit", "CC"};
+    static const char *const minusculas[] = {"c", "k", "f"};
     const char *unidad = otras[azar(0, N(otras) - 1)];
     const char *unidad2 = casi[azar(0, N(casi) - 1)];
-    char mala_unidad[400], mala_unidad2[400];
+    const char *unidad3 = minusculas[azar(0, N(minusculas) - 1)];
+    char mala_unidad[400], mala_unidad2[400], mala_unidad3[400];
     static const char plantilla_unidad[] =
         "{\"proveedores\": [\n"
         "  {\"nombre\": \"uno\", \"url\": \"/clima/openmeteo?ciudad={ciudad}\",\n"
         "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"%s\"}\n]}\n";
     snprintf(mala_unidad, sizeof mala_unidad, plantilla_unidad, unidad);
     snprintf(mala_unidad2, sizeof mala_unidad2, plantilla_unidad, unidad2);
+    snprintf(mala_unidad3, sizeof mala_unidad3, plantilla_unidad, unidad3);
+    /* Una url que empieza casi como una buena (quien mire solo «http» la acepta), un nombre
+     * con espacios y una lista vacía: las demás reglas del archivo. */
+    static const char *const casi_url[] = {"http:/127.0.0.1/clima", "httpx://127.0.0.1/clima",
+                                           "https:127.0.0.1/clima", "http//127.0.0.1/clima"};
+    static const char *const con_espacio[] = {"el tiempo", "open weather", "api 2"};
+    const char *url2 = casi_url[azar(0, N(casi_url) - 1)];
+    const char *nombre_malo = con_espacio[azar(0, N(con_espacio) - 1)];
+    char mala_url2[400], nombre_espacios[400];
+    snprintf(mala_url2, sizeof mala_url2,
+             "{\"proveedores\": [\n  {\"nombre\": \"uno\", \"url\": \"%s?ciudad={ciudad}\",\n"
+             "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"C\"}\n]}\n",
+             url2);
+    snprintf(nombre_espacios, sizeof nombre_espacios,
+             "{\"proveedores\": [\n  {\"nombre\": \"%s\", \"url\": "
+             "\"/clima/openmeteo?ciudad={ciudad}\",\n"
+             "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"C\"}\n]}\n",
+             nombre_malo);
+    static const char vacia[] = "{\"proveedores\": []}\n";
     const char *url = "{\"proveedores\": [\n"
                       "  {\"nombre\": \"uno\", \"url\": \"/clima/openmeteo?ciudad={ciudad}\",\n"
                       "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"C\"},\n"
                       "  {\"nombre\": \"dos\", \"url\": \"clima/weatherapi?ciudad={ciudad}\",\n"
                       "   \"ruta\": \"current.temp_c\", \"unidad\": \"C\"}\n]}\n";
-    char a[700], b[700], c[700], d[700], f[700];
+    char a[700], b[700], c[700], d[700], f[700], g[700], h[700], k[700], m[700];
     if (sin_campo == NULL || escribir(carpeta, "sintaxis.json", sintaxis, a, sizeof a) < 0 ||
         escribir(carpeta, "sin_campo.json", sin_campo, b, sizeof b) < 0 ||
         escribir(carpeta, "unidad.json", mala_unidad, c, sizeof c) < 0 ||
         escribir(carpeta, "unidad2.json", mala_unidad2, f, sizeof f) < 0 ||
-        escribir(carpeta, "url.json", url, d, sizeof d) < 0) {
+        escribir(carpeta, "url.json", url, d, sizeof d) < 0 ||
+        escribir(carpeta, "unidad3.json", mala_unidad3, g, sizeof g) < 0 ||
+        escribir(carpeta, "url2.json", mala_url2, h, sizeof h) < 0 ||
+        escribir(carpeta, "nombre.json", nombre_espacios, k, sizeof k) < 0 ||
+        escribir(carpeta, "vacia.json", vacia, m, sizeof m) < 0) {
         free(sin_campo);
         cal_obtenido("no se pudieron escribir los archivos (error del calificador)");
         CAL_FIN(0);
@@ -132,7 +191,7 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     json_error_t je;
     json_decref(json_load_file(a, 0, &je));
     char donde[64], col[64], cita_unidad[64], cita_unidad2[64], que_falta[96], que_unidad[96],
-        que_unidad2[96];
+        que_unidad2[96], que_unidad3[96], que_url2[128], que_nombre[96];
     snprintf(donde, sizeof donde, "línea %d", je.line);
     snprintf(col, sizeof col, "columna %d", je.column);
     snprintf(cita_unidad, sizeof cita_unidad, "%s", unidad);
@@ -141,16 +200,24 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     snprintf(que_unidad, sizeof que_unidad, "con la unidad «%s»", unidad);
     snprintf(que_unidad2, sizeof que_unidad2, "con la unidad «%s» (solo valen C, K y F, enteras)",
              unidad2);
+    snprintf(que_unidad3, sizeof que_unidad3,
+             "con la unidad «%s» (en minúscula no vale: C, K o F, en mayúscula)", unidad3);
+    snprintf(que_url2, sizeof que_url2, "con la url «%s?…» (no empieza por http://, https:// ni /)",
+             url2);
+    snprintf(que_nombre, sizeof que_nombre, "con el nombre «%s» (sin espacios)", nombre_malo);
     const struct {
         const char *archivo;
         const char *citas[3];
         const char *que;
-    } casos[] = {
-        {a, {donde, col, NULL}, "con un error de sintaxis"},
-        {b, {falta, NULL}, que_falta},
-        {c, {cita_unidad, NULL}, que_unidad},
-        {f, {cita_unidad2, NULL}, que_unidad2},
-        {d, {"clima/weatherapi", NULL}, "con la url «clima/weatherapi?…» (sin / delante)"}};
+    } casos[] = {{a, {donde, col, NULL}, "con un error de sintaxis"},
+                 {b, {falta, NULL}, que_falta},
+                 {c, {cita_unidad, NULL}, que_unidad},
+                 {f, {cita_unidad2, NULL}, que_unidad2},
+                 {d, {"clima/weatherapi", NULL}, "con la url «clima/weatherapi?…» (sin / delante)"},
+                 {g, {unidad3, NULL}, que_unidad3},
+                 {h, {url2, NULL}, que_url2},
+                 {k, {nombre_malo, NULL}, que_nombre},
+                 {m, {NULL}, "con «proveedores»: [] (una lista vacía)"}};
     int ok = 1;
     for (int i = 0; i < N(casos) && ok; i++) {
         const char *args[] = {"-f", casos[i].archivo, "Lima", NULL};

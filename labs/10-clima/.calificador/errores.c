@@ -10,17 +10,26 @@
 
 CAL_PRUEBA(errores_http, 30)
 {
+    /* Un 400 siempre (el borde: «>= 400», no «> 400» ni solo los 5xx) y otro estado al
+     * azar, 4xx o 5xx; cuál va primero, también al azar. */
     static const int estados[] = {500, 502, 503, 504, 404, 429};
     char caido[32];
     snprintf(caido, sizeof caido, "&estado=%d", estados[azar(0, N(estados) - 1)]);
-    const prov_t provs[] = {{"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
-                            {"caido", "weatherapi", caido, "current.temp_c", "C", E_ESTADO},
-                            {"apagado", NULL, NULL, "current_weather.temperature", "C", ERROR},
-                            {"d", "openweather", NULL, "main.temp", "C", BIEN}};
-    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 4};
-    cal_esperado("un proveedor responde %s (el motivo cita el estado) y otro está en un puerto "
-                 "donde nadie escucha: sus líneas son ERROR y el promedio es el de los otros dos "
-                 "(2 de 4); código 0",
+    prov_t provs[] = {
+        {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
+        {"caido", "weatherapi", caido, "current.temp_c", "C", E_ESTADO},
+        {"apagado", NULL, NULL, "current_weather.temperature", "C", ERROR},
+        {"d", "openweather", NULL, "main.temp", "C", BIEN},
+        {"malo", "openmeteo", "&estado=400", "current_weather.temperature", "C", E_ESTADO}};
+    if (azar(0, 1)) {
+        prov_t t = provs[1];
+        provs[1] = provs[4];
+        provs[4] = t;
+    }
+    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = N(provs)};
+    cal_esperado("un proveedor responde %s y otro 400 (cada motivo cita su estado) y otro está "
+                 "en un puerto donde nadie escucha: sus líneas son ERROR y el promedio es el de "
+                 "los otros dos (2 de 5); código 0",
                  caido + 8);
     int ok = escenario(&e, NULL, 0, 8000);
     if (ok)
@@ -90,15 +99,23 @@ CAL_PRUEBA(valor_imposible, 30)
 
 CAL_PRUEBA(sin_datos, 30)
 {
-    static const prov_t provs[] = {
-        {"a", "openmeteo", "&estado=500", "current_weather.temperature", "C", E_ESTADO},
-        {"b", "weatherapi", "&fallo=json", "current.temp_c", "C", E_JSON},
-        {"c", NULL, NULL, "main.temp", "C", ERROR}};
+    /* Dos ciudades: en una (al azar, la primera o la segunda) fallan todos los proveedores y
+     * en la otra solo el del puerto cerrado. Basta una ciudad SIN DATOS para el código 1. */
+    const char *vacia = dos_ciudades[azar(0, 1)];
+    char mas_a[64], mas_b[64];
+    snprintf(mas_a, sizeof mas_a, "&estado=500&solo=%s", vacia);
+    snprintf(mas_b, sizeof mas_b, "&fallo=json&solo=%s", vacia);
+    const prov_t provs[] = {{"a", "openmeteo", mas_a, "current_weather.temperature", "C", E_ESTADO},
+                            {"b", "weatherapi", mas_b, "current.temp_c", "C", E_JSON},
+                            {"c", NULL, NULL, "main.temp", "C", ERROR}};
     esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
-    cal_esperado("todos los proveedores fallan (un 500, un JSON roto, un puerto cerrado): tres "
-                 "ERROR, cada uno con su motivo, y «<ciudad> SIN DATOS» por ciudad, y código 1");
+    cal_esperado("en «%s» fallan todos los proveedores (un 500, un JSON roto, un puerto "
+                 "cerrado): tres ERROR, cada uno con su motivo, y «%s SIN DATOS»; la otra "
+                 "ciudad tiene su PROMEDIO (2 de 3); código 1, porque una ciudad se quedó sin "
+                 "datos",
+                 vacia, vacia);
     int ok = escenario(&e, NULL, 1, 8000);
     if (ok)
-        cal_obtenido("SIN DATOS y código 1");
+        cal_obtenido("SIN DATOS en «%s», el promedio en la otra y código 1", vacia);
     CAL_FIN(ok);
 }

@@ -30,7 +30,12 @@ CAL_PRUEBA(sigint, 30)
     int termino = cal_esperar_fin(e.p, 2000);
     int mortal = cal_senal_mortal(e.p);
     int ok = termino && cal_codigo(e.p) == 130 && mortal == 0;
-    if (termino && mortal != 0)
+    int callada = cal_salida(e.p)[0] == '\0';
+    if (ok && !callada) {
+        ok = 0;
+        cal_obtenido("salió con 130, pero escribió en stdout: una petición cancelada no es un "
+                     "resultado (HTTP_E_CANCELADA), y ninguna ciudad llegó a completarse");
+    } else if (termino && mortal != 0)
         cal_obtenido("murió por la señal SIGINT %llu ms después de mandarla: el código 130 se "
                      "lo puso el sistema; el programa tiene que atenderla (senales_iniciar), "
                      "cancelar lo que está en vuelo, cerrar y devolver 130",
@@ -81,10 +86,37 @@ static int trabajo_hecho(esc_t *e, int json)
     return json ? json_forma(e, no_memoria) : forma_correcta(e, no_memoria);
 }
 
+/* Lanza bajo valgrind con un archivo de proveedores cuyo segundo proveedor tiene una unidad
+ * mala: el primero ya se ha leído (y copiado) cuando el programa lo rechaza con 2. NULL si
+ * no se pudo (anotado). */
+static cal_proceso_t *archivo_roto_valgrind(const char *carpeta)
+{
+    static const char roto[] =
+        "{\"proveedores\": [\n"
+        "  {\"nombre\": \"uno\", \"url\": \"/clima/openmeteo?ciudad={ciudad}\",\n"
+        "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"C\"},\n"
+        "  {\"nombre\": \"dos\", \"url\": \"/clima/weatherapi?ciudad={ciudad}\",\n"
+        "   \"ruta\": \"current.temp_c\", \"unidad\": \"grados\"}\n]}\n";
+    char archivo[700];
+    if (escribir(carpeta, "roto.json", roto, archivo, sizeof archivo) < 0) {
+        cal_obtenido("no se pudo escribir el archivo de proveedores (error del calificador)");
+        return NULL;
+    }
+    const char *args[] = {"-f", archivo, "Lima", NULL};
+    const char *carpetas[] = {carpeta, NULL};
+    cal_lanzamiento_t l = {.args = args, .carpetas = carpetas, .limite_s = 60, .valgrind = 1};
+    cal_proceso_t *p;
+    if (cal_lanzar(&l, &p) < 0) {
+        cal_obtenido("no se pudo lanzar el programa");
+        return NULL;
+    }
+    return p;
+}
+
 CAL_PRUEBA(valgrind, 90)
 {
     /* Cada camino que suelta un documento: bueno (en °C y en kelvin), JSON roto, texto, ruta
-     * que no existe, valor imposible, estado ≥ 400 con cuerpo JSON y conexión rechazada; y
+     * que no existe, valor imposible, null, estado ≥ 400 con cuerpo JSON y conexión rechazada; y
      * aparte, el documento --json. Los dos, a la vez. */
     static const prov_t provs[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
@@ -92,6 +124,7 @@ CAL_PRUEBA(valgrind, 90)
         {"texto", "openmeteo", "&fallo=texto", "current_weather.temperature", "C", ERROR},
         {"falta", "weathergov", "&fallo=falta", "properties.periods.0.temperature", "F", ERROR},
         {"raro", "weathergov", "&fallo=imposible", "properties.periods.0.temperature", "F", ERROR},
+        {"nulo", "openweather", "&fallo=nulo", "main.temp", "K", ERROR},
         {"caido", "weatherapi", "&estado=503", "current.temp_c", "C", ERROR},
         {"k", "openweather", "&unidades=kelvin", "main.temp", "K", BIEN}};
     static const prov_t provs_json[] = {
@@ -100,17 +133,22 @@ CAL_PRUEBA(valgrind, 90)
         {"apagado", NULL, NULL, "main.temp", "C", ERROR}};
     esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = N(provs)};
     esc_t j = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs_json, .nprovs = 3};
-    cal_esperado("bajo valgrind, dos ciudades con respuestas buenas, JSON roto, un texto, una "
-                 "ruta que no existe, un valor imposible y un estado 503 (cada camino suelta su "
-                 "documento), y aparte con --json: sin errores de memoria ni fugas. La memoria "
-                 "se juzga si el programa hizo su trabajo (pidió todo, leyó las respuestas y "
-                 "escribió una línea por proveedor); lo que dicen las líneas lo juzgan las demás "
-                 "verificaciones");
+    cal_esperado(
+        "bajo valgrind, dos ciudades con respuestas buenas, JSON roto, un texto, un "
+        "null, una ruta que no existe, un valor imposible y un estado 503 (cada camino suelta su "
+        "documento), y aparte con --json: sin errores de memoria ni fugas. La memoria "
+        "se juzga si el programa hizo su trabajo (pidió todo, leyó las respuestas y "
+        "escribió una línea por proveedor); lo que dicen las líneas lo juzgan las demás "
+        "verificaciones");
     /* Un -t holgado: bajo valgrind todo va más despacio, y esta verificación no mide tiempos. */
     const char *op[] = {"-t", "30000", NULL};
     const char *op_json[] = {"-t", "30000", "--json", NULL};
     if (preparar(&e) < 0 || preparar(&j) < 0 || lanzar(&e, op, 1, 60) < 0 ||
         lanzar(&j, op_json, 1, 60) < 0)
+        CAL_FIN(0);
+    /* Y el camino del archivo de proveedores roto (código 2), a la vez que los otros dos. */
+    cal_proceso_t *roto = archivo_roto_valgrind(j.carpeta);
+    if (roto == NULL)
         CAL_FIN(0);
     /* Que leyó las respuestas: el proveedor en °C de cada ciudad trae el número del
      * servidor (un programa que no hace nada no pierde nada). */
@@ -131,8 +169,26 @@ CAL_PRUEBA(valgrind, 90)
     } else if (!bien_json) {
         cal_obtenido("con --json: %s", motivo_json);
         cal_valgrind_nota(j.p);
-    } else {
-        cal_obtenido("%s (también con --json)", motivo);
     }
-    CAL_FIN(bien && bien_json);
+    char motivo_roto[256], fin[128];
+    int bien_roto = 1;
+    if (!cal_esperar_fin(roto, 50000) ||
+        (cal_codigo(roto) != 2 && cal_codigo(roto) != CAL_CODIGO_VALGRIND)) {
+        /* Si no lo rechaza, la memoria de ese camino no se mira: lo juzga
+         * proveedores_invalidos. */
+        cal_nota("con un archivo de proveedores roto, bajo valgrind: %s (ese camino no se mira)",
+                 cal_describir_fin(roto, fin, sizeof fin));
+    } else {
+        bien_roto = cal_valgrind_veredicto(roto, motivo_roto, sizeof motivo_roto);
+        if (bien && bien_json && !bien_roto) {
+            cal_obtenido("con un archivo de proveedores roto (código 2): %s (lo que ya se había "
+                         "leído del archivo también se suelta)",
+                         motivo_roto);
+            cal_valgrind_nota(roto);
+        }
+    }
+    if (bien && bien_json && bien_roto)
+        cal_obtenido("%s (también con --json y con un archivo de proveedores roto)", motivo);
+    cal_proceso_liberar(roto);
+    CAL_FIN(bien && bien_json && bien_roto);
 }

@@ -89,14 +89,21 @@ CAL_PRUEBA(unidades, 30)
 
 CAL_PRUEBA(acentos, 30)
 {
-    static const char *const ciudades[] = {"San José", "Bogotá", "Nueva York"};
+    /* Y una cuarta con un signo que en una consulta significa otra cosa («&» corta el
+     * parámetro) o que no es A-Z a-z 0-9 - . _ ~ («'», «(», «,»): también va como %XX. La
+     * url de «b» lleva dos {ciudad}: se sustituyen los dos. */
+    static const char *const signos[] = {"Trinidad & Tobago", "L'Hospitalet",
+                                         "Saint-Louis (Senegal)", "Washington, D.C."};
+    const char *const ciudades[] = {"San José", "Bogotá", "Nueva York",
+                                    signos[azar(0, N(signos) - 1)]};
     static const prov_t provs[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
-        {"b", "weatherapi", NULL, "current.temp_c", "C", BIEN}};
-    esc_t e = {.ciudades = ciudades, .nciudades = 3, .provs = provs, .nprovs = 2};
-    cal_esperado("«San José», «Bogotá» y «Nueva York»: el servidor recibe cada nombre bien "
-                 "codificado (%%20, %%C3%%A9…) y la salida los escribe tal cual, con sus "
-                 "temperaturas");
+        {"b", "weatherapi", "&eco={ciudad}", "current.temp_c", "C", BIEN}};
+    esc_t e = {.ciudades = ciudades, .nciudades = 4, .provs = provs, .nprovs = 2};
+    cal_esperado("«San José», «Bogotá», «Nueva York» y «%s»: el servidor recibe cada nombre "
+                 "bien codificado (%%20, %%C3%%A9, %%26…), en cada {ciudad} de la url, y la "
+                 "salida los escribe tal cual, con sus temperaturas",
+                 ciudades[3]);
     int ok = escenario(&e, NULL, 0, 8000);
     if (ok)
         cal_obtenido("los nombres llegan enteros al servidor y salen bien");
@@ -120,7 +127,9 @@ CAL_PRUEBA(salida_json, 30)
                  "con los números del servidor redondeados a un decimal, también para la ciudad "
                  "«Villa \"Gesell\" \\ Norte» (comillas y barra invertida escapadas); con todos "
                  "caídos, \"promedio\": null y código 1");
-    esc_t e = {.ciudades = ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
+    /* La sal, elegida para que la media de los valores ya redondeados dé otra décima. */
+    esc_t e = {
+        .ciudades = ciudades, .nciudades = 2, .provs = provs, .nprovs = 3, .sin_redondear = 1};
     static const char *const una[] = {"Lima"};
     esc_t f = {.ciudades = una, .nciudades = 1, .provs = caidos, .nprovs = 2};
     const char *op[] = {"--json", NULL};
