@@ -20,7 +20,9 @@
 #
 # Perfiles (qué necesita cada orden):
 #   grade   `make` y `make grade`: compilador, make, pkg-config, libuv, libcurl, jansson,
-#           Criterion, llhttp, bubblewrap y valgrind (y PostgreSQL si existe el laboratorio 12)
+#           Criterion, llhttp, bubblewrap, valgrind, strace (la observación de los medios) y
+#           python3 (recoge las entregas: make grade ENTREGA=, Gradescope, grade-clase), y
+#           PostgreSQL si existe el laboratorio 12
 #   bench   `make bench`: compilador y bibliotecas, curl, wrk, nginx, python3-aiohttp,
 #           python3-aiofiles y time
 #   libro   `make libro`: python3, pandoc, chromium, epubcheck y qpdf
@@ -48,7 +50,7 @@ export PATH
 PAQ_GRADE=(
   build-essential pkg-config make
   libuv1-dev libcurl4-openssl-dev libjansson-dev libcriterion-dev
-  bubblewrap valgrind
+  bubblewrap valgrind strace python3
 )
 PAQ_PG=(libpq-dev postgresql)
 PAQ_BENCH=(curl wrk nginx-light python3 python3-aiohttp python3-asyncpg python3-aiofiles time)
@@ -151,6 +153,8 @@ revisar_grade() {
     orden valgrind valgrind
     orden strace strace # la observación de los medios (autograder/lib/observar.c)
   fi
+  # El ejecutor recoge las entregas con autograder/herramientas/recoger.py.
+  [ -x /usr/bin/python3 ] || anotar "/usr/bin/python3 (recoge las entregas)" python3
   # PostgreSQL solo hace falta para calificar cuando existe el laboratorio 12.
   if compgen -G "labs/12-*/lab.json" >/dev/null; then revisar_postgresql; fi
 }

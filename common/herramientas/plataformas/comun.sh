@@ -35,6 +35,15 @@ clave_imagen() {
     sha256sum | cut -c1-12
 }
 
+# cache_apt SUITE: la carpeta donde se guardan los .deb descargados para SUITE (bookworm,
+# trixie), compartida por los contenedores de esa versión: instalar otra vez los mismos
+# paquetes (setup.sh de Gradescope, make grade en un contenedor nuevo) no los vuelve a
+# descargar. Una por versión: dos versiones a la vez no se pisan el cerrojo de apt.
+cache_apt() {
+  mkdir -p "$PLAT_DIR/apt-$1/partial"
+  echo "$PLAT_DIR/apt-$1"
+}
+
 # hay_imagen NOMBRE: ¿está ya en el almacén de podman?
 hay_imagen() {
   pod image exists "$1" 2>/dev/null

@@ -8,20 +8,19 @@
 #   imagen.sh curso SUITE PERFIL    imprime el nombre de la imagen con las dependencias del
 #                                   perfil (dependencias.sh instalar PERFIL) ya instaladas.
 #
+# Una sola raíz de debootstrap por versión de Debian, y de ella salen todas las imágenes de
+# esa versión (la de Gradescope, la del contenedor de desarrollo, la de Debian 13…).
 # Caché: la raíz queda en build/plataformas/raiz-SUITE.tar y las imágenes en el almacén de
 # podman con una etiqueta que es la clave (clave_imagen: cambia si cambian las listas de
 # paquetes o estos guiones). Un clon nuevo del curso en la misma máquina reutiliza las
 # imágenes de podman; en una máquina nueva se hacen otra vez (unos minutos cada una).
+# Las filas corren a la vez: cada imagen se hace bajo su cerrojo (flock), y quien llega
+# después espera y la reutiliza.
 set -euo pipefail
 # shellcheck source=comun.sh
 source "$(dirname "$0")/comun.sh"
 
-# Los .deb descargados se guardan aquí y se comparten entre contenedores: instalar otra vez
-# los mismos paquetes (setup.sh de Gradescope, make grade en un contenedor nuevo) no los
-# vuelve a descargar.
-APT_CACHE="$PLAT_DIR/apt"
 RAIZ_VERSION=1
-mkdir -p "$APT_CACHE/partial"
 
 raiz() {
   local suite=$1 clave nombre tar dir
@@ -51,14 +50,16 @@ raiz() {
 
 curso() {
   local suite=$1 perfil=$2 base clave nombre tar id
-  base=$(raiz "$suite")
+  base=$(bash "$0" raiz "$suite") || return 1
   clave=$(clave_imagen "$suite-$perfil")
   nombre="localhost/curso-$suite-$perfil:$clave"
   if hay_imagen "$nombre"; then echo "$nombre"; return 0; fi
   tar=$(copia_curso)
+  local cache
+  cache=$(cache_apt "$suite")
   echo "imagen.sh: instalando el perfil $perfil en $suite (una sola vez)…" >&2
   id="curso-imagen-$$"
-  pod_run --name "$id" --rm=false -v "$tar:/curso.tar:ro" -v "$APT_CACHE:/var/cache/apt/archives" \
+  pod_run --name "$id" --rm=false -v "$tar:/curso.tar:ro" -v "$cache:/var/cache/apt/archives" \
     "$base" bash -c "mkdir -p /tmp/c && tar -C /tmp/c -xf /curso.tar &&
       bash /tmp/c/common/herramientas/dependencias.sh instalar $perfil && rm -rf /tmp/c" \
     >"$PLAT_DIR/imagen-$suite-$perfil.log" 2>&1 || {
@@ -71,8 +72,13 @@ curso() {
   echo "$nombre"
 }
 
+# Un cerrojo por imagen: dos filas que piden la misma a la vez no la hacen dos veces.
+cerrojo() {
+  exec 9>"$PLAT_DIR/imagen-$1.cerrojo"
+  flock 9
+}
 case "${1:-}" in
-  raiz) raiz "$2" ;;
-  curso) curso "$2" "$3" ;;
+  raiz) cerrojo "$2"; raiz "$2" ;;
+  curso) cerrojo "$2-$3"; curso "$2" "$3" ;;
   *) echo "uso: $0 raiz SUITE | curso SUITE PERFIL" >&2; exit 2 ;;
 esac
