@@ -22,8 +22,12 @@ pod() {
 
 # pod_run ARGS…: `podman run` efímero con los límites que funcionan aquí. Las capacidades
 # son las de por omisión de podman (sin CAP_SYS_PTRACE ni CAP_SYS_ADMIN): lo que da Docker.
+# Cada contenedor lleva la etiqueta de su fila (PLAT_ETIQUETA, la pone prueba-plataformas.sh):
+# si la fila pasa de su presupuesto y se corta, los contenedores siguen vivos (bash como PID 1
+# no muere con SIGTERM) y el ejecutor los borra por la etiqueta.
 pod_run() {
-  pod run --rm --network host --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 "$@"
+  pod run --rm --network host --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 \
+    --label "curso-plataformas=${PLAT_ETIQUETA:-suelta}" "$@"
 }
 
 # clave_imagen SUITE-PERFIL: la clave de caché de una imagen con dependencias: cambia si

@@ -20,9 +20,6 @@ set -u -o pipefail
 source "$(dirname "$0")/comun.sh"
 cd "$RAIZ_CURSO" || exit 1
 PLAT=$(cd "$(dirname "$0")" && pwd)
-raiz=$(bash "$PLAT/imagen.sh" raiz bookworm) || exit 1
-con_grade=$(bash "$PLAT/imagen.sh" curso bookworm grade) || exit 1
-cache=$(cache_apt bookworm)
 labs=("$@")
 if [ ${#labs[@]} -eq 0 ]; then
   mapfile -t labs < <(build/bin/calificar --raiz . --lista | awk -F'\t' '$2=="programa"{print substr($1,1,2)}')
@@ -95,17 +92,33 @@ un_lab() {
 }
 
 mal=0
-# Los zips, de uno en uno (todos escriben en build/gradescope/).
-for n in "${labs[@]}"; do
-  carpeta=$(basename labs/"$n"-*)
-  sal="$PLAT_DIR/gradescope/$carpeta"
-  rm -rf "$sal" && mkdir -p "$sal/zip" "$sal/entregas"
-  if make --no-print-directory gradescope LAB="$n" >"$sal/zip.log" 2>&1; then
-    cp "build/gradescope/$carpeta.zip" "$sal/"
-  else
-    echo "✘ $carpeta: make gradescope falló"; tail -n 10 "$sal/zip.log" | sed 's/^/    /'; mal=1
-  fi
-done
+# Los zips, de uno en uno (todos escriben en build/gradescope/) y mientras se hacen las
+# imágenes (no las necesitan).
+hacer_zips() {
+  local n carpeta sal mal=0
+  for n in "${labs[@]}"; do
+    carpeta=$(basename labs/"$n"-*)
+    sal="$PLAT_DIR/gradescope/$carpeta"
+    rm -rf "$sal" && mkdir -p "$sal/zip" "$sal/entregas"
+    if make --no-print-directory gradescope LAB="$n" >"$sal/zip.log" 2>&1; then
+      cp "build/gradescope/$carpeta.zip" "$sal/"
+    else
+      echo "✘ $carpeta: make gradescope falló"; tail -n 10 "$sal/zip.log" | sed 's/^/    /'; mal=1
+    fi
+  done
+  return $mal
+}
+mkdir -p "$PLAT_DIR/gradescope"
+inicio=$(date +%s)
+hacer_zips >"$PLAT_DIR/gradescope/zips.txt" 2>&1 &
+zips=$!
+raiz=$(bash "$PLAT/imagen.sh" raiz bookworm) || exit 1
+con_grade=$(bash "$PLAT/imagen.sh" curso bookworm grade) || exit 1
+cache=$(cache_apt bookworm)
+echo "  imágenes de Debian 12 listas: $(($(date +%s) - inicio)) s"
+wait "$zips" || mal=1
+cat "$PLAT_DIR/gradescope/zips.txt"
+echo "  zips y imágenes: $(($(date +%s) - inicio)) s"
 # Cada laboratorio en su contenedor, A_LA_VEZ a la vez; los informes, en orden.
 hechos=()
 for n in "${labs[@]}"; do

@@ -40,7 +40,7 @@ declare -A que=(
 # Presupuestos (s), medidos con la máquina cargada y con margen; cuentan también lo que la
 # fila espera a una imagen que hace otro carril.
 declare -A presupuesto=(
-  [compiladores]=900 [sin-ptrace]=300 [cerrada]=600 [editor]=600 [devcontainer]=1200
+  [compiladores]=1500 [sin-ptrace]=300 [cerrada]=600 [editor]=600 [devcontainer]=1200
   [debian13]=2100 [gradescope]=1800 [contenedor]=900
 )
 carriles=(
@@ -56,8 +56,11 @@ fila() {
   p=$(eval "echo \${PRESUPUESTO_${f//-/_}:-${presupuesto[$f]}}")
   echo "━━ $(date +%T) empieza $f: ${que[$f]} (presupuesto $p s)"
   inicio=$(date +%s)
-  timeout -k 30 "$p" bash "$dir/$f.sh" >"$PLAT_DIR/$f.log" 2>&1 </dev/null
+  PLAT_ETIQUETA="$f-$$" timeout -k 30 "$p" bash "$dir/$f.sh" >"$PLAT_DIR/$f.log" 2>&1 </dev/null
   rc=$?
+  # Lo que la fila dejó en marcha si se cortó: sus contenedores, por su etiqueta.
+  pod ps -aq --filter "label=curso-plataformas=$f-$$" | xargs -r podman --runtime runc \
+    --cgroup-manager=cgroupfs rm -f >/dev/null 2>&1
   s=$(($(date +%s) - inicio))
   [ $rc -eq 124 ] || [ $rc -eq 137 ] && echo "✘ $f: pasó de su presupuesto de $p s y se cortó" >>"$PLAT_DIR/$f.log"
   echo "$([ $rc -eq 0 ] && echo ok || echo FALLA) $s $p" >"$PLAT_DIR/$f.estado"
