@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # contenedor.sh — fila «un contenedor con las capacidades por omisión» (lo que dan Docker,
 # Podman, Codespaces y Gradescope: sin CAP_SYS_PTRACE ni CAP_SYS_ADMIN, bubblewrap no puede
-# crear espacios de nombres). Un contenedor nuevo de Debian 12 (raíz de debootstrap), el curso
+# crear espacios de nombres). Un contenedor nuevo de Debian 12 (raíz de mmdebstrap), el curso
 # en /root/curso (carpeta 0700) y, como root, `apt-get install make` (lo único que falta en
 # una imagen mínima) y después `make grade SOLUCIONES=1` y `make grade`:
 #   · make grade instala solo lo que necesita para calificar (ni Chromium, ni Java, ni pandoc);
@@ -13,7 +13,9 @@ imagen=$(bash "$(dirname "$0")/imagen.sh" raiz bookworm) || exit 1
 sal="$PLAT_DIR/contenedor"
 rm -rf "$sal" && mkdir -p "$sal"
 tar=$(copia_curso)
-pod_run -v "$tar:/curso.tar:ro" -v "$sal:/salida" -v "$(cache_apt bookworm):/var/cache/apt/archives" \
+cache=$(copia_cache_apt bookworm) || exit 1
+trap 'rm -rf "$cache"' EXIT
+pod_run -v "$tar:/curso.tar:ro" -v "$sal:/salida" -v "$cache:/var/cache/apt/archives" \
   -e CI=true "$imagen" bash -c '
     mkdir -p /root/curso && chmod 700 /root && tar -C /root/curso -xf /curso.tar && cd /root/curso
     grep Cap /proc/self/status >/salida/capacidades.txt

@@ -2,7 +2,7 @@
 # devcontainer.sh — fila «macOS / Windows (Docker Desktop, WSL 2, Codespaces)»: el contenedor
 # de desarrollo (.devcontainer/Dockerfile) construido y arrancado con podman como lo haría el
 # editor, sobre la imagen de Debian 12 de la suite (BASE: aquí no hay registro de imágenes):
-# la raíz de debootstrap con el perfil grade, que es la misma de Gradescope; el Dockerfile
+# la raíz de mmdebstrap con el perfil grade, que es la misma de Gradescope; el Dockerfile
 # instala encima lo demás del perfil «estudiante».
 # Dentro, como el usuario «estudiante» y con el curso en su carpeta: make y
 # make grade SOLUCIONES=1, cada solución al 100 %; devcontainer.json es JSON válido y

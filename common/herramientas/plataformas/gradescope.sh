@@ -9,7 +9,7 @@
 #     Gradescope) que intenta escribir en el curso y forjar results.json: nota baja, ningún
 #     resultado forjado, el curso intacto.
 #
-# La imagen de partida: para el laboratorio 07, la raíz mínima de debootstrap, sin nada del
+# La imagen de partida: para el laboratorio 07, la raíz mínima de mmdebstrap, sin nada del
 # curso (setup.sh lo instala todo, como en una imagen recién creada de Gradescope); para los
 # demás, esa misma raíz con el perfil grade ya instalado una vez (imagen.sh curso bookworm
 # grade): su setup.sh corre entero igual, pero lo encuentra todo instalado y solo construye.
@@ -55,13 +55,17 @@ un_lab() {
   fi
   # setup.sh una vez, en un contenedor nuevo; su resultado es la imagen del autograder.
   id="curso-gs-$n-$$"
+  local cache
+  cache=$(copia_cache_apt bookworm) || return 1
   if ! pod_run --rm=false --name "$id" -v "$sal/zip:/zip:ro" -v "$cache:/var/cache/apt/archives" \
     "$imagen" bash -c 'mkdir -p /autograder/source /autograder/submission /autograder/results &&
       cp -a /zip/. /autograder/source/ && bash /autograder/source/setup.sh' >"$sal/setup.log" 2>&1; then
     echo "✘ $carpeta: setup.sh falló"; tail -n 20 "$sal/setup.log" | sed 's/^/    /'
     pod rm -f "$id" >/dev/null 2>&1
+    rm -rf "$cache"
     return 1
   fi
+  rm -rf "$cache"
   pod commit -q "$id" "localhost/curso-gradescope-$n:prueba" >/dev/null
   pod rm -f "$id" >/dev/null
   echo "  $carpeta: setup.sh en $(($(date +%s) - inicio)) s (sobre $([ "$imagen" = "$raiz" ] && echo "la raíz mínima: lo instala todo" || echo "la imagen con el perfil grade"))"
@@ -114,7 +118,6 @@ hacer_zips >"$PLAT_DIR/gradescope/zips.txt" 2>&1 &
 zips=$!
 raiz=$(bash "$PLAT/imagen.sh" raiz bookworm) || exit 1
 con_grade=$(bash "$PLAT/imagen.sh" curso bookworm grade) || exit 1
-cache=$(cache_apt bookworm)
 echo "  imágenes de Debian 12 listas: $(($(date +%s) - inicio)) s"
 wait "$zips" || mal=1
 cat "$PLAT_DIR/gradescope/zips.txt"

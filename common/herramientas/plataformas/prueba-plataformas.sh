@@ -9,10 +9,10 @@
 # Las filas van en tres carriles a la vez, cada uno con sus filas en orden:
 #   · anfitrión: compiladores, sin-ptrace, cerrada, editor, devcontainer (compilan aquí, o
 #     construyen sobre la imagen de Debian 12 que hace el carril de bookworm);
-#   · trixie:    debian13 (debootstrap de trixie, su imagen, y todo el curso dentro);
-#   · bookworm:  gradescope, contenedor (debootstrap de bookworm y la imagen con el perfil
+#   · trixie:    debian13 (mmdebstrap de trixie, su imagen, y todo el curso dentro);
+#   · bookworm:  gradescope, contenedor (mmdebstrap de bookworm y la imagen con el perfil
 #                grade, de la que salen Gradescope y el contenedor de desarrollo).
-# Los carriles se reparten lo que no es CPU (descargas, debootstrap, apt, esperas de los
+# Los carriles se reparten lo que no es CPU (descargas, mmdebstrap, apt, esperas de los
 # calificadores); cada imagen se hace una vez, bajo su cerrojo (imagen.sh). Cada fila tiene un
 # presupuesto de tiempo (PRESUPUESTO_<fila> en segundos): si lo pasa, se corta y falla.
 # El total debe caber en 40 minutos en una máquina limpia de 2 núcleos (CI, ver .ci/run).
@@ -20,7 +20,7 @@ set -u
 dir=$(cd "$(dirname "$0")" && pwd)
 source "$dir/comun.sh"
 cd "$RAIZ_CURSO" || exit 1
-[ "$(id -u)" -eq 0 ] || { echo "make prueba-plataformas: hay que ser root (podman, debootstrap, /root)"; exit 1; }
+[ "$(id -u)" -eq 0 ] || { echo "make prueba-plataformas: hay que ser root (podman, mmdebstrap, /root)"; exit 1; }
 todas=(compiladores editor sin-ptrace cerrada contenedor debian13 gradescope devcontainer)
 filas=("$@")
 [ ${#filas[@]} -gt 0 ] || filas=("${todas[@]}")
@@ -33,7 +33,7 @@ declare -A que=(
   [sin-ptrace]="root sin CAP_SYS_PTRACE (lab 08 y 11)"
   [cerrada]="el curso en una carpeta 0700, como root"
   [contenedor]="contenedor Debian 12, capacidades por omisión"
-  [debian13]="Debian 13 (trixie), raíz de debootstrap"
+  [debian13]="Debian 13 (trixie), raíz de mmdebstrap"
   [gradescope]="Gradescope: setup.sh y run_autograder"
   [devcontainer]="contenedor de desarrollo (macOS/Windows)"
 )
