@@ -170,7 +170,7 @@ compile_commands.json:
 # Antes de borrar build/, el PostgreSQL de make bd: parado (si no, seguiría en marcha sin sus
 # datos) y borrado, también la carpeta de /tmp a la que va cuando build/ no le es alcanzable.
 limpiar clean:
-	@if [ -d build/bd ]; then bash common/herramientas/postgres.sh borrar build/bd; fi
+	@if [ -d build ]; then bash common/herramientas/postgres.sh borrar-todos build; fi
 	rm -rf build
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

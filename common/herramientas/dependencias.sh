@@ -20,7 +20,9 @@
 #
 # Perfiles (qué necesita cada orden):
 #   grade   `make` y `make grade`: compilador, make, pkg-config, libuv, libcurl, jansson,
-#           Criterion, llhttp, bubblewrap y valgrind (y PostgreSQL si existe el laboratorio 12)
+#           Criterion, llhttp, bubblewrap, valgrind, strace (la observación de los medios) y
+#           python3 (recoge las entregas: make grade ENTREGA=, Gradescope, grade-clase), y
+#           PostgreSQL si existe el laboratorio 12
 #   bench   `make bench`: compilador y bibliotecas, curl, wrk, nginx, python3-aiohttp,
 #           python3-aiofiles y time
 #   libro   `make libro`: python3, pandoc, chromium, epubcheck y qpdf
@@ -28,7 +30,7 @@
 #   estudiante  el contenedor de desarrollo y las raíces de la suite de plataformas: grade,
 #           PostgreSQL, gdb, strace, procps, netcat, curl, python3, git, inotify-tools y bear
 #           (lecciones, make vigilar, depurar y compile_commands.json; sin bench ni libro)
-#   plataformas  `make prueba-plataformas`: podman, runc, debootstrap, zip, gdb, git, python3
+#   plataformas  `make prueba-plataformas`: podman, runc, mmdebstrap, zip, gdb, git, python3
 #   todo    todo lo anterior (salvo plataformas) más bear (lo que instala `make deps`)
 #
 # Todo viene de paquetes de Debian 12 y 13 / Ubuntu; nada se descarga de otro sitio.
@@ -48,15 +50,15 @@ export PATH
 PAQ_GRADE=(
   build-essential pkg-config make
   libuv1-dev libcurl4-openssl-dev libjansson-dev libcriterion-dev
-  bubblewrap valgrind
+  bubblewrap valgrind strace python3
 )
 PAQ_PG=(libpq-dev postgresql)
 PAQ_BENCH=(curl wrk nginx-light python3 python3-aiohttp python3-asyncpg python3-aiofiles time)
 PAQ_LIBRO=(python3 pandoc chromium epubcheck qpdf)
 PAQ_TEST=(clang clang-format procps gdb strace netcat-openbsd inotify-tools git zip unzip)
-# La suite de plataformas (make prueba-plataformas): raíces de Debian con debootstrap y
+# La suite de plataformas (make prueba-plataformas): raíces de Debian con mmdebstrap y
 # contenedores con podman (runc: crun no arranca con los cgroups híbridos de algunos núcleos).
-PAQ_PLATAFORMAS=(podman runc debootstrap zip unzip python3 gdb git libcap2-bin)
+PAQ_PLATAFORMAS=(podman runc mmdebstrap zip unzip python3 gdb git libcap2-bin)
 # Lo que usa un estudiante además de calificar (lecciones, make vigilar, gdb, bear) y piden
 # prueba-lecciones y prueba-common, sin comparaciones ni libro: lo que llevan el contenedor
 # de desarrollo y las raíces de Debian de la suite de plataformas.
@@ -151,6 +153,8 @@ revisar_grade() {
     orden valgrind valgrind
     orden strace strace # la observación de los medios (autograder/lib/observar.c)
   fi
+  # El ejecutor recoge las entregas con autograder/herramientas/recoger.py.
+  [ -x /usr/bin/python3 ] || anotar "/usr/bin/python3 (recoge las entregas)" python3
   # PostgreSQL solo hace falta para calificar cuando existe el laboratorio 12.
   if compgen -G "labs/12-*/lab.json" >/dev/null; then revisar_postgresql; fi
 }
@@ -220,7 +224,7 @@ revisar_test() {
 revisar_plataformas() {
   orden podman podman
   orden runc runc
-  orden debootstrap debootstrap
+  orden mmdebstrap mmdebstrap
   orden capsh libcap2-bin
   orden zip zip
   orden unzip unzip

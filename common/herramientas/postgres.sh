@@ -11,6 +11,9 @@
 #                              admin: la del superusuario, por el socket, solo para quien lo arrancó).
 #   postgres.sh sentencias DIR   la ruta del registro de sentencias (con POSTGRES_SENTENCIAS=1).
 #   postgres.sh borrar DIR     lo para y borra DIR entera (datos incluidos), solo si la creó él.
+#   postgres.sh borrar-todos CARPETA   borrar cada clúster de postgres.sh que haya dentro de
+#                              CARPETA (make limpiar, antes de borrar build/): también su
+#                              carpeta de /tmp/curso-bd.*, que rm -rf build no alcanza.
 #   postgres.sh vigilar DIR PID   deja en segundo plano (en su propia sesión: un Ctrl+C no le
 #                              llega) un vigilante que, cuando el proceso PID desaparece, para
 #                              el servidor y borra DIR; imprime el PID del vigilante, que quien
@@ -47,7 +50,7 @@ PATH="$PATH:/usr/sbin:/sbin"
 umask 022
 
 uso() {
-  echo "uso: $0 iniciar|parar|estado|conexion|borrar|vigilar|ejecutar DIR [...]" >&2
+  echo "uso: $0 iniciar|parar|estado|conexion|borrar|borrar-todos|vigilar|ejecutar DIR [...]" >&2
   exit 2
 }
 [ $# -ge 2 ] || uso
@@ -61,6 +64,17 @@ DIR=$(realpath -m "$2")
 shift 2
 YO=$(id -u)
 MARCA=.postgres-curso
+
+# borrar-todos: cada carpeta con nuestra marca (archivo nuestro, sin seguir enlaces ni salir
+# del sistema de archivos), borrada como la borraría «borrar».
+if [ "$orden" = borrar-todos ]; then
+  [ -d "$DIR" ] || exit 0
+  rc=0
+  while IFS= read -r -d '' m; do
+    bash "$0" borrar "$(dirname "$m")" || rc=1
+  done < <(find "$DIR" -xdev -name "$MARCA" -type f -user "$YO" -print0 2>/dev/null)
+  exit $rc
+fi
 
 if [ -n "${POSTGRES_BIN:-}" ]; then
   BIN=$POSTGRES_BIN

@@ -44,6 +44,14 @@ while [ $# -gt 0 ]; do
 done
 case "$PARALELO" in ''|*[!0-9]*|0) echo "verificar.sh: -j necesita un número >= 1" >&2; exit 2 ;; esac
 
+# Variantes de plataforma (CONVENCIONES.md §6): las salidas documentadas son las de Debian 12;
+# si existe lessons/verificar/plataformas/ID-VERSIÓN.sed para el sistema en que se corre
+# (/etc/os-release; LECCIONES_PLATAFORMA lo cambia), la salida obtenida pasa por él antes de
+# compararla. En Debian 12 no hay archivo y no cambia nada.
+PLATAFORMA=${LECCIONES_PLATAFORMA:-$(. /etc/os-release 2>/dev/null && echo "${ID:-}-${VERSION_ID%%.*}")}
+VARIANTES="$aqui/plataformas/$PLATAFORMA.sed"
+[ -f "$VARIANTES" ] || VARIANTES=""
+
 if [ ${#lecciones[@]} -eq 0 ]; then
     for d in lessons/[0-9][0-9]-*/ lessons/[0-9][0-9][a-z]-*/; do
         [ -d "$d" ] && lecciones+=("${d%/}")
@@ -610,6 +618,11 @@ verificar_leccion() {
         if [ -n "$(ls -A "$ctmp")" ]; then
             fallos+="dejó temporales en \$TMPDIR: $(ls -A "$ctmp" | head -n 5 | tr '\n' ' ')"$'\n'
         fi
+        if [ -n "$VARIANTES" ]; then
+            LC_ALL=C sed -E -f "$VARIANTES" "$obtenido" >"$obtenido.plataforma"
+            cmp -s "$obtenido" "$obtenido.plataforma" || desc+=" [variantes de $PLATAFORMA]"
+            obtenido="$obtenido.plataforma"
+        fi
         if ! comparar_bloque "$ltmp/bloque-$n.txt" "$obtenido" "$desordenado" >"$ltmp/diff.txt"; then
             fallos+="la salida no es la documentada"$'\n'
         fi
@@ -739,6 +752,7 @@ done
 fin_total=$(ahora)
 TRABAJOS=()
 echo
+[ -z "$VARIANTES" ] || echo "Variantes de plataforma aplicadas a lo obtenido: ${VARIANTES#"$raiz"/}"
 [ ${#con_fallos[@]} -eq 0 ] || echo "Lecciones con fallos: ${con_fallos[*]}"
 echo "resumen: $total lecciones, $((total_ok + total_mal)) comprobaciones: $total_ok correctas, $total_mal fallidas ($(segundos "$inicio_total" "$fin_total") s)"
 [ "$total_mal" -eq 0 ]

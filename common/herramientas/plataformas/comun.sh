@@ -1,6 +1,6 @@
 # comun.sh — lo que comparten las pruebas de plataformas (se carga con `source`): podman con
 # las opciones que funcionan en nuestras máquinas, las imágenes de Debian hechas con
-# debootstrap (una vez, reutilizadas desde build/ y desde el almacén de podman) y la copia
+# mmdebstrap (una vez, reutilizadas desde build/ y desde el almacén de podman) y la copia
 # del curso que entra en cada contenedor.
 #
 # Medido en nuestras máquinas (Debian 12, podman 4.3, como root):
@@ -22,8 +22,12 @@ pod() {
 
 # pod_run ARGS…: `podman run` efímero con los límites que funcionan aquí. Las capacidades
 # son las de por omisión de podman (sin CAP_SYS_PTRACE ni CAP_SYS_ADMIN): lo que da Docker.
+# Cada contenedor lleva la etiqueta de su fila (PLAT_ETIQUETA, la pone prueba-plataformas.sh):
+# si la fila pasa de su presupuesto y se corta, los contenedores siguen vivos (bash como PID 1
+# no muere con SIGTERM) y el ejecutor los borra por la etiqueta.
 pod_run() {
-  pod run --rm --network host --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 "$@"
+  pod run --rm --network host --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 \
+    --label "curso-plataformas=${PLAT_ETIQUETA:-suelta}" "$@"
 }
 
 # clave_imagen SUITE-PERFIL: la clave de caché de una imagen con dependencias: cambia si
@@ -33,6 +37,25 @@ IMAGEN_VERSION=1
 clave_imagen() {
   { sed -n '/^PAQ_[A-Z]*=(/,/)/p' "$RAIZ_CURSO/common/herramientas/dependencias.sh"; echo "$1-$IMAGEN_VERSION"; } |
     sha256sum | cut -c1-12
+}
+
+# cache_apt SUITE: la carpeta donde se guardan los .deb descargados para SUITE (bookworm,
+# trixie): la usan las instalaciones que hacen imágenes (imagen.sh, una a la vez por su
+# cerrojo). Una por versión: dos versiones a la vez no se pisan el cerrojo de apt.
+cache_apt() {
+  mkdir -p "$PLAT_DIR/apt-$1/partial"
+  echo "$PLAT_DIR/apt-$1"
+}
+
+# copia_cache_apt SUITE: una copia de cache_apt SUITE con enlaces duros, para un contenedor
+# que instala a la vez que otros (setup.sh de Gradescope, make grade en el contenedor): apt
+# toma un cerrojo sobre la carpeta y dos contenedores con la misma fallaban («Could not get
+# lock /var/cache/apt/archives/lock»). Instalar otra vez los mismos paquetes no los vuelve a
+# descargar. Quien la pide la borra al terminar.
+copia_cache_apt() {
+  local d
+  d=$(mktemp -d "$PLAT_DIR/apt-copia.XXXXXX")
+  cp -al "$(cache_apt "$1")/." "$d/" && rm -f "$d/lock" && echo "$d"
 }
 
 # hay_imagen NOMBRE: ¿está ya en el almacén de podman?

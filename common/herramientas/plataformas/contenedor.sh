@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # contenedor.sh — fila «un contenedor con las capacidades por omisión» (lo que dan Docker,
 # Podman, Codespaces y Gradescope: sin CAP_SYS_PTRACE ni CAP_SYS_ADMIN, bubblewrap no puede
-# crear espacios de nombres). Un contenedor nuevo de Debian 12 (raíz de debootstrap), el curso
+# crear espacios de nombres). Un contenedor nuevo de Debian 12 (raíz de mmdebstrap), el curso
 # en /root/curso (carpeta 0700) y, como root, `apt-get install make` (lo único que falta en
 # una imagen mínima) y después `make grade SOLUCIONES=1` y `make grade`:
 #   · make grade instala solo lo que necesita para calificar (ni Chromium, ni Java, ni pandoc);
@@ -13,7 +13,9 @@ imagen=$(bash "$(dirname "$0")/imagen.sh" raiz bookworm) || exit 1
 sal="$PLAT_DIR/contenedor"
 rm -rf "$sal" && mkdir -p "$sal"
 tar=$(copia_curso)
-pod_run -v "$tar:/curso.tar:ro" -v "$sal:/salida" -v "$PLAT_DIR/apt:/var/cache/apt/archives" \
+cache=$(copia_cache_apt bookworm) || exit 1
+trap 'rm -rf "$cache"' EXIT
+pod_run -v "$tar:/curso.tar:ro" -v "$sal:/salida" -v "$cache:/var/cache/apt/archives" \
   -e CI=true "$imagen" bash -c '
     mkdir -p /root/curso && chmod 700 /root && tar -C /root/curso -xf /curso.tar && cd /root/curso
     grep Cap /proc/self/status >/salida/capacidades.txt
@@ -24,14 +26,20 @@ pod_run -v "$tar:/curso.tar:ro" -v "$sal:/salida" -v "$PLAT_DIR/apt:/var/cache/a
     cp build/calificacion/results.json /salida/soluciones.json
     make --no-print-directory grade >/salida/partidas.log 2>&1
     cp build/calificacion/results.json /salida/partidas.json
-    for o in chromium java pandoc nginx epubcheck; do command -v $o; done >/salida/sobra.txt
+    for o in chromium java pandoc nginx epubcheck clang wrk; do command -v $o; done >/salida/sobra.txt
+    for o in python3 strace bwrap valgrind; do command -v $o >/dev/null || echo $o; done >/salida/falta.txt
   ' >"$sal/contenedor.log" 2>&1
 mal=0
 python3 "$(dirname "$0")/notas.py" soluciones "$sal/soluciones.json" partidas "$sal/partidas.json" || mal=1
 if [ -s "$sal/sobra.txt" ]; then
   echo "✘ make grade instaló más de lo que necesita para calificar: $(tr '\n' ' ' <"$sal/sobra.txt")"; mal=1
 else
-  echo "✔ make grade instaló solo el perfil grade (ni chromium, ni java, ni pandoc, ni nginx)"
+  echo "✔ make grade instaló solo el perfil grade (ni chromium, ni java, ni pandoc, ni nginx, ni clang)"
+fi
+if [ -s "$sal/falta.txt" ] || grep -q "aún falta" "$sal/soluciones.log"; then
+  echo "✘ make grade no instaló todo lo de calificar: $(tr '\n' ' ' <"$sal/falta.txt")"; mal=1
+else
+  echo "✔ make grade instaló lo de calificar (python3, strace, bwrap y valgrind incluidos)"
 fi
 if grep -q "SIN caja de arena" "$sal/soluciones.log"; then
   echo "✔ el informe avisa: «SIN caja de arena» (bwrap no puede crear espacios de nombres aquí)"

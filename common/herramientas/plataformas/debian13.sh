@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# debian13.sh — fila «Debian 13 (trixie)»: una raíz de trixie hecha con debootstrap, con el
+# debian13.sh — fila «Debian 13 (trixie)»: una raíz de trixie hecha con mmdebstrap, con el
 # perfil «estudiante» instalado por dependencias.sh (gcc 14, libuv 1.50, llhttp de
 # libllhttp-dev, PostgreSQL 17, valgrind 3.24), ejecutada con podman. Dentro:
 #   · make -j2 con -Werror (todo el curso);

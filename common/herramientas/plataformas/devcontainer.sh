@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # devcontainer.sh — fila «macOS / Windows (Docker Desktop, WSL 2, Codespaces)»: el contenedor
 # de desarrollo (.devcontainer/Dockerfile) construido y arrancado con podman como lo haría el
-# editor, sobre la raíz de Debian 12 de debootstrap (BASE: aquí no hay registro de imágenes).
+# editor, sobre la imagen de Debian 12 de la suite (BASE: aquí no hay registro de imágenes):
+# la raíz de mmdebstrap con el perfil grade, que es la misma de Gradescope; el Dockerfile
+# instala encima lo demás del perfil «estudiante».
 # Dentro, como el usuario «estudiante» y con el curso en su carpeta: make y
 # make grade SOLUCIONES=1, cada solución al 100 %; devcontainer.json es JSON válido y
 # reenvía el puerto del servidor de práctica.
@@ -15,7 +17,7 @@ assert 8080 in d["forwardPorts"]
 assert d["build"]["dockerfile"] == "Dockerfile"
 print("✔ devcontainer.json: válido; reenvía el puerto 8080")
 FIN
-base=$(bash "$(dirname "$0")/imagen.sh" raiz bookworm) || exit 1
+base=$(bash "$(dirname "$0")/imagen.sh" curso bookworm grade) || exit 1
 sal="$PLAT_DIR/devcontainer"
 rm -rf "$sal" && mkdir -p "$sal"
 clave=$( (cat .devcontainer/Dockerfile common/herramientas/dependencias.sh; echo "$base") | sha256sum | cut -c1-12)

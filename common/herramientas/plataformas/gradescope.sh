@@ -1,31 +1,41 @@
 #!/usr/bin/env bash
 # gradescope.sh — fila «Gradescope», tal como Gradescope lo ejecuta: para cada laboratorio,
 # el zip de `make gradescope LAB=NN` se descomprime en /autograder/source de un contenedor
-# nuevo de Debian 12 (la raíz mínima de debootstrap, sin nada del curso instalado), setup.sh
-# corre como root (instala el perfil grade y construye) y la imagen resultante se guarda;
-# después, cada entrega va en otro contenedor nuevo de esa imagen: /autograder/submission
-# con sus archivos, run_autograder, y /autograder/results/results.json se valida:
+# nuevo de Debian 12, setup.sh corre como root y la imagen resultante se guarda; después,
+# cada entrega va en otro contenedor nuevo de esa imagen: /autograder/submission con sus
+# archivos, run_autograder, y /autograder/results/results.json se valida:
 #   · la solución de referencia: 100 %;   · la partida: ≤ 20 %;
 #   · (laboratorio 07) una entrega hostil (autograder/hostiles/escribe.c con las rutas de
 #     Gradescope) que intenta escribir en el curso y forjar results.json: nota baja, ningún
 #     resultado forjado, el curso intacto.
+#
+# La imagen de partida: para el laboratorio 07, la raíz mínima de mmdebstrap, sin nada del
+# curso (setup.sh lo instala todo, como en una imagen recién creada de Gradescope); para los
+# demás, esa misma raíz con el perfil grade ya instalado una vez (imagen.sh curso bookworm
+# grade): su setup.sh corre entero igual, pero lo encuentra todo instalado y solo construye.
+# Dos laboratorios a la vez (cada uno espera mucho: contenedores, arranques, plazos).
+#
 #   gradescope.sh [NN…]    por omisión, todos los laboratorios
 set -u -o pipefail
 source "$(dirname "$0")/comun.sh"
 cd "$RAIZ_CURSO" || exit 1
-imagen=$(bash "$(dirname "$0")/imagen.sh" raiz bookworm) || exit 1
-mal=0
+PLAT=$(cd "$(dirname "$0")" && pwd)
 labs=("$@")
 if [ ${#labs[@]} -eq 0 ]; then
   mapfile -t labs < <(build/bin/calificar --raiz . --lista | awk -F'\t' '$2=="programa"{print substr($1,1,2)}')
 fi
-for n in "${labs[@]}"; do
+[ ${#labs[@]} -gt 0 ] || { echo "✘ gradescope: ningún laboratorio (¿falta build/bin/calificar?)"; exit 1; }
+A_LA_VEZ=${GRADESCOPE_A_LA_VEZ:-2}
+
+# un_lab NN: todo lo de un laboratorio; escribe su informe en $sal/informe.txt y sale con 1
+# si algo no cumple.
+un_lab() {
+  local n=$1 carpeta sal inicio imagen id e a h mal=0
   carpeta=$(basename labs/"$n"-*)
   sal="$PLAT_DIR/gradescope/$carpeta"
-  rm -rf "$sal" && mkdir -p "$sal/zip" "$sal/entregas"
   inicio=$(date +%s)
-  make --no-print-directory gradescope LAB="$n" >"$sal/zip.log" 2>&1 &&
-    unzip -q "build/gradescope/$carpeta.zip" -d "$sal/zip" || { echo "✘ $carpeta: make gradescope falló"; mal=1; continue; }
+  # Los zips se hacen antes, de uno en uno (make en la misma carpeta build/).
+  unzip -q "$sal/$carpeta.zip" -d "$sal/zip" || { echo "✘ $carpeta: el zip no se descomprime"; return 1; }
   # Las entregas: la solución, la partida y (07) la hostil.
   mapfile -t archivos < <(build/bin/calificar --raiz . --lista --lab "$n" | awk -F'\t' '$2=="archivo"{print $3}')
   mkdir -p "$sal/entregas/solucion" "$sal/entregas/partida"
@@ -33,24 +43,32 @@ for n in "${labs[@]}"; do
     cp "solutions/$carpeta/$a" "$sal/entregas/solucion/"
     cp "labs/$carpeta/$a" "$sal/entregas/partida/"
   done
-  entregas=(solucion partida)
+  local entregas=(solucion partida)
+  imagen=$con_grade
   if [ "$n" = 07 ]; then
     mkdir -p "$sal/entregas/hostil"
     cp "$sal/entregas/partida/"* "$sal/entregas/hostil/"
     sed -e 's|@RAIZ@|/autograder/source/curso|g' -e 's|@SALIDA@|/autograder/results|g' \
       autograder/hostiles/escribe.c >"$sal/entregas/hostil/monitor.c"
     entregas+=(hostil)
+    imagen=$raiz
   fi
   # setup.sh una vez, en un contenedor nuevo; su resultado es la imagen del autograder.
   id="curso-gs-$n-$$"
-  if ! pod_run --rm=false --name "$id" -v "$sal/zip:/zip:ro" -v "$PLAT_DIR/apt:/var/cache/apt/archives" \
+  local cache
+  cache=$(copia_cache_apt bookworm) || return 1
+  if ! pod_run --rm=false --name "$id" -v "$sal/zip:/zip:ro" -v "$cache:/var/cache/apt/archives" \
     "$imagen" bash -c 'mkdir -p /autograder/source /autograder/submission /autograder/results &&
       cp -a /zip/. /autograder/source/ && bash /autograder/source/setup.sh' >"$sal/setup.log" 2>&1; then
-    echo "✘ $carpeta: setup.sh falló"; tail -n 20 "$sal/setup.log" | sed 's/^/    /'; mal=1
-    pod rm -f "$id" >/dev/null 2>&1; continue
+    echo "✘ $carpeta: setup.sh falló"; tail -n 20 "$sal/setup.log" | sed 's/^/    /'
+    pod rm -f "$id" >/dev/null 2>&1
+    rm -rf "$cache"
+    return 1
   fi
+  rm -rf "$cache"
   pod commit -q "$id" "localhost/curso-gradescope-$n:prueba" >/dev/null
   pod rm -f "$id" >/dev/null
+  echo "  $carpeta: setup.sh en $(($(date +%s) - inicio)) s (sobre $([ "$imagen" = "$raiz" ] && echo "la raíz mínima: lo instala todo" || echo "la imagen con el perfil grade"))"
   for e in "${entregas[@]}"; do
     mkdir -p "$sal/resultados/$e"
     pod_run -v "$sal/entregas/$e:/entrega:ro" -v "$sal/resultados/$e:/salida" \
@@ -61,11 +79,11 @@ for n in "${labs[@]}"; do
         grep -rl HACKEADO /autograder/source/curso/labs /autograder/source/curso/autograder 2>/dev/null >/salida/hackeado.txt
         true' >"$sal/resultados/$e/podman.log" 2>&1
   done
-  python3 "$(dirname "$0")/notas.py" soluciones "$sal/resultados/solucion/results.json" \
+  python3 "$PLAT/notas.py" soluciones "$sal/resultados/solucion/results.json" \
     partidas "$sal/resultados/partida/results.json" laboratorios 1 | sed "s/^/  $carpeta: /" || mal=1
   if [ "$n" = 07 ]; then
     h="$sal/resultados/hostil"
-    if python3 "$(dirname "$0")/notas.py" partidas "$h/results.json" laboratorios 1 >/dev/null &&
+    if python3 "$PLAT/notas.py" partidas "$h/results.json" laboratorios 1 >/dev/null &&
       ! grep -q FORJADO "$h/results.json" && [ ! -s "$h/hackeado.txt" ]; then
       echo "✔ $carpeta: la entrega hostil no forja results.json ni cambia el curso (nota baja, JSON válido)"
     else
@@ -74,5 +92,49 @@ for n in "${labs[@]}"; do
   fi
   pod rmi -f "localhost/curso-gradescope-$n:prueba" >/dev/null 2>&1
   echo "  $carpeta: $(($(date +%s) - inicio)) s"
+  return $mal
+}
+
+mal=0
+# Los zips, de uno en uno (todos escriben en build/gradescope/) y mientras se hacen las
+# imágenes (no las necesitan).
+hacer_zips() {
+  local n carpeta sal mal=0
+  for n in "${labs[@]}"; do
+    carpeta=$(basename labs/"$n"-*)
+    sal="$PLAT_DIR/gradescope/$carpeta"
+    rm -rf "$sal" && mkdir -p "$sal/zip" "$sal/entregas"
+    if make --no-print-directory gradescope LAB="$n" >"$sal/zip.log" 2>&1; then
+      cp "build/gradescope/$carpeta.zip" "$sal/"
+    else
+      echo "✘ $carpeta: make gradescope falló"; tail -n 10 "$sal/zip.log" | sed 's/^/    /'; mal=1
+    fi
+  done
+  return $mal
+}
+mkdir -p "$PLAT_DIR/gradescope"
+inicio=$(date +%s)
+hacer_zips >"$PLAT_DIR/gradescope/zips.txt" 2>&1 &
+zips=$!
+raiz=$(bash "$PLAT/imagen.sh" raiz bookworm) || exit 1
+con_grade=$(bash "$PLAT/imagen.sh" curso bookworm grade) || exit 1
+echo "  imágenes de Debian 12 listas: $(($(date +%s) - inicio)) s"
+wait "$zips" || mal=1
+cat "$PLAT_DIR/gradescope/zips.txt"
+echo "  zips y imágenes: $(($(date +%s) - inicio)) s"
+# Cada laboratorio en su contenedor, A_LA_VEZ a la vez; los informes, en orden.
+hechos=()
+for n in "${labs[@]}"; do
+  carpeta=$(basename labs/"$n"-*)
+  [ -f "$PLAT_DIR/gradescope/$carpeta/$carpeta.zip" ] || continue
+  while [ "$(jobs -rp | wc -l)" -ge "$A_LA_VEZ" ]; do wait -n; done
+  # El código de salida, en un archivo: wait -n ya ha recogido a algunos.
+  (un_lab "$n"; echo $? >"$PLAT_DIR/gradescope/$carpeta/rc") >"$PLAT_DIR/gradescope/$carpeta/informe.txt" 2>&1 &
+  hechos+=("$carpeta")
+done
+wait
+for carpeta in "${hechos[@]}"; do
+  cat "$PLAT_DIR/gradescope/$carpeta/informe.txt"
+  [ "$(cat "$PLAT_DIR/gradescope/$carpeta/rc" 2>/dev/null)" = 0 ] || { echo "✘ $carpeta: no cumple"; mal=1; }
 done
 exit $mal

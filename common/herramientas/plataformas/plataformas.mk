@@ -1,5 +1,5 @@
 # La suite de plataformas (make prueba-plataformas): cada fila de la tabla de plataformas del
-# README, probada donde dice (raíces de Debian 12 y 13 con debootstrap, contenedores de podman
+# README, probada donde dice (raíces de Debian 12 y 13 con mmdebstrap, contenedores de podman
 # con las capacidades por omisión, el curso en una carpeta 0700 como root, Gradescope tal
 # como lo ejecuta, el contenedor de desarrollo y la configuración del editor). Necesita root
 # y el perfil «plataformas» de dependencias.sh. No va en make test: la ejecuta .ci/run después.
