@@ -41,6 +41,13 @@ static int linea_correcta(const char *salida, const char *u, const char *tipo, i
              strtol(w[0], &fin, 10) == estado && *fin == '\0';
     long ms = ok ? strtol(w[1], &fin, 10) : -1;
     ok = ok && *fin == '\0' && ms >= 0 && ms < 60000;
+    /* Un FALLO dice por qué: sin <motivo> («… 503 2 ms» y nada más) la línea está incompleta. */
+    if (ok && strcmp(tipo, "FALLO") == 0 && cal_palabra(linea, 5, w[3], sizeof w[3]) == NULL) {
+        snprintf(informe, tam,
+                 "línea sin <motivo> (se esperaba «FALLO %s %d <ms> ms <motivo>»): %s", u, estado,
+                 linea);
+        return 0;
+    }
     if (ok && cal_contar(salida, otro, u) > 0) {
         snprintf(informe, tam, "%s también tiene líneas %s (el estado %d es siempre %s)", u, otro,
                  estado, tipo);
@@ -90,20 +97,22 @@ static int tiempo_creible(cal_servidor_t *s, const char *salida, const opaca_t *
 CAL_PRUEBA(registra_estado, 20)
 {
     cal_esperado("«OK <url> 200 <ms> ms», «FALLO <url> 404 <ms> ms <motivo>», "
-                 "«FALLO <url> 503 <ms> ms <motivo>» y «OK <url> 200 <ms> ms» (cuatro URLs "
-                 "opacas que responden siempre 200, 404, 503 y 200 tras 0,6 s), cada línea "
+                 "«FALLO <url> 503 <ms> ms <motivo>», «OK <url> 200 <ms> ms», «FALLO <url> 400 "
+                 "<ms> ms <motivo>» y «OK <url> 301 <ms> ms» (seis URLs opacas que responden "
+                 "siempre 200, 404, 503, 200 tras 0,6 s, 400 y 301; la del 404 se da como «/v/…» "
+                 "y se imprime completa, con el servidor de CURSO_SERVIDOR), cada línea "
                  "respaldada por una petición en el registro del servidor y cada <ms> parecido "
                  "a lo que tardó esa petición en el servidor (±50 %% o ±150 ms)");
-    opaca_t o[] = {{.guion = SIEMPRE(200)},
-                   {.guion = SIEMPRE(404)},
-                   {.guion = SIEMPRE(503)},
-                   {.guion = TARDA(600)}};
-    cal_servidor_t *s = servidor_opaco(o, 4);
+    opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = SIEMPRE(404)}, {.guion = SIEMPRE(503)},
+                   {.guion = TARDA(600)},   {.guion = SIEMPRE(400)}, {.guion = SIEMPRE(301)}};
+    cal_servidor_t *s = servidor_opaco(o, 6);
     if (s == NULL)
         CAL_FIN(0);
     const char *u200 = o[0].url, *u404 = o[1].url, *u503 = o[2].url, *lenta = o[3].url;
-    /* Sin -t: con -i 2000 el límite por omisión (1 s) deja tiempo de sobra a la lenta. */
-    const char *args[] = {"-i", "2000", u200, u404, u503, lenta, NULL};
+    /* Sin -t: con -i 2000 el límite por omisión (1 s) deja tiempo de sobra a la lenta. El 400
+     * (el borde de «400 o más») y el 301 (un 3xx es correcto) separan «>= 400» de «> 400» y
+     * de «solo 200»; la ruta «/v/…» se completa con practica_url(). */
+    const char *args[] = {"-i", "2000", u200, o[1].ruta, u503, lenta, o[4].url, o[5].url, NULL};
     cal_proceso_t *p = monitor(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -114,26 +123,28 @@ CAL_PRUEBA(registra_estado, 20)
     dormir(100);
     parar(p, 2000);
     const char *out = cal_salida(p);
-    char i[4][1200];
+    char i[6][1200];
     int ok = linea_correcta(out, u200, "OK", 200, i[0], sizeof i[0]);
     ok &= linea_correcta(out, u404, "FALLO", 404, i[1], sizeof i[1]);
     ok &= linea_correcta(out, u503, "FALLO", 503, i[2], sizeof i[2]);
     ok &= linea_correcta(out, lenta, "OK", 200, i[3], sizeof i[3]);
+    ok &= linea_correcta(out, o[4].url, "FALLO", 400, i[4], sizeof i[4]);
+    ok &= linea_correcta(out, o[5].url, "OK", 301, i[5], sizeof i[5]);
     int tiempos = 1;
-    char t[4][1200];
-    for (int k = 0; k < 4; k++)
+    char t[6][1200];
+    for (int k = 0; k < 6; k++)
         tiempos &= tiempo_creible(s, out, &o[k], t[k], sizeof t[k]);
     if (ok && tiempos)
-        cal_obtenido("las cuatro líneas con el formato, el estado y un tiempo creíbles; la "
+        cal_obtenido("las seis líneas con el formato, el estado y un tiempo creíbles; la "
                      "lenta: %s",
                      t[3]);
     else if (ok)
         cal_obtenido("formato y estados bien, pero algún tiempo no casa con lo que tardó el "
-                     "servidor:\n%s\n%s\n%s\n%s",
-                     t[0], t[1], t[2], t[3]);
+                     "servidor:\n%s\n%s\n%s\n%s\n%s\n%s",
+                     t[0], t[1], t[2], t[3], t[4], t[5]);
     else
-        cal_obtenido("%s\n%s\n%s\n%s", i[0], i[1], i[2], i[3]);
-    int pruebas = con_pruebas(s, p, o, 4, 0);
+        cal_obtenido("%s\n%s\n%s\n%s\n%s\n%s", i[0], i[1], i[2], i[3], i[4], i[5]);
+    int pruebas = con_pruebas(s, p, o, 6, 0);
     if (!(ok && tiempos) && pruebas)
         cal_nota_salida(p, 12);
     CAL_FIN(ok && tiempos && pruebas);
@@ -331,13 +342,15 @@ CAL_PRUEBA(alerta_tres_fallos, 20)
         "una ALERTA por racha, justo tras el 3.er FALLO seguido y antes del 4.º: una "
         "para la URL que falla siempre (FALLO FALLO FALLO ALERTA FALLO …), dos para la que "
         "falla 3 veces, va bien una y vuelve a fallar (FALLO ×3 ALERTA OK … FALLO ×3 "
-        "ALERTA FALLO …) y ninguna para la que va bien (tres URLs opacas); cada línea "
-        "respaldada por el registro del servidor");
+        "ALERTA FALLO …) y ninguna para la que falla dos veces, va bien una, falla dos más y "
+        "sigue bien (sus rachas son de 2: un OK pone la cuenta a 0; tres URLs opacas); cada "
+        "línea respaldada por el registro del servidor");
     opaca_t o[] = {
         {.guion = SIEMPRE(503)},
         {.guion = "\"pasos\": [{\"estado\": 503, \"veces\": 3}, {\"estado\": 200}], "
                   "\"despues\": {\"estado\": 503}"},
-        {.guion = SIEMPRE(200)},
+        {.guion = "\"pasos\": [{\"estado\": 503, \"veces\": 2}, {\"estado\": 200}, "
+                  "{\"estado\": 503, \"veces\": 2}], \"despues\": {\"estado\": 200}"},
     };
     cal_servidor_t *s = servidor_opaco(o, 3);
     if (s == NULL)
@@ -352,7 +365,7 @@ CAL_PRUEBA(alerta_tres_fallos, 20)
     dormir(50);
     parar(p, 2000);
     const char *out = cal_salida(p);
-    char t1[1024], t2[1024], e1[512], e2[512];
+    char t1[1024], t2[1024], t3[1024], e1[512], e2[512];
     int a1 = 0, a2 = 0;
     int bien1 = avisos_en_su_sitio(out, mala, "ALERTA", &a1, e1, sizeof e1);
     int bien2 = avisos_en_su_sitio(out, dos, "ALERTA", &a2, e2, sizeof e2);
@@ -361,9 +374,10 @@ CAL_PRUEBA(alerta_tres_fallos, 20)
     int ok =
         bien1 && bien2 && fallos1 >= 4 && fallos2 >= 7 && a1 == 1 && a2 == 2 && alertas_buena == 0;
     cal_obtenido("URL que falla siempre: %d ALERTA%s%s (%s); URL de dos rachas: %d ALERTA%s%s "
-                 "(%s); URL que va bien: %d ALERTA",
+                 "(%s); URL con rachas de 2: %d ALERTA (%s)",
                  a1, bien1 ? "" : ", ", e1, traza(out, mala, t1, sizeof t1), a2, bien2 ? "" : ", ",
-                 e2, traza(out, dos, t2, sizeof t2), alertas_buena);
+                 e2, traza(out, dos, t2, sizeof t2), alertas_buena,
+                 traza(out, buena, t3, sizeof t3));
     if (fallos1 < 4 || fallos2 < 7)
         cal_nota("Hubo %d FALLO de la URL que falla siempre y %d de la de dos rachas (con -i 150 "
                  "hacen falta 4 y 7 en unos 3,5 s).",
@@ -378,16 +392,19 @@ CAL_PRUEBA(recuperacion, 20)
 {
     cal_esperado("para la URL opaca que responde 503 cuatro veces y después 200, una sola "
                  "«RECUPERADO <url> responde de nuevo tras 4 fallos seguidos», justo después del "
-                 "primer OK; ninguna para las que fallan solo una o dos veces antes de ir bien "
+                 "primer OK, y lo mismo «tras 3» para la que falla justo tres (la racha mínima de "
+                 "una alerta); ninguna para las que fallan solo una o dos veces antes de ir bien "
                  "(no llegaron a estar en alerta); cada línea respaldada por el registro del "
                  "servidor");
-    opaca_t o[] = {
-        {.guion = FALLA_Y_VUELVE(4)}, {.guion = FALLA_Y_VUELVE(2)}, {.guion = FALLA_Y_VUELVE(1)}};
-    cal_servidor_t *s = servidor_opaco(o, 3);
+    opaca_t o[] = {{.guion = FALLA_Y_VUELVE(4)},
+                   {.guion = FALLA_Y_VUELVE(2)},
+                   {.guion = FALLA_Y_VUELVE(1)},
+                   {.guion = FALLA_Y_VUELVE(3)}};
+    cal_servidor_t *s = servidor_opaco(o, 4);
     if (s == NULL)
         CAL_FIN(0);
     const char *u = o[0].url;
-    const char *args[] = {"-i", "150", o[0].url, o[1].url, o[2].url, NULL};
+    const char *args[] = {"-i", "150", o[0].url, o[1].url, o[2].url, o[3].url, NULL};
     cal_proceso_t *p = monitor(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -395,16 +412,18 @@ CAL_PRUEBA(recuperacion, 20)
     dormir(50);
     parar(p, 2000);
     const char *out = cal_salida(p);
-    char t[3][1024], e[3][512];
-    int r[3] = {0, 0, 0}, bien[3];
-    for (int k = 0; k < 3; k++)
+    char t[4][1024], e[4][512];
+    int r[4] = {0, 0, 0, 0}, bien[4];
+    for (int k = 0; k < 4; k++)
         bien[k] = avisos_en_su_sitio(out, o[k].url, "RECUPERADO", &r[k], e[k], sizeof e[k]);
-    int ok = bien[0] && bien[1] && bien[2] && r[0] == 1 && cal_contar(out, "FALLO", u) == 4;
-    cal_obtenido("tras 4 fallos: %s%s%s; tras 2: %s%s%s; tras 1: %s%s%s",
+    int ok = bien[0] && bien[1] && bien[2] && bien[3] && r[0] == 1 && r[3] == 1 &&
+             cal_contar(out, "FALLO", u) == 4 && cal_contar(out, "FALLO", o[3].url) == 3;
+    cal_obtenido("tras 4 fallos: %s%s%s; tras 3: %s%s%s; tras 2: %s%s%s; tras 1: %s%s%s",
                  traza(out, o[0].url, t[0], sizeof t[0]), bien[0] ? "" : " — ", e[0],
+                 traza(out, o[3].url, t[3], sizeof t[3]), bien[3] ? "" : " — ", e[3],
                  traza(out, o[1].url, t[1], sizeof t[1]), bien[1] ? "" : " — ", e[1],
                  traza(out, o[2].url, t[2], sizeof t[2]), bien[2] ? "" : " — ", e[2]);
-    int pruebas = con_pruebas(s, p, o, 3, RECUPERADOS);
+    int pruebas = con_pruebas(s, p, o, 4, RECUPERADOS);
     if (!ok && pruebas)
         cal_nota_salida(p, 12);
     CAL_FIN(ok && pruebas);

@@ -1,5 +1,7 @@
 /* entrada.c — verificaciones de la entrada inválida del monitor: sin URLs, URL, intervalo y
- * límite inválidos (código 2, un mensaje que nombra el valor y ninguna petición).
+ * límite inválidos (código 2, un mensaje que nombra el valor y ninguna petición). Cada una
+ * lleva también un caso válido en el borde (una URL https://, -i 100, -t 10) que tiene que
+ * arrancar: rechazarlo todo no es validar.
  */
 #include <criterion/criterion.h>
 
@@ -12,15 +14,24 @@
 
 /* ------------------------------------------------------------------ entrada inválida */
 
-#define MAX_CASOS 6
+#define MAX_CASOS 7
+
+/* Lo que tiene que seguir vivo un caso válido para darlo por aceptado: uno rechazado sale al
+ * momento con 2. */
+#define VIVO_MS 800
+
+/* Un sitio donde nadie escucha, para los casos válidos (en la red propia de la verificación):
+ * el programa arranca, falla sus peticiones y sigue; el servidor no ve nada. */
+#define NADIE "http://127.0.0.1:9/x"
 
 typedef struct {
     const char *args[6];
     const char *debe_citar; /* texto que el mensaje de error tiene que contener (o NULL) */
+    int valido;             /* 1: tiene que arrancar (seguir vivo a los VIVO_MS), no salir */
 } caso_t;
 
 /* Ejecuta los casos (a la vez, para no sumar esperas) y comprueba código 2 + mensaje en
- * stderr que cite el valor + ninguna petición al servidor. */
+ * stderr que cite el valor + ninguna petición al servidor; los válidos, que sigan vivos. */
 static int casos_entrada(cal_servidor_t *s, const caso_t *casos, int n)
 {
     int ok = 1;
@@ -35,9 +46,28 @@ static int casos_entrada(cal_servidor_t *s, const caso_t *casos, int n)
     uint64_t limite = cal_ahora_ms() + 2500;
     for (int i = 0; i < n && i < MAX_CASOS; i++) {
         uint64_t ahora = cal_ahora_ms();
-        cal_esperar_fin(p[i], ahora < limite ? (int)(limite - ahora) : 0);
+        uint64_t hasta = casos[i].valido ? cal_lanzado_ms(p[i]) + VIVO_MS : limite;
+        cal_esperar_fin(p[i], ahora < hasta ? (int)(hasta - ahora) : 0);
     }
     for (int i = 0; i < n && i < MAX_CASOS; i++) {
+        if (casos[i].valido) {
+            char fin[256], extracto[1024], orden[512];
+            if (cal_termino(p[i])) {
+                unir(casos[i].args, orden, sizeof orden);
+                cal_describir_fin(p[i], fin, sizeof fin);
+                int w = snprintf(fallos + usados, sizeof fallos - usados,
+                                 "%s«%s» es válido y tenía que seguir vivo a los %d ms, pero "
+                                 "%s; stderr:\n%s",
+                                 usados > 0 ? "\n" : "", orden, VIVO_MS, fin,
+                                 cal_extracto(cal_errores(p[i]), 4, extracto, sizeof extracto));
+                if (w > 0 && (size_t)w < sizeof fallos - usados)
+                    usados += (size_t)w;
+                ok = 0;
+            }
+            cal_matar(p[i]);
+            cal_proceso_liberar(p[i]);
+            continue;
+        }
         const char *err = cal_errores(p[i]);
         int codigo = cal_codigo(p[i]);
         int con_mensaje = strspn(err, " \t\r\n") < strlen(err);
@@ -74,21 +104,23 @@ static int casos_entrada(cal_servidor_t *s, const caso_t *casos, int n)
                 usados += (size_t)w;
         }
     }
-    cal_obtenido("%s", ok ? "código 2 y mensaje en todos los casos" : fallos);
+    cal_obtenido("%s", ok ? "código 2 y mensaje en todos los casos inválidos; los válidos "
+                            "arrancan"
+                          : fallos);
     return ok;
 }
 
 CAL_PRUEBA(entrada_sin_urls, 20)
 {
     cal_esperado("código de salida 2 y un mensaje de error en stderr, sin vigilar nada");
-    const caso_t casos[] = {{{NULL}, NULL}, {{"-i", "500", NULL}, NULL}};
+    const caso_t casos[] = {{{NULL}, NULL, 0}, {{"-i", "500", NULL}, NULL, 0}};
     CAL_FIN(casos_entrada(NULL, casos, 2));
 }
 
 CAL_PRUEBA(entrada_url_invalida, 20)
 {
     cal_esperado("código de salida 2, un mensaje en stderr que cite la URL inválida y "
-                 "ninguna petición");
+                 "ninguna petición; una URL https:// válida, en cambio, arranca");
     cal_servidor_t *s = servidor();
     if (s == NULL)
         CAL_FIN(0);
@@ -98,41 +130,46 @@ CAL_PRUEBA(entrada_url_invalida, 20)
     char espacio[256];
     snprintf(espacio, sizeof espacio, "%s/a b", cal_servidor_url(s));
     const caso_t casos[] = {
-        {{"no-es-una-url", NULL}, "no-es-una-url"},
-        {{"-i", "200", ok, "ftp://127.0.0.1/archivo", NULL}, "ftp://127.0.0.1/archivo"},
-        {{"-i", "200", ok, "httpfoo", NULL}, "httpfoo"},
-        {{"-i", "200", ok, "http:///x", NULL}, "http:///x"},
-        {{"-i", "200", ok, espacio, NULL}, espacio},
+        {{"no-es-una-url", NULL}, "no-es-una-url", 0},
+        {{"-i", "200", ok, "ftp://127.0.0.1/archivo", NULL}, "ftp://127.0.0.1/archivo", 0},
+        {{"-i", "200", ok, "httpfoo", NULL}, "httpfoo", 0},
+        {{"-i", "200", ok, "http:///x", NULL}, "http:///x", 0},
+        {{"-i", "200", ok, espacio, NULL}, espacio, 0},
+        {{"-i", "200", "https://127.0.0.1:9/x", NULL}, NULL, 1},
     };
-    CAL_FIN(casos_entrada(s, casos, 5));
+    CAL_FIN(casos_entrada(s, casos, 6));
 }
 
 CAL_PRUEBA(entrada_intervalo_invalido, 20)
 {
     cal_esperado("código de salida 2, un mensaje en stderr que cite el valor inválido y "
-                 "ninguna petición");
+                 "ninguna petición; «-i 100», el mínimo, en cambio, arranca");
     cal_servidor_t *s = servidor();
     if (s == NULL)
         CAL_FIN(0);
     const caso_t casos[] = {
-        {{"-i", "abc", url(s, "/status/200"), NULL}, "abc"},
-        {{"-i", "12x", url(s, "/status/200"), NULL}, "12x"},
-        {{"-i", "50", url(s, "/status/200"), NULL}, "50"},
+        {{"-i", "abc", url(s, "/status/200"), NULL}, "abc", 0},
+        {{"-i", "12x", url(s, "/status/200"), NULL}, "12x", 0},
+        {{"-i", "50", url(s, "/status/200"), NULL}, "50", 0},
+        {{"-i", "86400001", url(s, "/status/200"), NULL}, "86400001", 0},
+        {{"-i", "100", NADIE, NULL}, NULL, 1},
     };
-    CAL_FIN(casos_entrada(s, casos, 3));
+    CAL_FIN(casos_entrada(s, casos, 5));
 }
 
 CAL_PRUEBA(entrada_limite_invalido, 20)
 {
     cal_esperado("código de salida 2, un mensaje en stderr que cite el límite (-t) inválido y "
-                 "ninguna petición");
+                 "ninguna petición; «-t 10», el mínimo, en cambio, arranca");
     cal_servidor_t *s = servidor();
     if (s == NULL)
         CAL_FIN(0);
     const caso_t casos[] = {
-        {{"-t", "abc", url(s, "/status/200"), NULL}, "abc"},
-        {{"-t", "12x", url(s, "/status/200"), NULL}, "12x"},
-        {{"-i", "200", "-t", "5", url(s, "/status/200"), NULL}, "5"},
+        {{"-t", "abc", url(s, "/status/200"), NULL}, "abc", 0},
+        {{"-t", "12x", url(s, "/status/200"), NULL}, "12x", 0},
+        {{"-i", "200", "-t", "5", url(s, "/status/200"), NULL}, "5", 0},
+        {{"-t", "86400001", url(s, "/status/200"), NULL}, "86400001", 0},
+        {{"-i", "200", "-t", "10", NADIE, NULL}, NULL, 1},
     };
-    CAL_FIN(casos_entrada(s, casos, 3));
+    CAL_FIN(casos_entrada(s, casos, 5));
 }

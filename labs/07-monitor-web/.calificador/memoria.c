@@ -13,12 +13,14 @@ CAL_PRUEBA(valgrind, 40)
 {
     cal_esperado("código 0 tras SIGINT, «ERROR SUMMARY: 0 errors» y sin fugas definitivas ni "
                  "indirectas");
-    opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = TARDA(3000)}};
-    cal_servidor_t *s = servidor_opaco(o, 2);
+    /* También una URL que falla: la memoria del camino de FALLO (el motivo, la racha, la
+     * alerta) tiene que pasar por valgrind igual que la del OK y la de la cancelación. */
+    opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = TARDA(3000)}, {.guion = SIEMPRE(503)}};
+    cal_servidor_t *s = servidor_opaco(o, 3);
     if (s == NULL)
         CAL_FIN(0);
     const char *rapida = o[0].url, *lenta = o[1].url;
-    const char *args[] = {"-i", "500", "-t", "20000", rapida, lenta, NULL};
+    const char *args[] = {"-i", "500", "-t", "20000", rapida, lenta, o[2].url, NULL};
     cal_proceso_t *p = monitor(s, args, 40, 1);
     if (p == NULL)
         CAL_FIN(0);
@@ -54,5 +56,5 @@ CAL_PRUEBA(valgrind, 40)
     }
     /* Sin peticiones de verdad no hay nada que medir: las líneas tienen que tener respaldo. */
     dormir(150);
-    CAL_FIN(con_pruebas(s, p, o, 2, 0) && ok);
+    CAL_FIN(con_pruebas(s, p, o, 3, 0) && ok);
 }

@@ -14,7 +14,16 @@
 
 /* ------------------------------------------------------------------ parada */
 
-/* Comprueba que haya un RESUMEN por URL y que cuadre con sus líneas OK/FALLO. */
+/* ¿El RESUMEN de `u` dice «media=-» (lo que toca sin ninguna verificación)? */
+static int media_guion(const char *out, const char *u)
+{
+    char linea[1024], w[64];
+    return cal_linea(out, "RESUMEN", u, 0, linea, sizeof linea) >= 0 &&
+           cal_palabra(linea, 5, w, sizeof w) != NULL && strcmp(w, "media=-") == 0;
+}
+
+/* Comprueba que haya un RESUMEN por URL y que cuadre con sus líneas OK/FALLO (y, sin ninguna
+ * verificación, con «media=-»). */
 static int resumen_coherente(const char *out, const char *const *urls, int n, char *informe,
                              size_t tam)
 {
@@ -46,6 +55,13 @@ static int resumen_coherente(const char *out, const char *const *urls, int n, ch
                              "%s%s: RESUMEN dice verificaciones=%d correctas=%d fallos=%d pero "
                              "hubo %d OK y %d FALLO",
                              u ? "; " : "", urls[i], v, c, f, oks, fallos);
+            ok = 0;
+        } else if (v == 0 && !media_guion(out, urls[i])) {
+            char linea[512];
+            cal_linea(out, "RESUMEN", urls[i], 0, linea, sizeof linea);
+            w = snprintf(informe + u, tam - u,
+                         "%s%s: sin ninguna verificación, la media es «media=-», no: %s",
+                         u ? "; " : "", urls[i], linea);
             ok = 0;
         } else {
             w = snprintf(informe + u, tam - u, "%s%s: verificaciones=%d correctas=%d fallos=%d",

@@ -192,8 +192,9 @@ CAL_PRUEBA(carpetas, 20)
 {
     cal_esperado("cada archivo regular de la carpeta y sus subcarpetas contado una vez, como "
                  "«RUTA/…/nombre» con una sola «/» aunque la RUTA acabe en «/»; los enlaces "
-                 "simbólicos no se siguen (uno apunta a la propia carpeta); la lista en orden de "
-                 "nombre, con cada subcarpeta en su sitio (se ve en el empate de MAYOR)");
+                 "simbólicos no se siguen (uno apunta a la propia carpeta) y una FIFO de dentro se "
+                 "salta; la lista en orden de nombre, con cada subcarpeta en su sitio (se ve en el "
+                 "empate de MAYOR)");
     char dir[512], raiz[600], sub[700], hondo[800], vacia[700];
     if (carpeta("carpetas", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -236,6 +237,11 @@ CAL_PRUEBA(carpetas, 20)
     snprintf(enlace, sizeof enlace, "%s/otra_a.txt", raiz);
     if (r == 0 && symlink("a.txt", enlace) < 0)
         r = -errno;
+    /* Una FIFO dentro de la carpeta, sin nadie que escriba: no es un archivo regular y se
+     * salta. Quien la añada a la lista se queda esperando en ella y no termina. */
+    char tubo[900];
+    if (r == 0)
+        r = cal_fifo(sub, "tubo", tubo, sizeof tubo);
     if (r < 0)
         CAL_FIN(fallo_preparar(r));
     /* La RUTA acaba en «/»: las rutas son «…/raiz/a.txt», no «…/raiz//a.txt». */

@@ -100,14 +100,16 @@ static int linea_error(const char *err, const char *ruta, char *motivo, size_t t
 
 CAL_PRUEBA(errores, 20)
 {
-    cal_esperado("los archivos buenos se cuentan aunque fallen otros en medio; «ERROR <ruta>: "
-                 "<motivo>» en stderr por cada fallo; TOTAL de los leídos y código 1; sin "
-                 "ninguno leído, «TOTAL 0 palabras en 0 archivos», «MEDIA 0.0 …» y sin MAYOR");
+    cal_esperado("los archivos buenos se cuentan aunque fallen otros en medio (también el que "
+                 "va detrás de una subcarpeta que no se puede leer); «ERROR <ruta>: <motivo>» "
+                 "en stderr por cada fallo, con la ruta de lo que falló (la de la subcarpeta); "
+                 "TOTAL de los leídos y código 1; sin ninguno leído, «TOTAL 0 palabras en 0 "
+                 "archivos», «MEDIA 0.0 …» y sin MAYOR");
     char dir[512];
     if (carpeta("errores", dir, sizeof dir) < 0)
         CAL_FIN(0);
-    esperado_t e[3];
-    char falta[1200], cerrado[1200], falta2[1200];
+    esperado_t e[4];
+    char falta[1200], cerrado[1200], falta2[1200], arbol[600], cerrada[700];
     int r = escribir_texto(dir, "uno.txt", "uno\n", &e[0]);
     if (r == 0)
         r = escribir_texto(dir, "dos.txt", "dos dos\n", &e[1]);
@@ -118,12 +120,22 @@ CAL_PRUEBA(errores, 20)
         r = escribir_texto(dir, "cerrado.txt", "secreto secreto\n", &x);
     if (r == 0 && chmod(x.ruta, 0) < 0)
         r = -errno;
+    /* Una carpeta con una subcarpeta que no se puede leer («cerrada», sin permisos) y, detrás
+     * en la lista, un archivo que sí: el recorrido avisa de la subcarpeta y sigue. */
+    snprintf(arbol, sizeof arbol, "%s/arbol", dir);
+    snprintf(cerrada, sizeof cerrada, "%s/cerrada", arbol);
+    if (r == 0 && (mkdir(arbol, 0755) < 0 || mkdir(cerrada, 0755) < 0))
+        r = -errno;
+    if (r == 0)
+        r = escribir_texto(arbol, "z.txt", "zeta\n", &e[3]);
+    if (r == 0 && chmod(cerrada, 0) < 0)
+        r = -errno;
     if (r < 0)
         CAL_FIN(fallo_preparar(r));
     snprintf(cerrado, sizeof cerrado, "%s", x.ruta);
     snprintf(falta, sizeof falta, "%s/no_existe.txt", dir);
     snprintf(falta2, sizeof falta2, "%s/tampoco.txt", dir);
-    const char *args[] = {e[0].ruta, falta, e[1].ruta, cerrado, e[2].ruta, NULL};
+    const char *args[] = {e[0].ruta, falta, e[1].ruta, cerrado, e[2].ruta, arbol, NULL};
     cal_proceso_t *p = contador(args, dir, 8, 0);
     const char *args2[] = {falta, falta2, NULL};
     cal_proceso_t *q = p != NULL ? contador(args2, dir, 8, 0) : NULL;
@@ -132,12 +144,14 @@ CAL_PRUEBA(errores, 20)
     cal_esperar_fin(p, 5000);
     cal_esperar_fin(q, 5000);
     char motivo[1024], m[1024];
-    int ok = final_bien(p, 1, e, 3, motivo, sizeof motivo);
+    int ok = final_bien(p, 1, e, 4, motivo, sizeof motivo);
     if (ok && !linea_error(cal_errores(p), falta, motivo, sizeof motivo))
         ok = 0;
     if (ok && !linea_error(cal_errores(p), cerrado, motivo, sizeof motivo))
         ok = 0;
-    if (ok && !resumen_bien(cal_salida(p), e, 3, 2, motivo, sizeof motivo))
+    if (ok && !linea_error(cal_errores(p), cerrada, motivo, sizeof motivo))
+        ok = 0;
+    if (ok && !resumen_bien(cal_salida(p), e, 4, 2, motivo, sizeof motivo))
         ok = 0;
     if (!ok)
         cal_nota_salida(p, 8);
@@ -152,7 +166,8 @@ CAL_PRUEBA(errores, 20)
     }
     cal_obtenido("%s", !ok    ? motivo
                        : !ok2 ? m
-                              : "los tres buenos contados, dos ERROR, código 1; "
-                                "sin ninguno leído, el resumen vacío");
+                              : "los cuatro buenos contados, tres ERROR (uno, de la subcarpeta), "
+                                "código 1; sin ninguno leído, el resumen vacío");
+    (void)chmod(cerrada, 0755); /* que se pueda borrar la carpeta de la prueba */
     CAL_FIN(ok && ok2);
 }
