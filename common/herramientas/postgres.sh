@@ -221,7 +221,7 @@ iniciar() {
   # El registro de sentencias: una línea JSON por sentencia, en registro/ (del servidor).
   [ "${POSTGRES_SENTENCIAS:-0}" = 1 ] && sentencias="-c logging_collector=on \
     -c log_destination=jsonlog -c log_directory=$loc/registro -c log_filename=sentencias.log \
-    -c log_rotation_size=0 -c log_statement=all"
+    -c log_rotation_size=0 -c log_statement=all -c log_connections=on"
   # Un puerto libre: se elige al azar en la zona alta y, si otro lo ocupa, se prueba otro.
   local intento puerto arrancado=0
   for intento in 1 2 3 4 5 6 7 8; do

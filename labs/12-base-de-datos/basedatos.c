@@ -1,6 +1,6 @@
 /* basedatos.c — Laboratorio 12: base de datos asíncrona con un pool de conexiones.
  *
- *   basedatos [-p TAMAÑO] [-n REGISTROS] CONEXION
+ *   basedatos [-p TAMAÑO] [-n REGISTROS] CONEXIÓN
  *
  * Programa de partida: lee los argumentos, prepara el bucle y para limpiamente con Ctrl+C, pero
  * no hace el trabajo. Lo que falta está marcado con TODO; el enunciado (README.md) dice qué debe
@@ -103,10 +103,10 @@ static int leer_entero(const char *texto, const char *que, int minimo, int maxim
 
 static void uso(void)
 {
-    fprintf(stderr, "uso: basedatos [-p TAMAÑO] [-n REGISTROS] CONEXION\n"
+    fprintf(stderr, "uso: basedatos [-p TAMAÑO] [-n REGISTROS] CONEXIÓN\n"
                     "  -p  conexiones como mucho en el pool (1 a %d; por omisión %d)\n"
                     "  -n  filas que se insertan en cada fase (1 a %d; por omisión %d)\n"
-                    "  CONEXION: cadena de libpq, p. ej. la que imprime «make bd»\n",
+                    "  CONEXIÓN: cadena de libpq, p. ej. la que imprime «make bd»\n",
             TAMANO_MAXIMO, TAMANO_OMISION, REGISTROS_MAXIMO, REGISTROS_OMISION);
 }
 

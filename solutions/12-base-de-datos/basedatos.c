@@ -1,6 +1,6 @@
 /* basedatos.c — Laboratorio 12: base de datos asíncrona con un pool de conexiones (solución).
  *
- *   basedatos [-p TAMAÑO] [-n REGISTROS] CONEXION
+ *   basedatos [-p TAMAÑO] [-n REGISTROS] CONEXIÓN
  *
  * Crea (si falta) la tabla usuarios y la vacía; inserta REGISTROS filas a la vez a través de un
  * pool de como mucho TAMAÑO conexiones; inserta otras tantas en serie por una conexión propia;
@@ -647,10 +647,10 @@ static int leer_entero(const char *texto, const char *que, int minimo, int maxim
 
 static void uso(void)
 {
-    fprintf(stderr, "uso: basedatos [-p TAMAÑO] [-n REGISTROS] CONEXION\n"
+    fprintf(stderr, "uso: basedatos [-p TAMAÑO] [-n REGISTROS] CONEXIÓN\n"
                     "  -p  conexiones como mucho en el pool (1 a %d; por omisión %d)\n"
                     "  -n  filas que se insertan en cada fase (1 a %d; por omisión %d)\n"
-                    "  CONEXION: cadena de libpq, p. ej. la que imprime «make bd»\n",
+                    "  CONEXIÓN: cadena de libpq, p. ej. la que imprime «make bd»\n",
             TAMANO_MAXIMO, TAMANO_OMISION, REGISTROS_MAXIMO, REGISTROS_OMISION);
 }
 

@@ -32,12 +32,13 @@
 
 /* Cómo se prepara la base de datos de una verificación. */
 typedef enum {
-    SIN_TABLA,        /* el programa debe crearla */
-    TABLA_LENTA,      /* usuarios con la forma del enunciado y el disparador lento */
-    TABLA_DISTINTA,   /* usuarios(id integer, nombre varchar(10)) con 2 filas */
-    TABLA_ANULABLE,   /* usuarios como la del enunciado pero con nombre anulable, con 1 fila */
-    TABLA_BIGINT,     /* usuarios(id bigint, nombre text NOT NULL, correo text) con 1 fila */
-    TABLA_DESORDENADA /* usuarios(nombre text NOT NULL, id integer, correo text) con 1 fila */
+    SIN_TABLA,         /* el programa debe crearla */
+    TABLA_LENTA,       /* usuarios con la forma del enunciado y el disparador lento */
+    TABLA_DISTINTA,    /* usuarios(id integer, nombre varchar(10)) con 2 filas */
+    TABLA_ANULABLE,    /* usuarios como la del enunciado pero con nombre anulable, con 1 fila */
+    TABLA_BIGINT,      /* usuarios(id bigint, nombre text NOT NULL, correo text) con 1 fila */
+    TABLA_DESORDENADA, /* usuarios(nombre text NOT NULL, id integer, correo text) con 1 fila */
+    TABLA_AMPLIADA     /* la del enunciado con una cuarta columna (alta date), con 1 fila */
 } preparacion_t;
 
 typedef struct {
@@ -136,6 +137,7 @@ int base_filas_sorpresa(PGconn *c, int n);
  * valor pegado en el texto. 0 si no se pudo leer (explicado). */
 typedef struct {
     int despues, nuevas;
+    int conexiones; /* conexiones del programa que el servidor autorizó (log_connections) */
     char pegada[300];
 } sentencias_t;
 int base_sentencias(const base_t *b, sentencias_t *s);
