@@ -306,6 +306,13 @@ int acabo(corrida_t *x, char *motivo, size_t tam)
     return por_si_mismo(x->p, x->codigo, motivo, tam);
 }
 
+void nota_corrida(const corrida_t *x, int lineas)
+{
+    char lista[512];
+    cal_nota("En la carpeta: %s", listar(x->c.dir, lista, sizeof lista));
+    cal_nota_salida(x->p, lineas);
+}
+
 uint64_t servido_hasta(const cal_peticion_t *v, int n, uint64_t t)
 {
     uint64_t total = 0;
@@ -349,12 +356,16 @@ int registro_de(cal_servidor_t *s, const char *ruta, cal_peticion_t *v, int max)
 }
 
 /* Una descarga con --continuar sobre un .parte que el calificador deja antes. */
-int continuar(const char *ruta_base, const char *extra, uint64_t tam, uint64_t prefijo,
-              int prefijo_bueno, const char *nombre, int *estados, uint64_t *bytes, int *n_reg,
-              char *motivo, size_t tam_motivo, cal_proceso_t **pp, carpeta_t *c, cal_servidor_t *s,
-              uint64_t sem)
+int continuar(reanudacion_t *r, const char *ruta_base, const char *extra, uint64_t tam,
+              uint64_t prefijo, int prefijo_bueno, const char *nombre, char *motivo,
+              size_t tam_motivo)
 {
+    const carpeta_t *c = &r->x.c;
+    uint64_t sem = semilla_nueva();
     char u[160], b[220], parte[64];
+    r->x.p = NULL;
+    r->x.codigo = -1;
+    r->n = 0;
     snprintf(u, sizeof u, "%s/%llu?seed=%llu%s", ruta_base, (unsigned long long)tam,
              (unsigned long long)sem, extra);
     snprintf(parte, sizeof parte, "%s.parte", nombre);
@@ -363,19 +374,17 @@ int continuar(const char *ruta_base, const char *extra, uint64_t tam, uint64_t p
         return 0;
     }
     const char *args[] = {"--continuar", arg(b, sizeof b, nombre, u), NULL};
-    cal_proceso_t *p = descargas(s, c, args, 20, 0, 0);
-    *pp = p;
+    cal_proceso_t *p = r->x.p = descargas(r->x.s, c, args, 20, 0, 0);
     if (p == NULL)
         return 0;
-    int cod = fin(p, 15000);
+    r->x.codigo = fin(p, 15000);
     cal_peticion_t v[4];
-    int n = registro_de(s, u, v, 4);
-    *n_reg = n;
-    for (int i = 0; i < n; i++) {
-        estados[i] = v[i].estado;
-        bytes[i] = v[i].bytes;
+    r->n = registro_de(r->x.s, u, v, 4);
+    for (int i = 0; i < r->n; i++) {
+        r->estados[i] = v[i].estado;
+        r->bytes[i] = v[i].bytes;
     }
-    if (!por_si_mismo(p, cod, motivo, tam_motivo))
+    if (!acabo(&r->x, motivo, tam_motivo))
         return 0;
     if (!archivo_bien(c->dir, nombre, sem, tam, motivo, tam_motivo))
         return 0;
@@ -386,13 +395,15 @@ int continuar(const char *ruta_base, const char *extra, uint64_t tam, uint64_t p
     return 1;
 }
 
-void nota_registro(int n, const int *estados, const uint64_t *bytes)
+void nota_reanudacion(const reanudacion_t *r)
 {
     char t[256];
     size_t u = 0;
     t[0] = '\0';
-    for (int i = 0; i < n && u < sizeof t - 40; i++)
-        u += (size_t)snprintf(t + u, sizeof t - u, "%s%d (%llu bytes)", i ? ", " : "", estados[i],
-                              (unsigned long long)bytes[i]);
-    cal_nota("El servidor registró: %s", n > 0 ? t : "ninguna petición");
+    for (int i = 0; i < r->n && u < sizeof t - 40; i++)
+        u += (size_t)snprintf(t + u, sizeof t - u, "%s%d (%llu bytes)", i ? ", " : "",
+                              r->estados[i], (unsigned long long)r->bytes[i]);
+    cal_nota("El servidor registró: %s", r->n > 0 ? t : "ninguna petición");
+    if (r->x.p != NULL)
+        cal_nota_salida(r->x.p, 6);
 }

@@ -111,16 +111,28 @@ int preparar(corrida_t *x);
 int correr(corrida_t *x, const char *const *args, int max_ms);
 /* por_si_mismo() de la corrida. */
 int acabo(corrida_t *x, char *motivo, size_t tam);
+/* Para una corrida que falló: lo que hay en la carpeta y las últimas `lineas` de su salida. */
+void nota_corrida(const corrida_t *x, int lineas);
 
 /* ---- --continuar ---- */
 
+/* Una reanudación: la corrida (servidor y carpeta de preparar(); el proceso, de la última
+ * llamada a continuar) y lo que el servidor registró de ella. */
+typedef struct {
+    corrida_t x;
+    int n; /* peticiones registradas (se guardan las 4 primeras) */
+    int estados[4];
+    uint64_t bytes[4];
+} reanudacion_t;
+
 /* Una descarga con --continuar sobre un .parte de `prefijo` bytes que el calificador deja
- * antes (los buenos de la semilla o basura). Deja en estados/bytes/n_reg lo que registró el
- * servidor. 1 si el archivo final es el servido y no queda .parte; si no, 0 y el motivo. */
-int continuar(const char *ruta_base, const char *extra, uint64_t tam, uint64_t prefijo,
-              int prefijo_bueno, const char *nombre, int *estados, uint64_t *bytes, int *n_reg,
-              char *motivo, size_t tam_motivo, cal_proceso_t **pp, carpeta_t *c, cal_servidor_t *s,
-              uint64_t sem);
-void nota_registro(int n, const int *estados, const uint64_t *bytes);
+ * antes (los buenos de una semilla nueva o basura), en la carpeta y contra el servidor de
+ * r->x. Deja en r el proceso y lo que registró el servidor. 1 si el archivo final es el
+ * servido y no queda .parte; si no, 0 y el motivo. */
+int continuar(reanudacion_t *r, const char *ruta_base, const char *extra, uint64_t tam,
+              uint64_t prefijo, int prefijo_bueno, const char *nombre, char *motivo,
+              size_t tam_motivo);
+/* Para una reanudación que falló: lo que registró el servidor y la salida del programa. */
+void nota_reanudacion(const reanudacion_t *r);
 
 #endif

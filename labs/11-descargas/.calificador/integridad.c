@@ -16,10 +16,10 @@ CAL_PRUEBA(atomico, 30)
     cal_esperado("mientras descarga, un nombre final solo existe con el archivo entero; uno "
                  "cortado nunca llega a su nombre final, ni uno reanudado cuyo 206 acaba antes "
                  "del total de Content-Range (más corto de lo anunciado)");
-    carpeta_t c;
-    cal_servidor_t *s = servidor();
-    if (s == NULL || carpeta(&c) < 0)
+    corrida_t x;
+    if (!preparar(&x))
         CAL_FIN(0);
+    const char *dir = x.c.dir;
     uint64_t sem[3] = {semilla_nueva(), semilla_nueva(), semilla_nueva()};
     char u[3][128], b[3][200];
     bytes_url(u[0], sizeof u[0], 1500000, sem[0], "&kbps=1000");
@@ -27,14 +27,15 @@ CAL_PRUEBA(atomico, 30)
     /* corto.bin: se reanuda desde 400000 y el servidor contesta un 206 honesto que acaba en
      * el byte 600000 de 1000000 (sin Repr-Digest): solo la longitud lo delata. */
     bytes_url(u[2], sizeof u[2], 1000000, sem[2], "&corto=600000&digest=no");
-    if (escribir_parte(c.dir, "corto.bin.parte", sem[2], 400000) < 0) {
+    if (escribir_parte(dir, "corto.bin.parte", sem[2], 400000) < 0) {
         cal_obtenido("no se pudo preparar corto.bin.parte (error del calificador)");
         CAL_FIN(0);
     }
     const char *args[] = {"--continuar", arg(b[0], sizeof b[0], "grande.bin", u[0]),
                           arg(b[1], sizeof b[1], "cortado.bin", u[1]),
                           arg(b[2], sizeof b[2], "corto.bin", u[2]), NULL};
-    cal_proceso_t *p = descargas(s, &c, args, 25, 0, 0);
+    /* Se mira la carpeta mientras corre (hasta 15 s; la caja, 25). */
+    cal_proceso_t *p = x.p = descargas(x.s, &x.c, args, 25, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
     char motivo[256] = "";
@@ -43,17 +44,17 @@ CAL_PRUEBA(atomico, 30)
     while (!cal_termino(p) && cal_ahora_ms() < limite) {
         cal_esperar_fin(p, 10);
         miradas++;
-        long long g = tam_archivo(c.dir, "grande.bin");
+        long long g = tam_archivo(dir, "grande.bin");
         if (ok && g >= 0 && g != 1500000) {
             snprintf(motivo, sizeof motivo,
                      "grande.bin existía con %lld bytes de 1500000 mientras se descargaba", g);
             ok = 0;
         }
-        if (ok && tam_archivo(c.dir, "cortado.bin") >= 0) {
+        if (ok && tam_archivo(dir, "cortado.bin") >= 0) {
             snprintf(motivo, sizeof motivo, "cortado.bin apareció con su nombre final");
             ok = 0;
         }
-        long long k = tam_archivo(c.dir, "corto.bin");
+        long long k = tam_archivo(dir, "corto.bin");
         if (ok && k >= 0) {
             snprintf(motivo, sizeof motivo,
                      "corto.bin apareció con su nombre final y %lld bytes: el 206 acababa en el "
@@ -62,17 +63,16 @@ CAL_PRUEBA(atomico, 30)
             ok = 0;
         }
     }
-    int cod = fin(p, 100);
-    char lista[512];
+    x.codigo = fin(p, 100);
     if (ok)
-        ok = por_si_mismo(p, cod, motivo, sizeof motivo);
+        ok = acabo(&x, motivo, sizeof motivo);
     if (ok)
-        ok = archivo_bien(c.dir, "grande.bin", sem[0], 1500000, motivo, sizeof motivo);
-    if (ok && tam_archivo(c.dir, "cortado.bin") >= 0) {
+        ok = archivo_bien(dir, "grande.bin", sem[0], 1500000, motivo, sizeof motivo);
+    if (ok && tam_archivo(dir, "cortado.bin") >= 0) {
         snprintf(motivo, sizeof motivo, "al terminar existe cortado.bin, y su descarga se cortó");
         ok = 0;
     }
-    if (ok && tam_archivo(c.dir, "corto.bin") >= 0) {
+    if (ok && tam_archivo(dir, "corto.bin") >= 0) {
         snprintf(motivo, sizeof motivo,
                  "al terminar existe corto.bin, y solo llegó hasta el byte 600000 de 1000000 "
                  "(¿se compara la longitud con el total de Content-Range?)");
@@ -82,10 +82,8 @@ CAL_PRUEBA(atomico, 30)
         snprintf(motivo, sizeof motivo, "%d miradas a la carpeta: nunca un nombre final a medias",
                  miradas);
     cal_obtenido("%s", motivo);
-    if (!ok) {
-        cal_nota("En la carpeta: %s", listar(c.dir, lista, sizeof lista));
-        cal_nota_salida(p, 8);
-    }
+    if (!ok)
+        nota_corrida(&x, 8);
     CAL_FIN(ok);
 }
 
@@ -93,10 +91,10 @@ CAL_PRUEBA(huella, 30)
 {
     cal_esperado("un archivo cuya SHA-256 no es la de Repr-Digest da «ERROR nombre …» y no llega "
                  "a su nombre final, también si se reanudó (206) con --continuar; el bueno, sí");
-    carpeta_t c;
-    cal_servidor_t *s = servidor();
-    if (s == NULL || carpeta(&c) < 0)
+    corrida_t x;
+    if (!preparar(&x))
         CAL_FIN(0);
+    const char *dir = x.c.dir;
     uint64_t sem[3] = {semilla_nueva(), semilla_nueva(), semilla_nueva()};
     char u[3][128], b[3][200];
     bytes_url(u[0], sizeof u[0], 300000, sem[0], "&digest=mal");
@@ -104,29 +102,28 @@ CAL_PRUEBA(huella, 30)
     /* reanudada.bin: 100000 bytes buenos en el .parte; Repr-Digest es de la representación
      * entera (RFC 9530), también en un 206, y aquí es mala. */
     bytes_url(u[2], sizeof u[2], 300000, sem[2], "&digest=mal");
-    if (escribir_parte(c.dir, "reanudada.bin.parte", sem[2], 100000) < 0) {
+    if (escribir_parte(dir, "reanudada.bin.parte", sem[2], 100000) < 0) {
         cal_obtenido("no se pudo preparar reanudada.bin.parte (error del calificador)");
         CAL_FIN(0);
     }
     const char *args[] = {"--continuar", arg(b[0], sizeof b[0], "mala.bin", u[0]),
                           arg(b[1], sizeof b[1], "buena.bin", u[1]),
                           arg(b[2], sizeof b[2], "reanudada.bin", u[2]), NULL};
-    cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
-    if (p == NULL)
+    if (!correr(&x, args, 15000))
         CAL_FIN(0);
-    int cod = fin(p, 15000);
-    char motivo[256] = "", l[256], lista[512];
+    cal_proceso_t *p = x.p;
+    char motivo[256] = "", l[256];
     int ok = 1;
-    if (!por_si_mismo(p, cod, motivo, sizeof motivo)) {
+    if (!acabo(&x, motivo, sizeof motivo)) {
         ok = 0;
-    } else if (tam_archivo(c.dir, "mala.bin") >= 0) {
+    } else if (tam_archivo(dir, "mala.bin") >= 0) {
         snprintf(motivo, sizeof motivo,
                  "mala.bin tiene su nombre final y su SHA-256 no es la de Repr-Digest");
         ok = 0;
     } else if (!linea(p, "ERROR", "mala.bin", l, sizeof l)) {
         snprintf(motivo, sizeof motivo, "falta «ERROR mala.bin …»");
         ok = 0;
-    } else if (tam_archivo(c.dir, "reanudada.bin") >= 0) {
+    } else if (tam_archivo(dir, "reanudada.bin") >= 0) {
         snprintf(motivo, sizeof motivo,
                  "reanudada.bin (reanudada con un 206) tiene su nombre final y su SHA-256 no es "
                  "la de Repr-Digest, que es la del archivo entero");
@@ -135,13 +132,11 @@ CAL_PRUEBA(huella, 30)
         snprintf(motivo, sizeof motivo, "falta «ERROR reanudada.bin …»");
         ok = 0;
     } else {
-        ok = archivo_bien(c.dir, "buena.bin", sem[1], 300000, motivo, sizeof motivo);
+        ok = archivo_bien(dir, "buena.bin", sem[1], 300000, motivo, sizeof motivo);
     }
     cal_obtenido("%s", ok ? "la huella se comprueba antes de renombrar" : motivo);
-    if (!ok) {
-        cal_nota("En la carpeta: %s", listar(c.dir, lista, sizeof lista));
-        cal_nota_salida(p, 8);
-    }
+    if (!ok)
+        nota_corrida(&x, 8);
     CAL_FIN(ok);
 }
 
@@ -149,38 +144,35 @@ CAL_PRUEBA(parte_tras_fallo, 30)
 {
     cal_esperado("una descarga cortada deja NOMBRE.parte con los bytes recibidos (en orden), "
                  "«ERROR nombre …», la otra sigue y termina bien, y el código es 1");
-    carpeta_t c;
-    cal_servidor_t *s = servidor();
-    if (s == NULL || carpeta(&c) < 0)
+    corrida_t x;
+    if (!preparar(&x))
         CAL_FIN(0);
+    const char *dir = x.c.dir;
     uint64_t sem[2] = {semilla_nueva(), semilla_nueva()};
     char u[2][128], b[2][200];
     bytes_url(u[0], sizeof u[0], 800000, sem[0], "&cortar=350000");
     bytes_url(u[1], sizeof u[1], 400000, sem[1], NULL);
     const char *args[] = {arg(b[0], sizeof b[0], "roto.bin", u[0]),
                           arg(b[1], sizeof b[1], "sano.bin", u[1]), NULL};
-    cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
-    if (p == NULL)
+    if (!correr(&x, args, 15000))
         CAL_FIN(0);
-    int cod = fin(p, 15000);
-    char motivo[256] = "", l[256], lista[512];
+    cal_proceso_t *p = x.p;
+    char motivo[256] = "", l[256];
     int ok = 1;
-    if (!por_si_mismo(p, cod, motivo, sizeof motivo)) {
+    if (!acabo(&x, motivo, sizeof motivo)) {
         ok = 0;
     } else if (!linea(p, "ERROR", "roto.bin", l, sizeof l)) {
         snprintf(motivo, sizeof motivo, "falta «ERROR roto.bin …»");
         ok = 0;
-    } else if (!archivo_bien(c.dir, "roto.bin.parte", sem[0], 350000, motivo, sizeof motivo)) {
+    } else if (!archivo_bien(dir, "roto.bin.parte", sem[0], 350000, motivo, sizeof motivo)) {
         ok = 0;
     } else {
-        ok = archivo_bien(c.dir, "sano.bin", sem[1], 400000, motivo, sizeof motivo);
+        ok = archivo_bien(dir, "sano.bin", sem[1], 400000, motivo, sizeof motivo);
     }
     cal_obtenido("%s", ok ? "roto.bin.parte tiene los 350000 primeros bytes y sano.bin está bien"
                           : motivo);
-    if (!ok) {
-        cal_nota("En la carpeta: %s", listar(c.dir, lista, sizeof lista));
-        cal_nota_salida(p, 8);
-    }
+    if (!ok)
+        nota_corrida(&x, 8);
     CAL_FIN(ok);
 }
 
@@ -189,19 +181,15 @@ CAL_PRUEBA(continuar_206, 30)
     cal_esperado("con --continuar y un .parte con el principio bueno del archivo: una sola "
                  "petición, 206 con los bytes que faltan, el archivo idéntico al servido y «OK "
                  "nombre <tamaño del archivo> …»");
-    carpeta_t c;
-    cal_servidor_t *s = servidor();
-    if (s == NULL || carpeta(&c) < 0)
+    reanudacion_t r;
+    if (!preparar(&r.x))
         CAL_FIN(0);
-    int estados[4];
-    uint64_t bytes[4];
-    int n = 0;
     char motivo[256] = "", l[256], w[32];
-    cal_proceso_t *p = NULL;
     /* Tamaño y .parte, al azar en cada calificación. */
     uint64_t tam = al_azar(800000, 1200000), prefijo = al_azar(tam / 5, tam * 3 / 5);
-    int ok = continuar("/bytes", "", tam, prefijo, 1, "r.bin", estados, bytes, &n, motivo,
-                       sizeof motivo, &p, &c, s, semilla_nueva());
+    int ok = continuar(&r, "/bytes", "", tam, prefijo, 1, "r.bin", motivo, sizeof motivo);
+    const int n = r.n, *estados = r.estados;
+    const uint64_t *bytes = r.bytes;
     int bien = 0;
     if (ok && n >= 1 && estados[0] == 200)
         snprintf(motivo, sizeof motivo,
@@ -218,7 +206,7 @@ CAL_PRUEBA(continuar_206, 30)
         snprintf(motivo, sizeof motivo,
                  "el archivo está bien pero no se reanudó: se esperaba un único 206 de %llu bytes",
                  (unsigned long long)(tam - prefijo));
-    else if (ok && (!linea(p, "OK", "r.bin", l, sizeof l) ||
+    else if (ok && (!linea(r.x.p, "OK", "r.bin", l, sizeof l) ||
                     strtoull(cal_palabra(l, 2, w, sizeof w) ? w : "x", NULL, 10) != tam))
         snprintf(motivo, sizeof motivo,
                  "falta «OK r.bin %llu …»: <bytes> es el tamaño del archivo final, también si "
@@ -231,13 +219,9 @@ CAL_PRUEBA(continuar_206, 30)
                      (unsigned long long)(tam - prefijo), (unsigned long long)prefijo);
     else
         cal_obtenido("%s", motivo);
-    ok = bien;
-    if (!ok) {
-        nota_registro(n, estados, bytes);
-        if (p != NULL)
-            cal_nota_salida(p, 6);
-    }
-    CAL_FIN(ok);
+    if (!bien)
+        nota_reanudacion(&r);
+    CAL_FIN(bien);
 }
 
 CAL_PRUEBA(continuar_200, 30)
@@ -245,43 +229,29 @@ CAL_PRUEBA(continuar_200, 30)
     cal_esperado("con --continuar, si el servidor no hace caso del rango (200 con el archivo "
                  "entero), se empieza de 0: el resultado es idéntico al servido, sin restos del "
                  ".parte (que era más largo)");
-    carpeta_t c;
-    cal_servidor_t *s = servidor();
-    if (s == NULL || carpeta(&c) < 0)
+    reanudacion_t r;
+    if (!preparar(&r.x))
         CAL_FIN(0);
-    int estados[4];
-    uint64_t bytes[4];
-    int n = 0;
     char motivo[256] = "";
-    cal_proceso_t *p = NULL;
     /* /stream-bytes no atiende Range: responde 200, troceado, con los mismos bytes. El .parte
      * es más largo que el archivo: sin vaciarlo, le quedaría la cola vieja. */
     uint64_t tam = al_azar(300000, 500000), prefijo = tam + al_azar(50000, 200000);
-    int ok = continuar("/stream-bytes", "", tam, prefijo, 0, "z.bin", estados, bytes, &n, motivo,
-                       sizeof motivo, &p, &c, s, semilla_nueva());
+    int ok = continuar(&r, "/stream-bytes", "", tam, prefijo, 0, "z.bin", motivo, sizeof motivo);
     cal_obtenido("%s", ok ? "el 200 reemplazó al .parte" : motivo);
-    if (!ok) {
-        nota_registro(n, estados, bytes);
-        if (p != NULL)
-            cal_nota_salida(p, 6);
-    }
+    if (!ok)
+        nota_reanudacion(&r);
     CAL_FIN(ok);
 }
 
 /* Un caso de continuar_416: el .parte de `prefijo` bytes (buenos o basura) y la URL con
  * `extra`; se espera que empiece de cero (un 416 primero si `con_416`). 1 si fue así. */
-static int de_cero(carpeta_t *c, cal_servidor_t *s, const char *que, const char *extra,
-                   uint64_t tam, uint64_t prefijo, int prefijo_bueno, int con_416,
-                   const char *nombre, char *motivo, size_t t)
+static int de_cero(reanudacion_t *r, const char *que, const char *extra, uint64_t tam,
+                   uint64_t prefijo, int prefijo_bueno, int con_416, const char *nombre,
+                   char *motivo, size_t t)
 {
-    int estados[4];
-    uint64_t bytes[4];
-    int n = 0;
-    cal_proceso_t *p = NULL;
     char m[256] = "";
-    int ok = continuar("/bytes", extra, tam, prefijo, prefijo_bueno, nombre, estados, bytes, &n, m,
-                       sizeof m, &p, c, s, semilla_nueva());
-    if (n >= 1 && estados[0] == 200) {
+    int ok = continuar(r, "/bytes", extra, tam, prefijo, prefijo_bueno, nombre, m, sizeof m);
+    if (r->n >= 1 && r->estados[0] == 200) {
         /* Lo que pasó de verdad: /bytes atiende un «Range: bytes=N-» bien formado (con un 416
          * si N no existe, con el 206 mal situado si se le pide); un 200 dice que no lo hubo. */
         snprintf(m, sizeof m,
@@ -290,15 +260,13 @@ static int de_cero(carpeta_t *c, cal_servidor_t *s, const char *que, const char 
                  con_416 ? " (y no 416)" : " (no hubo ningún 206, ni bien ni mal situado)",
                  (unsigned long long)prefijo);
         ok = 0;
-    } else if (ok && con_416 && (n < 2 || estados[0] != 416)) {
+    } else if (ok && con_416 && (r->n < 2 || r->estados[0] != 416)) {
         snprintf(m, sizeof m, "se esperaba un 416 y después la descarga entera");
         ok = 0;
     }
     if (!ok) {
         snprintf(motivo, t, "%s: %s", que, m);
-        nota_registro(n, estados, bytes);
-        if (p != NULL)
-            cal_nota_salida(p, 6);
+        nota_reanudacion(r);
     }
     return ok;
 }
@@ -308,9 +276,8 @@ CAL_PRUEBA(continuar_416, 40)
     cal_esperado("con --continuar y un .parte más largo que el archivo, o tan largo como él (416 "
                  "del servidor), se empieza de 0 limpio; y con un 206 cuyo Content-Range no "
                  "empieza donde acaba el .parte, también: el resultado es idéntico al servido");
-    carpeta_t c;
-    cal_servidor_t *s = servidor();
-    if (s == NULL || carpeta(&c) < 0)
+    reanudacion_t r;
+    if (!preparar(&r.x))
         CAL_FIN(0);
     char motivo[512] = "";
     uint64_t t1 = al_azar(300000, 600000), t2 = al_azar(300000, 600000),
@@ -319,11 +286,11 @@ CAL_PRUEBA(continuar_416, 40)
      * se sabe si sus bytes son los de este archivo (aquí no lo son): de cero. Y un servidor
      * que contesta a «bytes=N-» con «206 bytes 0-…»: añadir ese cuerpo al .parte daría de
      * más; hay que vaciarlo y empezar de 0. */
-    int ok = de_cero(&c, s, ".parte más largo que el archivo", "", t1, t1 + al_azar(1, 100000), 0,
-                     1, "y.bin", motivo, sizeof motivo) &&
-             de_cero(&c, s, ".parte tan largo como el archivo (pero con otros bytes)", "", t2, t2,
-                     0, 1, "igual.bin", motivo, sizeof motivo) &&
-             de_cero(&c, s, "206 que empieza en 0 y no donde se pidió", "&rango=mal", t3,
+    int ok = de_cero(&r, ".parte más largo que el archivo", "", t1, t1 + al_azar(1, 100000), 0, 1,
+                     "y.bin", motivo, sizeof motivo) &&
+             de_cero(&r, ".parte tan largo como el archivo (pero con otros bytes)", "", t2, t2, 0,
+                     1, "igual.bin", motivo, sizeof motivo) &&
+             de_cero(&r, "206 que empieza en 0 y no donde se pidió", "&rango=mal", t3,
                      al_azar(t3 / 4, t3 * 3 / 4), 1, 0, "w.bin", motivo, sizeof motivo);
     cal_obtenido("%s", ok ? "416 (más largo o ya completo) y 206 que no empieza donde debe: los "
                             "tres empiezan de 0 limpios"

@@ -121,22 +121,27 @@ CAL_PRUEBA(cierra_archivos, 30)
 CAL_PRUEBA(valgrind, 60)
 {
     cal_esperado("bajo valgrind, con una descarga buena y otras que fallan por varios caminos (un "
-                 "corte con un reintento, una huella mala, un 4xx, un 416 que obliga a empezar de "
-                 "cero): «ERROR SUMMARY: 0 errors» y sin fugas");
+                 "corte con un reintento, una huella mala, un 4xx, un 416 y un 206 mal situado "
+                 "que obligan a empezar de cero): «ERROR SUMMARY: 0 errors» y sin fugas");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
         CAL_FIN(0);
     uint64_t sem = semilla_nueva();
-    char u[4][128], b[5][200], x4[32];
+    char u[5][128], b[6][200], x4[32];
     bytes_url(u[0], sizeof u[0], 400000, sem, NULL);
     bytes_url(u[1], sizeof u[1], 300000, semilla_nueva(), "&cortar=100000");
     bytes_url(u[2], sizeof u[2], 1000, semilla_nueva(), "&digest=mal");
     /* d.bin: un .parte más largo que el archivo → 416 → de cero (camino del reinicio). */
     bytes_url(u[3], sizeof u[3], 20000, semilla_nueva(), NULL);
     snprintf(x4, sizeof x4, "/status/%d", (int)al_azar(400, 404));
-    if (escribir_parte(c.dir, "d.bin.parte", 0, 30000) < 0) {
-        cal_obtenido("no se pudo preparar d.bin.parte (error del calificador)");
+    /* f.bin: un .parte bueno y un servidor que contesta un 206 desde el byte 0 (camino del
+     * 206 mal situado, otro reinicio). */
+    uint64_t sem_f = semilla_nueva();
+    bytes_url(u[4], sizeof u[4], 20000, sem_f, "&rango=mal");
+    if (escribir_parte(c.dir, "d.bin.parte", 0, 30000) < 0 ||
+        escribir_parte(c.dir, "f.bin.parte", sem_f, 5000) < 0) {
+        cal_obtenido("no se pudo preparar d.bin.parte o f.bin.parte (error del calificador)");
         CAL_FIN(0);
     }
     const char *args[] = {"-r",
@@ -147,6 +152,7 @@ CAL_PRUEBA(valgrind, 60)
                           arg(b[2], sizeof b[2], "c.bin", u[2]),
                           arg(b[3], sizeof b[3], "d.bin", u[3]),
                           arg(b[4], sizeof b[4], "e.bin", x4),
+                          arg(b[5], sizeof b[5], "f.bin", u[4]),
                           NULL};
     cal_proceso_t *p = descargas(s, &c, args, 50, 1, 0);
     if (p == NULL)
