@@ -24,7 +24,8 @@ vigilar-practica: $(LIBCURSO) $(LLHTTP_OBJS)
 	@test -n "$(strip $(PRACTICA_DIRS))" || { echo "Uso: make vigilar-practica L=02"; exit 2; }
 	@$(PRACTICA_ENV) bash lessons/practica/vigilar.sh -B $(B) $(PRACTICA_DIRS)
 
-# Solo en el repositorio del profesorado: la edición del estudiante no tiene las respuestas.
-SUITES += $(if $(wildcard solutions/practica/*/*/ejercicio.c),prueba-practica)
+# Solo en el repositorio del profesorado: la edición del estudiante no tiene los mutantes (y de
+# las respuestas, solo las publicadas: make publicar L=NN).
+SUITES += $(if $(wildcard autograder/mutantes/practica/*/*/*.patch),prueba-practica)
 prueba-practica: $(LIBCURSO) $(LLHTTP_OBJS)
 	@$(PRACTICA_ENV) bash lessons/practica/prueba-practica.sh -B $(B) $(foreach l,$(L),$(wildcard lessons/$(l)-*))
