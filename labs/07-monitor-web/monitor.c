@@ -3,7 +3,7 @@
  * Cada `intervalo` milisegundos hay que comprobar TODAS las URLs a la vez con el cliente
  * HTTP del curso, imprimir una línea por verificación, avisar cuando un sitio falla 3 veces
  * seguidas (una sola vez por racha) y cuando se recupera, y con Ctrl+C (o SIGTERM) parar el
- * temporizador, cancelar lo que esté en vuelo, imprimir el resumen y cerrar el bucle.
+ * temporizador, cancelar lo que esté en curso, imprimir el resumen y cerrar el bucle.
  *
  *   monitor [-i INTERVALO_MS] [-t LIMITE_MS] URL...
  *
@@ -39,7 +39,7 @@ typedef struct monitor_s monitor_t;
 typedef struct {
     char *url;                 /* copia propia (malloc): se libera al final de main */
     monitor_t *monitor;
-    http_peticion_t *en_curso; /* la verificación en vuelo, o NULL */
+    http_peticion_t *en_curso; /* la verificación en curso, o NULL */
     int fallos_seguidos;
     unsigned verificaciones, correctas, fallos;
     double suma_ms;
@@ -153,7 +153,7 @@ static void al_parar(senales_t *senales, int signum, void *datos)
     imprimir_resumen(m);
 
     /* TODO 6 (sigue): después, http_cliente_cerrar(m->cliente, NULL, NULL), que cancela lo
-     * que esté en vuelo (sus callbacks llegan con HTTP_E_CANCELADA) y libera el cliente, y
+     * que esté en curso (sus callbacks llegan con HTTP_E_CANCELADA) y libera el cliente, y
      * senales_cerrar(&m->senales). Cuando todo esté cerrado, uv_run() volverá en main. */
 
     /* Provisional, mientras el TODO 6 no cierre nada: sin esto el bucle seguiría vivo y
