@@ -6,7 +6,9 @@
 #
 # Qué lleva: los archivos del repositorio (git ls-files, con los cambios sin commit) menos
 # los de solo-profesorado.txt y menos las soluciones sin publicar (solutions/NN-tema/ solo
-# si su lab.json dice "solucion_publicada": true). Con --sin-soluciones, ninguna (Gradescope).
+# si su lab.json dice "solucion_publicada": true; solutions/practica/NN-tema/, las respuestas
+# de la práctica, solo si la lección está en lessons/practica/respuestas-publicadas.txt).
+# Con --sin-soluciones, ninguna (Gradescope).
 #
 # DEST es un repositorio de git propio, sin la historia del curso: la primera vez, un solo
 # commit; las siguientes, un commit nuevo encima con lo que haya cambiado (una solución
@@ -25,6 +27,12 @@ LISTA_PROFESORADO=autograder/profesorado/solo-profesorado.txt
 # Los laboratorios con la solución publicada (07-monitor-web…), uno por línea.
 publicados() {
   "$CALIFICAR" --raiz "$RAIZ" --lista | awk -F'\t' '$2 == "solucion_publicada" && $3 == 1 { print $1 }'
+}
+
+# Las lecciones con las respuestas de la práctica publicadas (make publicar L=NN).
+practica_publicada() {
+  [ -f lessons/practica/respuestas-publicadas.txt ] || return 0
+  sed -e 's/#.*//' -e 's/[[:space:]]//g' lessons/practica/respuestas-publicadas.txt | sed '/^$/d'
 }
 
 # Los archivos del curso: los de git (que existan) o, fuera de git, todos menos build/.
@@ -64,6 +72,7 @@ lista() {
     [ -n "$p" ] && patrones+=("$p")
   done <"$LISTA_PROFESORADO"
   local pub=" $(publicados | tr '\n' ' ') "
+  local pub_practica=" $(practica_publicada | tr '\n' ' ') "
   while IFS= read -r p; do patrones+=("$p"); done < <(bench_sin_publicar "${sin:-no}")
   archivos_curso | LC_ALL=C sort | while IFS= read -r f; do
     # Lo generado y las entregas de los estudiantes (datos personales) nunca salen.
@@ -74,6 +83,14 @@ lista() {
         *) [ "$f" = "$p" ] && continue 2 ;;
       esac
     done
+    if [[ "$f" == solutions/practica/* ]]; then
+      local leccion=${f#solutions/practica/}
+      leccion=${leccion%%/*}
+      [ -n "$sin" ] && continue
+      [[ "$pub_practica" == *" $leccion "* ]] || continue
+      printf '%s\n' "$f"
+      continue
+    fi
     if [[ "$f" == solutions/* ]]; then
       local lab=${f#solutions/}
       lab=${lab%%/*}
@@ -113,7 +130,9 @@ if [ ! -d "$DEST/.git" ]; then
 fi
 git -C "$DEST" rev-parse -q --verify HEAD >/dev/null || nueva=1
 antes=""
-[ -f "$DEST/.edicion-estudiante" ] && antes=$(sed -n 's/^soluciones: *//p' "$DEST/.edicion-estudiante")
+antes_practica=""
+[ -f "$DEST/.edicion-estudiante" ] && antes=$(sed -n 's/^soluciones: *//p' "$DEST/.edicion-estudiante") &&
+  antes_practica=$(sed -n 's/^practica: *//p' "$DEST/.edicion-estudiante")
 
 LISTA=$(mktemp "${TMPDIR:-/tmp}/edicion.XXXXXX")
 trap 'rm -f "$LISTA"' EXIT
@@ -127,16 +146,20 @@ tr '\n' '\0' <"$LISTA" | xargs -0 cp -p --parents -t "$DEST"
 
 pub=$(publicados | tr '\n' ' ' | sed 's/ $//')
 numeros=$(for l in $pub; do printf '%s ' "${l:0:2}"; done | sed 's/ $//; s/ /, /g')
+pub_practica=$(practica_publicada | tr '\n' ' ' | sed 's/ $//')
+numeros_practica=$(for l in $pub_practica; do printf '%s ' "${l:0:2}"; done | sed 's/ $//; s/ /, /g')
 {
   echo "# Edición del estudiante del curso, hecha con «make edicion-estudiante». No la edites a mano:"
   echo "# la rehace el profesorado. Marca la copia para que make test se adapte."
   echo "soluciones: $pub"
+  echo "practica: $pub_practica"
 } >"$DEST/.edicion-estudiante"
 # README: el aviso, justo después del título.
 if [ -f "$DEST/README.md" ]; then
   aviso="> **Edición del estudiante.** Esta copia del curso trae las lecciones, los laboratorios
 > (enunciado, programa de partida y calificador) y solo las soluciones ya publicadas
-> (${numeros:-ninguna todavía}). Cuando el profesorado publique otra, \`git pull\` la traerá.
+> (${numeros:-ninguna todavía}) y las respuestas de la práctica de las lecciones ya publicadas
+> (${numeros_practica:-ninguna todavía}). Cuando el profesorado publique otra, \`git pull\` la traerá.
 > \`make grade\` y \`make test\` funcionan igual; \`make grade SOLUCIONES=1\` dice qué soluciones
 > aún no están. Si haces commits tuyos en tu clon, antes del primer \`git pull\` ejecuta una vez
 > \`git config pull.rebase false\`: así \`git pull\` mezcla las soluciones nuevas con tu trabajo.
@@ -161,8 +184,13 @@ else
   for l in $pub; do [[ " $antes " == *" $l "* ]] || nuevas="$nuevas ${l:0:2}"; done
   retiradas=""
   for l in $antes; do [[ " $pub " == *" $l "* ]] || retiradas="$retiradas ${l:0:2}"; done
+  for l in $pub_practica; do [[ " $antes_practica " == *" $l "* ]] || nuevas_practica="${nuevas_practica:-} ${l:0:2}"; done
+  for l in $antes_practica; do [[ " $pub_practica " == *" $l "* ]] || retiradas="$retiradas práctica ${l:0:2}"; done
   if [ -n "$nuevas" ]; then
     mensaje="Publicadas las soluciones de:$nuevas"
+    [ -n "${nuevas_practica:-}" ] && mensaje="$mensaje; las respuestas de la práctica de:$nuevas_practica"
+  elif [ -n "${nuevas_practica:-}" ]; then
+    mensaje="Publicadas las respuestas de la práctica de:$nuevas_practica"
   else
     mensaje="Edición del estudiante al día"
   fi

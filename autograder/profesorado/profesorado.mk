@@ -2,6 +2,7 @@
 # estudiante (solo-profesorado.txt), por eso autograder.mk lo incluye con «-include».
 #
 #   make publicar LAB=07 / make despublicar LAB=07   «solucion_publicada» de su lab.json
+#   make publicar L=07 / make despublicar L=07       las respuestas de la práctica de la lección 7
 #   make estado-soluciones                           qué soluciones están publicadas
 #   make edicion-estudiante DEST=dir                 la edición del estudiante (repositorio git)
 #   make gradescope LAB=07                           build/gradescope/07-monitor-web.zip
@@ -14,10 +15,11 @@
         prueba-edicion prueba-gradescope prueba-clase
 
 publicar despublicar: $(CALIFICAR)
-	@$(CALIFICAR) --raiz "$(RAIZ)" --$@ $(if $(LAB),--lab "$(LAB)")
+	@$(if $(L),bash autograder/profesorado/publicar-practica.sh --$@ "$(L)",$(CALIFICAR) --raiz "$(RAIZ)" --$@ $(if $(LAB),--lab "$(LAB)"))
 
 estado-soluciones: $(CALIFICAR)
 	@$(CALIFICAR) --raiz "$(RAIZ)" --estado-soluciones
+	@bash autograder/profesorado/publicar-practica.sh --estado
 
 edicion-estudiante: $(CALIFICAR)
 	@test -n "$(DEST)" || { echo "edicion-estudiante: di dónde, p. ej. make edicion-estudiante DEST=../curso-estudiantes" >&2; exit 2; }

@@ -8,7 +8,7 @@
  * cada uno contra el servidor de práctica (make servidor).
  *
  * Pregunta la temperatura de cada ciudad a todos los proveedores de un archivo JSON, todas
- * las peticiones a la vez (como mucho -c en vuelo) y cada una con su propio tiempo límite;
+ * las peticiones a la vez (como mucho -c en curso) y cada una con su propio tiempo límite;
  * lee cada respuesta sin fiarse de ella (estado, JSON, ruta, tipo, rango), convierte a °C y
  * promedia solo lo que llegó bien.
  *
@@ -322,7 +322,7 @@ static void al_parar(senales_t *senales, int signum, void *datos)
     programa_t *prog = datos;
     fprintf(stderr, "clima: interrumpido, cancelando %zu peticiones\n", prog->pendientes);
     prog->interrumpido = 1;
-    terminar(prog); /* cancela lo que esté en vuelo o en cola */
+    terminar(prog); /* cancela lo que esté en curso o en cola */
 }
 
 /* proveedores.json en la carpeta del programa. Memoria nueva o NULL. */

@@ -3,7 +3,7 @@
  * Cada `intervalo` milisegundos comprueba TODAS las URLs a la vez con el cliente HTTP del
  * curso, imprime una línea por verificación, avisa cuando un sitio falla 3 veces seguidas
  * (una sola vez por racha) y cuando se recupera, y con Ctrl+C (o SIGTERM) para el
- * temporizador, cancela lo que esté en vuelo, imprime el resumen y cierra el bucle.
+ * temporizador, cancela lo que esté en curso, imprime el resumen y cierra el bucle.
  *
  *   monitor [-i INTERVALO_MS] [-t LIMITE_MS] URL...
  *
@@ -35,7 +35,7 @@ typedef struct monitor_s monitor_t;
 typedef struct {
     char *url;
     monitor_t *monitor;
-    http_peticion_t *en_curso; /* la verificación en vuelo, o NULL */
+    http_peticion_t *en_curso; /* la verificación en curso, o NULL */
     int fallos_seguidos;
     unsigned verificaciones, correctas, fallos;
     double suma_ms;
@@ -198,7 +198,7 @@ static void al_parar(senales_t *senales, int signum, void *datos)
     uv_timer_stop(&m->temporizador);
     uv_close((uv_handle_t *)&m->temporizador, NULL);
     imprimir_resumen(m);
-    /* Cancela lo que esté en vuelo: cada callback llega con HTTP_E_CANCELADA. */
+    /* Cancela lo que esté en curso: cada callback llega con HTTP_E_CANCELADA. */
     http_cliente_cerrar(m->cliente, NULL, NULL);
     senales_cerrar(&m->senales);
 }

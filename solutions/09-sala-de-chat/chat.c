@@ -93,7 +93,7 @@ struct sala_s {
     char lectura[64 * 1024];
 };
 
-/* Una escritura en vuelo: el búfer pasa a ser suyo y se libera en su callback. */
+/* Una escritura en curso: el búfer pasa a ser suyo y se libera en su callback. */
 typedef struct {
     uv_write_t req;
     char *datos;

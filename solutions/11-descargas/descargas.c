@@ -4,7 +4,7 @@
  *   descargas [-c N] [-d DIR] [-t MS] [-r N] [--continuar] DESCARGA...
  *
  * Cada cuerpo llega por trozos (al_recibir) y se escribe en DIR/NOMBRE.parte con uv_fs_write,
- * en orden y con una sola escritura en vuelo; si se acumula más de 1 MiB sin escribir, la
+ * en orden y con una sola escritura en curso; si se acumula más de 1 MiB sin escribir, la
  * transferencia se pausa (http_pausar) hasta que el disco se pone al día. Solo cuando está
  * completa y comprobada (longitud y Repr-Digest) se renombra a DIR/NOMBRE. El progreso va de
  * las callbacks de la transferencia a una cola, y un temporizador de 500 ms la vacía y pinta.
@@ -64,7 +64,7 @@ typedef struct {
     char motivo[160];
 
     uv_file fd;
-    uv_fs_t op;          /* la operación de archivo en vuelo (una a la vez) */
+    uv_fs_t op;          /* la operación de archivo en curso (una a la vez) */
     int op_en_vuelo;
     uv_timer_t vigia;    /* sin datos durante -t ms: estancada */
     uv_timer_t espera;   /* espera antes de un reintento */
@@ -704,7 +704,7 @@ static void al_truncar(uv_fs_t *req)
     avanzar_escritura(d);
 }
 
-/* Una sola operación en vuelo: la siguiente escritura sale cuando acaba la anterior, así los
+/* Una sola operación en curso: la siguiente escritura sale cuando acaba la anterior, así los
  * trozos llegan al disco en el orden en que llegaron por la red. */
 static void avanzar_escritura(descarga_t *d)
 {

@@ -232,7 +232,7 @@ static int pool_iniciar(pool_t *pool, uv_loop_t *bucle, const char *cadena, int 
     return 0;
 }
 
-/* Cancela en el servidor lo que esté en vuelo (si `cancelar`) y cierra todas las conexiones;
+/* Cancela en el servidor lo que esté en curso (si `cancelar`) y cierra todas las conexiones;
  * las peticiones en cola reciben UV_ECANCELED. al_cerrar llega cuando no queda ninguna. */
 static void pool_cerrar(pool_t *pool, int cancelar, void (*al_cerrar)(pool_t *pool))
 {
@@ -363,7 +363,7 @@ static void al_parar(senales_t *s, int signum, void *datos)
     programa_t *prog = datos;
     (void)s;
     (void)signum;
-    fprintf(stderr, "basedatos: interrumpido: se cancelan las consultas en vuelo\n");
+    fprintf(stderr, "basedatos: interrumpido: se cancelan las consultas en curso\n");
     acabar(prog, 130, 1);
 }
 

@@ -12,7 +12,10 @@
 #      no está publicada;
 #   4. make publicar LAB=07 en la copia y otra vez make edicion-estudiante: un commit nuevo con
 #      solutions/07-…, que un clon del estudiante recibe con git pull; allí make grade
-#      SOLUCIONES=1 da el 100 %; repetir sin cambios no hace commit; despublicar lo quita.
+#      SOLUCIONES=1 da el 100 %; repetir sin cambios no hace commit; despublicar lo quita;
+#   4b. make publicar L=07 (las respuestas de la práctica de la lección 7): un commit nuevo con
+#      justo solutions/practica/07-…/ (ni mutantes ni otras respuestas), una respuesta publicada
+#      pasa make practica allí, prueba-practica no se registra; despublicar las quita.
 # Última línea: «resumen: …».
 set -u
 RAIZ=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -45,6 +48,8 @@ mkdir -p "$COPIA/entregas/ana.garcia" && echo 'int main(void) { return 0; }' >"$
 git -C "$COPIA" init -q && git -C "$COPIA" add -A && git -C "$COPIA" commit -qm copia
 mapfile -t labs < <("$CALIFICAR" --raiz "$COPIA" --lista | awk -F'\t' '$2 == "programa" { print $1 }')
 for l in "${labs[@]}"; do "$CALIFICAR" --raiz "$COPIA" --despublicar --lab "$l" >/dev/null; done
+# Ninguna respuesta de la práctica publicada, tampoco.
+sed -i '/^[^#]/d' "$COPIA/lessons/practica/respuestas-publicadas.txt"
 lab=07-monitor-web
 [ -d "$COPIA/labs/$lab" ] || lab=${labs[0]}
 numero=${lab:0:2}
@@ -191,6 +196,46 @@ edicion
 [ ! -e "$ED/solutions/$lab" ] && grep -q "retiradas" <(git -C "$ED" log -1 --format=%s) &&
   bien "despublicar: un commit que la quita (y avisa de que sigue en la historia)" ||
   mal despublicar "despublicar: $(git -C "$ED" log -1 --format=%s)"
+
+# 4b. Las respuestas de la práctica de una lección, publicadas y retiradas como las soluciones.
+lp=$(cd "$COPIA/solutions/practica" && ls -d 07-*/ 2>/dev/null | head -n1)
+lp=${lp%/}
+if [ -z "$lp" ]; then
+  mal practica "la copia no tiene respuestas de práctica de la lección 07 (solutions/practica/07-*)"
+else
+  (cd "$COPIA" && bash autograder/profesorado/publicar-practica.sh --publicar 07) >/dev/null
+  edicion
+  (cd "$COPIA" && git ls-files "solutions/practica/$lp") | LC_ALL=C sort >"$TMP/practica-esperada.lista"
+  git -C "$ED" ls-files solutions/practica autograder/mutantes | LC_ALL=C sort >"$TMP/practica-edicion.lista"
+  if git -C "$ED" log -1 --format=%s | grep -q "Publicadas las respuestas de la práctica de: 07" &&
+    [ -s "$TMP/practica-esperada.lista" ] && diff "$TMP/practica-esperada.lista" "$TMP/practica-edicion.lista" >"$TMP/diff.txt"; then
+    bien "publicar L=07: commit «$(git -C "$ED" log -1 --format=%s)» con justo las $(wc -l <"$TMP/practica-esperada.lista") respuestas de solutions/practica/$lp (ni otras ni mutantes)"
+  else
+    mal publicar-practica "tras make publicar L=07: $(git -C "$ED" log -1 --format=%s) / $(head -n 10 "$TMP/diff.txt")"
+  fi
+  grep -q "respuestas de la práctica de las lecciones ya publicadas" "$ED/README.md" && grep -q "(07)" "$ED/README.md" &&
+    bien "el README de la edición dice qué respuestas de la práctica trae (07)" ||
+    mal readme-practica "el README no nombra las respuestas de la práctica publicadas"
+  suites=" $(make -C "$ED" --no-print-directory -s listar-suites 2>/dev/null) "
+  [[ "$suites" != *" prueba-practica "* ]] && bien "con respuestas publicadas, make test allí sigue sin prueba-practica (no hay mutantes)" ||
+    mal suites-practica "make test en la edición registra prueba-practica"
+  # Una respuesta publicada, en el lugar del ejercicio, pasa make practica en la edición.
+  ej=$(cd "$ED/solutions/practica/$lp" && ls -d */ | head -n1)
+  ej=${ej%/}
+  cp "$ED/lessons/$lp/practica/$ej/ejercicio.c" "$TMP/partida.c"
+  cp "$ED/solutions/practica/$lp/$ej/ejercicio.c" "$ED/lessons/$lp/practica/$ej/ejercicio.c"
+  make -C "$ED" --no-print-directory -s practica L=07 E="${ej%%-*}" >"$TMP/practica.txt" 2>&1
+  rc=$?
+  cp "$TMP/partida.c" "$ED/lessons/$lp/practica/$ej/ejercicio.c"
+  [ "$rc" = 0 ] && grep -q "¡Ejercicio completo!" "$TMP/practica.txt" &&
+    bien "la respuesta publicada de $ej pasa make practica L=07 en la edición" ||
+    mal practica-edicion "make practica con la respuesta publicada (rc=$rc): $(tail -n 6 "$TMP/practica.txt")"
+  (cd "$COPIA" && bash autograder/profesorado/publicar-practica.sh --despublicar 07) >/dev/null
+  edicion
+  [ -z "$(git -C "$ED" ls-files solutions/practica)" ] && git -C "$ED" log -1 --format=%s | grep -q "retiradas de la edición: práctica 07" &&
+    bien "despublicar L=07: un commit que las quita («$(git -C "$ED" log -1 --format=%s)»)" ||
+    mal despublicar-practica "despublicar L=07: $(git -C "$ED" log -1 --format=%s) / $(git -C "$ED" ls-files solutions/practica | head -3)"
+fi
 rm -rf "$ED/build" "$TMP/alumno/build"
 
 # 5. La tabla de labs/README.md es la de los lab.json, y un laboratorio nuevo (make nuevo-lab)

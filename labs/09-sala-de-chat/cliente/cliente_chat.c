@@ -46,7 +46,7 @@ typedef struct {
     char leido[64 * 1024]; /* un búfer para cada lectura: se consume antes de volver */
 } cliente_t;
 
-/* Una escritura en vuelo: la petición y su copia de los datos, juntas en un malloc. */
+/* Una escritura en curso: la petición y su copia de los datos, juntas en un malloc. */
 typedef struct {
     uv_write_t req;
     char datos[];

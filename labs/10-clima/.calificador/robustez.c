@@ -15,7 +15,7 @@ CAL_PRUEBA(sigint, 30)
     const prov_t provs[] = {{"a", "openmeteo", retraso, "current_weather.temperature", "C", ERROR},
                             {"b", "weatherapi", retraso, "current.temp_c", "C", ERROR}};
     esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 2};
-    cal_esperado("cuatro peticiones lentas (-t 20000) en vuelo; SIGINT: el programa la atiende "
+    cal_esperado("cuatro peticiones lentas (-t 20000) en curso; SIGINT: el programa la atiende "
                  "(no muere por la señal), cancela y sale por su pie con código 130 en menos de "
                  "2 s, sin esperarlas");
     const char *op[] = {"-t", "20000", NULL};
@@ -38,7 +38,7 @@ CAL_PRUEBA(sigint, 30)
     } else if (termino && mortal != 0)
         cal_obtenido("murió por la señal SIGINT %llu ms después de mandarla: el código 130 se "
                      "lo puso el sistema; el programa tiene que atenderla (senales_iniciar), "
-                     "cancelar lo que está en vuelo, cerrar y devolver 130",
+                     "cancelar lo que está en curso, cerrar y devolver 130",
                      (unsigned long long)(cal_ahora_ms() - t0));
     else
         cal_obtenido("%s %llu ms después de SIGINT", cal_describir_fin(e.p, fin, sizeof fin),

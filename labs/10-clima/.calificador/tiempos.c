@@ -79,7 +79,7 @@ CAL_PRUEBA(limite_c, 30)
     tres_lentos(provs, retraso);
     esc_t e = {.ciudades = ciudades, .nciudades = 3, .provs = provs, .nprovs = 3};
     cal_esperado("tres ciudades × tres proveedores que tardan %.2f s, con -c %d: según el "
-                 "registro, nunca más de %d peticiones en vuelo a la vez, y sí %d (el tope se "
+                 "registro, nunca más de %d peticiones en curso a la vez, y sí %d (el tope se "
                  "aprovecha); las nueve llegan y sus números son los del servidor",
                  ms / 1000.0, c, c, c);
     const char *op[] = {"-c", tope, NULL};

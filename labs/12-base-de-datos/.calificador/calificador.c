@@ -818,7 +818,7 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
 
 CAL_PRUEBA(sigint, 50)
 {
-    cal_esperado("con inserciones de 30 s en vuelo (3 en la fase concurrente; después, 1 en la "
+    cal_esperado("con inserciones de 30 s en curso (3 en la fase concurrente; después, 1 en la "
                  "secuencial), SIGINT: código 130 en menos de 3 s y ninguna sentencia del "
                  "programa sigue en marcha en el servidor");
     base_t b;

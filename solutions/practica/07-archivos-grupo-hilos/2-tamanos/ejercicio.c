@@ -1,0 +1,101 @@
+/* ejercicio.c — tamaños de una carpeta (práctica 2 de la lección 7): una respuesta.
+ *
+ *   tamanos CARPETA    lista cada entrada con su tamaño y el total, con uv_fs_scandir y un
+ *                      uv_fs_stat por entrada, todos a la vez.
+ *
+ * Cada uv_fs_stat lleva su propia petición en el montón (con la ruta detrás): su callback
+ * imprime, limpia la petición y la libera. El total sale cuando vuelve la última.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "curso/bucle.h"
+#include "curso/errores.h"
+
+typedef struct {
+    uv_fs_t req;
+    char ruta[]; /* CARPETA/nombre */
+} consulta_t;
+
+static const char *carpeta;
+static int pendientes, archivos, estado_salida;
+static long total;
+
+static void al_consultar(uv_fs_t *r)
+{
+    consulta_t *c = (consulta_t *)r; /* req es el primer campo */
+    const char *nombre = c->ruta + strlen(carpeta) + 1;
+
+    if (r->result < 0) {
+        fprintf(stderr, "no puedo consultar %s: %s\n", c->ruta, error_texto((int)r->result));
+        estado_salida = 1;
+    } else {
+        printf("%s: %ld bytes\n", nombre, (long)r->statbuf.st_size);
+        archivos++;
+        total += (long)r->statbuf.st_size;
+    }
+    uv_fs_req_cleanup(r); /* uv_fs_stat guardó una copia de la ruta */
+    free(c);
+    if (--pendientes == 0)
+        printf("total: %d entradas, %ld bytes\n", archivos, total);
+}
+
+static void al_listar(uv_fs_t *r)
+{
+    uv_dirent_t ent;
+
+    if (r->result < 0) {
+        fprintf(stderr, "no puedo listar %s: %s\n", carpeta, error_texto((int)r->result));
+        estado_salida = 1;
+        uv_fs_req_cleanup(r);
+        return;
+    }
+    while (uv_fs_scandir_next(r, &ent) != UV_EOF) {
+        size_t n = strlen(carpeta) + 1 + strlen(ent.name) + 1;
+        consulta_t *c = malloc(sizeof *c + n);
+        if (c == NULL) {
+            estado_salida = 1;
+            break;
+        }
+        snprintf(c->ruta, n, "%s/%s", carpeta, ent.name);
+        if (uv_fs_stat(r->loop, &c->req, c->ruta, al_consultar) < 0) {
+            uv_fs_req_cleanup(&c->req);
+            free(c);
+            estado_salida = 1;
+            continue;
+        }
+        pendientes++;
+    }
+    uv_fs_req_cleanup(r); /* libera la lista de nombres: ent.name ya no vale */
+    if (pendientes == 0)
+        printf("total: 0 entradas, 0 bytes\n");
+}
+
+int main(int argc, char **argv)
+{
+    uv_loop_t bucle;
+    uv_fs_t listar;
+    int r;
+
+    if (argc != 2) {
+        fprintf(stderr, "uso: %s CARPETA\n", argv[0]);
+        return 2;
+    }
+    carpeta = argv[1];
+    r = uv_loop_init(&bucle);
+    if (r < 0) {
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
+        return 1;
+    }
+    r = uv_fs_scandir(&bucle, &listar, carpeta, 0, al_listar);
+    if (r < 0) { /* fallo síncrono: al_listar no se llamará */
+        fprintf(stderr, "no puedo listar %s: %s\n", carpeta, error_texto(r));
+        uv_fs_req_cleanup(&listar);
+        estado_salida = 1;
+    }
+    if (bucle_terminar(&bucle) != 0)
+        return 1;
+    return estado_salida;
+}

@@ -1,0 +1,114 @@
+/* ejercicio.c — un servicio que para con orden (práctica 1 de la lección 12): una respuesta.
+ *
+ *   servicio term|int|dos    empieza un trabajo de 250 ms cada 100 ms y, a los 420 ms, se
+ *                            envía SIGTERM (term, dos) o SIGINT (int); «dos» envía otra
+ *                            SIGTERM a los 470 ms.
+ *
+ * La parada tiene tres tiempos: dejar de aceptar (cerrar el generador), terminar lo que está
+ * en curso (cada trabajo que acaba pregunta si ya no queda nada) y cerrarlo todo, también los
+ * uv_signal_t, para que uv_loop_close() devuelva 0. Una segunda señal no cierra dos veces.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <uv.h>
+
+#include "curso/bucle.h"
+#include "curso/errores.h"
+
+#define MAX_TRABAJOS 16
+
+static uv_timer_t generador, guion, trabajos[MAX_TRABAJOS];
+static uv_signal_t term, intr;
+static int empezados, terminados, en_curso, parando, segunda;
+
+static void cerrar_todo_si_acabo(void)
+{
+    if (!parando || en_curso > 0)
+        return;
+    printf("nada en curso: cierro y salgo\n");
+    uv_close((uv_handle_t *)&term, NULL);
+    uv_close((uv_handle_t *)&intr, NULL);
+}
+
+static void al_recibir_senal(uv_signal_t *h, int senal)
+{
+    const char *nombre = senal == SIGTERM ? "SIGTERM" : "SIGINT";
+    (void)h;
+    if (parando) {
+        printf("%s otra vez: ya estoy parando\n", nombre);
+        return;
+    }
+    parando = 1;
+    printf("%s: no acepto más trabajo; espero a los que están en curso\n", nombre);
+    uv_close((uv_handle_t *)&generador, NULL);
+    cerrar_todo_si_acabo();
+}
+
+/* Las dos señales de «para», convertidas en eventos del bucle. */
+static void escuchar_senales(uv_loop_t *bucle)
+{
+    uv_signal_init(bucle, &term);
+    uv_signal_start(&term, al_recibir_senal, SIGTERM);
+    uv_signal_init(bucle, &intr);
+    uv_signal_start(&intr, al_recibir_senal, SIGINT);
+}
+
+/* ---- El servicio (no lo cambies) ---- */
+
+static void al_acabar_trabajo(uv_timer_t *t)
+{
+    uv_close((uv_handle_t *)t, NULL);
+    en_curso--;
+    terminados++;
+    cerrar_todo_si_acabo();
+}
+
+static void al_generar(uv_timer_t *t)
+{
+    if (empezados == MAX_TRABAJOS)
+        return;
+    uv_timer_init(t->loop, &trabajos[empezados]);
+    uv_timer_start(&trabajos[empezados], al_acabar_trabajo, 250, 0);
+    empezados++;
+    en_curso++;
+}
+
+static void al_guion(uv_timer_t *t)
+{
+    int senal = t->data != NULL ? SIGINT : SIGTERM;
+    uv_kill(uv_os_getpid(), senal);
+    if (segunda) { /* «dos»: otra SIGTERM dentro de 50 ms */
+        segunda = 0;
+        uv_timer_start(t, al_guion, 50, 0);
+        return;
+    }
+    uv_close((uv_handle_t *)t, NULL);
+}
+
+int main(int argc, char **argv)
+{
+    uv_loop_t bucle;
+    const char *modo = argc == 2 ? argv[1] : "";
+
+    if (strcmp(modo, "term") != 0 && strcmp(modo, "int") != 0 && strcmp(modo, "dos") != 0) {
+        fprintf(stderr, "uso: %s term|int|dos\n", argv[0]);
+        return 2;
+    }
+    if (uv_loop_init(&bucle) < 0)
+        return 1;
+    escuchar_senales(&bucle);
+    uv_timer_init(&bucle, &generador);
+    uv_timer_start(&generador, al_generar, 100, 100);
+    uv_timer_init(&bucle, &guion);
+    guion.data = strcmp(modo, "int") == 0 ? "int" : NULL;
+    segunda = strcmp(modo, "dos") == 0;
+    uv_timer_start(&guion, al_guion, 420, 0);
+    if (bucle_terminar(&bucle) != 0)
+        return 1;
+    if (terminados == empezados)
+        printf("todos los trabajos empezados han terminado\n");
+    else
+        printf("quedaron %d trabajos a medias\n", empezados - terminados);
+    return 0;
+}
