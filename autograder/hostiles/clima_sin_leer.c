@@ -539,7 +539,7 @@ static void al_parar(senales_t *senales, int signum, void *datos)
     programa_t *prog = datos;
     fprintf(stderr, "clima: interrumpido, cancelando %zu peticiones\n", prog->pendientes);
     prog->interrumpido = 1;
-    terminar(prog); /* cancela lo que esté en vuelo o en cola */
+    terminar(prog); /* cancela lo que esté en curso o en cola */
 }
 
 /* proveedores.json en la carpeta del programa. Memoria nueva o NULL. */

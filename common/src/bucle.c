@@ -62,13 +62,13 @@ int bucle_cerrar(uv_loop_t *bucle, int avisar)
     int r;
 
     uv_walk(bucle, cerrar_uno, &avisar);
-    /* Entrega los cierres pendientes (y termina lo que aún esté en vuelo). */
+    /* Entrega los cierres pendientes (y termina lo que aún esté en curso). */
     uv_run(bucle, UV_RUN_DEFAULT);
     r = uv_loop_close(bucle);
     if (r != 0) {
         fprintf(stderr, "error: uv_loop_close() = %s; sigue vivo:\n", uv_err_name(r));
         if (bucle_listar(bucle, stderr) == 0) {
-            fprintf(stderr, "  (ningún handle: queda una petición en vuelo, p. ej. uv_fs o "
+            fprintf(stderr, "  (ningún handle: queda una petición en curso, p. ej. uv_fs o "
                             "uv_work)\n");
         }
     }

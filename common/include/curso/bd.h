@@ -2,7 +2,7 @@
  *
  * Es la pieza de abajo del asyncpg del curso de Python: UNA conexión, que conecta sin bloquear
  * el bucle y ejecuta UNA sentencia parametrizada a la vez. Una conexión de PostgreSQL es una
- * conversación: mientras una consulta está en vuelo no se puede empezar otra (bd_consultar()
+ * conversación: mientras una consulta está en curso no se puede empezar otra (bd_consultar()
  * devuelve UV_EBUSY). Para hacer varias cosas a la vez hacen falta varias conexiones; repartirlas
  * (un «pool») es cosa de quien usa este módulo.
  *
@@ -50,7 +50,7 @@
 
 /* Códigos propios (negativos, fuera del rango de libuv y de los de http.h). Las funciones
  * devuelven también errores de libuv: UV_EINVAL (cadena de conexión que no se entiende,
- * argumentos), UV_EBUSY (ya hay una consulta en vuelo), UV_ENOTCONN (no conectada o rota),
+ * argumentos), UV_EBUSY (ya hay una consulta en curso), UV_ENOTCONN (no conectada o rota),
  * UV_ECANCELED (consulta cancelada o conexión cerrada antes de terminar), UV_ENOMEM. */
 enum {
     BD_E_CONEXION = -30101, /* no se pudo conectar, o la conexión se perdió (servidor caído) */
@@ -82,7 +82,7 @@ int bd_comprobar_cadena(const char *conexion, char *mensaje, size_t tam);
 
 /* Envía una sentencia con parámetros $1…$n (`valores`: n cadenas en formato texto, NULL = SQL
  * NULL). Los valores viajan aparte del texto SQL: nunca se pegan en él (sin inyección).
- * Devuelve 0 (al_terminar llegará), UV_EBUSY si hay otra en vuelo, UV_ENOTCONN si la conexión
+ * Devuelve 0 (al_terminar llegará), UV_EBUSY si hay otra en curso, UV_ENOTCONN si la conexión
  * no está lista o está rota, UV_EINVAL con argumentos imposibles. */
 int bd_consultar(bd_conexion_t *c, const char *sql, int n, const char *const *valores,
                  bd_resultado_cb al_terminar, void *datos);
@@ -97,12 +97,12 @@ int bd_consultar(bd_conexion_t *c, const char *sql, int n, const char *const *va
  * consulta termina como habría terminado. */
 int bd_cancelar(bd_conexion_t *c);
 
-/* Cierra la conexión (PQfinish) y libera todo después. Una consulta o conexión en vuelo acaba
+/* Cierra la conexión (PQfinish) y libera todo después. Una consulta o conexión en curso acaba
  * con UV_ECANCELED antes de `al_cerrar` (o NULL). No cancela nada en el servidor: para eso,
  * antes, bd_cancelar(). Idempotente. */
 void bd_cerrar(bd_conexion_t *c, bd_cerrado_cb al_cerrar, void *datos);
 
-/* 1 si la conexión está conectada, sin consulta en vuelo y sana; 0 si no (conectando,
+/* 1 si la conexión está conectada, sin consulta en curso y sana; 0 si no (conectando,
  * ocupada, rota o cerrando). Un pool la usa para descartar conexiones rotas. */
 int bd_disponible(const bd_conexion_t *c);
 

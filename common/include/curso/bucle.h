@@ -1,7 +1,7 @@
 /* bucle.h — ayudas para ejecutar y cerrar un bucle de libuv como se debe.
  *
  * Todo programa del curso termina con uv_loop_close() == 0: eso prueba que no quedó ningún
- * handle abierto ni ninguna petición en vuelo. Cuando no es así, bucle_listar() enseña qué
+ * handle abierto ni ninguna petición en curso. Cuando no es así, bucle_listar() enseña qué
  * quedó vivo (tipo y ->data de cada handle): la respuesta del curso a asyncio.all_tasks().
  *
  * Ninguna de estas funciones reserva memoria que el llamador deba liberar.

@@ -1,7 +1,7 @@
 /* senales.h — parada limpia con Ctrl+C (SIGINT) y SIGTERM sobre uv_signal.
  *
  * Un programa asíncrono no debe morir a medias: al recibir la señal se llama una vez a
- * `al_parar`, que cancela lo que esté en vuelo y cierra sus handles; el bucle termina solo
+ * `al_parar`, que cancela lo que esté en curso y cierra sus handles; el bucle termina solo
  * cuando ya no queda nada. Mientras los handles sigan abiertos, una segunda señal se ignora
  * y la tercera sale con _exit(130) (la escotilla de emergencia habitual); después de
  * senales_cerrar() cada señal recupera su acción por omisión.

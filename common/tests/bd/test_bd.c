@@ -166,7 +166,7 @@ Test(bd, una_consulta_a_la_vez_por_conexion, .timeout = 30)
 /* N conexiones; cada una ejecuta una función que espera a que el servidor vea que las N
  * sesiones han empezado esa misma consulta (la columna `query` de pg_stat_activity guarda la
  * última, aunque ya haya terminado). Una consulta solo termina si las demás empezaron mientras
- * ella seguía en vuelo: en serie, la primera esperaría para siempre (statement_timeout). */
+ * ella seguía en curso: en serie, la primera esperaría para siempre (statement_timeout). */
 #define N_CONC 5
 Test(bd, varias_conexiones_a_la_vez, .timeout = 60)
 {
@@ -325,7 +325,7 @@ Test(bd, cancelar_en_el_servidor, .timeout = 30)
     uv_loop_init(&bucle);
     prueba_t p;
     conectar(&bucle, &p, NULL);
-    cr_assert_eq(bd_cancelar(p.c), UV_ENOTCONN, "sin consulta en vuelo no hay nada que cancelar");
+    cr_assert_eq(bd_cancelar(p.c), UV_ENOTCONN, "sin consulta en curso no hay nada que cancelar");
     cr_assert_eq(bd_consultar(p.c, "SELECT pg_sleep(20)", 0, NULL, al_terminar, &p), 0);
     uv_timer_t t;
     uv_timer_init(&bucle, &t);
@@ -399,7 +399,7 @@ Test(bd, cerrar_con_todo_en_vuelo, .timeout = 30)
     CORRER_HASTA(&bucle, a.cerrada == 1);
     cr_assert_eq(a.llamadas_conectar, 1);
     cr_assert_eq(a.conectada, UV_ECANCELED);
-    /* Cerrar con una consulta en vuelo: su callback llega con UV_ECANCELED y res NULL. */
+    /* Cerrar con una consulta en curso: su callback llega con UV_ECANCELED y res NULL. */
     prueba_t b;
     conectar(&bucle, &b, NULL);
     cr_assert_eq(bd_consultar(b.c, "SELECT pg_sleep(0.3)", 0, NULL, al_terminar, &b), 0);

@@ -265,7 +265,7 @@ static int tiempo_respaldado(const char *linea, int num, const cal_peticion_t *v
  * OK/FALLO casa, en orden, con una petición distinta a esa URL, con ese estado y terminada
  * antes de verse la línea; con ALERTAS, ALERTA solo tras tres FALLO respaldados seguidos; con
  * RECUPERADOS, RECUPERADO solo tras un OK respaldado; con OMITIDAS, cada OMITIDA con una petición a
- * esa URL en vuelo. Devuelve 1, o 0 con la explicación en `informe`. */
+ * esa URL en curso. Devuelve 1, o 0 con la explicación en `informe`. */
 int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *informe, size_t tam)
 {
     mirar();

@@ -19,7 +19,7 @@
  * URL registrada con ese estado (un FALLO con estado 0, con una petición cortada) y terminada
  * antes de que el calificador viera la línea (se anota cuándo aparece cada línea); ALERTA,
  * después de tres FALLO respaldados; RECUPERADO, después de un OK respaldado; OMITIDA, con
- * una petición a esa URL en vuelo; y RESUMEN no cuenta más de lo que el servidor atendió.
+ * una petición a esa URL en curso; y RESUMEN no cuenta más de lo que el servidor atendió.
  *
  * Cada verificación juzga un requisito (la tabla requisito → verificaciones está en el
  * README del laboratorio): las que no juzgan el ritmo esperan al primer ciclo, llegue cuando
@@ -108,7 +108,7 @@ int casa_estado(const cal_peticion_t *v, int estado);
  * OK/FALLO casa, en orden, con una petición distinta a esa URL, con ese estado y terminada
  * antes de verse la línea; con ALERTAS, ALERTA solo tras tres FALLO respaldados seguidos; con
  * RECUPERADOS, RECUPERADO solo tras un OK respaldado; con OMITIDAS, cada OMITIDA con una petición a
- * esa URL en vuelo. Devuelve 1, o 0 con la explicación en `informe`. */
+ * esa URL en curso. Devuelve 1, o 0 con la explicación en `informe`. */
 int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *informe, size_t tam);
 
 /* Si las líneas de `o` no tienen respaldo, lo anota (sustituye a «Obtenido») y devuelve 0. */

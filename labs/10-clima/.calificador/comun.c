@@ -746,7 +746,7 @@ int escenario(esc_t *e, const char *const *opciones, int codigo, int max_ms)
     return registro_completo(e);
 }
 
-/* Cuántas peticiones llegan a estar en vuelo a la vez, como mucho. */
+/* Cuántas peticiones llegan a estar en curso a la vez, como mucho. */
 int max_solapadas(const cal_peticion_t *v, int n)
 {
     int max = 0;

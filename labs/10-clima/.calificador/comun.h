@@ -134,7 +134,7 @@ int registro_completo(esc_t *e);
 /* ¿Es la petición r la del proveedor k para la ciudad c (con la ciudad bien codificada)? */
 int es_de(const esc_t *e, const cal_peticion_t *r, int c, int k);
 
-/* Cuántas peticiones llegan a estar en vuelo a la vez, como mucho. */
+/* Cuántas peticiones llegan a estar en curso a la vez, como mucho. */
 int max_solapadas(const cal_peticion_t *v, int n);
 
 /* El caso normal: preparar, lanzar, esperar el código, la salida y el registro. 1 o 0. */

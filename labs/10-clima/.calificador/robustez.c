@@ -21,7 +21,7 @@ CAL_PRUEBA(sigint, 30)
     const char *op[] = {"-t", "20000", NULL};
     if (preparar(&e) < 0 || lanzar(&e, op, 0, 20) < 0)
         CAL_FIN(0);
-    /* Hasta que estén en vuelo: el servidor las anota al acabar, así que se espera un rato
+    /* Hasta que estén en curso: el servidor las anota al acabar, así que se espera un rato
      * generoso (distinto en cada calificación). */
     cal_esperar(azar(1000, 1500));
     uint64_t t0 = cal_ahora_ms();

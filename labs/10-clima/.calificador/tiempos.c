@@ -1,5 +1,5 @@
 /* tiempos.c — verificaciones del laboratorio 10 de concurrencia y tiempos, leídas del
- * registro del servidor: todo a la vez, como mucho -c en vuelo, el corte por -t y el límite
+ * registro del servidor: todo a la vez, como mucho -c en curso, el corte por -t y el límite
  * que cuenta desde que sale cada petición. Los retrasos cambian en cada calificación, y en
  * cada una los números tienen que ser los que sirvió el servidor (leídos de la respuesta). */
 #define _GNU_SOURCE
