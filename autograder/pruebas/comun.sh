@@ -33,6 +33,11 @@ calificar_en() {
   segundos=$(awk -v a="$inicio" -v b="$fin" 'BEGIN{printf "%.1f", b-a}')
 }
 
+# mostrar NOMBRE: las líneas con ✘ del informe de esa calificación, para ver por qué falló.
+mostrar() {
+  grep -E '✘|Obtenido|ERROR' "$SALIDAS/$1.txt" | head -n 20 | sed 's/^/      /'
+}
+
 # nota NOMBRE: «puntos máximo» de results.json (o «- -» si no existe o no es JSON).
 nota() {
   python3 - "$SALIDAS/$1/results.json" <<'PY'

@@ -18,10 +18,6 @@ source "$RAIZ/autograder/pruebas/comun.sh"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-labs.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
-mostrar() { # las líneas con ✘ del informe, para ver por qué
-  grep -E '✘|Obtenido|ERROR' "$SALIDAS/$1.txt" | head -n 20 | sed 's/^/      /'
-}
-
 for lab_json in labs/[0-9][0-9]-*/lab.json; do
   lab=$(basename "$(dirname "$lab_json")")
   # make prueba-labs LAB=07 prueba solo ese laboratorio.

@@ -23,10 +23,6 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-mutantes.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 J=${MUTANTES_J:-2}
 
-mostrar() { # las líneas con ✘ del informe, para ver por qué
-  grep -E '✘|Obtenido|ERROR' "$SALIDAS/$1.txt" | head -n 20 | sed 's/^/      /'
-}
-
 # probar LAB PARCHE: califica el mutante y deja en $TMP/res/LAB-NOMBRE «bien|mal» en la
 # primera línea y el texto del resultado después.
 probar() {
