@@ -12,6 +12,11 @@
  *   GET    /reunir?ms=A,B,…  hasta 4 llamadas lentas A, B… ms A LA VEZ (cada una, un uv_timer
  *                            que haría de consulta a otro servicio); responde cuando han
  *                            vuelto todas: tarda lo que la más lenta, no la suma (gather)
+ *   GET    /informe?ms=N     necesita una de las 2 «sesiones» del servidor (lo que sería una
+ *                            conexión a la base de datos) durante N ms; si están ocupadas,
+ *                            espera turno. Con &falla=1 la ruta falla (500) a medias. La
+ *                            sesión se devuelve una vez, pase lo que pase: la dependencia
+ *                            con yield de FastAPI
  *
  * Cada conexión es un conexion_t con su analizador llhttp. Las peticiones se atienden de una
  * en una por conexión: al completar un mensaje el analizador se PAUSA (HPE_PAUSED), se deja
@@ -25,8 +30,9 @@
  * están atendiendo una petición se cierran al enviar su respuesta.
  *
  * Memoria: cada conexion_t se reserva al aceptar y se libera cuando se han cerrado todos sus
- * handles (el socket, el temporizador de /lento y los de /reunir). Cada respuesta es un bloque
- * (petición de escritura + bytes) que se libera en su callback.
+ * handles (el socket, el temporizador de /lento y /informe y los de /reunir). Cada respuesta
+ * es un bloque (petición de escritura + bytes) que se libera en su callback. Las sesiones son
+ * del servidor: una conexión solo las toma prestadas (ver devolver_sesion).
  */
 #include <errno.h>
 #include <jansson.h>
@@ -52,6 +58,7 @@
 #define TAM_LECTURA 16384
 #define MAX_LENTO   5000
 #define MAX_LLAMADAS 4
+#define MAX_SESIONES 2 /* las «conexiones a la base de datos» que comparten todas las peticiones */
 #define ESPERA_DESCARTE_MS 2000 /* cierre prolongado tras un error: ver al_apagar */
 
 typedef struct {
@@ -70,6 +77,8 @@ typedef struct {
     long atendidas; /* respuestas enviadas (puestas en la cola de escritura) */
     nota_t notas[MAX_NOTAS];
     int num_notas, siguiente_id;
+    int sesion_ocupada[MAX_SESIONES];
+    conexion_t *cola, *cola_fin; /* peticiones de /informe esperando una sesión, en orden */
     int parando;
 } servidor_t;
 
@@ -105,6 +114,11 @@ struct conexion_s {
     int cerrando;
     int descartar; /* cierre prolongado: tras un error quedan bytes del cliente sin leer */
     int handles_abiertos;
+    /* /informe: la sesión prestada (1..MAX_SESIONES; 0 = ninguna) o el sitio en la cola. */
+    int sesion;
+    int en_cola;
+    int informe_falla;
+    conexion_t *siguiente_en_cola;
 };
 
 static void atender(conexion_t *c);
@@ -112,6 +126,8 @@ static void leer(conexion_t *c);
 static void procesar(conexion_t *c, const char *datos, size_t n);
 static void reservar(uv_handle_t *h, size_t sugerido, uv_buf_t *buf);
 static void al_leer(uv_stream_t *flujo, ssize_t n, const uv_buf_t *buf);
+static void salir_de_la_cola(conexion_t *c);
+static void devolver_sesion(conexion_t *c, const char *motivo);
 
 /* ---------- Cerrar ------------------------------------------------------------------------ */
 
@@ -135,9 +151,12 @@ static void cerrar(conexion_t *c)
     if (c->cerrando)
         return;
     c->cerrando = 1;
-    if ((uv_is_active((uv_handle_t *)&c->espera) || c->llamadas_pendientes > 0) &&
+    if ((uv_is_active((uv_handle_t *)&c->espera) || c->llamadas_pendientes > 0 || c->en_cola) &&
         !c->descartar)
         c->s->en_espera--; /* una respuesta lenta que ya nadie recibirá */
+    /* El «finally» de /informe también corre si la conexión se cierra antes de responder. */
+    salir_de_la_cola(c);
+    devolver_sesion(c, "conexión cerrada");
     uv_close((uv_handle_t *)&c->espera, al_cerrar_handle);
     for (int i = 0; i < MAX_LLAMADAS; i++) /* cerrar cancela las llamadas que quedaran */
         uv_close((uv_handle_t *)&c->llamadas[i], al_cerrar_handle);
@@ -205,6 +224,8 @@ static const char *frase(int estado)
         return "URI Too Long";
     case 431:
         return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
     default:
         return "Service Unavailable";
     }
@@ -214,6 +235,8 @@ static void al_escribir_respuesta(uv_write_t *req, int estado)
 {
     conexion_t *c = req->handle->data;
     free(req->data);
+    /* La respuesta ha salido (o no saldrá): es el momento del código tras el yield. */
+    devolver_sesion(c, estado < 0 ? "el envío falló" : "respuesta enviada");
     if (c->cerrando)
         return; /* cancelada porque la conexión se cerró */
     if (estado < 0) {
@@ -318,25 +341,33 @@ static void al_vencer_lento(uv_timer_t *t)
     responder(c, 200, json_pack("{s:I}", "esperado_ms", (json_int_t)c->lento_ms));
 }
 
-static void ruta_lenta(conexion_t *c, const char *consulta)
+/* Lee «ms=N» de la consulta en *ms. Si falta o no vale, responde 400 y devuelve -1. */
+static int leer_ms(conexion_t *c, const char *consulta, uint64_t *ms)
 {
-    const char *ms = consulta != NULL ? strstr(consulta, "ms=") : NULL;
+    const char *p = consulta != NULL ? strstr(consulta, "ms=") : NULL;
     char *fin;
     long n;
-    if (ms == NULL) {
+    if (p == NULL) {
         responder_error(c, 400, "falta el parámetro ms");
-        return;
+        return -1;
     }
     errno = 0;
-    n = strtol(ms + 3, &fin, 10);
-    if (errno != 0 || fin == ms + 3 || (*fin != '\0' && *fin != '&') || n < 0 || n > MAX_LENTO) {
+    n = strtol(p + 3, &fin, 10);
+    if (errno != 0 || fin == p + 3 || (*fin != '\0' && *fin != '&') || n < 0 || n > MAX_LENTO) {
         responder_error(c, 400, "ms debe ser un entero entre 0 y 5000");
-        return;
+        return -1;
     }
+    *ms = (uint64_t)n;
+    return 0;
+}
+
+static void ruta_lenta(conexion_t *c, const char *consulta)
+{
+    if (leer_ms(c, consulta, &c->lento_ms) < 0)
+        return;
     /* Esto es el «await asyncio.sleep()» de una función de ruta: la conexión espera, el
      * bucle no. Una consulta lenta a una base de datos o a otra API tendría la misma forma:
      * empezar la operación aquí y responder desde su callback. */
-    c->lento_ms = (uint64_t)n;
     c->s->en_espera++;
     uv_timer_start(&c->espera, al_vencer_lento, c->lento_ms, 0);
 }
@@ -397,6 +428,104 @@ static void ruta_reunir(conexion_t *c, const char *consulta)
         uv_timer_start(&c->llamadas[i], al_volver_llamada, c->llamadas_ms[i], 0);
 }
 
+/* ---------- Un recurso por petición: la sesión de /informe ------------------------------------
+ * Lo que en FastAPI es una dependencia con yield:
+ *     async def sesion():
+ *         s = await grupo.tomar()      # tomar_sesion (con cola si no queda ninguna)
+ *         try: yield s                 # la ruta trabaja con ella: usar_sesion
+ *         finally: grupo.devolver(s)   # devolver_sesion
+ * El «finally» corre UNA vez pase lo que pase: respuesta enviada, ruta fallida, envío fallido o
+ * conexión cerrada antes de tiempo (cerrar). Y corre cuando la respuesta ya ha salido, no
+ * antes: la sesión sirve hasta el último byte, como en FastAPI desde la versión 0.118. */
+
+static void al_vencer_informe(uv_timer_t *t)
+{
+    conexion_t *c = t->data;
+    c->s->en_espera--;
+    if (c->informe_falla) { /* la ruta falla con la sesión en la mano: igual se devuelve */
+        responder_error(c, 500, "el informe falló a medias (falla=1)");
+        return;
+    }
+    responder(c, 200,
+              json_pack("{s:i, s:I}", "sesion", c->sesion, "ms", (json_int_t)c->lento_ms));
+}
+
+/* La ruta, con la sesión ya en la mano: un temporizador hace de consulta. */
+static void usar_sesion(conexion_t *c)
+{
+    uv_timer_start(&c->espera, al_vencer_informe, c->lento_ms, 0);
+}
+
+static void tomar_sesion(conexion_t *c)
+{
+    servidor_t *s = c->s;
+    for (int i = 0; i < MAX_SESIONES; i++) {
+        if (!s->sesion_ocupada[i]) {
+            s->sesion_ocupada[i] = 1;
+            c->sesion = i + 1;
+            printf("conexión %d: sesión %d tomada\n", c->id, c->sesion);
+            usar_sesion(c);
+            return;
+        }
+    }
+    /* Todas prestadas: a la cola, por orden de llegada (el await que espera turno). */
+    c->en_cola = 1;
+    c->siguiente_en_cola = NULL;
+    if (s->cola_fin != NULL)
+        s->cola_fin->siguiente_en_cola = c;
+    else
+        s->cola = c;
+    s->cola_fin = c;
+    printf("conexión %d: espera una sesión libre\n", c->id);
+}
+
+static void salir_de_la_cola(conexion_t *c)
+{
+    servidor_t *s = c->s;
+    conexion_t **p = &s->cola, *anterior = NULL;
+    if (!c->en_cola)
+        return;
+    while (*p != c) {
+        anterior = *p;
+        p = &(*p)->siguiente_en_cola;
+    }
+    *p = c->siguiente_en_cola;
+    if (s->cola_fin == c)
+        s->cola_fin = anterior;
+    c->en_cola = 0;
+}
+
+/* Idempotente: la segunda llamada (p. ej. cerrar tras un envío fallido) no hace nada. Si
+ * alguien espera turno, la sesión pasa directamente a él: nadie se la quita por el camino. */
+static void devolver_sesion(conexion_t *c, const char *motivo)
+{
+    servidor_t *s = c->s;
+    conexion_t *turno = s->cola;
+    int sesion = c->sesion;
+    if (sesion == 0)
+        return;
+    c->sesion = 0;
+    printf("conexión %d: sesión %d devuelta (%s)\n", c->id, sesion, motivo);
+    if (turno == NULL) {
+        s->sesion_ocupada[sesion - 1] = 0;
+        return;
+    }
+    salir_de_la_cola(turno);
+    turno->sesion = sesion;
+    printf("conexión %d: sesión %d tomada tras esperar turno\n", turno->id, sesion);
+    usar_sesion(turno);
+}
+
+static void ruta_informe(conexion_t *c, const char *consulta)
+{
+    /* Validar antes de tomar nada: una petición mal formada no ocupa una sesión. */
+    if (leer_ms(c, consulta, &c->lento_ms) < 0)
+        return;
+    c->informe_falla = strstr(consulta, "falla=1") != NULL;
+    c->s->en_espera++;
+    tomar_sesion(c);
+}
+
 static void atender(conexion_t *c)
 {
     servidor_t *s = c->s;
@@ -436,8 +565,11 @@ static void atender(conexion_t *c)
         ruta_lenta(c, consulta);
     } else if (strcmp(ruta, "/reunir") == 0 && get) {
         ruta_reunir(c, consulta);
+    } else if (strcmp(ruta, "/informe") == 0 && get) {
+        ruta_informe(c, consulta);
     } else if (strcmp(ruta, "/salud") == 0 || strncmp(ruta, "/notas", 6) == 0 ||
-               strcmp(ruta, "/lento") == 0 || strcmp(ruta, "/reunir") == 0) {
+               strcmp(ruta, "/lento") == 0 || strcmp(ruta, "/reunir") == 0 ||
+               strcmp(ruta, "/informe") == 0) {
         responder_error(c, 405, "método no permitido en esta ruta");
     } else {
         responder_error(c, 404, "no existe esa ruta");
