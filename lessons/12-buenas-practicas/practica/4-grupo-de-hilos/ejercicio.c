@@ -1,7 +1,7 @@
 /* ejercicio.c — ocho consultas bloqueantes sin bloquear el bucle (práctica 4 de la lección 12).
  *
  *   consultas    hace ocho consultas a una «biblioteca» que solo sabe bloquear (cada una,
- *                0,5 s) e imprime los resultados, cuántas fueron a la vez como mucho y
+ *                0.5 s) e imprime los resultados, cuántas fueron a la vez como mucho y
  *                cuántas corrieron en el hilo del bucle.
  *
  * Tal como está, no se hace ninguna. Tu trabajo: lanzar_consultas y sus dos callbacks (ver
