@@ -1,7 +1,7 @@
 /* ejercicio.c — un vigilante que mide el retraso del bucle (práctica 2 de la lección 12).
  *
  *   programa sano|bloquea    un trabajo que hace algo cada 100 ms, ocho veces; con
- *                            «bloquea», su tercera vuelta bloquea el bucle 0.6 s.
+ *                            «bloquea», su tercera vuelta bloquea el bucle 0.8 s.
  *
  * Tal como está, nadie mide nada. Tu trabajo: el vigilante del bucle (ver README.md); el
  * programa vigilado, abajo, no se cambia.
@@ -15,7 +15,7 @@
 #include "curso/bucle.h"
 
 #define PERIODO_MS 50 /* cada cuánto debería sonar el vigilante */
-#define UMBRAL_S 0.2  /* desde cuánto retraso avisa */
+#define UMBRAL_S 0.3  /* desde cuánto retraso avisa */
 
 static uv_timer_t vigilante;
 static uint64_t esperado_ms; /* cuándo debería sonar la próxima vez (reloj del bucle) */
@@ -59,7 +59,7 @@ static void al_trabajar(uv_timer_t *t)
 {
     vueltas++;
     if (bloquear && vueltas == 3)
-        usleep(600 * 1000); /* EL ERROR: una callback que bloquea el bucle 0.6 s */
+        usleep(800 * 1000); /* EL ERROR: una callback que bloquea el bucle 0.8 s */
     if (vueltas == 8) {
         printf("trabajo terminado\n");
         uv_close((uv_handle_t *)t, NULL);
