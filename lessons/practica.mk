@@ -9,9 +9,10 @@
 #                                 mutante pierde justo sus casos
 
 # llhttp (la práctica de la lección 9) va como en las lecciones: de pkg-config o sus objetos.
+# Criterion (la práctica 2 de la lección 11) solo se enlaza en el programa que lo usa: --as-needed.
 PRACTICA_ENV = PRACTICA_CC="$(CC)" \
   PRACTICA_CFLAGS="$(filter-out -Werror -MMD -MP,$(CURSO_CFLAGS)) $(LLHTTP_CFLAGS) $(CFLAGS) $(CURSO_LDFLAGS)" \
-  PRACTICA_LIBS="$(LLHTTP_OBJS) $(LLHTTP_LIBS) $(CURSO_LIBS)"
+  PRACTICA_LIBS="$(LLHTTP_OBJS) $(LLHTTP_LIBS) $(CURSO_LIBS) -Wl,--push-state,--as-needed $(CRITERION_LIBS) -Wl,--pop-state"
 PRACTICA_DIRS = $(foreach l,$(L),$(if $(E),$(wildcard lessons/$(l)-*/practica/$(E)-*),$(wildcard lessons/$(l)-*)))
 
 .PHONY: practica vigilar-practica prueba-practica
