@@ -2,9 +2,11 @@
  * (ver servidor.h y conexion.h).
  *
  * Cada cliente tiene dos handles (el socket y un temporizador) y se libera cuando se han
- * cerrado los dos. Las escrituras llevan su propia copia de los datos; `pendiente` cuenta
- * los bytes cuyas callbacks aún no han llegado, y es lo que usa la conexión para la
- * contrapresión (un cliente que no lee no hace crecer la memoria).
+ * cerrado los dos. Una escritura con la cola vacía se intenta primero directamente
+ * (uv_try_write); lo que no cabe en el socket va a la cola de libuv con su propia copia de
+ * los datos. `pendiente` cuenta los bytes en cola cuyas callbacks aún no han llegado, y es
+ * lo que usa la conexión para la contrapresión (un cliente que no lee no hace crecer la
+ * memoria).
  *
  * Cierre suave (tras «Connection: close», /cortar o un error 4xx): shutdown() para mandar
  * FIN y seguir leyendo (y tirando) lo que llegue durante un momento antes de cerrar. Cerrar
@@ -145,6 +147,22 @@ static int op_enviar(void *usuario, const char *datos, size_t n)
     cliente_t *cli = usuario;
     if (cli->cerrando || cli->apagando)
         return UV_ECANCELED;
+    /* Sin nada en cola, se intenta entregar ya al sistema (uv_try_write): lo normal con una
+     * respuesta pequeña es que quepa entera, y entonces no hay copia, ni petición de
+     * escritura, ni callback, ni el cambio de interés en epoll que libuv hace al vaciar su
+     * cola. Lo que no quepa va por uv_write, detrás, en orden. */
+    if (cli->pendiente == 0 && n > 0) {
+        uv_buf_t directo = uv_buf_init((char *)datos, (unsigned)n);
+        int w = uv_try_write((uv_stream_t *)&cli->tcp, &directo, 1);
+        if (w == (int)n)
+            return 0;
+        if (w > 0) {
+            datos += w;
+            n -= (size_t)w;
+        } else if (w != UV_EAGAIN) {
+            return w; /* EPIPE, ECONNRESET…: la conexión se abandona */
+        }
+    }
     escritura_t *e = malloc(sizeof *e + n);
     if (e == NULL)
         return UV_ENOMEM;
