@@ -33,7 +33,13 @@ struct servidor_s {
     contexto_t *ctx;
     cliente_t *clientes; /* lista doblemente enlazada */
     unsigned num_clientes;
-    int cerrando, escucha_cerrada;
+    /* Vuelcan el registro antes (prepare) y después (check) de cada espera de E/S: lo
+     * anotado en temporizadores y cierres sale antes de dormir, lo anotado al atender E/S
+     * sale al terminar esa vuelta. Sin referencia: no mantienen vivo el bucle. */
+    uv_prepare_t antes_de_esperar;
+    uv_check_t tras_esperar;
+    int cerrando;
+    int handles_cerrados; /* escucha + los dos de arriba: 3 = todo cerrado */
     void (*al_cerrado)(void *datos);
     void *datos_cerrado;
     /* Un solo búfer de lectura para todos: libuv llama a alloc_cb y justo después a read_cb,
@@ -63,7 +69,7 @@ typedef struct {
 
 static void comprobar_fin(servidor_t *s)
 {
-    if (s->cerrando && s->escucha_cerrada && s->num_clientes == 0) {
+    if (s->cerrando && s->handles_cerrados == 3 && s->num_clientes == 0) {
         void (*al_cerrado)(void *) = s->al_cerrado;
         void *datos = s->datos_cerrado;
         free(s);
@@ -312,11 +318,28 @@ static void al_conectar(uv_stream_t *escucha, int estado)
         cerrar_cliente(cli);
 }
 
-static void al_cerrar_escucha(uv_handle_t *h)
+static void al_cerrar_propio(uv_handle_t *h)
 {
     servidor_t *s = h->data;
-    s->escucha_cerrada = 1;
+    s->handles_cerrados++;
     comprobar_fin(s);
+}
+
+static void volcar_antes(uv_prepare_t *h)
+{
+    registro_volcar(((servidor_t *)h->data)->ctx->registro);
+}
+
+static void volcar_despues(uv_check_t *h)
+{
+    registro_volcar(((servidor_t *)h->data)->ctx->registro);
+}
+
+static void cerrar_handles(servidor_t *s)
+{
+    uv_close((uv_handle_t *)&s->escucha, al_cerrar_propio);
+    uv_close((uv_handle_t *)&s->antes_de_esperar, al_cerrar_propio);
+    uv_close((uv_handle_t *)&s->tras_esperar, al_cerrar_propio);
 }
 
 int servidor_iniciar(uv_loop_t *bucle, contexto_t *ctx, int puerto, servidor_t **salida,
@@ -337,6 +360,16 @@ int servidor_iniciar(uv_loop_t *bucle, contexto_t *ctx, int puerto, servidor_t *
         return r;
     }
     s->escucha.data = s;
+    uv_prepare_init(bucle, &s->antes_de_esperar);
+    uv_check_init(bucle, &s->tras_esperar);
+    s->antes_de_esperar.data = s;
+    s->tras_esperar.data = s;
+    if (ctx->registro != NULL) {
+        uv_prepare_start(&s->antes_de_esperar, volcar_antes);
+        uv_check_start(&s->tras_esperar, volcar_despues);
+        uv_unref((uv_handle_t *)&s->antes_de_esperar);
+        uv_unref((uv_handle_t *)&s->tras_esperar);
+    }
     r = uv_ip4_addr("127.0.0.1", puerto, &dir);
     if (r == 0)
         r = uv_tcp_bind(&s->escucha, (const struct sockaddr *)&dir, 0);
@@ -353,7 +386,7 @@ int servidor_iniciar(uv_loop_t *bucle, contexto_t *ctx, int puerto, servidor_t *
     if (r < 0) {
         /* Sin clientes ni escucha activa: la memoria se libera en el cierre. */
         s->cerrando = 1;
-        uv_close((uv_handle_t *)&s->escucha, al_cerrar_escucha);
+        cerrar_handles(s);
         return r;
     }
     *salida = s;
@@ -367,7 +400,7 @@ void servidor_cerrar(servidor_t *s, void (*al_cerrado)(void *datos), void *datos
     s->cerrando = 1;
     s->al_cerrado = al_cerrado;
     s->datos_cerrado = datos;
-    uv_close((uv_handle_t *)&s->escucha, al_cerrar_escucha);
+    cerrar_handles(s);
     for (cliente_t *cli = s->clientes; cli != NULL; cli = cli->sig)
         cerrar_cliente(cli);
 }
