@@ -89,14 +89,15 @@ static void terminar_respuesta(conexion_t *c);
 
 /* Termina las respuestas ya escritas enteras y atiende las encadenadas detrás. Un bucle y
  * no recursión: así nunca se apilan peticiones una dentro de otra. Tras MAX_SEGUIDAS
- * seguidas, el resto va en la vuelta siguiente del bucle (temporizador de 0 ms), para que
- * un cliente con cien peticiones encadenadas no deje esperando a los demás. Se llama al
+ * seguidas, el resto espera al temporizador (1 ms: uno de 0 ms rearmado desde su propia
+ * callback vuelve a correr en la misma pasada del bucle en libuv 1.44, ver TRAMPAS.md), para
+ * que un cliente con cien peticiones encadenadas no deje esperando a los demás. Se llama al
  * final de cada punto de entrada (recibir, escrito, vencido). */
 static void avanzar(conexion_t *c)
 {
     for (int i = 0; c->fase == FASE_VACIANDO && c->ops->pendiente(c->usuario) == 0; i++) {
         if (i == MAX_SEGUIDAS) {
-            c->ops->programar(c->usuario, 0);
+            c->ops->programar(c->usuario, 1);
             return;
         }
         terminar_respuesta(c);

@@ -181,7 +181,7 @@ Test(conexion, encadenadas_inmediatas_no_acaparan)
     int atendidas = cuenta(f.salida, "pong");
     cr_expect(atendidas > 1 && atendidas < 100,
               "%d de 100 encadenadas en una sola llamada: debe ceder el bucle", atendidas);
-    cr_expect(f.armado && f.ms == 0, "el resto, en la vuelta siguiente (0 ms)");
+    cr_expect(f.armado && f.ms == 1, "el resto, con el temporizador (1 ms)");
     conducir();
     cr_expect_eq(cuenta(f.salida, "pong"), 100);
     cr_expect(!f.cerrada);
