@@ -14,7 +14,9 @@
 #   con registro   servidor-practica --registro      contra nginx con access_log
 # En cada ronda se mide todo una vez, alternando quién va primero; se da la mediana de las
 # razones de todas las rondas. Con la máquina compartida, las peticiones/s absolutas varían
-# mucho de una ejecución a otra: solo la razón, medida en la misma ronda, dice algo.
+# mucho de una ejecución a otra: solo la razón, medida en la misma ronda, dice algo. Además
+# de las peticiones/s se da el tiempo de CPU (usuario + sistema, de /proc) que gasta cada
+# servidor por petición: depende poco de la carga de la máquina, y es la cifra estable.
 set -u
 dir=$1; segundos=${2:-5}; conexiones=${3:-50}; rondas=${4:-3}
 source "$(dirname "$0")/comun.sh"
@@ -73,34 +75,62 @@ url_nginx=$NGINX_URL
 arrancar_nginx con "access_log $TMP_BENCH/logs/nginx-acceso.log;" || exit 1
 url_nginx_reg=$NGINX_URL
 
+# tics_cpu PID: tiempo de CPU (usuario + sistema) gastado por el proceso, en tics del reloj.
+tics_cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# medir URL PID: deja en RPS las peticiones/s de wrk y en CPU los µs de CPU del proceso PID
+# por petición. Con la máquina cargada, las peticiones/s dependen de cuánta CPU le toque a
+# cada uno; la CPU por petición depende mucho menos (es la evidencia estable).
 medir() {
-  wrk -t1 -c"$conexiones" -d"${segundos}s" "$1/json" 2>&1 |
-    sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p'
+  local antes despues salida n hz
+  hz=$(getconf CLK_TCK)
+  antes=$(tics_cpu "$2")
+  salida=$(wrk -t1 -c"$conexiones" -d"${segundos}s" "$1/json" 2>&1)
+  despues=$(tics_cpu "$2")
+  RPS=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' <<<"$salida")
+  n=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' <<<"$salida")
+  CPU=$(awk -v a="$antes" -v d="$despues" -v n="${n:-0}" -v hz="$hz" \
+    'BEGIN{ if (n>0) printf "%.2f", (d-a)*1e6/hz/n; else print 0 }')
 }
 razon() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.1f", 100*a/b; else print 0 }'; }
 mediana() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END{ if (NR%2) print v[(NR+1)/2]; else printf "%.1f\n", (v[NR/2]+v[NR/2+1])/2 }'; }
 
-# medir_pareja URL_A URL_B RONDA: mide las dos (el orden se alterna) y deja A y B.
+# medir_pareja URL_A PID_A URL_B PID_B RONDA: mide las dos (el orden se alterna) y deja las
+# razones A/B de peticiones/s en R_RPS y de eficiencia (CPU de B / CPU de A) en R_CPU.
 medir_pareja() {
-  if [ $(($3 % 2)) -eq 1 ]; then A=$(medir "$1"); B=$(medir "$2")
-  else B=$(medir "$2"); A=$(medir "$1"); fi
-  [ -n "$A" ] && [ -n "$B" ] || { echo "wrk no dio resultados" >&2; exit 1; }
+  local rps_a cpu_a rps_b cpu_b
+  if [ $(($5 % 2)) -eq 1 ]; then
+    medir "$1" "$2"; rps_a=$RPS; cpu_a=$CPU
+    medir "$3" "$4"; rps_b=$RPS; cpu_b=$CPU
+  else
+    medir "$3" "$4"; rps_b=$RPS; cpu_b=$CPU
+    medir "$1" "$2"; rps_a=$RPS; cpu_a=$CPU
+  fi
+  [ -n "$rps_a" ] && [ -n "$rps_b" ] || { echo "wrk no dio resultados" >&2; exit 1; }
+  R_RPS=$(razon "$rps_a" "$rps_b"); R_CPU=$(razon "$cpu_b" "$cpu_a")
+  printf '  %-6s %-13s %9.0f %9.0f %7s%%   %8s %8s %7s%%   %s\n' "$5" "$6" "$rps_a" "$rps_b" \
+    "$R_RPS" "$cpu_a" "$cpu_b" "$R_CPU" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
-razones_sin=(); razones_con=()
+# El proceso que atiende: el servidor de práctica es el de PIDS_BENCH; en nginx, su único
+# proceso de trabajo (hijo del maestro).
+trabajador_nginx() { pgrep -P "$1" | head -n1; }
+pid_curso=${PIDS_BENCH[0]}; pid_curso_reg=${PIDS_BENCH[1]}
+pid_nginx=$(trabajador_nginx "${PIDS_BENCH[2]}"); pid_nginx_reg=$(trabajador_nginx "${PIDS_BENCH[3]}")
+[ -n "$pid_nginx" ] && [ -n "$pid_nginx_reg" ] || { echo "no encuentro los trabajadores de nginx" >&2; exit 1; }
+
+rps_sin=(); rps_con=(); cpu_sin=(); cpu_con=()
 echo "Servidor: GET /json, wrk -t1 -c$conexiones -d${segundos}s, $rondas rondas (un proceso cada uno)"
-printf '  %-6s %-14s %12s %12s %8s   %s\n' ronda registro curso nginx razón "carga (1 min)"
+printf '  %-6s %-13s %9s %9s %8s   %8s %8s %8s   %s\n' ronda registro "curso/s" "nginx/s" razón \
+  "µs curso" "µs nginx" "razón" "carga (1 min)"
 for r in $(seq "$rondas"); do
-  medir_pareja "$url_curso" "$url_nginx" "$r"
-  razones_sin+=("$(razon "$A" "$B")")
-  printf '  %-6s %-14s %12.0f %12.0f %7s%%   %s\n' "$r" "sin registro" "$A" "$B" \
-    "${razones_sin[-1]}" "$(cut -d' ' -f1 /proc/loadavg)"
-  medir_pareja "$url_curso_reg" "$url_nginx_reg" "$r"
-  razones_con+=("$(razon "$A" "$B")")
-  printf '  %-6s %-14s %12.0f %12.0f %7s%%   %s\n' "$r" "con registro" "$A" "$B" \
-    "${razones_con[-1]}" "$(cut -d' ' -f1 /proc/loadavg)"
+  medir_pareja "$url_curso" "$pid_curso" "$url_nginx" "$pid_nginx" "$r" "sin registro"
+  rps_sin+=("$R_RPS"); cpu_sin+=("$R_CPU")
+  medir_pareja "$url_curso_reg" "$pid_curso_reg" "$url_nginx_reg" "$pid_nginx_reg" "$r" "con registro"
+  rps_con+=("$R_RPS"); cpu_con+=("$R_CPU")
 done
 # El registro se comprueba: si el servidor no anotó nada, la pareja «con registro» no vale.
 [ -s "$TMP_BENCH/logs/curso.jsonl" ] || { echo "el servidor no escribió su registro" >&2; exit 1; }
-echo "  razón curso/nginx (mediana): sin registro $(mediana "${razones_sin[@]}") %," \
-  "con registro $(mediana "${razones_con[@]}") %  (objetivo ≥ 80 %)"
+echo "  Medianas (curso/nginx; objetivo ≥ 80 %):"
+echo "    peticiones/s:                       sin registro $(mediana "${rps_sin[@]}") %, con registro $(mediana "${rps_con[@]}") %"
+echo "    eficiencia (CPU nginx / CPU curso): sin registro $(mediana "${cpu_sin[@]}") %, con registro $(mediana "${cpu_con[@]}") %"
