@@ -153,6 +153,21 @@ Test(conexion, respuesta_pequena_en_una_escritura)
     cr_expect_eq(strtoul(cl + 16, NULL, 10), strlen(cuerpo + 4));
 }
 
+/* /json se serializa una vez y después se sirve de memoria: la segunda respuesta (de la
+ * copia guardada) debe ser idéntica byte a byte a la primera (la de jansson). */
+Test(conexion, json_guardado_igual_que_el_primero)
+{
+    f.inmediata = 1;
+    const char *p = "GET /json HTTP/1.1\r\n\r\n";
+    conexion_recibir(c, p, strlen(p));
+    size_t primera = f.largo;
+    conexion_recibir(c, p, strlen(p));
+    cr_assert_eq(f.largo, 2 * primera, "las dos respuestas miden %zu y %zu", primera,
+                 f.largo - primera);
+    cr_expect(memcmp(f.salida, f.salida + primera, primera) == 0, "las dos respuestas difieren");
+    cr_expect_not_null(strstr(f.salida, "\"slideshow\""));
+}
+
 /* Con un transporte que lo entrega todo en el acto, keep-alive no pasa por el bucle: la
  * respuesta queda terminada al volver de conexion_recibir y la siguiente se atiende igual. */
 Test(conexion, keep_alive_inmediato_sin_temporizador)
