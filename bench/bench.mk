@@ -21,7 +21,7 @@ _bench: $(BENCH_BINS) $(B)/bin/servidor-practica
 SUITES += prueba-bench
 prueba-bench: $(BENCH_BINS) $(B)/bin/servidor-practica
 	@bash bench/comparar-cliente.sh $(B) 40 10 1
-	@bash bench/comparar-servidor.sh $(B) 1 10
+	@bash bench/comparar-servidor.sh $(B) 1 10 1
 	@echo "resumen: las comparaciones funcionan (tamaño mínimo)"
 
 # Cada comparación de un laboratorio vive en su carpeta, bench/<tema>/<tema>.mk, y se apunta

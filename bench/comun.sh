@@ -17,9 +17,9 @@ limpiar_bench() {
 trap limpiar_bench EXIT
 trap 'exit 130' INT TERM
 
-# arrancar_servidor BIN: deja la URL en SERVIDOR_URL.
+# arrancar_servidor BIN [OPCIONES…]: deja la URL en SERVIDOR_URL.
 arrancar_servidor() {
-  "$1" --puerto 0 >"$TMP_BENCH/servidor.out" 2>"$TMP_BENCH/servidor.err" &
+  "$1" --puerto 0 "${@:2}" >"$TMP_BENCH/servidor.out" 2>"$TMP_BENCH/servidor.err" &
   PIDS_BENCH+=($!)
   for _ in $(seq 100); do
     SERVIDOR_URL=$(head -n1 "$TMP_BENCH/servidor.out" 2>/dev/null)

@@ -30,6 +30,7 @@ typedef struct {
     int armado;
     uint64_t ms;
     int cerrada;
+    int inmediata; /* entrega en el acto, sin pendiente ni aviso (uv_try_write completo) */
 } falso_t;
 
 static int f_enviar(void *u, const char *datos, size_t n)
@@ -39,7 +40,10 @@ static int f_enviar(void *u, const char *datos, size_t n)
         __builtin_trap(); /* escribir tras pedir el cierre es un error del contrato */
     if (f->salida == 0 && n > 0 && (n < 9 || memcmp(datos, "HTTP/1.1 ", 9) != 0))
         __builtin_trap(); /* la primera salida debe ser una línea de estado */
-    f->pendiente += n;
+    /* Como un socket: entrega en el acto mientras «cabe» (256 KiB en total por entrada);
+     * después, todo queda pendiente y la contrapresión entra en juego. */
+    if (!f->inmediata || f->salida + n > 256u * 1024u)
+        f->pendiente += n;
     f->salida += n;
     return 0;
 }
@@ -144,6 +148,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *datos, size_t n)
     /* El primer byte decide el tamaño de los trozos: así se prueban tokens partidos entre
      * lecturas (las callbacks de llhttp llegan en varios pedazos). */
     size_t trozo = n > 0 ? (size_t)(datos[0] % 97) + 1 : 1;
+    /* Su bit alto elige el transporte: escrituras que quedan pendientes hasta que el arnés
+     * las completa, o entregadas en el acto (el camino rápido de servidor.c). */
+    f.inmediata = n > 0 && (datos[0] & 0x80) != 0;
     size_t i = n > 0 ? 1 : 0;
     while (i < n && !f.cerrada && f.salida < MAX_SALIDA) {
         size_t m = n - i < trozo ? n - i : trozo;

@@ -34,6 +34,9 @@
 
 /* Tic mínimo del goteo: más fino no aporta nada a una barra de progreso. */
 #define GOTEO_TIC_MIN_MS 10
+/* Respuestas encadenadas que se terminan seguidas dentro de una misma llamada (ver
+ * avanzar()); las demás esperan a la vuelta siguiente del bucle para no acapararlo. */
+#define MAX_SEGUIDAS 32
 
 typedef enum {
     FASE_LEYENDO,
@@ -82,6 +85,24 @@ static _Thread_local char trozo[CONEXION_TROZO + 64];
 
 static void atender(conexion_t *c);
 static void procesar_guardado(conexion_t *c);
+static void terminar_respuesta(conexion_t *c);
+
+/* Termina las respuestas ya escritas enteras y atiende las encadenadas detrás. Un bucle y
+ * no recursión: así nunca se apilan peticiones una dentro de otra. Tras MAX_SEGUIDAS
+ * seguidas, el resto espera al temporizador (1 ms: uno de 0 ms rearmado desde su propia
+ * callback vuelve a correr en la misma pasada del bucle en libuv 1.44, ver TRAMPAS.md), para
+ * que un cliente con cien peticiones encadenadas no deje esperando a los demás. Se llama al
+ * final de cada punto de entrada (recibir, escrito, vencido). */
+static void avanzar(conexion_t *c)
+{
+    for (int i = 0; c->fase == FASE_VACIANDO && c->ops->pendiente(c->usuario) == 0; i++) {
+        if (i == MAX_SEGUIDAS) {
+            c->ops->programar(c->usuario, 1);
+            return;
+        }
+        terminar_respuesta(c);
+    }
+}
 
 /* --- Callbacks de llhttp ------------------------------------------------------------- */
 
@@ -141,13 +162,23 @@ static int al_valor_completo(llhttp_t *p)
     return peticion_terminar_valor(&de(p)->pet) < 0 ? demasiado(de(p), 431) : 0;
 }
 
+/* El nombre del método en la petición (sin snprintf: esto ocurre en cada petición). */
+static void copiar_metodo(conexion_t *c, llhttp_method_t metodo)
+{
+    const char *nombre = llhttp_method_name(metodo);
+    size_t n = strlen(nombre);
+    if (n >= sizeof c->pet.metodo)
+        n = sizeof c->pet.metodo - 1;
+    memcpy(c->pet.metodo, nombre, n);
+    c->pet.metodo[n] = '\0';
+}
+
 static int al_cabeza_completa(llhttp_t *p)
 {
     conexion_t *c = de(p);
     c->cabeza_completa = 1;
     c->inicio_ms = reloj_ms();
-    snprintf(c->pet.metodo, sizeof c->pet.metodo, "%s",
-             llhttp_method_name((llhttp_method_t)p->method));
+    copiar_metodo(c, (llhttp_method_t)p->method);
     c->pet.version_mayor = p->http_major;
     c->pet.version_menor = p->http_minor;
     c->es_head = p->method == HTTP_HEAD;
@@ -245,12 +276,11 @@ static int enviar(conexion_t *c, const char *datos, size_t n)
 static void pasar_a_vaciar(conexion_t *c)
 {
     c->fase = FASE_VACIANDO;
-    /* Con todo escrito ya, se termina desde el bucle (1 ms) y no aquí: así nunca se encadena
-     * una petición tras otra dentro de la misma pila. Si no, el plazo vigila a un cliente que
-     * no lee. */
-    if (c->ops->pendiente(c->usuario) == 0)
-        c->ops->programar(c->usuario, 1);
-    else
+    /* Con todo escrito ya (el transporte lo entregó al sistema sin esperar), la respuesta se
+     * termina en avanzar(), al volver de la llamada que empezó todo: ni temporizador ni vuelta
+     * del bucle de por medio, que es lo que cuesta el camino keep-alive. Si no, el plazo vigila
+     * a un cliente que no lee. */
+    if (c->ops->pendiente(c->usuario) > 0)
         c->ops->programar(c->usuario, c->ctx->inactividad_ms);
 }
 
@@ -343,8 +373,19 @@ static void empezar_envio(conexion_t *c)
         abortar(c);
         return;
     }
-    if (enviar(c, trozo, n) < 0)
+    /* Cuerpo de longitud conocida que sale ya: su comienzo va detrás de la cabecera en la
+     * misma escritura. Una respuesta pequeña (/json, /ping) es así una sola llamada al
+     * sistema y una sola copia, no dos. */
+    int junto = !c->es_head && !r->sin_cuerpo && !r->troceado && r->goteo_ms == 0;
+    size_t cuerpo = 0;
+    if (junto) {
+        uint64_t cabe = sizeof trozo - n;
+        cuerpo = r->longitud < cabe ? (size_t)r->longitud : (size_t)cabe;
+        respuesta_leer(r, 0, trozo + n, cuerpo);
+    }
+    if (enviar(c, trozo, n + cuerpo) < 0)
         return;
+    c->enviado = cuerpo;
     if (c->es_head || r->sin_cuerpo) {
         /* HEAD: misma cabecera (con su Content-Length), ningún byte de cuerpo. */
         r->longitud = 0;
@@ -368,7 +409,8 @@ static void empezar_envio(conexion_t *c)
     bombear(c);
 }
 
-/* Respuesta escrita entera: registro y, o bien cierre, o bien la petición siguiente. */
+/* Respuesta escrita entera: registro y, o bien cierre, o bien la petición siguiente (que
+ * puede quedar también terminada: de eso se ocupa el bucle de avanzar()). */
 static void terminar_respuesta(conexion_t *c)
 {
     anotar(c, 0);
@@ -500,7 +542,9 @@ static void procesar_guardado(conexion_t *c)
 /* Petición completa: la ruta decide la respuesta. */
 static void atender(conexion_t *c)
 {
-    c->ops->desprogramar(c->usuario);
+    /* El plazo de inactividad sigue armado: todos los caminos que siguen lo rearman (espera,
+     * goteo, contrapresión, vaciado, siguiente petición) o cierran, y pararlo aquí costaría
+     * una operación más por petición. */
     respuesta_iniciar(&c->resp);
     c->en_curso = 1;
     c->enviado = 0;
@@ -559,6 +603,7 @@ void conexion_recibir(conexion_t *c, const char *datos, size_t n)
             return;
         atender(c);
     }
+    avanzar(c);
 }
 
 void conexion_escrito(conexion_t *c)
@@ -568,14 +613,13 @@ void conexion_escrito(conexion_t *c)
         bombear(c);
         break;
     case FASE_VACIANDO:
-        if (c->ops->pendiente(c->usuario) == 0)
-            terminar_respuesta(c);
-        else
+        if (c->ops->pendiente(c->usuario) > 0)
             c->ops->programar(c->usuario, c->ctx->inactividad_ms);
         break;
     default:
         break;
     }
+    avanzar(c);
 }
 
 void conexion_vencido(conexion_t *c)
@@ -595,14 +639,13 @@ void conexion_vencido(conexion_t *c)
         tic_goteo(c);
         break;
     case FASE_VACIANDO:
-        if (c->ops->pendiente(c->usuario) == 0)
-            terminar_respuesta(c);
-        else
+        if (c->ops->pendiente(c->usuario) > 0)
             abortar(c);
         break;
     case FASE_CERRADA:
         break;
     }
+    avanzar(c);
 }
 
 void conexion_fin_entrada(conexion_t *c)

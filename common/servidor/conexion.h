@@ -11,8 +11,11 @@
  * Reglas del contrato:
  *   - Las operaciones NUNCA llaman de vuelta a la conexión de forma síncrona: conexion_escrito
  *     y conexion_vencido llegan después, desde el bucle.
- *   - `enviar` copia los datos y los cuenta en `pendiente` hasta que se escribieron; la
- *     conexión avisa de cada escritura terminada con conexion_escrito().
+ *   - `enviar` entrega los datos al sistema en el acto o los copia; lo que no se haya
+ *     entregado aún cuenta en `pendiente`, y cuando se termina de escribir lo encolado el
+ *     transporte llama a conexion_escrito(). Si `enviar` lo entregó todo, `pendiente` no
+ *     sube y no llega ningún aviso: la conexión lo ve y sigue sin esperar al bucle (así una
+ *     respuesta pequeña en keep-alive no cuesta ni un temporizador ni una vuelta más).
  *   - Un solo temporizador por conexión: `programar` lo (re)arma, `desprogramar` lo para.
  *   - Tras llamar a `cerrar`, la conexión no vuelve a usar las operaciones; su dueño la
  *     libera con conexion_liberar() cuando termine de cerrar el transporte.

@@ -25,6 +25,7 @@ void respuesta_liberar(respuesta_t *r)
 static void poner_cuerpo(respuesta_t *r, int estado, const char *tipo, char *cuerpo, size_t n)
 {
     free(r->cuerpo);
+    r->prestado = NULL;
     r->fuente = FUENTE_MEMORIA;
     r->estado = estado;
     r->tipo = tipo;
@@ -65,6 +66,14 @@ void respuesta_json(respuesta_t *r, int estado, json_t *json)
         }
     }
     poner_cuerpo(r, estado, "application/json", texto, n);
+}
+
+void respuesta_prestada(respuesta_t *r, int estado, const char *tipo, const char *texto, size_t n)
+{
+    poner_cuerpo(r, estado, tipo, NULL, 0);
+    r->estado = estado;
+    r->prestado = texto;
+    r->longitud = r->anunciada = n;
 }
 
 void respuesta_error(respuesta_t *r, int estado, const char *mensaje)
@@ -144,45 +153,89 @@ const char *respuesta_frase(int estado)
     }
 }
 
+/* Escritura de la cabecera a mano, sin snprintf: se hace en cada respuesta y el formateo
+ * genérico era una parte visible del coste por petición (perfil con callgrind). */
+typedef struct {
+    char *p, *fin; /* siguiente byte libre; fin deja sitio para el NUL */
+    int lleno;
+} escritor_t;
+
+static void poner(escritor_t *e, const char *s, size_t n)
+{
+    if (e->lleno || (size_t)(e->fin - e->p) < n) {
+        e->lleno = 1;
+        return;
+    }
+    memcpy(e->p, s, n);
+    e->p += n;
+}
+
+static void poner_c(escritor_t *e, const char *s)
+{
+    poner(e, s, strlen(s));
+}
+
+static void poner_numero(escritor_t *e, uint64_t v)
+{
+    char cifras[24];
+    size_t i = sizeof cifras;
+    do {
+        cifras[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    poner(e, cifras + i, sizeof cifras - i);
+}
+
 size_t respuesta_cabeza(const respuesta_t *r, int mantener_10, char *destino, size_t tam)
 {
-    char longitud[64] = "";
-    if (r->troceado)
-        snprintf(longitud, sizeof longitud, "Transfer-Encoding: chunked\r\n");
-    else if (!r->sin_cuerpo)
-        snprintf(longitud, sizeof longitud, "Content-Length: %" PRIu64 "\r\n", r->anunciada);
-
-    const char *conexion = "";
-    if (r->cerrar)
-        conexion = "Connection: close\r\n";
-    else if (mantener_10)
-        conexion = "Connection: keep-alive\r\n";
-
-    char tipo[96] = "";
-    if (!r->sin_cuerpo)
-        snprintf(tipo, sizeof tipo, "Content-Type: %s\r\n", r->tipo);
-
-    int n = snprintf(destino, tam,
-                     "HTTP/1.1 %d %s\r\n"
-                     "Server: servidor-practica\r\n"
-                     "%s%s%s%s"
-                     "\r\n",
-                     r->estado, respuesta_frase(r->estado), tipo, longitud, conexion,
-                     r->cabeceras_extra);
-    if (n < 0 || (size_t)n >= tam)
+    if (tam == 0)
         return 0;
-    return (size_t)n;
+    escritor_t e = {destino, destino + tam - 1, 0};
+    static const char linea[] = "HTTP/1.1 ";
+    poner(&e, linea, sizeof linea - 1);
+    poner_numero(&e, r->estado >= 0 ? (uint64_t)r->estado : 0);
+    poner(&e, " ", 1);
+    poner_c(&e, respuesta_frase(r->estado));
+    static const char servidor[] = "\r\nServer: servidor-practica\r\n";
+    poner(&e, servidor, sizeof servidor - 1);
+    if (!r->sin_cuerpo) {
+        static const char tipo[] = "Content-Type: ";
+        poner(&e, tipo, sizeof tipo - 1);
+        poner_c(&e, r->tipo);
+        poner(&e, "\r\n", 2);
+    }
+    if (r->troceado) {
+        static const char troceado[] = "Transfer-Encoding: chunked\r\n";
+        poner(&e, troceado, sizeof troceado - 1);
+    } else if (!r->sin_cuerpo) {
+        static const char longitud[] = "Content-Length: ";
+        poner(&e, longitud, sizeof longitud - 1);
+        poner_numero(&e, r->anunciada);
+        poner(&e, "\r\n", 2);
+    }
+    if (r->cerrar)
+        poner_c(&e, "Connection: close\r\n");
+    else if (mantener_10)
+        poner_c(&e, "Connection: keep-alive\r\n");
+    poner_c(&e, r->cabeceras_extra);
+    poner(&e, "\r\n", 2);
+    if (e.lleno)
+        return 0;
+    *e.p = '\0';
+    return (size_t)(e.p - destino);
 }
 
 void respuesta_leer(const respuesta_t *r, uint64_t desde, char *destino, size_t n)
 {
     switch (r->fuente) {
-    case FUENTE_MEMORIA:
-        if (r->cuerpo != NULL && desde + n <= r->longitud)
-            memcpy(destino, r->cuerpo + desde, n);
+    case FUENTE_MEMORIA: {
+        const char *cuerpo = r->cuerpo != NULL ? r->cuerpo : r->prestado;
+        if (cuerpo != NULL && desde + n <= r->longitud)
+            memcpy(destino, cuerpo + desde, n);
         else
             memset(destino, 0, n);
         break;
+    }
     case FUENTE_BYTES:
         bytes_generar(r->semilla, r->desde + desde, (unsigned char *)destino, n);
         break;

@@ -10,7 +10,8 @@
  * Las tres últimas no ocupan memoria: se generan por trozos al enviar.
  *
  * Memoria: el `cuerpo` de una respuesta en MEMORIA es de la respuesta (malloc) hasta
- * respuesta_liberar(). `tipo` y `cabeceras_extra` son cadenas estáticas o copiadas dentro.
+ * respuesta_liberar(); `prestado` (respuesta_prestada) no es suyo y debe vivir más que ella
+ * (un texto estático). `tipo` y `cabeceras_extra` son cadenas estáticas o copiadas dentro.
  */
 #ifndef SERVIDOR_RESPUESTA_H
 #define SERVIDOR_RESPUESTA_H
@@ -28,6 +29,7 @@ typedef struct {
     const char *tipo; /* Content-Type (estática) */
     respuesta_fuente_t fuente;
     char *cuerpo;              /* FUENTE_MEMORIA */
+    const char *prestado;      /* FUENTE_MEMORIA sin copia (respuesta_prestada) */
     uint64_t longitud;         /* bytes de cuerpo que se enviarán */
     uint64_t anunciada;        /* Content-Length anunciado (> longitud solo en /cortar) */
     int troceado;              /* Transfer-Encoding: chunked (sin Content-Length) */
@@ -51,6 +53,9 @@ void respuesta_liberar(respuesta_t *r);
 void respuesta_texto(respuesta_t *r, int estado, const char *texto);
 /* Toma la referencia de `json` (json_decref incluido). Se serializa con sangría. */
 void respuesta_json(respuesta_t *r, int estado, json_t *json);
+/* Cuerpo en MEMORIA que no se copia ni se libera: `texto` (de `n` bytes) debe vivir más que
+ * la respuesta. Para documentos fijos que se sirven una y otra vez. */
+void respuesta_prestada(respuesta_t *r, int estado, const char *tipo, const char *texto, size_t n);
 /* {"error": mensaje, "estado": estado} */
 void respuesta_error(respuesta_t *r, int estado, const char *mensaje);
 

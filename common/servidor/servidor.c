@@ -2,9 +2,11 @@
  * (ver servidor.h y conexion.h).
  *
  * Cada cliente tiene dos handles (el socket y un temporizador) y se libera cuando se han
- * cerrado los dos. Las escrituras llevan su propia copia de los datos; `pendiente` cuenta
- * los bytes cuyas callbacks aún no han llegado, y es lo que usa la conexión para la
- * contrapresión (un cliente que no lee no hace crecer la memoria).
+ * cerrado los dos. Una escritura con la cola vacía se intenta primero directamente
+ * (uv_try_write); lo que no cabe en el socket va a la cola de libuv con su propia copia de
+ * los datos. `pendiente` cuenta los bytes en cola cuyas callbacks aún no han llegado, y es
+ * lo que usa la conexión para la contrapresión (un cliente que no lee no hace crecer la
+ * memoria).
  *
  * Cierre suave (tras «Connection: close», /cortar o un error 4xx): shutdown() para mandar
  * FIN y seguir leyendo (y tirando) lo que llegue durante un momento antes de cerrar. Cerrar
@@ -31,7 +33,13 @@ struct servidor_s {
     contexto_t *ctx;
     cliente_t *clientes; /* lista doblemente enlazada */
     unsigned num_clientes;
-    int cerrando, escucha_cerrada;
+    /* Vuelcan el registro antes (prepare) y después (check) de cada espera de E/S: lo
+     * anotado en temporizadores y cierres sale antes de dormir, lo anotado al atender E/S
+     * sale al terminar esa vuelta. Sin referencia: no mantienen vivo el bucle. */
+    uv_prepare_t antes_de_esperar;
+    uv_check_t tras_esperar;
+    int cerrando;
+    int handles_cerrados; /* escucha + los dos de arriba: 3 = todo cerrado */
     void (*al_cerrado)(void *datos);
     void *datos_cerrado;
     /* Un solo búfer de lectura para todos: libuv llama a alloc_cb y justo después a read_cb,
@@ -61,7 +69,7 @@ typedef struct {
 
 static void comprobar_fin(servidor_t *s)
 {
-    if (s->cerrando && s->escucha_cerrada && s->num_clientes == 0) {
+    if (s->cerrando && s->handles_cerrados == 3 && s->num_clientes == 0) {
         void (*al_cerrado)(void *) = s->al_cerrado;
         void *datos = s->datos_cerrado;
         free(s);
@@ -145,6 +153,22 @@ static int op_enviar(void *usuario, const char *datos, size_t n)
     cliente_t *cli = usuario;
     if (cli->cerrando || cli->apagando)
         return UV_ECANCELED;
+    /* Sin nada en cola, se intenta entregar ya al sistema (uv_try_write): lo normal con una
+     * respuesta pequeña es que quepa entera, y entonces no hay copia, ni petición de
+     * escritura, ni callback, ni el cambio de interés en epoll que libuv hace al vaciar su
+     * cola. Lo que no quepa va por uv_write, detrás, en orden. */
+    if (cli->pendiente == 0 && n > 0) {
+        uv_buf_t directo = uv_buf_init((char *)datos, (unsigned)n);
+        int w = uv_try_write((uv_stream_t *)&cli->tcp, &directo, 1);
+        if (w == (int)n)
+            return 0;
+        if (w > 0) {
+            datos += w;
+            n -= (size_t)w;
+        } else if (w != UV_EAGAIN) {
+            return w; /* EPIPE, ECONNRESET…: la conexión se abandona */
+        }
+    }
     escritura_t *e = malloc(sizeof *e + n);
     if (e == NULL)
         return UV_ENOMEM;
@@ -294,11 +318,28 @@ static void al_conectar(uv_stream_t *escucha, int estado)
         cerrar_cliente(cli);
 }
 
-static void al_cerrar_escucha(uv_handle_t *h)
+static void al_cerrar_propio(uv_handle_t *h)
 {
     servidor_t *s = h->data;
-    s->escucha_cerrada = 1;
+    s->handles_cerrados++;
     comprobar_fin(s);
+}
+
+static void volcar_antes(uv_prepare_t *h)
+{
+    registro_volcar(((servidor_t *)h->data)->ctx->registro);
+}
+
+static void volcar_despues(uv_check_t *h)
+{
+    registro_volcar(((servidor_t *)h->data)->ctx->registro);
+}
+
+static void cerrar_handles(servidor_t *s)
+{
+    uv_close((uv_handle_t *)&s->escucha, al_cerrar_propio);
+    uv_close((uv_handle_t *)&s->antes_de_esperar, al_cerrar_propio);
+    uv_close((uv_handle_t *)&s->tras_esperar, al_cerrar_propio);
 }
 
 int servidor_iniciar(uv_loop_t *bucle, contexto_t *ctx, int puerto, servidor_t **salida,
@@ -319,6 +360,16 @@ int servidor_iniciar(uv_loop_t *bucle, contexto_t *ctx, int puerto, servidor_t *
         return r;
     }
     s->escucha.data = s;
+    uv_prepare_init(bucle, &s->antes_de_esperar);
+    uv_check_init(bucle, &s->tras_esperar);
+    s->antes_de_esperar.data = s;
+    s->tras_esperar.data = s;
+    if (ctx->registro != NULL) {
+        uv_prepare_start(&s->antes_de_esperar, volcar_antes);
+        uv_check_start(&s->tras_esperar, volcar_despues);
+        uv_unref((uv_handle_t *)&s->antes_de_esperar);
+        uv_unref((uv_handle_t *)&s->tras_esperar);
+    }
     r = uv_ip4_addr("127.0.0.1", puerto, &dir);
     if (r == 0)
         r = uv_tcp_bind(&s->escucha, (const struct sockaddr *)&dir, 0);
@@ -335,7 +386,7 @@ int servidor_iniciar(uv_loop_t *bucle, contexto_t *ctx, int puerto, servidor_t *
     if (r < 0) {
         /* Sin clientes ni escucha activa: la memoria se libera en el cierre. */
         s->cerrando = 1;
-        uv_close((uv_handle_t *)&s->escucha, al_cerrar_escucha);
+        cerrar_handles(s);
         return r;
     }
     *salida = s;
@@ -349,7 +400,7 @@ void servidor_cerrar(servidor_t *s, void (*al_cerrado)(void *datos), void *datos
     s->cerrando = 1;
     s->al_cerrado = al_cerrado;
     s->datos_cerrado = datos;
-    uv_close((uv_handle_t *)&s->escucha, al_cerrar_escucha);
+    cerrar_handles(s);
     for (cliente_t *cli = s->clientes; cli != NULL; cli = cli->sig)
         cerrar_cliente(cli);
 }

@@ -15,6 +15,8 @@ typedef struct {
     char *salida;
     size_t largo, cap;
     size_t pendiente, max_pendiente;
+    int inmediata;  /* el transporte lo entrega todo en el acto (uv_try_write completo) */
+    int escrituras; /* llamadas a enviar */
     int armado;
     uint64_t ms;
     int cerrada, suave, lectura;
@@ -32,7 +34,9 @@ static int f_enviar(void *u, const char *d, size_t n)
     memcpy(f->salida + f->largo, d, n);
     f->largo += n;
     f->salida[f->largo] = '\0';
-    f->pendiente += n;
+    f->escrituras++;
+    if (!f->inmediata)
+        f->pendiente += n;
     if (f->pendiente > f->max_pendiente)
         f->max_pendiente = f->pendiente;
     return 0;
@@ -135,6 +139,67 @@ Test(conexion, encadenadas_en_orden)
     cr_expect(a < b && b < p, "respuestas desordenadas");
     cr_expect(!f.cerrada);
     cr_expect_eq(f.ms, 30000, "vuelve a esperar peticiones con el plazo de inactividad");
+}
+
+Test(conexion, respuesta_pequena_en_una_escritura)
+{
+    const char *p = "GET /json HTTP/1.1\r\n\r\n";
+    conexion_recibir(c, p, strlen(p));
+    cr_expect_eq(f.escrituras, 1, "cabecera y cuerpo de /json en %d escrituras", f.escrituras);
+    char *cuerpo = strstr(f.salida, "\r\n\r\n");
+    cr_assert_not_null(cuerpo, "salida: %s", f.salida);
+    const char *cl = strstr(f.salida, "Content-Length: ");
+    cr_assert(cl != NULL && cl < cuerpo);
+    cr_expect_eq(strtoul(cl + 16, NULL, 10), strlen(cuerpo + 4));
+}
+
+/* /json se serializa una vez y después se sirve de memoria: la segunda respuesta (de la
+ * copia guardada) debe ser idéntica byte a byte a la primera (la de jansson). */
+Test(conexion, json_guardado_igual_que_el_primero)
+{
+    f.inmediata = 1;
+    const char *p = "GET /json HTTP/1.1\r\n\r\n";
+    conexion_recibir(c, p, strlen(p));
+    size_t primera = f.largo;
+    conexion_recibir(c, p, strlen(p));
+    cr_assert_eq(f.largo, 2 * primera, "las dos respuestas miden %zu y %zu", primera,
+                 f.largo - primera);
+    cr_expect(memcmp(f.salida, f.salida + primera, primera) == 0, "las dos respuestas difieren");
+    cr_expect_not_null(strstr(f.salida, "\"slideshow\""));
+}
+
+/* Con un transporte que lo entrega todo en el acto, keep-alive no pasa por el bucle: la
+ * respuesta queda terminada al volver de conexion_recibir y la siguiente se atiende igual. */
+Test(conexion, keep_alive_inmediato_sin_temporizador)
+{
+    f.inmediata = 1;
+    const char *p = "GET /ping HTTP/1.1\r\n\r\n";
+    for (int i = 1; i <= 3; i++) {
+        conexion_recibir(c, p, strlen(p));
+        cr_expect_eq(cuenta(f.salida, "pong"), i, "petición %d sin contestar al volver", i);
+        cr_expect(f.armado && f.ms == 30000,
+                  "tras la respuesta debe quedar el plazo de inactividad (%d, %llu ms)", f.armado,
+                  (unsigned long long)f.ms);
+    }
+    cr_expect(!f.cerrada);
+}
+
+Test(conexion, encadenadas_inmediatas_no_acaparan)
+{
+    f.inmediata = 1;
+    const char *p = "GET /ping HTTP/1.1\r\n\r\n";
+    size_t n = strlen(p);
+    char todas[100 * 32];
+    for (int i = 0; i < 100; i++)
+        memcpy(todas + (size_t)i * n, p, n);
+    conexion_recibir(c, todas, 100 * n);
+    int atendidas = cuenta(f.salida, "pong");
+    cr_expect(atendidas > 1 && atendidas < 100,
+              "%d de 100 encadenadas en una sola llamada: debe ceder el bucle", atendidas);
+    cr_expect(f.armado && f.ms == 1, "el resto, con el temporizador (1 ms)");
+    conducir();
+    cr_expect_eq(cuenta(f.salida, "pong"), 100);
+    cr_expect(!f.cerrada);
 }
 
 Test(conexion, contrapresion_limita_la_cola)

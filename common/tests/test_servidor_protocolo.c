@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 static red_srv_t srv;
 
@@ -379,6 +380,85 @@ Test(protocolo, registro_bien_formado)
     dur = json_integer_value(json_object_get(a, "fin_ms")) -
           json_integer_value(json_object_get(a, "inicio_ms"));
     cr_expect_lt(dur, 2000, "el abandono se anotó tarde (%lld ms)", (long long)dur);
+    json_decref(lineas);
+}
+
+static int lineas_con_ruta(json_t *lineas, const char *ruta, int *abortadas)
+{
+    int n = 0;
+    size_t i;
+    json_t *l;
+    *abortadas = 0;
+    json_array_foreach(lineas, i, l)
+    {
+        if (strcmp(json_string_value(json_object_get(l, "ruta")), ruta) == 0) {
+            n++;
+            *abortadas += json_is_true(json_object_get(l, "abortada"));
+        }
+    }
+    return n;
+}
+
+/* El registro va en un búfer que se vuelca en cada vuelta del bucle: una línea debe estar en
+ * el archivo en cuanto el servidor se queda esperando, sin pararlo (los calificadores lo
+ * leen con el servidor en marcha). El plazo es holgado: no mide velocidad, solo que llega. */
+Test(protocolo, registro_al_dia_sin_parar)
+{
+    red_resp_t r;
+    cr_assert_eq(red_get(srv.practica.puerto, "/ping?al-dia=1", &r), 0);
+    red_resp_liberar(&r);
+    int n = 0, abortadas;
+    for (int i = 0; i < 100 && n == 0; i++) {
+        json_t *lineas = leer_registro();
+        n = lineas_con_ruta(lineas, "/ping?al-dia=1", &abortadas);
+        json_decref(lineas);
+        if (n == 0)
+            usleep(50 * 1000);
+    }
+    cr_expect_eq(n, 1, "la línea no llegó al registro con el servidor esperando");
+}
+
+/* Parada con SIGINT justo después de muchas respuestas seguidas y con una petición en curso:
+ * no se pierde ninguna línea del búfer, tampoco la "abortada" que se anota al cerrar. */
+Test(protocolo, registro_completo_tras_sigint)
+{
+    enum { N = 300 };
+    red_con_t c, lenta;
+    red_conectar(&lenta, srv.practica.puerto, 10);
+    pedir_en(&lenta, "/delay/20?sigint=1", "");
+    red_conectar(&c, srv.practica.puerto, 10);
+    for (int i = 0; i < N; i++) {
+        pedir_en(&c, "/ping?sigint=1", "");
+        red_resp_t r;
+        cr_assert_eq(red_leer(&c, &r, 0), 0, "respuesta %d incompleta", i);
+        red_resp_liberar(&r);
+    }
+    pid_t pid = srv.practica.pid;
+    srv.practica.pid = 0; /* la parada es de esta prueba, no de .fini */
+    cr_assert_eq(kill(pid, SIGINT), 0);
+    int estado = 0;
+    pid_t w = 0;
+    for (int i = 0; i < 200 && w == 0; i++) {
+        w = waitpid(pid, &estado, WNOHANG);
+        if (w == 0)
+            usleep(50 * 1000);
+    }
+    if (w == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &estado, 0);
+    }
+    red_cerrar(&c);
+    red_cerrar(&lenta);
+    cr_expect(w == pid && WIFEXITED(estado) && WEXITSTATUS(estado) == 0,
+              "SIGINT: el servidor no terminó limpio");
+    json_t *lineas = leer_registro();
+    unlink(srv.registro);
+    int abortadas;
+    int n = lineas_con_ruta(lineas, "/ping?sigint=1", &abortadas);
+    cr_expect_eq(n, N, "%d líneas de %d tras SIGINT", n, N);
+    cr_expect_eq(abortadas, 0);
+    n = lineas_con_ruta(lineas, "/delay/20?sigint=1", &abortadas);
+    cr_expect(n == 1 && abortadas == 1, "falta la línea abortada del /delay en curso");
     json_decref(lineas);
 }
 
