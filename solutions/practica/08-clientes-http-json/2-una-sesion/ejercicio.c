@@ -5,8 +5,8 @@
  *
  * Un http_cliente_t es una caché de conexiones (como una ClientSession): con uno solo para
  * todo el programa, cada petición reutiliza la conexión que dejó libre la anterior
- * (keep-alive) y el servidor ve N peticiones por 1 conexión. El cliente se cierra tras la
- * última respuesta; sin eso, sus handles mantendrían vivo el bucle.
+ * (conexión persistente) y el servidor ve N peticiones por 1 conexión. El cliente se
+ * cierra tras la última respuesta; sin eso, sus handles mantendrían vivo el bucle.
  */
 #include <errno.h>
 #include <stdio.h>
