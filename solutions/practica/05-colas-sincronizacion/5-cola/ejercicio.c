@@ -1,0 +1,258 @@
+/* ejercicio.c — una cola asíncrona acotada (práctica 5 de la lección 5): una respuesta.
+ *
+ *   cadena CAPACIDAD N    un productor rápido pone N elementos en una cola de CAPACIDAD
+ *                         huecos; un consumidor lento (100 ms por elemento) los procesa.
+ *
+ * La cola (sección 2 de la lección): poner espera si está llena (contrapresión) y entrega
+ * en mano si un consumidor espera; sacar espera si está vacía y, al dejar un hueco, deja
+ * entrar al primer productor que esperaba; tarea_hecha + al_vaciar son el «join»: se avisa
+ * cuando todo lo puesto está procesado, no solo sacado. Al final, un centinela (NULL) le
+ * dice al consumidor que termine.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <uv.h>
+
+#include "curso/bucle.h"
+#include "curso/contenedor.h"
+#include "curso/errores.h"
+
+#define MAX_CAPACIDAD 16
+#define MAX_ELEMENTOS 100
+
+/* ---- La cola: tipos y ayudas (ya escrito: no lo cambies) ----------------------------- */
+
+/* Quien no puede seguir (cola llena o vacía) deja una espera_t y se le avisa después. */
+typedef struct espera_s {
+    struct espera_s *siguiente;
+    void *elemento; /* productor: lo que quiere poner; consumidor: lo que recibe */
+    void (*al_despertar)(struct espera_s *e);
+} espera_t;
+
+typedef struct {
+    void *anillo[MAX_CAPACIDAD];
+    size_t capacidad, primero, cuantos;
+    espera_t *productores, *ult_productor;   /* FIFO: esperan hueco */
+    espera_t *consumidores, *ult_consumidor; /* FIFO: esperan elemento */
+    unsigned sin_terminar;                   /* puestos y aún sin cola_tarea_hecha() */
+    void (*al_vaciar)(void *datos);          /* el «join»: se llama cuando llega a 0 */
+    void *datos_vaciar;
+} cola_t;
+
+static void encolar_espera(espera_t **cabeza, espera_t **ultima, espera_t *e)
+{
+    e->siguiente = NULL;
+    if (*ultima != NULL)
+        (*ultima)->siguiente = e;
+    else
+        *cabeza = e;
+    *ultima = e;
+}
+
+static espera_t *desencolar_espera(espera_t **cabeza, espera_t **ultima)
+{
+    espera_t *e = *cabeza;
+
+    if (e != NULL) {
+        *cabeza = e->siguiente;
+        if (*cabeza == NULL)
+            *ultima = NULL;
+    }
+    return e;
+}
+
+/* Mete al final del anillo (debe haber hueco) y cuenta el elemento como sin terminar. */
+static void meter_en_anillo(cola_t *c, void *elemento)
+{
+    c->anillo[(c->primero + c->cuantos) % c->capacidad] = elemento;
+    c->cuantos++;
+    c->sin_terminar++;
+}
+
+/* ---- La cola: lo que escribes --------------------------------------------------------- */
+
+/* 1: `elemento` ya está dentro. 0: cola llena; `e` espera y e->al_despertar llegará cuando
+ * el elemento haya entrado. */
+static int cola_poner(cola_t *c, void *elemento, espera_t *e)
+{
+    espera_t *consumidor = desencolar_espera(&c->consumidores, &c->ult_consumidor);
+
+    if (consumidor != NULL) { /* alguien esperaba con la cola vacía: en mano */
+        c->sin_terminar++;
+        consumidor->elemento = elemento;
+        consumidor->al_despertar(consumidor);
+        return 1;
+    }
+    if (c->cuantos < c->capacidad) {
+        meter_en_anillo(c, elemento);
+        return 1;
+    }
+    e->elemento = elemento;
+    encolar_espera(&c->productores, &c->ult_productor, e);
+    return 0; /* contrapresión: el productor se queda quieto hasta que haya hueco */
+}
+
+/* 1: deja un elemento en *elemento. 0: cola vacía; `e` espera y, al llamar a
+ * e->al_despertar, el elemento estará en e->elemento. */
+static int cola_sacar(cola_t *c, void **elemento, espera_t *e)
+{
+    espera_t *productor;
+
+    if (c->cuantos == 0) {
+        encolar_espera(&c->consumidores, &c->ult_consumidor, e);
+        return 0;
+    }
+    *elemento = c->anillo[c->primero];
+    c->primero = (c->primero + 1) % c->capacidad;
+    c->cuantos--;
+    /* Ha quedado un hueco: entra el elemento del primer productor que esperaba. */
+    productor = desencolar_espera(&c->productores, &c->ult_productor);
+    if (productor != NULL) {
+        meter_en_anillo(c, productor->elemento);
+        productor->al_despertar(productor);
+    }
+    return 1;
+}
+
+/* El consumidor terminó de procesar un elemento (task_done). */
+static void cola_tarea_hecha(cola_t *c)
+{
+    c->sin_terminar--;
+    if (c->sin_terminar == 0 && c->al_vaciar != NULL) {
+        void (*cb)(void *) = c->al_vaciar;
+
+        c->al_vaciar = NULL; /* se avisa una vez */
+        cb(c->datos_vaciar);
+    }
+}
+
+/* «join»: `cb` se llamará cuando todo lo puesto esté procesado (ya mismo si no hay nada). */
+static void cola_al_vaciar(cola_t *c, void (*cb)(void *datos), void *datos)
+{
+    if (c->sin_terminar == 0) {
+        cb(datos);
+        return;
+    }
+    c->al_vaciar = cb;
+    c->datos_vaciar = datos;
+}
+
+/* ---- El productor y el consumidor (ya escrito: no lo cambies) ------------------------ */
+
+static cola_t cola;
+static int total, siguiente;
+static espera_t espera_productor, espera_consumidor;
+static uv_timer_t proceso;
+static int *en_proceso;
+
+static void consumir(void);
+
+static void al_procesar(uv_timer_t *t)
+{
+    (void)t;
+    printf("hecho %d\n", *en_proceso);
+    free(en_proceso); /* el elemento es de quien lo saca */
+    en_proceso = NULL;
+    cola_tarea_hecha(&cola);
+    consumir();
+}
+
+static void procesar(int *elemento)
+{
+    if (elemento == NULL) { /* el centinela */
+        printf("fin del consumidor\n");
+        uv_close((uv_handle_t *)&proceso, NULL);
+        return;
+    }
+    printf("saca %d\n", *elemento);
+    en_proceso = elemento;
+    uv_timer_start(&proceso, al_procesar, 100, 0); /* no falla: no se está cerrando */
+}
+
+static void consumidor_despierta(espera_t *e)
+{
+    procesar(e->elemento);
+}
+
+static void consumir(void)
+{
+    void *elemento;
+
+    if (cola_sacar(&cola, &elemento, &espera_consumidor))
+        procesar(elemento);
+}
+
+static void al_vaciarse(void *datos)
+{
+    (void)datos;
+    printf("todo hecho\n");
+    if (!cola_poner(&cola, NULL, &espera_productor)) /* el centinela */
+        printf("cola llena: el centinela espera\n");
+}
+
+static void producir(void);
+
+static void productor_despierta(espera_t *e)
+{
+    (void)e;
+    producir(); /* su elemento ya entró: el siguiente */
+}
+
+static void producir(void)
+{
+    while (siguiente < total) {
+        int *elemento = malloc(sizeof *elemento);
+
+        if (elemento == NULL) {
+            fprintf(stderr, "sin memoria\n");
+            total = siguiente;
+            break;
+        }
+        *elemento = ++siguiente;
+        printf("pone %d\n", *elemento);
+        if (!cola_poner(&cola, elemento, &espera_productor)) {
+            printf("cola llena: el productor espera\n");
+            return; /* contrapresión: seguirá en productor_despierta */
+        }
+    }
+    cola_al_vaciar(&cola, al_vaciarse, NULL); /* «join»: todo puesto; falta que se procese */
+}
+
+static int leer(const char *texto, long min, long max, long *valor)
+{
+    char *fin;
+
+    errno = 0;
+    *valor = strtol(texto, &fin, 10);
+    return errno == 0 && fin != texto && *fin == '\0' && *valor >= min && *valor <= max ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    uv_loop_t bucle;
+    long capacidad, n;
+    int r;
+
+    if (argc != 3 || leer(argv[1], 1, MAX_CAPACIDAD, &capacidad) < 0 ||
+        leer(argv[2], 0, MAX_ELEMENTOS, &n) < 0) {
+        fprintf(stderr, "uso: %s CAPACIDAD N (capacidad de 1 a %d, de 0 a %d elementos)\n",
+                argv[0], MAX_CAPACIDAD, MAX_ELEMENTOS);
+        return 2;
+    }
+    r = uv_loop_init(&bucle);
+    if (r < 0) {
+        fprintf(stderr, "uv_loop_init: %s\n", error_texto(r));
+        return 1;
+    }
+    cola.capacidad = (size_t)capacidad;
+    total = (int)n;
+    espera_productor.al_despertar = productor_despierta;
+    espera_consumidor.al_despertar = consumidor_despierta;
+    uv_timer_init(&bucle, &proceso); /* no falla: lección 2, §3 */
+    consumir(); /* el consumidor llega primero: la cola está vacía y espera */
+    producir();
+    r = bucle_terminar(&bucle);
+    printf("uv_loop_close: %s\n", r == 0 ? "0" : uv_err_name(r));
+    return r == 0 ? 0 : 1;
+}
