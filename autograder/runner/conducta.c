@@ -10,7 +10,8 @@
  *   lectura_bloqueante    el hilo del bucle (tid == pid) no abre, lee ni lista archivos
  *                         normales: eso lo hacen los hilos del grupo de libuv (uv_fs_*)
  *   archivos_bloqueantes  el hilo del bucle no abre, escribe, trunca, sincroniza, renombra,
- *                         enlaza ni borra archivos normales
+ *                         enlaza ni borra archivos normales, ni cierra o mide (fstat) uno
+ *                         abierto: uv_fs_close y uv_fs_fstat sin callback
  *   procesos              ningún fork/vfork/clone sin CLONE_THREAD ni un segundo execve
  *   hilos                 como mucho UV_THREADPOOL_SIZE hilos (el grupo de libuv; lo fija
  *                         cal_lanzar), sin contar los del resolutor de libcurl (los que
@@ -159,6 +160,8 @@ static const char *const por_anillo[] = {"io_uring_setup", "io_uring_enter", "io
 static const char *const por_ruta[] = {"truncate", "rename",    "renameat", "renameat2",
                                        "link",     "linkat",    "unlink",   "unlinkat",
                                        "symlink",  "symlinkat", NULL};
+/* Sobre un descriptor que ya está abierto: cerrarlo o medirlo (archivos_bloqueantes). */
+static const char *const por_descriptor[] = {"close", "fstat", "newfstatat", "statx", NULL};
 static const char *const red[] = {"socket", "connect",  "accept",  "accept4", "bind", "listen",
                                   "sendto", "recvfrom", "sendmsg", "recvmsg", NULL};
 
@@ -333,6 +336,20 @@ static void llamada(vista_t *v, long tid, const char *texto, const char *program
                    "%s de «%s» para escribir, en el hilo del bucle", nombre, ruta);
         else
             anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", nombre, ruta);
+        return;
+    }
+    if (en_lista(nombre, por_descriptor)) {
+        /* close y fstat de un archivo normal: el grupo de libuv los hace con su callback; en
+         * el hilo del bucle son uv_fs_close o uv_fs_fstat sin callback (síncronos). Los stat
+         * por ruta (la carpeta de -d antes de uv_run) no cuentan: solo los de un descriptor
+         * («fd</ruta>», y en newfstatat y statx con AT_EMPTY_PATH). */
+        int por_fd = par[1] >= '0' && par[1] <= '9' &&
+                     (strcmp(nombre, "close") == 0 || strcmp(nombre, "fstat") == 0 ||
+                      strstr(par, "AT_EMPTY_PATH") != NULL);
+        if (!principal || !por_fd || !ruta_fd(par, ruta, sizeof ruta) || !ruta_normal(ruta))
+            return;
+        anotar(v->escritura, sizeof v->escritura,
+               "%s de «%s» en el hilo del bucle (uv_fs_* sin callback: síncrono)", nombre, ruta);
         return;
     }
     if (en_lista(nombre, por_ruta) && principal) {
@@ -532,9 +549,9 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, char **informe, char **avis
            "el grupo de hilos de libuv (una callback NULL las hace síncronas, en el hilo del "
            "bucle)");
     motivo(informe, j.escritura,
-           "Escribir, truncar o renombrar archivos en el hilo del bucle lo bloquea: se hace con "
-           "uv_fs_open, uv_fs_write, uv_fs_ftruncate y uv_fs_rename con su callback, en el grupo "
-           "de hilos de libuv");
+           "Escribir, truncar, renombrar, cerrar o medir archivos en el hilo del bucle lo "
+           "bloquea: se hace con uv_fs_open, uv_fs_write, uv_fs_ftruncate, uv_fs_rename, "
+           "uv_fs_close y uv_fs_fstat con su callback, en el grupo de hilos de libuv");
     motivo(informe, j.proceso,
            "El trabajo se hace dentro del programa, con libuv: no se crean procesos ni se "
            "ejecutan otros programas");
@@ -618,7 +635,7 @@ const char *conducta_llamadas(const lab_t *lab)
              prohibe(lab, "archivos_bloqueantes")
                  ? ",write,pwrite64,writev,pwritev,pwritev2,fsync,fdatasync,ftruncate,truncate,"
                    "rename,renameat,renameat2,link,linkat,unlink,unlinkat,symlink,symlinkat,"
-                   "fallocate,sync_file_range"
+                   "fallocate,sync_file_range,close,fstat,newfstatat,statx"
                  : "");
     return l;
 }

@@ -156,7 +156,7 @@ CAL_PRUEBA(nombres_seguros, 30)
 {
     cal_esperado("«../x=URL» se guarda como x dentro de -d; nombre vacío, «.», «..» o acabado en "
                  "/ → descarga; sin NOMBRE=, el último segmento de la ruta (sin la consulta, "
-                 "aunque lleve /); repetidos → n-1.ext, n-2.ext");
+                 "aunque lleve /), y una URL sin ruta → descarga; repetidos → n-1.ext, n-2.ext");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
@@ -189,7 +189,7 @@ CAL_PRUEBA(nombres_seguros, 30)
                  {"sub/", "descarga-2", 1012, 0, NULL}};
     enum { N = sizeof casos / sizeof casos[0] };
     char b[N][200], u[N][128];
-    const char *args[N + 1];
+    const char *args[N + 2];
     for (int i = 0; i < N; i++) {
         casos[i].sem = semilla_nueva();
         if (casos[i].nombre != NULL) /* sin NOMBRE=, el tamaño es el nombre */
@@ -197,7 +197,10 @@ CAL_PRUEBA(nombres_seguros, 30)
         bytes_url(u[i], sizeof u[i], casos[i].tam, casos[i].sem, casos[i].extra);
         args[i] = casos[i].nombre != NULL ? arg(b[i], sizeof b[i], casos[i].nombre, u[i]) : u[i];
     }
-    args[N] = NULL;
+    /* Una URL entera sin ruta (la portada del servidor): su último segmento está vacío, así
+     * que es la cuarta «descarga», no el nombre del servidor. */
+    args[N] = cal_servidor_url(s);
+    args[N + 1] = NULL;
     cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -207,6 +210,13 @@ CAL_PRUEBA(nombres_seguros, 30)
     for (int i = 0; i < N && ok; i++)
         ok = archivo_bien(c.dir, casos[i].esperado, casos[i].sem, casos[i].tam, motivo,
                           sizeof motivo);
+    if (ok && tam_archivo(c.dir, "descarga-3") <= 0) {
+        snprintf(motivo, sizeof motivo,
+                 "%s (una URL sin ruta) no se guardó como descarga-3 (su último segmento está "
+                 "vacío: «descarga», y ya había tres)",
+                 args[N]);
+        ok = 0;
+    }
     if (ok && tam_archivo(c.raiz, "x") >= 0) {
         snprintf(motivo, sizeof motivo, "«../x» escribió fuera de la carpeta -d");
         ok = 0;
@@ -224,13 +234,86 @@ CAL_PRUEBA(nombres_seguros, 30)
     CAL_FIN(ok);
 }
 
+/* La corrida «por omisión» de concurrencia_maxima, sin -c: un 4xx, una grande y rápida (con
+ * Repr-Digest: comprobarla lleva un rato tras la transferencia) y cuatro lentas. Cada
+ * descarga va desde que el servidor vio su petición hasta lo último que se sabe de ella: el
+ * final de su respuesta o, si llegó a su nombre final, el rename (el ctime del archivo, que
+ * pone el núcleo). Nunca más de 3 a la vez (el -c por omisión), y 3 en algún momento: un hueco
+ * no se presta antes de que la descarga termine del todo (escribir, comprobar, renombrar y
+ * cerrar), ni se libera dos veces con un 4xx. */
+enum { OMISION_N = 6 };
+typedef struct {
+    carpeta_t c;
+    cal_proceso_t *p;
+    char u[OMISION_N][128], b[OMISION_N][200];
+} omision_t;
+
+static const char *const omision_nombres[OMISION_N] = {"x4xx.bin", "grande.bin", "l1.bin",
+                                                       "l2.bin",   "l3.bin",     "l4.bin"};
+
+static int omision_lanzar(cal_servidor_t *s, omision_t *o)
+{
+    snprintf(o->u[0], sizeof o->u[0], "/status/%d", (int)al_azar(400, 404));
+    bytes_url(o->u[1], sizeof o->u[1], al_azar(10000000, 14000000), semilla_nueva(), NULL);
+    for (int i = 2; i < OMISION_N; i++) /* ~1 s cada una */
+        bytes_url(o->u[i], sizeof o->u[i], 40960, semilla_nueva(), "&kbps=40");
+    const char *args[OMISION_N + 1];
+    for (int i = 0; i < OMISION_N; i++)
+        args[i] = arg(o->b[i], sizeof o->b[i], omision_nombres[i], o->u[i]);
+    args[OMISION_N] = NULL;
+    o->p = carpeta(&o->c) == 0 ? descargas(s, &o->c, args, 25, 0, 0) : NULL;
+    return o->p != NULL;
+}
+
+static int omision_juzgar(cal_servidor_t *s, omision_t *o, char *motivo, size_t t)
+{
+    int cod = fin(o->p, 15000);
+    if (!por_si_mismo(o->p, cod, motivo, t))
+        return 0;
+    double ini[OMISION_N], fi[OMISION_N];
+    for (int i = 0; i < OMISION_N; i++) {
+        cal_peticion_t v[2];
+        if (registro_de(s, o->u[i], v, 2) < 1) {
+            snprintf(motivo, t, "sin -c, el servidor no vio la petición de %s", omision_nombres[i]);
+            return 0;
+        }
+        ini[i] = (double)v[0].inicio_ms;
+        fi[i] = (double)v[0].fin_ms;
+        double r = renombrado_ms(o->c.dir, omision_nombres[i]);
+        /* 3 ms de holgura: el registro va en milisegundos enteros. */
+        if (r - 3 > fi[i])
+            fi[i] = r - 3;
+    }
+    int maximo = 0, cual = 0;
+    for (int i = 0; i < OMISION_N; i++) {
+        int a_la_vez = 0;
+        for (int j = 0; j < OMISION_N; j++)
+            a_la_vez += ini[j] <= ini[i] && ini[i] < fi[j];
+        if (a_la_vez > maximo) {
+            maximo = a_la_vez;
+            cual = i;
+        }
+    }
+    if (maximo != 3) {
+        snprintf(motivo, t,
+                 "sin -c (3 por omisión), %d descargas a la vez cuando empezó %s (contando cada "
+                 "una hasta su rename: el hueco se libera cuando la descarga termina del todo, "
+                 "escrita, comprobada, renombrada y cerrada, y una sola vez también con un 4xx)",
+                 maximo, omision_nombres[cual]);
+        return 0;
+    }
+    return 1;
+}
+
 CAL_PRUEBA(concurrencia_maxima, 30)
 {
     cal_esperado("con -c 2 -r 1 y 5 descargas lentas (la primera, más larga; otra se corta y se "
                  "reintenta): nunca más de 2 a la vez en el servidor (la que espera para "
                  "reintentar sigue ocupando su hueco), 2 a la vez en algún momento, empiezan en "
                  "el orden de los argumentos y un hueco que queda libre se ocupa enseguida (no "
-                 "por tandas)");
+                 "por tandas), y los segundos del OK cuentan desde el hueco; y, aparte, sin -c: "
+                 "como mucho 3 a la vez, contando cada una hasta su rename (un 4xx, una grande "
+                 "que comprueba su huella y cuatro lentas)");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
@@ -255,6 +338,9 @@ CAL_PRUEBA(concurrencia_maxima, 30)
     args[N + 4] = NULL;
     cal_proceso_t *p = descargas(s, &c, args, 25, 0, 0);
     if (p == NULL)
+        CAL_FIN(0);
+    omision_t o;
+    if (!omision_lanzar(s, &o))
         CAL_FIN(0);
     int cod = fin(p, 20000);
     char f[128];
@@ -328,16 +414,51 @@ CAL_PRUEBA(concurrencia_maxima, 30)
             CAL_FIN(0);
         }
     }
-    if (maximo == 2 && orden && tarde > 1000)
+    if (maximo == 2 && orden && tarde > 1000) {
         cal_obtenido("c%d.bin empezó %llu ms después de quedar libre un hueco (se espera que "
                      "empiece enseguida, no cuando acaba toda la tanda)",
                      cual, (unsigned long long)tarde);
-    else
+        CAL_FIN(0);
+    }
+    if (!ok) {
         cal_obtenido("como mucho %d a la vez; orden de inicio %s; un hueco libre se ocupa en "
                      "%llu ms como mucho",
                      maximo, orden ? "el de los argumentos" : "distinto del de los argumentos",
                      (unsigned long long)tarde);
-    CAL_FIN(ok);
+        CAL_FIN(0);
+    }
+    /* Los segundos del OK van desde que la descarga ocupó su hueco: como mucho lo que el
+     * servidor tardó en servirla (con las esperas de su reintento) más 1 s de margen, no
+     * desde que arrancó el programa (la última empieza ~1,5 s después). */
+    char motivo[320];
+    for (int i = 0; i < N; i++) {
+        char nombre[16];
+        if (i == cortada) /* su reintento también se corta: acaba en ERROR */
+            continue;
+        snprintf(nombre, sizeof nombre, "c%d.bin", i);
+        double sg = segundos_ok(p, nombre), servida = (double)(fi[i] - ini[i]) / 1000.0;
+        if (sg < 0 || sg > servida + 1.0) {
+            if (sg < 0)
+                cal_obtenido("falta «OK %s <bytes> <segundos> s …»", nombre);
+            else
+                cal_obtenido("«OK %s …» dice %.2f s, y el servidor la sirvió en %.2f s: los "
+                             "segundos van desde que ocupó su hueco, no desde que arrancó el "
+                             "programa",
+                             nombre, sg, servida);
+            cal_nota_salida(p, 8);
+            CAL_FIN(0);
+        }
+    }
+    if (!omision_juzgar(s, &o, motivo, sizeof motivo)) {
+        cal_obtenido("%s", motivo);
+        cal_nota_salida(o.p, 8);
+        CAL_FIN(0);
+    }
+    cal_obtenido("como mucho 2 a la vez, en el orden de los argumentos, un hueco libre se ocupa "
+                 "en %llu ms como mucho y los segundos del OK van desde el hueco; sin -c, 3 a la "
+                 "vez como mucho (también con un 4xx y una que comprueba su huella)",
+                 (unsigned long long)tarde);
+    CAL_FIN(1);
 }
 
 /* ------------------------------------------------------------------ código de salida */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------------ bytes de /bytes */
@@ -346,6 +347,94 @@ long posicion_resumen(cal_proceso_t *p, const char *nombre)
     return -1;
 }
 
+/* ------------------------------------------------------------------ la línea OK */
+
+/* 1 si `s` son cifras, un punto y exactamente `decimales` cifras. */
+static int numero_con(const char *s, int decimales)
+{
+    const char *punto = strchr(s, '.');
+    if (punto == NULL || punto == s || (int)strlen(punto + 1) != decimales)
+        return 0;
+    for (const char *q = s; *q != '\0'; q++)
+        if (q != punto && (*q < '0' || *q > '9'))
+            return 0;
+    return 1;
+}
+
+double segundos_ok(cal_proceso_t *p, const char *nombre)
+{
+    char l[256], w[32];
+    if (!linea(p, "OK", nombre, l, sizeof l) || cal_palabra(l, 3, w, sizeof w) == NULL)
+        return -1;
+    /* La forma exacta (dos decimales) la juzga continuar_206; aquí basta el número. */
+    char *fin;
+    double s = strtod(w, &fin);
+    return fin != w && *fin == '\0' && s >= 0 ? s : -1;
+}
+
+int linea_ok_bien(cal_proceso_t *p, const char *nombre, uint64_t tam, uint64_t recibidos,
+                  uint64_t servida_ms, char *motivo, size_t t)
+{
+    char l[256], w[6][32];
+    if (!linea(p, "OK", nombre, l, sizeof l)) {
+        snprintf(motivo, t, "falta «OK %s …»", nombre);
+        return 0;
+    }
+    int palabras = 0;
+    while (palabras < 6 && cal_palabra(l, palabras, w[palabras], sizeof w[0]) != NULL)
+        palabras++;
+    char sobra[32];
+    if (palabras != 6 || cal_palabra(l, 6, sobra, sizeof sobra) != NULL ||
+        strtoull(w[2], NULL, 10) != tam || !numero_con(w[3], 2) || strcmp(w[4], "s") != 0 ||
+        !numero_con(w[5], 1)) {
+        snprintf(motivo, t,
+                 "la línea «%s» no tiene la forma «OK %s %llu <segundos, dos decimales> s "
+                 "<KB/s media, un decimal>»",
+                 l, nombre, (unsigned long long)tam);
+        return 0;
+    }
+    double s = strtod(w[3], NULL), kbs = strtod(w[5], NULL);
+    /* Los segundos van desde que ocupó su hueco hasta que terminó: contienen lo que el
+     * servidor tardó en servirla (10 ms de holgura por los redondeos). */
+    if (s + 0.01 < (double)servida_ms / 1000.0) {
+        snprintf(motivo, t,
+                 "«%s»: %.2f s, y el servidor tardó %.2f s en servirla (los segundos van desde "
+                 "que ocupó su hueco hasta que terminó)",
+                 l, s, (double)servida_ms / 1000.0);
+        return 0;
+    }
+    /* La media, con los segundos impresos (±0,005) y su propio redondeo (±0,05). */
+    double kb = (double)recibidos / 1024.0;
+    double bajo = s + 0.005 > 0 ? kb / (s + 0.005) - 0.06 : 0;
+    double alto = s - 0.005 > 0.001 ? kb / (s - 0.005) + 0.06 : 1e18;
+    if (kbs < bajo || kbs > alto) {
+        snprintf(motivo, t,
+                 "«%s»: la media es %.1f KB/s, y %llu bytes recibidos en esta ejecución en %.2f s "
+                 "son %.1f KB/s (1 KB = 1024 bytes; lo que ya había en el .parte no cuenta)",
+                 l, kbs, (unsigned long long)recibidos, s, s > 0 ? kb / s : 0.0);
+        return 0;
+    }
+    return 1;
+}
+
+double renombrado_ms(const char *dir, const char *nombre)
+{
+    char ruta[1024];
+    struct stat st;
+    struct timespec real, mono;
+    ruta_en(dir, nombre, ruta, sizeof ruta);
+    if (lstat(ruta, &st) < 0)
+        return -1;
+    /* ctime está en el reloj de pared; cal_ahora_ms, en el monotónico: la diferencia entre
+     * los dos, medida ahora, los junta (los dos avanzan igual). */
+    clock_gettime(CLOCK_REALTIME, &real);
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    double desfase =
+        (double)(real.tv_sec - mono.tv_sec) * 1000.0 + (double)(real.tv_nsec - mono.tv_nsec) / 1e6;
+    double ctime_ms = (double)st.st_ctim.tv_sec * 1000.0 + (double)st.st_ctim.tv_nsec / 1e6;
+    return ctime_ms - desfase;
+}
+
 /* Peticiones del registro a `ruta`, en orden de inicio. */
 int registro_de(cal_servidor_t *s, const char *ruta, cal_peticion_t *v, int max)
 {
@@ -383,6 +472,8 @@ int continuar(reanudacion_t *r, const char *ruta_base, const char *extra, uint64
     for (int i = 0; i < r->n; i++) {
         r->estados[i] = v[i].estado;
         r->bytes[i] = v[i].bytes;
+        r->inicio_ms[i] = v[i].inicio_ms;
+        r->fin_ms[i] = v[i].fin_ms;
     }
     if (!acabo(&r->x, motivo, tam_motivo))
         return 0;

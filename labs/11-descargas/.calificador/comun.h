@@ -20,6 +20,20 @@
  * Cada función que falla deja escrito lo que pasó (cal_obtenido o el `motivo` que recibe).
  * Los procesos y servidores son de libcalificador (se liberan en cal_fin); las cadenas que
  * devuelven estas funciones son del llamador (el `buf` que pasa) o estáticas.
+ *
+ * Lo que no se juzga desde fuera (y por qué), para quien mantenga esto:
+ *   - Una uv_fs_write que escribe menos de lo pedido: en un archivo normal de un disco local
+ *     Linux solo escribe menos al llenarse el disco o pasar RLIMIT_FSIZE, y entonces la
+ *     siguiente falla igual con el fallo o sin él (ERROR en los dos casos, el mismo .parte).
+ *     Verlo pediría inyectar escrituras cortas (un LD_PRELOAD sobre pwritev en la caja).
+ *   - El azar de la espera de un reintento de hasta el 100 % en vez del 50 %: solo se ve
+ *     por arriba, y una cota por arriba de cada espera la rompe una máquina cargada; con
+ *     las muestras de reintentos (12 descargas) se escaparía demasiadas veces.
+ *   - Un reintento que no mira su 206 (longitud, inicio), «-» sin Content-Length con bytes
+ *     ya recibidos y el progreso que vuelve a 0 al salir un reintento: el servidor de
+ *     práctica no tiene un corte solo en la primera petición, ni un /stream-bytes lento,
+ *     ni cabeceras que tarden en un reintento de /bytes; sin eso la ventana es de
+ *     milisegundos o no existe.
  */
 #ifndef DESCARGAS_COMUN_H
 #define DESCARGAS_COMUN_H
@@ -96,6 +110,22 @@ long posicion_resumen(cal_proceso_t *p, const char *nombre);
  * haber recibido no puede pasar de aquí. */
 uint64_t servido_hasta(const cal_peticion_t *v, int n, uint64_t t);
 
+/* ---- la línea OK ---- */
+
+/* Los segundos de «OK nombre bytes <segundos> s <KB/s>» (un número, con los decimales que
+ * sean), o -1 si no está. */
+double segundos_ok(cal_proceso_t *p, const char *nombre);
+/* La línea OK de `nombre` contra lo que se ve desde fuera: exactamente «OK nombre <tam>
+ * <segundos con dos decimales> s <KB/s con un decimal>», segundos no menos que lo que el
+ * servidor tardó en servirla (`servida_ms`) y la media igual a `recibidos`/1024/segundos
+ * (con el redondeo de lo impreso). 1 si casa; si no, 0 y el motivo. */
+int linea_ok_bien(cal_proceso_t *p, const char *nombre, uint64_t tam, uint64_t recibidos,
+                  uint64_t servida_ms, char *motivo, size_t t);
+
+/* Cuándo se renombró por última vez dir/nombre (su ctime: lo pone el núcleo, no el programa),
+ * en el reloj de cal_ahora_ms y con decimales; -1 si no existe. */
+double renombrado_ms(const char *dir, const char *nombre);
+
 /* Una corrida: servidor + carpeta + programa. Lo que se repite en cada verificación. */
 typedef struct {
     cal_servidor_t *s;
@@ -123,6 +153,7 @@ typedef struct {
     int n; /* peticiones registradas (se guardan las 4 primeras) */
     int estados[4];
     uint64_t bytes[4];
+    uint64_t inicio_ms[4], fin_ms[4]; /* reloj de cal_ahora_ms */
 } reanudacion_t;
 
 /* Una descarga con --continuar sobre un .parte de `prefijo` bytes que el calificador deja

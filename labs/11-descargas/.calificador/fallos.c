@@ -16,8 +16,11 @@ CAL_PRUEBA(estancada, 30)
     cal_esperado("con -t ~1000 y -r 1: una descarga que se queda sin datos a media respuesta falla "
                  "en segundos («ERROR …»), otra cuyo servidor no contesta ni las cabeceras también "
                  "(-t cuenta desde que sale la petición) tras reintentarse una vez (un -t agotado "
-                 "es un fallo pasajero), y una lenta pero viva de ~3 s termina bien (más larga que "
-                 "dos intentos de -t: -t no es un límite de la descarga entera)");
+                 "es un fallo pasajero), y una lenta pero viva de ~6 s termina bien (más larga que "
+                 "dos intentos de -t: -t no es un límite de la descarga entera); cuando las dos "
+                 "han fallado, sus archivos están cerrados (1 descriptor en la carpeta, el de la "
+                 "viva); y, aparte, sin -t, una respuesta que tarda 2 s termina bien (10000 ms "
+                 "por omisión)");
     corrida_t x;
     if (!preparar(&x))
         CAL_FIN(0);
@@ -27,7 +30,7 @@ CAL_PRUEBA(estancada, 30)
     char u[128], b[3][200], t[16], muda[32];
     snprintf(t, sizeof t, "%u", t_ms);
     snprintf(muda, sizeof muda, "/delay/%u", muda_s);
-    bytes_url(u, sizeof u, 307200, sem, "&kbps=100");
+    bytes_url(u, sizeof u, 614400, sem, "&kbps=100");
     const char *args[] = {"-t",
                           t,
                           "-r",
@@ -37,16 +40,45 @@ CAL_PRUEBA(estancada, 30)
                           arg(b[2], sizeof b[2], "viva.bin", u),
                           NULL};
     uint64_t t0 = cal_ahora_ms();
-    if (!correr(&x, args, 6000))
+    if (!correr(&x, args, 0))
         CAL_FIN(0);
+    /* A la vez, sin -t: una respuesta que tarda 2 s en empezar termina bien (-t es 10000 por
+     * omisión). */
+    carpeta_t c2;
+    char b2[64];
+    const char *args2[] = {arg(b2, sizeof b2, "paciente.bin", "/delay/2"), NULL};
+    cal_proceso_t *p2 = carpeta(&c2) == 0 ? descargas(x.s, &c2, args2, 20, 0, 0) : NULL;
+    if (p2 == NULL)
+        CAL_FIN(0);
+    /* La parada y la muda fallan por -t dos veces cada una (~2·-t más la espera del
+     * reintento: menos de 3 s); la viva dura ~6 s. Desde entonces, y mientras la viva siga,
+     * se cuentan los descriptores abiertos en la carpeta cada 100 ms: al menos una vez tiene
+     * que haber solo 1, el de la viva (el registro del servidor no sirve para saber cuándo
+     * fallaron: ve el corte cuando vuelve a escribir). */
+    int abiertos = -2;
+    char prefijo[600];
+    snprintf(prefijo, sizeof prefijo, "%s/", x.c.dir);
+    while (cal_ahora_ms() < t0 + 2 * t_ms + 200 && !cal_termino(x.p))
+        cal_esperar_fin(x.p, 50);
+    while (!cal_termino(x.p) && cal_ahora_ms() < t0 + 10000) {
+        cal_peticion_t w[1];
+        if (cal_registro_ruta(x.s, u, w, 1) > 0)
+            break; /* la viva ya terminó */
+        int a = cal_abiertos(x.p, prefijo);
+        if (a >= 0 && (abiertos < 0 || a < abiertos))
+            abiertos = a;
+        cal_esperar_fin(x.p, 100);
+    }
+    x.codigo = fin(x.p, (int)(t0 + 10000 > cal_ahora_ms() ? t0 + 10000 - cal_ahora_ms() : 1));
     uint64_t dur = cal_ahora_ms() - t0;
+    int cod2 = fin(p2, 8000);
     char motivo[256] = "", l[256];
     cal_peticion_t v[3];
     int n = registro_de(x.s, muda, v, 3);
     int ok = 1;
     if (x.codigo < 0) {
         snprintf(motivo, sizeof motivo,
-                 "no terminó en 6 s (el goteo dura 9 y le llega un byte cada 3 s; -t %u -r 1)",
+                 "no terminó en 10 s (el goteo dura 9 y le llega un byte cada 3 s; -t %u -r 1)",
                  t_ms);
         ok = 0;
     } else if (!acabo(&x, motivo, sizeof motivo)) {
@@ -67,58 +99,131 @@ CAL_PRUEBA(estancada, 30)
                  "reintenta)",
                  n);
         ok = 0;
-    } else {
-        ok = archivo_bien(x.c.dir, "viva.bin", sem, 307200, motivo, sizeof motivo);
+    } else if (!archivo_bien(x.c.dir, "viva.bin", sem, 614400, motivo, sizeof motivo)) {
+        ok = 0;
+    } else if (abiertos == -2) {
+        snprintf(motivo, sizeof motivo,
+                 "no se pudo mirar los descriptores mientras la viva seguía (terminó antes de "
+                 "que la parada y la muda pudieran fallar dos veces)");
+        ok = 0;
+    } else if (abiertos < 0 || abiertos > 1) {
+        snprintf(motivo, sizeof motivo,
+                 "con la parada y la muda falladas por -t y solo la viva en curso, nunca menos de "
+                 "%d descriptores abiertos en la carpeta: una descarga que falla por -t también "
+                 "cierra su archivo",
+                 abiertos);
+        ok = 0;
+    } else if (!por_si_mismo(p2, cod2, motivo, sizeof motivo) ||
+               tam_archivo(c2.dir, "paciente.bin") <= 0) {
+        size_t k = strlen(motivo);
+        snprintf(motivo + k, sizeof motivo - k,
+                 "%s/delay/2 sin -t no llegó a paciente.bin: -t es 10000 ms por omisión (el "
+                 "servidor tarda 2 s en contestar)",
+                 k > 0 ? "; " : "");
+        ok = 0;
     }
     if (ok)
-        cal_obtenido("con -t %u -r 1, la parada y la muda (reintentada) fallan a tiempo (%.1f s en "
-                     "total) y la viva termina",
+        cal_obtenido("con -t %u -r 1, la parada y la muda (reintentada) fallan a tiempo y cierran "
+                     "su archivo, y la viva termina (%.1f s en total); sin -t, una respuesta que "
+                     "tarda 2 s termina bien",
                      t_ms, (double)dur / 1000.0);
     else
         cal_obtenido("%s", motivo);
-    if (!ok)
+    if (!ok) {
         cal_nota_salida(x.p, 8);
+        cal_nota_salida(p2, 4);
+    }
     CAL_FIN(ok);
+}
+
+/* Las esperas entre los intentos de las que se reintentan (`v[k][0..3]`: tres fallos y el
+ * bueno). El intento n+1 sale tras 200·2ⁿ⁻¹ ms más un azar de hasta la mitad; el retraso de
+ * la máquina solo las alarga, pero el registro anota el final de una respuesta un poco
+ * después de que el programa la pueda leer. Por abajo, las dos primeras con la holgura de
+ * siempre (150 y 300) y la tercera al 92 % de 800: una espera lineal (600–900 ms antes del
+ * cuarto intento) se queda corta en alguna de las K casi siempre. Por arriba, solo la más
+ * corta de las primeras esperas (200–300 ms): la máquina tendría que retrasarlas todas a la
+ * vez; una que empieza en 400 nunca baja de ahí. 1 si casan. */
+static int esperas_bien(cal_peticion_t (*v)[4], int k, char *motivo, size_t t)
+{
+    static const uint64_t base[3] = {150, 300, 736};
+    uint64_t min_primera = UINT64_MAX;
+    for (int i = 0; i < k; i++) {
+        for (int n = 0; n < 3; n++) {
+            uint64_t e =
+                v[i][n + 1].inicio_ms > v[i][n].fin_ms ? v[i][n + 1].inicio_ms - v[i][n].fin_ms : 0;
+            if (e < base[n]) {
+                snprintf(motivo, t,
+                         "v%d.txt: %llu ms de espera antes del intento %d (al menos ~%d: "
+                         "200·2ⁿ⁻¹ ms, cada una el doble que la anterior, más el azar)",
+                         i, (unsigned long long)e, n + 2, 200 << n);
+                return 0;
+            }
+            if (n == 0 && e < min_primera)
+                min_primera = e;
+        }
+    }
+    if (min_primera > 380) {
+        snprintf(motivo, t,
+                 "la primera espera más corta de las %d fue de %llu ms: el primer reintento sale "
+                 "tras 200–300 ms (200·2⁰ más hasta la mitad), no tras 400",
+                 k, (unsigned long long)min_primera);
+        return 0;
+    }
+    snprintf(motivo, t,
+             "esperas de al menos 200, 400 y 800 ms en las %d (la primera, desde %llu ms)", k,
+             (unsigned long long)min_primera);
+    return 1;
 }
 
 CAL_PRUEBA(reintentos, 30)
 {
     cal_esperado(
-        "con -r 3, dos URL que dan un 5xx dos veces y luego 200: tres peticiones cada una, la "
-        "segunda al menos ~200 ms después de la primera y la tercera al menos ~400 ms "
-        "después de la segunda (espera exponencial), y OK al final; otras que dan un 4xx "
-        "(también un 408 o un 429) no se reintentan: una sola petición y «ERROR …»; y, aparte, "
-        "con -r 4, una conexión rechazada tampoco: «ERROR …» enseguida, sin esperas");
-    char r[48], r2[48], r4[48], r5[48];
-    if (cal_ruta_opaca(r, sizeof r) < 0 || cal_ruta_opaca(r2, sizeof r2) < 0 ||
-        cal_ruta_opaca(r4, sizeof r4) < 0 || cal_ruta_opaca(r5, sizeof r5) < 0)
+        "con -r 3, varias URL que dan un 5xx tres veces y luego 200: cuatro peticiones cada una, "
+        "con esperas entre ellas de al menos ~200, ~400 y ~800 ms (espera exponencial, desde "
+        "200–300 ms la primera), y OK al final; otras que dan un 4xx (también un 408 o un 429) "
+        "no se reintentan: una sola petición y «ERROR …»; y, aparte, con -r 4, una conexión "
+        "rechazada tampoco: «ERROR …» enseguida, sin esperas; y sin -r, un corte no se "
+        "reintenta (0 por omisión)");
+    enum { K = 12 };
+    char r[K][48], r4[48], r5[48];
+    for (int k = 0; k < K; k++)
+        if (cal_ruta_opaca(r[k], sizeof r[k]) < 0)
+            CAL_FIN(0);
+    if (cal_ruta_opaca(r4, sizeof r4) < 0 || cal_ruta_opaca(r5, sizeof r5) < 0)
         CAL_FIN(0);
     /* Qué 5xx y qué 4xx, al azar en cada calificación; el 408 o el 429 (que la lección 8
      * reintenta con otras reglas) es un 4xx más para el enunciado: no se reintenta. */
     static const int e5[] = {500, 502, 503}, e4[] = {403, 404, 410}, e4t[] = {408, 429};
     int err5 = e5[al_azar(0, 2)], err4 = e4[al_azar(0, 2)], err4t = e4t[al_azar(0, 1)];
-    char guion[640];
-    snprintf(guion, sizeof guion,
-             "{\"%s\": {\"pasos\": [{\"estado\": %d, \"veces\": 2}], \"despues\": "
-             "{\"estado\": 200}}, \"%s\": {\"pasos\": [{\"estado\": %d, \"veces\": 2}], "
-             "\"despues\": {\"estado\": 200}}, \"%s\": {\"despues\": {\"estado\": %d}}, "
-             "\"%s\": {\"despues\": {\"estado\": %d}}}",
-             r, err5, r2, err5, r4, err4, r5, err4t);
+    char guion[2048];
+    size_t g = 0;
+    for (int k = 0; k < K; k++)
+        g += (size_t)snprintf(guion + g, sizeof guion - g,
+                              "%s\"%s\": {\"pasos\": [{\"estado\": %d, \"veces\": 3}], "
+                              "\"despues\": {\"estado\": 200}}",
+                              k == 0 ? "{" : ", ", r[k], err5);
+    snprintf(guion + g, sizeof guion - g,
+             ", \"%s\": {\"despues\": {\"estado\": %d}}, \"%s\": {\"despues\": {\"estado\": %d}}}",
+             r4, err4, r5, err4t);
     cal_servidor_t *s = NULL;
     carpeta_t c;
     if (cal_servidor_guion(guion, &s) < 0 || carpeta(&c) < 0) {
         cal_obtenido("no arrancó el servidor (error del calificador)");
         CAL_FIN(0);
     }
-    char b[200], b2[200], b4[200], b5[200];
-    /* Dos que necesitan 2 reintentos cada una: -r 3 es por descarga, no para todas. */
-    const char *args[] = {"-r",
-                          "3",
-                          arg(b, sizeof b, "v.txt", r),
-                          arg(b2, sizeof b2, "w.txt", r2),
-                          arg(b4, sizeof b4, "no.txt", r4),
-                          arg(b5, sizeof b5, "no2.txt", r5),
-                          NULL};
+    char b[K][200], b4[200], b5[200];
+    /* Varias que necesitan 3 reintentos cada una: -r 3 es por descarga, no para todas; y
+     * todas a la vez (-c 16) dan varias muestras de cada espera sin alargar la corrida. */
+    const char *args[K + 7] = {"-r", "3", "-c", "16"};
+    for (int k = 0; k < K; k++) {
+        char nombre[16];
+        snprintf(nombre, sizeof nombre, "v%d.txt", k);
+        args[4 + k] = arg(b[k], sizeof b[k], nombre, r[k]);
+    }
+    args[4 + K] = arg(b4, sizeof b4, "no.txt", r4);
+    args[5 + K] = arg(b5, sizeof b5, "no2.txt", r5);
+    args[6 + K] = NULL;
     cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -126,34 +231,50 @@ CAL_PRUEBA(reintentos, 30)
      * 200 + 400 + 800 + 1600 ms; sin reintentos acaba en milisegundos: el corte en 2 s deja
      * margen de sobra a una máquina cargada. No hay servidor que registre nada: se mide el
      * tiempo del proceso. */
-    carpeta_t c2;
-    char rech[200], urech[96];
+    carpeta_t c2, c3;
+    char rech[200], urech[96], cort[200], ucort[128];
     snprintf(urech, sizeof urech, "http://127.0.0.1:%d/rechazada", cal_puerto_cerrado());
     const char *args2[] = {"-r", "4", arg(rech, sizeof rech, "rechazada.bin", urech), NULL};
     cal_proceso_t *p2 = carpeta(&c2) == 0 ? descargas(s, &c2, args2, 20, 0, 0) : NULL;
-    if (p2 == NULL)
+    /* Y otra sin -r: un corte no se reintenta (0 reintentos por omisión). */
+    bytes_url(ucort, sizeof ucort, 300000, semilla_nueva(), "&cortar=100000");
+    const char *args3[] = {arg(cort, sizeof cort, "cortada.bin", ucort), NULL};
+    cal_proceso_t *p3 = carpeta(&c3) == 0 ? descargas(s, &c3, args3, 20, 0, 0) : NULL;
+    if (p2 == NULL || p3 == NULL)
         CAL_FIN(0);
-    int cod = fin(p, 12000);
+    int cod = fin(p, 15000);
     int cod2 = fin(p2, 8000);
-    cal_peticion_t v[8], v4[8], v5[8];
-    cal_peticion_t v2[8];
-    int n = registro_de(s, r, v, 8), n2 = registro_de(s, r2, v2, 8), n4 = registro_de(s, r4, v4, 8);
-    int n5 = registro_de(s, r5, v5, 8);
+    int cod3 = fin(p3, 8000);
+    cal_peticion_t v[K][4], v4[8], v5[8], v3[4];
+    int n[K];
+    for (int k = 0; k < K; k++)
+        n[k] = registro_de(s, r[k], v[k], 4);
+    int n4 = registro_de(s, r4, v4, 8), n5 = registro_de(s, r5, v5, 8);
+    int n3 = registro_de(s, ucort, v3, 4);
     uint64_t dur2 = cod2 >= 0 ? cal_terminado_ms(p2) - cal_lanzado_ms(p2) : 0;
     char motivo[384] = "", l[256];
-    int ok = 1;
-    if (!por_si_mismo(p, cod, motivo, sizeof motivo)) {
-        ok = 0;
-    } else if (n != 3 || v[0].estado != err5 || v[1].estado != err5 || v[2].estado != 200) {
-        snprintf(motivo, sizeof motivo, "el servidor vio %d peticiones (se esperaban %d, %d, 200)",
-                 n, err5, err5);
-        ok = 0;
-    } else if (n2 != 3 || v2[2].estado != 200 || !linea(p, "OK", "w.txt", l, sizeof l)) {
-        snprintf(motivo, sizeof motivo,
-                 "w.txt: el servidor vio %d peticiones y no acabó en OK (se esperaban %d, %d, 200: "
-                 "-r 3 son 3 reintentos para cada descarga, no para todas juntas)",
-                 n2, err5, err5);
-        ok = 0;
+    int ok = por_si_mismo(p, cod, motivo, sizeof motivo);
+    for (int k = 0; k < K && ok; k++) {
+        char nombre[16];
+        snprintf(nombre, sizeof nombre, "v%d.txt", k);
+        if (n[k] != 4 || v[k][0].estado != err5 || v[k][1].estado != err5 ||
+            v[k][2].estado != err5 || v[k][3].estado != 200 ||
+            !linea(p, "OK", nombre, l, sizeof l)) {
+            snprintf(motivo, sizeof motivo,
+                     "%s: el servidor vio %d peticiones y no acabó en OK (se esperaban %d, %d, %d, "
+                     "200: -r 3 son 3 reintentos para cada descarga, no para todas juntas)",
+                     nombre, n[k], err5, err5, err5);
+            ok = 0;
+        } else {
+            char ruta[1024], m2[128];
+            ruta_en(c.dir, nombre, ruta, sizeof ruta);
+            if (!cal_archivo_igual(ruta, "200 OK\n", 7, m2, sizeof m2)) {
+                snprintf(motivo, sizeof motivo, "%s: %s", nombre, m2);
+                ok = 0;
+            }
+        }
+    }
+    if (!ok) {
     } else if (n4 != 1) {
         snprintf(motivo, sizeof motivo,
                  "no.txt: el servidor vio %d peticiones con estado %d (un 4xx no es un fallo "
@@ -183,35 +304,21 @@ CAL_PRUEBA(reintentos, 30)
                      ? ""
                      : " y falta «ERROR rechazada.bin …»");
         ok = 0;
-    } else {
-        uint64_t e1 = v[1].inicio_ms - v[0].fin_ms, e2 = v[2].inicio_ms - v[1].fin_ms;
-        if (e1 < 150 || e2 < 300) {
-            snprintf(motivo, sizeof motivo,
-                     "esperas de %llu ms y %llu ms entre intentos (mínimo ~200 y ~400: cada "
-                     "una el doble que la anterior)",
-                     (unsigned long long)e1, (unsigned long long)e2);
-            ok = 0;
-        } else {
-            snprintf(motivo, sizeof motivo, "esperas de %llu ms y %llu ms entre los 3 intentos",
-                     (unsigned long long)e1, (unsigned long long)e2);
-        }
-    }
-    if (ok && !linea(p, "OK", "v.txt", l, sizeof l)) {
-        snprintf(motivo, sizeof motivo, "falta «OK v.txt …»");
+    } else if (!por_si_mismo(p3, cod3, motivo, sizeof motivo) || n3 != 1) {
+        size_t u = strlen(motivo);
+        snprintf(motivo + u, sizeof motivo - u,
+                 "%ssin -r, el servidor vio %d peticiones de una descarga cortada (se esperaba "
+                 "una: sin -r no se reintenta nada, son 0 reintentos por omisión)",
+                 u > 0 ? "; " : "", n3);
         ok = 0;
-    }
-    if (ok) {
-        char ruta[1024], m2[128];
-        ruta_en(c.dir, "v.txt", ruta, sizeof ruta);
-        if (!cal_archivo_igual(ruta, "200 OK\n", 7, m2, sizeof m2)) {
-            snprintf(motivo, sizeof motivo, "v.txt: %s", m2);
-            ok = 0;
-        }
+    } else {
+        ok = esperas_bien(v, K, motivo, sizeof motivo);
     }
     cal_obtenido("%s", motivo);
     if (!ok) {
         cal_nota_salida(p, 8);
         cal_nota_salida(p2, 4);
+        cal_nota_salida(p3, 4);
     }
     CAL_FIN(ok);
 }

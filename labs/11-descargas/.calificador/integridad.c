@@ -180,14 +180,21 @@ CAL_PRUEBA(continuar_206, 30)
 {
     cal_esperado("con --continuar y un .parte con el principio bueno del archivo: una sola "
                  "petición, 206 con los bytes que faltan, el archivo idéntico al servido y «OK "
-                 "nombre <tamaño del archivo> …»");
+                 "nombre <tamaño del archivo> <segundos> s <KB/s media>», con los segundos en "
+                 "centésimas (no menos de lo que tardó el servidor) y la media de lo recibido en "
+                 "esta ejecución, en KB de 1024 bytes");
     reanudacion_t r;
     if (!preparar(&r.x))
         CAL_FIN(0);
     char motivo[256] = "", l[256], w[32];
     /* Tamaño y .parte, al azar en cada calificación. */
     uint64_t tam = al_azar(800000, 1200000), prefijo = al_azar(tam / 5, tam * 3 / 5);
-    int ok = continuar(&r, "/bytes", "", tam, prefijo, 1, "r.bin", motivo, sizeof motivo);
+    /* Lo que falta llega en ~1,2 s: con los segundos del OK en centésimas, su media se puede
+     * contrastar con lo recibido (un KB de 1000 bytes ya se sale). */
+    char ritmo[32];
+    snprintf(ritmo, sizeof ritmo, "&kbps=%llu",
+             (unsigned long long)((tam - prefijo) * 10 / 12 / 1024 + 1));
+    int ok = continuar(&r, "/bytes", ritmo, tam, prefijo, 1, "r.bin", motivo, sizeof motivo);
     const int n = r.n, *estados = r.estados;
     const uint64_t *bytes = r.bytes;
     int bien = 0;
@@ -212,10 +219,12 @@ CAL_PRUEBA(continuar_206, 30)
                  "falta «OK r.bin %llu …»: <bytes> es el tamaño del archivo final, también si "
                  "se reanudó",
                  (unsigned long long)tam);
-    else if (ok)
+    else if (ok && linea_ok_bien(r.x.p, "r.bin", tam, tam - prefijo, r.fin_ms[0] - r.inicio_ms[0],
+                                 motivo, sizeof motivo))
         bien = 1;
     if (bien)
-        cal_obtenido("reanudada con Range: 206 de %llu bytes, añadidos a los %llu del .parte",
+        cal_obtenido("reanudada con Range: 206 de %llu bytes, añadidos a los %llu del .parte, y "
+                     "la línea OK con su forma, sus segundos y su media",
                      (unsigned long long)(tam - prefijo), (unsigned long long)prefijo);
     else
         cal_obtenido("%s", motivo);
