@@ -4,6 +4,17 @@
  * servidor (comun.h): las filas, el registro del disparador lento (cuándo empezó y acabó cada
  * inserción, con qué proceso y cuántas conexiones del programa había), pg_stat_activity y
  * pg_stat_database. Lo que el programa imprime solo cuenta si eso lo respalda.
+ *
+ * Lo que no se juzga, y por qué:
+ * - Cerrar la conexión secuencial al final en vez de al acabar su fase: la diferencia es que
+ *   siga abierta durante la fase de consultas, unos milisegundos; verlo desde el servidor
+ *   sería una carrera entre su desconexión y las primeras consultas, que una solución buena
+ *   también puede perder.
+ * - Que el tiempo secuencial incluya abrir su conexión: unos ms, dentro de la holgura de los
+ *   tiempos (±50 % o ±150 ms) que pide una máquina cargada.
+ * - Una consulta de lectura que falla (su PQclear, o imprimirla vacía): con la tabla del
+ *   enunciado ninguna de las 10 consultas puede fallar sin que el calificador amañe el
+ *   servidor a medida (reglas o permisos sobre una tabla que crea el programa).
  */
 #include "comun.h"
 
