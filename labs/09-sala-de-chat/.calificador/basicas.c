@@ -556,13 +556,14 @@ CAL_PRUEBA(lista, 20)
 
 /* /quit con mensajes aún en cola: «tardi» no lee y entra RIADA_DESFASE bytes después de
  * «lento», así que cuando el servidor expulsa a «lento» tiene unos 512 KiB esperando. Manda
- * /quit y se pone a leer: debe recibirlo todo, intacto, después la despedida y el cierre
- * (uv_close directo tiraría la cola, despedida incluida); y el lector, su salida. */
+ * /quit: el lector ve su salida y, desde ese momento, otro puede entrar con su nombre (aunque
+ * su despedida aún esté en la cola). Después se pone a leer: debe recibirlo todo, intacto,
+ * después la despedida y el cierre (uv_close directo tiraría la cola, despedida incluida). */
 static int quit_con_cola(void)
 {
     static const char *const nombres[] = {"lector", "emisor"};
     sesion_t s;
-    tcp_t lento, tardi, c[2];
+    tcp_t lento, tardi, otro, c[2];
     char linea[2048], vista[512], ultima[256] = "";
     size_t largo;
     uint64_t enviados = 0;
@@ -586,6 +587,26 @@ static int quit_con_cola(void)
              "/quit.",
              enviados / 1048576.0);
     tcp_texto(&tardi, "/quit\n");
+    /* Ya fuera de la sala (el lector ve su salida), su nombre queda libre aunque su despedida
+     * siga en la cola, detrás de lo que no ha leído: otro puede entrar como «tardi». */
+    while ((r = tcp_linea(&c[0], 3000, linea, sizeof linea, &largo)) == 1 &&
+           strcmp(linea, "* tardi ha salido de la sala") != 0) {
+    }
+    if (r != 1) {
+        cal_esperado("que el lector recibiera «* tardi ha salido de la sala» tras su /quit");
+        cal_obtenido("%s", r < 0 ? "su conexión se cerró sin él" : "no llegó en 3 s");
+        return 0;
+    }
+    if (tcp_abrir(&otro, s.puerto, "otro «tardi»", 0) < 0 || !espera_linea(&s, &otro, PREGUNTA)) {
+        return 0;
+    }
+    tcp_texto(&otro, "tardi\n");
+    if (!espera_linea(&s, &otro, "* Hola, tardi. Comandos: /list, /quit")) {
+        cal_nota("(«tardi» ya salió de la sala con /quit: su nombre queda libre en ese momento, "
+                 "aunque su despedida aún esté en la cola detrás de lo que no ha leído)");
+        return 0;
+    }
+    tcp_cerrar(&otro);
     while ((r = tcp_linea(&tardi, 3000, linea, sizeof linea, &largo)) == 1) {
         snprintf(ultima, sizeof ultima, "%.200s", linea);
         if (!linea_de_la_riada(linea, largo, 'y')) {
@@ -602,14 +623,6 @@ static int quit_con_cola(void)
                      ultima);
         cal_nota("(uv_close descarta lo que quede en la cola de escritura, despedida incluida: "
                  "primero uv_shutdown, que espera a que salga, y uv_close en su callback)");
-        return 0;
-    }
-    while ((r = tcp_linea(&c[0], 3000, linea, sizeof linea, &largo)) == 1 &&
-           strcmp(linea, "* tardi ha salido de la sala") != 0) {
-    }
-    if (r != 1) {
-        cal_esperado("que el lector recibiera «* tardi ha salido de la sala»");
-        cal_obtenido("%s", r < 0 ? "su conexión se cerró sin él" : "no llegó en 3 s");
         return 0;
     }
     return 1;

@@ -17,9 +17,9 @@
  *   fuera lo distingue.
  * - El puerto por omisión (9999): probarlo exige que ese puerto esté libre, y solo lo está
  *   seguro con la red propia de cada verificación, que no hay en todas las máquinas.
- * - El nombre de quien hace /quit mientras aún sale su despedida, y la fuga de una escritura
- *   cancelada: harían falta un cliente que no lee con varios MiB en cola, y lo segundo bajo
- *   valgrind (minutos); quedan para otra ronda.
+ * - La fuga de una escritura cancelada (expulsar a un lento o vencer el plazo de la parada)
+ *   solo se ve bajo valgrind con varios MiB de riada: minutos de calificación; queda para
+ *   otra ronda.
  */
 #ifndef SALA_COMUN_H
 #define SALA_COMUN_H
