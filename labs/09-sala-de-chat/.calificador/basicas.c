@@ -2,9 +2,13 @@
  * líneas partidas y juntas, nombres, /list y /quit. Cada una arranca su propio servidor y
  * le habla con clientes TCP crudos (tcp_* de calificador/base.h); el código del estudiante
  * nunca se enlaza aquí. */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "comun.h"
 
@@ -36,6 +40,63 @@ static int argumentos_malos(void)
             return 0;
         }
     }
+    return 1;
+}
+
+/* Sin --puerto escucha en 9999. Se prueba en la red propia de la verificación, donde nadie
+ * más escucha; si aun así el calificador no puede usar ese puerto, lo dice (no lo da por
+ * bueno). 1 si anuncia 9999 y se le puede hablar ahí. */
+static int puerto_por_omision(void)
+{
+    static const char *const args[] = {NULL};
+    struct sockaddr_in dir = {.sin_family = AF_INET, .sin_port = htons(9999)};
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int libre;
+    cal_lanzamiento_t l = {.args = args, .limite_s = 10};
+    cal_proceso_t *p;
+    char linea[256];
+    size_t largo;
+    tcp_t c;
+
+    dir.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    libre = fd >= 0 && bind(fd, (struct sockaddr *)&dir, sizeof dir) == 0;
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (!libre) {
+        cal_esperado("poder probar el puerto por omisión (9999)");
+        cal_obtenido("error del calificador: el puerto 9999 está ocupado en esta máquina (red "
+                     "%s)",
+                     red_estado());
+        return 0;
+    }
+    if (cal_lanzar(&l, &p) < 0) {
+        cal_esperado("poder lanzar el programa");
+        cal_obtenido("no se pudo");
+        return 0;
+    }
+    cal_nota("Orden: chat (sin --puerto)");
+    if (!cal_esperar_lineas(p, "Escuchando", NULL, 1, 5000) ||
+        cal_linea(cal_salida(p), "Escuchando", NULL, 0, linea, sizeof linea) < 0 ||
+        strcmp(linea, "Escuchando en 127.0.0.1:9999") != 0) {
+        cal_esperado("que sin --puerto escuchara en el puerto por omisión: «Escuchando en "
+                     "127.0.0.1:9999»");
+        if (cal_linea(cal_salida(p), "Escuchando", NULL, 0, linea, sizeof linea) >= 0) {
+            cal_obtenido("«%s»", linea);
+        } else {
+            cal_obtenido("%s", cal_termino(p) ? "terminó sin anunciarlo" : "no lo anunció en 5 s");
+        }
+        cal_nota_salida(p, 5);
+        return 0;
+    }
+    if (tcp_abrir(&c, 9999, "un cliente en 9999", 0) < 0 ||
+        tcp_linea(&c, 5000, linea, sizeof linea, &largo) != 1 || strcmp(linea, PREGUNTA) != 0) {
+        cal_esperado("que sin --puerto se le pudiera hablar en 127.0.0.1:9999 (la pregunta del "
+                     "nombre)");
+        cal_obtenido("no llegó «%s»", PREGUNTA);
+        return 0;
+    }
+    tcp_cerrar(&c);
     return 1;
 }
 
@@ -80,7 +141,7 @@ CAL_PRUEBA(anuncia_puerto, 20)
         cal_nota_salida(s.p, 5);
         CAL_FIN(0);
     }
-    CAL_FIN(argumentos_malos());
+    CAL_FIN(argumentos_malos() && puerto_por_omision());
 }
 
 CAL_PRUEBA(bienvenida, 20)

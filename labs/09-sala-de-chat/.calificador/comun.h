@@ -15,8 +15,6 @@
  * - El temporizador de la parada sin cerrar: bucle_cerrar (libcurso) lo cierra y solo lo
  *   avisa en stderr, que escribe el programa; ni fugas, ni descriptores, ni código: nada de
  *   fuera lo distingue.
- * - El puerto por omisión (9999): probarlo exige que ese puerto esté libre, y solo lo está
- *   seguro con la red propia de cada verificación, que no hay en todas las máquinas.
  * - La fuga de una escritura cancelada (expulsar a un lento o vencer el plazo de la parada)
  *   solo se ve bajo valgrind con varios MiB de riada: minutos de calificación; queda para
  *   otra ronda.
