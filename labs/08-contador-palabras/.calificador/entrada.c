@@ -104,7 +104,7 @@ static int linea_error(const char *err, const char *ruta, char *motivo, size_t t
  * RUTA; quien hace la lista primero, ya lo ha escrito cuando la abre. Se mira en /proc cuándo
  * la tiene abierta el programa y, en ese momento, si el ERROR ya estaba en stderr. 1 si sí
  * (en `motivo`, el porqué si no). */
-#define MUCHOS 2000
+#define MUCHOS 500
 static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
 {
     char carpeta_muchos[600], falta[700];
