@@ -98,13 +98,14 @@ static int linea_error(const char *err, const char *ruta, char *motivo, size_t t
     return 0;
 }
 
-/* La lista entera antes de contar: «FIFO, una carpeta con MUCHOS archivos, una RUTA que no
- * existe». Quien empieza a leer lo que encuentra abre la FIFO (el calificador no escribe
- * nada: se queda abierta) mientras aún recorre la carpeta, antes del ERROR de la última
- * RUTA; quien hace la lista primero, ya lo ha escrito cuando la abre. Se mira en /proc cuándo
- * la tiene abierta el programa y, en ese momento, si el ERROR ya estaba en stderr. 1 si sí
- * (en `motivo`, el porqué si no). */
-#define MUCHOS 500
+/* La lista entera antes de contar: «FIFO, una carpeta con MUCHOS enlaces simbólicos, una RUTA
+ * que no existe». Quien empieza a leer lo que encuentra abre la FIFO (el calificador no
+ * escribe nada: se queda abierta) mientras aún recorre la carpeta, antes del ERROR de la
+ * última RUTA; quien hace la lista primero, ya lo ha escrito cuando la abre. Se mira en /proc
+ * cuándo la tiene abierta el programa y, en ese momento, si el ERROR ya estaba en stderr. Los
+ * enlaces alargan la lista (un lstat cada uno) pero no se leen: no cuestan nada después. 1 si
+ * sí (en `motivo`, el porqué si no). */
+#define MUCHOS 1000
 static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
 {
     char carpeta_muchos[600], falta[700];
@@ -115,12 +116,10 @@ static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
         return 0;
     }
     for (int i = 0; i < MUCHOS; i++) {
-        char nombre[32];
-        esperado_t x;
-        snprintf(nombre, sizeof nombre, "m%04d.txt", i);
-        int r = escribir_texto(carpeta_muchos, nombre, "", &x);
-        if (r < 0) {
-            snprintf(motivo, tam, "error del calificador: %s", strerror(-r));
+        char enlace[700];
+        snprintf(enlace, sizeof enlace, "%s/m%04d", carpeta_muchos, i);
+        if (symlink("ninguno", enlace) < 0) {
+            snprintf(motivo, tam, "error del calificador: %s", strerror(errno));
             return 0;
         }
     }
@@ -151,7 +150,7 @@ static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
     esperar_fin(p, 8000);
     if (!abierta) {
         snprintf(motivo, tam,
-                 "con «FIFO, carpeta de %d archivos, RUTA que no existe», el programa nunca llegó "
+                 "con «FIFO, carpeta de %d enlaces, RUTA que no existe», el programa nunca llegó "
                  "a abrir la FIFO",
                  MUCHOS);
         cal_nota_salida(p, 6);
@@ -159,7 +158,7 @@ static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
     }
     if (!antes) {
         snprintf(motivo, tam,
-                 "con «FIFO, carpeta de %d archivos, RUTA que no existe», abrió la FIFO para "
+                 "con «FIFO, carpeta de %d enlaces, RUTA que no existe», abrió la FIFO para "
                  "contarla antes de escribir «ERROR …/ninguno.txt»: la lista se hace entera (y "
                  "lo que falla al hacerla se avisa) antes de empezar a contar",
                  MUCHOS);
