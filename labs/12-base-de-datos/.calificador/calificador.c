@@ -15,6 +15,11 @@
  * - Una consulta de lectura que falla (su PQclear, o imprimirla vacía): con la tabla del
  *   enunciado ninguna de las 10 consultas puede fallar sin que el calificador amañe el
  *   servidor a medida (reglas o permisos sobre una tabla que crea el programa).
+ * - Cerrar el pool saltándose las conexiones que aún se abren se ve a veces, no siempre: en
+ *   «cierre» (la fila 1 falla mientras se abren otras 3), en «servidor_cae» (el servidor
+ *   rechaza las del pool casi a la vez) o en «reemplaza_rotas»; cuál depende de si alguna
+ *   acaba de abrirse antes de cerrar, y con la máquina cargada cambia de una vez a otra. Por
+ *   eso no tiene mutante (su cabecera no puede decir un conjunto exacto).
  */
 #include "comun.h"
 
