@@ -186,6 +186,23 @@ static void responder_roto(respuesta_t *r, json_t *doc, const char *ciudad, cons
     free(texto);
 }
 
+/* El valor de &valor=: un número entre -1000 y 1000, escrito como entero (sin punto ni
+ * exponente: un entero de JSON, 21) o como real (21.0, 60.1). Referencia nueva, o NULL si el
+ * texto no es eso. */
+static json_t *valor_forzado(const char *texto)
+{
+    double v;
+    if (consulta_real(texto, -1000.0, 1000.0, &v) < 0)
+        return NULL;
+    if (strpbrk(texto, ".eE") == NULL) {
+        long long e;
+        if (consulta_entero(texto, -1000, 1000, &e) < 0)
+            return NULL;
+        return json_integer((json_int_t)e);
+    }
+    return json_real(v);
+}
+
 /* Aplica un fallo de tipo al campo de la temperatura. 0, o -1 si `fallo` no existe. */
 static int estropear(json_t *doc, const char *proveedor, const char *fallo)
 {
@@ -210,7 +227,7 @@ static int estropear(json_t *doc, const char *proveedor, const char *fallo)
 
 void clima_atender(respuesta_t *r, const char *resto, const char *consulta)
 {
-    char proveedor[64], ciudad[TAM_CIUDAD], sal[128], fallo[32], unidades[32];
+    char proveedor[64], ciudad[TAM_CIUDAD], sal[128], fallo[32], unidades[32], valor[32];
     double retraso;
     long long estado;
     size_t n = strlen(resto);
@@ -246,6 +263,8 @@ void clima_atender(respuesta_t *r, const char *resto, const char *consulta)
         sal[0] = '\0';
     if (!consulta_valor(consulta, "fallo", fallo, sizeof fallo))
         fallo[0] = '\0';
+    if (!consulta_valor(consulta, "valor", valor, sizeof valor))
+        valor[0] = '\0';
     /* solo=CIUDAD: el retraso, el estado y el fallo son solo para esa ciudad; las demás
      * reciben la respuesta normal y al momento (así se ensaya que una ciudad tarde más). */
     char solo[TAM_CIUDAD];
@@ -253,6 +272,7 @@ void clima_atender(respuesta_t *r, const char *resto, const char *consulta)
         retraso = 0.0;
         estado = 200;
         fallo[0] = '\0';
+        valor[0] = '\0';
     }
     int kelvin = 0;
     if (consulta_valor(consulta, "unidades", unidades, sizeof unidades)) {
@@ -276,6 +296,18 @@ void clima_atender(respuesta_t *r, const char *resto, const char *consulta)
         return;
     }
 
+    json_t *forzado = NULL;
+    if (valor[0] != '\0') {
+        forzado = valor_forzado(valor);
+        if (forzado == NULL) {
+            respuesta_error(r, 400,
+                            "parámetro «valor» inválido: un número entre -1000 y 1000 (21 es un "
+                            "entero de JSON; 21.0, un real)");
+            r->espera_ms = 0;
+            return;
+        }
+    }
+
     json_t *doc = NULL;
     clima_documento(proveedor, ciudad, sal, &doc);
     if (doc != NULL && kelvin) {
@@ -291,6 +323,13 @@ void clima_atender(respuesta_t *r, const char *resto, const char *consulta)
                 round((json_number_value(json_object_get(m, "feels_like")) + 273.15) * 100.0) /
                 100.0));
     }
+    if (doc != NULL && forzado != NULL) {
+        /* Tal cual, en la unidad del proveedor (°F en weathergov, K con unidades=kelvin). */
+        const char *clave = NULL;
+        json_t *padre = padre_temperatura(doc, proveedor, &clave);
+        json_object_set(padre, clave, forzado);
+    }
+    json_decref(forzado);
     if (doc != NULL && fallo[0] != '\0' && strcmp(fallo, "json") != 0 &&
         estropear(doc, proveedor, fallo) < 0) {
         json_decref(doc);

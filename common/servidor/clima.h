@@ -17,7 +17,10 @@
  *   fallo=nulo         la temperatura a null
  *   fallo=falta        sin el campo de la temperatura
  *   fallo=imposible    la temperatura a -999 (el «sin dato» de muchas APIs)
- *   solo=CIUDAD        retraso, estado y fallo solo para esa ciudad (decodificada); las
+ *   valor=N            la temperatura vale exactamente N (-1000…1000), sin convertir, en la
+ *                      unidad del proveedor: sin punto ni exponente, un entero de JSON (21);
+ *                      con ellos, un real (21.0, 60.1). Para los extremos y los enteros
+ *   solo=CIUDAD        retraso, estado, fallo y valor solo para esa ciudad (decodificada); las
  *                      demás ciudades, respuesta normal y al momento
  *   sal=TEXTO          otras temperaturas, igual de deterministas (calificadores, pruebas)
  *   unidades=kelvin    solo openweather: main.temp y feels_like en kelvin

@@ -243,3 +243,37 @@ Test(clima, el_secreto_cambia_lo_que_la_url_no_dice)
     cr_expect_eq(red_srv_parar(&a2), 0);
     cr_expect_eq(red_srv_parar(&b), 0);
 }
+
+/* &valor=N: la temperatura exacta, sin convertir; entero de JSON sin punto, real con él; solo
+ * para la ciudad de &solo=; y un valor que no es un número (o se sale de ±1000) es un 400. */
+Test(clima, valor_forzado)
+{
+    json_t *j = get_json("/clima/openmeteo?ciudad=Oslo&valor=60", 200);
+    json_t *t = en_ruta(j, "current_weather.temperature");
+    cr_expect(json_is_integer(t), "valor=60 debe ser un entero de JSON");
+    cr_expect_eq(json_integer_value(t), 60);
+    json_decref(j);
+    j = get_json("/clima/weatherapi?ciudad=Oslo&valor=-90.1", 200);
+    t = en_ruta(j, "current.temp_c");
+    cr_expect(json_is_real(t), "valor=-90.1 debe ser un real de JSON");
+    cr_expect_float_eq(json_real_value(t), -90.1, 1e-9);
+    json_decref(j);
+    j = get_json("/clima/weathergov?ciudad=Oslo&valor=140.0", 200);
+    cr_expect_float_eq(json_number_value(en_ruta(j, "properties.periods.0.temperature")), 140.0,
+                       1e-9);
+    json_decref(j);
+    j = get_json("/clima/openweather?ciudad=Oslo&unidades=kelvin&valor=21", 200);
+    cr_expect_eq(json_integer_value(en_ruta(j, "main.temp")), 21);
+    json_decref(j);
+    /* Con solo=, las demás ciudades reciben su temperatura de siempre. */
+    double normal = celsius("openmeteo", "Lima", "");
+    cr_expect_float_eq(celsius("openmeteo", "Lima", "&valor=55&solo=Oslo"), normal, 1e-9);
+    cr_expect_float_eq(celsius("openmeteo", "Oslo", "&valor=55&solo=Oslo"), 55.0, 1e-9);
+    /* Un fallo manda sobre el valor. */
+    j = get_json("/clima/openmeteo?ciudad=Oslo&valor=12&fallo=nulo", 200);
+    cr_expect(json_is_null(en_ruta(j, "current_weather.temperature")));
+    json_decref(j);
+    json_decref(get_json("/clima/openmeteo?ciudad=Oslo&valor=calor", 400));
+    json_decref(get_json("/clima/openmeteo?ciudad=Oslo&valor=1001", 400));
+    json_decref(get_json("/clima/openmeteo?ciudad=Oslo&valor=nan", 400));
+}

@@ -26,6 +26,13 @@
  * llegue, y de las que no juzgan -t solo sin_duplicados lo necesita (sin un -t mayor que -i no
  * hay OMITIDA que ver; si las peticiones se cortan antes, lo dice en una nota). Los mutantes de
  * autograder/mutantes/07-monitor-web pierden exactamente las verificaciones de su cabecera.
+ *
+ * Lo que no se juzga: truncar los <ms> en vez de redondearlos ((long)(s * 1000) frente a
+ * lround). Cambia menos de 1 ms por línea, y el servidor no puede medir el tiempo que ve el
+ * cliente con esa precisión (la red local y el planificador ya mueven más de 1 ms); la media
+ * de RESUMEN admite a propósito tanto la de los <ms> redondeados como la de los tiempos sin
+ * redondear, así que tampoco lo delata. Lo único que lo vería sería comparar dos números que
+ * escribe el propio programa, y eso no es una prueba.
  */
 #ifndef MONITOR_COMUN_H
 #define MONITOR_COMUN_H

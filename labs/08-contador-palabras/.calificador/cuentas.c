@@ -190,11 +190,12 @@ CAL_PRUEBA(frontera, 20)
 
 CAL_PRUEBA(carpetas, 20)
 {
-    cal_esperado("cada archivo regular de la carpeta y sus subcarpetas contado una vez, como "
-                 "«RUTA/…/nombre» con una sola «/» aunque la RUTA acabe en «/»; los enlaces "
-                 "simbólicos no se siguen (uno apunta a la propia carpeta) y una FIFO de dentro se "
-                 "salta; la lista en orden de nombre, con cada subcarpeta en su sitio (se ve en el "
-                 "empate de MAYOR)");
+    cal_esperado(
+        "cada archivo regular de la carpeta y sus subcarpetas contado una vez, como "
+        "«RUTA/…/nombre» con una sola «/» aunque la RUTA acabe en «/»; los enlaces "
+        "simbólicos no se siguen (uno apunta a la propia carpeta), salvo una RUTA que es un "
+        "enlace a una carpeta, que se recorre; una FIFO de dentro se salta; la lista en orden de "
+        "nombre, con cada subcarpeta en su sitio (se ve en el empate de MAYOR)");
     char dir[512], raiz[600], sub[700], hondo[800], vacia[700];
     if (carpeta("carpetas", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -211,7 +212,7 @@ CAL_PRUEBA(carpetas, 20)
      * z.txt delante. z.txt lleva además 256 KiB de espacios: casi siempre acaba después de
      * d.txt (empieza más tarde y son más lecturas), así que aquí un MAYOR que mire quién acabó
      * primero también da d.txt (el empate por orden de llegada lo juzga «resumen»). */
-    esperado_t e[6];
+    esperado_t e[7];
     size_t largo_z = 256 * 1024;
     char *z = malloc(largo_z + 32);
     if (z == NULL)
@@ -244,16 +245,27 @@ CAL_PRUEBA(carpetas, 20)
         r = cal_fifo(sub, "tubo", tubo, sizeof tubo);
     if (r < 0)
         CAL_FIN(fallo_preparar(r));
+    /* Una RUTA que es un enlace a una carpeta sí se sigue (se mira con uv_fs_stat: la ha
+     * nombrado quien ejecuta): «atajo» → «otra», y su archivo es «…/atajo/e.txt». */
+    char otra[600], atajo[600];
+    snprintf(otra, sizeof otra, "%s/otra", dir);
+    snprintf(atajo, sizeof atajo, "%s/atajo", dir);
+    if (mkdir(otra, 0755) < 0 || symlink("otra", atajo) < 0)
+        CAL_FIN(fallo_preparar(-errno));
+    r = escribir_texto(otra, "e.txt", "e\n", &e[6]);
+    if (r < 0)
+        CAL_FIN(fallo_preparar(r));
+    snprintf(e[6].ruta, sizeof e[6].ruta, "%s/e.txt", atajo);
     /* La RUTA acaba en «/»: las rutas son «…/raiz/a.txt», no «…/raiz//a.txt». */
     char raiz_barra[700];
     snprintf(raiz_barra, sizeof raiz_barra, "%s/", raiz);
-    const char *args[] = {raiz_barra, e[4].ruta, NULL};
+    const char *args[] = {raiz_barra, e[4].ruta, atajo, NULL};
     cal_proceso_t *p = contador(args, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
     esperar_fin(p, 6000);
     char motivo[1024];
-    int ok = final_bien(p, 0, e, 6, motivo, sizeof motivo);
+    int ok = final_bien(p, 0, e, 7, motivo, sizeof motivo);
     if (ok) {
         /* Solo la línea MAYOR: TOTAL y MEDIA los juzga «resumen». */
         char l[1024], esperado[1400];
@@ -267,7 +279,8 @@ CAL_PRUEBA(carpetas, 20)
             ok = 0;
         } else {
             snprintf(motivo, sizeof motivo,
-                     "los 6 archivos contados, con rutas bien formadas y la lista en orden");
+                     "los 7 archivos contados (uno por una RUTA que es un enlace a una carpeta), "
+                     "con rutas bien formadas y la lista en orden");
         }
     }
     cal_obtenido("%s", motivo);

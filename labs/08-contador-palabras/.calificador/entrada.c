@@ -98,13 +98,90 @@ static int linea_error(const char *err, const char *ruta, char *motivo, size_t t
     return 0;
 }
 
+/* La lista entera antes de contar: «FIFO, una carpeta con MUCHOS enlaces simbólicos, una RUTA
+ * que no existe». Quien empieza a leer lo que encuentra abre la FIFO (el calificador no
+ * escribe nada: se queda abierta) mientras aún recorre la carpeta, antes del ERROR de la
+ * última RUTA; quien hace la lista primero, ya lo ha escrito cuando la abre. Se mira en /proc
+ * cuándo la tiene abierta el programa y, en ese momento, si el ERROR ya estaba en stderr. Los
+ * enlaces alargan la lista (un lstat cada uno) pero no se leen: no cuestan nada después.
+ * Apuntan a una FIFO de fuera: quien los siga (eso lo juzga «carpetas») ve una FIFO dentro de
+ * una carpeta y la salta, sin errores de más. 1 si sí (en `motivo`, el porqué si no). */
+#define MUCHOS 1000
+static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
+{
+    char carpeta_muchos[600], falta[700];
+    snprintf(carpeta_muchos, sizeof carpeta_muchos, "%s/muchos", dir);
+    snprintf(falta, sizeof falta, "%s/ninguno.txt", dir);
+    if (mkdir(carpeta_muchos, 0755) < 0) {
+        snprintf(motivo, tam, "error del calificador: %s", strerror(errno));
+        return 0;
+    }
+    char destino[700];
+    int rd = cal_fifo(dir, "destino", destino, sizeof destino);
+    if (rd < 0) {
+        snprintf(motivo, tam, "error del calificador: %s", strerror(-rd));
+        return 0;
+    }
+    for (int i = 0; i < MUCHOS; i++) {
+        char enlace[700];
+        snprintf(enlace, sizeof enlace, "%s/m%04d", carpeta_muchos, i);
+        if (symlink("../destino", enlace) < 0) {
+            snprintf(motivo, tam, "error del calificador: %s", strerror(errno));
+            return 0;
+        }
+    }
+    esperado_t f;
+    int r = fifo(dir, "primero", &f);
+    if (r < 0) {
+        snprintf(motivo, tam, "error del calificador: %s", strerror(-r));
+        return 0;
+    }
+    const char *args[] = {f.ruta, carpeta_muchos, falta, NULL};
+    cal_proceso_t *p = contador(args, dir, 15, 0);
+    if (p == NULL) {
+        fifo_cerrar(NULL, &f, 0);
+        snprintf(motivo, tam, "no se pudo lanzar el programa");
+        return 0;
+    }
+    uint64_t hasta = cal_ahora_ms() + 8000;
+    int abierta = 0;
+    while (!abierta && !cal_termino(p) && cal_ahora_ms() < hasta) {
+        cal_esperar(2);
+        abierta = cal_abiertos(p, f.ruta) > 0;
+    }
+    cal_esperar(0); /* lo que ya escribió antes de abrirla */
+    char busca[800];
+    snprintf(busca, sizeof busca, "ERROR %s:", falta);
+    int antes = strstr(cal_errores(p), busca) != NULL;
+    fifo_cerrar(NULL, &f, 0);
+    esperar_fin(p, 8000);
+    if (!abierta) {
+        snprintf(motivo, tam,
+                 "con «FIFO, carpeta de %d enlaces, RUTA que no existe», el programa nunca llegó "
+                 "a abrir la FIFO",
+                 MUCHOS);
+        cal_nota_salida(p, 6);
+        return 0;
+    }
+    if (!antes) {
+        snprintf(motivo, tam,
+                 "con «FIFO, carpeta de %d enlaces, RUTA que no existe», abrió la FIFO para "
+                 "contarla antes de escribir «ERROR …/ninguno.txt»: la lista se hace entera (y "
+                 "lo que falla al hacerla se avisa) antes de empezar a contar",
+                 MUCHOS);
+        return 0;
+    }
+    return 1;
+}
+
 CAL_PRUEBA(errores, 20)
 {
     cal_esperado("los archivos buenos se cuentan aunque fallen otros en medio (también el que "
                  "va detrás de una subcarpeta que no se puede leer); «ERROR <ruta>: <motivo>» "
                  "en stderr por cada fallo, con la ruta de lo que falló (la de la subcarpeta); "
                  "TOTAL de los leídos y código 1; sin ninguno leído, «TOTAL 0 palabras en 0 "
-                 "archivos», «MEDIA 0.0 …» y sin MAYOR");
+                 "archivos», «MEDIA 0.0 …» y sin MAYOR; y la lista entera, con sus ERROR, antes "
+                 "de empezar a contar");
     char dir[512];
     if (carpeta("errores", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -164,10 +241,13 @@ CAL_PRUEBA(errores, 20)
             cal_nota_salida(q, 6);
         }
     }
-    cal_obtenido("%s", !ok    ? motivo
-                       : !ok2 ? m
-                              : "los cuatro buenos contados, tres ERROR (uno, de la subcarpeta), "
-                                "código 1; sin ninguno leído, el resumen vacío");
+    int ok3 = ok && ok2 && lista_antes_de_contar(dir, m, sizeof m);
+    cal_obtenido("%s", !ok ? motivo
+                       : !ok2 || !ok3
+                           ? m
+                           : "los cuatro buenos contados, tres ERROR (uno, de la subcarpeta), "
+                             "código 1; sin ninguno leído, el resumen vacío; y la lista entera "
+                             "(con su ERROR) antes de empezar a contar");
     (void)chmod(cerrada, 0755); /* que se pueda borrar la carpeta de la prueba */
-    CAL_FIN(ok && ok2);
+    CAL_FIN(ok && ok2 && ok3);
 }

@@ -25,9 +25,12 @@
  * no se escribe nada (su lectura se queda atascada en el pool); entonces, si en 4 s no hay
  * ni dos líneas de cuenta ni una de PROGRESO, el bucle está bloqueado (una lectura
  * síncrona): eso lo juzga «progreso», así que se marca `*bloqueado` y no se juzga aquí.
- * 1 si está bien; si no, el porqué en `motivo`. */
+ * Con `cerrar_al_senalar`, la FIFO se cierra justo tras la señal: la lectura acaba en
+ * seguida (mucho antes del plazo de 500 ms) y el programa sale por su camino, con el código
+ * que él decida. 1 si está bien; si no, el porqué en `motivo`. */
 static int pasada_sigint(const char *const *args, const char *dir, const esperado_t *e, int n,
-                         esperado_t *fifo, int *bloqueado, char *motivo, size_t tam)
+                         esperado_t *fifo, int cerrar_al_senalar, int *bloqueado, char *motivo,
+                         size_t tam)
 {
     cal_proceso_t *p = contador(args, dir, 10, 0);
     if (p == NULL) {
@@ -66,6 +69,8 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
     dormir(150);
     uint64_t senal = cal_ahora_ms();
     cal_senal(p, SIGINT);
+    if (cerrar_al_senalar)
+        fifo_cerrar(NULL, fifo, 0);
     int termino = esperar_fin(p, 3000);
     uint64_t tardo = cal_ahora_ms() - senal;
     /* Ya no hace falta: si el programa sigue vivo, así acaba su lectura. */
@@ -139,9 +144,10 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
 
 CAL_PRUEBA(sigint, 25)
 {
-    cal_esperado("con «-p -j 2 -e 300» y una FIFO sin datos entre los archivos, Ctrl+C tras "
-                 "la segunda línea: sale enseguida (≤ 1,5 s) con 130, aunque la lectura de la "
-                 "FIFO siga atascada, tras imprimir el resumen de lo que ya terminó");
+    cal_esperado("con «-p -j 2 -e 300», una RUTA que no existe y una FIFO sin datos entre los "
+                 "archivos, Ctrl+C tras la segunda línea: sale enseguida (≤ 1,5 s) con 130 "
+                 "(aunque algo fallara), aunque la lectura de la FIFO siga atascada, tras "
+                 "imprimir el resumen de lo que ya terminó");
     char dir[512];
     if (carpeta("sigint", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -163,17 +169,36 @@ CAL_PRUEBA(sigint, 25)
      * de uno en uno, 300 ms cada uno: la señal llega con uno esperando. La FIFO también
      * mantiene vivo el programa si no respeta -j o -e (eso lo juzgan «limite_j» y «espera»):
      * no termina antes de la señal. */
-    const char *args[] = {"-p",   "-j",      "2",       "-e",      "300",     e[0].ruta,
+    /* Y una RUTA que no existe, delante: un fallo en la lista no cambia el 130 (con Ctrl+C
+     * el código es 130 aunque algo haya fallado). */
+    char falta[600];
+    snprintf(falta, sizeof falta, "%s/no_existe.txt", dir);
+    const char *args[] = {"-p",   "-j",      "2",       "-e",      "300",     falta, e[0].ruta,
                           f.ruta, e[1].ruta, e[2].ruta, e[3].ruta, e[4].ruta, NULL};
     char motivo[1024];
     int bloqueado = 0;
-    int ok = pasada_sigint(args, dir, e, 5, &f, &bloqueado, motivo, sizeof motivo);
+    int ok = pasada_sigint(args, dir, e, 5, &f, 0, &bloqueado, motivo, sizeof motivo);
     if (bloqueado) {
         cal_nota("Con la FIFO, el bucle quedó parado (ni líneas de cuenta ni PROGRESO en 4 s): "
                  "eso lo juzga «progreso». Ctrl+C se juzga aquí sin FIFO.");
-        const char *args2[] = {"-j",      "1",       "-e",      "300",     e[0].ruta,
+        const char *args2[] = {"-j",      "1",       "-e",      "300",     falta, e[0].ruta,
                                e[1].ruta, e[2].ruta, e[3].ruta, e[4].ruta, NULL};
-        ok = pasada_sigint(args2, dir, e, 5, NULL, &bloqueado, motivo, sizeof motivo);
+        ok = pasada_sigint(args2, dir, e, 5, NULL, 0, &bloqueado, motivo, sizeof motivo);
+    } else if (ok) {
+        /* Otra vez, pero la FIFO se cierra al mandar la señal: el programa sale por su camino
+         * (no por el plazo, que siempre da 130) y el código es el suyo: 130 aunque la RUTA
+         * que no existe fallara. */
+        esperado_t f2;
+        r = fifo(dir, "cerrada_al_parar", &f2);
+        if (r < 0)
+            CAL_FIN(fallo_preparar(r));
+        const char *args3[] = {"-p",      "-j",      "2",     "-e",      "300",
+                               falta,     e[0].ruta, f2.ruta, e[1].ruta, e[2].ruta,
+                               e[3].ruta, e[4].ruta, NULL};
+        ok = pasada_sigint(args3, dir, e, 5, &f2, 1, &bloqueado, motivo, sizeof motivo);
+        if (!ok)
+            cal_nota("(la pasada en que la FIFO se cierra al mandar SIGINT: el programa sale por "
+                     "su camino y el código es el suyo)");
     }
     cal_obtenido("%s", motivo);
     CAL_FIN(ok);

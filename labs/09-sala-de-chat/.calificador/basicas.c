@@ -2,9 +2,13 @@
  * líneas partidas y juntas, nombres, /list y /quit. Cada una arranca su propio servidor y
  * le habla con clientes TCP crudos (tcp_* de calificador/base.h); el código del estudiante
  * nunca se enlaza aquí. */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "comun.h"
 
@@ -36,6 +40,63 @@ static int argumentos_malos(void)
             return 0;
         }
     }
+    return 1;
+}
+
+/* Sin --puerto escucha en 9999. Se prueba en la red propia de la verificación, donde nadie
+ * más escucha; si aun así el calificador no puede usar ese puerto, lo dice (no lo da por
+ * bueno). 1 si anuncia 9999 y se le puede hablar ahí. */
+static int puerto_por_omision(void)
+{
+    static const char *const args[] = {NULL};
+    struct sockaddr_in dir = {.sin_family = AF_INET, .sin_port = htons(9999)};
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int libre;
+    cal_lanzamiento_t l = {.args = args, .limite_s = 10};
+    cal_proceso_t *p;
+    char linea[256];
+    size_t largo;
+    tcp_t c;
+
+    dir.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    libre = fd >= 0 && bind(fd, (struct sockaddr *)&dir, sizeof dir) == 0;
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (!libre) {
+        cal_esperado("poder probar el puerto por omisión (9999)");
+        cal_obtenido("error del calificador: el puerto 9999 está ocupado en esta máquina (red "
+                     "%s)",
+                     red_estado());
+        return 0;
+    }
+    if (cal_lanzar(&l, &p) < 0) {
+        cal_esperado("poder lanzar el programa");
+        cal_obtenido("no se pudo");
+        return 0;
+    }
+    cal_nota("Orden: chat (sin --puerto)");
+    if (!cal_esperar_lineas(p, "Escuchando", NULL, 1, 5000) ||
+        cal_linea(cal_salida(p), "Escuchando", NULL, 0, linea, sizeof linea) < 0 ||
+        strcmp(linea, "Escuchando en 127.0.0.1:9999") != 0) {
+        cal_esperado("que sin --puerto escuchara en el puerto por omisión: «Escuchando en "
+                     "127.0.0.1:9999»");
+        if (cal_linea(cal_salida(p), "Escuchando", NULL, 0, linea, sizeof linea) >= 0) {
+            cal_obtenido("«%s»", linea);
+        } else {
+            cal_obtenido("%s", cal_termino(p) ? "terminó sin anunciarlo" : "no lo anunció en 5 s");
+        }
+        cal_nota_salida(p, 5);
+        return 0;
+    }
+    if (tcp_abrir(&c, 9999, "un cliente en 9999", 0) < 0 ||
+        tcp_linea(&c, 5000, linea, sizeof linea, &largo) != 1 || strcmp(linea, PREGUNTA) != 0) {
+        cal_esperado("que sin --puerto se le pudiera hablar en 127.0.0.1:9999 (la pregunta del "
+                     "nombre)");
+        cal_obtenido("no llegó «%s»", PREGUNTA);
+        return 0;
+    }
+    tcp_cerrar(&c);
     return 1;
 }
 
@@ -80,7 +141,7 @@ CAL_PRUEBA(anuncia_puerto, 20)
         cal_nota_salida(s.p, 5);
         CAL_FIN(0);
     }
-    CAL_FIN(argumentos_malos());
+    CAL_FIN(argumentos_malos() && puerto_por_omision());
 }
 
 CAL_PRUEBA(bienvenida, 20)
@@ -556,13 +617,14 @@ CAL_PRUEBA(lista, 20)
 
 /* /quit con mensajes aún en cola: «tardi» no lee y entra RIADA_DESFASE bytes después de
  * «lento», así que cuando el servidor expulsa a «lento» tiene unos 512 KiB esperando. Manda
- * /quit y se pone a leer: debe recibirlo todo, intacto, después la despedida y el cierre
- * (uv_close directo tiraría la cola, despedida incluida); y el lector, su salida. */
+ * /quit: el lector ve su salida y, desde ese momento, otro puede entrar con su nombre (aunque
+ * su despedida aún esté en la cola). Después se pone a leer: debe recibirlo todo, intacto,
+ * después la despedida y el cierre (uv_close directo tiraría la cola, despedida incluida). */
 static int quit_con_cola(void)
 {
     static const char *const nombres[] = {"lector", "emisor"};
     sesion_t s;
-    tcp_t lento, tardi, c[2];
+    tcp_t lento, tardi, otro, c[2];
     char linea[2048], vista[512], ultima[256] = "";
     size_t largo;
     uint64_t enviados = 0;
@@ -586,6 +648,26 @@ static int quit_con_cola(void)
              "/quit.",
              enviados / 1048576.0);
     tcp_texto(&tardi, "/quit\n");
+    /* Ya fuera de la sala (el lector ve su salida), su nombre queda libre aunque su despedida
+     * siga en la cola, detrás de lo que no ha leído: otro puede entrar como «tardi». */
+    while ((r = tcp_linea(&c[0], 3000, linea, sizeof linea, &largo)) == 1 &&
+           strcmp(linea, "* tardi ha salido de la sala") != 0) {
+    }
+    if (r != 1) {
+        cal_esperado("que el lector recibiera «* tardi ha salido de la sala» tras su /quit");
+        cal_obtenido("%s", r < 0 ? "su conexión se cerró sin él" : "no llegó en 3 s");
+        return 0;
+    }
+    if (tcp_abrir(&otro, s.puerto, "otro «tardi»", 0) < 0 || !espera_linea(&s, &otro, PREGUNTA)) {
+        return 0;
+    }
+    tcp_texto(&otro, "tardi\n");
+    if (!espera_linea(&s, &otro, "* Hola, tardi. Comandos: /list, /quit")) {
+        cal_nota("(«tardi» ya salió de la sala con /quit: su nombre queda libre en ese momento, "
+                 "aunque su despedida aún esté en la cola detrás de lo que no ha leído)");
+        return 0;
+    }
+    tcp_cerrar(&otro);
     while ((r = tcp_linea(&tardi, 3000, linea, sizeof linea, &largo)) == 1) {
         snprintf(ultima, sizeof ultima, "%.200s", linea);
         if (!linea_de_la_riada(linea, largo, 'y')) {
@@ -602,14 +684,6 @@ static int quit_con_cola(void)
                      ultima);
         cal_nota("(uv_close descarta lo que quede en la cola de escritura, despedida incluida: "
                  "primero uv_shutdown, que espera a que salga, y uv_close en su callback)");
-        return 0;
-    }
-    while ((r = tcp_linea(&c[0], 3000, linea, sizeof linea, &largo)) == 1 &&
-           strcmp(linea, "* tardi ha salido de la sala") != 0) {
-    }
-    if (r != 1) {
-        cal_esperado("que el lector recibiera «* tardi ha salido de la sala»");
-        cal_obtenido("%s", r < 0 ? "su conexión se cerró sin él" : "no llegó en 3 s");
         return 0;
     }
     return 1;

@@ -383,11 +383,16 @@ CAL_PRUEBA(cliente_lento, 30)
     CAL_FIN(0);
 }
 
+/* Si todos leen, la parada no espera el plazo de unos 2 s (es para quien no lee): el proceso
+ * tiene que haber salido antes de esto desde la señal. */
+#define PARADA_SIN_PLAZO_MS 1500
+
 /* Tras la señal cada cliente recibe el aviso y ve cerrarse su conexión; el proceso sale
- * con 0. */
+ * con 0, y como todos leen, sin esperar el plazo. */
 static int apagado_correcto(sesion_t *s, tcp_t *c, int n, int senal, const char *nombre)
 {
     char fin[160];
+    uint64_t t0 = cal_ahora_ms();
 
     cal_senal(s->p, senal);
     for (int i = 0; i < n; i++) {
@@ -408,6 +413,15 @@ static int apagado_correcto(sesion_t *s, tcp_t *c, int n, int senal, const char 
                      nombre);
         cal_obtenido("%s", cal_describir_fin(s->p, fin, sizeof fin));
         cal_nota_salida(s->p, 10);
+        return 0;
+    }
+    if (cal_terminado_ms(s->p) > t0 + PARADA_SIN_PLAZO_MS) {
+        cal_esperado("que tras %s, con todos los clientes leyendo, el servidor saliera en cuanto "
+                     "se cerraron sus conexiones (en menos de %.1f s)",
+                     nombre, PARADA_SIN_PLAZO_MS / 1000.0);
+        cal_obtenido("salió a los %.1f s: esperó el plazo de unos 2 s, que es solo para quien no "
+                     "lee",
+                     (double)(cal_terminado_ms(s->p) - t0) / 1000.0);
         return 0;
     }
     return 1;

@@ -23,6 +23,11 @@
  * Cada función que falla deja ya escrito cal_obtenido (y notas): la verificación solo tiene
  * que hacer CAL_FIN(0). Memoria: esc_t la aporta la verificación (en la pila); el servidor,
  * el proceso y los temporales los libera cal_fin() (CAL_FIN).
+ *
+ * Lo que no se juzga: leer el archivo de proveedores por omisión de la carpeta actual en vez
+ * de junto al programa. La caja compila la entrega en una carpeta donde no está el
+ * proveedores.json fijo del laboratorio: para verlo, el ejecutor tendría que dejarlo junto al
+ * binario compilado (y otro distinto en la carpeta de trabajo).
  */
 #ifndef CLIMA_COMUN_H
 #define CLIMA_COMUN_H

@@ -55,16 +55,21 @@ CAL_PRUEBA(json_invalido, 30)
 
 CAL_PRUEBA(tipos_estrictos, 30)
 {
-    static const prov_t provs[] = {
+    /* Un entero de JSON (sin punto, al azar) también es un número. */
+    char entero[32];
+    snprintf(entero, sizeof entero, "&valor=%d", azar(-20, 35));
+    const prov_t provs[] = {
         {"texto", "openweather", "&fallo=texto", "main.temp", "C", ERROR},
         {"nulo", "weatherapi", "&fallo=nulo", "current.temp_c", "C", ERROR},
         {"falta", "weathergov", "&fallo=falta", "properties.periods.0.temperature", "F", ERROR},
-        {"d", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
+        {"d", "openmeteo", entero, "current_weather.temperature", "C", BIEN},
         {"e", "weatherapi", NULL, "current.temp_c", "C", BIEN}};
     esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 5};
     cal_esperado("tres proveedores dan la temperatura como texto (\"21.5\"), como null y sin "
-                 "el campo: los tres son ERROR (ni se adivina ni se cuenta como 0) y el "
-                 "promedio es el de los otros dos (2 de 5)");
+                 "el campo: los tres son ERROR (ni se adivina ni se cuenta como 0); otro la da "
+                 "como un entero de JSON (%s): es un número; el promedio es el de esos dos "
+                 "(2 de 5)",
+                 entero + 7);
     int ok = escenario(&e, NULL, 0, 8000);
     if (ok)
         cal_obtenido("texto, null y ruta ausente son errores; el promedio cuadra");
@@ -74,12 +79,17 @@ CAL_PRUEBA(tipos_estrictos, 30)
 CAL_PRUEBA(valor_imposible, 30)
 {
     /* Por debajo: −999 °F. Por encima: un proveedor que sirve kelvin con la unidad «C» del
-     * archivo (263–308 «°C»). El orden de los dos cambia en cada calificación. */
+     * archivo (263–308 «°C»). El orden de los dos cambia en cada calificación. Y los dos
+     * extremos, que valen: 60.0 y -90.0 °C exactos (cuál en cada proveedor, al azar). */
+    int alto = azar(0, 1);
+    char va[32], vc[32];
+    snprintf(va, sizeof va, "&valor=%s", alto ? "60.0" : "-90.0");
+    snprintf(vc, sizeof vc, "&valor=%s", alto ? "-90.0" : "60.0");
     prov_t provs[] = {
-        {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
+        {"a", "openmeteo", va, "current_weather.temperature", "C", BIEN},
         {"frio", "weathergov", "&fallo=imposible", "properties.periods.0.temperature", "F",
          E_IMPOSIBLE},
-        {"c", "weatherapi", NULL, "current.temp_c", "C", BIEN},
+        {"c", "weatherapi", vc, "current.temp_c", "C", BIEN},
         {"caliente", "openweather", "&unidades=kelvin", "main.temp", "C", E_IMPOSIBLE}};
     if (azar(0, 1)) {
         prov_t t = provs[1];
@@ -89,11 +99,12 @@ CAL_PRUEBA(valor_imposible, 30)
     esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 4};
     cal_esperado("un proveedor da −999 °F (−572,8 °C) y otro da kelvin con la unidad C (más de "
                  "260 «°C»): los dos caen fuera de −90…60 °C, así que son ERROR con «valor "
-                 "imposible», y el promedio es el de los otros dos (2 de 4)");
+                 "imposible»; los otros dos dan justo los extremos (60.0 y −90.0 °C), que valen, "
+                 "y el promedio es el suyo (2 de 4)");
     int ok = escenario(&e, NULL, 0, 8000);
     if (ok)
-        cal_obtenido("los valores imposibles, por abajo y por arriba, se rechazan y el "
-                     "promedio cuadra");
+        cal_obtenido("los valores imposibles, por abajo y por arriba, se rechazan, los extremos "
+                     "valen y el promedio cuadra");
     CAL_FIN(ok);
 }
 

@@ -271,6 +271,12 @@ static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms,
                       "INSERT INTO public.usuarios VALUES (1, 'una', 'ajena@ejemplo.es', "
                       "'2020-01-01');"
                       "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.usuarios TO curso");
+    } else if (ok && prep == TABLA_RENOMBRADA) {
+        ok = ejecutar(c,
+                      "CREATE TABLE public.usuarios (id integer PRIMARY KEY, nombre_completo text "
+                      "NOT NULL, correo text);"
+                      "INSERT INTO public.usuarios VALUES (1, 'una', 'ajena@ejemplo.es');"
+                      "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.usuarios TO curso");
     } else if (ok && prep == TABLA_ANULABLE) {
         ok = ejecutar(
             c, "CREATE TABLE public.usuarios (id integer PRIMARY KEY, nombre text, correo text);"
@@ -296,6 +302,18 @@ int base_preparar_lenta(base_t *b, const char *id, int lento_ms, int primeras, i
 int base_preparar_falla(base_t *b, const char *id, int falla)
 {
     return preparar(b, id, TABLA_LENTA, 0, NULL, 0, 0, falla);
+}
+
+int base_limitar(const base_t *b, int limite)
+{
+    PGconn *admin = conectar(b->servidor);
+    if (admin == NULL)
+        return 0;
+    char sql[160];
+    snprintf(sql, sizeof sql, "ALTER DATABASE %s CONNECTION LIMIT %d", b->nombre, limite);
+    int ok = ejecutar(admin, sql);
+    PQfinish(admin);
+    return ok;
 }
 
 int base_texto_pegado(const base_t *b, long long *total, char *ejemplo, size_t tam)

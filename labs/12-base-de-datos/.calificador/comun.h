@@ -38,7 +38,8 @@ typedef enum {
     TABLA_ANULABLE,    /* usuarios como la del enunciado pero con nombre anulable, con 1 fila */
     TABLA_BIGINT,      /* usuarios(id bigint, nombre text NOT NULL, correo text) con 1 fila */
     TABLA_DESORDENADA, /* usuarios(nombre text NOT NULL, id integer, correo text) con 1 fila */
-    TABLA_AMPLIADA     /* la del enunciado con una cuarta columna (alta date), con 1 fila */
+    TABLA_AMPLIADA,    /* la del enunciado con una cuarta columna (alta date), con 1 fila */
+    TABLA_RENOMBRADA   /* como la del enunciado pero con nombre_completo en vez de nombre */
 } preparacion_t;
 
 typedef struct {
@@ -63,6 +64,11 @@ int base_preparar_lenta(base_t *b, const char *id, int lento_ms, int primeras, i
 /* Como TABLA_LENTA sin esperas, pero el servidor rechaza la inserción de la fila `falla` con
  * el error «calificador: fila <falla> rechazada (<b->ficha>)». */
 int base_preparar_falla(base_t *b, const char *id, int falla);
+
+/* Limita a `limite` las conexiones del papel del programa a la base b (ALTER DATABASE …
+ * CONNECTION LIMIT; las del calificador, superusuario, no cuentan): la siguiente la rechaza el
+ * servidor («too many connections»). 1 si se pudo. */
+int base_limitar(const base_t *b, int limite);
 
 /* SIN_TABLA deja además un disparador de eventos: cuando el programa crea usuarios, le pone un
  * disparador que apunta en calif.texto (id, consulta) el texto SQL que llegó al servidor con cada
