@@ -131,7 +131,7 @@ static void ruta_indice(pedido_t *pd)
         "  /users/{nombre}                usuario estilo GitHub\n"
         "  /clima/{proveedor}?ciudad=     openweather | weatherapi | openmeteo | weathergov\n"
         "       &retraso=S &estado=N &fallo=json|texto|nulo|falta|imposible\n"
-        "       &solo=CIUDAD &unidades=kelvin (openweather) &sal=   (ver clima.h)\n"
+        "       &valor=N &solo=CIUDAD &unidades=kelvin (openweather) &sal=   (ver clima.h)\n"
         "  /cortar/{n}                    promete n+1000 bytes, envía n y corta\n"
         "  /json-invalido                 JSON mal formado\n"
         "  /inestable?id=&fallos=N        503 las N primeras veces, luego 200\n");
