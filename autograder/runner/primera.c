@@ -5,16 +5,20 @@
  * `trabajos` a la vez) y enseña el informe al final: en el 07, con la partida, 17,6 s tras
  * guardar en una máquina cargada. En el bucle de vigilar lo que importa es la primera que
  * falla, y en seguida. Aquí, con la misma compilación en la caja, el mismo juicio de los
- * medios y el mismo calificador (cada verificación es el mismo proceso de Criterion con
- * --filter=lab/ID, como en repetir.c, y dentro de él la misma caja y la misma red propia):
+ * medios y el mismo calificador (con --filter=lab/@(a|b|…), como repetir.c con una sola; dentro,
+ * la misma caja y la misma red propia por verificación):
  *
- *   - las verificaciones se lanzan en el orden del enunciado (el de lab.json), pocas a la vez
- *     (PRIMERA_VENTANA) hasta que se conoce la primera que falla, y después `trabajos` a la
- *     vez, como make grade;
- *   - las líneas ✔/✘ salen en ese orden en cuanto se conocen; la primera ✘ sale con su bloque
- *     entero (qué, esperado, obtenido, detalle, pista: el de make grade) y antes se juzgan las
- *     trazas que ya hay (runner/conducta.c), para no dar por buena una entrega que hace lo que
- *     el laboratorio prohíbe;
+ *   - las verificaciones van por lotes de `trabajos` en el orden del enunciado (el de
+ *     lab.json), un lote cada vez con todas las suyas a la vez: las primeras del enunciado
+ *     empiezan antes. Un calificador por verificación era igual de rápido en el 07 pero
+ *     arrancaba un PostgreSQL por verificación en el 12 (85 s hasta la primera); por lotes son
+ *     dos. Con menos a la vez (se midió con 3) una solución a medias tardaba el doble;
+ *   - cada verificación deja su archivo de resultado al decidir (con rename): en cuanto está,
+ *     vale como provisional (el TAP de Criterion llega al terminar el lote, y entonces se lee
+ *     todo otra vez, como en make grade). Las líneas ✔/✘ salen en el orden del enunciado en
+ *     cuanto se saben; la primera ✘ con su bloque entero (qué, esperado, obtenido, detalle,
+ *     pista: el de make grade), y antes se juzgan las trazas que ya hay (runner/conducta.c),
+ *     para no dar por buena una entrega que hace lo que el laboratorio prohíbe;
  *   - al final se repiten solas las que fallaron (si son pocas, la regla de repetir.c) y se
  *     juzgan los medios con todas las trazas, como en make grade.
  *
@@ -34,24 +38,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Cuántas a la vez hasta la primera que falla. Con la partida del 07 la primera (entrada_sin_urls)
- * espera 2,5 s a un programa que no sale: con más a la vez, en dos núcleos cargados, las demás
- * le quitan CPU; con menos, una solución a medias tarda más en llegar a la suya (README). */
-#define PRIMERA_VENTANA 3
-#define MAX_EN_CURSO    64
+#define MAX_EN_CURSO 4
+#define MAX_LOTE     64
 
+/* Un lote: un calificador de Criterion con las verificaciones lab->v[indices[..]]. */
 typedef struct {
     pid_t pid;
-    int indice; /* en lab->v */
+    int indices[MAX_LOTE];
+    int n;
+    int numero; /* para los nombres de su TAP y su registro */
     double limite;
     int excedido;
-} en_curso_t;
+} lote_t;
 
 static volatile sig_atomic_t parar;
-static en_curso_t curso[MAX_EN_CURSO];
+static lote_t curso[MAX_EN_CURSO];
 static int ncurso;
+static int lotes;    /* lotes lanzados (numera sus archivos) */
 static int mostrada; /* 1 cuando ya salió la primera que falla (o que no falla ninguna) */
 static const char *aviso_dicho; /* el aviso del laboratorio que ya salió (no se repite) */
+
+/* Estado de cada verificación en hecho[]. */
+enum { PENDIENTE = 0, PROVISIONAL = 1, FINAL = 2 };
 
 static void al_parar(int s)
 {
@@ -81,70 +89,104 @@ static int es_de_curso(pid_t pid)
     return 0;
 }
 
-static void ruta_de(char *buf, size_t tam, const rutas_t *r, const char *id, const char *ext)
+static void ruta_de(char *buf, size_t tam, const rutas_t *r, int numero, const char *ext)
 {
-    texto_poner(buf, tam, "%s/primera-%s.%s", r->trabajo, id, ext);
+    texto_poner(buf, tam, "%s/primera-%d.%s", r->trabajo, numero, ext);
 }
 
-/* Lanza el calificador solo para lab->v[i]. 0 o -errno. */
-static int lanzar(const lab_t *lab, int i, const rutas_t *r, const char *const *entorno)
+/* Lanza el calificador para las verificaciones lab->v[indices[0..n)], `n` a la vez
+ * (--filter=lab/@(a|b|…), el patrón de Criterion). 0 o -errno. */
+static int lanzar(lab_t *lab, const int *indices, int n, const rutas_t *r,
+                  const char *const *entorno)
 {
-    const verificacion_t *v = &lab->v[i];
-    char tap[PATH_MAX], registro[PATH_MAX], json[PATH_MAX];
-    ruta_de(tap, sizeof tap, r, v->id, "tap");
-    ruta_de(registro, sizeof registro, r, v->id, "log");
-    texto_poner(json, sizeof json, "%s/%s.json", r->resultados, v->id);
-    unlink(json);
-    unlink(tap);
+    lote_t l = {.n = n, .numero = ++lotes, .limite = reloj_s() + lab->tiempo_limite_s};
+    char tap[PATH_MAX], registro[PATH_MAX], json[PATH_MAX], jobs[32];
+    ruta_de(tap, sizeof tap, r, l.numero, "tap");
+    ruta_de(registro, sizeof registro, r, l.numero, "log");
+    char *ids = texto_dup("");
+    for (int k = 0; k < n; k++) {
+        const char *id = lab->v[indices[k]].id;
+        l.indices[k] = indices[k];
+        texto_poner(json, sizeof json, "%s/%s.json", r->resultados, id);
+        unlink(json);
+        char *t = texto_formato("%s%s%s", ids, k > 0 ? "|" : "", id);
+        free(ids);
+        ids = t;
+    }
     int fd = open(registro, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
+    if (fd < 0) {
+        free(ids);
         return -errno;
-    char *filtro = texto_formato("--filter=lab/%s", v->id);
+    }
+    char *filtro =
+        n == 1 ? texto_formato("--filter=lab/%s", ids) : texto_formato("--filter=lab/@(%s)", ids);
     char *tap_arg = texto_formato("--tap=%s", tap);
-    const char *argv[] = {r->calificador, "--jobs=1", filtro, tap_arg, NULL};
+    texto_poner(jobs, sizeof jobs, "--jobs=%d", n);
+    const char *argv[] = {r->calificador, jobs, filtro, tap_arg, NULL};
     orden_hijo_t h = {
         .argv = argv, .entorno = entorno, .carpeta = r->trabajo, .fds = {-1, fd, fd}, .nfds = 3};
     pid_t pid = orden_lanzar(&h);
     close(fd);
+    free(ids);
     free(filtro);
     free(tap_arg);
     if (pid < 0)
         return (int)pid;
-    curso[ncurso++] =
-        (en_curso_t){.pid = pid, .indice = i, .limite = reloj_s() + lab->tiempo_limite_s};
+    l.pid = pid;
+    curso[ncurso++] = l;
     return 0;
 }
 
-/* Lee el resultado de la verificación que acaba de terminar (en `nueva`, vacía). */
-static void leer(const lab_t *lab, const en_curso_t *c, const rutas_t *r, verificacion_t *nueva)
+static void vaciar(verificacion_t *v)
 {
-    char tap[PATH_MAX];
-    ruta_de(tap, sizeof tap, r, lab->v[c->indice].id, "tap");
-    char *texto = archivos_leer(tap, 1 << 20);
-    criterion_leer_tope(nueva, r->resultados, texto, c->excedido, lab->tiempo_limite_s);
-    free(texto);
+    free(v->esperado);
+    free(v->obtenido);
+    free(v->detalle);
+    v->esperado = v->obtenido = v->detalle = NULL;
 }
 
-/* Una vuelta de la espera: recoge los que terminaron (hecho[i] = 1, resultado en lab->v[i]
- * o, con `aparte`, en aparte[i]) y mata a los que pasaron su límite. */
-static void recoger(lab_t *lab, const rutas_t *r, int *hecho, verificacion_t *aparte)
+/* Una vuelta de la espera. Las verificaciones de un lote en curso que ya dejaron su archivo de
+ * resultado pasan a PROVISIONAL (su archivo decide hasta que llegue el TAP); al terminar el
+ * lote, todas a FINAL con el TAP, como en make grade. Los resultados van a lab->v o, con
+ * `aparte`, a aparte[i]. Mata a los lotes que pasan su límite. */
+static void recoger(lab_t *lab, const rutas_t *r, int *hecho, verificacion_t *aparte, int impresas)
 {
     double ahora = reloj_s();
     for (int k = 0; k < ncurso; k++) {
-        en_curso_t *c = &curso[k];
+        lote_t *l = &curso[k];
         int estado;
-        if (waitpid(c->pid, &estado, WNOHANG) != c->pid) {
-            if (ahora > c->limite && !c->excedido) {
-                c->excedido = 1;
-                kill(-c->pid, SIGKILL);
-                kill(c->pid, SIGKILL);
+        int termino = waitpid(l->pid, &estado, WNOHANG) == l->pid;
+        if (!termino) {
+            if (ahora > l->limite && !l->excedido) {
+                l->excedido = 1;
+                kill(-l->pid, SIGKILL);
+                kill(l->pid, SIGKILL);
+            }
+            for (int j = 0; j < l->n; j++) {
+                int i = l->indices[j];
+                verificacion_t *v = aparte != NULL ? &aparte[i] : &lab->v[i];
+                if (hecho[i] == PENDIENTE && criterion_provisional(v, r->resultados))
+                    hecho[i] = PROVISIONAL;
             }
             continue;
         }
-        kill(-c->pid, SIGKILL); /* lo que quede del grupo */
-        verificacion_t *v = aparte != NULL ? &aparte[c->indice] : &lab->v[c->indice];
-        leer(lab, c, r, v);
-        hecho[c->indice] = 1;
+        kill(-l->pid, SIGKILL); /* lo que quede del grupo */
+        char tap[PATH_MAX];
+        ruta_de(tap, sizeof tap, r, l->numero, "tap");
+        char *texto = archivos_leer(tap, 1 << 20);
+        for (int j = 0; j < l->n; j++) {
+            int i = l->indices[j];
+            verificacion_t *v = aparte != NULL ? &aparte[i] : &lab->v[i];
+            int antes = hecho[i] == PROVISIONAL ? v->ok : -1;
+            vaciar(v);
+            criterion_leer_tope(v, r->resultados, texto, l->excedido, lab->tiempo_limite_s);
+            hecho[i] = FINAL;
+            /* Ya se enseñó y el TAP dice otra cosa (el calificador terminó mal después de
+             * decidir): se corrige la línea. */
+            if (aparte == NULL && i < impresas && antes >= 0 && antes != v->ok)
+                informe_verificacion(v, 0);
+        }
+        free(texto);
         curso[k--] = curso[--ncurso];
     }
     huerfanos_barrer(es_de_curso);
@@ -178,18 +220,16 @@ static void mostrar_primera(lab_t *lab, const verificacion_t *v, const char *tra
 }
 
 /* Imprime en orden las que ya se saben, desde *impresas. */
-static void imprimir_hasta(lab_t *lab, const int *hecho, int *impresas, const char *trazas,
-                           int *ventana)
+static void imprimir_hasta(lab_t *lab, const int *hecho, int *impresas, const char *trazas)
 {
     int hubo = 0;
-    while (*impresas < lab->nv && hecho[*impresas]) {
+    while (*impresas < lab->nv && hecho[*impresas] != PENDIENTE) {
         const verificacion_t *v = &lab->v[*impresas];
         if (!hubo)
             avance_borrar();
         hubo = 1;
         if (!v->ok && !mostrada) {
             mostrar_primera(lab, v, trazas);
-            *ventana = lab->trabajos;
             if (*impresas + 1 < lab->nv)
                 printf("  Las demás, según terminan (Ctrl+C o guardar las paran):\n");
         } else {
@@ -213,16 +253,18 @@ static void repetir(lab_t *lab, const rutas_t *r, const char *const *entorno, in
         verificacion_t *v = &lab->v[i];
         if (v->ok || strcmp(v->id, "compila") == 0)
             continue;
-        hecho[i] = 0;
+        hecho[i] = PENDIENTE;
         nuevas[i] = *v;
         nuevas[i].esperado = nuevas[i].obtenido = nuevas[i].detalle = NULL;
-        if (lanzar(lab, i, r, entorno) < 0)
+        if (lanzar(lab, &i, 1, r, entorno) < 0)
             continue;
-        while (!hecho[i] && !parar) {
-            recoger(lab, r, hecho, nuevas);
+        while (hecho[i] != FINAL && !parar) {
+            recoger(lab, r, hecho, nuevas, 0);
             usleep(20000);
         }
-        if (hecho[i] && repetir_fundir(v, &nuevas[i]))
+        if (hecho[i] != FINAL)
+            vaciar(&nuevas[i]);
+        else if (repetir_fundir(v, &nuevas[i]))
             printf("  ✔ «%s» pasó al repetirla sola (la primera vez falló: suele ser la carga "
                    "de la máquina)\n",
                    v->nombre);
@@ -235,13 +277,12 @@ int primera_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno, c
     int *hecho = calloc((size_t)lab->nv, sizeof *hecho);
     if (hecho == NULL)
         return -ENOMEM;
-    int siguiente = 0, impresas = 0, ventana = PRIMERA_VENTANA;
-    if (ventana > lab->trabajos)
-        ventana = lab->trabajos;
-    if (ventana > MAX_EN_CURSO)
-        ventana = MAX_EN_CURSO;
-    for (int i = 0; i < lab->nv; i++)
-        hecho[i] = strcmp(lab->v[i].id, "compila") == 0; /* ya decidida al compilar */
+    int siguiente = 0, impresas = 0;
+    int tam_lote = lab->trabajos < MAX_LOTE ? lab->trabajos : MAX_LOTE;
+    if (tam_lote < 1)
+        tam_lote = 1;
+    for (int i = 0; i < lab->nv; i++) /* «compila» ya se decidió al compilar */
+        hecho[i] = strcmp(lab->v[i].id, "compila") == 0 ? FINAL : PENDIENTE;
     if (lab->aviso != NULL) { /* de la compilación: «no usa http_pedir»… */
         printf("  ⚠ %s\n", lab->aviso);
         aviso_dicho = lab->aviso;
@@ -249,16 +290,19 @@ int primera_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno, c
     avance_t avance = {.lab = lab, .resultados = r->resultados};
     int e = 0;
     while (!parar) {
-        int tope = ventana < MAX_EN_CURSO ? ventana : MAX_EN_CURSO;
-        while (ncurso < tope && siguiente < lab->nv && e == 0) {
-            if (!hecho[siguiente])
-                e = lanzar(lab, siguiente, r, entorno);
-            siguiente++;
+        /* Un lote cada vez: las `trabajos` siguientes del enunciado. */
+        if (ncurso == 0 && siguiente < lab->nv) {
+            int indices[MAX_LOTE], n = 0;
+            while (siguiente < lab->nv && n < tam_lote) {
+                if (hecho[siguiente] == PENDIENTE)
+                    indices[n++] = siguiente;
+                siguiente++;
+            }
+            if (n > 0 && (e = lanzar(lab, indices, n, r, entorno)) < 0)
+                break;
         }
-        if (e < 0)
-            break;
-        recoger(lab, r, hecho, NULL);
-        imprimir_hasta(lab, hecho, &impresas, trazas, &ventana);
+        recoger(lab, r, hecho, NULL, impresas);
+        imprimir_hasta(lab, hecho, &impresas, trazas);
         if (ncurso == 0 && siguiente >= lab->nv)
             break;
         avance_tic(&avance);

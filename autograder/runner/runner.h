@@ -130,7 +130,10 @@ int criterion_casar(lab_t *lab, const char *calificador, const char *const *ento
 int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno);
 /* Lee el resultado de `v` (resultados/<id>.json y su línea del TAP `tap`). */
 void criterion_leer(verificacion_t *v, const char *resultados, const char *tap);
-/* Igual, para un calificador que el ejecutor paró al pasar `limite_s` (si `excedido`). */
+/* Lo que dice resultados/<id>.json mientras el calificador sigue en marcha (sin TAP): 1 si ya
+ * está (y queda en `v`), 0 si no. Solo para enseñarlo antes (runner/primera.c). */
+int criterion_provisional(verificacion_t *v, const char *resultados);
+/* Igual que criterion_leer, para un calificador que el ejecutor paró al pasar `limite_s`. */
 void criterion_leer_tope(verificacion_t *v, const char *resultados, const char *tap, int excedido,
                          int limite_s);
 
