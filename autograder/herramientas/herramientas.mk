@@ -1,18 +1,29 @@
 # autograder/herramientas/: el bucle del estudiante, alrededor de make grade.
 #
-#   make vigilar LAB=07     califica de nuevo cada vez que guardas un archivo del laboratorio
-#                           (ENTREGA=dir vigila otra carpeta)
+#   make vigilar LAB=07     comprueba de nuevo cada vez que guardas un archivo del laboratorio:
+#                           la primera que falla en cuanto se sabe (ENTREGA=dir vigila otra
+#                           carpeta; no es la nota ni anota el progreso)
 #   make progreso           cada laboratorio: última nota, mejor nota y paso siguiente
 #
-# Cada `make grade` de tus archivos (sin ENTREGA ni SOLUCIONES) anota su nota en
+# Cada `make grade` de tus archivos (sin ENTREGA ni SOLUCIONES; make vigilar tampoco) anota su nota en
 # $(B)/progreso.json; HISTORIAL=archivo lo cambia (y anota también con ENTREGA o SOLUCIONES).
 .PHONY: vigilar progreso prueba-vigilar
 
 HISTORIAL_DEF = $(B)/progreso.json
 
-vigilar: $(CALIFICAR)
-	@LAB="$(LAB)" ENTREGA="$(ENTREGA)" SALIDA="$(SALIDA)" HISTORIAL="$(HISTORIAL)" \
-	  CALIFICAR="$(CALIFICAR)" MAKE="$(MAKE)" bash autograder/herramientas/vigilar.sh
+# Como make grade: primero sus dependencias; después, en otra invocación (pkg-config ya con
+# todo instalado), lo que hace falta para calificar LAB, una sola vez. vigilar.sh llama
+# después al ejecutor directamente (calificar --primera) en cada guardado, sin pasar por make.
+.PHONY: _vigilar
+vigilar: deps-grade
+	@$(MAKE) --no-print-directory _vigilar
+
+_vigilar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR)
+	@$(MAKE) --no-print-directory -k $(CALIF_ELEGIDOS) || \
+	  echo "vigilar: no se pudo construir algún calificador (ver arriba)" >&2
+	@LAB="$(LAB)" ENTREGA="$(ENTREGA)" SALIDA="$(SALIDA)" CALIFICAR="$(CALIFICAR)" \
+	  CONSTRUCCION="$(abspath $(B))" CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" \
+	  CALIF_LIBS="$(CALIF_LIBS)" bash autograder/herramientas/vigilar.sh
 
 progreso: $(CALIFICAR)
 	@$(CALIFICAR) --raiz "$(RAIZ)" --progreso --historial "$(or $(HISTORIAL),$(HISTORIAL_DEF))"

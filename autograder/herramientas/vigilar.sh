@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# vigilar.sh — `make vigilar LAB=07`: el modo vigilancia (como `rustlings watch`). Califica,
-# enseña la nota y la primera verificación que falla con su pista, y vuelve a calificar cada
-# vez que guardas uno de los archivos que editas en ese laboratorio. Ctrl+C sale.
+# vigilar.sh — `make vigilar LAB=07`: el modo vigilancia (como `rustlings watch`). Cada vez que
+# guardas uno de los archivos que editas en ese laboratorio, compila en la caja y lanza las
+# verificaciones en el orden del enunciado (`calificar --primera`, runner/primera.c): la
+# primera que falla sale con su pista en cuanto se sabe, y las demás después, según terminan.
+# Guardar otra vez para la comprobación en curso y empieza otra. No es la nota (esa la da
+# make grade, que no cambia): no escribe results.json ni el progreso. Ctrl+C sale.
 #
 # Variables (las pasa make): LAB (obligatoria), ENTREGA (vigilar otra carpeta en vez de
-# labs/NN-tema), SALIDA e HISTORIAL (a dónde van los informes y el progreso; por omisión, los
-# de make grade), CALIFICAR (el ejecutor). VIGILAR_VECES=N sale sola tras N calificaciones
-# (para las pruebas). Necesita inotifywait (paquete inotify-tools, lo instala make deps).
+# labs/NN-tema), SALIDA (carpeta de trabajo; por omisión build/vigilar), CALIFICAR (el
+# ejecutor), CONSTRUCCION, CC, CALIF_CFLAGS y CALIF_LIBS (cómo compila make grade).
+# VIGILAR_VECES=N sale sola tras N comprobaciones completas (para las pruebas). Necesita
+# inotifywait (paquete inotify-tools, lo instala make deps).
 set -u
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$RAIZ" || exit 1
 CALIFICAR=${CALIFICAR:-build/bin/calificar}
-MAKE=${MAKE:-make}
 
 if [ -z "${LAB:-}" ]; then
   echo "vigilar: di qué laboratorio, p. ej. make vigilar LAB=07" >&2
@@ -34,65 +37,77 @@ if [ ! -d "$dir" ]; then
   echo "vigilar: no existe la carpeta $dir" >&2
   exit 2
 fi
-mkdir -p build/vigilar
-ultima=build/vigilar/ultima.txt
+salida=${SALIDA:-$RAIZ/build/vigilar}
+mkdir -p "$salida"
+orden=("$CALIFICAR" --raiz "$RAIZ" --construccion "${CONSTRUCCION:-$RAIZ/build}" --cc "${CC:-cc}"
+  --cflags "${CALIF_CFLAGS:-}" --libs "${CALIF_LIBS:-}" --lab "$carpeta" --salida "$salida" --primera)
+[ -n "${ENTREGA:-}" ] && orden+=(--entrega "$ENTREGA")
 
-# Solo se borra la pantalla en una terminal; en un archivo, cada calificación va detrás de
+# Solo se borra la pantalla en una terminal; en un archivo, cada comprobación va detrás de
 # la anterior.
 limpiar_pantalla() { [ -t 1 ] && printf '\033[H\033[2J'; return 0; }
 
 vigilante=""
+comprobando="" # pid de calificar --primera mientras comprueba
+# Para la comprobación en curso: calificar mata sus verificaciones y barre lo que quede.
+parar_comprobacion() {
+  if [ -n "$comprobando" ]; then
+    kill -TERM "$comprobando" 2>/dev/null
+    wait "$comprobando" 2>/dev/null
+    comprobando=""
+  fi
+}
 salir() {
+  parar_comprobacion
   [ -n "$vigilante" ] && kill "$vigilante" 2>/dev/null && wait "$vigilante" 2>/dev/null
-  printf '\nFin de la vigilancia del laboratorio %s. Tu última nota está en %s/ (make pista LAB=%s).\n' "$numero" "${SALIDA:-build/calificacion}" "$numero"
+  printf '\nFin de la vigilancia del laboratorio %s. La nota: make grade LAB=%s.\n' "$numero" "$numero"
   exit 0
 }
 trap salir INT TERM
 
 n=0
-calificar() {
+completas=0
+comprobar() {
   n=$((n + 1))
   limpiar_pantalla
-  printf '⏳ Calificando el laboratorio %s (n.º %d)…\n' "$numero" "$n"
-  "$MAKE" -s --no-print-directory grade LAB="$carpeta" ${ENTREGA:+ENTREGA="$ENTREGA"} \
-    ${SALIDA:+SALIDA="$SALIDA"} ${HISTORIAL:+HISTORIAL="$HISTORIAL"} >"$ultima" 2>&1
-  limpiar_pantalla
-  printf 'Vigilando %s/{%s} · guarda para volver a calificar · Ctrl+C para salir\n' "$dir" "$(IFS=,; echo "${archivos[*]}")"
-  printf 'Calificación n.º %d, a las %s\n\n' "$n" "$(date +%H:%M:%S)"
-  local nota
-  nota=$(grep -E "^ *Lab $numero: [0-9]+/[0-9]+ puntos" "$ultima" | tail -n1 | sed 's/^ *//')
-  if [ -z "$nota" ]; then
-    echo "No se pudo calificar; lo último que dijo make grade:"
-    tail -n 20 "$ultima"
-  elif ! grep -q '✘' "$ultima"; then
-    printf '%s\n\n¡Completo! Todas las verificaciones pasan.\n' "$nota"
-  else
-    printf '%s\n\n' "$nota"
-    # La primera que falla, con su bloque entero (qué, esperado, obtenido, pista): en el
-    # informe resumido es la única con detalle, hasta la siguiente línea ✔/✘.
-    sed 's/\x1b\[[0-9;]*m//g' "$ultima" |
-      awk '/^  ✘/ && !vista { vista = 1; en = 1; print; next }
-           en && (/^  [✔✘]/ || /^  Lab /) { exit }
-           en { print }'
-    printf '\nMás concreta: make pista LAB=%s · todo el detalle: make grade LAB=%s DETALLE=1\n' "$numero" "$numero"
-  fi
-  printf '\nEsperando cambios en %s…\n' "$(IFS=' '; echo "${archivos[*]}")"
+  printf 'Vigilando %s/{%s} · guarda para volver a comprobar · Ctrl+C para salir\n' "$dir" "$(IFS=,; echo "${archivos[*]}")"
+  printf 'Comprobación n.º %d, a las %s\n\n' "$n" "$(date +%H:%M:%S)"
+  # En segundo plano (sin control de trabajos ignora SIGINT: Ctrl+C llega a este guion, que
+  # la para con SIGTERM), para poder pararla si se vuelve a guardar.
+  "${orden[@]}" &
+  comprobando=$!
 }
 
 # El vigilante: una línea por archivo guardado en la carpeta (los editores que guardan con
 # un temporal y rename dan moved_to; los demás, close_write).
 coproc VIGILANTE { exec inotifywait -m -q -e close_write,moved_to,create --format '%f' "$dir"; }
 vigilante=$VIGILANTE_PID
-calificar
+comprobar
 while :; do
-  if [ -n "${VIGILAR_VECES:-}" ] && [ "$n" -ge "$VIGILAR_VECES" ]; then
+  if [ -n "$comprobando" ] && ! kill -0 "$comprobando" 2>/dev/null; then
+    wait "$comprobando" 2>/dev/null
+    comprobando=""
+    completas=$((completas + 1))
+    printf '\nEsperando cambios en %s…\n' "$(IFS=' '; echo "${archivos[*]}")"
+  fi
+  if [ -z "$comprobando" ] && [ -n "${VIGILAR_VECES:-}" ] && [ "$completas" -ge "$VIGILAR_VECES" ]; then
     salir
   fi
-  IFS= read -r nombre <&"${VIGILANTE[0]}" || salir
+  # Mientras comprueba, se mira cada 0,1 s si terminó; si no, se espera al próximo guardado.
+  if [ -n "$comprobando" ]; then
+    IFS= read -r -t 0.1 nombre <&"${VIGILANTE[0]}"
+    r=$?
+    [ $r -gt 128 ] && continue # nada nuevo
+  else
+    IFS= read -r nombre <&"${VIGILANTE[0]}"
+    r=$?
+  fi
+  [ $r -eq 0 ] || salir # inotifywait terminó
   es_nuestro=0
   for a in "${archivos[@]}"; do [ "$nombre" = "$a" ] && es_nuestro=1; done
   [ $es_nuestro -eq 1 ] || continue
-  # Un guardado suele dar varios eventos seguidos: se espera a que se calmen.
-  while IFS= read -r -t 0.3 nombre <&"${VIGILANTE[0]}"; do :; done
-  calificar
+  # Un guardado suele dar varios eventos seguidos (en milisegundos): se espera a que se calmen.
+  while IFS= read -r -t 0.1 nombre <&"${VIGILANTE[0]}"; do :; done
+  parar_comprobacion
+  comprobar
 done

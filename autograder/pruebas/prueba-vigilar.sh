@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # prueba-vigilar.sh B — el bucle del estudiante: make vigilar, make progreso y el avance en
 # la terminal. Con el primer laboratorio que haya (el 07 si está):
-#   1. make vigilar sobre una entrega temporal (ENTREGA=…): califica al arrancar (un programa
-#      que solo corre el bucle: nota baja, la primera que falla con su pista); guardar un
-#      archivo que no es del laboratorio no hace nada; guardar el del laboratorio (ahora con un
-#      error de compilación) vuelve a calificar y enseña «compila» con su pista; Ctrl+C
-#      (SIGINT) sale con 0 enseguida y no deja vivo ni inotifywait ni nada suyo.
-#   2. make progreso: esas dos calificaciones quedaron en el historial (HISTORIAL=…): última
-#      0, mejor la de antes, «te falta: compila»; los demás laboratorios, «lee el enunciado»;
-#      con la solución (si está en esta copia), «¡completo!». make grade anota en
-#      build/progreso.json solo cuando califica tus archivos.
+#   1. make vigilar sobre una entrega temporal (ENTREGA=…): comprueba al arrancar (un programa
+#      que solo corre el bucle): todas las verificaciones en el orden de lab.json, la primera
+#      ✘ con «↑ empieza por aquí» y su pista, todas las de antes ✔, ningún total de puntos (no
+#      es la nota), ni results.json ni progreso; guardar un archivo que no es del laboratorio
+#      no hace nada; guardar el del laboratorio vuelve a comprobar, y guardar otra vez (ahora
+#      con un error de compilación) mientras comprueba la para y enseña «compila» con su pista;
+#      Ctrl+C (SIGINT) sale con 0 enseguida y no deja vivo ni inotifywait ni nada suyo.
+#   2. calificar --primera con una solución a medias (la solución con un mutante, si está en
+#      esta copia): la primera ✘ es la primera de su «# Debe fallar» en el orden de lab.json y
+#      las de antes salen ✔; con una entrega que usa medios prohibidos, no se califica; con una
+#      hostil que escribe en el repositorio y falsifica resultados, nada cambia ni se cree.
 #   3. el avance («⏳ Lab 07 · n/m verificaciones») sale en una terminal (script) y no en una
-#      tubería ni con CI=true.
+#      tubería ni con CI=true; esas dos calificaciones van al historial (HISTORIAL=…).
+#   4. make progreso: última 0, mejor la de antes, «te falta: compila»; los demás laboratorios,
+#      «lee el enunciado»; con la solución (si está en esta copia), «¡completo!». make grade
+#      anota en build/progreso.json solo cuando califica tus archivos.
 # Última línea: «resumen: …».
 set -u
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
@@ -50,6 +55,18 @@ espera_texto() {
   done
 }
 
+# en_orden ARCHIVO: la primera comprobación de ARCHIVO tiene una línea ✔/✘ por verificación, en
+# el orden de lab.json; la primera ✘ lleva «↑ empieza por aquí» y todas las de antes son ✔.
+en_orden() {
+  local nombres vistas
+  nombres=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' '$2 == "verificacion" { print $5 }')
+  vistas=$(awk '/Esperando cambios/ { exit } /^  (✔|✘) +[0-9]+\/[0-9]+ / { print }' "$1")
+  [ "$(sed -E 's/^  (✔|✘) +[0-9]+\/[0-9]+ +//' <<<"$vistas")" = "$nombres" ] || return 1
+  awk '/Esperando cambios/ { exit }
+       /^  ✘/ && !x { x = 1; getline sig; exit (sig ~ /↑ empieza por aquí/ ? 0 : 1) }
+       END { if (!x) exit 1 }' "$1"
+}
+
 # 1. make vigilar. Con control de trabajos (set -m) para que el proceso en segundo plano no
 # nazca ignorando SIGINT, como le pasaría sin terminal.
 set -m
@@ -57,35 +74,50 @@ CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s vigilar LAB="$numero" 
   SALIDA="$SAL" HISTORIAL="$HIST" >"$VOUT" 2>&1 &
 vpid=$!
 set +m
+mkdir -p "$SAL"
+echo '{"score": 7}' >"$SAL/results.json" # el de una calificación anterior: no se toca
 if espera_texto "Esperando cambios" 1 90; then
-  if grep -qE "^Lab $numero: [0-9]+/[0-9]+ puntos" "$VOUT" && grep -q "↑ empieza por aquí" "$VOUT" &&
-    grep -q "Pista:" "$VOUT"; then
-    bien "vigilar: califica al arrancar y enseña la nota y la primera que falla con su pista"
+  if en_orden "$VOUT" && grep -q "Pista:" "$VOUT" && grep -q "no es la nota" "$VOUT"; then
+    bien "vigilar: comprueba al arrancar; todas en el orden del enunciado, la primera ✘ con su pista y las de antes ✔"
   else
-    mal vigilar-inicio "vigilar: la primera calificación no enseña nota, primera que falla y pista: $(head -c 600 "$VOUT")"
+    mal vigilar-inicio "vigilar: la primera comprobación no sigue el orden de lab.json o no enseña la primera que falla con su pista: $(head -c 900 "$VOUT")"
+  fi
+  if ! grep -qE "Lab $numero: [0-9]+/[0-9]+ puntos|Total:" "$VOUT" && [ ! -e "$HIST" ] &&
+    [ "$(cat "$SAL/results.json")" = '{"score": 7}' ] && [ ! -e "$SAL/junit.xml" ]; then
+    bien "vigilar: no es la nota (ningún total de puntos, ni results.json nuevo ni progreso)"
+  else
+    mal vigilar-nota "vigilar: imprime un total o escribe results.json o el progreso"
   fi
 else
-  mal vigilar-inicio "vigilar no calificó al arrancar en 90 s: $(head -c 600 "$VOUT")"
+  mal vigilar-inicio "vigilar no comprobó al arrancar en 90 s: $(head -c 600 "$VOUT")"
 fi
 # Un archivo que no es del laboratorio no cuenta.
 echo "apuntes" >"$ENT/apuntes.txt"
 sleep 1.5
-if [ "$(grep -c "Calificando" "$VOUT")" = 1 ]; then
+if [ "$(grep -c "Comprobación n.º" "$VOUT")" = 1 ]; then
   bien "vigilar: guardar un archivo que no es del laboratorio no vuelve a calificar"
 else
   mal vigilar-ajeno "vigilar volvió a calificar por apuntes.txt"
 fi
-printf 'int main(void) { return 0 }\n' >"$ENT/$principal"
-if espera_texto "Esperando cambios" 2 60; then
-  segunda=$(awk '/Calificación n.º 2/ { en = 1 } en' "$VOUT")
-  if [[ "$segunda" == *"Lab $numero: 0/"* ]] && [[ "$segunda" == *"✘"*"compila"* ]] &&
-    [[ "$segunda" == *"Pista:"* ]] && [[ "$segunda" == *"error"* ]]; then
-    bien "vigilar: guardar $principal vuelve a calificar (no compila: 0, con los mensajes y la pista)"
+# Guardar el del laboratorio vuelve a comprobar; guardar otra vez, ahora sin compilar, cuando ya
+# salió la primera que falla y las demás siguen en marcha, para esa comprobación.
+programa_vacio >"$ENT/$principal"
+if espera_texto "↑ empieza por aquí" 2 60; then
+  printf 'int main(void) { return 0 }\n' >"$ENT/$principal"
+  if espera_texto "Esperando cambios" 2 60; then
+    segunda=$(awk '/Comprobación n.º 2/ { en = 1 } /Comprobación n.º 3/ { en = 0 } en' "$VOUT")
+    tercera=$(awk '/Comprobación n.º 3/ { en = 1 } en' "$VOUT")
+    if [[ "$segunda" != *"Pasan "*" de "* ]] && [[ "$tercera" == *"✘"*"compila"* ]] &&
+      [[ "$tercera" == *"Pista:"* ]] && [[ "$tercera" == *"error"* ]]; then
+      bien "vigilar: guardar $principal vuelve a comprobar, y guardar mientras comprueba la para (no compila: con los mensajes y la pista)"
+    else
+      mal vigilar-cambio "vigilar: tras guardar dos veces, esperaba la 2.ª parada y «compila» fallida con su pista: $segunda ··· $tercera"
+    fi
   else
-    mal vigilar-cambio "vigilar: tras guardar, esperaba «compila» fallida con su pista: $segunda"
+    mal vigilar-cambio "vigilar no terminó la 3.ª comprobación tras guardar $principal: $(tail -c 600 "$VOUT")"
   fi
 else
-  mal vigilar-cambio "vigilar no volvió a calificar tras guardar $principal: $(tail -c 600 "$VOUT")"
+  mal vigilar-cambio "vigilar no volvió a comprobar tras guardar $principal: $(tail -c 600 "$VOUT")"
 fi
 # Ctrl+C en una terminal llega a todo el grupo de procesos en primer plano.
 kill -INT -- "-$vpid" 2>/dev/null
@@ -109,7 +141,85 @@ done
 [ -z "$vivos" ] && bien "vigilar: no queda ningún proceso suyo (inotifywait incluido)" ||
   mal vigilar-procesos "quedan procesos de vigilar: $vivos"
 
-# 2. make progreso.
+# 2. calificar --primera directamente: una solución a medias, medios prohibidos y una hostil.
+primera() { # primera NOMBRE CARPETA: la salida en $TMP/NOMBRE.txt
+  CURSO_PRUEBAS_MARCA="$MARCA" "$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" \
+    --cflags "$CALIF_CFLAGS" --libs "$CALIF_LIBS" --lab "$lab" --entrega "$2" \
+    --salida "$TMP/sal-$1" --primera >"$TMP/$1.txt" 2>&1
+}
+mutante=""
+for m in autograder/mutantes/"$lab"/*.patch; do
+  [ -f "$m" ] && grep -q '^# Debe fallar:' "$m" && ! grep -q '^# Puede fallar:' "$m" && mutante=$m && break
+done
+if [ -d "solutions/$lab" ] && [ -n "$mutante" ]; then
+  MED="$TMP/a-medias"
+  mkdir -p "$MED"
+  cp solutions/"$lab"/* "$MED"/
+  sed '/^#/d' "$mutante" | (cd "$MED" && patch -s -p1)
+  primera a-medias "$MED"
+  read -r -a deben < <(sed -n 's/^# Debe fallar: *//p' "$mutante")
+  # La primera de «Debe fallar» en el orden de lab.json.
+  esperada=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' -v d=" ${deben[*]} " \
+    '$2 == "verificacion" && index(d, " " $3 " ") { print $5; exit }')
+  primera_x=$(grep -m1 -E '^  ✘' "$TMP/a-medias.txt" | sed -E 's/^  ✘ +[0-9]+\/[0-9]+ +//')
+  if en_orden "$TMP/a-medias.txt" && [ "$primera_x" = "$esperada" ]; then
+    bien "primera: con $(basename "$mutante" .patch) la primera ✘ es «$esperada» (la primera de su «Debe fallar» en el orden del enunciado) y las de antes ✔"
+  else
+    mal primera-medias "primera: con $(basename "$mutante" .patch) esperaba la primera ✘ «$esperada» y todas en orden; salió «$primera_x»: $(head -c 900 "$TMP/a-medias.txt")"
+  fi
+else
+  salta "primera: sin solución o sin mutantes del $lab en esta copia, no hay solución a medias"
+fi
+MEDIOS="$TMP/medios"
+mkdir -p "$MEDIOS"
+printf '#include <stdlib.h>\nint main(void)\n{\n    return system("true");\n}\n' >"$MEDIOS/$principal"
+primera medios "$MEDIOS"
+if grep -q "no se califica" "$TMP/medios.txt" && ! grep -qE '^  ✔' "$TMP/medios.txt" &&
+  grep -q "↑ empieza por aquí" "$TMP/medios.txt"; then
+  bien "primera: una entrega con system() no se califica (los medios, como en make grade)"
+else
+  mal primera-medios "primera: una entrega con system() no dice que no se califica: $(head -c 600 "$TMP/medios.txt")"
+fi
+if [ "$lab" = 07-monitor-web ]; then
+  HOST="$TMP/hostil"
+  mkdir -p "$HOST"
+  sed -e "s|@RAIZ@|$RAIZ|g" -e "s|@SALIDA@|$TMP/sal-hostil|g" autograder/hostiles/escribe.c >"$HOST/$principal"
+  rm -f /tmp/HACKEADO-calificador
+  antes=$(git -C "$RAIZ" status --porcelain -- labs solutions autograder common | sha256sum)
+  primera hostil "$HOST"
+  despues=$(git -C "$RAIZ" status --porcelain -- labs solutions autograder common | sha256sum)
+  if [ "$antes" = "$despues" ] && [ ! -e "labs/$lab/HACKEADO" ] && [ ! -e autograder/HACKEADO ] &&
+    [ ! -e /tmp/HACKEADO-calificador ] && ! grep -q FORJADO "$TMP/hostil.txt" &&
+    [ "$(grep -cE '^  ✔' "$TMP/hostil.txt")" -le 1 ] && [ ! -e "$TMP/sal-hostil/results.json" ]; then
+    bien "primera: la hostil que escribe en el repositorio y falsifica resultados no cambia nada ni suma"
+  else
+    mal primera-hostil "primera: la hostil escribe.c cambió algo o se le creyó: $(head -c 600 "$TMP/hostil.txt")"
+  fi
+fi
+
+# 3. El avance, solo en una terminal (y fuera de CI: aquí se quita CI, que `make test` en CI trae
+# puesta; la comprobación siguiente la pone a propósito).
+programa_vacio >"$ENT/$principal"
+rm -f "$ENT/apuntes.txt"
+orden=("$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" --cflags "$CALIF_CFLAGS"
+  --libs "$CALIF_LIBS" --lab "$lab" --entrega "$ENT" --salida "$TMP/tty" --historial "$HIST")
+env -u CI script -qfec "$(printf '%q ' "${orden[@]}")" "$TMP/tty.txt" >/dev/null 2>&1 </dev/null
+if grep -aqE "⏳ Lab $numero · [0-9]+/[0-9]+ verificaciones" "$TMP/tty.txt" &&
+  grep -aqE "Lab $numero: [0-9]+/[0-9]+ puntos" "$TMP/tty.txt"; then
+  bien "avance: en una terminal, «⏳ Lab $numero · n/m verificaciones» y después el informe"
+else
+  mal avance-tty "avance: en una terminal no sale «⏳ … n/m verificaciones»: $(tr '\r' '\n' <"$TMP/tty.txt" | head -c 400)"
+fi
+printf 'int main(void) { return 0 }\n' >"$ENT/$principal"
+CI=true script -qfec "$(printf '%q ' "${orden[@]}")" "$TMP/ci.txt" >/dev/null 2>&1 </dev/null
+if ! grep -aq "⏳" "$TMP/ci.txt" && ! grep -aq "⏳ Lab" "$VOUT" "$SALIDAS/vigilar-solucion.txt" 2>/dev/null &&
+  grep -aq "Lab $numero:" "$TMP/ci.txt"; then
+  bien "avance: nada con CI=true ni en una tubería"
+else
+  mal avance-ci "avance: sale con CI=true o en una tubería"
+fi
+
+# 4. make progreso (con las dos calificaciones del avance).
 tabla=$(make --no-print-directory -s progreso HISTORIAL="$HIST")
 fila=$(grep -E "^$numero " <<<"$tabla")
 read -r p1 m1 < <(python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["labs"][sys.argv[2]]; print(e["mejor"], e["maximo"])' "$HIST" "$lab" 2>/dev/null)
@@ -135,28 +245,6 @@ if make -n --no-print-directory _calificar LAB="$numero" | grep -q -- "--histori
   bien "make grade anota el progreso solo cuando califica tus archivos"
 else
   mal progreso-make "make grade no anota el progreso como debe (ver make -n _calificar)"
-fi
-
-# 3. El avance, solo en una terminal (y fuera de CI: aquí se quita CI, que `make test` en CI trae
-# puesta; la comprobación siguiente la pone a propósito).
-programa_vacio >"$ENT/$principal"
-rm -f "$ENT/apuntes.txt"
-orden=("$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" --cflags "$CALIF_CFLAGS"
-  --libs "$CALIF_LIBS" --lab "$lab" --entrega "$ENT" --salida "$TMP/tty")
-env -u CI script -qfec "$(printf '%q ' "${orden[@]}")" "$TMP/tty.txt" >/dev/null 2>&1 </dev/null
-if grep -aqE "⏳ Lab $numero · [0-9]+/[0-9]+ verificaciones" "$TMP/tty.txt" &&
-  grep -aqE "Lab $numero: [0-9]+/[0-9]+ puntos" "$TMP/tty.txt"; then
-  bien "avance: en una terminal, «⏳ Lab $numero · n/m verificaciones» y después el informe"
-else
-  mal avance-tty "avance: en una terminal no sale «⏳ … n/m verificaciones»: $(tr '\r' '\n' <"$TMP/tty.txt" | head -c 400)"
-fi
-printf 'int main(void) { return 0 }\n' >"$ENT/$principal"
-CI=true script -qfec "$(printf '%q ' "${orden[@]}")" "$TMP/ci.txt" >/dev/null 2>&1 </dev/null
-if ! grep -aq "⏳" "$TMP/ci.txt" && ! grep -aq "⏳ Lab" "$VOUT" "$SALIDAS/vigilar-solucion.txt" 2>/dev/null &&
-  grep -aq "Lab $numero:" "$TMP/ci.txt"; then
-  bien "avance: nada con CI=true ni en una tubería"
-else
-  mal avance-ci "avance: sale con CI=true o en una tubería"
 fi
 
 resumen_final

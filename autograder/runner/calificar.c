@@ -233,7 +233,12 @@ static void ejecutar_calificador(const opciones_t *op, lab_t *lab, const rutas_t
     entorno_crear(&e, op, lab, r, bwrap, trazas, puerta);
     /* El manifiesto y el calificador deben casar, en los dos sentidos. */
     criterion_casar(lab, r->calificador, e.lista);
-    if (criterion_ejecutar(lab, r, e.lista) < 0)
+    if (op->primera) {
+        /* make vigilar: en el orden del enunciado, la primera que falla en cuanto se sabe;
+         * los medios se juzgan igual al final (runner/primera.c). */
+        if (!lab->error_instructor && primera_ejecutar(lab, r, e.lista, trazas) == 0)
+            juzgar_conducta(lab, trazas, no_observado);
+    } else if (criterion_ejecutar(lab, r, e.lista) < 0)
         marcar_todas(lab, "no se calificó");
     else {
         repetir_fallidas(lab, r, e.lista); /* un fallo por la carga no cuesta puntos */
@@ -281,7 +286,8 @@ static void cabecera(const opciones_t *op, contexto_informe_t *ctx, char *origen
                                 .caja_aviso = faltan > 0,
                                 .salida = op->salida,
                                 .aviso = op->aviso};
-    informe_cabecera(ctx);
+    if (!op->primera) /* la de --primera sale con el laboratorio (primera_cabecera) */
+        informe_cabecera(ctx);
 }
 
 static int calificar_todo(const opciones_t *op, char **carpetas, int nc)
@@ -293,12 +299,15 @@ static int calificar_todo(const opciones_t *op, char **carpetas, int nc)
     }
     texto_poner(ruta_json, sizeof ruta_json, "%s/results.json", op->salida);
     texto_poner(ruta_xml, sizeof ruta_xml, "%s/junit.xml", op->salida);
-    /* Un informe viejo nunca debe pasar por el de esta calificación. */
-    unlink(ruta_json);
-    unlink(ruta_xml);
+    /* Un informe viejo nunca debe pasar por el de esta calificación. --primera no escribe
+     * informes (no es la nota): tampoco borra los de la última calificación. */
     char ruta_viejo[PATH_MAX];
     texto_poner(ruta_viejo, sizeof ruta_viejo, "%s/informe.txt", op->salida);
-    unlink(ruta_viejo);
+    if (!op->primera) {
+        unlink(ruta_json);
+        unlink(ruta_xml);
+        unlink(ruta_viejo);
+    }
     double t0 = reloj_s();
     contexto_informe_t ctx;
     int bwrap = 0, instructor = 0;
@@ -317,12 +326,23 @@ static int calificar_todo(const opciones_t *op, char **carpetas, int nc)
         if (labs_cargar(op, carpetas[i], &labs[i]) == 0) {
             if (op->trabajos > 0)
                 labs[i].trabajos = op->trabajos;
+            if (op->primera)
+                primera_cabecera(&labs[i], origen, caja, ctx.caja_aviso);
             calificar_lab(&op_lab, &labs[i], bwrap);
         }
         instructor |= labs[i].error_instructor;
-        informe_lab(&labs[i], op->detalle);
+        if (op->primera)
+            primera_final(&labs[i]);
+        else
+            informe_lab(&labs[i], op->detalle);
     }
     alcance_liberar(&alcance);
+    if (op->primera) {
+        for (int i = 0; labs != NULL && i < nc; i++)
+            lab_liberar(&labs[i]);
+        free(labs);
+        return instructor ? 3 : primera_parada() ? 130 : labs == NULL;
+    }
     ctx.segundos = reloj_s() - t0;
     informe_total(labs, nc, &ctx);
     int r1 = informe_json(ruta_json, labs, nc, &ctx);
@@ -368,6 +388,8 @@ int main(int argc, char **argv)
         /* Huérfanos de cualquier cosa que lancemos vienen a nosotros (y se matan). */
         prctl(PR_SET_CHILD_SUBREAPER, 1);
         signal(SIGPIPE, SIG_IGN);
+        if (op.primera)
+            primera_senales();
         /* El aviso puede nombrar archivos de la entrega: UTF-8 válido antes de ir al JSON. */
         char *aviso = op.aviso != NULL ? texto_sanear(op.aviso) : NULL;
         op.aviso = aviso;

@@ -192,6 +192,20 @@ static int verificaciones_resumidas(const lab_t *lab)
     return ocultas;
 }
 
+void informe_verificacion(const verificacion_t *v, int primera)
+{
+    destino = destino != NULL ? destino : stdout;
+    linea_verificacion(v);
+    if (primera) {
+        fprintf(destino, "              %s↑ empieza por aquí%s\n", negrita(), normal());
+        bloques(v);
+    } else if (!v->ok) {
+        char a[256];
+        bloque("Obtenido:", primera_linea(v->obtenido, 110, a, sizeof a));
+    }
+    fflush(destino);
+}
+
 void informe_lab(const lab_t *lab, int detalle)
 {
     destino = destino != NULL ? destino : stdout;

@@ -16,6 +16,8 @@ static void uso(void)
             "                [--lab NN] [--entrega CARPETA | --soluciones] [--salida CARPETA]\n"
             "                [--detalle]   (todos los detalles en la terminal)\n"
             "                [--historial ARCHIVO] [--trabajos N] [--aviso-entrega TEXTO]\n"
+            "                [--primera]   (make vigilar: la primera que falla en cuanto se sabe;\n"
+            "                               no es la nota ni escribe informes; necesita --lab)\n"
             "     calificar --raiz R --publicar|--despublicar --lab NN   (solucion_publicada)\n"
             "     calificar --raiz R --estado-soluciones   (qué soluciones están publicadas)\n"
             "     calificar --raiz R --progreso --historial ARCHIVO   (make progreso)\n"
@@ -71,6 +73,7 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
                                            {"historial", required_argument, NULL, 'h'},
                                            {"aviso-entrega", required_argument, NULL, 'a'},
                                            {"trabajos", required_argument, NULL, 'j'},
+                                           {"primera", no_argument, NULL, '1'},
                                            {NULL, 0, NULL, 0}};
     memset(op, 0, sizeof *op);
     const char **destino[128] = {NULL};
@@ -88,6 +91,8 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
     while ((c = getopt_long(argc, argv, "", largas, NULL)) != -1) {
         if (c == 'P' || c == 'D')
             op->publicar = c == 'P' ? 1 : -1;
+        else if (c == '1')
+            op->primera = 1;
         else if (c == 'E' || c == 'G')
             *(c == 'E' ? &op->estado_soluciones : &op->progreso) = 1;
         else if (c == 'j') {
@@ -132,6 +137,11 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
     }
     if (op->progreso && op->historial == NULL) {
         fprintf(stderr, "calificar: --progreso necesita --historial ARCHIVO\n");
+        return 2;
+    }
+    if (op->primera && (op->lab == NULL || op->historial != NULL)) {
+        fprintf(stderr, "calificar: --primera es para un solo laboratorio (--lab 07) y no anota "
+                        "el progreso (no es la nota)\n");
         return 2;
     }
     if (op->entrega != NULL && op->lab == NULL) {

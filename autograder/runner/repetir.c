@@ -41,41 +41,52 @@ static void repetir_una(lab_t *lab, verificacion_t *v, const rutas_t *r, const c
     huerfanos_barrer(NULL);
     free(filtro);
     free(tap_arg);
-    char *primera = texto_dup(v->obtenido != NULL ? v->obtenido : "");
     verificacion_t nueva = *v;
     nueva.esperado = nueva.obtenido = nueva.detalle = NULL;
     char *texto_tap = e == 0 ? archivos_leer(tap, 1 << 20) : NULL;
     criterion_leer(&nueva, r->resultados, texto_tap);
     free(texto_tap);
-    if (nueva.ok) {
-        /* Pasó al repetirla: vale la segunda, y el informe dice lo que pasó la primera vez. */
-        free(v->esperado);
-        free(v->obtenido);
-        free(v->detalle);
-        v->ok = 1;
-        v->esperado = nueva.esperado;
-        v->obtenido = nueva.obtenido;
-        v->detalle = texto_formato("%s%s(falló la primera vez y pasó al repetirla sola: «%.200s»)",
-                                   nueva.detalle, nueva.detalle[0] != '\0' ? "\n" : "", primera);
-        free(nueva.detalle);
-        v->segundos = nueva.segundos;
-    } else {
-        /* Falla las dos veces: se queda el primer resultado (el de la calificación entera). */
-        free(nueva.esperado);
-        free(nueva.obtenido);
-        free(nueva.detalle);
-    }
-    free(primera);
+    repetir_fundir(v, &nueva);
 }
 
-int repetir_fallidas(lab_t *lab, const rutas_t *r, const char *const *entorno)
+int repetir_fundir(verificacion_t *v, verificacion_t *nueva)
+{
+    if (!nueva->ok) {
+        /* Falla las dos veces: se queda el primer resultado (el de la calificación entera). */
+        free(nueva->esperado);
+        free(nueva->obtenido);
+        free(nueva->detalle);
+        return 0;
+    }
+    /* Pasó al repetirla: vale la segunda, y el informe dice lo que pasó la primera vez. */
+    char *primera = texto_dup(v->obtenido != NULL ? v->obtenido : "");
+    free(v->esperado);
+    free(v->obtenido);
+    free(v->detalle);
+    v->ok = 1;
+    v->esperado = nueva->esperado;
+    v->obtenido = nueva->obtenido;
+    v->detalle = texto_formato("%s%s(falló la primera vez y pasó al repetirla sola: «%.200s»)",
+                               nueva->detalle, nueva->detalle[0] != '\0' ? "\n" : "", primera);
+    free(nueva->detalle);
+    v->segundos = nueva->segundos;
+    free(primera);
+    return 1;
+}
+
+int repetir_conviene(const lab_t *lab)
 {
     if (lab->aviso != NULL && strstr(lab->aviso, "superó su tiempo") != NULL)
         return 0;
     int fallan = 0;
     for (int i = 0; i < lab->nv; i++)
         fallan += !lab->v[i].ok && strcmp(lab->v[i].id, "compila") != 0;
-    if (fallan == 0 || fallan > REPETIR_MAX)
+    return fallan > 0 && fallan <= REPETIR_MAX;
+}
+
+int repetir_fallidas(lab_t *lab, const rutas_t *r, const char *const *entorno)
+{
+    if (!repetir_conviene(lab))
         return 0;
     int recuperadas = 0;
     for (int i = 0; i < lab->nv; i++) {

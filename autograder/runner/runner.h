@@ -72,6 +72,7 @@ typedef struct {
     const char *historial; /* --historial ARCHIVO: anotar la nota (make progreso) */
     const char *aviso;     /* --aviso-entrega TEXTO: va al informe (archivos ignorados…) */
     int trabajos;          /* --trabajos N: sustituye a «trabajos» de lab.json (0 = no) */
+    int primera;           /* --primera: el modo de make vigilar (runner/primera.c) */
     char construccion_abs[PATH_MAX], entrega_abs[PATH_MAX], salida_def[PATH_MAX];
 } opciones_t;
 /* 0, o el código de salida (2) tras decir en stderr qué está mal. */
@@ -129,11 +130,33 @@ int criterion_casar(lab_t *lab, const char *calificador, const char *const *ento
 int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno);
 /* Lee el resultado de `v` (resultados/<id>.json y su línea del TAP `tap`). */
 void criterion_leer(verificacion_t *v, const char *resultados, const char *tap);
+/* Lo que dice resultados/<id>.json mientras el calificador sigue en marcha (sin TAP): 1 si ya
+ * está (y queda en `v`), 0 si no. Solo para enseñarlo antes (runner/primera.c). */
+int criterion_provisional(verificacion_t *v, const char *resultados);
+/* Igual que criterion_leer, para un calificador que el ejecutor paró al pasar `limite_s`. */
+void criterion_leer_tope(verificacion_t *v, const char *resultados, const char *tap, int excedido,
+                         int limite_s);
 
 /* repetir.c */
 /* Repite una vez, sola, cada verificación que falló (si fallan pocas) y se queda con la
  * segunda respuesta. Devuelve cuántas pasaron al repetirlas. */
 int repetir_fallidas(lab_t *lab, const rutas_t *r, const char *const *entorno);
+/* 1 si hay que repetir las que fallaron (pocas y sin el tope del laboratorio pasado). */
+int repetir_conviene(const lab_t *lab);
+/* `nueva` es `v` repetida: si pasó, vale ella (y el detalle dice lo de la primera vez) y
+ * devuelve 1; si no, se queda `v`. Los textos de `nueva` pasan a `v` o se liberan. */
+int repetir_fundir(verificacion_t *v, verificacion_t *nueva);
+
+/* primera.c — `calificar --primera` (make vigilar): la primera que falla en cuanto se sabe. */
+/* SIGTERM y SIGINT paran la comprobación en curso (vigilar.sh, al volver a guardar). */
+void primera_senales(void);
+int primera_parada(void);
+/* Lanza las verificaciones en el orden de lab.json y va imprimiendo; `trazas` es la carpeta de
+ * las trazas de strace ("" si no se observa). 0, -EINTR si la pararon o -errno. */
+int primera_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno, const char *trazas);
+void primera_cabecera(const lab_t *lab, const char *origen, const char *caja, int caja_aviso);
+/* Lo que falta tras comprobar: la primera que falla si aún no salió, el aviso, el recuento. */
+void primera_final(const lab_t *lab);
 
 /* pista.c */
 /* La pista detallada de la primera verificación que falla en la última calificación
@@ -226,6 +249,10 @@ void informe_cabecera(const contexto_informe_t *c);
 /* El laboratorio en la terminal: con `detalle`, todos los bloques; si no, el de la primera
  * verificación que falla y una línea de las demás. */
 void informe_lab(const lab_t *lab, int detalle);
+/* La línea ✔/✘ de una verificación y, con `primera`, «↑ empieza por aquí» y su bloque entero
+ * (qué, esperado, obtenido, detalle, pista), como en informe_lab; sin `primera`, si falla, la
+ * primera línea de «Obtenido» (para runner/primera.c). */
+void informe_verificacion(const verificacion_t *v, int primera);
 /* El informe entero, con todo el detalle y sin color, en `ruta` (informe.txt). */
 int informe_texto(const char *ruta, const lab_t *labs, int n, const contexto_informe_t *c);
 void informe_total(const lab_t *labs, int n, const contexto_informe_t *c);

@@ -123,7 +123,7 @@ while IFS=$'\t' read -r nombre tipo orden; do
     fondo)
       case "$orden" in
         *servidor*) fondo "$nombre" "$orden" "escuchando en http://" ;;
-        *vigilar*) fondo "$nombre" "$orden" "Lab [0-9][0-9]:" ;;
+        *vigilar*) fondo "$nombre" "$orden" "↑ empieza por aquí" ;;
         *) falla "tarea de fondo «$nombre» sin comprobación conocida" ;;
       esac
       ;;
