@@ -147,7 +147,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < conectadas; i++)
         PQfinish(consultas[i].pg);
     if (conectadas == n)
-        printf("mientras esperaba, el bucle %s\n", latidos >= 4 ? "siguió latiendo" : "no latió: ¿bloqueado?");
+        printf("mientras esperaba, el bucle %s\n", latidos >= 2 ? "siguió latiendo" : "no latió: ¿bloqueado?");
     printf("uv_loop_close: %s\n", r == 0 ? "0" : error_texto(r));
     return fallos == 0 && r == 0 ? 0 : 1;
 }
