@@ -1,7 +1,7 @@
 /* ejercicio.c — consultas de libpq sin bloquear el bucle (práctica 2 de la lección 10).
  *
  *   sin-bloquear VALOR...    abre una conexión con PostgreSQL por VALOR (BD_CONEXION) y
- *                            envía por cada una, A LA VEZ, SELECT pg_sleep(0.5), $1::int * 2
+ *                            envía por cada una, A LA VEZ, SELECT pg_sleep(1), $1::int * 2
  *                            con $1 = VALOR; escribe cada resultado según llega.
  *
  * La API no bloqueante de libpq conducida por un uv_poll_t por conexión, como en la lección

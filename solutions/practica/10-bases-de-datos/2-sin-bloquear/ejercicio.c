@@ -2,7 +2,7 @@
  * respuesta.
  *
  *   sin-bloquear VALOR...    abre una conexión con PostgreSQL por VALOR (BD_CONEXION) y
- *                            envía por cada una, A LA VEZ, SELECT pg_sleep(0.5), $1::int * 2
+ *                            envía por cada una, A LA VEZ, SELECT pg_sleep(1), $1::int * 2
  *                            con $1 = VALOR; escribe cada resultado según llega.
  *
  * La API no bloqueante de libpq conducida por un uv_poll_t por conexión, como en la lección
@@ -82,7 +82,7 @@ static void vaciar(consulta_t *q)
 static void enviar(consulta_t *q)
 {
     const char *valores[1] = {q->valor};
-    if (!PQsendQueryParams(q->pg, "SELECT pg_sleep(0.5), $1::int * 2", 1, NULL, valores, NULL, NULL,
+    if (!PQsendQueryParams(q->pg, "SELECT pg_sleep(1), $1::int * 2", 1, NULL, valores, NULL, NULL,
                            0)) {
         printf("consulta %d: no se pudo enviar\n", q->id);
         fallos++;
