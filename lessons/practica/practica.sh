@@ -24,6 +24,7 @@ COMPARAR="$raiz/lessons/verificar/comparar.awk"
 B=build
 CODIGO=""
 RESULTADOS=""
+ARGUMENTOS=("$@")
 BREVE=0
 HASTA_FALLO=0
 carpetas=()
@@ -67,6 +68,19 @@ if [ -n "$CODIGO" ] && [ ${#ejercicios[@]} -ne 1 ]; then
 fi
 mkdir -p "${TMPDIR:-/tmp}"
 
+# PostgreSQL (línea «bd» de un caso): si algún ejercicio lo pide y no hay BD_CONEXION (la de
+# `make bd`, si la exportaste), el comprobador entero se vuelve a ejecutar dentro de
+# `postgres.sh ejecutar`, que arranca un servidor de usar y tirar, exporta BD_CONEXION y lo
+# para y borra SIEMPRE al terminar, como hace el comprobador de las lecciones (≈ 1–2 s).
+if [ -z "${BD_CONEXION:-}" ] && [ -z "${PRACTICA_BD_LISTA:-}" ] && grep -qx 'bd' $(printf '%s/casos ' "${ejercicios[@]}"); then
+  if ! compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null; then
+    echo "practica.sh: estos ejercicios necesitan PostgreSQL y no está instalado (make deps)" >&2
+    exit 2
+  fi
+  PRACTICA_BD_LISTA=1 exec bash "$raiz/common/herramientas/postgres.sh" ejecutar \
+    "$(mktemp -u "${TMPDIR:-/tmp}/practica-bd.XXXXXX")" bash "$aqui/practica.sh" "${ARGUMENTOS[@]}"
+fi
+
 # Lee el manifiesto: deja en CASOS los ids y en C_<campo>[id] cada campo.
 declare -A C_CONSALIDA C_QUE C_ARGS C_LIMITE C_ESTADO C_ENTRADA C_PISTA C_DESORD C_VALGRIND C_TARDA C_SALIDA C_STDERR
 leer_casos() {
@@ -93,6 +107,7 @@ leer_casos() {
       desordenado) C_DESORD[$id]=1 ;;
       valgrind) C_VALGRIND[$id]=1 ;;
       stderr) C_STDERR[$id]=1 ;;
+      bd) ;; # el caso usa PostgreSQL (BD_CONEXION): ya se atendió al empezar (arriba)
       'salida:') en_salida=1; C_CONSALIDA[$id]=1 ;;
       *) echo "practica.sh: $f: línea que no entiendo: $linea" >&2; return 1 ;;
     esac

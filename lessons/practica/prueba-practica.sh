@@ -25,6 +25,16 @@ for l in "$@"; do
   for e in "${l%/}"/practica/*/; do [ -f "$e/casos" ] && ejercicios+=("${e%/}"); done
 done
 if [ ${#ejercicios[@]} -eq 0 ]; then echo "resumen: 0 ejercicios (ninguno que probar)"; exit 1; fi
+# Un solo PostgreSQL para toda la ronda si algún ejercicio lo pide (línea «bd» de un caso):
+# sin esto, cada practica.sh arrancaría el suyo. Las comprobaciones lo comparten, así que un
+# ejercicio con PostgreSQL no crea tablas permanentes (usa TEMP o ninguna).
+if [ -z "${BD_CONEXION:-}" ] && [ -z "${PRUEBA_PRACTICA_BD:-}" ] &&
+    compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null &&
+    grep -qx 'bd' $(printf '%s/casos ' "${ejercicios[@]}"); then
+  rm -rf "$DIR"
+  PRUEBA_PRACTICA_BD=1 exec bash common/herramientas/postgres.sh ejecutar \
+    "$(mktemp -u "${TMPDIR:-/tmp}/prueba-practica-bd.XXXXXX")" bash "$aqui/prueba-practica.sh" -B "$B" "$@"
+fi
 
 # Cada comprobación es una tarea «EJERCICIO TIPO [MUTANTE]» (TIPO: respuesta, partida o
 # mutante); van de PRACTICA_J en PRACTICA_J (por omisión 6, medido: 202 s con 3 y 92 s con 6 en 2 núcleos; casi todo es esperar a
