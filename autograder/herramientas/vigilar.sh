@@ -93,7 +93,7 @@ while :; do
   if [ -z "$comprobando" ] && [ -n "${VIGILAR_VECES:-}" ] && [ "$completas" -ge "$VIGILAR_VECES" ]; then
     salir
   fi
-  # Mientras comprueba, se mira cada 0,1 s si terminó; si no, se espera al próximo guardado.
+  # Mientras comprueba, se mira cada 0.1 s si terminó; si no, se espera al próximo guardado.
   if [ -n "$comprobando" ]; then
     IFS= read -r -t 0.1 nombre <&"${VIGILANTE[0]}"
     r=$?

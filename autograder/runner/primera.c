@@ -2,7 +2,7 @@
  * en cuanto se sabe, y después las demás.
  *
  * make grade lanza el calificador entero una vez (Criterion elige el orden y corre
- * `trabajos` a la vez) y enseña el informe al final: en el 07, con la partida, 17,6 s tras
+ * `trabajos` a la vez) y enseña el informe al final: en el 07, con la partida, 17.6 s tras
  * guardar en una máquina cargada. En el bucle de vigilar lo que importa es la primera que
  * falla, y en seguida. Aquí, con la misma compilación en la caja, el mismo juicio de los
  * medios y el mismo calificador (con --filter=lab/@(a|b|…), como repetir.c con una sola; dentro,

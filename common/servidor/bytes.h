@@ -18,7 +18,7 @@
  * (unos 5 ms por MiB), y una descarga de 200 MB no debe esperar un segundo antes de su primer byte.
  */
 #define BYTES_MAX_HUELLA_AUTO (16ull * 1024 * 1024)
-/* Ni con ?digest=si por encima de esto (unos 0,3 s de cálculo con el servidor parado). */
+/* Ni con ?digest=si por encima de esto (unos 0.3 s de cálculo con el servidor parado). */
 #define BYTES_MAX_HUELLA (64ull * 1024 * 1024)
 
 /* Escribe en `destino` los bytes [desde, desde + n) de la secuencia de `semilla`. */

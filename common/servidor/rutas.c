@@ -275,7 +275,7 @@ static void ruta_bytes(pedido_t *pd, const char *resto)
         return;
     }
     /* Calcularla para el servidor un rato: con un tope, ni pidiéndola se hace esperar más
-     * de ~0,3 s a las demás conexiones. */
+     * de ~0.3 s a las demás conexiones. */
     if (total > BYTES_MAX_HUELLA)
         huella[0] = '\0';
     else if (strcmp(digest, "si") == 0 ||

@@ -108,7 +108,7 @@ Test(http_concurrencia, el_tope_de_simultaneas_se_respeta, .timeout = 60, .fini 
     cr_expect(solapadas <= TOPE, "el servidor vio %d peticiones a la vez con tope %d", solapadas,
               TOPE);
     cr_expect(solapadas >= 2, "con tope %d debían solaparse varias (vio %d)", TOPE, solapadas);
-    /* Cuatro tandas de 0,3 s como mínimo. */
+    /* Cuatro tandas de 0.3 s como mínimo. */
     cr_expect(total >= 4 * 0.3 - 0.005, "20 × /delay/0.3 con tope 5 tardaron solo %.3f s", total);
     cr_expect(total < 5.0, "tardaron %.2f s", total);
     free(v);

@@ -162,7 +162,7 @@ Test(http_errores, tiempo_limite_salta_a_tiempo_y_las_demas_siguen, .timeout = 3
     cr_expect_eq(lenta.error, HTTP_E_TIEMPO, "se esperaba HTTP_E_TIEMPO y llegó %s (%s)",
                  http_error_nombre(lenta.error), lenta.mensaje);
     cr_expect(lenta.fin_s - t0 >= 0.25 && lenta.fin_s - t0 < 2.0,
-              "el tiempo límite de 0,3 s saltó a los %.3f s", lenta.fin_s - t0);
+              "el tiempo límite de 0.3 s saltó a los %.3f s", lenta.fin_s - t0);
     cr_expect(lenta.segundos >= 0.25 && lenta.segundos < 2.0, "segundos = %.3f", lenta.segundos);
     cr_expect_str_eq(lenta.mensaje, "se agotó el tiempo límite (300 ms)");
     expect_mensaje_corto(&lenta);
@@ -190,7 +190,7 @@ Test(http_errores, el_tiempo_limite_no_cuenta_la_espera_en_cola, .timeout = 30, 
     cr_assert_eq(
         http_pedir(c, srv_url(&s, "/delay/1", url, sizeof url), NULL, al_terminar, &primera, NULL),
         0);
-    /* Espera 1 s en cola y tarda 1 s: con el límite de 1,5 s contado desde la cola fallaría. */
+    /* Espera 1 s en cola y tarda 1 s: con el límite de 1.5 s contado desde la cola fallaría. */
     cr_assert_eq(http_pedir(c, srv_url(&s, "/delay/1", url, sizeof url), &limite, al_terminar,
                             &segunda, NULL),
                  0);

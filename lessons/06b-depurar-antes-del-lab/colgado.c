@@ -1,6 +1,6 @@
 /* colgado.c — el síntoma «el programa no termina»: un handle que nadie cerró.
  *
- * El trabajo acaba a los 0,2 s, pero un latido que se repite sigue activo y con referencia:
+ * El trabajo acaba a los 0.2 s, pero un latido que se repite sigue activo y con referencia:
  * uv_run no vuelve. Un guardián (un temporizador sin referencia, que por sí solo no retiene
  * el bucle) lo descubre al segundo, enseña con bucle_listar() qué sigue vivo y sale.
  */

@@ -99,7 +99,7 @@ CAL_PRUEBA(registra_estado, 20)
     cal_esperado("«OK <url> 200 <ms> ms», «FALLO <url> 404 <ms> ms <motivo>», "
                  "«FALLO <url> 503 <ms> ms <motivo>», «OK <url> 200 <ms> ms», «FALLO <url> 400 "
                  "<ms> ms <motivo>» y «OK <url> 301 <ms> ms» (seis URLs opacas que responden "
-                 "siempre 200, 404, 503, 200 tras 0,6 s, 400 y 301; la del 404 se da como «/v/…» "
+                 "siempre 200, 404, 503, 200 tras 0.6 s, 400 y 301; la del 404 se da como «/v/…» "
                  "y se imprime completa, con el servidor de CURSO_SERVIDOR), cada línea "
                  "respaldada por una petición en el registro del servidor y cada <ms> parecido "
                  "a lo que tardó esa petición en el servidor (±50 %% o ±150 ms)");
@@ -152,7 +152,7 @@ CAL_PRUEBA(registra_estado, 20)
 
 CAL_PRUEBA(concurrencia, 20)
 {
-    cal_esperado("que las tres peticiones del primer ciclo (tres URLs opacas que tardan 0,6 s) "
+    cal_esperado("que las tres peticiones del primer ciclo (tres URLs opacas que tardan 0.6 s) "
                  "estén en marcha a la vez en el servidor (la última empieza antes de que acabe "
                  "la primera), llegue ese ciclo cuando llegue");
     opaca_t o[] = {{.guion = TARDA(600)}, {.guion = TARDA(600)}, {.guion = TARDA(600)}};
@@ -203,7 +203,7 @@ CAL_PRUEBA(concurrencia, 20)
         cal_obtenido("las tres peticiones se solapan:%s", desc);
     else if (faltan > 0)
         cal_obtenido("el servidor solo recibió %d de las 3 peticiones del primer ciclo "
-                     "(esperando hasta 4,5 s al primer OK y 2,6 s más):%s",
+                     "(esperando hasta 4.5 s al primer OK y 2.6 s más):%s",
                      3 - faltan, desc);
     else
         cal_obtenido("las peticiones van una detrás de otra:%s", desc);
@@ -239,13 +239,13 @@ CAL_PRUEBA(intervalo, 20)
     int ok = n >= 4;
     long primero = n > 0 ? (long)(v[0].inicio_ms - cal_lanzado_ms(p)) : -1;
     if (n == 0)
-        u += (size_t)snprintf(desc, sizeof desc, "ninguna petición en 2,2 s");
+        u += (size_t)snprintf(desc, sizeof desc, "ninguna petición en 2.2 s");
     else if (n == 1)
         u += (size_t)snprintf(desc, sizeof desc,
-                              "una sola petición en 2,2 s, a los %ld ms del arranque", primero);
+                              "una sola petición en 2.2 s, a los %ld ms del arranque", primero);
     else
         u += (size_t)snprintf(desc, sizeof desc,
-                              "%d peticiones en 2,2 s; la primera a los %ld ms del arranque; "
+                              "%d peticiones en 2.2 s; la primera a los %ld ms del arranque; "
                               "separaciones (ms):",
                               n, primero);
     double suma = 0;
@@ -380,7 +380,7 @@ CAL_PRUEBA(alerta_tres_fallos, 20)
                  traza(out, buena, t3, sizeof t3));
     if (fallos1 < 4 || fallos2 < 7)
         cal_nota("Hubo %d FALLO de la URL que falla siempre y %d de la de dos rachas (con -i 150 "
-                 "hacen falta 4 y 7 en unos 3,5 s).",
+                 "hacen falta 4 y 7 en unos 3.5 s).",
                  fallos1, fallos2);
     int pruebas = con_pruebas(s, p, o, 3, ALERTAS);
     if (!ok && pruebas)
@@ -515,7 +515,7 @@ CAL_PRUEBA(limite_por_verificacion, 20)
     cal_proceso_t *p = monitor(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
-    /* Tres FALLO bastan (unos 1,5 s); si no llegan, el tope es el de siempre. */
+    /* Tres FALLO bastan (unos 1.5 s); si no llegan, el tope es el de siempre. */
     esperar(p, "FALLO", u, 3, 3000);
     dormir(50);
     parar(p, 2000);
@@ -666,7 +666,7 @@ CAL_PRUEBA(inalcanzable, 20)
     }
     /* Cada FALLO necesita su intento: más líneas que conexiones es imprimir sin intentarlo. */
     int ok = vivo && fallos >= 2 && con_cero == fallos && fallos <= intentos && oks >= 3;
-    cal_obtenido("a los 1,3 s el programa %s; %d FALLO del sitio que corta (%d con estado 0) "
+    cal_obtenido("a los 1.3 s el programa %s; %d FALLO del sitio que corta (%d con estado 0) "
                  "para %d %s de conexión; %d OK de la otra URL",
                  vivo ? "seguía vivo" : final, fallos, con_cero, intentos,
                  plural(intentos, "intento", "intentos"), oks);

@@ -79,7 +79,7 @@ static int casos_entrada(cal_servidor_t *s, const caso_t *casos, int n)
             if (cal_termino(p[i]))
                 cal_describir_fin(p[i], fin, sizeof fin);
             else
-                snprintf(fin, sizeof fin, "no terminó en 2,5 s (debía salir enseguida)");
+                snprintf(fin, sizeof fin, "no terminó en 2.5 s (debía salir enseguida)");
             int w = snprintf(
                 fallos + usados, sizeof fallos - usados, "%s«%s»: %s; stderr:\n%s%s",
                 usados > 0 ? "\n" : "", orden, fin, cal_extracto(err, 4, extracto, sizeof extracto),

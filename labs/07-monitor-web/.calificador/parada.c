@@ -226,7 +226,7 @@ static void variados(char *buf, size_t tam, int estado, const int *retrasos, int
 
 CAL_PRUEBA(resumen_media, 20)
 {
-    cal_esperado("en cada «RESUMEN <url> … media=<x> ms», <x> con un decimal y igual (±0,55 ms) a "
+    cal_esperado("en cada «RESUMEN <url> … media=<x> ms», <x> con un decimal y igual (±0.55 ms) a "
                  "la media de los <ms> de las líneas OK y FALLO de esa URL, y cada <ms> medido de "
                  "verdad: entre lo que tardó su petición en el servidor y lo que pasó hasta verse "
                  "la línea (tres URLs opacas, una que falla, con tiempos al azar en cada "

@@ -51,7 +51,7 @@ CAL_PRUEBA(limite_j, 30)
     dormir(100);
     for (int i = 0; i < N; i++) {
         /* Espera (como mucho 2 s la primera vez, que incluye el arranque y es la que se juzga,
-         * y 0,5 s las demás) a que ocupe las plazas que puede; mira a menudo. */
+         * y 0.5 s las demás) a que ocupe las plazas que puede; mira a menudo. */
         int quiere = N - i < J ? N - i : J, visto = 0;
         uint64_t fin = cal_ahora_ms() + (i == 0 ? 2000 : 500);
         while (cal_ahora_ms() < fin && !cal_termino(p)) {
@@ -185,7 +185,7 @@ CAL_PRUEBA(espera, 20)
 CAL_PRUEBA(progreso, 20)
 {
     cal_esperado("con -p, «PROGRESO <leídos> de <totales>» en stderr cada 200 ms también "
-                 "mientras una FIFO tarda 1,4 s en recibir más datos (el bucle no se bloquea); "
+                 "mientras una FIFO tarda 1.4 s en recibir más datos (el bucle no se bloquea); "
                  "<totales> = 100000 (el archivo regular; la FIFO no tiene tamaño) y <leídos> "
                  "nunca más de lo dado");
     char dir[512];
@@ -208,7 +208,7 @@ CAL_PRUEBA(progreso, 20)
     cal_proceso_t *p = contador(args, dir, 12, 0);
     if (p == NULL)
         CAL_FIN(0);
-    /* Dado hasta cada instante (desde el lanzamiento): 1000 B al empezar, 2000 más a 1,4 s. */
+    /* Dado hasta cada instante (desde el lanzamiento): 1000 B al empezar, 2000 más a 1.4 s. */
     char trozo[3001];
     for (int i = 0; i < 3000; i++)
         trozo[i] = i % 10 == 9 ? '\n' : 'q';

@@ -140,7 +140,7 @@ static unsigned char *texto_frontera(size_t *n)
 CAL_PRUEBA(frontera, 20)
 {
     cal_esperado("cuentas exactas con palabras cortadas entre dos lecturas: en cada frontera "
-                 "de 64 KiB, en una FIFO que llega a trozos y en una palabra de 1,5 MiB");
+                 "de 64 KiB, en una FIFO que llega a trozos y en una palabra de 1.5 MiB");
     char dir[512];
     if (carpeta("frontera", dir, sizeof dir) < 0)
         CAL_FIN(0);

@@ -20,7 +20,7 @@
 /* ------------------------------------------------------------------ SIGINT */
 
 /* Una pasada de Ctrl+C: lanza `args`, espera a dos líneas de cuenta, manda SIGINT y juzga
- * (130 en ≤ 1,5 s, un resumen de las líneas ya impresas y ninguna después). `e`: los `n`
+ * (130 en ≤ 1.5 s, un resumen de las líneas ya impresas y ninguna después). `e`: los `n`
  * archivos regulares de la orden. Si `fifo` no es NULL es una FIFO de la orden en la que
  * no se escribe nada (su lectura se queda atascada en el pool); entonces, si en 4 s no hay
  * ni dos líneas de cuenta ni una de PROGRESO, el bucle está bloqueado (una lectura
@@ -83,11 +83,11 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
         char fin[128];
         if (termino)
             snprintf(motivo, tam,
-                     "%s a los %.1f s de SIGINT (se esperaba el código 130 en ≤ 1,5 s)",
+                     "%s a los %.1f s de SIGINT (se esperaba el código 130 en ≤ 1.5 s)",
                      cal_describir_fin(p, fin, sizeof fin), (double)tardo / 1000);
         else
             snprintf(motivo, tam,
-                     "seguía vivo a los %.1f s de SIGINT (se esperaba el código 130 en ≤ 1,5 s)%s",
+                     "seguía vivo a los %.1f s de SIGINT (se esperaba el código 130 en ≤ 1.5 s)%s",
                      (double)tardo / 1000,
                      fifo != NULL ? ": con una lectura de FIFO atascada en el pool, hay que salir "
                                     "igual (ver «Ctrl+C» en el enunciado)"
@@ -145,7 +145,7 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
 CAL_PRUEBA(sigint, 25)
 {
     cal_esperado("con «-p -j 2 -e 300», una RUTA que no existe y una FIFO sin datos entre los "
-                 "archivos, Ctrl+C tras la segunda línea: sale enseguida (≤ 1,5 s) con 130 "
+                 "archivos, Ctrl+C tras la segunda línea: sale enseguida (≤ 1.5 s) con 130 "
                  "(aunque algo fallara), aunque la lectura de la FIFO siga atascada, tras "
                  "imprimir el resumen de lo que ya terminó");
     char dir[512];

@@ -119,7 +119,7 @@ CAL_PRUEBA(lento_cortado, 30)
     snprintf(limite, sizeof limite, "%d", t);
     cal_esperado("con -t %d y un proveedor que tarda 5 s: su línea es «ERROR» con un motivo "
                  "que habla de tiempo, el promedio es el de los otros dos (2 de 3), el programa "
-                 "acaba en menos de 2,5 s y el registro muestra la petición lenta cortada "
+                 "acaba en menos de 2.5 s y el registro muestra la petición lenta cortada "
                  "hacia los %d ms",
                  t, t);
     const char *op[] = {"-t", limite, NULL};

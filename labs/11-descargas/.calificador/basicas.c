@@ -83,7 +83,7 @@ CAL_PRUEBA(descarga_integra, 30)
     char urls[N][128], args_b[N][160], extra[32];
     const char *args[N + 1];
     for (int i = 0; i < N; i++) {
-        /* ~0,8 s la lenta: las otras dos terminan antes. */
+        /* ~0.8 s la lenta: las otras dos terminan antes. */
         snprintf(extra, sizeof extra, "&kbps=%llu", (unsigned long long)(tam[i] / 820 + 1));
         bytes_url(urls[i], sizeof urls[i], tam[i], sem[i], i == lenta ? extra : NULL);
         args[i] = arg(args_b[i], sizeof args_b[i], nombres[i], urls[i]);
@@ -329,7 +329,7 @@ CAL_PRUEBA(concurrencia_maxima, 30)
         char nombre[16];
         sem[i] = semilla_nueva();
         snprintf(nombre, sizeof nombre, "c%d.bin", i);
-        /* La primera dura ~3 s y las otras ~0,4 s: mientras la primera sigue, las demás
+        /* La primera dura ~3 s y las otras ~0.4 s: mientras la primera sigue, las demás
          * pasan una tras otra por el otro hueco. */
         bytes_url(u[i], sizeof u[i], i == 0 ? 307200 : 40960, sem[i],
                   i == cortada ? "&kbps=100&cortar=20480" : "&kbps=100");
@@ -378,7 +378,7 @@ CAL_PRUEBA(concurrencia_maxima, 30)
     }
     /* La descarga i (i ≥ 2) cabe en cuanto han terminado i-1 de las anteriores: su hueco
      * quedó libre en el (i-1)-ésimo final, y debe empezar poco después (1 s de margen para
-     * una máquina cargada; por tandas, la tercera espera a la primera, ~1,6 s más). */
+     * una máquina cargada; por tandas, la tercera espera a la primera, ~1.6 s más). */
     uint64_t tarde = 0;
     int cual = -1;
     for (int i = 2; i < N; i++) {
@@ -429,7 +429,7 @@ CAL_PRUEBA(concurrencia_maxima, 30)
     }
     /* Los segundos del OK van desde que la descarga ocupó su hueco: como mucho lo que el
      * servidor tardó en servirla (con las esperas de su reintento) más 1 s de margen, no
-     * desde que arrancó el programa (la última empieza ~1,5 s después). */
+     * desde que arrancó el programa (la última empieza ~1.5 s después). */
     char motivo[320];
     for (int i = 0; i < N; i++) {
         char nombre[16];

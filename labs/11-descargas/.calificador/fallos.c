@@ -401,7 +401,7 @@ CAL_PRUEBA(sigint, 30)
     if (p == NULL)
         CAL_FIN(0);
     /* SIGINT en cuanto el servidor ha visto el primer reintento de s2 (y s1 ya recibe): s2
-     * está entonces en su segunda espera (400–600 ms), con 2,8 s o más de esperas por delante.
+     * está entonces en su segunda espera (400–600 ms), con 2.8 s o más de esperas por delante.
      * Que s1 ya reciba se ve en su .parte o en su primera línea PROGRESO (un programa que
      * guarda el cuerpo en memoria no escribe el .parte hasta el final: eso lo juzga memoria). */
     for (int espera = 0; espera < 6000 && !cal_termino(p); espera += 20) {

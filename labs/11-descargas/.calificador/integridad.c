@@ -189,7 +189,7 @@ CAL_PRUEBA(continuar_206, 30)
     char motivo[256] = "", l[256], w[32];
     /* Tamaño y .parte, al azar en cada calificación. */
     uint64_t tam = al_azar(800000, 1200000), prefijo = al_azar(tam / 5, tam * 3 / 5);
-    /* Lo que falta llega en ~1,2 s: con los segundos del OK en centésimas, su media se puede
+    /* Lo que falta llega en ~1.2 s: con los segundos del OK en centésimas, su media se puede
      * contrastar con lo recibido (un KB de 1000 bytes ya se sale). */
     char ritmo[32];
     snprintf(ritmo, sizeof ritmo, "&kbps=%llu",

@@ -247,7 +247,7 @@ CAL_PRUEBA(progreso, 40)
     uint64_t hueco = 0;
     if (ok) {
         /* El goteo está activo ~4 s: el temporizador da ~8 líneas; se piden la mitad, y
-         * ningún hueco de más de 1,5 s entre dos seguidas. */
+         * ningún hueco de más de 1.5 s entre dos seguidas. */
         serie_t *g = &se[GOTEO];
         double dur =
             n[GOTEO] >= 1 ? (double)(v[GOTEO][0].fin_ms - v[GOTEO][0].inicio_ms) / 1000.0 : 4.0;
@@ -399,7 +399,7 @@ CAL_PRUEBA(terminal, 30)
         CAL_FIN(0);
     char u[2][128], b[2][200];
     const char *nombres[2] = {"t1.bin", "t2.bin"};
-    /* t1 acaba en ~1,5 s y t2 sigue 1 s más: hay repintados con una terminada y otra no. */
+    /* t1 acaba en ~1.5 s y t2 sigue 1 s más: hay repintados con una terminada y otra no. */
     uint64_t tam[2] = {al_azar(250000, 300000), al_azar(250000, 300000)};
     uint64_t sem[2] = {semilla_nueva(), semilla_nueva()};
     bytes_url(u[0], sizeof u[0], tam[0], sem[0], "&kbps=200");

@@ -828,7 +828,7 @@ CAL_PRUEBA(conexion_mala, 30)
 
 /* Lanza `args` sobre una base preparada, espera a que el servidor vea `en_vuelo` sentencias
  * del programa en marcha, manda SIGINT y exige 130 en menos de 3 s y ninguna sentencia suya en
- * marcha 2,5 s después. `fase` dice en qué fase está (para los mensajes). */
+ * marcha 2.5 s después. `fase` dice en qué fase está (para los mensajes). */
 static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, const char *fase,
                            int tras_concurrente)
 {
@@ -883,7 +883,7 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
     } while (activas > 0 && cal_ahora_ms() < hasta);
     PQfinish(c);
     cal_obtenido("con Ctrl+C en la fase %s, salió con 130; %lld sentencias suyas seguían en "
-                 "marcha en el servidor 2,5 s después",
+                 "marcha en el servidor 2.5 s después",
                  fase, activas);
     return activas == 0;
 }
