@@ -63,7 +63,7 @@ salir() {
   printf '\nFin de la vigilancia del laboratorio %s. La nota: make grade LAB=%s.\n' "$numero" "$numero"
   exit 0
 }
-trap salir INT TERM
+trap salir INT TERM HUP # HUP: se cerró la terminal; las verificaciones en curso no deben quedar huérfanas
 
 n=0
 completas=0
