@@ -149,6 +149,9 @@ if [ "$lab" = 07-monitor-web ]; then
   sed -e "s|@RAIZ@|$CURSO|g" -e "s|@SALIDA@|$SAL|g" -e "s|/tmp/HACKEADO-calificador|$GS/results/results.json|" \
     autograder/hostiles/escribe.c >"$GS/submission/monitor.c"
   antes=$(huella)
+  # Los archivos del curso que ya nombran HACKEADO (las pruebas que lo buscan viajan en el zip):
+  # lo que cuenta es que el hostil no añada ninguno.
+  hackeado_antes=$(grep -rls HACKEADO "$CURSO/labs" "$CURSO/autograder" | sort)
   entrega hostil
   vivos=""
   for d in /proc/[0-9]*; do
@@ -156,7 +159,8 @@ if [ "$lab" = 07-monitor-web ]; then
   done
   despues=$(huella)
   if [ "$rc" = 0 ] && [ "$m" != - ] && [ $((p * 100)) -le $((m * 20)) ] && [ "$despues" = "$antes" ] &&
-    ! grep -rqs HACKEADO "$CURSO/labs" "$CURSO/autograder" && [ "$(ls "$GS/results")" = results.json ] &&
+    [ "$(grep -rls HACKEADO "$CURSO/labs" "$CURSO/autograder" | sort)" = "$hackeado_antes" ] &&
+    [ "$(ls "$GS/results")" = results.json ] &&
     ! grep -q '"score": 1000' "$TMP/hostil.json" && ! grep -q FORJADO "$TMP/hostil.json" &&
     [ -z "$vivos" ]; then
     bien "hostil: contenido ($p/$m, el curso y results/ intactos, results.json no falsificado, ningún proceso vivo)"
