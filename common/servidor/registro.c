@@ -69,13 +69,10 @@ static void poner(registro_t *r, const char *s, size_t n)
 
 static void poner_numero(registro_t *r, uint64_t v)
 {
-    char cifras[24];
-    size_t i = sizeof cifras;
-    do {
-        cifras[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v > 0);
-    poner(r, cifras + i, sizeof cifras - i);
+    char cifras[TEXTO_CIFRAS];
+    size_t n;
+    const char *p = texto_cifras(v, cifras, &n);
+    poner(r, p, n);
 }
 
 /* ¿Se puede poner entre comillas tal cual en JSON? */

@@ -2,6 +2,7 @@
 #include "respuesta.h"
 
 #include "bytes.h"
+#include "texto.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -177,13 +178,10 @@ static void poner_c(escritor_t *e, const char *s)
 
 static void poner_numero(escritor_t *e, uint64_t v)
 {
-    char cifras[24];
-    size_t i = sizeof cifras;
-    do {
-        cifras[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v > 0);
-    poner(e, cifras + i, sizeof cifras - i);
+    char cifras[TEXTO_CIFRAS];
+    size_t n;
+    const char *p = texto_cifras(v, cifras, &n);
+    poner(e, p, n);
 }
 
 size_t respuesta_cabeza(const respuesta_t *r, int mantener_10, char *destino, size_t tam)

@@ -92,3 +92,14 @@ unsigned long long texto_hash(const char *s)
     }
     return h;
 }
+
+const char *texto_cifras(uint64_t v, char cifras[TEXTO_CIFRAS], size_t *n)
+{
+    size_t i = TEXTO_CIFRAS;
+    do {
+        cifras[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    *n = TEXTO_CIFRAS - i;
+    return cifras + i;
+}

@@ -11,11 +11,17 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 json_t *texto_json(const char *s, size_t n);
 
 /* Atajo para cadenas terminadas en NUL. */
 json_t *texto_json_c(const char *s);
+
+/* Las cifras decimales de v, sin snprintf (va en el camino de cada petición): las escribe
+ * al final de cifras[TEXTO_CIFRAS] y devuelve dónde empiezan; *n recibe cuántas son. */
+#define TEXTO_CIFRAS 24
+const char *texto_cifras(uint64_t v, char cifras[TEXTO_CIFRAS], size_t *n);
 
 /* Hash FNV-1a de 64 bits: lo usan los datos deterministas (usuarios, clima). */
 unsigned long long texto_hash(const char *s);
