@@ -73,10 +73,15 @@ un_lab() {
     mkdir -p "$sal/resultados/$e"
     pod_run -v "$sal/entregas/$e:/entrega:ro" -v "$sal/resultados/$e:/salida" \
       "localhost/curso-gradescope-$n:prueba" bash -c '
+        # Cuántas veces nombra HACKEADO cada archivo del curso (las pruebas que lo buscan viajan
+        # en el zip): lo que cuenta es que la entrega no lo escriba en ninguno, nuevo o no.
+        grep -rc HACKEADO /autograder/source/curso/labs /autograder/source/curso/autograder 2>/dev/null |
+          grep -v ":0$" | sort >/salida/hackeado-antes.txt
         cp /entrega/* /autograder/submission/ && /autograder/source/run_autograder >/salida/stdout.txt 2>&1
         cp /autograder/results/results.json /salida/results.json
         ls -R /autograder/results >/salida/results-ls.txt
-        grep -rl HACKEADO /autograder/source/curso/labs /autograder/source/curso/autograder 2>/dev/null >/salida/hackeado.txt
+        grep -rc HACKEADO /autograder/source/curso/labs /autograder/source/curso/autograder 2>/dev/null |
+          grep -v ":0$" | sort | comm -13 /salida/hackeado-antes.txt - >/salida/hackeado.txt
         true' >"$sal/resultados/$e/podman.log" 2>&1
   done
   python3 "$PLAT/notas.py" soluciones "$sal/resultados/solucion/results.json" \
