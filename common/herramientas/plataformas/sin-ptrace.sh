@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # sin-ptrace.sh — root sin CAP_SYS_PTRACE (lo que tiene root en un contenedor con las
 # capacidades por omisión), en esta máquina y con bubblewrap: las verificaciones que miran
-# /proc/<pid>/fd del programa (limite_j del 08, cierra_archivos del 11) deben juzgar igual.
+# /proc/<pid>/fd del programa (limite_j del 08, cierra_archivos y estancada del 11) deben juzgar igual.
 # Antes de leerlos como el usuario de la caja, la solución del 08 sacaba 91/100.
 set -u
 source "$(dirname "$0")/comun.sh"
