@@ -111,6 +111,7 @@ static void comprobar_fin(gestor_t *g);
 
 /* ---- Argumentos -------------------------------------------------------------------------- */
 
+/* La ayuda, a stderr: con -h (código 0) y con una opción que no existe (código 2). */
 static void uso(void)
 {
     fprintf(stderr,
@@ -124,6 +125,8 @@ static void uso(void)
             SIMULTANEAS_OMISION, ESTANCADA_OMISION_MS);
 }
 
+/* Un entero de `texto` entre min y max (solo dígitos: ni signo, ni espacios, ni basura
+ * detrás). Si no vale, lo dice en stderr citando el valor y devuelve -1. */
 static int leer_numero(const char *texto, const char *que, uint64_t min, uint64_t max,
                        uint64_t *v)
 {
@@ -141,6 +144,8 @@ static int leer_numero(const char *texto, const char *que, uint64_t min, uint64_
     return 0;
 }
 
+/* Las reglas de «Uso»: http:// o https:// seguido de algo que no sea «/», o una ruta del
+ * servidor de práctica que empieza por «/»; sin espacios. */
 static int url_valida(const char *u)
 {
     if (strchr(u, ' ') != NULL || strchr(u, '\t') != NULL || u[0] == '\0')
@@ -154,6 +159,8 @@ static int url_valida(const char *u)
     return 0;
 }
 
+/* Copia los n primeros bytes de s en memoria nueva, terminada en '\0' (la libera quien la
+ * pide). NULL sin memoria. */
 static char *duplicar(const char *s, size_t n)
 {
     char *c = malloc(n + 1);
@@ -193,6 +200,7 @@ static char *con_sufijo(const char *nombre, unsigned k)
     return s;
 }
 
+/* a, b y c seguidos, en memoria nueva (la libera quien la pide). NULL sin memoria. */
 static char *unir(const char *a, const char *b, const char *c)
 {
     size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
@@ -272,6 +280,7 @@ static int desduplicar(gestor_t *g)
 
 /* ---- Pantalla ---------------------------------------------------------------------------- */
 
+/* La hora del bucle en ms (uv_now): la de los tiempos de inicio y fin y las muestras. */
 static uint64_t ahora_ms(gestor_t *g)
 {
     return uv_now(&g->bucle);
@@ -295,6 +304,9 @@ static double velocidad(const descarga_t *d, uint64_t t)
     return (double)(d->mostrado - b0) / 1024.0 / ((double)(t - t0) / 1000.0);
 }
 
+/* Guarda (t, d->mostrado) entre las últimas MUESTRAS: pintar la llama en cada tic para las
+ * activas. Anota también una con 0 bytes (o lo que ya había en el .parte) al hacer la primera
+ * petición, para que la velocidad cuente desde entonces. */
 static void anotar_muestra(descarga_t *d, uint64_t t)
 {
     if (d->n_muestras == MUESTRAS) {
@@ -307,6 +319,9 @@ static void anotar_muestra(descarga_t *d, uint64_t t)
     d->n_muestras++;
 }
 
+/* Una línea de la terminal: nombre, barra de 20, porcentaje (o bytes si no se sabe el
+ * total), velocidad y tiempo restante, «hecho» o «ERROR». Empieza borrando la línea
+ * ("\r\033[K") y acaba en \n: pintar sube el cursor antes de repintarlas todas. */
 static void linea_terminal(const descarga_t *d, double kbs)
 {
     char barra[21];
@@ -336,7 +351,13 @@ static void linea_terminal(const descarga_t *d, double kbs)
 }
 
 /* Vacía la cola de progreso y pinta: en una terminal, una línea por descarga empezada,
- * reescritas en su sitio; si no, una línea PROGRESO por descarga activa. */
+ * reescritas en su sitio; si no, una línea PROGRESO por descarga activa. Con final = 1 (lo
+ * llama comprobar_fin), el último repintado antes del resumen.
+ *
+ * Lo que pinta sale de cada descarga: d->fase (ESPERANDO no se pinta; ACTIVA desde que ocupa
+ * su hueco hasta que termina, también mientras espera un reintento), d->mostrado y
+ * d->mostrado_total (bytes del archivo que ya se tienen y su total, -1 si no se sabe: los
+ * deja aquí la cola) y d->ok. Mantenerlos al día es tuyo. */
 static void pintar(gestor_t *g, int final)
 {
     uint64_t t = ahora_ms(g);
@@ -373,6 +394,31 @@ static void tic(uv_timer_t *t)
 }
 
 /* TODO: encolar un evento de progreso (el productor: lo llama al_progresar). */
+
+/* «bytes A-B/T» → A y T (T = -1 si es «*»). -1 si no se entiende. */
+/* Dada porque es leer texto, no asíncrona: la usarás en el hito C, para saber si un 206 empieza
+ * donde acaba tu .parte. Quita el atributo de abajo cuando la uses (sin él, el compilador avisa
+ * de una función que nadie llama). */
+__attribute__((unused))
+static int leer_content_range(const char *v, uint64_t *a, int64_t *total)
+{
+    unsigned long long x, y;
+    char resto[32];
+    if (v == NULL || sscanf(v, "bytes %llu-%llu/%31s", &x, &y, resto) != 3)
+        return -1;
+    *a = x;
+    if (strcmp(resto, "*") == 0) {
+        *total = -1;
+        return 0;
+    }
+    char *fin;
+    errno = 0;
+    unsigned long long t = strtoull(resto, &fin, 10);
+    if (errno != 0 || *fin != '\0')
+        return -1;
+    *total = (int64_t)t;
+    return 0;
+}
 
 /* ---- El núcleo asíncrono (TODO) ---------------------------------------------------------- */
 
@@ -412,6 +458,10 @@ static void arrancar_siguientes(gestor_t *g)
 
 /* ---- Fin y Ctrl+C -------------------------------------------------------------------------- */
 
+/* El resumen, en el orden de los argumentos: «OK nombre bytes segundos s KB/s» con
+ * d->en_disco (tamaño del archivo final), d->inicio_ms y d->fin_ms (de ocupar su hueco a
+ * terminar) y d->recibidos_sesion (lo recibido en esta ejecución); si no, «ERROR nombre
+ * motivo» con d->motivo. */
 static void imprimir_resumen(gestor_t *g)
 {
     for (size_t i = 0; i < g->n; i++) {
@@ -426,6 +476,10 @@ static void imprimir_resumen(gestor_t *g)
     }
 }
 
+/* Se llama cada vez que una descarga termina: arranca las que quepan y, cuando no queda
+ * ninguna activa ni por empezar (o tras Ctrl+C, ninguna activa), el último repintado, el
+ * resumen y el cierre de los temporizadores, el cliente HTTP y las señales: con eso uv_run
+ * vuelve y main sale con su código. */
 static void comprobar_fin(gestor_t *g)
 {
     arrancar_siguientes(g);
