@@ -28,9 +28,12 @@
  *     resto, falla igual con el fallo o sin él: ERROR en los dos casos y el mismo .parte (lo
  *     que cupo). Una tubería no sirve (uv_fs_write con posición es pwritev: ESPIPE), y subir
  *     el límite desde fuera (prlimit) entre la escritura corta y la siguiente es una carrera
- *     de microsegundos. Verlo pediría inyectar escrituras cortas dentro del proceso (un
- *     LD_PRELOAD sobre pwritev en la caja, que un programa con syscall() esquiva) o un
- *     sistema de archivos FUSE que escriba de menos; ninguno de los dos está en la caja.
+ *     de microsegundos. Inyectar escrituras cortas dentro del proceso tampoco: un
+ *     LD_PRELOAD sobre pwritev no ve nada, porque la libuv de Debian (1.44) escribe varios
+ *     búferes con syscall(SYS_pwritev) (nm -D libuv.so.1 solo importa pwrite64, write y
+ *     writev), y juntar la cola en una escritura es justo lo que pide el enunciado. Quedaría
+ *     un sistema de archivos FUSE que escriba de menos o seccomp que cambie lo que devuelve
+ *     pwritev: ninguno está en la caja.
  *   - El azar de la espera de un reintento de hasta el 100 % en vez del 50 %: solo se ve
  *     por arriba, y una cota por arriba de cada espera la rompe una máquina cargada; con
  *     las muestras de reintentos (12 descargas) se escaparía demasiadas veces.

@@ -154,19 +154,19 @@ static int juzgar_sin_total(const char *nombre, const serie_t *x, uint64_t tam, 
 }
 
 /* La cortada de «progreso»: tras el corte, sus reintentos se cortan también y la descarga
- * pasa 3 s o más sin recibir nada (cada reintento espera además 600 ms su cabecera,
- * ?espera_rango=: un progreso que vuelve a 0 al salir la petición se ve ahí, no solo unos
- * milisegundos). Desde la primera línea con los bytes que mandó el servidor (ya tenía todo lo
- * que iba a recibir), cada línea sigue diciendo esos bytes y su porcentaje (el total se supo
- * con la primera cabecera: no vuelve a «-»), y de la cuarta en
- * adelante (el temporizador pinta cada 500 ms: han pasado 2 s o más sin recibir nada) la
- * velocidad es casi 0: la de los últimos 2 s, no la media desde el principio. Cuándo vio el
- * calificador la línea no sirve aquí: con la máquina cargada puede verla tarde. */
+ * pasa 2.6 s o más sin recibir nada (con -r 3, 1.4 s de esperas y 600 ms que tarda la
+ * cabecera de cada reintento, ?espera_rango=: un progreso que vuelve a 0 al salir la petición se ve
+ * ahí, no solo unos milisegundos). Desde la primera línea con los bytes que mandó el servidor (ya
+ * tenía todo lo que iba a recibir), cada línea sigue diciendo esos bytes y su porcentaje (el total
+ * se supo con la primera cabecera: no vuelve a «-»), y de la cuarta en adelante (el temporizador
+ * pinta cada 500 ms: han pasado 2 s o más sin recibir nada) la velocidad es casi 0: la de los
+ * últimos 2 s, no la media desde el principio. Cuándo vio el calificador la línea no sirve aquí:
+ * con la máquina cargada puede verla tarde. */
 static int juzgar_parada(const char *nombre, const serie_t *x, uint64_t tam,
                          const cal_peticion_t *v, int n, char *motivo, size_t t)
 {
     if (n < 2) {
-        snprintf(motivo, t, "%s: el servidor vio %d peticiones (se cortó: con -r 4 se reintenta)",
+        snprintf(motivo, t, "%s: el servidor vio %d peticiones (se cortó: con -r 3 se reintenta)",
                  nombre, n);
         return 0;
     }
@@ -210,14 +210,15 @@ static int juzgar_parada(const char *nombre, const serie_t *x, uint64_t tam,
     if (x->n < j0 + 5 && v[n - 1].inicio_ms < v[0].fin_ms + 2500) {
         snprintf(motivo, t,
                  "%s: sus %d reintentos llegaron al servidor en %llu ms tras el corte (las "
-                 "esperas de -r 4 suman 3 s o más), y no dio tiempo a ver la velocidad bajar a 0",
+                 "esperas de -r 3 y las cabeceras que tardan suman 2.6 s o más), y no dio tiempo "
+                 "a ver la velocidad bajar a 0",
                  nombre, n - 1, (unsigned long long)(v[n - 1].inicio_ms - v[0].fin_ms));
         return 0;
     }
     if (x->n < j0 + 5) {
         snprintf(motivo, t,
-                 "%s: solo %d líneas PROGRESO después del corte, y esperó sus 4 reintentos (3 s o "
-                 "más): una descarga que espera un reintento sigue activa y tiene su línea",
+                 "%s: solo %d líneas PROGRESO después del corte, y esperó sus 3 reintentos (2.6 s "
+                 "o más): una descarga que espera un reintento sigue activa y tiene su línea",
                  nombre, x->n - j0 - 1);
         return 0;
     }
@@ -262,7 +263,7 @@ CAL_PRUEBA(progreso, 40)
         cal_obtenido("no se pudo preparar %s (error del calificador)", parte);
         CAL_FIN(0);
     }
-    const char *args[N + 6] = {"-c", "4", "-r", "4", "--continuar"};
+    const char *args[N + 6] = {"-c", "4", "-r", "3", "--continuar"};
     for (int i = 0; i < N; i++)
         args[5 + i] = arg(b[i], sizeof b[i], nombres[i], u[i]);
     if (!correr(&x, args, 0))
