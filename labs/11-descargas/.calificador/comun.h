@@ -41,7 +41,7 @@
  *     que no mira su 206 (?cortar=c&corto=k: cortada en c, el reintento es un 206 corto;
  *     reintento_continua), «-» sin Content-Length con bytes ya recibidos (/stream-bytes
  *     lento, ?kbps=; progreso) y el progreso que vuelve a 0 o a «-» al salir un reintento
- *     (?espera_rango=: la cabecera del reintento tarda 600 ms; progreso).
+ *     (?espera_rango=: la cabecera de cada reintento tarda 400 ms; progreso).
  */
 #ifndef DESCARGAS_COMUN_H
 #define DESCARGAS_COMUN_H

@@ -154,19 +154,19 @@ static int juzgar_sin_total(const char *nombre, const serie_t *x, uint64_t tam, 
 }
 
 /* La cortada de «progreso»: tras el corte, sus reintentos se cortan también y la descarga
- * pasa 2.6 s o más sin recibir nada (con -r 3, 1.4 s de esperas y 600 ms que tarda la
- * cabecera de cada reintento, ?espera_rango=: un progreso que vuelve a 0 al salir la petición se ve
- * ahí, no solo unos milisegundos). Desde la primera línea con los bytes que mandó el servidor (ya
- * tenía todo lo que iba a recibir), cada línea sigue diciendo esos bytes y su porcentaje (el total
- * se supo con la primera cabecera: no vuelve a «-»), y de la cuarta en adelante (el temporizador
- * pinta cada 500 ms: han pasado 2 s o más sin recibir nada) la velocidad es casi 0: la de los
- * últimos 2 s, no la media desde el principio. Cuándo vio el calificador la línea no sirve aquí:
- * con la máquina cargada puede verla tarde. */
+ * pasa 3 s o más sin recibir nada (las esperas de -r 4, más 400 ms que tarda la cabecera de
+ * cada reintento, ?espera_rango=: un progreso que vuelve a 0 o a «-» al salir una petición se
+ * ve ahí, no solo unos milisegundos). Desde la primera línea con los bytes que mandó el
+ * servidor (ya tenía todo lo que iba a recibir), cada línea sigue diciendo esos bytes y su
+ * porcentaje (el total se supo con la primera cabecera: no vuelve a «-»), y de la cuarta en
+ * adelante (el temporizador pinta cada 500 ms: han pasado 2 s o más sin recibir nada) la
+ * velocidad es casi 0: la de los últimos 2 s, no la media desde el principio. Cuándo vio el
+ * calificador la línea no sirve aquí: con la máquina cargada puede verla tarde. */
 static int juzgar_parada(const char *nombre, const serie_t *x, uint64_t tam,
                          const cal_peticion_t *v, int n, char *motivo, size_t t)
 {
     if (n < 2) {
-        snprintf(motivo, t, "%s: el servidor vio %d peticiones (se cortó: con -r 3 se reintenta)",
+        snprintf(motivo, t, "%s: el servidor vio %d peticiones (se cortó: con -r 4 se reintenta)",
                  nombre, n);
         return 0;
     }
@@ -210,15 +210,14 @@ static int juzgar_parada(const char *nombre, const serie_t *x, uint64_t tam,
     if (x->n < j0 + 5 && v[n - 1].inicio_ms < v[0].fin_ms + 2500) {
         snprintf(motivo, t,
                  "%s: sus %d reintentos llegaron al servidor en %llu ms tras el corte (las "
-                 "esperas de -r 3 y las cabeceras que tardan suman 2.6 s o más), y no dio tiempo "
-                 "a ver la velocidad bajar a 0",
+                 "esperas de -r 4 suman 3 s o más), y no dio tiempo a ver la velocidad bajar a 0",
                  nombre, n - 1, (unsigned long long)(v[n - 1].inicio_ms - v[0].fin_ms));
         return 0;
     }
     if (x->n < j0 + 5) {
         snprintf(motivo, t,
-                 "%s: solo %d líneas PROGRESO después del corte, y esperó sus 3 reintentos (2.6 s "
-                 "o más): una descarga que espera un reintento sigue activa y tiene su línea",
+                 "%s: solo %d líneas PROGRESO después del corte, y esperó sus 4 reintentos (3 s o "
+                 "más): una descarga que espera un reintento sigue activa y tiene su línea",
                  nombre, x->n - j0 - 1);
         return 0;
     }
@@ -245,8 +244,8 @@ CAL_PRUEBA(progreso, 40)
     uint64_t sem[N] = {semilla_nueva(), semilla_nueva(), 0, semilla_nueva(), semilla_nueva()};
     char u[N][128], b[N][200], extra[64];
     bytes_url(u[RAPIDA], sizeof u[0], tam[RAPIDA], sem[RAPIDA], "&kbps=200");
-    /* Cada reintento de la cortada espera 600 ms su cabecera (solo las peticiones con Range). */
-    snprintf(extra, sizeof extra, "&kbps=200&cortar=%llu&espera_rango=600",
+    /* Cada reintento de la cortada espera 400 ms su cabecera (solo las peticiones con Range). */
+    snprintf(extra, sizeof extra, "&kbps=200&cortar=%llu&espera_rango=400",
              (unsigned long long)corte);
     bytes_url(u[CORTADA], sizeof u[0], tam[CORTADA], sem[CORTADA], extra);
     /* Un byte a los 2 s y otro a los 4 s: el temporizador pinta aunque no llegue nada; quien
@@ -263,10 +262,13 @@ CAL_PRUEBA(progreso, 40)
         cal_obtenido("no se pudo preparar %s (error del calificador)", parte);
         CAL_FIN(0);
     }
-    const char *args[N + 6] = {"-c", "4", "-r", "3", "--continuar"};
+    const char *args[N + 6] = {"-c", "4", "-r", "4", "--continuar"};
     for (int i = 0; i < N; i++)
         args[5 + i] = arg(b[i], sizeof b[i], nombres[i], u[i]);
-    if (!correr(&x, args, 0))
+    /* Se lee la salida mientras corre (hasta 20 s; la caja, 25: con las esperas de -r 4 y las
+     * cabeceras que tardan, la cortada pasa de los 10 s de correr() si sus esperas son de más). */
+    x.p = descargas(x.s, &x.c, args, 25, 0, 0);
+    if (x.p == NULL)
         CAL_FIN(0);
     serie_t se[N];
     memset(se, 0, sizeof se);
