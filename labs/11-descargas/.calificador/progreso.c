@@ -134,11 +134,13 @@ static int juzgar_sin_total(const char *nombre, const serie_t *x, uint64_t tam, 
     int a_medias = 0;
     for (int i = 0; i < x->n; i++) {
         if (x->pct[i] >= 0 || x->bytes[i] > tam || (i > 0 && x->bytes[i] < x->bytes[i - 1])) {
+            char dice[16] = "«-»";
+            if (x->pct[i] >= 0)
+                snprintf(dice, sizeof dice, "%d %%", x->pct[i]);
             snprintf(motivo, t,
-                     "%s (troceada, sin Content-Length): la línea %d dice %d %% y %llu bytes; "
-                     "sin total el porcentaje es «-», y los bytes (de %llu) no retroceden",
-                     nombre, i + 1, x->pct[i], (unsigned long long)x->bytes[i],
-                     (unsigned long long)tam);
+                     "%s (troceada, sin Content-Length): la línea %d dice %s y %llu bytes; sin "
+                     "total el porcentaje es «-», y los bytes (de %llu) no retroceden",
+                     nombre, i + 1, dice, (unsigned long long)x->bytes[i], (unsigned long long)tam);
             return 0;
         }
         a_medias += x->bytes[i] > 0 && x->bytes[i] < tam;
