@@ -122,9 +122,12 @@ static void ruta_indice(pedido_t *pd)
         "      &kbps=K                    a K KiB/s (para ver el progreso)\n"
         "      &cortar=k                  corta tras el byte k del archivo\n"
         "      &corto=k                   con Range, un 206 honesto solo hasta el byte k\n"
+        "                                 (sin cortar: tras un &cortar=, el reintento)\n"
         "      &rango=mal                 con Range, un 206 desde el byte 0 (no el pedido)\n"
+        "      &espera_rango=ms           con Range, la cabecera sale tras ms (máx. 30 s)\n"
         "      &digest=si|no|mal          Repr-Digest sha-256 (de serie, ≤ 16 MiB)\n"
         "  /stream-bytes/{n}?seed=&chunk_size=   lo mismo, troceado (chunked)\n"
+        "      &kbps=K                    a K KiB/s (troceado y lento: sin longitud)\n"
         "  /drip?numbytes=&duration=&delay=      cuerpo lento, gota a gota\n"
         "  /imagen/{ancho}/{alto}?formato=ppm|bmp  una imagen\n"
         "  /posts/{id}                    publicación 1–100\n"
@@ -221,14 +224,35 @@ static void cabeceras_descarga(respuesta_t *r, const char *rango, const char *hu
              digest);
 }
 
+/* ?kbps=K (1–1048576 KiB/s): reparte el cuerpo ya preparado a lo largo del tiempo que toca.
+ * Un valor malo deja puesta la respuesta de error. Lo comparten /bytes y /stream-bytes. */
+static void ritmo(pedido_t *pd)
+{
+    long long kbps;
+    respuesta_t *r = pd->r;
+    if (param_entero(pd, "kbps", 1, 1024 * 1024, 0, &kbps) < 0) {
+        respuesta_iniciar(r);
+        error_parametro(pd, "kbps", "entero entre 1 y 1048576 (KiB por segundo)");
+        return;
+    }
+    if (kbps > 0 && r->longitud > 0) {
+        uint64_t ms = r->longitud * 1000 / ((uint64_t)kbps * 1024);
+        r->goteo_ms = ms > 0 ? ms : 1;
+    }
+}
+
 /* /bytes/{n} como un servidor de descargas: Range (206 o 416), ?kbps= (ritmo en KiB/s),
  * ?cortar=k (corta la conexión tras k bytes de cuerpo), ?digest=si|no|mal y, para probar
  * clientes que reanudan, dos servidores raros: ?corto=k (con Range, un 206 bien formado que
  * acaba en el byte k: más corto que lo pedido) y ?rango=mal (con Range, un 206 que empieza en
- * el byte 0 en vez de donde se pidió). */
+ * el byte 0 en vez de donde se pidió). Cuando ?corto= recorta un 206, ese 206 no se corta
+ * aunque haya ?cortar=: así ?cortar=c&corto=k da un primer intento cortado en c y un
+ * reintento (Range desde c) que acaba, completo y honesto, en k. ?espera_rango=ms retrasa la
+ * cabecera de las peticiones con Range (los reintentos y las reanudaciones): un cliente que
+ * ha de seguir enseñando su progreso mientras espera tiene así una espera que se ve. */
 static void ruta_bytes(pedido_t *pd, const char *resto)
 {
-    long long kbps, cortar, corto;
+    long long cortar, corto, espera_rango;
     char digest[8], rango_modo[8] = "";
     char huella[45];
     char rango[96] = "";
@@ -238,9 +262,10 @@ static void ruta_bytes(pedido_t *pd, const char *resto)
         return;
     respuesta_t *r = pd->r;
     uint64_t total = r->longitud;
-    if (param_entero(pd, "kbps", 1, 1024 * 1024, 0, &kbps) < 0) {
+    if (param_entero(pd, "espera_rango", 0, (long long)(RUTAS_MAX_RETRASO_S * 1000.0), 0,
+                     &espera_rango) < 0) {
         respuesta_iniciar(r);
-        error_parametro(pd, "kbps", "entero entre 1 y 1048576 (KiB por segundo)");
+        error_parametro(pd, "espera_rango", "entero entre 0 y 30000 (milisegundos)");
         return;
     }
     if (param_entero(pd, "cortar", 0, (long long)total, (long long)total, &cortar) < 0) {
@@ -267,6 +292,8 @@ static void ruta_bytes(pedido_t *pd, const char *resto)
         return;
     }
     int rango_pedido = bytes_rango(peticion_cabecera(pd->p, "Range"), total, &desde, &hasta);
+    if (peticion_cabecera(pd->p, "Range") != NULL)
+        r->espera_ms = (uint64_t)espera_rango;
     if (rango_pedido < 0) {
         respuesta_iniciar(r);
         respuesta_texto(r, 416, "rango imposible\n");
@@ -287,8 +314,9 @@ static void ruta_bytes(pedido_t *pd, const char *resto)
         huella[0] = '\0';
     if (rango_pedido > 0 && strcmp(rango_modo, "mal") == 0)
         desde = 0; /* un servidor que se equivoca de inicio: lo anuncia, no lo esconde */
-    if (rango_pedido > 0 && (uint64_t)corto < total && (uint64_t)corto > desde &&
-        hasta >= (uint64_t)corto)
+    int recortado = rango_pedido > 0 && (uint64_t)corto < total && (uint64_t)corto > desde &&
+                    hasta >= (uint64_t)corto;
+    if (recortado)
         hasta = (uint64_t)corto - 1;
     if (rango_pedido > 0) {
         r->estado = 206;
@@ -300,17 +328,14 @@ static void ruta_bytes(pedido_t *pd, const char *resto)
     cabeceras_descarga(r, rango, huella[0] != '\0' ? huella : NULL);
     /* ?cortar=k cuenta desde el principio del archivo: con un rango, corta en el mismo
      * byte del archivo (si cae dentro de lo pedido). */
-    if ((uint64_t)cortar < total) {
+    if ((uint64_t)cortar < total && !recortado) {
         uint64_t fin = (uint64_t)cortar > desde ? (uint64_t)cortar - desde : 0;
         if (fin < r->longitud) {
             r->longitud = fin;
             r->cerrar = 1;
         }
     }
-    if (kbps > 0 && r->longitud > 0) {
-        uint64_t ms = r->longitud * 1000 / ((uint64_t)kbps * 1024);
-        r->goteo_ms = ms > 0 ? ms : 1;
-    }
+    ritmo(pd);
 }
 
 static void ruta_stream_bytes(pedido_t *pd, const char *resto)
@@ -325,6 +350,7 @@ static void ruta_stream_bytes(pedido_t *pd, const char *resto)
     }
     pd->r->troceado = 1;
     pd->r->tam_trozo = (size_t)trozo;
+    ritmo(pd);
 }
 
 static void ruta_cortar(pedido_t *pd, const char *resto)

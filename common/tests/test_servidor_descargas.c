@@ -1,8 +1,8 @@
 /* test_servidor_descargas.c — /bytes como servidor de descargas (laboratorio 11): rangos
  * (206, 416, rangos que se ignoran), Accept-Ranges, Repr-Digest (RFC 9530) comprobada con
  * la huella de libcurso (validada con los vectores FIPS en prueba-caja) pasada a base64
- * aquí mismo, ?cortar=, ?kbps=, ?digest=, ?corto= y ?rango=mal. Caja negra por
- * loopback. */
+ * aquí mismo, ?cortar=, ?kbps=, ?digest=, ?corto= (también con ?cortar=), ?rango=mal,
+ * ?espera_rango= y /stream-bytes lento (?kbps=). Caja negra por loopback. */
 #define _GNU_SOURCE
 #include "apoyo_red.h"
 
@@ -218,6 +218,73 @@ Test(descargas, rango_corto_y_rango_mal)
     red_resp_liberar(&r);
     cr_assert_eq(pedir("/bytes/1000?corto=0", NULL, &r), 0);
     cr_expect_eq(r.estado, 400, "corto fuera de [1, n]");
+    red_resp_liberar(&r);
+    red_resp_liberar(&todo);
+}
+
+/* ?cortar=c&corto=k: la petición sin Range se corta en c; el reintento (Range desde c) es un
+ * 206 completo y honesto que acaba en k, sin cortar. */
+Test(descargas, corte_y_reintento_corto)
+{
+    red_resp_t r, todo;
+    char v[128];
+    cr_assert_eq(pedir("/bytes/100000?seed=8", NULL, &todo), 0);
+    cr_expect_eq(pedir("/bytes/100000?seed=8&cortar=30000&corto=70000", NULL, &r), -1,
+                 "sin Range, ?cortar= corta");
+    cr_expect_eq(r.estado, 200);
+    cr_expect_eq(r.largo, 30000);
+    red_resp_liberar(&r);
+    cr_assert_eq(pedir("/bytes/100000?seed=8&cortar=30000&corto=70000", "bytes=30000-", &r), 0,
+                 "el 206 que ?corto= recorta no se corta");
+    cr_expect_eq(r.estado, 206);
+    cr_expect_str_eq(red_cabecera(&r, "Content-Range", v, sizeof v), "bytes 30000-69999/100000");
+    cr_assert_eq(r.largo, 40000);
+    cr_expect(memcmp(r.cuerpo, todo.cuerpo + 30000, 40000) == 0);
+    red_resp_liberar(&r);
+    /* Si ?corto= no recorta (queda antes del rango), ?cortar= sigue mandando. */
+    cr_expect_eq(pedir("/bytes/100000?seed=8&cortar=30000&corto=20000", "bytes=20000-", &r), -1);
+    cr_expect_eq(r.largo, 10000);
+    red_resp_liberar(&r);
+    red_resp_liberar(&todo);
+}
+
+/* ?espera_rango=ms retrasa solo las peticiones con Range (solo la cota de abajo: una máquina
+ * cargada tarda más, nunca menos). */
+Test(descargas, espera_rango_solo_con_range)
+{
+    red_resp_t r;
+    double t0 = red_ahora();
+    cr_assert_eq(pedir("/bytes/1000?seed=2&espera_rango=600", "bytes=100-", &r), 0);
+    double t = red_ahora() - t0;
+    cr_expect_eq(r.estado, 206);
+    cr_expect_eq(r.largo, 900);
+    cr_expect_geq(t, 0.55, "la cabecera del 206 llegó en %.2f s, y debía esperar 0.6", t);
+    red_resp_liberar(&r);
+    cr_assert_eq(pedir("/bytes/1000?seed=2&espera_rango=600", NULL, &r), 0);
+    cr_expect_eq(r.estado, 200, "sin Range no espera nada y sirve el cuerpo entero");
+    cr_expect_eq(r.largo, 1000);
+    red_resp_liberar(&r);
+    cr_assert_eq(pedir("/bytes/1000?espera_rango=30001", NULL, &r), 0);
+    cr_expect_eq(r.estado, 400, "espera_rango fuera de [0, 30000]");
+    red_resp_liberar(&r);
+}
+
+/* /stream-bytes?kbps=: troceado, sin Content-Length y lento; los mismos bytes que /bytes. */
+Test(descargas, stream_bytes_lento)
+{
+    red_resp_t r, todo;
+    cr_assert_eq(pedir("/bytes/20480?seed=4", NULL, &todo), 0);
+    double t0 = red_ahora();
+    cr_assert_eq(pedir("/stream-bytes/20480?seed=4&kbps=20", NULL, &r), 0);
+    double t = red_ahora() - t0;
+    cr_expect(r.troceada, "sin Transfer-Encoding: chunked");
+    cr_expect_eq(r.longitud, -1, "un cuerpo troceado no lleva Content-Length");
+    cr_assert_eq(r.largo, 20480);
+    cr_expect(memcmp(r.cuerpo, todo.cuerpo, 20480) == 0);
+    cr_expect_geq(t, 0.6, "20 KiB a 20 KiB/s llegaron en %.2f s", t);
+    red_resp_liberar(&r);
+    cr_assert_eq(pedir("/stream-bytes/10?kbps=0", NULL, &r), 0);
+    cr_expect_eq(r.estado, 400);
     red_resp_liberar(&r);
     red_resp_liberar(&todo);
 }

@@ -23,17 +23,25 @@
  *
  * Lo que no se juzga desde fuera (y por qué), para quien mantenga esto:
  *   - Una uv_fs_write que escribe menos de lo pedido: en un archivo normal de un disco local
- *     Linux solo escribe menos al llenarse el disco o pasar RLIMIT_FSIZE, y entonces la
- *     siguiente falla igual con el fallo o sin él (ERROR en los dos casos, el mismo .parte).
- *     Verlo pediría inyectar escrituras cortas (un LD_PRELOAD sobre pwritev en la caja).
+ *     Linux solo escribe menos al llenarse el disco (un tmpfs pequeño: ENOSPC) o pasar
+ *     RLIMIT_FSIZE (con SIGXFSZ ignorada: EFBIG), y entonces la siguiente escritura, la del
+ *     resto, falla igual con el fallo o sin él: ERROR en los dos casos y el mismo .parte (lo
+ *     que cupo). Una tubería no sirve (uv_fs_write con posición es pwritev: ESPIPE), y subir
+ *     el límite desde fuera (prlimit) entre la escritura corta y la siguiente es una carrera
+ *     de microsegundos. Inyectar escrituras cortas dentro del proceso tampoco: un
+ *     LD_PRELOAD sobre pwritev no ve nada, porque la libuv de Debian (1.44) escribe varios
+ *     búferes con syscall(SYS_pwritev) (nm -D libuv.so.1 solo importa pwrite64, write y
+ *     writev), y juntar la cola en una escritura es justo lo que pide el enunciado. Quedaría
+ *     un sistema de archivos FUSE que escriba de menos o seccomp que cambie lo que devuelve
+ *     pwritev: ninguno está en la caja.
  *   - El azar de la espera de un reintento de hasta el 100 % en vez del 50 %: solo se ve
  *     por arriba, y una cota por arriba de cada espera la rompe una máquina cargada; con
  *     las muestras de reintentos (12 descargas) se escaparía demasiadas veces.
- *   - Un reintento que no mira su 206 (longitud, inicio), «-» sin Content-Length con bytes
- *     ya recibidos y el progreso que vuelve a 0 al salir un reintento: el servidor de
- *     práctica no tiene un corte solo en la primera petición, ni un /stream-bytes lento,
- *     ni cabeceras que tarden en un reintento de /bytes; sin eso la ventana es de
- *     milisegundos o no existe.
+ *   - Lo que sí se ve con opciones del servidor de práctica pensadas para ello: un reintento
+ *     que no mira su 206 (?cortar=c&corto=k: cortada en c, el reintento es un 206 corto;
+ *     reintento_continua), «-» sin Content-Length con bytes ya recibidos (/stream-bytes
+ *     lento, ?kbps=; progreso) y el progreso que vuelve a 0 o a «-» al salir un reintento
+ *     (?espera_rango=: la cabecera de cada reintento tarda 400 ms; progreso).
  */
 #ifndef DESCARGAS_COMUN_H
 #define DESCARGAS_COMUN_H

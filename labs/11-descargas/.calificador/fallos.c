@@ -327,23 +327,33 @@ CAL_PRUEBA(reintento_continua, 30)
 {
     cal_esperado("con -r 2, una descarga que el servidor corta siempre en el mismo byte se "
                  "reintenta pidiendo Range desde donde se quedó (206), y al rendirse deja el "
-                 ".parte con esos bytes");
+                 ".parte con esos bytes; otra, cortada una vez, recibe en su reintento un 206 "
+                 "honesto que acaba antes del total: ERROR, sin nombre final ni otro intento "
+                 "(una longitud que no casa no se reintenta) y el .parte con lo recibido");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
         CAL_FIN(0);
-    uint64_t sem = semilla_nueva(), corte = al_azar(150000, 350000);
-    char u[128], b[200], extra[32];
-    snprintf(extra, sizeof extra, "&cortar=%llu", (unsigned long long)corte);
-    bytes_url(u, sizeof u, al_azar(500000, 800000), sem, extra);
-    const char *args[] = {"-r", "2", arg(b, sizeof b, "k.bin", u), NULL};
+    uint64_t sem[2] = {semilla_nueva(), semilla_nueva()};
+    uint64_t corte = al_azar(150000, 350000), tam = al_azar(500000, 800000);
+    /* corto.bin: cortada en c; su reintento (Range desde c) es un 206 completo que acaba en
+     * k < tam, sin Repr-Digest: solo la longitud lo delata, y cada intento mira la suya. */
+    uint64_t c2 = al_azar(100000, 200000), k2 = al_azar(300000, 400000);
+    char u[2][128], b[2][200], extra[2][64];
+    snprintf(extra[0], sizeof extra[0], "&cortar=%llu", (unsigned long long)corte);
+    bytes_url(u[0], sizeof u[0], tam, sem[0], extra[0]);
+    snprintf(extra[1], sizeof extra[1], "&cortar=%llu&corto=%llu&digest=no", (unsigned long long)c2,
+             (unsigned long long)k2);
+    bytes_url(u[1], sizeof u[1], al_azar(500000, 800000), sem[1], extra[1]);
+    const char *args[] = {"-r", "2", arg(b[0], sizeof b[0], "k.bin", u[0]),
+                          arg(b[1], sizeof b[1], "corto.bin", u[1]), NULL};
     cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
     int cod = fin(p, 12000);
-    cal_peticion_t v[8];
-    int n = registro_de(s, u, v, 8);
-    char motivo[256] = "";
+    cal_peticion_t v[8], w[8];
+    int n = registro_de(s, u[0], v, 8), m = registro_de(s, u[1], w, 8);
+    char motivo[320] = "", l[256];
     int ok = 1;
     if (!por_si_mismo(p, cod, motivo, sizeof motivo)) {
         ok = 0;
@@ -353,12 +363,31 @@ CAL_PRUEBA(reintento_continua, 30)
                  "dos 206: cada reintento continúa con Range)",
                  n, n > 1 ? v[1].estado : 0);
         ok = 0;
+    } else if (!archivo_bien(c.dir, "k.bin.parte", sem[0], corte, motivo, sizeof motivo)) {
+        ok = 0;
+    } else if (tam_archivo(c.dir, "corto.bin") >= 0 ||
+               !linea(p, "ERROR", "corto.bin", l, sizeof l)) {
+        snprintf(motivo, sizeof motivo,
+                 "corto.bin se cortó en el byte %llu y su reintento recibió un 206 honesto que "
+                 "acababa en el byte %llu, antes del total: %s (cada intento compara su "
+                 "longitud con el total de su Content-Range)",
+                 (unsigned long long)c2, (unsigned long long)k2,
+                 tam_archivo(c.dir, "corto.bin") >= 0 ? "llegó a su nombre final"
+                                                      : "falta su «ERROR corto.bin …»");
+        ok = 0;
+    } else if (m != 2 || w[1].estado != 206) {
+        snprintf(motivo, sizeof motivo,
+                 "corto.bin: el servidor vio %d peticiones (se esperaban 2: la cortada y un "
+                 "reintento 206; una longitud que no casa no se reintenta)",
+                 m);
+        ok = 0;
     } else {
-        ok = archivo_bien(c.dir, "k.bin.parte", sem, corte, motivo, sizeof motivo);
+        ok = archivo_bien(c.dir, "corto.bin.parte", sem[1], k2, motivo, sizeof motivo);
     }
     if (ok)
-        cal_obtenido("200 cortado y dos reintentos 206 desde el byte %llu",
-                     (unsigned long long)corte);
+        cal_obtenido("200 cortado y dos reintentos 206 desde el byte %llu; el reintento corto, "
+                     "ERROR con el .parte hasta el byte %llu",
+                     (unsigned long long)corte, (unsigned long long)k2);
     else
         cal_obtenido("%s", motivo);
     if (!ok)

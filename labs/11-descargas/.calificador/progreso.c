@@ -123,14 +123,49 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
     return 1;
 }
 
+/* La troceada de «progreso»: /stream-bytes lento, chunked, sin Content-Length. Nunca se sabe
+ * el total, así que toda línea lleva «-» en el porcentaje (un 0 con bytes recibidos sería un
+ * porcentaje falso), con bytes que no retroceden ni pasan del tamaño; y alguna línea con
+ * bytes ya recibidos y aún sin acabar (si no, no se ha visto nada). 1 si casa; si no, 0 y el
+ * motivo. */
+static int juzgar_sin_total(const char *nombre, const serie_t *x, uint64_t tam, char *motivo,
+                            size_t t)
+{
+    int a_medias = 0;
+    for (int i = 0; i < x->n; i++) {
+        if (x->pct[i] >= 0 || x->bytes[i] > tam || (i > 0 && x->bytes[i] < x->bytes[i - 1])) {
+            char dice[16] = "«-»";
+            if (x->pct[i] >= 0)
+                snprintf(dice, sizeof dice, "%d %%", x->pct[i]);
+            snprintf(motivo, t,
+                     "%s (troceada, sin Content-Length): la línea %d dice %s y %llu bytes; sin "
+                     "total el porcentaje es «-», y los bytes (de %llu) no retroceden",
+                     nombre, i + 1, dice, (unsigned long long)x->bytes[i], (unsigned long long)tam);
+            return 0;
+        }
+        a_medias += x->bytes[i] > 0 && x->bytes[i] < tam;
+    }
+    if (x->raro || a_medias == 0) {
+        snprintf(motivo, t,
+                 "%s (troceada, %llu bytes en ~2 s): %d líneas PROGRESO bien formadas, ninguna "
+                 "con bytes recibidos a media descarga",
+                 nombre, (unsigned long long)tam, x->n);
+        return 0;
+    }
+    return 1;
+}
+
 /* La cortada de «progreso»: tras el corte, sus reintentos se cortan también y la descarga
- * pasa 3 s o más sin recibir nada. Desde la primera línea con los bytes que mandó el servidor
- * (ya tenía todo lo que iba a recibir), cada línea sigue diciendo esos bytes, y de la cuarta en
+ * pasa 3 s o más sin recibir nada (las esperas de -r 4, más 400 ms que tarda la cabecera de
+ * cada reintento, ?espera_rango=: un progreso que vuelve a 0 o a «-» al salir una petición se
+ * ve ahí, no solo unos milisegundos). Desde la primera línea con los bytes que mandó el
+ * servidor (ya tenía todo lo que iba a recibir), cada línea sigue diciendo esos bytes y su
+ * porcentaje (el total se supo con la primera cabecera: no vuelve a «-»), y de la cuarta en
  * adelante (el temporizador pinta cada 500 ms: han pasado 2 s o más sin recibir nada) la
  * velocidad es casi 0: la de los últimos 2 s, no la media desde el principio. Cuándo vio el
  * calificador la línea no sirve aquí: con la máquina cargada puede verla tarde. */
-static int juzgar_parada(const char *nombre, const serie_t *x, const cal_peticion_t *v, int n,
-                         char *motivo, size_t t)
+static int juzgar_parada(const char *nombre, const serie_t *x, uint64_t tam,
+                         const cal_peticion_t *v, int n, char *motivo, size_t t)
 {
     if (n < 2) {
         snprintf(motivo, t, "%s: el servidor vio %d peticiones (se cortó: con -r 4 se reintenta)",
@@ -150,12 +185,25 @@ static int juzgar_parada(const char *nombre, const serie_t *x, const cal_peticio
                  nombre, (unsigned long long)k);
         return 0;
     }
+    int pct = (int)(k * 100 / tam);
     for (int j = j0; j < x->n; j++) {
+        if (x->bytes[j] == k && x->pct[j] != pct) {
+            char dice[16] = "«-»";
+            if (x->pct[j] >= 0)
+                snprintf(dice, sizeof dice, "%d %%", x->pct[j]);
+            snprintf(motivo, t,
+                     "%s: el servidor mandó %llu bytes de %llu y cortó; la línea %d dice %s con "
+                     "esos bytes, y es %d %%: tras un corte, y mientras un reintento espera o "
+                     "sale, el porcentaje no retrocede ni vuelve a «-»",
+                     nombre, (unsigned long long)k, (unsigned long long)tam, j + 1, dice, pct);
+            return 0;
+        }
         if (x->bytes[j] != k || (j >= j0 + 4 && x->kbs[j] > 0.1 * real + 1)) {
             snprintf(motivo, t,
                      "%s: el servidor mandó %llu bytes a %.1f KB/s y cortó; %d líneas (%.1f s o "
-                     "más) después, la línea %d dice %llu bytes a %.1f KB/s: la velocidad es la "
-                     "de los últimos 2 s, no la media desde el principio",
+                     "más) después, la línea %d dice %llu bytes a %.1f KB/s: los bytes no "
+                     "retroceden (tampoco al salir un reintento) y la velocidad es la de los "
+                     "últimos 2 s, no la media desde el principio",
                      nombre, (unsigned long long)k, real, j - j0, (double)(j - j0) / 2.0, j + 1,
                      (unsigned long long)x->bytes[j], x->kbs[j]);
             return 0;
@@ -184,25 +232,31 @@ CAL_PRUEBA(progreso, 40)
                  "activa (ni muchas más ni de golpe al final; ninguna para la que espera turno), "
                  "también para una que no recibe nada o espera un reintento; bytes que cuentan "
                  "el .parte reanudado y nunca más de lo que había mandado el servidor, "
-                 "porcentajes que no retroceden, y la velocidad de los últimos 2 s");
+                 "porcentajes que no retroceden (tampoco al salir un reintento), «-» en una "
+                 "troceada sin Content-Length, y la velocidad de los últimos 2 s");
     corrida_t x;
     if (!preparar(&x))
         CAL_FIN(0);
-    enum { RAPIDA, CORTADA, GOTEO, REANUDADA, N };
-    const char *nombres[N] = {"p.bin", "corte.bin", "goteo.bin", "r.bin"};
+    enum { RAPIDA, CORTADA, GOTEO, TROCEADA, REANUDADA, N };
+    const char *nombres[N] = {"p.bin", "corte.bin", "goteo.bin", "trozos.bin", "r.bin"};
     /* Tamaños, punto de corte y .parte, al azar en cada calificación. */
-    uint64_t tam[N] = {al_azar(250000, 350000), al_azar(400000, 600000), 2,
+    uint64_t tam[N] = {al_azar(250000, 350000), al_azar(400000, 600000), 2, al_azar(250000, 350000),
                        al_azar(500000, 700000)};
     uint64_t corte = al_azar(150000, 250000), prefijo = al_azar(100000, 250000);
-    uint64_t sem[N] = {semilla_nueva(), semilla_nueva(), 0, semilla_nueva()};
+    uint64_t sem[N] = {semilla_nueva(), semilla_nueva(), 0, semilla_nueva(), semilla_nueva()};
     char u[N][128], b[N][200], extra[64];
     bytes_url(u[RAPIDA], sizeof u[0], tam[RAPIDA], sem[RAPIDA], "&kbps=200");
-    snprintf(extra, sizeof extra, "&kbps=200&cortar=%llu", (unsigned long long)corte);
+    /* Cada reintento de la cortada espera 400 ms su cabecera (solo las peticiones con Range). */
+    snprintf(extra, sizeof extra, "&kbps=200&cortar=%llu&espera_rango=400",
+             (unsigned long long)corte);
     bytes_url(u[CORTADA], sizeof u[0], tam[CORTADA], sem[CORTADA], extra);
     /* Un byte a los 2 s y otro a los 4 s: el temporizador pinta aunque no llegue nada; quien
      * pinta desde las callbacks de la transferencia, solo cuando llega un byte. */
     snprintf(u[GOTEO], sizeof u[0], "/drip?numbytes=2&duration=4");
-    /* La cuarta espera turno (-c 3) y se reanuda desde su .parte. */
+    /* Troceada y lenta (~2 s), sin Content-Length: el total no se sabe nunca. */
+    snprintf(u[TROCEADA], sizeof u[0], "/stream-bytes/%llu?seed=%llu&kbps=150",
+             (unsigned long long)tam[TROCEADA], (unsigned long long)sem[TROCEADA]);
+    /* La quinta espera turno (-c 4) y se reanuda desde su .parte. */
     bytes_url(u[REANUDADA], sizeof u[0], tam[REANUDADA], sem[REANUDADA], "&kbps=150");
     char parte[32];
     snprintf(parte, sizeof parte, "%s.parte", nombres[REANUDADA]);
@@ -210,10 +264,13 @@ CAL_PRUEBA(progreso, 40)
         cal_obtenido("no se pudo preparar %s (error del calificador)", parte);
         CAL_FIN(0);
     }
-    const char *args[N + 6] = {"-c", "3", "-r", "4", "--continuar"};
+    const char *args[N + 6] = {"-c", "4", "-r", "4", "--continuar"};
     for (int i = 0; i < N; i++)
         args[5 + i] = arg(b[i], sizeof b[i], nombres[i], u[i]);
-    if (!correr(&x, args, 0))
+    /* Se lee la salida mientras corre (hasta 20 s; la caja, 25: con las esperas de -r 4 y las
+     * cabeceras que tardan, la cortada pasa de los 10 s de correr() si sus esperas son de más). */
+    x.p = descargas(x.s, &x.c, args, 25, 0, 0);
+    if (x.p == NULL)
         CAL_FIN(0);
     serie_t se[N];
     memset(se, 0, sizeof se);
@@ -229,16 +286,20 @@ CAL_PRUEBA(progreso, 40)
     int n[N];
     for (int k = 0; k < N; k++)
         n[k] = registro_de(x.s, u[k], v[k], 8);
-    int ok = acabo(&x, motivo, sizeof motivo) &&
-             juzgar_serie(nombres[RAPIDA], &se[RAPIDA], tam[RAPIDA], 0, v[RAPIDA], n[RAPIDA],
-                          motivo, sizeof motivo) &&
-             juzgar_serie(nombres[REANUDADA], &se[REANUDADA], tam[REANUDADA], prefijo, v[REANUDADA],
-                          n[REANUDADA], motivo, sizeof motivo) &&
-             juzgar_parada(nombres[CORTADA], &se[CORTADA], v[CORTADA], n[CORTADA], motivo,
-                           sizeof motivo);
+    int ok =
+        acabo(&x, motivo, sizeof motivo) &&
+        juzgar_serie(nombres[RAPIDA], &se[RAPIDA], tam[RAPIDA], 0, v[RAPIDA], n[RAPIDA], motivo,
+                     sizeof motivo) &&
+        juzgar_serie(nombres[REANUDADA], &se[REANUDADA], tam[REANUDADA], prefijo, v[REANUDADA],
+                     n[REANUDADA], motivo, sizeof motivo) &&
+        juzgar_parada(nombres[CORTADA], &se[CORTADA], tam[CORTADA], v[CORTADA], n[CORTADA], motivo,
+                      sizeof motivo) &&
+        juzgar_sin_total(nombres[TROCEADA], &se[TROCEADA], tam[TROCEADA], motivo, sizeof motivo) &&
+        archivo_bien(x.c.dir, nombres[TROCEADA], sem[TROCEADA], tam[TROCEADA], motivo,
+                     sizeof motivo);
     if (ok && se[REANUDADA].n > 0 && se[REANUDADA].visto[0] + 500 < v[REANUDADA][0].inicio_ms) {
         snprintf(motivo, sizeof motivo,
-                 "r.bin esperaba turno (-c 3) y ya salían sus líneas PROGRESO %llu ms antes de "
+                 "r.bin esperaba turno (-c 4) y ya salían sus líneas PROGRESO %llu ms antes de "
                  "que el servidor viera su petición: solo las descargas activas tienen línea",
                  (unsigned long long)(v[REANUDADA][0].inicio_ms - se[REANUDADA].visto[0]));
         ok = 0;
