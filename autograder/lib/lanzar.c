@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -81,8 +82,31 @@ static int preparar_hijo(void *datos, int fase)
     return l->filtro_en_hijo ? filtro_instalar() : 0;
 }
 
+/* Sin bwrap, el programa corre desde su carpeta de verdad: el archivo `junto` se copia allí
+ * (a un nombre temporal y después rename, para que otra verificación a la vez nunca lea uno a
+ * medias). 0 o -errno. */
+static int junto_copiar(const char *programa, const char *junto)
+{
+    const char *barra = strrchr(programa, '/'), *base = strrchr(junto, '/');
+    if (barra == NULL)
+        return -EINVAL;
+    base = base != NULL ? base + 1 : junto;
+    char ruta[PATH_MAX], temporal[PATH_MAX + 32];
+    snprintf(ruta, sizeof ruta, "%.*s/%s", (int)(barra - programa), programa, base);
+    snprintf(temporal, sizeof temporal, "%s.%ld", ruta, (long)getpid());
+    char error[256];
+    if (archivos_copiar(junto, temporal, error, sizeof error) < 0)
+        return -EIO;
+    if (chmod(temporal, 0444) < 0 || rename(temporal, ruta) < 0) {
+        int e = errno;
+        unlink(temporal);
+        return -e;
+    }
+    return 0;
+}
+
 static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *destino,
-                             const char *const *carpetas, int con_filtro)
+                             const char *junto, const char *const *carpetas, int con_filtro)
 {
     static const char *const fijos[] = {
         "--unshare-user",       "--unshare-pid",     "--unshare-ipc", "--unshare-uts",
@@ -101,6 +125,16 @@ static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *
     caja_poner(a, "--ro-bind");
     caja_poner(a, programa);
     caja_poner(a, destino);
+    if (junto != NULL) {
+        /* Junto al programa: /entrega/<nombre del archivo>. */
+        static char junto_destino[PATH_MAX];
+        const char *base = strrchr(junto, '/');
+        snprintf(junto_destino, sizeof junto_destino, "/entrega/%s",
+                 base != NULL ? base + 1 : junto);
+        caja_poner(a, "--ro-bind");
+        caja_poner(a, junto);
+        caja_poner(a, junto_destino);
+    }
     for (int i = 0; carpetas != NULL && carpetas[i] != NULL; i++) {
         caja_poner(a, "--bind");
         caja_poner(a, carpetas[i]);
@@ -338,6 +372,8 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         r = carpeta_trabajo(bwrap, trabajo, sizeof trabajo);
     if (r == 0 && bwrap && filtro_disponible() && (filtro = filtro_descriptor()) < 0)
         r = filtro;
+    if (r == 0 && !bwrap && l->junto != NULL)
+        r = junto_copiar(programa, l->junto);
     int traza = r == 0 ? observar_abrir(l->valgrind) : 0;
     if (traza < 0)
         r = traza;
@@ -355,7 +391,7 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         observar_argumentos(&a, FD_TRAZA, !bwrap && filtro_disponible(), bwrap ? -1 : FD_INFO,
                             l->valgrind);
     if (bwrap)
-        argumentos_bwrap(&a, programa, destino, l->carpetas, filtro >= 0);
+        argumentos_bwrap(&a, programa, destino, l->junto, l->carpetas, filtro >= 0);
     if (l->valgrind)
         argumentos_valgrind(&a);
     caja_poner(&a, bwrap ? destino : programa);

@@ -291,6 +291,57 @@ if grep -q 'los medios solo se juzgaron por los nombres: CALIF_SIN_OBSERVAR' \
 else
   mal "medios-sin-observar" "sin observar: el informe no lo dice"
 fi
+# Observación que se pierde: strace funciona (la prueba del ejecutor pasa) pero no deja
+# traza (su -o va a /dev/null). Los medios no se pueden juzgar, así que no se da la nota:
+# error del instructor (código 3) y el informe dice por qué. Antes, la trampa sacaba 100/100
+# con solo el aviso «no se observó ninguna ejecución». La marca prueba que este strace fue el
+# que observó (el ejecutor da CALIF_STRACE al calificador).
+ciego="$TMP/strace-ciego"
+cat >"$ciego" <<'SH'
+#!/bin/bash
+# Un strace que funciona pero no deja traza: su salida (-o) va a /dev/null.
+args=()
+prev=
+for a in "$@"; do
+  [ "$prev" = -o ] && [ "$a" != /dev/null ] && a=/dev/null && echo x >>"${0}.usado"
+  args+=("$a")
+  prev=$a
+done
+exec /usr/bin/strace "${args[@]}"
+SH
+chmod 755 "$ciego"
+: >"$ciego.usado"
+chmod 666 "$ciego.usado"
+(
+  export CALIF_STRACE="$ciego" CURSO_PRUEBAS_MARCA="$MARCA-ciego"
+  calificar_en medios_ciego --lab "$L08" --entrega "$TMP/medios_08_syscall"
+  echo "$rc" >"$TMP/medios_ciego.rc"
+)
+read -r p m < <(nota medios_ciego)
+if [ "$(cat "$TMP/medios_ciego.rc")" = 3 ] && [ -s "$ciego.usado" ] && [ "$p" != - ] && [ "$p" -le 4 ] &&
+  grep -q 'los medios no se pudieron juzgar: strace funcionaba al empezar, pero no quedó' \
+    "$SALIDAS/medios_ciego.txt"; then
+  bien "observación perdida: $p/$m, código 3 y el informe dice que los medios no se juzgaron"
+else
+  mal "medios-ciego" "observación perdida: $p/$m, rc=$(cat "$TMP/medios_ciego.rc"), marca $(wc -c <"$ciego.usado") — $SALIDAS/medios_ciego.txt"
+fi
+# Dos calificaciones a la vez con la misma carpeta de salida (dos make grade en un clon):
+# antes compartían trabajo/NN y la segunda borraba las trazas de la primera (o su binario).
+# Ahora esperan en fila, y las dos rechazan la trampa.
+mkdir -p "$SALIDAS/a-la-vez"
+for i in 1 2; do
+  "$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" --cflags "$CALIF_CFLAGS" \
+    --libs "$CALIF_LIBS" --salida "$SALIDAS/a-la-vez" --lab "$L08" \
+    --entrega "$TMP/medios_08_syscall" >"$SALIDAS/a-la-vez-$i.txt" 2>&1 &
+done
+wait
+if grep -q 'Se vio openat de «.*» en el hilo del bucle' "$SALIDAS/a-la-vez-1.txt" &&
+  grep -q 'Se vio openat de «.*» en el hilo del bucle' "$SALIDAS/a-la-vez-2.txt" &&
+  grep -q 'otra calificación usa' "$SALIDAS"/a-la-vez-[12].txt; then
+  bien "dos calificaciones con la misma salida: una espera a la otra y las dos ven la trampa"
+else
+  mal "a-la-vez" "dos calificaciones con la misma salida: $SALIDAS/a-la-vez-1.txt, -2.txt"
+fi
 
 # El 10 no se aprueba sin leer las respuestas: clima_sin_leer.c hace todas las peticiones
 # y calcula cada número de la URL con una copia del servidor (público); el secreto que el

@@ -16,19 +16,22 @@
 #define _GNU_SOURCE
 #include "runner.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 /* Los textos «CLAVE=valor» del entorno del calificador (viven lo que dura el laboratorio). */
 typedef struct {
     char *tmp, *programa, *resultados, *caja, *servidor, *bwrap, *marca, *observar, *puerta,
-        *llamadas;
-    const char *lista[14];
+        *llamadas, *strace;
+    const char *lista[15];
 } entorno_t;
 
 void marcar_todas(lab_t *lab, const char *obtenido)
@@ -149,6 +152,8 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
     e->observar = texto_formato("CALIF_OBSERVAR=%s", trazas); /* "" = no se observa */
     e->puerta = texto_formato("CALIF_PUERTA=%s", puerta);
     e->llamadas = texto_formato("CALIF_OBSERVAR_LLAMADAS=%s", conducta_llamadas(lab));
+    /* El mismo strace que probó conducta_probar es el que observa (lib/observar.c). */
+    e->strace = texto_formato("CALIF_STRACE=%s", conducta_strace());
     const char *lista[] = {"PATH=/usr/local/bin:/usr/bin:/bin",
                            "LANG=C.UTF-8",
                            e->tmp,
@@ -160,6 +165,7 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
                            e->observar,
                            e->puerta,
                            e->llamadas,
+                           e->strace,
                            e->marca,
                            NULL};
     memcpy(e->lista, lista, sizeof lista);
@@ -177,6 +183,7 @@ static void entorno_liberar(entorno_t *e)
     free(e->observar);
     free(e->puerta);
     free(e->llamadas);
+    free(e->strace);
 }
 
 /* Los medios por lo que hizo el programa (runner/conducta.c): si hizo algo prohibido, el
@@ -198,6 +205,19 @@ static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_obser
         lab->aviso = texto_formato("%s%sla entrega no usa de verdad %s, que es lo que enseña "
                                    "este laboratorio",
                                    antes != NULL ? antes : "", antes != NULL ? "; " : "", aviso);
+        free(antes);
+    } else if (r < 0 && trazas[0] != '\0') {
+        /* strace funcionaba (conducta_probar) y la carpeta estaba lista, pero no quedó ni una
+         * ejecución observada: la prueba de los medios se perdió. Sin ella no se da la nota
+         * (un programa que la rompe sacaría el 100 %): se dice por qué y no se anota. */
+        lab->aviso = texto_formato(
+            "%s%slos medios no se pudieron juzgar: strace funcionaba al empezar, pero no quedó "
+            "la traza de ninguna ejecución del programa en %s. Sin esa prueba no se da la nota; "
+            "vuelve a calificar (si ocurre siempre, avisa al profesorado con este informe)",
+            antes != NULL ? antes : "", antes != NULL ? "; " : "", trazas);
+        lab->error_instructor = 1;
+        marcar_todas(lab, "no se calificó: no se pudieron juzgar los medios (ver el aviso del "
+                          "laboratorio)");
         free(antes);
     } else if (r < 0) {
         lab->aviso =
@@ -290,13 +310,39 @@ static void cabecera(const opciones_t *op, contexto_informe_t *ctx, char *origen
         informe_cabecera(ctx);
 }
 
-static int calificar_todo(const opciones_t *op, char **carpetas, int nc)
+/* Dos calificaciones con la misma carpeta de salida (dos `make grade` a la vez en un
+ * clon) compartirían también trabajo/NN: la segunda borraba la carpeta de la primera con
+ * sus trazas, y la primera, sin ninguna ejecución observada, daba los medios por buenos.
+ * Un cerrojo (flock) sobre la carpeta de salida las pone en fila; el núcleo lo suelta si
+ * el ejecutor muere. El descriptor (O_CLOEXEC) no llega a nada de lo que se lanza. */
+static int salida_tomar(const char *salida)
+{
+    char ruta[PATH_MAX];
+    texto_poner(ruta, sizeof ruta, "%s/.calificando", salida);
+    int fd = open(ruta, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        fprintf(stderr, "calificar: no se puede abrir %s: %s\n", ruta, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+        return fd;
+    fprintf(stderr,
+            "calificar: otra calificación usa %s; se espera a que termine (para calificar a "
+            "la vez, da a cada una su carpeta: make grade SALIDA=…)\n",
+            salida);
+    while (flock(fd, LOCK_EX) < 0) {
+        if (errno != EINTR) {
+            fprintf(stderr, "calificar: no se pudo esperar a %s: %s\n", ruta, strerror(errno));
+            close(fd);
+            return -1;
+        }
+    }
+    return fd;
+}
+
+static int calificar_en_salida(const opciones_t *op, char **carpetas, int nc)
 {
     char ruta_json[PATH_MAX], ruta_xml[PATH_MAX], origen[PATH_MAX + 64], caja[4096];
-    if (archivos_crear_carpetas(op->salida) < 0) {
-        fprintf(stderr, "calificar: no se puede crear %s\n", op->salida);
-        return 2;
-    }
     texto_poner(ruta_json, sizeof ruta_json, "%s/results.json", op->salida);
     texto_poner(ruta_xml, sizeof ruta_xml, "%s/junit.xml", op->salida);
     /* Un informe viejo nunca debe pasar por el de esta calificación. --primera no escribe
@@ -362,6 +408,20 @@ static int calificar_todo(const opciones_t *op, char **carpetas, int nc)
     if (instructor)
         return 3;
     return (r1 < 0 || r2 < 0 || labs == NULL) ? 1 : 0;
+}
+
+static int calificar_todo(const opciones_t *op, char **carpetas, int nc)
+{
+    if (archivos_crear_carpetas(op->salida) < 0) {
+        fprintf(stderr, "calificar: no se puede crear %s\n", op->salida);
+        return 2;
+    }
+    int cerrojo = salida_tomar(op->salida);
+    if (cerrojo < 0)
+        return 2;
+    int r = calificar_en_salida(op, carpetas, nc);
+    close(cerrojo);
+    return r;
 }
 
 int main(int argc, char **argv)

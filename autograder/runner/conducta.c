@@ -577,6 +577,12 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, char **informe, char **avis
     return *informe != NULL;
 }
 
+const char *conducta_strace(void)
+{
+    const char *strace = getenv("CALIF_STRACE");
+    return strace != NULL && strace[0] == '/' ? strace : "/usr/bin/strace";
+}
+
 int conducta_probar(char *motivo_txt, size_t tam)
 {
     motivo_txt[0] = '\0';
@@ -585,9 +591,7 @@ int conducta_probar(char *motivo_txt, size_t tam)
         texto_poner(motivo_txt, tam, "CALIF_SIN_OBSERVAR está puesta (no se observa el programa)");
         return 0;
     }
-    const char *strace = getenv("CALIF_STRACE");
-    if (strace == NULL || strace[0] != '/')
-        strace = "/usr/bin/strace";
+    const char *strace = conducta_strace();
     if (access(strace, X_OK) != 0) {
         texto_poner(motivo_txt, tam,
                     "strace no está instalado (make deps lo instala), así que no se vio qué hace "

@@ -234,6 +234,9 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, char **informe, char **avis
 const char *conducta_llamadas(const lab_t *lab);
 /* 1 si aquí se puede observar (strace con ptrace); si no, 0 y el motivo. */
 int conducta_probar(char *motivo, size_t tam);
+/* El strace que se prueba y con el que se observa: CALIF_STRACE (ruta absoluta) o el del
+ * sistema. No es memoria nueva. */
+const char *conducta_strace(void);
 
 /* informe.c */
 typedef struct {

@@ -93,6 +93,9 @@ typedef struct {
                                   * ruta, con escritura; terminadas en NULL, o NULL */
     int terminal;                /* != 0: stdout y stderr a un pseudoterminal de 80×24 (el
                                   * programa ve isatty(1) == 1); todo llega a cal_salida() */
+    const char *junto;           /* un archivo que el programa ve en su propia carpeta, con
+                                  * el mismo nombre y de solo lectura (lo que un programa
+                                  * busca «junto a sí», no en la carpeta actual), o NULL */
 } cal_lanzamiento_t;
 
 /* Lanza $CALIF_PROGRAMA en la caja de arena, con límites (CPU, memoria, procesos, tamaño de

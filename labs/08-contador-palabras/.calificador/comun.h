@@ -28,9 +28,12 @@
  * Memoria: lo que devuelven las ayudas es prestado hasta cal_fin (CAL_FIN).
  *
  * Lo que no se juzga: el tamaño exacto de cada trozo (64 000 bytes en vez de 64 KiB). No
- * cambia ninguna cuenta, ni la memoria medible, ni los tiempos; solo se vería en el tamaño de
- * cada read(), en la traza de strace que lee el ejecutor para juzgar los medios, y esa traza
- * no llega a las verificaciones.
+ * cambia ninguna cuenta, ni la memoria medible, ni los tiempos; con una FIFO tampoco (read
+ * devuelve lo que haya, sea cual sea el tamaño pedido). Solo se ve en el tercer argumento de
+ * cada read() en el grupo de hilos, en la traza de strace que lee el ejecutor para juzgar
+ * los medios (runner/conducta.c), y esa traza no llega a las verificaciones: juzgarlo pide
+ * una regla de la traza que quite una verificación concreta (no el laboratorio entero), que
+ * el ejecutor aún no tiene.
  */
 #ifndef CONTADOR_COMUN_H
 #define CONTADOR_COMUN_H

@@ -14,10 +14,14 @@
  * Lo que no se juzga, y por qué:
  * - El temporizador de la parada sin cerrar: bucle_cerrar (libcurso) lo cierra y solo lo
  *   avisa en stderr, que escribe el programa; ni fugas, ni descriptores, ni código: nada de
- *   fuera lo distingue.
- * - La fuga de una escritura cancelada (expulsar a un lento o vencer el plazo de la parada)
- *   solo se ve bajo valgrind con varios MiB de riada: minutos de calificación; queda para
- *   otra ronda.
+ *   fuera lo distingue. Mirado otra vez: cerrar (o no) un temporizador no hace ninguna
+ *   llamada al sistema, así que tampoco lo ve la traza de strace.
+ * - La fuga de una escritura que falla o se cancela (al_escribir que sale sin liberar) solo
+ *   se ve bajo valgrind, y hace falta una escritura en cola cuando el cliente se va.
+ *   Expulsar a un lento pide más de 1 MiB de riada bajo valgrind (minutos); más barato
+ *   sería un cliente con SO_RCVBUF mínimo que no lee, unos cientos de KiB hasta llenar los
+ *   búferes del núcleo y un cierre con RST (SO_LINGER 0): sus escrituras en cola se
+ *   cancelan. Sin hacer: queda para otra ronda.
  */
 #ifndef SALA_COMUN_H
 #define SALA_COMUN_H

@@ -393,15 +393,18 @@ int preparar(esc_t *e)
     return 0;
 }
 
-/* Lanza el programa con `opciones` (terminadas en NULL), -f y las ciudades. */
+/* Lanza el programa con `opciones` (terminadas en NULL), -f (o, con sin_f, el archivo junto
+ * al programa) y las ciudades. */
 int lanzar(esc_t *e, const char *const *opciones, int valgrind, double limite_s)
 {
     const char *args[32];
     int n = 0;
     for (int i = 0; opciones != NULL && opciones[i] != NULL && n < 20; i++)
         args[n++] = opciones[i];
-    args[n++] = "-f";
-    args[n++] = e->archivo;
+    if (!e->sin_f) {
+        args[n++] = "-f";
+        args[n++] = e->archivo;
+    }
     for (int i = 0; i < e->nciudades; i++)
         args[n++] = e->ciudades[i];
     args[n] = NULL;
@@ -413,7 +416,8 @@ int lanzar(esc_t *e, const char *const *opciones, int valgrind, double limite_s)
                            .entorno = entorno,
                            .carpetas = carpetas,
                            .limite_s = limite_s,
-                           .valgrind = valgrind};
+                           .valgrind = valgrind,
+                           .junto = e->sin_f ? e->archivo : NULL};
     char orden[1024] = "clima";
     for (int i = 0; i < n; i++) {
         size_t u = strlen(orden);
@@ -421,6 +425,9 @@ int lanzar(esc_t *e, const char *const *opciones, int valgrind, double limite_s)
         snprintf(orden + u, sizeof orden - u, espacio ? " '%s'" : " %s", args[i]);
     }
     cal_nota("orden: %s", orden);
+    if (e->sin_f)
+        cal_nota("sin -f: el archivo de proveedores está junto al programa, y la carpeta "
+                 "actual es otra (sin proveedores.json)");
     if (cal_lanzar(&l, &e->p) < 0) {
         cal_obtenido("no se pudo lanzar el programa");
         return -1;

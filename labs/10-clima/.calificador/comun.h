@@ -24,10 +24,10 @@
  * que hacer CAL_FIN(0). Memoria: esc_t la aporta la verificación (en la pila); el servidor,
  * el proceso y los temporales los libera cal_fin() (CAL_FIN).
  *
- * Lo que no se juzga: leer el archivo de proveedores por omisión de la carpeta actual en vez
- * de junto al programa. La caja compila la entrega en una carpeta donde no está el
- * proveedores.json fijo del laboratorio: para verlo, el ejecutor tendría que dejarlo junto al
- * binario compilado (y otro distinto en la carpeta de trabajo).
+ * El archivo de proveedores por omisión, junto al programa (no el de la carpeta actual): una
+ * verificación (salida_basica) lanza sin -f con el archivo de la verificación en la carpeta
+ * del programa (cal_lanzamiento_t.junto: /entrega/proveedores.json en la caja) y la carpeta
+ * actual sin ninguno (mutante omision_en_cwd).
  */
 #ifndef CLIMA_COMUN_H
 #define CLIMA_COMUN_H
@@ -72,6 +72,8 @@ typedef struct {
     int nprovs;
     int sin_redondear; /* la sal se elige para que la media de los valores redondeados dé
                           otra décima: el promedio se juzga a ±0,05 */
+    int sin_f;         /* sin -f: el archivo de proveedores va junto al programa (el de omisión), y
+                          la carpeta actual es otra */
     /* Lo demás lo rellena preparar(). */
     char sal[16];
     int puerto_cerrado;
@@ -106,7 +108,8 @@ int escribir(const char *carpeta, const char *nombre, const char *texto, char *r
 /* Servidor, sal, archivo de proveedores y referencias. 0 o -1 (anotado). */
 int preparar(esc_t *e);
 
-/* Lanza el programa con `opciones` (terminadas en NULL), -f y las ciudades. 0 o -1. */
+/* Lanza el programa con `opciones` (terminadas en NULL), -f (o, con sin_f, el archivo junto
+ * al programa) y las ciudades. 0 o -1. */
 int lanzar(esc_t *e, const char *const *opciones, int valgrind, double limite_s);
 
 /* Termina el programa (como mucho max_ms) y comprueba su código. 1 o 0 (anotado). */

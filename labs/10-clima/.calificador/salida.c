@@ -24,13 +24,15 @@ CAL_PRUEBA(salida_basica, 30)
         {"openweather", "openweather", mas_a, "main.temp", "C", BIEN},
         {"weatherapi", "weatherapi", mas_l, "current.temp_c", "C", BIEN},
         {"openmeteo", "openmeteo", NULL, "current_weather.temperature", "C", BIEN}};
-    esc_t e = {.ciudades = ciudades, .nciudades = 4, .provs = provs, .nprovs = 3};
-    cal_esperado("cuatro ciudades y tres proveedores en °C: por ciudad y en el orden de los "
-                 "argumentos, «<ciudad> <proveedor> <t.t> °C» con la temperatura que sirvió el "
-                 "servidor (±0,06) y «<ciudad> PROMEDIO <t.t> °C (3 de 3 proveedores)»; código "
-                 "0; cada ciudad, en cuanto ella y las anteriores están completas: «%s» tarda "
-                 "%.1f s y las de antes salen sin esperarla",
-                 ciudades[k], l_ms / 1000.0);
+    esc_t e = {.ciudades = ciudades, .nciudades = 4, .provs = provs, .nprovs = 3, .sin_f = 1};
+    cal_esperado(
+        "sin -f, con el proveedores.json de junto al programa (no el de la carpeta "
+        "actual), cuatro ciudades y tres proveedores en °C: por ciudad y en el orden de los "
+        "argumentos, «<ciudad> <proveedor> <t.t> °C» con la temperatura que sirvió el "
+        "servidor (±0,06) y «<ciudad> PROMEDIO <t.t> °C (3 de 3 proveedores)»; código "
+        "0; cada ciudad, en cuanto ella y las anteriores están completas: «%s» tarda "
+        "%.1f s y las de antes salen sin esperarla",
+        ciudades[k], l_ms / 1000.0);
     if (preparar(&e) < 0 || lanzar(&e, NULL, 0, 15) < 0)
         CAL_FIN(0);
     /* Cuándo se ve completa la ciudad anterior a la lenta (sus 3 líneas y el promedio). */
