@@ -70,7 +70,7 @@ probar_hitos() {
       fi
     done
     if [ -z "$malos" ]; then
-      bien "los $n_parches programas por hitos (autograder/hitos/$lab/) están y se aplican (calificarlos: make prueba-mutantes LAB=${lab:0:2})"
+      bien "$([ "$n_parches" = 1 ] && echo "el programa por hitos" || echo "los $n_parches programas por hitos") (autograder/hitos/$lab/): están y se aplican (calificarlos: make prueba-mutantes LAB=${lab:0:2})"
     else
       mal "$lab-hitos-parches" "programas por hitos:${malos%;}"
     fi
