@@ -10,6 +10,8 @@
 #   solutions/13-saludo/saludo.c       la solución (100 %)
 #   autograder/mutantes/13-saludo/*.patch       cuatro mutantes, cada uno con su
 #                                      «# Debe fallar:» (prueba-labs exige al menos cuatro)
+#   autograder/hitos/13-saludo/A.patch el programa del primero de sus dos hitos (lab.json
+#                                      «hitos», la tabla «## Hitos» del enunciado)
 #
 # Después: make tabla-labs pone el laboratorio en la tabla de labs/README.md. El ejemplo es un
 # saludo tras un temporizador de libuv: se sustituye por el laboratorio de verdad paso a paso
@@ -32,7 +34,8 @@ PROG=$NOMBRE
 L="labs/$CARPETA"
 S="solutions/$CARPETA"
 M="autograder/mutantes/$CARPETA"
-mkdir -p "$L/.calificador" "$S" "$M"
+H="autograder/hitos/$CARPETA"
+mkdir -p "$L/.calificador" "$S" "$M" "$H"
 
 cat >"$L/lab.json" <<EOF
 {
@@ -77,6 +80,25 @@ cat >"$L/lab.json" <<EOF
       "que": "«$PROG NOMBRE» con un nombre al azar: «hola, NOMBRE» en stdout y código 0.",
       "pista": "Arranca un uv_timer_t de 10 ms; en su callback imprime el saludo y cierra el temporizador para que uv_run termine."
     }
+  ],
+  "hitos": [
+    {
+      "id": "A",
+      "titulo": "La entrada",
+      "que": "Sin nombre, un mensaje de uso y el código 2.",
+      "verificaciones": [
+        "compila",
+        "sin_argumento"
+      ]
+    },
+    {
+      "id": "B",
+      "titulo": "El saludo",
+      "que": "Un temporizador de libuv imprime el saludo y el bucle se cierra.",
+      "verificaciones": [
+        "saluda"
+      ]
+    }
   ]
 }
 EOF
@@ -104,6 +126,16 @@ con \`sleep\`), imprime \`hola, NOMBRE\` y termina con el bucle cerrado.
 - \`$PROG.c\` — **el único archivo que editas.** Sigue los \`TODO\`.
 - \`lab.json\` — datos del laboratorio para el calificador. No lo toques.
 - \`.calificador/\` — el código del calificador: puedes leerlo para ver qué se mide.
+
+## Hitos
+
+No hace falta escribirlo todo antes de calificar: \`make grade LAB=$NUM\` te dice qué hito
+has alcanzado.
+
+| Hito | Qué tienes funcionando | Verificaciones que ya pasan |
+|---|---|---|
+| A — La entrada (TODO 1) | sin nombre, un mensaje de uso y el código 2 | \`compila\`, \`sin_argumento\` |
+| B — El saludo (TODO 2) | el temporizador imprime el saludo y el bucle se cierra | todas: \`saluda\` |
 
 ## Cómo probar
 
@@ -228,30 +260,33 @@ CAL_PRUEBA(saluda, 20)
 }
 EOF
 
-# Los mutantes: la solución con un fallo, como parche (diff -u) con su cabecera.
+# Los mutantes: la solución con un fallo, como parche (diff -u) con su cabecera. Con
+# DESTINO y CABECERA, lo mismo para un programa por hitos (la solución recortada a un hito).
 mutante() { # mutante NOMBRE "descripción" "ids" EXPRESIÓN_SED
-  local tmp
+  local tmp destino=${DESTINO:-$M} cabecera=${CABECERA:-"# Mutante del laboratorio $NUM: $2"}
   tmp=$(mktemp -d)
   mkdir -p "$tmp/a" "$tmp/b"
   cp "$S/$PROG.c" "$tmp/a/" && cp "$S/$PROG.c" "$tmp/b/"
   sed -i -e "$4" "$tmp/b/$PROG.c"
   {
-    echo "# Mutante del laboratorio $NUM: $2"
+    echo "$cabecera"
     echo "# Debe fallar: $3"
     (cd "$tmp" && diff -u "a/$PROG.c" "b/$PROG.c" | sed -e '1s/\t.*//' -e '2s/\t.*//') || true
-  } >"$M/$1.patch"
+  } >"$destino/$1.patch"
   rm -rf "$tmp"
 }
 mutante no_saluda "El callback no imprime nada." saluda 's/^    printf("hola, %s\\n".*$/    (void)t->data;/'
 mutante saludo_sin_nombre "Saluda sin el nombre («hola,»)." saluda 's/"hola, %s\\n", (const char \*)t->data/"hola,\\n"/'
 mutante sin_codigo "Sin argumentos devuelve 0." sin_argumento 's/^        return 2;/        return 0;/'
 mutante sin_mensaje "Sin argumentos devuelve 2 pero no dice nada." sin_argumento '/uso: /d'
-for p in "$M"/*.patch; do
+# El hito A: la entrada hecha (TODO 1) y el temporizador aún sin imprimir (TODO 2).
+DESTINO=$H CABECERA="# Hito: A" mutante A "" saluda 's/^    printf("hola, %s\\n".*$/    (void)t->data;/'
+for p in "$M"/*.patch "$H"/*.patch; do
   if ! grep -q '^@@' "$p"; then
-    echo "nuevo-lab: el mutante $(basename "$p") no cambió nada (error de nuevo-lab.sh)" >&2
+    echo "nuevo-lab: el parche $p no cambió nada (error de nuevo-lab.sh)" >&2
     exit 1
   fi
 done
 python3 autograder/profesorado/tabla-labs.py
-echo "Laboratorio nuevo en $L (solución en $S, $(ls "$M" | wc -l) mutantes en $M)."
+echo "Laboratorio nuevo en $L (solución en $S, $(ls "$M" | wc -l) mutantes en $M, el programa del hito A en $H)."
 echo "Pruébalo: make prueba-labs prueba-mutantes LAB=$NUM. Después, cámbialo por el de verdad (autograder/README.md, «Añadir un laboratorio»)."

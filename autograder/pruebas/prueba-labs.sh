@@ -6,7 +6,12 @@
 #   - el programa de partida, sin tocar, saca como mucho el 20 %;
 #   - hay al menos 4 mutantes (autograder/mutantes/NN-tema/*.patch: la solución con un fallo
 #     realista) y cada parche se aplica aún a la solución. Que cada uno falle justo las
-#     verificaciones de su cabecera «# Debe fallar: …» lo prueba prueba-mutantes.sh.
+#     verificaciones de su cabecera «# Debe fallar: …» lo prueba prueba-mutantes.sh;
+#   - sus hitos (sin calificar nada): lab.json tiene «hitos» (un laboratorio sin ellos es un
+#     fallo), cada verificación está en uno solo (lo valida el ejecutor al leer lab.json), hay
+#     un programa autograder/hitos/NN-tema/<id>.patch por cada hito salvo el último y ninguno
+#     más, y la tabla de «## Hitos» del enunciado nombra, en su fila k y entre comillas
+#     invertidas, cada verificación del hito k. Calificar esos programas es prueba-mutantes.sh.
 # Las notas se leen de results.json de cada calificación. Última línea: «resumen: …».
 # Con LAB=NN (make prueba-labs LAB=07) solo se prueba ese laboratorio.
 set -u
@@ -18,12 +23,86 @@ source "$RAIZ/autograder/pruebas/comun.sh"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-labs.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
+# probar_hitos LAB: los hitos de lab.json contra los programas por hitos y el enunciado.
+probar_hitos() {
+  local lab=$1 lista hitos=() vs=() h v k fila filas=() malos="" n_parches=0 parche ultimo
+  if ! lista=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" 2>&1); then
+    mal "$lab-hitos" "lab.json inválido: $lista"
+    return
+  fi
+  while IFS=$'\t' read -r h v; do
+    hitos+=("$h")
+    vs+=("$v")
+  done < <(awk -F'\t' '$2 == "hito" { print $3 "\t" $4 }' <<<"$lista")
+  if [ "${#hitos[@]}" = 0 ]; then
+    mal "$lab-hitos" "lab.json no tiene «hitos»: cada laboratorio se recorre en 3 a 5 hitos (autograder/README.md, «Hitos»)"
+    return
+  fi
+  bien "${#hitos[@]} hitos (${hitos[*]}) que reparten las verificaciones, cada una en uno solo"
+  # Los programas por hitos: uno por hito salvo el último (el último es la solución).
+  ultimo=${hitos[${#hitos[@]} - 1]}
+  if [ -f .edicion-estudiante ] && [ ! -d autograder/hitos ]; then
+    salta "edición del estudiante: sin los programas por hitos del ${lab:0:2} (son del profesorado)"
+  else
+    for h in "${hitos[@]}"; do
+      [ "$h" = "$ultimo" ] && continue
+      parche="autograder/hitos/$lab/$h.patch"
+      if [ ! -f "$parche" ]; then
+        malos="$malos falta $parche;"
+      elif ! grep -q "^# Hito: *$h *\$" "$parche" || ! grep -q '^# Debe fallar: *[^ ]' "$parche"; then
+        malos="$malos $parche sin «# Hito: $h» o sin «# Debe fallar:»;"
+      else
+        n_parches=$((n_parches + 1))
+        if [ -d "solutions/$lab" ]; then
+          rm -rf "$TMP/$lab-hito" && mkdir -p "$TMP/$lab-hito"
+          cp -p solutions/"$lab"/* "$TMP/$lab-hito"/ 2>/dev/null
+          patch -s -p1 -d "$TMP/$lab-hito" <"$parche" >/dev/null 2>&1 || malos="$malos $parche no se aplica a solutions/$lab;"
+        fi
+      fi
+    done
+    for parche in autograder/hitos/"$lab"/*; do
+      [ -e "$parche" ] || continue
+      h=$(basename "$parche" .patch)
+      if [ "$h" = "$ultimo" ]; then
+        malos="$malos $parche sobra (el último hito es la solución);"
+      elif [[ "$parche" != *.patch ]] || [[ " ${hitos[*]} " != *" $h "* ]]; then
+        malos="$malos $parche no es de ningún hito de lab.json;"
+      fi
+    done
+    if [ -z "$malos" ]; then
+      bien "$([ "$n_parches" = 1 ] && echo "el programa por hitos" || echo "los $n_parches programas por hitos") (autograder/hitos/$lab/): están y se aplican (calificarlos: make prueba-mutantes LAB=${lab:0:2})"
+    else
+      mal "$lab-hitos-parches" "programas por hitos:${malos%;}"
+    fi
+  fi
+  # La tabla del enunciado: las filas de «## Hitos» (sin la cabecera ni la raya), en orden.
+  mapfile -t filas < <(awk '/^## / { dentro = ($0 ~ /^## Hitos[[:space:]]*$/) } dentro && /^\|/' "labs/$lab/README.md" | tail -n +3)
+  malos=""
+  if [ "${#filas[@]}" != "${#hitos[@]}" ]; then
+    malos=" la tabla de «## Hitos» en labs/$lab/README.md tiene ${#filas[@]} filas y lab.json ${#hitos[@]} hitos;"
+  fi
+  for k in "${!hitos[@]}"; do
+    fila=${filas[$k]:-}
+    for v in ${vs[$k]}; do
+      [[ "$fila" == *"\`$v\`"* ]] || malos="$malos la fila del hito ${hitos[$k]} no nombra \`$v\`;"
+    done
+  done
+  if [ -z "$malos" ]; then
+    bien "la tabla «## Hitos» del enunciado nombra cada verificación en la fila de su hito"
+  else
+    mal "$lab-hitos-enunciado" "enunciado:${malos%;}"
+  fi
+}
+
 for lab_json in labs/[0-9][0-9]-*/lab.json; do
   lab=$(basename "$(dirname "$lab_json")")
   # make prueba-labs LAB=07 prueba solo ese laboratorio.
   case "$lab" in "${LAB:-}"*) ;; *) continue ;; esac
   objetivo=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' '$2 == "tiempo_objetivo_s" { print $3 }')
   echo "── $lab"
+
+  # 0. Los hitos (segundos: no se califica nada).
+  probar_hitos "$lab"
 
   # 1. La solución: 100 %.
   if [ -d "solutions/$lab" ]; then
@@ -71,7 +150,8 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
   RESUMIDO=1 calificar_en "$lab-partida" "${de_partida[@]}"
   read -r p m < <(nota "$lab-partida")
   lineas=$(wc -l <"$SALIDAS/$lab-partida.txt")
-  fallan_n=$(grep -c '✘' "$SALIDAS/$lab-partida/informe.txt")
+  # Las líneas de verificación («  ✘   0/5   …»), no las del bloque «Hitos» («    ✘ B — …»).
+  fallan_n=$(grep -cE '^  ✘ +[0-9]+/' "$SALIDAS/$lab-partida/informe.txt")
   obtenidos_n=$(grep -c 'Obtenido:' "$SALIDAS/$lab-partida/informe.txt")
   if [ "$lineas" -le 70 ] && [ "$(grep -c 'empieza por aquí' "$SALIDAS/$lab-partida.txt")" = 1 ] &&
     grep -q "DETALLE=1" "$SALIDAS/$lab-partida.txt" && [ "$obtenidos_n" -ge "$fallan_n" ] &&

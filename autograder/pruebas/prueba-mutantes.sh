@@ -13,6 +13,14 @@
 # por la carga. Las dos calificaciones se cuentan en el informe; no hay una tercera.
 # Con LAB=NN (make prueba-mutantes LAB=07) solo los de ese laboratorio. Última línea:
 # «resumen: …».
+#
+# Los programas por hitos (autograder/hitos/NN-tema/<id>.patch, la solución recortada a lo
+# que un estudiante tiene al cerrar el hito <id>) se califican igual, con la misma regla del
+# conjunto exacto, y además: su cabecera «# Hito: <id>» nombra un hito de lab.json que no es
+# el último (el último es la solución), el archivo se llama como él, y ninguna verificación de
+# ese hito ni de uno anterior está en su «Debe fallar» ni en su «Puede fallar» (un hito
+# alcanzado las pasa todas). Salen en el informe como «hito A: …». Con SOLO_HITOS=1
+# (make prueba-mutantes LAB=07 SOLO_HITOS=1) solo esos, sin los mutantes.
 set -u
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$RAIZ" || exit 1
@@ -23,27 +31,68 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-mutantes.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 J=${MUTANTES_J:-2}
 
-# probar LAB PARCHE: califica el mutante y deja en $TMP/res/LAB-NOMBRE «bien|mal» en la
-# primera línea y el texto del resultado después.
+# clase_de PARCHE: «hito» para autograder/hitos/…, «mutante» para los demás. Nombra el
+# resultado (y su salida), para que un hito y un mutante con el mismo nombre no choquen.
+clase_de() {
+  case "$1" in autograder/hitos/*) echo hito ;; *) echo mutante ;; esac
+}
+
+# regla_hito LAB PARCHE DEBE PUEDE: vacío si el parche cumple la regla de los hitos; si no,
+# el porqué. Los hitos y sus verificaciones salen de lab.json por el ejecutor (calificar
+# --lista: «hito», id, verificaciones separadas por espacios, título).
+regla_hito() {
+  local lab=$1 parche=$2 debe=$3 puede=$4 hito ids=() alcanzadas="" visto=0 ultimo="" h vs id
+  hito=$(sed -n 's/^# Hito: *//p' "$parche" | head -n1 | tr -d ' ')
+  while IFS=$'\t' read -r h vs; do
+    ids+=("$h")
+    ultimo=$h
+    # Las de los hitos hasta este, incluido: el programa del hito debe pasarlas.
+    [ "$visto" = 0 ] && alcanzadas="$alcanzadas $vs"
+    [ "$h" = "$hito" ] && visto=1
+  done < <("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' '$2 == "hito" { print $3 "\t" $4 }')
+  if [ -z "$hito" ]; then
+    echo "falta la línea «# Hito: <id>» (el hito de lab.json al que corresponde)"
+  elif [ "${#ids[@]}" = 0 ]; then
+    echo "lab.json no tiene «hitos»"
+  elif [[ " ${ids[*]} " != *" $hito "* ]]; then
+    echo "«# Hito: $hito» no es un hito de lab.json (son: ${ids[*]})"
+  elif [ "$hito" = "$ultimo" ]; then
+    echo "«# Hito: $hito» es el último: su programa es la solución, no lleva parche"
+  elif [ "$(basename "$parche" .patch)" != "$hito" ]; then
+    echo "el parche del hito $hito debe llamarse $hito.patch"
+  else
+    local malas=""
+    for id in $debe $puede; do
+      case " $alcanzadas " in *" $id "*) malas="$malas $id" ;; esac
+    done
+    [ -z "$malas" ] || echo "nombra en «Debe/Puede fallar» verificaciones que el hito $hito ya pasa:$malas"
+  fi
+}
+
+# probar LAB PARCHE: califica el mutante (o el programa de un hito) y deja en
+# $TMP/res/CLASE-LAB-NOMBRE «bien|mal» en la primera línea y el texto del resultado después.
 probar() {
-  local lab=$1 parche=$2 nombre dir p m debe puede fallaron faltan sobran id res
+  local lab=$1 parche=$2 nombre dir p m debe puede fallaron faltan sobran id res clase regla
   nombre=$(basename "$parche" .patch)
-  res="$TMP/res/$lab-$nombre"
-  dir="$TMP/$lab-$nombre"
+  clase=$(clase_de "$parche")
+  res="$TMP/res/$clase-$lab-$nombre"
+  dir="$TMP/$clase-$lab-$nombre"
   rm -rf "$dir" && mkdir -p "$dir"
   cp -p solutions/"$lab"/* "$dir"/ 2>/dev/null
   if ! patch -s -p1 -d "$dir" <"$parche" >"$dir.patch.log" 2>&1; then
-    printf 'mal\nmutante %s: el parche ya no se aplica a la solución (%s)\n' "$nombre" \
+    printf 'mal\n%s %s: el parche ya no se aplica a la solución (%s)\n' "$clase" "$nombre" \
       "$(head -n1 "$dir.patch.log")" >"$res"
     return
   fi
-  calificar_en "$lab-mutante-$nombre" --lab "$lab" --entrega "$dir"
-  read -r p m < <(nota "$lab-mutante-$nombre")
+  calificar_en "$lab-$clase-$nombre" --lab "$lab" --entrega "$dir"
+  read -r p m < <(nota "$lab-$clase-$nombre")
   debe=$(sed -n 's/^# Debe fallar: *//p' "$parche")
   # «# Puede fallar:» nombra, con su porqué en el parche, las que este fallo tumba o no según
-  # cómo corte TCP los datos: ni se exigen ni cuentan como sobrantes.
-  puede=$(sed -n 's/^# Puede fallar: *//p' "$parche")
-  fallaron=$(id_fallidas "$lab-mutante-$nombre" "$lab" | tr '\n' ' ')
+  # cómo corte TCP los datos: ni se exigen ni cuentan como sobrantes. El porqué va tras « — ».
+  puede=$(sed -n 's/^# Puede fallar: *//p' "$parche" | sed 's/ —.*//')
+  regla=""
+  [ "$clase" = hito ] && regla=$(regla_hito "$lab" "$parche" "$debe" "$puede")
+  fallaron=$(id_fallidas "$lab-$clase-$nombre" "$lab" | tr '\n' ' ')
   # Justo esas: ni una menos (el fallo no se caza) ni una más (una verificación que juzga lo
   # que no le toca, o una cabecera que se queda corta).
   faltan="" sobran=""
@@ -53,13 +102,14 @@ probar() {
   for id in $fallaron; do
     case " $debe $puede " in *" $id "*) ;; *) sobran="$sobran $id" ;; esac
   done
-  if [ "$rc" = 0 ] && [ "$m" != "-" ] && [ "$p" -lt "$m" ] && [ -z "$faltan" ] && [ -z "$sobran" ]; then
-    printf 'bien\nmutante %s: %s/%s; falla %s (%s s)\n' "$nombre" "$p" "$m" "${fallaron% }" "$segundos" >"$res"
+  if [ "$rc" = 0 ] && [ "$m" != "-" ] && [ "$p" -lt "$m" ] && [ -z "$faltan" ] && [ -z "$sobran" ] && [ -z "$regla" ]; then
+    printf 'bien\n%s %s: %s/%s; falla %s (%s s)\n' "$clase" "$nombre" "$p" "$m" "${fallaron% }" "$segundos" >"$res"
   else
     {
-      echo mal
-      echo "mutante $nombre: $p/$m (rc=$rc); debía fallar justo «$debe» y falló «${fallaron% }»${faltan:+ (no falló:$faltan)}${sobran:+ (falló además:$sobran)}"
-      mostrar "$lab-mutante-$nombre"
+      # Si solo falla la regla de los hitos (la cabecera), calificarlo otra vez no cambia nada.
+      if [ -n "$regla" ] && [ "$rc" = 0 ] && [ -z "$faltan" ] && [ -z "$sobran" ]; then echo mal-regla; else echo mal; fi
+      echo "$clase $nombre: $p/$m (rc=$rc); debía fallar justo «$debe» y falló «${fallaron% }»${faltan:+ (no falló:$faltan)}${sobran:+ (falló además:$sobran)}${regla:+ — $regla}"
+      mostrar "$lab-$clase-$nombre"
     } >"$res"
   fi
 }
@@ -74,7 +124,9 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
     salta "sin solutions/$lab: no hay contra qué aplicar sus mutantes"
     continue
   fi
-  for parche in autograder/mutantes/"$lab"/*.patch; do
+  mutantes=(autograder/mutantes/"$lab"/*.patch)
+  [ -n "${SOLO_HITOS:-}" ] && mutantes=()
+  for parche in "${mutantes[@]}" autograder/hitos/"$lab"/*.patch; do
     [ -e "$parche" ] && orden+=("$lab $parche")
   done
 done
@@ -87,14 +139,15 @@ for par in "${orden[@]}"; do
   probar $par &
 done
 wait
-echo "(${#orden[@]} mutantes calificados de $J en $J en $(($(date +%s) - inicio)) s)"
+echo "(${#orden[@]} mutantes y programas de hitos calificados de $J en $J en $(($(date +%s) - inicio)) s)"
 
 # Los que no dieron su resultado, otra vez y solos.
 repetidos=0
 for par in "${orden[@]}"; do
   read -r lab parche <<<"$par"
-  res="$TMP/res/$lab-$(basename "$parche" .patch)"
-  if [ "$(head -n1 "$res" 2>/dev/null)" != bien ]; then
+  res="$TMP/res/$(clase_de "$parche")-$lab-$(basename "$parche" .patch)"
+  primera_linea=$(head -n1 "$res" 2>/dev/null)
+  if [ "$primera_linea" != bien ] && [ "$primera_linea" != mal-regla ]; then
     repetidos=$((repetidos + 1))
     cp "$res" "$res.primera" 2>/dev/null || echo "(sin resultado)" >"$res.primera"
     probar "$lab" "$parche"
@@ -106,15 +159,16 @@ actual=""
 for par in "${orden[@]}"; do
   read -r lab parche <<<"$par"
   [ "$lab" = "$actual" ] || { echo "── $lab"; actual=$lab; }
-  res="$TMP/res/$lab-$(basename "$parche" .patch)"
+  clase=$(clase_de "$parche")
+  res="$TMP/res/$clase-$lab-$(basename "$parche" .patch)"
   linea=$(sed -n 2p "$res")
   if [ -f "$res.primera" ]; then
-    linea="$linea [calificado otra vez, solo; con otro al lado: $(sed -n 2p "$res.primera" | sed 's/^mutante [^:]*: //')]"
+    linea="$linea [calificado otra vez, solo; con otro al lado: $(sed -n 2p "$res.primera" | sed 's/^[a-z]* [^:]*: //')]"
   fi
   if [ "$(head -n1 "$res")" = bien ]; then
     bien "$linea"
   else
-    mal "$lab-$(basename "$parche" .patch)" "$linea"
+    mal "$lab-$([ "$clase" = hito ] && echo hito-)$(basename "$parche" .patch)" "$linea"
     tail -n +3 "$res"
   fi
 done

@@ -206,6 +206,51 @@ void informe_verificacion(const verificacion_t *v, int primera)
     fflush(destino);
 }
 
+/* Los hitos de lab.json: alcanzado (✔) si pasan sus verificaciones y las de los anteriores;
+ * del primero no alcanzado, la primera verificación que le falta; los siguientes, pendientes
+ * sin más (el detalle ya está arriba). Una línea por hito. */
+static void hitos(const lab_t *lab)
+{
+    if (lab->nhitos == 0 || !lab->calificado)
+        return;
+    const verificacion_t *falta;
+    int pendiente = lab_hito_pendiente(lab, &falta);
+    fprintf(destino, "  %sHitos%s (los del enunciado):\n", negrita(), normal());
+    for (int i = 0; i < lab->nhitos; i++) {
+        const hito_t *h = &lab->hitos[i];
+        if (i < pendiente)
+            fprintf(destino, "    %s✔%s %s — %s\n", verde(), normal(), h->id, h->titulo);
+        else if (i == pendiente)
+            fprintf(destino, "    %s✘%s %s — %s: falta «%s»\n", rojo(), normal(), h->id, h->titulo,
+                    falta->nombre);
+        else
+            fprintf(destino, "    %s· %s — %s (pendiente)%s\n", tenue(), h->id, h->titulo,
+                    normal());
+    }
+}
+
+/* Los hitos en una línea, para la salida general de Gradescope («A ✔, B ✘ falta «…», C»). */
+static char *hitos_linea(const lab_t *lab)
+{
+    const verificacion_t *falta;
+    int pendiente = lab_hito_pendiente(lab, &falta);
+    char *t = texto_formato("Lab %s, hitos:", lab->numero);
+    for (int i = 0; i < lab->nhitos; i++) {
+        char *u;
+        if (i < pendiente)
+            u = texto_formato("%s %s ✔%s", t, lab->hitos[i].id, i + 1 < lab->nhitos ? "," : "");
+        else if (i == pendiente)
+            u = texto_formato("%s %s ✘ (falta «%s»)%s", t, lab->hitos[i].id, falta->nombre,
+                              i + 1 < lab->nhitos ? "," : "");
+        else
+            u = texto_formato("%s %s pendiente%s", t, lab->hitos[i].id,
+                              i + 1 < lab->nhitos ? "," : "");
+        free(t);
+        t = u;
+    }
+    return t;
+}
+
 void informe_lab(const lab_t *lab, int detalle)
 {
     destino = destino != NULL ? destino : stdout;
@@ -234,6 +279,7 @@ void informe_lab(const lab_t *lab, int detalle)
     if (lab->calificado || lab->error_instructor)
         fprintf(destino, "  %sLab %s: %d/%d puntos (%d %%)%s · %.1f s\n", negrita(), lab->numero,
                 ob, mx, porcentaje(ob, mx), normal(), lab->segundos);
+    hitos(lab);
     if (ocultas > 0)
         fprintf(destino,
                 "  %sEl detalle de las otras %d: make grade LAB=%s DETALLE=1, o "
@@ -306,6 +352,13 @@ int informe_json(const char *ruta, const lab_t *labs, int n, const contexto_info
             char *t =
                 texto_formato("%s\nLab %s: %s%s", general, lab->numero,
                               lab->error_instructor ? "ERROR DEL INSTRUCTOR: " : "", lab->aviso);
+            free(general);
+            general = t;
+        }
+        if (lab->calificado && lab->nhitos > 0) {
+            char *h = hitos_linea(lab);
+            char *t = texto_formato("%s\n%s", general, h);
+            free(h);
             free(general);
             general = t;
         }

@@ -176,6 +176,17 @@ int labs_lista(const opciones_t *op, char **carpetas, int n)
         for (int k = 0; k < lab.nv; k++)
             printf("%s\tverificacion\t%s\t%d\t%s\n", c, lab.v[k].id, lab.v[k].puntos,
                    lab.v[k].nombre);
+        /* Los hitos: «hito», su id, sus verificaciones (separadas por espacios) y su título. */
+        for (int h = 0; h < lab.nhitos; h++) {
+            printf("%s\thito\t%s\t", c, lab.hitos[h].id);
+            const char *sep = "";
+            for (int k = 0; k < lab.nv; k++)
+                if (lab.v[k].hito == h) {
+                    printf("%s%s", sep, lab.v[k].id);
+                    sep = " ";
+                }
+            printf("\t%s\n", lab.hitos[h].titulo);
+        }
         lab_liberar(&lab);
     }
     return r;

@@ -219,6 +219,103 @@ static void leer_verificaciones(json_t *raiz, lab_t *lab, char *error, size_t ta
     }
 }
 
+/* El id de un hito: corto, letras y cifras ("0", "A", "B2"). */
+static int id_hito_valido(const char *id)
+{
+    if (id == NULL || id[0] == '\0' || strlen(id) > 8)
+        return 0;
+    for (const char *p = id; *p != '\0'; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+            return 0;
+    return 1;
+}
+
+/* El hito i-ésimo: id único, título, qué, y sus verificaciones, que existen y no están ya
+ * en otro hito (cada una va en el primer hito en que debe pasar). */
+static void leer_hito(json_t *o, lab_t *lab, int i, char *sub, size_t tam, int *mal)
+{
+    hito_t *h = &lab->hitos[i];
+    if (!json_is_object(o)) {
+        snprintf(sub, tam, "no es un objeto");
+        *mal = 1;
+        return;
+    }
+    h->id = texto_de(o, "id", 1, sub, tam, mal);
+    if (!*mal && !id_hito_valido(h->id)) {
+        snprintf(sub, tam, "id «%s» inválido (hasta 8 letras o cifras: \"0\", \"A\"…)", h->id);
+        *mal = 1;
+    }
+    for (int k = 0; k < i && !*mal; k++)
+        if (strcmp(lab->hitos[k].id, h->id) == 0) {
+            snprintf(sub, tam, "id «%s» repetido", h->id);
+            *mal = 1;
+        }
+    if (!*mal)
+        h->titulo = texto_de(o, "titulo", 1, sub, tam, mal);
+    if (!*mal)
+        h->que = texto_de(o, "que", 1, sub, tam, mal);
+    if (*mal)
+        return;
+    json_t *vs = json_object_get(o, "verificaciones");
+    if (!json_is_array(vs) || json_array_size(vs) == 0) {
+        snprintf(sub, tam, "«verificaciones» debe ser una lista no vacía de ids");
+        *mal = 1;
+        return;
+    }
+    for (size_t k = 0; k < json_array_size(vs) && !*mal; k++) {
+        const char *id = json_string_value(json_array_get(vs, k));
+        verificacion_t *v = id != NULL ? lab_verificacion(lab, id) : NULL;
+        if (v == NULL) {
+            snprintf(sub, tam, "«verificaciones»[%zu]: «%s» no es una verificación del laboratorio",
+                     k, id != NULL ? id : "(no es un texto)");
+            *mal = 1;
+        } else if (v->hito >= 0) {
+            snprintf(sub, tam, "«%s» ya está en el hito «%s» (cada verificación va en uno solo)",
+                     id, lab->hitos[v->hito].id);
+            *mal = 1;
+        } else {
+            v->hito = i;
+        }
+    }
+}
+
+/* «hitos» (opcional para el ejecutor; prueba-labs.sh exige que estén): si está, una lista
+ * ordenada de hitos que reparte todas las verificaciones, cada una en uno solo. */
+static void leer_hitos(json_t *raiz, lab_t *lab, char *error, size_t tam, int *mal)
+{
+    json_t *hs = json_object_get(raiz, "hitos");
+    if (*mal)
+        return;
+    for (int i = 0; i < lab->nv; i++)
+        lab->v[i].hito = -1;
+    if (hs == NULL)
+        return;
+    if (!json_is_array(hs) || json_array_size(hs) == 0) {
+        snprintf(error, tam, "«hitos» debe ser una lista no vacía");
+        *mal = 1;
+        return;
+    }
+    lab->hitos = calloc(json_array_size(hs), sizeof *lab->hitos);
+    if (lab->hitos == NULL) {
+        snprintf(error, tam, "sin memoria");
+        *mal = 1;
+        return;
+    }
+    lab->nhitos = (int)json_array_size(hs);
+    for (int i = 0; i < lab->nhitos && !*mal; i++) {
+        char sub[300];
+        leer_hito(json_array_get(hs, (size_t)i), lab, i, sub, sizeof sub, mal);
+        if (*mal)
+            snprintf(error, tam, "«hitos»[%d]: %s", i, sub);
+    }
+    for (int i = 0; i < lab->nv && !*mal; i++)
+        if (lab->v[i].hito < 0) {
+            snprintf(error, tam, "«hitos»: la verificación «%s» no está en ningún hito",
+                     lab->v[i].id);
+            *mal = 1;
+        }
+}
+
 int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
 {
     json_error_t je;
@@ -237,6 +334,7 @@ int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
     leer_archivos(raiz, lab, error, tam, &mal);
     leer_medios(raiz, lab, error, tam, &mal);
     leer_verificaciones(raiz, lab, error, tam, &mal);
+    leer_hitos(raiz, lab, error, tam, &mal);
     json_decref(raiz);
     return mal ? -1 : 0;
 }
@@ -249,8 +347,26 @@ verificacion_t *lab_verificacion(lab_t *lab, const char *id)
     return NULL;
 }
 
+int lab_hito_pendiente(const lab_t *lab, const verificacion_t **falta)
+{
+    *falta = NULL;
+    int pendiente = lab->nhitos;
+    for (int i = 0; i < lab->nv; i++)
+        if (!lab->v[i].ok && lab->v[i].hito >= 0 && lab->v[i].hito < pendiente) {
+            pendiente = lab->v[i].hito;
+            *falta = &lab->v[i];
+        }
+    return pendiente;
+}
+
 void lab_liberar(lab_t *lab)
 {
+    for (int i = 0; i < lab->nhitos; i++) {
+        free(lab->hitos[i].id);
+        free(lab->hitos[i].titulo);
+        free(lab->hitos[i].que);
+    }
+    free(lab->hitos);
     for (int i = 0; i < lab->nprohibidos; i++)
         free(lab->prohibidos[i]);
     free(lab->prohibidos);

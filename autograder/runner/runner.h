@@ -25,7 +25,16 @@ typedef struct {
     int ok;
     char *esperado, *obtenido, *detalle;
     double segundos;
+    int hito; /* índice en lab_t.hitos del hito al que pertenece; -1 si el lab no tiene hitos */
 } verificacion_t;
+
+/* Un hito de lab.json («hitos»): un grupo de verificaciones que un programa a medias ya pasa.
+ * El orden es el de lab.json; un hito se alcanza cuando pasan las suyas y las de los de antes. */
+typedef struct {
+    char *id;     /* "0", "A", "B"… */
+    char *titulo; /* «Una descarga al disco» */
+    char *que;    /* qué funciona ya, en una frase */
+} hito_t;
 
 typedef struct {
     char *carpeta;  /* "07-monitor-web" */
@@ -44,6 +53,8 @@ typedef struct {
     int trabajos;          /* --jobs de Criterion */
     verificacion_t *v;
     int nv;
+    hito_t *hitos; /* «hitos» de lab.json, en orden; NULL y 0 si no tiene */
+    int nhitos;
     /* Resultado del laboratorio */
     int calificado; /* 0: no se pudo calificar (ver aviso) */
     int compila;
@@ -194,6 +205,9 @@ void marcar_todas(lab_t *lab, const char *obtenido);
 int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam);
 void lab_liberar(lab_t *lab);
 verificacion_t *lab_verificacion(lab_t *lab, const char *id);
+/* El primer hito no alcanzado (índice; lab->nhitos si todos lo están) y en *falta la primera
+ * verificación, en el orden de lab.json, que le falta a ese hito o a uno anterior. */
+int lab_hito_pendiente(const lab_t *lab, const verificacion_t **falta);
 
 /* compilar.c */
 typedef struct {
