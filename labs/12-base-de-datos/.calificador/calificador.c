@@ -916,6 +916,16 @@ static int falla_y_para(base_t *b, cal_proceso_t *p, int falla, const char *fase
     const char *err = cal_errores(p);
     int con_error = strstr(err, b->ficha) != NULL;
     int con_sentencia = strstr(err, "INSERT") != NULL;
+    if (falla == 0) {
+        /* Las lecturas rechazadas: todas las filas están y la sentencia es un SELECT. */
+        con_sentencia = strstr(err, "SELECT") != NULL;
+        cal_obtenido("consultas rechazadas: salió con 1; stderr %s el error del servidor y %s la "
+                     "sentencia (SELECT …)",
+                     con_error ? "trae" : "no trae", con_sentencia ? "trae" : "no trae");
+        if (!con_error || !con_sentencia)
+            cal_nota_salida(p, 5);
+        return con_error && con_sentencia;
+    }
     PGconn *c = base_conectar(b);
     if (c == NULL)
         return 0;
@@ -940,28 +950,32 @@ static int falla_y_para(base_t *b, cal_proceso_t *p, int falla, const char *fase
     return con_error && con_sentencia && despues == 0;
 }
 
-/* Una sentencia que el servidor rechaza, una vez en cada fase (las dos ejecuciones a la vez):
- * código 1, en stderr la sentencia y el error, y nada más después. */
+/* Una sentencia que el servidor rechaza, una vez en cada fase (las tres ejecuciones a la vez; en
+ * la de consultas, las lecturas): código 1, en stderr la sentencia y el error, y nada más después.
+ */
 CAL_PRUEBA(sentencia_falla, 30)
 {
-    base_t bc, bs;
-    cal_proceso_t *pc, *ps;
+    base_t bc, bs, bq;
+    cal_proceso_t *pc, *ps, *pq;
     static const char *const args[] = {"-n", "20", "-p", "4", NULL};
     /* La fila que falla, al azar dentro de cada fase: un error tratado bien solo en una de las
      * dos fases pierde siempre. */
     uint64_t azar = cal_ahora_ms() ^ (uint64_t)getpid();
     int falla_c = 1 + (int)(azar % 20), falla_s = 21 + (int)((azar / 20) % 20);
     cal_esperado("con -n 20 -p 4 y el servidor rechazando la inserción de la fila %d (fase "
-                 "concurrente) y, en otra ejecución, la %d (fase secuencial): código 1, en stderr "
-                 "la sentencia que falló (INSERT …) y el error del servidor, y ninguna inserción "
-                 "después",
+                 "concurrente), en otra ejecución la %d (fase secuencial) y en una tercera las "
+                 "consultas: código 1, en stderr la sentencia que falló (INSERT … o SELECT …) y el "
+                 "error del servidor, y ninguna inserción después",
                  falla_c, falla_s);
     if (!base_preparar_falla(&bc, "sentencia_falla", falla_c) ||
         !base_preparar_falla(&bs, "sentencia_falla_sec", falla_s) ||
-        !base_lanzar(&bc, args, 0, 20, &pc) || !base_lanzar(&bs, args, 0, 20, &ps))
+        !base_preparar_falla(&bq, "sentencia_falla_consulta", 0) ||
+        !base_vigilar_lecturas(&bq, LECTURA_RECHAZADA) || !base_lanzar(&bc, args, 0, 20, &pc) ||
+        !base_lanzar(&bs, args, 0, 20, &ps) || !base_lanzar(&bq, args, 0, 20, &pq))
         CAL_FIN(0);
     int ok = falla_y_para(&bc, pc, falla_c, "concurrente");
-    CAL_FIN(falla_y_para(&bs, ps, falla_s, "secuencial") && ok);
+    ok = falla_y_para(&bs, ps, falla_s, "secuencial") && ok;
+    CAL_FIN(falla_y_para(&bq, pq, 0, "de consultas") && ok);
 }
 
 /* Juzga una pasada de valgrind ya lanzada: `codigo` el esperado (-1: cualquiera); con
