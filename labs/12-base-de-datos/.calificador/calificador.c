@@ -1008,10 +1008,11 @@ CAL_PRUEBA(valgrind, 150)
 {
     cal_esperado("bajo valgrind, -n 20 -p 4: código 0; y por los caminos de error (los códigos "
                  "los miran otras verificaciones): una inserción que el servidor rechaza, una "
-                 "tabla usuarios ajena y conexiones del pool rechazadas; todas sin errores de "
+                 "tabla usuarios ajena, conexiones del pool rechazadas y consultas rechazadas; "
+                 "todas sin errores de "
                  "memoria ni fugas");
-    base_t b, bf, bt, bl;
-    cal_proceso_t *p, *pf, *pt, *pl;
+    base_t b, bf, bt, bl, bq;
+    cal_proceso_t *p, *pf, *pt, *pl, *pq;
     static const char *const args[] = {"-n", "20", "-p", "4", NULL};
     static const char *const args_falla[] = {"-n", "10", "-p", "2", NULL};
     static const char *const args_ajena[] = {"-n", "5", "-p", "2", NULL};
@@ -1022,8 +1023,10 @@ CAL_PRUEBA(valgrind, 150)
         !base_preparar_falla(&bf, "valgrind_falla", 7) ||
         !base_preparar(&bt, "valgrind_ajena", TABLA_DISTINTA, 0, NULL) ||
         !base_preparar(&bl, "valgrind_limite", TABLA_LENTA, 0, NULL) || !base_limitar(&bl, 1) ||
-        !base_lanzar(&b, args, 1, 100, &p) || !base_lanzar(&bf, args_falla, 1, 100, &pf) ||
-        !base_lanzar(&bt, args_ajena, 1, 100, &pt) || !base_lanzar(&bl, args_limite, 1, 100, &pl))
+        !base_preparar_falla(&bq, "valgrind_consulta", 0) ||
+        !base_vigilar_lecturas(&bq, LECTURA_RECHAZADA) || !base_lanzar(&b, args, 1, 100, &p) ||
+        !base_lanzar(&bf, args_falla, 1, 100, &pf) || !base_lanzar(&bt, args_ajena, 1, 100, &pt) ||
+        !base_lanzar(&bl, args_limite, 1, 100, &pl) || !base_lanzar(&bq, args_ajena, 1, 100, &pq))
         CAL_FIN(0);
     /* Todas se esperan (cada una deja su nota), aunque falle una de las primeras. */
     int ok = pasada_valgrind(p, 0, 1, "el camino feliz (-n 20 -p 4)");
@@ -1033,5 +1036,6 @@ CAL_PRUEBA(valgrind, 150)
                          "con la base limitada a 1 conexión: el servidor rechaza las del pool "
                          "tras la primera (-n 10 -p 4)") &&
          ok;
+    ok = pasada_valgrind(pq, -1, 0, "con las consultas rechazadas (-n 5 -p 2)") && ok;
     CAL_FIN(ok);
 }
