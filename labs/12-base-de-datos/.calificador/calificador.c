@@ -18,11 +18,12 @@
  *   17), y un retraso puesto por base o por papel (post_auth_delay) frenaría también las
  *   conexiones del pool, o habría que ponerlo justo entre las dos fases: una carrera con el
  *   programa, que abre la secuencial en cuanto acaba la concurrente.
- * - Cerrar el pool saltándose las conexiones que aún se abren se ve a veces, no siempre: en
- *   «cierre» (la fila 1 falla mientras se abren otras 3), en «servidor_cae» (el servidor
- *   rechaza las del pool casi a la vez) o en «reemplaza_rotas»; cuál depende de si alguna
- *   acaba de abrirse antes de cerrar, y con la máquina cargada cambia de una vez a otra. Por
- *   eso no tiene mutante (su cabecera no puede decir un conjunto exacto).
+ *
+ * Cerrar el pool saltándose las conexiones que aún se abren se ve siempre en «cierre» (la fila 1
+ * falla con la conexión de la preparación justo cuando se piden las otras 3 del pool) y a veces
+ * en «sentencia_falla», «servidor_cae», «valgrind», «reemplaza_rotas» o «sigint»: que alguna
+ * siga abriéndose al fallar depende de la carga. Su mutante (cerrar_sin_conectando) debe fallar
+ * «cierre» y nombra las demás en «Puede fallar», con ese porqué.
  */
 #include "comun.h"
 
