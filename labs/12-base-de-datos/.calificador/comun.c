@@ -304,6 +304,71 @@ int base_preparar_falla(base_t *b, const char *id, int falla)
     return preparar(b, id, TABLA_LENTA, 0, NULL, 0, 0, falla);
 }
 
+/* Las lecturas del programa (sus SELECT sobre usuarios) pasan por una política de seguridad de
+ * filas (RLS) restrictiva que llama a calif.leer(): la tabla es del superusuario y el programa
+ * entra como curso, así que no puede quitarla ni saltársela. Las inserciones y el TRUNCATE no
+ * pasan por ella (solo FOR SELECT); el calificador, superusuario, tampoco. calif.leer() se puede
+ * ejecutar por su OID desde la política, pero curso no ve el esquema calif. */
+static const char *const SQL_POLITICA =
+    "GRANT EXECUTE ON FUNCTION calif.leer() TO curso;"
+    "ALTER TABLE public.usuarios ENABLE ROW LEVEL SECURITY;"
+    "CREATE POLICY calif_todo ON public.usuarios USING (true) WITH CHECK (true);"
+    "CREATE POLICY calif_leer ON public.usuarios AS RESTRICTIVE FOR SELECT USING (calif.leer());";
+
+/* Rechazada: el servidor rechaza toda lectura del programa con un error que trae la ficha. */
+static const char *const SQL_LEER_RECHAZADA =
+    "CREATE FUNCTION calif.leer() RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER "
+    "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
+    "IF session_user = 'curso' THEN "
+    "RAISE EXCEPTION 'calificador: consulta rechazada (%s)'; END IF; RETURN true; END $$;";
+
+/* Lenta: la primera lectura de cada conexión del programa espera LEER_MS y apunta en
+ * calif.lecturas si el proceso del servidor de la última inserción (la de la fase secuencial)
+ * sigue vivo. Una vez por conexión: la fila de calif.lecturas lo recuerda (una función VOLATILE
+ * ve lo que escribió antes en la misma transacción). */
+#define LEER_MS 300
+static const char *const SQL_LEER_LENTA =
+    "CREATE TABLE calif.lecturas (pid integer, secuencial_viva boolean);"
+    "CREATE FUNCTION calif.leer() RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER "
+    "SET search_path = pg_catalog, pg_temp AS $$ DECLARE ultimo integer; BEGIN "
+    "IF session_user <> 'curso' OR EXISTS (SELECT 1 FROM calif.lecturas WHERE pid = "
+    "pg_backend_pid()) THEN RETURN true; END IF; "
+    "PERFORM pg_sleep(%g); "
+    "SELECT pid INTO ultimo FROM calif.registro ORDER BY inicio DESC LIMIT 1; "
+    "INSERT INTO calif.lecturas VALUES (pg_backend_pid(), EXISTS (SELECT 1 FROM "
+    "pg_stat_activity WHERE pid = ultimo)); RETURN true; END $$;";
+
+int base_vigilar_lecturas(const base_t *b, lectura_t modo)
+{
+    PGconn *c = conectar(b->admin);
+    if (c == NULL)
+        return 0;
+    char guion[1024];
+    if (modo == LECTURA_RECHAZADA)
+        snprintf(guion, sizeof guion, SQL_LEER_RECHAZADA, b->ficha);
+    else
+        snprintf(guion, sizeof guion, SQL_LEER_LENTA, LEER_MS / 1000.0);
+    int ok = ejecutar(c, guion) && ejecutar(c, SQL_POLITICA);
+    PQfinish(c);
+    return ok;
+}
+
+int base_lecturas(const base_t *b, long long *total, long long *con_secuencial)
+{
+    PGconn *c = conectar(b->admin);
+    if (c == NULL)
+        return 0;
+    *total = base_entero(c, "SELECT count(*) FROM calif.lecturas", NULL, NULL);
+    *con_secuencial =
+        base_entero(c, "SELECT count(*) FROM calif.lecturas WHERE secuencial_viva", NULL, NULL);
+    PQfinish(c);
+    if (*total < 0 || *con_secuencial < 0) {
+        cal_obtenido("error del calificador: no se pudo leer calif.lecturas");
+        return 0;
+    }
+    return 1;
+}
+
 int base_limitar(const base_t *b, int limite)
 {
     PGconn *admin = conectar(b->servidor);

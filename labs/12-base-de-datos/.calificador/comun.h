@@ -85,6 +85,18 @@ int base_tabla_segura(PGconn *c);
  * llaman «basedatos»: las de un programa que no puso application_name. */
 long long base_sin_nombre(PGconn *c);
 
+/* Vigila las lecturas del programa (sus SELECT sobre usuarios; solo con TABLA_LENTA, cuya tabla es
+ * del calificador) con una política de seguridad de filas. LECTURA_RECHAZADA: el servidor las
+ * rechaza todas con el error «calificador: consulta rechazada (<b->ficha>)». LECTURA_LENTA: la
+ * primera de cada conexión tarda 300 ms y apunta si la conexión de la fase secuencial (la de la
+ * última inserción) sigue abierta en el servidor. 1 si se pudo. */
+typedef enum { LECTURA_RECHAZADA, LECTURA_LENTA } lectura_t;
+int base_vigilar_lecturas(const base_t *b, lectura_t modo);
+
+/* Tras LECTURA_LENTA: cuántas lecturas se apuntaron y en cuántas la conexión secuencial seguía
+ * abierta. 1 si se pudo leer (explicado si no). */
+int base_lecturas(const base_t *b, long long *total, long long *con_secuencial);
+
 /* Conexión del calificador a la base b (o a «curso» si b es NULL). NULL si falla (explicado). */
 PGconn *base_conectar(const base_t *b);
 
