@@ -136,7 +136,7 @@ int main(void)
     /* El guardián no cuenta para mantener vivo el bucle: si todo va bien, no llega a sonar. */
     uv_timer_init(&bucle, &p.guardian);
     p.guardian.data = &p;
-    uv_timer_start(&p.guardian, al_vigilar, 1000, 0);
+    uv_timer_start(&p.guardian, al_vigilar, 1100, 0);
     uv_unref((uv_handle_t *)&p.guardian);
 
     uv_run(&bucle, UV_RUN_DEFAULT);
