@@ -183,12 +183,21 @@ static void llamada(vista_t *v, long tid, const char *texto, const char *program
         return;
     memcpy(nombre, texto, nl);
     nombre[nl] = '\0';
-    const char *igual = strstr(texto, ") = ");
-    for (const char *o = igual; o != NULL; o = strstr(o + 1, ") = "))
-        igual = o;
+    /* El resultado es el último « = » que sigue a un «)»: strace lo alinea en una columna
+     * con espacios («close(3</x>)     = 0»), y una llamada partida en <unfinished …> y
+     * <… resumed> casi siempre acaba así (sin esto, un execve partido, frecuente con la
+     * máquina cargada, dejaba la ejecución sin observar y sus medios sin juzgar). */
+    const char *igual = NULL;
+    for (const char *o = strstr(texto, " = "); o != NULL; o = strstr(o + 1, " = ")) {
+        const char *a = o;
+        while (a > texto && a[-1] == ' ')
+            a--;
+        if (a > texto && a[-1] == ')')
+            igual = o;
+    }
     if (igual == NULL)
         return;
-    const char *ret_txt = igual + 4;
+    const char *ret_txt = igual + 3;
     long ret = strtol(ret_txt, NULL, 10);
     int bien = ret_txt[0] != '-' && ret_txt[0] != '?';
 
