@@ -273,6 +273,24 @@ for c in medios_08_splice:openat2 medios_08_solo_splice:splice; do
     mal "${c%%:*}-mensaje" "${c%%:*}: el informe no dice «Se vio ${c#*:}» — $SALIDAS/${c%%:*}.txt"
   fi
 done
+# El juez de las trazas, sin calificar nada (calificar --juzgar-trazas): trazas escritas a
+# mano en autograder/pruebas/trazas/. «execve-partido»: el execve del programa partido en
+# <unfinished ...> y <... execve resumed> con el « = 0» en columna, como lo deja strace con
+# la máquina cargada, y después un openat y un fstat de un archivo en el hilo del bucle. Antes
+# de leer el resultado tras los espacios, esa ejecución no contaba como observada (código 3) y
+# un uv_fs_fstat síncrono del 11 sacó 100. «limpia»: lo mismo en un hilo del grupo de libuv.
+juzgar_trazas() { # juzgar_trazas CARPETA CÓDIGO PATRÓN
+  local salida r
+  salida=$("$CALIFICAR" --raiz "$RAIZ" --lab 11 --juzgar-trazas "autograder/pruebas/trazas/$1" 2>&1)
+  r=$?
+  if [ "$r" = "$2" ] && grep -q -- "$3" <<<"$salida"; then
+    bien "trazas $1: código $r, «$3»"
+  else
+    mal "trazas-$1" "trazas $1: código $r (se esperaba $2) y «$3» — $salida"
+  fi
+}
+juzgar_trazas execve-partido 1 'Se vio openat de «/trabajo/c/a.bin.parte» para escribir, en el hilo del bucle'
+juzgar_trazas limpia 0 'Sin reglas de medios rotas'
 # Sin bubblewrap (la puerta pone el filtro; la traza sigue fuera del alcance del programa).
 CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_syscall_sin_caja "$generada/medios_08_syscall.c" 20 \
   CALIF_SIN_BWRAP=1

@@ -2,7 +2,7 @@
 # prueba-labs.sh B — los calificadores tienen dientes (autograder/README.md, «Principios»). Para cada
 # laboratorio con lab.json:
 #   - la solución (solutions/NN-tema) saca el 100 % (y, si lab.json fija
-#     «tiempo_objetivo_s», se califica en ese tiempo o menos);
+#     «tiempo_objetivo_s», se informa si se calificó en ese tiempo o más: un aviso, no un fallo);
 #   - el programa de partida, sin tocar, saca como mucho el 20 %;
 #   - hay al menos 4 mutantes (autograder/mutantes/NN-tema/*.patch: la solución con un fallo
 #     realista) y cada parche se aplica aún a la solución. Que cada uno falle justo las
@@ -114,11 +114,13 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
       mal "$lab-solucion" "solución: $p/$m (rc=$rc); debe ser el 100 % — $SALIDAS/$lab-solucion.txt"
       mostrar "$lab-solucion"
     fi
+    # El tiempo se informa, no se exige: depende de la carga de la máquina (dos suites a la
+    # vez en make test) y una prueba no es un cronómetro. Por encima del objetivo, un aviso.
     if [ "$objetivo" != 0 ]; then
       if awk -v s="$segundos" -v o="$objetivo" 'BEGIN{exit !(s <= o)}'; then
-        bien "calificar la solución tarda $segundos s (objetivo ≤ $objetivo s)"
+        printf '  · calificar la solución tarda %s s (objetivo ≤ %s s)\n' "$segundos" "$objetivo"
       else
-        mal "$lab-tiempo" "calificar la solución tardó $segundos s (objetivo ≤ $objetivo s)"
+        printf '  ⚠ calificar la solución tardó %s s, más que el objetivo de %s s (no es un fallo: depende de la carga; medirlo sin carga)\n' "$segundos" "$objetivo"
       fi
     fi
     informe_valido "$lab-solucion" && bien "results.json y junit.xml válidos" ||

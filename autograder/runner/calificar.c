@@ -444,6 +444,8 @@ int main(int argc, char **argv)
         r = historial_mostrar(&op, carpetas, nc);
     } else if (op.pista) {
         r = pista_mostrar(&op, carpetas, nc);
+    } else if (op.trazas != NULL) {
+        r = conducta_mostrar(&op, carpetas, nc);
     } else {
         /* Huérfanos de cualquier cosa que lancemos vienen a nosotros (y se matan). */
         prctl(PR_SET_CHILD_SUBREAPER, 1);

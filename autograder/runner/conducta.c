@@ -586,6 +586,36 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, char **informe, char **avis
     return *informe != NULL;
 }
 
+int conducta_mostrar(const opciones_t *op, char **carpetas, int n)
+{
+    lab_t lab = {0};
+    struct stat st;
+    if (n != 1 || labs_cargar(op, carpetas[0], &lab) < 0) {
+        fprintf(stderr, "calificar: --juzgar-trazas necesita un solo laboratorio válido (--lab)\n");
+        lab_liberar(&lab);
+        return 2;
+    }
+    if (stat(op->trazas, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "calificar: «%s» no es una carpeta de trazas\n", op->trazas);
+        lab_liberar(&lab);
+        return 2;
+    }
+    char *informe, *aviso;
+    int r = conducta_juzgar(&lab, op->trazas, &informe, &aviso);
+    if (r < 0)
+        printf("No hay ninguna ejecución observada del programa «%s» en %s.\n", lab.programa,
+               op->trazas);
+    else if (r == 1)
+        printf("Rompe las reglas de medios del laboratorio %s:\n%s\n", lab.carpeta, informe);
+    else
+        printf("Sin reglas de medios rotas%s%s.\n", aviso != NULL ? "; no se vio: " : "",
+               aviso != NULL ? aviso : "");
+    free(informe);
+    free(aviso);
+    lab_liberar(&lab);
+    return r < 0 ? 3 : r;
+}
+
 const char *conducta_strace(void)
 {
     const char *strace = getenv("CALIF_STRACE");

@@ -24,6 +24,8 @@ static void uso(void)
             "     calificar --raiz R --variables           (datos de los lab.json para make)\n"
             "     calificar --raiz R --lista [--lab NN]    (los mismos, para guiones)\n"
             "     calificar --raiz R --pista [--lab NN]    (la pista de la primera que falla)\n"
+            "     calificar --raiz R --lab NN --juzgar-trazas CARPETA\n"
+            "                (los medios de unas trazas de strace guardadas, *.traza)\n"
             "Normalmente se usa a través de «make grade».\n");
 }
 
@@ -74,6 +76,7 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
                                            {"aviso-entrega", required_argument, NULL, 'a'},
                                            {"trabajos", required_argument, NULL, 'j'},
                                            {"primera", no_argument, NULL, '1'},
+                                           {"juzgar-trazas", required_argument, NULL, 'T'},
                                            {NULL, 0, NULL, 0}};
     memset(op, 0, sizeof *op);
     const char **destino[128] = {NULL};
@@ -87,6 +90,7 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
     destino['o'] = &op->salida;
     destino['h'] = &op->historial;
     destino['a'] = &op->aviso;
+    destino['T'] = &op->trazas;
     int c;
     while ((c = getopt_long(argc, argv, "", largas, NULL)) != -1) {
         if (c == 'P' || c == 'D')
@@ -117,7 +121,7 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
         }
     }
     int datos = op->variables || op->lista || op->pista || op->publicar != 0 ||
-                op->estado_soluciones || op->progreso;
+                op->estado_soluciones || op->progreso || op->trazas != NULL;
     if (op->raiz == NULL || optind != argc ||
         (!datos &&
          (op->construccion == NULL || op->cc == NULL || op->cflags == NULL || op->libs == NULL))) {
@@ -133,6 +137,10 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
     if (op->publicar != 0 && op->lab == NULL) {
         fprintf(stderr, "calificar: di qué laboratorio: make %spublicar LAB=07\n",
                 op->publicar > 0 ? "" : "des");
+        return 2;
+    }
+    if (op->trazas != NULL && op->lab == NULL) {
+        fprintf(stderr, "calificar: --juzgar-trazas necesita --lab NN (sus reglas de medios)\n");
         return 2;
     }
     if (op->progreso && op->historial == NULL) {

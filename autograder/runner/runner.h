@@ -84,6 +84,7 @@ typedef struct {
     const char *aviso;     /* --aviso-entrega TEXTO: va al informe (archivos ignorados…) */
     int trabajos;          /* --trabajos N: sustituye a «trabajos» de lab.json (0 = no) */
     int primera;           /* --primera: el modo de make vigilar (runner/primera.c) */
+    const char *trazas;    /* --juzgar-trazas CARPETA: juzgar trazas guardadas (conducta.c) */
     char construccion_abs[PATH_MAX], entrega_abs[PATH_MAX], salida_def[PATH_MAX];
 } opciones_t;
 /* 0, o el código de salida (2) tras decir en stderr qué está mal. */
@@ -248,6 +249,10 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, char **informe, char **avis
 const char *conducta_llamadas(const lab_t *lab);
 /* 1 si aquí se puede observar (strace con ptrace); si no, 0 y el motivo. */
 int conducta_probar(char *motivo, size_t tam);
+/* --juzgar-trazas: juzga las trazas de strace de op->trazas con las reglas del laboratorio
+ * op->lab y lo dice en la salida estándar. 0 si no rompen ninguna regla, 1 si sí, 3 si no hay
+ * ninguna ejecución observada, 2 si no se puede (laboratorio o carpeta). */
+int conducta_mostrar(const opciones_t *op, char **carpetas, int n);
 /* El strace que se prueba y con el que se observa: CALIF_STRACE (ruta absoluta) o el del
  * sistema. No es memoria nueva. */
 const char *conducta_strace(void);
