@@ -320,7 +320,9 @@ def comprobar_epub(salida):
         return
     jar = "/usr/share/java/epubcheck.jar"
     orden = ["java", "-jar", jar, epub] if os.path.exists(jar) else ["epubcheck", epub]
-    r = subprocess.run(orden, capture_output=True, text=True, timeout=180)
+    # El límite es contra un cuelgue, no una medida: epubcheck gasta unos 20 s de CPU (Java),
+    # pero con la máquina muy cargada (carga 40) se midieron 4,5 minutos.
+    r = subprocess.run(orden, capture_output=True, text=True, timeout=600)
     salida_ec = (r.stdout + r.stderr).strip().splitlines()
     resultado(r.returncode == 0 and any("No errors or warnings" in l for l in salida_ec),
               "epubcheck: %s" % ("; ".join(l for l in salida_ec if l.startswith("Messages")) or
