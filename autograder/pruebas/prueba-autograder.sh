@@ -595,4 +595,29 @@ else
   mal "instructor" "lab.json que no casa: rc=$rc, sin «ERROR DEL INSTRUCTOR … no_existe»"
 fi
 
+# Un ejecutor matado con SIGKILL no limpia: el PostgreSQL de la calificación del 12 (pg_ctl lo
+# deja como demonio) seguía en marcha, huérfano de init. La siguiente calificación en la misma
+# salida mata los procesos sin terminal que nombran su carpeta de trabajo antes de borrarla
+# (base/huerfanos.c, huerfanos_restos) y lo dice.
+salida_m="$SALIDAS/matado"
+rm -rf "$salida_m"
+"$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" --cflags "$CALIF_CFLAGS" \
+  --libs "$CALIF_LIBS" --salida "$salida_m" --lab 12 --soluciones >/dev/null 2>&1 &
+pid_m=$!
+for _ in $(seq 120); do
+  pgrep -f "postgres -D $salida_m/" >/dev/null && break
+  sleep 0.5
+done
+{ kill -KILL "$pid_m" && wait "$pid_m"; } 2>/dev/null
+sleep 1
+antes=$(pgrep -fc "postgres -D $salida_m/")
+RESUMIDO=1 calificar_en matado --lab 12 --soluciones
+despues=$(pgrep -fc "postgres -D $salida_m/")
+if [ "$antes" -ge 1 ] && [ "$despues" = 0 ] && grep -q "de una calificación anterior que no terminó" "$SALIDAS/matado.txt"; then
+  bien "ejecutor matado: su PostgreSQL seguía ($antes), la siguiente calificación lo para y lo dice"
+else
+  mal "matado" "ejecutor matado: PostgreSQL antes $antes, después $despues (debe ser ≥ 1 y 0, con aviso) — $SALIDAS/matado.txt"
+  pkill -KILL -f "postgres -D $salida_m/" 2>/dev/null
+fi
+
 resumen_final

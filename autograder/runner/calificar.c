@@ -69,6 +69,12 @@ static void rutas_calcular(const opciones_t *op, const lab_t *lab, rutas_t *r)
 /* Carpeta de trabajo limpia y la entrega copiada. 0 si se puede compilar. */
 static int preparar(const opciones_t *op, lab_t *lab, const rutas_t *r)
 {
+    int restos = huerfanos_restos(r->trabajo);
+    if (restos > 0)
+        fprintf(stderr,
+                "calificar: %s %d %s de una calificación anterior que no terminó (%s): %s\n",
+                restos == 1 ? "quedaba" : "quedaban", restos, restos == 1 ? "proceso" : "procesos",
+                r->trabajo, restos == 1 ? "se ha parado" : "se han parado");
     archivos_borrar_arbol(r->trabajo);
     if (archivos_crear_carpetas(r->fuentes) < 0 || archivos_crear_carpetas(r->resultados) < 0 ||
         archivos_crear_carpetas(r->tmp) < 0) {

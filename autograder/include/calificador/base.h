@@ -49,6 +49,10 @@ double reloj_s(void);
 /* Mata y recoge a los hijos huérfanos heredados (somos subreaper) salvo los que
  * `conservar` indique. */
 void huerfanos_barrer(int (*conservar)(pid_t));
+/* Mata los procesos sin terminal que nombran `carpeta` (o algo dentro) en su línea de
+ * órdenes: los restos de una calificación anterior que murió sin limpiar (el ejecutor
+ * matado con SIGKILL deja, por ejemplo, el PostgreSQL del 12 en marcha). Devuelve cuántos. */
+int huerfanos_restos(const char *carpeta);
 
 /* ---------------------------------------------------------------- orden.c */
 #define TOPE_CAPTURA (48 * 1024)
