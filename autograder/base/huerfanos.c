@@ -18,6 +18,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Lee /proc/PID/stat de `pid` y deja en *ppid y *tty su padre y su terminal. 0, o -1 si el
+ * proceso ya no está. «pid (nombre) estado ppid pgrp sesión tty …»: el nombre puede tener
+ * espacios y paréntesis, así que se lee desde el último «)». */
+static int leer_stat(long pid, long *ppid, long *tty)
+{
+    char ruta[64], linea[512];
+    snprintf(ruta, sizeof ruta, "/proc/%ld/stat", pid);
+    FILE *f = fopen(ruta, "r");
+    if (f == NULL)
+        return -1;
+    size_t n = fread(linea, 1, sizeof linea - 1, f);
+    fclose(f);
+    linea[n] = '\0';
+    char *cierre = strrchr(linea, ')');
+    char est;
+    long grupo, sesion;
+    if (cierre == NULL ||
+        sscanf(cierre + 1, " %c %ld %ld %ld %ld", &est, ppid, &grupo, &sesion, tty) != 5)
+        return -1;
+    return 0;
+}
+
 /* Mata a todos los hijos que nos hayan quedado (huérfanos heredados como subreaper) salvo
  * los que `conservar` diga. Repite porque matar a uno puede dejarnos a sus hijos. */
 void huerfanos_barrer(int (*conservar)(pid_t))
@@ -34,21 +56,8 @@ void huerfanos_barrer(int (*conservar)(pid_t))
             long pid = strtol(e->d_name, &fin, 10);
             if (*fin != '\0' || pid <= 0)
                 continue;
-            char ruta[64], linea[512];
-            snprintf(ruta, sizeof ruta, "/proc/%ld/stat", pid);
-            FILE *f = fopen(ruta, "r");
-            if (f == NULL)
-                continue;
-            size_t n = fread(linea, 1, sizeof linea - 1, f);
-            fclose(f);
-            linea[n] = '\0';
-            /* «pid (nombre) estado ppid …»: el nombre puede tener espacios y paréntesis. */
-            char *cierre = strrchr(linea, ')');
-            if (cierre == NULL)
-                continue;
-            char est;
-            long ppid;
-            if (sscanf(cierre + 1, " %c %ld", &est, &ppid) != 2 || ppid != yo)
+            long ppid, tty;
+            if (leer_stat(pid, &ppid, &tty) < 0 || ppid != yo)
                 continue;
             if (conservar != NULL && conservar((pid_t)pid))
                 continue;
@@ -98,22 +107,10 @@ int huerfanos_restos(const char *carpeta)
         long pid = strtol(e->d_name, &fin, 10);
         if (*fin != '\0' || pid <= 1 || pid == (long)getpid())
             continue;
-        char ruta[64], linea[512];
-        snprintf(ruta, sizeof ruta, "/proc/%ld/stat", pid);
-        FILE *f = fopen(ruta, "r");
-        if (f == NULL)
-            continue;
-        size_t n = fread(linea, 1, sizeof linea - 1, f);
-        fclose(f);
-        linea[n] = '\0';
-        /* «pid (nombre) estado ppid pgrp sesión tty …»: los que tienen terminal son de una
-         * persona (un editor abierto en la carpeta), no restos de la calificación. */
-        char *cierre = strrchr(linea, ')');
-        char est;
-        long ppid, grupo, sesion, tty;
-        if (cierre == NULL ||
-            sscanf(cierre + 1, " %c %ld %ld %ld %ld", &est, &ppid, &grupo, &sesion, &tty) != 5 ||
-            tty != 0 || !nombra_carpeta(pid, carpeta))
+        /* Los que tienen terminal son de una persona (un editor abierto en la carpeta), no
+         * restos de la calificación. */
+        long ppid, tty;
+        if (leer_stat(pid, &ppid, &tty) < 0 || tty != 0 || !nombra_carpeta(pid, carpeta))
             continue;
         if (kill((pid_t)pid, SIGKILL) == 0)
             matados++;
