@@ -750,6 +750,7 @@ fin:
  * EPIPE) o cancelado (UV_ECANCELED, por el uv_close). */
 #define MSS_ESTRECHO 536
 #define RIADA_LINEAS 256
+#define RIADA_TANDA  16
 
 /* 1 si `linea` es la salida de `nombre`: la normal o, si el servidor lo echó por no leer
  * (eso lo juzga cliente_lento, no esta), la de la expulsión. */
@@ -781,41 +782,47 @@ static int espera_salida_de(sesion_t *s, tcp_t *c, const char *nombre)
     return 0;
 }
 
-/* ana manda la riada y beto la recibe entera (las líneas se cuentan; el contenido lo juzgan
- * otras verificaciones). Si el servidor echa a carla por el camino, *fuera = 1. */
+/* ana manda la riada a tandas de RIADA_TANDA líneas y beto recibe cada tanda entera antes de
+ * la siguiente (las líneas se cuentan; el contenido lo juzgan otras verificaciones). A
+ * tandas para que a beto, que sí lee, nunca le falte por recibir más de ~16 KiB: la riada es
+ * para carla. Si el servidor echa a carla por el camino, *fuera = 1. */
 static int riada_para_carla(sesion_t *s, tcp_t *ana, tcp_t *beto, int *fuera)
 {
-    static char riada[RIADA_LINEAS * LINEA_INUNDACION];
+    static char tanda[RIADA_TANDA * LINEA_INUNDACION];
     char linea[2048];
     size_t largo;
     int vistas = 0, r = 1;
 
-    for (size_t i = 0; i < sizeof riada; i += LINEA_INUNDACION) {
-        memset(riada + i, 'y', LINEA_INUNDACION - 1);
-        riada[i + LINEA_INUNDACION - 1] = '\n';
+    for (size_t i = 0; i < sizeof tanda; i += LINEA_INUNDACION) {
+        memset(tanda + i, 'y', LINEA_INUNDACION - 1);
+        tanda[i + LINEA_INUNDACION - 1] = '\n';
     }
     *fuera = 0;
-    if (tcp_enviar(ana, riada, sizeof riada) < 0) {
-        cal_esperado("que ana pudiera enviar %d líneas de %d bytes", RIADA_LINEAS,
-                     LINEA_INUNDACION);
-        cal_obtenido("el envío no terminó en 5 s o el servidor cerró su conexión");
-        sigue_vivo(s);
-        return 0;
-    }
-    while (vistas < RIADA_LINEAS &&
-           (r = tcp_linea(beto, s->espera, linea, sizeof linea, &largo)) == 1) {
-        if (es_salida_de(linea, "carla")) {
-            *fuera = 1;
-        } else {
-            vistas++;
+    while (vistas < RIADA_LINEAS) {
+        if (tcp_enviar(ana, tanda, sizeof tanda) < 0) {
+            cal_esperado("que ana pudiera enviar %d líneas de %d bytes", RIADA_LINEAS,
+                         LINEA_INUNDACION);
+            cal_obtenido("tras %d, el envío no terminó en 5 s o el servidor cerró su conexión",
+                         vistas);
+            sigue_vivo(s);
+            return 0;
         }
-    }
-    if (vistas < RIADA_LINEAS) {
-        cal_esperado("que beto recibiera las %d líneas que mandó ana", RIADA_LINEAS);
-        cal_obtenido("recibió %d y después %s", vistas,
-                     r == 0 ? "nada en varios segundos" : "el servidor cerró su conexión");
-        sigue_vivo(s);
-        return 0;
+        for (int n = 0; n < RIADA_TANDA &&
+                        (r = tcp_linea(beto, s->espera, linea, sizeof linea, &largo)) == 1;) {
+            if (es_salida_de(linea, "carla")) {
+                *fuera = 1;
+            } else {
+                n++;
+                vistas++;
+            }
+        }
+        if (r != 1) {
+            cal_esperado("que beto recibiera las %d líneas que mandó ana", RIADA_LINEAS);
+            cal_obtenido("recibió %d y después %s", vistas,
+                         r == 0 ? "nada en varios segundos" : "el servidor cerró su conexión");
+            sigue_vivo(s);
+            return 0;
+        }
     }
     return 1;
 }
