@@ -38,13 +38,17 @@ static void esperar_fd(int fd, short eventos, uint64_t ms)
     al_esperar();
 }
 
-/* Prepara el socket: SO_RCVBUF (antes de conectar), connect, TCP_NODELAY y O_NONBLOCK. */
-static int conectar(int fd, int puerto, int rcvbuf)
+/* Prepara el socket: SO_RCVBUF y TCP_MAXSEG (antes de conectar: los dos viajan en el SYN),
+ * connect, TCP_NODELAY y O_NONBLOCK. */
+static int conectar(int fd, int puerto, int rcvbuf, int mss)
 {
     struct sockaddr_in dir;
     int uno = 1;
 
     if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf) < 0) {
+        return -errno;
+    }
+    if (mss > 0 && setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss) < 0) {
         return -errno;
     }
     memset(&dir, 0, sizeof dir);
@@ -61,6 +65,11 @@ static int conectar(int fd, int puerto, int rcvbuf)
 }
 
 int tcp_abrir(tcp_t *c, int puerto, const char *etiqueta, int rcvbuf)
+{
+    return tcp_abrir_mss(c, puerto, etiqueta, rcvbuf, 0);
+}
+
+int tcp_abrir_mss(tcp_t *c, int puerto, const char *etiqueta, int rcvbuf, int mss)
 {
     int r = 0;
 
@@ -79,7 +88,7 @@ int tcp_abrir(tcp_t *c, int puerto, const char *etiqueta, int rcvbuf)
         }
     }
     if (r == 0) {
-        r = conectar(c->fd, puerto, rcvbuf);
+        r = conectar(c->fd, puerto, rcvbuf, mss);
     }
     if (r != 0) {
         tcp_cerrar(c);

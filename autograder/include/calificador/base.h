@@ -175,6 +175,13 @@ void tcp_al_esperar(void (*funcion)(void));
 /* Conecta con 127.0.0.1:puerto. `rcvbuf` > 0 fija SO_RCVBUF antes de conectar (un cliente
  * que «no lee» con una ventana pequeña). TCP_NODELAY. */
 int tcp_abrir(tcp_t *c, int puerto, const char *etiqueta, int rcvbuf);
+/* Como tcp_abrir, y además `mss` > 0 fija TCP_MAXSEG antes de conectar: el servidor trocea
+ * lo que manda a este cliente en segmentos de ese tamaño. Para un cliente que no lee y cuya
+ * cola en el núcleo tiene que llenarse pronto: en loopback (MTU 64 KiB) el núcleo del
+ * servidor amplía su búfer de envío según el tamaño de segmento y, aunque el cliente tenga
+ * SO_RCVBUF mínimo, acepta ~1,7 MiB antes de que un uv_write se quede en la cola de libuv;
+ * con mss 536, ~40 KiB (medido en Linux 6.x, tcp_wmem de serie). */
+int tcp_abrir_mss(tcp_t *c, int puerto, const char *etiqueta, int rcvbuf, int mss);
 /* Envía todo (espera hasta 5 s a que quepa; si no, -ETIMEDOUT). Nunca SIGPIPE. */
 int tcp_enviar(tcp_t *c, const void *datos, size_t n);
 int tcp_texto(tcp_t *c, const char *texto);

@@ -109,8 +109,13 @@ int espera_prefijo(sesion_t *s, tcp_t *c, const char *prefijo, const char *que, 
 
 int entrar(sesion_t *s, tcp_t *c, const char *nombre)
 {
+    return entrar_con(s, c, nombre, 0, 0);
+}
+
+int entrar_con(sesion_t *s, tcp_t *c, const char *nombre, int rcvbuf, int mss)
+{
     char bienvenida[160];
-    int r = tcp_abrir(c, s->puerto, nombre, 0);
+    int r = tcp_abrir_mss(c, s->puerto, nombre, rcvbuf, mss);
 
     if (r < 0) {
         cal_esperado("poder conectar con 127.0.0.1:%d", s->puerto);
@@ -172,11 +177,7 @@ int llenar_sala(sesion_t *s, tcp_t *c, const char *const *nombres, int n)
  * sala y después los dos de `nombres`. 1 si todos entraron. */
 int sala_con_lento(sesion_t *s, tcp_t *lento, tcp_t *c, const char *const *nombres)
 {
-    if (tcp_abrir(lento, s->puerto, "lento", 4096) < 0 || !espera_linea(s, lento, PREGUNTA))
-        return 0;
-    tcp_texto(lento, "lento\n");
-    return espera_linea(s, lento, "* Hola, lento. Comandos: /list, /quit") &&
-           llenar_sala(s, c, nombres, 2);
+    return entrar_con(s, lento, "lento", 4096, 0) && llenar_sala(s, c, nombres, 2);
 }
 
 /* 1 si `linea` es una línea de la riada («emisor: » y LINEA_INUNDACION − 1 veces `letra`) o
