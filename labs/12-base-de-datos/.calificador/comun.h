@@ -53,6 +53,10 @@ typedef struct {
     char ficha[16]; /* marca al azar del mensaje de error de esa fila */
 } base_t;
 
+/* «POSTGRES_PLANTILLA='…' » para las órdenes de postgres.sh iniciar de esta calificación (el
+ * clúster se copia de una plantilla en vez de ejecutar initdb cada vez), o "" sin TMPDIR. */
+const char *base_plantilla(void);
+
 /* Crea la base de datos c_<id> en el servidor de la calificación (o en el de `otro`, una
  * carpeta de postgres.sh ya en marcha) y la prepara. 1 si todo fue bien. */
 int base_preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro);
