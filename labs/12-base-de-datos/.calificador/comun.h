@@ -5,7 +5,10 @@
  * Un solo servidor por calificación: lo arranca el proceso principal de Criterion antes de la
  * primera verificación (ReportHook PRE_ALL, con common/herramientas/postgres.sh en una carpeta
  * de TMPDIR) y lo para y borra después de la última (POST_ALL). Si el calificador muere antes,
- * el ejecutor mata a los huérfanos (el postmaster es uno) y borra su TMPDIR. Cada verificación
+ * el ejecutor mata a los huérfanos (el postmaster es uno) y borra su TMPDIR. initdb, una vez por
+ * calificación: los demás clústeres de esa calificación (el de cada verificación que el ejecutor
+ * repite sola, otro proceso, y el propio de servidor_cae) copian una plantilla que deja el primero
+ * en TMPDIR (base_plantilla). Cada verificación
  * trabaja en su propia base de datos (c_<id>) y el programa llega al servidor por el socket
  * unix, cuya carpeta se monta en la caja: la red de la caja es otra y no ve 127.0.0.1 de fuera.
  *
