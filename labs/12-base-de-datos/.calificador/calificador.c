@@ -19,6 +19,16 @@
  *   conexiones del pool, o habría que ponerlo justo entre las dos fases: una carrera con el
  *   programa, que abre la secuencial en cuanto acaba la concurrente.
  *
+ * - En «cierre», si la secuencial sigue abierta en las lecturas que no son la primera de su
+ *   conexión: mirarlo en todas costaría poco (sin esperar más, una consulta a pg_stat_activity
+ *   por sentencia), pero no puede cazar nada que la primera no cace. La primera lectura de cada
+ *   conexión mira 300 ms después de empezar; cualquier otra lectura de esa conexión empieza
+ *   cuando la primera ya terminó, o sea después de esa mirada; y el proceso del servidor de la
+ *   secuencial, una vez terminado, no vuelve. Si en la mirada más temprana ya no estaba, en
+ *   las posteriores tampoco: ningún mutante podría perder solo por ellas. Mirar al empezar
+ *   cada lectura, sin los 300 ms, sí vería más pronto, pero suspendería programas correctos: el
+ *   proceso del servidor sale unos ms después de que el programa cierre la conexión.
+ *
  * Cerrar el pool saltándose las conexiones que aún se abren se ve siempre en «cierre» (la fila 1
  * falla con la conexión de la preparación justo cuando se piden las otras 3 del pool) y a veces
  * en «sentencia_falla», «servidor_cae», «valgrind», «reemplaza_rotas» o «sigint»: que alguna
@@ -763,9 +773,9 @@ CAL_PRUEBA(servidor_cae, 50)
         CAL_FIN(0);
     }
     snprintf(dir, sizeof dir, "%s/bd", padre);
-    char orden[1200];
-    snprintf(orden, sizeof orden, "POSTGRES_SIN_TCP=1 bash '%s' iniciar '%s' >/dev/null 2>&1",
-             POSTGRES_SH, dir);
+    char orden[2048];
+    snprintf(orden, sizeof orden, "%sPOSTGRES_SIN_TCP=1 bash '%s' iniciar '%s' >/dev/null 2>&1",
+             base_plantilla(), POSTGRES_SH, dir);
     if (system(orden) != 0) {
         cal_obtenido("error del calificador: no arrancó un PostgreSQL propio");
         CAL_FIN(0);

@@ -5,7 +5,10 @@
  * Un solo servidor por calificación: lo arranca el proceso principal de Criterion antes de la
  * primera verificación (ReportHook PRE_ALL, con common/herramientas/postgres.sh en una carpeta
  * de TMPDIR) y lo para y borra después de la última (POST_ALL). Si el calificador muere antes,
- * el ejecutor mata a los huérfanos (el postmaster es uno) y borra su TMPDIR. Cada verificación
+ * el ejecutor mata a los huérfanos (el postmaster es uno) y borra su TMPDIR. initdb, una vez por
+ * calificación: los demás clústeres de esa calificación (el de cada verificación que el ejecutor
+ * repite sola, otro proceso, y el propio de servidor_cae) copian una plantilla que deja el primero
+ * en TMPDIR (base_plantilla). Cada verificación
  * trabaja en su propia base de datos (c_<id>) y el programa llega al servidor por el socket
  * unix, cuya carpeta se monta en la caja: la red de la caja es otra y no ve 127.0.0.1 de fuera.
  *
@@ -52,6 +55,10 @@ typedef struct {
     int falla;      /* id de la fila que el servidor rechaza (0: ninguna) */
     char ficha[16]; /* marca al azar del mensaje de error de esa fila */
 } base_t;
+
+/* «POSTGRES_PLANTILLA='…' » para las órdenes de postgres.sh iniciar de esta calificación (el
+ * clúster se copia de una plantilla en vez de ejecutar initdb cada vez), o "" sin TMPDIR. */
+const char *base_plantilla(void);
 
 /* Crea la base de datos c_<id> en el servidor de la calificación (o en el de `otro`, una
  * carpeta de postgres.sh ya en marcha) y la prepara. 1 si todo fue bien. */
