@@ -398,8 +398,30 @@ static int distingue(const esc_t *e)
 }
 
 /* Servidor, sal, archivo de proveedores y referencias. 0 o -1 (anotado). */
+/* Cambia el nombre de cada proveedor por uno al azar (cuatro letras y su posición, así que
+ * no se repiten): el nombre va en el archivo y en cada línea de la salida, y «roto», «caido»
+ * o «texto» le dirían al programa qué escenario es sin leer la respuesta. El informe dice
+ * cuál era cuál. */
+static void renombrar(esc_t *e)
+{
+    for (int k = 0; k < e->nprovs && k < MAX_PROV; k++) {
+        e->propios[k] = e->provs[k];
+        char *n = e->nombres[k];
+        for (int i = 0; i < 4; i++)
+            n[i] = (char)('a' + azar(0, 25));
+        snprintf(n + 4, sizeof e->nombres[k] - 4, "%d", k);
+        e->propios[k].nombre = n;
+    }
+    e->provs = e->propios;
+}
+
 int preparar(esc_t *e)
 {
+    const prov_t *originales = e->provs;
+    renombrar(e);
+    for (int k = 0; k < e->nprovs; k++)
+        cal_nota("(«%s» es el proveedor «%s» de la verificación)", e->provs[k].nombre,
+                 originales[k].nombre);
     if (servidor(&e->s) < 0)
         return -1;
     char opaca[48];

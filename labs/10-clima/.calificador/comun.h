@@ -89,6 +89,10 @@ typedef struct {
     int columna[MAX_CIUDADES][MAX_PROV];
     int codigo[MAX_PROV];     /* E_ESTADO: el código que se pidió */
     char alias[MAX_PROV][48]; /* «/c/FICHA» de cada proveedor del servidor (cal_alias) */
+    /* Los proveedores de verdad: los de `provs` con un nombre al azar (provs apunta aquí
+     * tras preparar()). Un nombre como «roto» o «caido» diría el escenario al programa. */
+    prov_t propios[MAX_PROV];
+    char nombres[MAX_PROV][8];
     cal_proceso_t *p;
 } esc_t;
 
