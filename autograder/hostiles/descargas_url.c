@@ -24,17 +24,17 @@
 #include <unistd.h>
 #include <uv.h>
 
-#define SIMULTANEAS_OMISION 3
+#define SIMULTANEAS_OMISION  3
 #define ESTANCADA_OMISION_MS 10000
-#define TIC_MS 500
-#define VENTANA_MS 2000              /* la velocidad se mide sobre los últimos 2 s */
-#define PAUSAR_DESDE (1024 * 1024)   /* más de 1 MiB sin escribir: pausa */
-#define REANUDAR_HASTA (256 * 1024)  /* y se reanuda al bajar de 256 KiB */
-#define ESPERA_BASE_MS 200           /* primer reintento: 200–300 ms; luego el doble */
-#define MAX_BUFS 64                  /* trozos por escritura (uv_fs_write con varios búferes) */
-#define TAM_LECTURA (256 * 1024)     /* lectura para comprobar la huella */
-#define CAP_COLA 1024                /* eventos de progreso pendientes */
-#define MUESTRAS 8                   /* (instante, bytes) de los últimos tics */
+#define TIC_MS               500
+#define VENTANA_MS           2000          /* la velocidad se mide sobre los últimos 2 s */
+#define PAUSAR_DESDE         (1024 * 1024) /* más de 1 MiB sin escribir: pausa */
+#define REANUDAR_HASTA       (256 * 1024)  /* y se reanuda al bajar de 256 KiB */
+#define ESPERA_BASE_MS       200           /* primer reintento: 200–300 ms; luego el doble */
+#define MAX_BUFS             64 /* trozos por escritura (uv_fs_write con varios búferes) */
+#define TAM_LECTURA          (256 * 1024) /* lectura para comprobar la huella */
+#define CAP_COLA             1024         /* eventos de progreso pendientes */
+#define MUESTRAS             8            /* (instante, bytes) de los últimos tics */
 
 typedef struct gestor_s gestor_t;
 
@@ -60,34 +60,34 @@ typedef struct {
     char motivo[160];
 
     uv_file fd;
-    uv_fs_t op;          /* la operación de archivo en curso (una a la vez) */
+    uv_fs_t op; /* la operación de archivo en curso (una a la vez) */
     int op_en_vuelo;
-    uv_timer_t vigia;    /* sin datos durante -t ms: estancada */
-    uv_timer_t espera;   /* espera antes de un reintento */
+    uv_timer_t vigia;  /* sin datos durante -t ms: estancada */
+    uv_timer_t espera; /* espera antes de un reintento */
     int timers_abiertos;
 
     /* Escritura en orden. */
     bloque_t *primero, *ultimo;
-    uint64_t pendiente;  /* bytes en la cola, sin escribir */
-    uint64_t en_disco;   /* bytes escritos de verdad: la posición de la próxima escritura */
-    uint64_t posicion;   /* posición del próximo byte que llegue (en_disco + pendiente) */
-    int truncar;         /* vaciar el .parte antes de la próxima escritura */
+    uint64_t pendiente; /* bytes en la cola, sin escribir */
+    uint64_t en_disco;  /* bytes escritos de verdad: la posición de la próxima escritura */
+    uint64_t posicion;  /* posición del próximo byte que llegue (en_disco + pendiente) */
+    int truncar;        /* vaciar el .parte antes de la próxima escritura */
     uv_buf_t bufs[MAX_BUFS];
 
     /* La transferencia en curso. */
     http_peticion_t *peticion;
     int pausada;
-    int decidido;        /* ya se miró el estado y las cabeceras */
-    int descartar;       /* respuesta de error: su cuerpo no va al archivo */
-    int reiniciar;       /* 416 o Content-Range que no casa: empezar de cero */
-    int reiniciada;      /* ya se empezó de cero una vez */
+    int decidido;   /* ya se miró el estado y las cabeceras */
+    int descartar;  /* respuesta de error: su cuerpo no va al archivo */
+    int reiniciar;  /* 416 o Content-Range que no casa: empezar de cero */
+    int reiniciada; /* ya se empezó de cero una vez */
     int estancada;
     int transferencia_hecha;
     int error;
     long estado;
-    char huella[64];     /* base64 de Repr-Digest, "" si no vino */
-    int64_t total;       /* tamaño del archivo entero, -1 si no se sabe */
-    uint64_t desde;      /* dónde empezó el cuerpo de esta respuesta */
+    char huella[64]; /* base64 de Repr-Digest, "" si no vino */
+    int64_t total;   /* tamaño del archivo entero, -1 si no se sabe */
+    uint64_t desde;  /* dónde empezó el cuerpo de esta respuesta */
     unsigned intentos;
 
     /* Comprobación de la huella. */
@@ -142,27 +142,28 @@ static void comprobar_fin(gestor_t *g);
 
 static void uso(void)
 {
-    fprintf(stderr,
-            "uso: descargas [-c N] [-d DIR] [-t MS] [-r N] [--continuar] DESCARGA...\n"
-            "  DESCARGA      URL (http://, https:// o /ruta del servidor de práctica) o NOMBRE=URL\n"
-            "  -c N          descargas a la vez (1 a 64; por omisión %d)\n"
-            "  -d DIR        carpeta de destino (por omisión, la actual)\n"
-            "  -t MS         sin datos durante MS milisegundos: falla (100 a 3600000; %d)\n"
-            "  -r N          reintentos de un fallo pasajero (0 a 10; por omisión 0)\n"
-            "  --continuar   reanuda los .parte que ya existan\n",
-            SIMULTANEAS_OMISION, ESTANCADA_OMISION_MS);
+    fprintf(
+        stderr,
+        "uso: descargas [-c N] [-d DIR] [-t MS] [-r N] [--continuar] DESCARGA...\n"
+        "  DESCARGA      URL (http://, https:// o /ruta del servidor de práctica) o NOMBRE=URL\n"
+        "  -c N          descargas a la vez (1 a 64; por omisión %d)\n"
+        "  -d DIR        carpeta de destino (por omisión, la actual)\n"
+        "  -t MS         sin datos durante MS milisegundos: falla (100 a 3600000; %d)\n"
+        "  -r N          reintentos de un fallo pasajero (0 a 10; por omisión 0)\n"
+        "  --continuar   reanuda los .parte que ya existan\n",
+        SIMULTANEAS_OMISION, ESTANCADA_OMISION_MS);
 }
 
-static int leer_numero(const char *texto, const char *que, uint64_t min, uint64_t max,
-                       uint64_t *v)
+static int leer_numero(const char *texto, const char *que, uint64_t min, uint64_t max, uint64_t *v)
 {
     char *fin = NULL;
     errno = 0;
     unsigned long long x = strtoull(texto, &fin, 10);
-    if (texto[0] < '0' || texto[0] > '9' || errno != 0 || fin == texto || *fin != '\0' ||
-        x < min || x > max) {
-        fprintf(stderr, "descargas: %s «%s» no vale: tiene que ser un entero entre %" PRIu64
-                        " y %" PRIu64 "\n",
+    if (texto[0] < '0' || texto[0] > '9' || errno != 0 || fin == texto || *fin != '\0' || x < min ||
+        x > max) {
+        fprintf(stderr,
+                "descargas: %s «%s» no vale: tiene que ser un entero entre %" PRIu64 " y %" PRIu64
+                "\n",
                 que, texto, min, max);
         return -1;
     }
@@ -237,7 +238,8 @@ static int leer_descarga(descarga_t *d, const char *arg)
     const char *url = arg;
     const char *nombre = NULL;
     size_t largo_nombre = 0;
-    int es_url = arg[0] == '/' || strncmp(arg, "http://", 7) == 0 || strncmp(arg, "https://", 8) == 0;
+    int es_url =
+        arg[0] == '/' || strncmp(arg, "http://", 7) == 0 || strncmp(arg, "https://", 8) == 0;
     const char *igual = strchr(arg, '=');
     if (!es_url && igual != NULL) {
         nombre = arg;
@@ -1054,8 +1056,8 @@ int main(int argc, char **argv)
     uint64_t v;
     int r;
     static const struct option largas[] = {{"continuar", no_argument, NULL, 'C'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
+                                           {"help", no_argument, NULL, 'h'},
+                                           {NULL, 0, NULL, 0}};
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (g == NULL) {
