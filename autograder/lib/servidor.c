@@ -19,6 +19,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -34,6 +35,7 @@
 struct cal_servidor {
     practica_t practica;
     char registro[PATH_MAX];
+    char alias[PATH_MAX]; /* el archivo de --alias: en la carpeta del servidor, fuera de la caja */
     cal_peticion_t *peticiones;
     int n;
 };
@@ -70,9 +72,16 @@ static int arrancar_servidor(const char *guion, cal_servidor_t **s)
         }
     }
     if (r == 0) {
+        /* El archivo de alias empieza vacío; cal_alias() le añade líneas. */
+        snprintf(n->alias, sizeof n->alias, "%s/alias.txt", dir);
+        FILE *f = fopen(n->alias, "wex");
+        if (f == NULL || fclose(f) != 0)
+            r = -EIO;
+    }
+    if (r == 0) {
         snprintf(n->registro, sizeof n->registro, "%s/registro.jsonl", dir);
-        r = practica_arrancar_guion(&n->practica, n->registro,
-                                    guion != NULL ? archivo_guion : NULL);
+        r = practica_arrancar_alias(&n->practica, n->registro, guion != NULL ? archivo_guion : NULL,
+                                    n->alias);
         /* Un guion que el servidor rechaza es un error del calificador, no del estudiante. */
         if (r == -ECHILD && guion != NULL)
             r = -EINVAL;
@@ -100,6 +109,32 @@ int cal_servidor_guion(const char *guion, cal_servidor_t **s)
         return -EINVAL;
     }
     return arrancar_servidor(guion, s);
+}
+
+int cal_alias(cal_servidor_t *s, const char *destino, char *ruta, size_t tam)
+{
+    char opaca[48];
+    int r = cal_ruta_opaca(opaca, sizeof opaca);
+    if (r < 0)
+        return r;
+    if (s == NULL || destino == NULL || destino[0] != '/' || strpbrk(destino, " \t\r\n#") != NULL)
+        return -EINVAL;
+    char linea[1200];
+    int n = snprintf(linea, sizeof linea, "%s %s\n", opaca + 3, destino);
+    if (n < 0 || (size_t)n >= sizeof linea || tam < strlen(opaca) + 1)
+        return -ENOSPC;
+    /* Una sola write() con O_APPEND: el servidor, si relee justo entonces, ve la línea entera
+     * o no la ve. */
+    int fd = open(s->alias, O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    ssize_t w = write(fd, linea, (size_t)n);
+    int e = errno;
+    close(fd);
+    if (w != n)
+        return w < 0 ? -e : -EIO;
+    snprintf(ruta, tam, "/c/%s", opaca + 3);
+    return 0;
 }
 
 int cal_ruta_opaca(char *ruta, size_t tam)

@@ -73,6 +73,7 @@ prueba-fuzz: $(FUZZ_BIN)
 	$(call fuzz_semilla,clima,\x0bGET /clima/openmeteo?ciudad=M%C3%A1laga&retraso=1 HTTP/1.1\r\n\r\n)
 	$(call fuzz_semilla,fallos,\x13GET /cortar/100 HTTP/1.1\r\n\r\nGET /inestable?id=z&fallos=1 HTTP/1.1\r\n\r\nGET /json-invalido HTTP/1.1\r\n\r\n)
 	$(call fuzz_semilla,inmediata,\x87GET /json HTTP/1.1\r\n\r\nGET /ping HTTP/1.1\r\n\r\nGET /bytes/70000 HTTP/1.1\r\n\r\nHEAD /get HTTP/1.0\r\nConnection: keep-alive\r\n\r\n)
+	$(call fuzz_semilla,alias,\x05GET /c/g?a=1 HTTP/1.1\r\n\r\nGET /c/nada?x HTTP/1.1\r\n\r\nGET /c/s HTTP/1.1\r\n\r\nGET /c/f HTTP/1.1\r\n\r\n)
 	$(call fuzz_semilla,post,\x02POST /get HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n5\r\nhola!\r\n0\r\n\r\n)
 	@rm -f $(FUZZ_DIR)/crash-* $(FUZZ_DIR)/leak-* $(FUZZ_DIR)/timeout-*
 	@echo "Fuzzing $(FUZZ_SEGUNDOS) s de la conexión HTTP del servidor…"

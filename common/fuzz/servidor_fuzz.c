@@ -6,8 +6,9 @@
  * momento y los temporizadores de espera (/delay, /drip) vencen enseguida, así que el arnés
  * no espera nunca. El plazo de inactividad usa un valor propio y no se dispara mientras
  * quede entrada (si no, toda conexión se cerraría tras el primer trozo). El contexto lleva
- * un guion con dos rutas opacas (/v/f y /v/r) para que también se recorran. Se comprueba que lo
- * que sale empiece siempre como una respuesta HTTP y que nada se escriba tras cerrar.
+ * un guion con dos rutas opacas (/v/f y /v/r) y tres alias (/c/f, /c/g y /c/s) para que
+ * también se recorran (una ficha desconocida relee el archivo: vive hasta el final). Se comprueba
+ * que lo que sale empiece siempre como una respuesta HTTP y que nada se escriba tras cerrar.
  */
 #include "../servidor/conexion.h"
 
@@ -131,6 +132,28 @@ static void cargar_guion(void)
     unlink(ruta);
 }
 
+static char ruta_alias[] = "/tmp/alias-fuzz-XXXXXX";
+
+static void borrar_alias(void)
+{
+    unlink(ruta_alias);
+}
+
+/* Carga tres alias en el contexto (si no se puede, el arnés sigue sin ellos). */
+static void cargar_alias(void)
+{
+    static const char texto[] = "f /v/f\ng /get?z=1\ns /status/418\n";
+    int fd = mkstemp(ruta_alias);
+    if (fd < 0)
+        return;
+    int bien = write(fd, texto, sizeof texto - 1) == (ssize_t)(sizeof texto - 1);
+    close(fd);
+    atexit(borrar_alias);
+    char error[256];
+    if (bien && alias_cargar(ruta_alias, &ctx.alias, error, sizeof error) < 0)
+        ctx.alias = NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *datos, size_t n)
 {
     static int iniciado;
@@ -139,6 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *datos, size_t n)
         ctx.inactividad_ms = INACTIVIDAD_FUZZ_MS;
         ctx.registro = NULL;
         cargar_guion();
+        cargar_alias();
         iniciado = 1;
     }
     falso_t f = {0};

@@ -548,12 +548,23 @@ static void atender(conexion_t *c)
     respuesta_iniciar(&c->resp);
     c->en_curso = 1;
     c->enviado = 0;
+    /* Un alias (/c/FICHA) se atiende como su destino, y así se anota en el registro. */
+    char destino[PETICION_MAX_CABEZA];
+    int alias = alias_traducir(c->ctx->alias, peticion_url(&c->pet), destino, sizeof destino);
+    if (alias == 1 && peticion_cambiar_url(&c->pet, destino) < 0) {
+        c->en_curso = 0;
+        fallo_protocolo(c, 431);
+        return;
+    }
     if (peticion_separar(&c->pet) < 0) {
         c->en_curso = 0;
         fallo_protocolo(c, 431);
         return;
     }
-    rutas_atender(c->ctx, &c->pet, c->origen, &c->resp);
+    if (alias < 0)
+        respuesta_error(&c->resp, 404, "alias desconocido: ninguna ruta tiene esa ficha");
+    else
+        rutas_atender(c->ctx, &c->pet, c->origen, &c->resp);
     if (!c->mantener)
         c->resp.cerrar = 1;
     if (c->resp.espera_ms > 0) {

@@ -132,6 +132,32 @@ int peticion_separar(peticion_t *p)
     return 0;
 }
 
+int peticion_cambiar_url(peticion_t *p, const char *url)
+{
+    /* La url es el primer texto del búfer y las cabeceras van detrás: se copia todo a un
+     * búfer nuevo con la url nueva delante y se corren los desplazamientos. */
+    size_t viejo = strlen(p->datos) + 1, nuevo = strlen(url) + 1;
+    size_t total = p->usados - viejo + nuevo;
+    if (total > PETICION_MAX_CABEZA || p->usados < viejo)
+        return -1;
+    size_t cap = p->capacidad > total + 1 ? p->capacidad : total + 1;
+    char *d = malloc(cap);
+    if (d == NULL)
+        return -1;
+    memcpy(d, url, nuevo);
+    memcpy(d + nuevo, p->datos + viejo, p->usados - viejo);
+    for (unsigned i = 0; i < p->num_cabeceras; i++) {
+        p->campo[i] = p->campo[i] - viejo + nuevo;
+        p->valor[i] = p->valor[i] - viejo + nuevo;
+    }
+    free(p->datos);
+    p->datos = d;
+    p->capacidad = cap;
+    p->usados = total;
+    d[total] = '\0';
+    return 0;
+}
+
 const char *peticion_url(const peticion_t *p)
 {
     return p->datos;

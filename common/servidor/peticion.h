@@ -49,6 +49,10 @@ int peticion_empezar_cabecera(peticion_t *p);
 int peticion_terminar_campo(peticion_t *p);
 int peticion_terminar_valor(peticion_t *p);
 
+/* Antes de peticion_separar(): sustituye la url por `url` (la de un alias, alias.h). Las
+ * cabeceras siguen valiendo. 0, o -1 si no cabe o no hay memoria (la petición queda igual). */
+int peticion_cambiar_url(peticion_t *p, const char *url);
+
 /* Tras la cabecera completa: copia la ruta (sin '?…') al final del búfer. 0 o -1. */
 int peticion_separar(peticion_t *p);
 

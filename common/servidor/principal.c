@@ -1,12 +1,13 @@
 /* principal.c — servidor-practica: argumentos, señales y arranque del bucle.
  *
- *   servidor-practica [--puerto N] [--registro ARCHIVO] [--guion ARCHIVO] [--inactividad S]
- *                     [--silencioso] [--ayuda]
+ *   servidor-practica [--puerto N] [--registro ARCHIVO] [--guion ARCHIVO] [--alias ARCHIVO]
+ *                     [--inactividad S] [--silencioso] [--ayuda]
  *
  * La primera línea de la salida estándar es exactamente «http://127.0.0.1:PUERTO»: así quien
  * lo arranca con --puerto 0 sabe dónde está (practica_arrancar() la lee). Todo lo demás va a
  * stderr. SIGINT/SIGTERM: deja de aceptar, cierra las conexiones y sale con 0 si el bucle
- * quedó cerrado del todo. Un --guion inválido se explica en stderr y sale con 2 sin escuchar.
+ * quedó cerrado del todo. Un --guion o un --alias inválido se explica en stderr y sale con 2
+ * sin escuchar.
  */
 #include "contexto.h"
 #include "guion.h"
@@ -30,6 +31,7 @@ typedef struct {
     long puerto;
     const char *registro;
     const char *guion;
+    const char *alias;
     long inactividad_s;
     int silencioso;
 } opciones_t;
@@ -41,7 +43,7 @@ static void uso(FILE *salida)
 {
     fprintf(salida,
             "Uso: servidor-practica [--puerto N] [--registro ARCHIVO] [--guion ARCHIVO]\n"
-            "                         [--inactividad S] [--silencioso]\n"
+            "                         [--alias ARCHIVO] [--inactividad S] [--silencioso]\n"
             "\n"
             "Servidor HTTP de práctica del curso (solo escucha en 127.0.0.1).\n"
             "\n"
@@ -51,6 +53,10 @@ static void uso(FILE *salida)
             "                      {\"/v/a1\": {\"pasos\": [{\"estado\": 503, \"veces\": 4}],\n"
             "                      \"despues\": {\"estado\": 200, \"retraso_ms\": 0}}}); se lee\n"
             "                      una vez al arrancar y no se ve por HTTP\n"
+            "  --alias ARCHIVO     rutas /c/FICHA que están por otra ruta, una por línea\n"
+            "                      («FICHA /status/404»); /c/FICHA?a=1 se atiende como el\n"
+            "                      destino con a=1 delante de su consulta. Se relee cuando\n"
+            "                      llega una ficha desconocida (404 si sigue sin estar)\n"
             "  --inactividad S     segundos que se espera a un cliente callado o que no lee\n"
             "                      (por omisión %d)\n"
             "  --silencioso        no avisa en stderr al arrancar y al parar\n"
@@ -78,6 +84,7 @@ static int leer_opciones(int argc, char **argv, opciones_t *o)
     o->puerto = PUERTO_OMISION;
     o->registro = NULL;
     o->guion = NULL;
+    o->alias = NULL;
     o->inactividad_s = INACTIVIDAD_OMISION_S;
     o->silencioso = 0;
     for (int i = 1; i < argc; i++) {
@@ -91,7 +98,8 @@ static int leer_opciones(int argc, char **argv, opciones_t *o)
             continue;
         }
         int con_valor = strcmp(a, "--puerto") == 0 || strcmp(a, "--registro") == 0 ||
-                        strcmp(a, "--guion") == 0 || strcmp(a, "--inactividad") == 0;
+                        strcmp(a, "--guion") == 0 || strcmp(a, "--alias") == 0 ||
+                        strcmp(a, "--inactividad") == 0;
         if (!con_valor) {
             fprintf(stderr, "servidor-practica: opción desconocida «%s»\n", a);
             goto mal;
@@ -117,6 +125,12 @@ static int leer_opciones(int argc, char **argv, opciones_t *o)
                 goto mal;
             }
             o->guion = v;
+        } else if (strcmp(a, "--alias") == 0) {
+            if (v[0] == '\0') {
+                fprintf(stderr, "servidor-practica: el archivo de alias no puede ser «»\n");
+                goto mal;
+            }
+            o->alias = v;
         } else {
             if (v[0] == '\0') {
                 fprintf(stderr, "servidor-practica: el archivo de registro no puede ser «»\n");
@@ -194,12 +208,22 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (o.alias != NULL) {
+        char error[512];
+        if (alias_cargar(o.alias, &ctx.alias, error, sizeof error) < 0) {
+            fprintf(stderr, "servidor-practica: el archivo de alias «%s» no vale: %s\n", o.alias,
+                    error);
+            guion_liberar(ctx.guion);
+            return 2;
+        }
+    }
     if (o.registro != NULL) {
         r = registro_abrir(o.registro, &ctx.registro);
         if (r < 0) {
             fprintf(stderr, "servidor-practica: no se puede abrir el registro «%s»: %s\n",
                     o.registro, strerror(-r));
             guion_liberar(ctx.guion);
+            alias_liberar(ctx.alias);
             return 1;
         }
     }
@@ -208,6 +232,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "servidor-practica: uv_loop_init: %s\n", uv_strerror(r));
         registro_cerrar(ctx.registro);
         guion_liberar(ctx.guion);
+        alias_liberar(ctx.alias);
         return 1;
     }
 
@@ -243,6 +268,7 @@ fin:
     }
     registro_cerrar(ctx.registro);
     guion_liberar(ctx.guion);
+    alias_liberar(ctx.alias);
     if (salida == 0 && !silencioso)
         fprintf(stderr, "servidor-practica: parado\n");
     return salida;

@@ -160,6 +160,12 @@ int practica_arrancar(practica_t *p, const char *registro)
 
 int practica_arrancar_guion(practica_t *p, const char *registro, const char *guion)
 {
+    return practica_arrancar_alias(p, registro, guion, NULL);
+}
+
+int practica_arrancar_alias(practica_t *p, const char *registro, const char *guion,
+                            const char *alias)
+{
     char ruta[PATH_MAX];
     int tubo[2] = {-1, -1};
     pid_t pid = -1;
@@ -174,7 +180,7 @@ int practica_arrancar_guion(practica_t *p, const char *registro, const char *gui
         goto fin;
     }
 
-    char *args[9] = {ruta, "--puerto", "0", "--silencioso", NULL};
+    char *args[11] = {ruta, "--puerto", "0", "--silencioso", NULL};
     int nargs = 4;
     if (registro != NULL) {
         args[nargs++] = "--registro";
@@ -183,6 +189,10 @@ int practica_arrancar_guion(practica_t *p, const char *registro, const char *gui
     if (guion != NULL) {
         args[nargs++] = "--guion";
         args[nargs++] = (char *)guion;
+    }
+    if (alias != NULL) {
+        args[nargs++] = "--alias";
+        args[nargs++] = (char *)alias;
     }
     args[nargs] = NULL;
 

@@ -263,6 +263,14 @@ int cal_servidor_guion(const char *guion, cal_servidor_t **s);
  * azar (getrandom): ni se adivina ni dice nada de cómo responderá. 0 o un error negativo. */
 int cal_ruta_opaca(char *ruta, size_t tam);
 
+/* Un alias nuevo de `destino` (ruta del servidor con su consulta, p. ej. «/status/404»):
+ * escribe en `ruta` (tam >= 36) «/c/» + 32 cifras hexadecimales al azar, que el servidor `s`
+ * atiende como `destino` (con la consulta que traiga la petición delante de la del destino)
+ * y anota en su registro como `destino`. Así la URL que recibe el programa no dice qué
+ * escenario es. El alias se apunta en un archivo de la carpeta del servidor, que la caja no
+ * ve. 0 o un error negativo (-EINVAL: destino que no empieza por «/» o lleva espacios). */
+int cal_alias(cal_servidor_t *s, const char *destino, char *ruta, size_t tam);
+
 /* "http://127.0.0.1:PUERTO" (sin barra final). */
 const char *cal_servidor_url(const cal_servidor_t *s);
 

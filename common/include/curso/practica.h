@@ -54,6 +54,14 @@ int practica_arrancar(practica_t *p, const char *registro);
  * en stderr: aquí llega como -ECHILD. `guion` es prestado durante la llamada. */
 int practica_arrancar_guion(practica_t *p, const char *registro, const char *guion);
 
+/* Como practica_arrancar_guion(), y además `--alias alias` si `alias` no es NULL: rutas
+ * /c/FICHA que están por otra ruta, una por línea (formato en common/servidor/alias.h). El
+ * servidor lo lee al arrancar (tiene que existir y valer: si no, -ECHILD) y lo relee cuando
+ * llega una ficha que no conoce, así que el llamador puede añadir líneas después y no debe
+ * borrarlo mientras el servidor viva. `alias` es prestado durante la llamada. */
+int practica_arrancar_alias(practica_t *p, const char *registro, const char *guion,
+                            const char *alias);
+
 /* Envía SIGTERM, espera hasta 5 s y, si sigue vivo, SIGKILL. Devuelve el estado de salida
  * (0–255), 128 + señal si murió por una señal, o -EINVAL si no había servidor arrancado.
  * Deja p->pid a 0. */

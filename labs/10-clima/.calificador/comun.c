@@ -155,15 +155,73 @@ static int parametro(const char *ruta, const char *nombre, char *valor, size_t t
     return 0;
 }
 
-/* La url del proveedor k en el archivo (la plantilla, con {ciudad}). */
-static void plantilla(const esc_t *e, int k, char *d, size_t tam)
+/* Reparte los parámetros de `mas` («&a=1&eco={ciudad}»): los que llevan {ciudad} (el
+ * programa los sustituye: van en la plantilla) a `con`, y los demás (el escenario: van en el
+ * destino del alias, que el programa no ve) a `sin`. */
+static void repartir(const char *mas, char *con, size_t tcon, char *sin, size_t tsin)
+{
+    size_t a = 0, b = 0;
+    con[0] = sin[0] = '\0';
+    for (const char *q = mas != NULL ? mas : ""; *q != '\0';) {
+        if (*q == '&') {
+            q++;
+            continue;
+        }
+        size_t n = strcspn(q, "&");
+        int lleva = memmem(q, n, "{ciudad}", 8) != NULL;
+        char *d = lleva ? con : sin;
+        size_t *u = lleva ? &a : &b, t = lleva ? tcon : tsin;
+        if (*u < t) {
+            int w = snprintf(d + *u, t - *u, "&%.*s", (int)n, q);
+            *u += w > 0 ? (size_t)w : 0;
+        }
+        q += n;
+    }
+}
+
+/* La url del proveedor k: la plantilla, con {ciudad}. Con `opaca`, la del archivo del
+ * programa (el alias, si lo hay); sin ella, la real (la que pide el propio calificador). */
+static void plantilla_como(const esc_t *e, int k, int opaca, char *d, size_t tam)
 {
     const prov_t *p = &e->provs[k];
-    if (p->servidor == NULL)
+    if (p->servidor == NULL) {
         snprintf(d, tam, "http://127.0.0.1:%d/clima/openmeteo?ciudad={ciudad}", e->puerto_cerrado);
-    else
-        snprintf(d, tam, "/clima/%s?ciudad={ciudad}&sal=%s%d%s", p->servidor, e->sal, k,
-                 p->mas != NULL ? p->mas : "");
+        return;
+    }
+    if (opaca && e->alias[k][0] != '\0') {
+        char con[256], sin[256];
+        repartir(p->mas, con, sizeof con, sin, sizeof sin);
+        snprintf(d, tam, "%s?ciudad={ciudad}%s", e->alias[k], con);
+        return;
+    }
+    snprintf(d, tam, "/clima/%s?ciudad={ciudad}&sal=%s%d%s", p->servidor, e->sal, k,
+             p->mas != NULL ? p->mas : "");
+}
+
+static void plantilla(const esc_t *e, int k, char *d, size_t tam)
+{
+    plantilla_como(e, k, 0, d, tam);
+}
+
+/* Da al proveedor k del servidor su alias: «/clima/PROV?sal=…» y el escenario de `mas` (sin
+ * lo que lleva {ciudad}). 0 o -1 (anotado). */
+static int dar_alias(esc_t *e, int k)
+{
+    const prov_t *p = &e->provs[k];
+    e->alias[k][0] = '\0';
+    if (p->servidor == NULL)
+        return 0;
+    char con[256], sin[256], destino[600];
+    repartir(p->mas, con, sizeof con, sin, sizeof sin);
+    snprintf(destino, sizeof destino, "/clima/%s?sal=%s%d%s", p->servidor, e->sal, k, sin);
+    int r = cal_alias(e->s, destino, e->alias[k], sizeof e->alias[k]);
+    if (r < 0) {
+        cal_obtenido("no se pudo preparar la verificación (error del calificador: %s)",
+                     strerror(-r));
+        return -1;
+    }
+    cal_nota("(proveedor «%s»: %s = %s)", p->nombre, e->alias[k], destino);
+    return 0;
 }
 
 /* Quita «&retraso=S» de una url: el documento no depende del retraso, y así las peticiones
@@ -340,8 +398,30 @@ static int distingue(const esc_t *e)
 }
 
 /* Servidor, sal, archivo de proveedores y referencias. 0 o -1 (anotado). */
+/* Cambia el nombre de cada proveedor por uno al azar (cuatro letras y su posición, así que
+ * no se repiten): el nombre va en el archivo y en cada línea de la salida, y «roto», «caido»
+ * o «texto» le dirían al programa qué escenario es sin leer la respuesta. El informe dice
+ * cuál era cuál. */
+static void renombrar(esc_t *e)
+{
+    for (int k = 0; k < e->nprovs && k < MAX_PROV; k++) {
+        e->propios[k] = e->provs[k];
+        char *n = e->nombres[k];
+        for (int i = 0; i < 4; i++)
+            n[i] = (char)('a' + azar(0, 25));
+        snprintf(n + 4, sizeof e->nombres[k] - 4, "%d", k);
+        e->propios[k].nombre = n;
+    }
+    e->provs = e->propios;
+}
+
 int preparar(esc_t *e)
 {
+    const prov_t *originales = e->provs;
+    renombrar(e);
+    for (int k = 0; k < e->nprovs; k++)
+        cal_nota("(«%s» es el proveedor «%s» de la verificación)", e->provs[k].nombre,
+                 originales[k].nombre);
     if (servidor(&e->s) < 0)
         return -1;
     char opaca[48];
@@ -372,10 +452,13 @@ int preparar(esc_t *e)
             break;
         }
     }
+    for (int k = 0; k < e->nprovs; k++)
+        if (dar_alias(e, k) < 0)
+            return -1;
     json_t *lista = json_array();
     for (int k = 0; k < e->nprovs; k++) {
         char pl[512];
-        plantilla(e, k, pl, sizeof pl);
+        plantilla_como(e, k, 1, pl, sizeof pl);
         json_array_append_new(lista, json_pack("{s:s, s:s, s:s, s:s}", "nombre", e->provs[k].nombre,
                                                "url", pl, "ruta", e->provs[k].ruta, "unidad",
                                                e->provs[k].unidad));

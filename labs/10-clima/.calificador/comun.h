@@ -15,9 +15,13 @@
  *
  * Nada se deduce de la URL: el servidor arranca con un secreto al azar (CURSO_CLIMA_SECRETO,
  * en SU entorno, fuera de la caja; el programa tiene otro entorno, limpio) que entra en cada
- * temperatura y en el sitio del error del JSON roto; la sal de la URL solo separa unos
- * proveedores de otros. El servidor es público, pero sin el secreto sus números no se
- * calculan: solo se aciertan leyendo la respuesta. Las peticiones del propio calificador
+ * temperatura y en el sitio del error del JSON roto. Y el archivo de proveedores no dice el
+ * escenario: cada proveedor del servidor es un alias opaco, «/c/FICHA?ciudad={ciudad}»
+ * (cal_alias), que el servidor atiende como «/clima/PROV?ciudad=…&sal=…&estado=500…» y anota
+ * así en su registro; el programa no ve ni el proveedor, ni la sal, ni «&estado=», «&fallo=»,
+ * «&retraso=» o «&solo=». El servidor es público, pero sin el secreto sus números no se
+ * calculan y sin la ruta real sus fallos no se adivinan: solo se aciertan leyendo la
+ * respuesta. Las peticiones del propio calificador
  * llevan MARCA_PROPIA y no cuentan.
  *
  * Cada función que falla deja ya escrito cal_obtenido (y notas): la verificación solo tiene
@@ -83,7 +87,12 @@ typedef struct {
     double ref[MAX_CIUDADES][MAX_PROV]; /* °C de cada BIEN */
     int linea[MAX_CIUDADES][MAX_PROV];  /* E_JSON: dónde falla el documento */
     int columna[MAX_CIUDADES][MAX_PROV];
-    int codigo[MAX_PROV]; /* E_ESTADO: el código que se pidió */
+    int codigo[MAX_PROV];     /* E_ESTADO: el código que se pidió */
+    char alias[MAX_PROV][48]; /* «/c/FICHA» de cada proveedor del servidor (cal_alias) */
+    /* Los proveedores de verdad: los de `provs` con un nombre al azar (provs apunta aquí
+     * tras preparar()). Un nombre como «roto» o «caido» diría el escenario al programa. */
+    prov_t propios[MAX_PROV];
+    char nombres[MAX_PROV][8];
     cal_proceso_t *p;
 } esc_t;
 

@@ -191,28 +191,52 @@ cal_servidor_t *servidor(void)
 }
 
 /* Lanza «descargas -d DIR args…». NULL si no se pudo (ya anotado). */
+/* «NOMBRE=/ruta?consulta» → «NOMBRE=/c/FICHA» (cal_alias): la URL que recibe el programa no
+ * dice el escenario (ni la semilla de /bytes, ni «&cortar=», «&digest=mal», /status/404…); el
+ * servidor la atiende como la ruta de verdad y así la anota en el registro, que es lo que
+ * miran las verificaciones. Lo demás (opciones, URL sin NOMBRE=, cuyo nombre sale de la
+ * ruta) se queda como está. Devuelve `buf` con el argumento nuevo, o `a`. La «Orden» del
+ * informe lleva las URL de verdad: con ellas se repite la corrida contra un servidor propio. */
+static const char *opaco(cal_servidor_t *s, const char *a, char *buf, size_t tam)
+{
+    const char *igual = strchr(a, '=');
+    if (s == NULL || igual == NULL || igual == a || igual[1] != '/')
+        return a;
+    char ruta[48];
+    if (cal_alias(s, igual + 1, ruta, sizeof ruta) < 0)
+        return a; /* p. ej. una URL con espacios, que el programa tiene que rechazar */
+    if (snprintf(buf, tam, "%.*s=%s", (int)(igual - a), a, ruta) >= (int)tam)
+        return a;
+    return buf;
+}
+
 cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *const *args,
                          double limite_s, int valgrind, int terminal)
 {
     static const char *todos[48];
+    static char opacos[48][200];
     char orden[2048];
     size_t n = 0, u;
     if (c != NULL) {
         todos[n++] = "-d";
         todos[n++] = c->dir;
     }
-    for (int i = 0; args[i] != NULL && n < 46; i++)
-        todos[n++] = args[i];
+    for (int i = 0; args[i] != NULL && n < 46; i++, n++)
+        todos[n] = opaco(s, args[i], opacos[n], sizeof opacos[n]);
     todos[n] = NULL;
+    int con_alias = 0;
     u = (size_t)snprintf(orden, sizeof orden, "descargas");
     for (size_t i = 0; i < n && u < sizeof orden - 8; i++) {
-        int w = snprintf(orden + u, sizeof orden - u, strchr(todos[i], '&') ? " '%s'" : " %s",
-                         todos[i]);
+        /* Los argumentos, con las URL de verdad (los de `args` van tras -d DIR). */
+        const char *a = c != NULL && i >= 2 ? args[i - 2] : c == NULL ? args[i] : todos[i];
+        con_alias |= a != todos[i];
+        int w = snprintf(orden + u, sizeof orden - u, strchr(a, '&') ? " '%s'" : " %s", a);
         if (w > 0)
             u += (size_t)w;
     }
-    cal_nota("Orden: %s%s%s", valgrind ? "valgrind " : "", orden,
-             terminal ? " (en una pseudoterminal)" : "");
+    cal_nota("Orden: %s%s%s%s", valgrind ? "valgrind " : "", orden,
+             terminal ? " (en una pseudoterminal)" : "",
+             con_alias ? " (al programa, cada URL como un alias /c/… al azar)" : "");
     static char entorno_url[128];
     snprintf(entorno_url, sizeof entorno_url, "CURSO_SERVIDOR=%s",
              s != NULL ? cal_servidor_url(s) : "http://127.0.0.1:9");

@@ -1,0 +1,292 @@
+/* alias.c — carga, relectura y traducción de los alias «/c/FICHA» (ver alias.h). Todo se
+ * valida al leer el archivo: después, traducir no puede dejar una tabla a medias. */
+#include "alias.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define ALIAS_MAX_BYTES (1024 * 1024)
+
+typedef struct {
+    char ficha[ALIAS_MAX_FICHA];
+    char destino[ALIAS_MAX_DESTINO];
+} entrada_t;
+
+struct alias_s {
+    char *archivo;
+    entrada_t *v;
+    int n;
+};
+
+static void fallar(char *error, size_t tam, const char *formato, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void fallar(char *error, size_t tam, const char *formato, ...)
+{
+    va_list ap;
+    va_start(ap, formato);
+    vsnprintf(error, tam, formato, ap);
+    va_end(ap);
+}
+
+static int es_de_ficha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+}
+
+/* Explicación en español de por qué no se pudo abrir o leer. */
+static const char *motivo(int e)
+{
+    switch (e) {
+    case ENOENT:
+        return "no existe";
+    case EACCES:
+        return "no hay permiso para leerlo";
+    case EISDIR:
+        return "es una carpeta";
+    default:
+        return strerror(e);
+    }
+}
+
+/* Lee el archivo entero (memoria nueva, terminada en NUL). 0 o -1 (anotado en error). */
+static int leer_todo(const char *archivo, char **texto, size_t *largo, char *error, size_t tam)
+{
+    *texto = NULL;
+    FILE *f = fopen(archivo, "re");
+    struct stat st;
+    if (f == NULL) {
+        fallar(error, tam, "no se puede abrir: %s", motivo(errno));
+        return -1;
+    }
+    int r = -1;
+    if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+        fallar(error, tam, "no es un archivo normal");
+    } else if (st.st_size > ALIAS_MAX_BYTES) {
+        fallar(error, tam, "es demasiado grande (más de %d bytes)", ALIAS_MAX_BYTES);
+    } else {
+        char *t = malloc((size_t)st.st_size + 1);
+        size_t n = t != NULL ? fread(t, 1, (size_t)st.st_size, f) : 0;
+        if (t == NULL) {
+            fallar(error, tam, "no hay memoria");
+        } else if (ferror(f)) {
+            fallar(error, tam, "no se puede leer");
+            free(t);
+        } else {
+            t[n] = '\0';
+            *texto = t;
+            *largo = n;
+            r = 0;
+        }
+    }
+    fclose(f);
+    return r;
+}
+
+/* Valida una línea «FICHA DESTINO» (sin el '\n') y la deja en *e. 0 o -1 (anotado). */
+static int leer_linea(const char *l, size_t n, int num, entrada_t *e, char *error, size_t tam)
+{
+    size_t i = 0;
+    while (i < n && es_de_ficha((unsigned char)l[i]))
+        i++;
+    if (i == 0 || i >= ALIAS_MAX_FICHA) {
+        fallar(error, tam,
+               "línea %d: la ficha tiene que tener de 1 a %d caracteres A-Z a-z 0-9 _ -", num,
+               ALIAS_MAX_FICHA - 1);
+        return -1;
+    }
+    memcpy(e->ficha, l, i);
+    e->ficha[i] = '\0';
+    if (i == n) {
+        fallar(error, tam, "línea %d: falta el destino tras la ficha «%s»", num, e->ficha);
+        return -1;
+    }
+    if (l[i] != ' ' && l[i] != '\t') {
+        fallar(error, tam, "línea %d: la ficha lleva un carácter que no vale (0x%02x)", num,
+               (unsigned char)l[i]);
+        return -1;
+    }
+    while (i < n && (l[i] == ' ' || l[i] == '\t'))
+        i++;
+    size_t j = n;
+    while (j > i && (l[j - 1] == ' ' || l[j - 1] == '\t' || l[j - 1] == '\r'))
+        j--;
+    size_t largo = j - i;
+    if (largo == 0) {
+        fallar(error, tam, "línea %d: falta el destino tras la ficha «%s»", num, e->ficha);
+        return -1;
+    }
+    if (l[i] != '/' || largo >= ALIAS_MAX_DESTINO) {
+        fallar(error, tam,
+               "línea %d: el destino tiene que empezar por «/» y tener menos de %d bytes", num,
+               ALIAS_MAX_DESTINO);
+        return -1;
+    }
+    if (largo >= strlen(ALIAS_PREFIJO) &&
+        memcmp(l + i, ALIAS_PREFIJO, strlen(ALIAS_PREFIJO)) == 0) {
+        fallar(error, tam, "línea %d: el destino no puede ser otro alias («%s…»)", num,
+               ALIAS_PREFIJO);
+        return -1;
+    }
+    for (size_t k = i; k < j; k++) {
+        unsigned char c = (unsigned char)l[k];
+        if (c <= ' ' || c == 0x7f || c == '#') {
+            fallar(error, tam,
+                   "línea %d: el destino no puede llevar espacios, caracteres de control ni «#»",
+                   num);
+            return -1;
+        }
+    }
+    memcpy(e->destino, l + i, largo);
+    e->destino[largo] = '\0';
+    return 0;
+}
+
+/* Analiza `texto` en una tabla nueva (v, n). 0 o -1 (anotado). */
+static int analizar(const char *texto, size_t largo, entrada_t **v, int *n, char *error, size_t tam)
+{
+    *v = NULL;
+    *n = 0;
+    if (memchr(texto, '\0', largo) != NULL) {
+        fallar(error, tam, "lleva un byte nulo: no es un archivo de texto");
+        return -1;
+    }
+    int cap = 0, num = 0;
+    entrada_t *tabla = NULL;
+    for (const char *l = texto; l < texto + largo;) {
+        const char *fin = memchr(l, '\n', (size_t)(texto + largo - l));
+        size_t ln = fin != NULL ? (size_t)(fin - l) : (size_t)(texto + largo - l);
+        num++;
+        const char *sig = fin != NULL ? fin + 1 : texto + largo;
+        if (ln == 0 || (ln == 1 && l[0] == '\r') || l[0] == '#') {
+            l = sig;
+            continue;
+        }
+        if (*n == ALIAS_MAX) {
+            fallar(error, tam, "tiene más de %d alias", ALIAS_MAX);
+            goto mal;
+        }
+        if (*n == cap) {
+            int nueva = cap == 0 ? 16 : 2 * cap;
+            entrada_t *t = realloc(tabla, (size_t)nueva * sizeof *t);
+            if (t == NULL) {
+                fallar(error, tam, "no hay memoria");
+                goto mal;
+            }
+            tabla = t;
+            cap = nueva;
+        }
+        if (leer_linea(l, ln, num, &tabla[*n], error, tam) < 0)
+            goto mal;
+        for (int k = 0; k < *n; k++)
+            if (strcmp(tabla[k].ficha, tabla[*n].ficha) == 0) {
+                fallar(error, tam, "línea %d: la ficha «%s» está repetida", num, tabla[*n].ficha);
+                goto mal;
+            }
+        (*n)++;
+        l = sig;
+    }
+    *v = tabla;
+    return 0;
+mal:
+    free(tabla);
+    *n = 0;
+    return -1;
+}
+
+/* Lee el archivo en una tabla nueva; solo si vale sustituye la de `a`. 0 o -1 (anotado). */
+static int recargar(alias_t *a, char *error, size_t tam)
+{
+    char *texto;
+    size_t largo = 0;
+    if (leer_todo(a->archivo, &texto, &largo, error, tam) < 0)
+        return -1;
+    entrada_t *v;
+    int n;
+    int r = analizar(texto, largo, &v, &n, error, tam);
+    free(texto);
+    if (r < 0)
+        return -1;
+    free(a->v);
+    a->v = v;
+    a->n = n;
+    return 0;
+}
+
+int alias_cargar(const char *archivo, alias_t **a, char *error, size_t tam)
+{
+    *a = NULL;
+    alias_t *nuevo = calloc(1, sizeof *nuevo);
+    if (nuevo == NULL || (nuevo->archivo = strdup(archivo)) == NULL) {
+        free(nuevo);
+        fallar(error, tam, "no hay memoria");
+        return -1;
+    }
+    if (recargar(nuevo, error, tam) < 0) {
+        alias_liberar(nuevo);
+        return -1;
+    }
+    *a = nuevo;
+    return 0;
+}
+
+static const entrada_t *buscar(const alias_t *a, const char *ficha, size_t n)
+{
+    for (int i = 0; i < a->n; i++)
+        if (strlen(a->v[i].ficha) == n && memcmp(a->v[i].ficha, ficha, n) == 0)
+            return &a->v[i];
+    return NULL;
+}
+
+int alias_traducir(alias_t *a, const char *url, char *destino, size_t tam)
+{
+    size_t lp = strlen(ALIAS_PREFIJO);
+    if (a == NULL || strncmp(url, ALIAS_PREFIJO, lp) != 0)
+        return 0;
+    const char *ficha = url + lp;
+    size_t n = strcspn(ficha, "?#");
+    const char *consulta = ficha[n] == '?' ? ficha + n + 1 : "";
+    const entrada_t *e = n > 0 && n < ALIAS_MAX_FICHA ? buscar(a, ficha, n) : NULL;
+    if (e == NULL && n > 0 && n < ALIAS_MAX_FICHA) {
+        /* Quizá el calificador la añadió después de arrancar: se relee una vez. */
+        char error[256];
+        if (recargar(a, error, sizeof error) < 0)
+            fprintf(stderr,
+                    "servidor-practica: el archivo de alias ya no vale (%s); sigo con el "
+                    "que había\n",
+                    error);
+        e = buscar(a, ficha, n);
+    }
+    if (e == NULL)
+        return -1;
+    /* La consulta de la petición va delante de la del destino. */
+    const char *q = strchr(e->destino, '?');
+    int escrito;
+    if (consulta[0] == '\0')
+        escrito = snprintf(destino, tam, "%s", e->destino);
+    else if (q == NULL)
+        escrito = snprintf(destino, tam, "%s?%s", e->destino, consulta);
+    else
+        escrito = snprintf(destino, tam, "%.*s%s&%s", (int)(q - e->destino + 1), e->destino,
+                           consulta, q + 1);
+    return escrito >= 0 && (size_t)escrito < tam ? 1 : -1;
+}
+
+int alias_cuantos(const alias_t *a)
+{
+    return a != NULL ? a->n : 0;
+}
+
+void alias_liberar(alias_t *a)
+{
+    if (a == NULL)
+        return;
+    free(a->archivo);
+    free(a->v);
+    free(a);
+}
