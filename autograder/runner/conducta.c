@@ -701,9 +701,9 @@ static void aplicar_reglas(lab_t *lab, const juicio_t *j)
         if (v == NULL)
             continue;
         if (j->lecturas_entrada == 0) {
-            char *t = texto_formato("El tamaño de cada lectura (%s) no se pudo juzgar: las trazas "
-                                    "de strace no tienen ninguna lectura de un archivo de la "
-                                    "entrada.",
+            char *t = texto_formato("No se pudo juzgar lo que pide cada lectura («%s»): las "
+                                    "trazas de strace no tienen ninguna lectura de un archivo de "
+                                    "la entrada.",
                                     r->porque);
             anadir_linea(&v->detalle, t);
             free(t);
@@ -739,7 +739,7 @@ void conducta_reglas_sin_juzgar(lab_t *lab, const char *motivo_txt)
         verificacion_t *v = lab_verificacion(lab, lab->reglas[i].verificacion);
         if (v == NULL)
             continue;
-        char *t = texto_formato("El tamaño de cada lectura (%s) no se pudo juzgar: %s.",
+        char *t = texto_formato("No se pudo juzgar lo que pide cada lectura («%s»): %s.",
                                 lab->reglas[i].porque, motivo_txt);
         anadir_linea(&v->detalle, t);
         free(t);
