@@ -291,6 +291,20 @@ if grep -q 'los medios solo se juzgaron por los nombres: CALIF_SIN_OBSERVAR' \
 else
   mal "medios-sin-observar" "sin observar: el informe no lo dice"
 fi
+# Y la regla de la traza del 08 («reglas_traza»: 65536 bytes por lectura, en «memoria»): ni un
+# 0 ni un aprobado callados; el aviso lo dice y el detalle de «memoria», por qué.
+if grep -q 'tampoco se juzgó lo que pide cada lectura de la entrada, que cuenta en «Memoria' \
+  "$SALIDAS/medios_08_syscall_sin_observar.txt" &&
+  python3 - "$SALIDAS/medios_08_syscall_sin_observar/results.json" <<'PY'; then
+import json, sys
+t = [t for t in json.load(open(sys.argv[1]))["tests"] if t["extra_data"]["id"] == "memoria"][0]
+sys.exit("No se pudo juzgar lo que pide cada lectura" not in t["output"] or
+         "CALIF_SIN_OBSERVAR" not in t["output"])
+PY
+  bien "sin observar: el aviso y el detalle de «memoria» dicen que no se juzgó lo que pide cada lectura"
+else
+  mal "reglas-sin-observar" "sin observar: ni el aviso ni el detalle de «memoria» dicen que la regla de la traza no se juzgó"
+fi
 # Observación que se pierde: strace funciona (la prueba del ejecutor pasa) pero no deja
 # traza (su -o va a /dev/null). Los medios no se pueden juzgar, así que no se da la nota:
 # error del instructor (código 3) y el informe dice por qué. Antes, la trampa sacaba 100/100

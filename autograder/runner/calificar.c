@@ -227,13 +227,15 @@ static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_obser
     } else if (r < 0) {
         const char *porque =
             no_observado[0] != '\0' ? no_observado : "no se observó ninguna ejecución del programa";
-        lab->aviso = texto_formato("%s%slos medios solo se juzgaron por los nombres: %s%s",
+        char *sin_juzgar = conducta_reglas_sin_juzgar(lab, porque);
+        lab->aviso = texto_formato("%s%slos medios solo se juzgaron por los nombres: %s%s%s",
                                    antes != NULL ? antes : "", antes != NULL ? "; " : "", porque,
-                                   lab->nreglas > 0 ? "; tampoco se juzgó lo que pide cada "
-                                                      "lectura («reglas_traza»: lo dice el "
-                                                      "detalle de su verificación)"
-                                                    : "");
-        conducta_reglas_sin_juzgar(lab, porque);
+                                   sin_juzgar != NULL ? "; por lo mismo, tampoco se juzgó lo que "
+                                                        "pide cada lectura de la entrada, que "
+                                                        "cuenta en "
+                                                      : "",
+                                   sin_juzgar != NULL ? sin_juzgar : "");
+        free(sin_juzgar);
         free(antes);
     }
     free(informe);

@@ -733,8 +733,9 @@ static void aplicar_reglas(lab_t *lab, const juicio_t *j)
     }
 }
 
-void conducta_reglas_sin_juzgar(lab_t *lab, const char *motivo_txt)
+char *conducta_reglas_sin_juzgar(lab_t *lab, const char *motivo_txt)
 {
+    char *aviso = NULL;
     for (int i = 0; i < lab->nreglas; i++) {
         verificacion_t *v = lab_verificacion(lab, lab->reglas[i].verificacion);
         if (v == NULL)
@@ -743,7 +744,12 @@ void conducta_reglas_sin_juzgar(lab_t *lab, const char *motivo_txt)
                                 lab->reglas[i].porque, motivo_txt);
         anadir_linea(&v->detalle, t);
         free(t);
+        t = texto_formato("%s%s«%s» (%ld bytes por lectura)", aviso != NULL ? aviso : "",
+                          aviso != NULL ? ", " : "", v->nombre, lab->reglas[i].lectura_bytes);
+        free(aviso);
+        aviso = t;
     }
+    return aviso;
 }
 
 static void motivo(char **informe, const char *visto, const char *porque)

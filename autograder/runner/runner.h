@@ -259,8 +259,10 @@ int conducta_preparar(const char *construccion, const char *trabajo, const char 
  * visto; una que no se pudo juzgar lo dice en su detalle): solo una vez, al final. */
 int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe, char **aviso);
 /* Sin trazas (no se pudo observar: `motivo`), cada verificación con una regla dice en su
- * detalle que esa regla no se juzgó y por qué. */
-void conducta_reglas_sin_juzgar(lab_t *lab, const char *motivo);
+ * detalle que esa regla no se juzgó y por qué. Devuelve, para el aviso del laboratorio, qué
+ * verificaciones quedaron sin esa parte («…» (65536 bytes por lectura), memoria nueva) o
+ * NULL si el laboratorio no tiene reglas. */
+char *conducta_reglas_sin_juzgar(lab_t *lab, const char *motivo);
 /* Las llamadas al sistema que hay que parar para las reglas de `lab` (para strace -e trace=). */
 const char *conducta_llamadas(const lab_t *lab);
 /* 1 si aquí se puede observar (strace con ptrace); si no, 0 y el motivo. */
