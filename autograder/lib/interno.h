@@ -73,5 +73,12 @@ int observar_abrir(int valgrind);
  * FD_INFO] --» (fd_info < 0: sin --info): detrás va la orden de siempre (bwrap… o el
  * programa). */
 void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int valgrind);
+/* 1 si el laboratorio tiene reglas sobre las lecturas de la entrada (CALIF_OBSERVAR_ENTRADA=1,
+ * que el ejecutor pone con «reglas_traza» en lab.json) y se observa. */
+int observar_entrada(void);
+/* Con observar_entrada(): deja en la carpeta de trazas «<pid>-<id>.entrada», la lista de los
+ * archivos regulares que escribió la verificación `id` bajo `raiz` (una ruta por línea), para
+ * que el ejecutor sepa qué lecturas son de la entrada. Sin errores: si no puede, no la deja. */
+void observar_anotar_entrada(const char *raiz, const char *id);
 
 #endif

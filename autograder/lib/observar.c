@@ -29,12 +29,14 @@
 #define _GNU_SOURCE
 #include "interno.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Las llamadas que se paran las elige el ejecutor según las reglas del laboratorio
@@ -81,12 +83,16 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
     snprintf(info, sizeof info, "%d", fd_info);
     const char *strace = getenv("CALIF_STRACE");
     caja_poner(a, strace != NULL && strace[0] == '/' ? strace : "/usr/bin/strace");
+    /* Con reglas sobre lo que pide cada lectura (CALIF_OBSERVAR_ENTRADA, «reglas_traza» de
+     * lab.json), strace escribe 16 bytes de cada texto y 16 elementos de cada lista: con -s 0
+     * el iovec de readv/preadv sale como «[...]» y no se ve cuánto pide. */
+    caja_poner(a, "-s");
+    caja_poner(a, observar_entrada() && !valgrind ? "16" : "0");
     static char llamadas[1024];
     const char *pedidas = getenv("CALIF_OBSERVAR_LLAMADAS");
     snprintf(llamadas, sizeof llamadas, "trace=%s",
              pedidas != NULL && pedidas[0] != '\0' && !valgrind ? pedidas : LLAMADAS_MINIMAS);
-    const char *const opciones[] = {"-f", "-qq",    "-y", "-s", "0", "--seccomp-bpf",
-                                    "-e", llamadas, "-o", NULL};
+    const char *const opciones[] = {"-f", "-qq", "-y", "--seccomp-bpf", "-e", llamadas, "-o", NULL};
     for (int i = 0; opciones[i] != NULL; i++)
         caja_poner(a, opciones[i]);
     caja_poner(a, salida);
@@ -101,4 +107,61 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
         caja_poner(a, info);
     }
     caja_poner(a, "--");
+}
+
+int observar_entrada(void)
+{
+    const char *e = getenv("CALIF_OBSERVAR_ENTRADA");
+    return observar_carpeta() != NULL && e != NULL && strcmp(e, "1") == 0;
+}
+
+/* Escribe en `f` la ruta de cada archivo regular bajo `dir` (sin seguir enlaces). Las
+ * carpetas «trabajo-N» de la primera altura son la carpeta de trabajo del programa sin bwrap
+ * (lib/lanzar.c): lo que haya allí lo escribió él, no el calificador. */
+static void anotar_arbol(FILE *f, const char *dir, int altura, int *quedan)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && *quedan > 0) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+            (altura == 0 && strncmp(e->d_name, "trabajo-", 8) == 0))
+            continue;
+        char ruta[PATH_MAX];
+        struct stat st;
+        if (snprintf(ruta, sizeof ruta, "%s/%s", dir, e->d_name) >= (int)sizeof ruta ||
+            lstat(ruta, &st) < 0)
+            continue;
+        if (S_ISREG(st.st_mode) && strchr(ruta, '\n') == NULL) {
+            fprintf(f, "%s\n", ruta);
+            (*quedan)--;
+        } else if (S_ISDIR(st.st_mode) && altura < 16) {
+            anotar_arbol(f, ruta, altura + 1, quedan);
+        }
+    }
+    closedir(d);
+}
+
+void observar_anotar_entrada(const char *raiz, const char *id)
+{
+    const char *d = observar_carpeta();
+    if (d == NULL || !observar_entrada() || raiz == NULL || raiz[0] == '\0')
+        return;
+    /* La ruta tal como la da strace -y (readlink de /proc/<pid>/fd): sin enlaces en medio.
+     * La caja monta las carpetas de la verificación en la misma ruta (lib/lanzar.c). */
+    char real[PATH_MAX], ruta[PATH_MAX];
+    if (realpath(raiz, real) == NULL ||
+        snprintf(ruta, sizeof ruta, "%s/%ld-%s.entrada", d, (long)getpid(), id) >= (int)sizeof ruta)
+        return;
+    int fd = open(ruta, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (f == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    int quedan = 100000;
+    anotar_arbol(f, real, 0, &quedan);
+    fclose(f);
 }

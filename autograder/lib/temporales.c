@@ -24,6 +24,7 @@ void temporales_iniciar(const char *id)
 void temporales_borrar(void)
 {
     if (carpeta[0] != '\0') {
+        observar_anotar_entrada(carpeta, id_verificacion);
         archivos_borrar_arbol(carpeta);
         carpeta[0] = '\0';
     }

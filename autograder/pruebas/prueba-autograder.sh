@@ -309,6 +309,20 @@ if grep -q 'los medios solo se juzgaron por los nombres: CALIF_SIN_OBSERVAR' \
 else
   mal "medios-sin-observar" "sin observar: el informe no lo dice"
 fi
+# Y la regla de la traza del 08 («reglas_traza»: 65536 bytes por lectura, en «memoria»): ni un
+# 0 ni un aprobado callados; el aviso lo dice y el detalle de «memoria», por qué.
+if grep -q 'tampoco se juzgó lo que pide cada lectura de la entrada, que cuenta en «Memoria' \
+  "$SALIDAS/medios_08_syscall_sin_observar.txt" &&
+  python3 - "$SALIDAS/medios_08_syscall_sin_observar/results.json" <<'PY'; then
+import json, sys
+t = [t for t in json.load(open(sys.argv[1]))["tests"] if t["extra_data"]["id"] == "memoria"][0]
+sys.exit("No se pudo juzgar lo que pide cada lectura" not in t["output"] or
+         "CALIF_SIN_OBSERVAR" not in t["output"])
+PY
+  bien "sin observar: el aviso y el detalle de «memoria» dicen que no se juzgó lo que pide cada lectura"
+else
+  mal "reglas-sin-observar" "sin observar: ni el aviso ni el detalle de «memoria» dicen que la regla de la traza no se juzgó"
+fi
 # Observación que se pierde: strace funciona (la prueba del ejecutor pasa) pero no deja
 # traza (su -o va a /dev/null). Los medios no se pueden juzgar, así que no se da la nota:
 # error del instructor (código 3) y el informe dice por qué. Antes, la trampa sacaba 100/100
@@ -624,5 +638,38 @@ else
   mal "matado" "ejecutor matado: PostgreSQL antes $antes, después $despues (debe ser ≥ 1 y 0, con aviso) — $SALIDAS/matado.txt"
   pkill -KILL -f "postgres -D $salida_m/" 2>/dev/null
 fi
+
+echo "── «reglas_traza» mal escritas: el lector del manifiesto las rechaza"
+# Una regla de la traza quita una verificación (runner/conducta.c): una mal escrita no puede
+# quedarse en nada sin decirlo. Cada variante del lab.json del 08 debe dar el código 3 y el
+# motivo; el lab.json tal cual, 0 (si no, la prueba no distingue nada).
+reglas_probar() { # nombre, texto esperado en el error, código python que cambia d
+  local arbol="$TMP/reglas-$1"
+  mkdir -p "$arbol/labs/08-contador-palabras"
+  python3 - "labs/08-contador-palabras/lab.json" "$arbol/labs/08-contador-palabras/lab.json" "$3" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+exec(sys.argv[3])
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False, indent=2)
+PY
+  local err rc
+  err=$("$CALIFICAR" --raiz "$arbol" --lista 2>&1 >/dev/null)
+  rc=$?
+  if [ -z "$2" ]; then
+    if [ "$rc" = 0 ]; then bien "reglas_traza: $1 se acepta"; else mal "reglas-$1" "reglas_traza: $1 se rechazó (rc=$rc): $err"; fi
+  elif [ "$rc" = 3 ] && [[ "$err" == *"reglas_traza"*"$2"* ]]; then
+    bien "reglas_traza: $1 se rechaza («$2»)"
+  else
+    mal "reglas-$1" "reglas_traza: $1 debía rechazarse con «$2»: rc=$rc, $err"
+  fi
+}
+reglas_probar la_del_08 "" "assert d['reglas_traza'][0]['verificacion'] == 'memoria'"
+reglas_probar sin_verificacion "no es una verificación" "d['reglas_traza'][0]['verificacion'] = 'no_existe'"
+reglas_probar de_compila "no es una verificación" "d['reglas_traza'][0]['verificacion'] = 'compila'"
+reglas_probar bytes_texto "lectura_bytes" "d['reglas_traza'][0]['lectura_bytes'] = '65536'"
+reglas_probar bytes_cero "lectura_bytes" "d['reglas_traza'][0]['lectura_bytes'] = 0"
+reglas_probar clave_de_mas "clave desconocida «bytes»" "d['reglas_traza'][0]['bytes'] = 65536"
+reglas_probar sin_porque "porque" "d['reglas_traza'][0]['porque'] = ''"
+reglas_probar no_lista "lista de 1 a 8" "d['reglas_traza'] = d['reglas_traza'][0]"
 
 resumen_final

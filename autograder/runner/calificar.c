@@ -30,8 +30,8 @@
 /* Los textos «CLAVE=valor» del entorno del calificador (viven lo que dura el laboratorio). */
 typedef struct {
     char *tmp, *programa, *resultados, *caja, *servidor, *bwrap, *marca, *observar, *puerta,
-        *llamadas, *strace;
-    const char *lista[15];
+        *llamadas, *strace, *entrada;
+    const char *lista[16];
 } entorno_t;
 
 void marcar_todas(lab_t *lab, const char *obtenido)
@@ -160,6 +160,9 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
     e->llamadas = texto_formato("CALIF_OBSERVAR_LLAMADAS=%s", conducta_llamadas(lab));
     /* El mismo strace que probó conducta_probar es el que observa (lib/observar.c). */
     e->strace = texto_formato("CALIF_STRACE=%s", conducta_strace());
+    /* Con «reglas_traza», las verificaciones anotan qué archivos de la entrada escribieron y
+     * strace escribe los iovec (lib/observar.c). */
+    e->entrada = texto_formato("CALIF_OBSERVAR_ENTRADA=%d", lab->nreglas > 0);
     const char *lista[] = {"PATH=/usr/local/bin:/usr/bin:/bin",
                            "LANG=C.UTF-8",
                            e->tmp,
@@ -172,6 +175,7 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
                            e->puerta,
                            e->llamadas,
                            e->strace,
+                           e->entrada,
                            e->marca,
                            NULL};
     memcpy(e->lista, lista, sizeof lista);
@@ -190,6 +194,7 @@ static void entorno_liberar(entorno_t *e)
     free(e->puerta);
     free(e->llamadas);
     free(e->strace);
+    free(e->entrada);
 }
 
 /* Los medios por lo que hizo el programa (runner/conducta.c): si hizo algo prohibido, el
@@ -197,7 +202,7 @@ static void entorno_liberar(entorno_t *e)
 static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_observado)
 {
     char *informe = NULL, *aviso = NULL;
-    int r = trazas[0] != '\0' ? conducta_juzgar(lab, trazas, &informe, &aviso) : -1;
+    int r = trazas[0] != '\0' ? conducta_juzgar(lab, trazas, 1, &informe, &aviso) : -1;
     char *antes = lab->aviso;
     if (r == 1) {
         lab->aviso = texto_formato("esta entrega no se califica: lo que hace el programa "
@@ -226,11 +231,17 @@ static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_obser
                           "laboratorio)");
         free(antes);
     } else if (r < 0) {
-        lab->aviso =
-            texto_formato("%s%slos medios solo se juzgaron por los nombres: %s",
-                          antes != NULL ? antes : "", antes != NULL ? "; " : "",
-                          no_observado[0] != '\0' ? no_observado
-                                                  : "no se observó ninguna ejecución del programa");
+        const char *porque =
+            no_observado[0] != '\0' ? no_observado : "no se observó ninguna ejecución del programa";
+        char *sin_juzgar = conducta_reglas_sin_juzgar(lab, porque);
+        lab->aviso = texto_formato("%s%slos medios solo se juzgaron por los nombres: %s%s%s",
+                                   antes != NULL ? antes : "", antes != NULL ? "; " : "", porque,
+                                   sin_juzgar != NULL ? "; por lo mismo, tampoco se juzgó lo que "
+                                                        "pide cada lectura de la entrada, que "
+                                                        "cuenta en "
+                                                      : "",
+                                   sin_juzgar != NULL ? sin_juzgar : "");
+        free(sin_juzgar);
         free(antes);
     }
     free(informe);

@@ -45,6 +45,14 @@
 #define MAX_PREVIOS    64
 #define MAX_PENDIENTES 64
 #define TOPE_TRAZA     (64u << 20)
+#define MAX_REGLAS     8 /* como «reglas_traza» en runner/manifiesto.c */
+
+/* Los archivos de la entrada: los regulares que escribieron las verificaciones, de sus
+ * listas «*.entrada» (lib/observar.c), ordenados para buscarlos con bsearch. */
+typedef struct {
+    char **rutas;
+    size_t n, cap;
+} entradas_t;
 
 /* Lo visto en una traza (un lanzamiento). */
 typedef struct {
@@ -62,12 +70,19 @@ typedef struct {
     char escritura[512]; /* primera escritura/renombrado… en el hilo del bucle */
     char proceso[256];   /* primer proceso creado */
     char red[256];       /* primer socket fuera del hilo del bucle */
+    /* «reglas_traza»: con qué se juzgan y lo visto (la primera lectura que rompe cada una) */
+    const lab_t *lab;
+    const entradas_t *entradas;
+    int lecturas_entrada; /* lecturas de archivos de la entrada juzgadas */
+    char roto[MAX_REGLAS][400];
 } vista_t;
 
 /* Lo juzgado en todo el laboratorio. */
 typedef struct {
     int trazas, observadas, con_epoll, con_grupo;
     char lectura[600], escritura[600], proceso[300], red[300], hilos[200], esperas[200];
+    int lecturas_entrada;
+    char roto[MAX_REGLAS][400];
 } juicio_t;
 
 /* ¿Es `tid` un hilo del programa? Tras su execve, todo hilo nuevo lo es: en la caja solo
@@ -169,6 +184,120 @@ static void anotar(char *dst, size_t tam, const char *fmt, const char *a, const 
 {
     if (dst[0] == '\0')
         snprintf(dst, tam, fmt, a, b);
+}
+
+/* El argumento `k` (desde 0) de «(a, b, c)»: entre comas de primer nivel, sin contar las de
+ * dentro de un texto entre comillas ni de <…>, […] o {…}. 1 si está (en *ini y *n). */
+static int argumento(const char *par, int k, const char **ini, size_t *n)
+{
+    int nivel = 0, comillas = 0, i = 0;
+    const char *a = par + 1;
+    for (const char *p = a; *p != '\0'; p++) {
+        if (comillas) {
+            if (*p == '\\' && p[1] != '\0')
+                p++;
+            else if (*p == '"')
+                comillas = 0;
+            continue;
+        }
+        if (*p == '"')
+            comillas = 1;
+        else if (*p == '<' || *p == '[' || *p == '{' || *p == '(')
+            nivel++;
+        else if ((*p == '>' || *p == ']' || *p == '}' || *p == ')') && nivel > 0)
+            nivel--;
+        else if ((*p == ',' || *p == ')') && nivel == 0) {
+            if (i == k) {
+                while (*a == ' ')
+                    a++;
+                *ini = a;
+                *n = (size_t)(p - a);
+                return 1;
+            }
+            if (*p == ')')
+                return 0;
+            i++;
+            a = p + 1;
+        }
+    }
+    return 0;
+}
+
+/* Cuántos bytes pide una lectura de `nombre` (read y pread64: su tercer argumento; readv,
+ * preadv y preadv2: la suma de los iov_len). -1 si no se sabe: con más búferes de los que
+ * strace escribe (-s 16, lib/observar.c), la lista acaba en «...». En `como`, la llamada
+ * abreviada para el mensaje («read(…, 64000)»). */
+static long pedido_lectura(const char *nombre, const char *par, char *como, size_t tam)
+{
+    const char *a;
+    size_t n;
+    int vector = strcmp(nombre, "read") != 0 && strcmp(nombre, "pread64") != 0;
+    if (!argumento(par, vector ? 1 : 2, &a, &n))
+        return -1;
+    if (!vector) {
+        char *fin;
+        long v = strtol(a, &fin, 10);
+        snprintf(como, tam, "%s(…, %ld)", nombre, v);
+        return fin != a ? v : -1;
+    }
+    long suma = 0;
+    int bufs = 0, comillas = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (comillas) {
+            if (a[i] == '\\')
+                i++;
+            else if (a[i] == '"')
+                comillas = 0;
+            continue;
+        }
+        if (a[i] == '"') {
+            comillas = 1;
+        } else if (strncmp(a + i, "iov_len=", 8) == 0) {
+            suma += strtol(a + i + 8, NULL, 10);
+            bufs++;
+        } else if (a[i] == '.' && i + 2 < n && a[i + 1] == '.' && a[i + 2] == '.' &&
+                   (i == 0 || a[i - 1] != '"')) {
+            snprintf(como, tam, "%s(…) con más búferes de los que se ven", nombre);
+            return -1;
+        }
+    }
+    snprintf(como, tam, "%s(…, %d búfer%s que suman %ld)", nombre, bufs, bufs == 1 ? "" : "es",
+             suma);
+    return bufs > 0 ? suma : -1;
+}
+
+static int comparar_rutas(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int es_entrada(const entradas_t *e, const char *ruta)
+{
+    return e != NULL && e->n > 0 &&
+           bsearch(&ruta, e->rutas, e->n, sizeof *e->rutas, comparar_rutas) != NULL;
+}
+
+/* La ruta para el mensaje: desde la carpeta de la verificación («…/calif-memoria-Xy12/…»
+ * → «…/grande.txt» sin el resto), que es larga y no le dice nada al estudiante. */
+static const char *ruta_corta(const char *r)
+{
+    const char *c = strstr(r, "/calif-");
+    const char *b = c != NULL ? strchr(c + 1, '/') : NULL;
+    return b != NULL ? b + 1 : r;
+}
+
+/* Una lectura de un archivo de la entrada: cada regla que pide otro tamaño queda rota. */
+static void juzgar_lectura(vista_t *v, const char *nombre, const char *par, const char *ruta)
+{
+    if (v->lab == NULL || v->lab->nreglas == 0 || !es_entrada(v->entradas, ruta))
+        return;
+    char como[160];
+    long pedido = pedido_lectura(nombre, par, como, sizeof como);
+    v->lecturas_entrada++;
+    for (int i = 0; i < v->lab->nreglas && i < MAX_REGLAS; i++)
+        if (pedido != v->lab->reglas[i].lectura_bytes && v->roto[i][0] == '\0')
+            snprintf(v->roto[i], sizeof v->roto[i],
+                     "se vio %s sobre un archivo de la entrada («…/%s»)", como, ruta_corta(ruta));
 }
 
 /* Una llamada completa «nombre(args) = ret…» del hilo `tid`. */
@@ -281,6 +410,8 @@ static void llamada(vista_t *v, long tid, const char *texto, const char *program
                        nombre, "");
             return;
         }
+        if (lee && strncmp(nombre, "getdents", 8) != 0)
+            juzgar_lectura(v, nombre, par, ruta);
         if (!principal)
             v->lecturas_grupo++;
         else if (lee)
@@ -373,7 +504,11 @@ static void llamada(vista_t *v, long tid, const char *texto, const char *program
  * «<... llamada resumed>» cuando dos hilos se cruzan). */
 static void leer_traza(const char *ruta, const char *programa, vista_t *v)
 {
+    const lab_t *lab = v->lab;
+    const entradas_t *entradas = v->entradas;
     memset(v, 0, sizeof *v);
+    v->lab = lab;
+    v->entradas = entradas;
     FILE *f = fopen(ruta, "r");
     if (f == NULL)
         return;
@@ -495,6 +630,126 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
     if (v->esperas > ESPERAS_MAX && j->esperas[0] == '\0')
         snprintf(j->esperas, sizeof j->esperas,
                  "%d nanosleep en el hilo del bucle en una ejecución", v->esperas);
+    j->lecturas_entrada += v->lecturas_entrada;
+    for (int i = 0; i < MAX_REGLAS; i++)
+        if (j->roto[i][0] == '\0')
+            memcpy(j->roto[i], v->roto[i], sizeof j->roto[i]);
+}
+
+/* Las listas «*.entrada» de `carpeta` (lib/observar.c), ordenadas y sin repetir. */
+static void entradas_leer(const char *carpeta, entradas_t *e)
+{
+    memset(e, 0, sizeof *e);
+    DIR *d = opendir(carpeta);
+    struct dirent *de;
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        size_t l = strlen(de->d_name);
+        if (l < 8 || strcmp(de->d_name + l - 8, ".entrada") != 0)
+            continue;
+        char ruta[PATH_MAX];
+        texto_poner(ruta, sizeof ruta, "%s/%s", carpeta, de->d_name);
+        FILE *f = fopen(ruta, "r");
+        char *linea = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        while (f != NULL && (n = getline(&linea, &cap, f)) > 0) {
+            if (linea[n - 1] == '\n')
+                linea[--n] = '\0';
+            if (e->n == e->cap) {
+                size_t nueva = e->cap != 0 ? e->cap * 2 : 256;
+                char **r = realloc(e->rutas, nueva * sizeof *r);
+                if (r == NULL)
+                    break;
+                e->rutas = r;
+                e->cap = nueva;
+            }
+            e->rutas[e->n++] = texto_dup(linea);
+        }
+        free(linea);
+        if (f != NULL)
+            fclose(f);
+    }
+    if (d != NULL)
+        closedir(d);
+    if (e->n > 0)
+        qsort(e->rutas, e->n, sizeof *e->rutas, comparar_rutas);
+}
+
+static void entradas_liberar(entradas_t *e)
+{
+    for (size_t i = 0; i < e->n; i++)
+        free(e->rutas[i]);
+    free(e->rutas);
+}
+
+/* Añade `texto` a *campo en una línea nueva. */
+static void anadir_linea(char **campo, const char *texto)
+{
+    char *t = texto_formato("%s%s%s", *campo != NULL ? *campo : "",
+                            *campo != NULL && (*campo)[0] != '\0' ? "\n" : "", texto);
+    free(*campo);
+    *campo = t;
+}
+
+/* Las «reglas_traza» rotas quitan su verificación; las que no se pudieron juzgar (ninguna
+ * lectura de la entrada en las trazas) lo dicen en su detalle. */
+static void aplicar_reglas(lab_t *lab, const juicio_t *j)
+{
+    for (int i = 0; i < lab->nreglas && i < MAX_REGLAS; i++) {
+        const regla_traza_t *r = &lab->reglas[i];
+        verificacion_t *v = lab_verificacion(lab, r->verificacion);
+        if (v == NULL)
+            continue;
+        if (j->lecturas_entrada == 0) {
+            char *t = texto_formato("No se pudo juzgar lo que pide cada lectura («%s»): las "
+                                    "trazas de strace no tienen ninguna lectura de un archivo de "
+                                    "la entrada.",
+                                    r->porque);
+            anadir_linea(&v->detalle, t);
+            free(t);
+            continue;
+        }
+        if (j->roto[i][0] == '\0')
+            continue;
+        char *esperado = texto_formato("%s; y cada lectura de un archivo de la entrada pide "
+                                       "%ld bytes",
+                                       v->esperado != NULL ? v->esperado : "", r->lectura_bytes);
+        char *obtenido = v->ok ? texto_formato("%s: %s", j->roto[i], r->porque)
+                               : texto_formato("%s: %s\n%s", j->roto[i], r->porque,
+                                               v->obtenido != NULL ? v->obtenido : "");
+        if (v->ok) {
+            char *t = texto_formato("Lo demás de esta verificación pasó («%.300s»), pero lo que "
+                                    "pide cada lectura se juzga en las trazas de strace "
+                                    "(«reglas_traza» de lab.json).",
+                                    v->obtenido != NULL ? v->obtenido : "");
+            anadir_linea(&v->detalle, t);
+            free(t);
+        }
+        free(v->esperado);
+        free(v->obtenido);
+        v->esperado = esperado;
+        v->obtenido = obtenido;
+        v->ok = 0;
+    }
+}
+
+char *conducta_reglas_sin_juzgar(lab_t *lab, const char *motivo_txt)
+{
+    char *aviso = NULL;
+    for (int i = 0; i < lab->nreglas; i++) {
+        verificacion_t *v = lab_verificacion(lab, lab->reglas[i].verificacion);
+        if (v == NULL)
+            continue;
+        char *t = texto_formato("No se pudo juzgar lo que pide cada lectura («%s»): %s.",
+                                lab->reglas[i].porque, motivo_txt);
+        anadir_linea(&v->detalle, t);
+        free(t);
+        t = texto_formato("%s%s«%s» (%ld bytes por lectura)", aviso != NULL ? aviso : "",
+                          aviso != NULL ? ", " : "", v->nombre, lab->reglas[i].lectura_bytes);
+        free(aviso);
+        aviso = t;
+    }
+    return aviso;
 }
 
 static void motivo(char **informe, const char *visto, const char *porque)
@@ -527,11 +782,13 @@ int conducta_preparar(const char *construccion, const char *trabajo, const char 
     return 0;
 }
 
-int conducta_juzgar(lab_t *lab, const char *carpeta, char **informe, char **aviso)
+int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe, char **aviso)
 {
     *informe = *aviso = NULL;
     juicio_t j;
     memset(&j, 0, sizeof j);
+    entradas_t entradas;
+    entradas_leer(carpeta, &entradas);
     DIR *d = opendir(carpeta);
     struct dirent *e;
     while (d != NULL && (e = readdir(d)) != NULL) {
@@ -543,6 +800,8 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, char **informe, char **avis
         vista_t *v = malloc(sizeof *v);
         if (v == NULL)
             break;
+        v->lab = lab;
+        v->entradas = &entradas;
         leer_traza(ruta, lab->programa, v);
         j.trazas++;
         sumar(lab, v, &j);
@@ -550,6 +809,7 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, char **informe, char **avis
     }
     if (d != NULL)
         closedir(d);
+    entradas_liberar(&entradas);
     if (j.observadas == 0)
         return -1; /* nada que juzgar: quien llama lo dice */
     motivo(informe, j.lectura,
@@ -583,6 +843,8 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, char **informe, char **avis
     else if (*informe == NULL && prohibe(lab, "lectura_bloqueante") && j.con_grupo == 0)
         *aviso = texto_dup("uv_fs_* con su callback (ningún archivo se leyó en el grupo de hilos "
                            "de libuv)");
+    if (reglas && *informe == NULL)
+        aplicar_reglas(lab, &j);
     return *informe != NULL;
 }
 
@@ -674,7 +936,8 @@ const char *conducta_llamadas(const lab_t *lab)
              archivos ? ",openat,open,creat,read,pread64,readv,preadv,preadv2,getdents64,getdents,"
                         "openat2,splice,tee,sendfile,copy_file_range,mmap,io_uring_setup,"
                         "io_uring_enter,io_uring_register"
-                      : "",
+             : lab->nreglas > 0 ? ",read,pread64,readv,preadv,preadv2"
+                                : "",
              prohibe(lab, "archivos_bloqueantes")
                  ? ",write,pwrite64,writev,pwritev,pwritev2,fsync,fdatasync,ftruncate,truncate,"
                    "rename,renameat,renameat2,link,linkat,unlink,unlinkat,symlink,symlinkat,"

@@ -316,6 +316,82 @@ static void leer_hitos(json_t *raiz, lab_t *lab, char *error, size_t tam, int *m
         }
 }
 
+/* La regla i-ésima de «reglas_traza»: solo claves conocidas, una verificación del
+ * laboratorio (no «compila», que no ejecuta nada), los bytes y el porqué. */
+static void leer_regla(json_t *o, lab_t *lab, int i, char *sub, size_t tam, int *mal)
+{
+    regla_traza_t *r = &lab->reglas[i];
+    if (!json_is_object(o)) {
+        snprintf(sub, tam, "no es un objeto");
+        *mal = 1;
+        return;
+    }
+    const char *clave;
+    json_t *valor;
+    json_object_foreach(o, clave, valor)
+    {
+        if (strcmp(clave, "verificacion") != 0 && strcmp(clave, "lectura_bytes") != 0 &&
+            strcmp(clave, "porque") != 0) {
+            snprintf(sub, tam,
+                     "clave desconocida «%s» (una regla tiene verificacion, lectura_bytes y "
+                     "porque)",
+                     clave);
+            *mal = 1;
+            return;
+        }
+    }
+    r->verificacion = texto_de(o, "verificacion", 1, sub, tam, mal);
+    if (!*mal && (lab_verificacion(lab, r->verificacion) == NULL ||
+                  strcmp(r->verificacion, "compila") == 0)) {
+        snprintf(sub, tam,
+                 "«verificacion»: «%s» no es una verificación del laboratorio que ejecute "
+                 "el programa",
+                 r->verificacion);
+        *mal = 1;
+    }
+    json_t *b = json_object_get(o, "lectura_bytes");
+    if (!*mal &&
+        (!json_is_integer(b) || json_integer_value(b) < 1 || json_integer_value(b) > (1 << 26))) {
+        snprintf(sub, tam, "«lectura_bytes» debe ser un entero entre 1 y %d", 1 << 26);
+        *mal = 1;
+    }
+    if (!*mal)
+        r->lectura_bytes = (long)json_integer_value(b);
+    if (!*mal)
+        r->porque = texto_de(o, "porque", 1, sub, tam, mal);
+    if (!*mal && r->porque[0] == '\0') {
+        snprintf(sub, tam, "«porque» no puede estar vacío (es lo que lee el estudiante)");
+        *mal = 1;
+    }
+}
+
+/* «reglas_traza» (opcional): reglas sobre lo que se ve en las trazas de strace, cada una de
+ * una verificación (runner/conducta.c). */
+static void leer_reglas(json_t *raiz, lab_t *lab, char *error, size_t tam, int *mal)
+{
+    json_t *rs = json_object_get(raiz, "reglas_traza");
+    if (*mal || rs == NULL)
+        return;
+    if (!json_is_array(rs) || json_array_size(rs) == 0 || json_array_size(rs) > 8) {
+        snprintf(error, tam, "«reglas_traza» debe ser una lista de 1 a 8 reglas");
+        *mal = 1;
+        return;
+    }
+    lab->reglas = calloc(json_array_size(rs), sizeof *lab->reglas);
+    if (lab->reglas == NULL) {
+        snprintf(error, tam, "sin memoria");
+        *mal = 1;
+        return;
+    }
+    lab->nreglas = (int)json_array_size(rs);
+    for (int i = 0; i < lab->nreglas && !*mal; i++) {
+        char sub[300];
+        leer_regla(json_array_get(rs, (size_t)i), lab, i, sub, sizeof sub, mal);
+        if (*mal)
+            snprintf(error, tam, "«reglas_traza»[%d]: %s", i, sub);
+    }
+}
+
 int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
 {
     json_error_t je;
@@ -335,6 +411,7 @@ int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
     leer_medios(raiz, lab, error, tam, &mal);
     leer_verificaciones(raiz, lab, error, tam, &mal);
     leer_hitos(raiz, lab, error, tam, &mal);
+    leer_reglas(raiz, lab, error, tam, &mal);
     json_decref(raiz);
     return mal ? -1 : 0;
 }
@@ -367,6 +444,11 @@ void lab_liberar(lab_t *lab)
         free(lab->hitos[i].que);
     }
     free(lab->hitos);
+    for (int i = 0; i < lab->nreglas; i++) {
+        free(lab->reglas[i].verificacion);
+        free(lab->reglas[i].porque);
+    }
+    free(lab->reglas);
     for (int i = 0; i < lab->nprohibidos; i++)
         free(lab->prohibidos[i]);
     free(lab->prohibidos);

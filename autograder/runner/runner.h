@@ -36,6 +36,16 @@ typedef struct {
     char *que;    /* qué funciona ya, en una frase */
 } hito_t;
 
+/* Una regla de lab.json («reglas_traza») sobre lo que se vio hacer al programa en las trazas
+ * de strace (runner/conducta.c): si se rompe, cuesta una verificación, no el laboratorio. Hoy
+ * hay un tipo: cada lectura de un archivo de la entrada (uno regular que escribió el
+ * calificador) pide exactamente `lectura_bytes` (read, pread64, readv, preadv, preadv2). */
+typedef struct {
+    char *verificacion; /* id de la verificación que la pierde */
+    long lectura_bytes;
+    char *porque; /* qué pide el enunciado, para el mensaje («el enunciado pide …») */
+} regla_traza_t;
+
 typedef struct {
     char *carpeta;  /* "07-monitor-web" */
     char numero[8]; /* "07" */
@@ -48,6 +58,8 @@ typedef struct {
     int nprohibidos;
     char **requeridos; /* símbolos que la entrega debería usar (solo se avisa) */
     int nrequeridos;
+    regla_traza_t *reglas; /* «reglas_traza» de lab.json; NULL y 0 si no tiene */
+    int nreglas;
     int tiempo_limite_s;   /* para el calificador entero */
     int tiempo_objetivo_s; /* lo que debe tardar la solución (prueba-labs); 0 = sin objetivo */
     int trabajos;          /* --jobs de Criterion */
@@ -243,8 +255,15 @@ int conducta_preparar(const char *construccion, const char *trabajo, const char 
                       char *carpeta, size_t t_c, char *puerta, size_t t_p);
 /* Lee las trazas de `carpeta`. 1 si la entrega hizo algo que lab.json prohíbe (qué, en
  * *informe), 0 si no (en *aviso, lo requerido que no se vio hacer), -1 si no hubo ninguna
- * ejecución observada. *informe y *aviso: memoria nueva o NULL. */
-int conducta_juzgar(lab_t *lab, const char *carpeta, char **informe, char **aviso);
+ * ejecución observada. *informe y *aviso: memoria nueva o NULL. Con `reglas`, además aplica
+ * las «reglas_traza» de lab.json a sus verificaciones (una regla rota la deja en 0 con lo
+ * visto; una que no se pudo juzgar lo dice en su detalle): solo una vez, al final. */
+int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe, char **aviso);
+/* Sin trazas (no se pudo observar: `motivo`), cada verificación con una regla dice en su
+ * detalle que esa regla no se juzgó y por qué. Devuelve, para el aviso del laboratorio, qué
+ * verificaciones quedaron sin esa parte («…» (65536 bytes por lectura), memoria nueva) o
+ * NULL si el laboratorio no tiene reglas. */
+char *conducta_reglas_sin_juzgar(lab_t *lab, const char *motivo);
 /* Las llamadas al sistema que hay que parar para las reglas de `lab` (para strace -e trace=). */
 const char *conducta_llamadas(const lab_t *lab);
 /* 1 si aquí se puede observar (strace con ptrace); si no, 0 y el motivo. */

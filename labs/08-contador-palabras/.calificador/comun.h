@@ -27,13 +27,16 @@
  *
  * Memoria: lo que devuelven las ayudas es prestado hasta cal_fin (CAL_FIN).
  *
- * Lo que no se juzga: el tamaño exacto de cada trozo (64 000 bytes en vez de 64 KiB). No
- * cambia ninguna cuenta, ni la memoria medible, ni los tiempos; con una FIFO tampoco (read
- * devuelve lo que haya, sea cual sea el tamaño pedido). Solo se ve en el tercer argumento de
- * cada read() en el grupo de hilos, en la traza de strace que lee el ejecutor para juzgar
- * los medios (runner/conducta.c), y esa traza no llega a las verificaciones: juzgarlo pide
- * una regla de la traza que quite una verificación concreta (no el laboratorio entero), que
- * el ejecutor aún no tiene.
+ * El tamaño exacto de cada trozo (64 000 bytes en vez de 64 KiB) no cambia ninguna cuenta, ni
+ * la memoria medible, ni los tiempos; con una FIFO tampoco (read devuelve lo que haya, sea
+ * cual sea el tamaño pedido). Solo se ve en lo que pide cada read/pread64/preadv del grupo
+ * de hilos, en las trazas de strace del ejecutor, así que no lo juzga ninguna verificación
+ * de aquí: lo juzga el ejecutor con la regla de «reglas_traza» de lab.json
+ * (runner/conducta.c). Cada lectura de un archivo regular que escribió una verificación
+ * (las FIFOs, stdin, el eventfd de libuv y lo que lee el sistema no cuentan) pide 65 536
+ * bytes; si no, pierde «memoria», con lo visto («se vio read(…, 64000) sobre un archivo de
+ * la entrada…»). Sin strace, el detalle de «memoria» dice que no se pudo juzgar y por qué.
+ * Mutante: trozo_64000.
  */
 #ifndef CONTADOR_COMUN_H
 #define CONTADOR_COMUN_H
