@@ -47,22 +47,22 @@ static long oculta(long nr, long a, long b, long c, long d)
     }
     return r;
 }
-#define mi_socket(d, t, p)   (int)oculta(41, d, t, p, 0)
-#define mi_bind(s, a, n)     (int)oculta(49, s, (long)(a), n, 0)
-#define mi_listen(s, n)      (int)oculta(50, s, n, 0, 0)
-#define mi_accept4(s, f)     (int)oculta(288, s, 0, 0, f)
-#define mi_epoll_create1(f)  (int)oculta(291, f, 0, 0, 0)
-#define mi_epoll_ctl(e, o, f, ev) oculta(233, e, o, f, (long)(ev))
+#define mi_socket(d, t, p)         (int)oculta(41, d, t, p, 0)
+#define mi_bind(s, a, n)           (int)oculta(49, s, (long)(a), n, 0)
+#define mi_listen(s, n)            (int)oculta(50, s, n, 0, 0)
+#define mi_accept4(s, f)           (int)oculta(288, s, 0, 0, f)
+#define mi_epoll_create1(f)        (int)oculta(291, f, 0, 0, 0)
+#define mi_epoll_ctl(e, o, f, ev)  oculta(233, e, o, f, (long)(ev))
 #define mi_epoll_wait(e, ev, n, t) (int)oculta(232, e, (long)(ev), n, t)
 
 /* Los nombres requeridos, «usados» sin llamarlos nunca. */
 void *const chat_epoll_requeridos[] = {(void *)uv_listen, (void *)uv_read_start, (void *)uv_run};
 
-#define LIMITE_COLA    (1024 * 1024)
-#define MAX_LINEA      4096
-#define PREGUNTA       "* ¿Cómo te llamas?\n"
-#define APAGADO        "* El servidor se va a cerrar. ¡Hasta pronto!\n"
-#define PLAZO_APAGADO  2000
+#define LIMITE_COLA   (1024 * 1024)
+#define MAX_LINEA     4096
+#define PREGUNTA      "* ¿Cómo te llamas?\n"
+#define APAGADO       "* El servidor se va a cerrar. ¡Hasta pronto!\n"
+#define PLAZO_APAGADO 2000
 
 enum { NOMBRE, SALA, VACIANDO, CERRADO };
 enum { QUIT, CORTE, LENTO, FIN };

@@ -31,7 +31,8 @@
 typedef struct {
     char *tmp, *programa, *resultados, *caja, *servidor, *bwrap, *marca, *observar, *puerta,
         *llamadas, *strace;
-    const char *lista[15];
+    const char *origen;
+    const char *lista[16];
 } entorno_t;
 
 void marcar_todas(lab_t *lab, const char *obtenido)
@@ -154,6 +155,7 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
     e->llamadas = texto_formato("CALIF_OBSERVAR_LLAMADAS=%s", conducta_llamadas(lab));
     /* El mismo strace que probó conducta_probar es el que observa (lib/observar.c). */
     e->strace = texto_formato("CALIF_STRACE=%s", conducta_strace());
+    e->origen = conducta_origen() ? "CALIF_OBSERVAR_ORIGEN=1" : "CALIF_OBSERVAR_ORIGEN=0";
     const char *lista[] = {"PATH=/usr/local/bin:/usr/bin:/bin",
                            "LANG=C.UTF-8",
                            e->tmp,
@@ -166,6 +168,7 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
                            e->puerta,
                            e->llamadas,
                            e->strace,
+                           e->origen,
                            e->marca,
                            NULL};
     memcpy(e->lista, lista, sizeof lista);
@@ -200,6 +203,18 @@ static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_obser
         lab->medios = texto_dup(informe);
         marcar_todas(lab, "no se calificó: el programa usa medios que el laboratorio no "
                           "permite (ver el aviso del laboratorio)");
+        free(antes);
+    } else if (r == 0 && conducta_sin_origen() != NULL) {
+        /* Observado, pero sin las direcciones: desde dónde se hacen las llamadas de epoll y
+         * de la red no se juzgó (un bucle propio pasaría). Se dice, como sin observar. */
+        lab->aviso = texto_formato("%s%sdesde dónde se hacen las llamadas de epoll y de la red "
+                                   "(un bucle propio o el de libuv) no se pudo juzgar: %s%s%s",
+                                   antes != NULL ? antes : "", antes != NULL ? "; " : "",
+                                   conducta_sin_origen(),
+                                   aviso != NULL ? "; y la entrega no usa "
+                                                   "de verdad "
+                                                 : "",
+                                   aviso != NULL ? aviso : "");
         free(antes);
     } else if (r == 0 && aviso != NULL) {
         lab->aviso = texto_formato("%s%sla entrega no usa de verdad %s, que es lo que enseña "

@@ -248,6 +248,11 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, char **informe, char **avis
 const char *conducta_llamadas(const lab_t *lab);
 /* 1 si aquí se puede observar (strace con ptrace); si no, 0 y el motivo. */
 int conducta_probar(char *motivo, size_t tam);
+/* 1 si se juzga desde dónde se hacen las llamadas de epoll y de la red (strace -i). */
+int conducta_origen(void);
+/* Por qué eso no se pudo juzgar (tras conducta_probar o conducta_juzgar), o NULL si se
+ * juzgó. No es memoria nueva. */
+const char *conducta_sin_origen(void);
 /* El strace que se prueba y con el que se observa: CALIF_STRACE (ruta absoluta) o el del
  * sistema. No es memoria nueva. */
 const char *conducta_strace(void);
