@@ -506,7 +506,7 @@ static void leer_traza(const char *ruta, const char *programa, vista_t *v)
         long tid = strtol(linea, &resto, 10);
         while (*resto == ' ')
             resto++;
-        if (tid <= 0 || resto[0] == '+' || resto[0] == '-')
+        if (tid <= 0)
             continue;
         /* Con -i: «[dirección] llamada(…)», la de su instrucción syscall. */
         unsigned long ip = 0;
@@ -517,6 +517,8 @@ static void leer_traza(const char *ruta, const char *programa, vista_t *v)
             while (*resto == ' ')
                 resto++;
         }
+        if (resto[0] == '+' || resto[0] == '-')
+            continue; /* «+++ exited…», «--- SIGINT…» */
         if (v->principal == 0 && v->nprevios < MAX_PREVIOS) {
             int visto = 0;
             for (int i = 0; i < v->nprevios && !visto; i++)
