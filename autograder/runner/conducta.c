@@ -198,13 +198,13 @@ static void anotar(char *dst, size_t tam, const char *fmt, const char *a, const 
 /* --- Desde dónde se hace la llamada -------------------------------------------------------
  *
  * strace -i pone delante de cada llamada la dirección de su instrucción syscall
- * («[00007f1157527c1a] epoll_ctl(…)»), y los mmap de la traza (-y da el archivo de cada uno)
- * dicen qué hay en cada dirección. libuv, libcurl y libpq llaman a epoll_ctl, socket o accept4
- * por libc, así que su instrucción está en libc. Una instrucción syscall del programa
- * (hostiles/chat_epoll.c: su propio bucle epoll, escondido de objdump) está en el propio
- * programa, que el núcleo carga sin mmap: fuera de todo lo mapeado. La que está en memoria
- * sin archivo es código que el programa escribió. Solo se miran llamadas que el cargador
- * (ld.so, que tampoco se mapea con mmap) no hace nunca. Con -k (la pila entera) se vería
+ * («[00007f1157527c1a] epoll_ctl(…)»), y los mmap de la traza (-y da el archivo de cada uno;
+ * solo en el 08 y el 11, donde ya se paran) dicen qué hay en cada dirección. libuv, libcurl y libpq
+ * llaman a epoll_ctl, socket o accept4 por libc, así que su instrucción está en libc. Una
+ * instrucción syscall del programa (hostiles/chat_epoll.c: su propio bucle epoll, escondido de
+ * objdump) está en el propio programa, que el núcleo carga sin mmap: fuera de todo lo mapeado. La
+ * que está en memoria sin archivo es código que el programa escribió. Solo se miran llamadas que el
+ * cargador (ld.so, que tampoco se mapea con mmap) no hace nunca. Con -k (la pila entera) se vería
  * además quién llamó a libc, pero cuesta de 1 a 5 ms por llamada (medido en
  * common/TRAMPAS.md): las soluciones del 08 y el 11 no acababan a tiempo. */
 
