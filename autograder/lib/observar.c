@@ -92,6 +92,12 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
     const char *pedidas = getenv("CALIF_OBSERVAR_LLAMADAS");
     snprintf(llamadas, sizeof llamadas, "trace=%s",
              pedidas != NULL && pedidas[0] != '\0' && !valgrind ? pedidas : LLAMADAS_MINIMAS);
+    /* Con la dirección de cada llamada parada (-i): desde dónde se hizo, libc o el propio
+     * programa (runner/conducta.c). No bajo valgrind: ahí solo se paran execve y clone, y el
+     * código que corre es el de valgrind. */
+    const char *origen = getenv("CALIF_OBSERVAR_ORIGEN");
+    if (origen != NULL && strcmp(origen, "1") == 0 && !valgrind)
+        caja_poner(a, "-i");
     const char *const opciones[] = {"-f", "-qq", "-y", "--seccomp-bpf", "-e", llamadas, "-o", NULL};
     for (int i = 0; opciones[i] != NULL; i++)
         caja_poner(a, opciones[i]);

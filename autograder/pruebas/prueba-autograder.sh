@@ -204,6 +204,27 @@ if grep -q 'no se califica' "$SALIDAS/chat_oculto.txt" &&
 else
   mal "chat-oculto-mensaje" "chat_oculto: el informe no dice que espera con poll"
 fi
+# La sala entera, que funciona, con sus propios sockets y su propio bucle epoll (chat_epoll.c,
+# cada llamada escondida de objdump): por la traza se parece a libuv (los sockets en el hilo
+# del bucle, espera con epoll). Lo delata desde dónde se llama: una instrucción syscall del
+# propio programa, no de libc (strace -i). Antes, 100/100.
+CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_epoll chat_epoll.c 20
+if grep -q 'no se califica' "$SALIDAS/chat_epoll.txt" &&
+  grep -q 'Se vio epoll_create1 hecho por una instrucción syscall del propio programa' \
+    "$SALIDAS/chat_epoll.txt"; then
+  bien "chat_epoll: el 09 rechaza un bucle epoll propio, y dice desde dónde se llamó"
+else
+  mal "chat-epoll-mensaje" "chat_epoll: el informe no dice que el epoll es del propio programa"
+fi
+# Sin las direcciones (CALIF_SIN_ORIGEN=1) eso no se juzga: ni un 0 ni un 100 callados.
+CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_epoll_sin_origen chat_epoll.c 100 \
+  CALIF_SIN_ORIGEN=1
+if grep -q 'desde dónde se hacen las llamadas de epoll y de la red (un bucle propio o el de libuv) no se pudo juzgar: CALIF_SIN_ORIGEN' \
+  "$SALIDAS/chat_epoll_sin_origen.txt"; then
+  bien "sin direcciones: el informe dice que el bucle propio no se pudo juzgar"
+else
+  mal "chat-epoll-sin-origen" "sin direcciones: el informe no dice que no se juzgó"
+fi
 # El 08 no se hace leyendo con fopen/fread en el hilo del bucle (lectura_bloqueante).
 CASO_LAB=08-contador-palabras CASO_ARCHIVO=contador.c caso contador_fread contador_fread.c 5
 if grep -q 'no se califica.*contador.c usa fopen, fread' "$SALIDAS/contador_fread.txt"; then

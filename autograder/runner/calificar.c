@@ -31,6 +31,7 @@
 typedef struct {
     char *tmp, *programa, *resultados, *caja, *servidor, *bwrap, *marca, *observar, *puerta,
         *llamadas, *strace, *entrada;
+    const char *origen;
     const char *lista[16];
 } entorno_t;
 
@@ -163,6 +164,7 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
     /* Con «reglas_traza», las verificaciones anotan qué archivos de la entrada escribieron y
      * strace escribe los iovec (lib/observar.c). */
     e->entrada = texto_formato("CALIF_OBSERVAR_ENTRADA=%d", lab->nreglas > 0);
+    e->origen = conducta_origen() ? "CALIF_OBSERVAR_ORIGEN=1" : "CALIF_OBSERVAR_ORIGEN=0";
     const char *lista[] = {"PATH=/usr/local/bin:/usr/bin:/bin",
                            "LANG=C.UTF-8",
                            e->tmp,
@@ -176,6 +178,7 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
                            e->llamadas,
                            e->strace,
                            e->entrada,
+                           e->origen,
                            e->marca,
                            NULL};
     memcpy(e->lista, lista, sizeof lista);
@@ -211,6 +214,18 @@ static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_obser
         lab->medios = texto_dup(informe);
         marcar_todas(lab, "no se calificó: el programa usa medios que el laboratorio no "
                           "permite (ver el aviso del laboratorio)");
+        free(antes);
+    } else if (r == 0 && conducta_sin_origen() != NULL) {
+        /* Observado, pero sin las direcciones: desde dónde se hacen las llamadas de epoll y
+         * de la red no se juzgó (un bucle propio pasaría). Se dice, como sin observar. */
+        lab->aviso = texto_formato("%s%sdesde dónde se hacen las llamadas de epoll y de la red "
+                                   "(un bucle propio o el de libuv) no se pudo juzgar: %s%s%s",
+                                   antes != NULL ? antes : "", antes != NULL ? "; " : "",
+                                   conducta_sin_origen(),
+                                   aviso != NULL ? "; y la entrega no usa "
+                                                   "de verdad "
+                                                 : "",
+                                   aviso != NULL ? aviso : "");
         free(antes);
     } else if (r == 0 && aviso != NULL) {
         lab->aviso = texto_formato("%s%sla entrega no usa de verdad %s, que es lo que enseña "

@@ -272,6 +272,11 @@ int conducta_probar(char *motivo, size_t tam);
  * op->lab y lo dice en la salida estándar. 0 si no rompen ninguna regla, 1 si sí, 3 si no hay
  * ninguna ejecución observada, 2 si no se puede (laboratorio o carpeta). */
 int conducta_mostrar(const opciones_t *op, char **carpetas, int n);
+/* 1 si se juzga desde dónde se hacen las llamadas de epoll y de la red (strace -i). */
+int conducta_origen(void);
+/* Por qué eso no se pudo juzgar (tras conducta_probar o conducta_juzgar), o NULL si se
+ * juzgó. No es memoria nueva. */
+const char *conducta_sin_origen(void);
 /* El strace que se prueba y con el que se observa: CALIF_STRACE (ruta absoluta) o el del
  * sistema. No es memoria nueva. */
 const char *conducta_strace(void);
