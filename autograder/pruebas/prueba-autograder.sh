@@ -377,6 +377,38 @@ else
   mal "red-fuera" "red_fuera: la entrega llegó a un servidor de fuera de su red"
 fi
 
+# Llenar el disco desde cada verificación (llena_disco.c, como entrega del 10, que no prohíbe
+# escribir archivos): archivos grandes, archivos borrados que siguen abiertos y muchísimos
+# vacíos en /tmp, /var/tmp, /dev/shm, su carpeta de la verificación, TMPDIR y HOME. Antes,
+# sin bwrap, una calificación dejaba 3.4 GB en el /tmp del sistema (con la entrega parándose
+# sola a 256 MiB por lanzamiento) y con bwrap llenaba las carpetas hasta el tope del
+# laboratorio (60 s); ahora la cuota (lib/cuota.c) para cada lanzamiento al pasar de 256 MiB,
+# la verificación lo dice y no queda nada. Con y sin bwrap.
+# llena_caso NOMBRE [VAR=valor…]: califica llena_disco.c y comprueba lo que queda.
+llena_caso() {
+  local nombre=$1
+  shift
+  rm -rf /tmp/llena-disco-* /var/tmp/llena-disco-* /dev/shm/llena-disco-* 2>/dev/null
+  CASO_LAB=10-clima CASO_ARCHIVO=clima.c caso "$nombre" llena_disco.c 20 "$@"
+  local dicho quedan trabajo
+  dicho=$(grep -c 'escribió más de 256 MiB (en la carpeta de la verificación' "$SALIDAS/$nombre.txt")
+  quedan=$(find /tmp /var/tmp /dev/shm "$SALIDAS/$nombre" -maxdepth 6 -name 'llena-disco-*' 2>/dev/null | wc -l)
+  trabajo=$(du -sk "$SALIDAS/$nombre/trabajo" 2>/dev/null | cut -f1)
+  if [ "$dicho" -ge 5 ]; then
+    bien "$nombre: $dicho verificaciones se pararon por la cuota de disco, y lo dicen"
+  else
+    mal "$nombre-cuota" "$nombre: solo $dicho verificaciones dicen que se pasó de la cuota — $SALIDAS/$nombre.txt"
+  fi
+  if [ "$quedan" = 0 ] && [ "${trabajo:-0}" -lt 20480 ]; then
+    bien "$nombre: no queda nada en disco (trabajo: ${trabajo:-0} KiB; ninguna carpeta llena-disco-*)"
+  else
+    mal "$nombre-restos" "$nombre: quedan $quedan carpetas llena-disco-* y ${trabajo:-?} KiB en trabajo/"
+    rm -rf /tmp/llena-disco-* /var/tmp/llena-disco-* /dev/shm/llena-disco-* 2>/dev/null
+  fi
+}
+llena_caso llena_disco
+llena_caso llena_disco_sin_caja CALIF_SIN_BWRAP=1
+
 echo "── Contención sin bubblewrap (CALIF_SIN_BWRAP=1: límites, usuario nobody y limpieza)"
 caso demonio_sin_caja demonio.c 5 CALIF_SIN_BWRAP=1
 if grep -q 'SIN caja de arena' "$SALIDAS/demonio_sin_caja.txt"; then
