@@ -48,6 +48,7 @@ struct cal_proceso {
     int senal_omision;   /* al enviarla, el programa no la capturaba, ignoraba ni bloqueaba */
     int fd_avisado;      /* ya se anotó que no se pudo leer /proc/<pid>/fd */
     int disco;           /* se paró por pasar de la cuota de disco (cuota.c) */
+    char *traza;         /* con valgrind y observado: su traza (lib/valgrind.c), o NULL */
 };
 
 /* El flujo lee de `fd` (ya suyo) con un tope de `tope` bytes. 0 o -ENOMEM. */
@@ -98,5 +99,7 @@ int observar_abrir(int valgrind);
  * FD_INFO] --» (fd_info < 0: sin --info): detrás va la orden de siempre (bwrap… o el
  * programa). */
 void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int valgrind);
+/* La ruta del archivo de la última traza que abrió observar_abrir ("" si ninguna). */
+const char *observar_ultima(void);
 
 #endif

@@ -435,6 +435,8 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         p->lanzado_ms = cal_ahora_ms();
         p->limite_ms = p->lanzado_ms + (uint64_t)(limite * 1000.0);
     }
+    if (traza > 0 && l->valgrind)
+        p->traza = strdup(observar_ultima());
     procesos_registrar(p);
     cuota_lanzado(procesos_vivos() > 1);
     *pp = p;

@@ -493,6 +493,7 @@ void proceso_destruir(cal_proceso_t *p)
     free(p->salida.datos);
     free(p->errores.datos);
     free(p->valgrind.datos);
+    free(p->traza);
     free(p);
 }
 
