@@ -206,7 +206,7 @@ tapa_caso() {
   local fallan
   fallan=" $(id_fallidas "$nombre" 10-clima | tr '\n' ' ')"
   if [[ "$fallan" == *" sigint "* ]] && [[ "$fallan" == *" valgrind "* ]]; then
-    bien "$nombre: pierde sigint y valgrind ($(grep -o 'el informe de valgrind pasó de [0-9]* KiB\|murió por [a-zA-Z ]*SIG[A-Z]*\|murió por una señal' "$SALIDAS/$nombre.txt" | sort -u | tr '\n' ';'))"
+    bien "$nombre: pierde sigint y valgrind ($(grep -o 'el informe de valgrind pasó de [0-9]* KiB\|murió por la señal SIG[A-Z]*\|murió por una señal' "$SALIDAS/$nombre.txt" | sort -u | tr '\n' ';'))"
   else
     mal "$nombre-valgrind" "$nombre: fallan «$fallan» (debían fallar sigint y valgrind) — $SALIDAS/$nombre.txt"
   fi
