@@ -47,6 +47,8 @@ struct cal_proceso {
     int senal_enviada;   /* la última señal de cal_senal(), o 0 */
     int senal_omision;   /* al enviarla, el programa no la capturaba, ignoraba ni bloqueaba */
     int fd_avisado;      /* ya se anotó que no se pudo leer /proc/<pid>/fd */
+    int disco;           /* se paró por pasar de la cuota de disco (cuota.c) */
+    char *traza;         /* con valgrind y observado: su traza (lib/valgrind.c), o NULL */
 };
 
 /* El flujo lee de `fd` (ya suyo) con un tope de `tope` bytes. 0 o -ENOMEM. */
@@ -59,6 +61,30 @@ void proceso_destruir(cal_proceso_t *p);
 int procesos_hay_hueco(void);
 /* Mata y libera todo lo lanzado con cal_lanzar. */
 void procesos_liberar_todos(void);
+/* Cuántos programas lanzados siguen vivos. */
+int procesos_vivos(void);
+/* Bytes de los archivos normales de `disp` que los programas vivos tienen abiertos y ya no
+ * tienen nombre (borrados, pero ocupan disco hasta que se cierran). */
+uint64_t procesos_borrados_abiertos(dev_t disp);
+/* Los pids (vistos desde fuera) de los programas vivos que corren en bwrap; cuántos. */
+int procesos_en_caja(pid_t *v, int max);
+
+/* cuota.c — lo que la entrega puede escribir en disco en una verificación (ver cuota.c). */
+/* Lo más que escribe un programa correcto en una verificación: 57 MiB (la solución del 11 en
+ * `memoria`, 4 descargas de 15 MB); el tope, más de 4 veces eso. */
+#define CUOTA_MIB 256
+/* Por archivo (RLIMIT_FSIZE): el mayor de un programa correcto es de 15 MB (el mismo). */
+#define CUOTA_ARCHIVO_MIB 64
+/* Al empezar la verificación. */
+void cuota_reiniciar(void);
+/* Tras lanzar un programa: sin `otros_vivos`, la medida de ahora es el punto de partida. */
+void cuota_lanzado(int otros_vivos);
+/* Mide (como mucho cada 50 ms): 1 si lo escrito pasa de la cuota. */
+int cuota_mirar(uint64_t ahora_ms);
+/* Sin bwrap y como root, borra lo que el uid de la caja dejó en /tmp, /var/tmp y /dev/shm. */
+void cuota_limpiar(void);
+/* El mensaje para el estudiante si en esta verificación se pasó de la cuota, o NULL. */
+const char *cuota_disparada(void);
 
 /* Para todos los servidores arrancados con cal_servidor y libera su memoria. */
 void servidores_parar_todos(void);
@@ -80,5 +106,7 @@ int observar_entrada(void);
  * archivos regulares que escribió la verificación `id` bajo `raiz` (una ruta por línea), para
  * que el ejecutor sepa qué lecturas son de la entrada. Sin errores: si no puede, no la deja. */
 void observar_anotar_entrada(const char *raiz, const char *id);
+/* La ruta del archivo de la última traza que abrió observar_abrir ("" si ninguna). */
+const char *observar_ultima(void);
 
 #endif

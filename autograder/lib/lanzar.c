@@ -68,7 +68,7 @@ static int preparar_hijo(void *datos, int fase)
     const limites_t *l = datos;
     if (fase == 0) {
         limitar(RLIMIT_CPU, l->cpu);
-        limitar(RLIMIT_FSIZE, 16u << 20);
+        limitar(RLIMIT_FSIZE, (rlim_t)CUOTA_ARCHIVO_MIB << 20); /* el total, cuota.c */
         limitar(RLIMIT_NOFILE, 256);
         limitar(RLIMIT_NPROC, l->nproc);
         limitar(RLIMIT_CORE, 0);
@@ -435,7 +435,10 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         p->lanzado_ms = cal_ahora_ms();
         p->limite_ms = p->lanzado_ms + (uint64_t)(limite * 1000.0);
     }
+    if (traza > 0 && l->valgrind)
+        p->traza = strdup(observar_ultima());
     procesos_registrar(p);
+    cuota_lanzado(procesos_vivos() > 1);
     *pp = p;
     if (l->entrada != NULL) {
         cal_escribir(p, l->entrada, strlen(l->entrada), 5000);

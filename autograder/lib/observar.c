@@ -53,6 +53,14 @@ const char *observar_carpeta(void)
     return d;
 }
 
+/* La ruta de la última traza abierta (para que cal_valgrind_veredicto la lea). */
+static char ultima[PATH_MAX];
+
+const char *observar_ultima(void)
+{
+    return ultima;
+}
+
 int observar_abrir(int valgrind)
 {
     const char *d = observar_carpeta();
@@ -66,6 +74,7 @@ int observar_abrir(int valgrind)
     int fd = open(ruta, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         return -errno;
+    snprintf(ultima, sizeof ultima, "%s", ruta);
     /* strace corre como el usuario de la caja y reabre el archivo por /proc/self/fd: debe
      * ser suyo; la carpeta (0700, de quien califica) no la atraviesa nadie más. */
     if (geteuid() == 0 && fchown(fd, uid_caja(), uid_caja()) < 0) {
@@ -99,8 +108,13 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
     if (origen != NULL && strcmp(origen, "1") == 0 && !valgrind)
         caja_poner(a, "-i");
     const char *const opciones[] = {"-f", "-qq", "-y", "--seccomp-bpf", "-e", llamadas, "-o", NULL};
+    /* Con valgrind, -q y no -qq: también cómo acabó cada proceso («+++ exited with N +++» o
+     * «+++ killed by SIGx +++», y las señales recibidas, «--- SIGx ---»; `-e signal=none` quita
+     * también lo primero). Con bwrap, morir por una señal llega como exit(128 + N), y valgrind
+     * solo da su código de error si el programa sale por su pie: esta es la prueba que el
+     * programa no puede escribir (lib/valgrind.c). runner/conducta.c salta esas líneas. */
     for (int i = 0; opciones[i] != NULL; i++)
-        caja_poner(a, opciones[i]);
+        caja_poner(a, valgrind && i == 1 ? "-q" : opciones[i]);
     caja_poner(a, salida);
     caja_poner(a, "--");
     caja_poner(a, getenv("CALIF_PUERTA"));

@@ -247,6 +247,7 @@ static void bombear(int ms)
     }
 
     uint64_t ahora = cal_ahora_ms();
+    int vivos = 0;
     for (int i = 0; i < MAX_PROCESOS; i++) {
         cal_proceso_t *p = procesos[i];
         if (p == NULL || p->termino)
@@ -258,6 +259,7 @@ static void bombear(int ms)
             p->excedido = 1;
             matar_todo(p);
         }
+        vivos += !p->termino;
         if (p->termino) {
             /* Lo que quede en las tuberías ya está escrito: se lee sin esperar. Un demonio
              * (modo límites) podría tenerlas abiertas: no esperamos su fin de archivo. */
@@ -266,6 +268,80 @@ static void bombear(int ms)
             flujo_leer(&p->valgrind);
         }
     }
+    /* Lo que escribe en disco (cuota.c): pasado el tope se para todo lo de la verificación. */
+    if (vivos > 0 && cuota_mirar(ahora))
+        for (int i = 0; i < MAX_PROCESOS; i++) {
+            cal_proceso_t *p = procesos[i];
+            if (p == NULL || p->termino)
+                continue;
+            p->disco = 1;
+            p->matado = 1;
+            matar_todo(p);
+            flujo_leer(&p->salida);
+            flujo_leer(&p->errores);
+            flujo_leer(&p->valgrind);
+        }
+}
+
+int procesos_vivos(void)
+{
+    int n = 0;
+    for (int i = 0; i < MAX_PROCESOS; i++)
+        n += procesos[i] != NULL && !procesos[i]->termino;
+    return n;
+}
+
+int procesos_en_caja(pid_t *v, int max)
+{
+    int n = 0;
+    for (int i = 0; i < MAX_PROCESOS && n < max; i++) {
+        cal_proceso_t *p = procesos[i];
+        if (p == NULL || p->termino || p->init <= 0)
+            continue;
+        if (p->programa <= 0) {
+            pid_t hijo = hijo_del_init(p->init);
+            p->programa = hijo > 0 ? hijo : 0;
+        }
+        if (p->programa > 0)
+            v[n++] = p->programa;
+    }
+    return n;
+}
+
+uint64_t procesos_borrados_abiertos(dev_t disp)
+{
+    uint64_t total = 0;
+    for (int i = 0; i < MAX_PROCESOS; i++) {
+        cal_proceso_t *p = procesos[i];
+        if (p == NULL || p->termino)
+            continue;
+        if (p->programa <= 0 && p->init > 0) {
+            pid_t hijo = hijo_del_init(p->init); /* una sola mirada: aquí no se espera */
+            p->programa = hijo > 0 ? hijo : 0;
+        }
+        pid_t pid = p->programa > 0 ? p->programa : p->init > 0 ? 0 : p->pid;
+        if (pid <= 0)
+            continue;
+        char ruta[64];
+        snprintf(ruta, sizeof ruta, "/proc/%d/fd", (int)pid);
+        int dir = open(ruta, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d = dir >= 0 ? fdopendir(dir) : NULL;
+        if (d == NULL) {
+            if (dir >= 0)
+                close(dir);
+            continue;
+        }
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            struct stat st;
+            /* stat sigue el enlace de /proc hasta el archivo, aunque ya no tenga nombre. */
+            if (e->d_name[0] != '.' && fstatat(dirfd(d), e->d_name, &st, 0) == 0 &&
+                S_ISREG(st.st_mode) && st.st_nlink == 0 && st.st_dev == disp)
+                total += (uint64_t)st.st_blocks * 512u;
+        }
+        closedir(d);
+    }
+    return total;
 }
 
 void cal_esperar(int ms)
@@ -417,6 +493,7 @@ void proceso_destruir(cal_proceso_t *p)
     free(p->salida.datos);
     free(p->errores.datos);
     free(p->valgrind.datos);
+    free(p->traza);
     free(p);
 }
 
@@ -580,6 +657,9 @@ const char *cal_describir_fin(const cal_proceso_t *p, char *buf, size_t tam)
     else if (p->excedido)
         snprintf(buf, tam, "seguía en marcha al acabar su tiempo (%.1f s) y hubo que matarlo",
                  (double)(p->limite_ms - p->lanzado_ms) / 1000.0);
+    else if (p->disco)
+        snprintf(buf, tam, "escribió más de %d MiB en la carpeta de la verificación y se detuvo",
+                 CUOTA_MIB);
     else if (p->matado)
         snprintf(buf, tam, "seguía en marcha y el calificador lo terminó");
     else if (cal_senal_mortal(p) > 0)

@@ -6,9 +6,31 @@
  * trabajo en un hijo mientras el padre sale limpio (el hijo tiene su propio informe), o
  * terminar con un exec de otro programa limpio (/bin/true) tras una salida sucia (aparece
  * una segunda orden). El código CAL_CODIGO_VALGRIND dice que valgrind vio errores o fugas.
+ *
+ * El informe lo puede escribir el programa: valgrind y él son el mismo proceso, el
+ * descriptor 4 sigue abierto y el de valgrind (uno alto) se copia con dup o se reabre por
+ * /proc/self/fd (valgrind 3.19 niega write y close sobre él, no dup). Así que el informe
+ * solo puede quitar puntos, nunca darlos, y lo que los da es lo que el programa no escribe:
+ *   - el código de salida de valgrind (--error-exitcode): con errores o fugas, 99... si el
+ *     programa sale por su pie. Si muere por una señal, valgrind hace su resumen y se mata con
+ *     ella: el código es 128 + N, diga lo que diga el resumen. Por eso morir por una señal
+ *     nunca es limpio: se sabe por el estado de wait (sin bwrap), por la traza de strace
+ *     («+++ killed by», fuera de la caja: lib/observar.c) o por la línea de valgrind «Process
+ *     terminating with default action of signal» (con bwrap y sin observar: el único caso
+ *     en que se depende del informe);
+ *   - un solo resumen («ERROR SUMMARY») y una sola orden: un resumen limpio falso junto al de
+ *     verdad da dos;
+ *   - nada descartado: el informe se lee con tope (256 KiB) y un programa que lo llenaba
+ *     dejaba el resumen de verdad fuera del tope, y el suyo dentro (hostiles/valgrind_tapa.c:
+ *     antes 100/100 en el 10).
  */
 #define _GNU_SOURCE
 #include "calificador/calificador.h"
+#include "interno.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +56,50 @@ static int contar_entradas(const char *informe, const char *aguja)
     return n;
 }
 
+/* La señal que mató al programa según la traza de strace (la del primer proceso que
+ * ejecutó valgrind), o 0. */
+static int senal_en_traza(const char *ruta)
+{
+    FILE *f = ruta != NULL ? fopen(ruta, "r") : NULL;
+    if (f == NULL)
+        return 0;
+    char linea[1024];
+    long pid = 0;
+    int senal = 0;
+    while (senal == 0 && fgets(linea, sizeof linea, f) != NULL) {
+        char *resto;
+        long tid = strtol(linea, &resto, 10);
+        while (*resto == ' ')
+            resto++;
+        static const char valgrind[] = "execve(\"/usr/bin/valgrind\"";
+        if (pid == 0 && strncmp(resto, valgrind, sizeof valgrind - 1) == 0)
+            pid = tid;
+        else if (pid != 0 && tid == pid && strncmp(resto, "+++ killed by SIG", 17) == 0) {
+            char nombre[16] = "";
+            sscanf(resto + 17, "%15[A-Z0-9]", nombre);
+            for (int s = 1; s < 65 && senal == 0; s++)
+                if (sigabbrev_np(s) != NULL && strcmp(sigabbrev_np(s), nombre) == 0)
+                    senal = s;
+            senal = senal != 0 ? senal : -1;
+        }
+    }
+    fclose(f);
+    return senal;
+}
+
+/* La señal por la que murió el programa bajo valgrind (-1 si no se sabe cuál), o 0. */
+static int muerte_por_senal(const cal_proceso_t *p, const char *vg)
+{
+    if (p->init <= 0 && WIFSIGNALED(p->estado)) /* sin bwrap (strace también muere así) */
+        return WTERMSIG(p->estado);
+    int s = senal_en_traza(p->traza);
+    if (s != 0)
+        return s;
+    if (contar_entradas(vg, "Process terminating with default action of signal ") > 0)
+        return -1;
+    return cal_codigo(p) == 128 + SIGKILL ? SIGKILL : 0; /* SIGKILL: valgrind no escribe nada */
+}
+
 int cal_valgrind_veredicto(const cal_proceso_t *p, char *motivo, size_t tam)
 {
     const char *vg = cal_valgrind(p);
@@ -41,8 +107,31 @@ int cal_valgrind_veredicto(const cal_proceso_t *p, char *motivo, size_t tam)
     int resumenes = contar_entradas(vg, "ERROR SUMMARY: ");
     int limpios = contar_entradas(vg, "ERROR SUMMARY: 0 errors");
     int codigo = cal_codigo(p);
+    if (p->valgrind.descartados > 0) {
+        snprintf(motivo, tam,
+                 "el informe de valgrind pasó de %d KiB (se descartaron %llu bytes): el "
+                 "programa escribió en él, y su resumen de verdad pudo quedar fuera",
+                 TOPE_VALGRIND / 1024, (unsigned long long)p->valgrind.descartados);
+        return 0;
+    }
+    int senal = p->termino && !p->matado && !p->excedido ? muerte_por_senal(p, vg) : 0;
+    if (senal != 0) {
+        snprintf(motivo, tam,
+                 "el programa murió por %s%s bajo valgrind: así valgrind no da su veredicto "
+                 "por el código de salida; tiene que liberar todo y salir de main",
+                 senal > 0 ? "la señal SIG" : "una señal",
+                 senal > 0 && sigabbrev_np(senal) != NULL ? sigabbrev_np(senal) : "");
+        return 0;
+    }
     if (ordenes == 0 || resumenes == 0) {
         snprintf(motivo, tam, "valgrind no llegó a dar su resumen (¿terminó el programa?)");
+        return 0;
+    }
+    if (resumenes > 1 && ordenes == 1) {
+        snprintf(motivo, tam,
+                 "el informe de valgrind tiene %d resúmenes de errores y valgrind escribe uno "
+                 "por programa: el programa escribió en el informe de valgrind",
+                 resumenes);
         return 0;
     }
     if (ordenes > 1) {

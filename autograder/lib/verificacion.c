@@ -86,6 +86,7 @@ static void limpiar(void)
     servidores_parar_todos();
     huerfanos_barrer(NULL);
     temporales_borrar();
+    cuota_limpiar();
 }
 
 /* «<id>.en-marcha» en la carpeta de resultados: el ejecutor lo ve y enseña en la terminal qué
@@ -106,6 +107,7 @@ void cal_inicio(const char *id)
 {
     snprintf(id_actual, sizeof id_actual, "%s", id);
     temporales_iniciar(id);
+    cuota_reiniciar();
     inicio_verificacion_ms = cal_ahora_ms();
     limpio = 0;
     /* Los huérfanos de la entrega (demonios) pasan a ser hijos nuestros y se matan. */
@@ -152,6 +154,15 @@ int cal_fin(int ok)
 {
     ok = ok ? 1 : 0;
     limpiar();
+    /* Pasar de la cuota de disco (cuota.c) cuesta la verificación, diga lo que diga el
+     * calificador: lo que vio después de pararlo pasa al detalle. */
+    const char *cuota = cuota_disparada();
+    if (cuota != NULL) {
+        ok = 0;
+        if (obtenido != NULL)
+            cal_nota("Lo que vio la verificación: %s", obtenido);
+        cal_obtenido("%s", cuota);
+    }
     escribir_resultado(ok);
     return ok;
 }

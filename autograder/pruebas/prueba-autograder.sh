@@ -187,6 +187,34 @@ if grep -q 'no se califica' "$SALIDAS/valgrind_exec.txt" &&
 else
   mal "valgrind-exec-mensaje" "valgrind_exec: el informe no dice que ejecutó otro programa bajo valgrind"
 fi
+# El informe de valgrind lo puede escribir el programa (el descriptor 4 sigue abierto): con una
+# fuga, valgrind_tapa.c escribe al salir un final limpio falso y 320 KiB de relleno (el tope de
+# lectura es 256 KiB: el resumen de verdad quedaba fuera) y muere por SIGINT (130, y valgrind
+# no usa --error-exitcode). Antes, 100/100 en el 10; ahora pierde sigint y valgrind. Las
+# variantes: sin relleno (dos resúmenes: el falso y el de verdad) y encogiendo y llenando la
+# tubería sin bloqueo (el resumen de verdad se pierde si el calificador no ha leído): las dos
+# mueren por una señal, y eso lo dice la traza de strace, que el programa no escribe. Sin
+# bwrap, el estado de wait.
+# tapa_caso NOMBRE RELLENO_KIB SABOTAJE [VAR=valor…]
+tapa_caso() {
+  local nombre=$1 relleno=$2 sabotaje=$3
+  shift 3
+  sed -e "s/^#define VT_RELLENO_KIB .*/#define VT_RELLENO_KIB $relleno/" \
+    -e "s/^#define VT_SABOTAJE .*/#define VT_SABOTAJE    $sabotaje/" autograder/hostiles/valgrind_tapa.c |
+    cat - solutions/10-clima/clima.c >"$generada/$nombre.c"
+  LIMITE_S=100 CASO_LAB=10-clima CASO_ARCHIVO=clima.c caso "$nombre" "$generada/$nombre.c" 95 "$@"
+  local fallan
+  fallan=" $(id_fallidas "$nombre" 10-clima | tr '\n' ' ')"
+  if [[ "$fallan" == *" sigint "* ]] && [[ "$fallan" == *" valgrind "* ]]; then
+    bien "$nombre: pierde sigint y valgrind ($(grep -o 'el informe de valgrind pasó de [0-9]* KiB\|murió por la señal SIG[A-Z]*\|murió por una señal' "$SALIDAS/$nombre.txt" | sort -u | tr '\n' ';'))"
+  else
+    mal "$nombre-valgrind" "$nombre: fallan «$fallan» (debían fallar sigint y valgrind) — $SALIDAS/$nombre.txt"
+  fi
+}
+tapa_caso valgrind_tapa 320 0
+tapa_caso valgrind_tapa_sin_relleno 0 0
+tapa_caso valgrind_tapa_sabotaje 0 1
+tapa_caso valgrind_tapa_sin_caja 320 0 CALIF_SIN_BWRAP=1
 # El laboratorio 09 tampoco se hace sin libuv: un servidor de chat con socket y poll propios.
 CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_poll chat_poll.c 5
 if grep -q 'no se califica.*chat.c usa socket' "$SALIDAS/chat_poll.txt"; then
@@ -434,6 +462,38 @@ if [ -s "$TMP/fuera.puerto" ] && [ ! -s "$fuera_log" ]; then
 else
   mal "red-fuera" "red_fuera: la entrega llegó a un servidor de fuera de su red"
 fi
+
+# Llenar el disco desde cada verificación (llena_disco.c, como entrega del 10, que no prohíbe
+# escribir archivos): archivos grandes, archivos borrados que siguen abiertos y muchísimos
+# vacíos en /tmp, /var/tmp, /dev/shm, su carpeta de la verificación, TMPDIR y HOME. Antes,
+# sin bwrap, una calificación dejaba 3.4 GB en el /tmp del sistema (con la entrega parándose
+# sola a 256 MiB por lanzamiento) y con bwrap llenaba las carpetas hasta el tope del
+# laboratorio (60 s); ahora la cuota (lib/cuota.c) para cada lanzamiento al pasar de 256 MiB,
+# la verificación lo dice y no queda nada. Con y sin bwrap.
+# llena_caso NOMBRE [VAR=valor…]: califica llena_disco.c y comprueba lo que queda.
+llena_caso() {
+  local nombre=$1
+  shift
+  rm -rf /tmp/llena-disco-* /var/tmp/llena-disco-* /dev/shm/llena-disco-* 2>/dev/null
+  LIMITE_S=100 CASO_LAB=10-clima CASO_ARCHIVO=clima.c caso "$nombre" llena_disco.c 20 "$@"
+  local dicho quedan trabajo
+  dicho=$(grep -c 'escribió más de 256 MiB (en la carpeta de la verificación' "$SALIDAS/$nombre.txt")
+  quedan=$(find /tmp /var/tmp /dev/shm "$SALIDAS/$nombre" -maxdepth 6 -name 'llena-disco-*' 2>/dev/null | wc -l)
+  trabajo=$(du -sk "$SALIDAS/$nombre/trabajo" 2>/dev/null | cut -f1)
+  if [ "$dicho" -ge 5 ]; then
+    bien "$nombre: $dicho verificaciones se pararon por la cuota de disco, y lo dicen"
+  else
+    mal "$nombre-cuota" "$nombre: solo $dicho verificaciones dicen que se pasó de la cuota — $SALIDAS/$nombre.txt"
+  fi
+  if [ "$quedan" = 0 ] && [ "${trabajo:-0}" -lt 20480 ]; then
+    bien "$nombre: no queda nada en disco (trabajo: ${trabajo:-0} KiB; ninguna carpeta llena-disco-*)"
+  else
+    mal "$nombre-restos" "$nombre: quedan $quedan carpetas llena-disco-* y ${trabajo:-?} KiB en trabajo/"
+    rm -rf /tmp/llena-disco-* /var/tmp/llena-disco-* /dev/shm/llena-disco-* 2>/dev/null
+  fi
+}
+llena_caso llena_disco
+llena_caso llena_disco_sin_caja CALIF_SIN_BWRAP=1
 
 echo "── Contención sin bubblewrap (CALIF_SIN_BWRAP=1: límites, usuario nobody y limpieza)"
 caso demonio_sin_caja demonio.c 5 CALIF_SIN_BWRAP=1

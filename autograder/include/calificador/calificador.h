@@ -174,8 +174,10 @@ uint64_t cal_memoria_pico_kib(const cal_proceso_t *p);
 int cal_abiertos(cal_proceso_t *p, const char *prefijo);
 
 /* Veredicto de valgrind del programa lanzado con .valgrind = 1, el mismo en todos los
- * laboratorios: 1 si hay un solo programa en el informe, con «ERROR SUMMARY: 0 errors» y
- * sin el código CAL_CODIGO_VALGRIND; si no, 0. En `motivo` deja una frase para «obtenido». */
+ * laboratorios: 1 si hay un solo programa y un solo resumen en el informe, con «ERROR
+ * SUMMARY: 0 errors», nada descartado, sin el código CAL_CODIGO_VALGRIND y sin morir por una
+ * señal (entonces el código de valgrind no dice nada: lib/valgrind.c); si no, 0. En `motivo`
+ * deja una frase para «obtenido». */
 int cal_valgrind_veredicto(const cal_proceso_t *p, char *motivo, size_t tam);
 /* Añade al detalle el primer problema que señala valgrind y su resumen. */
 void cal_valgrind_nota(const cal_proceso_t *p);

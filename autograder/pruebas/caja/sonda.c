@@ -103,6 +103,25 @@ int main(int argc, char **argv)
         int e = escribir("/dev/shm/sonda-escrito", mib << 20);
         return informar("shm", e == 0, e);
     }
+    if (strcmp(modo, "llenar") == 0 && argc == 3) {
+        /* Archivos de 32 MiB en la carpeta, uno tras otro y sin borrarlos, hasta que algo
+         * pare (la cuota de disco de la verificación, lib/cuota.c, lo mata antes de 1 GiB). */
+        signal(SIGXFSZ, SIG_IGN);
+        static char bloque[1 << 20];
+        int e = 0;
+        for (int i = 0; i < 32 && e == 0; i++) {
+            char ruta[4096];
+            snprintf(ruta, sizeof ruta, "%s/lleno-%d", argv[2], i);
+            int fd = open(ruta, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            for (int m = 0; fd >= 0 && m < 32 && e == 0; m++)
+                if (write(fd, bloque, sizeof bloque) != (ssize_t)sizeof bloque)
+                    e = errno != 0 ? errno : ENOSPC;
+            e = fd < 0 ? errno : e;
+            if (fd >= 0)
+                close(fd);
+        }
+        return informar("llenar", e == 0, e);
+    }
     if (strcmp(modo, "conectar") == 0 && argc == 3) {
         char *fin;
         long puerto = strtol(argv[2], &fin, 10);

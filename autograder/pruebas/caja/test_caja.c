@@ -105,15 +105,37 @@ Test(caja, raiz_de_solo_lectura)
 }
 
 /* Con bwrap, /dev/shm es un tmpfs propio de 1 MiB: 8 MiB no caben (ENOSPC). Sin él, /dev/shm
- * es el del sistema y lo que manda es RLIMIT_FSIZE (16 MiB): 32 MiB dan EFBIG. */
+ * es el del sistema y lo que manda es RLIMIT_FSIZE (64 MiB): 96 MiB dan EFBIG. */
 Test(caja, dev_shm_con_tope)
 {
     cal_inicio("dev_shm_con_tope");
     if (en_bwrap())
         esperar_linea(sondear((const char *[]){"shm", "8", NULL}), "BLOQUEADO shm: ENOSPC");
     else
-        esperar_linea(sondear((const char *[]){"shm", "32", NULL}), "BLOQUEADO shm: EFBIG");
+        esperar_linea(sondear((const char *[]){"shm", "96", NULL}), "BLOQUEADO shm: EFBIG");
     cal_fin(1);
+}
+
+/* La cuota de disco de la verificación (lib/cuota.c): archivos de 32 MiB en una carpeta suya,
+ * sin borrar, hasta 1 GiB. Se para al pasar de 256 MiB, con bwrap y sin él, y la verificación
+ * falla diciéndolo aunque quien la escribió la diera por buena; la carpeta se borra. */
+Test(caja, cuota_de_disco)
+{
+    cal_inicio("cuota_de_disco");
+    char dir[4096], fin[256];
+    cr_assert_eq(cal_carpeta("llenar", dir, sizeof dir), 0);
+    const char *carpetas[] = {dir, NULL};
+    cal_lanzamiento_t l = {
+        .args = (const char *[]){"llenar", dir, NULL}, .carpetas = carpetas, .limite_s = 60};
+    cal_proceso_t *p = NULL;
+    cr_assert_eq(cal_lanzar(&l, &p), 0);
+    cal_esperar_fin(p, 55000);
+    cal_describir_fin(p, fin, sizeof fin);
+    cr_assert(strstr(fin, "escribió más de 256 MiB") != NULL,
+              "la sonda no se paró por la cuota: %s; dijo: %s", fin, cal_salida(p));
+    cr_assert(strstr(cal_salida(p), "PERMITIDO llenar") == NULL, "llegó a escribir 1 GiB");
+    cr_assert_eq(cal_fin(1), 0, "la verificación no falló tras pasar de la cuota");
+    cr_assert_eq(access(dir, F_OK), -1, "la carpeta de la verificación sigue ahí");
 }
 
 /* Un servidor de fuera (abierto antes de que la verificación tenga su red) no se alcanza. */
