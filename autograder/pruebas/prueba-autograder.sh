@@ -433,11 +433,17 @@ if grep -q 'lo que sirvió el servidor' "$SALIDAS/clima_sin_leer.txt"; then
 else
   mal "clima-sin-leer-mensaje" "clima_sin_leer: el informe no dice qué número se esperaba"
 fi
-# El 11 no se aprueba escribiendo lo que dice la URL: descargas_url.c es la solución, salvo
-# que cada trozo recibido se sustituye por los bytes de la semilla de la URL y la huella mala
-# se lee de «&digest=mal». Con las URL del escenario en claro sacaba 95/100; con los alias
+# El 11 no se aprueba escribiendo lo que dice la URL: descargas_url.patch hace de la solución
+# una entrega que sustituye cada trozo recibido por los bytes de la semilla de la URL y lee la
+# huella mala de «&digest=mal» (un parche y no una copia: sigue a la solución, y si deja de
+# aplicarse, falla aquí). Con las URL del escenario en claro sacaba 95/100; con los alias
 # opacos (/c/FICHA, cal_alias), solo lo que no depende de lo leído.
-CASO_LAB=11-descargas CASO_ARCHIVO=descargas.c caso descargas_url descargas_url.c 20
+cp solutions/11-descargas/descargas.c "$generada/descargas_url.c"
+if patch -s "$generada/descargas_url.c" <autograder/hostiles/descargas_url.patch >/dev/null 2>&1; then
+  CASO_LAB=11-descargas CASO_ARCHIVO=descargas.c caso descargas_url "$generada/descargas_url.c" 20
+else
+  mal "descargas-url-parche" "autograder/hostiles/descargas_url.patch ya no se aplica a solutions/11-descargas/descargas.c"
+fi
 # La red: un servidor de fuera, en 127.0.0.1, no recibe nada de la entrega.
 fuera_log="$TMP/fuera.log"
 python3 - "$fuera_log" >"$TMP/fuera.puerto" <<'PY' &
