@@ -17,10 +17,12 @@
 #include "curso/practica.h"
 
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 typedef struct {
@@ -282,6 +284,59 @@ static inline int red_get(int puerto, const char *ruta, red_resp_t *r)
 static inline int red_espera_cierre(red_con_t *c, double espera_s)
 {
     return tcp_esperar_cierre(&c->tcp, (int)(espera_s * 1000));
+}
+
+/* Escribe `texto` (n bytes) en un temporal nuevo de TMPDIR llamado «prefijo-XXXXXX» y deja
+ * su ruta en `ruta` (lo borra quien llama). */
+static inline void red_temporal(const char *prefijo, const char *texto, size_t n, char *ruta,
+                                size_t tam)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(ruta, tam, "%s/%s-XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp", prefijo);
+    int fd = mkstemp(ruta);
+    cr_assert(fd >= 0, "no se pudo crear el temporal %s", ruta);
+    cr_assert_eq(write(fd, texto, n), (ssize_t)n);
+    close(fd);
+}
+
+/* Ruta del binario del servidor: CURSO_SERVIDOR_BIN o build/bin, subiendo desde
+ * build/tests/common. */
+static inline void red_binario(char *ruta, size_t tam)
+{
+    const char *env = getenv("CURSO_SERVIDOR_BIN");
+    if (env != NULL && env[0] != '\0') {
+        snprintf(ruta, tam, "%s", env);
+        return;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    cr_assert(n > 0);
+    exe[n] = '\0';
+    for (int i = 0; i < 3; i++) {
+        char *barra = strrchr(exe, '/');
+        cr_assert_not_null(barra);
+        *barra = '\0';
+    }
+    int w = snprintf(ruta, tam, "%s/bin/servidor-practica", exe);
+    cr_assert(w > 0 && (size_t)w < tam, "ruta del servidor demasiado larga");
+}
+
+/* Arranca el servidor con «opcion archivo» (p. ej. «--guion», «--alias») y devuelve su
+ * código de salida; deja su stderr (y stdout) en `salida`. Lo mata si a los 5 s sigue vivo
+ * (-1): un archivo inválido debe hacerlo salir antes, con su mensaje. */
+static inline int red_arrancar_con_archivo(const char *opcion, const char *archivo, char *salida,
+                                           size_t tam)
+{
+    char bin[PATH_MAX], orden[3 * PATH_MAX];
+    red_binario(bin, sizeof bin);
+    snprintf(orden, sizeof orden, "timeout -s KILL 5 '%s' --puerto 0 %s '%s' 2>&1", bin, opcion,
+             archivo);
+    FILE *p = popen(orden, "r");
+    cr_assert_not_null(p);
+    size_t usados = fread(salida, 1, tam - 1, p);
+    salida[usados] = '\0';
+    int estado = pclose(p);
+    return WIFEXITED(estado) ? WEXITSTATUS(estado) : -1;
 }
 
 #endif

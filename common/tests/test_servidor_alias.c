@@ -12,15 +12,10 @@
 #include <sys/wait.h>
 #include <time.h>
 
-/* Escribe `texto` (n bytes) en un temporal nuevo y deja su ruta en `ruta`. */
+/* Escribe `texto` (n bytes) en un archivo de alias temporal (lo borra quien llama). */
 static void escribir_alias(const char *texto, size_t n, char *ruta, size_t tam)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(ruta, tam, "%s/alias-XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
-    int fd = mkstemp(ruta);
-    cr_assert(fd >= 0, "no se pudo crear el archivo de alias temporal");
-    cr_assert_eq(write(fd, texto, n), (ssize_t)n);
-    close(fd);
+    red_temporal("alias", texto, n, ruta, tam);
 }
 
 static void anadir(const char *ruta, const char *linea)
@@ -141,41 +136,10 @@ Test(alias, sin_opcion_nada_cambia, .timeout = 30)
     cr_expect_eq(red_srv_parar(&s), 0);
 }
 
-/* Ruta del binario del servidor (build/bin, subiendo desde build/tests/common). */
-static void binario(char *ruta, size_t tam)
-{
-    const char *env = getenv("CURSO_SERVIDOR_BIN");
-    if (env != NULL && env[0] != '\0') {
-        snprintf(ruta, tam, "%s", env);
-        return;
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    cr_assert(n > 0);
-    exe[n] = '\0';
-    for (int i = 0; i < 3; i++) {
-        char *barra = strrchr(exe, '/');
-        cr_assert_not_null(barra);
-        *barra = '\0';
-    }
-    int w = snprintf(ruta, tam, "%s/bin/servidor-practica", exe);
-    cr_assert(w > 0 && (size_t)w < tam, "ruta del servidor demasiado larga");
-}
-
-/* Arranca el servidor con `--alias archivo` y devuelve su código de salida; deja su stderr
- * (y stdout) en `salida`. Lo mata si a los 5 s sigue vivo (-1). */
+/* El servidor con `--alias archivo`: su código de salida y su salida (red_arrancar_con_archivo). */
 static int con_archivo(const char *archivo, char *salida, size_t tam)
 {
-    char bin[PATH_MAX], orden[3 * PATH_MAX];
-    binario(bin, sizeof bin);
-    snprintf(orden, sizeof orden, "timeout -s KILL 5 '%s' --puerto 0 --alias '%s' 2>&1", bin,
-             archivo);
-    FILE *p = popen(orden, "r");
-    cr_assert_not_null(p);
-    size_t usados = fread(salida, 1, tam - 1, p);
-    salida[usados] = '\0';
-    int estado = pclose(p);
-    return WIFEXITED(estado) ? WEXITSTATUS(estado) : -1;
+    return red_arrancar_con_archivo("--alias", archivo, salida, tam);
 }
 
 static int con_alias_malo(const char *texto, size_t n, char *salida, size_t tam)

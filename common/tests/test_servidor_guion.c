@@ -13,12 +13,7 @@
 /* Escribe `texto` en un temporal y deja su ruta en `ruta`. */
 static void escribir_guion(const char *texto, size_t n, char *ruta, size_t tam)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(ruta, tam, "%s/guion-XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
-    int fd = mkstemp(ruta);
-    cr_assert(fd >= 0, "no se pudo crear el guion temporal");
-    cr_assert_eq(write(fd, texto, n), (ssize_t)n);
-    close(fd);
+    red_temporal("guion", texto, n, ruta, tam);
 }
 
 /* Arranca un servidor con el guion `texto` (y registro). */
@@ -156,43 +151,15 @@ Test(guion, invisible_y_registrado, .timeout = 30)
     cr_expect_eq(red_srv_parar(&s), 0);
 }
 
-/* Ruta del binario del servidor (build/bin, subiendo desde build/tests/common). */
-static void binario(char *ruta, size_t tam)
-{
-    const char *env = getenv("CURSO_SERVIDOR_BIN");
-    if (env != NULL && env[0] != '\0') {
-        snprintf(ruta, tam, "%s", env);
-        return;
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    cr_assert(n > 0);
-    exe[n] = '\0';
-    for (int i = 0; i < 3; i++) {
-        char *barra = strrchr(exe, '/');
-        cr_assert_not_null(barra);
-        *barra = '\0';
-    }
-    int w = snprintf(ruta, tam, "%s/bin/servidor-practica", exe);
-    cr_assert(w > 0 && (size_t)w < tam, "ruta del servidor demasiado larga");
-}
-
 /* Arranca el servidor con el guion de `n` bytes y devuelve su código de salida; deja su
- * stderr (y stdout) en `salida`. Mata al servidor si a los 5 s sigue vivo (-1). */
+ * stderr (y stdout) en `salida` (red_arrancar_con_archivo). */
 static int con_guion_malo(const char *texto, size_t n, char *salida, size_t tam)
 {
-    char guion[PATH_MAX], bin[PATH_MAX], orden[3 * PATH_MAX];
+    char guion[PATH_MAX];
     escribir_guion(texto, n, guion, sizeof guion);
-    binario(bin, sizeof bin);
-    snprintf(orden, sizeof orden, "timeout -s KILL 5 '%s' --puerto 0 --guion '%s' 2>&1", bin,
-             guion);
-    FILE *p = popen(orden, "r");
-    cr_assert_not_null(p);
-    size_t usados = fread(salida, 1, tam - 1, p);
-    salida[usados] = '\0';
-    int estado = pclose(p);
+    int r = red_arrancar_con_archivo("--guion", guion, salida, tam);
     unlink(guion);
-    return WIFEXITED(estado) ? WEXITSTATUS(estado) : -1;
+    return r;
 }
 
 Test(guion, invalidos_explicados, .timeout = 60)
@@ -235,15 +202,10 @@ Test(guion, invalidos_explicados, .timeout = 60)
         cr_expect_null(strstr(salida, "http://"), "guion %zu: llegó a escuchar: %s", i, salida);
     }
     /* Un archivo que no existe. */
-    char salida[2048], bin[PATH_MAX], orden[2 * PATH_MAX];
-    binario(bin, sizeof bin);
-    snprintf(orden, sizeof orden, "'%s' --puerto 0 --guion /nonexistent/guion.json 2>&1", bin);
-    FILE *p = popen(orden, "r");
-    cr_assert_not_null(p);
-    size_t usados = fread(salida, 1, sizeof salida - 1, p);
-    salida[usados] = '\0';
-    int estado = pclose(p);
-    cr_expect(WIFEXITED(estado) && WEXITSTATUS(estado) == 2, "sin archivo: %s", salida);
+    char salida[2048];
+    int codigo =
+        red_arrancar_con_archivo("--guion", "/nonexistent/guion.json", salida, sizeof salida);
+    cr_expect_eq(codigo, 2, "sin archivo: %s", salida);
     cr_expect_not_null(strstr(salida, "no existe"), "sin archivo: %s", salida);
     /* Y practica_arrancar_guion lo ve como un hijo que terminó sin anunciarse. */
     practica_t pr;
