@@ -701,10 +701,12 @@ else
   mal "instructor" "lab.json que no casa: rc=$rc, sin «ERROR DEL INSTRUCTOR … no_existe»"
 fi
 
-# Un ejecutor matado con SIGKILL no limpia: el PostgreSQL de la calificación del 12 (pg_ctl lo
-# deja como demonio) seguía en marcha, huérfano de init. La siguiente calificación en la misma
-# salida mata los procesos sin terminal que nombran su carpeta de trabajo antes de borrarla
-# (base/huerfanos.c, huerfanos_restos) y lo dice.
+# Un ejecutor matado con SIGKILL no limpia: lo que lanzó va a init. Se vio el PostgreSQL de
+# la calificación del 12 en marcha 20 s después (el vigilante de postgres.sh no siempre llega
+# a pararlo). La siguiente calificación en la misma salida mata los procesos sin terminal que
+# nombran su carpeta de trabajo antes de borrarla (base/huerfanos.c, huerfanos_restos) y lo
+# dice. Se mata una calificación del 12 a medias y, como lo que queda de ella depende de
+# carreras, se deja además un resto seguro: un proceso sin terminal que nombra la carpeta.
 salida_m="$SALIDAS/matado"
 rm -rf "$salida_m"
 "$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" --cflags "$CALIF_CFLAGS" \
@@ -715,15 +717,18 @@ for _ in $(seq 120); do
   sleep 0.5
 done
 { kill -KILL "$pid_m" && wait "$pid_m"; } 2>/dev/null
+setsid tail -f /dev/null "$salida_m/trabajo/12-base-de-datos/resto" </dev/null >/dev/null 2>&1 &
+disown "$!" 2>/dev/null
 sleep 1
-antes=$(pgrep -fc "postgres -D $salida_m/")
+pg_antes=$(pgrep -fc "postgres -D $salida_m/")
+antes=$(pgrep -fc -- "$salida_m/trabajo/")
 RESUMIDO=1 calificar_en matado --lab 12 --soluciones
-despues=$(pgrep -fc "postgres -D $salida_m/")
+despues=$(pgrep -fc -- "$salida_m/trabajo/")
 if [ "$antes" -ge 1 ] && [ "$despues" = 0 ] && grep -q "de una calificación anterior que no terminó" "$SALIDAS/matado.txt"; then
-  bien "ejecutor matado: su PostgreSQL seguía ($antes), la siguiente calificación lo para y lo dice"
+  bien "ejecutor matado: quedaban $antes procesos ($pg_antes de PostgreSQL); la siguiente calificación los para y lo dice"
 else
-  mal "matado" "ejecutor matado: PostgreSQL antes $antes, después $despues (debe ser ≥ 1 y 0, con aviso) — $SALIDAS/matado.txt"
-  pkill -KILL -f "postgres -D $salida_m/" 2>/dev/null
+  mal "matado" "ejecutor matado: procesos que nombran la carpeta antes $antes, después $despues (debe ser ≥ 1 y 0, con aviso) — $SALIDAS/matado.txt"
+  pkill -KILL -f -- "$salida_m/trabajo/" 2>/dev/null
 fi
 
 echo "── «reglas_traza» mal escritas: el lector del manifiesto las rechaza"
