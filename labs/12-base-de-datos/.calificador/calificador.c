@@ -425,9 +425,12 @@ CAL_PRUEBA(salida, 40)
     insercion_t *v = NULL;
     int n;
     /* Las -p primeras inserciones tardan PRIMERAS_MS: un tiempo que empiece en la primera
-     * respuesta, y no en la primera petición, se queda corto sin duda. */
+     * respuesta, y no en la primera petición, se queda corto sin duda. Y las primeras lecturas
+     * tardan al revés de como llegan (LECTURA_AL_REVES): las CONSULTA impresas según llegan
+     * salen desordenadas siempre (antes, solo si la máquina las desordenaba: sin nada al lado,
+     * el mutante consultas_al_llegar sacaba 100). */
     if (!base_preparar_lenta(&b, "salida", LENTO_MS, TAMANO, PRIMERAS_MS) ||
-        !base_lanzar(&b, ARGS_NORMAL, 0, 30, &p))
+        !base_vigilar_lecturas(&b, LECTURA_AL_REVES) || !base_lanzar(&b, ARGS_NORMAL, 0, 30, &p))
         CAL_FIN(0);
     /* Mientras dura la fase secuencial, filas que el programa no puede conocer: sus CONSULTA
      * tienen que salir de consultar de verdad después. */
@@ -647,7 +650,7 @@ CAL_PRUEBA(reemplaza_rotas, 40)
     base_t b;
     cal_proceso_t *p;
     if (!base_preparar(&b, "reemplaza_rotas", TABLA_LENTA, 2 * LENTO_MS, NULL) ||
-        !base_lanzar(&b, ARGS_NORMAL, 0, 30, &p))
+        !base_vigilar_lecturas(&b, LECTURA_AL_REVES) || !base_lanzar(&b, ARGS_NORMAL, 0, 30, &p))
         CAL_FIN(0);
     PGconn *c = base_conectar(&b);
     if (c == NULL)

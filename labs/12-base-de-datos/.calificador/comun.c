@@ -351,6 +351,21 @@ static const char *const SQL_LEER_LENTA =
     "INSERT INTO calif.lecturas VALUES (pg_backend_pid(), EXISTS (SELECT 1 FROM "
     "pg_stat_activity WHERE pid = ultimo)); RETURN true; END $$;";
 
+/* Al revés: cada sentencia del programa que lee toma un número de una secuencia (que no es
+ * transaccional: dos sentencias a la vez en dos conexiones nunca sacan el mismo) la primera
+ * vez que la política la evalúa (calif.orden recuerda la sentencia: proceso y su
+ * statement_timestamp), y las 4 primeras esperan 0,15 s × (4 − número). */
+static const char *const SQL_LEER_AL_REVES =
+    "CREATE SEQUENCE calif.orden_n MINVALUE 0 START 0;"
+    "CREATE TABLE calif.orden (pid integer, inicio timestamptz);"
+    "CREATE FUNCTION calif.leer() RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER "
+    "SET search_path = pg_catalog, pg_temp AS $$ DECLARE n bigint; BEGIN "
+    "IF session_user <> 'curso' OR EXISTS (SELECT 1 FROM calif.orden WHERE pid = "
+    "pg_backend_pid() AND inicio = statement_timestamp()) THEN RETURN true; END IF; "
+    "n := nextval('calif.orden_n'); "
+    "INSERT INTO calif.orden VALUES (pg_backend_pid(), statement_timestamp()); "
+    "IF n < 4 THEN PERFORM pg_sleep(0.15 * (4 - n)); END IF; RETURN true; END $$;";
+
 int base_vigilar_lecturas(const base_t *b, lectura_t modo)
 {
     PGconn *c = conectar(b->admin);
@@ -359,6 +374,8 @@ int base_vigilar_lecturas(const base_t *b, lectura_t modo)
     char guion[1024];
     if (modo == LECTURA_RECHAZADA)
         snprintf(guion, sizeof guion, SQL_LEER_RECHAZADA, b->ficha);
+    else if (modo == LECTURA_AL_REVES)
+        snprintf(guion, sizeof guion, "%s", SQL_LEER_AL_REVES);
     else
         snprintf(guion, sizeof guion, SQL_LEER_LENTA, LEER_MS / 1000.0);
     int ok = ejecutar(c, guion) && ejecutar(c, SQL_POLITICA);

@@ -96,8 +96,11 @@ long long base_sin_nombre(PGconn *c);
  * del calificador) con una política de seguridad de filas. LECTURA_RECHAZADA: el servidor las
  * rechaza todas con el error «calificador: consulta rechazada (<b->ficha>)». LECTURA_LENTA: la
  * primera de cada conexión tarda 300 ms y apunta si la conexión de la fase secuencial (la de la
- * última inserción) sigue abierta en el servidor. 1 si se pudo. */
-typedef enum { LECTURA_RECHAZADA, LECTURA_LENTA } lectura_t;
+ * última inserción) sigue abierta en el servidor. LECTURA_AL_REVES: las 4 primeras sentencias
+ * que leen tardan 600, 450, 300 y 150 ms (en el orden en que llegan al servidor), así que con
+ * dos o más a la vez las respuestas vuelven en otro orden: imprimir cada CONSULTA según llega
+ * se ve siempre, no solo cuando la máquina las desordena. 1 si se pudo. */
+typedef enum { LECTURA_RECHAZADA, LECTURA_LENTA, LECTURA_AL_REVES } lectura_t;
 int base_vigilar_lecturas(const base_t *b, lectura_t modo);
 
 /* Tras LECTURA_LENTA: cuántas lecturas se apuntaron y en cuántas la conexión secuencial seguía
