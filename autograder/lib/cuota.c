@@ -37,7 +37,10 @@
  * carpeta no se distingue de lo demás y no se mide.
  *
  * Una carpeta que no se puede abrir (el programa le quitó los permisos, sin root) o más honda
- * que CUOTA_NIVELES cuenta como pasarse: no se puede medir lo que esconde.
+ * que CUOTA_NIVELES cuenta como pasarse: no se puede medir lo que esconde. Salvo las que ya
+ * estaban así al lanzar el programa: las prepara el calificador (la subcarpeta sin permisos
+ * de «falla_sigue» del 08), y sin root tampoco se pueden abrir. Se anotan al medir la base y
+ * después se cuentan como vacías; si el programa les devuelve los permisos, se miden.
  */
 #define _GNU_SOURCE
 #include "interno.h"
@@ -57,7 +60,16 @@
 #define CUOTA_NIVELES     64
 #define CUOTA_INMEDIBLE   UINT64_MAX
 
-static uint64_t base;      /* lo que ocupaba el árbol al lanzar el primer programa vivo */
+#define CUOTA_CIEGAS 32
+
+static uint64_t base; /* lo que ocupaba el árbol al lanzar el primer programa vivo */
+/* Las carpetas que ya no se podían abrir al medir la base (dispositivo e inodo). */
+static struct {
+    dev_t disp;
+    ino_t ino;
+} ciegas[CUOTA_CIEGAS];
+static int nciegas;
+static int anotando;       /* midiendo la base: las carpetas que no se abren se anotan */
 static uint64_t ultima_ms; /* última medida */
 static int disparada;      /* en esta verificación, algún programa pasó de la cuota */
 static char mensaje[256];
@@ -66,6 +78,21 @@ static uint64_t coste(const struct stat *st)
 {
     uint64_t b = (uint64_t)st->st_blocks * 512u;
     return b > CUOTA_POR_ENTRADA ? b : CUOTA_POR_ENTRADA;
+}
+
+/* 1 si la carpeta `st`, que no se puede abrir, ya estaba así al lanzar (al medir la base se
+ * anota y cuenta como vacía). */
+static int ciega(const struct stat *st)
+{
+    for (int i = 0; i < nciegas; i++)
+        if (ciegas[i].disp == st->st_dev && ciegas[i].ino == st->st_ino)
+            return 1;
+    if (!anotando || nciegas >= CUOTA_CIEGAS)
+        return 0;
+    ciegas[nciegas].disp = st->st_dev;
+    ciegas[nciegas].ino = st->st_ino;
+    nciegas++;
+    return 1;
 }
 
 /* Suma lo que ocupa la carpeta abierta `dir` (que se cierra), sin seguir enlaces ni salir de
@@ -95,6 +122,7 @@ static uint64_t medir_carpeta(int dir, dev_t disp, int nivel, uint64_t tope)
         int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         uint64_t dentro = sub >= 0          ? medir_carpeta(sub, disp, nivel + 1, tope - total)
                           : errno == ENOENT ? 0
+                          : ciega(&st)      ? 0
                                             : CUOTA_INMEDIBLE;
         total =
             dentro == CUOTA_INMEDIBLE || total + dentro < total ? CUOTA_INMEDIBLE : total + dentro;
@@ -203,6 +231,7 @@ void cuota_limpiar(void)
 void cuota_reiniciar(void)
 {
     base = 0;
+    nciegas = 0;
     ultima_ms = 0;
     disparada = 0;
     mensaje[0] = '\0';
@@ -211,7 +240,9 @@ void cuota_reiniciar(void)
 void cuota_lanzado(int otros_vivos)
 {
     if (!otros_vivos) {
+        anotando = 1;
         uint64_t b = medir(UINT64_MAX / 2);
+        anotando = 0;
         base = b == CUOTA_INMEDIBLE ? 0 : b;
     }
 }
