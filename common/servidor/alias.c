@@ -3,7 +3,6 @@
 #include "alias.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +20,6 @@ struct alias_s {
     entrada_t *v;
     int n;
 };
-
-static void fallar(char *error, size_t tam, const char *formato, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void fallar(char *error, size_t tam, const char *formato, ...)
-{
-    va_list ap;
-    va_start(ap, formato);
-    vsnprintf(error, tam, formato, ap);
-    va_end(ap);
-}
 
 static int es_de_ficha(unsigned char c)
 {
@@ -61,21 +49,21 @@ static int leer_todo(const char *archivo, char **texto, size_t *largo, char *err
     FILE *f = fopen(archivo, "re");
     struct stat st;
     if (f == NULL) {
-        fallar(error, tam, "no se puede abrir: %s", motivo(errno));
+        snprintf(error, tam, "no se puede abrir: %s", motivo(errno));
         return -1;
     }
     int r = -1;
     if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
-        fallar(error, tam, "no es un archivo normal");
+        snprintf(error, tam, "no es un archivo normal");
     } else if (st.st_size > ALIAS_MAX_BYTES) {
-        fallar(error, tam, "es demasiado grande (más de %d bytes)", ALIAS_MAX_BYTES);
+        snprintf(error, tam, "es demasiado grande (más de %d bytes)", ALIAS_MAX_BYTES);
     } else {
         char *t = malloc((size_t)st.st_size + 1);
         size_t n = t != NULL ? fread(t, 1, (size_t)st.st_size, f) : 0;
         if (t == NULL) {
-            fallar(error, tam, "no hay memoria");
+            snprintf(error, tam, "no hay memoria");
         } else if (ferror(f)) {
-            fallar(error, tam, "no se puede leer");
+            snprintf(error, tam, "no se puede leer");
             free(t);
         } else {
             t[n] = '\0';
@@ -95,20 +83,20 @@ static int leer_linea(const char *l, size_t n, int num, entrada_t *e, char *erro
     while (i < n && es_de_ficha((unsigned char)l[i]))
         i++;
     if (i == 0 || i >= ALIAS_MAX_FICHA) {
-        fallar(error, tam,
-               "línea %d: la ficha tiene que tener de 1 a %d caracteres A-Z a-z 0-9 _ -", num,
-               ALIAS_MAX_FICHA - 1);
+        snprintf(error, tam,
+                 "línea %d: la ficha tiene que tener de 1 a %d caracteres A-Z a-z 0-9 _ -", num,
+                 ALIAS_MAX_FICHA - 1);
         return -1;
     }
     memcpy(e->ficha, l, i);
     e->ficha[i] = '\0';
     if (i == n) {
-        fallar(error, tam, "línea %d: falta el destino tras la ficha «%s»", num, e->ficha);
+        snprintf(error, tam, "línea %d: falta el destino tras la ficha «%s»", num, e->ficha);
         return -1;
     }
     if (l[i] != ' ' && l[i] != '\t') {
-        fallar(error, tam, "línea %d: la ficha lleva un carácter que no vale (0x%02x)", num,
-               (unsigned char)l[i]);
+        snprintf(error, tam, "línea %d: la ficha lleva un carácter que no vale (0x%02x)", num,
+                 (unsigned char)l[i]);
         return -1;
     }
     while (i < n && (l[i] == ' ' || l[i] == '\t'))
@@ -118,27 +106,27 @@ static int leer_linea(const char *l, size_t n, int num, entrada_t *e, char *erro
         j--;
     size_t largo = j - i;
     if (largo == 0) {
-        fallar(error, tam, "línea %d: falta el destino tras la ficha «%s»", num, e->ficha);
+        snprintf(error, tam, "línea %d: falta el destino tras la ficha «%s»", num, e->ficha);
         return -1;
     }
     if (l[i] != '/' || largo >= ALIAS_MAX_DESTINO) {
-        fallar(error, tam,
-               "línea %d: el destino tiene que empezar por «/» y tener menos de %d bytes", num,
-               ALIAS_MAX_DESTINO);
+        snprintf(error, tam,
+                 "línea %d: el destino tiene que empezar por «/» y tener menos de %d bytes", num,
+                 ALIAS_MAX_DESTINO);
         return -1;
     }
     if (largo >= strlen(ALIAS_PREFIJO) &&
         memcmp(l + i, ALIAS_PREFIJO, strlen(ALIAS_PREFIJO)) == 0) {
-        fallar(error, tam, "línea %d: el destino no puede ser otro alias («%s…»)", num,
-               ALIAS_PREFIJO);
+        snprintf(error, tam, "línea %d: el destino no puede ser otro alias («%s…»)", num,
+                 ALIAS_PREFIJO);
         return -1;
     }
     for (size_t k = i; k < j; k++) {
         unsigned char c = (unsigned char)l[k];
         if (c <= ' ' || c == 0x7f || c == '#') {
-            fallar(error, tam,
-                   "línea %d: el destino no puede llevar espacios, caracteres de control ni «#»",
-                   num);
+            snprintf(error, tam,
+                     "línea %d: el destino no puede llevar espacios, caracteres de control ni «#»",
+                     num);
             return -1;
         }
     }
@@ -153,7 +141,7 @@ static int analizar(const char *texto, size_t largo, entrada_t **v, int *n, char
     *v = NULL;
     *n = 0;
     if (memchr(texto, '\0', largo) != NULL) {
-        fallar(error, tam, "lleva un byte nulo: no es un archivo de texto");
+        snprintf(error, tam, "lleva un byte nulo: no es un archivo de texto");
         return -1;
     }
     int cap = 0, num = 0;
@@ -168,14 +156,14 @@ static int analizar(const char *texto, size_t largo, entrada_t **v, int *n, char
             continue;
         }
         if (*n == ALIAS_MAX) {
-            fallar(error, tam, "tiene más de %d alias", ALIAS_MAX);
+            snprintf(error, tam, "tiene más de %d alias", ALIAS_MAX);
             goto mal;
         }
         if (*n == cap) {
             int nueva = cap == 0 ? 16 : 2 * cap;
             entrada_t *t = realloc(tabla, (size_t)nueva * sizeof *t);
             if (t == NULL) {
-                fallar(error, tam, "no hay memoria");
+                snprintf(error, tam, "no hay memoria");
                 goto mal;
             }
             tabla = t;
@@ -185,7 +173,7 @@ static int analizar(const char *texto, size_t largo, entrada_t **v, int *n, char
             goto mal;
         for (int k = 0; k < *n; k++)
             if (strcmp(tabla[k].ficha, tabla[*n].ficha) == 0) {
-                fallar(error, tam, "línea %d: la ficha «%s» está repetida", num, tabla[*n].ficha);
+                snprintf(error, tam, "línea %d: la ficha «%s» está repetida", num, tabla[*n].ficha);
                 goto mal;
             }
         (*n)++;
@@ -224,7 +212,7 @@ int alias_cargar(const char *archivo, alias_t **a, char *error, size_t tam)
     alias_t *nuevo = calloc(1, sizeof *nuevo);
     if (nuevo == NULL || (nuevo->archivo = strdup(archivo)) == NULL) {
         free(nuevo);
-        fallar(error, tam, "no hay memoria");
+        snprintf(error, tam, "no hay memoria");
         return -1;
     }
     if (recargar(nuevo, error, tam) < 0) {

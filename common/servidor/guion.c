@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,17 +30,6 @@ struct guion_s {
     int n;
 };
 
-static void fallar(char *error, size_t tam, const char *formato, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void fallar(char *error, size_t tam, const char *formato, ...)
-{
-    va_list ap;
-    va_start(ap, formato);
-    vsnprintf(error, tam, formato, ap);
-    va_end(ap);
-}
-
 /* Ruta aceptable: empieza por '/', sin consulta, sin espacios ni controles, y cabe. */
 static int ruta_valida(const char *r)
 {
@@ -63,15 +51,15 @@ static int entero(json_t *o, const char *clave, long long min, long long max, lo
     json_t *x = json_object_get(o, clave);
     if (x == NULL) {
         if (omision < 0) {
-            fallar(error, tam, "«%s»: a un paso le falta «%s»", ruta, clave);
+            snprintf(error, tam, "«%s»: a un paso le falta «%s»", ruta, clave);
             return -1;
         }
         *v = omision;
         return 0;
     }
     if (!json_is_integer(x) || json_integer_value(x) < min || json_integer_value(x) > max) {
-        fallar(error, tam, "«%s»: «%s» tiene que ser un entero entre %lld y %lld", ruta, clave, min,
-               max);
+        snprintf(error, tam, "«%s»: «%s» tiene que ser un entero entre %lld y %lld", ruta, clave,
+                 min, max);
         return -1;
     }
     *v = json_integer_value(x);
@@ -82,7 +70,7 @@ static int entero(json_t *o, const char *clave, long long min, long long max, lo
 static int leer_paso(json_t *o, int con_veces, paso_t *p, const char *ruta, char *error, size_t tam)
 {
     if (!json_is_object(o)) {
-        fallar(error, tam, "«%s»: cada paso tiene que ser un objeto {\"estado\": …}", ruta);
+        snprintf(error, tam, "«%s»: cada paso tiene que ser un objeto {\"estado\": …}", ruta);
         return -1;
     }
     const char *clave;
@@ -92,10 +80,10 @@ static int leer_paso(json_t *o, int con_veces, paso_t *p, const char *ruta, char
         (void)valor;
         if (strcmp(clave, "estado") != 0 && strcmp(clave, "retraso_ms") != 0 &&
             (!con_veces || strcmp(clave, "veces") != 0)) {
-            fallar(error, tam, "«%s»: clave desconocida «%s» en un paso%s", ruta, clave,
-                   !con_veces && strcmp(clave, "veces") == 0 ? " de «despues» (se repite "
-                                                               "siempre)"
-                                                             : "");
+            snprintf(error, tam, "«%s»: clave desconocida «%s» en un paso%s", ruta, clave,
+                     !con_veces && strcmp(clave, "veces") == 0 ? " de «despues» (se repite "
+                                                                 "siempre)"
+                                                               : "");
             return -1;
         }
     }
@@ -113,16 +101,16 @@ static int leer_paso(json_t *o, int con_veces, paso_t *p, const char *ruta, char
 static int leer_ruta(const char *nombre, json_t *o, ruta_t *r, char *error, size_t tam)
 {
     if (!ruta_valida(nombre)) {
-        fallar(error, tam,
-               "la ruta «%.80s» no vale: tiene que empezar por «/», tener menos de "
-               "%d bytes y no llevar «?», «#», espacios ni caracteres de control",
-               nombre, GUION_MAX_RUTA);
+        snprintf(error, tam,
+                 "la ruta «%.80s» no vale: tiene que empezar por «/», tener menos de "
+                 "%d bytes y no llevar «?», «#», espacios ni caracteres de control",
+                 nombre, GUION_MAX_RUTA);
         return -1;
     }
     snprintf(r->ruta, sizeof r->ruta, "%s", nombre);
     if (!json_is_object(o)) {
-        fallar(error, tam, "«%s»: se esperaba un objeto {\"pasos\": […], \"despues\": {…}}",
-               nombre);
+        snprintf(error, tam, "«%s»: se esperaba un objeto {\"pasos\": […], \"despues\": {…}}",
+                 nombre);
         return -1;
     }
     const char *clave;
@@ -131,22 +119,22 @@ static int leer_ruta(const char *nombre, json_t *o, ruta_t *r, char *error, size
     {
         (void)valor;
         if (strcmp(clave, "pasos") != 0 && strcmp(clave, "despues") != 0) {
-            fallar(error, tam, "«%s»: clave desconocida «%s» (solo «pasos» y «despues»)", nombre,
-                   clave);
+            snprintf(error, tam, "«%s»: clave desconocida «%s» (solo «pasos» y «despues»)", nombre,
+                     clave);
             return -1;
         }
     }
     json_t *pasos = json_object_get(o, "pasos");
     json_t *despues = json_object_get(o, "despues");
     if (pasos == NULL && despues == NULL) {
-        fallar(error, tam, "«%s»: hace falta «pasos», «despues» o los dos", nombre);
+        snprintf(error, tam, "«%s»: hace falta «pasos», «despues» o los dos", nombre);
         return -1;
     }
     if (pasos != NULL) {
         if (!json_is_array(pasos) || json_array_size(pasos) == 0 ||
             json_array_size(pasos) > GUION_MAX_PASOS) {
-            fallar(error, tam, "«%s»: «pasos» tiene que ser una lista de 1 a %d pasos", nombre,
-                   GUION_MAX_PASOS);
+            snprintf(error, tam, "«%s»: «pasos» tiene que ser una lista de 1 a %d pasos", nombre,
+                     GUION_MAX_PASOS);
             return -1;
         }
         for (size_t i = 0; i < json_array_size(pasos); i++)
@@ -189,15 +177,15 @@ int guion_cargar(const char *archivo, guion_t **g, char *error, size_t tam)
     FILE *f = fopen(archivo, "re");
     struct stat st;
     if (f == NULL) {
-        fallar(error, tam, "no se puede abrir: %s", motivo(errno));
+        snprintf(error, tam, "no se puede abrir: %s", motivo(errno));
         goto fin;
     }
     if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
-        fallar(error, tam, "no es un archivo normal");
+        snprintf(error, tam, "no es un archivo normal");
         goto fin;
     }
     if (st.st_size > GUION_MAX_BYTES) {
-        fallar(error, tam, "es demasiado grande (más de %d bytes)", GUION_MAX_BYTES);
+        snprintf(error, tam, "es demasiado grande (más de %d bytes)", GUION_MAX_BYTES);
         goto fin;
     }
     json_error_t e;
@@ -205,23 +193,23 @@ int guion_cargar(const char *archivo, guion_t **g, char *error, size_t tam)
     if (raiz == NULL) {
         /* Los textos de jansson están en inglés: se traduce el caso que importa aquí. */
         if (strstr(e.text, "duplicate object key") != NULL)
-            fallar(error, tam, "no es JSON válido: una ruta está repetida (línea %d)", e.line);
+            snprintf(error, tam, "no es JSON válido: una ruta está repetida (línea %d)", e.line);
         else
-            fallar(error, tam, "no es JSON válido (línea %d, columna %d)", e.line, e.column);
+            snprintf(error, tam, "no es JSON válido (línea %d, columna %d)", e.line, e.column);
         goto fin;
     }
     if (!json_is_object(raiz)) {
-        fallar(error, tam, "se esperaba un objeto JSON {\"/ruta\": {…}, …}");
+        snprintf(error, tam, "se esperaba un objeto JSON {\"/ruta\": {…}, …}");
         goto fin;
     }
     size_t n = json_object_size(raiz);
     if (n > GUION_MAX_RUTAS) {
-        fallar(error, tam, "tiene %zu rutas y el máximo es %d", n, GUION_MAX_RUTAS);
+        snprintf(error, tam, "tiene %zu rutas y el máximo es %d", n, GUION_MAX_RUTAS);
         goto fin;
     }
     nuevo = calloc(1, sizeof *nuevo);
     if (nuevo == NULL || (n > 0 && (nuevo->rutas = calloc(n, sizeof *nuevo->rutas)) == NULL)) {
-        fallar(error, tam, "no hay memoria");
+        snprintf(error, tam, "no hay memoria");
         goto fin;
     }
     const char *clave;
