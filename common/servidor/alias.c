@@ -1,6 +1,7 @@
 /* alias.c — carga, relectura y traducción de los alias «/c/FICHA» (ver alias.h). Todo se
  * valida al leer el archivo: después, traducir no puede dejar una tabla a medias. */
 #include "alias.h"
+#include "texto.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -27,21 +28,6 @@ static int es_de_ficha(unsigned char c)
            c == '-';
 }
 
-/* Explicación en español de por qué no se pudo abrir o leer. */
-static const char *motivo(int e)
-{
-    switch (e) {
-    case ENOENT:
-        return "no existe";
-    case EACCES:
-        return "no hay permiso para leerlo";
-    case EISDIR:
-        return "es una carpeta";
-    default:
-        return strerror(e);
-    }
-}
-
 /* Lee el archivo entero (memoria nueva, terminada en NUL). 0 o -1 (anotado en error). */
 static int leer_todo(const char *archivo, char **texto, size_t *largo, char *error, size_t tam)
 {
@@ -49,7 +35,7 @@ static int leer_todo(const char *archivo, char **texto, size_t *largo, char *err
     FILE *f = fopen(archivo, "re");
     struct stat st;
     if (f == NULL) {
-        snprintf(error, tam, "no se puede abrir: %s", motivo(errno));
+        snprintf(error, tam, "no se puede abrir: %s", texto_motivo_archivo(errno));
         return -1;
     }
     int r = -1;

@@ -1,6 +1,7 @@
 /* guion.c — carga y validación del guion de rutas opacas y reparto de sus pasos (ver
  * guion.h). Todo se valida al cargar: después, atender una petición no puede fallar. */
 #include "guion.h"
+#include "texto.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -153,21 +154,6 @@ static int leer_ruta(const char *nombre, json_t *o, ruta_t *r, char *error, size
     return 0;
 }
 
-/* Explicación en español de por qué no se pudo abrir o leer. */
-static const char *motivo(int e)
-{
-    switch (e) {
-    case ENOENT:
-        return "no existe";
-    case EACCES:
-        return "no hay permiso para leerlo";
-    case EISDIR:
-        return "es una carpeta";
-    default:
-        return strerror(e);
-    }
-}
-
 int guion_cargar(const char *archivo, guion_t **g, char *error, size_t tam)
 {
     *g = NULL;
@@ -177,7 +163,7 @@ int guion_cargar(const char *archivo, guion_t **g, char *error, size_t tam)
     FILE *f = fopen(archivo, "re");
     struct stat st;
     if (f == NULL) {
-        snprintf(error, tam, "no se puede abrir: %s", motivo(errno));
+        snprintf(error, tam, "no se puede abrir: %s", texto_motivo_archivo(errno));
         goto fin;
     }
     if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {

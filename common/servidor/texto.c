@@ -1,6 +1,7 @@
 /* texto.c — saneado UTF-8 para jansson y hash de cadenas (ver texto.h). */
 #include "texto.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,4 +103,18 @@ const char *texto_cifras(uint64_t v, char cifras[TEXTO_CIFRAS], size_t *n)
     } while (v > 0);
     *n = TEXTO_CIFRAS - i;
     return cifras + i;
+}
+
+const char *texto_motivo_archivo(int e)
+{
+    switch (e) {
+    case ENOENT:
+        return "no existe";
+    case EACCES:
+        return "no hay permiso para leerlo";
+    case EISDIR:
+        return "es una carpeta";
+    default:
+        return strerror(e);
+    }
 }

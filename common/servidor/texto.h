@@ -26,4 +26,9 @@ const char *texto_cifras(uint64_t v, char cifras[TEXTO_CIFRAS], size_t *n);
 /* Hash FNV-1a de 64 bits: lo usan los datos deterministas (usuarios, clima). */
 unsigned long long texto_hash(const char *s);
 
+/* Por qué no se pudo abrir un archivo que da el usuario (--guion, --alias), en español:
+ * «no existe», «no hay permiso para leerlo», «es una carpeta» o el strerror. No es memoria
+ * nueva. */
+const char *texto_motivo_archivo(int e);
+
 #endif
