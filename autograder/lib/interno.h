@@ -49,6 +49,7 @@ struct cal_proceso {
     int fd_avisado;      /* ya se anotó que no se pudo leer /proc/<pid>/fd */
     int disco;           /* se paró por pasar de la cuota de disco (cuota.c) */
     char *traza;         /* con valgrind y observado: su traza (lib/valgrind.c), o NULL */
+    int observado;       /* corre bajo strace (lib/observar.c): p->pid es strace */
 };
 
 /* El flujo lee de `fd` (ya suyo) con un tope de `tope` bytes. 0 o -ENOMEM. */

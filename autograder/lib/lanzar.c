@@ -427,6 +427,7 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     if (filtro >= 0)
         close(filtro);
     tras_lanzar(p, &tu, bwrap, traza > 0);
+    p->observado = traza > 0;
     if (traza > 0) {
         /* Observado, el arranque cuenta desde que la caja está en pie (bwrap o la puerta lo
          * dicen por --info): strace y la puerta no son del programa. Medido: sin esto, la

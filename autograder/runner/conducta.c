@@ -654,9 +654,12 @@ static void leer_traza(const char *ruta, const char *programa, vista_t *v)
         /* Con -i: «[dirección] llamada(…)», la de su instrucción syscall. */
         unsigned long ip = 0;
         if (resto[0] == '[') {
-            char *fin;
+            /* «[????????????????]» en las líneas sin llamada («+++ killed by SIGKILL +++»). */
+            char *fin, *cierre = strchr(resto, ']');
             ip = strtoul(resto + 1, &fin, 16);
-            resto = fin[0] == ']' ? fin + 1 : fin;
+            if (cierre != NULL && fin != cierre)
+                ip = 0;
+            resto = cierre != NULL ? cierre + 1 : fin;
             while (*resto == ' ')
                 resto++;
         }
