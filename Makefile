@@ -79,13 +79,26 @@ CURSO_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBCURSO := $(B)/lib/libcurso.a
 LIBSERVIDOR := $(B)/lib/libservidor.a
 
+# Con qué se compila. make no rehace nada si solo cambia el compilador: tras un
+# `make CC=clang`, libcurso.a seguía siendo de clang en el siguiente `make grade`, y el
+# valgrind 3.19 de Debian 12 no lee el DWARF 5 de clang 14 («debuginfo reader: ensure_valid
+# failed»): la verificación de valgrind de una solución correcta daba 0. El archivo cambia
+# (y con él se rehacen todos los objetos) solo cuando cambian estas opciones.
+OPCIONES_COMPILACION = $(CC) $(CFLAGS) $(SAN_FLAGS)
+$(B)/.compilacion: FORZAR
+	@mkdir -p $(@D)
+	@echo '$(OPCIONES_COMPILACION)' | cmp -s - $@ 2>/dev/null || \
+	  echo '$(OPCIONES_COMPILACION)' >$@
+.PHONY: FORZAR
+FORZAR:
+
 # Reglas genéricas: cualquier .c del árbol se compila a $(B)/obj/<ruta>.o
-$(B)/obj/%.o: %.c
+$(B)/obj/%.o: %.c $(B)/.compilacion
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CURSO_CFLAGS) $(EXTRA_CFLAGS_$(firstword $(subst /, ,$<))) $(CFLAGS) -c $< -o $@
 
-$(B)/obj/llhttp/%.o: $(LLHTTP_SRC_DIR)/%.c
+$(B)/obj/llhttp/%.o: $(LLHTTP_SRC_DIR)/%.c $(B)/.compilacion
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $< (llhttp, sin -Werror)")
 	$(Q)$(CC) -std=gnu11 -w $(LLHTTP_CFLAGS) $(SAN_FLAGS) $(CFLAGS) -c $< -o $@
