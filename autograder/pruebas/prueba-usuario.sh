@@ -147,12 +147,19 @@ calificar_como() {
   read -r puntos maximo caja < <(nota_copia)
 }
 
+# Las líneas de error de make y del ejecutor en la salida de NOMBRE (como mucho 3, en una
+# línea): el registro de CI solo guarda los ✘, no la salida entera.
+por_que() {
+  grep -aE 'calificar:|make(\[[0-9]+\])?: \*\*\*|[Vv]iolación|Segmentation|[Aa]bortado|[Kk]illed|No queda espacio|No space' \
+    "$SAL/$1.txt" 2>/dev/null | tail -n 3 | tr '\n' ' ' | cut -c1-400
+}
+
 # 2. El esqueleto, como lo encuentra el estudiante (la primera vez también construye).
 calificar_como esqueleto make -j2 grade LAB=07
 if [ "$rc" -eq 0 ] && [ "$puntos" != - ] && [ "$puntos" -lt "$maximo" ]; then
   bien "esqueleto: make grade LAB=07 califica: $puntos/$maximo, caja $caja ($segundos s, con la construcción)"
 else
-  mal esqueleto "esqueleto: código $rc, nota $puntos/$maximo (ver $SAL/esqueleto.txt)"
+  mal esqueleto "esqueleto: código $rc, nota $puntos/$maximo (ver $SAL/esqueleto.txt) — $(por_que esqueleto)"
 fi
 sin_instalar esqueleto
 
@@ -161,7 +168,7 @@ calificar_como soluciones make grade LAB=07 SOLUCIONES=1
 if [ "$rc" -eq 0 ] && [ "$puntos" != - ] && [ "$puntos" -eq "$maximo" ]; then
   bien "soluciones: $puntos/$maximo, caja $caja ($segundos s)"
 else
-  mal soluciones "soluciones: código $rc, nota $puntos/$maximo (ver $SAL/soluciones.txt)"
+  mal soluciones "soluciones: código $rc, nota $puntos/$maximo (ver $SAL/soluciones.txt) — $(por_que soluciones)"
 fi
 sin_instalar soluciones
 
@@ -177,7 +184,7 @@ if [ "$rc" -eq 0 ] && [ "$puntos" != - ] && [ "$puntos" -le 5 ] &&
   grep -q 'No such file\|no existe' "$SAL/trampa-incluye.txt"; then
   bien "sin privilegios, incluir la solución por su ruta no compila: $puntos/$maximo"
 else
-  mal trampa-incluye "incluir la solución sin privilegios: código $rc, nota $puntos/$maximo (ver $SAL/trampa-incluye.txt)"
+  mal trampa-incluye "incluir la solución sin privilegios: código $rc, nota $puntos/$maximo (ver $SAL/trampa-incluye.txt) — $(por_que trampa-incluye)"
 fi
 printf '#include <stdlib.h>\nint main(void) { return system("true"); }\n' |
   escribir_como_usuario tee "$TRAMPA/monitor.c" >/dev/null
@@ -186,7 +193,7 @@ if [ "$rc" -eq 0 ] && [ "$puntos" != - ] && [ "$puntos" -le 5 ] &&
   grep -q 'no se califica.*usa system' "$SAL/trampa-system.txt"; then
   bien "sin privilegios, system() se rechaza con su motivo: $puntos/$maximo"
 else
-  mal trampa-system "system() sin privilegios: código $rc, nota $puntos/$maximo (ver $SAL/trampa-system.txt)"
+  mal trampa-system "system() sin privilegios: código $rc, nota $puntos/$maximo (ver $SAL/trampa-system.txt) — $(por_que trampa-system)"
 fi
 
 # 4. Sin caja de arena: bubblewrap no puede crear espacios de nombres de usuario.
@@ -194,7 +201,7 @@ calificar_como sin-caja CALIF_BWRAP="$FALSOS/bwrap-roto" make grade LAB=07 SOLUC
 if [ "$rc" -eq 0 ] && [ "$puntos" != - ] && [ "$puntos" -eq "$maximo" ] && [ "$caja" = limites ]; then
   bien "sin caja: califica igual con límites: $puntos/$maximo ($segundos s)"
 else
-  mal sin-caja "sin caja: código $rc, nota $puntos/$maximo, caja $caja (ver $SAL/sin-caja.txt)"
+  mal sin-caja "sin caja: código $rc, nota $puntos/$maximo, caja $caja (ver $SAL/sin-caja.txt) — $(por_que sin-caja)"
 fi
 # El informe dice qué falta y por qué, en la terminal y en results.json.
 faltan_textos=()
