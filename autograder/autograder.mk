@@ -134,7 +134,7 @@ prueba-labs: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICA
 	  bash autograder/pruebas/prueba-labs.sh "$(B)"
 
 # La prueba completa de los mutantes: cada uno falla justo las verificaciones de su cabecera.
-# No está en make test (no cabe en su tiempo): es un paso propio de .ci/run. MUTANTES_J=2.
+# No está en make test (no cabe en su tiempo): es un paso propio de .ci/run. MUTANTES_J=3.
 prueba-mutantes: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
 	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
 	  bash autograder/pruebas/prueba-mutantes.sh "$(B)"

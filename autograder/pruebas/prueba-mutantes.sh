@@ -6,8 +6,10 @@
 #
 # Es la prueba completa de los mutantes, una suite de CI aparte (make prueba-mutantes): con
 # más de cien mutantes no cabe en el tiempo de make test, y recortarlos no es opción. Para
-# que tarde menos se califican MUTANTES_J a la vez (2 por omisión: los núcleos de la máquina;
-# casi todo el tiempo de una calificación es esperar a temporizadores y servidores).
+# que tarde menos se califican MUTANTES_J a la vez (3 por omisión en una máquina de 2
+# núcleos: casi todo el tiempo de una calificación es esperar a temporizadores y servidores;
+# medido aquí, el 10 pasa de 162 s con 2 a 131 s con 3, y el 12, el que más CPU gasta, hace
+# sus 38 en 385 s con 3 sin ninguno calificado otra vez).
 # Un mutante cuyo resultado no es el de su cabecera se vuelve a calificar solo, sin nada al
 # lado, antes de darlo por malo: con dos a la vez, una verificación de tiempos puede fallar
 # por la carga. Las dos calificaciones se cuentan en el informe; no hay una tercera.
@@ -29,7 +31,7 @@ B=$(realpath -m "${1:-build}")
 source "$RAIZ/autograder/pruebas/comun.sh"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-mutantes.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-J=${MUTANTES_J:-2}
+J=${MUTANTES_J:-3}
 
 # clase_de PARCHE: «hito» para autograder/hitos/…, «mutante» para los demás. Nombra el
 # resultado (y su salida), para que un hito y un mutante con el mismo nombre no choquen.
