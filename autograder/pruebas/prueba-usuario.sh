@@ -8,7 +8,7 @@
 #      curso es suyo, como tras un git clone;
 #   2. `make grade LAB=07` sobre el esqueleto: construye, califica (nota baja) y no dice nada
 #      de dependencias;
-#   3. `make grade LAB=07 SOLUCIONES=1`: 100 %;
+#   3. `make grade LAB=07 SOLUCIONES=1 SALIDA=build/calificacion` (relativa): 100 %;
 #   4. lo mismo con bubblewrap inutilizable a propósito (CALIF_BWRAP apunta a un bwrap que
 #      falla como cuando el sistema no deja crear espacios de nombres de usuario): califica
 #      igual, 100 %, y el informe dice qué protecciones faltan y por qué;
@@ -163,8 +163,9 @@ else
 fi
 sin_instalar esqueleto
 
-# 3. Las soluciones: 100 %.
-calificar_como soluciones make grade LAB=07 SOLUCIONES=1
+# 3. Las soluciones: 100 %. Con la carpeta de salida relativa, como la escribe quien la
+# elige (antes llegaba así a bwrap y todo daba 0); es la misma carpeta de siempre.
+calificar_como soluciones make grade LAB=07 SOLUCIONES=1 SALIDA=build/calificacion
 if [ "$rc" -eq 0 ] && [ "$puntos" != - ] && [ "$puntos" -eq "$maximo" ]; then
   bien "soluciones: $puntos/$maximo, caja $caja ($segundos s)"
 else

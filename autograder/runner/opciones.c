@@ -2,12 +2,14 @@
 #define _GNU_SOURCE
 #include "runner.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void uso(void)
 {
@@ -48,6 +50,16 @@ static int completar(opciones_t *op)
                     op->construccion);
     if (op->salida == NULL) {
         texto_poner(op->salida_def, sizeof op->salida_def, "%s/calificacion", op->construccion_abs);
+        op->salida = op->salida_def;
+    } else if (op->salida[0] != '/') {
+        /* `make grade SALIDA=build/x`: relativa a la carpeta desde la que se llama. Tal cual,
+         * llegaba a bwrap como origen de un --bind relativo y la caja no arrancaba. */
+        char aqui[PATH_MAX];
+        if (getcwd(aqui, sizeof aqui) == NULL) {
+            fprintf(stderr, "calificar: no se sabe en qué carpeta se está: %s\n", strerror(errno));
+            return 2;
+        }
+        texto_poner(op->salida_def, sizeof op->salida_def, "%s/%s", aqui, op->salida);
         op->salida = op->salida_def;
     }
     return 0;
