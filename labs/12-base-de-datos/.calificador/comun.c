@@ -354,7 +354,7 @@ static const char *const SQL_LEER_LENTA =
 /* Al revés: cada sentencia del programa que lee toma un número de una secuencia (que no es
  * transaccional: dos sentencias a la vez en dos conexiones nunca sacan el mismo) la primera
  * vez que la política la evalúa (calif.orden recuerda la sentencia: proceso y su
- * statement_timestamp), y las 4 primeras esperan 0,15 s × (4 − número). */
+ * statement_timestamp), y las 4 primeras esperan 0.15 s × (4 − número). */
 static const char *const SQL_LEER_AL_REVES =
     "CREATE SEQUENCE calif.orden_n MINVALUE 0 START 0;"
     "CREATE TABLE calif.orden (pid integer, inicio timestamptz);"
