@@ -171,8 +171,8 @@ test: deps-test
 	@$(MAKE) --no-print-directory programas
 	@bash common/herramientas/pruebas.sh $(SUITES)
 
-servidor: $(B)/bin/servidor-practica
-	$(B)/bin/servidor-practica --puerto 8080
+servidor: $(B)/bin/servidor-practica $(MIENTRAS_TERMINAL)
+	$(MIENTRAS_TERMINAL) $(B)/bin/servidor-practica --puerto $(or $(PUERTO),8080)
 
 compile_commands.json:
 	@command -v bear >/dev/null || { echo "Falta bear: make deps"; exit 1; }

@@ -74,10 +74,10 @@ grade: deps-grade
 # instructor), los demás se califican igual y el ejecutor dice cuál falta.
 CALIF_ELEGIDOS = $(if $(LAB),$(filter $(addprefix $(B)/labs/$(LAB),%/calificador),$(LABS_CALIFICADORES)),$(LABS_CALIFICADORES))
 
-_calificar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR)
+_calificar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(MIENTRAS_TERMINAL)
 	@$(MAKE) --no-print-directory -k $(CALIF_ELEGIDOS) || \
 	  echo "calificar: no se pudo construir algún calificador (ver arriba); se sigue con los demás" >&2
-	@$(CALIFICAR) --raiz "$(RAIZ)" --construccion "$(abspath $(B))" --cc "$(CC)" \
+	@$(MIENTRAS_TERMINAL) $(CALIFICAR) --raiz "$(RAIZ)" --construccion "$(abspath $(B))" --cc "$(CC)" \
 	  --cflags "$(CALIF_CFLAGS)" --libs "$(CALIF_LIBS)" \
 	  $(if $(LAB),--lab "$(LAB)") $(if $(ENTREGA),--entrega "$(ENTREGA)") \
 	  $(if $(filter 1 si sí,$(SOLUCIONES)),--soluciones) \

@@ -96,3 +96,16 @@ prueba-fugas: $(addprefix $(FUGAS_PRUEBA_DIR)/normal/,$(FUGAS_PRUEBA)) \
 $(B)/bin/retardo: $(B)/obj/common/herramientas/retardo/retardo.o $(LIBCURSO)
 	$(call ENLAZAR,$(CURSO_LIBS))
 PROGRAMAS += $(B)/bin/retardo
+
+# Lo que un estudiante deja corriendo en una terminal (grade, vigilar, práctica, servidor) va
+# detrás de mientras-terminal: muere con la terminal, y todo lo que arrancó con ello.
+MIENTRAS_TERMINAL := $(B)/bin/mientras-terminal
+$(MIENTRAS_TERMINAL): $(B)/obj/common/herramientas/terminal/mientras_terminal.o
+	$(call ENLAZAR,)
+PROGRAMAS += $(MIENTRAS_TERMINAL)
+
+# Nada nuestro sobrevive a su terminal: cada orden larga en tmux, y la sesión cerrada.
+.PHONY: prueba-terminal
+SUITES += prueba-terminal
+prueba-terminal: $(MIENTRAS_TERMINAL) $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
+	@bash common/herramientas/terminal/prueba.sh $(B)

@@ -15,18 +15,18 @@ PRACTICA_ENV = PRACTICA_CC="$(CC)" \
   PRACTICA_LIBS="$(LLHTTP_OBJS) $(LLHTTP_LIBS) $(CURSO_LIBS) -Wl,--push-state,--as-needed $(CRITERION_LIBS) -Wl,--pop-state"
 # Los ejercicios 2 y 3 de la lección 8 arrancan su propio servidor de práctica
 # (practica_arrancar): el binario tiene que estar construido.
-PRACTICA_DEPS = $(LIBCURSO) $(LLHTTP_OBJS) $(B)/bin/servidor-practica
+PRACTICA_DEPS = $(LIBCURSO) $(LLHTTP_OBJS) $(B)/bin/servidor-practica $(MIENTRAS_TERMINAL)
 PRACTICA_DIRS = $(foreach l,$(L),$(if $(E),$(wildcard lessons/$(l)-*/practica/$(E)-*),$(wildcard lessons/$(l)-*)))
 
 .PHONY: practica vigilar-practica prueba-practica
 practica: $(PRACTICA_DEPS)
 	@test -n "$(L)" || { echo "Uso: make practica L=02   (número de la lección; E=1 para un solo ejercicio)"; exit 2; }
 	@test -n "$(strip $(PRACTICA_DIRS))" || { echo "No existe la lección (o el ejercicio) L=$(L) $(E)"; exit 2; }
-	@$(PRACTICA_ENV) bash lessons/practica/practica.sh -B $(B) $(PRACTICA_DIRS); test $$? -le 1
+	@$(PRACTICA_ENV) $(MIENTRAS_TERMINAL) bash lessons/practica/practica.sh -B $(B) $(PRACTICA_DIRS); test $$? -le 1
 
 vigilar-practica: $(PRACTICA_DEPS)
 	@test -n "$(strip $(PRACTICA_DIRS))" || { echo "Uso: make vigilar-practica L=02"; exit 2; }
-	@$(PRACTICA_ENV) bash lessons/practica/vigilar.sh -B $(B) $(PRACTICA_DIRS)
+	@$(PRACTICA_ENV) $(MIENTRAS_TERMINAL) bash lessons/practica/vigilar.sh -B $(B) $(PRACTICA_DIRS)
 
 # Solo en el repositorio del profesorado: la edición del estudiante no tiene los mutantes (y de
 # las respuestas, solo las publicadas: make publicar L=NN).

@@ -18,12 +18,12 @@ HISTORIAL_DEF = $(B)/progreso.json
 vigilar: deps-grade
 	@$(MAKE) --no-print-directory _vigilar
 
-_vigilar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR)
+_vigilar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(MIENTRAS_TERMINAL)
 	@$(MAKE) --no-print-directory -k $(CALIF_ELEGIDOS) || \
 	  echo "vigilar: no se pudo construir algún calificador (ver arriba)" >&2
 	@LAB="$(LAB)" ENTREGA="$(ENTREGA)" SALIDA="$(SALIDA)" CALIFICAR="$(CALIFICAR)" \
 	  CONSTRUCCION="$(abspath $(B))" CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" \
-	  CALIF_LIBS="$(CALIF_LIBS)" bash autograder/herramientas/vigilar.sh
+	  CALIF_LIBS="$(CALIF_LIBS)" $(MIENTRAS_TERMINAL) bash autograder/herramientas/vigilar.sh
 
 progreso: $(CALIFICAR)
 	@$(CALIFICAR) --raiz "$(RAIZ)" --progreso --historial "$(or $(HISTORIAL),$(HISTORIAL_DEF))"

@@ -55,7 +55,7 @@ PAQ_GRADE=(
 PAQ_PG=(libpq-dev postgresql)
 PAQ_BENCH=(curl wrk nginx-light python3 python3-aiohttp python3-asyncpg python3-aiofiles time)
 PAQ_LIBRO=(python3 pandoc chromium epubcheck qpdf)
-PAQ_TEST=(clang clang-format procps gdb strace netcat-openbsd inotify-tools git zip unzip)
+PAQ_TEST=(clang clang-format procps gdb strace netcat-openbsd inotify-tools git zip unzip tmux)
 # La suite de plataformas (make prueba-plataformas): raíces de Debian con mmdebstrap y
 # contenedores con podman (runc: crun no arranca con los cgroups híbridos de algunos núcleos).
 PAQ_PLATAFORMAS=(podman runc mmdebstrap zip unzip python3 gdb git libcap2-bin)
@@ -198,6 +198,7 @@ revisar_test() {
   orden pgrep procps
   orden ps procps
   orden clang-format clang-format
+  orden tmux tmux # prueba-terminal: cerrar la terminal de cada orden larga
   orden npm npm  # prueba-libro: npm ci instala axe-core (common/libro/package-lock.json) en build/
   # La lección 11 ejecuta sus ejemplos bajo gdb y strace.
   orden gdb gdb

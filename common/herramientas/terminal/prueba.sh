@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# prueba.sh B — `make prueba-terminal`: nada nuestro sobrevive a su terminal.
+#
+# Cada orden que un estudiante deja corriendo (make vigilar, make vigilar-practica, make
+# practica, make grade, make servidor) se abre en una sesión de tmux como orden de la ventana
+# («cd … && make …»: el líder de la sesión es el sh que la ejecuta, que muere con el SIGHUP sin
+# pasárselo a nadie; así sobrevivía todo), se espera a que esté trabajando de verdad y se
+# cierra con `tmux kill-session`. Después
+# no puede quedar ningún proceso con la marca de este caso en su entorno ni ninguno que nombre
+# su carpeta temporal, y cada una tiene que haber corrido detrás de mientras-terminal. El
+# mecanismo se prueba aparte con una orden terca (ignora SIGHUP y deja un proceso en otra
+# sesión), con y sin mientras-terminal: sin él tiene que quedar algo, o la prueba no probaría
+# nada. (Con make, lo que sobrevive depende de en qué punto lo pille el cierre: en una de
+# cada pocas veces quedaba un calificar a medias, adoptado por init.)
+# Última línea: «N passed, M failed».
+set -u
+RAIZ=$(cd "$(dirname "$0")/../../.." && pwd)
+cd "$RAIZ" || exit 1
+B=${1:-build}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-terminal.XXXXXX")
+chmod 755 "$TMP"
+pasan=0
+fallan=0
+SESIONES=()
+SOCKET=prueba-terminal-$$ # un servidor de tmux propio: nunca el de quien ejecuta la prueba
+
+# vivos MARCA: los procesos con la marca en su entorno o que nombran la carpeta del caso.
+vivos() {
+  local marca="CURSO_PRUEBAS_MARCA=$1" d n=0
+  for d in /proc/[0-9]*; do
+    [ "${d#/proc/}" = "$$" ] && continue
+    if tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "$marca" ||
+      tr '\0' ' ' 2>/dev/null <"$d/cmdline" | grep -qF "$TMP/$1"; then
+      n=$((n + 1))
+    fi
+  done
+  echo "$n"
+}
+# matar MARCA: lo que quede de un caso (solo los que esta prueba arrancó).
+matar() {
+  local marca="CURSO_PRUEBAS_MARCA=$1" d
+  for d in /proc/[0-9]*; do
+    if tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "$marca" ||
+      tr '\0' ' ' 2>/dev/null <"$d/cmdline" | grep -qF "$TMP/$1"; then
+      kill -KILL "${d#/proc/}" 2>/dev/null
+    fi
+  done
+}
+limpiar() {
+  local s
+  for s in "${SESIONES[@]}"; do tmux -L "$SOCKET" kill-session -t "$s" 2>/dev/null; done
+  for s in "${SESIONES[@]}"; do matar "$s"; done
+  rm -rf "$TMP"
+}
+trap limpiar EXIT
+
+# en_marcha MARCA PATRÓN SEGUNDOS: espera a que un proceso del caso tenga PATRÓN en su línea
+# de órdenes (la orden está trabajando de verdad, no solo arrancando).
+en_marcha() {
+  local marca="CURSO_PRUEBAS_MARCA=$1" patron=$2 limite=$((SECONDS + $3)) d
+  while [ $SECONDS -lt $limite ]; do
+    for d in /proc/[0-9]*; do
+      tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "$marca" || continue
+      tr '\0' ' ' 2>/dev/null <"$d/cmdline" | grep -qE "$patron" && return 0
+    done
+    sleep 0.3
+  done
+  return 1
+}
+
+# caso NOMBRE PATRÓN ESPERADO ORDEN…: ESPERADO es «nada» (no queda nada, y la orden corría
+# detrás de mientras-terminal) o «algo» (el testigo sin mientras-terminal: tiene que quedar
+# algo, o esta prueba no probaría nada).
+caso() {
+  local nombre=$1 patron=$2 esperado=$3
+  shift 3
+  local marca="t$$-$nombre" orden
+  SESIONES+=("$marca")
+  mkdir -p "$TMP/$marca"
+  printf -v orden '%q ' "$@"
+  tmux -L "$SOCKET" new-session -d -s "$marca" -x 200 -y 50 \
+    "cd $(printf %q "$RAIZ") && CURSO_PRUEBAS_MARCA=$marca $orden"
+  if ! en_marcha "$marca" "$patron" 120; then
+    echo "  ✘ $nombre: no llegó a estar en marcha («$patron» no apareció en 120 s)"
+    tmux -L "$SOCKET" capture-pane -p -t "$marca" 2>/dev/null | tail -5 | sed 's/^/      /'
+    fallan=$((fallan + 1))
+    tmux -L "$SOCKET" kill-session -t "$marca" 2>/dev/null
+    matar "$marca"
+    return
+  fi
+  local atada=no
+  [ "$esperado" = nada ] && en_marcha "$marca" '^[^ ]*mientras-terminal ' 1 && atada=si
+  sleep 1
+  local antes
+  antes=$(vivos "$marca")
+  tmux -L "$SOCKET" kill-session -t "$marca" 2>/dev/null
+  local despues=$antes limite=$((SECONDS + 10))
+  while [ $SECONDS -lt $limite ]; do
+    despues=$(vivos "$marca")
+    [ "$despues" -eq 0 ] && break
+    sleep 0.5
+  done
+  if [ "$esperado" = nada ] && [ "$atada" = no ]; then
+    echo "  ✘ $nombre: no corría detrás de mientras-terminal"
+    fallan=$((fallan + 1))
+  elif [ "$esperado" = nada ] && [ "$despues" -eq 0 ] && [ "$antes" -gt 0 ]; then
+    echo "  ✔ $nombre: $antes procesos antes de cerrar la terminal, ninguno después"
+    pasan=$((pasan + 1))
+  elif [ "$esperado" = algo ] && [ "$despues" -gt 0 ]; then
+    echo "  ✔ $nombre: sin mientras-terminal quedan $despues procesos vivos (la prueba tiene dientes)"
+    pasan=$((pasan + 1))
+  else
+    echo "  ✘ $nombre: $antes procesos antes de cerrar la terminal, $despues a los 10 s (se esperaba: $esperado)"
+    fallan=$((fallan + 1))
+  fi
+  matar "$marca"
+}
+
+command -v tmux >/dev/null || { echo "prueba-terminal: falta tmux (make deps)"; echo "0 passed, 1 failed"; exit 1; }
+echo "prueba-terminal: cerrar la terminal para todo lo que arrancó"
+puerto=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$TMP/entrega07"
+cp labs/07-monitor-web/*.c "$TMP/entrega07/"
+M="make --no-print-directory B=$B"
+# El mecanismo, con una orden que ignora SIGHUP y deja un proceso en otra sesión (como los
+# servidores del calificador): con mientras-terminal no queda nada; sin él, queda (testigo).
+terca='setsid sleep 300 & trap "" HUP; sleep 300'
+caso mecanismo 'sleep 300' nada "$B/bin/mientras-terminal" sh -c "$terca"
+caso testigo 'sleep 300' algo sh -c "$terca"
+# shellcheck disable=SC2086
+{
+  caso vigilar 'calificador' nada $M vigilar LAB=07 ENTREGA="$TMP/entrega07" SALIDA="$TMP/t$$-vigilar/salida"
+  caso grade 'calificador' nada $M grade LAB=07 ENTREGA="$TMP/entrega07" SALIDA="$TMP/t$$-grade/salida"
+  caso vigilar-practica 'lessons/02-' nada $M vigilar-practica L=02
+  caso practica 'lessons/06-' nada $M practica L=06
+  caso servidor 'servidor-practica --puerto' nada $M servidor PUERTO="$puerto"
+}
+echo "$pasan passed, $fallan failed"
+[ "$fallan" -eq 0 ]
