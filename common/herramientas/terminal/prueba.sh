@@ -24,27 +24,20 @@ fallan=0
 SESIONES=()
 SOCKET=prueba-terminal-$$ # un servidor de tmux propio: nunca el de quien ejecuta la prueba
 
-# vivos MARCA: los procesos con la marca en su entorno o que nombran la carpeta del caso.
-vivos() {
-  local marca="CURSO_PRUEBAS_MARCA=$1" d n=0
-  for d in /proc/[0-9]*; do
-    [ "${d#/proc/}" = "$$" ] && continue
-    if tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "$marca" ||
-      tr '\0' ' ' 2>/dev/null <"$d/cmdline" | grep -qF "$TMP/$1"; then
-      n=$((n + 1))
-    fi
-  done
-  echo "$n"
+# pids MARCA: los procesos con la marca en su entorno o que nombran la carpeta del caso. Un
+# solo grep por lista (con la máquina cargada, un tr y un grep por proceso tardaban más que
+# el plazo entero).
+pids() {
+  {
+    grep -lsxzF "CURSO_PRUEBAS_MARCA=$1" /proc/[0-9]*/environ
+    grep -lsaF "$TMP/$1" /proc/[0-9]*/cmdline
+  } | sed -n 's|^/proc/\([0-9]*\)/.*|\1|p' | grep -vx "$$" | sort -u
 }
+vivos() { pids "$1" | wc -l; }
 # matar MARCA: lo que quede de un caso (solo los que esta prueba arrancó).
 matar() {
-  local marca="CURSO_PRUEBAS_MARCA=$1" d
-  for d in /proc/[0-9]*; do
-    if tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "$marca" ||
-      tr '\0' ' ' 2>/dev/null <"$d/cmdline" | grep -qF "$TMP/$1"; then
-      kill -KILL "${d#/proc/}" 2>/dev/null
-    fi
-  done
+  local p
+  for p in $(pids "$1"); do kill -KILL "$p" 2>/dev/null; done
 }
 limpiar() {
   local s
@@ -57,11 +50,10 @@ trap limpiar EXIT
 # en_marcha MARCA PATRÓN SEGUNDOS: espera a que un proceso del caso tenga PATRÓN en su línea
 # de órdenes (la orden está trabajando de verdad, no solo arrancando).
 en_marcha() {
-  local marca="CURSO_PRUEBAS_MARCA=$1" patron=$2 limite=$((SECONDS + $3)) d
+  local limite=$((SECONDS + $3)) p
   while [ $SECONDS -lt $limite ]; do
-    for d in /proc/[0-9]*; do
-      tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "$marca" || continue
-      tr '\0' ' ' 2>/dev/null <"$d/cmdline" | grep -qE "$patron" && return 0
+    for p in $(pids "$1"); do
+      tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -qE "$2" && return 0
     done
     sleep 0.3
   done
@@ -89,15 +81,15 @@ caso() {
     return
   fi
   local atada=no
-  [ "$esperado" = nada ] && en_marcha "$marca" '^[^ ]*mientras-terminal ' 1 && atada=si
+  [ "$esperado" = nada ] && en_marcha "$marca" '^[^ ]*mientras-terminal ' 5 && atada=si
   sleep 1
   local antes
   antes=$(vivos "$marca")
   tmux -L "$SOCKET" kill-session -t "$marca" 2>/dev/null
   local despues=$antes limite=$((SECONDS + 10))
-  while [ $SECONDS -lt $limite ]; do
+  while :; do
     despues=$(vivos "$marca")
-    [ "$despues" -eq 0 ] && break
+    [ "$despues" -eq 0 ] || [ $SECONDS -ge $limite ] && break
     sleep 0.5
   done
   if [ "$esperado" = nada ] && [ "$atada" = no ]; then
