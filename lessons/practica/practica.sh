@@ -14,6 +14,12 @@
 #   --resultados  añade a ese archivo una línea «ejercicio caso ok|falla» por caso
 #   --breve       solo la línea de cada caso (sin el detalle del primero que falla)
 #   --hasta-fallo deja de ejecutar casos tras el primero que falla (las pruebas, con la partida)
+#   --todos       ejecuta todos los casos aunque uno se cuelgue (las pruebas, con los mutantes:
+#                 cada uno tiene que perder justo sus casos)
+# Sin --todos, un caso que no termina a tiempo para su ejercicio: los demás casos de ese
+# ejercicio salen como «no se ejecutó» (con valgrind, un programa que ya se colgó solo haría
+# esperar un minuto más para decir lo mismo). Los ejercicios se comprueban a la vez
+# (PRACTICA_EJERCICIOS_J, 3 por omisión) y salen en orden, cada uno en cuanto se sabe.
 # Variables: PRACTICA_CC, PRACTICA_CFLAGS, PRACTICA_LIBS (las pone make).
 # Sale con 0 si todo pasó, 1 si algo falló, 2 si el uso es incorrecto.
 set -u
@@ -27,6 +33,7 @@ RESULTADOS=""
 ARGUMENTOS=("$@")
 BREVE=0
 HASTA_FALLO=0
+TODOS=0
 carpetas=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,6 +42,7 @@ while [ $# -gt 0 ]; do
     --resultados) RESULTADOS=${2:?falta el archivo tras --resultados}; shift 2 ;;
     --breve) BREVE=1; shift ;;
     --hasta-fallo) HASTA_FALLO=1; shift ;;
+    --todos) TODOS=1; shift ;;
     -*) echo "practica.sh: opción desconocida: $1" >&2; exit 2 ;;
     *) carpetas+=("${1%/}"); shift ;;
   esac
@@ -114,8 +122,6 @@ leer_casos() {
   done <"$f"
 }
 
-total_ok=0; total=0; algo_falla=0; detalle_dado=0
-
 # ejecutar_caso EJ ID BIN CARPETA: deja VEREDICTO (ok|falla) y, si falla, MOTIVO y DIFERENCIAS.
 ejecutar_caso() {
   local ej=$1 id=$2 bin=$3 dir=$4 limite=${C_LIMITE[$2]} entrada=/dev/null
@@ -138,9 +144,10 @@ ejecutar_caso() {
   t1=$(date +%s.%N)
   rm -rf "$ctmp"
   TIEMPO=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-  VEREDICTO=falla; MOTIVO=""; DIFERENCIAS=""
+  VEREDICTO=falla; MOTIVO=""; DIFERENCIAS=""; COLGADO=0
   if [ -n "${C_STDERR[$id]:-}" ]; then cat "$err" >>"$sal"; fi
   if [ "$estado" = 124 ] || [ "$estado" = 137 ]; then
+    COLGADO=1
     MOTIVO="no terminó en ${limite} s: el bucle sigue vivo (¿un handle sin cerrar, un temporizador que se repite?) o el programa espera algo que no llega"
     return
   fi
@@ -177,15 +184,20 @@ ejecutar_caso() {
   VEREDICTO=ok
 }
 
-for ej in "${ejercicios[@]}"; do
+# Las líneas del detalle del primer caso que falla van marcadas con este carácter: solo las
+# del primer ejercicio que falla se enseñan (el resto se quita al imprimir).
+DET=$'\001'
+
+# comprobar_ejercicio EJ DIR: compila y ejecuta los casos de EJ; lo que se enseña va a la
+# salida estándar y «bien total falla» a DIR/.cuentas.tmp.
+comprobar_ejercicio() {
+  local ej=$1 dir=$2 leccion nombre fuente titulo bien=0 total=0 algo_falla=0 detalle_dado=0 colgado=""
   leccion=$(basename "$(dirname "$(dirname "$ej")")")
   nombre=$(basename "$ej")
-  dir="$B/practica/$leccion/$nombre"
-  mkdir -p "$dir"
   fuente=${CODIGO:-$ej/ejercicio.c}
   titulo=$(sed -n '1s/^# *//p' "$ej/README.md" 2>/dev/null)
   printf '\n%s %s — %s\n' "${leccion%%-*}" "$nombre" "$titulo"
-  if ! leer_casos "$ej/casos"; then algo_falla=1; continue; fi
+  if ! leer_casos "$ej/casos"; then echo "0 0 1" >"$dir/.cuentas.tmp"; return; fi
   # Compilar: los avisos se enseñan (sin -Werror) pero no cuentan.
   if ! $CC $CFLAGS -o "$dir/programa" "$fuente" $LIBS >"$dir/compilar.txt" 2>&1; then
     printf '  %s✘ no compila%s (%s): los mensajes del compilador:\n' "$ROJO" "$NORMAL" "$fuente"
@@ -194,35 +206,43 @@ for ej in "${ejercicios[@]}"; do
       total=$((total + 1))
       [ -n "$RESULTADOS" ] && echo "$nombre $id falla" >>"$RESULTADOS"
     done
-    algo_falla=1
-    continue
+    echo "0 $total 1" >"$dir/.cuentas.tmp"
+    return
   fi
   if [ -s "$dir/compilar.txt" ] && [ "$BREVE" = 0 ]; then
     printf '  %savisos del compilador (no restan, pero léelos):%s\n' "$GRIS" "$NORMAL"
     sed 's/^/      /' "$dir/compilar.txt" | head -n 15
   fi
-  bien=0
   for id in "${CASOS[@]}"; do
     total=$((total + 1))
+    if [ -n "$colgado" ]; then
+      [ -n "$RESULTADOS" ] && echo "$nombre $id falla" >>"$RESULTADOS"
+      printf '  %s✘%s %-14s %sno se ejecutó: el programa ya no terminó en «%s»; arregla eso primero%s\n' \
+        "$ROJO" "$NORMAL" "$id" "$GRIS" "$colgado" "$NORMAL"
+      continue
+    fi
     ejecutar_caso "$ej" "$id" "$dir/programa" "$dir"
     [ -n "$RESULTADOS" ] && echo "$nombre $id $VEREDICTO" >>"$RESULTADOS"
     if [ "$VEREDICTO" = ok ]; then
-      bien=$((bien + 1)); total_ok=$((total_ok + 1))
+      bien=$((bien + 1))
       printf '  %s✔%s %-14s %s\n' "$VERDE" "$NORMAL" "$id" "${C_QUE[$id]:-}"
       continue
     fi
     algo_falla=1
     printf '  %s✘%s %-14s %s\n' "$ROJO" "$NORMAL" "$id" "${C_QUE[$id]:-}"
     [ "$HASTA_FALLO" = 1 ] && break
+    [ "$COLGADO" = 1 ] && [ "$TODOS" = 0 ] && colgado=$id
     if [ "$detalle_dado" = 0 ] && [ "$BREVE" = 0 ]; then
       detalle_dado=1
-      printf '      Qué se comprobó: %s (%s %s)\n' "${C_QUE[$id]:-}" "$fuente" "${C_ARGS[$id]}"
-      printf '      Qué pasó: %s\n' "$MOTIVO"
-      if [ -n "$DIFERENCIAS" ]; then printf '%s\n' "$DIFERENCIAS" | head -n 25 | sed 's/^/        /'; fi
-      if [ "$MOTIVO" = "la salida no es la esperada" ] && [ -z "${C_STDERR[$id]:-}" ] && [ -s "$dir/$id.errores" ]; then
-        printf '      Tu stderr:\n'; head -n 10 "$dir/$id.errores" | sed 's/^/        │ /'
-      fi
-      [ -n "${C_PISTA[$id]:-}" ] && printf '      Pista: %s\n' "${C_PISTA[$id]}"
+      {
+        printf '      Qué se comprobó: %s (%s %s)\n' "${C_QUE[$id]:-}" "$fuente" "${C_ARGS[$id]}"
+        printf '      Qué pasó: %s\n' "$MOTIVO"
+        if [ -n "$DIFERENCIAS" ]; then printf '%s\n' "$DIFERENCIAS" | head -n 25 | sed 's/^/        /'; fi
+        if [ "$MOTIVO" = "la salida no es la esperada" ] && [ -z "${C_STDERR[$id]:-}" ] && [ -s "$dir/$id.errores" ]; then
+          printf '      Tu stderr:\n'; head -n 10 "$dir/$id.errores" | sed 's/^/        │ /'
+        fi
+        [ -n "${C_PISTA[$id]:-}" ] && printf '      Pista: %s\n' "${C_PISTA[$id]}"
+      } | sed "s/^/$DET/"
     fi
   done
   if [ "$bien" = "${#CASOS[@]}" ]; then
@@ -230,6 +250,56 @@ for ej in "${ejercicios[@]}"; do
   else
     printf '  %d/%d casos\n' "$bien" "${#CASOS[@]}"
   fi
+  echo "$bien $total $algo_falla" >"$dir/.cuentas.tmp"
+}
+
+# Cada ejercicio en su carpeta de build/, a la vez (como mucho J), y se imprimen en orden.
+J=${PRACTICA_EJERCICIOS_J:-3}
+dirs=()
+for ej in "${ejercicios[@]}"; do
+  d="$B/practica/$(basename "$(dirname "$(dirname "$ej")")")/$(basename "$ej")"
+  mkdir -p "$d"
+  rm -f "$d/.cuentas" "$d/.cuentas.tmp" "$d/.salida"
+  dirs+=("$d")
 done
+total_ok=0; total=0; algo_falla=0; detalle_dado=0; siguiente=0; en_marcha=0
+imprimir_hechos() {
+  local d b t f
+  while [ "$siguiente" -lt ${#dirs[@]} ] && [ -f "${dirs[$siguiente]}/.cuentas" ]; do
+    d=${dirs[$siguiente]}
+    read -r b t f <"$d/.cuentas"
+    if [ "$f" = 1 ] && [ "$detalle_dado" = 0 ] && grep -q "^$DET" "$d/.salida"; then
+      detalle_dado=1
+      sed "s/^$DET//" "$d/.salida"
+    else
+      grep -v "^$DET" "$d/.salida"
+    fi
+    total_ok=$((total_ok + b)); total=$((total + t))
+    [ "$f" = 1 ] && algo_falla=1
+    siguiente=$((siguiente + 1))
+  done
+}
+# Si se interrumpe (Ctrl+C, la terminal cerrada), que no quede ningún ejercicio a medias.
+trap 'kill $(jobs -p) 2>/dev/null; exit 130' INT TERM HUP
+for i in "${!ejercicios[@]}"; do
+  while [ "$en_marcha" -ge "$J" ]; do
+    wait -n
+    en_marcha=$((en_marcha - 1))
+    imprimir_hechos
+  done
+  # Cada ejercicio deja su .salida y, la última, su .cuentas: un ejercicio está hecho (y se
+  # puede imprimir) cuando existe su .cuentas.
+  ( d=${dirs[$i]}
+    comprobar_ejercicio "${ejercicios[$i]}" "$d" >"$d/.salida" 2>&1
+    [ -f "$d/.cuentas.tmp" ] || echo "0 0 1" >"$d/.cuentas.tmp"
+    mv "$d/.cuentas.tmp" "$d/.cuentas" ) &
+  en_marcha=$((en_marcha + 1))
+done
+while [ "$en_marcha" -gt 0 ]; do
+  wait -n
+  en_marcha=$((en_marcha - 1))
+  imprimir_hechos
+done
+imprimir_hechos
 printf '\nresumen: %d/%d casos de %d ejercicios\n' "$total_ok" "$total" "${#ejercicios[@]}"
 exit $algo_falla

@@ -62,7 +62,7 @@ probar() {
       fuente=$trabajo/ejercicio.c ;;
   esac
   # A la partida le basta con fallar un caso: se para en el primero que falla.
-  bash "$aqui/practica.sh" -B "$BB" --breve $([ "$tipo" = partida ] && echo --hasta-fallo) --codigo "$fuente" --resultados "$res" "$ej" >"$log" 2>&1
+  bash "$aqui/practica.sh" -B "$BB" --breve $([ "$tipo" = partida ] && echo --hasta-fallo || echo --todos) --codigo "$fuente" --resultados "$res" "$ej" >"$log" 2>&1
   falla=$(awk '$3 != "ok" { print $2 }' "$res" | sort | tr '\n' ' ')
   local cola
   cola=$(sed 's/^/\n      /' "$log" | tail -n 30)
