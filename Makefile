@@ -171,7 +171,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory programas
 	@bash common/herramientas/pruebas.sh $(SUITES)
 
-servidor: $(B)/bin/servidor-practica $(MIENTRAS_TERMINAL)
+servidor: $(B)/bin/servidor-practica $(B)/bin/mientras-terminal
 	$(MIENTRAS_TERMINAL) $(B)/bin/servidor-practica --puerto $(or $(PUERTO),8080)
 
 compile_commands.json:

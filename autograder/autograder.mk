@@ -74,7 +74,7 @@ grade: deps-grade
 # instructor), los demás se califican igual y el ejecutor dice cuál falta.
 CALIF_ELEGIDOS = $(if $(LAB),$(filter $(addprefix $(B)/labs/$(LAB),%/calificador),$(LABS_CALIFICADORES)),$(LABS_CALIFICADORES))
 
-_calificar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(MIENTRAS_TERMINAL)
+_calificar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(B)/bin/mientras-terminal
 	@$(MAKE) --no-print-directory -k $(CALIF_ELEGIDOS) || \
 	  echo "calificar: no se pudo construir algún calificador (ver arriba); se sigue con los demás" >&2
 	@$(MIENTRAS_TERMINAL) $(CALIFICAR) --raiz "$(RAIZ)" --construccion "$(abspath $(B))" --cc "$(CC)" \

@@ -99,13 +99,15 @@ PROGRAMAS += $(B)/bin/retardo
 
 # Lo que un estudiante deja corriendo en una terminal (grade, vigilar, práctica, servidor) va
 # detrás de mientras-terminal: muere con la terminal, y todo lo que arrancó con ello.
+# La regla nombra el binario, no la variable: un MIENTRAS_TERMINAL=otra-orden en la línea de
+# make no puede hacer que se enlace encima de otra orden.
 MIENTRAS_TERMINAL := $(B)/bin/mientras-terminal
-$(MIENTRAS_TERMINAL): $(B)/obj/common/herramientas/terminal/mientras_terminal.o
+$(B)/bin/mientras-terminal: $(B)/obj/common/herramientas/terminal/mientras_terminal.o
 	$(call ENLAZAR,)
-PROGRAMAS += $(MIENTRAS_TERMINAL)
+PROGRAMAS += $(B)/bin/mientras-terminal
 
 # Nada nuestro sobrevive a su terminal: cada orden larga en tmux, y la sesión cerrada.
 .PHONY: prueba-terminal
 SUITES += prueba-terminal
-prueba-terminal: $(MIENTRAS_TERMINAL) $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
+prueba-terminal: $(B)/bin/mientras-terminal $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
 	@bash common/herramientas/terminal/prueba.sh $(B)

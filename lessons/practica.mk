@@ -15,7 +15,7 @@ PRACTICA_ENV = PRACTICA_CC="$(CC)" \
   PRACTICA_LIBS="$(LLHTTP_OBJS) $(LLHTTP_LIBS) $(CURSO_LIBS) -Wl,--push-state,--as-needed $(CRITERION_LIBS) -Wl,--pop-state"
 # Los ejercicios 2 y 3 de la lección 8 arrancan su propio servidor de práctica
 # (practica_arrancar): el binario tiene que estar construido.
-PRACTICA_DEPS = $(LIBCURSO) $(LLHTTP_OBJS) $(B)/bin/servidor-practica $(MIENTRAS_TERMINAL)
+PRACTICA_DEPS = $(LIBCURSO) $(LLHTTP_OBJS) $(B)/bin/servidor-practica $(B)/bin/mientras-terminal
 PRACTICA_DIRS = $(foreach l,$(L),$(if $(E),$(wildcard lessons/$(l)-*/practica/$(E)-*),$(wildcard lessons/$(l)-*)))
 
 .PHONY: practica vigilar-practica prueba-practica
