@@ -161,9 +161,8 @@ static uint64_t compartida(const char *carpeta, uint64_t tope, int borrar)
             fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_uid != uid)
             continue;
         if (borrar) {
-            char ruta[PATH_MAX];
-            if (snprintf(ruta, sizeof ruta, "%s/%s", carpeta, e->d_name) < (int)sizeof ruta)
-                archivos_borrar_arbol(ruta);
+            /* Desde el descriptor de la carpeta del sistema, sin seguir nada (base/arbol.c). */
+            arbol_borrar(dirfd(d), e->d_name);
             continue;
         }
         total += coste(&st);
@@ -184,8 +183,8 @@ static uint64_t compartida(const char *carpeta, uint64_t tope, int borrar)
 static uint64_t medir(uint64_t tope)
 {
     uint64_t total = 0;
-    const char *raiz = temporal_raiz();
-    int dir = raiz[0] != '\0' ? open(raiz, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+    int raiz = temporal_raiz_fd();
+    int dir = raiz >= 0 ? arbol_abrir(raiz, "", O_RDONLY | O_DIRECTORY) : -1;
     struct stat st;
     /* La raíz es del calificador: si no está, no hay nada que medir en ella. */
     if (dir >= 0 && fstat(dir, &st) == 0) {
