@@ -255,6 +255,8 @@ int arbol_estado(int raiz, const char *rel, struct stat *st)
         return -EXDEV;
     if (rel[0] == '\0' || strcmp(rel, ".") == 0)
         return fstat(raiz, st) == 0 ? 0 : -errno;
+    if (strchr(rel, '/') == NULL) /* un solo nombre (cuota.c lo hace con cada entrada) */
+        return fstatat(raiz, rel, st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : -errno;
     char nombre[NAME_MAX + 1];
     int dir = padre(raiz, rel, nombre, sizeof nombre);
     if (dir < 0)

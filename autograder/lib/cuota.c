@@ -110,7 +110,7 @@ static uint64_t medir_carpeta(int dir, dev_t disp, int nivel, uint64_t tope)
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         struct stat st;
-        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        if (arbol_estado(dirfd(d), e->d_name, &st) < 0)
             continue; /* borrado mientras se mira */
         total += coste(&st);
         if (!S_ISDIR(st.st_mode) || st.st_dev != disp)
@@ -119,9 +119,9 @@ static uint64_t medir_carpeta(int dir, dev_t disp, int nivel, uint64_t tope)
             total = CUOTA_INMEDIBLE;
             break;
         }
-        int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int sub = arbol_abrir(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY);
         uint64_t dentro = sub >= 0          ? medir_carpeta(sub, disp, nivel + 1, tope - total)
-                          : errno == ENOENT ? 0
+                          : sub == -ENOENT  ? 0
                           : ciega(&st)      ? 0
                                             : CUOTA_INMEDIBLE;
         total =
@@ -158,7 +158,7 @@ static uint64_t compartida(const char *carpeta, uint64_t tope, int borrar)
     while (total <= tope && (e = readdir(d)) != NULL) {
         struct stat st;
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
-            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_uid != uid)
+            arbol_estado(dirfd(d), e->d_name, &st) < 0 || st.st_uid != uid)
             continue;
         if (borrar) {
             /* Desde el descriptor de la carpeta del sistema, sin seguir nada (base/arbol.c). */
@@ -168,7 +168,7 @@ static uint64_t compartida(const char *carpeta, uint64_t tope, int borrar)
         total += coste(&st);
         if (!S_ISDIR(st.st_mode))
             continue;
-        int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int sub = arbol_abrir(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY);
         uint64_t dentro = sub >= 0 ? medir_carpeta(sub, st.st_dev, 1, tope - total) : 0;
         total =
             dentro == CUOTA_INMEDIBLE || total + dentro < total ? CUOTA_INMEDIBLE : total + dentro;

@@ -155,7 +155,7 @@ static void anotar_arbol(FILE *f, int dir, const char *ruta, int altura, int *qu
         char sub[PATH_MAX];
         struct stat st;
         if (snprintf(sub, sizeof sub, "%s/%s", ruta, e->d_name) >= (int)sizeof sub ||
-            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            arbol_estado(dirfd(d), e->d_name, &st) < 0)
             continue;
         if (S_ISREG(st.st_mode) && strchr(sub, '\n') == NULL) {
             fprintf(f, "%s\n", sub);

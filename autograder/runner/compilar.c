@@ -162,6 +162,13 @@ static void ceder_fuentes(int fuentes)
         closedir(d);
 }
 
+/* El descriptor de la carpeta de fuentes, abierto antes de compilar nada: hasta ahí es de
+ * quien califica (trabajo/NN la acaba de crear); después, de la entrega (arbol_*). */
+static int abrir_fuentes(const char *fuentes)
+{
+    return arbol_raiz(fuentes);
+}
+
 /* El programa enlazado en la caja (`programa`, en la carpeta de fuentes, que era de la
  * entrega) pasa a `binario`, en la carpeta de trabajo del laboratorio (de quien califica):
  * renameat desde el descriptor de fuentes, que mueve el nombre sin seguirlo, y después tiene
@@ -256,8 +263,7 @@ int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes, co
     contexto_t x = {.c = c, .fuentes = fuentes};
     char *nombres[MAX_FUENTES], *objetos[MAX_FUENTES];
     *aviso_medios = NULL;
-    /* Antes de compilar nada: la carpeta es de quien califica (trabajo/NN la acaba de crear). */
-    int dir = arbol_raiz(fuentes);
+    int dir = abrir_fuentes(fuentes);
     if (dir < 0) {
         lab->compila = 0;
         lab->compilador = texto_formato("no se pudo abrir %s: %s", fuentes, arbol_error(dir));
