@@ -50,7 +50,9 @@
  * lo que se borra (renameat) y se sigue desde ahí: ningún árbol agota los descriptores. */
 #define ARBOL_NIVELES 48
 
-static int sin_openat2; /* 1 tras un ENOSYS: no se vuelve a intentar */
+/* 1 tras un ENOSYS: no se vuelve a intentar. -1: aún no se sabe; CALIF_SIN_OPENAT2=1 (las
+ * pruebas: prueba-autograder) lo fuerza, para probar el recorrido de un núcleo < 5.6. */
+static int sin_openat2 = -1;
 
 const char *arbol_error(int r)
 {
@@ -96,6 +98,10 @@ static int validar(const char *rel)
 static int con_openat2(int dir, const char *rel, int flags, mode_t modo)
 {
 #ifdef SYS_openat2
+    if (sin_openat2 < 0) {
+        const char *forzar = getenv("CALIF_SIN_OPENAT2");
+        sin_openat2 = forzar != NULL && strcmp(forzar, "1") == 0;
+    }
     if (sin_openat2)
         return -ENOSYS;
     struct open_how como = {

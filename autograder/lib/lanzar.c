@@ -97,8 +97,10 @@ static int junto_copiar(const char *programa, const char *junto)
     snprintf(ruta, sizeof ruta, "%.*s/%s", (int)(barra - programa), programa, base);
     snprintf(temporal, sizeof temporal, "%s.%ld", ruta, (long)getpid());
     int in = cal_abrir(junto, O_RDONLY | O_NONBLOCK);
+    if (in == -EXDEV) /* no cuelga de las temporales: es de quien califica */
+        in = open(junto, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (in < 0)
-        return in;
+        return in == -1 ? -errno : in;
     int out = open(temporal, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
     int r = out < 0 ? -errno : 0;
     char buf[65536];
@@ -116,27 +118,32 @@ static int junto_copiar(const char *programa, const char *junto)
 }
 
 /* Lo que bwrap monta lo resuelve bwrap por su ruta: antes de lanzar, cada carpeta y `junto`
- * tienen que ser una carpeta y un archivo normal bajo la temporal de la verificación, sin un
- * enlace simbólico en el camino (la entrega pudo dejarlo en una ejecución anterior). 0 o -ELOOP
- * (-EXDEV si no cuelgan de la temporal: error del calificador). */
+ * que cuelguen de la temporal de la verificación (las de la entrega) tienen que ser una carpeta
+ * y un archivo normal, sin un enlace simbólico en el camino (la entrega pudo dejarlo en una
+ * ejecución anterior). Lo que no cuelga de ella es de quien califica (el socket del PostgreSQL
+ * del 12). 0 o -ELOOP. */
+static int montaje_limpio(const char *ruta, int carpeta)
+{
+    const char *rel;
+    struct stat st;
+    if (ruta == NULL || temporal_relativa(ruta, &rel) < 0)
+        return 0;
+    int r = arbol_estado(temporal_raiz_fd(), rel, &st);
+    if (r < 0)
+        return r;
+    if (S_ISLNK(st.st_mode))
+        return -ELOOP;
+    return carpeta ? (S_ISDIR(st.st_mode) ? 0 : -ENOTDIR) : (S_ISREG(st.st_mode) ? 0 : -EINVAL);
+}
+
 static int montajes_limpios(const cal_lanzamiento_t *l)
 {
-    struct stat st;
     for (int i = 0; l->carpetas != NULL && l->carpetas[i] != NULL; i++) {
-        int r = cal_estado(l->carpetas[i], &st);
+        int r = montaje_limpio(l->carpetas[i], 1);
         if (r < 0)
             return r;
-        if (!S_ISDIR(st.st_mode))
-            return S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
     }
-    if (l->junto != NULL) {
-        int r = cal_estado(l->junto, &st);
-        if (r < 0)
-            return r;
-        if (!S_ISREG(st.st_mode))
-            return S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
-    }
-    return 0;
+    return montaje_limpio(l->junto, 0);
 }
 
 static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *destino,

@@ -288,36 +288,45 @@ else
   mal "parte-enlace" "parte_enlace: root escribió o cambió el modo de un archivo ajeno por un enlace"
 fi
 rm -f autograder/HACKEADO
-# El calificador, como root, nunca sigue una ruta que la entrega pudo tocar (base/arbol.c).
+# El calificador, como root, nunca sigue una ruta que la entrega pudo tocar (base/arbol.c), con
+# openat2 y sin él (CALIF_SIN_OPENAT2=1: el recorrido de un núcleo < 5.6), y sin bwrap.
 # 08: al salir, el programa cambia «arbol» por otra carpeta cuyo «cerrada» es un enlace a un
 # archivo ajeno (0600); después el calificador devolvía los permisos a «arbol/cerrada» con
 # chmod(ruta, 0755) y root cambiaba el modo de ese archivo (antes: 0600 → 0755 y 100/100).
-e8_victima="$TMP/victima-08"
-echo intacta >"$e8_victima"
-chmod 600 "$e8_victima"
 cat autograder/hostiles/enlace_08.c solutions/08-contador-palabras/contador.c >"$generada/enlace_08.c"
-SECRETO=$e8_victima CASO_LAB=08-contador-palabras CASO_ARCHIVO=contador.c caso enlace_08 "$generada/enlace_08.c" 92
-if [ "$(cat "$e8_victima")" = intacta ] && [ "$(stat -c %a "$e8_victima")" = 600 ] &&
-  grep -q 'enlace simbólico.*no se sigue' "$SALIDAS/enlace_08.txt"; then
-  bien "enlace_08: el archivo ajeno sigue 0600 y la verificación dice que había un enlace"
-else
-  mal "enlace-08" "enlace_08: root cambió el modo de un archivo ajeno por un enlace, o el informe no lo dice ($(stat -c %a "$e8_victima"))"
-fi
+for variante in "" CALIF_SIN_OPENAT2=1 CALIF_SIN_BWRAP=1; do
+  nombre=enlace_08${variante:+_${variante%%=*}}
+  e8_victima="$TMP/victima-$nombre"
+  echo intacta >"$e8_victima"
+  chmod 600 "$e8_victima"
+  SECRETO=$e8_victima CASO_LAB=08-contador-palabras CASO_ARCHIVO=contador.c \
+    caso "$nombre" "$generada/enlace_08.c" 92 $variante
+  if [ "$(cat "$e8_victima")" = intacta ] && [ "$(stat -c %a "$e8_victima")" = 600 ] &&
+    grep -q 'enlace simbólico.*no se sigue' "$SALIDAS/$nombre.txt"; then
+    bien "$nombre: el archivo ajeno sigue 0600 y la verificación dice que había un enlace"
+  else
+    mal "$nombre-victima" "$nombre: root cambió el modo de un archivo ajeno por un enlace ($(stat -c %a "$e8_victima")), o el informe no lo dice"
+  fi
+done
 # 11: al salir, el programa cambia su carpeta -d por un enlace a una carpeta ajena 0700; el
 # calificador listaba -d en el detalle de lo que falla y el nombre de un archivo de esa carpeta
 # salía en el informe y en results.json (antes: 6 veces en cada uno).
-e11_secreta="$TMP/secreta-11"
-e11_nombre="solo-root-$RANDOM$RANDOM.txt"
-mkdir -m 700 "$e11_secreta"
-: >"$e11_secreta/$e11_nombre"
 cat autograder/hostiles/enlace_11.c solutions/11-descargas/descargas.c >"$generada/enlace_11.c"
-SECRETO=$e11_secreta CASO_LAB=11-descargas CASO_ARCHIVO=descargas.c caso enlace_11 "$generada/enlace_11.c" 100
-if ! grep -rqF "$e11_nombre" "$SALIDAS/enlace_11.txt" "$SALIDAS/enlace_11" &&
-  grep -q 'no se puede leer: la entrega puso un enlace simbólico' "$SALIDAS/enlace_11.txt"; then
-  bien "enlace_11: lo de la carpeta ajena no sale en ningún informe, y el detalle dice que había un enlace"
-else
-  mal "enlace-11" "enlace_11: el nombre de un archivo de una carpeta 0700 ajena salió en el informe, o no dice por qué no se lista"
-fi
+for variante in "" CALIF_SIN_OPENAT2=1; do
+  nombre=enlace_11${variante:+_${variante%%=*}}
+  e11_secreta="$TMP/secreta-$nombre"
+  e11_nombre="solo-root-$RANDOM$RANDOM.txt"
+  mkdir -m 700 "$e11_secreta"
+  : >"$e11_secreta/$e11_nombre"
+  SECRETO=$e11_secreta CASO_LAB=11-descargas CASO_ARCHIVO=descargas.c \
+    caso "$nombre" "$generada/enlace_11.c" 100 $variante
+  if ! grep -rqF "$e11_nombre" "$SALIDAS/$nombre.txt" "$SALIDAS/$nombre" &&
+    grep -q 'no se puede leer: la entrega puso un enlace simbólico' "$SALIDAS/$nombre.txt"; then
+    bien "$nombre: lo de la carpeta ajena no sale en ningún informe, y el detalle dice que había un enlace"
+  else
+    mal "$nombre-secreto" "$nombre: el nombre de un archivo de una carpeta 0700 ajena salió en el informe, o no dice por qué no se lista"
+  fi
+done
 
 # Los medios, por lo que hace el programa (runner/conducta.c, trazas de strace): cada trampa
 # es medios_cola.c + medios_NN_*.c delante de la solución (uv_fs_* síncronas con callback
