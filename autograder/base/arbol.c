@@ -232,8 +232,9 @@ static int padre(int raiz, const char *rel, char *nombre, size_t tam)
 
 int arbol_abrir(int raiz, const char *rel, int flags)
 {
-    if ((flags & (O_CREAT | O_TMPFILE)) != 0)
-        return -EINVAL; /* crear es arbol_crear */
+    /* Crear es arbol_crear. O_TMPFILE lleva dentro O_DIRECTORY: se mira entero. */
+    if ((flags & O_CREAT) == O_CREAT || (flags & O_TMPFILE) == O_TMPFILE)
+        return -EINVAL;
     return resolver(raiz, rel, flags, 0);
 }
 

@@ -108,6 +108,21 @@ if bash "$RAIZ/autograder/pruebas/rutas-estaticas.sh" "$RAIZ"; then
 else
   mal "rutas-estaticas" "rutas-estaticas: hay llamadas por ruta sobre árboles de la entrega (arriba)"
 fi
+# base/arbol.c por dentro, con openat2 y con el recorrido de un núcleo sin él.
+if "${CC:-cc}" -std=gnu11 -Wall -Wextra -Werror -I"$RAIZ/autograder/include" -I"$RAIZ/common/include" \
+  -o "$TMP/prueba_arbol" "$RAIZ/autograder/pruebas/arbol/prueba_arbol.c" "$B/lib/libcalificador.a" \
+  "$B/lib/libcurso.a" 2>"$TMP/prueba_arbol.err"; then
+  for sin in 0 1; do
+    mkdir "$TMP/arbol-$sin"
+    if CALIF_SIN_OPENAT2=$sin "$TMP/prueba_arbol" "$TMP/arbol-$sin"; then
+      bien "arbol (CALIF_SIN_OPENAT2=$sin): ningún enlace se sigue"
+    else
+      mal "arbol-$sin" "arbol (CALIF_SIN_OPENAT2=$sin): alguna trampa se siguió (arriba)"
+    fi
+  done
+else
+  mal "arbol-compila" "prueba_arbol.c no compila: $(head -n3 "$TMP/prueba_arbol.err")"
+fi
 
 echo "── Contención con bubblewrap"
 if ! command -v bwrap >/dev/null; then
