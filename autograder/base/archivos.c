@@ -1,12 +1,13 @@
 /* archivos.c — lo que el calificador hace con archivos: crear carpetas, copiar una entrega
- * sin seguir enlaces (ni aceptar archivos enormes), leer con tope y borrar un árbol.
+ * sin seguir enlaces (ni aceptar archivos enormes), leer con tope y borrar un árbol (con
+ * arbol.c). Todo por ruta: solo para rutas que la entrega no pudo tocar (el repositorio, la
+ * entrega original, build/); lo que cuelga de un árbol suyo va por arbol.c.
  */
 #define _GNU_SOURCE
 #include "calificador/base.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,18 +89,22 @@ char *archivos_leer(const char *ruta, size_t tope)
     return buf;
 }
 
-static int borrar_uno(const char *ruta, const struct stat *st, int tipo, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    if (tipo == FTW_DP)
-        rmdir(ruta);
-    else
-        unlink(ruta);
-    return 0;
-}
-
 void archivos_borrar_arbol(const char *ruta)
 {
-    nftw(ruta, borrar_uno, 16, FTW_DEPTH | FTW_PHYS);
+    /* Lo de dentro puede ser de la entrega (la carpeta de trabajo de un laboratorio, las
+     * temporales): se borra desde el descriptor de la carpeta que lo contiene, sin seguir
+     * nada (arbol.c). Esa carpeta la nombra quien califica y es suya. */
+    char padre[PATH_MAX];
+    texto_poner(padre, sizeof padre, "%s", ruta);
+    char *barra = strrchr(padre, '/');
+    const char *nombre = barra != NULL ? barra + 1 : padre;
+    if (nombre[0] == '\0')
+        return;
+    if (barra != NULL)
+        *barra = '\0';
+    int dir = arbol_raiz(barra == NULL ? "." : barra == padre ? "/" : padre);
+    if (dir < 0)
+        return;
+    arbol_borrar(dir, nombre);
+    close(dir);
 }

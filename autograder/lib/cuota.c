@@ -110,7 +110,7 @@ static uint64_t medir_carpeta(int dir, dev_t disp, int nivel, uint64_t tope)
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         struct stat st;
-        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        if (arbol_estado(dirfd(d), e->d_name, &st) < 0)
             continue; /* borrado mientras se mira */
         total += coste(&st);
         if (!S_ISDIR(st.st_mode) || st.st_dev != disp)
@@ -119,9 +119,9 @@ static uint64_t medir_carpeta(int dir, dev_t disp, int nivel, uint64_t tope)
             total = CUOTA_INMEDIBLE;
             break;
         }
-        int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int sub = arbol_abrir(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY);
         uint64_t dentro = sub >= 0          ? medir_carpeta(sub, disp, nivel + 1, tope - total)
-                          : errno == ENOENT ? 0
+                          : sub == -ENOENT  ? 0
                           : ciega(&st)      ? 0
                                             : CUOTA_INMEDIBLE;
         total =
@@ -158,18 +158,17 @@ static uint64_t compartida(const char *carpeta, uint64_t tope, int borrar)
     while (total <= tope && (e = readdir(d)) != NULL) {
         struct stat st;
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
-            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_uid != uid)
+            arbol_estado(dirfd(d), e->d_name, &st) < 0 || st.st_uid != uid)
             continue;
         if (borrar) {
-            char ruta[PATH_MAX];
-            if (snprintf(ruta, sizeof ruta, "%s/%s", carpeta, e->d_name) < (int)sizeof ruta)
-                archivos_borrar_arbol(ruta);
+            /* Desde el descriptor de la carpeta del sistema, sin seguir nada (base/arbol.c). */
+            arbol_borrar(dirfd(d), e->d_name);
             continue;
         }
         total += coste(&st);
         if (!S_ISDIR(st.st_mode))
             continue;
-        int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int sub = arbol_abrir(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY);
         uint64_t dentro = sub >= 0 ? medir_carpeta(sub, st.st_dev, 1, tope - total) : 0;
         total =
             dentro == CUOTA_INMEDIBLE || total + dentro < total ? CUOTA_INMEDIBLE : total + dentro;
@@ -184,8 +183,8 @@ static uint64_t compartida(const char *carpeta, uint64_t tope, int borrar)
 static uint64_t medir(uint64_t tope)
 {
     uint64_t total = 0;
-    const char *raiz = temporal_raiz();
-    int dir = raiz[0] != '\0' ? open(raiz, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+    int raiz = temporal_raiz_fd();
+    int dir = raiz >= 0 ? arbol_abrir(raiz, "", O_RDONLY | O_DIRECTORY) : -1;
     struct stat st;
     /* La raíz es del calificador: si no está, no hay nada que medir en ella. */
     if (dir >= 0 && fstat(dir, &st) == 0) {

@@ -3,6 +3,11 @@
  * misma ruta (cal_lanzamiento_t.carpetas), FIFOs (entradas que el calificador dosifica: así
  * se ve desde fuera cuántos archivos tiene abiertos a la vez un programa, y que nunca lee un
  * archivo entero de golpe) y la comparación de archivos con bytes o con su SHA-256.
+ *
+ * Esas carpetas son de la entrega: todo lo que se hace en ellas (también antes de lanzar: una
+ * verificación lanza el programa varias veces en la misma carpeta) baja desde la raíz de las
+ * temporales con base/arbol.c, sin seguir ningún enlace (cal_abrir, cal_estado, cal_chmod,
+ * cal_listar, cal_crear_*).
  */
 #define _GNU_SOURCE
 #include "interno.h"
@@ -17,87 +22,111 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Como root, lo que prepara el calificador es del usuario de la caja (que lo lee y escribe). */
-static int ceder(const char *ruta)
+/* La parte de `ruta` bajo la temporal de la verificación, o -EXDEV: todo lo que sigue baja
+ * desde el descriptor de esa raíz (abierto antes de lanzar nada) con base/arbol.c. */
+static int bajo_raiz(const char *ruta, const char **rel)
 {
-    if (geteuid() == 0 && chown(ruta, uid_caja(), uid_caja()) < 0)
-        return -errno;
-    return 0;
+    return temporal_relativa(ruta, rel);
+}
+
+/* Como root, lo que prepara el calificador es del usuario de la caja (que lo lee y escribe). */
+static int ceder(const char *rel)
+{
+    if (geteuid() != 0)
+        return 0;
+    return arbol_chown(temporal_raiz_fd(), rel, uid_caja(), uid_caja());
 }
 
 int cal_carpeta(const char *nombre, char *ruta, size_t tam)
 {
+    const char *rel;
     int r = temporal_nuevo(nombre, ruta, tam);
     if (r == 0)
-        r = ceder(ruta);
+        r = bajo_raiz(ruta, &rel);
+    if (r == 0)
+        r = ceder(rel);
     return r;
 }
 
 int cal_crear_archivo(const char *ruta, mode_t modo)
 {
-    const char *raiz = temporal_raiz();
-    size_t n = strlen(raiz);
-    if (n == 0 || strncmp(ruta, raiz, n) != 0 || ruta[n] != '/')
-        return -EXDEV;
-    /* La temporal de la verificación es de root y nadie más escribe en ella: se abre por su
-     * ruta. De ahí abajo todo puede ser del programa: ni un enlace, ni en medio ni al final. */
-    int dir = open(raiz, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (dir < 0)
-        return -errno;
-    char resto[PATH_MAX];
-    if (snprintf(resto, sizeof resto, "%s", ruta + n + 1) >= (int)sizeof resto) {
-        close(dir);
-        return -ENAMETOOLONG;
-    }
-    char *trozo = resto, *barra;
-    while ((barra = strchr(trozo, '/')) != NULL) {
-        *barra = '\0';
-        if (strcmp(trozo, "..") == 0) {
-            close(dir);
-            return -EXDEV;
-        }
-        int sub = trozo[0] == '\0'
-                      ? dup(dir)
-                      : openat(dir, trozo, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        int e = errno;
-        close(dir);
-        if (sub < 0)
-            return -e;
-        dir = sub;
-        trozo = barra + 1;
-    }
-    if (trozo[0] == '\0' || strcmp(trozo, ".") == 0 || strcmp(trozo, "..") == 0) {
-        close(dir);
-        return -EINVAL;
-    }
-    /* Lo que hubiera con ese nombre (un enlace, una FIFO, un archivo del programa) se va. */
-    if (unlinkat(dir, trozo, 0) < 0 && errno != ENOENT) {
-        int e = errno;
-        close(dir);
-        return -e;
-    }
-    int fd = openat(dir, trozo, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, modo);
-    int e = errno;
-    close(dir);
-    return fd >= 0 ? fd : -e;
+    const char *rel;
+    int r = bajo_raiz(ruta, &rel);
+    return r < 0 ? r : arbol_crear(temporal_raiz_fd(), rel, O_WRONLY, modo);
+}
+
+int cal_abrir(const char *ruta, int flags)
+{
+    const char *rel;
+    int r = bajo_raiz(ruta, &rel);
+    return r < 0 ? r : arbol_abrir(temporal_raiz_fd(), rel, flags);
+}
+
+int cal_estado(const char *ruta, struct stat *st)
+{
+    const char *rel;
+    int r = bajo_raiz(ruta, &rel);
+    return r < 0 ? r : arbol_estado(temporal_raiz_fd(), rel, st);
+}
+
+int cal_chmod(const char *ruta, mode_t modo)
+{
+    const char *rel;
+    int r = bajo_raiz(ruta, &rel);
+    return r < 0 ? r : arbol_chmod(temporal_raiz_fd(), rel, modo);
+}
+
+int cal_listar(const char *ruta, DIR **d)
+{
+    const char *rel;
+    *d = NULL;
+    int r = bajo_raiz(ruta, &rel);
+    return r < 0 ? r : arbol_listar(temporal_raiz_fd(), rel, d);
+}
+
+int cal_crear_carpeta(const char *ruta, mode_t modo)
+{
+    const char *rel;
+    int r = bajo_raiz(ruta, &rel);
+    if (r == 0)
+        r = arbol_carpeta(temporal_raiz_fd(), rel, modo);
+    /* El modo exacto, sin la máscara del proceso (0777: la del 11, que escribe cualquiera). */
+    if (r == 0)
+        r = arbol_chmod(temporal_raiz_fd(), rel, modo);
+    return r;
+}
+
+int cal_crear_enlace(const char *destino, const char *ruta)
+{
+    const char *rel;
+    int r = bajo_raiz(ruta, &rel);
+    return r < 0 ? r : arbol_enlace(temporal_raiz_fd(), destino, rel);
+}
+
+const char *cal_ruta_error(int r)
+{
+    if (r == -EXDEV)
+        return "la ruta no cuelga de la carpeta de la verificación (error del calificador)";
+    return arbol_error(r);
 }
 
 int cal_fifo(const char *carpeta, const char *nombre, char *ruta, size_t tam)
 {
+    const char *rel;
     int n = snprintf(ruta, tam, "%s/%s", carpeta, nombre);
     if (n < 0 || (size_t)n >= tam)
         return -ENAMETOOLONG;
-    if (mkfifo(ruta, 0644) < 0)
-        return -errno;
-    return ceder(ruta);
+    int r = bajo_raiz(ruta, &rel);
+    if (r == 0)
+        r = arbol_fifo(temporal_raiz_fd(), rel, 0644);
+    return r < 0 ? r : ceder(rel);
 }
 
 int cal_fifo_abrir(const char *ruta)
 {
     /* O_RDWR no espera a un lector (en Linux): el programa que abra la FIFO para leer
      * vuelve al momento y se queda esperando datos mientras el calificador no escriba. */
-    int fd = open(ruta, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-    return fd >= 0 ? fd : -errno;
+    return cal_abrir(ruta, O_RDWR | O_NONBLOCK);
 }
 
 long cal_fifo_escribir(int fd, const void *datos, size_t n, int max_ms)
@@ -122,9 +151,9 @@ long cal_fifo_escribir(int fd, const void *datos, size_t n, int max_ms)
 
 int cal_archivo_sha256(const char *ruta, char hex[65])
 {
-    int fd = open(ruta, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = cal_abrir(ruta, O_RDONLY | O_NONBLOCK);
     if (fd < 0)
-        return -errno;
+        return fd;
     sha256_t s;
     sha256_iniciar(&s);
     char buf[65536];
@@ -178,9 +207,9 @@ static int comparar(int fd, const unsigned char *esperado, size_t n, char *motiv
 
 int cal_archivo_igual(const char *ruta, const void *esperado, size_t n, char *motivo, size_t tam)
 {
-    int fd = open(ruta, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = cal_abrir(ruta, O_RDONLY | O_NONBLOCK);
     if (fd < 0) {
-        snprintf(motivo, tam, "%s", errno == ENOENT ? "no existe" : strerror(errno));
+        snprintf(motivo, tam, "%s", cal_ruta_error(fd));
         return 0;
     }
     int ok = comparar(fd, esperado, n, motivo, tam);

@@ -15,6 +15,12 @@ void temporales_borrar(void);
 int temporal_nuevo(const char *nombre, char *ruta, size_t tam);
 /* La temporal de la verificación (raíz de las de temporal_nuevo), o "" si no hay. */
 const char *temporal_raiz(void);
+/* Su descriptor (O_PATH, abierto al crearla, antes de lanzar nada), o -1 si no hay: la raíz
+ * de todo lo que se hace dentro con base/arbol.c. Prestado. */
+int temporal_raiz_fd(void);
+/* Deja en *rel la parte de `ruta` que cuelga de la temporal (sin la barra). 0, o -EXDEV si
+ * `ruta` no cuelga de ella. */
+int temporal_relativa(const char *ruta, const char **rel);
 
 /* proceso.c — un programa lanzado y sus tres flujos de salida (stdout, stderr, valgrind),
  * leídos con poll() desde el único hilo del calificador (ver proceso.c). */
@@ -104,9 +110,10 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
  * que el ejecutor pone con «reglas_traza» en lab.json) y se observa. */
 int observar_entrada(void);
 /* Con observar_entrada(): deja en la carpeta de trazas «<pid>-<id>.entrada», la lista de los
- * archivos regulares que escribió la verificación `id` bajo `raiz` (una ruta por línea), para
+ * archivos regulares que escribió la verificación `id` bajo `raiz` (su descriptor, `raiz_fd`,
+ * abierto antes de lanzar nada; una ruta por línea), para
  * que el ejecutor sepa qué lecturas son de la entrada. Sin errores: si no puede, no la deja. */
-void observar_anotar_entrada(const char *raiz, const char *id);
+void observar_anotar_entrada(const char *raiz, int raiz_fd, const char *id);
 /* La ruta del archivo de la última traza que abrió observar_abrir ("" si ninguna). */
 const char *observar_ultima(void);
 

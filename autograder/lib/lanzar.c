@@ -84,7 +84,9 @@ static int preparar_hijo(void *datos, int fase)
 
 /* Sin bwrap, el programa corre desde su carpeta de verdad: el archivo `junto` se copia allí
  * (a un nombre temporal y después rename, para que otra verificación a la vez nunca lea uno a
- * medias). 0 o -errno. */
+ * medias). `junto` está en una carpeta de la verificación (de la entrega): se lee por su
+ * descriptor (cal_abrir, sin seguir enlaces); la carpeta del programa es de quien califica.
+ * 0 o -errno. */
 static int junto_copiar(const char *programa, const char *junto)
 {
     const char *barra = strrchr(programa, '/'), *base = strrchr(junto, '/');
@@ -94,15 +96,54 @@ static int junto_copiar(const char *programa, const char *junto)
     char ruta[PATH_MAX], temporal[PATH_MAX + 32];
     snprintf(ruta, sizeof ruta, "%.*s/%s", (int)(barra - programa), programa, base);
     snprintf(temporal, sizeof temporal, "%s.%ld", ruta, (long)getpid());
-    char error[256];
-    if (archivos_copiar(junto, temporal, error, sizeof error) < 0)
-        return -EIO;
-    if (chmod(temporal, 0444) < 0 || rename(temporal, ruta) < 0) {
-        int e = errno;
-        unlink(temporal);
-        return -e;
+    int in = cal_abrir(junto, O_RDONLY | O_NONBLOCK);
+    if (in == -EXDEV) /* no cuelga de las temporales: es de quien califica */
+        in = open(junto, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (in < 0)
+        return in == -1 ? -errno : in;
+    int out = open(temporal, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+    int r = out < 0 ? -errno : 0;
+    char buf[65536];
+    ssize_t n;
+    while (r == 0 && (n = read(in, buf, sizeof buf)) != 0) {
+        if (n < 0 || write(out, buf, (size_t)n) != n)
+            r = -EIO;
     }
-    return 0;
+    close(in);
+    if (out >= 0 && (close(out) < 0 || r < 0 || rename(temporal, ruta) < 0)) {
+        r = r < 0 ? r : -errno;
+        unlink(temporal);
+    }
+    return r;
+}
+
+/* Lo que bwrap monta lo resuelve bwrap por su ruta: antes de lanzar, cada carpeta y `junto`
+ * que cuelguen de la temporal de la verificación (las de la entrega) tienen que ser una carpeta
+ * y un archivo normal, sin un enlace simbólico en el camino (la entrega pudo dejarlo en una
+ * ejecución anterior). Lo que no cuelga de ella es de quien califica (el socket del PostgreSQL
+ * del 12). 0 o -ELOOP. */
+static int montaje_limpio(const char *ruta, int carpeta)
+{
+    const char *rel;
+    struct stat st;
+    if (ruta == NULL || temporal_relativa(ruta, &rel) < 0)
+        return 0;
+    int r = arbol_estado(temporal_raiz_fd(), rel, &st);
+    if (r < 0)
+        return r;
+    if (S_ISLNK(st.st_mode))
+        return -ELOOP;
+    return carpeta ? (S_ISDIR(st.st_mode) ? 0 : -ENOTDIR) : (S_ISREG(st.st_mode) ? 0 : -EINVAL);
+}
+
+static int montajes_limpios(const cal_lanzamiento_t *l)
+{
+    for (int i = 0; l->carpetas != NULL && l->carpetas[i] != NULL; i++) {
+        int r = montaje_limpio(l->carpetas[i], 1);
+        if (r < 0)
+            return r;
+    }
+    return montaje_limpio(l->junto, 0);
 }
 
 static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *destino,
@@ -307,8 +348,11 @@ static int carpeta_trabajo(int bwrap, char *trabajo, size_t tam)
     if (bwrap)
         return 0;
     int r = temporal_nuevo("trabajo", trabajo, tam);
-    if (r == 0 && geteuid() == 0 && chown(trabajo, uid_caja(), uid_caja()) < 0)
-        r = -errno;
+    const char *rel = NULL;
+    if (r == 0 && geteuid() == 0)
+        r = temporal_relativa(trabajo, &rel);
+    if (r == 0 && rel != NULL)
+        r = arbol_chown(temporal_raiz_fd(), rel, uid_caja(), uid_caja());
     return r;
 }
 
@@ -356,6 +400,9 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         return -ENOENT;
     if (!procesos_hay_hueco())
         return -EMFILE;
+    int limpios = montajes_limpios(l);
+    if (limpios < 0)
+        return limpios;
     int bwrap = strcmp(cal_caja(), "bwrap") == 0;
     cal_proceso_t *p = calloc(1, sizeof *p);
     if (p == NULL)

@@ -135,53 +135,64 @@ int observar_entrada(void)
     return observar_carpeta() != NULL && e != NULL && strcmp(e, "1") == 0;
 }
 
-/* Escribe en `f` la ruta de cada archivo regular bajo `dir` (sin seguir enlaces). Las
- * carpetas «trabajo-N» de la primera altura son la carpeta de trabajo del programa sin bwrap
- * (lib/lanzar.c): lo que haya allí lo escribió él, no el calificador. */
-static void anotar_arbol(FILE *f, const char *dir, int altura, int *quedan)
+/* Escribe en `f` la ruta (`ruta`/nombre) de cada archivo regular bajo la carpeta abierta `dir`
+ * (que se cierra), sin seguir enlaces: los nombres son de la entrega, y se baja desde el
+ * descriptor (base/arbol.c, la regla). Las carpetas «trabajo-N» de la primera altura son la
+ * carpeta de trabajo del programa sin bwrap (lib/lanzar.c): lo que haya allí lo escribió él, no
+ * el calificador. */
+static void anotar_arbol(FILE *f, int dir, const char *ruta, int altura, int *quedan)
 {
-    DIR *d = opendir(dir);
-    if (d == NULL)
+    DIR *d = fdopendir(dir);
+    if (d == NULL) {
+        close(dir);
         return;
+    }
     struct dirent *e;
     while ((e = readdir(d)) != NULL && *quedan > 0) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
             (altura == 0 && strncmp(e->d_name, "trabajo-", 8) == 0))
             continue;
-        char ruta[PATH_MAX];
+        char sub[PATH_MAX];
         struct stat st;
-        if (snprintf(ruta, sizeof ruta, "%s/%s", dir, e->d_name) >= (int)sizeof ruta ||
-            lstat(ruta, &st) < 0)
+        if (snprintf(sub, sizeof sub, "%s/%s", ruta, e->d_name) >= (int)sizeof sub ||
+            arbol_estado(dirfd(d), e->d_name, &st) < 0)
             continue;
-        if (S_ISREG(st.st_mode) && strchr(ruta, '\n') == NULL) {
-            fprintf(f, "%s\n", ruta);
+        if (S_ISREG(st.st_mode) && strchr(sub, '\n') == NULL) {
+            fprintf(f, "%s\n", sub);
             (*quedan)--;
         } else if (S_ISDIR(st.st_mode) && altura < 16) {
-            anotar_arbol(f, ruta, altura + 1, quedan);
+            int hijo = arbol_abrir(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY);
+            if (hijo >= 0)
+                anotar_arbol(f, hijo, sub, altura + 1, quedan);
         }
     }
     closedir(d);
 }
 
-void observar_anotar_entrada(const char *raiz, const char *id)
+void observar_anotar_entrada(const char *raiz, int raiz_fd, const char *id)
 {
     const char *d = observar_carpeta();
-    if (d == NULL || !observar_entrada() || raiz == NULL || raiz[0] == '\0')
+    if (d == NULL || !observar_entrada() || raiz == NULL || raiz[0] == '\0' || raiz_fd < 0)
         return;
     /* La ruta tal como la da strace -y (readlink de /proc/<pid>/fd): sin enlaces en medio.
-     * La caja monta las carpetas de la verificación en la misma ruta (lib/lanzar.c). */
+     * La caja monta las carpetas de la verificación en la misma ruta (lib/lanzar.c). La raíz
+     * es de quien califica (temporales.c): su ruta sí se resuelve. */
     char real[PATH_MAX], ruta[PATH_MAX];
     if (realpath(raiz, real) == NULL ||
         snprintf(ruta, sizeof ruta, "%s/%ld-%s.entrada", d, (long)getpid(), id) >= (int)sizeof ruta)
+        return;
+    int dir = arbol_abrir(raiz_fd, "", O_RDONLY | O_DIRECTORY);
+    if (dir < 0)
         return;
     int fd = open(ruta, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (f == NULL) {
         if (fd >= 0)
             close(fd);
+        close(dir);
         return;
     }
     int quedan = 100000;
-    anotar_arbol(f, real, 0, &quedan);
+    anotar_arbol(f, dir, real, 0, &quedan);
     fclose(f);
 }

@@ -102,6 +102,28 @@ caso() {
   fi
 }
 
+echo "── Rutas: el calificador no sigue nada de lo que la entrega pudo tocar (prueba estática)"
+if bash "$RAIZ/autograder/pruebas/rutas-estaticas.sh" "$RAIZ"; then
+  bien "rutas-estaticas: ninguna llamada por ruta fuera de base/arbol.c y sus excepciones"
+else
+  mal "rutas-estaticas" "rutas-estaticas: hay llamadas por ruta sobre árboles de la entrega (arriba)"
+fi
+# base/arbol.c por dentro, con openat2 y con el recorrido de un núcleo sin él.
+if "${CC:-cc}" -std=gnu11 -Wall -Wextra -Werror -I"$RAIZ/autograder/include" -I"$RAIZ/common/include" \
+  -o "$TMP/prueba_arbol" "$RAIZ/autograder/pruebas/arbol/prueba_arbol.c" "$B/lib/libcalificador.a" \
+  "$B/lib/libcurso.a" 2>"$TMP/prueba_arbol.err"; then
+  for sin in 0 1; do
+    mkdir "$TMP/arbol-$sin"
+    if CALIF_SIN_OPENAT2=$sin "$TMP/prueba_arbol" "$TMP/arbol-$sin"; then
+      bien "arbol (CALIF_SIN_OPENAT2=$sin): ningún enlace se sigue"
+    else
+      mal "arbol-$sin" "arbol (CALIF_SIN_OPENAT2=$sin): alguna trampa se siguió (arriba)"
+    fi
+  done
+else
+  mal "arbol-compila" "prueba_arbol.c no compila: $(head -n3 "$TMP/prueba_arbol.err")"
+fi
+
 echo "── Contención con bubblewrap"
 if ! command -v bwrap >/dev/null; then
   mal "sin-bwrap" "bubblewrap no está instalado: no se puede probar la caja (make deps)"
@@ -281,6 +303,45 @@ else
   mal "parte-enlace" "parte_enlace: root escribió o cambió el modo de un archivo ajeno por un enlace"
 fi
 rm -f autograder/HACKEADO
+# El calificador, como root, nunca sigue una ruta que la entrega pudo tocar (base/arbol.c), con
+# openat2 y sin él (CALIF_SIN_OPENAT2=1: el recorrido de un núcleo < 5.6), y sin bwrap.
+# 08: al salir, el programa cambia «arbol» por otra carpeta cuyo «cerrada» es un enlace a un
+# archivo ajeno (0600); después el calificador devolvía los permisos a «arbol/cerrada» con
+# chmod(ruta, 0755) y root cambiaba el modo de ese archivo (antes: 0600 → 0755 y 100/100).
+cat autograder/hostiles/enlace_08.c solutions/08-contador-palabras/contador.c >"$generada/enlace_08.c"
+for variante in "" CALIF_SIN_OPENAT2=1 CALIF_SIN_BWRAP=1; do
+  nombre=enlace_08${variante:+_${variante%%=*}}
+  e8_victima="$TMP/victima-$nombre"
+  echo intacta >"$e8_victima"
+  chmod 600 "$e8_victima"
+  SECRETO=$e8_victima CASO_LAB=08-contador-palabras CASO_ARCHIVO=contador.c \
+    caso "$nombre" "$generada/enlace_08.c" 92 $variante
+  if [ "$(cat "$e8_victima")" = intacta ] && [ "$(stat -c %a "$e8_victima")" = 600 ] &&
+    grep -q 'enlace simbólico.*no se sigue' "$SALIDAS/$nombre.txt"; then
+    bien "$nombre: el archivo ajeno sigue 0600 y la verificación dice que había un enlace"
+  else
+    mal "$nombre-victima" "$nombre: root cambió el modo de un archivo ajeno por un enlace ($(stat -c %a "$e8_victima")), o el informe no lo dice"
+  fi
+done
+# 11: al salir, el programa cambia su carpeta -d por un enlace a una carpeta ajena 0700; el
+# calificador listaba -d en el detalle de lo que falla y el nombre de un archivo de esa carpeta
+# salía en el informe y en results.json (antes: 6 veces en cada uno).
+cat autograder/hostiles/enlace_11.c solutions/11-descargas/descargas.c >"$generada/enlace_11.c"
+for variante in "" CALIF_SIN_OPENAT2=1; do
+  nombre=enlace_11${variante:+_${variante%%=*}}
+  e11_secreta="$TMP/secreta-$nombre"
+  e11_nombre="solo-root-$RANDOM$RANDOM.txt"
+  mkdir -m 700 "$e11_secreta"
+  : >"$e11_secreta/$e11_nombre"
+  SECRETO=$e11_secreta CASO_LAB=11-descargas CASO_ARCHIVO=descargas.c \
+    caso "$nombre" "$generada/enlace_11.c" 100 $variante
+  if ! grep -rqF "$e11_nombre" "$SALIDAS/$nombre.txt" "$SALIDAS/$nombre" &&
+    grep -q 'no se puede leer: la entrega puso un enlace simbólico' "$SALIDAS/$nombre.txt"; then
+    bien "$nombre: lo de la carpeta ajena no sale en ningún informe, y el detalle dice que había un enlace"
+  else
+    mal "$nombre-secreto" "$nombre: el nombre de un archivo de una carpeta 0700 ajena salió en el informe, o no dice por qué no se lista"
+  fi
+done
 
 # Los medios, por lo que hace el programa (runner/conducta.c, trazas de strace): cada trampa
 # es medios_cola.c + medios_NN_*.c delante de la solución (uv_fs_* síncronas con callback

@@ -32,7 +32,8 @@ typedef struct {
     char *tmp, *programa, *resultados, *caja, *servidor, *bwrap, *marca, *observar, *puerta,
         *llamadas, *strace, *entrada;
     const char *origen;
-    const char *lista[16];
+    const char *sin_openat2;
+    const char *lista[17];
 } entorno_t;
 
 void marcar_todas(lab_t *lab, const char *obtenido)
@@ -165,6 +166,10 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
      * strace escribe los iovec (lib/observar.c). */
     e->entrada = texto_formato("CALIF_OBSERVAR_ENTRADA=%d", lab->nreglas > 0);
     e->origen = conducta_origen() ? "CALIF_OBSERVAR_ORIGEN=1" : "CALIF_OBSERVAR_ORIGEN=0";
+    /* Las pruebas fuerzan así el camino sin openat2 de base/arbol.c (el de un núcleo < 5.6). */
+    const char *sin = getenv("CALIF_SIN_OPENAT2");
+    e->sin_openat2 = sin != NULL && strcmp(sin, "1") == 0 ? "CALIF_SIN_OPENAT2=1"
+                                                          : "CALIF_SIN_OPENAT2=0";
     const char *lista[] = {"PATH=/usr/local/bin:/usr/bin:/bin",
                            "LANG=C.UTF-8",
                            e->tmp,
@@ -179,6 +184,7 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
                            e->strace,
                            e->entrada,
                            e->origen,
+                           e->sin_openat2,
                            e->marca,
                            NULL};
     memcpy(e->lista, lista, sizeof lista);

@@ -18,6 +18,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,10 +44,11 @@ static int comparar_textos(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Los .c de `dir`, en orden (memoria nueva en nombres[i]). */
-static int listar_c(const char *dir, char **nombres)
+/* Los .c de la carpeta de fuentes (su descriptor), en orden (memoria nueva en nombres[i]). */
+static int listar_c(int dir, char **nombres)
 {
-    DIR *d = opendir(dir);
+    DIR *d;
+    arbol_listar(dir, "", &d);
     int n = 0;
     struct dirent *e;
     while (d != NULL && (e = readdir(d)) != NULL && n < MAX_FUENTES) {
@@ -139,26 +141,51 @@ static int correr(contexto_t *x, char **salida, int *excedido)
 }
 
 /* Como root, la carpeta de fuentes pasa a ser del usuario de la caja (el compilador
- * escribe allí sus objetos). */
-static void ceder_fuentes(const char *fuentes)
+ * escribe allí sus objetos). Por su descriptor: desde aquí, la carpeta es de la entrega. */
+static void ceder_fuentes(int fuentes)
 {
     if (geteuid() != 0)
         return;
     uid_t u = uid_caja();
-    if (chown(fuentes, u, u) < 0)
+    if (arbol_chown(fuentes, "", u, u) < 0)
         return;
-    DIR *d = opendir(fuentes);
+    DIR *d;
+    arbol_listar(fuentes, "", &d);
     struct dirent *e;
     while (d != NULL && (e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        char ruta[PATH_MAX];
-        if (snprintf(ruta, sizeof ruta, "%s/%s", fuentes, e->d_name) < (int)sizeof ruta &&
-            lchown(ruta, u, u) < 0)
+        if (arbol_chown(fuentes, e->d_name, u, u) < 0)
             break;
     }
     if (d != NULL)
         closedir(d);
+}
+
+/* El descriptor de la carpeta de fuentes, abierto antes de compilar nada: hasta ahí es de
+ * quien califica (trabajo/NN la acaba de crear); después, de la entrega (arbol_*). */
+static int abrir_fuentes(const char *fuentes)
+{
+    return arbol_raiz(fuentes);
+}
+
+/* El programa enlazado en la caja (`programa`, en la carpeta de fuentes, que era de la
+ * entrega) pasa a `binario`, en la carpeta de trabajo del laboratorio (de quien califica):
+ * renameat desde el descriptor de fuentes, que mueve el nombre sin seguirlo, y después tiene
+ * que ser un archivo normal con un solo enlace (ni un enlace simbólico puesto al compilar, ni
+ * un enlace duro a otro archivo); si no, se quita. 1 si está. */
+static int binario_a_su_sitio(int fuentes, const char *programa, const char *binario)
+{
+    if (renameat(fuentes, programa, AT_FDCWD, binario) < 0)
+        return 0;
+    int fd = open(binario, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    int ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1;
+    if (fd >= 0)
+        close(fd);
+    if (!ok)
+        unlink(binario);
+    return ok && access(binario, X_OK) == 0;
 }
 
 static int es_del_estudiante(const lab_t *lab, const char *fuente)
@@ -235,9 +262,16 @@ int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes, co
 {
     contexto_t x = {.c = c, .fuentes = fuentes};
     char *nombres[MAX_FUENTES], *objetos[MAX_FUENTES];
-    int n = listar_c(fuentes, nombres);
     *aviso_medios = NULL;
-    ceder_fuentes(fuentes);
+    int dir = abrir_fuentes(fuentes);
+    if (dir < 0) {
+        lab->compila = 0;
+        lab->compilador = texto_formato("no se pudo abrir %s: %s", fuentes, arbol_error(dir));
+        anotar_compila(lab, "(ninguna)");
+        return -1;
+    }
+    int n = listar_c(dir, nombres);
+    ceder_fuentes(dir);
     char *orden = texto_formato("%s … -o %s", c->cc, lab->programa);
     for (int i = 0; i < n; i++) {
         char *t = texto_formato("%s %s", orden, nombres[i]);
@@ -281,12 +315,11 @@ int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes, co
         free(mensajes);
         free(enlace);
         mensajes = t;
-        char hecho[PATH_MAX];
-        snprintf(hecho, sizeof hecho, "%s/%s", fuentes, lab->programa);
-        if (ok && rename(hecho, binario) < 0)
+        if (ok && !binario_a_su_sitio(dir, lab->programa, binario))
             ok = 0;
     }
-    lab->compila = ok && access(binario, X_OK) == 0;
+    close(dir);
+    lab->compila = ok;
     if (prohibido)
         lab->compila = 1; /* compiló; lo que falla son los medios */
 

@@ -11,9 +11,11 @@
 #ifndef CALIFICADOR_BASE_H
 #define CALIFICADOR_BASE_H
 
+#include <dirent.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "curso/huella.h"
@@ -37,8 +39,45 @@ int archivos_crear_carpetas(const char *ruta);
 int archivos_copiar(const char *origen, const char *destino, char *error, size_t tam);
 /* Como mucho `tope` bytes de `ruta`, terminados en NUL; NULL si no se puede leer. */
 char *archivos_leer(const char *ruta, size_t tope);
-/* Borra `ruta` y todo lo que contiene sin seguir enlaces (lo que no se pueda, se deja). */
+/* Borra `ruta` y todo lo que contiene sin seguir enlaces (lo que no se pueda, se deja). La
+ * carpeta que contiene `ruta` debe ser de quien califica: de ahí abajo, arbol_borrar. */
 void archivos_borrar_arbol(const char *ruta);
+
+/* ---------------------------------------------------------------- arbol.c */
+/* Lo ÚNICO que se hace sobre un árbol que la entrega pudo escribir (las carpetas de una
+ * verificación, la de trabajo del programa, la de fuentes tras compilar en la caja): cada
+ * paso baja desde `raiz`, un descriptor de carpeta abierto ANTES de lanzar nada de la entrega,
+ * con openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS) o, sin openat2,
+ * componente a componente con O_NOFOLLOW; nunca por la ruta entera. `rel` es relativa a
+ * `raiz` ("" o "." es la raíz). Un enlace simbólico en cualquier punto da -ELOOP; un «..» o
+ * una ruta absoluta, -EXDEV; cambiar un archivo con más de un enlace duro, -EMLINK. Nada de
+ * eso se sigue nunca. `raiz` es prestado; lo que devuelven (descriptores, DIR*) es de quien
+ * llama. 0, un descriptor o un error negativo estilo errno. */
+/* Abre la raíz de un árbol por su ruta (O_PATH, sin seguir el último enlace). Solo con una
+ * ruta que la entrega no pudo tocar: antes de lanzarla, o cuyas carpetas no son suyas. */
+int arbol_raiz(const char *ruta);
+/* Abre `rel` con `flags` de open (sin O_CREAT: eso es arbol_crear). Descriptor o error. */
+int arbol_abrir(int raiz, const char *rel, int flags);
+/* Quita lo que haya con el nombre de `rel` (no una carpeta) y crea un archivo nuevo (O_EXCL)
+ * con `flags` y `modo`. Descriptor o error. */
+int arbol_crear(int raiz, const char *rel, int flags, mode_t modo);
+/* Como lstat: de un enlace simbólico, el del propio enlace (S_ISLNK). */
+int arbol_estado(int raiz, const char *rel, struct stat *st);
+/* chmod y chown del propio archivo o carpeta (de un enlace simbólico, -ELOOP). */
+int arbol_chmod(int raiz, const char *rel, mode_t modo);
+int arbol_chown(int raiz, const char *rel, uid_t uid, gid_t gid);
+/* Lista la carpeta `rel`: deja en *d un DIR* (de quien llama: closedir). */
+int arbol_listar(int raiz, const char *rel, DIR **d);
+/* mkdir, mkfifo y symlink (el enlace apunta a `destino`, que no se mira) de `rel`. */
+int arbol_carpeta(int raiz, const char *rel, mode_t modo);
+int arbol_fifo(int raiz, const char *rel, mode_t modo);
+int arbol_enlace(int raiz, const char *destino, const char *rel);
+/* Borra `rel`: un archivo o un enlace (el enlace, no a lo que apunta), o una carpeta con todo
+ * lo que tiene, sin seguir nada (sin root, abre antes las carpetas cerradas que son suyas). */
+int arbol_borrar(int raiz, const char *rel);
+/* El error para el informe, en español: «la entrega puso un enlace simbólico donde se esperaba
+ * un archivo o una carpeta: no se sigue» (-ELOOP), … Estático. */
+const char *arbol_error(int r);
 
 /* ---------------------------------------------------------------- reloj.c */
 /* Milisegundos y segundos del reloj monotónico (el del registro del servidor). */

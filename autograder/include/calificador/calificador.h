@@ -29,8 +29,10 @@
 #ifndef CALIFICADOR_H
 #define CALIFICADOR_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* ---------------------------------------------------------------- verificaciones */
@@ -193,12 +195,34 @@ const char *cal_caja(void);
 /* Una carpeta temporal de la verificación (se borra en cal_fin) que el usuario de la caja
  * puede leer y escribir; pásala en cal_lanzamiento_t.carpetas para que el programa la vea. */
 int cal_carpeta(const char *nombre, char *ruta, size_t tam);
-/* Crea (vacío, modo `modo`) el archivo `ruta`, dentro de una carpeta de cal_carpeta, para que
- * el calificador escriba en él entre dos ejecuciones del programa. Esas carpetas son del
- * usuario de la caja: lo que el programa dejó ahí (un enlace simbólico con ese nombre, o en
- * lugar de una subcarpeta) no se sigue nunca: se baja desde la temporal de la verificación
- * componente a componente sin seguir enlaces, y el último nombre se borra y se crea de nuevo
- * (O_EXCL). Descriptor (de quien llama) o -errno; -EXDEV si `ruta` no cuelga de ella. */
+
+/* Lo que cuelga de una carpeta de cal_carpeta es de la entrega: ahí pudo dejar, en cualquier
+ * momento, un enlace simbólico en lugar de un archivo o de una subcarpeta (hostiles/enlace_08.c,
+ * enlace_11.c, parte_enlace.c). Un calificador NUNCA toca esas rutas con llamadas por ruta
+ * (open, fopen, stat, lstat, chmod, opendir, mkdir, symlink…: la prueba estática de
+ * prueba-autograder lo comprueba), sino con estas, que bajan desde la temporal de la
+ * verificación (abierta antes de lanzar nada) sin seguir ningún enlace (base/arbol.c). Todas
+ * devuelven un error negativo estilo errno si no pueden: -ELOOP si en el camino hay un enlace
+ * simbólico, -EXDEV si `ruta` no cuelga de la temporal de la verificación. Ese error cuenta
+ * como fallo de la verificación, con cal_ruta_error() en el detalle; nunca como éxito. */
+/* open(2) de `ruta` (sin O_CREAT: para crear, cal_crear_archivo). Descriptor (de quien llama). */
+int cal_abrir(const char *ruta, int flags);
+/* Como lstat(2): de un enlace, el del propio enlace. 0 o error. */
+int cal_estado(const char *ruta, struct stat *st);
+/* chmod(2) del propio archivo o carpeta (nunca a través de un enlace). 0 o error. */
+int cal_chmod(const char *ruta, mode_t modo);
+/* Lista la carpeta `ruta`: *d es de quien llama (closedir). 0 o error. */
+int cal_listar(const char *ruta, DIR **d);
+/* mkdir(2) con el modo exacto (sin la máscara del proceso). 0 o error. */
+int cal_crear_carpeta(const char *ruta, mode_t modo);
+/* symlink(2): crea en `ruta` un enlace a `destino` (una entrada que prepara el calificador). */
+int cal_crear_enlace(const char *destino, const char *ruta);
+/* El error `r` en español, para el detalle: «la entrega puso un enlace simbólico donde se
+ * esperaba un archivo o una carpeta: no se sigue»… Estático. */
+const char *cal_ruta_error(int r);
+/* Crea (vacío, modo `modo`) el archivo `ruta`, dentro de una carpeta de cal_carpeta: lo que
+ * el programa dejó con ese nombre (un enlace, una FIFO, un archivo) se borra y se crea de nuevo
+ * (O_EXCL). Descriptor (de quien llama, para escribir) o error. */
 int cal_crear_archivo(const char *ruta, mode_t modo);
 /* Crea la FIFO `carpeta`/`nombre` (ruta completa en `ruta`). 0 o -errno. */
 int cal_fifo(const char *carpeta, const char *nombre, char *ruta, size_t tam);
@@ -209,7 +233,7 @@ int cal_fifo_abrir(const char *ruta);
 /* Escribe `n` bytes en la FIFO (como mucho `max_ms`, leyendo mientras la salida del
  * programa). Devuelve los bytes escritos o -errno. */
 long cal_fifo_escribir(int fd, const void *datos, size_t n, int max_ms);
-/* SHA-256 de un archivo, en hexadecimal. 0 o -errno. */
+/* SHA-256 de un archivo (de una carpeta de cal_carpeta), en hexadecimal. 0 o -errno. */
 int cal_archivo_sha256(const char *ruta, char hex[65]);
 /* 1 si el archivo tiene exactamente los `n` bytes de `esperado`; si no, 0 y en `motivo` la
  * primera diferencia («no existe», «tiene 10 bytes y se esperaban 12», «difiere en el byte

@@ -62,9 +62,10 @@ int escribir(const char *carpeta, const char *nombre, const void *datos, size_t 
     snprintf(e->ruta, sizeof e->ruta, "%s/%s", carpeta, nombre);
     e->palabras = contar_referencia(datos, n);
     e->fd = -1;
-    int fd = open(e->ruta, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* La carpeta es de la entrega: sin seguir lo que haya dejado con ese nombre. */
+    int fd = cal_crear_archivo(e->ruta, 0644);
     if (fd < 0)
-        return -errno;
+        return fd;
     const char *p = datos;
     size_t hecho = 0;
     while (hecho < n) {

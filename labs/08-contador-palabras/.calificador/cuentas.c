@@ -203,9 +203,15 @@ CAL_PRUEBA(carpetas, 20)
     snprintf(sub, sizeof sub, "%s/sub", raiz);
     snprintf(hondo, sizeof hondo, "%s/hondo", sub);
     snprintf(vacia, sizeof vacia, "%s/vacia", raiz);
-    if (mkdir(raiz, 0755) < 0 || mkdir(sub, 0755) < 0 || mkdir(hondo, 0755) < 0 ||
-        mkdir(vacia, 0755) < 0)
-        CAL_FIN(fallo_preparar(-errno));
+    int r = cal_crear_carpeta(raiz, 0755);
+    if (r == 0)
+        r = cal_crear_carpeta(sub, 0755);
+    if (r == 0)
+        r = cal_crear_carpeta(hondo, 0755);
+    if (r == 0)
+        r = cal_crear_carpeta(vacia, 0755);
+    if (r < 0)
+        CAL_FIN(fallo_preparar(r));
     /* El orden de la lista: a.txt, b.txt, sub/c.txt, sub/hondo/d.txt, z.txt, suelto.txt.
      * d.txt y z.txt empatan con 6 palabras: MAYOR es d.txt, porque «sub» va antes que
      * «z.txt». Quien deje las subcarpetas para el final (o las recorra antes que nada) pone
@@ -219,7 +225,7 @@ CAL_PRUEBA(carpetas, 20)
         CAL_FIN(fallo_preparar(-ENOMEM));
     memset(z, ' ', largo_z);
     strcpy(z + largo_z, "zeta zeta zeta zeta zeta zeta\n");
-    int r = escribir_texto(raiz, "b.txt", "be be\n", &e[0]);
+    r = escribir_texto(raiz, "b.txt", "be be\n", &e[0]);
     if (r == 0)
         r = escribir_texto(raiz, "a.txt", "a\n", &e[1]);
     if (r == 0)
@@ -233,11 +239,11 @@ CAL_PRUEBA(carpetas, 20)
     free(z);
     char enlace[900];
     snprintf(enlace, sizeof enlace, "%s/lazo", sub);
-    if (r == 0 && symlink("..", enlace) < 0)
-        r = -errno;
+    if (r == 0)
+        r = cal_crear_enlace("..", enlace);
     snprintf(enlace, sizeof enlace, "%s/otra_a.txt", raiz);
-    if (r == 0 && symlink("a.txt", enlace) < 0)
-        r = -errno;
+    if (r == 0)
+        r = cal_crear_enlace("a.txt", enlace);
     /* Una FIFO dentro de la carpeta, sin nadie que escriba: no es un archivo regular y se
      * salta. Quien la añada a la lista se queda esperando en ella y no termina. */
     char tubo[900];
@@ -250,8 +256,11 @@ CAL_PRUEBA(carpetas, 20)
     char otra[600], atajo[600];
     snprintf(otra, sizeof otra, "%s/otra", dir);
     snprintf(atajo, sizeof atajo, "%s/atajo", dir);
-    if (mkdir(otra, 0755) < 0 || symlink("otra", atajo) < 0)
-        CAL_FIN(fallo_preparar(-errno));
+    r = cal_crear_carpeta(otra, 0755);
+    if (r == 0)
+        r = cal_crear_enlace("otra", atajo);
+    if (r < 0)
+        CAL_FIN(fallo_preparar(r));
     r = escribir_texto(otra, "e.txt", "e\n", &e[6]);
     if (r < 0)
         CAL_FIN(fallo_preparar(r));
@@ -300,14 +309,16 @@ CAL_PRUEBA(miles_de_archivos, 30)
     if (carpeta("miles", dir, sizeof dir) < 0)
         CAL_FIN(0);
     snprintf(raiz, sizeof raiz, "%s/l", dir);
-    if (mkdir(raiz, 0755) < 0)
-        CAL_FIN(fallo_preparar(-errno));
+    int rc = cal_crear_carpeta(raiz, 0755);
+    if (rc < 0)
+        CAL_FIN(fallo_preparar(rc));
     int k = 0;
     for (int c = 0; c < 10; c++) {
         char sub[700];
         snprintf(sub, sizeof sub, "%s/c%d", raiz, c);
-        if (mkdir(sub, 0755) < 0)
-            CAL_FIN(fallo_preparar(-errno));
+        rc = cal_crear_carpeta(sub, 0755);
+        if (rc < 0)
+            CAL_FIN(fallo_preparar(rc));
         for (int i = 0; i < 100; i++, k++) {
             char nombre[32], texto[64];
             snprintf(nombre, sizeof nombre, "%02d", i);

@@ -112,28 +112,32 @@ static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
     char carpeta_muchos[600], falta[700];
     snprintf(carpeta_muchos, sizeof carpeta_muchos, "%s/muchos", dir);
     snprintf(falta, sizeof falta, "%s/ninguno.txt", dir);
-    if (mkdir(carpeta_muchos, 0755) < 0) {
-        snprintf(motivo, tam, "error del calificador: %s", strerror(errno));
+    /* El programa ya corrió dos veces en esta carpeta: nada de lo que se prepara aquí sigue
+     * lo que haya dejado (cal_crear_*, sin seguir enlaces). */
+    int rc = cal_crear_carpeta(carpeta_muchos, 0755);
+    if (rc < 0) {
+        snprintf(motivo, tam, "no se pudo preparar «…/muchos»: %s", cal_ruta_error(rc));
         return 0;
     }
     char destino[700];
     int rd = cal_fifo(dir, "destino", destino, sizeof destino);
     if (rd < 0) {
-        snprintf(motivo, tam, "error del calificador: %s", strerror(-rd));
+        snprintf(motivo, tam, "no se pudo preparar «…/destino»: %s", cal_ruta_error(rd));
         return 0;
     }
     for (int i = 0; i < MUCHOS; i++) {
         char enlace[700];
         snprintf(enlace, sizeof enlace, "%s/m%04d", carpeta_muchos, i);
-        if (symlink("../destino", enlace) < 0) {
-            snprintf(motivo, tam, "error del calificador: %s", strerror(errno));
+        rc = cal_crear_enlace("../destino", enlace);
+        if (rc < 0) {
+            snprintf(motivo, tam, "no se pudo preparar «…/muchos»: %s", cal_ruta_error(rc));
             return 0;
         }
     }
     esperado_t f;
     int r = fifo(dir, "primero", &f);
     if (r < 0) {
-        snprintf(motivo, tam, "error del calificador: %s", strerror(-r));
+        snprintf(motivo, tam, "no se pudo preparar «…/primero»: %s", cal_ruta_error(r));
         return 0;
     }
     const char *args[] = {f.ruta, carpeta_muchos, falta, NULL};
@@ -195,18 +199,20 @@ CAL_PRUEBA(errores, 20)
     esperado_t x;
     if (r == 0)
         r = escribir_texto(dir, "cerrado.txt", "secreto secreto\n", &x);
-    if (r == 0 && chmod(x.ruta, 0) < 0)
-        r = -errno;
+    if (r == 0)
+        r = cal_chmod(x.ruta, 0);
     /* Una carpeta con una subcarpeta que no se puede leer («cerrada», sin permisos) y, detrás
      * en la lista, un archivo que sí: el recorrido avisa de la subcarpeta y sigue. */
     snprintf(arbol, sizeof arbol, "%s/arbol", dir);
     snprintf(cerrada, sizeof cerrada, "%s/cerrada", arbol);
-    if (r == 0 && (mkdir(arbol, 0755) < 0 || mkdir(cerrada, 0755) < 0))
-        r = -errno;
+    if (r == 0)
+        r = cal_crear_carpeta(arbol, 0755);
+    if (r == 0)
+        r = cal_crear_carpeta(cerrada, 0755);
     if (r == 0)
         r = escribir_texto(arbol, "z.txt", "zeta\n", &e[3]);
-    if (r == 0 && chmod(cerrada, 0) < 0)
-        r = -errno;
+    if (r == 0)
+        r = cal_chmod(cerrada, 0);
     if (r < 0)
         CAL_FIN(fallo_preparar(r));
     snprintf(cerrado, sizeof cerrado, "%s", x.ruta);
@@ -248,6 +254,13 @@ CAL_PRUEBA(errores, 20)
                            : "los cuatro buenos contados, tres ERROR (uno, de la subcarpeta), "
                              "código 1; sin ninguno leído, el resumen vacío; y la lista entera "
                              "(con su ERROR) antes de empezar a contar");
-    (void)chmod(cerrada, 0755); /* que se pueda borrar la carpeta de la prueba */
+    /* Que se pueda borrar la carpeta de la prueba. El programa ya corrió aquí: «arbol» y
+     * «cerrada» pueden ser ya otra cosa suya (un enlace a un archivo ajeno); cal_chmod no
+     * sigue ninguno, y si lo encuentra, la verificación falla y el detalle lo dice. */
+    int rm = cal_chmod(cerrada, 0755);
+    if (rm < 0 && rm != -ENOENT) {
+        cal_obtenido("«…/arbol/cerrada» tras correr el programa: %s", cal_ruta_error(rm));
+        ok = 0;
+    }
     CAL_FIN(ok && ok2 && ok3);
 }

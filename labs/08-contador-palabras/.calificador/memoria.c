@@ -43,8 +43,8 @@ CAL_PRUEBA(memoria, 40)
     snprintf(e[0].ruta, sizeof e[0].ruta, "%s/grande.txt", dir);
     e[0].palabras = 200 * contar_referencia(bloque, tam);
     e[0].fd = -1;
-    int fd = open(e[0].ruta, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    int r = fd < 0 ? -errno : 0;
+    int fd = cal_crear_archivo(e[0].ruta, 0644);
+    int r = fd < 0 ? fd : 0;
     for (int i = 0; i < 200 && r == 0; i++)
         if (write(fd, bloque, tam) != (ssize_t)tam)
             r = -EIO;
@@ -96,10 +96,11 @@ CAL_PRUEBA(valgrind, 60)
     if (carpeta("valgrind", dir, sizeof dir) < 0)
         CAL_FIN(0);
     snprintf(sub, sizeof sub, "%s/docs", dir);
-    if (mkdir(sub, 0755) < 0)
-        CAL_FIN(fallo_preparar(-errno));
+    int r = cal_crear_carpeta(sub, 0755);
+    if (r < 0)
+        CAL_FIN(fallo_preparar(r));
     esperado_t e[3];
-    int r = escribir_texto(sub, "a.txt", "alfa beta\n", &e[0]);
+    r = escribir_texto(sub, "a.txt", "alfa beta\n", &e[0]);
     if (r == 0)
         r = escribir_texto(sub, "b.txt", "gamma delta epsilon", &e[1]);
     if (r == 0)
@@ -109,8 +110,8 @@ CAL_PRUEBA(valgrind, 60)
     esperado_t cerrado;
     if (r == 0)
         r = escribir_texto(dir, "cerrado.txt", "no se lee\n", &cerrado);
-    if (r == 0 && chmod(cerrado.ruta, 0) < 0)
-        r = -errno;
+    if (r == 0)
+        r = cal_chmod(cerrado.ruta, 0);
     if (r < 0)
         CAL_FIN(fallo_preparar(r));
     snprintf(falta, sizeof falta, "%s/no_existe.txt", dir);

@@ -189,7 +189,9 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     }
     free(sin_campo);
     json_error_t je;
-    json_decref(json_load_file(a, 0, &je));
+    /* Dónde ve jansson el error: del texto, no releyendo el archivo (la carpeta es de la
+     * entrega). */
+    json_decref(json_loads(sintaxis, 0, &je));
     char donde[64], col[64], cita_unidad[64], cita_unidad2[64], que_falta[96], que_unidad[96],
         que_unidad2[96], que_unidad3[96], que_url2[128], que_nombre[96];
     snprintf(donde, sizeof donde, "línea %d", je.line);

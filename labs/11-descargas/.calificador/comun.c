@@ -81,7 +81,7 @@ int carpeta(carpeta_t *c)
         cal_obtenido("ruta temporal demasiado larga (error del calificador)");
         return -1;
     }
-    if (mkdir(c->dir, 0777) < 0 || chmod(c->dir, 0777) < 0) {
+    if (cal_crear_carpeta(c->dir, 0777) < 0) {
         cal_obtenido("no se pudo crear %s (error del calificador)", c->dir);
         return -1;
     }
@@ -99,7 +99,8 @@ long long tam_archivo(const char *dir, const char *nombre)
     char ruta[1024];
     struct stat st;
     ruta_en(dir, nombre, ruta, sizeof ruta);
-    return lstat(ruta, &st) == 0 ? (long long)st.st_size : -1;
+    /* Sin seguir enlaces: la carpeta es de la entrega (también -d, que pudo cambiar). */
+    return cal_estado(ruta, &st) == 0 ? (long long)st.st_size : -1;
 }
 
 /* 1 si dir/nombre son exactamente los bytes [0, n) de `semilla`; si no, el porqué. */
@@ -155,14 +156,18 @@ int escribir_parte(const char *dir, const char *nombre, uint64_t semilla, size_t
     return ok ? 0 : -1;
 }
 
-/* Los nombres de la carpeta, separados por espacios (para las notas). */
+/* Los nombres de la carpeta, separados por espacios (para las notas). Sin seguir enlaces: la
+ * entrega pudo cambiar -d por un enlace a una carpeta ajena (hostiles/enlace_11.c). */
 const char *listar(const char *dir, char *buf, size_t tam)
 {
     size_t u = 0;
     buf[0] = '\0';
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return "(no se puede leer)";
+    DIR *d;
+    int r = cal_listar(dir, &d);
+    if (r < 0) {
+        snprintf(buf, tam, "(no se puede leer: %s)", cal_ruta_error(r));
+        return buf;
+    }
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
@@ -447,7 +452,7 @@ double renombrado_ms(const char *dir, const char *nombre)
     struct stat st;
     struct timespec real, mono;
     ruta_en(dir, nombre, ruta, sizeof ruta);
-    if (lstat(ruta, &st) < 0)
+    if (cal_estado(ruta, &st) < 0)
         return -1;
     /* ctime está en el reloj de pared; cal_ahora_ms, en el monotónico: la diferencia entre
      * los dos, medida ahora, los junta (los dos avanzan igual). */
