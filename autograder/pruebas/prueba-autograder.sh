@@ -764,4 +764,35 @@ reglas_probar clave_de_mas "clave desconocida «bytes»" "d['reglas_traza'][0]['
 reglas_probar sin_porque "porque" "d['reglas_traza'][0]['porque'] = ''"
 reglas_probar no_lista "lista de 1 a 8" "d['reglas_traza'] = d['reglas_traza'][0]"
 
+echo "── «nucleo» mal escrito: el lector del manifiesto lo rechaza"
+# «nucleo» decide si un medio prohibido deja el laboratorio sin calificar o cuesta solo sus
+# verificaciones (runner/conducta.c): uno mal escrito no puede quedarse en nada sin decirlo.
+nucleo_probar() { # nombre, texto esperado en el error ("" = se acepta), código python que cambia d
+  local arbol="$TMP/nucleo-$1"
+  mkdir -p "$arbol/labs/11-descargas"
+  python3 - "labs/11-descargas/lab.json" "$arbol/labs/11-descargas/lab.json" "$3" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+exec(sys.argv[3])
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False, indent=2)
+PY
+  local err rc
+  err=$("$CALIFICAR" --raiz "$arbol" --lista 2>&1 >/dev/null)
+  rc=$?
+  if [ -z "$2" ]; then
+    if [ "$rc" = 0 ]; then bien "nucleo: $1 se acepta"; else mal "nucleo-$1" "nucleo: $1 se rechazó (rc=$rc): $err"; fi
+  elif [ "$rc" = 3 ] && [[ "$err" == *"nucleo"*"$2"* ]]; then
+    bien "nucleo: $1 se rechaza («$2»)"
+  else
+    mal "nucleo-$1" "nucleo: $1 debía rechazarse con «$2»: rc=$rc, $err"
+  fi
+}
+nucleo_probar el_del_11 "" "assert 'descarga_integra' in d['nucleo']"
+nucleo_probar sin_nucleo "" "del d['nucleo']"
+nucleo_probar no_existe "no es una verificación" "d['nucleo'].append('no_existe')"
+nucleo_probar de_compila "no es una verificación" "d['nucleo'].append('compila')"
+nucleo_probar repetida "dos veces" "d['nucleo'].append(d['nucleo'][0])"
+nucleo_probar vacio "lista no vacía" "d['nucleo'] = []"
+nucleo_probar texto "lista no vacía" "d['nucleo'] = 'descarga_integra'"
+
 resumen_final

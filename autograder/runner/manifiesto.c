@@ -392,6 +392,48 @@ static void leer_reglas(json_t *raiz, lab_t *lab, char *error, size_t tam, int *
     }
 }
 
+/* «nucleo» (opcional): las verificaciones que ejercitan el trabajo principal del laboratorio.
+ * Un medio prohibido visto en una ejecución de una de ellas deja el laboratorio sin
+ * calificar; visto solo en otras, cuesta esas (runner/conducta.c). Sin «nucleo», todas son
+ * del núcleo (cualquier medio prohibido deja el laboratorio sin calificar). */
+static void leer_nucleo(json_t *raiz, lab_t *lab, char *error, size_t tam, int *mal)
+{
+    json_t *n = json_object_get(raiz, "nucleo");
+    if (*mal || n == NULL)
+        return;
+    if (!json_is_array(n) || json_array_size(n) == 0) {
+        snprintf(error, tam, "«nucleo» debe ser una lista no vacía de verificaciones");
+        *mal = 1;
+        return;
+    }
+    lab->nnucleo = lista_de(n, "nucleo", &lab->nucleo, error, tam, mal);
+    for (int i = 0; !*mal && i < lab->nnucleo; i++) {
+        const char *id = lab->nucleo[i];
+        if (lab_verificacion(lab, id) == NULL || strcmp(id, "compila") == 0) {
+            snprintf(error, tam,
+                     "«nucleo»[%d]: «%s» no es una verificación del laboratorio que ejecute el "
+                     "programa",
+                     i, id);
+            *mal = 1;
+        }
+        for (int k = 0; !*mal && k < i; k++)
+            if (strcmp(lab->nucleo[k], id) == 0) {
+                snprintf(error, tam, "«nucleo»: «%s» está dos veces", id);
+                *mal = 1;
+            }
+    }
+}
+
+int lab_nucleo(const lab_t *lab, const char *id)
+{
+    if (lab->nnucleo == 0 || id == NULL)
+        return 1;
+    for (int i = 0; i < lab->nnucleo; i++)
+        if (strcmp(lab->nucleo[i], id) == 0)
+            return 1;
+    return 0;
+}
+
 int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
 {
     json_error_t je;
@@ -412,6 +454,7 @@ int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
     leer_verificaciones(raiz, lab, error, tam, &mal);
     leer_hitos(raiz, lab, error, tam, &mal);
     leer_reglas(raiz, lab, error, tam, &mal);
+    leer_nucleo(raiz, lab, error, tam, &mal);
     json_decref(raiz);
     return mal ? -1 : 0;
 }
@@ -449,6 +492,9 @@ void lab_liberar(lab_t *lab)
         free(lab->reglas[i].porque);
     }
     free(lab->reglas);
+    for (int i = 0; i < lab->nnucleo; i++)
+        free(lab->nucleo[i]);
+    free(lab->nucleo);
     for (int i = 0; i < lab->nprohibidos; i++)
         free(lab->prohibidos[i]);
     free(lab->prohibidos);
