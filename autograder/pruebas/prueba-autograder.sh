@@ -526,6 +526,16 @@ echo "── Líneas sin pruebas (el registro del servidor manda)"
 # nanosleep. Antes de las rutas opacas y de casar cada línea con el registro sacaba 63/100;
 # ahora solo puede ganar compilar y la validación de la entrada (16 como mucho).
 caso adivina adivina.c 20
+# Sin una sola petición: valida la entrada como pide el enunciado, espera la señal e imprime
+# un RESUMEN de ceros. Sacaba 31/100 (sigint, sigterm y resumen_media se conformaban con un
+# RESUMEN coherente consigo mismo); ahora esas exigen las peticiones en el registro del
+# servidor y solo quedan compilar y la entrada (16).
+caso sin_peticiones sin_peticiones.c 20
+if grep -q 'el servidor no registró ninguna petición' "$SALIDAS/sin_peticiones.txt"; then
+  bien "sin_peticiones: el informe dice que el servidor no registró ninguna petición"
+else
+  mal "sin-peticiones-mensaje" "sin_peticiones: el informe no dice que no hubo peticiones — $SALIDAS/sin_peticiones.txt"
+fi
 # Y lo que sacaba 100/100: lo mismo más un fork()+system("curl …") por URL y ciclo, sin mirar
 # siquiera lo que curl contesta (hay peticiones en el registro, pero no las hace el programa).
 awk '{ print } /^    s->en_vuelo = 0;$/ && !hecho {
