@@ -683,7 +683,7 @@ python3 - "$falso/labs/10-mal/lab.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 d["verificaciones"].append({"id": "no_existe", "nombre": "Verificación fantasma", "puntos": 1,
-                            "que": "nada", "pista": ""})
+                            "que": "nada", "pista": "", "prueba": ["codigo"]})
 json.dump(d, open(sys.argv[1], "w"), ensure_ascii=False, indent=2)
 PY
 "$CALIFICAR" --raiz "$falso" --construccion "$bfalso" --cc "$CC" --cflags "$CALIF_CFLAGS" \
@@ -804,5 +804,36 @@ nucleo_probar de_compila "no es una verificación" "d['nucleo'].append('compila'
 nucleo_probar repetida "dos veces" "d['nucleo'].append(d['nucleo'][0])"
 nucleo_probar vacio "lista no vacía" "d['nucleo'] = []"
 nucleo_probar texto "lista no vacía" "d['nucleo'] = 'descarga_integra'"
+
+echo "── «prueba» de cada verificación: el lector del manifiesto la exige"
+# Cada verificación que ejecuta el programa dice qué prueba de fuera del programa respalda su
+# juicio (runner/manifiesto.c): una que no lo dice, o dice algo que no es una prueba, no pasa.
+prueba_probar() { # nombre, texto esperado en el error ("" = se acepta), código python que cambia d
+  local arbol="$TMP/prueba-$1"
+  mkdir -p "$arbol/labs/07-monitor-web"
+  python3 - "labs/07-monitor-web/lab.json" "$arbol/labs/07-monitor-web/lab.json" "$3" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = {x["id"]: x for x in d["verificaciones"]}
+exec(sys.argv[3])
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False, indent=2)
+PY
+  local err rc
+  err=$("$CALIFICAR" --raiz "$arbol" --lista 2>&1 >/dev/null)
+  rc=$?
+  if [ -z "$2" ]; then
+    if [ "$rc" = 0 ]; then bien "prueba: $1 se acepta"; else mal "prueba-$1" "prueba: $1 se rechazó (rc=$rc): $err"; fi
+  elif [ "$rc" = 3 ] && [[ "$err" == *"$2"* ]]; then
+    bien "prueba: $1 se rechaza («$2»)"
+  else
+    mal "prueba-$1" "prueba: $1 debía rechazarse con «$2»: rc=$rc, $err"
+  fi
+}
+prueba_probar la_del_07 "" "assert v['sigint']['prueba'][0] == 'registro'"
+prueba_probar sin_prueba "falta «prueba»" "del v['sigint']['prueba']"
+prueba_probar vacia "falta «prueba»" "v['sigint']['prueba'] = []"
+prueba_probar la_salida "no vale («salida»" "v['sigint']['prueba'] = ['salida']"
+prueba_probar repetida "no vale («registro»" "v['sigint']['prueba'] = ['registro', 'registro']"
+prueba_probar en_compila "no lleva «prueba»" "v['compila']['prueba'] = ['codigo']"
 
 resumen_final
