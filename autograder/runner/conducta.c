@@ -782,8 +782,8 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
                  v->creados - v->nresolutores);
     if (v->esperas > ESPERAS_MAX && j->esperas[0] == '\0') {
         j->esperas_run = 2 * v->esperas_run > v->esperas;
-        snprintf(j->esperas, sizeof j->esperas, "%d nanosleep en el hilo del bucle en una ejecución%s",
-                 v->esperas,
+        snprintf(j->esperas, sizeof j->esperas,
+                 "%d nanosleep en el hilo del bucle en una ejecución%s", v->esperas,
                  j->esperas_run ? ", dentro de uv_run (en los callbacks: después de que libuv "
                                   "empezara a vigilar sus descriptores)"
                                 : "");
@@ -1020,7 +1020,8 @@ static void quitar_verificacion(verificacion_t *v, const char *visto)
     }
     char *o = texto_formato("no cuenta: en esta verificación el programa usa medios que el "
                             "laboratorio no permite.\n%s%s%s",
-                            visto, v->ok ? "" : "\n", v->ok ? "" : (v->obtenido ? v->obtenido : ""));
+                            visto, v->ok ? "" : "\n",
+                            v->ok ? "" : (v->obtenido != NULL ? v->obtenido : ""));
     free(v->obtenido);
     v->obtenido = o;
     v->ok = 0;

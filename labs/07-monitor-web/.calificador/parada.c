@@ -324,8 +324,8 @@ CAL_PRUEBA(resumen_media, 20)
             /* Sin ninguna línea OK/FALLO, «media=-» sería lo correcto, pero no cabe aquí: cada
              * URL se verifica al arrancar y cada 300 ms, y la señal llega cuando alguna ya tiene
              * 3 tiempos (o a los 4 s): un programa que no verifica nada no juzga ninguna media. */
-            int bien =
-                n > 0 && forma && media - esperada <= 0.55 + 1e-9 && esperada - media <= 0.55 + 1e-9;
+            int bien = n > 0 && forma && media - esperada <= 0.55 + 1e-9 &&
+                       esperada - media <= 0.55 + 1e-9;
             if (n > 0)
                 w_ = snprintf(informe + u, sizeof informe - u,
                               "%s%s: %s; la media de sus %d %s es %.2f%s", u > 0 ? "; " : "",

@@ -113,8 +113,8 @@ CAL_PRUEBA(atomico, 30)
         ok = sin_206 && archivo_bien(dir, "corto.bin", sem[2], 1000000, motivo, sizeof motivo);
     }
     if (ok)
-        snprintf(motivo, sizeof motivo,
-                 "%d miradas a la carpeta: nunca un nombre final a medias%s", miradas,
+        snprintf(motivo, sizeof motivo, "%d miradas a la carpeta: nunca un nombre final a medias%s",
+                 miradas,
                  sin_206 ? " (corto.bin no se reanudó: el servidor mandó un 200 con el archivo "
                            "entero, sin el 206 corto que había que rechazar)"
                          : "");
