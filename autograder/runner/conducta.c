@@ -32,6 +32,11 @@
  * «Archivo normal» es una ruta absoluta fuera del sistema (/usr, /lib, /etc, /proc, /sys,
  * /dev): el cargador dinámico y getaddrinfo leen su configuración en el hilo principal y no
  * cuentan. Una llamada que falla (un open de un archivo que no existe) tampoco.
+ *
+ * Proporción: cada traza dice de qué verificación es («…@<id>.traza»). Una regla rota en el
+ * camino principal —una verificación del «nucleo» de lab.json, una traza sin verificación, o
+ * más de la mitad de las verificaciones con ejecuciones— deja el laboratorio sin calificar;
+ * si no, solo pierden sus puntos las verificaciones donde se vio (autograder/README.md).
  */
 #define _GNU_SOURCE
 #include "runner.h"
