@@ -178,14 +178,20 @@ caso trabajo_en_hijo "$generada/trabajo_en_hijo.c" 5
 caso exec_final "$generada/exec_final.c" 5
 # Bajo valgrind, un resumen limpio falso en su informe, el descriptor cerrado y un execve
 # escondido a /bin/true: el veredicto de valgrind leía «0 errores y sin fugas» con una fuga
-# (antes 100/100); la traza de los execve de valgrind lo delata (runner/conducta.c).
+# (antes 100/100); la traza de los execve de valgrind lo delata (runner/conducta.c). Solo se
+# ve en «valgrind», que no es del núcleo del 07: esa pierde sus puntos con lo visto (la
+# trampa no gana nada: es la solución con una fuga) y lo demás se califica (95).
 cat autograder/hostiles/valgrind_exec.c "solutions/$LAB/monitor.c" >"$generada/valgrind_exec.c"
-caso valgrind_exec "$generada/valgrind_exec.c" 5
-if grep -q 'no se califica' "$SALIDAS/valgrind_exec.txt" &&
-  grep -q 'Se vio execve de otro programa bajo valgrind' "$SALIDAS/valgrind_exec.txt"; then
-  bien "valgrind_exec: rechazada por el execve bajo valgrind, y dicho así"
+caso valgrind_exec "$generada/valgrind_exec.c" 95
+if grep -q 'Se vio execve de otro programa bajo valgrind' "$SALIDAS/valgrind_exec.txt" &&
+  python3 - "$SALIDAS/valgrind_exec/results.json" <<'PY'; then
+import json, sys
+t = [t for t in json.load(open(sys.argv[1]))["tests"] if t["extra_data"]["id"] == "valgrind"][0]
+sys.exit(t["score"] != 0 or "Se vio execve de otro programa bajo valgrind" not in t["output"])
+PY
+  bien "valgrind_exec: «valgrind» en 0 por el execve bajo valgrind, y dicho así"
 else
-  mal "valgrind-exec-mensaje" "valgrind_exec: el informe no dice que ejecutó otro programa bajo valgrind"
+  mal "valgrind-exec-mensaje" "valgrind_exec: «valgrind» no está en 0 o el informe no dice que ejecutó otro programa bajo valgrind"
 fi
 # El informe de valgrind lo puede escribir el programa (el descriptor 4 sigue abierto): con una
 # fuga, valgrind_tapa.c escribe al salir un final limpio falso y 320 KiB de relleno (el tope de

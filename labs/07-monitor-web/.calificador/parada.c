@@ -77,27 +77,28 @@ static int resumen_coherente(const char *out, const char *const *urls, int n, ch
  * registradas a esa URL, sin las cortadas al parar (las que acabaron cortadas después de la
  * señal, enviada en `senal_ms`). Ni más (un recuento inventado) ni más de una de menos (la que
  * el servidor ya había terminado cuando llegó la señal puede no haberse contado). Y el
- * servidor registró al menos una petición a cada URL: el programa corrió `corrio_ms` antes
- * de la señal, y la primera verificación de cada URL sale al arrancar (un programa que solo
- * espera la señal e imprime un RESUMEN de ceros no verificó nada). Devuelve 1, o 0 y lo anota
- * (sustituye a «Obtenido»). */
+ * servidor registró al menos una petición: el programa corrió `corrio_ms` antes de la señal,
+ * y el primer ciclo sale al arrancar (un programa que solo espera la señal e imprime un
+ * RESUMEN de ceros no verificó nada). No se exige una a cada URL: uno que las verifica de una
+ * en una no llega a la rápida detrás de la lenta, y eso ya lo paga «concurrencia». Devuelve
+ * 1, o 0 y lo anota (sustituye a «Obtenido»). */
 static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n,
                               uint64_t senal_ms, int corrio_ms)
 {
     static cal_peticion_t v[MAX_PETICIONES];
+    const cal_peticion_t *todas;
+    if (cal_registro(s, &todas) == 0) {
+        cal_obtenido("el servidor no registró ninguna petición (a ninguna de %s) en los %d ms "
+                     "que corrió el programa antes de la señal: el primer ciclo sale al arrancar",
+                     n == 1 ? "la URL" : "las URLs", corrio_ms);
+        cal_nota_salida(p, 10);
+        return 0;
+    }
     for (int k = 0; k < n; k++) {
         int vr = 0, c = 0, f = 0;
         int m = cal_registro_ruta(s, o[k].ruta, v, MAX_PETICIONES);
         if (m > MAX_PETICIONES)
             m = MAX_PETICIONES;
-        if (m == 0) {
-            cal_obtenido("el servidor no registró ninguna petición a %s en los %d ms que corrió "
-                         "el programa antes de la señal: la primera verificación de cada URL "
-                         "sale al arrancar",
-                         o[k].url, corrio_ms);
-            cal_nota_salida(p, 10);
-            return 0;
-        }
         if (leer_resumen(cal_salida(p), o[k].url, &vr, &c, &f) < 0)
             continue; /* sin RESUMEN legible: ya lo dice resumen_coherente */
         int buenas = 0, malas = 0;
@@ -133,8 +134,8 @@ CAL_PRUEBA(sigint, 20)
 {
     cal_esperado("con SIGINT al segundo: código 0 en menos de 2 s (la petición a la URL lenta, "
                  "opaca, que tarda 10 s, se cancela), una línea RESUMEN por URL que cuadre con sus "
-                 "OK/FALLO y con lo que registró el servidor (que vio al menos una petición a cada "
-                 "URL), y ninguna petición nueva después de la señal");
+                 "OK/FALLO y con lo que registró el servidor (que vio alguna petición), y ninguna "
+                 "petición nueva después de la señal");
     opaca_t o[] = {{.guion = TARDA(10000)}, {.guion = SIEMPRE(200)}};
     cal_servidor_t *s = servidor_opaco(o, 2);
     if (s == NULL)
