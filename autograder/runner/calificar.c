@@ -219,11 +219,12 @@ static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_obser
     } else if (r == 2) {
         /* Solo fuera del núcleo (runner/conducta.c): esas verificaciones ya están en 0 con lo
          * visto; lo demás se califica. */
-        lab->aviso = texto_formato("%s%slo que hace el programa (observado con strace) en "
-                                   "algunas verificaciones no lo permite el laboratorio: esas "
-                                   "pierden sus puntos (no son el trabajo principal del "
-                                   "laboratorio; si lo fueran, no se calificaría).\n%s",
-                                   antes != NULL ? antes : "", antes != NULL ? "; " : "", informe);
+        lab->aviso =
+            texto_formato("%s%slo que hace el programa (observado con strace) en "
+                          "algunas verificaciones no lo permite el laboratorio: esas "
+                          "pierden sus puntos (no son el trabajo principal del "
+                          "laboratorio; si lo fueran, el laboratorio quedaría sin calificar).\n%s",
+                          antes != NULL ? antes : "", antes != NULL ? "; " : "", informe);
         free(antes);
     } else if (r == 0 && conducta_sin_origen() != NULL) {
         /* Observado, pero sin las direcciones: desde dónde se hacen las llamadas de epoll y
