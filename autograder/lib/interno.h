@@ -9,6 +9,8 @@
 
 /* temporales.c. Empieza las temporales de la verificación `id` / las borra todas. */
 void temporales_iniciar(const char *id);
+/* El id de la verificación en curso ("" antes de cal_inicio): nombra sus trazas. */
+const char *temporales_id(void);
 void temporales_borrar(void);
 /* Crea una carpeta temporal dentro de la de esta verificación y deja su ruta en `ruta`.
  * Se borra (con todo su contenido) en cal_fin. Devuelve 0 o -errno. */
@@ -100,7 +102,9 @@ void servidores_parar_todos(void);
 /* La carpeta de trazas (CALIF_OBSERVAR) si hay que observar, o NULL. */
 const char *observar_carpeta(void);
 /* Archivo de traza nuevo para un lanzamiento: su fd (CLOEXEC), 0 si no se observa o -errno.
- * Con valgrind, la traza («…-valgrind.traza») solo lleva los execve y los clone. */
+ * Se llama «<pid>-<n>[-valgrind]@<id>.traza», con el id de la verificación en curso (el
+ * ejecutor sabe así en qué verificación se vio cada cosa: runner/conducta.c). Con valgrind,
+ * la traza solo lleva los execve y los clone. */
 int observar_abrir(int valgrind);
 /* Añade a `a` «strace … -o /proc/self/fd/FD -- calif-puerta --cerrar FD [--filtro --info
  * FD_INFO] --» (fd_info < 0: sin --info): detrás va la orden de siempre (bwrap… o el

@@ -29,6 +29,11 @@ void temporales_iniciar(const char *id)
     snprintf(id_verificacion, sizeof id_verificacion, "%s", id);
 }
 
+const char *temporales_id(void)
+{
+    return id_verificacion;
+}
+
 void temporales_borrar(void)
 {
     if (carpeta[0] != '\0') {

@@ -68,6 +68,7 @@ cat >"$L/lab.json" <<EOF
     },
     {
       "id": "sin_argumento",
+      "prueba": ["codigo"],
       "nombre": "Sin nombre: mensaje de error y código 2",
       "puntos": 4,
       "que": "«$PROG» sin argumentos.",
@@ -75,6 +76,7 @@ cat >"$L/lab.json" <<EOF
     },
     {
       "id": "saluda",
+      "prueba": ["codigo"],
       "nombre": "Saluda tras el temporizador",
       "puntos": 4,
       "que": "«$PROG NOMBRE» con un nombre al azar: «hola, NOMBRE» en stdout y código 0.",

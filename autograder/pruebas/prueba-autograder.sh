@@ -200,14 +200,20 @@ caso trabajo_en_hijo "$generada/trabajo_en_hijo.c" 5
 caso exec_final "$generada/exec_final.c" 5
 # Bajo valgrind, un resumen limpio falso en su informe, el descriptor cerrado y un execve
 # escondido a /bin/true: el veredicto de valgrind leía «0 errores y sin fugas» con una fuga
-# (antes 100/100); la traza de los execve de valgrind lo delata (runner/conducta.c).
+# (antes 100/100); la traza de los execve de valgrind lo delata (runner/conducta.c). Solo se
+# ve en «valgrind», que no es del núcleo del 07: esa pierde sus puntos con lo visto (la
+# trampa no gana nada: es la solución con una fuga) y lo demás se califica (95).
 cat autograder/hostiles/valgrind_exec.c "solutions/$LAB/monitor.c" >"$generada/valgrind_exec.c"
-caso valgrind_exec "$generada/valgrind_exec.c" 5
-if grep -q 'no se califica' "$SALIDAS/valgrind_exec.txt" &&
-  grep -q 'Se vio execve de otro programa bajo valgrind' "$SALIDAS/valgrind_exec.txt"; then
-  bien "valgrind_exec: rechazada por el execve bajo valgrind, y dicho así"
+caso valgrind_exec "$generada/valgrind_exec.c" 95
+if grep -q 'Se vio execve de otro programa bajo valgrind' "$SALIDAS/valgrind_exec.txt" &&
+  python3 - "$SALIDAS/valgrind_exec/results.json" <<'PY'; then
+import json, sys
+t = [t for t in json.load(open(sys.argv[1]))["tests"] if t["extra_data"]["id"] == "valgrind"][0]
+sys.exit(t["score"] != 0 or "Se vio execve de otro programa bajo valgrind" not in t["output"])
+PY
+  bien "valgrind_exec: «valgrind» en 0 por el execve bajo valgrind, y dicho así"
 else
-  mal "valgrind-exec-mensaje" "valgrind_exec: el informe no dice que ejecutó otro programa bajo valgrind"
+  mal "valgrind-exec-mensaje" "valgrind_exec: «valgrind» no está en 0 o el informe no dice que ejecutó otro programa bajo valgrind"
 fi
 # El informe de valgrind lo puede escribir el programa (el descriptor 4 sigue abierto): con una
 # fuga, valgrind_tapa.c escribe al salir un final limpio falso y 320 KiB de relleno (el tope de
@@ -587,6 +593,16 @@ echo "── Líneas sin pruebas (el registro del servidor manda)"
 # nanosleep. Antes de las rutas opacas y de casar cada línea con el registro sacaba 63/100;
 # ahora solo puede ganar compilar y la validación de la entrada (16 como mucho).
 caso adivina adivina.c 20
+# Sin una sola petición: valida la entrada como pide el enunciado, espera la señal e imprime
+# un RESUMEN de ceros. Sacaba 31/100 (sigint, sigterm y resumen_media se conformaban con un
+# RESUMEN coherente consigo mismo); ahora esas exigen las peticiones en el registro del
+# servidor y solo quedan compilar y la entrada (16).
+caso sin_peticiones sin_peticiones.c 20
+if grep -q 'el servidor no registró ninguna petición' "$SALIDAS/sin_peticiones.txt"; then
+  bien "sin_peticiones: el informe dice que el servidor no registró ninguna petición"
+else
+  mal "sin-peticiones-mensaje" "sin_peticiones: el informe no dice que no hubo peticiones — $SALIDAS/sin_peticiones.txt"
+fi
 # Y lo que sacaba 100/100: lo mismo más un fork()+system("curl …") por URL y ciclo, sin mirar
 # siquiera lo que curl contesta (hay peticiones en el registro, pero no las hace el programa).
 awk '{ print } /^    s->en_vuelo = 0;$/ && !hecho {
@@ -734,7 +750,7 @@ python3 - "$falso/labs/10-mal/lab.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 d["verificaciones"].append({"id": "no_existe", "nombre": "Verificación fantasma", "puntos": 1,
-                            "que": "nada", "pista": ""})
+                            "que": "nada", "pista": "", "prueba": ["codigo"]})
 json.dump(d, open(sys.argv[1], "w"), ensure_ascii=False, indent=2)
 PY
 "$CALIFICAR" --raiz "$falso" --construccion "$bfalso" --cc "$CC" --cflags "$CALIF_CFLAGS" \
@@ -824,5 +840,67 @@ reglas_probar bytes_cero "lectura_bytes" "d['reglas_traza'][0]['lectura_bytes'] 
 reglas_probar clave_de_mas "clave desconocida «bytes»" "d['reglas_traza'][0]['bytes'] = 65536"
 reglas_probar sin_porque "porque" "d['reglas_traza'][0]['porque'] = ''"
 reglas_probar no_lista "lista de 1 a 8" "d['reglas_traza'] = d['reglas_traza'][0]"
+
+echo "── «nucleo» mal escrito: el lector del manifiesto lo rechaza"
+# «nucleo» decide si un medio prohibido deja el laboratorio sin calificar o cuesta solo sus
+# verificaciones (runner/conducta.c): uno mal escrito no puede quedarse en nada sin decirlo.
+nucleo_probar() { # nombre, texto esperado en el error ("" = se acepta), código python que cambia d
+  local arbol="$TMP/nucleo-$1"
+  mkdir -p "$arbol/labs/11-descargas"
+  python3 - "labs/11-descargas/lab.json" "$arbol/labs/11-descargas/lab.json" "$3" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+exec(sys.argv[3])
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False, indent=2)
+PY
+  local err rc
+  err=$("$CALIFICAR" --raiz "$arbol" --lista 2>&1 >/dev/null)
+  rc=$?
+  if [ -z "$2" ]; then
+    if [ "$rc" = 0 ]; then bien "nucleo: $1 se acepta"; else mal "nucleo-$1" "nucleo: $1 se rechazó (rc=$rc): $err"; fi
+  elif [ "$rc" = 3 ] && [[ "$err" == *"nucleo"*"$2"* ]]; then
+    bien "nucleo: $1 se rechaza («$2»)"
+  else
+    mal "nucleo-$1" "nucleo: $1 debía rechazarse con «$2»: rc=$rc, $err"
+  fi
+}
+nucleo_probar el_del_11 "" "assert 'descarga_integra' in d['nucleo']"
+nucleo_probar sin_nucleo "" "del d['nucleo']"
+nucleo_probar no_existe "no es una verificación" "d['nucleo'].append('no_existe')"
+nucleo_probar de_compila "no es una verificación" "d['nucleo'].append('compila')"
+nucleo_probar repetida "dos veces" "d['nucleo'].append(d['nucleo'][0])"
+nucleo_probar vacio "lista no vacía" "d['nucleo'] = []"
+nucleo_probar texto "lista no vacía" "d['nucleo'] = 'descarga_integra'"
+
+echo "── «prueba» de cada verificación: el lector del manifiesto la exige"
+# Cada verificación que ejecuta el programa dice qué prueba de fuera del programa respalda su
+# juicio (runner/manifiesto.c): una que no lo dice, o dice algo que no es una prueba, no pasa.
+prueba_probar() { # nombre, texto esperado en el error ("" = se acepta), código python que cambia d
+  local arbol="$TMP/prueba-$1"
+  mkdir -p "$arbol/labs/07-monitor-web"
+  python3 - "labs/07-monitor-web/lab.json" "$arbol/labs/07-monitor-web/lab.json" "$3" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = {x["id"]: x for x in d["verificaciones"]}
+exec(sys.argv[3])
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False, indent=2)
+PY
+  local err rc
+  err=$("$CALIFICAR" --raiz "$arbol" --lista 2>&1 >/dev/null)
+  rc=$?
+  if [ -z "$2" ]; then
+    if [ "$rc" = 0 ]; then bien "prueba: $1 se acepta"; else mal "prueba-$1" "prueba: $1 se rechazó (rc=$rc): $err"; fi
+  elif [ "$rc" = 3 ] && [[ "$err" == *"$2"* ]]; then
+    bien "prueba: $1 se rechaza («$2»)"
+  else
+    mal "prueba-$1" "prueba: $1 debía rechazarse con «$2»: rc=$rc, $err"
+  fi
+}
+prueba_probar la_del_07 "" "assert v['sigint']['prueba'][0] == 'registro'"
+prueba_probar sin_prueba "falta «prueba»" "del v['sigint']['prueba']"
+prueba_probar vacia "falta «prueba»" "v['sigint']['prueba'] = []"
+prueba_probar la_salida "no vale («salida»" "v['sigint']['prueba'] = ['salida']"
+prueba_probar repetida "no vale («registro»" "v['sigint']['prueba'] = ['registro', 'registro']"
+prueba_probar en_compila "no lleva «prueba»" "v['compila']['prueba'] = ['codigo']"
 
 resumen_final

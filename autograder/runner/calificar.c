@@ -206,8 +206,9 @@ static void entorno_liberar(entorno_t *e)
     free(e->entrada);
 }
 
-/* Los medios por lo que hizo el programa (runner/conducta.c): si hizo algo prohibido, el
- * laboratorio no se califica, como con un nombre prohibido. Si no se pudo observar, se dice. */
+/* Los medios por lo que hizo el programa (runner/conducta.c): si hizo algo prohibido en el
+ * camino principal, el laboratorio no se califica, como con un nombre prohibido; si solo en
+ * otras verificaciones, esas pierden sus puntos. Si no se pudo observar, se dice. */
 static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_observado)
 {
     char *informe = NULL, *aviso = NULL;
@@ -220,6 +221,16 @@ static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_obser
         lab->medios = texto_dup(informe);
         marcar_todas(lab, "no se calificó: el programa usa medios que el laboratorio no "
                           "permite (ver el aviso del laboratorio)");
+        free(antes);
+    } else if (r == 2) {
+        /* Solo fuera del núcleo (runner/conducta.c): esas verificaciones ya están en 0 con lo
+         * visto; lo demás se califica. */
+        lab->aviso =
+            texto_formato("%s%slo que hace el programa (observado con strace) en "
+                          "algunas verificaciones no lo permite el laboratorio: esas "
+                          "pierden sus puntos (no son el trabajo principal del "
+                          "laboratorio; si lo fueran, el laboratorio quedaría sin calificar).\n%s",
+                          antes != NULL ? antes : "", antes != NULL ? "; " : "", informe);
         free(antes);
     } else if (r == 0 && conducta_sin_origen() != NULL) {
         /* Observado, pero sin las direcciones: desde dónde se hacen las llamadas de epoll y

@@ -32,6 +32,11 @@
  * «Archivo normal» es una ruta absoluta fuera del sistema (/usr, /lib, /etc, /proc, /sys,
  * /dev): el cargador dinámico y getaddrinfo leen su configuración en el hilo principal y no
  * cuentan. Una llamada que falla (un open de un archivo que no existe) tampoco.
+ *
+ * Proporción: cada traza dice de qué verificación es («…@<id>.traza»). Una regla rota en el
+ * camino principal —una verificación del «nucleo» de lab.json, una traza sin verificación, o
+ * más de la mitad de las verificaciones con ejecuciones— deja el laboratorio sin calificar;
+ * si no, solo pierden sus puntos las verificaciones donde se vio (autograder/README.md).
  */
 #define _GNU_SOURCE
 #include "runner.h"
@@ -75,6 +80,7 @@ typedef struct {
     long resolutores[MAX_PREVIOS]; /* hilos de getaddrinfo (el resolutor de libcurl) */
     int nresolutores;
     int epoll, esperas;  /* epoll_ctl y nanosleep en el hilo del bucle */
+    int esperas_run;     /* de esos nanosleep, los que siguen a un epoll_ctl: dentro de uv_run */
     int sondeos;         /* poll/select en el hilo del bucle (libuv espera con epoll) */
     int herramientas;    /* arranques de la herramienta de valgrind (uno por programa) */
     int lecturas_grupo;  /* archivos normales leídos o escritos en otros hilos */
@@ -100,6 +106,7 @@ typedef struct {
 typedef struct {
     int trazas, observadas, con_epoll, con_grupo, sin_ip, con_ip;
     char lectura[600], escritura[600], proceso[300], red[300], hilos[200], esperas[200];
+    int esperas_run; /* las de `esperas`, dentro de uv_run (en callbacks), no en un bucle propio */
     int lecturas_entrada;
     char roto[MAX_REGLAS][400];
     char ajeno_epoll[400], ajeno_red[400];
@@ -491,6 +498,9 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
     }
     if (strcmp(nombre, "nanosleep") == 0 || strcmp(nombre, "clock_nanosleep") == 0) {
         v->esperas += principal;
+        /* libuv 1.44 hace su primer epoll_ctl dentro de uv_run: lo que duerme después, duerme
+         * en un callback (salvo que epoll_ctl no se pare: sin -i fuera del 08 y el 11). */
+        v->esperas_run += principal && v->epoll > 0;
         return;
     }
     if (!bien)
@@ -775,9 +785,14 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
                  "%d hilos creados en una ejecución (el grupo de hilos de libuv tiene " CAL_TEXTO(
                      HILOS_GRUPO) ")",
                  v->creados - v->nresolutores);
-    if (v->esperas > ESPERAS_MAX && j->esperas[0] == '\0')
+    if (v->esperas > ESPERAS_MAX && j->esperas[0] == '\0') {
+        j->esperas_run = 2 * v->esperas_run > v->esperas;
         snprintf(j->esperas, sizeof j->esperas,
-                 "%d nanosleep en el hilo del bucle en una ejecución", v->esperas);
+                 "%d nanosleep en el hilo del bucle en una ejecución%s", v->esperas,
+                 j->esperas_run ? ", dentro de uv_run (en los callbacks: después de que libuv "
+                                  "empezara a vigilar sus descriptores)"
+                                : "");
+    }
     j->lecturas_entrada += v->lecturas_entrada;
     for (int i = 0; i < MAX_REGLAS; i++)
         if (j->roto[i][0] == '\0')
@@ -910,6 +925,54 @@ static void motivo(char **informe, const char *visto, const char *porque)
     *informe = t;
 }
 
+/* Lo prohibido que se vio en `j`, un «Se vio …. Qué usar.» por línea (NULL si nada). */
+static char *informe_de(const juicio_t *j)
+{
+    char *r = NULL;
+    char **informe = &r;
+    motivo(informe, j->lectura,
+           "Leer archivos o carpetas en el hilo del bucle lo bloquea mientras espera al disco: "
+           "se hace con uv_fs_open, uv_fs_read y uv_fs_scandir con su callback, que trabajan en "
+           "el grupo de hilos de libuv (una callback NULL las hace síncronas, en el hilo del "
+           "bucle)");
+    motivo(informe, j->escritura,
+           "Escribir, truncar, renombrar, borrar, cerrar o medir archivos en el hilo del bucle "
+           "lo bloquea: se hace con uv_fs_open, uv_fs_write, uv_fs_ftruncate, uv_fs_rename, "
+           "uv_fs_unlink, uv_fs_close y uv_fs_fstat con su callback, en el grupo de hilos de "
+           "libuv");
+    motivo(informe, j->proceso,
+           "El trabajo se hace dentro del programa, con libuv: no se crean procesos ni se "
+           "ejecutan otros programas");
+    motivo(informe, j->red,
+           "La red la lleva el bucle de eventos (libuv, o curl sobre libuv en el cliente del "
+           "curso): sin sockets en hilos propios");
+    motivo(informe, j->ajeno_epoll,
+           "El programa lleva su propio bucle de eventos (su propio epoll), no el de libuv: el "
+           "bucle debe ser el de libuv, uv_run(UV_RUN_DEFAULT), y los descriptores los vigila "
+           "libuv (uv_tcp_*, uv_poll_*, uv_timer_*…), no el programa");
+    motivo(informe, j->ajeno_red,
+           "Los sockets los crea, los pone a escuchar y acepta libuv (uv_tcp_init, uv_tcp_bind, "
+           "uv_listen, uv_accept), o curl o libpq en la biblioteca del curso: no el programa "
+           "con sus propias llamadas");
+    motivo(informe, j->hilos,
+           "Solo cuenta el grupo de hilos de libuv (" CAL_TEXTO(
+               HILOS_GRUPO) " en la "
+                            "calificación): la concurrencia del laboratorio es la del bucle de "
+                            "eventos, sin "
+                            "hilos propios");
+    if (j->esperas_run)
+        motivo(informe, j->esperas,
+               "Cada uno (usleep, sleep, nanosleep) bloquea el bucle mientras duerme: en ese "
+               "tiempo no avanza nada más (ni la red, ni los temporizadores, ni las señales). "
+               "Para esperar sin bloquear, un uv_timer_t (uv_timer_start) con su callback");
+    else
+        motivo(informe, j->esperas,
+               "Eso es un bucle propio que duerme y vuelve a mirar (espera activa): las esperas "
+               "las hace uv_run(UV_RUN_DEFAULT), que duerme en epoll hasta que hay algo que "
+               "hacer");
+    return r;
+}
+
 int conducta_preparar(const char *construccion, const char *trabajo, const char *binario,
                       char *carpeta, size_t t_c, char *puerta, size_t t_p)
 {
@@ -930,11 +993,54 @@ int conducta_preparar(const char *construccion, const char *trabajo, const char 
     return 0;
 }
 
+/* La verificación de una traza, por su nombre («<pid>-<n>[-valgrind]@<id>.traza»,
+ * lib/observar.c): su índice en lab->v, o -1 si no lo dice o no es del laboratorio (las
+ * trazas guardadas de --juzgar-trazas, o lanzada fuera de una verificación). */
+static int traza_verificacion(lab_t *lab, const char *nombre)
+{
+    const char *arroba = strrchr(nombre, '@');
+    if (arroba == NULL)
+        return -1;
+    char id[128];
+    size_t n = strlen(arroba + 1) - strlen(".traza");
+    if (n == 0 || n >= sizeof id)
+        return -1;
+    memcpy(id, arroba + 1, n);
+    id[n] = '\0';
+    verificacion_t *v = lab_verificacion(lab, id);
+    return v != NULL ? (int)(v - lab->v) : -1;
+}
+
+/* Un medio prohibido visto solo fuera del núcleo: cada verificación donde se vio queda en 0
+ * con lo visto (qué llamada, qué hilo, qué archivo, qué usar). */
+static void quitar_verificacion(verificacion_t *v, const char *visto)
+{
+    if (v->ok) {
+        char *t = texto_formato("Lo demás de esta verificación pasó («%.300s»), pero en sus "
+                                "ejecuciones el programa usó medios que el laboratorio no "
+                                "permite (observado con strace).",
+                                v->obtenido != NULL ? v->obtenido : "");
+        anadir_linea(&v->detalle, t);
+        free(t);
+    }
+    char *o = texto_formato("no cuenta: en esta verificación el programa usa medios que el "
+                            "laboratorio no permite.\n%s%s%s",
+                            visto, v->ok ? "" : "\n",
+                            v->ok ? "" : (v->obtenido != NULL ? v->obtenido : ""));
+    free(v->obtenido);
+    v->obtenido = o;
+    v->ok = 0;
+}
+
 int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe, char **aviso)
 {
     *informe = *aviso = NULL;
     juicio_t j;
     memset(&j, 0, sizeof j);
+    /* Lo visto en cada verificación (la última casilla: trazas que no dicen de cuál son). */
+    juicio_t *por = calloc((size_t)lab->nv + 1, sizeof *por);
+    if (por == NULL)
+        return -1;
     entradas_t entradas;
     entradas_leer(carpeta, &entradas);
     DIR *d = opendir(carpeta);
@@ -953,49 +1059,57 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
         leer_traza(ruta, lab->programa, v);
         j.trazas++;
         sumar(lab, v, &j);
+        int iv = traza_verificacion(lab, e->d_name);
+        sumar(lab, v, &por[iv >= 0 ? iv : lab->nv]);
         free(v);
     }
     if (d != NULL)
         closedir(d);
     entradas_liberar(&entradas);
-    if (j.observadas == 0)
+    if (j.observadas == 0) {
+        free(por);
         return -1; /* nada que juzgar: quien llama lo dice */
+    }
     if (origen_ok && j.sin_ip > 0 && j.con_ip == 0)
         snprintf(origen_motivo, sizeof origen_motivo,
                  "strace no dio la dirección de ninguna de %d llamadas de epoll o de la red",
                  j.sin_ip);
-    motivo(informe, j.lectura,
-           "Leer archivos o carpetas en el hilo del bucle lo bloquea mientras espera al disco: "
-           "se hace con uv_fs_open, uv_fs_read y uv_fs_scandir con su callback, que trabajan en "
-           "el grupo de hilos de libuv (una callback NULL las hace síncronas, en el hilo del "
-           "bucle)");
-    motivo(informe, j.escritura,
-           "Escribir, truncar, renombrar, cerrar o medir archivos en el hilo del bucle lo "
-           "bloquea: se hace con uv_fs_open, uv_fs_write, uv_fs_ftruncate, uv_fs_rename, "
-           "uv_fs_close y uv_fs_fstat con su callback, en el grupo de hilos de libuv");
-    motivo(informe, j.proceso,
-           "El trabajo se hace dentro del programa, con libuv: no se crean procesos ni se "
-           "ejecutan otros programas");
-    motivo(informe, j.red,
-           "La red la lleva el bucle de eventos (libuv, o curl sobre libuv en el cliente del "
-           "curso): sin sockets en hilos propios");
-    motivo(informe, j.ajeno_epoll,
-           "El programa lleva su propio bucle de eventos (su propio epoll), no el de libuv: el "
-           "bucle debe ser el de libuv, uv_run(UV_RUN_DEFAULT), y los descriptores los vigila "
-           "libuv (uv_tcp_*, uv_poll_*, uv_timer_*…), no el programa");
-    motivo(informe, j.ajeno_red,
-           "Los sockets los crea, los pone a escuchar y acepta libuv (uv_tcp_init, uv_tcp_bind, "
-           "uv_listen, uv_accept), o curl o libpq en la biblioteca del curso: no el programa "
-           "con sus propias llamadas");
-    motivo(informe, j.hilos,
-           "Solo cuenta el grupo de hilos de libuv (" CAL_TEXTO(
-               HILOS_GRUPO) " en la "
-                            "calificación): la concurrencia del laboratorio es la del bucle de "
-                            "eventos, sin "
-                            "hilos propios");
-    motivo(informe, j.esperas,
-           "Eso es un bucle propio que duerme y vuelve a mirar (espera activa): las esperas las "
-           "hace uv_run(UV_RUN_DEFAULT), que duerme en epoll hasta que hay algo que hacer");
+    *informe = informe_de(&j);
+    /* ¿En el camino principal? Sí, si se vio en una verificación del núcleo («nucleo» de
+     * lab.json), en una traza que no dice de qué verificación es, o en más de la mitad de las
+     * verificaciones con ejecuciones observadas (entonces es el programa entero). Si no, solo
+     * pierden sus puntos las verificaciones donde se vio. */
+    int incidental = 0;
+    if (*informe != NULL) {
+        int con_ejecuciones = 0, rotas = 0, nucleo = 0;
+        for (int i = 0; i <= lab->nv; i++) {
+            char *visto = informe_de(&por[i]);
+            con_ejecuciones += por[i].observadas > 0 || visto != NULL;
+            if (visto != NULL) {
+                rotas++;
+                nucleo |= i == lab->nv || lab_nucleo(lab, lab->v[i].id);
+            }
+            free(visto);
+        }
+        incidental = !nucleo && 2 * rotas <= con_ejecuciones;
+    }
+    if (incidental) {
+        /* El informe del laboratorio: qué verificaciones pierden sus puntos, y por qué. */
+        free(*informe);
+        *informe = NULL;
+        for (int i = 0; i < lab->nv; i++) {
+            char *visto = informe_de(&por[i]);
+            if (visto == NULL)
+                continue;
+            char *t = texto_formato("En «%s» (%s):\n%s", lab->v[i].nombre, lab->v[i].id, visto);
+            anadir_linea(informe, t);
+            free(t);
+            if (reglas)
+                quitar_verificacion(&lab->v[i], visto);
+            free(visto);
+        }
+    }
+    free(por);
     if (*informe == NULL && requiere(lab, "uv_run") && j.con_epoll == 0 &&
         (prohibe(lab, "lectura_bloqueante") || prohibe(lab, "archivos_bloqueantes")))
         *aviso = texto_dup("uv_run (en ninguna ejecución vigiló el hilo del bucle un descriptor "
@@ -1003,9 +1117,9 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
     else if (*informe == NULL && prohibe(lab, "lectura_bloqueante") && j.con_grupo == 0)
         *aviso = texto_dup("uv_fs_* con su callback (ningún archivo se leyó en el grupo de hilos "
                            "de libuv)");
-    if (reglas && *informe == NULL)
+    if (reglas && (*informe == NULL || incidental))
         aplicar_reglas(lab, &j);
-    return *informe != NULL;
+    return *informe == NULL ? 0 : incidental ? 2 : 1;
 }
 
 int conducta_mostrar(const opciones_t *op, char **carpetas, int n)
@@ -1029,13 +1143,17 @@ int conducta_mostrar(const opciones_t *op, char **carpetas, int n)
                op->trazas);
     else if (r == 1)
         printf("Rompe las reglas de medios del laboratorio %s:\n%s\n", lab.carpeta, informe);
+    else if (r == 2)
+        printf("Rompe las reglas de medios del laboratorio %s solo fuera de su núcleo (pierden "
+               "sus puntos esas verificaciones):\n%s\n",
+               lab.carpeta, informe);
     else
         printf("Sin reglas de medios rotas%s%s.\n", aviso != NULL ? "; no se vio: " : "",
                aviso != NULL ? aviso : "");
     free(informe);
     free(aviso);
     lab_liberar(&lab);
-    return r < 0 ? 3 : r;
+    return r < 0 ? 3 : r != 0;
 }
 
 const char *conducta_strace(void)

@@ -194,6 +194,57 @@ static void leer_verificacion(json_t *o, lab_t *lab, int i, char *sub, size_t ta
     }
 }
 
+/* «prueba»: de qué prueba de fuera del programa sale el juicio de la verificación. Lo que el
+ * programa imprime no basta (un programa que adivina también imprime): cada verificación que
+ * ejecuta el programa nombra al menos una de estas, que el programa no puede escribir. */
+static const char *const pruebas_validas[] = {
+    "registro", /* el registro del servidor de práctica: peticiones, estados, tiempos, bytes */
+    "socket",   /* los bytes que el calificador manda y recibe por sus propios sockets */
+    "archivos", /* los archivos del disco: los que escribió el calificador o el programa */
+    "codigo",   /* el código de salida o la señal con que acabó (lo da el núcleo) */
+    "proc",     /* /proc del programa: descriptores abiertos, memoria residente */
+    "valgrind", /* el informe de valgrind */
+    "reloj",    /* el reloj del calificador: cuándo llega cada línea, cuándo acaba */
+    "bd",       /* lo que anota PostgreSQL: tablas, pg_stat_activity, registro de sentencias */
+    "trazas",   /* las trazas de strace («reglas_traza») */
+    NULL};
+
+static void leer_prueba(json_t *o, const verificacion_t *v, char *sub, size_t tam, int *mal)
+{
+    json_t *p = json_object_get(o, "prueba");
+    if (strcmp(v->id, "compila") == 0) {
+        if (p != NULL) {
+            snprintf(sub, tam, "«compila» no lleva «prueba» (la juzga el compilador)");
+            *mal = 1;
+        }
+        return;
+    }
+    if (!json_is_array(p) || json_array_size(p) == 0) {
+        snprintf(sub, tam,
+                 "«%s»: falta «prueba», la lista de las pruebas de fuera del programa que "
+                 "respaldan su juicio (registro, socket, archivos, codigo, proc, valgrind, "
+                 "reloj, bd, trazas)",
+                 v->id);
+        *mal = 1;
+        return;
+    }
+    for (size_t i = 0; i < json_array_size(p) && !*mal; i++) {
+        const char *t = json_string_value(json_array_get(p, i));
+        int valida = 0;
+        for (int k = 0; t != NULL && pruebas_validas[k] != NULL && !valida; k++)
+            valida = strcmp(t, pruebas_validas[k]) == 0;
+        for (size_t k = 0; valida && k < i; k++)
+            valida = strcmp(t, json_string_value(json_array_get(p, k))) != 0;
+        if (!valida) {
+            snprintf(sub, tam,
+                     "«%s»: «prueba»[%zu] no vale («%s»: una de registro, socket, archivos, "
+                     "codigo, proc, valgrind, reloj, bd o trazas, sin repetir)",
+                     v->id, i, t != NULL ? t : "no es un texto");
+            *mal = 1;
+        }
+    }
+}
+
 static void leer_verificaciones(json_t *raiz, lab_t *lab, char *error, size_t tam, int *mal)
 {
     json_t *vs = json_object_get(raiz, "verificaciones");
@@ -212,8 +263,10 @@ static void leer_verificaciones(json_t *raiz, lab_t *lab, char *error, size_t ta
     }
     lab->nv = (int)json_array_size(vs);
     for (int i = 0; i < lab->nv && !*mal; i++) {
-        char sub[200];
+        char sub[300];
         leer_verificacion(json_array_get(vs, (size_t)i), lab, i, sub, sizeof sub, mal);
+        if (!*mal)
+            leer_prueba(json_array_get(vs, (size_t)i), &lab->v[i], sub, sizeof sub, mal);
         if (*mal)
             snprintf(error, tam, "«verificaciones»[%d]: %s", i, sub);
     }
@@ -392,6 +445,48 @@ static void leer_reglas(json_t *raiz, lab_t *lab, char *error, size_t tam, int *
     }
 }
 
+/* «nucleo» (opcional): las verificaciones que ejercitan el trabajo principal del laboratorio.
+ * Un medio prohibido visto en una ejecución de una de ellas deja el laboratorio sin
+ * calificar; visto solo en otras, cuesta esas (runner/conducta.c). Sin «nucleo», todas son
+ * del núcleo (cualquier medio prohibido deja el laboratorio sin calificar). */
+static void leer_nucleo(json_t *raiz, lab_t *lab, char *error, size_t tam, int *mal)
+{
+    json_t *n = json_object_get(raiz, "nucleo");
+    if (*mal || n == NULL)
+        return;
+    if (!json_is_array(n) || json_array_size(n) == 0) {
+        snprintf(error, tam, "«nucleo» debe ser una lista no vacía de verificaciones");
+        *mal = 1;
+        return;
+    }
+    lab->nnucleo = lista_de(n, "nucleo", &lab->nucleo, error, tam, mal);
+    for (int i = 0; !*mal && i < lab->nnucleo; i++) {
+        const char *id = lab->nucleo[i];
+        if (lab_verificacion(lab, id) == NULL || strcmp(id, "compila") == 0) {
+            snprintf(error, tam,
+                     "«nucleo»[%d]: «%s» no es una verificación del laboratorio que ejecute el "
+                     "programa",
+                     i, id);
+            *mal = 1;
+        }
+        for (int k = 0; !*mal && k < i; k++)
+            if (strcmp(lab->nucleo[k], id) == 0) {
+                snprintf(error, tam, "«nucleo»: «%s» está dos veces", id);
+                *mal = 1;
+            }
+    }
+}
+
+int lab_nucleo(const lab_t *lab, const char *id)
+{
+    if (lab->nnucleo == 0 || id == NULL)
+        return 1;
+    for (int i = 0; i < lab->nnucleo; i++)
+        if (strcmp(lab->nucleo[i], id) == 0)
+            return 1;
+    return 0;
+}
+
 int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
 {
     json_error_t je;
@@ -412,6 +507,7 @@ int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
     leer_verificaciones(raiz, lab, error, tam, &mal);
     leer_hitos(raiz, lab, error, tam, &mal);
     leer_reglas(raiz, lab, error, tam, &mal);
+    leer_nucleo(raiz, lab, error, tam, &mal);
     json_decref(raiz);
     return mal ? -1 : 0;
 }
@@ -449,6 +545,9 @@ void lab_liberar(lab_t *lab)
         free(lab->reglas[i].porque);
     }
     free(lab->reglas);
+    for (int i = 0; i < lab->nnucleo; i++)
+        free(lab->nucleo[i]);
+    free(lab->nucleo);
     for (int i = 0; i < lab->nprohibidos; i++)
         free(lab->prohibidos[i]);
     free(lab->prohibidos);

@@ -208,10 +208,15 @@ static void parar_todo(void)
 static void mostrar_primera(lab_t *lab, const verificacion_t *v, const char *trazas)
 {
     char *informe = NULL, *aviso = NULL;
-    if (trazas != NULL && trazas[0] != '\0' &&
-        conducta_juzgar(lab, trazas, 0, &informe, &aviso) == 1)
+    int r =
+        trazas != NULL && trazas[0] != '\0' ? conducta_juzgar(lab, trazas, 0, &informe, &aviso) : 0;
+    if (r == 1)
         printf("  ⚠ Esto no se calificaría: lo que hace el programa (observado con strace) no "
                "lo permite el laboratorio.\n%s\n",
+               informe);
+    else if (r == 2)
+        printf("  ⚠ Estas verificaciones perderían sus puntos: lo que hace el programa en ellas "
+               "(observado con strace) no lo permite el laboratorio.\n%s\n",
                informe);
     free(informe);
     free(aviso);

@@ -60,6 +60,9 @@ typedef struct {
     int nrequeridos;
     regla_traza_t *reglas; /* «reglas_traza» de lab.json; NULL y 0 si no tiene */
     int nreglas;
+    char **nucleo; /* «nucleo» de lab.json: las verificaciones del trabajo principal; NULL y 0
+                    * si no tiene (entonces lo son todas: lab_nucleo) */
+    int nnucleo;
     int tiempo_limite_s;   /* para el calificador entero */
     int tiempo_objetivo_s; /* lo que debe tardar la solución (prueba-labs); 0 = sin objetivo */
     int trabajos;          /* --jobs de Criterion */
@@ -218,6 +221,9 @@ void marcar_todas(lab_t *lab, const char *obtenido);
 int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam);
 void lab_liberar(lab_t *lab);
 verificacion_t *lab_verificacion(lab_t *lab, const char *id);
+/* 1 si la verificación `id` es del núcleo del laboratorio («nucleo» de lab.json; sin esa
+ * clave, o con id NULL —una traza que no dice de qué verificación es—, todas lo son). */
+int lab_nucleo(const lab_t *lab, const char *id);
 /* El primer hito no alcanzado (índice; lab->nhitos si todos lo están) y en *falta la primera
  * verificación, en el orden de lab.json, que le falta a ese hito o a uno anterior. */
 int lab_hito_pendiente(const lab_t *lab, const verificacion_t **falta);
@@ -253,11 +259,13 @@ char *medios_faltan(const lab_t *lab, const char *nm_todos);
  * (0700): sus rutas en `carpeta` y `puerta`. 0 o -errno (entonces no se observa). */
 int conducta_preparar(const char *construccion, const char *trabajo, const char *binario,
                       char *carpeta, size_t t_c, char *puerta, size_t t_p);
-/* Lee las trazas de `carpeta`. 1 si la entrega hizo algo que lab.json prohíbe (qué, en
- * *informe), 0 si no (en *aviso, lo requerido que no se vio hacer), -1 si no hubo ninguna
- * ejecución observada. *informe y *aviso: memoria nueva o NULL. Con `reglas`, además aplica
- * las «reglas_traza» de lab.json a sus verificaciones (una regla rota la deja en 0 con lo
- * visto; una que no se pudo juzgar lo dice en su detalle): solo una vez, al final. */
+/* Lee las trazas de `carpeta`. 1 si la entrega hizo algo que lab.json prohíbe en el camino
+ * principal (qué, en *informe), 2 si solo en verificaciones fuera de su «nucleo» (cuáles y
+ * qué, en *informe), 0 si no (en *aviso, lo requerido que no se vio hacer), -1 si no hubo
+ * ninguna ejecución observada. *informe y *aviso: memoria nueva o NULL. Con `reglas`, además
+ * deja en 0 las verificaciones del caso 2 con lo visto y aplica las «reglas_traza» de
+ * lab.json a sus verificaciones (una regla rota la deja en 0 con lo visto; una que no se pudo
+ * juzgar lo dice en su detalle): solo una vez, al final. */
 int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe, char **aviso);
 /* Sin trazas (no se pudo observar: `motivo`), cada verificación con una regla dice en su
  * detalle que esa regla no se juzgó y por qué. Devuelve, para el aviso del laboratorio, qué
