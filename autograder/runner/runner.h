@@ -245,6 +245,10 @@ int medios_grupo_valido(const char *nombre);
  * de objdump -d. 1 si usa algo prohibido (y lo añade a *informe, memoria nuestra), 0 si no. */
 int medios_juzgar(const lab_t *lab, const char *archivo, const char *nm, const char *asm_texto,
                   char **informe);
+/* Lo que se ve en el texto de un fuente del estudiante: una cabecera de valgrind con
+ * llamadas_directas prohibido. 1 si lo usa (con el porqué en *informe). */
+int medios_juzgar_fuente(const lab_t *lab, const char *archivo, const char *fuente,
+                         char **informe);
 /* Los símbolos requeridos que no aparecen en `nm_todos` («a, b»; memoria nueva) o NULL. */
 char *medios_faltan(const lab_t *lab, const char *nm_todos);
 
