@@ -215,6 +215,30 @@ tapa_caso valgrind_tapa 320 0
 tapa_caso valgrind_tapa_sin_relleno 0 0
 tapa_caso valgrind_tapa_sabotaje 0 1
 tapa_caso valgrind_tapa_sin_caja 320 0 CALIF_SIN_BWRAP=1
+# Con una petición de cliente de valgrind (VALGRIND_NON_SIMD_CALL1), valgrind_cliente.c hace
+# que valgrind ejecute en la CPU de verdad una función suya que escribe un resumen limpio falso
+# en el informe y sale con exit_group antes del resumen y el código de valgrind: con una fuga,
+# antes 100/100 en el 07. Con el preámbulo en el código, los objetos lo delatan (no se
+# califica); escrito en tiempo de ejecución en memoria anónima ejecutable (JIT 1), la traza de
+# valgrind (lib/valgrind.c): pierde valgrind. También sin bwrap.
+# cliente_caso NOMBRE JIT MAXIMO MENSAJE [VAR=valor…]
+cliente_caso() {
+  local nombre=$1 jit=$2 maximo=$3 mensaje=$4
+  shift 4
+  sed -e "s/^#define VC_JIT .*/#define VC_JIT $jit/" autograder/hostiles/valgrind_cliente.c |
+    cat - "solutions/$LAB/monitor.c" >"$generada/$nombre.c"
+  caso "$nombre" "$generada/$nombre.c" "$maximo" "$@"
+  local fallan
+  fallan=" $(id_fallidas "$nombre" "$LAB" | tr '\n' ' ')"
+  if [[ "$fallan" == *" valgrind "* ]] && grep -q "$mensaje" "$SALIDAS/$nombre.txt"; then
+    bien "$nombre: pierde valgrind y lo dice («$mensaje»)"
+  else
+    mal "$nombre-valgrind" "$nombre: fallan «$fallan», o el informe no dice «$mensaje» — $SALIDAS/$nombre.txt"
+  fi
+}
+cliente_caso valgrind_cliente 0 5 'usa una petición de cliente de valgrind'
+cliente_caso valgrind_cliente_jit 1 95 'memoria anónima ejecutable'
+cliente_caso valgrind_cliente_jit_sin_caja 1 95 'memoria anónima ejecutable' CALIF_SIN_BWRAP=1
 # El laboratorio 09 tampoco se hace sin libuv: un servidor de chat con socket y poll propios.
 CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_poll chat_poll.c 5
 if grep -q 'no se califica.*chat.c usa socket' "$SALIDAS/chat_poll.txt"; then
