@@ -114,8 +114,12 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
      * programa (runner/conducta.c). Bajo valgrind siempre: todo sale del binario de valgrind,
      * y lo que no, es código del programa en la CPU de verdad (lib/valgrind.c). */
     const char *origen = getenv("CALIF_OBSERVAR_ORIGEN");
-    if (valgrind || (origen != NULL && strcmp(origen, "1") == 0))
+    if (valgrind || (origen != NULL && (strcmp(origen, "1") == 0 || strcmp(origen, "2") == 0)))
         caja_poner(a, "-i");
+    /* 2: además la pila de cada llamada parada (-k: quién llamó a libc, libuv o el programa).
+     * Cuesta de 1 a 5 ms por llamada: solo donde se paran pocas (el 09, runner/conducta.c). */
+    if (!valgrind && origen != NULL && strcmp(origen, "2") == 0)
+        caja_poner(a, "-k");
     const char *const opciones[] = {"-f", "-qq", "-y", "--seccomp-bpf", "-e", llamadas, "-o", NULL};
     /* Con valgrind, -q y no -qq: también cómo acabó cada proceso («+++ exited with N +++» o
      * «+++ killed by SIGx +++», y las señales recibidas, «--- SIGx ---»; `-e signal=none` quita

@@ -277,6 +277,30 @@ if grep -q 'desde dónde se hacen las llamadas de epoll y de la red (un bucle pr
 else
   mal "chat-epoll-sin-origen" "sin direcciones: el informe no dice que no se juzgó"
 fi
+# La misma sala, pero cada llamada la hace la función de libc, encontrada con dl_iterate_phdr
+# sin nombrarla (chat_sin_libuv.c delante de chat_epoll.c): sale de libc como las de libuv, y
+# antes sacaba 100/100 sin aviso. Lo delata la pila (strace -k, solo en el 09): no pasa por
+# libuv.so.
+cat autograder/hostiles/chat_sin_libuv.c autograder/hostiles/chat_epoll.c >"$generada/chat_sin_libuv.c"
+CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_sin_libuv "$generada/chat_sin_libuv.c" 20
+if grep -q 'no se califica' "$SALIDAS/chat_sin_libuv.txt" &&
+  grep -q 'Se vio epoll_create1 hecho por libc a petición del propio programa.*sin pasar por libuv' \
+    "$SALIDAS/chat_sin_libuv.txt"; then
+  bien "chat_sin_libuv: el 09 rechaza las funciones de libc llamadas sin libuv, y lo dice"
+else
+  mal "chat-sin-libuv-mensaje" "chat_sin_libuv: el informe no dice que epoll_create1 no pasa por libuv"
+fi
+# Un strace sin pila (-k falla, como uno construido sin libdw): eso no se juzga, y se dice.
+printf '#!/bin/sh\nfor a in "$@"; do [ "$a" = -k ] && { echo "sin -k" >&2; exit 1; }; done\nexec %s "$@"\n' \
+  "$(command -v strace)" >"$TMP/strace-sin-pila"
+chmod 755 "$TMP/strace-sin-pila"
+CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_sin_libuv_sin_pila "$generada/chat_sin_libuv.c" 100 \
+  CALIF_STRACE="$TMP/strace-sin-pila"
+if grep -q 'no se pudo juzgar: este strace no da la pila' "$SALIDAS/chat_sin_libuv_sin_pila.txt"; then
+  bien "sin pila: el informe dice que quién llama a libc no se pudo juzgar"
+else
+  mal "chat-sin-libuv-sin-pila" "sin pila: el informe no dice que no se juzgó"
+fi
 # El 08 no se hace leyendo con fopen/fread en el hilo del bucle (lectura_bloqueante).
 CASO_LAB=08-contador-palabras CASO_ARCHIVO=contador.c caso contador_fread contador_fread.c 5
 if grep -q 'no se califica.*contador.c usa fopen, fread' "$SALIDAS/contador_fread.txt"; then

@@ -164,7 +164,10 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
     /* Con «reglas_traza», las verificaciones anotan qué archivos de la entrada escribieron y
      * strace escribe los iovec (lib/observar.c). */
     e->entrada = texto_formato("CALIF_OBSERVAR_ENTRADA=%d", lab->nreglas > 0);
-    e->origen = conducta_origen() ? "CALIF_OBSERVAR_ORIGEN=1" : "CALIF_OBSERVAR_ORIGEN=0";
+    /* 2: además la pila de cada llamada parada (strace -k, runner/conducta.c). */
+    e->origen = conducta_pila(lab)     ? "CALIF_OBSERVAR_ORIGEN=2"
+                : conducta_origen() ? "CALIF_OBSERVAR_ORIGEN=1"
+                                    : "CALIF_OBSERVAR_ORIGEN=0";
     const char *lista[] = {"PATH=/usr/local/bin:/usr/bin:/bin",
                            "LANG=C.UTF-8",
                            e->tmp,

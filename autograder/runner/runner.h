@@ -278,6 +278,9 @@ int conducta_probar(char *motivo, size_t tam);
 int conducta_mostrar(const opciones_t *op, char **carpetas, int n);
 /* 1 si se juzga desde dónde se hacen las llamadas de epoll y de la red (strace -i). */
 int conducta_origen(void);
+/* 1 si en `lab` se juzga además quién llamó a libc (la pila, strace -k): los servidores de
+ * libuv (red_cruda prohibido y uv_listen requerido, el 09). */
+int conducta_pila(const lab_t *lab);
 /* Por qué eso no se pudo juzgar (tras conducta_probar o conducta_juzgar), o NULL si se
  * juzgó. No es memoria nueva. */
 const char *conducta_sin_origen(void);
