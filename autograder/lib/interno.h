@@ -94,7 +94,8 @@ void servidores_parar_todos(void);
 /* La carpeta de trazas (CALIF_OBSERVAR) si hay que observar, o NULL. */
 const char *observar_carpeta(void);
 /* Archivo de traza nuevo para un lanzamiento: su fd (CLOEXEC), 0 si no se observa o -errno.
- * Con valgrind, la traza («…-valgrind.traza») solo lleva los execve y los clone. */
+ * Con valgrind, la traza («…-valgrind.traza») lleva los execve, clone, exit, mmap y mprotect
+ * con la dirección de cada uno (lib/valgrind.c). */
 int observar_abrir(int valgrind);
 /* Añade a `a` «strace … -o /proc/self/fd/FD -- calif-puerta --cerrar FD [--filtro --info
  * FD_INFO] --» (fd_info < 0: sin --info): detrás va la orden de siempre (bwrap… o el

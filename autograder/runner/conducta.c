@@ -461,15 +461,16 @@ static void pila_marco(vista_t *v, const char *marco)
     }
 }
 
-/* Acaban los marcos de la llamada pendiente: sin ninguno de libuv.so, libcurl ni libpq, la
- * hizo el programa con libc, no la biblioteca del laboratorio. Sin marcos (strace no pudo
- * desenrollar la pila) no se juzga. */
+/* Acaban los marcos de la llamada pendiente: sin ninguno de libuv.so, libcurl ni libpq, y con
+ * uno del programa (o de otro archivo que no es del sistema), la hizo el programa con libc, no
+ * la biblioteca del laboratorio. Si strace no pudo desenrollar la pila más allá de libc, no se
+ * juzga: no se sabe quién llamó. */
 static void pila_cerrar(vista_t *v)
 {
     if (!v->pila_pendiente)
         return;
     v->pila_pendiente = 0;
-    if (v->pila_marcos == 0 || v->pila_biblioteca)
+    if (v->pila_marcos == 0 || v->pila_biblioteca || v->pila_quien[0] == '\0')
         return;
     char *dst = v->pila_red ? v->ajeno_red : v->ajeno_epoll;
     size_t tam = v->pila_red ? sizeof v->ajeno_red : sizeof v->ajeno_epoll;
