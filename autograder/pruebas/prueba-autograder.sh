@@ -203,12 +203,13 @@ tapa_caso() {
     -e "s/^#define VT_SABOTAJE .*/#define VT_SABOTAJE    $sabotaje/" autograder/hostiles/valgrind_tapa.c |
     cat - solutions/10-clima/clima.c >"$generada/$nombre.c"
   LIMITE_S=100 CASO_LAB=10-clima CASO_ARCHIVO=clima.c caso "$nombre" "$generada/$nombre.c" 95 "$@"
-  local fallan
-  fallan=" $(id_fallidas "$nombre" 10-clima | tr '\n' ' ')"
-  if [[ "$fallan" == *" sigint "* ]] && [[ "$fallan" == *" valgrind "* ]]; then
+  # No «fallan»: es el contador de comun.sh, y mal() lo suma (con set -u, «unbound variable»).
+  local perdidas
+  perdidas=" $(id_fallidas "$nombre" 10-clima | tr '\n' ' ')"
+  if [[ "$perdidas" == *" sigint "* ]] && [[ "$perdidas" == *" valgrind "* ]]; then
     bien "$nombre: pierde sigint y valgrind ($(grep -o 'el informe de valgrind pasó de [0-9]* KiB\|murió por la señal SIG[A-Z]*\|murió por una señal' "$SALIDAS/$nombre.txt" | sort -u | tr '\n' ';'))"
   else
-    mal "$nombre-valgrind" "$nombre: fallan «$fallan» (debían fallar sigint y valgrind) — $SALIDAS/$nombre.txt"
+    mal "$nombre-valgrind" "$nombre: fallan «$perdidas» (debían fallar sigint y valgrind) — $SALIDAS/$nombre.txt"
   fi
 }
 tapa_caso valgrind_tapa 320 0
@@ -228,12 +229,12 @@ cliente_caso() {
   sed -e "s/^#define VC_JIT .*/#define VC_JIT $jit/" autograder/hostiles/valgrind_cliente.c |
     cat - "solutions/$LAB/monitor.c" >"$generada/$nombre.c"
   caso "$nombre" "$generada/$nombre.c" "$maximo" "$@"
-  local fallan
-  fallan=" $(id_fallidas "$nombre" "$LAB" | tr '\n' ' ')"
-  if [[ "$fallan" == *" valgrind "* ]] && grep -q "$mensaje" "$SALIDAS/$nombre.txt"; then
+  local perdidas
+  perdidas=" $(id_fallidas "$nombre" "$LAB" | tr '\n' ' ')"
+  if [[ "$perdidas" == *" valgrind "* ]] && grep -q "$mensaje" "$SALIDAS/$nombre.txt"; then
     bien "$nombre: pierde valgrind y lo dice («$mensaje»)"
   else
-    mal "$nombre-valgrind" "$nombre: fallan «$fallan», o el informe no dice «$mensaje» — $SALIDAS/$nombre.txt"
+    mal "$nombre-valgrind" "$nombre: fallan «$perdidas», o el informe no dice «$mensaje» — $SALIDAS/$nombre.txt"
   fi
 }
 cliente_caso valgrind_cliente 0 5 'usa una petición de cliente de valgrind'
