@@ -104,7 +104,8 @@ const char *observar_carpeta(void);
 /* Archivo de traza nuevo para un lanzamiento: su fd (CLOEXEC), 0 si no se observa o -errno.
  * Se llama «<pid>-<n>[-valgrind]@<id>.traza», con el id de la verificación en curso (el
  * ejecutor sabe así en qué verificación se vio cada cosa: runner/conducta.c). Con valgrind,
- * la traza solo lleva los execve y los clone. */
+ * la traza lleva los execve, clone, exit, mmap y mprotect con la dirección de cada uno
+ * (lib/valgrind.c). */
 int observar_abrir(int valgrind);
 /* Añade a `a` «strace … -o /proc/self/fd/FD -- calif-puerta --cerrar FD [--filtro --info
  * FD_INFO] --» (fd_info < 0: sin --info): detrás va la orden de siempre (bwrap… o el

@@ -13,7 +13,8 @@
  * por el hijo. En los dos: como root, un uid propio de la verificación (uid_caja); límites
  * de CPU, memoria, procesos, tamaño de archivo y descriptores; entorno limpio.
  *
- * Observado (lib/observar.c, si el ejecutor lo pide; con valgrind, solo sus execve): delante va
+ * Observado (lib/observar.c, si el ejecutor lo pide; con valgrind, sus execve, clone, exit,
+ * mmap y mprotect, para su veredicto): delante va
  * `strace -f … -- calif-puerta …`, fuera de la caja; sin bwrap, el filtro lo pone la puerta
  * (strace necesita crear un proceso) y la puerta dice el pid del programa por --info.
  */

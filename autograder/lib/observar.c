@@ -13,7 +13,8 @@
  *   - dentro del espacio de PID de bwrap, TracerPid vale 0 (el trazador no se ve) y el filtro
  *     de la caja niega ptrace a todos: PTRACE_TRACEME no delata nada;
  *   - se observan TODAS las ejecuciones que dan puntos: portarse bien solo cuando se mira es
- *     portarse bien siempre. Las de valgrind, solo sus execve (ya van lentas): un programa
+ *     portarse bien siempre. Las de valgrind, solo sus execve, clone, exit, mmap y mprotect con
+ *     la dirección de cada una (-i; ya van lentas): un programa
  *     que bajo valgrind escribe un resumen limpio falso en el informe de valgrind (el
  *     descriptor es suyo también), lo cierra y se cambia por /bin/true con un execve no deja
  *     otra «Command:» en ese informe, pero sí un segundo arranque de la herramienta de
@@ -43,6 +44,12 @@
  * (CALIF_OBSERVAR_LLAMADAS, runner/conducta.c): cada parada cuesta un cambio de contexto, y
  * las de lectura y escritura solo hacen falta donde se juzgan los archivos. */
 #define LLAMADAS_MINIMAS "execve,execveat,clone,clone3,fork,vfork"
+/* Bajo valgrind, además, cómo acaba cada hilo y lo que se mapea ejecutable, con la dirección
+ * de cada instrucción (-i): todo lo que el programa pide pasa por valgrind, que hace las
+ * llamadas desde su propio binario; una llamada desde otro sitio es código que valgrind no
+ * instrumenta (lib/valgrind.c). Son unas 100 paradas más por ejecución (sus mmap). */
+#define LLAMADAS_VALGRIND                                                                      \
+    LLAMADAS_MINIMAS ",exit,exit_group,mmap,mprotect,pkey_mprotect,remap_file_pages"
 
 const char *observar_carpeta(void)
 {
@@ -103,13 +110,19 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
     static char llamadas[1024];
     const char *pedidas = getenv("CALIF_OBSERVAR_LLAMADAS");
     snprintf(llamadas, sizeof llamadas, "trace=%s",
-             pedidas != NULL && pedidas[0] != '\0' && !valgrind ? pedidas : LLAMADAS_MINIMAS);
+             valgrind                                  ? LLAMADAS_VALGRIND
+             : pedidas != NULL && pedidas[0] != '\0' ? pedidas
+                                                      : LLAMADAS_MINIMAS);
     /* Con la dirección de cada llamada parada (-i): desde dónde se hizo, libc o el propio
-     * programa (runner/conducta.c). No bajo valgrind: ahí solo se paran execve y clone, y el
-     * código que corre es el de valgrind. */
+     * programa (runner/conducta.c). Bajo valgrind siempre: todo sale del binario de valgrind,
+     * y lo que no, es código del programa en la CPU de verdad (lib/valgrind.c). */
     const char *origen = getenv("CALIF_OBSERVAR_ORIGEN");
-    if (origen != NULL && strcmp(origen, "1") == 0 && !valgrind)
+    if (valgrind || (origen != NULL && (strcmp(origen, "1") == 0 || strcmp(origen, "2") == 0)))
         caja_poner(a, "-i");
+    /* 2: además la pila de cada llamada parada (-k: quién llamó a libc, libuv o el programa).
+     * Cuesta de 1 a 5 ms por llamada: solo donde se paran pocas (el 09, runner/conducta.c). */
+    if (!valgrind && origen != NULL && strcmp(origen, "2") == 0)
+        caja_poner(a, "-k");
     const char *const opciones[] = {"-f", "-qq", "-y", "--seccomp-bpf", "-e", llamadas, "-o", NULL};
     /* Con valgrind, -q y no -qq: también cómo acabó cada proceso («+++ exited with N +++» o
      * «+++ killed by SIGx +++», y las señales recibidas, «--- SIGx ---»; `-e signal=none` quita

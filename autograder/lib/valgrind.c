@@ -22,15 +22,31 @@
  *     verdad da dos;
  *   - nada descartado: el informe se lee con tope (256 KiB) y un programa que lo llenaba
  *     dejaba el resumen de verdad fuera del tope, y el suyo dentro (hostiles/valgrind_tapa.c:
- *     antes 100/100 en el 10).
+ *     antes 100/100 en el 10);
+ *   - ningún código que valgrind no instrumente. Con una petición de cliente
+ *     (VALGRIND_NON_SIMD_CALL*, de valgrind.h) el programa hace que valgrind ejecute una
+ *     función suya en la CPU de verdad: escribe un resumen limpio falso y sale con exit_group
+ *     antes del resumen y el código de valgrind (hostiles/valgrind_cliente.c: antes 100/100
+ *     en el 07 con una fuga). El preámbulo de las peticiones en los objetos lo rechaza
+ *     runner/medios.c (llamadas_directas); el escrito en tiempo de ejecución, lo que sigue.
+ *     Bajo valgrind, todo lo que el programa pide al núcleo lo hace valgrind desde su propio
+ *     binario (estático, en direcciones fijas), y la traza de strace (-i, lib/observar.c) da
+ *     la dirección de cada instrucción syscall: una llamada desde otro sitio es código del
+ *     programa en la CPU de verdad. Y código escrito en tiempo de ejecución (donde puede
+ *     esconder una petición): un mprotect con PROT_EXEC, un mmap ejecutable de memoria
+ *     anónima que no es de valgrind (las suyas llevan el descriptor 0; las del programa, el
+ *     que pase: -1 en glibc) o de un archivo que no es del sistema ni el propio programa.
  */
 #define _GNU_SOURCE
 #include "calificador/calificador.h"
 #include "interno.h"
 
+#include <elf.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +103,189 @@ static int senal_en_traza(const char *ruta)
     return senal;
 }
 
+/* --- Código que valgrind no instrumenta (la traza de strace -i) --------------------------- */
+
+#define MAX_TRAMOS 8
+#define MAX_HILOS  256
+
+/* Los tramos ejecutables (PT_LOAD con PF_X) del binario de la herramienta de valgrind. Es
+ * estático y no reubicable (ET_EXEC, en 0x58000000): sus direcciones son las del archivo.
+ * Cuántos hay, o 0 si no se pudo leer (entonces no se juzgan las direcciones). */
+static int tramos_herramienta(const char *ruta, unsigned long ini[], unsigned long fin[])
+{
+    int fd = open(ruta, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    Elf64_Ehdr e;
+    int n = 0;
+    if (pread(fd, &e, sizeof e, 0) == (ssize_t)sizeof e && memcmp(e.e_ident, ELFMAG, SELFMAG) == 0 &&
+        e.e_ident[EI_CLASS] == ELFCLASS64 && e.e_type == ET_EXEC &&
+        e.e_phentsize == sizeof(Elf64_Phdr) && e.e_phnum < 64) {
+        for (int i = 0; i < e.e_phnum && n < MAX_TRAMOS; i++) {
+            Elf64_Phdr ph;
+            if (pread(fd, &ph, sizeof ph, (off_t)(e.e_phoff + (Elf64_Off)i * sizeof ph)) !=
+                (ssize_t)sizeof ph)
+                break;
+            if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X) && ph.p_memsz > 0) {
+                ini[n] = ph.p_vaddr;
+                fin[n++] = ph.p_vaddr + ph.p_memsz;
+            }
+        }
+    }
+    close(fd);
+    return n;
+}
+
+static int es_herramienta(const char *ruta)
+{
+    return strncmp(ruta, "/usr/libexec/valgrind/", 22) == 0 ||
+           strncmp(ruta, "/usr/lib/x86_64-linux-gnu/valgrind/", 35) == 0;
+}
+
+/* Un archivo del sistema (de solo lectura en la caja). */
+static int del_sistema(const char *ruta)
+{
+    return strncmp(ruta, "/usr/", 5) == 0 || strncmp(ruta, "/lib/", 5) == 0 ||
+           strncmp(ruta, "/lib64/", 7) == 0;
+}
+
+/* El argumento k (desde 0) de «(a, b, …)», separados por «, » (los de mmap y mprotect no
+ * llevan comas dentro, salvo la ruta de -y, que va en el quinto y se corta en «<»). */
+static void argumento_k(const char *par, int k, char *dst, size_t tam)
+{
+    const char *a = par + 1;
+    for (int i = 0; i < k && a != NULL; i++) {
+        a = strstr(a, ", ");
+        a = a != NULL ? a + 2 : NULL;
+    }
+    dst[0] = '\0';
+    if (a == NULL)
+        return;
+    size_t n = strcspn(a, ",)");
+    snprintf(dst, tam, "%.*s", (int)n, a);
+}
+
+/* Lo que ejecutó el programa sin pasar por valgrind, según la traza (lib/observar.c). 1 (y
+ * el porqué en `motivo`) si se vio; 0 si no, o si no hay traza. */
+static int codigo_ajeno(const char *ruta, char *motivo, size_t tam)
+{
+    FILE *f = ruta != NULL ? fopen(ruta, "r") : NULL;
+    if (f == NULL)
+        return 0;
+    unsigned long ini[MAX_TRAMOS], fin[MAX_TRAMOS];
+    int ntramos = 0, arrancada = 0, nprevios = 0, visto = 0;
+    long previos[MAX_HILOS], herramienta = 0;
+    char programa[256] = ""; /* el binario del programa: el primer archivo ejecutable mapeado */
+    char *linea = NULL;
+    size_t cap = 0;
+    while (!visto && getline(&linea, &cap, f) > 0) {
+        linea[strcspn(linea, "\n")] = '\0';
+        char *resto;
+        long tid = strtol(linea, &resto, 10);
+        while (*resto == ' ')
+            resto++;
+        unsigned long ip = 0;
+        if (resto[0] == '[') {
+            char *cierre = strchr(resto, ']'), *f_ip;
+            ip = strtoul(resto + 1, &f_ip, 16);
+            if (cierre == NULL || f_ip != cierre)
+                ip = 0;
+            resto = cierre != NULL ? cierre + 1 : resto;
+            while (*resto == ' ')
+                resto++;
+        }
+        if (tid <= 0 || resto[0] == '+' || resto[0] == '-' || resto[0] == '<')
+            continue; /* «+++ exited…», «--- SIGx…», «<... resumed>» */
+        const char *par = strchr(resto, '(');
+        if (par == NULL)
+            continue;
+        size_t nl = (size_t)(par - resto);
+        if (!arrancada) {
+            int nuevo = 1;
+            for (int i = 0; i < nprevios && nuevo; i++)
+                nuevo = previos[i] != tid;
+            if (nuevo && nprevios < MAX_HILOS)
+                previos[nprevios++] = tid;
+            char exe[512];
+            if (nl == 6 && strncmp(resto, "execve", 6) == 0 &&
+                sscanf(par, "(\"%511[^\"]\"", exe) == 1 && es_herramienta(exe) &&
+                strstr(par, ") = 0") != NULL) {
+                arrancada = 1;
+                herramienta = tid;
+                ntramos = tramos_herramienta(exe, ini, fin);
+            }
+            continue;
+        }
+        /* Tras el arranque de la herramienta: sus hilos son el que la ejecutó y los nuevos. */
+        int miembro = 1;
+        for (int i = 0; i < nprevios; i++)
+            miembro &= previos[i] != tid;
+        miembro |= tid == herramienta;
+        if (!miembro)
+            continue;
+        char nombre[32];
+        snprintf(nombre, sizeof nombre, "%.*s", (int)(nl < sizeof nombre ? nl : sizeof nombre - 1),
+                 resto);
+        int fuera = ip != 0 && ntramos > 0;
+        for (int i = 0; i < ntramos && fuera; i++)
+            fuera = !(ip >= ini[i] && ip < fin[i]);
+        if (fuera) {
+            snprintf(motivo, tam,
+                     "el programa hizo %s desde una instrucción suya (0x%lx) y no a través de "
+                     "valgrind: ejecutó código en la CPU de verdad, sin instrumentar (una "
+                     "petición de cliente de valgrind.h, como VALGRIND_NON_SIMD_CALL), que "
+                     "puede escribir un resumen falso y salir antes del de valgrind",
+                     nombre, ip);
+            visto = 1;
+            continue;
+        }
+        const char *igual = strstr(par, ") = ");
+        int fallo = igual != NULL && (igual[4] == '-' || igual[4] == '?');
+        if (fallo || strstr(par, "PROT_EXEC") == NULL)
+            continue;
+        if (strcmp(nombre, "mprotect") == 0 || strcmp(nombre, "pkey_mprotect") == 0) {
+            snprintf(motivo, tam,
+                     "el programa hizo ejecutable memoria suya (%s con PROT_EXEC): código "
+                     "escrito en tiempo de ejecución, que puede llevar peticiones a valgrind "
+                     "escondidas del análisis de los objetos",
+                     nombre);
+            visto = 1;
+        } else if (strcmp(nombre, "mmap") == 0) {
+            char flags[256], fd[300];
+            argumento_k(par, 3, flags, sizeof flags);
+            argumento_k(par, 4, fd, sizeof fd);
+            char archivo[256] = "";
+            const char *a = strchr(fd, '<');
+            if (a != NULL)
+                snprintf(archivo, sizeof archivo, "%.*s", (int)strcspn(a + 1, ">"), a + 1);
+            if (strstr(flags, "MAP_ANONYMOUS") != NULL) {
+                if (strtol(fd, NULL, 10) != 0) { /* valgrind usa el 0 en las suyas */
+                    snprintf(motivo, tam,
+                             "el programa pidió memoria anónima ejecutable (mmap con "
+                             "PROT_EXEC): código escrito en tiempo de ejecución, que puede "
+                             "llevar peticiones a valgrind escondidas del análisis de los "
+                             "objetos");
+                    visto = 1;
+                }
+            } else if (archivo[0] != '\0' && !del_sistema(archivo)) {
+                if (programa[0] == '\0')
+                    snprintf(programa, sizeof programa, "%s", archivo);
+                else if (strcmp(programa, archivo) != 0) {
+                    snprintf(motivo, tam,
+                             "el programa mapeó como código el archivo «%.120s», que no es del "
+                             "sistema ni el propio programa: código escrito en tiempo de "
+                             "ejecución",
+                             archivo);
+                    visto = 1;
+                }
+            }
+        }
+    }
+    free(linea);
+    fclose(f);
+    return visto;
+}
+
 /* La señal por la que murió el programa bajo valgrind (-1 si no se sabe cuál), o 0. */
 static int muerte_por_senal(const cal_proceso_t *p, const char *vg)
 {
@@ -114,6 +313,8 @@ int cal_valgrind_veredicto(const cal_proceso_t *p, char *motivo, size_t tam)
                  TOPE_VALGRIND / 1024, (unsigned long long)p->valgrind.descartados);
         return 0;
     }
+    if (codigo_ajeno(p->traza, motivo, tam))
+        return 0;
     int senal = p->termino && !p->matado && !p->excedido ? muerte_por_senal(p, vg) : 0;
     if (senal != 0) {
         snprintf(motivo, tam,

@@ -231,18 +231,43 @@ tapa_caso() {
     -e "s/^#define VT_SABOTAJE .*/#define VT_SABOTAJE    $sabotaje/" autograder/hostiles/valgrind_tapa.c |
     cat - solutions/10-clima/clima.c >"$generada/$nombre.c"
   LIMITE_S=100 CASO_LAB=10-clima CASO_ARCHIVO=clima.c caso "$nombre" "$generada/$nombre.c" 95 "$@"
-  local fallan
-  fallan=" $(id_fallidas "$nombre" 10-clima | tr '\n' ' ')"
-  if [[ "$fallan" == *" sigint "* ]] && [[ "$fallan" == *" valgrind "* ]]; then
+  # No «fallan»: es el contador de comun.sh, y mal() lo suma (con set -u, «unbound variable»).
+  local perdidas
+  perdidas=" $(id_fallidas "$nombre" 10-clima | tr '\n' ' ')"
+  if [[ "$perdidas" == *" sigint "* ]] && [[ "$perdidas" == *" valgrind "* ]]; then
     bien "$nombre: pierde sigint y valgrind ($(grep -o 'el informe de valgrind pasó de [0-9]* KiB\|murió por la señal SIG[A-Z]*\|murió por una señal' "$SALIDAS/$nombre.txt" | sort -u | tr '\n' ';'))"
   else
-    mal "$nombre-valgrind" "$nombre: fallan «$fallan» (debían fallar sigint y valgrind) — $SALIDAS/$nombre.txt"
+    mal "$nombre-valgrind" "$nombre: fallan «$perdidas» (debían fallar sigint y valgrind) — $SALIDAS/$nombre.txt"
   fi
 }
 tapa_caso valgrind_tapa 320 0
 tapa_caso valgrind_tapa_sin_relleno 0 0
 tapa_caso valgrind_tapa_sabotaje 0 1
 tapa_caso valgrind_tapa_sin_caja 320 0 CALIF_SIN_BWRAP=1
+# Con una petición de cliente de valgrind (VALGRIND_NON_SIMD_CALL1), valgrind_cliente.c hace
+# que valgrind ejecute en la CPU de verdad una función suya que escribe un resumen limpio falso
+# en el informe y sale con exit_group antes del resumen y el código de valgrind: con una fuga,
+# antes 100/100 en el 07. Con el preámbulo en el código, los objetos lo delatan (no se
+# califica); escrito en tiempo de ejecución en memoria anónima ejecutable (JIT 1), la traza de
+# valgrind (lib/valgrind.c): pierde valgrind. También sin bwrap.
+# cliente_caso NOMBRE JIT MAXIMO MENSAJE [VAR=valor…]
+cliente_caso() {
+  local nombre=$1 jit=$2 maximo=$3 mensaje=$4
+  shift 4
+  sed -e "s/^#define VC_JIT .*/#define VC_JIT $jit/" autograder/hostiles/valgrind_cliente.c |
+    cat - "solutions/$LAB/monitor.c" >"$generada/$nombre.c"
+  caso "$nombre" "$generada/$nombre.c" "$maximo" "$@"
+  local perdidas
+  perdidas=" $(id_fallidas "$nombre" "$LAB" | tr '\n' ' ')"
+  if [[ "$perdidas" == *" valgrind "* ]] && grep -q "$mensaje" "$SALIDAS/$nombre.txt"; then
+    bien "$nombre: pierde valgrind y lo dice («$mensaje»)"
+  else
+    mal "$nombre-valgrind" "$nombre: fallan «$perdidas», o el informe no dice «$mensaje» — $SALIDAS/$nombre.txt"
+  fi
+}
+cliente_caso valgrind_cliente 0 5 'usa una petición de cliente de valgrind'
+cliente_caso valgrind_cliente_jit 1 95 'memoria anónima ejecutable'
+cliente_caso valgrind_cliente_jit_sin_caja 1 95 'memoria anónima ejecutable' CALIF_SIN_BWRAP=1
 # El laboratorio 09 tampoco se hace sin libuv: un servidor de chat con socket y poll propios.
 CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_poll chat_poll.c 5
 if grep -q 'no se califica.*chat.c usa socket' "$SALIDAS/chat_poll.txt"; then
@@ -280,6 +305,30 @@ if grep -q 'desde dónde se hacen las llamadas de epoll y de la red (un bucle pr
   bien "sin direcciones: el informe dice que el bucle propio no se pudo juzgar"
 else
   mal "chat-epoll-sin-origen" "sin direcciones: el informe no dice que no se juzgó"
+fi
+# La misma sala, pero cada llamada la hace la función de libc, encontrada con dl_iterate_phdr
+# sin nombrarla (chat_sin_libuv.c delante de chat_epoll.c): sale de libc como las de libuv, y
+# antes sacaba 100/100 sin aviso. Lo delata la pila (strace -k, solo en el 09): no pasa por
+# libuv.so.
+cat autograder/hostiles/chat_sin_libuv.c autograder/hostiles/chat_epoll.c >"$generada/chat_sin_libuv.c"
+CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_sin_libuv "$generada/chat_sin_libuv.c" 20
+if grep -q 'no se califica' "$SALIDAS/chat_sin_libuv.txt" &&
+  grep -q 'Se vio epoll_create1 hecho por libc a petición del propio programa.*sin pasar por libuv' \
+    "$SALIDAS/chat_sin_libuv.txt"; then
+  bien "chat_sin_libuv: el 09 rechaza las funciones de libc llamadas sin libuv, y lo dice"
+else
+  mal "chat-sin-libuv-mensaje" "chat_sin_libuv: el informe no dice que epoll_create1 no pasa por libuv"
+fi
+# Un strace sin pila (-k falla, como uno construido sin libdw): eso no se juzga, y se dice.
+printf '#!/bin/sh\nfor a in "$@"; do [ "$a" = -k ] && { echo "sin -k" >&2; exit 1; }; done\nexec %s "$@"\n' \
+  "$(command -v strace)" >"$TMP/strace-sin-pila"
+chmod 755 "$TMP/strace-sin-pila"
+CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_sin_libuv_sin_pila "$generada/chat_sin_libuv.c" 100 \
+  CALIF_STRACE="$TMP/strace-sin-pila"
+if grep -q 'no se pudo juzgar: este strace no da la pila' "$SALIDAS/chat_sin_libuv_sin_pila.txt"; then
+  bien "sin pila: el informe dice que quién llama a libc no se pudo juzgar"
+else
+  mal "chat-sin-libuv-sin-pila" "sin pila: el informe no dice que no se juzgó"
 fi
 # El 08 no se hace leyendo con fopen/fread en el hilo del bucle (lectura_bloqueante).
 CASO_LAB=08-contador-palabras CASO_ARCHIVO=contador.c caso contador_fread contador_fread.c 5

@@ -233,6 +233,19 @@ static int revisar_medios(contexto_t *x, lab_t *lab, char **fuentes_c, char **ob
         free(nm);
         free(dis);
     }
+    /* El texto de los archivos del estudiante (.c y .h): una cabecera de valgrind. */
+    for (int i = 0; i < lab->narchivos + lab->nextra; i++) {
+        const char *nombre = i < lab->narchivos ? lab->archivos[i] : lab->extra[i - lab->narchivos];
+        char ruta[PATH_MAX];
+        if (snprintf(ruta, sizeof ruta, "%s/%s", x->fuentes, nombre) >= (int)sizeof ruta)
+            continue;
+        struct stat st; /* solo archivos normales: un enlace no lleva a uno ajeno */
+        char *texto = lstat(ruta, &st) == 0 && S_ISREG(st.st_mode) ? archivos_leer(ruta, 4u << 20)
+                                                                  : NULL;
+        if (texto != NULL)
+            malo |= medios_juzgar_fuente(lab, nombre, texto, &lab->medios);
+        free(texto);
+    }
     *aviso = malo ? NULL : medios_faltan(lab, todos);
     free(todos);
     return malo;

@@ -28,6 +28,10 @@
  *                         TCP, listen y accept) sale de libc (por donde pasan libuv, libcurl y
  *                         libpq) o de esas bibliotecas, no de una instrucción syscall del
  *                         programa: eso es su propio bucle (hostiles/chat_epoll.c)
+ *   (servidores) la pila  en los laboratorios con red_cruda prohibido y uv_listen requerido
+ *                         (el 09), además la pila de esas llamadas (strace -k): pasan por
+ *                         libuv.so, no solo por libc (hostiles/chat_sin_libuv.c: las
+ *                         funciones de libc encontradas con dl_iterate_phdr)
  *
  * «Archivo normal» es una ruta absoluta fuera del sistema (/usr, /lib, /etc, /proc, /sys,
  * /dev): el cargador dinámico y getaddrinfo leen su configuración en el hilo principal y no
@@ -100,6 +104,15 @@ typedef struct {
     int con_ip, sin_ip;    /* llamadas juzgadas por su dirección, y sin ella (sin -i) */
     char ajeno_epoll[400]; /* primer epoll que no sale de libc */
     char ajeno_red[400];   /* primer socket, listen o accept que no sale de libc */
+    /* Con la pila (strace -k, conducta_pila): la última llamada que la necesita, a la espera
+     * de sus marcos (las líneas « > archivo(función+0x…) [0x…]» que la siguen). */
+    int pila;             /* se juzga la pila en este laboratorio */
+    int pila_pendiente;   /* hay una llamada esperando sus marcos */
+    int pila_red;         /* es de la red (socket, listen, accept), no de epoll */
+    int pila_marcos;      /* marcos vistos */
+    int pila_biblioteca;  /* alguno en libuv.so (o libcurl, libpq) */
+    char pila_nombre[32]; /* la llamada */
+    char pila_quien[160]; /* el primer marco que no es de libc: quién llamó */
 } vista_t;
 
 /* Lo juzgado en todo el laboratorio. */
@@ -112,9 +125,11 @@ typedef struct {
     char ajeno_epoll[400], ajeno_red[400];
 } juicio_t;
 
-/* Si se juzga desde dónde se hacen las llamadas (strace -i): lo decide conducta_probar. */
-static int origen_ok;
-static char origen_motivo[400];
+/* Si se juzga desde dónde se hacen las llamadas (strace -i): lo decide conducta_probar. Y si
+ * strace da la pila (-k), para conducta_pila; si no, por qué (para el aviso del laboratorio
+ * que la necesita). */
+static int origen_ok, pila_ok;
+static char origen_motivo[400], pila_motivo[400];
 
 /* ¿Es `tid` un hilo del programa? Tras su execve, todo hilo nuevo lo es: en la caja solo
  * corre él (crear procesos lo impide el filtro seccomp y lo anota llamada()). No se sigue
@@ -415,6 +430,63 @@ static void origen_juzgar(vista_t *v, const char *nombre, unsigned long ip, int 
            nombre, desde);
 }
 
+/* Una llamada que debe pasar por libuv (o libcurl, libpq): sus marcos vienen detrás. */
+static void pila_esperar(vista_t *v, const char *nombre, int red_)
+{
+    if (!v->pila)
+        return;
+    v->pila_pendiente = 1;
+    v->pila_red = red_;
+    v->pila_marcos = v->pila_biblioteca = 0;
+    v->pila_quien[0] = '\0';
+    snprintf(v->pila_nombre, sizeof v->pila_nombre, "%s", nombre);
+}
+
+/* Un marco « > /ruta/archivo(función+0x…) [0x…]» (o « > /ruta/archivo() [0x…]» sin símbolo)
+ * de la llamada pendiente. */
+static void pila_marco(vista_t *v, const char *marco)
+{
+    if (!v->pila_pendiente)
+        return;
+    char ruta[256];
+    size_t n = strcspn(marco, "([ ");
+    snprintf(ruta, sizeof ruta, "%.*s", (int)(n < sizeof ruta ? n : sizeof ruta - 1), marco);
+    if (ruta[0] != '/')
+        return; /* «unexpected_backtracing_error»: sin marco */
+    v->pila_marcos++;
+    if (sistema_y(ruta, permitidas))
+        v->pila_biblioteca = 1;
+    else if (!sistema_y(ruta, libc_y_cargador) && v->pila_quien[0] == '\0') {
+        const char *base = strrchr(ruta, '/') + 1;
+        const char *fn = strchr(marco, '(');
+        size_t l = fn != NULL ? strcspn(fn + 1, "+)") : 0;
+        if (l > 0)
+            snprintf(v->pila_quien, sizeof v->pila_quien, "%.*s en «%s»", (int)(l < 60 ? l : 60),
+                     fn + 1, base);
+        else
+            snprintf(v->pila_quien, sizeof v->pila_quien, "«%s»", base);
+    }
+}
+
+/* Acaban los marcos de la llamada pendiente: sin ninguno de libuv.so, libcurl ni libpq, y con
+ * uno del programa (o de otro archivo que no es del sistema), la hizo el programa con libc, no
+ * la biblioteca del laboratorio. Si strace no pudo desenrollar la pila más allá de libc, no se
+ * juzga: no se sabe quién llamó. */
+static void pila_cerrar(vista_t *v)
+{
+    if (!v->pila_pendiente)
+        return;
+    v->pila_pendiente = 0;
+    if (v->pila_marcos == 0 || v->pila_biblioteca || v->pila_quien[0] == '\0')
+        return;
+    char *dst = v->pila_red ? v->ajeno_red : v->ajeno_epoll;
+    size_t tam = v->pila_red ? sizeof v->ajeno_red : sizeof v->ajeno_epoll;
+    anotar(dst, tam,
+           "%s hecho por libc a petición del propio programa (%s), sin pasar por libuv: en su "
+           "pila no hay libuv.so",
+           v->pila_nombre, v->pila_quien[0] != '\0' ? v->pila_quien : "su propio código");
+}
+
 /* Una llamada completa «nombre(args) = ret…» del hilo `tid`. */
 static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, const char *programa)
 {
@@ -488,8 +560,10 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
         strcmp(nombre, "epoll_create1") == 0) {
         if (strcmp(nombre, "epoll_ctl") == 0)
             v->epoll += principal;
-        if (bien)
+        if (bien) {
             origen_juzgar(v, nombre, ip, 0);
+            pila_esperar(v, nombre, 0);
+        }
         return;
     }
     if (strcmp(nombre, "poll") == 0 || strcmp(nombre, "ppoll") == 0 ||
@@ -525,8 +599,10 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
         if (strcmp(nombre, "listen") == 0 || strcmp(nombre, "accept") == 0 ||
             strcmp(nombre, "accept4") == 0 ||
             (strcmp(nombre, "socket") == 0 && strstr(par, "SOCK_STREAM") != NULL &&
-             (strstr(par, "AF_INET") != NULL)))
+             (strstr(par, "AF_INET") != NULL))) {
             origen_juzgar(v, nombre, ip, 1);
+            pila_esperar(v, nombre, 1);
+        }
         return;
     }
     int lee = en_lista(nombre, por_fd_lectura), escribe = en_lista(nombre, por_fd_escritura);
@@ -639,6 +715,7 @@ static void leer_traza(const char *ruta, const char *programa, vista_t *v)
     memset(v, 0, sizeof *v);
     v->lab = lab;
     v->entradas = entradas;
+    v->pila = lab != NULL && conducta_pila(lab);
     FILE *f = fopen(ruta, "r");
     if (f == NULL)
         return;
@@ -655,6 +732,12 @@ static void leer_traza(const char *ruta, const char *programa, vista_t *v)
     while ((n = getline(&linea, &cap, f)) > 0 && (leido += (size_t)n) < TOPE_TRAZA) {
         if (linea[n - 1] == '\n')
             linea[--n] = '\0';
+        /* Con -k, los marcos de la pila de la llamada de antes: « > /ruta(función+0x…) […]». */
+        if (empieza(linea, " > ")) {
+            pila_marco(v, linea + 3);
+            continue;
+        }
+        pila_cerrar(v);
         char *resto;
         long tid = strtol(linea, &resto, 10);
         while (*resto == ' ')
@@ -716,6 +799,7 @@ static void leer_traza(const char *ruta, const char *programa, vista_t *v)
         }
         llamada(v, tid, ip, resto, programa);
     }
+    pila_cerrar(v);
     for (int i = 0; i < MAX_PENDIENTES; i++)
         free(pend[i].texto);
     free(v->mapas);
@@ -1070,6 +1154,11 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
         free(por);
         return -1; /* nada que juzgar: quien llama lo dice */
     }
+    pila_motivo[0] = '\0';
+    if (origen_ok && !pila_ok && prohibe(lab, "red_cruda") && requiere(lab, "uv_listen"))
+        snprintf(pila_motivo, sizeof pila_motivo,
+                 "este strace no da la pila de cada llamada (-k), y sin ella no se sabe si las "
+                 "hace libuv o el programa con las funciones de libc");
     if (origen_ok && j.sin_ip > 0 && j.con_ip == 0)
         snprintf(origen_motivo, sizeof origen_motivo,
                  "strace no dio la dirección de ninguna de %d llamadas de epoll o de la red",
@@ -1198,6 +1287,19 @@ int conducta_probar(char *motivo_txt, size_t tam)
      * lo apaga (prueba-autograder: el aviso dice que no se juzgó). */
     const char *sin_origen = getenv("CALIF_SIN_ORIGEN");
     origen_ok = ok && (sin_origen == NULL || sin_origen[0] == '\0' || strcmp(sin_origen, "0") == 0);
+    /* La pila (-k) solo la da un strace construido con libdw o libunwind (el de Debian sí). */
+    pila_ok = 0;
+    if (origen_ok) {
+        const char *argk[] = {strace,       "-f",        "-qq", "-k", "--seccomp-bpf",
+                              "-e",         "trace=execve", "-o",  "/dev/null", "--",
+                              "/bin/true",  NULL};
+        orden_t k = {.argv = argk,
+                     .entorno = entorno,
+                     .limite_s = 20,
+                     .uid = geteuid() == 0 ? uid_caja() : 0};
+        pila_ok = orden_ejecutar(&k) == 0 && orden_bien(&k);
+        free(k.capturado);
+    }
     texto_poner(origen_motivo, sizeof origen_motivo, "%s",
                 ok && !origen_ok ? "CALIF_SIN_ORIGEN está puesta" : "");
     return ok;
@@ -1210,7 +1312,12 @@ int conducta_origen(void)
 
 const char *conducta_sin_origen(void)
 {
-    return origen_motivo[0] != '\0' ? origen_motivo : NULL;
+    return origen_motivo[0] != '\0' ? origen_motivo : pila_motivo[0] != '\0' ? pila_motivo : NULL;
+}
+
+int conducta_pila(const lab_t *lab)
+{
+    return origen_ok && pila_ok && prohibe(lab, "red_cruda") && requiere(lab, "uv_listen");
 }
 
 const char *conducta_llamadas(const lab_t *lab)

@@ -20,6 +20,7 @@
  *
  * Los grupos se definen aquí, una sola vez; cada lab.json elige los suyos.
  */
+#define _GNU_SOURCE
 #include "runner.h"
 
 #include <stdio.h>
@@ -120,7 +121,8 @@ static const grupo_t grupos[] = {
      hilos, NULL, 0},
     {"llamadas_directas",
      "llamar al sistema o a funciones sin pasar por su nombre (syscall, dlsym, uv_dlsym, "
-     "ensamblador con syscall/int 0x80): así se esquivan las reglas del laboratorio",
+     "ensamblador con syscall/int 0x80) ni hablar con valgrind por detrás (valgrind.h): así "
+     "se esquivan las reglas del laboratorio",
      directas, NULL, 1},
     {"red_cruda",
      "usar sockets o esperas propias (socket, connect, accept, poll, select, epoll…): la red y "
@@ -231,6 +233,73 @@ static int llamada_directa(const char *asm_texto)
     return 0;
 }
 
+/* ¿Está el preámbulo de las peticiones de cliente de valgrind (valgrind.h:
+ * __SPECIAL_INSTRUCTION_PREAMBLE) en el código? Con él el programa habla con valgrind por
+ * detrás: le hace ejecutar una función suya en la CPU de verdad, sin instrumentar
+ * (VALGRIND_NON_SIMD_CALL*), u olvidar un bloque perdido (VALGRIND_FREELIKE_BLOCK), y el
+ * veredicto de valgrind deja de ser suyo (lib/valgrind.c, hostiles/valgrind_cliente.c). Se
+ * buscan los bytes, no las instrucciones: un salto a mitad de instrucción desordena el
+ * desensamblado, pero no los bytes que objdump escribe de cada una, que se concatenan. En
+ * x86_64, «rol $3; rol $13; rol $61; rol $51» sobre %rdi; en aarch64, «ror x12» con 3, 13,
+ * 51 y 61 (objdump escribe cada instrucción como una palabra). */
+static int peticion_valgrind(const char *asm_texto)
+{
+    static const char *const preambulos[] = {"48c1c70348c1c70d48c1c73d48c1c733",
+                                             "93cc0d8c93cc358c93cccd8c93ccf58c", NULL};
+    size_t n = 0, cap = asm_texto != NULL ? strlen(asm_texto) + 1 : 1;
+    char *hex = malloc(cap);
+    if (hex == NULL)
+        return 0;
+    /* Cada línea de código es «  dirección:\tbytes\tinstrucción» (o solo los bytes, si no
+     * caben en una línea). */
+    for (const char *p = asm_texto; p != NULL && *p != '\0';) {
+        const char *fin = strchr(p, '\n');
+        size_t largo = fin != NULL ? (size_t)(fin - p) : strlen(p);
+        const char *dos = memchr(p, ':', largo);
+        if (dos != NULL && dos + 1 < p + largo && dos[1] == '\t') {
+            for (const char *b = dos + 2; b < p + largo && *b != '\t'; b++)
+                if ((*b >= '0' && *b <= '9') || (*b >= 'a' && *b <= 'f'))
+                    hex[n++] = *b;
+                else if (*b != ' ')
+                    break;
+        }
+        p = fin != NULL ? fin + 1 : NULL;
+    }
+    hex[n] = '\0';
+    int visto = 0;
+    for (int i = 0; preambulos[i] != NULL && !visto; i++)
+        visto = strstr(hex, preambulos[i]) != NULL;
+    free(hex);
+    return visto;
+}
+
+/* ¿Incluye el fuente una cabecera de valgrind (valgrind/valgrind.h, valgrind/memcheck.h…)?
+ * No sirven para nada más que para hablar con valgrind por detrás (las peticiones de
+ * cliente). */
+static int cabecera_valgrind(const char *fuente, char *vista, size_t tam)
+{
+    for (const char *p = fuente; p != NULL && *p != '\0';) {
+        const char *fin = strchr(p, '\n');
+        size_t largo = fin != NULL ? (size_t)(fin - p) : strlen(p);
+        const char *q = p;
+        while (q < p + largo && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q < p + largo && *q == '#') {
+            q++;
+            while (q < p + largo && (*q == ' ' || *q == '\t'))
+                q++;
+            size_t resto = (size_t)(p + largo - q);
+            if (resto > 7 && strncmp(q, "include", 7) == 0 &&
+                (memmem(q, resto, "valgrind", 8) != NULL || memmem(q, resto, "memcheck", 8) != NULL)) {
+                snprintf(vista, tam, "#%.*s", (int)(resto < 100 ? resto : 100), q);
+                return 1;
+            }
+        }
+        p = fin != NULL ? fin + 1 : NULL;
+    }
+    return 0;
+}
+
 /* Añade «texto» a *s (memoria nueva; *s puede ser NULL). */
 static void anadir(char **s, const char *texto)
 {
@@ -274,6 +343,12 @@ int medios_juzgar(const lab_t *lab, const char *archivo, const char *nm, const c
             anadir(&vistos, vistos != NULL ? ", " : "");
             anadir(&vistos, "una instrucción de llamada directa al sistema");
         }
+        if (gr->instrucciones && peticion_valgrind(asm_texto)) {
+            anadir(&vistos, vistos != NULL ? ", " : "");
+            anadir(&vistos, "una petición de cliente de valgrind (el preámbulo de valgrind.h: "
+                            "hace que valgrind ejecute código sin instrumentar o cambie su "
+                            "veredicto)");
+        }
         if (vistos != NULL) {
             char *linea = texto_formato("%s%s usa %s. En este laboratorio no se permite %s.",
                                         *informe != NULL ? "\n" : "", archivo, vistos, gr->porque);
@@ -284,6 +359,25 @@ int medios_juzgar(const lab_t *lab, const char *archivo, const char *nm, const c
         }
     }
     return malos > 0;
+}
+
+int medios_juzgar_fuente(const lab_t *lab, const char *archivo, const char *fuente,
+                         char **informe)
+{
+    char vista[128];
+    for (int g = 0; g < lab->nprohibidos; g++) {
+        const grupo_t *gr = grupo(lab->prohibidos[g]);
+        if (gr == NULL || !gr->instrucciones || !cabecera_valgrind(fuente, vista, sizeof vista))
+            continue;
+        char *linea = texto_formato("%s%s incluye una cabecera de valgrind («%s»): solo sirve "
+                                    "para hablar con valgrind por detrás (peticiones de "
+                                    "cliente). En este laboratorio no se permite %s.",
+                                    *informe != NULL ? "\n" : "", archivo, vista, gr->porque);
+        anadir(informe, linea);
+        free(linea);
+        return 1;
+    }
+    return 0;
 }
 
 char *medios_faltan(const lab_t *lab, const char *nm_todos)

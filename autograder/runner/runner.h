@@ -251,6 +251,10 @@ int medios_grupo_valido(const char *nombre);
  * de objdump -d. 1 si usa algo prohibido (y lo añade a *informe, memoria nuestra), 0 si no. */
 int medios_juzgar(const lab_t *lab, const char *archivo, const char *nm, const char *asm_texto,
                   char **informe);
+/* Lo que se ve en el texto de un fuente del estudiante: una cabecera de valgrind con
+ * llamadas_directas prohibido. 1 si lo usa (con el porqué en *informe). */
+int medios_juzgar_fuente(const lab_t *lab, const char *archivo, const char *fuente,
+                         char **informe);
 /* Los símbolos requeridos que no aparecen en `nm_todos` («a, b»; memoria nueva) o NULL. */
 char *medios_faltan(const lab_t *lab, const char *nm_todos);
 
@@ -282,6 +286,9 @@ int conducta_probar(char *motivo, size_t tam);
 int conducta_mostrar(const opciones_t *op, char **carpetas, int n);
 /* 1 si se juzga desde dónde se hacen las llamadas de epoll y de la red (strace -i). */
 int conducta_origen(void);
+/* 1 si en `lab` se juzga además quién llamó a libc (la pila, strace -k): los servidores de
+ * libuv (red_cruda prohibido y uv_listen requerido, el 09). */
+int conducta_pila(const lab_t *lab);
 /* Por qué eso no se pudo juzgar (tras conducta_probar o conducta_juzgar), o NULL si se
  * juzgó. No es memoria nueva. */
 const char *conducta_sin_origen(void);
