@@ -30,9 +30,9 @@
 /* Los textos «CLAVE=valor» del entorno del calificador (viven lo que dura el laboratorio). */
 typedef struct {
     char *tmp, *programa, *resultados, *caja, *servidor, *bwrap, *marca, *observar, *puerta,
-        *llamadas, *strace, *entrada;
+        *llamadas, *strace, *entrada, *permitidas;
     const char *origen;
-    const char *lista[16];
+    const char *lista[20];
 } entorno_t;
 
 void marcar_todas(lab_t *lab, const char *obtenido)
@@ -165,6 +165,13 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
      * strace escribe los iovec (lib/observar.c). */
     e->entrada = texto_formato("CALIF_OBSERVAR_ENTRADA=%d", lab->nreglas > 0);
     e->origen = conducta_origen() ? "CALIF_OBSERVAR_ORIGEN=1" : "CALIF_OBSERVAR_ORIGEN=0";
+    /* Lo que el laboratorio añade a la lista de permitidos del filtro (lib/lanzar.c). */
+    e->permitidas = texto_dup("CALIF_LLAMADAS=");
+    for (int i = 0; i < lab->nllamadas; i++) {
+        char *t = texto_formato("%s%s%s", e->permitidas, i > 0 ? "," : "", lab->llamadas[i]);
+        free(e->permitidas);
+        e->permitidas = t;
+    }
     const char *lista[] = {"PATH=/usr/local/bin:/usr/bin:/bin",
                            "LANG=C.UTF-8",
                            e->tmp,
@@ -179,6 +186,7 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
                            e->strace,
                            e->entrada,
                            e->origen,
+                           e->permitidas,
                            e->marca,
                            NULL};
     memcpy(e->lista, lista, sizeof lista);
@@ -198,6 +206,7 @@ static void entorno_liberar(entorno_t *e)
     free(e->llamadas);
     free(e->strace);
     free(e->entrada);
+    free(e->permitidas);
 }
 
 /* Los medios por lo que hizo el programa (runner/conducta.c): si hizo algo prohibido, el

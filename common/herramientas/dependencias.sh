@@ -20,7 +20,8 @@
 #
 # Perfiles (qué necesita cada orden):
 #   grade   `make` y `make grade`: compilador, make, pkg-config, libuv, libcurl, jansson,
-#           Criterion, llhttp, bubblewrap, valgrind, strace (la observación de los medios) y
+#           Criterion, llhttp, bubblewrap, valgrind, strace (la observación de los medios),
+#           libseccomp (el filtro de la caja) y
 #           python3 (recoge las entregas: make grade ENTREGA=, Gradescope, grade-clase), y
 #           PostgreSQL si existe el laboratorio 12
 #   bench   `make bench`: compilador y bibliotecas, curl, wrk, nginx, python3-aiohttp,
@@ -50,7 +51,7 @@ export PATH
 PAQ_GRADE=(
   build-essential pkg-config make
   libuv1-dev libcurl4-openssl-dev libjansson-dev libcriterion-dev
-  bubblewrap valgrind strace python3
+  bubblewrap valgrind strace libseccomp-dev python3
 )
 PAQ_PG=(libpq-dev postgresql)
 PAQ_BENCH=(curl wrk nginx-light python3 python3-aiohttp python3-asyncpg python3-aiofiles time)
@@ -152,6 +153,7 @@ revisar_grade() {
     orden bwrap bubblewrap
     orden valgrind valgrind
     orden strace strace # la observación de los medios (autograder/lib/observar.c)
+    modulo libseccomp libseccomp-dev # el filtro seccomp de la caja (autograder/base/filtro.c)
   fi
   # El ejecutor recoge las entregas con autograder/herramientas/recoger.py.
   [ -x /usr/bin/python3 ] || anotar "/usr/bin/python3 (recoge las entregas)" python3
