@@ -56,7 +56,7 @@ PAQ_GRADE=(
 PAQ_PG=(libpq-dev postgresql)
 PAQ_BENCH=(curl wrk nginx-light python3 python3-aiohttp python3-asyncpg python3-aiofiles time)
 PAQ_LIBRO=(python3 pandoc chromium epubcheck qpdf)
-PAQ_TEST=(clang clang-format procps gdb strace netcat-openbsd inotify-tools git zip unzip)
+PAQ_TEST=(clang clang-format procps gdb strace netcat-openbsd inotify-tools git zip unzip keyutils)
 # La suite de plataformas (make prueba-plataformas): raíces de Debian con mmdebstrap y
 # contenedores con podman (runc: crun no arranca con los cgroups híbridos de algunos núcleos).
 PAQ_PLATAFORMAS=(podman runc mmdebstrap zip unzip python3 gdb git libcap2-bin)
@@ -209,6 +209,7 @@ revisar_test() {
   orden git git
   orden zip zip
   orden unzip unzip
+  orden keyctl keyutils # prueba-autograder: una clave en el anillo de sesión de quien califica
   orden soffice libreoffice-calc-nogui; orden sim_c similarity-tester  # prueba-clase: la hoja de notas en LibreOffice y las entregas parecidas
   # libFuzzer: clang necesita su runtime (libclang-rt-NN-dev en Debian 12).
   if ! hay_orden clang; then
