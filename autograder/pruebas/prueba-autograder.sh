@@ -815,4 +815,37 @@ reglas_probar clave_de_mas "clave desconocida «bytes»" "d['reglas_traza'][0]['
 reglas_probar sin_porque "porque" "d['reglas_traza'][0]['porque'] = ''"
 reglas_probar no_lista "lista de 1 a 8" "d['reglas_traza'] = d['reglas_traza'][0]"
 
+
+echo "── «llamadas» mal escritas: el lector del manifiesto las rechaza"
+# La lista de permitidos del filtro de la caja (base/filtro.c) se amplía desde lab.json: un
+# nombre que libseccomp no conoce, una siempre prohibida o una con reglas propias abrirían o
+# romperían la caja sin decirlo. Cada variante del lab.json del 09 da el código 3 y el motivo;
+# el lab.json tal cual, 0.
+llamadas_probar() { # nombre, texto esperado en el error, código python que cambia d
+  local arbol="$TMP/llamadas-$1"
+  mkdir -p "$arbol/labs/09-sala-de-chat"
+  python3 - "labs/09-sala-de-chat/lab.json" "$arbol/labs/09-sala-de-chat/lab.json" "$3" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+exec(sys.argv[3])
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False, indent=2)
+PY
+  local err rc
+  err=$("$CALIFICAR" --raiz "$arbol" --lista 2>&1 >/dev/null)
+  rc=$?
+  if [ -z "$2" ]; then
+    if [ "$rc" = 0 ]; then bien "llamadas: $1 se acepta"; else mal "llamadas-$1" "llamadas: $1 se rechazó (rc=$rc): $err"; fi
+  elif [ "$rc" = 3 ] && [[ "$err" == *"llamadas"*"$2"* ]]; then
+    bien "llamadas: $1 se rechaza («$2»)"
+  else
+    mal "llamadas-$1" "llamadas: $1 debía rechazarse con «$2»: rc=$rc, $err"
+  fi
+}
+llamadas_probar la_del_09 "" "assert 'listen' in d['llamadas']['permitidas']"
+llamadas_probar desconocida "no es una llamada al sistema que conozca libseccomp" "d['llamadas']['permitidas'].append('no_existe')"
+llamadas_probar prohibida "está siempre prohibida" "d['llamadas']['permitidas'].append('io_submit')"
+llamadas_probar con_reglas "tiene reglas propias" "d['llamadas']['permitidas'].append('mprotect')"
+llamadas_probar clave_de_mas "clave desconocida «prohibidas»" "d['llamadas']['prohibidas'] = []"
+llamadas_probar no_objeto "debe ser un objeto" "d['llamadas'] = ['bind']"
+
 resumen_final
