@@ -45,11 +45,11 @@
  * queda escrita en la traza, donde runner/conducta.c la nombra en el informe; sin trazador, el
  * núcleo devuelve ENOSYS (igual de seguro). ERRNO gana a TRACE cuando dos filtros discrepan,
  * y el de strace (--seccomp-bpf) devuelve TRACE o ALLOW: el nuestro decide. Ojo: bajo un
- * trazador que NO pide parar una llamada, TRACE la deja pasar (el núcleo no vuelve a filtrar
- * tras el aviso al trazador): por eso observar.c pide siempre TODAS las nombradas, y las
- * demás denegadas son ERRNO, nunca TRACE. Las de montar y los espacios de nombres (mount,
- * unshare, setns…) no se nombran: bwrap las usa bajo el mismo strace antes del exec, y un
- * inject las rompería; van con EPERM.
+ * trazador que NO pide parar una llamada, TRACE la deja pasar (tras avisar al trazador, el
+ * núcleo vuelve a filtrar y un segundo TRACE vale como permitida): por eso observar.c pide siempre
+ * TODAS las nombradas, y las demás denegadas son ERRNO, nunca TRACE. Las de montar y los espacios
+ * de nombres (mount, unshare, setns…) no se nombran: bwrap las usa bajo el mismo strace antes del
+ * exec, y un inject las rompería; van con EPERM.
  *
  * El programa BPF se construye en el padre (filtro_preparar: libseccomp reserva memoria,
  * algo que no se hace tras fork en un proceso con hilos) y después: filtro_instalar() en el
