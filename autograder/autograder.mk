@@ -27,6 +27,9 @@ CALIF_RUNNER_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard autograder/runner/*.
 LIBCALIFICADOR := $(B)/lib/libcalificador.a
 CALIFICAR := $(B)/bin/calificar
 EXTRA_CFLAGS_autograder = -I$(RAIZ)/autograder/include
+# El filtro seccomp de la caja (base/filtro.c) se construye con libseccomp: todo lo que enlaza
+# libcalificador.a la necesita.
+SECCOMP_LIBS = $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lseccomp)
 
 $(LIBCALIFICADOR): $(CALIF_LIB_OBJS)
 	@mkdir -p $(@D)
@@ -34,7 +37,7 @@ $(LIBCALIFICADOR): $(CALIF_LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(CALIFICAR): $(CALIF_RUNNER_OBJS) $(LIBCALIFICADOR) $(LIBCURSO)
-	$(call ENLAZAR,$(CURSO_LIBS))
+	$(call ENLAZAR,$(CURSO_LIBS) $(SECCOMP_LIBS))
 
 PROGRAMAS += $(LIBCALIFICADOR) $(CALIFICAR)
 
@@ -42,7 +45,7 @@ PROGRAMAS += $(LIBCALIFICADOR) $(CALIFICAR)
 # ejecuta justo antes del programa; cierra la traza y, sin bwrap, pone el filtro seccomp.
 CALIF_PUERTA := $(B)/bin/calif-puerta
 $(CALIF_PUERTA): $(B)/obj/autograder/observador/puerta.o $(LIBCALIFICADOR)
-	$(call ENLAZAR,)
+	$(call ENLAZAR,$(SECCOMP_LIBS))
 $(CALIFICAR): | $(CALIF_PUERTA)
 PROGRAMAS += $(CALIF_PUERTA)
 
@@ -52,7 +55,7 @@ EXTRA_CFLAGS_labs = -I$(RAIZ)/autograder/include
 define CALIFICADOR_DE_LAB
 $(B)/labs/$(1)/calificador: $$(patsubst %.c,$(B)/obj/%.o,$$(wildcard labs/$(1)/.calificador/*.c)) \
                             $(LIBCALIFICADOR) $(LIBCURSO)
-	$$(call ENLAZAR,$$(CURSO_LIBS) $$(CRITERION_LIBS))
+	$$(call ENLAZAR,$$(CURSO_LIBS) $$(CRITERION_LIBS) $$(SECCOMP_LIBS))
 endef
 $(foreach l,$(LABS_NOMBRES),$(eval $(call CALIFICADOR_DE_LAB,$(l))))
 LABS_CALIFICADORES := $(patsubst %,$(B)/labs/%/calificador,$(LABS_NOMBRES))
@@ -114,7 +117,7 @@ $(CALIF_SONDA): $(B)/obj/autograder/pruebas/caja/sonda.o
 	$(call ENLAZAR,-pthread)
 
 $(CALIF_TEST_CAJA): $(B)/obj/autograder/pruebas/caja/test_caja.o $(LIBCALIFICADOR) $(LIBCURSO)
-	$(call ENLAZAR,$(LIBCALIFICADOR) $(CURSO_LIBS) $(CRITERION_LIBS))
+	$(call ENLAZAR,$(LIBCALIFICADOR) $(CURSO_LIBS) $(CRITERION_LIBS) $(SECCOMP_LIBS))
 
 PROGRAMAS += $(CALIF_SONDA) $(CALIF_TEST_CAJA)
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -106,6 +107,30 @@ int caja_probar(char *motivo, size_t tam)
         return 0;
     }
     return 1;
+}
+
+int caja_sin_userns(void)
+{
+    /* bwrap 0.8 (Debian 12) y posteriores conocen --disable-userns; el 0.6 de Ubuntu 22.04, no
+     * (y bwrap rechaza una opción que no conoce). Sin lanzar nada en cada verificación: la
+     * opción está escrita en el binario si la conoce. */
+    static int sabido = -1;
+    if (sabido >= 0)
+        return sabido;
+    sabido = 0;
+    int fd = open(caja_bwrap(), O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return sabido;
+    char *m = fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size < (64 << 20)
+                  ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)
+                  : MAP_FAILED;
+    close(fd);
+    if (m == MAP_FAILED)
+        return sabido;
+    sabido = memmem(m, (size_t)st.st_size, "--disable-userns", 16) != NULL;
+    munmap(m, (size_t)st.st_size);
+    return sabido;
 }
 
 int caja_alcanza(const char *ruta)

@@ -1,102 +1,368 @@
-/* filtro.c — el filtro seccomp que impide a una entrega crear procesos.
+/* filtro.c — el filtro seccomp de la caja de arena: una lista de permitidos (libseccomp).
  *
- * Los laboratorios enseñan C asíncrono sobre libuv: un programa que hace el trabajo con
- * fork + exec («system("curl …")», popen, posix_spawn) no lo ha hecho. El ejecutor ya
- * rechaza esos símbolos en los objetos del estudiante (runner/medios.c); este filtro es la
- * segunda barrera, en el núcleo, y no depende de cómo se escribió el código (dlsym,
- * ensamblador en línea, syscall()):
+ * Solo tienen éxito las llamadas al sistema que hacen de verdad libc, libuv, libcurl (con
+ * OpenSSL y el resolutor), libpq, jansson y valgrind: la lista base de abajo, por grupos, y lo
+ * que un laboratorio añada en su lab.json («llamadas»: {"permitidas": [...]}, leído por
+ * runner/manifiesto.c y pasado al calificador en CALIF_LLAMADAS). Todo lo demás falla con
+ * ENOSYS sin matar al programa: glibc y libuv prueban llamadas nuevas y vuelven atrás con
+ * ENOSYS (clone3, io_uring_setup, epoll_pwait2…), así que «no existe» es la respuesta que
+ * nunca rompe un programa correcto. Las listas salen de trazar (strace -f) las seis
+ * soluciones calificadas, con y sin valgrind, y de leer lo que libuv 1.44/1.50 puede llamar;
+ * con generosidad para las variantes modernas de llamadas inocuas que Debian 13 (glibc 2.41,
+ * libuv 1.50) puede usar y aquí no se ven (statx, faccessat2, epoll_pwait2, close_range…).
  *
- *   fork, vfork             → EPERM
- *   clone sin CLONE_THREAD  → EPERM   (un proceso nuevo)
- *   clone con CLONE_THREAD  → permitido (los hilos de libuv, de libcurl y de valgrind)
- *   clone3                  → ENOSYS  (glibc vuelve a clone, donde se miran las banderas:
- *                                      los argumentos de clone3 van en memoria y BPF no
- *                                      puede leerlos)
- *   ptrace                  → EPERM   (siempre: así PTRACE_TRACEME no distingue una ejecución
- *                                      observada con strace, lib/observar.c, de otra)
- *   otra arquitectura / x32 → el proceso muere (nadie cambia de ABI para esquivar el filtro)
+ * Reglas con argumentos:
+ *   fork, vfork                → EPERM
+ *   clone sin CLONE_THREAD     → EPERM   (un proceso nuevo; con CLONE_THREAD y alguna bandera
+ *                                         de espacio de nombres, ENOSYS: nada de eso es un hilo)
+ *   clone con CLONE_THREAD     → permitido (los hilos de libuv, de libcurl y de valgrind)
+ *   clone3                     → ENOSYS  (glibc vuelve a clone, donde se miran las banderas:
+ *                                         los argumentos de clone3 van en memoria y BPF no
+ *                                         puede leerlos)
+ *   ptrace                     → EPERM   (siempre: así PTRACE_TRACEME no distingue una
+ *                                         ejecución observada con strace de otra)
+ *   otra arquitectura / x32    → el proceso muere (nadie cambia de ABI para esquivarlo)
+ *   sin valgrind, memoria que se escribe y se ejecuta (W^X):
+ *     mmap con PROT_EXEC y PROT_WRITE, o PROT_EXEC y MAP_ANONYMOUS     → EPERM
+ *     mprotect o pkey_mprotect con PROT_EXEC                          → EPERM
+ *   El compromiso de mprotect: con seccomp no se sabe si la memoria fue escribible, así que
+ *   se niega todo mprotect a PROT_EXEC. Medido con strace sobre las seis soluciones (Debian
+ *   12, glibc 2.36): ld.so carga cada biblioteca con mmap(archivo, PROT_READ|PROT_EXEC) y
+ *   solo llama a mprotect con PROT_NONE, PROT_READ (RELRO) y PROT_READ|PROT_WRITE (pilas de
+ *   los hilos): nunca con PROT_EXEC. Lo pediría una pila ejecutable (PT_GNU_STACK RWE), que
+ *   el curso no genera y glibc 2.41 ya rechaza. Lo que W^X no cierra: escribir código en un
+ *   archivo (/tmp) y mapearlo con PROT_EXEC desde ese archivo, o escribir en /proc/self/mem;
+ *   las dos cosas quedan en la traza del 08 y el 11 (openat, mmap) y son trampas
+ *   deliberadas, no código generado por accidente.
+ *   Con valgrind no hay W^X: su traductor (JIT) escribe y ejecuta memoria RWX. Por eso
+ *   valgrind corre con el mismo filtro salvo esas dos reglas (autograder/README.md).
  *
- * execve sigue permitido: es la llamada con la que arranca el propio programa (bwrap
- * instala el filtro justo antes). Sin fork, un exec solo puede sustituir al programa: lo
- * delata el veredicto de valgrind (dos órdenes en su informe) y el análisis de símbolos.
+ * Siempre prohibidas, aunque un lab.json las pida (filtro_llamada_pedible lo rechaza):
+ * FILTRO_PROHIBIDAS. De ellas, las «nombradas» (FILTRO_NOMBRADAS: el anillo de claves, Linux
+ * AIO, bpf, perf, userfaultfd, leer la memoria de otro proceso, módulos, kexec,
+ * personality) devuelven SECCOMP_RET_TRACE: con el strace que observa cada lanzamiento
+ * (lib/observar.c, `-e inject=…:error=ENOSYS`) la llamada no se hace, falla con ENOSYS y
+ * queda escrita en la traza, donde runner/conducta.c la nombra en el informe; sin trazador, el
+ * núcleo devuelve ENOSYS (igual de seguro). ERRNO gana a TRACE cuando dos filtros discrepan,
+ * y el de strace (--seccomp-bpf) devuelve TRACE o ALLOW: el nuestro decide. Ojo: bajo un
+ * trazador que NO pide parar una llamada, TRACE la deja pasar (tras avisar al trazador, el
+ * núcleo vuelve a filtrar y un segundo TRACE vale como permitida): por eso observar.c pide siempre
+ * TODAS las nombradas, y las demás denegadas son ERRNO, nunca TRACE. Las de montar y los espacios
+ * de nombres (mount, unshare, setns…) no se nombran: bwrap las usa bajo el mismo strace antes del
+ * exec, y un inject las rompería; van con EPERM.
  *
- * Dos usos: filtro_instalar() en el hijo antes de execve (modo sin bwrap) y
- * filtro_descriptor() para `bwrap --seccomp FD`.
+ * El programa BPF se construye en el padre (filtro_preparar: libseccomp reserva memoria,
+ * algo que no se hace tras fork en un proceso con hilos) y después: filtro_instalar() en el
+ * hijo antes de execve (solo prctl) o filtro_descriptor() para `bwrap --seccomp FD`.
  */
 #define _GNU_SOURCE
 #include "calificador/base.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
-#include <stddef.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#if defined(__x86_64__)
-#define ARQUITECTURA AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define ARQUITECTURA AUDIT_ARCH_AARCH64
+#if defined(__x86_64__) || defined(__aarch64__)
+#define FILTRO_HAY 1
 #else
-#define ARQUITECTURA 0 /* sin filtro: filtro_programa() devuelve 0 instrucciones */
+#define FILTRO_HAY 0 /* sin filtro: filtro_disponible() dice que no */
 #endif
 
-#ifndef __NR_clone3
-#define __NR_clone3 435
-#endif
+/* Las siempre prohibidas que se nombran (SECCOMP_RET_TRACE; ver la cabecera). */
+#define FILTRO_NOMBRADAS_LISTA                                                                     \
+    "keyctl", "add_key", "request_key", "io_setup", "io_submit", "io_getevents", "io_pgetevents",  \
+        "io_cancel", "io_destroy", "bpf", "perf_event_open", "userfaultfd", "process_vm_readv",    \
+        "process_vm_writev", "kexec_load", "kexec_file_load", "init_module", "finit_module",       \
+        "delete_module", "personality"
 
-#define CARGAR(campo)   BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, campo))
-#define DEVOLVER(valor) BPF_STMT(BPF_RET | BPF_K, (valor))
-#define ERROR(e)        DEVOLVER(SECCOMP_RET_ERRNO | ((e)&SECCOMP_RET_DATA))
-/* Si el número de llamada es `nr`, devuelve el error `e`; si no, sigue. */
-#define SI_LLAMADA_ERROR(nr, e) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), ERROR(e)
+/* La lista base. Un nombre que no existe en la arquitectura (open en aarch64) o que esta
+ * libseccomp no conoce (fchmodat2, de Linux 6.6, en la 2.5.4 de Debian 12) se
+ * salta: lo que no se permite falla con ENOSYS, y glibc vuelve a la llamada de siempre. */
+static const char *const base[] = {
+    /* Arranque y el propio proceso (ld.so, glibc; valgrind pide las de identidad y getcwd). */
+    "execve", "brk", "arch_prctl", "set_tid_address", "set_robust_list", "get_robust_list", "rseq",
+    "prlimit64", "getrlimit", "setrlimit", "exit", "exit_group", "getpid", "getppid", "gettid",
+    "getuid", "geteuid", "getgid", "getegid", "getresuid", "getresgid", "getgroups", "uname",
+    "sysinfo", "prctl", "getcwd", "chdir", "fchdir", "umask", "getrusage", "times", "getpriority",
+    "sched_getaffinity", "sched_yield", "sched_getparam", "sched_getscheduler",
+    /* wait4 y waitid: el init de bwrap (pid 1 de la caja) corre con el mismo filtro y espera
+     * al programa; el programa, sin fork, no tiene hijos que esperar. */
+    "wait4", "waitid",
+    "getrandom", /* OpenSSL, la semilla de las tablas hash de glibc y libuv (uv_random) */
+    /* Memoria (mmap, mprotect y pkey_mprotect van aparte: W^X). */
+    "munmap", "mremap", "madvise", "msync", "mincore", "membarrier", "mlock", "mlock2", "munlock",
+    /* Hilos (clone va aparte, con sus banderas). */
+    "futex", "futex_waitv", "tgkill", "tkill",
+    "getcpu", /* sched_getcpu sin vDSO (malloc de glibc elige arena por CPU) */
+    /* Tiempo: relojes, esperas y timerfd (libuv mide con clock_gettime; valgrind, time). */
+    "clock_gettime", "clock_getres", "clock_nanosleep", "nanosleep", "gettimeofday", "time",
+    "timerfd_create", "timerfd_settime", "timerfd_gettime", "alarm", "setitimer", "getitimer",
+    "timer_create", "timer_settime", "timer_gettime", "timer_getoverrun", "timer_delete",
+    /* Archivos por descriptor y por ruta (uv_fs_*, stdio, la configuración que leen glibc,
+     * OpenSSL y el resolutor; openat2, splice y tee no las usa nadie del curso, pero son
+     * inocuas y la observación del 08 y el 11 las juzga: hostiles/medios_08_splice.c). */
+    "read", "write", "pread64", "pwrite64", "readv", "writev", "preadv", "pwritev", "preadv2",
+    "pwritev2", "open", "openat", "openat2", "creat", "close", "close_range", "lseek", "fstat",
+    "stat", "lstat", "newfstatat", "statx", "statfs", "fstatfs", "access", "faccessat",
+    "faccessat2", "readlink", "readlinkat", "getdents", "getdents64", "fcntl", "ioctl", "flock",
+    "dup", "dup2", "dup3", "pipe", "pipe2", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat",
+    "rename", "renameat", "renameat2", "link", "linkat", "symlink", "symlinkat", "ftruncate",
+    "truncate", "fsync", "fdatasync", "sync_file_range", "fallocate", "fadvise64", "sendfile",
+    "copy_file_range", "splice", "tee", "chmod", "fchmod", "fchmodat", "fchmodat2", "chown",
+    "fchown", "lchown", "fchownat", "utime", "utimes", "utimensat", "futimesat", "getxattr",
+    "lgetxattr", "fgetxattr", "inotify_init", "inotify_init1", "inotify_add_watch",
+    "inotify_rm_watch",
+    /* Red de un cliente (libuv, libcurl, el resolutor de glibc con sendmmsg, libpq por TCP o
+     * AF_UNIX). Escuchar y aceptar (bind, listen, accept, accept4) es de los laboratorios
+     * que son servidores: lo pide su lab.json (el 09). */
+    "socket", "socketpair", "connect", "getsockname", "getpeername", "setsockopt", "getsockopt",
+    "sendto", "recvfrom", "sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "shutdown",
+    /* Señales (uv_signal_*, raise, las de valgrind y la espera de sus hilos). */
+    "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigtimedwait", "rt_sigpending",
+    "rt_sigsuspend", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "sigaltstack", "kill", "pause",
+    "signalfd", "signalfd4",
+    /* epoll, eventfd y las esperas de poll/select (libuv; curl y libpq esperan con poll). */
+    "epoll_create", "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait", "epoll_pwait2",
+    "eventfd", "eventfd2", "poll", "ppoll", "select", "pselect6", NULL};
 
-static const struct sock_filter instrucciones[] = {
-    CARGAR(arch),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARQUITECTURA, 1, 0),
-    DEVOLVER(SECCOMP_RET_KILL_PROCESS),
-    CARGAR(nr),
-#if defined(__x86_64__)
-    /* Llamadas x32 (bit 30): otra ABI con otros números. */
-    BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1),
-    DEVOLVER(SECCOMP_RET_KILL_PROCESS),
-#endif
-#ifdef __NR_fork
-    SI_LLAMADA_ERROR(__NR_fork, EPERM),
-#endif
-#ifdef __NR_vfork
-    SI_LLAMADA_ERROR(__NR_vfork, EPERM),
-#endif
-    SI_LLAMADA_ERROR(__NR_clone3, ENOSYS),
-    SI_LLAMADA_ERROR(__NR_ptrace, EPERM),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 1, 0),
-    DEVOLVER(SECCOMP_RET_ALLOW),
-    /* clone: banderas en el primer argumento (32 bits bajos; el sistema es little-endian
-     * en las dos arquitecturas que filtramos). */
-    CARGAR(args[0]),
-    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 0, 1),
-    DEVOLVER(SECCOMP_RET_ALLOW),
-    ERROR(EPERM),
-};
+/* Con reglas propias aquí: un lab.json no las pide (una permisión sin condiciones las
+ * abriría del todo). */
+static const char *const con_reglas[] = {"clone", "clone3",   "fork",          "vfork",
+                                         "mmap",  "mprotect", "pkey_mprotect", NULL};
+
+static const char *const prohibidas[] = {FILTRO_NOMBRADAS_LISTA,
+                                         "unshare",
+                                         "setns",
+                                         "mount",
+                                         "umount",
+                                         "umount2",
+                                         "pivot_root",
+                                         "chroot",
+                                         "move_mount",
+                                         "open_tree",
+                                         "fsopen",
+                                         "fsconfig",
+                                         "fsmount",
+                                         "fspick",
+                                         "mount_setattr",
+                                         "ptrace",
+                                         "swapon",
+                                         "swapoff",
+                                         "reboot",
+                                         "acct",
+                                         "quotactl",
+                                         "iopl",
+                                         "ioperm",
+                                         NULL};
+static const char *const nombradas[] = {FILTRO_NOMBRADAS_LISTA, NULL};
+
+static int en(const char *nombre, const char *const *lista)
+{
+    for (int i = 0; lista[i] != NULL; i++)
+        if (strcmp(nombre, lista[i]) == 0)
+            return 1;
+    return 0;
+}
 
 int filtro_disponible(void)
 {
-    return ARQUITECTURA != 0;
+    return FILTRO_HAY;
+}
+
+int filtro_es_nombrada(const char *nombre)
+{
+    return nombre != NULL && en(nombre, nombradas);
+}
+
+const char *filtro_nombradas(void)
+{
+    /* Solo las que existen aquí: strace rechaza un nombre que no conoce. */
+    static char lista[1024];
+    if (lista[0] != '\0')
+        return lista;
+    size_t n = 0;
+    for (int i = 0; nombradas[i] != NULL; i++) {
+        if (seccomp_syscall_resolve_name(nombradas[i]) < 0)
+            continue;
+        int r = snprintf(lista + n, sizeof lista - n, "%s%s", n > 0 ? "," : "", nombradas[i]);
+        if (r < 0 || (size_t)r >= sizeof lista - n)
+            break;
+        n += (size_t)r;
+    }
+    return lista;
+}
+
+int filtro_llamada_pedible(const char *nombre)
+{
+    if (nombre == NULL || nombre[0] == '\0')
+        return -ENOENT;
+    if (en(nombre, prohibidas))
+        return -EPERM;
+    if (en(nombre, con_reglas))
+        return -EEXIST;
+    /* Conocida en alguna de las dos arquitecturas del curso: un lab.json vale en las dos. */
+    if (seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, nombre) < 0 &&
+        seccomp_syscall_resolve_name_arch(SCMP_ARCH_AARCH64, nombre) < 0)
+        return -ENOENT;
+    return 0;
+}
+
+/* El programa preparado: las instrucciones y para qué lanzamiento. */
+static struct sock_filter *programa;
+static size_t ninstr;
+static char clave[2048];
+
+static int regla(scmp_filter_ctx ctx, uint32_t accion, const char *nombre, unsigned n,
+                 const struct scmp_arg_cmp *cmp)
+{
+    int nr = seccomp_syscall_resolve_name(nombre);
+    if (nr < 0)
+        return 0; /* no existe en esta arquitectura */
+    return seccomp_rule_add_array(ctx, accion, nr, n, cmp);
+}
+
+/* Los permitidos de una lista «a,b,c» (lab.json). Un nombre que no pasa
+ * filtro_llamada_pedible es un error (el ejecutor ya lo validó: aquí no se cuela nada). */
+static int permitir_lista(scmp_filter_ctx ctx, const char *lista)
+{
+    char nombre[64];
+    const char *p = lista;
+    while (p != NULL && *p != '\0') {
+        const char *coma = strchr(p, ',');
+        size_t n = coma != NULL ? (size_t)(coma - p) : strlen(p);
+        if (n > 0 && n < sizeof nombre) {
+            memcpy(nombre, p, n);
+            nombre[n] = '\0';
+            if (filtro_llamada_pedible(nombre) < 0)
+                return -EINVAL;
+            int r = regla(ctx, SCMP_ACT_ALLOW, nombre, 0, NULL);
+            if (r < 0 && r != -EEXIST)
+                return r;
+        }
+        p = coma != NULL ? coma + 1 : NULL;
+    }
+    return 0;
+}
+
+/* Las reglas con argumentos (ver la cabecera). */
+static int reglas_especiales(scmp_filter_ctx ctx, int valgrind)
+{
+    const uint64_t espacios = CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |
+                              CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
+    struct scmp_arg_cmp hilo = SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD | espacios, CLONE_THREAD);
+    struct scmp_arg_cmp proceso = SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0);
+    int r = 0;
+    r = r < 0 ? r : regla(ctx, SCMP_ACT_ALLOW, "clone", 1, &hilo);
+    r = r < 0 ? r : regla(ctx, SCMP_ACT_ERRNO(EPERM), "clone", 1, &proceso);
+    r = r < 0 ? r : regla(ctx, SCMP_ACT_ERRNO(EPERM), "fork", 0, NULL);
+    r = r < 0 ? r : regla(ctx, SCMP_ACT_ERRNO(EPERM), "vfork", 0, NULL);
+    r = r < 0 ? r : regla(ctx, SCMP_ACT_ERRNO(EPERM), "ptrace", 0, NULL);
+    for (int i = 0; r >= 0 && nombradas[i] != NULL; i++)
+        r = regla(ctx, SCMP_ACT_TRACE(0), nombradas[i], 0, NULL);
+    for (int i = 0; r >= 0 && prohibidas[i] != NULL; i++)
+        if (!en(prohibidas[i], nombradas) && strcmp(prohibidas[i], "ptrace") != 0)
+            r = regla(ctx, SCMP_ACT_ERRNO(EPERM), prohibidas[i], 0, NULL);
+    if (r < 0)
+        return r;
+    if (valgrind) {
+        /* mknod: las tuberías de vgdb (--vgdb=yes, por omisión) en /tmp. */
+        r = regla(ctx, SCMP_ACT_ALLOW, "mknod", 0, NULL);
+        r = r < 0 ? r : regla(ctx, SCMP_ACT_ALLOW, "mknodat", 0, NULL);
+        r = r < 0 ? r : regla(ctx, SCMP_ACT_ALLOW, "mmap", 0, NULL);
+        r = r < 0 ? r : regla(ctx, SCMP_ACT_ALLOW, "mprotect", 0, NULL);
+        return r;
+    }
+    /* W^X. mmap: sin PROT_EXEC, o PROT_EXEC sin PROT_WRITE de un archivo. */
+    struct scmp_arg_cmp sin_exec = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
+    struct scmp_arg_cmp exec_solo[2] = {
+        SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC | PROT_WRITE, PROT_EXEC),
+        SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, 0)};
+    struct scmp_arg_cmp exec_escritura =
+        SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC | PROT_WRITE, PROT_EXEC | PROT_WRITE);
+    struct scmp_arg_cmp exec_anonima[2] = {
+        SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC),
+        SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, MAP_ANONYMOUS)};
+    struct scmp_arg_cmp con_exec = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC);
+    r = regla(ctx, SCMP_ACT_ALLOW, "mmap", 1, &sin_exec);
+    r = r < 0 ? r : regla(ctx, SCMP_ACT_ALLOW, "mmap", 2, exec_solo);
+    r = r < 0 ? r : regla(ctx, SCMP_ACT_ERRNO(EPERM), "mmap", 1, &exec_escritura);
+    r = r < 0 ? r : regla(ctx, SCMP_ACT_ERRNO(EPERM), "mmap", 2, exec_anonima);
+    r = r < 0 ? r : regla(ctx, SCMP_ACT_ALLOW, "mprotect", 1, &sin_exec);
+    r = r < 0 ? r : regla(ctx, SCMP_ACT_ERRNO(EPERM), "mprotect", 1, &con_exec);
+    return r;
+}
+
+/* Exporta el programa de `ctx` (bwrap lo quiere crudo; prctl, en memoria). */
+static int exportar(scmp_filter_ctx ctx)
+{
+    int fd = memfd_create("calificador-seccomp", MFD_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int r = seccomp_export_bpf(ctx, fd);
+    off_t tam = r == 0 ? lseek(fd, 0, SEEK_END) : -1;
+    if (r == 0 && (tam <= 0 || tam % (off_t)sizeof(struct sock_filter) != 0))
+        r = -EIO;
+    struct sock_filter *p = r == 0 ? malloc((size_t)tam) : NULL;
+    if (r == 0 && p == NULL)
+        r = -ENOMEM;
+    if (r == 0 && pread(fd, p, (size_t)tam, 0) != (ssize_t)tam)
+        r = -EIO;
+    close(fd);
+    if (r < 0) {
+        free(p);
+        return r;
+    }
+    free(programa);
+    programa = p;
+    ninstr = (size_t)tam / sizeof(struct sock_filter);
+    return 0;
+}
+
+int filtro_preparar(const char *extra, int valgrind)
+{
+    if (!filtro_disponible())
+        return -ENOSYS;
+    char esta[sizeof clave];
+    if (snprintf(esta, sizeof esta, "%d:%s", valgrind, extra != NULL ? extra : "") >=
+        (int)sizeof esta)
+        return -E2BIG;
+    if (programa != NULL && strcmp(esta, clave) == 0)
+        return 0;
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(ENOSYS));
+    if (ctx == NULL)
+        return -ENOMEM;
+    int r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+    /* NO_NEW_PRIVS lo pone quien instala (filtro_instalar o bwrap), no la exportación. */
+    for (int i = 0; r == 0 && base[i] != NULL; i++)
+        r = regla(ctx, SCMP_ACT_ALLOW, base[i], 0, NULL);
+    if (r == 0)
+        r = reglas_especiales(ctx, valgrind);
+    if (r == 0)
+        r = permitir_lista(ctx, extra);
+    if (r == 0)
+        r = exportar(ctx);
+    seccomp_release(ctx);
+    if (r == 0)
+        snprintf(clave, sizeof clave, "%s", esta);
+    return r;
 }
 
 int filtro_instalar(void)
 {
     if (!filtro_disponible())
         return -ENOSYS;
-    struct sock_fprog prog = {
-        .len = (unsigned short)(sizeof instrucciones / sizeof instrucciones[0]),
-        .filter = (struct sock_filter *)instrucciones,
-    };
+    if (programa == NULL)
+        return -EINVAL;
+    struct sock_fprog prog = {.len = (unsigned short)ninstr, .filter = programa};
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return -errno;
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
@@ -108,12 +374,14 @@ int filtro_descriptor(void)
 {
     if (!filtro_disponible())
         return -ENOSYS;
+    if (programa == NULL)
+        return -EINVAL;
     /* bwrap lee el programa BPF de un descriptor hasta el fin: un memfd rebobinado. */
     int fd = memfd_create("calificador-seccomp", MFD_CLOEXEC);
     if (fd < 0)
         return -errno;
-    const char *p = (const char *)instrucciones;
-    size_t queda = sizeof instrucciones;
+    const char *p = (const char *)programa;
+    size_t queda = ninstr * sizeof *programa;
     int r = 0;
     while (queda > 0) {
         ssize_t n = write(fd, p, queda);

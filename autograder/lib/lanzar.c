@@ -28,9 +28,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/keyctl.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -62,8 +64,11 @@ static void limitar(int recurso, rlim_t valor)
     setrlimit(recurso, &l);
 }
 
-/* En el hijo (solo llamadas seguras tras fork): límites antes de bajar de usuario; el
- * filtro después (sin bwrap; con bwrap lo pone bwrap justo antes de su exec). */
+/* En el hijo (solo llamadas seguras tras fork): límites antes de bajar de usuario; después,
+ * un anillo de claves de sesión nuevo y vacío (el de quien califica —tras `su -`, pam_keyinit
+ * le da uno a root— no llega a la entrega, que además no puede llamar a keyctl: filtro.c) y el
+ * filtro (sin bwrap; con bwrap lo pone bwrap justo antes de su exec). Si el núcleo o el
+ * contenedor no dejan crear el anillo, se sigue: el filtro niega keyctl de todos modos. */
 static int preparar_hijo(void *datos, int fase)
 {
     const limites_t *l = datos;
@@ -80,6 +85,7 @@ static int preparar_hijo(void *datos, int fase)
             limitar(RLIMIT_AS, (rlim_t)1024u << 20);
         return 0;
     }
+    syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, (char *)NULL);
     return l->filtro_en_hijo ? filtro_instalar() : 0;
 }
 
@@ -156,6 +162,10 @@ static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *
     caja_poner(a, caja_bwrap());
     for (int i = 0; fijos[i] != NULL; i++)
         caja_poner(a, fijos[i]);
+    /* Sin espacios de nombres de usuario anidados (el filtro ya niega unshare, setns y clone
+     * con banderas de espacio de nombres; esto lo cierra también en el núcleo). */
+    if (caja_sin_userns())
+        caja_poner(a, "--disable-userns");
     caja_sistema(a);
     /* /dev es un tmpfs sin tope: /dev/shm pequeño y el resto de solo lectura. */
     static const char *const dispositivos[] = {
@@ -418,6 +428,9 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         r = repartir_tuberias(p, &tu, l->valgrind);
     if (r == 0)
         r = carpeta_trabajo(bwrap, trabajo, sizeof trabajo);
+    /* Lo que añade el laboratorio a la lista de permitidos (su lab.json, por el ejecutor). */
+    if (r == 0 && filtro_disponible())
+        r = filtro_preparar(getenv("CALIF_LLAMADAS"), l->valgrind);
     if (r == 0 && bwrap && filtro_disponible() && (filtro = filtro_descriptor()) < 0)
         r = filtro;
     if (r == 0 && !bwrap && l->junto != NULL)

@@ -107,12 +107,19 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
      * el iovec de readv/preadv sale como «[...]» y no se ve cuánto pide. */
     caja_poner(a, "-s");
     caja_poner(a, observar_entrada() && !valgrind ? "16" : "0");
-    static char llamadas[1024];
+    static char llamadas[2048], inyectar[1200];
     const char *pedidas = getenv("CALIF_OBSERVAR_LLAMADAS");
-    snprintf(llamadas, sizeof llamadas, "trace=%s",
+    /* Más las prohibidas que se nombran (base/filtro.c): el filtro de la caja las para con
+     * SECCOMP_RET_TRACE y strace las hace fallar con ENOSYS sin ejecutarlas (inject) y las
+     * escribe en la traza (runner/conducta.c las nombra). Deben ir todas: bajo un trazador
+     * que no la pide, una llamada parada con TRACE sigue adelante. */
+    const char *nombradas = filtro_nombradas();
+    snprintf(llamadas, sizeof llamadas, "trace=%s%s%s",
              valgrind                                  ? LLAMADAS_VALGRIND
              : pedidas != NULL && pedidas[0] != '\0' ? pedidas
-                                                      : LLAMADAS_MINIMAS);
+                                                      : LLAMADAS_MINIMAS,
+             nombradas[0] != '\0' ? "," : "", nombradas);
+    snprintf(inyectar, sizeof inyectar, "inject=%s:error=ENOSYS", nombradas);
     /* Con la dirección de cada llamada parada (-i): desde dónde se hizo, libc o el propio
      * programa (runner/conducta.c). Bajo valgrind siempre: todo sale del binario de valgrind,
      * y lo que no, es código del programa en la CPU de verdad (lib/valgrind.c). */
@@ -123,7 +130,7 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
      * Cuesta de 1 a 5 ms por llamada: solo donde se paran pocas (el 09, runner/conducta.c). */
     if (!valgrind && origen != NULL && strcmp(origen, "2") == 0)
         caja_poner(a, "-k");
-    const char *const opciones[] = {"-f", "-qq", "-y", "--seccomp-bpf", "-e", llamadas, "-o", NULL};
+    const char *const opciones[] = {"-f", "-qq", "-y", "--seccomp-bpf", "-e", llamadas, NULL};
     /* Con valgrind, -q y no -qq: también cómo acabó cada proceso («+++ exited with N +++» o
      * «+++ killed by SIGx +++», y las señales recibidas, «--- SIGx ---»; `-e signal=none` quita
      * también lo primero). Con bwrap, morir por una señal llega como exit(128 + N), y valgrind
@@ -131,13 +138,25 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
      * programa no puede escribir (lib/valgrind.c). runner/conducta.c salta esas líneas. */
     for (int i = 0; opciones[i] != NULL; i++)
         caja_poner(a, valgrind && i == 1 ? "-q" : opciones[i]);
+    if (nombradas[0] != '\0') {
+        caja_poner(a, "-e");
+        caja_poner(a, inyectar);
+    }
+    caja_poner(a, "-o");
     caja_poner(a, salida);
     caja_poner(a, "--");
     caja_poner(a, getenv("CALIF_PUERTA"));
     caja_poner(a, "--cerrar");
     caja_poner(a, salida + strlen("/proc/self/fd/"));
-    if (filtro)
+    if (filtro) {
+        /* La puerta construye el mismo filtro que cal_lanzar (lo que añade el laboratorio y,
+         * con valgrind, sin W^X). */
+        const char *extra = getenv("CALIF_LLAMADAS");
         caja_poner(a, "--filtro");
+        caja_poner(a, extra != NULL ? extra : "");
+        if (valgrind)
+            caja_poner(a, "--valgrind");
+    }
     if (fd_info >= 0) {
         caja_poner(a, "--info");
         caja_poner(a, info);

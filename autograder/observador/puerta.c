@@ -1,11 +1,12 @@
 /* puerta.c — calif-puerta: lo último que corre antes del programa observado.
  *
- *   calif-puerta --cerrar FD [--filtro --info FD2] -- programa args…
+ *   calif-puerta --cerrar FD [--filtro LLAMADAS [--valgrind]] [--info FD2] -- programa args…
  *
  * strace (lib/observar.c) lanza esta puerta, que cierra el descriptor de la traza (strace ya
  * abrió el suyo, con CLOEXEC: el programa nunca tiene la traza en sus manos) y ejecuta el
- * programa. Sin bwrap, además pone el filtro seccomp de la caja (base/filtro.c) —no podía
- * ponerse antes: strace necesita crear un proceso— y dice su pid por FD2 con el formato de
+ * programa. Sin bwrap, además pone el filtro seccomp de la caja (base/filtro.c: LLAMADAS son
+ * las que añade el laboratorio, «a,b», y --valgrind lo construye sin W^X) —no podía ponerse
+ * antes: strace necesita crear un proceso— y dice su pid por FD2 con el formato de
  * --info-fd de bwrap, porque el programa conservará ese pid tras el exec y el calificador le
  * manda ahí las señales.
  */
@@ -18,12 +19,16 @@
 
 int main(int argc, char **argv)
 {
-    int i = 1, filtro = 0, info = -1;
+    int i = 1, filtro = 0, valgrind = 0, info = -1;
+    const char *extra = NULL;
     for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
         if (strcmp(argv[i], "--cerrar") == 0 && i + 1 < argc)
             close((int)strtol(argv[++i], NULL, 10));
-        else if (strcmp(argv[i], "--filtro") == 0)
+        else if (strcmp(argv[i], "--filtro") == 0 && i + 1 < argc) {
             filtro = 1;
+            extra = argv[++i];
+        } else if (strcmp(argv[i], "--valgrind") == 0)
+            valgrind = 1;
         else if (strcmp(argv[i], "--info") == 0 && i + 1 < argc)
             info = (int)strtol(argv[++i], NULL, 10);
     }
@@ -31,7 +36,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "calif-puerta: falta la orden tras --\n");
         return 127;
     }
-    if (filtro && filtro_instalar() < 0) {
+    if (filtro && (filtro_preparar(extra, valgrind) < 0 || filtro_instalar() < 0)) {
         fprintf(stderr, "calif-puerta: no se pudo instalar el filtro seccomp\n");
         return 127;
     }

@@ -438,6 +438,57 @@ for c in medios_08_splice:openat2 medios_08_solo_splice:splice; do
     mal "${c%%:*}-mensaje" "${c%%:*}: el informe no dice «Se vio ${c#*:}» — $SALIDAS/${c%%:*}.txt"
   fi
 done
+# La caja es una lista de permitidos (base/filtro.c, issue 31). Linux AIO (io_setup,
+# io_submit, io_getevents) en el hilo del bucle del 08, que la observación no mira: antes,
+# 100/100. Ahora la llamada no se hace (ENOSYS) y el informe la nombra.
+cat autograder/hostiles/medios_08_aio.c "solutions/$L08/contador.c" >"$generada/medios_08_aio.c"
+CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_aio "$generada/medios_08_aio.c" 20
+if grep -q "no se califica" "$SALIDAS/medios_08_aio.txt" &&
+  grep -q "la entrega llamó a io_setup, que la caja no permite" "$SALIDAS/medios_08_aio.txt"; then
+  bien "medios_08_aio: rechazada, y el informe nombra io_setup"
+else
+  mal "medios_08_aio-mensaje" "medios_08_aio: el informe no nombra io_setup — $SALIDAS/medios_08_aio.txt"
+fi
+# El anillo de claves de sesión de quien califica (tras `su -`, pam_keyinit le da uno a root):
+# una clave en uno nuevo de este guion (keyctl new_session lo instala en este shell, y lo
+# heredan el ejecutor y la caja), y claves.c la busca en /proc/keys y con keyctl para
+# imprimirla. Ni su nombre ni su contenido pueden llegar al informe.
+if ! command -v keyctl >/dev/null; then
+  mal "claves-sin-keyctl" "falta la orden keyctl (paquete keyutils, make deps): no se prueba el anillo de claves"
+elif ! keyctl new_session >/dev/null 2>&1; then
+  salta "claves: este sistema no deja crear un anillo de claves de sesión (keyctl new_session)"
+else
+  clave_nombre="calif-secreto-$RANDOM$RANDOM"
+  clave_valor="valor-secreto-$RANDOM$RANDOM$RANDOM"
+  clave_id=$(keyctl add user "$clave_nombre" "$clave_valor" @s)
+  if ! grep -q "$clave_nombre" /proc/keys; then
+    mal "claves-sin-clave" "claves: la clave de prueba no se ve en /proc/keys: la prueba no afirmaría nada"
+  else
+    caso claves claves.c 5
+    if grep -rqs -e "$clave_nombre" -e "$clave_valor" "$SALIDAS/claves" "$SALIDAS/claves.txt"; then
+      mal "claves-filtra" "claves: la clave del anillo de sesión de quien califica llegó al informe"
+    else
+      bien "claves: nada del anillo de claves de quien califica llega al informe"
+    fi
+    if grep -q "no se califica" "$SALIDAS/claves.txt" &&
+      grep -q "la entrega llamó a keyctl, que la caja no permite" "$SALIDAS/claves.txt"; then
+      bien "claves: rechazada, y el informe nombra keyctl"
+    else
+      mal "claves-mensaje" "claves: el informe no nombra keyctl — $SALIDAS/claves.txt"
+    fi
+  fi
+  keyctl unlink "$clave_id" @s >/dev/null 2>&1
+fi
+# Código generado en memoria (W^X, sin valgrind): mmap RWX, mprotect a ejecutable y mmap
+# ejecutable anónimo fallan con EPERM, y la entrega lo escribe en stderr (llega al informe).
+caso codigo_generado codigo_generado.c 5
+if grep -q "CODIGO GENERADO rwx: EPERM" "$SALIDAS/codigo_generado.txt" &&
+  grep -q "CODIGO GENERADO mprotect: EPERM" "$SALIDAS/codigo_generado.txt" &&
+  grep -q "CODIGO GENERADO exec_anonima: EPERM" "$SALIDAS/codigo_generado.txt"; then
+  bien "codigo_generado: sin valgrind, ni memoria RWX ni ejecutable sin archivo (EPERM)"
+else
+  mal "codigo_generado-wx" "codigo_generado: la entrega ejecutó código escrito en memoria — $SALIDAS/codigo_generado.txt"
+fi
 # El juez de las trazas, sin calificar nada (calificar --juzgar-trazas): trazas escritas a
 # mano en autograder/pruebas/trazas/. «execve-partido»: el execve del programa partido en
 # <unfinished ...> y <... execve resumed> con el « = 0» en columna, como lo deja strace con
@@ -951,5 +1002,37 @@ prueba_probar vacia "falta «prueba»" "v['sigint']['prueba'] = []"
 prueba_probar la_salida "no vale («salida»" "v['sigint']['prueba'] = ['salida']"
 prueba_probar repetida "no vale («registro»" "v['sigint']['prueba'] = ['registro', 'registro']"
 prueba_probar en_compila "no lleva «prueba»" "v['compila']['prueba'] = ['codigo']"
+
+echo "── «llamadas» mal escritas: el lector del manifiesto las rechaza"
+# La lista de permitidos del filtro de la caja (base/filtro.c) se amplía desde lab.json: un
+# nombre que libseccomp no conoce, una siempre prohibida o una con reglas propias abrirían o
+# romperían la caja sin decirlo. Cada variante del lab.json del 09 da el código 3 y el motivo;
+# el lab.json tal cual, 0.
+llamadas_probar() { # nombre, texto esperado en el error, código python que cambia d
+  local arbol="$TMP/llamadas-$1"
+  mkdir -p "$arbol/labs/09-sala-de-chat"
+  python3 - "labs/09-sala-de-chat/lab.json" "$arbol/labs/09-sala-de-chat/lab.json" "$3" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+exec(sys.argv[3])
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False, indent=2)
+PY
+  local err rc
+  err=$("$CALIFICAR" --raiz "$arbol" --lista 2>&1 >/dev/null)
+  rc=$?
+  if [ -z "$2" ]; then
+    if [ "$rc" = 0 ]; then bien "llamadas: $1 se acepta"; else mal "llamadas-$1" "llamadas: $1 se rechazó (rc=$rc): $err"; fi
+  elif [ "$rc" = 3 ] && [[ "$err" == *"llamadas"*"$2"* ]]; then
+    bien "llamadas: $1 se rechaza («$2»)"
+  else
+    mal "llamadas-$1" "llamadas: $1 debía rechazarse con «$2»: rc=$rc, $err"
+  fi
+}
+llamadas_probar la_del_09 "" "assert 'listen' in d['llamadas']['permitidas']"
+llamadas_probar desconocida "no es una llamada al sistema que conozca libseccomp" "d['llamadas']['permitidas'].append('no_existe')"
+llamadas_probar prohibida "está siempre prohibida" "d['llamadas']['permitidas'].append('io_submit')"
+llamadas_probar con_reglas "tiene reglas propias" "d['llamadas']['permitidas'].append('mprotect')"
+llamadas_probar clave_de_mas "clave desconocida «prohibidas»" "d['llamadas']['prohibidas'] = []"
+llamadas_probar no_objeto "debe ser un objeto" "d['llamadas'] = ['bind']"
 
 resumen_final

@@ -30,10 +30,10 @@
 /* Los textos «CLAVE=valor» del entorno del calificador (viven lo que dura el laboratorio). */
 typedef struct {
     char *tmp, *programa, *resultados, *caja, *servidor, *bwrap, *marca, *observar, *puerta,
-        *llamadas, *strace, *entrada;
+        *llamadas, *strace, *entrada, *permitidas;
     const char *origen;
     const char *sin_openat2;
-    const char *lista[17];
+    const char *lista[21];
 } entorno_t;
 
 void marcar_todas(lab_t *lab, const char *obtenido)
@@ -173,6 +173,13 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
     const char *sin = getenv("CALIF_SIN_OPENAT2");
     e->sin_openat2 = sin != NULL && strcmp(sin, "1") == 0 ? "CALIF_SIN_OPENAT2=1"
                                                           : "CALIF_SIN_OPENAT2=0";
+    /* Lo que el laboratorio añade a la lista de permitidos del filtro (lib/lanzar.c). */
+    e->permitidas = texto_dup("CALIF_LLAMADAS=");
+    for (int i = 0; i < lab->nllamadas; i++) {
+        char *t = texto_formato("%s%s%s", e->permitidas, i > 0 ? "," : "", lab->llamadas[i]);
+        free(e->permitidas);
+        e->permitidas = t;
+    }
     const char *lista[] = {"PATH=/usr/local/bin:/usr/bin:/bin",
                            "LANG=C.UTF-8",
                            e->tmp,
@@ -188,6 +195,7 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
                            e->entrada,
                            e->origen,
                            e->sin_openat2,
+                           e->permitidas,
                            e->marca,
                            NULL};
     memcpy(e->lista, lista, sizeof lista);
@@ -207,6 +215,7 @@ static void entorno_liberar(entorno_t *e)
     free(e->llamadas);
     free(e->strace);
     free(e->entrada);
+    free(e->permitidas);
 }
 
 /* Los medios por lo que hizo el programa (runner/conducta.c): si hizo algo prohibido en el

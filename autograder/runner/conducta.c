@@ -23,6 +23,11 @@
  *                         1.44 lo llama dentro de uv_run, al vigilar su primer descriptor; si
  *                         no, el aviso «no usa uv_run», aunque el nombre aparezca). No se para
  *                         en cada epoll_wait: costaría una parada por vuelta del bucle
+ *   (todos) llamadas      ninguna de las siempre prohibidas que nombra la caja (base/filtro.c:
+ *   prohibidas            el anillo de claves, Linux AIO, bpf, leer la memoria de otro
+ *                         proceso…): el filtro las para con SECCOMP_RET_TRACE y strace las
+ *                         hace fallar con ENOSYS y las escribe («(INJECTED)»). Cuenta como un
+ *                         medio prohibido; las demás que el filtro niega fallan en silencio
  *   (todos) desde dónde   con la dirección de la instrucción (strace -i) y los mmap de la
  *                         traza: cada epoll_create*, epoll_ctl (y, con red_cruda, cada socket
  *                         TCP, listen y accept) sale de libc (por donde pasan libuv, libcurl y
@@ -92,6 +97,7 @@ typedef struct {
     char escritura[512]; /* primera escritura/renombrado… en el hilo del bucle */
     char proceso[256];   /* primer proceso creado */
     char red[256];       /* primer socket fuera del hilo del bucle */
+    char denegada[200];  /* primera llamada siempre prohibida (base/filtro.c) */
     /* «reglas_traza»: con qué se juzgan y lo visto (la primera lectura que rompe cada una) */
     const lab_t *lab;
     const entradas_t *entradas;
@@ -120,6 +126,7 @@ typedef struct {
     int trazas, observadas, con_epoll, con_grupo, sin_ip, con_ip;
     char lectura[600], escritura[600], proceso[300], red[300], hilos[200], esperas[200];
     int esperas_run; /* las de `esperas`, dentro de uv_run (en callbacks), no en un bucle propio */
+    char denegada[200];
     int lecturas_entrada;
     char roto[MAX_REGLAS][400];
     char ajeno_epoll[400], ajeno_red[400];
@@ -517,6 +524,15 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
     long ret = strtol(ret_txt, NULL, 10);
     int bien = ret_txt[0] != '-' && ret_txt[0] != '?';
 
+    /* De cualquier proceso de la traza: bajo valgrind no se sabe cuál es el programa, y ni
+     * strace, ni la puerta, ni bwrap las llaman. */
+    if (filtro_es_nombrada(nombre)) {
+        anotar(v->denegada, sizeof v->denegada,
+               "que la entrega llamó a %s, que la caja no permite (falló con ENOSYS)%s", nombre,
+               "");
+        return;
+    }
+
     if (strcmp(nombre, "execve") == 0 || strcmp(nombre, "execveat") == 0) {
         if (!bien)
             return;
@@ -835,6 +851,8 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
         snprintf(j->proceso, sizeof j->proceso,
                  "execve de otro programa bajo valgrind (%d arranques de su herramienta)",
                  v->herramientas);
+    if (v->denegada[0] != '\0' && j->denegada[0] == '\0')
+        snprintf(j->denegada, sizeof j->denegada, "%s", v->denegada);
     if (v->principal == 0)
         return;
     j->observadas++;
@@ -1014,6 +1032,10 @@ static char *informe_de(const juicio_t *j)
 {
     char *r = NULL;
     char **informe = &r;
+    motivo(informe, j->denegada,
+           "La caja de arena no permite esa llamada al sistema en ningún laboratorio (el anillo "
+           "de claves, Linux AIO, bpf, perf, leer la memoria de otro proceso…): nada del curso "
+           "la necesita, así que pedirla cuenta como un medio prohibido, en cualquier camino");
     motivo(informe, j->lectura,
            "Leer archivos o carpetas en el hilo del bucle lo bloquea mientras espera al disco: "
            "se hace con uv_fs_open, uv_fs_read y uv_fs_scandir con su callback, que trabajan en "
@@ -1180,7 +1202,9 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
             }
             free(visto);
         }
-        incidental = !nucleo && 2 * rotas <= con_ejecuciones;
+        /* Una llamada que la caja no permite nunca (el anillo de claves, Linux AIO…) es
+         * intentar salir de la caja: cuesta el laboratorio, esté donde esté. */
+        incidental = !nucleo && 2 * rotas <= con_ejecuciones && j.denegada[0] == '\0';
     }
     if (incidental) {
         /* El informe del laboratorio: qué verificaciones pierden sus puntos, y por qué. */

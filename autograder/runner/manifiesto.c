@@ -4,6 +4,7 @@
  */
 #include "runner.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +145,45 @@ static void leer_medios(json_t *raiz, lab_t *lab, char *error, size_t tam, int *
     if (!*mal)
         lab->nrequeridos = lista_de(json_object_get(medios, "requeridos"), "medios.requeridos",
                                     &lab->requeridos, error, tam, mal);
+}
+
+/* «llamadas»: {"permitidas": [...]}: llamadas al sistema que este laboratorio añade a la
+ * lista de permitidos de la caja (base/filtro.c), cada una conocida por libseccomp y ninguna
+ * de las siempre prohibidas ni de las que tienen reglas propias. */
+static void leer_llamadas(json_t *raiz, lab_t *lab, char *error, size_t tam, int *mal)
+{
+    json_t *ll = json_object_get(raiz, "llamadas");
+    if (*mal || ll == NULL)
+        return;
+    const char *clave;
+    json_t *valor;
+    if (!json_is_object(ll)) {
+        snprintf(error, tam, "«llamadas» debe ser un objeto ({\"permitidas\": [...]})");
+        *mal = 1;
+        return;
+    }
+    json_object_foreach(ll, clave, valor)
+    {
+        if (strcmp(clave, "permitidas") != 0) {
+            snprintf(error, tam, "«llamadas»: clave desconocida «%s» (solo «permitidas»)", clave);
+            *mal = 1;
+            return;
+        }
+    }
+    lab->nllamadas = lista_de(json_object_get(ll, "permitidas"), "llamadas.permitidas",
+                              &lab->llamadas, error, tam, mal);
+    for (int i = 0; !*mal && i < lab->nllamadas; i++) {
+        int r = filtro_llamada_pedible(lab->llamadas[i]);
+        const char *por = r == -EPERM    ? "está siempre prohibida en la caja (base/filtro.c)"
+                          : r == -EEXIST ? "tiene reglas propias en base/filtro.c y no se abre "
+                                           "desde lab.json"
+                          : r < 0        ? "no es una llamada al sistema que conozca libseccomp"
+                                         : NULL;
+        if (por != NULL) {
+            snprintf(error, tam, "«llamadas.permitidas»: «%s» %s", lab->llamadas[i], por);
+            *mal = 1;
+        }
+    }
 }
 
 /* Una verificación (la i-ésima): id válido y único, textos y puntos. */
@@ -504,6 +544,7 @@ int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
     leer_cabecera(raiz, lab, error, tam, &mal);
     leer_archivos(raiz, lab, error, tam, &mal);
     leer_medios(raiz, lab, error, tam, &mal);
+    leer_llamadas(raiz, lab, error, tam, &mal);
     leer_verificaciones(raiz, lab, error, tam, &mal);
     leer_hitos(raiz, lab, error, tam, &mal);
     leer_reglas(raiz, lab, error, tam, &mal);
@@ -554,6 +595,9 @@ void lab_liberar(lab_t *lab)
     for (int i = 0; i < lab->nrequeridos; i++)
         free(lab->requeridos[i]);
     free(lab->requeridos);
+    for (int i = 0; i < lab->nllamadas; i++)
+        free(lab->llamadas[i]);
+    free(lab->llamadas);
     free(lab->medios);
     for (int i = 0; i < lab->narchivos; i++)
         free(lab->archivos[i]);

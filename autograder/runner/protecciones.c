@@ -54,7 +54,9 @@ static size_t tiene(char *buf, size_t tam, int bwrap, int red, int filtro, int r
                 "lectura, /tmp privado, sin acceso al repositorio, también al compilar)"
               : "SIN caja de arena",
         red ? "; red propia por verificación" : "",
-        filtro ? "; no puede crear procesos (seccomp)" : "",
+        filtro ? "; solo las llamadas al sistema que usa el curso (seccomp: sin procesos nuevos "
+                 "ni código escrito en memoria)"
+               : "",
         root ? "un usuario propio por verificación" : "con tu usuario");
 }
 

@@ -58,6 +58,8 @@ typedef struct {
     int nprohibidos;
     char **requeridos; /* símbolos que la entrega debería usar (solo se avisa) */
     int nrequeridos;
+    char **llamadas; /* «llamadas.permitidas»: lo que añade a la lista del filtro (base/filtro.c) */
+    int nllamadas;
     regla_traza_t *reglas; /* «reglas_traza» de lab.json; NULL y 0 si no tiene */
     int nreglas;
     char **nucleo; /* «nucleo» de lab.json: las verificaciones del trabajo principal; NULL y 0

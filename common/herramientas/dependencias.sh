@@ -20,7 +20,8 @@
 #
 # Perfiles (qué necesita cada orden):
 #   grade   `make` y `make grade`: compilador, make, pkg-config, libuv, libcurl, jansson,
-#           Criterion, llhttp, bubblewrap, valgrind, strace (la observación de los medios) y
+#           Criterion, llhttp, bubblewrap, valgrind, strace (la observación de los medios),
+#           libseccomp (el filtro de la caja) y
 #           python3 (recoge las entregas: make grade ENTREGA=, Gradescope, grade-clase), y
 #           PostgreSQL si existe el laboratorio 12
 #   bench   `make bench`: compilador y bibliotecas, curl, wrk, nginx, python3-aiohttp,
@@ -50,12 +51,12 @@ export PATH
 PAQ_GRADE=(
   build-essential pkg-config make
   libuv1-dev libcurl4-openssl-dev libjansson-dev libcriterion-dev
-  bubblewrap valgrind strace python3
+  bubblewrap valgrind strace libseccomp-dev python3
 )
 PAQ_PG=(libpq-dev postgresql)
 PAQ_BENCH=(curl wrk nginx-light python3 python3-aiohttp python3-asyncpg python3-aiofiles time)
 PAQ_LIBRO=(python3 pandoc chromium epubcheck qpdf)
-PAQ_TEST=(clang clang-format procps gdb strace netcat-openbsd inotify-tools git zip unzip tmux)
+PAQ_TEST=(clang clang-format procps gdb strace netcat-openbsd inotify-tools git zip unzip tmux keyutils)
 # La suite de plataformas (make prueba-plataformas): raíces de Debian con mmdebstrap y
 # contenedores con podman (runc: crun no arranca con los cgroups híbridos de algunos núcleos).
 PAQ_PLATAFORMAS=(podman runc mmdebstrap zip unzip python3 gdb git libcap2-bin)
@@ -152,6 +153,7 @@ revisar_grade() {
     orden bwrap bubblewrap
     orden valgrind valgrind
     orden strace strace # la observación de los medios (autograder/lib/observar.c)
+    modulo libseccomp libseccomp-dev # el filtro seccomp de la caja (autograder/base/filtro.c)
   fi
   # El ejecutor recoge las entregas con autograder/herramientas/recoger.py.
   [ -x /usr/bin/python3 ] || anotar "/usr/bin/python3 (recoge las entregas)" python3
@@ -208,6 +210,7 @@ revisar_test() {
   orden git git
   orden zip zip
   orden unzip unzip
+  orden keyctl keyutils # prueba-autograder: una clave en el anillo de sesión de quien califica
   orden soffice libreoffice-calc-nogui; orden sim_c similarity-tester  # prueba-clase: la hoja de notas en LibreOffice y las entregas parecidas
   # libFuzzer: clang necesita su runtime (libclang-rt-NN-dev en Debian 12).
   if ! hay_orden clang; then

@@ -155,16 +155,31 @@ void caja_poner(caja_orden_t *o, const char *a);
 void caja_sistema(caja_orden_t *o);
 /* 1 si bubblewrap funciona aquí tal como se usará; si no, 0 y el motivo (en español). */
 int caja_probar(char *motivo, size_t tam);
+/* 1 si este bwrap conoce --disable-userns (sin espacios de nombres de usuario anidados). */
+int caja_sin_userns(void);
 /* 1 si el usuario de la caja puede ejecutar `ruta`. */
 int caja_alcanza(const char *ruta);
 
 /* ---------------------------------------------------------------- filtro.c (seccomp) */
-/* La entrega no puede crear procesos (fork, vfork, clone sin CLONE_THREAD); sí hilos. */
+/* Lista de permitidos (libseccomp): lo que llaman libc, libuv, libcurl, libpq y valgrind, más
+ * lo que pida el laboratorio; sin procesos nuevos ni memoria escrita y ejecutada. */
 int filtro_disponible(void);
-/* Lo instala en el proceso actual (tras fork, antes de execve). 0 o -errno. */
+/* Construye el programa BPF en el proceso actual (no tras fork: reserva memoria). `extra`:
+ * llamadas que añade el laboratorio, «a,b,c» (o NULL); `valgrind`: sin las reglas W^X (su JIT
+ * necesita memoria RWX). Se guarda para filtro_instalar y filtro_descriptor. 0 o -errno. */
+int filtro_preparar(const char *extra, int valgrind);
+/* Instala el programa preparado en el proceso actual (tras fork, antes de execve: solo
+ * prctl). 0 o -errno. */
 int filtro_instalar(void);
-/* Un memfd (CLOEXEC) con el programa BPF, para bwrap --seccomp FD. fd o -errno. */
+/* Un memfd (CLOEXEC) con el programa preparado, para bwrap --seccomp FD. fd o -errno. */
 int filtro_descriptor(void);
+/* ¿Puede un lab.json pedir `nombre`? 0 sí; -ENOENT si libseccomp no la conoce; -EPERM si
+ * está siempre prohibida; -EEXIST si tiene reglas propias (clone, mmap, mprotect…). */
+int filtro_llamada_pedible(const char *nombre);
+/* Las prohibidas que se nombran en el informe («keyctl,add_key,…», las que existen aquí):
+ * lib/observar.c se las pide a strace (trace e inject) y runner/conducta.c las busca. */
+const char *filtro_nombradas(void);
+int filtro_es_nombrada(const char *nombre);
 
 /* ---------------------------------------------------------------- aislamiento.c */
 /* Espacio de nombres de red nuevo con solo loopback. 0 o -errno (y entonces se sigue en la

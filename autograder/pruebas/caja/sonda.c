@@ -6,6 +6,9 @@
  *
  *   sonda fork | syscall_fork | system | hilo | raiz | shm MIB | conectar PUERTO
  *   sonda uid | tty | memoria MIB | escribir RUTA | leer RUTA…
+ *   sonda io_setup | clave_leer | clave_anadir | claves_proc | unshare | clone_userns | rwx |
+ *         exec_anonima | mprotect_exec | fuera | eventos | getrandom
+ * (las del filtro seccomp, base/filtro.c: lo que niega y lo que un laboratorio sí usa)
  * (las cinco últimas sirven para probar las ayudas de la biblioteca: usuario de la caja,
  * pseudoterminal, memoria máxima, archivos comparados y FIFOs abiertas a la vez)
  */
@@ -19,8 +22,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,6 +66,84 @@ static int escribir(const char *ruta, size_t bytes)
     close(fd);
     unlink(ruta);
     return e;
+}
+
+/* Las llamadas que el filtro de la caja debe negar (sin matar al programa): «nombre» →
+ * el resultado de intentarla (0 o el errno). */
+static int negada(const char *modo)
+{
+    long r = -1;
+    errno = 0;
+    if (strcmp(modo, "io_setup") == 0) {
+        unsigned long ctx = 0;
+        r = syscall(SYS_io_setup, 8L, &ctx);
+    } else if (strcmp(modo, "clave_leer") == 0) {
+        char buf[256];
+        r = syscall(SYS_keyctl, (long)KEYCTL_READ, (long)KEY_SPEC_SESSION_KEYRING, buf,
+                    (long)sizeof buf);
+    } else if (strcmp(modo, "clave_anadir") == 0) {
+        r = syscall(SYS_add_key, "user", "sonda", "x", 1L, (long)KEY_SPEC_SESSION_KEYRING);
+    } else if (strcmp(modo, "unshare") == 0) {
+        r = unshare(CLONE_NEWUSER);
+    } else if (strcmp(modo, "clone_userns") == 0) {
+        r = syscall(SYS_clone, (long)(CLONE_NEWUSER | SIGCHLD), 0L, 0L, 0L, 0L);
+        if (r == 0)
+            _exit(0);
+        if (r > 0)
+            waitpid((pid_t)r, NULL, 0);
+    } else if (strcmp(modo, "rwx") == 0) {
+        void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
+        r = m == MAP_FAILED ? -1 : 0;
+    } else if (strcmp(modo, "exec_anonima") == 0) {
+        void *m = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        r = m == MAP_FAILED ? -1 : 0;
+    } else if (strcmp(modo, "mprotect_exec") == 0) {
+        void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        r = m == MAP_FAILED ? -1 : mprotect(m, 4096, PROT_READ | PROT_EXEC);
+    } else if (strcmp(modo, "fuera") == 0) {
+        /* Una llamada inocua que nada del curso usa: fuera de la lista de permitidos. */
+        r = syscall(SYS_pidfd_open, (long)getpid(), 0L);
+    } else {
+        return -1;
+    }
+    return r >= 0 ? 0 : errno;
+}
+
+/* Lo que sí usa un laboratorio de libuv: epoll, eventfd y timerfd, a la vez. 0 o errno. */
+static int eventos(void)
+{
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    int ev = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    int tf = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    if (ep < 0 || ev < 0 || tf < 0)
+        return errno;
+    struct epoll_event e = {.events = EPOLLIN, .data.fd = tf};
+    struct itimerspec t = {.it_value = {.tv_nsec = 10 * 1000 * 1000}};
+    uint64_t uno = 1;
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, tf, &e) < 0 || timerfd_settime(tf, 0, &t, NULL) < 0 ||
+        write(ev, &uno, sizeof uno) != (ssize_t)sizeof uno)
+        return errno;
+    e.data.fd = ev;
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, ev, &e) < 0)
+        return errno;
+    int vistos = 0; /* bit 0: el eventfd; bit 1: el timerfd */
+    struct epoll_event listos[2];
+    for (int vuelta = 0; vuelta < 10 && vistos != 3; vuelta++) {
+        int n = epoll_wait(ep, listos, 2, 200);
+        if (n < 0)
+            return errno;
+        for (int i = 0; i < n; i++) {
+            uint64_t valor;
+            if (read(listos[i].data.fd, &valor, sizeof valor) != (ssize_t)sizeof valor)
+                return errno;
+            vistos |= listos[i].data.fd == ev ? 1 : 2;
+        }
+    }
+    close(tf);
+    close(ev);
+    close(ep);
+    return vistos == 3 ? 0 : ETIMEDOUT;
 }
 
 int main(int argc, char **argv)
@@ -178,6 +266,30 @@ int main(int argc, char **argv)
             close(fds[i]);
         }
         printf("LEIDOS %d %ld\n", n, total);
+        return 0;
+    }
+    int e = negada(modo);
+    if (e >= 0)
+        return informar(modo, e == 0, e);
+    if (strcmp(modo, "eventos") == 0) {
+        e = eventos();
+        return informar("eventos", e == 0, e);
+    }
+    if (strcmp(modo, "getrandom") == 0) {
+        char buf[16];
+        ssize_t n = getrandom(buf, sizeof buf, 0);
+        return informar("getrandom", n == (ssize_t)sizeof buf, errno);
+    }
+    if (strcmp(modo, "claves_proc") == 0) {
+        /* /proc/keys lista sin keyctl las claves que el proceso puede ver (las de su anillo
+         * de sesión, entre otras): la caja debe tener un anillo nuevo y vacío. */
+        FILE *f = fopen("/proc/keys", "r");
+        char linea[512];
+        while (f != NULL && fgets(linea, sizeof linea, f) != NULL)
+            printf("CLAVE %s", linea);
+        if (f != NULL)
+            fclose(f);
+        printf("FIN CLAVES\n");
         return 0;
     }
     fprintf(stderr, "sonda: modo desconocido %s\n", modo);

@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/keyctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Lanza la sonda con `args` (y lo que diga `l`) y devuelve su salida (prestada hasta
@@ -255,6 +257,71 @@ Test(caja, fifos_y_abiertos)
     cr_assert(cal_esperar_fin(p, 10000));
     esperar_linea(cal_salida(p), "LEIDOS 3 15");
     cal_fin(1);
+}
+
+/* El filtro seccomp es una lista de permitidos (base/filtro.c): lo que no está falla sin
+ * matar al programa, con el error que dice qué lo paró. */
+Test(caja, fuera_de_la_lista_negado)
+{
+    static const struct {
+        const char *modo, *esperado;
+    } casos[] = {
+        {"io_setup", "BLOQUEADO io_setup: ENOSYS"},         /* Linux AIO: siempre prohibido */
+        {"clave_leer", "BLOQUEADO clave_leer: ENOSYS"},     /* el anillo de claves */
+        {"clave_anadir", "BLOQUEADO clave_anadir: ENOSYS"}, /* add_key */
+        {"unshare", "BLOQUEADO unshare: EPERM"},            /* espacios de nombres */
+        {"clone_userns", "BLOQUEADO clone_userns: EPERM"},  /* clone sin CLONE_THREAD */
+        {"rwx", "BLOQUEADO rwx: EPERM"},                    /* W^X: escribir y ejecutar */
+        {"exec_anonima", "BLOQUEADO exec_anonima: EPERM"},  /* código en memoria sin archivo */
+        {"mprotect_exec", "BLOQUEADO mprotect_exec: EPERM"},
+        {"fuera", "BLOQUEADO fuera: ENOSYS"}, /* pidfd_open: inocua, pero no está en la lista */
+    };
+    for (size_t i = 0; i < sizeof casos / sizeof casos[0]; i++)
+        esperar_linea(sondear((const char *[]){casos[i].modo, NULL}), casos[i].esperado);
+}
+
+Test(caja, lo_de_libuv_permitido)
+{
+    esperar_linea(sondear((const char *[]){"eventos", NULL}), "PERMITIDO eventos");
+    esperar_linea(sondear((const char *[]){"getrandom", NULL}), "PERMITIDO getrandom");
+}
+
+/* La entrega no ve las claves del anillo de sesión de quien califica (ni por /proc/keys, sin
+ * keyctl): cal_lanzar le da un anillo nuevo y vacío. */
+Test(caja, anillo_de_claves_propio)
+{
+    char nombre[64];
+    snprintf(nombre, sizeof nombre, "calif-secreto-%ld", (long)getpid());
+    long id =
+        syscall(SYS_add_key, "user", nombre, "no-lo-veas", 10L, (long)KEY_SPEC_SESSION_KEYRING);
+    if (id < 0)
+        cr_skip_test("no se pudo crear una clave en el anillo de sesión: %s", strerror(errno));
+    /* Que la clave se vea en /proc/keys desde fuera: si no, la prueba no afirmaría nada. */
+    FILE *f = fopen("/proc/keys", "r");
+    char linea[512];
+    int vista = 0;
+    while (f != NULL && fgets(linea, sizeof linea, f) != NULL)
+        vista |= strstr(linea, nombre) != NULL;
+    if (f != NULL)
+        fclose(f);
+    const char *salida = sondear((const char *[]){"claves_proc", NULL});
+    syscall(SYS_keyctl, (long)KEYCTL_UNLINK, id, (long)KEY_SPEC_SESSION_KEYRING);
+    cr_assert(vista, "la clave %s no aparece en /proc/keys fuera de la caja", nombre);
+    esperar_linea(salida, "FIN CLAVES");
+    cr_assert(strstr(salida, nombre) == NULL, "la caja ve la clave de quien califica: %s", salida);
+}
+
+/* valgrind corre dentro de la caja con el mismo filtro, salvo W^X (su JIT escribe y ejecuta). */
+Test(caja, valgrind_dentro_de_la_caja, .timeout = 60)
+{
+    if (access("/usr/bin/valgrind", X_OK) != 0)
+        cr_skip_test("valgrind no está instalado");
+    cal_proceso_t *p = sonda_con(
+        (cal_lanzamiento_t){.args = (const char *[]){"hilo", NULL}, .limite_s = 40, .valgrind = 1});
+    esperar_linea(cal_salida(p), "PERMITIDO hilo");
+    p = sonda_con((cal_lanzamiento_t){
+        .args = (const char *[]){"io_setup", NULL}, .limite_s = 40, .valgrind = 1});
+    esperar_linea(cal_salida(p), "BLOQUEADO io_setup: ENOSYS");
 }
 
 Test(caja, sha256_vectores)
