@@ -4,14 +4,17 @@
 # cada una. Los registros quedan en build/plataformas/<fila>.log. Sale con 1 si falla alguna.
 #
 #   prueba-plataformas.sh [FILA…]   por omisión todas: compiladores editor sin-ptrace cerrada
-#                                   contenedor debian13 gradescope devcontainer
+#                                   contenedor debian13 gradescope devcontainer deps-debian12
+#                                   deps-debian13
 #
 # Las filas van en tres carriles a la vez, cada uno con sus filas en orden:
 #   · anfitrión: compiladores, sin-ptrace, cerrada, editor, devcontainer (compilan aquí, o
 #     construyen sobre la imagen de Debian 12 que hace el carril de bookworm);
-#   · trixie:    debian13 (mmdebstrap de trixie, su imagen, y todo el curso dentro);
+#   · trixie:    debian13 (mmdebstrap de trixie, su imagen, y todo el curso dentro), después
+#                deps-debian13 (cada perfil de dependencias.sh instalado en la raíz mínima);
 #   · bookworm:  gradescope, contenedor (mmdebstrap de bookworm y la imagen con el perfil
-#                grade, de la que salen Gradescope y el contenedor de desarrollo).
+#                grade, de la que salen Gradescope y el contenedor de desarrollo), después
+#                deps-debian12 (lo mismo que deps-debian13, en bookworm).
 # Los carriles se reparten lo que no es CPU (descargas, mmdebstrap, apt, esperas de los
 # calificadores); cada imagen se hace una vez, bajo su cerrojo (imagen.sh). Cada fila tiene un
 # presupuesto de tiempo (PRESUPUESTO_<fila> en segundos): si lo pasa, se corta y falla.
@@ -22,7 +25,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 source "$dir/comun.sh"
 cd "$RAIZ_CURSO" || exit 1
 [ "$(id -u)" -eq 0 ] || { echo "make prueba-plataformas: hay que ser root (podman, mmdebstrap, /root)"; exit 1; }
-todas=(compiladores editor sin-ptrace cerrada contenedor debian13 gradescope devcontainer)
+todas=(compiladores editor sin-ptrace cerrada contenedor debian13 gradescope devcontainer deps-debian12 deps-debian13)
 filas=("$@")
 [ ${#filas[@]} -gt 0 ] || filas=("${todas[@]}")
 for f in "${filas[@]}"; do
@@ -37,17 +40,19 @@ declare -A que=(
   [debian13]="Debian 13 (trixie), raíz de mmdebstrap"
   [gradescope]="Gradescope: setup.sh y run_autograder"
   [devcontainer]="contenedor de desarrollo (macOS/Windows)"
+  [deps-debian12]="make deps-PERFIL en Debian 12 desnudo"
+  [deps-debian13]="make deps-PERFIL en Debian 13 desnudo"
 )
 # Presupuestos (s), medidos con la máquina cargada y con margen; cuentan también lo que la
 # fila espera a una imagen que hace otro carril.
 declare -A presupuesto=(
   [compiladores]=1500 [sin-ptrace]=300 [cerrada]=600 [editor]=600 [devcontainer]=1200
-  [debian13]=2100 [gradescope]=1800 [contenedor]=900
+  [debian13]=2100 [gradescope]=1800 [contenedor]=900 [deps-debian12]=2400 [deps-debian13]=2400
 )
 carriles=(
   "compiladores sin-ptrace cerrada editor devcontainer"
-  "debian13"
-  "gradescope contenedor"
+  "debian13 deps-debian13"
+  "gradescope contenedor deps-debian12"
 )
 elegida() { local f; for f in "${filas[@]}"; do [ "$f" = "$1" ] && return 0; done; return 1; }
 
