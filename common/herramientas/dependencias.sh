@@ -166,8 +166,7 @@ condicion() {  # condicion NOMBRE PAQUETE
     lab12) compgen -G "labs/12-*/lab.json" >/dev/null ;;
     # Se exige salvo que apt sepa que la distribución no trae el paquete (con las listas de
     # apt cargadas: sin ellas, como en una imagen recién hecha, se exige).
-    disponible) ! hay_orden apt-cache || apt-cache show "$2" >/dev/null 2>&1 ||
-      ! apt-cache show apt >/dev/null 2>&1 ;;
+    disponible) ! hay_orden apt-cache || apt_tiene "$2" || ! apt_tiene apt ;;
     *) echo "dependencias.sh: condición desconocida «$1» en la tabla" >&2; exit 2 ;;
   esac
 }
@@ -197,42 +196,49 @@ lineas() {
   done <<<"$DEPENDENCIAS"
 }
 
-# resolver PAQUETE: el nombre de Debian (los @ se eligen según la distribución y CC). Si la
-# distribución no lo tiene, nada (y la comprobación lo dirá después de instalar).
+# apt_tiene PAQUETE: ¿lo ofrece la distribución? Memorizado: cada apt-cache carga su caché
+# (segundos con la máquina cargada). instalar lo olvida tras apt-get update.
+declare -A APT_TIENE=()
+apt_tiene() {
+  if [ -z "${APT_TIENE[$1]+x}" ]; then
+    APT_TIENE[$1]=0
+    if hay_orden apt-cache && apt-cache show "$1" >/dev/null 2>&1; then APT_TIENE[$1]=1; fi
+  fi
+  [ "${APT_TIENE[$1]}" = 1 ]
+}
+
+# resolver PAQUETE: deja en RESUELTO el nombre de Debian (los @ se eligen según la
+# distribución y CC). Si la distribución no lo tiene, vacío (y la comprobación lo dirá).
 resolver() {
+  RESUELTO=$1
   case "$1" in
-    @cc) case "${CC:-cc}" in clang*) echo clang ;; *) echo build-essential ;; esac ;;
-    @llhttp)
-      if hay_orden apt-cache && apt-cache show libllhttp-dev >/dev/null 2>&1; then
-        echo libllhttp-dev
-      else
-        echo node-llhttp
-      fi ;;
+    @cc) case "${CC:-cc}" in clang*) RESUELTO=clang ;; *) RESUELTO=build-essential ;; esac ;;
+    @llhttp) if apt_tiene libllhttp-dev; then RESUELTO=libllhttp-dev; else RESUELTO=node-llhttp; fi ;;
     @libfuzzer)
       local v=""
+      RESUELTO=""
       if hay_orden clang; then
         v=$(clang -dumpversion 2>/dev/null)
         v=${v%%.*}
       elif hay_orden apt-cache; then
         v=$(apt-cache depends clang 2>/dev/null | sed -n 's/.*Depends: clang-\([0-9]*\)$/\1/p' | head -n1)
       fi
-      if [ -n "$v" ] && { ! hay_orden apt-cache || apt-cache show "libclang-rt-$v-dev" >/dev/null 2>&1; }; then
-        echo "libclang-rt-$v-dev"
+      if [ -n "$v" ] && { ! hay_orden apt-cache || apt_tiene "libclang-rt-$v-dev"; }; then
+        RESUELTO="libclang-rt-$v-dev"
       fi ;;
     @*) echo "dependencias.sh: paquete «$1» sin resolver" >&2; exit 2 ;;
-    *) echo "$1" ;;
   esac
 }
 
 # paquetes_de PERFIL: deja en PAQ_PERFIL los paquetes que instala ese perfil: los de sus
 # líneas de la tabla, sin repetir.
 paquetes_de() {
-  local que paq
+  local que paq c
   PAQ_PERFIL=()
   while read -r que paq c; do
     [ -n "$c" ] && ! condicion "$c" "$paq" && continue
-    # shellcheck disable=SC2206
-    case "$paq" in @*) PAQ_PERFIL+=($(resolver "$paq")) ;; *) PAQ_PERFIL+=("$paq") ;; esac
+    resolver "$paq"
+    [ -n "$RESUELTO" ] && PAQ_PERFIL+=("$RESUELTO")
   done < <(lineas "$1")
   mapfile -t PAQ_PERFIL < <(printf '%s\n' "${PAQ_PERFIL[@]}" | awk 'NF && !visto[$0]++')
 }
@@ -302,14 +308,15 @@ describir() {  # describir QUÉ: lo que falta, dicho para una persona
 
 # revisar PERFIL: deja en FALTAN lo que falta para ese perfil.
 revisar() {
-  local que paq p
+  local que paq p c
   perfil_valido "$1"
   FALTAN=()
   PAQ_FALTAN=()
   while read -r que paq c; do
     comprobar_una "$que" && continue
     [ -n "$c" ] && ! condicion "$c" "$paq" && continue
-    case "$paq" in @*) p=$(resolver "$paq" | head -n1) ;; *) p=$paq ;; esac
+    resolver "$paq"
+    p=$RESUELTO
     if [ -n "$p" ]; then
       anotar "$(describir "$que")" "$p"
     else
@@ -362,6 +369,7 @@ instalar() {
   fi
   echo "Instalando dependencias del curso ($perfil) con apt-get…"
   $sudo apt-get update -q || return 1
+  APT_TIENE=()
   # Se instalan los paquetes de las comprobaciones que fallan, no la lista entera del perfil:
   # lo que ya está, aunque venga de otro sitio (un nodejs con su npm, un clang propio), no se
   # toca (apt-get install npm lo quitaría o no podría). Se revisa otra vez después de

@@ -6,8 +6,8 @@
 #     y nombra un paquete por cada cosa que comprueba: cada uno de esos paquetes está en
 #     `paquetes PERFIL` (la lista que instala), y cada paquete de la lista lo pide alguna
 #     comprobación;
-#   · cada comprobación, fingida sola (DEPENDENCIAS_FINGIR=QUÉ), hace fallar el perfil con un
-#     solo ✘, cuyo paquete está en la lista del perfil;
+#   · cada comprobación de la tabla, fingida sola (DEPENDENCIAS_FINGIR=QUÉ), hace fallar su
+#     perfil (todo o plataformas) con un solo ✘, cuyo paquete está en la lista del perfil;
 #   · con las listas de apt de esta máquina, cada paquete de la lista existe en la
 #     distribución (un nombre mal escrito se ve aquí, no en la máquina de un estudiante).
 # Y los perfiles se incluyen como dice la cabecera (grade, bench y libro ⊂ test ⊂ todo;
@@ -32,41 +32,55 @@ mal() { fallan=$((fallan + 1)); fallidas+=("$1"); printf '  ✘ %s\n' "$*"; }
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-dependencias.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
+# Hasta «Los paquetes existen», un apt-cache de mentira que conoce todos los paquetes (una
+# función exportada, que los guiones hijos encuentran antes que la orden): la tabla se
+# prueba igual en cualquier distribución, sin listas de apt, y en segundos (cada apt-cache de
+# verdad carga su caché: con la máquina cargada, 10 o 20 s). Los paquetes que se eligen
+# según la distribución salen entonces como donde existen todos (libllhttp-dev,
+# libclang-rt-NN-dev, similarity-tester).
+apt-cache() { return 0; }
+export -f apt-cache
+
 # Los paquetes que nombra una salida de comprobar (líneas «  ✘ … — paquete P»), uno por línea.
 paquetes_nombrados() { sed -n 's/^  ✘ .* — paquete \([^ ]*\)$/\1/p' | sort -u; }
 
 # las_que_comprueba SCRIPT PERFIL: los QUÉ de la tabla de SCRIPT que tocan a PERFIL.
 las_que_comprueba() { bash "$1" comprobaciones "$2"; }
 
-# problemas SCRIPT: imprime, uno por línea, cada paquete comprobado y no instalado (o
-# instalado y no comprobado) de cada perfil de SCRIPT. Sin salida: todo en orden.
+# problemas SCRIPT DIR: imprime, uno por línea, cada paquete comprobado y no instalado (o
+# instalado y no comprobado) de cada perfil de SCRIPT. Sin salida: todo en orden. Deja en
+# DIR/instalados-PERFIL la lista que instala y en DIR/errores lo que SCRIPT dijo de más.
 problemas() {
-  local script=$1 p salida rc
+  local script=$1 dir=$2 p salida rc
+  mkdir -p "$dir"
+  : >"$dir/errores"
   for p in $PERFILES; do
     salida=$(DEPENDENCIAS_FINGIR='*' bash "$script" comprobar "$p" 2>&1)
     rc=$?
     [ $rc -eq 1 ] || echo "$p: comprobar con todo fingido ausente salió con $rc, no con 1"
-    paquetes_nombrados <<<"$salida" >"$TMP/comprobados"
-    bash "$script" paquetes "$p" 2>&1 | sort -u >"$TMP/instalados"
-    [ -s "$TMP/comprobados" ] || echo "$p: no comprueba nada"
-    comm -23 "$TMP/comprobados" "$TMP/instalados" | sed "s/^/$p: se comprueba y no se instala: /"
-    comm -13 "$TMP/comprobados" "$TMP/instalados" | sed "s/^/$p: se instala y nada lo comprueba: /"
+    grep -v '^  ✘' <<<"$salida" >>"$dir/errores"
+    paquetes_nombrados <<<"$salida" >"$dir/comprobados-$p"
+    bash "$script" paquetes "$p" 2>>"$dir/errores" | sort -u >"$dir/instalados-$p"
+    [ -s "$dir/comprobados-$p" ] || echo "$p: no comprueba nada"
+    comm -23 "$dir/comprobados-$p" "$dir/instalados-$p" | sed "s/^/$p: se comprueba y no se instala: /"
+    comm -13 "$dir/comprobados-$p" "$dir/instalados-$p" | sed "s/^/$p: se instala y nada lo comprueba: /"
   done
 }
 
 echo "Cada cosa que se comprueba está en la lista que se instala (todas ausentes a la vez):"
-problemas "$DEPS" >"$TMP/reales"
+problemas "$DEPS" "$TMP" >"$TMP/reales"
 if [ -s "$TMP/reales" ]; then
   mal tabla "dependencias.sh: $(tr '\n' ';' <"$TMP/reales")"
 else
   for p in $PERFILES; do
-    bien "$p: $(bash "$DEPS" paquetes "$p" | wc -l) paquetes, y cada comprobación nombra uno de ellos"
+    bien "$p: $(wc -l <"$TMP/instalados-$p") paquetes, y cada comprobación nombra uno de ellos"
   done
 fi
 
+# todo y plataformas juntos tienen todas las líneas de la tabla; lo de cada perfil ya se
+# ha visto arriba.
 echo "Cada comprobación, sola:"
-for p in $PERFILES; do
-  bash "$DEPS" paquetes "$p" | sort -u >"$TMP/instalados-$p"
+for p in todo plataformas; do
   malas=()
   n=0
   while read -r que; do
@@ -103,7 +117,7 @@ sobra=$(grep -xE 'chromium|pandoc|clang|npm|podman|libreoffice-calc-nogui' "$TMP
 bash "$DEPS" comprobar perfil-que-no-existe >/dev/null 2>&1
 rc=$?
 [ $rc -eq 2 ] && bien "un perfil desconocido sale con 2" || mal desconocido "un perfil desconocido sale con $rc"
-errores=$(for p in $PERFILES; do DEPENDENCIAS_FINGIR='*' bash "$DEPS" comprobar "$p" 2>&1 >/dev/null | grep -v '^  ✘'; bash "$DEPS" paquetes "$p" 2>&1 >/dev/null; done)
+errores=$(cat "$TMP/errores")
 [ -z "$errores" ] && bien "la tabla: ningún tipo, perfil ni condición desconocidos" ||
   mal tabla-errores "la tabla: $errores"
 todas=$(sed -n "/^DEPENDENCIAS='/,/^'/p" "$DEPS" | grep -vE "^(#|DEPENDENCIAS=|'|$)" | awk '{print $1}')
@@ -112,10 +126,13 @@ repetidas=$(sort <<<"$todas" | uniq -d)
   mal repetidas "líneas repetidas en la tabla: $repetidas"
 
 echo "Los paquetes existen en esta distribución:"
+unset -f apt-cache
 if command -v apt-cache >/dev/null && apt-cache show apt >/dev/null 2>&1; then
+  # Las listas de verdad, con el apt-cache de verdad (los @ elegidos para esta distribución).
+  for p in todo plataformas; do bash "$DEPS" paquetes "$p"; done | sort -u >"$TMP/instalados-aqui"
   # Una sola llamada (cada una carga la caché de apt, segundos con la máquina cargada):
   # apt-cache policy da «NOMBRE:» y su «Candidate:» de cada paquete que conoce.
-  mapfile -t todos < <(sort -u "$TMP"/instalados-*)
+  mapfile -t todos <"$TMP/instalados-aqui"
   LANG=C apt-cache policy "${todos[@]}" 2>/dev/null |
     awk '/^[^ ].*:$/ {p = substr($0, 1, length($0) - 1)} /^  Candidate:/ && $2 != "(none)" {print p}' |
     sort -u >"$TMP/conocidos"
@@ -144,7 +161,7 @@ estropear() {
 # 1. Una comprobación fuera de la tabla, como eran soffice y sim_c: se comprueba, no se instala.
 copia=$(estropear fuera '/^  \[ \${#FALTAN\[@\]} -eq 0 \]$/i\  hay_orden sim_c_nueva || anotar "la orden sim_c_nueva" similarity-tester-nuevo')
 # 2. La lista de paquetes que se salta una línea de la tabla (npm).
-copia2=$(estropear sin-npm '/^paquetes_de() {/,/^}/{/^  while read -r que paq; do$/a\    [ "$paq" = npm ] \&\& continue
+copia2=$(estropear sin-npm '/^paquetes_de() {/,/^}/{/^  while read -r que paq c; do$/a\    [ "$paq" = npm ] \&\& continue
 }')
 for c in "fuera:$copia:similarity-tester-nuevo" "sin-npm:$copia2:npm"; do
   IFS=: read -r nombre ruta paq <<<"$c"
@@ -152,7 +169,7 @@ for c in "fuera:$copia:similarity-tester-nuevo" "sin-npm:$copia2:npm"; do
     mal "estropeada-$nombre" "la copia «$nombre» no se pudo estropear: ¿cambió la línea que busca esta prueba?"
     continue
   fi
-  problemas "$ruta" >"$TMP/estropeada-$nombre"
+  problemas "$ruta" "$TMP/$nombre-salida" >"$TMP/estropeada-$nombre"
   if grep -q "se comprueba y no se instala: $paq\$" "$TMP/estropeada-$nombre"; then
     bien "«$nombre»: se detecta ($(grep -c . "$TMP/estropeada-$nombre") perfiles con «se comprueba y no se instala: $paq»)"
   else

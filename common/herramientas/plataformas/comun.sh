@@ -148,7 +148,7 @@ deps_desnuda() {
     if [ "$rc" = 0 ]; then
       echo "✔ $fila: $perfil instalado desde la imagen mínima ($(cat "$sal/$perfil-paquetes.txt") paquetes, $s s)"
     else
-      echo "✘ $fila: make deps-$perfil (asegurar $perfil) salió con $rc; últimas líneas:"
+      echo "✘ $fila: make deps-$perfil (asegurar $perfil) salió con $rc en $s s; últimas líneas:"
       tail -n 15 "$sal/$perfil-asegurar.log" "$sal/$perfil-contenedor.log" 2>/dev/null | sed 's/^/    /'; mal=1
       continue
     fi
