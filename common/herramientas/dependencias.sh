@@ -29,7 +29,7 @@
 # `asegurar PERFIL` instala y exige solo los paquetes de ese perfil: `make grade` (y el
 # setup.sh de Gradescope, con `asegurar grade`) no trae Chromium, Java ni nada del libro.
 #
-# Perfiles (qué necesita cada objetivo; los que incluyen otros, en INCLUYE):
+# Perfiles (qué necesita cada objetivo; los que incluyen otros, en incluye()):
 #   grade   `make` y `make grade`: compilador, make, pkg-config, libuv, libcurl, jansson,
 #           Criterion, llhttp, bubblewrap, valgrind, strace (la observación de los medios) y
 #           python3 (recoge las entregas: make grade ENTREGA=, Gradescope, grade-clase), y
@@ -74,7 +74,7 @@ export PATH
 #   PERFILES  separados por comas, sin espacios; PERFIL?CONDICIÓN solo si se cumple (linux:
 #             en Linux; lab12: si existe el laboratorio 12; disponible: si la distribución
 #             trae el paquete, para lo que alguna no tiene). Un perfil incluye además las
-#             líneas de los que nombra en INCLUYE.
+#             líneas de los que nombra incluye().
 # Para añadir una dependencia: UNA línea al final del grupo del perfil que la necesita (el
 # grupo «grade», por ejemplo, termina en su línea de PostgreSQL). Con eso se comprueba y se
 # instala. Cada QUÉ aparece una sola vez: si otro perfil lo necesita, se añade a su columna.
@@ -134,12 +134,17 @@ orden:runc                          runc                     plataformas
 orden:mmdebstrap                    mmdebstrap               plataformas
 orden:capsh                         libcap2-bin              plataformas
 '
-# Qué perfiles incluye cada perfil (además de sus propias líneas). «compilar» no se pide
-# nunca solo: es lo común de grade y bench.
-declare -A INCLUYE=(
-  [compilar]="" [grade]="compilar" [bench]="compilar" [libro]="" [plataformas]=""
-  [test]="grade bench libro" [estudiante]="grade" [todo]="test estudiante"
-)
+# incluye(): qué perfiles incluye cada perfil (además de sus propias líneas). «compilar» no se
+# pide nunca solo: es lo común de grade y bench. (Sin `declare -A`: el bash 3.2 de macOS no
+# lo tiene, y `make` también llega aquí en macOS.)
+incluye() {
+  case "$1" in
+    grade | bench) echo compilar ;;
+    test) echo grade bench libro ;;
+    estudiante) echo grade ;;
+    todo) echo test estudiante ;;
+  esac
+}
 PERFILES="grade bench libro test estudiante plataformas todo"
 
 # Si la instalación automática falla, no se vuelve a intentar en cada `make grade`: queda
@@ -157,7 +162,7 @@ perfil_valido() {
 expandir() {
   local p
   echo "$1"
-  for p in ${INCLUYE[$1]}; do expandir "$p"; done
+  for p in $(incluye "$1"); do expandir "$p"; done
 }
 
 condicion() {  # condicion NOMBRE PAQUETE
@@ -175,9 +180,9 @@ condicion() {  # condicion NOMBRE PAQUETE
 # linux y lab12 se miran aquí; disponible (preguntar a apt, lento) queda en la tercera
 # columna y se mira solo si hace falta: al instalar, o cuando la comprobación falla.
 lineas() {
-  local incluidos que paq perfiles resto t c salida
+  local incluidos que paq perfiles t c salida
   incluidos=" $(expandir "$1" | tr '\n' ' ') "
-  while read -r que paq perfiles resto; do
+  while read -r que paq perfiles _; do
     case "$que" in '' | '#'*) continue ;; esac
     salida=""
     for t in ${perfiles//,/ }; do
@@ -198,13 +203,18 @@ lineas() {
 
 # apt_tiene PAQUETE: ¿lo ofrece la distribución? Memorizado: cada apt-cache carga su caché
 # (segundos con la máquina cargada). instalar lo olvida tras apt-get update.
-declare -A APT_TIENE=()
+APT_TIENE=" "  # « paquete=1 paquete=0 … »
 apt_tiene() {
-  if [ -z "${APT_TIENE[$1]+x}" ]; then
-    APT_TIENE[$1]=0
-    if hay_orden apt-cache && apt-cache show "$1" >/dev/null 2>&1; then APT_TIENE[$1]=1; fi
+  case "$APT_TIENE" in
+    *" $1=1 "*) return 0 ;;
+    *" $1=0 "*) return 1 ;;
+  esac
+  if hay_orden apt-cache && apt-cache show "$1" >/dev/null 2>&1; then
+    APT_TIENE+="$1=1 "
+    return 0
   fi
-  [ "${APT_TIENE[$1]}" = 1 ]
+  APT_TIENE+="$1=0 "
+  return 1
 }
 
 # resolver PAQUETE: deja en RESUELTO el nombre de Debian (los @ se eligen según la
@@ -240,7 +250,11 @@ paquetes_de() {
     resolver "$paq"
     [ -n "$RESUELTO" ] && PAQ_PERFIL+=("$RESUELTO")
   done < <(lineas "$1")
-  mapfile -t PAQ_PERFIL < <(printf '%s\n' "${PAQ_PERFIL[@]}" | awk 'NF && !visto[$0]++')
+  local unicos=() p
+  for p in ${PAQ_PERFIL[@]+"${PAQ_PERFIL[@]}"}; do
+    case " ${unicos[*]+${unicos[*]}} " in *" $p "*) ;; *) unicos+=("$p") ;; esac
+  done
+  PAQ_PERFIL=(${unicos[@]+"${unicos[@]}"})
 }
 
 # --- Qué falta ---------------------------------------------------------------------------
@@ -369,7 +383,7 @@ instalar() {
   fi
   echo "Instalando dependencias del curso ($perfil) con apt-get…"
   $sudo apt-get update -q || return 1
-  APT_TIENE=()
+  APT_TIENE=" "
   # Se instalan los paquetes de las comprobaciones que fallan, no la lista entera del perfil:
   # lo que ya está, aunque venga de otro sitio (un nodejs con su npm, un clang propio), no se
   # toca (apt-get install npm lo quitaría o no podría). Se revisa otra vez después de
