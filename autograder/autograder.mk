@@ -62,8 +62,9 @@ LABS_CALIFICADORES := $(patsubst %,$(B)/labs/%/calificador,$(LABS_NOMBRES))
 PROGRAMAS += $(LABS_CALIFICADORES)
 
 # Cómo se compila una entrega: como el curso pero sin -Werror (un aviso no debe valer un
-# cero; el informe lo enseña igualmente) y con -O1 -g para que valgrind señale líneas.
-CALIF_CFLAGS = -std=gnu11 -Wall -Wextra -O1 -g -I$(RAIZ)/common/include $(PKG_CFLAGS)
+# cero; el informe lo enseña igualmente) y con -O1 -g para que valgrind señale líneas (con
+# clang, en DWARF 4: DWARF_CFLAGS, en el Makefile).
+CALIF_CFLAGS = -std=gnu11 -Wall -Wextra -O1 -g $(DWARF_CFLAGS) -I$(RAIZ)/common/include $(PKG_CFLAGS)
 CALIF_LIBS = $(abspath $(LIBCURSO)) $(PKG_LIBS) -lm
 
 .PHONY: grade _calificar ruta prueba-caja prueba-labs prueba-mutantes prueba-autograder prueba-usuario

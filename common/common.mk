@@ -47,6 +47,12 @@ PROGRAMAS += $(LIBCURSO) $(B)/bin/servidor-practica $(COMMON_TESTS)
 .PHONY: prueba-common prueba-common-valgrind prueba-common-asan
 SUITES += prueba-formato prueba-common prueba-common-valgrind prueba-common-asan
 
+# dependencias.sh: que no comprueba nada que su perfil no instale (la prueba, en su cabecera).
+.PHONY: prueba-dependencias
+SUITES += prueba-dependencias
+prueba-dependencias:
+	@bash common/herramientas/prueba-dependencias.sh
+
 # El formato de nuestro C (.clang-format); qué se formatea y qué no, en el propio guion.
 .PHONY: prueba-formato
 prueba-formato:
@@ -80,10 +86,10 @@ FUGAS_PRUEBA := limpio fuga estrella
 FUGAS_PRUEBA_DIR := $(B)/tests/fugas-prueba
 $(FUGAS_PRUEBA_DIR)/normal/%: common/herramientas/fugas-prueba/%.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) -std=gnu11 -O0 -g -w -o $@ $< $(CRITERION_LIBS)
+	$(Q)$(CC) -std=gnu11 -O0 -g $(DWARF_CFLAGS) -w -o $@ $< $(CRITERION_LIBS)
 $(FUGAS_PRUEBA_DIR)/asan/%: common/herramientas/fugas-prueba/%.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) -std=gnu11 -O0 -g -w -fsanitize=address,undefined -fno-omit-frame-pointer \
+	$(Q)$(CC) -std=gnu11 -O0 -g $(DWARF_CFLAGS) -w -fsanitize=address,undefined -fno-omit-frame-pointer \
 	  -o $@ $< $(CRITERION_LIBS)
 .PHONY: prueba-fugas
 SUITES += prueba-fugas

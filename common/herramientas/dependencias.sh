@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Comprueba o instala lo que el curso necesita. Cada orden de make comprueba solo lo suyo:
+# Comprueba o instala lo que el curso necesita. Cada objetivo de make comprueba solo lo suyo:
 #
 #   dependencias.sh comprobar [PERFIL]        sale con 0 si está todo lo del perfil; si no,
 #                                             lista en stderr lo que falta. No instala nada.
@@ -9,30 +9,45 @@
 #                                             · si falta algo y se puede instalar sin pedir
 #                                               contraseña (root, o CI=true con sudo sin
 #                                               contraseña), lo instala con apt-get;
-#                                             · si no, dice qué falta y qué orden lo instala
+#                                             · si no, dice qué falta y con qué se instala
 #                                               (`make deps`) y sale con 1.
-#   dependencias.sh instalar [PERFIL]         `make deps`: instala todo (o solo lo del perfil)
-#                                             con apt-get (con sudo si no eres root); en macOS
-#                                             remite al contenedor de desarrollo.
+#   dependencias.sh instalar [PERFIL]         `make deps`: instala lo que falte de todo (o solo
+#                                             del perfil) con apt-get (con sudo si no eres
+#                                             root); en macOS remite al contenedor de desarrollo.
+#   dependencias.sh paquetes [PERFIL]         los paquetes de Debian que instala el perfil, uno
+#                                             por línea (los que se eligen según la distribución,
+#                                             ya elegidos si hay apt-cache).
+#   dependencias.sh comprobaciones [PERFIL]   lo que comprueba el perfil (la columna QUÉ de la
+#                                             tabla), una por línea.
+#
+# Una sola fuente de verdad: la tabla DEPENDENCIAS (más abajo) da, para cada cosa que se
+# comprueba (una orden, un módulo de pkg-config, un archivo, un módulo de Python), el paquete
+# de Debian que la instala y los perfiles que la necesitan. Comprobar un perfil es recorrer sus
+# líneas; la lista que instala es la columna de paquetes de esas mismas líneas: no puede haber
+# una comprobación sin su instalación (lo prueba common/herramientas/prueba-dependencias.sh).
 #
 # `asegurar PERFIL` instala y exige solo los paquetes de ese perfil: `make grade` (y el
 # setup.sh de Gradescope, con `asegurar grade`) no trae Chromium, Java ni nada del libro.
 #
-# Perfiles (qué necesita cada orden):
+# Perfiles (qué necesita cada objetivo; los que incluyen otros, en incluye()):
 #   grade   `make` y `make grade`: compilador, make, pkg-config, libuv, libcurl, jansson,
 #           Criterion, llhttp, bubblewrap, valgrind, strace (la observación de los medios),
-#           libseccomp (el filtro de la caja) y
-#           python3 (recoge las entregas: make grade ENTREGA=, Gradescope, grade-clase), y
-#           PostgreSQL si existe el laboratorio 12
-#   bench   `make bench`: compilador y bibliotecas, curl, wrk, nginx, python3-aiohttp,
-#           python3-aiofiles y time
+#           libseccomp (el filtro de la caja) y python3 (recoge las entregas: make grade
+#           ENTREGA=, Gradescope, grade-clase), y PostgreSQL si existe el laboratorio 12
+#   bench   `make bench`: compilador y bibliotecas, PostgreSQL, curl, wrk, nginx,
+#           python3-aiohttp, python3-asyncpg, python3-aiofiles y time
 #   libro   `make libro`: python3, pandoc, chromium, epubcheck y qpdf
-#   test    `make test`: grade + bench + libro + clang con libFuzzer, netcat, procps y PostgreSQL
+#   test    `make test`: grade + bench + libro + clang con libFuzzer, clang-format, npm (axe-core
+#           del libro), LibreOffice Calc y sim_c (la hoja de notas y las entregas parecidas del
+#           profesorado; Debian 13 no trae sim_c y prueba-clase salta esa parte), gdb, strace,
+#           netcat, procps, inotify-tools, git, zip, unzip, tmux (prueba-terminal) y keyutils
+#           (prueba-autograder)
 #   estudiante  el contenedor de desarrollo y las raíces de la suite de plataformas: grade,
 #           PostgreSQL, gdb, strace, procps, netcat, curl, python3, git, inotify-tools y bear
 #           (lecciones, make vigilar, depurar y compile_commands.json; sin bench ni libro)
-#   plataformas  `make prueba-plataformas`: podman, runc, mmdebstrap, zip, gdb, git, python3
-#   todo    todo lo anterior (salvo plataformas) más bear (lo que instala `make deps`)
+#   plataformas  `make prueba-plataformas`: podman, runc, mmdebstrap, capsh, zip, unzip, gdb,
+#           git y python3
+#   todo    test + estudiante (lo que instala `make deps`; no incluye plataformas)
 #
 # Todo viene de paquetes de Debian 12 y 13 / Ubuntu; nada se descarga de otro sitio.
 set -u
@@ -46,42 +61,205 @@ for d in /usr/local/sbin /usr/sbin /sbin; do
 done
 export PATH
 
-# Paquetes de Debian de cada perfil. llhttp (node-llhttp o libllhttp-dev) y el runtime de
-# libFuzzer (libclang-rt-NN-dev) se eligen al instalar, según lo que ofrezca la distribución.
-PAQ_GRADE=(
-  build-essential pkg-config make
-  libuv1-dev libcurl4-openssl-dev libjansson-dev libcriterion-dev
-  bubblewrap valgrind strace libseccomp-dev python3
-)
-PAQ_PG=(libpq-dev postgresql)
-PAQ_BENCH=(curl wrk nginx-light python3 python3-aiohttp python3-asyncpg python3-aiofiles time)
-PAQ_LIBRO=(python3 pandoc chromium epubcheck qpdf)
-PAQ_TEST=(clang clang-format procps gdb strace netcat-openbsd inotify-tools git zip unzip tmux keyutils)
-# La suite de plataformas (make prueba-plataformas): raíces de Debian con mmdebstrap y
-# contenedores con podman (runc: crun no arranca con los cgroups híbridos de algunos núcleos).
-PAQ_PLATAFORMAS=(podman runc mmdebstrap zip unzip python3 gdb git libcap2-bin)
-# Lo que usa un estudiante además de calificar (lecciones, make vigilar, gdb, bear) y piden
-# prueba-lecciones y prueba-common, sin comparaciones ni libro: lo que llevan el contenedor
-# de desarrollo y las raíces de Debian de la suite de plataformas.
-PAQ_LECCIONES=(procps gdb strace netcat-openbsd curl python3 git inotify-tools bear)
-PAQUETES=("${PAQ_GRADE[@]}" "${PAQ_PG[@]}" "${PAQ_BENCH[@]}" "${PAQ_LIBRO[@]}" "${PAQ_TEST[@]}" bear)
-
-# paquetes_de PERFIL: deja en PAQ_PERFIL los paquetes que instala ese perfil.
-paquetes_de() {
-  PAQ_PERFIL=("${PAQ_GRADE[@]}")
+# --- La tabla ----------------------------------------------------------------------------
+# Una línea por comprobación:   QUÉ   PAQUETE   PERFILES   [# para qué]
+#   QUÉ       orden:NOMBRE[|OTRO]   una orden (en el PATH o en /usr/sbin); basta una de ellas
+#             modulo:NOMBRE         un módulo de pkg-config (NOMBRE.pc)
+#             archivo:RUTA          un archivo (con * en la ruta, basta uno que encaje)
+#             python:MÓDULO         un módulo que importa /usr/bin/python3
+#             cc, llhttp, libfuzzer las tres especiales (ver comprobar_una)
+#   PAQUETE   el paquete de Debian que lo instala. Tres se eligen al instalar: @cc (el
+#             compilador de CC: build-essential, o clang si CC=clang), @llhttp (libllhttp-dev
+#             donde existe, node-llhttp en Debian 12) y @libfuzzer (libclang-rt-NN-dev, NN la
+#             versión de clang).
+#   PERFILES  separados por comas, sin espacios; PERFIL?CONDICIÓN solo si se cumple (linux:
+#             en Linux; lab12: si existe el laboratorio 12; disponible: si la distribución
+#             trae el paquete, para lo que alguna no tiene). Un perfil incluye además las
+#             líneas de los que nombra incluye().
+# Para añadir una dependencia: UNA línea al final del grupo del perfil que la necesita (el
+# grupo «grade», por ejemplo, termina en su línea de PostgreSQL). Con eso se comprueba y se
+# instala. Cada QUÉ aparece una sola vez: si otro perfil lo necesita, se añade a su columna.
+DEPENDENCIAS='
+# qué                               paquete                  perfiles
+# ── compilar: make y make bench compilan el curso ──
+cc                                  @cc                      compilar
+orden:make                          make                     compilar
+orden:ar                            build-essential          compilar
+orden:pkg-config                    pkg-config               compilar
+modulo:libuv                        libuv1-dev               compilar
+modulo:libcurl                      libcurl4-openssl-dev     compilar
+modulo:jansson                      libjansson-dev           compilar
+llhttp                              @llhttp                  compilar
+# ── grade: make y make grade ──
+modulo:criterion                    libcriterion-dev         grade
+orden:bwrap                         bubblewrap               grade?linux    # la caja de arena
+orden:valgrind                      valgrind                 grade?linux    # las fugas
+orden:strace                        strace                   grade?linux,test,estudiante  # los medios (autograder/lib/observar.c); la lección 11
+archivo:/usr/bin/python3            python3                  grade,bench,libro,plataformas  # recoge las entregas (autograder/herramientas/recoger.py)
+modulo:libpq                        libpq-dev                grade?lab12,bench,estudiante
+archivo:/usr/lib/postgresql/*/bin/initdb  postgresql         grade?lab12,bench,estudiante
+modulo:libseccomp                   libseccomp-dev           grade?linux    # el filtro seccomp de la caja (autograder/base/filtro.c)
+# ── bench: make bench ──
+orden:curl                          curl                     bench,estudiante
+orden:wrk                           wrk                      bench
+orden:nginx                         nginx-light              bench
+python:aiohttp                      python3-aiohttp          bench
+python:asyncpg                      python3-asyncpg          bench          # bench/basedatos
+python:aiofiles                     python3-aiofiles         bench
+archivo:/usr/bin/time               time                     bench
+# ── libro: pandoc escribe el sitio y el EPUB, Chromium imprime el PDF, epubcheck valida ──
+orden:pandoc                        pandoc                   libro
+orden:chromium|chromium-browser     chromium                 libro
+archivo:/usr/share/java/epubcheck.jar  epubcheck             libro
+orden:java                          epubcheck                libro          # epubcheck trae Java
+orden:qpdf                          qpdf                     libro          # lee el índice del PDF
+# ── test: make test (además de grade, bench y libro) ──
+orden:clang                         clang                    test           # libFuzzer y prueba-compiladores
+libfuzzer                           @libfuzzer               test
+orden:clang-format                  clang-format             test           # prueba-formato
+orden:npm                           npm                      test           # prueba-libro: npm ci instala axe-core en build/
+orden:soffice                       libreoffice-calc-nogui   test           # prueba-clase: la hoja de notas
+orden:sim_c                         similarity-tester        test?disponible  # prueba-clase: entregas parecidas (Debian 13 no lo trae)
+orden:nc                            netcat-openbsd           test,estudiante
+orden:pgrep                         procps                   test,estudiante
+orden:ps                            procps                   test
+orden:gdb                           gdb                      test,estudiante,plataformas  # la lección 11; el editor
+orden:inotifywait                   inotify-tools            test,estudiante  # make vigilar
+orden:git                           git                      test,estudiante,plataformas
+orden:zip                           zip                      test,plataformas  # make gradescope
+orden:unzip                         unzip                    test,plataformas
+orden:tmux                          tmux                     test           # prueba-terminal: cerrar la terminal de cada orden larga
+orden:keyctl                        keyutils                 test           # prueba-autograder: una clave en el anillo de sesión de quien califica
+# ── estudiante: el contenedor de desarrollo ──
+orden:bear                          bear                     estudiante     # compile_commands.json
+# ── plataformas: make prueba-plataformas (runc: crun no arranca con cgroups híbridos) ──
+orden:podman                        podman                   plataformas
+orden:runc                          runc                     plataformas
+orden:mmdebstrap                    mmdebstrap               plataformas
+orden:capsh                         libcap2-bin              plataformas
+'
+# incluye(): qué perfiles incluye cada perfil (además de sus propias líneas). «compilar» no se
+# pide nunca solo: es lo común de grade y bench. (Sin `declare -A`: el bash 3.2 de macOS no
+# lo tiene, y `make` también llega aquí en macOS.)
+incluye() {
   case "$1" in
-    grade) if compgen -G "labs/12-*/lab.json" >/dev/null; then PAQ_PERFIL+=("${PAQ_PG[@]}"); fi ;;
-    bench) PAQ_PERFIL+=("${PAQ_PG[@]}" "${PAQ_BENCH[@]}") ;;
-    libro) PAQ_PERFIL=("${PAQ_LIBRO[@]}") ;;
-    test) PAQ_PERFIL+=("${PAQ_PG[@]}" "${PAQ_BENCH[@]}" "${PAQ_LIBRO[@]}" "${PAQ_TEST[@]}") ;;
-    plataformas) PAQ_PERFIL=("${PAQ_PLATAFORMAS[@]}") ;;
-    estudiante) PAQ_PERFIL+=("${PAQ_PG[@]}" "${PAQ_LECCIONES[@]}") ;;
-    *) PAQ_PERFIL=("${PAQUETES[@]}") ;;
+    grade | bench) echo compilar ;;
+    test) echo grade bench libro ;;
+    estudiante) echo grade ;;
+    todo) echo test estudiante ;;
   esac
 }
+PERFILES="grade bench libro test estudiante plataformas todo"
+
 # Si la instalación automática falla, no se vuelve a intentar en cada `make grade`: queda
 # anotado aquí y se pide `make deps`, que lo borra cuando termina bien.
 INTENTO_FALLIDO="$raiz/build/.dependencias-intento-fallido"
+
+# --- Recorrer la tabla -------------------------------------------------------------------
+perfil_valido() {
+  case " $PERFILES " in *" $1 "*) return 0 ;; esac
+  echo "dependencias.sh: perfil desconocido «$1» (${PERFILES// /, })" >&2
+  exit 2
+}
+
+# expandir PERFIL: el perfil y los que incluye, uno por línea.
+expandir() {
+  local p
+  echo "$1"
+  for p in $(incluye "$1"); do expandir "$p"; done
+}
+
+condicion() {  # condicion NOMBRE PAQUETE
+  case "$1" in
+    linux) [ "$(uname -s)" = Linux ] ;;
+    lab12) compgen -G "labs/12-*/lab.json" >/dev/null ;;
+    # Se exige salvo que apt sepa que la distribución no trae el paquete (con las listas de
+    # apt cargadas: sin ellas, como en una imagen recién hecha, se exige).
+    disponible) ! hay_orden apt-cache || apt_tiene "$2" || ! apt_tiene apt ;;
+    *) echo "dependencias.sh: condición desconocida «$1» en la tabla" >&2; exit 2 ;;
+  esac
+}
+
+# lineas PERFIL: las líneas de la tabla que tocan a PERFIL, como «QUÉ PAQUETE [disponible]».
+# linux y lab12 se miran aquí; disponible (preguntar a apt, lento) queda en la tercera
+# columna y se mira solo si hace falta: al instalar, o cuando la comprobación falla.
+lineas() {
+  local incluidos que paq perfiles t c salida
+  incluidos=" $(expandir "$1" | tr '\n' ' ') "
+  while read -r que paq perfiles _; do
+    case "$que" in '' | '#'*) continue ;; esac
+    salida=""
+    for t in ${perfiles//,/ }; do
+      case "$incluidos" in *" ${t%%\?*} "*) ;; *) continue ;; esac
+      c=""
+      [ "$t" != "${t#*\?}" ] && c=${t#*\?}
+      if [ "$c" = disponible ]; then
+        salida="$que $paq disponible"
+        continue
+      fi
+      if [ -n "$c" ] && ! condicion "$c" "$paq"; then continue; fi
+      salida="$que $paq"
+      break
+    done
+    [ -n "$salida" ] && echo "$salida"
+  done <<<"$DEPENDENCIAS"
+}
+
+# apt_tiene PAQUETE: ¿lo ofrece la distribución? Memorizado: cada apt-cache carga su caché
+# (segundos con la máquina cargada). instalar lo olvida tras apt-get update.
+APT_TIENE=" "  # « paquete=1 paquete=0 … »
+apt_tiene() {
+  case "$APT_TIENE" in
+    *" $1=1 "*) return 0 ;;
+    *" $1=0 "*) return 1 ;;
+  esac
+  if hay_orden apt-cache && apt-cache show "$1" >/dev/null 2>&1; then
+    APT_TIENE+="$1=1 "
+    return 0
+  fi
+  APT_TIENE+="$1=0 "
+  return 1
+}
+
+# resolver PAQUETE: deja en RESUELTO el nombre de Debian (los @ se eligen según la
+# distribución y CC). Si la distribución no lo tiene, vacío (y la comprobación lo dirá).
+resolver() {
+  RESUELTO=$1
+  case "$1" in
+    @cc) case "${CC:-cc}" in clang*) RESUELTO=clang ;; *) RESUELTO=build-essential ;; esac ;;
+    @llhttp) if apt_tiene libllhttp-dev; then RESUELTO=libllhttp-dev; else RESUELTO=node-llhttp; fi ;;
+    @libfuzzer)
+      local v=""
+      RESUELTO=""
+      if hay_orden clang; then
+        v=$(clang -dumpversion 2>/dev/null)
+        v=${v%%.*}
+      elif hay_orden apt-cache; then
+        v=$(apt-cache depends clang 2>/dev/null | sed -n 's/.*Depends: clang-\([0-9]*\)$/\1/p' | head -n1)
+      fi
+      if [ -n "$v" ] && { ! hay_orden apt-cache || apt_tiene "libclang-rt-$v-dev"; }; then
+        RESUELTO="libclang-rt-$v-dev"
+      fi ;;
+    @*) echo "dependencias.sh: paquete «$1» sin resolver" >&2; exit 2 ;;
+  esac
+}
+
+# paquetes_de PERFIL: deja en PAQ_PERFIL los paquetes que instala ese perfil: los de sus
+# líneas de la tabla, sin repetir.
+paquetes_de() {
+  local que paq c
+  PAQ_PERFIL=()
+  while read -r que paq c; do
+    [ -n "$c" ] && ! condicion "$c" "$paq" && continue
+    resolver "$paq"
+    [ -n "$RESUELTO" ] && PAQ_PERFIL+=("$RESUELTO")
+  done < <(lineas "$1")
+  local unicos=() p
+  for p in ${PAQ_PERFIL[@]+"${PAQ_PERFIL[@]}"}; do
+    case " ${unicos[*]+${unicos[*]}} " in *" $p "*) ;; *) unicos+=("$p") ;; esac
+  done
+  PAQ_PERFIL=(${unicos[@]+"${unicos[@]}"})
+}
 
 # --- Qué falta ---------------------------------------------------------------------------
 # Cada comprobación que falla añade una línea a FALTAN y su paquete de Debian a PAQ_FALTAN.
@@ -107,155 +285,62 @@ hay_modulo() {
   fi
 }
 
-modulo() {  # modulo NOMBRE PAQUETE
-  hay_modulo "$1" || anotar "la biblioteca $1 (pkg-config no encuentra $1.pc)" "$2"
+# comprobar_una QUÉ: ¿está? Con DEPENDENCIAS_FINGIR (un patrón de QUÉ: «orden:npm», «*»),
+# lo que encaja se da por ausente: así se prueban los mensajes y la tabla sin desinstalar.
+comprobar_una() {
+  local que=$1 o
+  # shellcheck disable=SC2053
+  if [ -n "${DEPENDENCIAS_FINGIR:-}" ] && [[ $que == $DEPENDENCIAS_FINGIR ]]; then return 1; fi
+  case "$que" in
+    orden:*)
+      local IFS='|'
+      for o in ${que#orden:}; do hay_orden "$o" && return 0; done
+      return 1 ;;
+    modulo:*) hay_modulo "${que#modulo:}" ;;
+    archivo:*) compgen -G "${que#archivo:}" >/dev/null ;;
+    python:*) [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import ${que#python:}" 2>/dev/null ;;
+    cc) local cc=${CC:-cc}; hay_orden "${cc%% *}" ;;
+    # llhttp: libllhttp.pc donde existe (9.x); en Debian 12, las fuentes de node-llhttp.
+    llhttp) hay_modulo libllhttp || [ -f /usr/share/llhttp/llhttp.c ] ;;
+    # libFuzzer: clang necesita su runtime. Sin clang también falta (y se instala con él).
+    libfuzzer)
+      hay_orden clang &&
+        echo 'int LLVMFuzzerTestOneInput(const char*d,long n){(void)d;(void)n;return 0;}' |
+        clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 ;;
+    *) echo "dependencias.sh: comprobación desconocida «$que» en la tabla" >&2; exit 2 ;;
+  esac
 }
 
-orden() {  # orden NOMBRE PAQUETE
-  hay_orden "$1" || anotar "la orden $1" "$2"
-}
-
-revisar_compilar() {
+describir() {  # describir QUÉ: lo que falta, dicho para una persona
   local cc=${CC:-cc}
-  cc=${cc%% *}
-  if ! hay_orden "$cc"; then
-    case "$cc" in
-      cc | gcc | c99) anotar "el compilador de C ($cc)" build-essential ;;
-      clang*) anotar "el compilador de C ($cc)" clang ;;
-      *) anotar "el compilador de C que pide CC=$cc" build-essential ;;
-    esac
-  fi
-  orden make make
-  orden ar build-essential
-  orden pkg-config pkg-config
-  modulo libuv libuv1-dev
-  modulo libcurl libcurl4-openssl-dev
-  modulo jansson libjansson-dev
-  # llhttp: libllhttp-dev donde existe (9.x); en Debian 12, las fuentes de node-llhttp.
-  if ! hay_modulo libllhttp && [ ! -f /usr/share/llhttp/llhttp.c ]; then
-    local llhttp=node-llhttp
-    if hay_orden apt-cache && apt-cache show libllhttp-dev >/dev/null 2>&1; then llhttp=libllhttp-dev; fi
-    anotar "llhttp (ni libllhttp.pc ni /usr/share/llhttp/llhttp.c)" "$llhttp"
-  fi
-}
-
-revisar_postgresql() {
-  modulo libpq libpq-dev
-  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null ||
-    anotar "PostgreSQL (no hay /usr/lib/postgresql/*/bin/initdb)" postgresql
-}
-
-revisar_grade() {
-  revisar_compilar
-  modulo criterion libcriterion-dev
-  # La caja de arena y las fugas: bubblewrap y valgrind solo existen en Linux.
-  if [ "$(uname -s)" = Linux ]; then
-    orden bwrap bubblewrap
-    orden valgrind valgrind
-    orden strace strace # la observación de los medios (autograder/lib/observar.c)
-    modulo libseccomp libseccomp-dev # el filtro seccomp de la caja (autograder/base/filtro.c)
-  fi
-  # El ejecutor recoge las entregas con autograder/herramientas/recoger.py.
-  [ -x /usr/bin/python3 ] || anotar "/usr/bin/python3 (recoge las entregas)" python3
-  # PostgreSQL solo hace falta para calificar cuando existe el laboratorio 12.
-  if compgen -G "labs/12-*/lab.json" >/dev/null; then revisar_postgresql; fi
-}
-
-revisar_bench() {
-  orden curl curl
-  orden wrk wrk
-  orden nginx nginx-light
-  if [ ! -x /usr/bin/python3 ]; then
-    anotar "/usr/bin/python3" python3
-  elif ! /usr/bin/python3 -c 'import aiohttp' 2>/dev/null; then
-    anotar "el módulo aiohttp de /usr/bin/python3" python3-aiohttp
-  fi
-  if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import asyncpg' 2>/dev/null; then
-    anotar "el módulo asyncpg de /usr/bin/python3 (bench/basedatos)" python3-asyncpg
-  fi
-  revisar_postgresql
-  if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import aiofiles' 2>/dev/null; then
-    anotar "el módulo aiofiles de /usr/bin/python3" python3-aiofiles
-  fi
-  [ -x /usr/bin/time ] || anotar "/usr/bin/time" time
-}
-
-# El libro (make libro): pandoc escribe el sitio y el EPUB, Chromium imprime el PDF y lo
-# prueba, epubcheck (Java) valida el EPUB y qpdf lee el índice del PDF.
-revisar_libro() {
-  [ -x /usr/bin/python3 ] || anotar "/usr/bin/python3" python3
-  orden pandoc pandoc
-  hay_orden chromium || hay_orden chromium-browser || anotar "la orden chromium" chromium
-  [ -f /usr/share/java/epubcheck.jar ] || anotar "epubcheck (/usr/share/java/epubcheck.jar)" epubcheck
-  orden java epubcheck
-  orden qpdf qpdf
-}
-
-revisar_test() {
-  revisar_grade
-  revisar_bench
-  revisar_libro
-  revisar_postgresql
-  orden nc netcat-openbsd
-  orden pgrep procps
-  orden ps procps
-  orden clang-format clang-format
-  orden tmux tmux # prueba-terminal: cerrar la terminal de cada orden larga
-  orden npm npm  # prueba-libro: npm ci instala axe-core (common/libro/package-lock.json) en build/
-  # La lección 11 ejecuta sus ejemplos bajo gdb y strace.
-  orden gdb gdb
-  orden strace strace
-  # make vigilar (inotifywait) y las herramientas del profesorado (edición, Gradescope).
-  orden inotifywait inotify-tools
-  orden git git
-  orden zip zip
-  orden unzip unzip
-  orden keyctl keyutils # prueba-autograder: una clave en el anillo de sesión de quien califica
-  orden soffice libreoffice-calc-nogui; orden sim_c similarity-tester  # prueba-clase: la hoja de notas en LibreOffice y las entregas parecidas
-  # libFuzzer: clang necesita su runtime (libclang-rt-NN-dev en Debian 12).
-  if ! hay_orden clang; then
-    anotar "la orden clang (para libFuzzer)" clang
-  elif ! echo 'int LLVMFuzzerTestOneInput(const char*d,long n){(void)d;(void)n;return 0;}' |
-      clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1; then
-    local v
-    v=$(clang -dumpversion 2>/dev/null)
-    anotar "el runtime de libFuzzer de clang" "libclang-rt-${v%%.*}-dev"
-  fi
-}
-
-# make prueba-plataformas: raíces de Debian y contenedores (además de lo de make grade, que
-# se comprueba aparte, y de gdb y python3 para probar la configuración del editor).
-revisar_plataformas() {
-  orden podman podman
-  orden runc runc
-  orden mmdebstrap mmdebstrap
-  orden capsh libcap2-bin
-  orden zip zip
-  orden unzip unzip
-  orden gdb gdb
-  orden git git
-  [ -x /usr/bin/python3 ] || anotar "/usr/bin/python3" python3
+  case "$1" in
+    orden:*) local o=${1#orden:}; echo "la orden ${o//|/ (o }$([ "$o" != "${o#*|}" ] && echo ")")" ;;
+    modulo:*) echo "la biblioteca ${1#modulo:} (pkg-config no encuentra ${1#modulo:}.pc)" ;;
+    archivo:*) echo "el archivo ${1#archivo:}" ;;
+    python:*) echo "el módulo ${1#python:} de /usr/bin/python3" ;;
+    cc) echo "el compilador de C (${cc%% *})" ;;
+    llhttp) echo "llhttp (ni libllhttp.pc ni /usr/share/llhttp/llhttp.c)" ;;
+    libfuzzer) echo "el runtime de libFuzzer de clang" ;;
+  esac
 }
 
 # revisar PERFIL: deja en FALTAN lo que falta para ese perfil.
 revisar() {
+  local que paq p c
+  perfil_valido "$1"
   FALTAN=()
   PAQ_FALTAN=()
-  case "$1" in
-    grade) revisar_grade ;;
-    bench) revisar_compilar; revisar_bench ;;
-    test) revisar_test ;;
-    libro) revisar_libro ;;
-    todo) revisar_test; orden bear bear ;;
-    plataformas) revisar_plataformas ;;
-    estudiante) revisar_grade; revisar_postgresql; orden gdb gdb; orden strace strace; orden pgrep procps; orden inotifywait inotify-tools
-      orden bear bear; orden nc netcat-openbsd; orden curl curl; orden git git; [ -x /usr/bin/python3 ] || anotar "/usr/bin/python3" python3 ;;
-    *) echo "dependencias.sh: perfil desconocido «$1» (grade, bench, test, libro, plataformas o todo)" >&2; exit 2 ;;
-  esac
-  # Sin duplicados (una misma orden puede venir de dos perfiles).
-  if [ ${#FALTAN[@]} -gt 0 ]; then
-    mapfile -t FALTAN < <(printf '%s\n' "${FALTAN[@]}" | awk '!visto[$0]++')
-  fi
+  while read -r que paq c; do
+    comprobar_una "$que" && continue
+    [ -n "$c" ] && ! condicion "$c" "$paq" && continue
+    resolver "$paq"
+    p=$RESUELTO
+    if [ -n "$p" ]; then
+      anotar "$(describir "$que")" "$p"
+    else
+      FALTAN+=("$(describir "$que") — esta distribución no tiene el paquete que lo trae")
+    fi
+  done < <(lineas "$1")
   [ ${#FALTAN[@]} -eq 0 ]
 }
 
@@ -277,7 +362,6 @@ sin_contrasena() {
 # instalar [PERFIL]: instala con apt-get los paquetes de ese perfil (todo, si no se dice).
 instalar() {
   local perfil=${1:-todo}
-  paquetes_de "$perfil"
   if [ "$(uname -s)" = Darwin ]; then
     echo "En macOS el curso se usa dentro del contenedor de desarrollo (.devcontainer/): ver"
     echo "«En macOS o Windows» en el README. Para compilar los ejemplos fuera de él:"
@@ -285,35 +369,34 @@ instalar() {
     return 0
   fi
   if ! hay_orden apt-get; then
+    paquetes_de "$perfil"
     echo "No encuentro apt-get: instala con el gestor de paquetes de tu sistema el equivalente de:" >&2
-    echo "  ${PAQ_PERFIL[*]} node-llhttp (o libllhttp-dev)" >&2
+    echo "  ${PAQ_PERFIL[*]}" >&2
     return 1
   fi
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
     if ! hay_orden sudo; then
+      paquetes_de "$perfil"
       echo "Para instalar paquetes hace falta ser root o tener sudo. Pide a quien administre" >&2
       echo "la máquina que ejecute, como root, «make deps» en una copia del curso o:" >&2
-      echo "  apt-get install --no-install-recommends ${PAQ_PERFIL[*]} node-llhttp" >&2
+      echo "  apt-get install --no-install-recommends ${PAQ_PERFIL[*]}" >&2
       return 1
     fi
     sudo="sudo"
   fi
   echo "Instalando dependencias del curso ($perfil) con apt-get…"
   $sudo apt-get update -q || return 1
-  local extra=()
-  # llhttp: libllhttp-dev donde existe (Debian 13: 9.x); en Debian 12, las fuentes de
-  # node-llhttp. Solo lo piden los perfiles que compilan.
-  if [ "$perfil" != libro ] && [ "$perfil" != plataformas ]; then
-    if apt-cache show libllhttp-dev >/dev/null 2>&1; then extra+=(libllhttp-dev); else extra+=(node-llhttp); fi
-  fi
-  # El runtime de libFuzzer se llama distinto según la versión de clang.
-  if [ "$perfil" = test ] || [ "$perfil" = todo ]; then
-    local vclang
-    vclang=$(apt-cache depends clang 2>/dev/null | sed -n 's/.*Depends: clang-\([0-9]*\)$/\1/p' | head -n1)
-    if [ -n "$vclang" ] && apt-cache show "libclang-rt-$vclang-dev" >/dev/null 2>&1; then
-      extra+=("libclang-rt-$vclang-dev")
-    fi
+  APT_TIENE=" "
+  # Se instalan los paquetes de las comprobaciones que fallan, no la lista entera del perfil:
+  # lo que ya está, aunque venga de otro sitio (un nodejs con su npm, un clang propio), no se
+  # toca (apt-get install npm lo quitaría o no podría). Se revisa otra vez después de
+  # apt-get update: los paquetes que se eligen según la distribución miran qué ofrece (una
+  # imagen recién hecha no trae las listas de apt).
+  revisar "$perfil"
+  if [ ${#PAQ_FALTAN[@]} -eq 0 ]; then
+    rm -f "$INTENTO_FALLIDO"
+    return 0
   fi
   # Que la instalación no arranque servicios (nginx, postgresql): el curso los arranca
   # él mismo, en puertos efímeros y solo mientras los necesita.
@@ -321,8 +404,7 @@ instalar() {
   if [ ! -e "$politica" ]; then
     printf '#!/bin/sh\nexit 101\n' | $sudo tee "$politica" >/dev/null && $sudo chmod +x "$politica" && creada=1
   fi
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends \
-    "${PAQ_PERFIL[@]}" "${extra[@]}"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${PAQ_FALTAN[@]}"
   local rc=$?
   [ $creada -eq 1 ] && $sudo rm -f "$politica"
   [ $rc -eq 0 ] || return $rc
@@ -379,7 +461,7 @@ case "${1:-comprobar}" in
     exit 1
     ;;
   asegurar)
-    [ $# -ge 2 ] || { echo "uso: $0 asegurar grade|bench|test|libro|plataformas|todo [ORDEN]" >&2; exit 2; }
+    [ $# -ge 2 ] || { echo "uso: $0 asegurar PERFIL [ORDEN]  (PERFIL: ${PERFILES// /, })" >&2; exit 2; }
     asegurar "$2" "${3:-}"
     ;;
   instalar)
@@ -391,5 +473,14 @@ case "${1:-comprobar}" in
     fi
     instalar "$perfil"
     ;;
-  *) echo "uso: $0 comprobar [PERFIL] | asegurar PERFIL [ORDEN] | instalar [PERFIL]" >&2; exit 2 ;;
+  comprobaciones)
+    perfil_valido "${2:-todo}"
+    lineas "${2:-todo}" | cut -d' ' -f1
+    ;;
+  paquetes)
+    perfil_valido "${2:-todo}"
+    paquetes_de "${2:-todo}"
+    printf '%s\n' "${PAQ_PERFIL[@]}"
+    ;;
+  *) echo "uso: $0 comprobar [PERFIL] | asegurar PERFIL [ORDEN] | instalar [PERFIL] | paquetes [PERFIL] | comprobaciones [PERFIL]" >&2; exit 2 ;;
 esac

@@ -31,11 +31,12 @@ pod_run() {
 }
 
 # clave_imagen SUITE-PERFIL: la clave de caché de una imagen con dependencias: cambia si
-# cambian las listas de paquetes de dependencias.sh (las líneas PAQ_…) o IMAGEN_VERSION
-# (súbela si cambia cómo se hace la imagen en imagen.sh).
+# cambia la tabla de dependencias.sh (de DEPENDENCIAS= a PERFILES=: las comprobaciones, sus
+# paquetes y los perfiles) o IMAGEN_VERSION (súbela si cambia cómo se hace la imagen en
+# imagen.sh).
 IMAGEN_VERSION=1
 clave_imagen() {
-  { sed -n '/^PAQ_[A-Z]*=(/,/)/p' "$RAIZ_CURSO/common/herramientas/dependencias.sh"; echo "$1-$IMAGEN_VERSION"; } |
+  { sed -n "/^DEPENDENCIAS='/,/^PERFILES=/p" "$RAIZ_CURSO/common/herramientas/dependencias.sh"; echo "$1-$IMAGEN_VERSION"; } |
     sha256sum | cut -c1-12
 }
 
@@ -90,4 +91,91 @@ for t in d.get("tests", []):
 for lab, (p, m) in sorted(labs.items()):
     print(lab, p, m)
 FIN
+}
+
+# deps_desnuda SUITE FILA: las filas deps-debian12 y deps-debian13. En la raíz mínima de SUITE
+# (mmdebstrap --variant=minbase: sin make, sin python3, sin listas de apt), un contenedor
+# nuevo por perfil, como root:
+#   · `dependencias.sh asegurar PERFIL "make deps-PERFIL"` (lo que ejecuta make deps-PERFIL:
+#     la imagen mínima no trae make) instala el perfil desde nada y sale con 0;
+#   · después, para grade, bench y test (los que instalan make), `make deps-PERFIL` sale con 0
+#     y no dice nada;
+#   · `dependencias.sh comprobar PERFIL` sale con 0.
+# En el contenedor de test se instala además `todo` (make deps) y se comprueban todos los
+# perfiles menos plataformas. Cada perfil va en su contenedor: un paquete que falta en la
+# lista de uno no lo tapa lo que instaló otro. DEPS_PERFILES elige perfiles (por omisión,
+# todos; test primero). Los .deb se descargan una vez por fila (una copia de cache_apt).
+deps_desnuda() {
+  local suite=$1 fila=$2 base sal tar cache perfil mal=0 inicio s p rc
+  base=$(bash "$(dirname "${BASH_SOURCE[0]}")/imagen.sh" raiz "$suite") || return 1
+  sal="$PLAT_DIR/$fila"
+  rm -rf "$sal" && mkdir -p "$sal"
+  tar=$(copia_curso)
+  cache=$(copia_cache_apt "$suite") || return 1
+  # shellcheck disable=SC2064
+  trap "rm -rf '$cache'" RETURN
+  for perfil in ${DEPS_PERFILES:-test grade libro bench estudiante plataformas}; do
+    inicio=$(date +%s)
+    pod_run -v "$tar:/curso.tar:ro" -v "$sal:/salida" -v "$cache:/var/cache/apt/archives" \
+      "$base" bash -c '
+        perfil=$1
+        mkdir -p /curso && tar -C /curso -xf /curso.tar && cd /curso
+        deps() { bash common/herramientas/dependencias.sh "$@"; }
+        # Lo que trae la imagen mínima antes de nada: ni make ni python3.
+        for o in make python3 cc; do command -v $o >/dev/null && echo $o; done >/salida/$perfil-traia.txt
+        deps asegurar $perfil "make deps-$perfil" >/salida/$perfil-asegurar.log 2>&1
+        echo $? >/salida/$perfil-asegurar.rc
+        comprobar=$perfil
+        if [ $perfil = test ]; then
+          make --no-print-directory deps >/salida/todo-asegurar.log 2>&1; echo $? >/salida/todo-asegurar.rc
+          comprobar="grade bench libro test estudiante todo"
+        fi
+        case $perfil in
+          grade | bench | test)
+            make --no-print-directory deps-$perfil >/salida/$perfil-make.log 2>&1
+            echo $? >/salida/$perfil-make.rc ;;
+        esac
+        for p in $comprobar; do
+          deps comprobar $p >/salida/$perfil-comprobar-$p.log 2>&1; echo $? >/salida/$perfil-comprobar-$p.rc
+        done
+        dpkg-query -W -f "\${Package}\n" | wc -l >/salida/$perfil-paquetes.txt
+      ' _ "$perfil" >"$sal/$perfil-contenedor.log" 2>&1
+    s=$(($(date +%s) - inicio))
+    if [ -s "$sal/$perfil-traia.txt" ]; then
+      echo "✘ $fila: la imagen mínima ya traía $(tr '\n' ' ' <"$sal/$perfil-traia.txt")(no es una imagen desnuda)"; mal=1
+    fi
+    rc=$(cat "$sal/$perfil-asegurar.rc" 2>/dev/null || echo -)
+    if [ "$rc" = 0 ]; then
+      echo "✔ $fila: $perfil instalado desde la imagen mínima ($(cat "$sal/$perfil-paquetes.txt") paquetes, $s s)"
+    else
+      echo "✘ $fila: make deps-$perfil (asegurar $perfil) salió con $rc en $s s; últimas líneas:"
+      tail -n 15 "$sal/$perfil-asegurar.log" "$sal/$perfil-contenedor.log" 2>/dev/null | sed 's/^/    /'; mal=1
+      continue
+    fi
+    if [ "$perfil" = test ]; then
+      if [ "$(cat "$sal/todo-asegurar.rc" 2>/dev/null)" = 0 ]; then
+        echo "✔ $fila: después, make deps (todo) sale con 0"
+      else
+        echo "✘ $fila: después, make deps (todo) falló:"; tail -n 15 "$sal/todo-asegurar.log" | sed 's/^/    /'; mal=1
+      fi
+    fi
+    if [ -f "$sal/$perfil-make.rc" ]; then
+      if [ "$(cat "$sal/$perfil-make.rc")" = 0 ] && [ ! -s "$sal/$perfil-make.log" ]; then
+        echo "✔ $fila: después, make deps-$perfil sale con 0 sin decir nada"
+      else
+        echo "✘ $fila: después, make deps-$perfil:"; sed 's/^/    /' "$sal/$perfil-make.log"; mal=1
+      fi
+    fi
+    for p in $( [ "$perfil" = test ] && echo grade bench libro test estudiante todo || echo "$perfil"); do
+      if [ "$(cat "$sal/$perfil-comprobar-$p.rc" 2>/dev/null)" = 0 ]; then
+        echo "✔ $fila: dependencias.sh comprobar $p sale con 0"
+      else
+        echo "✘ $fila: dependencias.sh comprobar $p (contenedor de $perfil):"
+        sed 's/^/    /' "$sal/$perfil-comprobar-$p.log" 2>/dev/null; mal=1
+      fi
+    done
+  done
+  # Los .deb descargados, a la caché de SUITE (sin pisar nada): la próxima vez no se bajan.
+  cp -aln "$cache"/*.deb "$(cache_apt "$suite")/" 2>/dev/null
+  return $mal
 }

@@ -4,25 +4,32 @@
 # cada una. Los registros quedan en build/plataformas/<fila>.log. Sale con 1 si falla alguna.
 #
 #   prueba-plataformas.sh [FILA…]   por omisión todas: compiladores editor sin-ptrace cerrada
-#                                   contenedor debian13 gradescope devcontainer
+#                                   contenedor debian13 gradescope devcontainer deps-debian12
+#                                   deps-debian13
 #
 # Las filas van en tres carriles a la vez, cada uno con sus filas en orden:
 #   · anfitrión: compiladores, sin-ptrace, cerrada, editor, devcontainer (compilan aquí, o
 #     construyen sobre la imagen de Debian 12 que hace el carril de bookworm);
-#   · trixie:    debian13 (mmdebstrap de trixie, su imagen, y todo el curso dentro);
+#   · trixie:    debian13 (mmdebstrap de trixie, su imagen, y todo el curso dentro), después
+#                deps-debian13 (cada perfil de dependencias.sh instalado en la raíz mínima);
 #   · bookworm:  gradescope, contenedor (mmdebstrap de bookworm y la imagen con el perfil
-#                grade, de la que salen Gradescope y el contenedor de desarrollo).
+#                grade, de la que salen Gradescope y el contenedor de desarrollo), después
+#                deps-debian12 (lo mismo que deps-debian13, en bookworm).
 # Los carriles se reparten lo que no es CPU (descargas, mmdebstrap, apt, esperas de los
 # calificadores); cada imagen se hace una vez, bajo su cerrojo (imagen.sh). Cada fila tiene un
 # presupuesto de tiempo (PRESUPUESTO_<fila> en segundos): si lo pasa, se corta y falla.
 # Medido en CI (máquina limpia de 2 núcleos, sin raíces ni imágenes): 581 s en total; el
-# presupuesto del conjunto es 2400 s (ver .ci/run).
+# presupuesto del conjunto era 2400 s (ver .ci/run). Las filas deps-debian12 y deps-debian13
+# (cada perfil instalado desde nada, unos 900 paquetes el de test), las dos a la vez en una
+# máquina de 2 núcleos con los .deb ya descargados: 319 y 311 s con carga 7 (el perfil test,
+# unos 160 s), 1939 y 1929 s con carga 30–40 (el perfil test, unos 1100 s). Sus presupuestos
+# cubren el segundo caso; el del conjunto pasa a 4800 s.
 set -u
 dir=$(cd "$(dirname "$0")" && pwd)
 source "$dir/comun.sh"
 cd "$RAIZ_CURSO" || exit 1
 [ "$(id -u)" -eq 0 ] || { echo "make prueba-plataformas: hay que ser root (podman, mmdebstrap, /root)"; exit 1; }
-todas=(compiladores editor sin-ptrace cerrada contenedor debian13 gradescope devcontainer)
+todas=(compiladores editor sin-ptrace cerrada contenedor debian13 gradescope devcontainer deps-debian12 deps-debian13)
 filas=("$@")
 [ ${#filas[@]} -gt 0 ] || filas=("${todas[@]}")
 for f in "${filas[@]}"; do
@@ -37,17 +44,19 @@ declare -A que=(
   [debian13]="Debian 13 (trixie), raíz de mmdebstrap"
   [gradescope]="Gradescope: setup.sh y run_autograder"
   [devcontainer]="contenedor de desarrollo (macOS/Windows)"
+  [deps-debian12]="make deps-PERFIL en Debian 12 desnudo"
+  [deps-debian13]="make deps-PERFIL en Debian 13 desnudo"
 )
 # Presupuestos (s), medidos con la máquina cargada y con margen; cuentan también lo que la
 # fila espera a una imagen que hace otro carril.
 declare -A presupuesto=(
   [compiladores]=1500 [sin-ptrace]=300 [cerrada]=600 [editor]=600 [devcontainer]=1200
-  [debian13]=2100 [gradescope]=1800 [contenedor]=900
+  [debian13]=2100 [gradescope]=1800 [contenedor]=900 [deps-debian12]=3000 [deps-debian13]=3000
 )
 carriles=(
   "compiladores sin-ptrace cerrada editor devcontainer"
-  "debian13"
-  "gradescope contenedor"
+  "debian13 deps-debian13"
+  "gradescope contenedor deps-debian12"
 )
 elegida() { local f; for f in "${filas[@]}"; do [ "$f" = "$1" ] && return 0; done; return 1; }
 
@@ -89,5 +98,5 @@ done
 echo
 echo "Plataformas:"
 printf '  %s\n' "${resumen[@]}"
-echo "resumen: ${#filas[@]} filas, $fallan con fallos, $total s en total (presupuesto 2400 s)"
+echo "resumen: ${#filas[@]} filas, $fallan con fallos, $total s en total (presupuesto 4800 s)"
 [ $fallan -eq 0 ]
