@@ -613,6 +613,46 @@ fi
 # imprime unas líneas deducidas de -n y -p. Antes (las pruebas en la base del programa): 92/100.
 LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_falsifica bd_falsifica.c 20
 
+# libpq bloqueante en main, sin libuv ni pool (las 10 consultas de verdad): antes 53/100. Con
+# sus nombres (PQconnectdbParams, PQexecParams) la delata medios.c; escondida (BD_OCULTA:
+# PQconnectPoll en vueltas y PQgetResult sin PQisBusy), el poll de libpq en el hilo del bucle.
+LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_bloqueante bd_bloqueante.c 5
+if grep -q 'no se califica' "$SALIDAS/bd_bloqueante.txt" &&
+  grep -q 'PQconnectdbParams' "$SALIDAS/bd_bloqueante.txt"; then
+  bien "bd_bloqueante: el 12 rechaza libpq bloqueante por sus nombres, y lo dice"
+else
+  mal "bd-bloqueante-nombres" "bd_bloqueante: el informe no dice que usa PQconnectdbParams"
+fi
+{ echo '#define BD_OCULTA 1'; cat autograder/hostiles/bd_bloqueante.c; } >"$TMP/bd_oculta.c"
+LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_oculta "$TMP/bd_oculta.c" 5
+if grep -q 'no se califica' "$SALIDAS/bd_oculta.txt" &&
+  grep -q 'Se vio [0-9]* poll o select en el hilo del bucle' "$SALIDAS/bd_oculta.txt"; then
+  bien "bd_oculta: el 12 rechaza libpq esperando con poll en el hilo del bucle, y lo dice"
+else
+  mal "bd-oculta-mensaje" "bd_oculta: el informe no dice que libpq espera con poll"
+fi
+
+# Llenar el disco a través de PostgreSQL (bd_llena.c): filas de 4 MiB al azar por 4 conexiones,
+# escritas por el servidor en la carpeta de su clúster. Antes, 542 MiB por ejecución fuera de la
+# cuota; ahora la verificación mide también el clúster (cal_cuota_vigilar): se para, lo dice y
+# no queda nada (el clúster y sus bases se borran; ninguna carpeta /tmp/curso-bd.* nueva).
+bd_restos_antes=$(find /tmp -maxdepth 1 -name 'curso-bd.*' 2>/dev/null | wc -l)
+LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_llena bd_llena.c 10
+bd_dicho=$(grep -c 'escribió más de 256 MiB (en la carpeta de la verificación, /tmp, /var/tmp, /dev/shm o la carpeta de datos de su PostgreSQL)' "$SALIDAS/bd_llena.txt")
+bd_restos=$(($(find /tmp -maxdepth 1 -name 'curso-bd.*' 2>/dev/null | wc -l) - bd_restos_antes))
+bd_trabajo=$(du -sk "$SALIDAS/bd_llena/trabajo" 2>/dev/null | cut -f1)
+bd_vivos=$(pgrep -f "$SALIDAS/bd_llena/" 2>/dev/null | wc -l)
+if [ "$bd_dicho" -ge 3 ]; then
+  bien "bd_llena: $bd_dicho verificaciones se pararon por la cuota (el clúster cuenta), y lo dicen"
+else
+  mal "bd-llena-cuota" "bd_llena: solo $bd_dicho verificaciones dicen que se pasó de la cuota — $SALIDAS/bd_llena.txt"
+fi
+if [ "$bd_restos" -le 0 ] && [ "${bd_trabajo:-0}" -lt 20480 ] && [ "$bd_vivos" = 0 ]; then
+  bien "bd_llena: no queda nada (trabajo: ${bd_trabajo:-0} KiB; ni clúster ni servidor)"
+else
+  mal "bd-llena-restos" "bd_llena: quedan $bd_restos carpetas /tmp/curso-bd.*, ${bd_trabajo:-?} KiB en trabajo/ y $bd_vivos procesos del servidor"
+fi
+
 # postgres.sh borrar nunca sigue una ruta que haya escrito otro: un DIR/ubicacion del usuario
 # del servidor (lo que dejaba el proceso de COPY … TO PROGRAM) apuntando a una carpeta ajena.
 if [ "$(id -u)" = 0 ] && id -u postgres >/dev/null 2>&1; then

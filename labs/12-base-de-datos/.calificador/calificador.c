@@ -354,6 +354,8 @@ CAL_PRUEBA(perezoso, 40)
         if (v[i].conexiones > maximo)
             maximo = v[i].conexiones;
     }
+    /* Abrir pocas solo cuenta si hubo pool: con una sola conexión nunca hay más de una. */
+    int solape = n > 0 ? solape_maximo(v, n, 1, 3) : 0;
     free(v);
     if (filas != 3) {
         cal_obtenido("el servidor registró %d inserciones de la fase concurrente (se esperaban 3)",
@@ -365,7 +367,15 @@ CAL_PRUEBA(perezoso, 40)
                      "(¿se pasa «basedatos» a bd_conectar?)");
         CAL_FIN(0);
     }
-    cal_obtenido("como mucho %d conexiones del programa durante las inserciones", maximo);
+    if (solape < 2) {
+        cal_obtenido("el servidor nunca vio dos de las 3 inserciones a la vez: sin inserciones "
+                     "simultáneas no hay pool que juzgar (como mucho %d conexiones del programa)",
+                     maximo);
+        CAL_FIN(0);
+    }
+    cal_obtenido("como mucho %d conexiones del programa durante las inserciones (%d inserciones a "
+                 "la vez)",
+                 maximo, solape);
     CAL_FIN(maximo <= 3);
 }
 
@@ -385,7 +395,7 @@ static int linea_de(cal_proceso_t *p, const char *prefijo, char *linea, size_t t
 static int consultas_de_verdad(const base_t *b, int nuevas)
 {
     sentencias_t st;
-    if (!base_sentencias(b, &st))
+    if (!base_sentencias(b, N, &st))
         return 0;
     if (st.pegada[0] != '\0') {
         cal_obtenido("la consulta «%s» llegó al servidor con un valor pegado en el texto: los "
@@ -398,6 +408,23 @@ static int consultas_de_verdad(const base_t *b, int nuevas)
                      "consultas después de que el calificador añadiera sus filas (se esperaban "
                      "las 10)",
                      st.despues);
+        return 0;
+    }
+    if (st.hechas != 0x3ffu) {
+        char faltan[64] = "";
+        size_t usado = 0;
+        for (int k = 0; k < 10; k++)
+            if (!(st.hechas & (1u << k))) {
+                int w = snprintf(faltan + usado, sizeof faltan - usado, "%s%d", usado ? ", " : "",
+                                 k + 1);
+                if (w > 0 && (size_t)w < sizeof faltan - usado)
+                    usado += (size_t)w;
+            }
+        cal_obtenido("según el registro de sentencias del servidor, después de que el calificador "
+                     "añadiera sus filas el programa no lanzó las consultas %s del enunciado (con "
+                     "su texto y, la 3 y la 10, su parámetro): cada CONSULTA sale de su propia "
+                     "sentencia, no de calcularla ni de leer la tabla entera",
+                     faltan);
         return 0;
     }
     if (nuevas && st.nuevas < 10) {
@@ -499,7 +526,7 @@ CAL_PRUEBA(salida, 40)
     /* Las conexiones del programa que el servidor autorizó (su registro), menos la secuencial:
      * las del pool. La del calificador que añadió las filas sorpresa no es «basedatos». */
     sentencias_t st;
-    long long vistas = base_sentencias(&b, &st) ? st.conexiones - 1 : -1;
+    long long vistas = base_sentencias(&b, N, &st) ? st.conexiones - 1 : -1;
     if (sscanf(l, "POOL maximo=%d creadas=%d esperas=%d%c", &maximo, &creadas, &esperas, &extra) !=
             3 ||
         maximo != TAMANO || creadas != vistas || esperas != ESPERAS) {
@@ -709,7 +736,7 @@ CAL_PRUEBA(reemplaza_rotas, 40)
     /* Según el registro del servidor (log_connections), sin la secuencial: más exacto que
      * pg_stat_database.sessions, que cada proceso suma al terminar y a veces llegaba tarde. */
     sentencias_t st;
-    long long vistas = base_sentencias(&b, &st) ? st.conexiones - 1 : -1;
+    long long vistas = base_sentencias(&b, N, &st) ? st.conexiones - 1 : -1;
     char l[300], extra;
     int maximo, creadas, esperas;
     if (!linea_de(p, "POOL", l, sizeof l))

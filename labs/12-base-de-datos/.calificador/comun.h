@@ -160,15 +160,17 @@ int base_filas_sorpresa(PGconn *c, int n);
 
 /* Lo que el registro de sentencias del servidor (log_statement = all, en JSON) dice de las
  * consultas del programa (SELECT … usuarios, application_name basedatos) en la base b: cuántas
- * ejecutó después de que el calificador añadiera sus filas sorpresa, cuántas de ellas por un
- * proceso del servidor que no había hecho nada antes (una conexión nueva), y la primera con un
- * valor pegado en el texto. 0 si no se pudo leer (explicado). */
+ * ejecutó después de que el calificador añadiera sus filas sorpresa, cuáles de las 10 del
+ * enunciado eran (su texto y, en la 3 y la 10, su parámetro, con -n `n`), cuántas de ellas por
+ * un proceso del servidor que no había hecho nada antes (una conexión nueva), y la primera con
+ * un valor pegado en el texto. 0 si no se pudo leer (explicado). */
 typedef struct {
     int despues, nuevas;
+    unsigned hechas; /* bit k: la consulta k+1 del enunciado corrió después de las sorpresa */
     int conexiones; /* conexiones del programa que el servidor autorizó (log_connections) */
     char pegada[300];
 } sentencias_t;
-int base_sentencias(const base_t *b, sentencias_t *s);
+int base_sentencias(const base_t *b, int n, sentencias_t *s);
 
 /* Comprueba que la salida tiene las 10 CONSULTA con lo que esas consultas dan sobre la
  * tabla (calculado aquí, sobre la base b). 1 si cuadran. */
