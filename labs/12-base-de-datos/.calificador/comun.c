@@ -209,13 +209,14 @@ static const char *const SQL_DISPARADOR =
 
 /* Sin tabla: si el programa crea usuarios, se le engancha un disparador que apunta el texto SQL
  * de cada inserción. Un disparador de eventos es la única forma de vigilar una tabla que aún no
- * existe; el disparador de fila no frena nada (solo escribe una fila más). Si el programa lo
- * quita, faltan las pruebas y la verificación falla. */
+ * existe; el disparador de fila frena cada inserción 15 ms (la fase secuencial dura así lo
+ * bastante para que el calificador añada sus filas al azar antes de las consultas). Si el
+ * programa lo quita, faltan las pruebas y la verificación falla. */
 static const char *const SQL_VIGILAR_TEXTO =
     "CREATE FUNCTION calif.texto() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
     "IF session_user = 'curso' THEN INSERT INTO calif.texto VALUES (NEW.id, current_query()); "
-    "END IF; RETURN NEW; END $$;"
+    "PERFORM pg_sleep(0.015); END IF; RETURN NEW; END $$;"
     "CREATE FUNCTION calif.enganchar() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
     "IF to_regclass('public.usuarios') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_trigger "
@@ -686,7 +687,12 @@ long long base_esperar_secuencial(PGconn *c, cal_proceso_t *p, int n)
     long long pid = -1;
     uint64_t hasta = cal_ahora_ms() + 15000;
     while (pid < 0 && cal_ahora_ms() < hasta && !cal_termino(p)) {
-        pid = base_entero(c, "SELECT min(pid) FROM calif.registro WHERE id > $1::int", desde, NULL);
+        /* calif.registro con la tabla del calificador; calif.texto con la del programa (sin
+         * proceso: 0). */
+        pid = base_entero(c,
+                          "SELECT coalesce((SELECT min(pid) FROM calif.registro WHERE id > $1::int), "
+                          "(SELECT 0 FROM calif.texto WHERE id > $1::int LIMIT 1))",
+                          desde, NULL);
         if (pid < 0)
             cal_esperar(20);
     }
@@ -703,6 +709,17 @@ int base_filas_sorpresa(PGconn *c, int n)
     snprintf(base, sizeof base, "%d", 2 * n + 1 + (int)(rand_r(&semilla) % 5000));
     snprintf(cuantas, sizeof cuantas, "%d", k);
     snprintf(sal, sizeof sal, "%u", rand_r(&semilla) % 100000);
+    /* Como el papel del programa (SET ROLE): con la tabla del programa (la de «filas»), un
+     * disparador o una regla suyos correrían con los privilegios de quien inserta. Los del
+     * calificador miran session_user, que sigue siendo admin: ni frenan ni apuntan estas. */
+    PGresult *rol = PQexec(c, "SET ROLE curso");
+    int con_rol = PQresultStatus(rol) == PGRES_COMMAND_OK;
+    PQclear(rol);
+    if (!con_rol) {
+        cal_esperado("añadir las filas sorpresa");
+        cal_obtenido("error del calificador: SET ROLE curso: %s", PQerrorMessage(c));
+        return -1;
+    }
     PGresult *r =
         PQexecParams(c,
                      "INSERT INTO public.usuarios (id, nombre, correo) SELECT $1::int + i * 7, "
@@ -719,6 +736,7 @@ int base_filas_sorpresa(PGconn *c, int n)
         cal_obtenido("error del calificador: %s", PQerrorMessage(c));
     }
     PQclear(r);
+    PQclear(PQexec(c, "RESET ROLE"));
     return ok ? k : -1;
 }
 
@@ -903,7 +921,7 @@ static const char *const CONSULTAS[10] = {
     "SELECT count(*) FROM public.usuarios WHERE nombre LIKE '%O''Higgins%'",
 };
 
-int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n)
+int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n, int en_orden)
 {
     PGconn *c = conectar(b->admin);
     if (c == NULL)
@@ -925,13 +943,21 @@ int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n)
         PQclear(r);
         /* La k-ésima línea CONSULTA de la salida, no la que lleve el número k: el enunciado
          * pide las 10 en orden de k, cuando hayan terminado todas (no según van llegando). */
-        char linea[400];
-        int pos = cal_linea(cal_salida(p), "CONSULTA", NULL, k, linea, sizeof linea);
+        char linea[400], numero[8];
+        snprintf(numero, sizeof numero, "%d", k + 1);
+        int pos = en_orden ? cal_linea(cal_salida(p), "CONSULTA", NULL, k, linea, sizeof linea)
+                           : cal_linea(cal_salida(p), "CONSULTA", numero, 0, linea, sizeof linea);
         if (pos < 0 || strcmp(linea, esperada) != 0) {
-            cal_esperado("como línea CONSULTA número %d, «%s» (el resultado de la consulta %d "
-                         "sobre la tabla final; las 10, en orden de k)",
-                         k + 1, esperada, k + 1);
-            if (pos < 0)
+            if (en_orden)
+                cal_esperado("como línea CONSULTA número %d, «%s» (el resultado de la consulta %d "
+                             "sobre la tabla final; las 10, en orden de k)",
+                             k + 1, esperada, k + 1);
+            else
+                cal_esperado("«%s» (el resultado de la consulta %d sobre la tabla final)",
+                             esperada, k + 1);
+            if (pos < 0 && !en_orden)
+                cal_obtenido("no hay ninguna línea «CONSULTA %d …»", k + 1);
+            else if (pos < 0)
                 cal_obtenido("solo hay %d líneas CONSULTA", k);
             else
                 cal_obtenido("«%s»", linea);
