@@ -340,6 +340,22 @@ juzgar_trazas() { # juzgar_trazas CARPETA CÓDIGO PATRÓN
 }
 juzgar_trazas execve-partido 1 'Se vio openat de «/trabajo/c/a.bin.parte» para escribir, en el hilo del bucle'
 juzgar_trazas limpia 0 'Sin reglas de medios rotas'
+# El 12 (libpq_bloqueante): «bd-poll», un poll(…, -1) en el hilo del bucle (libpq bloqueante,
+# partido en <unfinished ...>); «bd-poll-cero», poll y ppoll con tiempo 0 en el hilo del bucle
+# (los de la solución al cerrar cada conexión) y uno que espera en otro hilo (PQcancel en el
+# grupo de hilos de libuv): ninguno espera en el bucle.
+juzgar_trazas_12() { # juzgar_trazas_12 CARPETA CÓDIGO PATRÓN
+  local salida r
+  salida=$("$CALIFICAR" --raiz "$RAIZ" --lab 12 --juzgar-trazas "autograder/pruebas/trazas/$1" 2>&1)
+  r=$?
+  if [ "$r" = "$2" ] && grep -q -- "$3" <<<"$salida"; then
+    bien "trazas $1: código $r, «$3»"
+  else
+    mal "trazas-$1" "trazas $1: código $r (se esperaba $2) y «$3» — $salida"
+  fi
+}
+juzgar_trazas_12 bd-poll 1 'Se vio 1 poll o select que esperan en el hilo del bucle'
+juzgar_trazas_12 bd-poll-cero 0 'Sin reglas de medios rotas'
 # Sin bubblewrap (la puerta pone el filtro; la traza sigue fuera del alcance del programa).
 CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_syscall_sin_caja "$generada/medios_08_syscall.c" 20 \
   CALIF_SIN_BWRAP=1
@@ -631,6 +647,15 @@ if grep -q 'no se califica' "$SALIDAS/bd_oculta.txt" &&
 else
   mal "bd-oculta-mensaje" "bd_oculta: el informe no dice que libpq espera con poll"
 fi
+
+# De quien lee el calificador (bd_una.c, con los medios del laboratorio): una sola conexión, las
+# CONSULTA calculadas de -n sin lanzarlas y una línea POOL inventada (antes, con las pruebas
+# reescritas, 41/100); y con BD_CADA_UNA, una conexión por inserción, sin pool (antes, 73). Cada
+# CONSULTA cuenta solo si su sentencia está en el registro del servidor, y la concurrencia,
+# solo por el pool: como mucho el 20 %.
+LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_una bd_una.c 20
+{ echo '#define BD_CADA_UNA 1'; cat autograder/hostiles/bd_una.c; } >"$TMP/bd_cada_una.c"
+LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_cada_una "$TMP/bd_cada_una.c" 20
 
 # Llenar el disco a través de PostgreSQL (bd_llena.c): filas de 4 MiB al azar por 4 conexiones,
 # escritas por el servidor en la carpeta de su clúster. Antes, 542 MiB por ejecución fuera de la
