@@ -427,6 +427,18 @@ CAL_PRUEBA(perezoso, 40)
                      maximo);
         CAL_FIN(0);
     }
+    /* Abrir pocas tampoco cuenta si no hizo el resto del trabajo: las 10 consultas, según el
+     * registro del servidor (con -n 3, la 3 con el parámetro 3). */
+    sentencias_t st;
+    if (!base_sentencias(&b, 3, &st))
+        CAL_FIN(0);
+    if (st.hechas_siempre != 0x3ffu) {
+        cal_obtenido("como mucho %d conexiones durante las inserciones, pero según el registro "
+                     "del servidor el programa no lanzó las 10 consultas del enunciado: no hizo "
+                     "el trabajo",
+                     maximo);
+        CAL_FIN(0);
+    }
     cal_obtenido("como mucho %d conexiones del programa durante las inserciones (%d inserciones a "
                  "la vez)",
                  maximo, solape);
@@ -1153,5 +1165,13 @@ CAL_PRUEBA(valgrind, 150)
                          "tras la primera (-n 10 -p 4)") &&
          ok;
     ok = pasada_valgrind(pq, -1, 0, "con las consultas rechazadas (-n 5 -p 2)") && ok;
+    /* Sin fugas no cuenta si el camino feliz no hizo el trabajo: sus 10 consultas, según el
+     * registro del servidor (un programa que las calcula no reserva nada para ellas). */
+    sentencias_t st;
+    if (ok && (!base_sentencias(&b, 20, &st) || st.hechas_siempre != 0x3ffu)) {
+        cal_obtenido("el camino feliz (-n 20 -p 4) salió limpio, pero según el registro del "
+                     "servidor no lanzó las 10 consultas del enunciado: no hizo el trabajo");
+        ok = 0;
+    }
     CAL_FIN(ok);
 }

@@ -862,9 +862,12 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
                            strstr(sql, "information_schema") == NULL;
             if (suya && !marca && n_antes < 512)
                 pids_antes[n_antes++] = pid;
+            int k = consulta ? consulta_del_enunciado(
+                                   sql, json_string_value(json_object_get(l, "detail")), n)
+                             : -1;
+            if (k >= 0)
+                s->hechas_siempre |= 1u << k;
             if (consulta && marca) {
-                int k = consulta_del_enunciado(
-                    sql, json_string_value(json_object_get(l, "detail")), n);
                 if (k >= 0)
                     s->hechas |= 1u << k;
                 s->despues++;
@@ -878,6 +881,7 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
         }
         json_decref(l);
     }
+    s->marca = marca;
 }
 
 int base_sentencias(const base_t *b, int n, sentencias_t *s)
@@ -898,7 +902,8 @@ int base_sentencias(const base_t *b, int n, sentencias_t *s)
         if (f != NULL) {
             registro_leer(b, n, s, f, &pegado);
             fclose(f);
-            ok = s->despues >= 10 && s->hechas == 0x3ffu;
+            /* Sin filas sorpresa (perezoso), basta con las 10 en cualquier momento. */
+            ok = s->marca ? s->despues >= 10 && s->hechas == 0x3ffu : s->hechas_siempre == 0x3ffu;
         }
         if (!ok)
             cal_esperar(200);

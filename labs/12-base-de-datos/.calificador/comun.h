@@ -169,6 +169,8 @@ int base_filas_sorpresa(PGconn *c, int n);
 typedef struct {
     int despues, nuevas;
     unsigned hechas; /* bit k: la consulta k+1 del enunciado corrió después de las sorpresa */
+    unsigned hechas_siempre; /* lo mismo, en cualquier momento */
+    int marca;               /* el calificador añadió filas sorpresa */
     int conexiones; /* conexiones del programa que el servidor autorizó (log_connections) */
     char pegada[300];
 } sentencias_t;
