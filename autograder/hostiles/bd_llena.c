@@ -1,7 +1,7 @@
 /* bd_llena.c — entrega hostil del laboratorio 12: llena el disco a través de PostgreSQL. Con los
  * medios del laboratorio (bd_conectar y bd_consultar sobre libuv), en las ejecuciones -n 40 -p 5
- * crea su propia tabla y le mete filas de 4 MiB al azar (md5 de random(): no se comprimen) por 4
- * conexiones a la vez, sin parar. Lo escribe el servidor, como el usuario del servidor y en la
+ * crea su propia tabla y le mete filas de 4 MiB (un md5 al azar repetido, guardado sin
+ * comprimir) por 4 conexiones a la vez, sin parar. Lo escribe el servidor, como el usuario del servidor y en la
  * carpeta de datos del clúster: fuera de la carpeta de la verificación. Antes escribía 542 MiB
  * por ejecución sin que la cuota de disco (lib/cuota.c) lo viera; ahora la verificación mide
  * también la carpeta del clúster: se para al pasar de 256 MiB y la verificación falla con el
@@ -17,12 +17,13 @@
 
 #define CONEXIONES 4
 
-/* md5 en hexadecimal al azar: pglz no ahorra el 25 % que pide para comprimir, así que cada fila
- * ocupa sus 4 MiB en TOAST. */
+/* Sin comprimir (STORAGE EXTERNAL): cada fila ocupa sus 4 MiB en TOAST, y repetir un md5 cuesta
+ * poco al servidor (con la máquina cargada, 4 MiB de md5 distintos no llegaban a 256 MiB en los
+ * 25 s que espera una verificación). */
 static const char *const PREPARAR = "CREATE TABLE IF NOT EXISTS relleno (x text)";
+static const char *const SIN_COMPRIMIR = "ALTER TABLE relleno ALTER COLUMN x SET STORAGE EXTERNAL";
 static const char *const LLENAR =
-    "INSERT INTO relleno SELECT string_agg(md5(random()::text), '') "
-    "FROM generate_series(1, 131072)";
+    "INSERT INTO relleno SELECT repeat(md5(random()::text), 131072)";
 
 static void otra(bd_conexion_t *c, int estado, PGresult *res, void *datos)
 {
@@ -36,6 +37,17 @@ static void otra(bd_conexion_t *c, int estado, PGresult *res, void *datos)
     bd_consultar(c, LLENAR, 0, NULL, otra, NULL);
 }
 
+static void creada(bd_conexion_t *c, int estado, PGresult *res, void *datos)
+{
+    (void)datos;
+    PQclear(res);
+    if (estado < 0 && estado != BD_E_SQL) {
+        bd_cerrar(c, NULL, NULL);
+        return;
+    }
+    bd_consultar(c, SIN_COMPRIMIR, 0, NULL, otra, NULL);
+}
+
 static void conectada(bd_conexion_t *c, int estado, void *datos)
 {
     (void)datos;
@@ -43,7 +55,7 @@ static void conectada(bd_conexion_t *c, int estado, void *datos)
         bd_cerrar(c, NULL, NULL);
         return;
     }
-    bd_consultar(c, PREPARAR, 0, NULL, otra, NULL);
+    bd_consultar(c, PREPARAR, 0, NULL, creada, NULL);
 }
 
 int main(int argc, char **argv)

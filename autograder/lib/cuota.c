@@ -213,7 +213,7 @@ static uint64_t medir_vigiladas(void)
  * compartidas y las carpetas vigiladas (su última medida); como mucho algo más que `tope`. */
 static uint64_t medir(uint64_t tope)
 {
-    uint64_t total = vigiladas_bytes;
+    uint64_t total = 0;
     const char *raiz = temporal_raiz();
     int dir = raiz[0] != '\0' ? open(raiz, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
     struct stat st;
@@ -225,6 +225,8 @@ static uint64_t medir(uint64_t tope)
     } else if (dir >= 0) {
         close(dir);
     }
+    if (total != CUOTA_INMEDIBLE)
+        total += vigiladas_bytes;
     /* Con bwrap, /tmp y /dev/shm de la caja son tmpfs con tope de bytes pero no de inodos:
      * cientos de miles de archivos vacíos son memoria del núcleo. Se miden por
      * /proc/PID/root (solo lo cuenta el coste mínimo de cada entrada, casi siempre). */
