@@ -657,26 +657,34 @@ LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_una bd_u
 { echo '#define BD_CADA_UNA 1'; cat autograder/hostiles/bd_una.c; } >"$TMP/bd_cada_una.c"
 LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_cada_una "$TMP/bd_cada_una.c" 20
 
-# Llenar el disco a través de PostgreSQL (bd_llena.c): filas de 4 MiB al azar por 4 conexiones,
-# escritas por el servidor en la carpeta de su clúster. Antes, 542 MiB por ejecución fuera de la
-# cuota; ahora la verificación mide también el clúster (cal_cuota_vigilar): se para, lo dice y
-# no queda nada (el clúster y sus bases se borran; ninguna carpeta /tmp/curso-bd.* nueva).
-bd_restos_antes=$(find /tmp -maxdepth 1 -name 'curso-bd.*' 2>/dev/null | wc -l)
-LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_llena bd_llena.c 10
-bd_dicho=$(grep -c 'escribió más de 256 MiB (en la carpeta de la verificación, /tmp, /var/tmp, /dev/shm o la carpeta de datos de su PostgreSQL)' "$SALIDAS/bd_llena.txt")
-bd_restos=$(($(find /tmp -maxdepth 1 -name 'curso-bd.*' 2>/dev/null | wc -l) - bd_restos_antes))
-bd_trabajo=$(du -sk "$SALIDAS/bd_llena/trabajo" 2>/dev/null | cut -f1)
-bd_vivos=$(pgrep -f "$SALIDAS/bd_llena/" 2>/dev/null | wc -l)
-if [ "$bd_dicho" -ge 3 ]; then
-  bien "bd_llena: $bd_dicho verificaciones se pararon por la cuota (el clúster cuenta), y lo dicen"
-else
-  mal "bd-llena-cuota" "bd_llena: solo $bd_dicho verificaciones dicen que se pasó de la cuota — $SALIDAS/bd_llena.txt"
-fi
-if [ "$bd_restos" -le 0 ] && [ "${bd_trabajo:-0}" -lt 20480 ] && [ "$bd_vivos" = 0 ]; then
-  bien "bd_llena: no queda nada (trabajo: ${bd_trabajo:-0} KiB; ni clúster ni servidor)"
-else
-  mal "bd-llena-restos" "bd_llena: quedan $bd_restos carpetas /tmp/curso-bd.*, ${bd_trabajo:-?} KiB en trabajo/ y $bd_vivos procesos del servidor"
-fi
+# Llenar el disco a través de PostgreSQL (bd_llena.c): filas de 4 MiB sin comprimir por 4
+# conexiones, escritas por el servidor en la carpeta de su clúster. Antes, 542 MiB por ejecución
+# fuera de la cuota; ahora la verificación mide también el clúster (cal_cuota_vigilar): se para,
+# lo dice y no queda nada (el clúster y sus bases se borran; ninguna carpeta /tmp/curso-bd.*
+# nueva). Con y sin bwrap (sin él, la medida de la temporal pisaba la del clúster: 6 GB).
+# bd_llena_caso NOMBRE [VAR=valor…]: califica bd_llena.c y comprueba lo que queda.
+bd_llena_caso() {
+  local nombre=$1 antes dicho restos trabajo vivos
+  shift
+  antes=$(find /tmp -maxdepth 1 -name 'curso-bd.*' 2>/dev/null | wc -l)
+  LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso "$nombre" bd_llena.c 10 "$@"
+  dicho=$(grep -c 'escribió más de 256 MiB (en la carpeta de la verificación, /tmp, /var/tmp, /dev/shm o la carpeta de datos de su PostgreSQL)' "$SALIDAS/$nombre.txt")
+  restos=$(($(find /tmp -maxdepth 1 -name 'curso-bd.*' 2>/dev/null | wc -l) - antes))
+  trabajo=$(du -sk "$SALIDAS/$nombre/trabajo" 2>/dev/null | cut -f1)
+  vivos=$(pgrep -f "$SALIDAS/$nombre/" 2>/dev/null | wc -l)
+  if [ "$dicho" -ge 3 ]; then
+    bien "$nombre: $dicho verificaciones se pararon por la cuota (el clúster cuenta), y lo dicen"
+  else
+    mal "$nombre-cuota" "$nombre: solo $dicho verificaciones dicen que se pasó de la cuota — $SALIDAS/$nombre.txt"
+  fi
+  if [ "$restos" -le 0 ] && [ "${trabajo:-0}" -lt 20480 ] && [ "$vivos" = 0 ]; then
+    bien "$nombre: no queda nada (trabajo: ${trabajo:-0} KiB; ni clúster ni servidor)"
+  else
+    mal "$nombre-restos" "$nombre: quedan $restos carpetas /tmp/curso-bd.*, ${trabajo:-?} KiB en trabajo/ y $vivos procesos del servidor"
+  fi
+}
+bd_llena_caso bd_llena
+bd_llena_caso bd_llena_sin_caja CALIF_SIN_BWRAP=1
 
 # postgres.sh borrar nunca sigue una ruta que haya escrito otro: un DIR/ubicacion del usuario
 # del servidor (lo que dejaba el proceso de COPY … TO PROGRAM) apuntando a una carpeta ajena.
