@@ -642,7 +642,7 @@ fi
 { echo '#define BD_OCULTA 1'; cat autograder/hostiles/bd_bloqueante.c; } >"$TMP/bd_oculta.c"
 LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_oculta "$TMP/bd_oculta.c" 5
 if grep -q 'no se califica' "$SALIDAS/bd_oculta.txt" &&
-  grep -q 'Se vio [0-9]* poll o select en el hilo del bucle' "$SALIDAS/bd_oculta.txt"; then
+  grep -q 'Se vio [0-9]* poll o select que esperan en el hilo del bucle' "$SALIDAS/bd_oculta.txt"; then
   bien "bd_oculta: el 12 rechaza libpq esperando con poll en el hilo del bucle, y lo dice"
 else
   mal "bd-oculta-mensaje" "bd_oculta: el informe no dice que libpq espera con poll"
