@@ -5,6 +5,8 @@
  * sin lanzar ni una consulta. Cuando las pruebas vivían en la base del programa
  * (calif_registro), esto sacaba 92/100. Ahora están en un esquema que el papel del programa ni
  * ve, y las CONSULTA no se pueden deducir: como mucho, compilar, las filas y valgrind (20).
+ * Desde libpq_bloqueante (runner/medios.c) ni se califica: usa PQconnectdb y PQexec. Con los
+ * medios del laboratorio, lo que aún podría intentar lo prueba hostiles/bd_una.c.
  */
 #include "curso/bd.h"
 

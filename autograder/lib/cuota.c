@@ -62,6 +62,17 @@
 
 #define CUOTA_CIEGAS 32
 
+/* Las carpetas que la verificación pide vigilar además (cal_cuota_vigilar): lo que la entrega
+ * escribe a través de otro proceso, como el PostgreSQL del 12 en la suya. Se miden más de
+ * tarde en tarde (pueden ser miles de archivos: un clúster con una base por verificación) y se
+ * suma la última medida. */
+#define CUOTA_VIGILADAS         4
+#define CUOTA_VIGILADAS_CADA_MS 250
+static char vigiladas[CUOTA_VIGILADAS][PATH_MAX];
+static int nvigiladas;
+static char vigiladas_que[160];
+static uint64_t vigiladas_bytes, vigiladas_ms;
+
 static uint64_t base; /* lo que ocupaba el árbol al lanzar el primer programa vivo */
 /* Las carpetas que ya no se podían abrir al medir la base (dispositivo e inodo). */
 static struct {
@@ -72,7 +83,7 @@ static int nciegas;
 static int anotando;       /* midiendo la base: las carpetas que no se abren se anotan */
 static uint64_t ultima_ms; /* última medida */
 static int disparada;      /* en esta verificación, algún programa pasó de la cuota */
-static char mensaje[256];
+static char mensaje[512];
 
 static uint64_t coste(const struct stat *st)
 {
@@ -177,9 +188,28 @@ static uint64_t compartida(const char *carpeta, uint64_t tope, int borrar)
     return total;
 }
 
+/* Lo que ocupan las carpetas vigiladas. Una que no se puede medir (sin permiso para leer la
+ * del servidor) cuenta como vacía: no es algo que haya hecho la entrega. */
+static uint64_t medir_vigiladas(void)
+{
+    uint64_t total = 0;
+    for (int i = 0; i < nvigiladas; i++) {
+        int d = open(vigiladas[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (d < 0 || fstat(d, &st) < 0) {
+            if (d >= 0)
+                close(d);
+            continue;
+        }
+        uint64_t c = medir_carpeta(d, st.st_dev, 1, UINT64_MAX / 4);
+        total += c == CUOTA_INMEDIBLE ? 0 : c;
+    }
+    return total;
+}
+
 /* Lo que ocupan el árbol de temporales de la verificación, los archivos ya borrados que
- * siguen abiertos en los programas vivos y (sin bwrap, como root) lo suyo en las carpetas
- * compartidas; como mucho algo más que `tope`. */
+ * siguen abiertos en los programas vivos, (sin bwrap, como root) lo suyo en las carpetas
+ * compartidas y las carpetas vigiladas (su última medida); como mucho algo más que `tope`. */
 static uint64_t medir(uint64_t tope)
 {
     uint64_t total = 0;
@@ -194,6 +224,8 @@ static uint64_t medir(uint64_t tope)
     } else if (dir >= 0) {
         close(dir);
     }
+    if (total != CUOTA_INMEDIBLE)
+        total += vigiladas_bytes;
     /* Con bwrap, /tmp y /dev/shm de la caja son tmpfs con tope de bytes pero no de inodos:
      * cientos de miles de archivos vacíos son memoria del núcleo. Se miden por
      * /proc/PID/root (solo lo cuenta el coste mínimo de cada entrada, casi siempre). */
@@ -227,8 +259,27 @@ void cuota_limpiar(void)
         compartida(compartidas[i], UINT64_MAX, 1);
 }
 
+int cal_cuota_vigilar(const char *ruta, const char *que)
+{
+    if (ruta == NULL || ruta[0] != '/' || strlen(ruta) >= PATH_MAX)
+        return -EINVAL;
+    for (int i = 0; i < nvigiladas; i++)
+        if (strcmp(vigiladas[i], ruta) == 0)
+            return 0;
+    if (nvigiladas >= CUOTA_VIGILADAS)
+        return -ENOSPC;
+    snprintf(vigiladas[nvigiladas++], PATH_MAX, "%s", ruta);
+    if (que != NULL && que[0] != '\0')
+        snprintf(vigiladas_que, sizeof vigiladas_que, "%s", que);
+    return 0;
+}
+
 void cuota_reiniciar(void)
 {
+    nvigiladas = 0;
+    vigiladas_que[0] = '\0';
+    vigiladas_bytes = 0;
+    vigiladas_ms = 0;
     base = 0;
     nciegas = 0;
     ultima_ms = 0;
@@ -239,6 +290,8 @@ void cuota_reiniciar(void)
 void cuota_lanzado(int otros_vivos)
 {
     if (!otros_vivos) {
+        vigiladas_bytes = medir_vigiladas();
+        vigiladas_ms = cal_ahora_ms();
         anotando = 1;
         uint64_t b = medir(UINT64_MAX / 2);
         anotando = 0;
@@ -251,6 +304,10 @@ int cuota_mirar(uint64_t ahora)
     if (ahora < ultima_ms + CUOTA_CADA_MS)
         return 0;
     ultima_ms = ahora;
+    if (nvigiladas > 0 && ahora >= vigiladas_ms + CUOTA_VIGILADAS_CADA_MS) {
+        vigiladas_ms = ahora;
+        vigiladas_bytes = medir_vigiladas();
+    }
     uint64_t tope = base + CUOTA_BYTES;
     uint64_t usado = medir(tope);
     if (usado <= tope)
@@ -265,8 +322,9 @@ int cuota_mirar(uint64_t ahora)
         else
             snprintf(mensaje, sizeof mensaje,
                      "la entrega escribió más de %d MiB (en la carpeta de la verificación, /tmp, "
-                     "/var/tmp o /dev/shm): se detuvo; cada archivo cuenta al menos %u KiB",
-                     CUOTA_MIB, CUOTA_POR_ENTRADA / 1024);
+                     "/var/tmp%s%s): se detuvo; cada archivo cuenta al menos %u KiB",
+                     CUOTA_MIB, vigiladas_que[0] != '\0' ? ", /dev/shm o " : " o /dev/shm",
+                     vigiladas_que, CUOTA_POR_ENTRADA / 1024);
     }
     return 1;
 }

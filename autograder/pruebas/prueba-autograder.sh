@@ -507,6 +507,22 @@ juzgar_trazas() { # juzgar_trazas CARPETA CÓDIGO PATRÓN
 }
 juzgar_trazas execve-partido 1 'Se vio openat de «/trabajo/c/a.bin.parte» para escribir, en el hilo del bucle'
 juzgar_trazas limpia 0 'Sin reglas de medios rotas'
+# El 12 (libpq_bloqueante): «bd-poll», un poll(…, -1) en el hilo del bucle (libpq bloqueante,
+# partido en <unfinished ...>); «bd-poll-cero», poll y ppoll con tiempo 0 en el hilo del bucle
+# (los de la solución al cerrar cada conexión) y uno que espera en otro hilo (PQcancel en el
+# grupo de hilos de libuv): ninguno espera en el bucle.
+juzgar_trazas_12() { # juzgar_trazas_12 CARPETA CÓDIGO PATRÓN
+  local salida r
+  salida=$("$CALIFICAR" --raiz "$RAIZ" --lab 12 --juzgar-trazas "autograder/pruebas/trazas/$1" 2>&1)
+  r=$?
+  if [ "$r" = "$2" ] && grep -q -- "$3" <<<"$salida"; then
+    bien "trazas $1: código $r, «$3»"
+  else
+    mal "trazas-$1" "trazas $1: código $r (se esperaba $2) y «$3» — $salida"
+  fi
+}
+juzgar_trazas_12 bd-poll 1 'Se vio 1 poll o select que esperan en el hilo del bucle'
+juzgar_trazas_12 bd-poll-cero 0 'Sin reglas de medios rotas'
 # Sin bubblewrap (la puerta pone el filtro; la traza sigue fuera del alcance del programa).
 CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_syscall_sin_caja "$generada/medios_08_syscall.c" 20 \
   CALIF_SIN_BWRAP=1
@@ -789,6 +805,63 @@ fi
 # Sin pool y sin consultas: inserta en serie, reescribe las pruebas de cargo con un UPDATE e
 # imprime unas líneas deducidas de -n y -p. Antes (las pruebas en la base del programa): 92/100.
 LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_falsifica bd_falsifica.c 20
+
+# libpq bloqueante en main, sin libuv ni pool (las 10 consultas de verdad): antes 53/100. Con
+# sus nombres (PQconnectdbParams, PQexecParams) la delata medios.c; escondida (BD_OCULTA:
+# PQconnectPoll en vueltas y PQgetResult sin PQisBusy), el poll de libpq en el hilo del bucle.
+LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_bloqueante bd_bloqueante.c 5
+if grep -q 'no se califica' "$SALIDAS/bd_bloqueante.txt" &&
+  grep -q 'PQconnectdbParams' "$SALIDAS/bd_bloqueante.txt"; then
+  bien "bd_bloqueante: el 12 rechaza libpq bloqueante por sus nombres, y lo dice"
+else
+  mal "bd-bloqueante-nombres" "bd_bloqueante: el informe no dice que usa PQconnectdbParams"
+fi
+{ echo '#define BD_OCULTA 1'; cat autograder/hostiles/bd_bloqueante.c; } >"$TMP/bd_oculta.c"
+LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_oculta "$TMP/bd_oculta.c" 5
+if grep -q 'no se califica' "$SALIDAS/bd_oculta.txt" &&
+  grep -q 'Se vio [0-9]* poll o select que esperan en el hilo del bucle' "$SALIDAS/bd_oculta.txt"; then
+  bien "bd_oculta: el 12 rechaza libpq esperando con poll en el hilo del bucle, y lo dice"
+else
+  mal "bd-oculta-mensaje" "bd_oculta: el informe no dice que libpq espera con poll"
+fi
+
+# De quien lee el calificador (bd_una.c, con los medios del laboratorio): una sola conexión, las
+# CONSULTA calculadas de -n sin lanzarlas y una línea POOL inventada (antes, con las pruebas
+# reescritas, 41/100); y con BD_CADA_UNA, una conexión por inserción, sin pool (antes, 73). Cada
+# CONSULTA cuenta solo si su sentencia está en el registro del servidor, y la concurrencia,
+# solo por el pool: como mucho el 20 %.
+LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_una bd_una.c 20
+{ echo '#define BD_CADA_UNA 1'; cat autograder/hostiles/bd_una.c; } >"$TMP/bd_cada_una.c"
+LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_cada_una "$TMP/bd_cada_una.c" 20
+
+# Llenar el disco a través de PostgreSQL (bd_llena.c): filas de 4 MiB sin comprimir por 4
+# conexiones, escritas por el servidor en la carpeta de su clúster. Antes, 542 MiB por ejecución
+# fuera de la cuota; ahora la verificación mide también el clúster (cal_cuota_vigilar): se para,
+# lo dice y no queda nada (el clúster y sus bases se borran; ninguna carpeta /tmp/curso-bd.*
+# nueva). Con y sin bwrap (sin él, la medida de la temporal pisaba la del clúster: 6 GB).
+# bd_llena_caso NOMBRE [VAR=valor…]: califica bd_llena.c y comprueba lo que queda.
+bd_llena_caso() {
+  local nombre=$1 antes dicho restos trabajo vivos
+  shift
+  antes=$(find /tmp -maxdepth 1 -name 'curso-bd.*' 2>/dev/null | wc -l)
+  LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso "$nombre" bd_llena.c 10 "$@"
+  dicho=$(grep -c 'escribió más de 256 MiB (en la carpeta de la verificación, /tmp, /var/tmp, /dev/shm o la carpeta de datos de su PostgreSQL)' "$SALIDAS/$nombre.txt")
+  restos=$(($(find /tmp -maxdepth 1 -name 'curso-bd.*' 2>/dev/null | wc -l) - antes))
+  trabajo=$(du -sk "$SALIDAS/$nombre/trabajo" 2>/dev/null | cut -f1)
+  vivos=$(pgrep -f "$SALIDAS/$nombre/" 2>/dev/null | wc -l)
+  if [ "$dicho" -ge 3 ]; then
+    bien "$nombre: $dicho verificaciones se pararon por la cuota (el clúster cuenta), y lo dicen"
+  else
+    mal "$nombre-cuota" "$nombre: solo $dicho verificaciones dicen que se pasó de la cuota — $SALIDAS/$nombre.txt"
+  fi
+  if [ "$restos" -le 0 ] && [ "${trabajo:-0}" -lt 20480 ] && [ "$vivos" = 0 ]; then
+    bien "$nombre: no queda nada (trabajo: ${trabajo:-0} KiB; ni clúster ni servidor)"
+  else
+    mal "$nombre-restos" "$nombre: quedan $restos carpetas /tmp/curso-bd.*, ${trabajo:-?} KiB en trabajo/ y $vivos procesos del servidor"
+  fi
+}
+bd_llena_caso bd_llena
+bd_llena_caso bd_llena_sin_caja CALIF_SIN_BWRAP=1
 
 # postgres.sh borrar nunca sigue una ruta que haya escrito otro: un DIR/ubicacion del usuario
 # del servidor (lo que dejaba el proceso de COPY … TO PROGRAM) apuntando a una carpeta ajena.

@@ -23,6 +23,12 @@
  *                         1.44 lo llama dentro de uv_run, al vigilar su primer descriptor; si
  *                         no, el aviso «no usa uv_run», aunque el nombre aparezca). No se para
  *                         en cada epoll_wait: costaría una parada por vuelta del bucle
+ *   libpq_bloqueante      ni un poll/ppoll/select/pselect6 que espere (tiempo distinto de
+ *                         0; PQfinish mira sin esperar) en el hilo del bucle: libpq
+ *                         bloqueante (PQconnectdb, PQexec…, PQgetResult sin PQisBusy)
+ *                         espera con poll en el hilo que la llama; la biblioteca del curso
+ *                         (common/src/bd.c) vigila PQsocket con un uv_poll, que espera en el
+ *                         epoll de libuv (hostiles/bd_bloqueante.c)
  *   (todos) llamadas      ninguna de las siempre prohibidas que nombra la caja (base/filtro.c:
  *   prohibidas            el anillo de claves, Linux AIO, bpf, leer la memoria de otro
  *                         proceso…): el filtro las para con SECCOMP_RET_TRACE y strace las
@@ -91,6 +97,7 @@ typedef struct {
     int epoll, esperas;  /* epoll_ctl y nanosleep en el hilo del bucle */
     int esperas_run;     /* de esos nanosleep, los que siguen a un epoll_ctl: dentro de uv_run */
     int sondeos;         /* poll/select en el hilo del bucle (libuv espera con epoll) */
+    int sondeos_espera;  /* de ellos, los que esperan (tiempo distinto de 0) */
     int herramientas;    /* arranques de la herramienta de valgrind (uno por programa) */
     int lecturas_grupo;  /* archivos normales leídos o escritos en otros hilos */
     char lectura[512];   /* primera lectura de archivo en el hilo del bucle */
@@ -127,6 +134,7 @@ typedef struct {
     char lectura[600], escritura[600], proceso[300], red[300], hilos[200], esperas[200];
     int esperas_run; /* las de `esperas`, dentro de uv_run (en callbacks), no en un bucle propio */
     char denegada[200];
+    char libpq[200]; /* libpq_bloqueante: esperas con poll o select en el hilo del bucle */
     int lecturas_entrada;
     char roto[MAX_REGLAS][400];
     char ajeno_epoll[400], ajeno_red[400];
@@ -157,6 +165,33 @@ static int es_miembro(const vista_t *v, long tid)
 static int empieza(const char *s, const char *p)
 {
     return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* 1 si la llamada (el texto de strace desde su nombre) mira sin esperar: poll con tiempo 0,
+ * ppoll, select o pselect6 con {tv_sec=0, tv_…sec=0}. La solución del 12 hace un poll(…, 1, 0)
+ * en el hilo del bucle al cerrar cada conexión (medido: uno por conexión, justo antes de que
+ * libuv suelte su descriptor); libpq bloqueante espera con -1 o con un plazo. */
+static int sondeo_sin_espera(const char *llamada)
+{
+    if (empieza(llamada, "poll(")) {
+        /* poll(FDS, N, TIEMPO): FDS puede ser [...] o [{fd=3, events=POLLIN}, …]. */
+        int nivel = 0;
+        const char *c = llamada + strlen("poll(");
+        for (; *c != '\0'; c++) {
+            if (*c == '[' || *c == '{')
+                nivel++;
+            else if ((*c == ']' || *c == '}') && nivel > 0)
+                nivel--;
+            else if (*c == ',' && nivel == 0)
+                break;
+        }
+        long n, tiempo;
+        char cierre;
+        return *c == ',' && sscanf(c, ", %ld, %ld%c", &n, &tiempo, &cierre) == 3 && tiempo == 0 &&
+               cierre == ')';
+    }
+    return strstr(llamada, "{tv_sec=0, tv_nsec=0}") != NULL ||
+           strstr(llamada, "{tv_sec=0, tv_usec=0}") != NULL;
 }
 
 /* Una ruta de un archivo normal de la entrega (no del sistema). */
@@ -785,8 +820,10 @@ static void leer_traza(const char *ruta, const char *programa, vista_t *v)
          * cuenta al entrar, esté o no completa la línea. */
         if (v->principal != 0 && tid == v->principal &&
             (empieza(resto, "poll(") || empieza(resto, "ppoll(") || empieza(resto, "select(") ||
-             empieza(resto, "pselect6(")))
+             empieza(resto, "pselect6("))) {
             v->sondeos++;
+            v->sondeos_espera += !sondeo_sin_espera(resto);
+        }
         const char *sin = " <unfinished ...>";
         size_t ls = strlen(sin), lr = strlen(resto);
         if (lr >= ls && strcmp(resto + lr - ls, sin) == 0) {
@@ -882,6 +919,14 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
                  "%d poll o select en el hilo del bucle (libuv espera con epoll: son sockets "
                  "propios)",
                  v->sondeos);
+    /* libpq_bloqueante: libpq espera con poll en el hilo que la llama cuando bloquea
+     * (PQconnectdb*, PQexec*, PQprepare, PQgetResult sin PQisBusy…); conducida por la
+     * biblioteca del curso nunca espera: lo hace uv_run, en epoll. */
+    if (prohibe(lab, "libpq_bloqueante") && v->sondeos_espera > 0 && j->libpq[0] == '\0')
+        snprintf(j->libpq, sizeof j->libpq,
+                 "%d poll o select que esperan en el hilo del bucle en una ejecución (libuv "
+                 "espera con epoll: es libpq esperando al servidor)",
+                 v->sondeos_espera);
     if (prohibe(lab, "hilos") && v->creados - v->nresolutores > HILOS_GRUPO && j->hilos[0] == '\0')
         snprintf(j->hilos, sizeof j->hilos,
                  "%d hilos creados en una ejecución (el grupo de hilos de libuv tiene " CAL_TEXTO(
@@ -1052,6 +1097,11 @@ static char *informe_de(const juicio_t *j)
     motivo(informe, j->red,
            "La red la lleva el bucle de eventos (libuv, o curl sobre libuv en el cliente del "
            "curso): sin sockets en hilos propios");
+    motivo(informe, j->libpq,
+           "Las llamadas de libpq que esperan al servidor (PQconnectdb, PQexec, PQexecParams, "
+           "PQprepare, PQgetResult sin PQisBusy…) bloquean el bucle mientras tanto: las "
+           "conexiones y las sentencias van por la biblioteca del curso (bd_conectar, "
+           "bd_consultar), que las lleva sin bloquear sobre libuv");
     motivo(informe, j->ajeno_epoll,
            "El programa lleva su propio bucle de eventos (su propio epoll), no el de libuv: el "
            "bucle debe ser el de libuv, uv_run(UV_RUN_DEFAULT), y los descriptores los vigila "
@@ -1364,8 +1414,10 @@ const char *conducta_llamadas(const lab_t *lab)
              : requiere(lab, "uv_run") && archivos ? ",epoll_ctl"
                                                    : "",
              prohibe(lab, "red_cruda") ? ",socket,accept,accept4,listen" : "",
-             prohibe(lab, "red_cruda") && requiere(lab, "uv_listen") ? ",poll,ppoll,select,pselect6"
-                                                                     : "",
+             (prohibe(lab, "red_cruda") && requiere(lab, "uv_listen")) ||
+                     prohibe(lab, "libpq_bloqueante")
+                 ? ",poll,ppoll,select,pselect6"
+                 : "",
              archivos ? ",openat,open,creat,read,pread64,readv,preadv,preadv2,getdents64,getdents,"
                         "openat2,splice,tee,sendfile,copy_file_range,mmap,io_uring_setup,"
                         "io_uring_enter,io_uring_register"

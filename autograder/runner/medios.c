@@ -108,6 +108,18 @@ static const char *const archivos_bloqueantes[] = {"open",
                                                    "posix_fallocate",
                                                    "sync_file_range",
                                                    NULL};
+/* libpq con las llamadas que esperan al servidor en el hilo que las llama (lab 12: las
+ * conexiones y las sentencias van por curso/bd.h, que las lleva sin bloquear sobre libuv).
+ * PQgetResult no está: sin PQisBusy espera, pero con él es la forma asíncrona; eso lo ve la
+ * observación (un poll en el hilo del bucle, runner/conducta.c). Los lo_* (objetos grandes)
+ * van todos por PQfn, que también espera: el prefijo. */
+static const char *const libpq_bloqueante[] = {
+    "PQconnectdb",        "PQconnectdbParams", "PQsetdbLogin",     "PQreset",
+    "PQping",             "PQpingParams",      "PQexec",           "PQexecParams",
+    "PQexecPrepared",     "PQprepare",         "PQdescribePrepared", "PQdescribePortal",
+    "PQclosePrepared",    "PQclosePortal",     "PQcancel",         "PQrequestCancel",
+    "PQfn",               "PQgetline",         "PQputline",        "PQendcopy",
+    NULL};
 static const char *const ninguno[] = {NULL};
 
 static const grupo_t grupos[] = {
@@ -137,6 +149,11 @@ static const grupo_t grupos[] = {
      "usar libcurl directamente (curl_…): el laboratorio se hace con el cliente del curso "
      "(curso/http.h), que ya lleva curl sobre libuv",
      ninguno, "curl_", 0},
+    {"libpq_bloqueante",
+     "usar las llamadas de libpq que esperan al servidor (PQconnectdb, PQexec, PQexecParams, "
+     "PQprepare, PQcancel, lo_*…): bloquean el bucle mientras esperan; las conexiones y las "
+     "sentencias van por la biblioteca del curso (bd_conectar, bd_consultar, bd_cancelar)",
+     libpq_bloqueante, "lo_", 0},
     {"lectura_bloqueante",
      "leer archivos o carpetas con llamadas que bloquean el bucle (open, read, fopen, fread, "
      "fgets, mmap, opendir, readdir, scandir…): se leen con uv_fs_open, uv_fs_read y "

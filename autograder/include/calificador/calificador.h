@@ -187,6 +187,13 @@ void cal_valgrind_nota(const cal_proceso_t *p);
 /* Libera el proceso (lo mata antes si sigue vivo). */
 void cal_proceso_liberar(cal_proceso_t *p);
 
+/* La cuota de disco de la verificación (lib/cuota.c: 256 MiB desde el lanzamiento) mide
+ * además la carpeta `ruta` mientras viva algún programa de la verificación: lo que la entrega
+ * escribe a través de otro proceso (el PostgreSQL del 12, en la carpeta de su clúster). `que`
+ * la nombra en el mensaje («la carpeta de datos de su PostgreSQL»). Hasta 4; cal_inicio las
+ * olvida. 0, o -EINVAL (ruta no absoluta) o -ENOSPC. */
+int cal_cuota_vigilar(const char *ruta, const char *que);
+
 /* La caja en uso: "bwrap" o "limites". */
 const char *cal_caja(void);
 

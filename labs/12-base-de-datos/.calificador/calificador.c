@@ -139,18 +139,41 @@ static int registro_completo(const base_t *b, insercion_t **v, int *n)
     return 1;
 }
 
-/* Un tope o una cola solo se pueden juzgar si hubo pool: un programa que inserta en serie por
- * una sola conexión nunca pasa de -p ni desordena nada, y no por eso tiene un pool. 1 si en la
- * fase concurrente hubo al menos 3 inserciones a la vez (explicado si no). */
+/* Cuántos procesos del servidor (conexiones) hicieron las inserciones de la fase concurrente. */
+static int procesos_concurrentes(const insercion_t *v, int n)
+{
+    int procesos = 0;
+    for (int i = 0; i < n; i++) {
+        int nuevo = v[i].id >= 1 && v[i].id <= N;
+        for (int j = 0; j < i && nuevo; j++)
+            if (v[j].id >= 1 && v[j].id <= N && v[j].pid == v[i].pid)
+                nuevo = 0;
+        procesos += nuevo;
+    }
+    return procesos;
+}
+
+/* Una cola o la concurrencia de un pool solo se pueden juzgar si hubo pool: un programa que
+ * inserta en serie por una sola conexión nunca pasa de -p ni desordena nada, y uno que abre una
+ * conexión por inserción se solapa sin tener pool. 1 si en la fase concurrente hubo al menos 3
+ * inserciones a la vez, hechas por como mucho -p conexiones (explicado si no). */
 static int hubo_pool(const insercion_t *v, int n)
 {
     int solape = solape_maximo(v, n, 1, N);
-    if (solape >= 3)
-        return 1;
-    cal_obtenido("en la fase concurrente el servidor nunca vio más de %d inserciones a la vez: "
-                 "sin inserciones simultáneas no hay pool ni cola que juzgar",
-                 solape);
-    return 0;
+    if (solape < 3) {
+        cal_obtenido("en la fase concurrente el servidor nunca vio más de %d inserciones a la "
+                     "vez: sin inserciones simultáneas no hay pool ni cola que juzgar",
+                     solape);
+        return 0;
+    }
+    int procesos = procesos_concurrentes(v, n);
+    if (procesos > TAMANO) {
+        cal_obtenido("las %d inserciones de la fase concurrente las hicieron %d conexiones "
+                     "distintas (con -p %d): a la vez, pero sin pool que las reutilice",
+                     N, procesos, TAMANO);
+        return 0;
+    }
+    return 1;
 }
 
 /* El proceso del servidor que hizo inserciones de las dos fases, o 0: la secuencial usó el pool. */
@@ -176,30 +199,52 @@ static int explica_sin_nombre(PGconn *c)
     return 1;
 }
 
+static int consultas_de_verdad(const base_t *b, int nuevas);
+
 CAL_PRUEBA(filas, 40)
 {
     cal_esperado("las filas 1…%d, cada una una vez, con nombre y correo tal cual, y ningún valor "
-                 "pegado en el texto SQL que recibe el servidor (parámetros $1, $2, $3)",
+                 "pegado en el texto SQL que recibe el servidor (parámetros $1, $2, $3); y las 10 "
+                 "CONSULTA, que el servidor vio lanzar, con el resultado de cada consulta sobre la "
+                 "tabla final (con unas filas al azar que el calificador añade en la fase "
+                 "secuencial)",
                  2 * N);
     base_t b;
     cal_proceso_t *p;
     if (!base_preparar(&b, "filas", SIN_TABLA, 0, NULL) || !base_lanzar(&b, ARGS_NORMAL, 0, 30, &p))
         CAL_FIN(0);
-    if (!esperar_fin(p, 25000, -1))
-        CAL_FIN(0);
     PGconn *c = base_conectar(&b);
     if (c == NULL)
         CAL_FIN(0);
+    /* Las 10 consultas, aunque sea por una sola conexión (el hito A), se hacen de verdad: unas
+     * filas al azar durante la fase secuencial cambian sus resultados. */
+    int sorpresa = base_esperar_secuencial(c, p, N) >= 0 && base_tabla_segura(c)
+                       ? base_filas_sorpresa(c, N)
+                       : 0;
+    if (sorpresa < 0 || !esperar_fin(p, 25000, -1)) {
+        PQfinish(c);
+        CAL_FIN(0);
+    }
     if (!base_tabla_segura(c)) {
         PQfinish(c);
         CAL_FIN(0);
     }
-    PGresult *r = PQexec(c, "SELECT id, nombre, correo FROM public.usuarios ORDER BY id");
+    char tope[16];
+    snprintf(tope, sizeof tope, "%d", 2 * N);
+    const char *v_tope[] = {tope};
+    PGresult *r = PQexecParams(c,
+                               "SELECT id, nombre, correo FROM public.usuarios WHERE id <= "
+                               "$1::int ORDER BY id",
+                               1, NULL, v_tope, NULL, NULL, 0);
+    long long ajenas = base_entero(
+        c, "SELECT count(*) FROM public.usuarios WHERE id > $1::int OR id IS NULL", tope, NULL);
     int ok = 0;
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         cal_obtenido("no se pudo leer la tabla usuarios: %s", PQerrorMessage(c));
-    } else if (PQntuples(r) != 2 * N) {
-        cal_obtenido("la tabla tiene %d filas", PQntuples(r));
+    } else if (PQntuples(r) != 2 * N || ajenas != sorpresa) {
+        cal_obtenido("la tabla tiene %d filas con id ≤ %d y %lld por encima (el calificador "
+                     "añadió %d)",
+                     PQntuples(r), 2 * N, ajenas, sorpresa);
     } else {
         ok = 1;
         for (int i = 0; i < 2 * N && ok; i++) {
@@ -235,8 +280,16 @@ CAL_PRUEBA(filas, 40)
                          "esperaban %d, una por fila)",
                          total, 2 * N);
             ok = 0;
+        } else if (sorpresa == 0) {
+            cal_obtenido("las filas están bien, pero la fase secuencial no empezó a tiempo para "
+                         "añadir las filas al azar");
+            ok = 0;
+        } else if (!consultas_cuadran(&b, p, N, 0) || !consultas_de_verdad(&b, 0)) {
+            ok = 0;
         } else {
-            cal_obtenido("las %d filas, tal cual, y todas llegaron como parámetros", 2 * N);
+            cal_obtenido("las %d filas, tal cual, todas llegaron como parámetros, y las 10 "
+                         "consultas se lanzaron y cuadran",
+                         2 * N);
         }
     }
     if (!ok)
@@ -255,7 +308,8 @@ CAL_PRUEBA(concurrencia, 40)
     cal_proceso_t *p;
     insercion_t *v = NULL;
     int n;
-    if (!ejecucion_normal(&b, "concurrencia", TABLA_LENTA, &p) || !registro_completo(&b, &v, &n)) {
+    if (!ejecucion_normal(&b, "concurrencia", TABLA_LENTA, &p) || !registro_completo(&b, &v, &n) ||
+        !hubo_pool(v, n)) {
         free(v);
         CAL_FIN(0);
     }
@@ -282,19 +336,19 @@ CAL_PRUEBA(limite_pool, 40)
         CAL_FIN(0);
     base_esperar_sin_conexiones(&b, 3000);
     sesiones_t s;
-    if (!base_sesiones(&b, &s) || !registro_completo(&b, &v, &n) || !hubo_pool(v, n)) {
+    if (!base_sesiones(&b, &s) || !registro_completo(&b, &v, &n)) {
         free(v);
         CAL_FIN(0);
     }
     int solape = solape_maximo(v, n, 1, N);
-    int procesos = 0;
-    for (int i = 0; i < n; i++) {
-        int nuevo = v[i].id >= 1 && v[i].id <= N;
-        for (int j = 0; j < i && nuevo; j++)
-            if (v[j].id >= 1 && v[j].id <= N && v[j].pid == v[i].pid)
-                nuevo = 0;
-        procesos += nuevo;
+    if (solape < 3) {
+        free(v);
+        cal_obtenido("en la fase concurrente el servidor nunca vio más de %d inserciones a la "
+                     "vez: sin inserciones simultáneas no hay pool que juzgar",
+                     solape);
+        CAL_FIN(0);
     }
+    int procesos = procesos_concurrentes(v, n);
     free(v);
     long long abiertas = s.sesiones - SESIONES_CALIFICADOR;
     cal_obtenido("según el servidor: %d inserciones a la vez como mucho, hechas por %d "
@@ -354,6 +408,8 @@ CAL_PRUEBA(perezoso, 40)
         if (v[i].conexiones > maximo)
             maximo = v[i].conexiones;
     }
+    /* Abrir pocas solo cuenta si hubo pool: con una sola conexión nunca hay más de una. */
+    int solape = n > 0 ? solape_maximo(v, n, 1, 3) : 0;
     free(v);
     if (filas != 3) {
         cal_obtenido("el servidor registró %d inserciones de la fase concurrente (se esperaban 3)",
@@ -365,7 +421,27 @@ CAL_PRUEBA(perezoso, 40)
                      "(¿se pasa «basedatos» a bd_conectar?)");
         CAL_FIN(0);
     }
-    cal_obtenido("como mucho %d conexiones del programa durante las inserciones", maximo);
+    if (solape < 2) {
+        cal_obtenido("el servidor nunca vio dos de las 3 inserciones a la vez: sin inserciones "
+                     "simultáneas no hay pool que juzgar (como mucho %d conexiones del programa)",
+                     maximo);
+        CAL_FIN(0);
+    }
+    /* Abrir pocas tampoco cuenta si no hizo el resto del trabajo: las 10 consultas, según el
+     * registro del servidor (con -n 3, la 3 con el parámetro 3). */
+    sentencias_t st;
+    if (!base_sentencias(&b, 3, &st))
+        CAL_FIN(0);
+    if (st.hechas_siempre != 0x3ffu) {
+        cal_obtenido("como mucho %d conexiones durante las inserciones, pero según el registro "
+                     "del servidor el programa no lanzó las 10 consultas del enunciado: no hizo "
+                     "el trabajo",
+                     maximo);
+        CAL_FIN(0);
+    }
+    cal_obtenido("como mucho %d conexiones del programa durante las inserciones (%d inserciones a "
+                 "la vez)",
+                 maximo, solape);
     CAL_FIN(maximo <= 3);
 }
 
@@ -385,7 +461,7 @@ static int linea_de(cal_proceso_t *p, const char *prefijo, char *linea, size_t t
 static int consultas_de_verdad(const base_t *b, int nuevas)
 {
     sentencias_t st;
-    if (!base_sentencias(b, &st))
+    if (!base_sentencias(b, N, &st))
         return 0;
     if (st.pegada[0] != '\0') {
         cal_obtenido("la consulta «%s» llegó al servidor con un valor pegado en el texto: los "
@@ -398,6 +474,23 @@ static int consultas_de_verdad(const base_t *b, int nuevas)
                      "consultas después de que el calificador añadiera sus filas (se esperaban "
                      "las 10)",
                      st.despues);
+        return 0;
+    }
+    if (st.hechas != 0x3ffu) {
+        char faltan[64] = "";
+        size_t usado = 0;
+        for (int k = 0; k < 10; k++)
+            if (!(st.hechas & (1u << k))) {
+                int w = snprintf(faltan + usado, sizeof faltan - usado, "%s%d", usado ? ", " : "",
+                                 k + 1);
+                if (w > 0 && (size_t)w < sizeof faltan - usado)
+                    usado += (size_t)w;
+            }
+        cal_obtenido("según el registro de sentencias del servidor, después de que el calificador "
+                     "añadiera sus filas el programa no lanzó las consultas %s del enunciado (con "
+                     "su texto y, la 3 y la 10, su parámetro): cada CONSULTA sale de su propia "
+                     "sentencia, no de calcularla ni de leer la tabla entera",
+                     faltan);
         return 0;
     }
     if (nuevas && st.nuevas < 10) {
@@ -484,7 +577,7 @@ CAL_PRUEBA(salida, 40)
         cal_obtenido("«%s»; con los tiempos impresos sería %.1fx", l, cociente);
         CAL_FIN(0);
     }
-    if (!consultas_cuadran(&b, p, N) || !consultas_de_verdad(&b, 0))
+    if (!consultas_cuadran(&b, p, N, 1) || !consultas_de_verdad(&b, 0))
         CAL_FIN(0);
     if (!linea_de(p, "POOL", l, sizeof l))
         CAL_FIN(0);
@@ -499,7 +592,7 @@ CAL_PRUEBA(salida, 40)
     /* Las conexiones del programa que el servidor autorizó (su registro), menos la secuencial:
      * las del pool. La del calificador que añadió las filas sorpresa no es «basedatos». */
     sentencias_t st;
-    long long vistas = base_sentencias(&b, &st) ? st.conexiones - 1 : -1;
+    long long vistas = base_sentencias(&b, N, &st) ? st.conexiones - 1 : -1;
     if (sscanf(l, "POOL maximo=%d creadas=%d esperas=%d%c", &maximo, &creadas, &esperas, &extra) !=
             3 ||
         maximo != TAMANO || creadas != vistas || esperas != ESPERAS) {
@@ -690,7 +783,7 @@ CAL_PRUEBA(reemplaza_rotas, 40)
     /* Antes de consultar la tabla: esa conexión también sumaría una sesión. */
     base_esperar_sin_conexiones(&b, 3000);
     sesiones_t s;
-    if (!base_sesiones(&b, &s) || !consultas_cuadran(&b, p, N) || !consultas_de_verdad(&b, 1))
+    if (!base_sesiones(&b, &s) || !consultas_cuadran(&b, p, N, 1) || !consultas_de_verdad(&b, 1))
         CAL_FIN(0);
     /* Las sustitutas también son del pool; las rotas se descartan antes de contar esperas, así
      * que la cuenta es la misma que sin cortes. Una conexión del calificador vigilaba. */
@@ -709,7 +802,7 @@ CAL_PRUEBA(reemplaza_rotas, 40)
     /* Según el registro del servidor (log_connections), sin la secuencial: más exacto que
      * pg_stat_database.sessions, que cada proceso suma al terminar y a veces llegaba tarde. */
     sentencias_t st;
-    long long vistas = base_sentencias(&b, &st) ? st.conexiones - 1 : -1;
+    long long vistas = base_sentencias(&b, N, &st) ? st.conexiones - 1 : -1;
     char l[300], extra;
     int maximo, creadas, esperas;
     if (!linea_de(p, "POOL", l, sizeof l))
@@ -1072,5 +1165,13 @@ CAL_PRUEBA(valgrind, 150)
                          "tras la primera (-n 10 -p 4)") &&
          ok;
     ok = pasada_valgrind(pq, -1, 0, "con las consultas rechazadas (-n 5 -p 2)") && ok;
+    /* Sin fugas no cuenta si el camino feliz no hizo el trabajo: sus 10 consultas, según el
+     * registro del servidor (un programa que las calcula no reserva nada para ellas). */
+    sentencias_t st;
+    if (ok && (!base_sentencias(&b, 20, &st) || st.hechas_siempre != 0x3ffu)) {
+        cal_obtenido("el camino feliz (-n 20 -p 4) salió limpio, pero según el registro del "
+                     "servidor no lanzó las 10 consultas del enunciado: no hizo el trabajo");
+        ok = 0;
+    }
     CAL_FIN(ok);
 }

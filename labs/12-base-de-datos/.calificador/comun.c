@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,6 +37,13 @@ const char *base_plantilla(void)
     return prefijo;
 }
 
+/* Lo que escribe el programa a través del servidor cuenta contra la cuota de disco de la
+ * verificación (lib/cuota.c): base_lanzar le pide vigilar la carpeta entera del clúster (datos,
+ * WAL, registros), desde lo que ocupe al lanzar. Además, cada proceso del servidor tiene un
+ * tope para sus archivos temporales (temp_file_limit, que solo un superusuario cambia: el
+ * papel curso no): un ORDER BY enorme falla con un error en lugar de escribir sin fin. */
+#define TEMPORALES_MIB 128
+
 /* Ejecuta «postgres.sh ORDEN DIR [más]» y deja la primera línea de su salida en `linea`.
  * Código de salida de la orden, o -1. */
 static int postgres_sh(const char *orden, const char *dir, const char *mas, char *linea, size_t tam)
@@ -43,8 +51,9 @@ static int postgres_sh(const char *orden, const char *dir, const char *mas, char
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
              "%sPOSTGRES_SIN_TCP=1 POSTGRES_SENTENCIAS=1 "
-             "POSTGRES_OPCIONES='-c max_connections=300' bash '%s' %s '%s' %s",
-             base_plantilla(), POSTGRES_SH, orden, dir, mas != NULL ? mas : "");
+             "POSTGRES_OPCIONES='-c max_connections=300 -c temp_file_limit=%dMB' "
+             "bash '%s' %s '%s' %s",
+             base_plantilla(), TEMPORALES_MIB, POSTGRES_SH, orden, dir, mas != NULL ? mas : "");
     FILE *f = popen(cmd, "r");
     if (f == NULL)
         return -1;
@@ -200,13 +209,14 @@ static const char *const SQL_DISPARADOR =
 
 /* Sin tabla: si el programa crea usuarios, se le engancha un disparador que apunta el texto SQL
  * de cada inserción. Un disparador de eventos es la única forma de vigilar una tabla que aún no
- * existe; el disparador de fila no frena nada (solo escribe una fila más). Si el programa lo
- * quita, faltan las pruebas y la verificación falla. */
+ * existe; el disparador de fila frena cada inserción 15 ms (la fase secuencial dura así lo
+ * bastante para que el calificador añada sus filas al azar antes de las consultas). Si el
+ * programa lo quita, faltan las pruebas y la verificación falla. */
 static const char *const SQL_VIGILAR_TEXTO =
     "CREATE FUNCTION calif.texto() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
     "IF session_user = 'curso' THEN INSERT INTO calif.texto VALUES (NEW.id, current_query()); "
-    "END IF; RETURN NEW; END $$;"
+    "PERFORM pg_sleep(0.015); END IF; RETURN NEW; END $$;"
     "CREATE FUNCTION calif.enganchar() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
     "IF to_regclass('public.usuarios') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_trigger "
@@ -458,6 +468,46 @@ long long base_sin_nombre(PGconn *c)
                        NULL, NULL);
 }
 
+/* Al salir el proceso de la verificación (tras CAL_FIN, que ya escribió su resultado), el
+ * servidor corta las sesiones del papel curso que queden en sus bases y las borra: una
+ * sentencia que el programa dejó en marcha (un INSERT … SELECT enorme) seguiría escribiendo en
+ * el disco sin que nadie la midiera (el servidor no ve que su cliente murió hasta que le
+ * escribe), y lo escrito ya no le sirve a nadie (una verificación repetida crea la suya). */
+#define MAX_CORTAR 8
+static char cortar_cadena[MAX_CORTAR][1024], cortar_base[MAX_CORTAR][64];
+static int ncortar;
+
+static void cortar_sesiones(void)
+{
+    for (int i = 0; i < ncortar; i++) {
+        PGconn *c = PQconnectdb(cortar_cadena[i]);
+        if (PQstatus(c) == CONNECTION_OK)
+            PQclear(PQexecParams(c,
+                                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                                 "datname = $1 AND usename = 'curso'",
+                                 1, NULL, (const char *const[]){cortar_base[i]}, NULL, NULL, 0));
+        char sql[128];
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", cortar_base[i]);
+        if (PQstatus(c) == CONNECTION_OK)
+            PQclear(PQexec(c, sql));
+        PQfinish(c);
+    }
+}
+
+static void cortar_al_salir(const base_t *b)
+{
+    for (int i = 0; i < ncortar; i++)
+        if (strcmp(cortar_base[i], b->nombre) == 0 && strcmp(cortar_cadena[i], b->servidor) == 0)
+            return;
+    if (ncortar >= MAX_CORTAR)
+        return;
+    if (ncortar == 0)
+        atexit(cortar_sesiones);
+    snprintf(cortar_cadena[ncortar], sizeof cortar_cadena[ncortar], "%s", b->servidor);
+    snprintf(cortar_base[ncortar], sizeof cortar_base[ncortar], "%s", b->nombre);
+    ncortar++;
+}
+
 int base_lanzar(const base_t *b, const char *const *args, int valgrind, double limite_s,
                 cal_proceso_t **p)
 {
@@ -479,6 +529,17 @@ int base_lanzar(const base_t *b, const char *const *args, int valgrind, double l
     if (usado > 0 && (size_t)usado < sizeof orden)
         snprintf(orden + usado, sizeof orden - (size_t)usado, " '%.*spassword=…%s'", hasta,
                  b->conexion, resto != NULL ? resto : "");
+    /* El clúster entero (la carpeta de la del socket: datos/, registro/, socket/) cuenta
+     * contra la cuota de disco mientras el programa vive: sus tablas no tienen tope en
+     * PostgreSQL. */
+    char cluster[sizeof b->carpeta];
+    snprintf(cluster, sizeof cluster, "%s", b->carpeta);
+    char *barra = strrchr(cluster, '/');
+    if (barra != NULL && barra != cluster) {
+        *barra = '\0';
+        cal_cuota_vigilar(cluster, "la carpeta de datos de su PostgreSQL");
+    }
+    cortar_al_salir(b);
     const char *carpetas[] = {b->carpeta, NULL};
     cal_lanzamiento_t l = {
         .args = todos, .limite_s = limite_s, .valgrind = valgrind, .carpetas = carpetas};
@@ -626,7 +687,12 @@ long long base_esperar_secuencial(PGconn *c, cal_proceso_t *p, int n)
     long long pid = -1;
     uint64_t hasta = cal_ahora_ms() + 15000;
     while (pid < 0 && cal_ahora_ms() < hasta && !cal_termino(p)) {
-        pid = base_entero(c, "SELECT min(pid) FROM calif.registro WHERE id > $1::int", desde, NULL);
+        /* calif.registro con la tabla del calificador; calif.texto con la del programa (sin
+         * proceso: 0). */
+        pid = base_entero(c,
+                          "SELECT coalesce((SELECT min(pid) FROM calif.registro WHERE id > $1::int), "
+                          "(SELECT 0 FROM calif.texto WHERE id > $1::int LIMIT 1))",
+                          desde, NULL);
         if (pid < 0)
             cal_esperar(20);
     }
@@ -643,6 +709,17 @@ int base_filas_sorpresa(PGconn *c, int n)
     snprintf(base, sizeof base, "%d", 2 * n + 1 + (int)(rand_r(&semilla) % 5000));
     snprintf(cuantas, sizeof cuantas, "%d", k);
     snprintf(sal, sizeof sal, "%u", rand_r(&semilla) % 100000);
+    /* Como el papel del programa (SET ROLE): con la tabla del programa (la de «filas»), un
+     * disparador o una regla suyos correrían con los privilegios de quien inserta. Los del
+     * calificador miran session_user, que sigue siendo admin: ni frenan ni apuntan estas. */
+    PGresult *rol = PQexec(c, "SET ROLE curso");
+    int con_rol = PQresultStatus(rol) == PGRES_COMMAND_OK;
+    PQclear(rol);
+    if (!con_rol) {
+        cal_esperado("añadir las filas sorpresa");
+        cal_obtenido("error del calificador: SET ROLE curso: %s", PQerrorMessage(c));
+        return -1;
+    }
     PGresult *r =
         PQexecParams(c,
                      "INSERT INTO public.usuarios (id, nombre, correo) SELECT $1::int + i * 7, "
@@ -659,6 +736,7 @@ int base_filas_sorpresa(PGconn *c, int n)
         cal_obtenido("error del calificador: %s", PQerrorMessage(c));
     }
     PQclear(r);
+    PQclear(PQexec(c, "RESET ROLE"));
     return ok ? k : -1;
 }
 
@@ -694,7 +772,69 @@ static int es_conexion_propia(const char *mensaje)
     return a != NULL && (a[sizeof app - 1] == '\0' || a[sizeof app - 1] == ' ');
 }
 
-static void registro_leer(const base_t *b, sentencias_t *s, FILE *f, regex_t *pegado)
+/* Las 10 consultas tal como las da el enunciado (el programa no lee otras tablas que la suya:
+ * sin «public.»), y el parámetro de las que lo llevan (%d: n). */
+static const char *const ENUNCIADO[10] = {
+    "SELECT count(*) FROM usuarios",
+    "SELECT min(id) || ' ' || max(id) FROM usuarios",
+    "SELECT nombre FROM usuarios WHERE id = $1::integer",
+    "SELECT count(*) FROM usuarios WHERE correo LIKE 'u1%'",
+    "SELECT count(DISTINCT correo) FROM usuarios",
+    "SELECT sum(id) FROM usuarios",
+    "SELECT max(length(nombre)) FROM usuarios",
+    "SELECT count(*) FROM usuarios WHERE id % 2 = 0",
+    "SELECT correo FROM usuarios ORDER BY id DESC LIMIT 1",
+    "SELECT count(*) FROM usuarios WHERE nombre LIKE $1",
+};
+static const char *const ENUNCIADO_PARAMETRO[10] = {
+    NULL, NULL, "parameters: $1 = '%d'", NULL, NULL,
+    NULL, NULL, NULL,                    NULL, "parameters: $1 = '%%O''Higgins%%'"};
+
+/* `sql` sin espacios repetidos ni al principio o al final, sin «public.» y sin el «;» final. */
+static void normalizar(const char *sql, char *dst, size_t tam)
+{
+    size_t j = 0;
+    int espacio = 0;
+    for (const char *c = sql; *c != '\0' && j + 1 < tam; c++) {
+        if (strncmp(c, "public.", 7) == 0) {
+            c += 6;
+            continue;
+        }
+        if (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r') {
+            espacio = j > 0;
+            continue;
+        }
+        if (espacio && j + 2 < tam)
+            dst[j++] = ' ';
+        espacio = 0;
+        dst[j++] = *c;
+    }
+    while (j > 0 && dst[j - 1] == ';')
+        j--;
+    dst[j] = '\0';
+}
+
+/* Qué consulta k (0…9) del enunciado es la sentencia `sql` con los parámetros `detalle` (la
+ * línea «parameters: …» del registro), o -1: el texto, salvo espacios y mayúsculas, y el valor
+ * de su parámetro. Una sola lectura de la tabla entera no es ninguna de las 10: cada CONSULTA
+ * tiene que salir de su propia sentencia. */
+static int consulta_del_enunciado(const char *sql, const char *detalle, int n)
+{
+    char norm[512];
+    normalizar(sql, norm, sizeof norm);
+    for (int k = 0; k < 10; k++) {
+        if (strcasecmp(norm, ENUNCIADO[k]) != 0)
+            continue;
+        if (ENUNCIADO_PARAMETRO[k] == NULL)
+            return k;
+        char esperado[96];
+        snprintf(esperado, sizeof esperado, ENUNCIADO_PARAMETRO[k], n);
+        return detalle != NULL && strcmp(detalle, esperado) == 0 ? k : -1;
+    }
+    return -1;
+}
+
+static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, regex_t *pegado)
 {
     memset(s, 0, sizeof *s);
     int pids_antes[512], n_antes = 0, marca = 0;
@@ -722,7 +862,14 @@ static void registro_leer(const base_t *b, sentencias_t *s, FILE *f, regex_t *pe
                            strstr(sql, "information_schema") == NULL;
             if (suya && !marca && n_antes < 512)
                 pids_antes[n_antes++] = pid;
+            int k = consulta ? consulta_del_enunciado(
+                                   sql, json_string_value(json_object_get(l, "detail")), n)
+                             : -1;
+            if (k >= 0)
+                s->hechas_siempre |= 1u << k;
             if (consulta && marca) {
+                if (k >= 0)
+                    s->hechas |= 1u << k;
                 s->despues++;
                 int vieja = 0;
                 for (int i = 0; i < n_antes; i++)
@@ -734,9 +881,10 @@ static void registro_leer(const base_t *b, sentencias_t *s, FILE *f, regex_t *pe
         }
         json_decref(l);
     }
+    s->marca = marca;
 }
 
-int base_sentencias(const base_t *b, sentencias_t *s)
+int base_sentencias(const base_t *b, int n, sentencias_t *s)
 {
     const char *ruta = getenv("CAL12_SENTENCIAS");
     regex_t pegado;
@@ -752,9 +900,10 @@ int base_sentencias(const base_t *b, sentencias_t *s)
     for (int intento = 0; intento < 15 && !ok; intento++) {
         FILE *f = fopen(ruta, "r");
         if (f != NULL) {
-            registro_leer(b, s, f, &pegado);
+            registro_leer(b, n, s, f, &pegado);
             fclose(f);
-            ok = s->despues >= 10;
+            /* Sin filas sorpresa (perezoso), basta con las 10 en cualquier momento. */
+            ok = s->marca ? s->despues >= 10 && s->hechas == 0x3ffu : s->hechas_siempre == 0x3ffu;
         }
         if (!ok)
             cal_esperar(200);
@@ -777,7 +926,7 @@ static const char *const CONSULTAS[10] = {
     "SELECT count(*) FROM public.usuarios WHERE nombre LIKE '%O''Higgins%'",
 };
 
-int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n)
+int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n, int en_orden)
 {
     PGconn *c = conectar(b->admin);
     if (c == NULL)
@@ -799,13 +948,21 @@ int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n)
         PQclear(r);
         /* La k-ésima línea CONSULTA de la salida, no la que lleve el número k: el enunciado
          * pide las 10 en orden de k, cuando hayan terminado todas (no según van llegando). */
-        char linea[400];
-        int pos = cal_linea(cal_salida(p), "CONSULTA", NULL, k, linea, sizeof linea);
+        char linea[400], numero[8];
+        snprintf(numero, sizeof numero, "%d", k + 1);
+        int pos = en_orden ? cal_linea(cal_salida(p), "CONSULTA", NULL, k, linea, sizeof linea)
+                           : cal_linea(cal_salida(p), "CONSULTA", numero, 0, linea, sizeof linea);
         if (pos < 0 || strcmp(linea, esperada) != 0) {
-            cal_esperado("como línea CONSULTA número %d, «%s» (el resultado de la consulta %d "
-                         "sobre la tabla final; las 10, en orden de k)",
-                         k + 1, esperada, k + 1);
-            if (pos < 0)
+            if (en_orden)
+                cal_esperado("como línea CONSULTA número %d, «%s» (el resultado de la consulta %d "
+                             "sobre la tabla final; las 10, en orden de k)",
+                             k + 1, esperada, k + 1);
+            else
+                cal_esperado("«%s» (el resultado de la consulta %d sobre la tabla final)",
+                             esperada, k + 1);
+            if (pos < 0 && !en_orden)
+                cal_obtenido("no hay ninguna línea «CONSULTA %d …»", k + 1);
+            else if (pos < 0)
                 cal_obtenido("solo hay %d líneas CONSULTA", k);
             else
                 cal_obtenido("«%s»", linea);

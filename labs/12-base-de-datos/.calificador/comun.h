@@ -150,29 +150,36 @@ int solape_maximo(const insercion_t *v, int n, int desde, int hasta);
 double duracion(const insercion_t *v, int n, int desde, int hasta);
 
 /* Espera (hasta 15 s o a que el programa acabe) a que empiece la fase secuencial: la primera
- * inserción con id > n en calif.registro. Devuelve el proceso del servidor que la hizo, o -1. */
+ * inserción con id > n en calif.registro (o, con la tabla del programa, en calif.texto).
+ * Devuelve el proceso del servidor que la hizo (0 en calif.texto, que no lo apunta), o -1. */
 long long base_esperar_secuencial(PGconn *c, cal_proceso_t *p, int n);
 
-/* Añade a usuarios, por la conexión `c` del calificador, entre 3 y 9 filas al azar (ids por
- * encima de 2n): las consultas, que el programa lanza después de la fase secuencial, dan otro
- * resultado que nadie puede saber de antemano. Cuántas añadió, o -1 (explicado). */
+/* Añade a usuarios, por la conexión `c` del calificador y con el papel del programa (SET
+ * ROLE curso), entre 3 y 9 filas al azar (ids por encima de 2n): las consultas, que el programa
+ * lanza después de la fase secuencial, dan otro resultado que nadie puede saber de antemano.
+ * Cuántas añadió, o -1 (explicado). */
 int base_filas_sorpresa(PGconn *c, int n);
 
 /* Lo que el registro de sentencias del servidor (log_statement = all, en JSON) dice de las
  * consultas del programa (SELECT … usuarios, application_name basedatos) en la base b: cuántas
- * ejecutó después de que el calificador añadiera sus filas sorpresa, cuántas de ellas por un
- * proceso del servidor que no había hecho nada antes (una conexión nueva), y la primera con un
- * valor pegado en el texto. 0 si no se pudo leer (explicado). */
+ * ejecutó después de que el calificador añadiera sus filas sorpresa, cuáles de las 10 del
+ * enunciado eran (su texto y, en la 3 y la 10, su parámetro, con -n `n`), cuántas de ellas por
+ * un proceso del servidor que no había hecho nada antes (una conexión nueva), y la primera con
+ * un valor pegado en el texto. 0 si no se pudo leer (explicado). */
 typedef struct {
     int despues, nuevas;
+    unsigned hechas; /* bit k: la consulta k+1 del enunciado corrió después de las sorpresa */
+    unsigned hechas_siempre; /* lo mismo, en cualquier momento */
+    int marca;               /* el calificador añadió filas sorpresa */
     int conexiones; /* conexiones del programa que el servidor autorizó (log_connections) */
     char pegada[300];
 } sentencias_t;
-int base_sentencias(const base_t *b, sentencias_t *s);
+int base_sentencias(const base_t *b, int n, sentencias_t *s);
 
 /* Comprueba que la salida tiene las 10 CONSULTA con lo que esas consultas dan sobre la
- * tabla (calculado aquí, sobre la base b). 1 si cuadran. */
-int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n);
+ * tabla (calculado aquí, sobre la base b); con `en_orden`, la k-ésima línea CONSULTA es la de
+ * k (si no, la que lleva el número k). 1 si cuadran. */
+int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n, int en_orden);
 
 /* Nombre y correo de la fila i según el enunciado. */
 void fila_esperada(int i, char *nombre, size_t tn, char *correo, size_t tc);
