@@ -248,8 +248,8 @@ int arbol_crear(int raiz, const char *rel, int flags, mode_t modo)
     int r = 0;
     if (unlinkat(dir, nombre, 0) < 0 && errno != ENOENT)
         r = -errno;
-    int fd = r < 0 ? r
-                   : openat(dir, nombre, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, modo);
+    int fd =
+        r < 0 ? r : openat(dir, nombre, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, modo);
     if (fd < 0 && r == 0)
         r = -errno;
     close(dir);

@@ -38,8 +38,7 @@ static PGconn *conectar(const char *cadena)
     PGconn *x = PQconnectStart(cadena);
     PostgresPollingStatusType st = PGRES_POLLING_WRITING;
     uint64_t hasta = uv_hrtime() + 3000000000u;
-    while (x != NULL && st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED &&
-           uv_hrtime() < hasta)
+    while (x != NULL && st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED && uv_hrtime() < hasta)
         st = PQconnectPoll(x);
     return x;
 }

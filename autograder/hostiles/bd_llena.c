@@ -1,11 +1,11 @@
 /* bd_llena.c — entrega hostil del laboratorio 12: llena el disco a través de PostgreSQL. Con los
  * medios del laboratorio (bd_conectar y bd_consultar sobre libuv), en las ejecuciones -n 40 -p 5
  * crea su propia tabla y le mete filas de 4 MiB (un md5 al azar repetido, guardado sin
- * comprimir) por 4 conexiones a la vez, sin parar. Lo escribe el servidor, como el usuario del servidor y en la
- * carpeta de datos del clúster: fuera de la carpeta de la verificación. Antes escribía 542 MiB
- * por ejecución sin que la cuota de disco (lib/cuota.c) lo viera; ahora la verificación mide
- * también la carpeta del clúster: se para al pasar de 256 MiB y la verificación falla con el
- * mensaje de la cuota. Las demás ejecuciones salen con 1 sin hacer nada.
+ * comprimir) por 4 conexiones a la vez, sin parar. Lo escribe el servidor, como el usuario del
+ * servidor y en la carpeta de datos del clúster: fuera de la carpeta de la verificación. Antes
+ * escribía 542 MiB por ejecución sin que la cuota de disco (lib/cuota.c) lo viera; ahora la
+ * verificación mide también la carpeta del clúster: se para al pasar de 256 MiB y la verificación
+ * falla con el mensaje de la cuota. Las demás ejecuciones salen con 1 sin hacer nada.
  */
 #include "curso/bd.h"
 
@@ -22,8 +22,7 @@
  * 25 s que espera una verificación). */
 static const char *const PREPARAR = "CREATE TABLE IF NOT EXISTS relleno (x text)";
 static const char *const SIN_COMPRIMIR = "ALTER TABLE relleno ALTER COLUMN x SET STORAGE EXTERNAL";
-static const char *const LLENAR =
-    "INSERT INTO relleno SELECT repeat(md5(random()::text), 131072)";
+static const char *const LLENAR = "INSERT INTO relleno SELECT repeat(md5(random()::text), 131072)";
 
 static void otra(bd_conexion_t *c, int estado, PGresult *res, void *datos)
 {

@@ -15,8 +15,7 @@
 #include <string.h>
 #include <uv.h>
 
-static const char *const INSERTAR =
-    "INSERT INTO usuarios (id, nombre, correo) VALUES ($1, $2, $3)";
+static const char *const INSERTAR = "INSERT INTO usuarios (id, nombre, correo) VALUES ($1, $2, $3)";
 
 static uv_loop_t *bucle;
 static const char *cadena;

@@ -60,9 +60,8 @@ static long sl_libc6(long nr, long a, long b, long c, long d, long e, long f)
     static const struct {
         long nr;
         const char *nombre;
-    } tabla[] = {{41, "socket"},         {49, "bind"},      {50, "listen"},
-                 {288, "accept4"},       {291, "epoll_create1"}, {233, "epoll_ctl"},
-                 {232, "epoll_wait"},    {0, NULL}};
+    } tabla[] = {{41, "socket"},         {49, "bind"},       {50, "listen"},      {288, "accept4"},
+                 {291, "epoll_create1"}, {233, "epoll_ctl"}, {232, "epoll_wait"}, {0, NULL}};
     static void *funciones[8];
     for (int i = 0; tabla[i].nombre != NULL; i++) {
         if (tabla[i].nr != nr)

@@ -48,8 +48,7 @@ static void hm_volver(uv_fs_t *r)
         }
 }
 
-static int hm_leer(uv_loop_t *l, uv_fs_t *r, uv_file f, const uv_buf_t *b, int64_t o,
-                   uv_fs_cb cb)
+static int hm_leer(uv_loop_t *l, uv_fs_t *r, uv_file f, const uv_buf_t *b, int64_t o, uv_fs_cb cb)
 {
     long n = 0;
     if (hm_ctx == 0)

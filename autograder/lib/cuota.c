@@ -131,10 +131,10 @@ static uint64_t medir_carpeta(int dir, dev_t disp, int nivel, uint64_t tope)
             break;
         }
         int sub = arbol_abrir(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY);
-        uint64_t dentro = sub >= 0          ? medir_carpeta(sub, disp, nivel + 1, tope - total)
-                          : sub == -ENOENT  ? 0
-                          : ciega(&st)      ? 0
-                                            : CUOTA_INMEDIBLE;
+        uint64_t dentro = sub >= 0         ? medir_carpeta(sub, disp, nivel + 1, tope - total)
+                          : sub == -ENOENT ? 0
+                          : ciega(&st)     ? 0
+                                           : CUOTA_INMEDIBLE;
         total =
             dentro == CUOTA_INMEDIBLE || total + dentro < total ? CUOTA_INMEDIBLE : total + dentro;
     }

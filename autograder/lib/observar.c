@@ -48,7 +48,7 @@
  * de cada instrucción (-i): todo lo que el programa pide pasa por valgrind, que hace las
  * llamadas desde su propio binario; una llamada desde otro sitio es código que valgrind no
  * instrumenta (lib/valgrind.c). Son unas 100 paradas más por ejecución (sus mmap). */
-#define LLAMADAS_VALGRIND                                                                      \
+#define LLAMADAS_VALGRIND                                                                          \
     LLAMADAS_MINIMAS ",exit,exit_group,mmap,mprotect,pkey_mprotect,remap_file_pages"
 
 const char *observar_carpeta(void)
@@ -115,9 +115,9 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
      * que no la pide, una llamada parada con TRACE sigue adelante. */
     const char *nombradas = filtro_nombradas();
     snprintf(llamadas, sizeof llamadas, "trace=%s%s%s",
-             valgrind                                  ? LLAMADAS_VALGRIND
+             valgrind                                ? LLAMADAS_VALGRIND
              : pedidas != NULL && pedidas[0] != '\0' ? pedidas
-                                                      : LLAMADAS_MINIMAS,
+                                                     : LLAMADAS_MINIMAS,
              nombradas[0] != '\0' ? "," : "", nombradas);
     snprintf(inyectar, sizeof inyectar, "inject=%s:error=ENOSYS", nombradas);
     /* Con la dirección de cada llamada parada (-i): desde dónde se hizo, libc o el propio

@@ -118,9 +118,9 @@ static int tramos_herramienta(const char *ruta, unsigned long ini[], unsigned lo
         return 0;
     Elf64_Ehdr e;
     int n = 0;
-    if (pread(fd, &e, sizeof e, 0) == (ssize_t)sizeof e && memcmp(e.e_ident, ELFMAG, SELFMAG) == 0 &&
-        e.e_ident[EI_CLASS] == ELFCLASS64 && e.e_type == ET_EXEC &&
-        e.e_phentsize == sizeof(Elf64_Phdr) && e.e_phnum < 64) {
+    if (pread(fd, &e, sizeof e, 0) == (ssize_t)sizeof e &&
+        memcmp(e.e_ident, ELFMAG, SELFMAG) == 0 && e.e_ident[EI_CLASS] == ELFCLASS64 &&
+        e.e_type == ET_EXEC && e.e_phentsize == sizeof(Elf64_Phdr) && e.e_phnum < 64) {
         for (int i = 0; i < e.e_phnum && n < MAX_TRAMOS; i++) {
             Elf64_Phdr ph;
             if (pread(fd, &ph, sizeof ph, (off_t)(e.e_phoff + (Elf64_Off)i * sizeof ph)) !=

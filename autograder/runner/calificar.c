@@ -166,13 +166,13 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
      * strace escribe los iovec (lib/observar.c). */
     e->entrada = texto_formato("CALIF_OBSERVAR_ENTRADA=%d", lab->nreglas > 0);
     /* 2: además la pila de cada llamada parada (strace -k, runner/conducta.c). */
-    e->origen = conducta_pila(lab)     ? "CALIF_OBSERVAR_ORIGEN=2"
+    e->origen = conducta_pila(lab)  ? "CALIF_OBSERVAR_ORIGEN=2"
                 : conducta_origen() ? "CALIF_OBSERVAR_ORIGEN=1"
                                     : "CALIF_OBSERVAR_ORIGEN=0";
     /* Las pruebas fuerzan así el camino sin openat2 de base/arbol.c (el de un núcleo < 5.6). */
     const char *sin = getenv("CALIF_SIN_OPENAT2");
-    e->sin_openat2 = sin != NULL && strcmp(sin, "1") == 0 ? "CALIF_SIN_OPENAT2=1"
-                                                          : "CALIF_SIN_OPENAT2=0";
+    e->sin_openat2 =
+        sin != NULL && strcmp(sin, "1") == 0 ? "CALIF_SIN_OPENAT2=1" : "CALIF_SIN_OPENAT2=0";
     /* Lo que el laboratorio añade a la lista de permitidos del filtro (lib/lanzar.c). */
     e->permitidas = texto_dup("CALIF_LLAMADAS=");
     for (int i = 0; i < lab->nllamadas; i++) {

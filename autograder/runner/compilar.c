@@ -240,8 +240,8 @@ static int revisar_medios(contexto_t *x, lab_t *lab, char **fuentes_c, char **ob
         if (snprintf(ruta, sizeof ruta, "%s/%s", x->fuentes, nombre) >= (int)sizeof ruta)
             continue;
         struct stat st; /* solo archivos normales: un enlace no lleva a uno ajeno */
-        char *texto = lstat(ruta, &st) == 0 && S_ISREG(st.st_mode) ? archivos_leer(ruta, 4u << 20)
-                                                                  : NULL;
+        char *texto =
+            lstat(ruta, &st) == 0 && S_ISREG(st.st_mode) ? archivos_leer(ruta, 4u << 20) : NULL;
         if (texto != NULL)
             malo |= medios_juzgar_fuente(lab, nombre, texto, &lab->medios);
         free(texto);

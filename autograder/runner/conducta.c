@@ -1364,9 +1364,8 @@ int conducta_probar(char *motivo_txt, size_t tam)
     /* La pila (-k) solo la da un strace construido con libdw o libunwind (el de Debian sí). */
     pila_ok = 0;
     if (origen_ok) {
-        const char *argk[] = {strace,       "-f",        "-qq", "-k", "--seccomp-bpf",
-                              "-e",         "trace=execve", "-o",  "/dev/null", "--",
-                              "/bin/true",  NULL};
+        const char *argk[] = {strace,         "-f", "-qq",       "-k", "--seccomp-bpf", "-e",
+                              "trace=execve", "-o", "/dev/null", "--", "/bin/true",     NULL};
         orden_t k = {.argv = argk,
                      .entorno = entorno,
                      .limite_s = 20,

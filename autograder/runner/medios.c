@@ -113,13 +113,27 @@ static const char *const archivos_bloqueantes[] = {"open",
  * PQgetResult no está: sin PQisBusy espera, pero con él es la forma asíncrona; eso lo ve la
  * observación (un poll en el hilo del bucle, runner/conducta.c). Los lo_* (objetos grandes)
  * van todos por PQfn, que también espera: el prefijo. */
-static const char *const libpq_bloqueante[] = {
-    "PQconnectdb",        "PQconnectdbParams", "PQsetdbLogin",     "PQreset",
-    "PQping",             "PQpingParams",      "PQexec",           "PQexecParams",
-    "PQexecPrepared",     "PQprepare",         "PQdescribePrepared", "PQdescribePortal",
-    "PQclosePrepared",    "PQclosePortal",     "PQcancel",         "PQrequestCancel",
-    "PQfn",               "PQgetline",         "PQputline",        "PQendcopy",
-    NULL};
+static const char *const libpq_bloqueante[] = {"PQconnectdb",
+                                               "PQconnectdbParams",
+                                               "PQsetdbLogin",
+                                               "PQreset",
+                                               "PQping",
+                                               "PQpingParams",
+                                               "PQexec",
+                                               "PQexecParams",
+                                               "PQexecPrepared",
+                                               "PQprepare",
+                                               "PQdescribePrepared",
+                                               "PQdescribePortal",
+                                               "PQclosePrepared",
+                                               "PQclosePortal",
+                                               "PQcancel",
+                                               "PQrequestCancel",
+                                               "PQfn",
+                                               "PQgetline",
+                                               "PQputline",
+                                               "PQendcopy",
+                                               NULL};
 static const char *const ninguno[] = {NULL};
 
 static const grupo_t grupos[] = {
@@ -307,7 +321,8 @@ static int cabecera_valgrind(const char *fuente, char *vista, size_t tam)
                 q++;
             size_t resto = (size_t)(p + largo - q);
             if (resto > 7 && strncmp(q, "include", 7) == 0 &&
-                (memmem(q, resto, "valgrind", 8) != NULL || memmem(q, resto, "memcheck", 8) != NULL)) {
+                (memmem(q, resto, "valgrind", 8) != NULL ||
+                 memmem(q, resto, "memcheck", 8) != NULL)) {
                 snprintf(vista, tam, "#%.*s", (int)(resto < 100 ? resto : 100), q);
                 return 1;
             }
@@ -378,8 +393,7 @@ int medios_juzgar(const lab_t *lab, const char *archivo, const char *nm, const c
     return malos > 0;
 }
 
-int medios_juzgar_fuente(const lab_t *lab, const char *archivo, const char *fuente,
-                         char **informe)
+int medios_juzgar_fuente(const lab_t *lab, const char *archivo, const char *fuente, char **informe)
 {
     char vista[128];
     for (int g = 0; g < lab->nprohibidos; g++) {

@@ -255,8 +255,7 @@ int medios_juzgar(const lab_t *lab, const char *archivo, const char *nm, const c
                   char **informe);
 /* Lo que se ve en el texto de un fuente del estudiante: una cabecera de valgrind con
  * llamadas_directas prohibido. 1 si lo usa (con el porqué en *informe). */
-int medios_juzgar_fuente(const lab_t *lab, const char *archivo, const char *fuente,
-                         char **informe);
+int medios_juzgar_fuente(const lab_t *lab, const char *archivo, const char *fuente, char **informe);
 /* Los símbolos requeridos que no aparecen en `nm_todos` («a, b»; memoria nueva) o NULL. */
 char *medios_faltan(const lab_t *lab, const char *nm_todos);
 

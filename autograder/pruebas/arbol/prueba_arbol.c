@@ -74,8 +74,7 @@ int main(int argc, char **argv)
               "abrir un enlace al final da -ELOOP");
     comprobar(arbol_abrir(raiz, "a_fuera/victima", O_RDONLY) == -ELOOP,
               "abrir a través de un enlace a una carpeta da -ELOOP");
-    comprobar(arbol_abrir(raiz, "sub/../../fuera/victima", O_RDONLY) == -EXDEV,
-              "«..» da -EXDEV");
+    comprobar(arbol_abrir(raiz, "sub/../../fuera/victima", O_RDONLY) == -EXDEV, "«..» da -EXDEV");
     comprobar(arbol_abrir(raiz, victima, O_RDONLY) == -EXDEV, "una ruta absoluta da -EXDEV");
     comprobar(arbol_abrir(raiz, "a_fuera", O_RDONLY | O_DIRECTORY) == -ELOOP,
               "abrir como carpeta un enlace a una carpeta da -ELOOP");
@@ -131,8 +130,7 @@ int main(int argc, char **argv)
     if (fd >= 0)
         close(fd);
     comprobar(arbol_carpeta(raiz, "hondo/cerrada", 0) == 0, "mkdir de una carpeta cerrada");
-    comprobar(arbol_borrar(raiz, "a_fuera") == 0 &&
-                  arbol_estado(raiz, "a_fuera", &st) == -ENOENT,
+    comprobar(arbol_borrar(raiz, "a_fuera") == 0 && arbol_estado(raiz, "a_fuera", &st) == -ENOENT,
               "borrar un enlace a una carpeta quita el enlace");
     comprobar(arbol_borrar(raiz, "hondo") == 0 && arbol_estado(raiz, "hondo", &st) == -ENOENT,
               "borrar un árbol de 80 niveles con una carpeta cerrada");

@@ -163,7 +163,8 @@ int main(int argc, char **argv)
     if (tty < 0) {
         /* Sin terminal (CI, una tubería, un servicio): no hay nada que atar. */
         execvp(argv[1], argv + 1);
-        fprintf(stderr, "mientras-terminal: no se pudo ejecutar %s: %s\n", argv[1], strerror(errno));
+        fprintf(stderr, "mientras-terminal: no se pudo ejecutar %s: %s\n", argv[1],
+                strerror(errno));
         return 127;
     }
     prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -183,7 +184,8 @@ int main(int argc, char **argv)
     if (orden == 0) {
         sigprocmask(SIG_SETMASK, &antes, NULL);
         execvp(argv[1], argv + 1);
-        fprintf(stderr, "mientras-terminal: no se pudo ejecutar %s: %s\n", argv[1], strerror(errno));
+        fprintf(stderr, "mientras-terminal: no se pudo ejecutar %s: %s\n", argv[1],
+                strerror(errno));
         _exit(127);
     }
     /* Ctrl+C y Ctrl+\ llegan también a ORDEN, que está en el mismo grupo: que decida ella. */

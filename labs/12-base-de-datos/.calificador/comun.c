@@ -689,10 +689,11 @@ long long base_esperar_secuencial(PGconn *c, cal_proceso_t *p, int n)
     while (pid < 0 && cal_ahora_ms() < hasta && !cal_termino(p)) {
         /* calif.registro con la tabla del calificador; calif.texto con la del programa (sin
          * proceso: 0). */
-        pid = base_entero(c,
-                          "SELECT coalesce((SELECT min(pid) FROM calif.registro WHERE id > $1::int), "
-                          "(SELECT 0 FROM calif.texto WHERE id > $1::int LIMIT 1))",
-                          desde, NULL);
+        pid =
+            base_entero(c,
+                        "SELECT coalesce((SELECT min(pid) FROM calif.registro WHERE id > $1::int), "
+                        "(SELECT 0 FROM calif.texto WHERE id > $1::int LIMIT 1))",
+                        desde, NULL);
         if (pid < 0)
             cal_esperar(20);
     }
@@ -786,9 +787,16 @@ static const char *const ENUNCIADO[10] = {
     "SELECT correo FROM usuarios ORDER BY id DESC LIMIT 1",
     "SELECT count(*) FROM usuarios WHERE nombre LIKE $1",
 };
-static const char *const ENUNCIADO_PARAMETRO[10] = {
-    NULL, NULL, "parameters: $1 = '%d'", NULL, NULL,
-    NULL, NULL, NULL,                    NULL, "parameters: $1 = '%%O''Higgins%%'"};
+static const char *const ENUNCIADO_PARAMETRO[10] = {NULL,
+                                                    NULL,
+                                                    "parameters: $1 = '%d'",
+                                                    NULL,
+                                                    NULL,
+                                                    NULL,
+                                                    NULL,
+                                                    NULL,
+                                                    NULL,
+                                                    "parameters: $1 = '%%O''Higgins%%'"};
 
 /* `sql` sin espacios repetidos ni al principio o al final, sin «public.» y sin el «;» final. */
 static void normalizar(const char *sql, char *dst, size_t tam)
@@ -958,8 +966,8 @@ int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n, int en_orden)
                              "sobre la tabla final; las 10, en orden de k)",
                              k + 1, esperada, k + 1);
             else
-                cal_esperado("«%s» (el resultado de la consulta %d sobre la tabla final)",
-                             esperada, k + 1);
+                cal_esperado("«%s» (el resultado de la consulta %d sobre la tabla final)", esperada,
+                             k + 1);
             if (pos < 0 && !en_orden)
                 cal_obtenido("no hay ninguna línea «CONSULTA %d …»", k + 1);
             else if (pos < 0)
