@@ -985,73 +985,15 @@ echo "── «reglas_traza» mal escritas: el lector del manifiesto las rechaza
 # Una regla de la traza quita una verificación (runner/conducta.c): una mal escrita no puede
 # quedarse en nada sin decirlo. Cada variante del lab.json del 08 debe dar el código 3 y el
 # motivo; el lab.json tal cual, 0 (si no, la prueba no distingue nada).
-reglas_probar() { # nombre, texto esperado en el error, código python que cambia d
-  local arbol="$TMP/reglas-$1"
-  mkdir -p "$arbol/labs/08-contador-palabras"
-  python3 - "labs/08-contador-palabras/lab.json" "$arbol/labs/08-contador-palabras/lab.json" "$3" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-exec(sys.argv[3])
-json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False, indent=2)
-PY
-  local err rc
-  err=$("$CALIFICAR" --raiz "$arbol" --lista 2>&1 >/dev/null)
-  rc=$?
-  if [ -z "$2" ]; then
-    if [ "$rc" = 0 ]; then bien "reglas_traza: $1 se acepta"; else mal "reglas-$1" "reglas_traza: $1 se rechazó (rc=$rc): $err"; fi
-  elif [ "$rc" = 3 ] && [[ "$err" == *"reglas_traza"*"$2"* ]]; then
-    bien "reglas_traza: $1 se rechaza («$2»)"
-  else
-    mal "reglas-$1" "reglas_traza: $1 debía rechazarse con «$2»: rc=$rc, $err"
-  fi
-}
-reglas_probar la_del_08 "" "assert d['reglas_traza'][0]['verificacion'] == 'memoria'"
-reglas_probar sin_verificacion "no es una verificación" "d['reglas_traza'][0]['verificacion'] = 'no_existe'"
-reglas_probar de_compila "no es una verificación" "d['reglas_traza'][0]['verificacion'] = 'compila'"
-reglas_probar bytes_texto "lectura_bytes" "d['reglas_traza'][0]['lectura_bytes'] = '65536'"
-reglas_probar bytes_cero "lectura_bytes" "d['reglas_traza'][0]['lectura_bytes'] = 0"
-reglas_probar clave_de_mas "clave desconocida «bytes»" "d['reglas_traza'][0]['bytes'] = 65536"
-reglas_probar sin_porque "porque" "d['reglas_traza'][0]['porque'] = ''"
-reglas_probar no_lista "lista de 1 a 8" "d['reglas_traza'] = d['reglas_traza'][0]"
-
-echo "── «nucleo» mal escrito: el lector del manifiesto lo rechaza"
-# «nucleo» decide si un medio prohibido deja el laboratorio sin calificar o cuesta solo sus
-# verificaciones (runner/conducta.c): uno mal escrito no puede quedarse en nada sin decirlo.
-nucleo_probar() { # nombre, texto esperado en el error ("" = se acepta), código python que cambia d
-  local arbol="$TMP/nucleo-$1"
-  mkdir -p "$arbol/labs/11-descargas"
-  python3 - "labs/11-descargas/lab.json" "$arbol/labs/11-descargas/lab.json" "$3" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-exec(sys.argv[3])
-json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False, indent=2)
-PY
-  local err rc
-  err=$("$CALIFICAR" --raiz "$arbol" --lista 2>&1 >/dev/null)
-  rc=$?
-  if [ -z "$2" ]; then
-    if [ "$rc" = 0 ]; then bien "nucleo: $1 se acepta"; else mal "nucleo-$1" "nucleo: $1 se rechazó (rc=$rc): $err"; fi
-  elif [ "$rc" = 3 ] && [[ "$err" == *"nucleo"*"$2"* ]]; then
-    bien "nucleo: $1 se rechaza («$2»)"
-  else
-    mal "nucleo-$1" "nucleo: $1 debía rechazarse con «$2»: rc=$rc, $err"
-  fi
-}
-nucleo_probar el_del_11 "" "assert 'descarga_integra' in d['nucleo']"
-nucleo_probar sin_nucleo "" "del d['nucleo']"
-nucleo_probar no_existe "no es una verificación" "d['nucleo'].append('no_existe')"
-nucleo_probar de_compila "no es una verificación" "d['nucleo'].append('compila')"
-nucleo_probar repetida "dos veces" "d['nucleo'].append(d['nucleo'][0])"
-nucleo_probar vacio "lista no vacía" "d['nucleo'] = []"
-nucleo_probar texto "lista no vacía" "d['nucleo'] = 'descarga_integra'"
-
-echo "── «prueba» de cada verificación: el lector del manifiesto la exige"
-# Cada verificación que ejecuta el programa dice qué prueba de fuera del programa respalda su
-# juicio (runner/manifiesto.c): una que no lo dice, o dice algo que no es una prueba, no pasa.
-prueba_probar() { # nombre, texto esperado en el error ("" = se acepta), código python que cambia d
-  local arbol="$TMP/prueba-$1"
-  mkdir -p "$arbol/labs/07-monitor-web"
-  python3 - "labs/07-monitor-web/lab.json" "$arbol/labs/07-monitor-web/lab.json" "$3" <<'PY'
+# manifiesto_probar CLAVE LAB NOMBRE ESPERADO PY: califica la lista de una variante del lab.json
+# de LAB (PY la cambia: `d` es el manifiesto y `v` sus verificaciones por id). ESPERADO vacío:
+# se acepta (el lab.json tal cual, o una variante válida: si no, la prueba no distingue nada);
+# si no, error del instructor (código 3) con CLAVE y ESPERADO en el mensaje.
+manifiesto_probar() {
+  local clave=$1 lab=$2 nombre=$3 esperado=$4 cambio=$5
+  local arbol="$TMP/manifiesto-$clave-$nombre"
+  mkdir -p "$arbol/labs/$lab"
+  python3 - "labs/$lab/lab.json" "$arbol/labs/$lab/lab.json" "$cambio" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 v = {x["id"]: x for x in d["verificaciones"]}
@@ -1061,51 +1003,54 @@ PY
   local err rc
   err=$("$CALIFICAR" --raiz "$arbol" --lista 2>&1 >/dev/null)
   rc=$?
-  if [ -z "$2" ]; then
-    if [ "$rc" = 0 ]; then bien "prueba: $1 se acepta"; else mal "prueba-$1" "prueba: $1 se rechazó (rc=$rc): $err"; fi
-  elif [ "$rc" = 3 ] && [[ "$err" == *"$2"* ]]; then
-    bien "prueba: $1 se rechaza («$2»)"
+  if [ -z "$esperado" ]; then
+    if [ "$rc" = 0 ]; then bien "$clave: $nombre se acepta"; else mal "$clave-$nombre" "$clave: $nombre se rechazó (rc=$rc): $err"; fi
+  elif [ "$rc" = 3 ] && [[ "$err" == *"$clave"* && "$err" == *"$esperado"* ]]; then
+    bien "$clave: $nombre se rechaza («$esperado»)"
   else
-    mal "prueba-$1" "prueba: $1 debía rechazarse con «$2»: rc=$rc, $err"
+    mal "$clave-$nombre" "$clave: $nombre debía rechazarse con «$esperado»: rc=$rc, $err"
   fi
 }
-prueba_probar la_del_07 "" "assert v['sigint']['prueba'][0] == 'registro'"
-prueba_probar sin_prueba "falta «prueba»" "del v['sigint']['prueba']"
-prueba_probar vacia "falta «prueba»" "v['sigint']['prueba'] = []"
-prueba_probar la_salida "no vale («salida»" "v['sigint']['prueba'] = ['salida']"
-prueba_probar repetida "no vale («registro»" "v['sigint']['prueba'] = ['registro', 'registro']"
-prueba_probar en_compila "no lleva «prueba»" "v['compila']['prueba'] = ['codigo']"
+manifiesto_probar reglas_traza 08-contador-palabras la_del_08 "" "assert d['reglas_traza'][0]['verificacion'] == 'memoria'"
+manifiesto_probar reglas_traza 08-contador-palabras sin_verificacion "no es una verificación" "d['reglas_traza'][0]['verificacion'] = 'no_existe'"
+manifiesto_probar reglas_traza 08-contador-palabras de_compila "no es una verificación" "d['reglas_traza'][0]['verificacion'] = 'compila'"
+manifiesto_probar reglas_traza 08-contador-palabras bytes_texto "lectura_bytes" "d['reglas_traza'][0]['lectura_bytes'] = '65536'"
+manifiesto_probar reglas_traza 08-contador-palabras bytes_cero "lectura_bytes" "d['reglas_traza'][0]['lectura_bytes'] = 0"
+manifiesto_probar reglas_traza 08-contador-palabras clave_de_mas "clave desconocida «bytes»" "d['reglas_traza'][0]['bytes'] = 65536"
+manifiesto_probar reglas_traza 08-contador-palabras sin_porque "porque" "d['reglas_traza'][0]['porque'] = ''"
+manifiesto_probar reglas_traza 08-contador-palabras no_lista "lista de 1 a 8" "d['reglas_traza'] = d['reglas_traza'][0]"
+
+echo "── «nucleo» mal escrito: el lector del manifiesto lo rechaza"
+# «nucleo» decide si un medio prohibido deja el laboratorio sin calificar o cuesta solo sus
+# verificaciones (runner/conducta.c): uno mal escrito no puede quedarse en nada sin decirlo.
+manifiesto_probar nucleo 11-descargas el_del_11 "" "assert 'descarga_integra' in d['nucleo']"
+manifiesto_probar nucleo 11-descargas sin_nucleo "" "del d['nucleo']"
+manifiesto_probar nucleo 11-descargas no_existe "no es una verificación" "d['nucleo'].append('no_existe')"
+manifiesto_probar nucleo 11-descargas de_compila "no es una verificación" "d['nucleo'].append('compila')"
+manifiesto_probar nucleo 11-descargas repetida "dos veces" "d['nucleo'].append(d['nucleo'][0])"
+manifiesto_probar nucleo 11-descargas vacio "lista no vacía" "d['nucleo'] = []"
+manifiesto_probar nucleo 11-descargas texto "lista no vacía" "d['nucleo'] = 'descarga_integra'"
+
+echo "── «prueba» de cada verificación: el lector del manifiesto la exige"
+# Cada verificación que ejecuta el programa dice qué prueba de fuera del programa respalda su
+# juicio (runner/manifiesto.c): una que no lo dice, o dice algo que no es una prueba, no pasa.
+manifiesto_probar prueba 07-monitor-web la_del_07 "" "assert v['sigint']['prueba'][0] == 'registro'"
+manifiesto_probar prueba 07-monitor-web sin_prueba "falta «prueba»" "del v['sigint']['prueba']"
+manifiesto_probar prueba 07-monitor-web vacia "falta «prueba»" "v['sigint']['prueba'] = []"
+manifiesto_probar prueba 07-monitor-web la_salida "no vale («salida»" "v['sigint']['prueba'] = ['salida']"
+manifiesto_probar prueba 07-monitor-web repetida "no vale («registro»" "v['sigint']['prueba'] = ['registro', 'registro']"
+manifiesto_probar prueba 07-monitor-web en_compila "no lleva «prueba»" "v['compila']['prueba'] = ['codigo']"
 
 echo "── «llamadas» mal escritas: el lector del manifiesto las rechaza"
 # La lista de permitidos del filtro de la caja (base/filtro.c) se amplía desde lab.json: un
 # nombre que libseccomp no conoce, una siempre prohibida o una con reglas propias abrirían o
 # romperían la caja sin decirlo. Cada variante del lab.json del 09 da el código 3 y el motivo;
 # el lab.json tal cual, 0.
-llamadas_probar() { # nombre, texto esperado en el error, código python que cambia d
-  local arbol="$TMP/llamadas-$1"
-  mkdir -p "$arbol/labs/09-sala-de-chat"
-  python3 - "labs/09-sala-de-chat/lab.json" "$arbol/labs/09-sala-de-chat/lab.json" "$3" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-exec(sys.argv[3])
-json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False, indent=2)
-PY
-  local err rc
-  err=$("$CALIFICAR" --raiz "$arbol" --lista 2>&1 >/dev/null)
-  rc=$?
-  if [ -z "$2" ]; then
-    if [ "$rc" = 0 ]; then bien "llamadas: $1 se acepta"; else mal "llamadas-$1" "llamadas: $1 se rechazó (rc=$rc): $err"; fi
-  elif [ "$rc" = 3 ] && [[ "$err" == *"llamadas"*"$2"* ]]; then
-    bien "llamadas: $1 se rechaza («$2»)"
-  else
-    mal "llamadas-$1" "llamadas: $1 debía rechazarse con «$2»: rc=$rc, $err"
-  fi
-}
-llamadas_probar la_del_09 "" "assert 'listen' in d['llamadas']['permitidas']"
-llamadas_probar desconocida "no es una llamada al sistema que conozca libseccomp" "d['llamadas']['permitidas'].append('no_existe')"
-llamadas_probar prohibida "está siempre prohibida" "d['llamadas']['permitidas'].append('io_submit')"
-llamadas_probar con_reglas "tiene reglas propias" "d['llamadas']['permitidas'].append('mprotect')"
-llamadas_probar clave_de_mas "clave desconocida «prohibidas»" "d['llamadas']['prohibidas'] = []"
-llamadas_probar no_objeto "debe ser un objeto" "d['llamadas'] = ['bind']"
+manifiesto_probar llamadas 09-sala-de-chat la_del_09 "" "assert 'listen' in d['llamadas']['permitidas']"
+manifiesto_probar llamadas 09-sala-de-chat desconocida "no es una llamada al sistema que conozca libseccomp" "d['llamadas']['permitidas'].append('no_existe')"
+manifiesto_probar llamadas 09-sala-de-chat prohibida "está siempre prohibida" "d['llamadas']['permitidas'].append('io_submit')"
+manifiesto_probar llamadas 09-sala-de-chat con_reglas "tiene reglas propias" "d['llamadas']['permitidas'].append('mprotect')"
+manifiesto_probar llamadas 09-sala-de-chat clave_de_mas "clave desconocida «prohibidas»" "d['llamadas']['prohibidas'] = []"
+manifiesto_probar llamadas 09-sala-de-chat no_objeto "debe ser un objeto" "d['llamadas'] = ['bind']"
 
 resumen_final
