@@ -12,7 +12,7 @@
 # sesión), con y sin mientras-terminal: sin él tiene que quedar algo, o la prueba no probaría
 # nada. (Con make, lo que sobrevive depende de en qué punto lo pille el cierre: en una de
 # cada pocas veces quedaba un calificar a medias, adoptado por init.)
-# Última línea: «N passed, M failed».
+# Última línea: «resumen: N comprobaciones, P pasan, F fallan».
 set -u
 RAIZ=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$RAIZ" || exit 1
@@ -108,7 +108,7 @@ caso() {
   matar "$marca"
 }
 
-command -v tmux >/dev/null || { echo "prueba-terminal: falta tmux (make deps)"; echo "0 passed, 1 failed"; exit 1; }
+command -v tmux >/dev/null || { echo "prueba-terminal: falta tmux (make deps)"; echo "resumen: 1 comprobaciones, 0 pasan, 1 fallan"; exit 1; }
 echo "prueba-terminal: cerrar la terminal para todo lo que arrancó"
 puerto=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$TMP/entrega07"
@@ -127,5 +127,5 @@ caso testigo 'sleep 300' algo sh -c "$terca"
   caso practica 'lessons/06-' nada $M practica L=06
   caso servidor 'servidor-practica --puerto' nada $M servidor PUERTO="$puerto"
 }
-echo "$pasan passed, $fallan failed"
+echo "resumen: $((pasan + fallan)) comprobaciones, $pasan pasan, $fallan fallan"
 [ "$fallan" -eq 0 ]
