@@ -238,6 +238,31 @@ int arbol_abrir(int raiz, const char *rel, int flags)
     return resolver(raiz, rel, flags, 0);
 }
 
+char *arbol_leer(int raiz, const char *rel, size_t tope)
+{
+    /* O_NONBLOCK: una FIFO puesta en lugar del archivo no deja a quien lee esperando. */
+    int fd = arbol_abrir(raiz, rel, O_RDONLY | O_NONBLOCK);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    char *buf = NULL;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        buf = malloc(tope + 1);
+    size_t n = 0;
+    while (buf != NULL && n < tope) {
+        ssize_t r = read(fd, buf + n, tope - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (buf != NULL)
+        buf[n] = '\0';
+    return buf;
+}
+
 int arbol_crear(int raiz, const char *rel, int flags, mode_t modo)
 {
     char nombre[NAME_MAX + 1];

@@ -69,6 +69,9 @@
 #define CUOTA_VIGILADAS         4
 #define CUOTA_VIGILADAS_CADA_MS 250
 static char vigiladas[CUOTA_VIGILADAS][PATH_MAX];
+/* Cada una, abierta al pedirla (antes de lanzar): se mide desde ese descriptor, nunca por
+ * su ruta (base/arbol.c). */
+static int vigiladas_fd[CUOTA_VIGILADAS];
 static int nvigiladas;
 static char vigiladas_que[160];
 static uint64_t vigiladas_bytes, vigiladas_ms;
@@ -194,7 +197,7 @@ static uint64_t medir_vigiladas(void)
 {
     uint64_t total = 0;
     for (int i = 0; i < nvigiladas; i++) {
-        int d = open(vigiladas[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int d = arbol_abrir(vigiladas_fd[i], "", O_RDONLY | O_DIRECTORY);
         struct stat st;
         if (d < 0 || fstat(d, &st) < 0) {
             if (d >= 0)
@@ -268,6 +271,10 @@ int cal_cuota_vigilar(const char *ruta, const char *que)
             return 0;
     if (nvigiladas >= CUOTA_VIGILADAS)
         return -ENOSPC;
+    int fd = arbol_raiz(ruta);
+    if (fd < 0)
+        return fd;
+    vigiladas_fd[nvigiladas] = fd;
     snprintf(vigiladas[nvigiladas++], PATH_MAX, "%s", ruta);
     if (que != NULL && que[0] != '\0')
         snprintf(vigiladas_que, sizeof vigiladas_que, "%s", que);
@@ -276,6 +283,8 @@ int cal_cuota_vigilar(const char *ruta, const char *que)
 
 void cuota_reiniciar(void)
 {
+    for (int i = 0; i < nvigiladas; i++)
+        close(vigiladas_fd[i]);
     nvigiladas = 0;
     vigiladas_que[0] = '\0';
     vigiladas_bytes = 0;

@@ -35,6 +35,7 @@ autograder/lib/observar.c:observar_abrir	crea la traza en la carpeta de trazas (
 autograder/lib/observar.c:observar_anotar_entrada	realpath de la raíz de las temporales (de quien califica) y la lista en la carpeta de trazas; el árbol se recorre con arbol_*
 autograder/lib/cuota.c:medir	/proc/<pid>/root/{tmp,dev/shm}: los tmpfs de la caja, que la caja no puede cambiar de sitio (su raíz es de solo lectura); dentro, arbol_*
 autograder/lib/cuota.c:compartida	/tmp, /var/tmp y /dev/shm del sistema (no son de la entrega); lo de dentro, con arbol_* desde su descriptor
+autograder/lib/cuota.c:cal_cuota_vigilar	la carpeta del clúster del 12: la crea el calificador y se abre al pedirla, antes de lanzar (la entrega solo llega a ella por SQL, como el rol curso); se mide siempre desde ese descriptor, con arbol_*
 autograder/lib/temporales.c:temporal_nuevo	crea la raíz de las temporales (mkdtemp bajo TMPDIR, del ejecutor) y la abre antes de lanzar nada: de ahí abajo, arbol_*
 autograder/lib/temporales.c:temporales_borrar	borra la raíz de las temporales desde TMPDIR (del ejecutor): archivos_borrar_arbol, y dentro arbol_borrar
 autograder/runner/compilar.c:abrir_fuentes	abre la carpeta de fuentes antes de compilar (trabajo/NN la acaba de crear quien califica): de ahí abajo, arbol_*

@@ -33,6 +33,7 @@
 typedef struct {
     const compilacion_t *c;
     const char *fuentes;
+    int dir;             /* la carpeta de fuentes, abierta antes de compilar (base/arbol.c) */
     caja_orden_t orden;  /* prefijo de bwrap + orden */
     char *cflags, *libs; /* copias troceadas por orden_partir() (sus trozos van en orden) */
     const char *trozos[400];
@@ -236,12 +237,9 @@ static int revisar_medios(contexto_t *x, lab_t *lab, char **fuentes_c, char **ob
     /* El texto de los archivos del estudiante (.c y .h): una cabecera de valgrind. */
     for (int i = 0; i < lab->narchivos + lab->nextra; i++) {
         const char *nombre = i < lab->narchivos ? lab->archivos[i] : lab->extra[i - lab->narchivos];
-        char ruta[PATH_MAX];
-        if (snprintf(ruta, sizeof ruta, "%s/%s", x->fuentes, nombre) >= (int)sizeof ruta)
-            continue;
-        struct stat st; /* solo archivos normales: un enlace no lleva a uno ajeno */
-        char *texto =
-            lstat(ruta, &st) == 0 && S_ISREG(st.st_mode) ? archivos_leer(ruta, 4u << 20) : NULL;
+        /* Desde el descriptor de fuentes: la compilación en la caja pudo cambiar la carpeta, y
+         * solo se lee un archivo normal (ni un enlace a uno ajeno ni una FIFO). */
+        char *texto = arbol_leer(x->dir, nombre, 4u << 20);
         if (texto != NULL)
             malo |= medios_juzgar_fuente(lab, nombre, texto, &lab->medios);
         free(texto);
@@ -277,6 +275,7 @@ int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes, co
     char *nombres[MAX_FUENTES], *objetos[MAX_FUENTES];
     *aviso_medios = NULL;
     int dir = abrir_fuentes(fuentes);
+    x.dir = dir;
     if (dir < 0) {
         lab->compila = 0;
         lab->compilador = texto_formato("no se pudo abrir %s: %s", fuentes, arbol_error(dir));

@@ -58,6 +58,9 @@ void archivos_borrar_arbol(const char *ruta);
 int arbol_raiz(const char *ruta);
 /* Abre `rel` con `flags` de open (sin O_CREAT: eso es arbol_crear). Descriptor o error. */
 int arbol_abrir(int raiz, const char *rel, int flags);
+/* El contenido del archivo normal `rel` (no un enlace, una FIFO ni una carpeta), como mucho
+ * `tope` bytes: texto nuevo acabado en '\0' (de quien llama: free), o NULL. */
+char *arbol_leer(int raiz, const char *rel, size_t tope);
 /* Quita lo que haya con el nombre de `rel` (no una carpeta) y crea un archivo nuevo (O_EXCL)
  * con `flags` y `modo`. Descriptor o error. */
 int arbol_crear(int raiz, const char *rel, int flags, mode_t modo);

@@ -191,7 +191,9 @@ void cal_proceso_liberar(cal_proceso_t *p);
  * además la carpeta `ruta` mientras viva algún programa de la verificación: lo que la entrega
  * escribe a través de otro proceso (el PostgreSQL del 12, en la carpeta de su clúster). `que`
  * la nombra en el mensaje («la carpeta de datos de su PostgreSQL»). Hasta 4; cal_inicio las
- * olvida. 0, o -EINVAL (ruta no absoluta) o -ENOSPC. */
+ * olvida. Se abre aquí (antes de lanzar: la ruta no puede ser algo que la entrega pudo tocar)
+ * y se mide siempre desde ese descriptor. 0, o -EINVAL (ruta no absoluta), -ENOSPC o el error
+ * de abrirla (base/arbol.c). */
 int cal_cuota_vigilar(const char *ruta, const char *que);
 
 /* La caja en uso: "bwrap" o "limites". */
