@@ -68,10 +68,11 @@ caso() {
   shift 3
   local marca="t$$-$nombre" orden
   SESIONES+=("$marca")
-  mkdir -p "$TMP/$marca"
+  # Sus temporales, en su carpeta: lo que quede de una orden matada a medias se va con $TMP.
+  mkdir -p "$TMP/$marca/tmp"
   printf -v orden '%q ' "$@"
   tmux -L "$SOCKET" new-session -d -s "$marca" -x 200 -y 50 \
-    "cd $(printf %q "$RAIZ") && CURSO_PRUEBAS_MARCA=$marca $orden"
+    "cd $(printf %q "$RAIZ") && CURSO_PRUEBAS_MARCA=$marca TMPDIR=$(printf %q "$TMP/$marca/tmp") $orden"
   if ! en_marcha "$marca" "$patron" 120; then
     echo "  ✘ $nombre: no llegó a estar en marcha («$patron» no apareció en 120 s)"
     tmux -L "$SOCKET" capture-pane -p -t "$marca" 2>/dev/null | tail -5 | sed 's/^/      /'
