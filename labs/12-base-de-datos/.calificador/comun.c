@@ -1,6 +1,7 @@
 /* comun.c — el PostgreSQL de la calificación y las pruebas que deja (ver comun.h). */
 #include "comun.h"
 
+#include <ctype.h>
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
 #include <errno.h>
@@ -837,7 +838,12 @@ static int consulta_del_enunciado(const char *sql, const char *detalle, int n)
             return k;
         char esperado[96];
         snprintf(esperado, sizeof esperado, ENUNCIADO_PARAMETRO[k], n);
-        return detalle != NULL && strcmp(detalle, esperado) == 0 ? k : -1;
+        /* PostgreSQL 15 escribe «parameters: …» y el 17 (Debian 13), «Parameters: …»: la
+         * primera letra, sin mayúsculas; el resto, exacto. */
+        return detalle != NULL && tolower((unsigned char)detalle[0]) == esperado[0] &&
+                       strcmp(detalle + 1, esperado + 1) == 0
+                   ? k
+                   : -1;
     }
     return -1;
 }
