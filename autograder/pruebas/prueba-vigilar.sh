@@ -68,9 +68,12 @@ en_orden() {
 }
 
 # 1. make vigilar. Con control de trabajos (set -m) para que el proceso en segundo plano no
-# nazca ignorando SIGINT, como le pasaría sin terminal.
+# nazca ignorando SIGINT, como le pasaría sin terminal; y con SIGINT por omisión (env
+# --default-signal) porque make test ejecuta cada suite en segundo plano (pruebas.sh): esta
+# shell ya nace ignorándolo, y lo ignorado al nacer pasa a los hijos y no se puede atrapar
+# (vigilar.sh no paraba con Ctrl+C dentro de make test; en una terminal de verdad, sí).
 set -m
-CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s vigilar LAB="$numero" ENTREGA="$ENT" \
+CURSO_PRUEBAS_MARCA="$MARCA" env --default-signal=INT make --no-print-directory -s vigilar LAB="$numero" ENTREGA="$ENT" \
   SALIDA="$SAL" HISTORIAL="$HIST" >"$VOUT" 2>&1 &
 vpid=$!
 set +m
