@@ -99,13 +99,8 @@ while :; do
     r=$?
     [ $r -gt 128 ] && continue # nada nuevo
   else
-    # Con un tope de 1 s y no bloqueando sin fin: en un ensayo de CI, Ctrl+C justo tras
-    # «Esperando cambios» no paró vigilar (su trap no corrió, inotifywait siguió vivo). Lo
-    # probable: la señal llegó antes de empezar la lectura y bash no atiende el trap pendiente
-    # hasta que la lectura vuelve. Así vuelve cada segundo.
-    IFS= read -r -t 1 nombre <&"${VIGILANTE[0]}"
+    IFS= read -r nombre <&"${VIGILANTE[0]}"
     r=$?
-    [ $r -gt 128 ] && continue # nada nuevo
   fi
   [ $r -eq 0 ] || salir # inotifywait terminó
   es_nuestro=0
