@@ -13,7 +13,8 @@ void temporales_iniciar(const char *id);
 const char *temporales_id(void);
 void temporales_borrar(void);
 /* Crea una carpeta temporal dentro de la de esta verificación y deja su ruta en `ruta`.
- * Se borra (con todo su contenido) en cal_fin. Devuelve 0 o -errno. */
+ * Se borra (con todo su contenido) en cal_fin. Devuelve 0 o -errno (-ESRCH antes de
+ * cal_inicio: nadie la borraría). */
 int temporal_nuevo(const char *nombre, char *ruta, size_t tam);
 /* La temporal de la verificación (raíz de las de temporal_nuevo), o "" si no hay. */
 const char *temporal_raiz(void);

@@ -73,6 +73,10 @@ int temporal_relativa(const char *ruta, const char **rel)
 
 int temporal_nuevo(const char *nombre, char *ruta, size_t tam)
 {
+    /* Sin cal_inicio nadie la borraría (ni cal_fin ni el atexit): «calif--XXXXXX» quedaba en
+     * TMPDIR. Mejor que la prueba falle aquí, con el motivo, que un temporal huérfano. */
+    if (id_verificacion[0] == '\0')
+        return -ESRCH;
     if (carpeta[0] == '\0') {
         const char *tmp = getenv("TMPDIR");
         if (tmp == NULL || tmp[0] == '\0')

@@ -263,6 +263,7 @@ Test(caja, fifos_y_abiertos)
  * matar al programa, con el error que dice qué lo paró. */
 Test(caja, fuera_de_la_lista_negado)
 {
+    cal_inicio("fuera_de_la_lista_negado");
     static const struct {
         const char *modo, *esperado;
     } casos[] = {
@@ -278,18 +279,22 @@ Test(caja, fuera_de_la_lista_negado)
     };
     for (size_t i = 0; i < sizeof casos / sizeof casos[0]; i++)
         esperar_linea(sondear((const char *[]){casos[i].modo, NULL}), casos[i].esperado);
+    cal_fin(1);
 }
 
 Test(caja, lo_de_libuv_permitido)
 {
+    cal_inicio("lo_de_libuv_permitido");
     esperar_linea(sondear((const char *[]){"eventos", NULL}), "PERMITIDO eventos");
     esperar_linea(sondear((const char *[]){"getrandom", NULL}), "PERMITIDO getrandom");
+    cal_fin(1);
 }
 
 /* La entrega no ve las claves del anillo de sesión de quien califica (ni por /proc/keys, sin
  * keyctl): cal_lanzar le da un anillo nuevo y vacío. */
 Test(caja, anillo_de_claves_propio)
 {
+    cal_inicio("anillo_de_claves_propio");
     char nombre[64];
     snprintf(nombre, sizeof nombre, "calif-secreto-%ld", (long)getpid());
     long id =
@@ -309,11 +314,13 @@ Test(caja, anillo_de_claves_propio)
     cr_assert(vista, "la clave %s no aparece en /proc/keys fuera de la caja", nombre);
     esperar_linea(salida, "FIN CLAVES");
     cr_assert(strstr(salida, nombre) == NULL, "la caja ve la clave de quien califica: %s", salida);
+    cal_fin(1);
 }
 
 /* valgrind corre dentro de la caja con el mismo filtro, salvo W^X (su JIT escribe y ejecuta). */
 Test(caja, valgrind_dentro_de_la_caja, .timeout = 60)
 {
+    cal_inicio("valgrind_dentro_de_la_caja");
     if (access("/usr/bin/valgrind", X_OK) != 0)
         cr_skip_test("valgrind no está instalado");
     cal_proceso_t *p = sonda_con(
@@ -322,6 +329,7 @@ Test(caja, valgrind_dentro_de_la_caja, .timeout = 60)
     p = sonda_con((cal_lanzamiento_t){
         .args = (const char *[]){"io_setup", NULL}, .limite_s = 40, .valgrind = 1});
     esperar_linea(cal_salida(p), "BLOQUEADO io_setup: ENOSYS");
+    cal_fin(1);
 }
 
 Test(caja, sha256_vectores)
