@@ -70,3 +70,10 @@ include lessons/practica.mk
 SUITES += prueba-comparar
 prueba-comparar:
 	@bash lessons/verificar/prueba-comparar.sh
+
+# El curso se lee sin saber Python: ni código de Python fuera de los recuadros «Si conoces
+# asyncio» ni referencias al curso del que este es la versión en C (lessons/CONVENCIONES.md §1).
+.PHONY: prueba-sin-python
+SUITES += prueba-sin-python
+prueba-sin-python:
+	@bash lessons/verificar/sin-python.sh
