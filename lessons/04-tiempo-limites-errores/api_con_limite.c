@@ -9,8 +9,8 @@
  *
  * Las consultas van al servidor de práctica (practica_url(), variable CURSO_SERVIDOR),
  * salvo «rechazada», que apunta a un puerto local enlazado pero sin escuchar.
- * Las dos consultas a /json analizan además el cuerpo (el `await response.json()` del
- * temario): una respuesta 200 con JSON roto también es un fallo, con su línea y columna.
+ * Las dos consultas a /json analizan además el cuerpo: una respuesta 200 con JSON roto
+ * también es un fallo, con su línea y columna.
  * Los sucesos se registran en stderr con la bitácora; el resumen va a stdout.
  */
 #include <jansson.h>
@@ -61,7 +61,7 @@ static void cerrar_espera(consulta_t *c)
     }
 }
 
-/* El «await response.json()»: el cuerpo solo vive dentro de la callback de fin, así que se
+/* Analizar el cuerpo: solo vive dentro de la callback de fin, así que se
  * analiza aquí y se copia lo que interesa. Del documento de /json, el título y las
  * diapositivas; cualquier otra forma es un error con su explicación. */
 static void leer_json(consulta_t *c, const http_respuesta_t *r)

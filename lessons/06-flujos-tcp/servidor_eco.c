@@ -1,4 +1,4 @@
-/* servidor_eco.c — servidor eco con órdenes (el Ejercicio 4 del curso de Python):
+/* servidor_eco.c — servidor eco con órdenes:
  *
  *   - da la bienvenida y lista las órdenes al conectar;
  *   - responde «Eco: …» a cada línea;

@@ -365,7 +365,7 @@ static void ruta_lenta(conexion_t *c, const char *consulta)
 {
     if (leer_ms(c, consulta, &c->lento_ms) < 0)
         return;
-    /* Esto es el «await asyncio.sleep()» de una función de ruta: la conexión espera, el
+    /* Una espera dentro de una función de ruta: la conexión espera, el
      * bucle no. Una consulta lenta a una base de datos o a otra API tendría la misma forma:
      * empezar la operación aquí y responder desde su callback. */
     c->s->en_espera++;
@@ -393,7 +393,7 @@ static void al_volver_llamada(uv_timer_t *t)
                                 (json_int_t)mas_lenta));
 }
 
-/* /reunir?ms=300,100,200: el «await asyncio.gather(a(), b(), c())» de una función de ruta.
+/* /reunir?ms=300,100,200: tres llamadas lentas a la vez dentro de una función de ruta.
  * Las llamadas empiezan todas a la vez; la conexión espera a la última, el bucle a nadie. */
 static void ruta_reunir(conexion_t *c, const char *consulta)
 {

@@ -92,7 +92,7 @@ static void al_entrar(uv_connect_t *req, int estado)
 {
     contexto_t *ctx = CONTENEDOR_DE(req, contexto_t, conexion);
     if (estado < 0) {
-        /* __aenter__ falló: el cuerpo no se ejecuta, pero el handle ya existe y hay que
+        /* La entrada falló: el cuerpo no se ejecuta, pero el handle ya existe y hay que
          * cerrarlo; al_terminar llega desde su callback de cierre. */
         printf("[%s] entrada: %s\n", ctx->nombre, error_texto(estado));
         ctx->saliendo = 1;
