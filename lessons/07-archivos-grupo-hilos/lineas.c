@@ -1,5 +1,4 @@
-/* lineas.c — leer un archivo línea a línea sin bloquear: el «async for linea in f» de
- * aiofiles, en C.
+/* lineas.c — leer un archivo línea a línea sin bloquear, a partir de lecturas por trozos.
  *
  *   lineas ARCHIVO [TROZO]     TROZO: bytes por lectura (por omisión 64, entre 1 y 4096)
  *

@@ -1,11 +1,11 @@
-/* descargador.c — Ejercicio 1 del temario: descargar varias imágenes a la vez y guardarlas
+/* descargador.c — ejemplo resuelto: descargar varias imágenes a la vez y guardarlas
  * en disco, sin bloquear el bucle ni guardar ninguna entera en memoria.
  *
  *   descargador CARPETA
  *
  * Cinco imágenes de /imagen/{ancho}/{alto}?formato=ppm del servidor de práctica (la última
  * con medidas imposibles, para ver un fallo), como mucho tres a la vez: el tope del cliente
- * HTTP del curso, el asyncio.Semaphore del original. Cada descarga:
+ * HTTP del curso (max_simultaneas). Cada descarga:
  *
  *   abrir el archivo → pedir la imagen → cada trozo que llega (al_recibir) se copia a una
  *   cola y se escribe con uv_fs_write, una escritura en curso cada vez y en orden → cuando

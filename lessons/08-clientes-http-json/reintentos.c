@@ -1,4 +1,4 @@
-/* reintentos.c — Ejercicio 6 del temario: reintentar lo que falla de forma pasajera, con
+/* reintentos.c — ejemplo resuelto: reintentar lo que falla de forma pasajera, con
  * una espera que crece exponencialmente y un poco de azar (jitter).
  *
  * Cinco peticiones a la vez contra el servidor de práctica, cada una con su destino:

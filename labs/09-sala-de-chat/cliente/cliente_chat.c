@@ -8,8 +8,7 @@
  *
  *     printf 'ana\nhola\n/list\n/quit\n' | cliente_chat --puerto 9999
  *
- * Es la idea del tcp_echo_client del curso de Python, pero sin hilos: en asyncio leer del
- * teclado bloquea (de ahí su run_in_executor(None, input)); en libuv la entrada estándar es
+ * Lee del teclado y del socket a la vez, sin hilos: en libuv la entrada estándar es
  * un flujo más del bucle (uv_tty si es una terminal, uv_pipe si es una tubería) y se lee
  * igual que el socket. Dos flujos, un bucle, ningún hilo.
  *

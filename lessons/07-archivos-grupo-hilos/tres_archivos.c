@@ -1,5 +1,5 @@
-/* aiofiles.c — el ejemplo de aiofiles del temario, en C: escribir tres archivos a la vez y,
- * cuando los tres están escritos, leerlos a la vez.
+/* tres_archivos.c — escribir tres archivos a la vez y, cuando los tres están escritos,
+ * leerlos a la vez.
  *
  * Cada archivo es una cadena de peticiones uv_fs_* (abrir → escribir → cerrar; abrir → leer
  * → cerrar) que se encadenan desde sus callbacks, como las líneas de una corrutina separadas
@@ -305,7 +305,7 @@ int main(void)
     memset(&prog, 0, sizeof prog);
     if (tmp == NULL || tmp[0] == '\0')
         tmp = "/tmp";
-    snprintf(plantilla, sizeof plantilla, "%s/aiofiles-XXXXXX", tmp);
+    snprintf(plantilla, sizeof plantilla, "%s/tres_archivos-XXXXXX", tmp);
 
     r = uv_loop_init(&bucle);
     if (r < 0) {
