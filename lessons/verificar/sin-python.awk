@@ -54,7 +54,11 @@ function hallazgo(msg) {
 }
 
 FNR == 1 {
-    # Un archivo nuevo: el estado de bloques empieza limpio.
+    # Un archivo nuevo: el anterior no puede dejar un bloque ```python abierto; el estado de
+    # bloques empieza limpio.
+    if (valla != "" && valla_py && !valla_permitida)
+        printf "%s:%d: bloque ```python sin cerrar fuera de un recuadro «Si conoces asyncio»\n", anterior, valla_linea
+    anterior = FILENAME
     valla = ""; valla_py = 0; valla_linea = 0; valla_lineas = 0; valla_permitida = 0
     recuadro = 0; apartado = 0
 }
@@ -85,7 +89,7 @@ modo == "c" || modo == "json" {
     if (valla != "") {
         if (substr(cuerpo, 1, length(valla)) == valla && cuerpo ~ /^(`+|~+)[ \t]*$/) {
             if (valla_py && !valla_permitida)
-                printf "%s:%d: bloque ```python de %d líneas fuera de un recuadro «Si conoces asyncio»: escríbelo en C o en prosa, o llévalo al recuadro\n", FILENAME, valla_linea, valla_lineas
+                printf "%s:%d: bloque ```python (%d %s) fuera de un recuadro «Si conoces asyncio»: escríbelo en C o en prosa, o llévalo al recuadro\n", FILENAME, valla_linea, valla_lineas, valla_lineas == 1 ? "línea" : "líneas"
             valla = ""; valla_py = 0
             next
         }

@@ -97,6 +97,12 @@ control 1 cierre.md <<'FIN'
 
 Tras la línea en blanco el recuadro terminó: `await`.
 FIN
+control 1 abierto.md <<'FIN'
+Un bloque sin cerrar al final del archivo:
+
+```python
+print("hola")
+FIN
 control 2 codigo.c c <<'FIN'
 /* Ejemplo resuelto del temario,
  * versión en C del curso de Python. */
@@ -124,4 +130,4 @@ if [ "$n" -ne 0 ]; then
   echo "resumen: $n hallazgos en $archivos archivos: el texto principal debe leerse sin saber Python; lo que compara con asyncio va en un recuadro «> **Si conoces asyncio:** …» (lessons/CONVENCIONES.md §1)"
   exit 1
 fi
-echo "resumen: $archivos archivos sin Python fuera de los recuadros ni referencias al curso de asyncio (5 controles)"
+echo "resumen: $archivos archivos sin Python fuera de los recuadros ni referencias al curso de asyncio (6 controles)"
