@@ -351,20 +351,21 @@ CAL_PRUEBA(continuar_416, 40)
 static int lleno_bien(cal_proceso_t *p, const char *dir, const char *nombre, uint64_t semilla,
                       uint64_t tope, char *motivo, size_t tam)
 {
-    char l[256], parte[64];
+    char l[256], parte[300];
+    if (tam_archivo(dir, nombre) >= 0) {
+        snprintf(motivo, tam,
+                 "%s existe con %lld bytes: no cabía (cada archivo, %llu como mucho) y se "
+                 "renombró como si estuviera entero (¿un error o una escritura corta de "
+                 "uv_fs_write que no se miró?)",
+                 nombre, tam_archivo(dir, nombre), (unsigned long long)tope);
+        return 0;
+    }
     if (!linea(p, "ERROR", nombre, l, sizeof l)) {
         snprintf(motivo, tam, "falta «ERROR %s <motivo>»: la escritura falló y no se dijo", nombre);
         return 0;
     }
     if (strlen(l) <= strlen("ERROR ") + strlen(nombre) + 1) {
         snprintf(motivo, tam, "«%s» no dice el motivo (el error de uv_fs_write)", l);
-        return 0;
-    }
-    if (tam_archivo(dir, nombre) >= 0) {
-        snprintf(motivo, tam,
-                 "%s existe con %lld bytes: no cabía (cada archivo, %llu como mucho) y se "
-                 "renombró como si estuviera entero",
-                 nombre, tam_archivo(dir, nombre), (unsigned long long)tope);
         return 0;
     }
     snprintf(parte, sizeof parte, "%s.parte", nombre);
