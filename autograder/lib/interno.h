@@ -111,7 +111,8 @@ int observar_abrir(int valgrind);
 /* Añade a `a` «strace … -o /proc/self/fd/FD -- calif-puerta --cerrar FD [--filtro --info
  * FD_INFO] --» (fd_info < 0: sin --info): detrás va la orden de siempre (bwrap… o el
  * programa). */
-void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int valgrind);
+void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int valgrind,
+                         uint64_t tope_archivo);
 /* 1 si el laboratorio tiene reglas sobre las lecturas de la entrada (CALIF_OBSERVAR_ENTRADA=1,
  * que el ejecutor pone con «reglas_traza» en lab.json) y se observa. */
 int observar_entrada(void);

@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,8 @@ typedef struct {
     rlim_t cpu, nproc;
     int valgrind;
     int filtro_en_hijo;
+    rlim_t tope_archivo; /* cal_lanzamiento_t.tope_archivo; 0: el de siempre */
+    int tope_en_puerta;  /* observado: el tope lo pone la puerta, no el hijo (strace escribe) */
 } limites_t;
 
 /* Los textos del entorno limpio viven aquí mientras dura el lanzamiento. */
@@ -75,6 +78,15 @@ static int preparar_hijo(void *datos, int fase)
     if (fase == 0) {
         limitar(RLIMIT_CPU, l->cpu);
         limitar(RLIMIT_FSIZE, (rlim_t)CUOTA_ARCHIVO_MIB << 20); /* el total, cuota.c */
+        /* Un tope pequeño es una entrada (un disco lleno): la escritura que lo cruza se queda
+         * corta y la siguiente falla con EFBIG, sin matar al programa. Lo ignorado pasa por
+         * strace, la puerta y bwrap hasta el programa (medido con SigIgn de /proc). */
+        if (l->tope_archivo > 0) {
+            struct sigaction ign = {.sa_handler = SIG_IGN};
+            sigaction(SIGXFSZ, &ign, NULL);
+            if (!l->tope_en_puerta)
+                limitar(RLIMIT_FSIZE, l->tope_archivo);
+        }
         limitar(RLIMIT_NOFILE, 256);
         limitar(RLIMIT_NPROC, l->nproc);
         limitar(RLIMIT_CORE, 0);
@@ -450,7 +462,7 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     caja_orden_t a = {.n = 0, .nenlaces = 0};
     if (traza > 0)
         observar_argumentos(&a, FD_TRAZA, !bwrap && filtro_disponible(), bwrap ? -1 : FD_INFO,
-                            l->valgrind);
+                            l->valgrind, l->tope_archivo);
     if (bwrap)
         argumentos_bwrap(&a, programa, destino, l->junto, l->carpetas, filtro >= 0);
     if (l->valgrind)
@@ -465,7 +477,9 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     limites_t lim = {.cpu = (rlim_t)(limite * (l->valgrind ? 3 : 1)) + 5,
                      .nproc = (rlim_t)limite_procesos(),
                      .valgrind = l->valgrind,
-                     .filtro_en_hijo = !bwrap && filtro_disponible() && traza == 0};
+                     .filtro_en_hijo = !bwrap && filtro_disponible() && traza == 0,
+                     .tope_archivo = (rlim_t)l->tope_archivo,
+                     .tope_en_puerta = traza > 0};
     orden_hijo_t h = {.argv = a.argv,
                       .entorno = e.lista.argv,
                       .carpeta = bwrap ? NULL : trabajo,

@@ -95,9 +95,10 @@ int observar_abrir(int valgrind)
     return fd;
 }
 
-void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int valgrind)
+void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int valgrind,
+                         uint64_t tope_archivo)
 {
-    static char salida[32], info[16];
+    static char salida[32], info[16], tope[24];
     snprintf(salida, sizeof salida, "/proc/self/fd/%d", fd_traza);
     snprintf(info, sizeof info, "%d", fd_info);
     const char *strace = getenv("CALIF_STRACE");
@@ -160,6 +161,13 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
     if (fd_info >= 0) {
         caja_poner(a, "--info");
         caja_poner(a, info);
+    }
+    /* El tope de archivo de este lanzamiento (cal_lanzamiento_t.tope_archivo), en la puerta y
+     * no antes: strace, que también escribe un archivo (la traza), no debe quedarse corto. */
+    if (tope_archivo > 0) {
+        snprintf(tope, sizeof tope, "%llu", (unsigned long long)tope_archivo);
+        caja_poner(a, "--tope-archivo");
+        caja_poner(a, tope);
     }
     caja_poner(a, "--");
 }

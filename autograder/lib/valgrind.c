@@ -351,6 +351,36 @@ int cal_valgrind_veredicto(const cal_proceso_t *p, char *motivo, size_t tam)
     return 1;
 }
 
+/* Cualquier «still reachable: N bytes in M blocks» con N != 0 en el informe. Lo busca en
+ * todas las apariciones: el programa puede escribir en el informe (el descriptor es suyo
+ * también), pero no quitar lo que escribe valgrind. */
+int cal_valgrind_cerrado(const cal_proceso_t *p, char *motivo, size_t tam)
+{
+    const char *vg = cal_valgrind(p);
+    static const char marca[] = "still reachable: ";
+    for (const char *r = strstr(vg, marca); r != NULL; r = strstr(r + 1, marca)) {
+        r += strlen(marca);
+        if (strncmp(r, "0 bytes", 7) == 0)
+            continue;
+        int n = 0;
+        while (r[n] != '\0' && r[n] != '\n' && n < 60)
+            n++;
+        snprintf(motivo, tam,
+                 "al salir quedaba memoria sin liberar y aún alcanzable (%.*s, «still "
+                 "reachable»): salió sin cerrar ni liberar, p. ej. con exit() desde una callback "
+                 "o sin que uv_loop_close() diera 0",
+                 n, r);
+        return 0;
+    }
+    if (strstr(vg, "All heap blocks were freed") == NULL &&
+        strstr(vg, "still reachable: 0 bytes") == NULL) {
+        snprintf(motivo, tam, "el informe de valgrind no dice cuánta memoria quedó al salir");
+        return 0;
+    }
+    snprintf(motivo, tam, "todo liberado al salir");
+    return 1;
+}
+
 void cal_valgrind_nota(const cal_proceso_t *p)
 {
     static char buf[8192];

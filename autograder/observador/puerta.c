@@ -1,6 +1,7 @@
 /* puerta.c — calif-puerta: lo último que corre antes del programa observado.
  *
- *   calif-puerta --cerrar FD [--filtro LLAMADAS [--valgrind]] [--info FD2] -- programa args…
+ *   calif-puerta --cerrar FD [--filtro LLAMADAS [--valgrind]] [--info FD2] [--tope-archivo B]
+ *                -- programa args…
  *
  * strace (lib/observar.c) lanza esta puerta, que cierra el descriptor de la traza (strace ya
  * abrió el suyo, con CLOEXEC: el programa nunca tiene la traza en sus manos) y ejecuta el
@@ -8,13 +9,16 @@
  * las que añade el laboratorio, «a,b», y --valgrind lo construye sin W^X) —no podía ponerse
  * antes: strace necesita crear un proceso— y dice su pid por FD2 con el formato de
  * --info-fd de bwrap, porque el programa conservará ese pid tras el exec y el calificador le
- * manda ahí las señales.
+ * manda ahí las señales. Con --tope-archivo, ningún archivo del programa pasa de B bytes
+ * (RLIMIT_FSIZE: un disco lleno como entrada, cal_lanzamiento_t.tope_archivo); se pone aquí y
+ * no antes porque strace también escribe un archivo, la traza.
  */
 #include "calificador/base.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -31,6 +35,14 @@ int main(int argc, char **argv)
             valgrind = 1;
         else if (strcmp(argv[i], "--info") == 0 && i + 1 < argc)
             info = (int)strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--tope-archivo") == 0 && i + 1 < argc) {
+            rlim_t tope = (rlim_t)strtoull(argv[++i], NULL, 10);
+            struct rlimit r = {tope, tope};
+            if (tope == 0 || setrlimit(RLIMIT_FSIZE, &r) < 0) {
+                fprintf(stderr, "calif-puerta: no se pudo poner el tope de archivo\n");
+                return 127;
+            }
+        }
     }
     if (i + 1 >= argc) {
         fprintf(stderr, "calif-puerta: falta la orden tras --\n");

@@ -98,6 +98,10 @@ typedef struct {
     const char *junto;           /* un archivo que el programa ve en su propia carpeta, con
                                   * el mismo nombre y de solo lectura (lo que un programa
                                   * busca «junto a sí», no en la carpeta actual), o NULL */
+    uint64_t tope_archivo;       /* != 0: ningún archivo puede pasar de estos bytes (como un
+                                  * disco lleno: la escritura que cruza el tope se queda corta
+                                  * y la siguiente falla con EFBIG; SIGXFSZ, ignorada). 0: el
+                                  * tope de siempre (lib/cuota.c) */
 } cal_lanzamiento_t;
 
 /* Lanza $CALIF_PROGRAMA en la caja de arena, con límites (CPU, memoria, procesos, tamaño de
@@ -181,6 +185,13 @@ int cal_abiertos(cal_proceso_t *p, const char *prefijo);
  * señal (entonces el código de valgrind no dice nada: lib/valgrind.c); si no, 0. En `motivo`
  * deja una frase para «obtenido». */
 int cal_valgrind_veredicto(const cal_proceso_t *p, char *motivo, size_t tam);
+/* Cierre ordenado, visto desde fuera: 1 si valgrind no vio memoria «still reachable» al
+ * salir (ni un bloque que el programa aún podía liberar). Quien sale con exit() desde una
+ * callback (de una señal, p. ej.) no ha cerrado el bucle: sus estructuras, y las de libuv,
+ * siguen alcanzables. No se fabrica sin hacer el trabajo: liberar lo de libuv pide que
+ * uv_loop_close() dé 0. Las fugas (memoria perdida) las juzga cal_valgrind_veredicto. Si no,
+ * 0 y el motivo. */
+int cal_valgrind_cerrado(const cal_proceso_t *p, char *motivo, size_t tam);
 /* Añade al detalle el primer problema que señala valgrind y su resumen. */
 void cal_valgrind_nota(const cal_proceso_t *p);
 

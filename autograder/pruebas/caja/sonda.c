@@ -5,7 +5,7 @@
  * Lo lanza test_caja.c con cal_lanzar(), como si fuera la entrega de un estudiante.
  *
  *   sonda fork | syscall_fork | system | hilo | raiz | shm MIB | conectar PUERTO
- *   sonda uid | tty | memoria MIB | escribir RUTA | leer RUTA…
+ *   sonda uid | tty | memoria MIB | escribir RUTA | leer RUTA… | tope CARPETA
  *   sonda io_setup | clave_leer | clave_anadir | claves_proc | unshare | clone_userns | rwx |
  *         exec_anonima | mprotect_exec | fuera | eventos | getrandom
  * (las del filtro seccomp, base/filtro.c: lo que niega y lo que un laboratorio sí usa)
@@ -190,6 +190,23 @@ int main(int argc, char **argv)
         size_t mib = strtoul(argv[2], NULL, 10);
         int e = escribir("/dev/shm/sonda-escrito", mib << 20);
         return informar("shm", e == 0, e);
+    }
+    if (strcmp(modo, "tope") == 0 && argc == 3) {
+        /* Sin tocar SIGXFSZ (la ignora el lanzamiento con tope_archivo): 3000 bytes de una
+         * vez y después otros 10, en RUTA/tope. Dice cuánto escribió la primera y cómo acabó
+         * la segunda: «TOPE <n> <ENOMBRE|bien>». */
+        static char bloque[3000];
+        char ruta[4096];
+        snprintf(ruta, sizeof ruta, "%s/tope", argv[2]);
+        int fd = open(ruta, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return informar("tope", 0, errno);
+        ssize_t n = write(fd, bloque, sizeof bloque);
+        ssize_t m = write(fd, bloque, 10);
+        int e = errno;
+        close(fd);
+        printf("TOPE %zd %s\n", n, m >= 0 ? "bien" : strerrorname_np(e));
+        return 0;
     }
     if (strcmp(modo, "llenar") == 0 && argc == 3) {
         /* Archivos de 32 MiB en la carpeta, uno tras otro y sin borrarlos, hasta que algo

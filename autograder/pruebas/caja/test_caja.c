@@ -140,6 +140,26 @@ Test(caja, cuota_de_disco)
     cr_assert_eq(access(dir, F_OK), -1, "la carpeta de la verificación sigue ahí");
 }
 
+/* El disco lleno como entrada (cal_lanzamiento_t.tope_archivo): con un tope de 1000 bytes,
+ * una escritura de 3000 se queda en 1000 y la siguiente falla con EFBIG, sin que SIGXFSZ mate
+ * a la sonda (que no la ignora por sí misma). Con bwrap y sin él, observado o no. */
+Test(caja, tope_de_archivo)
+{
+    cal_inicio("tope_de_archivo");
+    char dir[4096];
+    cr_assert_eq(cal_carpeta("tope", dir, sizeof dir), 0);
+    const char *carpetas[] = {dir, NULL};
+    cal_lanzamiento_t l = {.args = (const char *[]){"tope", dir, NULL},
+                           .carpetas = carpetas,
+                           .limite_s = 20,
+                           .tope_archivo = 1000};
+    esperar_linea(cal_salida(sonda_con(l)), "TOPE 1000 EFBIG");
+    /* Y el siguiente lanzamiento, sin tope: el de siempre. */
+    l.tope_archivo = 0;
+    esperar_linea(cal_salida(sonda_con(l)), "TOPE 3000 bien");
+    cal_fin(1);
+}
+
 /* Un servidor de fuera (abierto antes de que la verificación tenga su red) no se alcanza. */
 Test(caja, red_de_fuera_inalcanzable)
 {

@@ -48,6 +48,10 @@ CAL_PRUEBA(valgrind, 40)
     int termino = esperar_fin(p, 6000);
     char motivo[256];
     int limpio = cal_valgrind_veredicto(p, motivo, sizeof motivo);
+    /* Y cerrado en orden: un exit(0) desde al_parar, con el resumen ya escrito, pasa sigint y
+     * sigterm, pero deja el bucle y lo suyo sin liberar (alcanzable, no perdido). */
+    if (limpio)
+        limpio = cal_valgrind_cerrado(p, motivo, sizeof motivo);
     int ok = termino && cal_codigo(p) == 0 && limpio;
     cal_obtenido("%s; %s", cal_describir_fin(p, fin, sizeof fin), motivo);
     if (!ok) {

@@ -215,6 +215,14 @@ static const char *opaco(cal_servidor_t *s, const char *a, char *buf, size_t tam
     return buf;
 }
 
+/* El tope de archivo del próximo lanzamiento (proximo_tope); 0: el de siempre. */
+static uint64_t tope_proximo;
+
+void proximo_tope(uint64_t bytes)
+{
+    tope_proximo = bytes;
+}
+
 cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *const *args,
                          double limite_s, int valgrind, int terminal)
 {
@@ -252,7 +260,9 @@ cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *cons
                            .limite_s = limite_s,
                            .valgrind = valgrind,
                            .terminal = terminal,
-                           .carpetas = c != NULL ? carpetas : NULL};
+                           .carpetas = c != NULL ? carpetas : NULL,
+                           .tope_archivo = tope_proximo};
+    tope_proximo = 0;
     cal_proceso_t *p = NULL;
     int r = cal_lanzar(&l, &p);
     if (r < 0) {

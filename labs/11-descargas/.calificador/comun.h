@@ -88,6 +88,9 @@ const char *listar(const char *dir, char *buf, size_t tam);
 
 /* Un servidor de práctica propio. NULL si no arrancó (ya anotado). */
 cal_servidor_t *servidor(void);
+/* Ningún archivo del próximo lanzamiento de descargas() pasará de `bytes` (un disco lleno:
+ * cal_lanzamiento_t.tope_archivo). Solo vale para ese lanzamiento. */
+void proximo_tope(uint64_t bytes);
 /* Lanza «descargas -d DIR args…» (sin -d si c es NULL). NULL si no se pudo (ya anotado). */
 cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *const *args,
                          double limite_s, int valgrind, int terminal);

@@ -343,3 +343,87 @@ CAL_PRUEBA(continuar_416, 40)
                           : motivo);
     CAL_FIN(ok);
 }
+
+/* ------------------------------------------------------------------ disco lleno */
+
+/* «ERROR nombre <motivo>» con motivo, el .parte con los `tope` primeros bytes (lo que cupo,
+ * en orden) y sin el nombre final. 1, o 0 con el motivo. */
+static int lleno_bien(cal_proceso_t *p, const char *dir, const char *nombre, uint64_t semilla,
+                      uint64_t tope, char *motivo, size_t tam)
+{
+    char l[256], parte[300];
+    if (tam_archivo(dir, nombre) >= 0) {
+        snprintf(motivo, tam,
+                 "%s existe con %lld bytes: no cabía (cada archivo, %llu como mucho) y se "
+                 "renombró como si estuviera entero (¿un error o una escritura corta de "
+                 "uv_fs_write que no se miró?)",
+                 nombre, tam_archivo(dir, nombre), (unsigned long long)tope);
+        return 0;
+    }
+    if (!linea(p, "ERROR", nombre, l, sizeof l)) {
+        snprintf(motivo, tam, "falta «ERROR %s <motivo>»: la escritura falló y no se dijo", nombre);
+        return 0;
+    }
+    if (strlen(l) <= strlen("ERROR ") + strlen(nombre) + 1) {
+        snprintf(motivo, tam, "«%s» no dice el motivo (el error de uv_fs_write)", l);
+        return 0;
+    }
+    snprintf(parte, sizeof parte, "%s.parte", nombre);
+    char m[200];
+    if (!archivo_bien(dir, parte, semilla, tope, m, sizeof m)) {
+        snprintf(motivo, tam, "%s (se esperaban los %llu bytes que cupieron)", m,
+                 (unsigned long long)tope);
+        return 0;
+    }
+    return 1;
+}
+
+/* El disco, lleno a propósito: ningún archivo del programa puede pasar de un tope al azar
+ * (RLIMIT_FSIZE, cal_lanzamiento_t.tope_archivo). Es la forma de llenar «el disco» que
+ * funciona con bwrap y sin él, con root y sin él: un sistema de archivos pequeño de verdad
+ * pide montar (root), y la cuota de la verificación (lib/cuota.c) mata, no hace fallar. El
+ * núcleo hace justo lo que hace un disco lleno: la escritura que cruza el tope se queda
+ * corta y la siguiente falla (EFBIG en lugar de ENOSPC: el mismo camino en el programa).
+ * justo.bin no cabe por unos pocos bytes: su última escritura se queda corta, y solo quien
+ * escribe el resto ve el error; quien da la escritura corta por entera renombra un archivo
+ * al que le faltan bytes. */
+CAL_PRUEBA(disco_lleno, 30)
+{
+    uint64_t tope = al_azar(150000, 250000);
+    cal_esperado("con cada archivo limitado a %llu bytes (el disco «se llena»): «ERROR …» con "
+                 "el motivo para las dos que no caben (una por pocos bytes), su .parte con lo "
+                 "que cupo y sin renombrar; la que cabe, entera (el código lo juzga "
+                 "codigo_salida)",
+                 (unsigned long long)tope);
+    corrida_t x;
+    if (!preparar(&x))
+        CAL_FIN(0);
+    const char *dir = x.c.dir;
+    uint64_t sem[3] = {semilla_nueva(), semilla_nueva(), semilla_nueva()};
+    uint64_t tam[3] = {tope + al_azar(100000, 200000), tope + al_azar(1, 64), tope / 2};
+    char u[3][128], b[3][200];
+    /* Sin Repr-Digest: la huella leería el .parte y cazaría el hueco por otro camino («huella
+     * mala»); aquí se juzga el resultado de cada escritura. */
+    for (int i = 0; i < 3; i++)
+        bytes_url(u[i], sizeof u[i], tam[i], sem[i], "&digest=no");
+    const char *args[] = {"-c",
+                          "1",
+                          arg(b[0], sizeof b[0], "lleno.bin", u[0]),
+                          arg(b[1], sizeof b[1], "justo.bin", u[1]),
+                          arg(b[2], sizeof b[2], "cabe.bin", u[2]),
+                          NULL};
+    proximo_tope(tope);
+    if (!correr(&x, args, 15000))
+        CAL_FIN(0);
+    char motivo[512] = "";
+    int ok = acabo(&x, motivo, sizeof motivo) &&
+             lleno_bien(x.p, dir, "lleno.bin", sem[0], tope, motivo, sizeof motivo) &&
+             lleno_bien(x.p, dir, "justo.bin", sem[1], tope, motivo, sizeof motivo) &&
+             archivo_bien(dir, "cabe.bin", sem[2], tam[2], motivo, sizeof motivo);
+    cal_obtenido("%s", ok ? "los dos ERROR con su motivo, los .parte con lo que cupo y cabe.bin "
+                            "entero"
+                          : motivo);
+    if (!ok)
+        nota_corrida(&x, 8);
+    CAL_FIN(ok);
+}
