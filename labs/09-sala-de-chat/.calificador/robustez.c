@@ -11,6 +11,92 @@
 
 #include "comun.h"
 
+/* Líneas de LINEA_INUNDACION bytes que ana deja en camino mientras el servidor está parado
+ * (corte_brusco): unos 250 KB, más de dos veces lo que un servidor junta para un cliente antes
+ * de escribirle (64 KiB en la solución), para que le escriba al menos tres veces en la misma
+ * vuelta del bucle. */
+#define EN_CAMINO 256
+
+/* dana (cierre normal, FIN) y eva (RST) se van mientras ana difunde: el servidor aún les
+ * escribe. La primera escritura a la conexión muerta falla con ECONNRESET y la siguiente,
+ * con EPIPE y la señal SIGPIPE, que sin signal(SIGPIPE, SIG_IGN) mata el proceso. Que esas
+ * escrituras lleguen antes que la lectura del cierre depende de la carrera; para que sea
+ * segura, el servidor se para (SIGSTOP) mientras ana manda EN_CAMINO líneas y los dos cierran:
+ * al seguir (SIGCONT), lo de ana está listo ANTES que los cierres (epoll los da en ese orden).
+ * Mutante: sin_sigpipe. 1 si beto2 recibe todas las líneas de ana y los dos avisos. */
+static int cierran_en_difusion(sesion_t *s, tcp_t *ana, tcp_t *beto2)
+{
+    static char bloque[EN_CAMINO * LINEA_INUNDACION];
+    tcp_t dana, eva;
+    char linea[2048];
+    size_t largo, enviado = 0;
+    int vistos = 0, lineas = 0;
+    uint64_t limite;
+
+    if (!entrar(s, &dana, "dana") || !aviso_entrada(s, ana, "dana") ||
+        !aviso_entrada(s, beto2, "dana") || !entrar(s, &eva, "eva") ||
+        !aviso_entrada(s, ana, "eva") || !aviso_entrada(s, beto2, "eva") ||
+        !aviso_entrada(s, &dana, "eva")) {
+        return 0;
+    }
+    tcp_vaciar(&dana, 100); /* sin nada por leer, su cierre es un FIN y no un RST */
+    for (size_t i = 0; i < sizeof bloque; i += LINEA_INUNDACION) {
+        memset(bloque + i, 'x', LINEA_INUNDACION - 1);
+        bloque[i + LINEA_INUNDACION - 1] = '\n';
+    }
+    cal_senal(s->p, SIGSTOP);
+    cal_esperar(50);
+    while (enviado < sizeof bloque) {
+        long n = tcp_enviar_algo(ana, bloque + enviado, sizeof bloque - enviado);
+        if (n <= 0) {
+            break; /* no cabe más hasta que el servidor lea */
+        }
+        enviado += (size_t)n;
+    }
+    tcp_cerrar(&dana);
+    tcp_cortar(&eva);
+    cal_esperar(50);
+    cal_senal(s->p, SIGCONT);
+    if (enviado < sizeof bloque && tcp_enviar(ana, bloque + enviado, sizeof bloque - enviado) < 0) {
+        cal_esperado("que el servidor siguiera leyendo a ana");
+        cal_obtenido("no aceptó sus mensajes");
+        sigue_vivo(s);
+        return 0;
+    }
+    /* beto2 lee las líneas de ana y los dos avisos, en cualquier orden entre sí. */
+    limite = cal_ahora_ms() + (uint64_t)s->espera + 2000;
+    while ((vistos < 2 || lineas < EN_CAMINO) && cal_ahora_ms() < limite) {
+        int r = tcp_linea(beto2, 200, linea, sizeof linea, &largo);
+        if (r < 0) {
+            cal_esperar_fin(s->p, 1000); /* la conexión acabó: ¿murió el servidor? */
+            break;
+        }
+        if (r == 0) {
+            continue;
+        }
+        if (strcmp(linea, "* dana ha salido de la sala") == 0 ||
+            strcmp(linea, "* eva ha salido de la sala") == 0) {
+            vistos++;
+        } else if (largo == LINEA_INUNDACION + 4 && strncmp(linea, "ana: xxx", 8) == 0) {
+            lineas++;
+        }
+    }
+    if (vistos == 2 && lineas == EN_CAMINO) {
+        return 1;
+    }
+    cal_esperado("que beto2 recibiera las %d líneas de ana, «* dana ha salido de la sala» y "
+                 "«* eva ha salido de la sala», y el servidor siguiera sirviendo",
+                 EN_CAMINO);
+    cal_obtenido("beto2 recibió %d líneas de ana y %d de los dos avisos", lineas, vistos);
+    cal_nota("(dana cerró su conexión y eva la cortó con RST mientras ana mandaba %d líneas: "
+             "el servidor aún les escribía. Escribir a una conexión muerta lanza SIGPIPE, que "
+             "por omisión mata el proceso: haz signal(SIGPIPE, SIG_IGN) en main y trata el "
+             "error de la escritura como un corte)",
+             EN_CAMINO);
+    sigue_vivo(s);
+    return 0;
+}
+
 CAL_PRUEBA(corte_brusco, 20)
 {
     static const char *const nombres[] = {"ana", "beto", "carla"};
@@ -39,8 +125,60 @@ CAL_PRUEBA(corte_brusco, 20)
         cal_nota("(tras salir, el nombre «beto» debe quedar libre)");
         CAL_FIN(0);
     }
+    if (!cierran_en_difusion(&s, &c[0], &beto2)) {
+        CAL_FIN(0);
+    }
     tcp_texto(&c[0], "¿sigue alguien?\n");
     CAL_FIN(espera_linea(&s, &beto2, "ana: ¿sigue alguien?"));
+}
+
+/* Una línea sin fin (LINEA_SIN_FIN_MIB MiB sin '\n') no puede vivir en la memoria del servidor:
+ * quien la guarda entera y mira su largo al llegar el '\n' da un solo error y no difunde nada,
+ * como pide el enunciado, pero su memoria crece con cada trozo. Se mide su memoria residente
+ * máxima (VmHWM, de /proc): la solución no pasa de unos pocos MiB. Mutante: linea_sin_tope. */
+#define LINEA_SIN_FIN_MIB  32
+#define MEMORIA_MAXIMA_MIB 16
+
+/* ana (c[0]) manda la línea sin fin en trozos de 16 KiB (`trozo`, con sitio para ellos) y su
+ * '\n'; beto (c[1]) no recibe nada de ella y la sesión sigue. 1 si todo va bien. */
+static int sin_guardar_la_linea(sesion_t *s, tcp_t *c, char *trozo)
+{
+    char linea[512];
+    uint64_t pico;
+
+    memset(trozo, 'g', 16 * 1024);
+    for (int i = 0; i < LINEA_SIN_FIN_MIB * 64; i++) {
+        if (tcp_enviar(&c[0], trozo, 16 * 1024) < 0) {
+            cal_esperado("que el servidor aguantara una línea de %d MiB", LINEA_SIN_FIN_MIB);
+            cal_obtenido("dejó de leer a ana o cerró su conexión a mitad de la línea");
+            sigue_vivo(s);
+            return 0;
+        }
+    }
+    tcp_texto(&c[0], "\nsin tope\n");
+    if (!espera_prefijo(s, &c[0], "! ", "un error por una línea de 32 MiB", linea, sizeof linea) ||
+        !espera_linea(s, &c[1], "ana: sin tope")) {
+        return 0;
+    }
+    pico = cal_memoria_pico_kib(s->p);
+    if (pico == 0) {
+        /* Sin prueba no hay aprobado: el 08 (memoria) hace lo mismo. */
+        cal_esperado("medir la memoria residente máxima (VmHWM) del servidor");
+        cal_obtenido("no se pudo medir");
+        return 0;
+    }
+    if (pico > (uint64_t)MEMORIA_MAXIMA_MIB * 1024) {
+        cal_esperado("memoria residente máxima (VmHWM) de como mucho %d MiB mientras ana manda "
+                     "una línea de %d MiB sin \\n",
+                     MEMORIA_MAXIMA_MIB, LINEA_SIN_FIN_MIB);
+        cal_obtenido("llegó a %llu MiB: el servidor guarda lo que sigue llegando de una línea "
+                     "que ya pasó de 4096 bytes",
+                     (unsigned long long)(pico / 1024));
+        return 0;
+    }
+    cal_nota("Con una línea de %d MiB sin \\n, memoria residente máxima de %llu KiB.",
+             LINEA_SIN_FIN_MIB, (unsigned long long)pico);
+    return 1;
 }
 
 CAL_PRUEBA(linea_larga, 25)
@@ -132,6 +270,9 @@ CAL_PRUEBA(linea_larga, 25)
         goto fin;
     }
     if (!espera_silencio(&c[0], 300, "un solo error por la línea de 256 KiB, no uno por trozo")) {
+        goto fin;
+    }
+    if (!sin_guardar_la_linea(&s, c, grande)) {
         goto fin;
     }
     /* Antes de dar el nombre: el error y otra vez la pregunta; después, el nombre vale. */
@@ -265,6 +406,25 @@ static int limite_bien_medido(uint64_t difundido, uint64_t recibido)
 }
 
 /* Tras la expulsión, «lento» ya no cuenta en /list. */
+/* Cada línea de la riada llega al lector una vez, también la que hizo pasar a «lento» de
+ * 1 MiB: quien lo cierra en el acto, dentro de la difusión que recorre la lista, cambia la
+ * lista bajo el bucle y los que van detrás de él se quedan sin ese mensaje. Mutante:
+ * expulsa_en_difusion. */
+static int riada_entera(uint64_t recibidas, uint64_t enviadas)
+{
+    if (recibidas == enviadas) {
+        return 1;
+    }
+    cal_esperado("que el lector recibiera cada una de las %llu líneas del emisor, también la "
+                 "que hizo pasar a «lento» de 1 MiB",
+                 (unsigned long long)enviadas);
+    cal_obtenido("recibió %llu", (unsigned long long)recibidas);
+    cal_nota("(«lento» entró el primero: si se le cierra en mitad de la difusión, la lista "
+             "cambia bajo el bucle que la recorre. Apúntalo y ciérralo cuando la difusión "
+             "acabe)");
+    return 0;
+}
+
 static int lista_tras_expulsion(sesion_t *s, tcp_t *emisor)
 {
     char linea[512];
@@ -295,7 +455,7 @@ CAL_PRUEBA(cliente_lento, 30)
     char bloque[64 * LINEA_INUNDACION];
     char linea[2048];
     size_t largo;
-    uint64_t enviados = 0, limite, difundidas = 0;
+    uint64_t enviados = 0, limite, difundidas = 0, todas = 0;
     size_t en_bloque = 0;
     int expulsado = 0;
     char aviso[256] = "";
@@ -328,8 +488,9 @@ CAL_PRUEBA(cliente_lento, 30)
             if (strncmp(linea, "* lento ha salido de la sala", 28) == 0) {
                 expulsado = 1;
                 snprintf(aviso, sizeof aviso, "%.200s", linea);
-            } else if (!expulsado && largo == LINEA_DIFUNDIDA - 1) {
-                difundidas++;
+            } else if (largo == LINEA_DIFUNDIDA - 1) {
+                difundidas += !expulsado;
+                todas++;
             }
         }
         if (c[0].fin) {
@@ -365,13 +526,23 @@ CAL_PRUEBA(cliente_lento, 30)
     if (!limite_bien_medido(difundidas * LINEA_DIFUNDIDA, lento.recibidos)) {
         CAL_FIN(0);
     }
-    /* La sala sigue: el emisor habla y el lector lo oye (tras lo que quede de la riada). */
+    /* La sala sigue: el emisor acaba su línea a medias, habla, y el lector lo oye tras lo que
+     * quede de la riada. */
+    if (en_bloque % LINEA_INUNDACION != 0) {
+        size_t resto = LINEA_INUNDACION - en_bloque % LINEA_INUNDACION;
+        tcp_enviar(&c[1], bloque + en_bloque, resto);
+        enviados += resto;
+    }
     tcp_texto(&c[1], "después\n");
     limite = cal_ahora_ms() + 5000;
     while (cal_ahora_ms() < limite) {
         int r = tcp_linea(&c[0], 100, linea, sizeof linea, &largo);
         if (r == 1 && strcmp(linea, "emisor: después") == 0) {
-            CAL_FIN(lista_tras_expulsion(&s, &c[1]));
+            CAL_FIN(riada_entera(todas, enviados / LINEA_INUNDACION) &&
+                    lista_tras_expulsion(&s, &c[1]));
+        }
+        if (r == 1 && largo == LINEA_DIFUNDIDA - 1) {
+            todas++;
         }
         if (r < 0) {
             break;

@@ -715,12 +715,61 @@ static int tabla_intacta(preparacion_t prep, const char *id, long long filas, co
     return ok;
 }
 
+/* La otra cara: una tabla usuarios con la forma del enunciado y filas de antes se vacía antes
+ * de llenarla (TRUNCATE). Mutante: sin_vaciar. */
+static int tabla_vaciada(void)
+{
+    base_t b;
+    cal_proceso_t *p;
+    static const char *const args[] = {"-n", "5", "-p", "2", NULL};
+    if (!base_preparar(&b, "tabla_con_filas", TABLA_CON_FILAS, 0, NULL))
+        return 0;
+    cal_nota("Con la tabla usuarios del enunciado y 4 filas de antes (ids -7, 1, 3 y 90210):");
+    /* Con cualquier código, y parado si imprimió POOL y no sale: lo que se juzga es la tabla
+     * (terminar lo juzga «cierre»). */
+    if (!base_lanzar(&b, args, 0, 20, &p) || !esperar_fin(p, 15000, -1))
+        return 0;
+    PGconn *c = base_conectar(&b);
+    if (c == NULL)
+        return 0;
+    if (!base_tabla_segura(c)) {
+        PQfinish(c);
+        return 0;
+    }
+    PGresult *r = PQexec(c, "SELECT id, nombre, correo FROM public.usuarios ORDER BY id");
+    int ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 10;
+    for (int i = 0; i < 10 && ok; i++) {
+        char nombre[160], correo[64];
+        fila_esperada(i + 1, nombre, sizeof nombre, correo, sizeof correo);
+        ok = strtol(PQgetvalue(r, i, 0), NULL, 10) == i + 1 &&
+             strcmp(PQgetvalue(r, i, 1), nombre) == 0 && strcmp(PQgetvalue(r, i, 2), correo) == 0;
+    }
+    if (!ok) {
+        cal_esperado("con la tabla usuarios del enunciado y filas de antes: que la vaciara "
+                     "(TRUNCATE) y quedaran justo las filas 1…10 de -n 5");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+            cal_obtenido("no se pudo leer la tabla usuarios: %s", PQerrorMessage(c));
+        else
+            cal_obtenido("la tabla tiene %d filas, de la %s a la %s", PQntuples(r),
+                         PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "?",
+                         PQntuples(r) > 0 ? PQgetvalue(r, PQntuples(r) - 1, 0) : "?");
+        if (cal_codigo(p) > 0)
+            cal_nota("(salió con %d: la tabla tenía filas de antes con los ids 1 y 3; si no se "
+                     "vacía antes de llenarla, sus inserciones chocan con la clave primaria)",
+                     cal_codigo(p));
+        cal_nota_salida(p, 6);
+    }
+    PQclear(r);
+    PQfinish(c);
+    return ok;
+}
+
 CAL_PRUEBA(tabla_distinta, 30)
 {
     cal_esperado("con una tabla usuarios de otra forma (otros tipos; los del enunciado pero con "
                  "nombre anulable; id bigint; las columnas en otro orden; una columna de "
                  "más; nombre_completo en vez de nombre): código 1, un mensaje en stderr y la "
-                 "tabla intacta");
+                 "tabla intacta; con una de la forma del enunciado y filas de antes, vaciarla");
     int ok = tabla_intacta(TABLA_DISTINTA, "tabla_distinta", 2,
                            "id integer YES, nombre character varying YES") &&
              tabla_intacta(TABLA_ANULABLE, "tabla_anulable", 1,
@@ -732,7 +781,8 @@ CAL_PRUEBA(tabla_distinta, 30)
              tabla_intacta(TABLA_AMPLIADA, "tabla_ampliada", 1,
                            "id integer NO, nombre text NO, correo text YES, alta date YES") &&
              tabla_intacta(TABLA_RENOMBRADA, "tabla_renombrada", 1,
-                           "id integer NO, nombre_completo text NO, correo text YES");
+                           "id integer NO, nombre_completo text NO, correo text YES") &&
+             tabla_vaciada();
     CAL_FIN(ok);
 }
 
@@ -1132,15 +1182,44 @@ static int pasada_valgrind(cal_proceso_t *p, int codigo, int trabajo, const char
     return 0;
 }
 
+/* Bajo valgrind, como en reemplaza_rotas: en cuanto empieza la fase secuencial, el servidor
+ * corta las demás conexiones del programa (las del pool, ociosas). Una rota que se saca del pool
+ * sin bd_cerrar no llega nunca a PQfinish: el servidor ya no la ve (su proceso murió), pero su
+ * PGconn y su bd_conexion_t quedan perdidos, y eso solo lo ve valgrind. Mutante: rota_sin_cerrar.
+ * Devuelve las conexiones cortadas, o -1 si no se llegó a cortar (la nota lo dice). */
+static long long cortar_pool_valgrind(base_t *b, cal_proceso_t *p, int n)
+{
+    PGconn *c = base_conectar(b);
+    if (c == NULL)
+        return -1;
+    long long sec = base_esperar_secuencial(c, p, n);
+    long long cortadas = -1;
+    if (sec >= 0) {
+        char pid[24];
+        snprintf(pid, sizeof pid, "%lld", sec);
+        cortadas = base_entero(c,
+                               "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND application_name = "
+                               "'basedatos' AND pid <> $1::int",
+                               pid, NULL);
+    }
+    PQfinish(c);
+    cal_nota("Con las conexiones del pool cortadas en la fase secuencial (-n %d -p 4): se "
+             "cortaron %lld.",
+             n, cortadas < 0 ? 0 : cortadas);
+    return cortadas;
+}
+
 CAL_PRUEBA(valgrind, 150)
 {
     cal_esperado("bajo valgrind, -n 20 -p 4: código 0; y por los caminos de error (los códigos "
                  "los miran otras verificaciones): una inserción que el servidor rechaza, una "
-                 "tabla usuarios ajena, conexiones del pool rechazadas y consultas rechazadas; "
+                 "tabla usuarios ajena, conexiones del pool rechazadas, consultas rechazadas y "
+                 "conexiones del pool cortadas en el servidor; "
                  "todas sin errores de "
                  "memoria ni fugas");
-    base_t b, bf, bt, bl, bq;
-    cal_proceso_t *p, *pf, *pt, *pl, *pq;
+    base_t b, bf, bt, bl, bq, br;
+    cal_proceso_t *p, *pf, *pt, *pl, *pq, *pr;
     static const char *const args[] = {"-n", "20", "-p", "4", NULL};
     static const char *const args_falla[] = {"-n", "10", "-p", "2", NULL};
     static const char *const args_ajena[] = {"-n", "5", "-p", "2", NULL};
@@ -1154,8 +1233,11 @@ CAL_PRUEBA(valgrind, 150)
         !base_preparar_falla(&bq, "valgrind_consulta", 0) ||
         !base_vigilar_lecturas(&bq, LECTURA_RECHAZADA) || !base_lanzar(&b, args, 1, 100, &p) ||
         !base_lanzar(&bf, args_falla, 1, 100, &pf) || !base_lanzar(&bt, args_ajena, 1, 100, &pt) ||
-        !base_lanzar(&bl, args_limite, 1, 100, &pl) || !base_lanzar(&bq, args_ajena, 1, 100, &pq))
+        !base_lanzar(&bl, args_limite, 1, 100, &pl) || !base_lanzar(&bq, args_ajena, 1, 100, &pq) ||
+        !base_preparar(&br, "valgrind_rotas", TABLA_LENTA, 2 * LENTO_MS, NULL) ||
+        !base_lanzar(&br, args_limite, 1, 100, &pr))
         CAL_FIN(0);
+    cortar_pool_valgrind(&br, pr, 10);
     /* Todas se esperan (cada una deja su nota), aunque falle una de las primeras. */
     int ok = pasada_valgrind(p, 0, 1, "el camino feliz (-n 20 -p 4)");
     ok = pasada_valgrind(pf, -1, 0, "con la fila 7 rechazada (-n 10 -p 2)") && ok;
@@ -1165,6 +1247,7 @@ CAL_PRUEBA(valgrind, 150)
                          "tras la primera (-n 10 -p 4)") &&
          ok;
     ok = pasada_valgrind(pq, -1, 0, "con las consultas rechazadas (-n 5 -p 2)") && ok;
+    ok = pasada_valgrind(pr, -1, 0, "con el pool cortado en la fase secuencial (-n 10 -p 4)") && ok;
     /* Sin fugas no cuenta si el camino feliz no hizo el trabajo: sus 10 consultas, según el
      * registro del servidor (un programa que las calcula no reserva nada para ellas). */
     sentencias_t st;

@@ -301,6 +301,16 @@ static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms,
                       "NOT NULL, correo text);"
                       "INSERT INTO public.usuarios VALUES (1, 'una', 'ajena@ejemplo.es');"
                       "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.usuarios TO curso");
+    } else if (ok && prep == TABLA_CON_FILAS) {
+        /* Dos con ids que el programa va a usar (otros nombres) y dos que nunca usa: quien no
+         * vacía la tabla choca con la clave primaria o deja filas de más. */
+        ok = ejecutar(c,
+                      "CREATE TABLE public.usuarios (id integer PRIMARY KEY, nombre text NOT NULL, "
+                      "correo text);"
+                      "INSERT INTO public.usuarios VALUES (1, 'antigua', 'vieja@ejemplo.es'), "
+                      "(3, 'antigua', NULL), (-7, 'ajena', NULL), (90210, 'ajena', "
+                      "'ajena@ejemplo.es');"
+                      "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.usuarios TO curso");
     } else if (ok && prep == TABLA_ANULABLE) {
         ok = ejecutar(
             c, "CREATE TABLE public.usuarios (id integer PRIMARY KEY, nombre text, correo text);"

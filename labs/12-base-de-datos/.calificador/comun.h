@@ -42,7 +42,8 @@ typedef enum {
     TABLA_BIGINT,      /* usuarios(id bigint, nombre text NOT NULL, correo text) con 1 fila */
     TABLA_DESORDENADA, /* usuarios(nombre text NOT NULL, id integer, correo text) con 1 fila */
     TABLA_AMPLIADA,    /* la del enunciado con una cuarta columna (alta date), con 1 fila */
-    TABLA_RENOMBRADA   /* como la del enunciado pero con nombre_completo en vez de nombre */
+    TABLA_RENOMBRADA,  /* como la del enunciado pero con nombre_completo en vez de nombre */
+    TABLA_CON_FILAS    /* la del enunciado con 4 filas de antes (ids 1 y 3, y dos fuera) */
 } preparacion_t;
 
 typedef struct {
