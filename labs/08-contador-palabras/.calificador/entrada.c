@@ -178,20 +178,20 @@ static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
     return 1;
 }
 
-/* Lo que falla no se lleva nada: «-j 2 F0 F1 X c1 c2 c3 G1 G2». F0 y F1 son FIFOs que
- * ocupan las dos plazas mientras el calificador convierte X (un archivo regular al hacer la
- * lista) en una carpeta: X se abre bien y su lectura falla (EISDIR). c1…c3 no se pueden abrir
- * (sin permiso). Después, G1 y G2 (FIFOs) tienen que estar abiertas las dos a la vez: cada
+/* Lo que falla no se lleva nada: «-j 2 f0 f1 x.txt cerrado0…2 g0 g1». f0 y f1 son FIFOs que
+ * ocupan las dos plazas mientras el calificador convierte x.txt (un archivo regular al hacer la
+ * lista) en una carpeta: se abre bien y su lectura falla (EISDIR). Los cerrado no se pueden abrir
+ * (sin permiso). Después, g0 y g1 (FIFOs) tienen que estar abiertas las dos a la vez: cada
  * fallo devolvió su plaza (quien pierde una plaza por fallo se queda sin ninguna y no acaba, o
  * va de una en una). Y en ese momento el programa no tiene abierto nada más de la carpeta: el
- * descriptor de X se cerró tras su ERROR (se mira en /proc). Quien abre más de -j (eso lo
+ * descriptor de x.txt se cerró tras su ERROR (se mira en /proc). Quien abre más de -j (eso lo
  * juzga «limite_j») no se juzga aquí. 1 si sí (en `motivo`, el porqué si no). */
 static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
 {
     char sub[600];
     snprintf(sub, sizeof sub, "%s/huella", dir);
     int r = cal_crear_carpeta(sub, 0755);
-    esperado_t f[2], g[2], x, c[3];
+    esperado_t f[2] = {{.fd = -1}, {.fd = -1}}, g[2] = {{.fd = -1}, {.fd = -1}}, x, c[3];
     for (int i = 0; i < 2 && r == 0; i++) {
         char nombre[8];
         snprintf(nombre, sizeof nombre, "f%d", i);
@@ -210,6 +210,10 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
             r = cal_chmod(c[i].ruta, 0);
     }
     if (r < 0) {
+        for (int i = 0; i < 2; i++) {
+            fifo_cerrar(NULL, &f[i], 0);
+            fifo_cerrar(NULL, &g[i], 0);
+        }
         snprintf(motivo, tam, "no se pudo preparar «…/huella»: %s", cal_ruta_error(r));
         return 0;
     }
@@ -217,12 +221,16 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
                           c[1].ruta, c[2].ruta, g[0].ruta, g[1].ruta, NULL};
     cal_proceso_t *p = contador(args, dir, 15, 0);
     if (p == NULL) {
+        for (int i = 0; i < 2; i++) {
+            fifo_cerrar(NULL, &f[i], 0);
+            fifo_cerrar(NULL, &g[i], 0);
+        }
         snprintf(motivo, tam, "no se pudo lanzar el programa");
         return 0;
     }
     char prefijo[700];
     snprintf(prefijo, sizeof prefijo, "%s/", sub);
-    /* Las dos plazas, en F0 y F1: la lista ya está hecha (X era un archivo regular). */
+    /* Las dos plazas, en f0 y f1: la lista ya está hecha (x.txt era un archivo regular). */
     uint64_t hasta = cal_ahora_ms() + 8000;
     int en_f = 0;
     while (!cal_termino(p) && cal_ahora_ms() < hasta) {
@@ -247,7 +255,7 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
         fifo_dar(&f[i], "uno dos\n", 1);
         fifo_cerrar(p, &f[i], 3000);
     }
-    /* G1 y G2 a la vez: las plazas de los cinco fallos volvieron. */
+    /* g0 y g1 a la vez: las plazas de los cinco fallos volvieron. */
     int en_g = 0, otros = 0;
     hasta = cal_ahora_ms() + 3000;
     while (!cal_termino(p) && cal_ahora_ms() < hasta) {
@@ -273,16 +281,16 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
     if (!ok)
         return 0;
     if (en_f < 2 || de_mas) {
-        /* Sin las dos plazas en F0 y F1 (o con más de -j abiertos) no se puede saber si X se
+        /* Sin las dos plazas en f0 y f1 (o con más de -j abiertos) no se puede saber si x.txt se
          * abrió antes o después de cambiar: de eso se ocupa «limite_j». */
-        cal_nota("con «-j 2 F0 F1 X cerrado0…2 G1 G2», %s: lo que deja un fallo no se juzgó",
-                 de_mas ? "abrió más de 2 a la vez" : "nunca tuvo F0 y F1 abiertas a la vez");
+        cal_nota("con «-j 2 f0 f1 x.txt cerrado0…2 g0 g1», %s: lo que deja un fallo no se juzgó",
+                 de_mas ? "abrió más de 2 a la vez" : "nunca tuvo f0 y f1 abiertas a la vez");
         return 1;
     }
     if (en_g < 2) {
         snprintf(motivo, tam,
-                 "con «-j 2 F0 F1 X cerrado0 cerrado1 cerrado2 G1 G2» (X falla al leer y los "
-                 "cerrado, al abrir), G1 y G2 no llegaron a estar abiertas a la vez (%d de 2): "
+                 "con «-j 2 f0 f1 x.txt cerrado0 cerrado1 cerrado2 g0 g1» (x.txt falla al leer y "
+                 "los cerrado, al abrir), g0 y g1 no llegaron a estar abiertas a la vez (%d de 2): "
                  "cada archivo que falla tiene que devolver su plaza",
                  en_g);
         cal_nota_salida(p, 8);
@@ -290,9 +298,9 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
     }
     if (x_abierta || otros > 0) {
         snprintf(motivo, tam,
-                 "con «-j 2 F0 F1 X cerrado0 cerrado1 cerrado2 G1 G2», mientras G1 y G2 se "
+                 "con «-j 2 f0 f1 x.txt cerrado0 cerrado1 cerrado2 g0 g1», mientras g0 y g1 se "
                  "leían, el programa aún tenía abierto%s %s: un archivo cuya lectura falla "
-                 "(X) también se cierra con uv_fs_close",
+                 "(x.txt) también se cierra con uv_fs_close",
                  otros > 1 ? "s" : "",
                  x_abierta ? "…/x.txt (que falló al leer)" : "otro archivo de la prueba");
         return 0;
@@ -300,7 +308,8 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
     esperado_t bien[4] = {f[0], f[1], g[0], g[1]};
     if (!final_bien(p, 1, bien, 4, motivo, tam) ||
         !linea_error(cal_errores(p), x.ruta, motivo, tam)) {
-        cal_nota("Orden: contador -j 2 F0 F1 X cerrado0 cerrado1 cerrado2 G1 G2 (X falla al leer)");
+        cal_nota("Orden: contador -j 2 f0 f1 x.txt cerrado0 cerrado1 cerrado2 g0 g1 (x.txt falla "
+                 "al leer)");
         cal_nota_salida(p, 8);
         return 0;
     }
