@@ -103,6 +103,13 @@ int cal_crear_enlace(const char *destino, const char *ruta)
     return r < 0 ? r : arbol_enlace(temporal_raiz_fd(), destino, rel);
 }
 
+int cal_borrar(const char *ruta)
+{
+    const char *rel;
+    int r = bajo_raiz(ruta, &rel);
+    return r < 0 ? r : arbol_borrar(temporal_raiz_fd(), rel);
+}
+
 const char *cal_ruta_error(int r)
 {
     if (r == -EXDEV)

@@ -237,6 +237,9 @@ int cal_listar(const char *ruta, DIR **d);
 int cal_crear_carpeta(const char *ruta, mode_t modo);
 /* symlink(2): crea en `ruta` un enlace a `destino` (una entrada que prepara el calificador). */
 int cal_crear_enlace(const char *destino, const char *ruta);
+/* Borra `ruta`: un archivo o un enlace (el enlace, no a lo que apunta), o una carpeta con todo
+ * lo que tiene, sin seguir nada (arbol_borrar). 0 o error. */
+int cal_borrar(const char *ruta);
 /* El error `r` en español, para el detalle: «la entrega puso un enlace simbólico donde se
  * esperaba un archivo o una carpeta: no se sigue»… Estático. */
 const char *cal_ruta_error(int r);

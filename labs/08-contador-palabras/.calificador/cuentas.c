@@ -101,10 +101,40 @@ CAL_PRUEBA(resumen, 20)
     char motivo[2048], m2[2048];
     int ok = final_bien(p, 0, e, 6, motivo, sizeof motivo);
     int ok2 = ok && resumen_bien(cal_salida(p), e, 6, 0, m2, sizeof m2);
-    cal_obtenido("%s", !ok ? motivo : m2);
-    if (!ok || !ok2)
+    if (!ok || !ok2) {
+        cal_obtenido("%s", !ok ? motivo : m2);
         cal_nota_salida(p, 10);
-    CAL_FIN(ok && ok2);
+        CAL_FIN(0);
+    }
+    /* Todos los archivos leídos tienen 0 palabras: TOTAL 0, MEDIA 0.0 y MAYOR igual, porque
+     * se leyeron archivos (empatan a 0: el primero de la lista). Solo espacios y saltos de
+     * línea: qué más es espacio lo juzga «cuenta_exacta». */
+    esperado_t z[3];
+    r = escribir_texto(dir, "cero_vacio.txt", "", &z[0]);
+    if (r == 0)
+        r = escribir_texto(dir, "cero_saltos.txt", "\n\n\n", &z[1]);
+    if (r == 0)
+        r = escribir_texto(dir, "cero_espacios.txt", "   \n  ", &z[2]);
+    if (r < 0)
+        CAL_FIN(fallo_preparar(r));
+    const char *args2[] = {z[0].ruta, z[1].ruta, z[2].ruta, NULL};
+    p = contador(args2, dir, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    esperar_fin(p, 5000);
+    ok = final_bien(p, 0, z, 3, motivo, sizeof motivo) &&
+         resumen_bien(cal_salida(p), z, 3, 0, motivo, sizeof motivo);
+    if (ok) {
+        cal_obtenido("%s; y con tres archivos de 0 palabras, «TOTAL 0 …», «MEDIA 0.0 …» y "
+                     "«MAYOR 0 …/cero_vacio.txt»",
+                     m2);
+    } else {
+        cal_obtenido("con tres archivos de 0 palabras (se leyeron: MAYOR sale igual, con el "
+                     "primero de la lista, porque empatan a 0): %s",
+                     motivo);
+        cal_nota_salida(p, 8);
+    }
+    CAL_FIN(ok);
 }
 
 /* Un archivo de unos 600 KB con palabras al azar en el que una palabra cruza cada frontera
@@ -194,8 +224,9 @@ CAL_PRUEBA(carpetas, 20)
         "cada archivo regular de la carpeta y sus subcarpetas contado una vez, como "
         "«RUTA/…/nombre» con una sola «/» aunque la RUTA acabe en «/»; los enlaces "
         "simbólicos no se siguen (uno apunta a la propia carpeta), salvo una RUTA que es un "
-        "enlace a una carpeta, que se recorre; una FIFO de dentro se salta; la lista en orden de "
-        "nombre, con cada subcarpeta en su sitio (se ve en el empate de MAYOR)");
+        "enlace a una carpeta, que se recorre; una FIFO de dentro se salta; los que empiezan "
+        "por punto se cuentan como los demás; la lista en orden de nombre, con cada subcarpeta "
+        "en su sitio (se ve en el empate de MAYOR)");
     char dir[512], raiz[600], sub[700], hondo[800], vacia[700];
     if (carpeta("carpetas", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -203,7 +234,13 @@ CAL_PRUEBA(carpetas, 20)
     snprintf(sub, sizeof sub, "%s/sub", raiz);
     snprintf(hondo, sizeof hondo, "%s/hondo", sub);
     snprintf(vacia, sizeof vacia, "%s/vacia", raiz);
+    /* Los que empiezan por punto también son archivos: «.oculto.txt» y «.escondida/f.txt»
+     * (van los primeros de la lista: '.' va antes que las letras). */
+    char escondida[700];
+    snprintf(escondida, sizeof escondida, "%s/.escondida", raiz);
     int r = cal_crear_carpeta(raiz, 0755);
+    if (r == 0)
+        r = cal_crear_carpeta(escondida, 0755);
     if (r == 0)
         r = cal_crear_carpeta(sub, 0755);
     if (r == 0)
@@ -212,13 +249,13 @@ CAL_PRUEBA(carpetas, 20)
         r = cal_crear_carpeta(vacia, 0755);
     if (r < 0)
         CAL_FIN(fallo_preparar(r));
-    /* El orden de la lista: a.txt, b.txt, sub/c.txt, sub/hondo/d.txt, z.txt, suelto.txt.
-     * d.txt y z.txt empatan con 6 palabras: MAYOR es d.txt, porque «sub» va antes que
-     * «z.txt». Quien deje las subcarpetas para el final (o las recorra antes que nada) pone
-     * z.txt delante. z.txt lleva además 256 KiB de espacios: casi siempre acaba después de
-     * d.txt (empieza más tarde y son más lecturas), así que aquí un MAYOR que mire quién acabó
-     * primero también da d.txt (el empate por orden de llegada lo juzga «resumen»). */
-    esperado_t e[7];
+    /* El orden de la lista: .escondida/f.txt, .oculto.txt, a.txt, b.txt, sub/c.txt,
+     * sub/hondo/d.txt, z.txt, suelto.txt. d.txt y z.txt empatan con 6 palabras: MAYOR es d.txt,
+     * porque «sub» va antes que «z.txt». Quien deje las subcarpetas para el final (o las recorra
+     * antes que nada) pone z.txt delante. z.txt lleva además 256 KiB de espacios: casi siempre
+     * acaba después de d.txt (empieza más tarde y son más lecturas), así que aquí un MAYOR que mire
+     * quién acabó primero también da d.txt (el empate por orden de llegada lo juzga «resumen»). */
+    esperado_t e[9];
     size_t largo_z = 256 * 1024;
     char *z = malloc(largo_z + 32);
     if (z == NULL)
@@ -262,6 +299,10 @@ CAL_PRUEBA(carpetas, 20)
     if (r < 0)
         CAL_FIN(fallo_preparar(r));
     r = escribir_texto(otra, "e.txt", "e\n", &e[6]);
+    if (r == 0)
+        r = escribir_texto(raiz, ".oculto.txt", "punto y aparte\n", &e[7]);
+    if (r == 0)
+        r = escribir_texto(escondida, "f.txt", "efe efe\n", &e[8]);
     if (r < 0)
         CAL_FIN(fallo_preparar(r));
     snprintf(e[6].ruta, sizeof e[6].ruta, "%s/e.txt", atajo);
@@ -274,7 +315,14 @@ CAL_PRUEBA(carpetas, 20)
         CAL_FIN(0);
     esperar_fin(p, 6000);
     char motivo[1024];
-    int ok = final_bien(p, 0, e, 7, motivo, sizeof motivo);
+    int ok = final_bien(p, 0, e, 9, motivo, sizeof motivo);
+    const char *out = cal_salida(p);
+    if (!ok && (strstr(out, e[7].ruta) == NULL || strstr(out, e[8].ruta) == NULL)) {
+        size_t u = strlen(motivo);
+        snprintf(motivo + u, sizeof motivo - u,
+                 " (un nombre que empieza por punto, como «.oculto.txt» o la carpeta "
+                 "«.escondida», es una entrada como las demás y se cuenta)");
+    }
     if (ok) {
         /* Solo la línea MAYOR: TOTAL y MEDIA los juzga «resumen». */
         char l[1024], esperado[1400];
@@ -288,8 +336,9 @@ CAL_PRUEBA(carpetas, 20)
             ok = 0;
         } else {
             snprintf(motivo, sizeof motivo,
-                     "los 7 archivos contados (uno por una RUTA que es un enlace a una carpeta), "
-                     "con rutas bien formadas y la lista en orden");
+                     "los 9 archivos contados (dos con nombre que empieza por punto y uno por "
+                     "una RUTA que es un enlace a una carpeta), con rutas bien formadas y la "
+                     "lista en orden");
         }
     }
     cal_obtenido("%s", motivo);

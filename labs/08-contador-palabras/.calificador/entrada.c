@@ -178,6 +178,144 @@ static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
     return 1;
 }
 
+/* Lo que falla no se lleva nada: «-j 2 f0 f1 x.txt cerrado0…2 g0 g1». f0 y f1 son FIFOs que
+ * ocupan las dos plazas mientras el calificador convierte x.txt (un archivo regular al hacer la
+ * lista) en una carpeta: se abre bien y su lectura falla (EISDIR). Los cerrado no se pueden abrir
+ * (sin permiso). Después, g0 y g1 (FIFOs) tienen que estar abiertas las dos a la vez: cada
+ * fallo devolvió su plaza (quien pierde una plaza por fallo se queda sin ninguna y no acaba, o
+ * va de una en una). Y en ese momento el programa no tiene abierto nada más de la carpeta: el
+ * descriptor de x.txt se cerró tras su ERROR (se mira en /proc). Quien abre más de -j (eso lo
+ * juzga «limite_j») no se juzga aquí. 1 si sí (en `motivo`, el porqué si no). */
+static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
+{
+    char sub[600];
+    snprintf(sub, sizeof sub, "%s/huella", dir);
+    int r = cal_crear_carpeta(sub, 0755);
+    esperado_t f[2] = {{.fd = -1}, {.fd = -1}}, g[2] = {{.fd = -1}, {.fd = -1}}, x, c[3];
+    for (int i = 0; i < 2 && r == 0; i++) {
+        char nombre[8];
+        snprintf(nombre, sizeof nombre, "f%d", i);
+        r = fifo(sub, nombre, &f[i]);
+        snprintf(nombre, sizeof nombre, "g%d", i);
+        if (r == 0)
+            r = fifo(sub, nombre, &g[i]);
+    }
+    if (r == 0)
+        r = escribir_texto(sub, "x.txt", "se vuelve carpeta\n", &x);
+    for (int i = 0; i < 3 && r == 0; i++) {
+        char nombre[16];
+        snprintf(nombre, sizeof nombre, "cerrado%d.txt", i);
+        r = escribir_texto(sub, nombre, "sin permiso\n", &c[i]);
+        if (r == 0)
+            r = cal_chmod(c[i].ruta, 0);
+    }
+    if (r < 0) {
+        for (int i = 0; i < 2; i++) {
+            fifo_cerrar(NULL, &f[i], 0);
+            fifo_cerrar(NULL, &g[i], 0);
+        }
+        snprintf(motivo, tam, "no se pudo preparar «…/huella»: %s", cal_ruta_error(r));
+        return 0;
+    }
+    const char *args[] = {"-j",      "2",       f[0].ruta, f[1].ruta, x.ruta, c[0].ruta,
+                          c[1].ruta, c[2].ruta, g[0].ruta, g[1].ruta, NULL};
+    cal_proceso_t *p = contador(args, dir, 15, 0);
+    if (p == NULL) {
+        for (int i = 0; i < 2; i++) {
+            fifo_cerrar(NULL, &f[i], 0);
+            fifo_cerrar(NULL, &g[i], 0);
+        }
+        snprintf(motivo, tam, "no se pudo lanzar el programa");
+        return 0;
+    }
+    char prefijo[700];
+    snprintf(prefijo, sizeof prefijo, "%s/", sub);
+    /* Las dos plazas, en f0 y f1: la lista ya está hecha (x.txt era un archivo regular). */
+    uint64_t hasta = cal_ahora_ms() + 8000;
+    int en_f = 0;
+    while (!cal_termino(p) && cal_ahora_ms() < hasta) {
+        en_f = (cal_abiertos(p, f[0].ruta) > 0) + (cal_abiertos(p, f[1].ruta) > 0);
+        if (en_f == 2)
+            break;
+        dormir(5);
+    }
+    int de_mas = cal_abiertos(p, prefijo) > 2;
+    int ok = 1;
+    if (en_f == 2 && !de_mas) {
+        r = cal_borrar(x.ruta);
+        if (r == 0)
+            r = cal_crear_carpeta(x.ruta, 0755);
+        if (r < 0) {
+            snprintf(motivo, tam, "no se pudo convertir «…/x.txt» en una carpeta: %s",
+                     cal_ruta_error(r));
+            ok = 0;
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        fifo_dar(&f[i], "uno dos\n", 1);
+        fifo_cerrar(p, &f[i], 3000);
+    }
+    /* g0 y g1 a la vez: las plazas de los cinco fallos volvieron. */
+    int en_g = 0, otros = 0;
+    hasta = cal_ahora_ms() + 3000;
+    while (!cal_termino(p) && cal_ahora_ms() < hasta) {
+        en_g = (cal_abiertos(p, g[0].ruta) > 0) + (cal_abiertos(p, g[1].ruta) > 0);
+        if (en_g == 2)
+            break;
+        dormir(5);
+    }
+    /* Lo demás de la carpeta, cerrado (un cierre que aún va por el grupo de hilos, 500 ms). */
+    hasta = cal_ahora_ms() + 500;
+    do {
+        otros = cal_abiertos(p, prefijo) - en_g;
+        if (otros <= 0)
+            break;
+        dormir(10);
+    } while (!cal_termino(p) && cal_ahora_ms() < hasta);
+    int x_abierta = cal_abiertos(p, x.ruta) > 0;
+    for (int i = 0; i < 2; i++) {
+        fifo_dar(&g[i], "tres\n", 1);
+        fifo_cerrar(NULL, &g[i], 0);
+    }
+    esperar_fin(p, 5000);
+    if (!ok)
+        return 0;
+    if (en_f < 2 || de_mas) {
+        /* Sin las dos plazas en f0 y f1 (o con más de -j abiertos) no se puede saber si x.txt se
+         * abrió antes o después de cambiar: de eso se ocupa «limite_j». */
+        cal_nota("con «-j 2 f0 f1 x.txt cerrado0…2 g0 g1», %s: lo que deja un fallo no se juzgó",
+                 de_mas ? "abrió más de 2 a la vez" : "nunca tuvo f0 y f1 abiertas a la vez");
+        return 1;
+    }
+    if (en_g < 2) {
+        snprintf(motivo, tam,
+                 "con «-j 2 f0 f1 x.txt cerrado0 cerrado1 cerrado2 g0 g1» (x.txt falla al leer y "
+                 "los cerrado, al abrir), g0 y g1 no llegaron a estar abiertas a la vez (%d de 2): "
+                 "cada archivo que falla tiene que devolver su plaza",
+                 en_g);
+        cal_nota_salida(p, 8);
+        return 0;
+    }
+    if (x_abierta || otros > 0) {
+        snprintf(motivo, tam,
+                 "con «-j 2 f0 f1 x.txt cerrado0 cerrado1 cerrado2 g0 g1», mientras g0 y g1 se "
+                 "leían, el programa aún tenía abierto%s %s: un archivo cuya lectura falla "
+                 "(x.txt) también se cierra con uv_fs_close",
+                 otros > 1 ? "s" : "",
+                 x_abierta ? "…/x.txt (que falló al leer)" : "otro archivo de la prueba");
+        return 0;
+    }
+    esperado_t bien[4] = {f[0], f[1], g[0], g[1]};
+    if (!final_bien(p, 1, bien, 4, motivo, tam) ||
+        !linea_error(cal_errores(p), x.ruta, motivo, tam)) {
+        cal_nota("Orden: contador -j 2 f0 f1 x.txt cerrado0 cerrado1 cerrado2 g0 g1 (x.txt falla "
+                 "al leer)");
+        cal_nota_salida(p, 8);
+        return 0;
+    }
+    return 1;
+}
+
 CAL_PRUEBA(errores, 20)
 {
     cal_esperado("los archivos buenos se cuentan aunque fallen otros en medio (también el que "
@@ -248,12 +386,14 @@ CAL_PRUEBA(errores, 20)
         }
     }
     int ok3 = ok && ok2 && lista_antes_de_contar(dir, m, sizeof m);
+    int ok4 = ok3 && fallos_sin_huella(dir, m, sizeof m);
     cal_obtenido("%s", !ok ? motivo
-                       : !ok2 || !ok3
+                       : !ok2 || !ok3 || !ok4
                            ? m
                            : "los cuatro buenos contados, tres ERROR (uno, de la subcarpeta), "
-                             "código 1; sin ninguno leído, el resumen vacío; y la lista entera "
-                             "(con su ERROR) antes de empezar a contar");
+                             "código 1; sin ninguno leído, el resumen vacío; la lista entera "
+                             "(con su ERROR) antes de empezar a contar; y cada fallo devuelve su "
+                             "plaza y su descriptor");
     /* Que se pueda borrar la carpeta de la prueba. El programa ya corrió aquí: «arbol» y
      * «cerrada» pueden ser ya otra cosa suya (un enlace a un archivo ajeno); cal_chmod no
      * sigue ninguno, y si lo encuentra, la verificación falla y el detalle lo dice. */
@@ -262,5 +402,5 @@ CAL_PRUEBA(errores, 20)
         cal_obtenido("«…/arbol/cerrada» tras correr el programa: %s", cal_ruta_error(rm));
         ok = 0;
     }
-    CAL_FIN(ok && ok2 && ok3);
+    CAL_FIN(ok && ok2 && ok3 && ok4);
 }

@@ -101,6 +101,10 @@ espera_t espera(const esc_t *e, int c, int k);
 
 /* Dos ciudades de un solo nombre (cal_esperar_lineas las reconoce por la primera palabra). */
 extern const char *const dos_ciudades[2];
+/* Ciudades de un solo nombre con todos sus bytes ≥ 0x80 (cada uno, «%XX» en la URL); la
+ * última, la más larga. */
+#define N_EXTREMAS 5
+extern const char *const ciudades_extremas[N_EXTREMAS];
 
 /* Un entero al azar en [min, max] (getrandom): lo que cambia de una calificación a otra. */
 int azar(int min, int max);
@@ -147,6 +151,9 @@ int registro_esperar(esc_t *e, int n, int max_ms, const cal_peticion_t **v);
 /* Cada (ciudad, proveedor del servidor) tiene su petición en el registro, con la ciudad bien
  * codificada; las BIEN, con 200 y enteras. 1 o 0 (anotado). */
 int registro_completo(esc_t *e);
+/* Igual, pero basta con que el servidor entienda la ciudad (aunque no vaya bien codificada: eso
+ * lo juzga «acentos»). */
+int registro_completo_sin_codificar(esc_t *e);
 
 /* ¿Es la petición r la del proveedor k para la ciudad c (con la ciudad bien codificada)? */
 int es_de(const esc_t *e, const cal_peticion_t *r, int c, int k);

@@ -105,10 +105,11 @@ CAL_PRUEBA(entrada_invalida, 30)
 CAL_PRUEBA(proveedores_invalidos, 30)
 {
     cal_esperado("con un archivo de proveedores roto (un error de sintaxis, un proveedor sin un "
-                 "campo, una unidad que no es exactamente C, K o F, una url que no empieza por "
-                 "http://, https:// ni /): código 2, nada en stdout, ninguna petición al "
-                 "servidor y un mensaje que diga la línea y la columna, el campo que falta, la "
-                 "unidad mala o la url mala");
+                 "campo o con un campo vacío o que no es un texto, una unidad que no es "
+                 "exactamente C, K o F, una url que no empieza por http://, https:// ni /): "
+                 "código 2, nada en stdout, ninguna petición al servidor y un mensaje que diga la "
+                 "línea y la columna, el campo que falta o que no vale, la unidad mala o la url "
+                 "mala");
     cal_servidor_t *s;
     char carpeta[512];
     if (servidor(&s) < 0 || cal_carpeta("datos", carpeta, sizeof carpeta) < 0) {
@@ -167,13 +168,46 @@ CAL_PRUEBA(proveedores_invalidos, 30)
              "\"/clima/openmeteo?ciudad={ciudad}\",\n"
              "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"C\"}\n]}\n",
              nombre_malo);
+    /* Cada uno de los cuatro campos, presente pero vacío («"nombre": ""»): un texto vacío no
+     * vale (ni un nombre vacío en la salida, ni una ruta vacía), aunque el campo esté. Y uno
+     * al azar con otro tipo (un número, null, una lista): tampoco es un texto. */
+    static const char plantilla_campos[] =
+        "{\"proveedores\": [\n"
+        "  {\"nombre\": %s, \"url\": %s,\n   \"ruta\": %s, \"unidad\": %s}\n]}\n";
+    static const char *const buenos[] = {"\"uno\"", "\"/clima/openmeteo?ciudad={ciudad}\"",
+                                         "\"current_weather.temperature\"", "\"C\""};
+    static const char *const no_texto[] = {"21", "null", "true", "[\"C\"]", "{}"};
+    char vacio[4][400], otro_tipo[400];
+    const char *valores[4];
+    for (int i = 0; i < 4; i++) {
+        for (int j = 0; j < 4; j++)
+            valores[j] = j == i ? "\"\"" : buenos[j];
+        snprintf(vacio[i], sizeof vacio[i], plantilla_campos, valores[0], valores[1], valores[2],
+                 valores[3]);
+    }
+    int tipo_campo = azar(0, 3);
+    const char *tipo_valor = no_texto[azar(0, N(no_texto) - 1)];
+    for (int j = 0; j < 4; j++)
+        valores[j] = j == tipo_campo ? tipo_valor : buenos[j];
+    snprintf(otro_tipo, sizeof otro_tipo, plantilla_campos, valores[0], valores[1], valores[2],
+             valores[3]);
     static const char vacia[] = "{\"proveedores\": []}\n";
     const char *url = "{\"proveedores\": [\n"
                       "  {\"nombre\": \"uno\", \"url\": \"/clima/openmeteo?ciudad={ciudad}\",\n"
                       "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"C\"},\n"
                       "  {\"nombre\": \"dos\", \"url\": \"clima/weatherapi?ciudad={ciudad}\",\n"
                       "   \"ruta\": \"current.temp_c\", \"unidad\": \"C\"}\n]}\n";
-    char a[700], b[700], c[700], d[700], f[700], g[700], h[700], k[700], m[700];
+    char a[700], b[700], c[700], d[700], f[700], g[700], h[700], k[700], m[700], ot[700];
+    char vacios[4][700];
+    for (int i = 0; i < 4; i++) {
+        char nombre[32];
+        snprintf(nombre, sizeof nombre, "vacio_%s.json", campos[i]);
+        if (escribir(carpeta, nombre, vacio[i], vacios[i], sizeof vacios[i]) < 0) {
+            free(sin_campo);
+            cal_obtenido("no se pudieron escribir los archivos (error del calificador)");
+            CAL_FIN(0);
+        }
+    }
     if (sin_campo == NULL || escribir(carpeta, "sintaxis.json", sintaxis, a, sizeof a) < 0 ||
         escribir(carpeta, "sin_campo.json", sin_campo, b, sizeof b) < 0 ||
         escribir(carpeta, "unidad.json", mala_unidad, c, sizeof c) < 0 ||
@@ -182,7 +216,8 @@ CAL_PRUEBA(proveedores_invalidos, 30)
         escribir(carpeta, "unidad3.json", mala_unidad3, g, sizeof g) < 0 ||
         escribir(carpeta, "url2.json", mala_url2, h, sizeof h) < 0 ||
         escribir(carpeta, "nombre.json", nombre_espacios, k, sizeof k) < 0 ||
-        escribir(carpeta, "vacia.json", vacia, m, sizeof m) < 0) {
+        escribir(carpeta, "vacia.json", vacia, m, sizeof m) < 0 ||
+        escribir(carpeta, "otro_tipo.json", otro_tipo, ot, sizeof ot) < 0) {
         free(sin_campo);
         cal_obtenido("no se pudieron escribir los archivos (error del calificador)");
         CAL_FIN(0);
@@ -207,6 +242,12 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     snprintf(que_url2, sizeof que_url2, "con la url «%s?…» (no empieza por http://, https:// ni /)",
              url2);
     snprintf(que_nombre, sizeof que_nombre, "con el nombre «%s» (sin espacios)", nombre_malo);
+    char que_vacio[4][96], que_tipo[128];
+    for (int i = 0; i < 4; i++)
+        snprintf(que_vacio[i], sizeof que_vacio[i],
+                 "con «\"%s\": \"\"» (vacío no vale: cada campo es un texto no vacío)", campos[i]);
+    snprintf(que_tipo, sizeof que_tipo, "con «\"%s\": %s» (no es un texto)", campos[tipo_campo],
+             tipo_valor);
     const struct {
         const char *archivo;
         const char *citas[3];
@@ -219,7 +260,12 @@ CAL_PRUEBA(proveedores_invalidos, 30)
                  {g, {unidad3, NULL}, que_unidad3},
                  {h, {url2, NULL}, que_url2},
                  {k, {nombre_malo, NULL}, que_nombre},
-                 {m, {NULL}, "con «proveedores»: [] (una lista vacía)"}};
+                 {m, {NULL}, "con «proveedores»: [] (una lista vacía)"},
+                 {vacios[0], {campos[0], NULL}, que_vacio[0]},
+                 {vacios[1], {campos[1], NULL}, que_vacio[1]},
+                 {vacios[2], {campos[2], NULL}, que_vacio[2]},
+                 {vacios[3], {campos[3], NULL}, que_vacio[3]},
+                 {ot, {campos[tipo_campo], NULL}, que_tipo}};
     int ok = 1;
     for (int i = 0; i < N(casos) && ok; i++) {
         const char *args[] = {"-f", casos[i].archivo, "Lima", NULL};
