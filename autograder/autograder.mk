@@ -75,12 +75,17 @@ grade: deps-grade
 	@$(MAKE) --no-print-directory _calificar
 
 # Solo los calificadores de los laboratorios elegidos; si uno no se construye (error del
-# instructor), los demás se califican igual y el ejecutor dice cuál falta.
+# instructor), los demás se califican igual y el ejecutor dice cuál falta. El binario viejo
+# de uno que ya no compila se borra: si no, se calificaría con un calificador que ya no es
+# el de las fuentes y la nota parecería buena (make -q: ¿sigue sin estar al día?).
 CALIF_ELEGIDOS = $(if $(LAB),$(filter $(addprefix $(B)/labs/$(LAB),%/calificador),$(LABS_CALIFICADORES)),$(LABS_CALIFICADORES))
 
 _calificar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(B)/bin/mientras-terminal
-	@$(MAKE) --no-print-directory -k $(CALIF_ELEGIDOS) || \
-	  echo "calificar: no se pudo construir algún calificador (ver arriba); se sigue con los demás" >&2
+	@$(MAKE) --no-print-directory -k $(CALIF_ELEGIDOS) || { \
+	  for c in $(CALIF_ELEGIDOS); do \
+	    $(MAKE) --no-print-directory -q "$$c" 2>/dev/null || rm -f "$$c"; \
+	  done; \
+	  echo "calificar: no se pudo construir algún calificador (ver arriba); se sigue con los demás" >&2; }
 	@$(MIENTRAS_TERMINAL) $(CALIFICAR) --raiz "$(RAIZ)" --construccion "$(abspath $(B))" --cc "$(CC)" \
 	  --cflags "$(CALIF_CFLAGS)" --libs "$(CALIF_LIBS)" \
 	  $(if $(LAB),--lab "$(LAB)") $(if $(ENTREGA),--entrega "$(ENTREGA)") \
