@@ -73,7 +73,7 @@ nota=$(grep '^Grade :=>>' "$tmp/execution.txt" | tail -n 1)
 if [ -n "$nota" ] && grep -q '^<|--' "$tmp/execution.txt"; then
   echo "✔ la jaula califica el laboratorio $LAB como usuario sin privilegios en $(($(date +%s) - inicio)) s: el programa de partida saca «$nota» (sobre 10)"
   echo "  Lo que el calificador dijo de la caja de arena en esta máquina:"
-  grep -m1 -A1 'Caja de arena' "$tmp/execution.txt" | sed 's/^ */    /'
+  grep -m1 -A3 'Caja de arena' "$tmp/execution.txt" | sed 's/^ */    /'
 else
   echo "✘ vpl_execution no dio nota:"; tail -n 30 "$tmp/execution.txt" | sed 's/^/    /'; exit 1
 fi

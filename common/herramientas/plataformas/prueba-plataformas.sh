@@ -4,7 +4,7 @@
 # cada una. Los registros quedan en build/plataformas/<fila>.log. Sale con 1 si falla alguna.
 #
 #   prueba-plataformas.sh [FILA…]   por omisión todas: compiladores editor sin-ptrace cerrada
-#                                   contenedor debian13 gradescope devcontainer deps-debian12
+#                                   contenedor debian13 gradescope vpl devcontainer deps-debian12
 #                                   deps-debian13
 #
 # Las filas van en tres carriles a la vez, cada uno con sus filas en orden:
@@ -13,7 +13,8 @@
 #   · trixie:    debian13 (mmdebstrap de trixie, su imagen, y todo el curso dentro), después
 #                deps-debian13 (cada perfil de dependencias.sh instalado en la raíz mínima);
 #   · bookworm:  gradescope, contenedor (mmdebstrap de bookworm y la imagen con el perfil
-#                grade, de la que salen Gradescope y el contenedor de desarrollo), después
+#                grade, de la que salen Gradescope y el contenedor de desarrollo), vpl (el
+#                servidor de jaulas de Moodle VPL, instalado desde la raíz mínima), después
 #                deps-debian12 (lo mismo que deps-debian13, en bookworm).
 # Los carriles se reparten lo que no es CPU (descargas, mmdebstrap, apt, esperas de los
 # calificadores); cada imagen se hace una vez, bajo su cerrojo (imagen.sh). Cada fila tiene un
@@ -29,7 +30,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 source "$dir/comun.sh"
 cd "$RAIZ_CURSO" || exit 1
 [ "$(id -u)" -eq 0 ] || { echo "make prueba-plataformas: hay que ser root (podman, mmdebstrap, /root)"; exit 1; }
-todas=(compiladores editor sin-ptrace cerrada contenedor debian13 gradescope devcontainer deps-debian12 deps-debian13)
+todas=(compiladores editor sin-ptrace cerrada contenedor debian13 gradescope vpl devcontainer deps-debian12 deps-debian13)
 filas=("$@")
 [ ${#filas[@]} -gt 0 ] || filas=("${todas[@]}")
 for f in "${filas[@]}"; do
@@ -43,6 +44,7 @@ declare -A que=(
   [contenedor]="contenedor Debian 12, capacidades por omisión"
   [debian13]="Debian 13 (trixie), raíz de mmdebstrap"
   [gradescope]="Gradescope: setup.sh y run_autograder"
+  [vpl]="Moodle VPL: jaula sin root ni red"
   [devcontainer]="contenedor de desarrollo (macOS/Windows)"
   [deps-debian12]="make deps-PERFIL en Debian 12 desnudo"
   [deps-debian13]="make deps-PERFIL en Debian 13 desnudo"
@@ -51,12 +53,12 @@ declare -A que=(
 # fila espera a una imagen que hace otro carril.
 declare -A presupuesto=(
   [compiladores]=1500 [sin-ptrace]=300 [cerrada]=600 [editor]=600 [devcontainer]=1200
-  [debian13]=2100 [gradescope]=1800 [contenedor]=900 [deps-debian12]=3000 [deps-debian13]=3000
+  [debian13]=2100 [gradescope]=1800 [vpl]=1800 [contenedor]=900 [deps-debian12]=3000 [deps-debian13]=3000
 )
 carriles=(
   "compiladores sin-ptrace cerrada editor devcontainer"
   "debian13 deps-debian13"
-  "gradescope contenedor deps-debian12"
+  "gradescope contenedor vpl deps-debian12"
 )
 elegida() { local f; for f in "${filas[@]}"; do [ "$f" = "$1" ] && return 0; done; return 1; }
 
