@@ -14,7 +14,9 @@
 #   · la solución de referencia: 10 sobre 10; la partida: ≤ 2; (laboratorio 07) la entrega hostil
 #     autograder/hostiles/escribe.c con las rutas de la jaula (forja resultados, escribe en el
 #     curso) y autograder/hostiles/vpl_nota.c (escribe marcas de VPL para que el informe las
-#     cite): nota baja, nada forjado en la salida, ninguna línea suya tomada por marca de VPL.
+#     cite): nota baja, ninguna verificación que forja aprobada, ninguna línea suya tomada por
+#     marca de VPL. Lo que escribe.c sí logra sin root (el texto de los resultados, archivos en
+#     la copia del curso) se cuenta y se dice.
 #
 #   vpl.sh [NN…]    por omisión, todos los laboratorios
 set -u -o pipefail
@@ -42,6 +44,12 @@ raiz=$(bash "$(dirname "$0")/imagen.sh" raiz bookworm) || exit 1
 # El servidor de jaulas: instalar-jaula.sh (del primer laboratorio; el perfil es el mismo para
 # todos) en la raíz mínima, como root y con red (apt); su imagen es la de todas las entregas.
 primero=$(basename labs/"${labs[0]}"-*)
+# VPL_IMAGEN=nombre (solo para desarrollar la fila): reutiliza la imagen de una pasada anterior
+# con VPL_CONSERVAR=1 en vez de instalar otra vez; la suite nunca la pone.
+if [ -n "${VPL_IMAGEN:-}" ]; then
+  imagen=$VPL_IMAGEN
+  echo "  (se reutiliza la imagen $imagen: instalar-jaula.sh no se prueba en esta pasada)"
+else
 cache=$(copia_cache_apt bookworm) || exit 1
 id="curso-vpl-$$"
 t0=$(date +%s)
@@ -59,6 +67,7 @@ pod commit -q "$id" "$imagen" >/dev/null
 pod rm -f "$id" >/dev/null
 echo "✔ instalar-jaula.sh en Debian 12 desnudo ($(($(date +%s) - t0)) s): $(grep -c '^✔' "$SAL/instalar-jaula.log") comprobaciones bien"
 grep '^✔' "$SAL/instalar-jaula.log" | sed 's/^/    /'
+fi
 
 # evaluar CARPETA ENTREGA DIR: una evaluación de VPL de los archivos de DIR; deja la salida de
 # vpl_execution en $SAL/CARPETA/ENTREGA/salida.txt y la de vpl_evaluate.sh en compilacion.txt.
@@ -71,11 +80,15 @@ evaluar() {
 "; done
   printf 'export VPL_SUBFILES="%s"\nexport VPL_GRADEMIN=0\nexport VPL_GRADEMAX=10\n' "$sub" >"$casa/vpl_environment.sh"
   chown -R 10000:10000 "$casa"
-  tiempo=$(sed -n 's/^| Tiempo máximo | \([0-9]*\) s.*/\1/p' "$SAL/$carpeta/zip/$carpeta/LEEME.md")
+  # El tiempo máximo que LEEME.md pide para la actividad.
+  tiempo=$(sed -n 's/^ *| Tiempo máximo | \([0-9]*\) s.*/\1/p' "$SAL/$carpeta/zip/$carpeta/LEEME.md")
+  [ -n "$tiempo" ] || { echo "✘ $carpeta: LEEME.md no dice el tiempo máximo" >"$SAL/$carpeta/$e/podman.log"; return; }
   # Como el servidor de jaulas: todo como el usuario de la jaula; los archivos de ejecución se
   # borran entre vpl_evaluate.sh y vpl_execution; sin red.
-  pod_run --network none --user 10000:10000 --ulimit cpu="$tiempo" --ulimit nproc=1000:1000 \
-    --ulimit fsize=134217728 -e HOME=/home/p10000 -w /home/p10000 -v "$casa:/home/p10000" "$imagen" \
+  # (pod_run no: lleva --network host, que es para apt.)
+  pod run --rm --network none --user 10000:10000 --ulimit nofile=4096:4096 --ulimit cpu="$tiempo" \
+    --ulimit nproc=1000:1000 --ulimit fsize=134217728 --label "curso-plataformas=${PLAT_ETIQUETA:-suelta}" \
+    -e HOME=/home/p10000 -w /home/p10000 -v "$casa:/home/p10000" "$imagen" \
     bash -c '
       t=$1
       timeout -k 5 "$t" ./vpl_evaluate.sh >.compilacion.txt 2>&1
@@ -138,14 +151,20 @@ un_lab() {
         [ "$(grep -ac '^[[:space:]]*--|>[[:space:]]*$' "$sal/$e/salida.txt")" = 1 ] &&
         [ "$(grep -ac '^[[:space:]]*<|--[[:space:]]*$' "$sal/$e/salida.txt")" = 1 ] &&
         ! grep -aq '^[[:space:]]*Comment :=>>\|^-FORJADO' "$sal/$e/salida.txt" &&
-        { [ "$e" != hostil ] || ! grep -aq FORJADO "$sal/$e/salida.txt"; }; then
-        echo "✔ $carpeta: la entrega hostil «$e» queda contenida (Grade :=>>$g, una sola nota y un solo bloque, nada forjado)"
+        ! grep -aq '^-✔.*\(Sin URLs\|a la vez\|intervalo\|tercer fallo\|Ctrl+C\|valgrind\)' "$sal/$e/salida.txt"; then
+        echo "✔ $carpeta: la entrega hostil «$e» queda contenida (Grade :=>>$g, una sola nota y un solo bloque, ninguna verificación forjada aprobada)"
       else
         echo "✘ $carpeta: la entrega hostil «$e» no quedó contenida (nota «$g»):"; sed 's/^/    /' "$sal/$e/salida.txt" | tail -n 40; mal=1
       fi
     done
-    # Lo que escribe.c pudo hacer en la jaula (mismo usuario): se dice, no se exige.
-    echo "  $carpeta: escribe.c, en la jaula: $(grep -c '^ESCRITO' -r "$sal/hostil/casa/.vpl/calificacion" 2>/dev/null | awk -F: '{s+=$2} END {print s+0}') escrituras citadas en el informe; el curso de esa evaluación es suyo (mismo usuario) y VPL lo borra al terminar"
+    # Sin root, la entrega y el calificador son el mismo usuario: escribe.c reescribe el
+    # resultado de las verificaciones que ya terminaron. Sus puntos no (el calificador los cruza
+    # con el estado que da Criterion, arriba), pero sí el texto de lo esperado y lo obtenido.
+    # Es sabido (LEEME.md): se cuenta y se dice, no se exige.
+    echo "  $carpeta: escribe.c forjó el texto de $(grep -ac 'Obtenido: FORJADO' "$sal/hostil/salida.txt") verificaciones (sin puntos; sin root no se puede impedir: LEEME.md)"
+    # Lo que escribe.c pudo hacer en la jaula (mismo usuario que el calificador): se dice, no
+    # se exige; la nota no cambia (arriba) y VPL borra la carpeta al terminar.
+    echo "  $carpeta: escribe.c escribió en la copia del curso de su evaluación $(find "$sal/hostil/casa/.vpl/curso" -name HACKEADO 2>/dev/null | wc -l) archivos nuevos (sin root no se puede impedir: ver LEEME.md)"
   fi
   echo "  $carpeta: $(($(date +%s) - t)) s"
   return $mal
@@ -164,6 +183,6 @@ for carpeta in "${hechos[@]}"; do
   cat "$SAL/$carpeta/informe.txt"
   [ "$(cat "$SAL/$carpeta/rc" 2>/dev/null)" = 0 ] || { echo "✘ $carpeta: no cumple"; mal=1; }
 done
-pod rmi -f "$imagen" >/dev/null 2>&1
+[ -n "${VPL_CONSERVAR:-}${VPL_IMAGEN:-}" ] && echo "  imagen conservada: $imagen" || pod rmi -f "$imagen" >/dev/null 2>&1
 echo "  vpl: $(($(date +%s) - inicio)) s en total"
 exit $mal
