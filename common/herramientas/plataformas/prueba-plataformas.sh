@@ -9,12 +9,13 @@
 #
 # Las filas van en tres carriles a la vez, cada uno con sus filas en orden:
 #   · anfitrión: compiladores, sin-ptrace, cerrada, editor, devcontainer (compilan aquí, o
-#     construyen sobre la imagen de Debian 12 que hace el carril de bookworm);
+#     construyen sobre la imagen de Debian 12 que hace el carril de bookworm), vpl (el
+#     servidor de jaulas de Moodle VPL, desde la raíz mínima de Debian 12: en este carril,
+#     el más corto);
 #   · trixie:    debian13 (mmdebstrap de trixie, su imagen, y todo el curso dentro), después
 #                deps-debian13 (cada perfil de dependencias.sh instalado en la raíz mínima);
 #   · bookworm:  gradescope, contenedor (mmdebstrap de bookworm y la imagen con el perfil
-#                grade, de la que salen Gradescope y el contenedor de desarrollo), vpl (el
-#                servidor de jaulas de Moodle VPL, instalado desde la raíz mínima), después
+#                grade, de la que salen Gradescope y el contenedor de desarrollo), después
 #                deps-debian12 (lo mismo que deps-debian13, en bookworm).
 # Los carriles se reparten lo que no es CPU (descargas, mmdebstrap, apt, esperas de los
 # calificadores); cada imagen se hace una vez, bajo su cerrojo (imagen.sh). Cada fila tiene un
@@ -56,9 +57,9 @@ declare -A presupuesto=(
   [debian13]=2100 [gradescope]=1800 [vpl]=1800 [contenedor]=900 [deps-debian12]=3000 [deps-debian13]=3000
 )
 carriles=(
-  "compiladores sin-ptrace cerrada editor devcontainer"
+  "compiladores sin-ptrace cerrada editor devcontainer vpl"
   "debian13 deps-debian13"
-  "gradescope contenedor vpl deps-debian12"
+  "gradescope contenedor deps-debian12"
 )
 elegida() { local f; for f in "${filas[@]}"; do [ "$f" = "$1" ] && return 0; done; return 1; }
 
