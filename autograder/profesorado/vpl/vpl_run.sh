@@ -2,8 +2,10 @@
 # vpl_run.sh — VPL lo ejecuta al pulsar «Ejecutar» (laboratorio @CARPETA@): construye la
 # biblioteca del curso y el servidor de práctica, compila la entrega como el curso (la
 # entrega en labs/@CARPETA@/ de una copia del curso) y escribe vpl_execution, que VPL abre en
-# su consola: arranca el servidor de práctica en 127.0.0.1:8080 y deja una terminal en la
-# carpeta del programa para probarlo a mano. Lo genera «make vpl LAB=@NUMERO@».
+# su consola: arranca el servidor de práctica en 127.0.0.1 y deja una terminal en la carpeta
+# del programa para probarlo a mano. Las jaulas de VPL comparten la red del servidor: el
+# puerto sale del usuario de la jaula (uno por ejecución), 20000 + UID % 20000, y se dice.
+# Lo genera «make vpl LAB=@NUMERO@».
 set -u
 # shellcheck source=/dev/null
 [ -f vpl_environment.sh ] && . ./vpl_environment.sh
@@ -25,8 +27,10 @@ fi
 cat >vpl_execution <<FIN
 #!/bin/bash
 cd "$AQUI/.vpl/curso/build/labs/$LAB" || exit 1
-"$AQUI/.vpl/curso/build/bin/servidor-practica" --puerto 8080 --silencioso &
-echo "Servidor de práctica en http://127.0.0.1:8080 (mira labs/$LAB/README.md: rutas /status/200, /delay/…)."
+PUERTO=\$((20000 + UID % 20000))
+"$AQUI/.vpl/curso/build/bin/servidor-practica" --puerto "\$PUERTO" --silencioso &
+export PUERTO
+echo "Servidor de práctica en http://127.0.0.1:\$PUERTO (\\\$PUERTO; las rutas, en el enunciado: /status/200, /delay/…)."
 echo "Tu programa: ./$PROG …   (la nota, con «Evaluar»; exit para terminar)"
 export PS1='$PROG\$ '
 bash --norc -i
