@@ -52,6 +52,7 @@ prueba="$tmp/p"
 mkdir -p "$prueba"
 cp "$EJ"/* "$prueba/"
 subfiles=""
+# shellcheck disable=SC2043 # @ARCHIVOS@ lo sustituye vpl.sh por la lista de archivos
 for f in @ARCHIVOS@; do
   cp "$tmp/curso/labs/$LAB/$f" "$prueba/"
   subfiles="$subfiles$f
