@@ -80,14 +80,19 @@ evaluar() {
 "; done
   printf 'export VPL_SUBFILES="%s"\nexport VPL_GRADEMIN=0\nexport VPL_GRADEMAX=10\n' "$sub" >"$casa/vpl_environment.sh"
   chown -R 10000:10000 "$casa"
-  # El tiempo máximo que LEEME.md pide para la actividad.
-  tiempo=$(sed -n 's/^ *| Tiempo máximo | \([0-9]*\) s.*/\1/p' "$SAL/$carpeta/zip/$carpeta/LEEME.md")
-  [ -n "$tiempo" ] || { echo "✘ $carpeta: LEEME.md no dice el tiempo máximo" >"$SAL/$carpeta/$e/podman.log"; return; }
+  # Los recursos máximos que LEEME.md pide para la actividad: tiempo, procesos y archivo.
+  local leeme="$SAL/$carpeta/zip/$carpeta/LEEME.md" procesos archivo
+  tiempo=$(sed -n 's/^ *| Tiempo máximo | \([0-9]*\) s.*/\1/p' "$leeme")
+  procesos=$(sed -n 's/^ *| Procesos máximos | \([0-9]*\) .*/\1/p' "$leeme")
+  archivo=$(sed -n 's/^ *| Tamaño máximo de archivo | \([0-9]*\) MiB.*/\1/p' "$leeme")
+  if [ -z "$tiempo" ] || [ -z "$procesos" ] || [ -z "$archivo" ]; then
+    echo "✘ $carpeta: LEEME.md no dice el tiempo, los procesos o el archivo máximos" >"$SAL/$carpeta/$e/podman.log"; return
+  fi
   # Como el servidor de jaulas: todo como el usuario de la jaula; los archivos de ejecución se
   # borran entre vpl_evaluate.sh y vpl_execution; sin red.
   # (pod_run no: lleva --network host, que es para apt.)
   pod run --rm --network none --user 10000:10000 --ulimit nofile=4096:4096 --ulimit cpu="$tiempo" \
-    --ulimit nproc=1000:1000 --ulimit fsize=134217728 --label "curso-plataformas=${PLAT_ETIQUETA:-suelta}" \
+    --ulimit nproc="$procesos:$procesos" --ulimit fsize=$((archivo * 1048576)) --label "curso-plataformas=${PLAT_ETIQUETA:-suelta}" \
     -e HOME=/home/p10000 -w /home/p10000 -v "$casa:/home/p10000" "$imagen" \
     bash -c '
       t=$1
@@ -151,7 +156,8 @@ un_lab() {
         [ "$(grep -ac '^[[:space:]]*--|>[[:space:]]*$' "$sal/$e/salida.txt")" = 1 ] &&
         [ "$(grep -ac '^[[:space:]]*<|--[[:space:]]*$' "$sal/$e/salida.txt")" = 1 ] &&
         ! grep -aq '^[[:space:]]*Comment :=>>\|^-FORJADO' "$sal/$e/salida.txt" &&
-        ! grep -aq '^-✔.*\(Sin URLs\|a la vez\|intervalo\|tercer fallo\|Ctrl+C\|valgrind\)' "$sal/$e/salida.txt"; then
+        { [ "$e" != hostil ] ||
+          ! grep -aq '^-✔.*\(Sin URLs\|a la vez\|intervalo\|tercer fallo\|Ctrl+C\|valgrind\)' "$sal/$e/salida.txt"; }; then
         echo "✔ $carpeta: la entrega hostil «$e» queda contenida (Grade :=>>$g, una sola nota y un solo bloque, ninguna verificación forjada aprobada)"
       else
         echo "✘ $carpeta: la entrega hostil «$e» no quedó contenida (nota «$g»):"; sed 's/^/    /' "$sal/$e/salida.txt" | tail -n 40; mal=1
