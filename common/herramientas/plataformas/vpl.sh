@@ -18,6 +18,10 @@
 #     marca de VPL. Lo que escribe.c sí logra sin root (el texto de los resultados, archivos en
 #     la copia del curso) se cuenta y se dice.
 #
+# Medido en una máquina de 2 núcleos (con los .deb ya descargados en build/plataformas/):
+# 354 s los seis laboratorios con carga 5–10 (instalar-jaula.sh 99 s); 663 s con carga 35–48
+# (instalar-jaula.sh 378 s). Presupuesto de la fila: 1800 s (prueba-plataformas.sh).
+#
 #   vpl.sh [NN…]    por omisión, todos los laboratorios
 set -u -o pipefail
 source "$(dirname "$0")/comun.sh"
