@@ -77,8 +77,9 @@ def escribir_bloque(titulos):
 
 
 def nota(minimo, maximo, puntos, total):
+    """La nota con dos decimales como mucho y punto decimal (lo que lee VPL): 10, 0.4, 2.64."""
     n = minimo + (maximo - minimo) * (puntos / total if total > 0 else 0.0)
-    return f"{n:.2f}".rstrip("0").rstrip(".") if "." in f"{n:.2f}" else f"{n:.2f}"
+    return f"{n:.2f}".rstrip("0").rstrip(".")
 
 
 def sin_calificar(motivo, minimo, detalle=""):
