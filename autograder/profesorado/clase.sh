@@ -9,6 +9,9 @@
 #   - LISTA=archivo: la lista de la clase (una línea «Nombre» o «Nombre;id»): quien no
 #     entregó sale en las hojas como «sin entrega».
 #   - Carpetas de Moodle («Ana García López_301245_assignsubmission_file_»): nombre e id.
+#   - ENTREGAS puede ser también el zip de «Descargar entregas» de una actividad de VPL (o la
+#     carpeta donde se descomprimió): vpl_entregas.py toma la última entrega de cada uno
+#     («García López Ana 301245 agarcia/AAAA-MM-DD-hh-mm-ss/») y las hojas leen nombre e id.
 #   - J calificaciones a la vez (por omisión, tantas como núcleos); TRABAJOS=n verificaciones
 #     a la vez en cada una.
 #   - Salida en build/clase/<lab>/ (hojas.py la escribe): notas.csv (para guiones), notas-es.csv
@@ -28,13 +31,13 @@ if [ -z "$LAB" ] || [ -z "$ENTREGAS" ]; then
   echo "grade-clase: uso: make grade-clase LAB=07 ENTREGAS=carpeta [J=2]" >&2
   exit 2
 fi
-if [ ! -d "$ENTREGAS" ]; then
-  echo "grade-clase: ENTREGAS=$ENTREGAS no es una carpeta" >&2
+if [ ! -d "$ENTREGAS" ] && [ ! -f "$ENTREGAS" ]; then
+  echo "grade-clase: ENTREGAS=$ENTREGAS no es una carpeta ni el zip de VPL" >&2
   exit 2
 fi
 case "$J" in '' | *[!0-9]* | 0) echo "grade-clase: J debe ser un número ≥ 1" >&2; exit 2 ;; esac
 command -v python3 >/dev/null || { echo "grade-clase: falta python3 (make deps)" >&2; exit 2; }
-ENTREGAS=$(cd "$ENTREGAS" && pwd)
+[ -d "$ENTREGAS" ] && ENTREGAS=$(cd "$ENTREGAS" && pwd)
 mapfile -t carpetas < <("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$LAB" | awk -F'\t' '$2 == "programa" { print $1 }')
 if [ "${#carpetas[@]}" -ne 1 ]; then
   echo "grade-clase: LAB=$LAB no es un laboratorio (o es más de uno)" >&2
@@ -49,6 +52,13 @@ por_uno=${TRABAJOS:-$trabajos}
 SAL="$B/clase/$lab"
 # Nada se borra entero: cada calificación sustituye solo la carpeta de su estudiante.
 mkdir -p "$SAL/alumnos"
+# Las entregas de VPL (el zip de «Descargar entregas» o su carpeta): la última de cada uno.
+vpl=()
+if [ -f "$ENTREGAS" ] || python3 "$RAIZ/autograder/profesorado/vpl_entregas.py" --es-vpl "$ENTREGAS"; then
+  python3 "$RAIZ/autograder/profesorado/vpl_entregas.py" "$ENTREGAS" "$SAL/entregas-vpl" || exit 2
+  ENTREGAS="$SAL/entregas-vpl"
+  vpl=(--vpl)
+fi
 if [ -n "${LISTA:-}" ] && [ ! -r "$LISTA" ]; then
   echo "grade-clase: LISTA=$LISTA no se puede leer" >&2
   exit 2
@@ -128,4 +138,4 @@ extra=()
 for s in "${sueltos[@]}"; do extra+=(--suelto "$s"); done
 [ -n "${LISTA:-}" ] && extra+=(--lista "$LISTA")
 python3 "$RAIZ/autograder/profesorado/hojas.py" --salida "$SAL" --lab "$lab" --segundos "$segundos" \
-  --j "$J" --calificadas "${#a_calificar[@]}" "${extra[@]}" -- "${alumnos[@]}"
+  --j "$J" --calificadas "${#a_calificar[@]}" "${vpl[@]}" "${extra[@]}" -- "${alumnos[@]}"

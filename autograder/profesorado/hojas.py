@@ -35,9 +35,14 @@ MOODLE = re.compile(r"^(?P<nombre>.+?)_(?P<id>\d+)_assign(?:submission|feedback)
 ESTADOS = ["calificada", "se colgó", "no compila", "no se califica", "sin entrega", "pendiente"]
 
 
-def moodle(carpeta):
-    """«Ana García López_301245_assignsubmission_file_» → («Ana García López», «301245»)."""
-    m = MOODLE.match(carpeta)
+# Las carpetas de «Descargar entregas» de VPL: «Apellidos Nombre ID usuario» (vpl_entregas.py).
+VPL = re.compile(r"^(?P<nombre>.+?) (?P<id>\d+) (?P<usuario>\S+)$")
+
+
+def moodle(carpeta, vpl=False):
+    """«Ana García López_301245_assignsubmission_file_» → («Ana García López», «301245»); con
+    vpl, «García López Ana 301245 agarcia» → («García López Ana», «301245»)."""
+    m = (VPL if vpl else MOODLE).match(carpeta)
     return (m.group("nombre").strip(), m.group("id")) if m else (carpeta, "")
 
 
@@ -77,6 +82,7 @@ def main():
     p.add_argument("--segundos", type=float, default=0.0)
     p.add_argument("--j", default="?")
     p.add_argument("--calificadas", type=int, default=0)
+    p.add_argument("--vpl", action="store_true", help="carpetas de «Descargar entregas» de VPL")
     p.add_argument("alumnos", nargs="*")
     a = p.parse_args()
     sal = a.salida
@@ -84,7 +90,7 @@ def main():
     filas, ids_verif, nombres_verif, cambios = [], [], {}, []
     for carpeta in a.alumnos:
         d = os.path.join(sal, "alumnos", carpeta)
-        nombre, ident = moodle(carpeta)
+        nombre, ident = moodle(carpeta, a.vpl)
         fila = {"carpeta": carpeta, "nombre": nombre, "id": ident, "verif": {}}
         try:
             r = json.load(open(os.path.join(d, "results.json"), encoding="utf-8"))

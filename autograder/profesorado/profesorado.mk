@@ -6,11 +6,12 @@
 #   make estado-soluciones                           qué soluciones están publicadas
 #   make edicion-estudiante DEST=dir                 la edición del estudiante (repositorio git)
 #   make gradescope LAB=07                           build/gradescope/07-monitor-web.zip
+#   make vpl LAB=07                                  build/vpl/07-monitor-web.zip (Moodle VPL)
 #   make grade-clase LAB=07 ENTREGAS=dir [J=n]       califica cada subcarpeta de dir (J a la vez)
 #        [ALUMNO=carpeta] [LISTA=lista.txt]          (build/clase/<lab>/notas.csv, notas-es.csv…)
 #   make nuevo-lab NUM=13 NOMBRE=saludo             un laboratorio nuevo, probado desde el principio
 #   make tabla-labs                                  la tabla de labs/README.md, de los lab.json
-.PHONY: publicar despublicar estado-soluciones edicion-estudiante gradescope grade-clase \
+.PHONY: publicar despublicar estado-soluciones edicion-estudiante gradescope vpl grade-clase \
         nuevo-lab tabla-labs \
         prueba-edicion prueba-gradescope prueba-clase
 
@@ -27,6 +28,9 @@ edicion-estudiante: $(CALIFICAR)
 
 gradescope: $(CALIFICAR)
 	@CALIFICAR="$(abspath $(CALIFICAR))" bash autograder/profesorado/gradescope.sh "$(LAB)"
+
+vpl: $(CALIFICAR)
+	@CALIFICAR="$(abspath $(CALIFICAR))" bash autograder/profesorado/vpl.sh "$(LAB)"
 
 # Lo mismo que make grade (caja, límites, informes), para cada subcarpeta de ENTREGAS.
 grade-clase: deps-grade

@@ -11,7 +11,9 @@
 #   ignorados, tomados de una subcarpeta, que faltan, ambiguos, enormes, medios
 #   prohibidos); el resumen del profesorado (media, mediana,
 #   las que más fallan); las dos pasadas dan el mismo notas.csv (salvo la columna de
-#   segundos, que es tiempo de reloj); ENTREGAS queda intacta y no queda ningún proceso.
+#   segundos, que es tiempo de reloj); ENTREGAS queda intacta y no queda ningún proceso. Y
+#   el zip de «Descargar entregas» de VPL (dos estudiantes, uno con dos entregas): la última
+#   de cada uno, el nombre y el id de Moodle de su carpeta.
 # Última línea: «resumen: …».
 set -u
 RAIZ=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -324,6 +326,37 @@ comprobar "ALUMNO=: su nota es la de la clase" es "$(col "$MOODLE" 4)" 100
 comprobar "LISTA=: quien no entregó sale como «sin entrega» con su id" es "$(col "Zoe Núñez Sin Entrega" 8)/$(col "Zoe Núñez Sin Entrega" 9)" "sin entrega/999999"
 comprobar "ENTREGAS queda intacta" test "$(huella_entregas)" = "$h_entregas"
 comprobar "el curso queda intacto" test "$(huella_curso)" = "$h_curso"
+# El zip de «Descargar entregas» de una actividad de VPL, con su forma real
+# (mod/vpl/views/downloadallsubmissions.php): «Apellidos Nombre ID usuario/FECHA/archivos»,
+# FECHA.ceg/ con lo que dijo VPL y Report.txt arriba. Ana entregó dos veces (la partida y después
+# la solución: cuenta la última); Luis, la partida, y un miembro que sale de su carpeta.
+VPLZIP="$TMP/vpl-entregas.zip"
+python3 - "$VPLZIP" "$lab" "${archivos[@]}" <<'PY'
+import sys, zipfile
+zip_, lab, archivos = sys.argv[1], sys.argv[2], sys.argv[3:]
+with zipfile.ZipFile(zip_, "w") as z:
+    for a in archivos:
+        z.write(f"labs/{lab}/{a}", f"García López Ana 301245 agarcia/2026-03-01-10-00-00/{a}")
+        z.write(f"solutions/{lab}/{a}", f"García López Ana 301245 agarcia/2026-03-02-09-30-00/{a}")
+        z.write(f"labs/{lab}/{a}", f"Pérez Luis 301300 lperez/2026-03-01-11-00-00/{a}")
+    z.writestr("García López Ana 301245 agarcia/2026-03-02-09-30-00.ceg/execution.txt", "Grade :=>>3\n")
+    z.writestr("Pérez Luis 301300 lperez/2026-03-01-11-00-00/../../../fuera-vpl.c", "int main(void){}")
+    z.writestr("Report.txt", "Date: 2026-03-03\nNumber of users: 2\nNumber of submissions: 3")
+PY
+CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade-clase LAB="$numero" ENTREGAS="$VPLZIP" J="$J" \
+  TRABAJOS="$TRABAJOS_CLASE" >"$TMP/pasada-vpl.txt" 2>&1
+cp "$SAL/notas.csv" "$TMP/notas-1.csv"
+ANA="García López Ana 301245 agarcia"
+LUIS="Pérez Luis 301300 lperez"
+comprobar "VPL: el zip de «Descargar entregas», una fila por estudiante ($(($(wc -l <"$SAL/notas.csv") - 1)))" \
+  test "$(wc -l <"$SAL/notas.csv")" = 3
+comprobar "VPL: de dos entregas cuenta la última (la solución, 100 %)" es "$(col "$ANA" 4)" 100
+comprobar "VPL: la partida de Luis saca poco" bajo "$(col "$LUIS" 4)"
+comprobar "VPL: el id de Moodle sale de la carpeta" es "$(col "$ANA" 9)/$(col "$LUIS" 9)" "301245/301300"
+comprobar "VPL: notas-es.csv con el nombre sin id ni usuario" \
+  test "$(grep -c '^García López Ana;301245;' "$SAL/notas-es.csv" | tr -d '\r')" = 1
+comprobar "VPL: el miembro que sale de su carpeta no se toma y se dice" \
+  test ! -e "$TMP/fuera-vpl.c" -a ! -e "$SAL/fuera-vpl.c" -a "$(grep -c 'no se toma' "$TMP/pasada-vpl.txt")" = 1
 vivos=""
 for d in /proc/[0-9]*; do
   tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "CURSO_PRUEBAS_MARCA=$MARCA" && vivos+="${d#/proc/} "

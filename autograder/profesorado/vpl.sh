@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# vpl.sh LAB — `make vpl LAB=07`: el paquete para una actividad de VPL (Virtual Programming
+# Lab, el plugin de Moodle), build/vpl/NN-tema/ y build/vpl/NN-tema.zip:
+#   archivos-de-ejecucion/   lo que se sube en «Archivos de ejecución» de la actividad:
+#     vpl_evaluate.sh        «Evaluar»: construye el curso en la jaula y deja vpl_execution
+#     vpl_run.sh             «Ejecutar»: compila la entrega y abre una consola con el servidor
+#                            de práctica
+#     vpl_calificar.py       califica con el ejecutor del curso y escribe la nota y los
+#                            comentarios en el formato de VPL
+#     curso.tar.gz           el curso en fuentes, sin lo del profesorado ni ninguna solución
+#                            (la misma lista que Gradescope: edicion.sh --lista --sin-soluciones)
+#   instalar-jaula.sh        para el administrador del servidor de jaulas: instala y comprueba
+#   LEEME.md                 los ajustes de la actividad (archivos, tiempo, memoria, procesos)
+# Variables: CALIFICAR (el ejecutor). Solo lee el curso; escribe en build/vpl/.
+set -euo pipefail
+RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$RAIZ"
+export CALIFICAR=${CALIFICAR:-build/bin/calificar}
+LAB=${1:-}
+if [ -z "$LAB" ]; then
+  echo "vpl: di qué laboratorio, p. ej. make vpl LAB=07" >&2
+  exit 2
+fi
+mapfile -t carpetas < <("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$LAB" | awk -F'\t' '$2 == "programa" { print $1 }')
+if [ "${#carpetas[@]}" -ne 1 ]; then
+  echo "vpl: LAB=$LAB no es un laboratorio (o es más de uno)" >&2
+  exit 2
+fi
+carpeta=${carpetas[0]}
+programa=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$carpeta" | awk -F'\t' '$2 == "programa" { print $3 }')
+archivos=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$carpeta" | awk -F'\t' '$2 == "archivo" { printf "%s%s", s, $3; s=" " }')
+read -r titulo limite < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["titulo"].replace(" ", "_"), d["tiempo_limite_s"])' "labs/$carpeta/lab.json")
+titulo=${titulo//_/ }
+# Tiempo máximo de la actividad: construir el curso en la jaula (unos 10 s con la máquina
+# libre; medido en la fila vpl de la suite de plataformas) más el tope del laboratorio, con
+# margen para una jaula cargada.
+tiempo=$((limite + 120))
+SALIDA="$RAIZ/build/vpl"
+ARMADO="$SALIDA/$carpeta"
+ZIP="$SALIDA/$carpeta.zip"
+rm -rf "$ARMADO" "$ZIP"
+mkdir -p "$ARMADO/archivos-de-ejecucion"
+bash autograder/profesorado/edicion.sh --lista --sin-soluciones |
+  tar -czf "$ARMADO/archivos-de-ejecucion/curso.tar.gz" --owner=0 --group=0 -T -
+sustituir() {
+  sed -e "s|@CARPETA@|$carpeta|g" -e "s|@NUMERO@|${carpeta:0:2}|g" -e "s|@PROGRAMA@|$programa|g" \
+    -e "s|@ARCHIVOS@|$archivos|g" -e "s|@TITULO@|$titulo|g" -e "s|@TIEMPO@|$tiempo|g" \
+    -e "s|@LIMITE@|$limite|g" "$1"
+}
+for s in vpl_evaluate.sh vpl_run.sh vpl_calificar.py; do
+  sustituir "autograder/profesorado/vpl/$s" >"$ARMADO/archivos-de-ejecucion/$s"
+  chmod 755 "$ARMADO/archivos-de-ejecucion/$s"
+done
+sustituir autograder/profesorado/vpl/instalar-jaula.sh >"$ARMADO/instalar-jaula.sh"
+chmod 755 "$ARMADO/instalar-jaula.sh"
+sustituir autograder/profesorado/vpl/LEEME.md >"$ARMADO/LEEME.md"
+(cd "$SALIDA" && zip -qr -X "$ZIP" "$carpeta")
+echo "VPL: $ARMADO/ y $ZIP ($(unzip -l "$ZIP" | tail -n1 | awk '{print $2}') archivos)."
+echo "Sube archivos-de-ejecucion/ a «Archivos de ejecución»; archivos requeridos: $archivos; tiempo máximo: $tiempo s (LEEME.md)."
