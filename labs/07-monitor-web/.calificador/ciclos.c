@@ -153,7 +153,7 @@ CAL_PRUEBA(registra_estado, 20)
 CAL_PRUEBA(concurrencia, 20)
 {
     cal_esperado("que las tres peticiones del primer ciclo (tres URLs opacas que tardan 0.6 s) "
-                 "estén en marcha a la vez en el servidor (la última empieza antes de que acabe "
+                 "estén en curso a la vez en el servidor (la última empieza antes de que acabe "
                  "la primera), llegue ese ciclo cuando llegue");
     opaca_t o[] = {{.guion = TARDA(600)}, {.guion = TARDA(600)}, {.guion = TARDA(600)}};
     cal_servidor_t *s = servidor_opaco(o, 3);
@@ -433,7 +433,7 @@ CAL_PRUEBA(sin_duplicados, 20)
 {
     cal_esperado("peticiones a la URL lenta (opaca, tarda 1 s) sin solaparse nunca (cada una "
                  "empieza después de que acabe la anterior), al menos 2 de ellas, alguna línea "
-                 "OMITIDA de esa URL mientras su petición sigue en marcha y al menos 6 "
+                 "OMITIDA de esa URL mientras su petición sigue en curso y al menos 6 "
                  "peticiones a la rápida (opaca, siempre 200)");
     opaca_t o[] = {{.guion = TARDA(1000)}, {.guion = SIEMPRE(200)}};
     cal_servidor_t *s = servidor_opaco(o, 2);

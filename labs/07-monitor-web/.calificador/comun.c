@@ -339,9 +339,9 @@ int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *infor
                     en_vuelo = v[j].inicio_ms <= t + 50 && v[j].fin_ms + HOLGURA_MS >= t;
                 if (!en_vuelo) {
                     snprintf(informe, tam,
-                             "la línea %d («%.200s») dice que la verificación anterior sigue en "
+                             "la línea %d («%.200s») dice que la comprobación anterior sigue en "
                              "curso, pero el servidor no tenía ninguna petición a esa URL en "
-                             "marcha en ese momento",
+                             "curso en ese momento",
                              num + 1, linea);
                     return 0;
                 }

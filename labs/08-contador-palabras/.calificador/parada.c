@@ -22,7 +22,7 @@
 /* Una pasada de Ctrl+C: lanza `args`, espera a dos líneas de cuenta, manda SIGINT y juzga
  * (130 en ≤ 1.5 s, un resumen de las líneas ya impresas y ninguna después). `e`: los `n`
  * archivos regulares de la orden. Si `fifo` no es NULL es una FIFO de la orden en la que
- * no se escribe nada (su lectura se queda atascada en el pool); entonces, si en 4 s no hay
+ * no se escribe nada (su lectura se queda atascada en el grupo de hilos); entonces, si en 4 s no hay
  * ni dos líneas de cuenta ni una de PROGRESO, el bucle está bloqueado (una lectura
  * síncrona): eso lo juzga «progreso», así que se marca `*bloqueado` y no se juzga aquí.
  * Con `cerrar_al_senalar`, la FIFO se cierra justo tras la señal: la lectura acaba en
@@ -89,7 +89,7 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
             snprintf(motivo, tam,
                      "seguía vivo a los %.1f s de SIGINT (se esperaba el código 130 en ≤ 1.5 s)%s",
                      (double)tardo / 1000,
-                     fifo != NULL ? ": con una lectura de FIFO atascada en el pool, hay que salir "
+                     fifo != NULL ? ": con una lectura de FIFO atascada en el grupo de hilos, hay que salir "
                                     "igual (ver «Ctrl+C» en el enunciado)"
                                   : "");
     }

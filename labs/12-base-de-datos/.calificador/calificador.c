@@ -988,7 +988,7 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
     if (activas < en_vuelo) {
         if (!explica_sin_nombre(c))
             cal_obtenido("en la fase %s, el servidor nunca vio %d inserciones del programa en "
-                         "vuelo (vio %lld)%s",
+                         "curso (vio %lld)%s",
                          fase, en_vuelo, activas,
                          activas == 1 && en_vuelo > 1
                              ? ": ¿la fase concurrente espera a que acabe cada inserción antes "
@@ -1011,7 +1011,7 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
     } while (activas > 0 && cal_ahora_ms() < hasta);
     PQfinish(c);
     cal_obtenido("con Ctrl+C en la fase %s, salió con 130; %lld sentencias suyas seguían en "
-                 "marcha en el servidor 2.5 s después",
+                 "curso en el servidor 2.5 s después",
                  fase, activas);
     return activas == 0;
 }
@@ -1020,7 +1020,7 @@ CAL_PRUEBA(sigint, 50)
 {
     cal_esperado("con inserciones de 30 s en curso (3 en la fase concurrente; después, 1 en la "
                  "secuencial), SIGINT: código 130 en menos de 3 s y ninguna sentencia del "
-                 "programa sigue en marcha en el servidor");
+                 "programa sigue en curso en el servidor");
     base_t b;
     static const char *const args[] = {"-n", "10", "-p", "3", NULL};
     if (!base_preparar(&b, "sigint", TABLA_LENTA, 30000, NULL) ||
