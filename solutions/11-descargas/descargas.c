@@ -365,7 +365,7 @@ static void linea_terminal(const descarga_t *d, double kbs)
     } else if (d->fase == TERMINADA) {
         snprintf(eta, sizeof eta, "  %s", d->ok ? "hecho" : "ERROR");
     }
-    printf("\r\033[K%-24.24s [%s] %s  %8.1f KB/s%s\n", d->nombre, barra, porcentaje, kbs, eta);
+    printf("\r\033[K%-24.24s [%s] %s  %8.1f KiB/s%s\n", d->nombre, barra, porcentaje, kbs, eta);
 }
 
 /* Vacía la cola de progreso y pinta: en una terminal, una línea por descarga empezada,

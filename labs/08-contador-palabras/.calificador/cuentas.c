@@ -107,7 +107,7 @@ CAL_PRUEBA(resumen, 20)
     CAL_FIN(ok && ok2);
 }
 
-/* Un archivo de unos 600 KB con palabras al azar en el que una palabra cruza cada frontera
+/* Un archivo de unos 580 KiB con palabras al azar en el que una palabra cruza cada frontera
  * de 64 KiB (y en una, una palabra acaba justo en la frontera). */
 static unsigned char *texto_frontera(size_t *n)
 {
