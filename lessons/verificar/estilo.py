@@ -316,7 +316,7 @@ def trozos_c(ruta, texto):
 
 # ── Las reglas ───────────────────────────────────────────────────────────────────────────
 RE_UNIDAD = re.compile(r"(?<![\w.])(?:\d[\d.]*\s?)?(?:KB|kB|MB|GB|TB)(?![\w])")
-RE_DECIMAL = re.compile(r"(?<![\w,.])\d+,\d+(?![\w,]|\.\d)")
+RE_DECIMAL = re.compile(r"(?<![\w,.])\d+,\d+(?!\w|,\d|\.\d)")
 RE_NEGRITA = re.compile(r"\*\*[^\s*](?:[^*\n]*?[^\s*])?\*\*")
 RE_PALABRA = re.compile(r"[^\W\d_][\w'’-]*")
 
