@@ -129,7 +129,7 @@ CAL_PRUEBA(espera, 20)
     for (int i = 0; i < 5; i++) {
         char nombre[16], texto[64];
         snprintf(nombre, sizeof nombre, "e%d.txt", i);
-        snprintf(texto, sizeof texto, "archivo numero %d\n", i);
+        snprintf(texto, sizeof texto, "archivo número %d\n", i);
         int r = escribir_texto(dir, nombre, texto, &e[i]);
         if (r < 0)
             CAL_FIN(fallo_preparar(r));
