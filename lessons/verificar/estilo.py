@@ -377,7 +377,7 @@ def buscar(ruta, trozos, glosario, frases, tipo_archivo):
                 hallazgos.append((ruta, linea_de(mapa, m.start()), "tilde",
                                   motivo("tilde", w), w))
         if frases:
-            for inicio, fin, palabras in partir_frases(texto):
+            for inicio, fin, palabras in partir_frases(texto, tipo_archivo == "c"):
                 if palabras > MAX_PALABRAS:
                     hallazgos.append((ruta, linea_de(mapa, inicio), "frase",
                                       motivo("frase", palabras),
@@ -385,10 +385,11 @@ def buscar(ruta, trozos, glosario, frases, tipo_archivo):
     return hallazgos
 
 
-def partir_frases(texto):
+def partir_frases(texto, saltos=False):
     """(inicio, fin, palabras) de cada frase: acaba en . ! ? seguidos de espacio o fin, en
-    una línea vacía o en un salto de línea de un mensaje de C (que separa párrafos)."""
-    for m in re.finditer(r"(?s)\S.*?(?:[.!?…](?=\s|$)|\n\s*\n|$)", texto):
+    una línea vacía o (saltos, en un mensaje de C) en cualquier salto de línea."""
+    fin = r"\n" if saltos else r"\n\s*\n"
+    for m in re.finditer(r"(?s)\S.*?(?:[.!?…](?=\s|$)|" + fin + "|$)", texto):
         t = m.group(0)
         palabras = len(re.findall(r"[\w][\w'’.,/-]*", t))
         yield m.start(), m.end(), palabras

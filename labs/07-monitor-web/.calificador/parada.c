@@ -253,7 +253,7 @@ CAL_PRUEBA(resumen_media, 20)
                  "la media de los <ms> de las líneas OK y FALLO de esa URL, y cada <ms> medido de "
                  "verdad: entre lo que tardó su petición en el servidor y lo que pasó hasta verse "
                  "la línea (tres URLs opacas, una que falla, con tiempos al azar en cada "
-                 "petición, unos cortos y otros de 120 a 220 ms; SIGINT cuando alguna de esas "
+                 "petición, unos cortos y otros de 120 a 220 ms. SIGINT cuando alguna de esas "
                  "medias tiene una parte decimal de 0.6 o más)");
     /* Retrasos nuevos en cada calificación (el calificador se puede leer: fijos, se sabrían de
      * antemano), mezcla de cortos y largos para que un <ms> inventado no case con todos. */

@@ -194,7 +194,7 @@ CAL_PRUEBA(carpetas, 20)
         "cada archivo regular de la carpeta y sus subcarpetas contado una vez, como "
         "«RUTA/…/nombre» con una sola «/» aunque la RUTA acabe en «/»; los enlaces "
         "simbólicos no se siguen (uno apunta a la propia carpeta), salvo una RUTA que es un "
-        "enlace a una carpeta, que se recorre; una FIFO de dentro se salta; la lista en orden de "
+        "enlace a una carpeta, que se recorre. Una FIFO de dentro se salta; la lista en orden de "
         "nombre, con cada subcarpeta en su sitio (se ve en el empate de MAYOR)");
     char dir[512], raiz[600], sub[700], hondo[800], vacia[700];
     if (carpeta("carpetas", dir, sizeof dir) < 0)

@@ -181,7 +181,7 @@ CAL_PRUEBA(reintentos, 30)
     cal_esperado(
         "con -r 3, varias URL que dan un 5xx tres veces y luego 200: cuatro peticiones cada una, "
         "con esperas entre ellas de al menos ~200, ~400 y ~800 ms (espera exponencial, desde "
-        "200–300 ms la primera), y OK al final; otras que dan un 4xx (también un 408 o un 429) "
+        "200–300 ms la primera), y OK al final. Otras que dan un 4xx (también un 408 o un 429) "
         "no se reintentan: una sola petición y «ERROR …»; y, aparte, con -r 4, una conexión "
         "rechazada tampoco: «ERROR …» enseguida, sin esperas; y sin -r, un corte no se "
         "reintenta (0 por omisión)");
