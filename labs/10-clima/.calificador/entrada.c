@@ -106,7 +106,7 @@ CAL_PRUEBA(proveedores_invalidos, 30)
 {
     cal_esperado("con un archivo de proveedores roto (un error de sintaxis, un proveedor sin un "
                  "campo, una unidad que no es exactamente C, K o F, una url que no empieza por "
-                 "http://, https:// ni /): código 2, nada en stdout, ninguna petición al "
+                 "http://, https:// ni /). Código 2, nada en stdout, ninguna petición al "
                  "servidor y un mensaje que diga la línea y la columna, el campo que falta, la "
                  "unidad mala o la url mala");
     cal_servidor_t *s;

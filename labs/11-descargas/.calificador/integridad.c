@@ -217,7 +217,7 @@ CAL_PRUEBA(continuar_206, 30)
 {
     cal_esperado("con --continuar y un .parte con el principio bueno del archivo: una sola "
                  "petición, 206 con los bytes que faltan, el archivo idéntico al servido y «OK "
-                 "nombre <tamaño del archivo> <segundos> s <KiB/s media>», con los segundos en "
+                 "nombre <tamaño del archivo> <segundos> s <KiB/s media>». Los segundos, en "
                  "centésimas (no menos de lo que tardó el servidor) y la media de lo recibido en "
                  "esta ejecución, en KiB (1024 bytes)");
     reanudacion_t r;

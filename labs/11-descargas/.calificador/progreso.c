@@ -230,7 +230,7 @@ CAL_PRUEBA(progreso, 40)
 {
     cal_esperado("sin terminal: «PROGRESO nombre porcentaje bytes KiB/s» cada ~500 ms por descarga "
                  "activa (ni muchas más ni de golpe al final; ninguna para la que espera turno), "
-                 "también para una que no recibe nada o espera un reintento; bytes que cuentan "
+                 "también para una que no recibe nada o espera un reintento. Bytes que cuentan "
                  "el .parte reanudado y nunca más de lo que había mandado el servidor, "
                  "porcentajes que no retroceden (tampoco al salir un reintento), «-» en una "
                  "troceada sin Content-Length, y la velocidad de los últimos 2 s");

@@ -204,7 +204,7 @@ static int consultas_de_verdad(const base_t *b, int nuevas);
 CAL_PRUEBA(filas, 40)
 {
     cal_esperado("las filas 1…%d, cada una una vez, con nombre y correo tal cual, y ningún valor "
-                 "pegado en el texto SQL que recibe el servidor (parámetros $1, $2, $3); y las 10 "
+                 "pegado en el texto SQL que recibe el servidor (parámetros $1, $2, $3). Y las 10 "
                  "CONSULTA, que el servidor vio lanzar, con el resultado de cada consulta sobre la "
                  "tabla final (con unas filas al azar que el calificador añade en la fase "
                  "secuencial)",
