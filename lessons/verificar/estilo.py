@@ -359,7 +359,10 @@ def buscar(ruta, trozos, glosario, frases, tipo_archivo):
                 if tapado[m.start()] or m.group(0).isupper():
                     continue
                 # El original en inglés, en cursiva (*keep-alive*), es una glosa, no un uso.
-                if texto[m.start() - 1:m.start()] == "*" and texto[m.end():m.end() + 1] == "*":
+                # (La negrita, **…**, sí cuenta.)
+                if texto[max(0, m.start() - 2):m.start()].endswith("*") \
+                        and not texto[max(0, m.start() - 2):m.start()] == "**" \
+                        and texto[m.end():m.end() + 1] == "*":
                     continue
                 hallazgos.append((ruta, linea_de(mapa, m.start()), "glosario",
                                   f"«{m.group(0)}»: el glosario dice «{termino}»",
