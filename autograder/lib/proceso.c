@@ -22,7 +22,7 @@
  *
  * En ambos: si somos root, el hijo baja a nobody antes del exec (RLIMIT_NPROC no se aplica
  * a root), límites de CPU, memoria, procesos, tamaño de archivo y descriptores, stdin vacío,
- * PR_SET_PDEATHSIG(SIGKILL) y un tiempo de pared máximo tras el que se mata todo.
+ * PR_SET_PDEATHSIG(SIGKILL) y un tiempo transcurrido máximo tras el que se mata todo.
  *
  * La salida se lee con poll() desde el mismo hilo en todas las esperas (cal_esperar…): el
  * programa nunca se bloquea escribiendo y lo que pase del tope se descarta contándolo.

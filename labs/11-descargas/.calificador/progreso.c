@@ -107,8 +107,9 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
             return 0;
         }
         if (x->kbs[i] > 4 * real + 50) {
-            snprintf(motivo, t, "%s: %.1f KiB/s en la línea %d, y el servidor la sirvió a %.1f KiB/s",
-                     nombre, x->kbs[i], i + 1, real);
+            snprintf(motivo, t,
+                     "%s: %.1f KiB/s en la línea %d, y el servidor la sirvió a %.1f KiB/s", nombre,
+                     x->kbs[i], i + 1, real);
             return 0;
         }
         if (x->kbs[i] >= 0.4 * real && x->kbs[i] <= 2.5 * real)
