@@ -310,7 +310,7 @@ static uint64_t ahora_ms(gestor_t *g)
     return uv_now(&g->bucle);
 }
 
-/* KB/s sobre los últimos VENTANA_MS (o desde el principio si aún no hay tanto). */
+/* KiB/s sobre los últimos VENTANA_MS (o desde el principio si aún no hay tanto). */
 static double velocidad(const descarga_t *d, uint64_t t)
 {
     if (d->n_muestras == 0)
