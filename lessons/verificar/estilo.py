@@ -138,10 +138,11 @@ def trozos_md(ruta, texto):
     en_valla = None
     en_comentario = False
     for n, linea in enumerate(texto.split("\n"), 1):
-        m = re.match(r"^\s*(`{3,}|~{3,})", linea)
+        # Las vallas pueden ir dentro de una cita («> ```python»).
+        m = re.match(r"^\s*(?:>\s?)*(`{3,}|~{3,})", linea)
         if en_valla is not None:
             if m and m.group(1)[0] == en_valla[0] and len(m.group(1)) >= len(en_valla) \
-                    and linea.strip() == m.group(1):
+                    and re.sub(r"^[\s>]*", "", linea).strip() == m.group(1):
                 en_valla = None
                 prosa.append("\n"); mapa.append(n)
             else:
