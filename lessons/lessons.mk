@@ -77,3 +77,10 @@ prueba-comparar:
 SUITES += prueba-sin-python
 prueba-sin-python:
 	@bash lessons/verificar/sin-python.sh
+# El estilo de todo lo que lee un estudiante (glosario, unidades, decimales, frases, tildes):
+# primero el control (la prueba salta donde debe), después el curso entero. CONVENCIONES.md §1.
+.PHONY: prueba-estilo
+SUITES += prueba-estilo
+prueba-estilo:
+	@python3 lessons/verificar/estilo.py --control
+	@python3 lessons/verificar/estilo.py

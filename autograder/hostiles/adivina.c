@@ -234,7 +234,7 @@ int main(int argc, char **argv)
         if (t >= proximo) {
             for (int i = 0; i < n; i++) {
                 if (sitios[i].en_vuelo)
-                    printf("OMITIDA %s la verificación anterior sigue en curso\n", sitios[i].url);
+                    printf("OMITIDA %s la comprobación anterior sigue en curso\n", sitios[i].url);
                 else
                     lanzar(&sitios[i], (long)limite, t);
             }
@@ -246,9 +246,9 @@ int main(int argc, char **argv)
     for (int i = 0; i < n; i++) {
         sitio_t *s = &sitios[i];
         if (s->verificaciones == 0)
-            printf("RESUMEN %s verificaciones=0 correctas=0 fallos=0 media=- ms\n", s->url);
+            printf("RESUMEN %s comprobaciones=0 correctas=0 fallos=0 media=- ms\n", s->url);
         else
-            printf("RESUMEN %s verificaciones=%ld correctas=%ld fallos=%ld media=%.1f ms\n", s->url,
+            printf("RESUMEN %s comprobaciones=%ld correctas=%ld fallos=%ld media=%.1f ms\n", s->url,
                    s->verificaciones, s->correctas, s->fallos,
                    s->suma_ms / (double)s->verificaciones);
     }

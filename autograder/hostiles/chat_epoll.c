@@ -272,7 +272,7 @@ static void registrar(cli_t *c, const char *n, size_t l)
     en_sala++;
     lista_quitar(c);
     lista_poner(c);
-    snprintf(t, sizeof t, "* Hola, %s. Comandos: /list, /quit\n", c->nombre);
+    snprintf(t, sizeof t, "* Hola, %s. Órdenes: /list, /quit\n", c->nombre);
     texto(c, t);
     snprintf(t, sizeof t, "* %s ha entrado en la sala\n", c->nombre);
     difundir(c, t, strlen(t));
@@ -306,7 +306,7 @@ static int linea(cli_t *c, const char *l, size_t n, int larga)
             }
         texto(c, "\n");
     } else if (n > 0 && l[0] == '/') {
-        texto(c, "! Comando desconocido (usa /list o /quit)\n");
+        texto(c, "! Orden desconocida (usa /list o /quit)\n");
     } else if (n > 0) {
         for (cli_t *o = primero; o; o = o->sig)
             if (o != c && o->estado == SALA) {

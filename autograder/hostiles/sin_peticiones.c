@@ -65,6 +65,6 @@ int main(int argc, char **argv)
     int s = 0;
     sigwait(&senales, &s);
     for (int k = i; k < argc; k++)
-        printf("RESUMEN %s verificaciones=0 correctas=0 fallos=0 media=- ms\n", argv[k]);
+        printf("RESUMEN %s comprobaciones=0 correctas=0 fallos=0 media=- ms\n", argv[k]);
     return 0;
 }

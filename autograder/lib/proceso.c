@@ -22,7 +22,7 @@
  *
  * En ambos: si somos root, el hijo baja a nobody antes del exec (RLIMIT_NPROC no se aplica
  * a root), límites de CPU, memoria, procesos, tamaño de archivo y descriptores, stdin vacío,
- * PR_SET_PDEATHSIG(SIGKILL) y un tiempo de pared máximo tras el que se mata todo.
+ * PR_SET_PDEATHSIG(SIGKILL) y un tiempo transcurrido máximo tras el que se mata todo.
  *
  * La salida se lee con poll() desde el mismo hilo en todas las esperas (cal_esperar…): el
  * programa nunca se bloquea escribiendo y lo que pase del tope se descarta contándolo.
@@ -678,15 +678,15 @@ int cal_codigo(const cal_proceso_t *p)
 const char *cal_describir_fin(const cal_proceso_t *p, char *buf, size_t tam)
 {
     if (!p->termino)
-        snprintf(buf, tam, "seguía en marcha");
+        snprintf(buf, tam, "seguía en ejecución");
     else if (p->excedido)
-        snprintf(buf, tam, "seguía en marcha al acabar su tiempo (%.1f s) y hubo que matarlo",
+        snprintf(buf, tam, "seguía en ejecución al acabar su tiempo (%.1f s) y hubo que matarlo",
                  (double)(p->limite_ms - p->lanzado_ms) / 1000.0);
     else if (p->disco)
         snprintf(buf, tam, "escribió más de %d MiB en la carpeta de la verificación y se detuvo",
                  CUOTA_MIB);
     else if (p->matado)
-        snprintf(buf, tam, "seguía en marcha y el calificador lo terminó");
+        snprintf(buf, tam, "seguía en ejecución y el calificador lo terminó");
     else if (cal_senal_mortal(p) > 0)
         snprintf(buf, tam, "murió por la señal SIG%s (no salió por su pie)",
                  sigabbrev_np(cal_senal_mortal(p)) != NULL ? sigabbrev_np(cal_senal_mortal(p))

@@ -1,4 +1,4 @@
-/* avance.c — en una terminal, mientras se califica: «⏳ Lab 07 · 5/16 · en marcha:
+/* avance.c — en una terminal, mientras se califica: «⏳ Lab 07 · 5/16 · en curso:
  * concurrencia, intervalo». Solo si stdout es una terminal y no estamos en CI (variable CI):
  * en una tubería, un archivo o GitHub Actions no se escribe nada, y el informe es el mismo.
  *
@@ -78,7 +78,7 @@ void avance_tic(void *datos)
         }
     }
     printf("\r\033[K⏳ Lab %s · %d/%d verificaciones%s%s", a->lab->numero, hechas, total,
-           usado > 0 ? " · en marcha: " : "", marcha);
+           usado > 0 ? " · en curso: " : "", marcha);
     fflush(stdout);
     escrito = 1;
 }

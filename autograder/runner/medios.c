@@ -49,7 +49,8 @@ static const char *const red_cruda[] = {
     "listen",        "poll",       "ppoll",      "select",      "pselect",      "epoll_create",
     "epoll_create1", "epoll_ctl",  "epoll_wait", "epoll_pwait", "epoll_pwait2", NULL};
 /* Leer archivos o carpetas con llamadas que esperan en el hilo del bucle (y sus variantes
- * _FORTIFY_SOURCE): en un laboratorio de uv_fs_* todo eso va al pool con su callback. */
+ * _FORTIFY_SOURCE): en un laboratorio de uv_fs_* todo eso va al grupo de hilos con su
+ * callback. */
 static const char *const lectura_bloqueante[] = {
     "open",        "open64",    "openat",      "openat64",        "__open_2",    "__open64_2",
     "__openat_2",  "read",      "__read_chk",  "pread",           "pread64",     "__pread_chk",
@@ -143,7 +144,7 @@ static const grupo_t grupos[] = {
      procesos, NULL, 0},
     {"hilos",
      "crear hilos propios (pthread_create, uv_thread_create): la concurrencia del "
-     "laboratorio es la del bucle de eventos; el pool de libuv (uv_queue_work) sí vale",
+     "laboratorio es la del bucle de eventos; el grupo de hilos de libuv (uv_queue_work) sí vale",
      hilos, NULL, 0},
     {"llamadas_directas",
      "llamar al sistema o a funciones sin pasar por su nombre (syscall, dlsym, uv_dlsym, "
@@ -171,7 +172,7 @@ static const grupo_t grupos[] = {
     {"lectura_bloqueante",
      "leer archivos o carpetas con llamadas que bloquean el bucle (open, read, fopen, fread, "
      "fgets, mmap, opendir, readdir, scandir…): se leen con uv_fs_open, uv_fs_read y "
-     "uv_fs_scandir, que trabajan en el pool de hilos y avisan con una callback",
+     "uv_fs_scandir, que trabajan en el grupo de hilos y avisan con una callback",
      lectura_bloqueante, NULL, 0},
 };
 

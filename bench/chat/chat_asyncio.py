@@ -105,7 +105,7 @@ async def manejar_cliente(reader, writer):
             nombre = linea
         clientes[writer] = nombre
         texto = nombre.decode()
-        await enviar(writer, f"* Hola, {texto}. Comandos: /list, /quit\n".encode())
+        await enviar(writer, f"* Hola, {texto}. Órdenes: /list, /quit\n".encode())
         await difundir(f"* {texto} ha entrado en la sala\n".encode(), writer)
         while True:
             linea = await leer_linea(reader, writer)
@@ -120,7 +120,7 @@ async def manejar_cliente(reader, writer):
                 nombres = ", ".join(n.decode() for n in clientes.values())
                 await enviar(writer, f"* Conectados ({len(clientes)}): {nombres}\n".encode())
             elif linea.startswith(b"/"):
-                await enviar(writer, "! Comando desconocido (usa /list o /quit)\n".encode())
+                await enviar(writer, "! Orden desconocida (usa /list o /quit)\n".encode())
             else:
                 await difundir(nombre + b": " + linea + b"\n", writer)
     except (ConnectionError, asyncio.CancelledError):

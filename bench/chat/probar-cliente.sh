@@ -40,7 +40,7 @@ espera() { # espera ARCHIVO LÍNEA
     fallos=$((fallos + 1))
   fi
 }
-espera "$TMP_BENCH/ana.out" "* Hola, ana. Comandos: /list, /quit"
+espera "$TMP_BENCH/ana.out" "* Hola, ana. Órdenes: /list, /quit"
 espera "$TMP_BENCH/ana.out" "* ¡Adiós, ana!"
 espera "$TMP_BENCH/beto.out" "* ana ha entrado en la sala"
 espera "$TMP_BENCH/beto.out" "ana: hola, beto"

@@ -30,7 +30,7 @@
  * temperaturas y la línea y la columna del error de fallo=json dejan de deducirse de la URL.
  * Sin él (make servidor), los números son los de siempre.
  *
- * Memoria: clima_documento() devuelve una referencia nueva de jansson; clima_atender()
+ * Memoria: clima_documento() devuelve una referencia propia de jansson; clima_atender()
  * rellena la respuesta (que es del llamador) y no guarda nada.
  */
 #ifndef SERVIDOR_CLIMA_H

@@ -4,7 +4,7 @@
  * en la ruta o en las cabeceras, así que todo texto del cliente pasa por aquí: los bytes
  * inválidos se sustituyen por U+FFFD («�»).
  *
- * Memoria: devuelve una referencia nueva de jansson (json_decref) o NULL si no hay memoria.
+ * Memoria: devuelve una referencia propia de jansson (json_decref) o NULL si no hay memoria.
  */
 #ifndef SERVIDOR_TEXTO_H
 #define SERVIDOR_TEXTO_H

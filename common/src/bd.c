@@ -78,8 +78,8 @@ static const char *traducir(const char *libpq)
         const char *ingles;
         const char *espanol;
     } tabla[] = {
-        {"Connection refused", "conexión rechazada (¿está en marcha el servidor?)"},
-        {"No such file or directory", "no existe el socket (¿está en marcha el servidor?)"},
+        {"Connection refused", "conexión rechazada (¿está arrancado el servidor?)"},
+        {"No such file or directory", "no existe el socket (¿está arrancado el servidor?)"},
         {"could not translate host name", "no se pudo resolver el nombre del servidor"},
         {"does not exist", "no existe (la base de datos o el usuario)"},
         {"timeout expired", "se agotó el tiempo de conexión"},

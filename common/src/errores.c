@@ -30,7 +30,7 @@ static const error_info_t tabla[] = {
     {UV_EPIPE, "tubería rota: el otro extremo ya cerró"},
     {UV_ENOTCONN, "el socket no está conectado"},
     {UV_EISCONN, "el socket ya está conectado"},
-    {UV_EALREADY, "la operación ya está en marcha"},
+    {UV_EALREADY, "la operación ya está en curso"},
     {UV_ESHUTDOWN, "no se puede enviar: la escritura ya se cerró"},
     {UV_EDESTADDRREQ, "falta la dirección de destino"},
     {UV_EMSGSIZE, "mensaje demasiado largo"},

@@ -45,7 +45,7 @@ const char *http_error_texto(int codigo)
     case UV_ECANCELED:
         return "operación cancelada (el cliente se está cerrando)";
     case UV_EALREADY:
-        return "la operación ya estaba en marcha o terminando";
+        return "la operación ya estaba en curso o terminando";
     default:
         return error_texto(codigo);
     }

@@ -1,7 +1,7 @@
 /* monitor.c — Laboratorio 07: monitor de sitios web (programa de partida).
  *
  * Cada `intervalo` milisegundos hay que comprobar TODAS las URLs a la vez con el cliente
- * HTTP del curso, imprimir una línea por verificación, avisar cuando un sitio falla 3 veces
+ * HTTP del curso, imprimir una línea por comprobación, avisar cuando un sitio falla 3 veces
  * seguidas (una sola vez por racha) y cuando se recupera, y con Ctrl+C (o SIGTERM) parar el
  * temporizador, cancelar lo que esté en curso, imprimir el resumen y cerrar el bucle.
  *
@@ -39,7 +39,7 @@ typedef struct monitor_s monitor_t;
 typedef struct {
     char *url;                 /* copia propia (malloc): se libera al final de main */
     monitor_t *monitor;
-    http_peticion_t *en_curso; /* la verificación en curso, o NULL */
+    http_peticion_t *en_curso; /* la comprobación en curso, o NULL */
     int fallos_seguidos;
     unsigned verificaciones, correctas, fallos;
     double suma_ms;
@@ -59,7 +59,7 @@ static void uso(void)
 {
     fprintf(stderr, "uso: monitor [-i INTERVALO_MS] [-t LIMITE_MS] URL...\n"
                     "  -i  milisegundos entre ciclos (%d a %d; por omisión %d)\n"
-                    "  -t  límite de cada verificación en ms (por omisión, la mitad del "
+                    "  -t  límite de cada comprobación en ms (por omisión, la mitad del "
                     "intervalo y como mucho %d)\n"
                     "  Una URL que empieza por / se completa con el servidor de práctica.\n",
             INTERVALO_MINIMO_MS, MAXIMO_MS, INTERVALO_OMISION_MS, LIMITE_MAXIMO_OMISION_MS);
@@ -97,14 +97,14 @@ static char *leer_url(const char *texto)
     return strdup(texto);
 }
 
-/* Callback de fin de cada verificación (la llama el cliente HTTP desde el bucle). */
+/* Callback de fin de cada comprobación (la llama el cliente HTTP desde el bucle). */
 static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usuario)
 {
     (void)p;
     sitio_t *s = usuario;
     s->en_curso = NULL;
     /* TODO 4: decide y cuenta (curso/http.h explica qué trae la respuesta).
-     *  - Una verificación cancelada al parar no cuenta para nada.
+     *  - Una comprobación cancelada al parar no cuenta para nada.
      *  - El tiempo, en milisegundos enteros redondeados.
      *  - Correcta si hubo respuesta sin error y el estado es menor que 400. Imprime
      *        OK <url> <estado> <ms> ms
@@ -125,23 +125,23 @@ static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usu
 static void al_tic(uv_timer_t *t)
 {
     monitor_t *m = t->data;
-    /* TODO 3: lanza a la vez una verificación por sitio, sin esperar a ninguna, cada una
+    /* TODO 3: lanza a la vez una comprobación por sitio, sin esperar a ninguna, cada una
      * con el límite m->limite_ms y con al_terminar como callback (el cliente HTTP del
      * curso, curso/http.h; lo usaste en la lección 3, gather_http.c). Guarda qué sitio es
-     * cada verificación y cuál está en curso.
-     * Un sitio cuya verificación anterior sigue en curso NO lanza otra: imprime
-     * «OMITIDA <url> la verificación anterior sigue en curso».
+     * cada comprobación y cuál está en curso.
+     * Un sitio cuya comprobación anterior sigue en curso NO lanza otra: imprime
+     * «OMITIDA <url> la comprobación anterior sigue en curso».
      * Recuerda la regla de libuv: una operación que no arranca no llama a su callback;
      * ese fallo lo cuentas tú, como FALLO con estado 0. */
     (void)m;
     (void)al_terminar; /* bórralo al completar el TODO 3: entonces ya la usas */
 }
 
-/* Imprime «RESUMEN <url> verificaciones=N correctas=C fallos=F media=X ms» por sitio. */
+/* Imprime «RESUMEN <url> comprobaciones=N correctas=C fallos=F media=X ms» por sitio. */
 static void imprimir_resumen(const monitor_t *m)
 {
     /* TODO 5: una línea por sitio, en el orden de la línea de órdenes. media: el tiempo
-     * medio de sus verificaciones en ms con un decimal, o «-» si no hubo ninguna. */
+     * medio de sus comprobaciones en ms con un decimal, o «-» si no hubo ninguna. */
     (void)m;
 }
 
@@ -203,7 +203,7 @@ int main(int argc, char **argv)
     /* TODO 1 (bis): si no queda ninguna URL (optind >= argc), explica el error en stderr,
      * llama a uso() y sal con 2 (goto fin: `codigo` ya vale 2). */
 
-    /* El límite de cada verificación es menor que el intervalo: la mitad, como mucho 10 s. */
+    /* El límite de cada comprobación es menor que el intervalo: la mitad, como mucho 10 s. */
     if (!limite_dado) {
         m.limite_ms = m.intervalo_ms / 2;
         if (m.limite_ms > LIMITE_MAXIMO_OMISION_MS)

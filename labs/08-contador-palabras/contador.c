@@ -2,7 +2,7 @@
  *
  *   contador [-j N] [-e MS] [-p] RUTA...
  *
- * Cuenta las palabras de muchos archivos a la vez con uv_fs_* (que libuv lleva a su pool de
+ * Cuenta las palabras de muchos archivos a la vez con uv_fs_* (que libuv lleva a su grupo de
  * hilos), en trozos de 64 KiB y con como mucho N archivos abiertos. Lee el enunciado
  * (README.md de esta carpeta): formato exacto de la salida, requisitos y pistas.
  *
@@ -184,7 +184,7 @@ static void hacer_lista(contador_t *c)
 }
 
 /* TODO 6: con Ctrl+C, no lanzar más archivos, parar las esperas y el progreso, imprimir el
- * resumen de lo ya informado, cerrar todo y salir con 130. Si una lectura sigue en el pool
+ * resumen de lo ya informado, cerrar todo y salir con 130. Si una lectura sigue en el grupo de hilos
  * (una FIFO sin datos no acaba nunca), a los 500 ms: fflush(stdout) y _exit(130). */
 static void al_parar(senales_t *s, int signum, void *datos)
 {

@@ -176,7 +176,7 @@ static void registrar(cliente_t *c, const char *nombre, size_t largo)
      * comprueba que nadie EN_SALA lo tenga ya. Si no vale, envía la línea de error del
      * enunciado y otra vez TEXTO_PREGUNTA. Si vale: cópialo en c->nombre (termínalo en
      * '\0'), pasa a EN_SALA, muévelo al final de la lista (orden de entrada para /list),
-     * envíale «* Hola, NOMBRE. Comandos: /list, /quit» y difunde a los demás
+     * envíale «* Hola, NOMBRE. Órdenes: /list, /quit» y difunde a los demás
      * «* NOMBRE ha entrado en la sala». */
     (void)c;
     (void)nombre;
@@ -223,7 +223,7 @@ static int al_recibir_linea(void *ctx, const char *linea, size_t largo, int dema
     } else if (es_orden(linea, largo, "/list")) {
         listar(c);
     } else if (largo > 0 && linea[0] == '/') {
-        /* TODO 2b: «! Comando desconocido (usa /list o /quit)». */
+        /* TODO 2b: «! Orden desconocida (usa /list o /quit)». */
     } else if (largo > 0) {
         hablar(c, linea, largo);
     }

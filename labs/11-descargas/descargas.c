@@ -286,7 +286,7 @@ static uint64_t ahora_ms(gestor_t *g)
     return uv_now(&g->bucle);
 }
 
-/* KB/s sobre los últimos VENTANA_MS (o desde el principio si aún no hay tanto). */
+/* KiB/s sobre los últimos VENTANA_MS (o desde el principio si aún no hay tanto). */
 static double velocidad(const descarga_t *d, uint64_t t)
 {
     if (d->n_muestras == 0)
@@ -347,7 +347,7 @@ static void linea_terminal(const descarga_t *d, double kbs)
     } else if (d->fase == TERMINADA) {
         snprintf(eta, sizeof eta, "  %s", d->ok ? "hecho" : "ERROR");
     }
-    printf("\r\033[K%-24.24s [%s] %s  %8.1f KB/s%s\n", d->nombre, barra, porcentaje, kbs, eta);
+    printf("\r\033[K%-24.24s [%s] %s  %8.1f KiB/s%s\n", d->nombre, barra, porcentaje, kbs, eta);
 }
 
 /* Vacía la cola de progreso y pinta: en una terminal, una línea por descarga empezada,
@@ -458,7 +458,7 @@ static void arrancar_siguientes(gestor_t *g)
 
 /* ---- Fin y Ctrl+C -------------------------------------------------------------------------- */
 
-/* El resumen, en el orden de los argumentos: «OK nombre bytes segundos s KB/s» con
+/* El resumen, en el orden de los argumentos: «OK nombre bytes segundos s KiB/s» con
  * d->en_disco (tamaño del archivo final), d->inicio_ms y d->fin_ms (de ocupar su hueco a
  * terminar) y d->recibidos_sesion (lo recibido en esta ejecución); si no, «ERROR nombre
  * motivo» con d->motivo. */

@@ -26,7 +26,7 @@
 
 typedef struct {
     http_cliente_t *cliente;
-    json_t *usuario;     /* nuestro (referencia nueva) o NULL */
+    json_t *usuario;     /* nuestro (referencia propia) o NULL */
     json_t *publicacion; /* ídem */
     char error_invalido[256];
     int pendientes;

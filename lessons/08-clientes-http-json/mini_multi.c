@@ -13,7 +13,7 @@
  * después, se vacía curl_multi_info_read, donde llegan las transferencias terminadas.
  *
  * Dos rondas de tres GET /delay/0.5 a la vez: la segunda reutiliza las tres conexiones de la
- * primera (keep-alive), y curl lo confirma con CURLINFO_NUM_CONNECTS = 0.
+ * primera (conexión persistente), y curl lo confirma con CURLINFO_NUM_CONNECTS = 0.
  *
  * Memoria: mini_t en la pila de main; cada socket_t se reserva al vigilar un socket nuevo y
  * se libera en la callback de cierre de su uv_poll; cada transferencia_t, con su easy.

@@ -20,11 +20,15 @@ awk_() { LC_ALL=C awk -v modo="$1" -f "$aqui/sin-python.awk" "${@:2}"; }
 # Lo que lee un estudiante. Markdown: las lecciones (con el glosario y los enunciados de la
 # práctica) y los laboratorios. CONVENCIONES.md no: es para quien mantiene el curso y explica
 # la regla con ejemplos. El README.md de la raíz tampoco: es para el profesorado (el libro lo
-# usa de portada, pero lo que cuenta del otro curso es el porqué del diseño).
-mapfile -t md < <(find lessons labs -name '*.md' ! -path lessons/CONVENCIONES.md | LC_ALL=C sort)
+# usa de portada, pero lo que cuenta del otro curso es el porqué del diseño). Ni
+# lessons/verificar/: son los comprobadores y sus textos de control (los de prueba-estilo
+# llevan Python a propósito).
+mapfile -t md < <(find lessons labs -name '*.md' ! -path lessons/CONVENCIONES.md \
+  ! -path 'lessons/verificar/*' | LC_ALL=C sort)
 # Código que el estudiante abre: los programas de las lecciones, los ejercicios de la práctica
 # y el código de partida de los laboratorios (solo se buscan referencias externas).
-mapfile -t c < <(find lessons labs \( -name '*.c' -o -name '*.h' \) | LC_ALL=C sort)
+mapfile -t c < <(find lessons labs \( -name '*.c' -o -name '*.h' \) ! -path 'lessons/verificar/*' |
+  LC_ALL=C sort)
 mapfile -t json < <(find labs -name lab.json | LC_ALL=C sort)
 
 # Excepciones: «archivo:patrón» (el patrón, una expresión regular extendida sobre el mensaje)

@@ -55,7 +55,7 @@ static void uso(void)
 {
     fprintf(stderr, "uso: monitor [-i INTERVALO_MS] [-t LIMITE_MS] URL...\n"
                     "  -i  milisegundos entre ciclos (%d a %d; por omisión %d)\n"
-                    "  -t  límite de cada verificación en ms (por omisión, la mitad del "
+                    "  -t  límite de cada comprobación en ms (por omisión, la mitad del "
                     "intervalo y como mucho %d)\n"
                     "  Una URL que empieza por / se completa con el servidor de práctica.\n",
             INTERVALO_MINIMO_MS, MAXIMO_MS, INTERVALO_OMISION_MS, LIMITE_MAXIMO_OMISION_MS);
@@ -160,7 +160,7 @@ static void al_tic(uv_timer_t *t)
     for (size_t i = 0; i < m->nsitios; i++) {
         sitio_t *s = &m->sitios[i];
         if (s->en_curso != NULL) {
-            printf("OMITIDA %s la verificación anterior sigue en curso\n", s->url);
+            printf("OMITIDA %s la comprobación anterior sigue en curso\n", s->url);
             continue;
         }
         int r = http_pedir(m->cliente, s->url, &opciones, al_terminar, s, &s->en_curso);
@@ -182,11 +182,11 @@ static void imprimir_resumen(const monitor_t *m)
     for (size_t i = 0; i < m->nsitios; i++) {
         const sitio_t *s = &m->sitios[i];
         if (s->verificaciones > 0)
-            printf("RESUMEN %s verificaciones=%u correctas=%u fallos=%u media=%.1f ms\n",
+            printf("RESUMEN %s comprobaciones=%u correctas=%u fallos=%u media=%.1f ms\n",
                    s->url, s->verificaciones, s->correctas, s->fallos,
                    s->suma_ms / s->verificaciones);
         else
-            printf("RESUMEN %s verificaciones=0 correctas=0 fallos=0 media=- ms\n", s->url);
+            printf("RESUMEN %s comprobaciones=0 correctas=0 fallos=0 media=- ms\n", s->url);
     }
 }
 

@@ -463,7 +463,7 @@ static void registrar(cliente_t *c, const char *nombre, size_t largo)
     lista_quitar(s, c);
     lista_anadir(s, c);
     bitacora_info("entra %s (%zu en la sala)", c->nombre, s->en_sala);
-    enviar_formato(c, "* Hola, %s. Comandos: /list, /quit\n", c->nombre);
+    enviar_formato(c, "* Hola, %s. Órdenes: /list, /quit\n", c->nombre);
     difundir_aviso(s, c, "* %s ha entrado en la sala\n", c->nombre);
 }
 
@@ -524,7 +524,7 @@ static int al_recibir_linea(void *ctx, const char *linea, size_t largo, int dema
     } else if (es_orden(linea, largo, "/list")) {
         listar(c);
     } else if (largo > 0 && linea[0] == '/') {
-        enviar_texto(c, "! Comando desconocido (usa /list o /quit)\n");
+        enviar_texto(c, "! Orden desconocida (usa /list o /quit)\n");
     } else if (largo > 0) {
         hablar(c, linea, largo);
     }

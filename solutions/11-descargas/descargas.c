@@ -310,7 +310,7 @@ static uint64_t ahora_ms(gestor_t *g)
     return uv_now(&g->bucle);
 }
 
-/* KB/s sobre los últimos VENTANA_MS (o desde el principio si aún no hay tanto). */
+/* KiB/s sobre los últimos VENTANA_MS (o desde el principio si aún no hay tanto). */
 static double velocidad(const descarga_t *d, uint64_t t)
 {
     if (d->n_muestras == 0)
@@ -365,7 +365,7 @@ static void linea_terminal(const descarga_t *d, double kbs)
     } else if (d->fase == TERMINADA) {
         snprintf(eta, sizeof eta, "  %s", d->ok ? "hecho" : "ERROR");
     }
-    printf("\r\033[K%-24.24s [%s] %s  %8.1f KB/s%s\n", d->nombre, barra, porcentaje, kbs, eta);
+    printf("\r\033[K%-24.24s [%s] %s  %8.1f KiB/s%s\n", d->nombre, barra, porcentaje, kbs, eta);
 }
 
 /* Vacía la cola de progreso y pinta: en una terminal, una línea por descarga empezada,

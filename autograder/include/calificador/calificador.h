@@ -87,7 +87,7 @@ typedef struct cal_proceso cal_proceso_t;
 typedef struct {
     const char *const *args;     /* argumentos (sin argv[0]), terminados en NULL */
     const char *const *entorno;  /* "CLAVE=valor" añadidos al entorno limpio, o NULL */
-    double limite_s;             /* tiempo de pared máximo: después SIGKILL (0 = 10 s) */
+    double limite_s;             /* tiempo transcurrido máximo: después SIGKILL (0 = 10 s) */
     int valgrind;                /* != 0: bajo valgrind (informe con cal_valgrind) */
     const char *entrada;         /* texto para stdin (se escribe entero y se cierra), o NULL */
     int entrada_abierta;         /* != 0: stdin queda abierta para cal_escribir() */

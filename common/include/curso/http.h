@@ -1,7 +1,7 @@
 /* http.h — cliente HTTP asíncrono del curso: la interfaz multi de libcurl conducida por libuv.
  *
  * Es el equivalente de la aiohttp.ClientSession del curso de Python:
- *   - un cliente por bucle, reutilizado para todas las peticiones (conexiones keep-alive);
+ *   - un cliente por bucle, reutilizado para todas las peticiones (conexiones persistentes);
  *   - cada petición tiene su tiempo límite, su callback de fin y, si se quiere, una callback
  *     de datos (descargas grandes sin guardarlas en memoria) y otra de progreso;
  *   - un tope de transferencias simultáneas (el asyncio.Semaphore del original): las demás

@@ -1,7 +1,7 @@
 /* json_util.h — ayudas sobre jansson: analizar texto con errores legibles y leer valores por
  * ruta («main.temp», «current_weather.temperature», «items.0.id»).
  *
- * Memoria: jutil_analizar() devuelve una referencia nueva (json_decref al terminar). Las
+ * Memoria: jutil_analizar() devuelve una referencia propia (json_decref al terminar). Las
  * funciones de lectura devuelven valores prestados que viven lo que viva `raiz`.
  */
 #ifndef CURSO_JSON_UTIL_H

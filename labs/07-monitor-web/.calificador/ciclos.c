@@ -98,10 +98,10 @@ CAL_PRUEBA(registra_estado, 20)
 {
     cal_esperado("«OK <url> 200 <ms> ms», «FALLO <url> 404 <ms> ms <motivo>», "
                  "«FALLO <url> 503 <ms> ms <motivo>», «OK <url> 200 <ms> ms», «FALLO <url> 400 "
-                 "<ms> ms <motivo>» y «OK <url> 301 <ms> ms» (seis URLs opacas que responden "
-                 "siempre 200, 404, 503, 200 tras 0.6 s, 400 y 301; la del 404 se da como «/v/…» "
-                 "y se imprime completa, con el servidor de CURSO_SERVIDOR), cada línea "
-                 "respaldada por una petición en el registro del servidor y cada <ms> parecido "
+                 "<ms> ms <motivo>» y «OK <url> 301 <ms> ms». Son seis URLs opacas que responden "
+                 "siempre 200, 404, 503, 200 tras 0.6 s, 400 y 301 (la del 404 se da como «/v/…» "
+                 "y se imprime completa, con el servidor de CURSO_SERVIDOR). Cada línea está "
+                 "respaldada por una petición en el registro del servidor, y cada <ms> se parece "
                  "a lo que tardó esa petición en el servidor (±50 %% o ±150 ms)");
     opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = SIEMPRE(404)}, {.guion = SIEMPRE(503)},
                    {.guion = TARDA(600)},   {.guion = SIEMPRE(400)}, {.guion = SIEMPRE(301)}};
@@ -153,7 +153,7 @@ CAL_PRUEBA(registra_estado, 20)
 CAL_PRUEBA(concurrencia, 20)
 {
     cal_esperado("que las tres peticiones del primer ciclo (tres URLs opacas que tardan 0.6 s) "
-                 "estén en marcha a la vez en el servidor (la última empieza antes de que acabe "
+                 "estén en curso a la vez en el servidor (la última empieza antes de que acabe "
                  "la primera), llegue ese ciclo cuando llegue");
     opaca_t o[] = {{.guion = TARDA(600)}, {.guion = TARDA(600)}, {.guion = TARDA(600)}};
     cal_servidor_t *s = servidor_opaco(o, 3);
@@ -393,8 +393,8 @@ CAL_PRUEBA(recuperacion, 20)
     cal_esperado("para la URL opaca que responde 503 cuatro veces y después 200, una sola "
                  "«RECUPERADO <url> responde de nuevo tras 4 fallos seguidos», justo después del "
                  "primer OK, y lo mismo «tras 3» para la que falla justo tres (la racha mínima de "
-                 "una alerta); ninguna para las que fallan solo una o dos veces antes de ir bien "
-                 "(no llegaron a estar en alerta); cada línea respaldada por el registro del "
+                 "una alerta). Ninguna para las que fallan solo una o dos veces antes de ir bien "
+                 "(no llegaron a estar en alerta). Cada línea está respaldada por el registro del "
                  "servidor");
     opaca_t o[] = {{.guion = FALLA_Y_VUELVE(4)},
                    {.guion = FALLA_Y_VUELVE(2)},
@@ -433,7 +433,7 @@ CAL_PRUEBA(sin_duplicados, 20)
 {
     cal_esperado("peticiones a la URL lenta (opaca, tarda 1 s) sin solaparse nunca (cada una "
                  "empieza después de que acabe la anterior), al menos 2 de ellas, alguna línea "
-                 "OMITIDA de esa URL mientras su petición sigue en marcha y al menos 6 "
+                 "OMITIDA de esa URL mientras su petición sigue en curso y al menos 6 "
                  "peticiones a la rápida (opaca, siempre 200)");
     opaca_t o[] = {{.guion = TARDA(1000)}, {.guion = SIEMPRE(200)}};
     cal_servidor_t *s = servidor_opaco(o, 2);
@@ -482,7 +482,7 @@ CAL_PRUEBA(sin_duplicados, 20)
     if (cortadas > 0)
         cal_nota("%d %s a la URL lenta se %s antes de su segundo de respuesta, aunque el límite "
                  "era -t 3000: ¿se usa el -t dado? (eso lo juzga también «Límite de tiempo por "
-                 "verificación»).",
+                 "comprobación»).",
                  cortadas, plural(cortadas, "petición", "peticiones"),
                  plural(cortadas, "cortó", "cortaron"));
     int pruebas = con_pruebas(s, p, o, 2, OMITIDAS);
@@ -496,7 +496,7 @@ CAL_PRUEBA(limite_por_verificacion, 20)
     const int T = 600;
     cal_esperado("al menos 3 peticiones a la URL opaca (tarda 5 s), cada una cortada por el "
                  "cliente antes de %d ms (límite = intervalo/2 = %d ms), y líneas «FALLO <url> 0 "
-                 "<ms> ms …» con <ms> < %d, cada una respaldada por una petición cortada; y con "
+                 "<ms> ms …» con <ms> < %d, cada una respaldada por una petición cortada. Y con "
                  "«-i 2000 -t 250», otra URL que tarda 5 s cortada antes de 600 ms (el -t dado "
                  "manda sobre la mitad del intervalo)",
                  T * 3 / 4, T / 2, T * 3 / 4);
@@ -672,7 +672,7 @@ CAL_PRUEBA(inalcanzable, 20)
                  plural(intentos, "intento", "intentos"), oks);
     if (fallos > intentos)
         cal_nota("Hay más líneas FALLO que intentos de conexión: cada FALLO tiene que venir de "
-                 "una verificación de verdad, en cada ciclo.");
+                 "una comprobación de verdad, en cada ciclo.");
     int pruebas = con_pruebas(s, p, o, 1, 0);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);

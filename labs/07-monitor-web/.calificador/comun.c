@@ -339,9 +339,9 @@ int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *infor
                     en_vuelo = v[j].inicio_ms <= t + 50 && v[j].fin_ms + HOLGURA_MS >= t;
                 if (!en_vuelo) {
                     snprintf(informe, tam,
-                             "la línea %d («%.200s») dice que la verificación anterior sigue en "
+                             "la línea %d («%.200s») dice que la comprobación anterior sigue en "
                              "curso, pero el servidor no tenía ninguna petición a esa URL en "
-                             "marcha en ese momento",
+                             "curso en ese momento",
                              num + 1, linea);
                     return 0;
                 }
@@ -370,7 +370,7 @@ int con_pruebas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, in
     return 0;
 }
 
-/* Pide los campos de «RESUMEN url verificaciones=N correctas=C fallos=F …». */
+/* Pide los campos de «RESUMEN url comprobaciones=N correctas=C fallos=F …». */
 int leer_resumen(const char *salida, const char *u, int *v, int *c, int *f)
 {
     char linea[1024], w[3][128];
@@ -380,7 +380,7 @@ int leer_resumen(const char *salida, const char *u, int *v, int *c, int *f)
         cal_palabra(linea, 3, w[1], sizeof w[1]) == NULL ||
         cal_palabra(linea, 4, w[2], sizeof w[2]) == NULL)
         return -2;
-    if (sscanf(w[0], "verificaciones=%d", v) != 1 || sscanf(w[1], "correctas=%d", c) != 1 ||
+    if (sscanf(w[0], "comprobaciones=%d", v) != 1 || sscanf(w[1], "correctas=%d", c) != 1 ||
         sscanf(w[2], "fallos=%d", f) != 1)
         return -2;
     return 0;

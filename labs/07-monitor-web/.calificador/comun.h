@@ -121,7 +121,7 @@ int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *infor
 /* Si las líneas de `o` no tienen respaldo, lo anota (sustituye a «Obtenido») y devuelve 0. */
 int con_pruebas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, int que);
 
-/* Pide los campos de «RESUMEN url verificaciones=N correctas=C fallos=F …». */
+/* Pide los campos de «RESUMEN url comprobaciones=N correctas=C fallos=F …». */
 int leer_resumen(const char *salida, const char *u, int *v, int *c, int *f);
 
 #endif

@@ -52,7 +52,7 @@ static int resumen_coherente(const char *out, const char *const *urls, int n, ch
                              u ? "; " : "", urls[i], resumenes);
             else
                 w = snprintf(informe + u, tam - u,
-                             "%s%s: RESUMEN dice verificaciones=%d correctas=%d fallos=%d pero "
+                             "%s%s: RESUMEN dice comprobaciones=%d correctas=%d fallos=%d pero "
                              "hubo %d OK y %d FALLO",
                              u ? "; " : "", urls[i], v, c, f, oks, fallos);
             ok = 0;
@@ -60,11 +60,11 @@ static int resumen_coherente(const char *out, const char *const *urls, int n, ch
             char linea[512];
             cal_linea(out, "RESUMEN", urls[i], 0, linea, sizeof linea);
             w = snprintf(informe + u, tam - u,
-                         "%s%s: sin ninguna verificación, la media es «media=-», no: %s",
+                         "%s%s: sin ninguna comprobación, la media es «media=-», no: %s",
                          u ? "; " : "", urls[i], linea);
             ok = 0;
         } else {
-            w = snprintf(informe + u, tam - u, "%s%s: verificaciones=%d correctas=%d fallos=%d",
+            w = snprintf(informe + u, tam - u, "%s%s: comprobaciones=%d correctas=%d fallos=%d",
                          u ? "; " : "", urls[i], v, c, f);
         }
         if (w > 0 && (size_t)w < tam - u)
@@ -111,7 +111,7 @@ static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t
                 malas++;
         }
         if (vr > buenas + malas || c > buenas || f > malas) {
-            cal_obtenido("«RESUMEN %s verificaciones=%d correctas=%d fallos=%d» cuenta más de lo "
+            cal_obtenido("«RESUMEN %s comprobaciones=%d correctas=%d fallos=%d» cuenta más de lo "
                          "que el servidor atendió: registró %d peticiones terminadas a esa URL "
                          "(%d correctas y %d fallidas; las canceladas al parar no cuentan)",
                          o[k].url, vr, c, f, buenas + malas, buenas, malas);
@@ -119,7 +119,7 @@ static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t
             return 0;
         }
         if (vr + 1 < buenas + malas) {
-            cal_obtenido("«RESUMEN %s verificaciones=%d …» cuenta menos de lo que el servidor "
+            cal_obtenido("«RESUMEN %s comprobaciones=%d …» cuenta menos de lo que el servidor "
                          "atendió: registró %d peticiones terminadas a esa URL antes de parar "
                          "(%d correctas y %d fallidas; solo la última puede no haberse contado)",
                          o[k].url, vr, buenas + malas, buenas, malas);
@@ -252,9 +252,9 @@ CAL_PRUEBA(resumen_media, 20)
     cal_esperado("en cada «RESUMEN <url> … media=<x> ms», <x> con un decimal y igual (±0.55 ms) a "
                  "la media de los <ms> de las líneas OK y FALLO de esa URL, y cada <ms> medido de "
                  "verdad: entre lo que tardó su petición en el servidor y lo que pasó hasta verse "
-                 "la línea (tres URLs opacas, una que falla, con tiempos al azar en cada "
-                 "petición, unos cortos y otros de 120 a 220 ms; SIGINT cuando alguna de esas "
-                 "medias tiene una parte decimal de 0,6 o más)");
+                 "la línea. Son tres URLs opacas, una que falla, con tiempos al azar en cada "
+                 "petición (unos cortos y otros de 120 a 220 ms), y SIGINT llega cuando alguna de "
+                 "esas medias tiene una parte decimal de 0.6 o más");
     /* Retrasos nuevos en cada calificación (el calificador se puede leer: fijos, se sabrían de
      * antemano), mezcla de cortos y largos para que un <ms> inventado no case con todos. */
     int r[3][16];
@@ -337,7 +337,7 @@ CAL_PRUEBA(resumen_media, 20)
             else
                 w_ = snprintf(informe + u, sizeof informe - u,
                               "%s%s: %s sin ninguna línea OK ni FALLO, y el programa corrió %.1f s "
-                              "(con -i 300, una verificación al arrancar y otra cada 300 ms)",
+                              "(con -i 300, una comprobación al arrancar y otra cada 300 ms)",
                               u > 0 ? "; " : "", nombre, w, (double)corrio / 1000);
             ok &= bien;
         }

@@ -129,7 +129,7 @@ CAL_PRUEBA(espera, 20)
     for (int i = 0; i < 5; i++) {
         char nombre[16], texto[64];
         snprintf(nombre, sizeof nombre, "e%d.txt", i);
-        snprintf(texto, sizeof texto, "archivo numero %d\n", i);
+        snprintf(texto, sizeof texto, "archivo número %d\n", i);
         int r = escribir_texto(dir, nombre, texto, &e[i]);
         if (r < 0)
             CAL_FIN(fallo_preparar(r));
@@ -272,7 +272,7 @@ CAL_PRUEBA(progreso, 20)
         else if (n == 0)
             snprintf(motivo, sizeof motivo,
                      "ninguna línea PROGRESO en los %.1f s de espera (se esperaba una cada ~200 "
-                     "ms, unas %d): el bucle estuvo parado o el progreso no está en marcha",
+                     "ms, unas %d): el bucle estuvo parado o el progreso no está activo",
                      (double)(t_cierre - seg.lanzado - 500) / 1000,
                      (int)((t_cierre - seg.lanzado - 500) / 200));
         else if (n < 4 || n > 16 || hueco > 900)

@@ -137,7 +137,7 @@ CAL_PRUEBA(resumen, 20)
     CAL_FIN(ok);
 }
 
-/* Un archivo de unos 600 KB con palabras al azar en el que una palabra cruza cada frontera
+/* Un archivo de unos 580 KiB con palabras al azar en el que una palabra cruza cada frontera
  * de 64 KiB (y en una, una palabra acaba justo en la frontera). */
 static unsigned char *texto_frontera(size_t *n)
 {
@@ -224,7 +224,7 @@ CAL_PRUEBA(carpetas, 20)
         "cada archivo regular de la carpeta y sus subcarpetas contado una vez, como "
         "«RUTA/…/nombre» con una sola «/» aunque la RUTA acabe en «/»; los enlaces "
         "simbólicos no se siguen (uno apunta a la propia carpeta), salvo una RUTA que es un "
-        "enlace a una carpeta, que se recorre; una FIFO de dentro se salta; los que empiezan "
+        "enlace a una carpeta, que se recorre. Una FIFO de dentro se salta; los que empiezan "
         "por punto se cuentan como los demás; la lista en orden de nombre, con cada subcarpeta "
         "en su sitio (se ve en el empate de MAYOR)");
     char dir[512], raiz[600], sub[700], hondo[800], vacia[700];

@@ -320,7 +320,7 @@ CAL_PRUEBA(errores, 20)
 {
     cal_esperado("los archivos buenos se cuentan aunque fallen otros en medio (también el que "
                  "va detrás de una subcarpeta que no se puede leer); «ERROR <ruta>: <motivo>» "
-                 "en stderr por cada fallo, con la ruta de lo que falló (la de la subcarpeta); "
+                 "en stderr por cada fallo, con la ruta de lo que falló (la de la subcarpeta). "
                  "TOTAL de los leídos y código 1; sin ninguno leído, «TOTAL 0 palabras en 0 "
                  "archivos», «MEDIA 0.0 …» y sin MAYOR; y la lista entera, con sus ERROR, antes "
                  "de empezar a contar");

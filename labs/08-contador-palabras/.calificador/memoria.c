@@ -1,5 +1,5 @@
 /* memoria.c — verificaciones de memoria del contador: la memoria máxima con un archivo de
- * 200 MB y valgrind.
+ * 200 MiB y valgrind.
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
@@ -22,7 +22,7 @@
 
 CAL_PRUEBA(memoria, 40)
 {
-    cal_esperado("un archivo de 200 MB contado exactamente con una memoria residente máxima "
+    cal_esperado("un archivo de 200 MiB contado exactamente con una memoria residente máxima "
                  "de como mucho 32 MiB (se lee a trozos, nunca entero)");
     char dir[512];
     if (carpeta("memoria", dir, sizeof dir) < 0)
@@ -60,7 +60,7 @@ CAL_PRUEBA(memoria, 40)
     cal_proceso_t *p = contador(args, dir, 25, 0);
     if (p == NULL)
         CAL_FIN(0);
-    /* 200 MB se leen en menos de un segundo; si el archivo grande no ha salido en 6 s (un
+    /* 200 MiB se leen en menos de un segundo; si el archivo grande no ha salido en 6 s (un
      * bucle bloqueado en la FIFO, por ejemplo), se sigue igual: aquí se juzga la memoria. */
     esperar_cuentas(p, 1, 6000);
     dormir(300);

@@ -22,12 +22,12 @@
 /* Una pasada de Ctrl+C: lanza `args`, espera a dos líneas de cuenta, manda SIGINT y juzga
  * (130 en ≤ 1.5 s, un resumen de las líneas ya impresas y ninguna después). `e`: los `n`
  * archivos regulares de la orden. Si `fifo` no es NULL es una FIFO de la orden en la que
- * no se escribe nada (su lectura se queda atascada en el pool); entonces, si en 4 s no hay
- * ni dos líneas de cuenta ni una de PROGRESO, el bucle está bloqueado (una lectura
- * síncrona): eso lo juzga «progreso», así que se marca `*bloqueado` y no se juzga aquí.
- * Con `cerrar_al_senalar`, la FIFO se cierra justo tras la señal: la lectura acaba en
- * seguida (mucho antes del plazo de 500 ms) y el programa sale por su camino, con el código
- * que él decida. 1 si está bien; si no, el porqué en `motivo`. */
+ * no se escribe nada (su lectura se queda atascada en el grupo de hilos); entonces, si en 4 s no
+ * hay ni dos líneas de cuenta ni una de PROGRESO, el bucle está bloqueado (una lectura síncrona):
+ * eso lo juzga «progreso», así que se marca `*bloqueado` y no se juzga aquí. Con
+ * `cerrar_al_senalar`, la FIFO se cierra justo tras la señal: la lectura acaba en seguida (mucho
+ * antes del plazo de 500 ms) y el programa sale por su camino, con el código que él decida. 1 si
+ * está bien; si no, el porqué en `motivo`. */
 static int pasada_sigint(const char *const *args, const char *dir, const esperado_t *e, int n,
                          esperado_t *fifo, int cerrar_al_senalar, int *bloqueado, char *motivo,
                          size_t tam)
@@ -89,9 +89,10 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
             snprintf(motivo, tam,
                      "seguía vivo a los %.1f s de SIGINT (se esperaba el código 130 en ≤ 1.5 s)%s",
                      (double)tardo / 1000,
-                     fifo != NULL ? ": con una lectura de FIFO atascada en el pool, hay que salir "
-                                    "igual (ver «Ctrl+C» en el enunciado)"
-                                  : "");
+                     fifo != NULL
+                         ? ": con una lectura de FIFO atascada en el grupo de hilos, hay que salir "
+                           "igual (ver «Ctrl+C» en el enunciado)"
+                         : "");
     }
     /* El resumen: de las líneas de cuenta que salieron, todas correctas, y solo de ellas. */
     esperado_t vistos[8];
@@ -189,7 +190,7 @@ CAL_PRUEBA(sigint, 60)
     cal_esperado("con «-p -j 2 -e 300», una RUTA que no existe y una FIFO sin datos entre los "
                  "archivos, Ctrl+C tras la segunda línea: sale enseguida (≤ 1.5 s) con 130 "
                  "(aunque algo fallara), aunque la lectura de la FIFO siga atascada, tras "
-                 "imprimir el resumen de lo que ya terminó; y, sin FIFO, bajo valgrind, cerrando "
+                 "imprimir el resumen de lo que ya terminó. Y, sin FIFO, bajo valgrind, cierra "
                  "en orden (nada alcanzable sin liberar al salir)");
     char dir[512];
     if (carpeta("sigint", dir, sizeof dir) < 0)

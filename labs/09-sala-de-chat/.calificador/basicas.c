@@ -128,7 +128,7 @@ CAL_PRUEBA(anuncia_puerto, 20)
     }
     /* Después de esa línea, stdout no se usa: el registro va a stderr. */
     tcp_texto(&c, "ana\n");
-    if (!espera_linea(&s, &c, "* Hola, ana. Comandos: /list, /quit")) {
+    if (!espera_linea(&s, &c, "* Hola, ana. Órdenes: /list, /quit")) {
         CAL_FIN(0);
     }
     tcp_texto(&c, "/quit\n");
@@ -229,7 +229,7 @@ CAL_PRUEBA(crlf, 20)
         CAL_FIN(0);
     }
     tcp_texto(&dana, "dana\r\n");
-    if (!espera_linea(&s, &dana, "* Hola, dana. Comandos: /list, /quit") ||
+    if (!espera_linea(&s, &dana, "* Hola, dana. Órdenes: /list, /quit") ||
         !aviso_entrada(&s, &c[0], "dana")) {
         cal_nota("(dana envió su nombre como «dana\\r\\n»)");
         CAL_FIN(0);
@@ -282,7 +282,7 @@ CAL_PRUEBA(trozos, 25)
     tcp_texto(&eva, "ev");
     cal_esperar(200);
     tcp_texto(&eva, "a\n");
-    if (!espera_linea(&s, &eva, "* Hola, eva. Comandos: /list, /quit")) {
+    if (!espera_linea(&s, &eva, "* Hola, eva. Órdenes: /list, /quit")) {
         cal_nota("(eva envió su nombre en dos trozos: «ev» y «a\\n»)");
         CAL_FIN(0);
     }
@@ -325,7 +325,7 @@ CAL_PRUEBA(varias_lineas, 20)
     }
     tcp_texto(&fede, "fede\nprimer mensaje\n");
     if (!espera_linea(&s, &fede, PREGUNTA) ||
-        !espera_linea(&s, &fede, "* Hola, fede. Comandos: /list, /quit") ||
+        !espera_linea(&s, &fede, "* Hola, fede. Órdenes: /list, /quit") ||
         !aviso_entrada(&s, &c[0], "fede") || !espera_linea(&s, &c[0], "fede: primer mensaje")) {
         cal_nota("(fede envió «fede\\nprimer mensaje\\n» de una vez, nada más conectar)");
         CAL_FIN(0);
@@ -436,7 +436,7 @@ CAL_PRUEBA(nombres, 25)
     strcat(enes, "\n");
     tcp_texto(&x, enes);
     enes[strlen(enes) - 1] = '\0';
-    snprintf(esperado, sizeof esperado, "* Hola, %s. Comandos: /list, /quit", enes);
+    snprintf(esperado, sizeof esperado, "* Hola, %s. Órdenes: /list, /quit", enes);
     if (!espera_linea(&s, &x, esperado)) {
         cal_nota("(un nombre de 16 «ñ» ocupa 32 bytes: justo el máximo permitido)");
         CAL_FIN(0);
@@ -474,7 +474,7 @@ CAL_PRUEBA(nombres_unicos, 25)
         CAL_FIN(0);
     }
     tcp_texto(&x, "Ana\n");
-    if (!espera_linea(&s, &x, "* Hola, Ana. Comandos: /list, /quit") ||
+    if (!espera_linea(&s, &x, "* Hola, Ana. Órdenes: /list, /quit") ||
         !aviso_entrada(&s, &ana, "Ana")) {
         cal_nota("(con «ana» en la sala, «Ana» es otro nombre: se distinguen mayúsculas)");
         CAL_FIN(0);
@@ -512,7 +512,7 @@ CAL_PRUEBA(ordenes, 20)
     cal_esperar(150);
     for (size_t i = 0; i < sizeof malas / sizeof malas[0]; i++) {
         tcp_texto(&c[1], malas[i]);
-        if (!espera_linea(&s, &c[1], "! Comando desconocido (usa /list o /quit)")) {
+        if (!espera_linea(&s, &c[1], "! Orden desconocida (usa /list o /quit)")) {
             cal_nota("(beto envió «%.*s»: una línea que empieza por «/» y no es exactamente "
                      "/list ni /quit es una orden desconocida)",
                      (int)strlen(malas[i]) - 1, malas[i]);
@@ -581,7 +581,7 @@ CAL_PRUEBA(lista, 20)
         CAL_FIN(0);
     }
     tcp_texto(&x, "dora\n");
-    if (!espera_linea(&s, &x, "* Hola, dora. Comandos: /list, /quit") ||
+    if (!espera_linea(&s, &x, "* Hola, dora. Órdenes: /list, /quit") ||
         !aviso_entrada(&s, &c[1], "dora")) {
         CAL_FIN(0);
     }
@@ -640,7 +640,7 @@ static int quit_con_cola(void)
         return 0;
     }
     tcp_texto(&tardi, "tardi\n");
-    if (!espera_linea(&s, &tardi, "* Hola, tardi. Comandos: /list, /quit") ||
+    if (!espera_linea(&s, &tardi, "* Hola, tardi. Órdenes: /list, /quit") ||
         inundar(&s, &c[0], &c[1], 0, &enviados) != 2) {
         return 0;
     }
@@ -662,7 +662,7 @@ static int quit_con_cola(void)
         return 0;
     }
     tcp_texto(&otro, "tardi\n");
-    if (!espera_linea(&s, &otro, "* Hola, tardi. Comandos: /list, /quit")) {
+    if (!espera_linea(&s, &otro, "* Hola, tardi. Órdenes: /list, /quit")) {
         cal_nota("(«tardi» ya salió de la sala con /quit: su nombre queda libre en ese momento, "
                  "aunque su despedida aún esté en la cola detrás de lo que no ha leído)");
         return 0;

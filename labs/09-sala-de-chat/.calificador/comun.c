@@ -134,7 +134,7 @@ int entrar_con(sesion_t *s, tcp_t *c, const char *nombre, int rcvbuf, int mss)
         cal_obtenido("el envío falló");
         return 0;
     }
-    snprintf(bienvenida, sizeof bienvenida, "* Hola, %s. Comandos: /list, /quit", nombre);
+    snprintf(bienvenida, sizeof bienvenida, "* Hola, %s. Órdenes: /list, /quit", nombre);
     if (!espera_linea(s, c, bienvenida)) {
         cal_nota("(tras un nombre válido, el cliente recibe la bienvenida)");
         return 0;

@@ -292,7 +292,7 @@ CAL_PRUEBA(linea_larga, 25)
         goto fin;
     }
     tcp_texto(&x, "dora\n");
-    ok = espera_linea(&s, &x, "* Hola, dora. Comandos: /list, /quit");
+    ok = espera_linea(&s, &x, "* Hola, dora. Órdenes: /list, /quit");
 fin:
     free(grande);
     free(esperada);
@@ -668,8 +668,8 @@ CAL_PRUEBA(apagado_lento, 40)
     }
     tcp_texto(&tardo, "tardo\n");
     tcp_texto(&tarda, "tarda\n");
-    if (!espera_linea(&s, &tardo, "* Hola, tardo. Comandos: /list, /quit") ||
-        !espera_linea(&s, &tarda, "* Hola, tarda. Comandos: /list, /quit")) {
+    if (!espera_linea(&s, &tardo, "* Hola, tardo. Órdenes: /list, /quit") ||
+        !espera_linea(&s, &tarda, "* Hola, tarda. Órdenes: /list, /quit")) {
         CAL_FIN(0);
     }
     r = inundar(&s, &c[0], &c[1], 0, &enviados);
@@ -793,7 +793,7 @@ CAL_PRUEBA(carga_200, 40)
             }
             tcp_recibir(&c[i], 0);
             while (fase[i] < 2 && tcp_linea(&c[i], 0, linea, sizeof linea, &largo) == 1) {
-                snprintf(esperado, sizeof esperado, "* Hola, %s. Comandos: /list, /quit",
+                snprintf(esperado, sizeof esperado, "* Hola, %s. Órdenes: /list, /quit",
                          c[i].etiqueta);
                 if (fase[i] == 0 && strcmp(linea, PREGUNTA) == 0) {
                     fase[i] = 1;

@@ -106,8 +106,8 @@ CAL_PRUEBA(proveedores_invalidos, 30)
 {
     cal_esperado("con un archivo de proveedores roto (un error de sintaxis, un proveedor sin un "
                  "campo o con un campo vacío o que no es un texto, una unidad que no es "
-                 "exactamente C, K o F, una url que no empieza por http://, https:// ni /): "
-                 "código 2, nada en stdout, ninguna petición al servidor y un mensaje que diga la "
+                 "exactamente C, K o F, una url que no empieza por http://, https:// ni /). "
+                 "Código 2, nada en stdout, ninguna petición al servidor y un mensaje que diga la "
                  "línea y la columna, el campo que falta o que no vale, la unidad mala o la url "
                  "mala");
     cal_servidor_t *s;

@@ -97,7 +97,7 @@ CAL_PRUEBA(valor_imposible, 30)
         provs[3] = t;
     }
     esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 4};
-    cal_esperado("un proveedor da −999 °F (−572,8 °C) y otro da kelvin con la unidad C (más de "
+    cal_esperado("un proveedor da −999 °F (−572.8 °C) y otro da kelvin con la unidad C (más de "
                  "260 «°C»): los dos caen fuera de −90…60 °C, así que son ERROR con «valor "
                  "imposible»; los otros dos dan justo los extremos (60.0 y −90.0 °C), que valen, "
                  "y el promedio es el suyo (2 de 4)");

@@ -29,8 +29,8 @@ CAL_PRUEBA(salida_basica, 30)
         "sin -f, con el proveedores.json de junto al programa (no el de la carpeta "
         "actual), cuatro ciudades y tres proveedores en °C: por ciudad y en el orden de los "
         "argumentos, «<ciudad> <proveedor> <t.t> °C» con la temperatura que sirvió el "
-        "servidor (±0,06) y «<ciudad> PROMEDIO <t.t> °C (3 de 3 proveedores)»; código "
-        "0; cada ciudad, en cuanto ella y las anteriores están completas: «%s» tarda "
+        "servidor (±0.06) y «<ciudad> PROMEDIO <t.t> °C (3 de 3 proveedores)». Código "
+        "0, y cada ciudad, en cuanto ella y las anteriores están completas: «%s» tarda "
         "%.1f s y las de antes salen sin esperarla",
         ciudades[k], l_ms / 1000.0);
     if (preparar(&e) < 0 || lanzar(&e, NULL, 0, 15) < 0)
@@ -81,8 +81,8 @@ CAL_PRUEBA(unidades, 30)
         .ciudades = ciudades, .nciudades = 2, .provs = provs, .nprovs = 4, .sin_redondear = 1};
     cal_esperado("un proveedor en kelvin (main.temp), dos en Fahrenheit dentro de un array "
                  "(properties.periods.0.temperature) y otro en °C: todo convertido a °C con "
-                 "un decimal (±0,06) y el promedio de los cuatro, hecho con los valores sin "
-                 "redondear y redondeado al escribirlo (±0,05)");
+                 "un decimal (±0.06) y el promedio de los cuatro, hecho con los valores sin "
+                 "redondear y redondeado al escribirlo (±0.05)");
     int ok = escenario(&e, NULL, 0, 8000);
     if (ok)
         cal_obtenido("las conversiones, las rutas con índice y el promedio cuadran");

@@ -308,10 +308,10 @@ static int omision_juzgar(cal_servidor_t *s, omision_t *o, char *motivo, size_t 
 CAL_PRUEBA(concurrencia_maxima, 30)
 {
     cal_esperado("con -c 2 -r 1 y 5 descargas lentas (la primera, más larga; otra se corta y se "
-                 "reintenta): nunca más de 2 a la vez en el servidor (la que espera para "
+                 "reintenta). Nunca más de 2 a la vez en el servidor (la que espera para "
                  "reintentar sigue ocupando su hueco), 2 a la vez en algún momento, empiezan en "
                  "el orden de los argumentos y un hueco que queda libre se ocupa enseguida (no "
-                 "por tandas), y los segundos del OK cuentan desde el hueco; y, aparte, sin -c: "
+                 "por tandas), y los segundos del OK cuentan desde el hueco. Y, aparte, sin -c: "
                  "como mucho 3 a la vez, contando cada una hasta su rename (un 4xx, una grande "
                  "que comprueba su huella y cuatro lentas)");
     carpeta_t c;

@@ -428,7 +428,7 @@ int linea_ok_bien(cal_proceso_t *p, const char *nombre, uint64_t tam, uint64_t r
         !numero_con(w[5], 1)) {
         snprintf(motivo, t,
                  "la línea «%s» no tiene la forma «OK %s %llu <segundos, dos decimales> s "
-                 "<KB/s media, un decimal>»",
+                 "<KiB/s media, un decimal>»",
                  l, nombre, (unsigned long long)tam);
         return 0;
     }
@@ -448,8 +448,8 @@ int linea_ok_bien(cal_proceso_t *p, const char *nombre, uint64_t tam, uint64_t r
     double alto = s - 0.005 > 0.001 ? kb / (s - 0.005) + 0.06 : 1e18;
     if (kbs < bajo || kbs > alto) {
         snprintf(motivo, t,
-                 "«%s»: la media es %.1f KB/s, y %llu bytes recibidos en esta ejecución en %.2f s "
-                 "son %.1f KB/s (1 KB = 1024 bytes; lo que ya había en el .parte no cuenta)",
+                 "«%s»: la media es %.1f KiB/s, y %llu bytes recibidos en esta ejecución en %.2f s "
+                 "son %.1f KiB/s (1 KiB = 1024 bytes; lo que ya había en el .parte no cuenta)",
                  l, kbs, (unsigned long long)recibidos, s, s > 0 ? kb / s : 0.0);
         return 0;
     }

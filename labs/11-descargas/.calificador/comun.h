@@ -123,11 +123,11 @@ uint64_t servido_hasta(const cal_peticion_t *v, int n, uint64_t t);
 
 /* ---- la línea OK ---- */
 
-/* Los segundos de «OK nombre bytes <segundos> s <KB/s>» (un número, con los decimales que
+/* Los segundos de «OK nombre bytes <segundos> s <KiB/s>» (un número, con los decimales que
  * sean), o -1 si no está. */
 double segundos_ok(cal_proceso_t *p, const char *nombre);
 /* La línea OK de `nombre` contra lo que se ve desde fuera: exactamente «OK nombre <tam>
- * <segundos con dos decimales> s <KB/s con un decimal>», segundos no menos que lo que el
+ * <segundos con dos decimales> s <KiB/s con un decimal>», segundos no menos que lo que el
  * servidor tardó en servirla (`servida_ms`) y la media igual a `recibidos`/1024/segundos
  * (con el redondeo de lo impreso). 1 si casa; si no, 0 y el motivo. */
 int linea_ok_bien(cal_proceso_t *p, const char *nombre, uint64_t tam, uint64_t recibidos,

@@ -16,10 +16,10 @@ CAL_PRUEBA(estancada, 30)
     cal_esperado("con -t ~1000 y -r 1: una descarga que se queda sin datos a media respuesta falla "
                  "en segundos («ERROR …»), otra cuyo servidor no contesta ni las cabeceras también "
                  "(-t cuenta desde que sale la petición) tras reintentarse una vez (un -t agotado "
-                 "es un fallo pasajero), y una lenta pero viva de ~6 s termina bien (más larga que "
-                 "dos intentos de -t: -t no es un límite de la descarga entera); cuando las dos "
+                 "es un fallo pasajero). Y una lenta pero viva de ~6 s termina bien (más larga que "
+                 "dos intentos de -t: -t no es un límite de la descarga entera). Cuando las dos "
                  "han fallado, sus archivos están cerrados (1 descriptor en la carpeta, el de la "
-                 "viva); y, aparte, sin -t, una respuesta que tarda 2 s termina bien (10000 ms "
+                 "viva). Y, aparte, sin -t, una respuesta que tarda 2 s termina bien (10000 ms "
                  "por omisión)");
     corrida_t x;
     if (!preparar(&x))
@@ -181,7 +181,7 @@ CAL_PRUEBA(reintentos, 30)
     cal_esperado(
         "con -r 3, varias URL que dan un 5xx tres veces y luego 200: cuatro peticiones cada una, "
         "con esperas entre ellas de al menos ~200, ~400 y ~800 ms (espera exponencial, desde "
-        "200–300 ms la primera), y OK al final; otras que dan un 4xx (también un 408 o un 429) "
+        "200–300 ms la primera), y OK al final. Otras que dan un 4xx (también un 408 o un 429) "
         "no se reintentan: una sola petición y «ERROR …»; y, aparte, con -r 4, una conexión "
         "rechazada tampoco: «ERROR …» enseguida, sin esperas; y sin -r, un corte no se "
         "reintenta (0 por omisión)");
@@ -327,7 +327,7 @@ CAL_PRUEBA(reintento_continua, 30)
 {
     cal_esperado("con -r 2, una descarga que el servidor corta siempre en el mismo byte se "
                  "reintenta pidiendo Range desde donde se quedó (206), y al rendirse deja el "
-                 ".parte con esos bytes; otra, cortada una vez, recibe en su reintento un 206 "
+                 ".parte con esos bytes. Otra, cortada una vez, recibe en su reintento un 206 "
                  "honesto que acaba antes del total: ERROR, sin nombre final ni otro intento "
                  "(una longitud que no casa no se reintenta) y el .parte con lo recibido");
     carpeta_t c;
@@ -444,7 +444,7 @@ CAL_PRUEBA(sigint, 60)
                  "reintento y una tercera esperando turno): sale con 130 en menos de 3 s, sin "
                  "ninguna petición después de la señal, «ERROR …» por cada descarga (también la "
                  "que esperaba), y cada .parte con los bytes recibidos (prefijo correcto), sin "
-                 "nombres finales; y, bajo valgrind, cerrando en orden (nada alcanzable sin "
+                 "nombres finales. Y, bajo valgrind, cierra en orden (nada alcanzable sin "
                  "liberar al salir)");
     carpeta_t c;
     cal_servidor_t *s = servidor();

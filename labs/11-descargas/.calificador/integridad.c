@@ -217,9 +217,9 @@ CAL_PRUEBA(continuar_206, 30)
 {
     cal_esperado("con --continuar y un .parte con el principio bueno del archivo: una sola "
                  "petición, 206 con los bytes que faltan, el archivo idéntico al servido y «OK "
-                 "nombre <tamaño del archivo> <segundos> s <KB/s media>», con los segundos en "
+                 "nombre <tamaño del archivo> <segundos> s <KiB/s media>». Los segundos, en "
                  "centésimas (no menos de lo que tardó el servidor) y la media de lo recibido en "
-                 "esta ejecución, en KB de 1024 bytes");
+                 "esta ejecución, en KiB (1024 bytes)");
     reanudacion_t r;
     if (!preparar(&r.x))
         CAL_FIN(0);
@@ -227,7 +227,7 @@ CAL_PRUEBA(continuar_206, 30)
     /* Tamaño y .parte, al azar en cada calificación. */
     uint64_t tam = al_azar(800000, 1200000), prefijo = al_azar(tam / 5, tam * 3 / 5);
     /* Lo que falta llega en ~1.2 s: con los segundos del OK en centésimas, su media se puede
-     * contrastar con lo recibido (un KB de 1000 bytes ya se sale). */
+     * contrastar con lo recibido (un «KB» de 1000 bytes ya se sale). */
     char ritmo[32];
     snprintf(ritmo, sizeof ritmo, "&kbps=%llu",
              (unsigned long long)((tam - prefijo) * 10 / 12 / 1024 + 1));

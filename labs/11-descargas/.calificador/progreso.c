@@ -107,8 +107,9 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
             return 0;
         }
         if (x->kbs[i] > 4 * real + 50) {
-            snprintf(motivo, t, "%s: %.1f KB/s en la línea %d, y el servidor la sirvió a %.1f KB/s",
-                     nombre, x->kbs[i], i + 1, real);
+            snprintf(motivo, t,
+                     "%s: %.1f KiB/s en la línea %d, y el servidor la sirvió a %.1f KiB/s", nombre,
+                     x->kbs[i], i + 1, real);
             return 0;
         }
         if (x->kbs[i] >= 0.4 * real && x->kbs[i] <= 2.5 * real)
@@ -116,7 +117,7 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
     }
     if (!buena) {
         snprintf(motivo, t,
-                 "%s: ninguna velocidad se parece a la real (%.1f KB/s según el servidor)", nombre,
+                 "%s: ninguna velocidad se parece a la real (%.1f KiB/s según el servidor)", nombre,
                  real);
         return 0;
     }
@@ -200,8 +201,8 @@ static int juzgar_parada(const char *nombre, const serie_t *x, uint64_t tam,
         }
         if (x->bytes[j] != k || (j >= j0 + 4 && x->kbs[j] > 0.1 * real + 1)) {
             snprintf(motivo, t,
-                     "%s: el servidor mandó %llu bytes a %.1f KB/s y cortó; %d líneas (%.1f s o "
-                     "más) después, la línea %d dice %llu bytes a %.1f KB/s: los bytes no "
+                     "%s: el servidor mandó %llu bytes a %.1f KiB/s y cortó; %d líneas (%.1f s o "
+                     "más) después, la línea %d dice %llu bytes a %.1f KiB/s: los bytes no "
                      "retroceden (tampoco al salir un reintento) y la velocidad es la de los "
                      "últimos 2 s, no la media desde el principio",
                      nombre, (unsigned long long)k, real, j - j0, (double)(j - j0) / 2.0, j + 1,
@@ -228,9 +229,9 @@ static int juzgar_parada(const char *nombre, const serie_t *x, uint64_t tam,
 
 CAL_PRUEBA(progreso, 40)
 {
-    cal_esperado("sin terminal: «PROGRESO nombre porcentaje bytes KB/s» cada ~500 ms por descarga "
+    cal_esperado("sin terminal: «PROGRESO nombre porcentaje bytes KiB/s» cada ~500 ms por descarga "
                  "activa (ni muchas más ni de golpe al final; ninguna para la que espera turno), "
-                 "también para una que no recibe nada o espera un reintento; bytes que cuentan "
+                 "también para una que no recibe nada o espera un reintento. Bytes que cuentan "
                  "el .parte reanudado y nunca más de lo que había mandado el servidor, "
                  "porcentajes que no retroceden (tampoco al salir un reintento), «-» en una "
                  "troceada sin Content-Length, y la velocidad de los últimos 2 s");

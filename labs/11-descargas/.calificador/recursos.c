@@ -13,8 +13,9 @@
 
 CAL_PRUEBA(memoria, 40)
 {
-    cal_esperado("4 archivos de 15 MB a la vez, idénticos, con una memoria residente máxima de "
-                 "32 MiB como mucho (los cuerpos van al disco, no a la memoria)");
+    cal_esperado(
+        "4 archivos de 15 000 000 bytes a la vez, idénticos, con una memoria residente máxima de "
+        "32 MiB como mucho (los cuerpos van al disco, no a la memoria)");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
@@ -49,7 +50,8 @@ CAL_PRUEBA(memoria, 40)
         ok = 0;
     }
     if (ok)
-        snprintf(motivo, sizeof motivo, "60 MB descargados con %llu KiB de memoria como mucho",
+        snprintf(motivo, sizeof motivo,
+                 "60 000 000 bytes descargados con %llu KiB de memoria como mucho",
                  (unsigned long long)kib);
     cal_obtenido("%s", motivo);
     if (!ok)

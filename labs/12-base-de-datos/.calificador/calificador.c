@@ -204,7 +204,7 @@ static int consultas_de_verdad(const base_t *b, int nuevas);
 CAL_PRUEBA(filas, 40)
 {
     cal_esperado("las filas 1…%d, cada una una vez, con nombre y correo tal cual, y ningún valor "
-                 "pegado en el texto SQL que recibe el servidor (parámetros $1, $2, $3); y las 10 "
+                 "pegado en el texto SQL que recibe el servidor (parámetros $1, $2, $3). Y las 10 "
                  "CONSULTA, que el servidor vio lanzar, con el resultado de cada consulta sobre la "
                  "tabla final (con unas filas al azar que el calificador añade en la fase "
                  "secuencial)",
@@ -1038,7 +1038,7 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
     if (activas < en_vuelo) {
         if (!explica_sin_nombre(c))
             cal_obtenido("en la fase %s, el servidor nunca vio %d inserciones del programa en "
-                         "vuelo (vio %lld)%s",
+                         "curso (vio %lld)%s",
                          fase, en_vuelo, activas,
                          activas == 1 && en_vuelo > 1
                              ? ": ¿la fase concurrente espera a que acabe cada inserción antes "
@@ -1061,7 +1061,7 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
     } while (activas > 0 && cal_ahora_ms() < hasta);
     PQfinish(c);
     cal_obtenido("con Ctrl+C en la fase %s, salió con 130; %lld sentencias suyas seguían en "
-                 "marcha en el servidor 2.5 s después",
+                 "curso en el servidor 2.5 s después",
                  fase, activas);
     return activas == 0;
 }
@@ -1070,7 +1070,7 @@ CAL_PRUEBA(sigint, 50)
 {
     cal_esperado("con inserciones de 30 s en curso (3 en la fase concurrente; después, 1 en la "
                  "secuencial), SIGINT: código 130 en menos de 3 s y ninguna sentencia del "
-                 "programa sigue en marcha en el servidor");
+                 "programa sigue en curso en el servidor");
     base_t b;
     static const char *const args[] = {"-n", "10", "-p", "3", NULL};
     if (!base_preparar(&b, "sigint", TABLA_LENTA, 30000, NULL) ||

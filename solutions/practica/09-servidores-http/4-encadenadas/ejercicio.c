@@ -1,4 +1,4 @@
-/* ejercicio.c — peticiones encadenadas y keep-alive (práctica 4 de la lección 9): una respuesta.
+/* ejercicio.c — peticiones encadenadas y conexión persistente (práctica 4 de la lección 9): una respuesta.
  *
  *   encadenadas < peticiones    la entrada estándar hace de conexión: lo que llega por ella son
  *                               los bytes que un cliente envía por el socket, quizá varias
@@ -7,7 +7,7 @@
  * Lo de la sección 2.2 de la lección: una petición cada vez. Al completar un mensaje, la
  * callback devuelve HPE_PAUSED; quien llamó a llhttp_execute guarda lo que sobró (el principio
  * de la petición siguiente) y deja de leer. Cuando la respuesta ha salido, se reanuda con
- * llhttp_resume y se procesa lo guardado; si el cliente no quería keep-alive, se cierra.
+ * llhttp_resume y se procesa lo guardado; si el cliente no quería conexión persistente, se cierra.
  * /lento?ms=N responde tras N ms (un temporizador): sin la pausa, la petición de detrás
  * respondería antes y las respuestas saldrían desordenadas.
  *
@@ -36,7 +36,7 @@ static char url[MAX_URL + 1], metodo[16];
 static size_t largo_url;
 static char resto[TAM_RESTO]; /* lo que llegó detrás de la petición en curso */
 static size_t largo_resto;
-static int mantener;   /* ¿el cliente quiere seguir (keep-alive)? */
+static int mantener;   /* ¿el cliente quiere seguir (conexión persistente)? */
 static int fin_entrada; /* el cliente ya cerró su lado (EOF) */
 static int respuestas;
 

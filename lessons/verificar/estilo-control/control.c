@@ -1,0 +1,14 @@
+/* control.c — no es del curso: lo lee estilo.py --control (esperado.txt dice qué salta). */
+static const char *malo_unidad = "descargados 15 MB de 20";
+static const char *bueno = "descargados 15 MiB; POOL maximo=3 creadas=1";
+static const char *malo_decimal = "la media es 0,06 s";
+static const char *malo_glosario = "seguía en marcha al acabar su tiempo";
+static const char *malo_tilde = "no se pudo abrir la conexion";
+static const char *clave = "conexion";
+static const char *malo_frase =
+    "una cadena de C también es un mensaje y también tiene que leerse de una vez, así que "
+    "si pasa de sesenta palabras salta igual que la prosa de un enunciado, aunque vaya "
+    "partida en trozos seguidos que el compilador une en una sola cadena y aunque cada "
+    "trozo por separado sea corto y parezca inofensivo a quien lo lee en el editor sin "
+    "pensar en el estudiante.";
+static const char *bueno_frase = "una frase.\nOtra frase corta de %d palabras con %.2f s.";
