@@ -78,7 +78,7 @@ grade: deps-grade
 # instructor), los demás se califican igual y el ejecutor dice cuál falta.
 CALIF_ELEGIDOS = $(if $(LAB),$(filter $(addprefix $(B)/labs/$(LAB),%/calificador),$(LABS_CALIFICADORES)),$(LABS_CALIFICADORES))
 
-_calificar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(B)/bin/mientras-terminal
+_calificar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(B)/bin/mientras-terminal $(VIVOS_SO)
 	@$(MAKE) --no-print-directory -k $(CALIF_ELEGIDOS) || \
 	  echo "calificar: no se pudo construir algún calificador (ver arriba); se sigue con los demás" >&2
 	@$(MIENTRAS_TERMINAL) $(CALIFICAR) --raiz "$(RAIZ)" --construccion "$(abspath $(B))" --cc "$(CC)" \
@@ -133,19 +133,19 @@ prueba-caja: $(CALIF_SONDA) $(CALIF_TEST_CAJA)
 	@echo "resumen: la caja aguanta con y sin bubblewrap (ver arriba cada prueba)"
 
 # Cada laboratorio: solución = 100 %, partida <= 20 %, al menos 4 mutantes que se aplican.
-prueba-labs: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
+prueba-labs: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES) $(VIVOS_SO)
 	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
 	  bash autograder/pruebas/prueba-labs.sh "$(B)"
 
 # La prueba completa de los mutantes: cada uno falla justo las verificaciones de su cabecera.
 # No está en make test (no cabe en su tiempo): es un paso propio de .ci/run. MUTANTES_J=3.
-prueba-mutantes: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
+prueba-mutantes: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES) $(VIVOS_SO)
 	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
 	  bash autograder/pruebas/prueba-mutantes.sh "$(B)"
 
 # Contención: entregas hostiles (salen ya, giran, ignoran SIGTERM, demonios, inundan la
 # salida, se comen la memoria, escriben en el repositorio o en el informe).
-prueba-autograder: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
+prueba-autograder: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES) $(VIVOS_SO)
 	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
 	  bash autograder/pruebas/prueba-autograder.sh "$(B)"
 

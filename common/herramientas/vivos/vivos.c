@@ -780,7 +780,7 @@ static void al_vencer(int senal)
         int antes = informe_fd;
         informe_fd = fd;
         usado = 0;
-        poner("Lo que mantiene vivo el bucle cuando venció el tiempo");
+        poner("Lo que mantenía vivo el bucle");
         poner(atomic_load(&en_uv_run) > 0
                   ? " (el programa esperaba dentro de uv_run):\n"
                   : " (el programa NO estaba dentro de uv_run: está ocupado o bloqueado en su "
