@@ -63,10 +63,11 @@ typedef struct {
     const void *clave;
     uv_loop_t *bucle;
     lugar_t creado, arrancado;
-    void *cb;             /* peticiones: la callback del programa */
-    const char *funcion;  /* peticiones: qué función la pidió */
-    unsigned char clase;  /* VACIO, HANDLE, PETICION, BORRADO */
-    unsigned char estado; /* handles: LEYENDO, ESCUCHANDO, RECIBIENDO */
+    void *cb;              /* peticiones: la callback del programa */
+    const char *funcion;   /* peticiones: qué función la pidió */
+    unsigned char clase;   /* VACIO, HANDLE, PETICION, BORRADO */
+    unsigned char estado;  /* handles: LEYENDO, ESCUCHANDO, RECIBIENDO */
+    unsigned char interna; /* peticiones: la pidió la propia libuv (uv_fs_poll_t): no se lista */
 } registro_t;
 
 static registro_t tabla[CAPACIDAD];
@@ -219,6 +220,7 @@ static void peticion_pedida(void *req, uv_loop_t *bucle, void *cb, const char *f
         r->creado = l;
         r->cb = cb;
         r->funcion = funcion;
+        r->interna = l.modulo == NULL;
     }
     abrir_tabla();
 }
@@ -737,6 +739,8 @@ static void informe_bucle(uv_loop_t *bucle, int numero)
         if (r->clase != PETICION || r->bucle != bucle)
             continue;
         sabidas++;
+        if (r->interna)
+            continue; /* la de un handle de la lista (uv_fs_poll_t): ya sale él */
         rec.cosas++;
         poner("  - ");
         poner(strncmp(r->funcion, "uv_fs_", 6) == 0       ? "uv_fs_t"
