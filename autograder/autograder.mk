@@ -80,7 +80,7 @@ grade: deps-grade
 # el de las fuentes y la nota parecería buena (make -q: ¿sigue sin estar al día?).
 CALIF_ELEGIDOS = $(if $(LAB),$(filter $(addprefix $(B)/labs/$(LAB),%/calificador),$(LABS_CALIFICADORES)),$(LABS_CALIFICADORES))
 
-_calificar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(B)/bin/mientras-terminal
+_calificar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(B)/bin/mientras-terminal $(VIVOS_SO)
 	@$(MAKE) --no-print-directory -k $(CALIF_ELEGIDOS) || { \
 	  for c in $(CALIF_ELEGIDOS); do \
 	    $(MAKE) --no-print-directory -q "$$c" 2>/dev/null || rm -f "$$c"; \
@@ -128,29 +128,32 @@ $(CALIF_TEST_CAJA): $(B)/obj/autograder/pruebas/caja/test_caja.o $(LIBCALIFICADO
 PROGRAMAS += $(CALIF_SONDA) $(CALIF_TEST_CAJA)
 
 # Por criterion.sh: cuenta desde la línea Synthesis y una prueba saltada no pasa por buena.
-prueba-caja: $(CALIF_SONDA) $(CALIF_TEST_CAJA)
+# La precarga vivos va en todas (como en una entrega) y caja::vivos_tras_senal la prueba.
+CAJA_VIVOS = CALIF_VIVOS=$(abspath $(VIVOS_SO)) VIVOS_PRUEBA_PROGRAMA=$(abspath $(VIVOS_PRUEBA_DIR)/senal) \
+  VIVOS_PRUEBA_LUGAR=senal.c:$$(grep -n 'vivos: creado' common/herramientas/vivos/prueba/senal.c | cut -d: -f1)
+prueba-caja: $(CALIF_SONDA) $(CALIF_TEST_CAJA) $(VIVOS_SO) $(VIVOS_PRUEBA_DIR)/senal
 	@echo "── con bubblewrap"
-	@CALIF_PROGRAMA=$(abspath $(CALIF_SONDA)) CALIF_CAJA=bwrap \
+	@CALIF_PROGRAMA=$(abspath $(CALIF_SONDA)) CALIF_CAJA=bwrap $(CAJA_VIVOS) \
 	  bash common/herramientas/criterion.sh $(CALIF_TEST_CAJA)
 	@echo "── sin bubblewrap (solo límites)"
-	@CALIF_PROGRAMA=$(abspath $(CALIF_SONDA)) CALIF_CAJA=limites \
+	@CALIF_PROGRAMA=$(abspath $(CALIF_SONDA)) CALIF_CAJA=limites $(CAJA_VIVOS) \
 	  bash common/herramientas/criterion.sh $(CALIF_TEST_CAJA)
 	@echo "resumen: la caja aguanta con y sin bubblewrap (ver arriba cada prueba)"
 
 # Cada laboratorio: solución = 100 %, partida <= 20 %, al menos 4 mutantes que se aplican.
-prueba-labs: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
+prueba-labs: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES) $(VIVOS_SO)
 	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
 	  bash autograder/pruebas/prueba-labs.sh "$(B)"
 
 # La prueba completa de los mutantes: cada uno falla justo las verificaciones de su cabecera.
 # No está en make test (no cabe en su tiempo): es un paso propio de .ci/run. MUTANTES_J=3.
-prueba-mutantes: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
+prueba-mutantes: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES) $(VIVOS_SO)
 	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
 	  bash autograder/pruebas/prueba-mutantes.sh "$(B)"
 
 # Contención: entregas hostiles (salen ya, giran, ignoran SIGTERM, demonios, inundan la
 # salida, se comen la memoria, escriben en el repositorio o en el informe).
-prueba-autograder: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
+prueba-autograder: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES) $(VIVOS_SO)
 	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
 	  bash autograder/pruebas/prueba-autograder.sh "$(B)"
 

@@ -117,3 +117,27 @@ PROGRAMAS += $(B)/bin/mientras-terminal
 SUITES += prueba-terminal
 prueba-terminal: $(B)/bin/mientras-terminal $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
 	@bash common/herramientas/terminal/prueba.sh $(B)
+
+# vivos: cuando un programa no termina, qué mantiene vivo su bucle (handles activos y
+# peticiones en curso, con archivo:línea). Una precarga (LD_PRELOAD) que se pone delante de
+# libuv; la usan la práctica (lessons/practica/practica.sh) y el calificador (lanzar.c). Sin
+# SAN: se carga en programas construidos de cualquier manera. Diseño, en la cabecera de vivos.c.
+VIVOS_SO := $(B)/lib/libvivos.so
+$(VIVOS_SO): common/herramientas/vivos/vivos.c $(B)/.compilacion
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@ (precarga)")
+	$(Q)$(CC) -std=gnu11 -Wall -Wextra -Werror $(shell pkg-config --cflags libuv 2>/dev/null) \
+	  $(DWARF_CFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+PROGRAMAS += $(VIVOS_SO)
+
+# La precarga tiene dientes: cuatro programas colgados a propósito y uno que termina bien.
+VIVOS_PRUEBA := temporizador servidor senal lectura bien
+VIVOS_PRUEBA_DIR := $(B)/tests/vivos
+$(VIVOS_PRUEBA_DIR)/%: common/herramientas/vivos/prueba/%.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O2 -g $(DWARF_CFLAGS) -Wall -Wextra -Werror \
+	  $(shell pkg-config --cflags libuv 2>/dev/null) -o $@ $< $(shell pkg-config --libs libuv 2>/dev/null)
+.PHONY: prueba-vivos
+SUITES += prueba-vivos
+prueba-vivos: $(VIVOS_SO) $(addprefix $(VIVOS_PRUEBA_DIR)/,$(VIVOS_PRUEBA))
+	@bash common/herramientas/vivos/prueba.sh $(VIVOS_PRUEBA_DIR) $(VIVOS_SO)

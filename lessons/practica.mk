@@ -10,12 +10,15 @@
 
 # llhttp (la práctica de la lección 9) va como en las lecciones: de pkg-config o sus objetos.
 # Criterion (la práctica 2 de la lección 11) solo se enlaza en el programa que lo usa: --as-needed.
+# PRACTICA_VIVOS: la precarga que dice qué mantiene vivo un ejercicio que no termina (common.mk).
 PRACTICA_ENV = PRACTICA_CC="$(CC)" \
   PRACTICA_CFLAGS="$(filter-out -Werror -MMD -MP,$(CURSO_CFLAGS)) $(LLHTTP_CFLAGS) $(CFLAGS) $(CURSO_LDFLAGS)" \
+  PRACTICA_VIVOS="$(abspath $(VIVOS_SO))" \
   PRACTICA_LIBS="$(LLHTTP_OBJS) $(LLHTTP_LIBS) $(CURSO_LIBS) -Wl,--push-state,--as-needed $(CRITERION_LIBS) -Wl,--pop-state"
 # Los ejercicios 2 y 3 de la lección 8 arrancan su propio servidor de práctica
 # (practica_arrancar): el binario tiene que estar construido.
-PRACTICA_DEPS = $(LIBCURSO) $(LLHTTP_OBJS) $(B)/bin/servidor-practica $(B)/bin/mientras-terminal
+PRACTICA_DEPS = $(LIBCURSO) $(LLHTTP_OBJS) $(B)/bin/servidor-practica $(B)/bin/mientras-terminal \
+                $(VIVOS_SO)
 PRACTICA_DIRS = $(foreach l,$(L),$(if $(E),$(wildcard lessons/$(l)-*/practica/$(E)-*),$(wildcard lessons/$(l)-*)))
 
 .PHONY: practica vigilar-practica prueba-practica

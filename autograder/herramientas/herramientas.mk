@@ -18,7 +18,7 @@ HISTORIAL_DEF = $(B)/progreso.json
 vigilar: deps-grade
 	@$(MAKE) --no-print-directory _vigilar
 
-_vigilar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(B)/bin/mientras-terminal
+_vigilar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(B)/bin/mientras-terminal $(VIVOS_SO)
 	@$(MAKE) --no-print-directory -k $(CALIF_ELEGIDOS) || \
 	  echo "vigilar: no se pudo construir algún calificador (ver arriba)" >&2
 	@LAB="$(LAB)" ENTREGA="$(ENTREGA)" SALIDA="$(SALIDA)" CALIFICAR="$(CALIFICAR)" \

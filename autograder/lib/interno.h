@@ -32,6 +32,7 @@ int temporal_relativa(const char *ruta, const char **rel);
 #define TOPE_SALIDA   (256 * 1024)
 #define TOPE_ERRORES  (64 * 1024)
 #define TOPE_VALGRIND (256 * 1024)
+#define TOPE_VIVOS    (16 * 1024)
 typedef struct {
     int fd;      /* extremo de lectura, -1 cuando llegó el fin */
     char *datos; /* terminado en NUL */
@@ -51,6 +52,7 @@ struct cal_proceso {
     int entrada;    /* extremo de escritura de su stdin, o -1 */
     uint64_t lanzado_ms, terminado_ms, limite_ms;
     flujo_t salida, errores, valgrind;
+    flujo_t vivos;       /* el informe de la precarga vivos (lib/vivos.c); fd -1 sin ella */
     uint64_t pico_kib;   /* memoria residente máxima vista (cal_memoria_pico_kib) */
     uint64_t muestra_ms; /* última lectura de VmHWM */
     int senal_enviada;   /* la última señal de cal_senal(), o 0 */
@@ -64,6 +66,12 @@ struct cal_proceso {
 /* El flujo lee de `fd` (ya suyo) con un tope de `tope` bytes. 0 o -ENOMEM. */
 int flujo_iniciar(flujo_t *f, int fd, size_t tope);
 void flujo_cerrar(flujo_t *f);
+/* Lee lo que haya ya en `f` (no bloquea); al fin de archivo lo cierra (fd -1). */
+void flujo_leer(flujo_t *f);
+/* El pid (visto desde fuera) del programa de `p` dentro de la caja (o el de p). */
+pid_t proceso_programa(cal_proceso_t *p);
+/* Recoge `p` si ya terminó (sin esperar). */
+void proceso_recoger(cal_proceso_t *p);
 /* Apunta `p` entre los procesos vivos de la verificación (los que bombear() lee). */
 int procesos_registrar(cal_proceso_t *p);
 /* Cierra los flujos de `p` y libera su memoria (sin matar ni recoger: eso es cal_matar). */
@@ -73,6 +81,9 @@ int procesos_hay_hueco(void);
 void procesos_liberar_todos(void);
 /* Cuántos programas lanzados siguen vivos. */
 int procesos_vivos(void);
+/* A cada programa vivo lanzado con la precarga vivos, que diga qué mantiene vivo su bucle
+ * (lib/vivos.c); después muere. Lo que digan, en vivos_informe(). */
+void procesos_pedir_vivos(void);
 /* Bytes de los archivos normales de `disp` que los programas vivos tienen abiertos y ya no
  * tienen nombre (borrados, pero ocupan disco hasta que se cierran). */
 uint64_t procesos_borrados_abiertos(dev_t disp);
@@ -98,6 +109,19 @@ const char *cuota_disparada(void);
 
 /* Para todos los servidores arrancados con cal_servidor y libera su memoria. */
 void servidores_parar_todos(void);
+
+/* vivos.c — la precarga vivos (common/herramientas/vivos) en la caja: qué mantiene vivo el
+ * bucle de un programa que no termina (ver vivos.c). */
+/* La ruta de la precarga (CALIF_VIVOS) si existe y se puede leer, o NULL. */
+const char *vivos_ruta(void);
+/* Pide el informe a `p` (SIGRTMIN+4), lo lee de su flujo vivos esperando como mucho 500 ms a
+ * que muera, y lo guarda para vivos_anotar. Nada si `p` ya terminó o corre sin la precarga. */
+void vivos_pedir(cal_proceso_t *p);
+/* Anota en el detalle de la verificación lo que se guardó (traducido a archivo:línea con
+ * addr2line sobre CALIF_PROGRAMA) y lo olvida. */
+void vivos_anotar(void);
+/* Olvida lo guardado (una verificación que pasa no lo enseña). */
+void vivos_olvidar(void);
 
 /* observar.c — strace desde fuera de la caja (ver observar.c). */
 /* La carpeta de trazas (CALIF_OBSERVAR) si hay que observar, o NULL. */

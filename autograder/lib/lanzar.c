@@ -13,6 +13,9 @@
  * por el hijo. En los dos: como root, un uid propio de la verificación (uid_caja); límites
  * de CPU, memoria, procesos, tamaño de archivo y descriptores; entorno limpio.
  *
+ * Sin valgrind, con la precarga vivos (lib/vivos.c): en /calificador/vivos.so con bwrap,
+ * LD_PRELOAD y VIVOS_INFORME solo para el programa, y su informe por el descriptor FD_VIVOS.
+ *
  * Observado (lib/observar.c, si el ejecutor lo pide; con valgrind, sus execve, clone, exit,
  * mmap y mprotect, para su veredicto): delante va
  * `strace -f … -- calif-puerta …`, fuera de la caja; sin bwrap, el filtro lo pone la puerta
@@ -42,6 +45,7 @@
 #define FD_VALGRIND 4 /* --log-fd de valgrind */
 #define FD_FILTRO   5 /* --seccomp de bwrap */
 #define FD_TRAZA    6 /* la traza de strace (lib/observar.c); la puerta lo cierra */
+#define FD_VIVOS    7 /* el informe de la precarga vivos (lib/vivos.c), VIVOS_INFORME */
 
 #define TOPE_TMP "33554432"
 #define TOPE_SHM "1048576"
@@ -58,7 +62,7 @@ typedef struct {
 /* Los textos del entorno limpio viven aquí mientras dura el lanzamiento. */
 typedef struct {
     caja_orden_t lista;
-    char home[PATH_MAX + 8], tmpdir[PATH_MAX + 8], marca[160];
+    char home[PATH_MAX + 8], tmpdir[PATH_MAX + 8], marca[160], precarga[PATH_MAX + 16];
 } entorno_t;
 
 static void limitar(int recurso, rlim_t valor)
@@ -166,7 +170,8 @@ static int montajes_limpios(const cal_lanzamiento_t *l)
 }
 
 static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *destino,
-                             const char *junto, const char *const *carpetas, int con_filtro)
+                             const char *junto, const char *const *carpetas, int con_filtro,
+                             const char *vivos)
 {
     static const char *const fijos[] = {
         "--unshare-user",       "--unshare-pid",     "--unshare-ipc", "--unshare-uts",
@@ -198,6 +203,20 @@ static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *
         caja_poner(a, "--ro-bind");
         caja_poner(a, junto);
         caja_poner(a, junto_destino);
+    }
+    if (vivos != NULL) {
+        /* La precarga vivos (lib/vivos.c), de solo lectura, fuera de /tmp y de /entrega. Su
+         * LD_PRELOAD, solo para el programa (--setenv): en el entorno de bwrap, su cargador no
+         * la encontraría y lo diría en el stderr del programa. */
+        caja_poner(a, "--ro-bind");
+        caja_poner(a, vivos);
+        caja_poner(a, CAL_VIVOS_EN_CAJA);
+        caja_poner(a, "--setenv");
+        caja_poner(a, "LD_PRELOAD");
+        caja_poner(a, CAL_VIVOS_EN_CAJA);
+        caja_poner(a, "--setenv");
+        caja_poner(a, "VIVOS_INFORME");
+        caja_poner(a, CAL_TEXTO(FD_VIVOS));
     }
     for (int i = 0; carpetas != NULL && carpetas[i] != NULL; i++) {
         caja_poner(a, "--bind");
@@ -232,8 +251,10 @@ static void argumentos_valgrind(caja_orden_t *a)
         caja_poner(a, opciones[i]);
 }
 
-/* Solo lo imprescindible y lo que pida la verificación. */
-static void entorno_limpio(entorno_t *e, const char *trabajo, const cal_lanzamiento_t *l)
+/* Solo lo imprescindible y lo que pida la verificación; con `vivos` (la ruta de la precarga,
+ * sin bwrap), LD_PRELOAD y VIVOS_INFORME (lib/vivos.c). */
+static void entorno_limpio(entorno_t *e, const char *trabajo, const cal_lanzamiento_t *l,
+                           const char *vivos)
 {
     e->lista.n = 0;
     snprintf(e->home, sizeof e->home, "HOME=%s", trabajo);
@@ -249,6 +270,11 @@ static void entorno_limpio(entorno_t *e, const char *trabajo, const cal_lanzamie
     if (m != NULL &&
         snprintf(e->marca, sizeof e->marca, "CURSO_PRUEBAS_MARCA=%s", m) < (int)sizeof e->marca)
         caja_poner(&e->lista, e->marca);
+    if (vivos != NULL && snprintf(e->precarga, sizeof e->precarga, "LD_PRELOAD=%s", vivos) <
+                             (int)sizeof e->precarga) {
+        caja_poner(&e->lista, e->precarga);
+        caja_poner(&e->lista, "VIVOS_INFORME=" CAL_TEXTO(FD_VIVOS));
+    }
     for (int i = 0; l->entorno != NULL && l->entorno[i] != NULL; i++)
         caja_poner(&e->lista, l->entorno[i]);
 }
@@ -293,9 +319,11 @@ static int no_bloqueante(int fd)
     return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
-/* Tuberías del lanzamiento: [0] stdin, [1] stdout, [2] stderr, [3] info, [4] valgrind. */
+/* Tuberías del lanzamiento: [0] stdin, [1] stdout, [2] stderr, [3] info, [4] valgrind,
+ * [5] vivos (solo con la precarga). */
+#define TUBERIAS 6
 typedef struct {
-    int t[5][2];
+    int t[TUBERIAS][2];
 } tuberias_t;
 
 /* Un pseudoterminal de 80×24 en lugar de las tuberías de stdout y stderr: el maestro se
@@ -335,10 +363,12 @@ static int abrir_terminal(tuberias_t *tu)
     return 0;
 }
 
-static int abrir_tuberias(tuberias_t *tu, int con_entrada, int terminal)
+static int abrir_tuberias(tuberias_t *tu, int con_entrada, int terminal, int vivos)
 {
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < TUBERIAS; i++)
         tu->t[i][0] = tu->t[i][1] = -1;
+    if (vivos && pipe2(tu->t[5], O_CLOEXEC) < 0)
+        return -errno;
     if (terminal) {
         int r = abrir_terminal(tu);
         if (r < 0)
@@ -355,9 +385,10 @@ static int repartir_tuberias(cal_proceso_t *p, tuberias_t *tu, int valgrind)
 {
     if (flujo_iniciar(&p->salida, tu->t[1][0], TOPE_SALIDA) < 0 ||
         flujo_iniciar(&p->errores, tu->t[2][0], TOPE_ERRORES) < 0 ||
-        flujo_iniciar(&p->valgrind, tu->t[4][0], TOPE_VALGRIND) < 0)
+        flujo_iniciar(&p->valgrind, tu->t[4][0], TOPE_VALGRIND) < 0 ||
+        flujo_iniciar(&p->vivos, tu->t[5][0], TOPE_VIVOS) < 0)
         return -ENOMEM;
-    tu->t[1][0] = tu->t[2][0] = tu->t[4][0] = -1;
+    tu->t[1][0] = tu->t[2][0] = tu->t[4][0] = tu->t[5][0] = -1;
     if (!valgrind)
         flujo_cerrar(&p->valgrind);
     return 0;
@@ -382,7 +413,7 @@ static int carpeta_trabajo(int bwrap, char *trabajo, size_t tam)
 /* Tras lanzar: cierra lo que es del hijo, apunta el proceso y, con bwrap, busca su init. */
 static void tras_lanzar(cal_proceso_t *p, tuberias_t *tu, int bwrap, int observado)
 {
-    for (int i = 1; i < 5; i++)
+    for (int i = 1; i < TUBERIAS; i++)
         if (tu->t[i][1] >= 0) {
             close(tu->t[i][1]);
             tu->t[i][1] = -1;
@@ -397,6 +428,8 @@ static void tras_lanzar(cal_proceso_t *p, tuberias_t *tu, int bwrap, int observa
     no_bloqueante(p->errores.fd);
     if (p->valgrind.fd >= 0)
         no_bloqueante(p->valgrind.fd);
+    if (p->vivos.fd >= 0)
+        no_bloqueante(p->vivos.fd);
     if (bwrap)
         p->init = leer_info_bwrap(tu->t[3][0]);
     else if (observado)
@@ -410,7 +443,7 @@ static void liberar_a_medias(cal_proceso_t *p, tuberias_t *tu, int filtro)
 {
     if (filtro >= 0)
         close(filtro);
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < TUBERIAS; i++)
         cerrar_par(tu->t[i]);
     proceso_destruir(p);
 }
@@ -431,11 +464,14 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     if (p == NULL)
         return -ENOMEM;
     p->entrada = -1;
+    p->vivos.fd = -1;
+    /* La precarga vivos (lib/vivos.c): no bajo valgrind, que tiene su propio informe. */
+    const char *vivos = l->valgrind ? NULL : vivos_ruta();
     int con_entrada = l->entrada != NULL || l->entrada_abierta;
     tuberias_t tu;
     int filtro = -1;
     char trabajo[PATH_MAX];
-    int r = abrir_tuberias(&tu, con_entrada, l->terminal);
+    int r = abrir_tuberias(&tu, con_entrada, l->terminal, vivos != NULL);
     if (r == 0)
         r = repartir_tuberias(p, &tu, l->valgrind);
     if (r == 0)
@@ -464,14 +500,14 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         observar_argumentos(&a, FD_TRAZA, !bwrap && filtro_disponible(), bwrap ? -1 : FD_INFO,
                             l->valgrind, l->tope_archivo);
     if (bwrap)
-        argumentos_bwrap(&a, programa, destino, l->junto, l->carpetas, filtro >= 0);
+        argumentos_bwrap(&a, programa, destino, l->junto, l->carpetas, filtro >= 0, vivos);
     if (l->valgrind)
         argumentos_valgrind(&a);
     caja_poner(&a, bwrap ? destino : programa);
     for (int i = 0; l->args != NULL && l->args[i] != NULL; i++)
         caja_poner(&a, l->args[i]);
     entorno_t e;
-    entorno_limpio(&e, trabajo, l);
+    entorno_limpio(&e, trabajo, l, bwrap ? NULL : vivos); /* con bwrap, --setenv */
 
     double limite = l->limite_s > 0 ? l->limite_s : 10.0;
     limites_t lim = {.cpu = (rlim_t)(limite * (l->valgrind ? 3 : 1)) + 5,
@@ -485,8 +521,10 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
                       .carpeta = bwrap ? NULL : trabajo,
                       .uid = geteuid() == 0 ? uid_caja() : 0,
                       .fds = {tu.t[0][0], tu.t[1][1], tu.t[2][1], tu.t[3][1], tu.t[4][1], filtro,
-                              traza > 0 ? traza : -1},
-                      .nfds = traza > 0 ? 7 : 6,
+                              traza > 0 ? traza : -1, tu.t[5][1]},
+                      .nfds = vivos != NULL ? 8
+                              : traza > 0   ? 7
+                                            : 6,
                       .preparar = preparar_hijo,
                       .datos = &lim};
     p->lanzado_ms = cal_ahora_ms();

@@ -88,7 +88,7 @@ void flujo_cerrar(flujo_t *f)
 }
 
 /* Lee lo disponible (el descriptor es no bloqueante). */
-static void flujo_leer(flujo_t *f)
+void flujo_leer(flujo_t *f)
 {
     char tmp[16384];
     for (;;) {
@@ -282,6 +282,7 @@ static void bombear(int ms)
             muestrear_memoria(p);
         if (!p->termino && ahora >= p->limite_ms) {
             p->excedido = 1;
+            vivos_pedir(p); /* qué lo mantenía vivo, antes de matarlo */
             matar_todo(p);
         }
         vivos += !p->termino;
@@ -306,6 +307,26 @@ static void bombear(int ms)
             flujo_leer(&p->errores);
             flujo_leer(&p->valgrind);
         }
+}
+
+void procesos_pedir_vivos(void)
+{
+    for (int i = 0; i < MAX_PROCESOS; i++)
+        if (procesos[i] != NULL && !procesos[i]->termino) {
+            procesos[i]->matado = 1;
+            vivos_pedir(procesos[i]);
+        }
+}
+
+pid_t proceso_programa(cal_proceso_t *p)
+{
+    localizar_programa(p);
+    return p->programa > 0 ? p->programa : p->pid;
+}
+
+void proceso_recoger(cal_proceso_t *p)
+{
+    recoger(p, 0);
 }
 
 int procesos_vivos(void)
@@ -491,6 +512,9 @@ void cal_matar(cal_proceso_t *p)
         return;
     if (!p->termino) {
         p->matado = 1;
+        /* Se le mandó una señal (SIGINT, SIGTERM) y sigue vivo: qué lo mantiene vivo. */
+        if (p->senal_enviada > 0)
+            vivos_pedir(p);
         matar_todo(p);
     }
     flujo_leer(&p->salida);
@@ -512,6 +536,8 @@ void cal_proceso_liberar(cal_proceso_t *p)
 
 void proceso_destruir(cal_proceso_t *p)
 {
+    flujo_cerrar(&p->vivos);
+    free(p->vivos.datos);
     flujo_cerrar(&p->salida);
     flujo_cerrar(&p->errores);
     flujo_cerrar(&p->valgrind);

@@ -106,6 +106,7 @@ static void marcar_en_marcha(const char *id)
 void cal_inicio(const char *id)
 {
     snprintf(id_actual, sizeof id_actual, "%s", id);
+    vivos_olvidar();
     temporales_iniciar(id);
     cuota_reiniciar();
     inicio_verificacion_ms = cal_ahora_ms();
@@ -153,6 +154,10 @@ static void escribir_resultado(int ok)
 int cal_fin(int ok)
 {
     ok = ok ? 1 : 0;
+    /* Falla y algún programa sigue en marcha: qué mantiene vivo su bucle (lib/vivos.c),
+     * antes de que limpiar() los mate. */
+    if (!ok)
+        procesos_pedir_vivos();
     limpiar();
     /* Pasar de la cuota de disco (cuota.c) cuesta la verificación, diga lo que diga el
      * calificador: lo que vio después de pararlo pasa al detalle. */
@@ -163,6 +168,10 @@ int cal_fin(int ok)
             cal_nota("Lo que vio la verificación: %s", obtenido);
         cal_obtenido("%s", cuota);
     }
+    if (ok)
+        vivos_olvidar();
+    else
+        vivos_anotar();
     escribir_resultado(ok);
     return ok;
 }

@@ -30,7 +30,7 @@
 /* Los textos «CLAVE=valor» del entorno del calificador (viven lo que dura el laboratorio). */
 typedef struct {
     char *tmp, *programa, *resultados, *caja, *servidor, *bwrap, *marca, *observar, *puerta,
-        *llamadas, *strace, *entrada, *permitidas;
+        *llamadas, *strace, *entrada, *permitidas, *vivos;
     const char *origen;
     const char *sin_openat2;
     const char *lista[21];
@@ -145,8 +145,24 @@ static int compilar(const opciones_t *op, lab_t *lab, const rutas_t *r, int bwra
 /* Entorno limpio del calificador: ninguna variable CRITERION_* (CRITERION_ALWAYS_SUCCEED…)
  * llega. La marca de las pruebas del curso (make test) sí, hasta la entrega: así las pruebas
  * reconocen como suyos los procesos que dejara, aunque corran dentro de la caja. */
+/* La precarga vivos (common/herramientas/vivos, lib/vivos.c), junto al binario como la puerta:
+ * el usuario de la caja (y bwrap, que monta lo que ese usuario lee) llega allí. Deja su ruta
+ * en `dst` ("" si no está construida o no se pudo copiar: las verificaciones corren sin ella). */
+static void precarga_preparar(const opciones_t *op, const rutas_t *r, char *dst, size_t tam)
+{
+    char origen[PATH_MAX], error[256];
+    dst[0] = '\0';
+    texto_poner(origen, sizeof origen, "%s/lib/libvivos.so", op->construccion_abs);
+    if (access(origen, R_OK) != 0)
+        return;
+    texto_poner(dst, tam, "%s/vivos.so", r->trabajo);
+    if (archivos_copiar(origen, dst, error, sizeof error) < 0 || chmod(dst, 0644) < 0)
+        dst[0] = '\0';
+    conducta_precarga(dst);
+}
+
 static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, const rutas_t *r,
-                          int bwrap, const char *trazas, const char *puerta)
+                          int bwrap, const char *trazas, const char *puerta, const char *vivos)
 {
     const char *bw = getenv("CALIF_BWRAP"), *marca = getenv("CURSO_PRUEBAS_MARCA");
     e->tmp = texto_formato("TMPDIR=%s", r->tmp);
@@ -155,6 +171,8 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
     e->caja = texto_formato("CALIF_CAJA=%s", bwrap ? "bwrap" : "limites");
     e->servidor =
         texto_formato("CURSO_SERVIDOR_BIN=%s/bin/servidor-practica", op->construccion_abs);
+    /* La precarga vivos: qué mantiene vivo un programa que no termina (lib/vivos.c). */
+    e->vivos = texto_formato("CALIF_VIVOS=%s", vivos);
     e->bwrap = texto_formato("CALIF_BWRAP=%s", bw != NULL ? bw : "/usr/bin/bwrap");
     e->marca = marca != NULL ? texto_formato("CURSO_PRUEBAS_MARCA=%s", marca) : NULL;
     e->observar = texto_formato("CALIF_OBSERVAR=%s", trazas); /* "" = no se observa */
@@ -196,6 +214,7 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
                            e->origen,
                            e->sin_openat2,
                            e->permitidas,
+                           e->vivos,
                            e->marca,
                            NULL};
     memcpy(e->lista, lista, sizeof lista);
@@ -208,6 +227,7 @@ static void entorno_liberar(entorno_t *e)
     free(e->resultados);
     free(e->caja);
     free(e->servidor);
+    free(e->vivos);
     free(e->bwrap);
     free(e->marca);
     free(e->observar);
@@ -311,7 +331,9 @@ static void ejecutar_calificador(const opciones_t *op, lab_t *lab, const rutas_t
                     "no se pudo preparar la carpeta de trazas ni la puerta (calif-puerta)");
     }
     entorno_t e;
-    entorno_crear(&e, op, lab, r, bwrap, trazas, puerta);
+    char vivos[PATH_MAX];
+    precarga_preparar(op, r, vivos, sizeof vivos);
+    entorno_crear(&e, op, lab, r, bwrap, trazas, puerta, vivos);
     /* El manifiesto y el calificador deben casar, en los dos sentidos. */
     criterion_casar(lab, r->calificador, e.lista);
     if (op->primera) {

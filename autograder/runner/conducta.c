@@ -195,11 +195,24 @@ static int sondeo_sin_espera(const char *llamada)
 }
 
 /* Una ruta de un archivo normal de la entrega (no del sistema). */
+/* La precarga vivos que el propio calificador pone al programa (lib/vivos.c): el cargador la
+ * abre y la mapea en el hilo principal, como las bibliotecas del sistema; no es del programa.
+ * Su ruta fuera de la caja (junto al binario) la da conducta_precarga; dentro, CAL_VIVOS_EN_CAJA.
+ */
+static char precarga[PATH_MAX];
+
+void conducta_precarga(const char *ruta)
+{
+    texto_poner(precarga, sizeof precarga, "%s", ruta);
+}
+
 static int ruta_normal(const char *r)
 {
     static const char *const sistema[] = {"/usr/", "/lib",  "/etc/",  "/proc/", "/sys/",
                                           "/dev/", "/bin/", "/sbin/", NULL};
     if (r[0] != '/')
+        return 0;
+    if (strcmp(r, CAL_VIVOS_EN_CAJA) == 0 || (precarga[0] != '\0' && strcmp(r, precarga) == 0))
         return 0;
     for (int i = 0; sistema[i] != NULL; i++)
         if (empieza(r, sistema[i]))

@@ -262,6 +262,9 @@ char *medios_faltan(const lab_t *lab, const char *nm_todos);
 /* conducta.c — los medios por lo que hace el programa (trazas de lib/observar.c). */
 /* Deja la puerta (calif-puerta) junto a `binario` y crea la carpeta de trazas de `trabajo`
  * (0700): sus rutas en `carpeta` y `puerta`. 0 o -errno (entonces no se observa). */
+/* La ruta (fuera de la caja) de la precarga vivos que lleva el programa: sus aperturas y mapas
+ * son del cargador, no del programa (ver ruta_normal). "" si no la lleva. */
+void conducta_precarga(const char *ruta);
 int conducta_preparar(const char *construccion, const char *trabajo, const char *binario,
                       char *carpeta, size_t t_c, char *puerta, size_t t_p);
 /* Lee las trazas de `carpeta`. 1 si la entrega hizo algo que lab.json prohíbe en el camino

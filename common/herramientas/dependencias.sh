@@ -90,6 +90,7 @@ modulo:libuv                        libuv1-dev               compilar
 modulo:libcurl                      libcurl4-openssl-dev     compilar
 modulo:jansson                      libjansson-dev           compilar
 llhttp                              @llhttp                  compilar
+orden:addr2line                     build-essential          compilar  # archivo:línea de lo que sigue vivo (common/herramientas/vivos)
 # ── grade: make y make grade ──
 modulo:criterion                    libcriterion-dev         grade
 orden:bwrap                         bubblewrap               grade?linux    # la caja de arena

@@ -20,7 +20,10 @@
 # ejercicio salen como «no se ejecutó» (con valgrind, un programa que ya se colgó solo haría
 # esperar un minuto más para decir lo mismo). Los ejercicios se comprueban a la vez
 # (PRACTICA_EJERCICIOS_J, 3 por omisión) y salen en orden, cada uno en cuanto se sabe.
-# Variables: PRACTICA_CC, PRACTICA_CFLAGS, PRACTICA_LIBS (las pone make).
+# Un caso que no termina, sin valgrind: el veredicto lleva la lista de lo que mantenía vivo
+# el bucle (handles activos y peticiones en curso, con archivo:línea), de la precarga vivos
+# (common/herramientas/vivos/vivos.c).
+# Variables: PRACTICA_CC, PRACTICA_CFLAGS, PRACTICA_LIBS, PRACTICA_VIVOS (las pone make).
 # Sale con 0 si todo pasó, 1 si algo falló, 2 si el uso es incorrecto.
 set -u
 aqui=$(cd "$(dirname "$0")" && pwd)
@@ -54,6 +57,10 @@ if [ -z "${PRACTICA_LIBS:-}" ]; then
 fi
 CFLAGS=${PRACTICA_CFLAGS:-}
 LIBS=${PRACTICA_LIBS:-}
+# La precarga que dice qué mantiene vivo un programa que no termina (la pone make; sin ella,
+# un caso colgado solo dice que no terminó).
+VIVOS=${PRACTICA_VIVOS:-}
+[ -n "$VIVOS" ] && [ ! -r "$VIVOS" ] && VIVOS=""
 
 # Colores solo en una terminal.
 if [ -t 1 ]; then VERDE=$'\033[32m'; ROJO=$'\033[31m'; GRIS=$'\033[2m'; NORMAL=$'\033[0m'
@@ -135,11 +142,21 @@ ejecutar_caso() {
         --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --log-file="$dir/$id.valgrind")
     limite=$((limite * 3 + 30))
   fi
+  # Sin valgrind, el programa corre con la precarga vivos (common/herramientas/vivos): si no
+  # termina a tiempo, timeout le manda SIGRTMIN+4 y la precarga escribe en $id.vivos lo que
+  # mantiene vivo su bucle antes de morir por esa señal (sin precarga, la señal lo mata igual).
+  # Bajo valgrind no: el caso ya tiene su propio límite y su informe.
+  local senal=TERM pre=()
+  rm -f "$dir/$id.vivos"
+  if [ -z "${C_VALGRIND[$id]:-}" ] && [ -n "$VIVOS" ]; then
+    senal=RTMIN+4
+    pre=(env VIVOS_INFORME="$dir/$id.vivos" LD_PRELOAD="$VIVOS${LD_PRELOAD:+:$LD_PRELOAD}")
+  fi
   # La entrada llega por una tubería, como desde otro programa (uv_pipe_open la acepta; un
   # archivo normal, no: epoll no sabe esperar en archivos).
   t0=$(date +%s.%N)
-  TMPDIR="$ctmp" CURSO_SERVIDOR="${CURSO_SERVIDOR:-}" timeout -k 3 "$limite" \
-    stdbuf -oL -eL "${vg[@]}" "$bin" "${args[@]}" < <(cat "$entrada") >"$sal" 2>"$err"
+  TMPDIR="$ctmp" CURSO_SERVIDOR="${CURSO_SERVIDOR:-}" timeout -s "$senal" -k 3 "$limite" \
+    "${pre[@]}" stdbuf -oL -eL "${vg[@]}" "$bin" "${args[@]}" < <(cat "$entrada") >"$sal" 2>"$err"
   estado=$?
   t1=$(date +%s.%N)
   rm -rf "$ctmp"
@@ -149,6 +166,10 @@ ejecutar_caso() {
   if [ "$estado" = 124 ] || [ "$estado" = 137 ]; then
     COLGADO=1
     MOTIVO="no terminó en ${limite} s: el bucle sigue vivo (¿un handle sin cerrar, un temporizador que se repite?) o el programa espera algo que no llega"
+    if [ -s "$dir/$id.vivos" ]; then
+      MOTIVO="no terminó en ${limite} s. Lo que seguía vivo, y dónde lo creó tu código:"
+      DIFERENCIAS=$(bash "$raiz/common/herramientas/vivos/vivos.sh" traducir "$bin" "$dir/$id.vivos" "$raiz")
+    fi
     return
   fi
   if [ -n "${C_VALGRIND[$id]:-}" ] && [ "$estado" = 99 ]; then

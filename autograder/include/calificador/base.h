@@ -114,6 +114,8 @@ typedef struct {
     void *datos_espera;
 } orden_t;
 #define ORDEN_MAX_FDS 8
+/* Dónde ve el programa, dentro de bwrap, la precarga vivos (lib/vivos.c, runner/conducta.c). */
+#define CAL_VIVOS_EN_CAJA "/calificador/vivos.so"
 typedef struct {
     const char *const *argv;
     const char *const *entorno;

@@ -3,7 +3,9 @@
  * que un laboratorio necesita (hilos, su loopback) sigue abierto.
  *
  * Se ejecuta dos veces (autograder.mk): con CALIF_CAJA=bwrap y con CALIF_CAJA=limites.
- * CALIF_PROGRAMA apunta a la sonda.
+ * CALIF_PROGRAMA apunta a la sonda; CALIF_VIVOS, a la precarga vivos (la llevan todas las
+ * sondas, como una entrega), y VIVOS_PRUEBA_PROGRAMA y VIVOS_PRUEBA_LUGAR, al programa colgado
+ * de common/herramientas/vivos/prueba/senal.c y a «senal.c:N», la línea de su uv_signal_init.
  */
 #include <criterion/criterion.h>
 
@@ -13,6 +15,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,4 +382,43 @@ Test(caja, sha256_vectores)
         sha256_anadir(&s, trozo, sizeof trozo);
     sha256_terminar(&s, hex);
     cr_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+/* La precarga vivos (lib/vivos.c) en la caja: un programa con un uv_signal_t para SIGINT que
+ * nunca cierra sigue vivo tras SIGINT; la verificación falla y su detalle (el JSON del
+ * resultado) dice qué mantenía vivo su bucle y el archivo:línea donde se creó. */
+Test(caja, vivos_tras_senal)
+{
+    const char *colgado = getenv("VIVOS_PRUEBA_PROGRAMA"), *lugar = getenv("VIVOS_PRUEBA_LUGAR");
+    cr_assert(colgado != NULL && lugar != NULL && getenv("CALIF_VIVOS") != NULL,
+              "faltan VIVOS_PRUEBA_PROGRAMA, VIVOS_PRUEBA_LUGAR o CALIF_VIVOS (autograder.mk)");
+    char resultados[] = "/tmp/vivos-resultados.XXXXXX";
+    cr_assert_not_null(mkdtemp(resultados));
+    setenv("CALIF_RESULTADOS", resultados, 1);
+    setenv("CALIF_PROGRAMA", colgado, 1);
+    cal_inicio("vivos_tras_senal");
+    cal_lanzamiento_t l = {.limite_s = 10};
+    cal_proceso_t *p = NULL;
+    cr_assert_eq(cal_lanzar(&l, &p), 0);
+    cal_esperar(300);
+    cal_senal(p, SIGINT);
+    cr_assert(!cal_esperar_fin(p, 500), "el programa colgado terminó tras SIGINT");
+    cal_fin(0);
+    char ruta[4096];
+    snprintf(ruta, sizeof ruta, "%s/vivos_tras_senal.json", resultados);
+    FILE *f = fopen(ruta, "r");
+    cr_assert_not_null(f, "no está %s", ruta);
+    static char json[65536];
+    size_t n = fread(json, 1, sizeof json - 1, f);
+    fclose(f);
+    json[n] = '\0';
+    unlink(ruta);
+    rmdir(resultados);
+    cr_assert(strstr(json, "uv_signal_t esperando SIGINT") != NULL,
+              "el detalle no dice «uv_signal_t esperando SIGINT»: %s", json);
+    /* «creado en <ruta>/senal.c:N,»: la ruta sale relativa a la carpeta actual. */
+    const char *c = strstr(json, "creado en "), *fin = c != NULL ? strchr(c, ',') : NULL;
+    size_t largo = strlen(lugar);
+    cr_assert(fin != NULL && (size_t)(fin - c) >= largo && strncmp(fin - largo, lugar, largo) == 0,
+              "el detalle no dice «creado en …%s»: %s", lugar, json);
 }

@@ -1,0 +1,166 @@
+/* vivos.c — la precarga vivos (common/herramientas/vivos/vivos.c) en la caja del calificador:
+ * cuando el programa de una verificación no termina, qué mantiene vivo su bucle (handles
+ * activos con referencia y peticiones en curso), con el archivo:línea de la entrega.
+ *
+ * Cómo llega a la caja (lib/lanzar.c): el ejecutor pone CALIF_VIVOS (build/lib/libvivos.so);
+ * cal_lanzar, si existe y la verificación no es de valgrind, la monta de solo lectura en
+ * CAL_VIVOS_EN_CAJA (con bwrap; sin bwrap, su ruta de verdad), pone LD_PRELOAD y
+ * VIVOS_INFORME=7, y el descriptor 7 del programa es una tubería cuyo otro extremo es
+ * p->vivos. La precarga no hace nada hasta recibir SIGRTMIN+4: no abre archivos ni crea
+ * hilos, y sus llamadas (rt_sigaction al empezar; write, rt_sigprocmask, tgkill y pause en
+ * el informe) están en la lista de permitidos de base/filtro.c de todos los laboratorios.
+ *
+ * Cuándo se pide (lib/proceso.c, lib/verificacion.c): al vencer el tiempo de pared del
+ * programa; en cal_matar de un programa al que se mandó una señal y sigue vivo (el caso
+ * «no termina tras SIGINT»); y en cal_fin de una verificación que falla, a todo programa que
+ * siga vivo. El programa escribe el informe y muere por esa señal; se espera como mucho
+ * ESPERA_MS. Si la verificación falla, el informe va al detalle (cal_nota); si pasa, se
+ * olvida. Las direcciones («@programa+0x…») se traducen aquí, fuera de la caja, con
+ * addr2line sobre CALIF_PROGRAMA (compilado con -g).
+ */
+#define _GNU_SOURCE
+#include "interno.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ESPERA_MS   500
+#define MAX_LUGARES 32
+
+static char *guardado; /* los informes en crudo de esta verificación, o NULL */
+
+const char *vivos_ruta(void)
+{
+    const char *r = getenv("CALIF_VIVOS");
+    if (r == NULL || r[0] != '/' || access(r, R_OK) != 0)
+        return NULL;
+    return r;
+}
+
+void vivos_pedir(cal_proceso_t *p)
+{
+    if (p->termino || p->vivos.fd < 0)
+        return;
+    pid_t programa = proceso_programa(p);
+    if (programa <= 0 || kill(programa, SIGRTMIN + 4) < 0)
+        return;
+    uint64_t hasta = cal_ahora_ms() + ESPERA_MS;
+    while (p->vivos.fd >= 0 && cal_ahora_ms() < hasta) {
+        struct pollfd pfd = {.fd = p->vivos.fd, .events = POLLIN};
+        poll(&pfd, 1, 20);
+        flujo_leer(&p->vivos);
+        proceso_recoger(p);
+        if (p->termino)
+            flujo_leer(&p->vivos); /* lo último, ya escrito */
+        if (p->termino)
+            break;
+    }
+    if (p->vivos.usados == 0)
+        return;
+    char *nuevo = NULL;
+    if (asprintf(&nuevo, "%s%s", guardado != NULL ? guardado : "", p->vivos.datos) >= 0) {
+        free(guardado);
+        guardado = nuevo;
+    }
+    p->vivos.usados = 0;
+    p->vivos.datos[0] = '\0';
+}
+
+void vivos_olvidar(void)
+{
+    free(guardado);
+    guardado = NULL;
+}
+
+/* «archivo:línea» de `desp` («0x…» en el programa) con addr2line, en `dst`; "" si no se
+ * sabe. Las rutas que cuelgan de la carpeta actual (la del trabajo de la calificación)
+ * salen relativas. */
+static void traducir(const char *programa, const char *desp, char *dst, size_t tam)
+{
+    dst[0] = '\0';
+    const char *argv[] = {"/usr/bin/addr2line", "-e", programa, desp, NULL};
+    orden_t o = {.argv = argv, .entorno = (const char *const[]){"LANG=C", NULL}, .limite_s = 5};
+    if (orden_ejecutar(&o) < 0 || o.capturado == NULL) {
+        free(o.capturado);
+        return;
+    }
+    char *linea = o.capturado;
+    linea[strcspn(linea, "\n")] = '\0';
+    char *disc = strstr(linea, " (discriminator");
+    if (disc != NULL)
+        *disc = '\0';
+    size_t n = strlen(linea);
+    if (orden_bien(&o) && linea[0] != '?' && n > 2 && strcmp(linea + n - 2, ":0") != 0 &&
+        strcmp(linea + n - 2, ":?") != 0) {
+        char aqui[4096];
+        const char *r = linea;
+        size_t la = 0;
+        if (getcwd(aqui, sizeof aqui) != NULL && (la = strlen(aqui)) > 0 &&
+            strncmp(linea, aqui, la) == 0 && linea[la] == '/')
+            r = linea + la + 1;
+        /* La entrega se compila desde su copia en <trabajo>/fuentes (runner/calificar.c): el
+         * estudiante reconoce sus archivos por su nombre. */
+        if (strncmp(r, "fuentes/", 8) == 0)
+            r += 8;
+        snprintf(dst, tam, "%s", r);
+    }
+    free(o.capturado);
+}
+
+/* Añade a `dst` (de `tam`, `*usado` ya escritos) sin pasarse nunca. */
+static void anadir(char *dst, size_t tam, size_t *usado, const char *s, size_t n)
+{
+    size_t cabe = tam - 1 - *usado;
+    if (n > cabe)
+        n = cabe;
+    memcpy(dst + *usado, s, n);
+    *usado += n;
+    dst[*usado] = '\0';
+}
+
+void vivos_anotar(void)
+{
+    if (guardado == NULL)
+        return;
+    const char *programa = getenv("CALIF_PROGRAMA");
+    /* Cada «@programa+0xN» por su archivo:línea; las de bibliotecas, sin «@». */
+    size_t tam = strlen(guardado) * 2 + 1024, usado = 0;
+    char *salida = malloc(tam);
+    if (salida == NULL) {
+        vivos_olvidar();
+        return;
+    }
+    salida[0] = '\0';
+    int lugares = 0;
+    for (const char *c = guardado; *c != '\0';) {
+        const char *arroba = strchr(c, '@');
+        if (arroba == NULL)
+            arroba = c + strlen(c);
+        anadir(salida, tam, &usado, c, (size_t)(arroba - c));
+        if (*arroba == '\0')
+            break;
+        size_t largo = strcspn(arroba, " ,:\n");
+        const char *mas = memchr(arroba, '+', largo);
+        char donde[1024] = "";
+        if (mas != NULL && programa != NULL && lugares < MAX_LUGARES &&
+            (size_t)(mas - arroba) == strlen("@programa") &&
+            strncmp(arroba, "@programa", (size_t)(mas - arroba)) == 0) {
+            char desp[32];
+            snprintf(desp, sizeof desp, "%.*s", (int)(largo - (size_t)(mas + 1 - arroba)), mas + 1);
+            traducir(programa, desp, donde, sizeof donde);
+            lugares++;
+        }
+        if (donde[0] != '\0')
+            anadir(salida, tam, &usado, donde, strlen(donde));
+        else
+            anadir(salida, tam, &usado, arroba + 1, largo - 1);
+        c = arroba + largo;
+    }
+    cal_nota("El programa no terminó. %s", salida);
+    free(salida);
+    vivos_olvidar();
+}

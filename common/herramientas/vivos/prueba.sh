@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# prueba-vivos: la precarga vivos (vivos.c) y su traducción (vivos.sh) tienen dientes. Cuatro
+# programas colgados a propósito (prueba/*.c): un temporizador que se repite, un servidor que
+# no cierra su uv_tcp_t, un uv_signal_t sin cerrar y un uv_fs_read en curso para siempre. De
+# cada uno, el informe tiene que nombrar lo que lo mantiene vivo y las líneas del fuente
+# marcadas con «vivos: creado|arrancado|pedida» (el número de línea sale del fuente, no de
+# esta prueba). Un programa que termina bien (bien.c) no deja informe y sale con 0.
+# Uso: prueba.sh CARPETA_DE_LOS_BINARIOS LIBVIVOS.so
+set -u
+bins=$1 so=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+aqui=$(cd "$(dirname "$0")" && pwd)
+raiz=$(cd "$aqui/../../.." && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vivos.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+pasan=0 fallan=0
+bien() { pasan=$((pasan + 1)); echo "  ✔ $1"; }
+mal() { fallan=$((fallan + 1)); echo "  ✘ $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/      │ /'; }
+
+# ejecutar NOMBRE: deja el estado en RC y el informe traducido en INFORME.
+ejecutar() {
+  local n=$1
+  rm -f "$tmp/$n.crudo"
+  VIVOS_INFORME="$tmp/$n.crudo" LD_PRELOAD="$so" timeout -s RTMIN+4 -k 3 1 "$bins/$n" >/dev/null 2>&1
+  RC=$?
+  INFORME=""
+  [ -e "$tmp/$n.crudo" ] && INFORME=$(bash "$aqui/vivos.sh" traducir "$bins/$n" "$tmp/$n.crudo" "$raiz")
+}
+
+# colgado NOMBRE FRASE: el informe dice FRASE y cada línea marcada del fuente.
+colgado() {
+  local n=$1 frase=$2 fuente="common/herramientas/vivos/prueba/$1.c" linea que
+  ejecutar "$n"
+  if [ "$RC" != 124 ]; then mal "$n: salió con $RC; se esperaba que no terminara (124)"; return; fi
+  if ! grep -qF -- "$frase" <<<"$INFORME"; then mal "$n: el informe no dice «$frase»" "$INFORME"; return; fi
+  while IFS=: read -r linea que; do
+    que=${que##*vivos: }; que=${que%% *}
+    if ! grep -qF -- "$que en $fuente:$linea" <<<"$INFORME"; then
+      mal "$n: el informe no dice «$que en $fuente:$linea»" "$INFORME"; return
+    fi
+  done < <(grep -n 'vivos: [a-z]*' "$raiz/$fuente")
+  bien "$n: «$frase» y sus líneas ($(grep -c 'vivos: [a-z]*' "$raiz/$fuente") lugares)"
+}
+
+colgado temporizador "uv_timer_t activo (se repite cada 100 ms)"
+colgado servidor "uv_tcp_t escuchando"
+colgado senal "uv_signal_t esperando SIGINT"
+colgado lectura "uv_fs_t en curso (uv_fs_read)"
+
+ejecutar bien
+if [ "$RC" = 0 ] && [ -z "$INFORME" ] && [ ! -e "$tmp/bien.crudo" ]; then
+  bien "bien: termina con 0 y no deja informe"
+else
+  mal "bien: salió con $RC (se esperaba 0) o dejó informe" "$INFORME"
+fi
+echo "resumen: $((pasan + fallan)) comprobaciones, $pasan pasan, $fallan fallan"
+[ "$fallan" -eq 0 ]

@@ -1,0 +1,824 @@
+/* vivos.c — biblioteca de precarga (LD_PRELOAD) que dice qué mantiene vivo el bucle de un
+ * programa que no termina: cada handle activo y con referencia y cada petición en curso, con
+ * dónde lo creó (y lo arrancó) el código que llamó a libuv.
+ *
+ * Por qué una precarga: tiene que valer con cualquier programa (un ejercicio de práctica, la
+ * entrega de un laboratorio) sin tocar su código ni su lógica. Se pone delante de libuv
+ * (LD_PRELOAD; libuv es una biblioteca compartida) y envuelve:
+ *   - los uv_*_init de los handles (y uv_spawn): apunta el handle, su bucle y la dirección
+ *     de quien llamó (__builtin_return_address), traducida ya a «módulo + desplazamiento»
+ *     con dladdr1 (el desplazamiento que entiende addr2line también si el binario es PIE);
+ *   - los uv_*_start, uv_listen, uv_read_start/stop: dónde se arrancó y qué hace;
+ *   - las peticiones con callback (uv_fs_* con callback, uv_queue_work, uv_getaddrinfo,
+ *     uv_write, uv_tcp_connect, uv_shutdown): las apunta como en curso y les pone delante
+ *     una callback propia que las borra de la lista antes de llamar a la del programa;
+ *   - uv_run y uv_loop_close: qué bucles existen (un bucle cerrado ya no se recorre).
+ * Las llamadas que libuv se hace a sí misma (uv_tcp_init llama a uv_tcp_init_ex) no se
+ * apuntan dos veces: un contador por hilo dice si ya estamos dentro de una envoltura.
+ *
+ * El informe: al recibir VIVOS_SENAL (SIGRTMIN+4; el corredor se la manda cuando vence el
+ * tiempo, p. ej. `timeout -s RTMIN+4`), el manejador recorre cada bucle con uv_walk, escribe
+ * la lista en VIVOS_INFORME (una ruta, que se abre para añadir, o un número de descriptor) y
+ * se deja matar por la misma señal con su acción por omisión, como si no hubiera precarga.
+ * Sin VIVOS_INFORME no se instala nada: la biblioteca solo apunta. Un programa que termina
+ * bien no recibe la señal y no deja informe.
+ *
+ * El manejador solo usa llamadas seguras en una señal (open, write, close) y memoria
+ * estática; recorre las listas de libuv sin cerrojo: si la señal llega justo mientras el
+ * programa abre o cierra un handle, una línea puede faltar o sobrar (el programa ya se da por
+ * colgado). Las direcciones salen como «@módulo+0xDESPLAZAMIENTO» («@programa» es el
+ * ejecutable): vivos.sh las traduce a archivo:línea FUERA del programa, con addr2line sobre
+ * el binario (compilado con -g). Así el programa no abre nada más que el informe: vale
+ * también dentro de la caja de arena del calificador.
+ *
+ * Límites: 8192 handles y peticiones apuntados a la vez (los que no caben salen sin
+ * «creado en»); 16 bucles. Se apunta solo el primer llamador, no la pila: si un handle lo
+ * crea una función de libcurso, el informe nombra esa función (common/src/…).
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <link.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+#define VIVOS_SENAL (SIGRTMIN + 4)
+#define CAPACIDAD   8192 /* potencia de 2 */
+#define MAX_BUCLES  16
+
+enum { VACIO = 0, HANDLE, PETICION, BORRADO };
+enum { LEYENDO = 1, ESCUCHANDO = 2, RECIBIENDO = 4 };
+
+typedef struct {
+    const char *modulo; /* NULL: sin dato; "" el ejecutable */
+    uintptr_t desplazamiento;
+} lugar_t;
+
+typedef struct {
+    const void *clave;
+    uv_loop_t *bucle;
+    lugar_t creado, arrancado;
+    void *cb;              /* peticiones: la callback del programa */
+    const char *funcion;   /* peticiones: qué función la pidió */
+    unsigned char clase;   /* VACIO, HANDLE, PETICION, BORRADO */
+    unsigned char estado;  /* handles: LEYENDO, ESCUCHANDO, RECIBIENDO */
+    unsigned char interna; /* peticiones: la pidió la propia libuv (uv_fs_poll_t): no se lista */
+} registro_t;
+
+static registro_t tabla[CAPACIDAD];
+static uv_loop_t *bucles[MAX_BUCLES];
+static atomic_int en_uv_run;
+static atomic_flag cerrojo = ATOMIC_FLAG_INIT;
+static __thread int dentro;          /* >0: ya en una envoltura (libuv llamándose a sí misma) */
+static uv_loop_t *bucle_por_omision; /* el de uv_default_loop, si el programa lo pidió */
+static int informe_fd = -1;
+static const char *informe_ruta;
+
+/* --- Tabla (con cerrojo; el manejador de la señal la lee sin él) ------------------------ */
+
+static void cerrar_tabla(void)
+{
+    while (atomic_flag_test_and_set_explicit(&cerrojo, memory_order_acquire))
+        ;
+}
+
+static void abrir_tabla(void)
+{
+    atomic_flag_clear_explicit(&cerrojo, memory_order_release);
+}
+
+static size_t casilla_de(const void *clave)
+{
+    uintptr_t x = (uintptr_t)clave;
+    x ^= x >> 17;
+    x *= 0x9E3779B97F4A7C15u;
+    return (size_t)(x >> 20) & (CAPACIDAD - 1);
+}
+
+/* La casilla de `clave`, o NULL. Con el cerrojo echado (o desde el manejador). */
+static registro_t *buscar(const void *clave)
+{
+    size_t i = casilla_de(clave);
+    for (size_t n = 0; n < CAPACIDAD; n++, i = (i + 1) & (CAPACIDAD - 1)) {
+        if (tabla[i].clase == VACIO)
+            return NULL;
+        if (tabla[i].clase != BORRADO && tabla[i].clave == clave)
+            return &tabla[i];
+    }
+    return NULL;
+}
+
+/* La casilla de `clave` (la suya o una libre, vaciada), o NULL si la tabla está llena. */
+static registro_t *apuntar(const void *clave)
+{
+    registro_t *r = buscar(clave);
+    if (r == NULL) {
+        size_t i = casilla_de(clave);
+        for (size_t n = 0; n < CAPACIDAD && r == NULL; n++, i = (i + 1) & (CAPACIDAD - 1))
+            if (tabla[i].clase == VACIO || tabla[i].clase == BORRADO)
+                r = &tabla[i];
+    }
+    if (r != NULL) {
+        memset(r, 0, sizeof *r);
+        r->clave = clave;
+    }
+    return r;
+}
+
+static struct link_map *mapa_de(const void *direccion)
+{
+    Dl_info info;
+    struct link_map *mapa = NULL;
+    if (dladdr1(direccion, &info, (void **)&mapa, RTLD_DL_LINKMAP) == 0)
+        return NULL;
+    return mapa;
+}
+
+/* Dónde está `direccion` (módulo y desplazamiento en su archivo). Si es la propia libuv (un
+ * uv_timer_start que libuv se hace al repetir un temporizador, los handles internos de
+ * uv_loop_init), sin dato: eso no lo escribió el programa. */
+static lugar_t lugar_de(void *direccion)
+{
+    static struct link_map *mapa_libuv;
+    lugar_t l = {NULL, 0};
+    if (mapa_libuv == NULL)
+        mapa_libuv = mapa_de(dlsym(RTLD_NEXT, "uv_run"));
+    struct link_map *mapa = mapa_de(direccion);
+    if (mapa != NULL && mapa != mapa_libuv) {
+        l.modulo = mapa->l_name != NULL ? mapa->l_name : "";
+        l.desplazamiento = (uintptr_t)direccion - (uintptr_t)mapa->l_addr;
+    }
+    return l;
+}
+
+static void bucle_visto(uv_loop_t *bucle)
+{
+    if (bucle == NULL)
+        return;
+    for (int i = 0; i < MAX_BUCLES; i++) {
+        if (bucles[i] == bucle)
+            return;
+    }
+    for (int i = 0; i < MAX_BUCLES; i++) {
+        if (bucles[i] == NULL) {
+            bucles[i] = bucle;
+            return;
+        }
+    }
+}
+
+/* GCC 12 avisa de un puntero colgante a `l` en `r->creado = l` (falso: se copia por valor a
+ * la tabla estática); solo aquí. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpragmas"
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+static void handle_creado(void *h, uv_loop_t *bucle, void *quien)
+{
+    lugar_t l = lugar_de(quien);
+    if (l.modulo == NULL)
+        return; /* un handle de la propia libuv */
+    cerrar_tabla();
+    bucle_visto(bucle);
+    registro_t *r = apuntar(h);
+    if (r != NULL) {
+        r->clase = HANDLE;
+        r->bucle = bucle;
+        r->creado = l;
+    }
+    abrir_tabla();
+}
+#pragma GCC diagnostic pop
+
+/* Un uv_*_start: dónde y, con `poner`/`quitar`, qué hace ahora. */
+static void handle_arrancado(const void *h, void *quien, unsigned poner, unsigned quitar)
+{
+    lugar_t l = quien != NULL ? lugar_de(quien) : (lugar_t){NULL, 0};
+    cerrar_tabla();
+    registro_t *r = buscar(h);
+    if (r != NULL && r->clase == HANDLE) {
+        if (l.modulo != NULL)
+            r->arrancado = l;
+        r->estado = (unsigned char)((r->estado | poner) & ~quitar);
+    }
+    abrir_tabla();
+}
+
+static void peticion_pedida(void *req, uv_loop_t *bucle, void *cb, const char *funcion, void *quien)
+{
+    lugar_t l = lugar_de(quien);
+    cerrar_tabla();
+    bucle_visto(bucle);
+    registro_t *r = apuntar(req);
+    if (r != NULL) {
+        r->clase = PETICION;
+        r->bucle = bucle;
+        r->creado = l;
+        r->cb = cb;
+        r->funcion = funcion;
+        r->interna = l.modulo == NULL;
+    }
+    abrir_tabla();
+}
+
+/* La petición terminó (o no llegó a empezar): su callback del programa, o NULL. */
+static void *peticion_hecha(const void *req)
+{
+    void *cb = NULL;
+    cerrar_tabla();
+    registro_t *r = buscar(req);
+    if (r != NULL && r->clase == PETICION) {
+        cb = r->cb;
+        r->clase = BORRADO;
+    }
+    abrir_tabla();
+    return cb;
+}
+
+static void *siguiente(const char *nombre)
+{
+    void *f = dlsym(RTLD_NEXT, nombre);
+    if (f == NULL)
+        abort(); /* sin libuv detrás no hay nada que envolver */
+    return f;
+}
+
+#define REAL(nombre)                                                                               \
+    static __typeof__(nombre) *real;                                                               \
+    if (real == NULL)                                                                              \
+    real = (__typeof__(nombre) *)siguiente(#nombre)
+
+/* --- Handles ---------------------------------------------------------------------------- */
+
+/* int nombre(uv_loop_t *loop, TIPO *h, ...): apunta h si la llamada sale bien. */
+#define ENVOLVER_INIT(nombre, PARAMS, ARGS)                                                        \
+    int nombre PARAMS                                                                              \
+    {                                                                                              \
+        REAL(nombre);                                                                              \
+        void *quien = __builtin_return_address(0);                                                 \
+        dentro++;                                                                                  \
+        int r = real ARGS;                                                                         \
+        dentro--;                                                                                  \
+        if (r == 0 && dentro == 0)                                                                 \
+            handle_creado(h, loop, quien);                                                         \
+        return r;                                                                                  \
+    }
+
+ENVOLVER_INIT(uv_timer_init, (uv_loop_t * loop, uv_timer_t *h), (loop, h))
+ENVOLVER_INIT(uv_tcp_init, (uv_loop_t * loop, uv_tcp_t *h), (loop, h))
+ENVOLVER_INIT(uv_tcp_init_ex, (uv_loop_t * loop, uv_tcp_t *h, unsigned int f), (loop, h, f))
+ENVOLVER_INIT(uv_pipe_init, (uv_loop_t * loop, uv_pipe_t *h, int ipc), (loop, h, ipc))
+ENVOLVER_INIT(uv_tty_init, (uv_loop_t * loop, uv_tty_t *h, uv_file fd, int legible),
+              (loop, h, fd, legible))
+ENVOLVER_INIT(uv_udp_init, (uv_loop_t * loop, uv_udp_t *h), (loop, h))
+ENVOLVER_INIT(uv_udp_init_ex, (uv_loop_t * loop, uv_udp_t *h, unsigned int f), (loop, h, f))
+ENVOLVER_INIT(uv_signal_init, (uv_loop_t * loop, uv_signal_t *h), (loop, h))
+ENVOLVER_INIT(uv_idle_init, (uv_loop_t * loop, uv_idle_t *h), (loop, h))
+ENVOLVER_INIT(uv_prepare_init, (uv_loop_t * loop, uv_prepare_t *h), (loop, h))
+ENVOLVER_INIT(uv_check_init, (uv_loop_t * loop, uv_check_t *h), (loop, h))
+ENVOLVER_INIT(uv_async_init, (uv_loop_t * loop, uv_async_t *h, uv_async_cb cb), (loop, h, cb))
+ENVOLVER_INIT(uv_poll_init, (uv_loop_t * loop, uv_poll_t *h, int fd), (loop, h, fd))
+ENVOLVER_INIT(uv_poll_init_socket, (uv_loop_t * loop, uv_poll_t *h, uv_os_sock_t s), (loop, h, s))
+ENVOLVER_INIT(uv_fs_event_init, (uv_loop_t * loop, uv_fs_event_t *h), (loop, h))
+ENVOLVER_INIT(uv_fs_poll_init, (uv_loop_t * loop, uv_fs_poll_t *h), (loop, h))
+ENVOLVER_INIT(uv_spawn, (uv_loop_t * loop, uv_process_t *h, const uv_process_options_t *o),
+              (loop, h, o))
+
+/* int nombre(TIPO *h, ...): apunta dónde se arrancó y el estado que pone o quita. */
+#define ENVOLVER_START(nombre, PARAMS, ARGS, PONER, QUITAR)                                        \
+    int nombre PARAMS                                                                              \
+    {                                                                                              \
+        REAL(nombre);                                                                              \
+        void *quien = __builtin_return_address(0);                                                 \
+        dentro++;                                                                                  \
+        int r = real ARGS;                                                                         \
+        dentro--;                                                                                  \
+        if (r == 0 && dentro == 0)                                                                 \
+            handle_arrancado(h, quien, PONER, QUITAR);                                             \
+        return r;                                                                                  \
+    }
+
+ENVOLVER_START(uv_timer_start, (uv_timer_t * h, uv_timer_cb cb, uint64_t t, uint64_t rep),
+               (h, cb, t, rep), 0, 0)
+ENVOLVER_START(uv_signal_start, (uv_signal_t * h, uv_signal_cb cb, int s), (h, cb, s), 0, 0)
+ENVOLVER_START(uv_signal_start_oneshot, (uv_signal_t * h, uv_signal_cb cb, int s), (h, cb, s), 0, 0)
+ENVOLVER_START(uv_idle_start, (uv_idle_t * h, uv_idle_cb cb), (h, cb), 0, 0)
+ENVOLVER_START(uv_prepare_start, (uv_prepare_t * h, uv_prepare_cb cb), (h, cb), 0, 0)
+ENVOLVER_START(uv_check_start, (uv_check_t * h, uv_check_cb cb), (h, cb), 0, 0)
+ENVOLVER_START(uv_poll_start, (uv_poll_t * h, int ev, uv_poll_cb cb), (h, ev, cb), 0, 0)
+ENVOLVER_START(uv_fs_event_start,
+               (uv_fs_event_t * h, uv_fs_event_cb cb, const char *ruta, unsigned int f),
+               (h, cb, ruta, f), 0, 0)
+ENVOLVER_START(uv_fs_poll_start,
+               (uv_fs_poll_t * h, uv_fs_poll_cb cb, const char *ruta, unsigned int t),
+               (h, cb, ruta, t), 0, 0)
+ENVOLVER_START(uv_read_start, (uv_stream_t * h, uv_alloc_cb a, uv_read_cb cb), (h, a, cb), LEYENDO,
+               0)
+ENVOLVER_START(uv_listen, (uv_stream_t * h, int cola, uv_connection_cb cb), (h, cola, cb),
+               ESCUCHANDO, 0)
+ENVOLVER_START(uv_udp_recv_start, (uv_udp_t * h, uv_alloc_cb a, uv_udp_recv_cb cb), (h, a, cb),
+               RECIBIENDO, 0)
+
+int uv_read_stop(uv_stream_t *h)
+{
+    REAL(uv_read_stop);
+    handle_arrancado(h, NULL, 0, LEYENDO);
+    return real(h);
+}
+
+int uv_udp_recv_stop(uv_udp_t *h)
+{
+    REAL(uv_udp_recv_stop);
+    handle_arrancado(h, NULL, 0, RECIBIENDO);
+    return real(h);
+}
+
+/* --- Bucles ----------------------------------------------------------------------------- */
+
+uv_loop_t *uv_default_loop(void)
+{
+    REAL(uv_default_loop);
+    uv_loop_t *b = real();
+    bucle_por_omision = b;
+    return b;
+}
+
+int uv_run(uv_loop_t *loop, uv_run_mode modo)
+{
+    REAL(uv_run);
+    cerrar_tabla();
+    bucle_visto(loop);
+    abrir_tabla();
+    atomic_fetch_add(&en_uv_run, 1);
+    int r = real(loop, modo);
+    atomic_fetch_sub(&en_uv_run, 1);
+    return r;
+}
+
+int uv_loop_close(uv_loop_t *loop)
+{
+    REAL(uv_loop_close);
+    int r = real(loop);
+    if (r == 0) {
+        cerrar_tabla();
+        for (int i = 0; i < MAX_BUCLES; i++)
+            if (bucles[i] == loop)
+                bucles[i] = NULL;
+        for (size_t i = 0; i < CAPACIDAD; i++)
+            if (tabla[i].clase != VACIO && tabla[i].clase != BORRADO && tabla[i].bucle == loop)
+                tabla[i].clase = BORRADO;
+        abrir_tabla();
+    }
+    return r;
+}
+
+/* --- Peticiones ------------------------------------------------------------------------- */
+
+static void fs_hecho(uv_fs_t *req)
+{
+    uv_fs_cb cb = (uv_fs_cb)peticion_hecha(req);
+    if (cb != NULL)
+        cb(req);
+}
+
+/* int nombre(uv_loop_t *loop, uv_fs_t *req, ..., uv_fs_cb cb): con callback es asíncrona. */
+#define ENVOLVER_FS(nombre, PARAMS, ARGS)                                                          \
+    int nombre PARAMS                                                                              \
+    {                                                                                              \
+        REAL(nombre);                                                                              \
+        void *quien = __builtin_return_address(0);                                                 \
+        if (cb == NULL || dentro > 0)                                                              \
+            return real ARGS;                                                                      \
+        peticion_pedida(req, loop, (void *)cb, #nombre, quien);                                    \
+        cb = fs_hecho;                                                                             \
+        dentro++;                                                                                  \
+        int r = real ARGS;                                                                         \
+        dentro--;                                                                                  \
+        if (r < 0)                                                                                 \
+            peticion_hecha(req);                                                                   \
+        return r;                                                                                  \
+    }
+
+#define FS_PARAMS(...) (uv_loop_t * loop, uv_fs_t * req, __VA_ARGS__, uv_fs_cb cb)
+#define FS_ARGS(...)   (loop, req, __VA_ARGS__, cb)
+
+ENVOLVER_FS(uv_fs_open, FS_PARAMS(const char *ruta, int f, int modo), FS_ARGS(ruta, f, modo))
+ENVOLVER_FS(uv_fs_close, FS_PARAMS(uv_file fd), FS_ARGS(fd))
+ENVOLVER_FS(uv_fs_read, FS_PARAMS(uv_file fd, const uv_buf_t b[], unsigned int n, int64_t o),
+            FS_ARGS(fd, b, n, o))
+ENVOLVER_FS(uv_fs_write, FS_PARAMS(uv_file fd, const uv_buf_t b[], unsigned int n, int64_t o),
+            FS_ARGS(fd, b, n, o))
+ENVOLVER_FS(uv_fs_stat, FS_PARAMS(const char *ruta), FS_ARGS(ruta))
+ENVOLVER_FS(uv_fs_lstat, FS_PARAMS(const char *ruta), FS_ARGS(ruta))
+ENVOLVER_FS(uv_fs_fstat, FS_PARAMS(uv_file fd), FS_ARGS(fd))
+ENVOLVER_FS(uv_fs_unlink, FS_PARAMS(const char *ruta), FS_ARGS(ruta))
+ENVOLVER_FS(uv_fs_rmdir, FS_PARAMS(const char *ruta), FS_ARGS(ruta))
+ENVOLVER_FS(uv_fs_mkdir, FS_PARAMS(const char *ruta, int modo), FS_ARGS(ruta, modo))
+ENVOLVER_FS(uv_fs_mkdtemp, FS_PARAMS(const char *plantilla), FS_ARGS(plantilla))
+ENVOLVER_FS(uv_fs_rename, FS_PARAMS(const char *ruta, const char *nueva), FS_ARGS(ruta, nueva))
+ENVOLVER_FS(uv_fs_scandir, FS_PARAMS(const char *ruta, int f), FS_ARGS(ruta, f))
+ENVOLVER_FS(uv_fs_opendir, FS_PARAMS(const char *ruta), FS_ARGS(ruta))
+ENVOLVER_FS(uv_fs_readdir, FS_PARAMS(uv_dir_t *dir), FS_ARGS(dir))
+ENVOLVER_FS(uv_fs_closedir, FS_PARAMS(uv_dir_t *dir), FS_ARGS(dir))
+ENVOLVER_FS(uv_fs_fsync, FS_PARAMS(uv_file fd), FS_ARGS(fd))
+ENVOLVER_FS(uv_fs_fdatasync, FS_PARAMS(uv_file fd), FS_ARGS(fd))
+ENVOLVER_FS(uv_fs_ftruncate, FS_PARAMS(uv_file fd, int64_t o), FS_ARGS(fd, o))
+ENVOLVER_FS(uv_fs_sendfile, FS_PARAMS(uv_file out, uv_file in, int64_t o, size_t n),
+            FS_ARGS(out, in, o, n))
+ENVOLVER_FS(uv_fs_access, FS_PARAMS(const char *ruta, int modo), FS_ARGS(ruta, modo))
+ENVOLVER_FS(uv_fs_realpath, FS_PARAMS(const char *ruta), FS_ARGS(ruta))
+ENVOLVER_FS(uv_fs_copyfile, FS_PARAMS(const char *ruta, const char *nueva, int f),
+            FS_ARGS(ruta, nueva, f))
+
+static void trabajo_hecho(uv_work_t *req, int estado)
+{
+    uv_after_work_cb cb = (uv_after_work_cb)peticion_hecha(req);
+    if (cb != NULL)
+        cb(req, estado);
+}
+
+int uv_queue_work(uv_loop_t *loop, uv_work_t *req, uv_work_cb trabajo, uv_after_work_cb cb)
+{
+    REAL(uv_queue_work);
+    void *quien = __builtin_return_address(0);
+    peticion_pedida(req, loop, (void *)cb, "uv_queue_work", quien);
+    int r = real(loop, req, trabajo, trabajo_hecho);
+    if (r < 0)
+        peticion_hecha(req);
+    return r;
+}
+
+static void direcciones_hechas(uv_getaddrinfo_t *req, int estado, struct addrinfo *res)
+{
+    uv_getaddrinfo_cb cb = (uv_getaddrinfo_cb)peticion_hecha(req);
+    if (cb != NULL)
+        cb(req, estado, res);
+    else
+        uv_freeaddrinfo(res);
+}
+
+int uv_getaddrinfo(uv_loop_t *loop, uv_getaddrinfo_t *req, uv_getaddrinfo_cb cb, const char *nodo,
+                   const char *servicio, const struct addrinfo *pistas)
+{
+    REAL(uv_getaddrinfo);
+    void *quien = __builtin_return_address(0);
+    if (cb == NULL)
+        return real(loop, req, cb, nodo, servicio, pistas);
+    peticion_pedida(req, loop, (void *)cb, "uv_getaddrinfo", quien);
+    int r = real(loop, req, direcciones_hechas, nodo, servicio, pistas);
+    if (r < 0)
+        peticion_hecha(req);
+    return r;
+}
+
+static void escritura_hecha(uv_write_t *req, int estado)
+{
+    uv_write_cb cb = (uv_write_cb)peticion_hecha(req);
+    if (cb != NULL)
+        cb(req, estado);
+}
+
+int uv_write(uv_write_t *req, uv_stream_t *h, const uv_buf_t bufs[], unsigned int n, uv_write_cb cb)
+{
+    REAL(uv_write);
+    void *quien = __builtin_return_address(0);
+    if (dentro > 0)
+        return real(req, h, bufs, n, cb);
+    peticion_pedida(req, h->loop, (void *)cb, "uv_write", quien);
+    dentro++;
+    int r = real(req, h, bufs, n, escritura_hecha);
+    dentro--;
+    if (r < 0)
+        peticion_hecha(req);
+    return r;
+}
+
+static void conexion_hecha(uv_connect_t *req, int estado)
+{
+    uv_connect_cb cb = (uv_connect_cb)peticion_hecha(req);
+    if (cb != NULL)
+        cb(req, estado);
+}
+
+int uv_tcp_connect(uv_connect_t *req, uv_tcp_t *h, const struct sockaddr *dir, uv_connect_cb cb)
+{
+    REAL(uv_tcp_connect);
+    void *quien = __builtin_return_address(0);
+    peticion_pedida(req, h->loop, (void *)cb, "uv_tcp_connect", quien);
+    int r = real(req, h, dir, conexion_hecha);
+    if (r < 0)
+        peticion_hecha(req);
+    return r;
+}
+
+static void cierre_escritura_hecho(uv_shutdown_t *req, int estado)
+{
+    uv_shutdown_cb cb = (uv_shutdown_cb)peticion_hecha(req);
+    if (cb != NULL)
+        cb(req, estado);
+}
+
+int uv_shutdown(uv_shutdown_t *req, uv_stream_t *h, uv_shutdown_cb cb)
+{
+    REAL(uv_shutdown);
+    void *quien = __builtin_return_address(0);
+    peticion_pedida(req, h->loop, (void *)cb, "uv_shutdown", quien);
+    int r = real(req, h, cierre_escritura_hecho);
+    if (r < 0)
+        peticion_hecha(req);
+    return r;
+}
+
+/* --- El informe (dentro del manejador de la señal: sin malloc ni stdio) ----------------- */
+
+static char texto[16384];
+static size_t usado;
+
+static void volcar(void)
+{
+    size_t hecho = 0;
+    while (hecho < usado) {
+        ssize_t n = write(informe_fd, texto + hecho, usado - hecho);
+        if (n <= 0)
+            break;
+        hecho += (size_t)n;
+    }
+    usado = 0;
+}
+
+static void poner(const char *s)
+{
+    for (; *s != '\0'; s++) {
+        if (usado == sizeof texto)
+            volcar();
+        texto[usado++] = *s;
+    }
+}
+
+static void poner_numero(uint64_t n, int base)
+{
+    char cifras[24];
+    int i = 0;
+    do {
+        cifras[i++] = "0123456789abcdef"[n % (uint64_t)base];
+        n /= (uint64_t)base;
+    } while (n > 0);
+    char s[26];
+    int j = 0;
+    if (base == 16) {
+        s[j++] = '0';
+        s[j++] = 'x';
+    }
+    while (i > 0)
+        s[j++] = cifras[--i];
+    s[j] = '\0';
+    poner(s);
+}
+
+static void poner_lugar(const char *que, lugar_t l)
+{
+    if (l.modulo == NULL)
+        return;
+    poner(que);
+    poner(" @");
+    poner(l.modulo[0] == '\0' ? "programa" : l.modulo);
+    poner("+");
+    /* La dirección de retorno es la instrucción siguiente a la llamada: una menos cae en
+     * la línea de la llamada. */
+    poner_numero(l.desplazamiento > 0 ? l.desplazamiento - 1 : 0, 16);
+}
+
+typedef struct {
+    int cosas;
+} recorrido_t;
+
+static const char *nombre_tipo(uv_handle_type t)
+{
+    switch (t) {
+#define XX(mayus, minus)                                                                           \
+    case UV_##mayus:                                                                               \
+        return "uv_" #minus "_t";
+        UV_HANDLE_TYPE_MAP(XX)
+#undef XX
+    default:
+        return "handle";
+    }
+}
+
+static void poner_senal(int s)
+{
+    switch (s) {
+    case SIGINT:
+        poner("SIGINT");
+        break;
+    case SIGTERM:
+        poner("SIGTERM");
+        break;
+    case SIGHUP:
+        poner("SIGHUP");
+        break;
+    case SIGUSR1:
+        poner("SIGUSR1");
+        break;
+    case SIGUSR2:
+        poner("SIGUSR2");
+        break;
+    case SIGCHLD:
+        poner("SIGCHLD");
+        break;
+    case SIGPIPE:
+        poner("SIGPIPE");
+        break;
+    case SIGWINCH:
+        poner("SIGWINCH");
+        break;
+    default:
+        poner("la señal ");
+        poner_numero((uint64_t)s, 10);
+    }
+}
+
+/* Una línea por handle activo y con referencia (los demás no mantienen vivo el bucle). */
+static void ver_handle(uv_handle_t *h, void *arg)
+{
+    recorrido_t *rec = arg;
+    if (!uv_is_active(h) || !uv_has_ref(h) || uv_is_closing(h))
+        return;
+    rec->cosas++;
+    const registro_t *r = buscar(h);
+    if (r != NULL && r->clase != HANDLE)
+        r = NULL;
+    unsigned estado = r != NULL ? r->estado : 0;
+    poner("  - ");
+    poner(nombre_tipo(h->type));
+    const char *consejo = "ciérralo con uv_close() cuando ya no haga falta";
+    switch (h->type) {
+    case UV_TIMER: {
+        uint64_t cada = uv_timer_get_repeat((uv_timer_t *)h);
+        poner(" activo");
+        if (cada > 0) {
+            poner(" (se repite cada ");
+            poner_numero(cada, 10);
+            poner(" ms)");
+        } else {
+            poner(" (vence una vez)");
+        }
+        consejo = "páralo con uv_timer_stop() o ciérralo con uv_close() cuando ya no haga falta";
+        break;
+    }
+    case UV_TCP:
+    case UV_NAMED_PIPE:
+    case UV_TTY:
+        if (estado & ESCUCHANDO) {
+            poner(" escuchando");
+            consejo = "el servidor sigue aceptando conexiones: ciérralo con uv_close() al "
+                      "terminar";
+        } else if (estado & LEYENDO) {
+            poner(" leyendo");
+            consejo = "sigue esperando datos: uv_read_stop() o uv_close() cuando acabes "
+                      "con él";
+        } else {
+            poner(" activo (una escritura o una conexión en curso)");
+        }
+        break;
+    case UV_UDP:
+        poner((estado & RECIBIENDO) ? " recibiendo" : " activo");
+        break;
+    case UV_SIGNAL:
+        poner(" esperando ");
+        poner_senal(((uv_signal_t *)h)->signum);
+        consejo = "páralo con uv_signal_stop() o ciérralo con uv_close() cuando ya no haga "
+                  "falta";
+        break;
+    case UV_ASYNC:
+        poner(" (activo desde uv_async_init)");
+        consejo = "un uv_async_t mantiene vivo el bucle hasta que lo cierras con uv_close()";
+        break;
+    case UV_PROCESS:
+        poner(" (el proceso hijo aún no ha terminado)");
+        consejo = "espera a que termine el hijo o ciérralo con uv_close()";
+        break;
+    case UV_IDLE:
+    case UV_PREPARE:
+    case UV_CHECK:
+    case UV_POLL:
+    case UV_FS_EVENT:
+    case UV_FS_POLL:
+        poner(" activo");
+        consejo = "páralo (uv_…_stop) o ciérralo con uv_close() cuando ya no haga falta";
+        break;
+    default:
+        poner(" activo");
+    }
+    if (r != NULL) {
+        poner_lugar(", creado en", r->creado);
+        poner_lugar(", arrancado en", r->arrancado);
+    } else {
+        poner(", creado fuera de lo que esta herramienta ve");
+    }
+    poner(": ");
+    poner(consejo);
+    poner("\n");
+}
+
+static void informe_bucle(uv_loop_t *bucle, int numero)
+{
+    recorrido_t rec = {0};
+    poner("Bucle ");
+    poner_numero((uint64_t)numero, 10);
+    poner(bucle == bucle_por_omision ? " (uv_default_loop)" : "");
+    poner(":\n");
+    uv_walk(bucle, ver_handle, &rec);
+    unsigned sabidas = 0;
+    for (size_t i = 0; i < CAPACIDAD; i++) {
+        const registro_t *r = &tabla[i];
+        if (r->clase != PETICION || r->bucle != bucle)
+            continue;
+        sabidas++;
+        if (r->interna)
+            continue; /* la de un handle de la lista (uv_fs_poll_t): ya sale él */
+        rec.cosas++;
+        poner("  - ");
+        poner(strncmp(r->funcion, "uv_fs_", 6) == 0       ? "uv_fs_t"
+              : strcmp(r->funcion, "uv_queue_work") == 0  ? "uv_work_t"
+              : strcmp(r->funcion, "uv_getaddrinfo") == 0 ? "uv_getaddrinfo_t"
+              : strcmp(r->funcion, "uv_write") == 0       ? "uv_write_t"
+              : strcmp(r->funcion, "uv_tcp_connect") == 0 ? "uv_connect_t"
+                                                          : "uv_shutdown_t");
+        poner(" en curso (");
+        poner(r->funcion);
+        poner(")");
+        poner_lugar(", pedida en", r->creado);
+        poner(": su callback aún no ha llegado; ¿espera algo que nunca llega?\n");
+    }
+    unsigned total = bucle->active_reqs.count;
+    if (total > sabidas) {
+        rec.cosas++;
+        poner("  - ");
+        poner_numero(total - sabidas, 10);
+        poner(" petición(es) en curso más, de funciones que esta herramienta no envuelve\n");
+    }
+    if (rec.cosas == 0)
+        poner("  (nada activo con referencia: este bucle terminaría; el programa está en otra "
+              "parte)\n");
+}
+
+static void al_vencer(int senal)
+{
+    /* La señal va al proceso: con el grupo de hilos, otro hilo puede recibir la segunda (timeout
+     * la manda al programa y a su grupo). Informa uno; los demás esperan a que muera. */
+    static atomic_int informando;
+    if (atomic_exchange(&informando, 1) != 0) {
+        for (;;)
+            pause();
+    }
+    int fd = informe_fd;
+    int propio = fd < 0;
+    if (propio)
+        fd = open(informe_ruta, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        int antes = informe_fd;
+        informe_fd = fd;
+        usado = 0;
+        poner("Lo que mantenía vivo el bucle");
+        poner(atomic_load(&en_uv_run) > 0
+                  ? " (el programa esperaba dentro de uv_run):\n"
+                  : " (el programa NO estaba dentro de uv_run: está ocupado o bloqueado en su "
+                    "propio código, p. ej. un sleep, un read o un bucle sin fin):\n");
+        int vistos = 0;
+        for (int i = 0; i < MAX_BUCLES; i++) {
+            if (bucles[i] != NULL)
+                informe_bucle(bucles[i], ++vistos);
+        }
+        if (vistos == 0)
+            poner("  (ningún bucle en marcha)\n");
+        volcar();
+        informe_fd = antes;
+        if (propio)
+            close(fd);
+    }
+    signal(senal, SIG_DFL);
+    raise(senal);
+}
+
+__attribute__((constructor)) static void vivos_iniciar(void)
+{
+    const char *destino = getenv("VIVOS_INFORME");
+    if (destino == NULL || destino[0] == '\0')
+        return;
+    char *fin = NULL;
+    long fd = strtol(destino, &fin, 10);
+    if (fin != destino && *fin == '\0' && fd >= 0 && fd < 1024)
+        informe_fd = (int)fd;
+    else
+        informe_ruta = destino;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = al_vencer;
+    sigemptyset(&sa.sa_mask);
+    sigaction(VIVOS_SENAL, &sa, NULL);
+}
