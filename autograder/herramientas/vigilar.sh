@@ -16,22 +16,16 @@ RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$RAIZ" || exit 1
 CALIFICAR=${CALIFICAR:-build/bin/calificar}
 
-if [ -z "${LAB:-}" ]; then
-  echo "vigilar: di qué laboratorio, p. ej. make vigilar LAB=07" >&2
-  exit 2
-fi
+# shellcheck source=autograder/herramientas/lab.sh
+source autograder/herramientas/lab.sh
+[ -n "${LAB:-}" ] || { lab_carpeta vigilar ""; exit 2; }
 if ! command -v inotifywait >/dev/null 2>&1; then
   echo "vigilar: falta la orden inotifywait (paquete inotify-tools). Instálala con: make deps" >&2
   exit 2
 fi
-mapfile -t carpetas < <("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$LAB" | awk -F'\t' '$2 == "programa" { print $1 }')
-if [ "${#carpetas[@]}" -ne 1 ]; then
-  echo "vigilar: LAB=$LAB no es un laboratorio (o es más de uno): mira labs/" >&2
-  exit 2
-fi
-carpeta=${carpetas[0]}
+carpeta=$(lab_carpeta vigilar "$LAB") || exit 2
 numero=${carpeta:0:2}
-mapfile -t archivos < <("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$carpeta" | awk -F'\t' '$2 == "archivo" { print $3 }')
+mapfile -t archivos < <(lab_filas "$carpeta" archivo)
 dir=${ENTREGA:-labs/$carpeta}
 if [ ! -d "$dir" ]; then
   echo "vigilar: no existe la carpeta $dir" >&2

@@ -10,17 +10,9 @@ set -euo pipefail
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$RAIZ"
 export CALIFICAR=${CALIFICAR:-build/bin/calificar}
-LAB=${1:-}
-if [ -z "$LAB" ]; then
-  echo "gradescope: di qué laboratorio, p. ej. make gradescope LAB=07" >&2
-  exit 2
-fi
-mapfile -t carpetas < <("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$LAB" | awk -F'\t' '$2 == "programa" { print $1 }')
-if [ "${#carpetas[@]}" -ne 1 ]; then
-  echo "gradescope: LAB=$LAB no es un laboratorio (o es más de uno)" >&2
-  exit 2
-fi
-carpeta=${carpetas[0]}
+# shellcheck source=autograder/herramientas/lab.sh
+source autograder/herramientas/lab.sh
+carpeta=$(lab_carpeta gradescope "${1:-}") || exit 2
 SALIDA="$RAIZ/build/gradescope"
 ARMADO="$SALIDA/$carpeta"
 ZIP="$SALIDA/$carpeta.zip"
@@ -37,4 +29,4 @@ done
 (cd "$ARMADO" && zip -qr -X "$ZIP" setup.sh run_autograder curso)
 rm -rf "$ARMADO"
 echo "Gradescope: $ZIP ($(unzip -l "$ZIP" | tail -n1 | awk '{print $2}') archivos)."
-echo "Súbelo en «Configure Autograder» (imagen base de Ubuntu; setup.sh instala los paquetes). Lo que entrega el estudiante en el ${carpeta}: $("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$carpeta" | awk -F'\t' '$2 == "archivo" { printf "%s ", $3 }')"
+echo "Súbelo en «Configure Autograder» (imagen base de Ubuntu; setup.sh instala los paquetes). Lo que entrega el estudiante en el ${carpeta}: $(lab_filas "$carpeta" archivo | paste -sd' ')"

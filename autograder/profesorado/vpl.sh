@@ -16,19 +16,11 @@ set -euo pipefail
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$RAIZ"
 export CALIFICAR=${CALIFICAR:-build/bin/calificar}
-LAB=${1:-}
-if [ -z "$LAB" ]; then
-  echo "vpl: di qué laboratorio, p. ej. make vpl LAB=07" >&2
-  exit 2
-fi
-mapfile -t carpetas < <("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$LAB" | awk -F'\t' '$2 == "programa" { print $1 }')
-if [ "${#carpetas[@]}" -ne 1 ]; then
-  echo "vpl: LAB=$LAB no es un laboratorio (o es más de uno)" >&2
-  exit 2
-fi
-carpeta=${carpetas[0]}
-programa=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$carpeta" | awk -F'\t' '$2 == "programa" { print $3 }')
-archivos=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$carpeta" | awk -F'\t' '$2 == "archivo" { printf "%s%s", s, $3; s=" " }')
+# shellcheck source=autograder/herramientas/lab.sh
+source autograder/herramientas/lab.sh
+carpeta=$(lab_carpeta vpl "${1:-}") || exit 2
+programa=$(lab_filas "$carpeta" programa)
+archivos=$(lab_filas "$carpeta" archivo | paste -sd' ')
 read -r titulo limite < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["titulo"].replace(" ", "_"), d["tiempo_limite_s"])' "labs/$carpeta/lab.json")
 titulo=${titulo//_/ }
 # Tiempo máximo de la actividad: construir el curso en la jaula (unos 10 s con la máquina

@@ -1,0 +1,30 @@
+# shellcheck shell=bash
+# lab.sh — qué carpeta de labs/ es el LAB que pide una orden del curso (vigilar, gradescope,
+# vpl), según el ejecutor (calificar --lista), con el mismo mensaje en todas. Se carga con
+# «source» desde un script que ya tiene RAIZ y CALIFICAR.
+#
+#   carpeta=$(lab_carpeta vpl "$LAB") || exit 2    → 07-monitor-web
+#   lab_filas "$carpeta" archivo                   → monitor.c (una por línea)
+
+# lab_carpeta ORDEN LAB: escribe la carpeta del laboratorio LAB. Si LAB falta o no es
+# exactamente un laboratorio, lo dice en nombre de ORDEN y devuelve 2.
+lab_carpeta() {
+  local orden=$1 lab=$2 carpetas
+  if [ -z "$lab" ]; then
+    echo "$orden: di qué laboratorio, p. ej. make $orden LAB=07" >&2
+    return 2
+  fi
+  mapfile -t carpetas < <(lab_filas "$lab" programa 1)
+  if [ "${#carpetas[@]}" -ne 1 ]; then
+    echo "$orden: LAB=$lab no es un laboratorio (o es más de uno): mira labs/" >&2
+    return 2
+  fi
+  printf '%s\n' "${carpetas[0]}"
+}
+
+# lab_filas LAB TIPO [COLUMNA]: de las filas de `calificar --lista` de tipo TIPO (programa,
+# archivo), la columna COLUMNA (3 por omisión: el nombre del programa o del archivo).
+lab_filas() {
+  "$CALIFICAR" --raiz "$RAIZ" --lista --lab "$1" |
+    awk -F'\t' -v tipo="$2" -v col="${3:-3}" '$2 == tipo { print $col }'
+}
