@@ -795,7 +795,7 @@ static void al_vencer(int senal)
                 informe_bucle(bucles[i], ++vistos);
         }
         if (vistos == 0)
-            poner("  (ningún bucle en marcha)\n");
+            poner("  (ningún bucle en ejecución)\n");
         volcar();
         informe_fd = antes;
         if (propio)

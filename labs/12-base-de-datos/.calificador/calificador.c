@@ -725,10 +725,15 @@ static int tabla_vaciada(void)
     if (!base_preparar(&b, "tabla_con_filas", TABLA_CON_FILAS, 0, NULL))
         return 0;
     cal_nota("Con la tabla usuarios del enunciado y 4 filas de antes (ids -7, 1, 3 y 90210):");
-    /* Con cualquier código, y parado si imprimió POOL y no sale: lo que se juzga es la tabla
-     * (terminar lo juzga «cierre»). */
-    if (!base_lanzar(&b, args, 0, 20, &p) || !esperar_fin(p, 15000, -1))
+    /* Con cualquier código, y parado si no sale (haya impreso POOL o no): lo que se juzga es
+     * la tabla; no terminar lo juzga «cierre». */
+    if (!base_lanzar(&b, args, 0, 20, &p))
         return 0;
+    if (!cal_esperar_fin(p, 15000)) {
+        cal_nota("En 15 s el programa no terminó: se le para y se juzga la tabla (no terminar "
+                 "lo cuenta «cierre»).");
+        cal_matar(p);
+    }
     PGconn *c = base_conectar(&b);
     if (c == NULL)
         return 0;
