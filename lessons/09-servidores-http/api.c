@@ -765,9 +765,9 @@ static void al_conectar(uv_stream_t *escucha, int estado)
     }
     c = calloc(1, sizeof *c);
     if (c == NULL) {
-        /* Sin memoria: se acepta en un handle de usar y tirar y se cierra. Si no se
-         * aceptara, la conexión quedaría en la cola del núcleo y libuv dejaría de vigilar
-         * la escucha hasta que alguien la aceptase. */
+        /* Sin memoria: se recoge en un handle de usar y tirar y se cierra. Cuando libuv
+         * llama a al_conectar ya hizo el accept() del sistema y guarda la conexión; si no
+         * se recogiera con uv_accept, libuv dejaría de vigilar la escucha (lección 6). */
         uv_tcp_t *basura = malloc(sizeof *basura);
         if (basura != NULL && uv_tcp_init(s->bucle, basura) == 0) {
             uv_accept(escucha, (uv_stream_t *)basura); /* y se cierra en el acto */
