@@ -80,23 +80,23 @@ static double azar(programa_t *prog)
 }
 
 /* ¿Merece la pena otro intento? Solo si el fallo puede ser pasajero y repetir la petición
- * es seguro: un tiempo agotado o una conexión cortada no dicen si el servidor llegó a
- * ejecutarla, así que solo se repite una petición idempotente. */
+ * es seguro. Un 500, un 502, un 504, un tiempo agotado o una conexión cortada no dicen si el
+ * servidor llegó a ejecutarla, así que solo se repite una petición idempotente. */
 static decision_t decidir(const http_respuesta_t *r, int idempotente, char *texto, size_t tam)
 {
     if (r->error == 0) {
         snprintf(texto, tam, "HTTP %ld", r->estado);
         if (r->estado < 400)
             return CONSEGUIDO;
-        /* 500, 502, 503, 504 y 429: el servidor (o lo que tiene delante) puede recuperarse.
-         * 501 o 505 no cambiarán, ni un 4xx: la petición está mal y repetirla da lo mismo. */
+        /* 501 o 505 no cambiarán, ni un 4xx: la petición está mal y repetirla da lo mismo. */
         switch (r->estado) {
-        case 429:
-        case 500:
-        case 502:
-        case 503:
-        case 504:
+        case 429: /* «espera»: el servidor la rechazó sin ejecutarla */
+        case 503: /* «no disponible»: tampoco llegó a ejecutarla */
             return REINTENTAR;
+        case 500: /* el servidor (o lo que tiene delante) pudo ejecutarla a medias */
+        case 502:
+        case 504:
+            return idempotente ? REINTENTAR : NO_REINTENTAR;
         default:
             return NO_REINTENTAR;
         }

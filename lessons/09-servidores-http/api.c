@@ -80,6 +80,8 @@ typedef struct {
     int sesion_ocupada[MAX_SESIONES];
     conexion_t *cola, *cola_fin; /* peticiones de /informe esperando una sesión, en orden */
     int parando;
+    uv_tcp_t descarte; /* recoge y cierra la conexión que llega sin memoria: ver descartar */
+    int descartando, por_descartar;
 } servidor_t;
 
 struct conexion_s {
@@ -748,9 +750,36 @@ static void al_leer(uv_stream_t *flujo, ssize_t n, const uv_buf_t *buf)
 
 /* ---------- Aceptar y parar ------------------------------------------------------------------ */
 
-static void liberar_handle(uv_handle_t *h)
+static void descartar(servidor_t *s);
+
+static void al_cerrar_descarte(uv_handle_t *h)
 {
-    free(h);
+    servidor_t *s = h->data;
+    s->descartando = 0;
+    if (s->por_descartar) { /* otra llegó sin memoria mientras se cerraba esta */
+        s->por_descartar = 0;
+        descartar(s);
+    }
+}
+
+/* Sin memoria para atender a un cliente. Cuando libuv llama a al_conectar ya hizo el accept()
+ * del sistema y guarda la conexión; si no se recogiera con uv_accept, libuv dejaría de
+ * vigilar la escucha (lección 6). Se recoge en un handle de reserva, que no necesita memoria
+ * nueva, y se cierra en el acto: ese cliente ve un cierre y los demás siguen entrando. */
+static void descartar(servidor_t *s)
+{
+    if (uv_is_closing((uv_handle_t *)&s->escucha))
+        return; /* parando: al cerrar la escucha, libuv cierra también la pendiente */
+    if (s->descartando) {
+        s->por_descartar = 1; /* la recogerá al_cerrar_descarte */
+        return;
+    }
+    uv_tcp_init(s->bucle, &s->descarte); /* sin familia no crea socket: no falla */
+    s->descarte.data = s;
+    s->descartando = 1;
+    if (uv_accept((uv_stream_t *)&s->escucha, (uv_stream_t *)&s->descarte) < 0)
+        fprintf(stderr, "al aceptar: no se pudo recoger la conexión descartada\n");
+    uv_close((uv_handle_t *)&s->descarte, al_cerrar_descarte);
 }
 
 static void al_conectar(uv_stream_t *escucha, int estado)
@@ -765,17 +794,8 @@ static void al_conectar(uv_stream_t *escucha, int estado)
     }
     c = calloc(1, sizeof *c);
     if (c == NULL) {
-        /* Sin memoria: se acepta en un handle de usar y tirar y se cierra. Si no se
-         * aceptara, la conexión quedaría en la cola del núcleo y libuv dejaría de vigilar
-         * la escucha hasta que alguien la aceptase. */
-        uv_tcp_t *basura = malloc(sizeof *basura);
-        if (basura != NULL && uv_tcp_init(s->bucle, basura) == 0) {
-            uv_accept(escucha, (uv_stream_t *)basura); /* y se cierra en el acto */
-            uv_close((uv_handle_t *)basura, liberar_handle);
-        } else {
-            free(basura);
-        }
         fprintf(stderr, "al aceptar: sin memoria; conexión rechazada\n");
+        descartar(s);
         return;
     }
     c->s = s;

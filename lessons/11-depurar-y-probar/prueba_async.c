@@ -6,7 +6,8 @@
  *   2. Un bucle de verdad con un tiempo límite (.timeout): si el código se cuelga, la prueba
  *      falla en 2 s en vez de dejar colgada la integración continua.
  *   3. El servidor de práctica como «fixture»: .init lo arranca en un puerto efímero y
- *      .fini lo para, pase lo que pase dentro de la prueba.
+ *      .fini lo para, aunque falle una aserción. Si la prueba se estrella o agota su
+ *      .timeout, .fini no corre: lo para PR_SET_PDEATHSIG (ver practica_arrancar).
  *
  * Este archivo no tiene main: lo pone Criterion (el makefile de las lecciones enlaza con
  * Criterion todo programa cuyo nombre empiece por prueba_).

@@ -145,11 +145,50 @@ static void al_leer(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         responder(c, 400, "Bad Request", "{\"error\":\"petición mal formada\"}");
 }
 
+/* Sin memoria para atender a un cliente. Cuando libuv llama a al_conectar ya hizo el
+ * accept() del sistema y guarda la conexión; mientras no se recoja con uv_accept, deja de
+ * vigilar la escucha (lección 6). Se recoge en un handle de reserva y se cierra en el acto:
+ * ese cliente ve un cierre y los demás siguen entrando. */
+static uv_tcp_t descarte;
+static int descartando, por_descartar;
+
+static void descartar(uv_stream_t *servidor);
+
+static void al_cerrar_descarte(uv_handle_t *h)
+{
+    descartando = 0;
+    if (por_descartar) { /* otra llegó sin memoria mientras se cerraba esta */
+        por_descartar = 0;
+        descartar(h->data);
+    }
+}
+
+static void descartar(uv_stream_t *servidor)
+{
+    if (uv_is_closing((uv_handle_t *)servidor))
+        return; /* al cerrar la escucha, libuv cierra también la pendiente */
+    if (descartando) {
+        por_descartar = 1;
+        return;
+    }
+    uv_tcp_init(servidor->loop, &descarte); /* sin familia: no crea socket, no falla */
+    descarte.data = servidor;
+    descartando = 1;
+    if (uv_accept(servidor, (uv_stream_t *)&descarte) < 0)
+        fprintf(stderr, "uv_accept falló con la conexión descartada\n");
+    uv_close((uv_handle_t *)&descarte, al_cerrar_descarte);
+}
+
 static void al_conectar(uv_stream_t *servidor, int estado)
 {
     conexion_t *c;
-    if (estado < 0 || (c = calloc(1, sizeof *c)) == NULL)
+    if (estado < 0)
         return;
+    c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        descartar(servidor);
+        return;
+    }
     uv_tcp_init(servidor->loop, &c->tcp);
     uv_timer_init(servidor->loop, &c->espera);
     c->tcp.data = c->espera.data = c;
