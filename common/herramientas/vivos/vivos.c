@@ -51,7 +51,7 @@
 #define CAPACIDAD   8192 /* potencia de 2 */
 #define MAX_BUCLES  16
 
-enum { VACIO = 0, HANDLE, PETICION, BORRADO };
+enum { VACIO = 0, HANDLE, PETICION };
 enum { LEYENDO = 1, ESCUCHANDO = 2, RECIBIENDO = 4 };
 
 typedef struct {
@@ -65,7 +65,7 @@ typedef struct {
     lugar_t creado, arrancado;
     void *cb;              /* peticiones: la callback del programa */
     const char *funcion;   /* peticiones: qué función la pidió */
-    unsigned char clase;   /* VACIO, HANDLE, PETICION, BORRADO */
+    unsigned char clase;   /* VACIO, HANDLE, PETICION */
     unsigned char estado;  /* handles: LEYENDO, ESCUCHANDO, RECIBIENDO */
     unsigned char interna; /* peticiones: la pidió la propia libuv (uv_fs_poll_t): no se lista */
 } registro_t;
@@ -107,10 +107,34 @@ static registro_t *buscar(const void *clave)
     for (size_t n = 0; n < CAPACIDAD; n++, i = (i + 1) & (CAPACIDAD - 1)) {
         if (tabla[i].clase == VACIO)
             return NULL;
-        if (tabla[i].clase != BORRADO && tabla[i].clave == clave)
+        if (tabla[i].clave == clave)
             return &tabla[i];
     }
     return NULL;
+}
+
+/* Vacía la casilla `r` sin dejar lápidas: las que venían detrás de ella en su racha y ya no
+ * se encontrarían se mueven hacia atrás (borrado con desplazamiento del sondeo lineal). Con
+ * lápidas, cada escritura terminada dejaba una y, en un servidor con cientos de miles de
+ * uv_write, cada búsqueda acababa recorriendo la tabla entera: el programa se volvía lento
+ * bajo la precarga (200 clientes del 09 sin bienvenida a tiempo). Con el cerrojo echado. */
+static void quitar(registro_t *r)
+{
+    size_t i = (size_t)(r - tabla);
+    size_t j = i;
+    for (;;) {
+        j = (j + 1) & (CAPACIDAD - 1);
+        if (tabla[j].clase == VACIO)
+            break;
+        size_t k = casilla_de(tabla[j].clave);
+        /* ¿Su casilla natural k está en el tramo circular (i, j]? Entonces se queda. */
+        int se_queda = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+        if (!se_queda) {
+            tabla[i] = tabla[j];
+            i = j;
+        }
+    }
+    memset(&tabla[i], 0, sizeof tabla[i]);
 }
 
 /* La casilla de `clave` (la suya o una libre, vaciada), o NULL si la tabla está llena. */
@@ -120,7 +144,7 @@ static registro_t *apuntar(const void *clave)
     if (r == NULL) {
         size_t i = casilla_de(clave);
         for (size_t n = 0; n < CAPACIDAD && r == NULL; n++, i = (i + 1) & (CAPACIDAD - 1))
-            if (tabla[i].clase == VACIO || tabla[i].clase == BORRADO)
+            if (tabla[i].clase == VACIO)
                 r = &tabla[i];
     }
     if (r != NULL) {
@@ -174,9 +198,11 @@ static void bucle_visto(uv_loop_t *bucle)
 
 /* GCC 12 avisa de un puntero colgante a `l` en `r->creado = l` (falso: se copia por valor a
  * la tabla estática); solo aquí. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpragmas"
 #pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
 static void handle_creado(void *h, uv_loop_t *bucle, void *quien)
 {
     lugar_t l = lugar_de(quien);
@@ -192,7 +218,9 @@ static void handle_creado(void *h, uv_loop_t *bucle, void *quien)
     }
     abrir_tabla();
 }
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 /* Un uv_*_start: dónde y, con `poner`/`quitar`, qué hace ahora. */
 static void handle_arrancado(const void *h, void *quien, unsigned poner, unsigned quitar)
@@ -208,7 +236,9 @@ static void handle_arrancado(const void *h, void *quien, unsigned poner, unsigne
     abrir_tabla();
 }
 
-static void peticion_pedida(void *req, uv_loop_t *bucle, void *cb, const char *funcion, void *quien)
+/* Devuelve 1 si la apuntó; 0 si la tabla está llena: entonces la envoltura no cambia la
+ * callback (perder la del programa sería cambiar lo que hace). */
+static int peticion_pedida(void *req, uv_loop_t *bucle, void *cb, const char *funcion, void *quien)
 {
     lugar_t l = lugar_de(quien);
     cerrar_tabla();
@@ -223,6 +253,7 @@ static void peticion_pedida(void *req, uv_loop_t *bucle, void *cb, const char *f
         r->interna = l.modulo == NULL;
     }
     abrir_tabla();
+    return r != NULL;
 }
 
 /* La petición terminó (o no llegó a empezar): su callback del programa, o NULL. */
@@ -233,7 +264,7 @@ static void *peticion_hecha(const void *req)
     registro_t *r = buscar(req);
     if (r != NULL && r->clase == PETICION) {
         cb = r->cb;
-        r->clase = BORRADO;
+        quitar(r);
     }
     abrir_tabla();
     return cb;
@@ -359,6 +390,19 @@ int uv_run(uv_loop_t *loop, uv_run_mode modo)
     return r;
 }
 
+/* Un handle que se cierra ya no mantiene vivo el bucle por mucho: sale de la tabla (si no,
+ * un servidor con miles de conexiones la llenaría de handles muertos). */
+void uv_close(uv_handle_t *h, uv_close_cb cb)
+{
+    REAL(uv_close);
+    cerrar_tabla();
+    registro_t *r = buscar(h);
+    if (r != NULL && r->clase == HANDLE)
+        quitar(r);
+    abrir_tabla();
+    real(h, cb);
+}
+
 int uv_loop_close(uv_loop_t *loop)
 {
     REAL(uv_loop_close);
@@ -368,9 +412,12 @@ int uv_loop_close(uv_loop_t *loop)
         for (int i = 0; i < MAX_BUCLES; i++)
             if (bucles[i] == loop)
                 bucles[i] = NULL;
-        for (size_t i = 0; i < CAPACIDAD; i++)
-            if (tabla[i].clase != VACIO && tabla[i].clase != BORRADO && tabla[i].bucle == loop)
-                tabla[i].clase = BORRADO;
+        /* Sin avanzar tras quitar: el desplazamiento puede traer otra de este bucle a i. */
+        for (size_t i = 0; i < CAPACIDAD;)
+            if (tabla[i].clase != VACIO && tabla[i].bucle == loop)
+                quitar(&tabla[i]);
+            else
+                i++;
         abrir_tabla();
     }
     return r;
@@ -393,7 +440,8 @@ static void fs_hecho(uv_fs_t *req)
         void *quien = __builtin_return_address(0);                                                 \
         if (cb == NULL || dentro > 0)                                                              \
             return real ARGS;                                                                      \
-        peticion_pedida(req, loop, (void *)cb, #nombre, quien);                                    \
+        if (!peticion_pedida(req, loop, (void *)cb, #nombre, quien))                               \
+            return real ARGS;                                                                      \
         cb = fs_hecho;                                                                             \
         dentro++;                                                                                  \
         int r = real ARGS;                                                                         \
@@ -445,7 +493,8 @@ int uv_queue_work(uv_loop_t *loop, uv_work_t *req, uv_work_cb trabajo, uv_after_
 {
     REAL(uv_queue_work);
     void *quien = __builtin_return_address(0);
-    peticion_pedida(req, loop, (void *)cb, "uv_queue_work", quien);
+    if (!peticion_pedida(req, loop, (void *)cb, "uv_queue_work", quien))
+        return real(loop, req, trabajo, cb);
     int r = real(loop, req, trabajo, trabajo_hecho);
     if (r < 0)
         peticion_hecha(req);
@@ -468,7 +517,8 @@ int uv_getaddrinfo(uv_loop_t *loop, uv_getaddrinfo_t *req, uv_getaddrinfo_cb cb,
     void *quien = __builtin_return_address(0);
     if (cb == NULL)
         return real(loop, req, cb, nodo, servicio, pistas);
-    peticion_pedida(req, loop, (void *)cb, "uv_getaddrinfo", quien);
+    if (!peticion_pedida(req, loop, (void *)cb, "uv_getaddrinfo", quien))
+        return real(loop, req, cb, nodo, servicio, pistas);
     int r = real(loop, req, direcciones_hechas, nodo, servicio, pistas);
     if (r < 0)
         peticion_hecha(req);
@@ -488,7 +538,8 @@ int uv_write(uv_write_t *req, uv_stream_t *h, const uv_buf_t bufs[], unsigned in
     void *quien = __builtin_return_address(0);
     if (dentro > 0)
         return real(req, h, bufs, n, cb);
-    peticion_pedida(req, h->loop, (void *)cb, "uv_write", quien);
+    if (!peticion_pedida(req, h->loop, (void *)cb, "uv_write", quien))
+        return real(req, h, bufs, n, cb);
     dentro++;
     int r = real(req, h, bufs, n, escritura_hecha);
     dentro--;
@@ -508,7 +559,8 @@ int uv_tcp_connect(uv_connect_t *req, uv_tcp_t *h, const struct sockaddr *dir, u
 {
     REAL(uv_tcp_connect);
     void *quien = __builtin_return_address(0);
-    peticion_pedida(req, h->loop, (void *)cb, "uv_tcp_connect", quien);
+    if (!peticion_pedida(req, h->loop, (void *)cb, "uv_tcp_connect", quien))
+        return real(req, h, dir, cb);
     int r = real(req, h, dir, conexion_hecha);
     if (r < 0)
         peticion_hecha(req);
@@ -526,7 +578,8 @@ int uv_shutdown(uv_shutdown_t *req, uv_stream_t *h, uv_shutdown_cb cb)
 {
     REAL(uv_shutdown);
     void *quien = __builtin_return_address(0);
-    peticion_pedida(req, h->loop, (void *)cb, "uv_shutdown", quien);
+    if (!peticion_pedida(req, h->loop, (void *)cb, "uv_shutdown", quien))
+        return real(req, h, cb);
     int r = real(req, h, cierre_escritura_hecho);
     if (r < 0)
         peticion_hecha(req);
