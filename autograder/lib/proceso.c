@@ -157,11 +157,11 @@ static pid_t hijo_del_init(pid_t init)
     return pid > 0 ? (pid_t)pid : 0;
 }
 
-/* VmHWM del programa, como mucho cada 50 ms (cada lectura de /proc cuesta). */
-static void muestrear_memoria(cal_proceso_t *p)
+/* VmHWM del programa, como mucho cada 50 ms (cada lectura de /proc cuesta), salvo `ya`. */
+static void muestrear_memoria_ya(cal_proceso_t *p, int ya)
 {
     uint64_t ahora = cal_ahora_ms();
-    if (ahora < p->muestra_ms + 50)
+    if (!ya && ahora < p->muestra_ms + 50)
         return;
     p->muestra_ms = ahora;
     if (p->programa <= 0 && p->init > 0) {
@@ -183,6 +183,11 @@ static void muestrear_memoria(cal_proceso_t *p)
     }
     if (f != NULL)
         fclose(f);
+}
+
+static void muestrear_memoria(cal_proceso_t *p)
+{
+    muestrear_memoria_ya(p, 0);
 }
 
 /* Localiza el programa dentro de la caja: el primer hijo del init de bwrap (espera como
@@ -602,8 +607,13 @@ const char *cal_valgrind(const cal_proceso_t *p)
     return p->valgrind.datos;
 }
 
-uint64_t cal_memoria_pico_kib(const cal_proceso_t *p)
+uint64_t cal_memoria_pico_kib(cal_proceso_t *p)
 {
+    /* Una lectura ahora: la última muestra puede ser de antes del pico si el calificador no
+     * bombeó mientras tanto (p. ej. mandando 32 MiB con envíos que bloquean: linea_larga del
+     * 09 daba 2.5 MiB a un servidor que guardaba la línea entera). VmHWM es el máximo. */
+    if (p->terminado_ms == 0)
+        muestrear_memoria_ya(p, 1);
     return p->pico_kib;
 }
 

@@ -170,11 +170,12 @@ const char *cal_describir_fin(const cal_proceso_t *p, char *buf, size_t tam);
 void cal_nota_salida(const cal_proceso_t *p, int n);
 
 /* Memoria residente máxima (KiB) del programa: la mayor VmHWM de /proc/<pid>/status vista
- * en las esperas (se lee como mucho cada 50 ms mientras vive) y, sin bwrap, la de wait4()
+ * en las esperas (se lee como mucho cada 50 ms mientras vive, y otra vez al llamar a esta
+ * función si sigue vivo) y, sin bwrap, la de wait4()
  * al recogerlo. Con bwrap, wait4 no sirve (bwrap sale sin recoger a su init): un programa
  * que vive menos de ~50 ms puede quedar sin medir. Bajo valgrind, es la de valgrind. 0 si
  * no se supo. */
-uint64_t cal_memoria_pico_kib(const cal_proceso_t *p);
+uint64_t cal_memoria_pico_kib(cal_proceso_t *p);
 /* Cuántos descriptores del programa apuntan ahora a rutas que empiezan por `prefijo` (lee
  * /proc/<pid>/fd). -1 si no se pudo mirar (el programa ya terminó, o sin permiso). */
 int cal_abiertos(cal_proceso_t *p, const char *prefijo);
