@@ -179,3 +179,25 @@ deps_desnuda() {
   cp -aln "$cache"/*.deb "$(cache_apt "$suite")/" 2>/dev/null
   return $mal
 }
+
+# labs_a_la_vez DIR LISTO UN_LAB: `UN_LAB NN` por cada NN de ${labs[@]} cuya carpeta cumpla
+# `LISTO carpeta`, A_LA_VEZ a la vez; la salida de cada uno en DIR/carpeta/informe.txt y su
+# código en DIR/carpeta/rc (wait -n ya ha recogido a algunos). Al final, los informes en el
+# orden de los laboratorios. Devuelve 1 si alguno no salió con 0.
+labs_a_la_vez() {
+  local dir=$1 listo=$2 un_lab=$3 n carpeta r=0
+  local hechos=()
+  for n in "${labs[@]}"; do
+    carpeta=$(basename labs/"$n"-*)
+    "$listo" "$carpeta" || continue
+    while [ "$(jobs -rp | wc -l)" -ge "$A_LA_VEZ" ]; do wait -n; done
+    ("$un_lab" "$n"; echo $? >"$dir/$carpeta/rc") >"$dir/$carpeta/informe.txt" 2>&1 &
+    hechos+=("$carpeta")
+  done
+  wait
+  for carpeta in "${hechos[@]}"; do
+    cat "$dir/$carpeta/informe.txt"
+    [ "$(cat "$dir/$carpeta/rc" 2>/dev/null)" = 0 ] || { echo "✘ $carpeta: no cumple"; r=1; }
+  done
+  return $r
+}

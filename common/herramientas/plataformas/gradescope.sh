@@ -128,18 +128,6 @@ wait "$zips" || mal=1
 cat "$PLAT_DIR/gradescope/zips.txt"
 echo "  zips y imágenes: $(($(date +%s) - inicio)) s"
 # Cada laboratorio en su contenedor, A_LA_VEZ a la vez; los informes, en orden.
-hechos=()
-for n in "${labs[@]}"; do
-  carpeta=$(basename labs/"$n"-*)
-  [ -f "$PLAT_DIR/gradescope/$carpeta/$carpeta.zip" ] || continue
-  while [ "$(jobs -rp | wc -l)" -ge "$A_LA_VEZ" ]; do wait -n; done
-  # El código de salida, en un archivo: wait -n ya ha recogido a algunos.
-  (un_lab "$n"; echo $? >"$PLAT_DIR/gradescope/$carpeta/rc") >"$PLAT_DIR/gradescope/$carpeta/informe.txt" 2>&1 &
-  hechos+=("$carpeta")
-done
-wait
-for carpeta in "${hechos[@]}"; do
-  cat "$PLAT_DIR/gradescope/$carpeta/informe.txt"
-  [ "$(cat "$PLAT_DIR/gradescope/$carpeta/rc" 2>/dev/null)" = 0 ] || { echo "✘ $carpeta: no cumple"; mal=1; }
-done
+con_zip() { [ -f "$PLAT_DIR/gradescope/$1/$1.zip" ]; }
+labs_a_la_vez "$PLAT_DIR/gradescope" con_zip un_lab || mal=1
 exit $mal

@@ -180,19 +180,8 @@ un_lab() {
   return $mal
 }
 
-hechos=()
-for n in "${labs[@]}"; do
-  carpeta=$(basename labs/"$n"-*)
-  [ -d "$SAL/$carpeta/zip" ] || continue
-  while [ "$(jobs -rp | wc -l)" -ge "$A_LA_VEZ" ]; do wait -n; done
-  (un_lab "$n"; echo $? >"$SAL/$carpeta/rc") >"$SAL/$carpeta/informe.txt" 2>&1 &
-  hechos+=("$carpeta")
-done
-wait
-for carpeta in "${hechos[@]}"; do
-  cat "$SAL/$carpeta/informe.txt"
-  [ "$(cat "$SAL/$carpeta/rc" 2>/dev/null)" = 0 ] || { echo "✘ $carpeta: no cumple"; mal=1; }
-done
+con_paquete() { [ -d "$SAL/$1/zip" ]; }
+labs_a_la_vez "$SAL" con_paquete un_lab || mal=1
 [ -n "${VPL_CONSERVAR:-}${VPL_IMAGEN:-}" ] && echo "  imagen conservada: $imagen" || pod rmi -f "$imagen" >/dev/null 2>&1
 echo "  vpl: $(($(date +%s) - inicio)) s en total"
 exit $mal
