@@ -1,4 +1,4 @@
-/* ejercicio.c — peticiones encadenadas y conexión persistente (práctica 4 de la lección 9): una respuesta.
+/* ejercicio.c — peticiones encadenadas y conexión persistente (práctica 3 de la lección 9): una respuesta.
  *
  *   encadenadas < peticiones    la entrada estándar hace de conexión: lo que llega por ella son
  *                               los bytes que un cliente envía por el socket, quizá varias

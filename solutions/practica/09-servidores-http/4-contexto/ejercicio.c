@@ -1,4 +1,4 @@
-/* ejercicio.c — un gestor de contexto asíncrono: con_plaza (práctica 5 de la lección 9): una
+/* ejercicio.c — un gestor de contexto asíncrono: con_plaza (práctica 4 de la lección 9): una
  * respuesta.
  *
  *   contexto USO...    cada USO es un cuerpo que dura N ms: «300» termina bien, «300e» termina

@@ -1,4 +1,4 @@
-/* ejercicio.c — un filtro externo con uv_spawn (práctica 3 de la lección 9).
+/* ejercicio.c — un filtro externo con uv_spawn (práctica 5 de la lección 12).
  *
  *   filtro TEXTO PROGRAMA [ARG...]   lanza PROGRAMA con sus argumentos (entorno: LC_ALL=C y
  *                                    PATH=/usr/bin:/bin), le da TEXTO por su entrada, la

@@ -1,4 +1,4 @@
-/* ejercicio.c — un gestor de contexto asíncrono: con_plaza (práctica 5 de la lección 9).
+/* ejercicio.c — un gestor de contexto asíncrono: con_plaza (práctica 4 de la lección 9).
  *
  *   contexto USO...    cada USO es un cuerpo que dura N ms: «300» termina bien, «300e» termina
  *                      con error y «300d» avisa dos veces de que ha terminado (un cuerpo
