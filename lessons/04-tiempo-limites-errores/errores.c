@@ -1,184 +1,151 @@
-/* errores.c — cómo informa libuv de los errores: códigos negativos, uv_err_name() y
- * uv_strerror() (en inglés) frente a error_texto() del curso (en español), y la regla de
- * oro: una petición que falla al llamarla NUNCA llama a su callback; una que arranca bien
- * la llama exactamente una vez, con el error si lo hubo.
+/* errores.c — cómo informan del fallo libuv y el cliente HTTP del curso: códigos negativos,
+ * uv_err_name() y uv_strerror() (en inglés) frente a error_texto() del curso (en español),
+ * y la regla de oro: una operación que falla al llamarla NUNCA llama a su callback; una que
+ * arranca bien la llama exactamente una vez, con el error si lo hubo.
  *
- * Se provocan varios fallos síncronos (devueltos por la propia llamada) y dos asíncronos
- * (llegan en la callback). Al final se cuenta cuántas callbacks hubo: solo dos.
+ * Solo con lo visto hasta aquí (el bucle, los temporizadores y el cliente HTTP) se provocan
+ * cuatro fallos síncronos, devueltos por la propia llamada, y tres asíncronos, que llegan
+ * en la callback. Al final se cuenta cuántas callbacks hubo: solo tres.
  */
-#include <fcntl.h>
 #include <stdio.h>
 #include <uv.h>
 
 #include "curso/bucle.h"
 #include "curso/errores.h"
+#include "curso/http.h"
+#include "curso/practica.h"
 
 typedef struct {
-    uv_loop_t *bucle;
-    uv_tcp_t servidor;      /* escucha en un puerto efímero */
-    uv_tcp_t intruso;       /* intenta escuchar en el mismo puerto */
-    uv_tcp_t ocupante;      /* enlazado a un puerto pero sin escuchar: rechaza conexiones */
-    uv_tcp_t cliente;       /* intenta conectar con el ocupante */
-    uv_tcp_t suelto;        /* nunca se conecta */
-    uv_connect_t conexion;
-    uv_fs_t abrir;
-    int callbacks;
-    /* Los dos fallos asíncronos llegan en un orden que no controlamos (uno viene de un hilo
-     * del grupo, el otro del socket): se guardan y se imprimen al final, en orden fijo. */
-    int error_abrir;
-    int error_conectar;
-} demo_t;
+    http_cliente_t *cliente;
+    int pendientes; /* peticiones que arrancaron y aún no han llamado a su callback */
+    int callbacks;  /* callbacks recibidas */
+} programa_t;
 
-/* Una línea de la tabla: qué se intentó, qué código salió y qué significa. El nombre
- * (uv_err_name) es el de libuv; la explicación, la del curso en español (error_texto). */
+/* Una petición que arrancará bien y fallará después. */
+typedef struct {
+    const char *que;   /* lo que se imprime en la tabla */
+    const char *ruta;  /* en el servidor de práctica */
+    long limite_ms;    /* 0: sin límite */
+    int error;         /* lo que trajo la callback */
+    programa_t *prog;
+} intento_t;
+
+/* Una línea de la tabla: qué se intentó, qué código salió y qué significa. El nombre y la
+ * explicación en español los da el cliente HTTP, que conoce sus códigos (HTTP_E_…) y los de
+ * libuv (para estos, los mismos que uv_err_name y error_texto). */
 static void informar(const char *operacion, int codigo)
 {
     if (codigo < 0)
-        printf("  %-30s → %4d %-13s (%s)\n", operacion, codigo, uv_err_name(codigo),
-               error_texto(codigo));
+        printf("  %-35s → %6d %-14s (%s)\n", operacion, codigo, http_error_nombre(codigo),
+               http_error_texto(codigo));
     else
-        printf("  %-30s → %4d (éxito)\n", operacion, codigo);
+        printf("  %-35s → %6d (éxito)\n", operacion, codigo);
 }
 
-/* Callbacks de operaciones que fallan al llamarlas: libuv no las llamará jamás. */
-static void conexion_imposible(uv_stream_t *servidor, int estado)
+/* Callbacks de operaciones que fallan al llamarlas: no se llamarán jamás. */
+static void vencimiento_imposible(uv_timer_t *t)
 {
-    (void)servidor;
-    printf("¡conexión imposible! (%d)\n", estado);
+    (void)t;
+    printf("¡vencimiento imposible!\n");
 }
 
-static void reserva_imposible(uv_handle_t *h, size_t sugerido, uv_buf_t *buf)
+static void respuesta_imposible(http_peticion_t *p, const http_respuesta_t *r, void *usuario)
 {
-    (void)h;
-    (void)sugerido;
-    (void)buf;
-    printf("¡reserva imposible!\n");
+    (void)p;
+    (void)r;
+    (void)usuario;
+    printf("¡respuesta imposible!\n");
 }
 
-static void lectura_imposible(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usuario)
 {
-    (void)s;
-    (void)buf;
-    printf("¡lectura imposible! (%zd)\n", n);
+    intento_t *i = usuario;
+    (void)p;
+    i->prog->callbacks++;
+    i->error = r->error; /* se guarda: las tres llegan en un orden que no controlamos */
+    if (--i->prog->pendientes == 0)
+        http_cliente_cerrar(i->prog->cliente, NULL, NULL);
 }
 
-static void al_abrir(uv_fs_t *req)
+static int fallos_sincronos(uv_loop_t *bucle, http_cliente_t *cliente)
 {
-    demo_t *d = req->data;
-    d->callbacks++;
-    /* En uv_fs_* el resultado (descriptor o error) está en req->result. */
-    d->error_abrir = (int)req->result;
-    uv_fs_req_cleanup(req);
-}
-
-static void al_conectar(uv_connect_t *req, int estado)
-{
-    demo_t *d = req->data;
-    d->callbacks++;
-    d->error_conectar = estado;
-    /* La petición falló, pero el handle sigue abierto: hay que cerrarlo igual. */
-    uv_close((uv_handle_t *)&d->cliente, NULL);
-    uv_close((uv_handle_t *)&d->ocupante, NULL);
-}
-
-/* Puerto real de un handle enlazado con puerto 0, o un error negativo. */
-static int puerto_de(uv_tcp_t *tcp)
-{
-    struct sockaddr_storage dir;
-    int largo = sizeof dir;
-    int r = uv_tcp_getsockname(tcp, (struct sockaddr *)&dir, &largo);
-    if (r < 0)
-        return r;
-    return ntohs(((struct sockaddr_in *)&dir)->sin_port);
-}
-
-static void fallos_sincronos(demo_t *d)
-{
-    struct sockaddr_in dir;
+    uv_loop_t otro;
+    uv_timer_t t, suelto;
     int r;
 
     printf("Fallos síncronos (la llamada devuelve el error; no habrá callback):\n");
-    informar("uv_ip4_addr(\"999.0.0.1\")", uv_ip4_addr("999.0.0.1", 80, &dir));
+    /* Sin comprobar a propósito: en Unix no pueden fallar (lección 2, sección 3). */
+    uv_timer_init(bucle, &t);
+    informar("uv_timer_start(sin callback)", uv_timer_start(&t, NULL, 100, 0));
+    informar("uv_timer_again(nunca arrancado)", uv_timer_again(&t));
+    uv_close((uv_handle_t *)&t, NULL);
 
-    /* Leer de un socket que no está conectado: ENOTCONN, y las callbacks no se llaman. */
-    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
-    uv_tcp_init(d->bucle, &d->suelto);
-    informar("uv_read_start(sin conectar)",
-             uv_read_start((uv_stream_t *)&d->suelto, reserva_imposible, lectura_imposible));
-    uv_close((uv_handle_t *)&d->suelto, NULL);
+    informar("http_pedir(\"ftp://127.0.0.1/\")",
+             http_pedir(cliente, "ftp://127.0.0.1/", NULL, respuesta_imposible, NULL, NULL));
 
-    /* Dos servidores en el mismo puerto: el bind del segundo «funciona» (libuv lo aplaza)
-     * y el error aparece en uv_listen(). Hay que comprobar el resultado de ambas. */
-    uv_ip4_addr("127.0.0.1", 0, &dir);
-    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
-    uv_tcp_init(d->bucle, &d->servidor);
-    uv_tcp_init(d->bucle, &d->intruso);
-    uv_tcp_bind(&d->servidor, (const struct sockaddr *)&dir, 0);
-    r = uv_listen((uv_stream_t *)&d->servidor, 8, conexion_imposible);
+    /* Un bucle con un handle abierto no se puede cerrar: EBUSY, y el bucle sigue válido. */
+    r = uv_loop_init(&otro);
     if (r < 0)
-        informar("uv_listen(servidor)", r);
-    uv_ip4_addr("127.0.0.1", puerto_de(&d->servidor), &dir);
-    informar("uv_tcp_bind(puerto ocupado)", uv_tcp_bind(&d->intruso,
-                                                        (const struct sockaddr *)&dir, 0));
-    informar("uv_listen(puerto ocupado)",
-             uv_listen((uv_stream_t *)&d->intruso, 8, conexion_imposible));
-    uv_close((uv_handle_t *)&d->intruso, NULL);
-    uv_close((uv_handle_t *)&d->servidor, NULL);
-}
-
-static void fallos_asincronos(demo_t *d)
-{
-    struct sockaddr_in dir;
-    int r;
-
-    /* La llamada arranca bien (devuelve 0) y el fallo llegará en la callback. */
-    d->abrir.data = d;
-    r = uv_fs_open(d->bucle, &d->abrir, "no-existe.txt", O_RDONLY, 0, al_abrir);
-    if (r < 0)
-        informar("uv_fs_open (al llamar)", r);
-
-    /* Un socket enlazado que no escucha: el núcleo rechaza quien conecte (ECONNREFUSED).
-     * Así el puerto está cerrado con seguridad mientras dura el ejemplo. */
-    uv_ip4_addr("127.0.0.1", 0, &dir); /* dirección literal válida: no falla */
-    uv_tcp_init(d->bucle, &d->ocupante); /* sin familia: no falla */
-    r = uv_tcp_bind(&d->ocupante, (const struct sockaddr *)&dir, 0);
-    if (r < 0)
-        informar("uv_tcp_bind(ocupante)", r); /* y connect irá al puerto 0: fallará igual */
-    uv_ip4_addr("127.0.0.1", puerto_de(&d->ocupante), &dir);
-
-    /* Sin comprobar a propósito: aquí no pueden fallar (lección 2, sección 3). */
-    uv_tcp_init(d->bucle, &d->cliente);
-    d->conexion.data = d;
-    r = uv_tcp_connect(&d->conexion, &d->cliente, (const struct sockaddr *)&dir, al_conectar);
-    if (r < 0) {
-        informar("uv_tcp_connect (al llamar)", r);
-        uv_close((uv_handle_t *)&d->cliente, NULL);
-        uv_close((uv_handle_t *)&d->ocupante, NULL);
-    }
+        return r;
+    uv_timer_init(&otro, &suelto);
+    (void)uv_timer_start(&suelto, vencimiento_imposible, 60000, 0); /* tiene callback: no falla */
+    r = uv_loop_close(&otro);
+    informar("uv_loop_close(con un handle)", r);
+    uv_close((uv_handle_t *)&suelto, NULL);
+    if (bucle_terminar(&otro) != 0) /* la vuelta que entrega el cierre, y ahora sí: 0 */
+        return UV_EBUSY;
+    return r;
 }
 
 int main(void)
 {
     uv_loop_t bucle;
-    demo_t d = {0};
-    int r;
+    programa_t prog = {0};
+    int codigo_ebusy, r;
+    intento_t intentos[] = {
+        {.que = "http_pedir(/cortar/100)", .ruta = "/cortar/100"},
+        {.que = "http_pedir(/delay/2, 300 ms)", .ruta = "/delay/2", .limite_ms = 300},
+        {.que = "http_pedir(/status/404, con estado)", .ruta = "/status/404"},
+    };
+    const size_t n = sizeof intentos / sizeof intentos[0];
 
     if (uv_loop_init(&bucle) < 0)
         return 1;
-    d.bucle = &bucle;
+    r = http_cliente_nuevo(&bucle, 0, &prog.cliente);
+    if (r < 0) {
+        fprintf(stderr, "no pude crear el cliente HTTP: %s\n", error_texto(r));
+        bucle_terminar(&bucle);
+        return 1;
+    }
 
-    fallos_sincronos(&d);
-    fallos_asincronos(&d);
+    codigo_ebusy = fallos_sincronos(&bucle, prog.cliente);
+
+    /* Cada petición arranca bien (devuelve 0) y su fallo llegará en la callback. */
+    for (size_t k = 0; k < n; k++) {
+        char url[256];
+        http_opciones_t op = {0};
+        op.tiempo_limite_ms = intentos[k].limite_ms;
+        op.error_si_estado = 1; /* un estado >= 400 es un error */
+        intentos[k].prog = &prog;
+        snprintf(url, sizeof url, "%s%s", practica_url(), intentos[k].ruta);
+        r = http_pedir(prog.cliente, url, &op, al_terminar, &intentos[k], NULL);
+        if (r < 0)
+            informar("http_pedir (al llamar)", r);
+        else
+            prog.pendientes++;
+    }
+    if (prog.pendientes == 0) /* ninguna arrancó: no llegará ninguna callback */
+        http_cliente_cerrar(prog.cliente, NULL, NULL);
 
     r = bucle_terminar(&bucle);
     printf("Fallos asíncronos (la llamada devuelve 0; el error llega en la callback):\n");
-    informar("uv_fs_open(\"no-existe.txt\")", d.error_abrir);
-    informar("uv_tcp_connect(puerto cerrado)", d.error_conectar);
+    for (size_t k = 0; k < n; k++)
+        informar(intentos[k].que, intentos[k].error);
     printf("Callbacks recibidas: %d (solo las de las operaciones que arrancaron)\n",
-           d.callbacks);
+           prog.callbacks);
     printf("El mismo código, con las funciones de libuv y con la del curso:\n");
-    printf("  uv_err_name → %s\n", uv_err_name(d.error_conectar));
-    printf("  uv_strerror → %s\n", uv_strerror(d.error_conectar));
-    printf("  error_texto → %s\n", error_texto(d.error_conectar));
+    printf("  uv_err_name → %s\n", uv_err_name(codigo_ebusy));
+    printf("  uv_strerror → %s\n", uv_strerror(codigo_ebusy));
+    printf("  error_texto → %s\n", error_texto(codigo_ebusy));
     return r == 0 ? 0 : 1;
 }
