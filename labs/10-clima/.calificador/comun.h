@@ -42,7 +42,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MAX_CIUDADES 4
+#define MAX_CIUDADES 5
 #define MAX_PROV     8
 #define TOL_T        0.06 /* una temperatura con un decimal: redondeos de un lado u otro */
 #define TOL_MEDIA    0.11 /* la media: con un decimal, y holgura para el orden de las sumas */
@@ -98,6 +98,10 @@ typedef struct {
 
 /* Lo que tiene que dar el proveedor k para la ciudad c (ver prov_t.espera). */
 espera_t espera(const esc_t *e, int c, int k);
+
+/* Una «ciudad» con todos los signos ASCII que no son A-Z a-z 0-9 - . _ ~ (cada uno va como
+ * %XX en la URL: también los que encodeURIComponent o quote() dejan en crudo) y una Ñ. */
+#define CIUDAD_SIGNOS "Villa !\"#$%&'()*+,/:;<=>?@[\\]^`{|} Ñ"
 
 /* Dos ciudades de un solo nombre (cal_esperar_lineas las reconoce por la primera palabra). */
 extern const char *const dos_ciudades[2];
