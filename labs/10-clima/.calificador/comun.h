@@ -78,6 +78,11 @@ typedef struct {
                           otra décima: el promedio se juzga a ±0,05 */
     int sin_f;         /* sin -f: el archivo de proveedores va junto al programa (el de omisión), y
                           la carpeta actual es otra */
+    int forma_estricta; /* salida_basica: la forma exacta de cada línea (un decimal, « °C», la
+                           cola del PROMEDIO) y nada más en stdout. Las demás juzgan lo que dicen
+                           las líneas de las ciudades (números, motivos, orden, la cuenta n de
+                           m) y pasan por alto las que no empiezan por una ciudad: un fallo de
+                           forma cuesta una verificación, no todas */
     /* Lo demás lo rellena preparar(). */
     char sal[16];
     int puerto_cerrado;
@@ -132,8 +137,13 @@ int lanzar(esc_t *e, const char *const *opciones, int valgrind, double limite_s)
 /* Termina el programa (como mucho max_ms) y comprueba su código. 1 o 0 (anotado). */
 int fin_con(esc_t *e, int max_ms, int codigo);
 
-/* Compara la salida, línea a línea, con lo que tiene que decir. 1 o 0 (anotado). */
+/* Compara la salida, línea a línea, con lo que tiene que decir (la forma, solo con
+ * forma_estricta). 1 o 0 (anotado). */
 int salida_correcta(const esc_t *e);
+
+/* ¿Hay en stdout alguna línea que empiece por una ciudad del escenario (un resultado)? Las
+ * demás (una de depuración olvidada) son un fallo de forma: lo juzga salida_basica. */
+int hay_linea_de_ciudad(const esc_t *e);
 
 /* Cada (ciudad, proveedor BIEN) tiene en alguna línea de la salida el número que sirvió el
  * servidor, sin mirar el orden ni el promedio. 1 o 0 (anotado). */

@@ -26,7 +26,12 @@ CAL_PRUEBA(salida_basica, 30)
         {"openweather", "openweather", mas_a, "main.temp", "C", BIEN},
         {"weatherapi", "weatherapi", mas_l, "current.temp_c", "C", BIEN},
         {"openmeteo", "openmeteo", NULL, "current_weather.temperature", "C", BIEN}};
-    esc_t e = {.ciudades = ciudades, .nciudades = 4, .provs = provs, .nprovs = 3, .sin_f = 1};
+    esc_t e = {.ciudades = ciudades,
+               .nciudades = 4,
+               .provs = provs,
+               .nprovs = 3,
+               .sin_f = 1,
+               .forma_estricta = 1};
     cal_esperado(
         "sin -f, con el proveedores.json de junto al programa (no el de la carpeta "
         "actual), cuatro ciudades y tres proveedores en °C: por ciudad y en el orden de los "
