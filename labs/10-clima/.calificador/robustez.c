@@ -191,23 +191,24 @@ CAL_PRUEBA(valgrind, 90)
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
         {"caido", "weatherapi", "&estado=500", "current.temp_c", "C", ERROR},
         {"apagado", NULL, NULL, "main.temp", "C", ERROR}};
-    /* Las ciudades, extremas: todos sus bytes van como «%XX» (3 bytes por byte, justo lo que
-     * no cabe si el búfer de la codificación no deja sitio al '\0'), y una de ellas larga. */
-    const char *extremas[2] = {ciudades_extremas[azar(0, N_EXTREMAS - 2)],
-                               ciudades_extremas[N_EXTREMAS - 1]};
+    /* Las ciudades: una extrema y larga, con todos sus bytes ≥ 0x80 y como «%XX» (3 bytes por
+     * byte, justo lo que no cabe si el búfer de la codificación no deja sitio al '\0'), y otra
+     * con signos ASCII, también como «%XX»: quien cuente el búfer solo con los bytes ≥ 0x80 se
+     * queda corto con ella. Sus signos son los que el servidor entiende aunque lleguen en crudo
+     * (sin «&», «+», «#», «%» ni espacios): un fallo de codificación lo cobra acentos, y esta
+     * sigue mirando la memoria. */
+    const char *extremas[2] = {ciudades_extremas[N_EXTREMAS - 1], CIUDAD_SIGNOS_CRUDOS};
     esc_t e = {.ciudades = extremas, .nciudades = 2, .provs = provs, .nprovs = N(provs)};
-    /* Con --json, una ciudad de signos ASCII (también 3 bytes por byte): quien cuente el
-     * búfer solo con los bytes ≥ 0x80 (los de las extremas) se queda corto con ella. */
-    static const char *const lima_y_signos[] = {"Lima", CIUDAD_SIGNOS};
-    esc_t j = {.ciudades = lima_y_signos, .nciudades = 2, .provs = provs_json, .nprovs = 3};
-    cal_esperado("bajo valgrind, dos ciudades cuyos bytes se codifican todos en la URL (Москва, "
-                 "กรุงเทพมหานคร…) con respuestas buenas, JSON roto, un texto, un null, una ruta que "
-                 "no existe, un valor imposible y un estado 503 (cada camino suelta su "
-                 "documento), y aparte con --json: sin errores de memoria ni fugas. Con --json, "
-                 "una ciudad de signos ASCII, que también van todos como %%XX. La memoria "
+    esc_t j = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs_json, .nprovs = 3};
+    cal_esperado("bajo valgrind, una ciudad cuyos bytes se codifican todos en la URL "
+                 "(กรุงเทพมหานคร) y otra con signos ASCII («%s», que también van como %%XX). Con "
+                 "respuestas buenas, JSON roto, un texto, un null, una ruta que no existe, un "
+                 "valor imposible y un estado 503 (cada camino suelta su documento), y aparte "
+                 "con --json: sin errores de memoria ni fugas. La memoria "
                  "se juzga si el programa hizo su trabajo (pidió todo, leyó las respuestas y "
                  "escribió una línea por proveedor); lo que dicen las líneas lo juzgan las demás "
-                 "verificaciones");
+                 "verificaciones",
+                 CIUDAD_SIGNOS_CRUDOS);
     /* Un -t holgado: bajo valgrind todo va más despacio, y esta verificación no mide tiempos. */
     const char *op[] = {"-t", "30000", NULL};
     const char *op_json[] = {"-t", "30000", "--json", NULL};
