@@ -42,7 +42,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MAX_CIUDADES 4
+#define MAX_CIUDADES 5
 #define MAX_PROV     8
 #define TOL_T        0.06 /* una temperatura con un decimal: redondeos de un lado u otro */
 #define TOL_MEDIA    0.11 /* la media: con un decimal, y holgura para el orden de las sumas */
@@ -78,6 +78,11 @@ typedef struct {
                           otra décima: el promedio se juzga a ±0,05 */
     int sin_f;         /* sin -f: el archivo de proveedores va junto al programa (el de omisión), y
                           la carpeta actual es otra */
+    int forma_estricta; /* salida_basica: la forma exacta de cada línea (un decimal, « °C», la
+                           cola del PROMEDIO) y nada más en stdout. Las demás juzgan lo que dicen
+                           las líneas de las ciudades (números, motivos, orden, la cuenta n de
+                           m) y pasan por alto las que no empiezan por una ciudad: un fallo de
+                           forma cuesta una verificación, no todas */
     /* Lo demás lo rellena preparar(). */
     char sal[16];
     int puerto_cerrado;
@@ -98,6 +103,14 @@ typedef struct {
 
 /* Lo que tiene que dar el proveedor k para la ciudad c (ver prov_t.espera). */
 espera_t espera(const esc_t *e, int c, int k);
+
+/* Una «ciudad» con todos los signos ASCII que no son A-Z a-z 0-9 - . _ ~ (cada uno va como
+ * %XX en la URL: también los que encodeURIComponent o quote() dejan en crudo) y una Ñ. */
+#define CIUDAD_SIGNOS "Villa !\"#$%&'()*+,/:;<=>?@[\\]^`{|} Ñ"
+
+/* Signos ASCII que van como %XX pero que el servidor entiende aunque lleguen en crudo (sin
+ * «&», «+», «#», «%» ni espacios): para valgrind, que mira la memoria y no la codificación. */
+#define CIUDAD_SIGNOS_CRUDOS "Saint-Louis,(l'Est)!*;:@$"
 
 /* Dos ciudades de un solo nombre (cal_esperar_lineas las reconoce por la primera palabra). */
 extern const char *const dos_ciudades[2];
@@ -128,8 +141,13 @@ int lanzar(esc_t *e, const char *const *opciones, int valgrind, double limite_s)
 /* Termina el programa (como mucho max_ms) y comprueba su código. 1 o 0 (anotado). */
 int fin_con(esc_t *e, int max_ms, int codigo);
 
-/* Compara la salida, línea a línea, con lo que tiene que decir. 1 o 0 (anotado). */
+/* Compara la salida, línea a línea, con lo que tiene que decir (la forma, solo con
+ * forma_estricta). 1 o 0 (anotado). */
 int salida_correcta(const esc_t *e);
+
+/* ¿Hay en stdout alguna línea que empiece por una ciudad del escenario (un resultado)? Las
+ * demás (una de depuración olvidada) son un fallo de forma: lo juzga salida_basica. */
+int hay_linea_de_ciudad(const esc_t *e);
 
 /* Cada (ciudad, proveedor BIEN) tiene en alguna línea de la salida el número que sirvió el
  * servidor, sin mirar el orden ni el promedio. 1 o 0 (anotado). */

@@ -140,10 +140,13 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     static const char *const otras[] = {"grados", "celsius", "kelvins", "ºC"};
     static const char *const casi[] = {"Kelvin", "K2", "Celsius", "Fahrenheit", "CC"};
     static const char *const minusculas[] = {"c", "k", "f"};
+    /* Y dos buenas pegadas («CK»): quien busque la unidad dentro de "CKF" (strstr) la acepta. */
+    static const char *const pegadas[] = {"CK", "KF", "CKF"};
+    const char *unidad4 = pegadas[azar(0, N(pegadas) - 1)];
     const char *unidad = otras[azar(0, N(otras) - 1)];
     const char *unidad2 = casi[azar(0, N(casi) - 1)];
     const char *unidad3 = minusculas[azar(0, N(minusculas) - 1)];
-    char mala_unidad[400], mala_unidad2[400], mala_unidad3[400];
+    char mala_unidad[400], mala_unidad2[400], mala_unidad3[400], mala_unidad4[400];
     static const char plantilla_unidad[] =
         "{\"proveedores\": [\n"
         "  {\"nombre\": \"uno\", \"url\": \"/clima/openmeteo?ciudad={ciudad}\",\n"
@@ -151,6 +154,7 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     snprintf(mala_unidad, sizeof mala_unidad, plantilla_unidad, unidad);
     snprintf(mala_unidad2, sizeof mala_unidad2, plantilla_unidad, unidad2);
     snprintf(mala_unidad3, sizeof mala_unidad3, plantilla_unidad, unidad3);
+    snprintf(mala_unidad4, sizeof mala_unidad4, plantilla_unidad, unidad4);
     /* Una url que empieza casi como una buena (quien mire solo «http» la acepta), un nombre
      * con espacios y una lista vacía: las demás reglas del archivo. */
     static const char *const casi_url[] = {"http:/127.0.0.1/clima", "httpx://127.0.0.1/clima",
@@ -197,7 +201,8 @@ CAL_PRUEBA(proveedores_invalidos, 30)
                       "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"C\"},\n"
                       "  {\"nombre\": \"dos\", \"url\": \"clima/weatherapi?ciudad={ciudad}\",\n"
                       "   \"ruta\": \"current.temp_c\", \"unidad\": \"C\"}\n]}\n";
-    char a[700], b[700], c[700], d[700], f[700], g[700], h[700], k[700], m[700], ot[700];
+    char a[700], b[700], c[700], d[700], f[700], g[700], h[700], k[700], m[700], ot[700],
+        u4[700];
     char vacios[4][700];
     for (int i = 0; i < 4; i++) {
         char nombre[32];
@@ -214,6 +219,7 @@ CAL_PRUEBA(proveedores_invalidos, 30)
         escribir(carpeta, "unidad2.json", mala_unidad2, f, sizeof f) < 0 ||
         escribir(carpeta, "url.json", url, d, sizeof d) < 0 ||
         escribir(carpeta, "unidad3.json", mala_unidad3, g, sizeof g) < 0 ||
+        escribir(carpeta, "unidad4.json", mala_unidad4, u4, sizeof u4) < 0 ||
         escribir(carpeta, "url2.json", mala_url2, h, sizeof h) < 0 ||
         escribir(carpeta, "nombre.json", nombre_espacios, k, sizeof k) < 0 ||
         escribir(carpeta, "vacia.json", vacia, m, sizeof m) < 0 ||
@@ -228,7 +234,7 @@ CAL_PRUEBA(proveedores_invalidos, 30)
      * entrega). */
     json_decref(json_loads(sintaxis, 0, &je));
     char donde[64], col[64], cita_unidad[64], cita_unidad2[64], que_falta[96], que_unidad[96],
-        que_unidad2[96], que_unidad3[96], que_url2[128], que_nombre[96];
+        que_unidad2[96], que_unidad3[96], que_unidad4[128], que_url2[128], que_nombre[96];
     snprintf(donde, sizeof donde, "línea %d", je.line);
     snprintf(col, sizeof col, "columna %d", je.column);
     snprintf(cita_unidad, sizeof cita_unidad, "%s", unidad);
@@ -239,6 +245,8 @@ CAL_PRUEBA(proveedores_invalidos, 30)
              unidad2);
     snprintf(que_unidad3, sizeof que_unidad3,
              "con la unidad «%s» (en minúscula no vale: C, K o F, en mayúscula)", unidad3);
+    snprintf(que_unidad4, sizeof que_unidad4,
+             "con la unidad «%s» (una sola letra: C, K o F, no varias pegadas)", unidad4);
     snprintf(que_url2, sizeof que_url2, "con la url «%s?…» (no empieza por http://, https:// ni /)",
              url2);
     snprintf(que_nombre, sizeof que_nombre, "con el nombre «%s» (sin espacios)", nombre_malo);
@@ -258,6 +266,7 @@ CAL_PRUEBA(proveedores_invalidos, 30)
                  {f, {cita_unidad2, NULL}, que_unidad2},
                  {d, {"clima/weatherapi", NULL}, "con la url «clima/weatherapi?…» (sin / delante)"},
                  {g, {unidad3, NULL}, que_unidad3},
+                 {u4, {unidad4, NULL}, que_unidad4},
                  {h, {url2, NULL}, que_url2},
                  {k, {nombre_malo, NULL}, que_nombre},
                  {m, {NULL}, "con «proveedores»: [] (una lista vacía)"},

@@ -58,18 +58,26 @@ CAL_PRUEBA(tipos_estrictos, 30)
     /* Un entero de JSON (sin punto, al azar) también es un número. */
     char entero[32];
     snprintf(entero, sizeof entero, "&valor=%d", azar(-20, 35));
+    /* Y una ruta con un trozo que no es un número donde hay una lista: no existe (quien lo
+     * convierta con atoi, sin mirar que sean cifras, lee el elemento 0). */
+    static const char *const no_indices[] = {"primero", "x", "0x", "uno"};
+    char ruta_mala[96];
+    snprintf(ruta_mala, sizeof ruta_mala, "properties.periods.%s.temperature",
+             no_indices[azar(0, N(no_indices) - 1)]);
     const prov_t provs[] = {
         {"texto", "openweather", "&fallo=texto", "main.temp", "C", ERROR},
         {"nulo", "weatherapi", "&fallo=nulo", "current.temp_c", "C", ERROR},
         {"falta", "weathergov", "&fallo=falta", "properties.periods.0.temperature", "F", ERROR},
         {"d", "openmeteo", entero, "current_weather.temperature", "C", BIEN},
-        {"e", "weatherapi", NULL, "current.temp_c", "C", BIEN}};
-    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 5};
+        {"e", "weatherapi", NULL, "current.temp_c", "C", BIEN},
+        {"indice", "weathergov", NULL, ruta_mala, "F", ERROR}};
+    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 6};
     cal_esperado("tres proveedores dan la temperatura como texto (\"21.5\"), como null y sin "
-                 "el campo: los tres son ERROR (ni se adivina ni se cuenta como 0); otro la da "
-                 "como un entero de JSON (%s): es un número; el promedio es el de esos dos "
-                 "(2 de 5)",
-                 entero + 7);
+                 "el campo, y otro tiene la ruta «%s» (en una lista, un trozo que no es un "
+                 "número no existe). Los cuatro son ERROR: ni se adivina ni se cuenta como 0. "
+                 "Otro la da como un entero de JSON (%s): es un número; el promedio es el de "
+                 "esos dos (2 de 6)",
+                 ruta_mala, entero + 7);
     int ok = escenario(&e, NULL, 0, 8000);
     if (ok)
         cal_obtenido("texto, null y ruta ausente son errores; el promedio cuadra");

@@ -11,12 +11,14 @@
 
 CAL_PRUEBA(salida_basica, 30)
 {
-    /* Cuatro ciudades. La primera tarda a (en un proveedor) y otra, la k-ésima (la segunda o
-     * la tercera, al azar), tarda L mucho más (en otro); las demás, al momento. Las que van
+    /* Cuatro ciudades. La primera tarda a (en un proveedor) y otra, la k-ésima (la tercera o
+     * la cuarta, al azar), tarda L mucho más (en otro); las demás, al momento. Las que van
      * antes de k tienen que salir en cuanto están completas, antes de que acabe la lenta; las
-     * de después, que acaban antes, esperan su turno. */
+     * de después, que acaban antes, esperan su turno. Entre la primera y la lenta hay al
+     * menos una ciudad que acaba al momento: espera a la primera y, cuando la primera sale,
+     * sale ella también (no en su propia callback, que ya pasó, ni al final de todo). */
     static const char *const ciudades[] = {"Lima", "Oslo", "Roma", "Quito"};
-    int k = azar(1, 2), a_ms = azar(300, 600), l_ms = azar(1500, 2000);
+    int k = azar(2, 3), a_ms = azar(300, 600), l_ms = azar(1500, 2000);
     char mas_a[96], mas_l[96];
     con_retraso(mas_a, sizeof mas_a, a_ms, ciudades[0]);
     con_retraso(mas_l, sizeof mas_l, l_ms, ciudades[k]);
@@ -24,7 +26,12 @@ CAL_PRUEBA(salida_basica, 30)
         {"openweather", "openweather", mas_a, "main.temp", "C", BIEN},
         {"weatherapi", "weatherapi", mas_l, "current.temp_c", "C", BIEN},
         {"openmeteo", "openmeteo", NULL, "current_weather.temperature", "C", BIEN}};
-    esc_t e = {.ciudades = ciudades, .nciudades = 4, .provs = provs, .nprovs = 3, .sin_f = 1};
+    esc_t e = {.ciudades = ciudades,
+               .nciudades = 4,
+               .provs = provs,
+               .nprovs = 3,
+               .sin_f = 1,
+               .forma_estricta = 1};
     cal_esperado(
         "sin -f, con el proveedores.json de junto al programa (no el de la carpeta "
         "actual), cuatro ciudades y tres proveedores en °C: por ciudad y en el orden de los "
@@ -55,10 +62,11 @@ CAL_PRUEBA(salida_basica, 30)
     /* Margen: la lenta acaba ~1 s después de que la anterior está completa; 250 ms cubren
      * que el calificador mira la salida cada pocos ms en una máquina cargada. */
     if (!vista || visto_ms + 250 > fin_lenta) {
-        cal_obtenido("«%s» (completa a los %.1f s) no salió hasta que terminó «%s» (a los %.1f "
-                     "s): cada ciudad sale en cuanto ella y las anteriores están completas, no "
-                     "todas al final",
-                     ciudades[k - 1], a_ms / 1000.0, ciudades[k],
+        cal_obtenido("«%s» (completa a los %.1f s, cuando salió «%s») no salió hasta que "
+                     "terminó «%s» (a los %.1f s): cada ciudad sale en cuanto ella y las "
+                     "anteriores están completas, no todas al final (mira también las que "
+                     "esperaban a la anterior)",
+                     ciudades[k - 1], a_ms / 1000.0, ciudades[0], ciudades[k],
                      (double)(fin_lenta - cal_lanzado_ms(e.p)) / 1000.0);
         CAL_FIN(0);
     }
@@ -92,20 +100,24 @@ CAL_PRUEBA(unidades, 30)
 CAL_PRUEBA(acentos, 30)
 {
     /* Y una cuarta con un signo que en una consulta significa otra cosa («&» corta el
-     * parámetro) o que no es A-Z a-z 0-9 - . _ ~ («'», «(», «,»): también va como %XX. La
-     * url de «b» lleva dos {ciudad}: se sustituyen los dos. */
+     * parámetro) o que no es A-Z a-z 0-9 - . _ ~ («'», «(», «,»): también va como %XX. Y
+     * una quinta con todos los signos ASCII que no son A-Z a-z 0-9 - . _ ~ (la clase entera,
+     * no uno al azar: quien deje en crudo los de encodeURIComponent, «! ' ( ) *», o la «/» de
+     * quote() de Python, no pasa por suerte). La url de «b» lleva dos {ciudad}: se
+     * sustituyen los dos. */
     static const char *const signos[] = {"Trinidad & Tobago", "L'Hospitalet",
                                          "Saint-Louis (Senegal)", "Washington, D.C."};
     const char *const ciudades[] = {"San José", "Bogotá", "Nueva York",
-                                    signos[azar(0, N(signos) - 1)]};
+                                    signos[azar(0, N(signos) - 1)], CIUDAD_SIGNOS};
     static const prov_t provs[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
         {"b", "weatherapi", "&eco={ciudad}", "current.temp_c", "C", BIEN}};
-    esc_t e = {.ciudades = ciudades, .nciudades = 4, .provs = provs, .nprovs = 2};
-    cal_esperado("«San José», «Bogotá», «Nueva York» y «%s»: el servidor recibe cada nombre "
-                 "bien codificado (%%20, %%C3%%A9, %%26…), en cada {ciudad} de la url, y la "
-                 "salida los escribe tal cual, con sus temperaturas",
-                 ciudades[3]);
+    esc_t e = {.ciudades = ciudades, .nciudades = 5, .provs = provs, .nprovs = 2};
+    cal_esperado("«San José», «Bogotá», «Nueva York», «%s» y «%s» (todos los signos ASCII): el "
+                 "servidor recibe cada nombre bien codificado (%%20, %%C3%%A9, %%26, %%2F, "
+                 "%%21…), en cada {ciudad} de la url, y la salida los escribe tal cual, con sus "
+                 "temperaturas",
+                 ciudades[3], ciudades[4]);
     int ok = escenario(&e, NULL, 0, 8000);
     if (ok)
         cal_obtenido("los nombres llegan enteros al servidor y salen bien");
