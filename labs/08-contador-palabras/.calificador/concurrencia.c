@@ -176,7 +176,7 @@ CAL_PRUEBA(espera, 20)
         CAL_FIN(0);
     }
     /* La espera es de un archivo ya cerrado: «-j 1 -e 1000» con una FIFO que el calificador
-     * llena y cierra. Desde que el programa ve el fin hasta su línea pasa 1 s; a los 300 ms
+     * llena y cierra. Desde que el programa ve el fin hasta su línea pasa 1 s; a los 500 ms
      * del fin ya no puede tenerla abierta (se mira en /proc). Quien espera antes de cerrar la
      * tiene abierta todo ese segundo. Quien no espera (la línea sale antes) no se juzga aquí:
      * eso ya lo vieron las dos pasadas de arriba. */
@@ -193,10 +193,9 @@ CAL_PRUEBA(espera, 20)
     fifo_dar(&f, "cerrada antes de esperar\n", 1);
     fifo_cerrar(p, &f, 3000);
     uint64_t eof = cal_ahora_ms(), abierta_ms = 0;
-    while (!cal_termino(p) && lineas_de_cuenta(cal_salida(p)) == 0 &&
-           cal_ahora_ms() < eof + 3000) {
+    while (!cal_termino(p) && lineas_de_cuenta(cal_salida(p)) == 0 && cal_ahora_ms() < eof + 3000) {
         uint64_t ahora = cal_ahora_ms();
-        if (ahora >= eof + 300 && cal_abiertos(p, f.ruta) > 0)
+        if (ahora >= eof + 500 && cal_abiertos(p, f.ruta) > 0)
             abierta_ms = ahora - eof;
         dormir(10);
     }
@@ -245,8 +244,9 @@ CAL_PRUEBA(progreso, 20)
     if (r == 0)
         r = fifo(dir, "lenta", &e[1]);
     /* Y una carpeta con un archivo regular de 13 bytes, una subcarpeta vacía y un enlace
-     * simbólico: <totales> suma solo el st_size de los archivos regulares de la lista, no el
-     * de las carpetas ni el de los enlaces (los dos tienen tamaño). */
+     * simbólico a ella: <totales> suma solo el st_size de los archivos regulares de la lista,
+     * no el de las carpetas ni el de los enlaces (los dos tienen tamaño). El enlace apunta a
+     * la carpeta vacía: quien lo siga (eso es de «carpetas») no encuentra ningún archivo más. */
     char docs[600], vacia[700], enlace[700];
     snprintf(docs, sizeof docs, "%s/docs", dir);
     snprintf(vacia, sizeof vacia, "%s/vacia", docs);
@@ -258,7 +258,7 @@ CAL_PRUEBA(progreso, 20)
     if (r == 0)
         r = escribir_texto(docs, "dentro.txt", "uno dos tres\n", &e[2]);
     if (r == 0)
-        r = cal_crear_enlace("dentro.txt", enlace);
+        r = cal_crear_enlace("vacia", enlace);
     if (r < 0)
         CAL_FIN(fallo_preparar(r));
     const unsigned long long total = 100000 + 13;

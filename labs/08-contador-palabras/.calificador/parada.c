@@ -151,8 +151,7 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
  * _exit, y valgrind también lo ve. Las fugas son de «valgrind». 1, o 0 con el motivo. */
 static int sigint_cerrado(const esperado_t *e, const char *dir, char *motivo, size_t tam)
 {
-    const char *args[] = {"-p",      "-j",      "1",       "-e", "1000",
-                          e[0].ruta, e[1].ruta, e[2].ruta, NULL};
+    const char *args[] = {"-p", "-j", "1", "-e", "1000", e[0].ruta, e[1].ruta, e[2].ruta, NULL};
     cal_proceso_t *p = contador(args, dir, 40, 1);
     if (p == NULL) {
         snprintf(motivo, tam, "no se pudo lanzar el programa bajo valgrind");
@@ -173,8 +172,7 @@ static int sigint_cerrado(const esperado_t *e, const char *dir, char *motivo, si
         snprintf(motivo, tam,
                  "bajo valgrind, con -p, tras SIGINT: %s (se esperaba 130; Ctrl+C también "
                  "detiene el progreso, si no el bucle sigue vivo)",
-                 esperar_fin(p, 0) ? cal_describir_fin(p, fin, sizeof fin)
-                                   : "no terminó en 15 s");
+                 esperar_fin(p, 0) ? cal_describir_fin(p, fin, sizeof fin) : "no terminó en 15 s");
         cal_nota_salida(p, 6);
         return 0;
     }
