@@ -175,37 +175,39 @@ CAL_PRUEBA(espera, 20)
         cal_nota_salida(p, 8);
         CAL_FIN(0);
     }
-    /* La espera es de un archivo ya cerrado: «-j 1 -e 1000» con una FIFO que el calificador
-     * llena y cierra. Desde que el programa ve el fin hasta su línea pasa 1 s; a los 500 ms
-     * del fin ya no puede tenerla abierta (se mira en /proc). Quien espera antes de cerrar la
-     * tiene abierta todo ese segundo. Quien no espera (la línea sale antes) no se juzga aquí:
-     * eso ya lo vieron las dos pasadas de arriba. */
+    /* La espera es de un archivo ya cerrado: «-j 1 -e 1000» con un archivo regular pequeño.
+     * Leerlo lleva milisegundos; después, 1 s de espera hasta su línea. Se mira en /proc a
+     * menudo: si se le ve abierto, 500 ms después ya no puede estarlo (antes de la línea).
+     * Quien espera antes de cerrar lo tiene abierto todo ese segundo. Si nunca se le ve
+     * abierto (se cerró entre dos miradas), bien. Con un archivo regular y no con una FIFO:
+     * quien no lee FIFOs ya pierde lo suyo en las demás. Quien no espera (la línea sale
+     * antes) no se juzga aquí: eso lo vieron las dos pasadas de arriba. */
     esperado_t f;
-    int r = fifo(dir, "cerrar_antes", &f);
+    int r = escribir_texto(dir, "cerrar_antes.txt", "cerrado antes de esperar\n", &f);
     if (r < 0)
         CAL_FIN(fallo_preparar(r));
     const char *args3[] = {"-j", "1", "-e", "1000", f.ruta, NULL};
     p = contador(args3, dir, 10, 0);
-    if (p == NULL) {
-        fifo_cerrar(NULL, &f, 0);
+    if (p == NULL)
         CAL_FIN(0);
-    }
-    fifo_dar(&f, "cerrada antes de esperar\n", 1);
-    fifo_cerrar(p, &f, 3000);
-    uint64_t eof = cal_ahora_ms(), abierta_ms = 0;
-    while (!cal_termino(p) && lineas_de_cuenta(cal_salida(p)) == 0 && cal_ahora_ms() < eof + 3000) {
+    uint64_t visto = 0, abierta_ms = 0, hasta = cal_ahora_ms() + 5000;
+    while (!cal_termino(p) && lineas_de_cuenta(cal_salida(p)) == 0 && cal_ahora_ms() < hasta) {
         uint64_t ahora = cal_ahora_ms();
-        if (ahora >= eof + 500 && cal_abiertos(p, f.ruta) > 0)
-            abierta_ms = ahora - eof;
+        if (cal_abiertos(p, f.ruta) > 0) {
+            if (visto == 0)
+                visto = ahora;
+            else if (ahora - visto >= 500)
+                abierta_ms = ahora - visto;
+        }
         dormir(10);
     }
     esperar_fin(p, 4000);
     ok = final_bien(p, 0, &f, 1, motivo, sizeof motivo);
     if (ok && abierta_ms > 0) {
         snprintf(motivo, sizeof motivo,
-                 "con «-j 1 -e 1000» y una FIFO, durante la espera seguía abierta (a los %" PRIu64
-                 " ms del fin de archivo, en /proc): se espera con el archivo ya cerrado "
-                 "(uv_fs_close, y en su callback el temporizador)",
+                 "con «-j 1 -e 1000» y un archivo de una línea, durante la espera seguía abierto "
+                 "(%" PRIu64 " ms después de verlo abierto, en /proc): se espera con el archivo "
+                 "ya cerrado (uv_fs_close, y en su callback el temporizador)",
                  abierta_ms);
         ok = 0;
     }
