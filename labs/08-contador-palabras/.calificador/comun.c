@@ -62,6 +62,7 @@ int escribir(const char *carpeta, const char *nombre, const void *datos, size_t 
     snprintf(e->ruta, sizeof e->ruta, "%s/%s", carpeta, nombre);
     e->palabras = contar_referencia(datos, n);
     e->fd = -1;
+    e->es_fifo = 0;
     /* La carpeta es de la entrega: sin seguir lo que haya dejado con ese nombre. */
     int fd = cal_crear_archivo(e->ruta, 0644);
     if (fd < 0)
@@ -94,6 +95,7 @@ int fifo(const char *carpeta, const char *nombre, esperado_t *e)
 {
     e->palabras = 0;
     e->fd = -1;
+    e->es_fifo = 1;
     int r = cal_fifo(carpeta, nombre, e->ruta, sizeof e->ruta);
     if (r < 0)
         return r;
@@ -342,7 +344,7 @@ int cuentas_bien(const char *out, const esperado_t *e, int n, char *motivo, size
             mal++;
         }
     }
-    int faltan = 0;
+    int faltan = 0, fifos = 0;
     for (int k = 0; k < n; k++)
         if (vistas[k] == 0) {
             if (faltan++ < 3 && mal < 3)
@@ -350,9 +352,16 @@ int cuentas_bien(const char *out, const esperado_t *e, int n, char *motivo, size
                        motivo[0] ? "; " : "", strrchr(e[k].ruta, '/'), e[k].palabras,
                        e[k].palabras == 1 ? "palabra" : "palabras");
             mal++;
+            fifos += e[k].es_fifo;
         }
     if (faltan > 3)
         anadir(motivo, tam, " (faltan %d en total)", faltan);
+    /* Quien no lee FIFOs pierde todas las verificaciones que miden con ellas: que lo sepa. */
+    if (fifos > 0)
+        anadir(motivo, tam,
+               " (%s una FIFO: un archivo dado en la línea de órdenes se lee sea lo que sea, "
+               "con uv_fs_read y desplazamiento -1, y el calificador mide con FIFOs)",
+               fifos == faltan ? (faltan == 1 ? "es" : "son") : "entre las que faltan hay");
     if (mal == 0)
         snprintf(motivo, tam, "las %d cuentas son exactas", n);
     return mal == 0;

@@ -54,6 +54,7 @@ typedef struct {
     char ruta[1200];
     uint64_t palabras;
     int fd; /* FIFO: el extremo de escritura del calificador (-1 si cerrado o no es FIFO) */
+    int es_fifo;
 } esperado_t;
 
 /* Cuándo vio el calificador cada línea de stdout y de stderr del programa. */

@@ -121,7 +121,7 @@ CAL_PRUEBA(espera, 20)
 {
     cal_esperado("con -j 5 -e 400, los 5 archivos se informan a la vez, hacia los 400 ms (no "
                  "uno tras otro: 2 s); con -j 2 -e 400 y 4 archivos, la espera ocupa la plaza: "
-                 "dos tandas, hacia 400 y 800 ms");
+                 "dos tandas, hacia 400 y 800 ms; y se espera con el archivo ya cerrado");
     char dir[512];
     if (carpeta("espera", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -170,10 +170,52 @@ CAL_PRUEBA(espera, 20)
                  segundo, tercero);
         ok = 0;
     }
+    if (!ok) {
+        cal_obtenido("%s", motivo);
+        cal_nota_salida(p, 8);
+        CAL_FIN(0);
+    }
+    /* La espera es de un archivo ya cerrado: «-j 1 -e 1000» con un archivo regular pequeño.
+     * Leerlo lleva milisegundos; después, 1 s de espera hasta su línea. Se mira en /proc a
+     * menudo: si se le ve abierto, 500 ms después ya no puede estarlo (antes de la línea).
+     * Quien espera antes de cerrar lo tiene abierto todo ese segundo. Si nunca se le ve
+     * abierto (se cerró entre dos miradas), bien. Con un archivo regular y no con una FIFO:
+     * quien no lee FIFOs ya pierde lo suyo en las demás. Quien no espera (la línea sale
+     * antes) no se juzga aquí: eso lo vieron las dos pasadas de arriba. */
+    esperado_t f;
+    int r = escribir_texto(dir, "cerrar_antes.txt", "cerrado antes de esperar\n", &f);
+    if (r < 0)
+        CAL_FIN(fallo_preparar(r));
+    const char *args3[] = {"-j", "1", "-e", "1000", f.ruta, NULL};
+    p = contador(args3, dir, 10, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    uint64_t visto = 0, abierta_ms = 0, hasta = cal_ahora_ms() + 5000;
+    while (!cal_termino(p) && lineas_de_cuenta(cal_salida(p)) == 0 && cal_ahora_ms() < hasta) {
+        uint64_t ahora = cal_ahora_ms();
+        if (cal_abiertos(p, f.ruta) > 0) {
+            if (visto == 0)
+                visto = ahora;
+            else if (ahora - visto >= 500)
+                abierta_ms = ahora - visto;
+        }
+        dormir(10);
+    }
+    esperar_fin(p, 4000);
+    ok = final_bien(p, 0, &f, 1, motivo, sizeof motivo);
+    if (ok && abierta_ms > 0) {
+        snprintf(motivo, sizeof motivo,
+                 "con «-j 1 -e 1000» y un archivo de una línea, durante la espera seguía abierto "
+                 "(%" PRIu64 " ms después de verlo abierto, en /proc): se espera con el archivo "
+                 "ya cerrado (uv_fs_close, y en su callback el temporizador)",
+                 abierta_ms);
+        ok = 0;
+    }
     if (ok)
         snprintf(motivo, sizeof motivo,
-                 "-j 5: de %ld a %ld ms; -j 2: la tercera tanda a los %ld ms", primero, ultimo,
-                 tercero);
+                 "-j 5: de %ld a %ld ms; -j 2: la tercera tanda a los %ld ms; la espera, con el "
+                 "archivo ya cerrado",
+                 primero, ultimo, tercero);
     cal_obtenido("%s", motivo);
     if (!ok)
         cal_nota_salida(p, 8);
@@ -186,12 +228,13 @@ CAL_PRUEBA(progreso, 20)
 {
     cal_esperado("con -p, «PROGRESO <leídos> de <totales>» en stderr cada 200 ms también "
                  "mientras una FIFO tarda 1.4 s en recibir más datos (el bucle no se bloquea); "
-                 "<totales> = 100000 (el archivo regular; la FIFO no tiene tamaño) y <leídos> "
+                 "<totales> = 100013 (los dos archivos regulares; la FIFO no tiene tamaño, y la "
+                 "carpeta, su subcarpeta y su enlace no son archivos de la lista) y <leídos> "
                  "nunca más de lo dado");
     char dir[512];
     if (carpeta("progreso", dir, sizeof dir) < 0)
         CAL_FIN(0);
-    esperado_t e[2];
+    esperado_t e[3];
     char *datos = malloc(100000);
     if (datos == NULL)
         CAL_FIN(fallo_preparar(-ENOMEM));
@@ -202,9 +245,26 @@ CAL_PRUEBA(progreso, 20)
     free(datos);
     if (r == 0)
         r = fifo(dir, "lenta", &e[1]);
+    /* Y una carpeta con un archivo regular de 13 bytes, una subcarpeta vacía y un enlace
+     * simbólico a ella: <totales> suma solo el st_size de los archivos regulares de la lista,
+     * no el de las carpetas ni el de los enlaces (los dos tienen tamaño). El enlace apunta a
+     * la carpeta vacía: quien lo siga (eso es de «carpetas») no encuentra ningún archivo más. */
+    char docs[600], vacia[700], enlace[700];
+    snprintf(docs, sizeof docs, "%s/docs", dir);
+    snprintf(vacia, sizeof vacia, "%s/vacia", docs);
+    snprintf(enlace, sizeof enlace, "%s/enlace", docs);
+    if (r == 0)
+        r = cal_crear_carpeta(docs, 0755);
+    if (r == 0)
+        r = cal_crear_carpeta(vacia, 0755);
+    if (r == 0)
+        r = escribir_texto(docs, "dentro.txt", "uno dos tres\n", &e[2]);
+    if (r == 0)
+        r = cal_crear_enlace("vacia", enlace);
     if (r < 0)
         CAL_FIN(fallo_preparar(r));
-    const char *args[] = {"-p", "-j", "2", e[0].ruta, e[1].ruta, NULL};
+    const unsigned long long total = 100000 + 13;
+    const char *args[] = {"-p", "-j", "2", e[0].ruta, e[1].ruta, docs, NULL};
     cal_proceso_t *p = contador(args, dir, 12, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -226,7 +286,7 @@ CAL_PRUEBA(progreso, 20)
     fifo_cerrar(p, &e[1], 3000);
     esperar_fin(p, 4000);
     char motivo[1024];
-    int ok = final_bien(p, 0, e, 2, motivo, sizeof motivo);
+    int ok = final_bien(p, 0, e, 3, motivo, sizeof motivo);
     /* Las líneas PROGRESO entre los 500 ms y el cierre de la FIFO. */
     const char *err = cal_errores(p);
     char l[1024];
@@ -234,26 +294,31 @@ CAL_PRUEBA(progreso, 20)
     /* El hueco se mide también desde el principio de la ventana (500 ms) hasta la primera
      * línea y desde la última hasta el cierre: sin ninguna línea, el hueco es la ventana. */
     uint64_t anterior_t = seg.lanzado + 500, hueco = 0, ultimo = 0;
-    unsigned long long visto_101000 = 0;
+    unsigned long long visto_leido = 0;
     for (int i = 0; linea(err, i, l, sizeof l) && i < seg.n_err; i++) {
         if (strncmp(l, "PROGRESO", 8) != 0)
             continue;
         unsigned long long a, b;
         char resto[8];
-        if (sscanf(l, "PROGRESO %llu de %llu%7s", &a, &b, resto) != 2 || b != 100000) {
+        uint64_t t = seg.visto_err[i];
+        int leidas = sscanf(l, "PROGRESO %llu de %llu%7s", &a, &b, resto);
+        /* Mientras se hace la lista (lo primero, antes de los 500 ms) el total aún crece. */
+        if (leidas == 2 && b < total && t < seg.lanzado + 500)
+            continue;
+        if (leidas != 2 || b != total) {
             if (mal_formato++ == 0)
-                cal_nota("Línea con otro formato o otro total: «%.120s»", l);
+                cal_nota("Línea con otro formato o otro total (se esperaba «de %llu»): «%.120s»",
+                         total, l);
             continue;
         }
-        uint64_t t = seg.visto_err[i];
-        unsigned long long dado = 101000 + (t >= t_segundo_envio ? 2000 : 0);
+        unsigned long long dado = total + 1000 + (t >= t_segundo_envio ? 2000 : 0);
         if (a > dado)
             de_mas++;
         if (a < ultimo)
             retrocede++;
         ultimo = a;
-        if (a == 101000 && t < t_segundo_envio)
-            visto_101000 = 1;
+        if (a == total + 1000 && t < t_segundo_envio)
+            visto_leido = 1;
         if (t < seg.lanzado + 500 || t > t_cierre)
             continue;
         n++;
@@ -266,9 +331,10 @@ CAL_PRUEBA(progreso, 20)
     if (ok) {
         if (mal_formato > 0 || de_mas > 0 || retrocede > 0)
             snprintf(motivo, sizeof motivo,
-                     "líneas PROGRESO: %d con otro formato o total, %d que dicen más de lo dado "
-                     "y %d en las que <leídos> baja",
-                     mal_formato, de_mas, retrocede);
+                     "líneas PROGRESO: %d con otro formato o con un total que no es %llu (la "
+                     "suma de los st_size de los archivos regulares de la lista: ni carpetas ni "
+                     "enlaces), %d que dicen más de lo dado y %d en las que <leídos> baja",
+                     mal_formato, total, de_mas, retrocede);
         else if (n == 0)
             snprintf(motivo, sizeof motivo,
                      "ninguna línea PROGRESO en los %.1f s de espera (se esperaba una cada ~200 "
@@ -281,16 +347,17 @@ CAL_PRUEBA(progreso, 20)
                      "hueco máximo de %" PRIu64 " ms (se esperaban ~200, como mucho 900)",
                      n, n == 1 ? "línea" : "líneas", (double)(t_cierre - seg.lanzado - 500) / 1000,
                      (int)((t_cierre - seg.lanzado - 500) / 200), hueco);
-        else if (!visto_101000)
+        else if (!visto_leido)
             snprintf(motivo, sizeof motivo,
-                     "ninguna línea dijo «PROGRESO 101000 de 100000» mientras la FIFO esperaba "
-                     "(el archivo regular y los 1000 B dados)");
+                     "ninguna línea dijo «PROGRESO %llu de %llu» mientras la FIFO esperaba "
+                     "(los dos archivos regulares y los 1000 B dados)",
+                     total + 1000, total);
         else
             snprintf(motivo, sizeof motivo,
                      "%d líneas PROGRESO a tiempo (hueco máximo %" PRIu64 " ms), con lo leído", n,
                      hueco);
         ok = mal_formato == 0 && de_mas == 0 && retrocede == 0 && n >= 4 && n <= 16 &&
-             hueco <= 900 && visto_101000;
+             hueco <= 900 && visto_leido;
     }
     cal_obtenido("%s", motivo);
     if (!ok)

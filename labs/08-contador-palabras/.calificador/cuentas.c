@@ -108,19 +108,27 @@ CAL_PRUEBA(resumen, 20)
     }
     /* Todos los archivos leídos tienen 0 palabras: TOTAL 0, MEDIA 0.0 y MAYOR igual, porque
      * se leyeron archivos (empatan a 0: el primero de la lista). Solo espacios y saltos de
-     * línea: qué más es espacio lo juzga «cuenta_exacta». */
+     * línea: qué más es espacio lo juzga «cuenta_exacta». El último de la lista es una FIFO
+     * que termina la última: quien da el empate al último que termina (y no al primero de la
+     * lista) la pone en MAYOR; arriba, el primero de la lista terminaba el último. */
     esperado_t z[3];
     r = escribir_texto(dir, "cero_vacio.txt", "", &z[0]);
     if (r == 0)
         r = escribir_texto(dir, "cero_saltos.txt", "\n\n\n", &z[1]);
     if (r == 0)
-        r = escribir_texto(dir, "cero_espacios.txt", "   \n  ", &z[2]);
+        r = fifo(dir, "cero_espacios", &z[2]);
     if (r < 0)
         CAL_FIN(fallo_preparar(r));
     const char *args2[] = {z[0].ruta, z[1].ruta, z[2].ruta, NULL};
     p = contador(args2, dir, 8, 0);
-    if (p == NULL)
+    if (p == NULL) {
+        fifo_cerrar(NULL, &z[2], 0);
         CAL_FIN(0);
+    }
+    esperar_cuentas(p, 2, 3000);
+    dormir(100);
+    fifo_dar(&z[2], "   \n  ", 1);
+    fifo_cerrar(p, &z[2], 3000);
     esperar_fin(p, 5000);
     ok = final_bien(p, 0, z, 3, motivo, sizeof motivo) &&
          resumen_bien(cal_salida(p), z, 3, 0, motivo, sizeof motivo);
@@ -254,7 +262,9 @@ CAL_PRUEBA(carpetas, 20)
      * porque «sub» va antes que «z.txt». Quien deje las subcarpetas para el final (o las recorra
      * antes que nada) pone z.txt delante. z.txt lleva además 256 KiB de espacios: casi siempre
      * acaba después de d.txt (empieza más tarde y son más lecturas), así que aquí un MAYOR que mire
-     * quién acabó primero también da d.txt (el empate por orden de llegada lo juzga «resumen»). */
+     * quién acabó primero también da d.txt (el empate por orden de llegada lo juzga «resumen»).
+     * Quien lo da al último en terminar pone z.txt y pierde también aquí: un empate que acabe
+     * en los dos órdenes a la vez no existe. */
     esperado_t e[9];
     size_t largo_z = 256 * 1024;
     char *z = malloc(largo_z + 32);
@@ -331,7 +341,8 @@ CAL_PRUEBA(carpetas, 20)
             snprintf(motivo, sizeof motivo,
                      "se esperaba «MAYOR 6 …/sub/hondo/d.txt» (empata con …/z.txt, pero «sub» va "
                      "antes que «z.txt» en la lista) y se vio «%.300s»: la lista no está en orden "
-                     "de nombre con cada subcarpeta en su sitio",
+                     "de nombre con cada subcarpeta en su sitio (o el empate de MAYOR no lo gana "
+                     "el primero de la lista, sino el último en terminar)",
                      buscar(cal_salida(p), "MAYOR", l, sizeof l) ? l : "(ninguna línea MAYOR)");
             ok = 0;
         } else {

@@ -321,7 +321,8 @@ CAL_PRUEBA(errores, 20)
     cal_esperado("los archivos buenos se cuentan aunque fallen otros en medio (también el que "
                  "va detrás de una subcarpeta que no se puede leer); «ERROR <ruta>: <motivo>» "
                  "en stderr por cada fallo, con la ruta de lo que falló (la de la subcarpeta). "
-                 "TOTAL de los leídos y código 1; sin ninguno leído, «TOTAL 0 palabras en 0 "
+                 "TOTAL de los leídos y código 1, también si el único fallo es esa subcarpeta; "
+                 "sin ninguno leído, «TOTAL 0 palabras en 0 "
                  "archivos», «MEDIA 0.0 …» y sin MAYOR; y la lista entera, con sus ERROR, antes "
                  "de empezar a contar");
     char dir[512];
@@ -360,10 +361,15 @@ CAL_PRUEBA(errores, 20)
     cal_proceso_t *p = contador(args, dir, 8, 0);
     const char *args2[] = {falta, falta2, NULL};
     cal_proceso_t *q = p != NULL ? contador(args2, dir, 8, 0) : NULL;
-    if (p == NULL || q == NULL)
+    /* Y la carpeta sola: el único fallo es el de su subcarpeta, al hacer la lista. También
+     * ese cuenta para el código 1. */
+    const char *args3[] = {arbol, NULL};
+    cal_proceso_t *sola = q != NULL ? contador(args3, dir, 8, 0) : NULL;
+    if (p == NULL || q == NULL || sola == NULL)
         CAL_FIN(0);
     cal_esperar_fin(p, 5000);
     cal_esperar_fin(q, 5000);
+    cal_esperar_fin(sola, 5000);
     char motivo[1024], m[1024];
     int ok = final_bien(p, 1, e, 4, motivo, sizeof motivo);
     if (ok && !linea_error(cal_errores(p), falta, motivo, sizeof motivo))
@@ -385,13 +391,26 @@ CAL_PRUEBA(errores, 20)
             cal_nota_salida(q, 6);
         }
     }
+    if (ok && ok2) {
+        ok2 = final_bien(sola, 1, &e[3], 1, m, sizeof m) &&
+              linea_error(cal_errores(sola), cerrada, m, sizeof m);
+        if (!ok2) {
+            size_t u = strlen(m);
+            snprintf(m + u, sizeof m - u,
+                     " (con «contador …/arbol», cuyo único fallo es la subcarpeta que no se puede "
+                     "leer: un fallo al hacer la lista también da el código 1)");
+            cal_nota("Orden: contador …/arbol");
+            cal_nota_salida(sola, 6);
+        }
+    }
     int ok3 = ok && ok2 && lista_antes_de_contar(dir, m, sizeof m);
     int ok4 = ok3 && fallos_sin_huella(dir, m, sizeof m);
     cal_obtenido("%s", !ok ? motivo
                        : !ok2 || !ok3 || !ok4
                            ? m
                            : "los cuatro buenos contados, tres ERROR (uno, de la subcarpeta), "
-                             "código 1; sin ninguno leído, el resumen vacío; la lista entera "
+                             "código 1 (también con la subcarpeta como único fallo); sin ninguno "
+                             "leído, el resumen vacío; la lista entera "
                              "(con su ERROR) antes de empezar a contar; y cada fallo devuelve su "
                              "plaza y su descriptor");
     /* Que se pueda borrar la carpeta de la prueba. El programa ya corrió aquí: «arbol» y

@@ -43,6 +43,7 @@ CAL_PRUEBA(memoria, 40)
     snprintf(e[0].ruta, sizeof e[0].ruta, "%s/grande.txt", dir);
     e[0].palabras = 200 * contar_referencia(bloque, tam);
     e[0].fd = -1;
+    e[0].es_fifo = 0;
     int fd = cal_crear_archivo(e[0].ruta, 0644);
     int r = fd < 0 ? fd : 0;
     for (int i = 0; i < 200 && r == 0; i++)
@@ -89,14 +90,28 @@ CAL_PRUEBA(memoria, 40)
 
 CAL_PRUEBA(valgrind, 60)
 {
-    cal_esperado("bajo valgrind, con una carpeta, un archivo que no existe, otro que no se "
-                 "puede abrir (sin permiso), -e y -p: cuentas exactas, código 1, «ERROR SUMMARY: "
-                 "0 errors» y sin fugas");
-    char dir[512], sub[600], falta[600];
+    cal_esperado("bajo valgrind, con una carpeta (con una subcarpeta que no se puede leer), un "
+                 "archivo que no existe, otro que no se puede abrir (sin permiso), -e y -p: "
+                 "cuentas exactas, código 1, «ERROR SUMMARY: 0 errors» y sin fugas");
+    char dir[512], sub[600], falta[600], cerrada[700], vacia[700];
     if (carpeta("valgrind", dir, sizeof dir) < 0)
         CAL_FIN(0);
     snprintf(sub, sizeof sub, "%s/docs", dir);
+    snprintf(cerrada, sizeof cerrada, "%s/cerrada", sub);
+    snprintf(vacia, sizeof vacia, "%s/vacia", sub);
     int r = cal_crear_carpeta(sub, 0755);
+    /* Una subcarpeta sin permisos: uv_fs_scandir falla, el camino de error del recorrido
+     * (con lo que ya se había reservado para esa carpeta). Detrás, una subcarpeta vacía: quien
+     * corta el recorrido al fallar no pierde ningún archivo (eso es de «errores») y deja la
+     * carpeta de arriba a medias, no justo en su última entrada: limpiar un uv_fs_scandir
+     * en ese momento, sin llegar a UV_EOF, deja esa entrada sin liberar (visto con libuv
+     * 1.44 y el mutante subcarpeta_ilegible_corta). */
+    if (r == 0)
+        r = cal_crear_carpeta(cerrada, 0755);
+    if (r == 0)
+        r = cal_crear_carpeta(vacia, 0755);
+    if (r == 0)
+        r = cal_chmod(cerrada, 0);
     if (r < 0)
         CAL_FIN(fallo_preparar(r));
     esperado_t e[3];
@@ -115,7 +130,9 @@ CAL_PRUEBA(valgrind, 60)
     if (r < 0)
         CAL_FIN(fallo_preparar(r));
     snprintf(falta, sizeof falta, "%s/no_existe.txt", dir);
-    const char *args[] = {"-p", "-e", "50", sub, falta, cerrado.ruta, e[2].ruta, NULL};
+    /* La carpeta, la última RUTA: tras su subcarpeta ilegible ya no hay archivos. Un recorrido
+     * que se corta al fallar una subcarpeta no pierde nada aquí (eso lo juzga «errores»). */
+    const char *args[] = {"-p", "-e", "50", falta, cerrado.ruta, e[2].ruta, sub, NULL};
     cal_proceso_t *p = contador(args, dir, 40, 1);
     if (p == NULL)
         CAL_FIN(0);
@@ -127,6 +144,13 @@ CAL_PRUEBA(valgrind, 60)
     if (!ok || !limpio) {
         cal_valgrind_nota(p);
         cal_nota_salida(p, 6);
+    }
+    /* Que se pueda borrar la carpeta de la prueba; cal_chmod no sigue enlaces (el programa
+     * ya corrió aquí: «cerrada» puede ser ya otra cosa suya). */
+    int rm = cal_chmod(cerrada, 0755);
+    if (rm < 0 && rm != -ENOENT) {
+        cal_obtenido("«…/docs/cerrada» tras correr el programa: %s", cal_ruta_error(rm));
+        ok = 0;
     }
     CAL_FIN(ok && limpio);
 }
