@@ -25,6 +25,11 @@
 # 100/100», para que el informe las lleve al registro): puntos bajos, ninguna verificación
 # forjada, el curso intacto y ninguna anotación de puntos que no sea la del reporter.
 #
+# Medido en una máquina de 2 núcleos con carga 20–35 (otras pruebas a la vez): 1327 s la fila
+# entera, de ellos 174 s para rehacer la imagen con el perfil grade (cambió dependencias.sh);
+# cada trabajo, de 80 a 400 s, casi todo construir el curso (como en un runner: cada push lo
+# construye); el paso de los paquetes desde la raíz mínima, 59 s con los .deb ya descargados.
+#
 #   classroom.sh [NN…]    por omisión, todos los laboratorios
 set -u -o pipefail
 source "$(dirname "$0")/comun.sh"
@@ -156,7 +161,10 @@ un_lab() {
   for e in "${entregas[@]}"; do
     read -r T M nota ajenos concl < <(puntos "$carpeta" "$e" 2>/dev/null || echo "- - - - -")
     local pasos
-    pasos=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); print(" · ".join(f"{p[\"nombre\"][:40]}: {p[\"conclusion\"]} ({p[\"segundos\"]:g} s)" for p in t["pasos"] if not p["id"].startswith("v")))' "$sal/$e/trabajo.json" 2>/dev/null)
+    pasos=$(python3 -c 'import json, sys
+t = json.load(open(sys.argv[1]))
+print(" · ".join("%s: %s (%g s)" % (p["nombre"][:30], p["conclusion"], p["segundos"])
+                 for p in t["pasos"] if not p["id"].startswith("v")))' "$sal/$e/trabajo.json" 2>/dev/null)
     if [ "$T" = - ] || [ "$M" = - ]; then
       echo "✘ $carpeta: «$e»: el reporter no dio puntos (trabajo: $concl; $pasos)"
       python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); [print(p["nombre"], p["conclusion"], "\n", p.get("registro","")[-1500:]) for p in t["pasos"] if p["conclusion"] not in ("success","skipped")]' \
