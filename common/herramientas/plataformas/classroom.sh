@@ -29,6 +29,11 @@
 # entera, de ellos 174 s para rehacer la imagen con el perfil grade (cambió dependencias.sh);
 # cada trabajo, de 80 a 400 s, casi todo construir el curso (como en un runner: cada push lo
 # construye); el paso de los paquetes desde la raíz mínima, 59 s con los .deb ya descargados.
+# Así, 07–10 pasan; las soluciones del 11 y el 12 perdieron puntos (95 y 5; otra vez, con
+# carga 50–70, 95 y 75: «estancada» del 11; en el 12, Criterion «The test has already ended,
+# invalid state 'timeout'»). No es de Classroom: con esa carga, `make grade SOLUCIONES=1` en
+# la misma imagen, con podman y sin red pero sin nada de Classroom, dio 57 y 5; fuera del
+# contenedor, 100 y 100. Sin medir aún con la máquina tranquila.
 #
 #   classroom.sh [NN…]    por omisión, todos los laboratorios
 set -u -o pipefail
