@@ -12,6 +12,9 @@ Escribe en --salida:
   notas-es.csv      para una hoja de cálculo en español (Excel, LibreOffice): «;», coma
                     decimal, UTF-8 con BOM; nota de 0 a 10, estado y una columna por
                     verificación;
+  (--lista puede ser la classroom_roster.csv de GitHub Classroom: cada carpeta de
+                    `gh classroom clone`, «<tarea>-<usuario>», toma el nombre y el
+                    identificador de la fila de su usuario de GitHub)
   moodle-notas.csv  la calificación de 0 a 10 por identificador de Moodle (lo que importa
                     «Importar calificaciones» de la tarea / del libro de calificaciones);
   retroalimentacion/<carpeta>/informe.txt y retroalimentacion.zip, para devolverlos de una
@@ -69,6 +72,35 @@ def leer_lista(ruta):
     return gente
 
 
+def leer_roster(ruta):
+    """classroom_roster.csv de GitHub Classroom («Download» en la pestaña «Students» de la
+    clase), con las columnas identifier, github_username, github_id y name: [(nombre,
+    identificador, usuario de GitHub)], o None si el archivo no tiene esa cabecera (entonces es
+    una lista de las de siempre). Sin nombre, el identificador; sin este, el usuario."""
+    with open(ruta, encoding="utf-8-sig", newline="") as f:
+        lector = csv.DictReader(f)
+        columnas = {(c or "").strip() for c in (lector.fieldnames or [])}
+        if not {"identifier", "github_username"} <= columnas:
+            return None
+        gente = []
+        for fila in lector:
+            fila = {(k or "").strip(): (v or "").strip() for k, v in fila.items() if isinstance(v, str)}
+            ident, usuario = fila.get("identifier", ""), fila.get("github_username", "")
+            nombre = fila.get("name", "") or ident or usuario
+            if nombre:
+                gente.append((nombre, ident, usuario))
+    return gente
+
+
+def de_classroom(carpeta, roster):
+    """La fila de la lista de Classroom de la carpeta de un repositorio: `gh classroom clone
+    student-repos` los llama «<prefijo de la tarea>-<usuario>» (o solo el usuario). Si encajan
+    dos usuarios (ana y juan-ana), el más largo."""
+    c = carpeta.lower()
+    encajan = [g for g in roster if g[2] and (c == g[2].lower() or c.endswith("-" + g[2].lower()))]
+    return max(encajan, key=lambda g: len(g[2])) if encajan else None
+
+
 def es(numero, decimales=1):
     return f"{numero:.{decimales}f}".replace(".", ",")
 
@@ -87,10 +119,14 @@ def main():
     a = p.parse_args()
     sal = a.salida
 
+    roster = leer_roster(a.lista) if a.lista else None
     filas, ids_verif, nombres_verif, cambios = [], [], {}, []
     for carpeta in a.alumnos:
         d = os.path.join(sal, "alumnos", carpeta)
         nombre, ident = moodle(carpeta, a.vpl)
+        quien = de_classroom(carpeta, roster) if roster else None
+        if quien:
+            nombre, ident = quien[0], quien[1]
         fila = {"carpeta": carpeta, "nombre": nombre, "id": ident, "verif": {}}
         try:
             r = json.load(open(os.path.join(d, "results.json"), encoding="utf-8"))
@@ -127,7 +163,8 @@ def main():
     if a.lista:
         hay_id = {f["id"] for f in filas if f["id"]}
         hay_nombre = {clave(f["nombre"]) for f in filas}
-        for nombre, ident in leer_lista(a.lista):
+        gente = [(g[0], g[1]) for g in roster] if roster is not None else leer_lista(a.lista)
+        for nombre, ident in gente:
             if (ident and ident in hay_id) or clave(nombre) in hay_nombre:
                 continue
             filas.append({"carpeta": "", "nombre": nombre, "id": ident, "verif": {}, "puntos": 0,

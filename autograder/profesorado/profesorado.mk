@@ -7,11 +7,12 @@
 #   make edicion-estudiante DEST=dir                 la edición del estudiante (repositorio git)
 #   make gradescope LAB=07                           build/gradescope/07-monitor-web.zip
 #   make vpl LAB=07                                  build/vpl/07-monitor-web.zip (Moodle VPL)
+#   make classroom LAB=07                            build/classroom/07-monitor-web/ (GitHub Classroom)
 #   make grade-clase LAB=07 ENTREGAS=dir [J=n]       califica cada subcarpeta de dir (J a la vez)
 #        [ALUMNO=carpeta] [LISTA=lista.txt]          (build/clase/<lab>/notas.csv, notas-es.csv…)
 #   make nuevo-lab NUM=13 NOMBRE=saludo             un laboratorio nuevo, probado desde el principio
 #   make tabla-labs                                  la tabla de labs/README.md, de los lab.json
-.PHONY: publicar despublicar estado-soluciones edicion-estudiante gradescope vpl grade-clase \
+.PHONY: publicar despublicar estado-soluciones edicion-estudiante gradescope vpl classroom grade-clase \
         nuevo-lab tabla-labs \
         prueba-edicion prueba-gradescope prueba-clase
 
@@ -31,6 +32,9 @@ gradescope: $(CALIFICAR)
 
 vpl: $(CALIFICAR)
 	@CALIFICAR="$(abspath $(CALIFICAR))" bash autograder/profesorado/vpl.sh "$(LAB)"
+
+classroom: $(CALIFICAR)
+	@CALIFICAR="$(abspath $(CALIFICAR))" bash autograder/profesorado/classroom.sh "$(LAB)"
 
 # Lo mismo que make grade (caja, límites, informes), para cada subcarpeta de ENTREGAS.
 grade-clase: deps-grade

@@ -46,7 +46,7 @@
 #           PostgreSQL, gdb, strace, procps, netcat, curl, python3, git, inotify-tools y bear
 #           (lecciones, make vigilar, depurar y compile_commands.json; sin bench ni libro)
 #   plataformas  `make prueba-plataformas`: podman, runc, mmdebstrap, capsh, zip, unzip, gdb,
-#           git y python3
+#           git, python3 y python3-yaml
 #   todo    test + estudiante (lo que instala `make deps`; no incluye plataformas)
 #
 # Todo viene de paquetes de Debian 12 y 13 / Ubuntu; nada se descarga de otro sitio.
@@ -138,6 +138,7 @@ orden:podman                        podman                   plataformas
 orden:runc                          runc                     plataformas
 orden:mmdebstrap                    mmdebstrap               plataformas
 orden:capsh                         libcap2-bin              plataformas
+python:yaml                         python3-yaml             plataformas    # la fila classroom lee el flujo de trabajo
 '
 # incluye(): qué perfiles incluye cada perfil (además de sus propias líneas). «compilar» no se
 # pide nunca solo: es lo común de grade y bench. (Sin `declare -A`: el bash 3.2 de macOS no

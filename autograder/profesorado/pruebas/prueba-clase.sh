@@ -13,7 +13,8 @@
 #   las que más fallan); las dos pasadas dan el mismo notas.csv (salvo la columna de
 #   segundos, que es tiempo de reloj); ENTREGAS queda intacta y no queda ningún proceso. Y
 #   el zip de «Descargar entregas» de VPL (dos estudiantes, uno con dos entregas): la última
-#   de cada uno, el nombre y el id de Moodle de su carpeta.
+#   de cada uno, el nombre y el id de Moodle de su carpeta. Y lo que exporta GitHub Classroom:
+#   classroom_roster.csv y la carpeta de `gh classroom clone` (un repositorio por estudiante).
 # Última línea: «resumen: …».
 set -u
 RAIZ=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -357,6 +358,38 @@ comprobar "VPL: notas-es.csv con el nombre sin id ni usuario" \
   test "$(grep -c '^García López Ana;301245;' "$SAL/notas-es.csv" | tr -d '\r')" = 1
 comprobar "VPL: el miembro que sale de su carpeta no se toma y se dice" \
   test ! -e "$TMP/fuera-vpl.c" -a ! -e "$SAL/fuera-vpl.c" -a "$(grep -c 'no se toma' "$TMP/pasada-vpl.txt")" = 1
+# Lo que exporta GitHub Classroom: la lista de la clase (classroom_roster.csv, con sus columnas
+# de verdad) y la carpeta de `gh classroom clone student-repos`, un repositorio git por
+# estudiante llamado «<tarea>-<usuario>» con la plantilla de make classroom (el archivo arriba,
+# README.md, .github/). Ana (ana-g) entregó la solución; Juan (juan-ana-g: su usuario acaba
+# como el de Ana), la partida; Zoe no aceptó la tarea; Pablo aún no enlazó su cuenta.
+GHC="$TMP/lab-$numero-submissions"
+for quien in ana-g juan-ana-g; do
+  r="$GHC/lab-$numero-$quien"
+  mkdir -p "$r/.github/workflows"
+  echo "name: Calificación automática" >"$r/.github/workflows/classroom.yml"
+  echo "# Laboratorio $numero" >"$r/README.md"
+  for a in "${archivos[@]}"; do
+    if [ "$quien" = ana-g ]; then cp "solutions/$lab/$a" "$r/"; else cp "labs/$lab/$a" "$r/"; fi
+  done
+  git -C "$r" init -q -b main && git -C "$r" add -A &&
+    git -C "$r" -c user.name=e -c user.email=e@example.org commit -qm entrega
+done
+printf '"identifier","github_username","github_id","name"\r\n"ana.garcia@uni.es","ana-g","101","Ana García López"\r\n"juan@uni.es","juan-ana-g","102","Juan Pérez"\r\n"zoe@uni.es","zoe-n","103","Zoe Núñez"\r\n"pablo@uni.es","","",""\r\n' \
+  >"$TMP/classroom_roster.csv"
+CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade-clase LAB="$numero" ENTREGAS="$GHC" J="$J" \
+  TRABAJOS="$TRABAJOS_CLASE" LISTA="$TMP/classroom_roster.csv" >"$TMP/pasada-classroom.txt" 2>&1
+cp "$SAL/notas.csv" "$TMP/notas-1.csv"
+comprobar "Classroom: una fila por repositorio y por quien no entregó ($(($(wc -l <"$SAL/notas.csv") - 1)))" \
+  test "$(wc -l <"$SAL/notas.csv")" = 5
+comprobar "Classroom: la solución de Ana, 100 %, con su nombre e identificador de la lista" \
+  es "$(col "lab-$numero-ana-g" 4)/$(col "lab-$numero-ana-g" 9)" "100/ana.garcia@uni.es"
+comprobar "Classroom: la partida de Juan saca poco (su usuario acaba como el de Ana, y es el suyo)" \
+  es "$(bajo "$(col "lab-$numero-juan-ana-g" 4)" && echo bajo)/$(col "lab-$numero-juan-ana-g" 9)" "bajo/juan@uni.es"
+comprobar "Classroom: quien no aceptó la tarea, «sin entrega» con su identificador" \
+  es "$(col "Zoe Núñez" 8)/$(col "Zoe Núñez" 9)/$(col "pablo@uni.es" 8)" "sin entrega/zoe@uni.es/sin entrega"
+comprobar "Classroom: notas-es.csv con el nombre de la lista" \
+  test "$(grep -c '^Ana García López;ana.garcia@uni.es;' "$SAL/notas-es.csv")" = 1
 vivos=""
 for d in /proc/[0-9]*; do
   tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "CURSO_PRUEBAS_MARCA=$MARCA" && vivos+="${d#/proc/} "

@@ -4,14 +4,16 @@
 # cada una. Los registros quedan en build/plataformas/<fila>.log. Sale con 1 si falla alguna.
 #
 #   prueba-plataformas.sh [FILA…]   por omisión todas: compiladores editor sin-ptrace cerrada
-#                                   contenedor debian13 gradescope vpl devcontainer deps-debian12
-#                                   deps-debian13
+#                                   contenedor debian13 gradescope vpl classroom devcontainer
+#                                   deps-debian12 deps-debian13
 #
 # Las filas van en tres carriles a la vez, cada uno con sus filas en orden:
 #   · anfitrión: compiladores, sin-ptrace, cerrada, editor, devcontainer (compilan aquí, o
 #     construyen sobre la imagen de Debian 12 que hace el carril de bookworm), vpl (el
 #     servidor de jaulas de Moodle VPL, desde la raíz mínima de Debian 12: en este carril,
-#     el más corto);
+#     el más corto), classroom (GitHub Classroom: el flujo de trabajo de la plantilla, paso a
+#     paso en contenedores de Debian 12; usa la imagen con el perfil grade del carril de
+#     bookworm);
 #   · trixie:    debian13 (mmdebstrap de trixie, su imagen, y todo el curso dentro), después
 #                deps-debian13 (cada perfil de dependencias.sh instalado en la raíz mínima);
 #   · bookworm:  gradescope, contenedor (mmdebstrap de bookworm y la imagen con el perfil
@@ -31,7 +33,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 source "$dir/comun.sh"
 cd "$RAIZ_CURSO" || exit 1
 [ "$(id -u)" -eq 0 ] || { echo "make prueba-plataformas: hay que ser root (podman, mmdebstrap, /root)"; exit 1; }
-todas=(compiladores editor sin-ptrace cerrada contenedor debian13 gradescope vpl devcontainer deps-debian12 deps-debian13)
+todas=(compiladores editor sin-ptrace cerrada contenedor debian13 gradescope vpl classroom devcontainer deps-debian12 deps-debian13)
 filas=("$@")
 [ ${#filas[@]} -gt 0 ] || filas=("${todas[@]}")
 for f in "${filas[@]}"; do
@@ -46,6 +48,7 @@ declare -A que=(
   [debian13]="Debian 13 (trixie), raíz de mmdebstrap"
   [gradescope]="Gradescope: setup.sh y run_autograder"
   [vpl]="Moodle VPL: jaula sin root ni red"
+  [classroom]="GitHub Classroom: el flujo, paso a paso"
   [devcontainer]="contenedor de desarrollo (macOS/Windows)"
   [deps-debian12]="make deps-PERFIL en Debian 12 desnudo"
   [deps-debian13]="make deps-PERFIL en Debian 13 desnudo"
@@ -54,10 +57,10 @@ declare -A que=(
 # fila espera a una imagen que hace otro carril.
 declare -A presupuesto=(
   [compiladores]=1500 [sin-ptrace]=300 [cerrada]=600 [editor]=600 [devcontainer]=1200
-  [debian13]=2100 [gradescope]=1800 [vpl]=1800 [contenedor]=900 [deps-debian12]=3000 [deps-debian13]=3000
+  [debian13]=2100 [gradescope]=1800 [vpl]=1800 [classroom]=2400 [contenedor]=900 [deps-debian12]=3000 [deps-debian13]=3000
 )
 carriles=(
-  "compiladores sin-ptrace cerrada editor devcontainer vpl"
+  "compiladores sin-ptrace cerrada editor devcontainer vpl classroom"
   "debian13 deps-debian13"
   "gradescope contenedor deps-debian12"
 )
