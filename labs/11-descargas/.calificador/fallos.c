@@ -143,7 +143,8 @@ CAL_PRUEBA(estancada, 30)
  * siempre (150 y 300) y la tercera al 92 % de 800: una espera lineal (600–900 ms antes del
  * cuarto intento) se queda corta en alguna de las K casi siempre. Por arriba, solo la más
  * corta de las primeras esperas (200–300 ms): la máquina tendría que retrasarlas todas a la
- * vez; una que empieza en 400 nunca baja de ahí. 1 si casan. */
+ * vez; una que empieza en 400 nunca baja de ahí. Y el azar: que no esperen todas lo mismo
+ * (abajo). 1 si casan. */
 static int esperas_bien(cal_peticion_t (*v)[4], int k, char *motivo, size_t t)
 {
     static const uint64_t base[3] = {150, 300, 736};
@@ -168,6 +169,35 @@ static int esperas_bien(cal_peticion_t (*v)[4], int k, char *motivo, size_t t)
                  "la primera espera más corta de las %d fue de %llu ms: el primer reintento sale "
                  "tras 200–300 ms (200·2⁰ más hasta la mitad), no tras 400",
                  k, (unsigned long long)min_primera);
+        return 0;
+    }
+    /* El azar: cada espera suma el suyo, hasta la mitad de su base (100, 200 y 400 ms de
+     * margen). Con K descargas a la vez, lo que va de la más corta a la más larga de cada
+     * espera casi nunca se queda por debajo de un cuarto de ese margen (con 12, una vez en
+     * cientos de miles por espera); sin azar, todas esperan lo mismo y solo las separa el
+     * retraso de la máquina, que se parece entre ellas porque esperan a la vez. Se pide el
+     * cuarto en dos de las tres esperas: la carga tendría que separar dos por su cuenta. */
+    int con_azar = 0;
+    uint64_t dif[3];
+    for (int n = 0; n < 3; n++) {
+        uint64_t lo = UINT64_MAX, hi = 0;
+        for (int i = 0; i < k; i++) {
+            uint64_t e =
+                v[i][n + 1].inicio_ms > v[i][n].fin_ms ? v[i][n + 1].inicio_ms - v[i][n].fin_ms : 0;
+            lo = e < lo ? e : lo;
+            hi = e > hi ? e : hi;
+        }
+        dif[n] = hi - lo;
+        if (dif[n] * 4 >= (uint64_t)(100 << n))
+            con_azar++;
+    }
+    if (k >= 8 && con_azar < 2) {
+        snprintf(motivo, t,
+                 "las %d esperaron casi lo mismo antes de cada reintento (de la más corta a la "
+                 "más larga, %llu, %llu y %llu ms): falta el azar de hasta la mitad "
+                 "(200–300 ms, 400–600 ms, 800–1200 ms; no 200, 400 y 800 para todas)",
+                 k, (unsigned long long)dif[0], (unsigned long long)dif[1],
+                 (unsigned long long)dif[2]);
         return 0;
     }
     snprintf(motivo, t,
