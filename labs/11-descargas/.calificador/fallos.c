@@ -201,8 +201,10 @@ static int esperas_bien(cal_peticion_t (*v)[4], int k, char *motivo, size_t t)
         return 0;
     }
     snprintf(motivo, t,
-             "esperas de al menos 200, 400 y 800 ms en las %d (la primera, desde %llu ms)", k,
-             (unsigned long long)min_primera);
+             "esperas de al menos 200, 400 y 800 ms en las %d (la primera, desde %llu ms; de la "
+             "más corta a la más larga, %llu, %llu y %llu ms: con azar)",
+             k, (unsigned long long)min_primera, (unsigned long long)dif[0],
+             (unsigned long long)dif[1], (unsigned long long)dif[2]);
     return 1;
 }
 
