@@ -16,18 +16,32 @@ CAL_PRUEBA(estancada, 30)
     cal_esperado("con -t ~1000 y -r 1: una descarga que se queda sin datos a media respuesta falla "
                  "en segundos («ERROR …»), otra cuyo servidor no contesta ni las cabeceras también "
                  "(-t cuenta desde que sale la petición) tras reintentarse una vez (un -t agotado "
-                 "es un fallo pasajero). Y una lenta pero viva de ~6 s termina bien (más larga que "
+                 "es un fallo pasajero), y otra que calla en su primer intento y contesta en el "
+                 "reintento termina bien. Y una lenta pero viva de ~6 s termina bien (más larga que "
                  "dos intentos de -t: -t no es un límite de la descarga entera). Cuando las dos "
                  "han fallado, sus archivos están cerrados (1 descriptor en la carpeta, el de la "
                  "viva). Y, aparte, sin -t, una respuesta que tarda 2 s termina bien (10000 ms "
                  "por omisión)");
     corrida_t x;
-    if (!preparar(&x))
-        CAL_FIN(0);
+    x.p = NULL;
+    x.codigo = -1;
     /* -t y el silencio del servidor, distintos en cada calificación. */
     unsigned t_ms = (unsigned)al_azar(8, 12) * 100, muda_s = (unsigned)al_azar(3, 4);
+    /* La que revive: su primer intento calla (como la muda) y el reintento contesta en el
+     * acto. Un programa que no olvida que el intento anterior se agotó la da por fallada. */
+    char revive[48], guion[256];
+    if (cal_ruta_opaca(revive, sizeof revive) < 0)
+        CAL_FIN(0);
+    snprintf(guion, sizeof guion,
+             "{\"%s\": {\"pasos\": [{\"estado\": 200, \"retraso_ms\": %u}], "
+             "\"despues\": {\"estado\": 200}}}",
+             revive, muda_s * 1000);
+    if (cal_servidor_guion(guion, &x.s) < 0 || carpeta(&x.c) < 0) {
+        cal_obtenido("no arrancó el servidor (error del calificador)");
+        CAL_FIN(0);
+    }
     uint64_t sem = semilla_nueva();
-    char u[128], b[3][200], t[16], muda[32];
+    char u[128], b[4][200], t[16], muda[32];
     snprintf(t, sizeof t, "%u", t_ms);
     snprintf(muda, sizeof muda, "/delay/%u", muda_s);
     bytes_url(u, sizeof u, 614400, sem, "&kbps=100");
@@ -35,9 +49,12 @@ CAL_PRUEBA(estancada, 30)
                           t,
                           "-r",
                           "1",
+                          "-c",
+                          "4",
                           arg(b[0], sizeof b[0], "parada.bin", "/drip?numbytes=3&duration=9"),
                           arg(b[1], sizeof b[1], "muda.bin", muda),
                           arg(b[2], sizeof b[2], "viva.bin", u),
+                          arg(b[3], sizeof b[3], "revive.txt", revive),
                           NULL};
     uint64_t t0 = cal_ahora_ms();
     if (!correr(&x, args, 0))
@@ -72,9 +89,12 @@ CAL_PRUEBA(estancada, 30)
     x.codigo = fin(x.p, (int)(t0 + 10000 > cal_ahora_ms() ? t0 + 10000 - cal_ahora_ms() : 1));
     uint64_t dur = cal_ahora_ms() - t0;
     int cod2 = fin(p2, 8000);
-    char motivo[256] = "", l[256];
-    cal_peticion_t v[3];
+    char motivo[512] = "", l[256];
+    cal_peticion_t v[3], w[3];
     int n = registro_de(x.s, muda, v, 3);
+    int nw = registro_de(x.s, revive, w, 3);
+    char ruta_revive[1024], m2[128] = "";
+    ruta_en(x.c.dir, "revive.txt", ruta_revive, sizeof ruta_revive);
     int ok = 1;
     if (x.codigo < 0) {
         snprintf(motivo, sizeof motivo,
@@ -98,6 +118,15 @@ CAL_PRUEBA(estancada, 30)
                  "esperaban 2, las dos cortadas por -t: un -t agotado es un fallo pasajero y se "
                  "reintenta)",
                  n);
+        ok = 0;
+    } else if (nw != 2 || !linea(x.p, "OK", "revive.txt", l, sizeof l) ||
+               !cal_archivo_igual(ruta_revive, "200 OK\n", 7, m2, sizeof m2)) {
+        snprintf(motivo, sizeof motivo,
+                 "revive.txt (su primer intento calla %u s y el reintento contesta enseguida) no "
+                 "acabó en «OK revive.txt …» con -t %u -r 1: el servidor vio %d peticiones suyas "
+                 "(se esperaban 2)%s%s (un reintento tras un -t agotado empieza de nuevo: si "
+                 "contesta, la descarga va bien)",
+                 muda_s, t_ms, nw, m2[0] != '\0' ? "; " : "", m2);
         ok = 0;
     } else if (!archivo_bien(x.c.dir, "viva.bin", sem, 614400, motivo, sizeof motivo)) {
         ok = 0;
@@ -124,7 +153,8 @@ CAL_PRUEBA(estancada, 30)
     }
     if (ok)
         cal_obtenido("con -t %u -r 1, la parada y la muda (reintentada) fallan a tiempo y cierran "
-                     "su archivo, y la viva termina (%.1f s en total); sin -t, una respuesta que "
+                     "su archivo, la que revive en su reintento y la viva terminan (%.1f s en "
+                     "total); sin -t, una respuesta que "
                      "tarda 2 s termina bien",
                      t_ms, (double)dur / 1000.0);
     else
