@@ -17,7 +17,7 @@ CAL_PRUEBA(estancada, 30)
         "con -t ~1000 y -r 1: una descarga que se queda sin datos a media respuesta falla "
         "en segundos («ERROR …»), otra cuyo servidor no contesta ni las cabeceras también "
         "(-t cuenta desde que sale la petición) tras reintentarse una vez (un -t agotado "
-        "es un fallo pasajero), y otra que calla en su primer intento y contesta en el "
+        "es un fallo pasajero). Otra que calla en su primer intento y contesta en el "
         "reintento termina bien. Y una lenta pero viva de ~6 s termina bien (más larga que "
         "dos intentos de -t: -t no es un límite de la descarga entera). Cuando las dos "
         "han fallado, sus archivos están cerrados (1 descriptor en la carpeta, el de la "
