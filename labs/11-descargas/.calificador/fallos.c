@@ -205,12 +205,12 @@ static int esperas_bien(cal_peticion_t (*v)[4], int k, char *motivo, size_t t)
         return 0;
     }
     /* El azar: cada espera suma el suyo, hasta la mitad de su base (100, 200 y 400 ms de
-     * margen). Con K descargas a la vez, lo que va de la más corta a la más larga de cada
-     * espera casi nunca se queda por debajo de un cuarto de ese margen (con 12, una vez en
-     * cientos de miles por espera); sin azar, todas esperan lo mismo y solo las separa el
-     * retraso de la máquina, que se parece entre ellas porque esperan a la vez. Se pide el
-     * cuarto en dos de las tres esperas: la carga tendría que separar dos por su cuenta. */
-    int con_azar = 0;
+     * margen). Con K = 12 descargas a la vez, lo que va de la más corta a la más larga de
+     * cada espera se queda por debajo de 3/8 de ese margen una vez en unas seis mil; sin
+     * azar, todas esperan lo mismo y solo las separa el retraso de la máquina. Vale con la
+     * tercera (150 de 400 ms) o con la primera y la segunda a la vez (38 y 75): una máquina
+     * muy cargada separa las esperas unas decenas de ms, y así tendría que separarlas 150
+     * en la tercera, o a la vez en las otras dos. La solución falla 1 vez en ~20 millones. */
     uint64_t dif[3];
     for (int n = 0; n < 3; n++) {
         uint64_t lo = UINT64_MAX, hi = 0;
@@ -221,10 +221,9 @@ static int esperas_bien(cal_peticion_t (*v)[4], int k, char *motivo, size_t t)
             hi = e > hi ? e : hi;
         }
         dif[n] = hi - lo;
-        if (dif[n] * 4 >= (uint64_t)(100 << n))
-            con_azar++;
     }
-    if (k >= 8 && con_azar < 2) {
+    int con_azar = dif[2] >= 150 || (dif[0] >= 38 && dif[1] >= 75);
+    if (k >= 8 && !con_azar) {
         snprintf(motivo, t,
                  "las %d esperaron casi lo mismo antes de cada reintento (de la más corta a la "
                  "más larga, %llu, %llu y %llu ms): falta el azar de hasta la mitad "
