@@ -317,11 +317,65 @@ static int de_cero(reanudacion_t *r, const char *que, const char *extra, uint64_
     return ok;
 }
 
+/* El reinicio limpio es una vez, también dentro de un reintento: sin --continuar y con -r 2,
+ * un servidor que corta siempre en el mismo byte y contesta a cada Range con un 206 desde 0.
+ * 200 cortado; el reintento pide Range y recibe el 206 mal situado: reinicio limpio, sin
+ * Range; 200 cortado otra vez; el segundo reintento, otro 206 mal situado, que ya no se
+ * reinicia: ERROR. Cuatro peticiones; quien reinicia sin tope pide una quinta. 1, o 0 con el
+ * motivo. */
+static int reinicio_una_vez(cal_servidor_t *s, char *motivo, size_t t)
+{
+    corrida_t y;
+    y.s = s;
+    y.p = NULL;
+    y.codigo = -1;
+    if (carpeta(&y.c) < 0) {
+        snprintf(motivo, t, "no se pudo preparar la carpeta (error del calificador)");
+        return 0;
+    }
+    uint64_t tam = al_azar(300000, 600000), corte = al_azar(tam / 4, tam / 2);
+    char extra[64], u[160], b[220], l[256];
+    snprintf(extra, sizeof extra, "&cortar=%llu&rango=mal", (unsigned long long)corte);
+    bytes_url(u, sizeof u, tam, semilla_nueva(), extra);
+    const char *args[] = {"-r", "2", arg(b, sizeof b, "z.bin", u), NULL};
+    if (!correr(&y, args, 20000)) {
+        snprintf(motivo, t, "no se pudo lanzar el programa (error del calificador)");
+        return 0;
+    }
+    char m[256] = "";
+    if (!acabo(&y, m, sizeof m)) {
+        snprintf(motivo, t, "con -r 2 y un 206 mal situado en cada reintento: %s", m);
+        nota_corrida(&y, 6);
+        return 0;
+    }
+    cal_peticion_t v[8];
+    int n = registro_de(s, u, v, 8);
+    /* Las que empiezan de cero, 200; o 206 desde el byte 0 si piden «Range: bytes=0-». */
+    int bien = n == 4 && (v[0].estado == 200 || v[0].estado == 206) && v[1].estado == 206 &&
+               (v[2].estado == 200 || v[2].estado == 206) && v[3].estado == 206;
+    int existe = tam_archivo(y.c.dir, "z.bin") >= 0,
+        error = linea(y.p, "ERROR", "z.bin", l, sizeof l);
+    if (!bien || existe || !error) {
+        snprintf(motivo, t,
+                 "sin --continuar y con -r 2, un servidor que corta en el byte %llu y contesta a "
+                 "cada Range con un 206 desde 0: vio %d peticiones%s%s (se esperaban 4: 200 "
+                 "cortado; 206 mal situado y reinicio limpio; 200 cortado; otro 206 mal situado, "
+                 "que ya no se reinicia: ERROR; el reinicio es una vez)",
+                 (unsigned long long)corte, n, existe ? " y z.bin existe" : "",
+                 error ? "" : " y falta «ERROR z.bin …»");
+        nota_corrida(&y, 6);
+        return 0;
+    }
+    return 1;
+}
+
 CAL_PRUEBA(continuar_416, 40)
 {
     cal_esperado("con --continuar y un .parte más largo que el archivo, o tan largo como él (416 "
                  "del servidor), se empieza de 0 limpio; y con un 206 cuyo Content-Range no "
-                 "empieza donde acaba el .parte, también: el resultado es idéntico al servido");
+                 "empieza donde acaba el .parte, también: el resultado es idéntico al servido. "
+                 "Ese reinicio es una vez: con -r 2 y un 206 mal situado en cada reintento, "
+                 "cuatro peticiones y ERROR");
     reanudacion_t r;
     if (!preparar(&r.x))
         CAL_FIN(0);
@@ -337,9 +391,11 @@ CAL_PRUEBA(continuar_416, 40)
              de_cero(&r, ".parte tan largo como el archivo (pero con otros bytes)", "", t2, t2, 0,
                      1, "igual.bin", motivo, sizeof motivo) &&
              de_cero(&r, "206 que empieza en 0 y no donde se pidió", "&rango=mal", t3,
-                     al_azar(t3 / 4, t3 * 3 / 4), 1, 0, "w.bin", motivo, sizeof motivo);
+                     al_azar(t3 / 4, t3 * 3 / 4), 1, 0, "w.bin", motivo, sizeof motivo) &&
+             reinicio_una_vez(r.x.s, motivo, sizeof motivo);
     cal_obtenido("%s", ok ? "416 (más largo o ya completo) y 206 que no empieza donde debe: los "
-                            "tres empiezan de 0 limpios"
+                            "tres empiezan de 0 limpios; y el reinicio, una vez (cuatro "
+                            "peticiones y ERROR con -r 2)"
                           : motivo);
     CAL_FIN(ok);
 }

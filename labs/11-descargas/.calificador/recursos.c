@@ -14,8 +14,9 @@
 CAL_PRUEBA(memoria, 40)
 {
     cal_esperado(
-        "4 archivos de 15 000 000 bytes a la vez, idénticos, con una memoria residente máxima de "
-        "32 MiB como mucho (los cuerpos van al disco, no a la memoria)");
+        "4 archivos de 15 000 000 bytes a la vez, con su Repr-Digest, idénticos, con una memoria "
+        "residente máxima de 32 MiB como mucho (los cuerpos van al disco, no a la memoria, y la "
+        "huella se calcula leyendo el .parte por trozos)");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
@@ -23,15 +24,19 @@ CAL_PRUEBA(memoria, 40)
     enum { N = 4 };
     uint64_t sem[N];
     char u[N][128], b[N][200];
-    const char *args[N + 3] = {"-c", "4"};
+    /* -t explícito: el servidor calcula cada huella (15 MB) antes de mandar las cabeceras, y
+     * con la máquina cargada eso tarda; aquí no se juzga -t (eso es de estancada). */
+    const char *args[N + 5] = {"-c", "4", "-t", "60000"};
     for (int i = 0; i < N; i++) {
         char nombre[16];
         sem[i] = semilla_nueva();
         snprintf(nombre, sizeof nombre, "m%d.bin", i);
-        bytes_url(u[i], sizeof u[i], 15000000, sem[i], "&digest=no");
-        args[i + 2] = arg(b[i], sizeof b[i], nombre, u[i]);
+        /* Con su huella: acaban casi a la vez, así que un programa que lee el .parte entero
+         * para calcularla tiene cuatro archivos en memoria a la vez. */
+        bytes_url(u[i], sizeof u[i], 15000000, sem[i], "&digest=si");
+        args[i + 4] = arg(b[i], sizeof b[i], nombre, u[i]);
     }
-    args[N + 2] = NULL;
+    args[N + 4] = NULL;
     cal_proceso_t *p = descargas(s, &c, args, 30, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -124,13 +129,14 @@ CAL_PRUEBA(valgrind, 60)
 {
     cal_esperado("bajo valgrind, con una descarga buena y otras que fallan por varios caminos (un "
                  "corte con un reintento, una huella mala, un 4xx, un 416 y un 206 mal situado "
-                 "que obligan a empezar de cero): «ERROR SUMMARY: 0 errors» y sin fugas");
+                 "que obligan a empezar de cero, y un disco lleno): «ERROR SUMMARY: 0 errors» y "
+                 "sin fugas");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
         CAL_FIN(0);
     uint64_t sem = semilla_nueva();
-    char u[5][128], b[6][200], x4[32];
+    char u[6][128], b[7][200], x4[32];
     bytes_url(u[0], sizeof u[0], 400000, sem, NULL);
     bytes_url(u[1], sizeof u[1], 300000, semilla_nueva(), "&cortar=100000");
     bytes_url(u[2], sizeof u[2], 1000, semilla_nueva(), "&digest=mal");
@@ -141,6 +147,10 @@ CAL_PRUEBA(valgrind, 60)
      * 206 mal situado, otro reinicio). */
     uint64_t sem_f = semilla_nueva();
     bytes_url(u[4], sizeof u[4], 20000, sem_f, "&rango=mal");
+    /* g.bin no cabe: ningún archivo puede pasar de 450 000 bytes (proximo_tope, como en
+     * disco_lleno), y los demás caben. La escritura que falla deja trozos en la cola: el
+     * camino del disco lleno también los libera. */
+    bytes_url(u[5], sizeof u[5], al_azar(600000, 800000), semilla_nueva(), NULL);
     if (escribir_parte(c.dir, "d.bin.parte", 0, 30000) < 0 ||
         escribir_parte(c.dir, "f.bin.parte", sem_f, 5000) < 0) {
         cal_obtenido("no se pudo preparar d.bin.parte o f.bin.parte (error del calificador)");
@@ -155,7 +165,9 @@ CAL_PRUEBA(valgrind, 60)
                           arg(b[3], sizeof b[3], "d.bin", u[3]),
                           arg(b[4], sizeof b[4], "e.bin", x4),
                           arg(b[5], sizeof b[5], "f.bin", u[4]),
+                          arg(b[6], sizeof b[6], "g.bin", u[5]),
                           NULL};
+    proximo_tope(450000);
     cal_proceso_t *p = descargas(s, &c, args, 50, 1, 0);
     if (p == NULL)
         CAL_FIN(0);
