@@ -5,7 +5,7 @@
  * disco de quien califica que quedaban tras la calificación, sin cuota (la de 256 MiB es de las
  * verificaciones). Ahora cada orden de la compilación lleva RLIMIT_FSIZE (8 MiB), RLIMIT_AS y
  * un /tmp con tope (runner/compilar.c): el ensamblador se para y la entrega no compila.
- * prueba-autograder la califica también con `.incbin "/dev/zero"` en lugar del `.space`.
+ * prueba-autograder la califica también con el relleno en C (`static char x[1 << 30] = {1}`).
  */
 int main(void)
 {
