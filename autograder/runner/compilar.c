@@ -260,7 +260,8 @@ static int revisar_medios(contexto_t *x, lab_t *lab, char **fuentes_c, char **ob
             malo = 1;
         } else if (!ok_nm || !ok_dis) {
             lab->medios =
-                texto_formato("no se pudo analizar %s (nm/objdump): %s%s", objeto, nm, dis);
+                texto_formato("no se pudo analizar %s (nm/objdump): %.4000s%.4000s", objeto, nm,
+                              dis);
             malo = 1;
         } else {
             malo |= medios_juzgar(lab, fuentes_c[i], nm, dis, &lab->medios);
