@@ -479,6 +479,17 @@ done
 # cada archivo. Antes 32/100 (`resumen`, `carpetas`, `espera`); ahora le quedan `compila` y
 # `uso_incorrecto`, como a la partida.
 CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso contador_adivina contador_adivina.c 10
+# Lo que strace escribe por la entrega (fuera de la cuota de la verificación): traza_enorme.c
+# llena cada traza hasta los 64 MiB con uv_fs_open de una ruta larga que no existe; antes
+# quedaban 1,1 GB en trabajo/08/trazas tras calificar. Ahora se borran en cuanto se juzgan.
+CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso traza_enorme traza_enorme.c 10
+ocupa=$(du -sm "$SALIDAS/traza_enorme" 2>/dev/null | awk '{print $1}')
+quedan=$(find "$SALIDAS/traza_enorme" -name '*.traza' 2>/dev/null | wc -l)
+if [ "${ocupa:-0}" -lt 64 ] && [ "$quedan" = 0 ]; then
+  bien "traza_enorme: no queda ninguna traza (su salida ocupa ${ocupa:-0} MiB)"
+else
+  mal "traza_enorme-disco" "traza_enorme: quedan $quedan trazas y su salida ocupa ${ocupa:-?} MiB"
+fi
 # La caja es una lista de permitidos (base/filtro.c, issue 31). Linux AIO (io_setup,
 # io_submit, io_getevents) en el hilo del bucle del 08, que la observación no mira: antes,
 # 100/100. Ahora la llamada no se hace (ENOSYS) y el informe la nombra.
