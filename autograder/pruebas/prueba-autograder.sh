@@ -490,6 +490,16 @@ if [ "${ocupa:-0}" -lt 64 ] && [ "$quedan" = 0 ]; then
 else
   mal "traza_enorme-disco" "traza_enorme: quedan $quedan trazas y su salida ocupa ${ocupa:-?} MiB"
 fi
+# Sin caja (contenedores, Gradescope) el programa ve el disco: lee_servidor.c sube desde su
+# TMPDIR e imprime los alias opacos y el registro del servidor de práctica de su verificación
+# (antes, 131 líneas «FUGA» en el informe). Ahora la carpeta del servidor es 0700.
+CASO_LAB=10-clima CASO_ARCHIVO=clima.c caso lee_servidor lee_servidor.c 10 CALIF_SIN_BWRAP=1
+if grep -q "LEE_SERVIDOR: mirado" "$SALIDAS/lee_servidor.txt" &&
+  ! grep -q "FUGA servidor" "$SALIDAS/lee_servidor.txt"; then
+  bien "lee_servidor: sin bwrap, no lee ni los alias ni el registro del servidor"
+else
+  mal "lee_servidor-fuga" "lee_servidor: leyó el servidor de práctica, o su salida no llegó al informe — $SALIDAS/lee_servidor.txt"
+fi
 # La caja es una lista de permitidos (base/filtro.c, issue 31). Linux AIO (io_setup,
 # io_submit, io_getevents) en el hilo del bucle del 08, que la observación no mira: antes,
 # 100/100. Ahora la llamada no se hace (ENOSYS) y el informe la nombra.
