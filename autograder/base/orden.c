@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -112,12 +113,37 @@ static int capturar(orden_t *o, int fd, size_t *usados)
         return -1;
     if (n <= 0)
         return 0;
+    size_t tope = o->tope != 0 ? o->tope : TOPE_CAPTURA;
     size_t copia = (size_t)n;
-    if (copia > TOPE_CAPTURA - *usados)
-        copia = TOPE_CAPTURA - *usados;
+    if (copia > tope - *usados) {
+        copia = tope - *usados;
+        o->recortado = 1; /* quien juzga lo capturado tiene que saberlo: no es todo */
+    }
     memcpy(o->capturado + *usados, buf, copia);
     *usados += copia;
     return 1;
+}
+
+/* En el hijo de una orden con límites (solo llamadas seguras tras fork). */
+static int limitar_orden(void *datos, int fase)
+{
+    const orden_t *o = datos;
+    if (fase != 0)
+        return 0;
+    struct rlimit sin_core = {0, 0};
+    if (setrlimit(RLIMIT_CORE, &sin_core) < 0)
+        return -1;
+    if (o->tope_archivo_mib != 0) {
+        struct rlimit l = {(rlim_t)o->tope_archivo_mib << 20, (rlim_t)o->tope_archivo_mib << 20};
+        if (setrlimit(RLIMIT_FSIZE, &l) < 0)
+            return -1;
+    }
+    if (o->tope_memoria_mib != 0) {
+        struct rlimit l = {(rlim_t)o->tope_memoria_mib << 20, (rlim_t)o->tope_memoria_mib << 20};
+        if (setrlimit(RLIMIT_AS, &l) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* Espera a `pid` leyendo su salida (si `tubo` >= 0) y matando al grupo al pasar el límite. */
@@ -157,10 +183,12 @@ int orden_ejecutar(orden_t *o)
     int tubo[2] = {-1, -1};
     int destino = -1;
     o->excedido = 0;
+    o->recortado = 0;
     o->capturado = NULL;
     if (o->salida != NULL)
         destino = open(o->salida, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    else if (pipe2(tubo, O_CLOEXEC) == 0 && (o->capturado = calloc(1, TOPE_CAPTURA + 1)) == NULL)
+    else if (pipe2(tubo, O_CLOEXEC) == 0 &&
+             (o->capturado = calloc(1, (o->tope != 0 ? o->tope : TOPE_CAPTURA) + 1)) == NULL)
         errno = ENOMEM;
     if ((o->salida != NULL && destino < 0) || (o->salida == NULL && o->capturado == NULL)) {
         int e = errno;
@@ -178,6 +206,10 @@ int orden_ejecutar(orden_t *o)
                       .fds = {-1, escribe, escribe},
                       .nfds = 3,
                       .buscar_en_path = 1};
+    if (o->tope_archivo_mib != 0 || o->tope_memoria_mib != 0) {
+        h.preparar = limitar_orden;
+        h.datos = o;
+    }
     pid_t pid = orden_lanzar(&h);
     close(escribe);
     if (pid < 0) {

@@ -60,6 +60,16 @@ static int arrancar_servidor(const char *guion, cal_servidor_t **s)
     char dir[PATH_MAX - 64];
     char archivo_guion[PATH_MAX] = "";
     int r = temporal_nuevo("servidor", dir, sizeof dir);
+    /* Sus archivos (el guion, los alias, el registro) son pruebas de cargo: solo de quien
+     * califica. La temporal es 0755 (el programa, sin bwrap, llega por ella a su carpeta de
+     * trabajo), y sin caja un programa subía desde su TMPDIR y leía alias.txt y registro.jsonl:
+     * cada ruta opaca con su escenario (hostiles/lee_servidor.c). El servidor es un hijo de
+     * quien califica, con su mismo usuario. */
+    const char *rel = NULL;
+    if (r == 0)
+        r = temporal_relativa(dir, &rel);
+    if (r == 0)
+        r = arbol_chmod(temporal_raiz_fd(), rel, 0700);
     if (r == 0 && guion != NULL) {
         snprintf(archivo_guion, sizeof archivo_guion, "%s/guion.json", dir);
         FILE *f = fopen(archivo_guion, "wex");

@@ -438,6 +438,68 @@ for c in medios_08_splice:openat2 medios_08_solo_splice:splice; do
     mal "${c%%:*}-mensaje" "${c%%:*}: el informe no dice «Se vio ${c#*:}» — $SALIDAS/${c%%:*}.txt"
   fi
 done
+# La salida de nm y objdump se juzga entera (runner/compilar.c): antes se capturaba con un
+# tope de 48 KiB y lo demás se descartaba en silencio. medios_08_relleno.c (delante de la
+# solución) lee con preadv bloqueante en un hilo propio y esconde pthread_create y preadv tras
+# 4000 referencias débiles «AAAA…» en la salida ordenada de nm: antes 94/100. Ahora se ve
+# pthread_create; y con 1 MiB de código de relleno, cuyo desensamblado pasa del tope, no se
+# califica y el informe dice por qué.
+cat autograder/hostiles/medios_08_relleno.c "solutions/$L08/contador.c" >"$generada/medios_08_relleno.c"
+{ echo '#define MEDIOS_RELLENO_CODIGO 1'; cat "$generada/medios_08_relleno.c"; } >"$generada/medios_08_relleno_codigo.c"
+for c in "medios_08_relleno:contador.c usa .*pthread_create" \
+  "medios_08_relleno_codigo:la salida de nm u objdump pasa de"; do
+  n=${c%%:*}
+  CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso "$n" "$generada/$n.c" 0
+  if grep -q "no se califica" "$SALIDAS/$n.txt" && grep -q -- "${c#*:}" "$SALIDAS/$n.txt"; then
+    bien "$n: rechazada, y el informe dice «${c#*:}»"
+  else
+    mal "$n-mensaje" "$n: el informe no dice «${c#*:}» — $SALIDAS/$n.txt"
+  fi
+done
+# La compilación también es de la entrega: compila_enorme.c (un `.space` de 1 GiB) hacía
+# escribir al ensamblador y al enlazador 2,1 GB en build/, que quedaban; lo mismo con el
+# relleno en C. Ahora cada orden de la compilación tiene RLIMIT_FSIZE, RLIMIT_AS y un /tmp con
+# tope: no compila y no queda nada grande.
+sed 's|^__asm__(.*|static char relleno_enorme[1 << 30] = {1};\nchar *usar_relleno(void) { return relleno_enorme; }|' \
+  autograder/hostiles/compila_enorme.c >"$TMP/compila_enorme_c.c"
+for c in compila_enorme:compila_enorme.c "compila_enorme_c:$TMP/compila_enorme_c.c"; do
+  n=${c%%:*}
+  caso "$n" "${c#*:}" 0
+  grande=$(find "$SALIDAS/$n" -type f -size +8M 2>/dev/null | head -n 1)
+  ocupa=$(du -sm "$SALIDAS/$n" 2>/dev/null | awk '{print $1}')
+  if [ -z "$grande" ] && [ "${ocupa:-0}" -lt 64 ] && grep -q "no compila" "$SALIDAS/$n.txt" &&
+    grep -q "File size limit exceeded\|pasó de 8 MiB" "$SALIDAS/$n.txt"; then
+    bien "$n: no compila, el informe dice por qué y su salida ocupa ${ocupa:-0} MiB"
+  else
+    mal "$n-disco" "$n: quedó ${grande:-nada de más de 8 MiB} (${ocupa:-?} MiB en su salida), o el informe no dice que no compila por el tope — $SALIDAS/$n.txt"
+  fi
+done
+# El 08 no da sus cuentas de antemano (comun.c, `oculto`): contador_adivina.c no abre ni lee
+# nada e imprime las cuentas de los textos fijos que escribía el calificador, por el nombre de
+# cada archivo. Antes 32/100 (`resumen`, `carpetas`, `espera`); ahora le quedan `compila` y
+# `uso_incorrecto`, como a la partida.
+CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso contador_adivina contador_adivina.c 10
+# Lo que strace escribe por la entrega (fuera de la cuota de la verificación): traza_enorme.c
+# llena cada traza hasta los 64 MiB con uv_fs_open de una ruta larga que no existe; antes
+# quedaban 1,1 GB en trabajo/08/trazas tras calificar. Ahora se borran en cuanto se juzgan.
+CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso traza_enorme traza_enorme.c 10
+ocupa=$(du -sm "$SALIDAS/traza_enorme" 2>/dev/null | awk '{print $1}')
+quedan=$(find "$SALIDAS/traza_enorme" -name '*.traza' 2>/dev/null | wc -l)
+if [ "${ocupa:-0}" -lt 64 ] && [ "$quedan" = 0 ]; then
+  bien "traza_enorme: no queda ninguna traza (su salida ocupa ${ocupa:-0} MiB)"
+else
+  mal "traza_enorme-disco" "traza_enorme: quedan $quedan trazas y su salida ocupa ${ocupa:-?} MiB"
+fi
+# Sin caja (contenedores, Gradescope) el programa ve el disco: lee_servidor.c sube desde su
+# TMPDIR e imprime los alias opacos y el registro del servidor de práctica de su verificación
+# (antes, 131 líneas «FUGA» en el informe). Ahora la carpeta del servidor es 0700.
+CASO_LAB=10-clima CASO_ARCHIVO=clima.c caso lee_servidor lee_servidor.c 10 CALIF_SIN_BWRAP=1
+if grep -q "LEE_SERVIDOR: mirado" "$SALIDAS/lee_servidor.txt" &&
+  ! grep -q "FUGA servidor" "$SALIDAS/lee_servidor.txt"; then
+  bien "lee_servidor: sin bwrap, no lee ni los alias ni el registro del servidor"
+else
+  mal "lee_servidor-fuga" "lee_servidor: leyó el servidor de práctica, o su salida no llegó al informe — $SALIDAS/lee_servidor.txt"
+fi
 # La caja es una lista de permitidos (base/filtro.c, issue 31). Linux AIO (io_setup,
 # io_submit, io_getevents) en el hilo del bucle del 08, que la observación no mira: antes,
 # 100/100. Ahora la llamada no se hace (ENOSYS) y el informe la nombra.

@@ -352,6 +352,7 @@ static void ejecutar_calificador(const opciones_t *op, lab_t *lab, const rutas_t
         repetir_fallidas(lab, r, e.lista); /* un fallo por la carga no cuesta puntos */
         juzgar_conducta(lab, trazas, no_observado);
     }
+    conducta_terminar(trazas);
     entorno_liberar(&e);
 }
 

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,17 @@
 
 #define MAX_FUENTES         64
 #define LIMITE_COMPILADOR_S 120
+/* Lo que compila es de la entrega: un `.space` de 1 GiB en ensamblador hacía que el
+ * ensamblador y el enlazador escribieran 2,1 GB en build/ (y quedaban), y un `.incbin` de
+ * /dev/zero se come la memoria. Cada orden de la compilación lleva sus límites: 8 MiB por
+ * archivo (un binario del curso ocupa unos 100 KiB; con los 20 .c de más que admite la
+ * recogida, como mucho unos 170 MiB en total), 2 GiB de memoria y un /tmp de 64 MiB. */
+#define TOPE_ARCHIVO_COMPILAR_MIB 8
+#define TOPE_MEMORIA_COMPILAR_MIB 2048
+#define TOPE_TMP_COMPILAR         "67108864"
+/* nm y objdump: su salida se juzga entera o no se juzga (antes se cortaba en silencio a
+ * 48 KiB, y 4000 referencias débiles «AAAA…» delante escondían pthread_create). */
+#define TOPE_ANALISIS (16u << 20)
 
 typedef struct {
     const compilacion_t *c;
@@ -38,6 +50,8 @@ typedef struct {
     char *cflags, *libs; /* copias troceadas por orden_partir() (sus trozos van en orden) */
     const char *trozos[400];
     int ntrozos;
+    size_t tope;   /* != 0: tope de lo capturado (nm, objdump) */
+    int recortado; /* la última orden pasó de ese tope */
 } contexto_t;
 
 static int comparar_textos(const void *a, const void *b)
@@ -98,6 +112,8 @@ static void empezar(contexto_t *x, const char *prog)
         caja_poner(o, "/dev");
         caja_poner(o, "--proc");
         caja_poner(o, "/proc");
+        caja_poner(o, "--size");
+        caja_poner(o, TOPE_TMP_COMPILAR);
         caja_poner(o, "--tmpfs");
         caja_poner(o, "/tmp");
         /* Los trozos apuntan a x->cflags y x->libs, que viven tanto como el contexto. */
@@ -133,9 +149,19 @@ static int correr(contexto_t *x, char **salida, int *excedido)
                  .entorno = x->c->bwrap ? entorno_caja : x->c->entorno,
                  .carpeta = x->fuentes,
                  .limite_s = LIMITE_COMPILADOR_S,
-                 .uid = geteuid() == 0 ? uid_caja() : 0};
+                 .uid = geteuid() == 0 ? uid_caja() : 0,
+                 .tope = x->tope,
+                 .tope_archivo_mib = TOPE_ARCHIVO_COMPILAR_MIB,
+                 .tope_memoria_mib = TOPE_MEMORIA_COMPILAR_MIB};
     int r = orden_ejecutar(&o);
+    x->recortado = o.recortado;
     *salida = o.capturado != NULL ? o.capturado : texto_dup("");
+    if (r == 0 && WIFSIGNALED(o.estado) && WTERMSIG(o.estado) == SIGXFSZ) {
+        char *t = texto_formato("%s\n(un archivo de la compilación pasó de %d MiB y se detuvo)",
+                                *salida, TOPE_ARCHIVO_COMPILAR_MIB);
+        free(*salida);
+        *salida = t;
+    }
     if (excedido != NULL)
         *excedido = o.excedido;
     return r == 0 && !o.excedido && WIFEXITED(o.estado) && WEXITSTATUS(o.estado) == 0;
@@ -216,14 +242,26 @@ static int revisar_medios(contexto_t *x, lab_t *lab, char **fuentes_c, char **ob
         caja_poner(&x->orden, "-P");
         caja_poner(&x->orden, "-u");
         caja_poner(&x->orden, objeto);
+        x->tope = TOPE_ANALISIS;
         int ok_nm = correr(x, &nm, NULL);
+        int recortado = x->recortado;
         empezar(x, "objdump");
         caja_poner(&x->orden, "-d");
         caja_poner(&x->orden, objeto);
         int ok_dis = correr(x, &dis, NULL);
-        if (!ok_nm || !ok_dis) {
+        recortado |= x->recortado;
+        x->tope = 0;
+        if (recortado) {
+            /* Juzgar un trozo sería juzgar lo que la entrega quiso enseñar. */
+            lab->medios = texto_formato(
+                "no se pudieron juzgar los medios de %s: la salida de nm u objdump pasa de "
+                "%u MiB (¿miles de símbolos o un código enorme?)",
+                objeto, TOPE_ANALISIS >> 20);
+            malo = 1;
+        } else if (!ok_nm || !ok_dis) {
             lab->medios =
-                texto_formato("no se pudo analizar %s (nm/objdump): %s%s", objeto, nm, dis);
+                texto_formato("no se pudo analizar %s (nm/objdump): %.4000s%.4000s", objeto, nm,
+                              dis);
             malo = 1;
         } else {
             malo |= medios_juzgar(lab, fuentes_c[i], nm, dis, &lab->medios);

@@ -1162,6 +1162,14 @@ int conducta_preparar(const char *construccion, const char *trabajo, const char 
     return 0;
 }
 
+void conducta_terminar(const char *carpeta)
+{
+    const char *guardar = getenv("CALIF_GUARDAR_TRAZAS");
+    if (carpeta[0] == '\0' || (guardar != NULL && strcmp(guardar, "1") == 0))
+        return;
+    archivos_borrar_arbol(carpeta);
+}
+
 /* La verificación de una traza, por su nombre («<pid>-<n>[-valgrind]@<id>.traza»,
  * lib/observar.c): su índice en lab->v, o -1 si no lo dice o no es del laboratorio (las
  * trazas guardadas de --juzgar-trazas, o lanzada fuera de una verificación). */

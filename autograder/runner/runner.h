@@ -275,6 +275,10 @@ int conducta_preparar(const char *construccion, const char *trabajo, const char 
  * lab.json a sus verificaciones (una regla rota la deja en 0 con lo visto; una que no se pudo
  * juzgar lo dice en su detalle): solo una vez, al final. */
 int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe, char **aviso);
+/* Ya juzgadas, borra las trazas de `carpeta` (las escribe strace, fuera de la cuota de cada
+ * verificación: hasta 64 MiB por lanzamiento, y una entrega que las infla dejaba 1,1 GB en
+ * build/). Con CALIF_GUARDAR_TRAZAS=1 se quedan, para mirarlas (--juzgar-trazas). */
+void conducta_terminar(const char *carpeta);
 /* Sin trazas (no se pudo observar: `motivo`), cada verificación con una regla dice en su
  * detalle que esa regla no se juzgó y por qué. Devuelve, para el aviso del laboratorio, qué
  * verificaciones quedaron sin esa parte («…» (65536 bytes por lectura), memoria nueva) o

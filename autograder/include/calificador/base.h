@@ -106,8 +106,13 @@ typedef struct {
     int limite_s;
     uid_t uid;       /* != 0: el hijo baja a este usuario antes del exec */
     char *capturado; /* si salida == NULL: lo escrito (tope TOPE_CAPTURA); free */
+    size_t tope;     /* != 0: el tope de lo capturado en vez de TOPE_CAPTURA */
+    int recortado;   /* 1 si lo capturado pasó del tope (lo demás se descartó) */
     int estado;      /* de waitpid */
     int excedido;    /* 1 si hubo que matarla por pasar de limite_s */
+    /* != 0: límites del hijo (RLIMIT_FSIZE por archivo y RLIMIT_AS, en MiB; y sin core) para
+     * una orden de confianza que trabaja sobre lo que escribió la entrega (el compilador). */
+    unsigned tope_archivo_mib, tope_memoria_mib;
     /* Opcional: se llama en cada vuelta de la espera (cada 20–50 ms), p. ej. para enseñar el
      * avance en la terminal. No debe bloquear. */
     void (*al_esperar)(void *datos);

@@ -84,9 +84,64 @@ int escribir(const char *carpeta, const char *nombre, const void *datos, size_t 
     return 0;
 }
 
+/* El calificador se puede leer: un texto fijo escrito tal cual daría su cuenta de antemano, y
+ * una entrega que no lee nada la imprimiría por el nombre del archivo (antes, 32/100 sin abrir
+ * ni un archivo). Por eso todo texto que el calificador da al programa pasa por `oculto`: cada
+ * palabra se queda y detrás van k − 1 palabras al azar (k, el mismo en toda la verificación y
+ * nuevo en cada una), así que cada cuenta es k veces la de diseño y lo que se juzga se
+ * conserva (empates, qué es espacio, bytes raros dentro de una palabra, el final sin salto, los
+ * archivos sin palabras). k ≡ 1 (mod 3): 19k / 6, la MEDIA de «resumen», redondeada a una
+ * décima sigue siendo distinta de truncada. Y, en un archivo que no está vacío, delante un
+ * bloque de espacios de largo al azar: el tamaño (uv_fs_stat, sin leer) no dice k. */
+static uint64_t multiplicador(void)
+{
+    static uint64_t k;
+    if (k == 0)
+        k = 3 * (1 + azar() % 30) + 1; /* 4, 7, …, 91 */
+    return k;
+}
+
+/* `n` bytes de `datos` con las palabras multiplicadas (y, si `relleno`, el bloque de
+ * espacios delante). Memoria nueva (NULL sin memoria); su largo en *largo. */
+static unsigned char *oculto(const unsigned char *datos, size_t n, int relleno, size_t *largo)
+{
+    uint64_t k = multiplicador();
+    size_t delante = relleno && n > 0 ? (size_t)(azar() % 8192) : 0;
+    size_t tam = delante + n * (size_t)(1 + 12 * k) + 1, u = 0;
+    unsigned char *o = malloc(tam);
+    if (o == NULL)
+        return NULL;
+    for (size_t i = 0; i < delante; i++)
+        o[u++] = azar() % 16 == 0 ? '\n' : ' ';
+    for (size_t i = 0; i < n; i++) {
+        o[u++] = datos[i];
+        /* Al acabar una palabra de diseño: sus k − 1 compañeras, cada una tras un espacio. */
+        if (!espacio(datos[i]) && (i + 1 == n || espacio(datos[i + 1])))
+            for (uint64_t j = 1; j < k; j++) {
+                o[u++] = ' ';
+                for (size_t l = 1 + azar() % 10; l > 0; l--)
+                    o[u++] = (unsigned char)('a' + azar() % 26);
+            }
+    }
+    *largo = u;
+    return o;
+}
+
+int escribir_datos(const char *carpeta, const char *nombre, const void *datos, size_t n,
+                   esperado_t *e)
+{
+    size_t largo;
+    unsigned char *o = oculto(datos, n, 1, &largo);
+    if (o == NULL)
+        return -ENOMEM;
+    int r = escribir(carpeta, nombre, o, largo, e);
+    free(o);
+    return r;
+}
+
 int escribir_texto(const char *carpeta, const char *nombre, const char *texto, esperado_t *e)
 {
-    return escribir(carpeta, nombre, texto, strlen(texto), e);
+    return escribir_datos(carpeta, nombre, texto, strlen(texto), e);
 }
 
 /* Crea la FIFO carpeta/nombre y abre su extremo de escritura (el programa que la abra para
@@ -110,10 +165,23 @@ int fifo(const char *carpeta, const char *nombre, esperado_t *e)
  * cortar una palabra con lo ya escrito, salvo que se sume a mano). */
 int fifo_dar(esperado_t *e, const char *texto, int cuenta)
 {
+    if (!cuenta)
+        return fifo_dar_bytes(e, texto, strlen(texto), 0);
+    size_t largo;
+    unsigned char *o = oculto((const unsigned char *)texto, strlen(texto), 0, &largo);
+    if (o == NULL)
+        return -ENOMEM;
+    int r = fifo_dar_bytes(e, o, largo, 1);
+    free(o);
+    return r;
+}
+
+int fifo_dar_bytes(esperado_t *e, const void *datos, size_t n, int cuenta)
+{
     if (cuenta)
-        e->palabras += contar_referencia((const unsigned char *)texto, strlen(texto));
-    long w = cal_fifo_escribir(e->fd, texto, strlen(texto), 2000);
-    return w == (long)strlen(texto) ? 0 : -EIO;
+        e->palabras += contar_referencia(datos, n);
+    long w = cal_fifo_escribir(e->fd, datos, n, 2000);
+    return w == (long)n ? 0 : -EIO;
 }
 
 /* Cierra el extremo del calificador: el programa ve fin de archivo. Antes espera (como mucho

@@ -82,7 +82,12 @@ uint64_t azar(void);
 /* Escribe `n` bytes en carpeta/nombre (modo 0644) y anota su ruta y su cuenta. 0 o -errno. */
 int escribir(const char *carpeta, const char *nombre, const void *datos, size_t n, esperado_t *e);
 
+/* Un texto (o `n` bytes) que el programa tiene que contar: se escribe con sus palabras
+ * multiplicadas por un factor al azar de la verificación y un relleno de espacios (ver
+ * comun.c: una cuenta fija se adivinaría leyendo el calificador). 0 o -errno. */
 int escribir_texto(const char *carpeta, const char *nombre, const char *texto, esperado_t *e);
+int escribir_datos(const char *carpeta, const char *nombre, const void *datos, size_t n,
+                   esperado_t *e);
 
 /* Crea la FIFO carpeta/nombre y abre su extremo de escritura (el programa que la abra para
  * leer espera datos hasta que se escriba o se cierre). 0 o -errno. */
@@ -91,6 +96,9 @@ int fifo(const char *carpeta, const char *nombre, esperado_t *e);
 /* Da `texto` a la FIFO (suma sus palabras a lo esperado si `cuenta`; el texto no debe
  * cortar una palabra con lo ya escrito, salvo que se sume a mano). */
 int fifo_dar(esperado_t *e, const char *texto, int cuenta);
+/* Con `cuenta`, el texto se multiplica como en escribir_texto; sin ella va tal cual (trozos que
+ * cortan palabras, sumadas a mano). fifo_dar_bytes: `n` bytes tal cual (ya al azar). */
+int fifo_dar_bytes(esperado_t *e, const void *datos, size_t n, int cuenta);
 
 /* Cierra el extremo del calificador: el programa ve fin de archivo. Antes espera (como mucho
  * `max_ms`) a que el programa `p` tenga la FIFO abierta: si se cerrara antes, el programa

@@ -238,9 +238,12 @@ CAL_PRUEBA(progreso, 20)
     char *datos = malloc(100000);
     if (datos == NULL)
         CAL_FIN(fallo_preparar(-ENOMEM));
-    /* Periodo 8: la frontera de 64 KiB cae entre palabras (esto no juzga el corte). */
+    /* Palabras al azar (la cuenta no se sabe de antemano); la frontera de 64 KiB cae entre
+     * palabras y el archivo acaba en espacio (esto no juzga el corte). */
     for (int i = 0; i < 100000; i++)
-        datos[i] = i % 8 == 7 ? '\n' : i % 4 == 3 ? ' ' : 'p';
+        datos[i] = azar() % 5 == 0 ? (azar() % 2 ? '\n' : ' ') : (char)('a' + azar() % 26);
+    datos[65535] = '\n';
+    datos[99999] = '\n';
     int r = escribir(dir, "regular.txt", datos, 100000, &e[0]);
     free(datos);
     if (r == 0)
@@ -269,18 +272,19 @@ CAL_PRUEBA(progreso, 20)
     if (p == NULL)
         CAL_FIN(0);
     /* Dado hasta cada instante (desde el lanzamiento): 1000 B al empezar, 2000 más a 1.4 s. */
+    /* Trozos de 1000 y 2000 B con palabras al azar, cada uno acabado en salto de línea. */
     char trozo[3001];
     for (int i = 0; i < 3000; i++)
-        trozo[i] = i % 10 == 9 ? '\n' : 'q';
-    trozo[1000] = '\0';
-    fifo_dar(&e[1], trozo, 1);
+        trozo[i] = azar() % 6 == 0 ? '\n' : (char)('a' + azar() % 26);
+    trozo[999] = '\n';
+    fifo_dar_bytes(&e[1], trozo, 1000, 1);
     uint64_t t_segundo_envio;
     dormir(1400);
     for (int i = 0; i < 2000; i++)
-        trozo[i] = i % 10 == 9 ? '\n' : 'r';
-    trozo[2000] = '\0';
+        trozo[i] = azar() % 6 == 0 ? '\n' : (char)('a' + azar() % 26);
+    trozo[1999] = '\n';
     t_segundo_envio = cal_ahora_ms();
-    fifo_dar(&e[1], trozo, 1);
+    fifo_dar_bytes(&e[1], trozo, 2000, 1);
     dormir(600);
     uint64_t t_cierre = cal_ahora_ms();
     fifo_cerrar(p, &e[1], 3000);

@@ -46,7 +46,7 @@ CAL_PRUEBA(cuenta_exacta, 20)
     const char *args[N + 3] = {"-j", "2"};
     for (int i = 0; i < N; i++) {
         size_t n = archivos[i].n > 0 ? archivos[i].n : strlen(archivos[i].datos);
-        int r = escribir(dir, archivos[i].nombre, archivos[i].datos, n, &e[i]);
+        int r = escribir_datos(dir, archivos[i].nombre, archivos[i].datos, n, &e[i]);
         if (r < 0)
             CAL_FIN(fallo_preparar(r));
         args[i + 2] = e[i].ruta;
