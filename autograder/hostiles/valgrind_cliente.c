@@ -1,6 +1,6 @@
 /* valgrind_cliente.c — trampa de valgrind (se antepone a la solución del 07): el programa
  * pierde memoria a propósito y, solo bajo valgrind (LD_PRELOAD lleva vgpreload), al salir pide
- * a valgrind con una petición de cliente (VALGRIND_NON_SIMD_CALL1: el preámbulo
+ * a valgrind con una llamada directa (client request, VALGRIND_NON_SIMD_CALL1: el preámbulo
  * «rol $3, $13, $61, $51 de %rdi» y «xchg %rbx,%rbx») que ejecute una función suya en la CPU
  * de verdad, sin instrumentar. Esa función escribe en el informe de valgrind (el descriptor 4
  * también es suyo) un «ERROR SUMMARY: 0 errors» falso y sale con exit_group(0) antes de que

@@ -23,7 +23,7 @@
  *   - nada descartado: el informe se lee con tope (256 KiB) y un programa que lo llenaba
  *     dejaba el resumen de verdad fuera del tope, y el suyo dentro (hostiles/valgrind_tapa.c:
  *     antes 100/100 en el 10);
- *   - ningún código que valgrind no instrumente. Con una petición de cliente
+ *   - ningún código que valgrind no instrumente. Con una llamada directa (client request)
  *     (VALGRIND_NON_SIMD_CALL*, de valgrind.h) el programa hace que valgrind ejecute una
  *     función suya en la CPU de verdad: escribe un resumen limpio falso y sale con exit_group
  *     antes del resumen y el código de valgrind (hostiles/valgrind_cliente.c: antes 100/100

@@ -244,7 +244,7 @@ tapa_caso valgrind_tapa 320 0
 tapa_caso valgrind_tapa_sin_relleno 0 0
 tapa_caso valgrind_tapa_sabotaje 0 1
 tapa_caso valgrind_tapa_sin_caja 320 0 CALIF_SIN_BWRAP=1
-# Con una petición de cliente de valgrind (VALGRIND_NON_SIMD_CALL1), valgrind_cliente.c hace
+# Con una llamada directa a valgrind (client request: VALGRIND_NON_SIMD_CALL1), valgrind_cliente.c hace
 # que valgrind ejecute en la CPU de verdad una función suya que escribe un resumen limpio falso
 # en el informe y sale con exit_group antes del resumen y el código de valgrind: con una fuga,
 # antes 100/100 en el 07. Con el preámbulo en el código, los objetos lo delatan (no se
@@ -265,7 +265,7 @@ cliente_caso() {
     mal "$nombre-valgrind" "$nombre: fallan «$perdidas», o el informe no dice «$mensaje» — $SALIDAS/$nombre.txt"
   fi
 }
-cliente_caso valgrind_cliente 0 5 'usa una petición de cliente de valgrind'
+cliente_caso valgrind_cliente 0 5 'usa una llamada directa a valgrind'
 cliente_caso valgrind_cliente_jit 1 95 'memoria anónima ejecutable'
 cliente_caso valgrind_cliente_jit_sin_caja 1 95 'memoria anónima ejecutable' CALIF_SIN_BWRAP=1
 # El laboratorio 09 tampoco se hace sin libuv: un servidor de chat con socket y poll propios.

@@ -378,7 +378,7 @@ int medios_juzgar(const lab_t *lab, const char *archivo, const char *nm, const c
         }
         if (gr->instrucciones && peticion_valgrind(asm_texto)) {
             anadir(&vistos, vistos != NULL ? ", " : "");
-            anadir(&vistos, "una petición de cliente de valgrind (el preámbulo de valgrind.h: "
+            anadir(&vistos, "una llamada directa a valgrind (client request: el preámbulo de valgrind.h "
                             "hace que valgrind ejecute código sin instrumentar o cambie su "
                             "veredicto)");
         }

@@ -39,8 +39,8 @@ static void mostrar(const lab_t *lab, const verificacion_t *v, const char *infor
     printf("(la primera verificación que falla en tu última calificación, %s)\n\n", informe);
     printf("  Qué se comprueba: %s\n\n", v->que);
     printf("  %s\n\n", texto != NULL && texto[0] != '\0' ? texto
-                                                         : "(este laboratorio no "
-                                                           "tiene pista para esta)");
+                                                         : "(este laboratorio no tiene "
+                                                           "pista para esta verificación)");
     printf("Cuando lo arregles: make grade LAB=%s\n", lab->numero);
 }
 

@@ -108,8 +108,8 @@ int main(void)
 
     /* Registro en orden inverso al de las fases. Por qué no se comprueba ningún resultado:
      * los init y start de check, prepare, idle y timer solo fallan con una callback NULL, y
-     * uv_pipe_open/uv_read_start sobre un descriptor recién creado por uv_pipe no tienen
-     * cómo fallar. En código con descriptores ajenos, sí se comprueban. */
+     * uv_pipe_open/uv_read_start sobre un descriptor recién creado por uv_pipe no pueden
+     * fallar. En código con descriptores ajenos, sí se comprueban. */
     uv_check_init(&bucle, &f.comprobar);
     uv_check_start(&f.comprobar, al_comprobar);
     uv_prepare_init(&bucle, &f.preparar);

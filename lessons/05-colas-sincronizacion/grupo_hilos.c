@@ -153,7 +153,7 @@ int main(int argc, char **argv)
         unsetenv("UV_THREADPOOL_SIZE");
         hilos = 4;
     }
-    printf("Grupo de hilos: %d. %d tareas bloqueantes de 1 s.\n", hilos, TAREAS);
+    printf("Grupo de hilos: %d; %d tareas bloqueantes de 1 s.\n", hilos, TAREAS);
 
     if (uv_loop_init(&bucle) < 0 || uv_mutex_init(&prog.mutex) < 0)
         return 1;

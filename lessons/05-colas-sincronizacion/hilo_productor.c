@@ -13,7 +13,7 @@
  *
  * uv_async_send() es la única función de libuv que puede tocar un handle desde otro hilo;
  * uv_mutex_* y uv_sem_* son primitivas de hilos y se usan desde cualquiera. El aviso se
- * envía con el mutex tomado: así, cuando el bucle ve `terminado` y cierra el handle, el
+ * envía con el cerrojo tomado: así, cuando el bucle ve `terminado` y cierra el handle, el
  * último envío ya ha ocurrido.
  *
  * Solo el hilo del bucle imprime: así la salida no depende de cómo se repartan los hilos.
@@ -29,7 +29,7 @@
 #define HUECOS 3
 
 typedef struct {
-    /* Compartido entre hilos: todo lo de este bloque solo con el mutex tomado. */
+    /* Compartido entre hilos: todo lo de este bloque solo con el cerrojo tomado. */
     uv_mutex_t mutex;
     int bufer[HUECOS];
     int primero, cuantos;
@@ -66,10 +66,10 @@ static void sensor(void *arg)
         uv_mutex_lock(&p->mutex);
         p->bufer[(p->primero + p->cuantos) % HUECOS] = i;
         p->cuantos++;
-        uv_async_send(&p->aviso); /* con el mutex tomado (ver abajo) */
+        uv_async_send(&p->aviso); /* con el cerrojo tomado (ver abajo) */
         uv_mutex_unlock(&p->mutex);
     }
-    /* El último aviso, DENTRO del mutex. Si se enviara después de soltarlo, el bucle podría
+    /* El último aviso, DENTRO del cerrojo. Si se enviara después de soltarlo, el bucle podría
      * ver `terminado`, cerrar el handle y hasta cerrar el bucle entre el unlock y el send:
      * el send tocaría memoria ya cerrada. Dentro, el bucle solo puede leer `terminado`
      * cuando el envío ya está hecho. */

@@ -6,7 +6,7 @@
  * que puede tocar un handle (o un bucle) ajeno desde otro hilo; las primitivas de hilos
  * (uv_mutex_*, uv_sem_*, uv_thread_*) sí se usan desde cualquier hilo, para eso existen.
  * El dato compartido (cuántos tics lleva) va protegido por un mutex, porque varios
- * uv_async_send seguidos pueden fundirse en una sola callback.
+ * uv_async_send seguidos pueden fusionarse en una sola callback.
  */
 #include <stdio.h>
 #include <uv.h>

@@ -243,7 +243,7 @@ static int esperas_bien(cal_peticion_t (*v)[4], int k, char *motivo, size_t t)
 CAL_PRUEBA(reintentos, 30)
 {
     cal_esperado(
-        "con -r 3, varias URL que dan un 5xx tres veces y luego 200: cuatro peticiones cada una, "
+        "con -r 3, varias URLs que dan un 5xx tres veces y luego 200: cuatro peticiones cada una, "
         "con esperas entre ellas de al menos ~200, ~400 y ~800 ms (espera exponencial, desde "
         "200–300 ms la primera), y OK al final. Otras que dan un 4xx (también un 408 o un 429) "
         "no se reintentan: una sola petición y «ERROR …»; y, aparte, con -r 4, una conexión "
