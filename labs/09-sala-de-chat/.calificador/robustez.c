@@ -453,8 +453,12 @@ static int lista_tras_expulsion(sesion_t *s, tcp_t *emisor)
  * mira la cola solo al difundir lo deja crecer sin fin (a 600 000 «/list», unos 100 MB de
  * memoria en el servidor). Debe salir con el aviso de expulsión y quedar cerrado. Se
  * mandan a lo más PESADO_MAX_MIB de órdenes (unas 40 MiB de respuestas: el límite es 1 MiB).
+ * También vale la contrapresión (lección 6): dejar de leer a quien no lee lo que se le
+ * contesta. Si el servidor deja de aceptar sus órdenes PESADO_PARADO_MS seguidos con la
+ * memoria residente máxima en como mucho MEMORIA_MAXIMA_MIB, su cola no crece: pasa.
  * Mutante: tope_solo_al_difundir. */
-#define PESADO_MAX_MIB 6
+#define PESADO_MAX_MIB   6
+#define PESADO_PARADO_MS 2000
 
 static int echa_al_que_pide_sin_leer(sesion_t *s, tcp_t *lector, tcp_t *emisor)
 {
@@ -462,7 +466,7 @@ static int echa_al_que_pide_sin_leer(sesion_t *s, tcp_t *lector, tcp_t *emisor)
     tcp_t pesado;
     char linea[2048];
     size_t largo, en_bloque = 0;
-    uint64_t enviados = 0, limite;
+    uint64_t enviados = 0, limite, avance;
     int fuera = 0;
 
     for (size_t i = 0; i < sizeof ordenes; i += 6) {
@@ -473,10 +477,23 @@ static int echa_al_que_pide_sin_leer(sesion_t *s, tcp_t *lector, tcp_t *emisor)
         return 0;
     }
     limite = cal_ahora_ms() + 12000;
+    avance = cal_ahora_ms();
     while (!fuera && cal_ahora_ms() < limite && enviados < ((uint64_t)PESADO_MAX_MIB << 20)) {
         long w = tcp_enviar_algo(&pesado, ordenes + en_bloque, sizeof ordenes - en_bloque);
         if (w < 0) {
             break; /* lo cerró: se verá en el aviso */
+        }
+        if (w > 0) {
+            avance = cal_ahora_ms();
+        } else if (cal_ahora_ms() > avance + PESADO_PARADO_MS) {
+            uint64_t pico = cal_memoria_pico_kib(s->p);
+            if (pico > 0 && pico <= (uint64_t)MEMORIA_MAXIMA_MIB * 1024) {
+                cal_nota("El servidor dejó de leer a «pesado» tras %.1f MiB de «/list» "
+                         "(contrapresión), con %llu KiB de memoria residente máxima.",
+                         enviados / 1048576.0, (unsigned long long)pico);
+                return 1;
+            }
+            break;
         }
         enviados += (uint64_t)w;
         en_bloque = (en_bloque + (size_t)w) % sizeof ordenes;
