@@ -497,6 +497,38 @@ int cal_senal(cal_proceso_t *p, int senal)
     return kill(destino, senal) == 0 ? 0 : -errno;
 }
 
+/* El estado de /proc/<pid>/stat (el carácter tras «(nombre) »), o 0 si no se pudo leer. */
+static char estado_en_proc(pid_t pid)
+{
+    char ruta[64], buf[512];
+    snprintf(ruta, sizeof ruta, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(ruta, "r");
+    if (f == NULL)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *fin = strrchr(buf, ')'); /* el nombre puede tener espacios y paréntesis */
+    return fin != NULL && fin[1] == ' ' ? fin[2] : 0;
+}
+
+int cal_parar(cal_proceso_t *p, int max_ms)
+{
+    if (cal_senal(p, SIGSTOP) < 0)
+        return 0;
+    pid_t pid = p->programa > 0 ? p->programa : p->pid;
+    uint64_t hasta = cal_ahora_ms() + (uint64_t)max_ms;
+    for (;;) {
+        char e = estado_en_proc(pid);
+        if (e == 'T' || e == 't')
+            return 1;
+        if (e == 0 || cal_ahora_ms() >= hasta)
+            return 0;
+        struct timespec pausa = {0, 2 * 1000000L};
+        nanosleep(&pausa, NULL);
+    }
+}
+
 int cal_senal_mortal(const cal_proceso_t *p)
 {
     if (!p->termino || p->matado || p->excedido)

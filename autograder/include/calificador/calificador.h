@@ -131,6 +131,12 @@ void cal_cerrar_entrada(cal_proceso_t *p);
 /* Envía `senal` al programa del estudiante (no a la caja). Devuelve 0 o -errno. */
 int cal_senal(cal_proceso_t *p, int senal);
 
+/* Para el programa con SIGSTOP y espera (como mucho `max_ms`) a que /proc diga que está
+ * parado («T» o «t»): en una máquina cargada la señal tarda en surtir efecto y lo que se
+ * mande justo después puede llegarle aún en marcha. 1 si se vio parado; 0 si no (la señal
+ * se mandó igual: quien llama decide). Se sigue con cal_senal(p, SIGCONT). */
+int cal_parar(cal_proceso_t *p, int max_ms);
+
 /* Mata al programa y a todo lo que haya creado (SIGKILL) y lo recoge. Idempotente. */
 void cal_matar(cal_proceso_t *p);
 

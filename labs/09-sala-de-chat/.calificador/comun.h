@@ -15,7 +15,9 @@
  * - El temporizador de la parada sin cerrar: bucle_cerrar (libcurso) lo cierra y solo lo
  *   avisa en stderr, que escribe el programa; ni fugas, ni descriptores, ni código: nada de
  *   fuera lo distingue. Mirado otra vez: cerrar (o no) un temporizador no hace ninguna
- *   llamada al sistema, así que tampoco lo ve la traza de strace.
+ *   llamada al sistema, así que tampoco lo ve la traza de strace. Lo mismo los handles de
+ *   las señales sin cerrar (senales_cerrar olvidado en la parada): también los cierra
+ *   bucle_cerrar, con las mismas llamadas al sistema, y el programa sale con 0.
  *
  * Lo que parecía no juzgable y sí se juzga: la fuga de una escritura que falla o se cancela
  * (al_escribir que sale sin liberar). Solo se ve bajo valgrind y con escrituras aún en la
@@ -24,8 +26,14 @@
  * SO_RCVBUF mínimo y MSS de 536 bytes (tcp_abrir_mss: así el núcleo del servidor solo le
  * acepta unos 40 KiB; con el MSS de loopback, ~1,6 MiB), no lee, ana manda 256 líneas de
  * 1000 bytes (~200 KiB se quedan en su cola, lejos del MiB del enunciado: un servidor
- * correcto no la expulsa) y carla corta con RST: lo encolado acaba con error o con
- * UV_ECANCELED. Mutante: escritura_fuga_error.
+ * correcto no la expulsa) y carla corta con RST: el servidor lee el RST antes de volver a
+ * escribirle (libuv atiende la lectura primero), así que lo encolado acaba con UV_ECANCELED.
+ * Mutante: escritura_fuga_error. Una escritura que FALLA (ECONNRESET) pide que el servidor
+ * escriba a la conexión muerta antes de leer su corte: eva corta mientras el servidor está
+ * parado (SIGSTOP) y ana le deja 100 KiB en camino, como en corte_brusco
+ * (escrituras_que_fallan en robustez.c). Mutante: escritura_fuga_fallo.
+ * - Que la salida de quien corta con RST llegue a la sala lo juzga corte_brusco: valgrind la
+ *   consume si llega, pero no la exige (antes, sin_aviso_reset perdía también valgrind).
  */
 #ifndef SALA_COMUN_H
 #define SALA_COMUN_H
