@@ -646,12 +646,75 @@ static int cortar_pendientes(int fd)
     }
 }
 
+/* Un sitio que corta cada respuesta a medias: lee la petición, responde «200» con un
+ * Content-Length de 4000 bytes, manda 100 y cierra. El estado llegó (r->estado == 200), pero
+ * la transferencia no terminó (HTTP_E_CORTADA): es un fallo (requisito 2), no un OK. Lleva
+ * las conexiones aceptadas hasta que llega su petición entera. */
+#define A_MEDIAS_MAX 16
+
+typedef struct {
+    int escucha;
+    int fd[A_MEDIAS_MAX];
+    size_t leidos[A_MEDIAS_MAX];
+    char ultimos[A_MEDIAS_MAX][4];
+    int conexiones;
+} a_medias_t;
+
+/* Acepta las conexiones nuevas y, a las que ya mandaron su petición entera (la línea vacía
+ * tras las cabeceras), les manda la respuesta cortada y las cierra. */
+static void atender_a_medias(a_medias_t *a)
+{
+    for (;;) {
+        int hueco = -1;
+        for (int i = 0; i < A_MEDIAS_MAX && hueco < 0; i++)
+            if (a->fd[i] < 0)
+                hueco = i;
+        if (hueco < 0)
+            break;
+        int c = accept4(a->escucha, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (c < 0)
+            break;
+        a->fd[hueco] = c;
+        a->leidos[hueco] = 0;
+        memset(a->ultimos[hueco], 0, sizeof a->ultimos[hueco]);
+        a->conexiones++;
+    }
+    static const char respuesta[] = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                                    "Content-Length: 4000\r\nConnection: close\r\n\r\n";
+    char cuerpo[100];
+    memset(cuerpo, 'x', sizeof cuerpo);
+    for (int i = 0; i < A_MEDIAS_MAX; i++) {
+        if (a->fd[i] < 0)
+            continue;
+        char buf[2048];
+        ssize_t n = recv(a->fd[i], buf, sizeof buf, MSG_DONTWAIT);
+        int completa = 0;
+        for (ssize_t k = 0; k < n && !completa; k++) {
+            memmove(a->ultimos[i], a->ultimos[i] + 1, 3);
+            a->ultimos[i][3] = buf[k];
+            completa = memcmp(a->ultimos[i], "\r\n\r\n", 4) == 0;
+        }
+        if (n > 0)
+            a->leidos[i] += (size_t)n;
+        if (completa) {
+            (void)send(a->fd[i], respuesta, sizeof respuesta - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+            (void)send(a->fd[i], cuerpo, sizeof cuerpo, MSG_NOSIGNAL | MSG_DONTWAIT);
+        }
+        if (completa || n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+            close(a->fd[i]);
+            a->fd[i] = -1;
+        }
+    }
+}
+
 CAL_PRUEBA(inalcanzable, 20)
 {
     cal_esperado("líneas «FALLO <url> 0 …» para el sitio que corta toda conexión sin responder, "
                  "cada una con su propio intento de conexión (el calificador los cuenta), el "
                  "programa vivo y la otra URL (opaca, siempre 200) comprobándose (al menos 3 OK "
-                 "respaldados por el registro del servidor)");
+                 "respaldados por el registro del servidor). Y para el sitio que responde «200» "
+                 "y corta el cuerpo a medias, líneas FALLO (con estado 0 o 200), ninguna OK, cada "
+                 "una con su propia petición");
     opaca_t o[] = {{.guion = SIEMPRE(200)}};
     cal_servidor_t *s = servidor_opaco(o, 1);
     if (s == NULL)
@@ -663,27 +726,57 @@ CAL_PRUEBA(inalcanzable, 20)
                      strerror(errno));
         CAL_FIN(0);
     }
-    char cortada[64];
+    a_medias_t am = {.conexiones = 0};
+    int puerto_am = 0;
+    am.escucha = escuchar_y_cortar(&puerto_am);
+    for (int i = 0; i < A_MEDIAS_MAX; i++)
+        am.fd[i] = -1;
+    if (am.escucha < 0) {
+        cal_obtenido("no se pudo abrir el puerto que corta respuestas (error del calificador: %s)",
+                     strerror(errno));
+        close(escucha);
+        CAL_FIN(0);
+    }
+    char cortada[64], medias[64];
     snprintf(cortada, sizeof cortada, "http://127.0.0.1:%d/", puerto);
+    snprintf(medias, sizeof medias, "http://127.0.0.1:%d/a-medias", puerto_am);
     const char *buena = o[0].url;
-    const char *args[] = {"-i", "200", cortada, buena, NULL};
+    const char *args[] = {"-i", "200", cortada, buena, medias, NULL};
     cal_proceso_t *p = monitor(s, args, 8, 0);
     if (p == NULL) {
         close(escucha);
+        close(am.escucha);
         CAL_FIN(0);
     }
     int intentos = 0;
     for (uint64_t fin = cal_ahora_ms() + 1300; cal_ahora_ms() < fin;) {
         dormir(10);
         intentos += cortar_pendientes(escucha);
+        atender_a_medias(&am);
     }
     int vivo = !cal_termino(p);
     char final[256];
     cal_describir_fin(p, final, sizeof final);
     parar(p, 2000);
     intentos += cortar_pendientes(escucha);
+    atender_a_medias(&am);
     close(escucha);
+    close(am.escucha);
+    for (int i = 0; i < A_MEDIAS_MAX; i++)
+        if (am.fd[i] >= 0)
+            close(am.fd[i]);
     const char *out = cal_salida(p);
+    /* El sitio que corta a medias: FALLO con estado 0 o 200 (el que llegó), nunca OK. */
+    int fallos_am = cal_contar(out, "FALLO", medias), oks_am = cal_contar(out, "OK", medias);
+    int estado_am = 1;
+    for (int i = 0; i < fallos_am; i++) {
+        char linea[1024], e[32];
+        cal_linea(out, "FALLO", medias, i, linea, sizeof linea);
+        if (cal_palabra(linea, 2, e, sizeof e) == NULL ||
+            (strcmp(e, "0") != 0 && strcmp(e, "200") != 0))
+            estado_am = 0;
+    }
+    int ok_am = oks_am == 0 && fallos_am >= 2 && estado_am && fallos_am <= am.conexiones;
     int fallos = cal_contar(out, "FALLO", cortada), oks = cal_contar(out, "OK", buena);
     int con_cero = 0;
     for (int i = 0; i < fallos; i++) {
@@ -693,12 +786,18 @@ CAL_PRUEBA(inalcanzable, 20)
             con_cero++;
     }
     /* Cada FALLO necesita su intento: más líneas que conexiones es imprimir sin intentarlo. */
-    int ok = vivo && fallos >= 2 && con_cero == fallos && fallos <= intentos && oks >= 3;
+    int ok = vivo && fallos >= 2 && con_cero == fallos && fallos <= intentos && oks >= 3 && ok_am;
     cal_obtenido("a los 1.3 s el programa %s; %d FALLO del sitio que corta (%d con estado 0) "
-                 "para %d %s de conexión; %d OK de la otra URL",
+                 "para %d %s de conexión; %d OK de la otra URL; del sitio que corta la respuesta "
+                 "a medias, %d FALLO%s y %d OK para %d %s%s",
                  vivo ? "seguía vivo" : final, fallos, con_cero, intentos,
-                 plural(intentos, "intento", "intentos"), oks);
-    if (fallos > intentos)
+                 plural(intentos, "intento", "intentos"), oks, fallos_am,
+                 estado_am ? "" : " (alguno con un estado que no es ni 0 ni 200)", oks_am,
+                 am.conexiones, plural(am.conexiones, "conexión", "conexiones"),
+                 oks_am > 0 ? ": una transferencia cortada es un fallo aunque el estado (200) "
+                              "sí llegara"
+                            : "");
+    if (fallos > intentos || fallos_am > am.conexiones)
         cal_nota("Hay más líneas FALLO que intentos de conexión: cada FALLO tiene que venir de "
                  "una comprobación de verdad, en cada ciclo.");
     int pruebas = con_pruebas(s, p, o, 1, 0);
