@@ -99,12 +99,14 @@ CAL_PRUEBA(registra_estado, 20)
     cal_esperado("«OK <url> 200 <ms> ms», «FALLO <url> 404 <ms> ms <motivo>», "
                  "«FALLO <url> 503 <ms> ms <motivo>», «OK <url> 200 <ms> ms», «FALLO <url> 400 "
                  "<ms> ms <motivo>» y «OK <url> 301 <ms> ms». Son seis URLs opacas que responden "
-                 "siempre 200, 404, 503, 200 tras 0.6 s, 400 y 301 (la del 404 se da como «/v/…» "
-                 "y se imprime completa, con el servidor de CURSO_SERVIDOR). Cada línea está "
+                 "siempre 200, 404, 503, 200 tras 0.6 s, 400 y 301 (la del 404 se da como «/v/…», "
+                 "larga, y se imprime completa, con el servidor de CURSO_SERVIDOR). Cada línea está "
                  "respaldada por una petición en el registro del servidor, y cada <ms> se parece "
                  "a lo que tardó esa petición en el servidor (±50 %% o ±150 ms)");
-    opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = SIEMPRE(404)}, {.guion = SIEMPRE(503)},
-                   {.guion = TARDA(600)},   {.guion = SIEMPRE(400)}, {.guion = SIEMPRE(301)}};
+    /* La del 404 («/v/…», completada con CURSO_SERVIDOR) es larga: más de 150 bytes. */
+    opaca_t o[] = {{.guion = SIEMPRE(200)},        {.guion = SIEMPRE(404), .larga = 1},
+                   {.guion = SIEMPRE(503)},        {.guion = TARDA(600)},
+                   {.guion = SIEMPRE(400)},        {.guion = SIEMPRE(301)}};
     cal_servidor_t *s = servidor_opaco(o, 6);
     if (s == NULL)
         CAL_FIN(0);
@@ -150,32 +152,43 @@ CAL_PRUEBA(registra_estado, 20)
     CAL_FIN(ok && tiempos && pruebas);
 }
 
+/* URLs de «concurrencia»: más que el tope de 4 que se copia del limitador de la lección 4
+ * (http_cliente_nuevo con max_simultaneas = 4): con él, la quinta espera a que acabe una. */
+#define CONCURRENTES 6
+
 CAL_PRUEBA(concurrencia, 20)
 {
-    cal_esperado("que las tres peticiones del primer ciclo (tres URLs opacas que tardan 0.6 s) "
+    cal_esperado("que las seis peticiones del primer ciclo (seis URLs opacas que tardan 0.6 s) "
                  "estén en curso a la vez en el servidor (la última empieza antes de que acabe "
                  "la primera), llegue ese ciclo cuando llegue");
-    opaca_t o[] = {{.guion = TARDA(600)}, {.guion = TARDA(600)}, {.guion = TARDA(600)}};
-    cal_servidor_t *s = servidor_opaco(o, 3);
+    opaca_t o[CONCURRENTES];
+    const char *rutas[CONCURRENTES];
+    const char *args[CONCURRENTES + 3] = {"-i", "3000"};
+    for (int i = 0; i < CONCURRENTES; i++)
+        o[i] = (opaca_t){.guion = TARDA(600)};
+    cal_servidor_t *s = servidor_opaco(o, CONCURRENTES);
     if (s == NULL)
         CAL_FIN(0);
-    const char *rutas[] = {o[0].ruta, o[1].ruta, o[2].ruta};
-    const char *args[] = {"-i", "3000", o[0].url, o[1].url, o[2].url, NULL};
+    for (int i = 0; i < CONCURRENTES; i++) {
+        rutas[i] = o[i].ruta;
+        args[2 + i] = o[i].url;
+    }
+    args[2 + CONCURRENTES] = NULL;
     cal_proceso_t *p = monitor(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
     /* Se espera al primer ciclo aunque tarde (el ritmo de los ciclos lo juzga «intervalo»):
      * aquí solo importa si sus peticiones van a la vez. */
     esperar(p, "OK", NULL, 1, 4500);
-    esperar(p, "OK", NULL, 3, 2600);
+    esperar(p, "OK", NULL, CONCURRENTES, 2600);
     dormir(100);
     parar(p, 2000);
 
-    cal_peticion_t v[3][4];
-    int n[3];
+    cal_peticion_t v[CONCURRENTES][4];
+    int n[CONCURRENTES];
     uint64_t ultimo_inicio = 0, primer_fin = UINT64_MAX, origen = UINT64_MAX;
     int faltan = 0;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < CONCURRENTES; i++) {
         n[i] = cal_registro_ruta(s, rutas[i], v[i], 4);
         if (n[i] == 0) {
             faltan++;
@@ -190,7 +203,7 @@ CAL_PRUEBA(concurrencia, 20)
     }
     char desc[1024] = "";
     size_t u = 0;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < CONCURRENTES; i++) {
         int w = n[i] > 0 ? snprintf(desc + u, sizeof desc - u, "\n  %s: de %llu a %llu ms",
                                     rutas[i], (unsigned long long)(v[i][0].inicio_ms - origen),
                                     (unsigned long long)(v[i][0].fin_ms - origen))
@@ -200,14 +213,16 @@ CAL_PRUEBA(concurrencia, 20)
     }
     int ok = faltan == 0 && ultimo_inicio < primer_fin;
     if (ok)
-        cal_obtenido("las tres peticiones se solapan:%s", desc);
+        cal_obtenido("las seis peticiones se solapan:%s", desc);
     else if (faltan > 0)
-        cal_obtenido("el servidor solo recibió %d de las 3 peticiones del primer ciclo "
+        cal_obtenido("el servidor solo recibió %d de las %d peticiones del primer ciclo "
                      "(esperando hasta 4.5 s al primer OK y 2.6 s más):%s",
-                     3 - faltan, desc);
+                     CONCURRENTES - faltan, CONCURRENTES, desc);
     else
-        cal_obtenido("las peticiones van una detrás de otra:%s", desc);
-    int pruebas = con_pruebas(s, p, o, 3, 0);
+        cal_obtenido("no van todas a la vez: la última empieza cuando alguna ya ha acabado "
+                     "(¿van una detrás de otra, o con un tope de simultáneas?):%s",
+                     desc);
+    int pruebas = con_pruebas(s, p, o, CONCURRENTES, 0);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
     CAL_FIN(ok && pruebas);
@@ -217,13 +232,17 @@ CAL_PRUEBA(intervalo, 20)
 {
     const int T = 400;
     cal_esperado("primer ciclo antes de %d ms desde el arranque y los demás separados unos "
-                 "%d ms (cada separación entre %d y %d ms, la media entre %d y %d)",
-                 T * 3 / 4, T, T / 2, T * 7 / 4, T * 4 / 5, T * 5 / 4);
-    opaca_t o[] = {{.guion = SIEMPRE(200)}};
-    cal_servidor_t *s = servidor_opaco(o, 1);
+                 "%d ms (cada separación entre %d y %d ms, la media entre %d y %d), también "
+                 "con otra URL que tarda %d ms en cada ciclo",
+                 T * 3 / 4, T, T / 2, T * 7 / 4, T * 4 / 5, T * 5 / 4, T * 3 / 4);
+    /* La segunda tarda 300 ms (con -t 1000 no se corta, y acaba antes del ciclo siguiente):
+     * el ciclo no espera a que acaben sus comprobaciones. Uno que programa el siguiente al
+     * acabar la última (el «await gather + sleep» de asyncio) va cada 700 ms. */
+    opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = TARDA(300)}};
+    cal_servidor_t *s = servidor_opaco(o, 2);
     if (s == NULL)
         CAL_FIN(0);
-    const char *args[] = {"-i", "400", o[0].url, NULL};
+    const char *args[] = {"-i", "400", "-t", "1000", o[0].url, o[1].url, NULL};
     cal_proceso_t *p = monitor(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -265,7 +284,7 @@ CAL_PRUEBA(intervalo, 20)
     if (n > 8)
         ok = 0;
     cal_obtenido("%s%s", desc, n > 8 ? " (demasiadas: ¿el intervalo se respeta?)" : "");
-    int pruebas = con_pruebas(s, p, o, 1, 0);
+    int pruebas = con_pruebas(s, p, o, 2, 0);
     if (!ok && pruebas)
         cal_nota_salida(p, 8);
     CAL_FIN(ok && pruebas);
@@ -393,37 +412,48 @@ CAL_PRUEBA(recuperacion, 20)
     cal_esperado("para la URL opaca que responde 503 cuatro veces y después 200, una sola "
                  "«RECUPERADO <url> responde de nuevo tras 4 fallos seguidos», justo después del "
                  "primer OK, y lo mismo «tras 3» para la que falla justo tres (la racha mínima de "
-                 "una alerta). Ninguna para las que fallan solo una o dos veces antes de ir bien "
-                 "(no llegaron a estar en alerta). Cada línea está respaldada por el registro del "
-                 "servidor");
+                 "una alerta). Y dos, «tras 3» las dos, para la que falla tres, va bien una y falla "
+                 "tres más: cuentan los fallos seguidos de la racha, no todos. Ninguna para las que fallan solo una o dos "
+                 "veces antes de ir bien (no llegaron a estar en alerta). Cada línea está "
+                 "respaldada por el registro del servidor");
+    /* La quinta: 503 tres veces, 200, 503 tres veces más y después 200. Sus dos RECUPERADO
+     * dicen «tras 3», los seguidos de la racha; el total de sus fallos (6) no es eso. Cada
+     * racha es una alerta, así que la cuenta vuelve a 0 con el RECUPERADO: olvidar ponerla a
+     * 0 tras un OK sin alerta es cosa de «alerta_tres_fallos», no de esta. */
     opaca_t o[] = {{.guion = FALLA_Y_VUELVE(4)},
                    {.guion = FALLA_Y_VUELVE(2)},
                    {.guion = FALLA_Y_VUELVE(1)},
-                   {.guion = FALLA_Y_VUELVE(3)}};
-    cal_servidor_t *s = servidor_opaco(o, 4);
+                   {.guion = FALLA_Y_VUELVE(3)},
+                   {.guion = "\"pasos\": [{\"estado\": 503, \"veces\": 3}, {\"estado\": 200}, "
+                             "{\"estado\": 503, \"veces\": 3}], \"despues\": {\"estado\": 200}"}};
+    cal_servidor_t *s = servidor_opaco(o, 5);
     if (s == NULL)
         CAL_FIN(0);
     const char *u = o[0].url;
-    const char *args[] = {"-i", "150", o[0].url, o[1].url, o[2].url, o[3].url, NULL};
+    const char *args[] = {"-i", "150", o[0].url, o[1].url, o[2].url, o[3].url, o[4].url, NULL};
     cal_proceso_t *p = monitor(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
     esperar(p, "OK", u, 2, 3000);
+    esperar(p, "OK", o[4].url, 2, 1500);
     dormir(50);
     parar(p, 2000);
     const char *out = cal_salida(p);
-    char t[4][1024], e[4][512];
-    int r[4] = {0, 0, 0, 0}, bien[4];
-    for (int k = 0; k < 4; k++)
+    char t[5][1024], e[5][512];
+    int r[5] = {0, 0, 0, 0, 0}, bien[5];
+    for (int k = 0; k < 5; k++)
         bien[k] = avisos_en_su_sitio(out, o[k].url, "RECUPERADO", &r[k], e[k], sizeof e[k]);
-    int ok = bien[0] && bien[1] && bien[2] && bien[3] && r[0] == 1 && r[3] == 1 &&
-             cal_contar(out, "FALLO", u) == 4 && cal_contar(out, "FALLO", o[3].url) == 3;
-    cal_obtenido("tras 4 fallos: %s%s%s; tras 3: %s%s%s; tras 2: %s%s%s; tras 1: %s%s%s",
+    int ok = bien[0] && bien[1] && bien[2] && bien[3] && bien[4] && r[0] == 1 && r[3] == 1 &&
+             r[4] == 2 && cal_contar(out, "FALLO", u) == 4 &&
+             cal_contar(out, "FALLO", o[3].url) == 3 && cal_contar(out, "FALLO", o[4].url) == 6;
+    cal_obtenido("tras 4 fallos: %s%s%s; tras 3: %s%s%s; tras 3, un OK y 3 más: %s%s%s; tras 2: "
+                 "%s%s%s; tras 1: %s%s%s",
                  traza(out, o[0].url, t[0], sizeof t[0]), bien[0] ? "" : " — ", e[0],
                  traza(out, o[3].url, t[3], sizeof t[3]), bien[3] ? "" : " — ", e[3],
+                 traza(out, o[4].url, t[4], sizeof t[4]), bien[4] ? "" : " — ", e[4],
                  traza(out, o[1].url, t[1], sizeof t[1]), bien[1] ? "" : " — ", e[1],
                  traza(out, o[2].url, t[2], sizeof t[2]), bien[2] ? "" : " — ", e[2]);
-    int pruebas = con_pruebas(s, p, o, 4, RECUPERADOS);
+    int pruebas = con_pruebas(s, p, o, 5, RECUPERADOS);
     if (!ok && pruebas)
         cal_nota_salida(p, 12);
     CAL_FIN(ok && pruebas);
@@ -618,12 +648,75 @@ static int cortar_pendientes(int fd)
     }
 }
 
+/* Un sitio que corta cada respuesta a medias: lee la petición, responde «200» con un
+ * Content-Length de 4000 bytes, manda 100 y cierra. El estado llegó (r->estado == 200), pero
+ * la transferencia no terminó (HTTP_E_CORTADA): es un fallo (requisito 2), no un OK. Lleva
+ * las conexiones aceptadas hasta que llega su petición entera. */
+#define A_MEDIAS_MAX 16
+
+typedef struct {
+    int escucha;
+    int fd[A_MEDIAS_MAX];
+    size_t leidos[A_MEDIAS_MAX];
+    char ultimos[A_MEDIAS_MAX][4];
+    int conexiones;
+} a_medias_t;
+
+/* Acepta las conexiones nuevas y, a las que ya mandaron su petición entera (la línea vacía
+ * tras las cabeceras), les manda la respuesta cortada y las cierra. */
+static void atender_a_medias(a_medias_t *a)
+{
+    for (;;) {
+        int hueco = -1;
+        for (int i = 0; i < A_MEDIAS_MAX && hueco < 0; i++)
+            if (a->fd[i] < 0)
+                hueco = i;
+        if (hueco < 0)
+            break;
+        int c = accept4(a->escucha, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (c < 0)
+            break;
+        a->fd[hueco] = c;
+        a->leidos[hueco] = 0;
+        memset(a->ultimos[hueco], 0, sizeof a->ultimos[hueco]);
+        a->conexiones++;
+    }
+    static const char respuesta[] = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                                    "Content-Length: 4000\r\nConnection: close\r\n\r\n";
+    char cuerpo[100];
+    memset(cuerpo, 'x', sizeof cuerpo);
+    for (int i = 0; i < A_MEDIAS_MAX; i++) {
+        if (a->fd[i] < 0)
+            continue;
+        char buf[2048];
+        ssize_t n = recv(a->fd[i], buf, sizeof buf, MSG_DONTWAIT);
+        int completa = 0;
+        for (ssize_t k = 0; k < n && !completa; k++) {
+            memmove(a->ultimos[i], a->ultimos[i] + 1, 3);
+            a->ultimos[i][3] = buf[k];
+            completa = memcmp(a->ultimos[i], "\r\n\r\n", 4) == 0;
+        }
+        if (n > 0)
+            a->leidos[i] += (size_t)n;
+        if (completa) {
+            (void)send(a->fd[i], respuesta, sizeof respuesta - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+            (void)send(a->fd[i], cuerpo, sizeof cuerpo, MSG_NOSIGNAL | MSG_DONTWAIT);
+        }
+        if (completa || n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+            close(a->fd[i]);
+            a->fd[i] = -1;
+        }
+    }
+}
+
 CAL_PRUEBA(inalcanzable, 20)
 {
     cal_esperado("líneas «FALLO <url> 0 …» para el sitio que corta toda conexión sin responder, "
                  "cada una con su propio intento de conexión (el calificador los cuenta), el "
                  "programa vivo y la otra URL (opaca, siempre 200) comprobándose (al menos 3 OK "
-                 "respaldados por el registro del servidor)");
+                 "respaldados por el registro del servidor). Y para el sitio que responde «200» "
+                 "y corta el cuerpo a medias, líneas FALLO (con estado 0 o 200), ninguna OK, cada "
+                 "una con su propia petición");
     opaca_t o[] = {{.guion = SIEMPRE(200)}};
     cal_servidor_t *s = servidor_opaco(o, 1);
     if (s == NULL)
@@ -635,27 +728,57 @@ CAL_PRUEBA(inalcanzable, 20)
                      strerror(errno));
         CAL_FIN(0);
     }
-    char cortada[64];
+    a_medias_t am = {.conexiones = 0};
+    int puerto_am = 0;
+    am.escucha = escuchar_y_cortar(&puerto_am);
+    for (int i = 0; i < A_MEDIAS_MAX; i++)
+        am.fd[i] = -1;
+    if (am.escucha < 0) {
+        cal_obtenido("no se pudo abrir el puerto que corta respuestas (error del calificador: %s)",
+                     strerror(errno));
+        close(escucha);
+        CAL_FIN(0);
+    }
+    char cortada[64], medias[64];
     snprintf(cortada, sizeof cortada, "http://127.0.0.1:%d/", puerto);
+    snprintf(medias, sizeof medias, "http://127.0.0.1:%d/a-medias", puerto_am);
     const char *buena = o[0].url;
-    const char *args[] = {"-i", "200", cortada, buena, NULL};
+    const char *args[] = {"-i", "200", cortada, buena, medias, NULL};
     cal_proceso_t *p = monitor(s, args, 8, 0);
     if (p == NULL) {
         close(escucha);
+        close(am.escucha);
         CAL_FIN(0);
     }
     int intentos = 0;
     for (uint64_t fin = cal_ahora_ms() + 1300; cal_ahora_ms() < fin;) {
         dormir(10);
         intentos += cortar_pendientes(escucha);
+        atender_a_medias(&am);
     }
     int vivo = !cal_termino(p);
     char final[256];
     cal_describir_fin(p, final, sizeof final);
     parar(p, 2000);
     intentos += cortar_pendientes(escucha);
+    atender_a_medias(&am);
     close(escucha);
+    close(am.escucha);
+    for (int i = 0; i < A_MEDIAS_MAX; i++)
+        if (am.fd[i] >= 0)
+            close(am.fd[i]);
     const char *out = cal_salida(p);
+    /* El sitio que corta a medias: FALLO con estado 0 o 200 (el que llegó), nunca OK. */
+    int fallos_am = cal_contar(out, "FALLO", medias), oks_am = cal_contar(out, "OK", medias);
+    int estado_am = 1;
+    for (int i = 0; i < fallos_am; i++) {
+        char linea[1024], e[32];
+        cal_linea(out, "FALLO", medias, i, linea, sizeof linea);
+        if (cal_palabra(linea, 2, e, sizeof e) == NULL ||
+            (strcmp(e, "0") != 0 && strcmp(e, "200") != 0))
+            estado_am = 0;
+    }
+    int ok_am = oks_am == 0 && fallos_am >= 2 && estado_am && fallos_am <= am.conexiones;
     int fallos = cal_contar(out, "FALLO", cortada), oks = cal_contar(out, "OK", buena);
     int con_cero = 0;
     for (int i = 0; i < fallos; i++) {
@@ -665,12 +788,18 @@ CAL_PRUEBA(inalcanzable, 20)
             con_cero++;
     }
     /* Cada FALLO necesita su intento: más líneas que conexiones es imprimir sin intentarlo. */
-    int ok = vivo && fallos >= 2 && con_cero == fallos && fallos <= intentos && oks >= 3;
+    int ok = vivo && fallos >= 2 && con_cero == fallos && fallos <= intentos && oks >= 3 && ok_am;
     cal_obtenido("a los 1.3 s el programa %s; %d FALLO del sitio que corta (%d con estado 0) "
-                 "para %d %s de conexión; %d OK de la otra URL",
+                 "para %d %s de conexión; %d OK de la otra URL; del sitio que corta la respuesta "
+                 "a medias, %d FALLO%s y %d OK para %d %s%s",
                  vivo ? "seguía vivo" : final, fallos, con_cero, intentos,
-                 plural(intentos, "intento", "intentos"), oks);
-    if (fallos > intentos)
+                 plural(intentos, "intento", "intentos"), oks, fallos_am,
+                 estado_am ? "" : " (alguno con un estado que no es ni 0 ni 200)", oks_am,
+                 am.conexiones, plural(am.conexiones, "conexión", "conexiones"),
+                 oks_am > 0 ? ": una transferencia cortada es un fallo aunque el estado (200) "
+                              "sí llegara"
+                            : "");
+    if (fallos > intentos || fallos_am > am.conexiones)
         cal_nota("Hay más líneas FALLO que intentos de conexión: cada FALLO tiene que venir de "
                  "una comprobación de verdad, en cada ciclo.");
     int pruebas = con_pruebas(s, p, o, 1, 0);

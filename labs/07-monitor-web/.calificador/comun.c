@@ -203,6 +203,13 @@ cal_servidor_t *servidor_opaco(opaca_t *o, int n)
     size_t u = (size_t)snprintf(guion, sizeof guion, "{");
     for (int i = 0; i < n; i++) {
         int r = cal_ruta_opaca(o[i].ruta, sizeof o[i].ruta);
+        for (int t = 0; r == 0 && o[i].larga && t < 3; t++) {
+            char tramo[48];
+            r = cal_ruta_opaca(tramo, sizeof tramo);
+            size_t largo = strlen(o[i].ruta);
+            if (r == 0)
+                snprintf(o[i].ruta + largo, sizeof o[i].ruta - largo, "/%s", tramo + 3);
+        }
         if (r < 0) {
             cal_obtenido("no se pudo inventar una ruta opaca (error del calificador: %s)",
                          strerror(-r));

@@ -56,11 +56,14 @@
 #define FALLA_Y_VUELVE(n)                                                                          \
     "\"pasos\": [{\"estado\": 503, \"veces\": " #n "}], \"despues\": {\"estado\": 200}"
 
-/* Una URL opaca de la verificación: lo que responde y dónde está. */
+/* Una URL opaca de la verificación: lo que responde y dónde está. Con `larga`, la ruta
+ * tiene 134 bytes («/v/» y cuatro tramos de 32 cifras) y la URL completa pasa de 150: una
+ * URL de verdad puede ser larga, y un búfer fijo de 64 o 128 bytes la corta. */
 typedef struct {
     const char *guion;
-    char ruta[48];
-    char url[128];
+    int larga;
+    char ruta[160];
+    char url[256];
 } opaca_t;
 
 /* Qué hay que juzgar además de OK/FALLO. */

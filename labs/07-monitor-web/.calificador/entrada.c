@@ -14,7 +14,7 @@
 
 /* ------------------------------------------------------------------ entrada inválida */
 
-#define MAX_CASOS 7
+#define MAX_CASOS 8
 
 /* Lo que tiene que seguir vivo un caso válido para darlo por aceptado: uno rechazado sale al
  * momento con 2. */
@@ -124,8 +124,8 @@ CAL_PRUEBA(entrada_url_invalida, 20)
     cal_servidor_t *s = servidor();
     if (s == NULL)
         CAL_FIN(0);
-    /* Las tres últimas empiezan por «http» pero no son URLs: sin «://», sin servidor
-     * (lo que sigue a «http://» es «/») y con un espacio. */
+    /* Las cinco últimas empiezan por «http» pero no son URLs: sin «://», sin servidor (lo
+     * que sigue a «http://» es «/», o nada: «http://» y «https://» solos) y con un espacio. */
     const char *ok = url(s, "/status/200");
     char espacio[256];
     snprintf(espacio, sizeof espacio, "%s/a b", cal_servidor_url(s));
@@ -134,10 +134,12 @@ CAL_PRUEBA(entrada_url_invalida, 20)
         {{"-i", "200", ok, "ftp://127.0.0.1/archivo", NULL}, "ftp://127.0.0.1/archivo", 0},
         {{"-i", "200", ok, "httpfoo", NULL}, "httpfoo", 0},
         {{"-i", "200", ok, "http:///x", NULL}, "http:///x", 0},
+        {{"-i", "200", ok, "http://", NULL}, "http://", 0},
+        {{"-i", "200", ok, "https://", NULL}, "https://", 0},
         {{"-i", "200", ok, espacio, NULL}, espacio, 0},
         {{"-i", "200", "https://127.0.0.1:9/x", NULL}, NULL, 1},
     };
-    CAL_FIN(casos_entrada(s, casos, 6));
+    CAL_FIN(casos_entrada(s, casos, 8));
 }
 
 CAL_PRUEBA(entrada_intervalo_invalido, 20)

@@ -1,4 +1,5 @@
-/* memoria.c — la verificación de valgrind del monitor: sin errores ni fugas tras SIGINT.
+/* memoria.c — la verificación de valgrind del monitor: sin errores ni fugas tras SIGINT, ni al
+ * salir con 2 por una URL inválida (las URLs ya copiadas también se liberan).
  */
 #include <criterion/criterion.h>
 
@@ -12,15 +13,28 @@
 CAL_PRUEBA(valgrind, 40)
 {
     cal_esperado("código 0 tras SIGINT, «ERROR SUMMARY: 0 errors» y sin fugas definitivas ni "
-                 "indirectas");
+                 "indirectas; y sin fugas tampoco al salir con 2 por una URL inválida");
     /* También una URL que falla: la memoria del camino de FALLO (el motivo, la racha, la
      * alerta) tiene que pasar por valgrind igual que la del OK y la de la cancelación. */
-    opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = TARDA(3000)}, {.guion = SIEMPRE(503)}};
-    cal_servidor_t *s = servidor_opaco(o, 3);
+    opaca_t o[] = {{.guion = SIEMPRE(200)},
+                   {.guion = TARDA(3000)},
+                   {.guion = SIEMPRE(503)},
+                   {.guion = SIEMPRE(200)}};
+    cal_servidor_t *s = servidor_opaco(o, 4);
     if (s == NULL)
         CAL_FIN(0);
     const char *rapida = o[0].url, *lenta = o[1].url;
-    const char *args[] = {"-i", "500", "-t", "20000", rapida, lenta, o[2].url, NULL};
+    /* El camino de error también: una URL buena (ya copiada) y otra inválida, código 2 y
+     * nada sin liberar. Se lanza primero: las líneas que se fechan son las del otro. Si no
+     * sale con 2, eso lo juzga «entrada_url_invalida»: aquí solo cuenta su memoria. */
+    const char *args_error[] = {"-i", "500", rapida, "no-es-una-url", NULL};
+    cal_proceso_t *pe = monitor(s, args_error, 40, 1);
+    if (pe == NULL)
+        CAL_FIN(0);
+    /* La cuarta se da como «/v/…»: la URL completada con CURSO_SERVIDOR (memoria que el
+     * programa reserva y escribe) también pasa por valgrind. De ella no se espera nada más
+     * (que se complete bien lo juzga «registra_estado»), ni se coteja con el registro. */
+    const char *args[] = {"-i", "500", "-t", "20000", rapida, lenta, o[2].url, o[3].ruta, NULL};
     cal_proceso_t *p = monitor(s, args, 40, 1);
     if (p == NULL)
         CAL_FIN(0);
@@ -53,10 +67,27 @@ CAL_PRUEBA(valgrind, 40)
     if (limpio)
         limpio = cal_valgrind_cerrado(p, motivo, sizeof motivo);
     int ok = termino && cal_codigo(p) == 0 && limpio;
-    cal_obtenido("%s; %s", cal_describir_fin(p, fin, sizeof fin), motivo);
+    /* El del camino de error salió hace rato (valgrind arranca, valida y sale). */
+    cal_esperar_fin(pe, 10000);
+    int codigo_error = cal_codigo(pe);
+    char motivo_error[256] = "";
+    int error_limpio = 1;
+    if (cal_termino(pe) && (codigo_error == 2 || codigo_error == CAL_CODIGO_VALGRIND))
+        error_limpio = cal_valgrind_veredicto(pe, motivo_error, sizeof motivo_error);
+    char orden[512];
+    unir(args_error, orden, sizeof orden);
+    if (error_limpio)
+        cal_obtenido("%s; %s", cal_describir_fin(p, fin, sizeof fin), motivo);
+    else
+        cal_obtenido("%s; %s; y con una URL inválida («%s»), al salir con 2: %s",
+                     cal_describir_fin(p, fin, sizeof fin), motivo, orden, motivo_error);
     if (!ok) {
         cal_valgrind_nota(p);
         cal_nota_salida(p, 6);
+    }
+    if (!error_limpio) {
+        cal_valgrind_nota(pe);
+        ok = 0;
     }
     /* Sin peticiones de verdad no hay nada que medir: las líneas tienen que tener respaldo. */
     dormir(150);

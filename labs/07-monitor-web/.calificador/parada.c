@@ -181,15 +181,15 @@ CAL_PRUEBA(sigint, 20)
 
 CAL_PRUEBA(sigterm, 20)
 {
-    cal_esperado("con SIGTERM a los 0.8 s: código 0 en menos de 2 s y la línea RESUMEN, que "
-                 "cuadre con lo que registró el servidor, que vio al menos una petición (URL "
-                 "opaca, siempre 200)");
-    opaca_t o[] = {{.guion = SIEMPRE(200)}};
-    cal_servidor_t *s = servidor_opaco(o, 1);
+    cal_esperado("con SIGTERM a los 0.8 s: código 0 en menos de 2 s y una línea RESUMEN por "
+                 "URL, en el orden de la línea de órdenes, que cuadre con lo que registró el "
+                 "servidor, que vio al menos una petición (dos URLs opacas, siempre 200)");
+    opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = SIEMPRE(200)}};
+    cal_servidor_t *s = servidor_opaco(o, 2);
     if (s == NULL)
         CAL_FIN(0);
     const char *u = o[0].url;
-    const char *args[] = {"-i", "200", u, NULL};
+    const char *args[] = {"-i", "200", u, o[1].url, NULL};
     cal_proceso_t *p = monitor(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -200,28 +200,41 @@ CAL_PRUEBA(sigterm, 20)
     cal_senal(p, SIGTERM);
     int termino = esperar_fin(p, 2000);
     cal_describir_fin(p, fin, sizeof fin);
-    const char *urls[] = {u};
-    char resumen[1024];
-    int coherente = resumen_coherente(cal_salida(p), urls, 1, resumen, sizeof resumen);
-    int ok = vivo && termino && cal_codigo(p) == 0 && coherente;
-    cal_obtenido("%s%s; %s", vivo ? "" : "ya había terminado antes de la señal: ", fin, resumen);
+    const char *urls[] = {u, o[1].url};
+    char resumen[2048];
+    int coherente = resumen_coherente(cal_salida(p), urls, 2, resumen, sizeof resumen);
+    /* El orden: el de la línea de órdenes (la primera URL, la primera). */
+    char l0[1024], l1[1024];
+    int pos0 = cal_linea(cal_salida(p), "RESUMEN", u, 0, l0, sizeof l0);
+    int pos1 = cal_linea(cal_salida(p), "RESUMEN", o[1].url, 0, l1, sizeof l1);
+    int en_orden = pos0 < 0 || pos1 < 0 || pos0 < pos1;
+    int ok = vivo && termino && cal_codigo(p) == 0 && coherente && en_orden;
+    cal_obtenido("%s%s; %s%s", vivo ? "" : "ya había terminado antes de la señal: ", fin, resumen,
+                 en_orden ? ""
+                          : "; las líneas RESUMEN no van en el orden de la línea de órdenes (la "
+                            "de la segunda URL sale antes que la de la primera)");
     dormir(150);
-    int pruebas = con_pruebas(s, p, o, 1, 0) && resumen_respaldado(s, p, o, 1, senal, 800);
+    int pruebas = con_pruebas(s, p, o, 2, 0) && resumen_respaldado(s, p, o, 2, senal, 800);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
     CAL_FIN(ok && pruebas);
 }
 
-/* Suma de los <ms> de las líneas OK/FALLO de `u` en *suma; devuelve cuántas hay. */
+/* Suma de los <ms> de las líneas OK/FALLO de `u` en *suma; devuelve cuántas hay. Solo las
+ * de antes de su RESUMEN: lo que llega después (una cancelada que sale como FALLO, p. ej.)
+ * ya no puede estar en la media, y ese fallo lo juzga «sigint». */
 static int tiempos_de(const char *salida, const char *u, long *suma)
 {
     static const char *tipos[] = {"OK", "FALLO"};
+    char resumen[1024];
+    int hasta = cal_linea(salida, "RESUMEN", u, 0, resumen, sizeof resumen);
     int n = 0;
     *suma = 0;
     for (int t = 0; t < 2; t++)
         for (int i = 0;; i++) {
             char linea[1024], w[64], *fin = NULL;
-            if (cal_linea(salida, tipos[t], u, i, linea, sizeof linea) < 0)
+            int num = cal_linea(salida, tipos[t], u, i, linea, sizeof linea);
+            if (num < 0 || (hasta >= 0 && num > hasta))
                 break;
             long ms = cal_palabra(linea, 3, w, sizeof w) != NULL ? strtol(w, &fin, 10) : -1;
             if (fin != NULL && fin != w && *fin == '\0' && ms >= 0) {
