@@ -328,9 +328,9 @@ static int avisos_en_su_sitio(const char *salida, const char *u, const char *tip
             if (!toca) {
                 if (alerta)
                     snprintf(informe, tam,
-                             "«%.160s» llega cuando la URL lleva %d FALLO seguidos y ya se había "
+                             "«%.160s» llega cuando la URL lleva %d FALLO %s y ya se había "
                              "avisado de esa racha o aún no tocaba (toca una vez, al 3.º)",
-                             linea, seguidos);
+                             linea, seguidos, plural(seguidos, "seguido", "seguidos"));
                 else
                     snprintf(informe, tam,
                              "«%.160s» llega tras una racha de solo %d FALLO %s (solo se avisa "
@@ -570,7 +570,7 @@ CAL_PRUEBA(limite_por_verificacion, 20)
             largas++;
         if (k < sizeof desc - 24 && i < 12)
             k += (size_t)snprintf(desc + k, sizeof desc - k, " %ld%s", d,
-                                  v[i].abortada ? "" : "(completa)");
+                                  v[i].abortada ? "" : " (completa)");
     }
     /* Las líneas FALLO: estado 0 y tiempo por debajo del intervalo. */
     int fallos = cal_contar(cal_salida(p), "FALLO", u), buenas = 0;

@@ -330,9 +330,10 @@ int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *infor
                 }
             } else if ((que & ALERTAS) && strcmp(tipo, "ALERTA") == 0 && seguidos < 3) {
                 snprintf(informe, tam,
-                         "la línea %d («%.200s») llega tras solo %d FALLO seguidos respaldados "
-                         "por el registro del servidor (hacen falta 3)",
-                         num + 1, linea, seguidos);
+                         "la línea %d («%.200s») llega tras solo %d FALLO %s por el "
+                         "registro del servidor (hacen falta 3)",
+                         num + 1, linea, seguidos,
+                         plural(seguidos, "seguido respaldado", "seguidos respaldados"));
                 return 0;
             } else if ((que & RECUPERADOS) && strcmp(tipo, "RECUPERADO") == 0 && !ok_tras_fallos) {
                 snprintf(informe, tam,
