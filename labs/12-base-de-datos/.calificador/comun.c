@@ -901,6 +901,9 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
          * la línea se escribe al autorizarla. */
         if (linea_de_base(l, b) && msj != NULL && es_conexion_propia(msj))
             s->conexiones++;
+        else if (linea_de_base(l, b) && msj != NULL &&
+                 strncmp(msj, "connection authorized: user=curso ", 34) == 0)
+            s->sin_nombre++;
         if (linea_de_base(l, b) && sql != NULL) {
             if (usuario != NULL && strcmp(usuario, "admin") == 0 && strstr(sql, "Añadida") != NULL)
                 marca = 1;

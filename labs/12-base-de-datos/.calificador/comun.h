@@ -178,6 +178,7 @@ typedef struct {
     unsigned hechas_siempre; /* lo mismo, en cualquier momento */
     int marca;               /* el calificador añadió filas sorpresa */
     int conexiones; /* conexiones del programa que el servidor autorizó (log_connections) */
+    int sin_nombre; /* las del papel del programa sin application_name «basedatos» */
     char pegada[300];
 } sentencias_t;
 int base_sentencias(const base_t *b, int n, sentencias_t *s);
