@@ -227,8 +227,19 @@ static void explica_sin_nombre_registro(const sentencias_t *st)
 static int filas_largas(const base_t *b, cal_proceso_t *p)
 {
     cal_nota("Con -n %d -p 4 (ids de 1 a %d):", FILAS_LARGAS, 2 * FILAS_LARGAS);
-    if (!esperar_fin(p, 25000, 0))
+    /* Se juzga la tabla: con cualquier código y parado si imprimió POOL y no sale (no salir lo
+     * juzga «cierre»). Si sale con 1 sin terminar (la base admite 6 conexiones del programa: un
+     * pool sin tope lo juzga «limite_pool»), solo las filas que hay. */
+    if (!esperar_fin(p, 25000, -1))
         return 0;
+    int hecho = cal_contar(cal_salida(p), "POOL", NULL) == 1;
+    if (!hecho && cal_codigo(p) != 1) {
+        char fin[160];
+        cal_obtenido("con -n %d: %s sin terminar el trabajo", FILAS_LARGAS,
+                     cal_describir_fin(p, fin, sizeof fin));
+        cal_nota_salida(p, 6);
+        return 0;
+    }
     PGconn *c = base_conectar(b);
     if (c == NULL)
         return 0;
@@ -240,21 +251,23 @@ static int filas_largas(const base_t *b, cal_proceso_t *p)
     int ok = 0;
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         cal_obtenido("no se pudo leer la tabla usuarios: %s", PQerrorMessage(c));
-    } else if (PQntuples(r) != 2 * FILAS_LARGAS) {
+    } else if (hecho && PQntuples(r) != 2 * FILAS_LARGAS) {
         cal_obtenido("con -n %d la tabla tiene %d filas (se esperaban %d)", FILAS_LARGAS,
                      PQntuples(r), 2 * FILAS_LARGAS);
     } else {
         ok = 1;
-        for (int i = 0; i < 2 * FILAS_LARGAS && ok; i++) {
+        for (int i = 0; i < PQntuples(r) && ok; i++) {
+            /* Terminado, la fila i es la i+1; si salió con 1 a medias, cada una la de su id. */
+            long id = hecho ? i + 1 : strtol(PQgetvalue(r, i, 0), NULL, 10);
             char nombre[160], correo[64];
-            fila_esperada(i + 1, nombre, sizeof nombre, correo, sizeof correo);
-            if (strtol(PQgetvalue(r, i, 0), NULL, 10) != i + 1 ||
+            fila_esperada((int)id, nombre, sizeof nombre, correo, sizeof correo);
+            if (id < 1 || id > 2 * FILAS_LARGAS || strtol(PQgetvalue(r, i, 0), NULL, 10) != id ||
                 strcmp(PQgetvalue(r, i, 1), nombre) != 0 ||
                 strcmp(PQgetvalue(r, i, 2), correo) != 0) {
-                cal_obtenido("con -n %d, la fila %d es (%s, «%s», «%s»); se esperaba (%d, «%s», "
+                cal_obtenido("con -n %d, una fila es (%s, «%s», «%s»); se esperaba (%ld, «%s», "
                              "«%s»): ¿un búfer medido para ids más cortos?",
-                             FILAS_LARGAS, i + 1, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
-                             PQgetvalue(r, i, 2), i + 1, nombre, correo);
+                             FILAS_LARGAS, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+                             PQgetvalue(r, i, 2), id, nombre, correo);
                 ok = 0;
             }
         }
@@ -278,7 +291,7 @@ CAL_PRUEBA(filas, 40)
     cal_proceso_t *p, *pl;
     static const char *const args_largas[] = {"-n", "600", "-p", "4", NULL};
     if (!base_preparar(&b, "filas", SIN_TABLA, 0, NULL) ||
-        !base_preparar(&bl, "filas_largas", TABLA_LENTA, 0, NULL) ||
+        !base_preparar(&bl, "filas_largas", TABLA_LENTA, 0, NULL) || !base_limitar(&bl, 6) ||
         !base_lanzar(&b, ARGS_NORMAL, 0, 30, &p) || !base_lanzar(&bl, args_largas, 0, 30, &pl))
         CAL_FIN(0);
     PGconn *c = base_conectar(&b);
