@@ -53,6 +53,10 @@
  * (que daría 0.0x) no se esconde tras una razón casi entera. */
 #define PRIMERAS_MS 1500
 #define HOLGURA_MS  20 /* reloj del servidor frente al del programa */
+/* Lo que tarda en «salida» la última inserción concurrente (id N, la última que se pide): una
+ * fase secuencial que empieza antes de que vuelvan todas (un contador que se queda en uno) se
+ * solapa con ella en el servidor, aunque abrir su conexión lleve unos ms. */
+#define ULTIMA_MS 300
 /* -n 40 -p 5 sin conexiones rotas: esperan 35 inserciones y 5 de las 10 consultas. */
 #define ESPERAS (N - TAMANO + 10 - TAMANO)
 
@@ -201,6 +205,80 @@ static int explica_sin_nombre(PGconn *c)
 
 static int consultas_de_verdad(const base_t *b, int nuevas);
 
+/* Tras un POOL que no cuadra: si el servidor autorizó conexiones del programa sin
+ * application_name «basedatos», la cuenta del calificador no las ve (no es que creadas esté
+ * mal): se dice en el detalle. */
+static void explica_sin_nombre_registro(const sentencias_t *st)
+{
+    if (st->sin_nombre > 0)
+        cal_nota("El servidor autorizó %d conexiones del programa sin application_name "
+                 "«basedatos»: el calificador no las cuenta como tuyas. Pásale «basedatos» a "
+                 "bd_conectar en todas (también en la de la fase secuencial).",
+                 st->sin_nombre);
+}
+
+/* Filas con ids de 1 a 4 cifras (-n FILAS_LARGAS): un nombre en un búfer medido para los ids de
+ * la ejecución normal (de 1 a 80) sale truncado o desborda desde el id 100; el ejemplo del
+ * enunciado (-n 100) ya llega ahí. Sobre la tabla del enunciado ya creada y sin esperas en el
+ * servidor (TABLA_LENTA con 0 ms): la de SIN_TABLA frena cada inserción 15 ms, y 1200 serían
+ * más de 9 s solo en la fase secuencial. La ejecución ya lanzada `p` sobre `b`; 1 si todas las
+ * filas son las del enunciado (explicado si no). Mutante: nombre_corto. */
+#define FILAS_LARGAS 600
+static int filas_largas(const base_t *b, cal_proceso_t *p)
+{
+    cal_nota("Con -n %d -p 4 (ids de 1 a %d):", FILAS_LARGAS, 2 * FILAS_LARGAS);
+    /* Se juzga la tabla: con cualquier código y parado si imprimió POOL y no sale (no salir lo
+     * juzga «cierre»). Si sale con 1 sin terminar (la base admite 6 conexiones del programa: un
+     * pool sin tope lo juzga «limite_pool»), solo las filas que hay. */
+    if (!esperar_fin(p, 25000, -1))
+        return 0;
+    int hecho = cal_contar(cal_salida(p), "POOL", NULL) == 1;
+    if (!hecho && cal_codigo(p) != 1) {
+        char fin[160];
+        cal_obtenido("con -n %d: %s sin terminar el trabajo", FILAS_LARGAS,
+                     cal_describir_fin(p, fin, sizeof fin));
+        cal_nota_salida(p, 6);
+        return 0;
+    }
+    PGconn *c = base_conectar(b);
+    if (c == NULL)
+        return 0;
+    if (!base_tabla_segura(c)) {
+        PQfinish(c);
+        return 0;
+    }
+    PGresult *r = PQexec(c, "SELECT id, nombre, correo FROM public.usuarios ORDER BY id");
+    int ok = 0;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        cal_obtenido("no se pudo leer la tabla usuarios: %s", PQerrorMessage(c));
+    } else if (hecho && PQntuples(r) != 2 * FILAS_LARGAS) {
+        cal_obtenido("con -n %d la tabla tiene %d filas (se esperaban %d)", FILAS_LARGAS,
+                     PQntuples(r), 2 * FILAS_LARGAS);
+    } else {
+        ok = 1;
+        for (int i = 0; i < PQntuples(r) && ok; i++) {
+            /* Terminado, la fila i es la i+1; si salió con 1 a medias, cada una la de su id. */
+            long id = hecho ? i + 1 : strtol(PQgetvalue(r, i, 0), NULL, 10);
+            char nombre[160], correo[64];
+            fila_esperada((int)id, nombre, sizeof nombre, correo, sizeof correo);
+            if (id < 1 || id > 2 * FILAS_LARGAS || strtol(PQgetvalue(r, i, 0), NULL, 10) != id ||
+                strcmp(PQgetvalue(r, i, 1), nombre) != 0 ||
+                strcmp(PQgetvalue(r, i, 2), correo) != 0) {
+                cal_obtenido("con -n %d, una fila es (%s, «%s», «%s»); se esperaba (%ld, «%s», "
+                             "«%s»): ¿un búfer medido para ids más cortos?",
+                             FILAS_LARGAS, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+                             PQgetvalue(r, i, 2), id, nombre, correo);
+                ok = 0;
+            }
+        }
+    }
+    if (!ok)
+        cal_nota_salida(p, 6);
+    PQclear(r);
+    PQfinish(c);
+    return ok;
+}
+
 CAL_PRUEBA(filas, 40)
 {
     cal_esperado("las filas 1…%d, cada una una vez, con nombre y correo tal cual, y ningún valor "
@@ -209,9 +287,12 @@ CAL_PRUEBA(filas, 40)
                  "tabla final (con unas filas al azar que el calificador añade en la fase "
                  "secuencial)",
                  2 * N);
-    base_t b;
-    cal_proceso_t *p;
-    if (!base_preparar(&b, "filas", SIN_TABLA, 0, NULL) || !base_lanzar(&b, ARGS_NORMAL, 0, 30, &p))
+    base_t b, bl;
+    cal_proceso_t *p, *pl;
+    static const char *const args_largas[] = {"-n", "600", "-p", "4", NULL};
+    if (!base_preparar(&b, "filas", SIN_TABLA, 0, NULL) ||
+        !base_preparar(&bl, "filas_largas", TABLA_LENTA, 0, NULL) || !base_limitar(&bl, 6) ||
+        !base_lanzar(&b, ARGS_NORMAL, 0, 30, &p) || !base_lanzar(&bl, args_largas, 0, 30, &pl))
         CAL_FIN(0);
     PGconn *c = base_conectar(&b);
     if (c == NULL)
@@ -286,10 +367,12 @@ CAL_PRUEBA(filas, 40)
             ok = 0;
         } else if (!consultas_cuadran(&b, p, N, 0) || !consultas_de_verdad(&b, 0)) {
             ok = 0;
+        } else if (!filas_largas(&bl, pl)) {
+            ok = 0;
         } else {
             cal_obtenido("las %d filas, tal cual, todas llegaron como parámetros, y las 10 "
-                         "consultas se lanzaron y cuadran",
-                         2 * N);
+                         "consultas se lanzaron y cuadran; con -n %d, las %d filas también",
+                         2 * N, FILAS_LARGAS, 2 * FILAS_LARGAS);
         }
     }
     if (!ok)
@@ -503,6 +586,24 @@ static int consultas_de_verdad(const base_t *b, int nuevas)
     return 1;
 }
 
+/* Cuánto (ms) empezó la primera inserción secuencial (id > N) antes de que acabara la última
+ * concurrente (id ≤ N), según el servidor; 0 o menos si no se solapan. Mutante: secuencial_antes.
+ */
+static double solape_de_fases(const insercion_t *v, int n)
+{
+    double fin_conc = 0, inicio_sec = 0;
+    int hay_sec = 0;
+    for (int i = 0; i < n; i++) {
+        if (v[i].id <= N && v[i].fin > fin_conc)
+            fin_conc = v[i].fin;
+        if (v[i].id > N && v[i].id <= 2 * N && (!hay_sec || v[i].inicio < inicio_sec)) {
+            inicio_sec = v[i].inicio;
+            hay_sec = 1;
+        }
+    }
+    return hay_sec ? fin_conc - inicio_sec : 0;
+}
+
 static int cerca(double impreso, double real)
 {
     double margen = real * 0.5 > 150 ? real * 0.5 : 150;
@@ -522,7 +623,7 @@ CAL_PRUEBA(salida, 40)
      * tardan al revés de como llegan (LECTURA_AL_REVES): las CONSULTA impresas según llegan
      * salen desordenadas siempre (antes, solo si la máquina las desordenaba: sin nada al lado,
      * el mutante consultas_al_llegar sacaba 100). */
-    if (!base_preparar_lenta(&b, "salida", LENTO_MS, TAMANO, PRIMERAS_MS) ||
+    if (!base_preparar_lenta_fin(&b, "salida", LENTO_MS, TAMANO, PRIMERAS_MS, N, ULTIMA_MS) ||
         !base_vigilar_lecturas(&b, LECTURA_AL_REVES) || !base_lanzar(&b, ARGS_NORMAL, 0, 30, &p))
         CAL_FIN(0);
     /* Mientras dura la fase secuencial, filas que el programa no puede conocer: sus CONSULTA
@@ -542,7 +643,16 @@ CAL_PRUEBA(salida, 40)
     }
     double conc = duracion(v, n, 1, N), sec = duracion(v, n, N + 1, 2 * N);
     int mezcla = secuencial_por_el_pool(v, n);
+    double solape = solape_de_fases(v, n);
     free(v);
+    if (solape > 0) {
+        cal_obtenido("según el servidor, la fase secuencial empezó %.0f ms antes de que acabara la "
+                     "última inserción de la concurrente: la secuencial empieza cuando han vuelto "
+                     "las %d respuestas (y CONCURRENTE mide hasta la última)",
+                     solape, N);
+        cal_nota_salida(p, 15);
+        CAL_FIN(0);
+    }
     char l[300], extra;
     int cuantas, maximo, creadas, esperas;
     double ms_c, ms_s, acel;
@@ -600,6 +710,7 @@ CAL_PRUEBA(salida, 40)
                      "%lld conexiones del pool (sin contar la de la fase secuencial) y, según el "
                      "enunciado, esperan %d de las %d inserciones y %d de las 10 consultas",
                      l, TAMANO, vistas, ESPERAS, vistas, N - TAMANO, N, 10 - TAMANO);
+        explica_sin_nombre_registro(&st);
         CAL_FIN(0);
     }
     cal_obtenido("todas las líneas cuadran");
@@ -773,7 +884,8 @@ CAL_PRUEBA(tabla_distinta, 30)
 {
     cal_esperado("con una tabla usuarios de otra forma (otros tipos; los del enunciado pero con "
                  "nombre anulable; id bigint; las columnas en otro orden; una columna de "
-                 "más; nombre_completo en vez de nombre): código 1, un mensaje en stderr y la "
+                 "más; nombre_completo en vez de nombre; correo no anulable): código 1, un mensaje "
+                 "en stderr y la "
                  "tabla intacta; con una de la forma del enunciado y filas de antes, vaciarla");
     int ok = tabla_intacta(TABLA_DISTINTA, "tabla_distinta", 2,
                            "id integer YES, nombre character varying YES") &&
@@ -787,6 +899,8 @@ CAL_PRUEBA(tabla_distinta, 30)
                            "id integer NO, nombre text NO, correo text YES, alta date YES") &&
              tabla_intacta(TABLA_RENOMBRADA, "tabla_renombrada", 1,
                            "id integer NO, nombre_completo text NO, correo text YES") &&
+             tabla_intacta(TABLA_CORREO_NO_NULO, "tabla_correo_no_nulo", 1,
+                           "id integer NO, nombre text NO, correo text NO") &&
              tabla_vaciada();
     CAL_FIN(ok);
 }
@@ -878,6 +992,7 @@ CAL_PRUEBA(reemplaza_rotas, 40)
                          "vio %lld conexiones del pool, contadas las que sustituyeron a las %lld "
                          "cortadas",
                          l, TAMANO, vistas, ESPERAS, vistas, cortadas);
+        explica_sin_nombre_registro(&st);
         CAL_FIN(0);
     }
     cal_obtenido("se cortaron %lld conexiones; el programa abrió otras, las contó y terminó bien",
@@ -1087,24 +1202,38 @@ CAL_PRUEBA(sigint, 50)
             sigint_en_vuelo(&b, args_sec, 1, "secuencial", 3));
 }
 
+/* Varias ejecuciones juzgadas una tras otra: lo que se obtuvo es lo de la primera que falla (una
+ * que sale bien después no lo tapa); con `ya_fallo`, el resumen de esta va al detalle. */
+static void obtenido_o_nota(int ya_fallo, const char *resumen)
+{
+    if (ya_fallo)
+        cal_nota("%s", resumen);
+    else
+        cal_obtenido("%s", resumen);
+}
+
 /* Juzga una ejecución con la fila `falla` rechazada (-n 20): código 1; en stderr la sentencia y
  * el error del servidor; y, según la tabla, paró ahí: ninguna fila posterior a la que falló
  * (tras un fallo en la fase concurrente no empieza la secuencial; en la secuencial, no sigue
  * con la siguiente). 1 si todo cuadra (explicado si no). */
-static int falla_y_para(base_t *b, cal_proceso_t *p, int falla, const char *fase)
+static int falla_y_para(base_t *b, cal_proceso_t *p, int falla, const char *fase, int ya_fallo)
 {
+    char resumen[400];
     cal_nota("Con la fila %d rechazada (fase %s):", falla, fase);
     if (!esperar_fin(p, 15000, 1))
         return 0;
     const char *err = cal_errores(p);
     int con_error = strstr(err, b->ficha) != NULL;
-    int con_sentencia = strstr(err, "INSERT") != NULL;
+    /* La sentencia, como la escribió el programa: «insert» o «INSERT». */
+    int con_sentencia = contiene_sin_mayusculas(err, "INSERT");
     if (falla == 0) {
         /* Las lecturas rechazadas: todas las filas están y la sentencia es un SELECT. */
-        con_sentencia = strstr(err, "SELECT") != NULL;
-        cal_obtenido("consultas rechazadas: salió con 1; stderr %s el error del servidor y %s la "
-                     "sentencia (SELECT …)",
-                     con_error ? "trae" : "no trae", con_sentencia ? "trae" : "no trae");
+        con_sentencia = contiene_sin_mayusculas(err, "SELECT");
+        snprintf(resumen, sizeof resumen,
+                 "consultas rechazadas: salió con 1; stderr %s el error del servidor y %s la "
+                 "sentencia (SELECT …)",
+                 con_error ? "trae" : "no trae", con_sentencia ? "trae" : "no trae");
+        obtenido_o_nota(ya_fallo, resumen);
         if (!con_error || !con_sentencia)
             cal_nota_salida(p, 5);
         return con_error && con_sentencia;
@@ -1121,10 +1250,12 @@ static int falla_y_para(base_t *b, cal_proceso_t *p, int falla, const char *fase
     long long despues =
         base_entero(c, "SELECT count(*) FROM public.usuarios WHERE id > $1::integer", limite, NULL);
     PQfinish(c);
-    cal_obtenido("fila %d (fase %s): salió con 1; stderr %s el error del servidor y %s la "
-                 "sentencia; %lld filas insertadas después de la que falló (id > %s)",
-                 falla, fase, con_error ? "trae" : "no trae", con_sentencia ? "trae" : "no trae",
-                 despues, limite);
+    snprintf(resumen, sizeof resumen,
+             "fila %d (fase %s): salió con 1; stderr %s el error del servidor y %s la "
+             "sentencia; %lld filas insertadas después de la que falló (id > %s)",
+             falla, fase, con_error ? "trae" : "no trae", con_sentencia ? "trae" : "no trae",
+             despues, limite);
+    obtenido_o_nota(ya_fallo, resumen);
     if (!con_error || !con_sentencia)
         cal_nota_salida(p, 5);
     else if (despues != 0)
@@ -1156,15 +1287,16 @@ CAL_PRUEBA(sentencia_falla, 30)
         !base_vigilar_lecturas(&bq, LECTURA_RECHAZADA) || !base_lanzar(&bc, args, 0, 20, &pc) ||
         !base_lanzar(&bs, args, 0, 20, &ps) || !base_lanzar(&bq, args, 0, 20, &pq))
         CAL_FIN(0);
-    int ok = falla_y_para(&bc, pc, falla_c, "concurrente");
-    ok = falla_y_para(&bs, ps, falla_s, "secuencial") && ok;
-    CAL_FIN(falla_y_para(&bq, pq, 0, "de consultas") && ok);
+    int ok = falla_y_para(&bc, pc, falla_c, "concurrente", 0);
+    ok = falla_y_para(&bs, ps, falla_s, "secuencial", !ok) && ok;
+    CAL_FIN(falla_y_para(&bq, pq, 0, "de consultas", !ok) && ok);
 }
 
 /* Juzga una pasada de valgrind ya lanzada: `codigo` el esperado (-1: cualquiera); con
  * `trabajo`, además debe haber impreso POOL. 1 si sale limpia (explicado si no). */
-static int pasada_valgrind(cal_proceso_t *p, int codigo, int trabajo, const char *que)
+static int pasada_valgrind(cal_proceso_t *p, int codigo, int trabajo, const char *que, int ya_fallo)
 {
+    char resumen[600];
     if (!esperar_fin_margen(p, 95000, -1, MARGEN_VALGRIND_MS, 0))
         return 0;
     char motivo[300], fin[160];
@@ -1175,8 +1307,14 @@ static int pasada_valgrind(cal_proceso_t *p, int codigo, int trabajo, const char
     }
     if (cal_codigo(p) == CAL_CODIGO_VALGRIND || codigo < 0 || cal_codigo(p) == codigo) {
         int limpio = cal_valgrind_veredicto(p, motivo, sizeof motivo);
+        /* Y todo cerrado al salir, también por los caminos de error: un handle sin uv_close (un
+         * temporizador parado, una conexión rota que no pasó por bd_cerrar) deja
+         * uv_loop_close() en UV_EBUSY y su memoria alcanzable. Mutante: temporizador_sin_cerrar. */
+        if (limpio && cal_codigo(p) != CAL_CODIGO_VALGRIND)
+            limpio = cal_valgrind_cerrado(p, motivo, sizeof motivo);
         int ok = limpio && cal_codigo(p) != CAL_CODIGO_VALGRIND;
-        cal_obtenido("%s: %s", que, motivo);
+        snprintf(resumen, sizeof resumen, "%s: %s", que, motivo);
+        obtenido_o_nota(ya_fallo, resumen);
         if (!ok)
             cal_valgrind_nota(p);
         return ok;
@@ -1244,15 +1382,18 @@ CAL_PRUEBA(valgrind, 150)
         CAL_FIN(0);
     cortar_pool_valgrind(&br, pr, 10);
     /* Todas se esperan (cada una deja su nota), aunque falle una de las primeras. */
-    int ok = pasada_valgrind(p, 0, 1, "el camino feliz (-n 20 -p 4)");
-    ok = pasada_valgrind(pf, -1, 0, "con la fila 7 rechazada (-n 10 -p 2)") && ok;
-    ok = pasada_valgrind(pt, -1, 0, "con una tabla usuarios ajena (-n 5 -p 2)") && ok;
+    int ok = pasada_valgrind(p, 0, 1, "el camino feliz (-n 20 -p 4)", 0);
+    ok = pasada_valgrind(pf, -1, 0, "con la fila 7 rechazada (-n 10 -p 2)", !ok) && ok;
+    ok = pasada_valgrind(pt, -1, 0, "con una tabla usuarios ajena (-n 5 -p 2)", !ok) && ok;
     ok = pasada_valgrind(pl, -1, 0,
                          "con la base limitada a 1 conexión: el servidor rechaza las del pool "
-                         "tras la primera (-n 10 -p 4)") &&
+                         "tras la primera (-n 10 -p 4)",
+                         !ok) &&
          ok;
-    ok = pasada_valgrind(pq, -1, 0, "con las consultas rechazadas (-n 5 -p 2)") && ok;
-    ok = pasada_valgrind(pr, -1, 0, "con el pool cortado en la fase secuencial (-n 10 -p 4)") && ok;
+    ok = pasada_valgrind(pq, -1, 0, "con las consultas rechazadas (-n 5 -p 2)", !ok) && ok;
+    ok =
+        pasada_valgrind(pr, -1, 0, "con el pool cortado en la fase secuencial (-n 10 -p 4)", !ok) &&
+        ok;
     /* Sin fugas no cuenta si el camino feliz no hizo el trabajo: sus 10 consultas, según el
      * registro del servidor (un programa que las calcula no reserva nada para ellas). */
     sentencias_t st;

@@ -199,7 +199,7 @@ static const char *const SQL_DISPARADOR =
     "DECLARE t0 timestamptz := clock_timestamp(); BEGIN "
     "IF session_user <> 'curso' THEN RETURN NEW; END IF; "
     "IF NEW.id = %d THEN RAISE EXCEPTION 'calificador: fila %% rechazada (%s)', NEW.id; END IF; "
-    "PERFORM pg_sleep(CASE WHEN NEW.id <= %d THEN %g ELSE %g END); "
+    "PERFORM pg_sleep(CASE WHEN NEW.id <= %d THEN %g WHEN NEW.id = %d THEN %g ELSE %g END); "
     "INSERT INTO calif.registro VALUES (NEW.id, pg_backend_pid(), t0, clock_timestamp(), "
     "(SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
     "AND application_name = 'basedatos')); RETURN NEW; END $$;"
@@ -227,7 +227,7 @@ static const char *const SQL_VIGILAR_TEXTO =
     "EXECUTE FUNCTION calif.enganchar();";
 
 static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro,
-                    int primeras, int primeras_ms, int falla)
+                    int primeras, int primeras_ms, int ultima, int ultima_ms, int falla)
 {
     memset(b, 0, sizeof *b);
     b->lento_ms = lento_ms;
@@ -269,7 +269,7 @@ static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms,
     if (ok && prep == TABLA_LENTA) {
         char guion[2048];
         snprintf(guion, sizeof guion, SQL_DISPARADOR, falla, b->ficha, primeras,
-                 primeras_ms / 1000.0, lento_ms / 1000.0);
+                 primeras_ms / 1000.0, ultima, ultima_ms / 1000.0, lento_ms / 1000.0);
         ok = ejecutar(c, guion);
     } else if (ok && prep == TABLA_DISTINTA) {
         ok = ejecutar(c,
@@ -301,6 +301,14 @@ static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms,
                       "NOT NULL, correo text);"
                       "INSERT INTO public.usuarios VALUES (1, 'una', 'ajena@ejemplo.es');"
                       "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.usuarios TO curso");
+    } else if (ok && prep == TABLA_CORREO_NO_NULO) {
+        /* La nulabilidad de las tres columnas: quien solo mira las NOT NULL del enunciado (id y
+         * nombre) no ve que aquí correo tampoco admite NULL. */
+        ok = ejecutar(c,
+                      "CREATE TABLE public.usuarios (id integer PRIMARY KEY, nombre text NOT NULL, "
+                      "correo text NOT NULL);"
+                      "INSERT INTO public.usuarios VALUES (1, 'una', 'ajena@ejemplo.es');"
+                      "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.usuarios TO curso");
     } else if (ok && prep == TABLA_CON_FILAS) {
         /* Dos con ids que el programa va a usar (otros nombres) y dos que nunca usa: quien no
          * vacía la tabla choca con la clave primaria o deja filas de más. */
@@ -325,17 +333,24 @@ static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms,
 
 int base_preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro)
 {
-    return preparar(b, id, prep, lento_ms, otro, 0, 0, 0);
+    return preparar(b, id, prep, lento_ms, otro, 0, 0, 0, 0, 0);
 }
 
 int base_preparar_lenta(base_t *b, const char *id, int lento_ms, int primeras, int primeras_ms)
 {
-    return preparar(b, id, TABLA_LENTA, lento_ms, NULL, primeras, primeras_ms, 0);
+    return preparar(b, id, TABLA_LENTA, lento_ms, NULL, primeras, primeras_ms, 0, 0, 0);
+}
+
+int base_preparar_lenta_fin(base_t *b, const char *id, int lento_ms, int primeras, int primeras_ms,
+                            int ultima, int ultima_ms)
+{
+    return preparar(b, id, TABLA_LENTA, lento_ms, NULL, primeras, primeras_ms, ultima, ultima_ms,
+                    0);
 }
 
 int base_preparar_falla(base_t *b, const char *id, int falla)
 {
-    return preparar(b, id, TABLA_LENTA, 0, NULL, 0, 0, falla);
+    return preparar(b, id, TABLA_LENTA, 0, NULL, 0, 0, 0, 0, falla);
 }
 
 /* Las lecturas del programa (sus SELECT sobre usuarios) pasan por una política de seguridad de
@@ -784,6 +799,15 @@ static int es_conexion_propia(const char *mensaje)
     return a != NULL && (a[sizeof app - 1] == '\0' || a[sizeof app - 1] == ' ');
 }
 
+int contiene_sin_mayusculas(const char *texto, const char *palabra)
+{
+    size_t largo = strlen(palabra);
+    for (const char *t = texto; *t != '\0'; t++)
+        if (strncasecmp(t, palabra, largo) == 0)
+            return 1;
+    return 0;
+}
+
 /* Las 10 consultas tal como las da el enunciado (el programa no lee otras tablas que la suya:
  * sin «public.»), y el parámetro de las que lo llevan (%d: n). */
 static const char *const ENUNCIADO[10] = {
@@ -877,13 +901,18 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
          * la línea se escribe al autorizarla. */
         if (linea_de_base(l, b) && msj != NULL && es_conexion_propia(msj))
             s->conexiones++;
+        else if (linea_de_base(l, b) && msj != NULL &&
+                 strncmp(msj, "connection authorized: user=curso ", 34) == 0)
+            s->sin_nombre++;
         if (linea_de_base(l, b) && sql != NULL) {
             if (usuario != NULL && strcmp(usuario, "admin") == 0 && strstr(sql, "Añadida") != NULL)
                 marca = 1;
             int suya = app != NULL && strcmp(app, "basedatos") == 0;
-            int consulta = suya && strstr(sql, "SELECT") != NULL &&
-                           strstr(sql, "usuarios") != NULL &&
-                           strstr(sql, "information_schema") == NULL;
+            /* Las palabras clave de SQL, en mayúsculas o minúsculas: el servidor no distingue
+             * y consulta_del_enunciado tampoco. */
+            int consulta = suya && contiene_sin_mayusculas(sql, "SELECT") &&
+                           contiene_sin_mayusculas(sql, "usuarios") &&
+                           !contiene_sin_mayusculas(sql, "information_schema");
             if (suya && !marca && n_antes < 512)
                 pids_antes[n_antes++] = pid;
             int k = consulta ? consulta_del_enunciado(

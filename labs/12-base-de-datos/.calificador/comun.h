@@ -35,15 +35,16 @@
 
 /* Cómo se prepara la base de datos de una verificación. */
 typedef enum {
-    SIN_TABLA,         /* el programa debe crearla */
-    TABLA_LENTA,       /* usuarios con la forma del enunciado y el disparador lento */
-    TABLA_DISTINTA,    /* usuarios(id integer, nombre varchar(10)) con 2 filas */
-    TABLA_ANULABLE,    /* usuarios como la del enunciado pero con nombre anulable, con 1 fila */
-    TABLA_BIGINT,      /* usuarios(id bigint, nombre text NOT NULL, correo text) con 1 fila */
-    TABLA_DESORDENADA, /* usuarios(nombre text NOT NULL, id integer, correo text) con 1 fila */
-    TABLA_AMPLIADA,    /* la del enunciado con una cuarta columna (alta date), con 1 fila */
-    TABLA_RENOMBRADA,  /* como la del enunciado pero con nombre_completo en vez de nombre */
-    TABLA_CON_FILAS    /* la del enunciado con 4 filas de antes (ids 1 y 3, y dos fuera) */
+    SIN_TABLA,            /* el programa debe crearla */
+    TABLA_LENTA,          /* usuarios con la forma del enunciado y el disparador lento */
+    TABLA_DISTINTA,       /* usuarios(id integer, nombre varchar(10)) con 2 filas */
+    TABLA_ANULABLE,       /* usuarios como la del enunciado pero con nombre anulable, con 1 fila */
+    TABLA_BIGINT,         /* usuarios(id bigint, nombre text NOT NULL, correo text) con 1 fila */
+    TABLA_DESORDENADA,    /* usuarios(nombre text NOT NULL, id integer, correo text) con 1 fila */
+    TABLA_AMPLIADA,       /* la del enunciado con una cuarta columna (alta date), con 1 fila */
+    TABLA_RENOMBRADA,     /* como la del enunciado pero con nombre_completo en vez de nombre */
+    TABLA_CORREO_NO_NULO, /* como la del enunciado pero con correo NOT NULL, con 1 fila */
+    TABLA_CON_FILAS       /* la del enunciado con 4 filas de antes (ids 1 y 3, y dos fuera) */
 } preparacion_t;
 
 typedef struct {
@@ -68,6 +69,10 @@ int base_preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, c
 /* Como base_preparar con TABLA_LENTA, pero las inserciones de id ≤ `primeras` tardan
  * `primeras_ms` (las demás, `lento_ms`). */
 int base_preparar_lenta(base_t *b, const char *id, int lento_ms, int primeras, int primeras_ms);
+
+/* Como base_preparar_lenta, y además la inserción de id `ultima` tarda `ultima_ms`. */
+int base_preparar_lenta_fin(base_t *b, const char *id, int lento_ms, int primeras, int primeras_ms,
+                            int ultima, int ultima_ms);
 
 /* Como TABLA_LENTA sin esperas, pero el servidor rechaza la inserción de la fila `falla` con
  * el error «calificador: fila <falla> rechazada (<b->ficha>)». */
@@ -173,6 +178,7 @@ typedef struct {
     unsigned hechas_siempre; /* lo mismo, en cualquier momento */
     int marca;               /* el calificador añadió filas sorpresa */
     int conexiones; /* conexiones del programa que el servidor autorizó (log_connections) */
+    int sin_nombre; /* las del papel del programa sin application_name «basedatos» */
     char pegada[300];
 } sentencias_t;
 int base_sentencias(const base_t *b, int n, sentencias_t *s);
@@ -181,6 +187,10 @@ int base_sentencias(const base_t *b, int n, sentencias_t *s);
  * tabla (calculado aquí, sobre la base b); con `en_orden`, la k-ésima línea CONSULTA es la de
  * k (si no, la que lleva el número k). 1 si cuadran. */
 int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n, int en_orden);
+
+/* 1 si `texto` contiene `palabra` sin mirar mayúsculas (ASCII): «select» y «SELECT» son la
+ * misma palabra clave de SQL. */
+int contiene_sin_mayusculas(const char *texto, const char *palabra);
 
 /* Nombre y correo de la fila i según el enunciado. */
 void fila_esperada(int i, char *nombre, size_t tn, char *correo, size_t tc);
