@@ -61,6 +61,7 @@ int escribir(const char *carpeta, const char *nombre, const void *datos, size_t 
 {
     snprintf(e->ruta, sizeof e->ruta, "%s/%s", carpeta, nombre);
     e->palabras = contar_referencia(datos, n);
+    e->bytes = n;
     e->fd = -1;
     e->es_fifo = 0;
     /* La carpeta es de la entrega: sin seguir lo que haya dejado con ese nombre. */
@@ -149,6 +150,7 @@ int escribir_texto(const char *carpeta, const char *nombre, const char *texto, e
 int fifo(const char *carpeta, const char *nombre, esperado_t *e)
 {
     e->palabras = 0;
+    e->bytes = 0;
     e->fd = -1;
     e->es_fifo = 1;
     int r = cal_fifo(carpeta, nombre, e->ruta, sizeof e->ruta);
