@@ -227,11 +227,10 @@ CAL_PRUEBA(espera, 20)
 CAL_PRUEBA(progreso, 20)
 {
     cal_esperado("con -p, «PROGRESO <leídos> de <totales>» en stderr cada 200 ms también "
-                 "mientras una FIFO tarda 1.4 s en recibir más datos (el bucle no se bloquea); "
-                 "<totales> = la suma de los tamaños de los dos archivos regulares (la FIFO "
+                 "mientras una FIFO tarda 1.4 s en recibir más datos (el bucle no se bloquea). "
+                 "<totales> es la suma de los tamaños de los dos archivos regulares: la FIFO "
                  "no tiene tamaño, y la carpeta, su subcarpeta y su enlace no son archivos de "
-                 "la lista) y <leídos> "
-                 "nunca más de lo dado");
+                 "la lista. Y <leídos>, nunca más de lo dado");
     char dir[512];
     if (carpeta("progreso", dir, sizeof dir) < 0)
         CAL_FIN(0);

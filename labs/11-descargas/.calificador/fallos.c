@@ -140,7 +140,7 @@ CAL_PRUEBA(estancada, 30)
         ok = 0;
     } else if (abiertos < 0 || abiertos > 1) {
         snprintf(motivo, sizeof motivo,
-                 "con la parada y la muda falladas por -t y solo la viva en curso, nunca menos de "
+                 "con parada.bin y muda.bin fallidas por -t y solo la viva en curso, nunca menos de "
                  "%d descriptores abiertos en la carpeta: una descarga que falla por -t también "
                  "cierra su archivo",
                  abiertos);
