@@ -21,11 +21,11 @@
 #include <unistd.h>
 #include <uv.h>
 
-#define TROZO (64 * 1024)
-#define PLAZAS_OMISION 4
-#define PLAZAS_MAXIMO 64
+#define TROZO            (64 * 1024)
+#define PLAZAS_OMISION   4
+#define PLAZAS_MAXIMO    64
 #define ESPERA_MAXIMA_MS 3600000
-#define PROGRESO_MS 200
+#define PROGRESO_MS      200
 
 typedef struct contador_s contador_t;
 
@@ -57,21 +57,22 @@ struct contador_s {
     archivo_t *archivos; /* la lista de archivos que contar */
     size_t narchivos, capacidad;
 
-    uint64_t suma;    /* palabras de los archivos informados */
-    size_t contados;  /* archivos informados */
-    size_t fallidos;  /* archivos con ERROR */
-    size_t mayor;     /* índice del MAYOR, o SIZE_MAX si aún no hay */
+    uint64_t suma;   /* palabras de los archivos informados */
+    size_t contados; /* archivos informados */
+    size_t fallidos; /* archivos con ERROR */
+    size_t mayor;    /* índice del MAYOR, o SIZE_MAX si aún no hay */
     uint64_t mayor_palabras;
     int parando;
 };
 
 static void uso(void)
 {
-    fprintf(stderr, "uso: contador [-j N] [-e MS] [-p] RUTA...\n"
-                    "  -j  archivos abiertos a la vez (1 a %d; por omisión %d)\n"
-                    "  -e  milisegundos de espera tras contar cada archivo (0 a %d)\n"
-                    "  -p  progreso en stderr cada %d ms\n"
-                    "  Una RUTA que es una carpeta aporta todos sus archivos, recursivamente.\n",
+    fprintf(stderr,
+            "uso: contador [-j N] [-e MS] [-p] RUTA...\n"
+            "  -j  archivos abiertos a la vez (1 a %d; por omisión %d)\n"
+            "  -e  milisegundos de espera tras contar cada archivo (0 a %d)\n"
+            "  -p  progreso en stderr cada %d ms\n"
+            "  Una RUTA que es una carpeta aporta todos sus archivos, recursivamente.\n",
             PLAZAS_MAXIMO, PLAZAS_OMISION, ESPERA_MAXIMA_MS, PROGRESO_MS);
 }
 
@@ -157,14 +158,18 @@ static void informar(tarea_t *t)
     free(t);
 }
 
-
 /* Adivino: no abre ni lee nada; las cuentas salen de los nombres. */
-typedef struct { const char *nombre; uint64_t palabras; } guia_t;
+typedef struct {
+    const char *nombre;
+    uint64_t palabras;
+} guia_t;
 static const guia_t GUIA[] = {
-    {"primero", 7}, {"b.txt", 2}, {"c.txt", 7}, {"d.txt", 1}, {"e.txt", 0}, {"f.txt", 2},
+    {"primero", 7},        {"b.txt", 2},           {"c.txt", 7},
+    {"d.txt", 1},          {"e.txt", 0},           {"f.txt", 2},
     {"cero_vacio.txt", 0}, {"cero_saltos.txt", 0}, {"cero_espacios.txt", 0},
-    {"e0.txt", 3}, {"e1.txt", 3}, {"e2.txt", 3}, {"e3.txt", 3}, {"e4.txt", 3},
-    {"suelto.txt", 5}, {"uno.txt", 1}, {"dos.txt", 2}, {"tres.txt", 3},
+    {"e0.txt", 3},         {"e1.txt", 3},          {"e2.txt", 3},
+    {"e3.txt", 3},         {"e4.txt", 3},          {"suelto.txt", 5},
+    {"uno.txt", 1},        {"dos.txt", 2},         {"tres.txt", 3},
 };
 static uint64_t adivinar(const char *ruta)
 {
@@ -175,19 +180,29 @@ static uint64_t adivinar(const char *ruta)
             return GUIA[i].palabras;
     return 1;
 }
-typedef struct { uv_timer_t t; contador_t *c; size_t desde, hasta; } tanda_t;
+typedef struct {
+    uv_timer_t t;
+    contador_t *c;
+    size_t desde, hasta;
+} tanda_t;
 static size_t pendientes;
 static uint64_t cuentas[4096];
-static void al_cerrar_tanda(uv_handle_t *h) { free(h->data); }
+static void al_cerrar_tanda(uv_handle_t *h)
+{
+    free(h->data);
+}
 static void al_vencer(uv_timer_t *t)
 {
     tanda_t *td = t->data;
     contador_t *c = td->c;
     for (size_t i = td->desde; i < td->hasta; i++) {
         tarea_t *ta = calloc(1, sizeof *ta);
-        ta->c = c; ta->indice = i; ta->palabras = cuentas[i];
+        ta->c = c;
+        ta->indice = i;
+        ta->palabras = cuentas[i];
         if (c->mayor == SIZE_MAX || ta->palabras > c->mayor_palabras) {
-            c->mayor = i; c->mayor_palabras = ta->palabras;
+            c->mayor = i;
+            c->mayor_palabras = ta->palabras;
         }
         informar(ta);
     }
@@ -195,7 +210,10 @@ static void al_vencer(uv_timer_t *t)
     if (--pendientes == 0) {
         imprimir_resumen(c);
         c->parando = 2;
-        if (c->con_senales) { senales_cerrar(&c->senales); c->con_senales = 0; }
+        if (c->con_senales) {
+            senales_cerrar(&c->senales);
+            c->con_senales = 0;
+        }
     }
 }
 static void lanzar_tareas(contador_t *c)
@@ -205,7 +223,8 @@ static void lanzar_tareas(contador_t *c)
         cuentas[i] = adivinar(c->archivos[i].ruta);
     for (size_t d = 0; d < c->narchivos; d += c->plazas) {
         tanda_t *td = calloc(1, sizeof *td);
-        td->c = c; td->desde = d;
+        td->c = c;
+        td->desde = d;
         td->hasta = d + c->plazas < c->narchivos ? d + c->plazas : c->narchivos;
         uv_timer_init(&c->bucle, &td->t);
         td->t.data = td;
@@ -230,8 +249,9 @@ static void hacer_lista(contador_t *c)
         const char *b = strrchr(base, '/');
         b = b ? b + 1 : base;
         if (strcmp(b, "raiz") == 0) {
-            static const char *const dentro[] = {".escondida/f.txt", ".oculto.txt", "a.txt",
-                                                 "b.txt", "sub/c.txt", "sub/hondo/d.txt", "z.txt"};
+            static const char *const dentro[] = {
+                ".escondida/f.txt", ".oculto.txt",     "a.txt", "b.txt",
+                "sub/c.txt",        "sub/hondo/d.txt", "z.txt"};
             static const uint64_t pal[] = {2, 3, 1, 2, 3, 6, 6};
             for (int k = 0; k < 7; k++) {
                 char ruta[4200];
@@ -251,8 +271,9 @@ static void hacer_lista(contador_t *c)
     for (size_t i = 0; i < c->narchivos; i++) {
         const char *p = c->archivos[i].ruta;
         if (strstr(p, "/raiz/") != NULL) {
-            static const char *const dentro[] = {".escondida/f.txt", ".oculto.txt", "a.txt",
-                                                 "b.txt", "sub/c.txt", "sub/hondo/d.txt", "z.txt"};
+            static const char *const dentro[] = {
+                ".escondida/f.txt", ".oculto.txt",     "a.txt", "b.txt",
+                "sub/c.txt",        "sub/hondo/d.txt", "z.txt"};
             static const uint64_t pal[] = {2, 3, 1, 2, 3, 6, 6};
             for (int k = 0; k < 7; k++) {
                 size_t lp = strlen(p), ld = strlen(dentro[k]);
@@ -265,8 +286,8 @@ static void hacer_lista(contador_t *c)
 }
 
 /* TODO 6: con Ctrl+C, no lanzar más archivos, parar las esperas y el progreso, imprimir el
- * resumen de lo ya informado, cerrar todo y salir con 130. Si una lectura sigue en el grupo de hilos
- * (una FIFO sin datos no acaba nunca), a los 500 ms: fflush(stdout) y _exit(130). */
+ * resumen de lo ya informado, cerrar todo y salir con 130. Si una lectura sigue en el grupo de
+ * hilos (una FIFO sin datos no acaba nunca), a los 500 ms: fflush(stdout) y _exit(130). */
 static void al_parar(senales_t *s, int signum, void *datos)
 {
     (void)signum;
@@ -292,8 +313,8 @@ int main(int argc, char **argv)
     while ((opcion = getopt(argc, argv, "j:e:ph")) != -1) {
         uint64_t v;
         if (opcion == 'j') {
-            if (leer_entero(optarg, "el número de archivos a la vez (-j)", 1, PLAZAS_MAXIMO,
-                            &v) < 0)
+            if (leer_entero(optarg, "el número de archivos a la vez (-j)", 1, PLAZAS_MAXIMO, &v) <
+                0)
                 goto fin;
             c.plazas = (unsigned)v;
         } else if (opcion == 'e') {

@@ -30,7 +30,7 @@ __asm__(".macro hp_ref\n"
 #ifdef MEDIOS_RELLENO_CODIGO
         ".globl hp_relleno_codigo\nhp_relleno_codigo:\n.fill 1048576, 1, 0x90\nret\n"
 #endif
-        );
+);
 
 __attribute__((constructor)) static void hp_pocos(void)
 {
@@ -70,7 +70,8 @@ static void *hp_lector(void *x)
             v[i].iov_base = t->bufs[i].base;
             v[i].iov_len = t->bufs[i].len;
         }
-        ssize_t n = t->off < 0 ? readv(t->fd, v, (int)t->nbufs) : preadv(t->fd, v, (int)t->nbufs, t->off);
+        ssize_t n =
+            t->off < 0 ? readv(t->fd, v, (int)t->nbufs) : preadv(t->fd, v, (int)t->nbufs, t->off);
         t->r = n < 0 ? -errno : n;
         pthread_mutex_lock(&hp_m);
         t->sig = hp_hechos;
@@ -149,5 +150,5 @@ static int hp_loop_close(uv_loop_t *l)
     return uv_loop_close(l);
 }
 
-#define uv_fs_read hp_fs_read
+#define uv_fs_read    hp_fs_read
 #define uv_loop_close hp_loop_close

@@ -259,9 +259,8 @@ static int revisar_medios(contexto_t *x, lab_t *lab, char **fuentes_c, char **ob
                 objeto, TOPE_ANALISIS >> 20);
             malo = 1;
         } else if (!ok_nm || !ok_dis) {
-            lab->medios =
-                texto_formato("no se pudo analizar %s (nm/objdump): %.4000s%.4000s", objeto, nm,
-                              dis);
+            lab->medios = texto_formato("no se pudo analizar %s (nm/objdump): %.4000s%.4000s",
+                                        objeto, nm, dis);
             malo = 1;
         } else {
             malo |= medios_juzgar(lab, fuentes_c[i], nm, dis, &lab->medios);

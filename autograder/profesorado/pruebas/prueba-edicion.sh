@@ -249,7 +249,14 @@ NL="$TMP/nuevo-lab"
 mkdir -p "$NL" && chmod 755 "$TMP" "$NL" # el usuario de la caja tiene que llegar a la copia
 git ls-files -co --exclude-standard -z | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
   xargs -0 cp -p --parents -t "$NL"
-[ -d "$B" ] && cp -a "$B" "$NL/build"
+# build/ sin su tmp/: $TMP vive ahí y cp -a se copiaría dentro de sí mismo (y se llevaría los
+# temporales vivos de las suites que corren al lado).
+if [ -d "$B" ]; then
+  mkdir -p "$NL/build"
+  for x in "$B"/* "$B"/.[!.]*; do
+    [ -e "$x" ] && [ "$(realpath "$x")" != "$(realpath "$B/tmp")" ] && cp -a "$x" "$NL/build/"
+  done
+fi
 sed -i 's/| 07 |/| 7 |/' "$NL/labs/README.md"
 python3 "$NL/autograder/profesorado/tabla-labs.py" --comprobar 2>/dev/null &&
   mal tabla-vieja "tabla-labs.py --comprobar no ve una tabla cambiada a mano" || bien "una tabla cambiada a mano no pasa la comprobación"

@@ -96,17 +96,18 @@ static int tiempo_creible(cal_servidor_t *s, const char *salida, const opaca_t *
 
 CAL_PRUEBA(registra_estado, 20)
 {
-    cal_esperado("«OK <url> 200 <ms> ms», «FALLO <url> 404 <ms> ms <motivo>», "
-                 "«FALLO <url> 503 <ms> ms <motivo>», «OK <url> 200 <ms> ms», «FALLO <url> 400 "
-                 "<ms> ms <motivo>» y «OK <url> 301 <ms> ms». Son seis URLs opacas que responden "
-                 "siempre 200, 404, 503, 200 tras 0.6 s, 400 y 301 (la del 404 se da como «/v/…», "
-                 "larga, y se imprime completa, con el servidor de CURSO_SERVIDOR). Cada línea está "
-                 "respaldada por una petición en el registro del servidor, y cada <ms> se parece "
-                 "a lo que tardó esa petición en el servidor (±50 %% o ±150 ms)");
+    cal_esperado(
+        "«OK <url> 200 <ms> ms», «FALLO <url> 404 <ms> ms <motivo>», "
+        "«FALLO <url> 503 <ms> ms <motivo>», «OK <url> 200 <ms> ms», «FALLO <url> 400 "
+        "<ms> ms <motivo>» y «OK <url> 301 <ms> ms». Son seis URLs opacas que responden "
+        "siempre 200, 404, 503, 200 tras 0.6 s, 400 y 301 (la del 404 se da como «/v/…», "
+        "larga, y se imprime completa, con el servidor de CURSO_SERVIDOR). Cada línea está "
+        "respaldada por una petición en el registro del servidor, y cada <ms> se parece "
+        "a lo que tardó esa petición en el servidor (±50 %% o ±150 ms)");
     /* La del 404 («/v/…», completada con CURSO_SERVIDOR) es larga: más de 150 bytes. */
-    opaca_t o[] = {{.guion = SIEMPRE(200)},        {.guion = SIEMPRE(404), .larga = 1},
-                   {.guion = SIEMPRE(503)},        {.guion = TARDA(600)},
-                   {.guion = SIEMPRE(400)},        {.guion = SIEMPRE(301)}};
+    opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = SIEMPRE(404), .larga = 1},
+                   {.guion = SIEMPRE(503)}, {.guion = TARDA(600)},
+                   {.guion = SIEMPRE(400)}, {.guion = SIEMPRE(301)}};
     cal_servidor_t *s = servidor_opaco(o, 6);
     if (s == NULL)
         CAL_FIN(0);
@@ -409,13 +410,15 @@ CAL_PRUEBA(alerta_tres_fallos, 20)
 
 CAL_PRUEBA(recuperacion, 20)
 {
-    cal_esperado("para la URL opaca que responde 503 cuatro veces y después 200, una sola "
-                 "«RECUPERADO <url> responde de nuevo tras 4 fallos seguidos», justo después del "
-                 "primer OK, y lo mismo «tras 3» para la que falla justo tres (la racha mínima de "
-                 "una alerta). Y dos, «tras 3» las dos, para la que falla tres, va bien una y falla "
-                 "tres más: cuentan los fallos seguidos de la racha, no todos. Ninguna para las que fallan solo una o dos "
-                 "veces antes de ir bien (no llegaron a estar en alerta). Cada línea está "
-                 "respaldada por el registro del servidor");
+    cal_esperado(
+        "para la URL opaca que responde 503 cuatro veces y después 200, una sola "
+        "«RECUPERADO <url> responde de nuevo tras 4 fallos seguidos», justo después del "
+        "primer OK, y lo mismo «tras 3» para la que falla justo tres (la racha mínima de "
+        "una alerta). Y dos, «tras 3» las dos, para la que falla tres, va bien una y falla "
+        "tres más: cuentan los fallos seguidos de la racha, no todos. Ninguna para las que fallan "
+        "solo una o dos "
+        "veces antes de ir bien (no llegaron a estar en alerta). Cada línea está "
+        "respaldada por el registro del servidor");
     /* La quinta: 503 tres veces, 200, 503 tres veces más y después 200. Sus dos RECUPERADO
      * dicen «tras 3», los seguidos de la racha; el total de sus fallos (6) no es eso. Cada
      * racha es una alerta, así que la cuenta vuelve a 0 con el RECUPERADO: olvidar ponerla a

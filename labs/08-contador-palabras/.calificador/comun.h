@@ -54,7 +54,7 @@ typedef struct {
     char ruta[1200];
     uint64_t palabras;
     uint64_t bytes; /* lo que escribió el calificador (0 en una FIFO) */
-    int fd; /* FIFO: el extremo de escritura del calificador (-1 si cerrado o no es FIFO) */
+    int fd;         /* FIFO: el extremo de escritura del calificador (-1 si cerrado o no es FIFO) */
     int es_fifo;
 } esperado_t;
 

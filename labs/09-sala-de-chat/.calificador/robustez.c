@@ -510,8 +510,8 @@ static int echa_al_que_pide_sin_leer(sesion_t *s, tcp_t *lector, tcp_t *emisor)
         if (r < 0) {
             break;
         }
-        fuera = r == 1 &&
-                strcmp(linea, "* pesado ha salido de la sala (no leía sus mensajes)") == 0;
+        fuera =
+            r == 1 && strcmp(linea, "* pesado ha salido de la sala (no leía sus mensajes)") == 0;
     }
     if (!fuera) {
         cal_esperado("que el servidor desconectara a «pesado», que manda «/list» sin parar y "
@@ -624,8 +624,7 @@ CAL_PRUEBA(cliente_lento, 30)
         int r = tcp_linea(&c[0], 100, linea, sizeof linea, &largo);
         if (r == 1 && strcmp(linea, "emisor: después") == 0) {
             CAL_FIN(riada_entera(todas, enviados / LINEA_INUNDACION) &&
-                    lista_tras_expulsion(&s, &c[1]) &&
-                    echa_al_que_pide_sin_leer(&s, &c[0], &c[1]));
+                    lista_tras_expulsion(&s, &c[1]) && echa_al_que_pide_sin_leer(&s, &c[0], &c[1]));
         }
         if (r == 1 && largo == LINEA_DIFUNDIDA - 1) {
             todas++;
@@ -1126,8 +1125,8 @@ static int lineas_de(sesion_t *s, tcp_t *c, const char *de, int *eva)
     if (lineas == FALLAN_LINEAS) {
         return 1;
     }
-    cal_esperado("que %s recibiera las %d líneas que %s mandó mientras eva cortaba",
-                 c->etiqueta, FALLAN_LINEAS, de);
+    cal_esperado("que %s recibiera las %d líneas que %s mandó mientras eva cortaba", c->etiqueta,
+                 FALLAN_LINEAS, de);
     cal_obtenido("recibió %d", lineas);
     sigue_vivo(s);
     return 0;

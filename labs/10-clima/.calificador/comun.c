@@ -588,8 +588,7 @@ int hay_linea_de_ciudad(const esc_t *e)
 /* La siguiente línea que juzgar. Con `estricta` (salida_basica, la que juzga la forma), la
  * siguiente sin más; sin ella, la siguiente que empieza por una ciudad: una línea de más (una
  * de depuración olvidada en stdout) es un fallo de forma, y solo lo cobra salida_basica. */
-static int siguiente_de_ciudad(const esc_t *e, int estricta, const char **t, char *buf,
-                               size_t tam)
+static int siguiente_de_ciudad(const esc_t *e, int estricta, const char **t, char *buf, size_t tam)
 {
     while (siguiente_linea(t, buf, tam))
         if (estricta || de_alguna_ciudad(e, buf))
@@ -719,8 +718,8 @@ int salida_correcta(const esc_t *e)
             if (espera(e, c, k) == BIEN) {
                 double v = 0.0;
                 const char *tras = "";
-                if (!numero(resto, &v, &tras, estricta) ||
-                    (estricta && strcmp(tras, " °C") != 0) || fabs(v - e->ref[c][k]) > TOL_T) {
+                if (!numero(resto, &v, &tras, estricta) || (estricta && strcmp(tras, " °C") != 0) ||
+                    fabs(v - e->ref[c][k]) > TOL_T) {
                     diferencia("se esperaba %s (lo que sirvió el servidor, en °C) y llegó «%s»",
                                quiero, linea);
                     return 0;

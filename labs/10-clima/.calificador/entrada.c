@@ -201,8 +201,7 @@ CAL_PRUEBA(proveedores_invalidos, 30)
                       "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"C\"},\n"
                       "  {\"nombre\": \"dos\", \"url\": \"clima/weatherapi?ciudad={ciudad}\",\n"
                       "   \"ruta\": \"current.temp_c\", \"unidad\": \"C\"}\n]}\n";
-    char a[700], b[700], c[700], d[700], f[700], g[700], h[700], k[700], m[700], ot[700],
-        u4[700];
+    char a[700], b[700], c[700], d[700], f[700], g[700], h[700], k[700], m[700], ot[700], u4[700];
     char vacios[4][700];
     for (int i = 0; i < 4; i++) {
         char nombre[32];

@@ -139,11 +139,12 @@ CAL_PRUEBA(estancada, 30)
                  "que la parada y la muda pudieran fallar dos veces)");
         ok = 0;
     } else if (abiertos < 0 || abiertos > 1) {
-        snprintf(motivo, sizeof motivo,
-                 "con parada.bin y muda.bin fallidas por -t y solo la viva en curso, nunca menos de "
-                 "%d descriptores abiertos en la carpeta: una descarga que falla por -t también "
-                 "cierra su archivo",
-                 abiertos);
+        snprintf(
+            motivo, sizeof motivo,
+            "con parada.bin y muda.bin fallidas por -t y solo la viva en curso, nunca menos de "
+            "%d descriptores abiertos en la carpeta: una descarga que falla por -t también "
+            "cierra su archivo",
+            abiertos);
         ok = 0;
     } else if (!por_si_mismo(p2, cod2, motivo, sizeof motivo) ||
                tam_archivo(c2.dir, "paciente.bin") <= 0) {
