@@ -32,6 +32,10 @@ fi
 # PID_<NOMBRE> y PUERTO_<NOMBRE>.
 arrancar_chat() {
   local nombre=$1; shift
+  # Vaciado aquí, antes de lanzar: la redirección de abajo la hace el hijo, y con la máquina
+  # cargada el bucle de espera podía leer aún la línea «Escuchando» del servidor anterior
+  # (ya parado) y conectar a su puerto: «connection refused» (visto en un ensayo de CI).
+  : >"$TMP_BENCH/$nombre.out"
   "$@" --puerto 0 >"$TMP_BENCH/$nombre.out" 2>"$TMP_BENCH/$nombre.err" &
   local pid=$!
   PIDS_BENCH+=("$pid")
