@@ -6,6 +6,8 @@
 #   · make grade SOLUCIONES=1: cada solución al 100 %; make grade: cada partida ≤ 20 %;
 #   · las pruebas Criterion de common (prueba-common) y el comprobador de lecciones
 #     (prueba-lecciones) pasan.
+# Lo que falla con las otras filas al lado (lecciones, soluciones por debajo del 100 %) se
+# repite una vez al final de la fila, en el mismo contenedor, y el informe dice las dos veces.
 set -u
 source "$(dirname "$0")/comun.sh"
 imagen=$(bash "$(dirname "$0")/imagen.sh" curso trixie estudiante) || exit 1
