@@ -6,6 +6,8 @@
 #   make grade LAB=07 ENTREGA=dir     califica los archivos de dir como entrega del 07
 #                                     (dir solo se lee)
 #   make grade SOLUCIONES=1           califica solutions/ (la prueba de que da 100 %)
+#   make grade LAB=07 HITO=B          solo hasta el hito B de lab.json, nota sobre 100 (no
+#                                     se anota en make progreso)
 #   make pista [LAB=07]               la pista concreta de la primera que falla (la última
 #                                     calificación; no vuelve a calificar)
 #   make grade DETALLE=1              en la terminal, el detalle de todas las que fallan (si
@@ -91,7 +93,8 @@ _calificar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(B)/bin/mientra
 	  $(if $(LAB),--lab "$(LAB)") $(if $(ENTREGA),--entrega "$(ENTREGA)") \
 	  $(if $(filter 1 si sí,$(SOLUCIONES)),--soluciones) \
 	  $(if $(filter 1 si sí,$(DETALLE)),--detalle) \
-	  $(if $(HISTORIAL),--historial "$(HISTORIAL)",$(if $(or $(ENTREGA),$(filter 1 si sí,$(SOLUCIONES))),,--historial "$(abspath $(B))/progreso.json")) \
+	  $(if $(HITO),--hito "$(HITO)") \
+	  $(if $(HISTORIAL),--historial "$(HISTORIAL)",$(if $(or $(ENTREGA),$(HITO),$(filter 1 si sí,$(SOLUCIONES))),,--historial "$(abspath $(B))/progreso.json")) \
 	  $(if $(SALIDA),--salida "$(SALIDA)") $(if $(TRABAJOS),--trabajos "$(TRABAJOS)") \
 	  $(if $(AVISO_ENTREGA),--aviso-entrega "$(AVISO_ENTREGA)")
 

@@ -4,10 +4,12 @@
 #                           la primera que falla en cuanto se sabe (ENTREGA=dir vigila otra
 #                           carpeta; no es la nota ni anota el progreso)
 #   make progreso           cada laboratorio: última nota, mejor nota y paso siguiente
+#   make lineas-hitos [LAB=07]  cada hito: sus verificaciones, sus horas y cuántas líneas de
+#                           código nuevas pide (con la solución y los programas por hitos)
 #
 # Cada `make grade` de tus archivos (sin ENTREGA ni SOLUCIONES; make vigilar tampoco) anota su nota en
 # $(B)/progreso.json; HISTORIAL=archivo lo cambia (y anota también con ENTREGA o SOLUCIONES).
-.PHONY: vigilar progreso prueba-vigilar
+.PHONY: vigilar progreso prueba-vigilar lineas-hitos
 
 HISTORIAL_DEF = $(B)/progreso.json
 
@@ -24,6 +26,11 @@ _vigilar: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(B)/bin/mientras-
 	@LAB="$(LAB)" ENTREGA="$(ENTREGA)" SALIDA="$(SALIDA)" CALIFICAR="$(CALIFICAR)" \
 	  CONSTRUCCION="$(abspath $(B))" CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" \
 	  CALIF_LIBS="$(CALIF_LIBS)" $(MIENTRAS_TERMINAL) bash autograder/herramientas/vigilar.sh
+
+lineas-hitos:
+	@bash autograder/herramientas/lineas-hitos.sh "$(LAB)" | \
+	  awk -F'\t' 'BEGIN { printf "%-22s %-4s %6s %6s %7s  %s\n", "laboratorio", "hito", "verif.", "horas", "líneas", "título" } \
+	    { printf "%-22s %-4s %6s %6s %7s  %s\n", $$1, $$2, $$3, $$4, $$5, $$6 }'
 
 progreso: $(CALIFICAR)
 	@$(CALIFICAR) --raiz "$(RAIZ)" --progreso --historial "$(or $(HISTORIAL),$(HISTORIAL_DEF))"

@@ -12,6 +12,8 @@
 #   - ENTREGAS puede ser también el zip de «Descargar entregas» de una actividad de VPL (o la
 #     carpeta donde se descomprimió): vpl_entregas.py toma la última entrega de cada uno
 #     («García López Ana 301245 agarcia/AAAA-MM-DD-hh-mm-ss/») y las hojas leen nombre e id.
+#   - HITO=B: solo hasta ese hito de lab.json, nota sobre 100 (como make grade HITO=B), en
+#     build/clase/<lab>-hito-B/.
 #   - J calificaciones a la vez (por omisión, tantas como núcleos); TRABAJOS=n verificaciones
 #     a la vez en cada una.
 #   - Salida en build/clase/<lab>/ (hojas.py la escribe): notas.csv (para guiones), notas-es.csv
@@ -19,7 +21,8 @@
 #     retroalimentacion/ (un informe por estudiante, para subirlos de una vez), similitud.txt
 #     (entregas parecidas, con sim_c: nunca una nota), alumnos/<alumno>/ y resumen.txt, que
 #     también sale en pantalla.
-# Variables (las pone make): CALIFICAR, B, CC, CALIF_CFLAGS, CALIF_LIBS, TRABAJOS, ALUMNO, LISTA.
+# Variables (las pone make): CALIFICAR, B, CC, CALIF_CFLAGS, CALIF_LIBS, TRABAJOS, ALUMNO, LISTA,
+# HITO.
 set -u
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$RAIZ" || exit 1
@@ -49,7 +52,14 @@ mapfile -t archivos < <(awk -F'\t' '$2 == "archivo" { print $3 }' <<<"$datos")
 limite=$(awk -F'\t' '$2 == "tiempo_limite_s" { print $3 }' <<<"$datos")
 trabajos=$(awk -F'\t' '$2 == "trabajos" { print $3 }' <<<"$datos")
 por_uno=${TRABAJOS:-$trabajos}
-SAL="$B/clase/$lab"
+# HITO tiene que ser uno de lab.json (también va en el nombre de la carpeta de salida).
+if [ -n "${HITO:-}" ] && ! awk -F'\t' -v h="$HITO" '$2 == "hito" && $3 == h { e = 1 } END { exit !e }' <<<"$datos"; then
+  echo "grade-clase: el laboratorio $lab no tiene el hito «$HITO» (sus hitos: $(awk -F'\t' '$2 == "hito" { printf "%s ", $3 }' <<<"$datos"))" >&2
+  exit 2
+fi
+# Con HITO=B (solo hasta ese hito, nota sobre 100) las notas van aparte: no se mezclan con
+# las del laboratorio entero ni se comparan con ellas.
+SAL="$B/clase/$lab${HITO:+-hito-$HITO}"
 # Nada se borra entero: cada calificación sustituye solo la carpeta de su estudiante.
 mkdir -p "$SAL/alumnos"
 # Las entregas de VPL (el zip de «Descargar entregas» o su carpeta): la última de cada uno.
@@ -101,7 +111,7 @@ calificar_uno() {
   # El ejecutor ya acota cada calificación; esto solo es la red de seguridad.
   timeout -k 10 $((limite * 2 + 120)) "$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" \
     --cflags "$CALIF_CFLAGS" --libs "$CALIF_LIBS" --lab "$lab" --entrega "$ENTREGAS/$alumno" \
-    --salida "$dir_alumno" --trabajos "$por_uno" \
+    --salida "$dir_alumno" --trabajos "$por_uno" ${HITO:+--hito "$HITO"} \
     >"$dir_alumno/terminal.txt" 2>&1
   echo $? >"$dir_alumno/codigo"
   # Lo recogido se guarda (para buscar entregas parecidas); lo que pesa (binario, fuentes

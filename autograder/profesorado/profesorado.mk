@@ -10,6 +10,7 @@
 #   make classroom LAB=07                            build/classroom/07-monitor-web/ (GitHub Classroom)
 #   make grade-clase LAB=07 ENTREGAS=dir [J=n]       califica cada subcarpeta de dir (J a la vez)
 #        [ALUMNO=carpeta] [LISTA=lista.txt]          (build/clase/<lab>/notas.csv, notas-es.csv…)
+#        [HITO=B]                                    solo hasta ese hito, sobre 100 (build/clase/<lab>-hito-B/)
 #   make nuevo-lab NUM=13 NOMBRE=saludo             un laboratorio nuevo, probado desde el principio
 #   make tabla-labs                                  la tabla de labs/README.md, de los lab.json
 .PHONY: publicar despublicar estado-soluciones edicion-estudiante gradescope vpl classroom grade-clase \
@@ -43,7 +44,7 @@ _grade-clase: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR)
 	@$(MAKE) --no-print-directory -k $(CALIF_ELEGIDOS)
 	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
 	  CALIFICAR="$(abspath $(CALIFICAR))" B="$(abspath $(B))" TRABAJOS="$(TRABAJOS)" \
-	  ALUMNO="$(ALUMNO)" LISTA="$(if $(LISTA),$(abspath $(LISTA)))" \
+	  ALUMNO="$(ALUMNO)" LISTA="$(if $(LISTA),$(abspath $(LISTA)))" HITO="$(HITO)" \
 	  bash autograder/profesorado/clase.sh "$(LAB)" "$(ENTREGAS)" "$(J)"
 
 nuevo-lab:

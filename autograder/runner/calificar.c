@@ -457,8 +457,19 @@ static int calificar_en_salida(const opciones_t *op, char **carpetas, int nc)
     op_lab.libs = alcance.libs;
     op_lab.salida = alcance.trabajo;
     lab_t *labs = calloc((size_t)nc, sizeof *labs);
+    int hito_malo = 0;
     for (int i = 0; labs != NULL && i < nc; i++) {
-        if (labs_cargar(op, carpetas[i], &labs[i]) == 0) {
+        char error[512];
+        int cargado = labs_cargar(op, carpetas[i], &labs[i]) == 0;
+        if (cargado && op->hito != NULL &&
+            lab_hasta_hito(&labs[i], op->hito, error, sizeof error) < 0) {
+            /* Un HITO que no existe es un error de quien llama, no una nota: nada se califica. */
+            fprintf(stderr, "calificar: %s\n", error);
+            hito_malo = 1;
+            lab_liberar(&labs[i]);
+            continue;
+        }
+        if (cargado) {
             if (op->trabajos > 0)
                 labs[i].trabajos = op->trabajos;
             if (op->primera)
@@ -477,6 +488,12 @@ static int calificar_en_salida(const opciones_t *op, char **carpetas, int nc)
             lab_liberar(&labs[i]);
         free(labs);
         return instructor ? 3 : primera_parada() ? 130 : labs == NULL;
+    }
+    if (hito_malo) {
+        for (int i = 0; labs != NULL && i < nc; i++)
+            lab_liberar(&labs[i]);
+        free(labs);
+        return 2;
     }
     ctx.segundos = reloj_s() - t0;
     informe_total(labs, nc, &ctx);

@@ -87,6 +87,36 @@ static void anadir_aviso(lab_t *lab, const char *texto)
     lab->aviso = t;
 }
 
+/* ¿Está `id` en lab.json? También las de después del hito elegido (make grade HITO=B):
+ * no se califican, pero el calificador las declara igual. */
+static int en_manifiesto(const lab_t *lab, const char *id)
+{
+    for (int i = 0; i < lab->nv + lab->nv_fuera; i++)
+        if (strcmp(lab->v[i].id, id) == 0)
+            return 1;
+    return 0;
+}
+
+/* Con HITO=B, el patrón de Criterion que elige solo las verificaciones de lab->v[0..nv)
+ * («compila» no es una prueba); sin hito, NULL (todas). Es nuestro. */
+static char *filtro_hito(const lab_t *lab)
+{
+    if (lab->nv_fuera == 0)
+        return NULL;
+    char *ids = texto_dup("");
+    int n = 0;
+    for (int i = 0; i < lab->nv; i++) {
+        if (strcmp(lab->v[i].id, "compila") == 0)
+            continue;
+        char *t = texto_formato("%s%s%s", ids, n++ > 0 ? "|" : "", lab->v[i].id);
+        free(ids);
+        ids = t;
+    }
+    char *filtro = texto_formato("--filter=lab/@(%s)", ids);
+    free(ids);
+    return filtro;
+}
+
 int criterion_casar(lab_t *lab, const char *calificador, const char *const *entorno)
 {
     char **ids = NULL;
@@ -99,13 +129,13 @@ int criterion_casar(lab_t *lab, const char *calificador, const char *const *ento
         return -1;
     }
     for (int i = 0; i < nids; i++)
-        if (lab_verificacion(lab, ids[i]) == NULL || strcmp(ids[i], "compila") == 0) {
+        if (!en_manifiesto(lab, ids[i]) || strcmp(ids[i], "compila") == 0) {
             char *t = texto_formato("la prueba «%s» del calificador no está en lab.json", ids[i]);
             anadir_aviso(lab, t);
             free(t);
             lab->error_instructor = 1;
         }
-    for (int i = 0; i < lab->nv; i++) {
+    for (int i = 0; i < lab->nv + lab->nv_fuera; i++) {
         int esta = strcmp(lab->v[i].id, "compila") == 0;
         for (int k = 0; k < nids; k++)
             esta |= strcmp(ids[k], lab->v[i].id) == 0;
@@ -195,7 +225,8 @@ int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno)
     texto_poner(registro, sizeof registro, "%s/calificador.log", r->trabajo);
     texto_poner(jobs, sizeof jobs, "--jobs=%d", lab->trabajos);
     char *tap_arg = texto_formato("--tap=%s", tap);
-    const char *argv[] = {r->calificador, jobs, tap_arg, NULL};
+    char *filtro = filtro_hito(lab);
+    const char *argv[] = {r->calificador, jobs, tap_arg, filtro, NULL};
     avance_t avance = {.lab = lab, .resultados = r->resultados};
     orden_t o = {.argv = argv,
                  .entorno = entorno,
@@ -207,6 +238,7 @@ int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno)
     int e = orden_ejecutar(&o);
     avance_borrar();
     free(tap_arg);
+    free(filtro);
     /* Si algo escapó de la caja y quedó huérfano, ahora es hijo nuestro: fuera. */
     huerfanos_barrer(NULL);
     if (e < 0) {

@@ -260,6 +260,13 @@ void informe_lab(const lab_t *lab, int detalle)
             lab->titulo != NULL ? lab->titulo : lab->carpeta, normal());
     if (lab->entrega_nota != NULL)
         fprintf(destino, "  %s⚠ %s%s\n", amarillo(), lab->entrega_nota, normal());
+    if (lab->nhitos_fuera > 0 && lab->nhitos > 0)
+        fprintf(destino,
+                "  %sSolo hasta el hito %s («%s»): la nota, sobre 100, es la de sus "
+                "verificaciones y las de los hitos anteriores; las de los %d hitos siguientes "
+                "no se califican.%s\n",
+                amarillo(), lab->hitos[lab->nhitos - 1].id, lab->hitos[lab->nhitos - 1].titulo,
+                lab->nhitos_fuera, normal());
     if (lab->entrega_estado == ENTREGA_VACIA)
         fprintf(destino, "  %s⚠ Sin entrega: no hay ningún archivo del laboratorio.%s\n",
                 amarillo(), normal());

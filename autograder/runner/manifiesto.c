@@ -573,8 +573,44 @@ int lab_hito_pendiente(const lab_t *lab, const verificacion_t **falta)
     return pendiente;
 }
 
+int lab_hasta_hito(lab_t *lab, const char *id, char *error, size_t tam)
+{
+    int tope = -1;
+    for (int i = 0; i < lab->nhitos; i++)
+        if (strcmp(lab->hitos[i].id, id) == 0)
+            tope = i;
+    if (tope < 0) {
+        char ids[256] = "";
+        for (int i = 0; i < lab->nhitos; i++)
+            texto_poner(ids + strlen(ids), sizeof ids - strlen(ids), "%s%s", i > 0 ? ", " : "",
+                        lab->hitos[i].id);
+        if (lab->nhitos == 0)
+            snprintf(error, tam, "el laboratorio %s no tiene hitos", lab->numero);
+        else
+            snprintf(error, tam, "el laboratorio %s no tiene el hito «%s» (sus hitos: %s)",
+                     lab->numero, id, ids);
+        return -1;
+    }
+    /* Reparto estable: las de los hitos 0..tope delante, en el orden de lab.json; las
+     * demás detrás, fuera de la cuenta (nv) pero dentro del arreglo, para lab_liberar. */
+    int dentro = 0;
+    for (int i = 0; i < lab->nv; i++)
+        if (lab->v[i].hito <= tope) {
+            verificacion_t v = lab->v[i];
+            memmove(&lab->v[dentro + 1], &lab->v[dentro], (size_t)(i - dentro) * sizeof v);
+            lab->v[dentro++] = v;
+        }
+    lab->nv_fuera = lab->nv - dentro;
+    lab->nv = dentro;
+    lab->nhitos_fuera = lab->nhitos - (tope + 1);
+    lab->nhitos = tope + 1;
+    return 0;
+}
+
 void lab_liberar(lab_t *lab)
 {
+    lab->nhitos += lab->nhitos_fuera;
+    lab->nv += lab->nv_fuera;
     for (int i = 0; i < lab->nhitos; i++) {
         free(lab->hitos[i].id);
         free(lab->hitos[i].titulo);

@@ -20,6 +20,7 @@ static void uso(void)
             "                [--historial ARCHIVO] [--trabajos N] [--aviso-entrega TEXTO]\n"
             "                [--primera]   (make vigilar: la primera que falla en cuanto se sabe;\n"
             "                               no es la nota ni escribe informes; necesita --lab)\n"
+            "                [--hito ID]   (solo hasta ese hito, nota sobre 100; necesita --lab)\n"
             "     calificar --raiz R --publicar|--despublicar --lab NN   (solucion_publicada)\n"
             "     calificar --raiz R --estado-soluciones   (qué soluciones están publicadas)\n"
             "     calificar --raiz R --progreso --historial ARCHIVO   (make progreso)\n"
@@ -88,6 +89,7 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
                                            {"aviso-entrega", required_argument, NULL, 'a'},
                                            {"trabajos", required_argument, NULL, 'j'},
                                            {"primera", no_argument, NULL, '1'},
+                                           {"hito", required_argument, NULL, 'H'},
                                            {"juzgar-trazas", required_argument, NULL, 'T'},
                                            {NULL, 0, NULL, 0}};
     memset(op, 0, sizeof *op);
@@ -103,6 +105,7 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
     destino['h'] = &op->historial;
     destino['a'] = &op->aviso;
     destino['T'] = &op->trazas;
+    destino['H'] = &op->hito;
     int c;
     while ((c = getopt_long(argc, argv, "", largas, NULL)) != -1) {
         if (c == 'P' || c == 'D')
@@ -162,6 +165,11 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
     if (op->primera && (op->lab == NULL || op->historial != NULL)) {
         fprintf(stderr, "calificar: --primera es para un solo laboratorio (--lab 07) y no anota "
                         "el progreso (no es la nota)\n");
+        return 2;
+    }
+    if (op->hito != NULL && (op->lab == NULL || op->historial != NULL)) {
+        fprintf(stderr, "calificar: HITO=<id> es para un solo laboratorio (LAB=07 HITO=B) y no "
+                        "anota el progreso (la nota es la de ese hito, no la del laboratorio)\n");
         return 2;
     }
     if (op->entrega != NULL && op->lab == NULL) {

@@ -72,6 +72,10 @@ typedef struct {
     int nv;
     hito_t *hitos; /* «hitos» de lab.json, en orden; NULL y 0 si no tiene */
     int nhitos;
+    /* Con --hito (make grade HITO=B), lab_hasta_hito deja en v[0..nv) y hitos[0..nhitos)
+     * solo hasta ese hito; lo demás sigue detrás (v[nv..nv+nv_fuera), hitos[nhitos..
+     * nhitos+nhitos_fuera)), sin calificar, para lab_liberar. 0 sin --hito. */
+    int nv_fuera, nhitos_fuera;
     /* Resultado del laboratorio */
     int calificado; /* 0: no se pudo calificar (ver aviso) */
     int compila;
@@ -101,6 +105,7 @@ typedef struct {
     const char *aviso;     /* --aviso-entrega TEXTO: va al informe (archivos ignorados…) */
     int trabajos;          /* --trabajos N: sustituye a «trabajos» de lab.json (0 = no) */
     int primera;           /* --primera: el modo de make vigilar (runner/primera.c) */
+    const char *hito;      /* --hito ID: calificar solo hasta ese hito (make grade HITO=B) */
     const char *trazas;    /* --juzgar-trazas CARPETA: juzgar trazas guardadas (conducta.c) */
     char construccion_abs[PATH_MAX], entrega_abs[PATH_MAX], salida_def[PATH_MAX];
 } opciones_t;
@@ -229,6 +234,10 @@ int lab_nucleo(const lab_t *lab, const char *id);
 /* El primer hito no alcanzado (índice; lab->nhitos si todos lo están) y en *falta la primera
  * verificación, en el orden de lab.json, que le falta a ese hito o a uno anterior. */
 int lab_hito_pendiente(const lab_t *lab, const verificacion_t **falta);
+/* Deja en el laboratorio solo las verificaciones de los hitos hasta `id` incluido (make grade
+ * HITO=B: la nota, sobre 100, es la de esas). 0, o -1 con el porqué en `error` si el
+ * laboratorio no tiene ese hito. */
+int lab_hasta_hito(lab_t *lab, const char *id, char *error, size_t tam);
 
 /* compilar.c */
 typedef struct {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # lineas-hitos.sh — cuánto código escribe un estudiante en cada hito de un laboratorio.
 #
-# Uso: bash autograder/profesorado/lineas-hitos.sh [NN]     (make lineas-hitos LAB=NN)
+# Uso: bash autograder/herramientas/lineas-hitos.sh [NN]     (make lineas-hitos LAB=NN)
 #
 # Para cada hito de lab.json, en orden: sus verificaciones, sus horas («horas» de lab.json)
 # y las líneas de código nuevas desde el paso anterior (el programa de partida para el
@@ -13,8 +13,9 @@
 #
 # Salida: una línea por hito, separada por tabuladores, que prueba-labs.sh lee:
 #   LAB  ID  VERIFICACIONES  HORAS  LINEAS_NUEVAS  TITULO
-# HORAS es «-» si lab.json no las da; LINEAS_NUEVAS es «?» si el programa no se pudo
-# construir (el parche no se aplica): prueba-labs lo dice aparte.
+# HORAS es «-» si lab.json no las da; LINEAS_NUEVAS es «?» si no se puede contar: sin la
+# solución o sin el programa del hito (la edición del estudiante no los trae) o si su parche
+# no se aplica (prueba-labs lo dice aparte).
 set -u
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$RAIZ" || exit 1
@@ -45,7 +46,6 @@ nuevas() {
 for lab_json in labs/[0-9][0-9]-*/lab.json; do
   lab=$(basename "$(dirname "$lab_json")")
   case "$lab" in "$FILTRO"*) ;; *) continue ;; esac
-  [ -d "solutions/$lab" ] || continue
   # Los archivos que escribe el estudiante (solo los de C: lo demás no es código).
   mapfile -t archivos < <(python3 -c '
 import json, sys
@@ -53,14 +53,20 @@ for a in json.load(open(sys.argv[1]))["archivos"]:
     if a.endswith((".c", ".h")):
         print(a)' "$lab_json")
   rm -rf "$TMP/anterior" && mkdir -p "$TMP/anterior"
+  ultimo=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["hitos"][-1]["id"])' "$lab_json")
+  falta=0
   cp -p "labs/$lab"/*.[ch] "$TMP/anterior"/ 2>/dev/null
   while IFS=$'\t' read -r id vs horas titulo; do
     rm -rf "$TMP/hito" && mkdir -p "$TMP/hito"
     cp -p "solutions/$lab"/* "$TMP/hito"/ 2>/dev/null
     n="?"
-    if [ ! -f "autograder/hitos/$lab/$id.patch" ] ||
-      patch -s -p1 -d "$TMP/hito" <"autograder/hitos/$lab/$id.patch" >/dev/null 2>&1; then
-      n=$(nuevas "$TMP/anterior" "$TMP/hito" "${archivos[@]}")
+    if [ -d "solutions/$lab" ] && [ "$falta" = 0 ]; then
+      if [ "$id" = "$ultimo" ] ||
+        patch -s -p1 -d "$TMP/hito" <"autograder/hitos/$lab/$id.patch" >/dev/null 2>&1; then
+        n=$(nuevas "$TMP/anterior" "$TMP/hito" "${archivos[@]}")
+      else
+        falta=1 # sin este paso, el siguiente no tiene con qué compararse
+      fi
     fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$lab" "$id" "$(wc -w <<<"$vs" | tr -d ' ')" "$horas" "$n" "$titulo"
     rm -rf "$TMP/anterior" && mv "$TMP/hito" "$TMP/anterior"
