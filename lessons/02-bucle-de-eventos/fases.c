@@ -67,7 +67,7 @@ static void al_leer(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 static void al_cerrar(uv_handle_t *h)
 {
     char texto[64];
-    snprintf(texto, sizeof texto, "se entrega el cierre del %s", bucle_nombre_tipo(h->type));
+    snprintf(texto, sizeof texto, "se entrega el cierre de un uv_%s_t", bucle_nombre_tipo(h->type));
     anotar(h->data, "closing", texto);
 }
 

@@ -90,7 +90,7 @@ int main(void)
     printf("[%4.2f s]   «c» completado; lo que queda en el bucle (uv_walk):\n", t());
     uv_walk(&bucle, listar_uno, NULL);
 
-    printf("4) Para siempre: un tic cada 0.3 s hasta que «parada» llame a uv_stop()\n");
+    printf("4) Para siempre: un disparo cada 0.3 s hasta que «parada» llame a uv_stop()\n");
     empezar(&bucle, &tic, "tic", 300, 300, al_vencer);
     empezar(&bucle, &parada, "parada", 1000, 0, al_parar);
     r = uv_run(&bucle, UV_RUN_DEFAULT);

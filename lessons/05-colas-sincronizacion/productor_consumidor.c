@@ -262,7 +262,8 @@ static void consumidor_procesar(consumidor_t *c, elemento_t *el)
         return;
     }
     c->actual = el;
-    (void)uv_timer_start(&c->temporizador, consumidor_al_procesar, c->pausa_ms, 0); /* ídem */
+    /* No falla: el temporizador no se está cerrando. */
+    (void)uv_timer_start(&c->temporizador, consumidor_al_procesar, c->pausa_ms, 0);
 }
 
 static void consumidor_recibio(espera_t *e)

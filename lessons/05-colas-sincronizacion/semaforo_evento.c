@@ -188,7 +188,7 @@ static void esperador_llegar(evento_t *ev, esperador_t *es)
 static void al_activar(uv_timer_t *t)
 {
     escena_t *esc = t->data;
-    printf("[%.2f s] activo el evento\n", reloj_desde(inicio_ms));
+    printf("[%.2f s] se activa el evento\n", reloj_desde(inicio_ms));
     evento_activar(&esc->evento);
     uv_close((uv_handle_t *)t, NULL);
 }
