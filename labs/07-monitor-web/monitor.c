@@ -103,21 +103,13 @@ static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usu
     (void)p;
     sitio_t *s = usuario;
     s->en_curso = NULL;
-    /* TODO 4: decide y cuenta (curso/http.h explica qué trae la respuesta).
+    /* TODO 4: el resultado de esta comprobación (qué trae la respuesta: curso/http.h).
      *  - Una comprobación cancelada al parar no cuenta para nada.
-     *  - El tiempo, en milisegundos enteros redondeados.
-     *  - Correcta si hubo respuesta sin error y el estado es menor que 400. Imprime
-     *        OK <url> <estado> <ms> ms
-     *    y, si fallos_seguidos >= 3 (hubo alerta), también
-     *        RECUPERADO <url> responde de nuevo tras <n> fallos seguidos
-     *    y pon fallos_seguidos a 0.
-     *  - Si no, es un FALLO (conexión rechazada, tiempo agotado, estado >= 400…). Imprime
-     *        FALLO <url> <estado> <ms> ms <motivo>
-     *    (estado 0 si no hubo respuesta; motivo en una línea: "estado HTTP 503" o el
-     *    mensaje de error del cliente)
-     *    suma 1 a fallos_seguidos y, si acaba de llegar a 3 (== 3, no >= 3), imprime
-     *        ALERTA <url> falló 3 veces seguidas
-     *  - Lleva la cuenta para el resumen: verificaciones, correctas, fallos, suma_ms. */
+     *  - Si no, es correcta o un fallo (requisito 2 del enunciado) y se anuncia con su
+     *    línea OK o FALLO, tal como pide «Formato de la salida».
+     *  - Los fallos seguidos de cada sitio deciden cuándo toca una ALERTA y cuándo un
+     *    RECUPERADO (requisitos 5 y 6).
+     *  - Lo que el RESUMEN necesita saber (TODO 5) se apunta en el sitio. */
     (void)r;
 }
 
@@ -125,14 +117,14 @@ static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usu
 static void al_tic(uv_timer_t *t)
 {
     monitor_t *m = t->data;
-    /* TODO 3: lanza a la vez una comprobación por sitio, sin esperar a ninguna, cada una
-     * con el límite m->limite_ms y con al_terminar como callback (el cliente HTTP del
-     * curso, curso/http.h; lo usaste en la lección 3, gather_http.c). Guarda qué sitio es
-     * cada comprobación y cuál está en curso.
-     * Un sitio cuya comprobación anterior sigue en curso NO lanza otra: imprime
-     * «OMITIDA <url> la comprobación anterior sigue en curso».
+    /* TODO 3a: lanza a la vez una comprobación por sitio, sin esperar a ninguna, con
+     * al_terminar como callback (el cliente HTTP del curso, curso/http.h; lo usaste en la
+     * lección 3, gather_http.c). Guarda qué sitio es cada comprobación y cuál está en curso.
      * Recuerda la regla de libuv: una operación que no arranca no llama a su callback;
-     * ese fallo lo cuentas tú, como FALLO con estado 0. */
+     * ese fallo lo cuentas tú, como FALLO con estado 0.
+     * TODO 3b: cada comprobación lleva el límite m->limite_ms (requisito 3), y un sitio
+     * cuya comprobación anterior sigue en curso NO lanza otra: imprime
+     * «OMITIDA <url> la comprobación anterior sigue en curso» (requisito 4). */
     (void)m;
     (void)al_terminar; /* bórralo al completar el TODO 3: entonces ya la usas */
 }
