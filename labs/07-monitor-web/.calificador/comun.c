@@ -309,7 +309,7 @@ int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *infor
                 if (resto == NULL || *resto != '\0' || resto == e || j >= m) {
                     snprintf(informe, tam,
                              "la línea %d («%.200s») dice estado %s pero el servidor no "
-                             "registró ninguna petición a esa URL %s en ese momento (tiene "
+                             "registró ninguna petición %s a esa URL en ese momento (tiene "
                              "%d registradas en total, %d ya casadas con líneas anteriores)",
                              num + 1, linea, e,
                              strcmp(e, "0") == 0 ? "cortada sin respuesta"

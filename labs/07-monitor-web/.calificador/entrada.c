@@ -56,9 +56,9 @@ static int casos_entrada(cal_servidor_t *s, const caso_t *casos, int n)
                 unir(casos[i].args, orden, sizeof orden);
                 cal_describir_fin(p[i], fin, sizeof fin);
                 int w = snprintf(fallos + usados, sizeof fallos - usados,
-                                 "%s«%s» es válido y tenía que seguir vivo a los %d ms, pero "
+                                 "%s«%s» es válido y tenía que seguir vivo a los %.1f s, pero "
                                  "%s; stderr:\n%s",
-                                 usados > 0 ? "\n" : "", orden, VIVO_MS, fin,
+                                 usados > 0 ? "\n" : "", orden, VIVO_MS / 1000.0, fin,
                                  cal_extracto(cal_errores(p[i]), 4, extracto, sizeof extracto));
                 if (w > 0 && (size_t)w < sizeof fallos - usados)
                     usados += (size_t)w;

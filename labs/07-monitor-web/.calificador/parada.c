@@ -112,9 +112,11 @@ static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t
         }
         if (vr > buenas + malas || c > buenas || f > malas) {
             cal_obtenido("«RESUMEN %s comprobaciones=%d correctas=%d fallos=%d» cuenta más de lo "
-                         "que el servidor atendió: registró %d peticiones terminadas a esa URL "
+                         "que el servidor atendió: registró %d %s a esa URL "
                          "(%d correctas y %d fallidas; las canceladas al parar no cuentan)",
-                         o[k].url, vr, c, f, buenas + malas, buenas, malas);
+                         o[k].url, vr, c, f, buenas + malas,
+                         plural(buenas + malas, "petición terminada", "peticiones terminadas"),
+                         buenas, malas);
             cal_nota_salida(p, 10);
             return 0;
         }
@@ -132,7 +134,7 @@ static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t
 
 CAL_PRUEBA(sigint, 20)
 {
-    cal_esperado("con SIGINT al segundo: código 0 en menos de 2 s (la petición a la URL lenta, "
+    cal_esperado("con SIGINT tras 1 s: código 0 en menos de 2 s (la petición a la URL lenta, "
                  "opaca, que tarda 10 s, se cancela), una línea RESUMEN por URL que cuadre con sus "
                  "OK/FALLO y con lo que registró el servidor (que vio alguna petición), y ninguna "
                  "petición nueva después de la señal");
