@@ -7,10 +7,11 @@
  * nombre y después charla. El protocolo exacto (qué se escribe y cuándo) está en
  * README.md: el calificador lo comprueba carácter a carácter.
  *
- * Así como está, compila, escucha, anuncia su puerto y acepta conexiones, pero no contesta
- * nada: enviar() no envía, las líneas no se procesan y Ctrl+C no cierra a los clientes.
- * Completa los TODO en orden (1 → 8; los de protocolo.c cuando llegues al 2) y prueba
- * después de cada uno con el cliente de ejemplo o con nc (ver README.md).
+ * Así como está, compila, escucha, anuncia su puerto, acepta conexiones y parte lo que
+ * llega en líneas (el lector de protocolo.c ya está hecho), pero no contesta nada: enviar()
+ * no envía, las líneas no hacen nada y Ctrl+C no cierra a los clientes. Completa los TODO
+ * en orden (1 → 8; el de protocolo.c con el 6) y prueba después de cada uno con el cliente
+ * de ejemplo o con nc (ver README.md).
  */
 #include <signal.h>
 #include <stdarg.h>
@@ -35,6 +36,9 @@
 
 typedef enum { ESPERANDO_NOMBRE, EN_SALA, CERRANDO } estado_t;
 
+/* Por qué se va un cliente: decide qué se le dice a él y qué a los demás. */
+typedef enum { SALE_QUIT, SALE_CORTE, SALE_LENTO, SALE_APAGADO } motivo_t;
+
 typedef struct sala_s sala_t;
 typedef struct cliente_s cliente_t;
 
@@ -58,6 +62,78 @@ struct sala_s {
      * y lo leído se consume (o se copia al lector del cliente) antes de volver. */
     char lectura[64 * 1024];
 };
+
+static void cliente_cerrar(cliente_t *c, motivo_t motivo);
+
+/* --- Enviar ----------------------------------------------------------------------------- */
+
+/* Envía a `c` las `n` partes, seguidas, como un solo mensaje. */
+static void enviar(cliente_t *c, const uv_buf_t *partes, size_t n)
+{
+    /* TODO 1: envía las partes a `c` con uv_write.
+     *   - uv_write NO copia los datos y vuelve antes de escribirlos: reserva una estructura
+     *     con el uv_write_t y una COPIA de las partes, una detrás de otra (malloc), y
+     *     libérala en la callback de escritura (req->data te lleva hasta ella), también
+     *     cuando llega con error.
+     *   - No escribas a un cliente en estado CERRANDO.
+     *   - Si uv_write devuelve un error, libera lo reservado: su callback no se llamará.
+     *   - Después (TODO 7): si lo que espera en su cola de escritura pasa de LIMITE_COLA, el
+     *     cliente no lee: hay que desconectarlo (¡pero no en mitad de una difusión que está
+     *     recorriendo la lista! apúntalo y ciérralo al terminar).
+     * Con esto ya debería llegar «* ¿Cómo te llamas?» a quien se conecta. */
+    (void)c;
+    (void)partes;
+    (void)n;
+}
+
+static void enviar_texto(cliente_t *c, const char *texto)
+{
+    uv_buf_t parte = uv_buf_init((char *)texto, (unsigned int)strlen(texto));
+    enviar(c, &parte, 1);
+}
+
+/* printf para avisos cortos. El texto de los usuarios NO pasa por aquí: puede traer bytes
+ * nulos y "%s" lo cortaría (va por enviar() tal cual, en partes: ver hablar()). */
+static void enviar_formato(cliente_t *c, const char *formato, ...)
+    __attribute__((format(printf, 2, 3)));
+static void enviar_formato(cliente_t *c, const char *formato, ...)
+{
+    char texto[256];
+    va_list args;
+
+    va_start(args, formato);
+    vsnprintf(texto, sizeof texto, formato, args);
+    va_end(args);
+    enviar_texto(c, texto);
+}
+
+/* A todos los que están en la sala menos al remitente (que puede ser NULL). */
+static void difundir(sala_t *s, const cliente_t *remitente, const uv_buf_t *partes, size_t n)
+{
+    /* TODO 3: recorre la lista y envía las partes a cada cliente EN_SALA que no sea el
+     * remitente. */
+    (void)s;
+    (void)remitente;
+    (void)partes;
+    (void)n;
+}
+
+/* Un aviso con formato (hecho) a todos los de la sala menos al remitente. Como
+ * enviar_formato: solo para avisos cortos, nunca para el texto de un usuario. */
+static void difundir_aviso(sala_t *s, const cliente_t *remitente, const char *formato, ...)
+    __attribute__((format(printf, 3, 4)));
+static void difundir_aviso(sala_t *s, const cliente_t *remitente, const char *formato, ...)
+{
+    char texto[256];
+    va_list args;
+    uv_buf_t parte;
+
+    va_start(args, formato);
+    vsnprintf(texto, sizeof texto, formato, args);
+    va_end(args);
+    parte = uv_buf_init(texto, (unsigned int)strlen(texto));
+    difundir(s, remitente, &parte, 1);
+}
 
 /* --- Lista de la sala (hecha) ---------------------------------------------------------- */
 
@@ -89,55 +165,6 @@ static void lista_anadir(sala_t *s, cliente_t *c)
     s->ultimo = c;
 }
 
-/* --- Enviar ----------------------------------------------------------------------------- */
-
-static void enviar(cliente_t *c, const char *datos, size_t largo)
-{
-    /* TODO 1: envía `largo` bytes a `c` con uv_write.
-     *   - uv_write NO copia los datos y vuelve antes de escribirlos: reserva una estructura
-     *     con el uv_write_t y una COPIA de los datos (malloc), y libérala en la callback de
-     *     escritura (req->data te lleva hasta ella).
-     *   - No escribas a un cliente en estado CERRANDO.
-     *   - Si uv_write devuelve un error, libera lo reservado: su callback no se llamará.
-     *   - Después (TODO 7): si uv_stream_get_write_queue_size() pasa de LIMITE_COLA, el
-     *     cliente no lee: hay que desconectarlo (¡pero no en mitad de una difusión que está
-     *     recorriendo la lista! apúntalo y ciérralo al terminar).
-     * Con esto ya debería llegar «* ¿Cómo te llamas?» a quien se conecta. */
-    (void)c;
-    (void)datos;
-    (void)largo;
-}
-
-static void enviar_texto(cliente_t *c, const char *texto)
-{
-    enviar(c, texto, strlen(texto));
-}
-
-/* printf para avisos cortos. El texto de los usuarios NO pasa por aquí: puede traer bytes
- * nulos y "%s" lo cortaría. */
-static void enviar_formato(cliente_t *c, const char *formato, ...)
-    __attribute__((format(printf, 2, 3)));
-static void enviar_formato(cliente_t *c, const char *formato, ...)
-{
-    char texto[256];
-    va_list args;
-
-    va_start(args, formato);
-    vsnprintf(texto, sizeof texto, formato, args);
-    va_end(args);
-    enviar_texto(c, texto);
-}
-
-/* A todos los que están en la sala menos a `remitente` (que puede ser NULL). */
-static void difundir(sala_t *s, const cliente_t *remitente, const char *datos, size_t largo)
-{
-    /* TODO 4: recorre la lista y envía a cada cliente EN_SALA que no sea el remitente. */
-    (void)s;
-    (void)remitente;
-    (void)datos;
-    (void)largo;
-}
-
 /* --- Cierre de un cliente --------------------------------------------------------------- */
 
 static void al_cerrar_cliente(uv_handle_t *h)
@@ -149,17 +176,19 @@ static void al_cerrar_cliente(uv_handle_t *h)
     free(c);
 }
 
-static void cliente_cerrar(cliente_t *c, int despedir)
+static void cliente_cerrar(cliente_t *c, motivo_t motivo)
 {
     /* TODO 5: saca al cliente de la sala.
      *   - Si ya está CERRANDO, no hagas nada (puede llegar aquí dos veces).
-     *   - Si `despedir` (/quit): envía «* ¡Adiós, NOMBRE!» (o «* ¡Adiós!» sin nombre).
-     *   - Pasa a CERRANDO, quítalo de la lista, uv_read_stop, lector_liberar.
+     *   - Con SALE_QUIT: envía «* ¡Adiós, NOMBRE!» (o «* ¡Adiós!» sin nombre).
+     *   - Pasa a CERRANDO, quítalo de la lista (y de la cuenta de la sala), uv_read_stop,
+     *     lector_liberar.
      *   - Con despedida: uv_shutdown (espera a que salga lo pendiente) y uv_close en su
      *     callback. Sin despedida (corte): uv_close directamente con al_cerrar_cliente.
      *   - Si estaba EN_SALA, difunde «* NOMBRE ha salido de la sala» a los demás.
+     *   - Un error de escritura (en la callback de uv_write) también es un corte.
      * Por ahora solo se cierra la conexión, sin avisar a nadie. */
-    (void)despedir;
+    (void)motivo;
     if (c->estado == CERRANDO) {
         return;
     }
@@ -172,33 +201,35 @@ static void cliente_cerrar(cliente_t *c, int despedir)
 
 static void registrar(cliente_t *c, const char *nombre, size_t largo)
 {
-    /* TODO 3: valida el nombre con proto_validar_nombre() (TODO B de protocolo.c) y
-     * comprueba que nadie EN_SALA lo tenga ya. Si no vale, envía la línea de error del
-     * enunciado y otra vez TEXTO_PREGUNTA. Si vale: cópialo en c->nombre (termínalo en
-     * '\0'), pasa a EN_SALA, muévelo al final de la lista (orden de entrada para /list),
-     * envíale «* Hola, NOMBRE. Órdenes: /list, /quit» y difunde a los demás
-     * «* NOMBRE ha entrado en la sala». */
+    /* TODO 2: si el nombre está vacío o pasa de PROTO_MAX_NOMBRE bytes, envía la línea de
+     * error del enunciado y otra vez TEXTO_PREGUNTA. Si vale: cópialo en c->nombre
+     * (termínalo en '\0'), pasa a EN_SALA (y súmalo a la cuenta de la sala), muévelo al
+     * final de la lista (orden de entrada para /list), envíale
+     * «* Hola, NOMBRE. Órdenes: /list, /quit» y difunde a los demás
+     * «* NOMBRE ha entrado en la sala» (difundir_aviso).
+     * Después (TODO 6): valida el nombre entero con proto_validar_nombre() (protocolo.c),
+     * cada error con su línea, y comprueba que nadie EN_SALA lo tenga ya. */
     (void)c;
     (void)nombre;
     (void)largo;
     (void)enviar_formato; /* para que compile sin usarla aún: bórralo cuando la uses */
+    (void)difundir_aviso; /* ídem */
 }
 
 static void listar(cliente_t *c)
 {
-    /* TODO 6: responde SOLO a `c` con «* Conectados (N): a, b, c», con los clientes EN_SALA
-     * en orden de llegada. */
+    /* TODO 4: responde SOLO a `c` con «* Conectados (N): a, b, c», con los clientes EN_SALA
+     * en el orden en que entraron. La línea crece con la sala: envíala por partes. */
     (void)c;
 }
 
 static void hablar(cliente_t *c, const char *texto, size_t largo)
 {
-    /* TODO 4: difunde «NOMBRE: texto\n» a los demás. Móntalo con memcpy (el texto puede
-     * traer bytes nulos) en un búfer de strlen(nombre) + 2 + largo + 1 bytes. */
+    /* TODO 3: difunde «NOMBRE: texto\n» a los demás, en cuatro partes (nombre, ": ", el
+     * texto con su largo y "\n"): el texto puede traer bytes nulos y va tal cual. */
     (void)c;
     (void)texto;
     (void)largo;
-    (void)difundir; /* para que compile sin usarla aún: bórralo cuando la uses */
 }
 
 static int es_orden(const char *linea, size_t largo, const char *orden)
@@ -214,16 +245,16 @@ static int al_recibir_linea(void *ctx, const char *linea, size_t largo, int dema
     cliente_t *c = ctx;
 
     if (demasiado_larga) {
-        /* TODO 2b: envía «! Línea demasiado larga (máximo 4096 bytes): se descarta» y, si
+        /* TODO 6: envía «! Línea demasiado larga (máximo 4096 bytes): se descarta» y, si
          * aún no tiene nombre, otra vez la pregunta. */
     } else if (es_orden(linea, largo, "/quit")) {
-        cliente_cerrar(c, 1);
+        cliente_cerrar(c, SALE_QUIT);
     } else if (c->estado == ESPERANDO_NOMBRE) {
         registrar(c, linea, largo);
     } else if (es_orden(linea, largo, "/list")) {
         listar(c);
     } else if (largo > 0 && linea[0] == '/') {
-        /* TODO 2b: «! Orden desconocida (usa /list o /quit)». */
+        /* TODO 4: «! Orden desconocida (usa /list o /quit)». */
     } else if (largo > 0) {
         hablar(c, linea, largo);
     }
@@ -243,15 +274,15 @@ static void al_leer(uv_stream_t *flujo, ssize_t nleidos, const uv_buf_t *buf)
     cliente_t *c = flujo->data;
 
     if (nleidos > 0) {
-        /* TODO 2: esto ya llama a lector_alimentar, que por ahora no hace nada: complétalo
-         * en protocolo.c (TODO A) y cada línea llegará a al_recibir_linea. */
+        /* Cada línea completa (ya sin "\n" ni "\r") llega a al_recibir_linea; la línea a
+         * medias se queda en el lector de este cliente hasta la siguiente lectura. */
         if (lector_alimentar(&c->lector, buf->base, (size_t)nleidos, al_recibir_linea, c) < 0) {
-            cliente_cerrar(c, 0); /* sin memoria para su línea */
+            cliente_cerrar(c, SALE_CORTE); /* sin memoria para su línea */
         }
     } else if (nleidos < 0) {
         /* UV_EOF o un error (UV_ECONNRESET…): el cliente se fue. Para los demás es igual
          * que un /quit: cliente_cerrar avisa (TODO 5). */
-        cliente_cerrar(c, 0);
+        cliente_cerrar(c, SALE_CORTE);
     }
 }
 
@@ -286,7 +317,7 @@ static void al_conectar(uv_stream_t *servidor, int estado)
         r = uv_read_start((uv_stream_t *)&c->tcp, al_reservar, al_leer);
     }
     if (r < 0) {
-        cliente_cerrar(c, 0);
+        cliente_cerrar(c, SALE_CORTE);
         return;
     }
     enviar_texto(c, TEXTO_PREGUNTA);

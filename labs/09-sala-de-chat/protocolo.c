@@ -5,8 +5,11 @@
  * completas. Así se puede razonar (y probar) aparte del servidor. El contrato está en
  * protocolo.h; léelo antes de empezar.
  *
- * Así como está, compila pero no entrega ninguna línea y acepta cualquier nombre. Completa
- * los TODO A → C. proto_utf8_valido() ya está hecha: no es el tema de este laboratorio.
+ * El lector de líneas ya está hecho: es el encuadre que escribiste en el ejercicio 1 de la
+ * lección 6 (juntar trozos, sacar cada línea completa, quitar el '\r' de un CRLF y descartar
+ * una línea demasiado larga hasta su '\n'), ahora con un búfer por cliente. Léelo: tu
+ * servidor lo usa desde la callback de lectura. proto_utf8_valido() también está hecha. Lo
+ * que falta es el TODO 6: validar un nombre.
  */
 #include "protocolo.h"
 
@@ -26,28 +29,84 @@ void lector_liberar(lector_t *l)
     lector_iniciar(l);
 }
 
+/* Cabe en el búfer todo lo que pueda llegar a ser una línea válida: el contenido más un
+ * posible '\r' que se quitará cuando llegue el '\n'. */
+#define CAPACIDAD (PROTO_MAX_LINEA + 1)
+
+/* Entrega una línea completa (quita el '\r' final) y deja el lector vacío ANTES de llamar
+ * al callback: si este cierra el cliente y libera el lector, no queda nada colgando. */
+static int entregar(lector_t *l, const char *linea, size_t largo, int larga, lector_cb cb,
+                    void *ctx)
+{
+    char *prestado = l->datos;
+    int r;
+
+    l->datos = NULL;
+    l->usados = 0;
+    if (!larga && largo > 0 && linea[largo - 1] == '\r') {
+        largo--;
+    }
+    if (larga || largo > PROTO_MAX_LINEA) {
+        r = cb(ctx, NULL, 0, 1);
+    } else {
+        r = cb(ctx, linea, largo, 0);
+    }
+    free(prestado);
+    return r;
+}
+
 int lector_alimentar(lector_t *l, const char *datos, size_t n, lector_cb cb, void *ctx)
 {
-    /* TODO A: parte `datos` en líneas. En un bucle:
-     *   1. Busca el siguiente '\n' con memchr (¡no strchr!: puede haber bytes '\0').
-     *   2. Si NO lo hay, lo que queda es una línea a medias: añádelo a l->datos (resérvalo
-     *      con malloc la primera vez; caben PROTO_MAX_LINEA + 1 bytes: la línea y un posible
-     *      '\r') y devuelve 0. Llegará el resto en la siguiente lectura.
-     *   3. Si lo hay, la línea completa es lo guardado en l->datos + lo que hay hasta el
-     *      '\n'. Quita el '\r' final si lo tiene (CRLF) y llama a cb(ctx, linea, largo, 0).
-     *      Vacía el lector ANTES de llamar a cb (cb puede cerrar el cliente y liberarlo).
-     *   4. Si cb devuelve algo distinto de 0, para y devuélvelo.
-     *
-     * Líneas largas (TODO C, después): si lo guardado supera PROTO_MAX_LINEA + 1 bytes sin
-     * '\n', llama UNA vez a cb(ctx, NULL, 0, 1), tira lo guardado y pon l->descartando = 1:
-     * mientras valga 1, tira todo hasta el siguiente '\n' y entonces vuelve a 0. Una línea
-     * completa de más de PROTO_MAX_LINEA bytes (ya sin '\r') también es «demasiado larga».
-     */
-    (void)l;
-    (void)datos;
-    (void)n;
-    (void)cb;
-    (void)ctx;
+    size_t i = 0;
+
+    while (i < n) {
+        const char *inicio = datos + i;
+        const char *fin = memchr(inicio, '\n', n - i);
+        size_t trozo = fin != NULL ? (size_t)(fin - inicio) : n - i;
+        int r;
+
+        if (l->descartando) {
+            /* Ya avisamos de esta línea: se tira hasta su '\n', llegue cuando llegue. */
+            if (fin == NULL) {
+                return 0;
+            }
+            l->descartando = 0;
+            i += trozo + 1;
+            continue;
+        }
+        if (fin == NULL) {
+            /* Línea incompleta: se guarda, salvo que ya sea imposible que quepa. */
+            if (l->usados + trozo > CAPACIDAD) {
+                free(l->datos);
+                l->datos = NULL;
+                l->usados = 0;
+                l->descartando = 1;
+                return cb(ctx, NULL, 0, 1);
+            }
+            if (l->datos == NULL) {
+                l->datos = malloc(CAPACIDAD);
+                if (l->datos == NULL) {
+                    return -1;
+                }
+            }
+            memcpy(l->datos + l->usados, inicio, trozo);
+            l->usados += trozo;
+            return 0;
+        }
+        i += trozo + 1;
+        if (l->usados == 0) {
+            /* Lo normal: la línea entera está en lo recién leído; no hace falta copiarla. */
+            r = entregar(l, inicio, trozo, 0, cb, ctx);
+        } else if (l->usados + trozo > CAPACIDAD) {
+            r = entregar(l, NULL, 0, 1, cb, ctx);
+        } else {
+            memcpy(l->datos + l->usados, inicio, trozo);
+            r = entregar(l, l->datos, l->usados + trozo, 0, cb, ctx);
+        }
+        if (r != 0) {
+            return r;
+        }
+    }
     return 0;
 }
 
@@ -100,7 +159,7 @@ int proto_utf8_valido(const char *s, size_t n)
 
 nombre_error_t proto_validar_nombre(const char *nombre, size_t largo)
 {
-    /* TODO B: devuelve, en este orden:
+    /* TODO 6: devuelve, en este orden:
      *   NOMBRE_VACIO         si largo == 0;
      *   NOMBRE_LARGO         si largo > PROTO_MAX_NOMBRE (se cuentan bytes, no letras);
      *   NOMBRE_NO_PERMITIDO  si empieza por '/', si tiene algún byte < 0x20, 0x7F, espacio,
