@@ -64,33 +64,34 @@ struct contador_s {
     uv_loop_t bucle;
     senales_t senales;
     int con_senales;
-    uv_timer_t progreso;
+    uv_timer_t progreso; /* -p (TODO 4) */
     int con_progreso;
     uv_timer_t plazo; /* tras Ctrl+C: cuánto se espera a las lecturas que no acaban */
     int con_plazo;
-    unsigned plazas;
-    uint64_t espera_ms;
-    char **rutas;
+    unsigned plazas;    /* -j */
+    uint64_t espera_ms; /* -e */
+    char **rutas;       /* las RUTA de la línea de órdenes */
     int nrutas;
-    int siguiente_ruta;
+    int siguiente_ruta; /* la siguiente RUTA que mirar */
 
-    /* fase de la lista */
-    archivo_t *archivos;
+    /* fase de la lista (TODO 2 y 3: añade lo que necesites para mirar cada RUTA y recorrer
+     * las carpetas) */
+    archivo_t *archivos; /* la lista de archivos que contar */
     size_t narchivos, capacidad;
-    int lista_hecha;
+    int lista_hecha; /* ya no se añade nada: se puede contar */
 
     /* fase de la cuenta */
-    size_t siguiente;
-    unsigned activas;
-    tarea_t *tareas[PLAZAS_MAXIMO];
-    uint64_t leidos, totales;
-    uint64_t suma;
-    size_t contados;
-    size_t fallidos;
+    size_t siguiente;               /* el siguiente archivo de la lista que lanzar */
+    unsigned activas;               /* plazas ocupadas */
+    tarea_t *tareas[PLAZAS_MAXIMO]; /* las plazas ocupadas, para Ctrl+C (TODO 5) */
+    uint64_t leidos, totales;       /* bytes leídos y suma de st_size, para -p */
+    uint64_t suma;                  /* palabras de los archivos informados */
+    size_t contados;                /* archivos informados */
+    size_t fallidos;                /* archivos con ERROR */
     size_t mayor; /* índice del archivo con más palabras, o SIZE_MAX */
     uint64_t mayor_palabras;
-    int parando;
-    int terminado;
+    int parando;   /* Ctrl+C */
+    int terminado; /* el resumen ya salió */
 };
 
 static unsigned char es_espacio[256];
@@ -131,12 +132,15 @@ static void siguiente_de_la_lista(contador_t *c);
 static void lanzar_tareas(contador_t *c);
 static void comprobar_fin(contador_t *c);
 
+/* «ERROR <ruta>: <motivo en español>» en stderr; cuenta el fallo. */
 static void informar_error(contador_t *c, const char *ruta, int error)
 {
     fprintf(stderr, "ERROR %s: %s\n", ruta, error_texto(error));
     c->fallidos++;
 }
 
+/* Añade `ruta` (se copia) al final de la lista y suma su tamaño a c->totales. 0 o
+ * UV_ENOMEM. */
 static int anadir_archivo(contador_t *c, const char *ruta, uint64_t tamano)
 {
     if (c->narchivos == c->capacidad) {
@@ -234,6 +238,8 @@ static void liberar_tarea(tarea_t *t)
     free(t);
 }
 
+/* «<palabras> <ruta>» de un archivo que terminó (tras su espera de -e), sumado al resumen;
+ * después deja su plaza. */
 static void informar(tarea_t *t)
 {
     contador_t *c = t->c;
