@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """tabla-labs.py — dos tablas que nadie edita a mano, porque salen de los datos:
   - la de laboratorios de labs/README.md, de los lab.json («titulo» y «resumen»);
+  - la de puntos del anexo de cada enunciado (labs/NN-tema/README.md), de su lab.json: una
+    fila por verificación, con el «nombre» que da el informe de make grade, su id y sus puntos;
   - la de horas y caminos de lessons/README.md («Dos caminos»): las horas de cada lección
     (su texto y su práctica, con la regla de HORAS_LECCION) y las de cada laboratorio (la
     suma de las «horas» de sus hitos), en el curso entero y en el corto (LECCIONES_CORTO y
@@ -104,6 +106,21 @@ def tabla_horas():
     return INICIO_H + "\n" + "\n".join(filas) + "\n" + FIN_H
 
 
+INICIO_P = "<!-- tabla de puntos: la escribe «make tabla-labs» a partir de lab.json -->"
+FIN_P = "<!-- fin de la tabla de puntos -->"
+
+
+def tabla_puntos(ruta_json):
+    """La tabla de puntos de un laboratorio: cada verificación con el nombre del informe."""
+    lab = json.load(open(ruta_json, encoding="utf-8"))
+    filas = ["| Verificación | Puntos |", "|---|---|"]
+    for v in lab["verificaciones"]:
+        filas.append(f"| {v['nombre']} (`{v['id']}`) | {v['puntos']} |")
+    total = sum(v["puntos"] for v in lab["verificaciones"])
+    filas.append(f"| **Total** | **{total}** |")
+    return INICIO_P + "\n" + "\n".join(filas) + "\n" + FIN_P
+
+
 def sustituir(ruta, inicio, fin, nueva):
     """El texto de `ruta` con lo que hay entre las marcas cambiado por `nueva` (None si no las
     tiene)."""
@@ -117,8 +134,11 @@ def sustituir(ruta, inicio, fin, nueva):
 
 def main():
     cambios = []
-    for ruta, inicio, fin, generar in ((README, INICIO, FIN, tabla),
-                                       (README_LECCIONES, INICIO_H, FIN_H, tabla_horas)):
+    tablas = [(README, INICIO, FIN, tabla), (README_LECCIONES, INICIO_H, FIN_H, tabla_horas)]
+    for ruta_json in sorted(glob.glob(os.path.join(RAIZ, "labs", "[0-9][0-9]-*", "lab.json"))):
+        tablas.append((os.path.join(os.path.dirname(ruta_json), "README.md"), INICIO_P, FIN_P,
+                       lambda r=ruta_json: tabla_puntos(r)))
+    for ruta, inicio, fin, generar in tablas:
         try:
             texto, nuevo = sustituir(ruta, inicio, fin, generar())
         except ValueError as e:
