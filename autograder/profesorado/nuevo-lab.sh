@@ -88,6 +88,7 @@ cat >"$L/lab.json" <<EOF
       "id": "A",
       "titulo": "La entrada",
       "que": "Sin nombre, un mensaje de uso y el código 2.",
+      "horas": 0.5,
       "verificaciones": [
         "compila",
         "sin_argumento"
@@ -97,6 +98,7 @@ cat >"$L/lab.json" <<EOF
       "id": "B",
       "titulo": "El saludo",
       "que": "Un temporizador de libuv imprime el saludo y el bucle se cierra.",
+      "horas": 1,
       "verificaciones": [
         "saluda"
       ]
@@ -132,12 +134,12 @@ con \`sleep\`), imprime \`hola, NOMBRE\` y termina con el bucle cerrado.
 ## Hitos
 
 No hace falta escribirlo todo antes de calificar: \`make grade LAB=$NUM\` te dice qué hito
-has alcanzado.
+has alcanzado. En total, hora y media.
 
-| Hito | Qué tienes funcionando | Verificaciones que ya pasan |
-|---|---|---|
-| A — La entrada (TODO 1) | sin nombre, un mensaje de uso y el código 2 | \`compila\`, \`sin_argumento\` |
-| B — El saludo (TODO 2) | el temporizador imprime el saludo y el bucle se cierra | todas: \`saluda\` |
+| Hito | Qué tienes funcionando | Verificaciones que ya pasan | Horas |
+|---|---|---|---|
+| A — La entrada (TODO 1) | sin nombre, un mensaje de uso y el código 2 | \`compila\`, \`sin_argumento\` | 0.5 |
+| B — El saludo (TODO 2) | el temporizador imprime el saludo y el bucle se cierra | todas: \`saluda\` | 1 |
 
 ## Cómo probar
 

@@ -11,7 +11,11 @@
 #     fallo), cada verificación está en uno solo (lo valida el ejecutor al leer lab.json), hay
 #     un programa autograder/hitos/NN-tema/<id>.patch por cada hito salvo el último y ninguno
 #     más, y la tabla de «## Hitos» del enunciado nombra, en su fila k y entre comillas
-#     invertidas, cada verificación del hito k. Calificar esos programas es prueba-mutantes.sh.
+#     invertidas, cada verificación del hito k, y en su última columna («Horas») las horas
+#     de lab.json. Sin escalones: de 2 a 8 hitos, cada uno con 5 verificaciones como mucho y
+#     no más de LINEAS_HITO líneas de código nuevas (lineas-hitos.sh). El programa del primer
+#     hito, calificado con --hito (make grade HITO=A), saca el 100 % con solo las suyas.
+#     Calificar todos los programas por hitos es prueba-mutantes.sh.
 # Las notas se leen de results.json de cada calificación. Última línea: «resumen: …».
 # Con LAB=NN (make prueba-labs LAB=07) solo se prueba ese laboratorio.
 set -u
@@ -23,9 +27,67 @@ source "$RAIZ/autograder/pruebas/comun.sh"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-labs.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
+# HORAS[id] de probar_lineas_y_horas, para la tabla del enunciado.
+declare -A HORAS
+
+# probar_lineas_y_horas LAB: cada hito de lab.json dice sus horas y no pide más de
+# LINEAS_HITO líneas de código nuevas (autograder/herramientas/lineas-hitos.sh: sin comentarios
+# ni blancos, desde el paso anterior). Sin la solución o sin los programas por hitos (la
+# edición del estudiante) las líneas no se pueden contar: se dice.
+LINEAS_HITO=130
+probar_lineas_y_horas() {
+  local lab=$1 l id nv horas lineas titulo malos="" tabla=""
+  HORAS=()
+  while IFS=$'\t' read -r l id nv horas lineas titulo; do
+    HORAS[$id]=$horas
+    tabla="$tabla $id: $nv verif., $horas h, $lineas líneas;"
+    [[ "$horas" =~ ^[0-9]+(\.[05])?$ ]] && [ "$horas" != 0 ] ||
+      malos="$malos el hito $id no dice sus horas en lab.json («horas»: 1.5);"
+    if [ ! -d autograder/hitos ] || [ ! -d "solutions/$lab" ]; then
+      : # la edición del estudiante: se dice abajo
+    elif [ "$lineas" = "?" ]; then
+      malos="$malos el programa del hito $id no se pudo construir para contar sus líneas;"
+    elif [ "$lineas" -gt "$LINEAS_HITO" ]; then
+      malos="$malos el hito $id pide $lineas líneas de código nuevas (como mucho $LINEAS_HITO: pártelo o da más en la partida);"
+    fi
+  done < <(bash autograder/herramientas/lineas-hitos.sh "$lab")
+  if [ ! -d autograder/hitos ] || [ ! -d "solutions/$lab" ]; then
+    salta "edición del estudiante: las líneas de cada hito no se cuentan sin la solución y los programas por hitos"
+  fi
+  if [ -z "$malos" ]; then
+    bien "horas y líneas de código nuevas por hito (≤ $LINEAS_HITO):${tabla%;}"
+  else
+    mal "$lab-hitos-lineas" "hitos:${malos%;}"
+  fi
+}
+
+# probar_hasta_hito LAB ID DIR: calificar DIR (el programa del primer hito) con --hito ID da el
+# 100 % y califica exactamente las verificaciones de ese hito (make grade HITO=…).
+probar_hasta_hito() {
+  local lab=$1 id=$2 dir=$3 esperadas=$4 p m calificadas
+  calificar_en "$lab-hasta-$id" --lab "$lab" --entrega "$dir" --hito "$id"
+  read -r p m < <(nota "$lab-hasta-$id")
+  calificadas=$(python3 - "$SALIDAS/$lab-hasta-$id/results.json" <<'PY'
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+except Exception:
+    sys.exit(0)
+print(" ".join(sorted(t["extra_data"]["id"] for t in d["tests"])))
+PY
+  )
+  esperadas=$(tr ' ' '\n' <<<"$esperadas" | grep -v '^$' | sort | tr '\n' ' ')
+  if [ "$rc" = 0 ] && [ "$m" != "-" ] && [ "$p" = "$m" ] && [ "$calificadas " = "$esperadas" ]; then
+    bien "el programa del hito $id con HITO=$id: $p/$m, solo sus verificaciones"
+  else
+    mal "$lab-hasta-hito" "HITO=$id sobre el programa del hito $id: $p/$m (rc=$rc), calificadas «$calificadas», esperadas «$esperadas» — $SALIDAS/$lab-hasta-$id.txt"
+    mostrar "$lab-hasta-$id"
+  fi
+}
+
 # probar_hitos LAB: los hitos de lab.json contra los programas por hitos y el enunciado.
 probar_hitos() {
-  local lab=$1 lista hitos=() vs=() h v k fila filas=() malos="" n_parches=0 parche ultimo
+  local lab=$1 lista hitos=() vs=() h v k n fila filas=() malos="" n_parches=0 parche ultimo
   if ! lista=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" 2>&1); then
     mal "$lab-hitos" "lab.json inválido: $lista"
     return
@@ -35,16 +97,33 @@ probar_hitos() {
     vs+=("$v")
   done < <(awk -F'\t' '$2 == "hito" { print $3 "\t" $4 }' <<<"$lista")
   if [ "${#hitos[@]}" = 0 ]; then
-    mal "$lab-hitos" "lab.json no tiene «hitos»: cada laboratorio se recorre en 3 a 5 hitos (autograder/README.md, «Hitos»)"
+    mal "$lab-hitos" "lab.json no tiene «hitos»: cada laboratorio se recorre en 2 a 8 hitos (autograder/README.md, «Hitos»)"
     return
   fi
   bien "${#hitos[@]} hitos (${hitos[*]}) que reparten las verificaciones, cada una en uno solo"
+  # Sin escalones: de 2 a 8 hitos, ninguno con más de 5 verificaciones.
+  malos=""
+  if [ "${#hitos[@]}" -lt 2 ] || [ "${#hitos[@]}" -gt 8 ]; then
+    malos=" ${#hitos[@]} hitos (deben ser de 2 a 8);"
+  fi
+  for k in "${!hitos[@]}"; do
+    n=$(wc -w <<<"${vs[$k]}")
+    [ "$n" -le 5 ] || malos="$malos el hito ${hitos[$k]} tiene $n verificaciones (como mucho 5);"
+  done
+  if [ -z "$malos" ]; then
+    bien "cada hito, como mucho 5 verificaciones"
+  else
+    mal "$lab-hitos-tamano" "hitos:${malos%;}"
+  fi
+  probar_lineas_y_horas "$lab"
+  malos=""
   # Los programas por hitos: uno por hito salvo el último (el último es la solución).
   ultimo=${hitos[${#hitos[@]} - 1]}
   if [ -f .edicion-estudiante ] && [ ! -d autograder/hitos ]; then
     salta "edición del estudiante: sin los programas por hitos del ${lab:0:2} (son del profesorado)"
   else
-    for h in "${hitos[@]}"; do
+    for k in "${!hitos[@]}"; do
+      h=${hitos[$k]}
       [ "$h" = "$ultimo" ] && continue
       parche="autograder/hitos/$lab/$h.patch"
       if [ ! -f "$parche" ]; then
@@ -56,7 +135,12 @@ probar_hitos() {
         if [ -d "solutions/$lab" ]; then
           rm -rf "$TMP/$lab-hito" && mkdir -p "$TMP/$lab-hito"
           cp -p solutions/"$lab"/* "$TMP/$lab-hito"/ 2>/dev/null
-          patch -s -p1 -d "$TMP/$lab-hito" <"$parche" >/dev/null 2>&1 || malos="$malos $parche no se aplica a solutions/$lab;"
+          if ! patch -s -p1 -d "$TMP/$lab-hito" <"$parche" >/dev/null 2>&1; then
+            malos="$malos $parche no se aplica a solutions/$lab;"
+          elif [ "$k" = 0 ]; then
+            # El primero, calificado solo hasta él: la nota de make grade HITO=… .
+            probar_hasta_hito "$lab" "$h" "$TMP/$lab-hito" "${vs[0]}"
+          fi
         fi
       fi
     done
@@ -86,6 +170,9 @@ probar_hitos() {
     for v in ${vs[$k]}; do
       [[ "$fila" == *"\`$v\`"* ]] || malos="$malos la fila del hito ${hitos[$k]} no nombra \`$v\`;"
     done
+    # La última columna, «Horas»: las de lab.json.
+    h=$(awk -F'|' '{ gsub(/^[ \t]+|[ \t]+$/, "", $(NF - 1)); print $(NF - 1) }' <<<"$fila")
+    [ "$h" = "${HORAS[${hitos[$k]}]:-}" ] || malos="$malos la fila del hito ${hitos[$k]} no acaba en la columna «Horas» con las de lab.json («${HORAS[${hitos[$k]}]:-}»; dice «${h:0:40}»);"
   done
   if [ -z "$malos" ]; then
     bien "la tabla «## Hitos» del enunciado nombra cada verificación en la fila de su hito"
