@@ -147,6 +147,11 @@ has alcanzado. En total, hora y media.
 make && \$(make -s ruta LAB=$NUM) Ana
 make grade LAB=$NUM
 \`\`\`
+
+## Anexo: cómo se califica
+
+<!-- tabla de puntos: la escribe «make tabla-labs» a partir de lab.json -->
+<!-- fin de la tabla de puntos -->
 EOF
 
 cat >"$L/$PROG.c" <<EOF
