@@ -21,6 +21,9 @@
  * fases (las inserciones a la vez por el pool, en serie por una conexión propia y las 10
  * consultas) y la cancelación con Ctrl+C. El enunciado (labs/12-base-de-datos/README.md) dice
  * qué hace cada cosa y el orden de los hitos.
+ *
+ * La conexión asíncrona con PostgreSQL ya la tienes: curso/bd.h (bd_conectar, bd_consultar,
+ * bd_cancelar, bd_cerrar, bd_disponible). Lo que escribes tú es lo que reparte varias.
  */
 #include "curso/bd.h"
 #include "curso/senales.h"
@@ -232,9 +235,11 @@ static void preparar_fila(trabajo_t *t, programa_t *prog, int i)
 
 /* --- fase 1: inserciones concurrentes por el pool */
 
-/* TODO: la callback de cada inserción concurrente (la de bd_consultar). El resultado es tuyo;
- * si la inserción falló (estado < 0), fallo() con la sentencia y bd_error(c); si no, la
- * conexión vuelve al pool. Lo de abajo es lo que hace la última. */
+/* TODO: la callback de cada inserción concurrente (la de bd_consultar). El resultado es tuyo
+ * (PQclear en todos los caminos); si el programa ya está acabando (o estado es UV_ECANCELED),
+ * nada más; si la inserción falló (estado < 0), fallo() con la sentencia y bd_error(c); si no,
+ * la conexión vuelve al pool. Lo de abajo es lo que hace la última. (Quita el atributo cuando
+ * la uses.) */
 __attribute__((unused))
 static void insertada(bd_conexion_t *c, int estado, PGresult *res, void *datos)
 {
@@ -376,9 +381,10 @@ static void fase_secuencial(programa_t *prog)
 
 /* --- fase 3: 10 consultas de lectura a la vez por el pool */
 
-/* TODO: la callback de cada consulta: si falló, fallo() con su sentencia; si no, guarda su
- * resultado (la primera columna de la primera fila, o "NULL") en prog->resultados[k] y
- * devuelve la conexión. Lo de abajo es lo que hace la última. */
+/* TODO: la callback de cada consulta: como la de una inserción, pero si falló, fallo() con su
+ * sentencia (CONSULTAS[k].sql); si no, guarda su resultado (la primera columna de la primera
+ * fila, o "NULL") en prog->resultados[k] y devuelve la conexión. Lo de abajo es lo que hace la
+ * última. (Quita el atributo cuando la uses.) */
 __attribute__((unused))
 static void consulta_hecha(bd_conexion_t *c, int estado, PGresult *res, void *datos)
 {
