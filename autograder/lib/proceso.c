@@ -1,31 +1,14 @@
-/* proceso.c — lanzar el programa del estudiante dentro de la caja de arena, leer su salida,
- * mandarle señales y no dejar nada vivo al terminar (ver calificador.h).
- *
- * Dos modos (CALIF_CAJA):
- *
- *   bwrap    bubblewrap con espacios de nombres propios de usuario, PID, IPC y UTS: el
- *            sistema montado solo lectura (/usr, /etc), el binario en /entrega/<nombre>
- *            (solo lectura), /tmp privado y pequeño (tmpfs de 32 MiB), entorno limpio,
- *            --die-with-parent y --new-session. El repositorio, build/ y los informes NO
- *            se montan: la entrega ni los ve. Al morir el init del espacio de PID muere
- *            todo lo que la entrega haya creado (también demonios con setsid).
- *            La red NO se aísla: el programa tiene que llegar al servidor de práctica del
- *            calificador en 127.0.0.1. Meter el servidor dentro de la caja obligaría a que
- *            compartiera usuario con la entrega, que entonces podría matarlo o reescribir
- *            su registro, y ese registro es la prueba de cargo. Preferimos un registro
- *            íntegro a una red aislada (la máquina de calificación no necesita Internet).
- *
- *   limites  sin bubblewrap: grupo de procesos propio, límites, entorno limpio, carpeta de
- *            trabajo temporal y, si somos root, usuario nobody (no puede escribir en el
- *            repositorio). Los demonios se recogen porque la prueba es «subreaper»
- *            (PR_SET_CHILD_SUBREAPER): los huérfanos pasan a ser hijos suyos y se matan.
- *
- * En ambos: si somos root, el hijo baja a nobody antes del exec (RLIMIT_NPROC no se aplica
- * a root), límites de CPU, memoria, procesos, tamaño de archivo y descriptores, stdin vacío,
- * PR_SET_PDEATHSIG(SIGKILL) y un tiempo transcurrido máximo tras el que se mata todo.
+/* proceso.c — un programa del estudiante ya lanzado (lib/lanzar.c lo lanza en la caja):
+ * leer su salida, esperarlo, mandarle señales, medirlo y no dejar nada vivo al terminar (ver
+ * calificador.h).
  *
  * La salida se lee con poll() desde el mismo hilo en todas las esperas (cal_esperar…): el
  * programa nunca se bloquea escribiendo y lo que pase del tope se descarta contándolo.
+ * Mientras se espera se muestrea su memoria (VmHWM en /proc) y se recoge todo hijo que
+ * termine. Las señales van al programa, no al init de la caja (con bwrap, su único hijo).
+ * Al terminar una verificación, procesos_liberar_todos mata lo que quede de cada programa que
+ * lanzó: con bwrap, su espacio de PID entero (también un demonio que se fue con setsid); sin
+ * bwrap, su grupo de procesos.
  */
 #define _GNU_SOURCE
 #include "calificador/calificador.h"

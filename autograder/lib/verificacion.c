@@ -1,4 +1,4 @@
-/* resultado.c — el veredicto de cada verificación y la limpieza de todo lo que creó.
+/* verificacion.c — el veredicto de cada verificación y la limpieza de todo lo que creó.
  *
  * El resultado se escribe como JSON (con jansson, que escapa bien: el JSON de Criterion
  * 2.4.1 no lo hace) en $CALIF_RESULTADOS/<id>.json, primero en un temporal y luego con
