@@ -71,10 +71,12 @@ static void cliente_cerrar(cliente_t *c, motivo_t motivo);
 static void enviar(cliente_t *c, const uv_buf_t *partes, size_t n)
 {
     /* TODO 1: envía las partes a `c` con uv_write.
-     *   - uv_write NO copia los datos y vuelve antes de escribirlos: reserva una estructura
-     *     con el uv_write_t y una COPIA de las partes, una detrás de otra (malloc), y
-     *     libérala en la callback de escritura (req->data te lleva hasta ella), también
-     *     cuando llega con error.
+     *   - uv_write NO copia los datos y vuelve antes de escribirlos: reserva en un solo
+     *     malloc la petición y una COPIA de las partes, una detrás de otra (es el
+     *     escritura_t de curso/escritura.h, lección 6, §2.4: inclúyelo), y libérala en la
+     *     callback de escritura, que escribes tú (req->data te lleva hasta ella), también
+     *     cuando llega con error. Sin la copia todo parece ir bien hasta el hito C: ahí
+     *     `quit` y `apagado_lento` encuentran bytes cambiados en la cola de quien no lee.
      *   - No escribas a un cliente en estado CERRANDO.
      *   - Si uv_write devuelve un error, libera lo reservado: su callback no se llamará.
      *   - Después (TODO 7): si lo que espera en su cola de escritura pasa de LIMITE_COLA, el
@@ -180,13 +182,18 @@ static void cliente_cerrar(cliente_t *c, motivo_t motivo)
 {
     /* TODO 5: saca al cliente de la sala.
      *   - Si ya está CERRANDO, no hagas nada (puede llegar aquí dos veces).
-     *   - Con SALE_QUIT: envía «* ¡Adiós, NOMBRE!» (o «* ¡Adiós!» sin nombre).
-     *   - Pasa a CERRANDO, quítalo de la lista (y de la cuenta de la sala), uv_read_stop,
-     *     lector_liberar.
-     *   - Con despedida: uv_shutdown (espera a que salga lo pendiente) y uv_close en su
-     *     callback. Sin despedida (corte): uv_close directamente con al_cerrar_cliente.
+     *   - Con SALE_QUIT: envía «* ¡Adiós, NOMBRE!» (o «* ¡Adiós!» sin nombre), antes de
+     *     pasar a CERRANDO: enviar() no escribe a quien ya lo está.
+     *   - Guarda su estado de antes y pasa a CERRANDO; quítalo de la lista (y, si estaba
+     *     EN_SALA, de la cuenta de la sala, que solo cuenta a los que tienen nombre),
+     *     uv_read_stop, lector_liberar.
+     *   - Con despedida (SALE_QUIT y SALE_APAGADO): uv_shutdown (espera a que salga lo
+     *     pendiente) y uv_close en su callback (req->handle->data es el cliente); si
+     *     uv_shutdown devuelve un error, uv_close ya. Sin despedida (SALE_CORTE y
+     *     SALE_LENTO): uv_close directamente con al_cerrar_cliente.
      *   - Si estaba EN_SALA, difunde «* NOMBRE ha salido de la sala» a los demás.
-     *   - Un error de escritura (en la callback de uv_write) también es un corte.
+     *   - Un error de escritura (en la callback de uv_write: req->handle->data es el
+     *     cliente) también es un corte. Con UV_ECANCELED el cliente ya está CERRANDO.
      * Por ahora solo se cierra la conexión, sin avisar a nadie. */
     (void)motivo;
     if (c->estado == CERRANDO) {
