@@ -163,12 +163,14 @@ static int anadir_archivo(contador_t *c, const char *ruta, uint64_t tamano)
 
 /* La lista, por ahora: cada RUTA tal cual, sin mirarla y con tamaño 0 (el TODO 1 no necesita
  * más). TODO 2: haz la lista con uv_fs_stat sobre cada RUTA, de una en una y con callback
- * (nunca sin ella), con su st_size si es un archivo regular; una carpeta, por ahora, da su
- * ERROR. TODO 3: una carpeta se recorre con uv_fs_scandir y uv_fs_scandir_next; cada entrada
- * se mira con uv_fs_lstat (los enlaces simbólicos no se siguen): una subcarpeta se recorre
- * en ese momento (en su sitio por nombre, no al final), un archivo regular se añade y lo
- * demás se salta. Ruta: carpeta + "/" + nombre, sin duplicar la "/". Cuando la lista esté
- * hecha (c->lista_hecha), lanzar_tareas(). */
+ * (nunca sin ella), con su st_size si es un archivo regular (lo demás, con tamaño 0); una
+ * carpeta, por ahora, da su ERROR (con UV_EISDIR: «es un directorio»). El uv_fs_t de cada
+ * uv_fs_stat es uno solo, que añades a contador_t: se mira una RUTA cada vez, y la callback
+ * sigue con la siguiente. TODO 3: una carpeta se recorre con uv_fs_scandir y
+ * uv_fs_scandir_next; cada entrada se mira con uv_fs_lstat (los enlaces simbólicos no se
+ * siguen): una subcarpeta se recorre en ese momento (en su sitio por nombre, no al final), un
+ * archivo regular se añade y lo demás se salta. Ruta: carpeta + "/" + nombre, sin duplicar
+ * la "/". Cuando la lista esté hecha (c->lista_hecha), lanzar_tareas(). */
 static void siguiente_de_la_lista(contador_t *c)
 {
     while (c->siguiente_ruta < c->nrutas) {
@@ -230,7 +232,8 @@ static uint64_t contar(const unsigned char *p, size_t n, int *dentro)
 
 /* La plaza queda libre: libera la tarea y deja entrar al siguiente archivo.
  * TODO 1: resta la plaza (c->activas), lanza el siguiente archivo (lanzar_tareas) y mira si
- * era el último (comprobar_fin). */
+ * era el último (comprobar_fin). Guarda antes t->c en una variable: tras free(t) ya no se
+ * puede leer. */
 static void liberar_tarea(tarea_t *t)
 {
     free(t->buf);
@@ -256,15 +259,21 @@ static void informar(tarea_t *t)
 /* Ocupa las plazas libres con los siguientes archivos de la lista.
  * TODO 1: de uno en uno (c->activas < 1; el TODO 2 lo cambia por c->plazas), mientras
  * queden archivos (c->siguiente < c->narchivos) y no se esté parando: una tarea_t con su
- * búfer de TROZO bytes y la cadena uv_fs_open → uv_fs_read, una y otra vez, contando con
- * contar() y sumando c->leidos → uv_fs_close → informar(). Cada paso, en la callback del
- * anterior; un fallo da informar_error() y deja la plaza (liberar_tarea) sin parar a los
- * demás. TODO 4: tras cerrar, la espera de -e con t->espera antes de informar(); la plaza
- * sigue ocupada durante la espera y la tarea se libera en la callback de su uv_close. */
+ * búfer de TROZO bytes (c->activas++: ocupa su plaza) y la cadena uv_fs_open → uv_fs_read,
+ * una y otra vez, contando con contar() y sumando c->leidos → uv_fs_close → informar().
+ * Cada paso, en la callback del anterior. La callback recibe el uv_fs_t, no la tarea:
+ * CONTENEDOR_DE(req, tarea_t, req) la recupera (con #include "curso/contenedor.h"), o
+ * req->data si antes guardaste en él la tarea (t->req.data = t: libuv no lo rellena).
+ * contar() pide bytes sin signo: contar((const unsigned char *)t->buf, n, &t->dentro), con
+ * n = req->result. Un fallo da informar_error() y deja la plaza (liberar_tarea) sin parar a
+ * los demás; si falla una lectura, el archivo está abierto: primero uv_fs_close y el ERROR
+ * en su callback. TODO 4: tras cerrar, la espera de -e con t->espera antes de informar(); la
+ * plaza sigue ocupada durante la espera y la tarea se libera en la callback de su uv_close. */
 static void lanzar_tareas(contador_t *c)
 {
     (void)c;
     (void)informar;
+    (void)contar; /* quita estas líneas al escribir el TODO 1: sin uso, -Werror no compila */
 }
 
 /* ------------------------------------------------------------------ el final */
@@ -300,6 +309,7 @@ static void cerrar_todo(contador_t *c)
 static void comprobar_fin(contador_t *c)
 {
     (void)c;
+    (void)imprimir_resumen;
 }
 
 static void al_parar(senales_t *s, int signum, void *datos)
