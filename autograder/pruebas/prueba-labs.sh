@@ -257,12 +257,17 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
   fi
   # make pista: la pista concreta de la primera que falla, sacada de esa calificación.
   pista=$("$CALIFICAR" --raiz "$RAIZ" --salida "$SALIDAS/$lab-partida" --pista --lab "$lab")
-  primera=$(id_fallidas "$lab-partida" "$lab" | head -n1)
+  # La primera que falla del primer hito no alcanzado (en un mismo hito, en el orden de
+  # lab.json): por ahí empieza el estudiante, en el informe («empieza por aquí») y en la pista.
+  primera=$(awk -F'\t' 'NR == FNR { if ($2 == "hito") { n++; split($4, vs, " "); for (k in vs) hito[vs[k]] = n }; next }
+    (!($1 in hito)) { next } (mejor == "" || hito[$1] < hito[mejor]) { mejor = $1 } END { print mejor }' \
+    <("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab") <(id_fallidas "$lab-partida" "$lab"))
   nombre_primera=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" |
     awk -F'\t' -v id="$primera" '$2 == "verificacion" && $3 == id { print $5 }')
   if [[ "$pista" == *"Pista para el laboratorio ${lab:0:2}, «$nombre_primera»"* ]] &&
-    [[ "$pista" == *"make grade LAB=${lab:0:2}"* ]]; then
-    bien "make pista: la de «$nombre_primera», la primera que falla"
+    [[ "$pista" == *"make grade LAB=${lab:0:2}"* ]] &&
+    grep -B1 'empieza por aquí' "$SALIDAS/$lab-partida.txt" | head -n1 | grep -qF -- "$nombre_primera"; then
+    bien "make pista y «empieza por aquí»: «$nombre_primera», la primera que falla del primer hito no alcanzado"
   else
     mal "$lab-pista" "make pista no da la pista de la primera que falla («$nombre_primera»): $pista"
   fi

@@ -162,19 +162,18 @@ static void bloques(const verificacion_t *v)
         bloque("Pista:", v->pista);
 }
 
-/* Resumido: el detalle entero solo de la primera verificación que falla (por ahí se
- * empieza: lab.json las ordena de lo básico a lo fino); de las demás, una línea, y las que
- * fallan por lo mismo comparten su «Obtenido». Devuelve cuántas quedaron sin detalle. */
+/* Resumido: el detalle entero solo de la verificación por la que se empieza (la primera que
+ * falla del primer hito no alcanzado: lab_primera_fallida); de las demás, una línea, y las
+ * que fallan por lo mismo comparten su «Obtenido». Devuelve cuántas quedaron sin detalle. */
 static int verificaciones_resumidas(const lab_t *lab)
 {
-    int primera = -1, ocultas = 0;
+    int primera = lab_primera_fallida(lab), ocultas = 0;
     for (int i = 0; i < lab->nv; i++) {
         const verificacion_t *v = &lab->v[i];
         linea_verificacion(v);
         if (v->ok)
             continue;
-        if (primera < 0) {
-            primera = i;
+        if (i == primera) {
             fprintf(destino, "              %s↑ empieza por aquí%s\n", negrita(), normal());
             bloques(v);
             continue;

@@ -573,6 +573,15 @@ int lab_hito_pendiente(const lab_t *lab, const verificacion_t **falta)
     return pendiente;
 }
 
+int lab_primera_fallida(const lab_t *lab)
+{
+    int mejor = -1;
+    for (int i = 0; i < lab->nv; i++)
+        if (!lab->v[i].ok && (mejor < 0 || lab->v[i].hito < lab->v[mejor].hito))
+            mejor = i;
+    return mejor;
+}
+
 int lab_hasta_hito(lab_t *lab, const char *id, char *error, size_t tam)
 {
     int tope = -1;

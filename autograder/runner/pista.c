@@ -14,21 +14,26 @@
 #include <stdio.h>
 #include <string.h>
 
-/* El id de la primera verificación fallida de `carpeta` en `tests`, o NULL. */
-static const char *primera_fallida(json_t *tests, const char *carpeta)
+/* Marca en `lab` lo que dice `tests` (results.json) de cada verificación suya: ok si pasó.
+ * Devuelve cuántas de las suyas aparecen (0: el laboratorio no se calificó la última vez). */
+static int leer_estados(json_t *tests, lab_t *lab)
 {
     size_t i;
     json_t *t;
+    int vistas = 0;
     json_array_foreach(tests, i, t)
     {
         json_t *extra = json_object_get(t, "extra_data");
-        const char *lab = json_string_value(json_object_get(extra, "lab"));
+        const char *carpeta = json_string_value(json_object_get(extra, "lab"));
+        const char *id = json_string_value(json_object_get(extra, "id"));
         const char *estado = json_string_value(json_object_get(t, "status"));
-        if (lab != NULL && strcmp(lab, carpeta) == 0 && estado != NULL &&
-            strcmp(estado, "passed") != 0)
-            return json_string_value(json_object_get(extra, "id"));
+        verificacion_t *v = id != NULL ? lab_verificacion(lab, id) : NULL;
+        if (carpeta == NULL || strcmp(carpeta, lab->carpeta) != 0 || v == NULL)
+            continue;
+        v->ok = estado != NULL && strcmp(estado, "passed") == 0;
+        vistas++;
     }
-    return NULL;
+    return vistas;
 }
 
 static void mostrar(const lab_t *lab, const verificacion_t *v, const char *informe)
@@ -58,12 +63,14 @@ int pista_mostrar(const opciones_t *op, char **carpetas, int n)
     }
     int mostrada = 0;
     for (int i = 0; i < n && !mostrada; i++) {
-        const char *id = primera_fallida(tests, carpetas[i]);
         lab_t lab = {0};
-        if (id != NULL && labs_cargar(op, carpetas[i], &lab) == 0) {
-            const verificacion_t *v = lab_verificacion(&lab, id);
-            if (v != NULL) {
-                mostrar(&lab, v, ruta);
+        if (labs_cargar(op, carpetas[i], &lab) == 0) {
+            /* Las que no salen en results.json (otro laboratorio, o HITO=) no cuentan. */
+            for (int k = 0; k < lab.nv; k++)
+                lab.v[k].ok = 1;
+            int primera = leer_estados(tests, &lab) > 0 ? lab_primera_fallida(&lab) : -1;
+            if (primera >= 0) {
+                mostrar(&lab, &lab.v[primera], ruta);
                 mostrada = 1;
             }
         }

@@ -234,6 +234,11 @@ int lab_nucleo(const lab_t *lab, const char *id);
 /* El primer hito no alcanzado (índice; lab->nhitos si todos lo están) y en *falta la primera
  * verificación, en el orden de lab.json, que le falta a ese hito o a uno anterior. */
 int lab_hito_pendiente(const lab_t *lab, const verificacion_t **falta);
+/* Por dónde empezar: la primera verificación que falla del primer hito no alcanzado (entre
+ * las de un mismo hito, la primera en el orden de lab.json; sin hitos, la primera que falla).
+ * Su índice en lab->v, o -1 si no falla ninguna. La usan el informe («empieza por aquí») y
+ * make pista, para que digan la misma. */
+int lab_primera_fallida(const lab_t *lab);
 /* Deja en el laboratorio solo las verificaciones de los hitos hasta `id` incluido (make grade
  * HITO=B: la nota, sobre 100, es la de esas). 0, o -1 con el porqué en `error` si el
  * laboratorio no tiene ese hito. */
