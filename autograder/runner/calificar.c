@@ -117,7 +117,8 @@ static int compilar(const opciones_t *op, lab_t *lab, const rutas_t *r, int bwra
     char *faltan = NULL;
     int compilado = compilar_entrega(&cc, lab, r->fuentes, r->binario, &faltan);
     free(e_tmp);
-    if (faltan != NULL) {
+    /* Con HITO=, lo que el laboratorio enseña puede ser de un hito que aún no se pide. */
+    if (faltan != NULL && lab->nhitos_fuera == 0) {
         lab->aviso = texto_formato("la entrega no usa %s, que es lo que enseña este "
                                    "laboratorio: sin eso no puede hacer lo que se pide",
                                    faltan);
@@ -281,7 +282,7 @@ static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_obser
                                                  : "",
                                    aviso != NULL ? aviso : "");
         free(antes);
-    } else if (r == 0 && aviso != NULL) {
+    } else if (r == 0 && aviso != NULL && lab->nhitos_fuera == 0) {
         lab->aviso = texto_formato("%s%sla entrega no usa de verdad %s, que es lo que enseña "
                                    "este laboratorio",
                                    antes != NULL ? antes : "", antes != NULL ? "; " : "", aviso);
