@@ -118,12 +118,11 @@ static int compilar(const opciones_t *op, lab_t *lab, const rutas_t *r, int bwra
     int compilado = compilar_entrega(&cc, lab, r->fuentes, r->binario, &faltan);
     free(e_tmp);
     /* Con HITO=, lo que el laboratorio enseña puede ser de un hito que aún no se pide. */
-    if (faltan != NULL && lab->nhitos_fuera == 0) {
+    if (faltan != NULL && lab->nhitos_fuera == 0)
         lab->aviso = texto_formato("la entrega no usa %s, que es lo que enseña este "
                                    "laboratorio: sin eso no puede hacer lo que se pide",
                                    faltan);
-        free(faltan);
-    }
+    free(faltan);
     if (compilado == -2) {
         free(lab->aviso);
         lab->aviso = texto_formato("esta entrega no se califica: %s", lab->medios);
