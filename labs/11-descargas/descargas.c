@@ -429,9 +429,9 @@ static void al_renombrar(uv_fs_t *req)
     terminar(d, 1, "");
 }
 
-/* El «commit»: solo un archivo completo y comprobado pasa a tener su nombre final. Dada (es una
- * operación de archivo como las de la lección 7): lo tuyo es llamarla en el momento justo, con todo
- * escrito y comprobado. Quita el atributo de abajo cuando la llames. */
+/* El «commit»: solo un archivo completo y comprobado pasa a tener su nombre final. Dada (es
+ * una operación de archivo como las de la lección 7): lo tuyo es llamarla en el momento justo,
+ * con todo escrito y comprobado. Quita el atributo de abajo cuando la llames. */
 __attribute__((unused))
 static void renombrar(descarga_t *d)
 {
