@@ -12,12 +12,14 @@
  *     las líneas PROGRESO, el repintado en la terminal con ESC[nA (linea_terminal, pintar) y
  *     el resumen OK/ERROR (imprimir_resumen);
  *   - crear y cerrar el bucle, el cliente HTTP, las señales y los temporizadores, y el
- *     código de salida (main, comprobar_fin).
+ *     código de salida (main, comprobar_fin);
+ *   - abrir el .parte (empezar, al_abrir) y renombrarlo (renombrar, al_renombrar): operaciones
+ *     de archivo sueltas, como las de la lección 7. Cuándo se renombra es tuyo.
  *
- * Lo que falta es el núcleo asíncrono, marcado con TODO: abrir el .parte, pedir con
- * http_pedir y escribir cada trozo en orden con uv_fs_write (una escritura en curso, con
- * contrapresión), el tope de -c, la cola de progreso, comprobar y renombrar, -t, reintentos,
- * --continuar con Range, Ctrl+C y cerrar cada archivo. El enunciado
+ * Lo que falta es el núcleo asíncrono, marcado con TODO: pedir con http_pedir y escribir cada
+ * trozo en orden con uv_fs_write (una escritura en curso, con contrapresión), el tope de -c,
+ * la cola de progreso, comprobar y renombrar a tiempo, -t, reintentos, --continuar con Range,
+ * Ctrl+C y cerrar cada archivo. El enunciado
  * (labs/11-descargas/README.md) dice qué hace cada cosa y el orden de los hitos.
  */
 #include "curso/errores.h"
@@ -67,13 +69,15 @@ typedef struct {
     char motivo[160];
 
     uv_file fd;
+    uv_fs_t op;          /* la operación de archivo en curso (una a la vez) */
+    int op_en_vuelo;
     uv_timer_t vigia;    /* sin datos durante -t ms: estancada */
     uv_timer_t espera;   /* espera antes de un reintento */
     uint64_t en_disco;   /* bytes escritos de verdad: el tamaño del archivo */
 
-    /* TODO: la operación de archivo en curso (uv_fs_t, una a la vez), la cola de escritura
-     * (primero, último, bytes pendientes, posición), la petición en curso y su estado (pausada,
-     * estado HTTP, total, Repr-Digest, intentos…) y lo que haga falta para comprobar la huella. */
+    /* TODO: la cola de escritura (primero, último, bytes pendientes, posición), la petición en
+     * curso y su estado (pausada, estado HTTP, total, Repr-Digest, intentos…) y lo que haga falta
+     * para comprobar la huella. */
 
     /* Progreso (lo que ya pintó el temporizador; lo usan velocidad, pintar e imprimir_resumen). */
     uint64_t mostrado;
@@ -395,8 +399,53 @@ static void tic(uv_timer_t *t)
 
 /* TODO: encolar un evento de progreso (el productor: lo llama al_progresar). */
 
+/* ---- El núcleo asíncrono (TODO) ---------------------------------------------------------- */
+
+/* TODO: cuando la descarga termina (bien o mal), parar sus temporizadores, liberar su cola de
+ * escritura y cerrar su archivo con uv_fs_close; lo de abajo va en la callback del cierre. */
+static void terminar(descarga_t *d, int ok, const char *motivo)
+{
+    d->ok = ok;
+    if (!ok)
+        snprintf(d->motivo, sizeof d->motivo, "%s", motivo);
+    d->fase = TERMINADA;
+    d->fin_ms = ahora_ms(d->g);
+    d->g->activas--;
+    comprobar_fin(d->g);
+}
+
+static void al_renombrar(uv_fs_t *req)
+{
+    descarga_t *d = req->data;
+    int r = (int)req->result;
+    uv_fs_req_cleanup(req);
+    d->op_en_vuelo = 0;
+    if (r < 0) {
+        char m[160];
+        snprintf(m, sizeof m, "no se pudo renombrar el .parte: %s", error_texto(r));
+        terminar(d, 0, m);
+        return;
+    }
+    terminar(d, 1, "");
+}
+
+/* El «commit»: solo un archivo completo y comprobado pasa a tener su nombre final. Dada (es
+ * una operación de archivo como las de la lección 7): lo tuyo es llamarla en el momento justo,
+ * con todo escrito y comprobado. Quita el atributo de abajo cuando la llames. */
+__attribute__((unused))
+static void renombrar(descarga_t *d)
+{
+    d->op.data = d;
+    d->op_en_vuelo = 1;
+    int r = uv_fs_rename(&d->g->bucle, &d->op, d->ruta_parte, d->ruta, al_renombrar);
+    if (r < 0) {
+        d->op_en_vuelo = 0;
+        terminar(d, 0, "no se pudo renombrar el .parte");
+    }
+}
+
 /* «bytes A-B/T» → A y T (T = -1 si es «*»). -1 si no se entiende. */
-/* Dada porque es leer texto, no asíncrona: la usarás en el hito C, para saber si un 206 empieza
+/* Dada porque es leer texto, no asíncrona: la usarás en el hito D, para saber si un 206 empieza
  * donde acaba tu .parte. Quita el atributo de abajo cuando la uses (sin él, el compilador avisa
  * de una función que nadie llama). */
 __attribute__((unused))
@@ -420,33 +469,48 @@ static int leer_content_range(const char *v, uint64_t *a, int64_t *total)
     return 0;
 }
 
-/* ---- El núcleo asíncrono (TODO) ---------------------------------------------------------- */
-
-/* TODO: cuando la descarga termina (bien o mal), parar sus temporizadores, liberar su cola de
- * escritura y cerrar su archivo con uv_fs_close; lo de abajo va en la callback del cierre. */
-static void terminar(descarga_t *d, int ok, const char *motivo)
+/* TODO: pedir la URL con http_pedir (al_recibir, al_progresar, al_terminar; Range si ya hay
+ * bytes), escribir cada trozo en orden con uv_fs_write (una escritura en curso), pausar si se
+ * acumula más de 1 MiB, comprobar longitud y Repr-Digest y renombrar; -t con el temporizador
+ * vigia y los reintentos con el temporizador espera. */
+static void pedir(descarga_t *d)
 {
-    d->ok = ok;
-    if (!ok)
-        snprintf(d->motivo, sizeof d->motivo, "%s", motivo);
-    d->fase = TERMINADA;
-    d->fin_ms = ahora_ms(d->g);
-    d->g->activas--;
-    comprobar_fin(d->g);
+    terminar(d, 0, "sin implementar");
 }
 
-/* TODO: abrir DIR/NOMBRE.parte con uv_fs_open (O_TRUNC sin --continuar; con él, medirlo con
- * uv_fs_fstat), pedir la URL con http_pedir (al_recibir, al_progresar, al_terminar; Range si
- * ya hay bytes), escribir cada trozo en orden con uv_fs_write, pausar si se acumula más de
- * 1 MiB, comprobar longitud y Repr-Digest y, con uv_fs_rename, el nombre final; -t con el
- * temporizador vigia y los reintentos con el temporizador espera. */
+/* Dado (abrir un archivo es de la lección 7): abre DIR/NOMBRE.parte vacío y, abierto, pide.
+ * TODO (hito D): con --continuar, sin O_TRUNC, y medir el .parte con uv_fs_fstat antes de
+ * pedir. */
+static void al_abrir(uv_fs_t *req)
+{
+    descarga_t *d = req->data;
+    int r = (int)req->result;
+    uv_fs_req_cleanup(req);
+    d->op_en_vuelo = 0;
+    if (r < 0) {
+        char m[200];
+        snprintf(m, sizeof m, "no se pudo abrir %s: %s", d->ruta_parte, error_texto(r));
+        terminar(d, 0, m);
+        return;
+    }
+    d->fd = r;
+    pedir(d);
+}
+
 static void empezar(descarga_t *d)
 {
     gestor_t *g = d->g;
     d->fase = ACTIVA;
     d->inicio_ms = ahora_ms(g);
     g->activas++;
-    terminar(d, 0, "sin implementar");
+    int flags = O_RDWR | O_CREAT | O_TRUNC;
+    d->op.data = d;
+    d->op_en_vuelo = 1;
+    int r = uv_fs_open(&g->bucle, &d->op, d->ruta_parte, flags, 0644, al_abrir);
+    if (r < 0) {
+        d->op_en_vuelo = 0;
+        terminar(d, 0, "no se pudo abrir el .parte");
+    }
 }
 
 /* TODO: como mucho g->maximo a la vez (g->activas), en el orden de los argumentos. */

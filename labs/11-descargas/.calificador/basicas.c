@@ -95,8 +95,6 @@ CAL_PRUEBA(descarga_integra, 30)
         cal_obtenido("no se pudo preparar %s (error del calificador)", parte_vieja);
         CAL_FIN(0);
     }
-    cal_nota("Antes de empezar, %s tiene %llu bytes viejos (y no se pasa --continuar)", parte_vieja,
-             (unsigned long long)largo_viejo);
     if (!correr(&x, args, 15000))
         CAL_FIN(0);
     int ok = acabo(&x, motivo, sizeof motivo);
@@ -143,12 +141,13 @@ CAL_PRUEBA(descarga_integra, 30)
         cal_obtenido("los 3 archivos (%llu, %llu y 0 bytes) son idénticos y el resumen va en el "
                      "orden de los argumentos",
                      (unsigned long long)tam[0], (unsigned long long)tam[1]);
-    else
-        cal_obtenido("%s", motivo);
-    if (!ok) {
-        cal_nota("En la carpeta: %s", listar(x.c.dir, lista, sizeof lista));
+    else /* la carpeta, aquí y no en una nota: el primer informe de la partida cabe en 70 */
+        cal_obtenido("%s (en la carpeta: %s; antes de empezar, %s tenía %llu bytes viejos, sin "
+                     "--continuar)",
+                     motivo, listar(x.c.dir, lista, sizeof lista), parte_vieja,
+                     (unsigned long long)largo_viejo);
+    if (!ok)
         cal_nota_salida(x.p, 8);
-    }
     CAL_FIN(ok);
 }
 
