@@ -72,8 +72,11 @@ struct pool_s {
  * lleva una conexión libre y sana en cuanto la haya; si no hay ninguna libre y hay menos de
  * `maximo` abiertas o abriéndose, se abre otra con bd_conectar (con "basedatos": así el
  * calificador reconoce tus conexiones), y se cuenta en creadas. Si no encuentra ninguna libre
- * y ya hay `maximo`, cuenta en esperas. Una conexión que falla al abrirse se lo dice al primero
- * de la cola (estado < 0). 0 o un código de error negativo. */
+ * y ya hay `maximo`, cuenta en esperas. Una conexión que falla al abrirse (su callback de
+ * bd_conectar con estado < 0): el pool escribe en stderr por qué, con bd_error(c), que trae el
+ * motivo de libpq (preparar_prestada no lo repite: solo sale con 2); la cierra con bd_cerrar
+ * (curso/bd.h: también las que fallaron), deja libre su ranura y se lo dice al primero de la
+ * cola (estado < 0). 0 o un código de error negativo. */
 static int pool_pedir(pool_t *pool, pool_cb cb, void *datos)
 {
     (void)pool;
@@ -257,7 +260,9 @@ static void insertada(bd_conexion_t *c, int estado, PGresult *res, void *datos)
 }
 
 /* TODO: la callback de pool_pedir para una fila: con la conexión prestada, su INSERT con los
- * tres valores como parámetros (SQL_INSERTAR), y la callback de arriba. */
+ * tres valores como parámetros (SQL_INSERTAR), y la callback de arriba. Si estado < 0, c es
+ * NULL: con UV_ECANCELED (el pool se cierra), nada; con otro, fallo() con código 1 (como
+ * preparar_prestada, pero aquí ya se abrió una conexión: el servidor cayó). */
 
 static void fase_concurrente(programa_t *prog)
 {
@@ -360,7 +365,9 @@ static void insertar_siguiente(programa_t *prog)
         printf("ACELERACION %.1fx\n",
                prog->ms_concurrente > 0 ? prog->ms_secuencial / prog->ms_concurrente : 0.0);
         fflush(stdout);
-        /* TODO: la conexión secuencial se cierra ya, antes de las consultas. */
+        /* TODO: la conexión secuencial se cierra ya, antes de las consultas (bd_cerrar, con
+         * secuencial_cerrada), y prog->sec vuelve a NULL: después de bd_cerrar ya no se usa, y
+         * acabar() no debe cerrarla otra vez. */
         fase_consultas(prog);
         return;
     }
@@ -383,8 +390,9 @@ static void fase_secuencial(programa_t *prog)
 
 /* TODO: la callback de cada consulta: como la de una inserción, pero si falló, fallo() con su
  * sentencia (CONSULTAS[k].sql); si no, guarda su resultado (la primera columna de la primera
- * fila, o "NULL") en prog->resultados[k] y devuelve la conexión. Lo de abajo es lo que hace la
- * última. (Quita el atributo cuando la uses.) */
+ * fila, o "NULL") en prog->resultados[k] como una copia (strdup: PQclear libera el original, y
+ * main libera la copia) y devuelve la conexión. Lo de abajo es lo que hace la última. (Quita
+ * el atributo cuando la uses.) */
 __attribute__((unused))
 static void consulta_hecha(bd_conexion_t *c, int estado, PGresult *res, void *datos)
 {
@@ -403,8 +411,10 @@ static void consulta_hecha(bd_conexion_t *c, int estado, PGresult *res, void *da
     acabar(prog, 0, 0);
 }
 
-/* TODO: la callback de pool_pedir para una consulta: su sentencia, con su parámetro si lo
- * tiene (t->id), y la callback de arriba. */
+/* TODO: la callback de pool_pedir para una consulta: su sentencia (CONSULTAS[k].sql, con
+ * k = t->indice) y la callback de arriba. Si CONSULTAS[k].con_parametro no es 0 (vale 1 en la
+ * 3 y 2 en la 10), lleva UN parámetro, $1 = t->id, que fase_consultas ya dejó preparado (n en
+ * la 3, el patrón en la 10); si es 0, ninguno. Si estado < 0, como en la de una fila. */
 
 static void fase_consultas(programa_t *prog)
 {
