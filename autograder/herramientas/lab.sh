@@ -5,6 +5,7 @@
 #
 #   carpeta=$(lab_carpeta vpl "$LAB") || exit 2    → 07-monitor-web
 #   lab_filas "$carpeta" archivo                   → monitor.c (una por línea)
+#   lab_hito gradescope "$carpeta" "$HITO" || exit 2   (HITO vacío o un hito de lab.json)
 
 # lab_carpeta ORDEN LAB: escribe la carpeta del laboratorio LAB. Si LAB falta o no es
 # exactamente un laboratorio, lo dice en nombre de ORDEN y devuelve 2.
@@ -20,6 +21,19 @@ lab_carpeta() {
     return 2
   fi
   printf '%s\n' "${carpetas[0]}"
+}
+
+# lab_hito ORDEN CARPETA HITO: nada si HITO está vacío o es un hito de lab.json; si no, lo
+# dice en nombre de ORDEN (con los hitos que hay) y devuelve 2. HITO va también en nombres
+# de archivo: solo vale un id de lab.json (letras y cifras).
+lab_hito() {
+  local orden=$1 carpeta=$2 hito=$3 ids
+  [ -z "$hito" ] && return 0
+  ids=$(lab_filas "$carpeta" hito | paste -sd' ')
+  if [[ " $ids " != *" $hito "* ]]; then
+    echo "$orden: el laboratorio $carpeta no tiene el hito «$hito» (sus hitos: $ids)" >&2
+    return 2
+  fi
 }
 
 # lab_filas LAB TIPO [COLUMNA]: de las filas de `calificar --lista` de tipo TIPO (programa,

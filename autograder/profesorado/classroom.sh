@@ -17,6 +17,11 @@ export CALIFICAR=${CALIFICAR:-build/bin/calificar}
 # shellcheck source=autograder/herramientas/lab.sh
 source autograder/herramientas/lab.sh
 carpeta=$(lab_carpeta classroom "${1:-}") || exit 2
+if [ -n "${2:-}" ]; then
+  # El flujo da los puntos de cada verificación en su propio paso (flujo.py), los de todas.
+  echo "classroom: HITO= aún no vale para GitHub Classroom (el flujo puntúa cada verificación del laboratorio). Para calificar hasta un hito: make grade-clase LAB=$1 ENTREGAS=… HITO=$2 con los repositorios clonados (guía del profesorado, «GitHub Classroom»)." >&2
+  exit 2
+fi
 numero=${carpeta:0:2}
 mapfile -t archivos < <(lab_filas "$carpeta" archivo)
 read -r titulo limite < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["titulo"].replace(" ", "_"), d["tiempo_limite_s"])' "labs/$carpeta/lab.json")

@@ -29,13 +29,13 @@ edicion-estudiante: $(CALIFICAR)
 	@CALIFICAR="$(abspath $(CALIFICAR))" bash autograder/profesorado/edicion.sh "$(abspath $(DEST))"
 
 gradescope: $(CALIFICAR)
-	@CALIFICAR="$(abspath $(CALIFICAR))" bash autograder/profesorado/gradescope.sh "$(LAB)"
+	@CALIFICAR="$(abspath $(CALIFICAR))" bash autograder/profesorado/gradescope.sh "$(LAB)" "$(HITO)"
 
 vpl: $(CALIFICAR)
-	@CALIFICAR="$(abspath $(CALIFICAR))" bash autograder/profesorado/vpl.sh "$(LAB)"
+	@CALIFICAR="$(abspath $(CALIFICAR))" bash autograder/profesorado/vpl.sh "$(LAB)" "$(HITO)"
 
 classroom: $(CALIFICAR)
-	@CALIFICAR="$(abspath $(CALIFICAR))" bash autograder/profesorado/classroom.sh "$(LAB)"
+	@CALIFICAR="$(abspath $(CALIFICAR))" bash autograder/profesorado/classroom.sh "$(LAB)" "$(HITO)"
 
 # Lo mismo que make grade (caja, límites, informes), para cada subcarpeta de ENTREGAS.
 grade-clase: deps-grade

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# vpl.sh LAB — `make vpl LAB=07`: el paquete para una actividad de VPL (Virtual Programming
-# Lab, el plugin de Moodle), build/vpl/NN-tema/ y build/vpl/NN-tema.zip:
+# vpl.sh LAB [HITO] — `make vpl LAB=07 [HITO=B]`: el paquete para una actividad de VPL
+# (Virtual Programming Lab, el plugin de Moodle), build/vpl/NN-tema/ y build/vpl/NN-tema.zip
+# (con HITO, NN-tema-hito-B: califica solo hasta ese hito, sobre 100, como make grade HITO=B):
 #   archivos-de-ejecucion/   lo que se sube en «Archivos de ejecución» de la actividad:
 #     vpl_evaluate.sh        «Evaluar»: construye el curso en la jaula y deja vpl_execution
 #     vpl_run.sh             «Ejecutar»: compila la entrega y abre una consola con el servidor
@@ -19,6 +20,8 @@ export CALIFICAR=${CALIFICAR:-build/bin/calificar}
 # shellcheck source=autograder/herramientas/lab.sh
 source autograder/herramientas/lab.sh
 carpeta=$(lab_carpeta vpl "${1:-}") || exit 2
+hito=${2:-}
+lab_hito vpl "$carpeta" "$hito" || exit 2
 programa=$(lab_filas "$carpeta" programa)
 archivos=$(lab_filas "$carpeta" archivo | paste -sd' ')
 read -r titulo limite < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["titulo"].replace(" ", "_"), d["tiempo_limite_s"])' "labs/$carpeta/lab.json")
@@ -28,8 +31,9 @@ titulo=${titulo//_/ }
 # margen para una jaula cargada.
 tiempo=$((limite + 120))
 SALIDA="$RAIZ/build/vpl"
-ARMADO="$SALIDA/$carpeta"
-ZIP="$SALIDA/$carpeta.zip"
+paquete=$carpeta${hito:+-hito-$hito}
+ARMADO="$SALIDA/$paquete"
+ZIP="$SALIDA/$paquete.zip"
 rm -rf "$ARMADO" "$ZIP"
 mkdir -p "$ARMADO/archivos-de-ejecucion"
 bash autograder/profesorado/edicion.sh --lista --sin-soluciones |
@@ -37,7 +41,7 @@ bash autograder/profesorado/edicion.sh --lista --sin-soluciones |
 sustituir() {
   sed -e "s|@CARPETA@|$carpeta|g" -e "s|@NUMERO@|${carpeta:0:2}|g" -e "s|@PROGRAMA@|$programa|g" \
     -e "s|@ARCHIVOS@|$archivos|g" -e "s|@TITULO@|$titulo|g" -e "s|@TIEMPO@|$tiempo|g" \
-    -e "s|@LIMITE@|$limite|g" "$1"
+    -e "s|@LIMITE@|$limite|g" -e "s|@HITO@|$hito|g" "$1"
 }
 for s in vpl_evaluate.sh vpl_run.sh vpl_calificar.py; do
   sustituir "autograder/profesorado/vpl/$s" >"$ARMADO/archivos-de-ejecucion/$s"
@@ -46,6 +50,6 @@ done
 sustituir autograder/profesorado/vpl/instalar-jaula.sh >"$ARMADO/instalar-jaula.sh"
 chmod 755 "$ARMADO/instalar-jaula.sh"
 sustituir autograder/profesorado/vpl/LEEME.md >"$ARMADO/LEEME.md"
-(cd "$SALIDA" && zip -qr -X "$ZIP" "$carpeta")
+(cd "$SALIDA" && zip -qr -X "$ZIP" "$paquete")
 echo "VPL: $ARMADO/ y $ZIP ($(unzip -l "$ZIP" | tail -n1 | awk '{print $2}') archivos)."
 echo "Sube archivos-de-ejecucion/ a «Archivos de ejecución»; archivos requeridos: $archivos; tiempo máximo: $tiempo s (LEEME.md)."

@@ -29,6 +29,8 @@ VPL = os.path.join(AQUI, ".vpl")
 CURSO = os.path.join(VPL, "curso")
 SALIDA = os.path.join(VPL, "calificacion")
 ENTREGA = os.path.join(VPL, "entrega")
+# «make vpl HITO=B» pone aquí el hito hasta el que se califica (sobre 100); vacío: todo.
+HITO = "@HITO@"
 
 
 def variables_vpl():
@@ -112,7 +114,7 @@ def main():
         sin_calificar("el curso no está construido en la jaula (¿falló vpl_evaluate.sh?).", minimo)
     orden = [calificar, "--raiz", CURSO, "--construccion", os.path.join(CURSO, "build"),
              "--cc", cc or "cc", "--cflags", cflags, "--libs", libs, "--lab", lab,
-             "--entrega", ENTREGA, "--salida", SALIDA]
+             "--entrega", ENTREGA, "--salida", SALIDA] + (["--hito", HITO] if HITO else [])
     entorno = {k: v for k, v in os.environ.items() if not k.startswith("VPL_")}
     entorno.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
     entorno["LANG"] = entorno["LC_ALL"] = "C.UTF-8"
