@@ -488,7 +488,7 @@ static void al_abrir(uv_fs_t *req)
     uv_fs_req_cleanup(req);
     d->op_en_vuelo = 0;
     if (r < 0) {
-        char m[200];
+        char m[sizeof d->motivo];
         snprintf(m, sizeof m, "no se pudo abrir %s: %s", d->ruta_parte, error_texto(r));
         terminar(d, 0, m);
         return;
