@@ -77,14 +77,16 @@ typedef struct {
 
     /* TODO: la cola de escritura (primero, último, bytes pendientes, posición), la petición en
      * curso y su estado (pausada, estado HTTP, total, Repr-Digest, intentos…) y lo que haga falta
-     * para comprobar la huella. */
+     * para comprobar la huella. Para el hito A bastan la cola, la petición en curso, si la
+     * transferencia ya acabó y, si falló, su motivo; lo demás llega con su hito. */
 
     /* Progreso (lo que ya pintó el temporizador; lo usan velocidad, pintar e imprimir_resumen). */
     uint64_t mostrado;
     int64_t mostrado_total;
     uint64_t muestras_t[MUESTRAS], muestras_b[MUESTRAS];
     unsigned n_muestras;
-    uint64_t recibidos_sesion; /* bytes de cuerpo recibidos en esta ejecución */
+    uint64_t recibidos_sesion; /* bytes de cuerpo recibidos en esta ejecución (los sumas tú
+                                * en al_recibir: el resumen calcula con ellos los KiB/s) */
     uint64_t inicio_ms, fin_ms;
 } descarga_t;
 
@@ -472,7 +474,20 @@ static int leer_content_range(const char *v, uint64_t *a, int64_t *total)
 /* TODO: pedir la URL con http_pedir (al_recibir, al_progresar, al_terminar; Range si ya hay
  * bytes), escribir cada trozo en orden con uv_fs_write (una escritura en curso), pausar si se
  * acumula más de 1 MiB, comprobar longitud y Repr-Digest y renombrar; -t con el temporizador
- * vigia y los reintentos con el temporizador espera. */
+ * vigia y los reintentos con el temporizador espera.
+ *
+ * Por hitos (la tabla «Hitos» del enunciado):
+ *   A: http_pedir con al_recibir y al_terminar; al_recibir copia el trozo a la cola de
+ *      escritura y, si no hay ninguna escritura en curso, lanza una con uv_fs_write en la
+ *      posición d->en_disco; la callback de la escritura lanza la siguiente. La descarga acaba
+ *      cuando la transferencia terminó y la cola está vacía: entonces renombrar(d) o, si falló,
+ *      terminar(d, 0, motivo). Un estado >= 400 también es un fallo, aunque para curl la
+ *      transferencia acabe bien (r->error == 0 sin error_si_estado); y lo que llega con él
+ *      es la página de error, no el archivo: no va al .parte (http_peticion_estado en
+ *      al_recibir).
+ *   B: pausar y reanudar, la escritura corta y la que falla; cerrar el archivo está en terminar.
+ *   C: al_progresar encola (lo demás de C está en pintar y arrancar_siguientes).
+ *   D, E y F: Range (también en al_abrir), -t y reintentos, la huella y Ctrl+C (al_parar). */
 static void pedir(descarga_t *d)
 {
     terminar(d, 0, "sin implementar");
@@ -488,7 +503,7 @@ static void al_abrir(uv_fs_t *req)
     uv_fs_req_cleanup(req);
     d->op_en_vuelo = 0;
     if (r < 0) {
-        char m[200];
+        char m[sizeof d->motivo];
         snprintf(m, sizeof m, "no se pudo abrir %s: %s", d->ruta_parte, error_texto(r));
         terminar(d, 0, m);
         return;
