@@ -11,8 +11,8 @@
 #   enlaces   enlaces simbólicos a una carpeta y a un archivo de fuera, a la madre y a nada, y
 #             una FIFO: ni se siguen ni se suman
 #   cerrada   una subcarpeta sin permisos (0000): su error, y las demás siguen
-#   tope      300 entradas bajo strace con N = 1: cuántas peticiones había en curso a la vez
-#   memoria   (bajo valgrind) anidadas y una cerrada
+#   tope      361 peticiones bajo strace con N = 1: nunca empiezan dos en la misma vuelta
+#   memoria   (bajo valgrind) el árbol de cerrada: también el camino del error libera
 #
 # Root lee una carpeta 0000 igual (le basta CAP_DAC_OVERRIDE): como root, el programa corre sin
 # capacidades (setpriv, de util-linux), como un usuario normal en su propia carpeta.
@@ -21,9 +21,11 @@ export UV_USE_IO_URING=0 # libuv 1.45–1.48 haría los lstat por io_uring, sin 
 caso=${PRACTICA_CASO:?falta PRACTICA_CASO: este guion lo ejecuta lessons/practica/practica.sh}
 esperada=${ESPERADA:?falta ESPERADA}
 
-# archivo RUTA BYTES: un archivo de ese tamaño (printf es de bash: no crea procesos).
+# archivo RUTA BYTES: un archivo de ese tamaño. Sin procesos nuevos salvo un mkdir por
+# carpeta (printf y test son de bash): con la máquina cargada, cada proceso cuenta.
 archivo() {
-  mkdir -p "$(dirname "$1")" && printf "%*s" "$2" "" >"$1"
+  [ -d "${1%/*}" ] || mkdir -p "${1%/*}"
+  printf "%*s" "$2" "" >"$1"
 }
 
 # medir CARPETA [PODADA]: «ruta: N bytes» por cada carpeta de CARPETA (salvo PODADA y lo de
@@ -110,10 +112,16 @@ cerrada | memoria)
   sin_privilegios "$@"
   ;;
 tope)
-  # 12 carpetas con 25 archivos y una subcarpeta cada una: 337 peticiones.
-  for d in $(seq -w 1 12); do
-    for f in $(seq -w 1 25); do archivo "grande/d$d/f$f" "$((10#$d * 100 + 10#$f))"; done
-    archivo "grande/d$d/s/ultimo" "$((10#$d))"
+  # 12 carpetas con 25 archivos y una subcarpeta cada una: 361 peticiones (uv_fs_scandir
+  # y uv_fs_lstat).
+  mkdir -p grande/d{01..12}/s
+  for ((d = 1; d <= 12; d++)); do
+    for ((f = 1; f <= 25; f++)); do
+      printf -v ruta 'grande/d%02d/f%02d' "$d" "$f"
+      archivo "$ruta" $((d * 100 + f))
+    done
+    printf -v ruta 'grande/d%02d/s/ultimo' "$d"
+    archivo "$ruta" "$d"
   done
   medir grande >"$esperada"
   if ! command -v strace >/dev/null; then

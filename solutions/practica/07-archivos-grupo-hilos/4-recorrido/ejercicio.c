@@ -16,7 +16,7 @@
 #include "curso/contenedor.h"
 #include "curso/errores.h"
 
-typedef struct carpeta carpeta_t;
+typedef struct carpeta carpeta_t; /* del montón, en la lista carpetas: las libera main */
 struct carpeta {
     carpeta_t *madre; /* la que la contiene; NULL para CARPETA */
     carpeta_t *otra;  /* la siguiente de la lista de todas, en orden de ruta (strcmp) */
@@ -25,7 +25,7 @@ struct carpeta {
     char ruta[];
 };
 
-typedef struct peticion peticion_t;
+typedef struct peticion peticion_t; /* del montón: la libera su callback (o lanzar) */
 struct peticion {
     uv_fs_t req;
     peticion_t *siguiente; /* la cola de las que esperan plaza */
