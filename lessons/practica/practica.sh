@@ -287,6 +287,8 @@ comprobar_ejercicio() {
       detalle_dado=1
       {
         printf '      Qué se comprobó: %s (%s %s)\n' "${C_QUE[$id]:-}" "$fuente" "${C_ARGS[$id]}"
+        [ -n "${C_ENVOLTURA[$id]:-}" ] &&
+          printf '      Lo prepara y lo mide %s, en la carpeta del ejercicio (léelo para repetirlo a mano).\n' "${C_ENVOLTURA[$id]}"
         printf '      Qué pasó: %s\n' "$MOTIVO"
         if [ -n "$DIFERENCIAS" ]; then printf '%s\n' "$DIFERENCIAS" | head -n 25 | sed 's/^/        /'; fi
         if [ "$MOTIVO" = "la salida no es la esperada" ] && [ -z "${C_STDERR[$id]:-}" ] && [ -s "$dir/$id.errores" ]; then
