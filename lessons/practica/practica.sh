@@ -23,6 +23,9 @@
 # Un caso que no termina, sin valgrind: el veredicto lleva la lista de lo que mantenía vivo
 # el bucle (handles activos y peticiones en curso, con archivo:línea), de la precarga vivos
 # (common/herramientas/vivos/vivos.c).
+# Un caso con «envoltura: guion» no ejecuta el programa directamente: lo ejecuta ese guion
+# de bash del ejercicio, en la carpeta temporal del caso, que prepara lo que el caso necesita
+# (un árbol de carpetas, permisos, strace) y puede dar la salida esperada, medida por él.
 # Variables: PRACTICA_CC, PRACTICA_CFLAGS, PRACTICA_LIBS, PRACTICA_VIVOS (las pone make).
 # Sale con 0 si todo pasó, 1 si algo falló, 2 si el uso es incorrecto.
 set -u
@@ -97,12 +100,12 @@ if [ -z "${BD_CONEXION:-}" ] && [ -z "${PRACTICA_BD_LISTA:-}" ] && grep -qx 'bd'
 fi
 
 # Lee el manifiesto: deja en CASOS los ids y en C_<campo>[id] cada campo.
-declare -A C_CONSALIDA C_QUE C_ARGS C_LIMITE C_ESTADO C_ENTRADA C_PISTA C_DESORD C_VALGRIND C_TARDA C_SALIDA C_STDERR
+declare -A C_CONSALIDA C_QUE C_ARGS C_LIMITE C_ESTADO C_ENTRADA C_PISTA C_DESORD C_VALGRIND C_TARDA C_SALIDA C_STDERR C_ENVOLTURA
 leer_casos() {
   local f=$1 linea id="" en_salida=0
   CASOS=()
   C_QUE=(); C_ARGS=(); C_LIMITE=(); C_ESTADO=(); C_ENTRADA=(); C_PISTA=(); C_DESORD=()
-  C_VALGRIND=(); C_TARDA=(); C_SALIDA=(); C_STDERR=(); C_CONSALIDA=()
+  C_VALGRIND=(); C_TARDA=(); C_SALIDA=(); C_STDERR=(); C_CONSALIDA=(); C_ENVOLTURA=()
   while IFS= read -r linea || [ -n "$linea" ]; do
     if [[ "$linea" == "caso: "* ]]; then
       id=${linea#caso: }; CASOS+=("$id"); en_salida=0
@@ -119,6 +122,7 @@ leer_casos() {
       'entrada: '*) C_ENTRADA[$id]=${linea#entrada: } ;;
       'pista: '*) C_PISTA[$id]=${linea#pista: } ;;
       'tarda: '*) C_TARDA[$id]=${linea#tarda: } ;;
+      'envoltura: '*) C_ENVOLTURA[$id]=${linea#envoltura: } ;;
       desordenado) C_DESORD[$id]=1 ;;
       valgrind) C_VALGRIND[$id]=1 ;;
       stderr) C_STDERR[$id]=1 ;;
@@ -132,8 +136,17 @@ leer_casos() {
 # ejecutar_caso EJ ID BIN CARPETA: deja VEREDICTO (ok|falla) y, si falla, MOTIVO y DIFERENCIAS.
 ejecutar_caso() {
   local ej=$1 id=$2 bin=$3 dir=$4 limite=${C_LIMITE[$2]} entrada=/dev/null
-  local ctmp sal err t0 t1 estado vg=() args=()
+  local ctmp sal err t0 t1 estado vg=() args=() guion="" esperada="" origen="el manifiesto"
   [ -n "${C_ENTRADA[$id]:-}" ] && entrada="$ej/${C_ENTRADA[$id]}"
+  # Con envoltura, el guion corre en la carpeta del caso: todo lo que recibe, con ruta absoluta.
+  if [ -n "${C_ENVOLTURA[$id]:-}" ]; then
+    case $ej in /*) guion="$ej" ;; *) guion="$raiz/$ej" ;; esac
+    guion="$guion/${C_ENVOLTURA[$id]}"
+    case $dir in /*) ;; *) dir="$raiz/$dir" ;; esac
+    case $bin in /*) ;; *) bin="$raiz/$bin" ;; esac
+    esperada="$dir/$id.esperada-envoltura"
+    rm -f "$esperada"
+  fi
   eval "args=(${C_ARGS[$id]})"
   ctmp=$(mktemp -d "${TMPDIR:-/tmp}/practica.XXXXXX")
   sal="$dir/$id.salida"; err="$dir/$id.errores"
@@ -155,10 +168,22 @@ ejecutar_caso() {
   # La entrada llega por una tubería, como desde otro programa (uv_pipe_open la acepta; un
   # archivo normal, no: epoll no sabe esperar en archivos).
   t0=$(date +%s.%N)
-  TMPDIR="$ctmp" CURSO_SERVIDOR="${CURSO_SERVIDOR:-}" timeout -s "$senal" -k 3 "$limite" \
-    "${pre[@]}" stdbuf -oL -eL "${vg[@]}" "$bin" "${args[@]}" < <(cat "$entrada") >"$sal" 2>"$err"
-  estado=$?
+  if [ -n "$guion" ]; then
+    # La envoltura recibe en "$@" la orden entera (precarga, valgrind, el programa y sus
+    # argumentos) y el id del caso en PRACTICA_CASO; si escribe el archivo $ESPERADA, es la
+    # salida esperada (en vez de «salida:»). Con el mismo límite: timeout avisa a todo el grupo.
+    (cd "$ctmp" && TMPDIR="$ctmp" CURSO_SERVIDOR="${CURSO_SERVIDOR:-}" PRACTICA_CASO="$id" \
+      ESPERADA="$esperada" exec timeout -s "$senal" -k 3 "$limite" bash "$guion" \
+      "${pre[@]}" stdbuf -oL -eL "${vg[@]}" "$bin" "${args[@]}") < <(cat "$entrada") >"$sal" 2>"$err"
+    estado=$?
+  else
+    TMPDIR="$ctmp" CURSO_SERVIDOR="${CURSO_SERVIDOR:-}" timeout -s "$senal" -k 3 "$limite" \
+      "${pre[@]}" stdbuf -oL -eL "${vg[@]}" "$bin" "${args[@]}" < <(cat "$entrada") >"$sal" 2>"$err"
+    estado=$?
+  fi
   t1=$(date +%s.%N)
+  # Una envoltura puede haber quitado permisos (una carpeta 0000): se devuelven para borrar.
+  [ -n "$guion" ] && chmod -R u+rwx "$ctmp" 2>/dev/null
   rm -rf "$ctmp"
   TIEMPO=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
   VEREDICTO=falla; MOTIVO=""; DIFERENCIAS=""; COLGADO=0
@@ -187,9 +212,14 @@ ejecutar_caso() {
     return
   fi
   printf '%s' "${C_SALIDA[$id]}" >"$dir/$id.esperada"
-  # Sin «salida:» en el manifiesto, el caso no mira la salida (solo estado, tiempo, valgrind).
-  if [ -n "${C_CONSALIDA[$id]:-}" ] && ! DIFERENCIAS=$(LC_ALL=C awk -v modo=bloque -v esperado="$dir/$id.esperada" \
-      -v obtenido="$sal" -v desordenado="${C_DESORD[$id]:-0}" -v origen="el manifiesto" \
+  local consalida=${C_CONSALIDA[$id]:-}
+  if [ -n "$esperada" ] && [ -f "$esperada" ]; then
+    mv "$esperada" "$dir/$id.esperada"; consalida=1; origen="la envoltura"
+  fi
+  # Sin «salida:» en el manifiesto (ni de la envoltura), el caso no mira la salida (solo estado,
+  # tiempo, valgrind).
+  if [ -n "$consalida" ] && ! DIFERENCIAS=$(LC_ALL=C awk -v modo=bloque -v esperado="$dir/$id.esperada" \
+      -v obtenido="$sal" -v desordenado="${C_DESORD[$id]:-0}" -v origen="$origen" \
       -f "$COMPARAR" 2>&1); then
     MOTIVO="la salida no es la esperada"
     return
@@ -257,6 +287,8 @@ comprobar_ejercicio() {
       detalle_dado=1
       {
         printf '      Qué se comprobó: %s (%s %s)\n' "${C_QUE[$id]:-}" "$fuente" "${C_ARGS[$id]}"
+        [ -n "${C_ENVOLTURA[$id]:-}" ] &&
+          printf '      Lo prepara y lo mide %s, en la carpeta del ejercicio (léelo para repetirlo a mano).\n' "${C_ENVOLTURA[$id]}"
         printf '      Qué pasó: %s\n' "$MOTIVO"
         if [ -n "$DIFERENCIAS" ]; then printf '%s\n' "$DIFERENCIAS" | head -n 25 | sed 's/^/        /'; fi
         if [ "$MOTIVO" = "la salida no es la esperada" ] && [ -z "${C_STDERR[$id]:-}" ] && [ -s "$dir/$id.errores" ]; then
