@@ -10,7 +10,6 @@
  * al_recibir, al_escribir, al_cerrar, quizas_terminar y escribir_siguiente (ver README.md).
  */
 #include <fcntl.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,8 +126,8 @@ static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usu
     quizas_terminar(d);
 }
 
-static atomic_int fin_vigia;  /* main lo pone a 1 tras el bucle */
-static long long visto = -1;  /* tamaño de NOMBRE la primera vez que el vigía lo vio */
+static uv_sem_t fin_vigia;   /* main lo señala tras el bucle */
+static long long visto = -1; /* tamaño de NOMBRE la primera vez que el vigía lo vio */
 
 /* El vigía: otro hilo, fuera del bucle, mira NOMBRE cada milisegundo como lo vería otro
  * programa (y una vez más tras el bucle). */
@@ -136,7 +135,7 @@ static void vigilar(void *final)
 {
     struct stat st;
     for (int fin = 0; !fin; uv_sleep(1)) {
-        fin = atomic_load(&fin_vigia);
+        fin = uv_sem_trywait(&fin_vigia) == 0;
         if (visto < 0 && stat(final, &st) == 0)
             visto = st.st_size;
     }
@@ -197,12 +196,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "no puedo empezar la descarga de %s\n", url);
         return 1; /* lo abierto lo cierra el sistema al salir */
     }
-    uv_thread_create(&vigia, vigilar, d.final); /* si fallara, el vigía «nunca vería» nada */
+    uv_sem_init(&fin_vigia, 0); /* sin comprobar: con un valor inicial 0 no falla */
+    if (uv_thread_create(&vigia, vigilar, d.final) != 0) {
+        fprintf(stderr, "no puedo arrancar el vigía\n");
+        return 1;
+    }
     getrusage(RUSAGE_SELF, &antes);
     r = bucle_terminar(&bucle);
     getrusage(RUSAGE_SELF, &despues);
-    atomic_store(&fin_vigia, 1);
+    uv_sem_post(&fin_vigia);
     uv_thread_join(&vigia);
+    uv_sem_destroy(&fin_vigia);
     practica_parar(&servidor);
     if (d.motivo[0] != '\0')
         printf("ERROR %s: %s\n", argv[2], d.motivo);
