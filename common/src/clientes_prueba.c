@@ -30,7 +30,7 @@
 
 #define ESPERA_MS        3000        /* lo que se espera una línea o un cierre */
 #define SILENCIO_MS      300         /* lo que se escucha para decir «no le llegó nada más» */
-#define LINEA_RIADA      1000        /* bytes de cada línea de la riada, con su '\n' */
+#define LINEA_RIADA      4000        /* bytes de cada línea de la riada, con su '\n' */
 #define ADELANTO_MAXIMO  (256 << 10) /* el emisor no se adelanta más que esto al lector */
 #define CRECE_MAXIMO_KIB (8 * 1024)  /* memoria residente máxima que puede ganar el servidor */
 #define RIADA_MS         20000
@@ -294,7 +294,7 @@ static void riada(cliente_t *emisor, cliente_t *lector, int mib)
     unsigned total = (unsigned)(((unsigned long long)mib << 20) / LINEA_RIADA);
     unsigned enviadas = 0, recibidas = 0, desordenadas = 0;
     size_t hecho = 0;
-    char linea[LINEA_RIADA], recibida[2048];
+    char linea[LINEA_RIADA], recibida[LINEA_RIADA + 1];
     long long limite = ahora_ms() + RIADA_MS;
     unsigned long long base = lector->recibidos;
 

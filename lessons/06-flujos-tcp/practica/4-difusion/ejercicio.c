@@ -20,7 +20,7 @@
 #include "curso/escritura.h"
 #include "curso/senales.h"
 
-#define MAX_LINEA 1024          /* una línea más larga se difunde a trozos de este tamaño */
+#define MAX_LINEA 4096          /* una línea más larga se difunde a trozos de este tamaño */
 #define TOPE_COLA (1024 * 1024) /* bytes en la cola de escritura de un cliente, como mucho */
 
 typedef struct conexion_s {
