@@ -33,9 +33,9 @@ typedef struct conexion_s {
 static uv_tcp_t escucha;
 static senales_t senales;
 static conexion_t *conexiones;
-static char entrada[4096]; /* una lectura cada vez: trocear() copia lo que guarda */
+static char entrada[4096]; /* una lectura cada vez: al_leer copia lo que guarda */
 
-/* Se liberan aquí, y no antes: libuv usa el handle hasta esta callback. */
+/* La conexión se libera aquí, y no antes: libuv usa el handle hasta esta callback. */
 static void al_cerrar_conexion(uv_handle_t *h)
 {
     /* TODO */
