@@ -37,10 +37,37 @@ traducir_lugar() {
     *) echo "$linea" ;;
   esac
 }
-salida=$crudo
+# Cada lugar distinto se traduce una vez; la sustitución se hace en una sola pasada (awk): con
+# miles de peticiones en curso, reemplazar en una variable de bash tardaba minutos. Las líneas
+# iguales seguidas (miles de uv_write_t en curso creados en el mismo sitio) salen una vez, con
+# cuántas son: el informe dice lo mismo y se lee de un vistazo.
+mapa=$(mktemp "${TMPDIR:-/tmp}/vivos-mapa.XXXXXX") || exit 1
+trap 'rm -f "$mapa"' EXIT
 for lugar in $(grep -o '@[^ ,:]*+0x[0-9a-f]*' <<<"$crudo" | sort -u); do
   [ -n "${hecho[$lugar]:-}" ] && continue
   hecho[$lugar]=1
-  salida=${salida//"$lugar"/$(traducir_lugar "$lugar")}
+  printf '%s\t%s\n' "$lugar" "$(traducir_lugar "$lugar")" >>"$mapa"
 done
-printf '%s\n' "$salida"
+printf '%s\n' "$crudo" | awk -F'\t' '
+  FILENAME == ARGV[1] { de[++n] = $1; a[n] = $2; next }
+  {
+    linea = $0
+    for (i = 1; i <= n; i++) {
+      hecha = ""
+      while ((p = index(linea, de[i])) > 0) {
+        hecha = hecha substr(linea, 1, p - 1) a[i]
+        linea = substr(linea, p + length(de[i]))
+      }
+      linea = hecha linea
+    }
+    if (FNR > 1 && linea == previa) { veces++; next }
+    soltar()
+    previa = linea; veces = 1
+  }
+  function soltar() {
+    if (veces > 1) {
+      match(previa, /^ */)
+      print substr(previa, 1, RLENGTH) "(" veces " iguales) " substr(previa, RLENGTH + 1)
+    } else if (veces == 1) print previa
+  }
+  END { soltar() }' "$mapa" -
