@@ -365,9 +365,9 @@ CAL_PRUEBA(preparacion, 40)
 {
     cal_esperado("con -n " PREP_N " -p 1, sin tabla y con la tabla del enunciado y 4 filas de "
                  "antes: que el programa termine con 0 y deje la tabla usuarios con la forma del "
-                 "enunciado («%s») y sin las filas de antes, preparada (crear, comprobar, vaciar) "
-                 "por una sola conexión suya, la del pool: según el servidor, la primera inserción, "
-                 "si la hay, va por esa misma conexión",
+                 "enunciado («%s») y sin las filas de antes. Y, según el servidor, que la prepare "
+                 "(crear, comprobar, vaciar) una sola conexión suya, la del pool: la primera "
+                 "inserción, si la hay, va por esa misma conexión",
                  FORMA_ENUNCIADO);
     base_t b, bf;
     cal_proceso_t *p, *pf;

@@ -986,10 +986,8 @@ static void preparacion_leer(const base_t *b, FILE *f, preparacion_vista_t *s)
             if (contiene_sin_mayusculas(sql, "INSERT")) {
                 s->pid_insercion = pid;
             } else {
-                if (s->antes++ == 0) {
+                if (s->antes++ == 0)
                     s->pid = pid;
-                    snprintf(s->primera, sizeof s->primera, "%s", sql);
-                }
                 int visto = 0;
                 for (int i = 0; i < npids; i++)
                     visto |= pids[i] == pid;

@@ -190,12 +190,11 @@ int base_sentencias(const base_t *b, int n, sentencias_t *s);
  * programa insertó filas: se relee hasta ver su INSERT (el recolector escribe con retraso). 0 si
  * no se pudo leer (explicado). */
 typedef struct {
-    int antes;          /* sentencias del programa antes de su primer INSERT */
-    int procesos;       /* procesos del servidor distintos que las hicieron */
-    int pid;            /* el de la primera de ellas */
-    int pid_insercion;  /* el del primer INSERT del programa, o 0 */
-    int sin_nombre;     /* conexiones del papel del programa sin application_name «basedatos» */
-    char primera[200];  /* la primera sentencia del programa, para el informe */
+    int antes;         /* sentencias del programa antes de su primer INSERT */
+    int procesos;      /* procesos del servidor distintos que las hicieron */
+    int pid;           /* el de la primera de ellas */
+    int pid_insercion; /* el del primer INSERT del programa, o 0 */
+    int sin_nombre;    /* conexiones del papel del programa sin application_name «basedatos» */
 } preparacion_vista_t;
 int base_preparacion(const base_t *b, int inserto, preparacion_vista_t *s);
 
