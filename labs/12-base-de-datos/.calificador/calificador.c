@@ -29,6 +29,12 @@
  *   cada lectura, sin los 300 ms, sí vería más pronto, pero suspendería programas correctos: el
  *   proceso del servidor sale unos ms después de que el programa cierre la conexión.
  *
+ * - En «preparacion», que la conexión de la preparación sea de un pool y no una suelta: con -p 1,
+ *   un pool y una sola conexión que lo hace todo se ven igual desde el servidor (bd_una.c la
+ *   pasa). Lo que sí se ve es que la prepara una sola conexión y que la primera inserción va
+ *   por ella (una abierta aparte, o cerrada al devolverla, no). Ni cómo comprueba la forma: eso
+ *   lo juzga «tabla_distinta» con siete tablas ajenas.
+ *
  * Cerrar el pool saltándose las conexiones que aún se abren se ve siempre en «cierre» (la fila 1
  * falla con la conexión de la preparación justo cuando se piden las otras 3 del pool) y a veces
  * en «sentencia_falla», «servidor_cae», «valgrind», «reemplaza_rotas» o «sigint»: que alguna
