@@ -29,6 +29,12 @@
  *   cada lectura, sin los 300 ms, sí vería más pronto, pero suspendería programas correctos: el
  *   proceso del servidor sale unos ms después de que el programa cierre la conexión.
  *
+ * - En «preparacion», que la conexión de la preparación sea de un pool y no una suelta: con -p 1,
+ *   un pool y una sola conexión que lo hace todo se ven igual desde el servidor (bd_una.c la
+ *   pasa). Lo que sí se ve es que la prepara una sola conexión y que la primera inserción va
+ *   por ella (una abierta aparte, o cerrada al devolverla, no). Ni cómo comprueba la forma: eso
+ *   lo juzga «tabla_distinta» con siete tablas ajenas.
+ *
  * Cerrar el pool saltándose las conexiones que aún se abren se ve siempre en «cierre» (la fila 1
  * falla con la conexión de la preparación justo cuando se piden las otras 3 del pool) y a veces
  * en «sentencia_falla», «servidor_cae», «valgrind», «reemplaza_rotas» o «sigint»: que alguna
@@ -277,6 +283,111 @@ static int filas_largas(const base_t *b, cal_proceso_t *p)
     PQclear(r);
     PQfinish(c);
     return ok;
+}
+
+/* La preparación (el hito A): con argumentos válidos, la tabla queda con la forma del enunciado
+ * y sin filas de antes, la prepara una sola conexión del programa, y esa conexión vuelve al pool:
+ * con -p 1, la primera inserción (si el programa ya inserta) va por ella. Y el programa termina
+ * con 0 (el del hito A, tras vaciarla; uno completo, tras imprimir POOL: si después no sale, lo
+ * juzga «cierre»). Un pool que nunca presta su conexión se cuelga sin preparar nada. Mutante:
+ * conectada_sin_prestar. */
+#define PREP_N "3"
+static const char *const FORMA_ENUNCIADO = "id integer NO, nombre text NO, correo text YES";
+
+static int preparacion_vista(const base_t *b, cal_proceso_t *p, const char *que)
+{
+    char fin[160];
+    if (!esperar_fin_margen(p, 15000, 0, MARGEN_MS, 1)) {
+        cal_nota("(%s: ¿el pool presta su conexión a la primera petición, la de la preparación, "
+                 "cuando termina de abrirse? ¿y pool_cerrar la cierra para que uv_run vuelva?)",
+                 que);
+        return 0;
+    }
+    PGconn *c = base_conectar(b);
+    if (c == NULL)
+        return 0;
+    if (!base_tabla_segura(c)) {
+        cal_nota("(%s: el programa no dejó la tabla usuarios; %s)", que,
+                 cal_describir_fin(p, fin, sizeof fin));
+        cal_nota_salida(p, 6);
+        PQfinish(c);
+        return 0;
+    }
+    PGresult *r = PQexec(
+        c, "SELECT string_agg(column_name || ' ' || data_type || ' ' || is_nullable, ', ' ORDER BY "
+           "ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND "
+           "table_name = 'usuarios'");
+    char forma[200] = "?";
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+        snprintf(forma, sizeof forma, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    long long viejas = base_entero(
+        c, "SELECT count(*) FROM public.usuarios WHERE nombre IN ('antigua', 'ajena')", NULL, NULL);
+    long long suyas = base_entero(
+        c, "SELECT count(*) FROM public.usuarios WHERE id BETWEEN 1 AND 2 * $1::int", PREP_N, NULL);
+    PQfinish(c);
+    if (strcmp(forma, FORMA_ENUNCIADO) != 0) {
+        cal_obtenido("%s: la tabla usuarios tiene las columnas «%s» (se esperaba «%s»)", que, forma,
+                     FORMA_ENUNCIADO);
+        return 0;
+    }
+    if (viejas != 0) {
+        cal_obtenido("%s: la tabla sigue con %lld de sus 4 filas de antes: no se vació (TRUNCATE) "
+                     "antes de empezar",
+                     que, viejas);
+        cal_nota_salida(p, 6);
+        return 0;
+    }
+    preparacion_vista_t v;
+    if (!base_preparacion(b, suyas > 0, &v))
+        return 0;
+    if (v.antes == 0) {
+        cal_obtenido("%s: el registro del servidor no tiene ninguna sentencia del programa "
+                     "(application_name «basedatos») antes de sus inserciones",
+                     que);
+        if (v.sin_nombre > 0)
+            cal_nota("El servidor autorizó %d conexiones del programa sin application_name "
+                     "«basedatos»: pásale «basedatos» a bd_conectar en todas.",
+                     v.sin_nombre);
+        return 0;
+    }
+    if (v.procesos != 1) {
+        cal_obtenido("%s: la preparación (crear, comprobar y vaciar la tabla) la hicieron %d "
+                     "conexiones distintas; el enunciado pide una, la primera que presta el pool",
+                     que, v.procesos);
+        return 0;
+    }
+    if (v.pid_insercion != 0 && v.pid_insercion != v.pid) {
+        cal_obtenido("%s: con -p 1, la primera inserción la hizo otra conexión (proceso %d del "
+                     "servidor) que la de la preparación (proceso %d): la conexión de la "
+                     "preparación no volvió al pool (¿se abrió aparte, o se cerró al devolverla?)",
+                     que, v.pid_insercion, v.pid);
+        return 0;
+    }
+    return 1;
+}
+
+CAL_PRUEBA(preparacion, 40)
+{
+    cal_esperado("con -n " PREP_N " -p 1, sin tabla y con la tabla del enunciado y 4 filas de "
+                 "antes: que el programa termine con 0 y deje la tabla usuarios con la forma del "
+                 "enunciado («%s») y sin las filas de antes. Y, según el servidor, que la prepare "
+                 "(crear, comprobar, vaciar) una sola conexión suya, la del pool: la primera "
+                 "inserción, si la hay, va por esa misma conexión",
+                 FORMA_ENUNCIADO);
+    base_t b, bf;
+    cal_proceso_t *p, *pf;
+    static const char *const args[] = {"-n", PREP_N, "-p", "1", NULL};
+    if (!base_preparar(&b, "preparacion", SIN_TABLA, 0, NULL) ||
+        !base_preparar(&bf, "preparacion_filas", TABLA_CON_FILAS, 0, NULL) ||
+        !base_lanzar(&b, args, 0, 25, &p) || !base_lanzar(&bf, args, 0, 25, &pf))
+        CAL_FIN(0);
+    int ok = preparacion_vista(&b, p, "sin tabla") &&
+             preparacion_vista(&bf, pf, "con la tabla del enunciado y 4 filas de antes");
+    if (ok)
+        cal_obtenido("las dos ejecuciones terminan con 0 y dejan la tabla con su forma y sin filas "
+                     "de antes, preparada por una sola conexión, la misma de la primera inserción");
+    CAL_FIN(ok);
 }
 
 CAL_PRUEBA(filas, 40)

@@ -183,6 +183,21 @@ typedef struct {
 } sentencias_t;
 int base_sentencias(const base_t *b, int n, sentencias_t *s);
 
+/* Lo que el registro de sentencias del servidor dice de la preparación del programa en la base
+ * b (crear, comprobar y vaciar la tabla): las sentencias del programa (application_name
+ * basedatos) antes de su primer INSERT, cuántos procesos del servidor (conexiones) las hicieron
+ * y cuál fue el primero, y qué proceso hizo ese primer INSERT (0: ninguno). Con `inserto`, el
+ * programa insertó filas: se relee hasta ver su INSERT (el recolector escribe con retraso). 0 si
+ * no se pudo leer (explicado). */
+typedef struct {
+    int antes;         /* sentencias del programa antes de su primer INSERT */
+    int procesos;      /* procesos del servidor distintos que las hicieron */
+    int pid;           /* el de la primera de ellas */
+    int pid_insercion; /* el del primer INSERT del programa, o 0 */
+    int sin_nombre;    /* conexiones del papel del programa sin application_name «basedatos» */
+} preparacion_vista_t;
+int base_preparacion(const base_t *b, int inserto, preparacion_vista_t *s);
+
 /* Comprueba que la salida tiene las 10 CONSULTA con lo que esas consultas dan sobre la
  * tabla (calculado aquí, sobre la base b); con `en_orden`, la k-ésima línea CONSULTA es la de
  * k (si no, la que lleva el número k). 1 si cuadran. */
