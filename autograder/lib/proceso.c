@@ -9,6 +9,12 @@
  * Al terminar una verificación, procesos_liberar_todos mata lo que quede de cada programa que
  * lanzó: con bwrap, su espacio de PID entero (también un demonio que se fue con setsid); sin
  * bwrap, su grupo de procesos.
+ *
+ * En esas mismas esperas, como mucho cada 50 ms, se mira en /proc el programa de dentro de la
+ * caja (con bwrap, wait4 no lo ve: bwrap sale sin recoger a su init): además de su memoria,
+ * su tiempo de CPU (stat) y lo que quiso la CPU (schedstat de cada hilo: en ella o esperando
+ * turno), para cal_cpu y el juicio de la espera activa (cal_sin_espera_activa;
+ * autograder/README.md, «Espera activa»).
  */
 #define _GNU_SOURCE
 #include "calificador/calificador.h"
