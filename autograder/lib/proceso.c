@@ -127,7 +127,7 @@ static void recoger(cal_proceso_t *p, int bloquear)
         if (p->init <= 0 && !p->observado && p->programa == p->pid) {
             p->cpu_ms = (int64_t)uso.ru_utime.tv_sec * 1000 + uso.ru_utime.tv_usec / 1000 +
                         (int64_t)uso.ru_stime.tv_sec * 1000 + uso.ru_stime.tv_usec / 1000;
-            p->cpu_visto_ms = p->terminado_ms;
+            p->cpu_visto = p->terminado_ms;
         }
     } else if (r < 0) {
         /* No debería pasar; lo damos por terminado para no quedarnos esperando. */
@@ -258,7 +258,7 @@ static void muestrear_memoria_ya(cal_proceso_t *p, int ya)
      * puede rebajar lo medido. */
     if (cpu >= 0 && cpu >= p->cpu_ms) {
         p->cpu_ms = cpu;
-        p->cpu_visto_ms = ahora;
+        p->cpu_visto = ahora;
         if (listo >= p->listo_ms)
             p->listo_ms = listo;
     }
@@ -735,11 +735,11 @@ int cal_cpu(cal_proceso_t *p, cal_cpu_t *m)
     m->cpu_ms = -1;
     m->listo_ms = -1;
     m->reloj_ms = 0;
-    if (p->cpu_visto_ms == 0 || p->cpu_visto_ms < p->lanzado_ms || p->cpu_ms < 0)
+    if (p->cpu_visto == 0 || p->cpu_visto < p->lanzado_ms || p->cpu_ms < 0)
         return -1;
     m->cpu_ms = p->cpu_ms;
     m->listo_ms = p->listo_ms;
-    m->reloj_ms = p->cpu_visto_ms - p->lanzado_ms;
+    m->reloj_ms = p->cpu_visto - p->lanzado_ms;
     return 0;
 }
 
