@@ -64,6 +64,7 @@ struct cal_proceso {
     int bajo_valgrind;   /* lanzado con .valgrind: su CPU es la de valgrind (no se juzga) */
     int64_t cpu_ms;      /* CPU del programa en su última lectura de /proc, o -1 (cal_cpu) */
     int64_t listo_ms;    /* CPU más espera de turno de sus hilos (schedstat), o -1 */
+    int64_t cola_ms;     /* de listo_ms, la espera de turno */
     uint64_t cpu_visto;  /* cuándo (cal_ahora_ms) se hizo esa lectura */
 };
 

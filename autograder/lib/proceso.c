@@ -195,14 +195,14 @@ static int64_t cpu_en_proc(pid_t pid)
  * máquina cargada pasa a la cola lo que deja de estar en la CPU, y la suma no cambia. -1 si
  * no se pudo leer (un núcleo sin CONFIG_SCHED_INFO no tiene schedstat). Los hilos que ya
  * terminaron no cuentan. */
-static int64_t listo_en_proc(pid_t pid)
+static int64_t listo_en_proc(pid_t pid, int64_t *cola_ms)
 {
     char ruta[96];
     snprintf(ruta, sizeof ruta, "/proc/%d/task", (int)pid);
     DIR *d = opendir(ruta);
     if (d == NULL)
         return -1;
-    unsigned long long ns = 0;
+    unsigned long long ns = 0, cola = 0;
     int leidos = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
@@ -217,11 +217,13 @@ static int64_t listo_en_proc(pid_t pid)
         if (fgets(linea, sizeof linea, f) != NULL &&
             sscanf(linea, "%llu %llu", &en_cpu, &en_cola) == 2) {
             ns += en_cpu + en_cola;
+            cola += en_cola;
             leidos++;
         }
         fclose(f);
     }
     closedir(d);
+    *cola_ms = (int64_t)(cola / 1000000ULL);
     return leidos > 0 ? (int64_t)(ns / 1000000ULL) : -1;
 }
 
@@ -253,14 +255,17 @@ static void muestrear_memoria_ya(cal_proceso_t *p, int ya)
     if (f != NULL)
         fclose(f);
     int64_t cpu = cpu_en_proc(p->programa);
-    int64_t listo = listo_en_proc(p->programa);
+    int64_t cola = 0;
+    int64_t listo = listo_en_proc(p->programa, &cola);
     /* Nunca hacia atrás: si el pid ya es de otro (el programa murió y se reutilizó), no
      * puede rebajar lo medido. */
     if (cpu >= 0 && cpu >= p->cpu_ms) {
         p->cpu_ms = cpu;
         p->cpu_visto = ahora;
-        if (listo >= p->listo_ms)
+        if (listo >= p->listo_ms) {
             p->listo_ms = listo;
+            p->cola_ms = cola;
+        }
     }
 }
 
@@ -734,11 +739,13 @@ int cal_cpu(cal_proceso_t *p, cal_cpu_t *m)
         muestrear_memoria_ya(p, 1);
     m->cpu_ms = -1;
     m->listo_ms = -1;
+    m->cola_ms = -1;
     m->reloj_ms = 0;
     if (p->cpu_visto == 0 || p->cpu_visto < p->lanzado_ms || p->cpu_ms < 0)
         return -1;
     m->cpu_ms = p->cpu_ms;
     m->listo_ms = p->listo_ms;
+    m->cola_ms = p->listo_ms >= 0 ? p->cola_ms : -1;
     m->reloj_ms = p->cpu_visto - p->lanzado_ms;
     return 0;
 }
@@ -758,25 +765,26 @@ int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam)
     }
     /* Lo que quiso la CPU (en ella o esperando su turno), si el núcleo lo dice; si no, solo
      * lo que la tuvo, que con la máquina cargada es menos (autograder/README.md). */
-    int64_t quiso = m.listo_ms >= m.cpu_ms ? m.listo_ms : m.cpu_ms;
+    int64_t quiso = m.listo_ms > m.cpu_ms ? m.listo_ms : m.cpu_ms;
     double parte = (double)quiso / (double)m.reloj_ms;
     int activa = parte > CAL_ESPERA_FRACCION;
-    char cola[96] = "";
+    char cifras[160];
     if (m.listo_ms >= 0)
-        snprintf(cola, sizeof cola, " y %.2f s más esperando su turno",
-                 (double)(quiso - m.cpu_ms) / 1000.0);
+        snprintf(cifras, sizeof cifras, "%.2f s: %.2f s en ella y %.2f s esperando su turno",
+                 (double)quiso / 1000.0, (double)(quiso - m.cola_ms) / 1000.0,
+                 (double)m.cola_ms / 1000.0);
+    else
+        snprintf(cifras, sizeof cifras, "%.2f s de tiempo de CPU", (double)m.cpu_ms / 1000.0);
     if (activa)
         snprintf(motivo, tam,
-                 "en %.1f s de tiempo transcurrido quiso la CPU el %.0f %% (%.2f s de tiempo de "
-                 "CPU%s; un programa que espera dormido no pasa del %.0f %%): un programa "
-                 "asíncrono que espera duerme en uv_run; ¿hay un uv_run(…, UV_RUN_NOWAIT) en un "
-                 "bucle o una espera activa?",
-                 s, parte * 100.0, (double)m.cpu_ms / 1000.0, cola, CAL_ESPERA_FRACCION * 100.0);
+                 "en %.1f s de tiempo transcurrido quiso la CPU el %.0f %% (%s; un programa que "
+                 "espera dormido no pasa del %.0f %%): un programa asíncrono que espera duerme "
+                 "en uv_run; ¿hay un uv_run(…, UV_RUN_NOWAIT) en un bucle o una espera activa?",
+                 s, parte * 100.0, cifras, CAL_ESPERA_FRACCION * 100.0);
     else
         snprintf(motivo, tam,
-                 "en %.1f s de tiempo transcurrido quiso la CPU el %.0f %% (%.2f s de tiempo de "
-                 "CPU%s): esperó dormido",
-                 s, parte * 100.0, (double)m.cpu_ms / 1000.0, cola);
+                 "en %.1f s de tiempo transcurrido quiso la CPU el %.0f %% (%s): esperó dormido", s,
+                 parte * 100.0, cifras);
     return !activa;
 }
 

@@ -192,6 +192,7 @@ typedef struct {
                         * (/proc/<pid>/stat, en tics de 10 ms), o -1 */
     int64_t listo_ms;  /* cuánto quisieron la CPU sus hilos vivos: en ella o esperando turno
                         * en la cola (/proc/<pid>/task/<tid>/schedstat), o -1 si no se sabe */
+    int64_t cola_ms;   /* de listo_ms, lo que esperaron su turno en la cola, o -1 */
     uint64_t reloj_ms; /* tiempo transcurrido desde el lanzamiento hasta esa lectura */
 } cal_cpu_t;
 /* 0, o -1 si aún no se pudo leer nada (*m con -1 y 0). */
