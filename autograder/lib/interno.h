@@ -61,6 +61,11 @@ struct cal_proceso {
     int disco;           /* se paró por pasar de la cuota de disco (cuota.c) */
     char *traza;         /* con valgrind y observado: su traza (lib/valgrind.c), o NULL */
     int observado;       /* corre bajo strace (lib/observar.c): p->pid es strace */
+    int bajo_valgrind;   /* lanzado con .valgrind: su CPU es la de valgrind (no se juzga) */
+    int64_t cpu_ms;      /* CPU del programa en su última lectura de /proc, o -1 (cal_cpu) */
+    int64_t listo_ms;    /* CPU más espera de turno de sus hilos (schedstat), o -1 */
+    int64_t cola_ms;     /* de listo_ms, la espera de turno */
+    uint64_t cpu_visto;  /* cuándo (cal_ahora_ms) se hizo esa lectura */
 };
 
 /* El flujo lee de `fd` (ya suyo) con un tope de `tope` bytes. 0 o -ENOMEM. */

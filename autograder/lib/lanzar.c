@@ -464,6 +464,8 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     if (p == NULL)
         return -ENOMEM;
     p->entrada = -1;
+    p->cpu_ms = -1;
+    p->listo_ms = -1;
     p->vivos.fd = -1;
     /* La precarga vivos (lib/vivos.c): no bajo valgrind, que tiene su propio informe. */
     const char *vivos = l->valgrind ? NULL : vivos_ruta();
@@ -541,6 +543,7 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         close(filtro);
     tras_lanzar(p, &tu, bwrap, traza > 0);
     p->observado = traza > 0;
+    p->bajo_valgrind = l->valgrind != 0;
     if (traza > 0) {
         /* Observado, el arranque cuenta desde que la caja está en pie (bwrap o la puerta lo
          * dicen por --info): strace y la puerta no son del programa. Medido: sin esto, la

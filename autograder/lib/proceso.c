@@ -9,6 +9,12 @@
  * Al terminar una verificación, procesos_liberar_todos mata lo que quede de cada programa que
  * lanzó: con bwrap, su espacio de PID entero (también un demonio que se fue con setsid); sin
  * bwrap, su grupo de procesos.
+ *
+ * En esas mismas esperas, como mucho cada 50 ms, se mira en /proc el programa de dentro de la
+ * caja (con bwrap, wait4 no lo ve: bwrap sale sin recoger a su init): además de su memoria,
+ * su tiempo de CPU (stat) y lo que quiso la CPU (schedstat de cada hilo: en ella o esperando
+ * turno), para cal_cpu y el juicio de la espera activa (cal_sin_espera_activa;
+ * autograder/README.md, «Espera activa»).
  */
 #define _GNU_SOURCE
 #include "calificador/calificador.h"
@@ -117,6 +123,12 @@ static void recoger(cal_proceso_t *p, int bloquear)
         /* Incluye a los descendientes que recogió (el init de bwrap y el programa). */
         if ((uint64_t)uso.ru_maxrss > p->pico_kib)
             p->pico_kib = (uint64_t)uso.ru_maxrss;
+        /* Sin caja ni strace, nuestro hijo ES el programa: su CPU exacta, hasta el final. */
+        if (p->init <= 0 && !p->observado && p->programa == p->pid) {
+            p->cpu_ms = (int64_t)uso.ru_utime.tv_sec * 1000 + uso.ru_utime.tv_usec / 1000 +
+                        (int64_t)uso.ru_stime.tv_sec * 1000 + uso.ru_stime.tv_usec / 1000;
+            p->cpu_visto = p->terminado_ms;
+        }
     } else if (r < 0) {
         /* No debería pasar; lo damos por terminado para no quedarnos esperando. */
         p->termino = 1;
@@ -140,7 +152,83 @@ static pid_t hijo_del_init(pid_t init)
     return pid > 0 ? (pid_t)pid : 0;
 }
 
-/* VmHWM del programa, como mucho cada 50 ms (cada lectura de /proc cuesta), salvo `ya`. */
+/* CPU (usuario + sistema, ms) de /proc/<pid>/stat: utime y stime del proceso entero (todos
+ * sus hilos, también los que ya terminaron) más cutime y cstime (los hijos que recogió).
+ * -1 si no se pudo leer. */
+static int64_t cpu_en_proc(pid_t pid)
+{
+    char ruta[64], buf[1024];
+    snprintf(ruta, sizeof ruta, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(ruta, "r");
+    if (f == NULL)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *c = strrchr(buf, ')'); /* el nombre puede tener espacios y paréntesis */
+    if (c == NULL)
+        return -1;
+    /* Tras «) » vienen los campos 3 (estado) … 13; utime, stime, cutime y cstime son 14-17. */
+    for (int campo = 2; campo < 13; campo++) {
+        c = strchr(c + 1, ' ');
+        if (c == NULL)
+            return -1;
+    }
+    unsigned long long tics = 0;
+    for (int k = 0; k < 4; k++) {
+        char *fin;
+        errno = 0;
+        unsigned long long v = strtoull(c + 1, &fin, 10);
+        if (errno != 0 || fin == c + 1)
+            return -1;
+        tics += v;
+        c = fin;
+    }
+    long hz = sysconf(_SC_CLK_TCK);
+    return hz > 0 ? (int64_t)(tics * 1000ULL / (unsigned long long)hz) : -1;
+}
+
+/* Lo que los hilos de `pid` han querido la CPU, en ms: la suma, en /proc/<pid>/task/<tid>/
+ * schedstat, del tiempo en ella y del tiempo esperando su turno en la cola de ejecución. Un
+ * hilo que espera dormido (epoll_wait, una variable de condición) no está en ninguno de los
+ * dos; uno que da vueltas está siempre en uno de los dos, le toque la CPU o no: con la
+ * máquina cargada pasa a la cola lo que deja de estar en la CPU, y la suma no cambia. -1 si
+ * no se pudo leer (un núcleo sin CONFIG_SCHED_INFO no tiene schedstat). Los hilos que ya
+ * terminaron no cuentan. */
+static int64_t listo_en_proc(pid_t pid, int64_t *cola_ms)
+{
+    char ruta[96];
+    snprintf(ruta, sizeof ruta, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(ruta);
+    if (d == NULL)
+        return -1;
+    unsigned long long ns = 0, cola = 0;
+    int leidos = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char linea[128];
+        snprintf(ruta, sizeof ruta, "/proc/%d/task/%.20s/schedstat", (int)pid, e->d_name);
+        FILE *f = fopen(ruta, "r");
+        if (f == NULL)
+            continue;
+        unsigned long long en_cpu = 0, en_cola = 0;
+        if (fgets(linea, sizeof linea, f) != NULL &&
+            sscanf(linea, "%llu %llu", &en_cpu, &en_cola) == 2) {
+            ns += en_cpu + en_cola;
+            cola += en_cola;
+            leidos++;
+        }
+        fclose(f);
+    }
+    closedir(d);
+    *cola_ms = (int64_t)(cola / 1000000ULL);
+    return leidos > 0 ? (int64_t)(ns / 1000000ULL) : -1;
+}
+
+/* VmHWM y CPU del programa, como mucho cada 50 ms (cada lectura de /proc cuesta), salvo
+ * `ya`. */
 static void muestrear_memoria_ya(cal_proceso_t *p, int ya)
 {
     uint64_t ahora = cal_ahora_ms();
@@ -166,6 +254,19 @@ static void muestrear_memoria_ya(cal_proceso_t *p, int ya)
     }
     if (f != NULL)
         fclose(f);
+    int64_t cpu = cpu_en_proc(p->programa);
+    int64_t cola = 0;
+    int64_t listo = listo_en_proc(p->programa, &cola);
+    /* Nunca hacia atrás: si el pid ya es de otro (el programa murió y se reutilizó), no
+     * puede rebajar lo medido. */
+    if (cpu >= 0 && cpu >= p->cpu_ms) {
+        p->cpu_ms = cpu;
+        p->cpu_visto = ahora;
+        if (listo >= p->listo_ms) {
+            p->listo_ms = listo;
+            p->cola_ms = cola;
+        }
+    }
 }
 
 static void muestrear_memoria(cal_proceso_t *p)
@@ -630,6 +731,61 @@ uint64_t cal_memoria_pico_kib(cal_proceso_t *p)
     if (p->terminado_ms == 0)
         muestrear_memoria_ya(p, 1);
     return p->pico_kib;
+}
+
+int cal_cpu(cal_proceso_t *p, cal_cpu_t *m)
+{
+    if (!p->termino)
+        muestrear_memoria_ya(p, 1);
+    m->cpu_ms = -1;
+    m->listo_ms = -1;
+    m->cola_ms = -1;
+    m->reloj_ms = 0;
+    if (p->cpu_visto == 0 || p->cpu_visto < p->lanzado_ms || p->cpu_ms < 0)
+        return -1;
+    m->cpu_ms = p->cpu_ms;
+    m->listo_ms = p->listo_ms;
+    m->cola_ms = p->listo_ms >= 0 ? p->cola_ms : -1;
+    m->reloj_ms = p->cpu_visto - p->lanzado_ms;
+    return 0;
+}
+
+int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam)
+{
+    cal_cpu_t m;
+    int r = cal_cpu(p, &m);
+    double s = (double)m.reloj_ms / 1000.0;
+    if (p->bajo_valgrind) {
+        snprintf(motivo, tam, "bajo valgrind no se juzga la espera");
+        return 1;
+    }
+    if (r < 0 || m.reloj_ms < CAL_ESPERA_RELOJ_MIN_MS) {
+        snprintf(motivo, tam, "no se pudo medir el tiempo de CPU de la espera (%.1f s)", s);
+        return 1;
+    }
+    /* Lo que quiso la CPU (en ella o esperando su turno), si el núcleo lo dice; si no, solo
+     * lo que la tuvo, que con la máquina cargada es menos (autograder/README.md). */
+    int64_t quiso = m.listo_ms > m.cpu_ms ? m.listo_ms : m.cpu_ms;
+    double parte = (double)quiso / (double)m.reloj_ms;
+    int activa = parte > CAL_ESPERA_FRACCION;
+    char cifras[160];
+    if (m.listo_ms >= 0)
+        snprintf(cifras, sizeof cifras, "%.2f s: %.2f s en ella y %.2f s esperando su turno",
+                 (double)quiso / 1000.0, (double)(quiso - m.cola_ms) / 1000.0,
+                 (double)m.cola_ms / 1000.0);
+    else
+        snprintf(cifras, sizeof cifras, "%.2f s de tiempo de CPU", (double)m.cpu_ms / 1000.0);
+    if (activa)
+        snprintf(motivo, tam,
+                 "en %.1f s de tiempo transcurrido quiso la CPU el %.0f %% (%s; un programa que "
+                 "espera dormido no pasa del %.0f %%): un programa asíncrono que espera duerme "
+                 "en uv_run; ¿hay un uv_run(…, UV_RUN_NOWAIT) en un bucle o una espera activa?",
+                 s, parte * 100.0, cifras, CAL_ESPERA_FRACCION * 100.0);
+    else
+        snprintf(motivo, tam,
+                 "en %.1f s de tiempo transcurrido quiso la CPU el %.0f %% (%s): esperó dormido", s,
+                 parte * 100.0, cifras);
+    return !activa;
 }
 
 /* Cuenta los descriptores de `dir` (/proc/<pid>/fd) que apuntan bajo `prefijo`; -1 (con

@@ -27,7 +27,7 @@ autograder/base/caja.c	el sistema: /bin, /lib… (enlaces de la distribución) y
 autograder/base/huerfanos.c	/proc: padres, líneas de órdenes y terminales de los procesos
 autograder/base/aislamiento.c	/proc/self/{uid_map,gid_map,setgroups} y /proc/*/status
 autograder/base/orden.c	/dev/null y el archivo de salida de una orden de confianza (en build/)
-autograder/lib/proceso.c	/proc/<pid>/{status,fd,task} de los programas lanzados y el binario de bwrap
+autograder/lib/proceso.c	/proc/<pid>/{status,stat,fd,task} (y task/<tid>/schedstat) de los programas lanzados y el binario de bwrap
 autograder/lib/servidor.c	la carpeta del servidor de práctica: de quien califica (0755), ni montada en la caja ni del usuario de la caja
 autograder/lib/valgrind.c	la traza de strace de un lanzamiento: en la carpeta de trazas (0700, de quien califica; la caja no la monta)
 autograder/lib/verificacion.c	CALIF_RESULTADOS: la carpeta de resultados del ejecutor, que la caja no monta

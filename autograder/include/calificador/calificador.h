@@ -182,6 +182,31 @@ void cal_nota_salida(const cal_proceso_t *p, int n);
  * que vive menos de ~50 ms puede quedar sin medir. Bajo valgrind, es la de valgrind. 0 si
  * no se supo. */
 uint64_t cal_memoria_pico_kib(cal_proceso_t *p);
+/* El tiempo de CPU de un programa lanzado, hasta ahora (si sigue vivo) o hasta su última
+ * lectura (si ya terminó: se pierden como mucho sus últimos 50 ms). Se lee de /proc del
+ * programa (dentro de la caja, el hijo del init de bwrap, que wait4 no ve) en cada espera,
+ * como mucho cada 50 ms, y otra vez al llamar a cal_cpu si sigue vivo; sin caja ni strace, al
+ * recogerlo, el de wait4. Bajo valgrind es el de valgrind. */
+typedef struct {
+    int64_t cpu_ms;    /* usuario + sistema de todos sus hilos y de los hijos que recogió
+                        * (/proc/<pid>/stat, en tics de 10 ms), o -1 */
+    int64_t listo_ms;  /* cuánto quisieron la CPU sus hilos vivos: en ella o esperando turno
+                        * en la cola (/proc/<pid>/task/<tid>/schedstat), o -1 si no se sabe */
+    int64_t cola_ms;   /* de listo_ms, lo que esperaron su turno en la cola, o -1 */
+    uint64_t reloj_ms; /* tiempo transcurrido desde el lanzamiento hasta esa lectura */
+} cal_cpu_t;
+/* 0, o -1 si aún no se pudo leer nada (*m con -1 y 0). */
+int cal_cpu(cal_proceso_t *p, cal_cpu_t *m);
+/* Juicio común «sin espera activa» (autograder/README.md, «Espera activa»): 0 si el programa
+ * quiso la CPU (listo_ms; sin schedstat, cpu_ms) más de CAL_ESPERA_FRACCION de su tiempo
+ * transcurrido, lo que solo hace quien espera dando vueltas (un uv_run(…, UV_RUN_NOWAIT) en
+ * un bucle, mirar la hora sin dormir); 1 si no, y también bajo valgrind o sin medida (menos
+ * de CAL_ESPERA_RELOJ_MIN_MS): ahí no se juzga. En `motivo`, la frase para «obtenido» o para
+ * una nota, con las cifras. Se llama mientras el programa espera, antes de mandarle la
+ * señal de parar: lo que gaste al terminar no es espera. */
+#define CAL_ESPERA_FRACCION     0.5
+#define CAL_ESPERA_RELOJ_MIN_MS 1000
+int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam);
 /* Cuántos descriptores del programa apuntan ahora a rutas que empiezan por `prefijo` (lee
  * /proc/<pid>/fd). -1 si no se pudo mirar (el programa ya terminó, o sin permiso). */
 int cal_abiertos(cal_proceso_t *p, const char *prefijo);
