@@ -71,7 +71,7 @@ void huerfanos_barrer(int (*conservar)(pid_t))
     }
 }
 
-/* 1 si algún argumento de la línea de órdenes de `pid` es `carpeta` o empieza por ella y «/»
+/* 1 si algún argumento de la línea de comandos de `pid` es `carpeta` o empieza por ella y «/»
  * (también dentro de «-o/ruta» o «--bind=/ruta»: se busca en cada argumento). */
 static int nombra_carpeta(long pid, const char *carpeta)
 {

@@ -29,7 +29,7 @@
 
 typedef struct contador_s contador_t;
 
-/* Un archivo de la lista, en el orden de la línea de órdenes (y de nombre dentro de una
+/* Un archivo de la lista, en el orden de la línea de comandos (y de nombre dentro de una
  * carpeta). */
 typedef struct {
     char *ruta;
@@ -51,7 +51,7 @@ struct contador_s {
     unsigned plazas;    /* -j */
     uint64_t espera_ms; /* -e */
     int progreso;       /* -p */
-    char **rutas;       /* las RUTA de la línea de órdenes */
+    char **rutas;       /* las RUTA de la línea de comandos */
     int nrutas;
 
     archivo_t *archivos; /* la lista de archivos que contar */

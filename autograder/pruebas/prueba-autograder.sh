@@ -12,7 +12,7 @@
 #     (el informe dice la nota real, no la falsificada).
 # Repite algunos sin bubblewrap (CALIF_SIN_BWRAP=1: solo límites y limpieza) y prueba
 # además: un error de compilación puntúa 0 ese laboratorio y los demás se califican; un
-# lab.json que no casa con su calificador es un error del instructor (código 3); y
+# lab.json que no casa con su calificador es un error del calificador (código 3); y
 # CRITERION_ALWAYS_SUCCEED en el entorno no cambia nada. Última línea: «resumen: …».
 set -u
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
@@ -506,7 +506,7 @@ fi
 cat autograder/hostiles/medios_08_aio.c "solutions/$L08/contador.c" >"$generada/medios_08_aio.c"
 CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_aio "$generada/medios_08_aio.c" 20
 if grep -q "no se califica" "$SALIDAS/medios_08_aio.txt" &&
-  grep -q "la entrega llamó a io_setup, que la caja no permite" "$SALIDAS/medios_08_aio.txt"; then
+  grep -q "la entrega llamó a io_setup, que la caja de arena no permite" "$SALIDAS/medios_08_aio.txt"; then
   bien "medios_08_aio: rechazada, y el informe nombra io_setup"
 else
   mal "medios_08_aio-mensaje" "medios_08_aio: el informe no nombra io_setup — $SALIDAS/medios_08_aio.txt"
@@ -533,7 +533,7 @@ else
       bien "claves: nada del anillo de claves de quien califica llega al informe"
     fi
     if grep -q "no se califica" "$SALIDAS/claves.txt" &&
-      grep -q "la entrega llamó a keyctl, que la caja no permite" "$SALIDAS/claves.txt"; then
+      grep -q "la entrega llamó a keyctl, que la caja de arena no permite" "$SALIDAS/claves.txt"; then
       bien "claves: rechazada, y el informe nombra keyctl"
     else
       mal "claves-mensaje" "claves: el informe no nombra keyctl — $SALIDAS/claves.txt"
@@ -619,7 +619,7 @@ else
 fi
 # Observación que se pierde: strace funciona (la prueba del ejecutor pasa) pero no deja
 # traza (su -o va a /dev/null). Los medios no se pueden juzgar, así que no se da la nota:
-# error del instructor (código 3) y el informe dice por qué. Antes, la trampa sacaba 100/100
+# error del calificador (código 3) y el informe dice por qué. Antes, la trampa sacaba 100/100
 # con solo el aviso «no se observó ninguna ejecución». La marca prueba que este strace fue el
 # que observó (el ejecutor da CALIF_STRACE al calificador).
 ciego="$TMP/strace-ciego"
@@ -964,7 +964,7 @@ else
   mal "bd-colgado" "bd_colgado: tras el tope, fallan «$bd_fallan» (debían pasar conexion_mala, tabla_distinta y sentencia_falla)"
 fi
 
-echo "── Errores de compilación y del instructor"
+echo "── Errores de compilación y del calificador"
 # Un árbol de curso falso con tres laboratorios que usan el calificador real del 07:
 #   07-monitor-web  entrega que no compila      → 0 puntos y los mensajes del compilador
 #   08-copia        la solución                 → 100 %
@@ -1007,10 +1007,10 @@ if [[ "$puntos" == *"08-copia=100/100"* ]]; then
 else
   mal "siguiente-lab" "tras un error de compilación, el siguiente laboratorio no se calificó bien ($puntos)"
 fi
-if [ "$rc" = 3 ] && grep -q 'ERROR DEL INSTRUCTOR.*no_existe' "$SALIDAS/arbol-falso.txt"; then
-  bien "lab.json que no casa con el calificador: error del instructor (código 3)"
+if [ "$rc" = 3 ] && grep -q 'ERROR DEL CALIFICADOR.*no_existe' "$SALIDAS/arbol-falso.txt"; then
+  bien "lab.json que no casa con el calificador: error del calificador (código 3)"
 else
-  mal "instructor" "lab.json que no casa: rc=$rc, sin «ERROR DEL INSTRUCTOR … no_existe»"
+  mal "calificador" "lab.json que no casa: rc=$rc, sin «ERROR DEL CALIFICADOR … no_existe»"
 fi
 
 # Un ejecutor matado con SIGKILL no limpia: lo que lanzó va a init. Se vio el PostgreSQL de
@@ -1050,7 +1050,7 @@ echo "── «reglas_traza» mal escritas: el lector del manifiesto las rechaza
 # manifiesto_probar CLAVE LAB NOMBRE ESPERADO PY: califica la lista de una variante del lab.json
 # de LAB (PY la cambia: `d` es el manifiesto y `v` sus verificaciones por id). ESPERADO vacío:
 # se acepta (el lab.json tal cual, o una variante válida: si no, la prueba no distingue nada);
-# si no, error del instructor (código 3) con CLAVE y ESPERADO en el mensaje.
+# si no, error del calificador (código 3) con CLAVE y ESPERADO en el mensaje.
 manifiesto_probar() {
   local clave=$1 lab=$2 nombre=$3 esperado=$4 cambio=$5
   local arbol="$TMP/manifiesto-$clave-$nombre"

@@ -150,7 +150,7 @@ calificar_como() {
 # Las líneas de error de make y del ejecutor en la salida de NOMBRE (como mucho 3, en una
 # línea): el registro de CI solo guarda los ✘, no la salida entera.
 por_que() {
-  grep -aE 'ERROR DEL INSTRUCTOR|calificar:|make(\[[0-9]+\])?: \*\*\*|[Vv]iolación|Segmentation|[Aa]bortado|[Kk]illed|No queda espacio|No space' \
+  grep -aE 'ERROR DEL CALIFICADOR|calificar:|make(\[[0-9]+\])?: \*\*\*|[Vv]iolación|Segmentation|[Aa]bortado|[Kk]illed|No queda espacio|No space' \
     "$SAL/$1.txt" 2>/dev/null | tail -n 3 | tr '\n' ' ' | cut -c1-400
 }
 

@@ -24,7 +24,7 @@ read -r -d '' PERMITIDAS <<'FIN'
 autograder/base/arbol.c	la API auditada: cada paso baja desde un descriptor abierto antes de lanzar, sin seguir enlaces
 autograder/base/archivos.c	rutas de quien califica: copiar la entrega original (antes de compilar nada), crear build/, leer con tope; archivos_borrar_arbol abre la carpeta que CONTIENE lo que se borra (de quien califica) y el resto va por arbol_borrar
 autograder/base/caja.c	el sistema: /bin, /lib… (enlaces de la distribución) y el binario de bwrap
-autograder/base/huerfanos.c	/proc: padres, líneas de órdenes y terminales de los procesos
+autograder/base/huerfanos.c	/proc: padres, líneas de comandos y terminales de los procesos
 autograder/base/aislamiento.c	/proc/self/{uid_map,gid_map,setgroups} y /proc/*/status
 autograder/base/orden.c	/dev/null y el archivo de salida de una orden de confianza (en build/)
 autograder/lib/proceso.c	/proc/<pid>/{status,stat,fd,task} (y task/<tid>/schedstat) de los programas lanzados y el binario de bwrap

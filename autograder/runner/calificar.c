@@ -10,7 +10,7 @@
  * Es código de confianza y nunca ejecuta código del estudiante en su propio proceso. Es
  * «subreaper»: si algo escapa de la caja y queda huérfano, pasa a ser hijo suyo y se mata al
  * terminar cada laboratorio. Sale con 0 siempre que haya calificado (sea cual sea la nota),
- * 2 si los argumentos son malos y 3 si un laboratorio está mal hecho (error del instructor:
+ * 2 si los argumentos son malos y 3 si un laboratorio está mal hecho (error del calificador:
  * manifiesto inválido o verificaciones que no casan).
  */
 #define _GNU_SOURCE
@@ -320,7 +320,7 @@ static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_obser
 static void ejecutar_calificador(const opciones_t *op, lab_t *lab, const rutas_t *r, int bwrap)
 {
     if (access(r->calificador, X_OK) != 0) {
-        lab->aviso = texto_formato("falta el calificador %s (error del instructor: "
+        lab->aviso = texto_formato("falta el calificador %s (error del calificador: "
                                    "¿se construyó con labs/labs.mk?)",
                                    r->calificador);
         lab->error_instructor = 1;
@@ -367,7 +367,8 @@ static void calificar_lab(const opciones_t *op, lab_t *lab, int bwrap)
     avance_borrar();
     if (compilado) {
         if (entrega_accesible(lab, &r) < 0) {
-            lab->aviso = texto_formato("el usuario de la caja no llega al programa %s", r.binario);
+            lab->aviso =
+                texto_formato("el usuario de la caja de arena no llega al programa %s", r.binario);
             marcar_todas(lab, "no se calificó");
         } else {
             ejecutar_calificador(op, lab, &r, bwrap);
@@ -452,7 +453,7 @@ static int calificar_en_salida(const opciones_t *op, char **carpetas, int nc)
     alcance_t alcance;
     opciones_t op_lab = *op;
     if (alcance_preparar(&alcance, op) < 0)
-        fprintf(stderr, "calificar: no se pudo preparar la copia aparte para la caja\n");
+        fprintf(stderr, "calificar: no se pudo preparar la copia aparte para la caja de arena\n");
     op_lab.cflags = alcance.cflags;
     op_lab.libs = alcance.libs;
     op_lab.salida = alcance.trabajo;

@@ -576,8 +576,8 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
      * strace, ni la puerta, ni bwrap las llaman. */
     if (filtro_es_nombrada(nombre)) {
         anotar(v->denegada, sizeof v->denegada,
-               "que la entrega llamó a %s, que la caja no permite (falló con ENOSYS)%s", nombre,
-               "");
+               "que la entrega llamó a %s, que la caja de arena no permite (falló con ENOSYS)%s",
+               nombre, "");
         return;
     }
 
@@ -949,7 +949,7 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
         j->esperas_run = 2 * v->esperas_run > v->esperas;
         snprintf(j->esperas, sizeof j->esperas,
                  "%d nanosleep en el hilo del bucle en una ejecución%s", v->esperas,
-                 j->esperas_run ? ", dentro de uv_run (en los callbacks: después de que libuv "
+                 j->esperas_run ? ", dentro de uv_run (en las callbacks: después de que libuv "
                                   "empezara a vigilar sus descriptores)"
                                 : "");
     }
@@ -1328,7 +1328,8 @@ int conducta_mostrar(const opciones_t *op, char **carpetas, int n)
     else if (r == 1)
         printf("Rompe las reglas de medios del laboratorio %s:\n%s\n", lab.carpeta, informe);
     else if (r == 2)
-        printf("Rompe las reglas de medios del laboratorio %s solo fuera de su núcleo (pierden "
+        printf("Rompe las reglas de medios del laboratorio %s solo fuera de sus verificaciones "
+               "principales (pierden "
                "sus puntos esas verificaciones):\n%s\n",
                lab.carpeta, informe);
     else

@@ -271,7 +271,7 @@ void informe_lab(const lab_t *lab, int detalle)
                 amarillo(), normal());
     if (lab->aviso != NULL)
         fprintf(destino, "  %s⚠ %s%s%s\n", lab->error_instructor ? rojo() : amarillo(),
-                lab->error_instructor ? "ERROR DEL INSTRUCTOR: " : "", lab->aviso, normal());
+                lab->error_instructor ? "ERROR DEL CALIFICADOR: " : "", lab->aviso, normal());
     int ocultas = 0;
     if (detalle) {
         for (int i = 0; i < lab->nv; i++) {
@@ -357,7 +357,7 @@ int informe_json(const char *ruta, const lab_t *labs, int n, const contexto_info
         if (lab->aviso != NULL) {
             char *t =
                 texto_formato("%s\nLab %s: %s%s", general, lab->numero,
-                              lab->error_instructor ? "ERROR DEL INSTRUCTOR: " : "", lab->aviso);
+                              lab->error_instructor ? "ERROR DEL CALIFICADOR: " : "", lab->aviso);
             free(general);
             general = t;
         }

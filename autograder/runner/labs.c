@@ -77,7 +77,7 @@ int labs_cargar(const opciones_t *op, const char *carpeta, lab_t *lab)
     texto_poner(m, sizeof m, "%s/labs/%s/lab.json", op->raiz, carpeta);
     if (manifiesto_leer(m, lab, error, sizeof error) == 0)
         return 0;
-    /* Sin manifiesto válido no hay puntos que repartir: error del instructor. */
+    /* Sin manifiesto válido no hay puntos que repartir: error del calificador. */
     lab->aviso = texto_formato("lab.json inválido: %s", error);
     lab->error_instructor = 1;
     if (lab->titulo == NULL)

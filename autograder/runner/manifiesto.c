@@ -1,5 +1,5 @@
 /* manifiesto.c — lee el lab.json de un laboratorio (datos, no código: puntos, pistas,
- * archivos del estudiante, límites). Un manifiesto mal escrito es un error del instructor y
+ * archivos del estudiante, límites). Un manifiesto mal escrito es un error del calificador y
  * se dice con todo detalle, nunca se califica a medias en silencio.
  */
 #include "runner.h"
@@ -174,7 +174,7 @@ static void leer_llamadas(json_t *raiz, lab_t *lab, char *error, size_t tam, int
                               &lab->llamadas, error, tam, mal);
     for (int i = 0; !*mal && i < lab->nllamadas; i++) {
         int r = filtro_llamada_pedible(lab->llamadas[i]);
-        const char *por = r == -EPERM    ? "está siempre prohibida en la caja (base/filtro.c)"
+        const char *por = r == -EPERM ? "está siempre prohibida en la caja de arena (base/filtro.c)"
                           : r == -EEXIST ? "tiene reglas propias en base/filtro.c y no se abre "
                                            "desde lab.json"
                           : r < 0        ? "no es una llamada al sistema que conozca libseccomp"

@@ -1,4 +1,4 @@
-/* opciones.c — la línea de órdenes del ejecutor (ver calificar.c) y sus comprobaciones. */
+/* opciones.c — la línea de comandos del ejecutor (ver calificar.c) y sus comprobaciones. */
 #define _GNU_SOURCE
 #include "runner.h"
 

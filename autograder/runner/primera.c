@@ -237,7 +237,8 @@ static void imprimir_hasta(lab_t *lab, const int *hecho, int *impresas, const ch
         if (!v->ok && !mostrada) {
             mostrar_primera(lab, v, trazas);
             if (*impresas + 1 < lab->nv)
-                printf("  Las demás, según terminan (Ctrl+C o guardar las paran):\n");
+                printf(
+                    "  Las demás, según terminan (Ctrl+C, o guardar un archivo, las detiene):\n");
         } else {
             informe_verificacion(v, 0);
         }
@@ -333,7 +334,7 @@ int primera_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno, c
 
 void primera_cabecera(const lab_t *lab, const char *origen, const char *caja, int caja_aviso)
 {
-    printf("Comprobando el laboratorio %s (%s): no es la nota, la nota la da make grade LAB=%s\n",
+    printf("Comprobando el laboratorio %s (%s): no es la nota; la nota la da make grade LAB=%s\n",
            lab->numero, origen, lab->numero);
     printf("%s %s\n", caja_aviso ? "⚠" : "Caja de arena:", caja);
     fflush(stdout);
@@ -347,7 +348,7 @@ void primera_final(const lab_t *lab)
         pasan += lab->v[i].ok;
     }
     if (lab->aviso != NULL && lab->aviso != aviso_dicho)
-        printf("  ⚠ %s%s\n", lab->error_instructor ? "ERROR DEL INSTRUCTOR: " : "", lab->aviso);
+        printf("  ⚠ %s%s\n", lab->error_instructor ? "ERROR DEL CALIFICADOR: " : "", lab->aviso);
     if (parar) {
         printf("  (parada antes de terminar)\n");
     } else if (!mostrada) {

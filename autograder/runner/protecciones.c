@@ -50,8 +50,9 @@ static size_t tiene(char *buf, size_t tam, int bwrap, int red, int filtro, int r
 {
     return (size_t)snprintf(
         buf, tam, "%s%s%s; %s",
-        bwrap ? "bubblewrap (espacios de nombres de usuario y de PID, sistema de solo "
-                "lectura, /tmp privado, sin acceso al repositorio, también al compilar)"
+        bwrap ? "bubblewrap (el entorno aislado donde se compila y ejecuta la entrega: "
+                "espacios de nombres de usuario y de PID, sistema de archivos de solo lectura, "
+                "/tmp privado, sin acceso al repositorio, también al compilar)"
               : "SIN caja de arena",
         red ? "; red propia por verificación" : "",
         filtro ? "; solo las llamadas al sistema que usa el curso (seccomp: sin procesos nuevos "

@@ -94,7 +94,7 @@ typedef struct {
 #define ENTREGA_VACIA         3 /* nada del laboratorio: «sin entrega» */
 #define ENTREGA_INCALIFICABLE 4 /* hay algo, pero no se puede calificar (dos copias…) */
 
-/* opciones.c — la línea de órdenes. */
+/* opciones.c — la línea de comandos. */
 typedef struct {
     const char *raiz, *construccion, *cc, *cflags, *libs, *lab, *entrega, *salida;
     int soluciones, variables, lista, detalle, pista;

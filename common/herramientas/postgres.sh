@@ -296,7 +296,7 @@ iniciar() {
   echo "$puerto" >"$DIR/puerto"
   if [ "${nueva:-0}" = 1 ]; then
     # El papel de los programas: sin ningún privilegio fuera de su base.
-    # La contraseña va en el entorno (no en la línea de órdenes, que ve cualquiera con ps).
+    # La contraseña va en el entorno (no en la línea de comandos, que ve cualquiera con ps).
     if ! PGPASSWORD=${inicial:-$(clave admin)} como "$BIN/psql" -X -q \
       -v ON_ERROR_STOP=1 -h "$loc/socket" -p "$puerto" -U admin -d postgres >/dev/null 2>&1 <<SQL
 SET password_encryption = 'md5';

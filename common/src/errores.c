@@ -58,7 +58,7 @@ static const error_info_t tabla[] = {
     {UV_EAI_SERVICE, "servicio no disponible para ese tipo de socket"},
     {UV_EAI_SOCKTYPE, "tipo de socket no admitido al resolver el nombre"},
     /* Archivos y rutas (uv_fs_*). */
-    {UV_ENOENT, "no existe el archivo o directorio"},
+    {UV_ENOENT, "no existe el archivo o la carpeta"},
     {UV_EACCES, "permiso denegado"},
     {UV_EPERM, "operación no permitida"},
     {UV_EEXIST, "el archivo ya existe"},

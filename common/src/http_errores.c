@@ -17,7 +17,7 @@ static const http_error_info_t errores[] = {
     {HTTP_E_CORTADA, "HTTP_E_CORTADA", "el servidor cortó la transferencia antes de terminar"},
     {HTTP_E_ESTADO, "HTTP_E_ESTADO", "el servidor respondió con un estado de error"},
     {HTTP_E_CANCELADA, "HTTP_E_CANCELADA", "la petición se canceló"},
-    {HTTP_E_URL, "HTTP_E_URL", "URL mal formada o protocolo no admitido (solo http y https)"},
+    {HTTP_E_URL, "HTTP_E_URL", "URL mal formada o protocolo no admitido: solo http y https"},
     {HTTP_E_DEMASIADO, "HTTP_E_DEMASIADO", "el cuerpo de la respuesta superó el máximo"},
     {HTTP_E_ABORTADA, "HTTP_E_ABORTADA", "la callback de datos pidió parar la descarga"},
     {HTTP_E_OTRO, "HTTP_E_OTRO", "fallo de libcurl"},

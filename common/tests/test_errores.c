@@ -163,7 +163,7 @@ Test(errores, algunos_textos_exactos)
     cr_expect_str_eq(error_texto(UV_ECONNREFUSED), "conexión rechazada");
     cr_expect_str_eq(error_texto(UV_EBUSY), "recurso ocupado");
     cr_expect_str_eq(error_texto(UV_EADDRINUSE), "la dirección ya está en uso");
-    cr_expect_str_eq(error_texto(UV_ENOENT), "no existe el archivo o directorio");
+    cr_expect_str_eq(error_texto(UV_ENOENT), "no existe el archivo o la carpeta");
     cr_expect_str_eq(error_texto(UV_EOF), "fin de los datos");
 }
 

@@ -132,7 +132,7 @@ static void al_tic(uv_timer_t *t)
 /* Imprime «RESUMEN <url> comprobaciones=N correctas=C fallos=F media=X ms» por sitio. */
 static void imprimir_resumen(const monitor_t *m)
 {
-    /* TODO 5: una línea por sitio, en el orden de la línea de órdenes. media: el tiempo
+    /* TODO 5: una línea por sitio, en el orden de la línea de comandos. media: el tiempo
      * medio de sus comprobaciones en ms con un decimal, o «-» si no hubo ninguna. */
     (void)m;
 }

@@ -35,7 +35,7 @@
 
 typedef struct contador_s contador_t;
 
-/* Un archivo de la lista, en el orden de la línea de órdenes (y de nombre dentro de una
+/* Un archivo de la lista, en el orden de la línea de comandos (y de nombre dentro de una
  * carpeta). */
 typedef struct {
     char *ruta;
@@ -70,7 +70,7 @@ struct contador_s {
     int con_plazo;
     unsigned plazas;    /* -j */
     uint64_t espera_ms; /* -e */
-    char **rutas;       /* las RUTA de la línea de órdenes */
+    char **rutas;       /* las RUTA de la línea de comandos */
     int nrutas;
     int siguiente_ruta; /* la siguiente RUTA que mirar */
 

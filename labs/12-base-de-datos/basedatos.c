@@ -390,7 +390,7 @@ static void fase_secuencial(programa_t *prog)
 
 /* TODO: la callback de cada consulta: como la de una inserción, pero si falló, fallo() con su
  * sentencia (CONSULTAS[k].sql); si no, guarda su resultado (la primera columna de la primera
- * fila, o "NULL") en prog->resultados[k] como una copia (strdup: PQclear libera el original, y
+ * fila, o "NULL") en prog->resultados[k] como una copia (strdup: PQclear libera el de libpq, y
  * main libera la copia) y devuelve la conexión. Lo de abajo es lo que hace la última. (Quita
  * el atributo cuando la uses.) */
 __attribute__((unused))

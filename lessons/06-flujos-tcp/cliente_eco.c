@@ -1,4 +1,4 @@
-/* cliente_eco.c — cliente de línea de órdenes (un telnet mínimo) escrito sobre libuv:
+/* cliente_eco.c — cliente de línea de comandos (un telnet mínimo) escrito sobre libuv:
  * conecta por TCP, envía cada línea de la entrada estándar y escribe cada línea que llega
  * del servidor precedida de «< ».
  *

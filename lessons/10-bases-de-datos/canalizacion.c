@@ -133,8 +133,9 @@ static void medir(uv_loop_t *bucle, programa_t *p, int canalizada)
     p->inicio_ms = reloj_ms();
     enviar(p);
     uv_run(bucle, UV_RUN_DEFAULT);
-    printf("%s %d consultas, %4d ida(s) y vuelta(s), suma = %lld, %.3f s\n",
-           canalizada ? "canalizada:" : "una a una: ", p->recibidas, p->idas_vueltas, p->suma,
+    printf("%s %d consultas, %4d %s, suma = %lld, %.3f s\n",
+           canalizada ? "canalizada:" : "una a una: ", p->recibidas, p->idas_vueltas,
+           p->idas_vueltas == 1 ? "ida y vuelta" : "idas y vueltas", p->suma,
            reloj_desde(p->inicio_ms));
     if (canalizada)
         PQexitPipelineMode(p->pg);

@@ -82,7 +82,7 @@ static void al_contar(bd_conexion_t *c, int estado, PGresult *res, void *datos)
 
 /* --- 1. Una consulta en cada conexión, a la vez --------------------------------------- */
 
-static void al_terminar_paralela(bd_conexion_t *c, int estado, PGresult *res, void *datos)
+static void al_terminar_concurrente(bd_conexion_t *c, int estado, PGresult *res, void *datos)
 {
     programa_t *p = datos;
     fallo(p, c, estado, res);
@@ -97,15 +97,15 @@ static void al_terminar_paralela(bd_conexion_t *c, int estado, PGresult *res, vo
         cerrar_todas(p);
 }
 
-static void fase_paralela(programa_t *p)
+static void fase_concurrente(programa_t *p)
 {
     printf("fase 1: una consulta por conexión, las tres a la vez\n");
     p->inicio_ms = reloj_ms();
     for (int i = 0; i < CONEXIONES; i++)
-        if (bd_consultar(p->con[i], DORMIR, 0, NULL, al_terminar_paralela, p) == 0)
+        if (bd_consultar(p->con[i], DORMIR, 0, NULL, al_terminar_concurrente, p) == 0)
             p->pendientes++;
     /* 2. Una conexión es una conversación: con una consulta en curso no admite otra. */
-    int r = bd_consultar(p->con[0], "SELECT 1", 0, NULL, al_terminar_paralela, p);
+    int r = bd_consultar(p->con[0], "SELECT 1", 0, NULL, al_terminar_concurrente, p);
     printf("  otra consulta en la conexión 1, ocupada: %s (%s)\n", bd_texto(r),
            r == UV_EBUSY ? "UV_EBUSY" : "¿?");
     if (p->pendientes == 0)
@@ -126,7 +126,7 @@ static void al_conectar(bd_conexion_t *c, int estado, void *datos)
     if (p->fallos > 0)
         cerrar_todas(p);
     else
-        fase_paralela(p);
+        fase_concurrente(p);
 }
 
 int main(void)

@@ -143,8 +143,10 @@ static void al_terminar_paso(bd_conexion_t *c, int estado, PGresult *res, void *
         cerrar_pool(p);
         return;
     }
-    if (paso->que != NULL)
-        printf("  %s: %s fila(s)\n", paso->que, PQgetvalue(res, 0, 0));
+    if (paso->que != NULL) {
+        const char *n = PQgetvalue(res, 0, 0);
+        printf("  %s: %s %s\n", paso->que, n, strcmp(n, "1") == 0 ? "fila" : "filas");
+    }
     PQclear(res);
     p->paso++;
     siguiente_paso(p, c);

@@ -41,7 +41,7 @@
 
 typedef struct contador_s contador_t;
 
-/* Un archivo de la lista, en el orden de la línea de órdenes (y de nombre dentro de una
+/* Un archivo de la lista, en el orden de la línea de comandos (y de nombre dentro de una
  * carpeta). */
 typedef struct {
     char *ruta;

@@ -184,7 +184,7 @@ CAL_PRUEBA(sigint, 20)
 CAL_PRUEBA(sigterm, 20)
 {
     cal_esperado("con SIGTERM a los 0.8 s: código 0 en menos de 2 s y una línea RESUMEN por "
-                 "URL, en el orden de la línea de órdenes, que cuadre con lo que registró el "
+                 "URL, en el orden de la línea de comandos, que cuadre con lo que registró el "
                  "servidor, que vio al menos una petición (dos URLs opacas, siempre 200)");
     opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = SIEMPRE(200)}};
     cal_servidor_t *s = servidor_opaco(o, 2);
@@ -205,7 +205,7 @@ CAL_PRUEBA(sigterm, 20)
     const char *urls[] = {u, o[1].url};
     char resumen[2048];
     int coherente = resumen_coherente(cal_salida(p), urls, 2, resumen, sizeof resumen);
-    /* El orden: el de la línea de órdenes (la primera URL, la primera). */
+    /* El orden: el de la línea de comandos (la primera URL, la primera). */
     char l0[1024], l1[1024];
     int pos0 = cal_linea(cal_salida(p), "RESUMEN", u, 0, l0, sizeof l0);
     int pos1 = cal_linea(cal_salida(p), "RESUMEN", o[1].url, 0, l1, sizeof l1);
@@ -213,7 +213,7 @@ CAL_PRUEBA(sigterm, 20)
     int ok = vivo && termino && cal_codigo(p) == 0 && coherente && en_orden;
     cal_obtenido("%s%s; %s%s", vivo ? "" : "ya había terminado antes de la señal: ", fin, resumen,
                  en_orden ? ""
-                          : "; las líneas RESUMEN no van en el orden de la línea de órdenes (la "
+                          : "; las líneas RESUMEN no van en el orden de la línea de comandos (la "
                             "de la segunda URL sale antes que la de la primera)");
     dormir(150);
     int pruebas = con_pruebas(s, p, o, 2, 0) && resumen_respaldado(s, p, o, 2, senal, 800);

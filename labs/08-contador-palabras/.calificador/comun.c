@@ -429,7 +429,7 @@ int cuentas_bien(const char *out, const esperado_t *e, int n, char *motivo, size
     /* Quien no lee FIFOs pierde todas las verificaciones que miden con ellas: que lo sepa. */
     if (fifos > 0)
         anadir(motivo, tam,
-               " (%s una FIFO: un archivo dado en la línea de órdenes se lee sea lo que sea, "
+               " (%s una FIFO: un archivo dado en la línea de comandos se lee sea lo que sea, "
                "con uv_fs_read y desplazamiento -1, y el calificador mide con FIFOs)",
                fifos == faltan ? (faltan == 1 ? "es" : "son") : "entre las que faltan hay");
     if (mal == 0)

@@ -355,7 +355,7 @@ CAL_PRUEBA(progreso, 20)
         else if (!visto_leido)
             snprintf(motivo, sizeof motivo,
                      "ninguna línea dijo «PROGRESO %llu de %llu» mientras la FIFO esperaba "
-                     "(los dos archivos regulares y los 1000 B dados)",
+                     "(los dos archivos regulares y los 1000 bytes dados)",
                      total + 1000, total);
         else
             snprintf(motivo, sizeof motivo,

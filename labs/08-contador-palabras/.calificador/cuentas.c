@@ -361,7 +361,7 @@ CAL_PRUEBA(carpetas, 20)
 CAL_PRUEBA(miles_de_archivos, 30)
 {
     cal_esperado("1000 archivos pequeños en 10 carpetas, todos contados y sin errores (con "
-                 "como mucho 256 descriptores: abrirlos todos a la vez da EMFILE)");
+                 "un tope de 256 descriptores: abrirlos todos a la vez da EMFILE)");
     /* Nombres cortos: 1000 líneas con la ruta de la carpeta temporal caben de sobra en el
      * tope de la salida (256 KiB). */
     static esperado_t e[1000];

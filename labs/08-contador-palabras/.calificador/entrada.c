@@ -290,7 +290,8 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
     if (en_g < 2) {
         snprintf(motivo, tam,
                  "con «-j 2 f0 f1 x.txt cerrado0 cerrado1 cerrado2 g0 g1» (x.txt falla al leer y "
-                 "los cerrado, al abrir), g0 y g1 no llegaron a estar abiertas a la vez (%d de 2): "
+                 "los «cerrado…», al abrir), g0 y g1 no llegaron a estar abiertas a la vez "
+                 "(%d de 2): "
                  "cada archivo que falla tiene que devolver su plaza",
                  en_g);
         cal_nota_salida(p, 8);

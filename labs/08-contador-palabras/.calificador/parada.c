@@ -171,7 +171,7 @@ static int sigint_cerrado(const esperado_t *e, const char *dir, char *motivo, si
     if (!esperar_fin(p, 15000) || (cal_codigo(p) != 130 && cal_codigo(p) != CAL_CODIGO_VALGRIND)) {
         snprintf(motivo, tam,
                  "bajo valgrind, con -p, tras SIGINT: %s (se esperaba 130; Ctrl+C también "
-                 "detiene el progreso, si no el bucle sigue vivo)",
+                 "detiene el progreso; si no, el bucle sigue vivo)",
                  esperar_fin(p, 0) ? cal_describir_fin(p, fin, sizeof fin) : "no terminó en 15 s");
         cal_nota_salida(p, 6);
         return 0;
@@ -194,7 +194,7 @@ CAL_PRUEBA(sigint, 60)
     cal_esperado("con «-p -j 2 -e 300», una RUTA que no existe y una FIFO sin datos entre los "
                  "archivos, Ctrl+C tras la segunda línea: sale enseguida (≤ 1.5 s) con 130 "
                  "(aunque algo fallara), aunque la lectura de la FIFO siga atascada, tras "
-                 "imprimir el resumen de lo que ya terminó. Y, sin FIFO, bajo valgrind y con -p, "
+                 "imprimir el resumen de lo ya informado. Y, sin FIFO, bajo valgrind y con -p, "
                  "cierra en orden (nada alcanzable sin liberar al salir)");
     char dir[512];
     if (carpeta("sigint", dir, sizeof dir) < 0)

@@ -517,7 +517,7 @@ static int echa_al_que_pide_sin_leer(sesion_t *s, tcp_t *lector, tcp_t *emisor)
         cal_esperado("que el servidor desconectara a «pesado», que manda «/list» sin parar y "
                      "no lee, cuando lo que le debe pasara de 1 MiB, y el lector recibiera "
                      "«* pesado ha salido de la sala (no leía sus mensajes)»");
-        cal_obtenido("tras %.1f MiB de «/list» (unas %.0f MiB de respuestas) no pasó",
+        cal_obtenido("tras %.1f MiB de «/list» (unos %.0f MiB de respuestas) no pasó",
                      enviados / 1048576.0, enviados / 6.0 * 40 / 1048576.0);
         cal_nota("(el tope de 1 MiB es para la cola de escritura entera de cada cliente: "
                  "también lo que se le contesta a él, no solo lo que se difunde)");
@@ -761,8 +761,9 @@ CAL_PRUEBA(apagado_lento, 40)
     if (r != 2) {
         CAL_FIN(0);
     }
-    cal_nota("«lento» fue expulsado tras %.1f MiB; «tardo» y «tarda» llevan unos 512 KiB "
-             "menos y no leen. Entonces, SIGTERM.",
+    cal_nota("«lento» fue expulsado tras %.1f MiB; «tardo» y «tarda» entraron cuando ya se "
+             "habían difundido 512 KiB (llevan unos 512 KiB menos en cola) y no leen. Entonces, "
+             "SIGTERM.",
              enviados / 1048576.0);
     senal = cal_ahora_ms();
     cal_senal(s.p, SIGTERM);
@@ -1158,8 +1159,8 @@ static int escrituras_que_fallan(sesion_t *s, tcp_t *ana, tcp_t *beto)
     }
     cal_esperar(100);
     if (!cal_parar(s->p, 2000)) {
-        cal_nota("(no se pudo ver al servidor parado antes de que eva cortara: la escritura "
-                 "que falla puede no haber pasado)");
+        cal_nota("(no se pudo poner en pausa al servidor (SIGSTOP) antes de que eva cortara: "
+                 "puede que no hubiera ninguna escritura fallida)");
     }
     for (int k = 0; k < 2; k++) {
         while (enviado[k] < sizeof bloque) {

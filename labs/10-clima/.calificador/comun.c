@@ -320,7 +320,9 @@ static int referencias(esc_t *e)
             char *cuerpo = NULL;
             if (pedir(e, ruta, &estado, &cuerpo) < 0 || estado != 200) {
                 free(cuerpo);
-                cal_obtenido("el calificador no pudo leer %s del servidor (error suyo)", ruta);
+                cal_obtenido("el calificador no pudo leer %s del servidor (error del "
+                             "calificador)",
+                             ruta);
                 return -1;
             }
             json_error_t je;
@@ -460,11 +462,12 @@ int preparar(esc_t *e)
         if (!e->sin_redondear)
             break;
         if (distingue(e)) {
-            cal_nota("(sal elegida al intento %d)", intento + 1);
+            cal_nota("(semilla elegida al intento %d)", intento + 1);
             break;
         }
         if (intento == 199) {
-            cal_nota("(ninguna sal separó la media de los valores redondeados: se juzga igual)");
+            cal_nota("(ninguna semilla separó la media de los valores redondeados: se juzga "
+                     "igual)");
             break;
         }
     }
@@ -855,7 +858,7 @@ static int registro_completo_como(esc_t *e, int codificada)
                 }
             if (!vista) {
                 cal_obtenido("el servidor no registró la petición de «%s» a %s (con la ciudad "
-                             "bien codificada y la url del archivo)",
+                             "bien codificada y la URL del archivo)",
                              e->ciudades[c], e->provs[k].nombre);
                 int mostradas = 0;
                 for (int i = 0; i < n && mostradas < 6; i++, mostradas++)

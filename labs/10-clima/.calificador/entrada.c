@@ -240,8 +240,8 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     snprintf(cita_unidad2, sizeof cita_unidad2, "%s", unidad2);
     snprintf(que_falta, sizeof que_falta, "con un proveedor sin «%s»", falta);
     snprintf(que_unidad, sizeof que_unidad, "con la unidad «%s»", unidad);
-    snprintf(que_unidad2, sizeof que_unidad2, "con la unidad «%s» (solo valen C, K y F, enteras)",
-             unidad2);
+    snprintf(que_unidad2, sizeof que_unidad2,
+             "con la unidad «%s» (solo valen C, K o F, una sola letra)", unidad2);
     snprintf(que_unidad3, sizeof que_unidad3,
              "con la unidad «%s» (en minúscula no vale: C, K o F, en mayúscula)", unidad3);
     snprintf(que_unidad4, sizeof que_unidad4,

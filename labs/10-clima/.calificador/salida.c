@@ -33,7 +33,7 @@ CAL_PRUEBA(salida_basica, 30)
                .sin_f = 1,
                .forma_estricta = 1};
     cal_esperado(
-        "sin -f, con el proveedores.json de junto al programa (no el de la carpeta "
+        "sin -f, con el proveedores.json que está junto al programa (no el de la carpeta "
         "actual), cuatro ciudades y tres proveedores en °C: por ciudad y en el orden de los "
         "argumentos, «<ciudad> <proveedor> <t.t> °C» con la temperatura que sirvió el "
         "servidor (±0.06) y «<ciudad> PROMEDIO <t.t> °C (3 de 3 proveedores)». Código "
@@ -87,7 +87,7 @@ CAL_PRUEBA(unidades, 30)
      * elige para que promediar los valores ya redondeados dé otra décima. */
     esc_t e = {
         .ciudades = ciudades, .nciudades = 2, .provs = provs, .nprovs = 4, .sin_redondear = 1};
-    cal_esperado("un proveedor en kelvin (main.temp), dos en Fahrenheit dentro de un array "
+    cal_esperado("un proveedor en kelvin (main.temp), dos en Fahrenheit dentro de una lista "
                  "(properties.periods.0.temperature) y otro en °C: todo convertido a °C con "
                  "un decimal (±0.06) y el promedio de los cuatro, hecho con los valores sin "
                  "redondear y redondeado al escribirlo (±0.05)");
@@ -115,7 +115,7 @@ CAL_PRUEBA(acentos, 30)
     esc_t e = {.ciudades = ciudades, .nciudades = 5, .provs = provs, .nprovs = 2};
     cal_esperado("«San José», «Bogotá», «Nueva York», «%s» y «%s» (todos los signos ASCII): el "
                  "servidor recibe cada nombre bien codificado (%%20, %%C3%%A9, %%26, %%2F, "
-                 "%%21…), en cada {ciudad} de la url, y la salida los escribe tal cual, con sus "
+                 "%%21…), en cada {ciudad} de la URL, y la salida los escribe tal cual, con sus "
                  "temperaturas",
                  ciudades[3], ciudades[4]);
     int ok = escenario(&e, NULL, 0, 8000);
