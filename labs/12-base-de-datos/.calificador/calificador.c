@@ -994,8 +994,8 @@ static int tabla_vaciada(void)
 CAL_PRUEBA(tabla_distinta, 30)
 {
     cal_esperado("con una tabla usuarios de otra forma (otros tipos; los del enunciado pero con "
-                 "nombre anulable; id bigint; las columnas en otro orden; una columna de "
-                 "más; nombre_completo en vez de nombre; correo no anulable): código 1, un mensaje "
+                 "nombre que admite NULL; id bigint; las columnas en otro orden; una columna de "
+                 "más; nombre_completo en vez de nombre; correo sin NULL): código 1, un mensaje "
                  "en stderr y la "
                  "tabla intacta; con una de la forma del enunciado y filas de antes, vaciarla");
     int ok = tabla_intacta(TABLA_DISTINTA, "tabla_distinta", 2,
@@ -1493,7 +1493,7 @@ CAL_PRUEBA(valgrind, 150)
         CAL_FIN(0);
     cortar_pool_valgrind(&br, pr, 10);
     /* Todas se esperan (cada una deja su nota), aunque falle una de las primeras. */
-    int ok = pasada_valgrind(p, 0, 1, "el camino feliz (-n 20 -p 4)", 0);
+    int ok = pasada_valgrind(p, 0, 1, "la ejecución sin errores (-n 20 -p 4)", 0);
     ok = pasada_valgrind(pf, -1, 0, "con la fila 7 rechazada (-n 10 -p 2)", !ok) && ok;
     ok = pasada_valgrind(pt, -1, 0, "con una tabla usuarios ajena (-n 5 -p 2)", !ok) && ok;
     ok = pasada_valgrind(pl, -1, 0,
@@ -1505,12 +1505,12 @@ CAL_PRUEBA(valgrind, 150)
     ok =
         pasada_valgrind(pr, -1, 0, "con el pool cortado en la fase secuencial (-n 10 -p 4)", !ok) &&
         ok;
-    /* Sin fugas no cuenta si el camino feliz no hizo el trabajo: sus 10 consultas, según el
-     * registro del servidor (un programa que las calcula no reserva nada para ellas). */
+    /* Sin fugas no cuenta si la ejecución sin errores no hizo el trabajo: sus 10 consultas, según
+     * el registro del servidor (un programa que las calcula no reserva nada para ellas). */
     sentencias_t st;
     if (ok && (!base_sentencias(&b, 20, &st) || st.hechas_siempre != 0x3ffu)) {
-        cal_obtenido("el camino feliz (-n 20 -p 4) salió limpio, pero según el registro del "
-                     "servidor no lanzó las 10 consultas del enunciado: no hizo el trabajo");
+        cal_obtenido("la ejecución sin errores (-n 20 -p 4) salió limpia, pero según el registro "
+                     "del servidor no lanzó las 10 consultas del enunciado: no hizo el trabajo");
         ok = 0;
     }
     CAL_FIN(ok);
