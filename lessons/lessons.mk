@@ -77,6 +77,12 @@ prueba-comparar:
 SUITES += prueba-sin-python
 prueba-sin-python:
 	@bash lessons/verificar/sin-python.sh
+# Ningún capítulo pide aprender de golpe más de unos 25 nombres de biblioteca nuevos en sus
+# programas (lessons/verificar/nombres-nuevos.py).
+.PHONY: prueba-nombres
+SUITES += prueba-nombres
+prueba-nombres:
+	@python3 lessons/verificar/nombres-nuevos.py
 # El estilo de todo lo que lee un estudiante (glosario, unidades, decimales, frases, tildes):
 # primero el control (la prueba salta donde debe), después el curso entero. CONVENCIONES.md §1.
 .PHONY: prueba-estilo

@@ -1,5 +1,5 @@
 /* mini_multi.c — el cliente HTTP del curso por dentro, en pequeño: la interfaz «multi» de
- * libcurl conducida por el bucle de libuv.
+ * libcurl conducida por el bucle de libuv (sección 5, opcional).
  *
  *   mini_multi          (habla con el servidor de práctica: CURSO_SERVIDOR o :8080)
  *
