@@ -53,10 +53,9 @@ limite=$(awk -F'\t' '$2 == "tiempo_limite_s" { print $3 }' <<<"$datos")
 trabajos=$(awk -F'\t' '$2 == "trabajos" { print $3 }' <<<"$datos")
 por_uno=${TRABAJOS:-$trabajos}
 # HITO tiene que ser uno de lab.json (también va en el nombre de la carpeta de salida).
-if [ -n "${HITO:-}" ] && ! awk -F'\t' -v h="$HITO" '$2 == "hito" && $3 == h { e = 1 } END { exit !e }' <<<"$datos"; then
-  echo "grade-clase: el laboratorio $lab no tiene el hito «$HITO» (sus hitos: $(awk -F'\t' '$2 == "hito" { printf "%s ", $3 }' <<<"$datos"))" >&2
-  exit 2
-fi
+# shellcheck source=autograder/herramientas/lab.sh
+source "$RAIZ/autograder/herramientas/lab.sh"
+lab_hito grade-clase "$lab" "${HITO:-}" || exit 2
 # Con HITO=B (solo hasta ese hito, nota sobre 100) las notas van aparte: no se mezclan con
 # las del laboratorio entero ni se comparan con ellas.
 SAL="$B/clase/$lab${HITO:+-hito-$HITO}"

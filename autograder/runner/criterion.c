@@ -97,23 +97,37 @@ static int en_manifiesto(const lab_t *lab, const char *id)
     return 0;
 }
 
-/* Con HITO=B, el patrón de Criterion que elige solo las verificaciones de lab->v[0..nv)
- * («compila» no es una prueba); sin hito, NULL (todas). Es nuestro. */
+char *criterion_filtro(const lab_t *lab, const int *indices, int n)
+{
+    char *ids = texto_dup("");
+    int puestos = 0;
+    for (int k = 0; k < n; k++) {
+        const char *id = lab->v[indices[k]].id;
+        if (strcmp(id, "compila") == 0)
+            continue;
+        char *t = texto_formato("%s%s%s", ids, puestos++ > 0 ? "|" : "", id);
+        free(ids);
+        ids = t;
+    }
+    char *filtro = puestos == 1 ? texto_formato("--filter=lab/%s", ids)
+                                : texto_formato("--filter=lab/@(%s)", ids);
+    free(ids);
+    return filtro;
+}
+
+/* Con HITO=B, el filtro que elige solo las verificaciones de lab->v[0..nv); sin hito, NULL
+ * (todas). Es nuestro. */
 static char *filtro_hito(const lab_t *lab)
 {
     if (lab->nv_fuera == 0)
         return NULL;
-    char *ids = texto_dup("");
-    int n = 0;
-    for (int i = 0; i < lab->nv; i++) {
-        if (strcmp(lab->v[i].id, "compila") == 0)
-            continue;
-        char *t = texto_formato("%s%s%s", ids, n++ > 0 ? "|" : "", lab->v[i].id);
-        free(ids);
-        ids = t;
-    }
-    char *filtro = texto_formato("--filter=lab/@(%s)", ids);
-    free(ids);
+    int *todas = calloc((size_t)lab->nv, sizeof *todas);
+    if (todas == NULL)
+        return NULL;
+    for (int i = 0; i < lab->nv; i++)
+        todas[i] = i;
+    char *filtro = criterion_filtro(lab, todas, lab->nv);
+    free(todas);
     return filtro;
 }
 

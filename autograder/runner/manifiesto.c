@@ -561,18 +561,6 @@ verificacion_t *lab_verificacion(lab_t *lab, const char *id)
     return NULL;
 }
 
-int lab_hito_pendiente(const lab_t *lab, const verificacion_t **falta)
-{
-    *falta = NULL;
-    int pendiente = lab->nhitos;
-    for (int i = 0; i < lab->nv; i++)
-        if (!lab->v[i].ok && lab->v[i].hito >= 0 && lab->v[i].hito < pendiente) {
-            pendiente = lab->v[i].hito;
-            *falta = &lab->v[i];
-        }
-    return pendiente;
-}
-
 int lab_primera_fallida(const lab_t *lab)
 {
     int mejor = -1;
@@ -580,6 +568,14 @@ int lab_primera_fallida(const lab_t *lab)
         if (!lab->v[i].ok && (mejor < 0 || lab->v[i].hito < lab->v[mejor].hito))
             mejor = i;
     return mejor;
+}
+
+/* El hito pendiente es el de la verificación por la que se empieza: una sola regla. */
+int lab_hito_pendiente(const lab_t *lab, const verificacion_t **falta)
+{
+    int primera = lab->nhitos > 0 ? lab_primera_fallida(lab) : -1;
+    *falta = primera >= 0 ? &lab->v[primera] : NULL;
+    return primera >= 0 ? lab->v[primera].hito : lab->nhitos;
 }
 
 int lab_hasta_hito(lab_t *lab, const char *id, char *error, size_t tam)

@@ -103,23 +103,15 @@ static int lanzar(lab_t *lab, const int *indices, int n, const rutas_t *r,
     char tap[PATH_MAX], registro[PATH_MAX], json[PATH_MAX], jobs[32];
     ruta_de(tap, sizeof tap, r, l.numero, "tap");
     ruta_de(registro, sizeof registro, r, l.numero, "log");
-    char *ids = texto_dup("");
     for (int k = 0; k < n; k++) {
-        const char *id = lab->v[indices[k]].id;
         l.indices[k] = indices[k];
-        texto_poner(json, sizeof json, "%s/%s.json", r->resultados, id);
+        texto_poner(json, sizeof json, "%s/%s.json", r->resultados, lab->v[indices[k]].id);
         unlink(json);
-        char *t = texto_formato("%s%s%s", ids, k > 0 ? "|" : "", id);
-        free(ids);
-        ids = t;
     }
     int fd = open(registro, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        free(ids);
+    if (fd < 0)
         return -errno;
-    }
-    char *filtro =
-        n == 1 ? texto_formato("--filter=lab/%s", ids) : texto_formato("--filter=lab/@(%s)", ids);
+    char *filtro = criterion_filtro(lab, indices, n);
     char *tap_arg = texto_formato("--tap=%s", tap);
     texto_poner(jobs, sizeof jobs, "--jobs=%d", n);
     const char *argv[] = {r->calificador, jobs, filtro, tap_arg, NULL};
@@ -127,7 +119,6 @@ static int lanzar(lab_t *lab, const int *indices, int n, const rutas_t *r,
         .argv = argv, .entorno = entorno, .carpeta = r->trabajo, .fds = {-1, fd, fd}, .nfds = 3};
     pid_t pid = orden_lanzar(&h);
     close(fd);
-    free(ids);
     free(filtro);
     free(tap_arg);
     if (pid < 0)

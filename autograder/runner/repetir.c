@@ -29,7 +29,8 @@ static void repetir_una(lab_t *lab, verificacion_t *v, const rutas_t *r, const c
     texto_poner(registro, sizeof registro, "%s/repetida-%s.log", r->trabajo, v->id);
     texto_poner(json, sizeof json, "%s/%s.json", r->resultados, v->id);
     unlink(json);
-    char *filtro = texto_formato("--filter=lab/%s", v->id);
+    int indice = (int)(v - lab->v);
+    char *filtro = criterion_filtro(lab, &indice, 1);
     char *tap_arg = texto_formato("--tap=%s", tap);
     const char *argv[] = {r->calificador, "--jobs=1", filtro, tap_arg, NULL};
     orden_t o = {.argv = argv,

@@ -162,6 +162,10 @@ void alcance_liberar(alcance_t *a);
 int criterion_casar(lab_t *lab, const char *calificador, const char *const *entorno);
 /* Ejecuta el calificador y lee el resultado de cada verificación. 0 o -errno. */
 int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno);
+/* El argumento --filter de Criterion que elige las verificaciones lab->v[indices[0..n)]
+ * («compila», que no es una prueba, se salta): «--filter=lab/id» para una,
+ * «--filter=lab/@(a|b|…)» para varias. Es de quien llama. */
+char *criterion_filtro(const lab_t *lab, const int *indices, int n);
 /* Lee el resultado de `v` (resultados/<id>.json y su línea del TAP `tap`). */
 void criterion_leer(verificacion_t *v, const char *resultados, const char *tap);
 /* Lo que dice resultados/<id>.json mientras el calificador sigue en marcha (sin TAP): 1 si ya
