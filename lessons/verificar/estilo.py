@@ -23,7 +23,9 @@ Y qué busca, con su motivo en español y archivo:línea:
   decimal    una coma decimal («0,3»): el separador es el punto;
   frase      una frase de más de 60 palabras (en enunciados, lab.json, prácticas y mensajes);
   negrita    `**…**` dentro de código (un fragmento o una valla), donde sale tal cual;
-  tilde      una palabra común sin su tilde («funcion», «numero»…), fuera del código.
+  tilde      una palabra común sin su tilde («funcion», «numero»…), fuera del código;
+  genero     un tipo de libuv en femenino («una `uv_write_t`», «la uv_fs_t»): el glosario
+             (entrada «petición») los da en masculino, como el handle.
 
 Las excepciones van en la tabla de CONVENCIONES.md con su motivo; una excepción que ya no
 casa con nada también es un fallo (así la lista no crece sola).
@@ -98,6 +100,8 @@ def motivo(clase, texto):
         "frase": f"una frase de {texto} palabras (más de {MAX_PALABRAS}): pártela o hazla lista",
         "negrita": f"«{texto}» dentro de código sale con los asteriscos: la negrita va fuera",
         "tilde": f"«{texto}» sin tilde",
+        "genero": f"«{texto}»: los tipos de libuv van en masculino («un `uv_write_t`», "
+                  "GLOSARIO, «petición»)",
     }[clase]
 
 
@@ -135,6 +139,9 @@ def patron_frase(texto):
 def trozos_md(ruta, texto):
     prosa, mapa = [], []
     codigo = []
+    # El texto con sus fragmentos `…` (fuera de vallas y comentarios): para «genero», que
+    # mira el artículo de la prosa pegado al tipo del código.
+    con_codigo, mapa_cc = [], []
     en_valla = None
     en_comentario = False
     for n, linea in enumerate(texto.split("\n"), 1):
@@ -169,6 +176,8 @@ def trozos_md(ruta, texto):
                 else:
                     limpia += linea[i:j]; i = j; en_comentario = True
         linea = limpia
+        con_codigo.append(linea + "\n")
+        mapa_cc.extend([n] * (len(linea) + 1))
         # Los fragmentos de código en línea (`…`) son código; en la prosa queda un hueco.
         fuera = []
         pos = 0
@@ -189,7 +198,8 @@ def trozos_md(ruta, texto):
         prosa.append(linea + "\n")
         mapa.extend([n] * (len(linea) + 1))
     texto_prosa = "".join(prosa)
-    return [(texto_prosa, mapa, "prosa")] + [(t, m, "codigo") for t, m, _ in codigo]
+    return [(texto_prosa, mapa, "prosa"), ("".join(con_codigo), mapa_cc, "genero")] \
+        + [(t, m, "codigo") for t, m, _ in codigo]
 
 
 def trozos_casos(ruta, texto):
@@ -320,6 +330,10 @@ RE_UNIDAD = re.compile(r"(?<![\w.])(?:\d[\d.]*\s?)?(?:KB|kB|MB|GB|TB)(?![\w])")
 RE_DECIMAL = re.compile(r"(?<![\w,.])\d+,\d+(?!\w|,\d|\.\d)")
 RE_NEGRITA = re.compile(r"\*\*[^\s*](?:[^*\n]*?[^\s*])?\*\*")
 RE_PALABRA = re.compile(r"[^\W\d_][\w'’-]*")
+# Un determinante femenino pegado a un tipo de libuv (con o sin `…`, también con un salto).
+RE_GENERO = re.compile(r"(?<![\w-])(?:la|las|una|unas|esta|estas|esa|esas|otra|otras|ninguna|"
+                       r"alguna|toda|todas|misma|nueva|propia)\s+`?uv_[a-z0-9_]+_t(?![\w])`?",
+                       re.IGNORECASE)
 
 
 def linea_de(mapa, pos):
@@ -336,6 +350,15 @@ def buscar(ruta, trozos, glosario, frases, tipo_archivo):
     for texto, mapa, tipo in trozos:
         if tipo.startswith("error:"):
             hallazgos.append((ruta, 1, "formato", tipo[6:], ""))
+            continue
+        # En Markdown, el género se mira en el texto con sus `…`; en lab.json, casos y C, en
+        # la prosa (sus tipos van sin comillas de código).
+        if tipo == "genero" or (tipo == "prosa" and tipo_archivo != "md"):
+            for m in RE_GENERO.finditer(texto):
+                hallazgos.append((ruta, linea_de(mapa, m.start()), "genero",
+                                  motivo("genero", " ".join(m.group(0).split())),
+                                  m.group(0)))
+        if tipo == "genero":
             continue
         for m in RE_UNIDAD.finditer(texto):
             hallazgos.append((ruta, linea_de(mapa, m.start()), "unidad",
@@ -393,7 +416,9 @@ def partir_frases(texto, saltos=False):
     """(inicio, fin, palabras) de cada frase: acaba en . ! ? seguidos de espacio o fin, en
     una línea vacía o (saltos, en un mensaje de C) en cualquier salto de línea."""
     fin = r"\n" if saltos else r"\n\s*\n"
-    for m in re.finditer(r"(?s)\S.*?(?:[.!?…](?=\s|$)|" + fin + "|$)", texto):
+    # Los puntos suspensivos que abren una cita («… tras 3 fallos») no cierran la frase.
+    for m in re.finditer(r"(?s)\S.*?(?:(?:[.!?]|(?<![\s«(\[])…)(?=\s|$)|" + fin + "|$)",
+                         texto):
         t = m.group(0)
         palabras = len(re.findall(r"[\w][\w'’.,/-]*", t))
         yield m.start(), m.end(), palabras
@@ -487,7 +512,7 @@ def main(args):
             print(f"  ✘ control: {a}:{n}: debía saltar «{c}» y no saltó")
         for a, n, c in sobra:
             print(f"  ✘ control: {a}:{n}: saltó «{c}» en un caso bueno")
-        todas = {"glosario", "unidad", "decimal", "frase", "negrita", "tilde"}
+        todas = {"glosario", "unidad", "decimal", "frase", "negrita", "tilde", "genero"}
         if clases != todas:
             print(f"  ✘ control: faltan casos de {sorted(todas - clases)}")
         ok = not falta and not sobra and clases == todas

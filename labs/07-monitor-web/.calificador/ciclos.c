@@ -371,12 +371,12 @@ static int avisos_en_su_sitio(const char *salida, const char *u, const char *tip
 CAL_PRUEBA(alerta_tres_fallos, 20)
 {
     cal_esperado(
-        "una ALERTA por racha, justo tras el 3.er FALLO seguido y antes del 4.º: una "
-        "para la URL que falla siempre (FALLO FALLO FALLO ALERTA FALLO …), dos para la que "
-        "falla 3 veces, va bien una y vuelve a fallar (FALLO ×3 ALERTA OK … FALLO ×3 "
-        "ALERTA FALLO …) y ninguna para la que falla dos veces, va bien una, falla dos más y "
-        "sigue bien (sus rachas son de 2: un OK pone la cuenta a 0; tres URLs opacas); cada "
-        "línea respaldada por el registro del servidor");
+        "con tres URLs opacas, una ALERTA por racha, justo tras el 3.er FALLO seguido y "
+        "antes del 4.º. Una para la que falla siempre (FALLO ×3 ALERTA FALLO …); "
+        "dos para la que falla 3 veces, va bien una y vuelve a fallar (FALLO ×3 ALERTA OK … "
+        "FALLO ×3 ALERTA FALLO …); ninguna para la que falla dos veces, va bien una, falla "
+        "dos más y sigue bien (sus rachas son de 2: un OK pone la cuenta a 0). Cada línea, "
+        "respaldada por el registro del servidor");
     opaca_t o[] = {
         {.guion = SIEMPRE(503)},
         {.guion = "\"pasos\": [{\"estado\": 503, \"veces\": 3}, {\"estado\": 200}], "

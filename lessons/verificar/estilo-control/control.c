@@ -12,3 +12,5 @@ static const char *malo_frase =
     "trozo por separado sea corto y parezca inofensivo a quien lo lee en el editor sin "
     "pensar en el estudiante.";
 static const char *bueno_frase = "una frase.\nOtra frase corta de %d palabras con %.2f s.";
+static const char *malo_genero = "se libera la uv_fs_t al acabar";
+static const char *bueno_genero = "se libera el uv_fs_t al acabar";
