@@ -129,7 +129,8 @@ cal_proceso_t *monitor(cal_servidor_t *s, const char *const *args, double limite
     return p;
 }
 
-/* Secuencia compacta de las líneas de `u`: «FALLO FALLO FALLO ALERTA OK RECUPERADO». */
+/* Secuencia compacta de las líneas de `u`: «FALLO FALLO FALLO ALERTA OK RECUPERADO», o
+ * «ninguna línea para esa URL» (quien la cita pone los paréntesis si los quiere). */
 const char *traza(const char *salida, const char *u, char *buf, size_t tam)
 {
     static const char *tipos[] = {"OK", "FALLO", "ALERTA", "RECUPERADO", "OMITIDA", "RESUMEN"};
@@ -161,7 +162,7 @@ const char *traza(const char *salida, const char *u, char *buf, size_t tam)
             p++;
     }
     if (usados == 0)
-        snprintf(buf, tam, "(ninguna línea para esa URL)");
+        snprintf(buf, tam, "ninguna línea para esa URL");
     return buf;
 }
 

@@ -96,7 +96,8 @@ void unir(const char *const *args, char *buf, size_t tam);
 /* Lanza el monitor con `args`. NULL si no se pudo (ya anotado). */
 cal_proceso_t *monitor(cal_servidor_t *s, const char *const *args, double limite_s, int valgrind);
 
-/* Secuencia compacta de las líneas de `u`: «FALLO FALLO FALLO ALERTA OK RECUPERADO». */
+/* Secuencia compacta de las líneas de `u`: «FALLO FALLO FALLO ALERTA OK RECUPERADO», o
+ * «ninguna línea para esa URL». */
 const char *traza(const char *salida, const char *u, char *buf, size_t tam);
 
 /* Espera hasta que haya `n` líneas `tipo` de `u` (NULL = cualquiera), o `max_ms`. */
