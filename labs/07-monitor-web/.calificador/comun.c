@@ -105,12 +105,9 @@ void unir(const char *const *args, char *buf, size_t tam)
     }
 }
 
-/* Lanza el monitor con `args`. NULL si no se pudo (ya anotado). */
+/* Lanza el monitor con `args`. NULL si no se pudo (cal_lanzar lo anota, y la orden). */
 cal_proceso_t *monitor(cal_servidor_t *s, const char *const *args, double limite_s, int valgrind)
 {
-    char orden[2048];
-    unir(args, orden, sizeof orden);
-    cal_nota("Orden: %s%s", valgrind ? "valgrind " : "", orden);
     static char entorno_url[128];
     snprintf(entorno_url, sizeof entorno_url, "CURSO_SERVIDOR=%s",
              s != NULL ? cal_servidor_url(s) : "http://127.0.0.1:9");
@@ -118,11 +115,8 @@ cal_proceso_t *monitor(cal_servidor_t *s, const char *const *args, double limite
     cal_lanzamiento_t l = {
         .args = args, .entorno = entorno, .limite_s = limite_s, .valgrind = valgrind};
     cal_proceso_t *p = NULL;
-    int r = cal_lanzar(&l, &p);
-    if (r < 0) {
-        cal_obtenido("no se pudo lanzar el programa (%s)", strerror(-r));
+    if (cal_lanzar(&l, &p) < 0)
         return NULL;
-    }
     seg.p = p;
     seg.leidos = 0;
     seg.n = 0;

@@ -533,10 +533,8 @@ int lanzar(esc_t *e, const char *const *opciones, int valgrind, double limite_s)
     if (e->sin_f)
         cal_nota("sin -f: el archivo de proveedores está junto al programa, y la carpeta "
                  "actual es otra (sin proveedores.json)");
-    if (cal_lanzar(&l, &e->p) < 0) {
-        cal_obtenido("no se pudo lanzar el programa");
+    if (cal_lanzar(&l, &e->p) < 0)
         return -1;
-    }
     return 0;
 }
 
@@ -1099,10 +1097,8 @@ int rechazado(const char *const *args, const char *const *citas, cal_servidor_t 
                            .carpetas = carpeta != NULL ? carpetas : NULL,
                            .limite_s = 6};
     cal_proceso_t *p;
-    if (cal_lanzar(&l, &p) < 0) {
-        cal_obtenido("no se pudo lanzar el programa");
+    if (cal_lanzar(&l, &p) < 0)
         return 0;
-    }
     char fin[128];
     int ok = 0;
     if (!cal_esperar_fin(p, 4000) || cal_codigo(p) != 2) {

@@ -27,10 +27,8 @@ static int aceptado(const char *const *args, cal_servidor_t *s, const char *carp
         snprintf(orden + u, sizeof orden - u, " %s", args[j]);
     }
     cal_proceso_t *p;
-    if (cal_lanzar(&l, &p) < 0) {
-        cal_obtenido("no se pudo lanzar el programa");
+    if (cal_lanzar(&l, &p) < 0)
         return 0;
-    }
     char fin[128];
     int ok = cal_esperar_fin(p, 6000) && (cal_codigo(p) == 0 || cal_codigo(p) == 1);
     if (!ok) {

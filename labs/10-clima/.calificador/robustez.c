@@ -166,10 +166,8 @@ static cal_proceso_t *archivo_roto_valgrind(const char *carpeta)
     const char *carpetas[] = {carpeta, NULL};
     cal_lanzamiento_t l = {.args = args, .carpetas = carpetas, .limite_s = 60, .valgrind = 1};
     cal_proceso_t *p;
-    if (cal_lanzar(&l, &p) < 0) {
-        cal_obtenido("no se pudo lanzar el programa");
+    if (cal_lanzar(&l, &p) < 0)
         return NULL;
-    }
     return p;
 }
 
