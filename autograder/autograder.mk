@@ -116,6 +116,13 @@ ruta:
 # (autograder/profesorado/solo-profesorado.txt): allí no se registra.
 SUITES += prueba-caja prueba-labs $(if $(wildcard autograder/hostiles/*.c),prueba-autograder)
 
+# Las capas del calificador (base/ ← lib/ ← runner/) sin círculos, leídas de los objetos.
+SUITES += prueba-capas
+.PHONY: prueba-capas
+prueba-capas: $(LIBCALIFICADOR) $(CALIFICAR)
+	@bash autograder/pruebas/capas.sh $(B) --control
+	@bash autograder/pruebas/capas.sh $(B)
+
 # La caja de arena por dentro: una sonda lanzada como entrega intenta salir (fork, clone,
 # system, escribir en /, /dev/shm, conectar fuera de su red) con y sin bubblewrap.
 CALIF_SONDA := $(B)/autograder/sonda

@@ -25,6 +25,12 @@ int temporal_raiz_fd(void);
  * `ruta` no cuelga de ella. */
 int temporal_relativa(const char *ruta, const char **rel);
 
+/* notas.c — el resultado de la verificación en curso tal como se dijo con cal_esperado,
+ * cal_obtenido y cal_nota (de notas.c; NULL si no se dijo nada). Lo lee verificacion.c. */
+const char *notas_esperado(void);
+const char *notas_obtenido(void);
+const char *notas_detalle(void);
+
 /* proceso.c — un programa lanzado y sus tres flujos de salida (stdout, stderr, valgrind),
  * leídos con poll() desde el único hilo del calificador (ver proceso.c). */
 #include <stdint.h>
@@ -89,6 +95,16 @@ int procesos_vivos(void);
 /* A cada programa vivo lanzado con la precarga vivos, que diga qué mantiene vivo su bucle
  * (lib/vivos.c); después muere. Lo que digan, en vivos_informe(). */
 void procesos_pedir_vivos(void);
+/* Lo que la espera de proceso.c avisa a módulos de más arriba que a su vez usan proceso.c
+ * (vivos.c, cuota.c): los pone cal_inicio. Sin avisos (NULL), no se avisa. */
+typedef struct {
+    /* Antes de matar un programa que no terminó: que diga qué lo mantiene vivo (vivos_pedir). */
+    void (*antes_de_matar)(cal_proceso_t *p);
+    /* En cada vuelta de la espera con programas vivos: 1 si lo escrito pasa de la cuota de
+     * disco y hay que pararlo todo (cuota_mirar). */
+    int (*disco_lleno)(uint64_t ahora_ms);
+} procesos_avisos_t;
+void procesos_avisar(const procesos_avisos_t *avisos);
 /* Bytes de los archivos normales de `disp` que los programas vivos tienen abiertos y ya no
  * tienen nombre (borrados, pero ocupan disco hasta que se cierran). */
 uint64_t procesos_borrados_abiertos(dev_t disp);

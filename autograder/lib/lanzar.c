@@ -448,7 +448,7 @@ static void liberar_a_medias(cal_proceso_t *p, tuberias_t *tu, int filtro)
     proceso_destruir(p);
 }
 
-int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
+static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
 {
     *pp = NULL;
     const char *programa = getenv("CALIF_PROGRAMA");
@@ -562,5 +562,55 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         if (!l->entrada_abierta)
             cal_cerrar_entrada(p);
     }
+    return 0;
+}
+
+/* `arg` para leerlo en el detalle: lo que cuelga de la temporal de la verificación, como
+ * «…/resto» (la ruta entera no dice nada al estudiante), y entre comillas si lleva blancos,
+ * comillas o está vacío. */
+static void anadir_argumento(char *buf, size_t tam, size_t *usados, const char *arg)
+{
+    const char *raiz = temporal_raiz();
+    size_t n = strlen(raiz);
+    char corto[PATH_MAX];
+    if (n > 0 && strncmp(arg, raiz, n) == 0 && arg[n] == '/')
+        snprintf(corto, sizeof corto, "…/%s", arg + n + 1);
+    else
+        snprintf(corto, sizeof corto, "%s", arg);
+    int comillas = corto[0] == '\0' || strpbrk(corto, " \t\n'\"") != NULL;
+    int r = snprintf(buf + *usados, tam - *usados, " %s%s%s", comillas ? "'" : "", corto,
+                     comillas ? "'" : "");
+    if (r > 0)
+        *usados += (size_t)r < tam - *usados ? (size_t)r : tam - *usados - 1;
+}
+
+/* «Se ejecutó: contador -j 2 …/f0 …/f1» en el detalle: cada lanzamiento dice su orden, igual
+ * en todos los laboratorios (antes cada calificador la escribía a mano). */
+static void anotar_orden(const cal_lanzamiento_t *l)
+{
+    const char *programa = getenv("CALIF_PROGRAMA");
+    const char *nombre = strrchr(programa, '/');
+    char buf[1024];
+    size_t usados = 0;
+    int r = snprintf(buf, sizeof buf, "%s%s", l->valgrind ? "valgrind … " : "",
+                     nombre != NULL ? nombre + 1 : programa);
+    if (r > 0)
+        usados = (size_t)r < sizeof buf ? (size_t)r : sizeof buf - 1;
+    for (int i = 0; l->args != NULL && l->args[i] != NULL && usados + 1 < sizeof buf; i++)
+        anadir_argumento(buf, sizeof buf, &usados, l->args[i]);
+    cal_nota("Se ejecutó: %s%s", buf, l->entrada != NULL ? " (con una entrada por stdin)" : "");
+}
+
+int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
+{
+    int r = lanzar(l, pp);
+    if (r < 0) {
+        /* El veredicto, igual en todos los laboratorios: el calificador solo devuelve fallo. */
+        if (notas_esperado() == NULL)
+            cal_esperado("poder lanzar el programa");
+        cal_obtenido("no se pudo lanzar el programa (%s)", strerror(-r));
+        return r;
+    }
+    anotar_orden(l);
     return 0;
 }

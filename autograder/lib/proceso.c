@@ -15,6 +15,10 @@
  * su tiempo de CPU (stat) y lo que quiso la CPU (schedstat de cada hilo: en ella o esperando
  * turno), para cal_cpu y el juicio de la espera activa (cal_sin_espera_activa;
  * autograder/README.md, «Espera activa»).
+ *
+ * proceso.c está debajo de vivos.c y cuota.c (los dos lo usan): lo que la espera les avisa —
+ * antes de matar un programa que no terminó, y en cada vuelta para medir el disco— va por
+ * los avisos que cal_inicio pone (procesos_avisar), no por su nombre.
  */
 #define _GNU_SOURCE
 #include "calificador/calificador.h"
@@ -41,6 +45,18 @@
 #define MAX_PROCESOS 16
 
 static cal_proceso_t *procesos[MAX_PROCESOS];
+static procesos_avisos_t avisos;
+
+void procesos_avisar(const procesos_avisos_t *a)
+{
+    avisos = *a;
+}
+
+static void antes_de_matar(cal_proceso_t *p)
+{
+    if (avisos.antes_de_matar != NULL)
+        avisos.antes_de_matar(p);
+}
 
 uint64_t cal_ahora_ms(void)
 {
@@ -371,7 +387,7 @@ static void bombear(int ms)
             muestrear_memoria(p);
         if (!p->termino && ahora >= p->limite_ms) {
             p->excedido = 1;
-            vivos_pedir(p); /* qué lo mantenía vivo, antes de matarlo */
+            antes_de_matar(p); /* qué lo mantenía vivo */
             matar_todo(p);
         }
         vivos += !p->termino;
@@ -384,7 +400,7 @@ static void bombear(int ms)
         }
     }
     /* Lo que escribe en disco (cuota.c): pasado el tope se para todo lo de la verificación. */
-    if (vivos > 0 && cuota_mirar(ahora))
+    if (vivos > 0 && avisos.disco_lleno != NULL && avisos.disco_lleno(ahora))
         for (int i = 0; i < MAX_PROCESOS; i++) {
             cal_proceso_t *p = procesos[i];
             if (p == NULL || p->termino)
@@ -403,7 +419,7 @@ void procesos_pedir_vivos(void)
     for (int i = 0; i < MAX_PROCESOS; i++)
         if (procesos[i] != NULL && !procesos[i]->termino) {
             procesos[i]->matado = 1;
-            vivos_pedir(procesos[i]);
+            antes_de_matar(procesos[i]);
         }
 }
 
@@ -635,7 +651,7 @@ void cal_matar(cal_proceso_t *p)
         p->matado = 1;
         /* Se le mandó una señal (SIGINT, SIGTERM) y sigue vivo: qué lo mantiene vivo. */
         if (p->senal_enviada > 0)
-            vivos_pedir(p);
+            antes_de_matar(p);
         matar_todo(p);
     }
     flujo_leer(&p->salida);

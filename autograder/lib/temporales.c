@@ -37,7 +37,6 @@ const char *temporales_id(void)
 void temporales_borrar(void)
 {
     if (carpeta[0] != '\0') {
-        observar_anotar_entrada(carpeta, carpeta_fd, id_verificacion);
         /* Desde el descriptor de TMPDIR no: TMPDIR es del ejecutor, y la raíz, nuestra. */
         archivos_borrar_arbol(carpeta);
         carpeta[0] = '\0';

@@ -24,52 +24,8 @@
 #include <unistd.h>
 
 static char id_actual[128];
-static char *esperado, *obtenido, *detalle;
 static uint64_t inicio_verificacion_ms;
 static int limpio = 1;
-
-static char *formatear(const char *formato, va_list ap)
-{
-    char *s = NULL;
-    if (vasprintf(&s, formato, ap) < 0)
-        return NULL;
-    return s;
-}
-
-void cal_esperado(const char *formato, ...)
-{
-    va_list ap;
-    va_start(ap, formato);
-    free(esperado);
-    esperado = formatear(formato, ap);
-    va_end(ap);
-}
-
-void cal_obtenido(const char *formato, ...)
-{
-    va_list ap;
-    va_start(ap, formato);
-    free(obtenido);
-    obtenido = formatear(formato, ap);
-    va_end(ap);
-}
-
-void cal_nota(const char *formato, ...)
-{
-    va_list ap;
-    va_start(ap, formato);
-    char *linea = formatear(formato, ap);
-    va_end(ap);
-    if (linea == NULL)
-        return;
-    char *nuevo = NULL;
-    if (asprintf(&nuevo, "%s%s%s", detalle != NULL ? detalle : "", detalle != NULL ? "\n" : "",
-                 linea) >= 0) {
-        free(detalle);
-        detalle = nuevo;
-    }
-    free(linea);
-}
 
 /* Mientras un cliente tcp_* espera, se lee la salida de los programas lanzados. */
 static void bombear_salida(void)
@@ -85,6 +41,8 @@ static void limpiar(void)
     procesos_liberar_todos();
     servidores_parar_todos();
     huerfanos_barrer(NULL);
+    /* Con reglas sobre la entrada, qué escribió la verificación, antes de borrarlo. */
+    observar_anotar_entrada(temporal_raiz(), temporal_raiz_fd(), temporales_id());
     temporales_borrar();
     cuota_limpiar();
 }
@@ -107,6 +65,10 @@ void cal_inicio(const char *id)
 {
     snprintf(id_actual, sizeof id_actual, "%s", id);
     vivos_olvidar();
+    /* La espera de proceso.c avisa así a vivos.c y a cuota.c, que la usan: sin llamarlos
+     * por su nombre, proceso.c queda debajo de los dos. */
+    procesos_avisar(
+        &(procesos_avisos_t){.antes_de_matar = vivos_pedir, .disco_lleno = cuota_mirar});
     temporales_iniciar(id);
     cuota_reiniciar();
     inicio_verificacion_ms = cal_ahora_ms();
@@ -125,7 +87,8 @@ static void escribir_resultado(int ok)
 {
     const char *dir = getenv("CALIF_RESULTADOS");
     /* Lo que escribió el programa puede no ser UTF-8: jansson rechazaría el texto. */
-    char *e = texto_sanear(esperado), *o = texto_sanear(obtenido), *d = texto_sanear(detalle);
+    char *e = texto_sanear(notas_esperado()), *o = texto_sanear(notas_obtenido()),
+         *d = texto_sanear(notas_detalle());
     json_t *r = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:I}", "id", id_actual, "ok", ok,
                           "esperado", e != NULL ? e : "", "obtenido", o != NULL ? o : "", "detalle",
                           d != NULL ? d : "", "caja", cal_caja(), "red", red_estado(),
@@ -164,8 +127,8 @@ int cal_fin(int ok)
     const char *cuota = cuota_disparada();
     if (cuota != NULL) {
         ok = 0;
-        if (obtenido != NULL)
-            cal_nota("Lo que vio la verificación: %s", obtenido);
+        if (notas_obtenido() != NULL)
+            cal_nota("Lo que vio la verificación: %s", notas_obtenido());
         cal_obtenido("%s", cuota);
     }
     if (ok)
@@ -174,14 +137,6 @@ int cal_fin(int ok)
         vivos_anotar();
     escribir_resultado(ok);
     return ok;
-}
-
-const char *cal_resumen(void)
-{
-    static char buf[2048];
-    snprintf(buf, sizeof buf, "esperado: %s | obtenido: %s", esperado != NULL ? esperado : "",
-             obtenido != NULL ? obtenido : "");
-    return buf;
 }
 
 /* Las últimas `n` líneas de `texto`. */

@@ -301,8 +301,8 @@ static void anotar_compila(lab_t *lab, const char *orden)
         v->obtenido = texto_dup("no compila");
     v->detalle =
         lab->compilador[0] != '\0'
-            ? texto_formato("Orden: %s\nMensajes del compilador:\n%s", orden, lab->compilador)
-            : texto_formato("Orden: %s", orden);
+            ? texto_formato("Se ejecutó: %s\nMensajes del compilador:\n%s", orden, lab->compilador)
+            : texto_formato("Se ejecutó: %s", orden);
 }
 
 int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes, const char *binario,

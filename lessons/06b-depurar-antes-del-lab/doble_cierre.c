@@ -1,6 +1,6 @@
 /* doble_cierre.c — el síntoma «Assertion `!uv__is_closing(handle)' failed»: cerrar dos veces.
  *
- *   doble_cierre        cierra el mismo temporizador dos veces: libuv aborta (estado 134)
+ *   doble_cierre        cierra el mismo temporizador dos veces: libuv aborta (código de salida 134)
  *   doble_cierre bien   la segunda vez mira antes uv_is_closing() y no cierra
  *
  * libuv comprueba con assert() que nadie cierra un handle que ya se está cerrando: es casi

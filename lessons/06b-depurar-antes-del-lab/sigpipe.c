@@ -1,4 +1,4 @@
-/* sigpipe.c — el síntoma «el programa muere sin decir nada, con estado 141»: SIGPIPE.
+/* sigpipe.c — el síntoma «el programa muere sin decir nada, con código de salida 141»: SIGPIPE.
  *
  *   sigpipe            escribe en una tubería cuyo lector ya cerró: el núcleo le envía
  *                      SIGPIPE, que por omisión mata el proceso (128 + 13 = 141)

@@ -107,7 +107,10 @@ typedef struct {
 /* Lanza $CALIF_PROGRAMA en la caja de arena, con límites (CPU, memoria, procesos, tamaño de
  * archivo, descriptores), entorno limpio, stdin vacía (o `entrada`, o abierta para
  * cal_escribir) y stdout/stderr capturados (con tope: lo que pase del tope se descarta y se
- * cuenta). Devuelve 0, o un error negativo estilo errno (y *p queda NULL). */
+ * cuenta). Devuelve 0, o un error negativo estilo errno (y *p queda NULL).
+ * Lo anota ella misma en el resultado: al lanzar, «Se ejecutó: <programa> <argumentos>» en el
+ * detalle (lo de la temporal de la verificación, como «…/resto»); si no se pudo, lo obtenido
+ * («no se pudo lanzar el programa (motivo)»). El calificador no lo repite. */
 int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **p);
 
 /* Espera `ms` milisegundos leyendo la salida de todos los procesos lanzados. */

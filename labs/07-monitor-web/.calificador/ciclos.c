@@ -108,7 +108,7 @@ CAL_PRUEBA(registra_estado, 20)
     opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = SIEMPRE(404), .larga = 1},
                    {.guion = SIEMPRE(503)}, {.guion = TARDA(600)},
                    {.guion = SIEMPRE(400)}, {.guion = SIEMPRE(301)}};
-    cal_servidor_t *s = servidor_opaco(o, 6);
+    cal_servidor_t *s = mon_servidor_opaco(o, 6);
     if (s == NULL)
         CAL_FIN(0);
     const char *u200 = o[0].url, *u404 = o[1].url, *u503 = o[2].url, *lenta = o[3].url;
@@ -116,15 +116,15 @@ CAL_PRUEBA(registra_estado, 20)
      * (el borde de «400 o más») y el 301 (un 3xx es correcto) separan «>= 400» de «> 400» y
      * de «solo 200»; la ruta «/v/…» se completa con practica_url(). */
     const char *args[] = {"-i", "2000", u200, o[1].ruta, u503, lenta, o[4].url, o[5].url, NULL};
-    cal_proceso_t *p = monitor(s, args, 8, 0);
+    cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
     /* El primer ciclo, llegue cuando llegue (si tarda, eso lo juzga «intervalo»). */
-    esperar(p, "OK", u200, 1, 4500);
-    esperar(p, "OK", lenta, 1, 2000);
-    esperar(p, "FALLO", u503, 1, 500);
-    dormir(100);
-    parar(p, 2000);
+    mon_esperar(p, "OK", u200, 1, 4500);
+    mon_esperar(p, "OK", lenta, 1, 2000);
+    mon_esperar(p, "FALLO", u503, 1, 500);
+    mon_dormir(100);
+    mon_parar(p, 2000);
     const char *out = cal_salida(p);
     char i[6][1200];
     int ok = linea_correcta(out, u200, "OK", 200, i[0], sizeof i[0]);
@@ -147,7 +147,7 @@ CAL_PRUEBA(registra_estado, 20)
                      t[0], t[1], t[2], t[3], t[4], t[5]);
     else
         cal_obtenido("%s\n%s\n%s\n%s\n%s\n%s", i[0], i[1], i[2], i[3], i[4], i[5]);
-    int pruebas = con_pruebas(s, p, o, 6, 0);
+    int pruebas = mon_con_pruebas(s, p, o, 6, 0);
     if (!(ok && tiempos) && pruebas)
         cal_nota_salida(p, 12);
     CAL_FIN(ok && tiempos && pruebas);
@@ -167,7 +167,7 @@ CAL_PRUEBA(concurrencia, 20)
     const char *args[CONCURRENTES + 3] = {"-i", "3000"};
     for (int i = 0; i < CONCURRENTES; i++)
         o[i] = (opaca_t){.guion = TARDA(600)};
-    cal_servidor_t *s = servidor_opaco(o, CONCURRENTES);
+    cal_servidor_t *s = mon_servidor_opaco(o, CONCURRENTES);
     if (s == NULL)
         CAL_FIN(0);
     for (int i = 0; i < CONCURRENTES; i++) {
@@ -175,15 +175,15 @@ CAL_PRUEBA(concurrencia, 20)
         args[2 + i] = o[i].url;
     }
     args[2 + CONCURRENTES] = NULL;
-    cal_proceso_t *p = monitor(s, args, 8, 0);
+    cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
     /* Se espera al primer ciclo aunque tarde (el ritmo de los ciclos lo juzga «intervalo»):
      * aquí solo importa si sus peticiones van a la vez. */
-    esperar(p, "OK", NULL, 1, 4500);
-    esperar(p, "OK", NULL, CONCURRENTES, 2600);
-    dormir(100);
-    parar(p, 2000);
+    mon_esperar(p, "OK", NULL, 1, 4500);
+    mon_esperar(p, "OK", NULL, CONCURRENTES, 2600);
+    mon_dormir(100);
+    mon_parar(p, 2000);
 
     cal_peticion_t v[CONCURRENTES][4];
     int n[CONCURRENTES];
@@ -223,7 +223,7 @@ CAL_PRUEBA(concurrencia, 20)
         cal_obtenido("no van todas a la vez: la última empieza cuando alguna ya ha acabado "
                      "(¿van una detrás de otra, o con un tope de simultáneas?):%s",
                      desc);
-    int pruebas = con_pruebas(s, p, o, CONCURRENTES, 0);
+    int pruebas = mon_con_pruebas(s, p, o, CONCURRENTES, 0);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
     CAL_FIN(ok && pruebas);
@@ -242,14 +242,14 @@ CAL_PRUEBA(intervalo, 20)
      * el ciclo no espera a que acaben sus comprobaciones. Uno que programa el siguiente al
      * acabar la última (el «await gather + sleep» de asyncio) va cada 700 ms. */
     opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = TARDA(300)}};
-    cal_servidor_t *s = servidor_opaco(o, 2);
+    cal_servidor_t *s = mon_servidor_opaco(o, 2);
     if (s == NULL)
         CAL_FIN(0);
     const char *args[] = {"-i", "400", "-t", "1000", o[0].url, o[1].url, NULL};
-    cal_proceso_t *p = monitor(s, args, 8, 0);
+    cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
-    dormir(2200);
+    mon_dormir(2200);
     /* El registro se lee antes de parar: lo que pase después de la señal no cuenta aquí. Y la
      * CPU, también: en 2.2 s el programa pasa casi todo el tiempo esperando al temporizador
      * o al servidor, y esperar es dormir en uv_run (cal_sin_espera_activa). */
@@ -257,7 +257,7 @@ CAL_PRUEBA(intervalo, 20)
     int n = cal_registro_ruta(s, o[0].ruta, v, MAX_PETICIONES);
     char cpu[512];
     int dormido = cal_sin_espera_activa(p, cpu, sizeof cpu);
-    parar(p, 2000);
+    mon_parar(p, 2000);
     if (n > MAX_PETICIONES)
         n = MAX_PETICIONES;
     char desc[2048];
@@ -297,7 +297,7 @@ CAL_PRUEBA(intervalo, 20)
     } else {
         cal_nota("CPU: %s.", cpu);
     }
-    int pruebas = con_pruebas(s, p, o, 2, 0);
+    int pruebas = mon_con_pruebas(s, p, o, 2, 0);
     if (!ok && pruebas)
         cal_nota_salida(p, 8);
     CAL_FIN(ok && dormido && pruebas);
@@ -343,12 +343,12 @@ static int avisos_en_su_sitio(const char *salida, const char *u, const char *tip
                     snprintf(informe, tam,
                              "«%.160s» llega cuando la URL lleva %d FALLO %s y ya se había "
                              "avisado de esa racha o aún no tocaba (toca una vez, al 3.º)",
-                             linea, seguidos, plural(seguidos, "seguido", "seguidos"));
+                             linea, seguidos, mon_plural(seguidos, "seguido", "seguidos"));
                 else
                     snprintf(informe, tam,
                              "«%.160s» llega tras una racha de solo %d FALLO %s (solo se avisa "
                              "si la URL estaba en alerta: 3 o más)",
-                             linea, antes, plural(antes, "seguido", "seguidos"));
+                             linea, antes, mon_plural(antes, "seguido", "seguidos"));
                 return 0;
             }
             char *resto = NULL;
@@ -384,18 +384,18 @@ CAL_PRUEBA(alerta_tres_fallos, 20)
         {.guion = "\"pasos\": [{\"estado\": 503, \"veces\": 2}, {\"estado\": 200}, "
                   "{\"estado\": 503, \"veces\": 2}], \"despues\": {\"estado\": 200}"},
     };
-    cal_servidor_t *s = servidor_opaco(o, 3);
+    cal_servidor_t *s = mon_servidor_opaco(o, 3);
     if (s == NULL)
         CAL_FIN(0);
     const char *mala = o[0].url, *dos = o[1].url, *buena = o[2].url;
     const char *args[] = {"-i", "150", mala, dos, buena, NULL};
-    cal_proceso_t *p = monitor(s, args, 8, 0);
+    cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
-    esperar(p, "FALLO", dos, 7, 3500);
-    esperar(p, "FALLO", mala, 7, 500);
-    dormir(50);
-    parar(p, 2000);
+    mon_esperar(p, "FALLO", dos, 7, 3500);
+    mon_esperar(p, "FALLO", mala, 7, 500);
+    mon_dormir(50);
+    mon_parar(p, 2000);
     const char *out = cal_salida(p);
     char t1[1024], t2[1024], t3[1024], e1[512], e2[512];
     int a1 = 0, a2 = 0;
@@ -407,14 +407,14 @@ CAL_PRUEBA(alerta_tres_fallos, 20)
         bien1 && bien2 && fallos1 >= 4 && fallos2 >= 7 && a1 == 1 && a2 == 2 && alertas_buena == 0;
     cal_obtenido("URL que falla siempre: %d ALERTA%s%s (%s); URL de dos rachas: %d ALERTA%s%s "
                  "(%s); URL con rachas de 2: %d ALERTA (%s)",
-                 a1, bien1 ? "" : ", ", e1, traza(out, mala, t1, sizeof t1), a2, bien2 ? "" : ", ",
-                 e2, traza(out, dos, t2, sizeof t2), alertas_buena,
-                 traza(out, buena, t3, sizeof t3));
+                 a1, bien1 ? "" : ", ", e1, mon_traza(out, mala, t1, sizeof t1), a2,
+                 bien2 ? "" : ", ", e2, mon_traza(out, dos, t2, sizeof t2), alertas_buena,
+                 mon_traza(out, buena, t3, sizeof t3));
     if (fallos1 < 4 || fallos2 < 7)
         cal_nota("Hubo %d FALLO de la URL que falla siempre y %d de la de dos rachas (con -i 150 "
                  "hacen falta 4 y 7 en unos 3.5 s).",
                  fallos1, fallos2);
-    int pruebas = con_pruebas(s, p, o, 3, ALERTAS);
+    int pruebas = mon_con_pruebas(s, p, o, 3, ALERTAS);
     if (!ok && pruebas)
         cal_nota_salida(p, 12);
     CAL_FIN(ok && pruebas);
@@ -441,18 +441,18 @@ CAL_PRUEBA(recuperacion, 20)
                    {.guion = FALLA_Y_VUELVE(3)},
                    {.guion = "\"pasos\": [{\"estado\": 503, \"veces\": 3}, {\"estado\": 200}, "
                              "{\"estado\": 503, \"veces\": 3}], \"despues\": {\"estado\": 200}"}};
-    cal_servidor_t *s = servidor_opaco(o, 5);
+    cal_servidor_t *s = mon_servidor_opaco(o, 5);
     if (s == NULL)
         CAL_FIN(0);
     const char *u = o[0].url;
     const char *args[] = {"-i", "150", o[0].url, o[1].url, o[2].url, o[3].url, o[4].url, NULL};
-    cal_proceso_t *p = monitor(s, args, 8, 0);
+    cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
-    esperar(p, "OK", u, 2, 3000);
-    esperar(p, "OK", o[4].url, 2, 1500);
-    dormir(50);
-    parar(p, 2000);
+    mon_esperar(p, "OK", u, 2, 3000);
+    mon_esperar(p, "OK", o[4].url, 2, 1500);
+    mon_dormir(50);
+    mon_parar(p, 2000);
     const char *out = cal_salida(p);
     char t[5][1024], e[5][512];
     int r[5] = {0, 0, 0, 0, 0}, bien[5];
@@ -463,12 +463,12 @@ CAL_PRUEBA(recuperacion, 20)
              cal_contar(out, "FALLO", o[3].url) == 3 && cal_contar(out, "FALLO", o[4].url) == 6;
     cal_obtenido("tras 4 fallos: %s%s%s; tras 3: %s%s%s; tras 3, un OK y 3 más: %s%s%s; tras 2: "
                  "%s%s%s; tras 1: %s%s%s",
-                 traza(out, o[0].url, t[0], sizeof t[0]), bien[0] ? "" : " — ", e[0],
-                 traza(out, o[3].url, t[3], sizeof t[3]), bien[3] ? "" : " — ", e[3],
-                 traza(out, o[4].url, t[4], sizeof t[4]), bien[4] ? "" : " — ", e[4],
-                 traza(out, o[1].url, t[1], sizeof t[1]), bien[1] ? "" : " — ", e[1],
-                 traza(out, o[2].url, t[2], sizeof t[2]), bien[2] ? "" : " — ", e[2]);
-    int pruebas = con_pruebas(s, p, o, 5, RECUPERADOS);
+                 mon_traza(out, o[0].url, t[0], sizeof t[0]), bien[0] ? "" : " — ", e[0],
+                 mon_traza(out, o[3].url, t[3], sizeof t[3]), bien[3] ? "" : " — ", e[3],
+                 mon_traza(out, o[4].url, t[4], sizeof t[4]), bien[4] ? "" : " — ", e[4],
+                 mon_traza(out, o[1].url, t[1], sizeof t[1]), bien[1] ? "" : " — ", e[1],
+                 mon_traza(out, o[2].url, t[2], sizeof t[2]), bien[2] ? "" : " — ", e[2]);
+    int pruebas = mon_con_pruebas(s, p, o, 5, RECUPERADOS);
     if (!ok && pruebas)
         cal_nota_salida(p, 12);
     CAL_FIN(ok && pruebas);
@@ -481,16 +481,16 @@ CAL_PRUEBA(sin_duplicados, 20)
                  "OMITIDA de esa URL mientras su petición sigue en curso y al menos 6 "
                  "peticiones a la rápida (opaca, siempre 200)");
     opaca_t o[] = {{.guion = TARDA(1000)}, {.guion = SIEMPRE(200)}};
-    cal_servidor_t *s = servidor_opaco(o, 2);
+    cal_servidor_t *s = mon_servidor_opaco(o, 2);
     if (s == NULL)
         CAL_FIN(0);
     const char *lenta = o[0].url, *rapida = o[1].url;
     const char *args[] = {"-i", "200", "-t", "3000", lenta, rapida, NULL};
-    cal_proceso_t *p = monitor(s, args, 8, 0);
+    cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
-    dormir(2300);
-    parar(p, 2000);
+    mon_dormir(2300);
+    mon_parar(p, 2000);
 
     cal_peticion_t v[MAX_PETICIONES];
     int n = cal_registro_ruta(s, o[0].ruta, v, MAX_PETICIONES);
@@ -506,7 +506,7 @@ CAL_PRUEBA(sin_duplicados, 20)
         u += (size_t)snprintf(desc, sizeof desc, "ninguna petición a la URL lenta");
     else
         u += (size_t)snprintf(desc, sizeof desc, "%d %s a la URL lenta (ms desde la primera):", n,
-                              plural(n, "petición", "peticiones"));
+                              mon_plural(n, "petición", "peticiones"));
     for (int i = 0; i < n; i++) {
         if (i > 0 && v[i].inicio_ms + 30 < v[i - 1].fin_ms)
             solapes++;
@@ -518,8 +518,9 @@ CAL_PRUEBA(sin_duplicados, 20)
     int omitidas = cal_contar(cal_salida(p), "OMITIDA", lenta);
     int ok = solapes == 0 && n >= 2 && omitidas >= 1 && nr >= 6;
     cal_obtenido("%s; %d se %s con la anterior; %d %s OMITIDA; %d %s a la rápida", desc, solapes,
-                 plural(solapes, "solapa", "solapan"), omitidas,
-                 plural(omitidas, "línea", "líneas"), nr, plural(nr, "petición", "peticiones"));
+                 mon_plural(solapes, "solapa", "solapan"), omitidas,
+                 mon_plural(omitidas, "línea", "líneas"), nr,
+                 mon_plural(nr, "petición", "peticiones"));
     /* Con -t 3000 la lenta (1 s) nunca debería cortarse: si se cortó, el fallo es otro. */
     int cortadas = 0;
     for (int i = 0; i + 1 < n; i++)
@@ -528,9 +529,9 @@ CAL_PRUEBA(sin_duplicados, 20)
         cal_nota("%d %s a la URL lenta se %s antes de su segundo de respuesta, aunque el límite "
                  "era -t 3000: ¿se usa el -t dado? (eso lo juzga también «Límite de tiempo por "
                  "comprobación»).",
-                 cortadas, plural(cortadas, "petición", "peticiones"),
-                 plural(cortadas, "cortó", "cortaron"));
-    int pruebas = con_pruebas(s, p, o, 2, OMITIDAS);
+                 cortadas, mon_plural(cortadas, "petición", "peticiones"),
+                 mon_plural(cortadas, "cortó", "cortaron"));
+    int pruebas = mon_con_pruebas(s, p, o, 2, OMITIDAS);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
     CAL_FIN(ok && pruebas);
@@ -546,24 +547,24 @@ CAL_PRUEBA(limite_por_verificacion, 20)
                  "manda sobre la mitad del intervalo)",
                  T * 3 / 4, T / 2, T * 3 / 4);
     opaca_t o[] = {{.guion = TARDA(5000)}, {.guion = TARDA(5000)}};
-    cal_servidor_t *s = servidor_opaco(o, 2);
+    cal_servidor_t *s = mon_servidor_opaco(o, 2);
     if (s == NULL)
         CAL_FIN(0);
     /* A la vez, otro monitor con un -t explícito: solo se mira su primera petición en el
      * registro del servidor (se lanza antes para que las líneas fechadas sean las del otro). */
     const char *args_t[] = {"-i", "2000", "-t", "250", o[1].url, NULL};
-    cal_proceso_t *pt = monitor(s, args_t, 8, 0);
+    cal_proceso_t *pt = mon_lanzar(s, args_t, 8, 0);
     if (pt == NULL)
         CAL_FIN(0);
     const char *u = o[0].url;
     const char *args[] = {"-i", "600", u, NULL};
-    cal_proceso_t *p = monitor(s, args, 8, 0);
+    cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
     /* Tres FALLO bastan (unos 1.5 s); si no llegan, el tope es el de siempre. */
-    esperar(p, "FALLO", u, 3, 3000);
-    dormir(50);
-    parar(p, 2000);
+    mon_esperar(p, "FALLO", u, 3, 3000);
+    mon_dormir(50);
+    mon_parar(p, 2000);
 
     cal_peticion_t v[MAX_PETICIONES];
     int n = cal_registro_ruta(s, o[0].ruta, v, MAX_PETICIONES);
@@ -577,7 +578,7 @@ CAL_PRUEBA(limite_por_verificacion, 20)
     else
         k += (size_t)snprintf(desc, sizeof desc,
                               "%d %s a la URL lenta; duración en el servidor (ms):", n,
-                              plural(n, "petición", "peticiones"));
+                              mon_plural(n, "petición", "peticiones"));
     for (int i = 0; i < n; i++) {
         long d = (long)(v[i].fin_ms - v[i].inicio_ms);
         /* La última la puede cortar el SIGINT: solo cuentan las cortadas antes de él. */
@@ -618,9 +619,9 @@ CAL_PRUEBA(limite_por_verificacion, 20)
                  : w[0].abortada ? " (más de 600: ¿se usa el -t dado?)"
                                  : " y no se cortó (¿se usa el -t dado?)");
     cal_obtenido("%s; %d %s FALLO, %d con estado 0 y menos de %d ms; %d %s OMITIDA; %s", desc,
-                 fallos, plural(fallos, "línea", "líneas"), buenas, T * 3 / 4, omitidas,
-                 plural(omitidas, "línea", "líneas"), sobre_t);
-    int pruebas = con_pruebas(s, p, o, 1, 0);
+                 fallos, mon_plural(fallos, "línea", "líneas"), buenas, T * 3 / 4, omitidas,
+                 mon_plural(omitidas, "línea", "líneas"), sobre_t);
+    int pruebas = mon_con_pruebas(s, p, o, 1, 0);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
     CAL_FIN(ok && pruebas);
@@ -733,7 +734,7 @@ CAL_PRUEBA(inalcanzable, 20)
                  "y corta el cuerpo a medias, líneas FALLO (con estado 0 o 200), ninguna OK, cada "
                  "una con su propia petición");
     opaca_t o[] = {{.guion = SIEMPRE(200)}};
-    cal_servidor_t *s = servidor_opaco(o, 1);
+    cal_servidor_t *s = mon_servidor_opaco(o, 1);
     if (s == NULL)
         CAL_FIN(0);
     int puerto = 0;
@@ -759,7 +760,7 @@ CAL_PRUEBA(inalcanzable, 20)
     snprintf(medias, sizeof medias, "http://127.0.0.1:%d/a-medias", puerto_am);
     const char *buena = o[0].url;
     const char *args[] = {"-i", "200", cortada, buena, medias, NULL};
-    cal_proceso_t *p = monitor(s, args, 8, 0);
+    cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
     if (p == NULL) {
         close(escucha);
         close(am.escucha);
@@ -767,14 +768,14 @@ CAL_PRUEBA(inalcanzable, 20)
     }
     int intentos = 0;
     for (uint64_t fin = cal_ahora_ms() + 1300; cal_ahora_ms() < fin;) {
-        dormir(10);
+        mon_dormir(10);
         intentos += cortar_pendientes(escucha);
         atender_a_medias(&am);
     }
     int vivo = !cal_termino(p);
     char final[256];
     cal_describir_fin(p, final, sizeof final);
-    parar(p, 2000);
+    mon_parar(p, 2000);
     intentos += cortar_pendientes(escucha);
     atender_a_medias(&am);
     close(escucha);
@@ -808,16 +809,16 @@ CAL_PRUEBA(inalcanzable, 20)
                  "para %d %s de conexión; %d OK de la otra URL; del sitio que corta la respuesta "
                  "a medias, %d FALLO%s y %d OK para %d %s%s",
                  vivo ? "seguía vivo" : final, fallos, con_cero, intentos,
-                 plural(intentos, "intento", "intentos"), oks, fallos_am,
+                 mon_plural(intentos, "intento", "intentos"), oks, fallos_am,
                  estado_am ? "" : " (alguno con un estado que no es ni 0 ni 200)", oks_am,
-                 am.conexiones, plural(am.conexiones, "conexión", "conexiones"),
+                 am.conexiones, mon_plural(am.conexiones, "conexión", "conexiones"),
                  oks_am > 0 ? ": una transferencia cortada es un fallo aunque el estado (200) "
                               "sí llegara"
                             : "");
     if (fallos > intentos || fallos_am > am.conexiones)
         cal_nota("Hay más líneas FALLO que intentos de conexión: cada FALLO tiene que venir de "
                  "una comprobación de verdad, en cada ciclo.");
-    int pruebas = con_pruebas(s, p, o, 1, 0);
+    int pruebas = mon_con_pruebas(s, p, o, 1, 0);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
     CAL_FIN(ok && pruebas);

@@ -14,7 +14,7 @@
 /* ------------------------------------------------------------------ ayudas */
 
 /* «1 línea», «3 líneas»: que ningún mensaje diga «1 líneas». */
-const char *plural(int n, const char *uno, const char *varios)
+const char *mon_plural(int n, const char *uno, const char *varios)
 {
     return n == 1 ? uno : varios;
 }
@@ -28,7 +28,7 @@ static struct {
 } seg;
 
 /* Anota el instante de las líneas nuevas (completas) de la salida. */
-void mirar(void)
+void mon_mirar(void)
 {
     if (seg.p == NULL)
         return;
@@ -42,36 +42,36 @@ void mirar(void)
 }
 
 /* Instante en que se vio la línea número `linea` (la última, sin '\n', se ve ahora). */
-uint64_t visto(int linea)
+uint64_t mon_visto(int linea)
 {
     return linea >= 0 && linea < seg.n ? seg.visto[linea] : cal_ahora_ms();
 }
 
 /* Espera `ms` leyendo la salida a pasos cortos (para fechar cada línea). */
-void dormir(int ms)
+void mon_dormir(int ms)
 {
     uint64_t fin = cal_ahora_ms() + (uint64_t)(ms > 0 ? ms : 0);
     for (uint64_t ahora = cal_ahora_ms(); ahora < fin; ahora = cal_ahora_ms()) {
         cal_esperar(fin - ahora < 10 ? (int)(fin - ahora) : 10);
-        mirar();
+        mon_mirar();
     }
-    mirar();
+    mon_mirar();
 }
 
 /* Como cal_esperar_fin, fechando las líneas. */
-int esperar_fin(cal_proceso_t *p, int max_ms)
+int mon_esperar_fin(cal_proceso_t *p, int max_ms)
 {
     uint64_t fin = cal_ahora_ms() + (uint64_t)(max_ms > 0 ? max_ms : 0);
     while (!cal_termino(p) && cal_ahora_ms() < fin) {
         cal_esperar_fin(p, 10);
-        mirar();
+        mon_mirar();
     }
-    mirar();
+    mon_mirar();
     return cal_termino(p);
 }
 
 /* Arranca el servidor de práctica de esta verificación. NULL si no pudo (ya anotado). */
-cal_servidor_t *servidor(void)
+cal_servidor_t *mon_servidor(void)
 {
     cal_servidor_t *s = NULL;
     int r = cal_servidor(&s);
@@ -84,7 +84,7 @@ cal_servidor_t *servidor(void)
 }
 
 /* URL completa del servidor `s` para `ruta`, en un búfer rotatorio (vale para varias a la vez). */
-const char *url(cal_servidor_t *s, const char *ruta)
+const char *mon_url(cal_servidor_t *s, const char *ruta)
 {
     static char bufs[8][600];
     static int i;
@@ -94,7 +94,7 @@ const char *url(cal_servidor_t *s, const char *ruta)
 }
 
 /* «monitor arg1 arg2 …» en `buf`. */
-void unir(const char *const *args, char *buf, size_t tam)
+void mon_unir(const char *const *args, char *buf, size_t tam)
 {
     size_t n = (size_t)snprintf(buf, tam, "monitor");
     for (int i = 0; args[i] != NULL && n < tam - 4; i++) {
@@ -105,12 +105,9 @@ void unir(const char *const *args, char *buf, size_t tam)
     }
 }
 
-/* Lanza el monitor con `args`. NULL si no se pudo (ya anotado). */
-cal_proceso_t *monitor(cal_servidor_t *s, const char *const *args, double limite_s, int valgrind)
+/* Lanza el monitor con `args`. NULL si no se pudo (cal_lanzar lo anota, y la orden). */
+cal_proceso_t *mon_lanzar(cal_servidor_t *s, const char *const *args, double limite_s, int valgrind)
 {
-    char orden[2048];
-    unir(args, orden, sizeof orden);
-    cal_nota("Orden: %s%s", valgrind ? "valgrind " : "", orden);
     static char entorno_url[128];
     snprintf(entorno_url, sizeof entorno_url, "CURSO_SERVIDOR=%s",
              s != NULL ? cal_servidor_url(s) : "http://127.0.0.1:9");
@@ -118,11 +115,8 @@ cal_proceso_t *monitor(cal_servidor_t *s, const char *const *args, double limite
     cal_lanzamiento_t l = {
         .args = args, .entorno = entorno, .limite_s = limite_s, .valgrind = valgrind};
     cal_proceso_t *p = NULL;
-    int r = cal_lanzar(&l, &p);
-    if (r < 0) {
-        cal_obtenido("no se pudo lanzar el programa (%s)", strerror(-r));
+    if (cal_lanzar(&l, &p) < 0)
         return NULL;
-    }
     seg.p = p;
     seg.leidos = 0;
     seg.n = 0;
@@ -131,7 +125,7 @@ cal_proceso_t *monitor(cal_servidor_t *s, const char *const *args, double limite
 
 /* Secuencia compacta de las líneas de `u`: «FALLO FALLO FALLO ALERTA OK RECUPERADO», o
  * «ninguna línea para esa URL» (quien la cita pone los paréntesis si los quiere). */
-const char *traza(const char *salida, const char *u, char *buf, size_t tam)
+const char *mon_traza(const char *salida, const char *u, char *buf, size_t tam)
 {
     static const char *tipos[] = {"OK", "FALLO", "ALERTA", "RECUPERADO", "OMITIDA", "RESUMEN"};
     size_t usados = 0;
@@ -167,11 +161,11 @@ const char *traza(const char *salida, const char *u, char *buf, size_t tam)
 }
 
 /* Espera hasta que haya `n` líneas `tipo` de `u` (NULL = cualquiera), o `max_ms`. */
-int esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int max_ms)
+int mon_esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int max_ms)
 {
     uint64_t fin = cal_ahora_ms() + (uint64_t)(max_ms > 0 ? max_ms : 0);
     for (;;) {
-        mirar();
+        mon_mirar();
         if (cal_contar(cal_salida(p), tipo, u) >= n)
             return 1;
         if (cal_termino(p) || cal_ahora_ms() >= fin)
@@ -185,20 +179,20 @@ int esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int max_ms
 /* SIGINT y espera al final. Si no para, se mata (y queda como «el calificador lo terminó»,
  * que ninguna verificación da por bueno): así el servidor cierra sus conexiones y las
  * apunta en el registro antes de que se coteje una sola línea con él. */
-void parar(cal_proceso_t *p, int max_ms)
+void mon_parar(cal_proceso_t *p, int max_ms)
 {
     cal_senal(p, SIGINT);
-    esperar_fin(p, max_ms);
+    mon_esperar_fin(p, max_ms);
     if (!cal_termino(p))
         cal_matar(p);
-    dormir(150);
+    mon_dormir(150);
 }
 
 /* ------------------------------------------------------------------ rutas opacas y pruebas */
 
 /* Arranca el servidor de esta verificación con las rutas opacas `o` (inventa sus rutas y
  * rellena sus URLs). NULL si no pudo (ya anotado). */
-cal_servidor_t *servidor_opaco(opaca_t *o, int n)
+cal_servidor_t *mon_servidor_opaco(opaca_t *o, int n)
 {
     char guion[4096];
     size_t u = (size_t)snprintf(guion, sizeof guion, "{");
@@ -235,7 +229,7 @@ cal_servidor_t *servidor_opaco(opaca_t *o, int n)
 }
 
 /* ¿La petición `v` respalda una línea con estado `estado`? (0 = sin respuesta: cortada) */
-int casa_estado(const cal_peticion_t *v, int estado)
+int mon_casa_estado(const cal_peticion_t *v, int estado)
 {
     return estado == 0 ? v->abortada : !v->abortada && v->estado == estado;
 }
@@ -274,9 +268,9 @@ static int tiempo_respaldado(const char *linea, int num, const cal_peticion_t *v
  * antes de verse la línea; con ALERTAS, ALERTA solo tras tres FALLO respaldados seguidos; con
  * RECUPERADOS, RECUPERADO solo tras un OK respaldado; con OMITIDAS, cada OMITIDA con una petición a
  * esa URL en curso. Devuelve 1, o 0 con la explicación en `informe`. */
-int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *informe, size_t tam)
+int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *informe, size_t tam)
 {
-    mirar();
+    mon_mirar();
     const char *out = cal_salida(seg.p);
     static cal_peticion_t v[MAX_PETICIONES];
     int casadas = 0;
@@ -296,7 +290,7 @@ int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *infor
             if (cal_palabra(linea, 0, tipo, sizeof tipo) == NULL ||
                 cal_palabra(linea, 1, u, sizeof u) == NULL || strcmp(u, o[k].url) != 0)
                 continue;
-            uint64_t t = visto(num);
+            uint64_t t = mon_visto(num);
             if (strcmp(tipo, "OK") == 0 || strcmp(tipo, "FALLO") == 0) {
                 char *resto = NULL;
                 long estado =
@@ -304,8 +298,8 @@ int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *infor
                 int j = siguiente;
                 if (resto != NULL && *resto == '\0' && resto != e)
                     for (; j < m; j++)
-                        if (casa_estado(&v[j], (int)estado) && v[j].inicio_ms <= t + HOLGURA_MS &&
-                            v[j].fin_ms <= t + HOLGURA_MS)
+                        if (mon_casa_estado(&v[j], (int)estado) &&
+                            v[j].inicio_ms <= t + HOLGURA_MS && v[j].fin_ms <= t + HOLGURA_MS)
                             break;
                 if (resto == NULL || *resto != '\0' || resto == e || j >= m) {
                     snprintf(informe, tam,
@@ -334,7 +328,7 @@ int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *infor
                          "la línea %d («%.200s») llega tras solo %d FALLO %s por el "
                          "registro del servidor (hacen falta 3)",
                          num + 1, linea, seguidos,
-                         plural(seguidos, "seguido respaldado", "seguidos respaldados"));
+                         mon_plural(seguidos, "seguido respaldado", "seguidos respaldados"));
                 return 0;
             } else if ((que & RECUPERADOS) && strcmp(tipo, "RECUPERADO") == 0 && !ok_tras_fallos) {
                 snprintf(informe, tam,
@@ -360,15 +354,15 @@ int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *infor
     snprintf(informe, tam,
              "cotejo con el registro del servidor: %d %s OK/FALLO, cada una "
              "con su propia petición a esa URL y el mismo estado",
-             casadas, plural(casadas, "línea", "líneas"));
+             casadas, mon_plural(casadas, "línea", "líneas"));
     return 1;
 }
 
 /* Si las líneas de `o` no tienen respaldo, lo anota (sustituye a «Obtenido») y devuelve 0. */
-int con_pruebas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, int que)
+int mon_con_pruebas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, int que)
 {
     char informe[1024];
-    if (respaldadas(s, o, n, que, informe, sizeof informe)) {
+    if (mon_respaldadas(s, o, n, que, informe, sizeof informe)) {
         cal_nota("%s.", informe);
         return 1;
     }
@@ -380,7 +374,7 @@ int con_pruebas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, in
 }
 
 /* Pide los campos de «RESUMEN url comprobaciones=N correctas=C fallos=F …». */
-int leer_resumen(const char *salida, const char *u, int *v, int *c, int *f)
+int mon_leer_resumen(const char *salida, const char *u, int *v, int *c, int *f)
 {
     char linea[1024], w[3][128];
     if (cal_linea(salida, "RESUMEN", u, 0, linea, sizeof linea) < 0)

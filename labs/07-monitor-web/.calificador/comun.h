@@ -70,62 +70,63 @@ typedef struct {
 enum { ALERTAS = 1, OMITIDAS = 2, RECUPERADOS = 4, TIEMPOS = 8 };
 
 /* «1 línea», «3 líneas»: que ningún mensaje diga «1 líneas». */
-const char *plural(int n, const char *uno, const char *varios);
+const char *mon_plural(int n, const char *uno, const char *varios);
 
 /* Anota el instante de las líneas nuevas (completas) de la salida. */
-void mirar(void);
+void mon_mirar(void);
 
 /* Instante en que se vio la línea número `linea` (la última, sin '\n', se ve ahora). */
-uint64_t visto(int linea);
+uint64_t mon_visto(int linea);
 
 /* Espera `ms` leyendo la salida a pasos cortos (para fechar cada línea). */
-void dormir(int ms);
+void mon_dormir(int ms);
 
 /* Como cal_esperar_fin, fechando las líneas. */
-int esperar_fin(cal_proceso_t *p, int max_ms);
+int mon_esperar_fin(cal_proceso_t *p, int max_ms);
 
 /* Arranca el servidor de práctica de esta verificación. NULL si no pudo (ya anotado). */
-cal_servidor_t *servidor(void);
+cal_servidor_t *mon_servidor(void);
 
 /* URL completa del servidor `s` para `ruta`, en un búfer rotatorio (vale para varias a la vez). */
-const char *url(cal_servidor_t *s, const char *ruta);
+const char *mon_url(cal_servidor_t *s, const char *ruta);
 
 /* «monitor arg1 arg2 …» en `buf`. */
-void unir(const char *const *args, char *buf, size_t tam);
+void mon_unir(const char *const *args, char *buf, size_t tam);
 
 /* Lanza el monitor con `args`. NULL si no se pudo (ya anotado). */
-cal_proceso_t *monitor(cal_servidor_t *s, const char *const *args, double limite_s, int valgrind);
+cal_proceso_t *mon_lanzar(cal_servidor_t *s, const char *const *args, double limite_s,
+                          int valgrind);
 
 /* Secuencia compacta de las líneas de `u`: «FALLO FALLO FALLO ALERTA OK RECUPERADO», o
  * «ninguna línea para esa URL». */
-const char *traza(const char *salida, const char *u, char *buf, size_t tam);
+const char *mon_traza(const char *salida, const char *u, char *buf, size_t tam);
 
 /* Espera hasta que haya `n` líneas `tipo` de `u` (NULL = cualquiera), o `max_ms`. */
-int esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int max_ms);
+int mon_esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int max_ms);
 
 /* SIGINT y espera al final. Si no para, se mata (y queda como «el calificador lo terminó»,
  * que ninguna verificación da por bueno): así el servidor cierra sus conexiones y las
  * apunta en el registro antes de que se coteje una sola línea con él. */
-void parar(cal_proceso_t *p, int max_ms);
+void mon_parar(cal_proceso_t *p, int max_ms);
 
 /* Arranca el servidor de esta verificación con las rutas opacas `o` (inventa sus rutas y
  * rellena sus URLs). NULL si no pudo (ya anotado). */
-cal_servidor_t *servidor_opaco(opaca_t *o, int n);
+cal_servidor_t *mon_servidor_opaco(opaca_t *o, int n);
 
 /* ¿La petición `v` respalda una línea con estado `estado`? (0 = sin respuesta: cortada) */
-int casa_estado(const cal_peticion_t *v, int estado);
+int mon_casa_estado(const cal_peticion_t *v, int estado);
 
 /* Comprueba con el registro del servidor cada línea de la salida de las URLs `o`: cada
  * OK/FALLO casa, en orden, con una petición distinta a esa URL, con ese estado y terminada
  * antes de verse la línea; con ALERTAS, ALERTA solo tras tres FALLO respaldados seguidos; con
  * RECUPERADOS, RECUPERADO solo tras un OK respaldado; con OMITIDAS, cada OMITIDA con una petición a
  * esa URL en curso. Devuelve 1, o 0 con la explicación en `informe`. */
-int respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *informe, size_t tam);
+int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *informe, size_t tam);
 
 /* Si las líneas de `o` no tienen respaldo, lo anota (sustituye a «Obtenido») y devuelve 0. */
-int con_pruebas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, int que);
+int mon_con_pruebas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, int que);
 
 /* Pide los campos de «RESUMEN url comprobaciones=N correctas=C fallos=F …». */
-int leer_resumen(const char *salida, const char *u, int *v, int *c, int *f);
+int mon_leer_resumen(const char *salida, const char *u, int *v, int *c, int *f);
 
 #endif

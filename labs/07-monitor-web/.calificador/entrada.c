@@ -39,7 +39,7 @@ static int casos_entrada(cal_servidor_t *s, const caso_t *casos, int n)
     size_t usados = 0;
     cal_proceso_t *p[MAX_CASOS] = {NULL};
     for (int i = 0; i < n && i < MAX_CASOS; i++) {
-        p[i] = monitor(s, casos[i].args, 5, 0);
+        p[i] = mon_lanzar(s, casos[i].args, 5, 0);
         if (p[i] == NULL)
             return 0;
     }
@@ -53,7 +53,7 @@ static int casos_entrada(cal_servidor_t *s, const caso_t *casos, int n)
         if (casos[i].valido) {
             char fin[256], extracto[1024], orden[512];
             if (cal_termino(p[i])) {
-                unir(casos[i].args, orden, sizeof orden);
+                mon_unir(casos[i].args, orden, sizeof orden);
                 cal_describir_fin(p[i], fin, sizeof fin);
                 int w = snprintf(fallos + usados, sizeof fallos - usados,
                                  "%s«%s» es válido y tenía que seguir vivo a los %.1f s, pero "
@@ -75,7 +75,7 @@ static int casos_entrada(cal_servidor_t *s, const caso_t *casos, int n)
         int este = cal_termino(p[i]) && codigo == 2 && con_mensaje && cita;
         if (!este) {
             char fin[256], extracto[1024], orden[512];
-            unir(casos[i].args, orden, sizeof orden);
+            mon_unir(casos[i].args, orden, sizeof orden);
             if (cal_termino(p[i]))
                 cal_describir_fin(p[i], fin, sizeof fin);
             else
@@ -99,7 +99,7 @@ static int casos_entrada(cal_servidor_t *s, const caso_t *casos, int n)
                              "%sademás hizo %d %s al servidor (p. ej. %s) antes de "
                              "validar todos los argumentos",
                              usados > 0 ? "\n" : "", pedidas,
-                             plural(pedidas, "petición", "peticiones"), v[0].ruta);
+                             mon_plural(pedidas, "petición", "peticiones"), v[0].ruta);
             if (w > 0 && (size_t)w < sizeof fallos - usados)
                 usados += (size_t)w;
         }
@@ -121,12 +121,12 @@ CAL_PRUEBA(entrada_url_invalida, 20)
 {
     cal_esperado("código de salida 2, un mensaje en stderr que cite la URL inválida y "
                  "ninguna petición; una URL https:// válida, en cambio, arranca");
-    cal_servidor_t *s = servidor();
+    cal_servidor_t *s = mon_servidor();
     if (s == NULL)
         CAL_FIN(0);
     /* Las cinco últimas empiezan por «http» pero no son URLs: sin «://», sin servidor (lo
      * que sigue a «http://» es «/», o nada: «http://» y «https://» solos) y con un espacio. */
-    const char *ok = url(s, "/status/200");
+    const char *ok = mon_url(s, "/status/200");
     char espacio[256];
     snprintf(espacio, sizeof espacio, "%s/a b", cal_servidor_url(s));
     const caso_t casos[] = {
@@ -146,14 +146,14 @@ CAL_PRUEBA(entrada_intervalo_invalido, 20)
 {
     cal_esperado("código de salida 2, un mensaje en stderr que cite el valor inválido y "
                  "ninguna petición; «-i 100», el mínimo, en cambio, arranca");
-    cal_servidor_t *s = servidor();
+    cal_servidor_t *s = mon_servidor();
     if (s == NULL)
         CAL_FIN(0);
     const caso_t casos[] = {
-        {{"-i", "abc", url(s, "/status/200"), NULL}, "abc", 0},
-        {{"-i", "12x", url(s, "/status/200"), NULL}, "12x", 0},
-        {{"-i", "50", url(s, "/status/200"), NULL}, "50", 0},
-        {{"-i", "86400001", url(s, "/status/200"), NULL}, "86400001", 0},
+        {{"-i", "abc", mon_url(s, "/status/200"), NULL}, "abc", 0},
+        {{"-i", "12x", mon_url(s, "/status/200"), NULL}, "12x", 0},
+        {{"-i", "50", mon_url(s, "/status/200"), NULL}, "50", 0},
+        {{"-i", "86400001", mon_url(s, "/status/200"), NULL}, "86400001", 0},
         {{"-i", "100", NADIE, NULL}, NULL, 1},
     };
     CAL_FIN(casos_entrada(s, casos, 5));
@@ -163,14 +163,14 @@ CAL_PRUEBA(entrada_limite_invalido, 20)
 {
     cal_esperado("código de salida 2, un mensaje en stderr que cite el límite (-t) inválido y "
                  "ninguna petición; «-t 10», el mínimo, en cambio, arranca");
-    cal_servidor_t *s = servidor();
+    cal_servidor_t *s = mon_servidor();
     if (s == NULL)
         CAL_FIN(0);
     const caso_t casos[] = {
-        {{"-t", "abc", url(s, "/status/200"), NULL}, "abc", 0},
-        {{"-t", "12x", url(s, "/status/200"), NULL}, "12x", 0},
-        {{"-i", "200", "-t", "5", url(s, "/status/200"), NULL}, "5", 0},
-        {{"-t", "86400001", url(s, "/status/200"), NULL}, "86400001", 0},
+        {{"-t", "abc", mon_url(s, "/status/200"), NULL}, "abc", 0},
+        {{"-t", "12x", mon_url(s, "/status/200"), NULL}, "12x", 0},
+        {{"-i", "200", "-t", "5", mon_url(s, "/status/200"), NULL}, "5", 0},
+        {{"-t", "86400001", mon_url(s, "/status/200"), NULL}, "86400001", 0},
         {{"-i", "200", "-t", "10", NADIE, NULL}, NULL, 1},
     };
     CAL_FIN(casos_entrada(s, casos, 5));

@@ -20,7 +20,7 @@ CAL_PRUEBA(valgrind, 40)
                    {.guion = TARDA(3000)},
                    {.guion = SIEMPRE(503)},
                    {.guion = SIEMPRE(200)}};
-    cal_servidor_t *s = servidor_opaco(o, 4);
+    cal_servidor_t *s = mon_servidor_opaco(o, 4);
     if (s == NULL)
         CAL_FIN(0);
     const char *rapida = o[0].url, *lenta = o[1].url;
@@ -28,14 +28,14 @@ CAL_PRUEBA(valgrind, 40)
      * nada sin liberar. Se lanza primero: las líneas que se fechan son las del otro. Si no
      * sale con 2, eso lo juzga «entrada_url_invalida»: aquí solo cuenta su memoria. */
     const char *args_error[] = {"-i", "500", rapida, "no-es-una-url", NULL};
-    cal_proceso_t *pe = monitor(s, args_error, 40, 1);
+    cal_proceso_t *pe = mon_lanzar(s, args_error, 40, 1);
     if (pe == NULL)
         CAL_FIN(0);
     /* La cuarta se da como «/v/…»: la URL completada con CURSO_SERVIDOR (memoria que el
      * programa reserva y escribe) también pasa por valgrind. De ella no se espera nada más
      * (que se complete bien lo juzga «registra_estado»), ni se coteja con el registro. */
     const char *args[] = {"-i", "500", "-t", "20000", rapida, lenta, o[2].url, o[3].ruta, NULL};
-    cal_proceso_t *p = monitor(s, args, 40, 1);
+    cal_proceso_t *p = mon_lanzar(s, args, 40, 1);
     if (p == NULL)
         CAL_FIN(0);
     /* valgrind tarda en arrancar, y mucho más en una máquina cargada (una clase entera
@@ -43,23 +43,24 @@ CAL_PRUEBA(valgrind, 40)
      * 12 s el servidor no ha recibido ni una petición, no hace falta esperar más. */
     int arranco = 0;
     for (int espera = 0; espera < 20000 && !arranco && !cal_termino(p); espera += 250) {
-        arranco = esperar(p, "OK", rapida, 1, 250);
+        arranco = mon_esperar(p, "OK", rapida, 1, 250);
         const cal_peticion_t *v;
         if (espera >= 12000 && cal_registro(s, &v) == 0)
             break;
     }
-    dormir(1000);
+    mon_dormir(1000);
     char fin[256];
     if (!arranco || cal_termino(p)) {
         int oks = cal_contar(cal_salida(p), "OK", NULL);
         cal_obtenido("bajo valgrind, el programa no llegó a vigilar: %s, %d %s OK",
-                     cal_describir_fin(p, fin, sizeof fin), oks, plural(oks, "línea", "líneas"));
+                     cal_describir_fin(p, fin, sizeof fin), oks,
+                     mon_plural(oks, "línea", "líneas"));
         cal_nota_salida(p, 8);
         cal_valgrind_nota(p);
         CAL_FIN(0);
     }
     cal_senal(p, SIGINT);
-    int termino = esperar_fin(p, 6000);
+    int termino = mon_esperar_fin(p, 6000);
     char motivo[256];
     int limpio = cal_valgrind_veredicto(p, motivo, sizeof motivo);
     /* Y cerrado en orden: un exit(0) desde al_parar, con el resumen ya escrito, pasa sigint y
@@ -75,7 +76,7 @@ CAL_PRUEBA(valgrind, 40)
     if (cal_termino(pe) && (codigo_error == 2 || codigo_error == CAL_CODIGO_VALGRIND))
         error_limpio = cal_valgrind_veredicto(pe, motivo_error, sizeof motivo_error);
     char orden[512];
-    unir(args_error, orden, sizeof orden);
+    mon_unir(args_error, orden, sizeof orden);
     if (error_limpio)
         cal_obtenido("%s; %s", cal_describir_fin(p, fin, sizeof fin), motivo);
     else
@@ -90,6 +91,6 @@ CAL_PRUEBA(valgrind, 40)
         ok = 0;
     }
     /* Sin peticiones de verdad no hay nada que medir: las líneas tienen que tener respaldo. */
-    dormir(150);
-    CAL_FIN(con_pruebas(s, p, o, 3, 0) && ok);
+    mon_dormir(150);
+    CAL_FIN(mon_con_pruebas(s, p, o, 3, 0) && ok);
 }

@@ -32,7 +32,7 @@ static int resumen_coherente(const char *out, const char *const *urls, int n, ch
     informe[0] = '\0';
     for (int i = 0; i < n; i++) {
         int v = 0, c = 0, f = 0;
-        int r = leer_resumen(out, urls[i], &v, &c, &f);
+        int r = mon_leer_resumen(out, urls[i], &v, &c, &f);
         int oks = cal_contar(out, "OK", urls[i]), fallos = cal_contar(out, "FALLO", urls[i]);
         int w;
         if (r == -1) {
@@ -99,7 +99,7 @@ static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t
         int m = cal_registro_ruta(s, o[k].ruta, v, MAX_PETICIONES);
         if (m > MAX_PETICIONES)
             m = MAX_PETICIONES;
-        if (leer_resumen(cal_salida(p), o[k].url, &vr, &c, &f) < 0)
+        if (mon_leer_resumen(cal_salida(p), o[k].url, &vr, &c, &f) < 0)
             continue; /* sin RESUMEN legible: ya lo dice resumen_coherente */
         int buenas = 0, malas = 0;
         for (int j = 0; j < m; j++) {
@@ -115,7 +115,7 @@ static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t
                          "que el servidor atendió: registró %d %s a esa URL "
                          "(%d correctas y %d fallidas; las canceladas al parar no cuentan)",
                          o[k].url, vr, c, f, buenas + malas,
-                         plural(buenas + malas, "petición terminada", "peticiones terminadas"),
+                         mon_plural(buenas + malas, "petición terminada", "peticiones terminadas"),
                          buenas, malas);
             cal_nota_salida(p, 10);
             return 0;
@@ -139,15 +139,15 @@ CAL_PRUEBA(sigint, 20)
                  "OK/FALLO y con lo que registró el servidor (que vio alguna petición), y ninguna "
                  "petición nueva después de la señal");
     opaca_t o[] = {{.guion = TARDA(10000)}, {.guion = SIEMPRE(200)}};
-    cal_servidor_t *s = servidor_opaco(o, 2);
+    cal_servidor_t *s = mon_servidor_opaco(o, 2);
     if (s == NULL)
         CAL_FIN(0);
     const char *lenta = o[0].url, *rapida = o[1].url;
     const char *args[] = {"-i", "300", "-t", "20000", lenta, rapida, NULL};
-    cal_proceso_t *p = monitor(s, args, 8, 0);
+    cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
-    dormir(1000);
+    mon_dormir(1000);
     char fin[256];
     if (cal_termino(p)) {
         cal_obtenido("el programa ya había terminado antes de la señal: %s",
@@ -157,7 +157,7 @@ CAL_PRUEBA(sigint, 20)
     }
     uint64_t senal = cal_ahora_ms();
     cal_senal(p, SIGINT);
-    int termino = esperar_fin(p, 2000);
+    int termino = mon_esperar_fin(p, 2000);
     cal_describir_fin(p, fin, sizeof fin);
     long tardo = termino ? (long)(cal_terminado_ms(p) - senal) : -1;
     const cal_peticion_t *v;
@@ -171,11 +171,11 @@ CAL_PRUEBA(sigint, 20)
     int ok = termino && cal_codigo(p) == 0 && coherente && despues == 0;
     if (termino)
         cal_obtenido("%s a los %ld ms de la señal; %s; %d %s después de la señal", fin, tardo,
-                     resumen, despues, plural(despues, "petición", "peticiones"));
+                     resumen, despues, mon_plural(despues, "petición", "peticiones"));
     else
         cal_obtenido("a los 2 s de SIGINT el programa %s; %s", fin, resumen);
-    dormir(150); /* el servidor anota la petición cancelada al ver cerrarse la conexión */
-    int pruebas = con_pruebas(s, p, o, 2, 0) && resumen_respaldado(s, p, o, 2, senal, 1000);
+    mon_dormir(150); /* el servidor anota la petición cancelada al ver cerrarse la conexión */
+    int pruebas = mon_con_pruebas(s, p, o, 2, 0) && resumen_respaldado(s, p, o, 2, senal, 1000);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
     CAL_FIN(ok && pruebas);
@@ -187,20 +187,20 @@ CAL_PRUEBA(sigterm, 20)
                  "URL, en el orden de la línea de comandos, que cuadre con lo que registró el "
                  "servidor, que vio al menos una petición (dos URLs opacas, siempre 200)");
     opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = SIEMPRE(200)}};
-    cal_servidor_t *s = servidor_opaco(o, 2);
+    cal_servidor_t *s = mon_servidor_opaco(o, 2);
     if (s == NULL)
         CAL_FIN(0);
     const char *u = o[0].url;
     const char *args[] = {"-i", "200", u, o[1].url, NULL};
-    cal_proceso_t *p = monitor(s, args, 8, 0);
+    cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
-    dormir(800);
+    mon_dormir(800);
     char fin[256];
     int vivo = !cal_termino(p);
     uint64_t senal = cal_ahora_ms();
     cal_senal(p, SIGTERM);
-    int termino = esperar_fin(p, 2000);
+    int termino = mon_esperar_fin(p, 2000);
     cal_describir_fin(p, fin, sizeof fin);
     const char *urls[] = {u, o[1].url};
     char resumen[2048];
@@ -215,8 +215,8 @@ CAL_PRUEBA(sigterm, 20)
                  en_orden ? ""
                           : "; las líneas RESUMEN no van en el orden de la línea de comandos (la "
                             "de la segunda URL sale antes que la de la primera)");
-    dormir(150);
-    int pruebas = con_pruebas(s, p, o, 2, 0) && resumen_respaldado(s, p, o, 2, senal, 800);
+    mon_dormir(150);
+    int pruebas = mon_con_pruebas(s, p, o, 2, 0) && resumen_respaldado(s, p, o, 2, senal, 800);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
     CAL_FIN(ok && pruebas);
@@ -285,11 +285,11 @@ CAL_PRUEBA(resumen_media, 20)
     variados(gb, sizeof gb, 503, r[1], 16);
     variados(gc, sizeof gc, 200, r[2], 16);
     opaca_t o[] = {{.guion = ga}, {.guion = gb}, {.guion = gc}};
-    cal_servidor_t *s = servidor_opaco(o, 3);
+    cal_servidor_t *s = mon_servidor_opaco(o, 3);
     if (s == NULL)
         CAL_FIN(0);
     const char *args[] = {"-i", "300", "-t", "290", o[0].url, o[1].url, o[2].url, NULL};
-    cal_proceso_t *p = monitor(s, args, 8, 0);
+    cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
     /* Se para justo después de una línea que deja la media de su URL con decimales ≥ 0,6: la
@@ -298,7 +298,7 @@ CAL_PRUEBA(resumen_media, 20)
     uint64_t arranque = cal_ahora_ms();
     for (uint64_t fin = cal_ahora_ms() + 4000;
          !propicio && !cal_termino(p) && cal_ahora_ms() < fin;) {
-        dormir(5);
+        mon_dormir(5);
         for (int k = 0; k < 3 && !propicio; k++) {
             long suma = 0;
             int n = tiempos_de(cal_salida(p), o[k].url, &suma);
@@ -308,10 +308,10 @@ CAL_PRUEBA(resumen_media, 20)
     /* Aquí solo se juzga la media: si SIGINT no lo para (eso lo juzga «sigint»), SIGTERM. */
     uint64_t corrio = cal_ahora_ms() - arranque;
     cal_senal(p, SIGINT);
-    if (!esperar_fin(p, 1000))
+    if (!mon_esperar_fin(p, 1000))
         cal_senal(p, SIGTERM);
-    esperar_fin(p, 1500);
-    dormir(150);
+    mon_esperar_fin(p, 1500);
+    mon_dormir(150);
     const char *out = cal_salida(p);
     char informe[2048];
     size_t u = 0;
@@ -360,7 +360,7 @@ CAL_PRUEBA(resumen_media, 20)
             u += (size_t)w_;
     }
     cal_obtenido("%s", informe);
-    int pruebas = con_pruebas(s, p, o, 3, TIEMPOS);
+    int pruebas = mon_con_pruebas(s, p, o, 3, TIEMPOS);
     if (!ok && pruebas)
         cal_nota_salida(p, 8);
     CAL_FIN(ok && pruebas);

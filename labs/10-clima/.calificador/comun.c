@@ -16,15 +16,15 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-const char *const dos_ciudades[2] = {"Lima", "Oslo"};
+const char *const clima_dos_ciudades[2] = {"Lima", "Oslo"};
 
 /* Ciudades de un solo nombre sin un solo byte que quede tal cual en la URL (todos ≥ 0x80): su
  * codificación ocupa justo 3 bytes por byte, el caso extremo de quien reserva memoria para
  * ella. La última es la más larga (39 bytes, 117 codificados). */
-const char *const ciudades_extremas[N_EXTREMAS] = {"Москва", "Αθήνα", "東京", "Київ",
-                                                   "กรุงเทพมหานคร"};
+const char *const clima_ciudades_extremas[N_EXTREMAS] = {"Москва", "Αθήνα", "東京", "Київ",
+                                                         "กรุงเทพมหานคร"};
 
-espera_t espera(const esc_t *e, int c, int k)
+espera_t clima_espera(const esc_t *e, int c, int k)
 {
     const prov_t *p = &e->provs[k];
     const char *solo = p->mas != NULL ? strstr(p->mas, "&solo=") : NULL;
@@ -51,7 +51,7 @@ static int bytes_azar(void *d, size_t n)
     return 0;
 }
 
-int azar(int min, int max)
+int clima_azar(int min, int max)
 {
     unsigned int v = 0;
     if (max <= min || bytes_azar(&v, sizeof v) < 0)
@@ -59,7 +59,7 @@ int azar(int min, int max)
     return min + (int)(v % (unsigned int)(max - min + 1));
 }
 
-const char *con_retraso(char *d, size_t tam, int ms, const char *solo)
+const char *clima_con_retraso(char *d, size_t tam, int ms, const char *solo)
 {
     if (solo != NULL)
         snprintf(d, tam, "&retraso=%d.%03d&solo=%s", ms / 1000, ms % 1000, solo);
@@ -68,7 +68,7 @@ const char *con_retraso(char *d, size_t tam, int ms, const char *solo)
     return d;
 }
 
-int servidor(cal_servidor_t **s)
+int clima_servidor(cal_servidor_t **s)
 {
     /* El secreto va en el entorno de ESTA verificación (Criterion ejecuta cada una en su
      * proceso) y de ahí al servidor, que lo hereda; el programa del estudiante se lanza con
@@ -98,7 +98,8 @@ int servidor(cal_servidor_t **s)
 
 /* Escribe `texto` en carpeta/nombre (una carpeta de cal_carpeta, que es de la entrega: lo
  * que haya dejado con ese nombre se quita, sin seguirlo). 0 o -1. */
-int escribir(const char *carpeta, const char *nombre, const char *texto, char *ruta, size_t tam)
+int clima_escribir(const char *carpeta, const char *nombre, const char *texto, char *ruta,
+                   size_t tam)
 {
     snprintf(ruta, tam, "%s/%s", carpeta, nombre);
     int fd = cal_crear_archivo(ruta, 0644);
@@ -294,7 +295,8 @@ static int referencias(esc_t *e)
     for (int c = 0; c < e->nciudades; c++)
         for (int k = 0; k < e->nprovs; k++) {
             const prov_t *p = &e->provs[k];
-            if (p->servidor == NULL || (espera(e, c, k) != BIEN && espera(e, c, k) != E_JSON))
+            if (p->servidor == NULL ||
+                (clima_espera(e, c, k) != BIEN && clima_espera(e, c, k) != E_JSON))
                 continue;
             char pl[512], ciudad[256], ruta[1024];
             plantilla(e, k, pl, sizeof pl);
@@ -328,7 +330,7 @@ static int referencias(esc_t *e)
             json_error_t je;
             json_t *doc = json_loads(cuerpo, 0, &je);
             free(cuerpo);
-            if (espera(e, c, k) == E_JSON) {
+            if (clima_espera(e, c, k) == E_JSON) {
                 e->linea[c][k] = je.line;
                 e->columna[c][k] = je.column;
                 json_decref(doc);
@@ -365,7 +367,7 @@ static int media(const esc_t *e, int c, double *m)
     double s = 0;
     int n = 0;
     for (int k = 0; k < e->nprovs; k++)
-        if (espera(e, c, k) == BIEN) {
+        if (clima_espera(e, c, k) == BIEN) {
             s += e->ref[c][k];
             n++;
         }
@@ -397,7 +399,7 @@ static double media_de_redondeados(const esc_t *e, int c)
     double s = 0;
     int n = 0;
     for (int k = 0; k < e->nprovs; k++)
-        if (espera(e, c, k) == BIEN) {
+        if (clima_espera(e, c, k) == BIEN) {
             s += una_decima(e->ref[c][k]);
             n++;
         }
@@ -426,21 +428,21 @@ static void renombrar(esc_t *e)
         e->propios[k] = e->provs[k];
         char *n = e->nombres[k];
         for (int i = 0; i < 4; i++)
-            n[i] = (char)('a' + azar(0, 25));
+            n[i] = (char)('a' + clima_azar(0, 25));
         snprintf(n + 4, sizeof e->nombres[k] - 4, "%d", k);
         e->propios[k].nombre = n;
     }
     e->provs = e->propios;
 }
 
-int preparar(esc_t *e)
+int clima_preparar(esc_t *e)
 {
     const prov_t *originales = e->provs;
     renombrar(e);
     for (int k = 0; k < e->nprovs; k++)
         cal_nota("(«%s» es el proveedor «%s» de la verificación)", e->provs[k].nombre,
                  originales[k].nombre);
-    if (servidor(&e->s) < 0)
+    if (clima_servidor(&e->s) < 0)
         return -1;
     char opaca[48];
     if (cal_carpeta("datos", e->carpeta, sizeof e->carpeta) < 0) {
@@ -489,7 +491,8 @@ int preparar(esc_t *e)
     char *texto = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(doc);
     char ruta[sizeof e->archivo];
-    int r = texto != NULL ? escribir(e->carpeta, "proveedores.json", texto, ruta, sizeof ruta) : -1;
+    int r = texto != NULL ? clima_escribir(e->carpeta, "proveedores.json", texto, ruta, sizeof ruta)
+                          : -1;
     free(texto);
     if (r < 0) {
         cal_obtenido("no se pudo escribir el archivo de proveedores (error del calificador)");
@@ -500,7 +503,7 @@ int preparar(esc_t *e)
 
 /* Lanza el programa con `opciones` (terminadas en NULL), -f (o, con sin_f, el archivo junto
  * al programa) y las ciudades. */
-int lanzar(esc_t *e, const char *const *opciones, int valgrind, double limite_s)
+int clima_lanzar(esc_t *e, const char *const *opciones, int valgrind, double limite_s)
 {
     const char *args[32];
     int n = 0;
@@ -533,10 +536,8 @@ int lanzar(esc_t *e, const char *const *opciones, int valgrind, double limite_s)
     if (e->sin_f)
         cal_nota("sin -f: el archivo de proveedores está junto al programa, y la carpeta "
                  "actual es otra (sin proveedores.json)");
-    if (cal_lanzar(&l, &e->p) < 0) {
-        cal_obtenido("no se pudo lanzar el programa");
+    if (cal_lanzar(&l, &e->p) < 0)
         return -1;
-    }
     return 0;
 }
 
@@ -578,7 +579,7 @@ static int de_alguna_ciudad(const esc_t *e, const char *linea)
     return 0;
 }
 
-int hay_linea_de_ciudad(const esc_t *e)
+int clima_hay_linea_de_ciudad(const esc_t *e)
 {
     const char *t = cal_salida(e->p);
     char linea[1024];
@@ -606,7 +607,7 @@ static int motivo_vale(const esc_t *e, int c, int k, const char *motivo, char *p
         return 0;
     }
     char a[64], b[64];
-    switch (espera(e, c, k)) {
+    switch (clima_espera(e, c, k)) {
     case E_ESTADO:
         snprintf(a, sizeof a, "%d", e->codigo[k]);
         if (strstr(motivo, a) == NULL) {
@@ -642,7 +643,7 @@ static int motivo_vale(const esc_t *e, int c, int k, const char *motivo, char *p
 /* Lo que debería decir la línea del proveedor k para la ciudad c (para los mensajes). */
 static void esperada(const esc_t *e, int c, int k, char *d, size_t tam)
 {
-    if (espera(e, c, k) == BIEN)
+    if (clima_espera(e, c, k) == BIEN)
         snprintf(d, tam, "«%s %s %.1f °C»", e->ciudades[c], e->provs[k].nombre, e->ref[c][k]);
     else
         snprintf(d, tam, "«%s %s ERROR <motivo>»", e->ciudades[c], e->provs[k].nombre);
@@ -650,7 +651,7 @@ static void esperada(const esc_t *e, int c, int k, char *d, size_t tam)
 
 /* Compara la salida, línea a línea, con lo que tiene que decir. 1 si cuadra; si no, 0 con
  * la primera diferencia en «obtenido». */
-int salida_correcta(const esc_t *e)
+int clima_salida_correcta(const esc_t *e)
 {
     const char *t = cal_salida(e->p);
     char linea[1024], quiero[512], por[256];
@@ -718,7 +719,7 @@ int salida_correcta(const esc_t *e)
                 return 0;
             }
             resto += ln + 1;
-            if (espera(e, c, k) == BIEN) {
+            if (clima_espera(e, c, k) == BIEN) {
                 double v = 0.0;
                 const char *tras = "";
                 if (!numero(resto, &v, &tras, estricta) || (estricta && strcmp(tras, " °C") != 0) ||
@@ -748,7 +749,7 @@ int salida_correcta(const esc_t *e)
 
 /* Peticiones del programa: las del calificador van antes del lanzamiento y llevan
  * MARCA_PROPIA (se quitan del registro, que es del calificador). */
-int registro_programa(esc_t *e, const cal_peticion_t **v)
+int clima_registro_programa(esc_t *e, const cal_peticion_t **v)
 {
     const cal_peticion_t *todas;
     int n = cal_registro(e->s, &todas);
@@ -766,13 +767,13 @@ int registro_programa(esc_t *e, const cal_peticion_t **v)
 /* El servidor anota cada petición al entregar su último byte: el programa puede haber
  * terminado (y el calificador leído el registro) un instante antes. Espera, como mucho
  * `max_ms`, a que haya al menos `n` peticiones del programa. Devuelve cuántas hay. */
-int registro_esperar(esc_t *e, int n, int max_ms, const cal_peticion_t **v)
+int clima_registro_esperar(esc_t *e, int n, int max_ms, const cal_peticion_t **v)
 {
     uint64_t limite = cal_ahora_ms() + (uint64_t)max_ms;
-    int hay = registro_programa(e, v);
+    int hay = clima_registro_programa(e, v);
     while (hay < n && cal_ahora_ms() < limite) {
         cal_esperar(20);
-        hay = registro_programa(e, v);
+        hay = clima_registro_programa(e, v);
     }
     return hay;
 }
@@ -825,7 +826,7 @@ static int es_de_como(const esc_t *e, const cal_peticion_t *r, int c, int k, int
              (!codificada || bien_codificado(r->ruta, "eco"))));
 }
 
-int es_de(const esc_t *e, const cal_peticion_t *r, int c, int k)
+int clima_es_de(const esc_t *e, const cal_peticion_t *r, int c, int k)
 {
     return es_de_como(e, r, c, k, 1);
 }
@@ -839,7 +840,7 @@ static int registro_completo_como(esc_t *e, int codificada)
     int esperadas = 0;
     for (int k = 0; k < e->nprovs; k++)
         esperadas += e->provs[k].servidor != NULL ? e->nciudades : 0;
-    int n = registro_esperar(e, esperadas, 1000, &v);
+    int n = clima_registro_esperar(e, esperadas, 1000, &v);
     for (int c = 0; c < e->nciudades; c++)
         for (int k = 0; k < e->nprovs; k++) {
             if (e->provs[k].servidor == NULL)
@@ -847,7 +848,7 @@ static int registro_completo_como(esc_t *e, int codificada)
             int vista = 0;
             for (int i = 0; i < n && !vista; i++)
                 vista = es_de_como(e, &v[i], c, k, codificada) &&
-                        (espera(e, c, k) != BIEN || (v[i].estado == 200 && !v[i].abortada));
+                        (clima_espera(e, c, k) != BIEN || (v[i].estado == 200 && !v[i].abortada));
             for (int i = 0; i < n && !vista; i++)
                 if (es_de_como(e, &v[i], c, k, 0)) {
                     cal_obtenido("la ciudad «%s» llegó al servidor sin codificar del todo: %s "
@@ -870,18 +871,18 @@ static int registro_completo_como(esc_t *e, int codificada)
     return 1;
 }
 
-int registro_completo(esc_t *e)
+int clima_registro_completo(esc_t *e)
 {
     return registro_completo_como(e, 1);
 }
 
-int registro_completo_sin_codificar(esc_t *e)
+int clima_registro_completo_sin_codificar(esc_t *e)
 {
     return registro_completo_como(e, 0);
 }
 
 /* Termina el programa (como mucho max_ms) y comprueba su código. 1 o 0 (anotado). */
-int fin_con(esc_t *e, int max_ms, int codigo)
+int clima_fin_con(esc_t *e, int max_ms, int codigo)
 {
     char fin[128];
     if (!cal_esperar_fin(e->p, max_ms) || cal_codigo(e->p) != codigo) {
@@ -894,21 +895,21 @@ int fin_con(esc_t *e, int max_ms, int codigo)
 }
 
 /* El caso normal: lanzar, esperar el código, la salida y el registro. */
-int escenario(esc_t *e, const char *const *opciones, int codigo, int max_ms)
+int clima_escenario(esc_t *e, const char *const *opciones, int codigo, int max_ms)
 {
-    if (preparar(e) < 0 || lanzar(e, opciones, 0, max_ms / 1000.0 + 5) < 0)
+    if (clima_preparar(e) < 0 || clima_lanzar(e, opciones, 0, max_ms / 1000.0 + 5) < 0)
         return 0;
-    if (!fin_con(e, max_ms, codigo))
+    if (!clima_fin_con(e, max_ms, codigo))
         return 0;
-    if (!salida_correcta(e)) {
+    if (!clima_salida_correcta(e)) {
         cal_nota_salida(e->p, 14);
         return 0;
     }
-    return registro_completo(e);
+    return clima_registro_completo(e);
 }
 
 /* Cuántas peticiones llegan a estar en curso a la vez, como mucho. */
-int max_solapadas(const cal_peticion_t *v, int n)
+int clima_max_solapadas(const cal_peticion_t *v, int n)
 {
     int max = 0;
     for (int i = 0; i < n; i++) {
@@ -929,7 +930,7 @@ static int un_decimal(double v)
 }
 
 /* Compara el documento --json con las referencias. 1 o 0 (anotado). */
-int json_correcto(const esc_t *e)
+int clima_json_correcto(const esc_t *e)
 {
     json_error_t je;
     json_t *doc = json_loads(cal_salida(e->p), 0, &je);
@@ -989,17 +990,18 @@ int json_correcto(const esc_t *e)
                              e->provs[k].nombre);
                 goto fin;
             }
-            if (espera(e, c, k) == BIEN && json_is_number(t) && !un_decimal(json_number_value(t))) {
+            if (clima_espera(e, c, k) == BIEN && json_is_number(t) &&
+                !un_decimal(json_number_value(t))) {
                 cal_obtenido("ciudades[%d].proveedores[%d].temperatura vale %.10g: los números van "
                              "redondeados a un decimal (round(t * 10) / 10)",
                              c, k, json_number_value(t));
                 goto fin;
             }
-            if (espera(e, c, k) == BIEN
+            if (clima_espera(e, c, k) == BIEN
                     ? (!json_is_number(t) || fabs(json_number_value(t) - e->ref[c][k]) > TOL_T ||
                        err != NULL)
                     : (err == NULL || err[0] == '\0' || t != NULL)) {
-                if (espera(e, c, k) == BIEN)
+                if (clima_espera(e, c, k) == BIEN)
                     cal_obtenido("ciudades[%d].proveedores[%d] tiene que llevar \"temperatura\": "
                                  "%.1f (y ningún \"error\")",
                                  c, k, e->ref[c][k]);
@@ -1017,12 +1019,12 @@ fin:
     return ok;
 }
 
-int numeros_leidos(const esc_t *e)
+int clima_numeros_leidos(const esc_t *e)
 {
     const char *salida = cal_salida(e->p);
     for (int c = 0; c < e->nciudades; c++)
         for (int k = 0; k < e->nprovs; k++) {
-            if (espera(e, c, k) != BIEN)
+            if (clima_espera(e, c, k) != BIEN)
                 continue;
             char prefijo[300], linea[1024], quiero[512];
             snprintf(prefijo, sizeof prefijo, "%s %s ", e->ciudades[c], e->provs[k].nombre);
@@ -1052,7 +1054,7 @@ int numeros_leidos(const esc_t *e)
     return 1;
 }
 
-int forma_correcta(const esc_t *e, const char *prefijo)
+int clima_forma_correcta(const esc_t *e, const char *prefijo)
 {
     const char *t = cal_salida(e->p);
     char linea[1024], quiero[400];
@@ -1087,8 +1089,8 @@ int forma_correcta(const esc_t *e, const char *prefijo)
     return 1;
 }
 
-int rechazado(const char *const *args, const char *const *citas, cal_servidor_t *s,
-              const char *carpeta, const char *que)
+int clima_rechazado(const char *const *args, const char *const *citas, cal_servidor_t *s,
+                    const char *carpeta, const char *que)
 {
     char env[160];
     snprintf(env, sizeof env, "CURSO_SERVIDOR=%s", s != NULL ? cal_servidor_url(s) : "");
@@ -1099,10 +1101,8 @@ int rechazado(const char *const *args, const char *const *citas, cal_servidor_t 
                            .carpetas = carpeta != NULL ? carpetas : NULL,
                            .limite_s = 6};
     cal_proceso_t *p;
-    if (cal_lanzar(&l, &p) < 0) {
-        cal_obtenido("no se pudo lanzar el programa");
+    if (cal_lanzar(&l, &p) < 0)
         return 0;
-    }
     char fin[128];
     int ok = 0;
     if (!cal_esperar_fin(p, 4000) || cal_codigo(p) != 2) {

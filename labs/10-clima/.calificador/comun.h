@@ -83,7 +83,7 @@ typedef struct {
                            las líneas de las ciudades (números, motivos, orden, la cuenta n de
                            m) y pasan por alto las que no empiezan por una ciudad: un fallo de
                            forma cuesta una verificación, no todas */
-    /* Lo demás lo rellena preparar(). */
+    /* Lo demás lo rellena clima_preparar(). */
     char sal[16];
     int puerto_cerrado;
     cal_servidor_t *s;
@@ -95,14 +95,14 @@ typedef struct {
     int codigo[MAX_PROV];     /* E_ESTADO: el código que se pidió */
     char alias[MAX_PROV][48]; /* «/c/FICHA» de cada proveedor del servidor (cal_alias) */
     /* Los proveedores de verdad: los de `provs` con un nombre al azar (provs apunta aquí
-     * tras preparar()). Un nombre como «roto» o «caido» diría el escenario al programa. */
+     * tras clima_preparar()). Un nombre como «roto» o «caido» diría el escenario al programa. */
     prov_t propios[MAX_PROV];
     char nombres[MAX_PROV][8];
     cal_proceso_t *p;
 } esc_t;
 
 /* Lo que tiene que dar el proveedor k para la ciudad c (ver prov_t.espera). */
-espera_t espera(const esc_t *e, int c, int k);
+espera_t clima_espera(const esc_t *e, int c, int k);
 
 /* Una «ciudad» con todos los signos ASCII que no son A-Z a-z 0-9 - . _ ~ (cada uno va como
  * %XX en la URL: también los que encodeURIComponent o quote() dejan en crudo) y una Ñ. */
@@ -113,80 +113,81 @@ espera_t espera(const esc_t *e, int c, int k);
 #define CIUDAD_SIGNOS_CRUDOS "Saint-Louis,(l'Est)!*;:@$"
 
 /* Dos ciudades de un solo nombre (cal_esperar_lineas las reconoce por la primera palabra). */
-extern const char *const dos_ciudades[2];
+extern const char *const clima_dos_ciudades[2];
 /* Ciudades de un solo nombre con todos sus bytes ≥ 0x80 (cada uno, «%XX» en la URL); la
  * última, la más larga. */
 #define N_EXTREMAS 5
-extern const char *const ciudades_extremas[N_EXTREMAS];
+extern const char *const clima_ciudades_extremas[N_EXTREMAS];
 
 /* Un entero al azar en [min, max] (getrandom): lo que cambia de una calificación a otra. */
-int azar(int min, int max);
+int clima_azar(int min, int max);
 
 /* Escribe en `d` «&retraso=S.mmm» (y «&solo=CIUDAD» si `solo` no es NULL). Devuelve d. */
-const char *con_retraso(char *d, size_t tam, int ms, const char *solo);
+const char *clima_con_retraso(char *d, size_t tam, int ms, const char *solo);
 
 /* Un servidor de práctica con un secreto nuevo al azar en su entorno. 0 o -1 (anotado). */
-int servidor(cal_servidor_t **s);
+int clima_servidor(cal_servidor_t **s);
 
 /* Escribe `texto` en carpeta/nombre (ruta completa en `ruta`). 0 o -1. */
-int escribir(const char *carpeta, const char *nombre, const char *texto, char *ruta, size_t tam);
+int clima_escribir(const char *carpeta, const char *nombre, const char *texto, char *ruta,
+                   size_t tam);
 
 /* Servidor, sal, archivo de proveedores y referencias. 0 o -1 (anotado). */
-int preparar(esc_t *e);
+int clima_preparar(esc_t *e);
 
 /* Lanza el programa con `opciones` (terminadas en NULL), -f (o, con sin_f, el archivo junto
  * al programa) y las ciudades. 0 o -1. */
-int lanzar(esc_t *e, const char *const *opciones, int valgrind, double limite_s);
+int clima_lanzar(esc_t *e, const char *const *opciones, int valgrind, double limite_s);
 
 /* Termina el programa (como mucho max_ms) y comprueba su código. 1 o 0 (anotado). */
-int fin_con(esc_t *e, int max_ms, int codigo);
+int clima_fin_con(esc_t *e, int max_ms, int codigo);
 
 /* Compara la salida, línea a línea, con lo que tiene que decir (la forma, solo con
  * forma_estricta). 1 o 0 (anotado). */
-int salida_correcta(const esc_t *e);
+int clima_salida_correcta(const esc_t *e);
 
 /* ¿Hay en stdout alguna línea que empiece por una ciudad del escenario (un resultado)? Las
  * demás (una de depuración olvidada) son un fallo de forma: lo juzga salida_basica. */
-int hay_linea_de_ciudad(const esc_t *e);
+int clima_hay_linea_de_ciudad(const esc_t *e);
 
 /* Cada (ciudad, proveedor BIEN) tiene en alguna línea de la salida el número que sirvió el
  * servidor, sin mirar el orden ni el promedio. 1 o 0 (anotado). */
-int numeros_leidos(const esc_t *e);
+int clima_numeros_leidos(const esc_t *e);
 
 /* La forma de la salida (una línea por ciudad y proveedor en orden, y una de cierre por
  * ciudad), sin juzgar lo que dice cada una: para valgrind, que juzga la memoria. */
-int forma_correcta(const esc_t *e, const char *prefijo);
+int clima_forma_correcta(const esc_t *e, const char *prefijo);
 
 /* Compara el documento --json con las referencias. 1 o 0 (anotado). */
-int json_correcto(const esc_t *e);
+int clima_json_correcto(const esc_t *e);
 
 /* Peticiones del programa en el registro (sin las del calificador). */
-int registro_programa(esc_t *e, const cal_peticion_t **v);
+int clima_registro_programa(esc_t *e, const cal_peticion_t **v);
 
 /* Espera, como mucho max_ms, a que haya al menos `n` peticiones del programa. */
-int registro_esperar(esc_t *e, int n, int max_ms, const cal_peticion_t **v);
+int clima_registro_esperar(esc_t *e, int n, int max_ms, const cal_peticion_t **v);
 
 /* Cada (ciudad, proveedor del servidor) tiene su petición en el registro, con la ciudad bien
  * codificada; las BIEN, con 200 y enteras. 1 o 0 (anotado). */
-int registro_completo(esc_t *e);
+int clima_registro_completo(esc_t *e);
 /* Igual, pero basta con que el servidor entienda la ciudad (aunque no vaya bien codificada: eso
  * lo juzga «acentos»). */
-int registro_completo_sin_codificar(esc_t *e);
+int clima_registro_completo_sin_codificar(esc_t *e);
 
 /* ¿Es la petición r la del proveedor k para la ciudad c (con la ciudad bien codificada)? */
-int es_de(const esc_t *e, const cal_peticion_t *r, int c, int k);
+int clima_es_de(const esc_t *e, const cal_peticion_t *r, int c, int k);
 
 /* Cuántas peticiones llegan a estar en curso a la vez, como mucho. */
-int max_solapadas(const cal_peticion_t *v, int n);
+int clima_max_solapadas(const cal_peticion_t *v, int n);
 
 /* El caso normal: preparar, lanzar, esperar el código, la salida y el registro. 1 o 0. */
-int escenario(esc_t *e, const char *const *opciones, int codigo, int max_ms);
+int clima_escenario(esc_t *e, const char *const *opciones, int codigo, int max_ms);
 
 /* Lanza con `args` (con el servidor `s` y la `carpeta` si no son NULL) y espera un rechazo:
  * código 2, stdout vacía y un stderr no vacío que cite cada texto de `citas` (terminadas en
  * NULL, o NULL). `que` describe el caso para el
  * mensaje. 1 o 0 (anotado). */
-int rechazado(const char *const *args, const char *const *citas, cal_servidor_t *s,
-              const char *carpeta, const char *que);
+int clima_rechazado(const char *const *args, const char *const *citas, cal_servidor_t *s,
+                    const char *carpeta, const char *que);
 
 #endif

@@ -27,10 +27,8 @@ static int aceptado(const char *const *args, cal_servidor_t *s, const char *carp
         snprintf(orden + u, sizeof orden - u, " %s", args[j]);
     }
     cal_proceso_t *p;
-    if (cal_lanzar(&l, &p) < 0) {
-        cal_obtenido("no se pudo lanzar el programa");
+    if (cal_lanzar(&l, &p) < 0)
         return 0;
-    }
     char fin[128];
     int ok = cal_esperar_fin(p, 6000) && (cal_codigo(p) == 0 || cal_codigo(p) == 1);
     if (!ok) {
@@ -54,16 +52,16 @@ CAL_PRUEBA(entrada_invalida, 30)
      * una calificación a otra. */
     cal_servidor_t *s;
     char carpeta[512], archivo[700];
-    if (servidor(&s) < 0 || cal_carpeta("datos", carpeta, sizeof carpeta) < 0 ||
-        escribir(carpeta, "proveedores.json", bueno, archivo, sizeof archivo) < 0) {
+    if (clima_servidor(&s) < 0 || cal_carpeta("datos", carpeta, sizeof carpeta) < 0 ||
+        clima_escribir(carpeta, "proveedores.json", bueno, archivo, sizeof archivo) < 0) {
         cal_obtenido("no se pudo preparar la verificación (error del calificador)");
         CAL_FIN(0);
     }
     char t_bajo[16], t_alto[16], c_alto[16], c_letras[16];
-    snprintf(t_bajo, sizeof t_bajo, "%d", azar(0, 9));
-    snprintf(t_alto, sizeof t_alto, "%d", azar(600001, 900000));
-    snprintf(c_alto, sizeof c_alto, "%d", azar(1001, 5000));
-    snprintf(c_letras, sizeof c_letras, "%dx", azar(2, 99));
+    snprintf(t_bajo, sizeof t_bajo, "%d", clima_azar(0, 9));
+    snprintf(t_alto, sizeof t_alto, "%d", clima_azar(600001, 900000));
+    snprintf(c_alto, sizeof c_alto, "%d", clima_azar(1001, 5000));
+    snprintf(c_letras, sizeof c_letras, "%dx", clima_azar(2, 99));
     const struct {
         const char *args[8];
         const char *cita;
@@ -90,8 +88,8 @@ CAL_PRUEBA(entrada_invalida, 30)
         }
         strncat(orden, "»", sizeof orden - strlen(orden) - 1);
         const char *citas[] = {casos[i].cita, NULL};
-        ok = rechazado(casos[i].args, citas, casos[i].con_servidor ? s : NULL,
-                       casos[i].con_servidor ? carpeta : NULL, orden);
+        ok = clima_rechazado(casos[i].args, citas, casos[i].con_servidor ? s : NULL,
+                             casos[i].con_servidor ? carpeta : NULL, orden);
     }
     const char *alto[] = {"-t", "600000", "-c", "1000", "-f", archivo, "Lima", NULL};
     const char *bajo[] = {"-t", "10", "-c", "1", "-f", archivo, "Lima", NULL};
@@ -112,7 +110,7 @@ CAL_PRUEBA(proveedores_invalidos, 30)
                  "mala");
     cal_servidor_t *s;
     char carpeta[512];
-    if (servidor(&s) < 0 || cal_carpeta("datos", carpeta, sizeof carpeta) < 0) {
+    if (clima_servidor(&s) < 0 || cal_carpeta("datos", carpeta, sizeof carpeta) < 0) {
         cal_obtenido("no se pudo preparar la verificación (error del calificador)");
         CAL_FIN(0);
     }
@@ -123,9 +121,9 @@ CAL_PRUEBA(proveedores_invalidos, 30)
              "      \"url\": \"/clima/openmeteo?ciudad={ciudad}\"\n"
              "      \"ruta\": \"current_weather.temperature\",\n"
              "      \"unidad\": \"C\"\n    }\n  ]\n}\n",
-             azar(0, 5), "\n\n\n\n\n");
+             clima_azar(0, 5), "\n\n\n\n\n");
     static const char *const campos[] = {"nombre", "url", "ruta", "unidad"};
-    const char *falta = campos[azar(0, 3)];
+    const char *falta = campos[clima_azar(0, 3)];
     json_t *sin =
         json_pack("{s:s, s:s, s:s, s:s}", "nombre", "dos", "url",
                   "/clima/weatherapi?ciudad={ciudad}", "ruta", "current.temp_c", "unidad", "C");
@@ -142,10 +140,10 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     static const char *const minusculas[] = {"c", "k", "f"};
     /* Y dos buenas pegadas («CK»): quien busque la unidad dentro de "CKF" (strstr) la acepta. */
     static const char *const pegadas[] = {"CK", "KF", "CKF"};
-    const char *unidad4 = pegadas[azar(0, N(pegadas) - 1)];
-    const char *unidad = otras[azar(0, N(otras) - 1)];
-    const char *unidad2 = casi[azar(0, N(casi) - 1)];
-    const char *unidad3 = minusculas[azar(0, N(minusculas) - 1)];
+    const char *unidad4 = pegadas[clima_azar(0, N(pegadas) - 1)];
+    const char *unidad = otras[clima_azar(0, N(otras) - 1)];
+    const char *unidad2 = casi[clima_azar(0, N(casi) - 1)];
+    const char *unidad3 = minusculas[clima_azar(0, N(minusculas) - 1)];
     char mala_unidad[400], mala_unidad2[400], mala_unidad3[400], mala_unidad4[400];
     static const char plantilla_unidad[] =
         "{\"proveedores\": [\n"
@@ -160,8 +158,8 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     static const char *const casi_url[] = {"http:/127.0.0.1/clima", "httpx://127.0.0.1/clima",
                                            "https:127.0.0.1/clima", "http//127.0.0.1/clima"};
     static const char *const con_espacio[] = {"el tiempo", "open weather", "api 2"};
-    const char *url2 = casi_url[azar(0, N(casi_url) - 1)];
-    const char *nombre_malo = con_espacio[azar(0, N(con_espacio) - 1)];
+    const char *url2 = casi_url[clima_azar(0, N(casi_url) - 1)];
+    const char *nombre_malo = con_espacio[clima_azar(0, N(con_espacio) - 1)];
     char mala_url2[400], nombre_espacios[400];
     snprintf(mala_url2, sizeof mala_url2,
              "{\"proveedores\": [\n  {\"nombre\": \"uno\", \"url\": \"%s?ciudad={ciudad}\",\n"
@@ -189,8 +187,8 @@ CAL_PRUEBA(proveedores_invalidos, 30)
         snprintf(vacio[i], sizeof vacio[i], plantilla_campos, valores[0], valores[1], valores[2],
                  valores[3]);
     }
-    int tipo_campo = azar(0, 3);
-    const char *tipo_valor = no_texto[azar(0, N(no_texto) - 1)];
+    int tipo_campo = clima_azar(0, 3);
+    const char *tipo_valor = no_texto[clima_azar(0, N(no_texto) - 1)];
     for (int j = 0; j < 4; j++)
         valores[j] = j == tipo_campo ? tipo_valor : buenos[j];
     snprintf(otro_tipo, sizeof otro_tipo, plantilla_campos, valores[0], valores[1], valores[2],
@@ -206,23 +204,23 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     for (int i = 0; i < 4; i++) {
         char nombre[32];
         snprintf(nombre, sizeof nombre, "vacio_%s.json", campos[i]);
-        if (escribir(carpeta, nombre, vacio[i], vacios[i], sizeof vacios[i]) < 0) {
+        if (clima_escribir(carpeta, nombre, vacio[i], vacios[i], sizeof vacios[i]) < 0) {
             free(sin_campo);
             cal_obtenido("no se pudieron escribir los archivos (error del calificador)");
             CAL_FIN(0);
         }
     }
-    if (sin_campo == NULL || escribir(carpeta, "sintaxis.json", sintaxis, a, sizeof a) < 0 ||
-        escribir(carpeta, "sin_campo.json", sin_campo, b, sizeof b) < 0 ||
-        escribir(carpeta, "unidad.json", mala_unidad, c, sizeof c) < 0 ||
-        escribir(carpeta, "unidad2.json", mala_unidad2, f, sizeof f) < 0 ||
-        escribir(carpeta, "url.json", url, d, sizeof d) < 0 ||
-        escribir(carpeta, "unidad3.json", mala_unidad3, g, sizeof g) < 0 ||
-        escribir(carpeta, "unidad4.json", mala_unidad4, u4, sizeof u4) < 0 ||
-        escribir(carpeta, "url2.json", mala_url2, h, sizeof h) < 0 ||
-        escribir(carpeta, "nombre.json", nombre_espacios, k, sizeof k) < 0 ||
-        escribir(carpeta, "vacia.json", vacia, m, sizeof m) < 0 ||
-        escribir(carpeta, "otro_tipo.json", otro_tipo, ot, sizeof ot) < 0) {
+    if (sin_campo == NULL || clima_escribir(carpeta, "sintaxis.json", sintaxis, a, sizeof a) < 0 ||
+        clima_escribir(carpeta, "sin_campo.json", sin_campo, b, sizeof b) < 0 ||
+        clima_escribir(carpeta, "unidad.json", mala_unidad, c, sizeof c) < 0 ||
+        clima_escribir(carpeta, "unidad2.json", mala_unidad2, f, sizeof f) < 0 ||
+        clima_escribir(carpeta, "url.json", url, d, sizeof d) < 0 ||
+        clima_escribir(carpeta, "unidad3.json", mala_unidad3, g, sizeof g) < 0 ||
+        clima_escribir(carpeta, "unidad4.json", mala_unidad4, u4, sizeof u4) < 0 ||
+        clima_escribir(carpeta, "url2.json", mala_url2, h, sizeof h) < 0 ||
+        clima_escribir(carpeta, "nombre.json", nombre_espacios, k, sizeof k) < 0 ||
+        clima_escribir(carpeta, "vacia.json", vacia, m, sizeof m) < 0 ||
+        clima_escribir(carpeta, "otro_tipo.json", otro_tipo, ot, sizeof ot) < 0) {
         free(sin_campo);
         cal_obtenido("no se pudieron escribir los archivos (error del calificador)");
         CAL_FIN(0);
@@ -277,7 +275,7 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     int ok = 1;
     for (int i = 0; i < N(casos) && ok; i++) {
         const char *args[] = {"-f", casos[i].archivo, "Lima", NULL};
-        ok = rechazado(args, casos[i].citas, s, carpeta, casos[i].que);
+        ok = clima_rechazado(args, casos[i].citas, s, carpeta, casos[i].que);
     }
     const cal_peticion_t *v;
     int n = cal_registro(s, &v);

@@ -14,24 +14,24 @@ CAL_PRUEBA(errores_http, 30)
      * azar, 4xx o 5xx; cuál va primero, también al azar. */
     static const int estados[] = {500, 502, 503, 504, 404, 429};
     char caido[32];
-    snprintf(caido, sizeof caido, "&estado=%d", estados[azar(0, N(estados) - 1)]);
+    snprintf(caido, sizeof caido, "&estado=%d", estados[clima_azar(0, N(estados) - 1)]);
     prov_t provs[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
         {"caido", "weatherapi", caido, "current.temp_c", "C", E_ESTADO},
         {"apagado", NULL, NULL, "current_weather.temperature", "C", ERROR},
         {"d", "openweather", NULL, "main.temp", "C", BIEN},
         {"malo", "openmeteo", "&estado=400", "current_weather.temperature", "C", E_ESTADO}};
-    if (azar(0, 1)) {
+    if (clima_azar(0, 1)) {
         prov_t t = provs[1];
         provs[1] = provs[4];
         provs[4] = t;
     }
-    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = N(provs)};
+    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = N(provs)};
     cal_esperado("un proveedor responde %s y otro 400 (cada motivo cita su estado) y otro está "
                  "en un puerto donde nadie escucha: sus líneas son ERROR y el promedio es el de "
                  "los otros dos (2 de 5); código 0",
                  caido + 8);
-    int ok = escenario(&e, NULL, 0, 8000);
+    int ok = clima_escenario(&e, NULL, 0, 8000);
     if (ok)
         cal_obtenido("los errores se aíslan y el promedio cuadra");
     CAL_FIN(ok);
@@ -43,11 +43,11 @@ CAL_PRUEBA(json_invalido, 30)
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
         {"roto", "weatherapi", "&fallo=json", "current.temp_c", "C", E_JSON},
         {"c", "openweather", NULL, "main.temp", "C", BIEN}};
-    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
+    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
     cal_esperado("un proveedor responde JSON mal formado (el sitio del error cambia en cada "
                  "calificación): ERROR con un motivo que diga «línea L» y «columna C» (donde "
                  "está el error, según jansson) y el promedio de los otros dos");
-    int ok = escenario(&e, NULL, 0, 8000);
+    int ok = clima_escenario(&e, NULL, 0, 8000);
     if (ok)
         cal_obtenido("el JSON roto se rechaza diciendo dónde y el promedio cuadra");
     CAL_FIN(ok);
@@ -57,13 +57,13 @@ CAL_PRUEBA(tipos_estrictos, 30)
 {
     /* Un entero de JSON (sin punto, al azar) también es un número. */
     char entero[32];
-    snprintf(entero, sizeof entero, "&valor=%d", azar(-20, 35));
+    snprintf(entero, sizeof entero, "&valor=%d", clima_azar(-20, 35));
     /* Y una ruta con un trozo que no es un número donde hay una lista: no existe (quien lo
      * convierta con atoi, sin mirar que sean cifras, lee el elemento 0). */
     static const char *const no_indices[] = {"primero", "x", "0x", "uno"};
     char ruta_mala[96];
     snprintf(ruta_mala, sizeof ruta_mala, "properties.periods.%s.temperature",
-             no_indices[azar(0, N(no_indices) - 1)]);
+             no_indices[clima_azar(0, N(no_indices) - 1)]);
     const prov_t provs[] = {
         {"texto", "openweather", "&fallo=texto", "main.temp", "C", ERROR},
         {"nulo", "weatherapi", "&fallo=nulo", "current.temp_c", "C", ERROR},
@@ -71,14 +71,14 @@ CAL_PRUEBA(tipos_estrictos, 30)
         {"d", "openmeteo", entero, "current_weather.temperature", "C", BIEN},
         {"e", "weatherapi", NULL, "current.temp_c", "C", BIEN},
         {"indice", "weathergov", NULL, ruta_mala, "F", ERROR}};
-    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 6};
+    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 6};
     cal_esperado("tres proveedores dan la temperatura como texto (\"21.5\"), como null y sin "
                  "el campo, y otro tiene la ruta «%s» (en una lista, un trozo que no es un "
                  "número no existe). Los cuatro son ERROR: ni se adivina ni se cuenta como 0. "
                  "Otro la da como un entero de JSON (%s): es un número; el promedio es el de "
                  "esos dos (2 de 6)",
                  ruta_mala, entero + 7);
-    int ok = escenario(&e, NULL, 0, 8000);
+    int ok = clima_escenario(&e, NULL, 0, 8000);
     if (ok)
         cal_obtenido("texto, null y ruta ausente son errores; el promedio cuadra");
     CAL_FIN(ok);
@@ -89,7 +89,7 @@ CAL_PRUEBA(valor_imposible, 30)
     /* Por debajo: −999 °F. Por encima: un proveedor que sirve kelvin con la unidad «C» del
      * archivo (263–308 «°C»). El orden de los dos cambia en cada calificación. Y los dos
      * extremos, que valen: 60.0 y -90.0 °C exactos (cuál en cada proveedor, al azar). */
-    int alto = azar(0, 1);
+    int alto = clima_azar(0, 1);
     char va[32], vc[32];
     snprintf(va, sizeof va, "&valor=%s", alto ? "60.0" : "-90.0");
     snprintf(vc, sizeof vc, "&valor=%s", alto ? "-90.0" : "60.0");
@@ -99,17 +99,17 @@ CAL_PRUEBA(valor_imposible, 30)
          E_IMPOSIBLE},
         {"c", "weatherapi", vc, "current.temp_c", "C", BIEN},
         {"caliente", "openweather", "&unidades=kelvin", "main.temp", "C", E_IMPOSIBLE}};
-    if (azar(0, 1)) {
+    if (clima_azar(0, 1)) {
         prov_t t = provs[1];
         provs[1] = provs[3];
         provs[3] = t;
     }
-    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 4};
+    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 4};
     cal_esperado("un proveedor da −999 °F (−572.8 °C) y otro da kelvin con la unidad C (más de "
                  "260 «°C»): los dos caen fuera de −90…60 °C, así que son ERROR con «valor "
                  "imposible»; los otros dos dan justo los extremos (60.0 y −90.0 °C), que valen, "
                  "y el promedio es el suyo (2 de 4)");
-    int ok = escenario(&e, NULL, 0, 8000);
+    int ok = clima_escenario(&e, NULL, 0, 8000);
     if (ok)
         cal_obtenido("los valores imposibles, por abajo y por arriba, se rechazan, los extremos "
                      "valen y el promedio cuadra");
@@ -120,20 +120,20 @@ CAL_PRUEBA(sin_datos, 30)
 {
     /* Dos ciudades: en una (al azar, la primera o la segunda) fallan todos los proveedores y
      * en la otra solo el del puerto cerrado. Basta una ciudad SIN DATOS para el código 1. */
-    const char *vacia = dos_ciudades[azar(0, 1)];
+    const char *vacia = clima_dos_ciudades[clima_azar(0, 1)];
     char mas_a[64], mas_b[64];
     snprintf(mas_a, sizeof mas_a, "&estado=500&solo=%s", vacia);
     snprintf(mas_b, sizeof mas_b, "&fallo=json&solo=%s", vacia);
     const prov_t provs[] = {{"a", "openmeteo", mas_a, "current_weather.temperature", "C", E_ESTADO},
                             {"b", "weatherapi", mas_b, "current.temp_c", "C", E_JSON},
                             {"c", NULL, NULL, "main.temp", "C", ERROR}};
-    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
+    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
     cal_esperado("en «%s» fallan todos los proveedores (un 500, un JSON roto, un puerto "
                  "cerrado): tres ERROR, cada uno con su motivo, y «%s SIN DATOS»; la otra "
                  "ciudad tiene su PROMEDIO (2 de 3); código 1, porque una ciudad se quedó sin "
                  "datos",
                  vacia, vacia);
-    int ok = escenario(&e, NULL, 1, 8000);
+    int ok = clima_escenario(&e, NULL, 1, 8000);
     if (ok)
         cal_obtenido("SIN DATOS en «%s», el promedio en la otra y código 1", vacia);
     CAL_FIN(ok);

@@ -18,10 +18,10 @@ CAL_PRUEBA(salida_basica, 30)
      * menos una ciudad que acaba al momento: espera a la primera y, cuando la primera sale,
      * sale ella también (no en su propia callback, que ya pasó, ni al final de todo). */
     static const char *const ciudades[] = {"Lima", "Oslo", "Roma", "Quito"};
-    int k = azar(2, 3), a_ms = azar(300, 600), l_ms = azar(1500, 2000);
+    int k = clima_azar(2, 3), a_ms = clima_azar(300, 600), l_ms = clima_azar(1500, 2000);
     char mas_a[96], mas_l[96];
-    con_retraso(mas_a, sizeof mas_a, a_ms, ciudades[0]);
-    con_retraso(mas_l, sizeof mas_l, l_ms, ciudades[k]);
+    clima_con_retraso(mas_a, sizeof mas_a, a_ms, ciudades[0]);
+    clima_con_retraso(mas_l, sizeof mas_l, l_ms, ciudades[k]);
     const prov_t provs[] = {
         {"openweather", "openweather", mas_a, "main.temp", "C", BIEN},
         {"weatherapi", "weatherapi", mas_l, "current.temp_c", "C", BIEN},
@@ -40,24 +40,24 @@ CAL_PRUEBA(salida_basica, 30)
         "0, y cada ciudad, en cuanto ella y las anteriores están completas: «%s» tarda "
         "%.1f s y las de antes salen sin esperarla",
         ciudades[k], l_ms / 1000.0);
-    if (preparar(&e) < 0 || lanzar(&e, NULL, 0, 15) < 0)
+    if (clima_preparar(&e) < 0 || clima_lanzar(&e, NULL, 0, 15) < 0)
         CAL_FIN(0);
     /* Cuándo se ve completa la ciudad anterior a la lenta (sus 3 líneas y el promedio). */
     int vista = cal_esperar_lineas(e.p, ciudades[k - 1], NULL, 4, l_ms + 5000);
     uint64_t visto_ms = cal_ahora_ms();
-    if (!fin_con(&e, 10000, 0))
+    if (!clima_fin_con(&e, 10000, 0))
         CAL_FIN(0);
-    if (!salida_correcta(&e)) {
+    if (!clima_salida_correcta(&e)) {
         cal_nota_salida(e.p, 16);
         CAL_FIN(0);
     }
-    if (!registro_completo(&e))
+    if (!clima_registro_completo(&e))
         CAL_FIN(0);
     const cal_peticion_t *v;
-    int n = registro_programa(&e, &v);
+    int n = clima_registro_programa(&e, &v);
     uint64_t fin_lenta = 0;
     for (int i = 0; i < n; i++)
-        if (es_de(&e, &v[i], k, 1))
+        if (clima_es_de(&e, &v[i], k, 1))
             fin_lenta = v[i].fin_ms;
     /* Margen: la lenta acaba ~1 s después de que la anterior está completa; 250 ms cubren
      * que el calificador mira la salida cada pocos ms en una máquina cargada. */
@@ -91,7 +91,7 @@ CAL_PRUEBA(unidades, 30)
                  "(properties.periods.0.temperature) y otro en °C: todo convertido a °C con "
                  "un decimal (±0.06) y el promedio de los cuatro, hecho con los valores sin "
                  "redondear y redondeado al escribirlo (±0.05)");
-    int ok = escenario(&e, NULL, 0, 8000);
+    int ok = clima_escenario(&e, NULL, 0, 8000);
     if (ok)
         cal_obtenido("las conversiones, las rutas con índice y el promedio cuadran");
     CAL_FIN(ok);
@@ -108,7 +108,7 @@ CAL_PRUEBA(acentos, 30)
     static const char *const signos[] = {"Trinidad & Tobago", "L'Hospitalet",
                                          "Saint-Louis (Senegal)", "Washington, D.C."};
     const char *const ciudades[] = {"San José", "Bogotá", "Nueva York",
-                                    signos[azar(0, N(signos) - 1)], CIUDAD_SIGNOS};
+                                    signos[clima_azar(0, N(signos) - 1)], CIUDAD_SIGNOS};
     static const prov_t provs[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
         {"b", "weatherapi", "&eco={ciudad}", "current.temp_c", "C", BIEN}};
@@ -118,7 +118,7 @@ CAL_PRUEBA(acentos, 30)
                  "%%21…), en cada {ciudad} de la URL, y la salida los escribe tal cual, con sus "
                  "temperaturas",
                  ciudades[3], ciudades[4]);
-    int ok = escenario(&e, NULL, 0, 8000);
+    int ok = clima_escenario(&e, NULL, 0, 8000);
     if (ok)
         cal_obtenido("los nombres llegan enteros al servidor y salen bien");
     CAL_FIN(ok);
@@ -148,15 +148,15 @@ CAL_PRUEBA(salida_json, 30)
     esc_t f = {.ciudades = una, .nciudades = 1, .provs = caidos, .nprovs = 2};
     const char *op[] = {"--json", NULL};
     /* Los dos a la vez: cada uno con su servidor. */
-    if (preparar(&e) < 0 || preparar(&f) < 0 || lanzar(&e, op, 0, 12) < 0 ||
-        lanzar(&f, op, 0, 12) < 0)
+    if (clima_preparar(&e) < 0 || clima_preparar(&f) < 0 || clima_lanzar(&e, op, 0, 12) < 0 ||
+        clima_lanzar(&f, op, 0, 12) < 0)
         CAL_FIN(0);
-    int ok = fin_con(&e, 8000, 0) && json_correcto(&e) && registro_completo(&e);
+    int ok = clima_fin_con(&e, 8000, 0) && clima_json_correcto(&e) && clima_registro_completo(&e);
     if (!ok) {
         cal_nota_salida(e.p, 14);
         CAL_FIN(0);
     }
-    ok = fin_con(&f, 8000, 1) && json_correcto(&f);
+    ok = clima_fin_con(&f, 8000, 1) && clima_json_correcto(&f);
     if (!ok)
         cal_nota_salida(f.p, 14);
     else

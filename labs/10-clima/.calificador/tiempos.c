@@ -29,20 +29,20 @@ static void notar_registro(const esc_t *e, const cal_peticion_t *v, int n)
 CAL_PRUEBA(concurrencia, 30)
 {
     char retraso[48];
-    int ms = azar(500, 800);
-    con_retraso(retraso, sizeof retraso, ms, NULL);
+    int ms = clima_azar(500, 800);
+    clima_con_retraso(retraso, sizeof retraso, ms, NULL);
     prov_t provs[3];
     tres_lentos(provs, retraso);
-    esc_t e = {.ciudades = dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
+    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
     cal_esperado("dos ciudades × tres proveedores que tardan %.1f s cada uno (-c 10): según el "
                  "registro del servidor, las seis peticiones se solapan (todas empiezan antes "
                  "de que acabe la primera), y cada línea tiene el número que sirvió el servidor",
                  ms / 1000.0);
-    if (preparar(&e) < 0 || lanzar(&e, NULL, 0, 12) < 0)
+    if (clima_preparar(&e) < 0 || clima_lanzar(&e, NULL, 0, 12) < 0)
         CAL_FIN(0);
     cal_esperar_fin(e.p, 8000);
     const cal_peticion_t *v;
-    int n = registro_esperar(&e, 6, 1000, &v);
+    int n = clima_registro_esperar(&e, 6, 1000, &v);
     uint64_t ultimo_inicio = 0, primer_fin = UINT64_MAX;
     for (int i = 0; i < n; i++) {
         if (v[i].inicio_ms > ultimo_inicio)
@@ -58,11 +58,11 @@ CAL_PRUEBA(concurrencia, 30)
     if (ultimo_inicio >= primer_fin) {
         cal_obtenido("no van a la vez: la última empezó %llu ms después de que terminara la "
                      "primera (como mucho %d a la vez)",
-                     (unsigned long long)(ultimo_inicio - primer_fin), max_solapadas(v, n));
+                     (unsigned long long)(ultimo_inicio - primer_fin), clima_max_solapadas(v, n));
         notar_registro(&e, v, n);
         CAL_FIN(0);
     }
-    int ok = numeros_leidos(&e);
+    int ok = clima_numeros_leidos(&e);
     if (ok)
         cal_obtenido("las %d peticiones se solapan y los números son los del servidor", n);
     CAL_FIN(ok);
@@ -72,8 +72,8 @@ CAL_PRUEBA(limite_c, 30)
 {
     static const char *const ciudades[] = {"Lima", "Oslo", "Roma"};
     char retraso[48], tope[8];
-    int ms = azar(250, 400), c = azar(2, 3);
-    con_retraso(retraso, sizeof retraso, ms, NULL);
+    int ms = clima_azar(250, 400), c = clima_azar(2, 3);
+    clima_con_retraso(retraso, sizeof retraso, ms, NULL);
     snprintf(tope, sizeof tope, "%d", c);
     prov_t provs[3];
     tres_lentos(provs, retraso);
@@ -83,12 +83,12 @@ CAL_PRUEBA(limite_c, 30)
                  "aprovecha); las nueve llegan y sus números son los del servidor",
                  ms / 1000.0, c, c, c);
     const char *op[] = {"-c", tope, NULL};
-    if (preparar(&e) < 0 || lanzar(&e, op, 0, 15) < 0)
+    if (clima_preparar(&e) < 0 || clima_lanzar(&e, op, 0, 15) < 0)
         CAL_FIN(0);
     cal_esperar_fin(e.p, 10000);
     const cal_peticion_t *v;
-    int n = registro_esperar(&e, 9, 1000, &v);
-    int m = max_solapadas(v, n);
+    int n = clima_registro_esperar(&e, 9, 1000, &v);
+    int m = clima_max_solapadas(v, n);
     if (n != 9) {
         cal_obtenido("el servidor registró %d peticiones de 9", n);
         notar_registro(&e, v, n);
@@ -100,7 +100,7 @@ CAL_PRUEBA(limite_c, 30)
         notar_registro(&e, v, n);
         CAL_FIN(0);
     }
-    int ok = numeros_leidos(&e);
+    int ok = clima_numeros_leidos(&e);
     if (ok)
         cal_obtenido("como mucho %d peticiones a la vez y los números son los del servidor", m);
     CAL_FIN(ok);
@@ -114,7 +114,7 @@ CAL_PRUEBA(lento_cortado, 30)
         {"lento", "weatherapi", "&retraso=5", "current.temp_c", "C", E_TIEMPO},
         {"c", "openweather", NULL, "main.temp", "C", BIEN}};
     esc_t e = {.ciudades = ciudades, .nciudades = 1, .provs = provs, .nprovs = 3};
-    int t = azar(500, 800);
+    int t = clima_azar(500, 800);
     char limite[16];
     snprintf(limite, sizeof limite, "%d", t);
     cal_esperado("con -t %d y un proveedor que tarda 5 s: su línea es «ERROR» con un motivo "
@@ -123,13 +123,13 @@ CAL_PRUEBA(lento_cortado, 30)
                  "hacia los %d ms",
                  t, t);
     const char *op[] = {"-t", limite, NULL};
-    int ok = escenario(&e, op, 0, 2500);
+    int ok = clima_escenario(&e, op, 0, 2500);
     if (ok) {
         const cal_peticion_t *v;
-        int n = registro_programa(&e, &v);
+        int n = clima_registro_programa(&e, &v);
         ok = 0;
         for (int i = 0; i < n; i++)
-            if (es_de(&e, &v[i], 0, 1)) {
+            if (clima_es_de(&e, &v[i], 0, 1)) {
                 uint64_t d = v[i].fin_ms - v[i].inicio_ms;
                 ok = v[i].abortada && d + 300 >= (uint64_t)t && d <= (uint64_t)t + 1200;
                 cal_obtenido("la petición lenta %s a los %llu ms",
@@ -144,9 +144,9 @@ CAL_PRUEBA(tiempo_por_peticion, 30)
     static const char *const ciudades[] = {"Lima"};
     /* Cada petición tarda d y el límite es 2,4·d: una sola cabe con holgura, las tres en
      * fila (3·d) no caben en un plazo global. */
-    int d = azar(450, 600), t = d * 12 / 5;
+    int d = clima_azar(450, 600), t = d * 12 / 5;
     char retraso[48], limite[16];
-    con_retraso(retraso, sizeof retraso, d, NULL);
+    clima_con_retraso(retraso, sizeof retraso, d, NULL);
     snprintf(limite, sizeof limite, "%d", t);
     prov_t provs[3];
     tres_lentos(provs, retraso);
@@ -158,7 +158,7 @@ CAL_PRUEBA(tiempo_por_peticion, 30)
                  "%.0f %% del tiempo)",
                  t, d / 1000.0, 3 * d / 1000.0, CAL_ESPERA_FRACCION * 100.0);
     const char *op[] = {"-c", "1", "-t", limite, NULL};
-    int ok = escenario(&e, op, 0, 6000);
+    int ok = clima_escenario(&e, op, 0, 6000);
     /* Casi todo su tiempo, el programa espera al servidor: esperar es dormir en uv_run. */
     char cpu[512];
     int dormido = e.p != NULL && cal_sin_espera_activa(e.p, cpu, sizeof cpu);

@@ -3,8 +3,8 @@
  *   sintomas colgado | ebusy | tuberia | doble | cierre
  *
  * Cada modo es un programa pequeño con uno de los cinco fallos de la galería del interludio:
- * no termina, uv_loop_close da UV_EBUSY, muere con estado 141, aborta con la aserción
- * uv__is_closing (estado 134) o usa memoria ya liberada (lo ve valgrind). Tu trabajo:
+ * no termina, uv_loop_close da UV_EBUSY, muere con código de salida 141, aborta con la aserción
+ * uv__is_closing (código de salida 134) o usa memoria ya liberada (lo ve valgrind). Tu trabajo:
  * ejecutar cada modo, reconocer el síntoma y arreglar la causa (el enunciado, en README.md).
  */
 #include <signal.h>

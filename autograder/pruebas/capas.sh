@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# capas.sh B — las capas del calificador se sostienen: ningún círculo de llamadas entre sus
+# archivos y ninguna llamada de abajo arriba (base/ ← lib/ ← runner/, autograder/README.md).
+#
+# Las llamadas se leen de los objetos compilados (nm: lo que cada objeto usa sin definirlo y
+# quién lo define), no del texto: una macro o un nombre repetido en un comentario no engañan, y
+# un archivo nuevo entra solo. Un círculo (A llama a B, que llama, directa o indirectamente, a
+# A) se informa con sus archivos: la salida es partir el archivo o que el de abajo reciba un
+# aviso (como procesos_avisar en lib/proceso.c) en vez de llamar por su nombre.
+#
+# Con --control comprueba además que la prueba puede fallar: añade a mano una llamada de
+# lib/notas.c a lib/verificacion.c (que llama a notas.c) y debe ver el círculo.
+# Última línea: «resumen: …».
+set -u
+RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$RAIZ" || exit 1
+B=$(realpath -m "${1:-build}")
+control=0
+[ "${2:-}" = --control ] && control=1
+
+objetos=()
+for capa in base lib runner; do
+  for o in "$B"/obj/autograder/"$capa"/*.o; do
+    [ -e "$o" ] && objetos+=("$o")
+  done
+done
+if [ "${#objetos[@]}" -lt 10 ]; then
+  echo "✘ no están compilados los objetos del calificador en $B/obj/autograder (make programas)"
+  echo "resumen: sin objetos que mirar"
+  exit 1
+fi
+
+# «archivo símbolo» por cada definición y por cada uso, con el archivo como capa/nombre.
+usos=$(mktemp) && defs=$(mktemp) || exit 1
+trap 'rm -f "$usos" "$defs"' EXIT
+for o in "${objetos[@]}"; do
+  rel=${o#"$B"/obj/autograder/}
+  rel=${rel%.o}
+  nm "$o" | awk -v f="$rel" '$1 == "U" { print f, $2 }' >>"$usos"
+  nm --defined-only "$o" | awk -v f="$rel" '$2 ~ /^[TDBR]$/ { print f, $3 }' >>"$defs"
+done
+[ "$control" -eq 1 ] && echo "lib/notas cal_fin" >>"$usos"
+
+awk -v control="$control" '
+  function capa(f) { sub(/\/.*/, "", f); return f == "base" ? 0 : f == "lib" ? 1 : 2 }
+  NR == FNR { quien[$2] = $1; next }
+  ($2 in quien) && quien[$2] != $1 {
+    a = $1; b = quien[$2]
+    if (!((a, b) in arista)) { arista[a, b] = $2; n_aristas++ }
+    else if (index(arista[a, b], $2) == 0) arista[a, b] = arista[a, b] ", " $2
+    nodo[a] = 1; nodo[b] = 1
+  }
+  END {
+    malos = 0
+    # De abajo arriba: base/ no llama a lib/ ni a runner/, lib/ no llama a runner/.
+    for (k in arista) {
+      split(k, p, SUBSEP)
+      if (capa(p[1]) < capa(p[2])) {
+        if (!control) printf "✘ %s llama a %s, de una capa de encima (%s)\n", p[1], p[2], arista[k]
+        malos++
+      }
+    }
+    # Círculos: cierre transitivo (unas decenas de archivos: basta Floyd–Warshall).
+    for (k in arista) alcanza[k] = 1
+    for (m in nodo) for (i in nodo) if ((i, m) in alcanza)
+      for (j in nodo) if ((m, j) in alcanza) alcanza[i, j] = 1
+    for (k in arista) {
+      split(k, p, SUBSEP)
+      if ((p[2], p[1]) in alcanza) {
+        if (!control) printf "✘ círculo: %s llama a %s (%s) y %s vuelve a %s\n", p[1], p[2], arista[k], p[2], p[1]
+        malos++
+      }
+    }
+    if (control) {
+      if (malos > 0) { print "✔ control: el círculo añadido a mano se ve"; print "resumen: control ok"; exit 0 }
+      print "✘ control: el círculo añadido a mano no se vio"; print "resumen: control FALLA"; exit 1
+    }
+    if (malos > 0) { printf "resumen: %d llamadas rompen las capas\n", malos; exit 1 }
+    printf "✔ %d archivos, %d pares que se llaman: sin círculos y sin llamadas de abajo arriba\n", length(nodo), n_aristas
+    print "resumen: las capas se sostienen"
+  }' "$defs" "$usos"
