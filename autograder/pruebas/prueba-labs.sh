@@ -5,8 +5,9 @@
 #     «tiempo_objetivo_s», se informa si se calificó en ese tiempo o más: un aviso, no un fallo);
 #   - el programa de partida, sin tocar, saca como mucho el 20 %;
 #   - hay al menos 4 mutantes (autograder/mutantes/NN-tema/*.patch: la solución con un fallo
-#     realista) y cada parche se aplica aún a la solución. Que cada uno falle justo las
-#     verificaciones de su cabecera «# Debe fallar: …» lo prueba prueba-mutantes.sh;
+#     realista) y cada parche se aplica aún a la solución (sin sus marcas «//@»). Que cada
+#     uno falle justo las verificaciones de su cabecera «# Debe fallar: …» lo prueba
+#     prueba-mutantes.sh;
 #   - sus hitos (sin calificar nada): lab.json tiene «hitos» (un laboratorio sin ellos es un
 #     fallo), cada verificación está en uno solo (lo valida el ejecutor al leer lab.json), hay
 #     un programa autograder/hitos/NN-tema/<id>.patch por cada hito salvo el último y ninguno
@@ -133,8 +134,8 @@ probar_hitos() {
       else
         n_parches=$((n_parches + 1))
         if [ -d "solutions/$lab" ]; then
-          rm -rf "$TMP/$lab-hito" && mkdir -p "$TMP/$lab-hito"
-          cp -p solutions/"$lab"/* "$TMP/$lab-hito"/ 2>/dev/null
+          rm -rf "$TMP/$lab-hito"
+          bash autograder/herramientas/partidas.sh copiar-solucion "$lab" "$TMP/$lab-hito"
           if ! patch -s -p1 -d "$TMP/$lab-hito" <"$parche" >/dev/null 2>&1; then
             malos="$malos $parche no se aplica a solutions/$lab;"
           elif [ "$k" = 0 ]; then
@@ -292,8 +293,8 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
     n=$((n + 1))
     [ -d "solutions/$lab" ] || continue
     dir="$TMP/$lab-aplicar"
-    rm -rf "$dir" && mkdir -p "$dir"
-    cp -p solutions/"$lab"/* "$dir"/ 2>/dev/null
+    rm -rf "$dir"
+    bash autograder/herramientas/partidas.sh copiar-solucion "$lab" "$dir"
     patch -s -p1 -d "$dir" <"$parche" >/dev/null 2>&1 || no_aplican="$no_aplican $(basename "$parche" .patch)"
     grep -q '^# Debe fallar: *[^ ]' "$parche" || no_aplican="$no_aplican $(basename "$parche" .patch)(sin «# Debe fallar:»)"
   done

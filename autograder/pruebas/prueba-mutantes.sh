@@ -79,8 +79,8 @@ probar() {
   clase=$(clase_de "$parche")
   res="$TMP/res/$clase-$lab-$nombre"
   dir="$TMP/$clase-$lab-$nombre"
-  rm -rf "$dir" && mkdir -p "$dir"
-  cp -p solutions/"$lab"/* "$dir"/ 2>/dev/null
+  rm -rf "$dir"
+  bash autograder/herramientas/partidas.sh copiar-solucion "$lab" "$dir"
   if ! patch -s -p1 -d "$dir" <"$parche" >"$dir.patch.log" 2>&1; then
     printf 'mal\n%s %s: el parche ya no se aplica a la solución (%s)\n' "$clase" "$nombre" \
       "$(head -n1 "$dir.patch.log")" >"$res"
