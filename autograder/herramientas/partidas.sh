@@ -107,7 +107,11 @@ comprobar() {
     echo "partidas: $malos de $n archivos de partida no son los que salen de su solución; si el cambio va en la solución, «make partidas» las rehace; si va en la partida, escríbelo en la solución con sus marcas «//@» (autograder/README.md, «Partidas»)"
     return 1
   fi
-  echo "partidas: los $n archivos de partida son los que salen de su solución"
+  if [ "$n" = 1 ]; then
+    echo "partidas: el archivo de partida es el que sale de su solución"
+  else
+    echo "partidas: los $n archivos de partida son los que salen de su solución"
+  fi
 }
 
 # generar [NN]: reescribe las partidas (solo las que cambian).
