@@ -3,7 +3,9 @@
 # (solutions/NN-tema/), que es la única fuente: lo compartido se escribe una vez.
 #
 # Marcas, en la solución, como comentarios de línea entera (la sangría antes de «//@» da
-# igual; no cambian el programa compilado, y la comprobación lo verifica):
+# igual; no cambian el programa compilado ni dan avisos, y «comprobar» lo verifica; dentro
+# de un comentario de bloque valen, pero un «//@ partida:» con «/*» o «*/» tiene que ir
+# fuera de él):
 #   //@ solucion {          desde aquí, líneas que solo tiene la solución (el trabajo del
 #   //@ }                   laboratorio); hasta aquí. No se anidan.
 #   //@ partida: TEXTO      una línea que solo tiene la partida: TEXTO tal cual, con su sangría,
@@ -94,8 +96,13 @@ comprobar() {
       fi
       case "$nombre" in
         *.c | *.h)
+          # Ni otro programa ni avisos nuevos: una marca con «/*» dentro de un comentario de
+          # bloque es un aviso (-Wcomment), un error con el -Werror del curso.
           if ! cmp -s <(codigo "$f") <(codigo "$tmp/solucion"); then
-            echo "solutions/$lab/$nombre: las marcas «//@» cambian el programa (¿una marca dentro de una macro de varias líneas?)"
+            echo "solutions/$lab/$nombre: las marcas «//@» cambian el programa (¿una marca dentro de una macro de varias líneas, o un «*/» en un «//@ partida:» dentro de un comentario?)"
+            malos=$((malos + 1))
+          elif ! "${CC:-cc}" -fpreprocessed -E -Wcomment -Werror=comment -x c "$f" -o /dev/null; then
+            echo "solutions/$lab/$nombre: una marca «//@» con «/*» dentro de un comentario de bloque (sácala del comentario: antes o después)"
             malos=$((malos + 1))
           fi
           ;;
@@ -104,13 +111,13 @@ comprobar() {
   done
   rm -rf "$tmp"
   if [ "$malos" != 0 ]; then
-    echo "partidas: $malos de $n archivos de partida no son los que salen de su solución; si el cambio va en la solución, «make partidas» las rehace; si va en la partida, escríbelo en la solución con sus marcas «//@» (autograder/README.md, «Partidas»)"
+    echo "partidas: $malos de $n archivos no cuadran (arriba, cuál y por qué). Una partida distinta de la que sale de su solución: si el cambio va en la solución, «make partidas» la rehace; si va en la partida, escríbelo en la solución con sus marcas «//@» (autograder/README.md, «Partidas»)"
     return 1
   fi
   if [ "$n" = 1 ]; then
-    echo "partidas: el archivo de partida es el que sale de su solución"
+    echo "partidas: el archivo de partida es el que sale de su solución (y las marcas no cambian el programa)"
   else
-    echo "partidas: los $n archivos de partida son los que salen de su solución"
+    echo "partidas: los $n archivos de partida son los que salen de su solución (y las marcas no cambian el programa)"
   fi
 }
 
