@@ -34,7 +34,7 @@ RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
 # marcas MODO ARCHIVO: MODO «partida» o «solucion». Errores (marca desconocida, bloque sin
 # cerrar o anidado) en stderr con archivo:línea, y sale con 1.
 marcas() {
-  awk -v modo="$1" -v archivo="$2" '
+  awk -v modo="$1" -v archivo="${2#"$RAIZ"/}" '
     function error(m) { printf "%s:%d: %s\n", archivo, NR, m > "/dev/stderr"; malo = 1; exit 1 }
     /^[ \t]*\/\/@/ {
       marca = $0

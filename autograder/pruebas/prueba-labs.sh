@@ -3,7 +3,9 @@
 # laboratorio con lab.json:
 #   - la solución (solutions/NN-tema) saca el 100 % (y, si lab.json fija
 #     «tiempo_objetivo_s», se informa si se calificó en ese tiempo o más: un aviso, no un fallo);
-#   - el programa de partida, sin tocar, saca como mucho el 20 %;
+#   - el programa de partida, sin tocar, saca como mucho el 20 %, y es el que sale de su
+#     solución con las marcas «//@» (autograder/herramientas/partidas.sh comprobar; el
+#     remedio, make partidas);
 #   - hay al menos 4 mutantes (autograder/mutantes/NN-tema/*.patch: la solución con un fallo
 #     realista) y cada parche se aplica aún a la solución (sin sus marcas «//@»). Que cada
 #     uno falle justo las verificaciones de su cabecera «# Debe fallar: …» lo prueba
@@ -191,6 +193,20 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
 
   # 0. Los hitos (segundos: no se califica nada).
   probar_hitos "$lab"
+
+  # 0b. El programa de partida es el que sale de su solución con las marcas «//@»
+  # (autograder/herramientas/partidas.sh, make partidas). En la edición del estudiante,
+  # labs/ es su trabajo: no se compara.
+  if [ -f .edicion-estudiante ]; then
+    salta "edición del estudiante: labs/$lab es su trabajo, no se compara con la solución"
+  elif [ -d "solutions/$lab" ]; then
+    if salida=$(bash autograder/herramientas/partidas.sh comprobar "$lab" 2>&1); then
+      bien "$(tail -n1 <<<"$salida")"
+    else
+      mal "$lab-partida-generada" "$(tail -n1 <<<"$salida")"
+      head -n 60 <<<"$salida" | sed 's/^/      /'
+    fi
+  fi
 
   # 1. La solución: 100 %.
   if [ -d "solutions/$lab" ]; then
