@@ -49,15 +49,9 @@ typedef struct monitor_s monitor_t;
 
 /* Estado de un sitio vigilado. */
 typedef struct {
-    //@ partida:     char *url;                 /* copia propia (malloc): se libera al final de main */
-    //@ solucion {
-    char *url;
-    //@ }
+    char *url;                 /* copia propia (malloc): se libera al final de main */
     monitor_t *monitor;
-    //@ partida:     http_peticion_t *en_curso; /* la comprobación en curso, o NULL */
-    //@ solucion {
-    http_peticion_t *en_curso; /* la verificación en curso, o NULL */
-    //@ }
+    http_peticion_t *en_curso; /* la comprobación en curso, o NULL */
     int fallos_seguidos;
     unsigned verificaciones, correctas, fallos;
     double suma_ms;
@@ -83,10 +77,7 @@ static void uso(void)
             INTERVALO_MINIMO_MS, MAXIMO_MS, INTERVALO_OMISION_MS, LIMITE_MAXIMO_OMISION_MS);
 }
 
-//@ partida: /* Lee un número entero de milisegundos en [minimo, maximo]. Devuelve 0 o -1. */
-//@ solucion {
 /* Lee un número entero de milisegundos en [minimo, maximo]. Devuelve 0 o -1 (ya avisado). */
-//@ }
 static int leer_ms(const char *texto, const char *que, uint64_t minimo, uint64_t maximo,
                    uint64_t *valor)
 {
@@ -121,10 +112,7 @@ static int leer_ms(const char *texto, const char *que, uint64_t minimo, uint64_t
     return 0;
 }
 
-//@ partida: /* Devuelve la URL completa (memoria nueva) o NULL si no es válida (tras avisar). */
-//@ solucion {
 /* Devuelve la URL completa (memoria nueva) o NULL si no es válida (ya avisado). */
-//@ }
 static char *leer_url(const char *texto)
 {
     //@ partida:     /* TODO 2: una URL que empieza por '/' se completa con la dirección del servidor de
@@ -159,7 +147,6 @@ static char *leer_url(const char *texto)
     return strdup(texto);
 }
 
-//@ partida: /* Callback de fin de cada comprobación (la llama el cliente HTTP desde el bucle). */
 //@ solucion {
 /* El motivo de un fallo en una sola línea. */
 static void motivo_fallo(const http_respuesta_t *r, char *buf, size_t tam)
@@ -176,6 +163,7 @@ static void motivo_fallo(const http_respuesta_t *r, char *buf, size_t tam)
 }
 
 //@ }
+/* Callback de fin de cada comprobación (la llama el cliente HTTP desde el bucle). */
 static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usuario)
 {
     (void)p;
@@ -217,7 +205,7 @@ static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usu
     //@ }
 }
 
-//@ partida: /* Un ciclo: se llama cada intervalo. */
+/* Un ciclo: se llama cada intervalo. */
 static void al_tic(uv_timer_t *t)
 {
     monitor_t *m = t->data;
@@ -254,7 +242,7 @@ static void al_tic(uv_timer_t *t)
     //@ }
 }
 
-//@ partida: /* Imprime «RESUMEN <url> comprobaciones=N correctas=C fallos=F media=X ms» por sitio. */
+/* Imprime «RESUMEN <url> comprobaciones=N correctas=C fallos=F media=X ms» por sitio. */
 static void imprimir_resumen(const monitor_t *m)
 {
     //@ partida:     /* TODO 5: una línea por sitio, en el orden de la línea de comandos. media: el tiempo
@@ -273,7 +261,7 @@ static void imprimir_resumen(const monitor_t *m)
     //@ }
 }
 
-//@ partida: /* Ctrl+C o SIGTERM (una sola vez: senales.h se encarga). */
+/* Ctrl+C o SIGTERM (una sola vez: senales.h se encarga). */
 static void al_parar(senales_t *senales, int signum, void *datos)
 {
     (void)senales;
@@ -340,8 +328,6 @@ int main(int argc, char **argv)
     }
     //@ partida:     /* TODO 1 (bis): si no queda ninguna URL (optind >= argc), explica el error en stderr,
     //@ partida:      * llama a uso() y sal con 2 (goto fin: `codigo` ya vale 2). */
-    //@ partida:
-    //@ partida:     /* El límite de cada comprobación es menor que el intervalo: la mitad, como mucho 10 s. */
     //@ solucion {
     if (optind >= argc) {
         fprintf(stderr, "monitor: no hay ninguna URL que vigilar\n");
@@ -349,6 +335,8 @@ int main(int argc, char **argv)
         goto fin;
     }
     //@ }
+    //@ partida:
+    /* El límite de cada comprobación es menor que el intervalo: la mitad, como mucho 10 s. */
     if (!limite_dado) {
         m.limite_ms = m.intervalo_ms / 2;
         if (m.limite_ms > LIMITE_MAXIMO_OMISION_MS)
@@ -366,7 +354,7 @@ int main(int argc, char **argv)
         codigo = 1;
         goto fin;
     }
-    //@ partida:     /* Se validan TODAS las URLs antes de arrancar nada. */
+    /* Se validan TODAS las URLs antes de arrancar nada. */
     for (size_t i = 0; i < m.nsitios; i++) {
         m.sitios[i].monitor = &m;
         m.sitios[i].url = leer_url(argv[optind + (int)i]);
@@ -393,11 +381,8 @@ int main(int argc, char **argv)
     }
     if (r == 0) {
         m.temporizador.data = &m;
-        //@ partida:         /* Primer ciclo ya (1 ms: libuv 1.44 repite en la misma pasada un temporizador a 0)
-        //@ partida:          * y después cada intervalo. */
-        //@ solucion {
-        /* Primer ciclo ya (1 ms: libuv 1.44 repite en la misma pasada un temporizador a 0). */
-        //@ }
+        /* Primer ciclo ya (1 ms: libuv 1.44 repite en la misma pasada un temporizador a 0)
+         * y después cada intervalo. */
         r = uv_timer_start(&m.temporizador, al_tic, 1, m.intervalo_ms);
     }
     if (r < 0) {
@@ -414,7 +399,7 @@ int main(int argc, char **argv)
     }
 
     uv_run(&m.bucle, UV_RUN_DEFAULT);
-    //@ partida:     /* uv_loop_close() == 0 prueba que no quedó nada abierto: solo entonces se sale con 0. */
+    /* uv_loop_close() == 0 prueba que no quedó nada abierto: solo entonces se sale con 0. */
     r = uv_loop_close(&m.bucle);
     if (r != 0) {
         fprintf(stderr, "monitor: el bucle no quedó cerrado: %s\n", error_texto(r));
