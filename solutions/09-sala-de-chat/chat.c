@@ -138,7 +138,7 @@ typedef struct {
 //@ }
 static void cliente_cerrar(cliente_t *c, motivo_t motivo);
 
-//@ partida: /* --- Enviar ----------------------------------------------------------------------------- */
+//@ partida: /* --- Enviar --------------------------------------------------------------------------- */
 //@ solucion {
 /* --- Expulsiones ---------------------------------------------------------------------- */
 //@ }
@@ -181,7 +181,7 @@ static void procesar_expulsiones(sala_t *s)
     s->expulsando = 0;
 }
 
-/* --- Salida ----------------------------------------------------------------------------- */
+/* --- Salida --------------------------------------------------------------------------- */
 
 static void al_escribir(uv_write_t *req, int estado)
 {
@@ -381,7 +381,7 @@ static void difundir_aviso(sala_t *s, const cliente_t *remitente, const char *fo
     difundir(s, remitente, &parte, 1);
 }
 
-//@ partida: /* --- Lista de la sala (hecha) ---------------------------------------------------------- */
+//@ partida: /* --- Lista de la sala (hecha) --------------------------------------------------------- */
 //@ solucion {
 /* --- Lista de la sala ----------------------------------------------------------------- */
 //@ }
@@ -414,7 +414,6 @@ static void lista_anadir(sala_t *s, cliente_t *c)
     s->ultimo = c;
 }
 
-//@ partida: /* --- Cierre de un cliente --------------------------------------------------------------- */
 //@ solucion {
 static int nombre_en_uso(const sala_t *s, const char *nombre, size_t largo)
 {
@@ -427,8 +426,8 @@ static int nombre_en_uso(const sala_t *s, const char *nombre, size_t largo)
     return 0;
 }
 
-/* --- Cierre de un cliente ------------------------------------------------------------- */
 //@ }
+/* --- Cierre de un cliente ------------------------------------------------------------- */
 
 static void al_cerrar_cliente(uv_handle_t *h)
 {
@@ -537,10 +536,7 @@ static void cliente_cerrar(cliente_t *c, motivo_t motivo)
     //@ }
 }
 
-//@ partida: /* --- Lo que dice un cliente ------------------------------------------------------------- */
-//@ solucion {
 /* --- Lo que dice un cliente ----------------------------------------------------------- */
-//@ }
 
 static void registrar(cliente_t *c, const char *nombre, size_t largo)
 {
@@ -727,10 +723,7 @@ static void al_leer(uv_stream_t *flujo, ssize_t nleidos, const uv_buf_t *buf)
     //@ }
 }
 
-//@ partida: /* --- Conexiones nuevas ------------------------------------------------------------------ */
-//@ solucion {
 /* --- Conexiones nuevas ---------------------------------------------------------------- */
-//@ }
 
 static void al_conectar(uv_stream_t *servidor, int estado)
 {
@@ -780,10 +773,9 @@ static void al_conectar(uv_stream_t *servidor, int estado)
     enviar_texto(c, TEXTO_PREGUNTA);
 }
 
-//@ partida: /* --- Apagado ---------------------------------------------------------------------------- */
-//@ solucion {
 /* --- Apagado -------------------------------------------------------------------------- */
 
+//@ solucion {
 static void cortar_uno(uv_handle_t *h, void *arg)
 {
     (void)arg;
@@ -801,8 +793,8 @@ static void al_vencer_plazo(uv_timer_t *t)
     uv_walk(s->bucle, cortar_uno, NULL);
     uv_close((uv_handle_t *)&s->plazo, NULL);
 }
-//@ }
 
+//@ }
 static void al_parar(senales_t *senales, int signum, void *datos)
 {
     sala_t *s = datos;
@@ -836,7 +828,7 @@ static void al_parar(senales_t *senales, int signum, void *datos)
     //@ }
 }
 
-//@ partida: /* --- Programa principal (hecho) --------------------------------------------------------- */
+//@ partida: /* --- Programa principal (hecho) ------------------------------------------------------- */
 //@ solucion {
 /* --- Programa principal --------------------------------------------------------------- */
 //@ }
