@@ -871,11 +871,8 @@ static int escuchar(sala_t *s, int puerto)
         uv_close((uv_handle_t *)&s->servidor, NULL);
         return r;
     }
-    //@ partida:     /* La primera línea de stdout es un contrato: quien nos arranca lee de aquí el puerto.
-    //@ partida:      * stdout a una tubería va con búfer completo: sin fflush nadie la vería. */
-    //@ solucion {
-    /* La primera línea de stdout es un contrato: quien nos arranca lee de aquí el puerto. */
-    //@ }
+    /* La primera línea de stdout es un contrato: quien nos arranca lee de aquí el puerto.
+     * stdout a una tubería va con búfer completo: sin fflush nadie la vería. */
     printf("Escuchando en 127.0.0.1:%d\n", ntohs(((struct sockaddr_in *)&real)->sin_port));
     fflush(stdout);
     return 0;
