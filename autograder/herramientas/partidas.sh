@@ -72,9 +72,12 @@ laboratorios() {
   done
 }
 
-# codigo ARCHIVO: el programa sin comentarios ni líneas en blanco (como lineas-hitos.sh).
+# codigo ARCHIVO: el programa preprocesado de verdad (las líneas unidas por «\» antes de quitar
+# los comentarios, como al compilar; -fpreprocessed no lo hace), sin sus #include (iguales en
+# los dos lados: no hacen falta las cabeceras) ni líneas en blanco.
 codigo() {
-  "${CC:-cc}" -fpreprocessed -dD -E -P -x c "$1" 2>/dev/null | grep -v '^[[:space:]]*$'
+  sed '/^[[:space:]]*#[[:space:]]*include/d' "$1" |
+    "${CC:-cc}" -E -P -dD -undef -nostdinc -x c - 2>/dev/null | grep -v '^[[:space:]]*$'
 }
 
 # comprobar [NN]: cada partida es la generada y las marcas no cambian el programa.
@@ -98,8 +101,10 @@ comprobar() {
         *.c | *.h)
           # Ni otro programa ni avisos nuevos: una marca con «/*» dentro de un comentario de
           # bloque es un aviso (-Wcomment), un error con el -Werror del curso.
-          if ! cmp -s <(codigo "$f") <(codigo "$tmp/solucion"); then
-            echo "solutions/$lab/$nombre: las marcas «//@» cambian el programa (¿una marca dentro de una macro de varias líneas, o un «*/» en un «//@ partida:» dentro de un comentario?)"
+          codigo "$f" >"$tmp/codigo-marcas"
+          codigo "$tmp/solucion" >"$tmp/codigo"
+          if [ ! -s "$tmp/codigo" ] || ! cmp -s "$tmp/codigo-marcas" "$tmp/codigo"; then
+            echo "solutions/$lab/$nombre: las marcas «//@» cambian el programa, o no se pudo preprocesar (¿una marca dentro de una macro de varias líneas, o un «*/» en un «//@ partida:» dentro de un comentario?)"
             malos=$((malos + 1))
           elif ! "${CC:-cc}" -fpreprocessed -E -Wcomment -Werror=comment -x c "$f" -o /dev/null; then
             echo "solutions/$lab/$nombre: una marca «//@» con «/*» dentro de un comentario de bloque (sácala del comentario: antes o después)"
