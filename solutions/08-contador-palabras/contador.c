@@ -116,10 +116,7 @@ struct contador_s {
     char **rutas;
     //@ }
     int nrutas;
-    //@ partida:     int siguiente_ruta; /* la siguiente RUTA que mirar */
-    //@ solucion {
-    int siguiente_ruta;
-    //@ }
+    int siguiente_ruta; /* la siguiente RUTA que mirar */
 
     //@ partida:     /* fase de la lista (TODO 2 y 3: añade lo que necesites para mirar cada RUTA y recorrer
     //@ partida:      * las carpetas) */
@@ -133,10 +130,7 @@ struct contador_s {
     archivo_t *archivos;
     //@ }
     size_t narchivos, capacidad;
-    //@ partida:     int lista_hecha; /* ya no se añade nada: se puede contar */
-    //@ solucion {
-    int lista_hecha;
-    //@ }
+    int lista_hecha; /* ya no se añade nada: se puede contar */
 
     /* fase de la cuenta */
     //@ partida:     size_t siguiente;               /* el siguiente archivo de la lista que lanzar */
@@ -157,12 +151,8 @@ struct contador_s {
     //@ }
     size_t mayor; /* índice del archivo con más palabras, o SIZE_MAX */
     uint64_t mayor_palabras;
-    //@ partida:     int parando;   /* Ctrl+C */
-    //@ partida:     int terminado; /* el resumen ya salió */
-    //@ solucion {
-    int parando;
-    int terminado;
-    //@ }
+    int parando;   /* Ctrl+C */
+    int terminado; /* el resumen ya salió */
 };
 
 static unsigned char es_espacio[256];
