@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # prueba-mutantes.sh B — los calificadores cazan los fallos realistas: cada mutante
-# (autograder/mutantes/NN-tema/*.patch, la solución con un fallo) se califica entero y debe
+# (autograder/mutantes/NN-tema/*.patch, la solución con un fallo, contra la solución sin sus
+# marcas «//@»: autograder/herramientas/partidas.sh copiar-solucion) se califica entero y debe
 # perder puntos justo en las verificaciones que su cabecera «# Debe fallar: …» nombra, ni una
 # más ni una menos (autograder/README.md, «Mutantes»).
 #
