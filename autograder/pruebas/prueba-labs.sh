@@ -211,6 +211,7 @@ control_partidas() {
   for caso in 'desconocida:    //@ partda: x' 'sin cerrar:    //@ solucion {' comentario macro; do
     esperado=${caso%%:*}
     cp "$s" "$s.bien"
+    # shellcheck disable=SC1003 # la «\» es la de la macro de C, no un escape
     case "$esperado" in
       comentario) printf '%s\n' '/* a' '//@ partida: /* b' ' */' >>"$s" ;;
       macro) printf '%s\n' '#define M(x) \' '//@ partida: y' '    (x)' >>"$s" ;;
