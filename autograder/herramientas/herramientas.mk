@@ -4,12 +4,13 @@
 #                           la primera que falla en cuanto se sabe (ENTREGA=dir vigila otra
 #                           carpeta; no es la nota ni anota el progreso)
 #   make progreso           cada laboratorio: última nota, mejor nota y paso siguiente
+#   make partidas [LAB=07]  rehace los programas de partida desde su solución (profesorado)
 #   make lineas-hitos [LAB=07]  cada hito: sus verificaciones, sus horas y cuántas líneas de
 #                           código nuevas pide (con la solución y los programas por hitos)
 #
 # Cada `make grade` de tus archivos (sin ENTREGA ni SOLUCIONES; make vigilar tampoco) anota su nota en
 # $(B)/progreso.json; HISTORIAL=archivo lo cambia (y anota también con ENTREGA o SOLUCIONES).
-.PHONY: vigilar progreso prueba-vigilar lineas-hitos
+.PHONY: vigilar progreso prueba-vigilar lineas-hitos partidas
 
 HISTORIAL_DEF = $(B)/progreso.json
 
@@ -50,3 +51,9 @@ preparar-calificacion: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(CAL
 .PHONY: listar-suites
 listar-suites:
 	@echo $(SUITES)
+
+# Los programas de partida (labs/NN-tema/) salen de su solución (solutions/NN-tema/) con las
+# marcas «//@» (autograder/herramientas/partidas.sh; autograder/README.md, «Partidas»):
+# make partidas [LAB=07] las rehace; prueba-labs comprueba que están al día.
+partidas:
+	@bash autograder/herramientas/partidas.sh generar "$(LAB)"

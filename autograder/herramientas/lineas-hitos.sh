@@ -58,7 +58,7 @@ for a in json.load(open(sys.argv[1]))["archivos"]:
   cp -p "labs/$lab"/*.[ch] "$TMP/anterior"/ 2>/dev/null
   while IFS=$'\t' read -r id vs horas titulo; do
     rm -rf "$TMP/hito" && mkdir -p "$TMP/hito"
-    cp -p "solutions/$lab"/* "$TMP/hito"/ 2>/dev/null
+    [ -d "solutions/$lab" ] && bash autograder/herramientas/partidas.sh copiar-solucion "$lab" "$TMP/hito"
     n="?"
     if [ -d "solutions/$lab" ] && [ "$falta" = 0 ]; then
       if [ "$id" = "$ultimo" ] ||

@@ -5,9 +5,10 @@
 #   labs/13-saludo/lab.json            el manifiesto: programa, archivos, medios, tres
 #                                      verificaciones (compila, sin_argumento, saluda)
 #   labs/13-saludo/README.md           el esqueleto del enunciado (con lo que hay que cambiar)
-#   labs/13-saludo/saludo.c            el programa de partida: compila y no hace nada (≤ 20 %)
+#   labs/13-saludo/saludo.c            el programa de partida: compila y no hace nada (≤ 20 %);
+#                                      sale de la solución con sus marcas «//@» (make partidas)
 #   labs/13-saludo/.calificador/calificador.c   las dos verificaciones, desde fuera
-#   solutions/13-saludo/saludo.c       la solución (100 %)
+#   solutions/13-saludo/saludo.c       la solución (100 %), con las marcas de la partida
 #   autograder/mutantes/13-saludo/*.patch       cuatro mutantes, cada uno con su
 #                                      «# Debe fallar:» (prueba-labs exige al menos cuatro)
 #   autograder/hitos/13-saludo/A.patch el programa del primero de sus dos hitos (lab.json
@@ -154,51 +155,50 @@ make grade LAB=$NUM
 <!-- fin de la tabla de puntos -->
 EOF
 
-cat >"$L/$PROG.c" <<EOF
-/* $PROG.c — laboratorio $NUM (programa de partida): saluda tras un temporizador de libuv.
- * Compila y arranca, pero no hace el trabajo: sigue los TODO. */
-#include <stdio.h>
-#include <uv.h>
-
-int main(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    /* TODO 1: sin argumentos, un mensaje de uso en stderr y devolver 2. */
-    uv_loop_t *loop = uv_default_loop();
-    /* TODO 2: un uv_timer_t de 10 ms cuyo callback imprima «hola, NOMBRE» y cierre el
-     * temporizador. */
-    uv_run(loop, UV_RUN_DEFAULT);
-    return uv_loop_close(loop) == 0 ? 0 : 1;
-}
-EOF
-
+# La solución con sus marcas «//@»: el programa de partida sale de ella (make partidas;
+# autograder/README.md, «Partidas»).
 cat >"$S/$PROG.c" <<EOF
+//@ partida: /* $PROG.c — laboratorio $NUM (programa de partida): saluda tras un temporizador de libuv.
+//@ partida:  * Compila y arranca, pero no hace el trabajo: sigue los TODO. */
+//@ solucion {
 /* $PROG.c — laboratorio $NUM (solución): saluda tras un temporizador de libuv. */
+//@ }
 #include <stdio.h>
 #include <uv.h>
 
+//@ solucion {
 static void al_vencer(uv_timer_t *t)
 {
     printf("hola, %s\n", (const char *)t->data);
     uv_close((uv_handle_t *)t, NULL);
 }
 
+//@ }
 int main(int argc, char **argv)
 {
+    //@ partida:     (void)argc;
+    //@ partida:     (void)argv;
+    //@ partida:     /* TODO 1: sin argumentos, un mensaje de uso en stderr y devolver 2. */
+    //@ solucion {
     if (argc != 2) {
         fprintf(stderr, "$PROG: uso: $PROG NOMBRE\n");
         return 2;
     }
+    //@ }
     uv_loop_t *loop = uv_default_loop();
+    //@ partida:     /* TODO 2: un uv_timer_t de 10 ms cuyo callback imprima «hola, NOMBRE» y cierre el
+    //@ partida:      * temporizador. */
+    //@ solucion {
     uv_timer_t t;
     uv_timer_init(loop, &t);
     t.data = argv[1];
     uv_timer_start(&t, al_vencer, 10, 0);
+    //@ }
     uv_run(loop, UV_RUN_DEFAULT);
     return uv_loop_close(loop) == 0 ? 0 : 1;
 }
 EOF
+bash autograder/herramientas/partidas.sh generar "$CARPETA" >/dev/null
 
 cat >"$L/.calificador/calificador.c" <<'EOF'
 /* calificador.c — el calificador del laboratorio de ejemplo que genera make nuevo-lab: lanza
@@ -275,7 +275,8 @@ mutante() { # mutante NOMBRE "descripción" "ids" EXPRESIÓN_SED
   local tmp destino=${DESTINO:-$M} cabecera=${CABECERA:-"# Mutante del laboratorio $NUM: $2"}
   tmp=$(mktemp -d)
   mkdir -p "$tmp/a" "$tmp/b"
-  cp "$S/$PROG.c" "$tmp/a/" && cp "$S/$PROG.c" "$tmp/b/"
+  bash autograder/herramientas/partidas.sh sin-marcas "$S/$PROG.c" >"$tmp/a/$PROG.c"
+  cp "$tmp/a/$PROG.c" "$tmp/b/"
   sed -i -e "$4" "$tmp/b/$PROG.c"
   {
     echo "$cabecera"

@@ -3,10 +3,13 @@
 # laboratorio con lab.json:
 #   - la solución (solutions/NN-tema) saca el 100 % (y, si lab.json fija
 #     «tiempo_objetivo_s», se informa si se calificó en ese tiempo o más: un aviso, no un fallo);
-#   - el programa de partida, sin tocar, saca como mucho el 20 %;
+#   - el programa de partida, sin tocar, saca como mucho el 20 %, y es el que sale de su
+#     solución con las marcas «//@» (autograder/herramientas/partidas.sh comprobar; el
+#     remedio, make partidas; antes, un control en un curso de juguete: control_partidas);
 #   - hay al menos 4 mutantes (autograder/mutantes/NN-tema/*.patch: la solución con un fallo
-#     realista) y cada parche se aplica aún a la solución. Que cada uno falle justo las
-#     verificaciones de su cabecera «# Debe fallar: …» lo prueba prueba-mutantes.sh;
+#     realista) y cada parche se aplica aún a la solución (sin sus marcas «//@»). Que cada
+#     uno falle justo las verificaciones de su cabecera «# Debe fallar: …» lo prueba
+#     prueba-mutantes.sh;
 #   - sus hitos (sin calificar nada): lab.json tiene «hitos» (un laboratorio sin ellos es un
 #     fallo), cada verificación está en uno solo (lo valida el ejecutor al leer lab.json), hay
 #     un programa autograder/hitos/NN-tema/<id>.patch por cada hito salvo el último y ninguno
@@ -133,8 +136,8 @@ probar_hitos() {
       else
         n_parches=$((n_parches + 1))
         if [ -d "solutions/$lab" ]; then
-          rm -rf "$TMP/$lab-hito" && mkdir -p "$TMP/$lab-hito"
-          cp -p solutions/"$lab"/* "$TMP/$lab-hito"/ 2>/dev/null
+          rm -rf "$TMP/$lab-hito"
+          bash autograder/herramientas/partidas.sh copiar-solucion "$lab" "$TMP/$lab-hito"
           if ! patch -s -p1 -d "$TMP/$lab-hito" <"$parche" >/dev/null 2>&1; then
             malos="$malos $parche no se aplica a solutions/$lab;"
           elif [ "$k" = 0 ]; then
@@ -181,6 +184,54 @@ probar_hitos() {
   fi
 }
 
+# control_partidas: partidas.sh, en un curso de juguete, genera lo que debe y caza cada clase
+# de error (si no, la comprobación de cada laboratorio no probaría nada): una partida que se
+# aparta de su solución (con el diff y «make partidas»), una marca desconocida, un bloque sin
+# cerrar, un «//@ partida:» con «/*» dentro de un comentario de bloque (-Wcomment) y uno
+# dentro de una macro de varias líneas (otro programa).
+control_partidas() {
+  local c="$TMP/control-partidas" s l caso esperado salida malos=""
+  rm -rf "$c" && mkdir -p "$c/autograder/herramientas" "$c/labs/99-x" "$c/solutions/99-x"
+  cp autograder/herramientas/partidas.sh "$c/autograder/herramientas/"
+  echo '{}' >"$c/labs/99-x/lab.json"
+  s="$c/solutions/99-x/x.c"
+  l="$c/labs/99-x/x.c"
+  printf '%s\n' '/* x.c */' 'int f(void)' '{' '    //@ partida:     return 0; /* TODO */' \
+    '    //@ solucion {' '    return 42;' '    //@ }' '}' >"$s"
+  bash "$c/autograder/herramientas/partidas.sh" generar >/dev/null 2>&1
+  [ "$(cat "$l" 2>/dev/null)" = "$(printf '%s\n' '/* x.c */' 'int f(void)' '{' '    return 0; /* TODO */' '}')" ] ||
+    malos="$malos no genera la partida esperada;"
+  bash "$c/autograder/herramientas/partidas.sh" comprobar >/dev/null 2>&1 ||
+    malos="$malos da por mala una partida al día;"
+  echo '/* de más */' >>"$l"
+  salida=$(bash "$c/autograder/herramientas/partidas.sh" comprobar 2>&1) ||
+    [[ "$salida" != *"-/* de más */"*"make partidas"* ]] || salida=ok
+  [ "$salida" = ok ] || malos="$malos no caza una partida que se aparta (con el diff y «make partidas»);"
+  bash "$c/autograder/herramientas/partidas.sh" generar >/dev/null 2>&1
+  for caso in 'desconocida:    //@ partda: x' 'sin cerrar:    //@ solucion {' comentario macro; do
+    esperado=${caso%%:*}
+    cp "$s" "$s.bien"
+    # shellcheck disable=SC1003 # la «\» es la de la macro de C, no un escape
+    case "$esperado" in
+      comentario) printf '%s\n' '/* a' '//@ partida: /* b' ' */' >>"$s" ;;
+      macro) printf '%s\n' '#define M(x) \' '//@ partida: y' '    (x)' >>"$s" ;;
+      *) printf '%s\n' "${caso#*:}" >>"$s" ;;
+    esac
+    # La partida, al día con la marca mala (si se puede): que la caza la marca, no el diff.
+    bash "$c/autograder/herramientas/partidas.sh" generar >/dev/null 2>&1
+    bash "$c/autograder/herramientas/partidas.sh" comprobar >/dev/null 2>&1 &&
+      malos="$malos no caza una marca mala ($esperado);"
+    mv "$s.bien" "$s"
+  done
+  if [ -z "$malos" ]; then
+    bien "partidas.sh genera la partida y caza cada clase de error (control: partida que se aparta, marca desconocida, bloque sin cerrar, «/*» en un comentario, marca en una macro)"
+  else
+    mal partidas-control "partidas.sh:${malos%;}"
+  fi
+}
+
+[ -f .edicion-estudiante ] || control_partidas
+
 for lab_json in labs/[0-9][0-9]-*/lab.json; do
   lab=$(basename "$(dirname "$lab_json")")
   # make prueba-labs LAB=07 prueba solo ese laboratorio.
@@ -190,6 +241,20 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
 
   # 0. Los hitos (segundos: no se califica nada).
   probar_hitos "$lab"
+
+  # 0b. El programa de partida es el que sale de su solución con las marcas «//@»
+  # (autograder/herramientas/partidas.sh, make partidas). En la edición del estudiante,
+  # labs/ es su trabajo: no se compara.
+  if [ -f .edicion-estudiante ]; then
+    salta "edición del estudiante: labs/$lab es su trabajo, no se compara con la solución"
+  elif [ -d "solutions/$lab" ]; then
+    if salida=$(bash autograder/herramientas/partidas.sh comprobar "$lab" 2>&1); then
+      bien "$(tail -n1 <<<"$salida")"
+    else
+      mal "$lab-partida-generada" "$(tail -n1 <<<"$salida")"
+      head -n 60 <<<"$salida" | sed 's/^/      /'
+    fi
+  fi
 
   # 1. La solución: 100 %.
   if [ -d "solutions/$lab" ]; then
@@ -292,8 +357,8 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
     n=$((n + 1))
     [ -d "solutions/$lab" ] || continue
     dir="$TMP/$lab-aplicar"
-    rm -rf "$dir" && mkdir -p "$dir"
-    cp -p solutions/"$lab"/* "$dir"/ 2>/dev/null
+    rm -rf "$dir"
+    bash autograder/herramientas/partidas.sh copiar-solucion "$lab" "$dir"
     patch -s -p1 -d "$dir" <"$parche" >/dev/null 2>&1 || no_aplican="$no_aplican $(basename "$parche" .patch)"
     grep -q '^# Debe fallar: *[^ ]' "$parche" || no_aplican="$no_aplican $(basename "$parche" .patch)(sin «# Debe fallar:»)"
   done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # prueba-mutantes.sh B — los calificadores cazan los fallos realistas: cada mutante
-# (autograder/mutantes/NN-tema/*.patch, la solución con un fallo) se califica entero y debe
+# (autograder/mutantes/NN-tema/*.patch, la solución con un fallo, contra la solución sin sus
+# marcas «//@»: autograder/herramientas/partidas.sh copiar-solucion) se califica entero y debe
 # perder puntos justo en las verificaciones que su cabecera «# Debe fallar: …» nombra, ni una
 # más ni una menos (autograder/README.md, «Mutantes»).
 #
@@ -79,8 +80,8 @@ probar() {
   clase=$(clase_de "$parche")
   res="$TMP/res/$clase-$lab-$nombre"
   dir="$TMP/$clase-$lab-$nombre"
-  rm -rf "$dir" && mkdir -p "$dir"
-  cp -p solutions/"$lab"/* "$dir"/ 2>/dev/null
+  rm -rf "$dir"
+  bash autograder/herramientas/partidas.sh copiar-solucion "$lab" "$dir"
   if ! patch -s -p1 -d "$dir" <"$parche" >"$dir.patch.log" 2>&1; then
     printf 'mal\n%s %s: el parche ya no se aplica a la solución (%s)\n' "$clase" "$nombre" \
       "$(head -n1 "$dir.patch.log")" >"$res"

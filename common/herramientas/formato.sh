@@ -6,8 +6,8 @@
 #   - lessons/*.c: los capítulos citan sus programas al pie de la letra (lo comprueba
 #     lessons/verificar); reformatear uno obligaría a reescribir su capítulo;
 #   - labs/NN-tema/*.c (programas de partida) y solutions/: los mutantes son parches contra
-#     las soluciones y las partidas son la solución menos el trabajo, con sus TODO
-#     colocados a mano.
+#     las soluciones, y las partidas salen de ellas, de sus marcas «//@» (make partidas;
+#     .clang-format no parte esas marcas: CommentPragmas).
 # comprobar: sale con 1 y dice qué archivos cambiarían. aplicar: los reescribe.
 set -u
 cd "$(dirname "$0")/../.." || exit 1

@@ -65,7 +65,7 @@ static void uso(void)
             INTERVALO_MINIMO_MS, MAXIMO_MS, INTERVALO_OMISION_MS, LIMITE_MAXIMO_OMISION_MS);
 }
 
-/* Lee un número entero de milisegundos en [minimo, maximo]. Devuelve 0 o -1. */
+/* Lee un número entero de milisegundos en [minimo, maximo]. Devuelve 0 o -1 (ya avisado). */
 static int leer_ms(const char *texto, const char *que, uint64_t minimo, uint64_t maximo,
                    uint64_t *valor)
 {
@@ -86,7 +86,7 @@ static int leer_ms(const char *texto, const char *que, uint64_t minimo, uint64_t
     return 0;
 }
 
-/* Devuelve la URL completa (memoria nueva) o NULL si no es válida (tras avisar). */
+/* Devuelve la URL completa (memoria nueva) o NULL si no es válida (ya avisado). */
 static char *leer_url(const char *texto)
 {
     /* TODO 2: una URL que empieza por '/' se completa con la dirección del servidor de

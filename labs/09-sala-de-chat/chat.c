@@ -65,7 +65,7 @@ struct sala_s {
 
 static void cliente_cerrar(cliente_t *c, motivo_t motivo);
 
-/* --- Enviar ----------------------------------------------------------------------------- */
+/* --- Enviar --------------------------------------------------------------------------- */
 
 /* Envía a `c` las `n` partes, seguidas, como un solo mensaje. */
 static void enviar(cliente_t *c, const uv_buf_t *partes, size_t n)
@@ -137,7 +137,7 @@ static void difundir_aviso(sala_t *s, const cliente_t *remitente, const char *fo
     difundir(s, remitente, &parte, 1);
 }
 
-/* --- Lista de la sala (hecha) ---------------------------------------------------------- */
+/* --- Lista de la sala (hecha) --------------------------------------------------------- */
 
 static void lista_quitar(sala_t *s, cliente_t *c)
 {
@@ -167,7 +167,7 @@ static void lista_anadir(sala_t *s, cliente_t *c)
     s->ultimo = c;
 }
 
-/* --- Cierre de un cliente --------------------------------------------------------------- */
+/* --- Cierre de un cliente ------------------------------------------------------------- */
 
 static void al_cerrar_cliente(uv_handle_t *h)
 {
@@ -204,7 +204,7 @@ static void cliente_cerrar(cliente_t *c, motivo_t motivo)
     uv_close((uv_handle_t *)&c->tcp, al_cerrar_cliente);
 }
 
-/* --- Lo que dice un cliente ------------------------------------------------------------- */
+/* --- Lo que dice un cliente ----------------------------------------------------------- */
 
 static void registrar(cliente_t *c, const char *nombre, size_t largo)
 {
@@ -293,7 +293,7 @@ static void al_leer(uv_stream_t *flujo, ssize_t nleidos, const uv_buf_t *buf)
     }
 }
 
-/* --- Conexiones nuevas ------------------------------------------------------------------ */
+/* --- Conexiones nuevas ---------------------------------------------------------------- */
 
 static void al_conectar(uv_stream_t *servidor, int estado)
 {
@@ -330,7 +330,7 @@ static void al_conectar(uv_stream_t *servidor, int estado)
     enviar_texto(c, TEXTO_PREGUNTA);
 }
 
-/* --- Apagado ---------------------------------------------------------------------------- */
+/* --- Apagado -------------------------------------------------------------------------- */
 
 static void al_parar(senales_t *senales, int signum, void *datos)
 {
@@ -345,7 +345,7 @@ static void al_parar(senales_t *senales, int signum, void *datos)
      * Cuando no quede ningún handle, uv_run vuelve y main comprueba uv_loop_close(). */
 }
 
-/* --- Programa principal (hecho) --------------------------------------------------------- */
+/* --- Programa principal (hecho) ------------------------------------------------------- */
 
 static int leer_puerto(const char *texto, int *puerto)
 {

@@ -1,13 +1,29 @@
+//@ partida: /* monitor.c — Laboratorio 07: monitor de sitios web (programa de partida).
+//@ solucion {
 /* monitor.c — Laboratorio 07: monitor de sitios web (solución de referencia).
+//@ }
  *
+//@ partida:  * Cada `intervalo` milisegundos hay que comprobar TODAS las URLs a la vez con el cliente
+//@ partida:  * HTTP del curso, imprimir una línea por comprobación, avisar cuando un sitio falla 3 veces
+//@ partida:  * seguidas (una sola vez por racha) y cuando se recupera, y con Ctrl+C (o SIGTERM) parar el
+//@ partida:  * temporizador, cancelar lo que esté en curso, imprimir el resumen y cerrar el bucle.
+//@ solucion {
  * Cada `intervalo` milisegundos comprueba TODAS las URLs a la vez con el cliente HTTP del
  * curso, imprime una línea por verificación, avisa cuando un sitio falla 3 veces seguidas
  * (una sola vez por racha) y cuando se recupera, y con Ctrl+C (o SIGTERM) para el
  * temporizador, cancela lo que esté en curso, imprime el resumen y cierra el bucle.
+//@ }
  *
  *   monitor [-i INTERVALO_MS] [-t LIMITE_MS] URL...
  *
+//@ partida:  * El formato exacto de cada línea está en README.md: el calificador lo lee tal cual.
+//@ partida:  *
+//@ partida:  * Así como está, compila y arranca, pero no vigila nada: el temporizador llama a al_tic(),
+//@ partida:  * que está vacía, y Ctrl+C solo lo detiene a las bravas (sale con 1 y avisa de que falta el
+//@ partida:  * TODO 6). Completa los TODO en orden (1 → 6) y prueba después de cada uno.
+//@ solucion {
  * El formato de cada línea está en labs/07-monitor-web/README.md.
+//@ }
  */
 #include "curso/errores.h"
 #include "curso/http.h"
@@ -33,9 +49,9 @@ typedef struct monitor_s monitor_t;
 
 /* Estado de un sitio vigilado. */
 typedef struct {
-    char *url;
+    char *url;                 /* copia propia (malloc): se libera al final de main */
     monitor_t *monitor;
-    http_peticion_t *en_curso; /* la verificación en curso, o NULL */
+    http_peticion_t *en_curso; /* la comprobación en curso, o NULL */
     int fallos_seguidos;
     unsigned verificaciones, correctas, fallos;
     double suma_ms;
@@ -65,6 +81,21 @@ static void uso(void)
 static int leer_ms(const char *texto, const char *que, uint64_t minimo, uint64_t maximo,
                    uint64_t *valor)
 {
+    //@ partida:     /* TODO 1: convierte `texto` en un número entero de milisegundos y rechaza todo lo que
+    //@ partida:      * no lo sea del todo: vacío, negativo, con restos («12x»), demasiado grande para 64 bits
+    //@ partida:      * o fuera de [minimo, maximo]. Si no vale, escribe en stderr un mensaje que CITE el
+    //@ partida:      * texto, diga qué opción era (`que`) y qué se esperaba, como
+    //@ partida:      *     monitor: el intervalo «abc» no es válido: tiene que ser un número entero de
+    //@ partida:      *     milisegundos entre 100 y 86400000
+    //@ partida:      * y devuelve -1. Si vale, *valor = el número y devuelve 0.
+    //@ partida:      * (atoi() no sirve: no distingue «0» de «abc» ni avisa si se desborda. La función de C
+    //@ partida:      * que sí lo hace te dice dónde paró de leer y usa errno.) */
+    //@ partida:     (void)texto;
+    //@ partida:     (void)que;
+    //@ partida:     (void)minimo;
+    //@ partida:     (void)maximo;
+    //@ partida:     (void)valor;
+    //@ solucion {
     char *fin = NULL;
     errno = 0;
     unsigned long long v = strtoull(texto, &fin, 10);
@@ -77,12 +108,19 @@ static int leer_ms(const char *texto, const char *que, uint64_t minimo, uint64_t
         return -1;
     }
     *valor = v;
+    //@ }
     return 0;
 }
 
 /* Devuelve la URL completa (memoria nueva) o NULL si no es válida (ya avisado). */
 static char *leer_url(const char *texto)
 {
+    //@ partida:     /* TODO 2: una URL que empieza por '/' se completa con la dirección del servidor de
+    //@ partida:      * práctica (curso/practica.h): "/status/200" → "http://127.0.0.1:8080/status/200".
+    //@ partida:      * Cualquier otra tiene que ser http:// o https:// seguido de un nombre de máquina, sin
+    //@ partida:      * espacios. Si no vale, escribe en stderr un mensaje que CITE la URL y devuelve NULL.
+    //@ partida:      * Si vale, devuelve la URL completa en memoria nueva (la libera quien la pidió). */
+    //@ solucion {
     if (texto[0] == '/') {
         size_t n = strlen(practica_url()) + strlen(texto) + 1;
         char *url = malloc(n);
@@ -105,9 +143,11 @@ static char *leer_url(const char *texto)
                 texto);
         return NULL;
     }
+    //@ }
     return strdup(texto);
 }
 
+//@ solucion {
 /* El motivo de un fallo en una sola línea. */
 static void motivo_fallo(const http_respuesta_t *r, char *buf, size_t tam)
 {
@@ -122,11 +162,22 @@ static void motivo_fallo(const http_respuesta_t *r, char *buf, size_t tam)
             *p = ' ';
 }
 
+//@ }
+/* Callback de fin de cada comprobación (la llama el cliente HTTP desde el bucle). */
 static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usuario)
 {
     (void)p;
     sitio_t *s = usuario;
     s->en_curso = NULL;
+    //@ partida:     /* TODO 4: el resultado de esta comprobación (qué trae la respuesta: curso/http.h).
+    //@ partida:      *  - Una comprobación cancelada al parar no cuenta para nada.
+    //@ partida:      *  - Si no, es correcta o un fallo (requisito 2 del enunciado) y se anuncia con su
+    //@ partida:      *    línea OK o FALLO, tal como pide «Formato de la salida».
+    //@ partida:      *  - Los fallos seguidos de cada sitio deciden cuándo toca una ALERTA y cuándo un
+    //@ partida:      *    RECUPERADO (requisitos 5 y 6).
+    //@ partida:      *  - Lo que el RESUMEN necesita saber (TODO 5) se apunta en el sitio. */
+    //@ partida:     (void)r;
+    //@ solucion {
     /* Cancelada al parar: no fue una verificación completa, no cuenta. */
     if (r->error == HTTP_E_CANCELADA)
         return;
@@ -151,11 +202,24 @@ static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usu
     /* Justo al llegar a 3, no en cada fallo posterior de la misma racha. */
     if (s->fallos_seguidos == FALLOS_PARA_ALERTA)
         printf("ALERTA %s falló %d veces seguidas\n", s->url, FALLOS_PARA_ALERTA);
+    //@ }
 }
 
+/* Un ciclo: se llama cada intervalo. */
 static void al_tic(uv_timer_t *t)
 {
     monitor_t *m = t->data;
+    //@ partida:     /* TODO 3a: lanza a la vez una comprobación por sitio, sin esperar a ninguna, con
+    //@ partida:      * al_terminar como callback (el cliente HTTP del curso, curso/http.h; lo usaste en la
+    //@ partida:      * lección 3, gather_http.c). Guarda qué sitio es cada comprobación y cuál está en curso.
+    //@ partida:      * Recuerda la regla de libuv: una operación que no arranca no llama a su callback;
+    //@ partida:      * ese fallo lo cuentas tú, como FALLO con estado 0.
+    //@ partida:      * TODO 3b: cada comprobación lleva el límite m->limite_ms (requisito 3), y un sitio
+    //@ partida:      * cuya comprobación anterior sigue en curso NO lanza otra: imprime
+    //@ partida:      * «OMITIDA <url> la comprobación anterior sigue en curso» (requisito 4). */
+    //@ partida:     (void)m;
+    //@ partida:     (void)al_terminar; /* bórralo al completar el TODO 3: entonces ya la usas */
+    //@ solucion {
     http_opciones_t opciones = {.tiempo_limite_ms = m->limite_ms};
     for (size_t i = 0; i < m->nsitios; i++) {
         sitio_t *s = &m->sitios[i];
@@ -175,10 +239,16 @@ static void al_tic(uv_timer_t *t)
                 printf("ALERTA %s falló %d veces seguidas\n", s->url, FALLOS_PARA_ALERTA);
         }
     }
+    //@ }
 }
 
+/* Imprime «RESUMEN <url> comprobaciones=N correctas=C fallos=F media=X ms» por sitio. */
 static void imprimir_resumen(const monitor_t *m)
 {
+    //@ partida:     /* TODO 5: una línea por sitio, en el orden de la línea de comandos. media: el tiempo
+    //@ partida:      * medio de sus comprobaciones en ms con un decimal, o «-» si no hubo ninguna. */
+    //@ partida:     (void)m;
+    //@ solucion {
     for (size_t i = 0; i < m->nsitios; i++) {
         const sitio_t *s = &m->sitios[i];
         if (s->verificaciones > 0)
@@ -188,19 +258,42 @@ static void imprimir_resumen(const monitor_t *m)
         else
             printf("RESUMEN %s comprobaciones=0 correctas=0 fallos=0 media=- ms\n", s->url);
     }
+    //@ }
 }
 
+/* Ctrl+C o SIGTERM (una sola vez: senales.h se encarga). */
 static void al_parar(senales_t *senales, int signum, void *datos)
 {
     (void)senales;
+    //@ partida:     (void)signum;
     monitor_t *m = datos;
+    //@ partida:     /* TODO 6: parada ordenada. Antes del resumen, que no haya más ciclos: el temporizador
+    //@ partida:      * parado y cerrado (su memoria es de main: ¿necesita callback de cierre?). */
+    //@ partida:
+    //@ solucion {
     fprintf(stderr, "monitor: recibida %s, parando…\n", signum == SIGINT ? "SIGINT" : "SIGTERM");
     uv_timer_stop(&m->temporizador);
     uv_close((uv_handle_t *)&m->temporizador, NULL);
+    //@ }
     imprimir_resumen(m);
+    //@ partida:
+    //@ partida:     /* TODO 6 (sigue): después, cierra el cliente HTTP (cancela lo que esté en curso: esas
+    //@ partida:      * callbacks llegan como canceladas) y las señales. Cuando no quede nada abierto,
+    //@ partida:      * uv_run() volverá en main. */
+    //@ partida:
+    //@ partida:     /* Provisional, mientras el TODO 6 no cierre nada: sin esto el bucle seguiría vivo y
+    //@ partida:      * senales.h ignoraría el segundo Ctrl+C. uv_stop() hace volver a uv_run() con los
+    //@ partida:      * handles abiertos, así que main dirá que el bucle no quedó cerrado y saldrá con 1.
+    //@ partida:      * Deja de actuar en cuanto cierres el temporizador; bórralo al terminar el TODO 6. */
+    //@ partida:     if (!uv_is_closing((uv_handle_t *)&m->temporizador)) {
+    //@ partida:         fprintf(stderr, "monitor: parada ordenada sin hacer (TODO 6): salgo sin cerrar\n");
+    //@ partida:         uv_stop(&m->bucle);
+    //@ partida:     }
+    //@ solucion {
     /* Cancela lo que esté en curso: cada callback llega con HTTP_E_CANCELADA. */
     http_cliente_cerrar(m->cliente, NULL, NULL);
     senales_cerrar(&m->senales);
+    //@ }
 }
 
 int main(int argc, char **argv)
@@ -233,24 +326,35 @@ int main(int argc, char **argv)
             goto fin;
         }
     }
+    //@ partida:     /* TODO 1 (bis): si no queda ninguna URL (optind >= argc), explica el error en stderr,
+    //@ partida:      * llama a uso() y sal con 2 (goto fin: `codigo` ya vale 2). */
+    //@ solucion {
     if (optind >= argc) {
         fprintf(stderr, "monitor: no hay ninguna URL que vigilar\n");
         uso();
         goto fin;
     }
+    //@ }
+    //@ partida:
+    /* El límite de cada comprobación es menor que el intervalo: la mitad, como mucho 10 s. */
     if (!limite_dado) {
         m.limite_ms = m.intervalo_ms / 2;
         if (m.limite_ms > LIMITE_MAXIMO_OMISION_MS)
             m.limite_ms = LIMITE_MAXIMO_OMISION_MS;
     }
 
+    //@ partida:     m.nsitios = optind < argc ? (size_t)(argc - optind) : 0;
+    //@ partida:     m.sitios = calloc(m.nsitios > 0 ? m.nsitios : 1, sizeof *m.sitios);
+    //@ solucion {
     m.nsitios = (size_t)(argc - optind);
     m.sitios = calloc(m.nsitios, sizeof *m.sitios);
+    //@ }
     if (m.sitios == NULL) {
         fprintf(stderr, "monitor: sin memoria\n");
         codigo = 1;
         goto fin;
     }
+    /* Se validan TODAS las URLs antes de arrancar nada. */
     for (size_t i = 0; i < m.nsitios; i++) {
         m.sitios[i].monitor = &m;
         m.sitios[i].url = leer_url(argv[optind + (int)i]);
@@ -277,7 +381,8 @@ int main(int argc, char **argv)
     }
     if (r == 0) {
         m.temporizador.data = &m;
-        /* Primer ciclo ya (1 ms: libuv 1.44 repite en la misma pasada un temporizador a 0). */
+        /* Primer ciclo ya (1 ms: libuv 1.44 repite en la misma pasada un temporizador a 0)
+         * y después cada intervalo. */
         r = uv_timer_start(&m.temporizador, al_tic, 1, m.intervalo_ms);
     }
     if (r < 0) {
@@ -294,6 +399,7 @@ int main(int argc, char **argv)
     }
 
     uv_run(&m.bucle, UV_RUN_DEFAULT);
+    /* uv_loop_close() == 0 prueba que no quedó nada abierto: solo entonces se sale con 0. */
     r = uv_loop_close(&m.bucle);
     if (r != 0) {
         fprintf(stderr, "monitor: el bucle no quedó cerrado: %s\n", error_texto(r));

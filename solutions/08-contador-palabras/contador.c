@@ -1,10 +1,17 @@
+//@ partida: /* contador.c — Laboratorio 08: contador de palabras por lotes (programa de partida).
+//@ solucion {
 /* contador.c — Laboratorio 08: contador de palabras por lotes (solución de referencia).
  *
  * Cuenta las palabras de muchos archivos a la vez con uv_fs_* (que libuv lleva al pool de
  * hilos), leyendo cada uno en trozos de 64 KiB, con como mucho N archivos en marcha:
+//@ }
  *
  *   contador [-j N] [-e MS] [-p] RUTA...
  *
+//@ partida:  * Cuenta las palabras de muchos archivos a la vez con uv_fs_* (que libuv lleva a su grupo de
+//@ partida:  * hilos), en trozos de 64 KiB y con como mucho N archivos abiertos. Lee el enunciado
+//@ partida:  * (README.md de esta carpeta): formato exacto de la salida, requisitos y pistas.
+//@ solucion {
  * Dos fases. Primero la lista: cada RUTA se mira con uv_fs_stat; una carpeta se recorre
  * con uv_fs_scandir (libuv ya da los nombres ordenados) y uv_fs_lstat en cada entrada, de
  * una en una para que la lista quede en orden de nombre (así «el primero» de un empate es
@@ -12,12 +19,21 @@
  * plaza abre, lee trozo a trozo contando, cierra, espera -e ms con un uv_timer y entonces
  * informa y deja sitio al siguiente. La memoria es N búferes de 64 KiB, sea cual sea el
  * tamaño de los archivos.
+//@ }
  *
+//@ partida:  * Ya está hecho lo que no es el objetivo del laboratorio: leer las opciones, el bucle, las
+//@ partida:  * estructuras con sus campos, qué es una palabra (contar(), sobre un búfer que ya está en
+//@ partida:  * memoria), la lista de archivos en memoria (anadir_archivo), el formato de cada línea y del
+//@ partida:  * resumen (informar, imprimir_resumen) y cerrar los handles al final. Lo asíncrono lo
+//@ partida:  * escribes tú: compila y termina, pero no lee nada. Sigue los TODO numerados (1 a 5), en
+//@ partida:  * orden, y prueba después de cada uno: cada uno es un hito del enunciado (A a E).
+//@ solucion {
  * Una palabra es una racha de bytes que no son espacio ASCII (bytes.split() de Python). Se
  * cuentan los comienzos de palabra; como un trozo puede cortar una palabra por la mitad,
  * cada archivo recuerda si su último byte era parte de una palabra (`dentro`).
  *
  * El formato de la salida está en labs/08-contador-palabras/README.md.
+//@ }
  */
 #include "curso/errores.h"
 #include "curso/senales.h"
@@ -48,8 +64,13 @@ typedef struct {
     uint64_t tamano; /* st_size al hacer la lista (una FIFO, 0) */
 } archivo_t;
 
+//@ partida: /* Una plaza ocupada: el archivo que se está contando (o esperando para informar). Los campos
+//@ partida:  * ya están; el código que los usa lo escribes tú (TODO 1 a 5). Se libera en la callback de
+//@ partida:  * cierre del temporizador de -e (hito D). */
+//@ solucion {
 /* Una plaza ocupada: el archivo que se está contando (o esperando para informar). Se libera
  * en la callback de cierre del temporizador. */
+//@ }
 typedef struct {
     uv_fs_t req;
     uv_timer_t espera;
@@ -65,6 +86,7 @@ typedef struct {
     char *buf;
 } tarea_t;
 
+//@ solucion {
 /* Una carpeta que se está recorriendo en la fase de la lista. */
 typedef struct carpeta_s {
     uv_fs_t req; /* el de uv_fs_scandir: guarda las entradas hasta uv_fs_req_cleanup */
@@ -73,30 +95,52 @@ typedef struct carpeta_s {
     struct carpeta_s *padre;
 } carpeta_t;
 
+//@ }
 struct contador_s {
     uv_loop_t bucle;
     senales_t senales;
     int con_senales;
+    //@ partida:     uv_timer_t progreso; /* -p (TODO 4) */
+    //@ solucion {
     uv_timer_t progreso;
+    //@ }
     int con_progreso;
     uv_timer_t plazo; /* tras Ctrl+C: cuánto se espera a las lecturas que no acaban */
     int con_plazo;
+    //@ partida:     unsigned plazas;    /* -j */
+    //@ partida:     uint64_t espera_ms; /* -e */
+    //@ partida:     char **rutas;       /* las RUTA de la línea de comandos */
+    //@ solucion {
     unsigned plazas;
     uint64_t espera_ms;
     char **rutas;
+    //@ }
     int nrutas;
-    int siguiente_ruta;
+    int siguiente_ruta; /* la siguiente RUTA que mirar */
 
+    //@ partida:     /* fase de la lista (TODO 2 y 3: añade lo que necesites para mirar cada RUTA y recorrer
+    //@ partida:      * las carpetas) */
+    //@ partida:     archivo_t *archivos; /* la lista de archivos que contar */
+    //@ solucion {
     /* fase de la lista */
     uv_fs_t req_lista;
     int listando;
     carpeta_t *carpeta; /* la más honda en curso, o NULL */
     char *entrada;      /* ruta de la entrada de carpeta que se está mirando */
     archivo_t *archivos;
+    //@ }
     size_t narchivos, capacidad;
-    int lista_hecha;
+    int lista_hecha; /* ya no se añade nada: se puede contar */
 
     /* fase de la cuenta */
+    //@ partida:     size_t siguiente;               /* el siguiente archivo de la lista que lanzar */
+    //@ partida:     unsigned activas;               /* plazas ocupadas */
+    //@ partida:     tarea_t *tareas[PLAZAS_MAXIMO]; /* las plazas ocupadas, para Ctrl+C (TODO 5) */
+    //@ partida:     uint64_t leidos, totales;       /* bytes leídos y suma de st_size, para -p */
+    //@ partida:     uint64_t suma;                  /* palabras de los archivos informados */
+    //@ partida:     size_t contados;                /* archivos informados */
+    //@ partida:     size_t fallidos;                /* archivos con ERROR */
+    //@ solucion {
     size_t siguiente;
     unsigned activas;
     tarea_t *tareas[PLAZAS_MAXIMO];
@@ -104,10 +148,11 @@ struct contador_s {
     uint64_t suma;
     size_t contados;
     size_t fallidos;
+    //@ }
     size_t mayor; /* índice del archivo con más palabras, o SIZE_MAX */
     uint64_t mayor_palabras;
-    int parando;
-    int terminado;
+    int parando;   /* Ctrl+C */
+    int terminado; /* el resumen ya salió */
 };
 
 static unsigned char es_espacio[256];
@@ -148,12 +193,15 @@ static void siguiente_de_la_lista(contador_t *c);
 static void lanzar_tareas(contador_t *c);
 static void comprobar_fin(contador_t *c);
 
+//@ partida: /* «ERROR <ruta>: <motivo en español>» en stderr; cuenta el fallo. */
 static void informar_error(contador_t *c, const char *ruta, int error)
 {
     fprintf(stderr, "ERROR %s: %s\n", ruta, error_texto(error));
     c->fallidos++;
 }
 
+//@ partida: /* Añade `ruta` (se copia) al final de la lista y suma su tamaño a c->totales. 0 o
+//@ partida:  * UV_ENOMEM. */
 static int anadir_archivo(contador_t *c, const char *ruta, uint64_t tamano)
 {
     if (c->narchivos == c->capacidad) {
@@ -174,6 +222,17 @@ static int anadir_archivo(contador_t *c, const char *ruta, uint64_t tamano)
     return 0;
 }
 
+//@ partida: /* La lista, por ahora: cada RUTA tal cual, sin mirarla y con tamaño 0 (el TODO 1 no necesita
+//@ partida:  * más). TODO 2: haz la lista con uv_fs_stat sobre cada RUTA, de una en una y con callback
+//@ partida:  * (nunca sin ella), con su st_size si es un archivo regular (lo demás, con tamaño 0); una
+//@ partida:  * carpeta, por ahora, da su ERROR (con UV_EISDIR: «es un directorio»). El uv_fs_t de cada
+//@ partida:  * uv_fs_stat es uno solo, que añades a contador_t: se mira una RUTA cada vez, y la callback
+//@ partida:  * sigue con la siguiente. TODO 3: una carpeta se recorre con uv_fs_scandir y
+//@ partida:  * uv_fs_scandir_next; cada entrada se mira con uv_fs_lstat (los enlaces simbólicos no se
+//@ partida:  * siguen): una subcarpeta se recorre en ese momento (en su sitio por nombre, no al final), un
+//@ partida:  * archivo regular se añade y lo demás se salta. Ruta: carpeta + "/" + nombre, sin duplicar
+//@ partida:  * la "/". Cuando la lista esté hecha (c->lista_hecha), lanzar_tareas(). */
+//@ solucion {
 /* «carpeta/nombre», sin duplicar la barra si la carpeta ya acaba en una. NULL sin memoria. */
 static char *unir_ruta(const char *carpeta, const char *nombre)
 {
@@ -271,8 +330,10 @@ static void al_mirar(uv_fs_t *req)
 
 /* Da el siguiente paso de la lista: la siguiente entrada de la carpeta en curso, la
  * siguiente RUTA o, si no queda nada, empieza a contar. */
+//@ }
 static void siguiente_de_la_lista(contador_t *c)
 {
+    //@ solucion {
     while (c->parando && c->carpeta != NULL) {
         carpeta_t *d = c->carpeta;
         c->carpeta = d->padre;
@@ -306,8 +367,13 @@ static void siguiente_de_la_lista(contador_t *c)
         c->listando = 1;
         return;
     }
+    //@ }
     while (c->siguiente_ruta < c->nrutas) {
         const char *arg = c->rutas[c->siguiente_ruta++];
+        //@ partida:         int r = anadir_archivo(c, arg, 0);
+        //@ partida:         if (r < 0)
+        //@ partida:             informar_error(c, arg, r);
+        //@ solucion {
         char *ruta = strdup(arg);
         if (ruta == NULL) {
             informar_error(c, arg, UV_ENOMEM);
@@ -323,6 +389,7 @@ static void siguiente_de_la_lista(contador_t *c)
         }
         c->listando = 1;
         return;
+        //@ }
     }
     c->lista_hecha = 1;
     lanzar_tareas(c);
@@ -375,27 +442,40 @@ static uint64_t contar(const unsigned char *p, size_t n, int *dentro)
     return palabras;
 }
 
+//@ partida: /* La plaza queda libre: libera la tarea y deja entrar al siguiente archivo.
+//@ partida:  * TODO 1: resta la plaza (c->activas), lanza el siguiente archivo (lanzar_tareas) y mira si
+//@ partida:  * era el último (comprobar_fin). Guarda antes t->c en una variable: tras free(t) ya no se
+//@ partida:  * puede leer. */
+//@ solucion {
 static void al_cerrar_espera(uv_handle_t *h)
 {
     free(h->data);
 }
 
 /* La plaza queda libre: libera la tarea y deja entrar al siguiente archivo. */
+//@ }
 static void liberar_tarea(tarea_t *t)
 {
+    //@ solucion {
     contador_t *c = t->c;
     c->tareas[t->plaza] = NULL;
     c->activas--;
+    //@ }
     free(t->buf);
     t->buf = NULL;
+    //@ partida:     free(t);
+    //@ solucion {
     if (t->con_espera)
         uv_close((uv_handle_t *)&t->espera, al_cerrar_espera);
     else
         free(t);
     lanzar_tareas(c);
     comprobar_fin(c);
+    //@ }
 }
 
+//@ partida: /* «<palabras> <ruta>» de un archivo que terminó (tras su espera de -e), sumado al resumen;
+//@ partida:  * después deja su plaza. */
 static void informar(tarea_t *t)
 {
     contador_t *c = t->c;
@@ -403,15 +483,34 @@ static void informar(tarea_t *t)
     printf("%" PRIu64 " %s\n", t->palabras, a->ruta);
     c->suma += t->palabras;
     c->contados++;
+    //@ partida:     /* TODO 2: el MAYOR (c->mayor, c->mayor_palabras). Con varios a la vez, el orden en que
+    //@ partida:      * terminan ya no es el de la lista: en un empate gana el primero de la lista
+    //@ partida:      * (t->indice menor), no el primero que termina, también a 0 palabras. */
+    //@ solucion {
     /* Empate: gana el primero de la lista, no el primero en terminar. */
     if (c->mayor == SIZE_MAX || t->palabras > c->mayor_palabras ||
         (t->palabras == c->mayor_palabras && t->indice < c->mayor)) {
         c->mayor = t->indice;
         c->mayor_palabras = t->palabras;
     }
+    //@ }
     liberar_tarea(t);
 }
 
+//@ partida: /* Ocupa las plazas libres con los siguientes archivos de la lista.
+//@ partida:  * TODO 1: de uno en uno (c->activas < 1; el TODO 2 lo cambia por c->plazas), mientras
+//@ partida:  * queden archivos (c->siguiente < c->narchivos) y no se esté parando: una tarea_t con su
+//@ partida:  * búfer de TROZO bytes (c->activas++: ocupa su plaza) y la cadena uv_fs_open → uv_fs_read,
+//@ partida:  * una y otra vez, contando con contar() y sumando c->leidos → uv_fs_close → informar().
+//@ partida:  * Cada paso, en la callback del anterior. La callback recibe el uv_fs_t, no la tarea:
+//@ partida:  * CONTENEDOR_DE(req, tarea_t, req) la recupera (con #include "curso/contenedor.h"), o
+//@ partida:  * req->data si antes guardaste en él la tarea (t->req.data = t: libuv no lo rellena).
+//@ partida:  * contar() pide bytes sin signo: contar((const unsigned char *)t->buf, n, &t->dentro), con
+//@ partida:  * n = req->result. Un fallo da informar_error() y deja la plaza (liberar_tarea) sin parar a
+//@ partida:  * los demás; si falla una lectura, el archivo está abierto: primero uv_fs_close y el ERROR
+//@ partida:  * en su callback. TODO 4: tras cerrar, la espera de -e con t->espera antes de informar(); la
+//@ partida:  * plaza sigue ocupada durante la espera y la tarea se libera en la callback de su uv_close. */
+//@ solucion {
 static void al_esperar(uv_timer_t *h)
 {
     tarea_t *t = h->data;
@@ -511,8 +610,13 @@ static void al_abrir(uv_fs_t *req)
 }
 
 /* Ocupa las plazas libres con los siguientes archivos de la lista. */
+//@ }
 static void lanzar_tareas(contador_t *c)
 {
+    //@ partida:     (void)c;
+    //@ partida:     (void)informar;
+    //@ partida:     (void)contar; /* quita estas líneas al escribir el TODO 1: sin uso, -Werror no compila */
+    //@ solucion {
     while (!c->parando && c->lista_hecha && c->activas < c->plazas &&
            c->siguiente < c->narchivos) {
         size_t i = c->siguiente++;
@@ -542,13 +646,19 @@ static void lanzar_tareas(contador_t *c)
         c->tareas[plaza] = t;
         c->activas++;
     }
+    //@ }
 }
 
 /* ------------------------------------------------------------------ el final */
 
 static void imprimir_resumen(const contador_t *c)
 {
+    //@ partida:     /* TODO 2: la MEDIA con decimales, redondeada por printf (ahora es una división entera;
+    //@ partida:      * truncar a décimas tampoco vale: 19 / 6 da 3.2, no 3.1). */
+    //@ partida:     double media = c->contados > 0 ? (double)(c->suma / c->contados) : 0.0;
+    //@ solucion {
     double media = c->contados > 0 ? (double)c->suma / (double)c->contados : 0.0;
+    //@ }
     printf("TOTAL %" PRIu64 " palabras en %zu archivos\n", c->suma, c->contados);
     printf("MEDIA %.1f palabras por archivo\n", media);
     if (c->mayor != SIZE_MAX)
@@ -569,8 +679,14 @@ static void cerrar_todo(contador_t *c)
     }
 }
 
+//@ partida: /* TODO 1: cuando la lista está hecha, no queda ningún archivo por lanzar y ninguna plaza
+//@ partida:  * está ocupada (y no se está parando), el resumen (imprimir_resumen) y cerrar_todo(),
+//@ partida:  * una sola vez (c->terminado). */
 static void comprobar_fin(contador_t *c)
 {
+    //@ partida:     (void)c;
+    //@ partida:     (void)imprimir_resumen;
+    //@ solucion {
     if (c->terminado || c->parando || !c->lista_hecha || c->activas > 0 ||
         c->siguiente < c->narchivos)
         return;
@@ -595,16 +711,28 @@ static void al_vencer_plazo(uv_timer_t *h)
     fflush(stdout);
     fflush(stderr);
     _exit(130);
+    //@ }
 }
 
 static void al_parar(senales_t *s, int signum, void *datos)
 {
+    //@ solucion {
     (void)s;
+    //@ }
     (void)signum;
     contador_t *c = datos;
+    //@ partida:     /* TODO 5: con Ctrl+C, no lanzar más archivos (ya: c->parando), parar las esperas y el
+    //@ partida:      * progreso, imprimir el resumen de lo ya informado, cancelar (uv_cancel) lo que siga en la
+    //@ partida:      * cola, cerrar todo y salir con 130. Si una lectura sigue en el grupo de hilos (una FIFO
+    //@ partida:      * sin datos no acaba nunca), a los PLAZO_PARADA_MS: fflush(stdout) y _exit(130). */
+    //@ solucion {
     if (c->parando || c->terminado)
         return;
+    //@ }
     c->parando = 1;
+    //@ partida:     senales_cerrar(s);
+    //@ partida:     c->con_senales = 0;
+    //@ solucion {
     /* Lo que terminó, terminó: el resumen es de los archivos ya informados. */
     imprimir_resumen(c);
     for (unsigned i = 0; i < PLAZAS_MAXIMO; i++) {
@@ -630,6 +758,7 @@ static void al_parar(senales_t *s, int signum, void *datos)
         uv_timer_start(&c->plazo, al_vencer_plazo, PLAZO_PARADA_MS, 0);
         uv_unref((uv_handle_t *)&c->plazo);
     }
+    //@ }
 }
 
 int main(int argc, char **argv)
@@ -692,6 +821,10 @@ int main(int argc, char **argv)
         goto fin;
     }
     c.con_senales = 1;
+    //@ partida:     /* TODO 4: con -p, un uv_timer_t (c.progreso) que imprima PROGRESO cada PROGRESO_MS ms
+    //@ partida:      * en stderr, con c.leidos y c.totales. */
+    //@ partida:     (void)progreso_pedido;
+    //@ solucion {
     if (progreso_pedido) {
         c.con_progreso = 1;
         uv_timer_init(&c.bucle, &c.progreso);
@@ -699,11 +832,14 @@ int main(int argc, char **argv)
         uv_timer_start(&c.progreso, al_progreso, PROGRESO_MS, PROGRESO_MS);
     }
     c.req_lista.data = &c;
+    //@ }
     siguiente_de_la_lista(&c);
     uv_run(&c.bucle, UV_RUN_DEFAULT);
     codigo = c.parando ? 130 : c.fallidos > 0 ? 1 : 0;
+    //@ solucion {
     if (c.con_plazo)
         uv_close((uv_handle_t *)&c.plazo, NULL);
+    //@ }
 
 fin:
     if (bucle_listo) {

@@ -1,4 +1,19 @@
+//@ partida: /* protocolo.c — Laboratorio 09: de bytes a líneas y validación de nombres (programa de
+//@ partida:  * partida).
+//@ partida:  *
+//@ partida:  * Este archivo no sabe nada de libuv ni de sockets: recibe trozos de bytes y entrega líneas
+//@ partida:  * completas. Así se puede razonar (y probar) aparte del servidor. El contrato está en
+//@ partida:  * protocolo.h; léelo antes de empezar.
+//@ partida:  *
+//@ partida:  * El lector de líneas ya está hecho: es el encuadre que escribiste en el ejercicio 1 de la
+//@ partida:  * lección 6 (juntar trozos, sacar cada línea completa, quitar el '\r' de un CRLF y descartar
+//@ partida:  * una línea demasiado larga hasta su '\n'), ahora con un búfer por cliente. Léelo: tu
+//@ partida:  * servidor lo usa desde la callback de lectura. proto_utf8_valido() también está hecha. Lo
+//@ partida:  * que falta es el TODO 6: validar un nombre.
+//@ partida:  */
+//@ solucion {
 /* protocolo.c — de bytes a líneas y validación de nombres (sin libuv: se prueba solo). */
+//@ }
 #include "protocolo.h"
 
 #include <stdlib.h>
@@ -147,6 +162,17 @@ int proto_utf8_valido(const char *s, size_t n)
 
 nombre_error_t proto_validar_nombre(const char *nombre, size_t largo)
 {
+    //@ partida:     /* TODO 6: devuelve, en este orden:
+    //@ partida:      *   NOMBRE_VACIO         si largo == 0;
+    //@ partida:      *   NOMBRE_LARGO         si largo > PROTO_MAX_NOMBRE (se cuentan bytes, no letras);
+    //@ partida:      *   NOMBRE_NO_PERMITIDO  si empieza por '/', si tiene algún byte < 0x20, 0x7F, espacio,
+    //@ partida:      *                        ':' o ',', o si no es UTF-8 válido (proto_utf8_valido);
+    //@ partida:      *   NOMBRE_VALIDO        en otro caso.
+    //@ partida:      * Que el nombre esté libre lo comprueba la sala (chat.c), no este módulo. */
+    //@ partida:     (void)nombre;
+    //@ partida:     (void)largo;
+    //@ partida:     return NOMBRE_VALIDO;
+    //@ solucion {
     if (largo == 0) {
         return NOMBRE_VACIO;
     }
@@ -165,4 +191,5 @@ nombre_error_t proto_validar_nombre(const char *nombre, size_t largo)
         }
     }
     return proto_utf8_valido(nombre, largo) ? NOMBRE_VALIDO : NOMBRE_NO_PERMITIDO;
+    //@ }
 }

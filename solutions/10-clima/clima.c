@@ -1,4 +1,14 @@
+//@ partida: /* clima.c — Laboratorio 10: agregador de APIs del clima (programa de partida).
+//@ partida:  *
+//@ partida:  * Ya están hechos: las opciones, el bucle, el cliente HTTP con su tope -c, Ctrl+C y el
+//@ partida:  * reparto de memoria. Te toca lo que enseña el laboratorio: leer el archivo de proveedores
+//@ partida:  * sin fiarte de él (TODO 1), codificar la ciudad en la URL (TODO 2), lanzar todas las
+//@ partida:  * peticiones a la vez (TODO 3), juzgar cada respuesta (TODO 4: estado, JSON, ruta, tipo,
+//@ partida:  * unidad, rango) y escribir la salida (TODO 5 y 6). Hazlos en orden y prueba después de
+//@ partida:  * cada uno contra el servidor de práctica (make servidor).
+//@ solucion {
 /* clima.c — Laboratorio 10: agregador de APIs del clima (solución de referencia).
+//@ }
  *
  * Pregunta la temperatura de cada ciudad a todos los proveedores de un archivo JSON, todas
  * las peticiones a la vez (como mucho -c en curso) y cada una con su propio tiempo límite;
@@ -95,6 +105,12 @@ static int leer_numero(const char *texto, const char *que, long minimo, long max
 /* Codifica `texto` para una URL (RFC 3986: solo quedan A-Z a-z 0-9 - . _ ~). Memoria nueva. */
 static char *codificar(const char *texto)
 {
+    //@ partida:     /* TODO 2: devuelve (con malloc) `texto` codificado para una URL: se quedan igual las
+    //@ partida:      * letras ASCII, las cifras y - . _ ~; cualquier otro byte se escribe %XX en hexadecimal
+    //@ partida:      * en mayúsculas. «San José» → «San%20Jos%C3%A9» (la é son DOS bytes en UTF-8). Ojo con
+    //@ partida:      * el signo: recorre los bytes como unsigned char. Por ahora, sin codificar: */
+    //@ partida:     return strdup(texto);
+    //@ solucion {
     static const char hex[] = "0123456789ABCDEF";
     size_t n = strlen(texto);
     char *salida = malloc(3 * n + 1);
@@ -113,6 +129,7 @@ static char *codificar(const char *texto)
     }
     *p = '\0';
     return salida;
+    //@ }
 }
 
 /* La URL de una consulta: la plantilla con cada {ciudad} sustituida. Memoria nueva. */
@@ -162,8 +179,11 @@ static int cargar_proveedores(programa_t *prog, const char *archivo)
 {
     json_error_t e;
     json_t *raiz = json_load_file(archivo, JSON_REJECT_DUPLICATES, &e);
+    //@ solucion {
     int r = -1;
+    //@ }
     if (raiz == NULL) {
+        //@ partida:         /* e.line y e.column dicen dónde está el error: el enunciado pide citarlos. */
         if (e.line <= 0)
             fprintf(stderr, "clima: no se pudo abrir el archivo de proveedores «%s»\n", archivo);
         else
@@ -171,6 +191,17 @@ static int cargar_proveedores(programa_t *prog, const char *archivo)
                     e.line, e.column); /* e.text está en inglés: no se cita */
         return -1;
     }
+    //@ partida:     /* TODO 1: raiz tiene que ser {"proveedores": [ {...}, ... ]} con al menos uno. Reserva
+    //@ partida:      * prog->proveedores (calloc de prog->nproveedores) y, para cada entrada, comprueba con
+    //@ partida:      * campo() que estén «nombre», «url», «ruta» y «unidad»; la unidad es exactamente "C",
+    //@ partida:      * "K" o "F" (strcmp: «Kelvin» o «c» no valen; si no, mensaje que la cite y -1); el
+    //@ partida:      * nombre, sin espacios; la url empieza por http://, https:// o / (y entonces se
+    //@ partida:      * completa con practica_url(), como en el lab 07). Copia cada texto con
+    //@ partida:      * strdup: lo que devuelve json_string_value es PRESTADO y muere con json_decref(raiz).
+    //@ partida:      * Devuelve -1 (ya avisado) en cuanto algo falle. */
+    //@ partida:     (void)campo;
+    //@ partida:     (void)prog;
+    //@ solucion {
     json_t *lista = json_object_get(raiz, "proveedores");
     if (!json_is_array(lista) || json_array_size(lista) == 0) {
         fprintf(stderr, "clima: %s: falta «proveedores», una lista con al menos un proveedor\n",
@@ -233,14 +264,26 @@ static int cargar_proveedores(programa_t *prog, const char *archivo)
     }
     r = 0;
 fin:
+    //@ }
     json_decref(raiz);
+    //@ partida:     return 0;
+    //@ solucion {
     return r;
+    //@ }
 }
 
 /* El valor en la ruta con puntos: claves en objetos, números en arrays. Prestado (de doc) o
  * NULL si no existe. */
 static json_t *buscar(json_t *doc, const char *ruta)
 {
+    //@ partida:     /* TODO 4a: recorre `ruta` trozo a trozo («properties.periods.0.temperature»): en un
+    //@ partida:      * objeto, json_object_get(v, trozo); en una lista, el trozo es un índice (strtoul, y
+    //@ partida:      * comprueba que sea todo cifras) para json_array_get; en cualquier otra cosa, o si un
+    //@ partida:      * trozo no está, NULL. Lo que devuelve es prestado: vive lo que viva `doc`. */
+    //@ partida:     (void)doc;
+    //@ partida:     (void)ruta;
+    //@ partida:     return NULL;
+    //@ solucion {
     json_t *v = doc;
     const char *p = ruta;
     while (v != NULL) {
@@ -268,6 +311,7 @@ static json_t *buscar(json_t *doc, const char *ruta)
         p = punto + 1;
     }
     return v;
+    //@ }
 }
 
 static const char *tipo_json(const json_t *v)
@@ -292,6 +336,24 @@ static const char *tipo_json(const json_t *v)
 /* Juzga una respuesta: deja la temperatura en °C o el motivo del error. */
 static void juzgar(consulta_t *c, const http_respuesta_t *r)
 {
+    //@ partida:     /* TODO 4b: deja c->correcta = 1 y c->celsius, o el motivo del error en c->motivo
+    //@ partida:      * (textos exactos en el enunciado), por este orden:
+    //@ partida:      *  - r->error != 0: transporte o tiempo agotado; r->mensaje ya lo explica en español.
+    //@ partida:      *  - r->estado >= 400: «estado HTTP 503».
+    //@ partida:      *  - http_respuesta_json(r, c->motivo, sizeof c->motivo): NULL si el JSON está mal, y
+    //@ partida:      *    entonces c->motivo ya dice la línea y la columna.
+    //@ partida:      *  - buscar(doc, ruta): NULL → «no existe «ruta»».
+    //@ partida:      *  - json_is_number(v): si no, «…no es un número (es texto)» — un "21.5" es texto, no
+    //@ partida:      *    un número: no lo conviertas. tipo_json() te da el nombre del tipo.
+    //@ partida:      *  - convierte a °C según la unidad del proveedor (K: −273.15; F: (f−32)·5/9) y
+    //@ partida:      *    comprueba el rango −90…60 °C («valor imposible: …»).
+    //@ partida:      * El documento es tuyo: json_decref(doc) en todos los caminos. */
+    //@ partida:     (void)c;
+    //@ partida:     (void)r;
+    //@ partida:     (void)tipo_json;
+    //@ partida:     (void)buscar;
+    //@ partida:     snprintf(c->motivo, sizeof c->motivo, "sin juzgar (TODO 4)");
+    //@ solucion {
     const proveedor_t *p = &c->prog->proveedores[c->proveedor];
     if (r->error != 0) {
         snprintf(c->motivo, sizeof c->motivo, "%s",
@@ -327,6 +389,7 @@ static void juzgar(consulta_t *c, const http_respuesta_t *r)
         }
     }
     json_decref(doc);
+    //@ }
 }
 
 /* Promedio de lo que llegó bien para una ciudad. Devuelve cuántos valores hubo. */
@@ -347,6 +410,13 @@ static size_t promedio(const programa_t *prog, size_t ciudad, double *media)
 
 static void imprimir_ciudad(programa_t *prog, size_t i)
 {
+    //@ partida:     /* TODO 5: una línea por proveedor, en el orden del archivo:
+    //@ partida:      *     <ciudad> <proveedor> <t.t> °C      o      <ciudad> <proveedor> ERROR <motivo>
+    //@ partida:      * y después «<ciudad> PROMEDIO <t.t> °C (<n> de <m> proveedores)» con promedio() (solo
+    //@ partida:      * lo que llegó bien) o «<ciudad> SIN DATOS» si no llegó nada. */
+    //@ partida:     (void)prog;
+    //@ partida:     (void)i;
+    //@ solucion {
     const char *ciudad = prog->ciudades[i];
     for (size_t j = 0; j < prog->nproveedores; j++) {
         const consulta_t *c = &prog->consultas[i * prog->nproveedores + j];
@@ -362,6 +432,7 @@ static void imprimir_ciudad(programa_t *prog, size_t i)
                prog->nproveedores);
     else
         printf("%s SIN DATOS\n", ciudad);
+    //@ }
 }
 
 static double un_decimal(double v)
@@ -371,6 +442,15 @@ static double un_decimal(double v)
 
 static void imprimir_json(programa_t *prog)
 {
+    //@ partida:     /* TODO 6: con --json, un único documento (formato en el enunciado): construye con
+    //@ partida:      * json_pack / json_array_append_new y escribe con json_dumpf (él escapa las comillas y
+    //@ partida:      * las barras de una ciudad; un printf a mano, no). Los números, con un decimal:
+    //@ partida:      * json_real(un_decimal(t)), y JSON_REAL_PRECISION(10) en json_dumpf para que salga
+    //@ partida:      * -4.2 y no -4.2000000000000002. Cuidado con quién es dueño de cada referencia: «o» en
+    //@ partida:      * json_pack y *_new se quedan con ella. */
+    //@ partida:     (void)prog;
+    //@ partida:     (void)un_decimal;
+    //@ solucion {
     json_t *ciudades = json_array();
     for (size_t i = 0; i < prog->nciudades; i++) {
         json_t *lista = json_array();
@@ -395,6 +475,7 @@ static void imprimir_json(programa_t *prog)
     else
         putchar('\n');
     json_decref(doc);
+    //@ }
 }
 
 /* Todo terminó: se cierra lo que mantiene vivo el bucle. */
@@ -561,8 +642,22 @@ int main(int argc, char **argv)
         goto fin;
     }
 
+    //@ partida:     /* TODO 3: una petición por (ciudad, proveedor), TODAS seguidas, sin esperar a
+    //@ partida:      * ninguna (el cliente lleva como mucho -c a la vez y pone las demás en cola). Para cada
+    //@ partida:      * consulta_t c = &prog.consultas[i * prog.nproveedores + j]: rellena prog, ciudad y
+    //@ partida:      * proveedor, suma uno a prog.pendientes, construye c->url con url_consulta() y llama a
+    //@ partida:      *     http_pedir(prog.cliente, c->url, &opciones, al_terminar, c, NULL);
+    //@ partida:      * con opciones.tiempo_limite_ms = limite_ms: el límite es de CADA petición y empieza a
+    //@ partida:      * contar cuando sale de la cola. Si http_pedir falla (devuelve < 0) no habrá callback:
+    //@ partida:      * anota el motivo, c->terminada = 1 y resta uno a pendientes. */
+    //@ solucion {
     /* Todas a la vez: una petición por (ciudad, proveedor), ciudad a ciudad. */
+    //@ }
     http_opciones_t opciones = {.tiempo_limite_ms = (uint64_t)limite_ms};
+    //@ partida:     (void)opciones;
+    //@ partida:     (void)url_consulta;
+    //@ partida:     (void)al_terminar;
+    //@ solucion {
     for (size_t i = 0; i < prog.nciudades; i++)
         for (size_t j = 0; j < prog.nproveedores; j++) {
             consulta_t *c = &prog.consultas[i * prog.nproveedores + j];
@@ -580,6 +675,7 @@ int main(int argc, char **argv)
                 prog.pendientes--;
             }
         }
+    //@ }
     if (prog.pendientes == 0) {
         /* Ninguna salió: se imprime ya (al_terminar no llegará). */
         for (size_t i = 0; i < prog.nciudades && !prog.json; i++)

@@ -1,15 +1,40 @@
+//@ partida: /* descargas.c — Laboratorio 11: gestor de descargas con progreso en vivo (programa de partida).
+//@ solucion {
 /* descargas.c — Laboratorio 11: gestor de descargas con progreso en vivo (solución de
  * referencia).
+//@ }
  *
  *   descargas [-c N] [-d DIR] [-t MS] [-r N] [--continuar] DESCARGA...
  *
+//@ partida:  * Lo que ya está hecho (y probado: es el de la solución de referencia), porque no es lo que
+//@ partida:  * este laboratorio enseña:
+//@ partida:  *   - leer y validar las opciones y las descargas, con sus mensajes y el código 2
+//@ partida:  *     (leer_numero, url_valida, leer_descarga);
+//@ partida:  *   - el nombre seguro y sin repetir de cada archivo, y sus rutas DIR/NOMBRE y
+//@ partida:  *     DIR/NOMBRE.parte (nombre_seguro, con_sufijo, desduplicar);
+//@ partida:  *   - el formato de la salida: la velocidad de los últimos 2 s (anotar_muestra, velocidad),
+//@ partida:  *     las líneas PROGRESO, el repintado en la terminal con ESC[nA (linea_terminal, pintar) y
+//@ partida:  *     el resumen OK/ERROR (imprimir_resumen);
+//@ partida:  *   - crear y cerrar el bucle, el cliente HTTP, las señales y los temporizadores, y el
+//@ partida:  *     código de salida (main, comprobar_fin);
+//@ partida:  *   - abrir el .parte (empezar, al_abrir) y renombrarlo (renombrar, al_renombrar): operaciones
+//@ partida:  *     de archivo sueltas, como las de la lección 7. Cuándo se renombra es tuyo.
+//@ solucion {
  * Cada cuerpo llega por trozos (al_recibir) y se escribe en DIR/NOMBRE.parte con uv_fs_write,
  * en orden y con una sola escritura en curso; si se acumula más de 1 MiB sin escribir, la
  * transferencia se pausa (http_pausar) hasta que el disco se pone al día. Solo cuando está
  * completa y comprobada (longitud y Repr-Digest) se renombra a DIR/NOMBRE. El progreso va de
  * las callbacks de la transferencia a una cola, y un temporizador de 500 ms la vacía y pinta.
+//@ }
  *
+//@ partida:  * Lo que falta es el núcleo asíncrono, marcado con TODO: pedir con http_pedir y escribir cada
+//@ partida:  * trozo en orden con uv_fs_write (una escritura en curso, con contrapresión), el tope de -c,
+//@ partida:  * la cola de progreso, comprobar y renombrar a tiempo, -t, reintentos, --continuar con Range,
+//@ partida:  * Ctrl+C y cerrar cada archivo. El enunciado
+//@ partida:  * (labs/11-descargas/README.md) dice qué hace cada cosa y el orden de los hitos.
+//@ solucion {
  * El formato de cada línea está en labs/11-descargas/README.md.
+//@ }
  */
 #include "curso/errores.h"
 #include "curso/http.h"
@@ -44,6 +69,8 @@ typedef struct gestor_s gestor_t;
 
 typedef enum { ESPERANDO, ACTIVA, TERMINADA } fase_t;
 
+//@ partida: /* TODO: un trozo recibido que aún no está en el disco (la cola de escritura de cada descarga). */
+//@ solucion {
 /* Un trozo recibido que aún no está en el disco. */
 typedef struct bloque_s {
     struct bloque_s *sig;
@@ -51,6 +78,7 @@ typedef struct bloque_s {
     size_t hecho; /* bytes ya escritos de este trozo (escritura parcial) */
     char datos[];
 } bloque_t;
+//@ }
 
 typedef struct {
     gestor_t *g;
@@ -68,8 +96,16 @@ typedef struct {
     int op_en_vuelo;
     uv_timer_t vigia;    /* sin datos durante -t ms: estancada */
     uv_timer_t espera;   /* espera antes de un reintento */
+    //@ partida:     uint64_t en_disco;   /* bytes escritos de verdad: el tamaño del archivo */
+    //@ solucion {
     int timers_abiertos;
+    //@ }
 
+    //@ partida:     /* TODO: la cola de escritura (primero, último, bytes pendientes, posición), la petición en
+    //@ partida:      * curso y su estado (pausada, estado HTTP, total, Repr-Digest, intentos…) y lo que haga falta
+    //@ partida:      * para comprobar la huella. Para el hito A bastan la cola, la petición en curso, si la
+    //@ partida:      * transferencia ya acabó y, si falló, su motivo; lo demás llega con su hito. */
+    //@ solucion {
     /* Escritura en orden. */
     bloque_t *primero, *ultimo;
     uint64_t pendiente;  /* bytes en la cola, sin escribir */
@@ -77,7 +113,10 @@ typedef struct {
     uint64_t posicion;   /* posición del próximo byte que llegue (en_disco + pendiente) */
     int truncar;         /* vaciar el .parte antes de la próxima escritura */
     uv_buf_t bufs[MAX_BUFS];
+    //@ }
 
+    //@ partida:     /* Progreso (lo que ya pintó el temporizador; lo usan velocidad, pintar e imprimir_resumen). */
+    //@ solucion {
     /* La transferencia en curso. */
     http_peticion_t *peticion;
     int pausada;
@@ -100,19 +139,27 @@ typedef struct {
     uint64_t leido;
 
     /* Progreso (lo que ya pintó el temporizador). */
+    //@ }
     uint64_t mostrado;
     int64_t mostrado_total;
     uint64_t muestras_t[MUESTRAS], muestras_b[MUESTRAS];
     unsigned n_muestras;
+    //@ partida:     uint64_t recibidos_sesion; /* bytes de cuerpo recibidos en esta ejecución (los sumas tú
+    //@ partida:                                 * en al_recibir: el resumen calcula con ellos los KiB/s) */
+    //@ solucion {
     uint64_t recibidos_sesion; /* bytes de cuerpo recibidos en esta ejecución */
+    //@ }
     uint64_t inicio_ms, fin_ms;
 } descarga_t;
 
+//@ partida: /* TODO: un evento de progreso (descarga, bytes, total), lo que encola al_progresar. */
+//@ solucion {
 typedef struct {
     descarga_t *d;
     uint64_t bytes;
     int64_t total;
 } evento_t;
+//@ }
 
 struct gestor_s {
     uv_loop_t bucle;
@@ -132,18 +179,24 @@ struct gestor_s {
     int parando;
     int cerrado;
     unsigned lineas;
+    //@ partida:     /* TODO: la cola de eventos de progreso (CAP_COLA como mucho). */
+    //@ solucion {
     evento_t cola[CAP_COLA];
     size_t cola_inicio, cola_largo;
+    //@ }
 };
 
+//@ solucion {
 static void empezar(descarga_t *d);
 static void pedir(descarga_t *d);
 static void avanzar_escritura(descarga_t *d);
 static void quizas_terminar(descarga_t *d);
+//@ }
 static void comprobar_fin(gestor_t *g);
 
 /* ---- Argumentos -------------------------------------------------------------------------- */
 
+//@ partida: /* La ayuda, a stderr: con -h (código 0) y con una opción que no existe (código 2). */
 static void uso(void)
 {
     fprintf(stderr,
@@ -157,6 +210,8 @@ static void uso(void)
             SIMULTANEAS_OMISION, ESTANCADA_OMISION_MS);
 }
 
+//@ partida: /* Un entero de `texto` entre min y max (solo dígitos: ni signo, ni espacios, ni basura
+//@ partida:  * detrás). Si no vale, lo dice en stderr citando el valor y devuelve -1. */
 static int leer_numero(const char *texto, const char *que, uint64_t min, uint64_t max,
                        uint64_t *v)
 {
@@ -174,6 +229,8 @@ static int leer_numero(const char *texto, const char *que, uint64_t min, uint64_
     return 0;
 }
 
+//@ partida: /* Las reglas de «Uso»: http:// o https:// seguido de algo que no sea «/», o una ruta del
+//@ partida:  * servidor de práctica que empieza por «/»; sin espacios. */
 static int url_valida(const char *u)
 {
     if (strchr(u, ' ') != NULL || strchr(u, '\t') != NULL || u[0] == '\0')
@@ -187,6 +244,8 @@ static int url_valida(const char *u)
     return 0;
 }
 
+//@ partida: /* Copia los n primeros bytes de s en memoria nueva, terminada en '\0' (la libera quien la
+//@ partida:  * pide). NULL sin memoria. */
 static char *duplicar(const char *s, size_t n)
 {
     char *c = malloc(n + 1);
@@ -226,6 +285,7 @@ static char *con_sufijo(const char *nombre, unsigned k)
     return s;
 }
 
+//@ partida: /* a, b y c seguidos, en memoria nueva (la libera quien la pide). NULL sin memoria. */
 static char *unir(const char *a, const char *b, const char *c)
 {
     size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
@@ -305,6 +365,7 @@ static int desduplicar(gestor_t *g)
 
 /* ---- Pantalla ---------------------------------------------------------------------------- */
 
+//@ partida: /* La hora del bucle en ms (uv_now): la de los tiempos de inicio y fin y las muestras. */
 static uint64_t ahora_ms(gestor_t *g)
 {
     return uv_now(&g->bucle);
@@ -328,6 +389,9 @@ static double velocidad(const descarga_t *d, uint64_t t)
     return (double)(d->mostrado - b0) / 1024.0 / ((double)(t - t0) / 1000.0);
 }
 
+//@ partida: /* Guarda (t, d->mostrado) entre las últimas MUESTRAS: pintar la llama en cada tic para las
+//@ partida:  * activas. Anota también una con 0 bytes (o lo que ya había en el .parte) al hacer la primera
+//@ partida:  * petición, para que la velocidad cuente desde entonces. */
 static void anotar_muestra(descarga_t *d, uint64_t t)
 {
     if (d->n_muestras == MUESTRAS) {
@@ -340,6 +404,9 @@ static void anotar_muestra(descarga_t *d, uint64_t t)
     d->n_muestras++;
 }
 
+//@ partida: /* Una línea de la terminal: nombre, barra de 20, porcentaje (o bytes si no se sabe el
+//@ partida:  * total), velocidad y tiempo restante, «hecho» o «ERROR». Empieza borrando la línea
+//@ partida:  * ("\r\033[K") y acaba en \n: pintar sube el cursor antes de repintarlas todas. */
 static void linea_terminal(const descarga_t *d, double kbs)
 {
     char barra[21];
@@ -369,10 +436,22 @@ static void linea_terminal(const descarga_t *d, double kbs)
 }
 
 /* Vacía la cola de progreso y pinta: en una terminal, una línea por descarga empezada,
+//@ solucion {
  * reescritas en su sitio; si no, una línea PROGRESO por descarga activa. */
+//@ }
+//@ partida:  * reescritas en su sitio; si no, una línea PROGRESO por descarga activa. Con final = 1 (lo
+//@ partida:  * llama comprobar_fin), el último repintado antes del resumen.
+//@ partida:  *
+//@ partida:  * Lo que pinta sale de cada descarga: d->fase (ESPERANDO no se pinta; ACTIVA desde que ocupa
+//@ partida:  * su hueco hasta que termina, también mientras espera un reintento), d->mostrado y
+//@ partida:  * d->mostrado_total (bytes del archivo que ya se tienen y su total, -1 si no se sabe: los
+//@ partida:  * deja aquí la cola) y d->ok. Mantenerlos al día es tuyo. */
 static void pintar(gestor_t *g, int final)
 {
     uint64_t t = ahora_ms(g);
+    //@ partida:     /* TODO: vaciar la cola de progreso: cada evento deja sus bytes y su total en
+    //@ partida:      * d->mostrado y d->mostrado_total. */
+    //@ solucion {
     while (g->cola_largo > 0) {
         evento_t *e = &g->cola[g->cola_inicio];
         e->d->mostrado = e->bytes;
@@ -380,6 +459,7 @@ static void pintar(gestor_t *g, int final)
         g->cola_inicio = (g->cola_inicio + 1) % CAP_COLA;
         g->cola_largo--;
     }
+    //@ }
     if (g->terminal && g->lineas > 0)
         printf("\033[%uA", g->lineas);
     unsigned lineas = 0;
@@ -410,6 +490,8 @@ static void tic(uv_timer_t *t)
     pintar(t->data, 0);
 }
 
+//@ partida: /* TODO: encolar un evento de progreso (el productor: lo llama al_progresar). */
+//@ solucion {
 /* Productor: las callbacks de la transferencia solo dejan un evento en la cola. Si la cola
  * está llena se pierde el más viejo: cada evento trae la cuenta acumulada, así que el último
  * basta. */
@@ -426,7 +508,10 @@ static void encolar_progreso(descarga_t *d, uint64_t bytes, int64_t total)
     e->total = total;
     g->cola_largo++;
 }
+//@ }
 
+//@ partida: /* ---- El núcleo asíncrono (TODO) ---------------------------------------------------------- */
+//@ solucion {
 /* ---- Fin de una descarga ----------------------------------------------------------------- */
 
 static void liberar_bloques(descarga_t *d)
@@ -451,12 +536,20 @@ static void al_cerrar_archivo(uv_fs_t *req)
     d->g->activas--;
     comprobar_fin(d->g);
 }
+//@ }
 
+//@ partida: /* TODO: cuando la descarga termina (bien o mal), parar sus temporizadores, liberar su cola de
+//@ partida:  * escritura y cerrar su archivo con uv_fs_close; lo de abajo va en la callback del cierre. */
 static void terminar(descarga_t *d, int ok, const char *motivo)
 {
     d->ok = ok;
     if (!ok)
         snprintf(d->motivo, sizeof d->motivo, "%s", motivo);
+    //@ partida:     d->fase = TERMINADA;
+    //@ partida:     d->fin_ms = ahora_ms(d->g);
+    //@ partida:     d->g->activas--;
+    //@ partida:     comprobar_fin(d->g);
+    //@ solucion {
     uv_timer_stop(&d->vigia);
     uv_timer_stop(&d->espera);
     liberar_bloques(d);
@@ -480,6 +573,7 @@ static void terminar(descarga_t *d, int ok, const char *motivo)
         d->g->activas--;
         comprobar_fin(d->g);
     }
+    //@ }
 }
 
 static void al_renombrar(uv_fs_t *req)
@@ -497,7 +591,13 @@ static void al_renombrar(uv_fs_t *req)
     terminar(d, 1, "");
 }
 
+//@ partida: /* El «commit»: solo un archivo completo y comprobado pasa a tener su nombre final. Dada (es
+//@ partida:  * una operación de archivo como las de la lección 7): lo tuyo es llamarla en el momento justo,
+//@ partida:  * con todo escrito y comprobado. Quita el atributo de abajo cuando la llames. */
+//@ partida: __attribute__((unused))
+//@ solucion {
 /* El «commit»: solo un archivo completo y comprobado pasa a tener su nombre final. */
+//@ }
 static void renombrar(descarga_t *d)
 {
     d->op.data = d;
@@ -509,6 +609,7 @@ static void renombrar(descarga_t *d)
     }
 }
 
+//@ solucion {
 static void leer_para_huella(descarga_t *d);
 
 static void al_leer(uv_fs_t *req)
@@ -745,7 +846,12 @@ static void avanzar_escritura(descarga_t *d)
 
 /* ---- La transferencia -------------------------------------------------------------------- */
 
+//@ }
 /* «bytes A-B/T» → A y T (T = -1 si es «*»). -1 si no se entiende. */
+//@ partida: /* Dada porque es leer texto, no asíncrona: la usarás en el hito D, para saber si un 206 empieza
+//@ partida:  * donde acaba tu .parte. Quita el atributo de abajo cuando la uses (sin él, el compilador avisa
+//@ partida:  * de una función que nadie llama). */
+//@ partida: __attribute__((unused))
 static int leer_content_range(const char *v, uint64_t *a, int64_t *total)
 {
     unsigned long long x, y;
@@ -766,6 +872,24 @@ static int leer_content_range(const char *v, uint64_t *a, int64_t *total)
     return 0;
 }
 
+//@ partida: /* TODO: pedir la URL con http_pedir (al_recibir, al_progresar, al_terminar; Range si ya hay
+//@ partida:  * bytes), escribir cada trozo en orden con uv_fs_write (una escritura en curso), pausar si se
+//@ partida:  * acumula más de 1 MiB, comprobar longitud y Repr-Digest y renombrar; -t con el temporizador
+//@ partida:  * vigia y los reintentos con el temporizador espera.
+//@ partida:  *
+//@ partida:  * Por hitos (la tabla «Hitos» del enunciado):
+//@ partida:  *   A: http_pedir con al_recibir y al_terminar; al_recibir copia el trozo a la cola de
+//@ partida:  *      escritura y, si no hay ninguna escritura en curso, lanza una con uv_fs_write en la
+//@ partida:  *      posición d->en_disco; la callback de la escritura lanza la siguiente. La descarga acaba
+//@ partida:  *      cuando la transferencia terminó y la cola está vacía: entonces renombrar(d) o, si falló,
+//@ partida:  *      terminar(d, 0, motivo). Un estado >= 400 también es un fallo, aunque para curl la
+//@ partida:  *      transferencia acabe bien (r->error == 0 sin error_si_estado); y lo que llega con él
+//@ partida:  *      es la página de error, no el archivo: no va al .parte (http_peticion_estado en
+//@ partida:  *      al_recibir).
+//@ partida:  *   B: pausar y reanudar, la escritura corta y la que falla; cerrar el archivo está en terminar.
+//@ partida:  *   C: al_progresar encola (lo demás de C está en pintar y arrancar_siguientes).
+//@ partida:  *   D, E y F: Range (también en al_abrir), -t y reintentos, la huella y Ctrl+C (al_parar). */
+//@ solucion {
 /* Con la cabecera ya entera: ¿qué hacemos con este cuerpo? */
 static int decidir(descarga_t *d, http_peticion_t *p)
 {
@@ -878,8 +1002,11 @@ static void al_terminar(http_peticion_t *p, const http_respuesta_t *r, void *usu
     avanzar_escritura(d);
 }
 
+//@ }
 static void pedir(descarga_t *d)
 {
+    //@ partida:     terminar(d, 0, "sin implementar");
+    //@ solucion {
     gestor_t *g = d->g;
     char rango[64];
     const char *cabeceras[] = {rango, NULL};
@@ -924,8 +1051,12 @@ static void al_medir(uv_fs_t *req)
     }
     d->en_disco = d->posicion = tam;
     pedir(d);
+    //@ }
 }
 
+//@ partida: /* Dado (abrir un archivo es de la lección 7): abre DIR/NOMBRE.parte vacío y, abierto, pide.
+//@ partida:  * TODO (hito D): con --continuar, sin O_TRUNC, y medir el .parte con uv_fs_fstat antes de
+//@ partida:  * pedir. */
 static void al_abrir(uv_fs_t *req)
 {
     descarga_t *d = req->data;
@@ -933,12 +1064,17 @@ static void al_abrir(uv_fs_t *req)
     uv_fs_req_cleanup(req);
     d->op_en_vuelo = 0;
     if (r < 0) {
+        //@ partida:         char m[sizeof d->motivo];
+        //@ solucion {
         char m[200];
+        //@ }
         snprintf(m, sizeof m, "no se pudo abrir %s: %s", d->ruta_parte, error_texto(r));
         terminar(d, 0, m);
         return;
     }
     d->fd = r;
+    //@ partida:     pedir(d);
+    //@ solucion {
     if (d->g->parando) {
         terminar(d, 0, "interrumpida");
         return;
@@ -953,6 +1089,7 @@ static void al_abrir(uv_fs_t *req)
         d->op_en_vuelo = 0;
         terminar(d, 0, "no se pudo medir el .parte");
     }
+    //@ }
 }
 
 static void empezar(descarga_t *d)
@@ -961,7 +1098,10 @@ static void empezar(descarga_t *d)
     d->fase = ACTIVA;
     d->inicio_ms = ahora_ms(g);
     g->activas++;
+    //@ partida:     int flags = O_RDWR | O_CREAT | O_TRUNC;
+    //@ solucion {
     int flags = O_RDWR | O_CREAT | (g->continuar ? 0 : O_TRUNC);
+    //@ }
     d->op.data = d;
     d->op_en_vuelo = 1;
     int r = uv_fs_open(&g->bucle, &d->op, d->ruta_parte, flags, 0644, al_abrir);
@@ -971,14 +1111,22 @@ static void empezar(descarga_t *d)
     }
 }
 
+//@ partida: /* TODO: como mucho g->maximo a la vez (g->activas), en el orden de los argumentos. */
 static void arrancar_siguientes(gestor_t *g)
 {
+    //@ partida:     while (!g->parando && g->siguiente < g->n)
+    //@ solucion {
     while (!g->parando && g->siguiente < g->n && g->activas < g->maximo)
+    //@ }
         empezar(&g->d[g->siguiente++]);
 }
 
 /* ---- Fin y Ctrl+C -------------------------------------------------------------------------- */
 
+//@ partida: /* El resumen, en el orden de los argumentos: «OK nombre bytes segundos s KiB/s» con
+//@ partida:  * d->en_disco (tamaño del archivo final), d->inicio_ms y d->fin_ms (de ocupar su hueco a
+//@ partida:  * terminar) y d->recibidos_sesion (lo recibido en esta ejecución); si no, «ERROR nombre
+//@ partida:  * motivo» con d->motivo. */
 static void imprimir_resumen(gestor_t *g)
 {
     for (size_t i = 0; i < g->n; i++) {
@@ -993,6 +1141,10 @@ static void imprimir_resumen(gestor_t *g)
     }
 }
 
+//@ partida: /* Se llama cada vez que una descarga termina: arranca las que quepan y, cuando no queda
+//@ partida:  * ninguna activa ni por empezar (o tras Ctrl+C, ninguna activa), el último repintado, el
+//@ partida:  * resumen y el cierre de los temporizadores, el cliente HTTP y las señales: con eso uv_run
+//@ partida:  * vuelve y main sale con su código. */
 static void comprobar_fin(gestor_t *g)
 {
     arrancar_siguientes(g);
@@ -1020,6 +1172,10 @@ static void al_parar(senales_t *s, int signum, void *datos)
     if (g->parando)
         return;
     g->parando = 1;
+    //@ partida:     /* TODO: cancelar cada transferencia (http_cancelar; su al_terminar llega con
+    //@ partida:      * HTTP_E_CANCELADA), dejar que se escriba lo recibido y cerrar los archivos: los .parte
+    //@ partida:      * se quedan. Las que esperan un reintento terminan ya, «interrumpida». */
+    //@ solucion {
     for (size_t i = 0; i < g->n; i++) {
         descarga_t *d = &g->d[i];
         if (d->fase != ACTIVA)
@@ -1029,6 +1185,7 @@ static void al_parar(senales_t *s, int signum, void *datos)
         else if (uv_is_active((uv_handle_t *)&d->espera) && !d->op_en_vuelo)
             terminar(d, 0, "interrumpida");
     }
+    //@ }
     comprobar_fin(g);
 }
 

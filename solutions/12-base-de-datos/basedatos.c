@@ -1,15 +1,43 @@
+//@ partida: /* basedatos.c — Laboratorio 12: base de datos asíncrona con un pool de conexiones (programa de
+//@ partida:  * partida).
+//@ solucion {
 /* basedatos.c — Laboratorio 12: base de datos asíncrona con un pool de conexiones (solución).
+//@ }
  *
  *   basedatos [-p TAMAÑO] [-n REGISTROS] CONEXIÓN
  *
+//@ partida:  * Lo que ya está hecho (y probado: es el de la solución de referencia), porque no es lo que
+//@ partida:  * este laboratorio enseña:
+//@ partida:  *   - leer y validar los argumentos y la cadena de conexión, con sus mensajes y el código 2
+//@ partida:  *     (leer_entero, uso, main);
+//@ partida:  *   - las sentencias: crear la tabla, leer su forma, vaciarla, insertar y las 10 consultas
+//@ partida:  *     (SQL_*, CONSULTAS), y los valores de cada fila (preparar_fila);
+//@ partida:  *   - la preparación por la primera conexión del pool: crear la tabla si falta, comprobar su
+//@ partida:  *     forma (código 1 sin tocarla si es otra) y vaciarla (preparar_prestada, creada,
+//@ partida:  *     forma_leida, vaciada);
+//@ partida:  *   - la medida del tiempo (uv_hrtime, ms_desde) y las líneas de la salida: CONCURRENTE,
+//@ partida:  *     SECUENCIAL, ACELERACION, CONSULTA y POOL;
+//@ partida:  *   - las señales, el mensaje de un fallo (fallo) y el código de salida.
+//@ solucion {
  * Crea (si falta) la tabla usuarios y la vacía; inserta REGISTROS filas a la vez a través de un
  * pool de como mucho TAMAÑO conexiones; inserta otras tantas en serie por una conexión propia;
  * compara los tiempos; lanza 10 consultas de lectura a la vez por el pool e imprime sus
  * resultados y las cuentas del pool. Formato de salida y requisitos: labs/12-base-de-datos/README.md.
+//@ }
  *
+//@ partida:  * Lo que falta, marcado con TODO: el pool (prestar, devolver, abrir las conexiones solo cuando
+//@ partida:  * hacen falta y hasta TAMAÑO, la cola FIFO, descartar las rotas y cerrarlo todo), las tres
+//@ partida:  * fases (las inserciones a la vez por el pool, en serie por una conexión propia y las 10
+//@ partida:  * consultas) y la cancelación con Ctrl+C. El enunciado (labs/12-base-de-datos/README.md) dice
+//@ partida:  * qué hace cada cosa y el orden de los hitos.
+//@ partida:  *
+//@ partida:  * La conexión asíncrona con PostgreSQL ya la tienes: curso/bd.h (bd_conectar, bd_consultar,
+//@ partida:  * bd_cancelar, bd_cerrar, bd_disponible). Lo que escribes tú es lo que reparte varias.
+//@ solucion {
  * El pool: las conexiones se abren solo cuando hacen falta (hasta TAMAÑO) y se reutilizan; una
  * petición que no encuentra ninguna libre espera en una cola FIFO (nunca falla ni abre una de
  * más); una conexión que se encuentra rota se descarta y otra ocupa su sitio.
+//@ }
  */
 #include "curso/bd.h"
 #include "curso/senales.h"
@@ -33,16 +61,25 @@ typedef struct pool_s pool_t;
 /* c: la conexión prestada (hay que devolverla con pool_devolver), o NULL si estado < 0. */
 typedef void (*pool_cb)(pool_t *pool, bd_conexion_t *c, int estado, void *datos);
 
+//@ partida: /* Los hitos (el enunciado) proponen empezar por un pool de una sola conexión, la de
+//@ partida:  * ranuras[0], con su cola, y repartir las `maximo` ranuras en el hito C. */
+//@ partida:
+//@ partida: /* TODO: una petición que espera su conexión en la cola: su callback, sus datos y la siguiente. */
+//@ solucion {
 typedef struct peticion_s {
     pool_cb cb;
     void *datos;
     struct peticion_s *siguiente;
 } peticion_t;
+//@ }
 
 typedef struct {
     bd_conexion_t *c; /* NULL: hueco libre */
+    //@ partida:     /* TODO: lo que el pool sabe de cada conexión (si está prestada, si aún conecta). */
+    //@ solucion {
     int prestada;
     int conectando;
+    //@ }
 } ranura_t;
 
 struct pool_s {
@@ -50,6 +87,11 @@ struct pool_s {
     const char *cadena;
     int maximo;
     ranura_t *ranuras;
+    //@ partida:     /* TODO: cuántas hay abiertas (también las que aún conectan) y cuántas cerrándose, la cola
+    //@ partida:      * FIFO (primera y última), si el pool se está cerrando y a quién avisar cuando acabe. */
+    //@ partida:     int creadas; /* conexiones abiertas en total */
+    //@ partida:     int esperas; /* peticiones que tuvieron que hacer cola */
+    //@ solucion {
     int abiertas;   /* ranuras con conexión (también las que aún conectan) */
     int cerrandose; /* descartadas cuyo cierre aún no ha terminado */
     int conectando; /* de ellas, las que aún conectan */
@@ -60,8 +102,19 @@ struct pool_s {
     int pendientes;
     int cerrando;
     void (*al_cerrar)(pool_t *pool);
+    //@ }
 };
 
+//@ partida: /* TODO: pide una conexión. La petición entra al final de la cola; la primera de la cola se
+//@ partida:  * lleva una conexión libre y sana en cuanto la haya; si no hay ninguna libre y hay menos de
+//@ partida:  * `maximo` abiertas o abriéndose, se abre otra con bd_conectar (con "basedatos": así el
+//@ partida:  * calificador reconoce tus conexiones), y se cuenta en creadas. Si no encuentra ninguna libre
+//@ partida:  * y ya hay `maximo`, cuenta en esperas. Una conexión que falla al abrirse (su callback de
+//@ partida:  * bd_conectar con estado < 0): el pool escribe en stderr por qué, con bd_error(c), que trae el
+//@ partida:  * motivo de libpq (preparar_prestada no lo repite: solo sale con 2); la cierra con bd_cerrar
+//@ partida:  * (curso/bd.h: también las que fallaron), deja libre su ranura y se lo dice al primero de la
+//@ partida:  * cola (estado < 0). 0 o un código de error negativo. */
+//@ solucion {
 static void repartir(pool_t *pool);
 
 static ranura_t *ranura_de(pool_t *pool, bd_conexion_t *c)
@@ -177,8 +230,15 @@ static void repartir(pool_t *pool)
             break;
 }
 
+//@ }
 static int pool_pedir(pool_t *pool, pool_cb cb, void *datos)
 {
+    //@ partida:     (void)pool;
+    //@ partida:     (void)cb;
+    //@ partida:     (void)datos;
+    //@ partida:     fprintf(stderr, "basedatos: el pool aún no presta conexiones (lee los TODO de basedatos.c)\n");
+    //@ partida:     return UV_ENOSYS;
+    //@ solucion {
     if (pool->cerrando)
         return UV_ECANCELED;
     /* Espera quien llega, no encuentra ninguna libre y el pool ya está en su máximo. Una rota
@@ -207,10 +267,15 @@ static int pool_pedir(pool_t *pool, pool_cb cb, void *datos)
     pool->pendientes++;
     repartir(pool);
     return 0;
+    //@ }
 }
 
+//@ partida: /* TODO: la conexión vuelve al pool (si está rota, se descarta) y pasa al primero de la cola. */
 static void pool_devolver(pool_t *pool, bd_conexion_t *c)
 {
+    //@ partida:     (void)pool;
+    //@ partida:     (void)c;
+    //@ solucion {
     ranura_t *r = ranura_de(pool, c);
     if (r == NULL)
         return;
@@ -218,6 +283,7 @@ static void pool_devolver(pool_t *pool, bd_conexion_t *c)
     if (!bd_disponible(c))
         descartar(pool, r);
     repartir(pool);
+    //@ }
 }
 
 static int pool_iniciar(pool_t *pool, uv_loop_t *bucle, const char *cadena, int maximo)
@@ -236,6 +302,10 @@ static int pool_iniciar(pool_t *pool, uv_loop_t *bucle, const char *cadena, int 
  * las peticiones en cola reciben UV_ECANCELED. al_cerrar llega cuando no queda ninguna. */
 static void pool_cerrar(pool_t *pool, int cancelar, void (*al_cerrar)(pool_t *pool))
 {
+    //@ partida:     /* TODO: todo lo de arriba; también las que aún conectan (bd_cerrar las cierra). */
+    //@ partida:     (void)cancelar;
+    //@ partida:     al_cerrar(pool);
+    //@ solucion {
     if (pool->cerrando)
         return;
     pool->cerrando = 1;
@@ -255,6 +325,7 @@ static void pool_cerrar(pool_t *pool, int cancelar, void (*al_cerrar)(pool_t *po
     }
     if (pool->abiertas == 0 && pool->cerrandose == 0 && al_cerrar != NULL)
         al_cerrar(pool);
+    //@ }
 }
 
 /* ------------------------------------------------------------------------------ el programa */
@@ -324,6 +395,8 @@ static void pool_cerrado(pool_t *pool)
     (void)pool; /* no queda ninguna conexión del pool: el bucle terminará solo */
 }
 
+//@ partida: /* La callback de bd_cerrar de la conexión secuencial. (Quita el atributo cuando la uses.) */
+//@ partida: __attribute__((unused))
 static void secuencial_cerrada(bd_conexion_t *c, void *datos)
 {
     (void)c;
@@ -337,12 +410,16 @@ static void acabar(programa_t *prog, int codigo, int cancelar)
         return;
     prog->acabando = 1;
     prog->codigo = codigo;
+    //@ partida:     /* TODO: la conexión de la fase secuencial, si sigue abierta: que el servidor cancele lo que
+    //@ partida:      * tenga en curso (si `cancelar`) y cerrarla (con secuencial_cerrada). */
+    //@ solucion {
     if (prog->sec != NULL) {
         if (cancelar)
             bd_cancelar(prog->sec);
         bd_cerrar(prog->sec, secuencial_cerrada, NULL);
         prog->sec = NULL;
     }
+    //@ }
     pool_cerrar(&prog->pool, cancelar, pool_cerrado);
     senales_cerrar(&prog->senales);
 }
@@ -383,10 +460,20 @@ static void preparar_fila(trabajo_t *t, programa_t *prog, int i)
 
 /* --- fase 1: inserciones concurrentes por el pool */
 
+//@ partida: /* TODO: la callback de cada inserción concurrente (la de bd_consultar). El resultado es tuyo
+//@ partida:  * (PQclear en todos los caminos); si el programa ya está acabando (o estado es UV_ECANCELED),
+//@ partida:  * nada más; si la inserción falló (estado < 0), fallo() con la sentencia y bd_error(c); si no,
+//@ partida:  * la conexión vuelve al pool. Lo de abajo es lo que hace la última. (Quita el atributo cuando
+//@ partida:  * la uses.) */
+//@ partida: __attribute__((unused))
 static void insertada(bd_conexion_t *c, int estado, PGresult *res, void *datos)
 {
     trabajo_t *t = datos;
     programa_t *prog = t->prog;
+    //@ partida:     (void)c;
+    //@ partida:     (void)estado;
+    //@ partida:     (void)res;
+    //@ solucion {
     PQclear(res);
     if (estado == UV_ECANCELED || prog->acabando)
         return;
@@ -395,6 +482,7 @@ static void insertada(bd_conexion_t *c, int estado, PGresult *res, void *datos)
         return;
     }
     pool_devolver(&prog->pool, c);
+    //@ }
     if (++prog->hechas == prog->registros) {
         prog->ms_concurrente = ms_desde(prog->t0);
         printf("CONCURRENTE %d inserciones en %.0f ms\n", prog->registros, prog->ms_concurrente);
@@ -403,6 +491,11 @@ static void insertada(bd_conexion_t *c, int estado, PGresult *res, void *datos)
     }
 }
 
+//@ partida: /* TODO: la callback de pool_pedir para una fila: con la conexión prestada, su INSERT con los
+//@ partida:  * tres valores como parámetros (SQL_INSERTAR), y la callback de arriba. Si estado < 0, c es
+//@ partida:  * NULL: con UV_ECANCELED (el pool se cierra), nada; con otro, fallo() con código 1 (como
+//@ partida:  * preparar_prestada, pero aquí ya se abrió una conexión: el servidor cayó). */
+//@ solucion {
 static void insertar_prestada(pool_t *pool, bd_conexion_t *c, int estado, void *datos)
 {
     trabajo_t *t = datos;
@@ -419,17 +512,26 @@ static void insertar_prestada(pool_t *pool, bd_conexion_t *c, int estado, void *
     if (e < 0)
         fallo(prog, 1, SQL_INSERTAR, bd_texto(e));
 }
+//@ }
 
 static void fase_concurrente(programa_t *prog)
 {
     prog->hechas = 0;
     prog->t0 = uv_hrtime();
+    //@ partida:     /* TODO: una petición al pool por cada fila 1…n (prog->filas[i - 1]), en orden de id y sin
+    //@ partida:      * esperar a nada. */
+    //@ partida:     (void)SQL_INSERTAR;
+    //@ partida:     fprintf(stderr, "basedatos: la tabla está lista, pero aún no se inserta nada (lee los TODO "
+    //@ partida:                     "de basedatos.c)\n");
+    //@ partida:     acabar(prog, 0, 0);
+    //@ solucion {
     for (int i = 1; i <= prog->registros; i++) {
         if (pool_pedir(&prog->pool, insertar_prestada, &prog->filas[i - 1]) < 0) {
             fallo(prog, 1, NULL, "sin memoria para la cola del pool");
             return;
         }
     }
+    //@ }
 }
 
 /* --- preparación: crear la tabla si falta, comprobar su forma y vaciarla */
@@ -507,6 +609,9 @@ static void preparar_prestada(pool_t *pool, bd_conexion_t *c, int estado, void *
 
 /* --- fase 2: las mismas inserciones, una tras otra, por una conexión propia */
 
+//@ partida: /* TODO: la callback de cada inserción en serie: como la concurrente, pero la siguiente fila se
+//@ partida:  * inserta desde aquí, cuando ha terminado la anterior (insertar_siguiente). */
+//@ solucion {
 static void insertar_siguiente(programa_t *prog);
 
 static void insertada_en_serie(bd_conexion_t *c, int estado, PGresult *res, void *datos)
@@ -521,7 +626,11 @@ static void insertada_en_serie(bd_conexion_t *c, int estado, PGresult *res, void
     }
     insertar_siguiente(prog);
 }
+//@ }
 
+//@ partida: /* Inserta por prog->sec la fila prog->sec_siguiente (de n+1 a 2n); después de la última,
+//@ partida:  * imprime los tiempos y pasa a las consultas. (Quita el atributo cuando la uses.) */
+//@ partida: __attribute__((unused))
 static void insertar_siguiente(programa_t *prog)
 {
     if (prog->sec_siguiente > 2 * prog->registros) {
@@ -530,19 +639,31 @@ static void insertar_siguiente(programa_t *prog)
         printf("ACELERACION %.1fx\n",
                prog->ms_concurrente > 0 ? prog->ms_secuencial / prog->ms_concurrente : 0.0);
         fflush(stdout);
+        //@ partida:         /* TODO: la conexión secuencial se cierra ya, antes de las consultas (bd_cerrar, con
+        //@ partida:          * secuencial_cerrada), y prog->sec vuelve a NULL: después de bd_cerrar ya no se usa, y
+        //@ partida:          * acabar() no debe cerrarla otra vez. */
+        //@ solucion {
         bd_cerrar(prog->sec, secuencial_cerrada, NULL);
         prog->sec = NULL;
+        //@ }
         fase_consultas(prog);
         return;
     }
+    //@ partida:     /* TODO: el INSERT de la fila prog->sec_siguiente (y avanzar), con sus valores como
+    //@ partida:      * parámetros. */
+    //@ solucion {
     trabajo_t *t = &prog->filas[prog->sec_siguiente - 1];
     prog->sec_siguiente++;
     const char *valores[] = {t->id, t->nombre, t->correo};
     int e = bd_consultar(prog->sec, SQL_INSERTAR, 3, valores, insertada_en_serie, prog);
     if (e < 0)
         fallo(prog, 1, SQL_INSERTAR, bd_texto(e));
+    //@ }
 }
 
+//@ partida: /* TODO: la callback de bd_conectar de la conexión secuencial: si no se pudo abrir, fallo();
+//@ partida:  * si se abrió, empieza a medir (prog->t0 = uv_hrtime()) e inserta la fila n+1. */
+//@ solucion {
 static void secuencial_conectada(bd_conexion_t *c, int estado, void *datos)
 {
     programa_t *prog = datos;
@@ -556,21 +677,38 @@ static void secuencial_conectada(bd_conexion_t *c, int estado, void *datos)
     prog->sec_siguiente = prog->registros + 1;
     insertar_siguiente(prog);
 }
+//@ }
 
 static void fase_secuencial(programa_t *prog)
 {
+    //@ partida:     /* TODO: abrir la conexión propia de esta fase (prog->sec) con bd_conectar, aparte del pool y
+    //@ partida:      * también con "basedatos". */
+    //@ partida:     fprintf(stderr, "basedatos: falta la fase secuencial (lee los TODO de basedatos.c)\n");
+    //@ partida:     acabar(prog, 0, 0);
+    //@ solucion {
     int e = bd_conectar(&prog->bucle, &prog->sec, prog->cadena, "basedatos", secuencial_conectada,
                         prog);
     if (e < 0)
         fallo(prog, 1, NULL, bd_texto(e));
+    //@ }
 }
 
 /* --- fase 3: 10 consultas de lectura a la vez por el pool */
 
+//@ partida: /* TODO: la callback de cada consulta: como la de una inserción, pero si falló, fallo() con su
+//@ partida:  * sentencia (CONSULTAS[k].sql); si no, guarda su resultado (la primera columna de la primera
+//@ partida:  * fila, o "NULL") en prog->resultados[k] como una copia (strdup: PQclear libera el de libpq, y
+//@ partida:  * main libera la copia) y devuelve la conexión. Lo de abajo es lo que hace la última. (Quita
+//@ partida:  * el atributo cuando la uses.) */
+//@ partida: __attribute__((unused))
 static void consulta_hecha(bd_conexion_t *c, int estado, PGresult *res, void *datos)
 {
     trabajo_t *t = datos;
     programa_t *prog = t->prog;
+    //@ partida:     (void)c;
+    //@ partida:     (void)estado;
+    //@ partida:     (void)res;
+    //@ solucion {
     if (estado == UV_ECANCELED || prog->acabando) {
         PQclear(res);
         return;
@@ -584,6 +722,7 @@ static void consulta_hecha(bd_conexion_t *c, int estado, PGresult *res, void *da
     prog->resultados[t->indice] = strdup(v);
     PQclear(res);
     pool_devolver(&prog->pool, c);
+    //@ }
     if (++prog->hechas < N_CONSULTAS)
         return;
     for (int k = 0; k < N_CONSULTAS; k++)
@@ -594,6 +733,11 @@ static void consulta_hecha(bd_conexion_t *c, int estado, PGresult *res, void *da
     acabar(prog, 0, 0);
 }
 
+//@ partida: /* TODO: la callback de pool_pedir para una consulta: su sentencia (CONSULTAS[k].sql, con
+//@ partida:  * k = t->indice) y la callback de arriba. Si CONSULTAS[k].con_parametro no es 0 (vale 1 en la
+//@ partida:  * 3 y 2 en la 10), lleva UN parámetro, $1 = t->id, que fase_consultas ya dejó preparado (n en
+//@ partida:  * la 3, el patrón en la 10); si es 0, ninguno. Si estado < 0, como en la de una fila. */
+//@ solucion {
 static void consultar_prestada(pool_t *pool, bd_conexion_t *c, int estado, void *datos)
 {
     trabajo_t *t = datos;
@@ -610,6 +754,7 @@ static void consultar_prestada(pool_t *pool, bd_conexion_t *c, int estado, void 
     if (e < 0)
         fallo(prog, 1, CONSULTAS[t->indice].sql, bd_texto(e));
 }
+//@ }
 
 static void fase_consultas(programa_t *prog)
 {
@@ -622,10 +767,13 @@ static void fase_consultas(programa_t *prog)
             snprintf(t->id, sizeof t->id, "%d", prog->registros);
         else
             snprintf(t->id, sizeof t->id, "%s", "%O'Higgins%");
+        //@ partida:         /* TODO: la petición al pool de la consulta k (las 10 a la vez). */
+        //@ solucion {
         if (pool_pedir(&prog->pool, consultar_prestada, t) < 0) {
             fallo(prog, 1, NULL, "sin memoria para la cola del pool");
             return;
         }
+        //@ }
     }
 }
 
