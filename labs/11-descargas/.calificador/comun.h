@@ -91,6 +91,10 @@ cal_servidor_t *servidor(void);
 /* Ningún archivo del próximo lanzamiento de descargas() pasará de `bytes` (un disco lleno:
  * cal_lanzamiento_t.tope_archivo). Solo vale para ese lanzamiento. */
 void proximo_tope(uint64_t bytes);
+/* Un disco lento en el próximo lanzamiento de descargas(): cada uv_fs_write tarda
+ * `escritura_ms` más y cada rename `rename_ms` más (cal_lanzamiento_t; solo si
+ * cal_disco_lento_posible()). Solo vale para ese lanzamiento. */
+void proximo_disco_lento(unsigned escritura_ms, unsigned rename_ms);
 /* Lanza «descargas -d DIR args…» (sin -d si c es NULL). NULL si no se pudo (ya anotado). */
 cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *const *args,
                          double limite_s, int valgrind, int terminal);

@@ -21,8 +21,10 @@ CAL_PRUEBA(estancada, 30)
         "reintento termina bien. Y una lenta pero viva de ~6 s termina bien (más larga que "
         "dos intentos de -t: -t no es un límite de la descarga entera). Cuando las dos "
         "han fallado, sus archivos están cerrados (1 descriptor en la carpeta, el de la "
-        "viva). Y, aparte, sin -t, una respuesta que tarda 2 s termina bien (10000 ms "
-        "por omisión)");
+        "viva), y mientras espera a la red duerme en uv_run (sin espera activa). Y, "
+        "aparte, sin -t, una respuesta que tarda 2 s termina bien (10000 ms por omisión), "
+        "y con -t y un disco lento, una rápida que se pausa por el disco más que -t también "
+        "(-t solo cuenta la espera de la red)");
     corrida_t x;
     x.p = NULL;
     x.codigo = -1;
@@ -68,6 +70,25 @@ CAL_PRUEBA(estancada, 30)
     cal_proceso_t *p2 = carpeta(&c2) == 0 ? descargas(x.s, &c2, args2, 20, 0, 0) : NULL;
     if (p2 == NULL)
         CAL_FIN(0);
+    /* Y a la vez, con un disco lento (cada uv_fs_write tarda lento_ms, más de la mitad de -t):
+     * una descarga rápida de 1.2 MB se pausa por el disco (más de 1 MiB sin escribir) unas dos
+     * escrituras, más que -t. Esa espera es del disco, no de la red: -t no corre y termina
+     * bien (~3 escrituras lentas). */
+    carpeta_t c3;
+    char b3[200], u3[128], l3[200];
+    uint64_t sem3 = semilla_nueva(), tam3 = 1200000;
+    unsigned lento_ms = t_ms / 2 + 400;
+    const char *args3[] = {"-t", t, arg(b3, sizeof b3, "disco.bin", bytes_url(u3, sizeof u3, tam3, sem3, NULL)), NULL};
+    cal_proceso_t *p3 = NULL;
+    if (cal_disco_lento_posible()) {
+        proximo_disco_lento(lento_ms, 0);
+        p3 = carpeta(&c3) == 0 ? descargas(x.s, &c3, args3, 20, 0, 0) : NULL;
+        if (p3 == NULL)
+            CAL_FIN(0);
+    } else {
+        cal_nota("sin strace no se simula el disco lento: no se ve si -t corre mientras la "
+                 "transferencia está pausada por el disco");
+    }
     /* La parada y la muda fallan por -t dos veces cada una (~2·-t más la espera del
      * reintento: menos de 3 s); la viva dura ~6 s. Desde entonces, y mientras la viva siga,
      * se cuentan los descriptores abiertos en la carpeta cada 100 ms: al menos una vez tiene
@@ -78,6 +99,11 @@ CAL_PRUEBA(estancada, 30)
     snprintf(prefijo, sizeof prefijo, "%s/", x.c.dir);
     while (cal_ahora_ms() < t0 + 2 * t_ms + 200 && !cal_termino(x.p))
         cal_esperar_fin(x.p, 50);
+    /* Hasta aquí (~2 s) el programa solo ha esperado a la red (el goteo, la muda, la viva a
+     * 100 KiB/s): debe haberlo hecho dormido en uv_run (autograder/README.md, «Espera
+     * activa»). */
+    char cpu[400] = "esperó dormido";
+    int dormido = cal_termino(x.p) || cal_sin_espera_activa(x.p, cpu, sizeof cpu);
     while (!cal_termino(x.p) && cal_ahora_ms() < t0 + 10000) {
         cal_peticion_t w[1];
         if (cal_registro_ruta(x.s, u, w, 1) > 0)
@@ -90,6 +116,11 @@ CAL_PRUEBA(estancada, 30)
     x.codigo = fin(x.p, (int)(t0 + 10000 > cal_ahora_ms() ? t0 + 10000 - cal_ahora_ms() : 1));
     uint64_t dur = cal_ahora_ms() - t0;
     int cod2 = fin(p2, 8000);
+    int cod3 = p3 != NULL ? fin(p3, 8000) : 0;
+    char m3[300] = "";
+    int disco_ok = p3 == NULL || linea(p3, "OK", "disco.bin", l3, sizeof l3);
+    if (!disco_ok && linea(p3, "ERROR", "disco.bin", l3, sizeof l3))
+        snprintf(m3, sizeof m3, "dijo «%s»", l3);
     char motivo[512] = "", l[256];
     cal_peticion_t v[3], w[3];
     int n = registro_de(x.s, muda, v, 3);
@@ -146,6 +177,19 @@ CAL_PRUEBA(estancada, 30)
             "cierra su archivo",
             abiertos);
         ok = 0;
+    } else if (!dormido) {
+        snprintf(motivo, sizeof motivo, "mientras esperaba a la red, %s", cpu);
+        ok = 0;
+    } else if (p3 != NULL &&
+               (!por_si_mismo(p3, cod3, m3, sizeof m3) || !disco_ok ||
+                !archivo_bien(c3.dir, "disco.bin", sem3, tam3, m3, sizeof m3))) {
+        snprintf(motivo, sizeof motivo,
+                 "con -t %u y un disco lento (cada escritura tarda %u ms), disco.bin (%llu bytes "
+                 "servidos de una vez) no acabó en «OK disco.bin …» con el archivo entero%s%s: "
+                 "mientras la transferencia está pausada porque el disco va detrás, la espera "
+                 "es del disco, no de la red, y -t no corre",
+                 t_ms, lento_ms, (unsigned long long)tam3, m3[0] != '\0' ? ": " : "", m3);
+        ok = 0;
     } else if (!por_si_mismo(p2, cod2, motivo, sizeof motivo) ||
                tam_archivo(c2.dir, "paciente.bin") <= 0) {
         size_t k = strlen(motivo);
@@ -158,14 +202,16 @@ CAL_PRUEBA(estancada, 30)
     if (ok)
         cal_obtenido("con -t %u -r 1, la parada y la muda (reintentada) fallan a tiempo y cierran "
                      "su archivo, la que revive en su reintento y la viva terminan (%.1f s en "
-                     "total); sin -t, una respuesta que "
-                     "tarda 2 s termina bien",
-                     t_ms, (double)dur / 1000.0);
+                     "total; %s); sin -t, una respuesta que tarda 2 s termina bien%s",
+                     t_ms, (double)dur / 1000.0, cpu,
+                     p3 != NULL ? "; con el disco lento, -t no corre durante la pausa" : "");
     else
         cal_obtenido("%s", motivo);
     if (!ok) {
         cal_nota_salida(x.p, 8);
         cal_nota_salida(p2, 4);
+        if (p3 != NULL)
+            cal_nota_salida(p3, 4);
     }
     CAL_FIN(ok);
 }
