@@ -313,9 +313,9 @@ CAL_PRUEBA(concurrencia_maxima, 30)
     cal_esperado("con -c 2 -r 1 y 5 descargas lentas (la primera, más larga; otra se corta y se "
                  "reintenta), con un disco lento en el rename. Nunca más de 2 a la vez, contando "
                  "cada una desde que el servidor la ve hasta su rename (la que espera para "
-                 "reintentar sigue ocupando su hueco), 2 a la vez en algún momento, empiezan en "
-                 "el orden de los argumentos y un hueco que queda libre se ocupa enseguida (no "
-                 "por tandas), y los segundos del OK cuentan desde el hueco. Y, aparte, sin -c: "
+                 "reintentar sigue ocupando su hueco) y 2 a la vez en algún momento. Empiezan "
+                 "en el orden de los argumentos, un hueco que queda libre se ocupa enseguida (no "
+                 "por tandas) y los segundos del OK cuentan desde el hueco. Y, aparte, sin -c: "
                  "como mucho 3 a la vez, contando cada una hasta su rename (un 4xx, una grande "
                  "que comprueba su huella y cuatro lentas)");
     carpeta_t c;
