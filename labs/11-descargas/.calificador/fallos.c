@@ -631,6 +631,7 @@ CAL_PRUEBA(sigint, 60)
                  "recibió y aún no se había escrito");
     }
     uint64_t dicho4 = 0;
+    long long t4 = -1;
     int senal4 = 0;
     /* SIGINT en cuanto el servidor ha visto el primer reintento de s2 (y s1 ya recibe): s2
      * está entonces en su segunda espera (400–600 ms), con 2.8 s o más de esperas por delante.
@@ -714,7 +715,7 @@ CAL_PRUEBA(sigint, 60)
         /* Después de la corrida bajo valgrind: el final de pendiente.bin (dos escrituras lentas
          * tras la señal) se solapa con ella. */
         int cod4 = fin(p4, 3 * SIGINT_LENTO_MS + 2000);
-        long long t4 = tam_archivo(c4.dir, "pendiente.bin.parte");
+        t4 = tam_archivo(c4.dir, "pendiente.bin.parte");
         if (cod4 != 130) {
             snprintf(motivo, sizeof motivo, "con un disco lento, tras Ctrl+C %s (se espera 130)",
                      como(p4, cod4, f, sizeof f));
@@ -738,9 +739,12 @@ CAL_PRUEBA(sigint, 60)
             cal_nota_salida(p4, 4);
     }
 
-    if (ok)
-        cal_obtenido("130, resumen con las tres y .parte correctos%s",
-                     senal4 ? "; con el disco lento, lo ya recibido llegó al .parte" : "");
+    if (ok && senal4)
+        cal_obtenido("130, resumen con las tres y .parte correctos; con el disco lento, lo ya "
+                     "recibido llegó al .parte (PROGRESO dijo %llu bytes; el .parte, %lld)",
+                     (unsigned long long)dicho4, t4);
+    else if (ok)
+        cal_obtenido("130, resumen con las tres y .parte correctos");
     else
         cal_obtenido("%s", motivo);
     if (!ok) {
