@@ -99,8 +99,9 @@ int observar_abrir(int valgrind)
  * las escrituras con posición, que son las de uv_fs_write en un archivo (la salida y el
  * eventfd de libuv van con write y no tardan), y los rename. Las hace el grupo de hilos de
  * libuv: strace para solo el hilo que la pide (delay_enter), los demás y el bucle siguen.
- * openat no: también lo usa el cargador dinámico al arrancar (unas 30 bibliotecas), y strace
- * no distingue por ruta. */
+ * openat no: también lo usa el cargador dinámico al arrancar (unas 30 bibliotecas), -P (por
+ * ruta) filtraría también la traza de los medios y when= cuenta por hilo (autograder/README.md,
+ * «El disco lento como entrada»). */
 #define LLAMADAS_ESCRITURA "pwrite64,pwritev,pwritev2"
 #define LLAMADAS_RENAME    "rename,renameat,renameat2"
 

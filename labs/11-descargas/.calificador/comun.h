@@ -39,8 +39,9 @@
  *     las muestras de reintentos (12 descargas) se escaparía demasiadas veces.
  *   - Ctrl+C durante un uv_fs_open lento: el disco lento (proximo_disco_lento, strace
  *     inject delay_enter) retrasa las escrituras con posición y los rename, no openat: el
- *     cargador dinámico también abre con openat al arrancar (unas 30 bibliotecas) y strace
- *     no distingue por ruta (autograder/README.md, «El disco lento como entrada»).
+ *     cargador dinámico también abre con openat al arrancar (unas 30 bibliotecas), y ni
+ *     -P ni when= de strace apartan esas (autograder/README.md, «El disco lento como
+ *     entrada»).
  *   - Lo que sí se ve con opciones del servidor de práctica pensadas para ello: un reintento
  *     que no mira su 206 (?cortar=c&corto=k: cortada en c, el reintento es un 206 corto;
  *     reintento_continua), «-» sin Content-Length con bytes ya recibidos (/stream-bytes
