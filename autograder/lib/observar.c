@@ -135,7 +135,8 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
              : pedidas != NULL && pedidas[0] != '\0' ? pedidas
                                                      : LLAMADAS_MINIMAS,
              nombradas[0] != '\0' ? "," : "", nombradas,
-             escritura_ms > 0 ? "," LLAMADAS_ESCRITURA : "", rename_ms > 0 ? "," LLAMADAS_RENAME : "");
+             escritura_ms > 0 ? "," LLAMADAS_ESCRITURA : "",
+             rename_ms > 0 ? "," LLAMADAS_RENAME : "");
     snprintf(inyectar, sizeof inyectar, "inject=%s:error=ENOSYS", nombradas);
     /* Con la dirección de cada llamada parada (-i): desde dónde se hizo, libc o el propio
      * programa (runner/conducta.c). Bajo valgrind siempre: todo sale del binario de valgrind,

@@ -256,8 +256,7 @@ cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *cons
             u += (size_t)w;
     }
     char lento[160] = "";
-    if (escritura_proxima > 0 || rename_proximo > 0)
-    {
+    if (escritura_proxima > 0 || rename_proximo > 0) {
         char e[64] = "", r[64] = "";
         if (escritura_proxima > 0)
             snprintf(e, sizeof e, "cada uv_fs_write tarda %u ms más", escritura_proxima);

@@ -78,7 +78,8 @@ CAL_PRUEBA(estancada, 30)
     char b3[200], u3[128], l3[200];
     uint64_t sem3 = semilla_nueva(), tam3 = 1200000;
     unsigned lento_ms = t_ms / 2 + 400;
-    const char *args3[] = {"-t", t, arg(b3, sizeof b3, "disco.bin", bytes_url(u3, sizeof u3, tam3, sem3, NULL)), NULL};
+    const char *args3[] = {
+        "-t", t, arg(b3, sizeof b3, "disco.bin", bytes_url(u3, sizeof u3, tam3, sem3, NULL)), NULL};
     cal_proceso_t *p3 = NULL;
     if (cal_disco_lento_posible()) {
         proximo_disco_lento(lento_ms, 0);
@@ -180,9 +181,8 @@ CAL_PRUEBA(estancada, 30)
     } else if (!dormido) {
         snprintf(motivo, sizeof motivo, "mientras esperaba a la red, %s", cpu);
         ok = 0;
-    } else if (p3 != NULL &&
-               (!por_si_mismo(p3, cod3, m3, sizeof m3) || !disco_ok ||
-                !archivo_bien(c3.dir, "disco.bin", sem3, tam3, m3, sizeof m3))) {
+    } else if (p3 != NULL && (!por_si_mismo(p3, cod3, m3, sizeof m3) || !disco_ok ||
+                              !archivo_bien(c3.dir, "disco.bin", sem3, tam3, m3, sizeof m3))) {
         snprintf(motivo, sizeof motivo,
                  "con -t %u y un disco lento (cada escritura tarda %u ms), disco.bin (%llu bytes "
                  "servidos de una vez) no acabó en «OK disco.bin …» con el archivo entero%s%s: "

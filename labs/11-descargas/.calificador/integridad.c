@@ -216,7 +216,8 @@ CAL_PRUEBA(parte_tras_fallo, 30)
                  "6), aunque para curl la transferencia acabe bien; mira el estado o pide con "
                  "error_si_estado",
                  estado,
-                 tam_archivo(dir, "no.bin") >= 0 ? "llegó a su nombre final" : "no dio «ERROR no.bin …»");
+                 tam_archivo(dir, "no.bin") >= 0 ? "llegó a su nombre final"
+                                                 : "no dio «ERROR no.bin …»");
         ok = 0;
     } else {
         ok = archivo_bien(dir, "sano.bin", sem[1], 400000, motivo, sizeof motivo);
