@@ -500,7 +500,8 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     caja_orden_t a = {.n = 0, .nenlaces = 0};
     if (traza > 0)
         observar_argumentos(&a, FD_TRAZA, !bwrap && filtro_disponible(), bwrap ? -1 : FD_INFO,
-                            l->valgrind, l->tope_archivo);
+                            l->valgrind, l->tope_archivo, l->valgrind ? 0 : l->escritura_lenta_ms,
+                            l->valgrind ? 0 : l->rename_lento_ms);
     if (bwrap)
         argumentos_bwrap(&a, programa, destino, l->junto, l->carpetas, filtro >= 0, vivos);
     if (l->valgrind)

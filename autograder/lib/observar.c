@@ -95,10 +95,25 @@ int observar_abrir(int valgrind)
     return fd;
 }
 
-void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int valgrind,
-                         uint64_t tope_archivo)
+/* Las llamadas de un disco lento (cal_lanzamiento_t.escritura_lenta_ms y rename_lento_ms):
+ * las escrituras con posición, que son las de uv_fs_write en un archivo (la salida y el
+ * eventfd de libuv van con write y no tardan), y los rename. Las hace el grupo de hilos de
+ * libuv: strace para solo el hilo que la pide (delay_enter), los demás y el bucle siguen.
+ * openat no: también lo usa el cargador dinámico al arrancar (unas 30 bibliotecas), -P (por
+ * ruta) filtraría también la traza de los medios y when= cuenta por hilo (autograder/README.md,
+ * «El disco lento como entrada»). */
+#define LLAMADAS_ESCRITURA "pwrite64,pwritev,pwritev2"
+#define LLAMADAS_RENAME    "rename,renameat,renameat2"
+
+int cal_disco_lento_posible(void)
 {
-    static char salida[32], info[16], tope[24];
+    return observar_carpeta() != NULL;
+}
+
+void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int valgrind,
+                         uint64_t tope_archivo, unsigned escritura_ms, unsigned rename_ms)
+{
+    static char salida[32], info[16], tope[24], lenta[96], lento[96];
     snprintf(salida, sizeof salida, "/proc/self/fd/%d", fd_traza);
     snprintf(info, sizeof info, "%d", fd_info);
     const char *strace = getenv("CALIF_STRACE");
@@ -115,11 +130,13 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
      * escribe en la traza (runner/conducta.c las nombra). Deben ir todas: bajo un trazador
      * que no la pide, una llamada parada con TRACE sigue adelante. */
     const char *nombradas = filtro_nombradas();
-    snprintf(llamadas, sizeof llamadas, "trace=%s%s%s",
+    snprintf(llamadas, sizeof llamadas, "trace=%s%s%s%s%s",
              valgrind                                ? LLAMADAS_VALGRIND
              : pedidas != NULL && pedidas[0] != '\0' ? pedidas
                                                      : LLAMADAS_MINIMAS,
-             nombradas[0] != '\0' ? "," : "", nombradas);
+             nombradas[0] != '\0' ? "," : "", nombradas,
+             escritura_ms > 0 ? "," LLAMADAS_ESCRITURA : "",
+             rename_ms > 0 ? "," LLAMADAS_RENAME : "");
     snprintf(inyectar, sizeof inyectar, "inject=%s:error=ENOSYS", nombradas);
     /* Con la dirección de cada llamada parada (-i): desde dónde se hizo, libc o el propio
      * programa (runner/conducta.c). Bajo valgrind siempre: todo sale del binario de valgrind,
@@ -142,6 +159,18 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
     if (nombradas[0] != '\0') {
         caja_poner(a, "-e");
         caja_poner(a, inyectar);
+    }
+    if (escritura_ms > 0) {
+        snprintf(lenta, sizeof lenta, "inject=" LLAMADAS_ESCRITURA ":delay_enter=%llu",
+                 (unsigned long long)escritura_ms * 1000ULL);
+        caja_poner(a, "-e");
+        caja_poner(a, lenta);
+    }
+    if (rename_ms > 0) {
+        snprintf(lento, sizeof lento, "inject=" LLAMADAS_RENAME ":delay_enter=%llu",
+                 (unsigned long long)rename_ms * 1000ULL);
+        caja_poner(a, "-e");
+        caja_poner(a, lento);
     }
     caja_poner(a, "-o");
     caja_poner(a, salida);

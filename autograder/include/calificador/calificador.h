@@ -102,7 +102,17 @@ typedef struct {
                                   * disco lleno: la escritura que cruza el tope se queda corta
                                   * y la siguiente falla con EFBIG; SIGXFSZ, ignorada). 0: el
                                   * tope de siempre (lib/cuota.c) */
+    unsigned escritura_lenta_ms; /* un disco lento: != 0, cada escritura con posición del
+                                  * programa (pwrite64, pwritev, pwritev2: las de uv_fs_write)
+                                  * tarda estos ms más antes de hacerse (strace, lib/observar.c) */
+    unsigned rename_lento_ms;    /* ídem con cada rename (rename, renameat, renameat2). Los dos,
+                                  * solo si se observa y sin valgrind: cal_disco_lento_posible() */
 } cal_lanzamiento_t;
+
+/* 1 si cal_lanzar puede hacer lento el disco (escritura_lenta_ms, rename_lento_ms): los
+ * lanzamientos se observan con strace (CALIF_OBSERVAR, lib/observar.c). Si no, 0: quien
+ * califica lo dice en una nota y no juzga lo que solo se ve con el disco lento. */
+int cal_disco_lento_posible(void);
 
 /* Lanza $CALIF_PROGRAMA en la caja de arena, con límites (CPU, memoria, procesos, tamaño de
  * archivo, descriptores), entorno limpio, stdin vacía (o `entrada`, o abierta para

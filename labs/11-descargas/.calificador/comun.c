@@ -223,6 +223,14 @@ void proximo_tope(uint64_t bytes)
     tope_proximo = bytes;
 }
 
+static unsigned escritura_proxima, rename_proximo;
+
+void proximo_disco_lento(unsigned escritura_ms, unsigned rename_ms)
+{
+    escritura_proxima = escritura_ms;
+    rename_proximo = rename_ms;
+}
+
 cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *const *args,
                          double limite_s, int valgrind, int terminal)
 {
@@ -247,9 +255,19 @@ cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *cons
         if (w > 0)
             u += (size_t)w;
     }
-    cal_nota("Orden: %s%s%s%s", valgrind ? "valgrind " : "", orden,
+    char lento[160] = "";
+    if (escritura_proxima > 0 || rename_proximo > 0) {
+        char e[64] = "", r[64] = "";
+        if (escritura_proxima > 0)
+            snprintf(e, sizeof e, "cada uv_fs_write tarda %u ms más", escritura_proxima);
+        if (rename_proximo > 0)
+            snprintf(r, sizeof r, "cada rename tarda %u ms más", rename_proximo);
+        snprintf(lento, sizeof lento, " (con un disco lento: %s%s%s)", e,
+                 e[0] != '\0' && r[0] != '\0' ? "; " : "", r);
+    }
+    cal_nota("Orden: %s%s%s%s%s", valgrind ? "valgrind " : "", orden,
              terminal ? " (en una pseudoterminal)" : "",
-             con_alias ? " (al programa, cada URL como un alias /c/… al azar)" : "");
+             con_alias ? " (al programa, cada URL como un alias /c/… al azar)" : "", lento);
     static char entorno_url[128];
     snprintf(entorno_url, sizeof entorno_url, "CURSO_SERVIDOR=%s",
              s != NULL ? cal_servidor_url(s) : "http://127.0.0.1:9");
@@ -261,8 +279,11 @@ cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *cons
                            .valgrind = valgrind,
                            .terminal = terminal,
                            .carpetas = c != NULL ? carpetas : NULL,
-                           .tope_archivo = tope_proximo};
+                           .tope_archivo = tope_proximo,
+                           .escritura_lenta_ms = escritura_proxima,
+                           .rename_lento_ms = rename_proximo};
     tope_proximo = 0;
+    escritura_proxima = rename_proximo = 0;
     cal_proceso_t *p = NULL;
     int r = cal_lanzar(&l, &p);
     if (r < 0) {

@@ -37,6 +37,11 @@
  *   - El azar de la espera de un reintento de hasta el 100 % en vez del 50 %: solo se ve
  *     por arriba, y una cota por arriba de cada espera la rompe una máquina cargada; con
  *     las muestras de reintentos (12 descargas) se escaparía demasiadas veces.
+ *   - Ctrl+C durante un uv_fs_open lento: el disco lento (proximo_disco_lento, strace
+ *     inject delay_enter) retrasa las escrituras con posición y los rename, no openat: el
+ *     cargador dinámico también abre con openat al arrancar (unas 30 bibliotecas), y ni
+ *     -P ni when= de strace apartan esas (autograder/README.md, «El disco lento como
+ *     entrada»).
  *   - Lo que sí se ve con opciones del servidor de práctica pensadas para ello: un reintento
  *     que no mira su 206 (?cortar=c&corto=k: cortada en c, el reintento es un 206 corto;
  *     reintento_continua), «-» sin Content-Length con bytes ya recibidos (/stream-bytes
@@ -91,6 +96,10 @@ cal_servidor_t *servidor(void);
 /* Ningún archivo del próximo lanzamiento de descargas() pasará de `bytes` (un disco lleno:
  * cal_lanzamiento_t.tope_archivo). Solo vale para ese lanzamiento. */
 void proximo_tope(uint64_t bytes);
+/* Un disco lento en el próximo lanzamiento de descargas(): cada uv_fs_write tarda
+ * `escritura_ms` más y cada rename `rename_ms` más (cal_lanzamiento_t; solo si
+ * cal_disco_lento_posible()). Solo vale para ese lanzamiento. */
+void proximo_disco_lento(unsigned escritura_ms, unsigned rename_ms);
 /* Lanza «descargas -d DIR args…» (sin -d si c es NULL). NULL si no se pudo (ya anotado). */
 cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *const *args,
                          double limite_s, int valgrind, int terminal);

@@ -21,8 +21,10 @@ CAL_PRUEBA(estancada, 30)
         "reintento termina bien. Y una lenta pero viva de ~6 s termina bien (más larga que "
         "dos intentos de -t: -t no es un límite de la descarga entera). Cuando las dos "
         "han fallado, sus archivos están cerrados (1 descriptor en la carpeta, el de la "
-        "viva). Y, aparte, sin -t, una respuesta que tarda 2 s termina bien (10000 ms "
-        "por omisión)");
+        "viva), y mientras espera a la red duerme en uv_run (sin espera activa). Y, "
+        "aparte, sin -t, una respuesta que tarda 2 s termina bien (10000 ms por omisión), "
+        "y con -t y un disco lento, una rápida que se pausa por el disco más que -t también "
+        "(-t solo cuenta la espera de la red)");
     corrida_t x;
     x.p = NULL;
     x.codigo = -1;
@@ -68,6 +70,26 @@ CAL_PRUEBA(estancada, 30)
     cal_proceso_t *p2 = carpeta(&c2) == 0 ? descargas(x.s, &c2, args2, 20, 0, 0) : NULL;
     if (p2 == NULL)
         CAL_FIN(0);
+    /* Y a la vez, con un disco lento (cada uv_fs_write tarda lento_ms, más de la mitad de -t):
+     * una descarga rápida de 1.2 MB se pausa por el disco (más de 1 MiB sin escribir) unas dos
+     * escrituras, más que -t. Esa espera es del disco, no de la red: -t no corre y termina
+     * bien (~3 escrituras lentas). */
+    carpeta_t c3;
+    char b3[200], u3[128], l3[200];
+    uint64_t sem3 = semilla_nueva(), tam3 = 1200000;
+    unsigned lento_ms = t_ms / 2 + 400;
+    const char *args3[] = {
+        "-t", t, arg(b3, sizeof b3, "disco.bin", bytes_url(u3, sizeof u3, tam3, sem3, NULL)), NULL};
+    cal_proceso_t *p3 = NULL;
+    if (cal_disco_lento_posible()) {
+        proximo_disco_lento(lento_ms, 0);
+        p3 = carpeta(&c3) == 0 ? descargas(x.s, &c3, args3, 20, 0, 0) : NULL;
+        if (p3 == NULL)
+            CAL_FIN(0);
+    } else {
+        cal_nota("sin strace no se simula el disco lento: no se ve si -t corre mientras la "
+                 "transferencia está pausada por el disco");
+    }
     /* La parada y la muda fallan por -t dos veces cada una (~2·-t más la espera del
      * reintento: menos de 3 s); la viva dura ~6 s. Desde entonces, y mientras la viva siga,
      * se cuentan los descriptores abiertos en la carpeta cada 100 ms: al menos una vez tiene
@@ -78,6 +100,11 @@ CAL_PRUEBA(estancada, 30)
     snprintf(prefijo, sizeof prefijo, "%s/", x.c.dir);
     while (cal_ahora_ms() < t0 + 2 * t_ms + 200 && !cal_termino(x.p))
         cal_esperar_fin(x.p, 50);
+    /* Hasta aquí (~2 s) el programa solo ha esperado a la red (el goteo, la muda, la viva a
+     * 100 KiB/s): debe haberlo hecho dormido en uv_run (autograder/README.md, «Espera
+     * activa»). */
+    char cpu[400] = "esperó dormido";
+    int dormido = cal_termino(x.p) || cal_sin_espera_activa(x.p, cpu, sizeof cpu);
     while (!cal_termino(x.p) && cal_ahora_ms() < t0 + 10000) {
         cal_peticion_t w[1];
         if (cal_registro_ruta(x.s, u, w, 1) > 0)
@@ -90,6 +117,11 @@ CAL_PRUEBA(estancada, 30)
     x.codigo = fin(x.p, (int)(t0 + 10000 > cal_ahora_ms() ? t0 + 10000 - cal_ahora_ms() : 1));
     uint64_t dur = cal_ahora_ms() - t0;
     int cod2 = fin(p2, 8000);
+    int cod3 = p3 != NULL ? fin(p3, 8000) : 0;
+    char m3[300] = "";
+    int disco_ok = p3 == NULL || linea(p3, "OK", "disco.bin", l3, sizeof l3);
+    if (!disco_ok && linea(p3, "ERROR", "disco.bin", l3, sizeof l3))
+        snprintf(m3, sizeof m3, "dijo «%s»", l3);
     char motivo[512] = "", l[256];
     cal_peticion_t v[3], w[3];
     int n = registro_de(x.s, muda, v, 3);
@@ -146,6 +178,18 @@ CAL_PRUEBA(estancada, 30)
             "cierra su archivo",
             abiertos);
         ok = 0;
+    } else if (!dormido) {
+        snprintf(motivo, sizeof motivo, "mientras esperaba a la red, %s", cpu);
+        ok = 0;
+    } else if (p3 != NULL && (!por_si_mismo(p3, cod3, m3, sizeof m3) || !disco_ok ||
+                              !archivo_bien(c3.dir, "disco.bin", sem3, tam3, m3, sizeof m3))) {
+        snprintf(motivo, sizeof motivo,
+                 "con -t %u y un disco lento (cada escritura tarda %u ms), disco.bin (%llu bytes "
+                 "servidos de una vez) no acabó en «OK disco.bin …» con el archivo entero%s%s: "
+                 "mientras la transferencia está pausada porque el disco va detrás, la espera "
+                 "es del disco, no de la red, y -t no corre",
+                 t_ms, lento_ms, (unsigned long long)tam3, m3[0] != '\0' ? ": " : "", m3);
+        ok = 0;
     } else if (!por_si_mismo(p2, cod2, motivo, sizeof motivo) ||
                tam_archivo(c2.dir, "paciente.bin") <= 0) {
         size_t k = strlen(motivo);
@@ -158,14 +202,16 @@ CAL_PRUEBA(estancada, 30)
     if (ok)
         cal_obtenido("con -t %u -r 1, la parada y la muda (reintentada) fallan a tiempo y cierran "
                      "su archivo, la que revive en su reintento y la viva terminan (%.1f s en "
-                     "total); sin -t, una respuesta que "
-                     "tarda 2 s termina bien",
-                     t_ms, (double)dur / 1000.0);
+                     "total; %s); sin -t, una respuesta que tarda 2 s termina bien%s",
+                     t_ms, (double)dur / 1000.0, cpu,
+                     p3 != NULL ? "; con el disco lento, -t no corre durante la pausa" : "");
     else
         cal_obtenido("%s", motivo);
     if (!ok) {
         cal_nota_salida(x.p, 8);
         cal_nota_salida(p2, 4);
+        if (p3 != NULL)
+            cal_nota_salida(p3, 4);
     }
     CAL_FIN(ok);
 }
@@ -505,14 +551,39 @@ static int sigint_cerrado(cal_servidor_t *s, char *motivo, size_t tam)
     return 1;
 }
 
+/* El disco lento de sigint: cada uv_fs_write de pendiente.bin tarda esto (la primera, de un
+ * trozo, acaba mucho después de la señal), y lo que puede faltar en su .parte respecto a la
+ * línea PROGRESO (un trozo que curl ya contó al pausar y no llegó a al_recibir). */
+#define SIGINT_LENTO_MS 1200
+#define SIGINT_HOLGURA  (64 * 1024)
+
+/* Manda SIGINT a `p` si su última línea PROGRESO de pendiente.bin dice 1 MiB o más (y lo deja
+ * en *dicho). 1 si la mandó. */
+static int senal_con_pendiente(cal_proceso_t *p, uint64_t *dicho)
+{
+    char lp[256], w[32];
+    int k = cal_contar(cal_salida(p), "PROGRESO", "pendiente.bin");
+    if (k <= 0 || cal_termino(p) ||
+        cal_linea(cal_salida(p), "PROGRESO", "pendiente.bin", k - 1, lp, sizeof lp) < 0 ||
+        cal_palabra(lp, 3, w, sizeof w) == NULL)
+        return 0;
+    uint64_t n = strtoull(w, NULL, 10);
+    if (n < 1048576)
+        return 0;
+    *dicho = n;
+    cal_senal(p, SIGINT);
+    return 1;
+}
+
 CAL_PRUEBA(sigint, 60)
 {
     cal_esperado("Ctrl+C a media descarga (-c 2 -r 4: una descargando, otra esperando un "
                  "reintento y una tercera esperando turno): sale con 130 en menos de 3 s, sin "
                  "ninguna petición después de la señal, «ERROR …» por cada descarga (también la "
                  "que esperaba), y cada .parte con los bytes recibidos (prefijo correcto), sin "
-                 "nombres finales. Y, bajo valgrind, cierra en orden (nada alcanzable sin "
-                 "liberar al salir)");
+                 "nombres finales. Con un disco lento, Ctrl+C con más de 1 MiB recibido y sin "
+                 "escribir: lo recibido llega al .parte antes de salir. Y, bajo valgrind, cierra "
+                 "en orden (nada alcanzable sin liberar al salir)");
     carpeta_t c;
     cal_servidor_t *s = servidor();
     if (s == NULL || carpeta(&c) < 0)
@@ -540,12 +611,36 @@ CAL_PRUEBA(sigint, 60)
     cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
+    /* A la vez, con un disco lento: pendiente.bin llega de una vez y cada uv_fs_write tarda
+     * SIGINT_LENTO_MS, así que con más de 1 MiB en la cola la transferencia se pausa con casi
+     * todo sin escribir. Ctrl+C llega en cuanto una línea PROGRESO dice 1 MiB recibido (antes
+     * de que acabe la primera escritura): lo ya recibido debe llegar al .parte. */
+    carpeta_t c4;
+    char b4[200], u4[128];
+    uint64_t sem4 = semilla_nueva();
+    const char *args4[] = {
+        arg(b4, sizeof b4, "pendiente.bin", bytes_url(u4, sizeof u4, 3000000, sem4, NULL)), NULL};
+    cal_proceso_t *p4 = NULL;
+    if (cal_disco_lento_posible()) {
+        proximo_disco_lento(SIGINT_LENTO_MS, 0);
+        p4 = carpeta(&c4) == 0 ? descargas(s, &c4, args4, 20, 0, 0) : NULL;
+        if (p4 == NULL)
+            CAL_FIN(0);
+    } else {
+        cal_nota("sin strace no se simula el disco lento: no se ve si Ctrl+C tira lo que ya se "
+                 "recibió y aún no se había escrito");
+    }
+    uint64_t dicho4 = 0;
+    long long t4 = -1;
+    int senal4 = 0;
     /* SIGINT en cuanto el servidor ha visto el primer reintento de s2 (y s1 ya recibe): s2
      * está entonces en su segunda espera (400–600 ms), con 2.8 s o más de esperas por delante.
      * Que s1 ya reciba se ve en su .parte o en su primera línea PROGRESO (un programa que
      * guarda el cuerpo en memoria no escribe el .parte hasta el final: eso lo juzga memoria). */
     for (int espera = 0; espera < 6000 && !cal_termino(p); espera += 20) {
         cal_peticion_t w0[4];
+        if (p4 != NULL && !senal4)
+            senal4 = senal_con_pendiente(p4, &dicho4);
         if (cal_registro_ruta(s, u[1], w0, 4) >= 2 &&
             (tam_archivo(c.dir, "s1.bin.parte") > 0 ||
              cal_contar(cal_salida(p), "PROGRESO", "s1.bin") > 0))
@@ -556,6 +651,18 @@ CAL_PRUEBA(sigint, 60)
     cal_senal(p, SIGINT);
     int cod = fin(p, 3000);
     char f[128], motivo[512] = "", lista[512], l[256];
+    if (p4 != NULL) {
+        for (int espera = 0; !senal4 && espera < 4000 && !cal_termino(p4); espera += 20) {
+            cal_esperar(20);
+            senal4 = senal_con_pendiente(p4, &dicho4);
+        }
+        if (!senal4) {
+            /* Sin esa línea a tiempo, Ctrl+C igual: se juzga lo demás. */
+            cal_nota("pendiente.bin no dijo 1 MiB recibido en una línea PROGRESO a tiempo: no se "
+                     "compara su .parte con lo recibido");
+            cal_senal(p4, SIGINT);
+        }
+    }
     int ok = cod == 130;
     if (!ok)
         snprintf(motivo, sizeof motivo, "%s (se espera 130)", como(p, cod, f, sizeof f));
@@ -604,7 +711,42 @@ CAL_PRUEBA(sigint, 60)
     }
     if (ok && !sigint_cerrado(s, motivo, sizeof motivo))
         ok = 0;
-    cal_obtenido("%s", ok ? "130, resumen con las tres y .parte correctos" : motivo);
+    if (ok && p4 != NULL) {
+        /* Después de la corrida bajo valgrind: el final de pendiente.bin (dos escrituras lentas
+         * tras la señal) se solapa con ella. */
+        int cod4 = fin(p4, 3 * SIGINT_LENTO_MS + 2000);
+        t4 = tam_archivo(c4.dir, "pendiente.bin.parte");
+        if (cod4 != 130) {
+            snprintf(motivo, sizeof motivo, "con un disco lento, tras Ctrl+C %s (se espera 130)",
+                     como(p4, cod4, f, sizeof f));
+            ok = 0;
+        } else if (t4 <= 0) {
+            snprintf(motivo, sizeof motivo,
+                     "con un disco lento, tras Ctrl+C pendiente.bin.parte no existe o está vacío");
+            ok = 0;
+        } else if (!archivo_bien(c4.dir, "pendiente.bin.parte", sem4, (uint64_t)t4, motivo,
+                                 sizeof motivo)) {
+            ok = 0;
+        } else if (senal4 && (uint64_t)t4 + SIGINT_HOLGURA < dicho4) {
+            snprintf(motivo, sizeof motivo,
+                     "con un disco lento (cada escritura tarda %u ms), la línea PROGRESO dijo %llu "
+                     "bytes de pendiente.bin recibidos y, tras Ctrl+C, su .parte tiene %lld: lo "
+                     "que ya llegó se escribe antes de cerrar (los .parte son para continuar)",
+                     SIGINT_LENTO_MS, (unsigned long long)dicho4, t4);
+            ok = 0;
+        }
+        if (!ok)
+            cal_nota_salida(p4, 4);
+    }
+
+    if (ok && senal4)
+        cal_obtenido("130, resumen con las tres y .parte correctos; con el disco lento, lo ya "
+                     "recibido llegó al .parte (PROGRESO dijo %llu bytes; el .parte, %lld)",
+                     (unsigned long long)dicho4, t4);
+    else if (ok)
+        cal_obtenido("130, resumen con las tres y .parte correctos");
+    else
+        cal_obtenido("%s", motivo);
     if (!ok) {
         cal_nota("En la carpeta: %s", listar(c.dir, lista, sizeof lista));
         cal_nota_salida(p, 8);

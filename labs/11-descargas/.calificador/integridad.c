@@ -179,18 +179,25 @@ CAL_PRUEBA(huella, 30)
 
 CAL_PRUEBA(parte_tras_fallo, 30)
 {
-    cal_esperado("una descarga cortada deja NOMBRE.parte con los bytes recibidos (en orden), "
-                 "«ERROR nombre …», la otra sigue y termina bien, y el código es 1");
+    cal_esperado("una descarga cortada deja NOMBRE.parte con los bytes recibidos (en orden) y "
+                 "«ERROR nombre …»; otra con un 4xx da «ERROR nombre …» y no llega a su nombre "
+                 "final (un estado ≥ 400 es un fallo aunque la transferencia acabe bien); la "
+                 "buena sigue y termina bien");
     corrida_t x;
     if (!preparar(&x))
         CAL_FIN(0);
     const char *dir = x.c.dir;
     uint64_t sem[2] = {semilla_nueva(), semilla_nueva()};
-    char u[2][128], b[2][200];
+    char u[3][128], b[3][200];
     bytes_url(u[0], sizeof u[0], 800000, sem[0], "&cortar=350000");
     bytes_url(u[1], sizeof u[1], 400000, sem[1], NULL);
+    /* Un 4xx, cuál al azar: para curl la transferencia acaba bien (con su cuerpo de texto). */
+    static const int cuatro[] = {400, 401, 403, 404, 410};
+    int estado = cuatro[al_azar(0, sizeof cuatro / sizeof cuatro[0] - 1)];
+    snprintf(u[2], sizeof u[2], "/status/%d", estado);
     const char *args[] = {arg(b[0], sizeof b[0], "roto.bin", u[0]),
-                          arg(b[1], sizeof b[1], "sano.bin", u[1]), NULL};
+                          arg(b[1], sizeof b[1], "sano.bin", u[1]),
+                          arg(b[2], sizeof b[2], "no.bin", u[2]), NULL};
     if (!correr(&x, args, 15000))
         CAL_FIN(0);
     cal_proceso_t *p = x.p;
@@ -203,11 +210,24 @@ CAL_PRUEBA(parte_tras_fallo, 30)
         ok = 0;
     } else if (!archivo_bien(dir, "roto.bin.parte", sem[0], 350000, motivo, sizeof motivo)) {
         ok = 0;
+    } else if (!linea(p, "ERROR", "no.bin", l, sizeof l) || tam_archivo(dir, "no.bin") >= 0) {
+        snprintf(motivo, sizeof motivo,
+                 "no.bin (el servidor contestó %d) %s: un estado ≥ 400 es un fallo (requisito "
+                 "6), aunque para curl la transferencia acabe bien; mira el estado o pide con "
+                 "error_si_estado",
+                 estado,
+                 tam_archivo(dir, "no.bin") >= 0 ? "llegó a su nombre final"
+                                                 : "no dio «ERROR no.bin …»");
+        ok = 0;
     } else {
         ok = archivo_bien(dir, "sano.bin", sem[1], 400000, motivo, sizeof motivo);
     }
-    cal_obtenido("%s", ok ? "roto.bin.parte tiene los 350000 primeros bytes y sano.bin está bien"
-                          : motivo);
+    if (ok)
+        cal_obtenido("roto.bin.parte tiene los 350000 primeros bytes, no.bin (%d) es un ERROR sin "
+                     "nombre final y sano.bin está bien",
+                     estado);
+    else
+        cal_obtenido("%s", motivo);
     if (!ok)
         nota_corrida(&x, 8);
     CAL_FIN(ok);
