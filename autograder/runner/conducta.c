@@ -1120,9 +1120,9 @@ static char *informe_de(const juicio_t *j)
            "bucle debe ser el de libuv, uv_run(UV_RUN_DEFAULT), y los descriptores los vigila "
            "libuv (uv_tcp_*, uv_poll_*, uv_timer_*…), no el programa");
     motivo(informe, j->ajeno_red,
-           "Los sockets los crea, los pone a escuchar y acepta libuv (uv_tcp_init, uv_tcp_bind, "
-           "uv_listen, uv_accept), o curl o libpq en la biblioteca del curso: no el programa "
-           "con sus propias llamadas");
+           "Los sockets los crea, los pone a escuchar y acepta sus conexiones libuv (uv_tcp_init, "
+           "uv_tcp_bind, uv_listen, uv_accept), o curl o libpq en la biblioteca del curso: no el "
+           "programa con sus propias llamadas");
     motivo(informe, j->hilos,
            "Solo cuenta el grupo de hilos de libuv (" CAL_TEXTO(
                HILOS_GRUPO) " en la "

@@ -379,9 +379,9 @@ int medios_juzgar(const lab_t *lab, const char *archivo, const char *nm, const c
         if (gr->instrucciones && peticion_valgrind(asm_texto)) {
             anadir(&vistos, vistos != NULL ? ", " : "");
             anadir(&vistos,
-                   "una llamada directa a valgrind (client request: el preámbulo de valgrind.h "
-                   "hace que valgrind ejecute código sin instrumentar o cambie su "
-                   "veredicto)");
+                   "una llamada directa a valgrind (una petición de cliente, client request: "
+                   "el preámbulo de valgrind.h hace que valgrind ejecute código sin "
+                   "instrumentar o cambie su veredicto)");
         }
         if (vistos != NULL) {
             char *linea = texto_formato("%s%s usa %s. En este laboratorio no se permite %s.",

@@ -18,7 +18,8 @@ el curso):
 Y qué busca, con su motivo en español y archivo:línea:
 
   glosario   una forma que lessons/GLOSARIO.md prohíbe: la línea «No: «…», «…».» de cada
-             entrada (la fuente es el glosario: esta prueba no tiene su propia lista);
+             entrada (la fuente es el glosario: esta prueba no tiene su propia lista), en
+             singular o en plural;
   unidad     KB, MB, GB o TB: el curso da los tamaños en KiB/MiB/GiB o en bytes;
   decimal    una coma decimal («0,3»): el separador es el punto;
   frase      una frase de más de 60 palabras (en enunciados, lab.json, prácticas y mensajes);
@@ -127,9 +128,48 @@ def leer_glosario(raiz):
     return entradas, prohibidas
 
 
+# Un tramo en cursiva de Markdown en una sola línea: *…*, sin ser ** de negrita.
+RE_CURSIVA = re.compile(r"(?<![*\w])\*(?![*\s])[^*\n]+?(?<![*\s])\*(?![*\w])")
+
+
 def patron_frase(texto):
     """La forma como expresión: palabras enteras, cualquier espacio o salto entre ellas."""
     partes = [re.escape(p) for p in texto.split()]
+    return re.compile(r"(?<![\w-])" + r"\s+".join(partes) + r"(?![\w-])", re.IGNORECASE)
+
+
+# El glosario da cada forma prohibida en singular, pero el plural es la misma forma: «tiempos
+# de pared» es «tiempo de pared», «los callbacks» es «el callback». Cada palabra antes de la
+# primera de enlace puede ir en plural (los artículos, con el suyo); desde la de enlace, tal
+# cual («pool de hilos» → «pools de hilos», no «de hiloss»). Una forma que empieza por una de
+# enlace («en vuelo») es un complemento y no tiene plural.
+PLURAL_ARTICULO = {"el": "los", "la": "las", "un": "unos", "una": "unas"}
+ENLACES = {"de", "del", "en", "a", "al", "con", "por", "para", "y", "o"}
+
+
+def plural_opcional(palabra):
+    """La palabra (ya escapada no: en claro) con su plural como alternativa, en expresión."""
+    p = palabra.lower()
+    if p in PLURAL_ARTICULO:
+        return "(?:" + re.escape(palabra) + "|" + PLURAL_ARTICULO[p] + ")"
+    if p.endswith("ón"):
+        return re.escape(palabra[:-2]) + "(?:ón|ones)"
+    if p[-1] in "sx":
+        return re.escape(palabra)
+    if p[-1] in "aeiouáéó":
+        return re.escape(palabra) + "s?"
+    return re.escape(palabra) + "(?:es|s)?"
+
+
+def patron_forma(texto):
+    """Una forma prohibida del glosario, en singular o en plural (ver PLURAL_ARTICULO)."""
+    palabras = texto.split()
+    if palabras[0].lower() in ENLACES:
+        return patron_frase(texto)
+    partes, enlazado = [], False
+    for p in palabras:
+        enlazado = enlazado or p.lower() in ENLACES
+        partes.append(re.escape(p) if enlazado else plural_opcional(p))
     return re.compile(r"(?<![\w-])" + r"\s+".join(partes) + r"(?![\w-])", re.IGNORECASE)
 
 
@@ -345,8 +385,8 @@ def linea_de(mapa, pos):
 def buscar(ruta, trozos, glosario, frases, tipo_archivo):
     entradas, prohibidas = glosario
     hallazgos = []
-    titulos = [patron_frase(t) for t in entradas]
-    formas = [(f, t, patron_frase(f)) for f, t in prohibidas]
+    titulos = [patron_forma(t) for t in entradas]
+    formas = [(f, t, patron_forma(f)) for f, t in prohibidas]
     for texto, mapa, tipo in trozos:
         if tipo.startswith("error:"):
             hallazgos.append((ruta, 1, "formato", tipo[6:], ""))
@@ -378,15 +418,15 @@ def buscar(ruta, trozos, glosario, frases, tipo_archivo):
             for m in p.finditer(texto):
                 for k in range(m.start(), m.end()):
                     tapado[k] = True
+        # El original en inglés, en cursiva (*keep-alive*, *full jitter*), es una glosa, no un
+        # uso: la forma dentro de un tramo *…* no cuenta. (La negrita, **…**, sí.)
+        cursiva = [False] * len(texto)
+        for m in RE_CURSIVA.finditer(texto):
+            for k in range(m.start(), m.end()):
+                cursiva[k] = True
         for forma, termino, p in formas:
             for m in p.finditer(texto):
-                if tapado[m.start()] or m.group(0).isupper():
-                    continue
-                # El original en inglés, en cursiva (*keep-alive*), es una glosa, no un uso.
-                # (La negrita, **…**, sí cuenta.)
-                if texto[max(0, m.start() - 2):m.start()].endswith("*") \
-                        and not texto[max(0, m.start() - 2):m.start()] == "**" \
-                        and texto[m.end():m.end() + 1] == "*":
+                if tapado[m.start()] or m.group(0).isupper() or cursiva[m.start()]:
                     continue
                 hallazgos.append((ruta, linea_de(mapa, m.start()), "glosario",
                                   f"«{m.group(0)}»: el glosario dice «{termino}»",

@@ -977,7 +977,8 @@ int clima_json_correcto(const esc_t *e)
         }
         json_t *lista = json_object_get(ci, "proveedores");
         if (!json_is_array(lista) || (int)json_array_size(lista) != e->nprovs) {
-            cal_obtenido("ciudades[%d].proveedores tiene que ser una lista de %d", c, e->nprovs);
+            cal_obtenido("ciudades[%d].proveedores tiene que ser una lista de %d proveedores", c,
+                         e->nprovs);
             goto fin;
         }
         for (int k = 0; k < e->nprovs; k++) {
