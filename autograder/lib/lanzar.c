@@ -585,10 +585,34 @@ static void anadir_argumento(char *buf, size_t tam, size_t *usados, const char *
         *usados += (size_t)r < tam - *usados ? (size_t)r : tam - *usados - 1;
 }
 
+/* `texto` con lo que cuelga de la temporal de la verificación como «…/resto». */
+static void acortar_rutas(char *texto)
+{
+    const char *raiz = temporal_raiz();
+    size_t n = strlen(raiz);
+    char *p;
+    if (n == 0)
+        return;
+    while ((p = strstr(texto, raiz)) != NULL && p[n] == '/') {
+        /* «…» son 3 bytes en UTF-8: cabe siempre en lo que ocupaba la raíz (más de 3). */
+        memcpy(p, "…", 3);
+        memmove(p + 3, p + n, strlen(p + n) + 1);
+    }
+}
+
 /* «Se ejecutó: contador -j 2 …/f0 …/f1» en el detalle: cada lanzamiento dice su orden, igual
  * en todos los laboratorios (antes cada calificador la escribía a mano). */
 static void anotar_orden(const cal_lanzamiento_t *l)
 {
+    if (l->orden != NULL) {
+        char *texto = strdup(l->orden);
+        if (texto == NULL)
+            return;
+        acortar_rutas(texto);
+        cal_nota("Se ejecutó: %s", texto);
+        free(texto);
+        return;
+    }
     const char *programa = getenv("CALIF_PROGRAMA");
     const char *nombre = strrchr(programa, '/');
     char buf[1024];

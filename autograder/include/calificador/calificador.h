@@ -107,6 +107,9 @@ typedef struct {
                                   * tarda estos ms más antes de hacerse (strace, lib/observar.c) */
     unsigned rename_lento_ms;    /* ídem con cada rename (rename, renameat, renameat2). Los dos,
                                   * solo si se observa y sin valgrind: cal_disco_lento_posible() */
+    const char *orden;           /* lo que anota «Se ejecutó:» en vez del programa y sus
+                                  * argumentos (p. ej. con las URL de verdad detrás de unos
+                                  * alias, y por qué), o NULL */
 } cal_lanzamiento_t;
 
 /* 1 si cal_lanzar puede hacer lento el disco (escritura_lenta_ms, rename_lento_ms): los

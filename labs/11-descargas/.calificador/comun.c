@@ -195,13 +195,14 @@ cal_servidor_t *servidor(void)
     return s;
 }
 
-/* Lanza «descargas -d DIR args…». NULL si no se pudo (ya anotado). */
+/* Lanza «descargas -d DIR args…». NULL si no se pudo (cal_lanzar lo anota). */
 /* «NOMBRE=/ruta?consulta» → «NOMBRE=/c/FICHA» (cal_alias): la URL que recibe el programa no
  * dice el escenario (ni la semilla de /bytes, ni «&cortar=», «&digest=mal», /status/404…); el
  * servidor la atiende como la ruta de verdad y así la anota en el registro, que es lo que
  * miran las verificaciones. Lo demás (opciones, URL sin NOMBRE=, cuyo nombre sale de la
- * ruta) se queda como está. Devuelve `buf` con el argumento nuevo, o `a`. La «Orden» del
- * informe lleva las URL de verdad: con ellas se repite la corrida contra un servidor propio. */
+ * ruta) se queda como está. Devuelve `buf` con el argumento nuevo, o `a`. El detalle del
+ * informe lleva también la orden con las URL de verdad: con ellas se repite la corrida contra un
+ * servidor propio. */
 static const char *opaco(cal_servidor_t *s, const char *a, char *buf, size_t tam)
 {
     const char *igual = strchr(a, '=');
@@ -265,7 +266,9 @@ cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *cons
         snprintf(lento, sizeof lento, " (con un disco lento: %s%s%s)", e,
                  e[0] != '\0' && r[0] != '\0' ? "; " : "", r);
     }
-    cal_nota("Orden: %s%s%s%s%s", valgrind ? "valgrind " : "", orden,
+    /* Lo que anota cal_lanzar («Se ejecutó: …»): con las URL de verdad, no los alias. */
+    char orden_nota[sizeof orden + 256];
+    snprintf(orden_nota, sizeof orden_nota, "%s%s%s%s%s", valgrind ? "valgrind " : "", orden,
              terminal ? " (en una pseudoterminal)" : "",
              con_alias ? " (al programa, cada URL como un alias /c/… al azar)" : "", lento);
     static char entorno_url[128];
@@ -281,15 +284,13 @@ cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *cons
                            .carpetas = c != NULL ? carpetas : NULL,
                            .tope_archivo = tope_proximo,
                            .escritura_lenta_ms = escritura_proxima,
-                           .rename_lento_ms = rename_proximo};
+                           .rename_lento_ms = rename_proximo,
+                           .orden = orden_nota};
     tope_proximo = 0;
     escritura_proxima = rename_proximo = 0;
     cal_proceso_t *p = NULL;
-    int r = cal_lanzar(&l, &p);
-    if (r < 0) {
-        cal_obtenido("no se pudo lanzar el programa (%s)", strerror(-r));
+    if (cal_lanzar(&l, &p) < 0)
         return NULL;
-    }
     return p;
 }
 
