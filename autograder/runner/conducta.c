@@ -553,7 +553,6 @@ static void pila_cerrar(vista_t *v)
            v->pila_nombre, v->pila_quien[0] != '\0' ? v->pila_quien : "su propio código");
 }
 
-/* Una llamada completa «nombre(args) = ret…» del hilo `tid`. */
 /* --- Toda operación de archivo en el hilo del bucle (lectura_bloqueante) ------------------
  *
  * Las reglas de arriba nombran lo que no se puede hacer (abrir, leer, listar, escribir…), pero
@@ -635,6 +634,7 @@ static void tocar_archivo(vista_t *v, const char *nombre, const char *par)
            nombre, ruta);
 }
 
+/* Una llamada completa «nombre(args) = ret…» del hilo `tid`. */
 static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, const char *programa)
 {
     const char *par = strchr(texto, '(');
