@@ -474,11 +474,17 @@ for c in compila_enorme:compila_enorme.c "compila_enorme_c:$TMP/compila_enorme_c
     mal "$n-disco" "$n: quedó ${grande:-nada de más de 8 MiB} (${ocupa:-?} MiB en su salida), o el informe no dice que no compila por el tope — $SALIDAS/$n.txt"
   fi
 done
-# El 08 no da sus cuentas de antemano (comun.c, `oculto`): contador_adivina.c no abre ni lee
-# nada e imprime las cuentas de los textos fijos que escribía el calificador, por el nombre de
-# cada archivo. Antes 32/100 (`resumen`, `carpetas`, `espera`); ahora le quedan `compila` y
-# `uso_incorrecto`, como a la partida.
-CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso contador_adivina contador_adivina.c 10
+# El 08 no da sus cuentas de antemano (comun.c, `oculto`): contador_adivina.patch hace de la
+# partida una entrega que no abre ni lee nada e imprime las cuentas de los textos fijos que
+# escribía el calificador, por el nombre de cada archivo (un parche y no una copia: sigue a la
+# partida, y si deja de aplicarse, falla aquí). Antes 32/100 (`resumen`, `carpetas`,
+# `espera`); ahora le quedan `compila` y `uso_incorrecto`, como a la partida.
+cp labs/$L08/contador.c "$generada/contador_adivina.c"
+if patch -s "$generada/contador_adivina.c" <autograder/hostiles/contador_adivina.patch >/dev/null 2>&1; then
+  CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso contador_adivina "$generada/contador_adivina.c" 10
+else
+  mal "contador-adivina-parche" "autograder/hostiles/contador_adivina.patch ya no se aplica a labs/$L08/contador.c"
+fi
 # Lo que strace escribe por la entrega (fuera de la cuota de la verificación): traza_enorme.c
 # llena cada traza hasta los 64 MiB con uv_fs_open de una ruta larga que no existe; antes
 # quedaban 1,1 GB en trabajo/08/trazas tras calificar. Ahora se borran en cuanto se juzgan.
@@ -556,7 +562,11 @@ fi
 # <unfinished ...> y <... execve resumed> con el « = 0» en columna, como lo deja strace con
 # la máquina cargada, y después un openat y un fstat de un archivo en el hilo del bucle. Antes
 # de leer el resultado tras los espacios, esa ejecución no contaba como observada (código 3) y
-# un uv_fs_fstat síncrono del 11 sacó 100. «limpia»: lo mismo en un hilo del grupo de libuv.
+# un uv_fs_fstat síncrono del 11 sacó 100. «limpia»: lo mismo en un hilo del grupo de libuv,
+# y un stat por ruta de la carpeta de -d en el hilo del bucle antes de uv_run (la lista de
+# permitidas lo deja). «stat-en-bucle»: un statx de un archivo (ruta relativa a AT_FDCWD) en el
+# hilo del bucle ya dentro de uv_run (tras su epoll_ctl): un uv_fs_stat síncrono, que antes
+# no veía nadie.
 juzgar_trazas() { # juzgar_trazas CARPETA CÓDIGO PATRÓN
   local salida r
   salida=$("$CALIFICAR" --raiz "$RAIZ" --lab 11 --juzgar-trazas "autograder/pruebas/trazas/$1" 2>&1)
@@ -569,6 +579,7 @@ juzgar_trazas() { # juzgar_trazas CARPETA CÓDIGO PATRÓN
 }
 juzgar_trazas execve-partido 1 'Se vio openat de «/trabajo/c/a.bin.parte» para escribir, en el hilo del bucle'
 juzgar_trazas limpia 0 'Sin reglas de medios rotas'
+juzgar_trazas stat-en-bucle 1 'Se vio statx de «/trabajo/c/a.bin» en el hilo del bucle (síncrono'
 # El 12 (libpq_bloqueante): «bd-poll», un poll(…, -1) en el hilo del bucle (libpq bloqueante,
 # partido en <unfinished ...>); «bd-poll-cero», poll y ppoll con tiempo 0 en el hilo del bucle
 # (los de la solución al cerrar cada conexión) y uno que espera en otro hilo (PQcancel en el

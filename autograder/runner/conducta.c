@@ -8,7 +8,10 @@
  * llamada al sistema. Las reglas salen de los mismos grupos de lab.json («medios»):
  *
  *   lectura_bloqueante    el hilo del bucle (tid == pid) no abre, lee ni lista archivos
- *                         normales: eso lo hacen los hilos del grupo de libuv (uv_fs_*)
+ *                         normales: eso lo hacen los hilos del grupo de libuv (uv_fs_*). Y
+ *                         ninguna otra operación sobre ellos (stat, close, lseek…), con una
+ *                         lista de permitidas (tocar_archivo): el execve y mirar por ruta antes
+ *                         de uv_run
  *   archivos_bloqueantes  el hilo del bucle no abre, escribe, trunca, sincroniza, renombra,
  *                         enlaza ni borra archivos normales, ni cierra o mide (fstat) uno
  *                         abierto: uv_fs_close y uv_fs_fstat sin callback
@@ -278,6 +281,14 @@ static const char *const por_ruta[] = {"truncate", "rename",    "renameat", "ren
                                        "symlink",  "symlinkat", NULL};
 /* Sobre un descriptor que ya está abierto: cerrarlo o medirlo (archivos_bloqueantes). */
 static const char *const por_descriptor[] = {"close", "fstat", "newfstatat", "statx", NULL};
+/* Con lectura_bloqueante, además de la clase %file de strace (las que toman una ruta), las que
+ * trabajan sobre un descriptor ya abierto y no están en ninguna lista de arriba: con ellas se
+ * juzga toda operación de archivo del hilo del bucle (tocar_archivo). Ni epoll_wait ni la
+ * lectura y escritura de sockets: serían una parada por vuelta o por mensaje. */
+#define POR_DESCRIPTOR_TODAS                                                                      \
+    "close,fstat,newfstatat,statx,lseek,fchdir,fchmod,fchown,flock,fadvise64,fstatfs,"           \
+    "fgetxattr,fsetxattr,flistxattr,fremovexattr,readahead,ftruncate,fsync,fdatasync,syncfs,"   \
+    "fcntl,dup,dup2,dup3,sync_file_range,fallocate"
 static const char *const red[] = {"socket", "connect",  "accept",  "accept4", "bind", "listen",
                                   "sendto", "recvfrom", "sendmsg", "recvmsg", NULL};
 
@@ -542,6 +553,87 @@ static void pila_cerrar(vista_t *v)
            v->pila_nombre, v->pila_quien[0] != '\0' ? v->pila_quien : "su propio código");
 }
 
+/* --- Toda operación de archivo en el hilo del bucle (lectura_bloqueante) ------------------
+ *
+ * Las reglas de arriba nombran lo que no se puede hacer (abrir, leer, listar, escribir…), pero
+ * un archivo se toca con muchas más llamadas: un stat() o un close() síncronos de los archivos
+ * de la entrega desde el hilo del bucle (en vez de uv_fs_stat o uv_fs_close con su callback)
+ * pasaban sin que nadie los viera. Por eso, donde se prohíbe lectura_bloqueante, se paran todas
+ * las llamadas con una ruta (la clase %file de strace) y las que trabajan sobre un descriptor
+ * (POR_DESCRIPTOR_TODAS), y en el hilo del bucle ninguna que acabe bien puede tocar un archivo
+ * normal, salvo lo de esta lista de permitidas:
+ *   - el execve del programa (arriba);
+ *   - mirar algo por su ruta (stat, lstat, newfstatat, statx, access, faccessat*) antes de
+ *     uv_run, es decir, antes del primer epoll_ctl del hilo: la carpeta de -d del 11, al
+ *     empezar. Dentro de uv_run (en las callbacks) ya no: eso es uv_fs_stat sin callback.
+ * Lo demás (stat, close, lseek, fchmod, readlink, chdir, unlink…) cuenta como una lectura
+ * síncrona, con el mismo aviso (autograder/README.md, «Medios»). */
+static const char *const mirar_por_ruta[] = {"stat",   "lstat",     "newfstatat", "statx",
+                                             "access", "faccessat", "faccessat2", NULL};
+
+static int termina_en(const char *s, const char *fin)
+{
+    size_t a = strlen(s), b = strlen(fin);
+    return a >= b && strcmp(s + a - b, fin) == 0;
+}
+
+/* La ruta que toca una llamada, en `dst`: el primer argumento, un texto o un descriptor con su
+ * ruta («3</x/y>», strace -y); un descriptor de carpeta (o «AT_FDCWD</cwd>») seguido de un
+ * texto, los dos juntos (las *at, statx; y las que toman una ruta tras un descriptor que no es
+ * de archivo, como inotify_add_watch). Una ruta relativa sin carpeta se queda con «./» delante
+ * (la carpeta actual del programa es suya). 0 si no toca ninguna. */
+static int ruta_tocada(const char *nombre, const char *par, char *dst, size_t tam)
+{
+    const char *a, *b;
+    size_t n, m;
+    dst[0] = '\0';
+    if (!argumento(par, 0, &a, &n) || n == 0)
+        return 0;
+    char primero[600], texto[512] = "";
+    snprintf(primero, sizeof primero, "%.*s", (int)n, a);
+    int hay_texto = argumento(par, 1, &b, &m) && m >= 2 && b[0] == '"';
+    if (hay_texto)
+        snprintf(texto, sizeof texto, "%.*s", (int)(m - 2), b + 1);
+    if (primero[0] == '"') {
+        primera_cadena(primero, texto, sizeof texto);
+        int w = snprintf(dst, tam, "%s%s", texto[0] == '/' ? "" : "./", texto);
+        return texto[0] != '\0' && w > 0 && (size_t)w < tam;
+    }
+    char dir[512];
+    if (!ruta_fd(primero, dir, sizeof dir))
+        return 0;
+    int con_carpeta = empieza(primero, "AT_FDCWD") || termina_en(nombre, "at") ||
+                      termina_en(nombre, "at2") || strcmp(nombre, "statx") == 0 ||
+                      dir[0] != '/';
+    int w;
+    if (!hay_texto || !con_carpeta || texto[0] == '\0')
+        w = snprintf(dst, tam, "%s", dir);
+    else if (texto[0] == '/')
+        w = snprintf(dst, tam, "%s", texto);
+    else
+        w = snprintf(dst, tam, "%s/%s", dir, texto);
+    return w > 0 && (size_t)w < tam;
+}
+
+/* Una llamada que acabó bien en el hilo del bucle y no tiene regla propia: si toca un archivo
+ * normal y no está en la lista de permitidas, queda anotada como lectura síncrona. */
+static int prohibe(const lab_t *lab, const char *grupo);
+
+static void tocar_archivo(vista_t *v, const char *nombre, const char *par)
+{
+    char ruta[512];
+    if (!ruta_tocada(nombre, par, ruta, sizeof ruta) ||
+        (!empieza(ruta, "./") && !ruta_normal(ruta)))
+        return;
+    if (en_lista(nombre, mirar_por_ruta) && v->epoll == 0 && par[1] != '\0' &&
+        (par[1] == '"' || empieza(par + 1, "AT_FDCWD")) && strstr(par, "AT_EMPTY_PATH") == NULL)
+        return;
+    anotar(v->lectura, sizeof v->lectura,
+           "%s de «%s» en el hilo del bucle (síncrono: uv_fs_* con su callback lo hace en el "
+           "grupo de hilos)",
+           nombre, ruta);
+}
+
 /* Una llamada completa «nombre(args) = ret…» del hilo `tid`. */
 static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, const char *programa)
 {
@@ -748,6 +840,7 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
             anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", nombre, ruta);
         return;
     }
+    int escrita = 0;
     if (en_lista(nombre, por_descriptor)) {
         /* close y fstat de un archivo normal: el grupo de libuv los hace con su callback; en
          * el hilo del bucle son uv_fs_close o uv_fs_fstat sin callback (síncronos). Los stat
@@ -756,18 +849,24 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
         int por_fd = par[1] >= '0' && par[1] <= '9' &&
                      (strcmp(nombre, "close") == 0 || strcmp(nombre, "fstat") == 0 ||
                       strstr(par, "AT_EMPTY_PATH") != NULL);
-        if (!principal || !por_fd || !ruta_fd(par, ruta, sizeof ruta) || !ruta_normal(ruta))
-            return;
-        anotar(v->escritura, sizeof v->escritura,
-               "%s de «%s» en el hilo del bucle (uv_fs_* sin callback: síncrono)", nombre, ruta);
-        return;
-    }
-    if (en_lista(nombre, por_ruta) && principal) {
+        if (principal && por_fd && ruta_fd(par, ruta, sizeof ruta) && ruta_normal(ruta)) {
+            anotar(v->escritura, sizeof v->escritura,
+                   "%s de «%s» en el hilo del bucle (uv_fs_* sin callback: síncrono)", nombre,
+                   ruta);
+            escrita = 1;
+        }
+    } else if (en_lista(nombre, por_ruta) && principal) {
         primera_cadena(par, ruta, sizeof ruta);
-        if (ruta[0] == '/' && !ruta_normal(ruta))
-            return;
-        anotar(v->escritura, sizeof v->escritura, "%s de «%s» en el hilo del bucle", nombre, ruta);
+        if (ruta[0] != '/' || ruta_normal(ruta)) {
+            anotar(v->escritura, sizeof v->escritura, "%s de «%s» en el hilo del bucle", nombre,
+                   ruta);
+            escrita = 1;
+        }
     }
+    /* Lo que queda, con la lista de permitidas: toda operación de archivo del hilo del bucle
+     * (si archivos_bloqueantes ya la cuenta, con su aviso, no se cuenta dos veces). */
+    if (principal && !(escrita && v->lab != NULL && prohibe(v->lab, "archivos_bloqueantes")))
+        tocar_archivo(v, nombre, par);
 }
 
 /* Lee una traza de strace -f (líneas «tid llamada…», con «<unfinished ...>» y
@@ -1095,8 +1194,9 @@ static char *informe_de(const juicio_t *j)
            "de claves, Linux AIO, bpf, perf, leer la memoria de otro proceso…): nada del curso "
            "la necesita, así que pedirla cuenta como un medio prohibido, en cualquier camino");
     motivo(informe, j->lectura,
-           "Leer archivos o carpetas en el hilo del bucle lo bloquea mientras espera al disco: "
-           "se hace con uv_fs_open, uv_fs_read y uv_fs_scandir con su callback, que trabajan en "
+           "Leer, mirar (stat) o cerrar archivos o carpetas en el hilo del bucle lo bloquea "
+           "mientras espera al disco: se hace con uv_fs_open, uv_fs_read, uv_fs_scandir, "
+           "uv_fs_stat y uv_fs_close con su callback, que trabajan en "
            "el grupo de hilos de libuv (una callback NULL las hace síncronas, en el hilo del "
            "bucle)");
     motivo(informe, j->escritura,
@@ -1421,7 +1521,7 @@ const char *conducta_llamadas(const lab_t *lab)
      * cargada eso retrasa el bucle: las de la red y epoll_ctl están en el camino de cada
      * petición. Por eso de la red solo se paran las que crean sockets o aceptan conexiones
      * (no connect ni send/recv), y epoll_ctl solo donde ya se paran los archivos (08 y 11). */
-    static char l[1024];
+    static char l[2048];
     int archivos = prohibe(lab, "lectura_bloqueante") || prohibe(lab, "archivos_bloqueantes");
     /* Con -i, epoll_create* y epoll_ctl en todos: desde dónde se llaman dice si el bucle es
      * el de libuv. epoll_ctl va una vez por descriptor nuevo o cambio de lo vigilado (no por
@@ -1429,7 +1529,7 @@ const char *conducta_llamadas(const lab_t *lab)
      * sus dependencias son unas 150 paradas antes de main, que retrasaban el arranque del
      * 07 (autograder/README.md, «Medios»). */
     snprintf(l, sizeof l,
-             "execve,execveat,clone,clone3,fork,vfork,nanosleep,clock_nanosleep%s%s%s%s%s",
+             "execve,execveat,clone,clone3,fork,vfork,nanosleep,clock_nanosleep%s%s%s%s%s%s",
              origen_ok && archivos                 ? ",epoll_create,epoll_create1,epoll_ctl"
              : origen_ok                           ? ",epoll_create,epoll_create1,epoll_ctl"
              : requiere(lab, "uv_run") && archivos ? ",epoll_ctl"
@@ -1444,6 +1544,7 @@ const char *conducta_llamadas(const lab_t *lab)
                         "io_uring_enter,io_uring_register"
              : lab->nreglas > 0 ? ",read,pread64,readv,preadv,preadv2"
                                 : "",
+             prohibe(lab, "lectura_bloqueante") ? ",%file," POR_DESCRIPTOR_TODAS : "",
              prohibe(lab, "archivos_bloqueantes")
                  ? ",write,pwrite64,writev,pwritev,pwritev2,fsync,fdatasync,ftruncate,truncate,"
                    "rename,renameat,renameat2,link,linkat,unlink,unlinkat,symlink,symlinkat,"

@@ -58,6 +58,11 @@
  * la secuencial (40 × 15 ms), la aceleración sale menor que 1 y una división entera de los ms
  * (que daría 0.0x) no se esconde tras una razón casi entera. */
 #define PRIMERAS_MS 1500
+
+/* Cuánto se espera la línea CONCURRENTE en «salida» desde que el servidor ve la fase secuencial:
+ * con fflush ya está en la tubería; sin él, llega al salir, tras ≥ 600 ms de inserciones en serie
+ * (y las filas sorpresa se añaden después: la fase secuencial sigue en marcha). */
+#define SECUENCIAL_VISTA_MS 300
 #define HOLGURA_MS  20 /* reloj del servidor frente al del programa */
 /* Lo que tarda en «salida» la última inserción concurrente (id N, la última que se pide): una
  * fase secuencial que empieza antes de que vuelvan todas (un contador que se queda en uno) se
@@ -724,7 +729,11 @@ static int cerca(double impreso, double real)
 CAL_PRUEBA(salida, 40)
 {
     cal_esperado("CONCURRENTE, SECUENCIAL, ACELERACION, las 10 CONSULTA y POOL con el formato del "
-                 "enunciado y de acuerdo con lo que midió y guarda el servidor");
+                 "enunciado y de acuerdo con lo que midió y guarda el servidor; cada línea, en "
+                 "cuanto ocurre (CONCURRENTE antes de la fase secuencial: fflush); y, mientras "
+                 "espera al servidor, dormido en uv_run: sin espera activa (queriendo la CPU como "
+                 "mucho el %.0f %% del tiempo)",
+                 CAL_ESPERA_FRACCION * 100.0);
     base_t b;
     cal_proceso_t *p;
     insercion_t *v = NULL;
@@ -742,10 +751,37 @@ CAL_PRUEBA(salida, 40)
     PGconn *c = base_conectar(&b);
     if (c == NULL)
         CAL_FIN(0);
-    int sorpresa = base_esperar_secuencial(c, p, N) >= 0 ? base_filas_sorpresa(c, N) : 0;
+    int empezada = base_esperar_secuencial(c, p, N) >= 0;
+    /* La salida llega a medida que ocurre (fflush): CONCURRENTE se imprime al volver la última
+     * respuesta de la fase concurrente, antes de abrir la secuencial, así que cuando el
+     * servidor ya ve la secuencial insertando la línea está en la tubería. Sin fflush, stdout
+     * (una tubería) se vacía al salir, y de aquí al final quedan al menos las 40 inserciones
+     * en serie (600 ms). Mutante: sin_fflush. */
+    int al_momento = empezada && !cal_termino(p) &&
+                     cal_esperar_lineas(p, "CONCURRENTE", NULL, 1, SECUENCIAL_VISTA_MS) &&
+                     !cal_termino(p);
+    int sorpresa = empezada ? base_filas_sorpresa(c, N) : 0;
     PQfinish(c);
     if (sorpresa < 0 || !esperar_fin(p, 25000, -1))
         CAL_FIN(0);
+    /* Casi todo su tiempo (las primeras inserciones tardan PRIMERAS_MS), el programa espera al
+     * servidor: esperar es dormir en uv_run. Mutante: espera_activa. */
+    char cpu[512];
+    int dormido = cal_sin_espera_activa(p, cpu, sizeof cpu);
+    if (!dormido) {
+        cal_obtenido("%s", cpu);
+        CAL_FIN(0);
+    }
+    cal_nota("CPU: %s.", cpu);
+    if (empezada && !al_momento) {
+        cal_obtenido("cuando el servidor ya hacía las inserciones de la fase secuencial, la línea "
+                     "CONCURRENTE aún no había llegado por la tubería%s: la salida llega a medida "
+                     "que ocurre, con fflush(stdout) tras cada línea (sin él, stdout se vacía al "
+                     "salir)",
+                     cal_termino(p) ? " (llegó al terminar el programa)" : "");
+        cal_nota_salida(p, 15);
+        CAL_FIN(0);
+    }
     base_esperar_sin_conexiones(&b, 3000);
     sesiones_t s;
     if (!base_sesiones(&b, &s) || !registro_completo(&b, &v, &n)) {
