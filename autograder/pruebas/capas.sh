@@ -8,6 +8,10 @@
 # A) se informa con sus archivos: la salida es partir el archivo o que el de abajo reciba un
 # aviso (como procesos_avisar en lib/proceso.c) en vez de llamar por su nombre.
 #
+# Además, lo que exporta el calificador de cada laboratorio (labs/NN-*/.calificador/) lleva un
+# solo prefijo propio (mon_, cont_, chat_…; lab_ son sus verificaciones, hook_ de Criterion):
+# dos ayudantes con el mismo nombre en dos calificadores, o uno sin prefijo, fallan.
+#
 # Con --control comprueba además que la prueba puede fallar: añade a mano una llamada de
 # lib/notas.c a lib/verificacion.c (que llama a notas.c) y debe ver el círculo.
 # Última línea: «resumen: …».
@@ -40,6 +44,35 @@ for o in "${objetos[@]}"; do
   nm --defined-only "$o" | awk -v f="$rel" '$2 ~ /^[TDBR]$/ { print f, $3 }' >>"$defs"
 done
 [ "$control" -eq 1 ] && echo "lib/notas cal_fin" >>"$usos"
+
+# Prefijos de los calificadores: «laboratorio prefijo» por cada nombre exportado.
+prefijos=$(for d in "$B"/obj/labs/[0-9][0-9]-*/.calificador; do
+  [ -d "$d" ] || continue
+  lab=$(basename "$(dirname "$d")")
+  nm --defined-only "$d"/*.o | awk -v lab="$lab" '$2 ~ /^[TDBR]$/ && $3 !~ /^(lab|hook)_/ {
+    p = $3; if (index(p, "_") == 0) p = p "(sin prefijo)"; else sub(/_.*/, "_", p); print lab, p, $3 }'
+done)
+[ "$control" -eq 1 ] && prefijos+=$'\n'"99-control mal_ mal_x"$'\n'"99-control otro_ otro_y"
+malos_prefijos=$(awk 'NF == 3 { n[$1 " " $2]++; if (!($1 in primero)) primero[$1] = $2; ej[$1 " " $2] = $3 }
+  END {
+    for (k in n) { split(k, p, " "); v[p[1]]++; de[p[2]] = de[p[2]] (de[p[2]] == "" ? "" : ",") p[1] }
+    for (lab in v) if (v[lab] > 1) {
+      printf "✘ el calificador de %s exporta nombres con %d prefijos:", lab, v[lab]
+      for (k in n) { split(k, p, " "); if (p[1] == lab) printf " %s (%s)", p[2], ej[k] }
+      printf "\n"
+    }
+    for (pre in de) if (index(de[pre], ",") > 0) printf "✘ el prefijo %s lo usan dos calificadores: %s\n", pre, de[pre]
+  }' <<<"$prefijos")
+if [ "$control" -eq 1 ] && [ -z "$malos_prefijos" ]; then
+  echo "✘ control: un calificador con dos prefijos no se vio"
+  echo "resumen: control FALLA"
+  exit 1
+fi
+if [ "$control" -eq 0 ] && [ -n "$malos_prefijos" ]; then
+  echo "$malos_prefijos"
+  echo "resumen: los calificadores exportan nombres sin su prefijo"
+  exit 1
+fi
 
 awk -v control="$control" '
   function capa(f) { sub(/\/.*/, "", f); return f == "base" ? 0 : f == "lib" ? 1 : 2 }
@@ -77,5 +110,6 @@ awk -v control="$control" '
     }
     if (malos > 0) { printf "resumen: %d llamadas rompen las capas\n", malos; exit 1 }
     printf "✔ %d archivos, %d pares que se llaman: sin círculos y sin llamadas de abajo arriba\n", length(nodo), n_aristas
+    print "✔ cada calificador exporta sus ayudantes con un solo prefijo, propio"
     print "resumen: las capas se sostienen"
   }' "$defs" "$usos"

@@ -285,9 +285,9 @@ static const char *const por_descriptor[] = {"close", "fstat", "newfstatat", "st
  * trabajan sobre un descriptor ya abierto y no están en ninguna lista de arriba: con ellas se
  * juzga toda operación de archivo del hilo del bucle (tocar_archivo). Ni epoll_wait ni la
  * lectura y escritura de sockets: serían una parada por vuelta o por mensaje. */
-#define POR_DESCRIPTOR_TODAS                                                                      \
-    "close,fstat,newfstatat,statx,lseek,fchdir,fchmod,fchown,flock,fadvise64,fstatfs,"           \
-    "fgetxattr,fsetxattr,flistxattr,fremovexattr,readahead,ftruncate,fsync,fdatasync,syncfs,"   \
+#define POR_DESCRIPTOR_TODAS                                                                       \
+    "close,fstat,newfstatat,statx,lseek,fchdir,fchmod,fchown,flock,fadvise64,fstatfs,"             \
+    "fgetxattr,fsetxattr,flistxattr,fremovexattr,readahead,ftruncate,fsync,fdatasync,syncfs,"      \
     "fcntl,dup,dup2,dup3,sync_file_range,fallocate"
 static const char *const red[] = {"socket", "connect",  "accept",  "accept4", "bind", "listen",
                                   "sendto", "recvfrom", "sendmsg", "recvmsg", NULL};
@@ -603,8 +603,7 @@ static int ruta_tocada(const char *nombre, const char *par, char *dst, size_t ta
     if (!ruta_fd(primero, dir, sizeof dir))
         return 0;
     int con_carpeta = empieza(primero, "AT_FDCWD") || termina_en(nombre, "at") ||
-                      termina_en(nombre, "at2") || strcmp(nombre, "statx") == 0 ||
-                      dir[0] != '/';
+                      termina_en(nombre, "at2") || strcmp(nombre, "statx") == 0 || dir[0] != '/';
     int w;
     if (!hay_texto || !con_carpeta || texto[0] == '\0')
         w = snprintf(dst, tam, "%s", dir);

@@ -20,17 +20,17 @@
 /* ------------------------------------------------------------------ referencia */
 
 /* Espacio ASCII como en bytes.split(): espacio, \t, \n, \v, \f y \r. Nada más. */
-int espacio(unsigned char b)
+int cont_espacio(unsigned char b)
 {
     return b == ' ' || (b >= '\t' && b <= '\r');
 }
 
 /* Palabras de `n` bytes según bytes.split(): rachas máximas de bytes que no son espacio. */
-uint64_t contar_referencia(const unsigned char *p, size_t n)
+uint64_t cont_contar_referencia(const unsigned char *p, size_t n)
 {
     uint64_t palabras = 0;
     for (size_t i = 0; i < n; i++)
-        if (!espacio(p[i]) && (i == 0 || espacio(p[i - 1])))
+        if (!cont_espacio(p[i]) && (i == 0 || cont_espacio(p[i - 1])))
             palabras++;
     return palabras;
 }
@@ -41,7 +41,7 @@ uint64_t contar_referencia(const unsigned char *p, size_t n)
  * juzgan (palabras que cruzan cada frontera, bloques que acaban en espacio) no dependen de la
  * semilla: se imponen después. Si getrandom falla, una semilla fija. */
 static uint64_t azar_estado;
-uint64_t azar(void)
+uint64_t cont_azar(void)
 {
     if (azar_estado == 0 &&
         getrandom(&azar_estado, sizeof azar_estado, 0) != (ssize_t)sizeof azar_estado)
@@ -57,10 +57,11 @@ uint64_t azar(void)
 /* ------------------------------------------------------------------ archivos */
 
 /* Escribe `n` bytes en carpeta/nombre (modo 0644) y anota su ruta y su cuenta. 0 o -errno. */
-int escribir(const char *carpeta, const char *nombre, const void *datos, size_t n, esperado_t *e)
+int cont_escribir(const char *carpeta, const char *nombre, const void *datos, size_t n,
+                  esperado_t *e)
 {
     snprintf(e->ruta, sizeof e->ruta, "%s/%s", carpeta, nombre);
-    e->palabras = contar_referencia(datos, n);
+    e->palabras = cont_contar_referencia(datos, n);
     e->bytes = n;
     e->fd = -1;
     e->es_fifo = 0;
@@ -98,7 +99,7 @@ static uint64_t multiplicador(void)
 {
     static uint64_t k;
     if (k == 0)
-        k = 3 * (1 + azar() % 30) + 1; /* 4, 7, …, 91 */
+        k = 3 * (1 + cont_azar() % 30) + 1; /* 4, 7, …, 91 */
     return k;
 }
 
@@ -107,47 +108,47 @@ static uint64_t multiplicador(void)
 static unsigned char *oculto(const unsigned char *datos, size_t n, int relleno, size_t *largo)
 {
     uint64_t k = multiplicador();
-    size_t delante = relleno && n > 0 ? (size_t)(azar() % 8192) : 0;
+    size_t delante = relleno && n > 0 ? (size_t)(cont_azar() % 8192) : 0;
     size_t tam = delante + n * (size_t)(1 + 12 * k) + 1, u = 0;
     unsigned char *o = malloc(tam);
     if (o == NULL)
         return NULL;
     for (size_t i = 0; i < delante; i++)
-        o[u++] = azar() % 16 == 0 ? '\n' : ' ';
+        o[u++] = cont_azar() % 16 == 0 ? '\n' : ' ';
     for (size_t i = 0; i < n; i++) {
         o[u++] = datos[i];
         /* Al acabar una palabra de diseño: sus k − 1 compañeras, cada una tras un espacio. */
-        if (!espacio(datos[i]) && (i + 1 == n || espacio(datos[i + 1])))
+        if (!cont_espacio(datos[i]) && (i + 1 == n || cont_espacio(datos[i + 1])))
             for (uint64_t j = 1; j < k; j++) {
                 o[u++] = ' ';
-                for (size_t l = 1 + azar() % 10; l > 0; l--)
-                    o[u++] = (unsigned char)('a' + azar() % 26);
+                for (size_t l = 1 + cont_azar() % 10; l > 0; l--)
+                    o[u++] = (unsigned char)('a' + cont_azar() % 26);
             }
     }
     *largo = u;
     return o;
 }
 
-int escribir_datos(const char *carpeta, const char *nombre, const void *datos, size_t n,
-                   esperado_t *e)
+int cont_escribir_datos(const char *carpeta, const char *nombre, const void *datos, size_t n,
+                        esperado_t *e)
 {
     size_t largo;
     unsigned char *o = oculto(datos, n, 1, &largo);
     if (o == NULL)
         return -ENOMEM;
-    int r = escribir(carpeta, nombre, o, largo, e);
+    int r = cont_escribir(carpeta, nombre, o, largo, e);
     free(o);
     return r;
 }
 
-int escribir_texto(const char *carpeta, const char *nombre, const char *texto, esperado_t *e)
+int cont_escribir_texto(const char *carpeta, const char *nombre, const char *texto, esperado_t *e)
 {
-    return escribir_datos(carpeta, nombre, texto, strlen(texto), e);
+    return cont_escribir_datos(carpeta, nombre, texto, strlen(texto), e);
 }
 
 /* Crea la FIFO carpeta/nombre y abre su extremo de escritura (el programa que la abra para
  * leer espera datos hasta que se escriba o se cierre). 0 o -errno. */
-int fifo(const char *carpeta, const char *nombre, esperado_t *e)
+int cont_fifo(const char *carpeta, const char *nombre, esperado_t *e)
 {
     e->palabras = 0;
     e->bytes = 0;
@@ -165,23 +166,23 @@ int fifo(const char *carpeta, const char *nombre, esperado_t *e)
 
 /* Da `texto` a la FIFO (suma sus palabras a lo esperado si `cuenta`; el texto no debe
  * cortar una palabra con lo ya escrito, salvo que se sume a mano). */
-int fifo_dar(esperado_t *e, const char *texto, int cuenta)
+int cont_fifo_dar(esperado_t *e, const char *texto, int cuenta)
 {
     if (!cuenta)
-        return fifo_dar_bytes(e, texto, strlen(texto), 0);
+        return cont_fifo_dar_bytes(e, texto, strlen(texto), 0);
     size_t largo;
     unsigned char *o = oculto((const unsigned char *)texto, strlen(texto), 0, &largo);
     if (o == NULL)
         return -ENOMEM;
-    int r = fifo_dar_bytes(e, o, largo, 1);
+    int r = cont_fifo_dar_bytes(e, o, largo, 1);
     free(o);
     return r;
 }
 
-int fifo_dar_bytes(esperado_t *e, const void *datos, size_t n, int cuenta)
+int cont_fifo_dar_bytes(esperado_t *e, const void *datos, size_t n, int cuenta)
 {
     if (cuenta)
-        e->palabras += contar_referencia(datos, n);
+        e->palabras += cont_contar_referencia(datos, n);
     long w = cal_fifo_escribir(e->fd, datos, n, 2000);
     return w == (long)n ? 0 : -EIO;
 }
@@ -190,20 +191,20 @@ int fifo_dar_bytes(esperado_t *e, const void *datos, size_t n, int cuenta)
  * `max_ms`) a que el programa `p` tenga la FIFO abierta: si se cerrara antes, el programa
  * que la abriera después se quedaría esperando a un escritor que ya no va a llegar (abrir
  * una FIFO para leer espera a que alguien la tenga abierta para escribir). */
-void fifo_cerrar(cal_proceso_t *p, esperado_t *e, int max_ms)
+void cont_fifo_cerrar(cal_proceso_t *p, esperado_t *e, int max_ms)
 {
     if (e == NULL)
         return;
     uint64_t fin = cal_ahora_ms() + (uint64_t)max_ms;
     while (p != NULL && !cal_termino(p) && cal_abiertos(p, e->ruta) == 0 && cal_ahora_ms() < fin)
-        dormir(10);
+        cont_dormir(10);
     if (e->fd >= 0)
         close(e->fd);
     e->fd = -1;
 }
 
 /* Carpeta de la verificación (visible en la caja). 0, o -1 ya anotado. */
-int carpeta(const char *nombre, char *ruta, size_t tam)
+int cont_carpeta(const char *nombre, char *ruta, size_t tam)
 {
     int r = cal_carpeta(nombre, ruta, tam);
     if (r < 0) {
@@ -214,7 +215,7 @@ int carpeta(const char *nombre, char *ruta, size_t tam)
     return 0;
 }
 
-int fallo_preparar(int r)
+int cont_fallo_preparar(int r)
 {
     cal_obtenido("no se pudieron preparar los archivos (error del calificador: %s)",
                  strerror(r < 0 ? -r : r));
@@ -223,51 +224,51 @@ int fallo_preparar(int r)
 
 /* ------------------------------------------------------------------ lanzar y seguir */
 
-seguimiento_t seg;
+seguimiento_t cont_seg;
 
-void mirar(void)
+void cont_mirar(void)
 {
-    if (seg.p == NULL)
+    if (cont_seg.p == NULL)
         return;
     uint64_t ahora = cal_ahora_ms();
-    const char *out = cal_salida(seg.p);
+    const char *out = cal_salida(cont_seg.p);
     size_t largo = strlen(out);
-    for (size_t i = seg.leidos_out; i < largo; i++)
-        if (out[i] == '\n' && seg.n_out < MAX_LINEAS)
-            seg.visto_out[seg.n_out++] = ahora;
-    seg.leidos_out = largo;
-    const char *err = cal_errores(seg.p);
+    for (size_t i = cont_seg.leidos_out; i < largo; i++)
+        if (out[i] == '\n' && cont_seg.n_out < MAX_LINEAS)
+            cont_seg.visto_out[cont_seg.n_out++] = ahora;
+    cont_seg.leidos_out = largo;
+    const char *err = cal_errores(cont_seg.p);
     largo = strlen(err);
-    for (size_t i = seg.leidos_err; i < largo; i++)
-        if (err[i] == '\n' && seg.n_err < MAX_LINEAS)
-            seg.visto_err[seg.n_err++] = ahora;
-    seg.leidos_err = largo;
+    for (size_t i = cont_seg.leidos_err; i < largo; i++)
+        if (err[i] == '\n' && cont_seg.n_err < MAX_LINEAS)
+            cont_seg.visto_err[cont_seg.n_err++] = ahora;
+    cont_seg.leidos_err = largo;
 }
 
 /* Espera `ms` leyendo la salida a pasos cortos (para fechar cada línea). */
-void dormir(int ms)
+void cont_dormir(int ms)
 {
     uint64_t fin = cal_ahora_ms() + (uint64_t)(ms > 0 ? ms : 0);
     for (uint64_t ahora = cal_ahora_ms(); ahora < fin; ahora = cal_ahora_ms()) {
         cal_esperar(fin - ahora < 10 ? (int)(fin - ahora) : 10);
-        mirar();
+        cont_mirar();
     }
-    mirar();
+    cont_mirar();
 }
 
-int esperar_fin(cal_proceso_t *p, int max_ms)
+int cont_esperar_fin(cal_proceso_t *p, int max_ms)
 {
     uint64_t fin = cal_ahora_ms() + (uint64_t)(max_ms > 0 ? max_ms : 0);
     while (!cal_termino(p) && cal_ahora_ms() < fin) {
         cal_esperar_fin(p, 10);
-        mirar();
+        cont_mirar();
     }
-    mirar();
+    cont_mirar();
     return cal_termino(p);
 }
 
 /* «contador arg1 arg2 …» en `buf`, abreviando las rutas largas de la carpeta temporal. */
-void unir(const char *const *args, char *buf, size_t tam)
+void cont_unir(const char *const *args, char *buf, size_t tam)
 {
     size_t n = (size_t)snprintf(buf, tam, "contador");
     int i;
@@ -283,33 +284,28 @@ void unir(const char *const *args, char *buf, size_t tam)
         snprintf(buf + n, tam - n, " …");
 }
 
-/* Lanza el contador con `args`, viendo la carpeta `dir`. NULL si no se pudo (ya anotado). */
-cal_proceso_t *contador(const char *const *args, const char *dir, double limite_s, int valgrind)
+/* Lanza el contador con `args`, viendo la carpeta `dir`. NULL si no se pudo (cal_lanzar lo anota, y
+ * la orden). */
+cal_proceso_t *cont_lanzar(const char *const *args, const char *dir, double limite_s, int valgrind)
 {
-    char orden[1024];
-    unir(args, orden, sizeof orden);
-    cal_nota("Orden: %s%s", valgrind ? "valgrind " : "", orden);
     const char *carpetas[] = {dir, NULL};
     cal_lanzamiento_t l = {.args = args,
                            .limite_s = limite_s,
                            .valgrind = valgrind,
                            .carpetas = dir != NULL ? carpetas : NULL};
     cal_proceso_t *p = NULL;
-    int r = cal_lanzar(&l, &p);
-    if (r < 0) {
-        cal_obtenido("no se pudo lanzar el programa (%s)", strerror(-r));
+    if (cal_lanzar(&l, &p) < 0)
         return NULL;
-    }
-    memset(&seg, 0, sizeof seg);
-    seg.p = p;
-    seg.lanzado = cal_ahora_ms();
+    memset(&cont_seg, 0, sizeof cont_seg);
+    cont_seg.p = p;
+    cont_seg.lanzado = cal_ahora_ms();
     return p;
 }
 
 /* ------------------------------------------------------------------ leer la salida */
 
 /* Línea `i` de `texto` (sin '\n') en `buf`. Devuelve 1 si existe. */
-int linea(const char *texto, int i, char *buf, size_t tam)
+int cont_linea(const char *texto, int i, char *buf, size_t tam)
 {
     const char *p = texto;
     for (int k = 0; k < i && p != NULL; k++) {
@@ -329,7 +325,7 @@ int linea(const char *texto, int i, char *buf, size_t tam)
 }
 
 /* ¿Es «<número> <ruta>»? Deja el número y la ruta. */
-int linea_cuenta(const char *l, uint64_t *n, const char **ruta)
+int cont_linea_cuenta(const char *l, uint64_t *n, const char **ruta)
 {
     if (l[0] < '0' || l[0] > '9')
         return 0;
@@ -344,28 +340,28 @@ int linea_cuenta(const char *l, uint64_t *n, const char **ruta)
 }
 
 /* Cuántas líneas de cuenta («<número> <ruta>») hay en stdout. */
-int lineas_de_cuenta(const char *out)
+int cont_lineas_de_cuenta(const char *out)
 {
     int n = 0;
     char l[1024];
     uint64_t v;
     const char *r;
-    for (int i = 0; linea(out, i, l, sizeof l); i++)
-        n += linea_cuenta(l, &v, &r);
+    for (int i = 0; cont_linea(out, i, l, sizeof l); i++)
+        n += cont_linea_cuenta(l, &v, &r);
     return n;
 }
 
 /* Espera como mucho `max_ms` a que haya `n` líneas de cuenta. 1 si las hay. */
-int esperar_cuentas(cal_proceso_t *p, int n, int max_ms)
+int cont_esperar_cuentas(cal_proceso_t *p, int n, int max_ms)
 {
     uint64_t fin = cal_ahora_ms() + (uint64_t)max_ms;
-    while (lineas_de_cuenta(cal_salida(p)) < n && !cal_termino(p) && cal_ahora_ms() < fin)
-        dormir(10);
-    return lineas_de_cuenta(cal_salida(p)) >= n;
+    while (cont_lineas_de_cuenta(cal_salida(p)) < n && !cal_termino(p) && cal_ahora_ms() < fin)
+        cont_dormir(10);
+    return cont_lineas_de_cuenta(cal_salida(p)) >= n;
 }
 
 /* Añade «texto» a un informe de fallos acotado. */
-void anadir(char *buf, size_t tam, const char *formato, ...)
+void cont_anadir(char *buf, size_t tam, const char *formato, ...)
 {
     size_t usados = strlen(buf);
     if (usados + 8 >= tam)
@@ -379,7 +375,7 @@ void anadir(char *buf, size_t tam, const char *formato, ...)
 /* Compara las líneas de cuenta con lo esperado: cada archivo exactamente una vez, con su
  * número; ninguna línea de cuenta de otra ruta. 1 si todo cuadra; si no, en `motivo` las
  * primeras diferencias. */
-int cuentas_bien(const char *out, const esperado_t *e, int n, char *motivo, size_t tam)
+int cont_cuentas_bien(const char *out, const esperado_t *e, int n, char *motivo, size_t tam)
 {
     static int vistas[MAX_ARCHIVOS];
     motivo[0] = '\0';
@@ -388,8 +384,8 @@ int cuentas_bien(const char *out, const esperado_t *e, int n, char *motivo, size
     char l[1024];
     uint64_t v;
     const char *ruta;
-    for (int i = 0; linea(out, i, l, sizeof l); i++) {
-        if (!linea_cuenta(l, &v, &ruta))
+    for (int i = 0; cont_linea(out, i, l, sizeof l); i++) {
+        if (!cont_linea_cuenta(l, &v, &ruta))
             continue;
         int k;
         for (k = 0; k < n; k++)
@@ -397,20 +393,20 @@ int cuentas_bien(const char *out, const esperado_t *e, int n, char *motivo, size
                 break;
         if (k == n) {
             if (extra++ < 2)
-                anadir(motivo, tam, "%sla línea «%.200s» no es de ningún archivo de la prueba",
-                       motivo[0] ? "; " : "", l);
+                cont_anadir(motivo, tam, "%sla línea «%.200s» no es de ningún archivo de la prueba",
+                            motivo[0] ? "; " : "", l);
             mal++;
             continue;
         }
         if (vistas[k]++ > 0) {
             if (mal < 3)
-                anadir(motivo, tam, "%s«…%s» aparece más de una vez", motivo[0] ? "; " : "",
-                       strrchr(e[k].ruta, '/'));
+                cont_anadir(motivo, tam, "%s«…%s» aparece más de una vez", motivo[0] ? "; " : "",
+                            strrchr(e[k].ruta, '/'));
             mal++;
         } else if (v != e[k].palabras) {
             if (mal < 3)
-                anadir(motivo, tam, "%s«…%s»: %" PRIu64 " palabras, y son %" PRIu64,
-                       motivo[0] ? "; " : "", strrchr(e[k].ruta, '/'), v, e[k].palabras);
+                cont_anadir(motivo, tam, "%s«…%s»: %" PRIu64 " palabras, y son %" PRIu64,
+                            motivo[0] ? "; " : "", strrchr(e[k].ruta, '/'), v, e[k].palabras);
             mal++;
         }
     }
@@ -418,34 +414,35 @@ int cuentas_bien(const char *out, const esperado_t *e, int n, char *motivo, size
     for (int k = 0; k < n; k++)
         if (vistas[k] == 0) {
             if (faltan++ < 3 && mal < 3)
-                anadir(motivo, tam, "%sfalta la línea de «…%s» (%" PRIu64 " %s)",
-                       motivo[0] ? "; " : "", strrchr(e[k].ruta, '/'), e[k].palabras,
-                       e[k].palabras == 1 ? "palabra" : "palabras");
+                cont_anadir(motivo, tam, "%sfalta la línea de «…%s» (%" PRIu64 " %s)",
+                            motivo[0] ? "; " : "", strrchr(e[k].ruta, '/'), e[k].palabras,
+                            e[k].palabras == 1 ? "palabra" : "palabras");
             mal++;
             fifos += e[k].es_fifo;
         }
     if (faltan > 3)
-        anadir(motivo, tam, " (faltan %d en total)", faltan);
+        cont_anadir(motivo, tam, " (faltan %d en total)", faltan);
     /* Quien no lee FIFOs pierde todas las verificaciones que miden con ellas: que lo sepa. */
     if (fifos > 0)
-        anadir(motivo, tam,
-               " (%s una FIFO: un archivo dado en la línea de comandos se lee sea lo que sea, "
-               "con uv_fs_read y desplazamiento -1, y el calificador mide con FIFOs)",
-               fifos == faltan ? (faltan == 1 ? "es" : "son") : "entre las que faltan hay");
+        cont_anadir(motivo, tam,
+                    " (%s una FIFO: un archivo dado en la línea de comandos se lee sea lo que sea, "
+                    "con uv_fs_read y desplazamiento -1, y el calificador mide con FIFOs)",
+                    fifos == faltan ? (faltan == 1 ? "es" : "son") : "entre las que faltan hay");
     if (mal == 0)
         snprintf(motivo, tam, "las %d cuentas son exactas", n);
     return mal == 0;
 }
 
 /* Busca la línea cuya primera palabra es `prefijo` y la copia en `buf`. 1 si está. */
-int buscar(const char *out, const char *prefijo, char *buf, size_t tam)
+int cont_buscar(const char *out, const char *prefijo, char *buf, size_t tam)
 {
     return cal_linea(out, prefijo, NULL, 0, buf, tam) >= 0;
 }
 
 /* Comprueba TOTAL/MEDIA/MAYOR contra `e` (los `n` archivos leídos; `mayor` el índice que
  * debe salir, -1 si ninguno). */
-int resumen_bien(const char *out, const esperado_t *e, int n, int mayor, char *motivo, size_t tam)
+int cont_resumen_bien(const char *out, const esperado_t *e, int n, int mayor, char *motivo,
+                      size_t tam)
 {
     uint64_t suma = 0;
     for (int k = 0; k < n; k++)
@@ -454,39 +451,39 @@ int resumen_bien(const char *out, const esperado_t *e, int n, int mayor, char *m
     char l[1024], esperado[1400];
     int ok = 1;
     snprintf(esperado, sizeof esperado, "TOTAL %" PRIu64 " palabras en %d archivos", suma, n);
-    if (cal_contar(out, "TOTAL", NULL) != 1 || !buscar(out, "TOTAL", l, sizeof l) ||
+    if (cal_contar(out, "TOTAL", NULL) != 1 || !cont_buscar(out, "TOTAL", l, sizeof l) ||
         strcmp(l, esperado) != 0) {
-        anadir(motivo, tam, "se esperaba «%s» y se vio «%s»", esperado,
-               buscar(out, "TOTAL", l, sizeof l) ? l : "(ninguna línea TOTAL)");
+        cont_anadir(motivo, tam, "se esperaba «%s» y se vio «%s»", esperado,
+                    cont_buscar(out, "TOTAL", l, sizeof l) ? l : "(ninguna línea TOTAL)");
         ok = 0;
     }
     double media = n > 0 ? (double)suma / n : 0.0;
     double vista = -1;
     char resto[64] = "";
-    if (buscar(out, "MEDIA", l, sizeof l) &&
+    if (cont_buscar(out, "MEDIA", l, sizeof l) &&
         sscanf(l, "MEDIA %lf palabras por archivo%63s", &vista, resto) == 1 &&
         strchr(l, '.') != NULL && strlen(strchr(l, '.')) > 1 && strchr(l, '.')[2] == ' ' &&
         vista - media < 0.0501 && media - vista < 0.0501) {
         /* bien: un decimal y redondeado, a ≤ 0,05 del valor exacto (cualquier criterio vale
          * en un empate exacto x.x5; truncar a décimas se aleja hasta 0,1: 3.1666… → 3.1) */
     } else {
-        anadir(motivo, tam, "%sse esperaba «MEDIA %.1f palabras por archivo» y se vio «%s»",
-               motivo[0] ? "; " : "", media,
-               buscar(out, "MEDIA", l, sizeof l) ? l : "(ninguna línea MEDIA)");
+        cont_anadir(motivo, tam, "%sse esperaba «MEDIA %.1f palabras por archivo» y se vio «%s»",
+                    motivo[0] ? "; " : "", media,
+                    cont_buscar(out, "MEDIA", l, sizeof l) ? l : "(ninguna línea MEDIA)");
         ok = 0;
     }
     if (mayor >= 0) {
         snprintf(esperado, sizeof esperado, "MAYOR %" PRIu64 " %s", e[mayor].palabras,
                  e[mayor].ruta);
-        if (!buscar(out, "MAYOR", l, sizeof l) || strcmp(l, esperado) != 0) {
-            anadir(motivo, tam, "%sse esperaba «MAYOR %" PRIu64 " …%s» y se vio «%s»",
-                   motivo[0] ? "; " : "", e[mayor].palabras, strrchr(e[mayor].ruta, '/'),
-                   buscar(out, "MAYOR", l, sizeof l) ? l : "(ninguna línea MAYOR)");
+        if (!cont_buscar(out, "MAYOR", l, sizeof l) || strcmp(l, esperado) != 0) {
+            cont_anadir(motivo, tam, "%sse esperaba «MAYOR %" PRIu64 " …%s» y se vio «%s»",
+                        motivo[0] ? "; " : "", e[mayor].palabras, strrchr(e[mayor].ruta, '/'),
+                        cont_buscar(out, "MAYOR", l, sizeof l) ? l : "(ninguna línea MAYOR)");
             ok = 0;
         }
     } else if (cal_contar(out, "MAYOR", NULL) > 0) {
-        anadir(motivo, tam, "%ssin archivos leídos no debe haber línea MAYOR",
-               motivo[0] ? "; " : "");
+        cont_anadir(motivo, tam, "%ssin archivos leídos no debe haber línea MAYOR",
+                    motivo[0] ? "; " : "");
         ok = 0;
     }
     if (ok)
@@ -495,7 +492,8 @@ int resumen_bien(const char *out, const esperado_t *e, int n, int mayor, char *m
 }
 
 /* Juicio habitual del final: terminó con `codigo`, cuentas exactas. */
-int final_bien(cal_proceso_t *p, int codigo, const esperado_t *e, int n, char *motivo, size_t tam)
+int cont_final_bien(cal_proceso_t *p, int codigo, const esperado_t *e, int n, char *motivo,
+                    size_t tam)
 {
     char fin[256];
     if (!cal_termino(p) || cal_codigo(p) != codigo) {
@@ -504,5 +502,5 @@ int final_bien(cal_proceso_t *p, int codigo, const esperado_t *e, int n, char *m
                  codigo);
         return 0;
     }
-    return cuentas_bien(cal_salida(p), e, n, motivo, tam);
+    return cont_cuentas_bien(cal_salida(p), e, n, motivo, tam);
 }

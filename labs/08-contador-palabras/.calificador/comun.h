@@ -67,89 +67,93 @@ typedef struct {
     uint64_t visto_out[MAX_LINEAS];
     uint64_t visto_err[MAX_LINEAS];
 } seguimiento_t;
-extern seguimiento_t seg;
+extern seguimiento_t cont_seg;
 
 /* Añade «texto» a un informe de fallos acotado. */
-void anadir(char *buf, size_t tam, const char *formato, ...) __attribute__((format(printf, 3, 4)));
+void cont_anadir(char *buf, size_t tam, const char *formato, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Espacio ASCII como en bytes.split(): espacio, \t, \n, \v, \f y \r. Nada más. */
-int espacio(unsigned char b);
+int cont_espacio(unsigned char b);
 
 /* Palabras de `n` bytes según bytes.split(): rachas máximas de bytes que no son espacio. */
-uint64_t contar_referencia(const unsigned char *p, size_t n);
+uint64_t cont_contar_referencia(const unsigned char *p, size_t n);
 
-uint64_t azar(void);
+uint64_t cont_azar(void);
 
 /* Escribe `n` bytes en carpeta/nombre (modo 0644) y anota su ruta y su cuenta. 0 o -errno. */
-int escribir(const char *carpeta, const char *nombre, const void *datos, size_t n, esperado_t *e);
+int cont_escribir(const char *carpeta, const char *nombre, const void *datos, size_t n,
+                  esperado_t *e);
 
 /* Un texto (o `n` bytes) que el programa tiene que contar: se escribe con sus palabras
  * multiplicadas por un factor al azar de la verificación y un relleno de espacios (ver
  * comun.c: una cuenta fija se adivinaría leyendo el calificador). 0 o -errno. */
-int escribir_texto(const char *carpeta, const char *nombre, const char *texto, esperado_t *e);
-int escribir_datos(const char *carpeta, const char *nombre, const void *datos, size_t n,
-                   esperado_t *e);
+int cont_escribir_texto(const char *carpeta, const char *nombre, const char *texto, esperado_t *e);
+int cont_escribir_datos(const char *carpeta, const char *nombre, const void *datos, size_t n,
+                        esperado_t *e);
 
 /* Crea la FIFO carpeta/nombre y abre su extremo de escritura (el programa que la abra para
  * leer espera datos hasta que se escriba o se cierre). 0 o -errno. */
-int fifo(const char *carpeta, const char *nombre, esperado_t *e);
+int cont_fifo(const char *carpeta, const char *nombre, esperado_t *e);
 
 /* Da `texto` a la FIFO (suma sus palabras a lo esperado si `cuenta`; el texto no debe
  * cortar una palabra con lo ya escrito, salvo que se sume a mano). */
-int fifo_dar(esperado_t *e, const char *texto, int cuenta);
+int cont_fifo_dar(esperado_t *e, const char *texto, int cuenta);
 /* Con `cuenta`, el texto se multiplica como en escribir_texto; sin ella va tal cual (trozos que
  * cortan palabras, sumadas a mano). fifo_dar_bytes: `n` bytes tal cual (ya al azar). */
-int fifo_dar_bytes(esperado_t *e, const void *datos, size_t n, int cuenta);
+int cont_fifo_dar_bytes(esperado_t *e, const void *datos, size_t n, int cuenta);
 
 /* Cierra el extremo del calificador: el programa ve fin de archivo. Antes espera (como mucho
  * `max_ms`) a que el programa `p` tenga la FIFO abierta: si se cerrara antes, el programa
  * que la abriera después se quedaría esperando a un escritor que ya no va a llegar (abrir
  * una FIFO para leer espera a que alguien la tenga abierta para escribir). */
-void fifo_cerrar(cal_proceso_t *p, esperado_t *e, int max_ms);
+void cont_fifo_cerrar(cal_proceso_t *p, esperado_t *e, int max_ms);
 
 /* Carpeta de la verificación (visible en la caja). 0, o -1 ya anotado. */
-int carpeta(const char *nombre, char *ruta, size_t tam);
+int cont_carpeta(const char *nombre, char *ruta, size_t tam);
 
-int fallo_preparar(int r);
+int cont_fallo_preparar(int r);
 
-void mirar(void);
+void cont_mirar(void);
 
 /* Espera `ms` leyendo la salida a pasos cortos (para fechar cada línea). */
-void dormir(int ms);
+void cont_dormir(int ms);
 
-int esperar_fin(cal_proceso_t *p, int max_ms);
+int cont_esperar_fin(cal_proceso_t *p, int max_ms);
 
 /* «contador arg1 arg2 …» en `buf`, abreviando las rutas largas de la carpeta temporal. */
-void unir(const char *const *args, char *buf, size_t tam);
+void cont_unir(const char *const *args, char *buf, size_t tam);
 
 /* Lanza el contador con `args`, viendo la carpeta `dir`. NULL si no se pudo (ya anotado). */
-cal_proceso_t *contador(const char *const *args, const char *dir, double limite_s, int valgrind);
+cal_proceso_t *cont_lanzar(const char *const *args, const char *dir, double limite_s, int valgrind);
 
 /* Línea `i` de `texto` (sin '\n') en `buf`. Devuelve 1 si existe. */
-int linea(const char *texto, int i, char *buf, size_t tam);
+int cont_linea(const char *texto, int i, char *buf, size_t tam);
 
 /* ¿Es «<número> <ruta>»? Deja el número y la ruta. */
-int linea_cuenta(const char *l, uint64_t *n, const char **ruta);
+int cont_linea_cuenta(const char *l, uint64_t *n, const char **ruta);
 
 /* Cuántas líneas de cuenta («<número> <ruta>») hay en stdout. */
-int lineas_de_cuenta(const char *out);
+int cont_lineas_de_cuenta(const char *out);
 
 /* Espera como mucho `max_ms` a que haya `n` líneas de cuenta. 1 si las hay. */
-int esperar_cuentas(cal_proceso_t *p, int n, int max_ms);
+int cont_esperar_cuentas(cal_proceso_t *p, int n, int max_ms);
 
 /* Compara las líneas de cuenta con lo esperado: cada archivo exactamente una vez, con su
  * número; ninguna línea de cuenta de otra ruta. 1 si todo cuadra; si no, en `motivo` las
  * primeras diferencias. */
-int cuentas_bien(const char *out, const esperado_t *e, int n, char *motivo, size_t tam);
+int cont_cuentas_bien(const char *out, const esperado_t *e, int n, char *motivo, size_t tam);
 
 /* Busca la línea cuya primera palabra es `prefijo` y la copia en `buf`. 1 si está. */
-int buscar(const char *out, const char *prefijo, char *buf, size_t tam);
+int cont_buscar(const char *out, const char *prefijo, char *buf, size_t tam);
 
 /* Comprueba TOTAL/MEDIA/MAYOR contra `e` (los `n` archivos leídos; `mayor` el índice que
  * debe salir, -1 si ninguno). */
-int resumen_bien(const char *out, const esperado_t *e, int n, int mayor, char *motivo, size_t tam);
+int cont_resumen_bien(const char *out, const esperado_t *e, int n, int mayor, char *motivo,
+                      size_t tam);
 
 /* Juicio habitual del final: terminó con `codigo`, cuentas exactas. */
-int final_bien(cal_proceso_t *p, int codigo, const esperado_t *e, int n, char *motivo, size_t tam);
+int cont_final_bien(cal_proceso_t *p, int codigo, const esperado_t *e, int n, char *motivo,
+                    size_t tam);
 
 #endif

@@ -25,7 +25,7 @@ CAL_PRUEBA(limite_j, 30)
     cal_esperado("con -j 3 y 7 FIFOs que el calificador va llenando de una en una, nunca más "
                  "de 3 abiertas a la vez y 3 en cuanto puede; las 7 contadas");
     char dir[512];
-    if (carpeta("limite", dir, sizeof dir) < 0)
+    if (cont_carpeta("limite", dir, sizeof dir) < 0)
         CAL_FIN(0);
     enum { N = 7, J = 3 };
     esperado_t e[N];
@@ -33,13 +33,13 @@ CAL_PRUEBA(limite_j, 30)
     for (int i = 0; i < N; i++) {
         char nombre[16];
         snprintf(nombre, sizeof nombre, "f%d", i);
-        int r = fifo(dir, nombre, &e[i]);
+        int r = cont_fifo(dir, nombre, &e[i]);
         if (r < 0)
-            CAL_FIN(fallo_preparar(r));
+            CAL_FIN(cont_fallo_preparar(r));
         args[i + 2] = e[i].ruta;
     }
     args[N + 2] = NULL;
-    cal_proceso_t *p = contador(args, dir, 15, 0);
+    cal_proceso_t *p = cont_lanzar(args, dir, 15, 0);
     if (p == NULL)
         CAL_FIN(0);
     char prefijo[600];
@@ -48,7 +48,7 @@ CAL_PRUEBA(limite_j, 30)
     char pasos[256] = "";
     /* Sin bwrap, el hijo recién creado es una copia del calificador (con sus extremos de las
      * FIFOs) hasta que cierra los descriptores y hace exec: no se mira en ese momento. */
-    dormir(100);
+    cont_dormir(100);
     for (int i = 0; i < N; i++) {
         /* Espera (como mucho 2 s la primera vez, que incluye el arranque y es la que se juzga,
          * y 0.5 s las demás) a que ocupe las plazas que puede; mira a menudo. */
@@ -62,27 +62,27 @@ CAL_PRUEBA(limite_j, 30)
                 visto = a;
             if (visto >= quiere)
                 break;
-            dormir(15);
+            cont_dormir(15);
         }
         /* Un rato más mirando, por si abre de más. */
         for (int k = 0; k < 6 && !cal_termino(p); k++) {
             int a = cal_abiertos(p, prefijo);
             if (a > maximo)
                 maximo = a;
-            dormir(15);
+            cont_dormir(15);
         }
         if (i == 0)
             lleno = visto >= J;
-        anadir(pasos, sizeof pasos, "%s%d", i > 0 ? " " : "", visto);
+        cont_anadir(pasos, sizeof pasos, "%s%d", i > 0 ? " " : "", visto);
         char texto[64] = "";
         for (int w = 0; w <= i; w++)
             strcat(texto, "palabra ");
-        fifo_dar(&e[i], texto, 1);
-        fifo_cerrar(p, &e[i], 3000);
+        cont_fifo_dar(&e[i], texto, 1);
+        cont_fifo_cerrar(p, &e[i], 3000);
     }
-    esperar_fin(p, 5000);
+    cont_esperar_fin(p, 5000);
     char motivo[1024];
-    int ok = final_bien(p, 0, e, N, motivo, sizeof motivo);
+    int ok = cont_final_bien(p, 0, e, N, motivo, sizeof motivo);
     if (ok && maximo > J)
         snprintf(motivo, sizeof motivo, "llegó a tener %d FIFOs abiertas a la vez (el tope es %d)",
                  maximo, J);
@@ -111,9 +111,9 @@ static long instante_cuenta(const char *out, int k)
     uint64_t v;
     const char *r;
     int vistas = 0;
-    for (int i = 0; linea(out, i, l, sizeof l); i++)
-        if (linea_cuenta(l, &v, &r) && vistas++ == k)
-            return i < seg.n_out ? (long)(seg.visto_out[i] - seg.lanzado) : -1;
+    for (int i = 0; cont_linea(out, i, l, sizeof l); i++)
+        if (cont_linea_cuenta(l, &v, &r) && vistas++ == k)
+            return i < cont_seg.n_out ? (long)(cont_seg.visto_out[i] - cont_seg.lanzado) : -1;
     return -1;
 }
 
@@ -123,25 +123,25 @@ CAL_PRUEBA(espera, 20)
                  "uno tras otro: 2 s); con -j 2 -e 400 y 4 archivos, la espera ocupa la plaza: "
                  "dos tandas, hacia 400 y 800 ms; y se espera con el archivo ya cerrado");
     char dir[512];
-    if (carpeta("espera", dir, sizeof dir) < 0)
+    if (cont_carpeta("espera", dir, sizeof dir) < 0)
         CAL_FIN(0);
     esperado_t e[5];
     for (int i = 0; i < 5; i++) {
         char nombre[16], texto[64];
         snprintf(nombre, sizeof nombre, "e%d.txt", i);
         snprintf(texto, sizeof texto, "archivo número %d\n", i);
-        int r = escribir_texto(dir, nombre, texto, &e[i]);
+        int r = cont_escribir_texto(dir, nombre, texto, &e[i]);
         if (r < 0)
-            CAL_FIN(fallo_preparar(r));
+            CAL_FIN(cont_fallo_preparar(r));
     }
     const char *args[] = {"-j",      "5",       "-e",      "400",     e[0].ruta,
                           e[1].ruta, e[2].ruta, e[3].ruta, e[4].ruta, NULL};
-    cal_proceso_t *p = contador(args, dir, 10, 0);
+    cal_proceso_t *p = cont_lanzar(args, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
-    esperar_fin(p, 5000);
+    cont_esperar_fin(p, 5000);
     char motivo[1024];
-    int ok = final_bien(p, 0, e, 5, motivo, sizeof motivo);
+    int ok = cont_final_bien(p, 0, e, 5, motivo, sizeof motivo);
     long primero = instante_cuenta(cal_salida(p), 0), ultimo = instante_cuenta(cal_salida(p), 4);
     if (ok && (primero < 330 || ultimo > 1500)) {
         snprintf(motivo, sizeof motivo,
@@ -157,11 +157,11 @@ CAL_PRUEBA(espera, 20)
     }
     const char *args2[] = {"-j",      "2",       "-e",      "400", e[0].ruta,
                            e[1].ruta, e[2].ruta, e[3].ruta, NULL};
-    p = contador(args2, dir, 10, 0);
+    p = cont_lanzar(args2, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
-    esperar_fin(p, 5000);
-    ok = final_bien(p, 0, e, 4, motivo, sizeof motivo);
+    cont_esperar_fin(p, 5000);
+    ok = cont_final_bien(p, 0, e, 4, motivo, sizeof motivo);
     long segundo = instante_cuenta(cal_salida(p), 1), tercero = instante_cuenta(cal_salida(p), 2);
     if (ok && (segundo < 330 || tercero < 720 || tercero > 2500)) {
         snprintf(motivo, sizeof motivo,
@@ -183,15 +183,15 @@ CAL_PRUEBA(espera, 20)
      * quien no lee FIFOs ya pierde lo suyo en las demás. Quien no espera (la línea sale
      * antes) no se juzga aquí: eso lo vieron las dos pasadas de arriba. */
     esperado_t f;
-    int r = escribir_texto(dir, "cerrar_antes.txt", "cerrado antes de esperar\n", &f);
+    int r = cont_escribir_texto(dir, "cerrar_antes.txt", "cerrado antes de esperar\n", &f);
     if (r < 0)
-        CAL_FIN(fallo_preparar(r));
+        CAL_FIN(cont_fallo_preparar(r));
     const char *args3[] = {"-j", "1", "-e", "1000", f.ruta, NULL};
-    p = contador(args3, dir, 10, 0);
+    p = cont_lanzar(args3, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
     uint64_t visto = 0, abierta_ms = 0, hasta = cal_ahora_ms() + 5000;
-    while (!cal_termino(p) && lineas_de_cuenta(cal_salida(p)) == 0 && cal_ahora_ms() < hasta) {
+    while (!cal_termino(p) && cont_lineas_de_cuenta(cal_salida(p)) == 0 && cal_ahora_ms() < hasta) {
         uint64_t ahora = cal_ahora_ms();
         if (cal_abiertos(p, f.ruta) > 0) {
             if (visto == 0)
@@ -199,10 +199,10 @@ CAL_PRUEBA(espera, 20)
             else if (ahora - visto >= 500)
                 abierta_ms = ahora - visto;
         }
-        dormir(10);
+        cont_dormir(10);
     }
-    esperar_fin(p, 4000);
-    ok = final_bien(p, 0, &f, 1, motivo, sizeof motivo);
+    cont_esperar_fin(p, 4000);
+    ok = cont_final_bien(p, 0, &f, 1, motivo, sizeof motivo);
     if (ok && abierta_ms > 0) {
         snprintf(motivo, sizeof motivo,
                  "con «-j 1 -e 1000» y un archivo de una línea, durante la espera seguía abierto "
@@ -232,22 +232,23 @@ CAL_PRUEBA(progreso, 20)
                  "no tiene tamaño, y la carpeta, su subcarpeta y su enlace no son archivos de "
                  "la lista. Y <leídos>, nunca más de lo dado");
     char dir[512];
-    if (carpeta("progreso", dir, sizeof dir) < 0)
+    if (cont_carpeta("progreso", dir, sizeof dir) < 0)
         CAL_FIN(0);
     esperado_t e[3];
     char *datos = malloc(100000);
     if (datos == NULL)
-        CAL_FIN(fallo_preparar(-ENOMEM));
+        CAL_FIN(cont_fallo_preparar(-ENOMEM));
     /* Palabras al azar (la cuenta no se sabe de antemano); la frontera de 64 KiB cae entre
      * palabras y el archivo acaba en espacio (esto no juzga el corte). */
     for (int i = 0; i < 100000; i++)
-        datos[i] = azar() % 5 == 0 ? (azar() % 2 ? '\n' : ' ') : (char)('a' + azar() % 26);
+        datos[i] =
+            cont_azar() % 5 == 0 ? (cont_azar() % 2 ? '\n' : ' ') : (char)('a' + cont_azar() % 26);
     datos[65535] = '\n';
     datos[99999] = '\n';
-    int r = escribir(dir, "regular.txt", datos, 100000, &e[0]);
+    int r = cont_escribir(dir, "regular.txt", datos, 100000, &e[0]);
     free(datos);
     if (r == 0)
-        r = fifo(dir, "lenta", &e[1]);
+        r = cont_fifo(dir, "lenta", &e[1]);
     /* Y una carpeta con un archivo regular de 13 bytes, una subcarpeta vacía y un enlace
      * simbólico a ella: <totales> suma solo el st_size de los archivos regulares de la lista,
      * no el de las carpetas ni el de los enlaces (los dos tienen tamaño). El enlace apunta a
@@ -261,54 +262,54 @@ CAL_PRUEBA(progreso, 20)
     if (r == 0)
         r = cal_crear_carpeta(vacia, 0755);
     if (r == 0)
-        r = escribir_texto(docs, "dentro.txt", "uno dos tres\n", &e[2]);
+        r = cont_escribir_texto(docs, "dentro.txt", "uno dos tres\n", &e[2]);
     if (r == 0)
         r = cal_crear_enlace("vacia", enlace);
     if (r < 0)
-        CAL_FIN(fallo_preparar(r));
+        CAL_FIN(cont_fallo_preparar(r));
     /* Los tamaños, de lo que escribió el calificador (antes de lanzar: nada por ruta). */
     const unsigned long long total = e[0].bytes + e[2].bytes;
     const char *args[] = {"-p", "-j", "2", e[0].ruta, e[1].ruta, docs, NULL};
-    cal_proceso_t *p = contador(args, dir, 12, 0);
+    cal_proceso_t *p = cont_lanzar(args, dir, 12, 0);
     if (p == NULL)
         CAL_FIN(0);
     /* Dado hasta cada instante (desde el lanzamiento): 1000 B al empezar, 2000 más a 1.4 s. */
     /* Trozos de 1000 y 2000 B con palabras al azar, cada uno acabado en salto de línea. */
     char trozo[3001];
     for (int i = 0; i < 3000; i++)
-        trozo[i] = azar() % 6 == 0 ? '\n' : (char)('a' + azar() % 26);
+        trozo[i] = cont_azar() % 6 == 0 ? '\n' : (char)('a' + cont_azar() % 26);
     trozo[999] = '\n';
-    fifo_dar_bytes(&e[1], trozo, 1000, 1);
+    cont_fifo_dar_bytes(&e[1], trozo, 1000, 1);
     uint64_t t_segundo_envio;
-    dormir(1400);
+    cont_dormir(1400);
     for (int i = 0; i < 2000; i++)
-        trozo[i] = azar() % 6 == 0 ? '\n' : (char)('a' + azar() % 26);
+        trozo[i] = cont_azar() % 6 == 0 ? '\n' : (char)('a' + cont_azar() % 26);
     trozo[1999] = '\n';
     t_segundo_envio = cal_ahora_ms();
-    fifo_dar_bytes(&e[1], trozo, 2000, 1);
-    dormir(600);
+    cont_fifo_dar_bytes(&e[1], trozo, 2000, 1);
+    cont_dormir(600);
     uint64_t t_cierre = cal_ahora_ms();
-    fifo_cerrar(p, &e[1], 3000);
-    esperar_fin(p, 4000);
+    cont_fifo_cerrar(p, &e[1], 3000);
+    cont_esperar_fin(p, 4000);
     char motivo[1024];
-    int ok = final_bien(p, 0, e, 3, motivo, sizeof motivo);
+    int ok = cont_final_bien(p, 0, e, 3, motivo, sizeof motivo);
     /* Las líneas PROGRESO entre los 500 ms y el cierre de la FIFO. */
     const char *err = cal_errores(p);
     char l[1024];
     int n = 0, mal_formato = 0, de_mas = 0, retrocede = 0;
     /* El hueco se mide también desde el principio de la ventana (500 ms) hasta la primera
      * línea y desde la última hasta el cierre: sin ninguna línea, el hueco es la ventana. */
-    uint64_t anterior_t = seg.lanzado + 500, hueco = 0, ultimo = 0;
+    uint64_t anterior_t = cont_seg.lanzado + 500, hueco = 0, ultimo = 0;
     unsigned long long visto_leido = 0;
-    for (int i = 0; linea(err, i, l, sizeof l) && i < seg.n_err; i++) {
+    for (int i = 0; cont_linea(err, i, l, sizeof l) && i < cont_seg.n_err; i++) {
         if (strncmp(l, "PROGRESO", 8) != 0)
             continue;
         unsigned long long a, b;
         char resto[8];
-        uint64_t t = seg.visto_err[i];
+        uint64_t t = cont_seg.visto_err[i];
         int leidas = sscanf(l, "PROGRESO %llu de %llu%7s", &a, &b, resto);
         /* Mientras se hace la lista (lo primero, antes de los 500 ms) el total aún crece. */
-        if (leidas == 2 && b < total && t < seg.lanzado + 500)
+        if (leidas == 2 && b < total && t < cont_seg.lanzado + 500)
             continue;
         if (leidas != 2 || b != total) {
             if (mal_formato++ == 0)
@@ -324,7 +325,7 @@ CAL_PRUEBA(progreso, 20)
         ultimo = a;
         if (a == total + 1000 && t < t_segundo_envio)
             visto_leido = 1;
-        if (t < seg.lanzado + 500 || t > t_cierre)
+        if (t < cont_seg.lanzado + 500 || t > t_cierre)
             continue;
         n++;
         if (t - anterior_t > hueco)
@@ -344,14 +345,15 @@ CAL_PRUEBA(progreso, 20)
             snprintf(motivo, sizeof motivo,
                      "ninguna línea PROGRESO en los %.1f s de espera (se esperaba una cada ~200 "
                      "ms, unas %d): el bucle estuvo parado o el progreso no está activo",
-                     (double)(t_cierre - seg.lanzado - 500) / 1000,
-                     (int)((t_cierre - seg.lanzado - 500) / 200));
+                     (double)(t_cierre - cont_seg.lanzado - 500) / 1000,
+                     (int)((t_cierre - cont_seg.lanzado - 500) / 200));
         else if (n < 4 || n > 16 || hueco > 900)
             snprintf(motivo, sizeof motivo,
                      "%d %s PROGRESO en los %.1f s de espera (se esperaban unas %d) y un "
                      "hueco máximo de %" PRIu64 " ms (se esperaban ~200, como mucho 900)",
-                     n, n == 1 ? "línea" : "líneas", (double)(t_cierre - seg.lanzado - 500) / 1000,
-                     (int)((t_cierre - seg.lanzado - 500) / 200), hueco);
+                     n, n == 1 ? "línea" : "líneas",
+                     (double)(t_cierre - cont_seg.lanzado - 500) / 1000,
+                     (int)((t_cierre - cont_seg.lanzado - 500) / 200), hueco);
         else if (!visto_leido)
             snprintf(motivo, sizeof motivo,
                      "ninguna línea dijo «PROGRESO %llu de %llu» mientras la FIFO esperaba "

@@ -25,7 +25,7 @@ CAL_PRUEBA(cuenta_exacta, 20)
     cal_esperado("una línea «<palabras> <ruta>» por archivo, con la cuenta de bytes.split() y "
                  "código 0");
     char dir[512];
-    if (carpeta("cuentas", dir, sizeof dir) < 0)
+    if (cont_carpeta("cuentas", dir, sizeof dir) < 0)
         CAL_FIN(0);
     static const char nulos[] = "a\0b c\x80\xff d\xc3\xa1rbol \x01\x7f\x1c \x1f\xa0x\xe2\x80\x83y";
     struct {
@@ -46,18 +46,18 @@ CAL_PRUEBA(cuenta_exacta, 20)
     const char *args[N + 3] = {"-j", "2"};
     for (int i = 0; i < N; i++) {
         size_t n = archivos[i].n > 0 ? archivos[i].n : strlen(archivos[i].datos);
-        int r = escribir_datos(dir, archivos[i].nombre, archivos[i].datos, n, &e[i]);
+        int r = cont_escribir_datos(dir, archivos[i].nombre, archivos[i].datos, n, &e[i]);
         if (r < 0)
-            CAL_FIN(fallo_preparar(r));
+            CAL_FIN(cont_fallo_preparar(r));
         args[i + 2] = e[i].ruta;
     }
     args[N + 2] = NULL;
-    cal_proceso_t *p = contador(args, dir, 8, 0);
+    cal_proceso_t *p = cont_lanzar(args, dir, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
-    esperar_fin(p, 5000);
+    cont_esperar_fin(p, 5000);
     char motivo[1024];
-    int ok = final_bien(p, 0, e, N, motivo, sizeof motivo);
+    int ok = cont_final_bien(p, 0, e, N, motivo, sizeof motivo);
     cal_obtenido("%s", motivo);
     if (!ok)
         cal_nota_salida(p, 10);
@@ -70,37 +70,37 @@ CAL_PRUEBA(resumen, 20)
                  "(19 / 6 = 3.1666… da 3.2, no 3.1) y MAYOR el primero de la lista en caso de "
                  "empate");
     char dir[512];
-    if (carpeta("resumen", dir, sizeof dir) < 0)
+    if (cont_carpeta("resumen", dir, sizeof dir) < 0)
         CAL_FIN(0);
     /* El primero de la lista (7 palabras) es una FIFO que el calificador llena cuando los
      * demás ya han terminado: empata con el tercero, pero es el primero de la lista. */
     esperado_t e[6];
-    int r = fifo(dir, "primero", &e[0]);
+    int r = cont_fifo(dir, "primero", &e[0]);
     if (r == 0)
-        r = escribir_texto(dir, "b.txt", "dos palabras\n", &e[1]);
+        r = cont_escribir_texto(dir, "b.txt", "dos palabras\n", &e[1]);
     if (r == 0)
-        r = escribir_texto(dir, "c.txt", "uno dos tres cuatro cinco seis siete\n", &e[2]);
+        r = cont_escribir_texto(dir, "c.txt", "uno dos tres cuatro cinco seis siete\n", &e[2]);
     if (r == 0)
-        r = escribir_texto(dir, "d.txt", "sola", &e[3]);
+        r = cont_escribir_texto(dir, "d.txt", "sola", &e[3]);
     if (r == 0)
-        r = escribir_texto(dir, "e.txt", "\n\n", &e[4]);
+        r = cont_escribir_texto(dir, "e.txt", "\n\n", &e[4]);
     /* 19 palabras en 6 archivos: 3.1666…, que redondeado es 3.2 y truncado 3.1. */
     if (r == 0)
-        r = escribir_texto(dir, "f.txt", "dos mas\n", &e[5]);
+        r = cont_escribir_texto(dir, "f.txt", "dos mas\n", &e[5]);
     if (r < 0)
-        CAL_FIN(fallo_preparar(r));
+        CAL_FIN(cont_fallo_preparar(r));
     const char *args[] = {e[0].ruta, e[1].ruta, e[2].ruta, e[3].ruta, e[4].ruta, e[5].ruta, NULL};
-    cal_proceso_t *p = contador(args, dir, 10, 0);
+    cal_proceso_t *p = cont_lanzar(args, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
-    esperar_cuentas(p, 5, 3000);
-    dormir(100);
-    fifo_dar(&e[0], "a b c d e f g\n", 1);
-    fifo_cerrar(p, &e[0], 3000);
-    esperar_fin(p, 4000);
+    cont_esperar_cuentas(p, 5, 3000);
+    cont_dormir(100);
+    cont_fifo_dar(&e[0], "a b c d e f g\n", 1);
+    cont_fifo_cerrar(p, &e[0], 3000);
+    cont_esperar_fin(p, 4000);
     char motivo[2048], m2[2048];
-    int ok = final_bien(p, 0, e, 6, motivo, sizeof motivo);
-    int ok2 = ok && resumen_bien(cal_salida(p), e, 6, 0, m2, sizeof m2);
+    int ok = cont_final_bien(p, 0, e, 6, motivo, sizeof motivo);
+    int ok2 = ok && cont_resumen_bien(cal_salida(p), e, 6, 0, m2, sizeof m2);
     if (!ok || !ok2) {
         cal_obtenido("%s", !ok ? motivo : m2);
         cal_nota_salida(p, 10);
@@ -112,26 +112,26 @@ CAL_PRUEBA(resumen, 20)
      * que termina la última: quien da el empate al último que termina (y no al primero de la
      * lista) la pone en MAYOR; arriba, el primero de la lista terminaba el último. */
     esperado_t z[3];
-    r = escribir_texto(dir, "cero_vacio.txt", "", &z[0]);
+    r = cont_escribir_texto(dir, "cero_vacio.txt", "", &z[0]);
     if (r == 0)
-        r = escribir_texto(dir, "cero_saltos.txt", "\n\n\n", &z[1]);
+        r = cont_escribir_texto(dir, "cero_saltos.txt", "\n\n\n", &z[1]);
     if (r == 0)
-        r = fifo(dir, "cero_espacios", &z[2]);
+        r = cont_fifo(dir, "cero_espacios", &z[2]);
     if (r < 0)
-        CAL_FIN(fallo_preparar(r));
+        CAL_FIN(cont_fallo_preparar(r));
     const char *args2[] = {z[0].ruta, z[1].ruta, z[2].ruta, NULL};
-    p = contador(args2, dir, 8, 0);
+    p = cont_lanzar(args2, dir, 8, 0);
     if (p == NULL) {
-        fifo_cerrar(NULL, &z[2], 0);
+        cont_fifo_cerrar(NULL, &z[2], 0);
         CAL_FIN(0);
     }
-    esperar_cuentas(p, 2, 3000);
-    dormir(100);
-    fifo_dar(&z[2], "   \n  ", 1);
-    fifo_cerrar(p, &z[2], 3000);
-    esperar_fin(p, 5000);
-    ok = final_bien(p, 0, z, 3, motivo, sizeof motivo) &&
-         resumen_bien(cal_salida(p), z, 3, 0, motivo, sizeof motivo);
+    cont_esperar_cuentas(p, 2, 3000);
+    cont_dormir(100);
+    cont_fifo_dar(&z[2], "   \n  ", 1);
+    cont_fifo_cerrar(p, &z[2], 3000);
+    cont_esperar_fin(p, 5000);
+    ok = cont_final_bien(p, 0, z, 3, motivo, sizeof motivo) &&
+         cont_resumen_bien(cal_salida(p), z, 3, 0, motivo, sizeof motivo);
     if (ok) {
         cal_obtenido("%s; y con tres archivos de 0 palabras, «TOTAL 0 …», «MEDIA 0.0 …» y "
                      "«MAYOR 0 …/cero_vacio.txt»",
@@ -156,12 +156,12 @@ static unsigned char *texto_frontera(size_t *n)
     static const char ws[] = " \t\n\r\v\f";
     size_t i = 0;
     while (i < tam) {
-        size_t largo = 1 + azar() % 14;
+        size_t largo = 1 + cont_azar() % 14;
         for (size_t k = 0; k < largo && i < tam; k++)
-            b[i++] = (unsigned char)('a' + azar() % 26);
-        size_t huecos = 1 + azar() % 3;
+            b[i++] = (unsigned char)('a' + cont_azar() % 26);
+        size_t huecos = 1 + cont_azar() % 3;
         for (size_t k = 0; k < huecos && i < tam; k++)
-            b[i++] = (unsigned char)ws[azar() % 6];
+            b[i++] = (unsigned char)ws[cont_azar() % 6];
     }
     for (size_t f = TROZO; f + 3 < tam; f += TROZO) {
         /* Palabra cortada: letras a los dos lados de la frontera… */
@@ -180,36 +180,36 @@ CAL_PRUEBA(frontera, 20)
     cal_esperado("cuentas exactas con palabras cortadas entre dos lecturas: en cada frontera "
                  "de 64 KiB y en una palabra de 1.5 MiB");
     char dir[512];
-    if (carpeta("frontera", dir, sizeof dir) < 0)
+    if (cont_carpeta("frontera", dir, sizeof dir) < 0)
         CAL_FIN(0);
     esperado_t e[2];
     size_t n = 0;
     unsigned char *t = texto_frontera(&n);
     if (t == NULL)
-        CAL_FIN(fallo_preparar(-ENOMEM));
-    int r = escribir(dir, "fronteras.txt", t, n, &e[0]);
+        CAL_FIN(cont_fallo_preparar(-ENOMEM));
+    int r = cont_escribir(dir, "fronteras.txt", t, n, &e[0]);
     free(t);
     size_t largo = 1536 * 1024 + 5;
     unsigned char *g = malloc(largo);
     if (g == NULL)
-        CAL_FIN(fallo_preparar(-ENOMEM));
+        CAL_FIN(cont_fallo_preparar(-ENOMEM));
     memset(g, 'x', largo);
     memcpy(g, "a \n", 3);
     memcpy(g + largo - 4, " fin", 4);
     if (r == 0)
-        r = escribir(dir, "larga.txt", g, largo, &e[1]);
+        r = cont_escribir(dir, "larga.txt", g, largo, &e[1]);
     free(g);
     if (r < 0)
-        CAL_FIN(fallo_preparar(r));
+        CAL_FIN(cont_fallo_preparar(r));
     /* Solo archivos regulares: la palabra cortada en una FIFO que llega a trozos es de «fifo»
      * (quien no lee FIFOs pierde allí, no aquí). */
     const char *args[] = {e[0].ruta, e[1].ruta, NULL};
-    cal_proceso_t *p = contador(args, dir, 10, 0);
+    cal_proceso_t *p = cont_lanzar(args, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
-    esperar_fin(p, 5000);
+    cont_esperar_fin(p, 5000);
     char motivo[1024];
-    int ok = final_bien(p, 0, e, 2, motivo, sizeof motivo);
+    int ok = cont_final_bien(p, 0, e, 2, motivo, sizeof motivo);
     cal_obtenido("%s", motivo);
     if (!ok)
         cal_nota_salida(p, 6);
@@ -229,29 +229,29 @@ CAL_PRUEBA(fifo, 20)
     cal_esperado("una FIFO dada en la línea de comandos, que llega a trozos que cortan palabras, "
                  "contada exacta, como el archivo regular de delante");
     char dir[512];
-    if (carpeta("fifo", dir, sizeof dir) < 0)
+    if (cont_carpeta("fifo", dir, sizeof dir) < 0)
         CAL_FIN(0);
     esperado_t e[2];
-    int r = escribir_texto(dir, "antes.txt", "uno dos tres\n", &e[0]);
+    int r = cont_escribir_texto(dir, "antes.txt", "uno dos tres\n", &e[0]);
     if (r == 0)
-        r = fifo(dir, "a_trozos", &e[1]);
+        r = cont_fifo(dir, "a_trozos", &e[1]);
     if (r < 0)
-        CAL_FIN(fallo_preparar(r));
+        CAL_FIN(cont_fallo_preparar(r));
     const char *args[] = {e[0].ruta, e[1].ruta, NULL};
-    cal_proceso_t *p = contador(args, dir, 10, 0);
+    cal_proceso_t *p = cont_lanzar(args, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
     /* Cada trozo llega en una lectura distinta y corta una palabra por la mitad. */
     static const char *trozos[] = {"hola mu", "ndo cru", "el y ", "adi", "ós\n"};
     for (size_t k = 0; k < sizeof trozos / sizeof trozos[0]; k++) {
-        dormir(120);
-        fifo_dar(&e[1], trozos[k], 0);
+        cont_dormir(120);
+        cont_fifo_dar(&e[1], trozos[k], 0);
     }
     e[1].palabras = 5;
-    fifo_cerrar(p, &e[1], 3000);
-    esperar_fin(p, 5000);
+    cont_fifo_cerrar(p, &e[1], 3000);
+    cont_esperar_fin(p, 5000);
     char motivo[1024];
-    int ok = final_bien(p, 0, e, 2, motivo, sizeof motivo);
+    int ok = cont_final_bien(p, 0, e, 2, motivo, sizeof motivo);
     cal_obtenido("%s", motivo);
     if (!ok)
         cal_nota_salida(p, 6);
@@ -270,7 +270,7 @@ CAL_PRUEBA(carpetas, 20)
         "por punto se cuentan como los demás; la lista en orden de nombre, con cada subcarpeta "
         "en su sitio (se ve en el empate de MAYOR)");
     char dir[512], raiz[600], sub[700], hondo[800], vacia[700];
-    if (carpeta("carpetas", dir, sizeof dir) < 0)
+    if (cont_carpeta("carpetas", dir, sizeof dir) < 0)
         CAL_FIN(0);
     snprintf(raiz, sizeof raiz, "%s/raiz", dir);
     snprintf(sub, sizeof sub, "%s/sub", raiz);
@@ -290,7 +290,7 @@ CAL_PRUEBA(carpetas, 20)
     if (r == 0)
         r = cal_crear_carpeta(vacia, 0755);
     if (r < 0)
-        CAL_FIN(fallo_preparar(r));
+        CAL_FIN(cont_fallo_preparar(r));
     /* El orden de la lista: .escondida/f.txt, .oculto.txt, a.txt, b.txt, sub/c.txt,
      * sub/hondo/d.txt, z.txt, suelto.txt. d.txt y z.txt empatan con 6 palabras: MAYOR es d.txt,
      * porque «sub» va antes que «z.txt». Quien deje las subcarpetas para el final (o las recorra
@@ -303,20 +303,20 @@ CAL_PRUEBA(carpetas, 20)
     size_t largo_z = 256 * 1024;
     char *z = malloc(largo_z + 32);
     if (z == NULL)
-        CAL_FIN(fallo_preparar(-ENOMEM));
+        CAL_FIN(cont_fallo_preparar(-ENOMEM));
     memset(z, ' ', largo_z);
     strcpy(z + largo_z, "zeta zeta zeta zeta zeta zeta\n");
-    r = escribir_texto(raiz, "b.txt", "be be\n", &e[0]);
+    r = cont_escribir_texto(raiz, "b.txt", "be be\n", &e[0]);
     if (r == 0)
-        r = escribir_texto(raiz, "a.txt", "a\n", &e[1]);
+        r = cont_escribir_texto(raiz, "a.txt", "a\n", &e[1]);
     if (r == 0)
-        r = escribir_texto(sub, "c.txt", "ce ce ce\n", &e[2]);
+        r = cont_escribir_texto(sub, "c.txt", "ce ce ce\n", &e[2]);
     if (r == 0)
-        r = escribir_texto(hondo, "d.txt", "de de de de de de\n", &e[3]);
+        r = cont_escribir_texto(hondo, "d.txt", "de de de de de de\n", &e[3]);
     if (r == 0)
-        r = escribir_texto(dir, "suelto.txt", "uno dos tres cuatro cinco\n", &e[4]);
+        r = cont_escribir_texto(dir, "suelto.txt", "uno dos tres cuatro cinco\n", &e[4]);
     if (r == 0)
-        r = escribir_texto(raiz, "z.txt", z, &e[5]);
+        r = cont_escribir_texto(raiz, "z.txt", z, &e[5]);
     free(z);
     char enlace[900];
     snprintf(enlace, sizeof enlace, "%s/lazo", sub);
@@ -331,7 +331,7 @@ CAL_PRUEBA(carpetas, 20)
     if (r == 0)
         r = cal_fifo(sub, "tubo", tubo, sizeof tubo);
     if (r < 0)
-        CAL_FIN(fallo_preparar(r));
+        CAL_FIN(cont_fallo_preparar(r));
     /* Una RUTA que es un enlace a una carpeta sí se sigue (se mira con uv_fs_stat: la ha
      * nombrado quien ejecuta): «atajo» → «otra», y su archivo es «…/atajo/e.txt». */
     char otra[600], atajo[600];
@@ -341,25 +341,25 @@ CAL_PRUEBA(carpetas, 20)
     if (r == 0)
         r = cal_crear_enlace("otra", atajo);
     if (r < 0)
-        CAL_FIN(fallo_preparar(r));
-    r = escribir_texto(otra, "e.txt", "e\n", &e[6]);
+        CAL_FIN(cont_fallo_preparar(r));
+    r = cont_escribir_texto(otra, "e.txt", "e\n", &e[6]);
     if (r == 0)
-        r = escribir_texto(raiz, ".oculto.txt", "punto y aparte\n", &e[7]);
+        r = cont_escribir_texto(raiz, ".oculto.txt", "punto y aparte\n", &e[7]);
     if (r == 0)
-        r = escribir_texto(escondida, "f.txt", "efe efe\n", &e[8]);
+        r = cont_escribir_texto(escondida, "f.txt", "efe efe\n", &e[8]);
     if (r < 0)
-        CAL_FIN(fallo_preparar(r));
+        CAL_FIN(cont_fallo_preparar(r));
     snprintf(e[6].ruta, sizeof e[6].ruta, "%s/e.txt", atajo);
     /* La RUTA acaba en «/»: las rutas son «…/raiz/a.txt», no «…/raiz//a.txt». */
     char raiz_barra[700];
     snprintf(raiz_barra, sizeof raiz_barra, "%s/", raiz);
     const char *args[] = {raiz_barra, e[4].ruta, atajo, NULL};
-    cal_proceso_t *p = contador(args, dir, 10, 0);
+    cal_proceso_t *p = cont_lanzar(args, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
-    esperar_fin(p, 6000);
+    cont_esperar_fin(p, 6000);
     char motivo[1024];
-    int ok = final_bien(p, 0, e, 9, motivo, sizeof motivo);
+    int ok = cont_final_bien(p, 0, e, 9, motivo, sizeof motivo);
     const char *out = cal_salida(p);
     if (!ok && (strstr(out, e[7].ruta) == NULL || strstr(out, e[8].ruta) == NULL)) {
         size_t u = strlen(motivo);
@@ -371,13 +371,14 @@ CAL_PRUEBA(carpetas, 20)
         /* Solo la línea MAYOR: TOTAL y MEDIA los juzga «resumen». */
         char l[1024], esperado[1400];
         snprintf(esperado, sizeof esperado, "MAYOR %" PRIu64 " %s", e[3].palabras, e[3].ruta);
-        if (!buscar(cal_salida(p), "MAYOR", l, sizeof l) || strcmp(l, esperado) != 0) {
+        if (!cont_buscar(cal_salida(p), "MAYOR", l, sizeof l) || strcmp(l, esperado) != 0) {
             snprintf(motivo, sizeof motivo,
                      "se esperaba «MAYOR 6 …/sub/hondo/d.txt» (empata con …/z.txt, pero «sub» va "
                      "antes que «z.txt» en la lista) y se vio «%.300s»: la lista no está en orden "
                      "de nombre con cada subcarpeta en su sitio (o el empate de MAYOR no lo gana "
                      "el primero de la lista, sino el último en terminar)",
-                     buscar(cal_salida(p), "MAYOR", l, sizeof l) ? l : "(ninguna línea MAYOR)");
+                     cont_buscar(cal_salida(p), "MAYOR", l, sizeof l) ? l
+                                                                      : "(ninguna línea MAYOR)");
             ok = 0;
         } else {
             snprintf(motivo, sizeof motivo,
@@ -400,38 +401,38 @@ CAL_PRUEBA(miles_de_archivos, 30)
      * tope de la salida (256 KiB). */
     static esperado_t e[1000];
     char dir[512], raiz[600];
-    if (carpeta("miles", dir, sizeof dir) < 0)
+    if (cont_carpeta("miles", dir, sizeof dir) < 0)
         CAL_FIN(0);
     snprintf(raiz, sizeof raiz, "%s/l", dir);
     int rc = cal_crear_carpeta(raiz, 0755);
     if (rc < 0)
-        CAL_FIN(fallo_preparar(rc));
+        CAL_FIN(cont_fallo_preparar(rc));
     int k = 0;
     for (int c = 0; c < 10; c++) {
         char sub[700];
         snprintf(sub, sizeof sub, "%s/c%d", raiz, c);
         rc = cal_crear_carpeta(sub, 0755);
         if (rc < 0)
-            CAL_FIN(fallo_preparar(rc));
+            CAL_FIN(cont_fallo_preparar(rc));
         for (int i = 0; i < 100; i++, k++) {
             char nombre[32], texto[64];
             snprintf(nombre, sizeof nombre, "%02d", i);
-            int m = 1 + (int)(azar() % 6);
+            int m = 1 + (int)(cont_azar() % 6);
             texto[0] = '\0';
             for (int w = 0; w < m; w++)
                 strcat(texto, w % 2 ? "pa " : "lo\n");
-            int r = escribir_texto(sub, nombre, texto, &e[k]);
+            int r = cont_escribir_texto(sub, nombre, texto, &e[k]);
             if (r < 0)
-                CAL_FIN(fallo_preparar(r));
+                CAL_FIN(cont_fallo_preparar(r));
         }
     }
     const char *args[] = {raiz, NULL};
-    cal_proceso_t *p = contador(args, dir, 20, 0);
+    cal_proceso_t *p = cont_lanzar(args, dir, 20, 0);
     if (p == NULL)
         CAL_FIN(0);
-    esperar_fin(p, 15000);
+    cont_esperar_fin(p, 15000);
     char motivo[1024];
-    int ok = final_bien(p, 0, e, 1000, motivo, sizeof motivo);
+    int ok = cont_final_bien(p, 0, e, 1000, motivo, sizeof motivo);
     if (cal_descartados(p) > 0) {
         cal_nota("La salida pasó del tope de 256 KiB (%" PRIu64 " bytes descartados)",
                  cal_descartados(p));

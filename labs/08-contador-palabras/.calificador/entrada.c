@@ -24,12 +24,12 @@ CAL_PRUEBA(uso_incorrecto, 20)
 {
     cal_esperado("código 2, un mensaje en stderr que cite el valor erróneo y nada contado");
     char dir[512];
-    if (carpeta("uso", dir, sizeof dir) < 0)
+    if (cont_carpeta("uso", dir, sizeof dir) < 0)
         CAL_FIN(0);
     esperado_t a;
-    int r = escribir_texto(dir, "a.txt", "una dos tres\n", &a);
+    int r = cont_escribir_texto(dir, "a.txt", "una dos tres\n", &a);
     if (r < 0)
-        CAL_FIN(fallo_preparar(r));
+        CAL_FIN(cont_fallo_preparar(r));
     struct {
         const char *args[5];
         const char *cita;
@@ -43,7 +43,7 @@ CAL_PRUEBA(uso_incorrecto, 20)
     enum { N = sizeof casos / sizeof casos[0] };
     cal_proceso_t *p[N] = {NULL};
     for (int i = 0; i < N; i++) {
-        p[i] = contador(casos[i].args, dir, 5, 0);
+        p[i] = cont_lanzar(casos[i].args, dir, 5, 0);
         if (p[i] == NULL)
             CAL_FIN(0);
     }
@@ -54,12 +54,12 @@ CAL_PRUEBA(uso_incorrecto, 20)
         const char *err = cal_errores(p[i]);
         int con_mensaje = strspn(err, " \t\r\n") < strlen(err);
         int cita = casos[i].cita == NULL || strstr(err, casos[i].cita) != NULL;
-        int conto = lineas_de_cuenta(cal_salida(p[i])) > 0 ||
+        int conto = cont_lineas_de_cuenta(cal_salida(p[i])) > 0 ||
                     cal_contar(cal_salida(p[i]), "TOTAL", NULL) > 0;
         if (cal_codigo(p[i]) != 2 || !con_mensaje || !cita || conto) {
             char orden[256], fin[128], extracto[512];
-            unir(casos[i].args, orden, sizeof orden);
-            anadir(
+            cont_unir(casos[i].args, orden, sizeof orden);
+            cont_anadir(
                 fallos, sizeof fallos, "%s«%s»: %s%s%s; stderr:\n%s", fallos[0] ? "\n" : "", orden,
                 cal_termino(p[i]) ? cal_describir_fin(p[i], fin, sizeof fin) : "no terminó en 3 s",
                 !cita && con_mensaje ? " (el mensaje no cita el valor erróneo)" : "",
@@ -80,7 +80,7 @@ static int linea_error(const char *err, const char *ruta, char *motivo, size_t t
     char l[1024], prefijo[600];
     snprintf(prefijo, sizeof prefijo, "ERROR %s: ", ruta);
     int vistas = 0, bien = 0;
-    for (int i = 0; linea(err, i, l, sizeof l); i++) {
+    for (int i = 0; cont_linea(err, i, l, sizeof l); i++) {
         if (strncmp(l, prefijo, strlen(prefijo)) != 0)
             continue;
         vistas++;
@@ -135,15 +135,15 @@ static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
         }
     }
     esperado_t f;
-    int r = fifo(dir, "primero", &f);
+    int r = cont_fifo(dir, "primero", &f);
     if (r < 0) {
         snprintf(motivo, tam, "no se pudo preparar «…/primero»: %s", cal_ruta_error(r));
         return 0;
     }
     const char *args[] = {f.ruta, carpeta_muchos, falta, NULL};
-    cal_proceso_t *p = contador(args, dir, 15, 0);
+    cal_proceso_t *p = cont_lanzar(args, dir, 15, 0);
     if (p == NULL) {
-        fifo_cerrar(NULL, &f, 0);
+        cont_fifo_cerrar(NULL, &f, 0);
         snprintf(motivo, tam, "no se pudo lanzar el programa");
         return 0;
     }
@@ -157,8 +157,8 @@ static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
     char busca[800];
     snprintf(busca, sizeof busca, "ERROR %s:", falta);
     int antes = strstr(cal_errores(p), busca) != NULL;
-    fifo_cerrar(NULL, &f, 0);
-    esperar_fin(p, 8000);
+    cont_fifo_cerrar(NULL, &f, 0);
+    cont_esperar_fin(p, 8000);
     if (!abierta) {
         snprintf(motivo, tam,
                  "con «FIFO, carpeta de %d enlaces, RUTA que no existe», el programa nunca llegó "
@@ -195,35 +195,35 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
     for (int i = 0; i < 2 && r == 0; i++) {
         char nombre[8];
         snprintf(nombre, sizeof nombre, "f%d", i);
-        r = fifo(sub, nombre, &f[i]);
+        r = cont_fifo(sub, nombre, &f[i]);
         snprintf(nombre, sizeof nombre, "g%d", i);
         if (r == 0)
-            r = fifo(sub, nombre, &g[i]);
+            r = cont_fifo(sub, nombre, &g[i]);
     }
     if (r == 0)
-        r = escribir_texto(sub, "x.txt", "se vuelve carpeta\n", &x);
+        r = cont_escribir_texto(sub, "x.txt", "se vuelve carpeta\n", &x);
     for (int i = 0; i < 3 && r == 0; i++) {
         char nombre[16];
         snprintf(nombre, sizeof nombre, "cerrado%d.txt", i);
-        r = escribir_texto(sub, nombre, "sin permiso\n", &c[i]);
+        r = cont_escribir_texto(sub, nombre, "sin permiso\n", &c[i]);
         if (r == 0)
             r = cal_chmod(c[i].ruta, 0);
     }
     if (r < 0) {
         for (int i = 0; i < 2; i++) {
-            fifo_cerrar(NULL, &f[i], 0);
-            fifo_cerrar(NULL, &g[i], 0);
+            cont_fifo_cerrar(NULL, &f[i], 0);
+            cont_fifo_cerrar(NULL, &g[i], 0);
         }
         snprintf(motivo, tam, "no se pudo preparar «…/huella»: %s", cal_ruta_error(r));
         return 0;
     }
     const char *args[] = {"-j",      "2",       f[0].ruta, f[1].ruta, x.ruta, c[0].ruta,
                           c[1].ruta, c[2].ruta, g[0].ruta, g[1].ruta, NULL};
-    cal_proceso_t *p = contador(args, dir, 15, 0);
+    cal_proceso_t *p = cont_lanzar(args, dir, 15, 0);
     if (p == NULL) {
         for (int i = 0; i < 2; i++) {
-            fifo_cerrar(NULL, &f[i], 0);
-            fifo_cerrar(NULL, &g[i], 0);
+            cont_fifo_cerrar(NULL, &f[i], 0);
+            cont_fifo_cerrar(NULL, &g[i], 0);
         }
         snprintf(motivo, tam, "no se pudo lanzar el programa");
         return 0;
@@ -237,7 +237,7 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
         en_f = (cal_abiertos(p, f[0].ruta) > 0) + (cal_abiertos(p, f[1].ruta) > 0);
         if (en_f == 2)
             break;
-        dormir(5);
+        cont_dormir(5);
     }
     int de_mas = cal_abiertos(p, prefijo) > 2;
     int ok = 1;
@@ -252,8 +252,8 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
         }
     }
     for (int i = 0; i < 2; i++) {
-        fifo_dar(&f[i], "uno dos\n", 1);
-        fifo_cerrar(p, &f[i], 3000);
+        cont_fifo_dar(&f[i], "uno dos\n", 1);
+        cont_fifo_cerrar(p, &f[i], 3000);
     }
     /* g0 y g1 a la vez: las plazas de los cinco fallos volvieron. */
     int en_g = 0, otros = 0;
@@ -262,7 +262,7 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
         en_g = (cal_abiertos(p, g[0].ruta) > 0) + (cal_abiertos(p, g[1].ruta) > 0);
         if (en_g == 2)
             break;
-        dormir(5);
+        cont_dormir(5);
     }
     /* Lo demás de la carpeta, cerrado (un cierre que aún va por el grupo de hilos, 500 ms). */
     hasta = cal_ahora_ms() + 500;
@@ -270,14 +270,14 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
         otros = cal_abiertos(p, prefijo) - en_g;
         if (otros <= 0)
             break;
-        dormir(10);
+        cont_dormir(10);
     } while (!cal_termino(p) && cal_ahora_ms() < hasta);
     int x_abierta = cal_abiertos(p, x.ruta) > 0;
     for (int i = 0; i < 2; i++) {
-        fifo_dar(&g[i], "tres\n", 1);
-        fifo_cerrar(NULL, &g[i], 0);
+        cont_fifo_dar(&g[i], "tres\n", 1);
+        cont_fifo_cerrar(NULL, &g[i], 0);
     }
-    esperar_fin(p, 5000);
+    cont_esperar_fin(p, 5000);
     if (!ok)
         return 0;
     if (en_f < 2 || de_mas) {
@@ -307,10 +307,10 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
         return 0;
     }
     esperado_t bien[4] = {f[0], f[1], g[0], g[1]};
-    if (!final_bien(p, 1, bien, 4, motivo, tam) ||
+    if (!cont_final_bien(p, 1, bien, 4, motivo, tam) ||
         !linea_error(cal_errores(p), x.ruta, motivo, tam)) {
-        cal_nota("Orden: contador -j 2 f0 f1 x.txt cerrado0 cerrado1 cerrado2 g0 g1 (x.txt falla "
-                 "al leer)");
+        cal_nota("Lo que sigue es de «contador -j 2 f0 f1 x.txt cerrado0 cerrado1 cerrado2 g0 "
+                 "g1» (x.txt falla al leer):");
         cal_nota_salida(p, 8);
         return 0;
     }
@@ -327,18 +327,18 @@ CAL_PRUEBA(errores, 20)
                  "archivos», «MEDIA 0.0 …» y sin MAYOR; y la lista entera, con sus ERROR, antes "
                  "de empezar a contar");
     char dir[512];
-    if (carpeta("errores", dir, sizeof dir) < 0)
+    if (cont_carpeta("errores", dir, sizeof dir) < 0)
         CAL_FIN(0);
     esperado_t e[4];
     char falta[1200], cerrado[1200], falta2[1200], arbol[600], cerrada[700];
-    int r = escribir_texto(dir, "uno.txt", "uno\n", &e[0]);
+    int r = cont_escribir_texto(dir, "uno.txt", "uno\n", &e[0]);
     if (r == 0)
-        r = escribir_texto(dir, "dos.txt", "dos dos\n", &e[1]);
+        r = cont_escribir_texto(dir, "dos.txt", "dos dos\n", &e[1]);
     if (r == 0)
-        r = escribir_texto(dir, "tres.txt", "tres tres tres\n", &e[2]);
+        r = cont_escribir_texto(dir, "tres.txt", "tres tres tres\n", &e[2]);
     esperado_t x;
     if (r == 0)
-        r = escribir_texto(dir, "cerrado.txt", "secreto secreto\n", &x);
+        r = cont_escribir_texto(dir, "cerrado.txt", "secreto secreto\n", &x);
     if (r == 0)
         r = cal_chmod(x.ruta, 0);
     /* Una carpeta con una subcarpeta que no se puede leer («cerrada», sin permisos) y, detrás
@@ -350,57 +350,57 @@ CAL_PRUEBA(errores, 20)
     if (r == 0)
         r = cal_crear_carpeta(cerrada, 0755);
     if (r == 0)
-        r = escribir_texto(arbol, "z.txt", "zeta\n", &e[3]);
+        r = cont_escribir_texto(arbol, "z.txt", "zeta\n", &e[3]);
     if (r == 0)
         r = cal_chmod(cerrada, 0);
     if (r < 0)
-        CAL_FIN(fallo_preparar(r));
+        CAL_FIN(cont_fallo_preparar(r));
     snprintf(cerrado, sizeof cerrado, "%s", x.ruta);
     snprintf(falta, sizeof falta, "%s/no_existe.txt", dir);
     snprintf(falta2, sizeof falta2, "%s/tampoco.txt", dir);
     const char *args[] = {e[0].ruta, falta, e[1].ruta, cerrado, e[2].ruta, arbol, NULL};
-    cal_proceso_t *p = contador(args, dir, 8, 0);
+    cal_proceso_t *p = cont_lanzar(args, dir, 8, 0);
     const char *args2[] = {falta, falta2, NULL};
-    cal_proceso_t *q = p != NULL ? contador(args2, dir, 8, 0) : NULL;
+    cal_proceso_t *q = p != NULL ? cont_lanzar(args2, dir, 8, 0) : NULL;
     /* Y la carpeta sola: el único fallo es el de su subcarpeta, al hacer la lista. También
      * ese cuenta para el código 1. */
     const char *args3[] = {arbol, NULL};
-    cal_proceso_t *sola = q != NULL ? contador(args3, dir, 8, 0) : NULL;
+    cal_proceso_t *sola = q != NULL ? cont_lanzar(args3, dir, 8, 0) : NULL;
     if (p == NULL || q == NULL || sola == NULL)
         CAL_FIN(0);
     cal_esperar_fin(p, 5000);
     cal_esperar_fin(q, 5000);
     cal_esperar_fin(sola, 5000);
     char motivo[1024], m[1024];
-    int ok = final_bien(p, 1, e, 4, motivo, sizeof motivo);
+    int ok = cont_final_bien(p, 1, e, 4, motivo, sizeof motivo);
     if (ok && !linea_error(cal_errores(p), falta, motivo, sizeof motivo))
         ok = 0;
     if (ok && !linea_error(cal_errores(p), cerrado, motivo, sizeof motivo))
         ok = 0;
     if (ok && !linea_error(cal_errores(p), cerrada, motivo, sizeof motivo))
         ok = 0;
-    if (ok && !resumen_bien(cal_salida(p), e, 4, 2, motivo, sizeof motivo))
+    if (ok && !cont_resumen_bien(cal_salida(p), e, 4, 2, motivo, sizeof motivo))
         ok = 0;
     if (!ok)
         cal_nota_salida(p, 8);
     int ok2 = 1;
     if (ok) {
-        ok2 = final_bien(q, 1, e, 0, m, sizeof m) &&
-              resumen_bien(cal_salida(q), e, 0, -1, m, sizeof m);
+        ok2 = cont_final_bien(q, 1, e, 0, m, sizeof m) &&
+              cont_resumen_bien(cal_salida(q), e, 0, -1, m, sizeof m);
         if (!ok2) {
-            cal_nota("Orden: contador …/no_existe.txt …/tampoco.txt");
+            cal_nota("Lo que sigue es de «contador …/no_existe.txt …/tampoco.txt»:");
             cal_nota_salida(q, 6);
         }
     }
     if (ok && ok2) {
-        ok2 = final_bien(sola, 1, &e[3], 1, m, sizeof m) &&
+        ok2 = cont_final_bien(sola, 1, &e[3], 1, m, sizeof m) &&
               linea_error(cal_errores(sola), cerrada, m, sizeof m);
         if (!ok2) {
             size_t u = strlen(m);
             snprintf(m + u, sizeof m - u,
                      " (con «contador …/arbol», cuyo único fallo es la subcarpeta que no se puede "
                      "leer: un fallo al hacer la lista también da el código 1)");
-            cal_nota("Orden: contador …/arbol");
+            cal_nota("Lo que sigue es de «contador …/arbol»:");
             cal_nota_salida(sola, 6);
         }
     }

@@ -25,23 +25,23 @@ CAL_PRUEBA(memoria, 40)
     cal_esperado("un archivo de 200 MiB contado exactamente con una memoria residente máxima "
                  "de como mucho 32 MiB (se lee a trozos, nunca entero)");
     char dir[512];
-    if (carpeta("memoria", dir, sizeof dir) < 0)
+    if (cont_carpeta("memoria", dir, sizeof dir) < 0)
         CAL_FIN(0);
     /* 200 bloques iguales de 1 MiB que empiezan por letra y acaban en espacio: la cuenta
      * del archivo es 200 veces la de un bloque. */
     size_t tam = 1024 * 1024;
     unsigned char *bloque = malloc(tam);
     if (bloque == NULL)
-        CAL_FIN(fallo_preparar(-ENOMEM));
+        CAL_FIN(cont_fallo_preparar(-ENOMEM));
     for (size_t i = 0; i < tam; i++)
-        bloque[i] = (azar() % 7 == 0) ? ' ' : (unsigned char)('a' + i % 26);
+        bloque[i] = (cont_azar() % 7 == 0) ? ' ' : (unsigned char)('a' + i % 26);
     bloque[0] = 'z';
     /* Las fronteras de 64 KiB caen entre palabras: aquí solo se juzga la memoria. */
     for (size_t f = TROZO; f <= tam; f += TROZO)
         bloque[f - 1] = '\n';
     esperado_t e[2];
     snprintf(e[0].ruta, sizeof e[0].ruta, "%s/grande.txt", dir);
-    e[0].palabras = 200 * contar_referencia(bloque, tam);
+    e[0].palabras = 200 * cont_contar_referencia(bloque, tam);
     e[0].fd = -1;
     e[0].es_fifo = 0;
     int fd = cal_crear_archivo(e[0].ruta, 0644);
@@ -53,23 +53,23 @@ CAL_PRUEBA(memoria, 40)
         close(fd);
     free(bloque);
     if (r == 0)
-        r = fifo(dir, "ultima", &e[1]);
+        r = cont_fifo(dir, "ultima", &e[1]);
     if (r < 0)
-        CAL_FIN(fallo_preparar(r));
+        CAL_FIN(cont_fallo_preparar(r));
     /* La FIFO mantiene vivo al programa después del archivo grande: da tiempo a medir. */
     const char *args[] = {e[0].ruta, e[1].ruta, NULL};
-    cal_proceso_t *p = contador(args, dir, 25, 0);
+    cal_proceso_t *p = cont_lanzar(args, dir, 25, 0);
     if (p == NULL)
         CAL_FIN(0);
     /* 200 MiB se leen en menos de un segundo; si el archivo grande no ha salido en 6 s (un
      * bucle bloqueado en la FIFO, por ejemplo), se sigue igual: aquí se juzga la memoria. */
-    esperar_cuentas(p, 1, 6000);
-    dormir(300);
-    fifo_dar(&e[1], "fin\n", 1);
-    fifo_cerrar(p, &e[1], 3000);
-    esperar_fin(p, 4000);
+    cont_esperar_cuentas(p, 1, 6000);
+    cont_dormir(300);
+    cont_fifo_dar(&e[1], "fin\n", 1);
+    cont_fifo_cerrar(p, &e[1], 3000);
+    cont_esperar_fin(p, 4000);
     char motivo[1024];
-    int ok = final_bien(p, 0, e, 2, motivo, sizeof motivo);
+    int ok = cont_final_bien(p, 0, e, 2, motivo, sizeof motivo);
     /* La FIFO solo mantiene vivo al programa para medir: leerla es de «fifo». Si lo único que
      * falta es su línea (la saltó, o dio su ERROR y salió con 1: ESPIPE de quien lee con
      * desplazamiento), la memoria se juzga con el archivo grande. */
@@ -77,7 +77,7 @@ CAL_PRUEBA(memoria, 40)
     if (!ok && cal_termino(p) && (cal_codigo(p) == 0 || cal_codigo(p) == 1) &&
         strstr(cal_salida(p), e[1].ruta) == NULL) {
         char otro[1024];
-        sin_fifo = ok = cuentas_bien(cal_salida(p), e, 1, otro, sizeof otro);
+        sin_fifo = ok = cont_cuentas_bien(cal_salida(p), e, 1, otro, sizeof otro);
     }
     uint64_t pico = cal_memoria_pico_kib(p);
     if (ok && (pico == 0 || pico > 32 * 1024))
@@ -104,7 +104,7 @@ CAL_PRUEBA(valgrind, 60)
                  "archivo que no existe, otro que no se puede abrir (sin permiso), -e y -p: "
                  "cuentas exactas, código 1, «ERROR SUMMARY: 0 errors» y sin fugas");
     char dir[512], sub[600], falta[600], cerrada[700], vacia[700];
-    if (carpeta("valgrind", dir, sizeof dir) < 0)
+    if (cont_carpeta("valgrind", dir, sizeof dir) < 0)
         CAL_FIN(0);
     snprintf(sub, sizeof sub, "%s/docs", dir);
     snprintf(cerrada, sizeof cerrada, "%s/cerrada", sub);
@@ -123,32 +123,32 @@ CAL_PRUEBA(valgrind, 60)
     if (r == 0)
         r = cal_chmod(cerrada, 0);
     if (r < 0)
-        CAL_FIN(fallo_preparar(r));
+        CAL_FIN(cont_fallo_preparar(r));
     esperado_t e[3];
-    r = escribir_texto(sub, "a.txt", "alfa beta\n", &e[0]);
+    r = cont_escribir_texto(sub, "a.txt", "alfa beta\n", &e[0]);
     if (r == 0)
-        r = escribir_texto(sub, "b.txt", "gamma delta epsilon", &e[1]);
+        r = cont_escribir_texto(sub, "b.txt", "gamma delta epsilon", &e[1]);
     if (r == 0)
-        r = escribir_texto(dir, "c.txt", "\n", &e[2]);
+        r = cont_escribir_texto(dir, "c.txt", "\n", &e[2]);
     /* Existe (entra en la lista) pero uv_fs_open falla: el camino de error de la apertura,
      * con lo que ya se había reservado para ese archivo. */
     esperado_t cerrado;
     if (r == 0)
-        r = escribir_texto(dir, "cerrado.txt", "no se lee\n", &cerrado);
+        r = cont_escribir_texto(dir, "cerrado.txt", "no se lee\n", &cerrado);
     if (r == 0)
         r = cal_chmod(cerrado.ruta, 0);
     if (r < 0)
-        CAL_FIN(fallo_preparar(r));
+        CAL_FIN(cont_fallo_preparar(r));
     snprintf(falta, sizeof falta, "%s/no_existe.txt", dir);
     /* La carpeta, la última RUTA: tras su subcarpeta ilegible ya no hay archivos. Un recorrido
      * que se corta al fallar una subcarpeta no pierde nada aquí (eso lo juzga «errores»). */
     const char *args[] = {"-p", "-e", "50", falta, cerrado.ruta, e[2].ruta, sub, NULL};
-    cal_proceso_t *p = contador(args, dir, 40, 1);
+    cal_proceso_t *p = cont_lanzar(args, dir, 40, 1);
     if (p == NULL)
         CAL_FIN(0);
-    esperar_fin(p, 35000);
+    cont_esperar_fin(p, 35000);
     char motivo[1024], mv[512];
-    int ok = final_bien(p, 1, e, 3, motivo, sizeof motivo);
+    int ok = cont_final_bien(p, 1, e, 3, motivo, sizeof motivo);
     int limpio = cal_valgrind_veredicto(p, mv, sizeof mv);
     cal_obtenido("%s; %s", motivo, mv);
     if (!ok || !limpio) {

@@ -32,17 +32,17 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
                          esperado_t *fifo, int cerrar_al_senalar, int *bloqueado, char *motivo,
                          size_t tam)
 {
-    cal_proceso_t *p = contador(args, dir, 10, 0);
+    cal_proceso_t *p = cont_lanzar(args, dir, 10, 0);
     if (p == NULL) {
         snprintf(motivo, tam, "no se pudo lanzar el programa");
         return 0;
     }
-    int dos = esperar_cuentas(p, 2, 4000);
+    int dos = cont_esperar_cuentas(p, 2, 4000);
     if (!dos && fifo != NULL && !cal_termino(p) &&
         cal_contar(cal_errores(p), "PROGRESO", NULL) == 0) {
         *bloqueado = 1;
         cal_matar(p);
-        fifo_cerrar(NULL, fifo, 0);
+        cont_fifo_cerrar(NULL, fifo, 0);
         return 0;
     }
     if (cal_termino(p)) {
@@ -50,34 +50,34 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
         snprintf(motivo, tam,
                  "el programa ya había terminado (%s) antes de recibir SIGINT, con %d líneas de "
                  "cuenta: así no se puede ver qué hace con Ctrl+C",
-                 cal_describir_fin(p, fin, sizeof fin), lineas_de_cuenta(cal_salida(p)));
+                 cal_describir_fin(p, fin, sizeof fin), cont_lineas_de_cuenta(cal_salida(p)));
         cal_nota_salida(p, 8);
-        fifo_cerrar(NULL, fifo, 0);
+        cont_fifo_cerrar(NULL, fifo, 0);
         return 0;
     }
     if (!dos) {
         snprintf(motivo, tam, "no llegaron dos líneas de cuenta en 4 s (había %d)",
-                 lineas_de_cuenta(cal_salida(p)));
+                 cont_lineas_de_cuenta(cal_salida(p)));
         cal_nota_salida(p, 6);
         cal_matar(p);
-        fifo_cerrar(NULL, fifo, 0);
+        cont_fifo_cerrar(NULL, fifo, 0);
         return 0;
     }
     /* La segunda línea sale al acabar una espera de -e; justo entonces el archivo siguiente
      * aún se está leyendo y ninguno espera. A mitad de su espera (150 ms de 300) la señal
      * llega seguro con uno esperando, que es lo que aquí se juzga. */
-    dormir(150);
+    cont_dormir(150);
     uint64_t senal = cal_ahora_ms();
     cal_senal(p, SIGINT);
     if (cerrar_al_senalar)
-        fifo_cerrar(NULL, fifo, 0);
-    int termino = esperar_fin(p, 3000);
+        cont_fifo_cerrar(NULL, fifo, 0);
+    int termino = cont_esperar_fin(p, 3000);
     uint64_t tardo = cal_ahora_ms() - senal;
     /* Ya no hace falta: si el programa sigue vivo, así acaba su lectura. */
     if (fifo != NULL)
-        fifo_cerrar(NULL, fifo, 0);
+        cont_fifo_cerrar(NULL, fifo, 0);
     if (!termino)
-        esperar_fin(p, 1000);
+        cont_esperar_fin(p, 1000);
     int ok = termino && cal_codigo(p) == 130 && tardo <= 1500;
     if (!ok) {
         char fin[128];
@@ -106,14 +106,14 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
      * caben antes; el margen cubre una máquina cargada). Las de antes valen aunque sean
      * todas: si no respeta -j, acaban todas a la vez, y eso no es de aquí. */
     int tras_total = 0, total_visto = 0, tarde = 0;
-    for (int i = 0; ok && linea(out, i, l, sizeof l); i++) {
+    for (int i = 0; ok && cont_linea(out, i, l, sizeof l); i++) {
         if (strncmp(l, "TOTAL ", 6) == 0)
             total_visto = 1;
-        if (!linea_cuenta(l, &v, &ruta))
+        if (!cont_linea_cuenta(l, &v, &ruta))
             continue;
         if (total_visto)
             tras_total++;
-        if (i < seg.n_out && seg.visto_out[i] > senal + 400)
+        if (i < cont_seg.n_out && cont_seg.visto_out[i] > senal + 400)
             tarde++;
         for (int k = 0; k < n; k++)
             if (strcmp(e[k].ruta, ruta) == 0 && nv < 8)
@@ -127,13 +127,13 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
                  tarde);
         ok = 0;
     }
-    if (ok && !cuentas_bien(out, vistos, nv, motivo, tam))
+    if (ok && !cont_cuentas_bien(out, vistos, nv, motivo, tam))
         ok = 0;
     int mayor = 0;
     for (int k = 1; k < nv; k++)
         if (vistos[k].palabras > vistos[mayor].palabras)
             mayor = k;
-    if (ok && !resumen_bien(out, vistos, nv, nv > 0 ? mayor : -1, motivo, tam))
+    if (ok && !cont_resumen_bien(out, vistos, nv, nv > 0 ? mayor : -1, motivo, tam))
         ok = 0;
     if (ok)
         snprintf(motivo, tam, "paró en %.1f s con código 130 y el resumen de %d archivos",
@@ -152,12 +152,12 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
 static int sigint_cerrado(const esperado_t *e, const char *dir, char *motivo, size_t tam)
 {
     const char *args[] = {"-p", "-j", "1", "-e", "1000", e[0].ruta, e[1].ruta, e[2].ruta, NULL};
-    cal_proceso_t *p = contador(args, dir, 40, 1);
+    cal_proceso_t *p = cont_lanzar(args, dir, 40, 1);
     if (p == NULL) {
         snprintf(motivo, tam, "no se pudo lanzar el programa bajo valgrind");
         return 0;
     }
-    if (!esperar_cuentas(p, 1, 20000) || cal_termino(p)) {
+    if (!cont_esperar_cuentas(p, 1, 20000) || cal_termino(p)) {
         char fin[128];
         snprintf(motivo, tam, "bajo valgrind, sin una línea de cuenta en 20 s (%s)",
                  cal_describir_fin(p, fin, sizeof fin));
@@ -165,14 +165,16 @@ static int sigint_cerrado(const esperado_t *e, const char *dir, char *motivo, si
         return 0;
     }
     /* La línea sale al acabar la lectura; después, 1 s de espera: la señal llega en ella. */
-    dormir(200);
+    cont_dormir(200);
     cal_senal(p, SIGINT);
     char fin[128];
-    if (!esperar_fin(p, 15000) || (cal_codigo(p) != 130 && cal_codigo(p) != CAL_CODIGO_VALGRIND)) {
+    if (!cont_esperar_fin(p, 15000) ||
+        (cal_codigo(p) != 130 && cal_codigo(p) != CAL_CODIGO_VALGRIND)) {
         snprintf(motivo, tam,
                  "bajo valgrind, con -p, tras SIGINT: %s (se esperaba 130; Ctrl+C también "
                  "detiene el progreso; si no, el bucle sigue vivo)",
-                 esperar_fin(p, 0) ? cal_describir_fin(p, fin, sizeof fin) : "no terminó en 15 s");
+                 cont_esperar_fin(p, 0) ? cal_describir_fin(p, fin, sizeof fin)
+                                        : "no terminó en 15 s");
         cal_nota_salida(p, 6);
         return 0;
     }
@@ -197,7 +199,7 @@ CAL_PRUEBA(sigint, 60)
                  "imprimir el resumen de lo ya informado. Y, sin FIFO, bajo valgrind y con -p, "
                  "cierra en orden (nada alcanzable sin liberar al salir)");
     char dir[512];
-    if (carpeta("sigint", dir, sizeof dir) < 0)
+    if (cont_carpeta("sigint", dir, sizeof dir) < 0)
         CAL_FIN(0);
     esperado_t e[5], f;
     for (int i = 0; i < 5; i++) {
@@ -206,13 +208,13 @@ CAL_PRUEBA(sigint, 60)
         /* 2, 4, 6…: la media de los primeros es entera (aquí no se juzga el redondeo). */
         for (int w = 0; w <= i; w++)
             strcat(texto, "hola que ");
-        int r = escribir_texto(dir, nombre, texto, &e[i]);
+        int r = cont_escribir_texto(dir, nombre, texto, &e[i]);
         if (r < 0)
-            CAL_FIN(fallo_preparar(r));
+            CAL_FIN(cont_fallo_preparar(r));
     }
-    int r = fifo(dir, "atascada", &f);
+    int r = cont_fifo(dir, "atascada", &f);
     if (r < 0)
-        CAL_FIN(fallo_preparar(r));
+        CAL_FIN(cont_fallo_preparar(r));
     /* Una plaza se queda con la FIFO (nadie escribe en ella); por la otra pasan los archivos
      * de uno en uno, 300 ms cada uno: la señal llega con uno esperando. La FIFO también
      * mantiene vivo el programa si no respeta -j o -e (eso lo juzgan «limite_j» y «espera»):
@@ -237,9 +239,9 @@ CAL_PRUEBA(sigint, 60)
          * (no por el plazo, que siempre da 130) y el código es el suyo: 130 aunque la RUTA
          * que no existe fallara. */
         esperado_t f2;
-        r = fifo(dir, "cerrada_al_parar", &f2);
+        r = cont_fifo(dir, "cerrada_al_parar", &f2);
         if (r < 0)
-            CAL_FIN(fallo_preparar(r));
+            CAL_FIN(cont_fallo_preparar(r));
         const char *args3[] = {"-p",      "-j",      "2",     "-e",      "300",
                                falta,     e[0].ruta, f2.ruta, e[1].ruta, e[2].ruta,
                                e[3].ruta, e[4].ruta, NULL};

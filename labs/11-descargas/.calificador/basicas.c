@@ -14,7 +14,7 @@
 CAL_PRUEBA(entrada_invalida, 30)
 {
     cal_esperado("código 2, un mensaje en stderr (que nombre la URL mala) y ninguna petición");
-    cal_servidor_t *s = servidor();
+    cal_servidor_t *s = desc_servidor();
     if (s == NULL)
         CAL_FIN(0);
     const char *casos[][6] = {{NULL},
@@ -33,14 +33,14 @@ CAL_PRUEBA(entrada_invalida, 30)
                               {"/bytes/1 0", NULL}};
     int ok = 1;
     for (size_t i = 0; i < sizeof casos / sizeof casos[0] && ok; i++) {
-        cal_proceso_t *p = descargas(s, NULL, casos[i], 8, 0, 0);
+        cal_proceso_t *p = desc_lanzar(s, NULL, casos[i], 8, 0, 0);
         if (p == NULL)
             CAL_FIN(0);
-        int c = fin(p, 5000);
+        int c = desc_fin(p, 5000);
         const char *err = cal_errores(p);
         char f[128];
         if (c != 2 || err[0] == '\0') {
-            cal_obtenido("%s, stderr %s", como(p, c, f, sizeof f),
+            cal_obtenido("%s, stderr %s", desc_como(p, c, f, sizeof f),
                          err[0] != '\0' ? "con mensaje" : "vacía");
             cal_nota_salida(p, 4);
             ok = 0;
@@ -70,48 +70,48 @@ CAL_PRUEBA(descarga_integra, 30)
                  "y sin .parte; y el resumen, «OK nombre bytes …», en el orden de los argumentos "
                  "aunque terminen en otro");
     corrida_t x;
-    if (!preparar(&x))
+    if (!desc_preparar(&x))
         CAL_FIN(0);
     enum { N = 3 };
     /* Tamaños al azar en cada calificación; la lenta (cuál, al azar) termina la última, así que
      * el orden de llegada nunca es el de los argumentos; el .parte viejo, en otra al azar. */
-    uint64_t sem[N] = {semilla_nueva(), semilla_nueva(), semilla_nueva()};
-    uint64_t tam[N] = {al_azar(200000, 400000), al_azar(1048576, 1300000), 0};
+    uint64_t sem[N] = {desc_semilla_nueva(), desc_semilla_nueva(), desc_semilla_nueva()};
+    uint64_t tam[N] = {desc_al_azar(200000, 400000), desc_al_azar(1048576, 1300000), 0};
     const char *nombres[N] = {"a.bin", "b.dat", "vacio"};
-    int lenta = (int)al_azar(0, 1), vieja = (int)al_azar(0, 2);
-    uint64_t largo_viejo = tam[vieja] + al_azar(100000, 300000);
+    int lenta = (int)desc_al_azar(0, 1), vieja = (int)desc_al_azar(0, 2);
+    uint64_t largo_viejo = tam[vieja] + desc_al_azar(100000, 300000);
     char urls[N][128], args_b[N][160], extra[32];
     const char *args[N + 1];
     for (int i = 0; i < N; i++) {
         /* ~0.8 s la lenta: las otras dos terminan antes. */
         snprintf(extra, sizeof extra, "&kbps=%llu", (unsigned long long)(tam[i] / 820 + 1));
-        bytes_url(urls[i], sizeof urls[i], tam[i], sem[i], i == lenta ? extra : NULL);
-        args[i] = arg(args_b[i], sizeof args_b[i], nombres[i], urls[i]);
+        desc_bytes_url(urls[i], sizeof urls[i], tam[i], sem[i], i == lenta ? extra : NULL);
+        args[i] = desc_arg(args_b[i], sizeof args_b[i], nombres[i], urls[i]);
     }
     args[N] = NULL;
     char parte_vieja[64], motivo[256] = "", l[256], lista[512];
     snprintf(parte_vieja, sizeof parte_vieja, "%s.parte", nombres[vieja]);
-    if (escribir_parte(x.c.dir, parte_vieja, 0, (size_t)largo_viejo) < 0) {
+    if (desc_escribir_parte(x.c.dir, parte_vieja, 0, (size_t)largo_viejo) < 0) {
         cal_obtenido("no se pudo preparar %s (error del calificador)", parte_vieja);
         CAL_FIN(0);
     }
-    if (!correr(&x, args, 15000))
+    if (!desc_correr(&x, args, 15000))
         CAL_FIN(0);
-    int ok = acabo(&x, motivo, sizeof motivo);
+    int ok = desc_acabo(&x, motivo, sizeof motivo);
     long antes = -1;
     for (int i = 0; i < N && ok; i++) {
         char bytes[32];
         cal_peticion_t v[4];
-        int n = registro_de(x.s, urls[i], v, 4);
-        long pos = posicion_resumen(x.p, nombres[i]);
-        if (!archivo_bien(x.c.dir, nombres[i], sem[i], tam[i], motivo, sizeof motivo)) {
-            if (i == vieja && tam_archivo(x.c.dir, nombres[i]) == (long long)largo_viejo)
+        int n = desc_registro_de(x.s, urls[i], v, 4);
+        long pos = desc_posicion_resumen(x.p, nombres[i]);
+        if (!desc_archivo_bien(x.c.dir, nombres[i], sem[i], tam[i], motivo, sizeof motivo)) {
+            if (i == vieja && desc_tam_archivo(x.c.dir, nombres[i]) == (long long)largo_viejo)
                 snprintf(motivo, sizeof motivo,
                          "%s tiene %llu bytes, los del .parte viejo, y se sirvieron %llu: sin "
                          "--continuar, un .parte que ya existe se vacía (O_TRUNC)",
                          nombres[i], (unsigned long long)largo_viejo, (unsigned long long)tam[i]);
             ok = 0;
-        } else if (!linea(x.p, "OK", nombres[i], l, sizeof l) ||
+        } else if (!desc_linea(x.p, "OK", nombres[i], l, sizeof l) ||
                    strtoull(cal_palabra(l, 2, bytes, sizeof bytes) ? bytes : "x", NULL, 10) !=
                        tam[i]) {
             snprintf(motivo, sizeof motivo, "falta «OK %s %llu …» en la salida", nombres[i],
@@ -132,7 +132,7 @@ CAL_PRUEBA(descarga_integra, 30)
         antes = pos;
         char parte[64];
         snprintf(parte, sizeof parte, "%s.parte", nombres[i]);
-        if (ok && tam_archivo(x.c.dir, parte) >= 0) {
+        if (ok && desc_tam_archivo(x.c.dir, parte) >= 0) {
             snprintf(motivo, sizeof motivo, "quedó %s junto al archivo terminado", parte);
             ok = 0;
         }
@@ -144,7 +144,7 @@ CAL_PRUEBA(descarga_integra, 30)
     else /* la carpeta, aquí y no en una nota: el primer informe de la partida cabe en 70 */
         cal_obtenido("%s (en la carpeta: %s; antes de empezar, %s tenía %llu bytes viejos, sin "
                      "--continuar)",
-                     motivo, listar(x.c.dir, lista, sizeof lista), parte_vieja,
+                     motivo, desc_listar(x.c.dir, lista, sizeof lista), parte_vieja,
                      (unsigned long long)largo_viejo);
     if (!ok)
         cal_nota_salida(x.p, 8);
@@ -157,12 +157,12 @@ CAL_PRUEBA(nombres_seguros, 30)
                  "/ → descarga; sin NOMBRE=, el último segmento de la ruta (sin la consulta, "
                  "aunque lleve /), y una URL sin ruta → descarga; repetidos → n-1.ext, n-2.ext");
     carpeta_t c;
-    cal_servidor_t *s = servidor();
-    if (s == NULL || carpeta(&c) < 0)
+    cal_servidor_t *s = desc_servidor();
+    if (s == NULL || desc_carpeta(&c) < 0)
         CAL_FIN(0);
     /* La raíz de los repetidos con varios puntos (a.tar.gz) cambia en cada calificación. */
     static const char *raices[] = {"copia", "datos", "a", "informe"};
-    const char *raiz = raices[al_azar(0, 3)];
+    const char *raiz = raices[desc_al_azar(0, 3)];
     char tgz[32], tgz1[32];
     snprintf(tgz, sizeof tgz, "%s.tar.gz", raiz);
     snprintf(tgz1, sizeof tgz1, "%s.tar-1.gz", raiz);
@@ -190,33 +190,34 @@ CAL_PRUEBA(nombres_seguros, 30)
     char b[N][200], u[N][128];
     const char *args[N + 2];
     for (int i = 0; i < N; i++) {
-        casos[i].sem = semilla_nueva();
+        casos[i].sem = desc_semilla_nueva();
         if (casos[i].nombre != NULL) /* sin NOMBRE=, el tamaño es el nombre */
-            casos[i].tam += al_azar(0, 50) * 16;
-        bytes_url(u[i], sizeof u[i], casos[i].tam, casos[i].sem, casos[i].extra);
-        args[i] = casos[i].nombre != NULL ? arg(b[i], sizeof b[i], casos[i].nombre, u[i]) : u[i];
+            casos[i].tam += desc_al_azar(0, 50) * 16;
+        desc_bytes_url(u[i], sizeof u[i], casos[i].tam, casos[i].sem, casos[i].extra);
+        args[i] =
+            casos[i].nombre != NULL ? desc_arg(b[i], sizeof b[i], casos[i].nombre, u[i]) : u[i];
     }
     /* Una URL entera sin ruta (la portada del servidor): su último segmento está vacío, así
      * que es la cuarta «descarga», no el nombre del servidor. */
     args[N] = cal_servidor_url(s);
     args[N + 1] = NULL;
-    cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
+    cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
-    int cod = fin(p, 15000);
+    int cod = desc_fin(p, 15000);
     char motivo[256] = "", lista[1024];
-    int ok = por_si_mismo(p, cod, motivo, sizeof motivo);
+    int ok = desc_por_si_mismo(p, cod, motivo, sizeof motivo);
     for (int i = 0; i < N && ok; i++)
-        ok = archivo_bien(c.dir, casos[i].esperado, casos[i].sem, casos[i].tam, motivo,
-                          sizeof motivo);
-    if (ok && tam_archivo(c.dir, "descarga-3") <= 0) {
+        ok = desc_archivo_bien(c.dir, casos[i].esperado, casos[i].sem, casos[i].tam, motivo,
+                               sizeof motivo);
+    if (ok && desc_tam_archivo(c.dir, "descarga-3") <= 0) {
         snprintf(motivo, sizeof motivo,
                  "%s (una URL sin ruta) no se guardó como descarga-3 (su último segmento está "
                  "vacío: «descarga», y ya había tres)",
                  args[N]);
         ok = 0;
     }
-    if (ok && tam_archivo(c.raiz, "x") >= 0) {
+    if (ok && desc_tam_archivo(c.raiz, "x") >= 0) {
         snprintf(motivo, sizeof motivo, "«../x» escribió fuera de la carpeta -d");
         ok = 0;
     }
@@ -226,8 +227,8 @@ CAL_PRUEBA(nombres_seguros, 30)
     else
         cal_obtenido("%s", motivo);
     if (!ok) {
-        cal_nota("En -d: %s", listar(c.dir, lista, sizeof lista));
-        cal_nota("Encima de -d: %s", listar(c.raiz, lista, sizeof lista));
+        cal_nota("En -d: %s", desc_listar(c.dir, lista, sizeof lista));
+        cal_nota("Encima de -d: %s", desc_listar(c.raiz, lista, sizeof lista));
         cal_nota_salida(p, 10);
     }
     CAL_FIN(ok);
@@ -252,33 +253,34 @@ static const char *const omision_nombres[OMISION_N] = {"x4xx.bin", "grande.bin",
 
 static int omision_lanzar(cal_servidor_t *s, omision_t *o)
 {
-    snprintf(o->u[0], sizeof o->u[0], "/status/%d", (int)al_azar(400, 404));
-    bytes_url(o->u[1], sizeof o->u[1], al_azar(10000000, 14000000), semilla_nueva(), NULL);
+    snprintf(o->u[0], sizeof o->u[0], "/status/%d", (int)desc_al_azar(400, 404));
+    desc_bytes_url(o->u[1], sizeof o->u[1], desc_al_azar(10000000, 14000000), desc_semilla_nueva(),
+                   NULL);
     for (int i = 2; i < OMISION_N; i++) /* ~1 s cada una */
-        bytes_url(o->u[i], sizeof o->u[i], 40960, semilla_nueva(), "&kbps=40");
+        desc_bytes_url(o->u[i], sizeof o->u[i], 40960, desc_semilla_nueva(), "&kbps=40");
     const char *args[OMISION_N + 1];
     for (int i = 0; i < OMISION_N; i++)
-        args[i] = arg(o->b[i], sizeof o->b[i], omision_nombres[i], o->u[i]);
+        args[i] = desc_arg(o->b[i], sizeof o->b[i], omision_nombres[i], o->u[i]);
     args[OMISION_N] = NULL;
-    o->p = carpeta(&o->c) == 0 ? descargas(s, &o->c, args, 25, 0, 0) : NULL;
+    o->p = desc_carpeta(&o->c) == 0 ? desc_lanzar(s, &o->c, args, 25, 0, 0) : NULL;
     return o->p != NULL;
 }
 
 static int omision_juzgar(cal_servidor_t *s, omision_t *o, char *motivo, size_t t)
 {
-    int cod = fin(o->p, 15000);
-    if (!por_si_mismo(o->p, cod, motivo, t))
+    int cod = desc_fin(o->p, 15000);
+    if (!desc_por_si_mismo(o->p, cod, motivo, t))
         return 0;
     double ini[OMISION_N], fi[OMISION_N];
     for (int i = 0; i < OMISION_N; i++) {
         cal_peticion_t v[2];
-        if (registro_de(s, o->u[i], v, 2) < 1) {
+        if (desc_registro_de(s, o->u[i], v, 2) < 1) {
             snprintf(motivo, t, "sin -c, el servidor no vio la petición de %s", omision_nombres[i]);
             return 0;
         }
         ini[i] = (double)v[0].inicio_ms;
         fi[i] = (double)v[0].fin_ms;
-        double r = renombrado_ms(o->c.dir, omision_nombres[i]);
+        double r = desc_renombrado_ms(o->c.dir, omision_nombres[i]);
         /* 3 ms de holgura: el registro va en milisegundos enteros. */
         if (r - 3 > fi[i])
             fi[i] = r - 3;
@@ -319,8 +321,8 @@ CAL_PRUEBA(concurrencia_maxima, 30)
                  "como mucho 3 a la vez, contando cada una hasta su rename (un 4xx, una grande "
                  "que comprueba su huella y cuatro lentas)");
     carpeta_t c;
-    cal_servidor_t *s = servidor();
-    if (s == NULL || carpeta(&c) < 0)
+    cal_servidor_t *s = desc_servidor();
+    if (s == NULL || desc_carpeta(&c) < 0)
         CAL_FIN(0);
     enum { N = 5 };
     char u[N][128], b[N][200];
@@ -328,16 +330,16 @@ CAL_PRUEBA(concurrencia_maxima, 30)
     const char *args[N + 5] = {"-c", "2", "-r", "1"};
     /* Una de las cortas (cuál, al azar) se corta a la mitad: la espera de su reintento
      * (200–300 ms) es parte de su turno, y su hueco no se presta mientras tanto. */
-    int cortada = (int)al_azar(1, N - 2);
+    int cortada = (int)desc_al_azar(1, N - 2);
     for (int i = 0; i < N; i++) {
         char nombre[16];
-        sem[i] = semilla_nueva();
+        sem[i] = desc_semilla_nueva();
         snprintf(nombre, sizeof nombre, "c%d.bin", i);
         /* La primera dura ~3 s y las otras ~0.4 s: mientras la primera sigue, las demás
          * pasan una tras otra por el otro hueco. */
-        bytes_url(u[i], sizeof u[i], i == 0 ? 307200 : 40960, sem[i],
-                  i == cortada ? "&kbps=100&cortar=20480" : "&kbps=100");
-        args[i + 4] = arg(b[i], sizeof b[i], nombre, u[i]);
+        desc_bytes_url(u[i], sizeof u[i], i == 0 ? 307200 : 40960, sem[i],
+                       i == cortada ? "&kbps=100&cortar=20480" : "&kbps=100");
+        args[i + 4] = desc_arg(b[i], sizeof b[i], nombre, u[i]);
     }
     args[N + 4] = NULL;
     /* Con un disco lento en el rename (RENAME_LENTO_MS): cada descarga cuenta hasta su rename
@@ -345,23 +347,23 @@ CAL_PRUEBA(concurrencia_maxima, 30)
      * la vez. Sin él, el rename dura microsegundos y ese préstamo no se veía. */
     int lento = cal_disco_lento_posible();
     if (lento)
-        proximo_disco_lento(0, RENAME_LENTO_MS);
+        desc_proximo_disco_lento(0, RENAME_LENTO_MS);
     else
         cal_nota("sin strace no se simula el disco lento: no se ve un hueco que se libera antes "
                  "del rename");
-    cal_proceso_t *p = descargas(s, &c, args, 25, 0, 0);
+    cal_proceso_t *p = desc_lanzar(s, &c, args, 25, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
     omision_t o;
     if (!omision_lanzar(s, &o))
         CAL_FIN(0);
-    int cod = fin(p, 20000);
+    int cod = desc_fin(p, 20000);
     char f[128];
     cal_peticion_t v[N][3];
     uint64_t ini[N] = {0}, fi[N] = {0};
     int todas = 1;
     for (int i = 0; i < N; i++) {
-        int n = registro_de(s, u[i], v[i], 3);
+        int n = desc_registro_de(s, u[i], v[i], 3);
         if (n < 1)
             todas = 0;
         else {
@@ -370,13 +372,13 @@ CAL_PRUEBA(concurrencia_maxima, 30)
             char nombre[16];
             snprintf(nombre, sizeof nombre, "c%d.bin", i);
             /* Hasta su rename (3 ms de holgura: el registro va en milisegundos enteros). */
-            double r = renombrado_ms(c.dir, nombre);
+            double r = desc_renombrado_ms(c.dir, nombre);
             if (r - 3 > (double)fi[i])
                 fi[i] = (uint64_t)(r - 3);
         }
     }
     if ((cod != 0 && cod != 1) || !todas) {
-        cal_obtenido("%s; peticiones en el registro: %s", como(p, cod, f, sizeof f),
+        cal_obtenido("%s; peticiones en el registro: %s", desc_como(p, cod, f, sizeof f),
                      todas ? "todas" : "faltan");
         cal_nota_salida(p, 8);
         CAL_FIN(0);
@@ -420,7 +422,7 @@ CAL_PRUEBA(concurrencia_maxima, 30)
     }
     int ok = maximo == 2 && orden && tarde <= 1000;
     cal_peticion_t w[3];
-    int nc = registro_de(s, u[cortada], w, 3);
+    int nc = desc_registro_de(s, u[cortada], w, 3);
     for (int j = 0; j < N && nc >= 2; j++) {
         int a_la_vez = 0;
         for (int k = 0; k < N; k++)
@@ -456,7 +458,7 @@ CAL_PRUEBA(concurrencia_maxima, 30)
         if (i == cortada) /* su reintento también se corta: acaba en ERROR */
             continue;
         snprintf(nombre, sizeof nombre, "c%d.bin", i);
-        double sg = segundos_ok(p, nombre), servida = (double)(fi[i] - ini[i]) / 1000.0;
+        double sg = desc_segundos_ok(p, nombre), servida = (double)(fi[i] - ini[i]) / 1000.0;
         if (sg < 0 || sg > servida + 1.0) {
             if (sg < 0)
                 cal_obtenido("falta «OK %s <bytes> <segundos> s …»", nombre);
@@ -488,31 +490,31 @@ CAL_PRUEBA(concurrencia_maxima, 30)
 static int salida_con(const char *mala, int esperado, char *motivo, size_t tam)
 {
     corrida_t x;
-    if (!preparar(&x)) {
+    if (!desc_preparar(&x)) {
         snprintf(motivo, tam, "no arrancó el servidor (error del calificador)");
         return 0;
     }
-    uint64_t sem[2] = {semilla_nueva(), semilla_nueva()}, t[2];
+    uint64_t sem[2] = {desc_semilla_nueva(), desc_semilla_nueva()}, t[2];
     char u[2][128], b[3][200];
     const char *args[4] = {NULL};
     for (int i = 0; i < 2; i++) {
-        t[i] = al_azar(1000, 200000);
-        bytes_url(u[i], sizeof u[i], t[i], sem[i], NULL);
-        args[i] = arg(b[i], sizeof b[i], i == 0 ? "uno.bin" : "dos.bin", u[i]);
+        t[i] = desc_al_azar(1000, 200000);
+        desc_bytes_url(u[i], sizeof u[i], t[i], sem[i], NULL);
+        args[i] = desc_arg(b[i], sizeof b[i], i == 0 ? "uno.bin" : "dos.bin", u[i]);
     }
     if (mala != NULL)
-        args[2] = arg(b[2], sizeof b[2], "mala.bin", mala);
-    if (!correr(&x, args, 15000))
+        args[2] = desc_arg(b[2], sizeof b[2], "mala.bin", mala);
+    if (!desc_correr(&x, args, 15000))
         return 0;
     char f[128];
     for (int i = 0; i < 2; i++)
-        if (!archivo_bien(x.c.dir, i == 0 ? "uno.bin" : "dos.bin", sem[i], t[i], motivo, tam))
+        if (!desc_archivo_bien(x.c.dir, i == 0 ? "uno.bin" : "dos.bin", sem[i], t[i], motivo, tam))
             return 0;
     if (x.codigo != esperado) {
         snprintf(motivo, tam, "%s %s: se espera %d", mala != NULL ? "con" : "sin",
                  mala != NULL ? mala : "fallos", esperado);
         size_t u0 = strlen(motivo);
-        snprintf(motivo + u0, tam - u0, " (%s)", como(x.p, x.codigo, f, sizeof f));
+        snprintf(motivo + u0, tam - u0, " (%s)", desc_como(x.p, x.codigo, f, sizeof f));
         cal_nota_salida(x.p, 6);
         return 0;
     }
@@ -526,9 +528,10 @@ CAL_PRUEBA(codigo_salida, 40)
     char motivo[256] = "", mala[3][128];
     /* Cada fallo en su corrida (un 1 con uno no dice nada de los otros); los detalles, al
      * azar en cada calificación. */
-    snprintf(mala[0], sizeof mala[0], "/status/%d", (int)al_azar(400, 404));
-    bytes_url(mala[1], sizeof mala[1], 300000, semilla_nueva(), "&cortar=100000");
-    bytes_url(mala[2], sizeof mala[2], al_azar(1000, 100000), semilla_nueva(), "&digest=mal");
+    snprintf(mala[0], sizeof mala[0], "/status/%d", (int)desc_al_azar(400, 404));
+    desc_bytes_url(mala[1], sizeof mala[1], 300000, desc_semilla_nueva(), "&cortar=100000");
+    desc_bytes_url(mala[2], sizeof mala[2], desc_al_azar(1000, 100000), desc_semilla_nueva(),
+                   "&digest=mal");
     int ok = salida_con(NULL, 0, motivo, sizeof motivo);
     for (int i = 0; i < 3 && ok; i++)
         ok = salida_con(mala[i], 1, motivo, sizeof motivo);

@@ -25,7 +25,7 @@ static uint64_t mezclar(uint64_t x)
     return x ^ (x >> 31);
 }
 
-void generar(uint64_t semilla, uint64_t desde, unsigned char *destino, size_t n)
+void desc_generar(uint64_t semilla, uint64_t desde, unsigned char *destino, size_t n)
 {
     uint64_t base = mezclar(semilla);
     for (size_t i = 0; i < n;) {
@@ -37,21 +37,21 @@ void generar(uint64_t semilla, uint64_t desde, unsigned char *destino, size_t n)
 }
 
 /* SHA-256 (hex) de los bytes [0, n) de `semilla`. */
-void huella_de(uint64_t semilla, uint64_t n, char hex[65])
+void desc_huella_de(uint64_t semilla, uint64_t n, char hex[65])
 {
     static unsigned char trozo[65536];
     sha256_t s;
     sha256_iniciar(&s);
     for (uint64_t pos = 0; pos < n;) {
         size_t m = n - pos > sizeof trozo ? sizeof trozo : (size_t)(n - pos);
-        generar(semilla, pos, trozo, m);
+        desc_generar(semilla, pos, trozo, m);
         sha256_anadir(&s, trozo, m);
         pos += m;
     }
     sha256_terminar(&s, hex);
 }
 
-uint64_t semilla_nueva(void)
+uint64_t desc_semilla_nueva(void)
 {
     uint64_t s = 0;
     if (getrandom(&s, sizeof s, 0) != (ssize_t)sizeof s)
@@ -59,7 +59,7 @@ uint64_t semilla_nueva(void)
     return (s >> 24) + 1; /* < 2^40: corta en la URL */
 }
 
-uint64_t al_azar(uint64_t min, uint64_t max)
+uint64_t desc_al_azar(uint64_t min, uint64_t max)
 {
     uint64_t x = 0;
     if (getrandom(&x, sizeof x, 0) != (ssize_t)sizeof x)
@@ -71,7 +71,7 @@ uint64_t al_azar(uint64_t min, uint64_t max)
 
 /* Carpeta temporal con una subcarpeta «destino»: el programa ve las dos, así que un nombre
  * que escape de -d («../x») se notaría en la de arriba. 0 o -1 (ya anotado). */
-int carpeta(carpeta_t *c)
+int desc_carpeta(carpeta_t *c)
 {
     if (cal_carpeta("descargas", c->raiz, sizeof c->raiz) < 0) {
         cal_obtenido("no se pudo crear la carpeta temporal (error del calificador)");
@@ -88,28 +88,28 @@ int carpeta(carpeta_t *c)
     return 0;
 }
 
-void ruta_en(const char *dir, const char *nombre, char *ruta, size_t tam)
+void desc_ruta_en(const char *dir, const char *nombre, char *ruta, size_t tam)
 {
     snprintf(ruta, tam, "%s/%s", dir, nombre);
 }
 
 /* Tamaño del archivo, o -1 si no existe. */
-long long tam_archivo(const char *dir, const char *nombre)
+long long desc_tam_archivo(const char *dir, const char *nombre)
 {
     char ruta[1024];
     struct stat st;
-    ruta_en(dir, nombre, ruta, sizeof ruta);
+    desc_ruta_en(dir, nombre, ruta, sizeof ruta);
     /* Sin seguir enlaces: la carpeta es de la entrega (también -d, que pudo cambiar). */
     return cal_estado(ruta, &st) == 0 ? (long long)st.st_size : -1;
 }
 
 /* 1 si dir/nombre son exactamente los bytes [0, n) de `semilla`; si no, el porqué. */
-int archivo_bien(const char *dir, const char *nombre, uint64_t semilla, uint64_t n, char *motivo,
-                 size_t tam)
+int desc_archivo_bien(const char *dir, const char *nombre, uint64_t semilla, uint64_t n,
+                      char *motivo, size_t tam)
 {
     char ruta[1024], hex[65], esperado[65];
-    ruta_en(dir, nombre, ruta, sizeof ruta);
-    long long t = tam_archivo(dir, nombre);
+    desc_ruta_en(dir, nombre, ruta, sizeof ruta);
+    long long t = desc_tam_archivo(dir, nombre);
     if (t < 0) {
         snprintf(motivo, tam, "%s no existe", nombre);
         return 0;
@@ -123,7 +123,7 @@ int archivo_bien(const char *dir, const char *nombre, uint64_t semilla, uint64_t
         snprintf(motivo, tam, "%s no se pudo leer", nombre);
         return 0;
     }
-    huella_de(semilla, n, esperado);
+    desc_huella_de(semilla, n, esperado);
     if (strcmp(hex, esperado) != 0) {
         snprintf(motivo, tam, "%s tiene el tamaño bueno pero otros bytes (SHA-256 distinto)",
                  nombre);
@@ -133,15 +133,15 @@ int archivo_bien(const char *dir, const char *nombre, uint64_t semilla, uint64_t
 }
 
 /* Escribe dir/nombre con `n` bytes: los de `semilla` o, si semilla == 0, basura al azar. */
-int escribir_parte(const char *dir, const char *nombre, uint64_t semilla, size_t n)
+int desc_escribir_parte(const char *dir, const char *nombre, uint64_t semilla, size_t n)
 {
     char ruta[1024];
-    ruta_en(dir, nombre, ruta, sizeof ruta);
+    desc_ruta_en(dir, nombre, ruta, sizeof ruta);
     unsigned char *b = malloc(n > 0 ? n : 1);
     if (b == NULL)
         return -1;
     if (semilla != 0)
-        generar(semilla, 0, b, n);
+        desc_generar(semilla, 0, b, n);
     else
         for (size_t i = 0; i < n; i++)
             b[i] = (unsigned char)(i * 197 + 13);
@@ -158,7 +158,7 @@ int escribir_parte(const char *dir, const char *nombre, uint64_t semilla, size_t
 
 /* Los nombres de la carpeta, separados por espacios (para las notas). Sin seguir enlaces: la
  * entrega pudo cambiar -d por un enlace a una carpeta ajena (hostiles/enlace_11.c). */
-const char *listar(const char *dir, char *buf, size_t tam)
+const char *desc_listar(const char *dir, char *buf, size_t tam)
 {
     size_t u = 0;
     buf[0] = '\0';
@@ -183,7 +183,7 @@ const char *listar(const char *dir, char *buf, size_t tam)
 
 /* ------------------------------------------------------------------ lanzar */
 
-cal_servidor_t *servidor(void)
+cal_servidor_t *desc_servidor(void)
 {
     cal_servidor_t *s = NULL;
     int r = cal_servidor(&s);
@@ -219,21 +219,21 @@ static const char *opaco(cal_servidor_t *s, const char *a, char *buf, size_t tam
 /* El tope de archivo del próximo lanzamiento (proximo_tope); 0: el de siempre. */
 static uint64_t tope_proximo;
 
-void proximo_tope(uint64_t bytes)
+void desc_proximo_tope(uint64_t bytes)
 {
     tope_proximo = bytes;
 }
 
 static unsigned escritura_proxima, rename_proximo;
 
-void proximo_disco_lento(unsigned escritura_ms, unsigned rename_ms)
+void desc_proximo_disco_lento(unsigned escritura_ms, unsigned rename_ms)
 {
     escritura_proxima = escritura_ms;
     rename_proximo = rename_ms;
 }
 
-cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *const *args,
-                         double limite_s, int valgrind, int terminal)
+cal_proceso_t *desc_lanzar(cal_servidor_t *s, const carpeta_t *c, const char *const *args,
+                           double limite_s, int valgrind, int terminal)
 {
     static const char *todos[48];
     static char opacos[48][200];
@@ -295,7 +295,7 @@ cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *cons
 }
 
 /* Espera el final como mucho `max_ms`. Devuelve el código, o -1 si no terminó (y lo mata). */
-int fin(cal_proceso_t *p, int max_ms)
+int desc_fin(cal_proceso_t *p, int max_ms)
 {
     if (!cal_esperar_fin(p, max_ms)) {
         cal_matar(p);
@@ -305,7 +305,7 @@ int fin(cal_proceso_t *p, int max_ms)
 }
 
 /* «salió con código 1» o «no terminó en 8 s». */
-const char *como(cal_proceso_t *p, int codigo, char *buf, size_t tam)
+const char *desc_como(cal_proceso_t *p, int codigo, char *buf, size_t tam)
 {
     if (codigo < 0) {
         snprintf(buf, tam, "no terminó a tiempo");
@@ -315,67 +315,67 @@ const char *como(cal_proceso_t *p, int codigo, char *buf, size_t tam)
 }
 
 /* La línea «OK nombre …» o «ERROR nombre …» en buf. 1 si está. */
-int linea(cal_proceso_t *p, const char *tipo, const char *nombre, char *buf, size_t tam)
+int desc_linea(cal_proceso_t *p, const char *tipo, const char *nombre, char *buf, size_t tam)
 {
     return cal_linea(cal_salida(p), tipo, nombre, 0, buf, tam) >= 0;
 }
 
 /* URL /bytes/n con semilla y extras («&kbps=200»). */
-const char *bytes_url(char *buf, size_t tam, uint64_t n, uint64_t semilla, const char *extra)
+const char *desc_bytes_url(char *buf, size_t tam, uint64_t n, uint64_t semilla, const char *extra)
 {
     snprintf(buf, tam, "/bytes/%llu?seed=%llu%s", (unsigned long long)n,
              (unsigned long long)semilla, extra != NULL ? extra : "");
     return buf;
 }
 
-const char *arg(char *buf, size_t tam, const char *nombre, const char *url)
+const char *desc_arg(char *buf, size_t tam, const char *nombre, const char *url)
 {
     if (snprintf(buf, tam, "%s=%s", nombre, url) >= (int)tam)
         buf[0] = '\0';
     return buf;
 }
 
-int preparar(corrida_t *x)
+int desc_preparar(corrida_t *x)
 {
     x->p = NULL;
     x->codigo = -1;
-    x->s = servidor();
-    return x->s != NULL && carpeta(&x->c) == 0;
+    x->s = desc_servidor();
+    return x->s != NULL && desc_carpeta(&x->c) == 0;
 }
 
-int correr(corrida_t *x, const char *const *args, int max_ms)
+int desc_correr(corrida_t *x, const char *const *args, int max_ms)
 {
-    /* El límite de la caja, holgado sobre la espera: quien mata es fin(), que lo explica. */
-    x->p = descargas(x->s, &x->c, args, (double)max_ms / 1000.0 + 10.0, 0, 0);
+    /* El límite de la caja, holgado sobre la espera: quien mata es desc_fin(), que lo explica. */
+    x->p = desc_lanzar(x->s, &x->c, args, (double)max_ms / 1000.0 + 10.0, 0, 0);
     if (x->p == NULL)
         return 0;
     if (max_ms > 0)
-        x->codigo = fin(x->p, max_ms);
+        x->codigo = desc_fin(x->p, max_ms);
     return 1;
 }
 
-int por_si_mismo(cal_proceso_t *p, int codigo, char *motivo, size_t tam)
+int desc_por_si_mismo(cal_proceso_t *p, int codigo, char *motivo, size_t tam)
 {
     if (codigo == 0 || codigo == 1)
         return 1;
     char f[128];
-    snprintf(motivo, tam, "%s", como(p, codigo, f, sizeof f));
+    snprintf(motivo, tam, "%s", desc_como(p, codigo, f, sizeof f));
     return 0;
 }
 
-int acabo(corrida_t *x, char *motivo, size_t tam)
+int desc_acabo(corrida_t *x, char *motivo, size_t tam)
 {
-    return por_si_mismo(x->p, x->codigo, motivo, tam);
+    return desc_por_si_mismo(x->p, x->codigo, motivo, tam);
 }
 
-void nota_corrida(const corrida_t *x, int lineas)
+void desc_nota_corrida(const corrida_t *x, int lineas)
 {
     char lista[512];
-    cal_nota("En la carpeta: %s", listar(x->c.dir, lista, sizeof lista));
+    cal_nota("En la carpeta: %s", desc_listar(x->c.dir, lista, sizeof lista));
     cal_nota_salida(x->p, lineas);
 }
 
-uint64_t servido_hasta(const cal_peticion_t *v, int n, uint64_t t)
+uint64_t desc_servido_hasta(const cal_peticion_t *v, int n, uint64_t t)
 {
     uint64_t total = 0;
     for (int i = 0; i < n; i++) {
@@ -389,7 +389,7 @@ uint64_t servido_hasta(const cal_peticion_t *v, int n, uint64_t t)
     return total;
 }
 
-long posicion_resumen(cal_proceso_t *p, const char *nombre)
+long desc_posicion_resumen(cal_proceso_t *p, const char *nombre)
 {
     const char *out = cal_salida(p);
     size_t n = strlen(nombre);
@@ -422,10 +422,10 @@ static int numero_con(const char *s, int decimales)
     return 1;
 }
 
-double segundos_ok(cal_proceso_t *p, const char *nombre)
+double desc_segundos_ok(cal_proceso_t *p, const char *nombre)
 {
     char l[256], w[32];
-    if (!linea(p, "OK", nombre, l, sizeof l) || cal_palabra(l, 3, w, sizeof w) == NULL)
+    if (!desc_linea(p, "OK", nombre, l, sizeof l) || cal_palabra(l, 3, w, sizeof w) == NULL)
         return -1;
     /* La forma exacta (dos decimales) la juzga continuar_206; aquí basta el número. */
     char *fin;
@@ -433,11 +433,11 @@ double segundos_ok(cal_proceso_t *p, const char *nombre)
     return fin != w && *fin == '\0' && s >= 0 ? s : -1;
 }
 
-int linea_ok_bien(cal_proceso_t *p, const char *nombre, uint64_t tam, uint64_t recibidos,
-                  uint64_t servida_ms, char *motivo, size_t t)
+int desc_linea_ok_bien(cal_proceso_t *p, const char *nombre, uint64_t tam, uint64_t recibidos,
+                       uint64_t servida_ms, char *motivo, size_t t)
 {
     char l[256], w[6][32];
-    if (!linea(p, "OK", nombre, l, sizeof l)) {
+    if (!desc_linea(p, "OK", nombre, l, sizeof l)) {
         snprintf(motivo, t, "falta «OK %s …»", nombre);
         return 0;
     }
@@ -478,12 +478,12 @@ int linea_ok_bien(cal_proceso_t *p, const char *nombre, uint64_t tam, uint64_t r
     return 1;
 }
 
-double renombrado_ms(const char *dir, const char *nombre)
+double desc_renombrado_ms(const char *dir, const char *nombre)
 {
     char ruta[1024];
     struct stat st;
     struct timespec real, mono;
-    ruta_en(dir, nombre, ruta, sizeof ruta);
+    desc_ruta_en(dir, nombre, ruta, sizeof ruta);
     if (cal_estado(ruta, &st) < 0)
         return -1;
     /* ctime está en el reloj de pared; cal_ahora_ms, en el monotónico: la diferencia entre
@@ -497,7 +497,7 @@ double renombrado_ms(const char *dir, const char *nombre)
 }
 
 /* Peticiones del registro a `ruta`, en orden de inicio. */
-int registro_de(cal_servidor_t *s, const char *ruta, cal_peticion_t *v, int max)
+int desc_registro_de(cal_servidor_t *s, const char *ruta, cal_peticion_t *v, int max)
 {
     /* El registro se escribe al acabar cada respuesta: un instante para la última. */
     cal_esperar(100);
@@ -506,12 +506,12 @@ int registro_de(cal_servidor_t *s, const char *ruta, cal_peticion_t *v, int max)
 }
 
 /* Una descarga con --continuar sobre un .parte que el calificador deja antes. */
-int continuar(reanudacion_t *r, const char *ruta_base, const char *extra, uint64_t tam,
-              uint64_t prefijo, int prefijo_bueno, const char *nombre, char *motivo,
-              size_t tam_motivo)
+int desc_continuar(reanudacion_t *r, const char *ruta_base, const char *extra, uint64_t tam,
+                   uint64_t prefijo, int prefijo_bueno, const char *nombre, char *motivo,
+                   size_t tam_motivo)
 {
     const carpeta_t *c = &r->x.c;
-    uint64_t sem = semilla_nueva();
+    uint64_t sem = desc_semilla_nueva();
     char u[160], b[220], parte[64];
     r->x.p = NULL;
     r->x.codigo = -1;
@@ -519,35 +519,35 @@ int continuar(reanudacion_t *r, const char *ruta_base, const char *extra, uint64
     snprintf(u, sizeof u, "%s/%llu?seed=%llu%s", ruta_base, (unsigned long long)tam,
              (unsigned long long)sem, extra);
     snprintf(parte, sizeof parte, "%s.parte", nombre);
-    if (escribir_parte(c->dir, parte, prefijo_bueno ? sem : 0, prefijo) < 0) {
+    if (desc_escribir_parte(c->dir, parte, prefijo_bueno ? sem : 0, prefijo) < 0) {
         snprintf(motivo, tam_motivo, "no se pudo preparar %s (error del calificador)", parte);
         return 0;
     }
-    const char *args[] = {"--continuar", arg(b, sizeof b, nombre, u), NULL};
-    cal_proceso_t *p = r->x.p = descargas(r->x.s, c, args, 20, 0, 0);
+    const char *args[] = {"--continuar", desc_arg(b, sizeof b, nombre, u), NULL};
+    cal_proceso_t *p = r->x.p = desc_lanzar(r->x.s, c, args, 20, 0, 0);
     if (p == NULL)
         return 0;
-    r->x.codigo = fin(p, 15000);
+    r->x.codigo = desc_fin(p, 15000);
     cal_peticion_t v[4];
-    r->n = registro_de(r->x.s, u, v, 4);
+    r->n = desc_registro_de(r->x.s, u, v, 4);
     for (int i = 0; i < r->n; i++) {
         r->estados[i] = v[i].estado;
         r->bytes[i] = v[i].bytes;
         r->inicio_ms[i] = v[i].inicio_ms;
         r->fin_ms[i] = v[i].fin_ms;
     }
-    if (!acabo(&r->x, motivo, tam_motivo))
+    if (!desc_acabo(&r->x, motivo, tam_motivo))
         return 0;
-    if (!archivo_bien(c->dir, nombre, sem, tam, motivo, tam_motivo))
+    if (!desc_archivo_bien(c->dir, nombre, sem, tam, motivo, tam_motivo))
         return 0;
-    if (tam_archivo(c->dir, parte) >= 0) {
+    if (desc_tam_archivo(c->dir, parte) >= 0) {
         snprintf(motivo, tam_motivo, "quedó %s después de terminar", parte);
         return 0;
     }
     return 1;
 }
 
-void nota_reanudacion(const reanudacion_t *r)
+void desc_nota_reanudacion(const reanudacion_t *r)
 {
     char t[256];
     size_t u = 0;

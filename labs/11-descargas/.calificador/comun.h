@@ -60,13 +60,13 @@
 /* ---- bytes de /bytes ---- */
 
 /* Los bytes [desde, desde+n) de `semilla`: la misma secuencia que common/servidor/bytes.c. */
-void generar(uint64_t semilla, uint64_t desde, unsigned char *destino, size_t n);
+void desc_generar(uint64_t semilla, uint64_t desde, unsigned char *destino, size_t n);
 /* SHA-256 (hex) de los bytes [0, n) de `semilla`. */
-void huella_de(uint64_t semilla, uint64_t n, char hex[65]);
+void desc_huella_de(uint64_t semilla, uint64_t n, char hex[65]);
 /* Una semilla nueva (getrandom), < 2^40 para que la URL sea corta. */
-uint64_t semilla_nueva(void);
+uint64_t desc_semilla_nueva(void);
 /* Un entero al azar en [min, max] (getrandom): lo que cada calificación elige distinto. */
-uint64_t al_azar(uint64_t min, uint64_t max);
+uint64_t desc_al_azar(uint64_t min, uint64_t max);
 
 /* ---- archivos ---- */
 
@@ -77,96 +77,96 @@ typedef struct {
 
 /* Carpeta temporal con una subcarpeta «destino»: el programa ve las dos, así que un nombre
  * que escape de -d («../x») se notaría en la de arriba. 0 o -1 (ya anotado). */
-int carpeta(carpeta_t *c);
-void ruta_en(const char *dir, const char *nombre, char *ruta, size_t tam);
+int desc_carpeta(carpeta_t *c);
+void desc_ruta_en(const char *dir, const char *nombre, char *ruta, size_t tam);
 /* Tamaño del archivo, o -1 si no existe. */
-long long tam_archivo(const char *dir, const char *nombre);
+long long desc_tam_archivo(const char *dir, const char *nombre);
 /* 1 si dir/nombre son exactamente los bytes [0, n) de `semilla`; si no, 0 y el porqué. */
-int archivo_bien(const char *dir, const char *nombre, uint64_t semilla, uint64_t n, char *motivo,
-                 size_t tam);
+int desc_archivo_bien(const char *dir, const char *nombre, uint64_t semilla, uint64_t n,
+                      char *motivo, size_t tam);
 /* Escribe dir/nombre con `n` bytes: los de `semilla` o, si semilla == 0, basura. 0 o -1. */
-int escribir_parte(const char *dir, const char *nombre, uint64_t semilla, size_t n);
+int desc_escribir_parte(const char *dir, const char *nombre, uint64_t semilla, size_t n);
 /* Los nombres de la carpeta, separados por espacios (para las notas). */
-const char *listar(const char *dir, char *buf, size_t tam);
+const char *desc_listar(const char *dir, char *buf, size_t tam);
 
 /* ---- lanzar ---- */
 
 /* Un servidor de práctica propio. NULL si no arrancó (ya anotado). */
-cal_servidor_t *servidor(void);
-/* Ningún archivo del próximo lanzamiento de descargas() pasará de `bytes` (un disco lleno:
+cal_servidor_t *desc_servidor(void);
+/* Ningún archivo del próximo lanzamiento de desc_lanzar() pasará de `bytes` (un disco lleno:
  * cal_lanzamiento_t.tope_archivo). Solo vale para ese lanzamiento. */
-void proximo_tope(uint64_t bytes);
-/* Un disco lento en el próximo lanzamiento de descargas(): cada uv_fs_write tarda
+void desc_proximo_tope(uint64_t bytes);
+/* Un disco lento en el próximo lanzamiento de desc_lanzar(): cada uv_fs_write tarda
  * `escritura_ms` más y cada rename `rename_ms` más (cal_lanzamiento_t; solo si
  * cal_disco_lento_posible()). Solo vale para ese lanzamiento. */
-void proximo_disco_lento(unsigned escritura_ms, unsigned rename_ms);
+void desc_proximo_disco_lento(unsigned escritura_ms, unsigned rename_ms);
 /* Lanza «descargas -d DIR args…» (sin -d si c es NULL). NULL si no se pudo (ya anotado). */
-cal_proceso_t *descargas(cal_servidor_t *s, const carpeta_t *c, const char *const *args,
-                         double limite_s, int valgrind, int terminal);
+cal_proceso_t *desc_lanzar(cal_servidor_t *s, const carpeta_t *c, const char *const *args,
+                           double limite_s, int valgrind, int terminal);
 /* Espera el final como mucho `max_ms`. Devuelve el código, o -1 si no terminó (y lo mata). */
-int fin(cal_proceso_t *p, int max_ms);
+int desc_fin(cal_proceso_t *p, int max_ms);
 /* «salió con código 1», «murió por la señal 11» o «no terminó a tiempo». */
-const char *como(cal_proceso_t *p, int codigo, char *buf, size_t tam);
+const char *desc_como(cal_proceso_t *p, int codigo, char *buf, size_t tam);
 /* La línea «OK nombre …» o «ERROR nombre …» en buf. 1 si está. */
-int linea(cal_proceso_t *p, const char *tipo, const char *nombre, char *buf, size_t tam);
+int desc_linea(cal_proceso_t *p, const char *tipo, const char *nombre, char *buf, size_t tam);
 /* URL /bytes/n con semilla y extras («&kbps=200»). */
-const char *bytes_url(char *buf, size_t tam, uint64_t n, uint64_t semilla, const char *extra);
+const char *desc_bytes_url(char *buf, size_t tam, uint64_t n, uint64_t semilla, const char *extra);
 /* «nombre=url» en buf. */
-const char *arg(char *buf, size_t tam, const char *nombre, const char *url);
+const char *desc_arg(char *buf, size_t tam, const char *nombre, const char *url);
 /* Peticiones del registro a `ruta`, en orden de inicio (como mucho max). */
-int registro_de(cal_servidor_t *s, const char *ruta, cal_peticion_t *v, int max);
+int desc_registro_de(cal_servidor_t *s, const char *ruta, cal_peticion_t *v, int max);
 
 /* 1 si el programa acabó por sí mismo con 0 o 1; si no, 0 y en `motivo` cómo acabó. El código
  * exacto (0 con todo bien, 1 con algún fallo) lo juzga solo codigo_salida: un código
  * equivocado cuesta una verificación, no seis. */
-int por_si_mismo(cal_proceso_t *p, int codigo, char *motivo, size_t tam);
+int desc_por_si_mismo(cal_proceso_t *p, int codigo, char *motivo, size_t tam);
 /* Posición en la salida de la primera línea del resumen de `nombre` («OK nombre …» o
  * «ERROR nombre …»), o -1 si no hay. */
-long posicion_resumen(cal_proceso_t *p, const char *nombre);
+long desc_posicion_resumen(cal_proceso_t *p, const char *nombre);
 
 /* Bytes de cuerpo que el servidor había mandado en el instante `t` (reloj de cal_ahora_ms, el
  * mismo que el del registro) según las peticiones `v`: cada una reparte sus bytes por igual
  * entre su inicio y su fin (así sirve /bytes con ?kbps=). Lo que una línea de progreso dice
  * haber recibido no puede pasar de aquí. */
-uint64_t servido_hasta(const cal_peticion_t *v, int n, uint64_t t);
+uint64_t desc_servido_hasta(const cal_peticion_t *v, int n, uint64_t t);
 
 /* ---- la línea OK ---- */
 
 /* Los segundos de «OK nombre bytes <segundos> s <KiB/s>» (un número, con los decimales que
  * sean), o -1 si no está. */
-double segundos_ok(cal_proceso_t *p, const char *nombre);
+double desc_segundos_ok(cal_proceso_t *p, const char *nombre);
 /* La línea OK de `nombre` contra lo que se ve desde fuera: exactamente «OK nombre <tam>
  * <segundos con dos decimales> s <KiB/s con un decimal>», segundos no menos que lo que el
  * servidor tardó en servirla (`servida_ms`) y la media igual a `recibidos`/1024/segundos
  * (con el redondeo de lo impreso). 1 si casa; si no, 0 y el motivo. */
-int linea_ok_bien(cal_proceso_t *p, const char *nombre, uint64_t tam, uint64_t recibidos,
-                  uint64_t servida_ms, char *motivo, size_t t);
+int desc_linea_ok_bien(cal_proceso_t *p, const char *nombre, uint64_t tam, uint64_t recibidos,
+                       uint64_t servida_ms, char *motivo, size_t t);
 
 /* Cuándo se renombró por última vez dir/nombre (su ctime: lo pone el núcleo, no el programa),
  * en el reloj de cal_ahora_ms y con decimales; -1 si no existe. */
-double renombrado_ms(const char *dir, const char *nombre);
+double desc_renombrado_ms(const char *dir, const char *nombre);
 
 /* Una corrida: servidor + carpeta + programa. Lo que se repite en cada verificación. */
 typedef struct {
     cal_servidor_t *s;
     carpeta_t c;
     cal_proceso_t *p;
-    int codigo; /* el de fin(): -1 si no terminó a tiempo */
+    int codigo; /* el de desc_fin(): -1 si no terminó a tiempo */
 } corrida_t;
 
 /* Servidor de práctica y carpeta. 1 si todo fue bien (si no, ya anotado). */
-int preparar(corrida_t *x);
+int desc_preparar(corrida_t *x);
 /* Lanza el programa con `args` y espera su final como mucho `max_ms` (0: no espera; la
- * verificación mira mientras corre y llama a fin() después). 1 si se lanzó. */
-int correr(corrida_t *x, const char *const *args, int max_ms);
-/* por_si_mismo() de la corrida. */
-int acabo(corrida_t *x, char *motivo, size_t tam);
+ * verificación mira mientras corre y llama a desc_fin() después). 1 si se lanzó. */
+int desc_correr(corrida_t *x, const char *const *args, int max_ms);
+/* desc_por_si_mismo() de la corrida. */
+int desc_acabo(corrida_t *x, char *motivo, size_t tam);
 /* Para una corrida que falló: lo que hay en la carpeta y las últimas `lineas` de su salida. */
-void nota_corrida(const corrida_t *x, int lineas);
+void desc_nota_corrida(const corrida_t *x, int lineas);
 
 /* ---- --continuar ---- */
 
-/* Una reanudación: la corrida (servidor y carpeta de preparar(); el proceso, de la última
+/* Una reanudación: la corrida (servidor y carpeta de desc_preparar(); el proceso, de la última
  * llamada a continuar) y lo que el servidor registró de ella. */
 typedef struct {
     corrida_t x;
@@ -180,10 +180,10 @@ typedef struct {
  * antes (los buenos de una semilla nueva o basura), en la carpeta y contra el servidor de
  * r->x. Deja en r el proceso y lo que registró el servidor. 1 si el archivo final es el
  * servido y no queda .parte; si no, 0 y el motivo. */
-int continuar(reanudacion_t *r, const char *ruta_base, const char *extra, uint64_t tam,
-              uint64_t prefijo, int prefijo_bueno, const char *nombre, char *motivo,
-              size_t tam_motivo);
+int desc_continuar(reanudacion_t *r, const char *ruta_base, const char *extra, uint64_t tam,
+                   uint64_t prefijo, int prefijo_bueno, const char *nombre, char *motivo,
+                   size_t tam_motivo);
 /* Para una reanudación que falló: lo que registró el servidor y la salida del programa. */
-void nota_reanudacion(const reanudacion_t *r);
+void desc_nota_reanudacion(const reanudacion_t *r);
 
 #endif

@@ -29,7 +29,7 @@ CAL_PRUEBA(estancada, 30)
     x.p = NULL;
     x.codigo = -1;
     /* -t y el silencio del servidor, distintos en cada calificación. */
-    unsigned t_ms = (unsigned)al_azar(8, 12) * 100, muda_s = (unsigned)al_azar(3, 4);
+    unsigned t_ms = (unsigned)desc_al_azar(8, 12) * 100, muda_s = (unsigned)desc_al_azar(3, 4);
     /* La que revive: su primer intento calla (como la muda) y el reintento contesta en el
      * acto. Un programa que no olvida que el intento anterior se agotó la da por fallada. */
     char revive[48], guion[256];
@@ -39,35 +39,35 @@ CAL_PRUEBA(estancada, 30)
              "{\"%s\": {\"pasos\": [{\"estado\": 200, \"retraso_ms\": %u}], "
              "\"despues\": {\"estado\": 200}}}",
              revive, muda_s * 1000);
-    if (cal_servidor_guion(guion, &x.s) < 0 || carpeta(&x.c) < 0) {
+    if (cal_servidor_guion(guion, &x.s) < 0 || desc_carpeta(&x.c) < 0) {
         cal_obtenido("no arrancó el servidor (error del calificador)");
         CAL_FIN(0);
     }
-    uint64_t sem = semilla_nueva();
+    uint64_t sem = desc_semilla_nueva();
     char u[128], b[4][200], t[16], muda[32];
     snprintf(t, sizeof t, "%u", t_ms);
     snprintf(muda, sizeof muda, "/delay/%u", muda_s);
-    bytes_url(u, sizeof u, 614400, sem, "&kbps=100");
+    desc_bytes_url(u, sizeof u, 614400, sem, "&kbps=100");
     const char *args[] = {"-t",
                           t,
                           "-r",
                           "1",
                           "-c",
                           "4",
-                          arg(b[0], sizeof b[0], "parada.bin", "/drip?numbytes=3&duration=9"),
-                          arg(b[1], sizeof b[1], "muda.bin", muda),
-                          arg(b[2], sizeof b[2], "viva.bin", u),
-                          arg(b[3], sizeof b[3], "revive.txt", revive),
+                          desc_arg(b[0], sizeof b[0], "parada.bin", "/drip?numbytes=3&duration=9"),
+                          desc_arg(b[1], sizeof b[1], "muda.bin", muda),
+                          desc_arg(b[2], sizeof b[2], "viva.bin", u),
+                          desc_arg(b[3], sizeof b[3], "revive.txt", revive),
                           NULL};
     uint64_t t0 = cal_ahora_ms();
-    if (!correr(&x, args, 0))
+    if (!desc_correr(&x, args, 0))
         CAL_FIN(0);
     /* A la vez, sin -t: una respuesta que tarda 2 s en empezar termina bien (-t es 10000 por
      * omisión). */
     carpeta_t c2;
     char b2[64];
-    const char *args2[] = {arg(b2, sizeof b2, "paciente.bin", "/delay/2"), NULL};
-    cal_proceso_t *p2 = carpeta(&c2) == 0 ? descargas(x.s, &c2, args2, 20, 0, 0) : NULL;
+    const char *args2[] = {desc_arg(b2, sizeof b2, "paciente.bin", "/delay/2"), NULL};
+    cal_proceso_t *p2 = desc_carpeta(&c2) == 0 ? desc_lanzar(x.s, &c2, args2, 20, 0, 0) : NULL;
     if (p2 == NULL)
         CAL_FIN(0);
     /* Y a la vez, con un disco lento (cada uv_fs_write tarda lento_ms, más de la mitad de -t):
@@ -76,14 +76,16 @@ CAL_PRUEBA(estancada, 30)
      * bien (~3 escrituras lentas). */
     carpeta_t c3;
     char b3[200], u3[128], l3[200];
-    uint64_t sem3 = semilla_nueva(), tam3 = 1200000;
+    uint64_t sem3 = desc_semilla_nueva(), tam3 = 1200000;
     unsigned lento_ms = t_ms / 2 + 400;
     const char *args3[] = {
-        "-t", t, arg(b3, sizeof b3, "disco.bin", bytes_url(u3, sizeof u3, tam3, sem3, NULL)), NULL};
+        "-t", t,
+        desc_arg(b3, sizeof b3, "disco.bin", desc_bytes_url(u3, sizeof u3, tam3, sem3, NULL)),
+        NULL};
     cal_proceso_t *p3 = NULL;
     if (cal_disco_lento_posible()) {
-        proximo_disco_lento(lento_ms, 0);
-        p3 = carpeta(&c3) == 0 ? descargas(x.s, &c3, args3, 20, 0, 0) : NULL;
+        desc_proximo_disco_lento(lento_ms, 0);
+        p3 = desc_carpeta(&c3) == 0 ? desc_lanzar(x.s, &c3, args3, 20, 0, 0) : NULL;
         if (p3 == NULL)
             CAL_FIN(0);
     } else {
@@ -114,32 +116,32 @@ CAL_PRUEBA(estancada, 30)
             abiertos = a;
         cal_esperar_fin(x.p, 100);
     }
-    x.codigo = fin(x.p, (int)(t0 + 10000 > cal_ahora_ms() ? t0 + 10000 - cal_ahora_ms() : 1));
+    x.codigo = desc_fin(x.p, (int)(t0 + 10000 > cal_ahora_ms() ? t0 + 10000 - cal_ahora_ms() : 1));
     uint64_t dur = cal_ahora_ms() - t0;
-    int cod2 = fin(p2, 8000);
-    int cod3 = p3 != NULL ? fin(p3, 8000) : 0;
+    int cod2 = desc_fin(p2, 8000);
+    int cod3 = p3 != NULL ? desc_fin(p3, 8000) : 0;
     char m3[300] = "";
-    int disco_ok = p3 == NULL || linea(p3, "OK", "disco.bin", l3, sizeof l3);
-    if (!disco_ok && linea(p3, "ERROR", "disco.bin", l3, sizeof l3))
+    int disco_ok = p3 == NULL || desc_linea(p3, "OK", "disco.bin", l3, sizeof l3);
+    if (!disco_ok && desc_linea(p3, "ERROR", "disco.bin", l3, sizeof l3))
         snprintf(m3, sizeof m3, "dijo «%s»", l3);
     char motivo[512] = "", l[256];
     cal_peticion_t v[3], w[3];
-    int n = registro_de(x.s, muda, v, 3);
-    int nw = registro_de(x.s, revive, w, 3);
+    int n = desc_registro_de(x.s, muda, v, 3);
+    int nw = desc_registro_de(x.s, revive, w, 3);
     char ruta_revive[1024], m2[128] = "";
-    ruta_en(x.c.dir, "revive.txt", ruta_revive, sizeof ruta_revive);
+    desc_ruta_en(x.c.dir, "revive.txt", ruta_revive, sizeof ruta_revive);
     int ok = 1;
     if (x.codigo < 0) {
         snprintf(motivo, sizeof motivo,
                  "no terminó en 10 s (el goteo dura 9 y le llega un byte cada 3 s; -t %u -r 1)",
                  t_ms);
         ok = 0;
-    } else if (!acabo(&x, motivo, sizeof motivo)) {
+    } else if (!desc_acabo(&x, motivo, sizeof motivo)) {
         ok = 0;
-    } else if (!linea(x.p, "ERROR", "parada.bin", l, sizeof l)) {
+    } else if (!desc_linea(x.p, "ERROR", "parada.bin", l, sizeof l)) {
         snprintf(motivo, sizeof motivo, "falta «ERROR parada.bin …»");
         ok = 0;
-    } else if (!linea(x.p, "ERROR", "muda.bin", l, sizeof l) || n < 1 || !v[0].abortada) {
+    } else if (!desc_linea(x.p, "ERROR", "muda.bin", l, sizeof l) || n < 1 || !v[0].abortada) {
         snprintf(motivo, sizeof motivo,
                  "muda.bin (%s: el servidor no manda ni las cabeceras en %u s) no falló con -t "
                  "%u: -t cuenta desde que sale la petición, no desde el primer byte",
@@ -154,7 +156,7 @@ CAL_PRUEBA(estancada, 30)
                  "reintenta)",
                  n);
         ok = 0;
-    } else if (nw != 2 || !linea(x.p, "OK", "revive.txt", l, sizeof l) ||
+    } else if (nw != 2 || !desc_linea(x.p, "OK", "revive.txt", l, sizeof l) ||
                !cal_archivo_igual(ruta_revive, "200 OK\n", 7, m2, sizeof m2)) {
         snprintf(motivo, sizeof motivo,
                  "revive.txt (su primer intento calla %u s y el reintento contesta enseguida) no "
@@ -163,7 +165,7 @@ CAL_PRUEBA(estancada, 30)
                  "contesta, la descarga va bien)",
                  muda_s, t_ms, nw, m2[0] != '\0' ? "; " : "", m2);
         ok = 0;
-    } else if (!archivo_bien(x.c.dir, "viva.bin", sem, 614400, motivo, sizeof motivo)) {
+    } else if (!desc_archivo_bien(x.c.dir, "viva.bin", sem, 614400, motivo, sizeof motivo)) {
         ok = 0;
     } else if (abiertos == -2) {
         snprintf(motivo, sizeof motivo,
@@ -181,8 +183,8 @@ CAL_PRUEBA(estancada, 30)
     } else if (!dormido) {
         snprintf(motivo, sizeof motivo, "mientras esperaba a la red, %s", cpu);
         ok = 0;
-    } else if (p3 != NULL && (!por_si_mismo(p3, cod3, m3, sizeof m3) || !disco_ok ||
-                              !archivo_bien(c3.dir, "disco.bin", sem3, tam3, m3, sizeof m3))) {
+    } else if (p3 != NULL && (!desc_por_si_mismo(p3, cod3, m3, sizeof m3) || !disco_ok ||
+                              !desc_archivo_bien(c3.dir, "disco.bin", sem3, tam3, m3, sizeof m3))) {
         snprintf(motivo, sizeof motivo,
                  "con -t %u y un disco lento (cada escritura tarda %u ms), disco.bin (%llu bytes "
                  "servidos de una vez) no acabó en «OK disco.bin …» con el archivo entero%s%s: "
@@ -190,8 +192,8 @@ CAL_PRUEBA(estancada, 30)
                  "es del disco, no de la red, y -t no corre",
                  t_ms, lento_ms, (unsigned long long)tam3, m3[0] != '\0' ? ": " : "", m3);
         ok = 0;
-    } else if (!por_si_mismo(p2, cod2, motivo, sizeof motivo) ||
-               tam_archivo(c2.dir, "paciente.bin") <= 0) {
+    } else if (!desc_por_si_mismo(p2, cod2, motivo, sizeof motivo) ||
+               desc_tam_archivo(c2.dir, "paciente.bin") <= 0) {
         size_t k = strlen(motivo);
         snprintf(motivo + k, sizeof motivo - k,
                  "%s/delay/2 sin -t no llegó a paciente.bin: -t es 10000 ms por omisión (el "
@@ -306,7 +308,8 @@ CAL_PRUEBA(reintentos, 30)
     /* Qué 5xx y qué 4xx, al azar en cada calificación; el 408 o el 429 (que la lección 8
      * reintenta con otras reglas) es un 4xx más para el enunciado: no se reintenta. */
     static const int e5[] = {500, 502, 503}, e4[] = {403, 404, 410}, e4t[] = {408, 429};
-    int err5 = e5[al_azar(0, 2)], err4 = e4[al_azar(0, 2)], err4t = e4t[al_azar(0, 1)];
+    int err5 = e5[desc_al_azar(0, 2)], err4 = e4[desc_al_azar(0, 2)],
+        err4t = e4t[desc_al_azar(0, 1)];
     char guion[2048];
     size_t g = 0;
     for (int k = 0; k < K; k++)
@@ -319,7 +322,7 @@ CAL_PRUEBA(reintentos, 30)
              r4, err4, r5, err4t);
     cal_servidor_t *s = NULL;
     carpeta_t c;
-    if (cal_servidor_guion(guion, &s) < 0 || carpeta(&c) < 0) {
+    if (cal_servidor_guion(guion, &s) < 0 || desc_carpeta(&c) < 0) {
         cal_obtenido("no arrancó el servidor (error del calificador)");
         CAL_FIN(0);
     }
@@ -330,12 +333,12 @@ CAL_PRUEBA(reintentos, 30)
     for (int k = 0; k < K; k++) {
         char nombre[16];
         snprintf(nombre, sizeof nombre, "v%d.txt", k);
-        args[4 + k] = arg(b[k], sizeof b[k], nombre, r[k]);
+        args[4 + k] = desc_arg(b[k], sizeof b[k], nombre, r[k]);
     }
-    args[4 + K] = arg(b4, sizeof b4, "no.txt", r4);
-    args[5 + K] = arg(b5, sizeof b5, "no2.txt", r5);
+    args[4 + K] = desc_arg(b4, sizeof b4, "no.txt", r4);
+    args[5 + K] = desc_arg(b5, sizeof b5, "no2.txt", r5);
     args[6 + K] = NULL;
-    cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
+    cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
     /* A la vez, otra corrida: una conexión rechazada con -r 4. Reintentarla espera al menos
@@ -345,32 +348,32 @@ CAL_PRUEBA(reintentos, 30)
     carpeta_t c2, c3;
     char rech[200], urech[96], cort[200], ucort[128];
     snprintf(urech, sizeof urech, "http://127.0.0.1:%d/rechazada", cal_puerto_cerrado());
-    const char *args2[] = {"-r", "4", arg(rech, sizeof rech, "rechazada.bin", urech), NULL};
-    cal_proceso_t *p2 = carpeta(&c2) == 0 ? descargas(s, &c2, args2, 20, 0, 0) : NULL;
+    const char *args2[] = {"-r", "4", desc_arg(rech, sizeof rech, "rechazada.bin", urech), NULL};
+    cal_proceso_t *p2 = desc_carpeta(&c2) == 0 ? desc_lanzar(s, &c2, args2, 20, 0, 0) : NULL;
     /* Y otra sin -r: un corte no se reintenta (0 reintentos por omisión). */
-    bytes_url(ucort, sizeof ucort, 300000, semilla_nueva(), "&cortar=100000");
-    const char *args3[] = {arg(cort, sizeof cort, "cortada.bin", ucort), NULL};
-    cal_proceso_t *p3 = carpeta(&c3) == 0 ? descargas(s, &c3, args3, 20, 0, 0) : NULL;
+    desc_bytes_url(ucort, sizeof ucort, 300000, desc_semilla_nueva(), "&cortar=100000");
+    const char *args3[] = {desc_arg(cort, sizeof cort, "cortada.bin", ucort), NULL};
+    cal_proceso_t *p3 = desc_carpeta(&c3) == 0 ? desc_lanzar(s, &c3, args3, 20, 0, 0) : NULL;
     if (p2 == NULL || p3 == NULL)
         CAL_FIN(0);
-    int cod = fin(p, 15000);
-    int cod2 = fin(p2, 8000);
-    int cod3 = fin(p3, 8000);
+    int cod = desc_fin(p, 15000);
+    int cod2 = desc_fin(p2, 8000);
+    int cod3 = desc_fin(p3, 8000);
     cal_peticion_t v[K][4], v4[8], v5[8], v3[4];
     int n[K];
     for (int k = 0; k < K; k++)
-        n[k] = registro_de(s, r[k], v[k], 4);
-    int n4 = registro_de(s, r4, v4, 8), n5 = registro_de(s, r5, v5, 8);
-    int n3 = registro_de(s, ucort, v3, 4);
+        n[k] = desc_registro_de(s, r[k], v[k], 4);
+    int n4 = desc_registro_de(s, r4, v4, 8), n5 = desc_registro_de(s, r5, v5, 8);
+    int n3 = desc_registro_de(s, ucort, v3, 4);
     uint64_t dur2 = cod2 >= 0 ? cal_terminado_ms(p2) - cal_lanzado_ms(p2) : 0;
     char motivo[384] = "", l[256];
-    int ok = por_si_mismo(p, cod, motivo, sizeof motivo);
+    int ok = desc_por_si_mismo(p, cod, motivo, sizeof motivo);
     for (int k = 0; k < K && ok; k++) {
         char nombre[16];
         snprintf(nombre, sizeof nombre, "v%d.txt", k);
         if (n[k] != 4 || v[k][0].estado != err5 || v[k][1].estado != err5 ||
             v[k][2].estado != err5 || v[k][3].estado != 200 ||
-            !linea(p, "OK", nombre, l, sizeof l)) {
+            !desc_linea(p, "OK", nombre, l, sizeof l)) {
             snprintf(motivo, sizeof motivo,
                      "%s: el servidor vio %d peticiones y no acabó en OK (se esperaban %d, %d, %d, "
                      "200: -r 3 son 3 reintentos para cada descarga, no para todas juntas)",
@@ -378,7 +381,7 @@ CAL_PRUEBA(reintentos, 30)
             ok = 0;
         } else {
             char ruta[1024], m2[128];
-            ruta_en(c.dir, nombre, ruta, sizeof ruta);
+            desc_ruta_en(c.dir, nombre, ruta, sizeof ruta);
             if (!cal_archivo_igual(ruta, "200 OK\n", 7, m2, sizeof m2)) {
                 snprintf(motivo, sizeof motivo, "%s: %s", nombre, m2);
                 ok = 0;
@@ -392,30 +395,30 @@ CAL_PRUEBA(reintentos, 30)
                  "pasajero: no se reintenta)",
                  n4, err4);
         ok = 0;
-    } else if (!linea(p, "ERROR", "no.txt", l, sizeof l)) {
+    } else if (!desc_linea(p, "ERROR", "no.txt", l, sizeof l)) {
         snprintf(motivo, sizeof motivo, "falta «ERROR no.txt …» (el servidor dio %d)", err4);
         ok = 0;
-    } else if (n5 != 1 || !linea(p, "ERROR", "no2.txt", l, sizeof l)) {
+    } else if (n5 != 1 || !desc_linea(p, "ERROR", "no2.txt", l, sizeof l)) {
         snprintf(motivo, sizeof motivo,
                  "no2.txt: el servidor vio %d peticiones con estado %d (se esperaba una y "
                  "«ERROR no2.txt …»: en este laboratorio solo se reintentan un 5xx, un corte y un "
                  "-t agotado; un %d es un 4xx más)",
                  n5, err4t, err4t);
         ok = 0;
-    } else if (!por_si_mismo(p2, cod2, motivo, sizeof motivo)) {
+    } else if (!desc_por_si_mismo(p2, cod2, motivo, sizeof motivo)) {
         size_t u = strlen(motivo);
         snprintf(motivo + u, sizeof motivo - u, " (la corrida aparte con %s y -r 4)", urech);
         ok = 0;
-    } else if (!linea(p2, "ERROR", "rechazada.bin", l, sizeof l) || dur2 > 2000) {
+    } else if (!desc_linea(p2, "ERROR", "rechazada.bin", l, sizeof l) || dur2 > 2000) {
         snprintf(motivo, sizeof motivo,
                  "con -r 4 y %s (conexión rechazada: no hay servidor) tardó %llu ms en acabar%s: "
                  "una conexión rechazada no se reintenta (esperar no la arregla)",
                  urech, (unsigned long long)dur2,
-                 linea(p2, "ERROR", "rechazada.bin", l, sizeof l)
+                 desc_linea(p2, "ERROR", "rechazada.bin", l, sizeof l)
                      ? ""
                      : " y falta «ERROR rechazada.bin …»");
         ok = 0;
-    } else if (!por_si_mismo(p3, cod3, motivo, sizeof motivo) || n3 != 1) {
+    } else if (!desc_por_si_mismo(p3, cod3, motivo, sizeof motivo) || n3 != 1) {
         size_t u = strlen(motivo);
         snprintf(motivo + u, sizeof motivo - u,
                  "%ssin -r, el servidor vio %d peticiones de una descarga cortada (se esperaba "
@@ -442,31 +445,31 @@ CAL_PRUEBA(reintento_continua, 30)
                  "honesto que acaba antes del total: ERROR, sin nombre final ni otro intento "
                  "(una longitud que no casa no se reintenta) y el .parte con lo recibido");
     carpeta_t c;
-    cal_servidor_t *s = servidor();
-    if (s == NULL || carpeta(&c) < 0)
+    cal_servidor_t *s = desc_servidor();
+    if (s == NULL || desc_carpeta(&c) < 0)
         CAL_FIN(0);
-    uint64_t sem[2] = {semilla_nueva(), semilla_nueva()};
-    uint64_t corte = al_azar(150000, 350000), tam = al_azar(500000, 800000);
+    uint64_t sem[2] = {desc_semilla_nueva(), desc_semilla_nueva()};
+    uint64_t corte = desc_al_azar(150000, 350000), tam = desc_al_azar(500000, 800000);
     /* corto.bin: cortada en c; su reintento (Range desde c) es un 206 completo que acaba en
      * k < tam, sin Repr-Digest: solo la longitud lo delata, y cada intento mira la suya. */
-    uint64_t c2 = al_azar(100000, 200000), k2 = al_azar(300000, 400000);
+    uint64_t c2 = desc_al_azar(100000, 200000), k2 = desc_al_azar(300000, 400000);
     char u[2][128], b[2][200], extra[2][64];
     snprintf(extra[0], sizeof extra[0], "&cortar=%llu", (unsigned long long)corte);
-    bytes_url(u[0], sizeof u[0], tam, sem[0], extra[0]);
+    desc_bytes_url(u[0], sizeof u[0], tam, sem[0], extra[0]);
     snprintf(extra[1], sizeof extra[1], "&cortar=%llu&corto=%llu&digest=no", (unsigned long long)c2,
              (unsigned long long)k2);
-    bytes_url(u[1], sizeof u[1], al_azar(500000, 800000), sem[1], extra[1]);
-    const char *args[] = {"-r", "2", arg(b[0], sizeof b[0], "k.bin", u[0]),
-                          arg(b[1], sizeof b[1], "corto.bin", u[1]), NULL};
-    cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
+    desc_bytes_url(u[1], sizeof u[1], desc_al_azar(500000, 800000), sem[1], extra[1]);
+    const char *args[] = {"-r", "2", desc_arg(b[0], sizeof b[0], "k.bin", u[0]),
+                          desc_arg(b[1], sizeof b[1], "corto.bin", u[1]), NULL};
+    cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
-    int cod = fin(p, 12000);
+    int cod = desc_fin(p, 12000);
     cal_peticion_t v[8], w[8];
-    int n = registro_de(s, u[0], v, 8), m = registro_de(s, u[1], w, 8);
+    int n = desc_registro_de(s, u[0], v, 8), m = desc_registro_de(s, u[1], w, 8);
     char motivo[320] = "", l[256];
     int ok = 1;
-    if (!por_si_mismo(p, cod, motivo, sizeof motivo)) {
+    if (!desc_por_si_mismo(p, cod, motivo, sizeof motivo)) {
         ok = 0;
     } else if (n < 3 || v[0].estado != 200 || v[1].estado != 206 || v[2].estado != 206 ||
                (n > 3 && v[3].estado != 206)) {
@@ -476,17 +479,17 @@ CAL_PRUEBA(reintento_continua, 30)
                  "dos 206: cada reintento continúa con Range)",
                  n, n > 1 ? v[1].estado : 0);
         ok = 0;
-    } else if (!archivo_bien(c.dir, "k.bin.parte", sem[0], corte, motivo, sizeof motivo)) {
+    } else if (!desc_archivo_bien(c.dir, "k.bin.parte", sem[0], corte, motivo, sizeof motivo)) {
         ok = 0;
-    } else if (tam_archivo(c.dir, "corto.bin") >= 0 ||
-               !linea(p, "ERROR", "corto.bin", l, sizeof l)) {
+    } else if (desc_tam_archivo(c.dir, "corto.bin") >= 0 ||
+               !desc_linea(p, "ERROR", "corto.bin", l, sizeof l)) {
         snprintf(motivo, sizeof motivo,
                  "corto.bin se cortó en el byte %llu y su reintento recibió un 206 honesto que "
                  "acababa en el byte %llu, antes del total: %s (cada intento compara su "
                  "longitud con el total de su Content-Range)",
                  (unsigned long long)c2, (unsigned long long)k2,
-                 tam_archivo(c.dir, "corto.bin") >= 0 ? "llegó a su nombre final"
-                                                      : "falta su «ERROR corto.bin …»");
+                 desc_tam_archivo(c.dir, "corto.bin") >= 0 ? "llegó a su nombre final"
+                                                           : "falta su «ERROR corto.bin …»");
         ok = 0;
     } else if (m != 2 || w[1].estado != 206) {
         snprintf(motivo, sizeof motivo,
@@ -495,7 +498,7 @@ CAL_PRUEBA(reintento_continua, 30)
                  m);
         ok = 0;
     } else {
-        ok = archivo_bien(c.dir, "corto.bin.parte", sem[1], k2, motivo, sizeof motivo);
+        ok = desc_archivo_bien(c.dir, "corto.bin.parte", sem[1], k2, motivo, sizeof motivo);
     }
     if (ok)
         cal_obtenido("200 cortado y dos reintentos 206 desde el byte %llu; el reintento corto, "
@@ -515,30 +518,30 @@ CAL_PRUEBA(reintento_continua, 30)
 static int sigint_cerrado(cal_servidor_t *s, char *motivo, size_t tam)
 {
     carpeta_t c;
-    if (carpeta(&c) < 0) {
+    if (desc_carpeta(&c) < 0) {
         snprintf(motivo, tam, "no se pudo preparar la carpeta (error del calificador)");
         return 0;
     }
     char u[128], b[200];
-    bytes_url(u, sizeof u, 2000000, semilla_nueva(), "&kbps=300");
+    desc_bytes_url(u, sizeof u, 2000000, desc_semilla_nueva(), "&kbps=300");
     /* -t explícito: bajo valgrind el primer byte tarda, y aquí no se juzga -t. */
-    const char *args[] = {"-t", "60000", arg(b, sizeof b, "lenta.bin", u), NULL};
-    cal_proceso_t *p = descargas(s, &c, args, 40, 1, 0);
+    const char *args[] = {"-t", "60000", desc_arg(b, sizeof b, "lenta.bin", u), NULL};
+    cal_proceso_t *p = desc_lanzar(s, &c, args, 40, 1, 0);
     if (p == NULL) {
         snprintf(motivo, tam, "no se pudo lanzar el programa bajo valgrind");
         return 0;
     }
     for (int espera = 0; espera < 20000 && !cal_termino(p); espera += 50) {
-        if (tam_archivo(c.dir, "lenta.bin.parte") > 0)
+        if (desc_tam_archivo(c.dir, "lenta.bin.parte") > 0)
             break;
         cal_esperar(50);
     }
     cal_senal(p, SIGINT);
     char f[128];
-    int cod = fin(p, 15000);
+    int cod = desc_fin(p, 15000);
     if (cod != 130 && cod != CAL_CODIGO_VALGRIND) {
         snprintf(motivo, tam, "bajo valgrind, tras SIGINT: %s (se espera 130)",
-                 como(p, cod, f, sizeof f));
+                 desc_como(p, cod, f, sizeof f));
         cal_nota_salida(p, 6);
         return 0;
     }
@@ -585,30 +588,31 @@ CAL_PRUEBA(sigint, 60)
                  "escribir: lo recibido llega al .parte antes de salir. Y, bajo valgrind, cierra "
                  "en orden (nada alcanzable sin liberar al salir)");
     carpeta_t c;
-    cal_servidor_t *s = servidor();
-    if (s == NULL || carpeta(&c) < 0)
+    cal_servidor_t *s = desc_servidor();
+    if (s == NULL || desc_carpeta(&c) < 0)
         CAL_FIN(0);
-    uint64_t sem[2] = {semilla_nueva(), semilla_nueva()};
+    uint64_t sem[2] = {desc_semilla_nueva(), desc_semilla_nueva()};
     char u[3][128], b[3][200];
-    bytes_url(u[0], sizeof u[0], al_azar(1200000, 1600000), sem[0], "&kbps=300");
+    desc_bytes_url(u[0], sizeof u[0], desc_al_azar(1200000, 1600000), sem[0], "&kbps=300");
     /* s2 se corta enseguida y, con -r 4, pasa 3 s o más esperando sus reintentos: la señal
      * llega mientras espera, y tras ella no sale ninguna petición más. */
-    uint64_t corte2 = al_azar(20000, 100000);
+    uint64_t corte2 = desc_al_azar(20000, 100000);
     char extra2[32];
     snprintf(extra2, sizeof extra2, "&cortar=%llu", (unsigned long long)corte2);
-    bytes_url(u[1], sizeof u[1], al_azar(1200000, 1600000), sem[1], extra2);
+    desc_bytes_url(u[1], sizeof u[1], desc_al_azar(1200000, 1600000), sem[1], extra2);
     /* s3 espera turno; también es lenta, para que, si empezara antes de tiempo, siguiera a
      * medias al llegar la señal (lo del hueco lo juzga concurrencia_maxima). */
-    bytes_url(u[2], sizeof u[2], al_azar(1200000, 1600000), semilla_nueva(), "&kbps=300");
+    desc_bytes_url(u[2], sizeof u[2], desc_al_azar(1200000, 1600000), desc_semilla_nueva(),
+                   "&kbps=300");
     const char *args[] = {"-c",
                           "2",
                           "-r",
                           "4",
-                          arg(b[0], sizeof b[0], "s1.bin", u[0]),
-                          arg(b[1], sizeof b[1], "s2.bin", u[1]),
-                          arg(b[2], sizeof b[2], "s3.bin", u[2]),
+                          desc_arg(b[0], sizeof b[0], "s1.bin", u[0]),
+                          desc_arg(b[1], sizeof b[1], "s2.bin", u[1]),
+                          desc_arg(b[2], sizeof b[2], "s3.bin", u[2]),
                           NULL};
-    cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
+    cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
     /* A la vez, con un disco lento: pendiente.bin llega de una vez y cada uv_fs_write tarda
@@ -617,13 +621,14 @@ CAL_PRUEBA(sigint, 60)
      * de que acabe la primera escritura): lo ya recibido debe llegar al .parte. */
     carpeta_t c4;
     char b4[200], u4[128];
-    uint64_t sem4 = semilla_nueva();
-    const char *args4[] = {
-        arg(b4, sizeof b4, "pendiente.bin", bytes_url(u4, sizeof u4, 3000000, sem4, NULL)), NULL};
+    uint64_t sem4 = desc_semilla_nueva();
+    const char *args4[] = {desc_arg(b4, sizeof b4, "pendiente.bin",
+                                    desc_bytes_url(u4, sizeof u4, 3000000, sem4, NULL)),
+                           NULL};
     cal_proceso_t *p4 = NULL;
     if (cal_disco_lento_posible()) {
-        proximo_disco_lento(SIGINT_LENTO_MS, 0);
-        p4 = carpeta(&c4) == 0 ? descargas(s, &c4, args4, 20, 0, 0) : NULL;
+        desc_proximo_disco_lento(SIGINT_LENTO_MS, 0);
+        p4 = desc_carpeta(&c4) == 0 ? desc_lanzar(s, &c4, args4, 20, 0, 0) : NULL;
         if (p4 == NULL)
             CAL_FIN(0);
     } else {
@@ -642,14 +647,14 @@ CAL_PRUEBA(sigint, 60)
         if (p4 != NULL && !senal4)
             senal4 = senal_con_pendiente(p4, &dicho4);
         if (cal_registro_ruta(s, u[1], w0, 4) >= 2 &&
-            (tam_archivo(c.dir, "s1.bin.parte") > 0 ||
+            (desc_tam_archivo(c.dir, "s1.bin.parte") > 0 ||
              cal_contar(cal_salida(p), "PROGRESO", "s1.bin") > 0))
             break;
         cal_esperar(20);
     }
     uint64_t senal_ms = cal_ahora_ms();
     cal_senal(p, SIGINT);
-    int cod = fin(p, 3000);
+    int cod = desc_fin(p, 3000);
     char f[128], motivo[512] = "", lista[512], l[256];
     if (p4 != NULL) {
         for (int espera = 0; !senal4 && espera < 4000 && !cal_termino(p4); espera += 20) {
@@ -665,28 +670,28 @@ CAL_PRUEBA(sigint, 60)
     }
     int ok = cod == 130;
     if (!ok)
-        snprintf(motivo, sizeof motivo, "%s (se espera 130)", como(p, cod, f, sizeof f));
+        snprintf(motivo, sizeof motivo, "%s (se espera 130)", desc_como(p, cod, f, sizeof f));
     const char *nombres[2] = {"s1.bin", "s2.bin"};
     for (int i = 0; i < 2 && ok; i++) {
         char parte[32];
         snprintf(parte, sizeof parte, "%s.parte", nombres[i]);
-        long long t = tam_archivo(c.dir, parte);
-        if (!linea(p, "ERROR", nombres[i], l, sizeof l)) {
+        long long t = desc_tam_archivo(c.dir, parte);
+        if (!desc_linea(p, "ERROR", nombres[i], l, sizeof l)) {
             snprintf(motivo, sizeof motivo, "falta «ERROR %s …» en el resumen", nombres[i]);
             ok = 0;
-        } else if (tam_archivo(c.dir, nombres[i]) >= 0) {
+        } else if (desc_tam_archivo(c.dir, nombres[i]) >= 0) {
             snprintf(motivo, sizeof motivo, "%s existe con su nombre final", nombres[i]);
             ok = 0;
         } else if (t <= 0) {
             snprintf(motivo, sizeof motivo, "%s no existe o está vacío", parte);
             ok = 0;
         } else {
-            ok = archivo_bien(c.dir, parte, sem[i], (uint64_t)t, motivo, sizeof motivo);
+            ok = desc_archivo_bien(c.dir, parte, sem[i], (uint64_t)t, motivo, sizeof motivo);
         }
     }
-    if (ok && !linea(p, "ERROR", "s3.bin", l, sizeof l)) {
+    if (ok && !desc_linea(p, "ERROR", "s3.bin", l, sizeof l)) {
         cal_peticion_t v[2];
-        if (registro_de(s, u[2], v, 2) == 0)
+        if (desc_registro_de(s, u[2], v, 2) == 0)
             snprintf(motivo, sizeof motivo,
                      "falta «ERROR s3.bin …»: esperaba turno (el servidor no la vio) y el "
                      "resumen tiene todas las descargas, también las que no empezaron");
@@ -695,7 +700,7 @@ CAL_PRUEBA(sigint, 60)
         ok = 0;
     }
     cal_peticion_t w[8];
-    int nw = registro_de(s, u[1], w, 8);
+    int nw = desc_registro_de(s, u[1], w, 8);
     for (int i = 0; i < nw && ok; i++) {
         if (w[i].inicio_ms > senal_ms + 100) {
             snprintf(motivo, sizeof motivo,
@@ -705,7 +710,7 @@ CAL_PRUEBA(sigint, 60)
             ok = 0;
         }
     }
-    if (ok && tam_archivo(c.dir, "s3.bin") >= 0) {
+    if (ok && desc_tam_archivo(c.dir, "s3.bin") >= 0) {
         snprintf(motivo, sizeof motivo, "s3.bin existe con su nombre final");
         ok = 0;
     }
@@ -714,18 +719,18 @@ CAL_PRUEBA(sigint, 60)
     if (ok && p4 != NULL) {
         /* Después de la corrida bajo valgrind: el final de pendiente.bin (dos escrituras lentas
          * tras la señal) se solapa con ella. */
-        int cod4 = fin(p4, 3 * SIGINT_LENTO_MS + 2000);
-        t4 = tam_archivo(c4.dir, "pendiente.bin.parte");
+        int cod4 = desc_fin(p4, 3 * SIGINT_LENTO_MS + 2000);
+        t4 = desc_tam_archivo(c4.dir, "pendiente.bin.parte");
         if (cod4 != 130) {
             snprintf(motivo, sizeof motivo, "con un disco lento, tras Ctrl+C %s (se espera 130)",
-                     como(p4, cod4, f, sizeof f));
+                     desc_como(p4, cod4, f, sizeof f));
             ok = 0;
         } else if (t4 <= 0) {
             snprintf(motivo, sizeof motivo,
                      "con un disco lento, tras Ctrl+C pendiente.bin.parte no existe o está vacío");
             ok = 0;
-        } else if (!archivo_bien(c4.dir, "pendiente.bin.parte", sem4, (uint64_t)t4, motivo,
-                                 sizeof motivo)) {
+        } else if (!desc_archivo_bien(c4.dir, "pendiente.bin.parte", sem4, (uint64_t)t4, motivo,
+                                      sizeof motivo)) {
             ok = 0;
         } else if (senal4 && (uint64_t)t4 + SIGINT_HOLGURA < dicho4) {
             snprintf(motivo, sizeof motivo,
@@ -748,7 +753,7 @@ CAL_PRUEBA(sigint, 60)
     else
         cal_obtenido("%s", motivo);
     if (!ok) {
-        cal_nota("En la carpeta: %s", listar(c.dir, lista, sizeof lista));
+        cal_nota("En la carpeta: %s", desc_listar(c.dir, lista, sizeof lista));
         cal_nota_salida(p, 8);
     }
     CAL_FIN(ok);

@@ -18,7 +18,7 @@ static int corto_motivo(cal_servidor_t *s, const char *ruta, long long k, int co
                         char *motivo, size_t tam)
 {
     cal_peticion_t v[8];
-    int n = registro_de(s, ruta, v, 8), con_206 = 0, con_200 = 0;
+    int n = desc_registro_de(s, ruta, v, 8), con_206 = 0, con_200 = 0;
     for (int i = 0; i < n; i++) {
         con_206 += v[i].estado == 206;
         con_200 += v[i].estado == 200;
@@ -50,25 +50,25 @@ CAL_PRUEBA(atomico, 30)
                  "cortado nunca llega a su nombre final, ni uno reanudado cuyo 206 acaba antes "
                  "del total de Content-Range (más corto de lo anunciado)");
     corrida_t x;
-    if (!preparar(&x))
+    if (!desc_preparar(&x))
         CAL_FIN(0);
     const char *dir = x.c.dir;
-    uint64_t sem[3] = {semilla_nueva(), semilla_nueva(), semilla_nueva()};
+    uint64_t sem[3] = {desc_semilla_nueva(), desc_semilla_nueva(), desc_semilla_nueva()};
     char u[3][128], b[3][200];
-    bytes_url(u[0], sizeof u[0], 1500000, sem[0], "&kbps=1000");
-    bytes_url(u[1], sizeof u[1], 600000, sem[1], "&kbps=500&cortar=300000");
+    desc_bytes_url(u[0], sizeof u[0], 1500000, sem[0], "&kbps=1000");
+    desc_bytes_url(u[1], sizeof u[1], 600000, sem[1], "&kbps=500&cortar=300000");
     /* corto.bin: se reanuda desde 400000 y el servidor contesta un 206 honesto que acaba en
      * el byte 600000 de 1000000 (sin Repr-Digest): solo la longitud lo delata. */
-    bytes_url(u[2], sizeof u[2], 1000000, sem[2], "&corto=600000&digest=no");
-    if (escribir_parte(dir, "corto.bin.parte", sem[2], 400000) < 0) {
+    desc_bytes_url(u[2], sizeof u[2], 1000000, sem[2], "&corto=600000&digest=no");
+    if (desc_escribir_parte(dir, "corto.bin.parte", sem[2], 400000) < 0) {
         cal_obtenido("no se pudo preparar corto.bin.parte (error del calificador)");
         CAL_FIN(0);
     }
-    const char *args[] = {"--continuar", arg(b[0], sizeof b[0], "grande.bin", u[0]),
-                          arg(b[1], sizeof b[1], "cortado.bin", u[1]),
-                          arg(b[2], sizeof b[2], "corto.bin", u[2]), NULL};
+    const char *args[] = {"--continuar", desc_arg(b[0], sizeof b[0], "grande.bin", u[0]),
+                          desc_arg(b[1], sizeof b[1], "cortado.bin", u[1]),
+                          desc_arg(b[2], sizeof b[2], "corto.bin", u[2]), NULL};
     /* Se mira la carpeta mientras corre (hasta 15 s; la caja, 25). */
-    cal_proceso_t *p = x.p = descargas(x.s, &x.c, args, 25, 0, 0);
+    cal_proceso_t *p = x.p = desc_lanzar(x.s, &x.c, args, 25, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
     char motivo[256] = "";
@@ -77,40 +77,40 @@ CAL_PRUEBA(atomico, 30)
     while (!cal_termino(p) && cal_ahora_ms() < limite) {
         cal_esperar_fin(p, 10);
         miradas++;
-        long long g = tam_archivo(dir, "grande.bin");
+        long long g = desc_tam_archivo(dir, "grande.bin");
         if (ok && g >= 0 && g != 1500000) {
             snprintf(motivo, sizeof motivo,
                      "grande.bin existía con %lld bytes de 1500000 mientras se descargaba", g);
             ok = 0;
         }
-        if (ok && tam_archivo(dir, "cortado.bin") >= 0) {
+        if (ok && desc_tam_archivo(dir, "cortado.bin") >= 0) {
             snprintf(motivo, sizeof motivo, "cortado.bin apareció con su nombre final");
             ok = 0;
         }
         /* corto.bin entero (1000000 bytes) puede ser un 200 con todo el archivo: se juzga
          * al final, con el registro del servidor. Con otro tamaño, está a medias. */
-        long long k = tam_archivo(dir, "corto.bin");
+        long long k = desc_tam_archivo(dir, "corto.bin");
         if (ok && k >= 0 && k != 1000000) {
             corto_motivo(x.s, u[2], k, 1, motivo, sizeof motivo);
             ok = 0;
         }
     }
-    x.codigo = fin(p, 100);
+    x.codigo = desc_fin(p, 100);
     if (ok)
-        ok = acabo(&x, motivo, sizeof motivo);
+        ok = desc_acabo(&x, motivo, sizeof motivo);
     if (ok)
-        ok = archivo_bien(dir, "grande.bin", sem[0], 1500000, motivo, sizeof motivo);
-    if (ok && tam_archivo(dir, "cortado.bin") >= 0) {
+        ok = desc_archivo_bien(dir, "grande.bin", sem[0], 1500000, motivo, sizeof motivo);
+    if (ok && desc_tam_archivo(dir, "cortado.bin") >= 0) {
         snprintf(motivo, sizeof motivo, "al terminar existe cortado.bin, y su descarga se cortó");
         ok = 0;
     }
     /* corto.bin solo puede existir si llegó entero en un 200 (no se reanudó: eso lo juzga
      * continuar_206) y es el archivo servido; tras un 206, que acababa antes del total, no. */
     int sin_206 = 0;
-    long long k = tam_archivo(dir, "corto.bin");
+    long long k = desc_tam_archivo(dir, "corto.bin");
     if (ok && k >= 0) {
         sin_206 = corto_motivo(x.s, u[2], k, 0, motivo, sizeof motivo);
-        ok = sin_206 && archivo_bien(dir, "corto.bin", sem[2], 1000000, motivo, sizeof motivo);
+        ok = sin_206 && desc_archivo_bien(dir, "corto.bin", sem[2], 1000000, motivo, sizeof motivo);
     }
     if (ok)
         snprintf(motivo, sizeof motivo, "%d miradas a la carpeta: nunca un nombre final a medias%s",
@@ -120,7 +120,7 @@ CAL_PRUEBA(atomico, 30)
                          : "");
     cal_obtenido("%s", motivo);
     if (!ok)
-        nota_corrida(&x, 8);
+        desc_nota_corrida(&x, 8);
     CAL_FIN(ok);
 }
 
@@ -129,51 +129,51 @@ CAL_PRUEBA(huella, 30)
     cal_esperado("un archivo cuya SHA-256 no es la de Repr-Digest da «ERROR nombre …» y no llega "
                  "a su nombre final, también si se reanudó (206) con --continuar; el bueno, sí");
     corrida_t x;
-    if (!preparar(&x))
+    if (!desc_preparar(&x))
         CAL_FIN(0);
     const char *dir = x.c.dir;
-    uint64_t sem[3] = {semilla_nueva(), semilla_nueva(), semilla_nueva()};
+    uint64_t sem[3] = {desc_semilla_nueva(), desc_semilla_nueva(), desc_semilla_nueva()};
     char u[3][128], b[3][200];
-    bytes_url(u[0], sizeof u[0], 300000, sem[0], "&digest=mal");
-    bytes_url(u[1], sizeof u[1], 300000, sem[1], NULL);
+    desc_bytes_url(u[0], sizeof u[0], 300000, sem[0], "&digest=mal");
+    desc_bytes_url(u[1], sizeof u[1], 300000, sem[1], NULL);
     /* reanudada.bin: 100000 bytes buenos en el .parte; Repr-Digest es de la representación
      * entera (RFC 9530), también en un 206, y aquí es mala. */
-    bytes_url(u[2], sizeof u[2], 300000, sem[2], "&digest=mal");
-    if (escribir_parte(dir, "reanudada.bin.parte", sem[2], 100000) < 0) {
+    desc_bytes_url(u[2], sizeof u[2], 300000, sem[2], "&digest=mal");
+    if (desc_escribir_parte(dir, "reanudada.bin.parte", sem[2], 100000) < 0) {
         cal_obtenido("no se pudo preparar reanudada.bin.parte (error del calificador)");
         CAL_FIN(0);
     }
-    const char *args[] = {"--continuar", arg(b[0], sizeof b[0], "mala.bin", u[0]),
-                          arg(b[1], sizeof b[1], "buena.bin", u[1]),
-                          arg(b[2], sizeof b[2], "reanudada.bin", u[2]), NULL};
-    if (!correr(&x, args, 15000))
+    const char *args[] = {"--continuar", desc_arg(b[0], sizeof b[0], "mala.bin", u[0]),
+                          desc_arg(b[1], sizeof b[1], "buena.bin", u[1]),
+                          desc_arg(b[2], sizeof b[2], "reanudada.bin", u[2]), NULL};
+    if (!desc_correr(&x, args, 15000))
         CAL_FIN(0);
     cal_proceso_t *p = x.p;
     char motivo[256] = "", l[256];
     int ok = 1;
-    if (!acabo(&x, motivo, sizeof motivo)) {
+    if (!desc_acabo(&x, motivo, sizeof motivo)) {
         ok = 0;
-    } else if (tam_archivo(dir, "mala.bin") >= 0) {
+    } else if (desc_tam_archivo(dir, "mala.bin") >= 0) {
         snprintf(motivo, sizeof motivo,
                  "mala.bin tiene su nombre final y su SHA-256 no es la de Repr-Digest");
         ok = 0;
-    } else if (!linea(p, "ERROR", "mala.bin", l, sizeof l)) {
+    } else if (!desc_linea(p, "ERROR", "mala.bin", l, sizeof l)) {
         snprintf(motivo, sizeof motivo, "falta «ERROR mala.bin …»");
         ok = 0;
-    } else if (tam_archivo(dir, "reanudada.bin") >= 0) {
+    } else if (desc_tam_archivo(dir, "reanudada.bin") >= 0) {
         snprintf(motivo, sizeof motivo,
                  "reanudada.bin (reanudada con un 206) tiene su nombre final y su SHA-256 no es "
                  "la de Repr-Digest, que es la del archivo entero");
         ok = 0;
-    } else if (!linea(p, "ERROR", "reanudada.bin", l, sizeof l)) {
+    } else if (!desc_linea(p, "ERROR", "reanudada.bin", l, sizeof l)) {
         snprintf(motivo, sizeof motivo, "falta «ERROR reanudada.bin …»");
         ok = 0;
     } else {
-        ok = archivo_bien(dir, "buena.bin", sem[1], 300000, motivo, sizeof motivo);
+        ok = desc_archivo_bien(dir, "buena.bin", sem[1], 300000, motivo, sizeof motivo);
     }
     cal_obtenido("%s", ok ? "la huella se comprueba antes de renombrar" : motivo);
     if (!ok)
-        nota_corrida(&x, 8);
+        desc_nota_corrida(&x, 8);
     CAL_FIN(ok);
 }
 
@@ -184,43 +184,44 @@ CAL_PRUEBA(parte_tras_fallo, 30)
                  "final (un estado ≥ 400 es un fallo aunque la transferencia acabe bien); la "
                  "buena sigue y termina bien");
     corrida_t x;
-    if (!preparar(&x))
+    if (!desc_preparar(&x))
         CAL_FIN(0);
     const char *dir = x.c.dir;
-    uint64_t sem[2] = {semilla_nueva(), semilla_nueva()};
+    uint64_t sem[2] = {desc_semilla_nueva(), desc_semilla_nueva()};
     char u[3][128], b[3][200];
-    bytes_url(u[0], sizeof u[0], 800000, sem[0], "&cortar=350000");
-    bytes_url(u[1], sizeof u[1], 400000, sem[1], NULL);
+    desc_bytes_url(u[0], sizeof u[0], 800000, sem[0], "&cortar=350000");
+    desc_bytes_url(u[1], sizeof u[1], 400000, sem[1], NULL);
     /* Un 4xx, cuál al azar: para curl la transferencia acaba bien (con su cuerpo de texto). */
     static const int cuatro[] = {400, 401, 403, 404, 410};
-    int estado = cuatro[al_azar(0, sizeof cuatro / sizeof cuatro[0] - 1)];
+    int estado = cuatro[desc_al_azar(0, sizeof cuatro / sizeof cuatro[0] - 1)];
     snprintf(u[2], sizeof u[2], "/status/%d", estado);
-    const char *args[] = {arg(b[0], sizeof b[0], "roto.bin", u[0]),
-                          arg(b[1], sizeof b[1], "sano.bin", u[1]),
-                          arg(b[2], sizeof b[2], "no.bin", u[2]), NULL};
-    if (!correr(&x, args, 15000))
+    const char *args[] = {desc_arg(b[0], sizeof b[0], "roto.bin", u[0]),
+                          desc_arg(b[1], sizeof b[1], "sano.bin", u[1]),
+                          desc_arg(b[2], sizeof b[2], "no.bin", u[2]), NULL};
+    if (!desc_correr(&x, args, 15000))
         CAL_FIN(0);
     cal_proceso_t *p = x.p;
     char motivo[256] = "", l[256];
     int ok = 1;
-    if (!acabo(&x, motivo, sizeof motivo)) {
+    if (!desc_acabo(&x, motivo, sizeof motivo)) {
         ok = 0;
-    } else if (!linea(p, "ERROR", "roto.bin", l, sizeof l)) {
+    } else if (!desc_linea(p, "ERROR", "roto.bin", l, sizeof l)) {
         snprintf(motivo, sizeof motivo, "falta «ERROR roto.bin …»");
         ok = 0;
-    } else if (!archivo_bien(dir, "roto.bin.parte", sem[0], 350000, motivo, sizeof motivo)) {
+    } else if (!desc_archivo_bien(dir, "roto.bin.parte", sem[0], 350000, motivo, sizeof motivo)) {
         ok = 0;
-    } else if (!linea(p, "ERROR", "no.bin", l, sizeof l) || tam_archivo(dir, "no.bin") >= 0) {
+    } else if (!desc_linea(p, "ERROR", "no.bin", l, sizeof l) ||
+               desc_tam_archivo(dir, "no.bin") >= 0) {
         snprintf(motivo, sizeof motivo,
                  "no.bin (el servidor contestó %d) %s: un estado ≥ 400 es un fallo (requisito "
                  "6), aunque para curl la transferencia acabe bien; mira el estado o pide con "
                  "error_si_estado",
                  estado,
-                 tam_archivo(dir, "no.bin") >= 0 ? "llegó a su nombre final"
-                                                 : "no dio «ERROR no.bin …»");
+                 desc_tam_archivo(dir, "no.bin") >= 0 ? "llegó a su nombre final"
+                                                      : "no dio «ERROR no.bin …»");
         ok = 0;
     } else {
-        ok = archivo_bien(dir, "sano.bin", sem[1], 400000, motivo, sizeof motivo);
+        ok = desc_archivo_bien(dir, "sano.bin", sem[1], 400000, motivo, sizeof motivo);
     }
     if (ok)
         cal_obtenido("roto.bin.parte tiene los 350000 primeros bytes, no.bin (%d) es un ERROR sin "
@@ -229,7 +230,7 @@ CAL_PRUEBA(parte_tras_fallo, 30)
     else
         cal_obtenido("%s", motivo);
     if (!ok)
-        nota_corrida(&x, 8);
+        desc_nota_corrida(&x, 8);
     CAL_FIN(ok);
 }
 
@@ -241,17 +242,17 @@ CAL_PRUEBA(continuar_206, 30)
                  "centésimas (no menos de lo que tardó el servidor) y la media de lo recibido en "
                  "esta ejecución, en KiB (1024 bytes)");
     reanudacion_t r;
-    if (!preparar(&r.x))
+    if (!desc_preparar(&r.x))
         CAL_FIN(0);
     char motivo[256] = "", l[256], w[32];
     /* Tamaño y .parte, al azar en cada calificación. */
-    uint64_t tam = al_azar(800000, 1200000), prefijo = al_azar(tam / 5, tam * 3 / 5);
+    uint64_t tam = desc_al_azar(800000, 1200000), prefijo = desc_al_azar(tam / 5, tam * 3 / 5);
     /* Lo que falta llega en ~1.2 s: con los segundos del OK en centésimas, su media se puede
      * contrastar con lo recibido (un «KB» de 1000 bytes ya se sale). */
     char ritmo[32];
     snprintf(ritmo, sizeof ritmo, "&kbps=%llu",
              (unsigned long long)((tam - prefijo) * 10 / 12 / 1024 + 1));
-    int ok = continuar(&r, "/bytes", ritmo, tam, prefijo, 1, "r.bin", motivo, sizeof motivo);
+    int ok = desc_continuar(&r, "/bytes", ritmo, tam, prefijo, 1, "r.bin", motivo, sizeof motivo);
     const int n = r.n, *estados = r.estados;
     const uint64_t *bytes = r.bytes;
     int bien = 0;
@@ -270,14 +271,14 @@ CAL_PRUEBA(continuar_206, 30)
         snprintf(motivo, sizeof motivo,
                  "el archivo está bien pero no se reanudó: se esperaba un único 206 de %llu bytes",
                  (unsigned long long)(tam - prefijo));
-    else if (ok && (!linea(r.x.p, "OK", "r.bin", l, sizeof l) ||
+    else if (ok && (!desc_linea(r.x.p, "OK", "r.bin", l, sizeof l) ||
                     strtoull(cal_palabra(l, 2, w, sizeof w) ? w : "x", NULL, 10) != tam))
         snprintf(motivo, sizeof motivo,
                  "falta «OK r.bin %llu …»: <bytes> es el tamaño del archivo final, también si "
                  "se reanudó",
                  (unsigned long long)tam);
-    else if (ok && linea_ok_bien(r.x.p, "r.bin", tam, tam - prefijo, r.fin_ms[0] - r.inicio_ms[0],
-                                 motivo, sizeof motivo))
+    else if (ok && desc_linea_ok_bien(r.x.p, "r.bin", tam, tam - prefijo,
+                                      r.fin_ms[0] - r.inicio_ms[0], motivo, sizeof motivo))
         bien = 1;
     if (bien)
         cal_obtenido("reanudada con Range: 206 de %llu bytes, añadidos a los %llu del .parte, y "
@@ -286,7 +287,7 @@ CAL_PRUEBA(continuar_206, 30)
     else
         cal_obtenido("%s", motivo);
     if (!bien)
-        nota_reanudacion(&r);
+        desc_nota_reanudacion(&r);
     CAL_FIN(bien);
 }
 
@@ -296,16 +297,17 @@ CAL_PRUEBA(continuar_200, 30)
                  "entero), se empieza de 0: el resultado es idéntico al servido, sin restos del "
                  ".parte (que era más largo)");
     reanudacion_t r;
-    if (!preparar(&r.x))
+    if (!desc_preparar(&r.x))
         CAL_FIN(0);
     char motivo[256] = "";
     /* /stream-bytes no atiende Range: responde 200, troceado, con los mismos bytes. El .parte
      * es más largo que el archivo: sin vaciarlo, le quedaría la cola vieja. */
-    uint64_t tam = al_azar(300000, 500000), prefijo = tam + al_azar(50000, 200000);
-    int ok = continuar(&r, "/stream-bytes", "", tam, prefijo, 0, "z.bin", motivo, sizeof motivo);
+    uint64_t tam = desc_al_azar(300000, 500000), prefijo = tam + desc_al_azar(50000, 200000);
+    int ok =
+        desc_continuar(&r, "/stream-bytes", "", tam, prefijo, 0, "z.bin", motivo, sizeof motivo);
     cal_obtenido("%s", ok ? "el 200 reemplazó al .parte" : motivo);
     if (!ok)
-        nota_reanudacion(&r);
+        desc_nota_reanudacion(&r);
     CAL_FIN(ok);
 }
 
@@ -316,7 +318,7 @@ static int de_cero(reanudacion_t *r, const char *que, const char *extra, uint64_
                    char *motivo, size_t t)
 {
     char m[256] = "";
-    int ok = continuar(r, "/bytes", extra, tam, prefijo, prefijo_bueno, nombre, m, sizeof m);
+    int ok = desc_continuar(r, "/bytes", extra, tam, prefijo, prefijo_bueno, nombre, m, sizeof m);
     if (r->n >= 1 && r->estados[0] == 200) {
         /* Lo que pasó de verdad: /bytes atiende un «Range: bytes=N-» bien formado (con un 416
          * si N no existe, con el 206 mal situado si se le pide); un 200 dice que no lo hubo. */
@@ -332,7 +334,7 @@ static int de_cero(reanudacion_t *r, const char *que, const char *extra, uint64_
     }
     if (!ok) {
         snprintf(motivo, t, "%s: %s", que, m);
-        nota_reanudacion(r);
+        desc_nota_reanudacion(r);
     }
     return ok;
 }
@@ -349,32 +351,32 @@ static int reinicio_una_vez(cal_servidor_t *s, char *motivo, size_t t)
     y.s = s;
     y.p = NULL;
     y.codigo = -1;
-    if (carpeta(&y.c) < 0) {
+    if (desc_carpeta(&y.c) < 0) {
         snprintf(motivo, t, "no se pudo preparar la carpeta (error del calificador)");
         return 0;
     }
-    uint64_t tam = al_azar(300000, 600000), corte = al_azar(tam / 4, tam / 2);
+    uint64_t tam = desc_al_azar(300000, 600000), corte = desc_al_azar(tam / 4, tam / 2);
     char extra[64], u[160], b[220], l[256];
     snprintf(extra, sizeof extra, "&cortar=%llu&rango=mal", (unsigned long long)corte);
-    bytes_url(u, sizeof u, tam, semilla_nueva(), extra);
-    const char *args[] = {"-r", "2", arg(b, sizeof b, "z.bin", u), NULL};
-    if (!correr(&y, args, 20000)) {
+    desc_bytes_url(u, sizeof u, tam, desc_semilla_nueva(), extra);
+    const char *args[] = {"-r", "2", desc_arg(b, sizeof b, "z.bin", u), NULL};
+    if (!desc_correr(&y, args, 20000)) {
         snprintf(motivo, t, "no se pudo lanzar el programa (error del calificador)");
         return 0;
     }
     char m[256] = "";
-    if (!acabo(&y, m, sizeof m)) {
+    if (!desc_acabo(&y, m, sizeof m)) {
         snprintf(motivo, t, "con -r 2 y un 206 mal situado en cada reintento: %s", m);
-        nota_corrida(&y, 6);
+        desc_nota_corrida(&y, 6);
         return 0;
     }
     cal_peticion_t v[8];
-    int n = registro_de(s, u, v, 8);
+    int n = desc_registro_de(s, u, v, 8);
     /* Las que empiezan de cero, 200; o 206 desde el byte 0 si piden «Range: bytes=0-». */
     int bien = n == 4 && (v[0].estado == 200 || v[0].estado == 206) && v[1].estado == 206 &&
                (v[2].estado == 200 || v[2].estado == 206) && v[3].estado == 206;
-    int existe = tam_archivo(y.c.dir, "z.bin") >= 0,
-        error = linea(y.p, "ERROR", "z.bin", l, sizeof l);
+    int existe = desc_tam_archivo(y.c.dir, "z.bin") >= 0,
+        error = desc_linea(y.p, "ERROR", "z.bin", l, sizeof l);
     if (!bien || existe || !error) {
         snprintf(motivo, t,
                  "sin --continuar y con -r 2, un servidor que corta en el byte %llu y contesta a "
@@ -383,7 +385,7 @@ static int reinicio_una_vez(cal_servidor_t *s, char *motivo, size_t t)
                  "que ya no se reinicia: ERROR; el reinicio es una vez)",
                  (unsigned long long)corte, n, existe ? " y z.bin existe" : "",
                  error ? "" : " y falta «ERROR z.bin …»");
-        nota_corrida(&y, 6);
+        desc_nota_corrida(&y, 6);
         return 0;
     }
     return 1;
@@ -397,21 +399,21 @@ CAL_PRUEBA(continuar_416, 40)
                  "Ese reinicio es una vez: con -r 2 y un 206 mal situado en cada reintento, "
                  "cuatro peticiones y ERROR");
     reanudacion_t r;
-    if (!preparar(&r.x))
+    if (!desc_preparar(&r.x))
         CAL_FIN(0);
     char motivo[512] = "";
-    uint64_t t1 = al_azar(300000, 600000), t2 = al_azar(300000, 600000),
-             t3 = al_azar(400000, 600000);
+    uint64_t t1 = desc_al_azar(300000, 600000), t2 = desc_al_azar(300000, 600000),
+             t3 = desc_al_azar(400000, 600000);
     /* Un .parte tan largo como el archivo pide «bytes=<total>-», que tampoco existe: 416. No
      * se sabe si sus bytes son los de este archivo (aquí no lo son): de cero. Y un servidor
      * que contesta a «bytes=N-» con «206 bytes 0-…»: añadir ese cuerpo al .parte daría de
      * más; hay que vaciarlo y empezar de 0. */
-    int ok = de_cero(&r, ".parte más largo que el archivo", "", t1, t1 + al_azar(1, 100000), 0, 1,
-                     "y.bin", motivo, sizeof motivo) &&
+    int ok = de_cero(&r, ".parte más largo que el archivo", "", t1, t1 + desc_al_azar(1, 100000), 0,
+                     1, "y.bin", motivo, sizeof motivo) &&
              de_cero(&r, ".parte tan largo como el archivo (pero con otros bytes)", "", t2, t2, 0,
                      1, "igual.bin", motivo, sizeof motivo) &&
              de_cero(&r, "206 que empieza en 0 y no donde se pidió", "&rango=mal", t3,
-                     al_azar(t3 / 4, t3 * 3 / 4), 1, 0, "w.bin", motivo, sizeof motivo) &&
+                     desc_al_azar(t3 / 4, t3 * 3 / 4), 1, 0, "w.bin", motivo, sizeof motivo) &&
              reinicio_una_vez(r.x.s, motivo, sizeof motivo);
     cal_obtenido("%s", ok ? "416 (más largo o ya completo) y 206 que no empieza donde debe: los "
                             "tres empiezan de 0 limpios; y el reinicio, una vez (cuatro "
@@ -428,15 +430,15 @@ static int lleno_bien(cal_proceso_t *p, const char *dir, const char *nombre, uin
                       uint64_t tope, char *motivo, size_t tam)
 {
     char l[256], parte[300];
-    if (tam_archivo(dir, nombre) >= 0) {
+    if (desc_tam_archivo(dir, nombre) >= 0) {
         snprintf(motivo, tam,
                  "%s existe con %lld bytes: no cabía (cada archivo, %llu como mucho) y se "
                  "renombró como si estuviera entero (¿un error o una escritura corta de "
                  "uv_fs_write que no se miró?)",
-                 nombre, tam_archivo(dir, nombre), (unsigned long long)tope);
+                 nombre, desc_tam_archivo(dir, nombre), (unsigned long long)tope);
         return 0;
     }
-    if (!linea(p, "ERROR", nombre, l, sizeof l)) {
+    if (!desc_linea(p, "ERROR", nombre, l, sizeof l)) {
         snprintf(motivo, tam, "falta «ERROR %s <motivo>»: la escritura falló y no se dijo", nombre);
         return 0;
     }
@@ -446,7 +448,7 @@ static int lleno_bien(cal_proceso_t *p, const char *dir, const char *nombre, uin
     }
     snprintf(parte, sizeof parte, "%s.parte", nombre);
     char m[200];
-    if (!archivo_bien(dir, parte, semilla, tope, m, sizeof m)) {
+    if (!desc_archivo_bien(dir, parte, semilla, tope, m, sizeof m)) {
         snprintf(motivo, tam, "%s (se esperaban los %llu bytes que cupieron)", m,
                  (unsigned long long)tope);
         return 0;
@@ -465,41 +467,41 @@ static int lleno_bien(cal_proceso_t *p, const char *dir, const char *nombre, uin
  * al que le faltan bytes. */
 CAL_PRUEBA(disco_lleno, 30)
 {
-    uint64_t tope = al_azar(150000, 250000);
+    uint64_t tope = desc_al_azar(150000, 250000);
     cal_esperado("con cada archivo limitado a %llu bytes (el disco «se llena»): «ERROR …» con "
                  "el motivo para las dos que no caben (una por pocos bytes), su .parte con lo "
                  "que cupo y sin renombrar; la que cabe, entera (el código lo juzga "
                  "codigo_salida)",
                  (unsigned long long)tope);
     corrida_t x;
-    if (!preparar(&x))
+    if (!desc_preparar(&x))
         CAL_FIN(0);
     const char *dir = x.c.dir;
-    uint64_t sem[3] = {semilla_nueva(), semilla_nueva(), semilla_nueva()};
-    uint64_t tam[3] = {tope + al_azar(100000, 200000), tope + al_azar(1, 64), tope / 2};
+    uint64_t sem[3] = {desc_semilla_nueva(), desc_semilla_nueva(), desc_semilla_nueva()};
+    uint64_t tam[3] = {tope + desc_al_azar(100000, 200000), tope + desc_al_azar(1, 64), tope / 2};
     char u[3][128], b[3][200];
     /* Sin Repr-Digest: la huella leería el .parte y cazaría el hueco por otro camino («huella
      * mala»); aquí se juzga el resultado de cada escritura. */
     for (int i = 0; i < 3; i++)
-        bytes_url(u[i], sizeof u[i], tam[i], sem[i], "&digest=no");
+        desc_bytes_url(u[i], sizeof u[i], tam[i], sem[i], "&digest=no");
     const char *args[] = {"-c",
                           "1",
-                          arg(b[0], sizeof b[0], "lleno.bin", u[0]),
-                          arg(b[1], sizeof b[1], "justo.bin", u[1]),
-                          arg(b[2], sizeof b[2], "cabe.bin", u[2]),
+                          desc_arg(b[0], sizeof b[0], "lleno.bin", u[0]),
+                          desc_arg(b[1], sizeof b[1], "justo.bin", u[1]),
+                          desc_arg(b[2], sizeof b[2], "cabe.bin", u[2]),
                           NULL};
-    proximo_tope(tope);
-    if (!correr(&x, args, 15000))
+    desc_proximo_tope(tope);
+    if (!desc_correr(&x, args, 15000))
         CAL_FIN(0);
     char motivo[512] = "";
-    int ok = acabo(&x, motivo, sizeof motivo) &&
+    int ok = desc_acabo(&x, motivo, sizeof motivo) &&
              lleno_bien(x.p, dir, "lleno.bin", sem[0], tope, motivo, sizeof motivo) &&
              lleno_bien(x.p, dir, "justo.bin", sem[1], tope, motivo, sizeof motivo) &&
-             archivo_bien(dir, "cabe.bin", sem[2], tam[2], motivo, sizeof motivo);
+             desc_archivo_bien(dir, "cabe.bin", sem[2], tam[2], motivo, sizeof motivo);
     cal_obtenido("%s", ok ? "los dos ERROR con su motivo, los .parte con lo que cupo y cabe.bin "
                             "entero"
                           : motivo);
     if (!ok)
-        nota_corrida(&x, 8);
+        desc_nota_corrida(&x, 8);
     CAL_FIN(ok);
 }

@@ -51,7 +51,7 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
         snprintf(motivo, t, "el servidor no vio la descarga de %s", nombre);
         return 0;
     }
-    uint64_t servido = servido_hasta(v, n, UINT64_MAX);
+    uint64_t servido = desc_servido_hasta(v, n, UINT64_MAX);
     double dur = (double)(v[n - 1].fin_ms - v[0].inicio_ms) / 1000.0;
     double real = (double)servido / 1024.0 / (dur > 0.01 ? dur : 0.01);
     int max_lineas = (int)(dur / 0.5) + 4;
@@ -73,7 +73,7 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
     for (int i = 0; i < x->n; i++) {
         /* Lo que el servidor había mandado cuando el calificador vio la línea (+32 KiB en
          * vuelo y 100 ms de holgura en los relojes). */
-        uint64_t cota = prefijo + servido_hasta(v, n, x->visto[i] + 100) + 32768;
+        uint64_t cota = prefijo + desc_servido_hasta(v, n, x->visto[i] + 100) + 32768;
         if (x->bytes[i] < prefijo || x->bytes[i] > cota) {
             snprintf(motivo, t,
                      "%s: la línea %d dice %llu bytes, y entonces el archivo tenía %llu%s y el "
@@ -173,7 +173,7 @@ static int juzgar_parada(const char *nombre, const serie_t *x, uint64_t tam,
                  nombre, n);
         return 0;
     }
-    uint64_t k = servido_hasta(v, n, UINT64_MAX);
+    uint64_t k = desc_servido_hasta(v, n, UINT64_MAX);
     double dur0 = (double)(v[0].fin_ms - v[0].inicio_ms) / 1000.0;
     double real = (double)k / 1024.0 / (dur0 > 0.01 ? dur0 : 0.01);
     int j0 = 0;
@@ -236,21 +236,22 @@ CAL_PRUEBA(progreso, 40)
                  "porcentajes que no retroceden (tampoco al salir un reintento), «-» en una "
                  "troceada sin Content-Length, y la velocidad de los últimos 2 s");
     corrida_t x;
-    if (!preparar(&x))
+    if (!desc_preparar(&x))
         CAL_FIN(0);
     enum { RAPIDA, CORTADA, GOTEO, TROCEADA, REANUDADA, N };
     const char *nombres[N] = {"p.bin", "corte.bin", "goteo.bin", "trozos.bin", "r.bin"};
     /* Tamaños, punto de corte y .parte, al azar en cada calificación. */
-    uint64_t tam[N] = {al_azar(250000, 350000), al_azar(400000, 600000), 2, al_azar(250000, 350000),
-                       al_azar(500000, 700000)};
-    uint64_t corte = al_azar(150000, 250000), prefijo = al_azar(100000, 250000);
-    uint64_t sem[N] = {semilla_nueva(), semilla_nueva(), 0, semilla_nueva(), semilla_nueva()};
+    uint64_t tam[N] = {desc_al_azar(250000, 350000), desc_al_azar(400000, 600000), 2,
+                       desc_al_azar(250000, 350000), desc_al_azar(500000, 700000)};
+    uint64_t corte = desc_al_azar(150000, 250000), prefijo = desc_al_azar(100000, 250000);
+    uint64_t sem[N] = {desc_semilla_nueva(), desc_semilla_nueva(), 0, desc_semilla_nueva(),
+                       desc_semilla_nueva()};
     char u[N][128], b[N][200], extra[64];
-    bytes_url(u[RAPIDA], sizeof u[0], tam[RAPIDA], sem[RAPIDA], "&kbps=200");
+    desc_bytes_url(u[RAPIDA], sizeof u[0], tam[RAPIDA], sem[RAPIDA], "&kbps=200");
     /* Cada reintento de la cortada espera 400 ms su cabecera (solo las peticiones con Range). */
     snprintf(extra, sizeof extra, "&kbps=200&cortar=%llu&espera_rango=400",
              (unsigned long long)corte);
-    bytes_url(u[CORTADA], sizeof u[0], tam[CORTADA], sem[CORTADA], extra);
+    desc_bytes_url(u[CORTADA], sizeof u[0], tam[CORTADA], sem[CORTADA], extra);
     /* Un byte a los 2 s y otro a los 4 s: el temporizador pinta aunque no llegue nada; quien
      * pinta desde las callbacks de la transferencia, solo cuando llega un byte. */
     snprintf(u[GOTEO], sizeof u[0], "/drip?numbytes=2&duration=4");
@@ -258,19 +259,20 @@ CAL_PRUEBA(progreso, 40)
     snprintf(u[TROCEADA], sizeof u[0], "/stream-bytes/%llu?seed=%llu&kbps=150",
              (unsigned long long)tam[TROCEADA], (unsigned long long)sem[TROCEADA]);
     /* La quinta espera turno (-c 4) y se reanuda desde su .parte. */
-    bytes_url(u[REANUDADA], sizeof u[0], tam[REANUDADA], sem[REANUDADA], "&kbps=150");
+    desc_bytes_url(u[REANUDADA], sizeof u[0], tam[REANUDADA], sem[REANUDADA], "&kbps=150");
     char parte[32];
     snprintf(parte, sizeof parte, "%s.parte", nombres[REANUDADA]);
-    if (escribir_parte(x.c.dir, parte, sem[REANUDADA], (size_t)prefijo) < 0) {
+    if (desc_escribir_parte(x.c.dir, parte, sem[REANUDADA], (size_t)prefijo) < 0) {
         cal_obtenido("no se pudo preparar %s (error del calificador)", parte);
         CAL_FIN(0);
     }
     const char *args[N + 6] = {"-c", "4", "-r", "4", "--continuar"};
     for (int i = 0; i < N; i++)
-        args[5 + i] = arg(b[i], sizeof b[i], nombres[i], u[i]);
+        args[5 + i] = desc_arg(b[i], sizeof b[i], nombres[i], u[i]);
     /* Se lee la salida mientras corre (hasta 20 s; la caja, 25: con las esperas de -r 4 y las
-     * cabeceras que tardan, la cortada pasa de los 10 s de correr() si sus esperas son de más). */
-    x.p = descargas(x.s, &x.c, args, 25, 0, 0);
+     * cabeceras que tardan, la cortada pasa de los 10 s de desc_correr() si sus esperas son de
+     * más). */
+    x.p = desc_lanzar(x.s, &x.c, args, 25, 0, 0);
     if (x.p == NULL)
         CAL_FIN(0);
     serie_t se[N];
@@ -281,14 +283,14 @@ CAL_PRUEBA(progreso, 40)
         for (int k = 0; k < N; k++)
             seguir(x.p, nombres[k], &se[k]);
     }
-    x.codigo = fin(x.p, 100);
+    x.codigo = desc_fin(x.p, 100);
     char motivo[512] = "";
     cal_peticion_t v[N][8];
     int n[N];
     for (int k = 0; k < N; k++)
-        n[k] = registro_de(x.s, u[k], v[k], 8);
+        n[k] = desc_registro_de(x.s, u[k], v[k], 8);
     int ok =
-        acabo(&x, motivo, sizeof motivo) &&
+        desc_acabo(&x, motivo, sizeof motivo) &&
         juzgar_serie(nombres[RAPIDA], &se[RAPIDA], tam[RAPIDA], 0, v[RAPIDA], n[RAPIDA], motivo,
                      sizeof motivo) &&
         juzgar_serie(nombres[REANUDADA], &se[REANUDADA], tam[REANUDADA], prefijo, v[REANUDADA],
@@ -296,8 +298,8 @@ CAL_PRUEBA(progreso, 40)
         juzgar_parada(nombres[CORTADA], &se[CORTADA], tam[CORTADA], v[CORTADA], n[CORTADA], motivo,
                       sizeof motivo) &&
         juzgar_sin_total(nombres[TROCEADA], &se[TROCEADA], tam[TROCEADA], motivo, sizeof motivo) &&
-        archivo_bien(x.c.dir, nombres[TROCEADA], sem[TROCEADA], tam[TROCEADA], motivo,
-                     sizeof motivo);
+        desc_archivo_bien(x.c.dir, nombres[TROCEADA], sem[TROCEADA], tam[TROCEADA], motivo,
+                          sizeof motivo);
     if (ok && se[REANUDADA].n > 0 && se[REANUDADA].visto[0] + 500 < v[REANUDADA][0].inicio_ms) {
         snprintf(motivo, sizeof motivo,
                  "r.bin esperaba turno (-c 4) y ya salían sus líneas PROGRESO %llu ms antes de "
@@ -394,7 +396,7 @@ static int juzgar_pintadas(const char *nombre, const pintadas_t *pi, uint64_t ta
     int intermedias = 0;
     for (int i = 0; i < pi->n; i++) {
         uint64_t dice = (uint64_t)pi->pct[i] * tam / 100;
-        uint64_t cota = servido_hasta(v, n, pi->visto[i] + 100) + 32768;
+        uint64_t cota = desc_servido_hasta(v, n, pi->visto[i] + 100) + 32768;
         if (pi->pct[i] > 100 || dice > cota || (i > 0 && pi->pct[i] < pi->pct[i - 1])) {
             snprintf(motivo, t,
                      "%s: un repintado dice %d %% (%llu bytes de %llu) cuando el servidor había "
@@ -456,19 +458,19 @@ CAL_PRUEBA(terminal, 30)
                  "había mandado, y un último repintado con cada descarga al 100 %% (y su archivo "
                  "entero en el disco)");
     carpeta_t c;
-    cal_servidor_t *s = servidor();
-    if (s == NULL || carpeta(&c) < 0)
+    cal_servidor_t *s = desc_servidor();
+    if (s == NULL || desc_carpeta(&c) < 0)
         CAL_FIN(0);
     char u[2][128], b[2][200];
     const char *nombres[2] = {"t1.bin", "t2.bin"};
     /* t1 acaba en ~1.5 s y t2 sigue 1 s más: hay repintados con una terminada y otra no. */
-    uint64_t tam[2] = {al_azar(250000, 300000), al_azar(250000, 300000)};
-    uint64_t sem[2] = {semilla_nueva(), semilla_nueva()};
-    bytes_url(u[0], sizeof u[0], tam[0], sem[0], "&kbps=200");
-    bytes_url(u[1], sizeof u[1], tam[1], sem[1], "&kbps=100");
-    const char *args[] = {arg(b[0], sizeof b[0], nombres[0], u[0]),
-                          arg(b[1], sizeof b[1], nombres[1], u[1]), NULL};
-    cal_proceso_t *p = descargas(s, &c, args, 25, 0, 1);
+    uint64_t tam[2] = {desc_al_azar(250000, 300000), desc_al_azar(250000, 300000)};
+    uint64_t sem[2] = {desc_semilla_nueva(), desc_semilla_nueva()};
+    desc_bytes_url(u[0], sizeof u[0], tam[0], sem[0], "&kbps=200");
+    desc_bytes_url(u[1], sizeof u[1], tam[1], sem[1], "&kbps=100");
+    const char *args[] = {desc_arg(b[0], sizeof b[0], nombres[0], u[0]),
+                          desc_arg(b[1], sizeof b[1], nombres[1], u[1]), NULL};
+    cal_proceso_t *p = desc_lanzar(s, &c, args, 25, 0, 1);
     if (p == NULL)
         CAL_FIN(0);
     pintadas_t pi[2];
@@ -479,16 +481,16 @@ CAL_PRUEBA(terminal, 30)
         cal_esperar_fin(p, 20);
         seguir_terminal(p, &leido, nombres, 2, pi);
     }
-    int cod = fin(p, 100);
+    int cod = desc_fin(p, 100);
     seguir_terminal(p, &leido, nombres, 2, pi);
     char motivo[256] = "";
     const char *out = cal_salida(p);
-    int ok = por_si_mismo(p, cod, motivo, sizeof motivo);
+    int ok = desc_por_si_mismo(p, cod, motivo, sizeof motivo);
     for (int k = 0; k < 2 && ok; k++) {
         cal_peticion_t v[2];
-        int n = registro_de(s, u[k], v, 2);
+        int n = desc_registro_de(s, u[k], v, 2);
         ok = juzgar_pintadas(nombres[k], &pi[k], tam[k], v, n, motivo, sizeof motivo) &&
-             archivo_bien(c.dir, nombres[k], sem[k], tam[k], motivo, sizeof motivo);
+             desc_archivo_bien(c.dir, nombres[k], sem[k], tam[k], motivo, sizeof motivo);
     }
     /* El último «ESC[nA» abre el último repintado; acaba en la primera línea «OK ». */
     const char *ultimo = NULL;

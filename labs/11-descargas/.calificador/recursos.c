@@ -18,8 +18,8 @@ CAL_PRUEBA(memoria, 40)
         "residente máxima de 32 MiB como mucho (los cuerpos van al disco, no a la memoria, y la "
         "huella se calcula leyendo el .parte por trozos)");
     carpeta_t c;
-    cal_servidor_t *s = servidor();
-    if (s == NULL || carpeta(&c) < 0)
+    cal_servidor_t *s = desc_servidor();
+    if (s == NULL || desc_carpeta(&c) < 0)
         CAL_FIN(0);
     enum { N = 4 };
     uint64_t sem[N];
@@ -29,25 +29,25 @@ CAL_PRUEBA(memoria, 40)
     const char *args[N + 5] = {"-c", "4", "-t", "60000"};
     for (int i = 0; i < N; i++) {
         char nombre[16];
-        sem[i] = semilla_nueva();
+        sem[i] = desc_semilla_nueva();
         snprintf(nombre, sizeof nombre, "m%d.bin", i);
         /* Con su huella: acaban casi a la vez, así que un programa que lee el .parte entero
          * para calcularla tiene cuatro archivos en memoria a la vez. */
-        bytes_url(u[i], sizeof u[i], 15000000, sem[i], "&digest=si");
-        args[i + 4] = arg(b[i], sizeof b[i], nombre, u[i]);
+        desc_bytes_url(u[i], sizeof u[i], 15000000, sem[i], "&digest=si");
+        args[i + 4] = desc_arg(b[i], sizeof b[i], nombre, u[i]);
     }
     args[N + 4] = NULL;
-    cal_proceso_t *p = descargas(s, &c, args, 30, 0, 0);
+    cal_proceso_t *p = desc_lanzar(s, &c, args, 30, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
-    int cod = fin(p, 25000);
+    int cod = desc_fin(p, 25000);
     uint64_t kib = cal_memoria_pico_kib(p);
     char motivo[256] = "";
-    int ok = por_si_mismo(p, cod, motivo, sizeof motivo);
+    int ok = desc_por_si_mismo(p, cod, motivo, sizeof motivo);
     for (int i = 0; i < N && ok; i++) {
         char nombre[16];
         snprintf(nombre, sizeof nombre, "m%d.bin", i);
-        ok = archivo_bien(c.dir, nombre, sem[i], 15000000, motivo, sizeof motivo);
+        ok = desc_archivo_bien(c.dir, nombre, sem[i], 15000000, motivo, sizeof motivo);
     }
     if (ok && (kib == 0 || kib > 32 * 1024)) {
         snprintf(motivo, sizeof motivo, "memoria residente máxima: %llu KiB (máximo 32768)",
@@ -70,54 +70,56 @@ CAL_PRUEBA(cierra_archivos, 30)
                  "aún en curso, tres rápidas ya terminadas y tres fallidas (un 4xx, una cortada y "
                  "una con la huella mala), como mucho 1 descriptor abierto en la carpeta");
     carpeta_t c;
-    cal_servidor_t *s = servidor();
-    if (s == NULL || carpeta(&c) < 0)
+    cal_servidor_t *s = desc_servidor();
+    if (s == NULL || desc_carpeta(&c) < 0)
         CAL_FIN(0);
     char u[4][128], b[7][200], cortada[128], mala[128], x4[32];
     const char *args[10] = {"-c", "7"};
-    bytes_url(u[0], sizeof u[0], 900000, semilla_nueva(), "&kbps=300");
-    args[2] = arg(b[0], sizeof b[0], "lenta.bin", u[0]);
+    desc_bytes_url(u[0], sizeof u[0], 900000, desc_semilla_nueva(), "&kbps=300");
+    args[2] = desc_arg(b[0], sizeof b[0], "lenta.bin", u[0]);
     for (int i = 1; i < 4; i++) {
         char nombre[16];
         snprintf(nombre, sizeof nombre, "r%d.bin", i);
-        bytes_url(u[i], sizeof u[i], 50000, semilla_nueva(), NULL);
-        args[i + 2] = arg(b[i], sizeof b[i], nombre, u[i]);
+        desc_bytes_url(u[i], sizeof u[i], 50000, desc_semilla_nueva(), NULL);
+        args[i + 2] = desc_arg(b[i], sizeof b[i], nombre, u[i]);
     }
-    bytes_url(cortada, sizeof cortada, 50000, semilla_nueva(), "&cortar=5000");
-    bytes_url(mala, sizeof mala, al_azar(20000, 80000), semilla_nueva(), "&digest=mal");
-    snprintf(x4, sizeof x4, "/status/%d", (int)al_azar(400, 404));
-    args[6] = arg(b[4], sizeof b[4], "x4xx.bin", x4);
-    args[7] = arg(b[5], sizeof b[5], "cortada.bin", cortada);
-    args[8] = arg(b[6], sizeof b[6], "mala.bin", mala);
+    desc_bytes_url(cortada, sizeof cortada, 50000, desc_semilla_nueva(), "&cortar=5000");
+    desc_bytes_url(mala, sizeof mala, desc_al_azar(20000, 80000), desc_semilla_nueva(),
+                   "&digest=mal");
+    snprintf(x4, sizeof x4, "/status/%d", (int)desc_al_azar(400, 404));
+    args[6] = desc_arg(b[4], sizeof b[4], "x4xx.bin", x4);
+    args[7] = desc_arg(b[5], sizeof b[5], "cortada.bin", cortada);
+    args[8] = desc_arg(b[6], sizeof b[6], "mala.bin", mala);
     args[9] = NULL;
-    cal_proceso_t *p = descargas(s, &c, args, 20, 0, 0);
+    cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
     int listas = 0;
     for (int espera = 0; espera < 5000 && listas < 3 && !cal_termino(p); espera += 20) {
         cal_esperar(20);
-        listas = (tam_archivo(c.dir, "r1.bin") >= 0) + (tam_archivo(c.dir, "r2.bin") >= 0) +
-                 (tam_archivo(c.dir, "r3.bin") >= 0);
+        listas = (desc_tam_archivo(c.dir, "r1.bin") >= 0) +
+                 (desc_tam_archivo(c.dir, "r2.bin") >= 0) +
+                 (desc_tam_archivo(c.dir, "r3.bin") >= 0);
     }
     cal_esperar(500); /* el último rename llega antes que su uv_fs_close */
     char prefijo[600];
     snprintf(prefijo, sizeof prefijo, "%s/", c.dir);
     int abiertos = cal_abiertos(p, prefijo);
     int vivo = !cal_termino(p);
-    int cod = fin(p, 10000);
+    int cod = desc_fin(p, 10000);
     char f[128];
     /* El código de salida (1, por las fallidas) lo juzgan otras verificaciones: aquí solo
      * que el programa acabe por sí mismo. */
     int ok = listas == 3 && vivo && abiertos >= 0 && abiertos <= 1 && (cod == 0 || cod == 1);
     if (listas < 3 || !vivo)
         cal_obtenido("las tres rápidas no terminaron mientras la lenta seguía (%d de 3; %s)",
-                     listas, como(p, cod, f, sizeof f));
+                     listas, desc_como(p, cod, f, sizeof f));
     else if (abiertos < 0 || abiertos > 1)
         cal_obtenido("%d descriptores abiertos en la carpeta con solo una descarga en curso "
                      "(¿se cierra también el .parte de una descarga que falla?)",
                      abiertos);
     else if (cod != 0 && cod != 1)
-        cal_obtenido("%s", como(p, cod, f, sizeof f));
+        cal_obtenido("%s", desc_como(p, cod, f, sizeof f));
     else
         cal_obtenido("%d descriptor abierto con una descarga en curso", abiertos);
     if (!ok)
@@ -132,57 +134,57 @@ CAL_PRUEBA(valgrind, 60)
                  "que obligan a empezar de cero, y un disco lleno): «ERROR SUMMARY: 0 errors» y "
                  "sin fugas");
     carpeta_t c;
-    cal_servidor_t *s = servidor();
-    if (s == NULL || carpeta(&c) < 0)
+    cal_servidor_t *s = desc_servidor();
+    if (s == NULL || desc_carpeta(&c) < 0)
         CAL_FIN(0);
-    uint64_t sem = semilla_nueva();
+    uint64_t sem = desc_semilla_nueva();
     char u[6][128], b[7][200], x4[32];
-    bytes_url(u[0], sizeof u[0], 400000, sem, NULL);
-    bytes_url(u[1], sizeof u[1], 300000, semilla_nueva(), "&cortar=100000");
-    bytes_url(u[2], sizeof u[2], 1000, semilla_nueva(), "&digest=mal");
+    desc_bytes_url(u[0], sizeof u[0], 400000, sem, NULL);
+    desc_bytes_url(u[1], sizeof u[1], 300000, desc_semilla_nueva(), "&cortar=100000");
+    desc_bytes_url(u[2], sizeof u[2], 1000, desc_semilla_nueva(), "&digest=mal");
     /* d.bin: un .parte más largo que el archivo → 416 → de cero (camino del reinicio). */
-    bytes_url(u[3], sizeof u[3], 20000, semilla_nueva(), NULL);
-    snprintf(x4, sizeof x4, "/status/%d", (int)al_azar(400, 404));
+    desc_bytes_url(u[3], sizeof u[3], 20000, desc_semilla_nueva(), NULL);
+    snprintf(x4, sizeof x4, "/status/%d", (int)desc_al_azar(400, 404));
     /* f.bin: un .parte bueno y un servidor que contesta un 206 desde el byte 0 (camino del
      * 206 mal situado, otro reinicio). */
-    uint64_t sem_f = semilla_nueva();
-    bytes_url(u[4], sizeof u[4], 20000, sem_f, "&rango=mal");
+    uint64_t sem_f = desc_semilla_nueva();
+    desc_bytes_url(u[4], sizeof u[4], 20000, sem_f, "&rango=mal");
     /* g.bin no cabe: ningún archivo puede pasar de 450 000 bytes (proximo_tope, como en
      * disco_lleno), y los demás caben. La escritura que falla deja trozos en la cola: el
      * camino del disco lleno también los libera. */
-    bytes_url(u[5], sizeof u[5], al_azar(600000, 800000), semilla_nueva(), NULL);
-    if (escribir_parte(c.dir, "d.bin.parte", 0, 30000) < 0 ||
-        escribir_parte(c.dir, "f.bin.parte", sem_f, 5000) < 0) {
+    desc_bytes_url(u[5], sizeof u[5], desc_al_azar(600000, 800000), desc_semilla_nueva(), NULL);
+    if (desc_escribir_parte(c.dir, "d.bin.parte", 0, 30000) < 0 ||
+        desc_escribir_parte(c.dir, "f.bin.parte", sem_f, 5000) < 0) {
         cal_obtenido("no se pudo preparar d.bin.parte o f.bin.parte (error del calificador)");
         CAL_FIN(0);
     }
     const char *args[] = {"-r",
                           "1",
                           "--continuar",
-                          arg(b[0], sizeof b[0], "a.bin", u[0]),
-                          arg(b[1], sizeof b[1], "b.bin", u[1]),
-                          arg(b[2], sizeof b[2], "c.bin", u[2]),
-                          arg(b[3], sizeof b[3], "d.bin", u[3]),
-                          arg(b[4], sizeof b[4], "e.bin", x4),
-                          arg(b[5], sizeof b[5], "f.bin", u[4]),
-                          arg(b[6], sizeof b[6], "g.bin", u[5]),
+                          desc_arg(b[0], sizeof b[0], "a.bin", u[0]),
+                          desc_arg(b[1], sizeof b[1], "b.bin", u[1]),
+                          desc_arg(b[2], sizeof b[2], "c.bin", u[2]),
+                          desc_arg(b[3], sizeof b[3], "d.bin", u[3]),
+                          desc_arg(b[4], sizeof b[4], "e.bin", x4),
+                          desc_arg(b[5], sizeof b[5], "f.bin", u[4]),
+                          desc_arg(b[6], sizeof b[6], "g.bin", u[5]),
                           NULL};
-    proximo_tope(450000);
-    cal_proceso_t *p = descargas(s, &c, args, 50, 1, 0);
+    desc_proximo_tope(450000);
+    cal_proceso_t *p = desc_lanzar(s, &c, args, 50, 1, 0);
     if (p == NULL)
         CAL_FIN(0);
-    int cod = fin(p, 45000);
+    int cod = desc_fin(p, 45000);
     char f[128], motivo[256], m2[256];
     int limpio = cal_valgrind_veredicto(p, motivo, sizeof motivo);
-    int bien = archivo_bien(c.dir, "a.bin", sem, 400000, m2, sizeof m2);
+    int bien = desc_archivo_bien(c.dir, "a.bin", sem, 400000, m2, sizeof m2);
     int ok = (cod == 0 || cod == 1) && limpio && bien;
     /* Lo primero que se dice es lo que falló: valgrind puede estar limpio y fallar el código. */
     if (limpio && cod != 0 && cod != 1)
-        cal_obtenido("valgrind limpio, pero %s", como(p, cod, f, sizeof f));
+        cal_obtenido("valgrind limpio, pero %s", desc_como(p, cod, f, sizeof f));
     else if (limpio && !bien)
         cal_obtenido("valgrind limpio, pero %s", m2);
     else
-        cal_obtenido("%s; %s", como(p, cod, f, sizeof f), motivo);
+        cal_obtenido("%s; %s", desc_como(p, cod, f, sizeof f), motivo);
     if (!ok) {
         cal_valgrind_nota(p);
         cal_nota_salida(p, 6);

@@ -567,16 +567,12 @@ int base_lanzar(const base_t *b, const char *const *args, int valgrind, double l
     }
     cortar_al_salir(b);
     const char *carpetas[] = {b->carpeta, NULL};
-    cal_lanzamiento_t l = {
-        .args = todos, .limite_s = limite_s, .valgrind = valgrind, .carpetas = carpetas};
-    int r = cal_lanzar(&l, p);
-    if (r < 0) {
-        cal_esperado("poder lanzar el programa");
-        cal_obtenido("no se pudo lanzar: %s", strerror(-r));
-        return 0;
-    }
-    cal_nota("Orden: %s", orden);
-    return 1;
+    cal_lanzamiento_t l = {.args = todos,
+                           .limite_s = limite_s,
+                           .valgrind = valgrind,
+                           .carpetas = carpetas,
+                           .orden = orden};
+    return cal_lanzar(&l, p) == 0; /* cal_lanzar anota la orden, o por qué no pudo */
 }
 
 long long base_entero(PGconn *c, const char *sql, const char *p1, const char *p2)
@@ -667,7 +663,7 @@ int base_registro(const base_t *b, insercion_t **v)
     return n;
 }
 
-int solape_maximo(const insercion_t *v, int n, int desde, int hasta)
+int base_solape_maximo(const insercion_t *v, int n, int desde, int hasta)
 {
     int maximo = 0;
     for (int i = 0; i < n; i++) {
@@ -684,7 +680,7 @@ int solape_maximo(const insercion_t *v, int n, int desde, int hasta)
     return maximo;
 }
 
-double duracion(const insercion_t *v, int n, int desde, int hasta)
+double base_duracion(const insercion_t *v, int n, int desde, int hasta)
 {
     double primero = 0, ultimo = 0;
     int hay = 0;
@@ -700,7 +696,7 @@ double duracion(const insercion_t *v, int n, int desde, int hasta)
     return hay ? ultimo - primero : 0;
 }
 
-void fila_esperada(int i, char *nombre, size_t tn, char *correo, size_t tc)
+void base_fila_esperada(int i, char *nombre, size_t tn, char *correo, size_t tc)
 {
     snprintf(nombre, tn, "Usuaria «%d» O'Higgins; DROP TABLE usuarios; --", i);
     snprintf(correo, tc, "u%d@ejemplo.es", i);
@@ -799,7 +795,7 @@ static int es_conexion_propia(const char *mensaje)
     return a != NULL && (a[sizeof app - 1] == '\0' || a[sizeof app - 1] == ' ');
 }
 
-int contiene_sin_mayusculas(const char *texto, const char *palabra)
+int base_contiene_sin_mayusculas(const char *texto, const char *palabra)
 {
     size_t largo = strlen(palabra);
     for (const char *t = texto; *t != '\0'; t++)
@@ -910,9 +906,9 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
             int suya = app != NULL && strcmp(app, "basedatos") == 0;
             /* Las palabras clave de SQL, en mayúsculas o minúsculas: el servidor no distingue
              * y consulta_del_enunciado tampoco. */
-            int consulta = suya && contiene_sin_mayusculas(sql, "SELECT") &&
-                           contiene_sin_mayusculas(sql, "usuarios") &&
-                           !contiene_sin_mayusculas(sql, "information_schema");
+            int consulta = suya && base_contiene_sin_mayusculas(sql, "SELECT") &&
+                           base_contiene_sin_mayusculas(sql, "usuarios") &&
+                           !base_contiene_sin_mayusculas(sql, "information_schema");
             if (suya && !marca && n_antes < 512)
                 pids_antes[n_antes++] = pid;
             int k = consulta ? consulta_del_enunciado(
@@ -983,7 +979,7 @@ static void preparacion_leer(const base_t *b, FILE *f, preparacion_vista_t *s)
             s->sin_nombre++;
         int suya = app != NULL && strcmp(app, "basedatos") == 0;
         if (linea_de_base(l, b) && sql != NULL && suya && s->pid_insercion == 0) {
-            if (contiene_sin_mayusculas(sql, "INSERT")) {
+            if (base_contiene_sin_mayusculas(sql, "INSERT")) {
                 s->pid_insercion = pid;
             } else {
                 if (s->antes++ == 0)
@@ -1038,7 +1034,7 @@ static const char *const CONSULTAS[10] = {
     "SELECT count(*) FROM public.usuarios WHERE nombre LIKE '%O''Higgins%'",
 };
 
-int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n, int en_orden)
+int base_consultas_cuadran(const base_t *b, cal_proceso_t *p, int n, int en_orden)
 {
     PGconn *c = conectar(b->admin);
     if (c == NULL)

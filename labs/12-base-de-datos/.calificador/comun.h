@@ -151,9 +151,9 @@ typedef struct {
 int base_registro(const base_t *b, insercion_t **v);
 
 /* Máximo de inserciones solapadas en el tiempo entre las de id en [desde, hasta]. */
-int solape_maximo(const insercion_t *v, int n, int desde, int hasta);
+int base_solape_maximo(const insercion_t *v, int n, int desde, int hasta);
 /* Duración (ms) desde el primer inicio hasta el último fin de las de id en [desde, hasta]. */
-double duracion(const insercion_t *v, int n, int desde, int hasta);
+double base_duracion(const insercion_t *v, int n, int desde, int hasta);
 
 /* Espera (hasta 15 s o a que el programa acabe) a que empiece la fase secuencial: la primera
  * inserción con id > n en calif.registro (o, con la tabla del programa, en calif.texto).
@@ -201,13 +201,13 @@ int base_preparacion(const base_t *b, int inserto, preparacion_vista_t *s);
 /* Comprueba que la salida tiene las 10 CONSULTA con lo que esas consultas dan sobre la
  * tabla (calculado aquí, sobre la base b); con `en_orden`, la k-ésima línea CONSULTA es la de
  * k (si no, la que lleva el número k). 1 si cuadran. */
-int consultas_cuadran(const base_t *b, cal_proceso_t *p, int n, int en_orden);
+int base_consultas_cuadran(const base_t *b, cal_proceso_t *p, int n, int en_orden);
 
 /* 1 si `texto` contiene `palabra` sin mirar mayúsculas (ASCII): «select» y «SELECT» son la
  * misma palabra clave de SQL. */
-int contiene_sin_mayusculas(const char *texto, const char *palabra);
+int base_contiene_sin_mayusculas(const char *texto, const char *palabra);
 
 /* Nombre y correo de la fila i según el enunciado. */
-void fila_esperada(int i, char *nombre, size_t tn, char *correo, size_t tc);
+void base_fila_esperada(int i, char *nombre, size_t tn, char *correo, size_t tc);
 
 #endif
