@@ -298,9 +298,25 @@ CAL_PRUEBA(trozos, 25)
                         linea, sizeof linea)) {
         CAL_FIN(0);
     }
-    CAL_FIN(espera_silencio(&c[0], 200,
-                            "que ana no recibiera nada más (ningún trozo suelto se "
-                            "difunde como mensaje)"));
+    if (!espera_silencio(&c[0], 200,
+                         "que ana no recibiera nada más (ningún trozo suelto se difunde "
+                         "como mensaje)")) {
+        CAL_FIN(0);
+    }
+    /* Casi todo este tiempo (más de 1.2 s en pausas de 200 ms), el servidor espera a que sus
+     * clientes manden algo: esperar es dormir en uv_run (cal_sin_espera_activa; mutante
+     * espera_activa). */
+    char cpu[512];
+    if (!cal_sin_espera_activa(s.p, cpu, sizeof cpu)) {
+        cal_esperado("que, mientras espera a que sus clientes manden el trozo siguiente, el "
+                     "servidor duerma en uv_run, sin espera activa (queriendo la CPU como mucho "
+                     "el %.0f %% del tiempo)",
+                     CAL_ESPERA_FRACCION * 100.0);
+        cal_obtenido("cada línea llegó entera, pero %s", cpu);
+        CAL_FIN(0);
+    }
+    cal_nota("CPU: %s.", cpu);
+    CAL_FIN(1);
 }
 
 CAL_PRUEBA(varias_lineas, 20)
