@@ -398,7 +398,7 @@ int uv_run(uv_loop_t *loop, uv_run_mode modo)
     atomic_fetch_add(&en_uv_run, 1);
     int r = real(loop, modo);
     atomic_fetch_sub(&en_uv_run, 1);
-    if (vigilar_cierre && informe_fd >= 0 && !uv_loop_alive(loop))
+    if (vigilar_cierre && !uv_loop_alive(loop))
         revisar_cierre(loop);
     return r;
 }
@@ -864,10 +864,20 @@ static void revisar_cierre(uv_loop_t *bucle)
     }
     if (hueco >= 0)
         revisados[hueco] = bucle;
-    recorrido_t rec = {0};
-    usado = 0;
-    uv_walk(bucle, ver_sin_cerrar, &rec);
-    volcar();
+    /* Fuera de un manejador de señal: con una ruta, se abre para añadir, como el informe. */
+    int antes = informe_fd;
+    if (informe_fd < 0 && informe_ruta != NULL)
+        informe_fd = open(informe_ruta, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (informe_fd >= 0) {
+        recorrido_t rec = {0};
+        usado = 0;
+        uv_walk(bucle, ver_sin_cerrar, &rec);
+        volcar();
+    }
+    if (antes < 0 && informe_fd >= 0) {
+        close(informe_fd);
+        informe_fd = -1;
+    }
     abrir_tabla();
 }
 
