@@ -130,8 +130,9 @@ $(VIVOS_SO): common/herramientas/vivos/vivos.c $(B)/.compilacion
 	  $(DWARF_CFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
 PROGRAMAS += $(VIVOS_SO)
 
-# La precarga tiene dientes: cuatro programas colgados a propósito y uno que termina bien.
-VIVOS_PRUEBA := temporizador servidor senal lectura bien
+# La precarga tiene dientes: cuatro programas colgados a propósito, uno que termina bien y
+# uno que deja handles a su red de seguridad (VIVOS_CIERRE).
+VIVOS_PRUEBA := temporizador servidor senal lectura bien red
 VIVOS_PRUEBA_DIR := $(B)/tests/vivos
 $(VIVOS_PRUEBA_DIR)/%: common/herramientas/vivos/prueba/%.c
 	@mkdir -p $(@D)

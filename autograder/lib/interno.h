@@ -59,6 +59,7 @@ struct cal_proceso {
     uint64_t lanzado_ms, terminado_ms, limite_ms;
     flujo_t salida, errores, valgrind;
     flujo_t vivos;       /* el informe de la precarga vivos (lib/vivos.c); fd -1 sin ella */
+    int cierre;          /* la precarga mira qué queda abierto al acabar uv_run (.cierre) */
     uint64_t pico_kib;   /* memoria residente máxima vista (cal_memoria_pico_kib) */
     uint64_t muestra_ms; /* última lectura de VmHWM */
     int senal_enviada;   /* la última señal de cal_senal(), o 0 */
@@ -135,6 +136,9 @@ void servidores_parar_todos(void);
  * bucle de un programa que no termina (ver vivos.c). */
 /* La ruta de la precarga (CALIF_VIVOS) si existe y se puede leer, o NULL. */
 const char *vivos_ruta(void);
+/* La misma precarga para un lanzamiento con .cierre: la da el ejecutor aunque los informes
+ * de «qué lo mantiene vivo» estén apagados en los laboratorios (CALIF_VIVOS_CIERRE). */
+const char *vivos_ruta_cierre(void);
 /* Pide el informe a `p` (SIGRTMIN+4), lo lee de su flujo vivos esperando como mucho 500 ms a
  * que muera, y lo guarda para vivos_anotar. Nada si `p` ya terminó o corre sin la precarga. */
 void vivos_pedir(cal_proceso_t *p);

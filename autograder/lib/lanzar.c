@@ -14,7 +14,8 @@
  * de CPU, memoria, procesos, tamaño de archivo y descriptores; entorno limpio.
  *
  * Sin valgrind, con la precarga vivos (lib/vivos.c): en /calificador/vivos.so con bwrap,
- * LD_PRELOAD y VIVOS_INFORME solo para el programa, y su informe por el descriptor FD_VIVOS.
+ * LD_PRELOAD y VIVOS_INFORME solo para el programa, y su informe por el descriptor FD_VIVOS
+ * (con .cierre, también VIVOS_CIERRE=1: cal_sin_cerrar).
  *
  * Observado (lib/observar.c, si el ejecutor lo pide; con valgrind, sus execve, clone, exit,
  * mmap y mprotect, para su veredicto): delante va
@@ -171,7 +172,7 @@ static int montajes_limpios(const cal_lanzamiento_t *l)
 
 static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *destino,
                              const char *junto, const char *const *carpetas, int con_filtro,
-                             const char *vivos)
+                             const char *vivos, int cierre)
 {
     static const char *const fijos[] = {
         "--unshare-user",       "--unshare-pid",     "--unshare-ipc", "--unshare-uts",
@@ -217,6 +218,11 @@ static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *
         caja_poner(a, "--setenv");
         caja_poner(a, "VIVOS_INFORME");
         caja_poner(a, CAL_TEXTO(FD_VIVOS));
+        if (cierre) {
+            caja_poner(a, "--setenv");
+            caja_poner(a, "VIVOS_CIERRE");
+            caja_poner(a, "1");
+        }
     }
     for (int i = 0; carpetas != NULL && carpetas[i] != NULL; i++) {
         caja_poner(a, "--bind");
@@ -274,6 +280,8 @@ static void entorno_limpio(entorno_t *e, const char *trabajo, const cal_lanzamie
                              (int)sizeof e->precarga) {
         caja_poner(&e->lista, e->precarga);
         caja_poner(&e->lista, "VIVOS_INFORME=" CAL_TEXTO(FD_VIVOS));
+        if (l->cierre)
+            caja_poner(&e->lista, "VIVOS_CIERRE=1");
     }
     for (int i = 0; l->entorno != NULL && l->entorno[i] != NULL; i++)
         caja_poner(&e->lista, l->entorno[i]);
@@ -467,8 +475,10 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     p->cpu_ms = -1;
     p->listo_ms = -1;
     p->vivos.fd = -1;
-    /* La precarga vivos (lib/vivos.c): no bajo valgrind, que tiene su propio informe. */
-    const char *vivos = l->valgrind ? NULL : vivos_ruta();
+    /* La precarga vivos (lib/vivos.c): no bajo valgrind, que tiene su propio informe. Con
+     * .cierre, siempre que esté construida (mira qué queda abierto al acabar uv_run). */
+    const char *vivos = l->valgrind ? NULL : l->cierre ? vivos_ruta_cierre() : vivos_ruta();
+    p->cierre = l->cierre && vivos != NULL;
     int con_entrada = l->entrada != NULL || l->entrada_abierta;
     tuberias_t tu;
     int filtro = -1;
@@ -503,7 +513,8 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
                             l->valgrind, l->tope_archivo, l->valgrind ? 0 : l->escritura_lenta_ms,
                             l->valgrind ? 0 : l->rename_lento_ms);
     if (bwrap)
-        argumentos_bwrap(&a, programa, destino, l->junto, l->carpetas, filtro >= 0, vivos);
+        argumentos_bwrap(&a, programa, destino, l->junto, l->carpetas, filtro >= 0, vivos,
+                         p->cierre);
     if (l->valgrind)
         argumentos_valgrind(&a);
     caja_poner(&a, bwrap ? destino : programa);

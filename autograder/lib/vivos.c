@@ -17,6 +17,10 @@
  * ESPERA_MS. Si la verificación falla, el informe va al detalle (cal_nota); si pasa, se
  * olvida. Las direcciones («@programa+0x…») se traducen aquí, fuera de la caja, con
  * addr2line sobre CALIF_PROGRAMA (compilado con -g).
+ *
+ * Con .cierre (cal_sin_cerrar): la precarga escribe por el mismo descriptor, al acabar
+ * uv_run, una línea «cierre: …» por handle aún abierto; se leen cuando el programa ya
+ * terminó, y se traducen igual.
  */
 #define _GNU_SOURCE
 #include "interno.h"
@@ -33,12 +37,22 @@
 
 static char *guardado; /* los informes en crudo de esta verificación, o NULL */
 
-const char *vivos_ruta(void)
+static const char *ruta_de(const char *variable)
 {
-    const char *r = getenv("CALIF_VIVOS");
+    const char *r = getenv(variable);
     if (r == NULL || r[0] != '/' || access(r, R_OK) != 0)
         return NULL;
     return r;
+}
+
+const char *vivos_ruta(void)
+{
+    return ruta_de("CALIF_VIVOS");
+}
+
+const char *vivos_ruta_cierre(void)
+{
+    return ruta_de("CALIF_VIVOS_CIERRE");
 }
 
 void vivos_pedir(cal_proceso_t *p)
@@ -122,21 +136,18 @@ static void anadir(char *dst, size_t tam, size_t *usado, const char *s, size_t n
     dst[*usado] = '\0';
 }
 
-void vivos_anotar(void)
+/* `crudo` con cada «@programa+0xN» cambiado por su archivo:línea (las de bibliotecas, sin
+ * «@»); memoria de quien llama, o NULL. */
+static char *traducir_lugares(const char *crudo)
 {
-    if (guardado == NULL)
-        return;
     const char *programa = getenv("CALIF_PROGRAMA");
-    /* Cada «@programa+0xN» por su archivo:línea; las de bibliotecas, sin «@». */
-    size_t tam = strlen(guardado) * 2 + 1024, usado = 0;
+    size_t tam = strlen(crudo) * 2 + 1024, usado = 0;
     char *salida = malloc(tam);
-    if (salida == NULL) {
-        vivos_olvidar();
-        return;
-    }
+    if (salida == NULL)
+        return NULL;
     salida[0] = '\0';
     int lugares = 0;
-    for (const char *c = guardado; *c != '\0';) {
+    for (const char *c = crudo; *c != '\0';) {
         const char *arroba = strchr(c, '@');
         if (arroba == NULL)
             arroba = c + strlen(c);
@@ -160,7 +171,51 @@ void vivos_anotar(void)
             anadir(salida, tam, &usado, arroba + 1, largo - 1);
         c = arroba + largo;
     }
-    cal_nota("El programa no terminó. %s", salida);
+    return salida;
+}
+
+void vivos_anotar(void)
+{
+    if (guardado == NULL)
+        return;
+    char *salida = traducir_lugares(guardado);
+    if (salida != NULL)
+        cal_nota("El programa no terminó. %s", salida);
     free(salida);
     vivos_olvidar();
+}
+
+int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
+{
+    texto[0] = '\0';
+    if (!p->cierre || !p->termino)
+        return -1;
+    flujo_leer(&p->vivos);
+    /* Solo las líneas «cierre: …» (lo demás sería un informe de «qué lo mantiene vivo»). */
+    size_t largo = 0;
+    int cuantos = 0;
+    char *crudo = malloc(p->vivos.usados + 1);
+    if (crudo == NULL)
+        return -1;
+    for (const char *c = p->vivos.datos; *c != '\0';) {
+        const char *fin = strchr(c, '\n');
+        size_t n = fin != NULL ? (size_t)(fin - c) + 1 : strlen(c);
+        if (strncmp(c, "cierre: ", 8) == 0 && n > 8) {
+            memcpy(crudo + largo, c + 8, n - 8);
+            largo += n - 8;
+            cuantos++;
+        }
+        c += n;
+    }
+    crudo[largo] = '\0';
+    if (cuantos > 0) {
+        char *legible = traducir_lugares(crudo);
+        snprintf(texto, tam, "%s", legible != NULL ? legible : crudo);
+        free(legible);
+        size_t t = strlen(texto);
+        while (t > 0 && texto[t - 1] == '\n')
+            texto[--t] = '\0';
+    }
+    free(crudo);
+    return cuantos;
 }

@@ -41,7 +41,7 @@ autograder/lib/temporales.c:temporales_borrar	borra la raíz de las temporales d
 autograder/runner/compilar.c:abrir_fuentes	abre la carpeta de fuentes antes de compilar (trabajo/NN la acaba de crear quien califica): de ahí abajo, arbol_*
 autograder/lib/lanzar.c:junto_copiar	la copia junto al programa va a la carpeta del binario (trabajo/NN, de quien califica); el original se lee con cal_abrir
 autograder/lib/lanzar.c:abrir_terminal	el esclavo del pseudoterminal en /dev/pts
-autograder/lib/vivos.c:vivos_ruta	CALIF_VIVOS: la precarga vivos copiada junto al binario (trabajo/NN, de quien califica), como la puerta
+autograder/lib/vivos.c:ruta_de	CALIF_VIVOS y CALIF_VIVOS_CIERRE: la precarga vivos copiada junto al binario (trabajo/NN, de quien califica), como la puerta
 autograder/runner/alcance.c	la copia aparte (bajo /tmp, de root) de las cabeceras y libcurso.a del curso
 autograder/runner/avance.c	los <id>.en-marcha de la carpeta de resultados (del ejecutor)
 autograder/runner/calificar.c	la carpeta de salida, trabajo/NN (de quien califica) y sus informes; lo de la entrega se borra con archivos_borrar_arbol (arbol_borrar)

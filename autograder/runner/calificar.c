@@ -30,7 +30,8 @@
 /* Los textos «CLAVE=valor» del entorno del calificador (viven lo que dura el laboratorio). */
 typedef struct {
     char *tmp, *programa, *resultados, *caja, *servidor, *bwrap, *marca, *observar, *puerta,
-        *llamadas, *strace, *entrada, *permitidas, *vivos;
+        *llamadas, *strace, *entrada, *permitidas, *vivos,
+        *vivos_cierre;
     const char *origen;
     const char *sin_openat2;
     const char *lista[21];
@@ -178,6 +179,9 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
     const char *labs = getenv("CALIF_VIVOS_LABS");
     int activa = labs != NULL && strcmp(labs, "1") == 0;
     e->vivos = texto_formato("CALIF_VIVOS=%s", activa ? vivos : "");
+    /* La que pide una verificación con .cierre (cal_sin_cerrar), siempre: solo mira qué
+     * queda abierto al acabar uv_run, y esas verificaciones tienen pocos clientes. */
+    e->vivos_cierre = texto_formato("CALIF_VIVOS_CIERRE=%s", vivos);
     e->bwrap = texto_formato("CALIF_BWRAP=%s", bw != NULL ? bw : "/usr/bin/bwrap");
     e->marca = marca != NULL ? texto_formato("CURSO_PRUEBAS_MARCA=%s", marca) : NULL;
     e->observar = texto_formato("CALIF_OBSERVAR=%s", trazas); /* "" = no se observa */
@@ -220,6 +224,7 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
                            e->sin_openat2,
                            e->permitidas,
                            e->vivos,
+                           e->vivos_cierre,
                            e->marca,
                            NULL};
     memcpy(e->lista, lista, sizeof lista);
@@ -233,6 +238,7 @@ static void entorno_liberar(entorno_t *e)
     free(e->caja);
     free(e->servidor);
     free(e->vivos);
+    free(e->vivos_cierre);
     free(e->bwrap);
     free(e->marca);
     free(e->observar);

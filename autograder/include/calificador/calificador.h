@@ -110,6 +110,9 @@ typedef struct {
     const char *orden;           /* lo que anota «Se ejecutó:» en vez del programa y sus
                                   * argumentos (p. ej. con las URL de verdad detrás de unos
                                   * alias, y por qué), o NULL */
+    int cierre;                  /* != 0: con la precarga vivos, que apunta qué handles
+                                  * siguen abiertos cuando uv_run acaba (cal_sin_cerrar);
+                                  * sin valgrind */
 } cal_lanzamiento_t;
 
 /* 1 si cal_lanzar puede hacer lento el disco (escritura_lenta_ms, rename_lento_ms): los
@@ -223,6 +226,13 @@ int cal_cpu(cal_proceso_t *p, cal_cpu_t *m);
 #define CAL_ESPERA_FRACCION     0.5
 #define CAL_ESPERA_RELOJ_MIN_MS 1000
 int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam);
+/* Juicio común «lo cerró el programa, no la red de seguridad» (autograder/README.md, «La
+ * caja de arena», vivos), para un programa ya terminado que se lanzó con .cierre: cuántos
+ * handles seguían abiertos y sin uv_close la primera vez que su uv_run volvió sin nada vivo
+ * (los que después cerró bucle_cerrar de libcurso, o su propio uv_walk), y en `texto` uno
+ * por línea, con el archivo:línea donde se creó. -1 si no se pudo mirar (sin la precarga,
+ * bajo valgrind o aún en marcha): ahí no se juzga. */
+int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam);
 /* Cuántos descriptores del programa apuntan ahora a rutas que empiezan por `prefijo` (lee
  * /proc/<pid>/fd). -1 si no se pudo mirar (el programa ya terminó, o sin permiso). */
 int cal_abiertos(cal_proceso_t *p, const char *prefijo);

@@ -4,7 +4,9 @@
 # no cierra su uv_tcp_t, un uv_signal_t sin cerrar y un uv_fs_read en curso para siempre. De
 # cada uno, el informe tiene que nombrar lo que lo mantiene vivo y las líneas del fuente
 # marcadas con «vivos: creado|arrancado|pedida» (el número de línea sale del fuente, no de
-# esta prueba). Un programa que termina bien (bien.c) no deja informe y sale con 0.
+# esta prueba). Un programa que termina bien (bien.c) no deja informe y sale con 0. Y con
+# VIVOS_CIERRE=1, red.c (deja dos handles a su propia red de seguridad) los nombra con las
+# líneas marcadas «vivos: cierre», y bien.c no nombra ninguno.
 # Uso: prueba.sh CARPETA_DE_LOS_BINARIOS LIBVIVOS.so
 set -u
 bins=$1 so=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
@@ -52,5 +54,29 @@ if [ "$RC" = 0 ] && [ -z "$INFORME" ] && [ ! -e "$tmp/bien.crudo" ]; then
 else
   mal "bien: salió con $RC (se esperaba 0) o dejó informe" "$INFORME"
 fi
+# Con VIVOS_CIERRE=1: lo que sigue abierto y sin uv_close cuando uv_run acaba sin nada vivo
+# (lo que después cierra la red de seguridad), con su línea; y nada si todo se cerró a tiempo.
+cierre() {
+  local n=$1 esperadas=$2 fuente="common/herramientas/vivos/prueba/$1.c" linea lineas
+  rm -f "$tmp/$n.crudo"
+  VIVOS_CIERRE=1 VIVOS_INFORME="$tmp/$n.crudo" LD_PRELOAD="$so" timeout -k 3 5 "$bins/$n" >/dev/null 2>&1
+  RC=$?
+  INFORME=""
+  [ -e "$tmp/$n.crudo" ] && INFORME=$(bash "$aqui/vivos.sh" traducir "$bins/$n" "$tmp/$n.crudo" "$raiz")
+  lineas=$(grep -c '^cierre: ' <<<"$INFORME")
+  if [ "$RC" != 0 ] || [ "$lineas" != "$esperadas" ]; then
+    mal "$n con VIVOS_CIERRE=1: salió con $RC (se esperaba 0) y dio $lineas líneas «cierre:» (se esperaban $esperadas)" "$INFORME"
+    return
+  fi
+  while IFS=: read -r linea _; do
+    if ! grep -qF -- "creado en $fuente:$linea" <<<"$INFORME"; then
+      mal "$n con VIVOS_CIERRE=1: el informe no dice «creado en $fuente:$linea»" "$INFORME"; return
+    fi
+  done < <(grep -n 'vivos: cierre' "$raiz/$fuente")
+  bien "$n con VIVOS_CIERRE=1: termina con 0 y nombra $esperadas handles sin cerrar al acabar uv_run"
+}
+cierre red 2
+cierre bien 0
+
 echo "resumen: $((pasan + fallan)) comprobaciones, $pasan pasan, $fallan fallan"
 [ "$fallan" -eq 0 ]

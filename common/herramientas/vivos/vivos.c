@@ -23,6 +23,13 @@
  * Sin VIVOS_INFORME no se instala nada: la biblioteca solo apunta. Un programa que termina
  * bien no recibe la señal y no deja informe.
  *
+ * Con VIVOS_CIERRE=1 además (el calificador lo pide en la verificación de la parada), la
+ * primera vez que uv_run vuelve con el bucle ya sin nada vivo (!uv_loop_alive), escribe en el
+ * informe una línea «cierre: TIPO sin cerrar al acabar uv_run, creado en @…» por cada handle
+ * que sigue abierto y sin uv_close: los que el programa dejó a la red de seguridad
+ * (bucle_cerrar de libcurso, o su propio uv_walk) en vez de cerrarlos al parar. Un programa
+ * que lo cerró todo no escribe nada.
+ *
  * El manejador solo usa llamadas seguras en una señal (open, write, close) y memoria
  * estática; recorre las listas de libuv sin cerrojo: si la señal llega justo mientras el
  * programa abre o cierra un handle, una línea puede faltar o sobrar (el programa ya se da por
@@ -78,6 +85,8 @@ static __thread int dentro;          /* >0: ya en una envoltura (libuv llamándo
 static uv_loop_t *bucle_por_omision; /* el de uv_default_loop, si el programa lo pidió */
 static int informe_fd = -1;
 static const char *informe_ruta;
+static int vigilar_cierre;                /* VIVOS_CIERRE=1 (ver arriba) */
+static uv_loop_t *revisados[MAX_BUCLES];  /* bucles cuyo cierre ya se miró */
 
 /* --- Tabla (con cerrojo; el manejador de la señal la lee sin él) ------------------------ */
 
@@ -368,6 +377,8 @@ int uv_udp_recv_stop(uv_udp_t *h)
     return real(h);
 }
 
+static void revisar_cierre(uv_loop_t *bucle);
+
 /* --- Bucles ----------------------------------------------------------------------------- */
 
 uv_loop_t *uv_default_loop(void)
@@ -387,6 +398,8 @@ int uv_run(uv_loop_t *loop, uv_run_mode modo)
     atomic_fetch_add(&en_uv_run, 1);
     int r = real(loop, modo);
     atomic_fetch_sub(&en_uv_run, 1);
+    if (vigilar_cierre && !uv_loop_alive(loop))
+        revisar_cierre(loop);
     return r;
 }
 
@@ -820,6 +833,54 @@ static void informe_bucle(uv_loop_t *bucle, int numero)
               "parte)\n");
 }
 
+/* Una línea «cierre: …» por handle aún abierto y sin uv_close (ver la cabecera). */
+static void ver_sin_cerrar(uv_handle_t *h, void *arg)
+{
+    recorrido_t *rec = arg;
+    if (uv_is_closing(h))
+        return;
+    rec->cosas++;
+    const registro_t *r = buscar(h);
+    poner("cierre: ");
+    poner(nombre_tipo(h->type));
+    poner(" sin cerrar al acabar uv_run");
+    if (r != NULL && r->clase == HANDLE)
+        poner_lugar(", creado en", r->creado);
+    poner("\n");
+}
+
+/* La primera vez que `bucle` se queda sin nada vivo: lo que sigue abierto, al informe. */
+static void revisar_cierre(uv_loop_t *bucle)
+{
+    cerrar_tabla();
+    int hueco = -1;
+    for (int i = 0; i < MAX_BUCLES; i++) {
+        if (revisados[i] == bucle) {
+            abrir_tabla();
+            return;
+        }
+        if (revisados[i] == NULL && hueco < 0)
+            hueco = i;
+    }
+    if (hueco >= 0)
+        revisados[hueco] = bucle;
+    /* Fuera de un manejador de señal: con una ruta, se abre para añadir, como el informe. */
+    int antes = informe_fd;
+    if (informe_fd < 0 && informe_ruta != NULL)
+        informe_fd = open(informe_ruta, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (informe_fd >= 0) {
+        recorrido_t rec = {0};
+        usado = 0;
+        uv_walk(bucle, ver_sin_cerrar, &rec);
+        volcar();
+    }
+    if (antes < 0 && informe_fd >= 0) {
+        close(informe_fd);
+        informe_fd = -1;
+    }
+    abrir_tabla();
+}
+
 static void al_vencer(int senal)
 {
     /* La señal va al proceso: con el grupo de hilos, otro hilo puede recibir la segunda (timeout
@@ -869,6 +930,8 @@ __attribute__((constructor)) static void vivos_iniciar(void)
         informe_fd = (int)fd;
     else
         informe_ruta = destino;
+    const char *cierre = getenv("VIVOS_CIERRE");
+    vigilar_cierre = cierre != NULL && strcmp(cierre, "1") == 0;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = al_vencer;

@@ -298,9 +298,25 @@ CAL_PRUEBA(trozos, 25)
                         linea, sizeof linea)) {
         CAL_FIN(0);
     }
-    CAL_FIN(espera_silencio(&c[0], 200,
-                            "que ana no recibiera nada más (ningún trozo suelto se "
-                            "difunde como mensaje)"));
+    if (!espera_silencio(&c[0], 200,
+                         "que ana no recibiera nada más (ningún trozo suelto se difunde "
+                         "como mensaje)")) {
+        CAL_FIN(0);
+    }
+    /* Casi todo este tiempo (más de 1.2 s en pausas de 200 ms), el servidor espera a que sus
+     * clientes manden algo: esperar es dormir en uv_run (cal_sin_espera_activa; mutante
+     * espera_activa). */
+    char cpu[512];
+    if (!cal_sin_espera_activa(s.p, cpu, sizeof cpu)) {
+        cal_esperado("que, mientras espera a que sus clientes manden el trozo siguiente, el "
+                     "servidor duerma en uv_run, sin espera activa (queriendo la CPU como mucho "
+                     "el %.0f %% del tiempo)",
+                     CAL_ESPERA_FRACCION * 100.0);
+        cal_obtenido("cada línea llegó entera, pero %s", cpu);
+        CAL_FIN(0);
+    }
+    cal_nota("CPU: %s.", cpu);
+    CAL_FIN(1);
 }
 
 CAL_PRUEBA(varias_lineas, 20)
@@ -554,19 +570,29 @@ CAL_PRUEBA(lista, 20)
     static char largos[LISTA_LARGOS][40];
     const char *todos[3 + LISTA_LARGOS] = {"ana", "beto", "dora"};
     sesion_t s;
-    tcp_t c[3], x, otros[LISTA_LARGOS];
+    tcp_t c[3], x, y, otros[LISTA_LARGOS];
 
     if (!arrancar(&s, 0, 15)) {
         CAL_FIN(0);
     }
-    /* x conecta antes que nadie, pero da su nombre la última. */
+    /* x conecta antes que nadie, pero da su nombre la última; y se va sin haberlo dado. */
     if (tcp_abrir(&x, s.puerto, "un cliente sin nombre", 0) < 0 ||
-        !espera_linea(&s, &x, PREGUNTA) || !llenar_sala(&s, c, nombres, 3)) {
+        !espera_linea(&s, &x, PREGUNTA) ||
+        tcp_abrir(&y, s.puerto, "otro cliente sin nombre", 0) < 0 ||
+        !espera_linea(&s, &y, PREGUNTA) || !llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
+    /* y se va (fin de archivo) antes de la lista: quien no estaba en la sala no se descuenta
+     * de ella (mutante resta_sin_nombre). Se espera a que el servidor cierre su conexión, y
+     * así haya atendido la salida antes del /list; no se exige (es cosa de corte_brusco). */
+    shutdown(y.fd, SHUT_WR);
+    tcp_esperar_cierre(&y, s.espera);
+    tcp_cerrar(&y);
     tcp_texto(&c[1], "/list\n");
     if (!lista_correcta(&s, &c[1], nombres, 3)) {
-        cal_nota("(hay además un cliente conectado que aún no ha dado su nombre: no cuenta)");
+        cal_nota("(además hay un cliente conectado que aún no ha dado su nombre, y otro sin "
+                 "nombre acaba de irse: ninguno de los dos cuenta, ni para sumar ni para "
+                 "restar)");
         CAL_FIN(0);
     }
     if (!espera_silencio(&c[0], 200, "que /list solo contestara a quien lo pidió")) {

@@ -19,10 +19,11 @@ int sigue_vivo(sesion_t *s)
     return 0;
 }
 
-int arrancar(sesion_t *s, int valgrind, double limite_s)
+static int arrancar_con(sesion_t *s, int valgrind, int cierre, double limite_s)
 {
     static const char *const args[] = {"--puerto", "0", NULL};
-    cal_lanzamiento_t l = {.args = args, .limite_s = limite_s, .valgrind = valgrind};
+    cal_lanzamiento_t l = {
+        .args = args, .limite_s = limite_s, .valgrind = valgrind, .cierre = cierre};
     char linea[256];
     char fin[160];
     char extra;
@@ -252,4 +253,14 @@ int inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint64_t 
              "los demás: sin el límite de 1 MiB no puede seguir)");
     sigue_vivo(s);
     return 0;
+}
+
+int arrancar(sesion_t *s, int valgrind, double limite_s)
+{
+    return arrancar_con(s, valgrind, 0, limite_s);
+}
+
+int arrancar_vigilando_cierre(sesion_t *s, double limite_s)
+{
+    return arrancar_con(s, 0, 1, limite_s);
 }

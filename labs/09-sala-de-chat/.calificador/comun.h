@@ -11,15 +11,14 @@
  * Memoria: sesion_t la aporta la verificación; el proceso lo libera cal_fin() (CAL_FIN).
  * Las conexiones las cierra quien las abrió (tcp_cerrar) o cal_fin al salir del proceso.
  *
- * Lo que no se juzga, y por qué:
- * - El temporizador de la parada sin cerrar: bucle_cerrar (libcurso) lo cierra y solo lo
- *   avisa en stderr, que escribe el programa; ni fugas, ni descriptores, ni código: nada de
- *   fuera lo distingue. Mirado otra vez: cerrar (o no) un temporizador no hace ninguna
- *   llamada al sistema, así que tampoco lo ve la traza de strace. Lo mismo los handles de
- *   las señales sin cerrar (senales_cerrar olvidado en la parada): también los cierra
- *   bucle_cerrar, con las mismas llamadas al sistema, y el programa sale con 0.
- *
- * Lo que parecía no juzgable y sí se juzga: la fuga de una escritura que falla o se cancela
+ * Lo que parecía no juzgable y sí se juzga:
+ * - El temporizador de la parada, el handle de vaciado o los de las señales sin cerrar
+ *   (senales_cerrar olvidado): bucle_cerrar (libcurso) los cierra como red de seguridad, con
+ *   las mismas llamadas al sistema (un temporizador no hace ninguna), sin fugas y con código
+ *   0; su aviso va a stderr, que escribe el programa (y bucle_cerrar(…, 0) lo calla). Lo ve
+ *   la precarga vivos: la primera vez que uv_run vuelve sin nada vivo apunta lo que sigue
+ *   abierto y sin uv_close (cal_sin_cerrar), y `senales` lo juzga. Mutante: cierra_la_red.
+ * - La fuga de una escritura que falla o se cancela
  * (al_escribir que sale sin liberar). Solo se ve bajo valgrind y con escrituras aún en la
  * cola de libuv cuando el cliente se va; lo hace la verificación `valgrind`. Expulsar a
  * alguien pediría más de 1 MiB de riada bajo valgrind; en su lugar carla entra con
@@ -55,6 +54,9 @@ typedef struct {
 
 /* Lanza el programa con «--puerto 0» y lee el puerto de su primera línea de stdout. */
 int arrancar(sesion_t *s, int valgrind, double limite_s);
+/* Igual (sin valgrind), y con la precarga que apunta qué handles siguen abiertos cuando
+ * uv_run acaba (cal_lanzamiento_t.cierre): para cal_sin_cerrar al final de la parada. */
+int arrancar_vigilando_cierre(sesion_t *s, double limite_s);
 
 /* 1 si el servidor sigue vivo; si no, lo explica (cómo terminó y su salida) y devuelve 0. */
 int sigue_vivo(sesion_t *s);
