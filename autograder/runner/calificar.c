@@ -30,8 +30,7 @@
 /* Los textos «CLAVE=valor» del entorno del calificador (viven lo que dura el laboratorio). */
 typedef struct {
     char *tmp, *programa, *resultados, *caja, *servidor, *bwrap, *marca, *observar, *puerta,
-        *llamadas, *strace, *entrada, *permitidas, *vivos,
-        *vivos_cierre;
+        *llamadas, *strace, *entrada, *permitidas, *vivos, *vivos_cierre;
     const char *origen;
     const char *sin_openat2;
     const char *lista[21];

@@ -85,8 +85,8 @@ static __thread int dentro;          /* >0: ya en una envoltura (libuv llamándo
 static uv_loop_t *bucle_por_omision; /* el de uv_default_loop, si el programa lo pidió */
 static int informe_fd = -1;
 static const char *informe_ruta;
-static int vigilar_cierre;                /* VIVOS_CIERRE=1 (ver arriba) */
-static uv_loop_t *revisados[MAX_BUCLES];  /* bucles cuyo cierre ya se miró */
+static int vigilar_cierre;               /* VIVOS_CIERRE=1 (ver arriba) */
+static uv_loop_t *revisados[MAX_BUCLES]; /* bucles cuyo cierre ya se miró */
 
 /* --- Tabla (con cerrojo; el manejador de la señal la lee sin él) ------------------------ */
 

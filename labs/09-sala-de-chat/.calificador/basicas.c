@@ -26,11 +26,8 @@ static int argumentos_malos(void)
         cal_lanzamiento_t l = {.args = casos[i], .limite_s = 10};
         cal_proceso_t *p;
 
-        if (cal_lanzar(&l, &p) < 0) {
-            cal_esperado("poder lanzar el programa");
-            cal_obtenido("no se pudo");
+        if (cal_lanzar(&l, &p) < 0)
             return 0;
-        }
         if (!cal_esperar_fin(p, 5000) || cal_codigo(p) != 2) {
             cal_esperado("que «chat %s%s%s» saliera con código 2 (argumentos que no valen)",
                          casos[i][0], casos[i][1] != NULL ? " " : "",
@@ -70,12 +67,8 @@ static int puerto_por_omision(void)
                      red_estado());
         return 0;
     }
-    if (cal_lanzar(&l, &p) < 0) {
-        cal_esperado("poder lanzar el programa");
-        cal_obtenido("no se pudo");
+    if (cal_lanzar(&l, &p) < 0)
         return 0;
-    }
-    cal_nota("Orden: chat (sin --puerto)");
     if (!cal_esperar_lineas(p, "Escuchando", NULL, 1, 5000) ||
         cal_linea(cal_salida(p), "Escuchando", NULL, 0, linea, sizeof linea) < 0 ||
         strcmp(linea, "Escuchando en 127.0.0.1:9999") != 0) {
@@ -107,7 +100,7 @@ CAL_PRUEBA(anuncia_puerto, 20)
     char linea[256];
     int pos;
 
-    if (!arrancar(&s, 0, 15)) {
+    if (!chat_arrancar(&s, 0, 15)) {
         CAL_FIN(0);
     }
     pos = cal_linea(cal_salida(s.p), "Escuchando", NULL, 0, linea, sizeof linea);
@@ -120,15 +113,15 @@ CAL_PRUEBA(anuncia_puerto, 20)
     if (tcp_abrir(&c, s.puerto, "un cliente nuevo", 0) < 0) {
         cal_esperado("poder conectar con 127.0.0.1:%d (el puerto anunciado)", s.puerto);
         cal_obtenido("la conexión fue rechazada");
-        sigue_vivo(&s);
+        chat_sigue_vivo(&s);
         CAL_FIN(0);
     }
-    if (!espera_linea(&s, &c, PREGUNTA)) {
+    if (!chat_espera_linea(&s, &c, PREGUNTA)) {
         CAL_FIN(0);
     }
     /* Después de esa línea, stdout no se usa: el registro va a stderr. */
     tcp_texto(&c, "ana\n");
-    if (!espera_linea(&s, &c, "* Hola, ana. Órdenes: /list, /quit")) {
+    if (!chat_espera_linea(&s, &c, "* Hola, ana. Órdenes: /list, /quit")) {
         CAL_FIN(0);
     }
     tcp_texto(&c, "/quit\n");
@@ -149,27 +142,27 @@ CAL_PRUEBA(bienvenida, 20)
     sesion_t s;
     tcp_t ana, beto, anonimo;
 
-    if (!arrancar(&s, 0, 15) || !entrar(&s, &ana, "ana")) {
+    if (!chat_arrancar(&s, 0, 15) || !chat_entrar(&s, &ana, "ana")) {
         CAL_FIN(0);
     }
-    if (!espera_silencio(&ana, 300,
-                         "que ana no recibiera nada tras su bienvenida (el aviso de "
-                         "entrada es solo para los demás)")) {
+    if (!chat_espera_silencio(&ana, 300,
+                              "que ana no recibiera nada tras su bienvenida (el aviso de "
+                              "entrada es solo para los demás)")) {
         CAL_FIN(0);
     }
     if (tcp_abrir(&anonimo, s.puerto, "un cliente aún sin nombre", 0) < 0 ||
-        !espera_linea(&s, &anonimo, PREGUNTA)) {
+        !chat_espera_linea(&s, &anonimo, PREGUNTA)) {
         CAL_FIN(0);
     }
-    if (!entrar(&s, &beto, "beto") || !aviso_entrada(&s, &ana, "beto")) {
+    if (!chat_entrar(&s, &beto, "beto") || !chat_aviso_entrada(&s, &ana, "beto")) {
         CAL_FIN(0);
     }
-    if (!espera_silencio(&beto, 300, "que beto no recibiera su propio aviso de entrada")) {
+    if (!chat_espera_silencio(&beto, 300, "que beto no recibiera su propio aviso de entrada")) {
         CAL_FIN(0);
     }
-    CAL_FIN(espera_silencio(&anonimo, 300,
-                            "que un cliente que aún no ha dado su nombre no "
-                            "reciba avisos de la sala"));
+    CAL_FIN(chat_espera_silencio(&anonimo, 300,
+                                 "que un cliente que aún no ha dado su nombre no "
+                                 "reciba avisos de la sala"));
 }
 
 CAL_PRUEBA(difusion, 20)
@@ -178,25 +171,25 @@ CAL_PRUEBA(difusion, 20)
     sesion_t s;
     tcp_t c[3];
 
-    if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 3)) {
+    if (!chat_arrancar(&s, 0, 15) || !chat_llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
     tcp_texto(&c[0], "hola a todos\n");
-    if (!espera_linea(&s, &c[1], "ana: hola a todos") ||
-        !espera_linea(&s, &c[2], "ana: hola a todos")) {
+    if (!chat_espera_linea(&s, &c[1], "ana: hola a todos") ||
+        !chat_espera_linea(&s, &c[2], "ana: hola a todos")) {
         CAL_FIN(0);
     }
-    if (!espera_silencio(&c[0], 300,
-                         "que ana NO recibiera su propio mensaje (se difunde a "
-                         "todos menos al remitente)")) {
+    if (!chat_espera_silencio(&c[0], 300,
+                              "que ana NO recibiera su propio mensaje (se difunde a "
+                              "todos menos al remitente)")) {
         CAL_FIN(0);
     }
     tcp_texto(&c[2], "¡buenas! ¿qué tal?\n");
-    if (!espera_linea(&s, &c[0], "carla: ¡buenas! ¿qué tal?") ||
-        !espera_linea(&s, &c[1], "carla: ¡buenas! ¿qué tal?")) {
+    if (!chat_espera_linea(&s, &c[0], "carla: ¡buenas! ¿qué tal?") ||
+        !chat_espera_linea(&s, &c[1], "carla: ¡buenas! ¿qué tal?")) {
         CAL_FIN(0);
     }
-    CAL_FIN(espera_silencio(&c[2], 300, "que carla NO recibiera su propio mensaje"));
+    CAL_FIN(chat_espera_silencio(&c[2], 300, "que carla NO recibiera su propio mensaje"));
 }
 
 CAL_PRUEBA(crlf, 20)
@@ -206,11 +199,11 @@ CAL_PRUEBA(crlf, 20)
     tcp_t c[2], dana;
     char linea[512];
 
-    if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 2)) {
+    if (!chat_arrancar(&s, 0, 15) || !chat_llenar_sala(&s, c, nombres, 2)) {
         CAL_FIN(0);
     }
     tcp_texto(&c[1], "con crlf\r\n");
-    if (!espera_linea(&s, &c[0], "beto: con crlf")) {
+    if (!chat_espera_linea(&s, &c[0], "beto: con crlf")) {
         cal_nota("(beto envió «con crlf\\r\\n»: el \\r es parte del final de línea)");
         CAL_FIN(0);
     }
@@ -219,24 +212,24 @@ CAL_PRUEBA(crlf, 20)
     tcp_texto(&c[1], "\r\n");
     cal_esperar(150); /* cada línea en su lectura: varias juntas se prueban aparte */
     tcp_texto(&c[1], "uno\rdos \t \r\n");
-    if (!espera_linea(&s, &c[0], "beto: uno\rdos \t ")) {
+    if (!chat_espera_linea(&s, &c[0], "beto: uno\rdos \t ")) {
         cal_nota("(beto envió «\\r\\n», una línea vacía, y después «uno\\rdos \\t "
                  "\\r\\n»: la vacía no se difunde y de la otra solo se quita el \\r "
                  "final; el \\r de en medio y los espacios del final son texto)");
         CAL_FIN(0);
     }
-    if (tcp_abrir(&dana, s.puerto, "dana", 0) < 0 || !espera_linea(&s, &dana, PREGUNTA)) {
+    if (tcp_abrir(&dana, s.puerto, "dana", 0) < 0 || !chat_espera_linea(&s, &dana, PREGUNTA)) {
         CAL_FIN(0);
     }
     tcp_texto(&dana, "dana\r\n");
-    if (!espera_linea(&s, &dana, "* Hola, dana. Órdenes: /list, /quit") ||
-        !aviso_entrada(&s, &c[0], "dana")) {
+    if (!chat_espera_linea(&s, &dana, "* Hola, dana. Órdenes: /list, /quit") ||
+        !chat_aviso_entrada(&s, &c[0], "dana")) {
         cal_nota("(dana envió su nombre como «dana\\r\\n»)");
         CAL_FIN(0);
     }
     tcp_texto(&dana, "/list\r\n");
-    CAL_FIN(espera_prefijo(&s, &dana, "* Conectados (3): ", "la respuesta a «/list\\r\\n»", linea,
-                           sizeof linea));
+    CAL_FIN(chat_espera_prefijo(&s, &dana, "* Conectados (3): ", "la respuesta a «/list\\r\\n»",
+                                linea, sizeof linea));
 }
 
 CAL_PRUEBA(trozos, 25)
@@ -246,7 +239,7 @@ CAL_PRUEBA(trozos, 25)
     tcp_t c[2], eva;
     char linea[512];
 
-    if (!arrancar(&s, 0, 20) || !llenar_sala(&s, c, nombres, 2)) {
+    if (!chat_arrancar(&s, 0, 20) || !chat_llenar_sala(&s, c, nombres, 2)) {
         CAL_FIN(0);
     }
     /* Cada trozo va en su propio segmento TCP: el servidor lo lee en lecturas distintas. */
@@ -255,7 +248,7 @@ CAL_PRUEBA(trozos, 25)
     tcp_texto(&c[1], "la, ");
     cal_esperar(200);
     tcp_texto(&c[1], "mundo\n");
-    if (!espera_linea(&s, &c[0], "beto: hola, mundo")) {
+    if (!chat_espera_linea(&s, &c[0], "beto: hola, mundo")) {
         cal_nota("(beto envió «ho», «la, » y «mundo\\n» con 200 ms entre trozos: el servidor "
                  "debe guardar lo leído hasta que llegue el \\n)");
         CAL_FIN(0);
@@ -264,7 +257,7 @@ CAL_PRUEBA(trozos, 25)
     cal_esperar(200);
     tcp_texto(&c[1], "\xb1"
                      "a\n");
-    if (!espera_linea(&s, &c[0], "beto: españa")) {
+    if (!chat_espera_linea(&s, &c[0], "beto: españa")) {
         cal_nota("(la «ñ» llegó partida entre dos lecturas: sus dos bytes van juntos en la "
                  "línea)");
         CAL_FIN(0);
@@ -272,35 +265,35 @@ CAL_PRUEBA(trozos, 25)
     tcp_texto(&c[1], "partido\r");
     cal_esperar(200);
     tcp_texto(&c[1], "\n");
-    if (!espera_linea(&s, &c[0], "beto: partido")) {
+    if (!chat_espera_linea(&s, &c[0], "beto: partido")) {
         cal_nota("(el \\r y el \\n de «partido\\r\\n» llegaron en lecturas distintas)");
         CAL_FIN(0);
     }
-    if (tcp_abrir(&eva, s.puerto, "eva", 0) < 0 || !espera_linea(&s, &eva, PREGUNTA)) {
+    if (tcp_abrir(&eva, s.puerto, "eva", 0) < 0 || !chat_espera_linea(&s, &eva, PREGUNTA)) {
         CAL_FIN(0);
     }
     tcp_texto(&eva, "ev");
     cal_esperar(200);
     tcp_texto(&eva, "a\n");
-    if (!espera_linea(&s, &eva, "* Hola, eva. Órdenes: /list, /quit")) {
+    if (!chat_espera_linea(&s, &eva, "* Hola, eva. Órdenes: /list, /quit")) {
         cal_nota("(eva envió su nombre en dos trozos: «ev» y «a\\n»)");
         CAL_FIN(0);
     }
-    if (!aviso_entrada(&s, &c[0], "eva") || !aviso_entrada(&s, &c[1], "eva")) {
+    if (!chat_aviso_entrada(&s, &c[0], "eva") || !chat_aviso_entrada(&s, &c[1], "eva")) {
         CAL_FIN(0);
     }
     tcp_texto(&eva, "/li");
     cal_esperar(200);
     tcp_texto(&eva, "st\n");
-    if (!espera_prefijo(&s, &eva, "* Conectados (3): ",
-                        "la respuesta a /list (enviado como "
-                        "«/li» y «st\\n»)",
-                        linea, sizeof linea)) {
+    if (!chat_espera_prefijo(&s, &eva, "* Conectados (3): ",
+                             "la respuesta a /list (enviado como "
+                             "«/li» y «st\\n»)",
+                             linea, sizeof linea)) {
         CAL_FIN(0);
     }
-    if (!espera_silencio(&c[0], 200,
-                         "que ana no recibiera nada más (ningún trozo suelto se difunde "
-                         "como mensaje)")) {
+    if (!chat_espera_silencio(&c[0], 200,
+                              "que ana no recibiera nada más (ningún trozo suelto se difunde "
+                              "como mensaje)")) {
         CAL_FIN(0);
     }
     /* Casi todo este tiempo (más de 1.2 s en pausas de 200 ms), el servidor espera a que sus
@@ -325,12 +318,12 @@ CAL_PRUEBA(varias_lineas, 20)
     sesion_t s;
     tcp_t c[2], fede;
 
-    if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 2)) {
+    if (!chat_arrancar(&s, 0, 15) || !chat_llenar_sala(&s, c, nombres, 2)) {
         CAL_FIN(0);
     }
     tcp_texto(&c[1], "uno\ndos\ntres\n");
-    if (!espera_linea(&s, &c[0], "beto: uno") || !espera_linea(&s, &c[0], "beto: dos") ||
-        !espera_linea(&s, &c[0], "beto: tres")) {
+    if (!chat_espera_linea(&s, &c[0], "beto: uno") || !chat_espera_linea(&s, &c[0], "beto: dos") ||
+        !chat_espera_linea(&s, &c[0], "beto: tres")) {
         cal_nota("(beto envió «uno\\ndos\\ntres\\n» en una sola escritura: una lectura puede "
                  "traer varias líneas y hay que procesarlas todas)");
         CAL_FIN(0);
@@ -340,9 +333,10 @@ CAL_PRUEBA(varias_lineas, 20)
         CAL_FIN(0);
     }
     tcp_texto(&fede, "fede\nprimer mensaje\n");
-    if (!espera_linea(&s, &fede, PREGUNTA) ||
-        !espera_linea(&s, &fede, "* Hola, fede. Órdenes: /list, /quit") ||
-        !aviso_entrada(&s, &c[0], "fede") || !espera_linea(&s, &c[0], "fede: primer mensaje")) {
+    if (!chat_espera_linea(&s, &fede, PREGUNTA) ||
+        !chat_espera_linea(&s, &fede, "* Hola, fede. Órdenes: /list, /quit") ||
+        !chat_aviso_entrada(&s, &c[0], "fede") ||
+        !chat_espera_linea(&s, &c[0], "fede: primer mensaje")) {
         cal_nota("(fede envió «fede\\nprimer mensaje\\n» de una vez, nada más conectar)");
         CAL_FIN(0);
     }
@@ -352,8 +346,9 @@ CAL_PRUEBA(varias_lineas, 20)
     tcp_texto(&c[1], "tro\ncinco\nse");
     cal_esperar(200);
     tcp_texto(&c[1], "is\n");
-    if (!espera_linea(&s, &c[0], "beto: cuatro") || !espera_linea(&s, &c[0], "beto: cinco") ||
-        !espera_linea(&s, &c[0], "beto: seis")) {
+    if (!chat_espera_linea(&s, &c[0], "beto: cuatro") ||
+        !chat_espera_linea(&s, &c[0], "beto: cinco") ||
+        !chat_espera_linea(&s, &c[0], "beto: seis")) {
         cal_nota("(beto envió «cua», «tro\\ncinco\\nse» e «is\\n»)");
         CAL_FIN(0);
     }
@@ -373,13 +368,13 @@ static int rechazado(sesion_t *s, tcp_t *c, const char *nombre, size_t largo, co
         cal_obtenido("el servidor cerró la conexión");
         return 0;
     }
-    if (!espera_linea(s, c, error)) {
+    if (!chat_espera_linea(s, c, error)) {
         cal_nota("(tras %s; los casos se comprueban en el orden del enunciado: vacío, largo, "
                  "caracteres, en uso)",
                  que);
         return 0;
     }
-    if (!espera_linea(s, c, PREGUNTA)) {
+    if (!chat_espera_linea(s, c, PREGUNTA)) {
         cal_nota("(tras rechazar %s, el servidor vuelve a preguntar el nombre)", que);
         return 0;
     }
@@ -415,10 +410,11 @@ CAL_PRUEBA(nombres, 25)
     char enes[48] = "";
     char esperado[160];
 
-    if (!arrancar(&s, 0, 20) || !entrar(&s, &ana, "ana")) {
+    if (!chat_arrancar(&s, 0, 20) || !chat_entrar(&s, &ana, "ana")) {
         CAL_FIN(0);
     }
-    if (tcp_abrir(&x, s.puerto, "el cliente nuevo", 0) < 0 || !espera_linea(&s, &x, PREGUNTA)) {
+    if (tcp_abrir(&x, s.puerto, "el cliente nuevo", 0) < 0 ||
+        !chat_espera_linea(&s, &x, PREGUNTA)) {
         CAL_FIN(0);
     }
     memset(largo, 'x', 33);
@@ -453,18 +449,18 @@ CAL_PRUEBA(nombres, 25)
     tcp_texto(&x, enes);
     enes[strlen(enes) - 1] = '\0';
     snprintf(esperado, sizeof esperado, "* Hola, %s. Órdenes: /list, /quit", enes);
-    if (!espera_linea(&s, &x, esperado)) {
+    if (!chat_espera_linea(&s, &x, esperado)) {
         cal_nota("(un nombre de 16 «ñ» ocupa 32 bytes: justo el máximo permitido)");
         CAL_FIN(0);
     }
     /* ana solo se entera del nombre bueno. */
-    if (!aviso_entrada(&s, &ana, enes)) {
+    if (!chat_aviso_entrada(&s, &ana, enes)) {
         cal_nota("(los nombres rechazados no entran en la sala ni se anuncian)");
         CAL_FIN(0);
     }
     /* Lo que las reglas no prohíben vale: «/» que no va al principio, y «%» (que printf
      * interpretaría si el nombre acabara en la cadena de formato). */
-    if (!entrar(&s, &y, RARO) || !aviso_entrada(&s, &ana, RARO)) {
+    if (!chat_entrar(&s, &y, RARO) || !chat_aviso_entrada(&s, &ana, RARO)) {
         cal_nota("(«%s» es un nombre válido: solo está prohibida la «/» inicial, y un nombre "
                  "es un dato, nunca parte del formato de printf)",
                  RARO);
@@ -479,10 +475,11 @@ CAL_PRUEBA(nombres_unicos, 25)
     sesion_t s;
     tcp_t ana, x, y, z;
 
-    if (!arrancar(&s, 0, 20) || !entrar(&s, &ana, "ana")) {
+    if (!chat_arrancar(&s, 0, 20) || !chat_entrar(&s, &ana, "ana")) {
         CAL_FIN(0);
     }
-    if (tcp_abrir(&x, s.puerto, "el cliente nuevo", 0) < 0 || !espera_linea(&s, &x, PREGUNTA)) {
+    if (tcp_abrir(&x, s.puerto, "el cliente nuevo", 0) < 0 ||
+        !chat_espera_linea(&s, &x, PREGUNTA)) {
         CAL_FIN(0);
     }
     if (!rechazado(&s, &x, "ana", 3, "! El nombre «ana» ya está en uso",
@@ -490,20 +487,21 @@ CAL_PRUEBA(nombres_unicos, 25)
         CAL_FIN(0);
     }
     tcp_texto(&x, "Ana\n");
-    if (!espera_linea(&s, &x, "* Hola, Ana. Órdenes: /list, /quit") ||
-        !aviso_entrada(&s, &ana, "Ana")) {
+    if (!chat_espera_linea(&s, &x, "* Hola, Ana. Órdenes: /list, /quit") ||
+        !chat_aviso_entrada(&s, &ana, "Ana")) {
         cal_nota("(con «ana» en la sala, «Ana» es otro nombre: se distinguen mayúsculas)");
         CAL_FIN(0);
     }
-    if (!entrar(&s, &y, "an") || !aviso_entrada(&s, &ana, "an")) {
+    if (!chat_entrar(&s, &y, "an") || !chat_aviso_entrada(&s, &ana, "an")) {
         cal_nota("(con «ana» en la sala, «an» es otro nombre: compara también la longitud)");
         CAL_FIN(0);
     }
-    if (!entrar(&s, &z, "anabel") || !aviso_entrada(&s, &ana, "anabel")) {
+    if (!chat_entrar(&s, &z, "anabel") || !chat_aviso_entrada(&s, &ana, "anabel")) {
         cal_nota("(con «ana» en la sala, «anabel» es otro nombre)");
         CAL_FIN(0);
     }
-    if (tcp_abrir(&x, s.puerto, "otro cliente nuevo", 0) < 0 || !espera_linea(&s, &x, PREGUNTA)) {
+    if (tcp_abrir(&x, s.puerto, "otro cliente nuevo", 0) < 0 ||
+        !chat_espera_linea(&s, &x, PREGUNTA)) {
         CAL_FIN(0);
     }
     CAL_FIN(rechazado(&s, &x, "Ana", 3, "! El nombre «Ana» ya está en uso",
@@ -518,7 +516,7 @@ CAL_PRUEBA(ordenes, 20)
     sesion_t s;
     tcp_t c[2];
 
-    if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 2)) {
+    if (!chat_arrancar(&s, 0, 15) || !chat_llenar_sala(&s, c, nombres, 2)) {
         CAL_FIN(0);
     }
     /* Cada envío en su propia lectura (con una pausa): aquí no se prueba el búfer de línea. */
@@ -528,7 +526,7 @@ CAL_PRUEBA(ordenes, 20)
     cal_esperar(150);
     for (size_t i = 0; i < sizeof malas / sizeof malas[0]; i++) {
         tcp_texto(&c[1], malas[i]);
-        if (!espera_linea(&s, &c[1], "! Orden desconocida (usa /list o /quit)")) {
+        if (!chat_espera_linea(&s, &c[1], "! Orden desconocida (usa /list o /quit)")) {
             cal_nota("(beto envió «%.*s»: una línea que empieza por «/» y no es exactamente "
                      "/list ni /quit es una orden desconocida)",
                      (int)strlen(malas[i]) - 1, malas[i]);
@@ -536,14 +534,14 @@ CAL_PRUEBA(ordenes, 20)
         }
     }
     tcp_texto(&c[1], "fin\n");
-    if (!espera_linea(&s, &c[0], "beto: fin")) {
+    if (!chat_espera_linea(&s, &c[0], "beto: fin")) {
         cal_nota("(antes de «fin», beto envió dos líneas vacías y cuatro "
                  "órdenes desconocidas: nada de eso se difunde)");
         CAL_FIN(0);
     }
-    CAL_FIN(espera_silencio(&c[1], 300,
-                            "que beto no recibiera nada más (un error por orden mala y "
-                            "nada por las líneas vacías)"));
+    CAL_FIN(chat_espera_silencio(&c[1], 300,
+                                 "que beto no recibiera nada más (un error por orden mala y "
+                                 "nada por las líneas vacías)"));
 }
 
 /* Comprueba «* Conectados (N): a, b, c» exacta: los nombres en el orden en que entraron. */
@@ -558,7 +556,7 @@ static int lista_correcta(sesion_t *s, tcp_t *c, const char *const *nombres, int
         snprintf(esperada + usados, sizeof esperada - usados, "%s%s", i > 0 ? ", " : "",
                  nombres[i]);
     }
-    return espera_linea(s, c, esperada);
+    return chat_espera_linea(s, c, esperada);
 }
 
 #define LISTA_LARGOS 20
@@ -572,14 +570,14 @@ CAL_PRUEBA(lista, 20)
     sesion_t s;
     tcp_t c[3], x, y, otros[LISTA_LARGOS];
 
-    if (!arrancar(&s, 0, 15)) {
+    if (!chat_arrancar(&s, 0, 15)) {
         CAL_FIN(0);
     }
     /* x conecta antes que nadie, pero da su nombre la última; y se va sin haberlo dado. */
     if (tcp_abrir(&x, s.puerto, "un cliente sin nombre", 0) < 0 ||
-        !espera_linea(&s, &x, PREGUNTA) ||
+        !chat_espera_linea(&s, &x, PREGUNTA) ||
         tcp_abrir(&y, s.puerto, "otro cliente sin nombre", 0) < 0 ||
-        !espera_linea(&s, &y, PREGUNTA) || !llenar_sala(&s, c, nombres, 3)) {
+        !chat_espera_linea(&s, &y, PREGUNTA) || !chat_llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
     /* y se va (fin de archivo) antes de la lista: quien no estaba en la sala no se descuenta
@@ -595,11 +593,11 @@ CAL_PRUEBA(lista, 20)
                  "restar)");
         CAL_FIN(0);
     }
-    if (!espera_silencio(&c[0], 200, "que /list solo contestara a quien lo pidió")) {
+    if (!chat_espera_silencio(&c[0], 200, "que /list solo contestara a quien lo pidió")) {
         CAL_FIN(0);
     }
     tcp_texto(&c[2], "/quit\n");
-    if (!aviso_salida(&s, &c[1], "carla")) {
+    if (!chat_aviso_salida(&s, &c[1], "carla")) {
         CAL_FIN(0);
     }
     tcp_texto(&c[1], "/list\n");
@@ -607,8 +605,8 @@ CAL_PRUEBA(lista, 20)
         CAL_FIN(0);
     }
     tcp_texto(&x, "dora\n");
-    if (!espera_linea(&s, &x, "* Hola, dora. Órdenes: /list, /quit") ||
-        !aviso_entrada(&s, &c[1], "dora")) {
+    if (!chat_espera_linea(&s, &x, "* Hola, dora. Órdenes: /list, /quit") ||
+        !chat_aviso_entrada(&s, &c[1], "dora")) {
         CAL_FIN(0);
     }
     tcp_texto(&c[1], "/list\n");
@@ -624,11 +622,11 @@ CAL_PRUEBA(lista, 20)
                  "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn");
         todos[3 + i] = largos[i];
     }
-    if (!llenar_sala(&s, otros, todos + 3, LISTA_LARGOS)) {
+    if (!chat_llenar_sala(&s, otros, todos + 3, LISTA_LARGOS)) {
         CAL_FIN(0);
     }
     for (int i = 0; i < LISTA_LARGOS; i++) {
-        if (!aviso_entrada(&s, &c[1], largos[i])) {
+        if (!chat_aviso_entrada(&s, &c[1], largos[i])) {
             CAL_FIN(0);
         }
     }
@@ -656,18 +654,19 @@ static int quit_con_cola(void)
     uint64_t enviados = 0;
     int r;
 
-    if (!arrancar(&s, 0, 40) || !sala_con_lento(&s, &lento, c, nombres)) {
+    if (!chat_arrancar(&s, 0, 40) || !chat_sala_con_lento(&s, &lento, c, nombres)) {
         return 0;
     }
-    if (inundar(&s, &c[0], &c[1], RIADA_DESFASE, &enviados) != 1) {
+    if (chat_inundar(&s, &c[0], &c[1], RIADA_DESFASE, &enviados) != 1) {
         return 0;
     }
-    if (tcp_abrir(&tardi, s.puerto, "tardi", 4096) < 0 || !espera_linea(&s, &tardi, PREGUNTA)) {
+    if (tcp_abrir(&tardi, s.puerto, "tardi", 4096) < 0 ||
+        !chat_espera_linea(&s, &tardi, PREGUNTA)) {
         return 0;
     }
     tcp_texto(&tardi, "tardi\n");
-    if (!espera_linea(&s, &tardi, "* Hola, tardi. Órdenes: /list, /quit") ||
-        inundar(&s, &c[0], &c[1], 0, &enviados) != 2) {
+    if (!chat_espera_linea(&s, &tardi, "* Hola, tardi. Órdenes: /list, /quit") ||
+        chat_inundar(&s, &c[0], &c[1], 0, &enviados) != 2) {
         return 0;
     }
     cal_nota("«lento» fue expulsado tras %.1f MiB; «tardi» lleva unos 512 KiB sin leer y manda "
@@ -684,11 +683,12 @@ static int quit_con_cola(void)
         cal_obtenido("%s", r < 0 ? "su conexión se cerró sin él" : "no llegó en 3 s");
         return 0;
     }
-    if (tcp_abrir(&otro, s.puerto, "otro «tardi»", 0) < 0 || !espera_linea(&s, &otro, PREGUNTA)) {
+    if (tcp_abrir(&otro, s.puerto, "otro «tardi»", 0) < 0 ||
+        !chat_espera_linea(&s, &otro, PREGUNTA)) {
         return 0;
     }
     tcp_texto(&otro, "tardi\n");
-    if (!espera_linea(&s, &otro, "* Hola, tardi. Órdenes: /list, /quit")) {
+    if (!chat_espera_linea(&s, &otro, "* Hola, tardi. Órdenes: /list, /quit")) {
         cal_nota("(«tardi» ya salió de la sala con /quit: su nombre queda libre en ese momento, "
                  "aunque su despedida aún esté en la cola detrás de lo que no ha leído)");
         return 0;
@@ -696,7 +696,7 @@ static int quit_con_cola(void)
     tcp_cerrar(&otro);
     while ((r = tcp_linea(&tardi, 3000, linea, sizeof linea, &largo)) == 1) {
         snprintf(ultima, sizeof ultima, "%.200s", linea);
-        if (!linea_de_la_riada(linea, largo, 'y')) {
+        if (!chat_linea_de_la_riada(linea, largo, 'y')) {
             cal_esperado("que lo que «tardi» tenía en cola le llegara tal cual se envió");
             cal_obtenido("recibió «%s»", tcp_visible(linea, largo, 120, vista, sizeof vista));
             return 0;
@@ -721,12 +721,12 @@ CAL_PRUEBA(quit, 45)
     sesion_t s;
     tcp_t c[3], x;
 
-    if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 3)) {
+    if (!chat_arrancar(&s, 0, 15) || !chat_llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
     /* Lo que venga detrás de /quit en la misma escritura ya no cuenta. */
     tcp_texto(&c[2], "/quit\nya me he ido\n");
-    if (!espera_linea(&s, &c[2], "* ¡Adiós, carla!")) {
+    if (!chat_espera_linea(&s, &c[2], "* ¡Adiós, carla!")) {
         CAL_FIN(0);
     }
     if (!tcp_esperar_cierre(&c[2], s.espera)) {
@@ -734,21 +734,21 @@ CAL_PRUEBA(quit, 45)
         cal_obtenido("la conexión seguía abierta %d ms después", s.espera);
         CAL_FIN(0);
     }
-    if (!aviso_salida(&s, &c[0], "carla") || !aviso_salida(&s, &c[1], "carla")) {
+    if (!chat_aviso_salida(&s, &c[0], "carla") || !chat_aviso_salida(&s, &c[1], "carla")) {
         CAL_FIN(0);
     }
-    if (!espera_silencio(&c[0], 300,
-                         "que a ana no le llegara nada más de carla (mandó «/quit\\nya me he "
-                         "ido\\n» de una vez: tras /quit, el resto de lo leído se ignora)")) {
+    if (!chat_espera_silencio(&c[0], 300,
+                              "que a ana no le llegara nada más de carla (mandó «/quit\\nya me he "
+                              "ido\\n» de una vez: tras /quit, el resto de lo leído se ignora)")) {
         CAL_FIN(0);
     }
     /* /quit antes de dar el nombre: despedida y cierre, sin avisos a la sala. */
     if (tcp_abrir(&x, s.puerto, "un cliente sin nombre", 0) < 0 ||
-        !espera_linea(&s, &x, PREGUNTA)) {
+        !chat_espera_linea(&s, &x, PREGUNTA)) {
         CAL_FIN(0);
     }
     tcp_texto(&x, "/quit\n");
-    if (!espera_linea(&s, &x, "* ¡Adiós!")) {
+    if (!chat_espera_linea(&s, &x, "* ¡Adiós!")) {
         cal_nota("(sin nombre, la despedida es «* ¡Adiós!», sin coma ni nombre)");
         CAL_FIN(0);
     }
@@ -757,9 +757,9 @@ CAL_PRUEBA(quit, 45)
         cal_obtenido("la conexión seguía abierta");
         CAL_FIN(0);
     }
-    if (!espera_silencio(&c[0], 300,
-                         "que nadie se enterara de la salida de un cliente que "
-                         "nunca entró en la sala")) {
+    if (!chat_espera_silencio(&c[0], 300,
+                              "que nadie se enterara de la salida de un cliente que "
+                              "nunca entró en la sala")) {
         CAL_FIN(0);
     }
     CAL_FIN(quit_con_cola());

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int sigue_vivo(sesion_t *s)
+int chat_sigue_vivo(sesion_t *s)
 {
     char fin[160];
 
@@ -27,17 +27,11 @@ static int arrancar_con(sesion_t *s, int valgrind, int cierre, double limite_s)
     char linea[256];
     char fin[160];
     char extra;
-    int r;
 
     s->espera = valgrind ? 2 * ESPERA : ESPERA;
     s->puerto = 0;
-    r = cal_lanzar(&l, &s->p);
-    if (r < 0) {
-        cal_esperado("poder lanzar el programa");
-        cal_obtenido("no se pudo lanzar: %s", strerror(-r));
+    if (cal_lanzar(&l, &s->p) < 0) /* cal_lanzar anota la orden, o por qué no pudo */
         return 0;
-    }
-    cal_nota("Orden: %schat --puerto 0", valgrind ? "valgrind --leak-check=full … " : "");
     if (!cal_esperar_lineas(s->p, "Escuchando", NULL, 1, valgrind ? 20000 : 5000)) {
         cal_esperado("que al arrancar con «--puerto 0» escriba en stdout «Escuchando en "
                      "127.0.0.1:PUERTO» (y haga fflush)");
@@ -61,7 +55,7 @@ static int arrancar_con(sesion_t *s, int valgrind, int cierre, double limite_s)
     return 1;
 }
 
-int espera_linea(sesion_t *s, tcp_t *c, const char *esperada)
+int chat_espera_linea(sesion_t *s, tcp_t *c, const char *esperada)
 {
     char obtenido[1200];
 
@@ -70,11 +64,11 @@ int espera_linea(sesion_t *s, tcp_t *c, const char *esperada)
     }
     cal_esperado("que %s recibiera la línea «%s»", c->etiqueta, esperada);
     cal_obtenido("%s", obtenido);
-    sigue_vivo(s);
+    chat_sigue_vivo(s);
     return 0;
 }
 
-int espera_silencio(tcp_t *c, int ms, const char *porque)
+int chat_espera_silencio(tcp_t *c, int ms, const char *porque)
 {
     char obtenido[1200];
 
@@ -86,8 +80,8 @@ int espera_silencio(tcp_t *c, int ms, const char *porque)
     return 0;
 }
 
-int espera_prefijo(sesion_t *s, tcp_t *c, const char *prefijo, const char *que, char *linea,
-                   size_t tam)
+int chat_espera_prefijo(sesion_t *s, tcp_t *c, const char *prefijo, const char *que, char *linea,
+                        size_t tam)
 {
     char vista[1024];
     size_t largo;
@@ -104,16 +98,16 @@ int espera_prefijo(sesion_t *s, tcp_t *c, const char *prefijo, const char *que, 
     } else {
         cal_obtenido("el servidor cerró la conexión");
     }
-    sigue_vivo(s);
+    chat_sigue_vivo(s);
     return 0;
 }
 
-int entrar(sesion_t *s, tcp_t *c, const char *nombre)
+int chat_entrar(sesion_t *s, tcp_t *c, const char *nombre)
 {
-    return entrar_con(s, c, nombre, 0, 0);
+    return chat_entrar_con(s, c, nombre, 0, 0);
 }
 
-int entrar_con(sesion_t *s, tcp_t *c, const char *nombre, int rcvbuf, int mss)
+int chat_entrar_con(sesion_t *s, tcp_t *c, const char *nombre, int rcvbuf, int mss)
 {
     char bienvenida[160];
     int r = tcp_abrir_mss(c, s->puerto, nombre, rcvbuf, mss);
@@ -121,10 +115,10 @@ int entrar_con(sesion_t *s, tcp_t *c, const char *nombre, int rcvbuf, int mss)
     if (r < 0) {
         cal_esperado("poder conectar con 127.0.0.1:%d", s->puerto);
         cal_obtenido("connect: %s", strerror(-r));
-        sigue_vivo(s);
+        chat_sigue_vivo(s);
         return 0;
     }
-    if (!espera_linea(s, c, PREGUNTA)) {
+    if (!chat_espera_linea(s, c, PREGUNTA)) {
         cal_nota("(lo primero que recibe un cliente al conectar es la pregunta del nombre)");
         return 0;
     }
@@ -136,37 +130,37 @@ int entrar_con(sesion_t *s, tcp_t *c, const char *nombre, int rcvbuf, int mss)
         return 0;
     }
     snprintf(bienvenida, sizeof bienvenida, "* Hola, %s. Órdenes: /list, /quit", nombre);
-    if (!espera_linea(s, c, bienvenida)) {
+    if (!chat_espera_linea(s, c, bienvenida)) {
         cal_nota("(tras un nombre válido, el cliente recibe la bienvenida)");
         return 0;
     }
     return 1;
 }
 
-int aviso_entrada(sesion_t *s, tcp_t *c, const char *nombre)
+int chat_aviso_entrada(sesion_t *s, tcp_t *c, const char *nombre)
 {
     char aviso[160];
 
     snprintf(aviso, sizeof aviso, "* %s ha entrado en la sala", nombre);
-    return espera_linea(s, c, aviso);
+    return chat_espera_linea(s, c, aviso);
 }
 
-int aviso_salida(sesion_t *s, tcp_t *c, const char *nombre)
+int chat_aviso_salida(sesion_t *s, tcp_t *c, const char *nombre)
 {
     char aviso[160];
 
     snprintf(aviso, sizeof aviso, "* %s ha salido de la sala", nombre);
-    return espera_linea(s, c, aviso);
+    return chat_espera_linea(s, c, aviso);
 }
 
-int llenar_sala(sesion_t *s, tcp_t *c, const char *const *nombres, int n)
+int chat_llenar_sala(sesion_t *s, tcp_t *c, const char *const *nombres, int n)
 {
     for (int i = 0; i < n; i++) {
-        if (!entrar(s, &c[i], nombres[i])) {
+        if (!chat_entrar(s, &c[i], nombres[i])) {
             return 0;
         }
         for (int k = 0; k < i; k++) {
-            if (!aviso_entrada(s, &c[k], nombres[i])) {
+            if (!chat_aviso_entrada(s, &c[k], nombres[i])) {
                 return 0;
             }
         }
@@ -176,14 +170,14 @@ int llenar_sala(sesion_t *s, tcp_t *c, const char *const *nombres, int n)
 
 /* «lento» (con un búfer de recepción pequeño, para que su cola crezca pronto) entra en la
  * sala y después los dos de `nombres`. 1 si todos entraron. */
-int sala_con_lento(sesion_t *s, tcp_t *lento, tcp_t *c, const char *const *nombres)
+int chat_sala_con_lento(sesion_t *s, tcp_t *lento, tcp_t *c, const char *const *nombres)
 {
-    return entrar_con(s, lento, "lento", 4096, 0) && llenar_sala(s, c, nombres, 2);
+    return chat_entrar_con(s, lento, "lento", 4096, 0) && chat_llenar_sala(s, c, nombres, 2);
 }
 
 /* 1 si `linea` es una línea de la riada («emisor: » y LINEA_INUNDACION − 1 veces `letra`) o
  * un aviso de la sala. */
-int linea_de_la_riada(const char *linea, size_t largo, char letra)
+int chat_linea_de_la_riada(const char *linea, size_t largo, char letra)
 {
     if (largo >= 2 && linea[0] == '*' && linea[1] == ' ') {
         return 1;
@@ -202,7 +196,7 @@ int linea_de_la_riada(const char *linea, size_t largo, char letra)
 /* El emisor inunda la sala sin adelantarse al lector más de RIADA_ADELANTO, hasta que el
  * lector haya recibido `hasta` bytes o vea «* lento ha salido …». Devuelve 1, 2 (expulsado)
  * o 0 (ya explicado). */
-int inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint64_t *enviados)
+int chat_inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint64_t *enviados)
 {
     static char bloque[64 * LINEA_INUNDACION];
     static size_t en_bloque;
@@ -220,7 +214,7 @@ int inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint64_t 
             if (w < 0) {
                 cal_esperado("que el emisor pudiera seguir escribiendo");
                 cal_obtenido("el servidor cerró su conexión: %s", strerror((int)-w));
-                sigue_vivo(s);
+                chat_sigue_vivo(s);
                 return 0;
             }
             *enviados += (uint64_t)w;
@@ -239,7 +233,7 @@ int inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint64_t 
         if (lector->fin) {
             cal_esperado("que el lector (que sí lee) siguiera conectado");
             cal_obtenido("el servidor cerró su conexión");
-            sigue_vivo(s);
+            chat_sigue_vivo(s);
             return 0;
         }
         if (hasta > 0 && lector->recibidos >= hasta && *enviados <= lector->recibidos) {
@@ -251,16 +245,16 @@ int inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint64_t 
     cal_obtenido("tras enviar %.1f MiB a la sala no pasó", *enviados / 1048576.0);
     cal_nota("(esta verificación usa la expulsión de «lento» para saber cuánto tienen en cola "
              "los demás: sin el límite de 1 MiB no puede seguir)");
-    sigue_vivo(s);
+    chat_sigue_vivo(s);
     return 0;
 }
 
-int arrancar(sesion_t *s, int valgrind, double limite_s)
+int chat_arrancar(sesion_t *s, int valgrind, double limite_s)
 {
     return arrancar_con(s, valgrind, 0, limite_s);
 }
 
-int arrancar_vigilando_cierre(sesion_t *s, double limite_s)
+int chat_arrancar_vigilando_cierre(sesion_t *s, double limite_s)
 {
     return arrancar_con(s, 0, 1, limite_s);
 }

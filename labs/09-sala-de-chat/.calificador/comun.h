@@ -53,39 +53,39 @@ typedef struct {
 } sesion_t;
 
 /* Lanza el programa con «--puerto 0» y lee el puerto de su primera línea de stdout. */
-int arrancar(sesion_t *s, int valgrind, double limite_s);
+int chat_arrancar(sesion_t *s, int valgrind, double limite_s);
 /* Igual (sin valgrind), y con la precarga que apunta qué handles siguen abiertos cuando
  * uv_run acaba (cal_lanzamiento_t.cierre): para cal_sin_cerrar al final de la parada. */
-int arrancar_vigilando_cierre(sesion_t *s, double limite_s);
+int chat_arrancar_vigilando_cierre(sesion_t *s, double limite_s);
 
 /* 1 si el servidor sigue vivo; si no, lo explica (cómo terminó y su salida) y devuelve 0. */
-int sigue_vivo(sesion_t *s);
+int chat_sigue_vivo(sesion_t *s);
 
 /* Conecta, espera la pregunta, manda el nombre y espera la bienvenida exacta. */
-int entrar(sesion_t *s, tcp_t *c, const char *nombre);
+int chat_entrar(sesion_t *s, tcp_t *c, const char *nombre);
 /* Igual, con SO_RCVBUF y TCP_MAXSEG (0: los de siempre): un cliente que no va a leer
  * (tcp_abrir_mss en calificador/base.h). */
-int entrar_con(sesion_t *s, tcp_t *c, const char *nombre, int rcvbuf, int mss);
+int chat_entrar_con(sesion_t *s, tcp_t *c, const char *nombre, int rcvbuf, int mss);
 
 /* Mete a n clientes en orden; cada uno que ya estaba debe recibir el aviso de entrada de
  * los siguientes (se comprueba y se consume, para que los flujos queden al día). */
-int llenar_sala(sesion_t *s, tcp_t *c, const char *const *nombres, int n);
+int chat_llenar_sala(sesion_t *s, tcp_t *c, const char *const *nombres, int n);
 
 /* Espera «* NOMBRE ha entrado en la sala» / «* NOMBRE ha salido de la sala» en c. */
-int aviso_entrada(sesion_t *s, tcp_t *c, const char *nombre);
-int aviso_salida(sesion_t *s, tcp_t *c, const char *nombre);
+int chat_aviso_entrada(sesion_t *s, tcp_t *c, const char *nombre);
+int chat_aviso_salida(sesion_t *s, tcp_t *c, const char *nombre);
 
 /* Espera la línea exacta (con la espera de la sesión) y, si falla, añade si el servidor
  * sigue vivo. */
-int espera_linea(sesion_t *s, tcp_t *c, const char *esperada);
+int chat_espera_linea(sesion_t *s, tcp_t *c, const char *esperada);
 
 /* 1 si en `ms` no llega NINGÚN byte a c. Si llega algo, explica con `porque` lo que se
  * esperaba, dice lo que llegó y devuelve 0. */
-int espera_silencio(tcp_t *c, int ms, const char *porque);
+int chat_espera_silencio(tcp_t *c, int ms, const char *porque);
 
 /* Espera una línea que empiece por `prefijo`; la copia en `linea` si la hay. */
-int espera_prefijo(sesion_t *s, tcp_t *c, const char *prefijo, const char *que, char *linea,
-                   size_t tam);
+int chat_espera_prefijo(sesion_t *s, tcp_t *c, const char *prefijo, const char *que, char *linea,
+                        size_t tam);
 
 /* La riada: un emisor inunda la sala con líneas de LINEA_INUNDACION bytes («xxx…x\n» o
  * «yyy…y\n») que a los demás llegan como «emisor: …» (LINEA_DIFUNDIDA bytes con el '\n').
@@ -102,14 +102,14 @@ int espera_prefijo(sesion_t *s, tcp_t *c, const char *prefijo, const char *que, 
 #define RIADA_DESFASE (512u << 10)
 
 /* «lento» (SO_RCVBUF de 4 KiB) entra en la sala y después los dos de `nombres`. */
-int sala_con_lento(sesion_t *s, tcp_t *lento, tcp_t *c, const char *const *nombres);
+int chat_sala_con_lento(sesion_t *s, tcp_t *lento, tcp_t *c, const char *const *nombres);
 
 /* Inunda la sala hasta que el lector haya recibido `hasta` bytes (0: sin tope) o vea
  * «* lento ha salido …». Devuelve 1, 2 (expulsado) o 0 (ya explicado). */
-int inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint64_t *enviados);
+int chat_inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint64_t *enviados);
 
 /* 1 si `linea` es una línea de la riada («emisor: » y LINEA_INUNDACION − 1 veces `letra`) o
  * un aviso de la sala. */
-int linea_de_la_riada(const char *linea, size_t largo, char letra);
+int chat_linea_de_la_riada(const char *linea, size_t largo, char letra);
 
 #endif

@@ -33,10 +33,10 @@ static int cierran_en_difusion(sesion_t *s, tcp_t *ana, tcp_t *beto2)
     int vistos = 0, lineas = 0;
     uint64_t limite;
 
-    if (!entrar(s, &dana, "dana") || !aviso_entrada(s, ana, "dana") ||
-        !aviso_entrada(s, beto2, "dana") || !entrar(s, &eva, "eva") ||
-        !aviso_entrada(s, ana, "eva") || !aviso_entrada(s, beto2, "eva") ||
-        !aviso_entrada(s, &dana, "eva")) {
+    if (!chat_entrar(s, &dana, "dana") || !chat_aviso_entrada(s, ana, "dana") ||
+        !chat_aviso_entrada(s, beto2, "dana") || !chat_entrar(s, &eva, "eva") ||
+        !chat_aviso_entrada(s, ana, "eva") || !chat_aviso_entrada(s, beto2, "eva") ||
+        !chat_aviso_entrada(s, &dana, "eva")) {
         return 0;
     }
     tcp_vaciar(&dana, 100); /* sin nada por leer, su cierre es un FIN y no un RST */
@@ -60,7 +60,7 @@ static int cierran_en_difusion(sesion_t *s, tcp_t *ana, tcp_t *beto2)
     if (enviado < sizeof bloque && tcp_enviar(ana, bloque + enviado, sizeof bloque - enviado) < 0) {
         cal_esperado("que el servidor siguiera leyendo a ana");
         cal_obtenido("no aceptó sus mensajes");
-        sigue_vivo(s);
+        chat_sigue_vivo(s);
         return 0;
     }
     /* beto2 lee las líneas de ana y los dos avisos, en cualquier orden entre sí. */
@@ -93,7 +93,7 @@ static int cierran_en_difusion(sesion_t *s, tcp_t *ana, tcp_t *beto2)
              "por omisión mata el proceso: haz signal(SIGPIPE, SIG_IGN) en main y trata el "
              "error de la escritura como un corte)",
              EN_CAMINO);
-    sigue_vivo(s);
+    chat_sigue_vivo(s);
     return 0;
 }
 
@@ -103,25 +103,25 @@ CAL_PRUEBA(corte_brusco, 20)
     sesion_t s;
     tcp_t c[3], beto2;
 
-    if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 3)) {
+    if (!chat_arrancar(&s, 0, 15) || !chat_llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
     tcp_texto(&c[1], "a medias"); /* sin '\n': se descarta al cortar */
     cal_esperar(200);
     tcp_cerrar(&c[1]); /* cierre normal (FIN) sin /quit */
-    if (!aviso_salida(&s, &c[0], "beto") || !aviso_salida(&s, &c[2], "beto")) {
+    if (!chat_aviso_salida(&s, &c[0], "beto") || !chat_aviso_salida(&s, &c[2], "beto")) {
         cal_nota("(beto mandó «a medias» sin \n y cerró su conexión sin /quit: el servidor "
                  "lee EOF; lo que quedó a medias se descarta, no se difunde)");
         CAL_FIN(0);
     }
     tcp_cortar(&c[2]); /* corte brusco: RST */
-    if (!aviso_salida(&s, &c[0], "carla")) {
+    if (!chat_aviso_salida(&s, &c[0], "carla")) {
         cal_nota("(carla cortó la conexión con RST: el servidor lee ECONNRESET, no EOF; "
                  "también es una salida)");
         CAL_FIN(0);
     }
     /* El nombre de beto vuelve a estar libre y la sala sigue funcionando. */
-    if (!entrar(&s, &beto2, "beto") || !aviso_entrada(&s, &c[0], "beto")) {
+    if (!chat_entrar(&s, &beto2, "beto") || !chat_aviso_entrada(&s, &c[0], "beto")) {
         cal_nota("(tras salir, el nombre «beto» debe quedar libre)");
         CAL_FIN(0);
     }
@@ -129,7 +129,7 @@ CAL_PRUEBA(corte_brusco, 20)
         CAL_FIN(0);
     }
     tcp_texto(&c[0], "¿sigue alguien?\n");
-    CAL_FIN(espera_linea(&s, &beto2, "ana: ¿sigue alguien?"));
+    CAL_FIN(chat_espera_linea(&s, &beto2, "ana: ¿sigue alguien?"));
 }
 
 /* Una línea sin fin (LINEA_SIN_FIN_MIB MiB sin '\n') no puede vivir en la memoria del servidor:
@@ -151,13 +151,14 @@ static int sin_guardar_la_linea(sesion_t *s, tcp_t *c, char *trozo)
         if (tcp_enviar(&c[0], trozo, 16 * 1024) < 0) {
             cal_esperado("que el servidor aguantara una línea de %d MiB", LINEA_SIN_FIN_MIB);
             cal_obtenido("dejó de leer a ana o cerró su conexión a mitad de la línea");
-            sigue_vivo(s);
+            chat_sigue_vivo(s);
             return 0;
         }
     }
     tcp_texto(&c[0], "\nsin tope\n");
-    if (!espera_prefijo(s, &c[0], "! ", "un error por una línea de 32 MiB", linea, sizeof linea) ||
-        !espera_linea(s, &c[1], "ana: sin tope")) {
+    if (!chat_espera_prefijo(s, &c[0], "! ", "un error por una línea de 32 MiB", linea,
+                             sizeof linea) ||
+        !chat_espera_linea(s, &c[1], "ana: sin tope")) {
         return 0;
     }
     pico = cal_memoria_pico_kib(s->p);
@@ -196,21 +197,22 @@ CAL_PRUEBA(linea_larga, 25)
         cal_obtenido("malloc falló");
         goto fin;
     }
-    if (!arrancar(&s, 0, 20) || !llenar_sala(&s, c, nombres, 2)) {
+    if (!chat_arrancar(&s, 0, 20) || !chat_llenar_sala(&s, c, nombres, 2)) {
         goto fin;
     }
     memset(grande, 'a', 5000);
     grande[5000] = '\n';
     tcp_enviar(&c[0], grande, 5001);
-    if (!espera_prefijo(&s, &c[0], "! ", "un error por una línea de 5000 bytes", linea,
-                        sizeof linea)) {
+    if (!chat_espera_prefijo(&s, &c[0], "! ", "un error por una línea de 5000 bytes", linea,
+                             sizeof linea)) {
         goto fin;
     }
-    if (!espera_silencio(&c[1], 300, "que una línea de más de 4096 bytes no llegara a nadie")) {
+    if (!chat_espera_silencio(&c[1], 300,
+                              "que una línea de más de 4096 bytes no llegara a nadie")) {
         goto fin;
     }
     tcp_texto(&c[0], "sigo aquí\n");
-    if (!espera_linea(&s, &c[1], "ana: sigo aquí")) {
+    if (!chat_espera_linea(&s, &c[1], "ana: sigo aquí")) {
         cal_nota("(tras rechazar una línea larga, la sesión de ana debe seguir)");
         goto fin;
     }
@@ -221,7 +223,7 @@ CAL_PRUEBA(linea_larga, 25)
     memcpy(esperada, "ana: ", 5);
     memset(esperada + 5, 'b', 4096);
     esperada[4101] = '\0';
-    if (!espera_linea(&s, &c[1], esperada)) {
+    if (!chat_espera_linea(&s, &c[1], esperada)) {
         cal_nota("(ana envió una línea de exactamente 4096 bytes: es el máximo y vale)");
         goto fin;
     }
@@ -232,7 +234,7 @@ CAL_PRUEBA(linea_larga, 25)
     cal_esperar(200);
     tcp_enviar(&c[0], grande + 2048, 2050);
     memset(esperada + 5, 'e', 4096);
-    if (!espera_linea(&s, &c[1], esperada)) {
+    if (!chat_espera_linea(&s, &c[1], esperada)) {
         cal_nota("(ana envió 4096 bytes y «\\r\\n», en dos trozos: el \\r es parte del final "
                  "de línea, no de la línea, así que mide 4096 y vale; el búfer de la línea a "
                  "medias necesita sitio para el \\r)");
@@ -241,11 +243,11 @@ CAL_PRUEBA(linea_larga, 25)
     memset(grande, 'f', 4097);
     grande[4097] = '\n';
     tcp_enviar(&c[0], grande, 4098);
-    if (!espera_prefijo(&s, &c[0], "! ", "un error por una línea de 4097 bytes", linea,
-                        sizeof linea) ||
-        !espera_silencio(&c[1], 300,
-                         "que una línea de 4097 bytes (uno de más) no llegara a "
-                         "nadie")) {
+    if (!chat_espera_prefijo(&s, &c[0], "! ", "un error por una línea de 4097 bytes", linea,
+                             sizeof linea) ||
+        !chat_espera_silencio(&c[1], 300,
+                              "que una línea de 4097 bytes (uno de más) no llegara a "
+                              "nadie")) {
         goto fin;
     }
     /* 256 KiB sin '\n', en trozos: un solo error y nada se difunde. */
@@ -254,22 +256,23 @@ CAL_PRUEBA(linea_larga, 25)
         if (tcp_enviar(&c[0], grande, 16 * 1024) < 0) {
             cal_esperado("que el servidor aguantara una línea de 256 KiB");
             cal_obtenido("cerró la conexión de ana a mitad de la línea");
-            sigue_vivo(&s);
+            chat_sigue_vivo(&s);
             goto fin;
         }
         cal_esperar(10);
     }
     tcp_texto(&c[0], "\nfin\n");
-    if (!espera_prefijo(&s, &c[0], "! ", "un error por una línea de 256 KiB", linea,
-                        sizeof linea)) {
+    if (!chat_espera_prefijo(&s, &c[0], "! ", "un error por una línea de 256 KiB", linea,
+                             sizeof linea)) {
         goto fin;
     }
-    if (!espera_linea(&s, &c[1], "ana: fin")) {
+    if (!chat_espera_linea(&s, &c[1], "ana: fin")) {
         cal_nota("(de una línea demasiado larga se descarta TODO hasta su \\n: ningún trozo "
                  "se difunde)");
         goto fin;
     }
-    if (!espera_silencio(&c[0], 300, "un solo error por la línea de 256 KiB, no uno por trozo")) {
+    if (!chat_espera_silencio(&c[0], 300,
+                              "un solo error por la línea de 256 KiB, no uno por trozo")) {
         goto fin;
     }
     if (!sin_guardar_la_linea(&s, c, grande)) {
@@ -277,22 +280,23 @@ CAL_PRUEBA(linea_larga, 25)
     }
     /* Antes de dar el nombre: el error y otra vez la pregunta; después, el nombre vale. */
     if (tcp_abrir(&x, s.puerto, "un cliente sin nombre", 0) < 0 ||
-        !espera_linea(&s, &x, PREGUNTA)) {
+        !chat_espera_linea(&s, &x, PREGUNTA)) {
         goto fin;
     }
     memset(grande, 'd', 5000);
     grande[5000] = '\n';
     tcp_enviar(&x, grande, 5001);
-    if (!espera_prefijo(&s, &x, "! ", "un error por una línea de 5000 bytes en lugar del nombre",
-                        linea, sizeof linea)) {
+    if (!chat_espera_prefijo(&s, &x, "! ",
+                             "un error por una línea de 5000 bytes en lugar del nombre", linea,
+                             sizeof linea)) {
         goto fin;
     }
-    if (!espera_linea(&s, &x, PREGUNTA)) {
+    if (!chat_espera_linea(&s, &x, PREGUNTA)) {
         cal_nota("(si aún no tenía nombre, tras el error de línea larga va otra vez la pregunta)");
         goto fin;
     }
     tcp_texto(&x, "dora\n");
-    ok = espera_linea(&s, &x, "* Hola, dora. Órdenes: /list, /quit");
+    ok = chat_espera_linea(&s, &x, "* Hola, dora. Órdenes: /list, /quit");
 fin:
     free(grande);
     free(esperada);
@@ -311,7 +315,7 @@ CAL_PRUEBA(basura, 20)
     size_t largo;
     int visto = 0;
 
-    if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 2)) {
+    if (!chat_arrancar(&s, 0, 15) || !chat_llenar_sala(&s, c, nombres, 2)) {
         CAL_FIN(0);
     }
     tcp_enviar(&c[0], malo, sizeof malo - 1);
@@ -333,7 +337,7 @@ CAL_PRUEBA(basura, 20)
             }
             cal_nota("(ana mandó una línea con bytes nulos y UTF-8 inválido: se reenvía tal cual, "
                      "con su longitud; strlen, strchr y «%%s» se paran en el primer byte nulo)");
-            sigue_vivo(&s);
+            chat_sigue_vivo(&s);
             CAL_FIN(0);
         }
     }
@@ -360,19 +364,20 @@ CAL_PRUEBA(basura, 20)
         cal_esperado("que tras recibir bytes nulos, UTF-8 inválido y 2000 bytes aleatorios, "
                      "beto recibiera «ana: todo bien»");
         cal_obtenido("no llegó");
-        sigue_vivo(&s);
+        chat_sigue_vivo(&s);
         CAL_FIN(0);
     }
-    if (tcp_abrir(&x, s.puerto, "un cliente nuevo", 0) < 0 || !espera_linea(&s, &x, PREGUNTA)) {
+    if (tcp_abrir(&x, s.puerto, "un cliente nuevo", 0) < 0 ||
+        !chat_espera_linea(&s, &x, PREGUNTA)) {
         CAL_FIN(0);
     }
     tcp_enviar(&x, "\xff\x00\xfe\n", 4);
-    if (!espera_prefijo(&s, &x, "! ", "un error por un nombre con bytes basura", linea,
-                        sizeof linea) ||
-        !espera_linea(&s, &x, PREGUNTA)) {
+    if (!chat_espera_prefijo(&s, &x, "! ", "un error por un nombre con bytes basura", linea,
+                             sizeof linea) ||
+        !chat_espera_linea(&s, &x, PREGUNTA)) {
         CAL_FIN(0);
     }
-    CAL_FIN(sigue_vivo(&s));
+    CAL_FIN(chat_sigue_vivo(&s));
 }
 
 /* Un cliente que no lee: con una ventana TCP pequeña y sin llamar nunca a recv. Otro
@@ -431,7 +436,7 @@ static int lista_tras_expulsion(sesion_t *s, tcp_t *emisor)
 
     tcp_texto(emisor, "/list\n");
     for (int i = 0; i < 4; i++) {
-        if (!espera_prefijo(s, emisor, "* ", "la respuesta a /list", linea, sizeof linea)) {
+        if (!chat_espera_prefijo(s, emisor, "* ", "la respuesta a /list", linea, sizeof linea)) {
             return 0;
         }
         if (strncmp(linea, "* Conectados", 12) == 0) {
@@ -472,8 +477,8 @@ static int echa_al_que_pide_sin_leer(sesion_t *s, tcp_t *lector, tcp_t *emisor)
     for (size_t i = 0; i < sizeof ordenes; i += 6) {
         memcpy(ordenes + i, "/list\n", 6);
     }
-    if (!entrar_con(s, &pesado, "pesado", 1, 536) || !aviso_entrada(s, lector, "pesado") ||
-        !aviso_entrada(s, emisor, "pesado")) {
+    if (!chat_entrar_con(s, &pesado, "pesado", 1, 536) ||
+        !chat_aviso_entrada(s, lector, "pesado") || !chat_aviso_entrada(s, emisor, "pesado")) {
         return 0;
     }
     limite = cal_ahora_ms() + 12000;
@@ -521,7 +526,7 @@ static int echa_al_que_pide_sin_leer(sesion_t *s, tcp_t *lector, tcp_t *emisor)
                      enviados / 1048576.0, enviados / 6.0 * 40 / 1048576.0);
         cal_nota("(el tope de 1 MiB es para la cola de escritura entera de cada cliente: "
                  "también lo que se le contesta a él, no solo lo que se difunde)");
-        sigue_vivo(s);
+        chat_sigue_vivo(s);
         return 0;
     }
     if (!tcp_esperar_cierre(&pesado, s->espera)) {
@@ -545,10 +550,10 @@ CAL_PRUEBA(cliente_lento, 30)
     int expulsado = 0;
     char aviso[256] = "";
 
-    if (!arrancar(&s, 0, 25)) {
+    if (!chat_arrancar(&s, 0, 25)) {
         CAL_FIN(0);
     }
-    if (!sala_con_lento(&s, &lento, c, nombres)) {
+    if (!chat_sala_con_lento(&s, &lento, c, nombres)) {
         CAL_FIN(0);
     }
     for (size_t i = 0; i < sizeof bloque; i += LINEA_INUNDACION) {
@@ -563,7 +568,7 @@ CAL_PRUEBA(cliente_lento, 30)
             if (w < 0) {
                 cal_esperado("que el emisor pudiera seguir escribiendo");
                 cal_obtenido("el servidor cerró su conexión: %s", strerror((int)-w));
-                sigue_vivo(&s);
+                chat_sigue_vivo(&s);
                 CAL_FIN(0);
             }
             enviados += (uint64_t)w;
@@ -581,7 +586,7 @@ CAL_PRUEBA(cliente_lento, 30)
         if (c[0].fin) {
             cal_esperado("que el lector (que sí lee) siguiera conectado");
             cal_obtenido("el servidor cerró su conexión");
-            sigue_vivo(&s);
+            chat_sigue_vivo(&s);
             CAL_FIN(0);
         }
         tcp_recibir(&c[0], 5);
@@ -594,7 +599,7 @@ CAL_PRUEBA(cliente_lento, 30)
         cal_nota("(«lento» tiene una ventana TCP de 4 KiB y nunca lee: todo lo que se le "
                  "manda se acumula en la cola de escritura del servidor. Mira "
                  "uv_stream_get_write_queue_size)");
-        sigue_vivo(&s);
+        chat_sigue_vivo(&s);
         CAL_FIN(0);
     }
     cal_nota("«lento» fue desconectado tras %.1f MiB enviados a la sala.", enviados / 1048576.0);
@@ -635,7 +640,7 @@ CAL_PRUEBA(cliente_lento, 30)
     }
     cal_esperado("que tras expulsar a «lento» la sala siguiera funcionando");
     cal_obtenido("el lector no recibió «emisor: después»");
-    sigue_vivo(&s);
+    chat_sigue_vivo(&s);
     CAL_FIN(0);
 }
 
@@ -652,7 +657,7 @@ static int apagado_correcto(sesion_t *s, tcp_t *c, int n, int senal, const char 
 
     cal_senal(s->p, senal);
     for (int i = 0; i < n; i++) {
-        if (!espera_linea(s, &c[i], AVISO_APAGADO)) {
+        if (!chat_espera_linea(s, &c[i], AVISO_APAGADO)) {
             cal_nota("(tras %s, cada cliente conectado, tenga nombre o no, recibe el aviso)",
                      nombre);
             return 0;
@@ -689,11 +694,11 @@ CAL_PRUEBA(senales, 20)
     sesion_t s;
     tcp_t c[3];
 
-    if (!arrancar_vigilando_cierre(&s, 15) || !llenar_sala(&s, c, nombres, 2)) {
+    if (!chat_arrancar_vigilando_cierre(&s, 15) || !chat_llenar_sala(&s, c, nombres, 2)) {
         CAL_FIN(0);
     }
     if (tcp_abrir(&c[2], s.puerto, "un cliente sin nombre", 0) < 0 ||
-        !espera_linea(&s, &c[2], PREGUNTA)) {
+        !chat_espera_linea(&s, &c[2], PREGUNTA)) {
         CAL_FIN(0);
     }
     if (!apagado_correcto(&s, c, 3, SIGTERM, "SIGTERM")) {
@@ -725,7 +730,7 @@ CAL_PRUEBA(sigint, 20)
     sesion_t s;
     tcp_t c[1];
 
-    if (!arrancar(&s, 0, 15) || !llenar_sala(&s, c, nombres, 1)) {
+    if (!chat_arrancar(&s, 0, 15) || !chat_llenar_sala(&s, c, nombres, 1)) {
         CAL_FIN(0);
     }
     tcp_texto(&c[0], "una línea a med"); /* sin '\n': queda en el búfer del servidor */
@@ -753,13 +758,13 @@ CAL_PRUEBA(apagado_lento, 40)
     uint64_t enviados = 0, senal;
     int r, cerrada = 0;
 
-    if (!arrancar(&s, 0, 35)) {
+    if (!chat_arrancar(&s, 0, 35)) {
         CAL_FIN(0);
     }
-    if (!sala_con_lento(&s, &lento, c, nombres)) {
+    if (!chat_sala_con_lento(&s, &lento, c, nombres)) {
         CAL_FIN(0);
     }
-    r = inundar(&s, &c[0], &c[1], RIADA_DESFASE, &enviados);
+    r = chat_inundar(&s, &c[0], &c[1], RIADA_DESFASE, &enviados);
     if (r != 1) {
         if (r == 2) {
             cal_esperado("que «lento» siguiera en la sala con solo 512 KiB sin leer");
@@ -767,17 +772,19 @@ CAL_PRUEBA(apagado_lento, 40)
         }
         CAL_FIN(0);
     }
-    if (tcp_abrir(&tardo, s.puerto, "tardo", 4096) < 0 || !espera_linea(&s, &tardo, PREGUNTA) ||
-        tcp_abrir(&tarda, s.puerto, "tarda", 4096) < 0 || !espera_linea(&s, &tarda, PREGUNTA)) {
+    if (tcp_abrir(&tardo, s.puerto, "tardo", 4096) < 0 ||
+        !chat_espera_linea(&s, &tardo, PREGUNTA) ||
+        tcp_abrir(&tarda, s.puerto, "tarda", 4096) < 0 ||
+        !chat_espera_linea(&s, &tarda, PREGUNTA)) {
         CAL_FIN(0);
     }
     tcp_texto(&tardo, "tardo\n");
     tcp_texto(&tarda, "tarda\n");
-    if (!espera_linea(&s, &tardo, "* Hola, tardo. Órdenes: /list, /quit") ||
-        !espera_linea(&s, &tarda, "* Hola, tarda. Órdenes: /list, /quit")) {
+    if (!chat_espera_linea(&s, &tardo, "* Hola, tardo. Órdenes: /list, /quit") ||
+        !chat_espera_linea(&s, &tarda, "* Hola, tarda. Órdenes: /list, /quit")) {
         CAL_FIN(0);
     }
-    r = inundar(&s, &c[0], &c[1], 0, &enviados);
+    r = chat_inundar(&s, &c[0], &c[1], 0, &enviados);
     if (r != 2) {
         CAL_FIN(0);
     }
@@ -792,7 +799,7 @@ CAL_PRUEBA(apagado_lento, 40)
      * vivir hasta su callback). */
     while ((r = tcp_linea(&tarda, 3000, linea, sizeof linea, &largo)) == 1) {
         snprintf(ultima, sizeof ultima, "%.200s", linea);
-        if (!linea_de_la_riada(linea, largo, 'y')) {
+        if (!chat_linea_de_la_riada(linea, largo, 'y')) {
             char vista[512];
 
             cal_esperado("que todo lo que «tarda» tenía en cola le llegara tal cual se envió: "
@@ -862,7 +869,7 @@ CAL_PRUEBA(carga_200, 40)
         cal_obtenido("calloc falló");
         goto fin;
     }
-    if (!arrancar(&s, 0, 35)) {
+    if (!chat_arrancar(&s, 0, 35)) {
         goto fin;
     }
     for (int i = 0; i < CARGA_N; i++) {
@@ -871,7 +878,7 @@ CAL_PRUEBA(carga_200, 40)
         if (r < 0) {
             cal_esperado("poder conectar 200 clientes a la vez");
             cal_obtenido("el cliente %d no pudo conectar: %s", i, strerror(-r));
-            sigue_vivo(&s);
+            chat_sigue_vivo(&s);
             goto fin;
         }
         snprintf(esperado, sizeof esperado, "%s\n", nombre);
@@ -922,7 +929,7 @@ CAL_PRUEBA(carga_200, 40)
     if (dentro < CARGA_N) {
         cal_esperado("que los 200 clientes recibieran su bienvenida");
         cal_obtenido("solo %d la recibieron (se esperó hasta 15 s, y 3 s sin avances)", dentro);
-        sigue_vivo(&s);
+        chat_sigue_vivo(&s);
         goto fin;
     }
     /* Cada uno manda sus 5 mensajes en una sola escritura. */
@@ -978,7 +985,7 @@ CAL_PRUEBA(carga_200, 40)
                 cal_esperado("que ningún cliente fuera desconectado");
                 cal_obtenido("el servidor cerró la conexión de %s tras %d mensajes", c[i].etiqueta,
                              recibidos[i]);
-                sigue_vivo(&s);
+                chat_sigue_vivo(&s);
                 goto fin;
             }
         }
@@ -1000,10 +1007,10 @@ CAL_PRUEBA(carga_200, 40)
         cal_esperado("%d entregas (200 clientes × 5 mensajes × 199 destinatarios)",
                      CARGA_N * (CARGA_N - 1) * CARGA_M);
         cal_obtenido("%ld entregas en 20 s; %d clientes lo recibieron todo", total, completos);
-        sigue_vivo(&s);
+        chat_sigue_vivo(&s);
         goto fin;
     }
-    ok = sigue_vivo(&s);
+    ok = chat_sigue_vivo(&s);
 fin:
     if (c != NULL) {
         for (int i = 0; i < CARGA_N; i++) {
@@ -1063,7 +1070,7 @@ static int riada_para_carla(sesion_t *s, tcp_t *ana, tcp_t *beto, int *fuera)
                          LINEA_INUNDACION);
             cal_obtenido("tras %d, el envío no terminó en 5 s o el servidor cerró su conexión",
                          vistas);
-            sigue_vivo(s);
+            chat_sigue_vivo(s);
             return 0;
         }
         for (int n = 0; n < RIADA_TANDA &&
@@ -1079,7 +1086,7 @@ static int riada_para_carla(sesion_t *s, tcp_t *ana, tcp_t *beto, int *fuera)
             cal_esperado("que beto recibiera las %d líneas que mandó ana", RIADA_LINEAS);
             cal_obtenido("recibió %d y después %s", vistas,
                          r == 0 ? "nada en varios segundos" : "el servidor cerró su conexión");
-            sigue_vivo(s);
+            chat_sigue_vivo(s);
             return 0;
         }
     }
@@ -1149,7 +1156,7 @@ static int lineas_de(sesion_t *s, tcp_t *c, const char *de, int *eva)
     cal_esperado("que %s recibiera las %d líneas que %s mandó mientras eva cortaba", c->etiqueta,
                  FALLAN_LINEAS, de);
     cal_obtenido("recibió %d", lineas);
-    sigue_vivo(s);
+    chat_sigue_vivo(s);
     return 0;
 }
 
@@ -1161,8 +1168,8 @@ static int escrituras_que_fallan(sesion_t *s, tcp_t *ana, tcp_t *beto)
     size_t enviado[2] = {0, 0};
     int eva_ana = 0, eva_beto = 0;
 
-    if (!entrar(s, &eva, "eva") || !aviso_entrada(s, ana, "eva") ||
-        !aviso_entrada(s, beto, "eva")) {
+    if (!chat_entrar(s, &eva, "eva") || !chat_aviso_entrada(s, ana, "eva") ||
+        !chat_aviso_entrada(s, beto, "eva")) {
         return 0;
     }
     for (size_t i = 0; i < sizeof bloque; i += LINEA_INUNDACION) {
@@ -1174,7 +1181,7 @@ static int escrituras_que_fallan(sesion_t *s, tcp_t *ana, tcp_t *beto)
      * hasta la siguiente espera, y si fuera eva su corte se leería antes que lo de ana y
      * beto (medido: 1 de cada 6 bajo carga, sin esto). */
     tcp_texto(ana, "antes del corte\n");
-    if (!espera_linea(s, beto, "ana: antes del corte")) {
+    if (!chat_espera_linea(s, beto, "ana: antes del corte")) {
         return 0;
     }
     cal_esperar(100);
@@ -1199,7 +1206,7 @@ static int escrituras_que_fallan(sesion_t *s, tcp_t *ana, tcp_t *beto)
             tcp_enviar(emisores[k], bloque + enviado[k], sizeof bloque - enviado[k]) < 0) {
             cal_esperado("que el servidor siguiera leyendo a %s", emisores[k]->etiqueta);
             cal_obtenido("no aceptó sus mensajes");
-            sigue_vivo(s);
+            chat_sigue_vivo(s);
             return 0;
         }
     }
@@ -1229,8 +1236,8 @@ static int larga_a_medias(sesion_t *s, tcp_t *ana, char *grande)
         cal_esperar(200);
     }
     tcp_texto(ana, "\n");
-    return espera_prefijo(s, ana, "! ", "un error por la línea de 7098 bytes mandada en trozos",
-                          linea, sizeof linea);
+    return chat_espera_prefijo(
+        s, ana, "! ", "un error por la línea de 7098 bytes mandada en trozos", linea, sizeof linea);
 }
 
 CAL_PRUEBA(valgrind, 60)
@@ -1246,27 +1253,28 @@ CAL_PRUEBA(valgrind, 60)
     if (grande == NULL) {
         goto fin;
     }
-    if (!arrancar(&s, 1, 55) || !llenar_sala(&s, c, nombres, 2)) {
+    if (!chat_arrancar(&s, 1, 55) || !chat_llenar_sala(&s, c, nombres, 2)) {
         goto fin;
     }
     tcp_texto(&c[1], "ho");
     cal_esperar(200);
     tcp_texto(&c[1], "la\n");
-    if (!espera_linea(&s, &c[0], "beto: hola")) {
+    if (!chat_espera_linea(&s, &c[0], "beto: hola")) {
         goto fin;
     }
     memset(grande, 'a', 5000);
     grande[5000] = '\n';
     tcp_enviar(&c[0], grande, 5001);
     tcp_texto(&c[0], "/list\n");
-    if (!espera_prefijo(&s, &c[0], "! ", "un error por la línea larga", linea, sizeof linea) ||
-        !espera_prefijo(&s, &c[0], "* Conectados (2): ", "la respuesta a /list", linea,
-                        sizeof linea) ||
+    if (!chat_espera_prefijo(&s, &c[0], "! ", "un error por la línea larga", linea, sizeof linea) ||
+        !chat_espera_prefijo(&s, &c[0], "* Conectados (2): ", "la respuesta a /list", linea,
+                             sizeof linea) ||
         !larga_a_medias(&s, &c[0], grande)) {
         goto fin;
     }
-    if (!entrar_con(&s, &carla, "carla", 1, MSS_ESTRECHO) || !aviso_entrada(&s, &c[0], "carla") ||
-        !aviso_entrada(&s, &c[1], "carla") || !riada_para_carla(&s, &c[0], &c[1], &fuera)) {
+    if (!chat_entrar_con(&s, &carla, "carla", 1, MSS_ESTRECHO) ||
+        !chat_aviso_entrada(&s, &c[0], "carla") || !chat_aviso_entrada(&s, &c[1], "carla") ||
+        !riada_para_carla(&s, &c[0], &c[1], &fuera)) {
         goto fin;
     }
     tcp_cortar(&carla);
@@ -1276,19 +1284,19 @@ CAL_PRUEBA(valgrind, 60)
     if (!escrituras_que_fallan(&s, &c[0], &c[1])) {
         goto fin;
     }
-    if (tcp_abrir(&dana, s.puerto, "dana", 0) < 0 || !espera_linea(&s, &dana, PREGUNTA)) {
+    if (tcp_abrir(&dana, s.puerto, "dana", 0) < 0 || !chat_espera_linea(&s, &dana, PREGUNTA)) {
         goto fin;
     }
     tcp_texto(&dana, "da");  /* nombre a medias al apagar */
     tcp_texto(&c[1], "/qu"); /* partido: el lector arma la línea en su búfer */
     cal_esperar(200);
     tcp_texto(&c[1], "it\n");
-    if (!espera_linea(&s, &c[1], "* ¡Adiós, beto!") || !aviso_salida(&s, &c[0], "beto")) {
+    if (!chat_espera_linea(&s, &c[1], "* ¡Adiós, beto!") || !chat_aviso_salida(&s, &c[0], "beto")) {
         goto fin;
     }
     cal_esperar(300);
     cal_senal(s.p, SIGINT);
-    if (!espera_linea(&s, &c[0], AVISO_APAGADO)) {
+    if (!chat_espera_linea(&s, &c[0], AVISO_APAGADO)) {
         goto fin;
     }
     if (!cal_esperar_fin(s.p, 20000)) {
