@@ -694,7 +694,9 @@ fi
 # huella mala de «&digest=mal» (un parche y no una copia: sigue a la solución, y si deja de
 # aplicarse, falla aquí). Con las URL del escenario en claro sacaba 95/100; con los alias
 # opacos (/c/FICHA, cal_alias), solo lo que no depende de lo leído.
-cp solutions/11-descargas/descargas.c "$generada/descargas_url.c"
+# Sobre la solución sin las marcas «//@» (como los mutantes: partidas.sh).
+bash autograder/herramientas/partidas.sh sin-marcas solutions/11-descargas/descargas.c \
+  >"$generada/descargas_url.c"
 if patch -s "$generada/descargas_url.c" <autograder/hostiles/descargas_url.patch >/dev/null 2>&1; then
   CASO_LAB=11-descargas CASO_ARCHIVO=descargas.c caso descargas_url "$generada/descargas_url.c" 20
 else

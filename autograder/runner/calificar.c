@@ -294,12 +294,21 @@ static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_obser
     } else if (r < 0 && trazas[0] != '\0') {
         /* strace funcionaba (conducta_probar) y la carpeta estaba lista, pero no quedó ni una
          * ejecución observada: la prueba de los medios se perdió. Sin ella no se da la nota
-         * (un programa que la rompe sacaría el 100 %): se dice por qué y no se anota. */
+         * (un programa que la rompe sacaría el 100 %): se dice por qué y no se anota. Con lo
+         * que dijo la primera verificación, antes de borrarlo: suele decir por qué no se lanzó
+         * nada (cal_lanzar lo anota igual en todos los laboratorios). */
+        const char *primera = "";
+        for (int i = 0; i < lab->nv && primera[0] == '\0'; i++)
+            if (strcmp(lab->v[i].id, "compila") != 0 && lab->v[i].obtenido != NULL)
+                primera = lab->v[i].obtenido;
         lab->aviso = texto_formato(
             "%s%slos medios no se pudieron juzgar: strace funcionaba al empezar, pero no quedó "
             "la traza de ninguna ejecución del programa en %s. Sin esa prueba no se da la nota; "
-            "vuelve a calificar (si ocurre siempre, avisa al profesorado con este informe)",
-            antes != NULL ? antes : "", antes != NULL ? "; " : "", trazas);
+            "vuelve a calificar (si ocurre siempre, avisa al profesorado con este "
+            "informe)%s%s%s",
+            antes != NULL ? antes : "", antes != NULL ? "; " : "", trazas,
+            primera[0] != '\0' ? ". La primera verificación decía: «" : "", primera,
+            primera[0] != '\0' ? "»" : "");
         lab->error_instructor = 1;
         marcar_todas(lab, "no se calificó: no se pudieron juzgar los medios (ver el aviso del "
                           "laboratorio)");
