@@ -124,7 +124,7 @@ CAL_PRUEBA(estancada, 30)
     int disco_ok = p3 == NULL || desc_linea(p3, "OK", "disco.bin", l3, sizeof l3);
     if (!disco_ok && desc_linea(p3, "ERROR", "disco.bin", l3, sizeof l3))
         snprintf(m3, sizeof m3, "dijo «%s»", l3);
-    char motivo[512] = "", l[256];
+    char motivo[768] = "", l[256];
     cal_peticion_t v[3], w[3];
     int n = desc_registro_de(x.s, muda, v, 3);
     int nw = desc_registro_de(x.s, revive, w, 3);
