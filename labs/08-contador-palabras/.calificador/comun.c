@@ -504,3 +504,14 @@ int cont_final_bien(cal_proceso_t *p, int codigo, const esperado_t *e, int n, ch
     }
     return cont_cuentas_bien(cal_salida(p), e, n, motivo, tam);
 }
+
+int cont_juzgar_final(cal_proceso_t *p, const esperado_t *e, int n, int espera_ms, int lineas)
+{
+    cont_esperar_fin(p, espera_ms);
+    char motivo[1024];
+    int ok = cont_final_bien(p, 0, e, n, motivo, sizeof motivo);
+    cal_obtenido("%s", motivo);
+    if (!ok)
+        cal_nota_salida(p, lineas);
+    return ok;
+}

@@ -156,4 +156,9 @@ int cont_resumen_bien(const char *out, const esperado_t *e, int n, int mayor, ch
 int cont_final_bien(cal_proceso_t *p, int codigo, const esperado_t *e, int n, char *motivo,
                     size_t tam);
 
+/* La verificación entera cuando solo juzga el final: espera a que termine (como mucho
+ * `espera_ms`), cont_final_bien con código 0, lo obtenido, y si falla las últimas `lineas`
+ * de su salida. 1 si está bien. */
+int cont_juzgar_final(cal_proceso_t *p, const esperado_t *e, int n, int espera_ms, int lineas);
+
 #endif

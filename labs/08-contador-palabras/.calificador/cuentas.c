@@ -55,13 +55,7 @@ CAL_PRUEBA(cuenta_exacta, 20)
     cal_proceso_t *p = cont_lanzar(args, dir, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
-    cont_esperar_fin(p, 5000);
-    char motivo[1024];
-    int ok = cont_final_bien(p, 0, e, N, motivo, sizeof motivo);
-    cal_obtenido("%s", motivo);
-    if (!ok)
-        cal_nota_salida(p, 10);
-    CAL_FIN(ok);
+    CAL_FIN(cont_juzgar_final(p, e, N, 5000, 10));
 }
 
 CAL_PRUEBA(resumen, 20)
@@ -207,13 +201,7 @@ CAL_PRUEBA(frontera, 20)
     cal_proceso_t *p = cont_lanzar(args, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
-    cont_esperar_fin(p, 5000);
-    char motivo[1024];
-    int ok = cont_final_bien(p, 0, e, 2, motivo, sizeof motivo);
-    cal_obtenido("%s", motivo);
-    if (!ok)
-        cal_nota_salida(p, 6);
-    CAL_FIN(ok);
+    CAL_FIN(cont_juzgar_final(p, e, 2, 5000, 6));
 }
 
 /* ------------------------------------------------------------------ fifo */
@@ -249,13 +237,7 @@ CAL_PRUEBA(fifo, 20)
     }
     e[1].palabras = 5;
     cont_fifo_cerrar(p, &e[1], 3000);
-    cont_esperar_fin(p, 5000);
-    char motivo[1024];
-    int ok = cont_final_bien(p, 0, e, 2, motivo, sizeof motivo);
-    cal_obtenido("%s", motivo);
-    if (!ok)
-        cal_nota_salida(p, 6);
-    CAL_FIN(ok);
+    CAL_FIN(cont_juzgar_final(p, e, 2, 5000, 6));
 }
 
 /* ------------------------------------------------------------------ carpetas */
