@@ -213,21 +213,30 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
      * precarga la borró del entorno del programa). Sin él, nada de lo anterior es de fiar. */
     char fin_esperado[80];
     snprintf(fin_esperado, sizeof fin_esperado, " clave %s\n", p->clave_cierre);
-    int con_fin = 0;
+    int con_fin = 0, sin_vuelta = 0;
     for (const char *c = p->vivos.datos; *c != '\0';) {
         const char *fin = strchr(c, '\n');
         size_t n = fin != NULL ? (size_t)(fin - c) + 1 : strlen(c);
         const char *clave = memmem(c, n, fin_esperado, strlen(fin_esperado));
         if (strncmp(c, "cierre-fin: ", 12) == 0 && clave != NULL &&
-            clave + strlen(fin_esperado) == c + n)
+            clave + strlen(fin_esperado) == c + n) {
             con_fin = 1;
+            sin_vuelta = strncmp(c + 12, "sin-vuelta ", 11) == 0;
+        }
         c += n;
+    }
+    if (con_fin && sin_vuelta) {
+        snprintf(texto, tam,
+                 "el programa salió con exit() sin que su uv_run volviera con el "
+                 "bucle vacío (el bucle sin cerrar: lo juzga valgrind)");
+        free(crudo);
+        return CAL_CIERRE_SIN_VUELTA;
     }
     if (!con_fin) {
         snprintf(texto, tam,
                  "el programa terminó sin que llegara el informe de la precarga "
-                 "vivos: su uv_run nunca volvió con el bucle vacío (¿salió desde una "
-                 "callback, con exit?), o cerró el descriptor por el que escribe");
+                 "vivos: murió sin salir por su pie (_exit, una señal) o cerró el "
+                 "descriptor por el que escribe");
         free(crudo);
         return CAL_CIERRE_SIN_INFORME;
     }

@@ -238,10 +238,13 @@ int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam);
  * por línea, con el archivo:línea donde se creó. -1 si no se pudo mirar (sin la precarga,
  * bajo valgrind o aún en marcha): ahí no se juzga. CAL_CIERRE_SIN_INFORME si el programa
  * terminó sin el informe de la precarga (su línea «cierre-fin» con la clave de esta
- * ejecución): uv_run nunca volvió con el bucle vacío (salió desde una callback, con exit), o
- * el programa cerró o tapó el descriptor del informe. Solo cuenta lo que la precarga dice;
- * un informe que no llega no es un cierre limpio (en `texto`, qué faltó). */
+ * ejecución): murió sin salir por su pie (_exit, una señal), o cerró o tapó el descriptor
+ * del informe. Solo cuenta lo que la precarga dice; un informe que no llega no es un cierre
+ * limpio (en `texto`, qué faltó). CAL_CIERRE_SIN_VUELTA si salió con exit() sin que uv_run
+ * volviera nunca con el bucle vacío (un exit desde una callback): eso es el bucle sin
+ * cerrar, que juzga valgrind (cal_valgrind_cerrado); quien llama no lo cuenta otra vez. */
 #define CAL_CIERRE_SIN_INFORME (-2)
+#define CAL_CIERRE_SIN_VUELTA  (-3)
 int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam);
 /* Cuántos descriptores del programa apuntan ahora a rutas que empiezan por `prefijo` (lee
  * /proc/<pid>/fd). -1 si no se pudo mirar (el programa ya terminó, o sin permiso). */

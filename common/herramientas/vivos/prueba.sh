@@ -7,7 +7,8 @@
 # esta prueba). Un programa que termina bien (bien.c) no deja informe y sale con 0. Y con
 # una clave en VIVOS_CIERRE (como la pone el calificador), red.c (deja dos handles a su propia
 # red de seguridad) los nombra con las líneas marcadas «vivos: cierre», bien.c no nombra
-# ninguno, los dos acaban con «cierre-fin: N clave K», y la clave no llega al programa.
+# ninguno, los dos acaban con «cierre-fin: N clave K»; sale.c (exit desde una callback) acaba
+# con «cierre-fin: sin-vuelta clave K»; y la clave no llega al programa.
 # Uso: prueba.sh CARPETA_DE_LOS_BINARIOS LIBVIVOS.so
 set -u
 bins=$1 so=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
@@ -72,8 +73,9 @@ cierre() {
     mal "$n con VIVOS_CIERRE: salió con $RC (se esperaba 0) y dio $lineas líneas «cierre:» (se esperaban $esperadas)" "$INFORME"
     return
   fi
-  if ! grep -qx "cierre-fin: $esperadas clave $clave" <<<"$INFORME"; then
-    mal "$n con VIVOS_CIERRE: el informe no acaba en «cierre-fin: $esperadas clave …»" "$INFORME"
+  local fin=${3:-$esperadas}
+  if ! grep -qx "cierre-fin: $fin clave $clave" <<<"$INFORME"; then
+    mal "$n con VIVOS_CIERRE: el informe no acaba en «cierre-fin: $fin clave …»" "$INFORME"
     return
   fi
   while IFS=: read -r linea _; do
@@ -85,6 +87,8 @@ cierre() {
 }
 cierre red 2
 cierre bien 0
+# Un exit() desde una callback: uv_run no vuelve; al salir, «cierre-fin: sin-vuelta».
+cierre sale 0 sin-vuelta
 # La clave no la ve el programa que usa libuv (aquí, un bash con libuv cargado): ni en su
 # entorno ni en /proc/self/environ. Y quien no usa libuv (bash solo, como timeout o strace
 # delante del programa) la deja pasar entera a sus hijos.

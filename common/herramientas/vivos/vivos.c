@@ -30,7 +30,10 @@
  * (bucle_cerrar de libcurso, o su propio uv_walk) en vez de cerrarlos al parar. Y siempre,
  * detrás, una línea «cierre-fin: N» (N, cuántas escribió), también cuando no quedó nada: el
  * calificador solo da por cerrado lo que este informe dice, y un informe que no llega (el
- * programa cerró el descriptor, salió sin que uv_run volviera…) no cuenta como limpio. Si
+ * programa cerró el descriptor, murió por una señal…) no cuenta como limpio. Un programa que
+ * sale con exit() sin que uv_run haya vuelto así (un exit desde una callback) escribe al salir
+ * «cierre-fin: sin-vuelta»: eso no es lo que se mira aquí (lo ve valgrind: el bucle sin
+ * cerrar), y el calificador no lo cuenta dos veces. Si
  * VIVOS_CIERRE no es «1» sino una clave (16 a 64 caracteres, la pone el calificador en cada
  * ejecución), esa línea la lleva detrás («cierre-fin: N clave K») y la precarga la borra del
  * entorno al empezar, bytes incluidos (/proc/self/environ tampoco la enseña), en el primer
@@ -96,6 +99,7 @@ static int informe_fd = -1;
 static const char *informe_ruta;
 static int vigilar_cierre;               /* VIVOS_CIERRE=1 o una clave (ver arriba) */
 static char clave_cierre[65];            /* la clave de VIVOS_CIERRE, o "" */
+static int cierre_escrito;               /* ya hay una línea «cierre-fin» en el informe */
 static uv_loop_t *revisados[MAX_BUCLES]; /* bucles cuyo cierre ya se miró */
 
 /* --- Tabla (con cerrojo; el manejador de la señal la lee sin él) ------------------------ */
@@ -859,6 +863,16 @@ static void ver_sin_cerrar(uv_handle_t *h, void *arg)
     poner("\n");
 }
 
+/* « clave K» (si hay clave) y el fin de la línea «cierre-fin». */
+static void poner_clave(void)
+{
+    if (clave_cierre[0] != '\0') {
+        poner(" clave ");
+        poner(clave_cierre);
+    }
+    poner("\n");
+}
+
 /* La primera vez que `bucle` se queda sin nada vivo: lo que sigue abierto, al informe. */
 static void revisar_cierre(uv_loop_t *bucle)
 {
@@ -884,12 +898,9 @@ static void revisar_cierre(uv_loop_t *bucle)
         uv_walk(bucle, ver_sin_cerrar, &rec);
         poner("cierre-fin: ");
         poner_numero((uint64_t)rec.cosas, 10);
-        if (clave_cierre[0] != '\0') {
-            poner(" clave ");
-            poner(clave_cierre);
-        }
-        poner("\n");
+        poner_clave();
         volcar();
+        cierre_escrito = 1;
     }
     if (antes < 0 && informe_fd >= 0) {
         close(informe_fd);
@@ -936,6 +947,31 @@ static void al_vencer(int senal)
     raise(senal);
 }
 
+/* Un programa que sale con exit() sin que uv_run haya vuelto nunca con el bucle vacío (un
+ * exit desde una callback) lo dice así: «cierre-fin: sin-vuelta». No es lo mismo que un
+ * informe que no llega (descriptor cerrado, _exit, una señal): ese no escribe nada. */
+__attribute__((destructor)) static void vivos_terminar(void)
+{
+    if (!vigilar_cierre || cierre_escrito)
+        return;
+    cerrar_tabla();
+    int antes = informe_fd;
+    if (informe_fd < 0 && informe_ruta != NULL)
+        informe_fd = open(informe_ruta, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (informe_fd >= 0) {
+        usado = 0;
+        poner("cierre-fin: sin-vuelta");
+        poner_clave();
+        volcar();
+        cierre_escrito = 1;
+    }
+    if (antes < 0 && informe_fd >= 0) {
+        close(informe_fd);
+        informe_fd = -1;
+    }
+    abrir_tabla();
+}
+
 __attribute__((constructor)) static void vivos_iniciar(void)
 {
     const char *destino = getenv("VIVOS_INFORME");
@@ -951,7 +987,7 @@ __attribute__((constructor)) static void vivos_iniciar(void)
     /* La clave es del programa que usa libuv, no de quien lo lanza: timeout, strace o bwrap
      * también cargan la precarga (LD_PRELOAD se hereda) y, si la borraran, no le llegaría. */
     int con_libuv = dlsym(RTLD_NEXT, "uv_run") != NULL;
-    if (cierre != NULL && strcmp(cierre, "1") == 0) {
+    if (cierre != NULL && con_libuv && strcmp(cierre, "1") == 0) {
         vigilar_cierre = 1;
     } else if (cierre != NULL && con_libuv && strlen(cierre) >= 16 &&
                strlen(cierre) < sizeof clave_cierre) {

@@ -723,7 +723,9 @@ CAL_PRUEBA(senales, 20)
         cal_obtenido("%s", dejados);
         CAL_FIN(0);
     }
-    if (n < 0) {
+    if (n == CAL_CIERRE_SIN_VUELTA) {
+        cal_nota("(%s)", dejados);
+    } else if (n < 0) {
         cal_nota("(sin la precarga vivos no se pudo mirar qué handles quedaban abiertos al "
                  "acabar uv_run)");
     }
