@@ -26,7 +26,9 @@ Y qué busca, con su motivo en español y archivo:línea:
   negrita    `**…**` dentro de código (un fragmento o una valla), donde sale tal cual;
   tilde      una palabra común sin su tilde («funcion», «numero»…), fuera del código;
   genero     un tipo de libuv en femenino («una `uv_write_t`», «la uv_fs_t»): el glosario
-             (entrada «petición») los da en masculino, como el handle.
+             (entrada «petición») los da en masculino, como el handle;
+  sigla      una sigla con -s de plural («URLs», «APIs», «FIFOs»): las siglas no cambian en
+             plural («las URL»), fuera del código.
 
 Las excepciones van en la tabla de CONVENCIONES.md con su motivo; una excepción que ya no
 casa con nada también es un fallo (así la lista no crece sola).
@@ -103,6 +105,7 @@ def motivo(clase, texto):
         "tilde": f"«{texto}» sin tilde",
         "genero": f"«{texto}»: los tipos de libuv van en masculino («un `uv_write_t`», "
                   "GLOSARIO, «petición»)",
+        "sigla": f"«{texto}»: una sigla no lleva -s en plural («las URL», «las API»)",
     }[clase]
 
 
@@ -370,6 +373,9 @@ RE_UNIDAD = re.compile(r"(?<![\w.])(?:\d[\d.]*\s?)?(?:KB|kB|MB|GB|TB)(?![\w])")
 RE_DECIMAL = re.compile(r"(?<![\w,.])\d+,\d+(?!\w|,\d|\.\d)")
 RE_NEGRITA = re.compile(r"\*\*[^\s*](?:[^*\n]*?[^\s*])?\*\*")
 RE_PALABRA = re.compile(r"[^\W\d_][\w'’-]*")
+# Una sigla (dos o más mayúsculas) con la -s del plural inglés: «URLs», «APIs», «FIFOs». En una
+# cadena de C, un formato pegado a una «s» («%llus») ya es «XXXXs» (ver trozos_c): no cuenta.
+RE_SIGLA = re.compile(r"(?<![\w-])(?!X+s(?![\w-]))[A-Z]{2,}s(?![\w-])")
 # Un determinante femenino pegado a un tipo de libuv (con o sin `…`, también con un salto).
 RE_GENERO = re.compile(r"(?<![\w-])(?:la|las|una|unas|esta|estas|esa|esas|otra|otras|ninguna|"
                        r"alguna|toda|todas|misma|nueva|propia)\s+`?uv_[a-z0-9_]+_t(?![\w])`?",
@@ -411,6 +417,9 @@ def buscar(ruta, trozos, glosario, frases, tipo_archivo):
         for m in RE_DECIMAL.finditer(texto):
             hallazgos.append((ruta, linea_de(mapa, m.start()), "decimal",
                               motivo("decimal", m.group(0)), m.group(0)))
+        for m in RE_SIGLA.finditer(texto):
+            hallazgos.append((ruta, linea_de(mapa, m.start()), "sigla",
+                              motivo("sigla", m.group(0)), m.group(0)))
         # Glosario: una forma prohibida que forma parte de un término del glosario (el
         # «pool» de «pool de conexiones») no cuenta; en mayúsculas es un token de formato.
         tapado = [False] * len(texto)
@@ -552,7 +561,8 @@ def main(args):
             print(f"  ✘ control: {a}:{n}: debía saltar «{c}» y no saltó")
         for a, n, c in sobra:
             print(f"  ✘ control: {a}:{n}: saltó «{c}» en un caso bueno")
-        todas = {"glosario", "unidad", "decimal", "frase", "negrita", "tilde", "genero"}
+        todas = {"glosario", "unidad", "decimal", "frase", "negrita", "tilde", "genero",
+                 "sigla"}
         if clases != todas:
             print(f"  ✘ control: faltan casos de {sorted(todas - clases)}")
         ok = not falta and not sobra and clases == todas

@@ -99,7 +99,7 @@ CAL_PRUEBA(registra_estado, 20)
     cal_esperado(
         "«OK <url> 200 <ms> ms», «FALLO <url> 404 <ms> ms <motivo>», "
         "«FALLO <url> 503 <ms> ms <motivo>», «OK <url> 200 <ms> ms», «FALLO <url> 400 "
-        "<ms> ms <motivo>» y «OK <url> 301 <ms> ms». Son seis URLs opacas que responden "
+        "<ms> ms <motivo>» y «OK <url> 301 <ms> ms». Son seis URL opacas que responden "
         "siempre 200, 404, 503, 200 tras 0.6 s, 400 y 301 (la del 404 se da como «/v/…», "
         "larga, y se imprime completa, con el servidor de CURSO_SERVIDOR). Cada línea está "
         "respaldada por una petición en el registro del servidor, y cada <ms> se parece "
@@ -159,7 +159,7 @@ CAL_PRUEBA(registra_estado, 20)
 
 CAL_PRUEBA(concurrencia, 20)
 {
-    cal_esperado("que las seis peticiones del primer ciclo (seis URLs opacas que tardan 0.6 s) "
+    cal_esperado("que las seis peticiones del primer ciclo (seis URL opacas que tardan 0.6 s) "
                  "estén en curso a la vez en el servidor (la última empieza antes de que acabe "
                  "la primera), llegue ese ciclo cuando llegue");
     opaca_t o[CONCURRENTES];
@@ -371,7 +371,7 @@ static int avisos_en_su_sitio(const char *salida, const char *u, const char *tip
 CAL_PRUEBA(alerta_tres_fallos, 20)
 {
     cal_esperado(
-        "con tres URLs opacas, una ALERTA por racha, justo tras el 3.er FALLO seguido y "
+        "con tres URL opacas, una ALERTA por racha, justo tras el 3.er FALLO seguido y "
         "antes del 4.º. Una para la que falla siempre (FALLO ×3 ALERTA FALLO …); "
         "dos para la que falla 3 veces, va bien una y vuelve a fallar (FALLO ×3 ALERTA OK … "
         "FALLO ×3 ALERTA FALLO …); ninguna para la que falla dos veces, va bien una, falla "

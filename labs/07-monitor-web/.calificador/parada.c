@@ -90,7 +90,7 @@ static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t
     if (cal_registro(s, &todas) == 0) {
         cal_obtenido("el servidor no registró ninguna petición (a ninguna de %s) en los %d ms "
                      "que corrió el programa antes de la señal: el primer ciclo sale al arrancar",
-                     n == 1 ? "la URL" : "las URLs", corrio_ms);
+                     n == 1 ? "la URL" : "las URL", corrio_ms);
         cal_nota_salida(p, 10);
         return 0;
     }
@@ -185,7 +185,7 @@ CAL_PRUEBA(sigterm, 20)
 {
     cal_esperado("con SIGTERM a los 0.8 s: código 0 en menos de 2 s y una línea RESUMEN por "
                  "URL, en el orden de la línea de comandos, que cuadre con lo que registró el "
-                 "servidor, que vio al menos una petición (dos URLs opacas, siempre 200)");
+                 "servidor, que vio al menos una petición (dos URL opacas, siempre 200)");
     opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = SIEMPRE(200)}};
     cal_servidor_t *s = mon_servidor_opaco(o, 2);
     if (s == NULL)
@@ -267,7 +267,7 @@ CAL_PRUEBA(resumen_media, 20)
     cal_esperado("en cada «RESUMEN <url> … media=<x> ms», <x> con un decimal y igual (±0.55 ms) a "
                  "la media de los <ms> de las líneas OK y FALLO de esa URL, y cada <ms> medido de "
                  "verdad: entre lo que tardó su petición en el servidor y lo que pasó hasta verse "
-                 "la línea. Son tres URLs opacas, una que falla, con tiempos al azar en cada "
+                 "la línea. Son tres URL opacas, una que falla, con tiempos al azar en cada "
                  "petición (unos cortos y otros de 120 a 220 ms), y SIGINT llega cuando alguna de "
                  "esas medias tiene una parte decimal de 0.6 o más");
     /* Retrasos nuevos en cada calificación (el calificador se puede leer: fijos, se sabrían de

@@ -426,7 +426,7 @@ int cont_cuentas_bien(const char *out, const esperado_t *e, int n, char *motivo,
     if (fifos > 0)
         cont_anadir(motivo, tam,
                     " (%s una FIFO: un archivo dado en la línea de comandos se lee sea lo que sea, "
-                    "con uv_fs_read y desplazamiento -1, y el calificador mide con FIFOs)",
+                    "con uv_fs_read y desplazamiento -1, y el calificador mide con FIFO)",
                     fifos == faltan ? (faltan == 1 ? "es" : "son") : "entre las que faltan hay");
     if (mal == 0)
         snprintf(motivo, tam, "las %d cuentas son exactas", n);

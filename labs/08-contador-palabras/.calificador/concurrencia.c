@@ -22,7 +22,7 @@
 
 CAL_PRUEBA(limite_j, 30)
 {
-    cal_esperado("con -j 3 y 7 FIFOs que el calificador va llenando de una en una, nunca más "
+    cal_esperado("con -j 3 y 7 FIFO que el calificador va llenando de una en una, nunca más "
                  "de 3 abiertas a la vez y 3 en cuanto puede; las 7 contadas");
     char dir[512];
     if (cont_carpeta("limite", dir, sizeof dir) < 0)
@@ -84,7 +84,7 @@ CAL_PRUEBA(limite_j, 30)
     char motivo[1024];
     int ok = cont_final_bien(p, 0, e, N, motivo, sizeof motivo);
     if (ok && maximo > J)
-        snprintf(motivo, sizeof motivo, "llegó a tener %d FIFOs abiertas a la vez (el tope es %d)",
+        snprintf(motivo, sizeof motivo, "llegó a tener %d FIFO abiertas a la vez (el tope es %d)",
                  maximo, J);
     else if (ok && !lleno)
         snprintf(motivo, sizeof motivo,

@@ -52,7 +52,8 @@ CAL_PRUEBA(entrada_invalida, 30)
     const cal_peticion_t *v;
     int n = cal_registro(s, &v);
     if (ok && n > 0) {
-        cal_obtenido("con la entrada mala, el servidor recibió %d peticiones (%s)", n, v[0].ruta);
+        cal_obtenido("con la entrada inválida, el servidor recibió %d peticiones (%s)", n,
+                     v[0].ruta);
         ok = 0;
     }
     if (ok)
@@ -298,7 +299,7 @@ static int omision_juzgar(cal_servidor_t *s, omision_t *o, char *motivo, size_t 
     if (maximo != 3) {
         snprintf(motivo, t,
                  "sin -c (3 por omisión), %d descargas a la vez cuando empezó %s (contando cada "
-                 "una hasta su rename: el hueco se libera cuando la descarga termina del todo, "
+                 "una hasta su renombrado: el hueco se libera cuando la descarga termina del todo, "
                  "escrita, comprobada, renombrada y cerrada, y una sola vez también con un 4xx)",
                  maximo, omision_nombres[cual]);
         return 0;
@@ -313,12 +314,12 @@ static int omision_juzgar(cal_servidor_t *s, omision_t *o, char *motivo, size_t 
 CAL_PRUEBA(concurrencia_maxima, 30)
 {
     cal_esperado("con -c 2 -r 1 y 5 descargas lentas (la primera, más larga; otra se corta y se "
-                 "reintenta), con un disco lento en el rename. Nunca más de 2 a la vez, contando "
-                 "cada una desde que el servidor la ve hasta su rename (la que espera para "
+                 "reintenta), con un disco lento al renombrar. Nunca más de 2 a la vez, contando "
+                 "cada una desde que el servidor la ve hasta su renombrado (la que espera para "
                  "reintentar sigue ocupando su hueco) y 2 a la vez en algún momento. Empiezan "
                  "en el orden de los argumentos, un hueco que queda libre se ocupa enseguida (no "
                  "por tandas) y los segundos del OK cuentan desde el hueco. Y, aparte, sin -c: "
-                 "como mucho 3 a la vez, contando cada una hasta su rename (un 4xx, una grande "
+                 "como mucho 3 a la vez, contando cada una hasta su renombrado (un 4xx, una grande "
                  "que comprueba su huella y cuatro lentas)");
     carpeta_t c;
     cal_servidor_t *s = desc_servidor();
@@ -350,7 +351,7 @@ CAL_PRUEBA(concurrencia_maxima, 30)
         desc_proximo_disco_lento(0, RENAME_LENTO_MS);
     else
         cal_nota("sin strace no se simula el disco lento: no se ve un hueco que se libera antes "
-                 "del rename");
+                 "del renombrado");
     cal_proceso_t *p = desc_lanzar(s, &c, args, 25, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -442,7 +443,7 @@ CAL_PRUEBA(concurrencia_maxima, 30)
         CAL_FIN(0);
     }
     if (!ok) {
-        cal_obtenido("como mucho %d a la vez (contando cada una hasta su rename: el hueco se "
+        cal_obtenido("como mucho %d a la vez (contando cada una hasta su renombrado: el hueco se "
                      "libera cuando la descarga termina del todo, renombrada y cerrada); orden "
                      "de inicio %s; un hueco libre se ocupa en %llu ms como mucho",
                      maximo, orden ? "el de los argumentos" : "distinto del de los argumentos",

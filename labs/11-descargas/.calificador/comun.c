@@ -125,8 +125,7 @@ int desc_archivo_bien(const char *dir, const char *nombre, uint64_t semilla, uin
     }
     desc_huella_de(semilla, n, esperado);
     if (strcmp(hex, esperado) != 0) {
-        snprintf(motivo, tam, "%s tiene el tamaño bueno pero otros bytes (SHA-256 distinto)",
-                 nombre);
+        snprintf(motivo, tam, "%s tiene el tamaño bueno pero otros bytes (otra SHA-256)", nombre);
         return 0;
     }
     return 1;
@@ -262,7 +261,7 @@ cal_proceso_t *desc_lanzar(cal_servidor_t *s, const carpeta_t *c, const char *co
         if (escritura_proxima > 0)
             snprintf(e, sizeof e, "cada uv_fs_write tarda %u ms más", escritura_proxima);
         if (rename_proximo > 0)
-            snprintf(r, sizeof r, "cada rename tarda %u ms más", rename_proximo);
+            snprintf(r, sizeof r, "cada renombrado tarda %u ms más", rename_proximo);
         snprintf(lento, sizeof lento, " (con un disco lento: %s%s%s)", e,
                  e[0] != '\0' && r[0] != '\0' ? "; " : "", r);
     }

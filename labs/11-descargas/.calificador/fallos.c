@@ -133,7 +133,7 @@ CAL_PRUEBA(estancada, 30)
     int ok = 1;
     if (x.codigo < 0) {
         snprintf(motivo, sizeof motivo,
-                 "no terminó en 10 s (el goteo dura 9 y le llega un byte cada 3 s; -t %u -r 1)",
+                 "no terminó en 10 s (el goteo dura 9 s y le llega un byte cada 3 s; -t %u -r 1)",
                  t_ms);
         ok = 0;
     } else if (!desc_acabo(&x, motivo, sizeof motivo)) {
@@ -169,7 +169,7 @@ CAL_PRUEBA(estancada, 30)
         ok = 0;
     } else if (abiertos == -2) {
         snprintf(motivo, sizeof motivo,
-                 "no se pudo mirar los descriptores mientras la viva seguía (terminó antes de "
+                 "no se pudieron mirar los descriptores mientras la viva seguía (terminó antes de "
                  "que la parada y la muda pudieran fallar dos veces)");
         ok = 0;
     } else if (abiertos < 0 || abiertos > 1) {
@@ -248,7 +248,7 @@ static int esperas_bien(cal_peticion_t (*v)[4], int k, char *motivo, size_t t)
     }
     if (min_primera > 380) {
         snprintf(motivo, t,
-                 "la primera espera más corta de las %d fue de %llu ms: el primer reintento sale "
+                 "la más corta de las %d primeras esperas fue de %llu ms: el primer reintento sale "
                  "tras 200–300 ms (200·2⁰ más hasta la mitad), no tras 400",
                  k, (unsigned long long)min_primera);
         return 0;
@@ -292,7 +292,7 @@ static int esperas_bien(cal_peticion_t (*v)[4], int k, char *motivo, size_t t)
 CAL_PRUEBA(reintentos, 30)
 {
     cal_esperado(
-        "con -r 3, varias URLs que dan un 5xx tres veces y luego 200: cuatro peticiones cada una, "
+        "con -r 3, varias URL que dan un 5xx tres veces y luego 200: cuatro peticiones cada una, "
         "con esperas entre ellas de al menos ~200, ~400 y ~800 ms (espera exponencial, desde "
         "200–300 ms la primera), y OK al final. Otras que dan un 4xx (también un 408 o un 429) "
         "no se reintentan: una sola petición y «ERROR …»; y, aparte, con -r 4, una conexión "
@@ -407,7 +407,7 @@ CAL_PRUEBA(reintentos, 30)
         ok = 0;
     } else if (!desc_por_si_mismo(p2, cod2, motivo, sizeof motivo)) {
         size_t u = strlen(motivo);
-        snprintf(motivo + u, sizeof motivo - u, " (la corrida aparte con %s y -r 4)", urech);
+        snprintf(motivo + u, sizeof motivo - u, " (la ejecución aparte con %s y -r 4)", urech);
         ok = 0;
     } else if (!desc_linea(p2, "ERROR", "rechazada.bin", l, sizeof l) || dur2 > 2000) {
         snprintf(motivo, sizeof motivo,

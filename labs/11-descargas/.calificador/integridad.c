@@ -265,7 +265,7 @@ CAL_PRUEBA(continuar_206, 30)
     else if (ok && n >= 2 && estados[0] == 206 && bytes[0] != tam - prefijo)
         snprintf(motivo, sizeof motivo,
                  "la primera petición fue un 206 de %llu bytes (faltaban %llu: se pidió desde "
-                 "otro byte que el tamaño del .parte) y después se empezó de nuevo",
+                 "un byte distinto del tamaño del .parte) y después se empezó de nuevo",
                  (unsigned long long)bytes[0], (unsigned long long)(tam - prefijo));
     else if (ok && (n != 1 || estados[0] != 206 || bytes[0] != tam - prefijo))
         snprintf(motivo, sizeof motivo,

@@ -95,7 +95,7 @@ static int esperar_fin_margen(cal_proceso_t *p, int max_ms, int codigo, int marg
     if (!cal_esperar_fin(p, queda)) {
         if (hecho && parar_si_hecho) {
             cal_nota("El programa imprimió POOL pero en %d s no terminó (¿algo sigue abierto y "
-                     "uv_run no vuelve?): se le para y se juzga lo que hizo; la verificación "
+                     "uv_run no vuelve?): se lo para y se juzga lo que hizo; la verificación "
                      "«cierre» es la que cuenta el fallo.",
                      margen_ms / 1000);
             cal_matar(p);
@@ -363,8 +363,8 @@ static int preparacion_vista(const base_t *b, cal_proceso_t *p, const char *que)
         return 0;
     }
     if (v.pid_insercion != 0 && v.pid_insercion != v.pid) {
-        cal_obtenido("%s: con -p 1, la primera inserción la hizo otra conexión (proceso %d del "
-                     "servidor) que la de la preparación (proceso %d): la conexión de la "
+        cal_obtenido("%s: con -p 1, la primera inserción la hizo una conexión (proceso %d del "
+                     "servidor) distinta de la de la preparación (proceso %d): la conexión de la "
                      "preparación no volvió al pool (¿se abrió aparte, o se cerró al devolverla?)",
                      que, v.pid_insercion, v.pid);
         return 0;
@@ -374,9 +374,10 @@ static int preparacion_vista(const base_t *b, cal_proceso_t *p, const char *que)
 
 CAL_PRUEBA(preparacion, 40)
 {
-    cal_esperado("con -n " PREP_N " -p 1, sin tabla y con la tabla del enunciado y 4 filas de "
-                 "antes: que el programa termine con 0 y deje la tabla usuarios con la forma del "
-                 "enunciado («%s») y sin las filas de antes. Y, según el servidor, que la prepare "
+    cal_esperado("dos ejecuciones con -n " PREP_N " -p 1, una sin tabla y otra con la tabla del "
+                 "enunciado y 4 filas de antes: que el programa termine con 0 y deje la tabla "
+                 "usuarios con la forma del enunciado («%s») y sin las filas de antes. Y, según "
+                 "el servidor, que la prepare "
                  "(crear, comprobar, vaciar) una sola conexión suya, la del pool: la primera "
                  "inserción, si la hay, va por esa misma conexión",
                  FORMA_ENUNCIADO);
@@ -988,7 +989,7 @@ static int tabla_vaciada(void)
     if (!base_lanzar(&b, args, 0, 20, &p))
         return 0;
     if (!cal_esperar_fin(p, 15000)) {
-        cal_nota("En 15 s el programa no terminó: se le para y se juzga la tabla (no terminar "
+        cal_nota("En 15 s el programa no terminó: se lo para y se juzga la tabla (no terminar "
                  "lo cuenta «cierre»).");
         cal_matar(p);
     }
@@ -1031,9 +1032,9 @@ CAL_PRUEBA(tabla_distinta, 30)
 {
     cal_esperado("con una tabla usuarios de otra forma (otros tipos; los del enunciado pero con "
                  "nombre que admite NULL; id bigint; las columnas en otro orden; una columna de "
-                 "más; nombre_completo en vez de nombre; correo sin NULL): código 1, un mensaje "
-                 "en stderr y la "
-                 "tabla intacta; con una de la forma del enunciado y filas de antes, vaciarla");
+                 "más; nombre_completo en vez de nombre; correo que no admite NULL): código 1, "
+                 "un mensaje en stderr y la tabla intacta. Y con una de la forma del enunciado y "
+                 "filas de antes, vaciarla");
     int ok = tabla_intacta(TABLA_DISTINTA, "tabla_distinta", 2,
                            "id integer YES, nombre character varying YES") &&
              tabla_intacta(TABLA_ANULABLE, "tabla_anulable", 1,
