@@ -303,7 +303,7 @@ int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *i
                             break;
                 if (resto == NULL || *resto != '\0' || resto == e || j >= m) {
                     snprintf(informe, tam,
-                             "la línea %d («%.200s») dice estado %s pero el servidor no "
+                             "la línea %d («%.200s») dice estado %s, pero el servidor no "
                              "registró ninguna petición %s a esa URL en ese momento (tiene "
                              "%d registradas en total, %d ya casadas con líneas anteriores)",
                              num + 1, linea, e,
@@ -353,7 +353,7 @@ int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *i
     }
     snprintf(informe, tam,
              "cotejo con el registro del servidor: %d %s OK/FALLO, cada una "
-             "con su propia petición a esa URL y el mismo estado",
+             "con su propia petición a su URL y el mismo estado",
              casadas, mon_plural(casadas, "línea", "líneas"));
     return 1;
 }
