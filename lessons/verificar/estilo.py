@@ -20,7 +20,8 @@ Y qué busca, con su motivo en español y archivo:línea:
   glosario   una forma que lessons/GLOSARIO.md prohíbe: la línea «No: «…», «…».» de cada
              entrada (la fuente es el glosario: esta prueba no tiene su propia lista), en
              singular o en plural;
-  unidad     KB, MB, GB o TB: el curso da los tamaños en KiB/MiB/GiB o en bytes;
+  unidad     KB, MB, GB o TB, también con todas sus letras (megabyte): el curso da los
+             tamaños en KiB/MiB/GiB o en bytes;
   decimal    una coma decimal («0,3»): el separador es el punto;
   frase      una frase de más de 60 palabras (en enunciados, lab.json, prácticas y mensajes);
   negrita    `**…**` dentro de código (un fragmento o una valla), donde sale tal cual;
@@ -366,7 +367,9 @@ def trozos_c(ruta, texto):
 
 
 # ── Las reglas ───────────────────────────────────────────────────────────────────────────
-RE_UNIDAD = re.compile(r"(?<![\w.])(?:\d[\d.]*\s?)?(?:KB|kB|MB|GB|TB)(?![\w])")
+# La unidad decimal, en siglas o con todas sus letras («un megabyte»): las dos son MB.
+RE_UNIDAD = re.compile(r"(?<![\w.])(?:\d[\d.]*\s?)?"
+                       r"(?:KB|kB|MB|GB|TB|(?:[Kk]ilo|[Mm]ega|[Gg]iga|[Tt]era)bytes?)(?![\w])")
 RE_DECIMAL = re.compile(r"(?<![\w,.])\d+,\d+(?!\w|,\d|\.\d)")
 RE_NEGRITA = re.compile(r"\*\*[^\s*](?:[^*\n]*?[^\s*])?\*\*")
 RE_PALABRA = re.compile(r"[^\W\d_][\w'’-]*")
