@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 
 #include "comun.h"
+#include "curso/errores.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -222,7 +223,7 @@ CAL_PRUEBA(concurrencia, 20)
                      CONCURRENTES - faltan, CONCURRENTES, desc);
     else
         cal_obtenido("no van todas a la vez: la última empieza cuando alguna ya ha acabado "
-                     "(¿van una detrás de otra, o con un tope de simultáneas?):%s",
+                     "(¿van una detrás de otra, o con un tope de peticiones simultáneas?):%s",
                      desc);
     int pruebas = mon_con_pruebas(s, p, o, CONCURRENTES, 0);
     if (!ok && pruebas)
@@ -743,7 +744,7 @@ CAL_PRUEBA(inalcanzable, 20)
     int escucha = escuchar_y_cortar(&puerto);
     if (escucha < 0) {
         cal_obtenido("no se pudo abrir el puerto que corta conexiones (error del calificador: %s)",
-                     strerror(errno));
+                     error_texto(-errno));
         CAL_FIN(0);
     }
     a_medias_t am = {.conexiones = 0};
@@ -753,7 +754,7 @@ CAL_PRUEBA(inalcanzable, 20)
         am.fd[i] = -1;
     if (am.escucha < 0) {
         cal_obtenido("no se pudo abrir el puerto que corta respuestas (error del calificador: %s)",
-                     strerror(errno));
+                     error_texto(-errno));
         close(escucha);
         CAL_FIN(0);
     }

@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 
 #include "comun.h"
+#include "curso/errores.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -77,7 +78,7 @@ cal_servidor_t *mon_servidor(void)
     int r = cal_servidor(&s);
     if (r < 0) {
         cal_obtenido("no arrancó el servidor de práctica (error del calificador: %s)",
-                     strerror(-r));
+                     error_texto(r));
         return NULL;
     }
     return s;
@@ -207,7 +208,7 @@ cal_servidor_t *mon_servidor_opaco(opaca_t *o, int n)
         }
         if (r < 0) {
             cal_obtenido("no se pudo inventar una ruta opaca (error del calificador: %s)",
-                         strerror(-r));
+                         error_texto(r));
             return NULL;
         }
         int w = snprintf(guion + u, sizeof guion - u, "%s\"%s\": {%s}", i > 0 ? ", " : "",
@@ -220,7 +221,7 @@ cal_servidor_t *mon_servidor_opaco(opaca_t *o, int n)
     int r = cal_servidor_guion(guion, &s);
     if (r < 0) {
         cal_obtenido("no arrancó el servidor de práctica (error del calificador: %s)",
-                     strerror(-r));
+                     error_texto(r));
         return NULL;
     }
     for (int i = 0; i < n; i++)
