@@ -27,7 +27,9 @@ Y qué busca, con su motivo en español y archivo:línea:
   negrita    `**…**` dentro de código (un fragmento o una valla), donde sale tal cual;
   tilde      una palabra común sin su tilde («funcion», «numero»…), fuera del código;
   genero     un tipo de libuv en femenino («una `uv_write_t`», «la uv_fs_t»): el glosario
-             (entrada «petición») los da en masculino, como el handle.
+             (entrada «petición») los da en masculino, como el handle;
+  salto      en una cadena de C, un «\\n» entre dos palabras («sin \\n y cerró»): quería
+             nombrar el carácter y el informe parte la frase en dos líneas («\\\\n»).
 
 Las excepciones van en la tabla de CONVENCIONES.md con su motivo; una excepción que ya no
 casa con nada también es un fallo (así la lista no crece sola).
@@ -104,6 +106,8 @@ def motivo(clase, texto):
         "tilde": f"«{texto}» sin tilde",
         "genero": f"«{texto}»: los tipos de libuv van en masculino («un `uv_write_t`», "
                   "GLOSARIO, «petición»)",
+        "salto": f"«{texto}»: un salto de línea entre dos palabras parte la frase en el "
+                 "informe; para nombrar el carácter, «\\\\n» en el código",
     }[clase]
 
 
@@ -370,6 +374,9 @@ def trozos_c(ruta, texto):
 # La unidad decimal, en siglas o con todas sus letras («un megabyte»): las dos son MB.
 RE_UNIDAD = re.compile(r"(?<![\w.])(?:\d[\d.]*\s?)?"
                        r"(?:KB|kB|MB|GB|TB|(?:[Kk]ilo|[Mm]ega|[Gg]iga|[Tt]era)bytes?)(?![\w])")
+# Un «\n» de C entre dos palabras («sin \n y cerró»): ya decodificado, un salto de línea con
+# una palabra y un espacio a cada lado. Los saltos de formato («:\n%s», «\n  (…)») no casan.
+RE_SALTO = re.compile(r"[^\W\d_]+ \n [^\W\d_]+")
 RE_DECIMAL = re.compile(r"(?<![\w,.])\d+,\d+(?!\w|,\d|\.\d)")
 RE_NEGRITA = re.compile(r"\*\*[^\s*](?:[^*\n]*?[^\s*])?\*\*")
 RE_PALABRA = re.compile(r"[^\W\d_][\w'’-]*")
@@ -403,6 +410,11 @@ def buscar(ruta, trozos, glosario, frases, tipo_archivo):
                                   m.group(0)))
         if tipo == "genero":
             continue
+        if tipo == "prosa" and tipo_archivo == "c":
+            for m in RE_SALTO.finditer(texto):
+                visto = m.group(0).replace("\n", "\\n")
+                hallazgos.append((ruta, linea_de(mapa, m.start()), "salto",
+                                  motivo("salto", visto), visto))
         for m in RE_UNIDAD.finditer(texto):
             hallazgos.append((ruta, linea_de(mapa, m.start()), "unidad",
                               motivo("unidad", m.group(0)), m.group(0)))
@@ -555,7 +567,7 @@ def main(args):
             print(f"  ✘ control: {a}:{n}: debía saltar «{c}» y no saltó")
         for a, n, c in sobra:
             print(f"  ✘ control: {a}:{n}: saltó «{c}» en un caso bueno")
-        todas = {"glosario", "unidad", "decimal", "frase", "negrita", "tilde", "genero"}
+        todas = {"glosario", "unidad", "decimal", "frase", "negrita", "tilde", "genero", "salto"}
         if clases != todas:
             print(f"  ✘ control: faltan casos de {sorted(todas - clases)}")
         ok = not falta and not sobra and clases == todas

@@ -14,3 +14,5 @@ static const char *malo_frase =
 static const char *bueno_frase = "una frase.\nOtra frase corta de %d palabras con %.2f s.";
 static const char *malo_genero = "se libera la uv_fs_t al acabar";
 static const char *bueno_genero = "se libera el uv_fs_t al acabar";
+static const char *malo_salto = "beto mandó «a medias» sin \n y cerró";
+static const char *bueno_salto = "sin \\n y cerró; stderr:\n%s\n  (una nota)";
