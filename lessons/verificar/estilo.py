@@ -223,12 +223,14 @@ def trozos_md(ruta, texto):
         linea = limpia
         con_codigo.append(linea + "\n")
         mapa_cc.extend([n] * (len(linea) + 1))
-        # Los fragmentos de código en línea (`…`) son código; en la prosa queda un hueco.
+        # Los fragmentos de código en línea (`…`) son código; en la prosa queda una palabra
+        # muda («X» y espacios): quien lee la frase también lee `-i 400`, y cuenta para
+        # «frase», pero ninguna otra regla la mira.
         fuera = []
         pos = 0
         for c in re.finditer(r"(`+)(.+?)\1", linea):
             fuera.append(linea[pos:c.start()])
-            fuera.append(" " * (c.end() - c.start()))
+            fuera.append("X" + " " * (c.end() - c.start() - 1))
             codigo.append((c.group(2), [n] * len(c.group(2)), "linea"))
             pos = c.end()
         fuera.append(linea[pos:])
