@@ -20,7 +20,8 @@ Y qué busca, con su motivo en español y archivo:línea:
   glosario   una forma que lessons/GLOSARIO.md prohíbe: la línea «No: «…», «…».» de cada
              entrada (la fuente es el glosario: esta prueba no tiene su propia lista), en
              singular o en plural;
-  unidad     KB, MB, GB o TB: el curso da los tamaños en KiB/MiB/GiB o en bytes;
+  unidad     KB, MB, GB o TB, también con todas sus letras (megabyte): el curso da los
+             tamaños en KiB/MiB/GiB o en bytes;
   decimal    una coma decimal («0,3»): el separador es el punto;
   frase      una frase de más de 60 palabras (en enunciados, lab.json, prácticas y mensajes);
   negrita    `**…**` dentro de código (un fragmento o una valla), donde sale tal cual;
@@ -29,6 +30,8 @@ Y qué busca, con su motivo en español y archivo:línea:
              (entrada «petición») los da en masculino, como el handle;
   sigla      una sigla con -s de plural («URLs», «APIs», «FIFOs»): las siglas no cambian en
              plural («las URL»), fuera del código.
+  salto      en una cadena de C, un «\\n» entre dos palabras («sin \\n y cerró»): quería
+             nombrar el carácter y el informe parte la frase en dos líneas («\\\\n»).
 
 Las excepciones van en la tabla de CONVENCIONES.md con su motivo; una excepción que ya no
 casa con nada también es un fallo (así la lista no crece sola).
@@ -106,6 +109,8 @@ def motivo(clase, texto):
         "genero": f"«{texto}»: los tipos de libuv van en masculino («un `uv_write_t`», "
                   "GLOSARIO, «petición»)",
         "sigla": f"«{texto}»: una sigla no lleva -s en plural («las URL», «las API»)",
+        "salto": f"«{texto}»: un salto de línea entre dos palabras parte la frase en el "
+                 "informe; para nombrar el carácter, «\\\\n» en el código",
     }[clase]
 
 
@@ -221,12 +226,14 @@ def trozos_md(ruta, texto):
         linea = limpia
         con_codigo.append(linea + "\n")
         mapa_cc.extend([n] * (len(linea) + 1))
-        # Los fragmentos de código en línea (`…`) son código; en la prosa queda un hueco.
+        # Los fragmentos de código en línea (`…`) son código; en la prosa queda una palabra
+        # muda («X» y espacios): quien lee la frase también lee `-i 400`, y cuenta para
+        # «frase», pero ninguna otra regla la mira.
         fuera = []
         pos = 0
         for c in re.finditer(r"(`+)(.+?)\1", linea):
             fuera.append(linea[pos:c.start()])
-            fuera.append(" " * (c.end() - c.start()))
+            fuera.append("X" + " " * (c.end() - c.start() - 1))
             codigo.append((c.group(2), [n] * len(c.group(2)), "linea"))
             pos = c.end()
         fuera.append(linea[pos:])
@@ -369,7 +376,12 @@ def trozos_c(ruta, texto):
 
 
 # ── Las reglas ───────────────────────────────────────────────────────────────────────────
-RE_UNIDAD = re.compile(r"(?<![\w.])(?:\d[\d.]*\s?)?(?:KB|kB|MB|GB|TB)(?![\w])")
+# La unidad decimal, en siglas o con todas sus letras («un megabyte»): las dos son MB.
+RE_UNIDAD = re.compile(r"(?<![\w.])(?:\d[\d.]*\s?)?"
+                       r"(?:KB|kB|MB|GB|TB|(?:[Kk]ilo|[Mm]ega|[Gg]iga|[Tt]era)bytes?)(?![\w])")
+# Un «\n» de C entre dos palabras («sin \n y cerró»): ya decodificado, un salto de línea con
+# una palabra y un espacio a cada lado. Los saltos de formato («:\n%s», «\n  (…)») no casan.
+RE_SALTO = re.compile(r"[^\W\d_]+ \n [^\W\d_]+")
 RE_DECIMAL = re.compile(r"(?<![\w,.])\d+,\d+(?!\w|,\d|\.\d)")
 RE_NEGRITA = re.compile(r"\*\*[^\s*](?:[^*\n]*?[^\s*])?\*\*")
 RE_PALABRA = re.compile(r"[^\W\d_][\w'’-]*")
@@ -406,6 +418,11 @@ def buscar(ruta, trozos, glosario, frases, tipo_archivo):
                                   m.group(0)))
         if tipo == "genero":
             continue
+        if tipo == "prosa" and tipo_archivo == "c":
+            for m in RE_SALTO.finditer(texto):
+                visto = m.group(0).replace("\n", "\\n")
+                hallazgos.append((ruta, linea_de(mapa, m.start()), "salto",
+                                  motivo("salto", visto), visto))
         for m in RE_UNIDAD.finditer(texto):
             hallazgos.append((ruta, linea_de(mapa, m.start()), "unidad",
                               motivo("unidad", m.group(0)), m.group(0)))
@@ -562,7 +579,7 @@ def main(args):
         for a, n, c in sobra:
             print(f"  ✘ control: {a}:{n}: saltó «{c}» en un caso bueno")
         todas = {"glosario", "unidad", "decimal", "frase", "negrita", "tilde", "genero",
-                 "sigla"}
+                 "sigla", "salto"}
         if clases != todas:
             print(f"  ✘ control: faltan casos de {sorted(todas - clases)}")
         ok = not falta and not sobra and clases == todas

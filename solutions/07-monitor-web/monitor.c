@@ -381,8 +381,8 @@ int main(int argc, char **argv)
     }
     if (r == 0) {
         m.temporizador.data = &m;
-        /* Primer ciclo ya (1 ms: libuv 1.44 repite en la misma pasada un temporizador a 0)
-         * y después cada intervalo. */
+        /* Primer ciclo ya (a 1 ms: sin esperar un intervalo entero) y después cada
+         * intervalo: libuv lo rearma solo. */
         r = uv_timer_start(&m.temporizador, al_tic, 1, m.intervalo_ms);
     }
     if (r < 0) {

@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 
 #include "comun.h"
+#include "curso/errores.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -82,7 +83,8 @@ static int tiempo_creible(cal_servidor_t *s, const char *salida, const opaca_t *
         return 0;
     }
     if (n <= 0) {
-        snprintf(informe, tam, "%s pero el servidor no registró ninguna petición a esa URL", linea);
+        snprintf(informe, tam, "«%s», pero el servidor no registró ninguna petición a esa URL",
+                 linea);
         return 0;
     }
     long d = (long)(v[0].fin_ms - v[0].inicio_ms);
@@ -221,7 +223,7 @@ CAL_PRUEBA(concurrencia, 20)
                      CONCURRENTES - faltan, CONCURRENTES, desc);
     else
         cal_obtenido("no van todas a la vez: la última empieza cuando alguna ya ha acabado "
-                     "(¿van una detrás de otra, o con un tope de simultáneas?):%s",
+                     "(¿van una detrás de otra, o con un tope de peticiones simultáneas?):%s",
                      desc);
     int pruebas = mon_con_pruebas(s, p, o, CONCURRENTES, 0);
     if (!ok && pruebas)
@@ -234,8 +236,9 @@ CAL_PRUEBA(intervalo, 20)
     const int T = 400;
     cal_esperado("primer ciclo antes de %d ms desde el arranque y los demás separados unos "
                  "%d ms (cada separación entre %d y %d ms, la media entre %d y %d), también "
-                 "con otra URL que tarda %d ms en cada ciclo; y, mientras espera, dormido en "
-                 "uv_run, sin espera activa (queriendo la CPU como mucho el %.0f %% del tiempo)",
+                 "con otra URL que tarda %d ms en cada ciclo. Y, mientras espera, dormido en "
+                 "uv_run, sin espera activa: usando la CPU o esperando turno para usarla como "
+                 "mucho el %.0f %% del tiempo",
                  T * 3 / 4, T, T / 2, T * 7 / 4, T * 4 / 5, T * 5 / 4, T * 3 / 4,
                  CAL_ESPERA_FRACCION * 100.0);
     /* La segunda tarda 300 ms (con -t 1000 no se corta, y acaba antes del ciclo siguiente):
@@ -372,9 +375,9 @@ CAL_PRUEBA(alerta_tres_fallos, 20)
 {
     cal_esperado(
         "con tres URL opacas, una ALERTA por racha, justo tras el 3.er FALLO seguido y "
-        "antes del 4.º. Una para la que falla siempre (FALLO ×3 ALERTA FALLO …); "
-        "dos para la que falla 3 veces, va bien una y vuelve a fallar (FALLO ×3 ALERTA OK … "
-        "FALLO ×3 ALERTA FALLO …); ninguna para la que falla dos veces, va bien una, falla "
+        "antes del 4.º. Una para la que falla siempre (FALLO ×3 ALERTA FALLO …). "
+        "Dos para la que falla 3 veces, va bien una vez y vuelve a fallar (FALLO ×3 ALERTA OK … "
+        "FALLO ×3 ALERTA FALLO …). Ninguna para la que falla dos veces, va bien una vez, falla "
         "dos más y sigue bien (sus rachas son de 2: un OK pone la cuenta a 0). Cada línea, "
         "respaldada por el registro del servidor");
     opaca_t o[] = {
@@ -426,7 +429,7 @@ CAL_PRUEBA(recuperacion, 20)
         "para la URL opaca que responde 503 cuatro veces y después 200, una sola "
         "«RECUPERADO <url> responde de nuevo tras 4 fallos seguidos», justo después del "
         "primer OK, y lo mismo «tras 3» para la que falla justo tres (la racha mínima de "
-        "una alerta). Y dos, «tras 3» las dos, para la que falla tres, va bien una y falla "
+        "una alerta). Y dos, «tras 3» las dos, para la que falla tres, va bien una vez y falla "
         "tres más: cuentan los fallos seguidos de la racha, no todos. Ninguna para las que fallan "
         "solo una o dos "
         "veces antes de ir bien (no llegaron a estar en alerta). Cada línea está "
@@ -526,9 +529,9 @@ CAL_PRUEBA(sin_duplicados, 20)
     for (int i = 0; i + 1 < n; i++)
         cortadas += v[i].abortada;
     if (cortadas > 0)
-        cal_nota("%d %s a la URL lenta se %s antes de su segundo de respuesta, aunque el límite "
-                 "era -t 3000: ¿se usa el -t dado? (eso lo juzga también «Límite de tiempo por "
-                 "comprobación»).",
+        cal_nota("%d %s a la URL lenta se %s antes del segundo que tarda el servidor, aunque el "
+                 "tiempo límite era -t 3000: ¿se usa el -t dado? (eso lo juzga también "
+                 "«Tiempo límite por comprobación menor que el intervalo»).",
                  cortadas, mon_plural(cortadas, "petición", "peticiones"),
                  mon_plural(cortadas, "cortó", "cortaron"));
     int pruebas = mon_con_pruebas(s, p, o, 2, OMITIDAS);
@@ -741,7 +744,7 @@ CAL_PRUEBA(inalcanzable, 20)
     int escucha = escuchar_y_cortar(&puerto);
     if (escucha < 0) {
         cal_obtenido("no se pudo abrir el puerto que corta conexiones (error del calificador: %s)",
-                     strerror(errno));
+                     error_texto(-errno));
         CAL_FIN(0);
     }
     a_medias_t am = {.conexiones = 0};
@@ -751,7 +754,7 @@ CAL_PRUEBA(inalcanzable, 20)
         am.fd[i] = -1;
     if (am.escucha < 0) {
         cal_obtenido("no se pudo abrir el puerto que corta respuestas (error del calificador: %s)",
-                     strerror(errno));
+                     error_texto(-errno));
         close(escucha);
         CAL_FIN(0);
     }

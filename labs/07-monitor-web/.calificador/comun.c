@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 
 #include "comun.h"
+#include "curso/errores.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -77,7 +78,7 @@ cal_servidor_t *mon_servidor(void)
     int r = cal_servidor(&s);
     if (r < 0) {
         cal_obtenido("no arrancó el servidor de práctica (error del calificador: %s)",
-                     strerror(-r));
+                     error_texto(r));
         return NULL;
     }
     return s;
@@ -207,7 +208,7 @@ cal_servidor_t *mon_servidor_opaco(opaca_t *o, int n)
         }
         if (r < 0) {
             cal_obtenido("no se pudo inventar una ruta opaca (error del calificador: %s)",
-                         strerror(-r));
+                         error_texto(r));
             return NULL;
         }
         int w = snprintf(guion + u, sizeof guion - u, "%s\"%s\": {%s}", i > 0 ? ", " : "",
@@ -220,7 +221,7 @@ cal_servidor_t *mon_servidor_opaco(opaca_t *o, int n)
     int r = cal_servidor_guion(guion, &s);
     if (r < 0) {
         cal_obtenido("no arrancó el servidor de práctica (error del calificador: %s)",
-                     strerror(-r));
+                     error_texto(r));
         return NULL;
     }
     for (int i = 0; i < n; i++)
@@ -303,7 +304,7 @@ int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *i
                             break;
                 if (resto == NULL || *resto != '\0' || resto == e || j >= m) {
                     snprintf(informe, tam,
-                             "la línea %d («%.200s») dice estado %s pero el servidor no "
+                             "la línea %d («%.200s») dice estado %s, pero el servidor no "
                              "registró ninguna petición %s a esa URL en ese momento (tiene "
                              "%d registradas en total, %d ya casadas con líneas anteriores)",
                              num + 1, linea, e,
@@ -353,7 +354,7 @@ int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *i
     }
     snprintf(informe, tam,
              "cotejo con el registro del servidor: %d %s OK/FALLO, cada una "
-             "con su propia petición a esa URL y el mismo estado",
+             "con su propia petición a su URL y el mismo estado",
              casadas, mon_plural(casadas, "línea", "líneas"));
     return 1;
 }

@@ -52,7 +52,7 @@ static int resumen_coherente(const char *out, const char *const *urls, int n, ch
                              u ? "; " : "", urls[i], resumenes);
             else
                 w = snprintf(informe + u, tam - u,
-                             "%s%s: RESUMEN dice comprobaciones=%d correctas=%d fallos=%d pero "
+                             "%s%s: RESUMEN dice comprobaciones=%d correctas=%d fallos=%d, pero "
                              "hubo %d OK y %d FALLO",
                              u ? "; " : "", urls[i], v, c, f, oks, fallos);
             ok = 0;

@@ -301,10 +301,11 @@ CAL_PRUEBA(trozos, 25)
      * espera_activa). */
     char cpu[512];
     if (!cal_sin_espera_activa(s.p, cpu, sizeof cpu)) {
-        cal_esperado("que, mientras espera a que sus clientes manden el trozo siguiente, el "
-                     "servidor duerma en uv_run, sin espera activa (queriendo la CPU como mucho "
-                     "el %.0f %% del tiempo)",
-                     CAL_ESPERA_FRACCION * 100.0);
+        cal_esperado(
+            "que, mientras espera a que sus clientes manden el trozo siguiente, el "
+            "servidor duerma en uv_run, sin espera activa: usando la CPU o esperando turno "
+            "para usarla como mucho el %.0f %% del tiempo",
+            CAL_ESPERA_FRACCION * 100.0);
         cal_obtenido("cada línea llegó entera, pero %s", cpu);
         CAL_FIN(0);
     }
@@ -611,7 +612,7 @@ CAL_PRUEBA(lista, 20)
     }
     tcp_texto(&c[1], "/list\n");
     if (!lista_correcta(&s, &c[1], despues, 3)) {
-        cal_nota("(dora conectó la primera pero dio su nombre la última: /list va en el orden "
+        cal_nota("(dora conectó la primera, pero dio su nombre la última: /list va en el orden "
                  "en que entraron en la sala, no en el de conexión)");
         CAL_FIN(0);
     }

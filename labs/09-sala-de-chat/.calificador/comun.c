@@ -1,7 +1,8 @@
 /* comun.c — arrancar el servidor del estudiante y entrar en la sala (ver comun.h). */
 #include "comun.h"
 
-#include <errno.h>
+#include "curso/errores.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -114,7 +115,7 @@ int chat_entrar_con(sesion_t *s, tcp_t *c, const char *nombre, int rcvbuf, int m
 
     if (r < 0) {
         cal_esperado("poder conectar con 127.0.0.1:%d", s->puerto);
-        cal_obtenido("connect: %s", strerror(-r));
+        cal_obtenido("connect: %s", error_texto(r));
         chat_sigue_vivo(s);
         return 0;
     }
@@ -213,7 +214,7 @@ int chat_inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint
             long w = tcp_enviar_algo(emisor, bloque + en_bloque, sizeof bloque - en_bloque);
             if (w < 0) {
                 cal_esperado("que el emisor pudiera seguir escribiendo");
-                cal_obtenido("el servidor cerró su conexión: %s", strerror((int)-w));
+                cal_obtenido("el servidor cerró su conexión: %s", error_texto((int)w));
                 chat_sigue_vivo(s);
                 return 0;
             }
@@ -242,7 +243,7 @@ int chat_inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint
         tcp_recibir(lector, 5);
     }
     cal_esperado("que el servidor expulsara a «lento», que no lee (su cola pasó de 1 MiB)");
-    cal_obtenido("tras enviar %.1f MiB a la sala no pasó", *enviados / 1048576.0);
+    cal_obtenido("tras enviar %.1f MiB a la sala, «lento» seguía conectado", *enviados / 1048576.0);
     cal_nota("(esta verificación usa la expulsión de «lento» para saber cuánto tienen en cola "
              "los demás: sin el límite de 1 MiB no puede seguir)");
     chat_sigue_vivo(s);

@@ -2,7 +2,6 @@
  * líneas enormes, basura binaria, clientes que no leen, señales, 200 clientes a la vez y
  * fugas de memoria (valgrind). Todo desde fuera, con clientes TCP crudos. */
 #include <criterion/criterion.h>
-#include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include <string.h>
 
 #include "comun.h"
+#include "curso/errores.h"
 
 /* Líneas de LINEA_INUNDACION bytes que ana deja en camino mientras el servidor está parado
  * (corte_brusco): unos 250 KB, más de dos veces lo que un servidor junta para un cliente antes
@@ -110,7 +110,7 @@ CAL_PRUEBA(corte_brusco, 20)
     cal_esperar(200);
     tcp_cerrar(&c[1]); /* cierre normal (FIN) sin /quit */
     if (!chat_aviso_salida(&s, &c[0], "beto") || !chat_aviso_salida(&s, &c[2], "beto")) {
-        cal_nota("(beto mandó «a medias» sin \n y cerró su conexión sin /quit: el servidor "
+        cal_nota("(beto mandó «a medias» sin \\n y cerró su conexión sin /quit: el servidor "
                  "lee EOF; lo que quedó a medias se descarta, no se difunde)");
         CAL_FIN(0);
     }
@@ -403,8 +403,8 @@ static int limite_bien_medido(uint64_t difundido, uint64_t recibido)
         cal_esperado("que «lento» fuera expulsado cuando su cola de escritura pasara de 1 MiB "
                      "(ni mucho antes ni mucho después)");
         cal_obtenido("lo fue con unos %.2f MiB en cola", tirado);
-        cal_nota("(la cola es lo que uv_stream_get_write_queue_size() cuenta: lo que el núcleo "
-                 "aún no aceptó; el límite es 1 MiB = 1024 × 1024 bytes)");
+        cal_nota("(la cola es lo que uv_stream_get_write_queue_size() cuenta: lo que el sistema "
+                 "operativo aún no aceptó; el límite es 1 MiB = 1024 × 1024 bytes)");
         return 0;
     }
     return 1;
@@ -522,8 +522,9 @@ static int echa_al_que_pide_sin_leer(sesion_t *s, tcp_t *lector, tcp_t *emisor)
         cal_esperado("que el servidor desconectara a «pesado», que manda «/list» sin parar y "
                      "no lee, cuando lo que le debe pasara de 1 MiB, y el lector recibiera "
                      "«* pesado ha salido de la sala (no leía sus mensajes)»");
-        cal_obtenido("tras %.1f MiB de «/list» (unos %.0f MiB de respuestas) no pasó",
-                     enviados / 1048576.0, enviados / 6.0 * 40 / 1048576.0);
+        cal_obtenido(
+            "tras %.1f MiB de «/list» (unos %.0f MiB de respuestas), «pesado» seguía conectado",
+            enviados / 1048576.0, enviados / 6.0 * 40 / 1048576.0);
         cal_nota("(el tope de 1 MiB es para la cola de escritura entera de cada cliente: "
                  "también lo que se le contesta a él, no solo lo que se difunde)");
         chat_sigue_vivo(s);
@@ -567,7 +568,7 @@ CAL_PRUEBA(cliente_lento, 30)
             long w = tcp_enviar_algo(&c[1], bloque + en_bloque, sizeof bloque - en_bloque);
             if (w < 0) {
                 cal_esperado("que el emisor pudiera seguir escribiendo");
-                cal_obtenido("el servidor cerró su conexión: %s", strerror((int)-w));
+                cal_obtenido("el servidor cerró su conexión: %s", error_texto((int)w));
                 chat_sigue_vivo(&s);
                 CAL_FIN(0);
             }
@@ -594,7 +595,8 @@ CAL_PRUEBA(cliente_lento, 30)
     if (!expulsado) {
         cal_esperado("que el servidor desconectara a «lento» (no lee) y el lector recibiera "
                      "«* lento ha salido de la sala …»");
-        cal_obtenido("tras enviar %.1f MiB a la sala (en %s) no pasó", enviados / 1048576.0,
+        cal_obtenido("tras enviar %.1f MiB a la sala (en %s), «lento» seguía conectado",
+                     enviados / 1048576.0,
                      cal_ahora_ms() >= limite ? "12 s" : "el tiempo de la prueba");
         cal_nota("(«lento» tiene una ventana TCP de 4 KiB y nunca lee: todo lo que se le "
                  "manda se acumula en la cola de escritura del servidor. Mira "
@@ -678,7 +680,7 @@ static int apagado_correcto(sesion_t *s, tcp_t *c, int n, int senal, const char 
     }
     if (cal_terminado_ms(s->p) > t0 + PARADA_SIN_PLAZO_MS) {
         cal_esperado("que tras %s, con todos los clientes leyendo, el servidor saliera en cuanto "
-                     "se cerraron sus conexiones (en menos de %.1f s)",
+                     "se cerraran sus conexiones (en menos de %.1f s)",
                      nombre, PARADA_SIN_PLAZO_MS / 1000.0);
         cal_obtenido("salió a los %.1f s: esperó el plazo de unos 2 s, que es solo para quien no "
                      "lee",
@@ -711,10 +713,11 @@ CAL_PRUEBA(senales, 20)
     if (n > 0) {
         cal_esperado("que la parada cerrara ella misma cada handle (el servidor, las "
                      "conexiones, los temporizadores y los handles de las señales, con "
-                     "senales_cerrar) antes de que uv_run acabe");
-        cal_obtenido("cuando uv_run acabó seguían abiertos %d handles, que cerró después la red "
-                     "de seguridad (bucle_cerrar o un uv_walk): %s",
-                     n, dejados);
+                     "senales_cerrar) antes de que uv_run acabara");
+        cal_obtenido("cuando uv_run acabó %s %d %s, que cerró después la red de seguridad "
+                     "(bucle_terminar o un uv_walk propio): %s",
+                     n == 1 ? "seguía abierto" : "seguían abiertos", n,
+                     n == 1 ? "handle" : "handles", dejados);
         CAL_FIN(0);
     }
     if (n == CAL_CIERRE_SIN_INFORME) {
@@ -726,7 +729,7 @@ CAL_PRUEBA(senales, 20)
     if (n == CAL_CIERRE_SIN_VUELTA) {
         cal_nota("(%s)", dejados);
     } else if (n < 0) {
-        cal_nota("(sin la precarga vivos no se pudo mirar qué handles quedaban abiertos al "
+        cal_nota("(sin la precarga «vivos» no se pudo mirar qué handles quedaban abiertos al "
                  "acabar uv_run)");
     }
     CAL_FIN(1);
@@ -885,7 +888,7 @@ CAL_PRUEBA(carga_200, 40)
         int r = tcp_abrir(&c[i], s.puerto, nombre, 0);
         if (r < 0) {
             cal_esperado("poder conectar 200 clientes a la vez");
-            cal_obtenido("el cliente %d no pudo conectar: %s", i, strerror(-r));
+            cal_obtenido("el cliente %d no pudo conectar: %s", i, error_texto(r));
             chat_sigue_vivo(&s);
             goto fin;
         }

@@ -16,3 +16,5 @@ static const char *malo_genero = "se libera la uv_fs_t al acabar";
 static const char *bueno_genero = "se libera el uv_fs_t al acabar";
 static const char *malo_sigla = "las URLs que fallan";
 static const char *bueno_sigla = "%llus de espera por cada una de las URL";
+static const char *malo_salto = "beto mandó «a medias» sin \n y cerró";
+static const char *bueno_salto = "sin \\n y cerró; stderr:\n%s\n  (una nota)";
