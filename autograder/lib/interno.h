@@ -58,21 +58,22 @@ struct cal_proceso {
     int entrada;    /* extremo de escritura de su stdin, o -1 */
     uint64_t lanzado_ms, terminado_ms, limite_ms;
     flujo_t salida, errores, valgrind;
-    flujo_t vivos;       /* el informe de la precarga vivos (lib/vivos.c); fd -1 sin ella */
-    int cierre;          /* la precarga mira qué queda abierto al acabar uv_run (.cierre) */
-    uint64_t pico_kib;   /* memoria residente máxima vista (cal_memoria_pico_kib) */
-    uint64_t muestra_ms; /* última lectura de VmHWM */
-    int senal_enviada;   /* la última señal de cal_senal(), o 0 */
-    int senal_omision;   /* al enviarla, el programa no la capturaba, ignoraba ni bloqueaba */
-    int fd_avisado;      /* ya se anotó que no se pudo leer /proc/<pid>/fd */
-    int disco;           /* se paró por pasar de la cuota de disco (cuota.c) */
-    char *traza;         /* con valgrind y observado: su traza (lib/valgrind.c), o NULL */
-    int observado;       /* corre bajo strace (lib/observar.c): p->pid es strace */
-    int bajo_valgrind;   /* lanzado con .valgrind: su CPU es la de valgrind (no se juzga) */
-    int64_t cpu_ms;      /* CPU del programa en su última lectura de /proc, o -1 (cal_cpu) */
-    int64_t listo_ms;    /* CPU más espera de turno de sus hilos (schedstat), o -1 */
-    int64_t cola_ms;     /* de listo_ms, la espera de turno */
-    uint64_t cpu_visto;  /* cuándo (cal_ahora_ms) se hizo esa lectura */
+    flujo_t vivos;         /* el informe de la precarga vivos (lib/vivos.c); fd -1 sin ella */
+    int cierre;            /* la precarga mira qué queda abierto al acabar uv_run (.cierre) */
+    char clave_cierre[48]; /* .cierre: la clave de su línea «cierre-fin» (lib/vivos.c) */
+    uint64_t pico_kib;     /* memoria residente máxima vista (cal_memoria_pico_kib) */
+    uint64_t muestra_ms;   /* última lectura de VmHWM */
+    int senal_enviada;     /* la última señal de cal_senal(), o 0 */
+    int senal_omision;     /* al enviarla, el programa no la capturaba, ignoraba ni bloqueaba */
+    int fd_avisado;        /* ya se anotó que no se pudo leer /proc/<pid>/fd */
+    int disco;             /* se paró por pasar de la cuota de disco (cuota.c) */
+    char *traza;           /* con valgrind y observado: su traza (lib/valgrind.c), o NULL */
+    int observado;         /* corre bajo strace (lib/observar.c): p->pid es strace */
+    int bajo_valgrind;     /* lanzado con .valgrind: su CPU es la de valgrind (no se juzga) */
+    int64_t cpu_ms;        /* CPU del programa en su última lectura de /proc, o -1 (cal_cpu) */
+    int64_t listo_ms;      /* CPU más espera de turno de sus hilos (schedstat), o -1 */
+    int64_t cola_ms;       /* de listo_ms, la espera de turno */
+    uint64_t cpu_visto;    /* cuándo (cal_ahora_ms) se hizo esa lectura */
 };
 
 /* El flujo lee de `fd` (ya suyo) con un tope de `tope` bytes. 0 o -ENOMEM. */

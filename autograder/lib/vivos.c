@@ -19,8 +19,9 @@
  * addr2line sobre CALIF_PROGRAMA (compilado con -g).
  *
  * Con .cierre (cal_sin_cerrar): la precarga escribe por el mismo descriptor, al acabar
- * uv_run, una línea «cierre: …» por handle aún abierto; se leen cuando el programa ya
- * terminó, y se traducen igual.
+ * uv_run, una línea «cierre: …» por handle aún abierto y, detrás, «cierre-fin: N clave K»
+ * con la clave de esta ejecución (lanzar.c); se leen cuando el programa ya terminó, y se
+ * traducen igual. Solo cuenta un informe con ese final: uno que no llega no es limpio.
  */
 #define _GNU_SOURCE
 #include "interno.h"
@@ -208,6 +209,28 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
         c += n;
     }
     crudo[largo] = '\0';
+    /* El cierre del informe: «cierre-fin: N clave K», con la clave de esta ejecución (la
+     * precarga la borró del entorno del programa). Sin él, nada de lo anterior es de fiar. */
+    char fin_esperado[80];
+    snprintf(fin_esperado, sizeof fin_esperado, " clave %s\n", p->clave_cierre);
+    int con_fin = 0;
+    for (const char *c = p->vivos.datos; *c != '\0';) {
+        const char *fin = strchr(c, '\n');
+        size_t n = fin != NULL ? (size_t)(fin - c) + 1 : strlen(c);
+        const char *clave = memmem(c, n, fin_esperado, strlen(fin_esperado));
+        if (strncmp(c, "cierre-fin: ", 12) == 0 && clave != NULL &&
+            clave + strlen(fin_esperado) == c + n)
+            con_fin = 1;
+        c += n;
+    }
+    if (!con_fin) {
+        snprintf(texto, tam,
+                 "el programa terminó sin que llegara el informe de la precarga "
+                 "vivos: su uv_run nunca volvió con el bucle vacío (¿salió desde una "
+                 "callback, con exit?), o cerró el descriptor por el que escribe");
+        free(crudo);
+        return CAL_CIERRE_SIN_INFORME;
+    }
     if (cuantos > 0) {
         char *legible = traducir_lugares(crudo);
         snprintf(texto, tam, "%s", legible != NULL ? legible : crudo);

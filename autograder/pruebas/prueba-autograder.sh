@@ -13,7 +13,8 @@
 # Repite algunos sin bubblewrap (CALIF_SIN_BWRAP=1: solo límites y limpieza) y prueba
 # además: un error de compilación puntúa 0 ese laboratorio y los demás se califican; un
 # lab.json que no casa con su calificador es un error del calificador (código 3); y
-# CRITERION_ALWAYS_SUCCEED en el entorno no cambia nada. Última línea: «resumen: …».
+# CRITERION_ALWAYS_SUCCEED en el entorno no cambia nada. Las trampas y el resto van
+# en dos procesos a la vez (ver PRUEBA_AUTOGRADER_PARTE, más abajo). Última línea: «resumen: …».
 set -u
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$RAIZ" || exit 1
@@ -49,13 +50,14 @@ supervivientes() {
 
 # caso NOMBRE FUENTE MAXIMO [VAR=valor…]: califica autograder/hostiles/FUENTE como monitor.c.
 # Con CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c, la entrega es de otro laboratorio: el
-# hostil va en ese archivo y los demás editables se toman del programa de partida.
+# hostil va en ese archivo y los demás editables se toman del programa de partida (o, con
+# CASO_RESTO=solutions/NN-…, de la solución: un hostil que parte de ella).
 caso() {
   local nombre=$1 fuente=$2 maximo=$3
   shift 3
   local dir="$TMP/$nombre" lab=${CASO_LAB:-$LAB} archivo=${CASO_ARCHIVO:-monitor.c}
   mkdir -p "$dir"
-  cp labs/"$lab"/*.[ch] "$dir"/ 2>/dev/null
+  cp "${CASO_RESTO:-labs/$lab}"/*.[ch] "$dir"/ 2>/dev/null
   # FUENTE: un archivo de autograder/hostiles/ o una ruta absoluta (entregas generadas).
   local origen="autograder/hostiles/$fuente"
   [ "${fuente#/}" != "$fuente" ] && origen=$fuente
@@ -102,6 +104,45 @@ caso() {
   fi
 }
 
+# Las dos partes a la vez. Casi todo el tiempo de esta suite es esperar: entregas que se
+# cuelgan hasta su límite, que giran, que ignoran las señales, el PostgreSQL del 12. Las
+# trampas (la mitad larga) van en un proceso y el resto en otro, cada uno con su TMP, su
+# marca y sus casos (ninguno lee lo de la otra parte): la suite tarda lo que la más larga y
+# no la suma. Lo que se paga es una calificación más a la vez; cada caso mide su nota con
+# un máximo, no con tiempos, y LIMITE_S sobra de largo. PRUEBA_AUTOGRADER_PARTE=trampas o
+# =resto ejecuta solo esa parte (así se llama a sí misma).
+PARTE=${PRUEBA_AUTOGRADER_PARTE:-}
+if [ -z "$PARTE" ]; then
+  hijos=()
+  for p in resto trampas; do
+    PRUEBA_AUTOGRADER_PARTE=$p bash "$0" "$B" >"$TMP/parte-$p.log" 2>&1 &
+    hijos+=("$!")
+  done
+  trap 'kill "${hijos[@]}" 2>/dev/null; rm -rf "$TMP"' EXIT
+  trap 'exit 130' INT TERM HUP
+  for h in "${hijos[@]}"; do wait "$h"; done
+  total=0 bien_n=0 mal_n=0 salt_n=0 todas=()
+  for p in resto trampas; do
+    echo "════ Parte «$p»"
+    grep -v -e '^resumen: ' -e '^Fallan: ' "$TMP/parte-$p.log"
+    linea=$(grep '^resumen: ' "$TMP/parte-$p.log" | tail -n1)
+    if [[ "$linea" =~ ^resumen:\ ([0-9]+)\ comprobaciones,\ ([0-9]+)\ pasan,\ ([0-9]+)\ fallan(,\ ([0-9]+)\ saltadas)?$ ]]; then
+      total=$((total + BASH_REMATCH[1])); bien_n=$((bien_n + BASH_REMATCH[2]))
+      mal_n=$((mal_n + BASH_REMATCH[3])); salt_n=$((salt_n + ${BASH_REMATCH[5]:-0}))
+      read -r -a f <<<"$(sed -n 's/^Fallan: //p' "$TMP/parte-$p.log" | tail -n1)"
+      todas+=("${f[@]}")
+    else
+      echo "  ✘ la parte «$p» terminó sin su resumen (se cortó): arriba, lo último que dijo"
+      total=$((total + 1)); mal_n=$((mal_n + 1)); todas+=("parte-$p")
+    fi
+  done
+  [ "$mal_n" -gt 0 ] && echo "Fallan: ${todas[*]}"
+  echo "resumen: $total comprobaciones, $bien_n pasan, $mal_n fallan$([ "$salt_n" -gt 0 ] && echo ", $salt_n saltadas")"
+  [ "$mal_n" -eq 0 ]
+  exit
+fi
+
+if [ "$PARTE" = resto ]; then
 echo "── Rutas: el calificador no sigue nada de lo que la entrega pudo tocar (prueba estática)"
 if bash "$RAIZ/autograder/pruebas/rutas-estaticas.sh" "$RAIZ"; then
   bien "rutas-estaticas: ninguna llamada por ruta fuera de base/arbol.c y sus excepciones"
@@ -156,6 +197,9 @@ else
 fi
 caso sale_ya_criterion sale_ya.c 5 CRITERION_ALWAYS_SUCCEED=1 CRITERION_JOBS=1
 
+fi
+
+if [ "$PARTE" = trampas ]; then
 echo "── Trampas de un estudiante listo (campaña de ataques al calificador v1)"
 # Compilar viendo el repositorio: incluir la solución por su ruta.
 caso incluye_solucion incluye_solucion.c 5
@@ -702,6 +746,25 @@ if patch -s "$generada/descargas_url.c" <autograder/hostiles/descargas_url.patch
 else
   mal "descargas-url-parche" "autograder/hostiles/descargas_url.patch ya no se aplica a solutions/11-descargas/descargas.c"
 fi
+# Lo que se puede callar no es una prueba: el informe del cierre de la precarga vivos (la
+# parada del 09) vive en el proceso de la entrega. chat_calla_cierre.patch deja los handles a
+# la red de seguridad, escribe un informe limpio falsificado y cierra el descriptor; antes
+# cobraba `senales` (solo se miraba que no hubiera líneas «cierre:»). Ahora solo cuenta el
+# informe que acaba con la clave de esa ejecución, que el programa no ve.
+bash autograder/herramientas/partidas.sh sin-marcas solutions/09-sala-de-chat/chat.c \
+  >"$generada/chat_calla_cierre.c"
+if patch -s "$generada/chat_calla_cierre.c" <autograder/hostiles/chat_calla_cierre.patch >/dev/null 2>&1; then
+  CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c CASO_RESTO=solutions/09-sala-de-chat \
+    caso chat_calla_cierre "$generada/chat_calla_cierre.c" 100
+  calla_fallan=$(id_fallidas chat_calla_cierre 09-sala-de-chat | tr '\n' ' ')
+  if [ "$calla_fallan" = "senales " ] && grep -q 'sin que llegara el informe de la precarga' "$SALIDAS/chat_calla_cierre.txt"; then
+    bien "chat_calla_cierre: callar el informe del cierre pierde «senales», y lo dice"
+  else
+    mal "chat-calla-cierre" "chat_calla_cierre: fallan «$calla_fallan» (debía fallar solo senales, con «sin que llegara el informe») — $SALIDAS/chat_calla_cierre.txt"
+  fi
+else
+  mal "chat-calla-cierre-parche" "autograder/hostiles/chat_calla_cierre.patch ya no se aplica a solutions/09-sala-de-chat/chat.c"
+fi
 # La red: un servidor de fuera, en 127.0.0.1, no recibe nada de la entrega.
 fuera_log="$TMP/fuera.log"
 python3 - "$fuera_log" >"$TMP/fuera.puerto" <<'PY' &
@@ -759,6 +822,9 @@ llena_caso() {
 llena_caso llena_disco
 llena_caso llena_disco_sin_caja CALIF_SIN_BWRAP=1
 
+fi
+
+if [ "$PARTE" = resto ]; then
 echo "── Contención sin bubblewrap (CALIF_SIN_BWRAP=1: límites, usuario nobody y limpieza)"
 caso demonio_sin_caja demonio.c 5 CALIF_SIN_BWRAP=1
 if grep -q 'SIN caja de arena' "$SALIDAS/demonio_sin_caja.txt"; then
@@ -1127,5 +1193,7 @@ manifiesto_probar llamadas 09-sala-de-chat prohibida "está siempre prohibida" "
 manifiesto_probar llamadas 09-sala-de-chat con_reglas "tiene reglas propias" "d['llamadas']['permitidas'].append('mprotect')"
 manifiesto_probar llamadas 09-sala-de-chat clave_de_mas "clave desconocida «prohibidas»" "d['llamadas']['prohibidas'] = []"
 manifiesto_probar llamadas 09-sala-de-chat no_objeto "debe ser un objeto" "d['llamadas'] = ['bind']"
+
+fi
 
 resumen_final

@@ -128,6 +128,11 @@ int cal_disco_lento_posible(void);
  * detalle (lo de la temporal de la verificación, como «…/resto»); si no se pudo, lo obtenido
  * («no se pudo lanzar el programa (motivo)»). El calificador no lo repite. */
 int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **p);
+/* Ese mismo texto del último cal_lanzar que falló («no se pudo lanzar el programa (motivo)»),
+ * para las verificaciones compuestas que arman su propio «Obtenido» con un `motivo`: así no lo
+ * tapan con uno más corto. Si ningún lanzamiento falló, «no se pudo lanzar el programa».
+ * Cadena de la biblioteca: válida hasta el siguiente cal_lanzar. */
+const char *cal_lanzar_motivo(void);
 
 /* Espera `ms` milisegundos leyendo la salida de todos los procesos lanzados. */
 void cal_esperar(int ms);
@@ -238,7 +243,12 @@ int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam);
  * handles seguían abiertos y sin uv_close la primera vez que su uv_run volvió sin nada vivo
  * (los que después cerró bucle_cerrar de libcurso, o su propio uv_walk), y en `texto` uno
  * por línea, con el archivo:línea donde se creó. -1 si no se pudo mirar (sin la precarga,
- * bajo valgrind o aún en marcha): ahí no se juzga. */
+ * bajo valgrind o aún en marcha): ahí no se juzga. CAL_CIERRE_SIN_INFORME si el programa
+ * terminó sin el informe de la precarga (su línea «cierre-fin» con la clave de esta
+ * ejecución): uv_run nunca volvió con el bucle vacío (salió desde una callback, con exit), o
+ * el programa cerró o tapó el descriptor del informe. Solo cuenta lo que la precarga dice;
+ * un informe que no llega no es un cierre limpio (en `texto`, qué faltó). */
+#define CAL_CIERRE_SIN_INFORME (-2)
 int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam);
 /* Cuántos descriptores del programa apuntan ahora a rutas que empiezan por `prefijo` (lee
  * /proc/<pid>/fd). -1 si no se pudo mirar (el programa ya terminó, o sin permiso). */

@@ -121,7 +121,8 @@ CAL_PRUEBA(espera, 20)
 {
     cal_esperado("con -j 5 -e 400, los 5 archivos se informan a la vez, hacia los 400 ms (no "
                  "uno tras otro: 2 s); con -j 2 -e 400 y 4 archivos, la espera ocupa la plaza: "
-                 "dos tandas, hacia 400 y 800 ms; y se espera con el archivo ya cerrado");
+                 "dos tandas, hacia 400 y 800 ms; y se espera con el archivo ya cerrado, "
+                 "dormido en uv_run (sin espera activa)");
     char dir[512];
     if (cont_carpeta("espera", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -175,18 +176,20 @@ CAL_PRUEBA(espera, 20)
         cal_nota_salida(p, 8);
         CAL_FIN(0);
     }
-    /* La espera es de un archivo ya cerrado: «-j 1 -e 1000» con un archivo regular pequeño.
-     * Leerlo lleva milisegundos; después, 1 s de espera hasta su línea. Se mira en /proc a
+    /* La espera es de un archivo ya cerrado: «-j 1 -e 1500» con un archivo regular pequeño.
+     * Leerlo lleva milisegundos; después, 1.5 s de espera hasta su línea. Se mira en /proc a
      * menudo: si se le ve abierto, 500 ms después ya no puede estarlo (antes de la línea).
      * Quien espera antes de cerrar lo tiene abierto todo ese segundo. Si nunca se le ve
      * abierto (se cerró entre dos miradas), bien. Con un archivo regular y no con una FIFO:
      * quien no lee FIFOs ya pierde lo suyo en las demás. Quien no espera (la línea sale
-     * antes) no se juzga aquí: eso lo vieron las dos pasadas de arriba. */
+     * antes) no se juzga aquí: eso lo vieron las dos pasadas de arriba. Y esa espera larga,
+     * dormido en uv_run: sin espera activa (cal_sin_espera_activa, mirado al llegar su línea,
+     * con más de 1 s transcurrido). */
     esperado_t f;
     int r = cont_escribir_texto(dir, "cerrar_antes.txt", "cerrado antes de esperar\n", &f);
     if (r < 0)
         CAL_FIN(cont_fallo_preparar(r));
-    const char *args3[] = {"-j", "1", "-e", "1000", f.ruta, NULL};
+    const char *args3[] = {"-j", "1", "-e", "1500", f.ruta, NULL};
     p = cont_lanzar(args3, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -201,20 +204,26 @@ CAL_PRUEBA(espera, 20)
         }
         cont_dormir(10);
     }
+    char cpu[400] = "esperó dormido";
+    int dormido = cal_sin_espera_activa(p, cpu, sizeof cpu);
     cont_esperar_fin(p, 4000);
     ok = cont_final_bien(p, 0, &f, 1, motivo, sizeof motivo);
     if (ok && abierta_ms > 0) {
         snprintf(motivo, sizeof motivo,
-                 "con «-j 1 -e 1000» y un archivo de una línea, durante la espera seguía abierto "
+                 "con «-j 1 -e 1500» y un archivo de una línea, durante la espera seguía abierto "
                  "(%" PRIu64 " ms después de verlo abierto, en /proc): se espera con el archivo "
                  "ya cerrado (uv_fs_close, y en su callback el temporizador)",
                  abierta_ms);
         ok = 0;
     }
+    if (ok && !dormido) {
+        snprintf(motivo, sizeof motivo, "con «-j 1 -e 1500», mientras esperaba: %s", cpu);
+        ok = 0;
+    }
     if (ok)
         snprintf(motivo, sizeof motivo,
                  "-j 5: de %ld a %ld ms; -j 2: la tercera tanda a los %ld ms; la espera, con el "
-                 "archivo ya cerrado",
+                 "archivo ya cerrado y dormido",
                  primero, ultimo, tercero);
     cal_obtenido("%s", motivo);
     if (!ok)

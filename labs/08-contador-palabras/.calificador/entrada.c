@@ -144,7 +144,7 @@ static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
     cal_proceso_t *p = cont_lanzar(args, dir, 15, 0);
     if (p == NULL) {
         cont_fifo_cerrar(NULL, &f, 0);
-        snprintf(motivo, tam, "no se pudo lanzar el programa");
+        snprintf(motivo, tam, "%s", cal_lanzar_motivo());
         return 0;
     }
     uint64_t hasta = cal_ahora_ms() + 8000;
@@ -225,7 +225,7 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
             cont_fifo_cerrar(NULL, &f[i], 0);
             cont_fifo_cerrar(NULL, &g[i], 0);
         }
-        snprintf(motivo, tam, "no se pudo lanzar el programa");
+        snprintf(motivo, tam, "%s", cal_lanzar_motivo());
         return 0;
     }
     char prefijo[700];

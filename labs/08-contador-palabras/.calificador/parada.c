@@ -34,7 +34,7 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
 {
     cal_proceso_t *p = cont_lanzar(args, dir, 10, 0);
     if (p == NULL) {
-        snprintf(motivo, tam, "no se pudo lanzar el programa");
+        snprintf(motivo, tam, "%s", cal_lanzar_motivo());
         return 0;
     }
     int dos = cont_esperar_cuentas(p, 2, 4000);
@@ -154,7 +154,7 @@ static int sigint_cerrado(const esperado_t *e, const char *dir, char *motivo, si
     const char *args[] = {"-p", "-j", "1", "-e", "1000", e[0].ruta, e[1].ruta, e[2].ruta, NULL};
     cal_proceso_t *p = cont_lanzar(args, dir, 40, 1);
     if (p == NULL) {
-        snprintf(motivo, tam, "no se pudo lanzar el programa bajo valgrind");
+        snprintf(motivo, tam, "%s (bajo valgrind)", cal_lanzar_motivo());
         return 0;
     }
     if (!cont_esperar_cuentas(p, 1, 20000) || cal_termino(p)) {

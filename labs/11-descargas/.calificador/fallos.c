@@ -528,7 +528,7 @@ static int sigint_cerrado(cal_servidor_t *s, char *motivo, size_t tam)
     const char *args[] = {"-t", "60000", desc_arg(b, sizeof b, "lenta.bin", u), NULL};
     cal_proceso_t *p = desc_lanzar(s, &c, args, 40, 1, 0);
     if (p == NULL) {
-        snprintf(motivo, tam, "no se pudo lanzar el programa bajo valgrind");
+        snprintf(motivo, tam, "%s (bajo valgrind)", cal_lanzar_motivo());
         return 0;
     }
     for (int espera = 0; espera < 20000 && !cal_termino(p); espera += 50) {

@@ -361,7 +361,7 @@ static int reinicio_una_vez(cal_servidor_t *s, char *motivo, size_t t)
     desc_bytes_url(u, sizeof u, tam, desc_semilla_nueva(), extra);
     const char *args[] = {"-r", "2", desc_arg(b, sizeof b, "z.bin", u), NULL};
     if (!desc_correr(&y, args, 20000)) {
-        snprintf(motivo, t, "no se pudo lanzar el programa (error del calificador)");
+        snprintf(motivo, t, "%s (error del calificador)", cal_lanzar_motivo());
         return 0;
     }
     char m[256] = "";
