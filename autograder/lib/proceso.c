@@ -612,6 +612,14 @@ static char estado_en_proc(pid_t pid)
     return fin != NULL && fin[1] == ' ' ? fin[2] : 0;
 }
 
+int cal_dormido(cal_proceso_t *p)
+{
+    if (p == NULL || p->termino)
+        return -1;
+    char e = estado_en_proc(proceso_programa(p));
+    return e == 'S' ? 1 : e == 0 ? -1 : 0;
+}
+
 int cal_parar(cal_proceso_t *p, int max_ms)
 {
     if (cal_senal(p, SIGSTOP) < 0)

@@ -171,12 +171,12 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
     e->caja = texto_formato("CALIF_CAJA=%s", bwrap ? "bwrap" : "limites");
     e->servidor =
         texto_formato("CURSO_SERVIDOR_BIN=%s/bin/servidor-practica", op->construccion_abs);
-    /* La precarga vivos: qué mantiene vivo un programa que no termina (lib/vivos.c). En los
-     * laboratorios, solo con CALIF_VIVOS_LABS=1 por ahora: en Debian 13 (libuv 1.50) la
-     * solución del 09 perdía carga_200 con ella (119 de 200 bienvenidas) y sin ella no; la
-     * causa no está encontrada (autograder/README.md). La práctica la lleva siempre. */
+    /* La precarga vivos: qué mantiene vivo un programa que no termina (lib/vivos.c), en los
+     * laboratorios y en la práctica; CALIF_VIVOS_LABS=0 la quita de los laboratorios. La
+     * carga_200 que el 09 perdía en Debian 13 no era de la precarga: eran las paradas de
+     * strace -k en cada epoll_ctl de libuv 1.50 (runner/conducta.c, conducta_llamadas). */
     const char *labs = getenv("CALIF_VIVOS_LABS");
-    int activa = labs != NULL && strcmp(labs, "1") == 0;
+    int activa = labs == NULL || strcmp(labs, "0") != 0;
     e->vivos = texto_formato("CALIF_VIVOS=%s", activa ? vivos : "");
     /* La que pide una verificación con .cierre (cal_sin_cerrar), siempre: solo mira qué
      * queda abierto al acabar uv_run, y esas verificaciones tienen pocos clientes. */

@@ -45,7 +45,9 @@
  *   (servidores) la pila  en los laboratorios con red_cruda prohibido y uv_listen requerido
  *                         (el 09), además la pila de esas llamadas (strace -k): pasan por
  *                         libuv.so, no solo por libc (hostiles/chat_sin_libuv.c: las
- *                         funciones de libc encontradas con dl_iterate_phdr)
+ *                         funciones de libc encontradas con dl_iterate_phdr). Ahí epoll_ctl
+ *                         no se para (libuv 1.50 hace uno por escritura terminada:
+ *                         conducta_llamadas); basta epoll_create*, que un bucle propio pide
  *
  * «Archivo normal» es una ruta absoluta fuera del sistema (/usr, /lib, /etc, /proc, /sys,
  * /dev): el cargador dinámico y getaddrinfo leen su configuración en el hilo principal y no
@@ -1527,9 +1529,17 @@ const char *conducta_llamadas(const lab_t *lab)
      * vuelta, como epoll_wait). mmap solo donde ya se para (08 y 11): al cargar libcurl y
      * sus dependencias son unas 150 paradas antes de main, que retrasaban el arranque del
      * 07 (autograder/README.md, «Medios»). */
+    /* Con la pila (-k, el 09), epoll_ctl no: libuv 1.45 y posteriores (la 1.50 de Debian 13)
+     * hacen un epoll_ctl(MOD) por cada escritura terminada (al vaciarse la cola de un stream
+     * vuelve a aplicar lo vigilado, aunque no cambie), y cada parada con -k cuesta de 2 a 6 ms:
+     * en carga_200 eran 20 300 paradas (con libuv 1.44, 203) y la solución no daba la
+     * bienvenida a sus 200 clientes ni en 60 s con la máquina cargada (autograder/README.md,
+     * «La pila, en el 09»). Un bucle propio se delata igual en su epoll_create*, sus sockets,
+     * listen y accept, que se paran con su pila. */
     snprintf(l, sizeof l,
              "execve,execveat,clone,clone3,fork,vfork,nanosleep,clock_nanosleep%s%s%s%s%s%s",
-             origen_ok && archivos                 ? ",epoll_create,epoll_create1,epoll_ctl"
+             conducta_pila(lab)                    ? ",epoll_create,epoll_create1"
+             : origen_ok && archivos               ? ",epoll_create,epoll_create1,epoll_ctl"
              : origen_ok                           ? ",epoll_create,epoll_create1,epoll_ctl"
              : requiere(lab, "uv_run") && archivos ? ",epoll_ctl"
                                                    : "",

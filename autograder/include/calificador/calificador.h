@@ -155,6 +155,13 @@ void cal_cerrar_entrada(cal_proceso_t *p);
 /* Envía `senal` al programa del estudiante (no a la caja). Devuelve 0 o -errno. */
 int cal_senal(cal_proceso_t *p, int senal);
 
+/* ¿Duerme ahora el hilo principal del programa (estado «S» de /proc/<pid>/stat: espera algo,
+ * p. ej. en el epoll_wait de uv_run)? 1 si duerme; 0 si quiere la CPU (en ella o esperando su
+ * turno), está parado por el trazador (strace) o en el disco; -1 si no se sabe (terminó, o
+ * no se pudo leer). Para juzgar «sin avances» por lo que hace el programa y no por el reloj:
+ * con la máquina cargada, el programa que espera turno no está dormido. */
+int cal_dormido(cal_proceso_t *p);
+
 /* Para el programa con SIGSTOP y espera (como mucho `max_ms`) a que /proc diga que está
  * parado («T» o «t»): en una máquina cargada la señal tarda en surtir efecto y lo que se
  * mande justo después puede llegarle aún en marcha. 1 si se vio parado; 0 si no (la señal
