@@ -517,6 +517,18 @@ if grep -q "no se califica" "$SALIDAS/medios_08_aio.txt" &&
 else
   mal "medios_08_aio-mensaje" "medios_08_aio: el informe no nombra io_setup — $SALIDAS/medios_08_aio.txt"
 fi
+# Leer por fallos de página: el grupo de hilos mapea cada trozo (mmap, por una instrucción
+# syscall escondida) y el hilo del bucle lo copia; ninguna lectura que la traza vea, y la
+# regla de los 65536 bytes sin nada que juzgar. Antes, 100/100. Ahora el mmap de un archivo
+# normal cuenta como lectura en el hilo del bucle, lo pida el hilo que lo pida.
+cat autograder/hostiles/medios_08_mapa.c "solutions/$L08/contador.c" >"$generada/medios_08_mapa.c"
+CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_mapa "$generada/medios_08_mapa.c" 20
+if grep -q "no se califica" "$SALIDAS/medios_08_mapa.txt" &&
+  grep -q "Se vio mmap de «.*» (lo lee, por fallos de página" "$SALIDAS/medios_08_mapa.txt"; then
+  bien "medios_08_mapa: rechazada, y el informe nombra el mmap"
+else
+  mal "medios_08_mapa-mensaje" "medios_08_mapa: el informe no nombra el mmap — $SALIDAS/medios_08_mapa.txt"
+fi
 # El anillo de claves de sesión de quien califica (tras `su -`, pam_keyinit le da uno a root):
 # una clave en uno nuevo de este guion (keyctl new_session lo instala en este shell, y lo
 # heredan el ejecutor y la caja), y claves.c la busca en /proc/keys y con keyctl para

@@ -11,7 +11,8 @@
  *                         normales: eso lo hacen los hilos del grupo de libuv (uv_fs_*). Y
  *                         ninguna otra operación sobre ellos (stat, close, lseek…), con una
  *                         lista de permitidas (tocar_archivo): el execve y mirar por ruta antes
- *                         de uv_run
+ *                         de uv_run. Un mmap de un archivo normal, en cualquier hilo: lo lee
+ *                         quien toque la memoria, sin que se vea (hostiles/medios_08_mapa.c)
  *   archivos_bloqueantes  el hilo del bucle no abre, escribe, trunca, sincroniza, renombra,
  *                         enlaza ni borra archivos normales, ni cierra o mide (fstat) uno
  *                         abierto: uv_fs_close y uv_fs_fstat sin callback
@@ -410,6 +411,22 @@ static void juzgar_lectura(vista_t *v, const char *nombre, const char *par, cons
         if (pedido != v->lab->reglas[i].lectura_bytes && v->roto[i][0] == '\0')
             snprintf(v->roto[i], sizeof v->roto[i],
                      "se vio %s sobre un archivo de la entrada («…/%s»)", como, ruta_corta(ruta));
+}
+
+/* Un archivo de la entrada que entra por `nombre`, que no es una lectura (mmap, splice,
+ * sendfile, copy_file_range, tee): cada regla queda rota, porque lo que pide cada una es el
+ * tamaño de cada lectura, y aquí no hay ninguna que medir. */
+static void juzgar_sin_lectura(vista_t *v, const char *nombre, const char *ruta)
+{
+    if (v->lab == NULL || v->lab->nreglas == 0 || !es_entrada(v->entradas, ruta))
+        return;
+    v->lecturas_entrada++;
+    for (int i = 0; i < v->lab->nreglas && i < MAX_REGLAS; i++)
+        if (v->roto[i][0] == '\0')
+            snprintf(v->roto[i], sizeof v->roto[i],
+                     "se vio %s sobre un archivo de la entrada («…/%s»): no es una lectura (read, "
+                     "pread64, readv, preadv o preadv2), y lo que se juzga es cada lectura",
+                     nombre, ruta_corta(ruta));
 }
 
 /* --- Desde dónde se hace la llamada -------------------------------------------------------
@@ -813,6 +830,28 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
                        strstr(par, "MAP_SHARED") != NULL && strstr(par, "PROT_WRITE") != NULL);
         if (!lee && !escribe)
             return;
+        /* Lo que «reglas_traza» pide es de cada lectura: un archivo de la entrada que entra sin
+         * read, pread64, readv, preadv ni preadv2 (un mapa, una copia a una tubería) rompe
+         * cada regla, en cualquier hilo. */
+        if (lee)
+            juzgar_sin_lectura(v, nombre, ruta);
+        /* Un mapa no lee ni escribe al hacerse: lo hace después el hilo que toque la memoria, el
+         * que sea, con fallos de página que ninguna traza ve (hostiles/medios_08_mapa.c: el
+         * grupo mapea y el hilo del bucle copia). Así que el mapa de un archivo normal cuenta
+         * como hecho en el hilo del bucle, lo pida el hilo que lo pida. */
+        if (strcmp(nombre, "mmap") == 0) {
+            if (lee)
+                anotar(v->lectura, sizeof v->lectura,
+                       "mmap de «%s» (lo lee, por fallos de página que no se ven, el hilo que "
+                       "toca esa memoria: también el del bucle)%s",
+                       ruta, "");
+            if (escribe)
+                anotar(v->escritura, sizeof v->escritura,
+                       "mmap de «%s» para escribir (escribe, sin que se vea, el hilo que toca "
+                       "esa memoria: también el del bucle)%s",
+                       ruta, "");
+            return;
+        }
         if (!principal)
             v->lecturas_grupo++;
         else if (lee)
