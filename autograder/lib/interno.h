@@ -60,6 +60,7 @@ struct cal_proceso {
     flujo_t salida, errores, valgrind;
     flujo_t vivos;       /* el informe de la precarga vivos (lib/vivos.c); fd -1 sin ella */
     int cierre;          /* la precarga mira qué queda abierto al acabar uv_run (.cierre) */
+    char testigo[40];    /* con .cierre, la clave al azar que la precarga devuelve al salir */
     uint64_t pico_kib;   /* memoria residente máxima vista (cal_memoria_pico_kib) */
     uint64_t muestra_ms; /* última lectura de VmHWM */
     int senal_enviada;   /* la última señal de cal_senal(), o 0 */

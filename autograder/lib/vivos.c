@@ -18,9 +18,13 @@
  * olvida. Las direcciones («@programa+0x…») se traducen aquí, fuera de la caja, con
  * addr2line sobre CALIF_PROGRAMA (compilado con -g).
  *
- * Con .cierre (cal_sin_cerrar): la precarga escribe por el mismo descriptor, al acabar
- * uv_run, una línea «cierre: …» por handle aún abierto; se leen cuando el programa ya
- * terminó, y se traducen igual.
+ * Con .cierre (cal_sin_cerrar): la precarga escribe por el mismo descriptor una línea
+ * «cierre: …» por handle aún abierto cuando uv_run vuelve sin nada vivo o que se cierra fuera
+ * de uv_run (common/herramientas/vivos/vivos.c), y al salir el
+ * testigo «cierre-fin <clave> <líneas> <bucles> <dentro>» (la clave al azar de este lanzamiento,
+ * que lanzar.c le dio en VIVOS_CIERRE); se leen cuando el programa ya terminó, y se traducen igual.
+ * Sin testigo, con otra clave o con otras cuentas que las recibidas, no hay informe que valga (el
+ * programa calló la precarga o no pasó por su uv_run): cal_sin_cerrar lo dice.
  */
 #define _GNU_SOURCE
 #include "interno.h"
@@ -193,21 +197,43 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
     flujo_leer(&p->vivos);
     /* Solo las líneas «cierre: …» (lo demás sería un informe de «qué lo mantiene vivo»). */
     size_t largo = 0;
-    int cuantos = 0;
+    int cuantos = 0, testigos = 0;
+    unsigned dichas = 0, bucles = 0, dentro = 0;
     char *crudo = malloc(p->vivos.usados + 1);
     if (crudo == NULL)
         return -1;
     for (const char *c = p->vivos.datos; *c != '\0';) {
         const char *fin = strchr(c, '\n');
         size_t n = fin != NULL ? (size_t)(fin - c) + 1 : strlen(c);
+        char clave[64];
         if (strncmp(c, "cierre: ", 8) == 0 && n > 8) {
             memcpy(crudo + largo, c + 8, n - 8);
             largo += n - 8;
             cuantos++;
+        } else if (strncmp(c, "cierre-fin ", 11) == 0 &&
+                   sscanf(c + 11, "%63s %u %u %u", clave, &dichas, &bucles, &dentro) == 4 &&
+                   strcmp(clave, p->testigo) == 0) {
+            testigos++;
         }
         c += n;
     }
     crudo[largo] = '\0';
+    /* El testigo de la precarga: uno, con la clave de este lanzamiento, las mismas líneas que
+     * llegaron y algún bucle revisado (o un uv_run aún en marcha al salir: exit() desde una
+     * callback, nada que mirar). Si no, lo que llegó (o no) no dice nada. */
+    if (testigos != 1 || dichas != (unsigned)cuantos || (bucles == 0 && dentro == 0)) {
+        snprintf(texto, tam, "%s",
+                 testigos == 0
+                     ? "la precarga vivos no dio su testigo al salir: el programa no pasó por "
+                       "uv_run, salió sin exit() (p. ej. con _exit) o su descriptor del informe "
+                       "ya no llevaba al calificador"
+                 : testigos > 1 ? "llegaron varios testigos de la precarga vivos con la clave"
+                 : bucles == 0 && dentro == 0
+                     ? "la precarga vivos no vio volver ningún uv_run"
+                     : "la precarga vivos escribió otras líneas de las que llegaron");
+        free(crudo);
+        return -2;
+    }
     if (cuantos > 0) {
         char *legible = traducir_lugares(crudo);
         snprintf(texto, tam, "%s", legible != NULL ? legible : crudo);

@@ -714,6 +714,48 @@ if patch -s "$generada/descargas_url.c" <autograder/hostiles/descargas_url.patch
 else
   mal "descargas-url-parche" "autograder/hostiles/descargas_url.patch ya no se aplica a solutions/11-descargas/descargas.c"
 fi
+# El 09 y la precarga vivos (VIVOS_CIERRE: qué handles siguen abiertos al acabar uv_run, en
+# `senales`): dos entregas que dejan sus handles a la red de seguridad (el mutante
+# cierra_la_red) y esquivan al testigo. chat_para.patch para con uv_stop y deja el bucle vivo
+# (la precarga no miraba); chat_calla.c pone /dev/null en el descriptor de la precarga (ninguna
+# línea pasaba por «lo cerró todo»). Antes, las dos 100/100; ahora pierden `senales` (97/100:
+# lo demás lo hacen bien). Sobre la solución sin las marcas «//@», como los mutantes.
+cierre_caso() { # cierre_caso NOMBRE: la entrega ya está en $TMP/NOMBRE
+  local nombre=$1 dir="$TMP/$1"
+  (
+    export CURSO_PRUEBAS_MARCA="$MARCA-$nombre"
+    calificar_en "$nombre" --lab 09-sala-de-chat --entrega "$dir"
+    echo "$rc $segundos" >"$TMP/$nombre.rc"
+  )
+  read -r rc segundos <"$TMP/$nombre.rc"
+  read -r p m < <(nota "$nombre")
+  if [ "$rc" = 0 ] && [ "$p" = 97 ] && id_fallidas "$nombre" 09-sala-de-chat | grep -qx senales; then
+    bien "$nombre: pierde senales ($p/$m en $segundos s)"
+  else
+    mal "$nombre" "$nombre: nota $p/$m (se esperaba 97, sin senales), rc=$rc — $SALIDAS/$nombre.txt"
+  fi
+  if [ -z "$(supervivientes "$MARCA-$nombre")" ]; then
+    bien "$nombre: no queda ningún proceso de la entrega"
+  else
+    mal "$nombre-vivos" "$nombre: quedan procesos vivos"
+  fi
+}
+mkdir -p "$TMP/chat_para" "$TMP/chat_calla"
+bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/chat_para"
+bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/chat_calla"
+if patch -s -d "$TMP/chat_para" -p1 <autograder/hostiles/chat_para.patch >/dev/null 2>&1 &&
+  patch -s -d "$TMP/chat_calla" -p1 <autograder/mutantes/09-sala-de-chat/cierra_la_red.patch >/dev/null 2>&1; then
+  cat autograder/hostiles/chat_calla.c >>"$TMP/chat_calla/chat.c"
+  cierre_caso chat_para
+  cierre_caso chat_calla
+  if grep -q "no hay informe que valga: la precarga vivos no dio su testigo" "$SALIDAS/chat_calla.txt"; then
+    bien "chat_calla: el informe dice que la precarga no dio su testigo"
+  else
+    mal "chat_calla-mensaje" "chat_calla: el informe no dice que faltó el testigo — $SALIDAS/chat_calla.txt"
+  fi
+else
+  mal "chat-cierre-parche" "autograder/hostiles/chat_para.patch o el mutante cierra_la_red ya no se aplican a solutions/09-sala-de-chat/chat.c"
+fi
 # La red: un servidor de fuera, en 127.0.0.1, no recibe nada de la entrega.
 fuera_log="$TMP/fuera.log"
 python3 - "$fuera_log" >"$TMP/fuera.puerto" <<'PY' &

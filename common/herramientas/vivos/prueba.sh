@@ -5,7 +5,8 @@
 # cada uno, el informe tiene que nombrar lo que lo mantiene vivo y las líneas del fuente
 # marcadas con «vivos: creado|arrancado|pedida» (el número de línea sale del fuente, no de
 # esta prueba). Un programa que termina bien (bien.c) no deja informe y sale con 0. Y con
-# VIVOS_CIERRE=1, red.c (deja dos handles a su propia red de seguridad) los nombra con las
+# VIVOS_CIERRE=1, red.c y para.c (dejan dos handles a su propia red de seguridad; para.c tras
+# un uv_stop, con el bucle aún vivo) los nombra con las
 # líneas marcadas «vivos: cierre», y bien.c no nombra ninguno.
 # Uso: prueba.sh CARPETA_DE_LOS_BINARIOS LIBVIVOS.so
 set -u
@@ -77,6 +78,19 @@ cierre() {
 }
 cierre red 2
 cierre bien 0
+cierre para 2
+# Con una clave en VIVOS_CIERRE (la del calificador): la precarga la borra del entorno al
+# cargarse y, al salir, da su testigo «cierre-fin <clave> <líneas> <bucles> <dentro>».
+clave=prueba$RANDOM$RANDOM
+rm -f "$tmp/para.crudo"
+salida=$(VIVOS_CIERRE=$clave VIVOS_INFORME="$tmp/para.crudo" LD_PRELOAD="$so" timeout -k 3 5 "$bins/para" 2>/dev/null)
+if grep -q "^cierre-fin $clave 2 1 0$" "$tmp/para.crudo" 2>/dev/null &&
+  [ "$(grep -c '^cierre: ' "$tmp/para.crudo")" = 2 ] && [ -n "$salida" ] &&
+  ! grep -q "$clave" <<<"$salida"; then
+  bien "para con una clave: testigo «cierre-fin <clave> 2 1 0» y la clave ya no está en su entorno"
+else
+  mal "para con una clave: sin el testigo que cuadra, o la clave seguía en su entorno ($salida)" "$(cat "$tmp/para.crudo" 2>/dev/null)"
+fi
 
 echo "resumen: $((pasan + fallan)) comprobaciones, $pasan pasan, $fallan fallan"
 [ "$fallan" -eq 0 ]
