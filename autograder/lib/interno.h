@@ -153,11 +153,13 @@ void vivos_olvidar(void);
 /* La carpeta de trazas (CALIF_OBSERVAR) si hay que observar, o NULL. */
 const char *observar_carpeta(void);
 /* Archivo de traza nuevo para un lanzamiento: su fd (CLOEXEC), 0 si no se observa o -errno.
- * Se llama «<pid>-<n>[-valgrind]@<id>.traza», con el id de la verificación en curso (el
- * ejecutor sabe así en qué verificación se vio cada cosa: runner/conducta.c). Con valgrind,
+ * Se llama «<pid>-<n>[-valgrind][-lento]@<id>.traza», con el id de la verificación en curso (el
+ * ejecutor sabe así en qué verificación se vio cada cosa: runner/conducta.c) y, con el disco
+ * lento (`lento`), «-lento»: allí conducta.c exige que las escrituras sean de las que se hacen
+ * lentas. Con valgrind,
  * la traza lleva los execve, clone, exit, mmap y mprotect con la dirección de cada uno
  * (lib/valgrind.c). */
-int observar_abrir(int valgrind);
+int observar_abrir(int valgrind, int lento);
 /* Añade a `a` «strace … -o /proc/self/fd/FD -- calif-puerta --cerrar FD [--filtro --info
  * FD_INFO] --» (fd_info < 0: sin --info): detrás va la orden de siempre (bwrap… o el
  * programa). escritura_ms y rename_ms > 0 (sin valgrind): cada pwrite64/pwritev/pwritev2, y

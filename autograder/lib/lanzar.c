@@ -505,7 +505,9 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         r = filtro;
     if (r == 0 && !bwrap && l->junto != NULL)
         r = junto_copiar(programa, l->junto);
-    int traza = r == 0 ? observar_abrir(l->valgrind) : 0;
+    int traza = r == 0 ? observar_abrir(l->valgrind, !l->valgrind && (l->escritura_lenta_ms > 0 ||
+                                                                      l->rename_lento_ms > 0))
+                       : 0;
     if (traza < 0)
         r = traza;
     if (r < 0) {

@@ -123,7 +123,12 @@ typedef struct {
     char ajeno_red[400];   /* primer socket, listen o accept que no sale de libc */
     /* Con la pila (strace -k, conducta_pila): la última llamada que la necesita, a la espera
      * de sus marcos (las líneas « > archivo(función+0x…) [0x…]» que la siguen). */
-    int pila;             /* se juzga la pila en este laboratorio */
+    int pila; /* se juzga la pila en este laboratorio */
+    /* Con el disco lento (la traza se llama «…-lento@<id>.traza», lib/observar.c): la primera
+     * escritura o renombrado de un archivo normal, en cualquier hilo, que no es de las que se
+     * hacen lentas (pwrite64, pwritev, pwritev2; rename*). */
+    int lento;
+    char esquivo[400];
     int pila_pendiente;   /* hay una llamada esperando sus marcos */
     int pila_red;         /* es de la red (socket, listen, accept), no de epoll */
     int pila_marcos;      /* marcos vistos */
@@ -751,6 +756,14 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
     }
     if (!bien)
         return;
+    if (v->lento && (strcmp(nombre, "link") == 0 || strcmp(nombre, "linkat") == 0 ||
+                     strcmp(nombre, "symlink") == 0 || strcmp(nombre, "symlinkat") == 0)) {
+        char r0[512];
+        primera_cadena(par, r0, sizeof r0);
+        if (r0[0] != '/' || ruta_normal(r0))
+            anotar(v->esquivo, sizeof v->esquivo, "%s de «%s» (en vez de rename)", nombre,
+                   ruta_corta(r0));
+    }
     if (en_lista(nombre, red)) {
         /* El resolutor de libcurl es un hilo por nombre que resolver: getaddrinfo pregunta al
          * DNS por UDP (SOCK_DGRAM) o a nscd por AF_UNIX. Esos hilos valen; un socket TCP
@@ -790,6 +803,9 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
         }
         if (lee && strncmp(nombre, "getdents", 8) != 0)
             juzgar_lectura(v, nombre, par, ruta);
+        if (v->lento && (strcmp(nombre, "write") == 0 || strcmp(nombre, "writev") == 0))
+            anotar(v->esquivo, sizeof v->esquivo, "%s en «%s» (uv_fs_write sin posición)", nombre,
+                   ruta_corta(ruta));
         if (!principal)
             v->lecturas_grupo++;
         else if (lee)
@@ -835,6 +851,11 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
          * cada regla, en cualquier hilo. */
         if (lee)
             juzgar_sin_lectura(v, nombre, ruta);
+        if (v->lento && escribe && !una)
+            anotar(v->esquivo, sizeof v->esquivo, "%s en «%s»", nombre, ruta_corta(otra));
+        if (v->lento && escribe && strcmp(nombre, "mmap") == 0)
+            anotar(v->esquivo, sizeof v->esquivo, "%s compartido de «%s»", nombre,
+                   ruta_corta(ruta));
         /* Un mapa no lee ni escribe al hacerse: lo hace después el hilo que toque la memoria, el
          * que sea, con fallos de página que ninguna traza ve (hostiles/medios_08_mapa.c: el
          * grupo mapea y el hilo del bucle copia). Así que el mapa de un archivo normal cuenta
@@ -917,6 +938,9 @@ static void leer_traza(const char *ruta, const char *programa, vista_t *v)
     v->lab = lab;
     v->entradas = entradas;
     v->pila = lab != NULL && conducta_pila(lab);
+    const char *base = strrchr(ruta, '/');
+    base = base != NULL ? base + 1 : ruta;
+    v->lento = strstr(base, "-lento@") != NULL || strstr(base, "-lento.traza") != NULL;
     FILE *f = fopen(ruta, "r");
     if (f == NULL)
         return;
@@ -1326,6 +1350,22 @@ static int traza_verificacion(lab_t *lab, const char *nombre)
     return v != NULL ? (int)(v - lab->v) : -1;
 }
 
+/* Una verificación con el disco lento (cal_lanzamiento_t.escritura_lenta_ms, rename_lento_ms)
+ * en la que el programa escribió o renombró con otras llamadas que las que se hacen lentas:
+ * esa parte no se pudo juzgar, y sin juzgar no hay puntos (hostiles/descargas_sin_posicion.c). */
+static void disco_esquivado(verificacion_t *v, const char *visto)
+{
+    char *o = texto_formato("el disco lento de esta verificación no se pudo aplicar: se vio %s. "
+                            "Solo se hacen lentas las escrituras con posición (pwrite64, pwritev, "
+                            "pwritev2: uv_fs_write con la posición explícita, como pide el "
+                            "enunciado) y los rename%s%s",
+                            visto, v->ok ? "" : "\n",
+                            v->ok ? "" : (v->obtenido != NULL ? v->obtenido : ""));
+    free(v->obtenido);
+    v->obtenido = o;
+    v->ok = 0;
+}
+
 /* Un medio prohibido visto solo fuera del núcleo: cada verificación donde se vio queda en 0
  * con lo visto (qué llamada, qué hilo, qué archivo, qué usar). */
 static void quitar_verificacion(verificacion_t *v, const char *visto)
@@ -1354,8 +1394,12 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
     memset(&j, 0, sizeof j);
     /* Lo visto en cada verificación (la última casilla: trazas que no dicen de cuál son). */
     juicio_t *por = calloc((size_t)lab->nv + 1, sizeof *por);
-    if (por == NULL)
+    char *esquivadas = calloc((size_t)lab->nv + 1, 1);
+    if (por == NULL || esquivadas == NULL) {
+        free(por);
+        free(esquivadas);
         return -1;
+    }
     entradas_t entradas;
     entradas_leer(carpeta, &entradas);
     DIR *d = opendir(carpeta);
@@ -1376,10 +1420,15 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
         sumar(lab, v, &j);
         int iv = traza_verificacion(lab, e->d_name);
         sumar(lab, v, &por[iv >= 0 ? iv : lab->nv]);
+        if (reglas && v->esquivo[0] != '\0' && iv >= 0 && !esquivadas[iv]) {
+            esquivadas[iv] = 1;
+            disco_esquivado(&lab->v[iv], v->esquivo);
+        }
         free(v);
     }
     if (d != NULL)
         closedir(d);
+    free(esquivadas);
     entradas_liberar(&entradas);
     if (j.observadas == 0) {
         free(por);
