@@ -529,6 +529,19 @@ if grep -q "no se califica" "$SALIDAS/medios_08_mapa.txt" &&
 else
   mal "medios_08_mapa-mensaje" "medios_08_mapa: el informe no nombra el mmap — $SALIDAS/medios_08_mapa.txt"
 fi
+# Un lector propio (el de medios_08_relleno.c) sin nombres —pthread_create, preadv, readv y
+# socket buscados con dl_iterate_phdr— con el grupo de libuv entero: el quinto hilo abría un
+# socket AF_UNIX de datagramas y pasaba por uno del resolutor de libcurl, que no cuenta. Antes,
+# 86/100 sin ningún medio roto. Ahora el resolutor es solo de los laboratorios del cliente
+# HTTP, y nunca un hilo que toca archivos normales.
+cat autograder/hostiles/medios_08_hilo.c "solutions/$L08/contador.c" >"$generada/medios_08_hilo.c"
+CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_hilo "$generada/medios_08_hilo.c" 20
+if grep -q "no se califica" "$SALIDAS/medios_08_hilo.txt" &&
+  grep -q "5 hilos creados en una ejecución" "$SALIDAS/medios_08_hilo.txt"; then
+  bien "medios_08_hilo: rechazada, y el informe cuenta el hilo propio"
+else
+  mal "medios_08_hilo-mensaje" "medios_08_hilo: el informe no cuenta 5 hilos — $SALIDAS/medios_08_hilo.txt"
+fi
 # El anillo de claves de sesión de quien califica (tras `su -`, pam_keyinit le da uno a root):
 # una clave en uno nuevo de este guion (keyctl new_session lo instala en este shell, y lo
 # heredan el ejecutor y la caja), y claves.c la busca en /proc/keys y con keyctl para

@@ -19,7 +19,9 @@
  *   procesos              ningún fork/vfork/clone sin CLONE_THREAD ni un segundo execve
  *   hilos                 como mucho UV_THREADPOOL_SIZE hilos (el grupo de libuv; lo fija
  *                         cal_lanzar), sin contar los del resolutor de libcurl (los que
- *                         preguntan al DNS por UDP o a nscd): un hilo propio lo supera
+ *                         preguntan al DNS por UDP o a nscd; solo donde se usa el cliente
+ *                         HTTP, y nunca uno que toque un archivo normal): un hilo propio lo
+ *                         supera
  *   red_cruda             los sockets TCP solo desde el hilo del bucle (libuv y curl-multi)
  *   (todos)               sin espera activa: como mucho ESPERAS_MAX nanosleep en el hilo del
  *                         bucle por ejecución (los laboratorios son de libuv: espera uv_run)
@@ -98,6 +100,8 @@ typedef struct {
     int creados;                   /* hilos creados por el programa */
     long resolutores[MAX_PREVIOS]; /* hilos de getaddrinfo (el resolutor de libcurl) */
     int nresolutores;
+    long tocan[MAX_PREVIOS]; /* hilos (no el del bucle) que tocaron un archivo normal */
+    int ntocan;
     int epoll, esperas;  /* epoll_ctl y nanosleep en el hilo del bucle */
     int esperas_run;     /* de esos nanosleep, los que siguen a un epoll_ctl: dentro de uv_run */
     int sondeos;         /* poll/select en el hilo del bucle (libuv espera con epoll) */
@@ -639,6 +643,7 @@ static int ruta_tocada(const char *nombre, const char *par, char *dst, size_t ta
 /* Una llamada que acabó bien en el hilo del bucle y no tiene regla propia: si toca un archivo
  * normal y no está en la lista de permitidas, queda anotada como lectura síncrona. */
 static int prohibe(const lab_t *lab, const char *grupo);
+static int requiere(const lab_t *lab, const char *nombre);
 
 static void tocar_archivo(vista_t *v, const char *nombre, const char *par)
 {
@@ -653,6 +658,35 @@ static void tocar_archivo(vista_t *v, const char *nombre, const char *par)
            "%s de «%s» en el hilo del bucle (síncrono: uv_fs_* con su callback lo hace en el "
            "grupo de hilos)",
            nombre, ruta);
+}
+
+/* Un archivo normal leído o escrito en un hilo que no es el del bucle: el grupo de libuv, o
+ * uno propio. Un hilo así no es del resolutor de libcurl, que solo lee los archivos del
+ * sistema (hostiles/medios_08_hilo.c abría un socket de datagramas para parecerlo). */
+static void grupo_toca(vista_t *v, long tid)
+{
+    v->lecturas_grupo++;
+    for (int i = 0; i < v->ntocan; i++)
+        if (v->tocan[i] == tid)
+            return;
+    if (v->ntocan < MAX_PREVIOS)
+        v->tocan[v->ntocan++] = tid;
+}
+
+/* Los hilos del resolutor de libcurl de verdad: solo en un laboratorio que lo usa (el cliente
+ * HTTP del curso), y que no tocaron ningún archivo normal. */
+static int resolutores_de_verdad(const lab_t *lab, const vista_t *v)
+{
+    if (lab == NULL || !requiere(lab, "http_pedir"))
+        return 0;
+    int n = 0;
+    for (int i = 0; i < v->nresolutores; i++) {
+        int toca = 0;
+        for (int k = 0; k < v->ntocan && !toca; k++)
+            toca = v->tocan[k] == v->resolutores[i];
+        n += !toca;
+    }
+    return n;
 }
 
 /* Una llamada completa «nombre(args) = ret…» del hilo `tid`. */
@@ -807,7 +841,7 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
             anotar(v->esquivo, sizeof v->esquivo, "%s en «%s» (uv_fs_write sin posición)", nombre,
                    ruta_corta(ruta));
         if (!principal)
-            v->lecturas_grupo++;
+            grupo_toca(v, tid);
         else if (lee)
             anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", nombre, ruta);
         else
@@ -874,7 +908,7 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
             return;
         }
         if (!principal)
-            v->lecturas_grupo++;
+            grupo_toca(v, tid);
         else if (lee)
             anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", nombre, ruta);
         if (principal && escribe)
@@ -887,7 +921,7 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
         if (!ruta_fd(ret_txt, ruta, sizeof ruta) || !ruta_normal(ruta))
             return;
         if (!principal) {
-            v->lecturas_grupo++;
+            grupo_toca(v, tid);
             return;
         }
         int escritura = strstr(par, "O_WRONLY") != NULL || strstr(par, "O_RDWR") != NULL ||
@@ -1101,11 +1135,12 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
                  "%d poll o select que esperan en el hilo del bucle en una ejecución (libuv "
                  "espera con epoll: es libpq esperando al servidor)",
                  v->sondeos_espera);
-    if (prohibe(lab, "hilos") && v->creados - v->nresolutores > HILOS_GRUPO && j->hilos[0] == '\0')
+    int propios = v->creados - resolutores_de_verdad(lab, v);
+    if (prohibe(lab, "hilos") && propios > HILOS_GRUPO && j->hilos[0] == '\0')
         snprintf(j->hilos, sizeof j->hilos,
                  "%d hilos creados en una ejecución (el grupo de hilos de libuv tiene " CAL_TEXTO(
                      HILOS_GRUPO) ")",
-                 v->creados - v->nresolutores);
+                 propios);
     if (v->esperas > ESPERAS_MAX && j->esperas[0] == '\0') {
         j->esperas_run = 2 * v->esperas_run > v->esperas;
         snprintf(j->esperas, sizeof j->esperas,
