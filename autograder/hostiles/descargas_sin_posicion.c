@@ -1,12 +1,12 @@
 /* descargas_sin_posicion.c — trampa del 11 (se antepone a la solución con el mutante
- * parar_sin_escribir, que tras Ctrl+C tira lo que queda en la cola): esquiva el disco lento.
- * Cada archivo se abre con O_APPEND y cada uv_fs_write va sin posición (-1): libuv escribe con
- * write/writev, y el disco lento (strace inject delay_enter) solo retrasaba pwrite64, pwritev y
- * pwritev2. Con el disco rápido, la cola nunca se llena y el .parte tiene todo lo recibido: el
- * mutante pasaba `sigint`, que debe perder (y `estancada` y `concurrencia_maxima`, cuyos discos
- * lentos tampoco se aplicaban). Antes, 100/100. Ahora, en una verificación con el disco lento,
+ * vigia_en_pausa, que deja contar al vigilante de -t mientras el disco pausa la descarga):
+ * esquiva el disco lento. Cada archivo se abre con O_APPEND y cada uv_fs_write va sin posición
+ * (-1): libuv escribe con write/writev, y el disco lento (strace inject delay_enter) solo
+ * retrasaba pwrite64, pwritev y pwritev2. Con el disco rápido la descarga nunca se pausa: el
+ * mutante pasaba `estancada`, que debe perder (95/100: solo perdía `sigint`, donde un disco
+ * rápido acaba la descarga antes del Ctrl+C). Ahora, en una verificación con el disco lento,
  * una escritura de un archivo normal que no es de las que se hacen lentas (o un link en vez de
- * un rename) la deja sin juzgar y sin puntos (runner/conducta.c). */
+ * un rename) la deja sin juzgar y sin puntos (runner/conducta.c): 84/100, pierde las tres. */
 #include <fcntl.h>
 #include <uv.h>
 

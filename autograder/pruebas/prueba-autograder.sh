@@ -771,13 +771,13 @@ else
 fi
 # El disco lento del 11 (strace inject en pwrite64, pwritev, pwritev2 y rename*) no se esquiva
 # escribiendo con otra llamada: descargas_sin_posicion.c abre con O_APPEND y escribe sin
-# posición (write/writev) delante del mutante parar_sin_escribir, que así pasaba `sigint`
-# (antes, 100/100). Ahora las tres verificaciones con el disco lento (concurrencia_maxima,
+# posición (write/writev) delante del mutante vigia_en_pausa, que así pasaba `estancada`
+# (antes, 95/100). Ahora las tres verificaciones con el disco lento (concurrencia_maxima,
 # estancada y sigint) quedan sin juzgar y sin puntos: 84/100.
 mkdir -p "$TMP/descargas_sin_posicion"
 bash autograder/herramientas/partidas.sh copiar-solucion 11-descargas "$TMP/descargas_sin_posicion"
 if patch -s -d "$TMP/descargas_sin_posicion" -p1 \
-  <autograder/mutantes/11-descargas/parar_sin_escribir.patch >/dev/null 2>&1; then
+  <autograder/mutantes/11-descargas/vigia_en_pausa.patch >/dev/null 2>&1; then
   cat autograder/hostiles/descargas_sin_posicion.c "$TMP/descargas_sin_posicion/descargas.c" \
     >"$generada/descargas_sin_posicion.c"
   cp "$generada/descargas_sin_posicion.c" "$TMP/descargas_sin_posicion/descargas.c"
@@ -788,11 +788,11 @@ if patch -s -d "$TMP/descargas_sin_posicion" -p1 \
   )
   read -r p m < <(nota descargas_sin_posicion)
   if [ "$(cat "$TMP/descargas_sin_posicion.rc")" = 0 ] &&
-    id_fallidas descargas_sin_posicion 11-descargas | grep -qx sigint &&
+    id_fallidas descargas_sin_posicion 11-descargas | grep -qx estancada &&
     grep -q "el disco lento de esta verificación no se pudo aplicar: se vio write" "$SALIDAS/descargas_sin_posicion.txt"; then
-    bien "descargas_sin_posicion: pierde sigint, y el informe dice por qué ($p/$m)"
+    bien "descargas_sin_posicion: pierde estancada, y el informe dice por qué ($p/$m)"
   else
-    mal "descargas_sin_posicion" "descargas_sin_posicion: $p/$m, sin perder sigint por el disco lento — $SALIDAS/descargas_sin_posicion.txt"
+    mal "descargas_sin_posicion" "descargas_sin_posicion: $p/$m, sin perder estancada por el disco lento — $SALIDAS/descargas_sin_posicion.txt"
   fi
   if [ -z "$(supervivientes "$MARCA-descargas_sin_posicion")" ]; then
     bien "descargas_sin_posicion: no queda ningún proceso de la entrega"
@@ -800,7 +800,7 @@ if patch -s -d "$TMP/descargas_sin_posicion" -p1 \
     mal "descargas_sin_posicion-vivos" "descargas_sin_posicion: quedan procesos vivos"
   fi
 else
-  mal "descargas-sin-posicion-parche" "el mutante parar_sin_escribir ya no se aplica a solutions/11-descargas/descargas.c"
+  mal "descargas-sin-posicion-parche" "el mutante vigia_en_pausa ya no se aplica a solutions/11-descargas/descargas.c"
 fi
 # La red: un servidor de fuera, en 127.0.0.1, no recibe nada de la entrega.
 fuera_log="$TMP/fuera.log"
