@@ -96,10 +96,15 @@ void vivos_olvidar(void)
 
 /* «archivo:línea» de `desp` («0x…» en el programa) con addr2line, en `dst`; "" si no se
  * sabe. Las rutas que cuelgan de la carpeta actual (la del trabajo de la calificación)
- * salen relativas. */
+ * salen relativas. `desp` lo escribe el programa (es su descriptor): solo «0x» y cifras
+ * hexadecimales llegan a addr2line, que corre fuera de la caja y tomaría «-…» por una opción
+ * y «@ruta» por un archivo de argumentos que leer (uno que la entrega plantó, o ajeno). */
 static void traducir(const char *programa, const char *desp, char *dst, size_t tam)
 {
     dst[0] = '\0';
+    if (strncmp(desp, "0x", 2) != 0 || desp[2] == '\0' ||
+        strspn(desp + 2, "0123456789abcdefABCDEF") != strlen(desp + 2))
+        return;
     const char *argv[] = {"/usr/bin/addr2line", "-e", programa, desp, NULL};
     orden_t o = {.argv = argv, .entorno = (const char *const[]){"LANG=C", NULL}, .limite_s = 5};
     if (orden_ejecutar(&o) < 0 || o.capturado == NULL) {
