@@ -58,22 +58,22 @@ struct cal_proceso {
     int entrada;    /* extremo de escritura de su stdin, o -1 */
     uint64_t lanzado_ms, terminado_ms, limite_ms;
     flujo_t salida, errores, valgrind;
-    flujo_t vivos;         /* el informe de la precarga vivos (lib/vivos.c); fd -1 sin ella */
-    int cierre;            /* la precarga mira qué queda abierto al acabar uv_run (.cierre) */
-    char clave_cierre[48]; /* .cierre: la clave de su línea «cierre-fin» (lib/vivos.c) */
-    uint64_t pico_kib;     /* memoria residente máxima vista (cal_memoria_pico_kib) */
-    uint64_t muestra_ms;   /* última lectura de VmHWM */
-    int senal_enviada;     /* la última señal de cal_senal(), o 0 */
-    int senal_omision;     /* al enviarla, el programa no la capturaba, ignoraba ni bloqueaba */
-    int fd_avisado;        /* ya se anotó que no se pudo leer /proc/<pid>/fd */
-    int disco;             /* se paró por pasar de la cuota de disco (cuota.c) */
-    char *traza;           /* con valgrind y observado: su traza (lib/valgrind.c), o NULL */
-    int observado;         /* corre bajo strace (lib/observar.c): p->pid es strace */
-    int bajo_valgrind;     /* lanzado con .valgrind: su CPU es la de valgrind (no se juzga) */
-    int64_t cpu_ms;        /* CPU del programa en su última lectura de /proc, o -1 (cal_cpu) */
-    int64_t listo_ms;      /* CPU más espera de turno de sus hilos (schedstat), o -1 */
-    int64_t cola_ms;       /* de listo_ms, la espera de turno */
-    uint64_t cpu_visto;    /* cuándo (cal_ahora_ms) se hizo esa lectura */
+    flujo_t vivos;       /* el informe de la precarga vivos (lib/vivos.c); fd -1 sin ella */
+    int cierre;          /* la precarga mira qué queda abierto al acabar uv_run (.cierre) */
+    char testigo[40];    /* con .cierre, la clave al azar que la precarga devuelve al salir */
+    uint64_t pico_kib;   /* memoria residente máxima vista (cal_memoria_pico_kib) */
+    uint64_t muestra_ms; /* última lectura de VmHWM */
+    int senal_enviada;   /* la última señal de cal_senal(), o 0 */
+    int senal_omision;   /* al enviarla, el programa no la capturaba, ignoraba ni bloqueaba */
+    int fd_avisado;      /* ya se anotó que no se pudo leer /proc/<pid>/fd */
+    int disco;           /* se paró por pasar de la cuota de disco (cuota.c) */
+    char *traza;         /* con valgrind y observado: su traza (lib/valgrind.c), o NULL */
+    int observado;       /* corre bajo strace (lib/observar.c): p->pid es strace */
+    int bajo_valgrind;   /* lanzado con .valgrind: su CPU es la de valgrind (no se juzga) */
+    int64_t cpu_ms;      /* CPU del programa en su última lectura de /proc, o -1 (cal_cpu) */
+    int64_t listo_ms;    /* CPU más espera de turno de sus hilos (schedstat), o -1 */
+    int64_t cola_ms;     /* de listo_ms, la espera de turno */
+    uint64_t cpu_visto;  /* cuándo (cal_ahora_ms) se hizo esa lectura */
 };
 
 /* El flujo lee de `fd` (ya suyo) con un tope de `tope` bytes. 0 o -ENOMEM. */
@@ -153,11 +153,13 @@ void vivos_olvidar(void);
 /* La carpeta de trazas (CALIF_OBSERVAR) si hay que observar, o NULL. */
 const char *observar_carpeta(void);
 /* Archivo de traza nuevo para un lanzamiento: su fd (CLOEXEC), 0 si no se observa o -errno.
- * Se llama «<pid>-<n>[-valgrind]@<id>.traza», con el id de la verificación en curso (el
- * ejecutor sabe así en qué verificación se vio cada cosa: runner/conducta.c). Con valgrind,
+ * Se llama «<pid>-<n>[-valgrind][-lento]@<id>.traza», con el id de la verificación en curso (el
+ * ejecutor sabe así en qué verificación se vio cada cosa: runner/conducta.c) y, con el disco
+ * lento (`lento`), «-lento»: allí conducta.c exige que las escrituras sean de las que se hacen
+ * lentas. Con valgrind,
  * la traza lleva los execve, clone, exit, mmap y mprotect con la dirección de cada uno
  * (lib/valgrind.c). */
-int observar_abrir(int valgrind);
+int observar_abrir(int valgrind, int lento);
 /* Añade a `a` «strace … -o /proc/self/fd/FD -- calif-puerta --cerrar FD [--filtro --info
  * FD_INFO] --» (fd_info < 0: sin --info): detrás va la orden de siempre (bwrap… o el
  * programa). escritura_ms y rename_ms > 0 (sin valgrind): cada pwrite64/pwritev/pwritev2, y

@@ -15,7 +15,7 @@
  *
  * Sin valgrind, con la precarga vivos (lib/vivos.c): en /calificador/vivos.so con bwrap,
  * LD_PRELOAD y VIVOS_INFORME solo para el programa, y su informe por el descriptor FD_VIVOS
- * (con .cierre, también VIVOS_CIERRE=<clave de esta ejecución>: cal_sin_cerrar).
+ * (con .cierre, también VIVOS_CIERRE=<una clave al azar>, la del testigo: cal_sin_cerrar).
  *
  * Observado (lib/observar.c, si el ejecutor lo pide; con valgrind, sus execve, clone, exit,
  * mmap y mprotect, para su veredicto): delante va
@@ -35,6 +35,7 @@
 #include <string.h>
 #include <linux/keyctl.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -63,8 +64,7 @@ typedef struct {
 /* Los textos del entorno limpio viven aquí mientras dura el lanzamiento. */
 typedef struct {
     caja_orden_t lista;
-    char home[PATH_MAX + 8], tmpdir[PATH_MAX + 8], marca[160], precarga[PATH_MAX + 16];
-    char cierre[64];
+    char home[PATH_MAX + 8], tmpdir[PATH_MAX + 8], marca[160], precarga[PATH_MAX + 16], cierre[64];
 } entorno_t;
 
 static void limitar(int recurso, rlim_t valor)
@@ -173,7 +173,7 @@ static int montajes_limpios(const cal_lanzamiento_t *l)
 
 static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *destino,
                              const char *junto, const char *const *carpetas, int con_filtro,
-                             const char *vivos, const char *clave_cierre)
+                             const char *vivos, const char *cierre)
 {
     static const char *const fijos[] = {
         "--unshare-user",       "--unshare-pid",     "--unshare-ipc", "--unshare-uts",
@@ -219,10 +219,10 @@ static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *
         caja_poner(a, "--setenv");
         caja_poner(a, "VIVOS_INFORME");
         caja_poner(a, CAL_TEXTO(FD_VIVOS));
-        if (clave_cierre != NULL) {
+        if (cierre != NULL) {
             caja_poner(a, "--setenv");
             caja_poner(a, "VIVOS_CIERRE");
-            caja_poner(a, clave_cierre);
+            caja_poner(a, cierre);
         }
     }
     for (int i = 0; carpetas != NULL && carpetas[i] != NULL; i++) {
@@ -261,7 +261,7 @@ static void argumentos_valgrind(caja_orden_t *a)
 /* Solo lo imprescindible y lo que pida la verificación; con `vivos` (la ruta de la precarga,
  * sin bwrap), LD_PRELOAD y VIVOS_INFORME (lib/vivos.c). */
 static void entorno_limpio(entorno_t *e, const char *trabajo, const cal_lanzamiento_t *l,
-                           const char *vivos, const char *clave_cierre)
+                           const char *vivos, const char *cierre)
 {
     e->lista.n = 0;
     snprintf(e->home, sizeof e->home, "HOME=%s", trabajo);
@@ -281,8 +281,8 @@ static void entorno_limpio(entorno_t *e, const char *trabajo, const cal_lanzamie
                              (int)sizeof e->precarga) {
         caja_poner(&e->lista, e->precarga);
         caja_poner(&e->lista, "VIVOS_INFORME=" CAL_TEXTO(FD_VIVOS));
-        if (clave_cierre != NULL && snprintf(e->cierre, sizeof e->cierre, "VIVOS_CIERRE=%s",
-                                             clave_cierre) < (int)sizeof e->cierre)
+        if (cierre != NULL && snprintf(e->cierre, sizeof e->cierre, "VIVOS_CIERRE=%s", cierre) <
+                                  (int)sizeof e->cierre)
             caja_poner(&e->lista, e->cierre);
     }
     for (int i = 0; l->entorno != NULL && l->entorno[i] != NULL; i++)
@@ -481,12 +481,12 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
      * .cierre, siempre que esté construida (mira qué queda abierto al acabar uv_run). */
     const char *vivos = l->valgrind ? NULL : l->cierre ? vivos_ruta_cierre() : vivos_ruta();
     p->cierre = l->cierre && vivos != NULL;
-    /* La clave de su informe del cierre, nueva en cada ejecución: el programa no la ve (la
-     * precarga la borra de su entorno), así que un «cierre-fin» sin ella no es de la precarga
-     * (cal_sin_cerrar). Sin azar no hay informe del que fiarse: como sin la precarga. */
-    char opaca[48];
-    if (p->cierre && cal_ruta_opaca(opaca, sizeof opaca) == 0)
-        snprintf(p->clave_cierre, sizeof p->clave_cierre, "%s", opaca + 3);
+    /* La clave del testigo (common/herramientas/vivos/vivos.c): al azar en cada lanzamiento,
+     * para que el programa no pueda escribir el «cierre-fin» que dice que se miró. */
+    unsigned char azar[16];
+    if (p->cierre && getrandom(azar, sizeof azar, 0) == (ssize_t)sizeof azar)
+        for (size_t i = 0; i < sizeof azar; i++)
+            snprintf(p->testigo + 2 * i, 3, "%02x", azar[i]);
     else
         p->cierre = 0;
     int con_entrada = l->entrada != NULL || l->entrada_abierta;
@@ -505,7 +505,9 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         r = filtro;
     if (r == 0 && !bwrap && l->junto != NULL)
         r = junto_copiar(programa, l->junto);
-    int traza = r == 0 ? observar_abrir(l->valgrind) : 0;
+    int traza = r == 0 ? observar_abrir(l->valgrind, !l->valgrind && (l->escritura_lenta_ms > 0 ||
+                                                                      l->rename_lento_ms > 0))
+                       : 0;
     if (traza < 0)
         r = traza;
     if (r < 0) {
@@ -524,15 +526,15 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
                             l->valgrind ? 0 : l->rename_lento_ms);
     if (bwrap)
         argumentos_bwrap(&a, programa, destino, l->junto, l->carpetas, filtro >= 0, vivos,
-                         p->cierre ? p->clave_cierre : NULL);
+                         p->cierre ? p->testigo : NULL);
     if (l->valgrind)
         argumentos_valgrind(&a);
     caja_poner(&a, bwrap ? destino : programa);
     for (int i = 0; l->args != NULL && l->args[i] != NULL; i++)
         caja_poner(&a, l->args[i]);
     entorno_t e;
-    entorno_limpio(&e, trabajo, l, bwrap ? NULL : vivos, /* con bwrap, --setenv */
-                   p->cierre ? p->clave_cierre : NULL);
+    entorno_limpio(&e, trabajo, l, bwrap ? NULL : vivos,
+                   p->cierre ? p->testigo : NULL); /* con bwrap, --setenv */
 
     double limite = l->limite_s > 0 ? l->limite_s : 10.0;
     limites_t lim = {.cpu = (rlim_t)(limite * (l->valgrind ? 3 : 1)) + 5,

@@ -68,7 +68,7 @@ const char *observar_ultima(void)
     return ultima;
 }
 
-int observar_abrir(int valgrind)
+int observar_abrir(int valgrind, int lento)
 {
     const char *d = observar_carpeta();
     if (d == NULL)
@@ -78,8 +78,9 @@ int observar_abrir(int valgrind)
     /* «@<id>»: la verificación que lanza (un medio prohibido visto solo fuera del núcleo del
      * laboratorio cuesta esa verificación, no el laboratorio: runner/conducta.c). */
     const char *id = temporales_id();
-    if (snprintf(ruta, sizeof ruta, "%s/%ld-%u%s%s%s.traza", d, (long)getpid(), n++,
-                 valgrind ? "-valgrind" : "", id[0] != '\0' ? "@" : "", id) >= (int)sizeof ruta)
+    if (snprintf(ruta, sizeof ruta, "%s/%ld-%u%s%s%s%s.traza", d, (long)getpid(), n++,
+                 valgrind ? "-valgrind" : "", lento ? "-lento" : "", id[0] != '\0' ? "@" : "",
+                 id) >= (int)sizeof ruta)
         return -ENAMETOOLONG;
     int fd = open(ruta, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)

@@ -18,10 +18,13 @@
  * olvida. Las direcciones («@programa+0x…») se traducen aquí, fuera de la caja, con
  * addr2line sobre CALIF_PROGRAMA (compilado con -g).
  *
- * Con .cierre (cal_sin_cerrar): la precarga escribe por el mismo descriptor, al acabar
- * uv_run, una línea «cierre: …» por handle aún abierto y, detrás, «cierre-fin: N clave K»
- * con la clave de esta ejecución (lanzar.c); se leen cuando el programa ya terminó, y se
- * traducen igual. Solo cuenta un informe con ese final: uno que no llega no es limpio.
+ * Con .cierre (cal_sin_cerrar): la precarga escribe por el mismo descriptor una línea
+ * «cierre: …» por handle aún abierto cuando uv_run vuelve sin nada vivo o que se cierra fuera
+ * de uv_run (common/herramientas/vivos/vivos.c), y al salir el
+ * testigo «cierre-fin <clave> <líneas> <bucles> <dentro>» (la clave al azar de este lanzamiento,
+ * que lanzar.c le dio en VIVOS_CIERRE); se leen cuando el programa ya terminó, y se traducen igual.
+ * Sin testigo, con otra clave o con otras cuentas que las recibidas, no hay informe que valga (el
+ * programa calló la precarga o no pasó por su uv_run): cal_sin_cerrar lo dice.
  */
 #define _GNU_SOURCE
 #include "interno.h"
@@ -93,10 +96,15 @@ void vivos_olvidar(void)
 
 /* «archivo:línea» de `desp` («0x…» en el programa) con addr2line, en `dst`; "" si no se
  * sabe. Las rutas que cuelgan de la carpeta actual (la del trabajo de la calificación)
- * salen relativas. */
+ * salen relativas. `desp` lo escribe el programa (es su descriptor): solo «0x» y cifras
+ * hexadecimales llegan a addr2line, que corre fuera de la caja y tomaría «-…» por una opción
+ * y «@ruta» por un archivo de argumentos que leer (uno que la entrega plantó, o ajeno). */
 static void traducir(const char *programa, const char *desp, char *dst, size_t tam)
 {
     dst[0] = '\0';
+    if (strncmp(desp, "0x", 2) != 0 || desp[2] == '\0' ||
+        strspn(desp + 2, "0123456789abcdefABCDEF") != strlen(desp + 2))
+        return;
     const char *argv[] = {"/usr/bin/addr2line", "-e", programa, desp, NULL};
     orden_t o = {.argv = argv, .entorno = (const char *const[]){"LANG=C", NULL}, .limite_s = 5};
     if (orden_ejecutar(&o) < 0 || o.capturado == NULL) {
@@ -194,51 +202,42 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
     flujo_leer(&p->vivos);
     /* Solo las líneas «cierre: …» (lo demás sería un informe de «qué lo mantiene vivo»). */
     size_t largo = 0;
-    int cuantos = 0;
+    int cuantos = 0, testigos = 0;
+    unsigned dichas = 0, bucles = 0, dentro = 0;
     char *crudo = malloc(p->vivos.usados + 1);
     if (crudo == NULL)
         return -1;
     for (const char *c = p->vivos.datos; *c != '\0';) {
         const char *fin = strchr(c, '\n');
         size_t n = fin != NULL ? (size_t)(fin - c) + 1 : strlen(c);
+        char clave[64];
         if (strncmp(c, "cierre: ", 8) == 0 && n > 8) {
             memcpy(crudo + largo, c + 8, n - 8);
             largo += n - 8;
             cuantos++;
+        } else if (strncmp(c, "cierre-fin ", 11) == 0 &&
+                   sscanf(c + 11, "%63s %u %u %u", clave, &dichas, &bucles, &dentro) == 4 &&
+                   strcmp(clave, p->testigo) == 0) {
+            testigos++;
         }
         c += n;
     }
     crudo[largo] = '\0';
-    /* El cierre del informe: «cierre-fin: N clave K», con la clave de esta ejecución (la
-     * precarga la borró del entorno del programa). Sin él, nada de lo anterior es de fiar. */
-    char fin_esperado[80];
-    snprintf(fin_esperado, sizeof fin_esperado, " clave %s\n", p->clave_cierre);
-    int con_fin = 0, sin_vuelta = 0;
-    for (const char *c = p->vivos.datos; *c != '\0';) {
-        const char *fin = strchr(c, '\n');
-        size_t n = fin != NULL ? (size_t)(fin - c) + 1 : strlen(c);
-        const char *clave = memmem(c, n, fin_esperado, strlen(fin_esperado));
-        if (strncmp(c, "cierre-fin: ", 12) == 0 && clave != NULL &&
-            clave + strlen(fin_esperado) == c + n) {
-            con_fin = 1;
-            sin_vuelta = strncmp(c + 12, "sin-vuelta ", 11) == 0;
-        }
-        c += n;
-    }
-    if (con_fin && sin_vuelta) {
-        snprintf(texto, tam,
-                 "el programa salió con exit() sin que su uv_run volviera con el "
-                 "bucle vacío (el bucle sin cerrar: lo juzga valgrind)");
+    /* El testigo de la precarga: uno, con la clave de este lanzamiento, las mismas líneas que
+     * llegaron y algún bucle revisado (o un uv_run aún en marcha al salir: exit() desde una
+     * callback, nada que mirar). Si no, lo que llegó (o no) no dice nada. */
+    if (testigos != 1 || dichas != (unsigned)cuantos || (bucles == 0 && dentro == 0)) {
+        snprintf(texto, tam, "%s",
+                 testigos == 0
+                     ? "la precarga vivos no dio su testigo al salir: el programa no pasó por "
+                       "uv_run, salió sin exit() (p. ej. con _exit) o su descriptor del informe "
+                       "ya no llevaba al calificador"
+                 : testigos > 1 ? "llegaron varios testigos de la precarga vivos con la clave"
+                 : bucles == 0 && dentro == 0
+                     ? "la precarga vivos no vio volver ningún uv_run"
+                     : "la precarga vivos escribió otras líneas de las que llegaron");
         free(crudo);
-        return CAL_CIERRE_SIN_VUELTA;
-    }
-    if (!con_fin) {
-        snprintf(texto, tam,
-                 "el programa terminó sin que llegara el informe de la precarga "
-                 "vivos: murió sin salir por su pie (_exit, una señal) o cerró el "
-                 "descriptor por el que escribe");
-        free(crudo);
-        return CAL_CIERRE_SIN_INFORME;
+        return -2;
     }
     if (cuantos > 0) {
         char *legible = traducir_lugares(crudo);

@@ -561,6 +561,31 @@ if grep -q "no se califica" "$SALIDAS/medios_08_aio.txt" &&
 else
   mal "medios_08_aio-mensaje" "medios_08_aio: el informe no nombra io_setup — $SALIDAS/medios_08_aio.txt"
 fi
+# Leer por fallos de página: el grupo de hilos mapea cada trozo (mmap, por una instrucción
+# syscall escondida) y el hilo del bucle lo copia; ninguna lectura que la traza vea, y la
+# regla de los 65536 bytes sin nada que juzgar. Antes, 100/100. Ahora el mmap de un archivo
+# normal cuenta como lectura en el hilo del bucle, lo pida el hilo que lo pida.
+cat autograder/hostiles/medios_08_mapa.c "solutions/$L08/contador.c" >"$generada/medios_08_mapa.c"
+CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_mapa "$generada/medios_08_mapa.c" 20
+if grep -q "no se califica" "$SALIDAS/medios_08_mapa.txt" &&
+  grep -q "Se vio mmap de «.*» (lo lee, por fallos de página" "$SALIDAS/medios_08_mapa.txt"; then
+  bien "medios_08_mapa: rechazada, y el informe nombra el mmap"
+else
+  mal "medios_08_mapa-mensaje" "medios_08_mapa: el informe no nombra el mmap — $SALIDAS/medios_08_mapa.txt"
+fi
+# Un lector propio (el de medios_08_relleno.c) sin nombres —pthread_create, preadv, readv y
+# socket buscados con dl_iterate_phdr— con el grupo de libuv entero: el quinto hilo abría un
+# socket AF_UNIX de datagramas y pasaba por uno del resolutor de libcurl, que no cuenta. Antes,
+# 86/100 sin ningún medio roto. Ahora el resolutor es solo de los laboratorios del cliente
+# HTTP, y nunca un hilo que toca archivos normales.
+cat autograder/hostiles/medios_08_hilo.c "solutions/$L08/contador.c" >"$generada/medios_08_hilo.c"
+CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_hilo "$generada/medios_08_hilo.c" 20
+if grep -q "no se califica" "$SALIDAS/medios_08_hilo.txt" &&
+  grep -q "5 hilos creados en una ejecución" "$SALIDAS/medios_08_hilo.txt"; then
+  bien "medios_08_hilo: rechazada, y el informe cuenta el hilo propio"
+else
+  mal "medios_08_hilo-mensaje" "medios_08_hilo: el informe no cuenta 5 hilos — $SALIDAS/medios_08_hilo.txt"
+fi
 # El anillo de claves de sesión de quien califica (tras `su -`, pam_keyinit le da uno a root):
 # una clave en uno nuevo de este guion (keyctl new_session lo instala en este shell, y lo
 # heredan el ejecutor y la caja), y claves.c la busca en /proc/keys y con keyctl para
@@ -750,20 +775,95 @@ fi
 # parada del 09) vive en el proceso de la entrega. chat_calla_cierre.patch deja los handles a
 # la red de seguridad, escribe un informe limpio falsificado y cierra el descriptor; antes
 # cobraba `senales` (solo se miraba que no hubiera líneas «cierre:»). Ahora solo cuenta el
-# informe que acaba con la clave de esa ejecución, que el programa no ve.
+# testigo con la clave de esa ejecución, que el programa no ve.
 bash autograder/herramientas/partidas.sh sin-marcas solutions/09-sala-de-chat/chat.c \
   >"$generada/chat_calla_cierre.c"
 if patch -s "$generada/chat_calla_cierre.c" <autograder/hostiles/chat_calla_cierre.patch >/dev/null 2>&1; then
   CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c CASO_RESTO=solutions/09-sala-de-chat \
     caso chat_calla_cierre "$generada/chat_calla_cierre.c" 100
   calla_fallan=$(id_fallidas chat_calla_cierre 09-sala-de-chat | tr '\n' ' ')
-  if [ "$calla_fallan" = "senales " ] && grep -q 'sin que llegara el informe de la precarga' "$SALIDAS/chat_calla_cierre.txt"; then
+  if [ "$calla_fallan" = "senales " ] && grep -q 'no hay informe que valga' "$SALIDAS/chat_calla_cierre.txt"; then
     bien "chat_calla_cierre: callar el informe del cierre pierde «senales», y lo dice"
   else
-    mal "chat-calla-cierre" "chat_calla_cierre: fallan «$calla_fallan» (debía fallar solo senales, con «sin que llegara el informe») — $SALIDAS/chat_calla_cierre.txt"
+    mal "chat-calla-cierre" "chat_calla_cierre: fallan «$calla_fallan» (debía fallar solo senales, con «no hay informe que valga») — $SALIDAS/chat_calla_cierre.txt"
   fi
 else
   mal "chat-calla-cierre-parche" "autograder/hostiles/chat_calla_cierre.patch ya no se aplica a solutions/09-sala-de-chat/chat.c"
+fi
+# El 09 y la precarga vivos (VIVOS_CIERRE: qué handles siguen abiertos al acabar uv_run, en
+# `senales`): dos entregas que dejan sus handles a la red de seguridad (el mutante
+# cierra_la_red) y esquivan al testigo. chat_para.patch para con uv_stop y deja el bucle vivo
+# (la precarga no miraba); chat_calla.c pone /dev/null en el descriptor de la precarga (ninguna
+# línea pasaba por «lo cerró todo»). Antes, las dos 100/100; ahora pierden `senales` (97/100:
+# lo demás lo hacen bien). Sobre la solución sin las marcas «//@», como los mutantes.
+cierre_caso() { # cierre_caso NOMBRE: la entrega ya está en $TMP/NOMBRE
+  local nombre=$1 dir="$TMP/$1"
+  (
+    export CURSO_PRUEBAS_MARCA="$MARCA-$nombre"
+    calificar_en "$nombre" --lab 09-sala-de-chat --entrega "$dir"
+    echo "$rc $segundos" >"$TMP/$nombre.rc"
+  )
+  read -r rc segundos <"$TMP/$nombre.rc"
+  read -r p m < <(nota "$nombre")
+  if [ "$rc" = 0 ] && [ "$p" = 97 ] && id_fallidas "$nombre" 09-sala-de-chat | grep -qx senales; then
+    bien "$nombre: pierde senales ($p/$m en $segundos s)"
+  else
+    mal "$nombre" "$nombre: nota $p/$m (se esperaba 97, sin senales), rc=$rc — $SALIDAS/$nombre.txt"
+  fi
+  if [ -z "$(supervivientes "$MARCA-$nombre")" ]; then
+    bien "$nombre: no queda ningún proceso de la entrega"
+  else
+    mal "$nombre-vivos" "$nombre: quedan procesos vivos"
+  fi
+}
+mkdir -p "$TMP/chat_para" "$TMP/chat_calla"
+bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/chat_para"
+bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/chat_calla"
+if patch -s -d "$TMP/chat_para" -p1 <autograder/hostiles/chat_para.patch >/dev/null 2>&1 &&
+  patch -s -d "$TMP/chat_calla" -p1 <autograder/mutantes/09-sala-de-chat/cierra_la_red.patch >/dev/null 2>&1; then
+  cat autograder/hostiles/chat_calla.c >>"$TMP/chat_calla/chat.c"
+  cierre_caso chat_para
+  cierre_caso chat_calla
+  if grep -q "no hay informe que valga: la precarga vivos no dio su testigo" "$SALIDAS/chat_calla.txt"; then
+    bien "chat_calla: el informe dice que la precarga no dio su testigo"
+  else
+    mal "chat_calla-mensaje" "chat_calla: el informe no dice que faltó el testigo — $SALIDAS/chat_calla.txt"
+  fi
+else
+  mal "chat-cierre-parche" "autograder/hostiles/chat_para.patch o el mutante cierra_la_red ya no se aplican a solutions/09-sala-de-chat/chat.c"
+fi
+# El disco lento del 11 (strace inject en pwrite64, pwritev, pwritev2 y rename*) no se esquiva
+# escribiendo con otra llamada: descargas_sin_posicion.c abre con O_APPEND y escribe sin
+# posición (write/writev) delante del mutante vigia_en_pausa, que así pasaba `estancada`
+# (antes, 95/100). Ahora las tres verificaciones con el disco lento (concurrencia_maxima,
+# estancada y sigint) quedan sin juzgar y sin puntos: 84/100.
+mkdir -p "$TMP/descargas_sin_posicion"
+bash autograder/herramientas/partidas.sh copiar-solucion 11-descargas "$TMP/descargas_sin_posicion"
+if patch -s -d "$TMP/descargas_sin_posicion" -p1 \
+  <autograder/mutantes/11-descargas/vigia_en_pausa.patch >/dev/null 2>&1; then
+  cat autograder/hostiles/descargas_sin_posicion.c "$TMP/descargas_sin_posicion/descargas.c" \
+    >"$generada/descargas_sin_posicion.c"
+  cp "$generada/descargas_sin_posicion.c" "$TMP/descargas_sin_posicion/descargas.c"
+  (
+    export CURSO_PRUEBAS_MARCA="$MARCA-descargas_sin_posicion"
+    calificar_en descargas_sin_posicion --lab 11-descargas --entrega "$TMP/descargas_sin_posicion"
+    echo "$rc" >"$TMP/descargas_sin_posicion.rc"
+  )
+  read -r p m < <(nota descargas_sin_posicion)
+  if [ "$(cat "$TMP/descargas_sin_posicion.rc")" = 0 ] &&
+    id_fallidas descargas_sin_posicion 11-descargas | grep -qx estancada &&
+    grep -q "el disco lento de esta verificación no se pudo aplicar: se vio write" "$SALIDAS/descargas_sin_posicion.txt"; then
+    bien "descargas_sin_posicion: pierde estancada, y el informe dice por qué ($p/$m)"
+  else
+    mal "descargas_sin_posicion" "descargas_sin_posicion: $p/$m, sin perder estancada por el disco lento — $SALIDAS/descargas_sin_posicion.txt"
+  fi
+  if [ -z "$(supervivientes "$MARCA-descargas_sin_posicion")" ]; then
+    bien "descargas_sin_posicion: no queda ningún proceso de la entrega"
+  else
+    mal "descargas_sin_posicion-vivos" "descargas_sin_posicion: quedan procesos vivos"
+  fi
+else
+  mal "descargas-sin-posicion-parche" "el mutante vigia_en_pausa ya no se aplica a solutions/11-descargas/descargas.c"
 fi
 # La red: un servidor de fuera, en 127.0.0.1, no recibe nada de la entrega.
 fuera_log="$TMP/fuera.log"

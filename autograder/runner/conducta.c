@@ -11,14 +11,17 @@
  *                         normales: eso lo hacen los hilos del grupo de libuv (uv_fs_*). Y
  *                         ninguna otra operación sobre ellos (stat, close, lseek…), con una
  *                         lista de permitidas (tocar_archivo): el execve y mirar por ruta antes
- *                         de uv_run
+ *                         de uv_run. Un mmap de un archivo normal, en cualquier hilo: lo lee
+ *                         quien toque la memoria, sin que se vea (hostiles/medios_08_mapa.c)
  *   archivos_bloqueantes  el hilo del bucle no abre, escribe, trunca, sincroniza, renombra,
  *                         enlaza ni borra archivos normales, ni cierra o mide (fstat) uno
  *                         abierto: uv_fs_close y uv_fs_fstat sin callback
  *   procesos              ningún fork/vfork/clone sin CLONE_THREAD ni un segundo execve
  *   hilos                 como mucho UV_THREADPOOL_SIZE hilos (el grupo de libuv; lo fija
  *                         cal_lanzar), sin contar los del resolutor de libcurl (los que
- *                         preguntan al DNS por UDP o a nscd): un hilo propio lo supera
+ *                         preguntan al DNS por UDP o a nscd; solo donde se usa el cliente
+ *                         HTTP, y nunca uno que toque un archivo normal): un hilo propio lo
+ *                         supera
  *   red_cruda             los sockets TCP solo desde el hilo del bucle (libuv y curl-multi)
  *   (todos)               sin espera activa: como mucho ESPERAS_MAX nanosleep en el hilo del
  *                         bucle por ejecución (los laboratorios son de libuv: espera uv_run)
@@ -99,6 +102,8 @@ typedef struct {
     int creados;                   /* hilos creados por el programa */
     long resolutores[MAX_PREVIOS]; /* hilos de getaddrinfo (el resolutor de libcurl) */
     int nresolutores;
+    long tocan[MAX_PREVIOS]; /* hilos (no el del bucle) que tocaron un archivo normal */
+    int ntocan;
     int epoll, esperas;  /* epoll_ctl y nanosleep en el hilo del bucle */
     int esperas_run;     /* de esos nanosleep, los que siguen a un epoll_ctl: dentro de uv_run */
     int sondeos;         /* poll/select en el hilo del bucle (libuv espera con epoll) */
@@ -124,7 +129,12 @@ typedef struct {
     char ajeno_red[400];   /* primer socket, listen o accept que no sale de libc */
     /* Con la pila (strace -k, conducta_pila): la última llamada que la necesita, a la espera
      * de sus marcos (las líneas « > archivo(función+0x…) [0x…]» que la siguen). */
-    int pila;             /* se juzga la pila en este laboratorio */
+    int pila; /* se juzga la pila en este laboratorio */
+    /* Con el disco lento (la traza se llama «…-lento@<id>.traza», lib/observar.c): la primera
+     * escritura o renombrado de un archivo normal, en cualquier hilo, que no es de las que se
+     * hacen lentas (pwrite64, pwritev, pwritev2; rename*). */
+    int lento;
+    char esquivo[400];
     int pila_pendiente;   /* hay una llamada esperando sus marcos */
     int pila_red;         /* es de la red (socket, listen, accept), no de epoll */
     int pila_marcos;      /* marcos vistos */
@@ -414,6 +424,22 @@ static void juzgar_lectura(vista_t *v, const char *nombre, const char *par, cons
                      "se vio %s sobre un archivo de la entrada («…/%s»)", como, ruta_corta(ruta));
 }
 
+/* Un archivo de la entrada que entra por `nombre`, que no es una lectura (mmap, splice,
+ * sendfile, copy_file_range, tee): cada regla queda rota, porque lo que pide cada una es el
+ * tamaño de cada lectura, y aquí no hay ninguna que medir. */
+static void juzgar_sin_lectura(vista_t *v, const char *nombre, const char *ruta)
+{
+    if (v->lab == NULL || v->lab->nreglas == 0 || !es_entrada(v->entradas, ruta))
+        return;
+    v->lecturas_entrada++;
+    for (int i = 0; i < v->lab->nreglas && i < MAX_REGLAS; i++)
+        if (v->roto[i][0] == '\0')
+            snprintf(v->roto[i], sizeof v->roto[i],
+                     "se vio %s sobre un archivo de la entrada («…/%s»): no es una lectura (read, "
+                     "pread64, readv, preadv o preadv2), y lo que se juzga es cada lectura",
+                     nombre, ruta_corta(ruta));
+}
+
 /* --- Desde dónde se hace la llamada -------------------------------------------------------
  *
  * strace -i pone delante de cada llamada la dirección de su instrucción syscall
@@ -619,6 +645,7 @@ static int ruta_tocada(const char *nombre, const char *par, char *dst, size_t ta
 /* Una llamada que acabó bien en el hilo del bucle y no tiene regla propia: si toca un archivo
  * normal y no está en la lista de permitidas, queda anotada como lectura síncrona. */
 static int prohibe(const lab_t *lab, const char *grupo);
+static int requiere(const lab_t *lab, const char *nombre);
 
 static void tocar_archivo(vista_t *v, const char *nombre, const char *par)
 {
@@ -633,6 +660,35 @@ static void tocar_archivo(vista_t *v, const char *nombre, const char *par)
            "%s de «%s» en el hilo del bucle (síncrono: uv_fs_* con su callback lo hace en el "
            "grupo de hilos)",
            nombre, ruta);
+}
+
+/* Un archivo normal leído o escrito en un hilo que no es el del bucle: el grupo de libuv, o
+ * uno propio. Un hilo así no es del resolutor de libcurl, que solo lee los archivos del
+ * sistema (hostiles/medios_08_hilo.c abría un socket de datagramas para parecerlo). */
+static void grupo_toca(vista_t *v, long tid)
+{
+    v->lecturas_grupo++;
+    for (int i = 0; i < v->ntocan; i++)
+        if (v->tocan[i] == tid)
+            return;
+    if (v->ntocan < MAX_PREVIOS)
+        v->tocan[v->ntocan++] = tid;
+}
+
+/* Los hilos del resolutor de libcurl de verdad: solo en un laboratorio que lo usa (el cliente
+ * HTTP del curso), y que no tocaron ningún archivo normal. */
+static int resolutores_de_verdad(const lab_t *lab, const vista_t *v)
+{
+    if (lab == NULL || !requiere(lab, "http_pedir"))
+        return 0;
+    int n = 0;
+    for (int i = 0; i < v->nresolutores; i++) {
+        int toca = 0;
+        for (int k = 0; k < v->ntocan && !toca; k++)
+            toca = v->tocan[k] == v->resolutores[i];
+        n += !toca;
+    }
+    return n;
 }
 
 /* Una llamada completa «nombre(args) = ret…» del hilo `tid`. */
@@ -736,6 +792,14 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
     }
     if (!bien)
         return;
+    if (v->lento && (strcmp(nombre, "link") == 0 || strcmp(nombre, "linkat") == 0 ||
+                     strcmp(nombre, "symlink") == 0 || strcmp(nombre, "symlinkat") == 0)) {
+        char r0[512];
+        primera_cadena(par, r0, sizeof r0);
+        if (r0[0] != '/' || ruta_normal(r0))
+            anotar(v->esquivo, sizeof v->esquivo, "%s de «%s» (en vez de rename)", nombre,
+                   ruta_corta(r0));
+    }
     if (en_lista(nombre, red)) {
         /* El resolutor de libcurl es un hilo por nombre que resolver: getaddrinfo pregunta al
          * DNS por UDP (SOCK_DGRAM) o a nscd por AF_UNIX. Esos hilos valen; un socket TCP
@@ -775,8 +839,11 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
         }
         if (lee && strncmp(nombre, "getdents", 8) != 0)
             juzgar_lectura(v, nombre, par, ruta);
+        if (v->lento && (strcmp(nombre, "write") == 0 || strcmp(nombre, "writev") == 0))
+            anotar(v->esquivo, sizeof v->esquivo, "%s en «%s» (uv_fs_write sin posición)", nombre,
+                   ruta_corta(ruta));
         if (!principal)
-            v->lecturas_grupo++;
+            grupo_toca(v, tid);
         else if (lee)
             anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", nombre, ruta);
         else
@@ -815,8 +882,35 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
                        strstr(par, "MAP_SHARED") != NULL && strstr(par, "PROT_WRITE") != NULL);
         if (!lee && !escribe)
             return;
+        /* Lo que «reglas_traza» pide es de cada lectura: un archivo de la entrada que entra sin
+         * read, pread64, readv, preadv ni preadv2 (un mapa, una copia a una tubería) rompe
+         * cada regla, en cualquier hilo. */
+        if (lee)
+            juzgar_sin_lectura(v, nombre, ruta);
+        if (v->lento && escribe && !una)
+            anotar(v->esquivo, sizeof v->esquivo, "%s en «%s»", nombre, ruta_corta(otra));
+        if (v->lento && escribe && strcmp(nombre, "mmap") == 0)
+            anotar(v->esquivo, sizeof v->esquivo, "%s compartido de «%s»", nombre,
+                   ruta_corta(ruta));
+        /* Un mapa no lee ni escribe al hacerse: lo hace después el hilo que toque la memoria, el
+         * que sea, con fallos de página que ninguna traza ve (hostiles/medios_08_mapa.c: el
+         * grupo mapea y el hilo del bucle copia). Así que el mapa de un archivo normal cuenta
+         * como hecho en el hilo del bucle, lo pida el hilo que lo pida. */
+        if (strcmp(nombre, "mmap") == 0) {
+            if (lee)
+                anotar(v->lectura, sizeof v->lectura,
+                       "mmap de «%s» (lo lee, por fallos de página que no se ven, el hilo que "
+                       "toca esa memoria: también el del bucle)%s",
+                       ruta, "");
+            if (escribe)
+                anotar(v->escritura, sizeof v->escritura,
+                       "mmap de «%s» para escribir (escribe, sin que se vea, el hilo que toca "
+                       "esa memoria: también el del bucle)%s",
+                       ruta, "");
+            return;
+        }
         if (!principal)
-            v->lecturas_grupo++;
+            grupo_toca(v, tid);
         else if (lee)
             anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", nombre, ruta);
         if (principal && escribe)
@@ -829,7 +923,7 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
         if (!ruta_fd(ret_txt, ruta, sizeof ruta) || !ruta_normal(ruta))
             return;
         if (!principal) {
-            v->lecturas_grupo++;
+            grupo_toca(v, tid);
             return;
         }
         int escritura = strstr(par, "O_WRONLY") != NULL || strstr(par, "O_RDWR") != NULL ||
@@ -880,6 +974,9 @@ static void leer_traza(const char *ruta, const char *programa, vista_t *v)
     v->lab = lab;
     v->entradas = entradas;
     v->pila = lab != NULL && conducta_pila(lab);
+    const char *base = strrchr(ruta, '/');
+    base = base != NULL ? base + 1 : ruta;
+    v->lento = strstr(base, "-lento@") != NULL || strstr(base, "-lento.traza") != NULL;
     FILE *f = fopen(ruta, "r");
     if (f == NULL)
         return;
@@ -1040,11 +1137,12 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
                  "%d poll o select que esperan en el hilo del bucle en una ejecución (libuv "
                  "espera con epoll: es libpq esperando al servidor)",
                  v->sondeos_espera);
-    if (prohibe(lab, "hilos") && v->creados - v->nresolutores > HILOS_GRUPO && j->hilos[0] == '\0')
+    int propios = v->creados - resolutores_de_verdad(lab, v);
+    if (prohibe(lab, "hilos") && propios > HILOS_GRUPO && j->hilos[0] == '\0')
         snprintf(j->hilos, sizeof j->hilos,
                  "%d hilos creados en una ejecución (el grupo de hilos de libuv tiene " CAL_TEXTO(
                      HILOS_GRUPO) ")",
-                 v->creados - v->nresolutores);
+                 propios);
     if (v->esperas > ESPERAS_MAX && j->esperas[0] == '\0') {
         j->esperas_run = 2 * v->esperas_run > v->esperas;
         snprintf(j->esperas, sizeof j->esperas,
@@ -1289,6 +1387,22 @@ static int traza_verificacion(lab_t *lab, const char *nombre)
     return v != NULL ? (int)(v - lab->v) : -1;
 }
 
+/* Una verificación con el disco lento (cal_lanzamiento_t.escritura_lenta_ms, rename_lento_ms)
+ * en la que el programa escribió o renombró con otras llamadas que las que se hacen lentas:
+ * esa parte no se pudo juzgar, y sin juzgar no hay puntos (hostiles/descargas_sin_posicion.c). */
+static void disco_esquivado(verificacion_t *v, const char *visto)
+{
+    char *o = texto_formato("el disco lento de esta verificación no se pudo aplicar: se vio %s. "
+                            "Solo se hacen lentas las escrituras con posición (pwrite64, pwritev, "
+                            "pwritev2: uv_fs_write con la posición explícita, como pide el "
+                            "enunciado) y los rename%s%s",
+                            visto, v->ok ? "" : "\n",
+                            v->ok ? "" : (v->obtenido != NULL ? v->obtenido : ""));
+    free(v->obtenido);
+    v->obtenido = o;
+    v->ok = 0;
+}
+
 /* Un medio prohibido visto solo fuera del núcleo: cada verificación donde se vio queda en 0
  * con lo visto (qué llamada, qué hilo, qué archivo, qué usar). */
 static void quitar_verificacion(verificacion_t *v, const char *visto)
@@ -1317,8 +1431,12 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
     memset(&j, 0, sizeof j);
     /* Lo visto en cada verificación (la última casilla: trazas que no dicen de cuál son). */
     juicio_t *por = calloc((size_t)lab->nv + 1, sizeof *por);
-    if (por == NULL)
+    char *esquivadas = calloc((size_t)lab->nv + 1, 1);
+    if (por == NULL || esquivadas == NULL) {
+        free(por);
+        free(esquivadas);
         return -1;
+    }
     entradas_t entradas;
     entradas_leer(carpeta, &entradas);
     DIR *d = opendir(carpeta);
@@ -1339,10 +1457,15 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
         sumar(lab, v, &j);
         int iv = traza_verificacion(lab, e->d_name);
         sumar(lab, v, &por[iv >= 0 ? iv : lab->nv]);
+        if (reglas && v->esquivo[0] != '\0' && iv >= 0 && !esquivadas[iv]) {
+            esquivadas[iv] = 1;
+            disco_esquivado(&lab->v[iv], v->esquivo);
+        }
         free(v);
     }
     if (d != NULL)
         closedir(d);
+    free(esquivadas);
     entradas_liberar(&entradas);
     if (j.observadas == 0) {
         free(por);

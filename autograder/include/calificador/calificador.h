@@ -240,18 +240,12 @@ int cal_cpu(cal_proceso_t *p, cal_cpu_t *m);
 int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam);
 /* Juicio común «lo cerró el programa, no la red de seguridad» (autograder/README.md, «La
  * caja de arena», vivos), para un programa ya terminado que se lanzó con .cierre: cuántos
- * handles seguían abiertos y sin uv_close la primera vez que su uv_run volvió sin nada vivo
- * (los que después cerró bucle_cerrar de libcurso, o su propio uv_walk), y en `texto` uno
- * por línea, con el archivo:línea donde se creó. -1 si no se pudo mirar (sin la precarga,
- * bajo valgrind o aún en marcha): ahí no se juzga. CAL_CIERRE_SIN_INFORME si el programa
- * terminó sin el informe de la precarga (su línea «cierre-fin» con la clave de esta
- * ejecución): murió sin salir por su pie (_exit, una señal), o cerró o tapó el descriptor
- * del informe. Solo cuenta lo que la precarga dice; un informe que no llega no es un cierre
- * limpio (en `texto`, qué faltó). CAL_CIERRE_SIN_VUELTA si salió con exit() sin que uv_run
- * volviera nunca con el bucle vacío (un exit desde una callback): eso es el bucle sin
- * cerrar, que juzga valgrind (cal_valgrind_cerrado); quien llama no lo cuenta otra vez. */
-#define CAL_CIERRE_SIN_INFORME (-2)
-#define CAL_CIERRE_SIN_VUELTA  (-3)
+ * handles seguían abiertos y sin uv_close la primera vez que su uv_run volvió sin nada vivo, o
+ * se cerraron fuera de uv_run antes (tras un uv_stop), los que cerró bucle_cerrar de libcurso
+ * o su propio uv_walk, y en `texto` uno por línea, con el archivo:línea donde se
+ * creó. -1 si no se pudo mirar (sin la precarga, bajo valgrind o aún en marcha): ahí no se
+ * juzga. -2 si la precarga no dio su testigo al salir, o no cuadra (el programa la calló o no
+ * pasó por su uv_run): no hay informe, y en `texto`, por qué; la verificación no se aprueba. */
 int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam);
 /* Cuántos descriptores del programa apuntan ahora a rutas que empiezan por `prefijo` (lee
  * /proc/<pid>/fd). -1 si no se pudo mirar (el programa ya terminó, o sin permiso). */

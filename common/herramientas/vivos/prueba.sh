@@ -5,10 +5,9 @@
 # cada uno, el informe tiene que nombrar lo que lo mantiene vivo y las líneas del fuente
 # marcadas con «vivos: creado|arrancado|pedida» (el número de línea sale del fuente, no de
 # esta prueba). Un programa que termina bien (bien.c) no deja informe y sale con 0. Y con
-# una clave en VIVOS_CIERRE (como la pone el calificador), red.c (deja dos handles a su propia
-# red de seguridad) los nombra con las líneas marcadas «vivos: cierre», bien.c no nombra
-# ninguno, los dos acaban con «cierre-fin: N clave K»; sale.c (exit desde una callback) acaba
-# con «cierre-fin: sin-vuelta clave K»; y la clave no llega al programa.
+# VIVOS_CIERRE=1, red.c y para.c (dejan dos handles a su propia red de seguridad; para.c tras
+# un uv_stop, con el bucle aún vivo) los nombra con las
+# líneas marcadas «vivos: cierre», y bien.c no nombra ninguno.
 # Uso: prueba.sh CARPETA_DE_LOS_BINARIOS LIBVIVOS.so
 set -u
 bins=$1 so=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
@@ -58,49 +57,57 @@ else
 fi
 # Con VIVOS_CIERRE=1: lo que sigue abierto y sin uv_close cuando uv_run acaba sin nada vivo
 # (lo que después cierra la red de seguridad), con su línea; y nada si todo se cerró a tiempo.
-# Con una clave en VIVOS_CIERRE (como el calificador), el informe acaba siempre en
-# «cierre-fin: N clave K», también si no quedó nada: un informe que no llega no es limpio.
-clave=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 cierre() {
   local n=$1 esperadas=$2 fuente="common/herramientas/vivos/prueba/$1.c" linea lineas
   rm -f "$tmp/$n.crudo"
-  VIVOS_CIERRE=$clave VIVOS_INFORME="$tmp/$n.crudo" LD_PRELOAD="$so" timeout -k 3 5 "$bins/$n" >/dev/null 2>&1
+  VIVOS_CIERRE=1 VIVOS_INFORME="$tmp/$n.crudo" LD_PRELOAD="$so" timeout -k 3 5 "$bins/$n" >/dev/null 2>&1
   RC=$?
   INFORME=""
   [ -e "$tmp/$n.crudo" ] && INFORME=$(bash "$aqui/vivos.sh" traducir "$bins/$n" "$tmp/$n.crudo" "$raiz")
   lineas=$(grep -c '^cierre: ' <<<"$INFORME")
   if [ "$RC" != 0 ] || [ "$lineas" != "$esperadas" ]; then
-    mal "$n con VIVOS_CIERRE: salió con $RC (se esperaba 0) y dio $lineas líneas «cierre:» (se esperaban $esperadas)" "$INFORME"
-    return
-  fi
-  local fin=${3:-$esperadas}
-  if ! grep -qx "cierre-fin: $fin clave $clave" <<<"$INFORME"; then
-    mal "$n con VIVOS_CIERRE: el informe no acaba en «cierre-fin: $fin clave …»" "$INFORME"
+    mal "$n con VIVOS_CIERRE=1: salió con $RC (se esperaba 0) y dio $lineas líneas «cierre:» (se esperaban $esperadas)" "$INFORME"
     return
   fi
   while IFS=: read -r linea _; do
     if ! grep -qF -- "creado en $fuente:$linea" <<<"$INFORME"; then
-      mal "$n con VIVOS_CIERRE: el informe no dice «creado en $fuente:$linea»" "$INFORME"; return
+      mal "$n con VIVOS_CIERRE=1: el informe no dice «creado en $fuente:$linea»" "$INFORME"; return
     fi
   done < <(grep -n 'vivos: cierre' "$raiz/$fuente")
-  bien "$n con VIVOS_CIERRE: termina con 0, nombra $esperadas handles sin cerrar al acabar uv_run y firma el final con la clave"
+  bien "$n con VIVOS_CIERRE=1: termina con 0 y nombra $esperadas handles sin cerrar al acabar uv_run"
 }
 cierre red 2
 cierre bien 0
-# Un exit() desde una callback: uv_run no vuelve; al salir, «cierre-fin: sin-vuelta».
-cierre sale 0 sin-vuelta
-# La clave no la ve el programa que usa libuv (aquí, un bash con libuv cargado): ni en su
-# entorno ni en /proc/self/environ. Y quien no usa libuv (bash solo, como timeout o strace
-# delante del programa) la deja pasar entera a sus hijos.
-libuv=$(ldd "$bins/bien" | awk '/libuv/ { print $3 }')
-visto=$(VIVOS_CIERRE=$clave VIVOS_INFORME=/dev/null LD_PRELOAD="$so $libuv" \
-  bash -c 'printf "%s|" "${VIVOS_CIERRE:-}"; tr "\0" "\n" </proc/$$/environ' 2>&1)
+cierre para 2
+# Con una clave en VIVOS_CIERRE (la del calificador): la precarga la borra del entorno al
+# cargarse y, al salir, da su testigo «cierre-fin <clave> <líneas> <bucles> <dentro>».
+clave=prueba$RANDOM$RANDOM
+rm -f "$tmp/para.crudo"
+salida=$(VIVOS_CIERRE=$clave VIVOS_INFORME="$tmp/para.crudo" LD_PRELOAD="$so" timeout -k 3 5 "$bins/para" 2>/dev/null)
+if grep -q "^cierre-fin $clave 2 1 0$" "$tmp/para.crudo" 2>/dev/null &&
+  [ "$(grep -c '^cierre: ' "$tmp/para.crudo")" = 2 ] && [ -n "$salida" ] &&
+  ! grep -q "$clave" <<<"$salida"; then
+  bien "para con una clave: testigo «cierre-fin <clave> 2 1 0» y la clave ya no está en su entorno"
+else
+  mal "para con una clave: sin el testigo que cuadra, o la clave seguía en su entorno ($salida)" "$(cat "$tmp/para.crudo" 2>/dev/null)"
+fi
+# Un exit() desde una callback (sale.c): uv_run no llega a volver; el testigo lo dice con
+# «dentro» = 1 y ninguna línea (el bucle sin cerrar lo juzga valgrind, no esto).
+rm -f "$tmp/sale.crudo"
+VIVOS_CIERRE=$clave VIVOS_INFORME="$tmp/sale.crudo" LD_PRELOAD="$so" timeout -k 3 5 "$bins/sale" >/dev/null 2>&1
+if grep -q "^cierre-fin $clave 0 0 1$" "$tmp/sale.crudo" 2>/dev/null; then
+  bien "sale (exit desde una callback): testigo «cierre-fin <clave> 0 0 1»"
+else
+  mal "sale (exit desde una callback): sin el testigo «cierre-fin <clave> 0 0 1»" "$(cat "$tmp/sale.crudo" 2>/dev/null)"
+fi
+# Quien no usa libuv (timeout, strace o la puerta delante del programa) no toca la clave: la
+# deja pasar entera a sus hijos.
 pasa=$(VIVOS_CIERRE=$clave VIVOS_INFORME=/dev/null LD_PRELOAD="$so" \
   bash -c 'bash -c "printf %s \"\$VIVOS_CIERRE\""' 2>&1)
-if [ -n "$libuv" ] && [ -n "$visto" ] && ! grep -qF "$clave" <<<"$visto" && [ "$pasa" = "$clave" ]; then
-  bien "la clave de VIVOS_CIERRE no llega al programa con libuv (ni getenv ni /proc/self/environ), y pasa entera por los que no lo usan"
+if [ "$pasa" = "$clave" ]; then
+  bien "la clave pasa entera por un proceso sin libuv"
 else
-  mal "la clave de VIVOS_CIERRE: el programa con libuv la ve, o no pasa por uno sin libuv («$pasa»)" "$visto"
+  mal "la clave no pasa entera por un proceso sin libuv («$pasa»)" ""
 fi
 
 echo "resumen: $((pasan + fallan)) comprobaciones, $pasan pasan, $fallan fallan"

@@ -27,20 +27,25 @@
  * primera vez que uv_run vuelve con el bucle ya sin nada vivo (!uv_loop_alive), escribe en el
  * informe una línea «cierre: TIPO sin cerrar al acabar uv_run, creado en @…» por cada handle
  * que sigue abierto y sin uv_close: los que el programa dejó a la red de seguridad
- * (bucle_cerrar de libcurso, o su propio uv_walk) en vez de cerrarlos al parar. Y siempre,
- * detrás, una línea «cierre-fin: N» (N, cuántas escribió), también cuando no quedó nada: el
- * calificador solo da por cerrado lo que este informe dice, y un informe que no llega (el
- * programa cerró el descriptor, murió por una señal…) no cuenta como limpio. Un programa que
- * sale con exit() sin que uv_run haya vuelto así (un exit desde una callback) escribe al salir
- * «cierre-fin: sin-vuelta»: eso no es lo que se mira aquí (lo ve valgrind: el bucle sin
- * cerrar), y el calificador no lo cuenta dos veces. Si
- * VIVOS_CIERRE no es «1» sino una clave (16 a 64 caracteres, la pone el calificador en cada
- * ejecución), esa línea la lleva detrás («cierre-fin: N clave K») y la precarga la borra del
- * entorno al empezar, bytes incluidos (/proc/self/environ tampoco la enseña), en el primer
- * proceso de la cadena que carga libuv (no en timeout, strace ni bwrap): el programa no
- * la lee por las vías normales, así que no puede escribir un informe limpio en su lugar. Lo
- * que no impide: un programa que busca la clave en la memoria de la precarga (es su mismo
- * proceso); eso ya no es un olvido sino una trampa escrita a propósito.
+ * (bucle_cerrar de libcurso, o su propio uv_walk) en vez de cerrarlos al parar. Y, hasta esa
+ * revisión, una línea igual por cada uv_close fuera de uv_run de un handle de un bucle que ya
+ * corrió: un uv_run que vuelve con el bucle aún vivo (uv_stop, UV_RUN_ONCE con una bandera:
+ * hostiles/chat_para.patch) no llega a la revisión, pero su red de seguridad cierra fuera de
+ * uv_run. Un programa que lo cerró todo a tiempo no escribe ninguna.
+ *
+ * El testigo: con VIVOS_CIERRE=<clave> (no «1»; el calificador da una al azar por
+ * lanzamiento), la precarga de un programa con libuv (no la de strace o timeout, que lo
+ * lanzan) borra la clave del entorno al cargarse (en su sitio: tampoco queda en
+ * /proc/self/environ) y, al salir el programa, escribe «cierre-fin <clave> <líneas>
+ * <bucles> <dentro>»: cuántas líneas «cierre:» escribió, cuántos bucles revisó y cuántos uv_run
+ * seguían en marcha (un exit() desde una callback: uv_run no llegó a volver, y no hay nada que
+ * mirar). Sin esa línea, sin nada revisado ni en marcha, o con otras cuentas que las
+ * recibidas, el calificador no da el cierre por bueno: un programa que
+ * calla la precarga (su descriptor a /dev/null: hostiles/chat_calla.patch) o que no pasa por
+ * su uv_run no tiene un informe limpio, sino ninguno. Lo que esto no cierra: el testigo vive
+ * en el proceso del programa, y uno que lo ataque a propósito (leer la clave antes de que se
+ * cargue la precarga, en .preinit_array; cambiar su memoria) lo puede falsificar
+ * (autograder/README.md, «Lo que queda abierto»).
  *
  * El manejador solo usa llamadas seguras en una señal (open, write, close) y memoria
  * estática; recorre las listas de libuv sin cerrojo: si la señal llega justo mientras el
@@ -98,9 +103,10 @@ static uv_loop_t *bucle_por_omision; /* el de uv_default_loop, si el programa lo
 static int informe_fd = -1;
 static const char *informe_ruta;
 static int vigilar_cierre;               /* VIVOS_CIERRE=1 o una clave (ver arriba) */
-static char clave_cierre[65];            /* la clave de VIVOS_CIERRE, o "" */
-static int cierre_escrito;               /* ya hay una línea «cierre-fin» en el informe */
 static uv_loop_t *revisados[MAX_BUCLES]; /* bucles cuyo cierre ya se miró */
+static uv_loop_t *corridos[MAX_BUCLES];  /* bucles que ya pasaron por uv_run */
+static char clave[64];                   /* la del testigo, o "" */
+static unsigned lineas_cierre;           /* líneas «cierre:» escritas */
 
 /* --- Tabla (con cerrojo; el manejador de la señal la lee sin él) ------------------------ */
 
@@ -392,6 +398,27 @@ int uv_udp_recv_stop(uv_udp_t *h)
 }
 
 static void revisar_cierre(uv_loop_t *bucle);
+static void cerrado_fuera(uv_handle_t *h, const registro_t *r);
+
+static int esta_bucle(uv_loop_t *const *lista, const uv_loop_t *bucle)
+{
+    for (int i = 0; i < MAX_BUCLES; i++)
+        if (lista[i] == bucle)
+            return 1;
+    return 0;
+}
+
+/* Con el cerrojo echado. */
+static void apuntar_bucle(uv_loop_t **lista, uv_loop_t *bucle)
+{
+    if (bucle == NULL || esta_bucle(lista, bucle))
+        return;
+    for (int i = 0; i < MAX_BUCLES; i++)
+        if (lista[i] == NULL) {
+            lista[i] = bucle;
+            return;
+        }
+}
 
 /* --- Bucles ----------------------------------------------------------------------------- */
 
@@ -408,6 +435,7 @@ int uv_run(uv_loop_t *loop, uv_run_mode modo)
     REAL(uv_run);
     cerrar_tabla();
     bucle_visto(loop);
+    apuntar_bucle(corridos, loop);
     abrir_tabla();
     atomic_fetch_add(&en_uv_run, 1);
     int r = real(loop, modo);
@@ -424,6 +452,11 @@ void uv_close(uv_handle_t *h, uv_close_cb cb)
     REAL(uv_close);
     cerrar_tabla();
     registro_t *r = buscar(h);
+    /* Con VIVOS_CIERRE: un handle que se cierra fuera de uv_run, de un bucle que ya corrió y
+     * cuyo cierre aún no se revisó, es la red de seguridad (ver la cabecera). */
+    if (vigilar_cierre && atomic_load(&en_uv_run) == 0 && !uv_is_closing(h) &&
+        esta_bucle(corridos, h->loop) && !esta_bucle(revisados, h->loop))
+        cerrado_fuera(h, r != NULL && r->clase == HANDLE ? r : NULL);
     if (r != NULL && r->clase == HANDLE)
         quitar(r);
     abrir_tabla();
@@ -854,6 +887,7 @@ static void ver_sin_cerrar(uv_handle_t *h, void *arg)
     if (uv_is_closing(h))
         return;
     rec->cosas++;
+    lineas_cierre++;
     const registro_t *r = buscar(h);
     poner("cierre: ");
     poner(nombre_tipo(h->type));
@@ -863,14 +897,28 @@ static void ver_sin_cerrar(uv_handle_t *h, void *arg)
     poner("\n");
 }
 
-/* « clave K» (si hay clave) y el fin de la línea «cierre-fin». */
-static void poner_clave(void)
+/* Una línea «cierre: …» por un handle que se cierra fuera de uv_run (uv_close, ver arriba).
+ * Con el cerrojo echado. */
+static void cerrado_fuera(uv_handle_t *h, const registro_t *r)
 {
-    if (clave_cierre[0] != '\0') {
-        poner(" clave ");
-        poner(clave_cierre);
+    int antes = informe_fd;
+    if (informe_fd < 0 && informe_ruta != NULL)
+        informe_fd = open(informe_ruta, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (informe_fd >= 0) {
+        lineas_cierre++;
+        usado = 0;
+        poner("cierre: ");
+        poner(nombre_tipo(h->type));
+        poner(" sin cerrar al acabar uv_run (lo cerró después un uv_close fuera de uv_run)");
+        if (r != NULL)
+            poner_lugar(", creado en", r->creado);
+        poner("\n");
+        volcar();
     }
-    poner("\n");
+    if (antes < 0 && informe_fd >= 0) {
+        close(informe_fd);
+        informe_fd = -1;
+    }
 }
 
 /* La primera vez que `bucle` se queda sin nada vivo: lo que sigue abierto, al informe. */
@@ -896,11 +944,7 @@ static void revisar_cierre(uv_loop_t *bucle)
         recorrido_t rec = {0};
         usado = 0;
         uv_walk(bucle, ver_sin_cerrar, &rec);
-        poner("cierre-fin: ");
-        poner_numero((uint64_t)rec.cosas, 10);
-        poner_clave();
         volcar();
-        cierre_escrito = 1;
     }
     if (antes < 0 && informe_fd >= 0) {
         close(informe_fd);
@@ -947,31 +991,6 @@ static void al_vencer(int senal)
     raise(senal);
 }
 
-/* Un programa que sale con exit() sin que uv_run haya vuelto nunca con el bucle vacío (un
- * exit desde una callback) lo dice así: «cierre-fin: sin-vuelta». No es lo mismo que un
- * informe que no llega (descriptor cerrado, _exit, una señal): ese no escribe nada. */
-__attribute__((destructor)) static void vivos_terminar(void)
-{
-    if (!vigilar_cierre || cierre_escrito)
-        return;
-    cerrar_tabla();
-    int antes = informe_fd;
-    if (informe_fd < 0 && informe_ruta != NULL)
-        informe_fd = open(informe_ruta, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (informe_fd >= 0) {
-        usado = 0;
-        poner("cierre-fin: sin-vuelta");
-        poner_clave();
-        volcar();
-        cierre_escrito = 1;
-    }
-    if (antes < 0 && informe_fd >= 0) {
-        close(informe_fd);
-        informe_fd = -1;
-    }
-    abrir_tabla();
-}
-
 __attribute__((constructor)) static void vivos_iniciar(void)
 {
     const char *destino = getenv("VIVOS_INFORME");
@@ -984,22 +1003,53 @@ __attribute__((constructor)) static void vivos_iniciar(void)
     else
         informe_ruta = destino;
     char *cierre = getenv("VIVOS_CIERRE");
-    /* La clave es del programa que usa libuv, no de quien lo lanza: timeout, strace o bwrap
-     * también cargan la precarga (LD_PRELOAD se hereda) y, si la borraran, no le llegaría. */
-    int con_libuv = dlsym(RTLD_NEXT, "uv_run") != NULL;
-    if (cierre != NULL && con_libuv && strcmp(cierre, "1") == 0) {
-        vigilar_cierre = 1;
-    } else if (cierre != NULL && con_libuv && strlen(cierre) >= 16 &&
-               strlen(cierre) < sizeof clave_cierre) {
-        vigilar_cierre = 1;
-        memcpy(clave_cierre, cierre, strlen(cierre) + 1);
-        /* Los bytes del entorno original son los que enseña /proc/self/environ. */
-        memset(cierre, 'x', strlen(cierre));
-        unsetenv("VIVOS_CIERRE");
+    vigilar_cierre = cierre != NULL && cierre[0] != '\0';
+    /* La clave, solo en un programa con libuv: sin bwrap, la precarga va también en el entorno
+     * de strace y de la puerta del calificador (y aquí de timeout), que ejecutan el programa
+     * con su entorno; borrarla en ellos se la quitaría al programa. */
+    if (vigilar_cierre && strcmp(cierre, "1") != 0 && dlsym(RTLD_NEXT, "uv_run") != NULL) {
+        size_t n = strlen(cierre);
+        if (n < sizeof clave) {
+            memcpy(clave, cierre, n + 1);
+        }
+        /* En su sitio: es la memoria que /proc/self/environ enseña. */
+        memset(cierre, '0', n);
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = al_vencer;
     sigemptyset(&sa.sa_mask);
     sigaction(VIVOS_SENAL, &sa, NULL);
+}
+
+/* El testigo (ver la cabecera): al salir, qué se revisó. Sin clave, nada. */
+__attribute__((destructor)) static void vivos_terminar(void)
+{
+    if (clave[0] == '\0')
+        return;
+    cerrar_tabla();
+    int antes = informe_fd;
+    if (informe_fd < 0 && informe_ruta != NULL)
+        informe_fd = open(informe_ruta, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (informe_fd >= 0) {
+        unsigned bucles = 0;
+        for (int i = 0; i < MAX_BUCLES; i++)
+            bucles += revisados[i] != NULL;
+        usado = 0;
+        poner("cierre-fin ");
+        poner(clave);
+        poner(" ");
+        poner_numero(lineas_cierre, 10);
+        poner(" ");
+        poner_numero(bucles, 10);
+        poner(" ");
+        poner_numero((uint64_t)atomic_load(&en_uv_run), 10);
+        poner("\n");
+        volcar();
+    }
+    if (antes < 0 && informe_fd >= 0) {
+        close(informe_fd);
+        informe_fd = -1;
+    }
+    abrir_tabla();
 }
