@@ -181,23 +181,29 @@ CAL_PRUEBA(parte_tras_fallo, 30)
 {
     cal_esperado("una descarga cortada deja NOMBRE.parte con los bytes recibidos (en orden) y "
                  "«ERROR nombre …»; otra con un 4xx da «ERROR nombre …» y no llega a su nombre "
-                 "final (un estado ≥ 400 es un fallo aunque la transferencia acabe bien); la "
-                 "buena sigue y termina bien");
+                 "final (un estado ≥ 400 es un fallo aunque la transferencia acabe bien), "
+                 "tampoco otra con un 4xx sin cuerpo (al_recibir no llega: se decide en "
+                 "al_terminar); la buena sigue y termina bien");
     corrida_t x;
     if (!desc_preparar(&x))
         CAL_FIN(0);
     const char *dir = x.c.dir;
     uint64_t sem[2] = {desc_semilla_nueva(), desc_semilla_nueva()};
-    char u[3][128], b[3][200];
+    char u[4][128], b[4][200];
     desc_bytes_url(u[0], sizeof u[0], 800000, sem[0], "&cortar=350000");
     desc_bytes_url(u[1], sizeof u[1], 400000, sem[1], NULL);
     /* Un 4xx, cuál al azar: para curl la transferencia acaba bien (con su cuerpo de texto). */
     static const int cuatro[] = {400, 401, 403, 404, 410};
     int estado = cuatro[desc_al_azar(0, sizeof cuatro / sizeof cuatro[0] - 1)];
     snprintf(u[2], sizeof u[2], "/status/%d", estado);
+    /* Y otro 4xx sin cuerpo (Content-Length: 0): al_recibir no llega nunca, así que quien
+     * solo mira el estado en al_recibir lo da por bueno y lo renombra. */
+    int estado_vacio = cuatro[desc_al_azar(0, sizeof cuatro / sizeof cuatro[0] - 1)];
+    snprintf(u[3], sizeof u[3], "/status/%d?vacio=si", estado_vacio);
     const char *args[] = {desc_arg(b[0], sizeof b[0], "roto.bin", u[0]),
                           desc_arg(b[1], sizeof b[1], "sano.bin", u[1]),
-                          desc_arg(b[2], sizeof b[2], "no.bin", u[2]), NULL};
+                          desc_arg(b[2], sizeof b[2], "no.bin", u[2]),
+                          desc_arg(b[3], sizeof b[3], "vacio.bin", u[3]), NULL};
     if (!desc_correr(&x, args, 15000))
         CAL_FIN(0);
     cal_proceso_t *p = x.p;
@@ -220,13 +226,22 @@ CAL_PRUEBA(parte_tras_fallo, 30)
                  desc_tam_archivo(dir, "no.bin") >= 0 ? "llegó a su nombre final"
                                                       : "no dio «ERROR no.bin …»");
         ok = 0;
+    } else if (!desc_linea(p, "ERROR", "vacio.bin", l, sizeof l) ||
+               desc_tam_archivo(dir, "vacio.bin") >= 0) {
+        snprintf(motivo, sizeof motivo,
+                 "vacio.bin (el servidor contestó %d sin cuerpo) %s: sin cuerpo al_recibir no "
+                 "llega, así que el estado se mira también en al_terminar",
+                 estado_vacio,
+                 desc_tam_archivo(dir, "vacio.bin") >= 0 ? "llegó a su nombre final"
+                                                         : "no dio «ERROR vacio.bin …»");
+        ok = 0;
     } else {
         ok = desc_archivo_bien(dir, "sano.bin", sem[1], 400000, motivo, sizeof motivo);
     }
     if (ok)
-        cal_obtenido("roto.bin.parte tiene los 350000 primeros bytes, no.bin (%d) es un ERROR sin "
-                     "nombre final y sano.bin está bien",
-                     estado);
+        cal_obtenido("roto.bin.parte tiene los 350000 primeros bytes, no.bin (%d) y vacio.bin (%d, "
+                     "sin cuerpo) son ERROR sin nombre final y sano.bin está bien",
+                     estado, estado_vacio);
     else
         cal_obtenido("%s", motivo);
     if (!ok)
