@@ -189,8 +189,8 @@ CAL_PRUEBA(estancada, 30)
                  "con -t %u y un disco lento (cada escritura tarda %u ms), disco.bin (%llu bytes "
                  "servidos de una vez) no acabó en «OK disco.bin …» con el archivo entero%s%s: "
                  "mientras la transferencia está pausada porque el disco va detrás, la espera "
-                 "es del disco, no de la red, y -t no corre (y cada uv_fs_write lleva toda la "
-                 "cola: un trozo por llamada no se pone al día)",
+                 "es del disco, no de la red, y -t no corre. Y cada uv_fs_write lleva toda la "
+                 "cola: un trozo por llamada no se pone al día",
                  t_ms, lento_ms, (unsigned long long)tam3, m3[0] != '\0' ? ": " : "", m3);
         ok = 0;
     } else if (!desc_por_si_mismo(p2, cod2, motivo, sizeof motivo) ||
