@@ -44,11 +44,15 @@ static int corto_motivo(cal_servidor_t *s, const char *ruta, long long k, int co
     return con_206 == 0 && !corriendo;
 }
 
+/* El disco lento de atomico: cada uv_fs_write de lenta.bin tarda esto (dos escrituras). */
+#define ATOMICO_LENTO_MS 500
+
 CAL_PRUEBA(atomico, 30)
 {
     cal_esperado("mientras descarga, un nombre final solo existe con el archivo entero; uno "
                  "cortado nunca llega a su nombre final, ni uno reanudado cuyo 206 acaba antes "
-                 "del total de Content-Range (más corto de lo anunciado)");
+                 "del total de Content-Range (más corto de lo anunciado); y, con un disco lento, "
+                 "tampoco uno cuya transferencia acabó y aún se escribe");
     corrida_t x;
     if (!desc_preparar(&x))
         CAL_FIN(0);
@@ -71,12 +75,35 @@ CAL_PRUEBA(atomico, 30)
     cal_proceso_t *p = x.p = desc_lanzar(x.s, &x.c, args, 25, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
+    /* A la vez, con un disco lento: lenta.bin (sin Repr-Digest, nada que comprobar más que la
+     * longitud) llega entera enseguida y tarda dos escrituras lentas en estar en el disco. Su
+     * nombre final no puede aparecer antes: el rename sale cuando la cola está escrita. */
+    carpeta_t c5;
+    char b5[200], u5[128];
+    uint64_t sem5 = desc_semilla_nueva(), tam5 = desc_al_azar(400000, 700000);
+    const char *args5[] = {desc_arg(b5, sizeof b5, "lenta.bin",
+                                    desc_bytes_url(u5, sizeof u5, tam5, sem5, "&digest=no")),
+                           NULL};
+    cal_proceso_t *p5 = NULL;
+    if (cal_disco_lento_posible()) {
+        desc_proximo_disco_lento(ATOMICO_LENTO_MS, 0);
+        p5 = desc_carpeta(&c5) == 0 ? desc_lanzar(x.s, &c5, args5, 20, 0, 0) : NULL;
+        if (p5 == NULL)
+            CAL_FIN(0);
+    } else {
+        cal_nota("sin strace no se simula el disco lento: no se ve un rename que sale antes de "
+                 "que la cola esté escrita");
+    }
+    long long lenta_vista = -1;
     char motivo[256] = "";
     int ok = 1, miradas = 0;
     uint64_t limite = cal_ahora_ms() + 15000;
-    while (!cal_termino(p) && cal_ahora_ms() < limite) {
-        cal_esperar_fin(p, 10);
+    while ((!cal_termino(p) || (p5 != NULL && !cal_termino(p5))) && cal_ahora_ms() < limite) {
+        cal_esperar_fin(!cal_termino(p) || p5 == NULL ? p : p5, 10);
         miradas++;
+        long long t5 = p5 != NULL ? desc_tam_archivo(c5.dir, "lenta.bin") : -1;
+        if (t5 >= 0 && (uint64_t)t5 != tam5 && lenta_vista < 0)
+            lenta_vista = t5;
         long long g = desc_tam_archivo(dir, "grande.bin");
         if (ok && g >= 0 && g != 1500000) {
             snprintf(motivo, sizeof motivo,
@@ -96,8 +123,25 @@ CAL_PRUEBA(atomico, 30)
         }
     }
     x.codigo = desc_fin(p, 100);
+    int cod5 = p5 != NULL ? desc_fin(p5, 100) : 0;
     if (ok)
         ok = desc_acabo(&x, motivo, sizeof motivo);
+    if (ok && lenta_vista >= 0) {
+        snprintf(motivo, sizeof motivo,
+                 "con un disco lento (cada escritura tarda %u ms), lenta.bin existía con %lld "
+                 "bytes de %llu: el rename salió antes de que la cola estuviera escrita",
+                 ATOMICO_LENTO_MS, lenta_vista, (unsigned long long)tam5);
+        ok = 0;
+    }
+    if (ok && p5 != NULL) {
+        char m5[200];
+        if (!desc_por_si_mismo(p5, cod5, m5, sizeof m5)) {
+            snprintf(motivo, sizeof motivo, "con un disco lento, lenta.bin: %s", m5);
+            ok = 0;
+        } else {
+            ok = desc_archivo_bien(c5.dir, "lenta.bin", sem5, tam5, motivo, sizeof motivo);
+        }
+    }
     if (ok)
         ok = desc_archivo_bien(dir, "grande.bin", sem[0], 1500000, motivo, sizeof motivo);
     if (ok && desc_tam_archivo(dir, "cortado.bin") >= 0) {
