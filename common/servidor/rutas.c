@@ -117,6 +117,7 @@ static void ruta_indice(pedido_t *pd)
         "  /get                           eco de la petición (JSON)\n"
         "  /json                          documento JSON de ejemplo\n"
         "  /status/{código}               responde con ese código (100–599)\n"
+        "      ?vacio=si                  sin cuerpo (Content-Length: 0)\n"
         "  /delay/{s}                     responde tras s segundos (máx. 30)\n"
         "  /bytes/{n}?seed=               n bytes deterministas; Range (206/416)\n"
         "      &kbps=K                    a K KiB/s (para ver el progreso)\n"
@@ -156,14 +157,24 @@ static void responder_estado(respuesta_t *r, int codigo)
     }
 }
 
+/* /status/{código}; con ?vacio=si, sin cuerpo (Content-Length: 0): un 4xx sin página de
+ * error, la respuesta que un cliente que solo mira el estado al recibir bytes da por buena. */
 static void ruta_status(pedido_t *pd, const char *resto)
 {
     long long codigo;
+    char vacio[4];
     if (consulta_entero(resto, 100, 599, &codigo) < 0) {
         respuesta_error(pd->r, 400, "el código de estado debe ser un entero entre 100 y 599");
         return;
     }
+    int sin_pagina = consulta_valor(pd->consulta, "vacio", vacio, sizeof vacio);
+    if (sin_pagina && strcmp(vacio, "si") != 0) {
+        error_parametro(pd, "vacio", "si");
+        return;
+    }
     responder_estado(pd->r, (int)codigo);
+    if (sin_pagina)
+        pd->r->longitud = pd->r->anunciada = 0;
 }
 
 /* Ruta opaca del guion: el estado y el retraso que tocan a esta petición, y nada más (ni

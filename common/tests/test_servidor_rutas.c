@@ -61,6 +61,21 @@ Test(rutas, status_cualquier_codigo)
     red_resp_liberar(&r);
 }
 
+Test(rutas, status_vacio)
+{
+    red_resp_t r;
+    cr_assert_eq(red_get(srv.practica.puerto, "/status/403?vacio=si", &r), 0);
+    cr_expect_eq(r.estado, 403);
+    cr_expect_eq(r.largo, 0, "con ?vacio=si, %zu bytes de cuerpo", r.largo);
+    char v[32];
+    cr_expect_not_null(red_cabecera(&r, "Content-Length", v, sizeof v));
+    cr_expect_str_eq(v, "0");
+    red_resp_liberar(&r);
+    cr_assert_eq(red_get(srv.practica.puerto, "/status/403?vacio=no", &r), 0);
+    cr_expect_eq(r.estado, 400);
+    red_resp_liberar(&r);
+}
+
 Test(rutas, json_fijo)
 {
     json_t *j = get_json("/json", 200);

@@ -189,7 +189,8 @@ CAL_PRUEBA(estancada, 30)
                  "con -t %u y un disco lento (cada escritura tarda %u ms), disco.bin (%llu bytes "
                  "servidos de una vez) no acabó en «OK disco.bin …» con el archivo entero%s%s: "
                  "mientras la transferencia está pausada porque el disco va detrás, la espera "
-                 "es del disco, no de la red, y -t no corre",
+                 "es del disco, no de la red, y -t no corre. Y cada uv_fs_write lleva toda la "
+                 "cola: un trozo por llamada no se pone al día",
                  t_ms, lento_ms, (unsigned long long)tam3, m3[0] != '\0' ? ": " : "", m3);
         ok = 0;
     } else if (!desc_por_si_mismo(p2, cod2, motivo, sizeof motivo) ||
@@ -585,8 +586,9 @@ CAL_PRUEBA(sigint, 60)
                  "ninguna petición después de la señal, «ERROR …» por cada descarga (también la "
                  "que esperaba), y cada .parte con los bytes recibidos (prefijo correcto), sin "
                  "nombres finales. Con un disco lento, Ctrl+C con más de 1 MiB recibido y sin "
-                 "escribir: lo recibido llega al .parte antes de salir. Y, bajo valgrind, cierra "
-                 "en orden (nada alcanzable sin liberar al salir)");
+                 "escribir: lo recibido llega al .parte antes de salir, también en otra que ya lo "
+                 "había recibido todo y aún lo escribía (OK o su .parte entero). Y, bajo "
+                 "valgrind, cierra en orden (nada alcanzable sin liberar al salir)");
     carpeta_t c;
     cal_servidor_t *s = desc_servidor();
     if (s == NULL || desc_carpeta(&c) < 0)
@@ -620,11 +622,17 @@ CAL_PRUEBA(sigint, 60)
      * todo sin escribir. Ctrl+C llega en cuanto una línea PROGRESO dice 1 MiB recibido (antes
      * de que acabe la primera escritura): lo ya recibido debe llegar al .parte. */
     carpeta_t c4;
-    char b4[200], u4[128];
+    char b4[200], u4[128], b5[200], u5[128];
     uint64_t sem4 = desc_semilla_nueva();
-    const char *args4[] = {desc_arg(b4, sizeof b4, "pendiente.bin",
-                                    desc_bytes_url(u4, sizeof u4, 3000000, sem4, NULL)),
-                           NULL};
+    /* Y a su lado, acabada.bin: más corta que 1 MiB, llega entera enseguida (su transferencia
+     * acaba sin pausa) y queda escribiéndose en el disco lento cuando llega Ctrl+C. No tiene
+     * petición que cancelar, pero lo recibido es suyo: acaba OK o con su .parte entero. */
+    uint64_t sem5 = desc_semilla_nueva(), tam5 = desc_al_azar(400000, 700000);
+    const char *args4[] = {
+        desc_arg(b4, sizeof b4, "pendiente.bin",
+                 desc_bytes_url(u4, sizeof u4, 3000000, sem4, NULL)),
+        desc_arg(b5, sizeof b5, "acabada.bin", desc_bytes_url(u5, sizeof u5, tam5, sem5, NULL)),
+        NULL};
     cal_proceso_t *p4 = NULL;
     if (cal_disco_lento_posible()) {
         desc_proximo_disco_lento(SIGINT_LENTO_MS, 0);
@@ -635,7 +643,7 @@ CAL_PRUEBA(sigint, 60)
         cal_nota("sin strace no se simula el disco lento: no se ve si Ctrl+C tira lo que ya se "
                  "recibió y aún no se había escrito");
     }
-    uint64_t dicho4 = 0;
+    uint64_t dicho4 = 0, senal4_ms = 0;
     long long t4 = -1;
     int senal4 = 0;
     /* SIGINT en cuanto el servidor ha visto el primer reintento de s2 (y s1 ya recibe): s2
@@ -644,8 +652,10 @@ CAL_PRUEBA(sigint, 60)
      * guarda el cuerpo en memoria no escribe el .parte hasta el final: eso lo juzga memoria). */
     for (int espera = 0; espera < 6000 && !cal_termino(p); espera += 20) {
         cal_peticion_t w0[4];
-        if (p4 != NULL && !senal4)
+        if (p4 != NULL && !senal4) {
             senal4 = senal_con_pendiente(p4, &dicho4);
+            senal4_ms = cal_ahora_ms();
+        }
         if (cal_registro_ruta(s, u[1], w0, 4) >= 2 &&
             (desc_tam_archivo(c.dir, "s1.bin.parte") > 0 ||
              cal_contar(cal_salida(p), "PROGRESO", "s1.bin") > 0))
@@ -660,6 +670,7 @@ CAL_PRUEBA(sigint, 60)
         for (int espera = 0; !senal4 && espera < 4000 && !cal_termino(p4); espera += 20) {
             cal_esperar(20);
             senal4 = senal_con_pendiente(p4, &dicho4);
+            senal4_ms = cal_ahora_ms();
         }
         if (!senal4) {
             /* Sin esa línea a tiempo, Ctrl+C igual: se juzga lo demás. */
@@ -722,7 +733,9 @@ CAL_PRUEBA(sigint, 60)
         int cod4 = desc_fin(p4, 3 * SIGINT_LENTO_MS + 2000);
         t4 = desc_tam_archivo(c4.dir, "pendiente.bin.parte");
         if (cod4 != 130) {
-            snprintf(motivo, sizeof motivo, "con un disco lento, tras Ctrl+C %s (se espera 130)",
+            snprintf(motivo, sizeof motivo,
+                     "con un disco lento, tras Ctrl+C %s (se espera 130; cada uv_fs_write lleva "
+                     "toda la cola: un trozo por llamada no se pone al día)",
                      desc_como(p4, cod4, f, sizeof f));
             ok = 0;
         } else if (t4 <= 0) {
@@ -739,6 +752,26 @@ CAL_PRUEBA(sigint, 60)
                      "que ya llegó se escribe antes de cerrar (los .parte son para continuar)",
                      SIGINT_LENTO_MS, (unsigned long long)dicho4, t4);
             ok = 0;
+        }
+        /* acabada.bin: si el servidor ya la había mandado entera antes de la señal, o con su
+         * nombre final y entera, o su .parte entero («interrumpida»): las dos valen. */
+        cal_peticion_t v5[2];
+        if (ok && senal4 && desc_registro_de(s, u5, v5, 2) == 1 && v5[0].bytes == tam5 &&
+            v5[0].fin_ms < senal4_ms) {
+            int final = desc_tam_archivo(c4.dir, "acabada.bin") >= 0;
+            const char *nom5 = final ? "acabada.bin" : "acabada.bin.parte";
+            long long t5 = desc_tam_archivo(c4.dir, nom5);
+            if (t5 >= 0 && (uint64_t)t5 == tam5) {
+                ok = desc_archivo_bien(c4.dir, nom5, sem5, tam5, motivo, sizeof motivo);
+            } else {
+                snprintf(motivo, sizeof motivo,
+                         "con un disco lento (cada escritura tarda %u ms), acabada.bin había "
+                         "llegado entera (%llu bytes) y aún se escribía cuando llegó Ctrl+C; "
+                         "tras él, %s tiene %lld: lo que ya llegó se escribe antes de cerrar, "
+                         "también en una descarga sin petición que cancelar",
+                         SIGINT_LENTO_MS, (unsigned long long)tam5, nom5, t5);
+                ok = 0;
+            }
         }
         if (!ok)
             cal_nota_salida(p4, 4);

@@ -44,11 +44,15 @@ static int corto_motivo(cal_servidor_t *s, const char *ruta, long long k, int co
     return con_206 == 0 && !corriendo;
 }
 
+/* El disco lento de atomico: cada uv_fs_write de lenta.bin tarda esto (dos escrituras). */
+#define ATOMICO_LENTO_MS 500
+
 CAL_PRUEBA(atomico, 30)
 {
     cal_esperado("mientras descarga, un nombre final solo existe con el archivo entero; uno "
                  "cortado nunca llega a su nombre final, ni uno reanudado cuyo 206 acaba antes "
-                 "del total de Content-Range (más corto de lo anunciado)");
+                 "del total de Content-Range (más corto de lo anunciado); y, con un disco lento, "
+                 "tampoco uno cuya transferencia acabó y aún se escribe");
     corrida_t x;
     if (!desc_preparar(&x))
         CAL_FIN(0);
@@ -71,12 +75,35 @@ CAL_PRUEBA(atomico, 30)
     cal_proceso_t *p = x.p = desc_lanzar(x.s, &x.c, args, 25, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
+    /* A la vez, con un disco lento: lenta.bin (sin Repr-Digest, nada que comprobar más que la
+     * longitud) llega entera enseguida y tarda dos escrituras lentas en estar en el disco. Su
+     * nombre final no puede aparecer antes: el rename sale cuando la cola está escrita. */
+    carpeta_t c5;
+    char b5[200], u5[128];
+    uint64_t sem5 = desc_semilla_nueva(), tam5 = desc_al_azar(400000, 700000);
+    const char *args5[] = {desc_arg(b5, sizeof b5, "lenta.bin",
+                                    desc_bytes_url(u5, sizeof u5, tam5, sem5, "&digest=no")),
+                           NULL};
+    cal_proceso_t *p5 = NULL;
+    if (cal_disco_lento_posible()) {
+        desc_proximo_disco_lento(ATOMICO_LENTO_MS, 0);
+        p5 = desc_carpeta(&c5) == 0 ? desc_lanzar(x.s, &c5, args5, 20, 0, 0) : NULL;
+        if (p5 == NULL)
+            CAL_FIN(0);
+    } else {
+        cal_nota("sin strace no se simula el disco lento: no se ve si renombra antes de que "
+                 "la cola esté escrita");
+    }
+    long long lenta_vista = -1;
     char motivo[256] = "";
     int ok = 1, miradas = 0;
     uint64_t limite = cal_ahora_ms() + 15000;
-    while (!cal_termino(p) && cal_ahora_ms() < limite) {
-        cal_esperar_fin(p, 10);
+    while ((!cal_termino(p) || (p5 != NULL && !cal_termino(p5))) && cal_ahora_ms() < limite) {
+        cal_esperar_fin(!cal_termino(p) || p5 == NULL ? p : p5, 10);
         miradas++;
+        long long t5 = p5 != NULL ? desc_tam_archivo(c5.dir, "lenta.bin") : -1;
+        if (t5 >= 0 && (uint64_t)t5 != tam5 && lenta_vista < 0)
+            lenta_vista = t5;
         long long g = desc_tam_archivo(dir, "grande.bin");
         if (ok && g >= 0 && g != 1500000) {
             snprintf(motivo, sizeof motivo,
@@ -96,8 +123,25 @@ CAL_PRUEBA(atomico, 30)
         }
     }
     x.codigo = desc_fin(p, 100);
+    int cod5 = p5 != NULL ? desc_fin(p5, 100) : 0;
     if (ok)
         ok = desc_acabo(&x, motivo, sizeof motivo);
+    if (ok && lenta_vista >= 0) {
+        snprintf(motivo, sizeof motivo,
+                 "con un disco lento (cada escritura tarda %u ms), lenta.bin existía con %lld "
+                 "bytes de %llu: renombró antes de que la cola estuviera escrita",
+                 ATOMICO_LENTO_MS, lenta_vista, (unsigned long long)tam5);
+        ok = 0;
+    }
+    if (ok && p5 != NULL) {
+        char m5[200];
+        if (!desc_por_si_mismo(p5, cod5, m5, sizeof m5)) {
+            snprintf(motivo, sizeof motivo, "con un disco lento, lenta.bin: %s", m5);
+            ok = 0;
+        } else {
+            ok = desc_archivo_bien(c5.dir, "lenta.bin", sem5, tam5, motivo, sizeof motivo);
+        }
+    }
     if (ok)
         ok = desc_archivo_bien(dir, "grande.bin", sem[0], 1500000, motivo, sizeof motivo);
     if (ok && desc_tam_archivo(dir, "cortado.bin") >= 0) {
@@ -181,23 +225,29 @@ CAL_PRUEBA(parte_tras_fallo, 30)
 {
     cal_esperado("una descarga cortada deja NOMBRE.parte con los bytes recibidos (en orden) y "
                  "«ERROR nombre …»; otra con un 4xx da «ERROR nombre …» y no llega a su nombre "
-                 "final (un estado ≥ 400 es un fallo aunque la transferencia acabe bien); la "
-                 "buena sigue y termina bien");
+                 "final (un estado ≥ 400 es un fallo aunque la transferencia acabe bien), "
+                 "tampoco otra con un 4xx sin cuerpo (al_recibir no llega: se decide en "
+                 "al_terminar); la buena sigue y termina bien");
     corrida_t x;
     if (!desc_preparar(&x))
         CAL_FIN(0);
     const char *dir = x.c.dir;
     uint64_t sem[2] = {desc_semilla_nueva(), desc_semilla_nueva()};
-    char u[3][128], b[3][200];
+    char u[4][128], b[4][200];
     desc_bytes_url(u[0], sizeof u[0], 800000, sem[0], "&cortar=350000");
     desc_bytes_url(u[1], sizeof u[1], 400000, sem[1], NULL);
     /* Un 4xx, cuál al azar: para curl la transferencia acaba bien (con su cuerpo de texto). */
     static const int cuatro[] = {400, 401, 403, 404, 410};
     int estado = cuatro[desc_al_azar(0, sizeof cuatro / sizeof cuatro[0] - 1)];
     snprintf(u[2], sizeof u[2], "/status/%d", estado);
+    /* Y otro 4xx sin cuerpo (Content-Length: 0): al_recibir no llega nunca, así que quien
+     * solo mira el estado en al_recibir lo da por bueno y lo renombra. */
+    int estado_vacio = cuatro[desc_al_azar(0, sizeof cuatro / sizeof cuatro[0] - 1)];
+    snprintf(u[3], sizeof u[3], "/status/%d?vacio=si", estado_vacio);
     const char *args[] = {desc_arg(b[0], sizeof b[0], "roto.bin", u[0]),
                           desc_arg(b[1], sizeof b[1], "sano.bin", u[1]),
-                          desc_arg(b[2], sizeof b[2], "no.bin", u[2]), NULL};
+                          desc_arg(b[2], sizeof b[2], "no.bin", u[2]),
+                          desc_arg(b[3], sizeof b[3], "vacio.bin", u[3]), NULL};
     if (!desc_correr(&x, args, 15000))
         CAL_FIN(0);
     cal_proceso_t *p = x.p;
@@ -220,13 +270,22 @@ CAL_PRUEBA(parte_tras_fallo, 30)
                  desc_tam_archivo(dir, "no.bin") >= 0 ? "llegó a su nombre final"
                                                       : "no dio «ERROR no.bin …»");
         ok = 0;
+    } else if (!desc_linea(p, "ERROR", "vacio.bin", l, sizeof l) ||
+               desc_tam_archivo(dir, "vacio.bin") >= 0) {
+        snprintf(motivo, sizeof motivo,
+                 "vacio.bin (el servidor contestó %d sin cuerpo) %s: sin cuerpo al_recibir no "
+                 "llega, así que el estado se mira también en al_terminar",
+                 estado_vacio,
+                 desc_tam_archivo(dir, "vacio.bin") >= 0 ? "llegó a su nombre final"
+                                                         : "no dio «ERROR vacio.bin …»");
+        ok = 0;
     } else {
         ok = desc_archivo_bien(dir, "sano.bin", sem[1], 400000, motivo, sizeof motivo);
     }
     if (ok)
-        cal_obtenido("roto.bin.parte tiene los 350000 primeros bytes, no.bin (%d) es un ERROR sin "
-                     "nombre final y sano.bin está bien",
-                     estado);
+        cal_obtenido("roto.bin.parte tiene los 350000 primeros bytes, no.bin (%d) y vacio.bin (%d, "
+                     "sin cuerpo) son ERROR sin nombre final y sano.bin está bien",
+                     estado, estado_vacio);
     else
         cal_obtenido("%s", motivo);
     if (!ok)

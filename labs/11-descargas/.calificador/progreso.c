@@ -115,6 +115,14 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
         if (x->kbs[i] >= 0.4 * real && x->kbs[i] <= 2.5 * real)
             buena = 1;
     }
+    if (prefijo > 0 && x->bytes[x->n - 1] == prefijo && servido > 65536) {
+        snprintf(motivo, t,
+                 "%s: todas sus líneas dicen %llu bytes, lo que ya tenía el .parte, mientras el "
+                 "servidor mandaba %llu más: <bytes> es el .parte más lo recibido en esta "
+                 "ejecución",
+                 nombre, (unsigned long long)prefijo, (unsigned long long)servido);
+        return 0;
+    }
     if (!buena) {
         snprintf(motivo, t,
                  "%s: ninguna velocidad se parece a la real (%.1f KiB/s según el servidor)", nombre,
@@ -241,9 +249,12 @@ CAL_PRUEBA(progreso, 40)
     enum { RAPIDA, CORTADA, GOTEO, TROCEADA, REANUDADA, N };
     const char *nombres[N] = {"p.bin", "corte.bin", "goteo.bin", "trozos.bin", "r.bin"};
     /* Tamaños, punto de corte y .parte, al azar en cada calificación. */
+    /* La reanudada recibe menos de lo que ya tenía su .parte (tam < 2·prefijo): quien cuenta
+     * solo lo de esta ejecución y, para no retroceder, se queda con el mayor, sigue en el
+     * tamaño del .parte toda la descarga (ninguna velocidad se parece a la real). */
     uint64_t tam[N] = {desc_al_azar(250000, 350000), desc_al_azar(400000, 600000), 2,
-                       desc_al_azar(250000, 350000), desc_al_azar(500000, 700000)};
-    uint64_t corte = desc_al_azar(150000, 250000), prefijo = desc_al_azar(100000, 250000);
+                       desc_al_azar(250000, 350000), desc_al_azar(600000, 700000)};
+    uint64_t corte = desc_al_azar(150000, 250000), prefijo = desc_al_azar(360000, 400000);
     uint64_t sem[N] = {desc_semilla_nueva(), desc_semilla_nueva(), 0, desc_semilla_nueva(),
                        desc_semilla_nueva()};
     char u[N][128], b[N][200], extra[64];
