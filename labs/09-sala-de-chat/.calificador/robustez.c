@@ -565,7 +565,11 @@ CAL_PRUEBA(cliente_lento, 30)
     while (!expulsado && enviados < MAX_INUNDACION && cal_ahora_ms() < limite) {
         /* No adelantarse más de 512 KiB al lector: así el lector nunca es «lento». */
         if (enviados < c[0].recibidos + (512u << 10)) {
-            long w = tcp_enviar_algo(&c[1], bloque + en_bloque, sizeof bloque - en_bloque);
+            /* A trozos desalineados (comun.h, TROZO_DESALINEADO). */
+            size_t pedir = sizeof bloque - en_bloque;
+            if (pedir > TROZO_DESALINEADO)
+                pedir = TROZO_DESALINEADO;
+            long w = tcp_enviar_algo(&c[1], bloque + en_bloque, pedir);
             if (w < 0) {
                 cal_esperado("que el emisor pudiera seguir escribiendo");
                 cal_obtenido("el servidor cerró su conexión: %s", error_texto((int)w));
