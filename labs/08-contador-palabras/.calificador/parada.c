@@ -25,9 +25,11 @@
  * no se escribe nada (su lectura se queda atascada en el grupo de hilos); entonces, si en 4 s no
  * hay ni dos líneas de cuenta ni una de PROGRESO, el bucle está bloqueado (una lectura síncrona):
  * eso lo juzga «progreso», así que se marca `*bloqueado` y no se juzga aquí. Con
- * `cerrar_al_senalar`, la FIFO se cierra justo tras la señal: la lectura acaba en seguida (mucho
- * antes del plazo de 500 ms) y el programa sale por su camino, con el código que él decida. 1 si
- * está bien; si no, el porqué en `motivo`. */
+ * `cerrar_al_senalar`, justo tras la señal la FIFO recibe unos bytes y se cierra: la lectura
+ * acaba en seguida con datos (mucho antes del plazo de 500 ms), su callback llega ya parando,
+ * como la de un archivo regular a medio leer, y el programa sale por su camino, con el código
+ * que él decida (y lo que haga en esa callback, un close() síncrono, lo ve la traza). 1 si está
+ * bien; si no, el porqué en `motivo`. */
 static int pasada_sigint(const char *const *args, const char *dir, const esperado_t *e, int n,
                          esperado_t *fifo, int cerrar_al_senalar, int *bloqueado, char *motivo,
                          size_t tam)
@@ -69,8 +71,16 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
     cont_dormir(150);
     uint64_t senal = cal_ahora_ms();
     cal_senal(p, SIGINT);
-    if (cerrar_al_senalar)
+    if (cerrar_al_senalar) {
+        /* Los bytes, cuando el programa ya atendió la señal (su resumen ya salió; si no lo
+         * imprime al parar, 300 ms después): si llegaran antes, la lectura acabaría aún sin
+         * parar, como cualquier otra. */
+        while (cal_contar(cal_salida(p), "TOTAL", NULL) == 0 && !cal_termino(p) &&
+               cal_ahora_ms() < senal + 300)
+            cont_dormir(5);
+        cont_fifo_dar(fifo, "tarde\n", 0);
         cont_fifo_cerrar(NULL, fifo, 0);
+    }
     int termino = cont_esperar_fin(p, 3000);
     uint64_t tardo = cal_ahora_ms() - senal;
     /* Ya no hace falta: si el programa sigue vivo, así acaba su lectura. */
@@ -249,9 +259,9 @@ CAL_PRUEBA(sigint, 60)
                                e[1].ruta, e[2].ruta, e[3].ruta, e[4].ruta, NULL};
         ok = pasada_sigint(args2, dir, e, 5, NULL, 0, &bloqueado, motivo, sizeof motivo);
     } else if (ok) {
-        /* Otra vez, pero la FIFO se cierra al mandar la señal: el programa sale por su camino
-         * (no por el plazo, que siempre da 130) y el código es el suyo: 130 aunque la RUTA
-         * que no existe fallara. */
+        /* Otra vez, pero la FIFO recibe unos bytes y se cierra al mandar la señal: su lectura
+         * acaba con datos ya parando, y el programa sale por su camino (no por el plazo, que
+         * siempre da 130) y el código es el suyo: 130 aunque la RUTA que no existe fallara. */
         esperado_t f2;
         r = cont_fifo(dir, "cerrada_al_parar", &f2);
         if (r < 0)
