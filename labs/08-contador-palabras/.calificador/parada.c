@@ -28,11 +28,14 @@
  * `cerrar_al_senalar`, justo tras la señal la FIFO recibe unos bytes y se cierra: la lectura
  * acaba en seguida con datos (mucho antes del plazo de 500 ms), su callback llega ya parando,
  * como la de un archivo regular a medio leer, y el programa sale por su camino, con el código
- * que él decida (y lo que haga en esa callback, un close() síncrono, lo ve la traza). 1 si está
- * bien; si no, el porqué en `motivo`. */
+ * que él decida (y lo que haga en esa callback, un close() síncrono, lo ve la traza). Si
+ * `sin_escritor` no es NULL, es otra FIFO de la orden que nadie abre para escribir hasta la
+ * señal: su uv_fs_open se queda esperando en el grupo de hilos y acaba justo después, ya
+ * parando (el archivo abierto tiene que cerrarse igual, con uv_fs_close). 1 si está bien; si
+ * no, el porqué en `motivo`. */
 static int pasada_sigint(const char *const *args, const char *dir, const esperado_t *e, int n,
-                         esperado_t *fifo, int cerrar_al_senalar, int *bloqueado, char *motivo,
-                         size_t tam)
+                         esperado_t *fifo, int cerrar_al_senalar, const char *sin_escritor,
+                         int *bloqueado, char *motivo, size_t tam)
 {
     cal_proceso_t *p = cont_lanzar(args, dir, 10, 0);
     if (p == NULL) {
@@ -80,6 +83,13 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
             cont_dormir(5);
         cont_fifo_dar(fifo, "tarde\n", 0);
         cont_fifo_cerrar(NULL, fifo, 0);
+    }
+    if (sin_escritor != NULL) {
+        /* Un escritor que llega y se va: la apertura del programa acaba, y su lectura, si la
+         * hace, ve fin de archivo. */
+        int w = cal_fifo_abrir(sin_escritor);
+        if (w >= 0)
+            close(w);
     }
     int termino = cont_esperar_fin(p, 3000);
     uint64_t tardo = cal_ahora_ms() - senal;
@@ -251,25 +261,31 @@ CAL_PRUEBA(sigint, 60)
                           f.ruta, e[1].ruta, e[2].ruta, e[3].ruta, e[4].ruta, NULL};
     char motivo[1024];
     int bloqueado = 0;
-    int ok = pasada_sigint(args, dir, e, 5, &f, 0, &bloqueado, motivo, sizeof motivo);
+    int ok = pasada_sigint(args, dir, e, 5, &f, 0, NULL, &bloqueado, motivo, sizeof motivo);
     if (bloqueado) {
         cal_nota("Con la FIFO, el bucle quedó parado (ni líneas de cuenta ni PROGRESO en 4 s): "
                  "eso lo juzga «progreso». Ctrl+C se juzga aquí sin FIFO.");
         const char *args2[] = {"-j",      "1",       "-e",      "300",     falta, e[0].ruta,
                                e[1].ruta, e[2].ruta, e[3].ruta, e[4].ruta, NULL};
-        ok = pasada_sigint(args2, dir, e, 5, NULL, 0, &bloqueado, motivo, sizeof motivo);
+        ok = pasada_sigint(args2, dir, e, 5, NULL, 0, NULL, &bloqueado, motivo, sizeof motivo);
     } else if (ok) {
         /* Otra vez, pero la FIFO recibe unos bytes y se cierra al mandar la señal: su lectura
          * acaba con datos ya parando, y el programa sale por su camino (no por el plazo, que
-         * siempre da 130) y el código es el suyo: 130 aunque la RUTA que no existe fallara. */
+         * siempre da 130) y el código es el suyo: 130 aunque la RUTA que no existe fallara. Con
+         * -j 3 y una FIFO más, que nadie abre para escribir hasta la señal: su apertura también
+         * acaba ya parando. Las dos ocupan dos plazas; por la tercera pasan los archivos de
+         * uno en uno, como antes. */
         esperado_t f2;
+        char f3[sizeof f2.ruta];
         r = cont_fifo(dir, "cerrada_al_parar", &f2);
+        if (r == 0)
+            r = cal_fifo(dir, "sin_escritor", f3, sizeof f3);
         if (r < 0)
             CAL_FIN(cont_fallo_preparar(r));
-        const char *args3[] = {"-p",      "-j",      "2",     "-e",      "300",
-                               falta,     e[0].ruta, f2.ruta, e[1].ruta, e[2].ruta,
-                               e[3].ruta, e[4].ruta, NULL};
-        ok = pasada_sigint(args3, dir, e, 5, &f2, 1, &bloqueado, motivo, sizeof motivo);
+        const char *args3[] = {"-p",      "-j",      "3",       "-e",      "300",     falta,
+                               e[0].ruta, f2.ruta,   f3,        e[1].ruta, e[2].ruta, e[3].ruta,
+                               e[4].ruta, NULL};
+        ok = pasada_sigint(args3, dir, e, 5, &f2, 1, f3, &bloqueado, motivo, sizeof motivo);
         if (!ok)
             cal_nota("(la pasada en que la FIFO se cierra al mandar SIGINT: el programa sale por "
                      "su camino y el código es el suyo)");
