@@ -156,8 +156,7 @@ CAL_PRUEBA(valgrind, 60)
     snprintf(falta, sizeof falta, "%s/no_existe.txt", dir);
     /* La carpeta, la última RUTA: tras su subcarpeta ilegible ya no hay archivos. Un recorrido
      * que se corta al fallar una subcarpeta no pierde nada aquí (eso lo juzga «errores»). */
-    const char *args[] = {"-p",         "-e",      "50", falta, cerrado.ruta,
-                          ilegible,     e[2].ruta, sub,  NULL};
+    const char *args[] = {"-p", "-e", "50", falta, cerrado.ruta, ilegible, e[2].ruta, sub, NULL};
     cal_proceso_t *p = cont_lanzar(args, dir, 40, 1);
     if (p == NULL)
         CAL_FIN(0);

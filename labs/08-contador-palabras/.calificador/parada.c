@@ -282,9 +282,8 @@ CAL_PRUEBA(sigint, 60)
             r = cal_fifo(dir, "sin_escritor", f3, sizeof f3);
         if (r < 0)
             CAL_FIN(cont_fallo_preparar(r));
-        const char *args3[] = {"-p",      "-j",      "3",       "-e",      "300",     falta,
-                               e[0].ruta, f2.ruta,   f3,        e[1].ruta, e[2].ruta, e[3].ruta,
-                               e[4].ruta, NULL};
+        const char *args3[] = {"-p",    "-j", "3",       "-e",      "300",     falta,     e[0].ruta,
+                               f2.ruta, f3,   e[1].ruta, e[2].ruta, e[3].ruta, e[4].ruta, NULL};
         ok = pasada_sigint(args3, dir, e, 5, &f2, 1, f3, &bloqueado, motivo, sizeof motivo);
         if (!ok)
             cal_nota("(la pasada en que la FIFO se cierra al mandar SIGINT: el programa sale por "
