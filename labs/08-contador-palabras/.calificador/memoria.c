@@ -100,10 +100,11 @@ CAL_PRUEBA(memoria, 40)
 
 CAL_PRUEBA(valgrind, 60)
 {
-    cal_esperado("bajo valgrind, con una carpeta (con una subcarpeta que no se puede leer), un "
-                 "archivo que no existe, otro que no se puede abrir (sin permiso), -e y -p: "
+    cal_esperado("bajo valgrind, con una carpeta (con una subcarpeta que no se puede leer y un "
+                 "enlace simbólico que se salta), un archivo que no existe, otro que no se puede "
+                 "abrir (sin permiso), otro que se abre pero cuya lectura falla, -e y -p: "
                  "cuentas exactas, código 1, «ERROR SUMMARY: 0 errors» y sin fugas");
-    char dir[512], sub[600], falta[600], cerrada[700], vacia[700];
+    char dir[512], sub[600], falta[600], cerrada[700], vacia[700], roto[700], ilegible[600];
     if (cont_carpeta("valgrind", dir, sizeof dir) < 0)
         CAL_FIN(0);
     snprintf(sub, sizeof sub, "%s/docs", dir);
@@ -122,6 +123,12 @@ CAL_PRUEBA(valgrind, 60)
         r = cal_crear_carpeta(vacia, 0755);
     if (r == 0)
         r = cal_chmod(cerrada, 0);
+    /* Un enlace simbólico (roto: quien lo siguiera no cuenta nada de más, eso es de
+     * «carpetas») que el recorrido mira con uv_fs_lstat y salta: el camino de lo que se salta,
+     * con la ruta que ya se había formado para mirarlo. */
+    snprintf(roto, sizeof roto, "%s/roto", sub);
+    if (r == 0)
+        r = cal_crear_enlace("no_hay_nada", roto);
     if (r < 0)
         CAL_FIN(cont_fallo_preparar(r));
     esperado_t e[3];
@@ -139,10 +146,17 @@ CAL_PRUEBA(valgrind, 60)
         r = cal_chmod(cerrado.ruta, 0);
     if (r < 0)
         CAL_FIN(cont_fallo_preparar(r));
+    /* Se abre bien y su lectura falla: un enlace a /proc/self/mem (la memoria del propio
+     * programa, un archivo regular para stat; leerlo desde el principio da EIO, sin esperas ni
+     * carreras). El camino de error de la lectura: cerrar el archivo y liberar lo suyo. */
+    snprintf(ilegible, sizeof ilegible, "%s/lectura_falla.txt", dir);
+    r = cal_crear_enlace("/proc/self/mem", ilegible);
+    if (r < 0)
+        CAL_FIN(cont_fallo_preparar(r));
     snprintf(falta, sizeof falta, "%s/no_existe.txt", dir);
     /* La carpeta, la última RUTA: tras su subcarpeta ilegible ya no hay archivos. Un recorrido
      * que se corta al fallar una subcarpeta no pierde nada aquí (eso lo juzga «errores»). */
-    const char *args[] = {"-p", "-e", "50", falta, cerrado.ruta, e[2].ruta, sub, NULL};
+    const char *args[] = {"-p", "-e", "50", falta, cerrado.ruta, ilegible, e[2].ruta, sub, NULL};
     cal_proceso_t *p = cont_lanzar(args, dir, 40, 1);
     if (p == NULL)
         CAL_FIN(0);

@@ -25,12 +25,17 @@
  * no se escribe nada (su lectura se queda atascada en el grupo de hilos); entonces, si en 4 s no
  * hay ni dos líneas de cuenta ni una de PROGRESO, el bucle está bloqueado (una lectura síncrona):
  * eso lo juzga «progreso», así que se marca `*bloqueado` y no se juzga aquí. Con
- * `cerrar_al_senalar`, la FIFO se cierra justo tras la señal: la lectura acaba en seguida (mucho
- * antes del plazo de 500 ms) y el programa sale por su camino, con el código que él decida. 1 si
- * está bien; si no, el porqué en `motivo`. */
+ * `cerrar_al_senalar`, justo tras la señal la FIFO recibe unos bytes y se cierra: la lectura
+ * acaba en seguida con datos (mucho antes del plazo de 500 ms), su callback llega ya parando,
+ * como la de un archivo regular a medio leer, y el programa sale por su camino, con el código
+ * que él decida (y lo que haga en esa callback, un close() síncrono, lo ve la traza). Si
+ * `sin_escritor` no es NULL, es otra FIFO de la orden que nadie abre para escribir hasta la
+ * señal: su uv_fs_open se queda esperando en el grupo de hilos y acaba justo después, ya
+ * parando (el archivo abierto tiene que cerrarse igual, con uv_fs_close). 1 si está bien; si
+ * no, el porqué en `motivo`. */
 static int pasada_sigint(const char *const *args, const char *dir, const esperado_t *e, int n,
-                         esperado_t *fifo, int cerrar_al_senalar, int *bloqueado, char *motivo,
-                         size_t tam)
+                         esperado_t *fifo, int cerrar_al_senalar, const char *sin_escritor,
+                         int *bloqueado, char *motivo, size_t tam)
 {
     cal_proceso_t *p = cont_lanzar(args, dir, 10, 0);
     if (p == NULL) {
@@ -69,8 +74,23 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
     cont_dormir(150);
     uint64_t senal = cal_ahora_ms();
     cal_senal(p, SIGINT);
-    if (cerrar_al_senalar)
+    if (cerrar_al_senalar) {
+        /* Los bytes, cuando el programa ya atendió la señal (su resumen ya salió; si no lo
+         * imprime al parar, 300 ms después): si llegaran antes, la lectura acabaría aún sin
+         * parar, como cualquier otra. */
+        while (cal_contar(cal_salida(p), "TOTAL", NULL) == 0 && !cal_termino(p) &&
+               cal_ahora_ms() < senal + 300)
+            cont_dormir(5);
+        cont_fifo_dar(fifo, "tarde\n", 0);
         cont_fifo_cerrar(NULL, fifo, 0);
+    }
+    if (sin_escritor != NULL) {
+        /* Un escritor que llega y se va: la apertura del programa acaba, y su lectura, si la
+         * hace, ve fin de archivo. */
+        int w = cal_fifo_abrir(sin_escritor);
+        if (w >= 0)
+            close(w);
+    }
     int termino = cont_esperar_fin(p, 3000);
     uint64_t tardo = cal_ahora_ms() - senal;
     /* Ya no hace falta: si el programa sigue vivo, así acaba su lectura. */
@@ -148,10 +168,13 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
  * -p. Quien imprime el resumen y sale con exit() o _exit() desde la callback da el mismo
  * código y la misma salida, pero valgrind ve el bucle sin liberar (cal_valgrind_cerrado).
  * Quien no para el progreso deja vivo el bucle: no sale, o sale por el plazo de 500 ms con
- * _exit, y valgrind también lo ve. Las fugas son de «valgrind». 1, o 0 con el motivo. */
+ * _exit, y valgrind también lo ve. Las fugas son de «valgrind». Con -j 2, cuando llega la
+ * señal ya se lanzaron los tres archivos (el tercero espera): quien, al acabar de cerrar lo
+ * que esperaba, vuelve a mirar si «todo terminó» sin ver que está parando imprime el resumen
+ * otra vez; aquí sale una sola vez. 1, o 0 con el motivo. */
 static int sigint_cerrado(const esperado_t *e, const char *dir, char *motivo, size_t tam)
 {
-    const char *args[] = {"-p", "-j", "1", "-e", "1000", e[0].ruta, e[1].ruta, e[2].ruta, NULL};
+    const char *args[] = {"-p", "-j", "2", "-e", "1000", e[0].ruta, e[1].ruta, e[2].ruta, NULL};
     cal_proceso_t *p = cont_lanzar(args, dir, 40, 1);
     if (p == NULL) {
         snprintf(motivo, tam, "%s (bajo valgrind)", cal_lanzar_motivo());
@@ -164,7 +187,8 @@ static int sigint_cerrado(const esperado_t *e, const char *dir, char *motivo, si
         cal_nota_salida(p, 6);
         return 0;
     }
-    /* La línea sale al acabar la lectura; después, 1 s de espera: la señal llega en ella. */
+    /* Las dos primeras líneas salen tras su espera de 1 s; entonces entra el tercero y espera
+     * su segundo: la señal llega en esa espera. */
     cont_dormir(200);
     cal_senal(p, SIGINT);
     char fin[128];
@@ -176,6 +200,16 @@ static int sigint_cerrado(const esperado_t *e, const char *dir, char *motivo, si
                  cont_esperar_fin(p, 0) ? cal_describir_fin(p, fin, sizeof fin)
                                         : "no terminó en 15 s");
         cal_nota_salida(p, 6);
+        return 0;
+    }
+    int totales = cal_contar(cal_salida(p), "TOTAL", NULL);
+    if (totales != 1) {
+        snprintf(motivo, tam,
+                 "bajo valgrind, con -p, Ctrl+C durante la espera del último archivo: %d líneas "
+                 "TOTAL (se esperaba una: el resumen sale una vez, al parar, y no otra cuando "
+                 "acaban de cerrarse las esperas)",
+                 totales);
+        cal_nota_salida(p, 8);
         return 0;
     }
     char m[300];
@@ -227,25 +261,30 @@ CAL_PRUEBA(sigint, 60)
                           f.ruta, e[1].ruta, e[2].ruta, e[3].ruta, e[4].ruta, NULL};
     char motivo[1024];
     int bloqueado = 0;
-    int ok = pasada_sigint(args, dir, e, 5, &f, 0, &bloqueado, motivo, sizeof motivo);
+    int ok = pasada_sigint(args, dir, e, 5, &f, 0, NULL, &bloqueado, motivo, sizeof motivo);
     if (bloqueado) {
         cal_nota("Con la FIFO, el bucle quedó parado (ni líneas de cuenta ni PROGRESO en 4 s): "
                  "eso lo juzga «progreso». Ctrl+C se juzga aquí sin FIFO.");
         const char *args2[] = {"-j",      "1",       "-e",      "300",     falta, e[0].ruta,
                                e[1].ruta, e[2].ruta, e[3].ruta, e[4].ruta, NULL};
-        ok = pasada_sigint(args2, dir, e, 5, NULL, 0, &bloqueado, motivo, sizeof motivo);
+        ok = pasada_sigint(args2, dir, e, 5, NULL, 0, NULL, &bloqueado, motivo, sizeof motivo);
     } else if (ok) {
-        /* Otra vez, pero la FIFO se cierra al mandar la señal: el programa sale por su camino
-         * (no por el plazo, que siempre da 130) y el código es el suyo: 130 aunque la RUTA
-         * que no existe fallara. */
+        /* Otra vez, pero la FIFO recibe unos bytes y se cierra al mandar la señal: su lectura
+         * acaba con datos ya parando, y el programa sale por su camino (no por el plazo, que
+         * siempre da 130) y el código es el suyo: 130 aunque la RUTA que no existe fallara. Con
+         * -j 3 y una FIFO más, que nadie abre para escribir hasta la señal: su apertura también
+         * acaba ya parando. Las dos ocupan dos plazas; por la tercera pasan los archivos de
+         * uno en uno, como antes. */
         esperado_t f2;
+        char f3[sizeof f2.ruta];
         r = cont_fifo(dir, "cerrada_al_parar", &f2);
+        if (r == 0)
+            r = cal_fifo(dir, "sin_escritor", f3, sizeof f3);
         if (r < 0)
             CAL_FIN(cont_fallo_preparar(r));
-        const char *args3[] = {"-p",      "-j",      "2",     "-e",      "300",
-                               falta,     e[0].ruta, f2.ruta, e[1].ruta, e[2].ruta,
-                               e[3].ruta, e[4].ruta, NULL};
-        ok = pasada_sigint(args3, dir, e, 5, &f2, 1, &bloqueado, motivo, sizeof motivo);
+        const char *args3[] = {"-p",    "-j", "3",       "-e",      "300",     falta,     e[0].ruta,
+                               f2.ruta, f3,   e[1].ruta, e[2].ruta, e[3].ruta, e[4].ruta, NULL};
+        ok = pasada_sigint(args3, dir, e, 5, &f2, 1, f3, &bloqueado, motivo, sizeof motivo);
         if (!ok)
             cal_nota("(la pasada en que la FIFO se cierra al mandar SIGINT: el programa sale por "
                      "su camino y el código es el suyo)");
