@@ -94,12 +94,13 @@ int chat_espera_prefijo(sesion_t *s, tcp_t *c, const char *prefijo, const char *
  * cuando SU cola pasa de 1 MiB. */
 #define LINEA_INUNDACION 1000
 #define LINEA_DIFUNDIDA  (LINEA_INUNDACION + 8)
-/* Como mucho tantos bytes por envío en la riada, que no es múltiplo de LINEA_INUNDACION:
- * cada envío acaba a media línea. Un servidor que va al día lee envío a envío y el resto de
- * la línea llega en la lectura siguiente, así que juntar lo partido se juzga siempre; con
- * envíos de bloques enteros, dependía de si el servidor se retrasaba (el mutante
- * pierde_parcial pasaba o no cliente_lento y quit según la carga de la máquina). */
-#define TROZO_DESALINEADO 4099
+/* Como mucho tantos bytes por envío en la riada (un bloque de 64 líneas menos un byte): un
+ * envío de los grandes acaba a media línea, sin su '\n', que llega en el siguiente. Un
+ * servidor que va al día lee envío a envío, así que juntar lo partido entre lecturas se juzga
+ * siempre; con envíos de bloques enteros, dependía de si el servidor se retrasaba (el mutante
+ * pierde_parcial pasaba o no cliente_lento y quit según la carga de la máquina). Casi del
+ * tamaño del bloque: la riada va igual de deprisa que con bloques enteros. */
+#define TROZO_DESALINEADO (64 * LINEA_INUNDACION - 1)
 #define MAX_INUNDACION    (64u << 20)
 /* El emisor no se adelanta al lector más de esto: así el lector nunca es «lento». */
 #define RIADA_ADELANTO (128u << 10)
