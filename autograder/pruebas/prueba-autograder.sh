@@ -454,11 +454,23 @@ medios_caso() {
   cat autograder/hostiles/medios_cola.c "autograder/hostiles/$nombre.c" "solutions/$lab/$archivo" \
     >"$generada/$nombre.c"
   CASO_LAB=$lab CASO_ARCHIVO=$archivo caso "$nombre" "$generada/$nombre.c" "$maximo"
+  rechazado "$nombre" "$patron"
+}
+# rechazado NOMBRE PATRON: el informe de NOMBRE dice «no se califica» y PATRON (qué se vio).
+rechazado() {
+  local nombre=$1 patron=$2
   if grep -q "no se califica" "$SALIDAS/$nombre.txt" && grep -q -- "$patron" "$SALIDAS/$nombre.txt"; then
     bien "$nombre: rechazada, y el informe dice lo que se vio («$patron»)"
   else
     mal "$nombre-mensaje" "$nombre: el informe no dice «$patron» — $SALIDAS/$nombre.txt"
   fi
+}
+# delante_08 NOMBRE PATRON: autograder/hostiles/NOMBRE.c delante de la solución del 08 (sin
+# medios_cola.c), calificada y rechazada con PATRON en el informe.
+delante_08() {
+  cat "autograder/hostiles/$1.c" "solutions/$L08/contador.c" >"$generada/$1.c"
+  CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso "$1" "$generada/$1.c" 20
+  rechazado "$1" "$2"
 }
 L08=08-contador-palabras
 L11=11-descargas
@@ -553,39 +565,18 @@ fi
 # La caja es una lista de permitidos (base/filtro.c, issue 31). Linux AIO (io_setup,
 # io_submit, io_getevents) en el hilo del bucle del 08, que la observación no mira: antes,
 # 100/100. Ahora la llamada no se hace (ENOSYS) y el informe la nombra.
-cat autograder/hostiles/medios_08_aio.c "solutions/$L08/contador.c" >"$generada/medios_08_aio.c"
-CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_aio "$generada/medios_08_aio.c" 20
-if grep -q "no se califica" "$SALIDAS/medios_08_aio.txt" &&
-  grep -q "la entrega llamó a io_setup, que la caja de arena no permite" "$SALIDAS/medios_08_aio.txt"; then
-  bien "medios_08_aio: rechazada, y el informe nombra io_setup"
-else
-  mal "medios_08_aio-mensaje" "medios_08_aio: el informe no nombra io_setup — $SALIDAS/medios_08_aio.txt"
-fi
+delante_08 medios_08_aio "la entrega llamó a io_setup, que la caja de arena no permite"
 # Leer por fallos de página: el grupo de hilos mapea cada trozo (mmap, por una instrucción
 # syscall escondida) y el hilo del bucle lo copia; ninguna lectura que la traza vea, y la
 # regla de los 65536 bytes sin nada que juzgar. Antes, 100/100. Ahora el mmap de un archivo
 # normal cuenta como lectura en el hilo del bucle, lo pida el hilo que lo pida.
-cat autograder/hostiles/medios_08_mapa.c "solutions/$L08/contador.c" >"$generada/medios_08_mapa.c"
-CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_mapa "$generada/medios_08_mapa.c" 20
-if grep -q "no se califica" "$SALIDAS/medios_08_mapa.txt" &&
-  grep -q "Se vio mmap de «.*» (lo lee, por fallos de página" "$SALIDAS/medios_08_mapa.txt"; then
-  bien "medios_08_mapa: rechazada, y el informe nombra el mmap"
-else
-  mal "medios_08_mapa-mensaje" "medios_08_mapa: el informe no nombra el mmap — $SALIDAS/medios_08_mapa.txt"
-fi
+delante_08 medios_08_mapa "Se vio mmap de «.*» (lo lee, por fallos de página"
 # Un lector propio (el de medios_08_relleno.c) sin nombres —pthread_create, preadv, readv y
 # socket buscados con dl_iterate_phdr— con el grupo de libuv entero: el quinto hilo abría un
 # socket AF_UNIX de datagramas y pasaba por uno del resolutor de libcurl, que no cuenta. Antes,
 # 86/100 sin ningún medio roto. Ahora el resolutor es solo de los laboratorios del cliente
 # HTTP, y nunca un hilo que toca archivos normales.
-cat autograder/hostiles/medios_08_hilo.c "solutions/$L08/contador.c" >"$generada/medios_08_hilo.c"
-CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_hilo "$generada/medios_08_hilo.c" 20
-if grep -q "no se califica" "$SALIDAS/medios_08_hilo.txt" &&
-  grep -q "5 hilos creados en una ejecución" "$SALIDAS/medios_08_hilo.txt"; then
-  bien "medios_08_hilo: rechazada, y el informe cuenta el hilo propio"
-else
-  mal "medios_08_hilo-mensaje" "medios_08_hilo: el informe no cuenta 5 hilos — $SALIDAS/medios_08_hilo.txt"
-fi
+delante_08 medios_08_hilo "5 hilos creados en una ejecución"
 # El anillo de claves de sesión de quien califica (tras `su -`, pam_keyinit le da uno a root):
 # una clave en uno nuevo de este guion (keyctl new_session lo instala en este shell, y lo
 # heredan el ejecutor y la caja), y claves.c la busca en /proc/keys y con keyctl para
