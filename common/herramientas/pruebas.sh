@@ -110,6 +110,16 @@ for d in /proc/[0-9]*; do
   # Los procesos efímeros de este mismo bucle (tr, grep) ya habrán muerto al comprobarlos.
   [ $nuestro -eq 1 ] && [ -e "$d" ] && vivos+=("$p")
 done
+# Lo que está acabando no es un resto: el vigilante de postgres.sh mira cada 0.5 s si su
+# servidor murió y entonces borra su carpeta, así que un servidor parado al final de la última
+# suite lo deja vivo hasta medio segundo más (se vio: «sleep 0.5»). Se espera como mucho 3 s
+# a que terminen; lo que siga vivo después sí es un resto.
+for _ in $(seq 30); do
+  quedan=0
+  for p in "${vivos[@]}"; do [ -e "/proc/$p" ] && quedan=1; done
+  [ $quedan -eq 0 ] && break
+  sleep 0.1
+done
 sobrevivientes=""
 for p in "${vivos[@]}"; do
   [ -e "/proc/$p" ] || continue
