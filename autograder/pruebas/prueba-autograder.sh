@@ -1106,6 +1106,11 @@ if [ "$(id -u)" = 0 ] && id -u postgres >/dev/null 2>&1; then
   else
     bien "postgres.sh: el usuario del servidor no puede escribir en DIR"
   fi
+  # Si el clúster fue a /tmp (el usuario del servidor no llega a DIR), la ubicación de verdad:
+  # la prueba la pisa, así que borrar no la sigue y aquí se borra a mano (antes quedaba una
+  # carpeta /tmp/curso-bd.* por cada make test).
+  bd_loc=$(cat "$bd_dir/ubicacion" 2>/dev/null)
+  bash common/herramientas/postgres.sh parar "$bd_dir" >/dev/null 2>&1
   echo "/tmp/curso-bd.$bd_marca/../$bd_victima" >"$bd_dir/ubicacion"
   chown postgres "$bd_dir/ubicacion"
   bash common/herramientas/postgres.sh borrar "$bd_dir" >/dev/null 2>&1
@@ -1115,6 +1120,9 @@ if [ "$(id -u)" = 0 ] && id -u postgres >/dev/null 2>&1; then
     mal "bd-ubicacion-sigue" "postgres.sh borrar siguió un DIR/ubicacion ajeno (o no borró su carpeta)"
   fi
   rm -rf "/tmp/${bd_victima:?}" "/tmp/curso-bd.${bd_marca:?}"
+  if [[ "$bd_loc" =~ ^/tmp/curso-bd\.[A-Za-z0-9]{6}$ ]]; then
+    rm -rf --one-file-system "$bd_loc"
+  fi
 fi
 
 # Una verificación colgada cuesta esa verificación, no el laboratorio: la solución del 12 sin su
