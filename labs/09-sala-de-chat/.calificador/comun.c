@@ -211,10 +211,7 @@ int chat_inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint
     }
     while (cal_ahora_ms() < limite && *enviados < MAX_INUNDACION) {
         if ((hasta == 0 || *enviados < hasta) && *enviados < lector->recibidos + RIADA_ADELANTO) {
-            size_t pedir = sizeof bloque - en_bloque;
-            if (pedir > TROZO_DESALINEADO)
-                pedir = TROZO_DESALINEADO;
-            long w = tcp_enviar_algo(emisor, bloque + en_bloque, pedir);
+            long w = tcp_enviar_algo(emisor, bloque + en_bloque, sizeof bloque - en_bloque);
             if (w < 0) {
                 cal_esperado("que el emisor pudiera seguir escribiendo");
                 cal_obtenido("el servidor cerró su conexión: %s", error_texto((int)w));

@@ -94,12 +94,13 @@ int chat_espera_prefijo(sesion_t *s, tcp_t *c, const char *prefijo, const char *
  * cuando SU cola pasa de 1 MiB. */
 #define LINEA_INUNDACION 1000
 #define LINEA_DIFUNDIDA  (LINEA_INUNDACION + 8)
-/* Como mucho tantos bytes por envío en la riada (un bloque de 64 líneas menos un byte): un
- * envío de los grandes acaba a media línea, sin su '\n', que llega en el siguiente. Un
- * servidor que va al día lee envío a envío, así que juntar lo partido entre lecturas se juzga
- * siempre; con envíos de bloques enteros, dependía de si el servidor se retrasaba (el mutante
- * pierde_parcial pasaba o no cliente_lento y quit según la carga de la máquina). Casi del
- * tamaño del bloque: la riada va igual de deprisa que con bloques enteros. */
+/* Como mucho tantos bytes por envío en la riada de cliente_lento (un bloque de 64 líneas
+ * menos un byte): un envío de los grandes acaba a media línea, sin su '\n', que llega en el
+ * siguiente. Un servidor que va al día lee envío a envío, así que juntar lo partido entre
+ * lecturas se juzga siempre; con envíos de bloques enteros, dependía de si el servidor se
+ * retrasaba (el mutante pierde_parcial pasaba o no cliente_lento según la carga de la
+ * máquina). La riada de chat_inundar sigue con bloques enteros: con estos envíos, el mutante
+ * limite_cola_64k dejaba de perder quit y apagado_lento (sin causa encontrada aún). */
 #define TROZO_DESALINEADO (64 * LINEA_INUNDACION - 1)
 #define MAX_INUNDACION    (64u << 20)
 /* El emisor no se adelanta al lector más de esto: así el lector nunca es «lento». */
