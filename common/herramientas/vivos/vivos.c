@@ -897,13 +897,29 @@ static void ver_sin_cerrar(uv_handle_t *h, void *arg)
     poner("\n");
 }
 
-/* Una línea «cierre: …» por un handle que se cierra fuera de uv_run (uv_close, ver arriba).
- * Con el cerrojo echado. */
-static void cerrado_fuera(uv_handle_t *h, const registro_t *r)
+/* Fuera de un manejador de señal: con una ruta, el informe se abre para añadir mientras se
+ * escribe. Devuelve lo que había en informe_fd, para informe_soltar. */
+static int informe_tomar(void)
 {
     int antes = informe_fd;
     if (informe_fd < 0 && informe_ruta != NULL)
         informe_fd = open(informe_ruta, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    return antes;
+}
+
+static void informe_soltar(int antes)
+{
+    if (antes < 0 && informe_fd >= 0) {
+        close(informe_fd);
+        informe_fd = -1;
+    }
+}
+
+/* Una línea «cierre: …» por un handle que se cierra fuera de uv_run (uv_close, ver arriba).
+ * Con el cerrojo echado. */
+static void cerrado_fuera(uv_handle_t *h, const registro_t *r)
+{
+    int antes = informe_tomar();
     if (informe_fd >= 0) {
         lineas_cierre++;
         usado = 0;
@@ -915,41 +931,26 @@ static void cerrado_fuera(uv_handle_t *h, const registro_t *r)
         poner("\n");
         volcar();
     }
-    if (antes < 0 && informe_fd >= 0) {
-        close(informe_fd);
-        informe_fd = -1;
-    }
+    informe_soltar(antes);
 }
 
 /* La primera vez que `bucle` se queda sin nada vivo: lo que sigue abierto, al informe. */
 static void revisar_cierre(uv_loop_t *bucle)
 {
     cerrar_tabla();
-    int hueco = -1;
-    for (int i = 0; i < MAX_BUCLES; i++) {
-        if (revisados[i] == bucle) {
-            abrir_tabla();
-            return;
-        }
-        if (revisados[i] == NULL && hueco < 0)
-            hueco = i;
+    if (esta_bucle(revisados, bucle)) {
+        abrir_tabla();
+        return;
     }
-    if (hueco >= 0)
-        revisados[hueco] = bucle;
-    /* Fuera de un manejador de señal: con una ruta, se abre para añadir, como el informe. */
-    int antes = informe_fd;
-    if (informe_fd < 0 && informe_ruta != NULL)
-        informe_fd = open(informe_ruta, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    apuntar_bucle(revisados, bucle);
+    int antes = informe_tomar();
     if (informe_fd >= 0) {
         recorrido_t rec = {0};
         usado = 0;
         uv_walk(bucle, ver_sin_cerrar, &rec);
         volcar();
     }
-    if (antes < 0 && informe_fd >= 0) {
-        close(informe_fd);
-        informe_fd = -1;
-    }
+    informe_soltar(antes);
     abrir_tabla();
 }
 
@@ -1028,9 +1029,7 @@ __attribute__((destructor)) static void vivos_terminar(void)
     if (clave[0] == '\0')
         return;
     cerrar_tabla();
-    int antes = informe_fd;
-    if (informe_fd < 0 && informe_ruta != NULL)
-        informe_fd = open(informe_ruta, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    int antes = informe_tomar();
     if (informe_fd >= 0) {
         unsigned bucles = 0;
         for (int i = 0; i < MAX_BUCLES; i++)
@@ -1047,9 +1046,6 @@ __attribute__((destructor)) static void vivos_terminar(void)
         poner("\n");
         volcar();
     }
-    if (antes < 0 && informe_fd >= 0) {
-        close(informe_fd);
-        informe_fd = -1;
-    }
+    informe_soltar(antes);
     abrir_tabla();
 }
