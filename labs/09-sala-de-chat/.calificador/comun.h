@@ -30,7 +30,7 @@
  * Mutante: escritura_fuga_error. Una escritura que FALLA (ECONNRESET) pide que el servidor
  * escriba a la conexión muerta antes de leer su corte: eva corta mientras el servidor está
  * parado (SIGSTOP) y ana le deja 100 KiB en camino, como en corte_brusco
- * (escrituras_que_fallan en robustez.c). Mutante: escritura_fuga_fallo.
+ * (escrituras_que_fallan en memoria.c). Mutante: escritura_fuga_fallo.
  * - Que la salida de quien corta con RST llegue a la sala lo juzga corte_brusco: valgrind la
  *   consume si llega, pero no la exige (antes, sin_aviso_reset perdía también valgrind).
  */
@@ -108,6 +108,10 @@ int chat_espera_prefijo(sesion_t *s, tcp_t *c, const char *prefijo, const char *
 /* Quien entra tras RIADA_DESFASE bytes de riada tiene, cuando expulsan a «lento», unos
  * 512 KiB en cola: lo que el núcleo aceptó es igual para todos. */
 #define RIADA_DESFASE (512u << 10)
+/* La memoria residente máxima (VmHWM) que se tolera a un servidor con una línea sin fin
+ * (linea_larga) o con un cliente que no lee (cliente_lento): la solución no pasa de unos
+ * pocos MiB. */
+#define MEMORIA_MAXIMA_MIB 16
 
 /* «lento» (SO_RCVBUF de 4 KiB) entra en la sala y después los dos de `nombres`. */
 int chat_sala_con_lento(sesion_t *s, tcp_t *lento, tcp_t *c, const char *const *nombres);

@@ -1,7 +1,8 @@
 /* comun.h — lo que comparten las verificaciones del laboratorio 10 (agregador de APIs del
  * clima): escenarios (ciudades × proveedores con lo que cada uno tiene que dar), el servidor
  * de práctica con su secreto, el archivo de proveedores, el lanzamiento y los juicios de la
- * salida, del documento --json y del registro del servidor.
+ * salida, del documento --json y del registro del servidor. El motor de escenarios está en
+ * escenario.c; las ayudas que no son del escenario, en comun.c.
  *
  * Caja negra: el programa del estudiante corre aparte (cal_lanzar) contra un servidor de
  * práctica propio de cada verificación, con un archivo de proveedores que escribe el

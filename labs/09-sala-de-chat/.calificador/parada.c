@@ -1,0 +1,220 @@
+/* parada.c — la parada ordenada: SIGINT y SIGTERM avisan a cada cliente, cierran las
+ * conexiones y el servidor sale con 0 (uv_loop_close() == 0), también con un cliente que no
+ * lee (el plazo de unos 2 s) y sin handles que solo cierra la red de seguridad. */
+#include <criterion/criterion.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "comun.h"
+#include "curso/errores.h"
+
+/* Si todos leen, la parada no espera el plazo de unos 2 s (es para quien no lee): el proceso
+ * tiene que haber salido antes de esto desde la señal. */
+#define PARADA_SIN_PLAZO_MS 1500
+
+/* Tras la señal cada cliente recibe el aviso y ve cerrarse su conexión; el proceso sale
+ * con 0, y como todos leen, sin esperar el plazo. */
+static int apagado_correcto(sesion_t *s, tcp_t *c, int n, int senal, const char *nombre)
+{
+    char fin[160];
+    uint64_t t0 = cal_ahora_ms();
+
+    cal_senal(s->p, senal);
+    for (int i = 0; i < n; i++) {
+        if (!chat_espera_linea(s, &c[i], AVISO_APAGADO)) {
+            cal_nota("(tras %s, cada cliente conectado, tenga nombre o no, recibe el aviso)",
+                     nombre);
+            return 0;
+        }
+        if (!tcp_esperar_cierre(&c[i], s->espera)) {
+            cal_esperado("que tras el aviso el servidor cerrara la conexión de %s", c[i].etiqueta);
+            cal_obtenido("seguía abierta");
+            return 0;
+        }
+    }
+    if (!cal_esperar_fin(s->p, 4000) || cal_codigo(s->p) != 0) {
+        cal_esperado("que tras %s el servidor terminara con código 0 (uv_loop_close() == 0) "
+                     "en menos de 4 s",
+                     nombre);
+        cal_obtenido("%s", cal_describir_fin(s->p, fin, sizeof fin));
+        cal_nota_salida(s->p, 10);
+        return 0;
+    }
+    if (cal_terminado_ms(s->p) > t0 + PARADA_SIN_PLAZO_MS) {
+        cal_esperado("que tras %s, con todos los clientes leyendo, el servidor saliera en cuanto "
+                     "se cerraran sus conexiones (en menos de %.1f s)",
+                     nombre, PARADA_SIN_PLAZO_MS / 1000.0);
+        cal_obtenido("salió a los %.1f s: esperó el plazo de unos 2 s, que es solo para quien no "
+                     "lee",
+                     (double)(cal_terminado_ms(s->p) - t0) / 1000.0);
+        return 0;
+    }
+    return 1;
+}
+
+CAL_PRUEBA(senales, 20)
+{
+    static const char *const nombres[] = {"ana", "beto"};
+    sesion_t s;
+    tcp_t c[3];
+
+    if (!chat_arrancar_vigilando_cierre(&s, 15) || !chat_llenar_sala(&s, c, nombres, 2)) {
+        CAL_FIN(0);
+    }
+    if (tcp_abrir(&c[2], s.puerto, "un cliente sin nombre", 0) < 0 ||
+        !chat_espera_linea(&s, &c[2], PREGUNTA)) {
+        CAL_FIN(0);
+    }
+    if (!apagado_correcto(&s, c, 3, SIGTERM, "SIGTERM")) {
+        CAL_FIN(0);
+    }
+    /* Cerrar cada handle es cosa de la parada: lo que bucle_cerrar (o un uv_walk propio)
+     * cierra después de uv_run es un olvido que solo tapa la red de seguridad. */
+    char dejados[2048];
+    int n = cal_sin_cerrar(s.p, dejados, sizeof dejados);
+    if (n > 0) {
+        cal_esperado("que la parada cerrara ella misma cada handle (el servidor, las "
+                     "conexiones, los temporizadores y los handles de las señales, con "
+                     "senales_cerrar) antes de que uv_run acabara");
+        cal_obtenido("cuando uv_run acabó %s %d %s, que cerró después la red de seguridad "
+                     "(bucle_terminar o un uv_walk propio): %s",
+                     n == 1 ? "seguía abierto" : "seguían abiertos", n,
+                     n == 1 ? "handle" : "handles", dejados);
+        CAL_FIN(0);
+    }
+    if (n == -2) {
+        cal_esperado("que la precarga «vivos» pudiera decir qué handles seguían abiertos al "
+                     "acabar uv_run (el programa sale de main con exit() o return, y su uv_run es "
+                     "el de libuv)");
+        cal_obtenido("no hay informe que valga: %s", dejados);
+        CAL_FIN(0);
+    }
+    if (n < 0) {
+        cal_nota("(sin la precarga «vivos» no se pudo mirar qué handles quedaban abiertos al "
+                 "acabar uv_run)");
+    }
+    CAL_FIN(1);
+}
+
+CAL_PRUEBA(sigint, 20)
+{
+    static const char *const nombres[] = {"ana"};
+    sesion_t s;
+    tcp_t c[1];
+
+    if (!chat_arrancar(&s, 0, 15) || !chat_llenar_sala(&s, c, nombres, 1)) {
+        CAL_FIN(0);
+    }
+    tcp_texto(&c[0], "una línea a med"); /* sin '\n': queda en el búfer del servidor */
+    cal_esperar(200);
+    CAL_FIN(apagado_correcto(&s, c, 1, SIGINT, "SIGINT (Ctrl+C)"));
+}
+
+/* Parada con clientes que van atrasados. «lento» no lee: cuando el servidor lo expulsa, su
+ * cola pasó de 1 MiB. «tardo» y «tarda» entraron después de que la sala hubiera hablado
+ * 512 KiB y tampoco leen: en ese momento tienen, cada uno, unos 512 KiB esperando en la cola
+ * de escritura del servidor (lo que el núcleo ya aceptó es igual para los tres). Entonces
+ * SIGTERM: «tarda» se pone a leer y debe recibirlo todo hasta el aviso de cierre (con
+ * uv_close directo la cola se tira, aviso incluido); «tardo» sigue sin leer y el servidor no
+ * debe esperarlo más de unos 2 s. */
+
+CAL_PRUEBA(apagado_lento, 40)
+{
+    static const char *const nombres[] = {"lector", "emisor"};
+    sesion_t s;
+    tcp_t lento, tardo, tarda, c[2];
+    char linea[2048];
+    char fin[160];
+    char ultima[256] = "";
+    size_t largo;
+    uint64_t enviados = 0, senal;
+    int r, cerrada = 0;
+
+    if (!chat_arrancar(&s, 0, 35)) {
+        CAL_FIN(0);
+    }
+    if (!chat_sala_con_lento(&s, &lento, c, nombres)) {
+        CAL_FIN(0);
+    }
+    r = chat_inundar(&s, &c[0], &c[1], RIADA_DESFASE, &enviados);
+    if (r != 1) {
+        if (r == 2) {
+            cal_esperado("que «lento» siguiera en la sala con solo 512 KiB sin leer");
+            cal_obtenido("fue expulsado tras %.2f MiB enviados a la sala", enviados / 1048576.0);
+        }
+        CAL_FIN(0);
+    }
+    if (tcp_abrir(&tardo, s.puerto, "tardo", 4096) < 0 ||
+        !chat_espera_linea(&s, &tardo, PREGUNTA) ||
+        tcp_abrir(&tarda, s.puerto, "tarda", 4096) < 0 ||
+        !chat_espera_linea(&s, &tarda, PREGUNTA)) {
+        CAL_FIN(0);
+    }
+    tcp_texto(&tardo, "tardo\n");
+    tcp_texto(&tarda, "tarda\n");
+    if (!chat_espera_linea(&s, &tardo, "* Hola, tardo. Órdenes: /list, /quit") ||
+        !chat_espera_linea(&s, &tarda, "* Hola, tarda. Órdenes: /list, /quit")) {
+        CAL_FIN(0);
+    }
+    r = chat_inundar(&s, &c[0], &c[1], 0, &enviados);
+    if (r != 2) {
+        CAL_FIN(0);
+    }
+    cal_nota("«lento» fue expulsado tras %.1f MiB; «tardo» y «tarda» entraron cuando ya se "
+             "habían difundido 512 KiB (llevan unos 512 KiB menos en cola) y no leen. Entonces, "
+             "SIGTERM.",
+             enviados / 1048576.0);
+    senal = cal_ahora_ms();
+    cal_senal(s.p, SIGTERM);
+    /* «tarda» lee ahora todo lo que le debían: lo último antes del cierre, el aviso. Lo que
+     * estuvo esperando en la cola debe llegar intacto (uv_write no copia: el búfer tiene que
+     * vivir hasta su callback). */
+    while ((r = tcp_linea(&tarda, 3000, linea, sizeof linea, &largo)) == 1) {
+        snprintf(ultima, sizeof ultima, "%.200s", linea);
+        if (!chat_linea_de_la_riada(linea, largo, 'y')) {
+            char vista[512];
+
+            cal_esperado("que todo lo que «tarda» tenía en cola le llegara tal cual se envió: "
+                         "líneas «emisor: yyy…» y avisos «* …»");
+            cal_obtenido("recibió «%s»", tcp_visible(linea, largo, 120, vista, sizeof vista));
+            CAL_FIN(0);
+        }
+    }
+    cerrada = r < 0;
+    if (!cerrada || strcmp(ultima, AVISO_APAGADO) != 0) {
+        cal_esperado("que «tarda», que tenía mensajes pendientes y se pone a leer tras la señal, "
+                     "recibiera todo lo pendiente, después «%s» y el cierre",
+                     AVISO_APAGADO);
+        cal_obtenido("%s; su última línea fue «%s»",
+                     cerrada ? "su conexión se cerró" : "la conexión seguía abierta sin datos",
+                     ultima);
+        cal_nota("(uv_close descarta lo que quede en la cola de escritura, aviso incluido: "
+                 "primero uv_shutdown, que espera a que salga, y uv_close en su callback)");
+        CAL_FIN(0);
+    }
+    /* El lector también: lo que le quedara de la riada y después el aviso. */
+    while ((r = tcp_linea(&c[0], 3000, linea, sizeof linea, &largo)) == 1 &&
+           strcmp(linea, AVISO_APAGADO) != 0) {
+    }
+    if (r != 1) {
+        cal_esperado("que el lector recibiera «%s»", AVISO_APAGADO);
+        cal_obtenido("%s", r < 0 ? "su conexión se cerró sin él" : "no llegó en 3 s");
+        CAL_FIN(0);
+    }
+    /* «tardo» nunca lee: el servidor no puede esperarlo para siempre. */
+    if (!cal_esperar_fin(s.p, 7000) || cal_codigo(s.p) != 0) {
+        cal_esperado("que tras SIGTERM el servidor terminara con código 0 aunque «tardo» no lea "
+                     "(esperándolo unos 2 s como mucho)");
+        cal_obtenido("%s, %.1f s después de la señal", cal_describir_fin(s.p, fin, sizeof fin),
+                     (cal_ahora_ms() - senal) / 1000.0);
+        cal_nota("(un uv_shutdown a quien no lee no acaba nunca: un temporizador de 2 s que "
+                 "cierre lo que quede)");
+        cal_nota_salida(s.p, 10);
+        CAL_FIN(0);
+    }
+    cal_obtenido("terminó con 0 %.1f s después de la señal", (cal_ahora_ms() - senal) / 1000.0);
+    CAL_FIN(1);
+}

@@ -1,0 +1,1010 @@
+/* escenario.c — el motor de escenarios del laboratorio 10 (ver comun.h): cada verificación
+ * describe un escenario (ciudades, proveedores con su ruta, su retraso y lo que deben dar) y
+ * aquí se prepara (el servidor, las referencias que el calificador pide al servidor como
+ * haría el programa, el archivo de proveedores), se lanza y se juzga (la salida, el --json y
+ * el registro de peticiones del servidor). */
+#define _GNU_SOURCE
+#include "comun.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+const char *const clima_dos_ciudades[2] = {"Lima", "Oslo"};
+
+/* Ciudades de un solo nombre sin un solo byte que quede tal cual en la URL (todos ≥ 0x80): su
+ * codificación ocupa justo 3 bytes por byte, el caso extremo de quien reserva memoria para
+ * ella. La última es la más larga (39 bytes, 117 codificados). */
+const char *const clima_ciudades_extremas[N_EXTREMAS] = {"Москва", "Αθήνα", "東京", "Київ",
+                                                         "กรุงเทพมหานคร"};
+
+espera_t clima_espera(const esc_t *e, int c, int k)
+{
+    const prov_t *p = &e->provs[k];
+    const char *solo = p->mas != NULL ? strstr(p->mas, "&solo=") : NULL;
+    if (solo == NULL)
+        return p->espera;
+    solo += 6;
+    size_t n = strcspn(solo, "&");
+    const char *ciudad = e->ciudades[c];
+    return strlen(ciudad) == n && strncmp(solo, ciudad, n) == 0 ? p->espera : BIEN;
+}
+
+static void codificar(const char *t, char *d, size_t tam)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t j = 0;
+    for (const unsigned char *c = (const unsigned char *)t; *c != '\0' && j + 4 < tam; c++) {
+        if (isalnum(*c) || *c == '-' || *c == '.' || *c == '_' || *c == '~') {
+            d[j++] = (char)*c;
+        } else {
+            d[j++] = '%';
+            d[j++] = hex[*c >> 4];
+            d[j++] = hex[*c & 15];
+        }
+    }
+    d[j] = '\0';
+}
+
+/* Decodifica %XX y '+' (como el servidor). */
+static void decodificar(const char *t, size_t n, char *d, size_t tam)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < n && j + 1 < tam; i++) {
+        if (t[i] == '%' && i + 2 < n && isxdigit((unsigned char)t[i + 1]) &&
+            isxdigit((unsigned char)t[i + 2])) {
+            char h[3] = {t[i + 1], t[i + 2], '\0'};
+            d[j++] = (char)strtol(h, NULL, 16);
+            i += 2;
+        } else {
+            d[j++] = t[i] == '+' ? ' ' : t[i];
+        }
+    }
+    d[j] = '\0';
+}
+
+/* Valor decodificado del parámetro `nombre` en la ruta (con su consulta). 1 si está. */
+static int parametro(const char *ruta, const char *nombre, char *valor, size_t tam)
+{
+    const char *q = strchr(ruta, '?');
+    if (q == NULL)
+        return 0;
+    size_t ln = strlen(nombre);
+    for (const char *p = q + 1; *p != '\0';) {
+        const char *fin = strchr(p, '&');
+        size_t n = fin != NULL ? (size_t)(fin - p) : strlen(p);
+        if (n > ln && strncmp(p, nombre, ln) == 0 && p[ln] == '=') {
+            decodificar(p + ln + 1, n - ln - 1, valor, tam);
+            return 1;
+        }
+        p += n;
+        if (*p == '&')
+            p++;
+    }
+    return 0;
+}
+
+/* Reparte los parámetros de `mas` («&a=1&eco={ciudad}»): los que llevan {ciudad} (el
+ * programa los sustituye: van en la plantilla) a `con`, y los demás (el escenario: van en el
+ * destino del alias, que el programa no ve) a `sin`. */
+static void repartir(const char *mas, char *con, size_t tcon, char *sin, size_t tsin)
+{
+    size_t a = 0, b = 0;
+    con[0] = sin[0] = '\0';
+    for (const char *q = mas != NULL ? mas : ""; *q != '\0';) {
+        if (*q == '&') {
+            q++;
+            continue;
+        }
+        size_t n = strcspn(q, "&");
+        int lleva = memmem(q, n, "{ciudad}", 8) != NULL;
+        char *d = lleva ? con : sin;
+        size_t *u = lleva ? &a : &b, t = lleva ? tcon : tsin;
+        if (*u < t) {
+            int w = snprintf(d + *u, t - *u, "&%.*s", (int)n, q);
+            *u += w > 0 ? (size_t)w : 0;
+        }
+        q += n;
+    }
+}
+
+/* La url del proveedor k: la plantilla, con {ciudad}. Con `opaca`, la del archivo del
+ * programa (el alias, si lo hay); sin ella, la real (la que pide el propio calificador). */
+static void plantilla_como(const esc_t *e, int k, int opaca, char *d, size_t tam)
+{
+    const prov_t *p = &e->provs[k];
+    if (p->servidor == NULL) {
+        snprintf(d, tam, "http://127.0.0.1:%d/clima/openmeteo?ciudad={ciudad}", e->puerto_cerrado);
+        return;
+    }
+    if (opaca && e->alias[k][0] != '\0') {
+        char con[256], sin[256];
+        repartir(p->mas, con, sizeof con, sin, sizeof sin);
+        snprintf(d, tam, "%s?ciudad={ciudad}%s", e->alias[k], con);
+        return;
+    }
+    snprintf(d, tam, "/clima/%s?ciudad={ciudad}&sal=%s%d%s", p->servidor, e->sal, k,
+             p->mas != NULL ? p->mas : "");
+}
+
+static void plantilla(const esc_t *e, int k, char *d, size_t tam)
+{
+    plantilla_como(e, k, 0, d, tam);
+}
+
+/* Da al proveedor k del servidor su alias: «/clima/PROV?sal=…» y el escenario de `mas` (sin
+ * lo que lleva {ciudad}). 0 o -1 (anotado). */
+static int dar_alias(esc_t *e, int k)
+{
+    const prov_t *p = &e->provs[k];
+    e->alias[k][0] = '\0';
+    if (p->servidor == NULL)
+        return 0;
+    char con[256], sin[256], destino[600];
+    repartir(p->mas, con, sizeof con, sin, sizeof sin);
+    snprintf(destino, sizeof destino, "/clima/%s?sal=%s%d%s", p->servidor, e->sal, k, sin);
+    int r = cal_alias(e->s, destino, e->alias[k], sizeof e->alias[k]);
+    if (r < 0) {
+        cal_obtenido("no se pudo preparar la verificación (error del calificador: %s)",
+                     strerror(-r));
+        return -1;
+    }
+    cal_nota("(proveedor «%s»: %s = %s)", p->nombre, e->alias[k], destino);
+    return 0;
+}
+
+/* Quita «&retraso=S» de una url: el documento no depende del retraso, y así las peticiones
+ * del propio calificador no esperan. */
+static void sin_retraso(char *url)
+{
+    char *r = strstr(url, "&retraso=");
+    if (r == NULL)
+        return;
+    const char *fin = strchr(r + 1, '&');
+    if (fin == NULL)
+        *r = '\0';
+    else
+        memmove(r, fin, strlen(fin) + 1);
+}
+
+/* GET al servidor desde el calificador: estado y cuerpo (memoria nueva). 0 o -1. */
+static int pedir(const esc_t *e, const char *ruta, int *estado, char **cuerpo)
+{
+    const char *u = cal_servidor_url(e->s);
+    const char *dos = strrchr(u, ':');
+    int puerto = dos != NULL ? atoi(dos + 1) : 0;
+    tcp_t c;
+    if (puerto <= 0 || tcp_abrir(&c, puerto, "calificador", 0) < 0)
+        return -1;
+    char peticion[1200];
+    snprintf(peticion, sizeof peticion,
+             "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", ruta);
+    int r = -1;
+    if (tcp_texto(&c, peticion) == 0) {
+        uint64_t limite = cal_ahora_ms() + 5000;
+        while (!c.fin && cal_ahora_ms() < limite)
+            tcp_recibir(&c, 200);
+        size_t n = c.usados - c.inicio;
+        char *todo = malloc(n + 1);
+        if (todo != NULL) {
+            memcpy(todo, c.buf + c.inicio, n);
+            todo[n] = '\0';
+            char *cuerpo_ini = strstr(todo, "\r\n\r\n");
+            if (cuerpo_ini != NULL && sscanf(todo, "HTTP/1.%*d %d", estado) == 1) {
+                *cuerpo = strdup(cuerpo_ini + 4);
+                r = *cuerpo != NULL ? 0 : -1;
+            }
+            free(todo);
+        }
+    }
+    tcp_cerrar(&c);
+    return r;
+}
+
+/* Calcula las referencias pidiendo al servidor los mismos documentos. 0 o -1 (anotado). */
+static int referencias(esc_t *e)
+{
+    for (int c = 0; c < e->nciudades; c++)
+        for (int k = 0; k < e->nprovs; k++) {
+            const prov_t *p = &e->provs[k];
+            if (p->servidor == NULL ||
+                (clima_espera(e, c, k) != BIEN && clima_espera(e, c, k) != E_JSON))
+                continue;
+            char pl[512], ciudad[256], ruta[1024];
+            plantilla(e, k, pl, sizeof pl);
+            sin_retraso(pl);
+            codificar(e->ciudades[c], ciudad, sizeof ciudad);
+            /* Cada {ciudad} de la plantilla (puede haber más de uno). MARCA_PROPIA: sin
+             * retraso, las del calificador pueden caer en el mismo milisegundo del
+             * lanzamiento; la marca las separa del programa sin duda. */
+            size_t u = 0;
+            ruta[0] = '\0';
+            for (const char *q = pl, *marca; *q != '\0' && u < sizeof ruta; q = marca + 8) {
+                marca = strstr(q, "{ciudad}");
+                if (marca == NULL) {
+                    u += (size_t)snprintf(ruta + u, sizeof ruta - u, "%s", q);
+                    break;
+                }
+                u += (size_t)snprintf(ruta + u, sizeof ruta - u, "%.*s%s", (int)(marca - q), q,
+                                      ciudad);
+            }
+            if (u < sizeof ruta)
+                snprintf(ruta + u, sizeof ruta - u, "%s", MARCA_PROPIA);
+            int estado = 0;
+            char *cuerpo = NULL;
+            if (pedir(e, ruta, &estado, &cuerpo) < 0 || estado != 200) {
+                free(cuerpo);
+                cal_obtenido("el calificador no pudo leer %s del servidor (error del "
+                             "calificador)",
+                             ruta);
+                return -1;
+            }
+            json_error_t je;
+            json_t *doc = json_loads(cuerpo, 0, &je);
+            free(cuerpo);
+            if (clima_espera(e, c, k) == E_JSON) {
+                e->linea[c][k] = je.line;
+                e->columna[c][k] = je.column;
+                json_decref(doc);
+                continue;
+            }
+            json_t *v = doc;
+            char copia[128];
+            snprintf(copia, sizeof copia, "%s", p->ruta);
+            char *guardado = NULL;
+            for (char *t = strtok_r(copia, ".", &guardado); t != NULL && v != NULL;
+                 t = strtok_r(NULL, ".", &guardado))
+                v = json_is_array(v) ? json_array_get(v, strtoul(t, NULL, 10))
+                                     : json_object_get(v, t);
+            if (!json_is_number(v)) {
+                json_decref(doc);
+                cal_obtenido("el documento de %s no tiene %s (error del calificador)", ruta,
+                             p->ruta);
+                return -1;
+            }
+            double t = json_number_value(v);
+            if (p->unidad[0] == 'K')
+                t -= 273.15;
+            else if (p->unidad[0] == 'F')
+                t = (t - 32.0) * 5.0 / 9.0;
+            e->ref[c][k] = t;
+            json_decref(doc);
+        }
+    return 0;
+}
+
+/* Media de las referencias BIEN de la ciudad c. Devuelve cuántas. */
+static int media(const esc_t *e, int c, double *m)
+{
+    double s = 0;
+    int n = 0;
+    for (int k = 0; k < e->nprovs; k++)
+        if (clima_espera(e, c, k) == BIEN) {
+            s += e->ref[c][k];
+            n++;
+        }
+    *m = n > 0 ? s / n : 0;
+    return n;
+}
+
+/* La primera diferencia de la salida, en «obtenido». */
+static void diferencia(const char *formato, ...) __attribute__((format(printf, 1, 2)));
+static void diferencia(const char *formato, ...)
+{
+    char texto[1024];
+    va_list ap;
+    va_start(ap, formato);
+    vsnprintf(texto, sizeof texto, formato, ap);
+    va_end(ap);
+    cal_obtenido("%s", texto);
+}
+
+static double una_decima(double v)
+{
+    return round(v * 10.0) / 10.0;
+}
+
+/* Media, redondeada a una décima, de las referencias BIEN de la ciudad c ya redondeadas (lo
+ * que imprime quien promedia lo que ha escrito en vez de los valores). */
+static double media_de_redondeados(const esc_t *e, int c)
+{
+    double s = 0;
+    int n = 0;
+    for (int k = 0; k < e->nprovs; k++)
+        if (clima_espera(e, c, k) == BIEN) {
+            s += una_decima(e->ref[c][k]);
+            n++;
+        }
+    return n > 0 ? una_decima(s / n) : 0;
+}
+
+/* ¿Separa esta sal las dos medias en alguna ciudad? (con margen: ±0,05 no las confunde) */
+static int distingue(const esc_t *e)
+{
+    for (int c = 0; c < e->nciudades; c++) {
+        double m;
+        if (media(e, c, &m) > 0 && fabs(media_de_redondeados(e, c) - m) > 0.0502)
+            return 1;
+    }
+    return 0;
+}
+
+/* Servidor, sal, archivo de proveedores y referencias. 0 o -1 (anotado). */
+/* Cambia el nombre de cada proveedor por uno al azar (cuatro letras y su posición, así que
+ * no se repiten): el nombre va en el archivo y en cada línea de la salida, y «roto», «caido»
+ * o «texto» le dirían al programa qué escenario es sin leer la respuesta. El informe dice
+ * cuál era cuál. */
+static void renombrar(esc_t *e)
+{
+    for (int k = 0; k < e->nprovs && k < MAX_PROV; k++) {
+        e->propios[k] = e->provs[k];
+        char *n = e->nombres[k];
+        for (int i = 0; i < 4; i++)
+            n[i] = (char)('a' + clima_azar(0, 25));
+        snprintf(n + 4, sizeof e->nombres[k] - 4, "%d", k);
+        e->propios[k].nombre = n;
+    }
+    e->provs = e->propios;
+}
+
+int clima_preparar(esc_t *e)
+{
+    const prov_t *originales = e->provs;
+    renombrar(e);
+    for (int k = 0; k < e->nprovs; k++)
+        cal_nota("(«%s» es el proveedor «%s» de la verificación)", e->provs[k].nombre,
+                 originales[k].nombre);
+    if (clima_servidor(&e->s) < 0)
+        return -1;
+    char opaca[48];
+    if (cal_carpeta("datos", e->carpeta, sizeof e->carpeta) < 0) {
+        cal_obtenido("no se pudo preparar la verificación (error del calificador)");
+        return -1;
+    }
+    e->puerto_cerrado = cal_puerto_cerrado();
+    /* Una sal al azar; con sin_redondear, la primera (de 200) con la que promediar los
+     * valores ya redondeados da otra décima que promediar los de verdad (suele bastar con
+     * menos de 10: cada intento son unas pocas peticiones locales). */
+    for (int intento = 0;; intento++) {
+        if (cal_ruta_opaca(opaca, sizeof opaca) < 0) {
+            cal_obtenido("no se pudo preparar la verificación (error del calificador)");
+            return -1;
+        }
+        snprintf(e->sal, sizeof e->sal, "%.10s", opaca + 3);
+        if (referencias(e) < 0)
+            return -1;
+        if (!e->sin_redondear)
+            break;
+        if (distingue(e)) {
+            cal_nota("(semilla elegida al intento %d)", intento + 1);
+            break;
+        }
+        if (intento == 199) {
+            cal_nota("(ninguna semilla separó la media de los valores redondeados: se juzga "
+                     "igual)");
+            break;
+        }
+    }
+    for (int k = 0; k < e->nprovs; k++)
+        if (dar_alias(e, k) < 0)
+            return -1;
+    json_t *lista = json_array();
+    for (int k = 0; k < e->nprovs; k++) {
+        char pl[512];
+        plantilla_como(e, k, 1, pl, sizeof pl);
+        json_array_append_new(lista, json_pack("{s:s, s:s, s:s, s:s}", "nombre", e->provs[k].nombre,
+                                               "url", pl, "ruta", e->provs[k].ruta, "unidad",
+                                               e->provs[k].unidad));
+        const char *est = e->provs[k].mas != NULL ? strstr(e->provs[k].mas, "estado=") : NULL;
+        e->codigo[k] = est != NULL ? atoi(est + 7) : 0;
+    }
+    json_t *doc = json_pack("{s:o}", "proveedores", lista);
+    snprintf(e->archivo, sizeof e->archivo, "%s/proveedores.json", e->carpeta);
+    char *texto = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    char ruta[sizeof e->archivo];
+    int r = texto != NULL ? clima_escribir(e->carpeta, "proveedores.json", texto, ruta, sizeof ruta)
+                          : -1;
+    free(texto);
+    if (r < 0) {
+        cal_obtenido("no se pudo escribir el archivo de proveedores (error del calificador)");
+        return -1;
+    }
+    return 0;
+}
+
+/* Lanza el programa con `opciones` (terminadas en NULL), -f (o, con sin_f, el archivo junto
+ * al programa) y las ciudades. */
+int clima_lanzar(esc_t *e, const char *const *opciones, int valgrind, double limite_s)
+{
+    const char *args[32];
+    int n = 0;
+    for (int i = 0; opciones != NULL && opciones[i] != NULL && n < 20; i++)
+        args[n++] = opciones[i];
+    if (!e->sin_f) {
+        args[n++] = "-f";
+        args[n++] = e->archivo;
+    }
+    for (int i = 0; i < e->nciudades; i++)
+        args[n++] = e->ciudades[i];
+    args[n] = NULL;
+    char env[160];
+    snprintf(env, sizeof env, "CURSO_SERVIDOR=%s", cal_servidor_url(e->s));
+    const char *entorno[] = {env, NULL};
+    const char *carpetas[] = {e->carpeta, NULL};
+    cal_lanzamiento_t l = {.args = args,
+                           .entorno = entorno,
+                           .carpetas = carpetas,
+                           .limite_s = limite_s,
+                           .valgrind = valgrind,
+                           .junto = e->sin_f ? e->archivo : NULL};
+    char orden[1024] = "clima";
+    for (int i = 0; i < n; i++) {
+        size_t u = strlen(orden);
+        int espacio = strchr(args[i], ' ') != NULL;
+        snprintf(orden + u, sizeof orden - u, espacio ? " '%s'" : " %s", args[i]);
+    }
+    cal_nota("orden: %s", orden);
+    if (e->sin_f)
+        cal_nota("sin -f: el archivo de proveedores está junto al programa, y la carpeta "
+                 "actual es otra (sin proveedores.json)");
+    if (cal_lanzar(&l, &e->p) < 0)
+        return -1;
+    return 0;
+}
+
+/* La siguiente línea de `*t` en `buf` (sin '\n'). 0 si no quedan. */
+static int siguiente_linea(const char **t, char *buf, size_t tam)
+{
+    if (**t == '\0')
+        return 0;
+    const char *fin = strchr(*t, '\n');
+    size_t n = fin != NULL ? (size_t)(fin - *t) : strlen(*t);
+    snprintf(buf, tam, "%.*s", (int)n, *t);
+    *t += n + (fin != NULL);
+    return 1;
+}
+
+/* Un número al principio de `s` (p. ej. «-3.4 °C»); con `estricta`, con un decimal justo.
+ * 1 si lo hay. */
+static int numero(const char *s, double *v, const char **resto, int estricta)
+{
+    char *fin = NULL;
+    *v = strtod(s, &fin);
+    if (fin == s || !isfinite(*v))
+        return 0;
+    const char *punto = memchr(s, '.', (size_t)(fin - s));
+    if (estricta && (punto == NULL || fin - punto != 2))
+        return 0;
+    *resto = fin;
+    return 1;
+}
+
+/* ¿Empieza `linea` por una de las ciudades del escenario y un espacio? */
+static int de_alguna_ciudad(const esc_t *e, const char *linea)
+{
+    for (int c = 0; c < e->nciudades; c++) {
+        size_t lc = strlen(e->ciudades[c]);
+        if (strncmp(linea, e->ciudades[c], lc) == 0 && linea[lc] == ' ')
+            return 1;
+    }
+    return 0;
+}
+
+int clima_hay_linea_de_ciudad(const esc_t *e)
+{
+    const char *t = cal_salida(e->p);
+    char linea[1024];
+    while (siguiente_linea(&t, linea, sizeof linea))
+        if (de_alguna_ciudad(e, linea))
+            return 1;
+    return 0;
+}
+
+/* La siguiente línea que juzgar. Con `estricta` (salida_basica, la que juzga la forma), la
+ * siguiente sin más; sin ella, la siguiente que empieza por una ciudad: una línea de más (una
+ * de depuración olvidada en stdout) es un fallo de forma, y solo lo cobra salida_basica. */
+static int siguiente_de_ciudad(const esc_t *e, int estricta, const char **t, char *buf, size_t tam)
+{
+    while (siguiente_linea(t, buf, tam))
+        if (estricta || de_alguna_ciudad(e, buf))
+            return 1;
+    return 0;
+}
+
+static int motivo_vale(const esc_t *e, int c, int k, const char *motivo, char *por, size_t tam)
+{
+    if (motivo[0] == '\0') {
+        snprintf(por, tam, "el motivo está vacío");
+        return 0;
+    }
+    char a[64], b[64];
+    switch (clima_espera(e, c, k)) {
+    case E_ESTADO:
+        snprintf(a, sizeof a, "%d", e->codigo[k]);
+        if (strstr(motivo, a) == NULL) {
+            snprintf(por, tam, "el motivo no cita el estado %d", e->codigo[k]);
+            return 0;
+        }
+        return 1;
+    case E_TIEMPO:
+        if (strstr(motivo, "tiempo") == NULL) {
+            snprintf(por, tam, "el motivo no dice que se agotó el tiempo");
+            return 0;
+        }
+        return 1;
+    case E_JSON:
+        snprintf(a, sizeof a, "línea %d", e->linea[c][k]);
+        snprintf(b, sizeof b, "columna %d", e->columna[c][k]);
+        if (strstr(motivo, a) == NULL || strstr(motivo, b) == NULL) {
+            snprintf(por, tam, "el motivo no dice dónde está el error: «%s, %s»", a, b);
+            return 0;
+        }
+        return 1;
+    case E_IMPOSIBLE:
+        if (strstr(motivo, "imposible") == NULL) {
+            snprintf(por, tam, "el motivo no dice «valor imposible»");
+            return 0;
+        }
+        return 1;
+    default:
+        return 1;
+    }
+}
+
+/* Lo que debería decir la línea del proveedor k para la ciudad c (para los mensajes). */
+static void esperada(const esc_t *e, int c, int k, char *d, size_t tam)
+{
+    if (clima_espera(e, c, k) == BIEN)
+        snprintf(d, tam, "«%s %s %.1f °C»", e->ciudades[c], e->provs[k].nombre, e->ref[c][k]);
+    else
+        snprintf(d, tam, "«%s %s ERROR <motivo>»", e->ciudades[c], e->provs[k].nombre);
+}
+
+/* Compara la salida, línea a línea, con lo que tiene que decir. 1 si cuadra; si no, 0 con
+ * la primera diferencia en «obtenido». */
+int clima_salida_correcta(const esc_t *e)
+{
+    const char *t = cal_salida(e->p);
+    char linea[1024], quiero[512], por[256];
+    const int estricta = e->forma_estricta;
+    for (int c = 0; c < e->nciudades; c++) {
+        const char *ciudad = e->ciudades[c];
+        size_t lc = strlen(ciudad);
+        for (int k = 0; k <= e->nprovs; k++) {
+            if (k < e->nprovs)
+                esperada(e, c, k, quiero, sizeof quiero);
+            if (!siguiente_de_ciudad(e, estricta, &t, linea, sizeof linea)) {
+                diferencia("faltan líneas: se esperaba %s y la salida se acabó",
+                           k < e->nprovs ? quiero : "el PROMEDIO o SIN DATOS");
+                return 0;
+            }
+            if (strncmp(linea, ciudad, lc) != 0 || linea[lc] != ' ') {
+                diferencia("se esperaba una línea de «%s» (las ciudades salen en el orden de "
+                           "los argumentos, aunque otra termine antes) y llegó «%s»",
+                           ciudad, linea);
+                return 0;
+            }
+            const char *resto = linea + lc + 1;
+            if (k == e->nprovs) {
+                double m;
+                int n = media(e, c, &m);
+                if (n == 0) {
+                    if (strcmp(resto, "SIN DATOS") != 0) {
+                        diferencia("se esperaba «%s SIN DATOS» y llegó «%s»", ciudad, linea);
+                        return 0;
+                    }
+                    continue;
+                }
+                double v = 0.0;
+                const char *tras = "";
+                char cola[96], cuenta[48];
+                snprintf(cola, sizeof cola, " °C (%d de %d proveedores)", n, e->nprovs);
+                snprintf(cuenta, sizeof cuenta, "(%d de %d", n, e->nprovs);
+                /* ±0,05 es lo que mueve el redondeo de una media bien hecha (y 0,0001 de
+                 * holgura para el orden de las sumas); fuera de sin_redondear, más margen. Sin
+                 * `estricta`, la forma de la cola no se mira; la cuenta (n de m), sí. */
+                double tol = e->sin_redondear ? 0.0501 : TOL_MEDIA;
+                if (strncmp(resto, "PROMEDIO ", 9) != 0 ||
+                    !numero(resto + 9, &v, &tras, estricta) ||
+                    (estricta ? strcmp(tras, cola) != 0 : strstr(tras, cuenta) == NULL) ||
+                    fabs(v - m) > tol) {
+                    int redondeada =
+                        e->sin_redondear && fabs(v - media_de_redondeados(e, c)) < 0.001;
+                    diferencia("se esperaba «%s PROMEDIO %.1f °C (%d de %d proveedores)» "
+                               "(la media de los que respondieron bien%s) y llegó «%s»",
+                               ciudad, m, n, e->nprovs,
+                               redondeada ? ", con los valores sin redondear: los redondeados "
+                                            "dan otra décima"
+                                          : "",
+                               linea);
+                    return 0;
+                }
+                continue;
+            }
+            const prov_t *p = &e->provs[k];
+            size_t ln = strlen(p->nombre);
+            if (strncmp(resto, p->nombre, ln) != 0 || resto[ln] != ' ') {
+                diferencia("se esperaba %s (los proveedores en el orden del archivo) y llegó "
+                           "«%s»",
+                           quiero, linea);
+                return 0;
+            }
+            resto += ln + 1;
+            if (clima_espera(e, c, k) == BIEN) {
+                double v = 0.0;
+                const char *tras = "";
+                if (!numero(resto, &v, &tras, estricta) || (estricta && strcmp(tras, " °C") != 0) ||
+                    fabs(v - e->ref[c][k]) > TOL_T) {
+                    diferencia("se esperaba %s (lo que sirvió el servidor, en °C) y llegó «%s»",
+                               quiero, linea);
+                    return 0;
+                }
+            } else {
+                if (strncmp(resto, "ERROR ", 6) != 0) {
+                    diferencia("se esperaba %s y llegó «%s»", quiero, linea);
+                    return 0;
+                }
+                if (!motivo_vale(e, c, k, resto + 6, por, sizeof por)) {
+                    diferencia("en «%s»: %s", linea, por);
+                    return 0;
+                }
+            }
+        }
+    }
+    if (siguiente_de_ciudad(e, estricta, &t, linea, sizeof linea)) {
+        diferencia("sobra salida después de la última ciudad: «%s»", linea);
+        return 0;
+    }
+    return 1;
+}
+
+/* Peticiones del programa: las del calificador van antes del lanzamiento y llevan
+ * MARCA_PROPIA (se quitan del registro, que es del calificador). */
+int clima_registro_programa(esc_t *e, const cal_peticion_t **v)
+{
+    const cal_peticion_t *todas;
+    int n = cal_registro(e->s, &todas);
+    uint64_t desde = cal_lanzado_ms(e->p);
+    /* El arreglo se rehace en cada cal_registro(): se compacta ahí mismo. */
+    cal_peticion_t *lista = (cal_peticion_t *)todas;
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (todas[i].inicio_ms >= desde && strstr(todas[i].ruta, MARCA_PROPIA) == NULL)
+            lista[k++] = todas[i];
+    *v = lista;
+    return k;
+}
+
+/* El servidor anota cada petición al entregar su último byte: el programa puede haber
+ * terminado (y el calificador leído el registro) un instante antes. Espera, como mucho
+ * `max_ms`, a que haya al menos `n` peticiones del programa. Devuelve cuántas hay. */
+int clima_registro_esperar(esc_t *e, int n, int max_ms, const cal_peticion_t **v)
+{
+    uint64_t limite = cal_ahora_ms() + (uint64_t)max_ms;
+    int hay = clima_registro_programa(e, v);
+    while (hay < n && cal_ahora_ms() < limite) {
+        cal_esperar(20);
+        hay = clima_registro_programa(e, v);
+    }
+    return hay;
+}
+
+/* ¿Va bien codificado el valor crudo del parámetro `nombre`? Solo A-Z a-z 0-9 - . _ ~, %XX
+ * y '+' (el espacio de los formularios): un espacio, una comilla o un byte ≥ 0x80 (la é de
+ * UTF-8) tal cual no valen, aunque el servidor los entienda. 1 si sí (o si no está). */
+static int bien_codificado(const char *ruta, const char *nombre)
+{
+    const char *q = strchr(ruta, '?');
+    size_t ln = strlen(nombre);
+    for (const char *p = q != NULL ? q + 1 : ""; *p != '\0';) {
+        size_t n = strcspn(p, "&");
+        if (n > ln && strncmp(p, nombre, ln) == 0 && p[ln] == '=') {
+            for (size_t i = ln + 1; i < n; i++) {
+                unsigned char b = (unsigned char)p[i];
+                if (b == '%' && i + 2 < n && isxdigit((unsigned char)p[i + 1]) &&
+                    isxdigit((unsigned char)p[i + 2]))
+                    i += 2;
+                else if (!(isalnum(b) && b < 0x80) && strchr("-._~+", b) == NULL)
+                    return 0;
+            }
+            return 1;
+        }
+        p += n;
+        if (*p == '&')
+            p++;
+    }
+    return 1;
+}
+
+/* ¿Es la petición r la del proveedor k para la ciudad c? (Con la ciudad bien codificada
+ * si `codificada`.) */
+static int es_de_como(const esc_t *e, const cal_peticion_t *r, int c, int k, int codificada)
+{
+    const prov_t *p = &e->provs[k];
+    char prefijo[64], sal[64], ciudad[256], quiero[32];
+    snprintf(prefijo, sizeof prefijo, "/clima/%s?", p->servidor);
+    snprintf(quiero, sizeof quiero, "%s%d", e->sal, k);
+    /* Una plantilla con otro {ciudad} en «&eco={ciudad}»: cada uno, sustituido. */
+    int eco = p->mas != NULL && strstr(p->mas, "eco={ciudad}") != NULL;
+    char otra[256];
+    return strncmp(r->ruta, prefijo, strlen(prefijo)) == 0 &&
+           parametro(r->ruta, "sal", sal, sizeof sal) && strcmp(sal, quiero) == 0 &&
+           parametro(r->ruta, "ciudad", ciudad, sizeof ciudad) &&
+           strcmp(ciudad, e->ciudades[c]) == 0 &&
+           (!codificada || bien_codificado(r->ruta, "ciudad")) &&
+           (!eco ||
+            (parametro(r->ruta, "eco", otra, sizeof otra) && strcmp(otra, e->ciudades[c]) == 0 &&
+             (!codificada || bien_codificado(r->ruta, "eco"))));
+}
+
+int clima_es_de(const esc_t *e, const cal_peticion_t *r, int c, int k)
+{
+    return es_de_como(e, r, c, k, 1);
+}
+
+/* Cada (ciudad, proveedor del servidor) tiene su petición en el registro; las BIEN, con 200 y
+ * enteras. Con `codificada`, además con la ciudad bien codificada (si no, basta con que el
+ * servidor la entienda). 1 o 0 (anotado). */
+static int registro_completo_como(esc_t *e, int codificada)
+{
+    const cal_peticion_t *v;
+    int esperadas = 0;
+    for (int k = 0; k < e->nprovs; k++)
+        esperadas += e->provs[k].servidor != NULL ? e->nciudades : 0;
+    int n = clima_registro_esperar(e, esperadas, 1000, &v);
+    for (int c = 0; c < e->nciudades; c++)
+        for (int k = 0; k < e->nprovs; k++) {
+            if (e->provs[k].servidor == NULL)
+                continue;
+            int vista = 0;
+            for (int i = 0; i < n && !vista; i++)
+                vista = es_de_como(e, &v[i], c, k, codificada) &&
+                        (clima_espera(e, c, k) != BIEN || (v[i].estado == 200 && !v[i].abortada));
+            for (int i = 0; i < n && !vista; i++)
+                if (es_de_como(e, &v[i], c, k, 0)) {
+                    cal_obtenido("la ciudad «%s» llegó al servidor sin codificar del todo: %s "
+                                 "(cada byte que no sea A-Z a-z 0-9 - . _ ~ va como %%XX: el "
+                                 "espacio, %%20; la é, %%C3%%A9)",
+                                 e->ciudades[c], v[i].ruta);
+                    return 0;
+                }
+            if (!vista) {
+                cal_obtenido("el servidor no registró la petición de «%s» a %s (con la ciudad "
+                             "bien codificada y la URL del archivo)",
+                             e->ciudades[c], e->provs[k].nombre);
+                int mostradas = 0;
+                for (int i = 0; i < n && mostradas < 6; i++, mostradas++)
+                    cal_nota("registro: %s (estado %d%s)", v[i].ruta, v[i].estado,
+                             v[i].abortada ? ", cortada" : "");
+                return 0;
+            }
+        }
+    return 1;
+}
+
+int clima_registro_completo(esc_t *e)
+{
+    return registro_completo_como(e, 1);
+}
+
+int clima_registro_completo_sin_codificar(esc_t *e)
+{
+    return registro_completo_como(e, 0);
+}
+
+/* Termina el programa (como mucho max_ms) y comprueba su código. 1 o 0 (anotado). */
+int clima_fin_con(esc_t *e, int max_ms, int codigo)
+{
+    char fin[128];
+    if (!cal_esperar_fin(e->p, max_ms) || cal_codigo(e->p) != codigo) {
+        cal_obtenido("%s (se esperaba el código %d)", cal_describir_fin(e->p, fin, sizeof fin),
+                     codigo);
+        cal_nota_salida(e->p, 12);
+        return 0;
+    }
+    return 1;
+}
+
+/* El caso normal: lanzar, esperar el código, la salida y el registro. */
+int clima_escenario(esc_t *e, const char *const *opciones, int codigo, int max_ms)
+{
+    if (clima_preparar(e) < 0 || clima_lanzar(e, opciones, 0, max_ms / 1000.0 + 5) < 0)
+        return 0;
+    if (!clima_fin_con(e, max_ms, codigo))
+        return 0;
+    if (!clima_salida_correcta(e)) {
+        cal_nota_salida(e->p, 14);
+        return 0;
+    }
+    return clima_registro_completo(e);
+}
+
+/* Cuántas peticiones llegan a estar en curso a la vez, como mucho. */
+int clima_max_solapadas(const cal_peticion_t *v, int n)
+{
+    int max = 0;
+    for (int i = 0; i < n; i++) {
+        int a = 0;
+        for (int j = 0; j < n; j++)
+            if (v[j].inicio_ms <= v[i].inicio_ms && v[i].inicio_ms < v[j].fin_ms)
+                a++;
+        if (a > max)
+            max = a;
+    }
+    return max;
+}
+
+/* ¿Está `v` redondeado a un decimal (como -4.2, aunque se escriba -4.2000000000000002)? */
+static int un_decimal(double v)
+{
+    return fabs(v * 10.0 - round(v * 10.0)) < 1e-6;
+}
+
+/* Compara el documento --json con las referencias. 1 o 0 (anotado). */
+int clima_json_correcto(const esc_t *e)
+{
+    json_error_t je;
+    json_t *doc = json_loads(cal_salida(e->p), 0, &je);
+    int ok = 0;
+    json_t *ciudades = json_object_get(doc, "ciudades");
+    if (doc == NULL) {
+        cal_obtenido("la salida no es un JSON válido: %s (línea %d, columna %d)", je.text, je.line,
+                     je.column);
+        goto fin;
+    }
+    if (!json_is_array(ciudades) || (int)json_array_size(ciudades) != e->nciudades) {
+        cal_obtenido("«ciudades» tiene que ser una lista de %d elementos", e->nciudades);
+        goto fin;
+    }
+    for (int c = 0; c < e->nciudades; c++) {
+        json_t *ci = json_array_get(ciudades, (size_t)c);
+        const char *nom = json_string_value(json_object_get(ci, "ciudad"));
+        if (nom == NULL || strcmp(nom, e->ciudades[c]) != 0) {
+            cal_obtenido("ciudades[%d].ciudad tiene que ser «%s»", c, e->ciudades[c]);
+            goto fin;
+        }
+        double m;
+        int n = media(e, c, &m);
+        json_t *pr = json_object_get(ci, "promedio");
+        if (n > 0 && json_is_number(pr) && !un_decimal(json_number_value(pr))) {
+            cal_obtenido("ciudades[%d].promedio vale %.10g: los números van redondeados a un "
+                         "decimal (round(t * 10) / 10)",
+                         c, json_number_value(pr));
+            goto fin;
+        }
+        /* Con sin_redondear, ±0,05: la media de los valores ya redondeados da otra décima. */
+        double tol = e->sin_redondear ? 0.0501 : TOL_MEDIA;
+        if (n == 0 ? !json_is_null(pr)
+                   : (!json_is_number(pr) || fabs(json_number_value(pr) - m) > tol)) {
+            if (n == 0)
+                cal_obtenido("ciudades[%d].promedio tiene que ser null (ningún proveedor "
+                             "respondió bien)",
+                             c);
+            else
+                cal_obtenido("ciudades[%d].promedio tiene que ser %.1f (un número: la media "
+                             "de los valores sin redondear, redondeada después)",
+                             c, m);
+            goto fin;
+        }
+        json_t *lista = json_object_get(ci, "proveedores");
+        if (!json_is_array(lista) || (int)json_array_size(lista) != e->nprovs) {
+            cal_obtenido("ciudades[%d].proveedores tiene que ser una lista de %d proveedores", c,
+                         e->nprovs);
+            goto fin;
+        }
+        for (int k = 0; k < e->nprovs; k++) {
+            json_t *p = json_array_get(lista, (size_t)k);
+            const char *pn = json_string_value(json_object_get(p, "nombre"));
+            json_t *t = json_object_get(p, "temperatura");
+            const char *err = json_string_value(json_object_get(p, "error"));
+            if (pn == NULL || strcmp(pn, e->provs[k].nombre) != 0) {
+                cal_obtenido("ciudades[%d].proveedores[%d].nombre tiene que ser «%s»", c, k,
+                             e->provs[k].nombre);
+                goto fin;
+            }
+            if (clima_espera(e, c, k) == BIEN && json_is_number(t) &&
+                !un_decimal(json_number_value(t))) {
+                cal_obtenido("ciudades[%d].proveedores[%d].temperatura vale %.10g: los números van "
+                             "redondeados a un decimal (round(t * 10) / 10)",
+                             c, k, json_number_value(t));
+                goto fin;
+            }
+            if (clima_espera(e, c, k) == BIEN
+                    ? (!json_is_number(t) || fabs(json_number_value(t) - e->ref[c][k]) > TOL_T ||
+                       err != NULL)
+                    : (err == NULL || err[0] == '\0' || t != NULL)) {
+                if (clima_espera(e, c, k) == BIEN)
+                    cal_obtenido("ciudades[%d].proveedores[%d] tiene que llevar \"temperatura\": "
+                                 "%.1f (y ningún \"error\")",
+                                 c, k, e->ref[c][k]);
+                else
+                    cal_obtenido("ciudades[%d].proveedores[%d] tiene que llevar \"error\" con "
+                                 "el motivo (y ninguna \"temperatura\")",
+                                 c, k);
+                goto fin;
+            }
+        }
+    }
+    ok = 1;
+fin:
+    json_decref(doc);
+    return ok;
+}
+
+int clima_numeros_leidos(const esc_t *e)
+{
+    const char *salida = cal_salida(e->p);
+    for (int c = 0; c < e->nciudades; c++)
+        for (int k = 0; k < e->nprovs; k++) {
+            if (clima_espera(e, c, k) != BIEN)
+                continue;
+            char prefijo[300], linea[1024], quiero[512];
+            snprintf(prefijo, sizeof prefijo, "%s %s ", e->ciudades[c], e->provs[k].nombre);
+            esperada(e, c, k, quiero, sizeof quiero);
+            const char *t = salida;
+            int vista = 0, bien = 0;
+            while (!vista && siguiente_linea(&t, linea, sizeof linea)) {
+                if (strncmp(linea, prefijo, strlen(prefijo)) != 0)
+                    continue;
+                vista = 1;
+                double v;
+                const char *tras;
+                /* El número, no la forma de la línea (la juzga salida_basica). */
+                bien = numero(linea + strlen(prefijo), &v, &tras, 0) &&
+                       fabs(v - e->ref[c][k]) <= TOL_T;
+                if (!bien)
+                    cal_obtenido("se esperaba %s (lo que sirvió el servidor, en °C) y llegó «%s»",
+                                 quiero, linea);
+            }
+            if (!vista)
+                cal_obtenido("falta la línea %s", quiero);
+            if (!bien) {
+                cal_nota_salida(e->p, 14);
+                return 0;
+            }
+        }
+    return 1;
+}
+
+int clima_forma_correcta(const esc_t *e, const char *prefijo)
+{
+    const char *t = cal_salida(e->p);
+    char linea[1024], quiero[400];
+    for (int c = 0; c < e->nciudades; c++)
+        for (int k = 0; k <= e->nprovs; k++) {
+            int hay = siguiente_de_ciudad(e, 0, &t, linea, sizeof linea);
+            if (k < e->nprovs)
+                snprintf(quiero, sizeof quiero, "«%s %s …»", e->ciudades[c], e->provs[k].nombre);
+            else
+                snprintf(quiero, sizeof quiero, "«%s PROMEDIO …» o «%s SIN DATOS»", e->ciudades[c],
+                         e->ciudades[c]);
+            size_t lc = strlen(e->ciudades[c]);
+            const char *resto = hay && strncmp(linea, e->ciudades[c], lc) == 0 && linea[lc] == ' '
+                                    ? linea + lc + 1
+                                    : NULL;
+            size_t ln = k < e->nprovs ? strlen(e->provs[k].nombre) : 0;
+            int vale =
+                resto != NULL &&
+                (k < e->nprovs
+                     ? strncmp(resto, e->provs[k].nombre, ln) == 0 && resto[ln] == ' '
+                     : strncmp(resto, "PROMEDIO ", 9) == 0 || strcmp(resto, "SIN DATOS") == 0);
+            if (!vale) {
+                if (hay)
+                    cal_obtenido("%sse esperaba una línea %s y llegó «%s»", prefijo, quiero, linea);
+                else
+                    cal_obtenido("%sse esperaba una línea %s y la salida se acabó", prefijo,
+                                 quiero);
+                cal_nota_salida(e->p, 14);
+                return 0;
+            }
+        }
+    return 1;
+}

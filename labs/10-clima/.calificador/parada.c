@@ -1,0 +1,106 @@
+/* parada.c — Ctrl+C en el laboratorio 10: con peticiones en curso, el programa cancela lo
+ * que falta, cierra lo suyo y sale con 130; bajo valgrind, sin memoria en uso al salir. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Ctrl+C bajo valgrind: una ciudad por proveedor rápido (su petición, ya en el registro del
+ * servidor, dice que el programa está en marcha) y otro lento en curso. Exige 130 y que, según
+ * valgrind, no quede memoria en uso al salir: quien sale con exit() desde la callback, o deja
+ * abiertas las señales (uv_loop_close falla), sale sin liberar. 1 o 0 (anotado). */
+static int sigint_liberado(void)
+{
+    char retraso[48];
+    clima_con_retraso(retraso, sizeof retraso, clima_azar(15000, 20000), NULL);
+    const prov_t provs[] = {{"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
+                            {"b", "weatherapi", retraso, "current.temp_c", "C", ERROR}};
+    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 2};
+    const char *op[] = {"-t", "30000", NULL};
+    const cal_peticion_t *v;
+    cal_nota("Bajo valgrind, con una petición lenta en curso:");
+    if (clima_preparar(&e) < 0 || clima_lanzar(&e, op, 1, 60) < 0)
+        return 0;
+    if (clima_registro_esperar(&e, 2, 30000, &v) < 2) {
+        cal_obtenido("bajo valgrind, en 30 s el servidor no vio llegar las peticiones rápidas");
+        cal_nota_salida(e.p, 8);
+        return 0;
+    }
+    cal_esperar(clima_azar(300, 600));
+    cal_senal(e.p, SIGINT);
+    char fin[128], motivo[300];
+    if (!cal_esperar_fin(e.p, 15000) ||
+        (cal_codigo(e.p) != 130 && cal_codigo(e.p) != CAL_CODIGO_VALGRIND)) {
+        cal_obtenido("bajo valgrind, tras SIGINT: %s (se esperaba 130)",
+                     cal_describir_fin(e.p, fin, sizeof fin));
+        cal_nota_salida(e.p, 8);
+        return 0;
+    }
+    int limpio = cal_valgrind_veredicto(e.p, motivo, sizeof motivo) &&
+                 cal_codigo(e.p) != CAL_CODIGO_VALGRIND;
+    if (!limpio) {
+        cal_obtenido("bajo valgrind, tras SIGINT: %s", motivo);
+        cal_valgrind_nota(e.p);
+        return 0;
+    }
+    /* Sin «in use at exit: 0 bytes»: memoria sin liberar, aunque siga alcanzable. */
+    if (strstr(cal_valgrind(e.p), "in use at exit: 0 bytes in 0 blocks") == NULL) {
+        const char *uso = strstr(cal_valgrind(e.p), "in use at exit:");
+        cal_obtenido("salió con 130, pero sin cerrar ni liberar: según valgrind, «%.60s» al "
+                     "salir. Tras Ctrl+C se cancela, se cierra todo (también las señales: si no, "
+                     "uv_loop_close falla) y main devuelve 130; un exit() desde la callback no "
+                     "cierra nada",
+                     uso != NULL ? uso : "?");
+        return 0;
+    }
+    return 1;
+}
+
+CAL_PRUEBA(sigint, 60)
+{
+    char retraso[48];
+    clima_con_retraso(retraso, sizeof retraso, clima_azar(8000, 12000), NULL);
+    const prov_t provs[] = {{"a", "openmeteo", retraso, "current_weather.temperature", "C", ERROR},
+                            {"b", "weatherapi", retraso, "current.temp_c", "C", ERROR}};
+    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 2};
+    cal_esperado("cuatro peticiones lentas (-t 20000) en curso; SIGINT: el programa la atiende "
+                 "(no muere por la señal), cancela y sale por su pie con código 130 en menos de "
+                 "2 s, sin esperarlas; y bajo valgrind, tras SIGINT, 130 sin memoria en uso al "
+                 "salir (todo cerrado y liberado)");
+    const char *op[] = {"-t", "20000", NULL};
+    if (clima_preparar(&e) < 0 || clima_lanzar(&e, op, 0, 20) < 0)
+        CAL_FIN(0);
+    /* Hasta que estén en curso: el servidor las anota al acabar, así que se espera un rato
+     * generoso (distinto en cada calificación). */
+    cal_esperar(clima_azar(1000, 1500));
+    uint64_t t0 = cal_ahora_ms();
+    cal_senal(e.p, SIGINT);
+    char fin[128];
+    int termino = cal_esperar_fin(e.p, 2000);
+    int mortal = cal_senal_mortal(e.p);
+    int ok = termino && cal_codigo(e.p) == 130 && mortal == 0;
+    /* Un resultado de una cancelada empieza por su ciudad; una línea de otra cosa en stdout
+     * es un fallo de forma, que juzga salida_basica. */
+    int callada = !clima_hay_linea_de_ciudad(&e);
+    if (ok && !callada) {
+        ok = 0;
+        cal_obtenido("salió con 130, pero escribió resultados en stdout: una petición cancelada "
+                     "no es un resultado (HTTP_E_CANCELADA), y ninguna ciudad llegó a "
+                     "completarse");
+    } else if (termino && mortal != 0)
+        cal_obtenido("murió por la señal SIGINT %llu ms después de mandarla: el código 130 se "
+                     "lo puso el sistema; el programa tiene que atenderla (senales_iniciar), "
+                     "cancelar lo que está en curso, cerrar y devolver 130",
+                     (unsigned long long)(cal_ahora_ms() - t0));
+    else
+        cal_obtenido("%s %llu ms después de SIGINT", cal_describir_fin(e.p, fin, sizeof fin),
+                     (unsigned long long)(cal_ahora_ms() - t0));
+    if (!ok)
+        cal_nota_salida(e.p, 8);
+    CAL_FIN(ok && sigint_liberado());
+}

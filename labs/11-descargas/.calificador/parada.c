@@ -1,0 +1,291 @@
+/* parada.c — Ctrl+C: con una descarga lenta en curso y otra aún escribiéndose en un disco
+ * lento, el programa cancela, guarda lo recibido en su .parte, cierra en orden y sale con
+ * 130; bajo valgrind, sin nada en uso al salir. */
+#include <criterion/criterion.h>
+
+#include "comun.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Cierre ordenado, visto desde fuera: Ctrl+C bajo valgrind con una descarga lenta en curso.
+ * Quien imprime el resumen y sale con exit(130) desde una callback da el mismo código, los
+ * mismos .parte y la misma salida, pero valgrind ve el bucle sin liberar
+ * (cal_valgrind_cerrado). Las fugas son de «valgrind». 1, o 0 con el motivo. */
+static int sigint_cerrado(cal_servidor_t *s, char *motivo, size_t tam)
+{
+    carpeta_t c;
+    if (desc_carpeta(&c) < 0) {
+        snprintf(motivo, tam, "no se pudo preparar la carpeta (error del calificador)");
+        return 0;
+    }
+    char u[128], b[200];
+    desc_bytes_url(u, sizeof u, 2000000, desc_semilla_nueva(), "&kbps=300");
+    /* -t explícito: bajo valgrind el primer byte tarda, y aquí no se juzga -t. */
+    const char *args[] = {"-t", "60000", desc_arg(b, sizeof b, "lenta.bin", u), NULL};
+    cal_proceso_t *p = desc_lanzar(s, &c, args, 40, 1, 0);
+    if (p == NULL) {
+        snprintf(motivo, tam, "%s (bajo valgrind)", cal_lanzar_motivo());
+        return 0;
+    }
+    for (int espera = 0; espera < 20000 && !cal_termino(p); espera += 50) {
+        if (desc_tam_archivo(c.dir, "lenta.bin.parte") > 0)
+            break;
+        cal_esperar(50);
+    }
+    cal_senal(p, SIGINT);
+    char f[128];
+    int cod = desc_fin(p, 15000);
+    if (cod != 130 && cod != CAL_CODIGO_VALGRIND) {
+        snprintf(motivo, tam, "bajo valgrind, tras SIGINT: %s (se espera 130)",
+                 desc_como(p, cod, f, sizeof f));
+        cal_nota_salida(p, 6);
+        return 0;
+    }
+    char m[300];
+    if (!cal_valgrind_cerrado(p, m, sizeof m)) {
+        snprintf(motivo, tam, "bajo valgrind, tras SIGINT: %s", m);
+        cal_valgrind_nota(p);
+        return 0;
+    }
+    return 1;
+}
+
+/* El disco lento de sigint: cada uv_fs_write de pendiente.bin tarda esto (la primera, de un
+ * trozo, acaba mucho después de la señal), y lo que puede faltar en su .parte respecto a la
+ * línea PROGRESO (un trozo que curl ya contó al pausar y no llegó a al_recibir). */
+#define SIGINT_LENTO_MS 1200
+#define SIGINT_HOLGURA  (64 * 1024)
+
+/* Manda SIGINT a `p` si su última línea PROGRESO de pendiente.bin dice 1 MiB o más (y lo deja
+ * en *dicho). 1 si la mandó. */
+static int senal_con_pendiente(cal_proceso_t *p, uint64_t *dicho)
+{
+    char lp[256], w[32];
+    int k = cal_contar(cal_salida(p), "PROGRESO", "pendiente.bin");
+    if (k <= 0 || cal_termino(p) ||
+        cal_linea(cal_salida(p), "PROGRESO", "pendiente.bin", k - 1, lp, sizeof lp) < 0 ||
+        cal_palabra(lp, 3, w, sizeof w) == NULL)
+        return 0;
+    uint64_t n = strtoull(w, NULL, 10);
+    if (n < 1048576)
+        return 0;
+    *dicho = n;
+    cal_senal(p, SIGINT);
+    return 1;
+}
+
+CAL_PRUEBA(sigint, 60)
+{
+    cal_esperado("Ctrl+C a media descarga (-c 2 -r 4: una descargando, otra esperando un "
+                 "reintento y una tercera esperando turno): sale con 130 en menos de 3 s, sin "
+                 "ninguna petición después de la señal, «ERROR …» por cada descarga (también la "
+                 "que esperaba), y cada .parte con los bytes recibidos (prefijo correcto), sin "
+                 "nombres finales. Con un disco lento, Ctrl+C con más de 1 MiB recibido y sin "
+                 "escribir: lo recibido llega al .parte antes de salir, también en otra que ya lo "
+                 "había recibido todo y aún lo escribía (OK o su .parte entero). Y, bajo "
+                 "valgrind, cierra en orden (nada alcanzable sin liberar al salir)");
+    carpeta_t c;
+    cal_servidor_t *s = desc_servidor();
+    if (s == NULL || desc_carpeta(&c) < 0)
+        CAL_FIN(0);
+    uint64_t sem[2] = {desc_semilla_nueva(), desc_semilla_nueva()};
+    char u[3][128], b[3][200];
+    desc_bytes_url(u[0], sizeof u[0], desc_al_azar(1200000, 1600000), sem[0], "&kbps=300");
+    /* s2 se corta enseguida y, con -r 4, pasa 3 s o más esperando sus reintentos: la señal
+     * llega mientras espera, y tras ella no sale ninguna petición más. */
+    uint64_t corte2 = desc_al_azar(20000, 100000);
+    char extra2[32];
+    snprintf(extra2, sizeof extra2, "&cortar=%llu", (unsigned long long)corte2);
+    desc_bytes_url(u[1], sizeof u[1], desc_al_azar(1200000, 1600000), sem[1], extra2);
+    /* s3 espera turno; también es lenta, para que, si empezara antes de tiempo, siguiera a
+     * medias al llegar la señal (lo del hueco lo juzga concurrencia_maxima). */
+    desc_bytes_url(u[2], sizeof u[2], desc_al_azar(1200000, 1600000), desc_semilla_nueva(),
+                   "&kbps=300");
+    const char *args[] = {"-c",
+                          "2",
+                          "-r",
+                          "4",
+                          desc_arg(b[0], sizeof b[0], "s1.bin", u[0]),
+                          desc_arg(b[1], sizeof b[1], "s2.bin", u[1]),
+                          desc_arg(b[2], sizeof b[2], "s3.bin", u[2]),
+                          NULL};
+    cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    /* A la vez, con un disco lento: pendiente.bin llega de una vez y cada uv_fs_write tarda
+     * SIGINT_LENTO_MS, así que con más de 1 MiB en la cola la transferencia se pausa con casi
+     * todo sin escribir. Ctrl+C llega en cuanto una línea PROGRESO dice 1 MiB recibido (antes
+     * de que acabe la primera escritura): lo ya recibido debe llegar al .parte. */
+    carpeta_t c4;
+    char b4[200], u4[128], b5[200], u5[128];
+    uint64_t sem4 = desc_semilla_nueva();
+    /* Y a su lado, acabada.bin: más corta que 1 MiB, llega entera enseguida (su transferencia
+     * acaba sin pausa) y queda escribiéndose en el disco lento cuando llega Ctrl+C. No tiene
+     * petición que cancelar, pero lo recibido es suyo: acaba OK o con su .parte entero. */
+    uint64_t sem5 = desc_semilla_nueva(), tam5 = desc_al_azar(400000, 700000);
+    const char *args4[] = {
+        desc_arg(b4, sizeof b4, "pendiente.bin",
+                 desc_bytes_url(u4, sizeof u4, 3000000, sem4, NULL)),
+        desc_arg(b5, sizeof b5, "acabada.bin", desc_bytes_url(u5, sizeof u5, tam5, sem5, NULL)),
+        NULL};
+    cal_proceso_t *p4 = NULL;
+    if (cal_disco_lento_posible()) {
+        desc_proximo_disco_lento(SIGINT_LENTO_MS, 0);
+        p4 = desc_carpeta(&c4) == 0 ? desc_lanzar(s, &c4, args4, 20, 0, 0) : NULL;
+        if (p4 == NULL)
+            CAL_FIN(0);
+    } else {
+        cal_nota("sin strace no se simula el disco lento: no se ve si Ctrl+C tira lo que ya se "
+                 "recibió y aún no se había escrito");
+    }
+    uint64_t dicho4 = 0, senal4_ms = 0;
+    long long t4 = -1;
+    int senal4 = 0;
+    /* SIGINT en cuanto el servidor ha visto el primer reintento de s2 (y s1 ya recibe): s2
+     * está entonces en su segunda espera (400–600 ms), con 2.8 s o más de esperas por delante.
+     * Que s1 ya reciba se ve en su .parte o en su primera línea PROGRESO (un programa que
+     * guarda el cuerpo en memoria no escribe el .parte hasta el final: eso lo juzga memoria). */
+    for (int espera = 0; espera < 6000 && !cal_termino(p); espera += 20) {
+        cal_peticion_t w0[4];
+        if (p4 != NULL && !senal4) {
+            senal4 = senal_con_pendiente(p4, &dicho4);
+            senal4_ms = cal_ahora_ms();
+        }
+        if (cal_registro_ruta(s, u[1], w0, 4) >= 2 &&
+            (desc_tam_archivo(c.dir, "s1.bin.parte") > 0 ||
+             cal_contar(cal_salida(p), "PROGRESO", "s1.bin") > 0))
+            break;
+        cal_esperar(20);
+    }
+    uint64_t senal_ms = cal_ahora_ms();
+    cal_senal(p, SIGINT);
+    int cod = desc_fin(p, 3000);
+    char f[128], motivo[512] = "", lista[512], l[256];
+    if (p4 != NULL) {
+        for (int espera = 0; !senal4 && espera < 4000 && !cal_termino(p4); espera += 20) {
+            cal_esperar(20);
+            senal4 = senal_con_pendiente(p4, &dicho4);
+            senal4_ms = cal_ahora_ms();
+        }
+        if (!senal4) {
+            /* Sin esa línea a tiempo, Ctrl+C igual: se juzga lo demás. */
+            cal_nota("pendiente.bin no dijo 1 MiB recibido en una línea PROGRESO a tiempo: no se "
+                     "compara su .parte con lo recibido");
+            cal_senal(p4, SIGINT);
+        }
+    }
+    int ok = cod == 130;
+    if (!ok)
+        snprintf(motivo, sizeof motivo, "%s (se espera 130)", desc_como(p, cod, f, sizeof f));
+    const char *nombres[2] = {"s1.bin", "s2.bin"};
+    for (int i = 0; i < 2 && ok; i++) {
+        char parte[32];
+        snprintf(parte, sizeof parte, "%s.parte", nombres[i]);
+        long long t = desc_tam_archivo(c.dir, parte);
+        if (!desc_linea(p, "ERROR", nombres[i], l, sizeof l)) {
+            snprintf(motivo, sizeof motivo, "falta «ERROR %s …» en el resumen", nombres[i]);
+            ok = 0;
+        } else if (desc_tam_archivo(c.dir, nombres[i]) >= 0) {
+            snprintf(motivo, sizeof motivo, "%s existe con su nombre final", nombres[i]);
+            ok = 0;
+        } else if (t <= 0) {
+            snprintf(motivo, sizeof motivo, "%s no existe o está vacío", parte);
+            ok = 0;
+        } else {
+            ok = desc_archivo_bien(c.dir, parte, sem[i], (uint64_t)t, motivo, sizeof motivo);
+        }
+    }
+    if (ok && !desc_linea(p, "ERROR", "s3.bin", l, sizeof l)) {
+        cal_peticion_t v[2];
+        if (desc_registro_de(s, u[2], v, 2) == 0)
+            snprintf(motivo, sizeof motivo,
+                     "falta «ERROR s3.bin …»: esperaba turno (el servidor no la vio) y el "
+                     "resumen tiene todas las descargas, también las que no empezaron");
+        else
+            snprintf(motivo, sizeof motivo, "falta «ERROR s3.bin …» en el resumen");
+        ok = 0;
+    }
+    cal_peticion_t w[8];
+    int nw = desc_registro_de(s, u[1], w, 8);
+    for (int i = 0; i < nw && ok; i++) {
+        if (w[i].inicio_ms > senal_ms + 100) {
+            snprintf(motivo, sizeof motivo,
+                     "s2.bin esperaba un reintento cuando llegó Ctrl+C, y el servidor recibió su "
+                     "petición %d %llu ms después de la señal: tras Ctrl+C no se reintenta",
+                     i + 1, (unsigned long long)(w[i].inicio_ms - senal_ms));
+            ok = 0;
+        }
+    }
+    if (ok && desc_tam_archivo(c.dir, "s3.bin") >= 0) {
+        snprintf(motivo, sizeof motivo, "s3.bin existe con su nombre final");
+        ok = 0;
+    }
+    if (ok && !sigint_cerrado(s, motivo, sizeof motivo))
+        ok = 0;
+    if (ok && p4 != NULL) {
+        /* Después de la corrida bajo valgrind: el final de pendiente.bin (dos escrituras lentas
+         * tras la señal) se solapa con ella. */
+        int cod4 = desc_fin(p4, 3 * SIGINT_LENTO_MS + 2000);
+        t4 = desc_tam_archivo(c4.dir, "pendiente.bin.parte");
+        if (cod4 != 130) {
+            snprintf(motivo, sizeof motivo,
+                     "con un disco lento, tras Ctrl+C %s (se espera 130; cada uv_fs_write lleva "
+                     "toda la cola: un trozo por llamada no se pone al día)",
+                     desc_como(p4, cod4, f, sizeof f));
+            ok = 0;
+        } else if (t4 <= 0) {
+            snprintf(motivo, sizeof motivo,
+                     "con un disco lento, tras Ctrl+C pendiente.bin.parte no existe o está vacío");
+            ok = 0;
+        } else if (!desc_archivo_bien(c4.dir, "pendiente.bin.parte", sem4, (uint64_t)t4, motivo,
+                                      sizeof motivo)) {
+            ok = 0;
+        } else if (senal4 && (uint64_t)t4 + SIGINT_HOLGURA < dicho4) {
+            snprintf(motivo, sizeof motivo,
+                     "con un disco lento (cada escritura tarda %u ms), la línea PROGRESO dijo %llu "
+                     "bytes de pendiente.bin recibidos y, tras Ctrl+C, su .parte tiene %lld: lo "
+                     "que ya llegó se escribe antes de cerrar (los .parte son para continuar)",
+                     SIGINT_LENTO_MS, (unsigned long long)dicho4, t4);
+            ok = 0;
+        }
+        /* acabada.bin: si el servidor ya la había mandado entera antes de la señal, o con su
+         * nombre final y entera, o su .parte entero («interrumpida»): las dos valen. */
+        cal_peticion_t v5[2];
+        if (ok && senal4 && desc_registro_de(s, u5, v5, 2) == 1 && v5[0].bytes == tam5 &&
+            v5[0].fin_ms < senal4_ms) {
+            int final = desc_tam_archivo(c4.dir, "acabada.bin") >= 0;
+            const char *nom5 = final ? "acabada.bin" : "acabada.bin.parte";
+            long long t5 = desc_tam_archivo(c4.dir, nom5);
+            if (t5 >= 0 && (uint64_t)t5 == tam5) {
+                ok = desc_archivo_bien(c4.dir, nom5, sem5, tam5, motivo, sizeof motivo);
+            } else {
+                snprintf(motivo, sizeof motivo,
+                         "con un disco lento (cada escritura tarda %u ms), acabada.bin había "
+                         "llegado entera (%llu bytes) y aún se escribía cuando llegó Ctrl+C; "
+                         "tras él, %s tiene %lld: lo que ya llegó se escribe antes de cerrar, "
+                         "también en una descarga sin petición que cancelar",
+                         SIGINT_LENTO_MS, (unsigned long long)tam5, nom5, t5);
+                ok = 0;
+            }
+        }
+        if (!ok)
+            cal_nota_salida(p4, 4);
+    }
+
+    if (ok && senal4)
+        cal_obtenido("130, resumen con las tres y .parte correctos; con el disco lento, lo ya "
+                     "recibido llegó al .parte (PROGRESO dijo %llu bytes; el .parte, %lld)",
+                     (unsigned long long)dicho4, t4);
+    else if (ok)
+        cal_obtenido("130, resumen con las tres y .parte correctos");
+    else
+        cal_obtenido("%s", motivo);
+    if (!ok) {
+        cal_nota("En la carpeta: %s", desc_listar(c.dir, lista, sizeof lista));
+        cal_nota_salida(p, 8);
+    }
+    CAL_FIN(ok);
+}
