@@ -19,6 +19,9 @@
 #     no más de LINEAS_HITO líneas de código nuevas (lineas-hitos.sh). El programa del primer
 #     hito, calificado con --hito (make grade HITO=A), saca el 100 % con solo las suyas.
 #     Calificar todos los programas por hitos es prueba-mutantes.sh.
+#   - la forma de su calificador (sin calificar nada): comun.{c,h}, entrada.c, parada.c,
+#     memoria.c y sus temas, con valgrind en memoria.c y las señales en parada.c
+#     (forma_calificador; antes, un control con un calificador de juguete: control_forma).
 # Las notas se leen de results.json de cada calificación. Última línea: «resumen: …».
 # Con LAB=NN (make prueba-labs LAB=07) solo se prueba ese laboratorio.
 set -u
@@ -184,6 +187,78 @@ probar_hitos() {
   fi
 }
 
+# forma_calificador CARPETA: lo que aparta la carpeta de un calificador de la forma común a
+# todos (autograder/README.md, «La forma de un calificador»), una línea por falta; nada si la
+# tiene. comun.{c,h} (las ayudas del laboratorio, sin verificaciones), entrada.c (lo que el
+# programa debe rechazar), parada.c (señales y parada ordenada; sigint, sigterm y senales
+# viven ahí), memoria.c (valgrind vive ahí) y al menos un archivo de tema con verificaciones.
+forma_calificador() {
+  local c=$1 f id
+  for f in comun.c comun.h entrada.c parada.c memoria.c; do
+    [ -f "$c/$f" ] || echo "falta $f"
+  done
+  [ ! -f "$c/calificador.c" ] || echo "calificador.c: las verificaciones van repartidas por tema, no en un archivo"
+  for f in entrada.c parada.c memoria.c; do
+    [ ! -f "$c/$f" ] || grep -q '^CAL_PRUEBA(' "$c/$f" || echo "$f no tiene ninguna verificación"
+  done
+  [ ! -f "$c/comun.c" ] || ! grep -q '^CAL_PRUEBA(' "$c/comun.c" ||
+    echo "comun.c tiene verificaciones (son ayudas; las verificaciones van en su tema)"
+  while IFS=: read -r f id; do
+    f=${f##*/}
+    case "$id" in
+      valgrind) [ "$f" = memoria.c ] || echo "la verificación valgrind está en $f (va en memoria.c)" ;;
+      sigint | sigterm | senales) [ "$f" = parada.c ] || echo "la verificación $id está en $f (va en parada.c)" ;;
+    esac
+  done < <(grep -H -o '^CAL_PRUEBA([a-z0-9_]*' "$c"/*.c 2>/dev/null | sed 's/:CAL_PRUEBA(/:/')
+  local temas=0
+  for f in "$c"/*.c; do
+    case "${f##*/}" in comun.c | entrada.c | parada.c | memoria.c) continue ;; esac
+    grep -q '^CAL_PRUEBA(' "$f" && temas=$((temas + 1))
+  done
+  [ "$temas" -gt 0 ] || echo "ningún archivo de tema con verificaciones (además de entrada.c, parada.c y memoria.c)"
+}
+
+# probar_forma LAB: el calificador del laboratorio tiene la forma común.
+probar_forma() {
+  local lab=$1 faltas
+  faltas=$(forma_calificador "labs/$lab/.calificador")
+  if [ -z "$faltas" ]; then
+    bien "el calificador tiene la forma común ($(cd "labs/$lab/.calificador" && echo *.c))"
+  else
+    mal "$lab-forma" "el calificador no tiene la forma común: $(paste -sd';' <<<"$faltas")"
+  fi
+}
+
+# control_forma: forma_calificador caza cada clase de falta en un calificador de juguete (si
+# no, probar_forma no probaría nada): sin parada.c, valgrind fuera de memoria.c, una
+# verificación en comun.c, sin archivo de tema, un calificador.c de una pieza.
+control_forma() {
+  local c="$TMP/control-forma" faltas esperadas malos="" e
+  rm -rf "$c" && mkdir -p "$c"
+  printf 'CAL_PRUEBA(%s, 20)\n{\n}\n' entrada_mala >"$c/entrada.c"
+  printf 'CAL_PRUEBA(%s, 20)\n{\n}\n' sigint >"$c/parada.c"
+  printf 'CAL_PRUEBA(%s, 20)\n{\n}\n' valgrind >"$c/memoria.c"
+  printf 'CAL_PRUEBA(%s, 20)\n{\n}\n' tema >"$c/tema.c"
+  printf 'int x_ayuda(void);\n' >"$c/comun.h"
+  printf 'int x_ayuda(void)\n{\n    return 0;\n}\n' >"$c/comun.c"
+  [ -z "$(forma_calificador "$c")" ] || malos="$malos da por mala una forma buena;"
+  rm "$c/parada.c" "$c/tema.c"
+  printf 'CAL_PRUEBA(%s, 20)\n{\n}\n' valgrind >>"$c/entrada.c"
+  printf 'CAL_PRUEBA(%s, 20)\n{\n}\n' otra >>"$c/comun.c"
+  printf 'CAL_PRUEBA(%s, 20)\n{\n}\n' todo >"$c/calificador.c"
+  faltas=$(forma_calificador "$c")
+  for e in "falta parada.c" "valgrind está en entrada.c" "comun.c tiene verificaciones" "calificador.c:"; do
+    [[ "$faltas" == *"$e"* ]] || malos="$malos no caza «$e»;"
+  done
+  rm "$c/calificador.c"
+  [[ "$(forma_calificador "$c")" == *"ningún archivo de tema"* ]] || malos="$malos no caza un calificador sin tema;"
+  if [ -z "$malos" ]; then
+    bien "forma_calificador caza cada clase de falta (control: sin parada.c, valgrind fuera de memoria.c, verificaciones en comun.c, un calificador.c, sin tema)"
+  else
+    mal forma-control "forma_calificador:${malos%;}"
+  fi
+}
+
 # control_partidas: partidas.sh, en un curso de juguete, genera lo que debe y caza cada clase
 # de error (si no, la comprobación de cada laboratorio no probaría nada): una partida que se
 # aparta de su solución (con el diff y «make partidas»), una marca desconocida, un bloque sin
@@ -231,6 +306,7 @@ control_partidas() {
 }
 
 [ -f .edicion-estudiante ] || control_partidas
+control_forma
 
 for lab_json in labs/[0-9][0-9]-*/lab.json; do
   lab=$(basename "$(dirname "$lab_json")")
@@ -239,8 +315,9 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
   objetivo=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' '$2 == "tiempo_objetivo_s" { print $3 }')
   echo "── $lab"
 
-  # 0. Los hitos (segundos: no se califica nada).
+  # 0. Los hitos y la forma del calificador (segundos: no se califica nada).
   probar_hitos "$lab"
+  probar_forma "$lab"
 
   # 0b. El programa de partida es el que sale de su solución con las marcas «//@»
   # (autograder/herramientas/partidas.sh, make partidas). En la edición del estudiante,

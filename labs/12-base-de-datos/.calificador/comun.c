@@ -1082,3 +1082,161 @@ int base_consultas_cuadran(const base_t *b, cal_proceso_t *p, int n, int en_orde
     PQfinish(c);
     return ok;
 }
+
+/* ------------------------------------------------------------------ lo que comparten las
+ * verificaciones (ver comun.h) */
+
+const char *const base_args_normal[] = {"-n", "40", "-p", "5", NULL};
+
+int base_esperar_fin_margen(cal_proceso_t *p, int max_ms, int codigo, int margen_ms,
+                            int parar_si_hecho)
+{
+    char fin[160];
+    uint64_t limite = cal_ahora_ms() + (uint64_t)max_ms;
+    int hecho = cal_esperar_lineas(p, "POOL", NULL, 1, max_ms);
+    uint64_t ahora = cal_ahora_ms();
+    int queda = ahora < limite ? (int)(limite - ahora) : 0;
+    if (hecho && queda > margen_ms)
+        queda = margen_ms;
+    if (!cal_esperar_fin(p, queda)) {
+        if (hecho && parar_si_hecho) {
+            cal_nota("El programa imprimió POOL pero en %d s no terminó (¿algo sigue abierto y "
+                     "uv_run no vuelve?): se lo para y se juzga lo que hizo; la verificación "
+                     "«cierre» es la que cuenta el fallo.",
+                     margen_ms / 1000);
+            cal_matar(p);
+            return 1;
+        }
+        if (hecho)
+            cal_obtenido("imprimió POOL pero en %d s no terminó: algo sigue abierto (una "
+                         "conexión, las señales) y uv_run no vuelve",
+                         margen_ms / 1000);
+        else
+            cal_obtenido("en %d s el programa no terminó", max_ms / 1000);
+        cal_nota_salida(p, 10);
+        return 0;
+    }
+    if (codigo >= 0 && cal_codigo(p) != codigo) {
+        cal_obtenido("%s (se esperaba el código %d)", cal_describir_fin(p, fin, sizeof fin),
+                     codigo);
+        cal_nota_salida(p, 10);
+        return 0;
+    }
+    return 1;
+}
+
+int base_esperar_fin(cal_proceso_t *p, int max_ms, int codigo)
+{
+    return base_esperar_fin_margen(p, max_ms, codigo, MARGEN_MS, codigo < 0);
+}
+
+int base_registro_completo(const base_t *b, insercion_t **v, int *n)
+{
+    *n = base_registro(b, v);
+    if (*n < 0)
+        return 0;
+    int conc = 0, sec = 0;
+    for (int i = 0; i < *n; i++) {
+        conc += (*v)[i].id >= 1 && (*v)[i].id <= N;
+        sec += (*v)[i].id > N && (*v)[i].id <= 2 * N;
+    }
+    if (conc != N || sec != N) {
+        cal_obtenido("el servidor registró %d inserciones de la fase concurrente (ids 1…%d) y "
+                     "%d de la secuencial (ids %d…%d); se esperaban %d y %d",
+                     conc, N, sec, N + 1, 2 * N, N, N);
+        return 0;
+    }
+    return 1;
+}
+
+int base_secuencial_por_el_pool(const insercion_t *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++)
+            if (v[i].id >= 1 && v[i].id <= N && v[j].id > N && v[i].pid == v[j].pid)
+                return v[i].pid;
+    return 0;
+}
+
+int base_explica_sin_nombre(PGconn *c)
+{
+    long long otras = base_sin_nombre(c);
+    if (otras <= 0)
+        return 0;
+    cal_obtenido("el servidor ve %lld conexiones del programa sin application_name «basedatos»: "
+                 "pásale «basedatos» a bd_conectar en todas (el calificador reconoce así las "
+                 "tuyas)",
+                 otras);
+    return 1;
+}
+
+void base_explica_sin_nombre_registro(const sentencias_t *st)
+{
+    if (st->sin_nombre > 0)
+        cal_nota("El servidor autorizó %d conexiones del programa sin application_name "
+                 "«basedatos»: el calificador no las cuenta como tuyas. Pásale «basedatos» a "
+                 "bd_conectar en todas (también en la de la fase secuencial).",
+                 st->sin_nombre);
+}
+
+int base_linea_de(cal_proceso_t *p, const char *prefijo, char *linea, size_t tam)
+{
+    if (cal_linea(cal_salida(p), prefijo, NULL, 0, linea, tam) >= 0)
+        return 1;
+    cal_obtenido("no hay ninguna línea «%s …» en la salida", prefijo);
+    cal_nota_salida(p, 15);
+    return 0;
+}
+
+int base_consultas_de_verdad(const base_t *b, int nuevas)
+{
+    sentencias_t st;
+    if (!base_sentencias(b, N, &st))
+        return 0;
+    if (st.pegada[0] != '\0') {
+        cal_obtenido("la consulta «%s» llegó al servidor con un valor pegado en el texto: los "
+                     "valores van como parámetros ($1)",
+                     st.pegada);
+        return 0;
+    }
+    if (st.despues < 10) {
+        cal_obtenido("según el registro de sentencias del servidor, el programa solo lanzó %d "
+                     "consultas después de que el calificador añadiera sus filas (se esperaban "
+                     "las 10)",
+                     st.despues);
+        return 0;
+    }
+    if (st.hechas != 0x3ffu) {
+        char faltan[64] = "";
+        size_t usado = 0;
+        for (int k = 0; k < 10; k++)
+            if (!(st.hechas & (1u << k))) {
+                int w = snprintf(faltan + usado, sizeof faltan - usado, "%s%d", usado ? ", " : "",
+                                 k + 1);
+                if (w > 0 && (size_t)w < sizeof faltan - usado)
+                    usado += (size_t)w;
+            }
+        cal_obtenido("según el registro de sentencias del servidor, después de que el calificador "
+                     "añadiera sus filas el programa no lanzó las consultas %s del enunciado (con "
+                     "su texto y, la 3 y la 10, su parámetro): cada CONSULTA sale de su propia "
+                     "sentencia, no de calcularla ni de leer la tabla entera",
+                     faltan);
+        return 0;
+    }
+    if (nuevas && st.nuevas < 10) {
+        cal_obtenido("según el registro de sentencias, %d de las %d consultas las hicieron "
+                     "conexiones que ya existían antes de los cortes; se esperaban todas por "
+                     "conexiones nuevas (las sustitutas)",
+                     st.despues - st.nuevas, st.despues);
+        return 0;
+    }
+    return 1;
+}
+
+void base_obtenido_o_nota(int ya_fallo, const char *resumen)
+{
+    if (ya_fallo)
+        cal_nota("%s", resumen);
+    else
+        cal_obtenido("%s", resumen);
+}

@@ -22,6 +22,17 @@
  * contraseña de esta calificación. Ver conectar() en comun.c: el calificador nunca ejecuta
  * nada que haya definido el programa.
  *
+ * Cada verificación prepara su base de datos, lanza `basedatos` en la caja y juzga con lo que dice
+ * el servidor: las filas, el registro del disparador lento (cuándo empezó y acabó cada
+ * inserción, con qué proceso y cuántas conexiones del programa había), pg_stat_activity y
+ * pg_stat_database. Lo que el programa imprime solo cuenta si eso lo respalda.
+ *
+ * Las lecturas del programa pasan, en algunas verificaciones, por una política de seguridad de
+ * filas (base_vigilar_lecturas): así se ve desde el servidor que la secuencial ya está cerrada
+ * durante las consultas («cierre»: la primera consulta de cada conexión del pool espera 300 ms y
+ * mira si el proceso de la secuencial sigue vivo) y qué hace el programa con una consulta
+ * rechazada («sentencia_falla», «valgrind»).
+ *
  * Cada función que falla deja escritos cal_esperado/cal_obtenido: la verificación solo tiene
  * que hacer CAL_FIN(0). Memoria: PGconn y PGresult son de quien los pide (PQfinish, PQclear).
  */
@@ -209,5 +220,69 @@ int base_contiene_sin_mayusculas(const char *texto, const char *palabra);
 
 /* Nombre y correo de la fila i según el enunciado. */
 void base_fila_esperada(int i, char *nombre, size_t tn, char *correo, size_t tc);
+
+/* ------------------------------------------------------------------ lo que comparten las
+ * verificaciones: la ejecución normal, esperar el final y leer lo que dice el servidor. */
+
+#define N        40 /* filas por fase en las ejecuciones normales */
+#define TAMANO   5  /* -p en las ejecuciones normales */
+#define LENTO_MS 15
+
+/* Cuánto se espera la línea CONCURRENTE en «salida» desde que el servidor ve la fase secuencial:
+ * con fflush ya está en la tubería; sin él, llega al salir, tras ≥ 600 ms de inserciones en serie
+ * (y las filas sorpresa se añaden después: la fase secuencial sigue en marcha). */
+#define SECUENCIAL_VISTA_MS 300
+#define HOLGURA_MS          20 /* reloj del servidor frente al del programa */
+/* Lo que tarda en «salida» la última inserción concurrente (id N, la última que se pide): una
+ * fase secuencial que empieza antes de que vuelvan todas (un contador que se queda en uno) se
+ * solapa con ella en el servidor, aunque abrir su conexión lleve unos ms. */
+#define ULTIMA_MS 300
+/* -n 40 -p 5 sin conexiones rotas: esperan 35 inserciones y 5 de las 10 consultas. */
+#define ESPERAS (N - TAMANO + 10 - TAMANO)
+
+/* Los argumentos de la ejecución normal. */
+extern const char *const base_args_normal[];
+
+/* Un programa que hace su trabajo pero no sale de uv_run (lo habitual: algo queda abierto) no
+ * debe costar más que las verificaciones que piden terminar: tras imprimir POOL tiene
+ * MARGEN_MS para salir. Si no sale, las verificaciones que juzgan lo que hizo (codigo < 0) lo
+ * paran y siguen; las demás fallan enseguida, con el motivo, sin agotar su tiempo. */
+#define MARGEN_MS          5000
+#define MARGEN_VALGRIND_MS 15000
+
+/* Espera el final del programa; si no termina o falla, lo explica. `codigo` < 0: cualquiera.
+ * Con `parar_si_hecho`, basta con que haya terminado su trabajo (ver MARGEN_MS). */
+int base_esperar_fin_margen(cal_proceso_t *p, int max_ms, int codigo, int margen_ms,
+                            int parar_si_hecho);
+
+/* base_esperar_fin_margen con MARGEN_MS; con `codigo` < 0 (cualquiera), basta con que haya
+ * terminado su trabajo. */
+int base_esperar_fin(cal_proceso_t *p, int max_ms, int codigo);
+
+/* El registro del disparador, con las 2·N inserciones. */
+int base_registro_completo(const base_t *b, insercion_t **v, int *n);
+
+/* El proceso del servidor que hizo inserciones de las dos fases, o 0: la secuencial usó el pool. */
+int base_secuencial_por_el_pool(const insercion_t *v, int n);
+
+/* Explica, si es el caso, que hay conexiones del programa sin application_name «basedatos». */
+int base_explica_sin_nombre(PGconn *c);
+
+/* Tras un POOL que no cuadra: si el servidor autorizó conexiones del programa sin
+ * application_name «basedatos», la cuenta del calificador no las ve (no es que creadas esté
+ * mal): se dice en el detalle. */
+void base_explica_sin_nombre_registro(const sentencias_t *st);
+
+/* «PREFIJO …» → la línea entera; 0 si no está (explicado). */
+int base_linea_de(cal_proceso_t *p, const char *prefijo, char *linea, size_t tam);
+
+/* Según el registro de sentencias del servidor: las 10 consultas se ejecutaron después de las
+ * filas sorpresa, sin valores pegados; con `nuevas`, además por conexiones que no existían antes
+ * (las sustitutas de las cortadas). 0 si no (explicado). */
+int base_consultas_de_verdad(const base_t *b, int nuevas);
+
+/* Varias ejecuciones juzgadas una tras otra: lo que se obtuvo es lo de la primera que falla (una
+ * que sale bien después no lo tapa); con `ya_fallo`, el resumen de esta va al detalle. */
+void base_obtenido_o_nota(int ya_fallo, const char *resumen);
 
 #endif

@@ -1,0 +1,275 @@
+/* fallos.c — los fallos: conexiones rotas que se descartan y se sustituyen, una sentencia
+ * que falla y un servidor que cae a mitad.
+ */
+#include "comun.h"
+
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+CAL_PRUEBA(reemplaza_rotas, 40)
+{
+    cal_esperado("tras cortar en el servidor las conexiones ociosas del pool durante la fase "
+                 "secuencial: código 0 y las 10 CONSULTA correctas");
+    base_t b;
+    cal_proceso_t *p;
+    if (!base_preparar(&b, "reemplaza_rotas", TABLA_LENTA, 2 * LENTO_MS, NULL) ||
+        !base_vigilar_lecturas(&b, LECTURA_AL_REVES) ||
+        !base_lanzar(&b, base_args_normal, 0, 30, &p))
+        CAL_FIN(0);
+    PGconn *c = base_conectar(&b);
+    if (c == NULL)
+        CAL_FIN(0);
+    /* La fase secuencial ha empezado cuando hay alguna fila con id > N: su conexión se salva. Con
+     * inserciones de 30 ms dura más de 1 s: tiempo de sobra para cortar antes de las consultas. */
+    long long sec = base_esperar_secuencial(c, p, N);
+    if (sec < 0) {
+        PQfinish(c);
+        cal_obtenido("la fase secuencial no empezó (ninguna fila con id > %d)", N);
+        cal_nota_salida(p, 10);
+        CAL_FIN(0);
+    }
+    if (base_filas_sorpresa(c, N) < 0) {
+        PQfinish(c);
+        CAL_FIN(0);
+    }
+    char pid[24];
+    snprintf(pid, sizeof pid, "%lld", sec);
+    long long cortadas =
+        base_entero(c,
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname "
+                    "= current_database() AND application_name = 'basedatos' AND pid <> $1::int",
+                    pid, NULL);
+    cal_nota("Se cortaron %lld conexiones del pool.", cortadas);
+    if (cortadas < 1) {
+        if (!base_explica_sin_nombre(c))
+            cal_obtenido(
+                "durante la fase secuencial el pool no tenía ninguna conexión abierta (un pool "
+                "conserva sus conexiones para reutilizarlas)");
+        PQfinish(c);
+        CAL_FIN(0);
+    }
+    PQfinish(c);
+    if (!base_esperar_fin(p, 20000, 0))
+        CAL_FIN(0);
+    /* Antes de consultar la tabla: esa conexión también sumaría una sesión. */
+    base_esperar_sin_conexiones(&b, 3000);
+    sesiones_t s;
+    if (!base_sesiones(&b, &s) || !base_consultas_cuadran(&b, p, N, 1) ||
+        !base_consultas_de_verdad(&b, 1))
+        CAL_FIN(0);
+    /* Las sustitutas también son del pool; las rotas se descartan antes de contar esperas, así
+     * que la cuenta es la misma que sin cortes. Una conexión del calificador vigilaba. */
+    insercion_t *v = NULL;
+    int n = base_registro(&b, &v);
+    int mezcla = n > 0 ? base_secuencial_por_el_pool(v, n) : 0;
+    free(v);
+    if (mezcla > 0) {
+        cal_obtenido(
+            "la fase secuencial usó una conexión del pool (el proceso %d del servidor hizo "
+            "inserciones de las dos fases), así que creadas no puede cuadrar: la "
+            "secuencial abre su propia conexión, aparte del pool",
+            mezcla);
+        CAL_FIN(0);
+    }
+    /* Según el registro del servidor (log_connections), sin la secuencial: más exacto que
+     * pg_stat_database.sessions, que cada proceso suma al terminar y a veces llegaba tarde. */
+    sentencias_t st;
+    long long vistas = base_sentencias(&b, N, &st) ? st.conexiones - 1 : -1;
+    char l[300], extra;
+    int maximo, creadas, esperas;
+    if (!base_linea_de(p, "POOL", l, sizeof l))
+        CAL_FIN(0);
+    if (sscanf(l, "POOL maximo=%d creadas=%d esperas=%d%c", &maximo, &creadas, &esperas, &extra) !=
+            3 ||
+        maximo != TAMANO || creadas != vistas || esperas != ESPERAS) {
+        if (sscanf(l, "POOL maximo=%d creadas=%d", &maximo, &creadas) == 2 && maximo == TAMANO &&
+            creadas == vistas)
+            cal_obtenido("«%s»; se esperaba esperas=%d, como sin cortes: las rotas se descartan "
+                         "antes de contar, así que la primera consulta tras los cortes abre una "
+                         "conexión, cada una de las %d siguientes abre otra sin esperar (el pool "
+                         "es perezoso) y solo esperan las %d últimas; las %d inserciones "
+                         "concurrentes ya sumaron %d",
+                         l, ESPERAS, TAMANO - 1, 10 - TAMANO, N, N - TAMANO);
+        else
+            cal_obtenido("«%s»; se esperaba «POOL maximo=%d creadas=%lld esperas=%d»: el servidor "
+                         "vio %lld conexiones del pool, contadas las que sustituyeron a las %lld "
+                         "cortadas",
+                         l, TAMANO, vistas, ESPERAS, vistas, cortadas);
+        base_explica_sin_nombre_registro(&st);
+        CAL_FIN(0);
+    }
+    cal_obtenido("se cortaron %lld conexiones; el programa abrió otras, las contó y terminó bien",
+                 cortadas);
+    CAL_FIN(1);
+}
+
+/* Con la base limitada a `limite` conexiones del programa, lanza `args`: la conexión siguiente
+ * (`que`) la rechaza el servidor cuando ya hay otra abierta. Exige código 1 (no 2: el arranque
+ * ya pasó) y un mensaje en stderr. */
+static int rechazada_tras_abrir(const char *id, int limite, const char *const *args,
+                                const char *que)
+{
+    base_t b;
+    cal_proceso_t *p;
+    cal_nota("Con la base limitada a %d conexiones: se rechaza %s.", limite, que);
+    if (!base_preparar(&b, id, TABLA_LENTA, 0, NULL) || !base_limitar(&b, limite) ||
+        !base_lanzar(&b, args, 0, 20, &p))
+        return 0;
+    if (!base_esperar_fin(p, 10000, 1))
+        return 0;
+    if (cal_errores(p)[0] == '\0') {
+        cal_obtenido("con %s rechazada salió con 1, pero sin mensaje en stderr", que);
+        return 0;
+    }
+    return 1;
+}
+
+CAL_PRUEBA(servidor_cae, 50)
+{
+    cal_esperado("con el servidor parado a mitad de las inserciones: código 1 en menos de 5 s y "
+                 "un mensaje en stderr; y código 1 con mensaje cuando el servidor rechaza la "
+                 "conexión de la fase secuencial o una nueva del pool (ya había otra abierta)");
+    static const char *const args_sec[] = {"-n", "5", "-p", "1", NULL};
+    static const char *const args_pool[] = {"-n", "10", "-p", "4", NULL};
+    if (!rechazada_tras_abrir("rechaza_secuencial", 1, args_sec, "la conexión secuencial") ||
+        !rechazada_tras_abrir("rechaza_pool", 1, args_pool, "la segunda conexión del pool"))
+        CAL_FIN(0);
+    /* La carpeta de cal_carpeta es del usuario de la caja: el servidor va en una subcarpeta que
+     * crea postgres.sh (suya; nunca borra lo que no creó). */
+    char padre[480], dir[512];
+    if (cal_carpeta("pg", padre, sizeof padre) < 0) {
+        cal_obtenido("error del calificador: no se pudo crear la carpeta del servidor");
+        CAL_FIN(0);
+    }
+    snprintf(dir, sizeof dir, "%s/bd", padre);
+    char orden[2048];
+    snprintf(orden, sizeof orden, "%sPOSTGRES_SIN_TCP=1 bash '%s' iniciar '%s' >/dev/null 2>&1",
+             base_plantilla(), POSTGRES_SH, dir);
+    if (system(orden) != 0) {
+        cal_obtenido("error del calificador: no arrancó un PostgreSQL propio");
+        CAL_FIN(0);
+    }
+    base_t b;
+    cal_proceso_t *p;
+    int ok = 0;
+    if (base_preparar(&b, "servidor_cae", TABLA_LENTA, 200, dir) &&
+        base_lanzar(&b, base_args_normal, 0, 30, &p)) {
+        PGconn *c = base_conectar(&b);
+        long long activas = 0;
+        uint64_t hasta = cal_ahora_ms() + 10000;
+        while (c != NULL && activas < 1 && cal_ahora_ms() < hasta && !cal_termino(p)) {
+            activas = base_entero(c,
+                                  "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                  "current_database() AND application_name = 'basedatos' AND "
+                                  "state = 'active'",
+                                  NULL, NULL);
+            if (activas < 1)
+                cal_esperar(20);
+        }
+        PQfinish(c);
+        if (activas < 1) {
+            cal_obtenido("el programa no llegó a insertar nada");
+            cal_nota_salida(p, 10);
+        } else {
+            snprintf(orden, sizeof orden, "bash '%s' parar '%s' >/dev/null 2>&1", POSTGRES_SH, dir);
+            uint64_t t0 = cal_ahora_ms();
+            if (system(orden) != 0)
+                cal_nota("(postgres.sh parar no terminó bien)");
+            uint64_t quedan = 5000 - (cal_ahora_ms() - t0 < 4000 ? cal_ahora_ms() - t0 : 4000);
+            if (base_esperar_fin(p, (int)quedan, 1)) {
+                ok = cal_errores(p)[0] != '\0';
+                cal_obtenido("salió con 1 a los %.1f s de parar el servidor; stderr %s",
+                             (double)(cal_terminado_ms(p) - t0) / 1000.0,
+                             ok ? "con mensaje" : "vacía");
+            }
+        }
+    }
+    snprintf(orden, sizeof orden, "bash '%s' borrar '%s' >/dev/null 2>&1", POSTGRES_SH, dir);
+    if (system(orden) != 0)
+        cal_nota("(postgres.sh borrar no terminó bien)");
+    CAL_FIN(ok);
+}
+
+/* Juzga una ejecución con la fila `falla` rechazada (-n 20): código 1; en stderr la sentencia y
+ * el error del servidor; y, según la tabla, paró ahí: ninguna fila posterior a la que falló
+ * (tras un fallo en la fase concurrente no empieza la secuencial; en la secuencial, no sigue
+ * con la siguiente). 1 si todo cuadra (explicado si no). */
+static int falla_y_para(base_t *b, cal_proceso_t *p, int falla, const char *fase, int ya_fallo)
+{
+    char resumen[400];
+    cal_nota("Con la fila %d rechazada (fase %s):", falla, fase);
+    if (!base_esperar_fin(p, 15000, 1))
+        return 0;
+    const char *err = cal_errores(p);
+    int con_error = strstr(err, b->ficha) != NULL;
+    /* La sentencia, como la escribió el programa: «insert» o «INSERT». */
+    int con_sentencia = base_contiene_sin_mayusculas(err, "INSERT");
+    if (falla == 0) {
+        /* Las lecturas rechazadas: todas las filas están y la sentencia es un SELECT. */
+        con_sentencia = base_contiene_sin_mayusculas(err, "SELECT");
+        snprintf(resumen, sizeof resumen,
+                 "consultas rechazadas: salió con 1; stderr %s el error del servidor y %s la "
+                 "sentencia (SELECT …)",
+                 con_error ? "trae" : "no trae", con_sentencia ? "trae" : "no trae");
+        base_obtenido_o_nota(ya_fallo, resumen);
+        if (!con_error || !con_sentencia)
+            cal_nota_salida(p, 5);
+        return con_error && con_sentencia;
+    }
+    PGconn *c = base_conectar(b);
+    if (c == NULL)
+        return 0;
+    if (!base_tabla_segura(c)) {
+        PQfinish(c);
+        return 0;
+    }
+    char limite[16];
+    snprintf(limite, sizeof limite, "%d", falla > 20 ? falla : 20);
+    long long despues =
+        base_entero(c, "SELECT count(*) FROM public.usuarios WHERE id > $1::integer", limite, NULL);
+    PQfinish(c);
+    snprintf(resumen, sizeof resumen,
+             "fila %d (fase %s): salió con 1; stderr %s el error del servidor y %s la "
+             "sentencia; %lld filas insertadas después de la que falló (id > %s)",
+             falla, fase, con_error ? "trae" : "no trae", con_sentencia ? "trae" : "no trae",
+             despues, limite);
+    base_obtenido_o_nota(ya_fallo, resumen);
+    if (!con_error || !con_sentencia)
+        cal_nota_salida(p, 5);
+    else if (despues != 0)
+        cal_nota("siguió insertando después del fallo: una sentencia que falla termina el "
+                 "programa (todo se cierra y código 1), no se apunta y se sigue");
+    return con_error && con_sentencia && despues == 0;
+}
+
+/* Una sentencia que el servidor rechaza, una vez en cada fase (las tres ejecuciones a la vez; en
+ * la de consultas, las lecturas): código 1, en stderr la sentencia y el error, y nada más después.
+ */
+CAL_PRUEBA(sentencia_falla, 30)
+{
+    base_t bc, bs, bq;
+    cal_proceso_t *pc, *ps, *pq;
+    static const char *const args[] = {"-n", "20", "-p", "4", NULL};
+    /* La fila que falla, al azar dentro de cada fase: un error tratado bien solo en una de las
+     * dos fases pierde siempre. */
+    uint64_t azar = cal_ahora_ms() ^ (uint64_t)getpid();
+    int falla_c = 1 + (int)(azar % 20), falla_s = 21 + (int)((azar / 20) % 20);
+    cal_esperado("con -n 20 -p 4 y el servidor rechazando la inserción de la fila %d (fase "
+                 "concurrente), en otra ejecución la %d (fase secuencial) y en una tercera las "
+                 "consultas: código 1, en stderr la sentencia que falló (INSERT … o SELECT …) y el "
+                 "error del servidor, y ninguna inserción después",
+                 falla_c, falla_s);
+    if (!base_preparar_falla(&bc, "sentencia_falla", falla_c) ||
+        !base_preparar_falla(&bs, "sentencia_falla_sec", falla_s) ||
+        !base_preparar_falla(&bq, "sentencia_falla_consulta", 0) ||
+        !base_vigilar_lecturas(&bq, LECTURA_RECHAZADA) || !base_lanzar(&bc, args, 0, 20, &pc) ||
+        !base_lanzar(&bs, args, 0, 20, &ps) || !base_lanzar(&bq, args, 0, 20, &pq))
+        CAL_FIN(0);
+    int ok = falla_y_para(&bc, pc, falla_c, "concurrente", 0);
+    ok = falla_y_para(&bs, ps, falla_s, "secuencial", !ok) && ok;
+    CAL_FIN(falla_y_para(&bq, pq, 0, "de consultas", !ok) && ok);
+}

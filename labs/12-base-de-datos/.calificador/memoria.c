@@ -1,0 +1,124 @@
+/* memoria.c — el programa bajo valgrind: una ejecución normal, otra con una sentencia que
+ * falla y otra con conexiones cortadas, sin fugas ni errores de memoria.
+ */
+#include "comun.h"
+
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Juzga una pasada de valgrind ya lanzada: `codigo` el esperado (-1: cualquiera); con
+ * `trabajo`, además debe haber impreso POOL. 1 si sale limpia (explicado si no). */
+static int pasada_valgrind(cal_proceso_t *p, int codigo, int trabajo, const char *que, int ya_fallo)
+{
+    char resumen[600];
+    if (!base_esperar_fin_margen(p, 95000, -1, MARGEN_VALGRIND_MS, 0))
+        return 0;
+    char motivo[300], fin[160];
+    if (trabajo && cal_codigo(p) == 0 && cal_contar(cal_salida(p), "POOL", NULL) != 1) {
+        cal_obtenido("%s: salió con 0 sin terminar el trabajo (no imprimió la línea POOL)", que);
+        cal_nota_salida(p, 10);
+        return 0;
+    }
+    if (cal_codigo(p) == CAL_CODIGO_VALGRIND || codigo < 0 || cal_codigo(p) == codigo) {
+        int limpio = cal_valgrind_veredicto(p, motivo, sizeof motivo);
+        /* Y todo cerrado al salir, también por los caminos de error: un handle sin uv_close (un
+         * temporizador parado, una conexión rota que no pasó por bd_cerrar) deja
+         * uv_loop_close() en UV_EBUSY y su memoria alcanzable. Mutante: temporizador_sin_cerrar. */
+        if (limpio && cal_codigo(p) != CAL_CODIGO_VALGRIND)
+            limpio = cal_valgrind_cerrado(p, motivo, sizeof motivo);
+        int ok = limpio && cal_codigo(p) != CAL_CODIGO_VALGRIND;
+        snprintf(resumen, sizeof resumen, "%s: %s", que, motivo);
+        base_obtenido_o_nota(ya_fallo, resumen);
+        if (!ok)
+            cal_valgrind_nota(p);
+        return ok;
+    }
+    cal_obtenido("%s: %s (se esperaba el código %d)", que, cal_describir_fin(p, fin, sizeof fin),
+                 codigo);
+    cal_nota_salida(p, 10);
+    return 0;
+}
+
+/* Bajo valgrind, como en reemplaza_rotas: en cuanto empieza la fase secuencial, el servidor
+ * corta las demás conexiones del programa (las del pool, ociosas). Una rota que se saca del pool
+ * sin bd_cerrar no llega nunca a PQfinish: el servidor ya no la ve (su proceso murió), pero su
+ * PGconn y su bd_conexion_t quedan perdidos, y eso solo lo ve valgrind. Mutante: rota_sin_cerrar.
+ * Devuelve las conexiones cortadas, o -1 si no se llegó a cortar (la nota lo dice). */
+static long long cortar_pool_valgrind(base_t *b, cal_proceso_t *p, int n)
+{
+    PGconn *c = base_conectar(b);
+    if (c == NULL)
+        return -1;
+    long long sec = base_esperar_secuencial(c, p, n);
+    long long cortadas = -1;
+    if (sec >= 0) {
+        char pid[24];
+        snprintf(pid, sizeof pid, "%lld", sec);
+        cortadas = base_entero(c,
+                               "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND application_name = "
+                               "'basedatos' AND pid <> $1::int",
+                               pid, NULL);
+    }
+    PQfinish(c);
+    cal_nota("Con las conexiones del pool cortadas en la fase secuencial (-n %d -p 4): se "
+             "cortaron %lld.",
+             n, cortadas < 0 ? 0 : cortadas);
+    return cortadas;
+}
+
+CAL_PRUEBA(valgrind, 150)
+{
+    cal_esperado("bajo valgrind, -n 20 -p 4: código 0; y por los caminos de error (los códigos "
+                 "los miran otras verificaciones): una inserción que el servidor rechaza, una "
+                 "tabla usuarios ajena, conexiones del pool rechazadas, consultas rechazadas y "
+                 "conexiones del pool cortadas en el servidor; "
+                 "todas sin errores de "
+                 "memoria ni fugas");
+    base_t b, bf, bt, bl, bq, br;
+    cal_proceso_t *p, *pf, *pt, *pl, *pq, *pr;
+    static const char *const args[] = {"-n", "20", "-p", "4", NULL};
+    static const char *const args_falla[] = {"-n", "10", "-p", "2", NULL};
+    static const char *const args_ajena[] = {"-n", "5", "-p", "2", NULL};
+    static const char *const args_limite[] = {"-n", "10", "-p", "4", NULL};
+    /* Las dos pasadas a la vez (valgrind es lo más lento de la calificación). La segunda, por el
+     * camino de error: el PGresult de una sentencia que falla también es del programa. */
+    if (!base_preparar(&b, "valgrind", SIN_TABLA, 0, NULL) ||
+        !base_preparar_falla(&bf, "valgrind_falla", 7) ||
+        !base_preparar(&bt, "valgrind_ajena", TABLA_DISTINTA, 0, NULL) ||
+        !base_preparar(&bl, "valgrind_limite", TABLA_LENTA, 0, NULL) || !base_limitar(&bl, 1) ||
+        !base_preparar_falla(&bq, "valgrind_consulta", 0) ||
+        !base_vigilar_lecturas(&bq, LECTURA_RECHAZADA) || !base_lanzar(&b, args, 1, 100, &p) ||
+        !base_lanzar(&bf, args_falla, 1, 100, &pf) || !base_lanzar(&bt, args_ajena, 1, 100, &pt) ||
+        !base_lanzar(&bl, args_limite, 1, 100, &pl) || !base_lanzar(&bq, args_ajena, 1, 100, &pq) ||
+        !base_preparar(&br, "valgrind_rotas", TABLA_LENTA, 2 * LENTO_MS, NULL) ||
+        !base_lanzar(&br, args_limite, 1, 100, &pr))
+        CAL_FIN(0);
+    cortar_pool_valgrind(&br, pr, 10);
+    /* Todas se esperan (cada una deja su nota), aunque falle una de las primeras. */
+    int ok = pasada_valgrind(p, 0, 1, "la ejecución sin errores (-n 20 -p 4)", 0);
+    ok = pasada_valgrind(pf, -1, 0, "con la fila 7 rechazada (-n 10 -p 2)", !ok) && ok;
+    ok = pasada_valgrind(pt, -1, 0, "con una tabla usuarios ajena (-n 5 -p 2)", !ok) && ok;
+    ok = pasada_valgrind(pl, -1, 0,
+                         "con la base limitada a 1 conexión: el servidor rechaza las del pool "
+                         "tras la primera (-n 10 -p 4)",
+                         !ok) &&
+         ok;
+    ok = pasada_valgrind(pq, -1, 0, "con las consultas rechazadas (-n 5 -p 2)", !ok) && ok;
+    ok =
+        pasada_valgrind(pr, -1, 0, "con el pool cortado en la fase secuencial (-n 10 -p 4)", !ok) &&
+        ok;
+    /* Sin fugas no cuenta si la ejecución sin errores no hizo el trabajo: sus 10 consultas, según
+     * el registro del servidor (un programa que las calcula no reserva nada para ellas). */
+    sentencias_t st;
+    if (ok && (!base_sentencias(&b, 20, &st) || st.hechas_siempre != 0x3ffu)) {
+        cal_obtenido("la ejecución sin errores (-n 20 -p 4) salió limpia, pero según el registro "
+                     "del servidor no lanzó las 10 consultas del enunciado: no hizo el trabajo");
+        ok = 0;
+    }
+    CAL_FIN(ok);
+}

@@ -1,0 +1,204 @@
+/* pool.c — el pool: las inserciones van de verdad a la vez, nunca más de -p conexiones, la
+ * cola de espera es FIFO y las conexiones se abren solo cuando hacen falta.
+ */
+#include "comun.h"
+
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Prepara la base con la tabla lenta, lanza la ejecución normal y espera a que termine. */
+static int ejecucion_normal(base_t *b, const char *id, preparacion_t prep, cal_proceso_t **p)
+{
+    if (!base_preparar(b, id, prep, LENTO_MS, NULL))
+        return 0;
+    if (!base_lanzar(b, base_args_normal, 0, 30, p))
+        return 0;
+    return base_esperar_fin(*p, 25000, -1);
+}
+
+/* Cuántos procesos del servidor (conexiones) hicieron las inserciones de la fase concurrente. */
+static int procesos_concurrentes(const insercion_t *v, int n)
+{
+    int procesos = 0;
+    for (int i = 0; i < n; i++) {
+        int nuevo = v[i].id >= 1 && v[i].id <= N;
+        for (int j = 0; j < i && nuevo; j++)
+            if (v[j].id >= 1 && v[j].id <= N && v[j].pid == v[i].pid)
+                nuevo = 0;
+        procesos += nuevo;
+    }
+    return procesos;
+}
+
+/* Una cola o la concurrencia de un pool solo se pueden juzgar si hubo pool: un programa que
+ * inserta en serie por una sola conexión nunca pasa de -p ni desordena nada, y uno que abre una
+ * conexión por inserción se solapa sin tener pool. 1 si en la fase concurrente hubo al menos 3
+ * inserciones a la vez, hechas por como mucho -p conexiones (explicado si no). */
+static int hubo_pool(const insercion_t *v, int n)
+{
+    int solape = base_solape_maximo(v, n, 1, N);
+    if (solape < 3) {
+        cal_obtenido("en la fase concurrente el servidor nunca vio más de %d inserciones a la "
+                     "vez: sin inserciones simultáneas no hay pool ni cola que juzgar",
+                     solape);
+        return 0;
+    }
+    int procesos = procesos_concurrentes(v, n);
+    if (procesos > TAMANO) {
+        cal_obtenido("las %d inserciones de la fase concurrente las hicieron %d conexiones "
+                     "distintas (con -p %d): a la vez, pero sin pool que las reutilice",
+                     N, procesos, TAMANO);
+        return 0;
+    }
+    return 1;
+}
+
+CAL_PRUEBA(concurrencia, 40)
+{
+    cal_esperado("con inserciones de %d ms en el servidor: al menos 3 a la vez en la fase "
+                 "concurrente, y esa fase en ≤ 60 %% del tiempo de la secuencial",
+                 LENTO_MS);
+    base_t b;
+    cal_proceso_t *p;
+    insercion_t *v = NULL;
+    int n;
+    if (!ejecucion_normal(&b, "concurrencia", TABLA_LENTA, &p) ||
+        !base_registro_completo(&b, &v, &n) || !hubo_pool(v, n)) {
+        free(v);
+        CAL_FIN(0);
+    }
+    int solape = base_solape_maximo(v, n, 1, N);
+    double conc = base_duracion(v, n, 1, N), sec = base_duracion(v, n, N + 1, 2 * N);
+    free(v);
+    int ok = solape >= 3 && conc <= 0.6 * sec;
+    cal_obtenido("según el servidor: como mucho %d inserciones a la vez; fase concurrente %.0f ms, "
+                 "secuencial %.0f ms",
+                 solape, conc, sec);
+    CAL_FIN(ok);
+}
+
+CAL_PRUEBA(limite_pool, 40)
+{
+    cal_esperado("como mucho %d inserciones a la vez, por como mucho %d conexiones, y como mucho "
+                 "%d conexiones abiertas en total",
+                 TAMANO, TAMANO, TAMANO + 1);
+    base_t b;
+    cal_proceso_t *p;
+    insercion_t *v = NULL;
+    int n;
+    if (!ejecucion_normal(&b, "limite_pool", TABLA_LENTA, &p))
+        CAL_FIN(0);
+    base_esperar_sin_conexiones(&b, 3000);
+    sesiones_t s;
+    if (!base_sesiones(&b, &s) || !base_registro_completo(&b, &v, &n)) {
+        free(v);
+        CAL_FIN(0);
+    }
+    int solape = base_solape_maximo(v, n, 1, N);
+    if (solape < 3) {
+        free(v);
+        cal_obtenido("en la fase concurrente el servidor nunca vio más de %d inserciones a la "
+                     "vez: sin inserciones simultáneas no hay pool que juzgar",
+                     solape);
+        CAL_FIN(0);
+    }
+    int procesos = procesos_concurrentes(v, n);
+    free(v);
+    long long abiertas = s.sesiones - SESIONES_CALIFICADOR;
+    cal_obtenido("según el servidor: %d inserciones a la vez como mucho, hechas por %d "
+                 "conexiones distintas; %lld conexiones del programa en total",
+                 solape, procesos, abiertas);
+    CAL_FIN(solape <= TAMANO && procesos <= TAMANO && abiertas <= TAMANO + 1);
+}
+
+CAL_PRUEBA(fifo, 40)
+{
+    cal_esperado("de las 20 primeras inserciones que empieza el servidor, al menos 18 con id ≤ 25 "
+                 "(las pedidas antes se sirven antes)");
+    base_t b;
+    cal_proceso_t *p;
+    insercion_t *v = NULL;
+    int n;
+    if (!ejecucion_normal(&b, "fifo", TABLA_LENTA, &p) || !base_registro_completo(&b, &v, &n) ||
+        !hubo_pool(v, n)) {
+        free(v);
+        CAL_FIN(0);
+    }
+    int vistas = 0, pronto = 0;
+    char orden[400] = "";
+    size_t usado = 0;
+    for (int i = 0; i < n && vistas < 20; i++) {
+        if (v[i].id < 1 || v[i].id > N)
+            continue;
+        vistas++;
+        pronto += v[i].id <= 25;
+        int w = snprintf(orden + usado, sizeof orden - usado, "%s%d", usado ? " " : "", v[i].id);
+        if (w > 0 && (size_t)w < sizeof orden - usado)
+            usado += (size_t)w;
+    }
+    free(v);
+    cal_obtenido("%d de 20; orden en que empezaron: %s", pronto, orden);
+    CAL_FIN(pronto >= 18);
+}
+
+CAL_PRUEBA(perezoso, 40)
+{
+    cal_esperado("con -p 10 -n 3, mientras se inserta, como mucho 3 conexiones del programa "
+                 "(application_name basedatos) en el servidor");
+    base_t b;
+    cal_proceso_t *p;
+    insercion_t *v = NULL;
+    static const char *const args[] = {"-p", "10", "-n", "3", NULL};
+    if (!base_preparar(&b, "perezoso", TABLA_LENTA, 300, NULL) || !base_lanzar(&b, args, 0, 30, &p))
+        CAL_FIN(0);
+    if (!base_esperar_fin(p, 20000, -1))
+        CAL_FIN(0);
+    int n = base_registro(&b, &v);
+    int maximo = -1, filas = 0;
+    for (int i = 0; i < n; i++) {
+        if (v[i].id < 1 || v[i].id > 3)
+            continue;
+        filas++;
+        if (v[i].conexiones > maximo)
+            maximo = v[i].conexiones;
+    }
+    /* Abrir pocas solo cuenta si hubo pool: con una sola conexión nunca hay más de una. */
+    int solape = n > 0 ? base_solape_maximo(v, n, 1, 3) : 0;
+    free(v);
+    if (filas != 3) {
+        cal_obtenido("el servidor registró %d inserciones de la fase concurrente (se esperaban 3)",
+                     filas);
+        CAL_FIN(0);
+    }
+    if (maximo < 1) {
+        cal_obtenido("el servidor no vio ninguna conexión con application_name «basedatos» "
+                     "(¿se pasa «basedatos» a bd_conectar?)");
+        CAL_FIN(0);
+    }
+    if (solape < 2) {
+        cal_obtenido("el servidor nunca vio dos de las 3 inserciones a la vez: sin inserciones "
+                     "simultáneas no hay pool que juzgar (como mucho %d conexiones del programa)",
+                     maximo);
+        CAL_FIN(0);
+    }
+    /* Abrir pocas tampoco cuenta si no hizo el resto del trabajo: las 10 consultas, según el
+     * registro del servidor (con -n 3, la 3 con el parámetro 3). */
+    sentencias_t st;
+    if (!base_sentencias(&b, 3, &st))
+        CAL_FIN(0);
+    if (st.hechas_siempre != 0x3ffu) {
+        cal_obtenido("como mucho %d conexiones durante las inserciones, pero según el registro "
+                     "del servidor el programa no lanzó las 10 consultas del enunciado: no hizo "
+                     "el trabajo",
+                     maximo);
+        CAL_FIN(0);
+    }
+    cal_obtenido("como mucho %d conexiones del programa durante las inserciones (%d inserciones a "
+                 "la vez)",
+                 maximo, solape);
+    CAL_FIN(maximo <= 3);
+}

@@ -1,0 +1,187 @@
+/* salida.c — la salida: cada número que imprime el programa cuadra con lo que vio el
+ * servidor (las fases, sus tiempos, las consultas).
+ *
+ * Lo que no se juzga, y por qué:
+ * - Que el tiempo secuencial incluya abrir su conexión: unos ms, dentro de la holgura de los
+ *   tiempos (±50 % o ±150 ms) que pide una máquina cargada. Para verlo habría que hacer lenta
+ *   solo esa conexión: PostgreSQL 15 no tiene disparadores de inicio de sesión (llegan en la
+ *   17), y un retraso puesto por base o por papel (post_auth_delay) frenaría también las
+ *   conexiones del pool, o habría que ponerlo justo entre las dos fases: una carrera con el
+ *   programa, que abre la secuencial en cuanto acaba la concurrente.
+ */
+#include "comun.h"
+
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Lo que tardan las -p primeras inserciones en «salida»: la fase concurrente dura así más que
+ * la secuencial (40 × 15 ms), la aceleración sale menor que 1 y una división entera de los ms
+ * (que daría 0.0x) no se esconde tras una razón casi entera. */
+#define PRIMERAS_MS 1500
+
+/* Cuánto (ms) empezó la primera inserción secuencial (id > N) antes de que acabara la última
+ * concurrente (id ≤ N), según el servidor; 0 o menos si no se solapan. Mutante: secuencial_antes.
+ */
+static double solape_de_fases(const insercion_t *v, int n)
+{
+    double fin_conc = 0, inicio_sec = 0;
+    int hay_sec = 0;
+    for (int i = 0; i < n; i++) {
+        if (v[i].id <= N && v[i].fin > fin_conc)
+            fin_conc = v[i].fin;
+        if (v[i].id > N && v[i].id <= 2 * N && (!hay_sec || v[i].inicio < inicio_sec)) {
+            inicio_sec = v[i].inicio;
+            hay_sec = 1;
+        }
+    }
+    return hay_sec ? fin_conc - inicio_sec : 0;
+}
+
+static int cerca(double impreso, double real)
+{
+    double margen = real * 0.5 > 150 ? real * 0.5 : 150;
+    return impreso >= real - margen && impreso <= real + margen;
+}
+
+CAL_PRUEBA(salida, 40)
+{
+    cal_esperado("CONCURRENTE, SECUENCIAL, ACELERACION, las 10 CONSULTA y POOL con el formato del "
+                 "enunciado y de acuerdo con lo que midió y guarda el servidor; cada línea, en "
+                 "cuanto ocurre (CONCURRENTE antes de la fase secuencial: fflush). Y, mientras "
+                 "espera al servidor, dormido en uv_run: sin espera activa, usando la CPU o "
+                 "esperando turno para usarla como mucho el %.0f %% del tiempo",
+                 CAL_ESPERA_FRACCION * 100.0);
+    base_t b;
+    cal_proceso_t *p;
+    insercion_t *v = NULL;
+    int n;
+    /* Las -p primeras inserciones tardan PRIMERAS_MS: un tiempo que empiece en la primera
+     * respuesta, y no en la primera petición, se queda corto sin duda. Y las primeras lecturas
+     * tardan al revés de como llegan (LECTURA_AL_REVES): las CONSULTA impresas según llegan
+     * salen desordenadas siempre (antes, solo si la máquina las desordenaba: sin nada al lado,
+     * el mutante consultas_al_llegar sacaba 100). */
+    if (!base_preparar_lenta_fin(&b, "salida", LENTO_MS, TAMANO, PRIMERAS_MS, N, ULTIMA_MS) ||
+        !base_vigilar_lecturas(&b, LECTURA_AL_REVES) ||
+        !base_lanzar(&b, base_args_normal, 0, 30, &p))
+        CAL_FIN(0);
+    /* Mientras dura la fase secuencial, filas que el programa no puede conocer: sus CONSULTA
+     * tienen que salir de consultar de verdad después. */
+    PGconn *c = base_conectar(&b);
+    if (c == NULL)
+        CAL_FIN(0);
+    int empezada = base_esperar_secuencial(c, p, N) >= 0;
+    /* La salida llega a medida que ocurre (fflush): CONCURRENTE se imprime al volver la última
+     * respuesta de la fase concurrente, antes de abrir la secuencial, así que cuando el
+     * servidor ya ve la secuencial insertando la línea está en la tubería. Sin fflush, stdout
+     * (una tubería) se vacía al salir, y de aquí al final quedan al menos las 40 inserciones
+     * en serie (600 ms). Mutante: sin_fflush. */
+    int al_momento = empezada && !cal_termino(p) &&
+                     cal_esperar_lineas(p, "CONCURRENTE", NULL, 1, SECUENCIAL_VISTA_MS) &&
+                     !cal_termino(p);
+    int sorpresa = empezada ? base_filas_sorpresa(c, N) : 0;
+    PQfinish(c);
+    if (sorpresa < 0 || !base_esperar_fin(p, 25000, -1))
+        CAL_FIN(0);
+    /* Casi todo su tiempo (las primeras inserciones tardan PRIMERAS_MS), el programa espera al
+     * servidor: esperar es dormir en uv_run. Mutante: espera_activa. */
+    char cpu[512];
+    int dormido = cal_sin_espera_activa(p, cpu, sizeof cpu);
+    if (!dormido) {
+        cal_obtenido("%s", cpu);
+        CAL_FIN(0);
+    }
+    cal_nota("CPU: %s.", cpu);
+    if (empezada && !al_momento) {
+        cal_obtenido("cuando el servidor ya hacía las inserciones de la fase secuencial, la línea "
+                     "CONCURRENTE aún no había llegado por la tubería%s: la salida llega a medida "
+                     "que ocurre, con fflush(stdout) tras cada línea (sin él, stdout se vacía al "
+                     "salir)",
+                     cal_termino(p) ? " (llegó al terminar el programa)" : "");
+        cal_nota_salida(p, 15);
+        CAL_FIN(0);
+    }
+    base_esperar_sin_conexiones(&b, 3000);
+    sesiones_t s;
+    if (!base_sesiones(&b, &s) || !base_registro_completo(&b, &v, &n)) {
+        free(v);
+        CAL_FIN(0);
+    }
+    double conc = base_duracion(v, n, 1, N), sec = base_duracion(v, n, N + 1, 2 * N);
+    int mezcla = base_secuencial_por_el_pool(v, n);
+    double solape = solape_de_fases(v, n);
+    free(v);
+    if (solape > 0) {
+        cal_obtenido("según el servidor, la fase secuencial empezó %.0f ms antes de que acabara la "
+                     "última inserción de la concurrente: la secuencial empieza cuando han vuelto "
+                     "las %d respuestas (y CONCURRENTE mide hasta la última)",
+                     solape, N);
+        cal_nota_salida(p, 15);
+        CAL_FIN(0);
+    }
+    char l[300], extra;
+    int cuantas, maximo, creadas, esperas;
+    double ms_c, ms_s, acel;
+    if (!base_linea_de(p, "CONCURRENTE", l, sizeof l))
+        CAL_FIN(0);
+    int leidos = sscanf(l, "CONCURRENTE %d inserciones en %lf ms%c", &cuantas, &ms_c, &extra);
+    if (leidos == 2 && cuantas == N && ms_c < conc - HOLGURA_MS) {
+        cal_obtenido("«%s», menos de los %.0f ms que el servidor pasó insertando: el tiempo "
+                     "empieza con la primera petición al pool, no con la primera respuesta",
+                     l, conc);
+        CAL_FIN(0);
+    }
+    if (leidos != 2 || cuantas != N || !cerca(ms_c, conc)) {
+        cal_obtenido("«%s»; el servidor midió esa fase en %.0f ms (se admite ±50 %% o ±150 ms)", l,
+                     conc);
+        CAL_FIN(0);
+    }
+    if (!base_linea_de(p, "SECUENCIAL", l, sizeof l))
+        CAL_FIN(0);
+    if (sscanf(l, "SECUENCIAL %d inserciones en %lf ms%c", &cuantas, &ms_s, &extra) != 2 ||
+        cuantas != N || !cerca(ms_s, sec) || ms_s < sec - HOLGURA_MS) {
+        cal_obtenido("«%s»; el servidor midió esa fase en %.0f ms (se admite ±50 %% o ±150 ms, "
+                     "y nunca menos de lo que tardó el servidor)",
+                     l, sec);
+        CAL_FIN(0);
+    }
+    if (!base_linea_de(p, "ACELERACION", l, sizeof l))
+        CAL_FIN(0);
+    double cociente = ms_c > 0 ? ms_s / ms_c : 0;
+    if (sscanf(l, "ACELERACION %lfx%c", &acel, &extra) != 1 || acel < cociente * 0.9 - 0.15 ||
+        acel > cociente * 1.1 + 0.15) {
+        cal_obtenido("«%s»; con los tiempos impresos sería %.1fx", l, cociente);
+        CAL_FIN(0);
+    }
+    if (!base_consultas_cuadran(&b, p, N, 1) || !base_consultas_de_verdad(&b, 0))
+        CAL_FIN(0);
+    if (!base_linea_de(p, "POOL", l, sizeof l))
+        CAL_FIN(0);
+    if (mezcla > 0) {
+        cal_obtenido(
+            "la fase secuencial usó una conexión del pool (el proceso %d del servidor hizo "
+            "inserciones de las dos fases): la secuencial abre su propia conexión, aparte "
+            "del pool",
+            mezcla);
+        CAL_FIN(0);
+    }
+    /* Las conexiones del programa que el servidor autorizó (su registro), menos la secuencial:
+     * las del pool. La del calificador que añadió las filas sorpresa no es «basedatos». */
+    sentencias_t st;
+    long long vistas = base_sentencias(&b, N, &st) ? st.conexiones - 1 : -1;
+    if (sscanf(l, "POOL maximo=%d creadas=%d esperas=%d%c", &maximo, &creadas, &esperas, &extra) !=
+            3 ||
+        maximo != TAMANO || creadas != vistas || esperas != ESPERAS) {
+        cal_obtenido("«%s»; se esperaba «POOL maximo=%d creadas=%lld esperas=%d»: el servidor vio "
+                     "%lld conexiones del pool (sin contar la de la fase secuencial) y, según el "
+                     "enunciado, esperan %d de las %d inserciones y %d de las 10 consultas",
+                     l, TAMANO, vistas, ESPERAS, vistas, N - TAMANO, N, 10 - TAMANO);
+        base_explica_sin_nombre_registro(&st);
+        CAL_FIN(0);
+    }
+    cal_obtenido("todas las líneas cuadran");
+    CAL_FIN(1);
+}
