@@ -186,7 +186,7 @@ int main(void)
     uv_timer_start(&cocina1.temporizador, al_cocinar, 1000, 0);
     uv_timer_start(&cocina2.temporizador, al_cocinar, 500, 0);
     uv_timer_start(&tarde, tardio, 1500, 0);
-    printf("[%4.2f s] dos pedidos en marcha; main() no espera a ninguno\n", t());
+    printf("[%4.2f s] dos pedidos en curso; main() no espera a ninguno\n", t());
 
     uv_run(&bucle, UV_RUN_DEFAULT);
     futuro_cerrar(&pedido1);

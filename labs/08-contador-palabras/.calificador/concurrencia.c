@@ -119,10 +119,10 @@ static long instante_cuenta(const char *out, int k)
 
 CAL_PRUEBA(espera, 20)
 {
-    cal_esperado("con -j 5 -e 400, los 5 archivos se informan a la vez, hacia los 400 ms (no "
-                 "uno tras otro: 2 s); con -j 2 -e 400 y 4 archivos, la espera ocupa la plaza: "
-                 "dos tandas, hacia 400 y 800 ms; y se espera con el archivo ya cerrado, "
-                 "dormido en uv_run (sin espera activa)");
+    cal_esperado("con -j 5 -e 400, las líneas de los 5 archivos salen a la vez, hacia los "
+                 "400 ms (no una tras otra: 2 s); con -j 2 -e 400 y 4 archivos, la espera "
+                 "ocupa la plaza: dos tandas, hacia 400 y 800 ms; y se espera con el archivo "
+                 "ya cerrado, dormido en uv_run (sin espera activa)");
     char dir[512];
     if (cont_carpeta("espera", dir, sizeof dir) < 0)
         CAL_FIN(0);

@@ -283,7 +283,8 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
     if (en_f < 2 || de_mas) {
         /* Sin las dos plazas en f0 y f1 (o con más de -j abiertos) no se puede saber si x.txt se
          * abrió antes o después de cambiar: de eso se ocupa «limite_j». */
-        cal_nota("con «-j 2 f0 f1 x.txt cerrado0…2 g0 g1», %s: lo que deja un fallo no se juzgó",
+        cal_nota("con «-j 2 f0 f1 x.txt cerrado0…2 g0 g1», %s: no se pudo juzgar qué deja "
+                 "abierto un archivo que falla",
                  de_mas ? "abrió más de 2 a la vez" : "nunca tuvo f0 y f1 abiertas a la vez");
         return 1;
     }

@@ -111,7 +111,7 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
                      (double)tardo / 1000,
                      fifo != NULL
                          ? ": con una lectura de FIFO atascada en el grupo de hilos, hay que salir "
-                           "igual (ver «Ctrl+C» en el enunciado)"
+                           "igual (requisito 11 del enunciado)"
                          : "");
     }
     /* El resumen: de las líneas de cuenta que salieron, todas correctas, y solo de ellas. */
@@ -228,10 +228,10 @@ static int sigint_cerrado(const esperado_t *e, const char *dir, char *motivo, si
 CAL_PRUEBA(sigint, 60)
 {
     cal_esperado("con «-p -j 2 -e 300», una RUTA que no existe y una FIFO sin datos entre los "
-                 "archivos, Ctrl+C tras la segunda línea: sale enseguida (≤ 1.5 s) con 130 "
-                 "(aunque algo fallara), aunque la lectura de la FIFO siga atascada, tras "
-                 "imprimir el resumen de lo ya informado. Y, sin FIFO, bajo valgrind y con -p, "
-                 "cierra en orden (nada alcanzable sin liberar al salir)");
+                 "archivos, Ctrl+C tras la segunda línea: imprime el resumen de lo ya informado "
+                 "y sale enseguida (≤ 1.5 s) con 130, aunque algo haya fallado y aunque la "
+                 "lectura de la FIFO siga atascada. Y, sin FIFO, bajo valgrind y con -p, cierra "
+                 "en orden (nada alcanzable sin liberar al salir)");
     char dir[512];
     if (cont_carpeta("sigint", dir, sizeof dir) < 0)
         CAL_FIN(0);
