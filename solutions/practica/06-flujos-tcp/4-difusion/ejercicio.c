@@ -104,12 +104,51 @@ static void al_leer(uv_stream_t *flujo, ssize_t n, const uv_buf_t *buf)
     }
 }
 
+/* Sin memoria para un cliente. libuv ya hizo el accept() del sistema y guarda la conexión;
+ * mientras no se recoja con uv_accept, deja de vigilar la escucha (lección 6, «Recoger
+ * siempre lo que libuv ya aceptó»). Se recoge en un handle de reserva y se cierra en el
+ * acto: ese cliente ve un cierre y los demás siguen entrando. */
+static uv_tcp_t descarte;
+static int descartando, por_descartar;
+
+static void descartar(uv_stream_t *servidor);
+
+static void al_cerrar_descarte(uv_handle_t *h)
+{
+    descartando = 0;
+    if (por_descartar) { /* otra llegó sin memoria mientras se cerraba esta */
+        por_descartar = 0;
+        descartar(h->data);
+    }
+}
+
+static void descartar(uv_stream_t *servidor)
+{
+    if (uv_is_closing((uv_handle_t *)servidor))
+        return; /* al cerrar la escucha, libuv cierra también la pendiente */
+    if (descartando) {
+        por_descartar = 1;
+        return;
+    }
+    uv_tcp_init(servidor->loop, &descarte); /* sin familia: no crea socket, no falla */
+    descarte.data = servidor;
+    descartando = 1;
+    if (uv_accept(servidor, (uv_stream_t *)&descarte) < 0)
+        fprintf(stderr, "uv_accept falló con la conexión descartada\n");
+    uv_close((uv_handle_t *)&descarte, al_cerrar_descarte);
+}
+
 static void al_conectar(uv_stream_t *servidor, int estado)
 {
-    conexion_t *c = estado < 0 ? NULL : calloc(1, sizeof *c);
+    conexion_t *c;
 
-    if (c == NULL) /* sin recogerla, libuv deja de aceptar: no hay más que hacer */
+    if (estado < 0)
         return;
+    c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        descartar(servidor);
+        return;
+    }
     uv_tcp_init(servidor->loop, &c->tcp); /* sin familia: no puede fallar */
     c->tcp.data = c;
     c->siguiente = conexiones;
