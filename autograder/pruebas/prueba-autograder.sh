@@ -785,8 +785,10 @@ fi
 # `senales`): dos entregas que dejan sus handles a la red de seguridad (el mutante
 # cierra_la_red) y esquivan al testigo. chat_para.patch para con uv_stop y deja el bucle vivo
 # (la precarga no miraba); chat_calla.c pone /dev/null en el descriptor de la precarga (ninguna
-# línea pasaba por «lo cerró todo»). Antes, las dos 100/100; ahora pierden `senales` (97/100:
-# lo demás lo hacen bien). Sobre la solución sin las marcas «//@», como los mutantes.
+# línea pasaba por «lo cerró todo»); chat_otro_bucle.patch no cierra nada, para con uv_stop y
+# hace pasar a la precarga por un bucle vacío aparte (solo se revisaba el primero que se
+# quedaba sin nada vivo). Antes, las tres 100/100; ahora pierden `senales` (97/100: lo demás lo
+# hacen bien). Sobre la solución sin las marcas «//@», como los mutantes.
 cierre_caso() { # cierre_caso NOMBRE: la entrega ya está en $TMP/NOMBRE
   local nombre=$1 dir="$TMP/$1"
   (
@@ -807,21 +809,24 @@ cierre_caso() { # cierre_caso NOMBRE: la entrega ya está en $TMP/NOMBRE
     mal "$nombre-vivos" "$nombre: quedan procesos vivos"
   fi
 }
-mkdir -p "$TMP/chat_para" "$TMP/chat_calla"
+mkdir -p "$TMP/chat_para" "$TMP/chat_calla" "$TMP/chat_otro_bucle"
 bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/chat_para"
 bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/chat_calla"
+bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/chat_otro_bucle"
 if patch -s -d "$TMP/chat_para" -p1 <autograder/hostiles/chat_para.patch >/dev/null 2>&1 &&
-  patch -s -d "$TMP/chat_calla" -p1 <autograder/mutantes/09-sala-de-chat/cierra_la_red.patch >/dev/null 2>&1; then
+  patch -s -d "$TMP/chat_calla" -p1 <autograder/mutantes/09-sala-de-chat/cierra_la_red.patch >/dev/null 2>&1 &&
+  patch -s -d "$TMP/chat_otro_bucle" -p1 <autograder/hostiles/chat_otro_bucle.patch >/dev/null 2>&1; then
   cat autograder/hostiles/chat_calla.c >>"$TMP/chat_calla/chat.c"
   cierre_caso chat_para
   cierre_caso chat_calla
+  cierre_caso chat_otro_bucle
   if grep -q "no hay informe que valga: la precarga vivos no dio su testigo" "$SALIDAS/chat_calla.txt"; then
     bien "chat_calla: el informe dice que la precarga no dio su testigo"
   else
     mal "chat_calla-mensaje" "chat_calla: el informe no dice que faltó el testigo — $SALIDAS/chat_calla.txt"
   fi
 else
-  mal "chat-cierre-parche" "autograder/hostiles/chat_para.patch o el mutante cierra_la_red ya no se aplican a solutions/09-sala-de-chat/chat.c"
+  mal "chat-cierre-parche" "autograder/hostiles/chat_para.patch, chat_otro_bucle.patch o el mutante cierra_la_red ya no se aplican a solutions/09-sala-de-chat/chat.c"
 fi
 # El disco lento del 11 (strace inject en pwrite64, pwritev, pwritev2 y rename*) no se esquiva
 # escribiendo con otra llamada: descargas_sin_posicion.c abre con O_APPEND y escribe sin

@@ -6,8 +6,9 @@
 # marcadas con «vivos: creado|arrancado|pedida» (el número de línea sale del fuente, no de
 # esta prueba). Un programa que termina bien (bien.c) no deja informe y sale con 0. Y con
 # VIVOS_CIERRE=1, red.c y para.c (dejan dos handles a su propia red de seguridad; para.c tras
-# un uv_stop, con el bucle aún vivo) los nombra con las
-# líneas marcadas «vivos: cierre», y bien.c no nombra ninguno.
+# un uv_stop, con el bucle aún vivo) y otro_bucle.c (no los cierra nunca y pasa por un bucle
+# vacío aparte: se nombran al salir) los nombra con las líneas marcadas «vivos: cierre», y
+# bien.c no nombra ninguno.
 # Uso: prueba.sh CARPETA_DE_LOS_BINARIOS LIBVIVOS.so
 set -u
 bins=$1 so=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
@@ -79,6 +80,7 @@ cierre() {
 cierre red 2
 cierre bien 0
 cierre para 2
+cierre otro_bucle 2
 # Con una clave en VIVOS_CIERRE (la del calificador): la precarga la borra del entorno al
 # cargarse y, al salir, da su testigo «cierre-fin <clave> <líneas> <bucles> <dentro>».
 clave=prueba$RANDOM$RANDOM
@@ -90,6 +92,16 @@ if grep -q "^cierre-fin $clave 2 1 0$" "$tmp/para.crudo" 2>/dev/null &&
   bien "para con una clave: testigo «cierre-fin <clave> 2 1 0» y la clave ya no está en su entorno"
 else
   mal "para con una clave: sin el testigo que cuadra, o la clave seguía en su entorno ($salida)" "$(cat "$tmp/para.crudo" 2>/dev/null)"
+fi
+# Con una clave, otro_bucle.c: las dos líneas salen al salir del programa y el testigo cuenta
+# los dos bucles (el vacío, revisado al volver su uv_run; el otro, al salir).
+rm -f "$tmp/otro_bucle.crudo"
+VIVOS_CIERRE=$clave VIVOS_INFORME="$tmp/otro_bucle.crudo" LD_PRELOAD="$so" timeout -k 3 5 "$bins/otro_bucle" >/dev/null 2>&1
+if grep -q "^cierre-fin $clave 2 2 0$" "$tmp/otro_bucle.crudo" 2>/dev/null &&
+  [ "$(grep -c '^cierre: .* sin cerrar al salir del programa' "$tmp/otro_bucle.crudo")" = 2 ]; then
+  bien "otro_bucle con una clave: los dos handles, al salir, y testigo «cierre-fin <clave> 2 2 0»"
+else
+  mal "otro_bucle con una clave: sin las dos líneas al salir o sin el testigo «cierre-fin <clave> 2 2 0»" "$(cat "$tmp/otro_bucle.crudo" 2>/dev/null)"
 fi
 # Un exit() desde una callback (sale.c): uv_run no llega a volver; el testigo lo dice con
 # «dentro» = 1 y ninguna línea (el bucle sin cerrar lo juzga valgrind, no esto).

@@ -31,7 +31,11 @@
  * revisión, una línea igual por cada uv_close fuera de uv_run de un handle de un bucle que ya
  * corrió: un uv_run que vuelve con el bucle aún vivo (uv_stop, UV_RUN_ONCE con una bandera:
  * hostiles/chat_para.patch) no llega a la revisión, pero su red de seguridad cierra fuera de
- * uv_run. Un programa que lo cerró todo a tiempo no escribe ninguna.
+ * uv_run. Y al salir (sin ningún uv_run en marcha), una línea «cierre: TIPO sin cerrar al
+ * salir del programa…» por cada handle de un bucle que corrió y que nadie cerró, ni con
+ * uv_close ni con un uv_loop_close que diera 0: el de un bucle que nunca se quedó sin nada
+ * vivo, aunque otro sí pasara la revisión (hostiles/chat_otro_bucle.patch). Un programa que lo
+ * cerró todo a tiempo no escribe ninguna.
  *
  * El testigo: con VIVOS_CIERRE=<clave> (no «1»; el calificador da una al azar por
  * lanzamiento), la precarga de un programa con libuv (no la de strace o timeout, que lo
@@ -90,6 +94,8 @@ typedef struct {
     void *cb;              /* peticiones: la callback del programa */
     const char *funcion;   /* peticiones: qué función la pidió */
     unsigned char clase;   /* VACIO, HANDLE, PETICION */
+    unsigned char tipo;    /* handles: su uv_handle_type (al salir no se lee el handle) */
+    unsigned char dicho;   /* handles: ya salió en una línea «cierre:» */
     unsigned char estado;  /* handles: LEYENDO, ESCUCHANDO, RECIBIENDO */
     unsigned char interna; /* peticiones: la pidió la propia libuv (uv_fs_poll_t): no se lista */
 } registro_t;
@@ -242,6 +248,7 @@ static void handle_creado(void *h, uv_loop_t *bucle, void *quien)
     registro_t *r = apuntar(h);
     if (r != NULL) {
         r->clase = HANDLE;
+        r->tipo = (unsigned char)((uv_handle_t *)h)->type;
         r->bucle = bucle;
         r->creado = l;
     }
@@ -888,7 +895,9 @@ static void ver_sin_cerrar(uv_handle_t *h, void *arg)
         return;
     rec->cosas++;
     lineas_cierre++;
-    const registro_t *r = buscar(h);
+    registro_t *r = buscar(h);
+    if (r != NULL && r->clase == HANDLE)
+        r->dicho = 1;
     poner("cierre: ");
     poner(nombre_tipo(h->type));
     poner(" sin cerrar al acabar uv_run");
@@ -952,6 +961,32 @@ static void revisar_cierre(uv_loop_t *bucle)
     }
     informe_soltar(antes);
     abrir_tabla();
+}
+
+/* Al salir, sin ningún uv_run en marcha: cada handle que el programa creó en un bucle que ya
+ * corrió y que nadie cerró (ni uv_close ni un uv_loop_close que diera 0), si la revisión de
+ * uv_run no lo nombró ya. Es el del bucle que nunca se quedó sin nada vivo —uv_stop o
+ * UV_RUN_NOWAIT, y después otro bucle vacío que sí pasa la revisión, o ninguno—: sin esto, la
+ * parada que no cierra nada tenía un informe limpio (hostiles/chat_otro_bucle.patch). Solo
+ * con la tabla: la memoria del handle, y la del bucle (quizá en la pila de main), puede no
+ * existir ya. Con el cerrojo echado. */
+static void revisar_salida(void)
+{
+    usado = 0;
+    for (size_t i = 0; i < CAPACIDAD; i++) {
+        registro_t *r = &tabla[i];
+        if (r->clase != HANDLE || r->dicho || !esta_bucle(corridos, r->bucle))
+            continue;
+        r->dicho = 1;
+        lineas_cierre++;
+        poner("cierre: ");
+        poner(nombre_tipo((uv_handle_type)r->tipo));
+        poner(" sin cerrar al salir del programa (ni uv_close ni uv_loop_close)");
+        poner_lugar(", creado en", r->creado);
+        poner("\n");
+        apuntar_bucle(revisados, r->bucle);
+    }
+    volcar();
 }
 
 static void al_vencer(int senal)
@@ -1023,14 +1058,17 @@ __attribute__((constructor)) static void vivos_iniciar(void)
     sigaction(VIVOS_SENAL, &sa, NULL);
 }
 
-/* El testigo (ver la cabecera): al salir, qué se revisó. Sin clave, nada. */
+/* Al salir: lo que nadie cerró (revisar_salida) y el testigo (ver la cabecera), con lo que se
+ * revisó. Sin VIVOS_CIERRE, nada; sin clave, sin testigo. */
 __attribute__((destructor)) static void vivos_terminar(void)
 {
-    if (clave[0] == '\0')
+    if (!vigilar_cierre)
         return;
     cerrar_tabla();
     int antes = informe_tomar();
-    if (informe_fd >= 0) {
+    if (informe_fd >= 0 && atomic_load(&en_uv_run) == 0)
+        revisar_salida();
+    if (informe_fd >= 0 && clave[0] != '\0') {
         unsigned bucles = 0;
         for (int i = 0; i < MAX_BUCLES; i++)
             bucles += revisados[i] != NULL;
