@@ -319,7 +319,7 @@ int cal_valgrind_veredicto(const cal_proceso_t *p, char *motivo, size_t tam)
     if (senal != 0) {
         snprintf(motivo, tam,
                  "el programa murió por %s%s bajo valgrind: así valgrind no da su veredicto "
-                 "por el código de salida; tiene que liberar todo y salir de main",
+                 "por el código de salida; el programa tiene que liberarlo todo y salir de main",
                  senal > 0 ? "la señal SIG" : "una señal",
                  senal > 0 && sigabbrev_np(senal) != NULL ? sigabbrev_np(senal) : "");
         return 0;

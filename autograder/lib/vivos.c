@@ -235,7 +235,8 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
                  : testigos > 1 ? "llegaron varios testigos de la precarga vivos con la clave"
                  : bucles == 0 && dentro == 0
                      ? "la precarga vivos no vio volver ningún uv_run"
-                     : "la precarga vivos escribió otras líneas de las que llegaron");
+                     : "las líneas que la precarga vivos dice haber escrito no son las que "
+                       "llegaron");
         free(crudo);
         return -2;
     }

@@ -1319,9 +1319,9 @@ static char *informe_de(const juicio_t *j)
            "bucle debe ser el de libuv, uv_run(UV_RUN_DEFAULT), y los descriptores los vigila "
            "libuv (uv_tcp_*, uv_poll_*, uv_timer_*…), no el programa");
     motivo(informe, j->ajeno_red,
-           "Los sockets los crea, los pone a escuchar y acepta sus conexiones libuv (uv_tcp_init, "
-           "uv_tcp_bind, uv_listen, uv_accept), o curl o libpq en la biblioteca del curso: no el "
-           "programa con sus propias llamadas");
+           "libuv crea los sockets, los pone a escuchar y acepta sus conexiones (uv_tcp_init, "
+           "uv_tcp_bind, uv_listen, uv_accept), o lo hacen curl o libpq en la biblioteca del "
+           "curso: no el programa con sus propias llamadas");
     motivo(informe, j->hilos,
            "Solo cuenta el grupo de hilos de libuv (" CAL_TEXTO(
                HILOS_GRUPO) " en la "
@@ -1395,7 +1395,7 @@ static void disco_esquivado(verificacion_t *v, const char *visto)
     char *o = texto_formato("el disco lento de esta verificación no se pudo aplicar: se vio %s. "
                             "Solo se hacen lentas las escrituras con posición (pwrite64, pwritev, "
                             "pwritev2: uv_fs_write con la posición explícita, como pide el "
-                            "enunciado) y los rename%s%s",
+                            "enunciado) y los renombrados (rename)%s%s",
                             visto, v->ok ? "" : "\n",
                             v->ok ? "" : (v->obtenido != NULL ? v->obtenido : ""));
     free(v->obtenido);

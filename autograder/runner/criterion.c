@@ -136,7 +136,7 @@ int criterion_casar(lab_t *lab, const char *calificador, const char *const *ento
     char **ids = NULL;
     int nids = listar_pruebas(calificador, entorno, &ids);
     if (nids < 0) {
-        char *t = texto_formato("no se pudo listar las verificaciones de %s", calificador);
+        char *t = texto_formato("no se pudieron listar las verificaciones de %s", calificador);
         anadir_aviso(lab, t);
         free(t);
         lab->error_instructor = 1;

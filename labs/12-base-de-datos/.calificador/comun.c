@@ -1101,8 +1101,8 @@ int base_esperar_fin_margen(cal_proceso_t *p, int max_ms, int codigo, int margen
     if (!cal_esperar_fin(p, queda)) {
         if (hecho && parar_si_hecho) {
             cal_nota("El programa imprimió POOL pero en %d s no terminó (¿algo sigue abierto y "
-                     "uv_run no vuelve?): se lo para y se juzga lo que hizo; la verificación "
-                     "«cierre» es la que cuenta el fallo.",
+                     "uv_run no vuelve?): se detiene el programa y se juzga lo que hizo; la "
+                     "verificación «cierre» es la que cuenta el fallo.",
                      margen_ms / 1000);
             cal_matar(p);
             return 1;

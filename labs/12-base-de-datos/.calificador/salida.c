@@ -52,8 +52,8 @@ CAL_PRUEBA(salida, 40)
     cal_esperado("CONCURRENTE, SECUENCIAL, ACELERACION, las 10 CONSULTA y POOL con el formato del "
                  "enunciado y de acuerdo con lo que midió y guarda el servidor; cada línea, en "
                  "cuanto ocurre (CONCURRENTE antes de la fase secuencial: fflush). Y, mientras "
-                 "espera al servidor, dormido en uv_run: sin espera activa, usando la CPU o "
-                 "esperando turno para usarla como mucho el %.0f %% del tiempo",
+                 "espera al servidor, dormido en uv_run: sin espera activa (usando la CPU, o "
+                 "esperando turno para usarla, como mucho el %.0f %% del tiempo)",
                  CAL_ESPERA_FRACCION * 100.0);
     base_t b;
     cal_proceso_t *p;
@@ -144,8 +144,8 @@ CAL_PRUEBA(salida, 40)
     if (sscanf(l, "SECUENCIAL %d inserciones en %lf ms%c", &cuantas, &ms_s, &extra) != 2 ||
         cuantas != N || !cerca(ms_s, sec) || ms_s < sec - HOLGURA_MS) {
         cal_obtenido("«%s»; el servidor midió esa fase en %.0f ms (se admite ±50 %% o ±150 ms, "
-                     "y nunca menos de lo que tardó el servidor)",
-                     l, sec);
+                     "y nunca más de %d ms por debajo de lo que tardó el servidor)",
+                     l, sec, HOLGURA_MS);
         CAL_FIN(0);
     }
     if (!base_linea_de(p, "ACELERACION", l, sizeof l))

@@ -342,7 +342,7 @@ static int tabla_vaciada(void)
     if (!base_lanzar(&b, args, 0, 20, &p))
         return 0;
     if (!cal_esperar_fin(p, 15000)) {
-        cal_nota("En 15 s el programa no terminó: se lo para y se juzga la tabla (no terminar "
+        cal_nota("En 15 s el programa no terminó: se detiene y se juzga la tabla (no terminar "
                  "lo cuenta «cierre»).");
         cal_matar(p);
     }
