@@ -15,7 +15,8 @@
  *
  * Sin valgrind, con la precarga vivos (lib/vivos.c): en /calificador/vivos.so con bwrap,
  * LD_PRELOAD y VIVOS_INFORME solo para el programa, y su informe por el descriptor FD_VIVOS
- * (con .cierre, también VIVOS_CIERRE=<una clave al azar>, la del testigo: cal_sin_cerrar).
+ * (con .cierre, también VIVOS_CIERRE=@8 y por el descriptor FD_CLAVE una clave al azar, la del
+ * testigo: cal_sin_cerrar; nunca en un argv ni en un entorno, que el programa puede leer).
  *
  * Observado (lib/observar.c, si el ejecutor lo pide; con valgrind, sus execve, clone, exit,
  * mmap y mprotect, para su veredicto): delante va
@@ -48,6 +49,7 @@
 #define FD_FILTRO   5 /* --seccomp de bwrap */
 #define FD_TRAZA    6 /* la traza de strace (lib/observar.c); la puerta lo cierra */
 #define FD_VIVOS    7 /* el informe de la precarga vivos (lib/vivos.c), VIVOS_INFORME */
+#define FD_CLAVE    8 /* con .cierre, la clave del testigo, que la precarga lee y cierra */
 
 #define TOPE_TMP "33554432"
 #define TOPE_SHM "1048576"
@@ -64,7 +66,7 @@ typedef struct {
 /* Los textos del entorno limpio viven aquí mientras dura el lanzamiento. */
 typedef struct {
     caja_orden_t lista;
-    char home[PATH_MAX + 8], tmpdir[PATH_MAX + 8], marca[160], precarga[PATH_MAX + 16], cierre[64];
+    char home[PATH_MAX + 8], tmpdir[PATH_MAX + 8], marca[160], precarga[PATH_MAX + 16];
 } entorno_t;
 
 static void limitar(int recurso, rlim_t valor)
@@ -222,7 +224,7 @@ static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *
         if (cierre != NULL) {
             caja_poner(a, "--setenv");
             caja_poner(a, "VIVOS_CIERRE");
-            caja_poner(a, cierre);
+            caja_poner(a, "@" CAL_TEXTO(FD_CLAVE));
         }
     }
     for (int i = 0; carpetas != NULL && carpetas[i] != NULL; i++) {
@@ -281,9 +283,8 @@ static void entorno_limpio(entorno_t *e, const char *trabajo, const cal_lanzamie
                              (int)sizeof e->precarga) {
         caja_poner(&e->lista, e->precarga);
         caja_poner(&e->lista, "VIVOS_INFORME=" CAL_TEXTO(FD_VIVOS));
-        if (cierre != NULL && snprintf(e->cierre, sizeof e->cierre, "VIVOS_CIERRE=%s", cierre) <
-                                  (int)sizeof e->cierre)
-            caja_poner(&e->lista, e->cierre);
+        if (cierre != NULL)
+            caja_poner(&e->lista, "VIVOS_CIERRE=@" CAL_TEXTO(FD_CLAVE));
     }
     for (int i = 0; l->entorno != NULL && l->entorno[i] != NULL; i++)
         caja_poner(&e->lista, l->entorno[i]);
@@ -489,6 +490,22 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
             snprintf(p->testigo + 2 * i, 3, "%02x", azar[i]);
     else
         p->cierre = 0;
+    /* La clave no va en ningún argv ni en ningún entorno: /proc/1/cmdline (bwrap, el init de la
+     * caja) o /proc/<strace>/environ se leen desde el programa (hostiles/chat_clave_ajena.c).
+     * Va por una tubería ya escrita y cerrada por este lado, que el hijo recibe como FD_CLAVE
+     * (VIVOS_CIERRE=@8): la precarga la lee y la cierra antes de que corra el programa. */
+    int clave = -1;
+    if (p->cierre) {
+        int t[2];
+        size_t n = strlen(p->testigo);
+        if (pipe2(t, O_CLOEXEC) == 0 && write(t[1], p->testigo, n) == (ssize_t)n)
+            clave = t[0];
+        else if (t[0] >= 0)
+            close(t[0]);
+        close(t[1]);
+        if (clave < 0)
+            p->cierre = 0;
+    }
     int con_entrada = l->entrada != NULL || l->entrada_abierta;
     tuberias_t tu;
     int filtro = -1;
@@ -511,6 +528,8 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     if (traza < 0)
         r = traza;
     if (r < 0) {
+        if (clave >= 0)
+            close(clave);
         liberar_a_medias(p, &tu, filtro);
         return r;
     }
@@ -548,10 +567,11 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
                       .carpeta = bwrap ? NULL : trabajo,
                       .uid = geteuid() == 0 ? uid_caja() : 0,
                       .fds = {tu.t[0][0], tu.t[1][1], tu.t[2][1], tu.t[3][1], tu.t[4][1], filtro,
-                              traza > 0 ? traza : -1, tu.t[5][1]},
-                      .nfds = vivos != NULL ? 8
-                              : traza > 0   ? 7
-                                            : 6,
+                              traza > 0 ? traza : -1, tu.t[5][1], clave},
+                      .nfds = clave >= 0      ? 9
+                              : vivos != NULL ? 8
+                              : traza > 0     ? 7
+                                              : 6,
                       .preparar = preparar_hijo,
                       .datos = &lim};
     p->lanzado_ms = cal_ahora_ms();
@@ -559,6 +579,8 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     pid_t pid = orden_lanzar(&h);
     if (traza > 0)
         close(traza);
+    if (clave >= 0)
+        close(clave);
     if (pid < 0) {
         liberar_a_medias(p, &tu, filtro);
         return (int)pid;

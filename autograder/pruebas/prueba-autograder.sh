@@ -788,7 +788,10 @@ fi
 # línea pasaba por «lo cerró todo»); chat_otro_bucle.patch no cierra nada, para con uv_stop y
 # hace pasar a la precarga por un bucle vacío aparte (solo se revisaba el primero que se
 # quedaba sin nada vivo). Antes, las tres 100/100; ahora pierden `senales` (97/100: lo demás lo
-# hacen bien). Sobre la solución sin las marcas «//@», como los mutantes.
+# hacen bien). chat_clave_ajena.c busca la clave del testigo en el argv y el entorno de cada
+# proceso de /proc (bwrap la llevaba en su argv) y falsifica el testigo: también 100/100 antes,
+# 97/100 ahora que la clave llega por un descriptor. Sobre la solución sin las marcas «//@»,
+# como los mutantes.
 cierre_caso() { # cierre_caso NOMBRE: la entrega ya está en $TMP/NOMBRE
   local nombre=$1 dir="$TMP/$1"
   (
@@ -809,17 +812,21 @@ cierre_caso() { # cierre_caso NOMBRE: la entrega ya está en $TMP/NOMBRE
     mal "$nombre-vivos" "$nombre: quedan procesos vivos"
   fi
 }
-mkdir -p "$TMP/chat_para" "$TMP/chat_calla" "$TMP/chat_otro_bucle"
+mkdir -p "$TMP/chat_para" "$TMP/chat_calla" "$TMP/chat_otro_bucle" "$TMP/chat_clave_ajena"
 bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/chat_para"
 bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/chat_calla"
+bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/chat_clave_ajena"
 bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/chat_otro_bucle"
 if patch -s -d "$TMP/chat_para" -p1 <autograder/hostiles/chat_para.patch >/dev/null 2>&1 &&
   patch -s -d "$TMP/chat_calla" -p1 <autograder/mutantes/09-sala-de-chat/cierra_la_red.patch >/dev/null 2>&1 &&
-  patch -s -d "$TMP/chat_otro_bucle" -p1 <autograder/hostiles/chat_otro_bucle.patch >/dev/null 2>&1; then
+  patch -s -d "$TMP/chat_otro_bucle" -p1 <autograder/hostiles/chat_otro_bucle.patch >/dev/null 2>&1 &&
+  patch -s -d "$TMP/chat_clave_ajena" -p1 <autograder/mutantes/09-sala-de-chat/cierra_la_red.patch >/dev/null 2>&1; then
   cat autograder/hostiles/chat_calla.c >>"$TMP/chat_calla/chat.c"
+  cat autograder/hostiles/chat_clave_ajena.c >>"$TMP/chat_clave_ajena/chat.c"
   cierre_caso chat_para
   cierre_caso chat_calla
   cierre_caso chat_otro_bucle
+  cierre_caso chat_clave_ajena
   if grep -q "no hay informe que valga: la precarga vivos no dio su testigo" "$SALIDAS/chat_calla.txt"; then
     bien "chat_calla: el informe dice que la precarga no dio su testigo"
   else

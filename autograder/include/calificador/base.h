@@ -118,7 +118,7 @@ typedef struct {
     void (*al_esperar)(void *datos);
     void *datos_espera;
 } orden_t;
-#define ORDEN_MAX_FDS 8
+#define ORDEN_MAX_FDS 9
 /* Dónde ve el programa, dentro de bwrap, la precarga vivos (lib/vivos.c, runner/conducta.c). */
 #define CAL_VIVOS_EN_CAJA "/calificador/vivos.so"
 typedef struct {

@@ -93,6 +93,15 @@ if grep -q "^cierre-fin $clave 2 1 0$" "$tmp/para.crudo" 2>/dev/null &&
 else
   mal "para con una clave: sin el testigo que cuadra, o la clave seguía en su entorno ($salida)" "$(cat "$tmp/para.crudo" 2>/dev/null)"
 fi
+# La clave por un descriptor (VIVOS_CIERRE=@8, lo que hace el calificador): la precarga la lee
+# de ahí y lo cierra; el programa no la ve ni en su entorno ni en ese descriptor.
+rm -f "$tmp/para.crudo"
+salida=$(VIVOS_CIERRE=@8 VIVOS_INFORME="$tmp/para.crudo" LD_PRELOAD="$so" timeout -k 3 5 "$bins/para" 8< <(printf %s "$clave") 2>/dev/null)
+if grep -q "^cierre-fin $clave 2 1 0$" "$tmp/para.crudo" 2>/dev/null && ! grep -q "$clave" <<<"$salida"; then
+  bien "para con la clave por el descriptor 8: testigo «cierre-fin <clave> 2 1 0»"
+else
+  mal "para con la clave por el descriptor 8: sin el testigo que cuadra ($salida)" "$(cat "$tmp/para.crudo" 2>/dev/null)"
+fi
 # Con una clave, otro_bucle.c: las dos líneas salen al salir del programa y el testigo cuenta
 # los dos bucles (el vacío, revisado al volver su uv_run; el otro, al salir).
 rm -f "$tmp/otro_bucle.crudo"

@@ -37,10 +37,12 @@
  * vivo, aunque otro sí pasara la revisión (hostiles/chat_otro_bucle.patch). Un programa que lo
  * cerró todo a tiempo no escribe ninguna.
  *
- * El testigo: con VIVOS_CIERRE=<clave> (no «1»; el calificador da una al azar por
- * lanzamiento), la precarga de un programa con libuv (no la de strace o timeout, que lo
- * lanzan) borra la clave del entorno al cargarse (en su sitio: tampoco queda en
- * /proc/self/environ) y, al salir el programa, escribe «cierre-fin <clave> <líneas>
+ * El testigo: con VIVOS_CIERRE=<clave> (no «1»), o con VIVOS_CIERRE=@N y la clave por el
+ * descriptor N (lo que hace el calificador, con una al azar por lanzamiento: así no está en
+ * ningún argv ni entorno que el programa lea), la precarga de un programa con libuv (no la de
+ * strace o timeout, que lo lanzan) toma la clave al cargarse (la del entorno la borra en su
+ * sitio: tampoco queda en /proc/self/environ; el descriptor lo lee y lo cierra) y, al salir
+ * el programa, escribe «cierre-fin <clave> <líneas>
  * <bucles> <dentro>»: cuántas líneas «cierre:» escribió, cuántos bucles revisó y cuántos uv_run
  * seguían en marcha (un exit() desde una callback: uv_run no llegó a volver, y no hay nada que
  * mirar). Sin esa línea, sin nada revisado ni en marcha, o con otras cuentas que las
@@ -65,6 +67,7 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <link.h>
 #include <signal.h>
@@ -1027,6 +1030,36 @@ static void al_vencer(int senal)
     raise(senal);
 }
 
+/* VIVOS_CIERRE=@N (la del calificador): la clave llega por el descriptor N, una tubería ya
+ * escrita y cerrada por el otro lado; se lee entera y se cierra antes de que corra el
+ * programa. Así no está en ningún argv ni entorno que el programa pueda leer (/proc/1/cmdline,
+ * el de bwrap, la enseñaba: hostiles/chat_clave_ajena.c). Sin clave entera, ninguna. */
+static void leer_clave(const char *numero)
+{
+    char *fin = NULL;
+    long fd = strtol(numero, &fin, 10);
+    if (fin == numero || *fin != '\0' || fd < 3 || fd >= 1024)
+        return;
+    size_t n = 0;
+    for (;;) {
+        ssize_t r = read((int)fd, clave + n, sizeof clave - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r > 0 && n + (size_t)r < sizeof clave - 1) {
+            n += (size_t)r;
+            continue;
+        }
+        if (r == 0 && n > 0)
+            clave[n] = '\0';
+        else
+            n = 0;
+        break;
+    }
+    if (n == 0)
+        memset(clave, 0, sizeof clave);
+    close((int)fd);
+}
+
 __attribute__((constructor)) static void vivos_iniciar(void)
 {
     const char *destino = getenv("VIVOS_INFORME");
@@ -1044,12 +1077,16 @@ __attribute__((constructor)) static void vivos_iniciar(void)
      * de strace y de la puerta del calificador (y aquí de timeout), que ejecutan el programa
      * con su entorno; borrarla en ellos se la quitaría al programa. */
     if (vigilar_cierre && strcmp(cierre, "1") != 0 && dlsym(RTLD_NEXT, "uv_run") != NULL) {
-        size_t n = strlen(cierre);
-        if (n < sizeof clave) {
-            memcpy(clave, cierre, n + 1);
+        if (cierre[0] == '@')
+            leer_clave(cierre + 1);
+        else {
+            size_t n = strlen(cierre);
+            if (n < sizeof clave) {
+                memcpy(clave, cierre, n + 1);
+            }
+            /* En su sitio: es la memoria que /proc/self/environ enseña. */
+            memset(cierre, '0', n);
         }
-        /* En su sitio: es la memoria que /proc/self/environ enseña. */
-        memset(cierre, '0', n);
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
