@@ -19,10 +19,11 @@
  * addr2line sobre CALIF_PROGRAMA (compilado con -g).
  *
  * Con .cierre (cal_sin_cerrar): la precarga escribe por el mismo descriptor una línea
- * «cierre: …» por handle aún abierto cuando uv_run vuelve sin nada vivo o que se cierra fuera
- * de uv_run (common/herramientas/vivos/vivos.c), y al salir el
+ * «cierre: …» por handle aún abierto cuando uv_run vuelve sin nada vivo, que se cierra fuera
+ * de uv_run o que nadie cerró al salir (common/herramientas/vivos/vivos.c), y al salir el
  * testigo «cierre-fin <clave> <líneas> <bucles> <dentro>» (la clave al azar de este lanzamiento,
- * que lanzar.c le dio en VIVOS_CIERRE); se leen cuando el programa ya terminó, y se traducen igual.
+ * que lanzar.c le dio por el descriptor FD_CLAVE); se leen cuando el programa ya terminó, y se
+ * traducen igual.
  * Sin testigo, con otra clave o con otras cuentas que las recibidas, no hay informe que valga (el
  * programa calló la precarga o no pasó por su uv_run): cal_sin_cerrar lo dice.
  */
