@@ -243,6 +243,47 @@ static int64_t listo_en_proc(pid_t pid, int64_t *cola_ms)
     return leidos > 0 ? (int64_t)(ns / 1000000ULL) : -1;
 }
 
+static char estado_en_proc(pid_t pid);
+
+/* Dónde duerme el hilo principal de `pid` (/proc/<pid>/wchan: la función del núcleo donde
+ * espera) en `w`. 0 si no se puede saber: sin permiso o un núcleo que no lo dice («0»). */
+static int wchan_en_proc(pid_t pid, char *w, size_t tam)
+{
+    char ruta[64];
+    snprintf(ruta, sizeof ruta, "/proc/%d/wchan", (int)pid);
+    int fd = open(ruta, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, w, tam - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    w[n] = '\0';
+    w[strcspn(w, "\n")] = '\0';
+    return w[0] != '\0' && strcmp(w, "0") != 0;
+}
+
+/* El hilo principal de un programa de libuv, el del bucle, duerme en el epoll de uv_run
+ * (do_epoll_wait, ep_poll). Si duerme en otra parte (un futex con tiempo, nanosleep, poll) es
+ * que espera fuera del bucle: un bucle propio que da uv_run(…, UV_RUN_NOWAIT) y se echa a
+ * dormir entre vuelta y vuelta no quema CPU, pero tampoco espera en uv_run (un adversario de
+ * fuera dormía 2 ms en pthread_cond_timedwait, que no es nanosleep). Lo juzga
+ * cal_sin_espera_activa. */
+static void mirar_donde_duerme(cal_proceso_t *p)
+{
+    if (estado_en_proc(p->programa) != 'S')
+        return;
+    char w[48];
+    if (!wchan_en_proc(p->programa, w, sizeof w))
+        p->dormido_sin_saber++;
+    else if (strstr(w, "epoll") != NULL || strstr(w, "ep_poll") != NULL)
+        p->dormido_bucle++;
+    else {
+        p->dormido_fuera++;
+        snprintf(p->dormido_donde, sizeof p->dormido_donde, "%s", w);
+    }
+}
+
 /* VmHWM y CPU del programa, como mucho cada 50 ms (cada lectura de /proc cuesta), salvo
  * `ya`. */
 static void muestrear_memoria_ya(cal_proceso_t *p, int ya)
@@ -283,6 +324,8 @@ static void muestrear_memoria_ya(cal_proceso_t *p, int ya)
             p->cola_ms = cola;
         }
     }
+    if (!p->bajo_valgrind)
+        mirar_donde_duerme(p);
 }
 
 static void muestrear_memoria(cal_proceso_t *p)
@@ -799,17 +842,31 @@ int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam)
                  (double)m.cola_ms / 1000.0);
     else
         snprintf(cifras, sizeof cifras, "%.2f s de tiempo de CPU", (double)m.cpu_ms / 1000.0);
+    /* Y dónde durmió: más de la mitad de las miradas fuera del epoll de uv_run es esperar
+     * fuera del bucle, aunque no gaste CPU. */
+    unsigned vistas = p->dormido_bucle + p->dormido_fuera;
+    int fuera = !activa && vistas >= CAL_ESPERA_MIRADAS_MIN && 2 * p->dormido_fuera > vistas;
     if (activa)
         snprintf(motivo, tam,
                  "en %.1f s de tiempo transcurrido quiso la CPU el %.0f %% (%s; un programa que "
                  "espera dormido no pasa del %.0f %%): un programa asíncrono que espera duerme "
                  "en uv_run; ¿hay un uv_run(…, UV_RUN_NOWAIT) en un bucle o una espera activa?",
                  s, parte * 100.0, cifras, CAL_ESPERA_FRACCION * 100.0);
+    else if (fuera)
+        snprintf(motivo, tam,
+                 "durmió fuera de uv_run: en %u de las %u miradas en que su hilo principal "
+                 "dormía, esperaba en «%s» del núcleo, no en el epoll de uv_run. Un programa "
+                 "asíncrono que espera duerme en uv_run; ¿hay un uv_run(…, UV_RUN_NOWAIT) en un "
+                 "bucle que se echa a dormir entre vuelta y vuelta?",
+                 p->dormido_fuera, vistas, p->dormido_donde);
     else
         snprintf(motivo, tam,
-                 "en %.1f s de tiempo transcurrido quiso la CPU el %.0f %% (%s): esperó dormido", s,
-                 parte * 100.0, cifras);
-    return !activa;
+                 "en %.1f s de tiempo transcurrido quiso la CPU el %.0f %% (%s): esperó dormido%s",
+                 s, parte * 100.0, cifras,
+                 vistas < CAL_ESPERA_MIRADAS_MIN && p->dormido_sin_saber > 0
+                     ? " (dónde dormía no se pudo mirar: /proc/<pid>/wchan)"
+                     : "");
+    return !activa && !fuera;
 }
 
 /* Cuenta los descriptores de `dir` (/proc/<pid>/fd) que apuntan bajo `prefijo`; -1 (con

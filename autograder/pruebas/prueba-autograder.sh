@@ -781,6 +781,25 @@ if patch -s "$generada/chat_calla_cierre.c" <autograder/hostiles/chat_calla_cier
 else
   mal "chat-calla-cierre-parche" "autograder/hostiles/chat_calla_cierre.patch ya no se aplica a solutions/09-sala-de-chat/chat.c"
 fi
+# Esperar fuera de uv_run sin gastar CPU: chat_sondeo.patch da vueltas de uv_run(…,
+# UV_RUN_NOWAIT) con siestas de 2 ms en pthread_cond_timedwait (un futex con tiempo, que ni el
+# juicio de la CPU ni la regla de nanosleep de la traza veían: `trozos` pasaba). Ahora
+# cal_sin_espera_activa mira también dónde duerme el hilo principal (/proc/<pid>/wchan): pierde
+# `trozos`, y lo dice.
+bash autograder/herramientas/partidas.sh sin-marcas solutions/09-sala-de-chat/chat.c \
+  >"$generada/chat_sondeo.c"
+if patch -s "$generada/chat_sondeo.c" <autograder/hostiles/chat_sondeo.patch >/dev/null 2>&1; then
+  CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c CASO_RESTO=solutions/09-sala-de-chat \
+    caso chat_sondeo "$generada/chat_sondeo.c" 94
+  if id_fallidas chat_sondeo 09-sala-de-chat | grep -qx trozos &&
+    grep -q 'durmió fuera de uv_run' "$SALIDAS/chat_sondeo.txt"; then
+    bien "chat_sondeo: dormir fuera de uv_run pierde «trozos», y lo dice"
+  else
+    mal "chat-sondeo" "chat_sondeo: no pierde «trozos» con «durmió fuera de uv_run» — $SALIDAS/chat_sondeo.txt"
+  fi
+else
+  mal "chat-sondeo-parche" "autograder/hostiles/chat_sondeo.patch ya no se aplica a solutions/09-sala-de-chat/chat.c"
+fi
 # El 09 y la precarga vivos (VIVOS_CIERRE: qué handles siguen abiertos al acabar uv_run, en
 # `senales`): dos entregas que dejan sus handles a la red de seguridad (el mutante
 # cierra_la_red) y esquivan al testigo. chat_para.patch para con uv_stop y deja el bucle vivo

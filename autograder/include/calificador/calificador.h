@@ -237,6 +237,11 @@ int cal_cpu(cal_proceso_t *p, cal_cpu_t *m);
  * señal de parar: lo que gaste al terminar no es espera. */
 #define CAL_ESPERA_FRACCION     0.5
 #define CAL_ESPERA_RELOJ_MIN_MS 1000
+/* Y si, de las miradas (cada 50 ms como mucho, mientras el calificador espera) en que el hilo
+ * principal dormía, más de la mitad lo vieron fuera del epoll de uv_run (/proc/<pid>/wchan:
+ * un futex, nanosleep, poll…), también es esperar fuera del bucle. Con menos de estas
+ * miradas no se juzga dónde. */
+#define CAL_ESPERA_MIRADAS_MIN 10
 int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam);
 /* Juicio común «lo cerró el programa, no la red de seguridad» (autograder/README.md, «La
  * caja de arena», vivos), para un programa ya terminado que se lanzó con .cierre: cuántos
