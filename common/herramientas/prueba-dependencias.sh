@@ -6,8 +6,10 @@
 #     y nombra un paquete por cada cosa que comprueba: cada uno de esos paquetes está en
 #     `paquetes PERFIL` (la lista que instala), y cada paquete de la lista lo pide alguna
 #     comprobación;
-#   · cada comprobación de la tabla, fingida sola (DEPENDENCIAS_FINGIR=QUÉ), hace fallar su
-#     perfil (todo o plataformas) con un solo ✘, cuyo paquete está en la lista del perfil;
+#   · cada comprobación de la tabla, fingida sola (DEPENDENCIAS_FINGIR=QUÉ, y las demás
+#     presentes con DEPENDENCIAS_FINGIR_PRESENTE='*', tenga la máquina lo que tenga), hace
+#     fallar su perfil (todo o plataformas) con un solo ✘, cuyo paquete está en la lista del
+#     perfil;
 #   · con las listas de apt de esta máquina, cada paquete de la lista existe en la
 #     distribución (un nombre mal escrito se ve aquí, no en la máquina de un estudiante).
 # Y los perfiles se incluyen como dice la cabecera (grade, bench y libro ⊂ test ⊂ todo;
@@ -85,7 +87,10 @@ for p in todo plataformas; do
   n=0
   while read -r que; do
     n=$((n + 1))
-    salida=$(DEPENDENCIAS_FINGIR="$que" bash "$DEPS" comprobar "$p" 2>&1)
+    # Lo demás, presente de mentira: sin eso, en una máquina sin el perfil instalado (CI
+    # recién hecho: plataformas se instala después de make test) cada una salía con las
+    # ausencias de verdad al lado y no «sola».
+    salida=$(DEPENDENCIAS_FINGIR="$que" DEPENDENCIAS_FINGIR_PRESENTE='*' bash "$DEPS" comprobar "$p" 2>&1)
     rc=$?
     lineas=$(grep -c '^  ✘' <<<"$salida")
     paq=$(paquetes_nombrados <<<"$salida")
