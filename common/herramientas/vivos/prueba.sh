@@ -7,8 +7,9 @@
 # esta prueba). Un programa que termina bien (bien.c) no deja informe y sale con 0. Y con
 # VIVOS_CIERRE=1, red.c y para.c (dejan dos handles a su propia red de seguridad; para.c tras
 # un uv_stop, con el bucle aún vivo) y otro_bucle.c (no los cierra nunca y pasa por un bucle
-# vacío aparte: se nombran al salir) los nombra con las líneas marcadas «vivos: cierre», y
-# bien.c no nombra ninguno.
+# vacío aparte: se nombran al salir) y run_ajeno.c (como para.c, con otro hilo en el uv_run de
+# su propio bucle) los nombra con las líneas marcadas «vivos: cierre», y bien.c no nombra
+# ninguno.
 # Uso: prueba.sh CARPETA_DE_LOS_BINARIOS LIBVIVOS.so
 set -u
 bins=$1 so=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
@@ -81,6 +82,7 @@ cierre red 2
 cierre bien 0
 cierre para 2
 cierre otro_bucle 2
+cierre run_ajeno 2
 # Con una clave en VIVOS_CIERRE (la del calificador): la precarga la borra del entorno al
 # cargarse y, al salir, da su testigo «cierre-fin <clave> <líneas> <bucles> <dentro>».
 clave=prueba$RANDOM$RANDOM

@@ -106,6 +106,7 @@ typedef struct {
 static registro_t tabla[CAPACIDAD];
 static uv_loop_t *bucles[MAX_BUCLES];
 static atomic_int en_uv_run;
+static atomic_int en_uv_run_de[MAX_BUCLES]; /* uv_run en marcha de cada bucle de `corridos` */
 static atomic_flag cerrojo = ATOMIC_FLAG_INIT;
 static __thread int dentro;          /* >0: ya en una envoltura (libuv llamándose a sí misma) */
 static uv_loop_t *bucle_por_omision; /* el de uv_default_loop, si el programa lo pidió */
@@ -440,15 +441,39 @@ uv_loop_t *uv_default_loop(void)
     return b;
 }
 
+/* El sitio de `bucle` en `corridos`, o -1. */
+static int indice_corrido(const uv_loop_t *bucle)
+{
+    for (int i = 0; i < MAX_BUCLES; i++)
+        if (corridos[i] == bucle)
+            return i;
+    return -1;
+}
+
+/* ¿Hay un uv_run en marcha de `bucle`? Por bucle y no en todo el proceso: un hilo que se queda
+ * en el uv_run de un bucle propio (un uv_queue_work que no vuelve) no hace que lo que se
+ * cierra en el bucle del programa se cierre «dentro de uv_run» (un adversario de fuera lo
+ * usó: hostiles/chat_run_ajeno.patch). */
+static int corriendo(const uv_loop_t *bucle)
+{
+    int i = indice_corrido(bucle);
+    return i >= 0 && atomic_load(&en_uv_run_de[i]) > 0;
+}
+
 int uv_run(uv_loop_t *loop, uv_run_mode modo)
 {
     REAL(uv_run);
     cerrar_tabla();
     bucle_visto(loop);
     apuntar_bucle(corridos, loop);
+    int i = indice_corrido(loop);
     abrir_tabla();
     atomic_fetch_add(&en_uv_run, 1);
+    if (i >= 0)
+        atomic_fetch_add(&en_uv_run_de[i], 1);
     int r = real(loop, modo);
+    if (i >= 0)
+        atomic_fetch_sub(&en_uv_run_de[i], 1);
     atomic_fetch_sub(&en_uv_run, 1);
     if (vigilar_cierre && !uv_loop_alive(loop))
         revisar_cierre(loop);
@@ -464,7 +489,7 @@ void uv_close(uv_handle_t *h, uv_close_cb cb)
     registro_t *r = buscar(h);
     /* Con VIVOS_CIERRE: un handle que se cierra fuera de uv_run, de un bucle que ya corrió y
      * cuyo cierre aún no se revisó, es la red de seguridad (ver la cabecera). */
-    if (vigilar_cierre && atomic_load(&en_uv_run) == 0 && !uv_is_closing(h) &&
+    if (vigilar_cierre && !corriendo(h->loop) && !uv_is_closing(h) &&
         esta_bucle(corridos, h->loop) && !esta_bucle(revisados, h->loop))
         cerrado_fuera(h, r != NULL && r->clase == HANDLE ? r : NULL);
     if (r != NULL && r->clase == HANDLE)
@@ -966,9 +991,10 @@ static void revisar_cierre(uv_loop_t *bucle)
     abrir_tabla();
 }
 
-/* Al salir, sin ningún uv_run en marcha: cada handle que el programa creó en un bucle que ya
- * corrió y que nadie cerró (ni uv_close ni un uv_loop_close que diera 0), si la revisión de
- * uv_run no lo nombró ya. Es el del bucle que nunca se quedó sin nada vivo —uv_stop o
+/* Al salir: cada handle que el programa creó en un bucle que ya corrió, que no está en su
+ * uv_run (un exit() desde una callback lo deja dentro: eso lo juzga valgrind) y que nadie
+ * cerró (ni uv_close ni un uv_loop_close que diera 0), si la revisión de uv_run no lo nombró
+ * ya. Es el del bucle que nunca se quedó sin nada vivo —uv_stop o
  * UV_RUN_NOWAIT, y después otro bucle vacío que sí pasa la revisión, o ninguno—: sin esto, la
  * parada que no cierra nada tenía un informe limpio (hostiles/chat_otro_bucle.patch). Solo
  * con la tabla: la memoria del handle, y la del bucle (quizá en la pila de main), puede no
@@ -978,7 +1004,8 @@ static void revisar_salida(void)
     usado = 0;
     for (size_t i = 0; i < CAPACIDAD; i++) {
         registro_t *r = &tabla[i];
-        if (r->clase != HANDLE || r->dicho || !esta_bucle(corridos, r->bucle))
+        if (r->clase != HANDLE || r->dicho || !esta_bucle(corridos, r->bucle) ||
+            corriendo(r->bucle))
             continue;
         r->dicho = 1;
         lineas_cierre++;
@@ -1103,7 +1130,7 @@ __attribute__((destructor)) static void vivos_terminar(void)
         return;
     cerrar_tabla();
     int antes = informe_tomar();
-    if (informe_fd >= 0 && atomic_load(&en_uv_run) == 0)
+    if (informe_fd >= 0)
         revisar_salida();
     if (informe_fd >= 0 && clave[0] != '\0') {
         unsigned bucles = 0;
