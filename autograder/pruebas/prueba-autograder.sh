@@ -800,16 +800,22 @@ if patch -s "$generada/chat_sondeo.c" <autograder/hostiles/chat_sondeo.patch >/d
 else
   mal "chat-sondeo-parche" "autograder/hostiles/chat_sondeo.patch ya no se aplica a solutions/09-sala-de-chat/chat.c"
 fi
-# Un uv_run en marcha en otro hilo no es el del bucle del programa: chat_run_ajeno.c (de un
-# adversario de fuera) deja sus handles a un uv_walk tras uv_run mientras un uv_queue_work se
-# queda en el uv_run de un bucle propio; la precarga contaba los uv_run de todo el proceso y
-# `senales` pasaba. Ahora, por bucle: pierde `senales`, y el informe dice qué se cerró fuera.
-CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_run_ajeno chat_run_ajeno.c 20
-if id_fallidas chat_run_ajeno 09-sala-de-chat | grep -qx senales &&
-  grep -q 'fuera de uv_run' "$SALIDAS/chat_run_ajeno.txt"; then
-  bien "chat_run_ajeno: otro hilo en su uv_run no tapa lo que se cierra fuera: pierde «senales»"
+# Un uv_run en marcha en otro hilo no es el del bucle del programa: chat_run_ajeno.patch (de un
+# adversario de fuera, sobre el programa de partida) deja sus handles a un uv_walk tras uv_run
+# mientras un uv_queue_work se queda en el uv_run de un bucle propio; la precarga contaba los
+# uv_run de todo el proceso y `senales` pasaba. Ahora, por bucle: pierde `senales`, y el
+# informe dice qué se cerró fuera.
+cp labs/09-sala-de-chat/chat.c "$generada/chat_run_ajeno.c"
+if patch -s "$generada/chat_run_ajeno.c" <autograder/hostiles/chat_run_ajeno.patch >/dev/null 2>&1; then
+  CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_run_ajeno "$generada/chat_run_ajeno.c" 20
+  if id_fallidas chat_run_ajeno 09-sala-de-chat | grep -qx senales &&
+    grep -q 'fuera de uv_run' "$SALIDAS/chat_run_ajeno.txt"; then
+    bien "chat_run_ajeno: otro hilo en su uv_run no tapa lo que se cierra fuera: pierde «senales»"
+  else
+    mal "chat-run-ajeno" "chat_run_ajeno: no pierde «senales» con «fuera de uv_run» — $SALIDAS/chat_run_ajeno.txt"
+  fi
 else
-  mal "chat-run-ajeno" "chat_run_ajeno: no pierde «senales» con «fuera de uv_run» — $SALIDAS/chat_run_ajeno.txt"
+  mal "chat-run-ajeno-parche" "autograder/hostiles/chat_run_ajeno.patch ya no se aplica a labs/09-sala-de-chat/chat.c"
 fi
 # El 09 y la precarga vivos (VIVOS_CIERRE: qué handles siguen abiertos al acabar uv_run, en
 # `senales`): dos entregas que dejan sus handles a la red de seguridad (el mutante
