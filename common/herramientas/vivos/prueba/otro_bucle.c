@@ -6,19 +6,10 @@
 #include <signal.h>
 #include <uv.h>
 
+#include "parada_sin_cerrar.h"
+
 static uv_timer_t t;
 static uv_signal_t s;
-
-static void al_interrumpir(uv_signal_t *h, int senal)
-{
-    (void)h;
-    (void)senal;
-}
-
-static void vencido(uv_timer_t *h)
-{
-    uv_stop(h->loop); /* y el temporizador sigue en marcha: el bucle, vivo */
-}
 
 int main(void)
 {

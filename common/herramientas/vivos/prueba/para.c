@@ -8,26 +8,10 @@
 #include <stdlib.h>
 #include <uv.h>
 
+#include "parada_sin_cerrar.h"
+
 static uv_timer_t t;
 static uv_signal_t s;
-
-static void al_interrumpir(uv_signal_t *h, int senal)
-{
-    (void)h;
-    (void)senal;
-}
-
-static void vencido(uv_timer_t *h)
-{
-    uv_stop(h->loop); /* y el temporizador sigue en marcha: el bucle, vivo */
-}
-
-static void cerrar_uno(uv_handle_t *h, void *arg)
-{
-    (void)arg;
-    if (!uv_is_closing(h))
-        uv_close(h, NULL);
-}
 
 int main(void)
 {
