@@ -1195,18 +1195,30 @@ echo "── Errores de compilación y del calificador"
 #   07-monitor-web  entrega que no compila      → 0 puntos y los mensajes del compilador
 #   08-copia        la solución                 → 100 %
 #   10-mal          lab.json con una verificación que el calificador no tiene → código 3
+#   11-sin-tap      la solución, con un calificador que no escribe el TAP de Criterion (lo
+#                   que deja Criterion 2.4.1 cuando se detiene con un error suyo, «The test has
+#                   already ended, invalid state 'timeout'») → 100 %: cuenta lo que decidió
+#                   cada verificación, y un aviso lo dice. Antes, 5/100 (solo «compila»)
 falso="$TMP/curso"
 bfalso="$TMP/build"
 mkdir -p "$falso/labs" "$bfalso/bin"
 ln -s "$B/bin/servidor-practica" "$bfalso/bin/servidor-practica"
-for l in 07-monitor-web 08-copia 10-mal; do
+for l in 07-monitor-web 08-copia 10-mal 11-sin-tap; do
   mkdir -p "$falso/labs/$l" "$bfalso/labs/$l"
   cp "labs/$LAB/lab.json" "$falso/labs/$l/"
   ln -s "$B/labs/$LAB/calificador" "$bfalso/labs/$l/calificador"
 done
 printf 'int main(void) { return 0 }\n' >"$falso/labs/07-monitor-web/monitor.c"
-cp "solutions/$LAB/monitor.c" "$falso/labs/08-copia/monitor.c"
-cp "solutions/$LAB/monitor.c" "$falso/labs/10-mal/monitor.c"
+for l in 08-copia 10-mal 11-sin-tap; do cp "solutions/$LAB/monitor.c" "$falso/labs/$l/monitor.c"; done
+rm "$bfalso/labs/11-sin-tap/calificador"
+cat >"$bfalso/labs/11-sin-tap/calificador" <<EOF
+#!/bin/bash
+# El calificador del $LAB, sin su --tap=…: Criterion acaba sin escribir el TAP.
+args=()
+for a in "\$@"; do case "\$a" in --tap=*) ;; *) args+=("\$a") ;; esac; done
+exec "$B/labs/$LAB/calificador" "\${args[@]}"
+EOF
+chmod 755 "$bfalso/labs/11-sin-tap/calificador"
 python3 - "$falso/labs/10-mal/lab.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -1232,6 +1244,11 @@ if [[ "$puntos" == *"08-copia=100/100"* ]]; then
   bien "el laboratorio siguiente se califica igual (08-copia: 100 %)"
 else
   mal "siguiente-lab" "tras un error de compilación, el siguiente laboratorio no se calificó bien ($puntos)"
+fi
+if [[ "$puntos" == *"11-sin-tap=100/100"* ]] && grep -q 'Criterion se detuvo con un error suyo' "$SALIDAS/arbol-falso.txt"; then
+  bien "Criterion sin TAP: cuenta lo que decidió cada verificación (11-sin-tap: 100 %) y lo dice"
+else
+  mal "sin-tap" "Criterion sin TAP: $puntos (11-sin-tap debía tener 100/100 y el aviso «Criterion se detuvo…»)"
 fi
 if [ "$rc" = 3 ] && grep -q 'ERROR DEL CALIFICADOR.*no_existe' "$SALIDAS/arbol-falso.txt"; then
   bien "lab.json que no casa con el calificador: error del calificador (código 3)"

@@ -168,15 +168,20 @@ int criterion_casar(lab_t *lab, const char *calificador, const char *const *ento
     return lab->error_instructor ? -1 : 0;
 }
 
-/* Cuando el ejecutor para al calificador por el tope del laboratorio (tiempo_limite_s),
- * Criterion no llega a escribir su TAP: sin este arreglo, todas las verificaciones quedaban a
- * cero («sin estado en el TAP»), también las que ya habían decidido. Una verificación colgada
- * debe costar esa verificación, no el laboratorio: la que dejó su resultado conserva lo que
- * decidió (lo escribe el calificador, fuera de la caja, al terminar la verificación) y la que
- * no, se explica sola. Devuelve 1 si aplicó el arreglo. */
-static int resultado_tras_tope(verificacion_t *v, json_t *r, int tap_ok, int excedido, int limite_s)
+/* Cuando el TAP de Criterion falta entero, sin él todas las verificaciones quedaban a cero
+ * («sin estado en el TAP»), también las que ya habían decidido. Pasa en dos casos: el ejecutor
+ * paró al calificador por el tope del laboratorio (tiempo_limite_s), o el proceso de Criterion
+ * se detuvo con un error suyo antes de escribir el TAP (Criterion 2.4.1, cuando una prueba
+ * acaba justo al llegar su .timeout: «The test has already ended, invalid state 'timeout'» y
+ * «Runner returned an error»; medido con tres calificaciones del 12 a la vez en dos núcleos,
+ * 1 de 6 daba 5/100 a la solución). Una verificación colgada, o un fallo de Criterion, debe
+ * costar esa verificación, no el laboratorio: la que dejó su resultado conserva lo que decidió
+ * (lo escribe el calificador, fuera de la caja, al terminar la verificación) y la que no, se
+ * explica sola con `sin_tap` (NULL: el TAP vale y este arreglo no se aplica). Devuelve 1 si
+ * aplicó el arreglo. */
+static int resultado_sin_tap(verificacion_t *v, json_t *r, int tap_ok, const char *sin_tap)
 {
-    if (!excedido || tap_ok != -1)
+    if (sin_tap == NULL || tap_ok != -1)
         return 0;
     if (r != NULL && json_is_object(r)) {
         v->ok = json_is_true(json_object_get(r, "ok"));
@@ -184,17 +189,29 @@ static int resultado_tras_tope(verificacion_t *v, json_t *r, int tap_ok, int exc
     }
     v->ok = 0;
     v->esperado = texto_dup("");
-    v->obtenido = texto_formato("la verificación no terminó antes del tiempo total del "
-                                "laboratorio (%d s): el programa se quedó colgado en ella o en "
-                                "otra que corría a la vez; las que terminaron conservan su nota",
-                                limite_s);
+    v->obtenido = texto_dup(sin_tap);
     v->detalle = texto_dup("");
     return 1;
 }
 
+/* Lo que dice una verificación sin resultado cuando el ejecutor paró al calificador por el
+ * tope del laboratorio. Es de quien llama. */
+static char *sin_tap_tope(int limite_s)
+{
+    return texto_formato("la verificación no terminó antes del tiempo total del laboratorio "
+                         "(%d s): el programa se quedó colgado en ella o en otra que corría a la "
+                         "vez; las que terminaron conservan su nota",
+                         limite_s);
+}
+
+/* Y cuando Criterion se detuvo con un error suyo. */
+static const char SIN_TAP_CRITERION[] =
+    "la verificación no terminó: Criterion, que corre las verificaciones, se detuvo con un "
+    "error suyo antes de que decidiera (calificador.log); las que terminaron conservan su nota";
+
 /* Lee el resultado que escribió la verificación `v`. */
-static void leer_resultado(verificacion_t *v, const char *resultados, const char *tap, int excedido,
-                           int limite_s)
+static void leer_resultado(verificacion_t *v, const char *resultados, const char *tap,
+                           const char *sin_tap)
 {
     char ruta[PATH_MAX], motivo[512];
     texto_poner(ruta, sizeof ruta, "%s/%s.json", resultados, v->id);
@@ -210,7 +227,7 @@ static void leer_resultado(verificacion_t *v, const char *resultados, const char
         v->detalle = texto_sanear(d);
         v->segundos = json_is_integer(ms) ? (double)json_integer_value(ms) / 1000.0 : 0;
         v->ok = json_is_true(json_object_get(r, "ok")) && tap_ok == 1;
-        if (!resultado_tras_tope(v, r, tap_ok, excedido, limite_s) &&
+        if (!resultado_sin_tap(v, r, tap_ok, sin_tap) &&
             json_is_true(json_object_get(r, "ok")) && tap_ok != 1) {
             char *t = texto_formato("%s%s(el calificador terminó mal después de decidir: %s)",
                                     v->detalle, v->detalle[0] != '\0' ? "\n" : "",
@@ -218,7 +235,7 @@ static void leer_resultado(verificacion_t *v, const char *resultados, const char
             free(v->detalle);
             v->detalle = t;
         }
-    } else if (!resultado_tras_tope(v, r, tap_ok, excedido, limite_s)) {
+    } else if (!resultado_sin_tap(v, r, tap_ok, sin_tap)) {
         v->ok = 0;
         v->esperado = texto_dup("");
         if (strstr(motivo, "timed out") != NULL)
@@ -268,9 +285,17 @@ int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno)
         free(t);
     }
     char *texto_tap = archivos_leer(tap, 1 << 20);
+    char *tope = o.excedido ? sin_tap_tope(lab->tiempo_limite_s) : NULL;
+    const char *sin_tap = tope;
+    if (sin_tap == NULL && texto_tap == NULL) {
+        sin_tap = SIN_TAP_CRITERION;
+        anadir_aviso(lab, "Criterion se detuvo con un error suyo sin escribir su TAP "
+                          "(calificador.log): cuentan las verificaciones que ya habían decidido");
+    }
     for (int i = 0; i < lab->nv; i++)
         if (strcmp(lab->v[i].id, "compila") != 0)
-            leer_resultado(&lab->v[i], r->resultados, texto_tap, o.excedido, lab->tiempo_limite_s);
+            leer_resultado(&lab->v[i], r->resultados, texto_tap, sin_tap);
+    free(tope);
     free(texto_tap);
     return 0;
 }
@@ -278,7 +303,7 @@ int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno)
 /* Para repetir.c: lee el resultado de una verificación repetida sola (sin tope excedido). */
 void criterion_leer(verificacion_t *v, const char *resultados, const char *tap)
 {
-    leer_resultado(v, resultados, tap, 0, 0);
+    leer_resultado(v, resultados, tap, NULL);
 }
 
 /* Para primera.c: mientras su calificador sigue en marcha (aún sin TAP), lo que dice el
@@ -296,7 +321,7 @@ int criterion_provisional(verificacion_t *v, const char *resultados)
     json_decref(r);
     /* Como si el TAP dijera lo mismo que el archivo: el TAP aún no existe. */
     char *tap = texto_formato("%s - lab::%s\n", ok ? "ok" : "not ok", v->id);
-    leer_resultado(v, resultados, tap, 0, 0);
+    leer_resultado(v, resultados, tap, NULL);
     free(tap);
     return 1;
 }
@@ -305,5 +330,7 @@ int criterion_provisional(verificacion_t *v, const char *resultados)
 void criterion_leer_tope(verificacion_t *v, const char *resultados, const char *tap, int excedido,
                          int limite_s)
 {
-    leer_resultado(v, resultados, tap, excedido, limite_s);
+    char *tope = excedido ? sin_tap_tope(limite_s) : NULL;
+    leer_resultado(v, resultados, tap, tope);
+    free(tope);
 }
