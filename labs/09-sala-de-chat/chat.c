@@ -57,6 +57,9 @@ struct sala_s {
     uv_tcp_t servidor;
     senales_t senales;
     cliente_t *primero, *ultimo;
+    uv_tcp_t descarte;          /* recoge una conexión que no podemos atender (descartar) */
+    int descartando;            /* descarte se está cerrando */
+    int por_descartar;          /* otra espera a que acabe de cerrarse */
     size_t en_sala; /* clientes con nombre */
     /* Un único búfer de lectura para todos: libuv llama a alloc_cb y enseguida a read_cb,
      * y lo leído se consume (o se copia al lector del cliente) antes de volver. */
@@ -295,6 +298,40 @@ static void al_leer(uv_stream_t *flujo, ssize_t nleidos, const uv_buf_t *buf)
 
 /* --- Conexiones nuevas ---------------------------------------------------------------- */
 
+static void descartar(sala_t *s);
+
+static void al_cerrar_descarte(uv_handle_t *h)
+{
+    sala_t *s = h->data;
+    s->descartando = 0;
+    if (s->por_descartar) {
+        s->por_descartar = 0;
+        descartar(s);
+    }
+}
+
+/* Sin memoria para un cliente. Cuando libuv llama a al_conectar ya ha hecho el accept(): la
+ * conexión es nuestra y, mientras no la recojamos con uv_accept(), libuv deja de vigilar la
+ * escucha (no aceptaría a nadie más). Se recoge en el handle de reserva de la sala y se cierra
+ * en el acto: ese cliente ve un cierre y los demás siguen entrando (lección 6). */
+static void descartar(sala_t *s)
+{
+    if (uv_is_closing((uv_handle_t *)&s->servidor))
+        return; /* apagando: al cerrar la escucha, libuv cierra también la pendiente */
+    if (s->descartando) {
+        s->por_descartar = 1; /* la recogerá al_cerrar_descarte */
+        return;
+    }
+    /* uv_tcp_init sin familia no crea socket todavía: en Unix no puede fallar. */
+    uv_tcp_init(s->bucle, &s->descarte);
+    s->descarte.data = s;
+    s->descartando = 1;
+    int r = uv_accept((uv_stream_t *)&s->servidor, (uv_stream_t *)&s->descarte);
+    uv_close((uv_handle_t *)&s->descarte, al_cerrar_descarte);
+    if (r < 0)
+        bitacora_error("uv_accept falló: el servidor ya no puede aceptar conexiones");
+}
+
 static void al_conectar(uv_stream_t *servidor, int estado)
 {
     sala_t *s = servidor->data;
@@ -307,16 +344,14 @@ static void al_conectar(uv_stream_t *servidor, int estado)
     }
     c = calloc(1, sizeof *c);
     if (c == NULL) {
+        bitacora_error("sin memoria para un cliente nuevo: se le cierra la conexión");
+        descartar(s);
         return;
     }
     c->sala = s;
     c->estado = ESPERANDO_NOMBRE;
     lector_iniciar(&c->lector);
-    r = uv_tcp_init(s->bucle, &c->tcp);
-    if (r < 0) {
-        free(c);
-        return;
-    }
+    uv_tcp_init(s->bucle, &c->tcp); /* sin familia: no puede fallar (ver descartar) */
     c->tcp.data = c;
     lista_anadir(s, c);
     r = uv_accept(servidor, (uv_stream_t *)&c->tcp);
