@@ -762,61 +762,54 @@ if patch -s "$generada/descargas_url.c" <autograder/hostiles/descargas_url.patch
 else
   mal "descargas-url-parche" "autograder/hostiles/descargas_url.patch ya no se aplica a solutions/11-descargas/descargas.c"
 fi
+# hostil_pierde NOMBRE BASE MAXIMO VERIF FRASE [solo]: aplica autograder/hostiles/NOMBRE.patch
+# al chat.c del 09 (BASE «solucion»: la solución sin las marcas «//@», con el resto de sus
+# archivos, como los mutantes; «partida»: el programa de partida), lo califica (caso, con nota
+# ≤ MAXIMO) y exige que pierda VERIF (con «solo», ninguna más) y que el informe diga FRASE.
+hostil_pierde() {
+  local nombre=$1 base=$2 maximo=$3 verif=$4 frase=$5 solo=${6:-} origen fallan
+  # Las ve caso (variables locales de bash: las funciones llamadas las ven).
+  local CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c CASO_RESTO=""
+  if [ "$base" = solucion ]; then
+    origen=solutions/09-sala-de-chat/chat.c
+    bash autograder/herramientas/partidas.sh sin-marcas "$origen" >"$generada/$nombre.c"
+    CASO_RESTO=solutions/09-sala-de-chat
+  else
+    origen=labs/09-sala-de-chat/chat.c
+    cp "$origen" "$generada/$nombre.c"
+  fi
+  if ! patch -s "$generada/$nombre.c" <"autograder/hostiles/$nombre.patch" >/dev/null 2>&1; then
+    mal "${nombre//_/-}-parche" "autograder/hostiles/$nombre.patch ya no se aplica a $origen"
+    return
+  fi
+  caso "$nombre" "$generada/$nombre.c" "$maximo"
+  fallan=$(id_fallidas "$nombre" 09-sala-de-chat | tr '\n' ' ')
+  if { [ -n "$solo" ] && [ "$fallan" = "$verif " ]; } ||
+    { [ -z "$solo" ] && [[ " $fallan" == *" $verif "* ]]; } &&
+    grep -q "$frase" "$SALIDAS/$nombre.txt"; then
+    bien "$nombre: pierde «$verif»${solo:+ (solo esa)}, y lo dice («$frase»)"
+  else
+    mal "${nombre//_/-}" "$nombre: fallan «$fallan» (debía perder ${solo:+solo }«$verif», con «$frase») — $SALIDAS/$nombre.txt"
+  fi
+}
 # Lo que se puede callar no es una prueba: el informe del cierre de la precarga vivos (la
 # parada del 09) vive en el proceso de la entrega. chat_calla_cierre.patch deja los handles a
 # la red de seguridad, escribe un informe limpio falsificado y cierra el descriptor; antes
 # cobraba `senales` (solo se miraba que no hubiera líneas «cierre:»). Ahora solo cuenta el
 # testigo con la clave de esa ejecución, que el programa no ve.
-bash autograder/herramientas/partidas.sh sin-marcas solutions/09-sala-de-chat/chat.c \
-  >"$generada/chat_calla_cierre.c"
-if patch -s "$generada/chat_calla_cierre.c" <autograder/hostiles/chat_calla_cierre.patch >/dev/null 2>&1; then
-  CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c CASO_RESTO=solutions/09-sala-de-chat \
-    caso chat_calla_cierre "$generada/chat_calla_cierre.c" 100
-  calla_fallan=$(id_fallidas chat_calla_cierre 09-sala-de-chat | tr '\n' ' ')
-  if [ "$calla_fallan" = "senales " ] && grep -q 'no hay informe que valga' "$SALIDAS/chat_calla_cierre.txt"; then
-    bien "chat_calla_cierre: callar el informe del cierre pierde «senales», y lo dice"
-  else
-    mal "chat-calla-cierre" "chat_calla_cierre: fallan «$calla_fallan» (debía fallar solo senales, con «no hay informe que valga») — $SALIDAS/chat_calla_cierre.txt"
-  fi
-else
-  mal "chat-calla-cierre-parche" "autograder/hostiles/chat_calla_cierre.patch ya no se aplica a solutions/09-sala-de-chat/chat.c"
-fi
+hostil_pierde chat_calla_cierre solucion 100 senales 'no hay informe que valga' solo
 # Esperar fuera de uv_run sin gastar CPU: chat_sondeo.patch da vueltas de uv_run(…,
 # UV_RUN_NOWAIT) con siestas de 2 ms en pthread_cond_timedwait (un futex con tiempo, que ni el
 # juicio de la CPU ni la regla de nanosleep de la traza veían: `trozos` pasaba). Ahora
 # cal_sin_espera_activa mira también dónde duerme el hilo principal (/proc/<pid>/wchan): pierde
 # `trozos`, y lo dice.
-bash autograder/herramientas/partidas.sh sin-marcas solutions/09-sala-de-chat/chat.c \
-  >"$generada/chat_sondeo.c"
-if patch -s "$generada/chat_sondeo.c" <autograder/hostiles/chat_sondeo.patch >/dev/null 2>&1; then
-  CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c CASO_RESTO=solutions/09-sala-de-chat \
-    caso chat_sondeo "$generada/chat_sondeo.c" 94
-  if id_fallidas chat_sondeo 09-sala-de-chat | grep -qx trozos &&
-    grep -q 'durmió fuera de uv_run' "$SALIDAS/chat_sondeo.txt"; then
-    bien "chat_sondeo: dormir fuera de uv_run pierde «trozos», y lo dice"
-  else
-    mal "chat-sondeo" "chat_sondeo: no pierde «trozos» con «durmió fuera de uv_run» — $SALIDAS/chat_sondeo.txt"
-  fi
-else
-  mal "chat-sondeo-parche" "autograder/hostiles/chat_sondeo.patch ya no se aplica a solutions/09-sala-de-chat/chat.c"
-fi
+hostil_pierde chat_sondeo solucion 94 trozos 'durmió fuera de uv_run'
 # Un uv_run en marcha en otro hilo no es el del bucle del programa: chat_run_ajeno.patch (de un
 # adversario de fuera, sobre el programa de partida) deja sus handles a un uv_walk tras uv_run
 # mientras un uv_queue_work se queda en el uv_run de un bucle propio; la precarga contaba los
 # uv_run de todo el proceso y `senales` pasaba. Ahora, por bucle: pierde `senales`, y el
 # informe dice qué se cerró fuera.
-cp labs/09-sala-de-chat/chat.c "$generada/chat_run_ajeno.c"
-if patch -s "$generada/chat_run_ajeno.c" <autograder/hostiles/chat_run_ajeno.patch >/dev/null 2>&1; then
-  CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_run_ajeno "$generada/chat_run_ajeno.c" 20
-  if id_fallidas chat_run_ajeno 09-sala-de-chat | grep -qx senales &&
-    grep -q 'fuera de uv_run' "$SALIDAS/chat_run_ajeno.txt"; then
-    bien "chat_run_ajeno: otro hilo en su uv_run no tapa lo que se cierra fuera: pierde «senales»"
-  else
-    mal "chat-run-ajeno" "chat_run_ajeno: no pierde «senales» con «fuera de uv_run» — $SALIDAS/chat_run_ajeno.txt"
-  fi
-else
-  mal "chat-run-ajeno-parche" "autograder/hostiles/chat_run_ajeno.patch ya no se aplica a labs/09-sala-de-chat/chat.c"
-fi
+hostil_pierde chat_run_ajeno partida 20 senales 'fuera de uv_run'
 # El 09 y la precarga vivos (VIVOS_CIERRE: qué handles siguen abiertos al acabar uv_run, en
 # `senales`): dos entregas que dejan sus handles a la red de seguridad (el mutante
 # cierra_la_red) y esquivan al testigo. chat_para.patch para con uv_stop y deja el bucle vivo
