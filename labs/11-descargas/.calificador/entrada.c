@@ -50,8 +50,9 @@ CAL_PRUEBA(entrada_invalida, 30)
     const cal_peticion_t *v;
     int n = cal_registro(s, &v);
     if (ok && n > 0) {
-        cal_obtenido("con la entrada inválida, el servidor recibió %d peticiones (%s)", n,
-                     v[0].ruta);
+        cal_obtenido("con la entrada inválida, el servidor recibió peticiones: %d (la primera, "
+                     "%s)",
+                     n, v[0].ruta);
         ok = 0;
     }
     if (ok)

@@ -203,9 +203,10 @@ CAL_PRUEBA(estancada, 30)
         ok = 0;
     }
     if (ok)
-        cal_obtenido("con -t %u -r 1, la parada y la muda (reintentada) fallan a tiempo y cierran "
-                     "su archivo, la que revive en su reintento y la viva terminan (%.1f s en "
-                     "total; %s); sin -t, una respuesta que tarda 2 s termina bien%s",
+        cal_obtenido("con -t %u -r 1, la que se queda sin datos y la que no contesta (reintentada) "
+                     "fallan a tiempo y cierran su archivo, la que revive en su reintento y la "
+                     "viva terminan (%.1f s en total; %s); sin -t, una respuesta que tarda 2 s "
+                     "termina bien%s",
                      t_ms, (double)dur / 1000.0, cpu,
                      p3 != NULL ? "; con el disco lento, -t no corre durante la pausa" : "");
     else

@@ -68,7 +68,8 @@ CAL_PRUEBA(cierra_archivos, 30)
     else if (cod != 0 && cod != 1)
         cal_obtenido("%s", desc_como(p, cod, f, sizeof f));
     else
-        cal_obtenido("%d descriptor abierto con una descarga en curso", abiertos);
+        cal_obtenido("descriptores abiertos con una descarga en curso: %d (como mucho 1)",
+                     abiertos);
     if (!ok)
         cal_nota_salida(p, 6);
     CAL_FIN(ok);
