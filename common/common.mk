@@ -67,8 +67,11 @@ prueba-common: $(COMMON_TESTS) $(B)/bin/servidor-practica
 prueba-common-valgrind: $(COMMON_TESTS) $(B)/bin/servidor-practica
 	@bash common/herramientas/fugas.sh valgrind $(COMMON_TESTS)
 
+# La construcción con ASan (113 pasos) con tantos trabajos como núcleos: la suite corre sola
+# (PRUEBAS_SOLAS en pruebas.sh) y, de uno en uno, dejaba un núcleo parado 130 s (60 con -j2).
+NUCLEOS := $(shell nproc 2>/dev/null || echo 2)
 prueba-common-asan:
-	@$(MAKE) --no-print-directory SAN=asan B=build/asan build/asan/bin/servidor-practica \
+	@$(MAKE) --no-print-directory -j$(NUCLEOS) SAN=asan B=build/asan build/asan/bin/servidor-practica \
 	  $(patsubst $(B)/%,build/asan/%,$(COMMON_TESTS))
 	@bash common/herramientas/fugas.sh asan $(patsubst $(B)/%,build/asan/%,$(COMMON_TESTS))
 
