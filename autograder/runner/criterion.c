@@ -227,8 +227,8 @@ static void leer_resultado(verificacion_t *v, const char *resultados, const char
         v->detalle = texto_sanear(d);
         v->segundos = json_is_integer(ms) ? (double)json_integer_value(ms) / 1000.0 : 0;
         v->ok = json_is_true(json_object_get(r, "ok")) && tap_ok == 1;
-        if (!resultado_sin_tap(v, r, tap_ok, sin_tap) &&
-            json_is_true(json_object_get(r, "ok")) && tap_ok != 1) {
+        if (!resultado_sin_tap(v, r, tap_ok, sin_tap) && json_is_true(json_object_get(r, "ok")) &&
+            tap_ok != 1) {
             char *t = texto_formato("%s%s(el calificador terminó mal después de decidir: %s)",
                                     v->detalle, v->detalle[0] != '\0' ? "\n" : "",
                                     motivo[0] != '\0' ? motivo : "sin estado en el TAP");
