@@ -60,7 +60,7 @@ static void fallar(archivo_t *a, const char *paso, int codigo)
     }
 }
 
-/* Un archivo terminó su fase (con o sin error): el «gather» de la fase cuenta uno menos. */
+/* Un archivo terminó su fase (con o sin error): el contador de la fase resta uno. */
 static void terminar_fase(archivo_t *a, void (*siguiente)(programa_t *))
 {
     programa_t *prog = a->prog;

@@ -90,7 +90,7 @@ static int cierran_en_difusion(sesion_t *s, tcp_t *ana, tcp_t *beto2)
                  EN_CAMINO);
     cal_obtenido("beto2 recibió %d líneas de ana y %d de los dos avisos", lineas, vistos);
     cal_nota("(dana cerró su conexión y eva la cortó con RST mientras ana mandaba %d líneas: "
-             "el servidor aún les escribía. Escribir a una conexión muerta lanza SIGPIPE, que "
+             "el servidor aún les escribía. Escribir en una conexión muerta lanza SIGPIPE, que "
              "por omisión mata el proceso: haz signal(SIGPIPE, SIG_IGN) en main y trata el "
              "error de la escritura como un corte)",
              EN_CAMINO);
@@ -177,9 +177,9 @@ static int riada_entera(uint64_t recibidas, uint64_t enviadas)
                  "que hizo pasar a «lento» de 1 MiB",
                  (unsigned long long)enviadas);
     cal_obtenido("recibió %llu", (unsigned long long)recibidas);
-    cal_nota("(«lento» entró el primero: si se le cierra en mitad de la difusión, la lista "
-             "cambia bajo el bucle que la recorre. Apúntalo y ciérralo cuando la difusión "
-             "acabe)");
+    cal_nota("(«lento» entró el primero: si su conexión se cierra en mitad de la difusión, "
+             "la lista cambia bajo el bucle que la recorre. Apúntalo y ciérralo cuando la "
+             "difusión acabe)");
     return 0;
 }
 
@@ -529,7 +529,7 @@ CAL_PRUEBA(carga_200, 40)
     }
     if (dentro < CARGA_N) {
         cal_esperado("que los 200 clientes recibieran su bienvenida");
-        cal_obtenido("solo %d la recibieron (se esperaron 15 s del servidor, en la CPU o "
+        cal_obtenido("solo %d la recibieron (se esperó al servidor hasta 15 s, en la CPU o "
                      "dormido, y como mucho 3 s con él dormido sin que ningún cliente avanzara; "
                      "se le vio dormido %.1f s)",
                      dentro, t.dormido / 1000.0);
@@ -615,8 +615,8 @@ CAL_PRUEBA(carga_200, 40)
         }
         cal_esperado("%d entregas (200 clientes × 5 mensajes × 199 destinatarios)",
                      CARGA_N * (CARGA_N - 1) * CARGA_M);
-        cal_obtenido("%ld entregas; %d clientes lo recibieron todo (se esperaron 20 s del "
-                     "servidor, en la CPU o dormido, y como mucho 3 s con él dormido sin que "
+        cal_obtenido("%ld entregas; %d clientes lo recibieron todo (se esperó al servidor "
+                     "hasta 20 s, en la CPU o dormido, y como mucho 3 s con él dormido sin que "
                      "llegara ninguna)",
                      total, completos);
         chat_sigue_vivo(&s);
