@@ -53,7 +53,7 @@ static void resumen_lento(trabajo_t *t)
 {
     uv_fs_t req;
     char bufer[TROZO];
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a: desplazamiento inicial */
+    uint64_t h = 14695981039346656037ULL; /* FNV-1a: desplazamiento inicial */
     int64_t desplazamiento = 0;
     uv_file fd;
     int r;
