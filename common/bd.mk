@@ -29,8 +29,10 @@ bd-estado:
 
 SUITES += prueba-bd
 # Un servidor para las dos pasadas; TMPDIR (build/tmp en make test) o /tmp para su carpeta.
+# Antes, que postgres.sh no deja clústeres huérfanos en /tmp (prueba-huerfanas.sh).
 prueba-bd: $(BD_TEST)
 	@mkdir -p $${TMPDIR:-/tmp}
+	@bash common/herramientas/prueba-huerfanas.sh
 	@bash common/herramientas/postgres.sh ejecutar \
 	  "$$(mktemp -u $${TMPDIR:-/tmp}/prueba-bd.XXXXXX)" \
 	  bash -c 'bash common/herramientas/criterion.sh "$$1" && \

@@ -216,10 +216,40 @@ preparar() {
     otra=$(mktemp -d /tmp/curso-bd.XXXXXX) || return 1
     chmod 755 "$otra" && touch "$otra/$MARCA" || return 1
     echo "$otra" >"$DIR/ubicacion"
+    # Y al revés, de quién es: después de DIR/ubicacion (ver barrer_huerfanas).
+    echo "$DIR" >"$otra/origen"
   fi
 }
 
+# servidor_vivo DATOS: 0 si hay un servidor en marcha con esos datos (postmaster.pid con un
+# proceso vivo).
+servidor_vivo() {
+  local pid
+  pid=$(head -n1 "$1/postmaster.pid" 2>/dev/null) || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
+}
+
+# barrer_huerfanas: borra las carpetas /tmp/curso-bd.XXXXXX nuestras cuyo DIR (anotado en su
+# «origen») ya no apunta a ellas, sin servidor en marcha. Quedan así cuando a quien arrancó el
+# servidor lo matan y después se borra DIR sin «borrar»: el ejecutor borra el TMPDIR entero de
+# una calificación que Criterion no terminó bien, y su vigilante, huérfano, ya lo barrió él.
+# Cada una es un clúster entero (~180 MB); medido: 30 en /tmp tras un día de calificaciones del
+# 12 con rutas largas. Se barren al arrancar otro servidor (iniciar). Las de
+# antes de «origen» no se tocan: no se sabe de quién son.
+barrer_huerfanas() {
+  local otra origen
+  for otra in /tmp/curso-bd.*; do
+    [[ "$otra" =~ ^/tmp/curso-bd\.[A-Za-z0-9]{6}$ ]] || continue
+    { mio "$otra" && [ -d "$otra" ] && mio "$otra/$MARCA" && mio "$otra/origen"; } || continue
+    origen=$(head -c 4096 "$otra/origen")
+    [ "$(head -c 200 "$origen/ubicacion" 2>/dev/null)" = "$otra" ] && continue
+    servidor_vivo "$otra/datos" && continue
+    rm -rf --one-file-system "$otra"
+  done
+}
+
 iniciar() {
+  barrer_huerfanas
   preparar || { echo "postgres.sh: no puedo preparar $DIR" >&2; return 1; }
   if en_marcha; then
     cadena tcp
