@@ -121,10 +121,13 @@ ubicacion() {
   echo "$DIR"
 }
 
+# datos_en_marcha DATOS: 0 si hay un servidor en marcha con esos datos.
+datos_en_marcha() {
+  [ -f "$1/PG_VERSION" ] && como "$BIN/pg_ctl" -D "$1" status >/dev/null 2>&1
+}
+
 en_marcha() {
-  local loc
-  loc=$(ubicacion)
-  [ -f "$loc/datos/PG_VERSION" ] && como "$BIN/pg_ctl" -D "$loc/datos" status >/dev/null 2>&1
+  datos_en_marcha "$(ubicacion)/datos"
 }
 
 clave() { # clave admin|curso
@@ -221,14 +224,6 @@ preparar() {
   fi
 }
 
-# servidor_vivo DATOS: 0 si hay un servidor en marcha con esos datos (postmaster.pid con un
-# proceso vivo).
-servidor_vivo() {
-  local pid
-  pid=$(head -n1 "$1/postmaster.pid" 2>/dev/null) || return 1
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
-}
-
 # barrer_huerfanas: borra las carpetas /tmp/curso-bd.XXXXXX nuestras cuyo DIR (anotado en su
 # «origen») ya no apunta a ellas, sin servidor en marcha. Quedan así cuando a quien arrancó el
 # servidor lo matan y después se borra DIR sin «borrar»: el ejecutor borra el TMPDIR entero de
@@ -243,7 +238,7 @@ barrer_huerfanas() {
     { mio "$otra" && [ -d "$otra" ] && mio "$otra/$MARCA" && mio "$otra/origen"; } || continue
     origen=$(head -c 4096 "$otra/origen")
     [ "$(head -c 200 "$origen/ubicacion" 2>/dev/null)" = "$otra" ] && continue
-    servidor_vivo "$otra/datos" && continue
+    datos_en_marcha "$otra/datos" && continue
     rm -rf --one-file-system "$otra"
   done
 }
