@@ -13,9 +13,12 @@
 #        [HITO=B]                                    solo hasta ese hito, sobre 100 (build/clase/<lab>-hito-B/)
 #   make nuevo-lab NUM=13 NOMBRE=saludo             un laboratorio nuevo, probado desde el principio
 #   make tabla-labs                                  la tabla de labs/README.md, de los lab.json
+#   make pasada-mutantes                             antes de entregar: make prueba-mutantes entero
+#                                                    y, si pasa, lo sella en autograder/mutantes/PASADA.txt
+#                                                    (CI comprueba que es de lo que se entrega)
 .PHONY: publicar despublicar estado-soluciones edicion-estudiante gradescope vpl classroom grade-clase \
-        nuevo-lab tabla-labs \
-        prueba-edicion prueba-gradescope prueba-clase
+        nuevo-lab tabla-labs pasada-mutantes \
+        prueba-edicion prueba-gradescope prueba-clase prueba-pasada
 
 publicar despublicar: $(CALIFICAR)
 	@$(if $(L),bash autograder/profesorado/publicar-practica.sh --$@ "$(L)",$(CALIFICAR) --raiz "$(RAIZ)" --$@ $(if $(LAB),--lab "$(LAB)"))
@@ -63,3 +66,14 @@ prueba-gradescope: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CA
 prueba-clase: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFICADORES)
 	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
 	  bash autograder/profesorado/pruebas/prueba-clase.sh "$(B)"
+
+# La pasada completa de los mutantes no cabe en CI junto a make test (pasada-mutantes.sh dice
+# por qué): se hace antes de entregar y queda sellada con la huella de lo que califica a los
+# mutantes; .ci/run comprueba con `pasada-mutantes.sh comprobar` que la huella es la de ahora.
+# El informe pasa por tee: make prueba-mutantes sigue igual, y lo que se sella es su salida.
+pasada-mutantes:
+	@bash -o pipefail -c '$(MAKE) --no-print-directory prueba-mutantes LAB= SOLO_HITOS= | tee "$(B)/prueba-mutantes.txt"'
+	@bash autograder/profesorado/pasada-mutantes.sh sellar "$(B)/prueba-mutantes.txt"
+SUITES += prueba-pasada
+prueba-pasada:
+	@bash autograder/profesorado/pruebas/prueba-pasada.sh "$(B)"
