@@ -20,7 +20,8 @@
 # pasarlos, CI falla y dice qué archivos cambiaron. La huella sale de `git ls-files -s` (modo,
 # blob y ruta de cada archivo del índice): la misma en cualquier clon del mismo commit.
 set -u
-raiz=$(cd "$(dirname "$0")/../.." && pwd)
+# Con pwd -P: git da la carpeta del clon sin enlaces, y el curso puede estar tras uno.
+raiz=$(cd "$(dirname "$0")/../.." && pwd -P)
 cd "$raiz" || exit 1
 registro=autograder/mutantes/PASADA.txt
 

@@ -4,7 +4,7 @@
 # no se sella un informe con un ✘, uno cuyo resumen tiene fallos ni uno con cambios sin
 # confirmar en lo que califica; un informe bueno se sella y comprueba; cambiar lo que no
 # califica (un .md, una lección) no lo invalida, y cambiar un calificador, un mutante o una
-# solución, sí, y el mensaje nombra el archivo. Y en el curso de verdad, la huella se calcula.
+# solución, sí, y el mensaje nombra el archivo; el curso tras un enlace simbólico se comprueba igual. Y en el curso de verdad, la huella se calcula.
 # Última línea: «resumen: …».
 set -u
 RAIZ=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -71,6 +71,13 @@ fi
 g add -A
 g commit -q -m pasada
 comprobar_que sellada 0 "✔ pasada de los mutantes" "con PASADA.txt de lo mismo, comprobar pasa"
+# El clon tras un enlace simbólico (la carpeta de CI puede estarlo): git da la ruta sin enlaces.
+ln -s "$C" "$TMP/enlace"
+if (cd "$TMP/enlace" && bash autograder/profesorado/pasada-mutantes.sh comprobar >/dev/null 2>&1); then
+  bien "con el curso tras un enlace simbólico, comprobar pasa igual"
+else
+  mal "tras-enlace" "con el curso tras un enlace simbólico, comprobar dice que no es un clon de git"
+fi
 
 echo 'más texto' >>"$C/labs/07-x/README.md"
 echo 'más texto' >>"$C/lessons/capitulo.md"
