@@ -44,7 +44,7 @@ int main(int argc, char **argv)
         }
         bucle = &propio;
     } else {
-        bucle = uv_default_loop(); /* lo crea la primera vez; NULL solo si no hay memoria */
+        bucle = uv_default_loop(); /* lo crea la primera vez; NULL si no pudo iniciarlo */
         if (bucle == NULL)
             return 1;
     }

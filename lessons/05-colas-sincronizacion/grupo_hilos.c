@@ -62,7 +62,7 @@ static void tarea_bloqueante(uv_work_t *req)
         prog->maximo_a_la_vez = prog->a_la_vez;
     uv_mutex_unlock(&prog->mutex);
 
-    uv_sleep(1000); /* el time.sleep(1) de la función bloqueante */
+    uv_sleep(1000); /* la llamada bloqueante: 1 s sin soltar el hilo */
 
     uv_mutex_lock(&prog->mutex);
     prog->a_la_vez--;
