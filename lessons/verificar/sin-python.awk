@@ -24,7 +24,7 @@ function python(s,    t) {
     if (t ~ /[^A-Za-z_]async (def|with|for)[^A-Za-z_]/) return "async def/with/for"
     if (t ~ /[^A-Za-z_.]await[^A-Za-z_]/) return "await"
     if (t ~ /import asyncio|from asyncio/) return "import asyncio"
-    if (t ~ /[^A-Za-z_]asyncio\.[a-z_]/) return "asyncio."
+    if (t ~ /[^A-Za-z_]asyncio\.[A-Za-z_]/) return "asyncio."
     if (t ~ /[^A-Za-z_]asyncpg[^A-Za-z_]/) return "asyncpg"
     if (t ~ /[^A-Za-z_]aiohttp[^A-Za-z_]/) return "aiohttp"
     if (t ~ /[^A-Za-z_]aiofiles[^A-Za-z_]/) return "aiofiles"

@@ -77,10 +77,12 @@ async with sesion.get(url) as r:
 
 El apartado anterior terminó con este título.
 FIN
-control 5 sucio.md <<'FIN'
+control 6 sucio.md <<'FIN'
 # Lección de control
 
 Es como `await asyncio.sleep(1)` en el temario.
+
+La cola es una `asyncio.Queue` con tope.
 
 ```python
 print("hola")
