@@ -13,9 +13,10 @@
 #        [HITO=B]                                    solo hasta ese hito, sobre 100 (build/clase/<lab>-hito-B/)
 #   make nuevo-lab NUM=13 NOMBRE=saludo             un laboratorio nuevo, probado desde el principio
 #   make tabla-labs                                  la tabla de labs/README.md, de los lab.json
-#   make pasada-mutantes                             antes de entregar: make prueba-mutantes entero
-#                                                    y, si pasa, lo sella en autograder/mutantes/PASADA.txt
-#                                                    (CI comprueba que es de lo que se entrega)
+#   make pasada-mutantes [LAB=07]                    antes de entregar: make prueba-mutantes (entero, o
+#                                                    de un laboratorio) y, si pasa, lo sella por partes
+#                                                    en autograder/mutantes/PASADA.txt (CI comprueba que
+#                                                    cada parte es de lo que se entrega)
 .PHONY: publicar despublicar estado-soluciones edicion-estudiante gradescope vpl classroom grade-clase \
         nuevo-lab tabla-labs pasada-mutantes \
         prueba-edicion prueba-gradescope prueba-clase prueba-pasada
@@ -67,12 +68,14 @@ prueba-clase: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFIC
 	@CC="$(CC)" CALIF_CFLAGS="$(CALIF_CFLAGS)" CALIF_LIBS="$(CALIF_LIBS)" \
 	  bash autograder/profesorado/pruebas/prueba-clase.sh "$(B)"
 
-# La pasada completa de los mutantes no cabe en CI junto a make test (pasada-mutantes.sh dice
-# por qué): se hace antes de entregar y queda sellada con la huella de lo que califica a los
-# mutantes; .ci/run comprueba con `pasada-mutantes.sh comprobar` que la huella es la de ahora.
-# El informe pasa por tee: make prueba-mutantes sigue igual, y lo que se sella es su salida.
+# La pasada de los mutantes no cabe en CI junto a make test (pasada-mutantes.sh dice por qué):
+# se hace antes de entregar y queda sellada, por partes, con la huella de lo que califica a los
+# mutantes; .ci/run comprueba con `pasada-mutantes.sh comprobar` que cada huella es la de ahora.
+# Sin LAB, todos (la pasada entera, la que hace falta si cambió lo común); con LAB=NN, solo los
+# de ese laboratorio (basta si solo cambió lo suyo). El informe pasa por tee: make
+# prueba-mutantes sigue igual, y lo que se sella es su salida.
 pasada-mutantes:
-	@bash -o pipefail -c '$(MAKE) --no-print-directory prueba-mutantes LAB= SOLO_HITOS= | tee "$(B)/prueba-mutantes.txt"'
+	@bash -o pipefail -c '$(MAKE) --no-print-directory prueba-mutantes LAB=$(LAB) SOLO_HITOS= | tee "$(B)/prueba-mutantes.txt"'
 	@bash autograder/profesorado/pasada-mutantes.sh sellar "$(B)/prueba-mutantes.txt"
 SUITES += prueba-pasada
 prueba-pasada:

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # prueba-pasada.sh — el sello de la pasada de los mutantes (autograder/profesorado/
-# pasada-mutantes.sh) tiene dientes, en un curso de juguete con git: sin PASADA.txt, CI falla;
-# no se sella un informe con un ✘, uno cuyo resumen tiene fallos ni uno con cambios sin
-# confirmar en lo que califica; un informe bueno se sella y comprueba; cambiar lo que no
-# califica (un .md, una lección) no lo invalida, y cambiar un calificador, un mutante o una
-# solución, sí, y el mensaje nombra el archivo; el curso tras un enlace simbólico se comprueba igual. Y en el curso de verdad, la huella se calcula.
+# pasada-mutantes.sh) tiene dientes, en un curso de juguete con git y dos laboratorios: sin
+# PASADA.txt, CI falla; no se sella un informe con un ✘, uno cuyo resumen tiene fallos ni uno
+# con cambios sin confirmar en lo que califica; un informe bueno se sella y comprueba; cambiar
+# lo que no califica (un .md, una lección) no lo invalida, y cambiar un calificador, un mutante
+# o una solución, sí, y el mensaje nombra el archivo; el curso tras un enlace simbólico se
+# comprueba igual. Por partes: un cambio en un laboratorio pide pasar solo ese, su pasada sola
+# lo vuelve a sellar sin tocar el otro y el resumen se recuenta; un cambio en lo común pide la
+# pasada entera y no deja sellar un laboratorio suelto; migrar reparte un sello de una sola
+# huella solo si es de lo de ahora. Y en el curso de verdad, la huella se calcula.
 # Última línea: «resumen: …».
 set -u
 RAIZ=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -16,7 +20,8 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-pasada.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 C="$TMP/curso"
 mkdir -p "$C/autograder/profesorado" "$C/autograder/mutantes/07-x" "$C/solutions/07-x" \
-  "$C/labs/07-x/.calificador" "$C/lessons"
+  "$C/labs/07-x/.calificador" "$C/lessons" "$C/autograder/mutantes/08-y" "$C/solutions/08-y" \
+  "$C/labs/08-y/.calificador" "$C/autograder/runner"
 cp autograder/profesorado/pasada-mutantes.sh "$C/autograder/profesorado/"
 echo 'parche' >"$C/autograder/mutantes/07-x/uno.patch"
 echo 'int main(void) { return 0; }' >"$C/solutions/07-x/x.c"
@@ -24,6 +29,11 @@ echo '{}' >"$C/labs/07-x/lab.json"
 echo '/* calificador */' >"$C/labs/07-x/.calificador/comun.c"
 echo 'enunciado' >"$C/labs/07-x/README.md"
 echo 'capítulo' >"$C/lessons/capitulo.md"
+echo 'parche' >"$C/autograder/mutantes/08-y/uno.patch"
+echo 'int main(void) { return 0; }' >"$C/solutions/08-y/y.c"
+echo '{}' >"$C/labs/08-y/lab.json"
+echo '/* calificador */' >"$C/labs/08-y/.calificador/comun.c"
+echo '/* ejecutor */' >"$C/autograder/runner/calificar.c"
 g() { git -C "$C" -c user.name=prueba -c user.email=prueba@curso.invalid "$@" >/dev/null 2>&1; }
 g init -q
 g add -A
@@ -46,7 +56,7 @@ comprobar_que sin-pasada 1 "falta autograder/mutantes/PASADA.txt" "sin PASADA.tx
 
 printf '── 07-x\n  ✔ mutante uno: 90/100\n  ✘ mutante dos: 100/100\nresumen: 2 comprobaciones, 1 pasan, 1 fallan\n' >"$TMP/malo.txt"
 printf '── 07-x\n  ✔ mutante uno: 90/100\nresumen: 2 comprobaciones, 1 pasan, 1 fallan\n' >"$TMP/resumen-malo.txt"
-printf '── 07-x\n  ✔ mutante uno: 90/100\n  ✔ mutante dos: 80/100\nresumen: 2 comprobaciones, 2 pasan, 0 fallan\n' >"$TMP/bueno.txt"
+printf '(3 mutantes calificados de 3 en 3 en 9 s)\n── 07-x\n  ✔ mutante uno: 90/100\n  ✔ mutante dos: 80/100\n── 08-y\n  ✔ mutante uno: 70/100\nresumen: 3 comprobaciones, 3 pasan, 0 fallan\n' >"$TMP/bueno.txt"
 for caso in malo resumen-malo; do
   if ! bash "$P" sellar "$TMP/$caso.txt" >/dev/null 2>&1 && [ ! -e "$C/autograder/mutantes/PASADA.txt" ]; then
     bien "sellar rechaza un informe $([ $caso = malo ] && echo 'con un ✘' || echo 'cuyo resumen tiene fallos') y no escribe nada"
@@ -91,6 +101,75 @@ for archivo in labs/07-x/.calificador/comun.c autograder/mutantes/07-x/uno.patch
   comprobar_que "cambia-$(basename "$archivo")" 1 "$archivo" "cambiar $archivo invalida la pasada y el mensaje lo nombra"
   g reset -q --hard HEAD~1
 done
+
+# Por partes. Un informe de un solo laboratorio, sin sello entero antes, no se sella.
+g reset -q --hard HEAD
+printf '(2 mutantes calificados de 3 en 3 en 5 s)\n── 08-y\n  ✔ mutante uno: 60/100\n  ✔ mutante dos: 50/100\nresumen: 2 comprobaciones, 2 pasan, 0 fallan\n' >"$TMP/solo-08.txt"
+echo '/* cambio en el 08 */' >>"$C/labs/08-y/.calificador/comun.c"
+g commit -q -am 'cambia el calificador del 08'
+comprobar_que parte-pide-08 1 "make pasada-mutantes LAB=08" "cambiar el calificador del 08 pide pasar solo el 08"
+if bash "$P" comprobar 2>&1 | grep -q "LAB=07\|pasada entera"; then
+  mal parte-solo-08 "cambiar el 08 también pide el 07 o la pasada entera"
+else
+  bien "y no pide el 07 ni la pasada entera"
+fi
+antes_07=$(sed -n '/^── 07-x$/,/^── 08-y$/p' "$C/autograder/mutantes/PASADA.txt")
+parte_07=$(grep '^07-x ' "$C/autograder/mutantes/PASADA.txt")
+if bash "$P" sellar "$TMP/solo-08.txt" >/dev/null 2>&1; then
+  g add -A
+  g commit -q -m 'pasada del 08'
+  comprobar_que parte-sellada 0 "✔ pasada de los mutantes" "la pasada sola del 08 lo vuelve a sellar y comprobar pasa"
+  if [ "$(sed -n '/^── 07-x$/,/^── 08-y$/p' "$C/autograder/mutantes/PASADA.txt")" = "$antes_07" ] &&
+    [ "$(grep '^07-x ' "$C/autograder/mutantes/PASADA.txt")" = "$parte_07" ] &&
+    grep -q 'mutante dos: 50/100' "$C/autograder/mutantes/PASADA.txt" &&
+    ! grep -q 'mutante uno: 70/100' "$C/autograder/mutantes/PASADA.txt" &&
+    [ "$(tail -n1 "$C/autograder/mutantes/PASADA.txt")" = "resumen: 4 comprobaciones, 4 pasan, 0 fallan" ]; then
+    bien "el 07 queda como estaba (sección y huella), la sección del 08 es la nueva y el resumen se recuenta (4)"
+  else
+    mal parte-informe "tras la pasada sola del 08, el informe o las huellas no son los esperados: $(tail -n1 "$C/autograder/mutantes/PASADA.txt")"
+  fi
+else
+  mal parte-sella "sellar no aceptó la pasada sola del 08 con lo común sin cambiar"
+fi
+# Lo común cambia: se pide la pasada entera y un laboratorio suelto no se sella.
+echo '/* cambio */' >>"$C/autograder/runner/calificar.c"
+g commit -q -am 'cambia el ejecutor'
+comprobar_que comun-entera 1 "hace falta la pasada entera" "cambiar el ejecutor pide la pasada entera y lo nombra"
+copia=$(sha256sum <"$C/autograder/mutantes/PASADA.txt")
+if ! bash "$P" sellar "$TMP/solo-08.txt" >/dev/null 2>&1 && [ "$(sha256sum <"$C/autograder/mutantes/PASADA.txt")" = "$copia" ]; then
+  bien "con lo común cambiado, la pasada de un laboratorio suelto no se sella"
+else
+  mal comun-suelto "con lo común cambiado, sellar aceptó la pasada de un solo laboratorio"
+fi
+if bash "$P" sellar "$TMP/bueno.txt" >/dev/null 2>&1; then
+  g add -A
+  g commit -q -m 'pasada entera'
+  comprobar_que comun-resellada 0 "✔ pasada de los mutantes" "la pasada entera vuelve a sellar todo"
+else
+  mal comun-entera-sella "sellar no aceptó la pasada entera"
+fi
+# migrar: un sello de una sola huella (el formato de antes) se reparte si es de lo de ahora.
+viejo() { # viejo HUELLA: PASADA.txt en el formato de una sola huella
+  { echo "huella: $1"; echo "commit: abc1234"; echo "fecha: 2026-11-25 17:55 UTC"
+    echo "máquina: 2 núcleos; CALIF_VIVOS_LABS=0"; echo "── archivos (ruta, modo, blob)"
+    echo "── informe de make prueba-mutantes"; cat "$TMP/bueno.txt"; } >"$C/autograder/mutantes/PASADA.txt"
+}
+viejo 0000000000000000000000000000000000000000000000000000000000000000
+if ! bash "$P" migrar >/dev/null 2>&1 && ! grep -q '^── partes' "$C/autograder/mutantes/PASADA.txt"; then
+  bien "migrar no reparte un sello de una sola huella que no es la de ahora"
+else
+  mal migrar-viejo "migrar repartió un sello que no es de lo de ahora"
+fi
+viejo "$(bash "$P" huella)"
+if bash "$P" migrar >/dev/null 2>&1 && grep -q '^── partes' "$C/autograder/mutantes/PASADA.txt" &&
+  grep -q '^commit: abc1234$' "$C/autograder/mutantes/PASADA.txt" &&
+  [ "$(tail -n1 "$C/autograder/mutantes/PASADA.txt")" = "resumen: 3 comprobaciones, 3 pasan, 0 fallan" ]; then
+  g add -A
+  g commit -q -m migrado
+  comprobar_que migrado 0 "✔ pasada de los mutantes" "migrar reparte un sello de lo de ahora (su commit y su resumen) y comprobar pasa"
+else
+  mal migrar-bueno "migrar no repartió un sello de lo de ahora"
+fi
 
 h=$(bash autograder/profesorado/pasada-mutantes.sh huella 2>/dev/null)
 if [[ "$h" =~ ^[0-9a-f]{64}$ ]]; then
