@@ -3,7 +3,7 @@
  *   contador [-j N] [-e MS] [-p] RUTA...
  *
  * Cuenta las palabras de muchos archivos a la vez con uv_fs_* (que libuv lleva a su grupo de
- * hilos), en trozos de 64 KiB y con como mucho N archivos abiertos. Lee el enunciado
+ * hilos), en trozos de 64 KiB y con N archivos abiertos como mucho. Lee el enunciado
  * (README.md de esta carpeta): formato exacto de la salida, requisitos y pistas.
  *
  * Ya está hecho lo que no es el objetivo del laboratorio: leer las opciones, el bucle, las
@@ -187,7 +187,7 @@ static void siguiente_de_la_lista(contador_t *c)
 /* ------------------------------------------------------------------ la cuenta */
 
 /* Dieciséis bytes a la vez con las extensiones vectoriales de GCC (y clang): SSE2 en x86-64,
- * NEON en ARM. Contar byte a byte con una tabla va a ~1,4 GB/s; así, a ~10 GB/s, y el tiempo
+ * NEON en ARM. Contar byte a byte con una tabla va a ~1.4 GiB/s; así, a ~10 GiB/s, y el tiempo
  * se va en leer, no en contar (bench/contador). Es la única optimización del programa. */
 typedef unsigned char v16 __attribute__((vector_size(16)));
 

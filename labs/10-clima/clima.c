@@ -1,4 +1,4 @@
-/* clima.c — Laboratorio 10: agregador de APIs del clima (programa de partida).
+/* clima.c — Laboratorio 10: agregador de API del clima (programa de partida).
  *
  * Ya están hechos: las opciones, el bucle, el cliente HTTP con su tope -c, Ctrl+C y el
  * reparto de memoria. Te toca lo que enseña el laboratorio: leer el archivo de proveedores
@@ -179,7 +179,7 @@ static int cargar_proveedores(programa_t *prog, const char *archivo)
     return 0;
 }
 
-/* El valor en la ruta con puntos: claves en objetos, números en arrays. Prestado (de doc) o
+/* El valor en la ruta con puntos: claves en objetos, índices en listas. Prestado (de doc) o
  * NULL si no existe. */
 static json_t *buscar(json_t *doc, const char *ruta)
 {

@@ -3,13 +3,13 @@
 /* contador.c — Laboratorio 08: contador de palabras por lotes (solución de referencia).
  *
  * Cuenta las palabras de muchos archivos a la vez con uv_fs_* (que libuv lleva al pool de
- * hilos), leyendo cada uno en trozos de 64 KiB, con como mucho N archivos en marcha:
+ * hilos), leyendo cada uno en trozos de 64 KiB, con N archivos en marcha como mucho:
 //@ }
  *
  *   contador [-j N] [-e MS] [-p] RUTA...
  *
 //@ partida:  * Cuenta las palabras de muchos archivos a la vez con uv_fs_* (que libuv lleva a su grupo de
-//@ partida:  * hilos), en trozos de 64 KiB y con como mucho N archivos abiertos. Lee el enunciado
+//@ partida:  * hilos), en trozos de 64 KiB y con N archivos abiertos como mucho. Lee el enunciado
 //@ partida:  * (README.md de esta carpeta): formato exacto de la salida, requisitos y pistas.
 //@ solucion {
  * Dos fases. Primero la lista: cada RUTA se mira con uv_fs_stat; una carpeta se recorre
@@ -399,7 +399,7 @@ static void siguiente_de_la_lista(contador_t *c)
 /* ------------------------------------------------------------------ la cuenta */
 
 /* Dieciséis bytes a la vez con las extensiones vectoriales de GCC (y clang): SSE2 en x86-64,
- * NEON en ARM. Contar byte a byte con una tabla va a ~1,4 GB/s; así, a ~10 GB/s, y el tiempo
+ * NEON en ARM. Contar byte a byte con una tabla va a ~1.4 GiB/s; así, a ~10 GiB/s, y el tiempo
  * se va en leer, no en contar (bench/contador). Es la única optimización del programa. */
 typedef unsigned char v16 __attribute__((vector_size(16)));
 

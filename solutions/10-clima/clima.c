@@ -1,4 +1,4 @@
-//@ partida: /* clima.c — Laboratorio 10: agregador de APIs del clima (programa de partida).
+//@ partida: /* clima.c — Laboratorio 10: agregador de API del clima (programa de partida).
 //@ partida:  *
 //@ partida:  * Ya están hechos: las opciones, el bucle, el cliente HTTP con su tope -c, Ctrl+C y el
 //@ partida:  * reparto de memoria. Te toca lo que enseña el laboratorio: leer el archivo de proveedores
@@ -7,7 +7,7 @@
 //@ partida:  * unidad, rango) y escribir la salida (TODO 5 y 6). Hazlos en orden y prueba después de
 //@ partida:  * cada uno contra el servidor de práctica (make servidor).
 //@ solucion {
-/* clima.c — Laboratorio 10: agregador de APIs del clima (solución de referencia).
+/* clima.c — Laboratorio 10: agregador de API del clima (solución de referencia).
 //@ }
  *
  * Pregunta la temperatura de cada ciudad a todos los proveedores de un archivo JSON, todas
@@ -272,7 +272,7 @@ fin:
     //@ }
 }
 
-/* El valor en la ruta con puntos: claves en objetos, números en arrays. Prestado (de doc) o
+/* El valor en la ruta con puntos: claves en objetos, índices en listas. Prestado (de doc) o
  * NULL si no existe. */
 static json_t *buscar(json_t *doc, const char *ruta)
 {
