@@ -1,9 +1,11 @@
 /* ejercicio.c — un futuro que nunca llama en el acto (práctica 3 de la lección 3).
  *
  * Un futuro guarda un valor que aún no existe y la lista de callbacks que lo esperan. La
- * regla: las callbacks se llaman desde el bucle (un uv_idle_t las entrega en la vuelta
- * siguiente), nunca dentro de futuro_resolver() ni de futuro_al_terminar(). Tu trabajo: las
- * tres funciones con TODO; main() es el guion de la prueba y no se toca (ver README.md).
+ * regla: las callbacks se llaman desde el bucle (un uv_idle_t las entrega en la siguiente
+ * fase idle: aquí, que se resuelve dentro de la callback de un temporizador, la de esa misma
+ * vuelta, porque en libuv 1.44 los temporizadores van antes que idle), nunca dentro de
+ * futuro_resolver() ni de futuro_al_terminar(). Tu trabajo: las tres funciones con TODO;
+ * main() es el guion de la prueba y no se toca (ver README.md).
  */
 #include <stdio.h>
 #include <uv.h>
