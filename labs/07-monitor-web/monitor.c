@@ -1,6 +1,6 @@
 /* monitor.c — Laboratorio 07: monitor de sitios web (programa de partida).
  *
- * Cada `intervalo` milisegundos hay que comprobar TODAS las URLs a la vez con el cliente
+ * Cada `intervalo` milisegundos hay que comprobar TODAS las URL a la vez con el cliente
  * HTTP del curso, imprimir una línea por comprobación, avisar cuando un sitio falla 3 veces
  * seguidas (una sola vez por racha) y cuando se recupera, y con Ctrl+C (o SIGTERM) parar el
  * temporizador, cancelar lo que esté en curso, imprimir el resumen y cerrar el bucle.
@@ -209,7 +209,7 @@ int main(int argc, char **argv)
         codigo = 1;
         goto fin;
     }
-    /* Se validan TODAS las URLs antes de arrancar nada. */
+    /* Se validan TODAS las URL antes de arrancar nada. */
     for (size_t i = 0; i < m.nsitios; i++) {
         m.sitios[i].monitor = &m;
         m.sitios[i].url = leer_url(argv[optind + (int)i]);

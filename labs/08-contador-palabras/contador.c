@@ -52,7 +52,7 @@ typedef struct {
     size_t indice;
     unsigned plaza;  /* su sitio en contador_t.tareas */
     int con_espera;  /* `espera` inicializado: se libera en su callback de cierre */
-    int esperando;   /* el temporizador de -e está en marcha */
+    int esperando;   /* el temporizador de -e está activo */
     uv_file fd;
     int dentro; /* el último byte leído era parte de una palabra */
     int error;  /* código de libuv del primer fallo (0 si ninguno) */

@@ -8,7 +8,7 @@
  * Memoria: lector_t lo aporta el llamador (normalmente dentro de su estado por cliente).
  * El lector reserva por su cuenta el búfer de la línea incompleta, solo mientras hay una
  * (así un cliente callado no gasta memoria), y lo suelta lector_liberar(). Las líneas que
- * recibe el callback son prestadas: valen solo durante la llamada y NO terminan en '\0'
+ * recibe la callback son prestadas: valen solo durante la llamada y NO terminan en '\0'
  * (pueden contener bytes nulos: el texto del chat se trata como bytes, no como cadena C).
  */
 #ifndef PROTOCOLO_H
@@ -37,7 +37,7 @@ typedef int (*lector_cb)(void *ctx, const char *linea, size_t largo, int demasia
 void lector_iniciar(lector_t *l);
 
 /* Procesa `n` bytes recién leídos y llama a `cb` por cada línea que se complete.
- * Devuelve 0 si los consumió todos, el valor distinto de 0 que devolvió el callback si este
+ * Devuelve 0 si los consumió todos, el valor distinto de 0 que devolvió la callback si esta
  * pidió parar (el resto de `datos` se ignora), o -1 si faltó memoria para guardar la línea
  * incompleta. */
 int lector_alimentar(lector_t *l, const char *datos, size_t n, lector_cb cb, void *ctx);

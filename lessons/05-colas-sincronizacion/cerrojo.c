@@ -1,4 +1,4 @@
-/* cerrojo.c — por qué un programa de UN solo hilo también necesita un cerrojo (Lock).
+/* cerrojo.c — por qué un programa de UN solo hilo también necesita un cerrojo (*lock*).
  *
  * Una cuenta con saldo 100 recibe dos ingresos a la vez (+50 y +70). Cada ingreso
  *   1) lee el saldo,                    (callback 1)

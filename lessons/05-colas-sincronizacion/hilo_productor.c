@@ -8,7 +8,7 @@
  *
  *   hilo sensor                          hilo del bucle
  *   uv_sem_wait(huecos)  ← espera hueco   uv_sem_post(huecos)  ← tras sacar una lectura
- *   lock; meter; send; unlock            lock; sacar; unlock
+ *   tomar; meter; send; soltar           tomar; sacar; soltar   (el cerrojo)
  *   uv_async_send(aviso) ───────────────→ al_avisar() (varios envíos pueden llegar juntos)
  *
  * uv_async_send() es la única función de libuv que puede tocar un handle desde otro hilo;
@@ -172,7 +172,7 @@ int main(void)
 
     r = bucle_terminar(&bucle);
     /* El bucle acabó porque vio `terminado`: el sensor ya hizo su último envío y solo le
-     * falta soltar el mutex y volver. join espera a eso, nada más. */
+     * falta soltar el cerrojo y volver. join espera a eso, nada más. */
     uv_thread_join(&p.sensor);
     printf("Procesadas: %d lecturas en %.2f s\n", p.procesadas, reloj_desde(p.inicio_ms));
     printf("El sensor encontró el búfer lleno y esperó: %s\n", p.esperas_sensor > 0 ? "sí" : "no");

@@ -5,7 +5,7 @@
  * Para avisar al principal, el trabajador usa uv_async_send(), la única función de libuv
  * que puede tocar un handle (o un bucle) ajeno desde otro hilo; las primitivas de hilos
  * (uv_mutex_*, uv_sem_*, uv_thread_*) sí se usan desde cualquier hilo, para eso existen.
- * El dato compartido (cuántos tics lleva) va protegido por un mutex, porque varios
+ * El dato compartido (cuántos tics lleva) va protegido por un cerrojo, porque varios
  * uv_async_send seguidos pueden fusionarse en una sola callback.
  */
 #include <stdio.h>

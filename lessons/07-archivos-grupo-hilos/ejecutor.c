@@ -45,7 +45,7 @@ typedef struct {
     uv_work_t req;
     trabajo_t trabajo;
     uint64_t inicio_ms, ultimo_latido_ms, mayor_hueco_ms;
-    int fase; /* 0: A en marcha, 1: B en marcha */
+    int fase; /* 0: A en curso, 1: B en curso */
 } demo_t;
 
 /* --- La función bloqueante: no sabe nada del bucle (y no debe tocarlo). --- */

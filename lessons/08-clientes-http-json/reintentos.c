@@ -1,5 +1,5 @@
 /* reintentos.c — ejemplo resuelto: reintentar lo que falla de forma pasajera, con
- * una espera que crece exponencialmente y un poco de azar (jitter).
+ * una espera que crece exponencialmente y un poco de azar (*jitter*).
  *
  * Cinco peticiones a la vez contra el servidor de práctica, cada una con su destino:
  *   /inestable?id=…&fallos=3   503 las tres primeras veces, 200 la cuarta: se consigue

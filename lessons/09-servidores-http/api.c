@@ -21,7 +21,7 @@
  * Cada conexión es un conexion_t con su analizador llhttp. Las peticiones se atienden de una
  * en una por conexión: al completar un mensaje el analizador se PAUSA (HPE_PAUSED), se deja
  * de leer y lo que sobró se guarda; cuando la respuesta ha salido entera se reanuda. Así una
- * conexión que encadena peticiones (pipelining) recibe las respuestas en orden.
+ * conexión que encadena peticiones (*pipelining*) recibe las respuestas en orden.
  *
  * Límites: URL de 1 KiB, cabeceras de 8 KiB, cuerpo de 4 KiB (414, 431, 413 y cierre). Una
  * petición mal formada recibe 400 y se cierra: el servidor nunca se cae por basura.
@@ -103,7 +103,7 @@ struct conexion_s {
     size_t largo_cuerpo;
     size_t bytes_cabeza;
     int error_http; /* 414/431/413 detectado dentro de una callback de llhttp */
-    int mantener;   /* keep-alive: lo decide llhttp según la versión y Connection */
+    int mantener;   /* persistente: lo decide llhttp según la versión y Connection */
     int atendiendo; /* entre el final del mensaje y el final de su respuesta */
     int leyendo;
     uint64_t lento_ms;

@@ -88,7 +88,7 @@ static void al_latir(uv_timer_t *t)
     b->latidos++;
 }
 
-/* Ejecuta el bucle con el latido en marcha hasta que no quede nada pendiente. */
+/* Ejecuta el bucle con el latido activo hasta que no quede nada pendiente. */
 static void ejecutar_con_latido(banco_t *b)
 {
     b->latidos = 0;

@@ -7,7 +7,7 @@
  *
  *   1. «localhost», servicio 8080     → sale de /etc/hosts: 127.0.0.1:8080
  *   2. «127.0.0.1» con AI_NUMERICHOST → ni siquiera mira /etc/hosts
- *   3. «localhost» con AI_NUMERICHOST → error: con esa bandera está prohibido buscar nombres
+ *   3. «localhost» con AI_NUMERICHOST → error: con ese indicador está prohibido buscar nombres
  *   4. «localhost», cancelada con uv_cancel mientras espera en la cola → UV_EAI_CANCELED
  *
  * Todas piden IPv4 (AF_INET) para que la salida no dependa de si el equipo tiene IPv6.

@@ -4,7 +4,7 @@
  *            de matar el proceso sin aviso;
  *   SIGHUP   «vuelve a leer la configuración» (aquí, cambia el ritmo de trabajo);
  *   SIGTERM  y SIGINT: parada ordenada. No se aceptan trabajos nuevos, los que están en
- *            vuelo terminan, todo se cierra y el programa sale con 0.
+ *            curso terminan, todo se cierra y el programa sale con 0.
  *
  * Para que el ejemplo se conduzca solo, el propio programa se envía SIGHUP a los 0.80 s y
  * SIGTERM a los 1.25 s con uv_kill(): exactamente lo que haría `kill -HUP PID` desde fuera.

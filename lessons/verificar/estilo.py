@@ -13,7 +13,11 @@ el curso):
   - los textos de cada lab.json que ve un estudiante (titulo, resumen, nombre, que, pista,
     pista_detallada, porque);
   - las cadenas de C del calificador (autograder/, labs/*/.calificador/) y de la biblioteca
-    y las herramientas (common/), que son sus mensajes.
+    y las herramientas (common/), que son sus mensajes;
+  - los comentarios de C de lo que un estudiante lee y edita (COMENTARIOS: el código de
+    partida, los programas de las lecciones y de su práctica, las cabeceras de libcurso): ahí
+    solo glosario, unidad, decimal y sigla, porque un comentario está lleno de nombres del
+    código (`lineas`, c->metodo) y lo que va entre `…` es código citado.
 
 Y qué busca, con su motivo en español y archivo:línea:
 
@@ -94,7 +98,17 @@ FUENTES = [
     ("common/include/**/*.h", "c", True),
     ("common/servidor/*.[ch]", "c", True),
     ("common/herramientas/**/*.c", "c", True),
+    # Los comentarios de lo que un estudiante lee y edita (ver COMENTARIOS, abajo).
+    ("labs/[0-9]*/*.[ch]", "cc", False),
+    ("lessons/[0-9]*/*.c", "cc", False),
+    ("lessons/[0-9]*/practica/*/*.[ch]", "cc", False),
 ]
+
+# Dónde se leen también los comentarios de C: el código de partida de cada laboratorio, los
+# programas de las lecciones y de su práctica, y las cabeceras de libcurso (de estas, además
+# sus cadenas). Un estudiante los lee tanto como el enunciado.
+COMENTARIOS = ["labs/[0-9]*/*.[ch]", "lessons/[0-9]*/*.c", "lessons/[0-9]*/practica/*/*.[ch]",
+               "common/include/curso/*.h", "lessons/verificar/estilo-control/comentarios.c"]
 
 
 def motivo(clase, texto):
@@ -375,6 +389,44 @@ def trozos_c(ruta, texto):
     return limpios
 
 
+def trozos_comentarios(ruta, texto):
+    """Los comentarios de C (/* … */ y // …), cada uno un trozo de prosa; las cadenas y los
+    caracteres se saltan (un «/*» dentro de una cadena no abre nada)."""
+    trozos = []
+    n = 1
+    i = 0
+    L = len(texto)
+    while i < L:
+        c = texto[i]
+        if texto.startswith("//", i) or texto.startswith("/*", i):
+            bloque = texto.startswith("/*", i)
+            j = texto.find("*/", i + 2) if bloque else texto.find("\n", i)
+            j = L if j < 0 else j
+            cuerpo, mapa = [], []
+            for k in range(i + 2, j):
+                if texto[k] == "\n":
+                    n += 1
+                cuerpo.append(texto[k]); mapa.append(n)
+            # Los asteriscos del margen de un bloque no son texto, y lo que va entre `…` es
+            # código citado (la misma longitud, para que las líneas sigan casando).
+            t = re.sub(r"\n[ \t]*\*(?!/)", lambda m: "\n" + " " * (len(m.group(0)) - 1), "".join(cuerpo))
+            t = re.sub(r"`[^`\n]*`", lambda m: " " * len(m.group(0)), t)
+            trozos.append((t, mapa, "comentario"))
+            i = j + 2 if bloque else j
+            continue
+        if c == "\n":
+            n += 1; i += 1
+            continue
+        if c in "'\"":
+            j = i + 1
+            while j < L and texto[j] != c and texto[j] != "\n":
+                j += 2 if texto[j] == "\\" else 1
+            i = j + 1
+            continue
+        i += 1
+    return trozos
+
+
 # ── Las reglas ───────────────────────────────────────────────────────────────────────────
 # La unidad decimal, en siglas o con todas sus letras («un megabyte»): las dos son MB.
 RE_UNIDAD = re.compile(r"(?<![\w.])(?:\d[\d.]*\s?)?"
@@ -418,6 +470,10 @@ def buscar(ruta, trozos, glosario, frases, tipo_archivo):
                                   m.group(0)))
         if tipo == "genero":
             continue
+        # Un comentario de C está lleno de nombres del código (`lineas`, c->metodo, senales.h):
+        # ahí no se miran tildes, género, saltos ni frases; sí glosario, unidades, decimales
+        # y siglas, que se leen igual en un comentario que en el enunciado.
+        comentario = tipo == "comentario"
         if tipo == "prosa" and tipo_archivo == "c":
             for m in RE_SALTO.finditer(texto):
                 visto = m.group(0).replace("\n", "\\n")
@@ -457,7 +513,7 @@ def buscar(ruta, trozos, glosario, frases, tipo_archivo):
                 hallazgos.append((ruta, linea_de(mapa, m.start()), "glosario",
                                   f"«{m.group(0)}»: el glosario dice «{termino}»",
                                   m.group(0)))
-        for m in RE_PALABRA.finditer(texto):
+        for m in ([] if comentario else RE_PALABRA.finditer(texto)):
             w = m.group(0)
             if w.lower() in SIN_TILDE and (w.islower() or w[1:].islower()):
                 # «maximo=», «&senales», «f(lineas)» son claves o código escrito sin `…`;
@@ -469,7 +525,7 @@ def buscar(ruta, trozos, glosario, frases, tipo_archivo):
                     continue
                 hallazgos.append((ruta, linea_de(mapa, m.start()), "tilde",
                                   motivo("tilde", w), w))
-        if frases:
+        if frases and not comentario:
             for inicio, fin, palabras in partir_frases(texto, tipo_archivo == "c"):
                 if palabras > MAX_PALABRAS:
                     hallazgos.append((ruta, linea_de(mapa, inicio), "frase",
@@ -519,7 +575,8 @@ def exceptuado(h, excepciones):
     ruta, _, clase, _, texto = h
     for e in excepciones:
         if e["clase"] == clase and any(fnmatch.fnmatch(ruta, r) for r in e["rutas"]) \
-                and (e["texto"] in ("*", "") or e["texto"].lower() == texto.lower()):
+                and (e["texto"] in ("*", "") or
+                     " ".join(e["texto"].lower().split()) == " ".join(texto.lower().split())):
             e["usada"] = True
             return True
     return False
@@ -551,7 +608,11 @@ def comprobar(raiz, lista, glosario):
         with open(os.path.join(raiz, rel), encoding="utf-8") as f:
             texto = unicodedata.normalize("NFC", f.read())
         trozos = {"md": trozos_md, "json": trozos_json, "c": trozos_c,
-                  "casos": trozos_casos}[tipo](rel, texto)
+                  "cc": trozos_comentarios, "casos": trozos_casos}[tipo](rel, texto)
+        # (fnmatch deja que «*» pase por «/»: se exige además la misma profundidad.)
+        if tipo == "c" and any(fnmatch.fnmatch(rel, p) and rel.count("/") == p.count("/")
+                               for p in COMENTARIOS):
+            trozos += trozos_comentarios(rel, texto)
         hallazgos += buscar(rel, trozos, glosario, frases, tipo)
     return hallazgos
 

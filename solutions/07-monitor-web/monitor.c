@@ -3,12 +3,12 @@
 /* monitor.c — Laboratorio 07: monitor de sitios web (solución de referencia).
 //@ }
  *
-//@ partida:  * Cada `intervalo` milisegundos hay que comprobar TODAS las URLs a la vez con el cliente
+//@ partida:  * Cada `intervalo` milisegundos hay que comprobar TODAS las URL a la vez con el cliente
 //@ partida:  * HTTP del curso, imprimir una línea por comprobación, avisar cuando un sitio falla 3 veces
 //@ partida:  * seguidas (una sola vez por racha) y cuando se recupera, y con Ctrl+C (o SIGTERM) parar el
 //@ partida:  * temporizador, cancelar lo que esté en curso, imprimir el resumen y cerrar el bucle.
 //@ solucion {
- * Cada `intervalo` milisegundos comprueba TODAS las URLs a la vez con el cliente HTTP del
+ * Cada `intervalo` milisegundos comprueba TODAS las URL a la vez con el cliente HTTP del
  * curso, imprime una línea por verificación, avisa cuando un sitio falla 3 veces seguidas
  * (una sola vez por racha) y cuando se recupera, y con Ctrl+C (o SIGTERM) para el
  * temporizador, cancela lo que esté en curso, imprime el resumen y cierra el bucle.
@@ -354,7 +354,7 @@ int main(int argc, char **argv)
         codigo = 1;
         goto fin;
     }
-    /* Se validan TODAS las URLs antes de arrancar nada. */
+    /* Se validan TODAS las URL antes de arrancar nada. */
     for (size_t i = 0; i < m.nsitios; i++) {
         m.sitios[i].monitor = &m;
         m.sitios[i].url = leer_url(argv[optind + (int)i]);

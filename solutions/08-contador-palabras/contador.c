@@ -3,7 +3,7 @@
 /* contador.c — Laboratorio 08: contador de palabras por lotes (solución de referencia).
  *
  * Cuenta las palabras de muchos archivos a la vez con uv_fs_* (que libuv lleva al pool de
- * hilos), leyendo cada uno en trozos de 64 KiB, con N archivos en marcha como mucho:
+ * hilos), leyendo cada uno en trozos de 64 KiB, con N archivos en curso como mucho:
 //@ }
  *
  *   contador [-j N] [-e MS] [-p] RUTA...
@@ -78,7 +78,7 @@ typedef struct {
     size_t indice;
     unsigned plaza;  /* su sitio en contador_t.tareas */
     int con_espera;  /* `espera` inicializado: se libera en su callback de cierre */
-    int esperando;   /* el temporizador de -e está en marcha */
+    int esperando;   /* el temporizador de -e está activo */
     uv_file fd;
     int dentro; /* el último byte leído era parte de una palabra */
     int error;  /* código de libuv del primer fallo (0 si ninguno) */

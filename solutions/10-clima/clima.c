@@ -627,7 +627,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "clima: uv_loop_init: %s\n", error_texto(r));
         goto fin;
     }
-    /* El tope -c lo aplica el cliente: las demás esperan en cola y su límite de tiempo
+    /* El tope -c lo aplica el cliente: las demás esperan en cola y su tiempo límite
      * empieza a contar cuando salen de ella. */
     r = http_cliente_nuevo(&prog.bucle, (unsigned)simultaneas, &prog.cliente);
     if (r == 0) {

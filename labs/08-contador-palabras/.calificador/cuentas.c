@@ -249,7 +249,7 @@ CAL_PRUEBA(carpetas, 20)
         "«RUTA/…/nombre» con una sola «/» aunque la RUTA acabe en «/»; los enlaces "
         "simbólicos no se siguen (uno apunta a la propia carpeta), salvo una RUTA que es un "
         "enlace a una carpeta, que se recorre. Una FIFO de dentro se salta; los que empiezan "
-        "por punto se cuentan como los demás; la lista en orden de nombre, con cada subcarpeta "
+        "por punto y los vacíos se cuentan como los demás; la lista en orden de nombre, con cada subcarpeta "
         "en su sitio (se ve en el empate de MAYOR)");
     char dir[512], raiz[600], sub[700], hondo[800], vacia[700];
     if (cont_carpeta("carpetas", dir, sizeof dir) < 0)
@@ -274,14 +274,16 @@ CAL_PRUEBA(carpetas, 20)
     if (r < 0)
         CAL_FIN(cont_fallo_preparar(r));
     /* El orden de la lista: .escondida/f.txt, .oculto.txt, a.txt, b.txt, sub/c.txt,
-     * sub/hondo/d.txt, z.txt, suelto.txt. d.txt y z.txt empatan con 6 palabras: MAYOR es d.txt,
+     * sub/hondo/d.txt, sub/vacio.txt, z.txt, suelto.txt. vacio.txt no tiene ni un byte: es un
+     * archivo como los demás («0 …/sub/vacio.txt»); quien salte los vacíos de una carpeta no
+     * lo lista y pierde aquí (los vacíos dados como RUTA los juzga «cuenta_exacta»). d.txt y z.txt empatan con 6 palabras: MAYOR es d.txt,
      * porque «sub» va antes que «z.txt». Quien deje las subcarpetas para el final (o las recorra
      * antes que nada) pone z.txt delante. z.txt lleva además 256 KiB de espacios: casi siempre
      * acaba después de d.txt (empieza más tarde y son más lecturas), así que aquí un MAYOR que mire
      * quién acabó primero también da d.txt (el empate por orden de llegada lo juzga «resumen»).
      * Quien lo da al último en terminar pone z.txt y pierde también aquí: un empate que acabe
      * en los dos órdenes a la vez no existe. */
-    esperado_t e[9];
+    esperado_t e[10];
     size_t largo_z = 256 * 1024;
     char *z = malloc(largo_z + 32);
     if (z == NULL)
@@ -293,6 +295,8 @@ CAL_PRUEBA(carpetas, 20)
         r = cont_escribir_texto(raiz, "a.txt", "a\n", &e[1]);
     if (r == 0)
         r = cont_escribir_texto(sub, "c.txt", "ce ce ce\n", &e[2]);
+    if (r == 0)
+        r = cont_escribir_texto(sub, "vacio.txt", "", &e[9]);
     if (r == 0)
         r = cont_escribir_texto(hondo, "d.txt", "de de de de de de\n", &e[3]);
     if (r == 0)
@@ -341,13 +345,18 @@ CAL_PRUEBA(carpetas, 20)
         CAL_FIN(0);
     cont_esperar_fin(p, 6000);
     char motivo[1024];
-    int ok = cont_final_bien(p, 0, e, 9, motivo, sizeof motivo);
+    int ok = cont_final_bien(p, 0, e, 10, motivo, sizeof motivo);
     const char *out = cal_salida(p);
     if (!ok && (strstr(out, e[7].ruta) == NULL || strstr(out, e[8].ruta) == NULL)) {
         size_t u = strlen(motivo);
         snprintf(motivo + u, sizeof motivo - u,
                  " (un nombre que empieza por punto, como «.oculto.txt» o la carpeta "
                  "«.escondida», es una entrada como las demás y se cuenta)");
+    } else if (!ok && strstr(out, e[9].ruta) == NULL) {
+        size_t u = strlen(motivo);
+        snprintf(motivo + u, sizeof motivo - u,
+                 " (un archivo vacío de la carpeta, «…/sub/vacio.txt», también es un archivo "
+                 "regular: sale con 0 palabras)");
     }
     if (ok) {
         /* Solo la línea MAYOR: TOTAL y MEDIA los juzga «resumen». */
@@ -364,8 +373,8 @@ CAL_PRUEBA(carpetas, 20)
             ok = 0;
         } else {
             snprintf(motivo, sizeof motivo,
-                     "los 9 archivos contados (dos con nombre que empieza por punto y uno por "
-                     "una RUTA que es un enlace a una carpeta), con rutas bien formadas y la "
+                     "los 10 archivos contados (dos con nombre que empieza por punto, uno vacío y "
+                     "uno por una RUTA que es un enlace a una carpeta), con rutas bien formadas y la "
                      "lista en orden");
         }
     }

@@ -4,7 +4,7 @@
  *             del bucle los recoge, en orden, y al final resume lo recibido.
  *
  * Tal como está, no hay hilo: no llega ningún dato. Tu trabajo: el productor, la callback
- * del aviso y, en main, preparar y recoger el mutex, el semáforo, el aviso y el hilo (ver
+ * del aviso y, en main, preparar y recoger el cerrojo, el semáforo, el aviso y el hilo (ver
  * README.md).
  */
 #include <errno.h>
@@ -41,8 +41,8 @@ static int primero, cuantos, terminado;
 static int total;
 
 /* TODO: productor(void *arg), que corre en el hilo propio: para cada dato de 1 a total,
- * esperar un hueco (uv_sem_wait), meterlo en el búfer con el mutex tomado y avisar al bucle
- * (uv_async_send); al final, terminado = 1 y un último aviso, también con el mutex tomado. */
+ * esperar un hueco (uv_sem_wait), meterlo en el búfer con el cerrojo tomado y avisar al bucle
+ * (uv_async_send); al final, terminado = 1 y un último aviso, también con el cerrojo tomado. */
 
 /* TODO: al_avisar(uv_async_t *a), en el hilo del bucle: sacar del búfer TODO lo que haya (los
  * avisos se fusionan), anotar(dato) cada uno y devolver su hueco (uv_sem_post); si no queda
@@ -77,7 +77,7 @@ int main(int argc, char **argv)
     /* TODO: uv_mutex_init, uv_sem_init (HUECOS huecos libres), uv_async_init y
      * uv_thread_create con productor, por este orden. */
     r = bucle_terminar(&bucle);
-    /* TODO: con el bucle ya acabado, uv_thread_join y destruir el semáforo y el mutex. */
+    /* TODO: con el bucle ya acabado, uv_thread_join y destruir el semáforo y el cerrojo. */
     (void)hilo;
     (void)anotar;
     (void)cerrojo;

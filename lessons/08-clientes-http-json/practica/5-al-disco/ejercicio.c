@@ -90,7 +90,7 @@ static void al_cerrar(uv_fs_t *req)
         fallar(d, error_texto((int)req->result));
     uv_fs_req_cleanup(req);
     /* TODO: si lo que acaba de terminar es el cierre y no hubo ningún fallo, renombra el
-     * .parte a su nombre final (con esta misma callback): ese rename es el «commit». Con un
+     * .parte a su nombre final (con esta misma callback): renombrarlo es el «commit». Con un
      * fallo, el .parte se queda con lo recibido (sirve para reanudar). */
     (void)hecho;
 }

@@ -2,7 +2,7 @@
  *
  *   encadenadas < peticiones    la entrada estándar hace de conexión: lo que llega por ella son
  *                               los bytes que un cliente envía por el socket, quizá varias
- *                               peticiones seguidas en una sola lectura (pipelining).
+ *                               peticiones seguidas en una sola lectura (*pipelining*).
  *
  * Lo de la sección 2.2 de la lección: una petición cada vez. Al completar un mensaje, la
  * callback devuelve HPE_PAUSED; quien llamó a llhttp_execute guarda lo que sobró (el principio
