@@ -118,23 +118,26 @@ CAL_PRUEBA(valor_imposible, 30)
 
 CAL_PRUEBA(sin_datos, 30)
 {
-    /* Dos ciudades: en una (al azar, la primera o la segunda) fallan todos los proveedores y
-     * en la otra solo el del puerto cerrado. Basta una ciudad SIN DATOS para el código 1. */
-    const char *vacia = clima_dos_ciudades[clima_azar(0, 1)];
+    /* Tres ciudades: en la del medio fallan todos los proveedores y en las otras dos solo el
+     * del puerto cerrado. Basta una ciudad SIN DATOS para el código 1, y en medio la ve solo quien
+     * las mira todas: un código que sale de la última ciudad (o de la primera) da 0. Con dos y la
+     * vacía al azar, ese fallo pasaba una vez de cada dos. */
+    static const char *const ciudades[3] = {"Lima", "Quito", "Oslo"};
+    const char *vacia = ciudades[1];
     char mas_a[64], mas_b[64];
     snprintf(mas_a, sizeof mas_a, "&estado=500&solo=%s", vacia);
     snprintf(mas_b, sizeof mas_b, "&fallo=json&solo=%s", vacia);
     const prov_t provs[] = {{"a", "openmeteo", mas_a, "current_weather.temperature", "C", E_ESTADO},
                             {"b", "weatherapi", mas_b, "current.temp_c", "C", E_JSON},
                             {"c", NULL, NULL, "main.temp", "C", ERROR}};
-    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
-    cal_esperado("en «%s» fallan todos los proveedores (un 500, un JSON roto, un puerto "
-                 "cerrado): tres ERROR, cada uno con su motivo, y «%s SIN DATOS»; la otra "
-                 "ciudad tiene su PROMEDIO (2 de 3); código 1, porque una ciudad se quedó sin "
-                 "datos",
+    esc_t e = {.ciudades = ciudades, .nciudades = 3, .provs = provs, .nprovs = 3};
+    cal_esperado("tres ciudades; en «%s», la del medio, fallan todos los proveedores (un 500, "
+                 "un JSON roto, un puerto cerrado): tres ERROR, cada uno con su motivo, y «%s "
+                 "SIN DATOS»; las otras dos tienen su PROMEDIO (2 de 3); código 1, porque una "
+                 "ciudad se quedó sin datos",
                  vacia, vacia);
     int ok = clima_escenario(&e, NULL, 1, 8000);
     if (ok)
-        cal_obtenido("SIN DATOS en «%s», el promedio en la otra y código 1", vacia);
+        cal_obtenido("SIN DATOS en «%s», el promedio en las otras dos y código 1", vacia);
     CAL_FIN(ok);
 }

@@ -1,5 +1,6 @@
 /* parada.c — Ctrl+C en el laboratorio 10: con peticiones en curso, el programa cancela lo
- * que falta, cierra lo suyo y sale con 130; bajo valgrind, sin memoria en uso al salir. */
+ * que falta, cierra lo suyo y sale con 130 sin escribir resultados (tampoco el documento de
+ * --json); bajo valgrind, sin memoria en uso al salir. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 
@@ -61,6 +62,41 @@ static int sigint_liberado(void)
     return 1;
 }
 
+/* Ctrl+C con --json: lo mismo, y sin documento. El JSON es de los resultados completos, y tras
+ * Ctrl+C no hay ninguno: ni un documento a medias con las canceladas como errores, ni uno
+ * vacío. stdout se queda vacío. 1 o 0 (anotado). */
+static int sigint_json(void)
+{
+    char retraso[48];
+    clima_con_retraso(retraso, sizeof retraso, clima_azar(8000, 12000), NULL);
+    const prov_t provs[] = {{"a", "openmeteo", retraso, "current_weather.temperature", "C", ERROR},
+                            {"b", "weatherapi", retraso, "current.temp_c", "C", ERROR}};
+    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 2};
+    const char *op[] = {"-t", "20000", "--json", NULL};
+    cal_nota("Con --json, cuatro peticiones lentas en curso:");
+    if (clima_preparar(&e) < 0 || clima_lanzar(&e, op, 0, 20) < 0)
+        return 0;
+    cal_esperar(clima_azar(1000, 1500));
+    cal_senal(e.p, SIGINT);
+    char fin[128];
+    if (!cal_esperar_fin(e.p, 2000) || cal_codigo(e.p) != 130 || cal_senal_mortal(e.p) != 0) {
+        cal_obtenido("con --json, tras SIGINT: %s (se esperaba que saliera por su pie con 130)",
+                     cal_describir_fin(e.p, fin, sizeof fin));
+        cal_nota_salida(e.p, 8);
+        return 0;
+    }
+    const char *out = cal_salida(e.p);
+    size_t blancos = strspn(out, " \t\r\n");
+    if (out[blancos] != '\0') {
+        cal_obtenido("con --json, salió con 130 pero escribió en stdout «%.120s»: tras Ctrl+C no "
+                     "se escribe nada, tampoco el documento (lo cancelado no es un resultado, y "
+                     "ninguna ciudad llegó a completarse)",
+                     out + blancos);
+        return 0;
+    }
+    return 1;
+}
+
 CAL_PRUEBA(sigint, 60)
 {
     char retraso[48];
@@ -70,7 +106,7 @@ CAL_PRUEBA(sigint, 60)
     esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 2};
     cal_esperado("cuatro peticiones lentas (-t 20000) en curso; SIGINT: el programa la atiende "
                  "(no muere por la señal), cancela y sale por su pie con código 130 en menos de "
-                 "2 s, sin esperarlas; y bajo valgrind, tras SIGINT, 130 sin memoria en uso al "
+                 "2 s, sin esperarlas; lo mismo con --json, sin escribir el documento (stdout vacío); y bajo valgrind, tras SIGINT, 130 sin memoria en uso al "
                  "salir (todo cerrado y liberado)");
     const char *op[] = {"-t", "20000", NULL};
     if (clima_preparar(&e) < 0 || clima_lanzar(&e, op, 0, 20) < 0)
@@ -102,5 +138,5 @@ CAL_PRUEBA(sigint, 60)
                      (unsigned long long)(cal_ahora_ms() - t0));
     if (!ok)
         cal_nota_salida(e.p, 8);
-    CAL_FIN(ok && sigint_liberado());
+    CAL_FIN(ok && sigint_json() && sigint_liberado());
 }
