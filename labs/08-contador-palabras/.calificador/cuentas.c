@@ -249,7 +249,8 @@ CAL_PRUEBA(carpetas, 20)
         "«RUTA/…/nombre» con una sola «/» aunque la RUTA acabe en «/»; los enlaces "
         "simbólicos no se siguen (uno apunta a la propia carpeta), salvo una RUTA que es un "
         "enlace a una carpeta, que se recorre. Una FIFO de dentro se salta; los que empiezan "
-        "por punto y los vacíos se cuentan como los demás; la lista en orden de nombre, con cada subcarpeta "
+        "por punto y los vacíos se cuentan como los demás; la lista en orden de nombre, con cada "
+        "subcarpeta "
         "en su sitio (se ve en el empate de MAYOR)");
     char dir[512], raiz[600], sub[700], hondo[800], vacia[700];
     if (cont_carpeta("carpetas", dir, sizeof dir) < 0)
@@ -276,13 +277,13 @@ CAL_PRUEBA(carpetas, 20)
     /* El orden de la lista: .escondida/f.txt, .oculto.txt, a.txt, b.txt, sub/c.txt,
      * sub/hondo/d.txt, sub/vacio.txt, z.txt, suelto.txt. vacio.txt no tiene ni un byte: es un
      * archivo como los demás («0 …/sub/vacio.txt»); quien salte los vacíos de una carpeta no
-     * lo lista y pierde aquí (los vacíos dados como RUTA los juzga «cuenta_exacta»). d.txt y z.txt empatan con 6 palabras: MAYOR es d.txt,
-     * porque «sub» va antes que «z.txt». Quien deje las subcarpetas para el final (o las recorra
-     * antes que nada) pone z.txt delante. z.txt lleva además 256 KiB de espacios: casi siempre
-     * acaba después de d.txt (empieza más tarde y son más lecturas), así que aquí un MAYOR que mire
-     * quién acabó primero también da d.txt (el empate por orden de llegada lo juzga «resumen»).
-     * Quien lo da al último en terminar pone z.txt y pierde también aquí: un empate que acabe
-     * en los dos órdenes a la vez no existe. */
+     * lo lista y pierde aquí (los vacíos dados como RUTA los juzga «cuenta_exacta»). d.txt y z.txt
+     * empatan con 6 palabras: MAYOR es d.txt, porque «sub» va antes que «z.txt». Quien deje las
+     * subcarpetas para el final (o las recorra antes que nada) pone z.txt delante. z.txt lleva
+     * además 256 KiB de espacios: casi siempre acaba después de d.txt (empieza más tarde y son más
+     * lecturas), así que aquí un MAYOR que mire quién acabó primero también da d.txt (el empate por
+     * orden de llegada lo juzga «resumen»). Quien lo da al último en terminar pone z.txt y pierde
+     * también aquí: un empate que acabe en los dos órdenes a la vez no existe. */
     esperado_t e[10];
     size_t largo_z = 256 * 1024;
     char *z = malloc(largo_z + 32);
@@ -372,10 +373,11 @@ CAL_PRUEBA(carpetas, 20)
                                                                       : "(ninguna línea MAYOR)");
             ok = 0;
         } else {
-            snprintf(motivo, sizeof motivo,
-                     "los 10 archivos contados (dos con nombre que empieza por punto, uno vacío y "
-                     "uno por una RUTA que es un enlace a una carpeta), con rutas bien formadas y la "
-                     "lista en orden");
+            snprintf(
+                motivo, sizeof motivo,
+                "los 10 archivos contados (dos con nombre que empieza por punto, uno vacío y "
+                "uno por una RUTA que es un enlace a una carpeta), con rutas bien formadas y la "
+                "lista en orden");
         }
     }
     cal_obtenido("%s", motivo);

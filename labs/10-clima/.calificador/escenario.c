@@ -325,41 +325,12 @@ static double media_de_redondeados(const esc_t *e, int c)
     return n > 0 ? una_decima(s / n) : 0;
 }
 
-/* ¿Separa esta sal las dos medias en alguna ciudad, con margen (±0.05 no las confunde), sea
- * cual sea el redondeo de quien promedia lo redondeado? Un valor o una media justo en un 5 de
- * la centésima se redondea hacia arriba con round() y hacia el par con printf, y el cálculo
- * del programa puede caer a un lado u otro del 5: si solo se mirara media_de_redondeados, una
- * sal que la separa podía dar, con el redondeo del programa, una media a menos de 0.05 de la
- * buena (un estudiante que promediaba lo redondeado pasaba 5 veces de 7). Así, cada valor
- * redondeado va a su décima de abajo y de arriba si está a menos de 0.001 del 5, la media de
- * esos a las suyas, y toda décima que pueda imprimir el programa debe quedar lejos. */
-static int separa_siempre(const esc_t *e, int c, double m)
-{
-    const double casi = 1e-3;
-    double s_bajo = 0, s_alto = 0;
-    int n = 0;
-    for (int k = 0; k < e->nprovs; k++)
-        if (clima_espera(e, c, k) == BIEN) {
-            double d = e->ref[c][k] * 10.0;
-            s_bajo += floor(d + 0.5 - casi) / 10.0;
-            s_alto += floor(d + 0.5 + casi) / 10.0;
-            n++;
-        }
-    if (n == 0)
-        return 0;
-    double p_bajo = floor(s_bajo / n * 10.0 + 0.5 - casi) / 10.0;
-    double p_alto = floor(s_alto / n * 10.0 + 0.5 + casi) / 10.0;
-    for (double p = p_bajo; p <= p_alto + 0.05; p += 0.1)
-        if (fabs(p - m) <= 0.0502)
-            return 0;
-    return 1;
-}
-
+/* ¿Separa esta sal las dos medias en alguna ciudad? (con margen: ±0,05 no las confunde) */
 static int distingue(const esc_t *e)
 {
     for (int c = 0; c < e->nciudades; c++) {
         double m;
-        if (media(e, c, &m) > 0 && separa_siempre(e, c, m))
+        if (media(e, c, &m) > 0 && fabs(media_de_redondeados(e, c) - m) > 0.0502)
             return 1;
     }
     return 0;
