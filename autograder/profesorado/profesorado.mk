@@ -73,10 +73,15 @@ prueba-clase: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFIC
 # mutantes; .ci/run comprueba con `pasada-mutantes.sh comprobar` que cada huella es la de ahora.
 # Sin LAB, todos (la pasada entera, la que hace falta si cambió lo común); con LAB=NN, solo los
 # de ese laboratorio (basta si solo cambió lo suyo). El informe pasa por tee: make
-# prueba-mutantes sigue igual, y lo que se sella es su salida.
+# prueba-mutantes sigue igual, y lo que se sella es su salida. Una pasada a la vez (flock): dos
+# a la vez escribían el mismo informe y se sellaba una mezcla (se vio el 25-11-2026).
 pasada-mutantes:
-	@bash -o pipefail -c '$(MAKE) --no-print-directory prueba-mutantes LAB=$(LAB) SOLO_HITOS= | tee "$(B)/prueba-mutantes.txt"'
-	@bash autograder/profesorado/pasada-mutantes.sh sellar "$(B)/prueba-mutantes.txt"
+	@mkdir -p "$(B)"
+	@flock -n -E 75 "$(B)/.pasada-mutantes.lock" bash -o pipefail -c '$(MAKE) --no-print-directory \
+	  prueba-mutantes LAB=$(LAB) SOLO_HITOS= | tee "$(B)/prueba-mutantes.txt" && \
+	  bash autograder/profesorado/pasada-mutantes.sh sellar "$(B)/prueba-mutantes.txt"'; r=$$?; \
+	  [ $$r != 75 ] || echo "Ya hay una pasada de los mutantes en marcha en $(B): espera a que acabe." >&2; \
+	  exit $$r
 SUITES += prueba-pasada
 prueba-pasada:
 	@bash autograder/profesorado/pruebas/prueba-pasada.sh "$(B)"
