@@ -189,7 +189,6 @@ case "$cmd" in
     : >"$t/informe"
     seccion partes <"$registro" >"$t/partes-viejas"
     seccion 'archivos' <"$registro" >"$t/lista-vieja"
-    seccion 'informe de make prueba-mutantes' <"$registro" >/dev/null
     for p in $(awk '{ print $1 }' "$t/ahora"); do
       if [ "$p" = comun ] || ! es_pasado "$p"; then
         awk -v p="$p" '$1 == p' "$t/partes-viejas" >>"$t/partes"

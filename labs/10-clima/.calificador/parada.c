@@ -62,32 +62,55 @@ static int sigint_liberado(void)
     return 1;
 }
 
+/* El escenario de la parada: dos proveedores lentos (8–12 s) para las dos ciudades, cuatro
+ * peticiones en curso. Es de quien llama (en la pila): esc_t apunta a sus proveedores. */
+typedef struct {
+    char retraso[48];
+    prov_t provs[2];
+    esc_t e;
+} lentas_t;
+
+/* Lanza el programa con -t 20000 (y `extra`, si no es NULL) sobre el escenario de la parada y,
+ * cuando sus peticiones ya están en curso, le manda SIGINT; *t0, cuándo. 1, o 0 si no se pudo
+ * lanzar (anotado). */
+static int lentas_y_sigint(lentas_t *l, const char *extra, uint64_t *t0)
+{
+    clima_con_retraso(l->retraso, sizeof l->retraso, clima_azar(8000, 12000), NULL);
+    l->provs[0] = (prov_t){"a", "openmeteo", l->retraso, "current_weather.temperature", "C", ERROR};
+    l->provs[1] = (prov_t){"b", "weatherapi", l->retraso, "current.temp_c", "C", ERROR};
+    l->e = (esc_t){.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = l->provs, .nprovs = 2};
+    const char *op[] = {"-t", "20000", extra, NULL};
+    if (clima_preparar(&l->e) < 0 || clima_lanzar(&l->e, op, 0, 20) < 0)
+        return 0;
+    /* Hasta que estén en curso: el servidor las anota al acabar, así que se espera un rato
+     * generoso (distinto en cada calificación). */
+    cal_esperar(clima_azar(1000, 1500));
+    *t0 = cal_ahora_ms();
+    cal_senal(l->e.p, SIGINT);
+    return 1;
+}
+
 /* Ctrl+C con --json: lo mismo, y sin documento. El JSON es de los resultados completos, y tras
  * Ctrl+C no hay ninguno: ni un documento a medias con las canceladas como errores, ni uno
  * vacío. 1 o 0 (anotado). */
 static int sigint_json(void)
 {
-    char retraso[48];
-    clima_con_retraso(retraso, sizeof retraso, clima_azar(8000, 12000), NULL);
-    const prov_t provs[] = {{"a", "openmeteo", retraso, "current_weather.temperature", "C", ERROR},
-                            {"b", "weatherapi", retraso, "current.temp_c", "C", ERROR}};
-    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 2};
-    const char *op[] = {"-t", "20000", "--json", NULL};
+    lentas_t l;
+    uint64_t t0;
     cal_nota("Con --json, cuatro peticiones lentas en curso:");
-    if (clima_preparar(&e) < 0 || clima_lanzar(&e, op, 0, 20) < 0)
+    if (!lentas_y_sigint(&l, "--json", &t0))
         return 0;
-    cal_esperar(clima_azar(1000, 1500));
-    cal_senal(e.p, SIGINT);
+    esc_t *e = &l.e;
     char fin[128];
-    if (!cal_esperar_fin(e.p, 2000) || cal_codigo(e.p) != 130 || cal_senal_mortal(e.p) != 0) {
+    if (!cal_esperar_fin(e->p, 2000) || cal_codigo(e->p) != 130 || cal_senal_mortal(e->p) != 0) {
         cal_obtenido("con --json, tras SIGINT: %s (se esperaba que saliera por su pie con 130)",
-                     cal_describir_fin(e.p, fin, sizeof fin));
-        cal_nota_salida(e.p, 8);
+                     cal_describir_fin(e->p, fin, sizeof fin));
+        cal_nota_salida(e->p, 8);
         return 0;
     }
     /* Solo el documento: una línea de otra cosa en stdout es un fallo de forma, que juzgan
      * salida_basica y salida_json. */
-    const char *doc = strchr(cal_salida(e.p), '{');
+    const char *doc = strchr(cal_salida(e->p), '{');
     if (doc != NULL) {
         cal_obtenido("con --json, salió con 130 pero escribió un documento en stdout («%.120s»): "
                      "tras Ctrl+C no se escribe nada, tampoco el JSON (lo cancelado no es un "
@@ -100,31 +123,23 @@ static int sigint_json(void)
 
 CAL_PRUEBA(sigint, 60)
 {
-    char retraso[48];
-    clima_con_retraso(retraso, sizeof retraso, clima_azar(8000, 12000), NULL);
-    const prov_t provs[] = {{"a", "openmeteo", retraso, "current_weather.temperature", "C", ERROR},
-                            {"b", "weatherapi", retraso, "current.temp_c", "C", ERROR}};
-    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 2};
     cal_esperado("cuatro peticiones lentas (-t 20000) en curso; SIGINT: el programa la atiende "
                  "(no muere por la señal), cancela y sale por su pie con código 130 en menos de "
                  "2 s, sin esperarlas; lo mismo con --json, sin escribir el documento; y bajo "
                  "valgrind, tras SIGINT, 130 sin memoria en uso al "
                  "salir (todo cerrado y liberado)");
-    const char *op[] = {"-t", "20000", NULL};
-    if (clima_preparar(&e) < 0 || clima_lanzar(&e, op, 0, 20) < 0)
+    lentas_t l;
+    uint64_t t0;
+    if (!lentas_y_sigint(&l, NULL, &t0))
         CAL_FIN(0);
-    /* Hasta que estén en curso: el servidor las anota al acabar, así que se espera un rato
-     * generoso (distinto en cada calificación). */
-    cal_esperar(clima_azar(1000, 1500));
-    uint64_t t0 = cal_ahora_ms();
-    cal_senal(e.p, SIGINT);
+    esc_t *e = &l.e;
     char fin[128];
-    int termino = cal_esperar_fin(e.p, 2000);
-    int mortal = cal_senal_mortal(e.p);
-    int ok = termino && cal_codigo(e.p) == 130 && mortal == 0;
+    int termino = cal_esperar_fin(e->p, 2000);
+    int mortal = cal_senal_mortal(e->p);
+    int ok = termino && cal_codigo(e->p) == 130 && mortal == 0;
     /* Un resultado de una cancelada empieza por su ciudad; una línea de otra cosa en stdout
      * es un fallo de forma, que juzga salida_basica. */
-    int callada = !clima_hay_linea_de_ciudad(&e);
+    int callada = !clima_hay_linea_de_ciudad(e);
     if (ok && !callada) {
         ok = 0;
         cal_obtenido("salió con 130, pero escribió resultados en stdout: una petición cancelada "
@@ -136,9 +151,9 @@ CAL_PRUEBA(sigint, 60)
                      "cancelar lo que está en curso, cerrar y devolver 130",
                      (unsigned long long)(cal_ahora_ms() - t0));
     else
-        cal_obtenido("%s %llu ms después de SIGINT", cal_describir_fin(e.p, fin, sizeof fin),
+        cal_obtenido("%s %llu ms después de SIGINT", cal_describir_fin(e->p, fin, sizeof fin),
                      (unsigned long long)(cal_ahora_ms() - t0));
     if (!ok)
-        cal_nota_salida(e.p, 8);
+        cal_nota_salida(e->p, 8);
     CAL_FIN(ok && sigint_json() && sigint_liberado());
 }
