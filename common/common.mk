@@ -133,9 +133,9 @@ $(VIVOS_SO): common/herramientas/vivos/vivos.c $(B)/.compilacion
 	  $(DWARF_CFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
 PROGRAMAS += $(VIVOS_SO)
 
-# La precarga tiene dientes: cuatro programas colgados a propósito, uno que termina bien y
+# La precarga tiene dientes: cinco programas colgados a propósito, uno que termina bien y
 # uno que deja handles a su red de seguridad (VIVOS_CIERRE).
-VIVOS_PRUEBA := temporizador servidor senal lectura bien red para sale otro_bucle run_ajeno
+VIVOS_PRUEBA := temporizador servidor senal lectura muchas bien red para sale otro_bucle run_ajeno
 VIVOS_PRUEBA_DIR := $(B)/tests/vivos
 $(VIVOS_PRUEBA_DIR)/%: common/herramientas/vivos/prueba/%.c
 	@mkdir -p $(@D)

@@ -26,8 +26,8 @@
 # y dice qué archivos cambiaron y qué pasar. La huella sale de `git ls-files -s` (modo, blob y
 # ruta de cada archivo del índice): la misma en cualquier clon del mismo commit.
 #
-# Por partes: un cambio en el calificador, la solución, los mutantes o los hitos de un
-# laboratorio solo puede cambiar el veredicto de los mutantes de ese laboratorio, así que basta
+# Por partes: un cambio en el calificador, la solución, los mutantes, los hitos o las variantes
+# de un laboratorio solo puede cambiar el veredicto de los mutantes de ese laboratorio, así que basta
 # volver a pasar los suyos (`make pasada-mutantes LAB=07`, unos minutos) en vez de los 342 (unos
 # 50). Lo que no es de un laboratorio (el ejecutor, sus bibliotecas, libcurso, las reglas de
 # make…) es «común»: si cambia, cualquier veredicto puede cambiar y hace falta la pasada entera.
@@ -38,14 +38,15 @@ cd "$raiz" || exit 1
 registro=autograder/mutantes/PASADA.txt
 
 # Lo que entra en el veredicto de un mutante: el ejecutor y sus bibliotecas, los calificadores
-# y lab.json, las soluciones, los mutantes y los hitos de los laboratorios (no los de la
+# y lab.json, las soluciones, los mutantes, los hitos y las variantes correctas de los laboratorios (no los de la
 # práctica: esos los prueba make test), libcurso, el servidor de prácticas, la precarga vivos,
 # postgres.sh, las reglas de make que los construyen y la propia prueba. De más obliga a
 # pasarlos otra vez sin necesidad; de menos dejaría entrar un cambio sin pasarlos.
 ENTRADAS=(
   Makefile autograder/autograder.mk labs/labs.mk common/common.mk common/bd.mk
   autograder/base autograder/include autograder/lib autograder/observador autograder/runner
-  'autograder/mutantes/[0-9][0-9]-*' autograder/hitos autograder/herramientas/partidas.sh
+  'autograder/mutantes/[0-9][0-9]-*' autograder/hitos autograder/variantes
+  autograder/herramientas/partidas.sh
   autograder/pruebas/prueba-mutantes.sh autograder/pruebas/comun.sh
   'labs/*/.calificador/*' 'labs/*/lab.json' 'solutions/[0-9][0-9]-*'
   common/src common/include common/servidor
@@ -63,14 +64,15 @@ es_git() {
 }
 
 # Una línea «parte ruta modo blob» por archivo, ordenada. La parte es el laboratorio NN-tema de
-# su mutante, hito, calificador, lab.json o solución; «comun» para todo lo demás.
+# su mutante, hito, variante, calificador, lab.json o solución; «comun» para todo lo demás.
 lista() {
   git ls-files -s -- "${ENTRADAS[@]}" "${FUERA[@]}" | awk '{
     n = split($4, a, "/"); parte = "comun"
     if ((a[1] == "solutions" && a[2] ~ /^[0-9][0-9]-/ && n > 2) ||
         (a[1] == "labs" && a[2] ~ /^[0-9][0-9]-/ && (a[3] == "lab.json" || a[3] == ".calificador")))
       parte = a[2]
-    else if (a[1] == "autograder" && (a[2] == "mutantes" || a[2] == "hitos") && a[3] ~ /^[0-9][0-9]-/ && n > 3)
+    else if (a[1] == "autograder" && (a[2] == "mutantes" || a[2] == "hitos" || a[2] == "variantes") &&
+             a[3] ~ /^[0-9][0-9]-/ && n > 3)
       parte = a[3]
     print parte, $4, $1, $2
   }' | LC_ALL=C sort

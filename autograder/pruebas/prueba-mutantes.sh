@@ -24,6 +24,13 @@
 # ese hito ni de uno anterior está en su «Debe fallar» ni en su «Puede fallar» (un hito
 # alcanzado las pasa todas). Salen en el informe como «hito A: …». Con SOLO_HITOS=1
 # (make prueba-mutantes LAB=07 SOLO_HITOS=1) solo esos, sin los mutantes.
+#
+# Y las variantes correctas (autograder/variantes/NN-tema/*.patch): la solución escrita de otra
+# manera que también cumple el enunciado (p. ej. un uv_write por mensaje y destinatario, sin
+# agrupar). Sin «Debe fallar»: sacan la nota entera, sin ninguna verificación fallida. Es la
+# otra mitad de la prueba: un calificador (o el entorno donde califica) que suspende un
+# programa correcto escrito de otra manera no es justo. Salen como «variante NOMBRE: …»; con
+# SOLO_HITOS=1 tampoco se califican.
 set -u
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$RAIZ" || exit 1
@@ -34,10 +41,11 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-mutantes.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 J=${MUTANTES_J:-3}
 
-# clase_de PARCHE: «hito» para autograder/hitos/…, «mutante» para los demás. Nombra el
-# resultado (y su salida), para que un hito y un mutante con el mismo nombre no choquen.
+# clase_de PARCHE: «hito» para autograder/hitos/…, «variante» para autograder/variantes/…,
+# «mutante» para los demás. Nombra el resultado (y su salida), para que un hito y un mutante
+# con el mismo nombre no choquen.
 clase_de() {
-  case "$1" in autograder/hitos/*) echo hito ;; *) echo mutante ;; esac
+  case "$1" in autograder/hitos/*) echo hito ;; autograder/variantes/*) echo variante ;; *) echo mutante ;; esac
 }
 
 # regla_hito LAB PARCHE DEBE PUEDE: vacío si el parche cumple la regla de los hitos; si no,
@@ -105,6 +113,19 @@ probar() {
   for id in $fallaron; do
     case " $debe $puede " in *" $id "*) ;; *) sobran="$sobran $id" ;; esac
   done
+  if [ "$clase" = variante ]; then
+    # Correcta: la nota entera y ninguna fallida (ni «Debe» ni «Puede fallar» valen aquí).
+    if [ "$rc" = 0 ] && [ "$m" != "-" ] && [ "$p" = "$m" ] && [ -z "$fallaron" ] && [ -z "$debe$puede" ]; then
+      printf 'bien\n%s %s: %s/%s; correcta, no falla ninguna (%s s)\n' "$clase" "$nombre" "$p" "$m" "$segundos" >"$res"
+    else
+      {
+        echo mal
+        echo "$clase $nombre: $p/$m (rc=$rc); es correcta y debía sacar la nota entera, y falló «${fallaron% }»${debe:+ (una variante no lleva «Debe fallar»)}${puede:+ (ni «Puede fallar»)}"
+        mostrar "$lab-$clase-$nombre"
+      } >"$res"
+    fi
+    return
+  fi
   if [ "$rc" = 0 ] && [ "$m" != "-" ] && [ "$p" -lt "$m" ] && [ -z "$faltan" ] && [ -z "$sobran" ] && [ -z "$regla" ]; then
     printf 'bien\n%s %s: %s/%s; falla %s (%s s)\n' "$clase" "$nombre" "$p" "$m" "${fallaron% }" "$segundos" >"$res"
   else
@@ -129,7 +150,9 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
   fi
   mutantes=(autograder/mutantes/"$lab"/*.patch)
   [ -n "${SOLO_HITOS:-}" ] && mutantes=()
-  for parche in "${mutantes[@]}" autograder/hitos/"$lab"/*.patch; do
+  variantes=(autograder/variantes/"$lab"/*.patch)
+  [ -n "${SOLO_HITOS:-}" ] && variantes=()
+  for parche in "${mutantes[@]}" autograder/hitos/"$lab"/*.patch "${variantes[@]}"; do
     [ -e "$parche" ] && orden+=("$lab $parche")
   done
 done
@@ -171,7 +194,7 @@ for par in "${orden[@]}"; do
   if [ "$(head -n1 "$res")" = bien ]; then
     bien "$linea"
   else
-    mal "$lab-$([ "$clase" = hito ] && echo hito-)$(basename "$parche" .patch)" "$linea"
+    mal "$lab-$([ "$clase" != mutante ] && echo "$clase-")$(basename "$parche" .patch)" "$linea"
     tail -n +3 "$res"
   fi
 done

@@ -21,7 +21,7 @@ trap 'rm -rf "$TMP"' EXIT
 C="$TMP/curso"
 mkdir -p "$C/autograder/profesorado" "$C/autograder/mutantes/07-x" "$C/solutions/07-x" \
   "$C/labs/07-x/.calificador" "$C/lessons" "$C/autograder/mutantes/08-y" "$C/solutions/08-y" \
-  "$C/labs/08-y/.calificador" "$C/autograder/runner"
+  "$C/labs/08-y/.calificador" "$C/autograder/runner" "$C/autograder/variantes/08-y"
 cp autograder/profesorado/pasada-mutantes.sh "$C/autograder/profesorado/"
 echo 'parche' >"$C/autograder/mutantes/07-x/uno.patch"
 echo 'int main(void) { return 0; }' >"$C/solutions/07-x/x.c"
@@ -30,6 +30,7 @@ echo '/* calificador */' >"$C/labs/07-x/.calificador/comun.c"
 echo 'enunciado' >"$C/labs/07-x/README.md"
 echo 'capítulo' >"$C/lessons/capitulo.md"
 echo 'parche' >"$C/autograder/mutantes/08-y/uno.patch"
+echo 'parche' >"$C/autograder/variantes/08-y/otra.patch"
 echo 'int main(void) { return 0; }' >"$C/solutions/08-y/y.c"
 echo '{}' >"$C/labs/08-y/lab.json"
 echo '/* calificador */' >"$C/labs/08-y/.calificador/comun.c"
@@ -101,6 +102,18 @@ for archivo in labs/07-x/.calificador/comun.c autograder/mutantes/07-x/uno.patch
   comprobar_que "cambia-$(basename "$archivo")" 1 "$archivo" "cambiar $archivo invalida la pasada y el mensaje lo nombra"
   g reset -q --hard HEAD~1
 done
+
+# Una variante correcta es de su laboratorio: cambiarla pide pasar solo el suyo.
+g reset -q --hard HEAD
+echo '/* cambio */' >>"$C/autograder/variantes/08-y/otra.patch"
+g commit -q -am 'cambia una variante del 08'
+comprobar_que variante-pide-08 1 "make pasada-mutantes LAB=08" "cambiar una variante correcta del 08 pide pasar solo el 08"
+if bash "$P" comprobar 2>&1 | grep -q "LAB=07\|pasada entera"; then
+  mal variante-solo-08 "cambiar una variante del 08 también pide el 07 o la pasada entera"
+else
+  bien "y no pide el 07 ni la pasada entera"
+fi
+g reset -q --hard HEAD~1
 
 # Por partes. Un informe de un solo laboratorio, sin sello entero antes, no se sella.
 g reset -q --hard HEAD

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# prueba-vivos: la precarga vivos (vivos.c) y su traducción (vivos.sh) tienen dientes. Cuatro
+# prueba-vivos: la precarga vivos (vivos.c) y su traducción (vivos.sh) tienen dientes. Cinco
 # programas colgados a propósito (prueba/*.c): un temporizador que se repite, un servidor que
 # no cierra su uv_tcp_t, un uv_signal_t sin cerrar y un uv_fs_read en curso para siempre. De
 # cada uno, el informe tiene que nombrar lo que lo mantiene vivo y las líneas del fuente
 # marcadas con «vivos: creado|arrancado|pedida» (el número de línea sale del fuente, no de
-# esta prueba). Un programa que termina bien (bien.c) no deja informe y sale con 0. Y con
+# esta prueba). Y muchas.c, un temporizador creado con 12000 uv_write en curso (más que la
+# tabla de la precarga): las peticiones que no caben no le quitan el sitio. Un programa que termina bien (bien.c) no deja informe y sale con 0. Y con
 # VIVOS_CIERRE=1, red.c y para.c (dejan dos handles a su propia red de seguridad; para.c tras
 # un uv_stop, con el bucle aún vivo) y otro_bucle.c (no los cierra nunca y pasa por un bucle
 # vacío aparte: se nombran al salir) y run_ajeno.c (como para.c, con otro hilo en el uv_run de
@@ -50,6 +51,7 @@ colgado temporizador "uv_timer_t activo (se repite cada 100 ms)"
 colgado servidor "uv_tcp_t escuchando"
 colgado senal "uv_signal_t esperando SIGINT"
 colgado lectura "uv_fs_t en curso (uv_fs_read)"
+colgado muchas "uv_timer_t activo (se repite cada 100 ms)"
 
 ejecutar bien
 if [ "$RC" = 0 ] && [ -z "$INFORME" ] && [ ! -e "$tmp/bien.crudo" ]; then

@@ -61,8 +61,9 @@
  * el binario (compilado con -g). Así el programa no abre nada más que el informe: vale
  * también dentro de la caja de arena del calificador.
  *
- * Límites: 8192 handles y peticiones apuntados a la vez (los que no caben salen sin
- * «creado en»); 16 bucles. Se apunta solo el primer llamador, no la pila: si un handle lo
+ * Límites: 6144 handles y peticiones apuntados a la vez (un handle que no cabe sale sin
+ * «creado en»), y una petición solo se apunta si hay menos de 4096 (las demás no se
+ * listan); 16 bucles. Se apunta solo el primer llamador, no la pila: si un handle lo
  * crea una función de libcurso, el informe nombra esa función (common/src/…).
  */
 #define _GNU_SOURCE
@@ -80,6 +81,16 @@
 
 #define VIVOS_SENAL (SIGRTMIN + 4)
 #define CAPACIDAD   8192 /* potencia de 2 */
+/* Cuántas casillas puede ocupar cada clase. Sondeo lineal: con la tabla a 3/4 una búsqueda
+ * mira unas pocas casillas; llena, cada una recorre las 8192 (y cada uv_write hace dos). Un
+ * servidor que escribe a cada destinatario por separado tiene decenas de miles de uv_write
+ * en curso en una vuelta del bucle (200 clientes del 09): con la tabla llena se pasaba
+ * segundos en la CPU dentro de la precarga, sin una llamada al sistema, y suspendía por
+ * lento. Las peticiones paran en la mitad: las que no caben no se apuntan (la envoltura deja
+ * su callback como está) y los handles, que son lo que el informe más necesita, siguen
+ * teniendo sitio. */
+#define TOPE_HANDLES    (CAPACIDAD / 4 * 3)
+#define TOPE_PETICIONES (CAPACIDAD / 2)
 #define MAX_BUCLES  16
 
 enum { VACIO = 0, HANDLE, PETICION };
@@ -108,6 +119,7 @@ static uv_loop_t *bucles[MAX_BUCLES];
 static atomic_int en_uv_run;
 static atomic_int en_uv_run_de[MAX_BUCLES]; /* uv_run en marcha de cada bucle de `corridos` */
 static atomic_flag cerrojo = ATOMIC_FLAG_INIT;
+static size_t ocupadas; /* casillas no vacías de la tabla (con el cerrojo) */
 static __thread int dentro;          /* >0: ya en una envoltura (libuv llamándose a sí misma) */
 static uv_loop_t *bucle_por_omision; /* el de uv_default_loop, si el programa lo pidió */
 static int informe_fd = -1;
@@ -174,13 +186,17 @@ static void quitar(registro_t *r)
         }
     }
     memset(&tabla[i], 0, sizeof tabla[i]);
+    ocupadas--;
 }
 
-/* La casilla de `clave` (la suya o una libre, vaciada), o NULL si la tabla está llena. */
-static registro_t *apuntar(const void *clave)
+/* La casilla de `clave` (la suya o una libre, vaciada), o NULL si ya hay `tope` ocupadas. */
+static registro_t *apuntar(const void *clave, size_t tope)
 {
     registro_t *r = buscar(clave);
     if (r == NULL) {
+        if (ocupadas >= tope)
+            return NULL;
+        ocupadas++;
         size_t i = casilla_de(clave);
         for (size_t n = 0; n < CAPACIDAD && r == NULL; n++, i = (i + 1) & (CAPACIDAD - 1))
             if (tabla[i].clase == VACIO)
@@ -249,7 +265,7 @@ static void handle_creado(void *h, uv_loop_t *bucle, void *quien)
         return; /* un handle de la propia libuv */
     cerrar_tabla();
     bucle_visto(bucle);
-    registro_t *r = apuntar(h);
+    registro_t *r = apuntar(h, TOPE_HANDLES);
     if (r != NULL) {
         r->clase = HANDLE;
         r->tipo = (unsigned char)((uv_handle_t *)h)->type;
@@ -283,7 +299,7 @@ static int peticion_pedida(void *req, uv_loop_t *bucle, void *cb, const char *fu
     lugar_t l = lugar_de(quien);
     cerrar_tabla();
     bucle_visto(bucle);
-    registro_t *r = apuntar(req);
+    registro_t *r = apuntar(req, TOPE_PETICIONES);
     if (r != NULL) {
         r->clase = PETICION;
         r->bucle = bucle;
