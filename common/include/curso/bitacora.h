@@ -4,7 +4,7 @@
  * Cada línea va a la salida elegida (stderr por omisión) con el tiempo transcurrido desde
  * el arranque del programa, el nivel y el mensaje:
  *
- *     [   0.153 s] INFO   descargado /imagen/200/300 (54 kB)
+ *     [   0.153 s] INFO   descargado /imagen/200/300 (54 KiB)
  *
  * El nivel mínimo se fija con bitacora_fijar_nivel() o con la variable de entorno
  * CURSO_BITACORA=depurar|info|aviso|error (la variable solo se lee si nadie fijó el nivel).

@@ -23,7 +23,7 @@ int bucle_listar(uv_loop_t *bucle, FILE *salida);
  * memoria debe ser del llamador o estática), ejecuta el bucle para entregar los cierres
  * pendientes y llama a uv_loop_close().
  * Devuelve 0 si el bucle quedó cerrado. Si no (p. ej. una petición uv_fs o uv_work aún en
- * vuelo), lista lo que quedó en stderr y devuelve el error de uv_loop_close (UV_EBUSY).
+ * curso), lista lo que quedó en stderr y devuelve el error de uv_loop_close (UV_EBUSY).
  *
  * Úsese como red de seguridad al final de main(): un programa correcto ya lo cerró todo y
  * entonces bucle_cerrar() no encuentra nada que cerrar. Con `avisar` != 0 imprime en stderr

@@ -104,7 +104,7 @@ typedef struct {
  * Devuelve 0 y deja el cliente en *cliente, o un error negativo (y *cliente queda NULL). */
 int http_cliente_nuevo(uv_loop_t *bucle, unsigned max_simultaneas, http_cliente_t **cliente);
 
-/* Lanza una petición. `opciones` puede ser NULL (GET sin límite de tiempo). `peticion`
+/* Lanza una petición. `opciones` puede ser NULL (GET sin tiempo límite). `peticion`
  * puede ser NULL si no se va a cancelar; si no lo es, con éxito *peticion recibe la
  * petición (válida hasta que `al_terminar` retorne: la callback nunca llega antes de que
  * http_pedir vuelva) y, si falla, *peticion queda a NULL: no hay petición que cancelar ni
@@ -154,7 +154,7 @@ const char *http_peticion_cabecera(const http_peticion_t *peticion, const char *
 const char *http_respuesta_cabecera(const http_respuesta_t *r, const char *nombre);
 
 /* Analiza el cuerpo como JSON. NULL si no hay cuerpo o no es válido, con la explicación en
- * `error` (línea y columna). Referencia nueva: json_decref() al terminar. */
+ * `error` (línea y columna). Referencia propia: json_decref() al terminar. */
 json_t *http_respuesta_json(const http_respuesta_t *r, char *error, size_t tam_error);
 
 /* Peticiones en curso y en cola. */

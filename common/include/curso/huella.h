@@ -2,7 +2,7 @@
  * gestor de descargas comprueba que el archivo es el que el servidor quería mandar
  * (cabecera «Repr-Digest: sha-256=:<base64>:», RFC 9530).
  *
- * Por trozos: se añade lo que se vaya teniendo (un archivo de 200 MB no cabe entero en
+ * Por trozos: se añade lo que se vaya teniendo (un archivo de 200 MiB no cabe entero en
  * memoria ni hace falta). No es para criptografía de verdad (no es de tiempo constante):
  * sirve para detectar un archivo corrupto o incompleto, no para secretos.
  *
