@@ -367,8 +367,9 @@ int cal_valgrind_cerrado(const cal_proceso_t *p, char *motivo, size_t tam)
             n++;
         snprintf(motivo, tam,
                  "al salir quedaba memoria sin liberar y aún alcanzable (%.*s, «still "
-                 "reachable»): salió sin cerrar ni liberar, p. ej. con exit() desde una callback "
-                 "o sin que uv_loop_close() diera 0",
+                 "reachable»): salió sin cerrar ni liberar: con exit() o _exit() antes de "
+                 "tiempo (p. ej. desde una callback, o al vencer un plazo de parada con algo aún "
+                 "abierto) o sin que uv_loop_close() diera 0",
                  n, r);
         return 0;
     }

@@ -15,7 +15,12 @@ int chat_sigue_vivo(sesion_t *s)
     if (!cal_termino(s->p)) {
         return 1;
     }
-    cal_nota("El servidor terminó antes de tiempo: %s.", cal_describir_fin(s->p, fin, sizeof fin));
+    /* Matado al acabar su tiempo no es «terminó antes de tiempo»: el alumno lo leía como una
+     * contradicción («terminó… seguía en ejecución»). */
+    cal_nota("%s: %s.",
+             cal_excedido(s->p) ? "Se acabó el tiempo del servidor en esta verificación"
+                                : "El servidor terminó antes de tiempo",
+             cal_describir_fin(s->p, fin, sizeof fin));
     cal_nota_salida(s->p, 15);
     return 0;
 }
@@ -59,11 +64,15 @@ static int arrancar_con(sesion_t *s, int valgrind, int cierre, double limite_s)
 int chat_espera_linea(sesion_t *s, tcp_t *c, const char *esperada)
 {
     char obtenido[1200];
+    char visible[600];
 
     if (tcp_esperar(c, esperada, s->espera, obtenido, sizeof obtenido)) {
         return 1;
     }
-    cal_esperado("que %s recibiera la línea «%s»", c->etiqueta, esperada);
+    /* Con los mismos escapes que lo obtenido (\r, \t): en crudo, el informe pintaba el \r
+     * como «?» en un lado y «\r» en el otro. */
+    cal_esperado("que %s recibiera la línea «%s»", c->etiqueta,
+                 tcp_visible(esperada, strlen(esperada), 200, visible, sizeof visible));
     cal_obtenido("%s", obtenido);
     chat_sigue_vivo(s);
     return 0;

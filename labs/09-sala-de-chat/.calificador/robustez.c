@@ -592,8 +592,15 @@ CAL_PRUEBA(carga_200, 40)
             }
             if (c[i].fin && recibidos[i] < (CARGA_N - 1) * CARGA_M) {
                 cal_esperado("que ningún cliente fuera desconectado");
-                cal_obtenido("el servidor cerró la conexión de %s tras %d mensajes", c[i].etiqueta,
-                             recibidos[i]);
+                cal_esperar(0);
+                if (cal_termino(s.p)) {
+                    cal_obtenido("la conexión de %s se cerró tras %d mensajes porque el servidor "
+                                 "ya no estaba en marcha",
+                                 c[i].etiqueta, recibidos[i]);
+                } else {
+                    cal_obtenido("el servidor cerró la conexión de %s tras %d mensajes",
+                                 c[i].etiqueta, recibidos[i]);
+                }
                 chat_sigue_vivo(&s);
                 goto fin;
             }

@@ -816,8 +816,18 @@ int clima_fin_con(esc_t *e, int max_ms, int codigo)
 /* El caso normal: lanzar, esperar el código, la salida y el registro. */
 int clima_escenario(esc_t *e, const char *const *opciones, int codigo, int max_ms)
 {
+    char fin[128];
     if (clima_preparar(e) < 0 || clima_lanzar(e, opciones, 0, max_ms / 1000.0 + 5) < 0)
         return 0;
+    /* Terminó con otro código: si su salida también está mal, eso es lo que explica el fallo
+     * (el código sale de ella: un extremo válido tomado por imposible deja una ciudad SIN
+     * DATOS y el código 1), y el código va detrás, como nota. */
+    if (cal_esperar_fin(e->p, max_ms) && cal_codigo(e->p) != codigo && !clima_salida_correcta(e)) {
+        cal_nota("Y terminó con %s (se esperaba el código %d).",
+                 cal_describir_fin(e->p, fin, sizeof fin), codigo);
+        cal_nota_salida(e->p, 14);
+        return 0;
+    }
     if (!clima_fin_con(e, max_ms, codigo))
         return 0;
     if (!clima_salida_correcta(e)) {
