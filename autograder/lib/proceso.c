@@ -817,6 +817,36 @@ int cal_cpu(cal_proceso_t *p, cal_cpu_t *m)
     return 0;
 }
 
+static int64_t cpu_ms_o_0(cal_proceso_t *p)
+{
+    cal_cpu_t m;
+    return cal_cpu(p, &m) == 0 && m.cpu_ms >= 0 ? m.cpu_ms : 0;
+}
+
+void cal_tiempo_propio_empezar(cal_tiempo_propio_t *t, cal_proceso_t *p)
+{
+    t->mirada = cal_ahora_ms();
+    t->cpu0 = cpu_ms_o_0(p);
+    t->dormido = 0;
+    t->quieto = 0;
+}
+
+uint64_t cal_tiempo_propio_mirar(cal_tiempo_propio_t *t, cal_proceso_t *p, int avanzo)
+{
+    uint64_t ahora = cal_ahora_ms();
+    uint64_t paso = ahora - t->mirada < 100 ? ahora - t->mirada : 100;
+    t->mirada = ahora;
+    if (avanzo)
+        t->quieto = 0;
+    if (cal_dormido(p) != 0) { /* dormido, o ya no vive: entonces cuenta el reloj */
+        t->dormido += paso;
+        if (!avanzo)
+            t->quieto += paso;
+    }
+    int64_t cpu = cpu_ms_o_0(p) - t->cpu0;
+    return t->dormido + (uint64_t)(cpu > 0 ? cpu : 0);
+}
+
 int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam)
 {
     cal_cpu_t m;

@@ -228,6 +228,24 @@ typedef struct {
 } cal_cpu_t;
 /* 0, o -1 si aún no se pudo leer nada (*m con -1 y 0). */
 int cal_cpu(cal_proceso_t *p, cal_cpu_t *m);
+
+/* El tiempo propio de un programa: lo que pasa en la CPU (cal_cpu) más lo que se le ve
+ * dormido (cal_dormido), esperando algo. Lo que espera su turno para la CPU, o al trazador
+ * (strace), no cuenta: con la máquina cargada el reloj corre y el programa no tiene la culpa.
+ * Para los plazos que juzgan lo que hace el programa (la carga del 09, el primer ciclo del
+ * 07), no para los que el enunciado da en segundos de reloj. Se mira en un bucle, cada pocos
+ * milisegundos: entre dos miradas cuenta como mucho 100 ms dormido (el calificador también
+ * espera su turno). `avanzo` (1: algo avanzó desde la mirada anterior) pone a cero `quieto`,
+ * el tiempo visto dormido sin avances. */
+typedef struct {
+    uint64_t mirada;  /* reloj de la última mirada */
+    int64_t cpu0;     /* CPU del programa al empezar (ms) */
+    uint64_t dormido; /* visto dormido, en total */
+    uint64_t quieto;  /* visto dormido desde el último avance */
+} cal_tiempo_propio_t;
+void cal_tiempo_propio_empezar(cal_tiempo_propio_t *t, cal_proceso_t *p);
+/* Una mirada: devuelve el tiempo propio (ms) desde cal_tiempo_propio_empezar. */
+uint64_t cal_tiempo_propio_mirar(cal_tiempo_propio_t *t, cal_proceso_t *p, int avanzo);
 /* Juicio común «sin espera activa» (autograder/README.md, «Espera activa»): 0 si el programa
  * quiso la CPU (listo_ms; sin schedstat, cpu_ms) más de CAL_ESPERA_FRACCION de su tiempo
  * transcurrido, lo que solo hace quien espera dando vueltas (un uv_run(…, UV_RUN_NOWAIT) en

@@ -410,50 +410,9 @@ CAL_PRUEBA(cliente_lento, 30)
 
 /* Lo que carga_200 espera al servidor no es el reloj, que la carga de la máquina agota (en
  * Debian 13 con carga 43, cada parada de strace -k en un accept4 costaba unos 80 ms: 16–20 s
- * para las 200 bienvenidas de la solución, sin un hueco de más de 0.6 s), sino su tiempo: el
- * que pasa en la CPU (cal_cpu) más el que se le ve dormido (cal_dormido). El que espera su
- * turno para la CPU, o al trazador, no cuenta. Y «sin avances» es el tiempo que se le ve
- * dormido sin que ningún cliente avance. Entre dos miradas cuenta como mucho 100 ms (el
- * calificador también espera turno); de un servidor que ya no vive cuenta el reloj. */
-typedef struct {
-    uint64_t mirada;  /* reloj de la última mirada */
-    int64_t cpu0;     /* CPU del servidor al empezar (ms) */
-    uint64_t dormido; /* visto dormido, en total */
-    uint64_t quieto;  /* visto dormido desde el último avance */
-} carga_tiempo_t;
-
-static int64_t carga_cpu(cal_proceso_t *p)
-{
-    cal_cpu_t m;
-    return cal_cpu(p, &m) == 0 && m.cpu_ms >= 0 ? m.cpu_ms : 0;
-}
-
-static void carga_empezar(carga_tiempo_t *t, cal_proceso_t *p)
-{
-    t->mirada = cal_ahora_ms();
-    t->cpu0 = carga_cpu(p);
-    t->dormido = 0;
-    t->quieto = 0;
-}
-
-/* Una mirada; `avanzo`: algún cliente avanzó desde la anterior. Devuelve el tiempo del
- * servidor (ms): su CPU desde carga_empezar más lo que se le vio dormido. */
-static uint64_t carga_mirar(carga_tiempo_t *t, cal_proceso_t *p, int avanzo)
-{
-    uint64_t ahora = cal_ahora_ms();
-    uint64_t paso = ahora - t->mirada < 100 ? ahora - t->mirada : 100;
-    t->mirada = ahora;
-    if (avanzo)
-        t->quieto = 0;
-    if (cal_dormido(p) != 0) {
-        t->dormido += paso;
-        if (!avanzo)
-            t->quieto += paso;
-    }
-    int64_t cpu = carga_cpu(p) - t->cpu0;
-    return t->dormido + (uint64_t)(cpu > 0 ? cpu : 0);
-}
-
+ * para las 200 bienvenidas de la solución, sin un hueco de más de 0.6 s), sino su tiempo
+ * propio (cal_tiempo_propio_t: en la CPU o dormido). Y «sin avances» es el tiempo que se le
+ * ve dormido sin que ningún cliente avance. */
 CAL_PRUEBA(carga_200, 40)
 {
     sesion_t s;
@@ -464,7 +423,7 @@ CAL_PRUEBA(carga_200, 40)
     struct pollfd pfd[CARGA_N];
     char linea[512], nombre[16], esperado[96];
     size_t largo;
-    carga_tiempo_t t;
+    cal_tiempo_propio_t t;
     int dentro = 0, completos = 0, ok = 0;
     long malos = 0;
     char primer_error[600] = "";
@@ -490,10 +449,10 @@ CAL_PRUEBA(carga_200, 40)
         tcp_texto(&c[i], esperado);
     }
     /* Todos dentro: pregunta y bienvenida; los avisos de entrada se ignoran. Hasta 15 s del
-     * servidor (carga_tiempo_t), y sin que pase 3 s dormido sin que nadie avance. */
-    carga_empezar(&t, s.p);
+     * servidor (cal_tiempo_propio_t), y sin que pase 3 s dormido sin que nadie avance. */
+    cal_tiempo_propio_empezar(&t, s.p);
     int antes = 0, pasos = 0;
-    while (dentro < CARGA_N && carga_mirar(&t, s.p, pasos != antes) < 15000 &&
+    while (dentro < CARGA_N && cal_tiempo_propio_mirar(&t, s.p, pasos != antes) < 15000 &&
            t.quieto < (uint64_t)s.espera) {
         antes = pasos;
         for (int i = 0; i < CARGA_N; i++) {
@@ -550,9 +509,9 @@ CAL_PRUEBA(carga_200, 40)
         }
     }
     /* Hasta 20 s del servidor, y sin que pase 3 s dormido sin que nadie avance. */
-    carga_empezar(&t, s.p);
+    cal_tiempo_propio_empezar(&t, s.p);
     long entregas = 0, vistas = 0;
-    while (completos < CARGA_N && carga_mirar(&t, s.p, entregas != vistas) < 20000 &&
+    while (completos < CARGA_N && cal_tiempo_propio_mirar(&t, s.p, entregas != vistas) < 20000 &&
            t.quieto < (uint64_t)s.espera) {
         vistas = entregas;
         for (int i = 0; i < CARGA_N; i++) {
