@@ -218,6 +218,13 @@ CAL_PRUEBA(crlf, 20)
                  "final; el \\r de en medio y los espacios del final son texto)");
         CAL_FIN(0);
     }
+    /* Y solo uno: el \r de delante del último es texto (quien los quita en un while, no). */
+    tcp_texto(&c[1], "tres\r\r\n");
+    if (!chat_espera_linea(&s, &c[0], "beto: tres\r")) {
+        cal_nota("(beto envió «tres\\r\\r\\n»: del final de línea solo es el último \\r; el "
+                 "otro es texto y llega tal cual)");
+        CAL_FIN(0);
+    }
     if (tcp_abrir(&dana, s.puerto, "dana", 0) < 0 || !chat_espera_linea(&s, &dana, PREGUNTA)) {
         CAL_FIN(0);
     }
