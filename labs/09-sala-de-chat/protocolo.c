@@ -34,7 +34,7 @@ void lector_liberar(lector_t *l)
 #define CAPACIDAD (PROTO_MAX_LINEA + 1)
 
 /* Entrega una línea completa (quita el '\r' final) y deja el lector vacío ANTES de llamar
- * al callback: si este cierra el cliente y libera el lector, no queda nada colgando. */
+ * a la callback: si esta cierra el cliente y libera el lector, no queda nada colgando. */
 static int entregar(lector_t *l, const char *linea, size_t largo, int larga, lector_cb cb,
                     void *ctx)
 {
