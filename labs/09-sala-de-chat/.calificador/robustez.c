@@ -554,7 +554,7 @@ CAL_PRUEBA(carga_200, 40)
                 cal_esperar(0);
                 if (cal_termino(s.p)) {
                     cal_obtenido("la conexión de %s se cerró tras %d mensajes porque el servidor "
-                                 "ya no estaba en marcha",
+                                 "ya había terminado",
                                  c[i].etiqueta, recibidos[i]);
                 } else {
                     cal_obtenido("el servidor cerró la conexión de %s tras %d mensajes",
