@@ -461,12 +461,21 @@ verificar_leccion() {
             problemas+="$(basename "$f") tiene mojibake (línea $(head -n1 "$ltmp/mojibake" | cut -d: -f1)). "
         fi
     done
-    local seccion
-    for seccion in 'Objetivos' 'Qué cambia respecto a Python' 'Errores comunes' 'Ejercicios'; do
+    local seccion linea anterior=0 previa="" orden=""
+    for seccion in 'Objetivos' 'Qué cambia respecto a Python' 'Errores comunes' 'Ejercicios' 'Lo esencial'; do
         if ! grep -qiE "^#+ .*$seccion" "$dir/README.md"; then
             problemas+="falta la sección «$seccion». "
         fi
     done
+    # El cierre, en el orden de CONVENCIONES §1: Lo esencial, Si conoces asyncio, Errores
+    # comunes, Ejercicios (cada uno, su primer título «## »).
+    for seccion in 'Lo esencial' 'Qué cambia respecto a Python' 'Errores comunes' 'Ejercicios'; do
+        linea=$(grep -niE "^## .*$seccion" "$dir/README.md" | head -n1 | cut -d: -f1)
+        [ -n "$linea" ] || continue
+        [ "$linea" -gt "$anterior" ] || orden="«$seccion» va antes que «$previa». "
+        anterior=$linea previa=$seccion
+    done
+    [ -z "$orden" ] || problemas+="el cierre no va en el orden de CONVENCIONES (Lo esencial, Si conoces asyncio, Errores comunes, Ejercicios): $orden"
     local enlace destino
     while IFS= read -r enlace; do
         destino=${enlace%%#*}

@@ -103,29 +103,28 @@ for archivo in labs/07-x/.calificador/comun.c autograder/mutantes/07-x/uno.patch
   g reset -q --hard HEAD~1
 done
 
+# cambia_y_pide_08 NOMBRE ARCHIVO QUÉ: añade una línea a ARCHIVO (del 08) y la confirma;
+# comprobar pide pasar solo el 08, ni el 07 ni la pasada entera.
+cambia_y_pide_08() {
+  echo '/* cambio en el 08 */' >>"$C/$2"
+  g commit -q -am "cambia $2"
+  comprobar_que "$1-pide-08" 1 "make pasada-mutantes LAB=08" "cambiar $3 del 08 pide pasar solo el 08"
+  if bash "$P" comprobar 2>&1 | grep -q "LAB=07\|pasada entera"; then
+    mal "$1-solo-08" "cambiar $3 del 08 también pide el 07 o la pasada entera"
+  else
+    bien "y no pide el 07 ni la pasada entera"
+  fi
+}
+
 # Una variante correcta es de su laboratorio: cambiarla pide pasar solo el suyo.
 g reset -q --hard HEAD
-echo '/* cambio */' >>"$C/autograder/variantes/08-y/otra.patch"
-g commit -q -am 'cambia una variante del 08'
-comprobar_que variante-pide-08 1 "make pasada-mutantes LAB=08" "cambiar una variante correcta del 08 pide pasar solo el 08"
-if bash "$P" comprobar 2>&1 | grep -q "LAB=07\|pasada entera"; then
-  mal variante-solo-08 "cambiar una variante del 08 también pide el 07 o la pasada entera"
-else
-  bien "y no pide el 07 ni la pasada entera"
-fi
+cambia_y_pide_08 variante autograder/variantes/08-y/otra.patch "una variante correcta"
 g reset -q --hard HEAD~1
 
 # Por partes. Un informe de un solo laboratorio, sin sello entero antes, no se sella.
 g reset -q --hard HEAD
 printf '(2 mutantes calificados de 3 en 3 en 5 s)\n── 08-y\n  ✔ mutante uno: 60/100\n  ✔ mutante dos: 50/100\nresumen: 2 comprobaciones, 2 pasan, 0 fallan\n' >"$TMP/solo-08.txt"
-echo '/* cambio en el 08 */' >>"$C/labs/08-y/.calificador/comun.c"
-g commit -q -am 'cambia el calificador del 08'
-comprobar_que parte-pide-08 1 "make pasada-mutantes LAB=08" "cambiar el calificador del 08 pide pasar solo el 08"
-if bash "$P" comprobar 2>&1 | grep -q "LAB=07\|pasada entera"; then
-  mal parte-solo-08 "cambiar el 08 también pide el 07 o la pasada entera"
-else
-  bien "y no pide el 07 ni la pasada entera"
-fi
+cambia_y_pide_08 parte labs/08-y/.calificador/comun.c "el calificador"
 antes_07=$(sed -n '/^── 07-x$/,/^── 08-y$/p' "$C/autograder/mutantes/PASADA.txt")
 parte_07=$(grep '^07-x ' "$C/autograder/mutantes/PASADA.txt")
 if bash "$P" sellar "$TMP/solo-08.txt" >/dev/null 2>&1; then
