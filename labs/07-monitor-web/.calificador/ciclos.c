@@ -105,7 +105,7 @@ CAL_PRUEBA(registra_estado, 20)
         "siempre 200, 404, 503, 200 tras 0.6 s, 400 y 301 (la del 404 se da como «/v/…», "
         "larga, y se imprime completa, con el servidor de CURSO_SERVIDOR). Cada línea está "
         "respaldada por una petición en el registro del servidor, y cada <ms> se parece "
-        "a lo que tardó esa petición en el servidor (±50 %% o ±150 ms)");
+        "a lo que tardó esa petición en el servidor (±50 %% o ±150 ms, lo que sea más)");
     /* La del 404 («/v/…», completada con CURSO_SERVIDOR) es larga: más de 150 bytes. */
     opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = SIEMPRE(404), .larga = 1},
                    {.guion = SIEMPRE(503)}, {.guion = TARDA(600)},
@@ -140,8 +140,8 @@ CAL_PRUEBA(registra_estado, 20)
     for (int k = 0; k < 6; k++)
         tiempos &= tiempo_creible(s, out, &o[k], t[k], sizeof t[k]);
     if (ok && tiempos)
-        cal_obtenido("las seis líneas con el formato, el estado y un tiempo creíbles; la "
-                     "lenta: %s",
+        cal_obtenido("las seis líneas con el formato y el estado correctos y un tiempo "
+                     "creíble; la lenta: %s",
                      t[3]);
     else if (ok)
         cal_obtenido("formato y estados bien, pero algún tiempo no casa con lo que tardó el "
@@ -162,8 +162,8 @@ CAL_PRUEBA(registra_estado, 20)
 CAL_PRUEBA(concurrencia, 20)
 {
     cal_esperado("que las seis peticiones del primer ciclo (seis URL opacas que tardan 0.6 s) "
-                 "estén en curso a la vez en el servidor (la última empieza antes de que acabe "
-                 "la primera), llegue ese ciclo cuando llegue");
+                 "estén en curso a la vez en el servidor (la última en empezar lo hace antes de "
+                 "que termine ninguna), llegue ese ciclo cuando llegue");
     opaca_t o[CONCURRENTES];
     const char *rutas[CONCURRENTES];
     const char *args[CONCURRENTES + 3] = {"-i", "3000"};
@@ -242,8 +242,8 @@ CAL_PRUEBA(intervalo, 20)
                  "demás separados unos "
                  "%d ms (cada separación entre %d y %d ms, la media entre %d y %d), también "
                  "con otra URL que tarda %d ms en cada ciclo. Y, mientras espera, dormido en "
-                 "uv_run, sin espera activa: usando la CPU o esperando turno para usarla como "
-                 "mucho el %.0f %% del tiempo",
+                 "uv_run, sin espera activa: queriendo la CPU (en ella o esperando turno) como "
+                 "mucho el %.0f %% del tiempo transcurrido",
                  T * 3 / 4, T, T / 2, T * 7 / 4, T * 4 / 5, T * 5 / 4, T * 3 / 4,
                  CAL_ESPERA_FRACCION * 100.0);
     /* La segunda tarda 300 ms (con -t 1000 no se corta, y acaba antes del ciclo siguiente):
@@ -408,7 +408,7 @@ CAL_PRUEBA(alerta_tres_fallos, 20)
     cal_esperado(
         "con tres URL opacas, una ALERTA por racha, justo tras el 3.er FALLO seguido y "
         "antes del 4.º. Una para la que falla siempre (FALLO ×3 ALERTA FALLO …). "
-        "Dos para la que falla 3 veces, va bien una vez y vuelve a fallar (FALLO ×3 ALERTA OK … "
+        "Dos para la que falla tres veces, va bien una vez y vuelve a fallar (FALLO ×3 ALERTA OK … "
         "FALLO ×3 ALERTA FALLO …). Ninguna para la que falla dos veces, va bien una vez, falla "
         "dos más y sigue bien (sus rachas son de 2: un OK pone la cuenta a 0). Cada línea, "
         "respaldada por el registro del servidor");

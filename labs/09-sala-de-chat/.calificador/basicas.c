@@ -86,7 +86,7 @@ static int puerto_por_omision(void)
         tcp_linea(&c, 5000, linea, sizeof linea, &largo) != 1 || strcmp(linea, PREGUNTA) != 0) {
         cal_esperado("que sin --puerto se le pudiera hablar en 127.0.0.1:9999 (la pregunta del "
                      "nombre)");
-        cal_obtenido("no llegó «%s»", PREGUNTA);
+        cal_obtenido("no se pudo conectar o no llegó «%s»", PREGUNTA);
         return 0;
     }
     tcp_cerrar(&c);
@@ -112,7 +112,7 @@ CAL_PRUEBA(anuncia_puerto, 20)
     }
     if (tcp_abrir(&c, s.puerto, "un cliente nuevo", 0) < 0) {
         cal_esperado("poder conectar con 127.0.0.1:%d (el puerto anunciado)", s.puerto);
-        cal_obtenido("la conexión fue rechazada");
+        cal_obtenido("no se pudo conectar");
         chat_sigue_vivo(&s);
         CAL_FIN(0);
     }
@@ -310,8 +310,8 @@ CAL_PRUEBA(trozos, 25)
     if (!cal_sin_espera_activa(s.p, cpu, sizeof cpu)) {
         cal_esperado(
             "que, mientras espera a que sus clientes manden el trozo siguiente, el "
-            "servidor duerma en uv_run, sin espera activa: usando la CPU o esperando turno "
-            "para usarla como mucho el %.0f %% del tiempo",
+            "servidor duerma en uv_run, sin espera activa: queriendo la CPU (en ella o "
+            "esperando turno) como mucho el %.0f %% del tiempo transcurrido",
             CAL_ESPERA_FRACCION * 100.0);
         cal_obtenido("cada línea llegó entera, pero %s", cpu);
         CAL_FIN(0);
@@ -377,8 +377,8 @@ static int rechazado(sesion_t *s, tcp_t *c, const char *nombre, size_t largo, co
         return 0;
     }
     if (!chat_espera_linea(s, c, error)) {
-        cal_nota("(tras %s; los casos se comprueban en el orden del enunciado: vacío, largo, "
-                 "caracteres, en uso)",
+        cal_nota("(se envió %s; los casos se comprueban en el orden del enunciado: vacío, "
+                 "demasiado largo, caracteres no permitidos, en uso)",
                  que);
         return 0;
     }
@@ -677,7 +677,7 @@ static int quit_con_cola(void)
         chat_inundar(&s, &c[0], &c[1], 0, &enviados) != 2) {
         return 0;
     }
-    cal_nota("«lento» fue expulsado tras %.1f MiB; «tardi» lleva unos 512 KiB sin leer y manda "
+    cal_nota("«lento» fue expulsado tras %.1f MiB enviados a la sala; «tardi» lleva unos 512 KiB sin leer y manda "
              "/quit.",
              enviados / 1048576.0);
     tcp_texto(&tardi, "/quit\n");
@@ -688,7 +688,7 @@ static int quit_con_cola(void)
     }
     if (r != 1) {
         cal_esperado("que el lector recibiera «* tardi ha salido de la sala» tras su /quit");
-        cal_obtenido("%s", r < 0 ? "su conexión se cerró sin él" : "no llegó en 3 s");
+        cal_obtenido("%s", r < 0 ? "la conexión del lector se cerró sin ese aviso" : "no llegó en 3 s");
         return 0;
     }
     if (tcp_abrir(&otro, s.puerto, "otro «tardi»", 0) < 0 ||

@@ -72,8 +72,8 @@ CAL_PRUEBA(linea_larga, 25)
     int ok = 0;
 
     if (grande == NULL || esperada == NULL) {
-        cal_esperado("memoria para la prueba");
-        cal_obtenido("malloc falló");
+        cal_esperado("reservar memoria para la prueba");
+        cal_obtenido("error del calificador: malloc falló");
         goto fin;
     }
     if (!chat_arrancar(&s, 0, 20) || !chat_llenar_sala(&s, c, nombres, 2)) {
@@ -134,7 +134,7 @@ CAL_PRUEBA(linea_larga, 25)
     for (int i = 0; i < 16; i++) {
         if (tcp_enviar(&c[0], grande, 16 * 1024) < 0) {
             cal_esperado("que el servidor aguantara una línea de 256 KiB");
-            cal_obtenido("cerró la conexión de ana a mitad de la línea");
+            cal_obtenido("dejó de leer a ana o cerró su conexión a mitad de la línea");
             chat_sigue_vivo(&s);
             goto fin;
         }
@@ -146,7 +146,7 @@ CAL_PRUEBA(linea_larga, 25)
         goto fin;
     }
     if (!chat_espera_linea(&s, &c[1], "ana: fin")) {
-        cal_nota("(de una línea demasiado larga se descarta TODO hasta su \\n: ningún trozo "
+        cal_nota("(de una línea demasiado larga se descarta todo lo que llega hasta su \\n: ningún trozo "
                  "se difunde)");
         goto fin;
     }
@@ -240,8 +240,8 @@ CAL_PRUEBA(basura, 20)
         visto = strcmp(linea, "ana: todo bien") == 0;
     }
     if (!visto) {
-        cal_esperado("que tras recibir bytes nulos, UTF-8 inválido y 2000 bytes aleatorios, "
-                     "beto recibiera «ana: todo bien»");
+        cal_esperado("que, después de que ana mandara bytes nulos, UTF-8 inválido y 2000 bytes "
+                     "aleatorios, beto recibiera «ana: todo bien»");
         cal_obtenido("no llegó");
         chat_sigue_vivo(&s);
         CAL_FIN(0);

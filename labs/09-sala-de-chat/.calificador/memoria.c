@@ -54,7 +54,8 @@ static int riada_para_carla(sesion_t *s, tcp_t *ana, tcp_t *beto, int *fuera)
         if (tcp_enviar(ana, tanda, sizeof tanda) < 0) {
             cal_esperado("que ana pudiera enviar %d líneas de %d bytes", RIADA_LINEAS,
                          LINEA_INUNDACION);
-            cal_obtenido("tras %d, el envío no terminó en 5 s o el servidor cerró su conexión",
+            cal_obtenido("tras %d líneas recibidas por beto, el envío de ana no terminó en 5 s o "
+                         "el servidor cerró su conexión",
                          vistas);
             chat_sigue_vivo(s);
             return 0;
@@ -97,7 +98,7 @@ static int salida_si_llega(sesion_t *s, tcp_t *c, const char *nombre)
             return 1;
         }
     }
-    cal_nota("(%s no recibió la salida de %s, que cortó con RST: eso lo juzga corte_brusco; "
+    cal_nota("(%s no recibió el aviso de salida de %s, que cortó con RST: eso lo juzga corte_brusco; "
              "aquí solo cuenta la memoria)",
              c->etiqueta, nombre);
     return 0;
@@ -297,7 +298,7 @@ CAL_PRUEBA(valgrind, 60)
     if (limpio)
         limpio = cal_valgrind_cerrado(s.p, motivo, sizeof motivo);
     if (cal_codigo(s.p) != 0 || !limpio) {
-        cal_esperado("código 0: sin errores de memoria ni fugas (definitivas o indirectas) y "
+        cal_esperado("código 0, sin errores de memoria ni fugas (definitivas o indirectas) y "
                      "con uv_loop_close() == 0");
         cal_obtenido("%s; %s", cal_describir_fin(s.p, fin, sizeof fin), motivo);
         cal_nota("(carla, que no leía, cortó con RST con escrituras aún en su cola: esas "

@@ -47,8 +47,8 @@ static int apagado_correcto(sesion_t *s, tcp_t *c, int n, int senal, const char 
         cal_esperado("que tras %s, con todos los clientes leyendo, el servidor saliera en cuanto "
                      "se cerraran sus conexiones (en menos de %.1f s)",
                      nombre, PARADA_SIN_PLAZO_MS / 1000.0);
-        cal_obtenido("salió a los %.1f s: esperó el plazo de unos 2 s, que es solo para quien no "
-                     "lee",
+        cal_obtenido("salió a los %.1f s: ¿esperó el plazo de unos 2 s? Ese plazo es solo para "
+                     "quien no lee",
                      (double)(cal_terminado_ms(s->p) - t0) / 1000.0);
         return 0;
     }
@@ -81,14 +81,14 @@ CAL_PRUEBA(senales, 20)
                      "senales_cerrar) antes de que uv_run acabara");
         cal_obtenido("la parada dejó sin cerrar %d %s: %s", n, n == 1 ? "handle" : "handles",
                      dejados);
-        cal_nota("(cada línea dice si lo cerró después la red de seguridad, bucle_terminar o un "
-                 "uv_walk propio, o si seguía abierto al salir del programa)");
+        cal_nota("(cada línea dice si lo cerró después la red de seguridad —bucle_terminar o un "
+                 "uv_walk propio— o si seguía abierto al salir del programa)");
         CAL_FIN(0);
     }
     if (n == -2) {
         cal_esperado("que la precarga «vivos» pudiera decir qué handles seguían abiertos al "
-                     "acabar uv_run (el programa sale de main con exit() o return, y su uv_run es "
-                     "el de libuv)");
+                     "acabar uv_run (para eso el programa tiene que salir de main con exit() o "
+                     "return y usar el uv_run de libuv)");
         cal_obtenido("no hay informe que valga: %s", dejados);
         CAL_FIN(0);
     }
@@ -163,9 +163,9 @@ CAL_PRUEBA(apagado_lento, 40)
     if (r != 2) {
         CAL_FIN(0);
     }
-    cal_nota("«lento» fue expulsado tras %.1f MiB; «tardo» y «tarda» entraron cuando ya se "
-             "habían difundido 512 KiB (llevan unos 512 KiB menos en cola) y no leen. Entonces, "
-             "SIGTERM.",
+    cal_nota("«lento» fue expulsado tras %.1f MiB enviados a la sala; «tardo» y «tarda», que "
+             "entraron cuando ya se habían difundido 512 KiB, no leen y tienen unos 512 KiB en "
+             "cola (512 KiB menos que «lento»). Entonces, SIGTERM.",
              enviados / 1048576.0);
     senal = cal_ahora_ms();
     cal_senal(s.p, SIGTERM);
@@ -201,7 +201,7 @@ CAL_PRUEBA(apagado_lento, 40)
     }
     if (r != 1) {
         cal_esperado("que el lector recibiera «%s»", AVISO_APAGADO);
-        cal_obtenido("%s", r < 0 ? "su conexión se cerró sin él" : "no llegó en 3 s");
+        cal_obtenido("%s", r < 0 ? "la conexión del lector se cerró sin ese aviso" : "no llegó en 3 s");
         CAL_FIN(0);
     }
     /* «tardo» nunca lee: el servidor no puede esperarlo para siempre. */
@@ -215,6 +215,6 @@ CAL_PRUEBA(apagado_lento, 40)
         cal_nota_salida(s.p, 10);
         CAL_FIN(0);
     }
-    cal_obtenido("terminó con 0 %.1f s después de la señal", (cal_ahora_ms() - senal) / 1000.0);
+    cal_obtenido("terminó con código 0, %.1f s después de la señal", (cal_ahora_ms() - senal) / 1000.0);
     CAL_FIN(1);
 }

@@ -273,7 +273,8 @@ static int echa_al_que_pide_sin_leer(sesion_t *s, tcp_t *lector, tcp_t *emisor)
     }
     if (!fuera) {
         cal_esperado("que el servidor desconectara a «pesado», que manda «/list» sin parar y "
-                     "no lee, cuando lo que le debe pasara de 1 MiB, y el lector recibiera "
+                     "no lee, cuando su cola de escritura (también las respuestas a sus órdenes) "
+                     "pasara de 1 MiB, y el lector recibiera "
                      "«* pesado ha salido de la sala (no leía sus mensajes)»");
         cal_obtenido(
             "tras %.1f MiB de «/list» (unos %.0f MiB de respuestas), «pesado» seguía conectado",
@@ -429,8 +430,8 @@ CAL_PRUEBA(carga_200, 40)
     char primer_error[600] = "";
 
     if (c == NULL || siguiente == NULL) {
-        cal_esperado("memoria para la prueba");
-        cal_obtenido("calloc falló");
+        cal_esperado("reservar memoria para la prueba");
+        cal_obtenido("error del calificador: calloc falló");
         goto fin;
     }
     if (!chat_arrancar(&s, 0, 35)) {
