@@ -91,7 +91,7 @@
  * teniendo sitio. */
 #define TOPE_HANDLES    (CAPACIDAD / 4 * 3)
 #define TOPE_PETICIONES (CAPACIDAD / 2)
-#define MAX_BUCLES  16
+#define MAX_BUCLES      16
 
 enum { VACIO = 0, HANDLE, PETICION };
 enum { LEYENDO = 1, ESCUCHANDO = 2, RECIBIENDO = 4 };
@@ -119,7 +119,7 @@ static uv_loop_t *bucles[MAX_BUCLES];
 static atomic_int en_uv_run;
 static atomic_int en_uv_run_de[MAX_BUCLES]; /* uv_run en marcha de cada bucle de `corridos` */
 static atomic_flag cerrojo = ATOMIC_FLAG_INIT;
-static size_t ocupadas; /* casillas no vacías de la tabla (con el cerrojo) */
+static size_t ocupadas;              /* casillas no vacías de la tabla (con el cerrojo) */
 static __thread int dentro;          /* >0: ya en una envoltura (libuv llamándose a sí misma) */
 static uv_loop_t *bucle_por_omision; /* el de uv_default_loop, si el programa lo pidió */
 static int informe_fd = -1;

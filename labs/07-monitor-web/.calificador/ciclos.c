@@ -271,8 +271,7 @@ CAL_PRUEBA(intervalo, 20)
     long primero_propio = -1;
     for (;;) {
         uint64_t ahora = cal_ahora_ms();
-        if (primera_vista != 0 ? ahora - primera_vista >= VENTANA_RITMO_MS
-                               : ahora - desde >= 5000)
+        if (primera_vista != 0 ? ahora - primera_vista >= VENTANA_RITMO_MS : ahora - desde >= 5000)
             break;
         cal_peticion_t una[1];
         mon_dormir(10);

@@ -308,11 +308,10 @@ CAL_PRUEBA(trozos, 25)
      * espera_activa). */
     char cpu[512];
     if (!cal_sin_espera_activa(s.p, cpu, sizeof cpu)) {
-        cal_esperado(
-            "que, mientras espera a que sus clientes manden el trozo siguiente, el "
-            "servidor duerma en uv_run, sin espera activa: queriendo la CPU (en ella o "
-            "esperando turno) como mucho el %.0f %% del tiempo transcurrido",
-            CAL_ESPERA_FRACCION * 100.0);
+        cal_esperado("que, mientras espera a que sus clientes manden el trozo siguiente, el "
+                     "servidor duerma en uv_run, sin espera activa: queriendo la CPU (en ella o "
+                     "esperando turno) como mucho el %.0f %% del tiempo transcurrido",
+                     CAL_ESPERA_FRACCION * 100.0);
         cal_obtenido("cada línea llegó entera, pero %s", cpu);
         CAL_FIN(0);
     }
@@ -677,7 +676,8 @@ static int quit_con_cola(void)
         chat_inundar(&s, &c[0], &c[1], 0, &enviados) != 2) {
         return 0;
     }
-    cal_nota("«lento» fue expulsado tras %.1f MiB enviados a la sala; «tardi» lleva unos 512 KiB sin leer y manda "
+    cal_nota("«lento» fue expulsado tras %.1f MiB enviados a la sala; «tardi» lleva unos 512 KiB "
+             "sin leer y manda "
              "/quit.",
              enviados / 1048576.0);
     tcp_texto(&tardi, "/quit\n");
@@ -688,7 +688,8 @@ static int quit_con_cola(void)
     }
     if (r != 1) {
         cal_esperado("que el lector recibiera «* tardi ha salido de la sala» tras su /quit");
-        cal_obtenido("%s", r < 0 ? "la conexión del lector se cerró sin ese aviso" : "no llegó en 3 s");
+        cal_obtenido("%s",
+                     r < 0 ? "la conexión del lector se cerró sin ese aviso" : "no llegó en 3 s");
         return 0;
     }
     if (tcp_abrir(&otro, s.puerto, "otro «tardi»", 0) < 0 ||

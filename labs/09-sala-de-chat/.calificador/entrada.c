@@ -146,7 +146,8 @@ CAL_PRUEBA(linea_larga, 25)
         goto fin;
     }
     if (!chat_espera_linea(&s, &c[1], "ana: fin")) {
-        cal_nota("(de una línea demasiado larga se descarta todo lo que llega hasta su \\n: ningún trozo "
+        cal_nota("(de una línea demasiado larga se descarta todo lo que llega hasta su \\n: ningún "
+                 "trozo "
                  "se difunde)");
         goto fin;
     }

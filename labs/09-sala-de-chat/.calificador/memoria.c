@@ -98,9 +98,10 @@ static int salida_si_llega(sesion_t *s, tcp_t *c, const char *nombre)
             return 1;
         }
     }
-    cal_nota("(%s no recibió el aviso de salida de %s, que cortó con RST: eso lo juzga corte_brusco; "
-             "aquí solo cuenta la memoria)",
-             c->etiqueta, nombre);
+    cal_nota(
+        "(%s no recibió el aviso de salida de %s, que cortó con RST: eso lo juzga corte_brusco; "
+        "aquí solo cuenta la memoria)",
+        c->etiqueta, nombre);
     return 0;
 }
 

@@ -201,7 +201,8 @@ CAL_PRUEBA(apagado_lento, 40)
     }
     if (r != 1) {
         cal_esperado("que el lector recibiera «%s»", AVISO_APAGADO);
-        cal_obtenido("%s", r < 0 ? "la conexión del lector se cerró sin ese aviso" : "no llegó en 3 s");
+        cal_obtenido("%s",
+                     r < 0 ? "la conexión del lector se cerró sin ese aviso" : "no llegó en 3 s");
         CAL_FIN(0);
     }
     /* «tardo» nunca lee: el servidor no puede esperarlo para siempre. */
@@ -215,6 +216,7 @@ CAL_PRUEBA(apagado_lento, 40)
         cal_nota_salida(s.p, 10);
         CAL_FIN(0);
     }
-    cal_obtenido("terminó con código 0, %.1f s después de la señal", (cal_ahora_ms() - senal) / 1000.0);
+    cal_obtenido("terminó con código 0, %.1f s después de la señal",
+                 (cal_ahora_ms() - senal) / 1000.0);
     CAL_FIN(1);
 }

@@ -40,7 +40,7 @@ int main(void)
     for (int i = 0; i < N; i++)
         if (uv_write(&escrituras[i], (uv_stream_t *)&extremo, &buf, 1, escrito) < 0)
             return 1;
-    uv_timer_init(uv_default_loop(), &t); /* vivos: creado */
+    uv_timer_init(uv_default_loop(), &t);   /* vivos: creado */
     uv_timer_start(&t, cada_100, 100, 100); /* vivos: arrancado */
     return uv_run(uv_default_loop(), UV_RUN_DEFAULT);
 }
