@@ -75,8 +75,15 @@ prueba-clase: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFIC
 # de ese laboratorio (basta si solo cambió lo suyo). El informe pasa por tee: make
 # prueba-mutantes sigue igual, y lo que se sella es su salida. Una pasada a la vez (flock): dos
 # a la vez escribían el mismo informe y se sellaba una mezcla (se vio el 25-11-2026).
+# Antes de calificar nada, el formato (formato.sh) y el estilo (estilo.py): arreglarlos
+# después cambia archivos sellados y pide otra pasada (el 26-11-2026, 50 minutos más por
+# espacios en vivos.c).
 pasada-mutantes:
 	@mkdir -p "$(B)"
+	@bash common/herramientas/formato.sh comprobar >/dev/null || { bash common/herramientas/formato.sh \
+	  comprobar; echo "Arregla el formato antes de la pasada (bash common/herramientas/formato.sh aplicar)." >&2; exit 1; }
+	@python3 lessons/verificar/estilo.py >/dev/null || { python3 lessons/verificar/estilo.py | tail -n 20; \
+	  echo "Arregla el estilo antes de la pasada: lo que señala puede estar en archivos sellados." >&2; exit 1; }
 	@flock -n -E 75 "$(B)/.pasada-mutantes.lock" bash -o pipefail -c '$(MAKE) --no-print-directory \
 	  prueba-mutantes LAB=$(LAB) SOLO_HITOS= | tee "$(B)/prueba-mutantes.txt" && \
 	  bash autograder/profesorado/pasada-mutantes.sh sellar "$(B)/prueba-mutantes.txt"'; r=$$?; \
