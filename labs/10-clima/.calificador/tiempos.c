@@ -90,13 +90,15 @@ CAL_PRUEBA(limite_c, 30)
     int n = clima_registro_esperar(&e, 9, 1000, &v);
     int m = clima_max_solapadas(v, n);
     if (n != 9) {
-        cal_obtenido("el servidor registró %d peticiones de 9", n);
+        cal_obtenido("el servidor registró %d de las 9 peticiones", n);
         notar_registro(&e, v, n);
         cal_nota_salida(e.p, 10);
         CAL_FIN(0);
     }
     if (m != c) {
-        cal_obtenido("como mucho %d peticiones a la vez (el tope era %d)", m, c);
+        cal_obtenido("peticiones en curso a la vez, como mucho: %d; tenían que llegar a ser justo "
+                     "%d (el tope de -c, sin pasarlo)",
+                     m, c);
         notar_registro(&e, v, n);
         CAL_FIN(0);
     }
@@ -128,6 +130,9 @@ CAL_PRUEBA(lento_cortado, 30)
         const cal_peticion_t *v;
         int n = clima_registro_programa(&e, &v);
         ok = 0;
+        cal_obtenido("el servidor no registró ninguna petición del programa al proveedor lento "
+                     "para Lima (%d %s del programa en su registro)",
+                     n, n == 1 ? "petición" : "peticiones");
         for (int i = 0; i < n; i++)
             if (clima_es_de(&e, &v[i], 0, 1)) {
                 uint64_t d = v[i].fin_ms - v[i].inicio_ms;
@@ -154,8 +159,8 @@ CAL_PRUEBA(tiempo_por_peticion, 30)
     cal_esperado("con -c 1 -t %d y tres proveedores que tardan %.2f s: van de una en una "
                  "(%.2f s en total) y las tres llegan bien, porque el límite cuenta desde que "
                  "sale cada petición, no desde que arrancó el programa. Y, mientras espera al "
-                 "servidor, dormido en uv_run: sin espera activa, usando la CPU o esperando "
-                 "turno para usarla como mucho el %.0f %% del tiempo",
+                 "servidor, dormido en uv_run: sin espera activa, queriendo la CPU (en ella o "
+                 "esperando turno) como mucho el %.0f %% del tiempo transcurrido",
                  t, d / 1000.0, 3 * d / 1000.0, CAL_ESPERA_FRACCION * 100.0);
     const char *op[] = {"-c", "1", "-t", limite, NULL};
     int ok = clima_escenario(&e, op, 0, 6000);
