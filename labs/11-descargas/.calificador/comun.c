@@ -328,6 +328,14 @@ const char *desc_bytes_url(char *buf, size_t tam, uint64_t n, uint64_t semilla, 
     return buf;
 }
 
+const char *desc_troceada_url(char *buf, size_t tam, uint64_t n, uint64_t semilla,
+                              const char *extra)
+{
+    snprintf(buf, tam, "/stream-bytes/%llu?seed=%llu%s", (unsigned long long)n,
+             (unsigned long long)semilla, extra != NULL ? extra : "");
+    return buf;
+}
+
 const char *desc_arg(char *buf, size_t tam, const char *nombre, const char *url)
 {
     if (snprintf(buf, tam, "%s=%s", nombre, url) >= (int)tam)

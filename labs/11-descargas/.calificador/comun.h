@@ -111,6 +111,9 @@ const char *desc_como(cal_proceso_t *p, int codigo, char *buf, size_t tam);
 int desc_linea(cal_proceso_t *p, const char *tipo, const char *nombre, char *buf, size_t tam);
 /* URL /bytes/n con semilla y extras («&kbps=200»). */
 const char *desc_bytes_url(char *buf, size_t tam, uint64_t n, uint64_t semilla, const char *extra);
+/* Lo mismo por «/stream-bytes/N?seed=S…»: troceada (chunked), sin Content-Length ni huella. */
+const char *desc_troceada_url(char *buf, size_t tam, uint64_t n, uint64_t semilla,
+                              const char *extra);
 /* «nombre=url» en buf. */
 const char *desc_arg(char *buf, size_t tam, const char *nombre, const char *url);
 /* Peticiones del registro a `ruta`, en orden de inicio (como mucho max). */

@@ -550,8 +550,7 @@ CAL_PRUEBA(disco_lleno, 30)
     /* Y una troceada (sin Content-Length ni huella): nada con qué comparar al final, así que
      * solo el error de la escritura dice que no cupo. Quien no lo mira la renombra cortada y
      * la da por OK (el estudiante de prueba del 11: 100/100). */
-    snprintf(u[3], sizeof u[3], "/stream-bytes/%llu?seed=%llu", (unsigned long long)tam[3],
-             (unsigned long long)sem[3]);
+    desc_troceada_url(u[3], sizeof u[3], tam[3], sem[3], NULL);
     const char *args[] = {"-c",
                           "1",
                           desc_arg(b[0], sizeof b[0], "lleno.bin", u[0]),

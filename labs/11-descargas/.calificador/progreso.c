@@ -269,8 +269,7 @@ CAL_PRUEBA(progreso, 40)
      * pinta desde las callbacks de la transferencia, solo cuando llega un byte. */
     snprintf(u[GOTEO], sizeof u[0], "/drip?numbytes=2&duration=4");
     /* Troceada y lenta (~2 s), sin Content-Length: el total no se sabe nunca. */
-    snprintf(u[TROCEADA], sizeof u[0], "/stream-bytes/%llu?seed=%llu&kbps=150",
-             (unsigned long long)tam[TROCEADA], (unsigned long long)sem[TROCEADA]);
+    desc_troceada_url(u[TROCEADA], sizeof u[0], tam[TROCEADA], sem[TROCEADA], "&kbps=150");
     /* La quinta espera turno (-c 4) y se reanuda desde su .parte. */
     desc_bytes_url(u[REANUDADA], sizeof u[0], tam[REANUDADA], sem[REANUDADA], "&kbps=150");
     char parte[32];
