@@ -184,6 +184,13 @@ int cal_codigo(const cal_proceso_t *p);
  * terminó. Un programa que captura la señal y después se la reenvía a sí mismo con la
  * acción por omisión cuenta, con bwrap, como exit(128 + N). */
 int cal_senal_mortal(const cal_proceso_t *p);
+/* ¿Atiende ahora el programa `senal`? 1 si la captura, la ignora o la bloquea (SigCgt, SigIgn
+ * y SigBlk de /proc/PID/status, del proceso del programa dentro de la caja); 0 si la deja a
+ * la acción por omisión del núcleo; -1 si no se sabe (terminó, va bajo valgrind, que las
+ * captura todas, o no se pudo leer). Para lo que el enunciado pide de una señal que las
+ * verificaciones no pueden provocar a voluntad (SIGPIPE del 09: si llega depende de en qué
+ * orden atiende el servidor una lectura y un corte). */
+int cal_senal_atendida(cal_proceso_t *p, int senal);
 /* Milisegundos (cal_ahora_ms) del lanzamiento y del final observado (0 si no terminó). Con
  * la observación de los medios (lib/observar.c), el lanzamiento es cuando la caja está en pie:
  * el arranque de strace no cuenta. */
