@@ -275,8 +275,14 @@ int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam);
  * o su propio uv_walk, y en `texto` uno por línea, con el archivo:línea donde se
  * creó. -1 si no se pudo mirar (sin la precarga, bajo valgrind o aún en marcha): ahí no se
  * juzga. -2 si la precarga no dio su testigo al salir, o no cuadra (el programa la calló o no
- * pasó por su uv_run): no hay informe, y en `texto`, por qué; la verificación no se aprueba. */
+ * pasó por su uv_run): no hay informe, y en `texto`, por qué; la verificación no se aprueba.
+ * Salir con exit() desde una callback (uv_run aún en marcha) suma uno y lo dice en `texto`. */
 int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam);
+/* El juicio de la parada sobre cal_sin_cerrar, el mismo en todos los laboratorios: 1 si la
+ * parada lo cerró todo (o no se pudo mirar: lo anota); si no, 0, con «esperado» (que cerrara
+ * `que_cierra`, p. ej. «el servidor, las conexiones y los handles de las señales») y
+ * «obtenido» ya escritos. Un exit() desde una callback cuenta como un olvido más. */
+int cal_parada_cerro_todo(cal_proceso_t *p, const char *que_cierra);
 /* Cuántos descriptores del programa apuntan ahora a rutas que empiezan por `prefijo` (lee
  * /proc/<pid>/fd). -1 si no se pudo mirar (el programa ya terminó, o sin permiso). */
 int cal_abiertos(cal_proceso_t *p, const char *prefijo);
