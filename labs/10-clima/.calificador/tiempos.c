@@ -130,6 +130,9 @@ CAL_PRUEBA(lento_cortado, 30)
         const cal_peticion_t *v;
         int n = clima_registro_programa(&e, &v);
         ok = 0;
+        cal_obtenido("el servidor no registró ninguna petición del programa al proveedor lento "
+                     "para Lima (%d %s del programa en su registro)",
+                     n, n == 1 ? "petición" : "peticiones");
         for (int i = 0; i < n; i++)
             if (clima_es_de(&e, &v[i], 0, 1)) {
                 uint64_t d = v[i].fin_ms - v[i].inicio_ms;
