@@ -405,7 +405,7 @@ int cont_cuentas_bien(const char *out, const esperado_t *e, int n, char *motivo,
             mal++;
         } else if (v != e[k].palabras) {
             if (mal < 3)
-                cont_anadir(motivo, tam, "%s«…%s»: %" PRIu64 " palabras, y son %" PRIu64,
+                cont_anadir(motivo, tam, "%s«…%s»: dice %" PRIu64 " palabras y son %" PRIu64,
                             motivo[0] ? "; " : "", strrchr(e[k].ruta, '/'), v, e[k].palabras);
             mal++;
         }
@@ -425,9 +425,10 @@ int cont_cuentas_bien(const char *out, const esperado_t *e, int n, char *motivo,
     /* Quien no lee FIFOs pierde todas las verificaciones que miden con ellas: que lo sepa. */
     if (fifos > 0)
         cont_anadir(motivo, tam,
-                    " (%s una FIFO: un archivo dado en la línea de comandos se lee sea lo que sea, "
+                    " (%s: un archivo dado en la línea de comandos se lee sea lo que sea, "
                     "con uv_fs_read y desplazamiento -1, y el calificador mide con FIFO)",
-                    fifos == faltan ? (faltan == 1 ? "es" : "son") : "entre las que faltan hay");
+                    fifos == faltan ? (faltan == 1 ? "es una FIFO" : "son FIFO")
+                                    : "entre las que faltan hay alguna FIFO");
     if (mal == 0)
         snprintf(motivo, tam, "las %d cuentas son exactas", n);
     return mal == 0;

@@ -88,8 +88,8 @@ CAL_PRUEBA(limite_j, 30)
                  maximo, J);
     else if (ok && !lleno)
         snprintf(motivo, sizeof motivo,
-                 "al empezar solo tenía abiertas %s (se esperaban %d a la vez: las plazas de "
-                 "-j se usan todas)",
+                 "abiertas en cada paso: %s; al empezar se esperaban %d a la vez (las plazas "
+                 "de -j se usan todas)",
                  pasos, J);
     else if (ok)
         snprintf(motivo, sizeof motivo, "como mucho %d abiertas; en cada paso: %s", maximo, pasos);
@@ -222,8 +222,8 @@ CAL_PRUEBA(espera, 20)
     }
     if (ok)
         snprintf(motivo, sizeof motivo,
-                 "-j 5: de %ld a %ld ms; -j 2: la tercera tanda a los %ld ms; la espera, con el "
-                 "archivo ya cerrado y dormido",
+                 "-j 5: de %ld a %ld ms; -j 2: la tercera línea a los %ld ms; la espera, con el "
+                 "archivo ya cerrado y dormido en uv_run",
                  primero, ultimo, tercero);
     cal_obtenido("%s", motivo);
     if (!ok)

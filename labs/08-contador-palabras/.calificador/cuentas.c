@@ -22,8 +22,8 @@
 
 CAL_PRUEBA(cuenta_exacta, 20)
 {
-    cal_esperado("una línea «<palabras> <ruta>» por archivo, con la cuenta de bytes.split() y "
-                 "código 0");
+    cal_esperado("una línea «<palabras> <ruta>» por archivo, con la cuenta de «Qué es una "
+                 "palabra» del enunciado, y código 0");
     char dir[512];
     if (cont_carpeta("cuentas", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -61,8 +61,8 @@ CAL_PRUEBA(cuenta_exacta, 20)
 CAL_PRUEBA(resumen, 20)
 {
     cal_esperado("TOTAL con la suma y el número de archivos, MEDIA redondeada a un decimal "
-                 "(19 / 6 = 3.1666… da 3.2, no 3.1) y MAYOR el primero de la lista en caso de "
-                 "empate");
+                 "(como 19 / 6 = 3.1666…, que da 3.2 y no 3.1) y, en un empate, MAYOR con el "
+                 "primero de la lista");
     char dir[512];
     if (cont_carpeta("resumen", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -215,7 +215,7 @@ CAL_PRUEBA(frontera, 20)
 CAL_PRUEBA(fifo, 20)
 {
     cal_esperado("una FIFO dada en la línea de comandos, que llega a trozos que cortan palabras, "
-                 "contada exacta, como el archivo regular de delante");
+                 "contada con exactitud, igual que el archivo regular que va delante");
     char dir[512];
     if (cont_carpeta("fifo", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -247,11 +247,10 @@ CAL_PRUEBA(carpetas, 20)
     cal_esperado(
         "cada archivo regular de la carpeta y sus subcarpetas contado una vez, como "
         "«RUTA/…/nombre» con una sola «/» aunque la RUTA acabe en «/»; los enlaces "
-        "simbólicos no se siguen (uno apunta a la propia carpeta), salvo una RUTA que es un "
+        "simbólicos de dentro no se siguen (uno apunta a «..»), salvo una RUTA que es un "
         "enlace a una carpeta, que se recorre. Una FIFO de dentro se salta; los que empiezan "
-        "por punto y los vacíos se cuentan como los demás; la lista en orden de nombre, con cada "
-        "subcarpeta "
-        "en su sitio (se ve en el empate de MAYOR)");
+        "por punto y los vacíos se cuentan como los demás; la lista en orden de nombre, con "
+        "cada subcarpeta en su sitio (se ve en el empate de MAYOR)");
     char dir[512], raiz[600], sub[700], hondo[800], vacia[700];
     if (cont_carpeta("carpetas", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -365,10 +364,10 @@ CAL_PRUEBA(carpetas, 20)
         snprintf(esperado, sizeof esperado, "MAYOR %" PRIu64 " %s", e[3].palabras, e[3].ruta);
         if (!cont_buscar(cal_salida(p), "MAYOR", l, sizeof l) || strcmp(l, esperado) != 0) {
             snprintf(motivo, sizeof motivo,
-                     "se esperaba «MAYOR 6 …/sub/hondo/d.txt» (empata con …/z.txt, pero «sub» va "
-                     "antes que «z.txt» en la lista) y se vio «%.300s»: la lista no está en orden "
-                     "de nombre con cada subcarpeta en su sitio (o el empate de MAYOR no lo gana "
-                     "el primero de la lista, sino el último en terminar)",
+                     "se esperaba «MAYOR <palabras> …/sub/hondo/d.txt» (empata con …/z.txt, pero "
+                     "«sub» va antes que «z.txt» en la lista) y se vio «%.300s»: la lista no está "
+                     "en orden de nombre con cada subcarpeta en su sitio (o el empate de MAYOR no "
+                     "lo gana el primero de la lista, sino el último en terminar)",
                      cont_buscar(cal_salida(p), "MAYOR", l, sizeof l) ? l
                                                                       : "(ninguna línea MAYOR)");
             ok = 0;
@@ -388,7 +387,7 @@ CAL_PRUEBA(carpetas, 20)
 
 CAL_PRUEBA(miles_de_archivos, 30)
 {
-    cal_esperado("1000 archivos pequeños en 10 carpetas, todos contados y sin errores (con "
+    cal_esperado("1000 archivos pequeños en 10 subcarpetas, todos contados y sin errores (con "
                  "un tope de 256 descriptores: abrirlos todos a la vez da EMFILE)");
     /* Nombres cortos: 1000 líneas con la ruta de la carpeta temporal caben de sobra en el
      * tope de la salida (256 KiB). */

@@ -68,7 +68,10 @@ CAL_PRUEBA(uso_incorrecto, 20)
             ok = 0;
         }
     }
-    cal_obtenido("%s", ok ? "los 5 casos salen con 2 y un mensaje que cita el valor" : fallos);
+    cal_obtenido("%s",
+                 ok ? "los 5 casos salen con el código 2 y un mensaje que cita el valor erróneo "
+                      "(si lo hay)"
+                    : fallos);
     CAL_FIN(ok);
 }
 
@@ -161,8 +164,8 @@ static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
     cont_esperar_fin(p, 8000);
     if (!abierta) {
         snprintf(motivo, tam,
-                 "con «FIFO, carpeta de %d enlaces, RUTA que no existe», el programa nunca llegó "
-                 "a abrir la FIFO",
+                 "con «FIFO, carpeta de %d enlaces, RUTA que no existe», el programa no llegó a "
+                 "abrir la FIFO (se esperó hasta 8 s)",
                  MUCHOS);
         cal_nota_salida(p, 6);
         return 0;
@@ -301,10 +304,11 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
     if (x_abierta || otros > 0) {
         snprintf(motivo, tam,
                  "con «-j 2 f0 f1 x.txt cerrado0 cerrado1 cerrado2 g0 g1», mientras g0 y g1 se "
-                 "leían, el programa aún tenía abierto%s %s: un archivo cuya lectura falla "
-                 "(x.txt) también se cierra con uv_fs_close",
-                 otros > 1 ? "s" : "",
-                 x_abierta ? "…/x.txt (que falló al leer)" : "otro archivo de la prueba");
+                 "leían, el programa aún tenía abierto%s %s: un archivo que falla al leer "
+                 "(x.txt) también se cierra con uv_fs_close y devuelve su descriptor",
+                 otros > 1 ? " más de un archivo de la prueba; entre ellos," : "",
+                 x_abierta ? "…/x.txt (que falló al leer)"
+                           : "algún archivo de la prueba que no es g0 ni g1");
         return 0;
     }
     esperado_t bien[4] = {f[0], f[1], g[0], g[1]};
@@ -407,14 +411,15 @@ CAL_PRUEBA(errores, 20)
     }
     int ok3 = ok && ok2 && lista_antes_de_contar(dir, m, sizeof m);
     int ok4 = ok3 && fallos_sin_huella(dir, m, sizeof m);
-    cal_obtenido("%s", !ok ? motivo
-                       : !ok2 || !ok3 || !ok4
-                           ? m
-                           : "los cuatro buenos contados, tres ERROR (uno, de la subcarpeta), "
-                             "código 1 (también con la subcarpeta como único fallo); sin ninguno "
-                             "leído, el resumen vacío; la lista entera "
-                             "(con su ERROR) antes de empezar a contar; y cada fallo devuelve su "
-                             "plaza y su descriptor");
+    cal_obtenido("%s",
+                 !ok ? motivo
+                 : !ok2 || !ok3 || !ok4
+                     ? m
+                     : "los cuatro archivos buenos contados, tres ERROR (uno, de la subcarpeta), "
+                       "código 1 (también con la subcarpeta como único fallo); sin ninguno "
+                       "leído, el resumen vacío; la lista entera "
+                       "(con su ERROR) antes de empezar a contar; y cada fallo devuelve su "
+                       "plaza y su descriptor");
     /* Que se pueda borrar la carpeta de la prueba. El programa ya corrió aquí: «arbol» y
      * «cerrada» pueden ser ya otra cosa suya (un enlace a un archivo ajeno); cal_chmod no
      * sigue ninguno, y si lo encuentra, la verificación falla y el detalle lo dice. */

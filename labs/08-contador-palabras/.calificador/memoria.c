@@ -82,7 +82,7 @@ CAL_PRUEBA(memoria, 40)
     uint64_t pico = cal_memoria_pico_kib(p);
     if (ok && (pico == 0 || pico > 32 * 1024))
         snprintf(motivo, sizeof motivo,
-                 pico == 0 ? "no se pudo medir la memoria (%" PRIu64 ")"
+                 pico == 0 ? "no se pudo medir la memoria máxima (VmHWM: %" PRIu64 ")"
                            : "memoria residente máxima de %" PRIu64 " KiB (más de 32 MiB)",
                  pico);
     else if (ok)

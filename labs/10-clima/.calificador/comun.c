@@ -116,7 +116,8 @@ int clima_rechazado(const char *const *args, const char *const *citas, cal_servi
         cal_obtenido("%s: %s (se esperaba el código 2)", que,
                      cal_describir_fin(p, fin, sizeof fin));
     } else if (cal_salida(p)[0] != '\0') {
-        cal_obtenido("%s: escribió en la salida estándar (los errores van a stderr)", que);
+        cal_obtenido(
+            "%s: escribió en stdout (el mensaje de error va a stderr, y stdout queda vacía)", que);
     } else if (cal_errores(p)[0] == '\0') {
         cal_obtenido("%s: salió con 2 sin explicar por qué en stderr", que);
     } else {

@@ -95,19 +95,20 @@ CAL_PRUEBA(entrada_invalida, 30)
     const char *bajo[] = {"-t", "10", "-c", "1", "-f", archivo, "Lima", NULL};
     ok = ok && aceptado(alto, s, carpeta) && aceptado(bajo, s, carpeta);
     if (ok)
-        cal_obtenido("los %d casos salen con 2 y lo explican, y los extremos del rango valen",
+        cal_obtenido("los %d casos salen con el código 2 y lo explican, y los extremos del rango "
+                     "valen",
                      N(casos));
     CAL_FIN(ok);
 }
 
 CAL_PRUEBA(proveedores_invalidos, 30)
 {
-    cal_esperado("con un archivo de proveedores roto (un error de sintaxis, un proveedor sin un "
+    cal_esperado("archivos de proveedores rotos: un error de sintaxis, un proveedor sin un "
                  "campo o con un campo vacío o que no es un texto, una unidad que no es "
-                 "exactamente C, K o F, una url que no empieza por http://, https:// ni /). "
-                 "Código 2, nada en stdout, ninguna petición al servidor y un mensaje que diga la "
-                 "línea y la columna, el campo que falta o que no vale, la unidad mala o la url "
-                 "mala");
+                 "exactamente C, K o F, una url que no empieza por http://, https:// ni /, un "
+                 "nombre con espacios o una lista vacía. Con cada uno, código 2, nada en stdout, "
+                 "ninguna petición al servidor y un mensaje que diga la línea y la columna, el "
+                 "campo que falta o que no vale, la unidad mala, la url mala o el nombre malo");
     cal_servidor_t *s;
     char carpeta[512];
     if (clima_servidor(&s) < 0 || cal_carpeta("datos", carpeta, sizeof carpeta) < 0) {
@@ -246,7 +247,8 @@ CAL_PRUEBA(proveedores_invalidos, 30)
              "con la unidad «%s» (una sola letra: C, K o F, no varias pegadas)", unidad4);
     snprintf(que_url2, sizeof que_url2, "con la url «%s?…» (no empieza por http://, https:// ni /)",
              url2);
-    snprintf(que_nombre, sizeof que_nombre, "con el nombre «%s» (sin espacios)", nombre_malo);
+    snprintf(que_nombre, sizeof que_nombre, "con el nombre «%s» (un nombre no lleva espacios)",
+             nombre_malo);
     char que_vacio[4][96], que_tipo[128];
     for (int i = 0; i < 4; i++)
         snprintf(que_vacio[i], sizeof que_vacio[i],
@@ -266,7 +268,7 @@ CAL_PRUEBA(proveedores_invalidos, 30)
                  {u4, {unidad4, NULL}, que_unidad4},
                  {h, {url2, NULL}, que_url2},
                  {k, {nombre_malo, NULL}, que_nombre},
-                 {m, {NULL}, "con «proveedores»: [] (una lista vacía)"},
+                 {m, {NULL}, "con «\"proveedores\": []» (una lista vacía)"},
                  {vacios[0], {campos[0], NULL}, que_vacio[0]},
                  {vacios[1], {campos[1], NULL}, que_vacio[1]},
                  {vacios[2], {campos[2], NULL}, que_vacio[2]},
@@ -286,7 +288,8 @@ CAL_PRUEBA(proveedores_invalidos, 30)
                      n, v[0].ruta);
     }
     if (ok)
-        cal_obtenido("los %d archivos se rechazan con código 2 y un mensaje que lo explica",
+        cal_obtenido("los %d archivos se rechazan con el código 2 y un mensaje que explica qué "
+                     "está mal",
                      N(casos));
     CAL_FIN(ok);
 }

@@ -27,9 +27,9 @@ CAL_PRUEBA(errores_http, 30)
         provs[4] = t;
     }
     esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = N(provs)};
-    cal_esperado("un proveedor responde %s y otro 400 (cada motivo cita su estado) y otro está "
-                 "en un puerto donde nadie escucha: sus líneas son ERROR y el promedio es el de "
-                 "los otros dos (2 de 5); código 0",
+    cal_esperado("un proveedor responde con el estado %s, otro con 400 (cada motivo cita su "
+                 "estado) y otro está en un puerto donde nadie escucha: sus líneas son ERROR y el "
+                 "promedio es el de los otros dos (2 de 5); código 0",
                  caido + 8);
     int ok = clima_escenario(&e, NULL, 0, 8000);
     if (ok)
@@ -75,12 +75,13 @@ CAL_PRUEBA(tipos_estrictos, 30)
     cal_esperado("tres proveedores dan la temperatura como texto (\"21.5\"), como null y sin "
                  "el campo, y otro tiene la ruta «%s» (en una lista, un trozo que no es un "
                  "número no existe). Los cuatro son ERROR: ni se adivina ni se cuenta como 0. "
-                 "Otro la da como un entero de JSON (%s): es un número; el promedio es el de "
-                 "esos dos (2 de 6)",
+                 "Otro la da como un entero de JSON (%s), que es un número, y otro como un "
+                 "real: el promedio es el de esos dos (2 de 6)",
                  ruta_mala, entero + 7);
     int ok = clima_escenario(&e, NULL, 0, 8000);
     if (ok)
-        cal_obtenido("texto, null y ruta ausente son errores; el promedio cuadra");
+        cal_obtenido("texto, null y ruta que no existe son errores, el entero es un número y "
+                     "el promedio cuadra");
     CAL_FIN(ok);
 }
 

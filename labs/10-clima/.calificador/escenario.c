@@ -536,7 +536,7 @@ static int motivo_vale(const esc_t *e, int c, int k, const char *motivo, char *p
         return 1;
     case E_TIEMPO:
         if (strstr(motivo, "tiempo") == NULL) {
-            snprintf(por, tam, "el motivo no dice que se agotó el tiempo");
+            snprintf(por, tam, "el motivo no dice «tiempo» (se agotó el tiempo límite)");
             return 0;
         }
         return 1;
@@ -550,7 +550,7 @@ static int motivo_vale(const esc_t *e, int c, int k, const char *motivo, char *p
         return 1;
     case E_IMPOSIBLE:
         if (strstr(motivo, "imposible") == NULL) {
-            snprintf(por, tam, "el motivo no dice «valor imposible»");
+            snprintf(por, tam, "el motivo no dice «imposible» (valor imposible)");
             return 0;
         }
         return 1;
@@ -777,8 +777,9 @@ static int registro_completo_como(esc_t *e, int codificada)
                     return 0;
                 }
             if (!vista) {
-                cal_obtenido("el servidor no registró la petición de «%s» a %s (con la ciudad "
-                             "bien codificada y la URL del archivo)",
+                cal_obtenido("el servidor no registró la petición de «%s» a «%s» con la ciudad "
+                             "bien codificada y la URL del archivo (y, si tenía que responder "
+                             "bien, entera y con estado 200, sin cortar)",
                              e->ciudades[c], e->provs[k].nombre);
                 int mostradas = 0;
                 for (int i = 0; i < n && mostradas < 6; i++, mostradas++)
@@ -932,12 +933,12 @@ int clima_json_correcto(const esc_t *e)
                        err != NULL)
                     : (err == NULL || err[0] == '\0' || t != NULL)) {
                 if (clima_espera(e, c, k) == BIEN)
-                    cal_obtenido("ciudades[%d].proveedores[%d] tiene que llevar \"temperatura\": "
-                                 "%.1f (y ningún \"error\")",
+                    cal_obtenido("ciudades[%d].proveedores[%d] tiene que llevar «\"temperatura\": "
+                                 "%.1f» (y ningún «\"error\"»)",
                                  c, k, e->ref[c][k]);
                 else
-                    cal_obtenido("ciudades[%d].proveedores[%d] tiene que llevar \"error\" con "
-                                 "el motivo (y ninguna \"temperatura\")",
+                    cal_obtenido("ciudades[%d].proveedores[%d] tiene que llevar «\"error\"» con "
+                                 "el motivo (y ninguna «\"temperatura\"»)",
                                  c, k);
                 goto fin;
             }

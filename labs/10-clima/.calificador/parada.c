@@ -151,7 +151,8 @@ CAL_PRUEBA(sigint, 60)
                      "cancelar lo que está en curso, cerrar y devolver 130",
                      (unsigned long long)(cal_ahora_ms() - t0));
     else
-        cal_obtenido("%s %llu ms después de SIGINT", cal_describir_fin(e->p, fin, sizeof fin),
+        cal_obtenido("%s (a los %llu ms de SIGINT; se esperaba el código 130 en menos de 2 s)",
+                     cal_describir_fin(e->p, fin, sizeof fin),
                      (unsigned long long)(cal_ahora_ms() - t0));
     if (!ok)
         cal_nota_salida(e->p, 8);

@@ -96,7 +96,9 @@ CAL_PRUEBA(limite_c, 30)
         CAL_FIN(0);
     }
     if (m != c) {
-        cal_obtenido("como mucho %d peticiones a la vez (el tope era %d)", m, c);
+        cal_obtenido("hubo como mucho %d peticiones en curso a la vez, y tenían que llegar a ser "
+                     "justo %d (el tope de -c, sin pasarlo)",
+                     m, c);
         notar_registro(&e, v, n);
         CAL_FIN(0);
     }
@@ -128,6 +130,9 @@ CAL_PRUEBA(lento_cortado, 30)
         const cal_peticion_t *v;
         int n = clima_registro_programa(&e, &v);
         ok = 0;
+        cal_obtenido("el servidor no registró ninguna petición del programa al proveedor lento "
+                     "para Lima (%d %s del programa en su registro)",
+                     n, n == 1 ? "petición" : "peticiones");
         for (int i = 0; i < n; i++)
             if (clima_es_de(&e, &v[i], 0, 1)) {
                 uint64_t d = v[i].fin_ms - v[i].inicio_ms;
@@ -155,7 +160,7 @@ CAL_PRUEBA(tiempo_por_peticion, 30)
                  "(%.2f s en total) y las tres llegan bien, porque el límite cuenta desde que "
                  "sale cada petición, no desde que arrancó el programa. Y, mientras espera al "
                  "servidor, dormido en uv_run: sin espera activa, usando la CPU o esperando "
-                 "turno para usarla como mucho el %.0f %% del tiempo",
+                 "turno para usarla como mucho el %.0f %% del tiempo transcurrido",
                  t, d / 1000.0, 3 * d / 1000.0, CAL_ESPERA_FRACCION * 100.0);
     const char *op[] = {"-c", "1", "-t", limite, NULL};
     int ok = clima_escenario(&e, op, 0, 6000);
