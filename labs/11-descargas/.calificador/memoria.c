@@ -48,7 +48,8 @@ CAL_PRUEBA(memoria, 40)
         ok = desc_archivo_bien(c.dir, nombre, sem[i], 15000000, motivo, sizeof motivo);
     }
     if (ok && (kib == 0 || kib > 32 * 1024)) {
-        snprintf(motivo, sizeof motivo, "memoria residente máxima: %llu KiB (máximo 32768)",
+        snprintf(motivo, sizeof motivo,
+                 "memoria residente máxima: %llu KiB (como mucho 32768 KiB, 32 MiB)",
                  (unsigned long long)kib);
         ok = 0;
     }
