@@ -481,10 +481,18 @@ CAL_PRUEBA(reintento_continua, 30)
     } else if (n < 3 || v[0].estado != 200 || v[1].estado != 206 || v[2].estado != 206 ||
                (n > 3 && v[3].estado != 206)) {
         /* Al menos 3 (200 y dos 206): cuántos reintentos son -r N lo juzga reintentos. */
+        char estados[64] = "";
+        size_t u = 0;
+        for (int i = 0; i < n && i < 6 && u < sizeof estados; i++) {
+            int w =
+                snprintf(estados + u, sizeof estados - u, "%s%d", i > 0 ? " " : "", v[i].estado);
+            if (w > 0)
+                u += (size_t)w;
+        }
         snprintf(motivo, sizeof motivo,
-                 "k.bin: el servidor vio %d peticiones, la segunda con estado %d (se esperaban "
-                 "200 y dos 206: cada reintento continúa con Range)",
-                 n, n > 1 ? v[1].estado : 0);
+                 "k.bin: el servidor vio %d %s%s%s (se esperaban 200 y dos 206: cada reintento "
+                 "continúa con Range)",
+                 n, n == 1 ? "petición" : "peticiones", n > 0 ? ", con estados " : "", estados);
         ok = 0;
     } else if (!desc_archivo_bien(c.dir, "k.bin.parte", sem[0], corte, motivo, sizeof motivo)) {
         ok = 0;
