@@ -464,7 +464,7 @@ int desc_linea_ok_bien(cal_proceso_t *p, const char *nombre, uint64_t tam, uint6
                  l, s, (double)servida_ms / 1000.0);
         return 0;
     }
-    /* La media, con los segundos impresos (±0,005) y su propio redondeo (±0,05). */
+    /* La media, con los segundos impresos (±0.005) y su propio redondeo (±0.05). */
     double kb = (double)recibidos / 1024.0;
     double bajo = s + 0.005 > 0 ? kb / (s + 0.005) - 0.06 : 0;
     double alto = s - 0.005 > 0.001 ? kb / (s - 0.005) + 0.06 : 1e18;
