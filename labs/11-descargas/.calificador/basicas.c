@@ -90,8 +90,8 @@ CAL_PRUEBA(descarga_integra, 30)
                      "orden de los argumentos",
                      (unsigned long long)tam[0], (unsigned long long)tam[1]);
     else /* la carpeta, aquí y no en una nota: el primer informe de la partida cabe en 70 */
-        cal_obtenido("%s (en la carpeta: %s; antes de empezar, %s tenía %llu bytes viejos, sin "
-                     "--continuar)",
+        cal_obtenido("%s (en la carpeta: %s; antes de empezar, el calificador dejó %s con %llu "
+                     "bytes viejos, y se lanzó sin --continuar)",
                      motivo, desc_listar(x.c.dir, lista, sizeof lista), parte_vieja,
                      (unsigned long long)largo_viejo);
     if (!ok)
@@ -101,9 +101,10 @@ CAL_PRUEBA(descarga_integra, 30)
 
 CAL_PRUEBA(nombres_seguros, 30)
 {
-    cal_esperado("«../x=URL» se guarda como x dentro de -d; nombre vacío, «.», «..» o acabado en "
-                 "/ → descarga; sin NOMBRE=, el último segmento de la ruta (sin la consulta, "
-                 "aunque lleve /), y una URL sin ruta → descarga; repetidos → n-1.ext, n-2.ext");
+    cal_esperado("«../x=URL» se guarda como «x» dentro de -d; un NOMBRE vacío, «.», «..» o "
+                 "acabado en «/» → «descarga»; sin NOMBRE=, el último segmento de la ruta (sin la "
+                 "consulta, aunque lleve «/»), y una URL sin ruta → «descarga»; repetidos → "
+                 "«n-1.ext», «n-2.ext»");
     carpeta_t c;
     cal_servidor_t *s = desc_servidor();
     if (s == NULL || desc_carpeta(&c) < 0)
@@ -161,12 +162,12 @@ CAL_PRUEBA(nombres_seguros, 30)
     if (ok && desc_tam_archivo(c.dir, "descarga-3") <= 0) {
         snprintf(motivo, sizeof motivo,
                  "%s (una URL sin ruta) no se guardó como descarga-3 (su último segmento está "
-                 "vacío: «descarga», y ya había tres)",
+                 "vacío, así que se llama «descarga», y ya había tres)",
                  args[N]);
         ok = 0;
     }
     if (ok && desc_tam_archivo(c.raiz, "x") >= 0) {
-        snprintf(motivo, sizeof motivo, "«../x» escribió fuera de la carpeta -d");
+        snprintf(motivo, sizeof motivo, "«../x=URL» escribió fuera de la carpeta -d");
         ok = 0;
     }
     if (ok)
@@ -176,7 +177,7 @@ CAL_PRUEBA(nombres_seguros, 30)
         cal_obtenido("%s", motivo);
     if (!ok) {
         cal_nota("En -d: %s", desc_listar(c.dir, lista, sizeof lista));
-        cal_nota("Encima de -d: %s", desc_listar(c.raiz, lista, sizeof lista));
+        cal_nota("En la carpeta que contiene -d: %s", desc_listar(c.raiz, lista, sizeof lista));
         cal_nota_salida(p, 10);
     }
     CAL_FIN(ok);
@@ -245,9 +246,10 @@ static int omision_juzgar(cal_servidor_t *s, omision_t *o, char *motivo, size_t 
     }
     if (maximo != 3) {
         snprintf(motivo, t,
-                 "sin -c (3 por omisión), %d descargas a la vez cuando empezó %s (contando cada "
-                 "una hasta su renombrado: el hueco se libera cuando la descarga termina del todo, "
-                 "escrita, comprobada, renombrada y cerrada, y una sola vez también con un 4xx)",
+                 "sin -c (3 por omisión), como mucho %d descargas a la vez (al empezar %s), y "
+                 "tienen que llegar a 3 sin pasar de ahí: cada una cuenta hasta su renombrado, y "
+                 "su hueco se libera cuando termina del todo (escrita, comprobada, renombrada y "
+                 "cerrada), una sola vez también con un 4xx",
                  maximo, omision_nombres[cual]);
         return 0;
     }
@@ -265,9 +267,9 @@ CAL_PRUEBA(concurrencia_maxima, 30)
                  "cada una desde que el servidor la ve hasta su renombrado (la que espera para "
                  "reintentar sigue ocupando su hueco) y 2 a la vez en algún momento. Empiezan "
                  "en el orden de los argumentos, un hueco que queda libre se ocupa enseguida (no "
-                 "por tandas) y los segundos del OK cuentan desde el hueco. Y, aparte, sin -c: "
-                 "como mucho 3 a la vez, contando cada una hasta su renombrado (un 4xx, una grande "
-                 "que comprueba su huella y cuatro lentas)");
+                 "por tandas) y los segundos del OK cuentan desde que ocupa su hueco. Y, aparte, "
+                 "sin -c: 3 a la vez en algún momento y nunca más, contando cada una hasta su "
+                 "renombrado (un 4xx, una grande que comprueba su huella y cuatro lentas)");
     carpeta_t c;
     cal_servidor_t *s = desc_servidor();
     if (s == NULL || desc_carpeta(&c) < 0)
@@ -426,7 +428,7 @@ CAL_PRUEBA(concurrencia_maxima, 30)
     }
     cal_obtenido("como mucho 2 a la vez, en el orden de los argumentos, un hueco libre se ocupa "
                  "en %llu ms como mucho y los segundos del OK van desde el hueco; sin -c, 3 a la "
-                 "vez como mucho (también con un 4xx y una que comprueba su huella)",
+                 "vez y nunca más (también con un 4xx y una que comprueba su huella)",
                  (unsigned long long)tarde);
     CAL_FIN(1);
 }
@@ -459,7 +461,7 @@ static int salida_con(const char *mala, int esperado, char *motivo, size_t tam)
         if (!desc_archivo_bien(x.c.dir, i == 0 ? "uno.bin" : "dos.bin", sem[i], t[i], motivo, tam))
             return 0;
     if (x.codigo != esperado) {
-        snprintf(motivo, tam, "%s %s: se espera %d", mala != NULL ? "con" : "sin",
+        snprintf(motivo, tam, "%s %s: se esperaba el código %d", mala != NULL ? "con" : "sin",
                  mala != NULL ? mala : "fallos", esperado);
         size_t u0 = strlen(motivo);
         snprintf(motivo + u0, tam - u0, " (%s)", desc_como(x.p, x.codigo, f, sizeof f));

@@ -125,7 +125,8 @@ int desc_archivo_bien(const char *dir, const char *nombre, uint64_t semilla, uin
     }
     desc_huella_de(semilla, n, esperado);
     if (strcmp(hex, esperado) != 0) {
-        snprintf(motivo, tam, "%s tiene el tamaño bueno pero otros bytes (otra SHA-256)", nombre);
+        snprintf(motivo, tam, "%s tiene el tamaño correcto, pero otros bytes (otra SHA-256)",
+                 nombre);
         return 0;
     }
     return 1;
@@ -269,7 +270,7 @@ cal_proceso_t *desc_lanzar(cal_servidor_t *s, const carpeta_t *c, const char *co
     char orden_nota[sizeof orden + 256];
     snprintf(orden_nota, sizeof orden_nota, "%s%s%s%s%s", valgrind ? "valgrind " : "", orden,
              terminal ? " (en una pseudoterminal)" : "",
-             con_alias ? " (al programa, cada URL como un alias /c/… al azar)" : "", lento);
+             con_alias ? " (el programa recibe cada URL como un alias /c/… al azar)" : "", lento);
     static char entorno_url[128];
     snprintf(entorno_url, sizeof entorno_url, "CURSO_SERVIDOR=%s",
              s != NULL ? cal_servidor_url(s) : "http://127.0.0.1:9");
@@ -463,7 +464,7 @@ int desc_linea_ok_bien(cal_proceso_t *p, const char *nombre, uint64_t tam, uint6
                  l, s, (double)servida_ms / 1000.0);
         return 0;
     }
-    /* La media, con los segundos impresos (±0,005) y su propio redondeo (±0,05). */
+    /* La media, con los segundos impresos (±0.005) y su propio redondeo (±0.05). */
     double kb = (double)recibidos / 1024.0;
     double bajo = s + 0.005 > 0 ? kb / (s + 0.005) - 0.06 : 0;
     double alto = s - 0.005 > 0.001 ? kb / (s - 0.005) + 0.06 : 1e18;

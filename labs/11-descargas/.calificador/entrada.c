@@ -11,7 +11,7 @@
 
 CAL_PRUEBA(entrada_invalida, 30)
 {
-    cal_esperado("código 2, un mensaje en stderr (que nombre la URL mala) y ninguna petición");
+    cal_esperado("código 2, un mensaje en stderr (que cite la URL mala) y ninguna petición");
     cal_servidor_t *s = desc_servidor();
     if (s == NULL)
         CAL_FIN(0);
@@ -39,18 +39,18 @@ CAL_PRUEBA(entrada_invalida, 30)
         char f[128];
         if (c != 2 || err[0] == '\0') {
             cal_obtenido("%s, stderr %s", desc_como(p, c, f, sizeof f),
-                         err[0] != '\0' ? "con mensaje" : "vacía");
+                         err[0] != '\0' ? "con mensaje" : "vacío");
             cal_nota_salida(p, 4);
             ok = 0;
         } else if (i == 1 && strstr(err, "ftp://127.0.0.1/x") == NULL) {
-            cal_obtenido("el mensaje no nombra la URL mala: %s", err);
+            cal_obtenido("el mensaje no cita la URL mala: %s", err);
             ok = 0;
         }
     }
     const cal_peticion_t *v;
     int n = cal_registro(s, &v);
     if (ok && n > 0) {
-        cal_obtenido("con la entrada inválida, el servidor recibió peticiones: %d (la primera, "
+        cal_obtenido("con la entrada inválida, el servidor recibió %d peticiones (la primera, "
                      "%s)",
                      n, v[0].ruta);
         ok = 0;

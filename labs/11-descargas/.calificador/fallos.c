@@ -133,7 +133,8 @@ CAL_PRUEBA(estancada, 30)
     int ok = 1;
     if (x.codigo < 0) {
         snprintf(motivo, sizeof motivo,
-                 "no terminó en 10 s (el goteo dura 9 s y le llega un byte cada 3 s; -t %u -r 1)",
+                 "no terminó en 10 s (parada.bin gotea 3 bytes en 9 s, uno cada 3 s: con -t %u "
+                 "-r 1 tenía que fallar mucho antes)",
                  t_ms);
         ok = 0;
     } else if (!desc_acabo(&x, motivo, sizeof motivo)) {
@@ -169,8 +170,9 @@ CAL_PRUEBA(estancada, 30)
         ok = 0;
     } else if (abiertos == -2) {
         snprintf(motivo, sizeof motivo,
-                 "no se pudieron mirar los descriptores mientras la viva seguía (terminó antes de "
-                 "que la parada y la muda pudieran fallar dos veces)");
+                 "no se pudieron mirar los descriptores mientras viva.bin seguía (ella, o el "
+                 "programa, terminó antes de que parada.bin y muda.bin agotaran sus dos "
+                 "intentos)");
         ok = 0;
     } else if (abiertos < 0 || abiertos > 1) {
         snprintf(
@@ -197,8 +199,8 @@ CAL_PRUEBA(estancada, 30)
                desc_tam_archivo(c2.dir, "paciente.bin") <= 0) {
         size_t k = strlen(motivo);
         snprintf(motivo + k, sizeof motivo - k,
-                 "%s/delay/2 sin -t no llegó a paciente.bin: -t es 10000 ms por omisión (el "
-                 "servidor tarda 2 s en contestar)",
+                 "%ssin -t, /delay/2 no acabó en paciente.bin (el servidor tarda 2 s en "
+                 "contestar, y -t vale 10000 ms por omisión)",
                  k > 0 ? "; " : "");
         ok = 0;
     }
@@ -251,7 +253,7 @@ static int esperas_bien(cal_peticion_t (*v)[4], int k, char *motivo, size_t t)
     if (min_primera > 380) {
         snprintf(motivo, t,
                  "la más corta de las %d primeras esperas fue de %llu ms: el primer reintento sale "
-                 "tras 200–300 ms (200·2⁰ más hasta la mitad), no tras 400",
+                 "tras 200–300 ms (200 ms más un azar de hasta la mitad), no tras 400",
                  k, (unsigned long long)min_primera);
         return 0;
     }
@@ -276,16 +278,17 @@ static int esperas_bien(cal_peticion_t (*v)[4], int k, char *motivo, size_t t)
     int con_azar = dif[2] >= 150 || (dif[0] >= 38 && dif[1] >= 75);
     if (k >= 8 && !con_azar) {
         snprintf(motivo, t,
-                 "las %d esperaron casi lo mismo antes de cada reintento (de la más corta a la "
-                 "más larga, %llu, %llu y %llu ms): falta el azar de hasta la mitad "
+                 "las %d esperaron casi lo mismo antes de cada reintento (entre la más corta y la "
+                 "más larga de cada espera, solo %llu, %llu y %llu ms): falta el azar de hasta la "
+                 "mitad "
                  "(200–300 ms, 400–600 ms, 800–1200 ms; no 200, 400 y 800 para todas)",
                  k, (unsigned long long)dif[0], (unsigned long long)dif[1],
                  (unsigned long long)dif[2]);
         return 0;
     }
     snprintf(motivo, t,
-             "esperas de al menos 200, 400 y 800 ms en las %d (la primera, desde %llu ms; de la "
-             "más corta a la más larga, %llu, %llu y %llu ms: con azar)",
+             "esperas de al menos ~200, ~400 y ~800 ms en las %d (la primera, desde %llu ms; "
+             "entre la más corta y la más larga de cada espera, %llu, %llu y %llu ms: con azar)",
              k, (unsigned long long)min_primera, (unsigned long long)dif[0],
              (unsigned long long)dif[1], (unsigned long long)dif[2]);
     return 1;
@@ -377,8 +380,9 @@ CAL_PRUEBA(reintentos, 30)
             v[k][2].estado != err5 || v[k][3].estado != 200 ||
             !desc_linea(p, "OK", nombre, l, sizeof l)) {
             snprintf(motivo, sizeof motivo,
-                     "%s: el servidor vio %d peticiones y no acabó en OK (se esperaban %d, %d, %d, "
-                     "200: -r 3 son 3 reintentos para cada descarga, no para todas juntas)",
+                     "%s: el servidor vio %d peticiones; se esperaban cuatro (%d, %d, %d y 200) "
+                     "y un OK al final: -r 3 son 3 reintentos para cada descarga, no para todas "
+                     "juntas",
                      nombre, n[k], err5, err5, err5);
             ok = 0;
         } else {
@@ -413,8 +417,9 @@ CAL_PRUEBA(reintentos, 30)
         ok = 0;
     } else if (!desc_linea(p2, "ERROR", "rechazada.bin", l, sizeof l) || dur2 > 2000) {
         snprintf(motivo, sizeof motivo,
-                 "con -r 4 y %s (conexión rechazada: no hay servidor) tardó %llu ms en acabar%s: "
-                 "una conexión rechazada no se reintenta (esperar no la arregla)",
+                 "con -r 4 y %s (conexión rechazada: no hay servidor), tardó %llu ms en acabar%s: "
+                 "se espera «ERROR rechazada.bin …» en menos de 2 s, porque una conexión "
+                 "rechazada no se reintenta (esperar no la arregla)",
                  urech, (unsigned long long)dur2,
                  desc_linea(p2, "ERROR", "rechazada.bin", l, sizeof l)
                      ? ""
@@ -476,10 +481,18 @@ CAL_PRUEBA(reintento_continua, 30)
     } else if (n < 3 || v[0].estado != 200 || v[1].estado != 206 || v[2].estado != 206 ||
                (n > 3 && v[3].estado != 206)) {
         /* Al menos 3 (200 y dos 206): cuántos reintentos son -r N lo juzga reintentos. */
+        char estados[64] = "";
+        size_t u = 0;
+        for (int i = 0; i < n && i < 6 && u < sizeof estados; i++) {
+            int w =
+                snprintf(estados + u, sizeof estados - u, "%s%d", i > 0 ? " " : "", v[i].estado);
+            if (w > 0)
+                u += (size_t)w;
+        }
         snprintf(motivo, sizeof motivo,
-                 "el servidor vio %d peticiones, la segunda con estado %d (se esperaban 200 y "
-                 "dos 206: cada reintento continúa con Range)",
-                 n, n > 1 ? v[1].estado : 0);
+                 "k.bin: el servidor vio %d %s%s%s (se esperaban 200 y dos 206: cada reintento "
+                 "continúa con Range)",
+                 n, n == 1 ? "petición" : "peticiones", n > 0 ? ", con estados " : "", estados);
         ok = 0;
     } else if (!desc_archivo_bien(c.dir, "k.bin.parte", sem[0], corte, motivo, sizeof motivo)) {
         ok = 0;

@@ -27,7 +27,7 @@ static int corto_motivo(cal_servidor_t *s, const char *ruta, long long k, int co
         snprintf(motivo, tam,
                  "%s corto.bin con %lld bytes: el servidor contestó un 206 que acababa en el byte "
                  "600000 de 1000000 (¿se compara la longitud con el total de Content-Range?)",
-                 corriendo ? "apareció con su nombre final" : "al terminar existe", k);
+                 corriendo ? "mientras se descargaba, apareció" : "al terminar, existe", k);
         return 0;
     }
     if (con_200 > 0)
@@ -145,7 +145,7 @@ CAL_PRUEBA(atomico, 30)
     if (ok)
         ok = desc_archivo_bien(dir, "grande.bin", sem[0], 1500000, motivo, sizeof motivo);
     if (ok && desc_tam_archivo(dir, "cortado.bin") >= 0) {
-        snprintf(motivo, sizeof motivo, "al terminar existe cortado.bin, y su descarga se cortó");
+        snprintf(motivo, sizeof motivo, "al terminar, existe cortado.bin, y su descarga se cortó");
         ok = 0;
     }
     /* corto.bin solo puede existir si llegó entero en un 200 (no se reanudó: eso lo juzga
@@ -297,9 +297,9 @@ CAL_PRUEBA(continuar_206, 30)
 {
     cal_esperado("con --continuar y un .parte con el principio bueno del archivo: una sola "
                  "petición, 206 con los bytes que faltan, el archivo idéntico al servido y «OK "
-                 "nombre <tamaño del archivo> <segundos> s <KiB/s media>». Los segundos, en "
-                 "centésimas (no menos de lo que tardó el servidor) y la media de lo recibido en "
-                 "esta ejecución, en KiB (1024 bytes)");
+                 "nombre <tamaño del archivo> <segundos> s <KiB/s media>». Los segundos, con dos "
+                 "decimales (no menos de lo que tardó el servidor), y la media de lo recibido en "
+                 "esta ejecución, en KiB/s (1 KiB = 1024 bytes)");
     reanudacion_t r;
     if (!desc_preparar(&r.x))
         CAL_FIN(0);
@@ -328,7 +328,7 @@ CAL_PRUEBA(continuar_206, 30)
                  (unsigned long long)bytes[0], (unsigned long long)(tam - prefijo));
     else if (ok && (n != 1 || estados[0] != 206 || bytes[0] != tam - prefijo))
         snprintf(motivo, sizeof motivo,
-                 "el archivo está bien pero no se reanudó: se esperaba un único 206 de %llu bytes",
+                 "el archivo está bien, pero no se reanudó: se esperaba un único 206 de %llu bytes",
                  (unsigned long long)(tam - prefijo));
     else if (ok && (!desc_linea(r.x.p, "OK", "r.bin", l, sizeof l) ||
                     strtoull(cal_palabra(l, 2, w, sizeof w) ? w : "x", NULL, 10) != tam))
@@ -453,7 +453,8 @@ static int reinicio_una_vez(cal_servidor_t *s, char *motivo, size_t t)
 CAL_PRUEBA(continuar_416, 40)
 {
     cal_esperado("con --continuar y un .parte más largo que el archivo, o tan largo como él (416 "
-                 "del servidor), se empieza de 0 limpio; y con un 206 cuyo Content-Range no "
+                 "del servidor), se vacía el .parte y se empieza de 0; y con un 206 cuyo "
+                 "Content-Range no "
                  "empieza donde acaba el .parte, también: el resultado es idéntico al servido. "
                  "Ese reinicio es una vez: con -r 2 y un 206 mal situado en cada reintento, "
                  "cuatro peticiones y ERROR");
@@ -474,10 +475,11 @@ CAL_PRUEBA(continuar_416, 40)
              de_cero(&r, "206 que empieza en 0 y no donde se pidió", "&rango=mal", t3,
                      desc_al_azar(t3 / 4, t3 * 3 / 4), 1, 0, "w.bin", motivo, sizeof motivo) &&
              reinicio_una_vez(r.x.s, motivo, sizeof motivo);
-    cal_obtenido("%s", ok ? "416 (más largo o ya completo) y 206 que no empieza donde debe: los "
-                            "tres empiezan de 0 limpios; y el reinicio, una vez (cuatro "
-                            "peticiones y ERROR con -r 2)"
-                          : motivo);
+    cal_obtenido("%s",
+                 ok ? "416 (más largo o ya completo) y 206 que no empieza donde debe: los "
+                      "tres empiezan de 0 con el .parte vacío; y el reinicio, una vez (cuatro "
+                      "peticiones y ERROR con -r 2)"
+                    : motivo);
     CAL_FIN(ok);
 }
 
@@ -491,7 +493,7 @@ static int lleno_bien(cal_proceso_t *p, const char *dir, const char *nombre, uin
     char l[256], parte[300];
     if (desc_tam_archivo(dir, nombre) >= 0) {
         snprintf(motivo, tam,
-                 "%s existe con %lld bytes: no cabía (cada archivo, %llu como mucho) y se "
+                 "%s existe con %lld bytes: no cabía (cada archivo, %llu bytes como mucho) y se "
                  "renombró como si estuviera entero (¿un error o una escritura corta de "
                  "uv_fs_write que no se miró?)",
                  nombre, desc_tam_archivo(dir, nombre), (unsigned long long)tope);
@@ -529,7 +531,7 @@ CAL_PRUEBA(disco_lleno, 30)
     uint64_t tope = desc_al_azar(150000, 250000);
     cal_esperado("con cada archivo limitado a %llu bytes (el disco «se llena»): «ERROR …» con "
                  "el motivo para las dos que no caben (una por pocos bytes), su .parte con lo "
-                 "que cupo y sin renombrar; la que cabe, entera (el código lo juzga "
+                 "que cupo y sin renombrar; la que cabe, entera (el código de salida lo juzga "
                  "codigo_salida)",
                  (unsigned long long)tope);
     corrida_t x;

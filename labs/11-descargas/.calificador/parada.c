@@ -82,7 +82,7 @@ CAL_PRUEBA(sigint, 60)
     cal_esperado("Ctrl+C a media descarga (-c 2 -r 4: una descargando, otra esperando un "
                  "reintento y una tercera esperando turno): sale con 130 en menos de 3 s, sin "
                  "ninguna petición después de la señal, «ERROR …» por cada descarga (también la "
-                 "que esperaba), y cada .parte con los bytes recibidos (prefijo correcto), sin "
+                 "que esperaba), y cada .parte con los bytes recibidos (un prefijo exacto), sin "
                  "nombres finales. Con un disco lento, Ctrl+C con más de 1 MiB recibido y sin "
                  "escribir: lo recibido llega al .parte antes de salir, también en otra que ya lo "
                  "había recibido todo y aún lo escribía (OK o su .parte entero). Y, bajo "
@@ -213,8 +213,8 @@ CAL_PRUEBA(sigint, 60)
     for (int i = 0; i < nw && ok; i++) {
         if (w[i].inicio_ms > senal_ms + 100) {
             snprintf(motivo, sizeof motivo,
-                     "s2.bin esperaba un reintento cuando llegó Ctrl+C, y el servidor recibió su "
-                     "petición %d %llu ms después de la señal: tras Ctrl+C no se reintenta",
+                     "s2.bin esperaba un reintento cuando llegó Ctrl+C, y su petición %d llegó "
+                     "al servidor %llu ms después de la señal: tras Ctrl+C no se reintenta",
                      i + 1, (unsigned long long)(w[i].inicio_ms - senal_ms));
             ok = 0;
         }
@@ -232,13 +232,13 @@ CAL_PRUEBA(sigint, 60)
         t4 = desc_tam_archivo(c4.dir, "pendiente.bin.parte");
         if (cod4 != 130) {
             snprintf(motivo, sizeof motivo,
-                     "con un disco lento, tras Ctrl+C %s (se espera 130; cada uv_fs_write lleva "
+                     "con un disco lento, tras Ctrl+C, %s (se espera 130; cada uv_fs_write lleva "
                      "toda la cola: un trozo por llamada no se pone al día)",
                      desc_como(p4, cod4, f, sizeof f));
             ok = 0;
         } else if (t4 <= 0) {
             snprintf(motivo, sizeof motivo,
-                     "con un disco lento, tras Ctrl+C pendiente.bin.parte no existe o está vacío");
+                     "con un disco lento, tras Ctrl+C, pendiente.bin.parte no existe o está vacío");
             ok = 0;
         } else if (!desc_archivo_bien(c4.dir, "pendiente.bin.parte", sem4, (uint64_t)t4, motivo,
                                       sizeof motivo)) {

@@ -57,8 +57,8 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
     int max_lineas = (int)(dur / 0.5) + 4;
     if (x->n < 2 || x->n > max_lineas || x->raro) {
         snprintf(motivo, t,
-                 "%s: %d líneas PROGRESO bien formadas en una descarga de %.1f s (se esperaban "
-                 "entre 2 y %d)",
+                 "%s: %d líneas PROGRESO en una descarga de %.1f s (se esperaban entre 2 y %d, "
+                 "todas con sus cuatro campos)",
                  nombre, x->n, dur, max_lineas);
         return 0;
     }
@@ -76,8 +76,8 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
         uint64_t cota = prefijo + desc_servido_hasta(v, n, x->visto[i] + 100) + 32768;
         if (x->bytes[i] < prefijo || x->bytes[i] > cota) {
             snprintf(motivo, t,
-                     "%s: la línea %d dice %llu bytes, y entonces el archivo tenía %llu%s y el "
-                     "servidor había mandado %llu más como mucho",
+                     "%s: la línea %d dice %llu bytes, y entonces el archivo tenía %llu bytes%s y "
+                     "el servidor había mandado %llu más como mucho",
                      nombre, i + 1, (unsigned long long)x->bytes[i], (unsigned long long)prefijo,
                      prefijo > 0 ? " en el .parte (con --continuar, <bytes> los cuenta)" : "",
                      (unsigned long long)(cota - prefijo));
@@ -89,7 +89,7 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
             if (con_pct || x->bytes[i] > prefijo) {
                 snprintf(motivo, t,
                          "%s: la línea %d dice «-» con %llu bytes, y el servidor anunció el "
-                         "tamaño (%llu) desde la cabecera",
+                         "tamaño (%llu bytes) en la cabecera",
                          nombre, i + 1, (unsigned long long)x->bytes[i], (unsigned long long)tam);
                 return 0;
             }
@@ -101,7 +101,8 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
             (i > 0 && (x->pct[i] < x->pct[i - 1] || x->bytes[i] < x->bytes[i - 1]))) {
             snprintf(motivo, t,
                      "%s: la línea %d dice %d %% y %llu bytes (el archivo tiene %llu; el "
-                     "porcentaje es bytes·100/tamaño, redondeado hacia abajo, y no retrocede)",
+                     "porcentaje es bytes·100/tamaño, redondeado hacia abajo, y ni él ni los bytes "
+                     "retroceden)",
                      nombre, i + 1, x->pct[i], (unsigned long long)x->bytes[i],
                      (unsigned long long)tam);
             return 0;
@@ -148,7 +149,7 @@ static int juzgar_sin_total(const char *nombre, const serie_t *x, uint64_t tam, 
                 snprintf(dice, sizeof dice, "%d %%", x->pct[i]);
             snprintf(motivo, t,
                      "%s (troceada, sin Content-Length): la línea %d dice %s y %llu bytes; sin "
-                     "total el porcentaje es «-», y los bytes (de %llu) no retroceden",
+                     "total, el porcentaje es «-», y los bytes no retroceden ni pasan de %llu",
                      nombre, i + 1, dice, (unsigned long long)x->bytes[i], (unsigned long long)tam);
             return 0;
         }
@@ -156,8 +157,8 @@ static int juzgar_sin_total(const char *nombre, const serie_t *x, uint64_t tam, 
     }
     if (x->raro || a_medias == 0) {
         snprintf(motivo, t,
-                 "%s (troceada, %llu bytes en ~2 s): %d líneas PROGRESO bien formadas, ninguna "
-                 "con bytes recibidos a media descarga",
+                 "%s (troceada, %llu bytes en ~2 s): %d líneas PROGRESO; se esperaba que todas "
+                 "tuvieran sus cuatro campos y alguna, bytes recibidos a media descarga",
                  nombre, (unsigned long long)tam, x->n);
         return 0;
     }
@@ -220,15 +221,16 @@ static int juzgar_parada(const char *nombre, const serie_t *x, uint64_t tam,
     }
     if (x->n < j0 + 5 && v[n - 1].inicio_ms < v[0].fin_ms + 2500) {
         snprintf(motivo, t,
-                 "%s: sus %d reintentos llegaron al servidor en %llu ms tras el corte (las "
-                 "esperas de -r 4 suman 3 s o más), y no dio tiempo a ver la velocidad bajar a 0",
+                 "%s: sus %d reintentos llegaron al servidor en los %llu ms siguientes al corte "
+                 "(las esperas de -r 4 suman 3 s o más), y no dio tiempo a ver la velocidad "
+                 "bajar a 0",
                  nombre, n - 1, (unsigned long long)(v[n - 1].inicio_ms - v[0].fin_ms));
         return 0;
     }
     if (x->n < j0 + 5) {
         snprintf(motivo, t,
-                 "%s: solo %d líneas PROGRESO después del corte, y esperó sus 4 reintentos (3 s o "
-                 "más): una descarga que espera un reintento sigue activa y tiene su línea",
+                 "%s: solo %d líneas PROGRESO después del corte, y pasó 3 s o más esperando sus "
+                 "reintentos: una descarga que espera un reintento sigue activa y tiene su línea",
                  nombre, x->n - j0 - 1);
         return 0;
     }
@@ -332,11 +334,12 @@ CAL_PRUEBA(progreso, 40)
             if (g->visto[i] - g->visto[i - 1] > hueco)
                 hueco = g->visto[i] - g->visto[i - 1];
         if (g->n < minimo || hueco > 1500) {
-            snprintf(motivo, sizeof motivo,
-                     "goteo.bin (un byte cada 2 s durante %.1f s): %d líneas PROGRESO y un hueco "
-                     "de %llu ms entre dos (se esperaban al menos %d, una cada ~500 ms aunque no "
-                     "lleguen bytes)",
-                     dur, g->n, (unsigned long long)hueco, minimo);
+            snprintf(
+                motivo, sizeof motivo,
+                "goteo.bin (un byte cada 2 s durante %.1f s): %d líneas PROGRESO y un hueco "
+                "de %llu ms entre dos seguidas (se esperaban al menos %d y ningún hueco de más "
+                "de 1.5 s: una cada ~500 ms aunque no lleguen bytes)",
+                dur, g->n, (unsigned long long)hueco, minimo);
             ok = 0;
         }
     }
@@ -410,11 +413,11 @@ static int juzgar_pintadas(const char *nombre, const pintadas_t *pi, uint64_t ta
         uint64_t cota = desc_servido_hasta(v, n, pi->visto[i] + 100) + 32768;
         if (pi->pct[i] > 100 || dice > cota || (i > 0 && pi->pct[i] < pi->pct[i - 1])) {
             snprintf(motivo, t,
-                     "%s: un repintado dice %d %% (%llu bytes de %llu) cuando el servidor había "
+                     "%s: un repintado dice %d %% (%llu bytes de %llu), y el servidor había "
                      "mandado %llu como mucho%s",
                      nombre, pi->pct[i], (unsigned long long)dice, (unsigned long long)tam,
                      (unsigned long long)(cota - 32768),
-                     i > 0 && pi->pct[i] < pi->pct[i - 1] ? " (o retrocede)" : "");
+                     i > 0 && pi->pct[i] < pi->pct[i - 1] ? ": el porcentaje retrocede" : "");
             return 0;
         }
         intermedias += pi->pct[i] > 0 && pi->pct[i] < 100;
@@ -541,8 +544,9 @@ CAL_PRUEBA(terminal, 30)
         ok = lineas == 2 && al_cien == 2;
         if (!ok)
             snprintf(motivo, sizeof motivo,
-                     "el último repintado tiene %d líneas de las descargas y %d al 100 %%", lineas,
-                     al_cien);
+                     "el último repintado tiene %d líneas de descargas, %d de ellas al 100 %% (se "
+                     "esperaban las 2, al 100 %%)",
+                     lineas, al_cien);
     }
     if (ok && (cal_contar(out, "OK", "t1.bin") != 1 || cal_contar(out, "OK", "t2.bin") != 1)) {
         snprintf(motivo, sizeof motivo, "falta el resumen «OK …» de alguna descarga");

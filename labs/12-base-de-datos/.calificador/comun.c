@@ -1100,7 +1100,7 @@ int base_esperar_fin_margen(cal_proceso_t *p, int max_ms, int codigo, int margen
         queda = margen_ms;
     if (!cal_esperar_fin(p, queda)) {
         if (hecho && parar_si_hecho) {
-            cal_nota("El programa imprimió POOL pero en %d s no terminó (¿algo sigue abierto y "
+            cal_nota("El programa imprimió POOL, pero en %d s no terminó (¿algo sigue abierto y "
                      "uv_run no vuelve?): se detiene el programa y se juzga lo que hizo; la "
                      "verificación «cierre» es la que cuenta el fallo.",
                      margen_ms / 1000);
@@ -1108,8 +1108,8 @@ int base_esperar_fin_margen(cal_proceso_t *p, int max_ms, int codigo, int margen
             return 1;
         }
         if (hecho)
-            cal_obtenido("imprimió POOL pero en %d s no terminó: algo sigue abierto (una "
-                         "conexión, las señales) y uv_run no vuelve",
+            cal_obtenido("imprimió POOL, pero en %d s no terminó (¿sigue algo abierto, una "
+                         "conexión o las señales, y uv_run no vuelve?)",
                          margen_ms / 1000);
         else
             cal_obtenido("en %d s el programa no terminó", max_ms / 1000);

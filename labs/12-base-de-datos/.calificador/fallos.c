@@ -172,7 +172,8 @@ CAL_PRUEBA(servidor_cae, 50)
         }
         PQfinish(c);
         if (activas < 1) {
-            cal_obtenido("el programa no llegó a insertar nada");
+            cal_obtenido("el servidor nunca vio una sentencia del programa en curso: no se pudo "
+                         "parar a mitad de las inserciones");
             cal_nota_salida(p, 10);
         } else {
             snprintf(orden, sizeof orden, "bash '%s' parar '%s' >/dev/null 2>&1", POSTGRES_SH, dir);
@@ -184,7 +185,7 @@ CAL_PRUEBA(servidor_cae, 50)
                 ok = cal_errores(p)[0] != '\0';
                 cal_obtenido("salió con 1 a los %.1f s de parar el servidor; stderr %s",
                              (double)(cal_terminado_ms(p) - t0) / 1000.0,
-                             ok ? "con mensaje" : "vacía");
+                             ok ? "con mensaje" : "vacío");
             }
         }
     }

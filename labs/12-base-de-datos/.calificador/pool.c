@@ -83,8 +83,9 @@ CAL_PRUEBA(concurrencia, 40)
 
 CAL_PRUEBA(limite_pool, 40)
 {
-    cal_esperado("como mucho %d inserciones a la vez, por como mucho %d conexiones, y como mucho "
-                 "%d conexiones abiertas en total",
+    cal_esperado("como mucho %d inserciones a la vez, hechas por %d conexiones distintas como "
+                 "mucho, y %d conexiones del programa en total como mucho (las del pool y la "
+                 "secuencial)",
                  TAMANO, TAMANO, TAMANO + 1);
     base_t b;
     cal_proceso_t *p;
@@ -141,14 +142,14 @@ CAL_PRUEBA(fifo, 40)
             usado += (size_t)w;
     }
     free(v);
-    cal_obtenido("%d de 20; orden en que empezaron: %s", pronto, orden);
+    cal_obtenido("%d de las 20 con id ≤ 25; orden en que empezaron: %s", pronto, orden);
     CAL_FIN(pronto >= 18);
 }
 
 CAL_PRUEBA(perezoso, 40)
 {
     cal_esperado("con -p 10 -n 3, mientras se inserta, como mucho 3 conexiones del programa "
-                 "(application_name basedatos) en el servidor");
+                 "(application_name «basedatos») en el servidor");
     base_t b;
     cal_proceso_t *p;
     insercion_t *v = NULL;
@@ -193,7 +194,7 @@ CAL_PRUEBA(perezoso, 40)
     if (st.hechas_siempre != 0x3ffu) {
         cal_obtenido("como mucho %d conexiones durante las inserciones, pero según el registro "
                      "del servidor el programa no lanzó las 10 consultas del enunciado: no hizo "
-                     "el trabajo",
+                     "todo el trabajo",
                      maximo);
         CAL_FIN(0);
     }

@@ -45,7 +45,7 @@ static int filas_largas(const base_t *b, cal_proceso_t *p)
     int hecho = cal_contar(cal_salida(p), "POOL", NULL) == 1;
     if (!hecho && cal_codigo(p) != 1) {
         char fin[160];
-        cal_obtenido("con -n %d: %s sin terminar el trabajo", FILAS_LARGAS,
+        cal_obtenido("con -n %d: %s sin haber impreso POOL", FILAS_LARGAS,
                      cal_describir_fin(p, fin, sizeof fin));
         cal_nota_salida(p, 6);
         return 0;
@@ -62,7 +62,7 @@ static int filas_largas(const base_t *b, cal_proceso_t *p)
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         cal_obtenido("no se pudo leer la tabla usuarios: %s", PQerrorMessage(c));
     } else if (hecho && PQntuples(r) != 2 * FILAS_LARGAS) {
-        cal_obtenido("con -n %d la tabla tiene %d filas (se esperaban %d)", FILAS_LARGAS,
+        cal_obtenido("con -n %d, la tabla tiene %d filas (se esperaban %d)", FILAS_LARGAS,
                      PQntuples(r), 2 * FILAS_LARGAS);
     } else {
         ok = 1;
@@ -269,15 +269,15 @@ CAL_PRUEBA(filas, 40)
                          total, 2 * N);
             ok = 0;
         } else if (sorpresa == 0) {
-            cal_obtenido("las filas están bien, pero la fase secuencial no empezó a tiempo para "
-                         "añadir las filas al azar");
+            cal_obtenido("las filas están bien, pero el calificador no vio empezar la fase "
+                         "secuencial y no pudo añadir sus filas al azar");
             ok = 0;
         } else if (!base_consultas_cuadran(&b, p, N, 0) || !base_consultas_de_verdad(&b, 0)) {
             ok = 0;
         } else if (!filas_largas(&bl, pl)) {
             ok = 0;
         } else {
-            cal_obtenido("las %d filas, tal cual, todas llegaron como parámetros, y las 10 "
+            cal_obtenido("las %d filas están tal cual y llegaron como parámetros, y las 10 "
                          "consultas se lanzaron y cuadran; con -n %d, las %d filas también",
                          2 * N, FILAS_LARGAS, 2 * FILAS_LARGAS);
         }
@@ -323,7 +323,7 @@ static int tabla_intacta(preparacion_t prep, const char *id, long long filas, co
     int ok = quedan == filas && strcmp(vista, forma) == 0 && cal_errores(p)[0] != '\0';
     cal_obtenido("con la tabla «%s»: salió con 1; quedan %lld filas (había %lld) y las columnas "
                  "«%s»; stderr %s",
-                 forma, quedan, filas, vista, cal_errores(p)[0] != '\0' ? "con mensaje" : "vacía");
+                 forma, quedan, filas, vista, cal_errores(p)[0] != '\0' ? "con mensaje" : "vacío");
     return ok;
 }
 
@@ -367,7 +367,7 @@ static int tabla_vaciada(void)
         if (PQresultStatus(r) != PGRES_TUPLES_OK)
             cal_obtenido("no se pudo leer la tabla usuarios: %s", PQerrorMessage(c));
         else
-            cal_obtenido("la tabla tiene %d filas, de la %s a la %s", PQntuples(r),
+            cal_obtenido("la tabla tiene %d filas, con ids del %s al %s", PQntuples(r),
                          PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "?",
                          PQntuples(r) > 0 ? PQgetvalue(r, PQntuples(r) - 1, 0) : "?");
         if (cal_codigo(p) > 0)
