@@ -256,8 +256,8 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
     if (dentro > 0) {
         size_t t = strlen(texto);
         snprintf(texto + t, tam - t,
-                 "%ssalió con exit() desde una callback, con uv_run aún en "
-                 "marcha: no cerró ni un handle ni el bucle",
+                 "%ssalió con exit() desde una callback, antes de que uv_run "
+                 "volviera: no cerró ni un handle ni el bucle",
                  t > 0 ? "\n" : "");
         cuantos++;
     }

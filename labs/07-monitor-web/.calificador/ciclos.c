@@ -515,9 +515,9 @@ CAL_PRUEBA(sin_duplicados, 20)
 {
     cal_esperado("peticiones a la URL lenta (opaca, tarda 1 s) sin solaparse nunca (cada una "
                  "empieza después de que acabe la anterior), al menos 2 de ellas, alguna línea "
-                 "OMITIDA de esa URL mientras su petición sigue en curso, al menos 6 "
-                 "peticiones a la rápida (opaca, siempre 200) y ninguna ALERTA ni RECUPERADO "
-                 "(las dos responden siempre 200: una OMITIDA no es un fallo)");
+                 "OMITIDA de esa URL mientras su petición sigue en curso y al menos 6 "
+                 "peticiones a la rápida (opaca, siempre 200). Y ninguna ALERTA ni RECUPERADO: "
+                 "las dos responden siempre 200, y una OMITIDA no es un fallo");
     opaca_t o[] = {{.guion = TARDA(1000)}, {.guion = SIEMPRE(200)}};
     cal_servidor_t *s = mon_servidor_opaco(o, 2);
     if (s == NULL)

@@ -290,13 +290,14 @@ static void variados(char *buf, size_t tam, int estado, const int *retrasos, int
 
 CAL_PRUEBA(resumen_media, 20)
 {
-    cal_esperado("en cada «RESUMEN <url> … media=<x> ms», <x> con un decimal y igual (±0.55 ms) a "
-                 "la media de los <ms> de las líneas OK y FALLO de esa URL, y cada <ms> medido de "
-                 "verdad: entre lo que tardó su petición en el servidor y lo que pasó hasta verse "
-                 "la línea, que sale en cuanto ocurre (como mucho 2 s después). Son tres URL "
-                 "opacas, una que falla, con tiempos al azar en cada "
-                 "petición (unos cortos y otros de 120 a 220 ms), y SIGINT llega cuando alguna de "
-                 "esas medias tiene una parte decimal de 0.6 o más");
+    cal_esperado(
+        "en cada «RESUMEN <url> … media=<x> ms», <x> con un decimal y igual (±0.55 ms) a "
+        "la media de los <ms> de las líneas OK y FALLO de esa URL, y cada <ms> medido de "
+        "verdad: entre lo que tardó su petición en el servidor y lo que pasó hasta verse "
+        "la línea. Cada línea sale en cuanto ocurre (como mucho 2 s después). Son tres URL "
+        "opacas, una que falla, con tiempos al azar en cada "
+        "petición (unos cortos y otros de 120 a 220 ms), y SIGINT llega cuando alguna de "
+        "esas medias tiene una parte decimal de 0.6 o más");
     /* Retrasos nuevos en cada calificación (el calificador se puede leer: fijos, se sabrían de
      * antemano), mezcla de cortos y largos para que un <ms> inventado no case con todos. */
     int r[3][16];
