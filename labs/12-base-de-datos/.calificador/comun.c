@@ -534,8 +534,8 @@ static void cortar_al_salir(const base_t *b)
     ncortar++;
 }
 
-int base_lanzar(const base_t *b, const char *const *args, int valgrind, double limite_s,
-                cal_proceso_t **p)
+static int lanzar(const base_t *b, const char *const *args, int valgrind, int cierre,
+                  double limite_s, cal_proceso_t **p)
 {
     const char *todos[16];
     int n = 0;
@@ -571,8 +571,21 @@ int base_lanzar(const base_t *b, const char *const *args, int valgrind, double l
                            .limite_s = limite_s,
                            .valgrind = valgrind,
                            .carpetas = carpetas,
-                           .orden = orden};
+                           .orden = orden,
+                           .cierre = cierre};
     return cal_lanzar(&l, p) == 0; /* cal_lanzar anota la orden, o por qué no pudo */
+}
+
+int base_lanzar(const base_t *b, const char *const *args, int valgrind, double limite_s,
+                cal_proceso_t **p)
+{
+    return lanzar(b, args, valgrind, 0, limite_s, p);
+}
+
+int base_lanzar_vigilando_cierre(const base_t *b, const char *const *args, double limite_s,
+                                 cal_proceso_t **p)
+{
+    return lanzar(b, args, 0, 1, limite_s, p);
 }
 
 long long base_entero(PGconn *c, const char *sql, const char *p1, const char *p2)

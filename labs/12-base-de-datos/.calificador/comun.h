@@ -131,6 +131,10 @@ PGconn *base_conectar(const base_t *b);
  * viendo la carpeta del socket. 1 si se lanzó. */
 int base_lanzar(const base_t *b, const char *const *args, int valgrind, double limite_s,
                 cal_proceso_t **p);
+/* Igual, con la precarga vivos vigilando la parada (.cierre, sin valgrind): después,
+ * cal_parada_cerro_todo dice si el programa lo cerró todo él mismo. */
+int base_lanzar_vigilando_cierre(const base_t *b, const char *const *args, double limite_s,
+                                 cal_proceso_t **p);
 
 /* Un entero de la primera fila y columna de `sql` (con hasta 2 parámetros de texto), o -1. */
 long long base_entero(PGconn *c, const char *sql, const char *p1, const char *p2);

@@ -18,7 +18,7 @@ CAL_PRUEBA(reemplaza_rotas, 40)
     cal_proceso_t *p;
     if (!base_preparar(&b, "reemplaza_rotas", TABLA_LENTA, 2 * LENTO_MS, NULL) ||
         !base_vigilar_lecturas(&b, LECTURA_AL_REVES) ||
-        !base_lanzar(&b, base_args_normal, 0, 30, &p))
+        !base_lanzar_vigilando_cierre(&b, base_args_normal, 30, &p))
         CAL_FIN(0);
     PGconn *c = base_conectar(&b);
     if (c == NULL)
@@ -104,7 +104,10 @@ CAL_PRUEBA(reemplaza_rotas, 40)
     }
     cal_obtenido("se cortaron %lld conexiones; el programa abrió otras, las contó y terminó bien",
                  cortadas);
-    CAL_FIN(1);
+    /* Una conexión rota sale del pool, pero también se cierra (bd_cerrar): si no, su handle
+     * sigue abierto y uv_loop_close no da 0, aunque todo lo demás cuadre. */
+    CAL_FIN(cal_parada_cerro_todo(p, "cada conexión con bd_cerrar, también las rotas que el pool "
+                                     "descartó, y los handles de las señales"));
 }
 
 /* Con la base limitada a `limite` conexiones del programa, lanza `args`: la conexión siguiente
@@ -267,10 +270,18 @@ CAL_PRUEBA(sentencia_falla, 30)
     if (!base_preparar_falla(&bc, "sentencia_falla", falla_c) ||
         !base_preparar_falla(&bs, "sentencia_falla_sec", falla_s) ||
         !base_preparar_falla(&bq, "sentencia_falla_consulta", 0) ||
-        !base_vigilar_lecturas(&bq, LECTURA_RECHAZADA) || !base_lanzar(&bc, args, 0, 20, &pc) ||
-        !base_lanzar(&bs, args, 0, 20, &ps) || !base_lanzar(&bq, args, 0, 20, &pq))
+        !base_vigilar_lecturas(&bq, LECTURA_RECHAZADA) ||
+        !base_lanzar_vigilando_cierre(&bc, args, 20, &pc) ||
+        !base_lanzar_vigilando_cierre(&bs, args, 20, &ps) ||
+        !base_lanzar_vigilando_cierre(&bq, args, 20, &pq))
         CAL_FIN(0);
     int ok = falla_y_para(&bc, pc, falla_c, "concurrente", 0);
     ok = falla_y_para(&bs, ps, falla_s, "secuencial", !ok) && ok;
-    CAL_FIN(falla_y_para(&bq, pq, 0, "de consultas", !ok) && ok);
+    ok = falla_y_para(&bq, pq, 0, "de consultas", !ok) && ok;
+    /* «Todo se cierra y código 1»: un exit(1) desde la callback del error sale con el mismo
+     * código y el mismo mensaje, pero no cierra nada (las conexiones mueren con el proceso). */
+    static const char *const que = "cada conexión con bd_cerrar, la secuencial y las del pool, "
+                                   "y los handles de las señales";
+    CAL_FIN(ok && cal_parada_cerro_todo(pc, que) && cal_parada_cerro_todo(ps, que) &&
+            cal_parada_cerro_todo(pq, que));
 }
