@@ -1253,3 +1253,23 @@ void base_obtenido_o_nota(int ya_fallo, const char *resumen)
     else
         cal_obtenido("%s", resumen);
 }
+
+const char *base_consultas_que_faltan(unsigned hechas, char *buf, size_t tam)
+{
+    int faltan[10], n = 0;
+    for (int k = 0; k < 10; k++)
+        if (!(hechas & (1u << k)))
+            faltan[n++] = k + 1;
+    size_t u = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && u < tam; i++) {
+        int w = snprintf(buf + u, tam - u, "%sla %d",
+                         i == 0       ? ""
+                         : i == n - 1 ? " y "
+                                      : ", ",
+                         faltan[i]);
+        if (w > 0)
+            u += (size_t)w;
+    }
+    return buf;
+}

@@ -197,6 +197,13 @@ typedef struct {
     char pegada[300];
 } sentencias_t;
 int base_sentencias(const base_t *b, int n, sentencias_t *s);
+/* Cuántas de las 10 consultas del enunciado tiene que haber visto el servidor para dar por
+ * hecho el trabajo en las verificaciones que juzgan otra cosa (perezoso, valgrind): que una
+ * salga mal (un parámetro equivocado) ya lo cobran filas y salida; que falten casi todas (un
+ * programa que calcula las CONSULTA sin preguntar) no es trabajo. */
+#define CONSULTAS_TRABAJO 8
+/* «la 3 y la 7»: las consultas del enunciado que faltan en `hechas` (bit k: la k+1), en `buf`. */
+const char *base_consultas_que_faltan(unsigned hechas, char *buf, size_t tam);
 
 /* Lo que el registro de sentencias del servidor dice de la preparación del programa en la base
  * b (crear, comprobar y vaciar la tabla): las sentencias del programa (application_name

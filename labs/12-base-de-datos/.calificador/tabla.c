@@ -93,9 +93,18 @@ static int preparacion_vista(const base_t *b, cal_proceso_t *p, const char *que)
 {
     char fin[160];
     if (!base_esperar_fin_margen(p, 15000, 0, MARGEN_MS, 1)) {
-        cal_nota("(%s: ¿el pool presta su conexión a la primera petición, la de la preparación, "
-                 "cuando termina de abrirse? ¿y pool_cerrar la cierra para que uv_run vuelva?)",
-                 que);
+        /* Si ya imprimió CONCURRENTE, la preparación fue bien: el cuelgue es de después. */
+        if (cal_contar(cal_salida(p), "CONCURRENTE", NULL) > 0)
+            cal_nota("(%s: la preparación y las inserciones se hicieron —ya imprimió "
+                     "CONCURRENTE—, así que el programa se quedó después: ¿cada consulta "
+                     "devuelve su conexión al pool? ¿y pool_cerrar la cierra para que uv_run "
+                     "vuelva?)",
+                     que);
+        else
+            cal_nota("(%s: ¿el pool presta su conexión a la primera petición, la de la "
+                     "preparación, cuando termina de abrirse? ¿y pool_cerrar la cierra para que "
+                     "uv_run vuelva?)",
+                     que);
         return 0;
     }
     PGconn *c = base_conectar(b);
