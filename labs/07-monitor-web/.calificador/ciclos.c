@@ -462,8 +462,9 @@ CAL_PRUEBA(recuperacion, 20)
         "para la URL opaca que responde 503 cuatro veces y después 200, una sola "
         "«RECUPERADO <url> responde de nuevo tras 4 fallos seguidos», justo después del "
         "primer OK, y lo mismo «tras 3» para la que falla justo tres (la racha mínima de "
-        "una alerta). Y dos, «tras 3» las dos, para la que falla tres, va bien una vez y falla "
-        "tres más: cuentan los fallos seguidos de la racha, no todos. Ninguna para las que fallan "
+        "una alerta). Para la que falla tres, va bien una vez y falla tres más: dos RECUPERADO, "
+        "los dos «tras 3» (cuentan los fallos seguidos de la racha, no todos). Ninguna para las "
+        "que fallan "
         "solo una o dos "
         "veces antes de ir bien (no llegaron a estar en alerta). Cada línea está "
         "respaldada por el registro del servidor");

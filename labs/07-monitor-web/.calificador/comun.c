@@ -344,7 +344,12 @@ int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *i
                         if (mon_casa_estado(&v[j], (int)estado) &&
                             v[j].inicio_ms <= t + HOLGURA_MS && v[j].fin_ms <= t + HOLGURA_MS)
                             break;
-                if (resto == NULL || *resto != '\0' || resto == e || j >= m) {
+                if (resto == NULL || *resto != '\0' || resto == e) {
+                    snprintf(informe, tam, "la línea %d («%.200s») no tiene un <estado> numérico",
+                             num + 1, linea);
+                    return 0;
+                }
+                if (j >= m) {
                     snprintf(informe, tam,
                              "la línea %d («%.200s») dice estado %s, pero el servidor no "
                              "registró ninguna petición %s a esa URL en ese momento (tiene "

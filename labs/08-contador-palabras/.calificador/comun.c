@@ -452,10 +452,12 @@ int cont_resumen_bien(const char *out, const esperado_t *e, int n, int mayor, ch
     char l[1024], esperado[1400];
     int ok = 1;
     snprintf(esperado, sizeof esperado, "TOTAL %" PRIu64 " palabras en %d archivos", suma, n);
-    if (cal_contar(out, "TOTAL", NULL) != 1 || !cont_buscar(out, "TOTAL", l, sizeof l) ||
-        strcmp(l, esperado) != 0) {
+    int totales = cal_contar(out, "TOTAL", NULL);
+    if (totales != 1 || !cont_buscar(out, "TOTAL", l, sizeof l) || strcmp(l, esperado) != 0) {
         cont_anadir(motivo, tam, "se esperaba «%s» y se vio «%s»", esperado,
                     cont_buscar(out, "TOTAL", l, sizeof l) ? l : "(ninguna línea TOTAL)");
+        if (totales > 1)
+            cont_anadir(motivo, tam, " (hay %d líneas TOTAL; se espera una)", totales);
         ok = 0;
     }
     double media = n > 0 ? (double)suma / n : 0.0;
