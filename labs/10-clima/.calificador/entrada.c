@@ -105,10 +105,10 @@ CAL_PRUEBA(proveedores_invalidos, 30)
 {
     cal_esperado("archivos de proveedores rotos: un error de sintaxis, un proveedor sin un "
                  "campo o con un campo vacío o que no es un texto, una unidad que no es "
-                 "exactamente C, K o F, una url que no empieza por http://, https:// ni /, un "
+                 "exactamente C, K o F, una URL que no empieza por http://, https:// ni /, un "
                  "nombre con espacios o una lista vacía. Con cada uno, código 2, nada en stdout, "
                  "ninguna petición al servidor y un mensaje que diga la línea y la columna, el "
-                 "campo que falta o que no vale, la unidad mala, la url mala o el nombre malo");
+                 "campo que falta o que no vale, la unidad mala, la URL mala o el nombre malo");
     cal_servidor_t *s;
     char carpeta[512];
     if (clima_servidor(&s) < 0 || cal_carpeta("datos", carpeta, sizeof carpeta) < 0) {
@@ -245,7 +245,7 @@ CAL_PRUEBA(proveedores_invalidos, 30)
              "con la unidad «%s» (en minúscula no vale: C, K o F, en mayúscula)", unidad3);
     snprintf(que_unidad4, sizeof que_unidad4,
              "con la unidad «%s» (una sola letra: C, K o F, no varias pegadas)", unidad4);
-    snprintf(que_url2, sizeof que_url2, "con la url «%s?…» (no empieza por http://, https:// ni /)",
+    snprintf(que_url2, sizeof que_url2, "con la URL «%s?…» (no empieza por http://, https:// ni /)",
              url2);
     snprintf(que_nombre, sizeof que_nombre, "con el nombre «%s» (un nombre no lleva espacios)",
              nombre_malo);
@@ -263,7 +263,7 @@ CAL_PRUEBA(proveedores_invalidos, 30)
                  {b, {falta, NULL}, que_falta},
                  {c, {cita_unidad, NULL}, que_unidad},
                  {f, {cita_unidad2, NULL}, que_unidad2},
-                 {d, {"clima/weatherapi", NULL}, "con la url «clima/weatherapi?…» (sin / delante)"},
+                 {d, {"clima/weatherapi", NULL}, "con la URL «clima/weatherapi?…» (sin / delante)"},
                  {g, {unidad3, NULL}, que_unidad3},
                  {u4, {unidad4, NULL}, que_unidad4},
                  {h, {url2, NULL}, que_url2},

@@ -387,7 +387,7 @@ int clima_preparar(esc_t *e)
             break;
         }
         if (intento == 199) {
-            cal_nota("(ninguna semilla separó la media de los valores redondeados: se juzga "
+            cal_nota("(ninguna semilla dio medias distintas con y sin redondear: se juzga "
                      "igual)");
             break;
         }
@@ -445,13 +445,6 @@ int clima_lanzar(esc_t *e, const char *const *opciones, int valgrind, double lim
                            .limite_s = limite_s,
                            .valgrind = valgrind,
                            .junto = e->sin_f ? e->archivo : NULL};
-    char orden[1024] = "clima";
-    for (int i = 0; i < n; i++) {
-        size_t u = strlen(orden);
-        int espacio = strchr(args[i], ' ') != NULL;
-        snprintf(orden + u, sizeof orden - u, espacio ? " '%s'" : " %s", args[i]);
-    }
-    cal_nota("orden: %s", orden);
     if (e->sin_f)
         cal_nota("sin -f: el archivo de proveedores está junto al programa, y la carpeta "
                  "actual es otra (sin proveedores.json)");
@@ -777,10 +770,11 @@ static int registro_completo_como(esc_t *e, int codificada)
                     return 0;
                 }
             if (!vista) {
-                cal_obtenido("el servidor no registró la petición de «%s» a «%s» con la ciudad "
-                             "bien codificada y la URL del archivo (y, si tenía que responder "
-                             "bien, entera y con estado 200, sin cortar)",
-                             e->ciudades[c], e->provs[k].nombre);
+                cal_obtenido("el servidor no registró la petición de «%s» a «%s» con %s la URL "
+                             "del archivo (y, si tenía que responder bien, entera y con estado "
+                             "200, sin cortar)",
+                             e->ciudades[c], e->provs[k].nombre,
+                             codificada ? "la ciudad bien codificada y" : "esa ciudad y");
                 int mostradas = 0;
                 for (int i = 0; i < n && mostradas < 6; i++, mostradas++)
                     cal_nota("registro: %s (estado %d%s)", v[i].ruta, v[i].estado,
@@ -824,8 +818,8 @@ int clima_escenario(esc_t *e, const char *const *opciones, int codigo, int max_m
      * (el código sale de ella: un extremo válido tomado por imposible deja una ciudad SIN
      * DATOS y el código 1), y el código va detrás, como nota. */
     if (cal_esperar_fin(e->p, max_ms) && cal_codigo(e->p) != codigo && !clima_salida_correcta(e)) {
-        cal_nota("Y terminó con %s (se esperaba el código %d).",
-                 cal_describir_fin(e->p, fin, sizeof fin), codigo);
+        cal_nota("Y %s (se esperaba el código %d).", cal_describir_fin(e->p, fin, sizeof fin),
+                 codigo);
         cal_nota_salida(e->p, 14);
         return 0;
     }

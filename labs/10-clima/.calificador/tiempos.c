@@ -90,14 +90,14 @@ CAL_PRUEBA(limite_c, 30)
     int n = clima_registro_esperar(&e, 9, 1000, &v);
     int m = clima_max_solapadas(v, n);
     if (n != 9) {
-        cal_obtenido("el servidor registró %d peticiones de 9", n);
+        cal_obtenido("el servidor registró %d de las 9 peticiones", n);
         notar_registro(&e, v, n);
         cal_nota_salida(e.p, 10);
         CAL_FIN(0);
     }
     if (m != c) {
-        cal_obtenido("hubo como mucho %d peticiones en curso a la vez, y tenían que llegar a ser "
-                     "justo %d (el tope de -c, sin pasarlo)",
+        cal_obtenido("peticiones en curso a la vez, como mucho: %d; tenían que llegar a ser justo "
+                     "%d (el tope de -c, sin pasarlo)",
                      m, c);
         notar_registro(&e, v, n);
         CAL_FIN(0);
@@ -159,8 +159,8 @@ CAL_PRUEBA(tiempo_por_peticion, 30)
     cal_esperado("con -c 1 -t %d y tres proveedores que tardan %.2f s: van de una en una "
                  "(%.2f s en total) y las tres llegan bien, porque el límite cuenta desde que "
                  "sale cada petición, no desde que arrancó el programa. Y, mientras espera al "
-                 "servidor, dormido en uv_run: sin espera activa, usando la CPU o esperando "
-                 "turno para usarla como mucho el %.0f %% del tiempo transcurrido",
+                 "servidor, dormido en uv_run: sin espera activa, queriendo la CPU (en ella o "
+                 "esperando turno) como mucho el %.0f %% del tiempo transcurrido",
                  t, d / 1000.0, 3 * d / 1000.0, CAL_ESPERA_FRACCION * 100.0);
     const char *op[] = {"-c", "1", "-t", limite, NULL};
     int ok = clima_escenario(&e, op, 0, 6000);
