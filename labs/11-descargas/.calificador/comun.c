@@ -455,12 +455,12 @@ int desc_linea_ok_bien(cal_proceso_t *p, const char *nombre, uint64_t tam, uint6
         return 0;
     }
     double s = strtod(w[3], NULL), kbs = strtod(w[5], NULL);
-    /* Los segundos van desde que ocupó su hueco hasta que terminó: contienen lo que el
+    /* Los segundos van desde que ocupó su plaza de -c hasta que terminó: contienen lo que el
      * servidor tardó en servirla (10 ms de holgura por los redondeos). */
     if (s + 0.01 < (double)servida_ms / 1000.0) {
         snprintf(motivo, t,
                  "«%s»: %.2f s, y el servidor tardó %.2f s en servirla (los segundos van desde "
-                 "que ocupó su hueco hasta que terminó)",
+                 "que ocupó su plaza de -c hasta que terminó)",
                  l, s, (double)servida_ms / 1000.0);
         return 0;
     }

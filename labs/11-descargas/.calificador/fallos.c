@@ -15,16 +15,16 @@ CAL_PRUEBA(estancada, 30)
 {
     cal_esperado(
         "con -t ~1000 y -r 1: una descarga que se queda sin datos a media respuesta falla "
-        "en segundos («ERROR …»), otra cuyo servidor no contesta ni las cabeceras también "
-        "(-t cuenta desde que sale la petición) tras reintentarse una vez (un -t agotado "
-        "es un fallo pasajero). Otra que calla en su primer intento y contesta en el "
+        "en segundos («ERROR …»). Otra cuyo servidor no contesta ni las cabeceras también "
+        "falla, tras reintentarse una vez (-t cuenta desde que sale la petición, y un -t "
+        "agotado es un fallo pasajero). Otra que calla en su primer intento y contesta en el "
         "reintento termina bien. Y una lenta pero viva de ~6 s termina bien (más larga que "
         "dos intentos de -t: -t no es un límite de la descarga entera). Cuando las dos "
         "han fallado, sus archivos están cerrados (1 descriptor en la carpeta, el de la "
-        "viva), y mientras espera a la red duerme en uv_run (sin espera activa). Y, "
-        "aparte, sin -t, una respuesta que tarda 2 s termina bien (10000 ms por omisión), "
-        "y con -t y un disco lento, una rápida que se pausa por el disco más que -t también "
-        "(-t solo cuenta la espera de la red)");
+        "viva), y mientras espera a la red duerme en uv_run (sin espera activa). Aparte, "
+        "sin -t, una respuesta que tarda 2 s termina bien (10000 ms por omisión). Y con -t "
+        "y un disco lento, una rápida que se pausa por el disco más que -t también termina "
+        "bien (-t solo cuenta la espera de la red)");
     corrida_t x;
     x.p = NULL;
     x.codigo = -1;
@@ -152,18 +152,18 @@ CAL_PRUEBA(estancada, 30)
         /* Al menos 2: que se reintenta. Cuántos reintentos son -r N lo juzga reintentos (un
          * reintento de más cuesta una verificación, no tres). */
         snprintf(motivo, sizeof motivo,
-                 "muda.bin falló por -t, pero el servidor vio %d peticiones suyas con -r 1 (se "
-                 "esperaban 2, las dos cortadas por -t: un -t agotado es un fallo pasajero y se "
-                 "reintenta)",
+                 "muda.bin falló por -t, pero, con -r 1, peticiones suyas que vio el servidor: %d "
+                 "(se esperaban 2, las dos cortadas por -t: un -t agotado es un fallo pasajero y "
+                 "se reintenta)",
                  n);
         ok = 0;
     } else if (nw != 2 || !desc_linea(x.p, "OK", "revive.txt", l, sizeof l) ||
                !cal_archivo_igual(ruta_revive, "200 OK\n", 7, m2, sizeof m2)) {
         snprintf(motivo, sizeof motivo,
                  "revive.txt (su primer intento calla %u s y el reintento contesta enseguida) no "
-                 "acabó en «OK revive.txt …» con -t %u -r 1: el servidor vio %d peticiones suyas "
-                 "(se esperaban 2)%s%s (un reintento tras un -t agotado empieza de nuevo: si "
-                 "contesta, la descarga va bien)",
+                 "acabó en «OK revive.txt …» con -t %u -r 1: peticiones suyas que vio el "
+                 "servidor, %d (se esperaban 2)%s%s (un reintento tras un -t agotado empieza de "
+                 "nuevo: si contesta, la descarga va bien)",
                  muda_s, t_ms, nw, m2[0] != '\0' ? "; " : "", m2);
         ok = 0;
     } else if (!desc_archivo_bien(x.c.dir, "viva.bin", sem, 614400, motivo, sizeof motivo)) {
@@ -204,15 +204,17 @@ CAL_PRUEBA(estancada, 30)
                  k > 0 ? "; " : "");
         ok = 0;
     }
-    if (ok)
+    if (ok) {
         cal_obtenido("con -t %u -r 1, la que se queda sin datos y la que no contesta (reintentada) "
                      "fallan a tiempo y cierran su archivo, la que revive en su reintento y la "
-                     "viva terminan (%.1f s en total; %s); sin -t, una respuesta que tarda 2 s "
+                     "viva terminan (%.1f s en total); sin -t, una respuesta que tarda 2 s "
                      "termina bien%s",
-                     t_ms, (double)dur / 1000.0, cpu,
+                     t_ms, (double)dur / 1000.0,
                      p3 != NULL ? "; con el disco lento, -t no corre durante la pausa" : "");
-    else
+        cal_nota("CPU: %s.", cpu);
+    } else {
         cal_obtenido("%s", motivo);
+    }
     if (!ok) {
         cal_nota_salida(x.p, 8);
         cal_nota_salida(p2, 4);
@@ -379,11 +381,12 @@ CAL_PRUEBA(reintentos, 30)
         if (n[k] != 4 || v[k][0].estado != err5 || v[k][1].estado != err5 ||
             v[k][2].estado != err5 || v[k][3].estado != 200 ||
             !desc_linea(p, "OK", nombre, l, sizeof l)) {
-            snprintf(motivo, sizeof motivo,
-                     "%s: el servidor vio %d peticiones; se esperaban cuatro (%d, %d, %d y 200) "
-                     "y un OK al final: -r 3 son 3 reintentos para cada descarga, no para todas "
-                     "juntas",
-                     nombre, n[k], err5, err5, err5);
+            snprintf(
+                motivo, sizeof motivo,
+                "%s: peticiones que vio el servidor, %d; se esperaban cuatro (%d, %d, %d y 200) "
+                "y un OK al final: -r 3 son 3 reintentos para cada descarga, no para todas "
+                "juntas",
+                nombre, n[k], err5, err5, err5);
             ok = 0;
         } else {
             char ruta[1024], m2[128];
@@ -406,10 +409,10 @@ CAL_PRUEBA(reintentos, 30)
         ok = 0;
     } else if (n5 != 1 || !desc_linea(p, "ERROR", "no2.txt", l, sizeof l)) {
         snprintf(motivo, sizeof motivo,
-                 "no2.txt: el servidor vio %d peticiones con estado %d (se esperaba una y "
+                 "no2.txt: peticiones con estado %d que vio el servidor, %d (se esperaba una y "
                  "«ERROR no2.txt …»: en este laboratorio solo se reintentan un 5xx, un corte y un "
                  "-t agotado; un %d es un 4xx más)",
-                 n5, err4t, err4t);
+                 err4t, n5, err4t);
         ok = 0;
     } else if (!desc_por_si_mismo(p2, cod2, motivo, sizeof motivo)) {
         size_t u = strlen(motivo);
@@ -427,10 +430,11 @@ CAL_PRUEBA(reintentos, 30)
         ok = 0;
     } else if (!desc_por_si_mismo(p3, cod3, motivo, sizeof motivo) || n3 != 1) {
         size_t u = strlen(motivo);
-        snprintf(motivo + u, sizeof motivo - u,
-                 "%ssin -r, el servidor vio %d peticiones de una descarga cortada (se esperaba "
-                 "una: sin -r no se reintenta nada, son 0 reintentos por omisión)",
-                 u > 0 ? "; " : "", n3);
+        snprintf(
+            motivo + u, sizeof motivo - u,
+            "%ssin -r, peticiones de una descarga cortada que vio el servidor: %d (se esperaba "
+            "una: sin -r no se reintenta nada, son 0 reintentos por omisión)",
+            u > 0 ? "; " : "", n3);
         ok = 0;
     } else {
         ok = esperas_bien(v, K, motivo, sizeof motivo);
@@ -508,7 +512,7 @@ CAL_PRUEBA(reintento_continua, 30)
         ok = 0;
     } else if (m != 2 || w[1].estado != 206) {
         snprintf(motivo, sizeof motivo,
-                 "corto.bin: el servidor vio %d peticiones (se esperaban 2: la cortada y un "
+                 "corto.bin: peticiones que vio el servidor, %d (se esperaban 2: la cortada y un "
                  "reintento 206; una longitud que no casa no se reintenta)",
                  m);
         ok = 0;

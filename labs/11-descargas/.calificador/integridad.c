@@ -273,7 +273,7 @@ CAL_PRUEBA(parte_tras_fallo, 30)
     } else if (!desc_linea(p, "ERROR", "vacio.bin", l, sizeof l) ||
                desc_tam_archivo(dir, "vacio.bin") >= 0) {
         snprintf(motivo, sizeof motivo,
-                 "vacio.bin (el servidor contestó %d sin cuerpo) %s: sin cuerpo al_recibir no "
+                 "vacio.bin (el servidor contestó %d sin cuerpo) %s: sin cuerpo, al_recibir no "
                  "llega, así que el estado se mira también en al_terminar",
                  estado_vacio,
                  desc_tam_archivo(dir, "vacio.bin") >= 0 ? "llegó a su nombre final"
@@ -439,7 +439,7 @@ static int reinicio_una_vez(cal_servidor_t *s, char *motivo, size_t t)
     if (!bien || existe || !error) {
         snprintf(motivo, t,
                  "sin --continuar y con -r 2, un servidor que corta en el byte %llu y contesta a "
-                 "cada Range con un 206 desde 0: vio %d peticiones%s%s (se esperaban 4: 200 "
+                 "cada Range con un 206 desde 0: peticiones que vio, %d%s%s (se esperaban 4: 200 "
                  "cortado; 206 mal situado y reinicio limpio; 200 cortado; otro 206 mal situado, "
                  "que ya no se reinicia: ERROR; el reinicio es una vez)",
                  (unsigned long long)corte, n, existe ? " y z.bin existe" : "",

@@ -262,12 +262,17 @@ CAL_PRUEBA(sigint, 60)
             if (t5 >= 0 && (uint64_t)t5 == tam5) {
                 ok = desc_archivo_bien(c4.dir, nom5, sem5, tam5, motivo, sizeof motivo);
             } else {
+                char tras[160];
+                if (t5 < 0)
+                    snprintf(tras, sizeof tras, "no existe ni acabada.bin ni acabada.bin.parte");
+                else
+                    snprintf(tras, sizeof tras, "%s tiene %lld bytes", nom5, t5);
                 snprintf(motivo, sizeof motivo,
                          "con un disco lento (cada escritura tarda %u ms), acabada.bin había "
                          "llegado entera (%llu bytes) y aún se escribía cuando llegó Ctrl+C; "
-                         "tras él, %s tiene %lld: lo que ya llegó se escribe antes de cerrar, "
-                         "también en una descarga sin petición que cancelar",
-                         SIGINT_LENTO_MS, (unsigned long long)tam5, nom5, t5);
+                         "tras él, %s: lo que ya llegó se escribe antes de cerrar, también en "
+                         "una descarga sin petición que cancelar",
+                         SIGINT_LENTO_MS, (unsigned long long)tam5, tras);
                 ok = 0;
             }
         }

@@ -178,8 +178,8 @@ static int juzgar_parada(const char *nombre, const serie_t *x, uint64_t tam,
                          const cal_peticion_t *v, int n, char *motivo, size_t t)
 {
     if (n < 2) {
-        snprintf(motivo, t, "%s: el servidor vio %d peticiones (se cortó: con -r 4 se reintenta)",
-                 nombre, n);
+        snprintf(motivo, t, "%s: el servidor vio %s (se cortó: con -r 4 se reintenta)", nombre,
+                 n <= 0 ? "ninguna petición" : "una sola petición");
         return 0;
     }
     uint64_t k = desc_servido_hasta(v, n, UINT64_MAX);
@@ -203,8 +203,8 @@ static int juzgar_parada(const char *nombre, const serie_t *x, uint64_t tam,
                 snprintf(dice, sizeof dice, "%d %%", x->pct[j]);
             snprintf(motivo, t,
                      "%s: el servidor mandó %llu bytes de %llu y cortó; la línea %d dice %s con "
-                     "esos bytes, y es %d %%: tras un corte, y mientras un reintento espera o "
-                     "sale, el porcentaje no retrocede ni vuelve a «-»",
+                     "esos bytes, y debería decir %d %%: tras un corte, y mientras un reintento "
+                     "espera o sale, el porcentaje no retrocede ni vuelve a «-»",
                      nombre, (unsigned long long)k, (unsigned long long)tam, j + 1, dice, pct);
             return 0;
         }

@@ -70,7 +70,7 @@ CAL_PRUEBA(reemplaza_rotas, 40)
     if (mezcla > 0) {
         cal_obtenido(
             "la fase secuencial usó una conexión del pool (el proceso %d del servidor hizo "
-            "inserciones de las dos fases), así que creadas no puede cuadrar: la "
+            "inserciones de las dos fases), así que «creadas» (de POOL) no puede cuadrar: la "
             "secuencial abre su propia conexión, aparte del pool",
             mezcla);
         CAL_FIN(0);
@@ -118,7 +118,8 @@ static int rechazada_tras_abrir(const char *id, int limite, const char *const *a
 {
     base_t b;
     cal_proceso_t *p;
-    cal_nota("Con la base limitada a %d conexiones: se rechaza %s.", limite, que);
+    cal_nota("Con la base limitada a %d %s: se rechaza %s.", limite,
+             limite == 1 ? "conexión" : "conexiones", que);
     if (!base_preparar(&b, id, TABLA_LENTA, 0, NULL) || !base_limitar(&b, limite) ||
         !base_lanzar(&b, args, 0, 20, &p))
         return 0;
@@ -205,7 +206,10 @@ CAL_PRUEBA(servidor_cae, 50)
 static int falla_y_para(base_t *b, cal_proceso_t *p, int falla, const char *fase, int ya_fallo)
 {
     char resumen[400];
-    cal_nota("Con la fila %d rechazada (fase %s):", falla, fase);
+    if (falla == 0)
+        cal_nota("Con las consultas rechazadas:");
+    else
+        cal_nota("Con la fila %d rechazada (fase %s):", falla, fase);
     if (!base_esperar_fin(p, 15000, 1))
         return 0;
     const char *err = cal_errores(p);

@@ -46,9 +46,11 @@ static int hubo_pool(const insercion_t *v, int n)
 {
     int solape = base_solape_maximo(v, n, 1, N);
     if (solape < 3) {
-        cal_obtenido("en la fase concurrente el servidor nunca vio más de %d inserciones a la "
-                     "vez: sin inserciones simultáneas no hay pool ni cola que juzgar",
-                     solape);
+        cal_obtenido("en la fase concurrente el servidor nunca vio %s a la vez: sin inserciones "
+                     "simultáneas no hay pool ni cola que juzgar",
+                     solape == 2   ? "más de dos inserciones"
+                     : solape == 1 ? "más de una inserción"
+                                   : "ninguna inserción");
         return 0;
     }
     int procesos = procesos_concurrentes(v, n);
@@ -110,9 +112,11 @@ CAL_PRUEBA(limite_pool, 40)
     int solape = base_solape_maximo(v, n, 1, N);
     if (solape < 3) {
         free(v);
-        cal_obtenido("en la fase concurrente el servidor nunca vio más de %d inserciones a la "
-                     "vez: sin inserciones simultáneas no hay pool que juzgar",
-                     solape);
+        cal_obtenido("en la fase concurrente el servidor nunca vio %s a la vez: sin inserciones "
+                     "simultáneas no hay pool que juzgar",
+                     solape == 2   ? "más de dos inserciones"
+                     : solape == 1 ? "más de una inserción"
+                                   : "ninguna inserción");
         CAL_FIN(0);
     }
     int procesos = procesos_concurrentes(v, n);

@@ -131,8 +131,9 @@ static int preparacion_vista(const base_t *b, cal_proceso_t *p, const char *que)
         c, "SELECT count(*) FROM public.usuarios WHERE id BETWEEN 1 AND 2 * $1::int", PREP_N, NULL);
     PQfinish(c);
     if (strcmp(forma, FORMA_ENUNCIADO) != 0) {
-        cal_obtenido("%s: la tabla usuarios tiene las columnas «%s» (se esperaba «%s»)", que, forma,
-                     FORMA_ENUNCIADO);
+        cal_obtenido("%s: la tabla usuarios tiene las columnas «%s» (se esperaba «%s»; YES/NO: si "
+                     "la columna admite NULL)",
+                     que, forma, FORMA_ENUNCIADO);
         return 0;
     }
     if (viejas != 0) {
@@ -175,8 +176,8 @@ CAL_PRUEBA(preparacion, 40)
 {
     cal_esperado("dos ejecuciones con -n " PREP_N " -p 1, una sin tabla y otra con la tabla del "
                  "enunciado y 4 filas de antes: que el programa termine con 0 y deje la tabla "
-                 "usuarios con la forma del enunciado («%s») y sin las filas de antes. Y, según "
-                 "el servidor, que la prepare "
+                 "usuarios con la forma del enunciado («%s»; YES/NO: si la columna admite NULL) y "
+                 "sin las filas de antes. Y, según el servidor, que la prepare "
                  "(crear, comprobar, vaciar) una sola conexión suya, la del pool: la primera "
                  "inserción, si la hay, va por esa misma conexión",
                  FORMA_ENUNCIADO);
@@ -307,7 +308,8 @@ static int tabla_intacta(preparacion_t prep, const char *id, long long filas, co
     static const char *const args[] = {"-n", "5", "-p", "2", NULL};
     if (!base_preparar(&b, id, prep, 0, NULL))
         return 0;
-    cal_nota("Con la tabla usuarios «%s» y %lld filas:", forma, filas);
+    cal_nota("Con la tabla usuarios «%s» (YES/NO: si la columna admite NULL) y %lld %s:", forma,
+             filas, filas == 1 ? "fila" : "filas");
     if (!base_lanzar(&b, args, 0, 20, &p))
         return 0;
     if (!base_esperar_fin(p, 15000, 1))
@@ -330,8 +332,8 @@ static int tabla_intacta(preparacion_t prep, const char *id, long long filas, co
     PQclear(r);
     PQfinish(c);
     int ok = quedan == filas && strcmp(vista, forma) == 0 && cal_errores(p)[0] != '\0';
-    cal_obtenido("con la tabla «%s»: salió con 1; quedan %lld filas (había %lld) y las columnas "
-                 "«%s»; stderr %s",
+    cal_obtenido("con la tabla «%s»: salió con 1; filas: %lld (había %lld); columnas: «%s»; "
+                 "stderr %s",
                  forma, quedan, filas, vista, cal_errores(p)[0] != '\0' ? "con mensaje" : "vacío");
     return ok;
 }
