@@ -248,7 +248,7 @@ static int omision_juzgar(cal_servidor_t *s, omision_t *o, char *motivo, size_t 
         snprintf(motivo, t,
                  "sin -c (3 por omisión), como mucho %d descargas a la vez (al empezar %s), y "
                  "tienen que llegar a 3 sin pasar de ahí: cada una cuenta hasta su renombrado, y "
-                 "su hueco se libera cuando termina del todo (escrita, comprobada, renombrada y "
+                 "su plaza se libera cuando termina del todo (escrita, comprobada, renombrada y "
                  "cerrada), una sola vez también con un 4xx",
                  maximo, omision_nombres[cual]);
         return 0;
@@ -265,9 +265,9 @@ CAL_PRUEBA(concurrencia_maxima, 30)
     cal_esperado("con -c 2 -r 1 y 5 descargas lentas (la primera, más larga; otra se corta y se "
                  "reintenta), con un disco lento al renombrar. Nunca más de 2 a la vez, contando "
                  "cada una desde que el servidor la ve hasta su renombrado (la que espera para "
-                 "reintentar sigue ocupando su hueco) y 2 a la vez en algún momento. Empiezan "
-                 "en el orden de los argumentos, un hueco que queda libre se ocupa enseguida (no "
-                 "por tandas) y los segundos del OK cuentan desde que ocupa su hueco. Y, aparte, "
+                 "reintentar sigue ocupando su plaza) y 2 a la vez en algún momento. Empiezan "
+                 "en el orden de los argumentos, una plaza que queda libre se ocupa enseguida (no "
+                 "por tandas) y los segundos del OK cuentan desde que ocupa su plaza. Y, aparte, "
                  "sin -c: 3 a la vez en algún momento y nunca más, contando cada una hasta su "
                  "renombrado (un 4xx, una grande que comprueba su huella y cuatro lentas)");
     carpeta_t c;
@@ -299,7 +299,7 @@ CAL_PRUEBA(concurrencia_maxima, 30)
     if (lento)
         desc_proximo_disco_lento(0, RENAME_LENTO_MS);
     else
-        cal_nota("sin strace no se simula el disco lento: no se ve un hueco que se libera antes "
+        cal_nota("sin strace no se simula el disco lento: no se ve una plaza que se libera antes "
                  "del renombrado");
     cal_proceso_t *p = desc_lanzar(s, &c, args, 25, 0, 0);
     if (p == NULL)
@@ -380,21 +380,21 @@ CAL_PRUEBA(concurrencia_maxima, 30)
         if (j != cortada && a_la_vez > 2 && ini[j] >= w[0].fin_ms && ini[j] < w[1].inicio_ms) {
             cal_obtenido("c%d.bin empezó mientras c%d.bin esperaba para reintentar (con -c 2, ya "
                          "eran 2 a la vez): una descarga que espera un reintento sigue ocupando "
-                         "su hueco",
+                         "su plaza",
                          j, cortada);
             CAL_FIN(0);
         }
     }
     if (maximo == 2 && orden && tarde > 1000) {
-        cal_obtenido("c%d.bin empezó %llu ms después de quedar libre un hueco (se espera que "
+        cal_obtenido("c%d.bin empezó %llu ms después de quedar libre una plaza (se espera que "
                      "empiece enseguida, no cuando acaba toda la tanda)",
                      cual, (unsigned long long)tarde);
         CAL_FIN(0);
     }
     if (!ok) {
-        cal_obtenido("como mucho %d a la vez (contando cada una hasta su renombrado: el hueco se "
+        cal_obtenido("como mucho %d a la vez (contando cada una hasta su renombrado: la plaza se "
                      "libera cuando la descarga termina del todo, renombrada y cerrada); orden "
-                     "de inicio %s; un hueco libre se ocupa en %llu ms como mucho",
+                     "de inicio %s; una plaza libre se ocupa en %llu ms como mucho",
                      maximo, orden ? "el de los argumentos" : "distinto del de los argumentos",
                      (unsigned long long)tarde);
         CAL_FIN(0);
@@ -414,7 +414,7 @@ CAL_PRUEBA(concurrencia_maxima, 30)
                 cal_obtenido("falta «OK %s <bytes> <segundos> s …»", nombre);
             else
                 cal_obtenido("«OK %s …» dice %.2f s, y el servidor la sirvió en %.2f s: los "
-                             "segundos van desde que ocupó su hueco, no desde que arrancó el "
+                             "segundos van desde que ocupó su plaza, no desde que arrancó el "
                              "programa",
                              nombre, sg, servida);
             cal_nota_salida(p, 8);
@@ -426,8 +426,8 @@ CAL_PRUEBA(concurrencia_maxima, 30)
         cal_nota_salida(o.p, 8);
         CAL_FIN(0);
     }
-    cal_obtenido("como mucho 2 a la vez, en el orden de los argumentos, un hueco libre se ocupa "
-                 "en %llu ms como mucho y los segundos del OK van desde el hueco; sin -c, 3 a la "
+    cal_obtenido("como mucho 2 a la vez, en el orden de los argumentos, una plaza libre se ocupa "
+                 "en %llu ms como mucho y los segundos del OK van desde la plaza; sin -c, 3 a la "
                  "vez y nunca más (también con un 4xx y una que comprueba su huella)",
                  (unsigned long long)tarde);
     CAL_FIN(1);
