@@ -37,11 +37,11 @@ static int procesos_concurrentes(const insercion_t *v, int n)
 /* Una cola o la concurrencia de un pool solo se pueden juzgar si hubo pool: un programa que
  * inserta en serie por una sola conexión nunca pasa de -p ni desordena nada, y uno que abre una
  * conexión por inserción se solapa sin tener pool. 1 si en la fase concurrente hubo al menos 3
- * inserciones a la vez y las conexiones se reutilizaron: como mucho N/2, dos inserciones por
- * conexión de media (explicado si no). Pasarse de -p sin dejar de reutilizar (una de más, p.
- * ej.) es un fallo del tope, y lo cobran limite_pool y salida, no también la cola y la
- * concurrencia (el estudiante de prueba del 12: −31 por una conexión de más, casi como sin
- * tope). */
+ * inserciones a la vez, hechas por como mucho el doble de -p conexiones (explicado si no).
+ * Pasarse un poco de -p (una de más, p. ej.) es un fallo del tope, y lo cobran limite_pool y
+ * salida, no también la cola y la concurrencia (el estudiante de prueba del 12: −31 por una
+ * conexión de más, casi como sin tope); más del doble ya no es un pool con un tope mal
+ * contado, sino ninguno (mutante sin_limite: unas 20 conexiones distintas insertan). */
 static int hubo_pool(const insercion_t *v, int n)
 {
     int solape = base_solape_maximo(v, n, 1, N);
@@ -54,9 +54,10 @@ static int hubo_pool(const insercion_t *v, int n)
         return 0;
     }
     int procesos = procesos_concurrentes(v, n);
-    if (procesos * 2 > N) {
+    if (procesos > 2 * TAMANO) {
         cal_obtenido("las %d inserciones de la fase concurrente las hicieron %d conexiones "
-                     "distintas (con -p %d): a la vez, pero casi sin reutilizar ninguna",
+                     "distintas (con -p %d): a la vez, pero sin un pool que las limite y las "
+                     "reutilice",
                      N, procesos, TAMANO);
         return 0;
     }
