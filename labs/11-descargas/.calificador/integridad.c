@@ -530,26 +530,34 @@ CAL_PRUEBA(disco_lleno, 30)
 {
     uint64_t tope = desc_al_azar(150000, 250000);
     cal_esperado("con cada archivo limitado a %llu bytes (el disco «se llena»): «ERROR …» con "
-                 "el motivo para las dos que no caben (una por pocos bytes), su .parte con lo "
-                 "que cupo y sin renombrar; la que cabe, entera (el código de salida lo juzga "
-                 "codigo_salida)",
+                 "el motivo para las tres que no caben (una por pocos bytes y otra troceada, sin "
+                 "Content-Length), su .parte con lo que cupo y sin renombrar; la que cabe, "
+                 "entera (el código de salida lo juzga codigo_salida)",
                  (unsigned long long)tope);
     corrida_t x;
     if (!desc_preparar(&x))
         CAL_FIN(0);
     const char *dir = x.c.dir;
-    uint64_t sem[3] = {desc_semilla_nueva(), desc_semilla_nueva(), desc_semilla_nueva()};
-    uint64_t tam[3] = {tope + desc_al_azar(100000, 200000), tope + desc_al_azar(1, 64), tope / 2};
-    char u[3][128], b[3][200];
+    uint64_t sem[4] = {desc_semilla_nueva(), desc_semilla_nueva(), desc_semilla_nueva(),
+                       desc_semilla_nueva()};
+    uint64_t tam[4] = {tope + desc_al_azar(100000, 200000), tope + desc_al_azar(1, 64), tope / 2,
+                       tope + desc_al_azar(100000, 200000)};
+    char u[4][128], b[4][200];
     /* Sin Repr-Digest: la huella leería el .parte y cazaría el hueco por otro camino («huella
      * mala»); aquí se juzga el resultado de cada escritura. */
     for (int i = 0; i < 3; i++)
         desc_bytes_url(u[i], sizeof u[i], tam[i], sem[i], "&digest=no");
+    /* Y una troceada (sin Content-Length ni huella): nada con qué comparar al final, así que
+     * solo el error de la escritura dice que no cupo. Quien no lo mira la renombra cortada y
+     * la da por OK (el estudiante de prueba del 11: 100/100). */
+    snprintf(u[3], sizeof u[3], "/stream-bytes/%llu?seed=%llu", (unsigned long long)tam[3],
+             (unsigned long long)sem[3]);
     const char *args[] = {"-c",
                           "1",
                           desc_arg(b[0], sizeof b[0], "lleno.bin", u[0]),
                           desc_arg(b[1], sizeof b[1], "justo.bin", u[1]),
                           desc_arg(b[2], sizeof b[2], "cabe.bin", u[2]),
+                          desc_arg(b[3], sizeof b[3], "troceada.bin", u[3]),
                           NULL};
     desc_proximo_tope(tope);
     if (!desc_correr(&x, args, 15000))
@@ -558,8 +566,9 @@ CAL_PRUEBA(disco_lleno, 30)
     int ok = desc_acabo(&x, motivo, sizeof motivo) &&
              lleno_bien(x.p, dir, "lleno.bin", sem[0], tope, motivo, sizeof motivo) &&
              lleno_bien(x.p, dir, "justo.bin", sem[1], tope, motivo, sizeof motivo) &&
-             desc_archivo_bien(dir, "cabe.bin", sem[2], tam[2], motivo, sizeof motivo);
-    cal_obtenido("%s", ok ? "los dos ERROR con su motivo, los .parte con lo que cupo y cabe.bin "
+             desc_archivo_bien(dir, "cabe.bin", sem[2], tam[2], motivo, sizeof motivo) &&
+             lleno_bien(x.p, dir, "troceada.bin", sem[3], tope, motivo, sizeof motivo);
+    cal_obtenido("%s", ok ? "los tres ERROR con su motivo, los .parte con lo que cupo y cabe.bin "
                             "entero"
                           : motivo);
     if (!ok)
