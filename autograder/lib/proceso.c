@@ -605,28 +605,38 @@ void cal_cerrar_entrada(cal_proceso_t *p)
     p->entrada = -1;
 }
 
-/* 1 si el proceso `pid` deja `senal` a la acción por omisión del núcleo: ni la captura, ni
- * la ignora, ni la bloquea (SigCgt, SigIgn y SigBlk de /proc/PID/status). 0 si no o si no se
- * pudo mirar. */
-static int senal_por_omision(pid_t pid, int senal)
+/* 1 si el proceso `pid` atiende `senal`: la captura, la ignora o la bloquea (SigCgt, SigIgn
+ * y SigBlk de /proc/PID/status); 0 si la deja a la acción por omisión del núcleo; -1 si no
+ * se pudo mirar. */
+static int senal_atendida_pid(pid_t pid, int senal)
 {
     char ruta[64], linea[128];
+    if (senal <= 0 || senal >= 64)
+        return -1;
     snprintf(ruta, sizeof ruta, "/proc/%d/status", (int)pid);
     FILE *f = fopen(ruta, "r");
     if (f == NULL)
-        return 0;
-    int vistas = 0, omision = 1;
+        return -1;
+    int vistas = 0, atendida = 0;
     unsigned long long bit = 1ULL << (senal - 1);
     while (fgets(linea, sizeof linea, f) != NULL) {
         if (strncmp(linea, "SigBlk:", 7) == 0 || strncmp(linea, "SigIgn:", 7) == 0 ||
             strncmp(linea, "SigCgt:", 7) == 0) {
             vistas++;
             if (strtoull(linea + 7, NULL, 16) & bit)
-                omision = 0;
+                atendida = 1;
         }
     }
     fclose(f);
-    return vistas == 3 && omision;
+    return vistas == 3 ? atendida : -1;
+}
+
+int cal_senal_atendida(cal_proceso_t *p, int senal)
+{
+    if (p->termino || p->bajo_valgrind)
+        return -1;
+    localizar_programa(p);
+    return senal_atendida_pid(p->programa > 0 ? p->programa : p->pid, senal);
 }
 
 int cal_senal(cal_proceso_t *p, int senal)
@@ -636,7 +646,7 @@ int cal_senal(cal_proceso_t *p, int senal)
     localizar_programa(p);
     pid_t destino = p->programa > 0 ? p->programa : p->pid;
     p->senal_enviada = senal;
-    p->senal_omision = senal > 0 && senal < 64 && senal_por_omision(destino, senal);
+    p->senal_omision = senal_atendida_pid(destino, senal) == 0;
     return kill(destino, senal) == 0 ? 0 : -errno;
 }
 

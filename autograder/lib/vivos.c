@@ -250,5 +250,44 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
             texto[--t] = '\0';
     }
     free(crudo);
+    /* Un uv_run aún en marcha al salir: exit() desde una callback (la de una señal, p. ej.).
+     * No deja líneas «cierre:» (no hay revisión que hacer), pero no cerró nada: cuenta como
+     * un olvido más, el mismo que dejar un handle a la red de seguridad. */
+    if (dentro > 0) {
+        size_t t = strlen(texto);
+        snprintf(texto + t, tam - t,
+                 "%ssalió con exit() desde una callback, antes de que uv_run "
+                 "volviera: no cerró ni un handle ni el bucle",
+                 t > 0 ? "\n" : "");
+        cuantos++;
+    }
     return cuantos;
+}
+
+int cal_parada_cerro_todo(cal_proceso_t *p, const char *que_cierra)
+{
+    char dejados[2048];
+    int n = cal_sin_cerrar(p, dejados, sizeof dejados);
+    if (n > 0) {
+        cal_esperado("que la parada cerrara ella misma cada handle (%s) antes de que uv_run "
+                     "acabara, y después el bucle (uv_loop_close)",
+                     que_cierra);
+        cal_obtenido("la parada no lo cerró todo (%d %s): %s", n, n == 1 ? "olvido" : "olvidos",
+                     dejados);
+        cal_nota("(cada línea dice si lo cerró después la red de seguridad —bucle_terminar o un "
+                 "uv_walk propio—, si seguía abierto al salir del programa o si el programa salió "
+                 "desde una callback)");
+        return 0;
+    }
+    if (n == -2) {
+        cal_esperado("que la precarga «vivos» pudiera decir qué handles seguían abiertos al "
+                     "acabar uv_run (para eso el programa tiene que salir de main con exit() o "
+                     "return y usar el uv_run de libuv)");
+        cal_obtenido("no hay informe que valga: %s", dejados);
+        return 0;
+    }
+    if (n < 0)
+        cal_nota("(sin la precarga «vivos» no se pudo mirar qué handles quedaban abiertos al "
+                 "acabar uv_run)");
+    return 1;
 }

@@ -184,6 +184,13 @@ int cal_codigo(const cal_proceso_t *p);
  * terminó. Un programa que captura la señal y después se la reenvía a sí mismo con la
  * acción por omisión cuenta, con bwrap, como exit(128 + N). */
 int cal_senal_mortal(const cal_proceso_t *p);
+/* ¿Atiende ahora el programa `senal`? 1 si la captura, la ignora o la bloquea (SigCgt, SigIgn
+ * y SigBlk de /proc/PID/status, del proceso del programa dentro de la caja); 0 si la deja a
+ * la acción por omisión del núcleo; -1 si no se sabe (terminó, va bajo valgrind, que las
+ * captura todas, o no se pudo leer). Para lo que el enunciado pide de una señal que las
+ * verificaciones no pueden provocar a voluntad (SIGPIPE del 09: si llega depende de en qué
+ * orden atiende el servidor una lectura y un corte). */
+int cal_senal_atendida(cal_proceso_t *p, int senal);
 /* Milisegundos (cal_ahora_ms) del lanzamiento y del final observado (0 si no terminó). Con
  * la observación de los medios (lib/observar.c), el lanzamiento es cuando la caja está en pie:
  * el arranque de strace no cuenta. */
@@ -268,8 +275,14 @@ int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam);
  * o su propio uv_walk, y en `texto` uno por línea, con el archivo:línea donde se
  * creó. -1 si no se pudo mirar (sin la precarga, bajo valgrind o aún en marcha): ahí no se
  * juzga. -2 si la precarga no dio su testigo al salir, o no cuadra (el programa la calló o no
- * pasó por su uv_run): no hay informe, y en `texto`, por qué; la verificación no se aprueba. */
+ * pasó por su uv_run): no hay informe, y en `texto`, por qué; la verificación no se aprueba.
+ * Salir con exit() desde una callback (uv_run aún en marcha) suma uno y lo dice en `texto`. */
 int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam);
+/* El juicio de la parada sobre cal_sin_cerrar, el mismo en todos los laboratorios: 1 si la
+ * parada lo cerró todo (o no se pudo mirar: lo anota); si no, 0, con «esperado» (que cerrara
+ * `que_cierra`, p. ej. «el servidor, las conexiones y los handles de las señales») y
+ * «obtenido» ya escritos. Un exit() desde una callback cuenta como un olvido más. */
+int cal_parada_cerro_todo(cal_proceso_t *p, const char *que_cierra);
 /* Cuántos descriptores del programa apuntan ahora a rutas que empiezan por `prefijo` (lee
  * /proc/<pid>/fd). -1 si no se pudo mirar (el programa ya terminó, o sin permiso). */
 int cal_abiertos(cal_proceso_t *p, const char *prefijo);

@@ -107,14 +107,18 @@ void mon_unir(const char *const *args, char *buf, size_t tam)
 }
 
 /* Lanza el monitor con `args`. NULL si no se pudo (cal_lanzar lo anota, y la orden). */
-cal_proceso_t *mon_lanzar(cal_servidor_t *s, const char *const *args, double limite_s, int valgrind)
+static cal_proceso_t *lanzar(cal_servidor_t *s, const char *const *args, double limite_s,
+                             int valgrind, int cierre)
 {
     static char entorno_url[128];
     snprintf(entorno_url, sizeof entorno_url, "CURSO_SERVIDOR=%s",
              s != NULL ? cal_servidor_url(s) : "http://127.0.0.1:9");
     const char *entorno[] = {entorno_url, NULL};
-    cal_lanzamiento_t l = {
-        .args = args, .entorno = entorno, .limite_s = limite_s, .valgrind = valgrind};
+    cal_lanzamiento_t l = {.args = args,
+                           .entorno = entorno,
+                           .limite_s = limite_s,
+                           .valgrind = valgrind,
+                           .cierre = cierre};
     cal_proceso_t *p = NULL;
     if (cal_lanzar(&l, &p) < 0)
         return NULL;
@@ -122,6 +126,17 @@ cal_proceso_t *mon_lanzar(cal_servidor_t *s, const char *const *args, double lim
     seg.leidos = 0;
     seg.n = 0;
     return p;
+}
+
+cal_proceso_t *mon_lanzar(cal_servidor_t *s, const char *const *args, double limite_s, int valgrind)
+{
+    return lanzar(s, args, limite_s, valgrind, 0);
+}
+
+cal_proceso_t *mon_lanzar_vigilando_cierre(cal_servidor_t *s, const char *const *args,
+                                           double limite_s)
+{
+    return lanzar(s, args, limite_s, 0, 1);
 }
 
 /* Secuencia compacta de las líneas de `u`: «FALLO FALLO FALLO ALERTA OK RECUPERADO», o
@@ -240,9 +255,12 @@ int mon_casa_estado(const cal_peticion_t *v, int estado)
  * que el servidor la recibió hasta que la línea apareció, más TECHO_MS (lo que el programa
  * pudo tardar en enviarla con la máquina cargada). */
 #define TECHO_MS 150
+/* Lo más que puede tardar en verse una línea desde que el servidor acabó su petición. */
+#define TARDE_MS 2000
 
 /* Comprueba el <ms> de `linea`, respaldada por la petición `v` y vista en `t`. 1 si es
- * creíble; si no, 0 y la explicación en `informe`. */
+ * creíble; si no, 0 y la explicación en `informe` (-1 si ni siquiera es un entero, o si la
+ * línea llegó tarde: un fallo de forma, no de medida). */
 static int tiempo_respaldado(const char *linea, int num, const cal_peticion_t *v, uint64_t t,
                              char *informe, size_t tam)
 {
@@ -254,8 +272,31 @@ static int tiempo_respaldado(const char *linea, int num, const cal_peticion_t *v
     /* Una petición cortada la da por terminada el servidor cuando ve la conexión cerrada,
      * algo después de que el programa la corte: ahí no hay suelo. */
     long suelo = v->abortada ? 0 : dur - 2;
+    /* «En cuanto ocurre»: una línea que llega segundos después de que el servidor acabara su
+     * petición esperaba en el búfer de stdout (sin el setvbuf del programa de partida, una
+     * tubería recibe las líneas por bloques, o al salir). Con la máquina cargada el
+     * calificador puede tardar en leer, pero no tanto. */
+    long tarde = (long)t - (long)v->fin_ms;
+    if (fin != NULL && fin != w && *fin == '\0' && ms >= suelo && ms <= techo && tarde > TARDE_MS) {
+        snprintf(informe, tam,
+                 "la línea %d («%.200s») se vio %ld ms después de que el servidor acabara su "
+                 "petición (se aceptan hasta %d): cada línea tiene que salir en cuanto ocurre. "
+                 "¿Falta setvbuf(stdout, NULL, _IOLBF, 0), como en el programa de partida? Sin "
+                 "él, una tubería recibe las líneas por bloques o al salir",
+                 num + 1, linea, tarde, TARDE_MS);
+        return -1;
+    }
     if (fin != NULL && fin != w && *fin == '\0' && ms >= suelo && ms <= techo)
         return 1;
+    /* Un «134.8» o un «3s» no es una medida mala sino un formato malo: se dice eso, no que
+     * el tiempo no se midiera. */
+    if (fin == NULL || fin == w || *fin != '\0') {
+        snprintf(informe, tam,
+                 "la línea %d («%.200s») no da <ms> como un número entero de milisegundos "
+                 "(«%s»; el formato es «%s <url> <estado> <ms> ms …», con lround)",
+                 num + 1, linea, w, strncmp(linea, "OK", 2) == 0 ? "OK" : "FALLO");
+        return -1;
+    }
     snprintf(informe, tam,
              "la línea %d («%.200s») dice %s ms, pero su petición tardó %ld ms en el servidor y "
              "la línea apareció %ld ms después de que el servidor la recibiera (se aceptan de "
@@ -268,7 +309,8 @@ static int tiempo_respaldado(const char *linea, int num, const cal_peticion_t *v
  * OK/FALLO casa, en orden, con una petición distinta a esa URL, con ese estado y terminada
  * antes de verse la línea; con ALERTAS, ALERTA solo tras tres FALLO respaldados seguidos; con
  * RECUPERADOS, RECUPERADO solo tras un OK respaldado; con OMITIDAS, cada OMITIDA con una petición a
- * esa URL en curso. Devuelve 1, o 0 con la explicación en `informe`. */
+ * esa URL en curso. Devuelve 1, o 0 con la explicación en `informe` (-1 si lo que falla es el
+ * formato de un <ms>, no su respaldo). */
 int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *informe, size_t tam)
 {
     mon_mirar();
@@ -302,7 +344,12 @@ int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *i
                         if (mon_casa_estado(&v[j], (int)estado) &&
                             v[j].inicio_ms <= t + HOLGURA_MS && v[j].fin_ms <= t + HOLGURA_MS)
                             break;
-                if (resto == NULL || *resto != '\0' || resto == e || j >= m) {
+                if (resto == NULL || *resto != '\0' || resto == e) {
+                    snprintf(informe, tam, "la línea %d («%.200s») no tiene un <estado> numérico",
+                             num + 1, linea);
+                    return 0;
+                }
+                if (j >= m) {
                     snprintf(informe, tam,
                              "la línea %d («%.200s») dice estado %s, pero el servidor no "
                              "registró ninguna petición %s a esa URL en ese momento (tiene "
@@ -313,8 +360,10 @@ int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *i
                              m, siguiente);
                     return 0;
                 }
-                if ((que & TIEMPOS) && !tiempo_respaldado(linea, num, &v[j], t, informe, tam))
-                    return 0;
+                int medido =
+                    (que & TIEMPOS) ? tiempo_respaldado(linea, num, &v[j], t, informe, tam) : 1;
+                if (medido <= 0)
+                    return medido;
                 siguiente = j + 1;
                 casadas++;
                 if (strcmp(tipo, "FALLO") == 0) {
@@ -345,7 +394,9 @@ int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *i
                     snprintf(informe, tam,
                              "la línea %d («%.200s») dice que la comprobación anterior sigue en "
                              "curso, pero el servidor no tenía ninguna petición a esa URL en "
-                             "curso en ese momento",
+                             "curso en ese momento (si esperaba en la cola del cliente HTTP sin "
+                             "llegar al servidor, es el tope del cliente lo que frena: lo juzga "
+                             "«concurrencia»)",
                              num + 1, linea);
                     return 0;
                 }
@@ -363,9 +414,15 @@ int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *i
 int mon_con_pruebas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, int que)
 {
     char informe[1024];
-    if (mon_respaldadas(s, o, n, que, informe, sizeof informe)) {
+    int r = mon_respaldadas(s, o, n, que, informe, sizeof informe);
+    if (r > 0) {
         cal_nota("%s.", informe);
         return 1;
+    }
+    if (r < 0) {
+        cal_obtenido("%s", informe);
+        cal_nota_salida(p, 12);
+        return 0;
     }
     cal_obtenido("una línea sin respaldo en el registro del servidor: %s", informe);
     cal_nota("Solo cuenta lo que el servidor atendió de verdad: cada OK/FALLO tiene que venir de "

@@ -96,6 +96,9 @@ void mon_unir(const char *const *args, char *buf, size_t tam);
 /* Lanza el monitor con `args`. NULL si no se pudo (ya anotado). */
 cal_proceso_t *mon_lanzar(cal_servidor_t *s, const char *const *args, double limite_s,
                           int valgrind);
+/* Igual, con la precarga vivos vigilando la parada (.cierre: cal_parada_cerro_todo). */
+cal_proceso_t *mon_lanzar_vigilando_cierre(cal_servidor_t *s, const char *const *args,
+                                           double limite_s);
 
 /* Secuencia compacta de las líneas de `u`: «FALLO FALLO FALLO ALERTA OK RECUPERADO», o
  * «ninguna línea para esa URL». */
@@ -120,7 +123,9 @@ int mon_casa_estado(const cal_peticion_t *v, int estado);
  * OK/FALLO casa, en orden, con una petición distinta a esa URL, con ese estado y terminada
  * antes de verse la línea; con ALERTAS, ALERTA solo tras tres FALLO respaldados seguidos; con
  * RECUPERADOS, RECUPERADO solo tras un OK respaldado; con OMITIDAS, cada OMITIDA con una petición a
- * esa URL en curso. Devuelve 1, o 0 con la explicación en `informe`. */
+ * esa URL en curso; con TIEMPOS, además, cada <ms> creíble y cada línea vista en cuanto
+ * ocurre. Devuelve 1, o 0 con la explicación en `informe` (-1: un <ms> que no es un entero o
+ * una línea que llegó tarde, un fallo de forma y no de respaldo). */
 int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *informe, size_t tam);
 
 /* Si las líneas de `o` no tienen respaldo, lo anota (sustituye a «Obtenido») y devuelve 0. */

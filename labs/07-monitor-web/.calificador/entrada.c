@@ -1,7 +1,7 @@
 /* entrada.c — verificaciones de la entrada inválida del monitor: sin URLs, URL, intervalo y
  * límite inválidos (código 2, un mensaje que nombra el valor y ninguna petición). Cada una
- * lleva también un caso válido en el borde (una URL https://, -i 100, -t 10) que tiene que
- * arrancar: rechazarlo todo no es validar.
+ * lleva también casos válidos en los bordes (una URL https://, -i y -t en su mínimo y en su
+ * máximo) que tienen que arrancar: rechazarlo todo no es validar.
  */
 #include <criterion/criterion.h>
 
@@ -96,8 +96,8 @@ static int casos_entrada(cal_servidor_t *s, const caso_t *casos, int n)
         if (pedidas > 0) {
             ok = 0;
             int w = snprintf(fallos + usados, sizeof fallos - usados,
-                             "%sademás hizo %d %s al servidor (p. ej. %s) antes de "
-                             "validar todos los argumentos",
+                             "%sademás hizo %d %s al servidor (p. ej. %s): con un "
+                             "argumento inválido no se vigila nada",
                              usados > 0 ? "\n" : "", pedidas,
                              mon_plural(pedidas, "petición", "peticiones"), v[0].ruta);
             if (w > 0 && (size_t)w < sizeof fallos - usados)
@@ -145,7 +145,8 @@ CAL_PRUEBA(entrada_url_invalida, 20)
 CAL_PRUEBA(entrada_intervalo_invalido, 20)
 {
     cal_esperado("código de salida 2, un mensaje en stderr que cite el valor inválido y "
-                 "ninguna petición; «-i 100», el mínimo, en cambio, arranca");
+                 "ninguna petición; «-i 100» y «-i 86400000», el mínimo y el máximo, en cambio, "
+                 "arrancan");
     cal_servidor_t *s = mon_servidor();
     if (s == NULL)
         CAL_FIN(0);
@@ -154,15 +155,21 @@ CAL_PRUEBA(entrada_intervalo_invalido, 20)
         {{"-i", "12x", mon_url(s, "/status/200"), NULL}, "12x", 0},
         {{"-i", "50", mon_url(s, "/status/200"), NULL}, "50", 0},
         {{"-i", "86400001", mon_url(s, "/status/200"), NULL}, "86400001", 0},
+        /* Dentro del rango si se leen mal: con atoi (500) o con strtoull en base 0 (0x190 es
+         * 400 en hexadecimal). El enunciado pide enteros en decimal. */
+        {{"-i", "500x", mon_url(s, "/status/200"), NULL}, "500x", 0},
+        {{"-i", "0x190", mon_url(s, "/status/200"), NULL}, "0x190", 0},
         {{"-i", "100", NADIE, NULL}, NULL, 1},
+        {{"-i", "86400000", NADIE, NULL}, NULL, 1},
     };
-    CAL_FIN(casos_entrada(s, casos, 5));
+    CAL_FIN(casos_entrada(s, casos, 8));
 }
 
 CAL_PRUEBA(entrada_limite_invalido, 20)
 {
     cal_esperado("código de salida 2, un mensaje en stderr que cite el límite (-t) inválido y "
-                 "ninguna petición; «-t 10», el mínimo, en cambio, arranca");
+                 "ninguna petición; «-t 10» y «-t 86400000», el mínimo y el máximo, en cambio, "
+                 "arrancan");
     cal_servidor_t *s = mon_servidor();
     if (s == NULL)
         CAL_FIN(0);
@@ -172,6 +179,7 @@ CAL_PRUEBA(entrada_limite_invalido, 20)
         {{"-i", "200", "-t", "5", mon_url(s, "/status/200"), NULL}, "5", 0},
         {{"-t", "86400001", mon_url(s, "/status/200"), NULL}, "86400001", 0},
         {{"-i", "200", "-t", "10", NADIE, NULL}, NULL, 1},
+        {{"-t", "86400000", NADIE, NULL}, NULL, 1},
     };
-    CAL_FIN(casos_entrada(s, casos, 5));
+    CAL_FIN(casos_entrada(s, casos, 6));
 }

@@ -73,28 +73,9 @@ CAL_PRUEBA(senales, 20)
     }
     /* Cerrar cada handle es cosa de la parada: lo que bucle_cerrar (o un uv_walk propio)
      * cierra después de uv_run es un olvido que solo tapa la red de seguridad. */
-    char dejados[2048];
-    int n = cal_sin_cerrar(s.p, dejados, sizeof dejados);
-    if (n > 0) {
-        cal_esperado("que la parada cerrara ella misma cada handle (el servidor, las "
-                     "conexiones, los temporizadores y los handles de las señales, con "
-                     "senales_cerrar) antes de que uv_run acabara");
-        cal_obtenido("la parada dejó sin cerrar %d %s: %s", n, n == 1 ? "handle" : "handles",
-                     dejados);
-        cal_nota("(cada línea dice si lo cerró después la red de seguridad —bucle_terminar o un "
-                 "uv_walk propio— o si seguía abierto al salir del programa)");
+    if (!cal_parada_cerro_todo(s.p, "el servidor, las conexiones, los temporizadores y los "
+                                    "handles de las señales, con senales_cerrar")) {
         CAL_FIN(0);
-    }
-    if (n == -2) {
-        cal_esperado("que la precarga «vivos» pudiera decir qué handles seguían abiertos al "
-                     "acabar uv_run (para eso el programa tiene que salir de main con exit() o "
-                     "return y usar el uv_run de libuv)");
-        cal_obtenido("no hay informe que valga: %s", dejados);
-        CAL_FIN(0);
-    }
-    if (n < 0) {
-        cal_nota("(sin la precarga «vivos» no se pudo mirar qué handles quedaban abiertos al "
-                 "acabar uv_run)");
     }
     CAL_FIN(1);
 }

@@ -130,7 +130,22 @@ CAL_PRUEBA(corte_brusco, 20)
         CAL_FIN(0);
     }
     tcp_texto(&c[0], "¿sigue alguien?\n");
-    CAL_FIN(chat_espera_linea(&s, &beto2, "ana: ¿sigue alguien?"));
+    if (!chat_espera_linea(&s, &beto2, "ana: ¿sigue alguien?")) {
+        CAL_FIN(0);
+    }
+    /* Que escribir a quien ya se fue no lo mate depende del orden: un servidor que agrupa sus
+     * escrituras al final de la vuelta lee antes el corte y no llega a escribirle, así que
+     * sin SIGPIPE ignorada pasaba (lo vio un estudiante de prueba). Lo que el enunciado pide
+     * se mira donde está: la disposición de SIGPIPE del programa, ya en marcha. */
+    if (cal_senal_atendida(s.p, SIGPIPE) == 0) {
+        cal_esperado("que SIGPIPE no pudiera matar al servidor: signal(SIGPIPE, SIG_IGN) en main "
+                     "(o un manejador)");
+        cal_obtenido("SIGPIPE sigue con su acción por omisión (ni ignorada, ni capturada, ni "
+                     "bloqueada): el primer cliente que se vaya mientras el servidor aún le "
+                     "escribe lo tumbará; aquí no pasó por el orden en que atendió los cortes");
+        CAL_FIN(0);
+    }
+    CAL_FIN(1);
 }
 
 /* Un cliente que no lee: con una ventana TCP pequeña y sin llamar nunca a recv. Otro

@@ -534,8 +534,8 @@ static void cortar_al_salir(const base_t *b)
     ncortar++;
 }
 
-int base_lanzar(const base_t *b, const char *const *args, int valgrind, double limite_s,
-                cal_proceso_t **p)
+static int lanzar(const base_t *b, const char *const *args, int valgrind, int cierre,
+                  double limite_s, cal_proceso_t **p)
 {
     const char *todos[16];
     int n = 0;
@@ -571,8 +571,21 @@ int base_lanzar(const base_t *b, const char *const *args, int valgrind, double l
                            .limite_s = limite_s,
                            .valgrind = valgrind,
                            .carpetas = carpetas,
-                           .orden = orden};
+                           .orden = orden,
+                           .cierre = cierre};
     return cal_lanzar(&l, p) == 0; /* cal_lanzar anota la orden, o por qué no pudo */
+}
+
+int base_lanzar(const base_t *b, const char *const *args, int valgrind, double limite_s,
+                cal_proceso_t **p)
+{
+    return lanzar(b, args, valgrind, 0, limite_s, p);
+}
+
+int base_lanzar_vigilando_cierre(const base_t *b, const char *const *args, double limite_s,
+                                 cal_proceso_t **p)
+{
+    return lanzar(b, args, 0, 1, limite_s, p);
 }
 
 long long base_entero(PGconn *c, const char *sql, const char *p1, const char *p2)
@@ -1100,7 +1113,7 @@ int base_esperar_fin_margen(cal_proceso_t *p, int max_ms, int codigo, int margen
         queda = margen_ms;
     if (!cal_esperar_fin(p, queda)) {
         if (hecho && parar_si_hecho) {
-            cal_nota("El programa imprimió POOL pero en %d s no terminó (¿algo sigue abierto y "
+            cal_nota("El programa imprimió POOL, pero en %d s no terminó (¿algo sigue abierto y "
                      "uv_run no vuelve?): se detiene el programa y se juzga lo que hizo; la "
                      "verificación «cierre» es la que cuenta el fallo.",
                      margen_ms / 1000);
@@ -1108,8 +1121,8 @@ int base_esperar_fin_margen(cal_proceso_t *p, int max_ms, int codigo, int margen
             return 1;
         }
         if (hecho)
-            cal_obtenido("imprimió POOL pero en %d s no terminó: algo sigue abierto (una "
-                         "conexión, las señales) y uv_run no vuelve",
+            cal_obtenido("imprimió POOL, pero en %d s no terminó (¿sigue algo abierto, una "
+                         "conexión o las señales, y uv_run no vuelve?)",
                          margen_ms / 1000);
         else
             cal_obtenido("en %d s el programa no terminó", max_ms / 1000);
@@ -1239,4 +1252,24 @@ void base_obtenido_o_nota(int ya_fallo, const char *resumen)
         cal_nota("%s", resumen);
     else
         cal_obtenido("%s", resumen);
+}
+
+const char *base_consultas_que_faltan(unsigned hechas, char *buf, size_t tam)
+{
+    int faltan[10], n = 0;
+    for (int k = 0; k < 10; k++)
+        if (!(hechas & (1u << k)))
+            faltan[n++] = k + 1;
+    size_t u = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && u < tam; i++) {
+        int w = snprintf(buf + u, tam - u, "%sla %d",
+                         i == 0       ? ""
+                         : i == n - 1 ? " y "
+                                      : ", ",
+                         faltan[i]);
+        if (w > 0)
+            u += (size_t)w;
+    }
+    return buf;
 }

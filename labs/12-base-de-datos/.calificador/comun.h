@@ -131,6 +131,10 @@ PGconn *base_conectar(const base_t *b);
  * viendo la carpeta del socket. 1 si se lanzó. */
 int base_lanzar(const base_t *b, const char *const *args, int valgrind, double limite_s,
                 cal_proceso_t **p);
+/* Igual, con la precarga vivos vigilando la parada (.cierre, sin valgrind): después,
+ * cal_parada_cerro_todo dice si el programa lo cerró todo él mismo. */
+int base_lanzar_vigilando_cierre(const base_t *b, const char *const *args, double limite_s,
+                                 cal_proceso_t **p);
 
 /* Un entero de la primera fila y columna de `sql` (con hasta 2 parámetros de texto), o -1. */
 long long base_entero(PGconn *c, const char *sql, const char *p1, const char *p2);
@@ -193,6 +197,13 @@ typedef struct {
     char pegada[300];
 } sentencias_t;
 int base_sentencias(const base_t *b, int n, sentencias_t *s);
+/* Cuántas de las 10 consultas del enunciado tiene que haber visto el servidor para dar por
+ * hecho el trabajo en las verificaciones que juzgan otra cosa (perezoso, valgrind): que una
+ * salga mal (un parámetro equivocado) ya lo cobran filas y salida; que falten casi todas (un
+ * programa que calcula las CONSULTA sin preguntar) no es trabajo. */
+#define CONSULTAS_TRABAJO 8
+/* «la 3 y la 7»: las consultas del enunciado que faltan en `hechas` (bit k: la k+1), en `buf`. */
+const char *base_consultas_que_faltan(unsigned hechas, char *buf, size_t tam);
 
 /* Lo que el registro de sentencias del servidor dice de la preparación del programa en la base
  * b (crear, comprobar y vaciar la tabla): las sentencias del programa (application_name

@@ -18,7 +18,7 @@ CAL_PRUEBA(reemplaza_rotas, 40)
     cal_proceso_t *p;
     if (!base_preparar(&b, "reemplaza_rotas", TABLA_LENTA, 2 * LENTO_MS, NULL) ||
         !base_vigilar_lecturas(&b, LECTURA_AL_REVES) ||
-        !base_lanzar(&b, base_args_normal, 0, 30, &p))
+        !base_lanzar_vigilando_cierre(&b, base_args_normal, 30, &p))
         CAL_FIN(0);
     PGconn *c = base_conectar(&b);
     if (c == NULL)
@@ -70,7 +70,7 @@ CAL_PRUEBA(reemplaza_rotas, 40)
     if (mezcla > 0) {
         cal_obtenido(
             "la fase secuencial usó una conexión del pool (el proceso %d del servidor hizo "
-            "inserciones de las dos fases), así que creadas no puede cuadrar: la "
+            "inserciones de las dos fases), así que «creadas» (de POOL) no puede cuadrar: la "
             "secuencial abre su propia conexión, aparte del pool",
             mezcla);
         CAL_FIN(0);
@@ -104,7 +104,10 @@ CAL_PRUEBA(reemplaza_rotas, 40)
     }
     cal_obtenido("se cortaron %lld conexiones; el programa abrió otras, las contó y terminó bien",
                  cortadas);
-    CAL_FIN(1);
+    /* Una conexión rota sale del pool, pero también se cierra (bd_cerrar): si no, su handle
+     * sigue abierto y uv_loop_close no da 0, aunque todo lo demás cuadre. */
+    CAL_FIN(cal_parada_cerro_todo(p, "cada conexión con bd_cerrar, también las rotas que el pool "
+                                     "descartó, y los handles de las señales"));
 }
 
 /* Con la base limitada a `limite` conexiones del programa, lanza `args`: la conexión siguiente
@@ -115,7 +118,8 @@ static int rechazada_tras_abrir(const char *id, int limite, const char *const *a
 {
     base_t b;
     cal_proceso_t *p;
-    cal_nota("Con la base limitada a %d conexiones: se rechaza %s.", limite, que);
+    cal_nota("Con la base limitada a %d %s: se rechaza %s.", limite,
+             limite == 1 ? "conexión" : "conexiones", que);
     if (!base_preparar(&b, id, TABLA_LENTA, 0, NULL) || !base_limitar(&b, limite) ||
         !base_lanzar(&b, args, 0, 20, &p))
         return 0;
@@ -172,7 +176,8 @@ CAL_PRUEBA(servidor_cae, 50)
         }
         PQfinish(c);
         if (activas < 1) {
-            cal_obtenido("el programa no llegó a insertar nada");
+            cal_obtenido("el servidor nunca vio una sentencia del programa en curso: no se pudo "
+                         "parar a mitad de las inserciones");
             cal_nota_salida(p, 10);
         } else {
             snprintf(orden, sizeof orden, "bash '%s' parar '%s' >/dev/null 2>&1", POSTGRES_SH, dir);
@@ -184,7 +189,7 @@ CAL_PRUEBA(servidor_cae, 50)
                 ok = cal_errores(p)[0] != '\0';
                 cal_obtenido("salió con 1 a los %.1f s de parar el servidor; stderr %s",
                              (double)(cal_terminado_ms(p) - t0) / 1000.0,
-                             ok ? "con mensaje" : "vacía");
+                             ok ? "con mensaje" : "vacío");
             }
         }
     }
@@ -201,7 +206,10 @@ CAL_PRUEBA(servidor_cae, 50)
 static int falla_y_para(base_t *b, cal_proceso_t *p, int falla, const char *fase, int ya_fallo)
 {
     char resumen[400];
-    cal_nota("Con la fila %d rechazada (fase %s):", falla, fase);
+    if (falla == 0)
+        cal_nota("Con las consultas rechazadas:");
+    else
+        cal_nota("Con la fila %d rechazada (fase %s):", falla, fase);
     if (!base_esperar_fin(p, 15000, 1))
         return 0;
     const char *err = cal_errores(p);
@@ -266,10 +274,18 @@ CAL_PRUEBA(sentencia_falla, 30)
     if (!base_preparar_falla(&bc, "sentencia_falla", falla_c) ||
         !base_preparar_falla(&bs, "sentencia_falla_sec", falla_s) ||
         !base_preparar_falla(&bq, "sentencia_falla_consulta", 0) ||
-        !base_vigilar_lecturas(&bq, LECTURA_RECHAZADA) || !base_lanzar(&bc, args, 0, 20, &pc) ||
-        !base_lanzar(&bs, args, 0, 20, &ps) || !base_lanzar(&bq, args, 0, 20, &pq))
+        !base_vigilar_lecturas(&bq, LECTURA_RECHAZADA) ||
+        !base_lanzar_vigilando_cierre(&bc, args, 20, &pc) ||
+        !base_lanzar_vigilando_cierre(&bs, args, 20, &ps) ||
+        !base_lanzar_vigilando_cierre(&bq, args, 20, &pq))
         CAL_FIN(0);
     int ok = falla_y_para(&bc, pc, falla_c, "concurrente", 0);
     ok = falla_y_para(&bs, ps, falla_s, "secuencial", !ok) && ok;
-    CAL_FIN(falla_y_para(&bq, pq, 0, "de consultas", !ok) && ok);
+    ok = falla_y_para(&bq, pq, 0, "de consultas", !ok) && ok;
+    /* «Todo se cierra y código 1»: un exit(1) desde la callback del error sale con el mismo
+     * código y el mismo mensaje, pero no cierra nada (las conexiones mueren con el proceso). */
+    static const char *const que = "cada conexión con bd_cerrar, la secuencial y las del pool, "
+                                   "y los handles de las señales";
+    CAL_FIN(ok && cal_parada_cerro_todo(pc, que) && cal_parada_cerro_todo(ps, que) &&
+            cal_parada_cerro_todo(pq, que));
 }

@@ -73,9 +73,9 @@ CAL_PRUEBA(cierre, 40)
     /* Cerrar sin haber abierto nada no demuestra nada: antes tiene que haber hecho su trabajo. */
     long long propias = s.sesiones - SESIONES_CALIFICADOR;
     if (propias < 2) {
-        cal_obtenido("salió con 0 pero abrió %lld conexiones (el pool y la secuencial son al menos "
-                     "2): no hizo el trabajo",
-                     propias);
+        cal_obtenido("salió con 0, pero solo abrió %s (el pool y la secuencial son al menos 2): "
+                     "no hizo el trabajo",
+                     propias == 1 ? "una conexión" : "ninguna conexión");
         CAL_FIN(0);
     }
     long long lecturas, con_secuencial;
@@ -131,10 +131,16 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
             cal_esperar(20);
     }
     if (activas < en_vuelo) {
+        char cuantas[80];
+        if (en_vuelo == 1)
+            snprintf(cuantas, sizeof cuantas, "ninguna inserción del programa en curso");
+        else
+            snprintf(cuantas, sizeof cuantas, "%d inserciones del programa en curso a la vez",
+                     en_vuelo);
         if (!base_explica_sin_nombre(c))
-            cal_obtenido("en la fase %s, el servidor nunca vio %d inserciones del programa en "
-                         "curso (vio %lld)%s",
-                         fase, en_vuelo, activas,
+            cal_obtenido("en la fase %s, el servidor nunca vio %s (la última vez que miró, "
+                         "%lld)%s",
+                         fase, cuantas, activas,
                          activas == 1 && en_vuelo > 1
                              ? ": ¿la fase concurrente espera a que acabe cada inserción antes "
                                "de pedir la siguiente?"
@@ -164,8 +170,8 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
 CAL_PRUEBA(sigint, 50)
 {
     cal_esperado("con inserciones de 30 s en curso (3 en la fase concurrente; después, 1 en la "
-                 "secuencial), SIGINT: código 130 en menos de 3 s y ninguna sentencia del "
-                 "programa sigue en curso en el servidor");
+                 "secuencial), SIGINT: código 130 en menos de 3 s y, 2.5 s después, ninguna "
+                 "sentencia del programa en curso en el servidor");
     base_t b;
     static const char *const args[] = {"-n", "10", "-p", "3", NULL};
     if (!base_preparar(&b, "sigint", TABLA_LENTA, 30000, NULL) ||

@@ -52,8 +52,8 @@ CAL_PRUEBA(salida, 40)
     cal_esperado("CONCURRENTE, SECUENCIAL, ACELERACION, las 10 CONSULTA y POOL con el formato del "
                  "enunciado y de acuerdo con lo que midió y guarda el servidor; cada línea, en "
                  "cuanto ocurre (CONCURRENTE antes de la fase secuencial: fflush). Y, mientras "
-                 "espera al servidor, dormido en uv_run: sin espera activa (usando la CPU, o "
-                 "esperando turno para usarla, como mucho el %.0f %% del tiempo)",
+                 "espera al servidor, dormido en uv_run, sin espera activa: no quiere la CPU (en "
+                 "ella o esperando su turno) más del %.0f %% del tiempo transcurrido",
                  CAL_ESPERA_FRACCION * 100.0);
     base_t b;
     cal_proceso_t *p;
@@ -135,16 +135,18 @@ CAL_PRUEBA(salida, 40)
         CAL_FIN(0);
     }
     if (leidos != 2 || cuantas != N || !cerca(ms_c, conc)) {
-        cal_obtenido("«%s»; el servidor midió esa fase en %.0f ms (se admite ±50 %% o ±150 ms)", l,
-                     conc);
+        cal_obtenido("«%s»; se espera «CONCURRENTE <n> inserciones en <ms> ms», y el servidor "
+                     "midió esa fase en %.0f ms (se admite ±50 %% o ±150 ms)",
+                     l, conc);
         CAL_FIN(0);
     }
     if (!base_linea_de(p, "SECUENCIAL", l, sizeof l))
         CAL_FIN(0);
     if (sscanf(l, "SECUENCIAL %d inserciones en %lf ms%c", &cuantas, &ms_s, &extra) != 2 ||
         cuantas != N || !cerca(ms_s, sec) || ms_s < sec - HOLGURA_MS) {
-        cal_obtenido("«%s»; el servidor midió esa fase en %.0f ms (se admite ±50 %% o ±150 ms, "
-                     "y nunca más de %d ms por debajo de lo que tardó el servidor)",
+        cal_obtenido("«%s»; se espera «SECUENCIAL <n> inserciones en <ms> ms», y el servidor "
+                     "midió esa fase en %.0f ms (se admite ±50 %% o ±150 ms, y nunca más de %d ms "
+                     "por debajo de lo que tardó el servidor)",
                      l, sec, HOLGURA_MS);
         CAL_FIN(0);
     }
@@ -153,7 +155,8 @@ CAL_PRUEBA(salida, 40)
     double cociente = ms_c > 0 ? ms_s / ms_c : 0;
     if (sscanf(l, "ACELERACION %lfx%c", &acel, &extra) != 1 || acel < cociente * 0.9 - 0.15 ||
         acel > cociente * 1.1 + 0.15) {
-        cal_obtenido("«%s»; con los tiempos impresos sería %.1fx", l, cociente);
+        cal_obtenido("«%s»; con los tiempos impresos, secuencial / concurrente da %.1fx", l,
+                     cociente);
         CAL_FIN(0);
     }
     if (!base_consultas_cuadran(&b, p, N, 1) || !base_consultas_de_verdad(&b, 0))

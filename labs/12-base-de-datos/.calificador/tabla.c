@@ -45,7 +45,7 @@ static int filas_largas(const base_t *b, cal_proceso_t *p)
     int hecho = cal_contar(cal_salida(p), "POOL", NULL) == 1;
     if (!hecho && cal_codigo(p) != 1) {
         char fin[160];
-        cal_obtenido("con -n %d: %s sin terminar el trabajo", FILAS_LARGAS,
+        cal_obtenido("con -n %d: %s sin haber impreso POOL", FILAS_LARGAS,
                      cal_describir_fin(p, fin, sizeof fin));
         cal_nota_salida(p, 6);
         return 0;
@@ -62,7 +62,7 @@ static int filas_largas(const base_t *b, cal_proceso_t *p)
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         cal_obtenido("no se pudo leer la tabla usuarios: %s", PQerrorMessage(c));
     } else if (hecho && PQntuples(r) != 2 * FILAS_LARGAS) {
-        cal_obtenido("con -n %d la tabla tiene %d filas (se esperaban %d)", FILAS_LARGAS,
+        cal_obtenido("con -n %d, la tabla tiene %d filas (se esperaban %d)", FILAS_LARGAS,
                      PQntuples(r), 2 * FILAS_LARGAS);
     } else {
         ok = 1;
@@ -93,9 +93,18 @@ static int preparacion_vista(const base_t *b, cal_proceso_t *p, const char *que)
 {
     char fin[160];
     if (!base_esperar_fin_margen(p, 15000, 0, MARGEN_MS, 1)) {
-        cal_nota("(%s: ¿el pool presta su conexión a la primera petición, la de la preparación, "
-                 "cuando termina de abrirse? ¿y pool_cerrar la cierra para que uv_run vuelva?)",
-                 que);
+        /* Si ya imprimió CONCURRENTE, la preparación fue bien: el cuelgue es de después. */
+        if (cal_contar(cal_salida(p), "CONCURRENTE", NULL) > 0)
+            cal_nota("(%s: la preparación y las inserciones se hicieron —ya imprimió "
+                     "CONCURRENTE—, así que el programa se quedó después: ¿cada consulta "
+                     "devuelve su conexión al pool? ¿y pool_cerrar la cierra para que uv_run "
+                     "vuelva?)",
+                     que);
+        else
+            cal_nota("(%s: ¿el pool presta su conexión a la primera petición, la de la "
+                     "preparación, cuando termina de abrirse? ¿y pool_cerrar la cierra para que "
+                     "uv_run vuelva?)",
+                     que);
         return 0;
     }
     PGconn *c = base_conectar(b);
@@ -122,8 +131,9 @@ static int preparacion_vista(const base_t *b, cal_proceso_t *p, const char *que)
         c, "SELECT count(*) FROM public.usuarios WHERE id BETWEEN 1 AND 2 * $1::int", PREP_N, NULL);
     PQfinish(c);
     if (strcmp(forma, FORMA_ENUNCIADO) != 0) {
-        cal_obtenido("%s: la tabla usuarios tiene las columnas «%s» (se esperaba «%s»)", que, forma,
-                     FORMA_ENUNCIADO);
+        cal_obtenido("%s: la tabla usuarios tiene las columnas «%s» (se esperaba «%s»; YES/NO: si "
+                     "la columna admite NULL)",
+                     que, forma, FORMA_ENUNCIADO);
         return 0;
     }
     if (viejas != 0) {
@@ -166,8 +176,8 @@ CAL_PRUEBA(preparacion, 40)
 {
     cal_esperado("dos ejecuciones con -n " PREP_N " -p 1, una sin tabla y otra con la tabla del "
                  "enunciado y 4 filas de antes: que el programa termine con 0 y deje la tabla "
-                 "usuarios con la forma del enunciado («%s») y sin las filas de antes. Y, según "
-                 "el servidor, que la prepare "
+                 "usuarios con la forma del enunciado («%s»; YES/NO: si la columna admite NULL) y "
+                 "sin las filas de antes. Y, según el servidor, que la prepare "
                  "(crear, comprobar, vaciar) una sola conexión suya, la del pool: la primera "
                  "inserción, si la hay, va por esa misma conexión",
                  FORMA_ENUNCIADO);
@@ -269,15 +279,15 @@ CAL_PRUEBA(filas, 40)
                          total, 2 * N);
             ok = 0;
         } else if (sorpresa == 0) {
-            cal_obtenido("las filas están bien, pero la fase secuencial no empezó a tiempo para "
-                         "añadir las filas al azar");
+            cal_obtenido("las filas están bien, pero el calificador no vio empezar la fase "
+                         "secuencial y no pudo añadir sus filas al azar");
             ok = 0;
         } else if (!base_consultas_cuadran(&b, p, N, 0) || !base_consultas_de_verdad(&b, 0)) {
             ok = 0;
         } else if (!filas_largas(&bl, pl)) {
             ok = 0;
         } else {
-            cal_obtenido("las %d filas, tal cual, todas llegaron como parámetros, y las 10 "
+            cal_obtenido("las %d filas están tal cual y llegaron como parámetros, y las 10 "
                          "consultas se lanzaron y cuadran; con -n %d, las %d filas también",
                          2 * N, FILAS_LARGAS, 2 * FILAS_LARGAS);
         }
@@ -298,7 +308,8 @@ static int tabla_intacta(preparacion_t prep, const char *id, long long filas, co
     static const char *const args[] = {"-n", "5", "-p", "2", NULL};
     if (!base_preparar(&b, id, prep, 0, NULL))
         return 0;
-    cal_nota("Con la tabla usuarios «%s» y %lld filas:", forma, filas);
+    cal_nota("Con la tabla usuarios «%s» (YES/NO: si la columna admite NULL) y %lld %s:", forma,
+             filas, filas == 1 ? "fila" : "filas");
     if (!base_lanzar(&b, args, 0, 20, &p))
         return 0;
     if (!base_esperar_fin(p, 15000, 1))
@@ -321,9 +332,9 @@ static int tabla_intacta(preparacion_t prep, const char *id, long long filas, co
     PQclear(r);
     PQfinish(c);
     int ok = quedan == filas && strcmp(vista, forma) == 0 && cal_errores(p)[0] != '\0';
-    cal_obtenido("con la tabla «%s»: salió con 1; quedan %lld filas (había %lld) y las columnas "
-                 "«%s»; stderr %s",
-                 forma, quedan, filas, vista, cal_errores(p)[0] != '\0' ? "con mensaje" : "vacía");
+    cal_obtenido("con la tabla «%s»: salió con 1; filas: %lld (había %lld); columnas: «%s»; "
+                 "stderr %s",
+                 forma, quedan, filas, vista, cal_errores(p)[0] != '\0' ? "con mensaje" : "vacío");
     return ok;
 }
 
@@ -367,7 +378,7 @@ static int tabla_vaciada(void)
         if (PQresultStatus(r) != PGRES_TUPLES_OK)
             cal_obtenido("no se pudo leer la tabla usuarios: %s", PQerrorMessage(c));
         else
-            cal_obtenido("la tabla tiene %d filas, de la %s a la %s", PQntuples(r),
+            cal_obtenido("la tabla tiene %d filas, con ids del %s al %s", PQntuples(r),
                          PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "?",
                          PQntuples(r) > 0 ? PQgetvalue(r, PQntuples(r) - 1, 0) : "?");
         if (cal_codigo(p) > 0)
