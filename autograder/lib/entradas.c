@@ -201,7 +201,7 @@ static int comparar(int fd, const unsigned char *esperado, size_t n, char *motiv
         }
     }
     if (leidos < 0) {
-        snprintf(motivo, tam, "no se pudo leer: %s", strerror(errno));
+        snprintf(motivo, tam, "no se pudo leer: %s", notas_errno(errno));
         return 0;
     }
     if (visto < n) {

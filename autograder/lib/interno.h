@@ -30,6 +30,10 @@ int temporal_relativa(const char *ruta, const char **rel);
 const char *notas_esperado(void);
 const char *notas_obtenido(void);
 const char *notas_detalle(void);
+/* Un errno dicho en castellano para el informe (el calificador corre con LC_ALL=C, y strerror
+ * hablaría inglés): los que pueden salir al lanzar, leer y mirar /proc; los demás, «error N».
+ * Devuelve un texto estático (el de «error N», de un búfer que la siguiente llamada pisa). */
+const char *notas_errno(int e);
 
 /* proceso.c — un programa lanzado y sus tres flujos de salida (stdout, stderr, valgrind),
  * leídos con poll() desde el único hilo del calificador (ver proceso.c). */

@@ -680,7 +680,7 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     if (r < 0) {
         /* El veredicto, igual en todos los laboratorios: el calificador solo devuelve fallo. */
         snprintf(motivo_lanzar, sizeof motivo_lanzar, "no se pudo lanzar el programa (%s)",
-                 strerror(-r));
+                 notas_errno(-r));
         if (notas_esperado() == NULL)
             cal_esperado("poder lanzar el programa");
         cal_obtenido("%s", motivo_lanzar);

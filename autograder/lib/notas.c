@@ -10,11 +10,45 @@
 #include "calificador/calificador.h"
 #include "interno.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 static char *esperado, *obtenido, *detalle;
+
+const char *notas_errno(int e)
+{
+    static const struct {
+        int e;
+        const char *texto;
+    } tabla[] = {
+        {ENOENT, "no existe"},
+        {EACCES, "permiso denegado"},
+        {EPERM, "operación no permitida"},
+        {ENOMEM, "no hay memoria"},
+        {EAGAIN, "recurso no disponible por ahora"},
+        {EMFILE, "demasiados descriptores abiertos en el proceso"},
+        {ENFILE, "demasiados archivos abiertos en el sistema"},
+        {ENOEXEC, "no es un ejecutable válido"},
+        {E2BIG, "la lista de argumentos es demasiado larga"},
+        {ETXTBSY, "el ejecutable está abierto para escribir"},
+        {ENOSPC, "no queda espacio en el disco"},
+        {ENOTDIR, "una parte de la ruta no es una carpeta"},
+        {EISDIR, "es una carpeta"},
+        {ESRCH, "el proceso ya no existe"},
+        {EINVAL, "argumento no válido"},
+        {EIO, "error de entrada/salida"},
+        {ENAMETOOLONG, "la ruta es demasiado larga"},
+        {ELOOP, "demasiados enlaces simbólicos"},
+    };
+    static char otro[32];
+    for (size_t i = 0; i < sizeof tabla / sizeof tabla[0]; i++)
+        if (tabla[i].e == e)
+            return tabla[i].texto;
+    snprintf(otro, sizeof otro, "error %d", e);
+    return otro;
+}
 
 static char *formatear(const char *formato, va_list ap)
 {

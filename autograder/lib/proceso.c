@@ -888,9 +888,10 @@ int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam)
     int fuera = !activa && vistas >= CAL_ESPERA_MIRADAS_MIN && 2 * p->dormido_fuera > vistas;
     if (activa)
         snprintf(motivo, tam,
-                 "en %.1f s de tiempo transcurrido quiso la CPU el %.0f %% (%s; un programa que "
-                 "espera dormido no pasa del %.0f %%): un programa asíncrono que espera duerme "
-                 "en uv_run; ¿hay un uv_run(…, UV_RUN_NOWAIT) en un bucle o una espera activa?",
+                 "en %.1f s de tiempo transcurrido estuvo queriendo la CPU (en ella o esperando "
+                 "turno) el %.0f %% del tiempo (%s; un programa que espera dormido no pasa del "
+                 "%.0f %%): un programa asíncrono que espera duerme en uv_run; ¿hay un "
+                 "uv_run(…, UV_RUN_NOWAIT) en un bucle o una espera activa?",
                  s, parte * 100.0, cifras, CAL_ESPERA_FRACCION * 100.0);
     else if (fuera)
         snprintf(motivo, tam,
@@ -901,7 +902,8 @@ int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam)
                  p->dormido_fuera, vistas, p->dormido_donde);
     else
         snprintf(motivo, tam,
-                 "en %.1f s de tiempo transcurrido quiso la CPU el %.0f %% (%s): esperó dormido%s",
+                 "en %.1f s de tiempo transcurrido estuvo queriendo la CPU (en ella o "
+                 "esperando turno) el %.0f %% del tiempo (%s): esperó dormido%s",
                  s, parte * 100.0, cifras,
                  vistas < CAL_ESPERA_MIRADAS_MIN && p->dormido_sin_saber > 0
                      ? " (dónde dormía no se pudo mirar: /proc/<pid>/wchan)"
@@ -982,7 +984,7 @@ int cal_abiertos(cal_proceso_t *p, const char *prefijo)
         p->fd_avisado = 1;
         cal_nota("No se pudieron leer los descriptores del programa en %s (%s): hace falta "
                  "ser su mismo usuario o tener CAP_SYS_PTRACE.",
-                 dir, strerror(errno));
+                 dir, notas_errno(errno));
     }
     return n;
 }

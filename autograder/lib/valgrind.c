@@ -245,9 +245,9 @@ static int codigo_ajeno(const char *ruta, char *motivo, size_t tam)
             continue;
         if (strcmp(nombre, "mprotect") == 0 || strcmp(nombre, "pkey_mprotect") == 0) {
             snprintf(motivo, tam,
-                     "el programa hizo ejecutable memoria suya (%s con PROT_EXEC): código "
-                     "escrito en tiempo de ejecución, que puede llevar peticiones a valgrind "
-                     "escondidas del análisis de los objetos",
+                     "el programa hizo ejecutable memoria suya (%s con PROT_EXEC): es código "
+                     "generado mientras corre, donde pueden ir peticiones a valgrind que el "
+                     "examen de los objetos compilados no ve",
                      nombre);
             visto = 1;
         } else if (strcmp(nombre, "mmap") == 0) {
@@ -262,9 +262,9 @@ static int codigo_ajeno(const char *ruta, char *motivo, size_t tam)
                 if (strtol(fd, NULL, 10) != 0) { /* valgrind usa el 0 en las suyas */
                     snprintf(motivo, tam,
                              "el programa pidió memoria anónima ejecutable (mmap con "
-                             "PROT_EXEC): código escrito en tiempo de ejecución, que puede "
-                             "llevar peticiones a valgrind escondidas del análisis de los "
-                             "objetos");
+                             "PROT_EXEC): es código generado mientras corre, donde pueden ir "
+                             "peticiones a valgrind que el examen de los objetos compilados "
+                             "no ve");
                     visto = 1;
                 }
             } else if (archivo[0] != '\0' && !del_sistema(archivo)) {
@@ -337,8 +337,9 @@ int cal_valgrind_veredicto(const cal_proceso_t *p, char *motivo, size_t tam)
     }
     if (ordenes > 1) {
         snprintf(motivo, tam,
-                 "el informe tiene %d programas: la entrega ejecutó otro programa o creó "
-                 "procesos, y cada uno debe estar limpio y ser el mismo programa",
+                 "el informe de valgrind habla de %d programas: la entrega ejecutó otro "
+                 "programa o creó procesos, y el informe solo vale si es el de un programa, "
+                 "el de la entrega",
                  ordenes);
         return 0;
     }

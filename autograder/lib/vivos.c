@@ -231,8 +231,8 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
         snprintf(texto, tam, "%s",
                  testigos == 0
                      ? "la precarga vivos no dio su testigo al salir: el programa no pasó por "
-                       "uv_run, salió sin exit() (p. ej. con _exit) o su descriptor del informe "
-                       "ya no llevaba al calificador"
+                       "uv_run, salió sin pasar por exit() (p. ej. con _exit) o cerró el "
+                       "descriptor por el que la precarga escribe al calificador"
                  : testigos > 1 ? "llegaron varios testigos de la precarga vivos con la clave"
                  : bucles == 0 && dentro == 0
                      ? "la precarga vivos no vio volver ningún uv_run"

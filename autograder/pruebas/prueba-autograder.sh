@@ -479,7 +479,7 @@ medios_caso medios_08_alias $L08 contador.c 20 'contador.c usa __open64, __read'
 medios_caso medios_08_syscall $L08 contador.c 20 'Se vio openat de «.*» en el hilo del bucle'
 medios_caso medios_08_tabla $L08 contador.c 20 'Se vio [0-9]* nanosleep en el hilo del bucle'
 medios_caso medios_11_sincrono $L11 descargas.c 27 'Se vio .* en el hilo del bucle'
-medios_caso medios_11_stdio $L11 descargas.c 27 'descargas.c usa _IO_fdopen, link, unlink'
+medios_caso medios_11_stdio $L11 descargas.c 27 'descargas.c usa _IO_fdopen, link'
 # Leer en el hilo del bucle sin las llamadas que se miraban: openat2 y splice a una tubería
 # propia (sin medios_cola: el callback llega de uv_run). Antes, 82/100; y lo mismo con solo
 # splice (el open en el grupo de hilos).
@@ -626,7 +626,9 @@ fi
 # y un stat por ruta de la carpeta de -d en el hilo del bucle antes de uv_run (la lista de
 # permitidas lo deja). «stat-en-bucle»: un statx de un archivo (ruta relativa a AT_FDCWD) en el
 # hilo del bucle ya dentro de uv_run (tras su epoll_ctl): un uv_fs_stat síncrono, que antes
-# no veía nadie.
+# no veía nadie. «fstat-menor»: solo el fstat de «execve-partido», en una traza de progreso
+# (del «nucleo»): lo menor (cerrar, medir o borrar sin callback) cuesta esa verificación y no
+# el laboratorio (el informe dice en qué verificación; antes, el laboratorio sin calificar).
 juzgar_trazas() { # juzgar_trazas CARPETA CÓDIGO PATRÓN
   local salida r
   salida=$("$CALIFICAR" --raiz "$RAIZ" --lab 11 --juzgar-trazas "autograder/pruebas/trazas/$1" 2>&1)
@@ -640,6 +642,7 @@ juzgar_trazas() { # juzgar_trazas CARPETA CÓDIGO PATRÓN
 juzgar_trazas execve-partido 1 'Se vio openat de «/trabajo/c/a.bin.parte» para escribir, en el hilo del bucle'
 juzgar_trazas limpia 0 'Sin reglas de medios rotas'
 juzgar_trazas stat-en-bucle 1 'Se vio statx de «/trabajo/c/a.bin» en el hilo del bucle (síncrono'
+juzgar_trazas fstat-menor 1 'En «Progreso en líneas PROGRESO, al ritmo del temporizador» (progreso):'
 # El 12 (libpq_bloqueante): «bd-poll», un poll(…, -1) en el hilo del bucle (libpq bloqueante,
 # partido en <unfinished ...>); «bd-poll-cero», poll y ppoll con tiempo 0 en el hilo del bucle
 # (los de la solución al cerrar cada conexión) y uno que espera en otro hilo (PQcancel en el

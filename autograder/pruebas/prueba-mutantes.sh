@@ -14,8 +14,9 @@
 # Un mutante cuyo resultado no es el de su cabecera se vuelve a calificar solo, sin nada al
 # lado, antes de darlo por malo: con dos a la vez, una verificación de tiempos puede fallar
 # por la carga. Las dos calificaciones se cuentan en el informe; no hay una tercera.
-# Con LAB=NN (make prueba-mutantes LAB=07) solo los de ese laboratorio. Última línea:
-# «resumen: …».
+# Con LAB=NN (make prueba-mutantes LAB=07) solo los de ese laboratorio, y con MUTANTE=a,b
+# solo los parches que se llaman así (para probar una cabecera tras cambiarla; no sella nada:
+# la pasada es autograder/profesorado/pasada-mutantes.sh). Última línea: «resumen: …».
 #
 # Los programas por hitos (autograder/hitos/NN-tema/<id>.patch, la solución recortada a lo
 # que un estudiante tiene al cerrar el hito <id>) se califican igual, con la misma regla del
@@ -153,6 +154,9 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
   variantes=(autograder/variantes/"$lab"/*.patch)
   [ -n "${SOLO_HITOS:-}" ] && variantes=()
   for parche in "${mutantes[@]}" autograder/hitos/"$lab"/*.patch "${variantes[@]}"; do
+    if [ -n "${MUTANTE:-}" ]; then
+      case ",$MUTANTE," in *",$(basename "$parche" .patch),"*) ;; *) continue ;; esac
+    fi
     [ -e "$parche" ] && orden+=("$lab $parche")
   done
 done

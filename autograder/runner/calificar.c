@@ -270,8 +270,9 @@ static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_obser
         lab->aviso =
             texto_formato("%s%slo que hace el programa (observado con strace) en "
                           "algunas verificaciones no lo permite el laboratorio: esas "
-                          "pierden sus puntos (no son el trabajo principal del "
-                          "laboratorio; si lo fueran, el laboratorio quedaría sin calificar).\n%s",
+                          "pierden sus puntos (es un fallo pequeño, o no está en el trabajo "
+                          "principal del laboratorio; si no, el laboratorio quedaría sin "
+                          "calificar).\n%s",
                           antes != NULL ? antes : "", antes != NULL ? "; " : "", informe);
         free(antes);
     } else if (r == 0 && conducta_sin_origen() != NULL) {

@@ -112,6 +112,7 @@ typedef struct {
     int lecturas_grupo;  /* archivos normales leídos o escritos en otros hilos */
     char lectura[512];   /* primera lectura de archivo en el hilo del bucle */
     char escritura[512]; /* primera escritura/renombrado… en el hilo del bucle */
+    char menor[512];     /* primer cierre, fstat o borrado síncrono en el hilo del bucle */
     char proceso[256];   /* primer proceso creado */
     char red[256];       /* primer socket fuera del hilo del bucle */
     char denegada[200];  /* primera llamada siempre prohibida (base/filtro.c) */
@@ -147,6 +148,7 @@ typedef struct {
 typedef struct {
     int trazas, observadas, con_epoll, con_grupo, sin_ip, con_ip;
     char lectura[600], escritura[600], proceso[300], red[300], hilos[200], esperas[200];
+    char menor[600]; /* cerrar, medir o borrar un archivo sin callback: cuesta una verificación */
     int esperas_run; /* las de `esperas`, dentro de uv_run (en callbacks), no en un bucle propio */
     char denegada[200];
     char libpq[200]; /* libpq_bloqueante: esperas con poll o select en el hilo del bucle */
@@ -293,6 +295,13 @@ static const char *const por_ruta[] = {"truncate", "rename",    "renameat", "ren
                                        "symlink",  "symlinkat", NULL};
 /* Sobre un descriptor que ya está abierto: cerrarlo o medirlo (archivos_bloqueantes). */
 static const char *const por_descriptor[] = {"close", "fstat", "newfstatat", "statx", NULL};
+/* Proporción: cerrar, medir (fstat) o borrar un archivo sin callback bloquea el bucle unos
+ * microsegundos y no mueve datos; el trabajo del laboratorio (abrir, leer, escribir, truncar,
+ * renombrar) sigue hecho con uv_fs_*. Es un fallo pequeño y, aunque se repita en cada
+ * descarga, es uno: cuesta una verificación (la primera del «nucleo» donde se vio, o si no la
+ * primera donde se vio), no el laboratorio. Las de por_descriptor van todas aquí; de las de
+ * por_ruta, estas. En tocar_archivo (lectura_bloqueante), cerrar o medir un descriptor. */
+static const char *const menores[] = {"unlink", "unlinkat", NULL};
 /* Con lectura_bloqueante, además de la clase %file de strace (las que toman una ruta), las que
  * trabajan sobre un descriptor ya abierto y no están en ninguna lista de arriba: con ellas se
  * juzga toda operación de archivo del hilo del bucle (tocar_archivo). Ni epoll_wait ni la
@@ -656,7 +665,10 @@ static void tocar_archivo(vista_t *v, const char *nombre, const char *par)
     if (en_lista(nombre, mirar_por_ruta) && v->epoll == 0 && par[1] != '\0' &&
         (par[1] == '"' || empieza(par + 1, "AT_FDCWD")) && strstr(par, "AT_EMPTY_PATH") == NULL)
         return;
-    anotar(v->lectura, sizeof v->lectura,
+    /* Cerrar o medir un descriptor (fstat: newfstatat o statx con AT_EMPTY_PATH) es menor. */
+    int menor = strcmp(nombre, "close") == 0 || strcmp(nombre, "fstat") == 0 ||
+                (en_lista(nombre, por_descriptor) && strstr(par, "AT_EMPTY_PATH") != NULL);
+    anotar(menor ? v->menor : v->lectura, menor ? sizeof v->menor : sizeof v->lectura,
            "%s de «%s» en el hilo del bucle (síncrono: uv_fs_* con su callback lo hace en el "
            "grupo de hilos)",
            nombre, ruta);
@@ -945,7 +957,7 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
                      (strcmp(nombre, "close") == 0 || strcmp(nombre, "fstat") == 0 ||
                       strstr(par, "AT_EMPTY_PATH") != NULL);
         if (principal && por_fd && ruta_fd(par, ruta, sizeof ruta) && ruta_normal(ruta)) {
-            anotar(v->escritura, sizeof v->escritura,
+            anotar(v->menor, sizeof v->menor,
                    "%s de «%s» en el hilo del bucle (uv_fs_* sin callback: síncrono)", nombre,
                    ruta);
             escrita = 1;
@@ -953,8 +965,11 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
     } else if (en_lista(nombre, por_ruta) && principal) {
         primera_cadena(par, ruta, sizeof ruta);
         if (ruta[0] != '/' || ruta_normal(ruta)) {
-            anotar(v->escritura, sizeof v->escritura, "%s de «%s» en el hilo del bucle", nombre,
-                   ruta);
+            if (en_lista(nombre, menores))
+                anotar(v->menor, sizeof v->menor, "%s de «%s» en el hilo del bucle", nombre, ruta);
+            else
+                anotar(v->escritura, sizeof v->escritura, "%s de «%s» en el hilo del bucle", nombre,
+                       ruta);
             escrita = 1;
         }
     }
@@ -1116,6 +1131,9 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
         snprintf(j->lectura, sizeof j->lectura, "%s", v->lectura);
     if (prohibe(lab, "archivos_bloqueantes") && v->escritura[0] != '\0' && j->escritura[0] == '\0')
         snprintf(j->escritura, sizeof j->escritura, "%s", v->escritura);
+    if ((prohibe(lab, "archivos_bloqueantes") || prohibe(lab, "lectura_bloqueante")) &&
+        v->menor[0] != '\0' && j->menor[0] == '\0')
+        snprintf(j->menor, sizeof j->menor, "%s", v->menor);
     if (prohibe(lab, "procesos") && v->proceso[0] != '\0' && j->proceso[0] == '\0')
         snprintf(j->proceso, sizeof j->proceso, "%s", v->proceso);
     if (prohibe(lab, "red_cruda") && v->red[0] != '\0' && j->red[0] == '\0')
@@ -1293,16 +1311,20 @@ static char *informe_de(const juicio_t *j)
            "de claves, Linux AIO, bpf, perf, leer la memoria de otro proceso…): nada del curso "
            "la necesita, así que pedirla cuenta como un medio prohibido, en cualquier camino");
     motivo(informe, j->lectura,
-           "Leer, mirar (stat) o cerrar archivos o carpetas en el hilo del bucle lo bloquea "
-           "mientras espera al disco: se hace con uv_fs_open, uv_fs_read, uv_fs_scandir, "
-           "uv_fs_stat y uv_fs_close con su callback, que trabajan en "
+           "Leer o mirar (stat) archivos o carpetas en el hilo del bucle lo bloquea "
+           "mientras espera al disco: se hace con uv_fs_open, uv_fs_read, uv_fs_scandir y "
+           "uv_fs_stat con su callback, que trabajan en "
            "el grupo de hilos de libuv (una callback NULL las hace síncronas, en el hilo del "
            "bucle)");
     motivo(informe, j->escritura,
-           "Escribir, truncar, renombrar, borrar, cerrar o medir archivos en el hilo del bucle "
-           "lo bloquea: se hace con uv_fs_open, uv_fs_write, uv_fs_ftruncate, uv_fs_rename, "
-           "uv_fs_unlink, uv_fs_close y uv_fs_fstat con su callback, en el grupo de hilos de "
-           "libuv");
+           "Abrir para escribir, escribir, truncar o renombrar archivos en el hilo del bucle "
+           "lo bloquea: se hace con uv_fs_open, uv_fs_write, uv_fs_ftruncate y uv_fs_rename "
+           "con su callback, en el grupo de hilos de libuv");
+    motivo(informe, j->menor,
+           "Cerrar, medir (fstat) o borrar un archivo sin callback también bloquea el bucle, "
+           "aunque sea poco: uv_fs_close, uv_fs_fstat y uv_fs_unlink van con su callback, en "
+           "el grupo de hilos de libuv. Es un fallo pequeño: por sí solo cuesta una "
+           "verificación, no el laboratorio");
     motivo(informe, j->proceso,
            "El trabajo se hace dentro del programa, con libuv: no se crean procesos ni se "
            "ejecutan otros programas");
@@ -1424,6 +1446,36 @@ static void quitar_verificacion(verificacion_t *v, const char *visto)
     v->ok = 0;
 }
 
+/* Lo prohibido de `j` sin lo menor (cerrar, medir o borrar sin callback): lo que decide si el
+ * laboratorio se califica. */
+static char *informe_grave(const juicio_t *j)
+{
+    juicio_t *sin = malloc(sizeof *sin);
+    if (sin == NULL)
+        return informe_de(j);
+    *sin = *j;
+    sin->menor[0] = '\0';
+    char *r = informe_de(sin);
+    free(sin);
+    return r;
+}
+
+/* Dónde se cobra lo menor: la primera verificación del «nucleo» donde se vio, o si no la
+ * primera donde se vio (-1: solo en trazas que no dicen de qué verificación son). */
+static int donde_cobrar_menor(const lab_t *lab, const juicio_t *por)
+{
+    int primera = -1;
+    for (int i = 0; i < lab->nv; i++) {
+        if (por[i].menor[0] == '\0')
+            continue;
+        if (lab_nucleo(lab, lab->v[i].id))
+            return i;
+        if (primera < 0)
+            primera = i;
+    }
+    return primera;
+}
+
 int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe, char **aviso)
 {
     *informe = *aviso = NULL;
@@ -1486,12 +1538,16 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
      * verificaciones con ejecuciones observadas (entonces es el programa entero). Si no, solo
      * pierden sus puntos las verificaciones donde se vio. */
     int incidental = 0;
+    /* Lo menor (cerrar, medir o borrar sin callback) no cuenta para eso: se cobra una vez, en
+     * una verificación (donde_cobrar_menor), salvo si solo se vio en trazas sin verificación. */
+    int cobrar_menor = j.menor[0] != '\0' ? donde_cobrar_menor(lab, por) : -1;
     if (*informe != NULL) {
         int con_ejecuciones = 0, rotas = 0, nucleo = 0;
         for (int i = 0; i <= lab->nv; i++) {
-            char *visto = informe_de(&por[i]);
+            char *visto = informe_grave(&por[i]);
+            int menor_aqui = i == lab->nv && por[i].menor[0] != '\0' && cobrar_menor < 0;
             con_ejecuciones += por[i].observadas > 0 || visto != NULL;
-            if (visto != NULL) {
+            if (visto != NULL || menor_aqui) {
                 rotas++;
                 nucleo |= i == lab->nv || lab_nucleo(lab, lab->v[i].id);
             }
@@ -1506,7 +1562,23 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
         free(*informe);
         *informe = NULL;
         for (int i = 0; i < lab->nv; i++) {
-            char *visto = informe_de(&por[i]);
+            char *visto = informe_grave(&por[i]);
+            if (i == cobrar_menor) {
+                juicio_t *solo = calloc(1, sizeof *solo);
+                if (solo != NULL) {
+                    memcpy(solo->menor, por[i].menor, sizeof solo->menor);
+                    char *m = informe_de(solo);
+                    if (visto == NULL) {
+                        visto = m;
+                    } else if (m != NULL) {
+                        char *t = texto_formato("%s\n%s", visto, m);
+                        free(visto);
+                        free(m);
+                        visto = t;
+                    }
+                    free(solo);
+                }
+            }
             if (visto == NULL)
                 continue;
             char *t = texto_formato("En «%s» (%s):\n%s", lab->v[i].nombre, lab->v[i].id, visto);
@@ -1553,8 +1625,8 @@ int conducta_mostrar(const opciones_t *op, char **carpetas, int n)
         printf("Rompe las reglas de medios del laboratorio %s:\n%s\n", lab.carpeta, informe);
     else if (r == 2)
         printf("Rompe las reglas de medios del laboratorio %s solo fuera de sus verificaciones "
-               "principales (pierden "
-               "sus puntos esas verificaciones):\n%s\n",
+               "principales, o con un fallo pequeño (pierden sus puntos estas "
+               "verificaciones):\n%s\n",
                lab.carpeta, informe);
     else
         printf("Sin reglas de medios rotas%s%s.\n", aviso != NULL ? "; no se vio: " : "",
