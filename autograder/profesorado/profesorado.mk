@@ -85,7 +85,7 @@ pasada-mutantes:
 	@python3 lessons/verificar/estilo.py >/dev/null || { python3 lessons/verificar/estilo.py | tail -n 20; \
 	  echo "Arregla el estilo antes de la pasada: lo que señala puede estar en archivos sellados." >&2; exit 1; }
 	@flock -n -E 75 "$(B)/.pasada-mutantes.lock" bash -o pipefail -c '$(MAKE) --no-print-directory \
-	  prueba-mutantes LAB=$(LAB) SOLO_HITOS= | tee "$(B)/prueba-mutantes.txt" && \
+	  prueba-mutantes LAB=$(LAB) SOLO_HITOS= MUTANTE= | tee "$(B)/prueba-mutantes.txt" && \
 	  bash autograder/profesorado/pasada-mutantes.sh sellar "$(B)/prueba-mutantes.txt"'; r=$$?; \
 	  [ $$r != 75 ] || echo "Ya hay una pasada de los mutantes en marcha en $(B): espera a que acabe." >&2; \
 	  exit $$r
