@@ -60,7 +60,7 @@ static int sigint_cerrado(cal_servidor_t *s, char *motivo, size_t tam)
 /* Tras Ctrl+C, salir es cancelar, escribir lo recibido y cerrar: milisegundos. Quien deja
  * vencer la espera de un reintento tarda lo que le queda de ella (la cuarta: 1.6 s o más). */
 #define SIGINT_SALIDA_MS 1000
-#define SIGINT_HOLGURA  (64 * 1024)
+#define SIGINT_HOLGURA   (64 * 1024)
 
 /* Manda SIGINT a `p` si su última línea PROGRESO de pendiente.bin dice 1 MiB o más (y lo deja
  * en *dicho). 1 si la mandó. */
