@@ -81,9 +81,9 @@ CAL_PRUEBA(estancada, 30)
     unsigned lento_ms = t_ms / 2 + 400;
     /* atascada.bin: el servidor manda 1 MiB y un byte de golpe y calla 25 s sin cerrar. Con
      * el disco lento, la transferencia se pausa justo con el último byte recibido (más de 1 MiB
-     * sin escribir: nada antes lo pasa) y, al quitar la pausa, no llega nada más: -t, que no corría en la pausa, vuelve
-     * a contar desde cero y salta. Quien no lo arma otra vez al quitarla (solo con cada trozo)
-     * espera los 25 s. Un programa que no llega a pausarla falla igual por -t. */
+     * sin escribir: nada antes lo pasa) y, al quitar la pausa, no llega nada más: -t, que no corría
+     * en la pausa, vuelve a contar desde cero y salta. Quien no lo arma otra vez al quitarla (solo
+     * con cada trozo) espera los 25 s. Un programa que no llega a pausarla falla igual por -t. */
     snprintf(extra7, sizeof extra7, "&callar=%u&callar_ms=25000", 1048577u);
     desc_bytes_url(u7, sizeof u7, 2000000, desc_semilla_nueva(), extra7);
     const char *args3[] = {
