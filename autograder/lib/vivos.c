@@ -135,6 +135,31 @@ static void traducir(const char *programa, const char *desp, char *dst, size_t t
     free(o.capturado);
 }
 
+/* Un handle creado dentro de libcurso sale con el archivo:línea de libcurso (vivos apunta
+ * solo el primer llamador): el estudiante no reconoce «bd.c:187», pero sí la función del
+ * curso que lo pidió y la que lo cierra. Por archivo de common/src/, eso; NULL si no es de
+ * libcurso o no hay nada que decir. */
+static const char *pista_libcurso(const char *lugar)
+{
+    static const struct {
+        const char *archivo;
+        const char *pista;
+    } tabla[] = {
+        {"common/src/bd.c", "una conexión de bd_conectar, que cierra bd_cerrar"},
+        {"common/src/http_cliente.c", "el cliente de http_cliente_nuevo, que cierra "
+                                      "http_cliente_cerrar"},
+        {"common/src/http_peticion.c", "una petición de http_pedir del cliente de "
+                                       "http_cliente_nuevo, que cierra http_cliente_cerrar"},
+        {"common/src/senales.c", "las señales de senales_iniciar, que cierra senales_cerrar"},
+    };
+    for (size_t i = 0; i < sizeof tabla / sizeof tabla[0]; i++) {
+        const char *en = strstr(lugar, tabla[i].archivo);
+        if (en != NULL && en[strlen(tabla[i].archivo)] == ':')
+            return tabla[i].pista;
+    }
+    return NULL;
+}
+
 /* Añade a `dst` (de `tam`, `*usado` ya escritos) sin pasarse nunca. */
 static void anadir(char *dst, size_t tam, size_t *usado, const char *s, size_t n)
 {
@@ -175,9 +200,15 @@ static char *traducir_lugares(const char *crudo)
             traducir(programa, desp, donde, sizeof donde);
             lugares++;
         }
-        if (donde[0] != '\0')
+        if (donde[0] != '\0') {
             anadir(salida, tam, &usado, donde, strlen(donde));
-        else
+            const char *pista = pista_libcurso(donde);
+            if (pista != NULL) {
+                anadir(salida, tam, &usado, " (", 2);
+                anadir(salida, tam, &usado, pista, strlen(pista));
+                anadir(salida, tam, &usado, ")", 1);
+            }
+        } else
             anadir(salida, tam, &usado, arroba + 1, largo - 1);
         c = arroba + largo;
     }

@@ -43,6 +43,7 @@ typedef enum {
     FASE_ESPERANDO,
     FASE_ENVIANDO,
     FASE_GOTEANDO,
+    FASE_CALLANDO, /* a media respuesta, callada un rato (respuesta_t.callar_ms) */
     FASE_VACIANDO,
     FASE_CERRADA
 } fase_t;
@@ -71,6 +72,7 @@ struct conexion_s {
     int en_curso;     /* hay una respuesta que anotar en el registro */
     uint64_t enviado; /* bytes de cuerpo ya encolados */
     uint64_t goteo_intervalo_ms, goteo_tics, goteo_tic;
+    int callado; /* ya calló su rato (una vez por respuesta) */
 
     /* Entrada recibida mientras se atendía otra petición. */
     char *entrada;
@@ -332,17 +334,26 @@ static void cuerpo_terminado(conexion_t *c)
     pasar_a_vaciar(c);
 }
 
-/* Genera cuerpo mientras la cola de escritura tenga sitio. */
+/* Genera cuerpo mientras la cola de escritura tenga sitio. Con callar_ms, al llegar a
+ * callar_tras bytes se calla ese rato (FASE_CALLANDO) sin cerrar, y después sigue. */
 static void bombear(conexion_t *c)
 {
-    while (c->enviado < c->resp.longitud) {
+    const respuesta_t *r = &c->resp;
+    while (c->enviado < r->longitud) {
+        int por_callar = r->callar_ms > 0 && !c->callado;
+        if (por_callar && c->enviado >= r->callar_tras) {
+            c->callado = 1;
+            c->fase = FASE_CALLANDO;
+            c->ops->programar(c->usuario, r->callar_ms);
+            return;
+        }
         if (c->ops->pendiente(c->usuario) >= CONEXION_MAX_COLA) {
             /* Contrapresión: se espera a conexion_escrito(). Si el cliente no lee nada en
              * el plazo de inactividad, se le abandona. */
             c->ops->programar(c->usuario, c->ctx->inactividad_ms);
             return;
         }
-        if (enviar_cuerpo(c, UINT64_MAX) < 0)
+        if (enviar_cuerpo(c, por_callar ? r->callar_tras - c->enviado : UINT64_MAX) < 0)
             return;
     }
     cuerpo_terminado(c);
@@ -368,6 +379,7 @@ static void tic_goteo(conexion_t *c)
 static void empezar_envio(conexion_t *c)
 {
     respuesta_t *r = &c->resp;
+    c->callado = 0;
     size_t n = respuesta_cabeza(r, c->mantener_10, trozo, sizeof trozo);
     if (n == 0) {
         abortar(c);
@@ -376,7 +388,8 @@ static void empezar_envio(conexion_t *c)
     /* Cuerpo de longitud conocida que sale ya: su comienzo va detrás de la cabecera en la
      * misma escritura. Una respuesta pequeña (/json, /ping) es así una sola llamada al
      * sistema y una sola copia, no dos. */
-    int junto = !c->es_head && !r->sin_cuerpo && !r->troceado && r->goteo_ms == 0;
+    int junto =
+        !c->es_head && !r->sin_cuerpo && !r->troceado && r->goteo_ms == 0 && r->callar_ms == 0;
     size_t cuerpo = 0;
     if (junto) {
         uint64_t cabe = sizeof trozo - n;
@@ -649,6 +662,10 @@ void conexion_vencido(conexion_t *c)
     case FASE_GOTEANDO:
         tic_goteo(c);
         break;
+    case FASE_CALLANDO:
+        c->fase = FASE_ENVIANDO;
+        bombear(c);
+        break;
     case FASE_VACIANDO:
         if (c->ops->pendiente(c->usuario) > 0)
             abortar(c);
@@ -668,8 +685,9 @@ void conexion_fin_entrada(conexion_t *c)
         cerrar(c, 0);
         break;
     case FASE_ESPERANDO:
-        /* Quien cierra mientras espera una respuesta lenta ya no la quiere: se anota como
-         * abortada (el registro muestra cuándo se canceló). */
+    case FASE_CALLANDO:
+        /* Quien cierra mientras espera una respuesta lenta (o callada a medias) ya no la
+         * quiere: se anota como abortada (el registro muestra cuándo se canceló). */
         abortar(c);
         break;
     default:

@@ -28,16 +28,19 @@ typedef struct {
     int estado;
     const char *tipo; /* Content-Type (estática) */
     respuesta_fuente_t fuente;
-    char *cuerpo;              /* FUENTE_MEMORIA */
-    const char *prestado;      /* FUENTE_MEMORIA sin copia (respuesta_prestada) */
-    uint64_t longitud;         /* bytes de cuerpo que se enviarán */
-    uint64_t anunciada;        /* Content-Length anunciado (> longitud solo en /cortar) */
-    int troceado;              /* Transfer-Encoding: chunked (sin Content-Length) */
-    size_t tam_trozo;          /* tamaño de cada trozo chunked (0 = el de la conexión) */
-    int sin_cuerpo;            /* 1xx, 204, 304: ni cuerpo ni Content-Length */
-    int cerrar;                /* Connection: close y cerrar tras enviar */
-    uint64_t espera_ms;        /* esperar antes de enviar la cabecera (/delay, /drip?delay=) */
-    uint64_t goteo_ms;         /* > 0: repartir el cuerpo a lo largo de este tiempo */
+    char *cuerpo;         /* FUENTE_MEMORIA */
+    const char *prestado; /* FUENTE_MEMORIA sin copia (respuesta_prestada) */
+    uint64_t longitud;    /* bytes de cuerpo que se enviarán */
+    uint64_t anunciada;   /* Content-Length anunciado (> longitud solo en /cortar) */
+    int troceado;         /* Transfer-Encoding: chunked (sin Content-Length) */
+    size_t tam_trozo;     /* tamaño de cada trozo chunked (0 = el de la conexión) */
+    int sin_cuerpo;       /* 1xx, 204, 304: ni cuerpo ni Content-Length */
+    int cerrar;           /* Connection: close y cerrar tras enviar */
+    uint64_t espera_ms;   /* esperar antes de enviar la cabecera (/delay, /drip?delay=) */
+    uint64_t goteo_ms;    /* > 0: repartir el cuerpo a lo largo de este tiempo */
+    uint64_t callar_ms;   /* > 0: tras `callar_tras` bytes de cuerpo, callar este rato
+                             (sin cerrar) y seguir: /bytes?callar= */
+    uint64_t callar_tras;
     uint64_t semilla;          /* FUENTE_BYTES */
     uint64_t desde;            /* FUENTE_BYTES: posición de la secuencia del primer byte del
                                   cuerpo (> 0 en un 206 de /bytes con Range) */

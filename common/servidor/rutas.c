@@ -127,6 +127,8 @@ static void ruta_indice(pedido_t *pd)
         "      &rango=mal                 con Range, un 206 desde el byte 0 (no el pedido)\n"
         "      &espera_rango=ms           con Range, la cabecera sale tras ms (máx. 30 s)\n"
         "      &digest=si|no|mal          Repr-Digest sha-256 (de serie, ≤ 16 MiB)\n"
+        "      &callar=k&callar_ms=m      tras el byte k, calla m ms sin cerrar (máx. 30 s)\n"
+        "      &fallos=N&id=X             503 con cuerpo las N primeras veces de ese id\n"
         "  /stream-bytes/{n}?seed=&chunk_size=   lo mismo, troceado (chunked)\n"
         "      &kbps=K                    a K KiB/s (troceado y lento: sin longitud)\n"
         "  /drip?numbytes=&duration=&delay=      cuerpo lento, gota a gota\n"
@@ -260,10 +262,15 @@ static void ritmo(pedido_t *pd)
  * aunque haya ?cortar=: así ?cortar=c&corto=k da un primer intento cortado en c y un
  * reintento (Range desde c) que acaba, completo y honesto, en k. ?espera_rango=ms retrasa la
  * cabecera de las peticiones con Range (los reintentos y las reanudaciones): un cliente que
- * ha de seguir enseñando su progreso mientras espera tiene así una espera que se ve. */
+ * ha de seguir enseñando su progreso mientras espera tiene así una espera que se ve.
+ * ?callar=k&callar_ms=m: tras el byte k del archivo, la respuesta calla m ms sin cerrar y
+ * después sigue (un servidor que se atasca a media descarga: el -t de un cliente debe
+ * saltar). ?fallos=N&id=X: las N primeras peticiones con ese id reciben un 503 con cuerpo
+ * (una página de error, como /inestable), y las siguientes los bytes (el cuerpo de un error
+ * no es parte del archivo). */
 static void ruta_bytes(pedido_t *pd, const char *resto)
 {
-    long long cortar, corto, espera_rango;
+    long long cortar, corto, espera_rango, callar, callar_ms, fallos;
     char digest[8], rango_modo[8] = "";
     char huella[45];
     char rango[96] = "";
@@ -273,6 +280,36 @@ static void ruta_bytes(pedido_t *pd, const char *resto)
         return;
     respuesta_t *r = pd->r;
     uint64_t total = r->longitud;
+    if (param_entero(pd, "fallos", 0, 1000000, 0, &fallos) < 0) {
+        respuesta_iniciar(r);
+        error_parametro(pd, "fallos", "entero entre 0 y 1000000");
+        return;
+    }
+    if (fallos > 0) {
+        char id[INESTABLE_MAX_ID] = "";
+        consulta_valor(pd->consulta, "id", id, sizeof id);
+        unsigned intento = inestable_intento(&pd->ctx->inestable, id);
+        if ((long long)intento <= fallos) {
+            respuesta_iniciar(r);
+            respuesta_json(r, 503,
+                           json_pack("{s:s, s:i, s:I}", "error",
+                                     "servicio no disponible, inténtalo de nuevo", "intento",
+                                     (int)intento, "fallos", (json_int_t)fallos));
+            snprintf(r->cabeceras_extra, sizeof r->cabeceras_extra, "Retry-After: 1\r\n");
+            return;
+        }
+    }
+    if (param_entero(pd, "callar", 0, (long long)total, (long long)total, &callar) < 0) {
+        respuesta_iniciar(r);
+        error_parametro(pd, "callar", "entero entre 0 y el tamaño del cuerpo");
+        return;
+    }
+    if (param_entero(pd, "callar_ms", 0, (long long)(RUTAS_MAX_RETRASO_S * 1000.0), 0, &callar_ms) <
+        0) {
+        respuesta_iniciar(r);
+        error_parametro(pd, "callar_ms", "entero entre 0 y 30000 (milisegundos)");
+        return;
+    }
     if (param_entero(pd, "espera_rango", 0, (long long)(RUTAS_MAX_RETRASO_S * 1000.0), 0,
                      &espera_rango) < 0) {
         respuesta_iniciar(r);
@@ -346,7 +383,17 @@ static void ruta_bytes(pedido_t *pd, const char *resto)
             r->cerrar = 1;
         }
     }
+    /* ?callar=k, como ?cortar=, cuenta desde el principio del archivo. */
+    if (callar_ms > 0 && (uint64_t)callar < total && (uint64_t)callar >= desde &&
+        (uint64_t)callar - desde < r->longitud) {
+        r->callar_ms = (uint64_t)callar_ms;
+        r->callar_tras = (uint64_t)callar - desde;
+    }
     ritmo(pd);
+    if (r->callar_ms > 0 && r->goteo_ms > 0) {
+        respuesta_iniciar(r);
+        error_parametro(pd, "callar", "sin kbps (un ritmo y un silencio no se combinan)");
+    }
 }
 
 static void ruta_stream_bytes(pedido_t *pd, const char *resto)

@@ -2,7 +2,8 @@
  * (206, 416, rangos que se ignoran), Accept-Ranges, Repr-Digest (RFC 9530) comprobada con
  * la huella de libcurso (validada con los vectores FIPS en prueba-caja) pasada a base64
  * aquí mismo, ?cortar=, ?kbps=, ?digest=, ?corto= (también con ?cortar=), ?rango=mal,
- * ?espera_rango= y /stream-bytes lento (?kbps=). Caja negra por loopback. */
+ * ?espera_rango=, ?callar= (un silencio a media respuesta), ?fallos= (503 con cuerpo antes de
+ * los bytes) y /stream-bytes lento (?kbps=). Caja negra por loopback. */
 #define _GNU_SOURCE
 #include "apoyo_red.h"
 
@@ -276,6 +277,68 @@ Test(descargas, espera_rango_solo_con_range)
     cr_assert_eq(pedir("/bytes/1000?espera_rango=30001", NULL, &r), 0);
     cr_expect_eq(r.estado, 400, "espera_rango fuera de [0, 30000]");
     red_resp_liberar(&r);
+}
+
+/* ?callar=k&callar_ms=m: la respuesta entera y con los mismos bytes, pero tras un silencio de
+ * m ms (solo la cota de abajo). Como ?cortar=, k cuenta desde el principio del archivo: un
+ * rango que empieza después de k no calla. Con ?kbps=, 400. */
+Test(descargas, callar_a_media_respuesta)
+{
+    red_resp_t r, todo;
+    double t;
+    cr_assert_eq(pedir("/bytes/200000?seed=9", NULL, &todo), 0);
+    cr_assert_eq(
+        pedir_cronometrado("/bytes/200000?seed=9&callar=120000&callar_ms=600", NULL, &r, &t), 0,
+        "tras el silencio, la respuesta sigue y acaba entera");
+    cr_expect_eq(r.estado, 200);
+    cr_assert_eq(r.largo, 200000);
+    cr_expect(memcmp(r.cuerpo, todo.cuerpo, 200000) == 0);
+    cr_expect_geq(t, 0.55, "la respuesta con 0.6 s de silencio llegó en %.2f s", t);
+    red_resp_liberar(&r);
+    cr_assert_eq(pedir_cronometrado("/bytes/200000?seed=9&callar=120000&callar_ms=600",
+                                    "bytes=150000-", &r, &t),
+                 0);
+    cr_expect_eq(r.estado, 206);
+    cr_assert_eq(r.largo, 50000);
+    cr_expect(memcmp(r.cuerpo, todo.cuerpo + 150000, 50000) == 0);
+    cr_expect_lt(t, 0.55, "un rango tras el byte que calla no debe callar (%.2f s)", t);
+    red_resp_liberar(&r);
+    cr_assert_eq(pedir("/bytes/2000?callar=1000&callar_ms=500&kbps=10", NULL, &r), 0);
+    cr_expect_eq(r.estado, 400, "callar con kbps");
+    red_resp_liberar(&r);
+    cr_assert_eq(pedir("/bytes/2000?callar=1000&callar_ms=30001", NULL, &r), 0);
+    cr_expect_eq(r.estado, 400, "callar_ms fuera de [0, 30000]");
+    red_resp_liberar(&r);
+    red_resp_liberar(&todo);
+}
+
+/* ?fallos=N&id=X: las N primeras peticiones de ese id, un 503 con una página de error (JSON)
+ * y Retry-After; después, los bytes de siempre. Otro id cuenta aparte. */
+Test(descargas, fallos_con_cuerpo_y_despues_bytes)
+{
+    red_resp_t r, todo;
+    char v[64];
+    cr_assert_eq(pedir("/bytes/5000?seed=3", NULL, &todo), 0);
+    for (int i = 1; i <= 2; i++) {
+        cr_assert_eq(pedir("/bytes/5000?seed=3&fallos=2&id=desc-f1", NULL, &r), 0);
+        cr_expect_eq(r.estado, 503, "petición %d de 2 que fallan", i);
+        cr_expect_gt(r.largo, 0, "el 503 lleva una página de error");
+        cr_expect(strstr(r.cuerpo, "no disponible") != NULL);
+        cr_expect_not_null(red_cabecera(&r, "Retry-After", v, sizeof v));
+        red_resp_liberar(&r);
+    }
+    cr_assert_eq(pedir("/bytes/5000?seed=3&fallos=2&id=desc-f2", NULL, &r), 0);
+    cr_expect_eq(r.estado, 503, "otro id empieza su propia cuenta");
+    red_resp_liberar(&r);
+    cr_assert_eq(pedir("/bytes/5000?seed=3&fallos=2&id=desc-f1", "bytes=1000-", &r), 0);
+    cr_expect_eq(r.estado, 206, "la tercera ya sirve los bytes, también con Range");
+    cr_assert_eq(r.largo, 4000);
+    cr_expect(memcmp(r.cuerpo, todo.cuerpo + 1000, 4000) == 0);
+    red_resp_liberar(&r);
+    cr_assert_eq(pedir("/bytes/5000?fallos=x", NULL, &r), 0);
+    cr_expect_eq(r.estado, 400);
+    red_resp_liberar(&r);
+    red_resp_liberar(&todo);
 }
 
 /* /stream-bytes?kbps=: troceado, sin Content-Length y lento; los mismos bytes que /bytes. */

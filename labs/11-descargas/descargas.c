@@ -349,7 +349,7 @@ static void linea_terminal(const descarga_t *d, double kbs)
     char eta[32] = "";
     if (d->fase == ACTIVA && d->mostrado_total > 0 && kbs > 0.1) {
         double s = (double)((uint64_t)d->mostrado_total - d->mostrado) / 1024.0 / kbs;
-        snprintf(eta, sizeof eta, "  ETA %.0f s", s);
+        snprintf(eta, sizeof eta, "  quedan %.0f s", s);
     } else if (d->fase == TERMINADA) {
         snprintf(eta, sizeof eta, "  %s", d->ok ? "hecho" : "ERROR");
     }

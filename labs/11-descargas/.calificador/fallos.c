@@ -24,7 +24,8 @@ CAL_PRUEBA(estancada, 30)
         "viva), y mientras espera a la red duerme en uv_run (sin espera activa). Aparte, "
         "sin -t, una respuesta que tarda 2 s termina bien (10000 ms por omisión). Y con -t "
         "y un disco lento, una rápida que se pausa por el disco más que -t también termina "
-        "bien (-t solo cuenta la espera de la red)");
+        "bien (-t solo cuenta la espera de la red), y otra cuyo servidor calla justo tras "
+        "algo más de 1 MiB falla por -t después de la pausa (al quitarla, -t vuelve a contar)");
     corrida_t x;
     x.p = NULL;
     x.codigo = -1;
@@ -75,13 +76,20 @@ CAL_PRUEBA(estancada, 30)
      * escrituras, más que -t. Esa espera es del disco, no de la red: -t no corre y termina
      * bien (~3 escrituras lentas). */
     carpeta_t c3;
-    char b3[200], u3[128], l3[200];
+    char b3[200], u3[128], l3[200], b7[240], u7[160], extra7[64], l7[200];
     uint64_t sem3 = desc_semilla_nueva(), tam3 = 1200000;
     unsigned lento_ms = t_ms / 2 + 400;
+    /* atascada.bin: el servidor manda 1 MiB y un byte de golpe y calla 25 s sin cerrar. Con
+     * el disco lento, la transferencia se pausa justo con el último byte recibido (más de 1 MiB
+     * sin escribir: nada antes lo pasa) y, al quitar la pausa, no llega nada más: -t, que no corría
+     * en la pausa, vuelve a contar desde cero y salta. Quien no lo arma otra vez al quitarla (solo
+     * con cada trozo) espera los 25 s. Un programa que no llega a pausarla falla igual por -t. */
+    snprintf(extra7, sizeof extra7, "&callar=%u&callar_ms=25000", 1048577u);
+    desc_bytes_url(u7, sizeof u7, 2000000, desc_semilla_nueva(), extra7);
     const char *args3[] = {
         "-t", t,
         desc_arg(b3, sizeof b3, "disco.bin", desc_bytes_url(u3, sizeof u3, tam3, sem3, NULL)),
-        NULL};
+        desc_arg(b7, sizeof b7, "atascada.bin", u7), NULL};
     cal_proceso_t *p3 = NULL;
     if (cal_disco_lento_posible()) {
         desc_proximo_disco_lento(lento_ms, 0);
@@ -122,6 +130,7 @@ CAL_PRUEBA(estancada, 30)
     int cod3 = p3 != NULL ? desc_fin(p3, 8000) : 0;
     char m3[300] = "";
     int disco_ok = p3 == NULL || desc_linea(p3, "OK", "disco.bin", l3, sizeof l3);
+    int atascada_ok = p3 == NULL || desc_linea(p3, "ERROR", "atascada.bin", l7, sizeof l7);
     if (!disco_ok && desc_linea(p3, "ERROR", "disco.bin", l3, sizeof l3))
         snprintf(m3, sizeof m3, "dijo «%s»", l3);
     char motivo[768] = "", l[256];
@@ -184,6 +193,19 @@ CAL_PRUEBA(estancada, 30)
         ok = 0;
     } else if (!dormido) {
         snprintf(motivo, sizeof motivo, "mientras esperaba a la red, %s", cpu);
+        ok = 0;
+    } else if (!atascada_ok) {
+        char f7[128];
+        snprintf(motivo, sizeof motivo,
+                 "con -t %u y un disco lento (cada escritura tarda %u ms), atascada.bin (el "
+                 "servidor manda algo más de 1 MiB de golpe y después calla 25 s) no falló con "
+                 "«ERROR atascada.bin …»: %s. Mientras la transferencia está pausada por el "
+                 "disco, -t no corre; al quitar la pausa vuelve a contar desde cero, y si no "
+                 "llega nada más, salta",
+                 t_ms, lento_ms,
+                 desc_linea(p3, "OK", "atascada.bin", l7, sizeof l7) ? "acabó en OK"
+                 : cal_termino(p3)                                   ? "falta su línea del resumen"
+                                   : desc_como(p3, cod3, f7, sizeof f7));
         ok = 0;
     } else if (p3 != NULL && (!desc_por_si_mismo(p3, cod3, m3, sizeof m3) || !disco_ok ||
                               !desc_archivo_bien(c3.dir, "disco.bin", sem3, tam3, m3, sizeof m3))) {
@@ -301,7 +323,9 @@ CAL_PRUEBA(reintentos, 30)
     cal_esperado(
         "con -r 3, varias URL que dan un 5xx tres veces y luego 200: cuatro peticiones cada una, "
         "con esperas entre ellas de al menos ~200, ~400 y ~800 ms (espera exponencial, desde "
-        "200–300 ms la primera), y OK al final. Otras que dan un 4xx (también un 408 o un 429) "
+        "200–300 ms la primera), y OK al final. Una descarga cuyas dos primeras peticiones "
+        "reciben un 503 con una página de error en el cuerpo acaba OK con el archivo exacto "
+        "(la página no es del archivo). Otras que dan un 4xx (también un 408 o un 429) "
         "no se reintentan: una sola petición y «ERROR …»; y, aparte, con -r 4, una conexión "
         "rechazada tampoco: «ERROR …» enseguida, sin esperas; y sin -r, un corte no se "
         "reintenta (0 por omisión)");
@@ -333,10 +357,16 @@ CAL_PRUEBA(reintentos, 30)
         cal_obtenido("no arrancó el servidor (error del calificador)");
         CAL_FIN(0);
     }
-    char b[K][200], b4[200], b5[200];
+    char b[K][200], b4[200], b5[200], b6[240], u6[160], extra6[64];
+    /* pagina.bin: dos 503 con una página de error en el cuerpo y después los bytes (con
+     * Range, desde donde se pida). Quien escribe esa página en el .parte pide el reintento
+     * desde su final y junta la página con el resto. */
+    uint64_t sem6 = desc_semilla_nueva(), tam6 = desc_al_azar(200000, 300000);
+    snprintf(extra6, sizeof extra6, "&fallos=2&id=pag%llu", (unsigned long long)sem6);
+    desc_bytes_url(u6, sizeof u6, tam6, sem6, extra6);
     /* Varias que necesitan 3 reintentos cada una: -r 3 es por descarga, no para todas; y
      * todas a la vez (-c 16) dan varias muestras de cada espera sin alargar la corrida. */
-    const char *args[K + 7] = {"-r", "3", "-c", "16"};
+    const char *args[K + 8] = {"-r", "3", "-c", "16"};
     for (int k = 0; k < K; k++) {
         char nombre[16];
         snprintf(nombre, sizeof nombre, "v%d.txt", k);
@@ -344,7 +374,8 @@ CAL_PRUEBA(reintentos, 30)
     }
     args[4 + K] = desc_arg(b4, sizeof b4, "no.txt", r4);
     args[5 + K] = desc_arg(b5, sizeof b5, "no2.txt", r5);
-    args[6 + K] = NULL;
+    args[6 + K] = desc_arg(b6, sizeof b6, "pagina.bin", u6);
+    args[7 + K] = NULL;
     cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -366,14 +397,15 @@ CAL_PRUEBA(reintentos, 30)
     int cod = desc_fin(p, 15000);
     int cod2 = desc_fin(p2, 8000);
     int cod3 = desc_fin(p3, 8000);
-    cal_peticion_t v[K][4], v4[8], v5[8], v3[4];
+    cal_peticion_t v[K][4], v4[8], v5[8], v3[4], v6[4];
     int n[K];
+    int n6 = desc_registro_de(s, u6, v6, 4);
     for (int k = 0; k < K; k++)
         n[k] = desc_registro_de(s, r[k], v[k], 4);
     int n4 = desc_registro_de(s, r4, v4, 8), n5 = desc_registro_de(s, r5, v5, 8);
     int n3 = desc_registro_de(s, ucort, v3, 4);
     uint64_t dur2 = cod2 >= 0 ? cal_terminado_ms(p2) - cal_lanzado_ms(p2) : 0;
-    char motivo[384] = "", l[256];
+    char motivo[768] = "", l[256];
     int ok = desc_por_si_mismo(p, cod, motivo, sizeof motivo);
     for (int k = 0; k < K && ok; k++) {
         char nombre[16];
@@ -413,6 +445,28 @@ CAL_PRUEBA(reintentos, 30)
                  "«ERROR no2.txt …»: en este laboratorio solo se reintentan un 5xx, un corte y un "
                  "-t agotado; un %d es un 4xx más)",
                  err4t, n5, err4t);
+        ok = 0;
+    } else if (n6 != 3 || v6[0].estado != 503 || v6[1].estado != 503) {
+        snprintf(motivo, sizeof motivo,
+                 "pagina.bin (dos 503 con una página de error en el cuerpo, y después los "
+                 "bytes): el servidor vio %d peticiones (se esperaban tres: 503, 503 y la "
+                 "buena; con -r 3, un 503 se reintenta)",
+                 n6);
+        ok = 0;
+    } else if (!desc_linea(p, "OK", "pagina.bin", l, sizeof l)) {
+        int en_error = desc_linea(p, "ERROR", "pagina.bin", l, sizeof l);
+        snprintf(motivo, sizeof motivo,
+                 "pagina.bin (dos 503 con una página de error en el cuerpo, y después los "
+                 "bytes): %s%s%s. El cuerpo de un 503 no es parte del archivo: no se escribe en "
+                 "el .parte, y el reintento pide desde lo que sí lo es",
+                 en_error ? "acabó en «" : "falta su línea del resumen", en_error ? l : "",
+                 en_error ? "»" : "");
+        ok = 0;
+    } else if (!desc_archivo_bien(c.dir, "pagina.bin", sem6, tam6, motivo, sizeof motivo)) {
+        size_t u = strlen(motivo);
+        snprintf(motivo + u, sizeof motivo - u,
+                 " (pagina.bin: el cuerpo de un 503 es una página de error, no parte del archivo: "
+                 "no se escribe en el .parte, y el reintento pide desde lo que sí es del archivo)");
         ok = 0;
     } else if (!desc_por_si_mismo(p2, cod2, motivo, sizeof motivo)) {
         size_t u = strlen(motivo);

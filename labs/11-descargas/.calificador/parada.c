@@ -57,7 +57,10 @@ static int sigint_cerrado(cal_servidor_t *s, char *motivo, size_t tam)
  * trozo, acaba mucho después de la señal), y lo que puede faltar en su .parte respecto a la
  * línea PROGRESO (un trozo que curl ya contó al pausar y no llegó a al_recibir). */
 #define SIGINT_LENTO_MS 1200
-#define SIGINT_HOLGURA  (64 * 1024)
+/* Tras Ctrl+C, salir es cancelar, escribir lo recibido y cerrar: milisegundos. Quien deja
+ * vencer la espera de un reintento tarda lo que le queda de ella (la cuarta: 1.6 s o más). */
+#define SIGINT_SALIDA_MS 1000
+#define SIGINT_HOLGURA   (64 * 1024)
 
 /* Manda SIGINT a `p` si su última línea PROGRESO de pendiente.bin dice 1 MiB o más (y lo deja
  * en *dicho). 1 si la mandó. */
@@ -80,7 +83,8 @@ static int senal_con_pendiente(cal_proceso_t *p, uint64_t *dicho)
 CAL_PRUEBA(sigint, 60)
 {
     cal_esperado("Ctrl+C a media descarga (-c 2 -r 4: una descargando, otra esperando un "
-                 "reintento y una tercera esperando turno): sale con 130 en menos de 3 s, sin "
+                 "reintento y una tercera esperando turno): sale con 130 enseguida, en menos de "
+                 "1 s (sin dejar que venza la espera del reintento), sin "
                  "ninguna petición después de la señal, «ERROR …» por cada descarga (también la "
                  "que esperaba), y cada .parte con los bytes recibidos (un prefijo exacto), sin "
                  "nombres finales. Con un disco lento, Ctrl+C con más de 1 MiB recibido y sin "
@@ -95,7 +99,8 @@ CAL_PRUEBA(sigint, 60)
     char u[3][128], b[3][200];
     desc_bytes_url(u[0], sizeof u[0], desc_al_azar(1200000, 1600000), sem[0], "&kbps=300");
     /* s2 se corta enseguida y, con -r 4, pasa 3 s o más esperando sus reintentos: la señal
-     * llega mientras espera, y tras ella no sale ninguna petición más. */
+     * llega en su cuarta espera (1.6–2.4 s), y tras ella no sale ninguna petición más ni se
+     * espera a que venza. */
     uint64_t corte2 = desc_al_azar(20000, 100000);
     char extra2[32];
     snprintf(extra2, sizeof extra2, "&cortar=%llu", (unsigned long long)corte2);
@@ -144,25 +149,30 @@ CAL_PRUEBA(sigint, 60)
     uint64_t dicho4 = 0, senal4_ms = 0;
     long long t4 = -1;
     int senal4 = 0;
-    /* SIGINT en cuanto el servidor ha visto el primer reintento de s2 (y s1 ya recibe): s2
-     * está entonces en su segunda espera (400–600 ms), con 2.8 s o más de esperas por delante.
-     * Que s1 ya reciba se ve en su .parte o en su primera línea PROGRESO (un programa que
-     * guarda el cuerpo en memoria no escribe el .parte hasta el final: eso lo juzga memoria). */
+    /* SIGINT en cuanto el servidor ha visto el tercer reintento de s2 (y s1 ya recibe): s2
+     * está entonces en su cuarta espera (1.6–2.4 s), la última. Quien no la cancela con la
+     * señal sale cuando vence: 1.6 s o más después. s1 (1.2–1.6 MB a 300 KiB/s) sigue
+     * descargando (la señal llega a los ~2 s). Que s1 ya reciba se ve en su .parte o en su
+     * primera línea PROGRESO (un programa que guarda el cuerpo en memoria no escribe el .parte
+     * hasta el final: eso lo juzga memoria). */
     for (int espera = 0; espera < 6000 && !cal_termino(p); espera += 20) {
         cal_peticion_t w0[4];
         if (p4 != NULL && !senal4) {
             senal4 = senal_con_pendiente(p4, &dicho4);
             senal4_ms = cal_ahora_ms();
         }
-        if (cal_registro_ruta(s, u[1], w0, 4) >= 2 &&
+        if (cal_registro_ruta(s, u[1], w0, 4) >= 4 &&
             (desc_tam_archivo(c.dir, "s1.bin.parte") > 0 ||
              cal_contar(cal_salida(p), "PROGRESO", "s1.bin") > 0))
             break;
         cal_esperar(20);
     }
     uint64_t senal_ms = cal_ahora_ms();
+    cal_peticion_t w4[5];
+    int en_espera = cal_registro_ruta(s, u[1], w4, 5) == 4;
     cal_senal(p, SIGINT);
     int cod = desc_fin(p, 3000);
+    uint64_t salida_ms = cal_ahora_ms() - senal_ms;
     char f[128], motivo[512] = "", lista[512], l[256];
     if (p4 != NULL) {
         for (int espera = 0; !senal4 && espera < 4000 && !cal_termino(p4); espera += 20) {
@@ -178,8 +188,17 @@ CAL_PRUEBA(sigint, 60)
         }
     }
     int ok = cod == 130;
-    if (!ok)
+    if (!ok) {
         snprintf(motivo, sizeof motivo, "%s (se espera 130)", desc_como(p, cod, f, sizeof f));
+    } else if (en_espera && salida_ms > SIGINT_SALIDA_MS) {
+        snprintf(motivo, sizeof motivo,
+                 "salió con 130, pero %llu ms después de Ctrl+C, y s2.bin estaba en la espera "
+                 "de su cuarto reintento (1.6–2.4 s): la señal acaba también las que esperan un "
+                 "reintento (se para su temporizador y terminan con ERROR), sin dejar que venza "
+                 "la espera",
+                 (unsigned long long)salida_ms);
+        ok = 0;
+    }
     const char *nombres[2] = {"s1.bin", "s2.bin"};
     for (int i = 0; i < 2 && ok; i++) {
         char parte[32];
