@@ -1,5 +1,6 @@
 /* texto.c — textos del calificador: copias que nunca fallan en silencio, formato en memoria
- * nueva, y saneado para informes (UTF-8 válido, sin caracteres de control).
+ * nueva, el singular o el plural tras un número, y saneado para informes (UTF-8 válido, sin
+ * caracteres de control).
  *
  * Sin memoria no hay calificación fiable: texto_dup y texto_formato terminan el proceso
  * con un mensaje en vez de devolver NULL (así ningún llamador lo olvida).
@@ -44,6 +45,11 @@ void texto_poner(char *buf, size_t tam, const char *formato, ...)
     va_start(ap, formato);
     vsnprintf(buf, tam, formato, ap);
     va_end(ap);
+}
+
+const char *texto_plural(long long n, const char *singular, const char *plural)
+{
+    return n == 1 || n == -1 ? singular : plural;
 }
 
 /* Longitud de la secuencia UTF-8 válida que empieza en `s` (0 si no es válida). */

@@ -326,12 +326,13 @@ int cuota_mirar(uint64_t ahora)
         if (usado == CUOTA_INMEDIBLE)
             snprintf(mensaje, sizeof mensaje,
                      "la entrega dejó en la carpeta de la verificación algo que no se puede "
-                     "medir (una carpeta sin permisos o a más de %d niveles): se detuvo",
+                     "medir (una carpeta sin permisos, o más honda que el nivel %d): el "
+                     "calificador la detuvo",
                      CUOTA_NIVELES);
         else
             snprintf(mensaje, sizeof mensaje,
                      "la entrega escribió más de %d MiB (en la carpeta de la verificación, /tmp, "
-                     "/var/tmp%s%s): se detuvo; cada archivo cuenta al menos %u KiB",
+                     "/var/tmp%s%s): el calificador la detuvo; cada archivo cuenta al menos %u KiB",
                      CUOTA_MIB, vigiladas_que[0] != '\0' ? ", /dev/shm o " : " o /dev/shm",
                      vigiladas_que, CUOTA_POR_ENTRADA / 1024);
     }

@@ -190,7 +190,7 @@ static int comparar(int fd, const unsigned char *esperado, size_t n, char *motiv
     while ((leidos = read(fd, buf, sizeof buf)) > 0) {
         for (ssize_t i = 0; i < leidos; i++, visto++) {
             if (visto >= n) {
-                snprintf(motivo, tam, "tiene más bytes de los %zu esperados", n);
+                snprintf(motivo, tam, "tiene más bytes de los esperados (%zu)", n);
                 return 0;
             }
             if (buf[i] != esperado[visto]) {
@@ -205,10 +205,11 @@ static int comparar(int fd, const unsigned char *esperado, size_t n, char *motiv
         return 0;
     }
     if (visto < n) {
-        snprintf(motivo, tam, "tiene %zu bytes y se esperaban %zu", visto, n);
+        snprintf(motivo, tam, "tiene %zu %s y se esperaban %zu", visto,
+                 texto_plural((long long)visto, "byte", "bytes"), n);
         return 0;
     }
-    snprintf(motivo, tam, "los %zu bytes esperados", n);
+    snprintf(motivo, tam, "los bytes esperados (%zu)", n);
     return 1;
 }
 

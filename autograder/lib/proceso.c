@@ -895,8 +895,8 @@ int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam)
                  s, parte * 100.0, cifras, CAL_ESPERA_FRACCION * 100.0);
     else if (fuera)
         snprintf(motivo, tam,
-                 "durmió fuera de uv_run: en %u de las %u miradas en que su hilo principal "
-                 "dormía, esperaba en «%s» del núcleo, no en el epoll de uv_run. Un programa "
+                 "durmió fuera de uv_run: en %u de las miradas en que su hilo principal "
+                 "dormía (%u), esperaba en «%s» del núcleo, no en el epoll de uv_run. Un programa "
                  "asíncrono que espera duerme en uv_run; ¿hay un uv_run(…, UV_RUN_NOWAIT) en un "
                  "bucle que se echa a dormir entre vuelta y vuelta?",
                  p->dormido_fuera, vistas, p->dormido_donde);
@@ -1013,7 +1013,9 @@ const char *cal_describir_fin(const cal_proceso_t *p, char *buf, size_t tam)
         snprintf(buf, tam, "seguía en ejecución al acabar su tiempo (%.1f s) y hubo que matarlo",
                  (double)(p->limite_ms - p->lanzado_ms) / 1000.0);
     else if (p->disco)
-        snprintf(buf, tam, "escribió más de %d MiB en la carpeta de la verificación y se detuvo",
+        snprintf(buf, tam,
+                 "escribió más de %d MiB en la carpeta de la verificación y el calificador lo "
+                 "detuvo",
                  CUOTA_MIB);
     else if (p->matado)
         snprintf(buf, tam, "seguía en ejecución y el calificador lo terminó");

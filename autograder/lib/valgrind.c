@@ -308,9 +308,10 @@ int cal_valgrind_veredicto(const cal_proceso_t *p, char *motivo, size_t tam)
     int codigo = cal_codigo(p);
     if (p->valgrind.descartados > 0) {
         snprintf(motivo, tam,
-                 "el informe de valgrind pasó de %d KiB (se descartaron %llu bytes): el "
+                 "el informe de valgrind pasó de %d KiB (se descartaron %llu %s): el "
                  "programa escribió en él, y su resumen de verdad pudo quedar fuera",
-                 TOPE_VALGRIND / 1024, (unsigned long long)p->valgrind.descartados);
+                 TOPE_VALGRIND / 1024, (unsigned long long)p->valgrind.descartados,
+                 texto_plural((long long)p->valgrind.descartados, "byte", "bytes"));
         return 0;
     }
     if (codigo_ajeno(p->traza, motivo, tam))
@@ -330,14 +331,14 @@ int cal_valgrind_veredicto(const cal_proceso_t *p, char *motivo, size_t tam)
     }
     if (resumenes > 1 && ordenes == 1) {
         snprintf(motivo, tam,
-                 "el informe de valgrind tiene %d resúmenes de errores y valgrind escribe uno "
-                 "por programa: el programa escribió en el informe de valgrind",
+                 "el informe de valgrind tiene más de un resumen de errores (%d) y valgrind "
+                 "escribe uno por programa: el programa escribió en el informe de valgrind",
                  resumenes);
         return 0;
     }
     if (ordenes > 1) {
         snprintf(motivo, tam,
-                 "el informe de valgrind habla de %d programas: la entrega ejecutó otro "
+                 "el informe de valgrind habla de más de un programa (%d): la entrega ejecutó otro "
                  "programa o creó procesos, y el informe solo vale si es el de un programa, "
                  "el de la entrega",
                  ordenes);

@@ -164,6 +164,7 @@ void cal_nota_salida(const cal_proceso_t *p, int n)
         cal_nota("Salida de errores del programa (últimas %d líneas):\n%s", n,
                  cal_extracto(cola(e, n), n, buf, sizeof buf));
     if (cal_descartados(p) > 0)
-        cal_nota("(el programa escribió demasiado: se descartaron %llu bytes de salida)",
-                 (unsigned long long)cal_descartados(p));
+        cal_nota("(el programa escribió demasiado: se descartaron %llu %s de salida)",
+                 (unsigned long long)cal_descartados(p),
+                 texto_plural((long long)cal_descartados(p), "byte", "bytes"));
 }

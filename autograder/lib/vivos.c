@@ -261,13 +261,15 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
     if (testigos != 1 || dichas != (unsigned)cuantos || (bucles == 0 && dentro == 0)) {
         snprintf(texto, tam, "%s",
                  testigos == 0
-                     ? "la precarga vivos no dio su testigo al salir: el programa no pasó por "
+                     ? "la precarga «vivos» no dio su testigo al salir: el programa no pasó por "
                        "uv_run, salió sin pasar por exit() (p. ej. con _exit) o cerró el "
                        "descriptor por el que la precarga escribe al calificador"
-                 : testigos > 1 ? "llegaron varios testigos de la precarga vivos con la clave"
+                 : testigos > 1
+                     ? "llegaron varios testigos de la precarga «vivos» con la clave de este "
+                       "lanzamiento"
                  : bucles == 0 && dentro == 0
-                     ? "la precarga vivos no vio volver ningún uv_run"
-                     : "las líneas que la precarga vivos dice haber escrito no son las que "
+                     ? "la precarga «vivos» no vio volver ningún uv_run"
+                     : "las líneas que la precarga «vivos» dice haber escrito no son las que "
                        "llegaron");
         free(crudo);
         return -2;

@@ -576,7 +576,7 @@ delante_08 medios_08_mapa "Se vio mmap de «.*» (lo lee, por fallos de página"
 # socket AF_UNIX de datagramas y pasaba por uno del resolutor de libcurl, que no cuenta. Antes,
 # 86/100 sin ningún medio roto. Ahora el resolutor es solo de los laboratorios del cliente
 # HTTP, y nunca un hilo que toca archivos normales.
-delante_08 medios_08_hilo "5 hilos creados en una ejecución"
+delante_08 medios_08_hilo "hilos creados en una ejecución: 5"
 # El anillo de claves de sesión de quien califica (tras `su -`, pam_keyinit le da uno a root):
 # una clave en uno nuevo de este guion (keyctl new_session lo instala en este shell, y lo
 # heredan el ejecutor y la caja), y claves.c la busca en /proc/keys y con keyctl para

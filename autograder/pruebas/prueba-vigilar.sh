@@ -110,7 +110,7 @@ if espera_texto "↑ empieza por aquí" 2 60; then
   if espera_texto "Esperando cambios" 2 60; then
     segunda=$(awk '/Comprobación n.º 2/ { en = 1 } /Comprobación n.º 3/ { en = 0 } en' "$VOUT")
     tercera=$(awk '/Comprobación n.º 3/ { en = 1 } en' "$VOUT")
-    if [[ "$segunda" != *"Pasan "*" de "* ]] && [[ "$tercera" == *"✘"*"compila"* ]] &&
+    if [[ "$segunda" != *"Verificaciones que pasan: "*" de "* ]] && [[ "$tercera" == *"✘"*"compila"* ]] &&
       [[ "$tercera" == *"Pista:"* ]] && [[ "$tercera" == *"error"* ]]; then
       bien "vigilar: guardar $principal vuelve a comprobar, y guardar mientras comprueba la para (no compila: con los mensajes y la pista)"
     else

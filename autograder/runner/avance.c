@@ -77,8 +77,9 @@ void avance_tic(void *datos)
                                       usado > 0 ? ", " : "", id);
         }
     }
-    printf("\r\033[K⏳ Lab %s · %d/%d verificaciones%s%s", a->lab->numero, hechas, total,
-           usado > 0 ? " · en curso: " : "", marcha);
+    printf("\r\033[K⏳ Lab %s · %d/%d %s%s%s", a->lab->numero, hechas, total,
+           texto_plural(total, "verificación", "verificaciones"), usado > 0 ? " · en curso: " : "",
+           marcha);
     fflush(stdout);
     escrito = 1;
 }

@@ -157,7 +157,8 @@ static int correr(contexto_t *x, char **salida, int *excedido)
     x->recortado = o.recortado;
     *salida = o.capturado != NULL ? o.capturado : texto_dup("");
     if (r == 0 && WIFSIGNALED(o.estado) && WTERMSIG(o.estado) == SIGXFSZ) {
-        char *t = texto_formato("%s\n(un archivo de la compilación pasó de %d MiB y se detuvo)",
+        char *t = texto_formato("%s\n(un archivo de la compilación pasó de %d MiB y se detuvo la "
+                                "compilación)",
                                 *salida, TOPE_ARCHIVO_COMPILAR_MIB);
         free(*salida);
         *salida = t;
@@ -373,8 +374,8 @@ int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes, co
         lab->compila = 1; /* compiló; lo que falla son los medios */
 
     char *limpio = texto_sanear(mensajes);
-    lab->compilador = excedido ? texto_formato("%s\n(el compilador tardó más de %d s y se "
-                                               "detuvo)",
+    lab->compilador = excedido ? texto_formato("%s\n(el compilador tardó más de %d s y el "
+                                               "calificador lo detuvo)",
                                                limpio, LIMITE_COMPILADOR_S)
                                : texto_dup(limpio);
     free(limpio);

@@ -394,8 +394,8 @@ static long pedido_lectura(const char *nombre, const char *par, char *como, size
             return -1;
         }
     }
-    snprintf(como, tam, "%s(…, %d búfer%s que suman %ld)", nombre, bufs, bufs == 1 ? "" : "es",
-             suma);
+    snprintf(como, tam, "%s(…, %d %s que suman %ld %s)", nombre, bufs,
+             texto_plural(bufs, "búfer", "búferes"), suma, texto_plural(suma, "byte", "bytes"));
     return bufs > 0 ? suma : -1;
 }
 
@@ -1111,7 +1111,8 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
      * informe es también del programa: lo puede cerrar tras escribir un resumen falso). */
     if (prohibe(lab, "procesos") && v->herramientas > 1 && j->proceso[0] == '\0')
         snprintf(j->proceso, sizeof j->proceso,
-                 "execve de otro programa bajo valgrind (%d arranques de su herramienta)",
+                 "execve de otro programa bajo valgrind (más de un arranque de su herramienta: "
+                 "%d)",
                  v->herramientas);
     if (v->denegada[0] != '\0' && j->denegada[0] == '\0')
         snprintf(j->denegada, sizeof j->denegada, "%s", v->denegada);
@@ -1158,7 +1159,7 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
     int propios = v->creados - resolutores_de_verdad(lab, v);
     if (prohibe(lab, "hilos") && propios > HILOS_GRUPO && j->hilos[0] == '\0')
         snprintf(j->hilos, sizeof j->hilos,
-                 "%d hilos creados en una ejecución (el grupo de hilos de libuv tiene " CAL_TEXTO(
+                 "hilos creados en una ejecución: %d (el grupo de hilos de libuv tiene " CAL_TEXTO(
                      HILOS_GRUPO) ")",
                  propios);
     if (v->esperas > ESPERAS_MAX && j->esperas[0] == '\0') {
@@ -1251,8 +1252,9 @@ static void aplicar_reglas(lab_t *lab, const juicio_t *j)
         if (j->roto[i][0] == '\0')
             continue;
         char *esperado = texto_formato("%s; y cada lectura de un archivo de la entrada pide "
-                                       "%ld bytes",
-                                       v->esperado != NULL ? v->esperado : "", r->lectura_bytes);
+                                       "%ld %s",
+                                       v->esperado != NULL ? v->esperado : "", r->lectura_bytes,
+                                       texto_plural(r->lectura_bytes, "byte", "bytes"));
         char *obtenido = v->ok ? texto_formato("%s: %s", j->roto[i], r->porque)
                                : texto_formato("%s: %s\n%s", j->roto[i], r->porque,
                                                v->obtenido != NULL ? v->obtenido : "");
@@ -1283,8 +1285,9 @@ char *conducta_reglas_sin_juzgar(lab_t *lab, const char *motivo_txt)
                                 lab->reglas[i].porque, motivo_txt);
         anadir_linea(&v->detalle, t);
         free(t);
-        t = texto_formato("%s%s«%s» (%ld bytes por lectura)", aviso != NULL ? aviso : "",
-                          aviso != NULL ? ", " : "", v->nombre, lab->reglas[i].lectura_bytes);
+        t = texto_formato("%s%s«%s» (%ld %s por lectura)", aviso != NULL ? aviso : "",
+                          aviso != NULL ? ", " : "", v->nombre, lab->reglas[i].lectura_bytes,
+                          texto_plural(lab->reglas[i].lectura_bytes, "byte", "bytes"));
         free(aviso);
         aviso = t;
     }
@@ -1530,7 +1533,8 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
                  "hace libuv o el programa con las funciones de libc");
     if (origen_ok && j.sin_ip > 0 && j.con_ip == 0)
         snprintf(origen_motivo, sizeof origen_motivo,
-                 "strace no dio la dirección de ninguna de %d llamadas de epoll o de la red",
+                 "strace no dio la dirección de ninguna de las llamadas de epoll o de la red "
+                 "(%d)",
                  j.sin_ip);
     *informe = informe_de(&j);
     /* ¿En el camino principal? Sí, si se vio en una verificación del núcleo («nucleo» de

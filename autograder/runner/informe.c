@@ -262,7 +262,7 @@ void informe_lab(const lab_t *lab, int detalle)
     if (lab->nhitos_fuera > 0 && lab->nhitos > 0)
         fprintf(destino,
                 "  %sSolo hasta el hito %s («%s»): la nota, sobre 100, es la de sus "
-                "verificaciones y las de los hitos anteriores; las de los %d hitos siguientes "
+                "verificaciones y las de los hitos anteriores; las de los hitos siguientes (%d) "
                 "no se califican.%s\n",
                 amarillo(), lab->hitos[lab->nhitos - 1].id, lab->hitos[lab->nhitos - 1].titulo,
                 lab->nhitos_fuera, normal());
@@ -283,12 +283,13 @@ void informe_lab(const lab_t *lab, int detalle)
         ocultas = verificaciones_resumidas(lab);
     }
     if (lab->calificado || lab->error_instructor)
-        fprintf(destino, "  %sLab %s: %d/%d puntos (%d %%)%s · %.1f s\n", negrita(), lab->numero,
-                ob, mx, porcentaje(ob, mx), normal(), lab->segundos);
+        fprintf(destino, "  %sLab %s: %d/%d %s (%d %%)%s · %.1f s\n", negrita(), lab->numero, ob,
+                mx, texto_plural(mx, "punto", "puntos"), porcentaje(ob, mx), normal(),
+                lab->segundos);
     hitos(lab);
     if (ocultas > 0)
         fprintf(destino,
-                "  %sEl detalle de las otras %d: make grade LAB=%s DETALLE=1, o "
+                "  %sEl detalle de las demás (%d): make grade LAB=%s DETALLE=1, o "
                 "informe.txt junto a results.json.%s\n",
                 tenue(), ocultas, lab->numero, normal());
     if (ob < mx && lab->calificado && destino == stdout)
@@ -312,8 +313,9 @@ void informe_total(const lab_t *labs, int n, const contexto_informe_t *c)
         mx += b;
         contados++;
     }
-    fprintf(destino, "\n%sTotal: %d/%d puntos (%d %%) en %d laboratorio%s%s · %.1f s\n", negrita(),
-            ob, mx, porcentaje(ob, mx), contados, contados == 1 ? "" : "s", normal(), c->segundos);
+    fprintf(destino, "\n%sTotal: %d/%d %s (%d %%) en %d %s%s · %.1f s\n", negrita(), ob, mx,
+            texto_plural(mx, "punto", "puntos"), porcentaje(ob, mx), contados,
+            texto_plural(contados, "laboratorio", "laboratorios"), normal(), c->segundos);
     fprintf(
         destino,
         "%sInformes: %s/informe.txt (todo el detalle), results.json (Gradescope) y junit.xml%s\n",
@@ -481,7 +483,8 @@ int informe_junit(const char *ruta, const lab_t *labs, int n, const contexto_inf
             if (!v->ok) {
                 fprintf(f, "      <failure message=\"");
                 xml(f, v->obtenido);
-                fprintf(f, "\" type=\"%d puntos\">", v->puntos);
+                fprintf(f, "\" type=\"%d %s\">", v->puntos,
+                        texto_plural(v->puntos, "punto", "puntos"));
                 xml(f, texto);
                 fprintf(f, "</failure>\n");
             } else {

@@ -31,7 +31,7 @@ int labs_descubrir(const opciones_t *op, char ***carpetas)
     texto_poner(dir, sizeof dir, "%s/labs", op->raiz);
     DIR *d = opendir(dir);
     if (d == NULL) {
-        fprintf(stderr, "calificar: no encuentro %s\n", dir);
+        fprintf(stderr, "calificar: no se encuentra %s\n", dir);
         return -1;
     }
     int n = 0, cap = 16;

@@ -351,11 +351,11 @@ void primera_final(const lab_t *lab)
         if (primera != NULL)
             informe_verificacion(primera, 1);
         else
-            printf("  ¡Completo! Pasan las %d verificaciones.\n", total);
+            printf("  ¡Completo! Pasan todas las verificaciones (%d).\n", total);
         mostrada = 1;
     }
     if (!parar)
-        printf("  Pasan %d de %d verificaciones (no es la nota). La nota y el informe entero: "
+        printf("  Verificaciones que pasan: %d de %d (no es la nota). La nota y el informe entero: "
                "make grade LAB=%s; después, make pista LAB=%s da una pista más concreta.\n",
                pasan, total, lab->numero, lab->numero);
     fflush(stdout);

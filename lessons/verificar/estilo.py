@@ -36,6 +36,11 @@ Y qué busca, con su motivo en español y archivo:línea:
              plural («las URL»), fuera del código.
   salto      en una cadena de C, un «\\n» entre dos palabras («sin \\n y cerró»): quería
              nombrar el carácter y el informe parte la frase en dos líneas («\\\\n»).
+  plural     en un mensaje del calificador (PLURAL: labs/*/.calificador/*.c, autograder/lib/*.c,
+             autograder/runner/*.c), una conversión entera de printf (%d, %u, %lld, %zu, %i,
+             %" PRIu64 "…) seguida de un plural fijo («vio %d peticiones»), que con 1 dice
+             «vio 1 peticiones»: va texto_plural(n, "petición", "peticiones") o una frase sin
+             concordancia («peticiones: %d»).
 
 Las excepciones van en la tabla de CONVENCIONES.md con su motivo; una excepción que ya no
 casa con nada también es un fallo (así la lista no crece sola).
@@ -104,6 +109,10 @@ FUENTES = [
     ("lessons/[0-9]*/practica/*/*.[ch]", "cc", False),
 ]
 
+# Dónde salta «plural»: los mensajes que el calificador enseña a un estudiante (y el control).
+PLURAL = ["labs/[0-9]*/.calificador/*.c", "autograder/lib/*.c", "autograder/runner/*.c",
+          "lessons/verificar/estilo-control/*.c"]
+
 # Dónde se leen también los comentarios de C: el código de partida de cada laboratorio, los
 # programas de las lecciones y de su práctica, y las cabeceras de libcurso (de estas, además
 # sus cadenas). Un estudiante los lee tanto como el enunciado.
@@ -125,6 +134,10 @@ def motivo(clase, texto):
         "sigla": f"«{texto}»: una sigla no lleva -s en plural («las URL», «las API»)",
         "salto": f"«{texto}»: un salto de línea entre dos palabras parte la frase en el "
                  "informe; para nombrar el carácter, «\\\\n» en el código",
+        "plural": f"«{texto}»: con 1 dice «{re.sub(r'%[^ ]+', '1', str(texto), count=1)}»; "
+                  "el plural según el número (texto_plural, calificador/base.h) o sin "
+                  f"concordancia («{str(texto).split()[-1]}: %d»); si el número nunca vale 1, "
+                  "excepción con su motivo",
     }[clase]
 
 
@@ -304,8 +317,10 @@ def trozos_json(ruta, texto):
     return trozos
 
 
-def trozos_c(ruta, texto):
-    """Las cadenas de C; las seguidas («"a" "b"», también con una macro en medio) son una."""
+def cadenas_c(texto, macros=False):
+    """Las cadenas de C con su mapa de líneas; las seguidas («"a" "b"», también con una macro
+    en medio) son una. La macro queda como un espacio o, con `macros`, con su nombre (el
+    «%" PRIu64 "» de un formato es «%PRIu64»)."""
     trozos = []
     actual, mapa = [], []
     n = 1
@@ -314,7 +329,7 @@ def trozos_c(ruta, texto):
 
     def cerrar():
         if actual:
-            trozos.append(("".join(actual), list(mapa), "prosa"))
+            trozos.append(("".join(actual), list(mapa)))
         actual.clear(); mapa.clear()
     L = len(texto)
     while i < L:
@@ -372,7 +387,8 @@ def trozos_c(ruta, texto):
             while k < L and texto[k] in " \t\n":
                 k += 1
             if k < L and texto[k] == '"':
-                actual.append(" "); mapa.append(n)
+                hueco = m.group(0) if macros else " "
+                actual.extend(hueco); mapa.extend([n] * len(hueco))
                 n += texto.count("\n", i, k)
                 i = k
                 continue
@@ -380,13 +396,24 @@ def trozos_c(ruta, texto):
         cerrar()
         i += 1
     cerrar()
-    # Los formatos de printf (%s, %.2f, %zu) son huecos, no palabras.
+    return trozos
+
+
+def trozos_c(ruta, texto):
+    """Las cadenas de C como prosa: los formatos de printf (%s, %.2f, %zu) son huecos, no
+    palabras."""
     limpios = []
-    for t, m, tipo in trozos:
+    for t, m in cadenas_c(texto):
         t2 = re.sub(r"%[-+ #0]*\*?\d*(?:\.\*?\d+)?(?:hh|h|ll|l|z|j|t|L)?[diouxXeEfFgGcspn%]",
                     lambda x: "X" * len(x.group(0)), t)
-        limpios.append((t2, m, tipo))
+        limpios.append((t2, m, "prosa"))
     return limpios
+
+
+def trozos_plural(ruta, texto):
+    """Las cadenas de C tal cual, con sus formatos (y el nombre de las macros PRI…): para
+    «plural», que mira qué conversión va delante de cada palabra."""
+    return [(t, m, "plural") for t, m in cadenas_c(texto, macros=True)]
 
 
 def trozos_comentarios(ruta, texto):
@@ -440,6 +467,19 @@ RE_PALABRA = re.compile(r"[^\W\d_][\w'’-]*")
 # Una sigla (dos o más mayúsculas) con la -s del plural inglés: «URLs», «APIs», «FIFOs». En una
 # cadena de C, un formato pegado a una «s» («%llus») ya es «XXXXs» (ver trozos_c): no cuenta.
 RE_SIGLA = re.compile(r"(?<![\w-])(?!X+s(?![\w-]))[A-Z]{2,}s(?![\w-])")
+# «plural»: una conversión entera de printf (con sus banderas, ancho y longitud, o una macro
+# PRIu64…), los espacios que siga y la palabra de detrás. «%%» es un «%» escrito: se salta.
+RE_PLURAL = re.compile(r"(?P<esc>%%)|(?P<conv>%[-+#0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?"
+                       r"(?:(?:hh|h|ll|l|z|j|t)?[diu]|PRI[diu](?:8|16|32|64|MAX|PTR)))"
+                       r"(?P<esp>[ \u00a0\u202f]*)(?P<palabra>[^\W\d_]+)?")
+# La palabra justo delante de la conversión, en la misma línea (sin comillas ni paréntesis).
+RE_PLURAL_ANTES = re.compile(r"([^\s«»()\[\]\"']+)[ \u00a0\u202f]*$")
+# Palabras de tres o más letras acabadas en -s que no son un plural: no concuerdan con el
+# número («%d más que», «%d tras …»). Las unidades de dos letras (ms, µs) y las de símbolo
+# (s, KiB, MiB) ya no casan. «bytes» sí salta: «1 bytes» está tan mal como «1 líneas»; donde
+# el número nunca vale 1 (un tamaño fijo), la excepción lo dice.
+NO_PLURAL = {"más", "menos", "tras", "pues", "antes", "después", "mientras", "además", "apenas",
+             "entonces", "jamás", "atrás", "detrás", "quizás"}
 # Un determinante femenino pegado a un tipo de libuv (con o sin `…`, también con un salto).
 RE_GENERO = re.compile(r"(?<![\w-])(?:la|las|una|unas|esta|estas|esa|esas|otra|otras|ninguna|"
                        r"alguna|toda|todas|misma|nueva|propia)\s+`?uv_[a-z0-9_]+_t(?![\w])`?",
@@ -460,6 +500,21 @@ def buscar(ruta, trozos, glosario, frases, tipo_archivo):
     for texto, mapa, tipo in trozos:
         if tipo.startswith("error:"):
             hallazgos.append((ruta, 1, "formato", tipo[6:], ""))
+            continue
+        if tipo == "plural":
+            for m in RE_PLURAL.finditer(texto):
+                w = m.group("palabra")
+                # «correctas=%d fallos=%d»: «fallos=» es la clave que sigue, no un nombre.
+                sig = texto[m.end():m.end() + 1]
+                if m.group("esc") or not w or len(w) < 3 or not w.endswith("s") \
+                        or w.lower() in NO_PLURAL or (sig and sig in "=_(["):
+                    continue
+                # El hallazgo lleva la palabra de delante («de %d proveedores»): así una
+                # excepción nombra un sitio y no cualquier «%d proveedores» del archivo.
+                antes = RE_PLURAL_ANTES.search(texto, 0, m.start())
+                visto = (antes.group(1) + " " if antes else "") + m.group("conv") + " " + w
+                hallazgos.append((ruta, linea_de(mapa, m.start()), "plural",
+                                  motivo("plural", visto), visto))
             continue
         # En Markdown, el género se mira en el texto con sus `…`; en lab.json, casos y C, en
         # la prosa (sus tipos van sin comillas de código).
@@ -613,6 +668,9 @@ def comprobar(raiz, lista, glosario):
         if tipo == "c" and any(fnmatch.fnmatch(rel, p) and rel.count("/") == p.count("/")
                                for p in COMENTARIOS):
             trozos += trozos_comentarios(rel, texto)
+        if tipo == "c" and any(fnmatch.fnmatch(rel, p) and rel.count("/") == p.count("/")
+                               for p in PLURAL):
+            trozos += trozos_plural(rel, texto)
         hallazgos += buscar(rel, trozos, glosario, frases, tipo)
     return hallazgos
 
@@ -640,7 +698,7 @@ def main(args):
         for a, n, c in sobra:
             print(f"  ✘ control: {a}:{n}: saltó «{c}» en un caso bueno")
         todas = {"glosario", "unidad", "decimal", "frase", "negrita", "tilde", "genero",
-                 "sigla", "salto"}
+                 "sigla", "salto", "plural"}
         if clases != todas:
             print(f"  ✘ control: faltan casos de {sorted(todas - clases)}")
         ok = not falta and not sobra and clases == todas

@@ -28,6 +28,12 @@ char *texto_formato(const char *formato, ...) __attribute__((format(printf, 1, 2
 /* snprintf para rutas y mensajes (un recorte, si lo hubiera, se ve en el resultado). */
 void texto_poner(char *buf, size_t tam, const char *formato, ...)
     __attribute__((format(printf, 3, 4)));
+/* El nombre que va tras un número en un mensaje: `singular` si n es 1 o -1 («1 petición»),
+ * `plural` con cualquier otro, también con 0 («0 peticiones»). Devuelve uno de sus dos
+ * argumentos, prestado (vive lo que viva él: en la práctica, literales). Así ningún mensaje
+ * dice «1 peticiones»: "%d %s", n, texto_plural(n, "petición", "peticiones"). Lo exige la
+ * clase «plural» de lessons/verificar/estilo.py. */
+const char *texto_plural(long long n, const char *singular, const char *plural);
 /* Copia apta para JSON, XML y la terminal: UTF-8 válido (lo inválido pasa a U+FFFD) y sin
  * caracteres de control salvo \n y \t. NULL solo si no hay memoria. */
 char *texto_sanear(const char *texto);

@@ -218,7 +218,7 @@ CAL_PRUEBA(concurrencia, 20)
     if (ok)
         cal_obtenido("las seis peticiones se solapan:%s", desc);
     else if (faltan > 0)
-        cal_obtenido("el servidor solo recibió %d de las %d peticiones del primer ciclo "
+        cal_obtenido("el servidor solo recibió %d de las peticiones del primer ciclo, que son %d "
                      "(esperando hasta 4.5 s al primer OK y 2.6 s más):%s",
                      CONCURRENTES - faltan, CONCURRENTES, desc);
     else
@@ -304,7 +304,7 @@ CAL_PRUEBA(intervalo, 20)
                               primero, primero_propio, VENTANA_RITMO_MS / 1000.0);
     else
         u += (size_t)snprintf(desc, sizeof desc,
-                              "%d peticiones; la primera a los %ld ms del arranque (%ld ms de "
+                              "peticiones: %d; la primera a los %ld ms del arranque (%ld ms de "
                               "tiempo propio) y las demás en los %.1f s siguientes; "
                               "separaciones (ms):",
                               n, primero, primero_propio, VENTANA_RITMO_MS / 1000.0);
@@ -377,12 +377,12 @@ static int avisos_en_su_sitio(const char *salida, const char *u, const char *tip
                     snprintf(informe, tam,
                              "«%.160s» llega cuando la URL lleva %d FALLO %s y ya se había "
                              "avisado de esa racha o aún no tocaba (toca una vez, al 3.º)",
-                             linea, seguidos, mon_plural(seguidos, "seguido", "seguidos"));
+                             linea, seguidos, texto_plural(seguidos, "seguido", "seguidos"));
                 else
                     snprintf(informe, tam,
                              "«%.160s» llega tras una racha de solo %d FALLO %s (solo se avisa "
                              "si la URL estaba en alerta: 3 o más)",
-                             linea, antes, mon_plural(antes, "seguido", "seguidos"));
+                             linea, antes, texto_plural(antes, "seguido", "seguidos"));
                 return 0;
             }
             char *resto = NULL;
@@ -546,7 +546,7 @@ CAL_PRUEBA(sin_duplicados, 20)
         u += (size_t)snprintf(desc, sizeof desc, "ninguna petición a la URL lenta");
     else
         u += (size_t)snprintf(desc, sizeof desc, "%d %s a la URL lenta (ms desde la primera):", n,
-                              mon_plural(n, "petición", "peticiones"));
+                              texto_plural(n, "petición", "peticiones"));
     for (int i = 0; i < n; i++) {
         if (i > 0 && v[i].inicio_ms + 30 < v[i - 1].fin_ms)
             solapes++;
@@ -570,9 +570,9 @@ CAL_PRUEBA(sin_duplicados, 20)
     for (int k = 0; k < 4 && !avisos_bien && mal_avisado[0] == '\0'; k++)
         mal_avisado = avisos[k];
     cal_obtenido("%s; %d se %s con la anterior; %d %s OMITIDA; %d %s a la rápida%s%s%s", desc,
-                 solapes, mon_plural(solapes, "solapa", "solapan"), omitidas,
-                 mon_plural(omitidas, "línea", "líneas"), nr,
-                 mon_plural(nr, "petición", "peticiones"),
+                 solapes, texto_plural(solapes, "solapa", "solapan"), omitidas,
+                 texto_plural(omitidas, "línea", "líneas"), nr,
+                 texto_plural(nr, "petición", "peticiones"),
                  avisos_bien ? "" : "; y con todas las respuestas 200, ", mal_avisado,
                  avisos_bien ? ""
                              : " (una OMITIDA no es un fallo: no cuenta para la racha de "
@@ -587,8 +587,8 @@ CAL_PRUEBA(sin_duplicados, 20)
         cal_nota("%d %s a la URL lenta se %s antes del segundo que tarda el servidor, aunque el "
                  "tiempo límite era -t 3000: ¿se usa el -t dado? (eso lo juzga también "
                  "«Tiempo límite por comprobación menor que el intervalo»).",
-                 cortadas, mon_plural(cortadas, "petición", "peticiones"),
-                 mon_plural(cortadas, "cortó", "cortaron"));
+                 cortadas, texto_plural(cortadas, "petición", "peticiones"),
+                 texto_plural(cortadas, "cortó", "cortaron"));
     int pruebas = mon_con_pruebas(s, p, o, 2, OMITIDAS);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
@@ -636,7 +636,7 @@ CAL_PRUEBA(limite_por_verificacion, 20)
     else
         k += (size_t)snprintf(desc, sizeof desc,
                               "%d %s a la URL lenta; duración en el servidor (ms):", n,
-                              mon_plural(n, "petición", "peticiones"));
+                              texto_plural(n, "petición", "peticiones"));
     for (int i = 0; i < n; i++) {
         long d = (long)(v[i].fin_ms - v[i].inicio_ms);
         /* La última la puede cortar el SIGINT: solo cuentan las cortadas antes de él. */
@@ -677,8 +677,8 @@ CAL_PRUEBA(limite_por_verificacion, 20)
                  : w[0].abortada ? " (más de 600: ¿se usa el -t dado?)"
                                  : " y no se cortó (¿se usa el -t dado?)");
     cal_obtenido("%s; %d %s FALLO, %d con estado 0 y menos de %d ms; %d %s OMITIDA; %s", desc,
-                 fallos, mon_plural(fallos, "línea", "líneas"), buenas, T * 3 / 4, omitidas,
-                 mon_plural(omitidas, "línea", "líneas"), sobre_t);
+                 fallos, texto_plural(fallos, "línea", "líneas"), buenas, T * 3 / 4, omitidas,
+                 texto_plural(omitidas, "línea", "líneas"), sobre_t);
     int pruebas = mon_con_pruebas(s, p, o, 1, 0);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
@@ -867,9 +867,9 @@ CAL_PRUEBA(inalcanzable, 20)
                  "para %d %s de conexión; %d OK de la otra URL; del sitio que corta la respuesta "
                  "a medias, %d FALLO%s y %d OK para %d %s%s",
                  vivo ? "seguía vivo" : final, fallos, con_cero, intentos,
-                 mon_plural(intentos, "intento", "intentos"), oks, fallos_am,
+                 texto_plural(intentos, "intento", "intentos"), oks, fallos_am,
                  estado_am ? "" : " (alguno con un estado que no es ni 0 ni 200)", oks_am,
-                 am.conexiones, mon_plural(am.conexiones, "conexión", "conexiones"),
+                 am.conexiones, texto_plural(am.conexiones, "conexión", "conexiones"),
                  oks_am > 0 ? ": una transferencia cortada es un fallo aunque el estado (200) "
                               "sí llegara"
                             : "");

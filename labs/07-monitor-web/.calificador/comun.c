@@ -14,12 +14,6 @@
 
 /* ------------------------------------------------------------------ ayudas */
 
-/* «1 línea», «3 líneas»: que ningún mensaje diga «1 líneas». */
-const char *mon_plural(int n, const char *uno, const char *varios)
-{
-    return n == 1 ? uno : varios;
-}
-
 /* Cuándo vio el calificador cada línea de la salida del monitor de esta verificación. */
 static struct {
     cal_proceso_t *p;
@@ -353,7 +347,7 @@ int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *i
                     snprintf(informe, tam,
                              "la línea %d («%.200s») dice estado %s, pero el servidor no "
                              "registró ninguna petición %s a esa URL en ese momento (tiene "
-                             "%d registradas en total, %d ya casadas con líneas anteriores)",
+                             "registradas en total: %d; ya casadas con líneas anteriores: %d)",
                              num + 1, linea, e,
                              strcmp(e, "0") == 0 ? "cortada sin respuesta"
                                                  : "respondida con ese estado",
@@ -378,7 +372,7 @@ int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *i
                          "la línea %d («%.200s») llega tras solo %d FALLO %s por el "
                          "registro del servidor (hacen falta 3)",
                          num + 1, linea, seguidos,
-                         mon_plural(seguidos, "seguido respaldado", "seguidos respaldados"));
+                         texto_plural(seguidos, "seguido respaldado", "seguidos respaldados"));
                 return 0;
             } else if ((que & RECUPERADOS) && strcmp(tipo, "RECUPERADO") == 0 && !ok_tras_fallos) {
                 snprintf(informe, tam,
@@ -396,7 +390,7 @@ int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *i
                              "curso, pero el servidor no tenía ninguna petición a esa URL en "
                              "curso en ese momento (si esperaba en la cola del cliente HTTP sin "
                              "llegar al servidor, es el tope del cliente lo que frena: lo juzga "
-                             "«concurrencia»)",
+                             "«Las comprobaciones de un ciclo van a la vez»)",
                              num + 1, linea);
                     return 0;
                 }
@@ -406,7 +400,7 @@ int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *i
     snprintf(informe, tam,
              "cotejo con el registro del servidor: %d %s OK/FALLO, cada una "
              "con su propia petición a su URL y el mismo estado",
-             casadas, mon_plural(casadas, "línea", "líneas"));
+             casadas, texto_plural(casadas, "línea", "líneas"));
     return 1;
 }
 

@@ -37,6 +37,7 @@
 #ifndef MONITOR_COMUN_H
 #define MONITOR_COMUN_H
 
+#include "calificador/base.h"
 #include "calificador/calificador.h"
 
 #include <stddef.h>
@@ -68,9 +69,6 @@ typedef struct {
 
 /* Qué hay que juzgar además de OK/FALLO. */
 enum { ALERTAS = 1, OMITIDAS = 2, RECUPERADOS = 4, TIEMPOS = 8 };
-
-/* «1 línea», «3 líneas»: que ningún mensaje diga «1 líneas». */
-const char *mon_plural(int n, const char *uno, const char *varios);
 
 /* Anota el instante de las líneas nuevas (completas) de la salida. */
 void mon_mirar(void);

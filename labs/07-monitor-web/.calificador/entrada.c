@@ -99,7 +99,7 @@ static int casos_entrada(cal_servidor_t *s, const caso_t *casos, int n)
                              "%sademás hizo %d %s al servidor (p. ej. %s): con un "
                              "argumento inválido no se vigila nada",
                              usados > 0 ? "\n" : "", pedidas,
-                             mon_plural(pedidas, "petición", "peticiones"), v[0].ruta);
+                             texto_plural(pedidas, "petición", "peticiones"), v[0].ruta);
             if (w > 0 && (size_t)w < sizeof fallos - usados)
                 usados += (size_t)w;
         }

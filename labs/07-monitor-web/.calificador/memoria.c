@@ -54,7 +54,7 @@ CAL_PRUEBA(valgrind, 40)
         int oks = cal_contar(cal_salida(p), "OK", NULL);
         cal_obtenido("bajo valgrind, el programa no llegó a vigilar: %s, %d %s OK",
                      cal_describir_fin(p, fin, sizeof fin), oks,
-                     mon_plural(oks, "línea", "líneas"));
+                     texto_plural(oks, "línea", "líneas"));
         cal_nota_salida(p, 8);
         cal_valgrind_nota(p);
         CAL_FIN(0);

@@ -68,7 +68,7 @@ static int resumen_coherente(const char *out, const char *const *urls, int n, ch
                              u ? "; " : "", urls[i], tras);
             else if (resumenes != 1)
                 w = snprintf(informe + u, tam - u,
-                             "%s%s: %d líneas RESUMEN (tiene que haber una sola por URL)",
+                             "%s%s: líneas RESUMEN, %d (tiene que haber una sola por URL)",
                              u ? "; " : "", urls[i], resumenes);
             else
                 w = snprintf(informe + u, tam - u,
@@ -131,20 +131,24 @@ static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t
                 malas++;
         }
         if (vr > buenas + malas || c > buenas || f > malas) {
-            cal_obtenido("«RESUMEN %s comprobaciones=%d correctas=%d fallos=%d» cuenta más de lo "
-                         "que el servidor atendió: registró %d %s a esa URL "
-                         "(%d correctas y %d fallidas; las canceladas al parar no cuentan)",
-                         o[k].url, vr, c, f, buenas + malas,
-                         mon_plural(buenas + malas, "petición terminada", "peticiones terminadas"),
-                         buenas, malas);
+            cal_obtenido(
+                "«RESUMEN %s comprobaciones=%d correctas=%d fallos=%d» cuenta más de lo "
+                "que el servidor atendió: registró %d %s a esa URL "
+                "(correctas: %d; fallidas: %d; las canceladas al parar no cuentan)",
+                o[k].url, vr, c, f, buenas + malas,
+                texto_plural(buenas + malas, "petición terminada", "peticiones terminadas"), buenas,
+                malas);
             cal_nota_salida(p, 10);
             return 0;
         }
         if (vr + 1 < buenas + malas) {
-            cal_obtenido("«RESUMEN %s comprobaciones=%d …» cuenta menos de lo que el servidor "
-                         "atendió: registró %d peticiones terminadas a esa URL antes de parar "
-                         "(%d correctas y %d fallidas; solo la última puede no haberse contado)",
-                         o[k].url, vr, buenas + malas, buenas, malas);
+            cal_obtenido(
+                "«RESUMEN %s comprobaciones=%d …» cuenta menos de lo que el servidor "
+                "atendió: registró %d %s a esa URL antes de parar (correctas: %d; "
+                "fallidas: %d; solo la última puede no haberse contado)",
+                o[k].url, vr, buenas + malas,
+                texto_plural(buenas + malas, "petición terminada", "peticiones terminadas"), buenas,
+                malas);
             cal_nota_salida(p, 10);
             return 0;
         }
@@ -191,7 +195,7 @@ CAL_PRUEBA(sigint, 20)
     int ok = termino && cal_codigo(p) == 0 && coherente && despues == 0;
     if (termino)
         cal_obtenido("%s a los %ld ms de la señal; %s; %d %s después de la señal", fin, tardo,
-                     resumen, despues, mon_plural(despues, "petición", "peticiones"));
+                     resumen, despues, texto_plural(despues, "petición", "peticiones"));
     else
         cal_obtenido("a los 2 s de SIGINT el programa %s; %s", fin, resumen);
     mon_dormir(150); /* el servidor anota la petición cancelada al ver cerrarse la conexión */

@@ -405,7 +405,7 @@ int cont_cuentas_bien(const char *out, const esperado_t *e, int n, char *motivo,
             mal++;
         } else if (v != e[k].palabras) {
             if (mal < 3)
-                cont_anadir(motivo, tam, "%s«…%s»: dice %" PRIu64 " palabras y son %" PRIu64,
+                cont_anadir(motivo, tam, "%s«…%s»: la cuenta es %" PRIu64 " y debería ser %" PRIu64,
                             motivo[0] ? "; " : "", strrchr(e[k].ruta, '/'), v, e[k].palabras);
             mal++;
         }
@@ -430,7 +430,7 @@ int cont_cuentas_bien(const char *out, const esperado_t *e, int n, char *motivo,
                     fifos == faltan ? (faltan == 1 ? "es una FIFO" : "son FIFO")
                                     : "entre las que faltan hay alguna FIFO");
     if (mal == 0)
-        snprintf(motivo, tam, "las %d cuentas son exactas", n);
+        snprintf(motivo, tam, "todas las cuentas son exactas (%d)", n);
     return mal == 0;
 }
 
@@ -457,7 +457,7 @@ int cont_resumen_bien(const char *out, const esperado_t *e, int n, int mayor, ch
         cont_anadir(motivo, tam, "se esperaba «%s» y se vio «%s»", esperado,
                     cont_buscar(out, "TOTAL", l, sizeof l) ? l : "(ninguna línea TOTAL)");
         if (totales > 1)
-            cont_anadir(motivo, tam, " (hay %d líneas TOTAL; se espera una)", totales);
+            cont_anadir(motivo, tam, " (líneas TOTAL: %d; se espera una)", totales);
         ok = 0;
     }
     double media = n > 0 ? (double)suma / n : 0.0;

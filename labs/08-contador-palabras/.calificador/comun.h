@@ -41,6 +41,7 @@
 #ifndef CONTADOR_COMUN_H
 #define CONTADOR_COMUN_H
 
+#include "calificador/base.h"
 #include "calificador/calificador.h"
 
 #include <stddef.h>

@@ -92,7 +92,8 @@ CAL_PRUEBA(limite_j, 30)
                  "de -j se usan todas)",
                  pasos, J);
     else if (ok)
-        snprintf(motivo, sizeof motivo, "como mucho %d abiertas; en cada paso: %s", maximo, pasos);
+        snprintf(motivo, sizeof motivo, "como mucho %d %s; en cada paso: %s", maximo,
+                 texto_plural(maximo, "abierta", "abiertas"), pasos);
     ok = ok && maximo <= J && lleno;
     cal_obtenido("%s", motivo);
     if (!ok) {
@@ -346,10 +347,10 @@ CAL_PRUEBA(progreso, 20)
     if (ok) {
         if (mal_formato > 0 || de_mas > 0 || retrocede > 0)
             snprintf(motivo, sizeof motivo,
-                     "líneas PROGRESO: %d con otro formato o con un total que no es %llu (la "
-                     "suma de los st_size de los archivos regulares de la lista: ni carpetas ni "
-                     "enlaces), %d que dicen más de lo dado y %d en las que <leídos> baja",
-                     mal_formato, total, de_mas, retrocede);
+                     "líneas PROGRESO con otro formato o con un total que no es %llu (la suma "
+                     "de los st_size de los archivos regulares de la lista: ni carpetas ni "
+                     "enlaces): %d; que dicen más de lo dado: %d; en las que <leídos> baja: %d",
+                     total, mal_formato, de_mas, retrocede);
         else if (n == 0)
             snprintf(motivo, sizeof motivo,
                      "ninguna línea PROGRESO en los %.1f s de espera (se esperaba una cada ~200 "
@@ -370,7 +371,7 @@ CAL_PRUEBA(progreso, 20)
                      total + 1000, total);
         else
             snprintf(motivo, sizeof motivo,
-                     "%d líneas PROGRESO a tiempo (hueco máximo %" PRIu64 " ms), con lo leído", n,
+                     "líneas PROGRESO a tiempo: %d (hueco máximo %" PRIu64 " ms), con lo leído", n,
                      hueco);
         ok = mal_formato == 0 && de_mas == 0 && retrocede == 0 && n >= 4 && n <= 16 &&
              hueco <= 900 && visto_leido;

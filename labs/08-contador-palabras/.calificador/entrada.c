@@ -164,17 +164,17 @@ static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
     cont_esperar_fin(p, 8000);
     if (!abierta) {
         snprintf(motivo, tam,
-                 "con «FIFO, carpeta de %d enlaces, RUTA que no existe», el programa no llegó a "
-                 "abrir la FIFO (se esperó hasta 8 s)",
+                 "con «FIFO, carpeta con muchos enlaces (%d), RUTA que no existe», el programa "
+                 "no llegó a abrir la FIFO (se esperó hasta 8 s)",
                  MUCHOS);
         cal_nota_salida(p, 6);
         return 0;
     }
     if (!antes) {
         snprintf(motivo, tam,
-                 "con «FIFO, carpeta de %d enlaces, RUTA que no existe», abrió la FIFO para "
-                 "contarla antes de escribir «ERROR …/ninguno.txt»: la lista se hace entera (y "
-                 "lo que falla al hacerla se avisa) antes de empezar a contar",
+                 "con «FIFO, carpeta con muchos enlaces (%d), RUTA que no existe», abrió la FIFO "
+                 "para contarla antes de escribir «ERROR …/ninguno.txt»: la lista se hace entera "
+                 "(y lo que falla al hacerla se avisa) antes de empezar a contar",
                  MUCHOS);
         return 0;
     }

@@ -86,9 +86,12 @@ CAL_PRUEBA(memoria, 40)
                            : "memoria residente máxima de %" PRIu64 " KiB (más de 32 MiB)",
                  pico);
     else if (ok)
-        snprintf(motivo, sizeof motivo, "cuenta exacta con %" PRIu64 " KiB de memoria máxima%s",
-                 pico,
-                 sin_fifo ? " (la FIFO de detrás no se contó: eso lo juzga «fifo», no esta)" : "");
+        snprintf(
+            motivo, sizeof motivo, "cuenta exacta con %" PRIu64 " KiB de memoria máxima%s", pico,
+            sin_fifo
+                ? " (la FIFO de detrás no se contó: eso lo juzga «Una FIFO se lee como cualquier "
+                  "archivo», no esta)"
+                : "");
     ok = ok && pico > 0 && pico <= 32 * 1024;
     cal_obtenido("%s", motivo);
     if (!ok)

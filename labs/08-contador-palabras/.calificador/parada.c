@@ -53,8 +53,8 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
     if (cal_termino(p)) {
         char fin[128];
         snprintf(motivo, tam,
-                 "el programa ya había terminado (%s) antes de recibir SIGINT, con %d líneas de "
-                 "cuenta: así no se puede ver qué hace con Ctrl+C",
+                 "el programa ya había terminado (%s) antes de recibir SIGINT (líneas de "
+                 "cuenta: %d): así no se puede ver qué hace con Ctrl+C",
                  cal_describir_fin(p, fin, sizeof fin), cont_lineas_de_cuenta(cal_salida(p)));
         cal_nota_salida(p, 8);
         cont_fifo_cerrar(NULL, fifo, 0);
@@ -142,8 +142,8 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
     if (ok && (tarde > 0 || tras_total > 0)) {
         snprintf(motivo, tam,
                  tras_total > 0 ? "hubo líneas de cuenta después del resumen"
-                                : "siguió contando después de SIGINT (%d líneas de cuenta más de "
-                                  "400 ms después de la señal)",
+                                : "siguió contando después de SIGINT (líneas de cuenta más de "
+                                  "400 ms después de la señal: %d)",
                  tarde);
         ok = 0;
     }
@@ -156,8 +156,8 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
     if (ok && !cont_resumen_bien(out, vistos, nv, nv > 0 ? mayor : -1, motivo, tam))
         ok = 0;
     if (ok)
-        snprintf(motivo, tam, "paró en %.1f s con código 130 y el resumen de %d archivos",
-                 (double)tardo / 1000, nv);
+        snprintf(motivo, tam, "paró en %.1f s con código 130 y el resumen de %d %s",
+                 (double)tardo / 1000, nv, texto_plural(nv, "archivo", "archivos"));
     else
         cal_nota_salida(p, 8);
     return ok;
@@ -205,8 +205,8 @@ static int sigint_cerrado(const esperado_t *e, const char *dir, char *motivo, si
     int totales = cal_contar(cal_salida(p), "TOTAL", NULL);
     if (totales != 1) {
         snprintf(motivo, tam,
-                 "bajo valgrind, con -p, Ctrl+C durante la espera del último archivo: %d líneas "
-                 "TOTAL (se esperaba una: el resumen sale una vez, al parar, y no otra cuando "
+                 "bajo valgrind, con -p, Ctrl+C durante la espera del último archivo: líneas "
+                 "TOTAL, %d (se esperaba una: el resumen sale una vez, al parar, y no otra cuando "
                  "acaban de cerrarse las esperas)",
                  totales);
         cal_nota_salida(p, 8);
@@ -263,8 +263,10 @@ CAL_PRUEBA(sigint, 60)
     int bloqueado = 0;
     int ok = pasada_sigint(args, dir, e, 5, &f, 0, NULL, &bloqueado, motivo, sizeof motivo);
     if (bloqueado) {
-        cal_nota("Con la FIFO, el bucle quedó parado (ni líneas de cuenta ni PROGRESO en 4 s): "
-                 "eso lo juzga «progreso». Ctrl+C se juzga aquí sin FIFO.");
+        cal_nota(
+            "Con la FIFO, el bucle quedó parado (ni líneas de cuenta ni PROGRESO en 4 s): "
+            "eso lo juzga «-p: progreso cada 200 ms sin bloquear el bucle». Ctrl+C se juzga aquí "
+            "sin FIFO.");
         const char *args2[] = {"-j",      "1",       "-e",      "300",     falta, e[0].ruta,
                                e[1].ruta, e[2].ruta, e[3].ruta, e[4].ruta, NULL};
         ok = pasada_sigint(args2, dir, e, 5, NULL, 0, NULL, &bloqueado, motivo, sizeof motivo);

@@ -639,8 +639,8 @@ CAL_PRUEBA(lista, 20)
     }
     tcp_texto(&c[1], "/list\n");
     if (!lista_correcta(&s, &c[1], todos, 3 + LISTA_LARGOS)) {
-        cal_nota("(en la sala hay %d clientes, %d de ellos con nombres de 32 bytes)",
-                 3 + LISTA_LARGOS, LISTA_LARGOS);
+        cal_nota("(clientes en la sala: %d; con nombres de 32 bytes: %d)", 3 + LISTA_LARGOS,
+                 LISTA_LARGOS);
         CAL_FIN(0);
     }
     CAL_FIN(1);

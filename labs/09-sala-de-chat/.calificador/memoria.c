@@ -52,11 +52,11 @@ static int riada_para_carla(sesion_t *s, tcp_t *ana, tcp_t *beto, int *fuera)
     *fuera = 0;
     while (vistas < RIADA_LINEAS) {
         if (tcp_enviar(ana, tanda, sizeof tanda) < 0) {
-            cal_esperado("que ana pudiera enviar %d líneas de %d bytes", RIADA_LINEAS,
-                         LINEA_INUNDACION);
-            cal_obtenido("tras %d líneas recibidas por beto, el envío de ana no terminó en 5 s o "
-                         "el servidor cerró su conexión",
-                         vistas);
+            cal_esperado("que ana pudiera enviar todas sus líneas (%d; bytes por línea: %d)",
+                         RIADA_LINEAS, LINEA_INUNDACION);
+            cal_obtenido("tras %d %s por beto, el envío de ana no terminó en 5 s o el servidor "
+                         "cerró su conexión",
+                         vistas, texto_plural(vistas, "línea recibida", "líneas recibidas"));
             chat_sigue_vivo(s);
             return 0;
         }
@@ -70,7 +70,7 @@ static int riada_para_carla(sesion_t *s, tcp_t *ana, tcp_t *beto, int *fuera)
             }
         }
         if (r != 1) {
-            cal_esperado("que beto recibiera las %d líneas que mandó ana", RIADA_LINEAS);
+            cal_esperado("que beto recibiera las " CAL_TEXTO(RIADA_LINEAS) " líneas que mandó ana");
             cal_obtenido("recibió %d y después %s", vistas,
                          r == 0 ? "nada en varios segundos" : "el servidor cerró su conexión");
             chat_sigue_vivo(s);
@@ -99,7 +99,8 @@ static int salida_si_llega(sesion_t *s, tcp_t *c, const char *nombre)
         }
     }
     cal_nota(
-        "(%s no recibió el aviso de salida de %s, que cortó con RST: eso lo juzga corte_brusco; "
+        "(%s no recibió el aviso de salida de %s, que cortó con RST: eso lo juzga «Una desconexión "
+        "brusca es como un /quit»; "
         "aquí solo cuenta la memoria)",
         c->etiqueta, nombre);
     return 0;
@@ -141,8 +142,8 @@ static int lineas_de(sesion_t *s, tcp_t *c, const char *de, int *eva)
     if (lineas == FALLAN_LINEAS) {
         return 1;
     }
-    cal_esperado("que %s recibiera las %d líneas que %s mandó mientras eva cortaba", c->etiqueta,
-                 FALLAN_LINEAS, de);
+    cal_esperado("que %s recibiera todas las líneas que %s mandó mientras eva cortaba (%d)",
+                 c->etiqueta, de, FALLAN_LINEAS);
     cal_obtenido("recibió %d", lineas);
     chat_sigue_vivo(s);
     return 0;

@@ -85,13 +85,14 @@ static int cierran_en_difusion(sesion_t *s, tcp_t *ana, tcp_t *beto2)
     if (vistos == 2 && lineas == EN_CAMINO) {
         return 1;
     }
-    cal_esperado("que beto2 recibiera las %d líneas de ana, «* dana ha salido de la sala» y "
-                 "«* eva ha salido de la sala», y el servidor siguiera sirviendo",
+    cal_esperado("que beto2 recibiera todas las líneas de ana (%d), «* dana ha salido de la "
+                 "sala» y «* eva ha salido de la sala», y el servidor siguiera sirviendo",
                  EN_CAMINO);
-    cal_obtenido("beto2 recibió %d líneas de ana y %d de los dos avisos", lineas, vistos);
-    cal_nota("(dana cerró su conexión y eva la cortó con RST mientras ana mandaba %d líneas: "
-             "el servidor aún les escribía. Escribir en una conexión muerta lanza SIGPIPE, que "
-             "por omisión mata el proceso: haz signal(SIGPIPE, SIG_IGN) en main y trata el "
+    cal_obtenido("beto2 recibió %d de las líneas de ana (eran %d) y %d de los dos avisos", lineas,
+                 EN_CAMINO, vistos);
+    cal_nota("(dana cerró su conexión y eva la cortó con RST mientras ana mandaba sus líneas "
+             "(%d): el servidor aún les escribía. Escribir en una conexión muerta lanza SIGPIPE, "
+             "que por omisión mata el proceso: haz signal(SIGPIPE, SIG_IGN) en main y trata el "
              "error de la escritura como un corte)",
              EN_CAMINO);
     chat_sigue_vivo(s);
@@ -142,7 +143,8 @@ CAL_PRUEBA(corte_brusco, 20)
                      "(o un manejador)");
         cal_obtenido("SIGPIPE sigue con su acción por omisión (ni ignorada, ni capturada, ni "
                      "bloqueada): el primer cliente que se vaya mientras el servidor aún le "
-                     "escribe lo tumbará; aquí no pasó por el orden en que atendió los cortes");
+                     "escribe lo tumbará; en esta prueba no llegó a pasar solo porque atendió los "
+                     "cortes en un orden afortunado");
         CAL_FIN(0);
     }
     CAL_FIN(1);
@@ -188,8 +190,8 @@ static int riada_entera(uint64_t recibidas, uint64_t enviadas)
     if (recibidas == enviadas) {
         return 1;
     }
-    cal_esperado("que el lector recibiera cada una de las %llu líneas del emisor, también la "
-                 "que hizo pasar a «lento» de 1 MiB",
+    cal_esperado("que el lector recibiera cada línea del emisor (%llu), también la que hizo "
+                 "pasar a «lento» de 1 MiB",
                  (unsigned long long)enviadas);
     cal_obtenido("recibió %llu", (unsigned long long)recibidas);
     cal_nota("(«lento» entró el primero: si su conexión se cierra en mitad de la difusión, "
@@ -504,7 +506,8 @@ CAL_PRUEBA(carga_200, 40)
     }
     if (dentro < CARGA_N) {
         cal_esperado("que los 200 clientes recibieran su bienvenida");
-        cal_obtenido("solo %d la recibieron (se esperó al servidor hasta 15 s, en la CPU o "
+        cal_obtenido("la recibieron solo %d de los 200 clientes (se esperó al servidor hasta 15 s, "
+                     "en la CPU o "
                      "dormido, y como mucho 3 s con él dormido sin que ningún cliente avanzara; "
                      "se le vio dormido %.1f s)",
                      dentro, t.dormido / 1000.0);
@@ -569,12 +572,17 @@ CAL_PRUEBA(carga_200, 40)
                 cal_esperado("que ningún cliente fuera desconectado");
                 cal_esperar(0);
                 if (cal_termino(s.p)) {
-                    cal_obtenido("la conexión de %s se cerró tras %d mensajes porque el servidor "
-                                 "ya había terminado",
-                                 c[i].etiqueta, recibidos[i]);
+                    cal_obtenido("la conexión de %s se cerró cuando había recibido %d %s de %d "
+                                 "porque el servidor ya había terminado",
+                                 c[i].etiqueta, recibidos[i],
+                                 texto_plural(recibidos[i], "mensaje", "mensajes"),
+                                 (CARGA_N - 1) * CARGA_M);
                 } else {
-                    cal_obtenido("el servidor cerró la conexión de %s tras %d mensajes",
-                                 c[i].etiqueta, recibidos[i]);
+                    cal_obtenido("el servidor cerró la conexión de %s cuando había recibido %d "
+                                 "%s de %d",
+                                 c[i].etiqueta, recibidos[i],
+                                 texto_plural(recibidos[i], "mensaje", "mensajes"),
+                                 (CARGA_N - 1) * CARGA_M);
                 }
                 chat_sigue_vivo(&s);
                 goto fin;
@@ -595,9 +603,9 @@ CAL_PRUEBA(carga_200, 40)
         for (int i = 0; i < CARGA_N; i++) {
             total += recibidos[i];
         }
-        cal_esperado("%d entregas (200 clientes × 5 mensajes × 199 destinatarios)",
+        cal_esperado("entregas: %d (200 clientes × 5 mensajes × 199 destinatarios)",
                      CARGA_N * (CARGA_N - 1) * CARGA_M);
-        cal_obtenido("%ld entregas; %d clientes lo recibieron todo (se esperó al servidor "
+        cal_obtenido("entregas: %ld; clientes que lo recibieron todo: %d (se esperó al servidor "
                      "hasta 20 s, en la CPU o dormido, y como mucho 3 s con él dormido sin que "
                      "llegara ninguna)",
                      total, completos);

@@ -95,8 +95,8 @@ CAL_PRUEBA(entrada_invalida, 30)
     const char *bajo[] = {"-t", "10", "-c", "1", "-f", archivo, "Lima", NULL};
     ok = ok && aceptado(alto, s, carpeta) && aceptado(bajo, s, carpeta);
     if (ok)
-        cal_obtenido("los %d casos salen con el código 2 y lo explican, y los extremos del rango "
-                     "valen",
+        cal_obtenido("todos los casos (%d) salen con el código 2 y lo explican, y los extremos "
+                     "del rango valen",
                      N(casos));
     CAL_FIN(ok);
 }
@@ -283,13 +283,13 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     int n = cal_registro(s, &v);
     if (ok && n > 0) {
         ok = 0;
-        cal_obtenido("el servidor recibió %d peticiones: el archivo se valida entero antes de "
-                     "pedir nada (primera: %s)",
-                     n, v[0].ruta);
+        cal_obtenido("el servidor recibió %d %s: el archivo se valida entero antes de pedir "
+                     "nada (primera: %s)",
+                     n, texto_plural(n, "petición", "peticiones"), v[0].ruta);
     }
     if (ok)
-        cal_obtenido("los %d archivos se rechazan con el código 2 y un mensaje que explica qué "
-                     "está mal",
+        cal_obtenido("todos los archivos (%d) se rechazan con el código 2 y un mensaje que "
+                     "explica qué está mal",
                      N(casos));
     CAL_FIN(ok);
 }

@@ -866,7 +866,8 @@ int clima_json_correcto(const esc_t *e)
         goto fin;
     }
     if (!json_is_array(ciudades) || (int)json_array_size(ciudades) != e->nciudades) {
-        cal_obtenido("«ciudades» tiene que ser una lista de %d elementos", e->nciudades);
+        cal_obtenido("«ciudades» tiene que ser una lista de %d %s", e->nciudades,
+                     texto_plural(e->nciudades, "elemento", "elementos"));
         goto fin;
     }
     for (int c = 0; c < e->nciudades; c++) {
@@ -901,8 +902,8 @@ int clima_json_correcto(const esc_t *e)
         }
         json_t *lista = json_object_get(ci, "proveedores");
         if (!json_is_array(lista) || (int)json_array_size(lista) != e->nprovs) {
-            cal_obtenido("ciudades[%d].proveedores tiene que ser una lista de %d proveedores", c,
-                         e->nprovs);
+            cal_obtenido("ciudades[%d].proveedores tiene que ser una lista de %d %s", c, e->nprovs,
+                         texto_plural(e->nprovs, "proveedor", "proveedores"));
             goto fin;
         }
         for (int k = 0; k < e->nprovs; k++) {

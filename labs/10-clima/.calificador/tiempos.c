@@ -51,7 +51,7 @@ CAL_PRUEBA(concurrencia, 30)
             primer_fin = v[i].fin_ms;
     }
     if (n < 6) {
-        cal_obtenido("el servidor solo registró %d peticiones de 6", n);
+        cal_obtenido("el servidor solo registró %d de las 6 peticiones", n);
         cal_nota_salida(e.p, 10);
         CAL_FIN(0);
     }
@@ -64,7 +64,7 @@ CAL_PRUEBA(concurrencia, 30)
     }
     int ok = clima_numeros_leidos(&e);
     if (ok)
-        cal_obtenido("las %d peticiones se solapan y los números son los del servidor", n);
+        cal_obtenido("todas las peticiones (%d) se solapan y los números son los del servidor", n);
     CAL_FIN(ok);
 }
 
@@ -79,8 +79,8 @@ CAL_PRUEBA(limite_c, 30)
     tres_lentos(provs, retraso);
     esc_t e = {.ciudades = ciudades, .nciudades = 3, .provs = provs, .nprovs = 3};
     cal_esperado("tres ciudades × tres proveedores que tardan %.2f s, con -c %d: según el "
-                 "registro, nunca más de %d peticiones en curso a la vez, y sí %d (el tope se "
-                 "aprovecha); las nueve llegan y sus números son los del servidor",
+                 "registro, peticiones en curso a la vez: nunca más de %d, y alguna vez %d (el "
+                 "tope se aprovecha); las nueve llegan y sus números son los del servidor",
                  ms / 1000.0, c, c, c);
     const char *op[] = {"-c", tope, NULL};
     if (clima_preparar(&e) < 0 || clima_lanzar(&e, op, 0, 15) < 0)
@@ -104,7 +104,8 @@ CAL_PRUEBA(limite_c, 30)
     }
     int ok = clima_numeros_leidos(&e);
     if (ok)
-        cal_obtenido("como mucho %d peticiones a la vez y los números son los del servidor", m);
+        cal_obtenido("como mucho %d %s a la vez y los números son los del servidor", m,
+                     texto_plural(m, "petición", "peticiones"));
     CAL_FIN(ok);
 }
 

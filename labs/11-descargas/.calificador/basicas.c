@@ -55,7 +55,7 @@ CAL_PRUEBA(descarga_integra, 30)
         if (!desc_archivo_bien(x.c.dir, nombres[i], sem[i], tam[i], motivo, sizeof motivo)) {
             if (i == vieja && desc_tam_archivo(x.c.dir, nombres[i]) == (long long)largo_viejo)
                 snprintf(motivo, sizeof motivo,
-                         "%s tiene %llu bytes, los del .parte viejo, y se sirvieron %llu: sin "
+                         "%s tiene los bytes del .parte viejo (%llu), y se sirvieron %llu: sin "
                          "--continuar, un .parte que ya existe se vacía (O_TRUNC)",
                          nombres[i], (unsigned long long)largo_viejo, (unsigned long long)tam[i]);
             ok = 0;
@@ -90,8 +90,8 @@ CAL_PRUEBA(descarga_integra, 30)
                      "orden de los argumentos",
                      (unsigned long long)tam[0], (unsigned long long)tam[1]);
     else /* la carpeta, aquí y no en una nota: el primer informe de la partida cabe en 70 */
-        cal_obtenido("%s (en la carpeta: %s; antes de empezar, el calificador dejó %s con %llu "
-                     "bytes viejos, y se lanzó sin --continuar)",
+        cal_obtenido("%s (en la carpeta: %s; antes de empezar, el calificador dejó %s con bytes "
+                     "viejos, %llu, y se lanzó sin --continuar)",
                      motivo, desc_listar(x.c.dir, lista, sizeof lista), parte_vieja,
                      (unsigned long long)largo_viejo);
     if (!ok)
@@ -171,7 +171,8 @@ CAL_PRUEBA(nombres_seguros, 30)
         ok = 0;
     }
     if (ok)
-        cal_obtenido("los %d nombres son los esperados (también %s y .cfg-1) y nada salió de -d",
+        cal_obtenido("todos los nombres (%d) son los esperados (también %s y .cfg-1) y nada salió "
+                     "de -d",
                      (int)N, tgz1);
     else
         cal_obtenido("%s", motivo);
@@ -246,7 +247,7 @@ static int omision_juzgar(cal_servidor_t *s, omision_t *o, char *motivo, size_t 
     }
     if (maximo != 3) {
         snprintf(motivo, t,
-                 "sin -c (3 por omisión), como mucho %d descargas a la vez (al empezar %s), y "
+                 "sin -c (3 por omisión), como mucho %d a la vez (al empezar %s), y "
                  "tienen que llegar a 3 sin pasar de ahí: cada una cuenta hasta su renombrado, y "
                  "su plaza se libera cuando termina del todo (escrita, comprobada, renombrada y "
                  "cerrada), una sola vez también con un 4xx",

@@ -115,8 +115,8 @@ int desc_archivo_bien(const char *dir, const char *nombre, uint64_t semilla, uin
         return 0;
     }
     if ((uint64_t)t != n) {
-        snprintf(motivo, tam, "%s tiene %lld bytes y el archivo servido tiene %llu", nombre, t,
-                 (unsigned long long)n);
+        snprintf(motivo, tam, "%s tiene %lld %s y el archivo servido tiene %llu", nombre, t,
+                 texto_plural(t, "byte", "bytes"), (unsigned long long)n);
         return 0;
     }
     if (cal_archivo_sha256(ruta, hex) < 0) {
@@ -478,9 +478,11 @@ int desc_linea_ok_bien(cal_proceso_t *p, const char *nombre, uint64_t tam, uint6
     double alto = s - 0.005 > 0.001 ? kb / (s - 0.005) + 0.06 : 1e18;
     if (kbs < bajo || kbs > alto) {
         snprintf(motivo, t,
-                 "«%s»: la media es %.1f KiB/s, y %llu bytes recibidos en esta ejecución en %.2f s "
-                 "son %.1f KiB/s (1 KiB = 1024 bytes; lo que ya había en el .parte no cuenta)",
-                 l, kbs, (unsigned long long)recibidos, s, s > 0 ? kb / s : 0.0);
+                 "«%s»: la media es %.1f KiB/s, y %llu %s en esta ejecución en %.2f s son %.1f "
+                 "KiB/s (1 KiB = 1024 bytes; lo que ya había en el .parte no cuenta)",
+                 l, kbs, (unsigned long long)recibidos,
+                 texto_plural((long long)recibidos, "byte recibido", "bytes recibidos"), s,
+                 s > 0 ? kb / s : 0.0);
         return 0;
     }
     return 1;
@@ -561,8 +563,9 @@ void desc_nota_reanudacion(const reanudacion_t *r)
     size_t u = 0;
     t[0] = '\0';
     for (int i = 0; i < r->n && u < sizeof t - 40; i++)
-        u += (size_t)snprintf(t + u, sizeof t - u, "%s%d (%llu bytes)", i ? ", " : "",
-                              r->estados[i], (unsigned long long)r->bytes[i]);
+        u += (size_t)snprintf(t + u, sizeof t - u, "%s%d (%llu %s)", i ? ", " : "", r->estados[i],
+                              (unsigned long long)r->bytes[i],
+                              texto_plural((long long)r->bytes[i], "byte", "bytes"));
     cal_nota("El servidor registró: %s", r->n > 0 ? t : "ninguna petición");
     if (r->x.p != NULL)
         cal_nota_salida(r->x.p, 6);

@@ -50,13 +50,12 @@ CAL_PRUEBA(entrada_invalida, 30)
     const cal_peticion_t *v;
     int n = cal_registro(s, &v);
     if (ok && n > 0) {
-        cal_obtenido("con la entrada inválida, el servidor recibió %d peticiones (la primera, "
-                     "%s)",
-                     n, v[0].ruta);
+        cal_obtenido("con la entrada inválida, el servidor recibió %d %s (la primera, %s)", n,
+                     texto_plural(n, "petición", "peticiones"), v[0].ruta);
         ok = 0;
     }
     if (ok)
-        cal_obtenido("los %d casos salen con código 2 y mensaje, sin pedir nada",
+        cal_obtenido("todos los casos (%d) salen con código 2 y mensaje, sin pedir nada",
                      (int)(sizeof casos / sizeof casos[0]));
     CAL_FIN(ok);
 }

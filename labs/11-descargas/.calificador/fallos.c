@@ -184,12 +184,11 @@ CAL_PRUEBA(estancada, 30)
                  "intentos)");
         ok = 0;
     } else if (abiertos < 0 || abiertos > 1) {
-        snprintf(
-            motivo, sizeof motivo,
-            "con parada.bin y muda.bin fallidas por -t y solo la viva en curso, nunca menos de "
-            "%d descriptores abiertos en la carpeta: una descarga que falla por -t también "
-            "cierra su archivo",
-            abiertos);
+        snprintf(motivo, sizeof motivo,
+                 "con parada.bin y muda.bin fallidas por -t y solo la viva en curso, descriptores "
+                 "abiertos en la carpeta: nunca menos de %d; una descarga que falla por -t también "
+                 "cierra su archivo",
+                 abiertos);
         ok = 0;
     } else if (!dormido) {
         snprintf(motivo, sizeof motivo, "mientras esperaba a la red, %s", cpu);
@@ -210,12 +209,14 @@ CAL_PRUEBA(estancada, 30)
     } else if (p3 != NULL && (!desc_por_si_mismo(p3, cod3, m3, sizeof m3) || !disco_ok ||
                               !desc_archivo_bien(c3.dir, "disco.bin", sem3, tam3, m3, sizeof m3))) {
         snprintf(motivo, sizeof motivo,
-                 "con -t %u y un disco lento (cada escritura tarda %u ms), disco.bin (%llu bytes "
-                 "servidos de una vez) no acabó en «OK disco.bin …» con el archivo entero%s%s: "
+                 "con -t %u y un disco lento (cada escritura tarda %u ms), disco.bin (%llu %s "
+                 "de una vez) no acabó en «OK disco.bin …» con el archivo entero%s%s: "
                  "mientras la transferencia está pausada porque el disco va detrás, la espera "
                  "es del disco, no de la red, y -t no corre. Y cada uv_fs_write lleva toda la "
                  "cola: un trozo por llamada no se pone al día",
-                 t_ms, lento_ms, (unsigned long long)tam3, m3[0] != '\0' ? ": " : "", m3);
+                 t_ms, lento_ms, (unsigned long long)tam3,
+                 texto_plural((long long)tam3, "byte servido", "bytes servidos"),
+                 m3[0] != '\0' ? ": " : "", m3);
         ok = 0;
     } else if (!desc_por_si_mismo(p2, cod2, motivo, sizeof motivo) ||
                desc_tam_archivo(c2.dir, "paciente.bin") <= 0) {
@@ -275,10 +276,11 @@ static int esperas_bien(cal_peticion_t (*v)[4], int k, char *motivo, size_t t)
         }
     }
     if (min_primera > 380) {
-        snprintf(motivo, t,
-                 "la más corta de las %d primeras esperas fue de %llu ms: el primer reintento sale "
-                 "tras 200–300 ms (200 ms más un azar de hasta la mitad), no tras 400",
-                 k, (unsigned long long)min_primera);
+        snprintf(
+            motivo, t,
+            "la más corta de las primeras esperas (%d) fue de %llu ms: el primer reintento sale "
+            "tras 200–300 ms (200 ms más un azar de hasta la mitad), no tras 400",
+            k, (unsigned long long)min_primera);
         return 0;
     }
     /* El azar: cada espera suma el suyo, hasta la mitad de su base (100, 200 y 400 ms de
@@ -432,9 +434,9 @@ CAL_PRUEBA(reintentos, 30)
     if (!ok) {
     } else if (n4 != 1) {
         snprintf(motivo, sizeof motivo,
-                 "no.txt: el servidor vio %d peticiones con estado %d (un 4xx no es un fallo "
+                 "no.txt: el servidor vio %d %s con estado %d (un 4xx no es un fallo "
                  "pasajero: no se reintenta)",
-                 n4, err4);
+                 n4, texto_plural(n4, "petición", "peticiones"), err4);
         ok = 0;
     } else if (!desc_linea(p, "ERROR", "no.txt", l, sizeof l)) {
         snprintf(motivo, sizeof motivo, "falta «ERROR no.txt …» (el servidor dio %d)", err4);
@@ -448,15 +450,15 @@ CAL_PRUEBA(reintentos, 30)
         ok = 0;
     } else if (n6 != 3 || v6[0].estado != 503 || v6[1].estado != 503) {
         snprintf(motivo, sizeof motivo,
-                 "pagina.bin (dos 503 con una página de error en el cuerpo, y después los "
-                 "bytes): el servidor vio %d peticiones (se esperaban tres: 503, 503 y la "
+                 "«pagina.bin» (dos 503 con una página de error en el cuerpo, y después los "
+                 "bytes): el servidor vio %d %s (se esperaban tres: 503, 503 y la "
                  "buena; con -r 3, un 503 se reintenta)",
-                 n6);
+                 n6, texto_plural(n6, "petición", "peticiones"));
         ok = 0;
     } else if (!desc_linea(p, "OK", "pagina.bin", l, sizeof l)) {
         int en_error = desc_linea(p, "ERROR", "pagina.bin", l, sizeof l);
         snprintf(motivo, sizeof motivo,
-                 "pagina.bin (dos 503 con una página de error en el cuerpo, y después los "
+                 "«pagina.bin» (dos 503 con una página de error en el cuerpo, y después los "
                  "bytes): %s%s%s. El cuerpo de un 503 no es parte del archivo: no se escribe en "
                  "el .parte, y el reintento pide desde lo que sí lo es",
                  en_error ? "acabó en «" : "falta su línea del resumen", en_error ? l : "",

@@ -25,22 +25,25 @@ static int corto_motivo(cal_servidor_t *s, const char *ruta, long long k, int co
     }
     if (con_206 > 0) {
         snprintf(motivo, tam,
-                 "%s corto.bin con %lld bytes: el servidor contestó un 206 que acababa en el byte "
+                 "%s corto.bin con %lld %s: el servidor contestó un 206 que acababa en el byte "
                  "600000 de 1000000 (¿se compara la longitud con el total de Content-Range?)",
-                 corriendo ? "mientras se descargaba, apareció" : "al terminar, existe", k);
+                 corriendo ? "mientras se descargaba, apareció" : "al terminar, existe", k,
+                 texto_plural(k, "byte", "bytes"));
         return 0;
     }
     if (con_200 > 0)
-        snprintf(motivo, tam,
-                 "corto.bin %s con %lld bytes de 1000000; el servidor contestó 200 con el archivo "
-                 "entero (la petición no llevaba Range: no se reanudó desde los 400000 bytes del "
-                 ".parte)",
-                 corriendo ? "existía, mientras se descargaba," : "existe", k);
+        snprintf(
+            motivo, tam,
+            "corto.bin %s con %lld de sus 1000000 bytes; el servidor contestó 200 con el archivo "
+            "entero (la petición no llevaba Range: no se reanudó desde los 400000 bytes del "
+            ".parte)",
+            corriendo ? "existía, mientras se descargaba," : "existe", k);
     else
         snprintf(motivo, tam,
-                 "corto.bin %s con %lld bytes, y el servidor no registró ninguna respuesta "
+                 "corto.bin %s con %lld %s, y el servidor no registró ninguna respuesta "
                  "completa a su URL",
-                 corriendo ? "existía, mientras se descargaba," : "existe", k);
+                 corriendo ? "existía, mientras se descargaba," : "existe", k,
+                 texto_plural(k, "byte", "bytes"));
     return con_206 == 0 && !corriendo;
 }
 
@@ -107,7 +110,7 @@ CAL_PRUEBA(atomico, 30)
         long long g = desc_tam_archivo(dir, "grande.bin");
         if (ok && g >= 0 && g != 1500000) {
             snprintf(motivo, sizeof motivo,
-                     "grande.bin existía con %lld bytes de 1500000 mientras se descargaba", g);
+                     "grande.bin existía con %lld de sus 1500000 bytes mientras se descargaba", g);
             ok = 0;
         }
         if (ok && desc_tam_archivo(dir, "cortado.bin") >= 0) {
@@ -129,8 +132,9 @@ CAL_PRUEBA(atomico, 30)
     if (ok && lenta_vista >= 0) {
         snprintf(motivo, sizeof motivo,
                  "con un disco lento (cada escritura tarda %u ms), lenta.bin existía con %lld "
-                 "bytes de %llu: renombró antes de que la cola estuviera escrita",
-                 ATOMICO_LENTO_MS, lenta_vista, (unsigned long long)tam5);
+                 "%s de %llu: renombró antes de que la cola estuviera escrita",
+                 ATOMICO_LENTO_MS, lenta_vista, texto_plural(lenta_vista, "byte", "bytes"),
+                 (unsigned long long)tam5);
         ok = 0;
     }
     if (ok && p5 != NULL) {
@@ -157,8 +161,8 @@ CAL_PRUEBA(atomico, 30)
         ok = sin_206 && desc_archivo_bien(dir, "corto.bin", sem[2], 1000000, motivo, sizeof motivo);
     }
     if (ok)
-        snprintf(motivo, sizeof motivo, "%d miradas a la carpeta: nunca un nombre final a medias%s",
-                 miradas,
+        snprintf(motivo, sizeof motivo,
+                 "miradas a la carpeta: %d; nunca un nombre final a medias%s", miradas,
                  sin_206 ? " (corto.bin no se reanudó: el servidor mandó un 200 con el archivo "
                            "entero, sin el 206 corto que había que rechazar)"
                          : "");
@@ -317,19 +321,22 @@ CAL_PRUEBA(continuar_206, 30)
     int bien = 0;
     if (ok && n >= 1 && estados[0] == 200)
         snprintf(motivo, sizeof motivo,
-                 "el servidor contestó 200 con el archivo entero (%llu bytes) en vez de 206: "
+                 "el servidor contestó 200 con el archivo entero (%llu %s) en vez de 206: "
                  "/bytes atiende «Range: bytes=%llu-», así que la petición no llevaba un Range "
                  "válido",
-                 (unsigned long long)bytes[0], (unsigned long long)prefijo);
+                 (unsigned long long)bytes[0], texto_plural((long long)bytes[0], "byte", "bytes"),
+                 (unsigned long long)prefijo);
     else if (ok && n >= 2 && estados[0] == 206 && bytes[0] != tam - prefijo)
         snprintf(motivo, sizeof motivo,
-                 "la primera petición fue un 206 de %llu bytes (faltaban %llu: se pidió desde "
+                 "la primera petición fue un 206 de %llu %s (faltaban %llu: se pidió desde "
                  "un byte distinto del tamaño del .parte) y después se empezó de nuevo",
-                 (unsigned long long)bytes[0], (unsigned long long)(tam - prefijo));
+                 (unsigned long long)bytes[0], texto_plural((long long)bytes[0], "byte", "bytes"),
+                 (unsigned long long)(tam - prefijo));
     else if (ok && (n != 1 || estados[0] != 206 || bytes[0] != tam - prefijo))
         snprintf(motivo, sizeof motivo,
-                 "el archivo está bien, pero no se reanudó: se esperaba un único 206 de %llu bytes",
-                 (unsigned long long)(tam - prefijo));
+                 "el archivo está bien, pero no se reanudó: se esperaba un único 206 de %llu %s",
+                 (unsigned long long)(tam - prefijo),
+                 texto_plural((long long)(tam - prefijo), "byte", "bytes"));
     else if (ok && (!desc_linea(r.x.p, "OK", "r.bin", l, sizeof l) ||
                     strtoull(cal_palabra(l, 2, w, sizeof w) ? w : "x", NULL, 10) != tam))
         snprintf(motivo, sizeof motivo,
@@ -340,9 +347,11 @@ CAL_PRUEBA(continuar_206, 30)
                                       r.fin_ms[0] - r.inicio_ms[0], motivo, sizeof motivo))
         bien = 1;
     if (bien)
-        cal_obtenido("reanudada con Range: 206 de %llu bytes, añadidos a los %llu del .parte, y "
+        cal_obtenido("reanudada con Range: el 206 trajo %llu %s más, tras los %llu del .parte, y "
                      "la línea OK con su forma, sus segundos y su media",
-                     (unsigned long long)(tam - prefijo), (unsigned long long)prefijo);
+                     (unsigned long long)(tam - prefijo),
+                     texto_plural((long long)(tam - prefijo), "byte", "bytes"),
+                     (unsigned long long)prefijo);
     else
         cal_obtenido("%s", motivo);
     if (!bien)
@@ -441,7 +450,7 @@ static int reinicio_una_vez(cal_servidor_t *s, char *motivo, size_t t)
                  "sin --continuar y con -r 2, un servidor que corta en el byte %llu y contesta a "
                  "cada Range con un 206 desde 0: peticiones que vio, %d%s%s (se esperaban 4: 200 "
                  "cortado; 206 mal situado y reinicio limpio; 200 cortado; otro 206 mal situado, "
-                 "que ya no se reinicia: ERROR; el reinicio es una vez)",
+                 "que ya no se reinicia: ERROR; el reinicio se hace una sola vez)",
                  (unsigned long long)corte, n, existe ? " y z.bin existe" : "",
                  error ? "" : " y falta «ERROR z.bin …»");
         desc_nota_corrida(&y, 6);
@@ -452,12 +461,13 @@ static int reinicio_una_vez(cal_servidor_t *s, char *motivo, size_t t)
 
 CAL_PRUEBA(continuar_416, 40)
 {
-    cal_esperado("con --continuar y un .parte más largo que el archivo, o tan largo como él (416 "
-                 "del servidor), se vacía el .parte y se empieza de 0; y con un 206 cuyo "
-                 "Content-Range no "
-                 "empieza donde acaba el .parte, también: el resultado es idéntico al servido. "
-                 "Ese reinicio es una vez: con -r 2 y un 206 mal situado en cada reintento, "
-                 "cuatro peticiones y ERROR");
+    cal_esperado(
+        "con --continuar y un .parte más largo que el archivo, o tan largo como él (416 "
+        "del servidor), se vacía el .parte y se empieza de 0; y con un 206 cuyo "
+        "Content-Range no "
+        "empieza donde acaba el .parte, también: el resultado es idéntico al servido. "
+        "Ese reinicio se hace una sola vez: con -r 2 y un 206 mal situado en cada reintento, "
+        "cuatro peticiones y ERROR");
     reanudacion_t r;
     if (!desc_preparar(&r.x))
         CAL_FIN(0);
@@ -493,10 +503,12 @@ static int lleno_bien(cal_proceso_t *p, const char *dir, const char *nombre, uin
     char l[256], parte[300];
     if (desc_tam_archivo(dir, nombre) >= 0) {
         snprintf(motivo, tam,
-                 "%s existe con %lld bytes: no cabía (cada archivo, %llu bytes como mucho) y se "
+                 "%s existe con %lld %s: no cabía (cada archivo tiene un tope de %llu %s) y se "
                  "renombró como si estuviera entero (¿un error o una escritura corta de "
                  "uv_fs_write que no se miró?)",
-                 nombre, desc_tam_archivo(dir, nombre), (unsigned long long)tope);
+                 nombre, desc_tam_archivo(dir, nombre),
+                 texto_plural(desc_tam_archivo(dir, nombre), "byte", "bytes"),
+                 (unsigned long long)tope, texto_plural((long long)tope, "byte", "bytes"));
         return 0;
     }
     if (!desc_linea(p, "ERROR", nombre, l, sizeof l)) {
@@ -510,7 +522,7 @@ static int lleno_bien(cal_proceso_t *p, const char *dir, const char *nombre, uin
     snprintf(parte, sizeof parte, "%s.parte", nombre);
     char m[200];
     if (!desc_archivo_bien(dir, parte, semilla, tope, m, sizeof m)) {
-        snprintf(motivo, tam, "%s (se esperaban los %llu bytes que cupieron)", m,
+        snprintf(motivo, tam, "%s (se esperaban los bytes que cupieron, %llu)", m,
                  (unsigned long long)tope);
         return 0;
     }
@@ -529,11 +541,12 @@ static int lleno_bien(cal_proceso_t *p, const char *dir, const char *nombre, uin
 CAL_PRUEBA(disco_lleno, 30)
 {
     uint64_t tope = desc_al_azar(150000, 250000);
-    cal_esperado("con cada archivo limitado a %llu bytes (el disco «se llena»): «ERROR …» con "
+    cal_esperado("con cada archivo limitado a %llu %s (el disco «se llena»): «ERROR …» con "
                  "el motivo para las tres que no caben (una por pocos bytes y otra troceada, sin "
                  "Content-Length), su .parte con lo que cupo y sin renombrar; la que cabe, "
-                 "entera (el código de salida lo juzga codigo_salida)",
-                 (unsigned long long)tope);
+                 "entera (el código de salida lo juzga «Código de salida: 0 si todas bien, 1 si "
+                 "alguna falló»)",
+                 (unsigned long long)tope, texto_plural((long long)tope, "byte", "bytes"));
     corrida_t x;
     if (!desc_preparar(&x))
         CAL_FIN(0);

@@ -84,9 +84,9 @@ CAL_PRUEBA(sigint, 60)
 {
     cal_esperado("Ctrl+C a media descarga (-c 2 -r 4: una descargando, otra esperando un "
                  "reintento y una tercera esperando turno): sale con 130 enseguida, en menos de "
-                 "1 s (sin dejar que venza la espera del reintento), sin "
-                 "ninguna petición después de la señal, «ERROR …» por cada descarga (también la "
-                 "que esperaba), y cada .parte con los bytes recibidos (un prefijo exacto), sin "
+                 "1 s (sin dejar que venza la espera del reintento) y sin ninguna petición "
+                 "después de la señal. Escribe «ERROR …» por cada descarga (también la que "
+                 "esperaba) y deja cada .parte con los bytes recibidos (un prefijo exacto), sin "
                  "nombres finales. Con un disco lento, Ctrl+C con más de 1 MiB recibido y sin "
                  "escribir: lo recibido llega al .parte antes de salir, también en otra que ya lo "
                  "había recibido todo y aún lo escribía (OK o su .parte entero). Y, bajo "
@@ -265,9 +265,10 @@ CAL_PRUEBA(sigint, 60)
         } else if (senal4 && (uint64_t)t4 + SIGINT_HOLGURA < dicho4) {
             snprintf(motivo, sizeof motivo,
                      "con un disco lento (cada escritura tarda %u ms), la línea PROGRESO dijo %llu "
-                     "bytes de pendiente.bin recibidos y, tras Ctrl+C, su .parte tiene %lld: lo "
-                     "que ya llegó se escribe antes de cerrar (los .parte son para continuar)",
-                     SIGINT_LENTO_MS, (unsigned long long)dicho4, t4);
+                     "%s de pendiente.bin y, tras Ctrl+C, su .parte tiene %lld: lo que ya llegó "
+                     "se escribe antes de cerrar (los .parte son para continuar)",
+                     SIGINT_LENTO_MS, (unsigned long long)dicho4,
+                     texto_plural((long long)dicho4, "byte recibido", "bytes recibidos"), t4);
             ok = 0;
         }
         /* acabada.bin: si el servidor ya la había mandado entera antes de la señal, o con su
@@ -285,13 +286,15 @@ CAL_PRUEBA(sigint, 60)
                 if (t5 < 0)
                     snprintf(tras, sizeof tras, "no existe ni acabada.bin ni acabada.bin.parte");
                 else
-                    snprintf(tras, sizeof tras, "%s tiene %lld bytes", nom5, t5);
+                    snprintf(tras, sizeof tras, "%s tiene %lld %s", nom5, t5,
+                             texto_plural(t5, "byte", "bytes"));
                 snprintf(motivo, sizeof motivo,
                          "con un disco lento (cada escritura tarda %u ms), acabada.bin había "
-                         "llegado entera (%llu bytes) y aún se escribía cuando llegó Ctrl+C; "
+                         "llegado entera (%llu %s) y aún se escribía cuando llegó Ctrl+C; "
                          "tras él, %s: lo que ya llegó se escribe antes de cerrar, también en "
                          "una descarga sin petición que cancelar",
-                         SIGINT_LENTO_MS, (unsigned long long)tam5, tras);
+                         SIGINT_LENTO_MS, (unsigned long long)tam5,
+                         texto_plural((long long)tam5, "byte", "bytes"), tras);
                 ok = 0;
             }
         }
@@ -301,8 +304,9 @@ CAL_PRUEBA(sigint, 60)
 
     if (ok && senal4)
         cal_obtenido("130, resumen con las tres y .parte correctos; con el disco lento, lo ya "
-                     "recibido llegó al .parte (PROGRESO dijo %llu bytes; el .parte, %lld)",
-                     (unsigned long long)dicho4, t4);
+                     "recibido llegó al .parte (PROGRESO dijo %llu %s; el .parte, %lld)",
+                     (unsigned long long)dicho4, texto_plural((long long)dicho4, "byte", "bytes"),
+                     t4);
     else if (ok)
         cal_obtenido("130, resumen con las tres y .parte correctos");
     else

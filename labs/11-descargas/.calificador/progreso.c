@@ -57,9 +57,9 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
     int max_lineas = (int)(dur / 0.5) + 4;
     if (x->n < 2 || x->n > max_lineas || x->raro) {
         snprintf(motivo, t,
-                 "%s: %d líneas PROGRESO en una descarga de %.1f s (se esperaban entre 2 y %d, "
+                 "%s: líneas PROGRESO en una descarga de %.1f s: %d (se esperaban entre 2 y %d, "
                  "todas con sus cuatro campos)",
-                 nombre, x->n, dur, max_lineas);
+                 nombre, dur, x->n, max_lineas);
         return 0;
     }
     if (x->visto[x->n - 1] - x->visto[0] < 400) {
@@ -76,9 +76,11 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
         uint64_t cota = prefijo + desc_servido_hasta(v, n, x->visto[i] + 100) + 32768;
         if (x->bytes[i] < prefijo || x->bytes[i] > cota) {
             snprintf(motivo, t,
-                     "%s: la línea %d dice %llu bytes, y entonces el archivo tenía %llu bytes%s y "
+                     "%s: la línea %d dice %llu %s, y entonces el archivo tenía %llu %s%s y "
                      "el servidor había mandado %llu más como mucho",
-                     nombre, i + 1, (unsigned long long)x->bytes[i], (unsigned long long)prefijo,
+                     nombre, i + 1, (unsigned long long)x->bytes[i],
+                     texto_plural((long long)x->bytes[i], "byte", "bytes"),
+                     (unsigned long long)prefijo, texto_plural((long long)prefijo, "byte", "bytes"),
                      prefijo > 0 ? " en el .parte (con --continuar, <bytes> los cuenta)" : "",
                      (unsigned long long)(cota - prefijo));
             return 0;
@@ -88,9 +90,11 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
              * o con bytes recibidos, ya no vale. */
             if (con_pct || x->bytes[i] > prefijo) {
                 snprintf(motivo, t,
-                         "%s: la línea %d dice «-» con %llu bytes, y el servidor anunció el "
-                         "tamaño (%llu bytes) en la cabecera",
-                         nombre, i + 1, (unsigned long long)x->bytes[i], (unsigned long long)tam);
+                         "%s: la línea %d dice «-» con %llu %s, y el servidor anunció el "
+                         "tamaño (%llu %s) en la cabecera",
+                         nombre, i + 1, (unsigned long long)x->bytes[i],
+                         texto_plural((long long)x->bytes[i], "byte", "bytes"),
+                         (unsigned long long)tam, texto_plural((long long)tam, "byte", "bytes"));
                 return 0;
             }
             continue;
@@ -100,10 +104,11 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
         if (x->pct[i] != esperado ||
             (i > 0 && (x->pct[i] < x->pct[i - 1] || x->bytes[i] < x->bytes[i - 1]))) {
             snprintf(motivo, t,
-                     "%s: la línea %d dice %d %% y %llu bytes (el archivo tiene %llu; el "
+                     "%s: la línea %d dice %d %% y %llu %s (el archivo tiene %llu; el "
                      "porcentaje es bytes·100/tamaño, redondeado hacia abajo, y ni él ni los bytes "
                      "retroceden)",
                      nombre, i + 1, x->pct[i], (unsigned long long)x->bytes[i],
+                     texto_plural((long long)x->bytes[i], "byte", "bytes"),
                      (unsigned long long)tam);
             return 0;
         }
@@ -118,10 +123,11 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
     }
     if (prefijo > 0 && x->bytes[x->n - 1] == prefijo && servido > 65536) {
         snprintf(motivo, t,
-                 "%s: todas sus líneas dicen %llu bytes, lo que ya tenía el .parte, mientras el "
+                 "%s: todas sus líneas dicen %llu %s, lo que ya tenía el .parte, mientras el "
                  "servidor mandaba %llu más: <bytes> es el .parte más lo recibido en esta "
                  "ejecución",
-                 nombre, (unsigned long long)prefijo, (unsigned long long)servido);
+                 nombre, (unsigned long long)prefijo,
+                 texto_plural((long long)prefijo, "byte", "bytes"), (unsigned long long)servido);
         return 0;
     }
     if (!buena) {
@@ -148,18 +154,21 @@ static int juzgar_sin_total(const char *nombre, const serie_t *x, uint64_t tam, 
             if (x->pct[i] >= 0)
                 snprintf(dice, sizeof dice, "%d %%", x->pct[i]);
             snprintf(motivo, t,
-                     "%s (troceada, sin Content-Length): la línea %d dice %s y %llu bytes; sin "
+                     "%s (troceada, sin Content-Length): la línea %d dice %s y %llu %s; sin "
                      "total, el porcentaje es «-», y los bytes no retroceden ni pasan de %llu",
-                     nombre, i + 1, dice, (unsigned long long)x->bytes[i], (unsigned long long)tam);
+                     nombre, i + 1, dice, (unsigned long long)x->bytes[i],
+                     texto_plural((long long)x->bytes[i], "byte", "bytes"),
+                     (unsigned long long)tam);
             return 0;
         }
         a_medias += x->bytes[i] > 0 && x->bytes[i] < tam;
     }
     if (x->raro || a_medias == 0) {
         snprintf(motivo, t,
-                 "%s (troceada, %llu bytes en ~2 s): %d líneas PROGRESO; se esperaba que todas "
+                 "%s (troceada, %llu %s en ~2 s): líneas PROGRESO, %d; se esperaba que todas "
                  "tuvieran sus cuatro campos y alguna, bytes recibidos a media descarga",
-                 nombre, (unsigned long long)tam, x->n);
+                 nombre, (unsigned long long)tam, texto_plural((long long)tam, "byte", "bytes"),
+                 x->n);
         return 0;
     }
     return 1;
@@ -190,8 +199,8 @@ static int juzgar_parada(const char *nombre, const serie_t *x, uint64_t tam,
         j0++;
     if (j0 == x->n) {
         snprintf(motivo, t,
-                 "%s: ninguna línea PROGRESO dice %llu bytes, los que mandó el servidor antes de "
-                 "cortar (y la descarga pasó después segundos esperando sus reintentos)",
+                 "%s: ninguna línea PROGRESO dice los bytes que mandó el servidor antes de "
+                 "cortar, %llu (y la descarga pasó después segundos esperando sus reintentos)",
                  nombre, (unsigned long long)k);
         return 0;
     }
@@ -202,26 +211,29 @@ static int juzgar_parada(const char *nombre, const serie_t *x, uint64_t tam,
             if (x->pct[j] >= 0)
                 snprintf(dice, sizeof dice, "%d %%", x->pct[j]);
             snprintf(motivo, t,
-                     "%s: el servidor mandó %llu bytes de %llu y cortó; la línea %d dice %s con "
+                     "%s: el servidor mandó %llu %s de %llu y cortó; la línea %d dice %s con "
                      "esos bytes, y debería decir %d %%: tras un corte, y mientras un reintento "
                      "espera o sale, el porcentaje no retrocede ni vuelve a «-»",
-                     nombre, (unsigned long long)k, (unsigned long long)tam, j + 1, dice, pct);
+                     nombre, (unsigned long long)k, texto_plural((long long)k, "byte", "bytes"),
+                     (unsigned long long)tam, j + 1, dice, pct);
             return 0;
         }
         if (x->bytes[j] != k || (j >= j0 + 4 && x->kbs[j] > 0.1 * real + 1)) {
             snprintf(motivo, t,
-                     "%s: el servidor mandó %llu bytes a %.1f KiB/s y cortó; %d líneas (%.1f s o "
-                     "más) después, la línea %d dice %llu bytes a %.1f KiB/s: los bytes no "
+                     "%s: el servidor mandó %llu %s a %.1f KiB/s y cortó; %d %s (%.1f s o "
+                     "más) después, la línea %d dice %llu %s a %.1f KiB/s: los bytes no "
                      "retroceden (tampoco al salir un reintento) y la velocidad es la de los "
                      "últimos 2 s, no la media desde el principio",
-                     nombre, (unsigned long long)k, real, j - j0, (double)(j - j0) / 2.0, j + 1,
-                     (unsigned long long)x->bytes[j], x->kbs[j]);
+                     nombre, (unsigned long long)k, texto_plural((long long)k, "byte", "bytes"),
+                     real, j - j0, texto_plural(j - j0, "línea", "líneas"), (double)(j - j0) / 2.0,
+                     j + 1, (unsigned long long)x->bytes[j],
+                     texto_plural((long long)x->bytes[j], "byte", "bytes"), x->kbs[j]);
             return 0;
         }
     }
     if (x->n < j0 + 5 && v[n - 1].inicio_ms < v[0].fin_ms + 2500) {
         snprintf(motivo, t,
-                 "%s: sus %d reintentos llegaron al servidor en los %llu ms siguientes al corte "
+                 "%s: sus reintentos (%d) llegaron al servidor en los %llu ms siguientes al corte "
                  "(las esperas de -r 4 suman 3 s o más), y no dio tiempo a ver la velocidad "
                  "bajar a 0",
                  nombre, n - 1, (unsigned long long)(v[n - 1].inicio_ms - v[0].fin_ms));
@@ -229,9 +241,9 @@ static int juzgar_parada(const char *nombre, const serie_t *x, uint64_t tam,
     }
     if (x->n < j0 + 5) {
         snprintf(motivo, t,
-                 "%s: solo %d líneas PROGRESO después del corte, y pasó 3 s o más esperando sus "
+                 "%s: después del corte, solo %d %s PROGRESO, y pasó 3 s o más esperando sus "
                  "reintentos: una descarga que espera un reintento sigue activa y tiene su línea",
-                 nombre, x->n - j0 - 1);
+                 nombre, x->n - j0 - 1, texto_plural(x->n - j0 - 1, "línea", "líneas"));
         return 0;
     }
     return 1;
@@ -335,8 +347,8 @@ CAL_PRUEBA(progreso, 40)
         if (g->n < minimo || hueco > 1500) {
             snprintf(
                 motivo, sizeof motivo,
-                "goteo.bin (un byte cada 2 s durante %.1f s): %d líneas PROGRESO y un hueco "
-                "de %llu ms entre dos seguidas (se esperaban al menos %d y ningún hueco de más "
+                "goteo.bin (un byte cada 2 s durante %.1f s): líneas PROGRESO, %d; hueco máximo "
+                "entre dos seguidas, %llu ms (se esperaban al menos %d y ningún hueco de más "
                 "de 1.5 s: una cada ~500 ms aunque no lleguen bytes)",
                 dur, g->n, (unsigned long long)hueco, minimo);
             ok = 0;
@@ -345,8 +357,9 @@ CAL_PRUEBA(progreso, 40)
     if (ok)
         cal_obtenido("líneas PROGRESO a su ritmo, respaldadas por el registro del servidor, "
                      "monótonas y con velocidades creíbles (casi 0 tras el corte); el goteo, %d "
-                     "líneas con %llu ms como mucho entre dos",
-                     lineas_goteo, (unsigned long long)hueco);
+                     "%s con %llu ms como mucho entre dos",
+                     lineas_goteo, texto_plural(lineas_goteo, "línea", "líneas"),
+                     (unsigned long long)hueco);
     else
         cal_obtenido("%s", motivo);
     if (!ok)
@@ -412,9 +425,10 @@ static int juzgar_pintadas(const char *nombre, const pintadas_t *pi, uint64_t ta
         uint64_t cota = desc_servido_hasta(v, n, pi->visto[i] + 100) + 32768;
         if (pi->pct[i] > 100 || dice > cota || (i > 0 && pi->pct[i] < pi->pct[i - 1])) {
             snprintf(motivo, t,
-                     "%s: un repintado dice %d %% (%llu bytes de %llu), y el servidor había "
+                     "%s: un repintado dice %d %% (%llu %s de %llu), y el servidor había "
                      "mandado %llu como mucho%s",
-                     nombre, pi->pct[i], (unsigned long long)dice, (unsigned long long)tam,
+                     nombre, pi->pct[i], (unsigned long long)dice,
+                     texto_plural((long long)dice, "byte", "bytes"), (unsigned long long)tam,
                      (unsigned long long)(cota - 32768),
                      i > 0 && pi->pct[i] < pi->pct[i - 1] ? ": el porcentaje retrocede" : "");
             return 0;
@@ -425,8 +439,8 @@ static int juzgar_pintadas(const char *nombre, const pintadas_t *pi, uint64_t ta
     if (intermedias == 0 && !troceada) {
         snprintf(motivo, t,
                  "%s: ningún repintado con un porcentaje entre 0 y 100 mientras descargaba (%d "
-                 "líneas con su nombre y porcentaje)",
-                 nombre, pi->n);
+                 "%s con su nombre y porcentaje)",
+                 nombre, pi->n, texto_plural(pi->n, "línea", "líneas"));
         return 0;
     }
     return 1;
@@ -452,10 +466,10 @@ static int subidas_bien(const char *out, char *motivo, size_t t)
                 lineas += *q == '\n';
             if (lineas != n) {
                 snprintf(motivo, t,
-                         "el repintado %d sube %u líneas (ESC[%uA) y el anterior pintó %u: el "
-                         "cursor sube tantas líneas como se pintaron, también las de las que "
+                         "el repintado %d sube el cursor con ESC[%uA y el anterior pintó %u %s: "
+                         "el cursor sube tantas líneas como se pintaron, también las de las que "
                          "ya terminaron",
-                         cual, n, n, lineas);
+                         cual, n, lineas, texto_plural(lineas, "línea", "líneas"));
                 return 0;
             }
         }
@@ -466,11 +480,11 @@ static int subidas_bien(const char *out, char *motivo, size_t t)
 
 CAL_PRUEBA(terminal, 30)
 {
-    cal_esperado("en una terminal: sin líneas PROGRESO, repintado en su sitio con ESC[nA (que "
-                 "sube tantas líneas como pintó el repintado anterior), con porcentajes que "
-                 "avanzan mientras descarga sin pasar nunca de lo que el servidor "
-                 "había mandado, y un último repintado con cada descarga al 100 %% (y su archivo "
-                 "entero en el disco), también la troceada, que no dice su total hasta acabar");
+    cal_esperado("en una terminal: sin líneas PROGRESO y con repintados en su sitio con ESC[nA "
+                 "(que sube tantas líneas como pintó el repintado anterior), cuyos porcentajes "
+                 "avanzan mientras descarga sin pasar nunca de lo que el servidor había mandado. "
+                 "Y un último repintado con cada descarga al 100 %% (y su archivo entero en el "
+                 "disco), también la troceada, que no dice su total hasta acabar");
     carpeta_t c;
     cal_servidor_t *s = desc_servidor();
     if (s == NULL || desc_carpeta(&c) < 0)
@@ -551,7 +565,7 @@ CAL_PRUEBA(terminal, 30)
         ok = lineas == 3 && al_cien == 3;
         if (!ok)
             snprintf(motivo, sizeof motivo,
-                     "el último repintado tiene %d líneas de descargas, %d de ellas al 100 %% (se "
+                     "líneas de descargas en el último repintado: %d; al 100 %%: %d (se "
                      "esperaban las 3, al 100 %%%s)",
                      lineas, al_cien,
                      lineas == 3 && !troceada_al_cien

@@ -62,7 +62,7 @@ CAL_PRUEBA(cierra_archivos, 30)
         cal_obtenido("las tres rápidas no terminaron mientras la lenta seguía (%d de 3; %s)",
                      listas, desc_como(p, cod, f, sizeof f));
     else if (abiertos < 0 || abiertos > 1)
-        cal_obtenido("%d descriptores abiertos en la carpeta con solo una descarga en curso "
+        cal_obtenido("descriptores abiertos en la carpeta con solo una descarga en curso: %d "
                      "(¿se cierra también el .parte de una descarga que falla?)",
                      abiertos);
     else if (cod != 0 && cod != 1)

@@ -1084,7 +1084,7 @@ int base_consultas_cuadran(const base_t *b, cal_proceso_t *p, int n, int en_orde
             if (pos < 0 && !en_orden)
                 cal_obtenido("no hay ninguna línea «CONSULTA %d …»", k + 1);
             else if (pos < 0)
-                cal_obtenido("solo hay %d líneas CONSULTA", k);
+                cal_obtenido("solo hay %d de las 10 líneas CONSULTA", k);
             else
                 cal_obtenido("«%s»", linea);
             ok = 0;
@@ -1113,10 +1113,11 @@ int base_esperar_fin_margen(cal_proceso_t *p, int max_ms, int codigo, int margen
         queda = margen_ms;
     if (!cal_esperar_fin(p, queda)) {
         if (hecho && parar_si_hecho) {
-            cal_nota("El programa imprimió POOL, pero en %d s no terminó (¿algo sigue abierto y "
-                     "uv_run no vuelve?): se detiene el programa y se juzga lo que hizo; la "
-                     "verificación «cierre» es la que cuenta el fallo.",
-                     margen_ms / 1000);
+            cal_nota(
+                "El programa imprimió POOL, pero en %d s no terminó (¿algo sigue abierto y "
+                "uv_run no vuelve?): se detiene el programa y se juzga lo que hizo; la "
+                "verificación «Cierra todas sus conexiones y termina» es la que cuenta el fallo.",
+                margen_ms / 1000);
             cal_matar(p);
             return 1;
         }
@@ -1154,8 +1155,8 @@ int base_registro_completo(const base_t *b, insercion_t **v, int *n)
         sec += (*v)[i].id > N && (*v)[i].id <= 2 * N;
     }
     if (conc != N || sec != N) {
-        cal_obtenido("el servidor registró %d inserciones de la fase concurrente (ids 1…%d) y "
-                     "%d de la secuencial (ids %d…%d); se esperaban %d y %d",
+        cal_obtenido("inserciones que registró el servidor: %d de la fase concurrente (ids "
+                     "1…%d) y %d de la secuencial (ids %d…%d); se esperaban %d y %d",
                      conc, N, sec, N + 1, 2 * N, N, N);
         return 0;
     }
@@ -1176,18 +1177,18 @@ int base_explica_sin_nombre(PGconn *c)
     long long otras = base_sin_nombre(c);
     if (otras <= 0)
         return 0;
-    cal_obtenido("el servidor ve %lld conexiones del programa sin application_name «basedatos»: "
+    cal_obtenido("el servidor ve %lld %s del programa sin application_name «basedatos»: "
                  "pásale «basedatos» a bd_conectar en todas (el calificador reconoce así las "
                  "tuyas)",
-                 otras);
+                 otras, texto_plural(otras, "conexión", "conexiones"));
     return 1;
 }
 
 void base_explica_sin_nombre_registro(const sentencias_t *st)
 {
     if (st->sin_nombre > 0)
-        cal_nota("El servidor autorizó %d conexiones del programa sin application_name "
-                 "«basedatos»: el calificador no las cuenta como tuyas. Pásale «basedatos» a "
+        cal_nota("Conexiones del programa sin application_name «basedatos» que autorizó el "
+                 "servidor: %d. El calificador no las cuenta como tuyas. Pásale «basedatos» a "
                  "bd_conectar en todas (también en la de la fase secuencial).",
                  st->sin_nombre);
 }
@@ -1214,8 +1215,7 @@ int base_consultas_de_verdad(const base_t *b, int nuevas)
     }
     if (st.despues < 10) {
         cal_obtenido("según el registro de sentencias del servidor, el programa solo lanzó %d "
-                     "consultas después de que el calificador añadiera sus filas (se esperaban "
-                     "las 10)",
+                     "de las 10 consultas después de que el calificador añadiera sus filas",
                      st.despues);
         return 0;
     }
@@ -1237,9 +1237,9 @@ int base_consultas_de_verdad(const base_t *b, int nuevas)
         return 0;
     }
     if (nuevas && st.nuevas < 10) {
-        cal_obtenido("según el registro de sentencias, %d de las %d consultas las hicieron "
-                     "conexiones que ya existían antes de los cortes; se esperaban todas por "
-                     "conexiones nuevas (las sustitutas)",
+        cal_obtenido("según el registro de sentencias, consultas hechas por conexiones que ya "
+                     "existían antes de los cortes: %d de %d; se esperaban todas por conexiones "
+                     "nuevas (las sustitutas)",
                      st.despues - st.nuevas, st.despues);
         return 0;
     }

@@ -39,6 +39,7 @@
 #ifndef BD_COMUN_H
 #define BD_COMUN_H
 
+#include "calificador/base.h"
 #include "calificador/calificador.h"
 
 #include <libpq-fe.h>

@@ -43,7 +43,7 @@ CAL_PRUEBA(reemplaza_rotas, 40)
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname "
                     "= current_database() AND application_name = 'basedatos' AND pid <> $1::int",
                     pid, NULL);
-    cal_nota("Se cortaron %lld conexiones del pool.", cortadas);
+    cal_nota("Conexiones del pool cortadas: %lld.", cortadas);
     if (cortadas < 1) {
         if (!base_explica_sin_nombre(c))
             cal_obtenido(
@@ -90,19 +90,20 @@ CAL_PRUEBA(reemplaza_rotas, 40)
             creadas == vistas)
             cal_obtenido("«%s»; se esperaba esperas=%d, como sin cortes: las rotas se descartan "
                          "antes de contar, así que la primera consulta tras los cortes abre una "
-                         "conexión, cada una de las %d siguientes abre otra sin esperar (el pool "
-                         "es perezoso) y solo esperan las %d últimas; las %d inserciones "
-                         "concurrentes ya sumaron %d",
+                         "conexión, cada una de las siguientes (%d) abre otra sin esperar (el "
+                         "pool es perezoso) y solo esperan las últimas (%d); las inserciones "
+                         "concurrentes (%d) ya sumaron %d",
                          l, ESPERAS, TAMANO - 1, 10 - TAMANO, N, N - TAMANO);
         else
             cal_obtenido("«%s»; se esperaba «POOL maximo=%d creadas=%lld esperas=%d»: el servidor "
-                         "vio %lld conexiones del pool, contadas las que sustituyeron a las %lld "
-                         "cortadas",
-                         l, TAMANO, vistas, ESPERAS, vistas, cortadas);
+                         "vio %lld %s del pool, contadas las que sustituyeron a las cortadas "
+                         "(%lld)",
+                         l, TAMANO, vistas, ESPERAS, vistas,
+                         texto_plural(vistas, "conexión", "conexiones"), cortadas);
         base_explica_sin_nombre_registro(&st);
         CAL_FIN(0);
     }
-    cal_obtenido("se cortaron %lld conexiones; el programa abrió otras, las contó y terminó bien",
+    cal_obtenido("conexiones cortadas: %lld; el programa abrió otras, las contó y terminó bien",
                  cortadas);
     /* Una conexión rota sale del pool, pero también se cierra (bd_cerrar): si no, su handle
      * sigue abierto y uv_loop_close no da 0, aunque todo lo demás cuadre. */
@@ -242,9 +243,9 @@ static int falla_y_para(base_t *b, cal_proceso_t *p, int falla, const char *fase
     PQfinish(c);
     snprintf(resumen, sizeof resumen,
              "fila %d (fase %s): salió con 1; stderr %s el error del servidor y %s la "
-             "sentencia; %lld filas insertadas después de la que falló (id > %s)",
+             "sentencia; filas insertadas después de la que falló (id > %s): %lld",
              falla, fase, con_error ? "trae" : "no trae", con_sentencia ? "trae" : "no trae",
-             despues, limite);
+             limite, despues);
     base_obtenido_o_nota(ya_fallo, resumen);
     if (!con_error || !con_sentencia)
         cal_nota_salida(p, 5);

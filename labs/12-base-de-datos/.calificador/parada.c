@@ -38,9 +38,9 @@ static int cierra_abriendose(const base_t *b, cal_proceso_t *p)
         return 0;
     int quedan = base_esperar_sin_conexiones(b, 3000);
     if (quedan > 0) {
-        cal_obtenido("con la fila 1 rechazada terminó, pero dejó %d conexiones abiertas en el "
-                     "servidor: al cerrar, también se cierran las que aún se estaban abriendo",
-                     quedan);
+        cal_obtenido("con la fila 1 rechazada terminó, pero dejó abiertas en el servidor %d %s: "
+                     "al cerrar, también se cierran las que aún se estaban abriendo",
+                     quedan, texto_plural(quedan, "conexión", "conexiones"));
         return 0;
     }
     return 1;
@@ -88,14 +88,13 @@ CAL_PRUEBA(cierre, 40)
     }
     if (con_secuencial > 0) {
         cal_obtenido("la conexión de la fase secuencial seguía abierta en el servidor durante las "
-                     "consultas (en %lld de %lld conexiones del pool, 300 ms después de empezar su "
+                     "consultas (en %lld de %lld %s del pool, 300 ms después de empezar su "
                      "primera consulta): se cierra al acabar su fase, antes de las consultas",
-                     con_secuencial, lecturas);
+                     con_secuencial, lecturas, texto_plural(lecturas, "conexión", "conexiones"));
         CAL_FIN(0);
     }
-    cal_obtenido(
-        "salió con 0; %d conexiones siguen abiertas; %lld de %lld se cortaron sin cerrarse", quedan,
-        s.abandonadas, propias);
+    cal_obtenido("salió con 0; conexiones aún abiertas: %d; cortadas sin cerrarse: %lld de %lld",
+                 quedan, s.abandonadas, propias);
     CAL_FIN(quedan == 0 && s.abandonadas == 0);
 }
 
@@ -135,8 +134,8 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
         if (en_vuelo == 1)
             snprintf(cuantas, sizeof cuantas, "ninguna inserción del programa en curso");
         else
-            snprintf(cuantas, sizeof cuantas, "%d inserciones del programa en curso a la vez",
-                     en_vuelo);
+            snprintf(cuantas, sizeof cuantas, "%d %s del programa en curso a la vez", en_vuelo,
+                     texto_plural(en_vuelo, "inserción", "inserciones"));
         if (!base_explica_sin_nombre(c))
             cal_obtenido("en la fase %s, el servidor nunca vio %s (la última vez que miró, "
                          "%lld)%s",
@@ -161,8 +160,8 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
             cal_esperar(50);
     } while (activas > 0 && cal_ahora_ms() < hasta);
     PQfinish(c);
-    cal_obtenido("con Ctrl+C en la fase %s, salió con 130; %lld sentencias suyas seguían en "
-                 "curso en el servidor 2.5 s después",
+    cal_obtenido("con Ctrl+C en la fase %s, salió con 130; sentencias suyas que seguían en "
+                 "curso en el servidor 2.5 s después: %lld",
                  fase, activas);
     return activas == 0;
 }

@@ -55,16 +55,17 @@ static int hubo_pool(const insercion_t *v, int n)
     }
     int procesos = procesos_concurrentes(v, n);
     if (procesos > 2 * TAMANO) {
-        cal_obtenido("las %d inserciones de la fase concurrente las hicieron %d conexiones "
-                     "distintas (con -p %d): a la vez, pero sin un pool que las limite y las "
-                     "reutilice",
-                     N, procesos, TAMANO);
+        cal_obtenido("las inserciones de la fase concurrente (%d) las hicieron %d %s (con -p "
+                     "%d): a la vez, pero sin un pool que las limite y las reutilice",
+                     N, procesos,
+                     texto_plural(procesos, "conexión distinta", "conexiones distintas"), TAMANO);
         return 0;
     }
     if (procesos > TAMANO)
-        cal_nota("Las %d inserciones de la fase concurrente las hicieron %d conexiones (con -p "
-                 "%d): el tope lo juzga «limite_pool»; aquí solo cuenta si hubo pool.",
-                 N, procesos, TAMANO);
+        cal_nota("Las inserciones de la fase concurrente (%d) las hicieron %d %s (con -p %d): "
+                 "el tope lo juzga «El pool nunca pasa de -p conexiones»; aquí solo cuenta si "
+                 "hubo pool.",
+                 N, procesos, texto_plural(procesos, "conexión", "conexiones"), TAMANO);
     return 1;
 }
 
@@ -86,17 +87,17 @@ CAL_PRUEBA(concurrencia, 40)
     double conc = base_duracion(v, n, 1, N), sec = base_duracion(v, n, N + 1, 2 * N);
     free(v);
     int ok = solape >= 3 && conc <= 0.6 * sec;
-    cal_obtenido("según el servidor: como mucho %d inserciones a la vez; fase concurrente %.0f ms, "
+    cal_obtenido("según el servidor: como mucho %d %s a la vez; fase concurrente %.0f ms, "
                  "secuencial %.0f ms",
-                 solape, conc, sec);
+                 solape, texto_plural(solape, "inserción", "inserciones"), conc, sec);
     CAL_FIN(ok);
 }
 
 CAL_PRUEBA(limite_pool, 40)
 {
-    cal_esperado("como mucho %d inserciones a la vez, hechas por %d conexiones distintas como "
-                 "mucho, y %d conexiones del programa en total como mucho (las del pool y la "
-                 "secuencial)",
+    cal_esperado("según el servidor, como mucho: inserciones a la vez, %d; conexiones distintas "
+                 "que las hacen, %d; conexiones del programa en total (las del pool y la "
+                 "secuencial), %d",
                  TAMANO, TAMANO, TAMANO + 1);
     base_t b;
     cal_proceso_t *p;
@@ -123,8 +124,8 @@ CAL_PRUEBA(limite_pool, 40)
     int procesos = procesos_concurrentes(v, n);
     free(v);
     long long abiertas = s.sesiones - SESIONES_CALIFICADOR;
-    cal_obtenido("según el servidor: %d inserciones a la vez como mucho, hechas por %d "
-                 "conexiones distintas; %lld conexiones del programa en total",
+    cal_obtenido("según el servidor: inserciones a la vez, como mucho %d; conexiones distintas "
+                 "que las hicieron, %d; conexiones del programa en total, %lld",
                  solape, procesos, abiertas);
     CAL_FIN(solape <= TAMANO && procesos <= TAMANO && abiertas <= TAMANO + 1);
 }
@@ -184,8 +185,7 @@ CAL_PRUEBA(perezoso, 40)
     int solape = n > 0 ? base_solape_maximo(v, n, 1, 3) : 0;
     free(v);
     if (filas != 3) {
-        cal_obtenido("el servidor registró %d inserciones de la fase concurrente (se esperaban 3)",
-                     filas);
+        cal_obtenido("el servidor registró %d de las 3 inserciones de la fase concurrente", filas);
         CAL_FIN(0);
     }
     if (maximo < 1) {
@@ -195,7 +195,7 @@ CAL_PRUEBA(perezoso, 40)
     }
     if (solape < 2) {
         cal_obtenido("el servidor nunca vio dos de las 3 inserciones a la vez: sin inserciones "
-                     "simultáneas no hay pool que juzgar (como mucho %d conexiones del programa)",
+                     "simultáneas no hay pool que juzgar (conexiones del programa, como mucho: %d)",
                      maximo);
         CAL_FIN(0);
     }
@@ -206,14 +206,15 @@ CAL_PRUEBA(perezoso, 40)
         CAL_FIN(0);
     if (__builtin_popcount(st.hechas_siempre & 0x3ffu) < CONSULTAS_TRABAJO) {
         char faltan[80];
-        cal_obtenido("como mucho %d conexiones durante las inserciones, pero el registro del "
+        cal_obtenido("como mucho %d %s durante las inserciones, pero el registro del "
                      "servidor no tiene %s de las 10 consultas del enunciado, con su texto y sus "
                      "parámetros (con -n 3): no hizo todo el trabajo",
-                     maximo, base_consultas_que_faltan(st.hechas_siempre, faltan, sizeof faltan));
+                     maximo, texto_plural(maximo, "conexión", "conexiones"),
+                     base_consultas_que_faltan(st.hechas_siempre, faltan, sizeof faltan));
         CAL_FIN(0);
     }
-    cal_obtenido("como mucho %d conexiones del programa durante las inserciones (%d inserciones a "
-                 "la vez)",
-                 maximo, solape);
+    cal_obtenido("como mucho %d %s del programa durante las inserciones (inserciones a la vez: "
+                 "%d)",
+                 maximo, texto_plural(maximo, "conexión", "conexiones"), solape);
     CAL_FIN(maximo <= 3);
 }

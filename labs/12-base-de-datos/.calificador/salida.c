@@ -117,8 +117,8 @@ CAL_PRUEBA(salida, 40)
     if (solape > 0) {
         cal_obtenido("según el servidor, la fase secuencial empezó %.0f ms antes de que acabara la "
                      "última inserción de la concurrente: la secuencial empieza cuando han vuelto "
-                     "las %d respuestas (y CONCURRENTE mide hasta la última)",
-                     solape, N);
+                     "las " CAL_TEXTO(N) " respuestas (y CONCURRENTE mide hasta la última)",
+                     solape);
         cal_nota_salida(p, 15);
         CAL_FIN(0);
     }
@@ -179,9 +179,11 @@ CAL_PRUEBA(salida, 40)
             3 ||
         maximo != TAMANO || creadas != vistas || esperas != ESPERAS) {
         cal_obtenido("«%s»; se esperaba «POOL maximo=%d creadas=%lld esperas=%d»: el servidor vio "
-                     "%lld conexiones del pool (sin contar la de la fase secuencial) y, según el "
-                     "enunciado, esperan %d de las %d inserciones y %d de las 10 consultas",
-                     l, TAMANO, vistas, ESPERAS, vistas, N - TAMANO, N, 10 - TAMANO);
+                     "%lld %s del pool (sin contar la de la fase secuencial) y, según el "
+                     "enunciado, esperan %d de las inserciones, que son %d, y %d de las 10 "
+                     "consultas",
+                     l, TAMANO, vistas, ESPERAS, vistas,
+                     texto_plural(vistas, "conexión", "conexiones"), N - TAMANO, N, 10 - TAMANO);
         base_explica_sin_nombre_registro(&st);
         CAL_FIN(0);
     }

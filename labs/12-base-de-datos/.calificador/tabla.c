@@ -62,8 +62,8 @@ static int filas_largas(const base_t *b, cal_proceso_t *p)
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         cal_obtenido("no se pudo leer la tabla usuarios: %s", PQerrorMessage(c));
     } else if (hecho && PQntuples(r) != 2 * FILAS_LARGAS) {
-        cal_obtenido("con -n %d, la tabla tiene %d filas (se esperaban %d)", FILAS_LARGAS,
-                     PQntuples(r), 2 * FILAS_LARGAS);
+        cal_obtenido("con -n %d, la tabla tiene %d %s (se esperaban %d)", FILAS_LARGAS,
+                     PQntuples(r), texto_plural(PQntuples(r), "fila", "filas"), 2 * FILAS_LARGAS);
     } else {
         ok = 1;
         for (int i = 0; i < PQntuples(r) && ok; i++) {
@@ -96,7 +96,7 @@ static int preparacion_vista(const base_t *b, cal_proceso_t *p, const char *que)
         /* Si ya imprimió CONCURRENTE, la preparación fue bien: el cuelgue es de después. */
         if (cal_contar(cal_salida(p), "CONCURRENTE", NULL) > 0)
             cal_nota("(%s: la preparación y las inserciones se hicieron —ya imprimió "
-                     "CONCURRENTE—, así que el programa se quedó después: ¿cada consulta "
+                     "CONCURRENTE—, así que el programa se quedó colgado después: ¿cada consulta "
                      "devuelve su conexión al pool? ¿y pool_cerrar la cierra para que uv_run "
                      "vuelva?)",
                      que);
@@ -151,14 +151,14 @@ static int preparacion_vista(const base_t *b, cal_proceso_t *p, const char *que)
                      "(application_name «basedatos») antes de sus inserciones",
                      que);
         if (v.sin_nombre > 0)
-            cal_nota("El servidor autorizó %d conexiones del programa sin application_name "
-                     "«basedatos»: pásale «basedatos» a bd_conectar en todas.",
+            cal_nota("Conexiones del programa sin application_name «basedatos» que autorizó el "
+                     "servidor: %d. Pásale «basedatos» a bd_conectar en todas.",
                      v.sin_nombre);
         return 0;
     }
     if (v.procesos != 1) {
-        cal_obtenido("%s: la preparación (crear, comprobar y vaciar la tabla) la hicieron %d "
-                     "conexiones distintas; el enunciado pide una, la primera que presta el pool",
+        cal_obtenido("%s: conexiones distintas que hicieron la preparación (crear, comprobar y "
+                     "vaciar la tabla): %d; el enunciado pide una, la primera que presta el pool",
                      que, v.procesos);
         return 0;
     }
@@ -240,9 +240,10 @@ CAL_PRUEBA(filas, 40)
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         cal_obtenido("no se pudo leer la tabla usuarios: %s", PQerrorMessage(c));
     } else if (PQntuples(r) != 2 * N || ajenas != sorpresa) {
-        cal_obtenido("la tabla tiene %d filas con id ≤ %d y %lld por encima (el calificador "
+        cal_obtenido("la tabla tiene %d %s con id ≤ %d y %lld por encima (el calificador "
                      "añadió %d)",
-                     PQntuples(r), 2 * N, ajenas, sorpresa);
+                     PQntuples(r), texto_plural(PQntuples(r), "fila", "filas"), 2 * N, ajenas,
+                     sorpresa);
     } else {
         ok = 1;
         for (int i = 0; i < 2 * N && ok; i++) {
@@ -269,14 +270,14 @@ CAL_PRUEBA(filas, 40)
         if (pegadas < 0) {
             ok = 0;
         } else if (pegadas > 0) {
-            cal_obtenido("las filas están bien, pero %d de las %lld inserciones llegaron al "
-                         "servidor con los valores pegados en el texto SQL, p. ej. «%s»",
+            cal_obtenido("las filas están bien, pero hay inserciones que llegaron al servidor "
+                         "con los valores pegados en el texto SQL (%d de %lld), p. ej. «%s»",
                          pegadas, total, ejemplo);
             ok = 0;
         } else if (total != 2 * N) {
-            cal_obtenido("el servidor vio %lld inserciones en la tabla que creó el programa (se "
+            cal_obtenido("el servidor vio %lld %s en la tabla que creó el programa (se "
                          "esperaban %d, una por fila)",
-                         total, 2 * N);
+                         total, texto_plural(total, "inserción", "inserciones"), 2 * N);
             ok = 0;
         } else if (sorpresa == 0) {
             cal_obtenido("las filas están bien, pero el calificador no vio empezar la fase "
@@ -287,8 +288,9 @@ CAL_PRUEBA(filas, 40)
         } else if (!filas_largas(&bl, pl)) {
             ok = 0;
         } else {
-            cal_obtenido("las %d filas están tal cual y llegaron como parámetros, y las 10 "
-                         "consultas se lanzaron y cuadran; con -n %d, las %d filas también",
+            cal_obtenido("todas las filas (%d) están tal cual y llegaron como parámetros, y las "
+                         "10 consultas se lanzaron y cuadran; con -n %d, también todas sus filas "
+                         "(%d)",
                          2 * N, FILAS_LARGAS, 2 * FILAS_LARGAS);
         }
     }
@@ -354,7 +356,7 @@ static int tabla_vaciada(void)
         return 0;
     if (!cal_esperar_fin(p, 15000)) {
         cal_nota("En 15 s el programa no terminó: se detiene y se juzga la tabla (no terminar "
-                 "lo cuenta «cierre»).");
+                 "lo cuenta «Cierra todas sus conexiones y termina»).");
         cal_matar(p);
     }
     PGconn *c = base_conectar(&b);
@@ -378,7 +380,8 @@ static int tabla_vaciada(void)
         if (PQresultStatus(r) != PGRES_TUPLES_OK)
             cal_obtenido("no se pudo leer la tabla usuarios: %s", PQerrorMessage(c));
         else
-            cal_obtenido("la tabla tiene %d filas, con ids del %s al %s", PQntuples(r),
+            cal_obtenido("la tabla tiene %d %s, con ids del %s al %s", PQntuples(r),
+                         texto_plural(PQntuples(r), "fila", "filas"),
                          PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "?",
                          PQntuples(r) > 0 ? PQgetvalue(r, PQntuples(r) - 1, 0) : "?");
         if (cal_codigo(p) > 0)
