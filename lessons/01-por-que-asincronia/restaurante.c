@@ -117,7 +117,7 @@ int main(int argc, char **argv)
     if (r < 0)
         fprintf(stderr, "error: %s\n", error_texto(r));
 
-    /* El bucle hace esperar a los platos pendientes y después se cierra limpio. */
+    /* El bucle espera a los platos pendientes y después se cierra limpio. */
     if (bucle_terminar(&bucle) != 0 && r == 0)
         r = UV_EBUSY;
     if (cronograma != NULL) {

@@ -237,7 +237,7 @@ static void al_escribir_respuesta(uv_write_t *req, int estado)
 {
     conexion_t *c = req->handle->data;
     free(req->data);
-    /* La respuesta ha salido (o no saldrá): es el momento del código tras el yield. */
+    /* La respuesta ha salido (o no saldrá): ahora se devuelve la sesión, vaya bien o mal. */
     devolver_sesion(c, estado < 0 ? "el envío falló" : "respuesta enviada");
     if (c->cerrando)
         return; /* cancelada porque la conexión se cerró */
@@ -375,7 +375,7 @@ static void ruta_lenta(conexion_t *c, const char *consulta)
 }
 
 /* Una de las llamadas de /reunir ha vuelto. Cuando vuelve la última, una sola respuesta
- * con los resultados EN EL ORDEN EN QUE SE PIDIERON, no en el de llegada (como gather). */
+ * con los resultados EN EL ORDEN EN QUE SE PIDIERON, no en el de llegada. */
 static void al_volver_llamada(uv_timer_t *t)
 {
     conexion_t *c = t->data;

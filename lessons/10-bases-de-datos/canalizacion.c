@@ -1,7 +1,7 @@
-/* canalizacion.c — el modo de canalización (pipeline) de libpq: muchas consultas, una sola espera.
+/* canalizacion.c — la canalización (*pipeline mode*) de libpq: muchas consultas, una sola espera.
  *
  * Sin canalización, cada consulta es una ida y vuelta completa: enviar, esperar la respuesta,
- * y solo entonces enviar la siguiente. En modo de canalización (libpq ≥ 14) se envían todas seguidas,
+ * y solo entonces enviar la siguiente. En canalización (libpq ≥ 14) se envían todas seguidas,
  * se marca el final con PQpipelineSync y se leen todos los resultados según llegan.
  *
  *   canalizacion [N]   N consultas «SELECT $1::int» (100 por omisión) de las dos maneras
@@ -126,7 +126,7 @@ static void medir(uv_loop_t *bucle, programa_t *p, int canalizada)
     p->enviadas = p->recibidas = p->idas_vueltas = 0;
     p->suma = 0;
     if (canalizada && !PQenterPipelineMode(p->pg)) {
-        fprintf(stderr, "no se pudo entrar en modo de canalización: %s", PQerrorMessage(p->pg));
+        fprintf(stderr, "no se pudo empezar la canalización: %s", PQerrorMessage(p->pg));
         p->fallo = 1;
         return;
     }

@@ -84,9 +84,9 @@ static void vigilar(programa_t *p, int eventos)
 
 /* Lo que dice la documentación de libpq para una conexión no bloqueante: tras enviar, PQflush;
  * si devuelve 1 (queda algo), esperar a poder escribir O a tener algo que leer, y al poder
- * leer, PQconsumeInput antes de volver a PQflush. Esperar solo a ESCRIBIR puede bloquearse
- * para siempre: si el servidor nos escribe (un NOTICE) y nadie lee, deja de leernos a
- * nosotros. */
+ * leer, PQconsumeInput antes de volver a PQflush. Si solo se espera a ESCRIBIR, la espera
+ * puede no acabar nunca: si el servidor nos escribe (un NOTICE) y nadie lee, deja de leernos
+ * a nosotros. */
 static void vaciar(programa_t *p)
 {
     int r = PQflush(p->pg); /* 0: todo enviado; 1: queda; -1: error */

@@ -193,7 +193,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    printf("%d casos, ninguna diferencia entre la entrada entera y troceada\n", CASOS);
+    printf("%d casos, ninguna diferencia entre la entrada entera y la troceada\n", CASOS);
     return 0;
 }
 #endif

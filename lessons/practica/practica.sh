@@ -6,7 +6,7 @@
 # principio) y su manifiesto (casos, formato en lessons/practica/README.md). Este guion
 # compila ejercicio.c con libcurso, lo ejecuta como un proceso aparte con cada caso y lo juzga
 # desde fuera: su salida (con las reglas tolerantes de las lecciones, lessons/verificar/
-# comparar.awk), su estado de salida, el tiempo de pared medido aquí y valgrind.
+# comparar.awk), su estado de salida, el tiempo transcurrido medido aquí y valgrind.
 #
 # Uso: practica.sh [-B build] [--codigo ARCHIVO] [--resultados ARCHIVO] [--breve] CARPETA...
 #   CARPETA       una lección (lessons/02-…: todos sus ejercicios) o un ejercicio

@@ -1,7 +1,7 @@
-/* ejercicio.c — lotes en modo de canalización (práctica 3 de la lección 10).
+/* ejercicio.c — lotes en canalización (práctica 3 de la lección 10).
  *
  *   canalizar LOTE...    cada LOTE es una lista de valores separados por comas (1,2,3); por
- *                        cada valor, SELECT $1::int * 2. Se envía TODO de una vez en modo de
+ *                        cada valor, SELECT $1::int * 2. Se envía TODO de una vez en
  *                        canalización, con un PQpipelineSync al final de cada lote, y se
  *                        escribe cada resultado según llega.
  *
@@ -37,7 +37,7 @@ static int fallos;
 
 /* ─────────────── lo que ya está escrito ─────────────── */
 
-/* Fin (bien o mal): se sale del modo de canalización y se deja de vigilar el socket. */
+/* Fin (bien o mal): se sale de la canalización y se deja de vigilar el socket. */
 static void terminar(void)
 {
     PQexitPipelineMode(pg);
@@ -75,7 +75,7 @@ static void al_poder(uv_poll_t *p, int estado, int eventos)
 /* Todo de una vez: cada valor, una consulta; cada lote, un PQpipelineSync. */
 static void enviar_todo(void)
 {
-    /* TODO: modo de canalización, las consultas de cada lote con su PQpipelineSync, y vigilar
+    /* TODO: entrar en canalización, las consultas de cada lote con su PQpipelineSync, y vigilar
      * el socket para ESCRIBIR y LEER. Por ahora no envía nada. */
 }
 

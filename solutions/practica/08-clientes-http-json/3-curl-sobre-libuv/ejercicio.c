@@ -77,15 +77,15 @@ static void dejar_de_vigilar(mini_t *m, socket_t *s)
 static void al_poder_usar_socket(uv_poll_t *poll, int estado, int eventos)
 {
     socket_t *s = CONTENEDOR_DE(poll, socket_t, poll);
-    int banderas = 0, corriendo;
+    int indicadores = 0, corriendo;
 
     if (estado < 0)
-        banderas = CURL_CSELECT_ERR; /* curl mirará qué le pasó al socket */
+        indicadores = CURL_CSELECT_ERR; /* curl mirará qué le pasó al socket */
     if (eventos & UV_READABLE)
-        banderas |= CURL_CSELECT_IN;
+        indicadores |= CURL_CSELECT_IN;
     if (eventos & UV_WRITABLE)
-        banderas |= CURL_CSELECT_OUT;
-    curl_multi_socket_action(s->mini->multi, s->fd, banderas, &corriendo);
+        indicadores |= CURL_CSELECT_OUT;
+    curl_multi_socket_action(s->mini->multi, s->fd, indicadores, &corriendo);
     revisar_terminadas(s->mini);
 }
 
