@@ -859,7 +859,7 @@ if patch -s -d "$TMP/chat_para" -p1 <autograder/hostiles/chat_para.patch >/dev/n
   cierre_caso chat_calla
   cierre_caso chat_otro_bucle
   cierre_caso chat_clave_ajena
-  if grep -q "no hay informe que valga: la precarga vivos no dio su testigo" "$SALIDAS/chat_calla.txt"; then
+  if grep -q "no hay informe que valga: la precarga «vivos» no dio su testigo" "$SALIDAS/chat_calla.txt"; then
     bien "chat_calla: el informe dice que la precarga no dio su testigo"
   else
     mal "chat_calla-mensaje" "chat_calla: el informe no dice que faltó el testigo — $SALIDAS/chat_calla.txt"
