@@ -103,8 +103,10 @@ CAL_PRUEBA(estancada, 30)
     /* La parada y la muda fallan por -t dos veces cada una (~2·-t más la espera del
      * reintento: menos de 3 s); la viva dura ~6 s. Desde entonces, y mientras la viva siga,
      * se cuentan los descriptores abiertos en la carpeta cada 100 ms: al menos una vez tiene
-     * que haber solo 1, el de la viva (el registro del servidor no sirve para saber cuándo
-     * fallaron: ve el corte cuando vuelve a escribir). */
+     * que haber solo 1, el de la viva. Se empieza a contar cuando el servidor ha visto cortado
+     * el segundo intento de la muda (un corte mientras espera se anota enseguida; el del goteo
+     * de la parada, no: se ve cuando vuelve a escribir): con la máquina cargada, el programa
+     * puede no haber abierto aún sus archivos a los 2 s, y esos 0 descriptores no dicen nada. */
     int abiertos = -2;
     char prefijo[600];
     snprintf(prefijo, sizeof prefijo, "%s/", x.c.dir);
@@ -115,10 +117,16 @@ CAL_PRUEBA(estancada, 30)
      * activa»). */
     char cpu[400] = "esperó dormido";
     int dormido = cal_termino(x.p) || cal_sin_espera_activa(x.p, cpu, sizeof cpu);
+    int muda_fallida = 0;
     while (!cal_termino(x.p) && cal_ahora_ms() < t0 + 10000) {
-        cal_peticion_t w[1];
+        cal_peticion_t w[1], wm[2];
         if (cal_registro_ruta(x.s, u, w, 1) > 0)
             break; /* la viva ya terminó */
+        if (!muda_fallida) {
+            muda_fallida = cal_registro_ruta(x.s, muda, wm, 2) >= 2 && wm[1].abortada;
+            cal_esperar_fin(x.p, 50);
+            continue;
+        }
         int a = cal_abiertos(x.p, prefijo);
         if (a >= 0 && (abiertos < 0 || a < abiertos))
             abiertos = a;
@@ -180,8 +188,8 @@ CAL_PRUEBA(estancada, 30)
     } else if (abiertos == -2) {
         snprintf(motivo, sizeof motivo,
                  "no se pudieron mirar los descriptores mientras viva.bin seguía (ella, o el "
-                 "programa, terminó antes de que parada.bin y muda.bin agotaran sus dos "
-                 "intentos)");
+                 "programa, terminó antes de que el servidor viera cortados los dos intentos "
+                 "de muda.bin)");
         ok = 0;
     } else if (abiertos < 0 || abiertos > 1) {
         snprintf(motivo, sizeof motivo,
