@@ -13,10 +13,10 @@
  *
  * Reglas con argumentos:
  *   fork, vfork                → EPERM
- *   clone sin CLONE_THREAD     → EPERM   (un proceso nuevo; con CLONE_THREAD y alguna bandera
+ *   clone sin CLONE_THREAD     → EPERM   (un proceso nuevo; con CLONE_THREAD y algún indicador
  *                                         de espacio de nombres, ENOSYS: nada de eso es un hilo)
  *   clone con CLONE_THREAD     → permitido (los hilos de libuv, de libcurl y de valgrind)
- *   clone3                     → ENOSYS  (glibc vuelve a clone, donde se miran las banderas:
+ *   clone3                     → ENOSYS  (glibc vuelve a clone, donde se miran los indicadores:
  *                                         los argumentos de clone3 van en memoria y BPF no
  *                                         puede leerlos)
  *   ptrace                     → EPERM   (siempre: así PTRACE_TRACEME no distingue una
@@ -100,7 +100,7 @@ static const char *const base[] = {
     "getrandom", /* OpenSSL, la semilla de las tablas hash de glibc y libuv (uv_random) */
     /* Memoria (mmap, mprotect y pkey_mprotect van aparte: W^X). */
     "munmap", "mremap", "madvise", "msync", "mincore", "membarrier", "mlock", "mlock2", "munlock",
-    /* Hilos (clone va aparte, con sus banderas). */
+    /* Hilos (clone va aparte, con sus indicadores). */
     "futex", "futex_waitv", "tgkill", "tkill",
     "getcpu", /* sched_getcpu sin vDSO (malloc de glibc elige arena por CPU) */
     /* Tiempo: relojes, esperas y timerfd (libuv mide con clock_gettime; valgrind, time). */

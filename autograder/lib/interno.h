@@ -49,6 +49,9 @@ typedef struct {
     size_t usados;
     size_t tope;
     uint64_t descartados;
+    int fechado;      /* != 0: se fecha cada línea (stdout y stderr, no valgrind ni vivos) */
+    uint64_t *vistas; /* cuándo llegó el \n de cada línea (cal_linea_vista_ms), o NULL */
+    int nvistas;
 } flujo_t;
 
 struct cal_proceso {
@@ -57,7 +60,7 @@ struct cal_proceso {
     pid_t programa; /* el programa del estudiante (0 = aún no localizado) */
     int termino;    /* nuestro hijo ya fue recogido */
     int estado;     /* estado de waitpid */
-    int excedido;   /* lo matamos por el límite de pared */
+    int excedido;   /* lo matamos por el límite de tiempo transcurrido */
     int matado;     /* lo matamos nosotros (cal_matar) */
     int entrada;    /* extremo de escritura de su stdin, o -1 */
     uint64_t lanzado_ms, terminado_ms, limite_ms;
@@ -84,8 +87,9 @@ struct cal_proceso {
     char dormido_donde[48];
 };
 
-/* El flujo lee de `fd` (ya suyo) con un tope de `tope` bytes. 0 o -ENOMEM. */
-int flujo_iniciar(flujo_t *f, int fd, size_t tope);
+/* El flujo lee de `fd` (ya suyo) con un tope de `tope` bytes; con `fechado`, apunta cuándo
+ * llega cada línea (cal_linea_vista_ms). 0 o -ENOMEM. */
+int flujo_iniciar(flujo_t *f, int fd, size_t tope, int fechado);
 void flujo_cerrar(flujo_t *f);
 /* Lee lo que haya ya en `f` (no bloquea); al fin de archivo lo cierra (fd -1). */
 void flujo_leer(flujo_t *f);

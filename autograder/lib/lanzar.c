@@ -184,7 +184,7 @@ static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *
     for (int i = 0; fijos[i] != NULL; i++)
         caja_poner(a, fijos[i]);
     /* Sin espacios de nombres de usuario anidados (el filtro ya niega unshare, setns y clone
-     * con banderas de espacio de nombres; esto lo cierra también en el núcleo). */
+     * con indicadores de espacio de nombres; esto lo cierra también en el núcleo). */
     if (caja_sin_userns())
         caja_poner(a, "--disable-userns");
     caja_sistema(a);
@@ -394,10 +394,10 @@ static int abrir_tuberias(tuberias_t *tu, int con_entrada, int terminal, int viv
 /* Los extremos de lectura pasan a los flujos de `p` (y su stdin, al escritor). */
 static int repartir_tuberias(cal_proceso_t *p, tuberias_t *tu, int valgrind)
 {
-    if (flujo_iniciar(&p->salida, tu->t[1][0], TOPE_SALIDA) < 0 ||
-        flujo_iniciar(&p->errores, tu->t[2][0], TOPE_ERRORES) < 0 ||
-        flujo_iniciar(&p->valgrind, tu->t[4][0], TOPE_VALGRIND) < 0 ||
-        flujo_iniciar(&p->vivos, tu->t[5][0], TOPE_VIVOS) < 0)
+    if (flujo_iniciar(&p->salida, tu->t[1][0], TOPE_SALIDA, 1) < 0 ||
+        flujo_iniciar(&p->errores, tu->t[2][0], TOPE_ERRORES, 1) < 0 ||
+        flujo_iniciar(&p->valgrind, tu->t[4][0], TOPE_VALGRIND, 0) < 0 ||
+        flujo_iniciar(&p->vivos, tu->t[5][0], TOPE_VIVOS, 0) < 0)
         return -ENOMEM;
     tu->t[1][0] = tu->t[2][0] = tu->t[4][0] = tu->t[5][0] = -1;
     if (!valgrind)

@@ -75,12 +75,15 @@ const char *cal_caja(void)
 
 /* ------------------------------------------------------------------ flujos */
 
-int flujo_iniciar(flujo_t *f, int fd, size_t tope)
+int flujo_iniciar(flujo_t *f, int fd, size_t tope, int fechado)
 {
+    f->fechado = fechado;
     f->fd = fd;
     f->usados = 0;
     f->tope = tope;
     f->descartados = 0;
+    f->vistas = NULL;
+    f->nvistas = 0;
     f->datos = calloc(1, tope + 1);
     return f->datos != NULL ? 0 : -ENOMEM;
 }
@@ -90,6 +93,24 @@ void flujo_cerrar(flujo_t *f)
     if (f->fd >= 0)
         close(f->fd);
     f->fd = -1;
+}
+
+/* Fecha con `ahora` cada fin de línea de los `n` bytes de `b`: los de un mismo read() llegaron
+ * a la vez. La tabla (64 KiB) se pide con la primera línea. */
+static void fechar(flujo_t *f, const char *b, size_t n, uint64_t ahora)
+{
+    if (!f->fechado)
+        return;
+    for (size_t i = 0; i < n && f->nvistas < CAL_LINEAS_FECHADAS; i++) {
+        if (b[i] != '\n')
+            continue;
+        if (f->vistas == NULL) {
+            f->vistas = calloc(CAL_LINEAS_FECHADAS, sizeof *f->vistas);
+            if (f->vistas == NULL)
+                return;
+        }
+        f->vistas[f->nvistas++] = ahora;
+    }
 }
 
 /* Lee lo disponible (el descriptor es no bloqueante). */
@@ -113,6 +134,7 @@ void flujo_leer(flujo_t *f)
         }
         size_t cabe = f->tope - f->usados;
         size_t copia = (size_t)n < cabe ? (size_t)n : cabe;
+        fechar(f, tmp, copia, cal_ahora_ms());
         memcpy(f->datos + f->usados, tmp, copia);
         f->usados += copia;
         f->datos[f->usados] = '\0';
@@ -740,7 +762,9 @@ void proceso_destruir(cal_proceso_t *p)
     flujo_cerrar(&p->errores);
     flujo_cerrar(&p->valgrind);
     free(p->salida.datos);
+    free(p->salida.vistas);
     free(p->errores.datos);
+    free(p->errores.vistas);
     free(p->valgrind.datos);
     free(p->traza);
     free(p);
@@ -794,6 +818,11 @@ const char *cal_salida(const cal_proceso_t *p)
 const char *cal_errores(const cal_proceso_t *p)
 {
     return p->errores.datos;
+}
+uint64_t cal_linea_vista_ms(const cal_proceso_t *p, int flujo, int i)
+{
+    const flujo_t *f = flujo == 2 ? &p->errores : &p->salida;
+    return i >= 0 && i < f->nvistas ? f->vistas[i] : 0;
 }
 const char *cal_valgrind(const cal_proceso_t *p)
 {

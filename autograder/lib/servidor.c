@@ -107,18 +107,30 @@ static int arrancar_servidor(const char *guion, cal_servidor_t **s)
     return 0;
 }
 
+/* El veredicto de un servidor que no arrancó, igual en todos los laboratorios (como el de
+ * cal_lanzar): el calificador solo devuelve fallo. */
+static int anotar_fallo(int r)
+{
+    if (r == -EINVAL)
+        cal_obtenido("el servidor de práctica rechazó su guion (error del calificador)");
+    else if (r < 0)
+        cal_obtenido("no arrancó el servidor de práctica (error del calificador: %s)",
+                     notas_errno(-r));
+    return r;
+}
+
 int cal_servidor(cal_servidor_t **s)
 {
-    return arrancar_servidor(NULL, s);
+    return anotar_fallo(arrancar_servidor(NULL, s));
 }
 
 int cal_servidor_guion(const char *guion, cal_servidor_t **s)
 {
     if (guion == NULL) {
         *s = NULL;
-        return -EINVAL;
+        return anotar_fallo(-EINVAL);
     }
-    return arrancar_servidor(guion, s);
+    return anotar_fallo(arrancar_servidor(guion, s));
 }
 
 int cal_alias(cal_servidor_t *s, const char *destino, char *ruta, size_t tam)
@@ -149,26 +161,10 @@ int cal_alias(cal_servidor_t *s, const char *destino, char *ruta, size_t tam)
 
 int cal_ruta_opaca(char *ruta, size_t tam)
 {
-    unsigned char azar[16];
-    size_t n = 0;
-    if (tam < 3 + 2 * sizeof azar + 1)
+    if (tam < 3 + 2 * 16 + 1)
         return -ENOSPC;
-    while (n < sizeof azar) {
-        ssize_t r = getrandom(azar + n, sizeof azar - n, 0);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return -errno;
-        n += (size_t)r;
-    }
-    static const char hex[] = "0123456789abcdef";
     memcpy(ruta, "/v/", 3);
-    for (size_t i = 0; i < sizeof azar; i++) {
-        ruta[3 + 2 * i] = hex[azar[i] >> 4];
-        ruta[3 + 2 * i + 1] = hex[azar[i] & 15];
-    }
-    ruta[3 + 2 * sizeof azar] = '\0';
-    return 0;
+    return cal_hex_azar(ruta + 3, tam - 3, 16);
 }
 
 const char *cal_servidor_url(const cal_servidor_t *s)

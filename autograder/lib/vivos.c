@@ -10,7 +10,7 @@
  * hilos, y sus llamadas (rt_sigaction al empezar; write, rt_sigprocmask, tgkill y pause en
  * el informe) están en la lista de permitidos de base/filtro.c de todos los laboratorios.
  *
- * Cuándo se pide (lib/proceso.c, lib/verificacion.c): al vencer el tiempo de pared del
+ * Cuándo se pide (lib/proceso.c, lib/verificacion.c): al vencer el tiempo transcurrido del
  * programa; en cal_matar de un programa al que se mandó una señal y sigue vivo (el caso
  * «no termina tras SIGINT»); y en cal_fin de una verificación que falla, a todo programa que
  * siga vivo. El programa escribe el informe y muere por esa señal; se espera como mucho

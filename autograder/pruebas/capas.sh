@@ -12,8 +12,14 @@
 # solo prefijo propio (mon_, cont_, chat_…; lab_ son sus verificaciones, hook_ de Criterion):
 # dos ayudantes con el mismo nombre en dos calificadores, o uno sin prefijo, fallan.
 #
+# Y cada archivo de C del curso (.c y .h de git) abre diciendo cuál es: su primera línea es
+# «/* nombre.c — para qué es…» (o con su ruta de inclusión, «/* curso/x.h — …»); en una
+# solución, la primera que no es una marca «//@» (autograder/herramientas/partidas.sh). Quien
+# abre un archivo sabe qué tiene delante sin buscarlo (como checksrc en curl).
+#
 # Con --control comprueba además que la prueba puede fallar: añade a mano una llamada de
-# lib/notas.c a lib/verificacion.c (que llama a notas.c) y debe ver el círculo.
+# lib/notas.c a lib/verificacion.c (que llama a notas.c) y debe ver el círculo, y un archivo
+# que abre con otra cosa debe verse.
 # Última línea: «resumen: …».
 set -u
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
@@ -74,7 +80,48 @@ if [ "$control" -eq 0 ] && [ -n "$malos_prefijos" ]; then
   exit 1
 fi
 
-awk -v control="$control" '
+# cabecera_mala ARCHIVO: «archivo: «su primera línea»» si no abre con su nombre; nada si sí.
+cabecera_mala() {
+  local f=$1 n linea
+  n=$(basename "$f")
+  linea=$(grep -v -m1 '^[[:space:]]*//@' "$f")
+  case "$linea" in
+    "/* $n — "* | "/* "*"/$n — "*) ;;
+    *) echo "$f: «${linea:0:70}»" ;;
+  esac
+}
+if git -C "$RAIZ" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  fuentes=$(git -C "$RAIZ" ls-files '*.c' '*.h')
+else
+  fuentes=$(find autograder common labs lessons solutions bench -name '*.[ch]' 2>/dev/null)
+fi
+malas_cabeceras=""
+n_fuentes=0
+while IFS= read -r f; do
+  [ -f "$f" ] || continue
+  n_fuentes=$((n_fuentes + 1))
+  m=$(cabecera_mala "$f")
+  [ -n "$m" ] && malas_cabeceras+="$m"$'\n'
+done <<<"$fuentes"
+if [ "$control" -eq 1 ]; then
+  falsa=$(mktemp --suffix=.c) || exit 1
+  printf '/* otro.c — no es este archivo */\n' >"$falsa"
+  if [ -z "$(cabecera_mala "$falsa")" ]; then
+    rm -f "$falsa"
+    echo "✘ control: un archivo que abre con otro nombre no se vio"
+    echo "resumen: control FALLA"
+    exit 1
+  fi
+  rm -f "$falsa"
+  echo "✔ control: un archivo que abre con otro nombre se ve"
+fi
+if [ "$control" -eq 0 ] && [ -n "$malas_cabeceras" ]; then
+  printf '%s' "$malas_cabeceras" | sed 's/^/✘ no abre con su nombre: /'
+  echo "resumen: hay archivos de C que no abren diciendo cuál son"
+  exit 1
+fi
+
+awk -v control="$control" -v fuentes="$n_fuentes" '
   function capa(f) { sub(/\/.*/, "", f); return f == "base" ? 0 : f == "lib" ? 1 : 2 }
   NR == FNR { quien[$2] = $1; next }
   ($2 in quien) && quien[$2] != $1 {
@@ -111,5 +158,6 @@ awk -v control="$control" '
     if (malos > 0) { printf "resumen: %d llamadas rompen las capas\n", malos; exit 1 }
     printf "✔ %d archivos, %d pares que se llaman: sin círculos y sin llamadas de abajo arriba\n", length(nodo), n_aristas
     print "✔ cada calificador exporta sus ayudantes con un solo prefijo, propio"
+    printf "✔ los %d archivos de C abren con su nombre y para qué son\n", fuentes
     print "resumen: las capas se sostienen"
   }' "$defs" "$usos"

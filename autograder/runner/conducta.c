@@ -477,7 +477,7 @@ static const char *const libc_y_cargador[] = {"libc.so", "libc-", "ld-linux", NU
 static const char *const permitidas[] = {"libuv.so", "libcurl.so", "libcurl-gnutls.so", "libpq.so",
                                          NULL};
 
-/* «mmap(dir, largo, prot, banderas, fd<ruta>|-1, desp)» que devolvió `ret_txt`. */
+/* «mmap(dir, largo, prot, indicadores, fd<ruta>|-1, desp)» que devolvió `ret_txt`. */
 static void mapa_anotar(vista_t *v, const char *par, const char *ret_txt)
 {
     const char *coma = strchr(par, ',');
@@ -1304,8 +1304,16 @@ static void motivo(char **informe, const char *visto, const char *porque)
     *informe = t;
 }
 
-/* Lo prohibido que se vio en `j`, un «Se vio …. Qué usar.» por línea (NULL si nada). */
-static char *informe_de(const juicio_t *j)
+/* Por qué lo menor (cerrar, medir o borrar un archivo sin callback) está mal, y cuánto cuesta. */
+static const char MOTIVO_MENOR[] =
+    "Cerrar, medir (fstat) o borrar un archivo sin callback también bloquea el bucle, "
+    "aunque sea poco: uv_fs_close, uv_fs_fstat y uv_fs_unlink van con su callback, en "
+    "el grupo de hilos de libuv. Es un fallo pequeño: por sí solo cuesta una "
+    "verificación, no el laboratorio";
+
+/* Lo prohibido que se vio en `j`, un «Se vio …. Qué usar.» por línea (NULL si nada); lo
+ * menor, solo `con_menor` (sin ello, lo que decide si el laboratorio se califica). */
+static char *informe_de(const juicio_t *j, int con_menor)
 {
     char *r = NULL;
     char **informe = &r;
@@ -1323,11 +1331,8 @@ static char *informe_de(const juicio_t *j)
            "Abrir para escribir, escribir, truncar o renombrar archivos en el hilo del bucle "
            "lo bloquea: se hace con uv_fs_open, uv_fs_write, uv_fs_ftruncate y uv_fs_rename "
            "con su callback, en el grupo de hilos de libuv");
-    motivo(informe, j->menor,
-           "Cerrar, medir (fstat) o borrar un archivo sin callback también bloquea el bucle, "
-           "aunque sea poco: uv_fs_close, uv_fs_fstat y uv_fs_unlink van con su callback, en "
-           "el grupo de hilos de libuv. Es un fallo pequeño: por sí solo cuesta una "
-           "verificación, no el laboratorio");
+    if (con_menor)
+        motivo(informe, j->menor, MOTIVO_MENOR);
     motivo(informe, j->proceso,
            "El trabajo se hace dentro del programa, con libuv: no se crean procesos ni se "
            "ejecutan otros programas");
@@ -1449,20 +1454,6 @@ static void quitar_verificacion(verificacion_t *v, const char *visto)
     v->ok = 0;
 }
 
-/* Lo prohibido de `j` sin lo menor (cerrar, medir o borrar sin callback): lo que decide si el
- * laboratorio se califica. */
-static char *informe_grave(const juicio_t *j)
-{
-    juicio_t *sin = malloc(sizeof *sin);
-    if (sin == NULL)
-        return informe_de(j);
-    *sin = *j;
-    sin->menor[0] = '\0';
-    char *r = informe_de(sin);
-    free(sin);
-    return r;
-}
-
 /* Dónde se cobra lo menor: la primera verificación del «nucleo» donde se vio, o si no la
  * primera donde se vio (-1: solo en trazas que no dicen de qué verificación son). */
 static int donde_cobrar_menor(const lab_t *lab, const juicio_t *por)
@@ -1536,7 +1527,7 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
                  "strace no dio la dirección de ninguna de las llamadas de epoll o de la red "
                  "(%d)",
                  j.sin_ip);
-    *informe = informe_de(&j);
+    *informe = informe_de(&j, 1);
     /* ¿En el camino principal? Sí, si se vio en una verificación del núcleo («nucleo» de
      * lab.json), en una traza que no dice de qué verificación es, o en más de la mitad de las
      * verificaciones con ejecuciones observadas (entonces es el programa entero). Si no, solo
@@ -1548,7 +1539,7 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
     if (*informe != NULL) {
         int con_ejecuciones = 0, rotas = 0, nucleo = 0;
         for (int i = 0; i <= lab->nv; i++) {
-            char *visto = informe_grave(&por[i]);
+            char *visto = informe_de(&por[i], 0);
             int menor_aqui = i == lab->nv && por[i].menor[0] != '\0' && cobrar_menor < 0;
             con_ejecuciones += por[i].observadas > 0 || visto != NULL;
             if (visto != NULL || menor_aqui) {
@@ -1566,23 +1557,9 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
         free(*informe);
         *informe = NULL;
         for (int i = 0; i < lab->nv; i++) {
-            char *visto = informe_grave(&por[i]);
-            if (i == cobrar_menor) {
-                juicio_t *solo = calloc(1, sizeof *solo);
-                if (solo != NULL) {
-                    memcpy(solo->menor, por[i].menor, sizeof solo->menor);
-                    char *m = informe_de(solo);
-                    if (visto == NULL) {
-                        visto = m;
-                    } else if (m != NULL) {
-                        char *t = texto_formato("%s\n%s", visto, m);
-                        free(visto);
-                        free(m);
-                        visto = t;
-                    }
-                    free(solo);
-                }
-            }
+            char *visto = informe_de(&por[i], 0);
+            if (i == cobrar_menor)
+                motivo(&visto, por[i].menor, MOTIVO_MENOR);
             if (visto == NULL)
                 continue;
             char *t = texto_formato("En «%s» (%s):\n%s", lab->v[i].nombre, lab->v[i].id, visto);

@@ -207,7 +207,7 @@ static int al_cuerpo(llhttp_t *p, const char *at, size_t n)
 static int al_mensaje_completo(llhttp_t *p)
 {
     conexion_t *c = de(p);
-    /* Se consulta aquí: después llhttp reinicia sus banderas para el mensaje siguiente. */
+    /* Se consulta aquí: después llhttp reinicia sus indicadores para el mensaje siguiente. */
     c->mantener = llhttp_should_keep_alive(p) && !p->upgrade;
     c->mantener_10 = c->mantener && p->http_major == 1 && p->http_minor == 0;
     return HPE_PAUSED;

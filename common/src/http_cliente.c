@@ -229,17 +229,17 @@ static void accion(http_cliente_t *c, curl_socket_t fd, int eventos)
 static void poll_cb(uv_poll_t *poll, int estado, int eventos)
 {
     http_socket_t *s = HTTP_CONTENEDOR(poll, http_socket_t, poll);
-    int banderas = 0;
+    int indicadores = 0;
 
     if (estado < 0) {
-        banderas = CURL_CSELECT_ERR; /* curl mirará el error del socket */
+        indicadores = CURL_CSELECT_ERR; /* curl mirará el error del socket */
     } else {
         if (eventos & UV_READABLE)
-            banderas |= CURL_CSELECT_IN;
+            indicadores |= CURL_CSELECT_IN;
         if (eventos & UV_WRITABLE)
-            banderas |= CURL_CSELECT_OUT;
+            indicadores |= CURL_CSELECT_OUT;
     }
-    accion(s->cliente, s->fd, banderas);
+    accion(s->cliente, s->fd, indicadores);
 }
 
 static void temporizador_cb(uv_timer_t *t)

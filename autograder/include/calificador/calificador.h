@@ -196,13 +196,20 @@ int cal_senal_atendida(cal_proceso_t *p, int senal);
  * el arranque de strace no cuenta. */
 uint64_t cal_lanzado_ms(const cal_proceso_t *p);
 uint64_t cal_terminado_ms(const cal_proceso_t *p);
-/* 1 si hubo que matarlo por pasarse del tiempo límite de pared. */
+/* 1 si hubo que matarlo por pasarse de su límite de tiempo transcurrido. */
 int cal_excedido(const cal_proceso_t *p);
 
 /* Salida capturada (terminada en NUL; prestada). */
 const char *cal_salida(const cal_proceso_t *p);
 const char *cal_errores(const cal_proceso_t *p);
 const char *cal_valgrind(const cal_proceso_t *p);
+/* Cuándo (cal_ahora_ms) leyó el calificador entera la línea `i` (la primera es la 0) de
+ * stdout (`flujo` 1) o de stderr (2) de `p`: el instante en que llegó su \n a una lectura, que
+ * se hace en cada espera (cal_esperar, cal_esperar_fin, cal_esperar_lineas…). 0 si aún no ha
+ * llegado o es de después de las primeras CAL_LINEAS_FECHADAS. Así se juzga cuándo dijo algo
+ * el programa (una línea después de su petición, no antes) sin fechar a mano. */
+#define CAL_LINEAS_FECHADAS 8192
+uint64_t cal_linea_vista_ms(const cal_proceso_t *p, int flujo, int i);
 /* Bytes descartados por pasar del tope (stdout + stderr). */
 uint64_t cal_descartados(const cal_proceso_t *p);
 
@@ -404,7 +411,9 @@ typedef struct {
 typedef struct cal_servidor cal_servidor_t;
 
 /* Arranca un servidor de práctica propio en un puerto efímero, con su registro en una
- * carpeta temporal. Devuelve 0 o un error negativo. */
+ * carpeta temporal. Devuelve 0 o un error negativo (y *s queda NULL); si falla, lo anota ella
+ * misma en el resultado («no arrancó el servidor de práctica (error del calificador: …)»):
+ * el calificador no lo repite. */
 int cal_servidor(cal_servidor_t **s);
 /* Como cal_servidor(), con rutas opacas cuyas respuestas fija `guion`: texto JSON con el
  * formato de «servidor-practica --guion» (common/servidor/guion.h), p. ej.
@@ -413,8 +422,19 @@ int cal_servidor(cal_servidor_t **s);
  * Las peticiones a una ruta toman los pasos en el orden en que llegan. `guion` es prestado
  * durante la llamada: se escribe en un temporal que se borra en cuanto el servidor lo ha
  * leído, así que el programa del estudiante no puede leerlo. Devuelve 0 o un error negativo
- * (-EINVAL si el servidor rechazó el guion: error del calificador). */
+ * (-EINVAL si el servidor rechazó el guion: error del calificador), anotado como en
+ * cal_servidor(). */
 int cal_servidor_guion(const char *guion, cal_servidor_t **s);
+
+/* Lo que cambia de una calificación a otra (lib/azar.c): el calificador se puede leer, así
+ * que un valor fijo se sabría de antemano. Cada valor sale de getrandom en cada llamada.
+ * cal_bytes_azar: `n` bytes en `datos`; 0 o un error negativo.
+ * cal_azar: un entero en [min, max] (min si max <= min).
+ * cal_hex_azar: 2·`bytes` cifras hexadecimales (bytes <= 64) y un NUL en `buf` (tam >=
+ * 2·bytes + 1); 0 o un error negativo. */
+int cal_bytes_azar(void *datos, size_t n);
+int64_t cal_azar(int64_t min, int64_t max);
+int cal_hex_azar(char *buf, size_t tam, size_t bytes);
 
 /* Escribe en `ruta` (tam >= 36) una ruta opaca nueva, "/v/" + 32 cifras hexadecimales al
  * azar (getrandom): ni se adivina ni dice nada de cómo responderá. 0 o un error negativo. */

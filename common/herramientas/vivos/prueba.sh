@@ -135,5 +135,46 @@ else
   mal "la clave no pasa entera por un proceso sin libuv («$pasa»)" ""
 fi
 
+# La tabla de pista_libcurso (autograder/lib/vivos.c: de un archivo de libcurso a la función que
+# abrió el handle y la que lo cierra) sigue a libcurso: cada archivo existe, cada función que
+# nombra está declarada en common/include/curso/, y cada archivo de common/src que crea handles
+# en el bucle de quien lo llama (uv_*_init sin un uv_loop_init propio) tiene su fila. Un
+# archivo renombrado dejaría sin pista al estudiante sin que nada fallara.
+tabla=$(python3 - "$raiz" <<'PY'
+import glob, os, re, sys
+raiz = sys.argv[1]
+fuente = open(os.path.join(raiz, "autograder/lib/vivos.c"), encoding="utf-8").read()
+cuerpo = fuente[fuente.index("pista_libcurso("):]
+cuerpo = cuerpo[:cuerpo.index("};")]
+# Cada fila: {"archivo", "pista" "que sigue"} (las cadenas seguidas se juntan).
+filas = re.findall(r'\{"(common/src/[^"]+)",((?:\s*"[^"]*")+)\}', cuerpo)
+cabeceras = "".join(open(f, encoding="utf-8").read()
+                    for f in glob.glob(os.path.join(raiz, "common/include/curso/*.h")))
+malos = []
+for archivo, pista in filas:
+    texto = "".join(re.findall(r'"([^"]*)"', pista))
+    if not os.path.exists(os.path.join(raiz, archivo)):
+        malos.append(f"{archivo}: no existe")
+    for f in re.findall(r"\b[a-z]+_[a-z_]+\b", texto):
+        if not re.search(r"\b%s\s*\(" % f, cabeceras):
+            malos.append(f"{archivo}: «{f}» no está declarada en common/include/curso/")
+con_fila = {a for a, _ in filas}
+for c in sorted(glob.glob(os.path.join(raiz, "common/src/*.c"))):
+    t = open(c, encoding="utf-8").read()
+    rel = os.path.relpath(c, raiz)
+    if re.search(r"\buv_[a-z_]+_init\w*\s*\(", t) and "uv_loop_init" not in t and rel not in con_fila:
+        malos.append(f"{rel}: crea handles y no tiene fila")
+print(len(filas))
+print("\n".join(malos))
+PY
+)
+filas=$(head -n1 <<<"$tabla")
+malos=$(tail -n +2 <<<"$tabla")
+if [ "${filas:-0}" -ge 4 ] && [ -z "$malos" ]; then
+  bien "la tabla de pista_libcurso ($filas filas) sigue a libcurso: archivos, funciones y handles"
+else
+  mal "la tabla de pista_libcurso no sigue a libcurso (${filas:-0} filas)" "$malos"
+fi
+
 echo "resumen: $((pasan + fallan)) comprobaciones, $pasan pasan, $fallan fallan"
 [ "$fallan" -eq 0 ]

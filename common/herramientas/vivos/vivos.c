@@ -29,7 +29,7 @@
  * que sigue abierto y sin uv_close: los que el programa dejó a la red de seguridad
  * (bucle_cerrar de libcurso, o su propio uv_walk) en vez de cerrarlos al parar. Y, hasta esa
  * revisión, una línea igual por cada uv_close fuera de uv_run de un handle de un bucle que ya
- * corrió: un uv_run que vuelve con el bucle aún vivo (uv_stop, UV_RUN_ONCE con una bandera:
+ * corrió: un uv_run que vuelve con el bucle aún vivo (uv_stop, UV_RUN_ONCE con un indicador:
  * hostiles/chat_para.patch) no llega a la revisión, pero su red de seguridad cierra fuera de
  * uv_run. Y al salir (sin ningún uv_run en marcha), una línea «cierre: TIPO sin cerrar al
  * salir del programa…» por cada handle de un bucle que corrió y que nadie cerró, ni con

@@ -125,7 +125,7 @@ CAL_PRUEBA(registra_estado, 20)
     mon_esperar(p, "OK", u200, 1, 4500);
     mon_esperar(p, "OK", lenta, 1, 2000);
     mon_esperar(p, "FALLO", u503, 1, 500);
-    mon_dormir(100);
+    cal_esperar(100);
     mon_parar(p, 2000);
     const char *out = cal_salida(p);
     char i[6][1200];
@@ -184,7 +184,7 @@ CAL_PRUEBA(concurrencia, 20)
      * aquí solo importa si sus peticiones van a la vez. */
     mon_esperar(p, "OK", NULL, 1, 4500);
     mon_esperar(p, "OK", NULL, CONCURRENTES, 2600);
-    mon_dormir(100);
+    cal_esperar(100);
     mon_parar(p, 2000);
 
     cal_peticion_t v[CONCURRENTES][4];
@@ -274,7 +274,7 @@ CAL_PRUEBA(intervalo, 20)
         if (primera_vista != 0 ? ahora - primera_vista >= VENTANA_RITMO_MS : ahora - desde >= 5000)
             break;
         cal_peticion_t una[1];
-        mon_dormir(10);
+        cal_esperar(10);
         uint64_t t = cal_tiempo_propio_mirar(&propio, p, 0);
         if (primero_propio < 0 && cal_registro_ruta(s, o[0].ruta, una, 1) > 0) {
             primero_propio = (long)t;
@@ -428,7 +428,7 @@ CAL_PRUEBA(alerta_tres_fallos, 20)
         CAL_FIN(0);
     mon_esperar(p, "FALLO", dos, 7, 3500);
     mon_esperar(p, "FALLO", mala, 7, 500);
-    mon_dormir(50);
+    cal_esperar(50);
     mon_parar(p, 2000);
     const char *out = cal_salida(p);
     char t1[1024], t2[1024], t3[1024], e1[512], e2[512];
@@ -488,7 +488,7 @@ CAL_PRUEBA(recuperacion, 20)
         CAL_FIN(0);
     mon_esperar(p, "OK", u, 2, 3000);
     mon_esperar(p, "OK", o[4].url, 2, 1500);
-    mon_dormir(50);
+    cal_esperar(50);
     mon_parar(p, 2000);
     const char *out = cal_salida(p);
     char t[5][1024], e[5][512];
@@ -528,7 +528,7 @@ CAL_PRUEBA(sin_duplicados, 20)
     cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
-    mon_dormir(2300);
+    cal_esperar(2300);
     uint64_t parada = cal_ahora_ms();
     mon_parar(p, 2000);
 
@@ -621,7 +621,7 @@ CAL_PRUEBA(limite_por_verificacion, 20)
         CAL_FIN(0);
     /* Tres FALLO bastan (unos 1.5 s); si no llegan, el tope es el de siempre. */
     mon_esperar(p, "FALLO", u, 3, 3000);
-    mon_dormir(50);
+    cal_esperar(50);
     mon_parar(p, 2000);
 
     cal_peticion_t v[MAX_PETICIONES];
@@ -826,7 +826,7 @@ CAL_PRUEBA(inalcanzable, 20)
     }
     int intentos = 0;
     for (uint64_t fin = cal_ahora_ms() + 1300; cal_ahora_ms() < fin;) {
-        mon_dormir(10);
+        cal_esperar(10);
         intentos += cortar_pendientes(escucha);
         atender_a_medias(&am);
     }

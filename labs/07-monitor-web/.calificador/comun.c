@@ -1,6 +1,6 @@
 /* comun.c — las ayudas de las verificaciones del monitor (ver comun.h): lanzar el programa,
- * fechar cada línea de su salida, las rutas opacas del servidor y el cotejo de cada línea con
- * su registro.
+ * las rutas opacas del servidor y el cotejo de cada línea de su salida (fechada por la
+ * biblioteca: cal_linea_vista_ms) con su registro.
  */
 #include <criterion/criterion.h>
 
@@ -13,70 +13,6 @@
 #include <string.h>
 
 /* ------------------------------------------------------------------ ayudas */
-
-/* Cuándo vio el calificador cada línea de la salida del monitor de esta verificación. */
-static struct {
-    cal_proceso_t *p;
-    size_t leidos;
-    int n;
-    uint64_t visto[MAX_LINEAS];
-} seg;
-
-/* Anota el instante de las líneas nuevas (completas) de la salida. */
-void mon_mirar(void)
-{
-    if (seg.p == NULL)
-        return;
-    const char *out = cal_salida(seg.p);
-    size_t largo = strlen(out);
-    uint64_t ahora = cal_ahora_ms();
-    for (size_t i = seg.leidos; i < largo; i++)
-        if (out[i] == '\n' && seg.n < MAX_LINEAS)
-            seg.visto[seg.n++] = ahora;
-    seg.leidos = largo;
-}
-
-/* Instante en que se vio la línea número `linea` (la última, sin '\n', se ve ahora). */
-uint64_t mon_visto(int linea)
-{
-    return linea >= 0 && linea < seg.n ? seg.visto[linea] : cal_ahora_ms();
-}
-
-/* Espera `ms` leyendo la salida a pasos cortos (para fechar cada línea). */
-void mon_dormir(int ms)
-{
-    uint64_t fin = cal_ahora_ms() + (uint64_t)(ms > 0 ? ms : 0);
-    for (uint64_t ahora = cal_ahora_ms(); ahora < fin; ahora = cal_ahora_ms()) {
-        cal_esperar(fin - ahora < 10 ? (int)(fin - ahora) : 10);
-        mon_mirar();
-    }
-    mon_mirar();
-}
-
-/* Como cal_esperar_fin, fechando las líneas. */
-int mon_esperar_fin(cal_proceso_t *p, int max_ms)
-{
-    uint64_t fin = cal_ahora_ms() + (uint64_t)(max_ms > 0 ? max_ms : 0);
-    while (!cal_termino(p) && cal_ahora_ms() < fin) {
-        cal_esperar_fin(p, 10);
-        mon_mirar();
-    }
-    mon_mirar();
-    return cal_termino(p);
-}
-
-/* Arranca el servidor de práctica de esta verificación. NULL si no pudo (ya anotado). */
-cal_servidor_t *mon_servidor(void)
-{
-    cal_servidor_t *s = NULL;
-    int r = cal_servidor(&s);
-    if (r < 0) {
-        cal_obtenido("no arrancó el servidor de práctica (error del calificador: %s)",
-                     error_texto(r));
-        return NULL;
-    }
-    return s;
-}
 
 /* URL completa del servidor `s` para `ruta`, en un búfer rotatorio (vale para varias a la vez). */
 const char *mon_url(cal_servidor_t *s, const char *ruta)
@@ -116,9 +52,6 @@ static cal_proceso_t *lanzar(cal_servidor_t *s, const char *const *args, double 
     cal_proceso_t *p = NULL;
     if (cal_lanzar(&l, &p) < 0)
         return NULL;
-    seg.p = p;
-    seg.leidos = 0;
-    seg.n = 0;
     return p;
 }
 
@@ -175,7 +108,6 @@ int mon_esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int ma
 {
     uint64_t fin = cal_ahora_ms() + (uint64_t)(max_ms > 0 ? max_ms : 0);
     for (;;) {
-        mon_mirar();
         if (cal_contar(cal_salida(p), tipo, u) >= n)
             return 1;
         if (cal_termino(p) || cal_ahora_ms() >= fin)
@@ -192,10 +124,10 @@ int mon_esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int ma
 void mon_parar(cal_proceso_t *p, int max_ms)
 {
     cal_senal(p, SIGINT);
-    mon_esperar_fin(p, max_ms);
+    cal_esperar_fin(p, max_ms);
     if (!cal_termino(p))
         cal_matar(p);
-    mon_dormir(150);
+    cal_esperar(150);
 }
 
 /* ------------------------------------------------------------------ rutas opacas y pruebas */
@@ -227,12 +159,8 @@ cal_servidor_t *mon_servidor_opaco(opaca_t *o, int n)
     }
     snprintf(guion + u, sizeof guion - u, "}");
     cal_servidor_t *s = NULL;
-    int r = cal_servidor_guion(guion, &s);
-    if (r < 0) {
-        cal_obtenido("no arrancó el servidor de práctica (error del calificador: %s)",
-                     error_texto(r));
+    if (cal_servidor_guion(guion, &s) < 0)
         return NULL;
-    }
     for (int i = 0; i < n; i++)
         snprintf(o[i].url, sizeof o[i].url, "%s%s", cal_servidor_url(s), o[i].ruta);
     return s;
@@ -305,10 +233,10 @@ static int tiempo_respaldado(const char *linea, int num, const cal_peticion_t *v
  * RECUPERADOS, RECUPERADO solo tras un OK respaldado; con OMITIDAS, cada OMITIDA con una petición a
  * esa URL en curso. Devuelve 1, o 0 con la explicación en `informe` (-1 si lo que falla es el
  * formato de un <ms>, no su respaldo). */
-int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *informe, size_t tam)
+int mon_respaldadas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, int que,
+                    char *informe, size_t tam)
 {
-    mon_mirar();
-    const char *out = cal_salida(seg.p);
+    const char *out = cal_salida(p);
     static cal_peticion_t v[MAX_PETICIONES];
     int casadas = 0;
     for (int k = 0; k < n; k++) {
@@ -327,7 +255,10 @@ int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *i
             if (cal_palabra(linea, 0, tipo, sizeof tipo) == NULL ||
                 cal_palabra(linea, 1, u, sizeof u) == NULL || strcmp(u, o[k].url) != 0)
                 continue;
-            uint64_t t = mon_visto(num);
+            /* La última, sin \n, aún no tiene fecha: se ve ahora. */
+            uint64_t t = cal_linea_vista_ms(p, 1, num);
+            if (t == 0)
+                t = cal_ahora_ms();
             if (strcmp(tipo, "OK") == 0 || strcmp(tipo, "FALLO") == 0) {
                 char *resto = NULL;
                 long estado =
@@ -408,7 +339,7 @@ int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *i
 int mon_con_pruebas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, int que)
 {
     char informe[1024];
-    int r = mon_respaldadas(s, o, n, que, informe, sizeof informe);
+    int r = mon_respaldadas(s, p, o, n, que, informe, sizeof informe);
     if (r > 0) {
         cal_nota("%s.", informe);
         return 1;

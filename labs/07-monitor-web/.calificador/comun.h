@@ -49,7 +49,6 @@
  * último byte (o al ver la conexión cerrada) y el calificador ve la línea al mirar la salida;
  * con la máquina cargada entre una cosa y otra pueden pasar unos cientos de ms. */
 #define HOLGURA_MS 500
-#define MAX_LINEAS 4096
 
 /* Comportamientos del guion (el cuerpo del objeto de cada ruta). */
 #define SIEMPRE(e) "\"despues\": {\"estado\": " #e "}"
@@ -69,21 +68,6 @@ typedef struct {
 
 /* Qué hay que juzgar además de OK/FALLO. */
 enum { ALERTAS = 1, OMITIDAS = 2, RECUPERADOS = 4, TIEMPOS = 8 };
-
-/* Anota el instante de las líneas nuevas (completas) de la salida. */
-void mon_mirar(void);
-
-/* Instante en que se vio la línea número `linea` (la última, sin '\n', se ve ahora). */
-uint64_t mon_visto(int linea);
-
-/* Espera `ms` leyendo la salida a pasos cortos (para fechar cada línea). */
-void mon_dormir(int ms);
-
-/* Como cal_esperar_fin, fechando las líneas. */
-int mon_esperar_fin(cal_proceso_t *p, int max_ms);
-
-/* Arranca el servidor de práctica de esta verificación. NULL si no pudo (ya anotado). */
-cal_servidor_t *mon_servidor(void);
 
 /* URL completa del servidor `s` para `ruta`, en un búfer rotatorio (vale para varias a la vez). */
 const char *mon_url(cal_servidor_t *s, const char *ruta);
@@ -124,7 +108,8 @@ int mon_casa_estado(const cal_peticion_t *v, int estado);
  * esa URL en curso; con TIEMPOS, además, cada <ms> creíble y cada línea vista en cuanto
  * ocurre. Devuelve 1, o 0 con la explicación en `informe` (-1: un <ms> que no es un entero o
  * una línea que llegó tarde, un fallo de forma y no de respaldo). */
-int mon_respaldadas(cal_servidor_t *s, const opaca_t *o, int n, int que, char *informe, size_t tam);
+int mon_respaldadas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, int que,
+                    char *informe, size_t tam);
 
 /* Si las líneas de `o` no tienen respaldo, lo anota (sustituye a «Obtenido») y devuelve 0. */
 int mon_con_pruebas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, int que);

@@ -121,8 +121,8 @@ CAL_PRUEBA(entrada_url_invalida, 20)
 {
     cal_esperado("código de salida 2, un mensaje en stderr que cite la URL inválida y "
                  "ninguna petición; una URL https:// válida, en cambio, arranca");
-    cal_servidor_t *s = mon_servidor();
-    if (s == NULL)
+    cal_servidor_t *s;
+    if (cal_servidor(&s) < 0)
         CAL_FIN(0);
     /* Las cinco últimas empiezan por «http» pero no son URLs: sin «://», sin servidor (lo
      * que sigue a «http://» es «/», o nada: «http://» y «https://» solos) y con un espacio. */
@@ -147,8 +147,8 @@ CAL_PRUEBA(entrada_intervalo_invalido, 20)
     cal_esperado("código de salida 2, un mensaje en stderr que cite el valor inválido y "
                  "ninguna petición; «-i 100» y «-i 86400000», el mínimo y el máximo, en cambio, "
                  "arrancan");
-    cal_servidor_t *s = mon_servidor();
-    if (s == NULL)
+    cal_servidor_t *s;
+    if (cal_servidor(&s) < 0)
         CAL_FIN(0);
     const caso_t casos[] = {
         {{"-i", "abc", mon_url(s, "/status/200"), NULL}, "abc", 0},
@@ -170,8 +170,8 @@ CAL_PRUEBA(entrada_limite_invalido, 20)
     cal_esperado("código de salida 2, un mensaje en stderr que cite el límite (-t) inválido y "
                  "ninguna petición; «-t 10» y «-t 86400000», el mínimo y el máximo, en cambio, "
                  "arrancan");
-    cal_servidor_t *s = mon_servidor();
-    if (s == NULL)
+    cal_servidor_t *s;
+    if (cal_servidor(&s) < 0)
         CAL_FIN(0);
     const caso_t casos[] = {
         {{"-t", "abc", mon_url(s, "/status/200"), NULL}, "abc", 0},

@@ -48,7 +48,7 @@ CAL_PRUEBA(valgrind, 40)
         if (espera >= 12000 && cal_registro(s, &v) == 0)
             break;
     }
-    mon_dormir(1000);
+    cal_esperar(1000);
     char fin[256];
     if (!arranco || cal_termino(p)) {
         int oks = cal_contar(cal_salida(p), "OK", NULL);
@@ -60,7 +60,7 @@ CAL_PRUEBA(valgrind, 40)
         CAL_FIN(0);
     }
     cal_senal(p, SIGINT);
-    int termino = mon_esperar_fin(p, 6000);
+    int termino = cal_esperar_fin(p, 6000);
     char motivo[256];
     int limpio = cal_valgrind_veredicto(p, motivo, sizeof motivo);
     /* Y cerrado en orden: un exit(0) desde al_parar, con el resumen ya escrito, pasa sigint y
@@ -91,6 +91,6 @@ CAL_PRUEBA(valgrind, 40)
         ok = 0;
     }
     /* Sin peticiones de verdad no hay nada que medir: las líneas tienen que tener respaldo. */
-    mon_dormir(150);
+    cal_esperar(150);
     CAL_FIN(mon_con_pruebas(s, p, o, 3, 0) && ok);
 }

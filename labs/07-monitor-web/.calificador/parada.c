@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sys/random.h>
-
 /* ------------------------------------------------------------------ parada */
 
 /* ¿El RESUMEN de `u` dice «media=-» (lo que toca sin ninguna verificación)? */
@@ -171,7 +169,7 @@ CAL_PRUEBA(sigint, 20)
     cal_proceso_t *p = mon_lanzar_vigilando_cierre(s, args, 8);
     if (p == NULL)
         CAL_FIN(0);
-    mon_dormir(1000);
+    cal_esperar(1000);
     char fin[256];
     if (cal_termino(p)) {
         cal_obtenido("el programa ya había terminado antes de la señal: %s",
@@ -181,7 +179,7 @@ CAL_PRUEBA(sigint, 20)
     }
     uint64_t senal = cal_ahora_ms();
     cal_senal(p, SIGINT);
-    int termino = mon_esperar_fin(p, 2000);
+    int termino = cal_esperar_fin(p, 2000);
     cal_describir_fin(p, fin, sizeof fin);
     long tardo = termino ? (long)(cal_terminado_ms(p) - senal) : -1;
     const cal_peticion_t *v;
@@ -198,7 +196,7 @@ CAL_PRUEBA(sigint, 20)
                      resumen, despues, texto_plural(despues, "petición", "peticiones"));
     else
         cal_obtenido("a los 2 s de SIGINT el programa %s; %s", fin, resumen);
-    mon_dormir(150); /* el servidor anota la petición cancelada al ver cerrarse la conexión */
+    cal_esperar(150); /* el servidor anota la petición cancelada al ver cerrarse la conexión */
     int pruebas = mon_con_pruebas(s, p, o, 2, 0) && resumen_respaldado(s, p, o, 2, senal, 1000);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
@@ -225,12 +223,12 @@ CAL_PRUEBA(sigterm, 20)
     cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
-    mon_dormir(800);
+    cal_esperar(800);
     char fin[256];
     int vivo = !cal_termino(p);
     uint64_t senal = cal_ahora_ms();
     cal_senal(p, SIGTERM);
-    int termino = mon_esperar_fin(p, 2000);
+    int termino = cal_esperar_fin(p, 2000);
     cal_describir_fin(p, fin, sizeof fin);
     const char *urls[] = {u, o[1].url};
     char resumen[2048];
@@ -245,7 +243,7 @@ CAL_PRUEBA(sigterm, 20)
                  en_orden ? ""
                           : "; las líneas RESUMEN no van en el orden de la línea de comandos (la "
                             "de la segunda URL sale antes que la de la primera)");
-    mon_dormir(150);
+    cal_esperar(150);
     int pruebas = mon_con_pruebas(s, p, o, 2, 0) && resumen_respaldado(s, p, o, 2, senal, 800);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
@@ -307,10 +305,7 @@ CAL_PRUEBA(resumen_media, 20)
     int r[3][16];
     for (int k = 0; k < 3; k++)
         for (int i = 0; i < 16; i++) {
-            uint32_t a = 0;
-            if (getrandom(&a, sizeof a, 0) != (ssize_t)sizeof a)
-                a = (uint32_t)(k * 131 + i * 977 + 12345) * 2654435761u;
-            r[k][i] = a % 2 == 0 ? 3 + (int)(a / 2 % 38) : 120 + (int)(a / 2 % 101);
+            r[k][i] = cal_azar(0, 1) == 0 ? (int)cal_azar(3, 40) : (int)cal_azar(120, 220);
         }
     static char ga[1024], gb[1024], gc[1024];
     variados(ga, sizeof ga, 200, r[0], 16);
@@ -330,7 +325,7 @@ CAL_PRUEBA(resumen_media, 20)
     uint64_t arranque = cal_ahora_ms();
     for (uint64_t fin = cal_ahora_ms() + 4000;
          !propicio && !cal_termino(p) && cal_ahora_ms() < fin;) {
-        mon_dormir(5);
+        cal_esperar(5);
         for (int k = 0; k < 3 && !propicio; k++) {
             long suma = 0;
             int n = tiempos_de(cal_salida(p), o[k].url, &suma);
@@ -340,10 +335,10 @@ CAL_PRUEBA(resumen_media, 20)
     /* Aquí solo se juzga la media: si SIGINT no lo para (eso lo juzga «sigint»), SIGTERM. */
     uint64_t corrio = cal_ahora_ms() - arranque;
     cal_senal(p, SIGINT);
-    if (!mon_esperar_fin(p, 1000))
+    if (!cal_esperar_fin(p, 1000))
         cal_senal(p, SIGTERM);
-    mon_esperar_fin(p, 1500);
-    mon_dormir(150);
+    cal_esperar_fin(p, 1500);
+    cal_esperar(150);
     const char *out = cal_salida(p);
     char informe[2048];
     size_t u = 0;

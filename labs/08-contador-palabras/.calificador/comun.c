@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,17 +34,17 @@ uint64_t cont_contar_referencia(const unsigned char *p, size_t n)
     return palabras;
 }
 
-/* Generador xorshift con semilla nueva en cada calificación (getrandom): el calificador se
+/* Generador xorshift con semilla nueva en cada calificación (cal_azar): el calificador se
  * puede leer, así que el contenido de los archivos al azar no debe poder saberse de antemano
  * (una entrega que imprimiera las cuentas de memoria no acertaría). Las propiedades que se
  * juzgan (palabras que cruzan cada frontera, bloques que acaban en espacio) no dependen de la
- * semilla: se imponen después. Si getrandom falla, una semilla fija. */
+ * semilla: se imponen después. Un generador propio y no cal_azar por valor: los archivos
+ * son megabytes, y una llamada al sistema por byte no cabe. */
 static uint64_t azar_estado;
 uint64_t cont_azar(void)
 {
-    if (azar_estado == 0 &&
-        getrandom(&azar_estado, sizeof azar_estado, 0) != (ssize_t)sizeof azar_estado)
-        azar_estado = 0x9e3779b97f4a7c15ull;
+    if (azar_estado == 0)
+        azar_estado = (uint64_t)cal_azar(1, INT64_MAX);
     if (azar_estado == 0)
         azar_estado = 1;
     azar_estado ^= azar_estado << 13;
@@ -197,7 +196,7 @@ void cont_fifo_cerrar(cal_proceso_t *p, esperado_t *e, int max_ms)
         return;
     uint64_t fin = cal_ahora_ms() + (uint64_t)max_ms;
     while (p != NULL && !cal_termino(p) && cal_abiertos(p, e->ruta) == 0 && cal_ahora_ms() < fin)
-        cont_dormir(10);
+        cal_esperar(10);
     if (e->fd >= 0)
         close(e->fd);
     e->fd = -1;
@@ -225,47 +224,6 @@ int cont_fallo_preparar(int r)
 /* ------------------------------------------------------------------ lanzar y seguir */
 
 seguimiento_t cont_seg;
-
-void cont_mirar(void)
-{
-    if (cont_seg.p == NULL)
-        return;
-    uint64_t ahora = cal_ahora_ms();
-    const char *out = cal_salida(cont_seg.p);
-    size_t largo = strlen(out);
-    for (size_t i = cont_seg.leidos_out; i < largo; i++)
-        if (out[i] == '\n' && cont_seg.n_out < MAX_LINEAS)
-            cont_seg.visto_out[cont_seg.n_out++] = ahora;
-    cont_seg.leidos_out = largo;
-    const char *err = cal_errores(cont_seg.p);
-    largo = strlen(err);
-    for (size_t i = cont_seg.leidos_err; i < largo; i++)
-        if (err[i] == '\n' && cont_seg.n_err < MAX_LINEAS)
-            cont_seg.visto_err[cont_seg.n_err++] = ahora;
-    cont_seg.leidos_err = largo;
-}
-
-/* Espera `ms` leyendo la salida a pasos cortos (para fechar cada línea). */
-void cont_dormir(int ms)
-{
-    uint64_t fin = cal_ahora_ms() + (uint64_t)(ms > 0 ? ms : 0);
-    for (uint64_t ahora = cal_ahora_ms(); ahora < fin; ahora = cal_ahora_ms()) {
-        cal_esperar(fin - ahora < 10 ? (int)(fin - ahora) : 10);
-        cont_mirar();
-    }
-    cont_mirar();
-}
-
-int cont_esperar_fin(cal_proceso_t *p, int max_ms)
-{
-    uint64_t fin = cal_ahora_ms() + (uint64_t)(max_ms > 0 ? max_ms : 0);
-    while (!cal_termino(p) && cal_ahora_ms() < fin) {
-        cal_esperar_fin(p, 10);
-        cont_mirar();
-    }
-    cont_mirar();
-    return cal_termino(p);
-}
 
 /* «contador arg1 arg2 …» en `buf`, abreviando las rutas largas de la carpeta temporal. */
 void cont_unir(const char *const *args, char *buf, size_t tam)
@@ -296,7 +254,6 @@ cal_proceso_t *cont_lanzar(const char *const *args, const char *dir, double limi
     cal_proceso_t *p = NULL;
     if (cal_lanzar(&l, &p) < 0)
         return NULL;
-    memset(&cont_seg, 0, sizeof cont_seg);
     cont_seg.p = p;
     cont_seg.lanzado = cal_ahora_ms();
     return p;
@@ -356,7 +313,7 @@ int cont_esperar_cuentas(cal_proceso_t *p, int n, int max_ms)
 {
     uint64_t fin = cal_ahora_ms() + (uint64_t)max_ms;
     while (cont_lineas_de_cuenta(cal_salida(p)) < n && !cal_termino(p) && cal_ahora_ms() < fin)
-        cont_dormir(10);
+        cal_esperar(10);
     return cont_lineas_de_cuenta(cal_salida(p)) >= n;
 }
 
@@ -510,7 +467,7 @@ int cont_final_bien(cal_proceso_t *p, int codigo, const esperado_t *e, int n, ch
 
 int cont_juzgar_final(cal_proceso_t *p, const esperado_t *e, int n, int espera_ms, int lineas)
 {
-    cont_esperar_fin(p, espera_ms);
+    cal_esperar_fin(p, espera_ms);
     char motivo[1024];
     int ok = cont_final_bien(p, 0, e, n, motivo, sizeof motivo);
     cal_obtenido("%s", motivo);

@@ -47,7 +47,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MAX_LINEAS   8192
 #define MAX_ARCHIVOS 2200
 #define TROZO        (64 * 1024)
 
@@ -59,14 +58,11 @@ typedef struct {
     int es_fifo;
 } esperado_t;
 
-/* Cuándo vio el calificador cada línea de stdout y de stderr del programa. */
+/* El programa lanzado en esta verificación y cuándo (cal_ahora_ms, al volver cal_lanzar): el
+ * origen de los instantes de sus líneas (cal_linea_vista_ms). */
 typedef struct {
     cal_proceso_t *p;
     uint64_t lanzado;
-    size_t leidos_out, leidos_err;
-    int n_out, n_err;
-    uint64_t visto_out[MAX_LINEAS];
-    uint64_t visto_err[MAX_LINEAS];
 } seguimiento_t;
 extern seguimiento_t cont_seg;
 
@@ -114,13 +110,6 @@ void cont_fifo_cerrar(cal_proceso_t *p, esperado_t *e, int max_ms);
 int cont_carpeta(const char *nombre, char *ruta, size_t tam);
 
 int cont_fallo_preparar(int r);
-
-void cont_mirar(void);
-
-/* Espera `ms` leyendo la salida a pasos cortos (para fechar cada línea). */
-void cont_dormir(int ms);
-
-int cont_esperar_fin(cal_proceso_t *p, int max_ms);
 
 /* «contador arg1 arg2 …» en `buf`, abreviando las rutas largas de la carpeta temporal. */
 void cont_unir(const char *const *args, char *buf, size_t tam);

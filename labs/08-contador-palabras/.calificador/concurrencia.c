@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -48,7 +47,7 @@ CAL_PRUEBA(limite_j, 30)
     char pasos[256] = "";
     /* Sin bwrap, el hijo recién creado es una copia del calificador (con sus extremos de las
      * FIFOs) hasta que cierra los descriptores y hace exec: no se mira en ese momento. */
-    cont_dormir(100);
+    cal_esperar(100);
     for (int i = 0; i < N; i++) {
         /* Espera (como mucho 2 s la primera vez, que incluye el arranque y es la que se juzga,
          * y 0.5 s las demás) a que ocupe las plazas que puede; mira a menudo. */
@@ -62,14 +61,14 @@ CAL_PRUEBA(limite_j, 30)
                 visto = a;
             if (visto >= quiere)
                 break;
-            cont_dormir(15);
+            cal_esperar(15);
         }
         /* Un rato más mirando, por si abre de más. */
         for (int k = 0; k < 6 && !cal_termino(p); k++) {
             int a = cal_abiertos(p, prefijo);
             if (a > maximo)
                 maximo = a;
-            cont_dormir(15);
+            cal_esperar(15);
         }
         if (i == 0)
             lleno = visto >= J;
@@ -80,7 +79,7 @@ CAL_PRUEBA(limite_j, 30)
         cont_fifo_dar(&e[i], texto, 1);
         cont_fifo_cerrar(p, &e[i], 3000);
     }
-    cont_esperar_fin(p, 5000);
+    cal_esperar_fin(p, 5000);
     char motivo[1024];
     int ok = cont_final_bien(p, 0, e, N, motivo, sizeof motivo);
     if (ok && maximo > J)
@@ -114,7 +113,9 @@ static long instante_cuenta(const char *out, int k)
     int vistas = 0;
     for (int i = 0; cont_linea(out, i, l, sizeof l); i++)
         if (cont_linea_cuenta(l, &v, &r) && vistas++ == k)
-            return i < cont_seg.n_out ? (long)(cont_seg.visto_out[i] - cont_seg.lanzado) : -1;
+            return cal_linea_vista_ms(cont_seg.p, 1, i) != 0
+                       ? (long)(cal_linea_vista_ms(cont_seg.p, 1, i) - cont_seg.lanzado)
+                       : -1;
     return -1;
 }
 
@@ -141,7 +142,7 @@ CAL_PRUEBA(espera, 20)
     cal_proceso_t *p = cont_lanzar(args, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
-    cont_esperar_fin(p, 5000);
+    cal_esperar_fin(p, 5000);
     char motivo[1024];
     int ok = cont_final_bien(p, 0, e, 5, motivo, sizeof motivo);
     long primero = instante_cuenta(cal_salida(p), 0), ultimo = instante_cuenta(cal_salida(p), 4);
@@ -162,7 +163,7 @@ CAL_PRUEBA(espera, 20)
     p = cont_lanzar(args2, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
-    cont_esperar_fin(p, 5000);
+    cal_esperar_fin(p, 5000);
     ok = cont_final_bien(p, 0, e, 4, motivo, sizeof motivo);
     long segundo = instante_cuenta(cal_salida(p), 1), tercero = instante_cuenta(cal_salida(p), 2);
     if (ok && (segundo < 330 || tercero < 720 || tercero > 2500)) {
@@ -203,11 +204,11 @@ CAL_PRUEBA(espera, 20)
             else if (ahora - visto >= 500)
                 abierta_ms = ahora - visto;
         }
-        cont_dormir(10);
+        cal_esperar(10);
     }
     char cpu[400] = "esperó dormido";
     int dormido = cal_sin_espera_activa(p, cpu, sizeof cpu);
-    cont_esperar_fin(p, 4000);
+    cal_esperar_fin(p, 4000);
     ok = cont_final_bien(p, 0, &f, 1, motivo, sizeof motivo);
     if (ok && abierta_ms > 0) {
         snprintf(motivo, sizeof motivo,
@@ -291,16 +292,16 @@ CAL_PRUEBA(progreso, 20)
     trozo[999] = '\n';
     cont_fifo_dar_bytes(&e[1], trozo, 1000, 1);
     uint64_t t_segundo_envio;
-    cont_dormir(1400);
+    cal_esperar(1400);
     for (int i = 0; i < 2000; i++)
         trozo[i] = cont_azar() % 6 == 0 ? '\n' : (char)('a' + cont_azar() % 26);
     trozo[1999] = '\n';
     t_segundo_envio = cal_ahora_ms();
     cont_fifo_dar_bytes(&e[1], trozo, 2000, 1);
-    cont_dormir(600);
+    cal_esperar(600);
     uint64_t t_cierre = cal_ahora_ms();
     cont_fifo_cerrar(p, &e[1], 3000);
-    cont_esperar_fin(p, 4000);
+    cal_esperar_fin(p, 4000);
     char motivo[1024];
     int ok = cont_final_bien(p, 0, e, 3, motivo, sizeof motivo);
     /* Las líneas PROGRESO entre los 500 ms y el cierre de la FIFO. */
@@ -311,12 +312,12 @@ CAL_PRUEBA(progreso, 20)
      * línea y desde la última hasta el cierre: sin ninguna línea, el hueco es la ventana. */
     uint64_t anterior_t = cont_seg.lanzado + 500, hueco = 0, ultimo = 0;
     unsigned long long visto_leido = 0;
-    for (int i = 0; cont_linea(err, i, l, sizeof l) && i < cont_seg.n_err; i++) {
+    for (int i = 0; cont_linea(err, i, l, sizeof l) && cal_linea_vista_ms(p, 2, i) != 0; i++) {
         if (strncmp(l, "PROGRESO", 8) != 0)
             continue;
         unsigned long long a, b;
         char resto[8];
-        uint64_t t = cont_seg.visto_err[i];
+        uint64_t t = cal_linea_vista_ms(p, 2, i);
         int leidas = sscanf(l, "PROGRESO %llu de %llu%7s", &a, &b, resto);
         /* Mientras se hace la lista (lo primero, antes de los 500 ms) el total aún crece. */
         if (leidas == 2 && b < total && t < cont_seg.lanzado + 500)

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,10 +87,10 @@ CAL_PRUEBA(resumen, 20)
     if (p == NULL)
         CAL_FIN(0);
     cont_esperar_cuentas(p, 5, 3000);
-    cont_dormir(100);
+    cal_esperar(100);
     cont_fifo_dar(&e[0], "a b c d e f g\n", 1);
     cont_fifo_cerrar(p, &e[0], 3000);
-    cont_esperar_fin(p, 4000);
+    cal_esperar_fin(p, 4000);
     char motivo[2048], m2[2048];
     int ok = cont_final_bien(p, 0, e, 6, motivo, sizeof motivo);
     int ok2 = ok && cont_resumen_bien(cal_salida(p), e, 6, 0, m2, sizeof m2);
@@ -120,10 +119,10 @@ CAL_PRUEBA(resumen, 20)
         CAL_FIN(0);
     }
     cont_esperar_cuentas(p, 2, 3000);
-    cont_dormir(100);
+    cal_esperar(100);
     cont_fifo_dar(&z[2], "   \n  ", 1);
     cont_fifo_cerrar(p, &z[2], 3000);
-    cont_esperar_fin(p, 5000);
+    cal_esperar_fin(p, 5000);
     ok = cont_final_bien(p, 0, z, 3, motivo, sizeof motivo) &&
          cont_resumen_bien(cal_salida(p), z, 3, 0, motivo, sizeof motivo);
     if (ok) {
@@ -232,7 +231,7 @@ CAL_PRUEBA(fifo, 20)
     /* Cada trozo llega en una lectura distinta y corta una palabra por la mitad. */
     static const char *trozos[] = {"hola mu", "ndo cru", "el y ", "adi", "ós\n"};
     for (size_t k = 0; k < sizeof trozos / sizeof trozos[0]; k++) {
-        cont_dormir(120);
+        cal_esperar(120);
         cont_fifo_dar(&e[1], trozos[k], 0);
     }
     e[1].palabras = 5;
@@ -343,7 +342,7 @@ CAL_PRUEBA(carpetas, 20)
     cal_proceso_t *p = cont_lanzar(args, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
-    cont_esperar_fin(p, 6000);
+    cal_esperar_fin(p, 6000);
     char motivo[1024];
     int ok = cont_final_bien(p, 0, e, 10, motivo, sizeof motivo);
     const char *out = cal_salida(p);
@@ -422,7 +421,7 @@ CAL_PRUEBA(miles_de_archivos, 30)
     cal_proceso_t *p = cont_lanzar(args, dir, 20, 0);
     if (p == NULL)
         CAL_FIN(0);
-    cont_esperar_fin(p, 15000);
+    cal_esperar_fin(p, 15000);
     char motivo[1024];
     int ok = cont_final_bien(p, 0, e, 1000, motivo, sizeof motivo);
     if (cal_descartados(p) > 0) {

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -161,7 +160,7 @@ static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
     snprintf(busca, sizeof busca, "ERROR %s:", falta);
     int antes = strstr(cal_errores(p), busca) != NULL;
     cont_fifo_cerrar(NULL, &f, 0);
-    cont_esperar_fin(p, 8000);
+    cal_esperar_fin(p, 8000);
     if (!abierta) {
         snprintf(motivo, tam,
                  "con «FIFO, carpeta con muchos enlaces (%d), RUTA que no existe», el programa "
@@ -240,7 +239,7 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
         en_f = (cal_abiertos(p, f[0].ruta) > 0) + (cal_abiertos(p, f[1].ruta) > 0);
         if (en_f == 2)
             break;
-        cont_dormir(5);
+        cal_esperar(5);
     }
     int de_mas = cal_abiertos(p, prefijo) > 2;
     int ok = 1;
@@ -265,7 +264,7 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
         en_g = (cal_abiertos(p, g[0].ruta) > 0) + (cal_abiertos(p, g[1].ruta) > 0);
         if (en_g == 2)
             break;
-        cont_dormir(5);
+        cal_esperar(5);
     }
     /* Lo demás de la carpeta, cerrado (un cierre que aún va por el grupo de hilos, 500 ms). */
     hasta = cal_ahora_ms() + 500;
@@ -273,14 +272,14 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
         otros = cal_abiertos(p, prefijo) - en_g;
         if (otros <= 0)
             break;
-        cont_dormir(10);
+        cal_esperar(10);
     } while (!cal_termino(p) && cal_ahora_ms() < hasta);
     int x_abierta = cal_abiertos(p, x.ruta) > 0;
     for (int i = 0; i < 2; i++) {
         cont_fifo_dar(&g[i], "tres\n", 1);
         cont_fifo_cerrar(NULL, &g[i], 0);
     }
-    cont_esperar_fin(p, 5000);
+    cal_esperar_fin(p, 5000);
     if (!ok)
         return 0;
     if (en_f < 2 || de_mas) {

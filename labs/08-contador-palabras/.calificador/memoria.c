@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -64,10 +63,10 @@ CAL_PRUEBA(memoria, 40)
     /* 200 MiB se leen en menos de un segundo; si el archivo grande no ha salido en 6 s (un
      * bucle bloqueado en la FIFO, por ejemplo), se sigue igual: aquí se juzga la memoria. */
     cont_esperar_cuentas(p, 1, 6000);
-    cont_dormir(300);
+    cal_esperar(300);
     cont_fifo_dar(&e[1], "fin\n", 1);
     cont_fifo_cerrar(p, &e[1], 3000);
-    cont_esperar_fin(p, 4000);
+    cal_esperar_fin(p, 4000);
     char motivo[1024];
     int ok = cont_final_bien(p, 0, e, 2, motivo, sizeof motivo);
     /* La FIFO solo mantiene vivo al programa para medir: leerla es de «fifo». Si lo único que
@@ -163,7 +162,7 @@ CAL_PRUEBA(valgrind, 60)
     cal_proceso_t *p = cont_lanzar(args, dir, 40, 1);
     if (p == NULL)
         CAL_FIN(0);
-    cont_esperar_fin(p, 35000);
+    cal_esperar_fin(p, 35000);
     char motivo[1024], mv[512];
     int ok = cont_final_bien(p, 1, e, 3, motivo, sizeof motivo);
     int limpio = cal_valgrind_veredicto(p, mv, sizeof mv);

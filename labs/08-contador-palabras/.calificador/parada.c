@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,7 +70,7 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
     /* La segunda línea sale al acabar una espera de -e; justo entonces el archivo siguiente
      * aún se está leyendo y ninguno espera. A mitad de su espera (150 ms de 300) la señal
      * llega seguro con uno esperando, que es lo que aquí se juzga. */
-    cont_dormir(150);
+    cal_esperar(150);
     uint64_t senal = cal_ahora_ms();
     cal_senal(p, SIGINT);
     if (cerrar_al_senalar) {
@@ -80,7 +79,7 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
          * parar, como cualquier otra. */
         while (cal_contar(cal_salida(p), "TOTAL", NULL) == 0 && !cal_termino(p) &&
                cal_ahora_ms() < senal + 300)
-            cont_dormir(5);
+            cal_esperar(5);
         cont_fifo_dar(fifo, "tarde\n", 0);
         cont_fifo_cerrar(NULL, fifo, 0);
     }
@@ -91,13 +90,13 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
         if (w >= 0)
             close(w);
     }
-    int termino = cont_esperar_fin(p, 3000);
+    int termino = cal_esperar_fin(p, 3000);
     uint64_t tardo = cal_ahora_ms() - senal;
     /* Ya no hace falta: si el programa sigue vivo, así acaba su lectura. */
     if (fifo != NULL)
         cont_fifo_cerrar(NULL, fifo, 0);
     if (!termino)
-        cont_esperar_fin(p, 1000);
+        cal_esperar_fin(p, 1000);
     int ok = termino && cal_codigo(p) == 130 && tardo <= 1500;
     if (!ok) {
         char fin[128];
@@ -133,7 +132,7 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
             continue;
         if (total_visto)
             tras_total++;
-        if (i < cont_seg.n_out && cont_seg.visto_out[i] > senal + 400)
+        if (cal_linea_vista_ms(p, 1, i) > senal + 400)
             tarde++;
         for (int k = 0; k < n; k++)
             if (strcmp(e[k].ruta, ruta) == 0 && nv < 8)
@@ -189,16 +188,16 @@ static int sigint_cerrado(const esperado_t *e, const char *dir, char *motivo, si
     }
     /* Las dos primeras líneas salen tras su espera de 1 s; entonces entra el tercero y espera
      * su segundo: la señal llega en esa espera. */
-    cont_dormir(200);
+    cal_esperar(200);
     cal_senal(p, SIGINT);
     char fin[128];
-    if (!cont_esperar_fin(p, 15000) ||
+    if (!cal_esperar_fin(p, 15000) ||
         (cal_codigo(p) != 130 && cal_codigo(p) != CAL_CODIGO_VALGRIND)) {
         snprintf(motivo, tam,
                  "bajo valgrind, con -p, tras SIGINT: %s (se esperaba 130; Ctrl+C también "
                  "detiene el progreso; si no, el bucle sigue vivo)",
-                 cont_esperar_fin(p, 0) ? cal_describir_fin(p, fin, sizeof fin)
-                                        : "no terminó en 15 s");
+                 cal_esperar_fin(p, 0) ? cal_describir_fin(p, fin, sizeof fin)
+                                       : "no terminó en 15 s");
         cal_nota_salida(p, 6);
         return 0;
     }

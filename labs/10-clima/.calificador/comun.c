@@ -10,31 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
-
-/* Bytes al azar del núcleo. 0 o -1. */
-static int bytes_azar(void *d, size_t n)
-{
-    size_t hechos = 0;
-    while (hechos < n) {
-        ssize_t r = getrandom((char *)d + hechos, n - hechos, 0);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return -1;
-        hechos += (size_t)r;
-    }
-    return 0;
-}
-
-int clima_azar(int min, int max)
-{
-    unsigned int v = 0;
-    if (max <= min || bytes_azar(&v, sizeof v) < 0)
-        return min;
-    return min + (int)(v % (unsigned int)(max - min + 1));
-}
 
 const char *clima_con_retraso(char *d, size_t tam, int ms, const char *solo)
 {
@@ -50,27 +26,15 @@ int clima_servidor(cal_servidor_t **s)
     /* El secreto va en el entorno de ESTA verificación (Criterion ejecuta cada una en su
      * proceso) y de ahí al servidor, que lo hereda; el programa del estudiante se lanza con
      * un entorno limpio (cal_lanzar) y en otro espacio de PID: no lo ve. */
-    unsigned char b[16];
-    char secreto[2 * sizeof b + 1];
-    static const char hex[] = "0123456789abcdef";
-    if (bytes_azar(b, sizeof b) < 0) {
+    char secreto[2 * 16 + 1];
+    if (cal_hex_azar(secreto, sizeof secreto, 16) < 0) {
         cal_obtenido("no se pudo preparar la verificación (error del calificador)");
         return -1;
     }
-    for (size_t i = 0; i < sizeof b; i++) {
-        secreto[2 * i] = hex[b[i] >> 4];
-        secreto[2 * i + 1] = hex[b[i] & 15];
-    }
-    secreto[2 * sizeof b] = '\0';
     setenv("CURSO_CLIMA_SECRETO", secreto, 1);
-    int r = cal_servidor(s);
+    int r = cal_servidor(s); /* si no arranca, lo anota ella */
     unsetenv("CURSO_CLIMA_SECRETO");
-    if (r < 0) {
-        cal_obtenido("no arrancó el servidor de práctica (error del calificador: %s)",
-                     strerror(-r));
-        return -1;
-    }
-    return 0;
+    return r < 0 ? -1 : 0;
 }
 
 /* Escribe `texto` en carpeta/nombre (una carpeta de cal_carpeta, que es de la entrega: lo

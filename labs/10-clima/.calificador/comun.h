@@ -120,9 +120,6 @@ extern const char *const clima_dos_ciudades[2];
 #define N_EXTREMAS 5
 extern const char *const clima_ciudades_extremas[N_EXTREMAS];
 
-/* Un entero al azar en [min, max] (getrandom): lo que cambia de una calificación a otra. */
-int clima_azar(int min, int max);
-
 /* Escribe en `d` «&retraso=S.mmm» (y «&solo=CIUDAD» si `solo` no es NULL). Devuelve d. */
 const char *clima_con_retraso(char *d, size_t tam, int ms, const char *solo);
 

@@ -58,10 +58,10 @@ CAL_PRUEBA(entrada_invalida, 30)
         CAL_FIN(0);
     }
     char t_bajo[16], t_alto[16], c_alto[16], c_letras[16];
-    snprintf(t_bajo, sizeof t_bajo, "%d", clima_azar(0, 9));
-    snprintf(t_alto, sizeof t_alto, "%d", clima_azar(600001, 900000));
-    snprintf(c_alto, sizeof c_alto, "%d", clima_azar(1001, 5000));
-    snprintf(c_letras, sizeof c_letras, "%dx", clima_azar(2, 99));
+    snprintf(t_bajo, sizeof t_bajo, "%d", (int)cal_azar(0, 9));
+    snprintf(t_alto, sizeof t_alto, "%d", (int)cal_azar(600001, 900000));
+    snprintf(c_alto, sizeof c_alto, "%d", (int)cal_azar(1001, 5000));
+    snprintf(c_letras, sizeof c_letras, "%dx", (int)cal_azar(2, 99));
     const struct {
         const char *args[8];
         const char *cita;
@@ -122,9 +122,9 @@ CAL_PRUEBA(proveedores_invalidos, 30)
              "      \"url\": \"/clima/openmeteo?ciudad={ciudad}\"\n"
              "      \"ruta\": \"current_weather.temperature\",\n"
              "      \"unidad\": \"C\"\n    }\n  ]\n}\n",
-             clima_azar(0, 5), "\n\n\n\n\n");
+             (int)cal_azar(0, 5), "\n\n\n\n\n");
     static const char *const campos[] = {"nombre", "url", "ruta", "unidad"};
-    const char *falta = campos[clima_azar(0, 3)];
+    const char *falta = campos[(int)cal_azar(0, 3)];
     json_t *sin =
         json_pack("{s:s, s:s, s:s, s:s}", "nombre", "dos", "url",
                   "/clima/weatherapi?ciudad={ciudad}", "ruta", "current.temp_c", "unidad", "C");
@@ -141,10 +141,10 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     static const char *const minusculas[] = {"c", "k", "f"};
     /* Y dos buenas pegadas («CK»): quien busque la unidad dentro de "CKF" (strstr) la acepta. */
     static const char *const pegadas[] = {"CK", "KF", "CKF"};
-    const char *unidad4 = pegadas[clima_azar(0, N(pegadas) - 1)];
-    const char *unidad = otras[clima_azar(0, N(otras) - 1)];
-    const char *unidad2 = casi[clima_azar(0, N(casi) - 1)];
-    const char *unidad3 = minusculas[clima_azar(0, N(minusculas) - 1)];
+    const char *unidad4 = pegadas[(int)cal_azar(0, N(pegadas) - 1)];
+    const char *unidad = otras[(int)cal_azar(0, N(otras) - 1)];
+    const char *unidad2 = casi[(int)cal_azar(0, N(casi) - 1)];
+    const char *unidad3 = minusculas[(int)cal_azar(0, N(minusculas) - 1)];
     char mala_unidad[400], mala_unidad2[400], mala_unidad3[400], mala_unidad4[400];
     static const char plantilla_unidad[] =
         "{\"proveedores\": [\n"
@@ -159,8 +159,8 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     static const char *const casi_url[] = {"http:/127.0.0.1/clima", "httpx://127.0.0.1/clima",
                                            "https:127.0.0.1/clima", "http//127.0.0.1/clima"};
     static const char *const con_espacio[] = {"el tiempo", "open weather", "api 2"};
-    const char *url2 = casi_url[clima_azar(0, N(casi_url) - 1)];
-    const char *nombre_malo = con_espacio[clima_azar(0, N(con_espacio) - 1)];
+    const char *url2 = casi_url[(int)cal_azar(0, N(casi_url) - 1)];
+    const char *nombre_malo = con_espacio[(int)cal_azar(0, N(con_espacio) - 1)];
     char mala_url2[400], nombre_espacios[400];
     snprintf(mala_url2, sizeof mala_url2,
              "{\"proveedores\": [\n  {\"nombre\": \"uno\", \"url\": \"%s?ciudad={ciudad}\",\n"
@@ -188,8 +188,8 @@ CAL_PRUEBA(proveedores_invalidos, 30)
         snprintf(vacio[i], sizeof vacio[i], plantilla_campos, valores[0], valores[1], valores[2],
                  valores[3]);
     }
-    int tipo_campo = clima_azar(0, 3);
-    const char *tipo_valor = no_texto[clima_azar(0, N(no_texto) - 1)];
+    int tipo_campo = (int)cal_azar(0, 3);
+    const char *tipo_valor = no_texto[(int)cal_azar(0, N(no_texto) - 1)];
     for (int j = 0; j < 4; j++)
         valores[j] = j == tipo_campo ? tipo_valor : buenos[j];
     snprintf(otro_tipo, sizeof otro_tipo, plantilla_campos, valores[0], valores[1], valores[2],

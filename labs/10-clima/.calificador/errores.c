@@ -14,14 +14,14 @@ CAL_PRUEBA(errores_http, 30)
      * azar, 4xx o 5xx; cuál va primero, también al azar. */
     static const int estados[] = {500, 502, 503, 504, 404, 429};
     char caido[32];
-    snprintf(caido, sizeof caido, "&estado=%d", estados[clima_azar(0, N(estados) - 1)]);
+    snprintf(caido, sizeof caido, "&estado=%d", estados[(int)cal_azar(0, N(estados) - 1)]);
     prov_t provs[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
         {"caido", "weatherapi", caido, "current.temp_c", "C", E_ESTADO},
         {"apagado", NULL, NULL, "current_weather.temperature", "C", ERROR},
         {"d", "openweather", NULL, "main.temp", "C", BIEN},
         {"malo", "openmeteo", "&estado=400", "current_weather.temperature", "C", E_ESTADO}};
-    if (clima_azar(0, 1)) {
+    if ((int)cal_azar(0, 1)) {
         prov_t t = provs[1];
         provs[1] = provs[4];
         provs[4] = t;
@@ -57,13 +57,13 @@ CAL_PRUEBA(tipos_estrictos, 30)
 {
     /* Un entero de JSON (sin punto, al azar) también es un número. */
     char entero[32];
-    snprintf(entero, sizeof entero, "&valor=%d", clima_azar(-20, 35));
+    snprintf(entero, sizeof entero, "&valor=%d", (int)cal_azar(-20, 35));
     /* Y una ruta con un trozo que no es un número donde hay una lista: no existe (quien lo
      * convierta con atoi, sin mirar que sean cifras, lee el elemento 0). */
     static const char *const no_indices[] = {"primero", "x", "0x", "uno"};
     char ruta_mala[96];
     snprintf(ruta_mala, sizeof ruta_mala, "properties.periods.%s.temperature",
-             no_indices[clima_azar(0, N(no_indices) - 1)]);
+             no_indices[(int)cal_azar(0, N(no_indices) - 1)]);
     const prov_t provs[] = {
         {"texto", "openweather", "&fallo=texto", "main.temp", "C", ERROR},
         {"nulo", "weatherapi", "&fallo=nulo", "current.temp_c", "C", ERROR},
@@ -90,7 +90,7 @@ CAL_PRUEBA(valor_imposible, 30)
     /* Por debajo: −999 °F. Por encima: un proveedor que sirve kelvin con la unidad «C» del
      * archivo (263–308 «°C»). El orden de los dos cambia en cada calificación. Y los dos
      * extremos, que valen: 60.0 y -90.0 °C exactos (cuál en cada proveedor, al azar). */
-    int alto = clima_azar(0, 1);
+    int alto = (int)cal_azar(0, 1);
     char va[32], vc[32];
     snprintf(va, sizeof va, "&valor=%s", alto ? "60.0" : "-90.0");
     snprintf(vc, sizeof vc, "&valor=%s", alto ? "-90.0" : "60.0");
@@ -100,7 +100,7 @@ CAL_PRUEBA(valor_imposible, 30)
          E_IMPOSIBLE},
         {"c", "weatherapi", vc, "current.temp_c", "C", BIEN},
         {"caliente", "openweather", "&unidades=kelvin", "main.temp", "C", E_IMPOSIBLE}};
-    if (clima_azar(0, 1)) {
+    if ((int)cal_azar(0, 1)) {
         prov_t t = provs[1];
         provs[1] = provs[3];
         provs[3] = t;

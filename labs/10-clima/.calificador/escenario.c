@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 const char *const clima_dos_ciudades[2] = {"Lima", "Oslo"};
@@ -347,7 +346,7 @@ static void renombrar(esc_t *e)
         e->propios[k] = e->provs[k];
         char *n = e->nombres[k];
         for (int i = 0; i < 4; i++)
-            n[i] = (char)('a' + clima_azar(0, 25));
+            n[i] = (char)('a' + (int)cal_azar(0, 25));
         snprintf(n + 4, sizeof e->nombres[k] - 4, "%d", k);
         e->propios[k].nombre = n;
     }

@@ -18,7 +18,7 @@
 static int sigint_liberado(void)
 {
     char retraso[48];
-    clima_con_retraso(retraso, sizeof retraso, clima_azar(15000, 20000), NULL);
+    clima_con_retraso(retraso, sizeof retraso, (int)cal_azar(15000, 20000), NULL);
     const prov_t provs[] = {{"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
                             {"b", "weatherapi", retraso, "current.temp_c", "C", ERROR}};
     esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 2};
@@ -32,7 +32,7 @@ static int sigint_liberado(void)
         cal_nota_salida(e.p, 8);
         return 0;
     }
-    cal_esperar(clima_azar(300, 600));
+    cal_esperar((int)cal_azar(300, 600));
     cal_senal(e.p, SIGINT);
     char fin[128], motivo[300];
     if (!cal_esperar_fin(e.p, 15000) ||
@@ -75,7 +75,7 @@ typedef struct {
  * lanzar (anotado). */
 static int lentas_y_sigint(lentas_t *l, const char *extra, uint64_t *t0)
 {
-    clima_con_retraso(l->retraso, sizeof l->retraso, clima_azar(8000, 12000), NULL);
+    clima_con_retraso(l->retraso, sizeof l->retraso, (int)cal_azar(8000, 12000), NULL);
     l->provs[0] = (prov_t){"a", "openmeteo", l->retraso, "current_weather.temperature", "C", ERROR};
     l->provs[1] = (prov_t){"b", "weatherapi", l->retraso, "current.temp_c", "C", ERROR};
     l->e = (esc_t){.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = l->provs, .nprovs = 2};
@@ -84,7 +84,7 @@ static int lentas_y_sigint(lentas_t *l, const char *extra, uint64_t *t0)
         return 0;
     /* Hasta que estén en curso: el servidor las anota al acabar, así que se espera un rato
      * generoso (distinto en cada calificación). */
-    cal_esperar(clima_azar(1000, 1500));
+    cal_esperar((int)cal_azar(1000, 1500));
     *t0 = cal_ahora_ms();
     cal_senal(l->e.p, SIGINT);
     return 1;

@@ -18,7 +18,7 @@ CAL_PRUEBA(salida_basica, 30)
      * menos una ciudad que acaba al momento: espera a la primera y, cuando la primera sale,
      * sale ella también (no en su propia callback, que ya pasó, ni al final de todo). */
     static const char *const ciudades[] = {"Lima", "Oslo", "Roma", "Quito"};
-    int k = clima_azar(2, 3), a_ms = clima_azar(300, 600), l_ms = clima_azar(1500, 2000);
+    int k = (int)cal_azar(2, 3), a_ms = (int)cal_azar(300, 600), l_ms = (int)cal_azar(1500, 2000);
     char mas_a[96], mas_l[96];
     clima_con_retraso(mas_a, sizeof mas_a, a_ms, ciudades[0]);
     clima_con_retraso(mas_l, sizeof mas_l, l_ms, ciudades[k]);
@@ -108,7 +108,7 @@ CAL_PRUEBA(acentos, 30)
     static const char *const signos[] = {"Trinidad & Tobago", "L'Hospitalet",
                                          "Saint-Louis (Senegal)", "Washington, D.C."};
     const char *const ciudades[] = {"San José", "Bogotá", "Nueva York",
-                                    signos[clima_azar(0, N(signos) - 1)], CIUDAD_SIGNOS};
+                                    signos[(int)cal_azar(0, N(signos) - 1)], CIUDAD_SIGNOS};
     static const prov_t provs[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
         {"b", "weatherapi", "&eco={ciudad}", "current.temp_c", "C", BIEN}};

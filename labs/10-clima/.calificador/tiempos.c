@@ -29,7 +29,7 @@ static void notar_registro(const esc_t *e, const cal_peticion_t *v, int n)
 CAL_PRUEBA(concurrencia, 30)
 {
     char retraso[48];
-    int ms = clima_azar(500, 800);
+    int ms = (int)cal_azar(500, 800);
     clima_con_retraso(retraso, sizeof retraso, ms, NULL);
     prov_t provs[3];
     tres_lentos(provs, retraso);
@@ -72,7 +72,7 @@ CAL_PRUEBA(limite_c, 30)
 {
     static const char *const ciudades[] = {"Lima", "Oslo", "Roma"};
     char retraso[48], tope[8];
-    int ms = clima_azar(250, 400), c = clima_azar(2, 3);
+    int ms = (int)cal_azar(250, 400), c = (int)cal_azar(2, 3);
     clima_con_retraso(retraso, sizeof retraso, ms, NULL);
     snprintf(tope, sizeof tope, "%d", c);
     prov_t provs[3];
@@ -117,7 +117,7 @@ CAL_PRUEBA(lento_cortado, 30)
         {"lento", "weatherapi", "&retraso=5", "current.temp_c", "C", E_TIEMPO},
         {"c", "openweather", NULL, "main.temp", "C", BIEN}};
     esc_t e = {.ciudades = ciudades, .nciudades = 1, .provs = provs, .nprovs = 3};
-    int t = clima_azar(500, 800);
+    int t = (int)cal_azar(500, 800);
     char limite[16];
     snprintf(limite, sizeof limite, "%d", t);
     cal_esperado("con -t %d y un proveedor que tarda 5 s: su línea es «ERROR» con un motivo "
@@ -150,7 +150,7 @@ CAL_PRUEBA(tiempo_por_peticion, 30)
     static const char *const ciudades[] = {"Lima"};
     /* Cada petición tarda d y el límite es 2,4·d: una sola cabe con holgura, las tres en
      * fila (3·d) no caben en un plazo global. */
-    int d = clima_azar(450, 600), t = d * 12 / 5;
+    int d = (int)cal_azar(450, 600), t = d * 12 / 5;
     char retraso[48], limite[16];
     clima_con_retraso(retraso, sizeof retraso, d, NULL);
     snprintf(limite, sizeof limite, "%d", t);

@@ -24,10 +24,10 @@ CAL_PRUEBA(descarga_integra, 30)
     /* Tamaños al azar en cada calificación; la lenta (cuál, al azar) termina la última, así que
      * el orden de llegada nunca es el de los argumentos; el .parte viejo, en otra al azar. */
     uint64_t sem[N] = {desc_semilla_nueva(), desc_semilla_nueva(), desc_semilla_nueva()};
-    uint64_t tam[N] = {desc_al_azar(200000, 400000), desc_al_azar(1048576, 1300000), 0};
+    uint64_t tam[N] = {(uint64_t)cal_azar(200000, 400000), (uint64_t)cal_azar(1048576, 1300000), 0};
     const char *nombres[N] = {"a.bin", "b.dat", "vacio"};
-    int lenta = (int)desc_al_azar(0, 1), vieja = (int)desc_al_azar(0, 2);
-    uint64_t largo_viejo = tam[vieja] + desc_al_azar(100000, 300000);
+    int lenta = (int)cal_azar(0, 1), vieja = (int)cal_azar(0, 2);
+    uint64_t largo_viejo = tam[vieja] + (uint64_t)cal_azar(100000, 300000);
     char urls[N][128], args_b[N][160], extra[32];
     const char *args[N + 1];
     for (int i = 0; i < N; i++) {
@@ -106,12 +106,12 @@ CAL_PRUEBA(nombres_seguros, 30)
                  "consulta, aunque lleve «/»), y una URL sin ruta → «descarga»; repetidos → "
                  "«n-1.ext», «n-2.ext»");
     carpeta_t c;
-    cal_servidor_t *s = desc_servidor();
-    if (s == NULL || desc_carpeta(&c) < 0)
+    cal_servidor_t *s;
+    if (cal_servidor(&s) < 0 || desc_carpeta(&c) < 0)
         CAL_FIN(0);
     /* La raíz de los repetidos con varios puntos (a.tar.gz) cambia en cada calificación. */
     static const char *raices[] = {"copia", "datos", "a", "informe"};
-    const char *raiz = raices[desc_al_azar(0, 3)];
+    const char *raiz = raices[(uint64_t)cal_azar(0, 3)];
     char tgz[32], tgz1[32];
     snprintf(tgz, sizeof tgz, "%s.tar.gz", raiz);
     snprintf(tgz1, sizeof tgz1, "%s.tar-1.gz", raiz);
@@ -141,7 +141,7 @@ CAL_PRUEBA(nombres_seguros, 30)
     for (int i = 0; i < N; i++) {
         casos[i].sem = desc_semilla_nueva();
         if (casos[i].nombre != NULL) /* sin NOMBRE=, el tamaño es el nombre */
-            casos[i].tam += desc_al_azar(0, 50) * 16;
+            casos[i].tam += (uint64_t)cal_azar(0, 50) * 16;
         desc_bytes_url(u[i], sizeof u[i], casos[i].tam, casos[i].sem, casos[i].extra);
         args[i] =
             casos[i].nombre != NULL ? desc_arg(b[i], sizeof b[i], casos[i].nombre, u[i]) : u[i];
@@ -203,9 +203,9 @@ static const char *const omision_nombres[OMISION_N] = {"x4xx.bin", "grande.bin",
 
 static int omision_lanzar(cal_servidor_t *s, omision_t *o)
 {
-    snprintf(o->u[0], sizeof o->u[0], "/status/%d", (int)desc_al_azar(400, 404));
-    desc_bytes_url(o->u[1], sizeof o->u[1], desc_al_azar(10000000, 14000000), desc_semilla_nueva(),
-                   NULL);
+    snprintf(o->u[0], sizeof o->u[0], "/status/%d", (int)cal_azar(400, 404));
+    desc_bytes_url(o->u[1], sizeof o->u[1], (uint64_t)cal_azar(10000000, 14000000),
+                   desc_semilla_nueva(), NULL);
     for (int i = 2; i < OMISION_N; i++) /* ~1 s cada una */
         desc_bytes_url(o->u[i], sizeof o->u[i], 40960, desc_semilla_nueva(), "&kbps=40");
     const char *args[OMISION_N + 1];
@@ -272,8 +272,8 @@ CAL_PRUEBA(concurrencia_maxima, 30)
                  "sin -c: 3 a la vez en algún momento y nunca más, contando cada una hasta su "
                  "renombrado (un 4xx, una grande que comprueba su huella y cuatro lentas)");
     carpeta_t c;
-    cal_servidor_t *s = desc_servidor();
-    if (s == NULL || desc_carpeta(&c) < 0)
+    cal_servidor_t *s;
+    if (cal_servidor(&s) < 0 || desc_carpeta(&c) < 0)
         CAL_FIN(0);
     enum { N = 5 };
     char u[N][128], b[N][200];
@@ -281,7 +281,7 @@ CAL_PRUEBA(concurrencia_maxima, 30)
     const char *args[N + 5] = {"-c", "2", "-r", "1"};
     /* Una de las cortas (cuál, al azar) se corta a la mitad: la espera de su reintento
      * (200–300 ms) es parte de su turno, y su hueco no se presta mientras tanto. */
-    int cortada = (int)desc_al_azar(1, N - 2);
+    int cortada = (int)cal_azar(1, N - 2);
     for (int i = 0; i < N; i++) {
         char nombre[16];
         sem[i] = desc_semilla_nueva();
@@ -449,7 +449,7 @@ static int salida_con(const char *mala, int esperado, char *motivo, size_t tam)
     char u[2][128], b[3][200];
     const char *args[4] = {NULL};
     for (int i = 0; i < 2; i++) {
-        t[i] = desc_al_azar(1000, 200000);
+        t[i] = (uint64_t)cal_azar(1000, 200000);
         desc_bytes_url(u[i], sizeof u[i], t[i], sem[i], NULL);
         args[i] = desc_arg(b[i], sizeof b[i], i == 0 ? "uno.bin" : "dos.bin", u[i]);
     }
@@ -479,9 +479,9 @@ CAL_PRUEBA(codigo_salida, 40)
     char motivo[256] = "", mala[3][128];
     /* Cada fallo en su corrida (un 1 con uno no dice nada de los otros); los detalles, al
      * azar en cada calificación. */
-    snprintf(mala[0], sizeof mala[0], "/status/%d", (int)desc_al_azar(400, 404));
+    snprintf(mala[0], sizeof mala[0], "/status/%d", (int)cal_azar(400, 404));
     desc_bytes_url(mala[1], sizeof mala[1], 300000, desc_semilla_nueva(), "&cortar=100000");
-    desc_bytes_url(mala[2], sizeof mala[2], desc_al_azar(1000, 100000), desc_semilla_nueva(),
+    desc_bytes_url(mala[2], sizeof mala[2], (uint64_t)cal_azar(1000, 100000), desc_semilla_nueva(),
                    "&digest=mal");
     int ok = salida_con(NULL, 0, motivo, sizeof motivo);
     for (int i = 0; i < 3 && ok; i++)

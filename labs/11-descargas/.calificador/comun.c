@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,18 +52,7 @@ void desc_huella_de(uint64_t semilla, uint64_t n, char hex[65])
 
 uint64_t desc_semilla_nueva(void)
 {
-    uint64_t s = 0;
-    if (getrandom(&s, sizeof s, 0) != (ssize_t)sizeof s)
-        s = (uint64_t)cal_ahora_ms() * 2654435761u;
-    return (s >> 24) + 1; /* < 2^40: corta en la URL */
-}
-
-uint64_t desc_al_azar(uint64_t min, uint64_t max)
-{
-    uint64_t x = 0;
-    if (getrandom(&x, sizeof x, 0) != (ssize_t)sizeof x)
-        x = (uint64_t)cal_ahora_ms() * 2654435761u;
-    return max > min ? min + x % (max - min + 1) : min;
+    return (uint64_t)cal_azar(1, INT64_C(1) << 40); /* < 2^40 + 1: corta en la URL */
 }
 
 /* ------------------------------------------------------------------ archivos */
@@ -182,18 +170,6 @@ const char *desc_listar(const char *dir, char *buf, size_t tam)
 }
 
 /* ------------------------------------------------------------------ lanzar */
-
-cal_servidor_t *desc_servidor(void)
-{
-    cal_servidor_t *s = NULL;
-    int r = cal_servidor(&s);
-    if (r < 0) {
-        cal_obtenido("no arrancó el servidor de práctica (error del calificador: %s)",
-                     strerror(-r));
-        return NULL;
-    }
-    return s;
-}
 
 /* Lanza «descargas -d DIR args…». NULL si no se pudo (cal_lanzar lo anota). */
 /* «NOMBRE=/ruta?consulta» → «NOMBRE=/c/FICHA» (cal_alias): la URL que recibe el programa no
@@ -347,8 +323,7 @@ int desc_preparar(corrida_t *x)
 {
     x->p = NULL;
     x->codigo = -1;
-    x->s = desc_servidor();
-    return x->s != NULL && desc_carpeta(&x->c) == 0;
+    return cal_servidor(&x->s) == 0 && desc_carpeta(&x->c) == 0;
 }
 
 int desc_correr(corrida_t *x, const char *const *args, int max_ms)
@@ -496,8 +471,8 @@ double desc_renombrado_ms(const char *dir, const char *nombre)
     desc_ruta_en(dir, nombre, ruta, sizeof ruta);
     if (cal_estado(ruta, &st) < 0)
         return -1;
-    /* ctime está en el reloj de pared; cal_ahora_ms, en el monotónico: la diferencia entre
-     * los dos, medida ahora, los junta (los dos avanzan igual). */
+    /* ctime está en la hora del sistema (CLOCK_REALTIME); cal_ahora_ms, en el monotónico: la
+     * diferencia entre los dos, medida ahora, los junta (los dos avanzan igual). */
     clock_gettime(CLOCK_REALTIME, &real);
     clock_gettime(CLOCK_MONOTONIC, &mono);
     double desfase =

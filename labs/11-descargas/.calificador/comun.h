@@ -65,8 +65,6 @@ void desc_generar(uint64_t semilla, uint64_t desde, unsigned char *destino, size
 void desc_huella_de(uint64_t semilla, uint64_t n, char hex[65]);
 /* Una semilla nueva (getrandom), < 2^40 para que la URL sea corta. */
 uint64_t desc_semilla_nueva(void);
-/* Un entero al azar en [min, max] (getrandom): lo que cada calificación elige distinto. */
-uint64_t desc_al_azar(uint64_t min, uint64_t max);
 
 /* ---- archivos ---- */
 
@@ -91,8 +89,6 @@ const char *desc_listar(const char *dir, char *buf, size_t tam);
 
 /* ---- lanzar ---- */
 
-/* Un servidor de práctica propio. NULL si no arrancó (ya anotado). */
-cal_servidor_t *desc_servidor(void);
 /* Ningún archivo del próximo lanzamiento de desc_lanzar() pasará de `bytes` (un disco lleno:
  * cal_lanzamiento_t.tope_archivo). Solo vale para ese lanzamiento. */
 void desc_proximo_tope(uint64_t bytes);

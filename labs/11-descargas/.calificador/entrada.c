@@ -12,8 +12,8 @@
 CAL_PRUEBA(entrada_invalida, 30)
 {
     cal_esperado("código 2, un mensaje en stderr (que cite la URL mala) y ninguna petición");
-    cal_servidor_t *s = desc_servidor();
-    if (s == NULL)
+    cal_servidor_t *s;
+    if (cal_servidor(&s) < 0)
         CAL_FIN(0);
     const char *casos[][6] = {{NULL},
                               {"ftp://127.0.0.1/x", NULL},

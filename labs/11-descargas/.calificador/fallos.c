@@ -30,7 +30,7 @@ CAL_PRUEBA(estancada, 30)
     x.p = NULL;
     x.codigo = -1;
     /* -t y el silencio del servidor, distintos en cada calificación. */
-    unsigned t_ms = (unsigned)desc_al_azar(8, 12) * 100, muda_s = (unsigned)desc_al_azar(3, 4);
+    unsigned t_ms = (unsigned)cal_azar(8, 12) * 100, muda_s = (unsigned)cal_azar(3, 4);
     /* La que revive: su primer intento calla (como la muda) y el reintento contesta en el
      * acto. Un programa que no olvida que el intento anterior se agotó la da por fallada. */
     char revive[48], guion[256];
@@ -40,10 +40,8 @@ CAL_PRUEBA(estancada, 30)
              "{\"%s\": {\"pasos\": [{\"estado\": 200, \"retraso_ms\": %u}], "
              "\"despues\": {\"estado\": 200}}}",
              revive, muda_s * 1000);
-    if (cal_servidor_guion(guion, &x.s) < 0 || desc_carpeta(&x.c) < 0) {
-        cal_obtenido("no arrancó el servidor (error del calificador)");
+    if (cal_servidor_guion(guion, &x.s) < 0 || desc_carpeta(&x.c) < 0)
         CAL_FIN(0);
-    }
     uint64_t sem = desc_semilla_nueva();
     char u[128], b[4][200], t[16], muda[32];
     snprintf(t, sizeof t, "%u", t_ms);
@@ -349,8 +347,8 @@ CAL_PRUEBA(reintentos, 30)
     /* Qué 5xx y qué 4xx, al azar en cada calificación; el 408 o el 429 (que la lección 8
      * reintenta con otras reglas) es un 4xx más para el enunciado: no se reintenta. */
     static const int e5[] = {500, 502, 503}, e4[] = {403, 404, 410}, e4t[] = {408, 429};
-    int err5 = e5[desc_al_azar(0, 2)], err4 = e4[desc_al_azar(0, 2)],
-        err4t = e4t[desc_al_azar(0, 1)];
+    int err5 = e5[(uint64_t)cal_azar(0, 2)], err4 = e4[(uint64_t)cal_azar(0, 2)],
+        err4t = e4t[(uint64_t)cal_azar(0, 1)];
     char guion[2048];
     size_t g = 0;
     for (int k = 0; k < K; k++)
@@ -363,15 +361,13 @@ CAL_PRUEBA(reintentos, 30)
              r4, err4, r5, err4t);
     cal_servidor_t *s = NULL;
     carpeta_t c;
-    if (cal_servidor_guion(guion, &s) < 0 || desc_carpeta(&c) < 0) {
-        cal_obtenido("no arrancó el servidor (error del calificador)");
+    if (cal_servidor_guion(guion, &s) < 0 || desc_carpeta(&c) < 0)
         CAL_FIN(0);
-    }
     char b[K][200], b4[200], b5[200], b6[240], u6[160], extra6[64];
     /* pagina.bin: dos 503 con una página de error en el cuerpo y después los bytes (con
      * Range, desde donde se pida). Quien escribe esa página en el .parte pide el reintento
      * desde su final y junta la página con el resto. */
-    uint64_t sem6 = desc_semilla_nueva(), tam6 = desc_al_azar(200000, 300000);
+    uint64_t sem6 = desc_semilla_nueva(), tam6 = (uint64_t)cal_azar(200000, 300000);
     snprintf(extra6, sizeof extra6, "&fallos=2&id=pag%llu", (unsigned long long)sem6);
     desc_bytes_url(u6, sizeof u6, tam6, sem6, extra6);
     /* Varias que necesitan 3 reintentos cada una: -r 3 es por descarga, no para todas; y
@@ -520,20 +516,20 @@ CAL_PRUEBA(reintento_continua, 30)
                  "honesto que acaba antes del total: ERROR, sin nombre final ni otro intento "
                  "(una longitud que no casa no se reintenta) y el .parte con lo recibido");
     carpeta_t c;
-    cal_servidor_t *s = desc_servidor();
-    if (s == NULL || desc_carpeta(&c) < 0)
+    cal_servidor_t *s;
+    if (cal_servidor(&s) < 0 || desc_carpeta(&c) < 0)
         CAL_FIN(0);
     uint64_t sem[2] = {desc_semilla_nueva(), desc_semilla_nueva()};
-    uint64_t corte = desc_al_azar(150000, 350000), tam = desc_al_azar(500000, 800000);
+    uint64_t corte = (uint64_t)cal_azar(150000, 350000), tam = (uint64_t)cal_azar(500000, 800000);
     /* corto.bin: cortada en c; su reintento (Range desde c) es un 206 completo que acaba en
      * k < tam, sin Repr-Digest: solo la longitud lo delata, y cada intento mira la suya. */
-    uint64_t c2 = desc_al_azar(100000, 200000), k2 = desc_al_azar(300000, 400000);
+    uint64_t c2 = (uint64_t)cal_azar(100000, 200000), k2 = (uint64_t)cal_azar(300000, 400000);
     char u[2][128], b[2][200], extra[2][64];
     snprintf(extra[0], sizeof extra[0], "&cortar=%llu", (unsigned long long)corte);
     desc_bytes_url(u[0], sizeof u[0], tam, sem[0], extra[0]);
     snprintf(extra[1], sizeof extra[1], "&cortar=%llu&corto=%llu&digest=no", (unsigned long long)c2,
              (unsigned long long)k2);
-    desc_bytes_url(u[1], sizeof u[1], desc_al_azar(500000, 800000), sem[1], extra[1]);
+    desc_bytes_url(u[1], sizeof u[1], (uint64_t)cal_azar(500000, 800000), sem[1], extra[1]);
     const char *args[] = {"-r", "2", desc_arg(b[0], sizeof b[0], "k.bin", u[0]),
                           desc_arg(b[1], sizeof b[1], "corto.bin", u[1]), NULL};
     cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);

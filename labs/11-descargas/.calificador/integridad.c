@@ -83,7 +83,7 @@ CAL_PRUEBA(atomico, 30)
      * nombre final no puede aparecer antes: el rename sale cuando la cola está escrita. */
     carpeta_t c5;
     char b5[200], u5[128];
-    uint64_t sem5 = desc_semilla_nueva(), tam5 = desc_al_azar(400000, 700000);
+    uint64_t sem5 = desc_semilla_nueva(), tam5 = (uint64_t)cal_azar(400000, 700000);
     const char *args5[] = {desc_arg(b5, sizeof b5, "lenta.bin",
                                     desc_bytes_url(u5, sizeof u5, tam5, sem5, "&digest=no")),
                            NULL};
@@ -242,11 +242,11 @@ CAL_PRUEBA(parte_tras_fallo, 30)
     desc_bytes_url(u[1], sizeof u[1], 400000, sem[1], NULL);
     /* Un 4xx, cuál al azar: para curl la transferencia acaba bien (con su cuerpo de texto). */
     static const int cuatro[] = {400, 401, 403, 404, 410};
-    int estado = cuatro[desc_al_azar(0, sizeof cuatro / sizeof cuatro[0] - 1)];
+    int estado = cuatro[(uint64_t)cal_azar(0, sizeof cuatro / sizeof cuatro[0] - 1)];
     snprintf(u[2], sizeof u[2], "/status/%d", estado);
     /* Y otro 4xx sin cuerpo (Content-Length: 0): al_recibir no llega nunca, así que quien
      * solo mira el estado en al_recibir lo da por bueno y lo renombra. */
-    int estado_vacio = cuatro[desc_al_azar(0, sizeof cuatro / sizeof cuatro[0] - 1)];
+    int estado_vacio = cuatro[(uint64_t)cal_azar(0, sizeof cuatro / sizeof cuatro[0] - 1)];
     snprintf(u[3], sizeof u[3], "/status/%d?vacio=si", estado_vacio);
     const char *args[] = {desc_arg(b[0], sizeof b[0], "roto.bin", u[0]),
                           desc_arg(b[1], sizeof b[1], "sano.bin", u[1]),
@@ -309,7 +309,8 @@ CAL_PRUEBA(continuar_206, 30)
         CAL_FIN(0);
     char motivo[256] = "", l[256], w[32];
     /* Tamaño y .parte, al azar en cada calificación. */
-    uint64_t tam = desc_al_azar(800000, 1200000), prefijo = desc_al_azar(tam / 5, tam * 3 / 5);
+    uint64_t tam = (uint64_t)cal_azar(800000, 1200000),
+             prefijo = (uint64_t)cal_azar(tam / 5, tam * 3 / 5);
     /* Lo que falta llega en ~1.2 s: con los segundos del OK en centésimas, su media se puede
      * contrastar con lo recibido (un «KB» de 1000 bytes ya se sale). */
     char ritmo[32];
@@ -370,7 +371,8 @@ CAL_PRUEBA(continuar_200, 30)
     char motivo[256] = "";
     /* /stream-bytes no atiende Range: responde 200, troceado, con los mismos bytes. El .parte
      * es más largo que el archivo: sin vaciarlo, le quedaría la cola vieja. */
-    uint64_t tam = desc_al_azar(300000, 500000), prefijo = tam + desc_al_azar(50000, 200000);
+    uint64_t tam = (uint64_t)cal_azar(300000, 500000),
+             prefijo = tam + (uint64_t)cal_azar(50000, 200000);
     int ok =
         desc_continuar(&r, "/stream-bytes", "", tam, prefijo, 0, "z.bin", motivo, sizeof motivo);
     cal_obtenido("%s", ok ? "el 200 reemplazó al .parte" : motivo);
@@ -423,7 +425,7 @@ static int reinicio_una_vez(cal_servidor_t *s, char *motivo, size_t t)
         snprintf(motivo, t, "no se pudo preparar la carpeta (error del calificador)");
         return 0;
     }
-    uint64_t tam = desc_al_azar(300000, 600000), corte = desc_al_azar(tam / 4, tam / 2);
+    uint64_t tam = (uint64_t)cal_azar(300000, 600000), corte = (uint64_t)cal_azar(tam / 4, tam / 2);
     char extra[64], u[160], b[220], l[256];
     snprintf(extra, sizeof extra, "&cortar=%llu&rango=mal", (unsigned long long)corte);
     desc_bytes_url(u, sizeof u, tam, desc_semilla_nueva(), extra);
@@ -472,19 +474,20 @@ CAL_PRUEBA(continuar_416, 40)
     if (!desc_preparar(&r.x))
         CAL_FIN(0);
     char motivo[512] = "";
-    uint64_t t1 = desc_al_azar(300000, 600000), t2 = desc_al_azar(300000, 600000),
-             t3 = desc_al_azar(400000, 600000);
+    uint64_t t1 = (uint64_t)cal_azar(300000, 600000), t2 = (uint64_t)cal_azar(300000, 600000),
+             t3 = (uint64_t)cal_azar(400000, 600000);
     /* Un .parte tan largo como el archivo pide «bytes=<total>-», que tampoco existe: 416. No
      * se sabe si sus bytes son los de este archivo (aquí no lo son): de cero. Y un servidor
      * que contesta a «bytes=N-» con «206 bytes 0-…»: añadir ese cuerpo al .parte daría de
      * más; hay que vaciarlo y empezar de 0. */
-    int ok = de_cero(&r, ".parte más largo que el archivo", "", t1, t1 + desc_al_azar(1, 100000), 0,
-                     1, "y.bin", motivo, sizeof motivo) &&
-             de_cero(&r, ".parte tan largo como el archivo (pero con otros bytes)", "", t2, t2, 0,
-                     1, "igual.bin", motivo, sizeof motivo) &&
-             de_cero(&r, "206 que empieza en 0 y no donde se pidió", "&rango=mal", t3,
-                     desc_al_azar(t3 / 4, t3 * 3 / 4), 1, 0, "w.bin", motivo, sizeof motivo) &&
-             reinicio_una_vez(r.x.s, motivo, sizeof motivo);
+    int ok =
+        de_cero(&r, ".parte más largo que el archivo", "", t1, t1 + (uint64_t)cal_azar(1, 100000),
+                0, 1, "y.bin", motivo, sizeof motivo) &&
+        de_cero(&r, ".parte tan largo como el archivo (pero con otros bytes)", "", t2, t2, 0, 1,
+                "igual.bin", motivo, sizeof motivo) &&
+        de_cero(&r, "206 que empieza en 0 y no donde se pidió", "&rango=mal", t3,
+                (uint64_t)cal_azar(t3 / 4, t3 * 3 / 4), 1, 0, "w.bin", motivo, sizeof motivo) &&
+        reinicio_una_vez(r.x.s, motivo, sizeof motivo);
     cal_obtenido("%s",
                  ok ? "416 (más largo o ya completo) y 206 que no empieza donde debe: los "
                       "tres empiezan de 0 con el .parte vacío; y el reinicio, una vez (cuatro "
@@ -540,7 +543,7 @@ static int lleno_bien(cal_proceso_t *p, const char *dir, const char *nombre, uin
  * al que le faltan bytes. */
 CAL_PRUEBA(disco_lleno, 30)
 {
-    uint64_t tope = desc_al_azar(150000, 250000);
+    uint64_t tope = (uint64_t)cal_azar(150000, 250000);
     cal_esperado("con cada archivo limitado a %llu %s (el disco «se llena»): «ERROR …» con "
                  "el motivo para las tres que no caben (una por pocos bytes y otra troceada, sin "
                  "Content-Length), su .parte con lo que cupo y sin renombrar; la que cabe, "
@@ -553,8 +556,8 @@ CAL_PRUEBA(disco_lleno, 30)
     const char *dir = x.c.dir;
     uint64_t sem[4] = {desc_semilla_nueva(), desc_semilla_nueva(), desc_semilla_nueva(),
                        desc_semilla_nueva()};
-    uint64_t tam[4] = {tope + desc_al_azar(100000, 200000), tope + desc_al_azar(1, 64), tope / 2,
-                       tope + desc_al_azar(100000, 200000)};
+    uint64_t tam[4] = {tope + (uint64_t)cal_azar(100000, 200000), tope + (uint64_t)cal_azar(1, 64),
+                       tope / 2, tope + (uint64_t)cal_azar(100000, 200000)};
     char u[4][128], b[4][200];
     /* Sin Repr-Digest: la huella leería el .parte y cazaría el hueco por otro camino («huella
      * mala»); aquí se juzga el resultado de cada escritura. */

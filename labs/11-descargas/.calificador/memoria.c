@@ -16,8 +16,8 @@ CAL_PRUEBA(memoria, 40)
         "residente máxima de 32 MiB como mucho (los cuerpos van al disco, no a la memoria, y la "
         "huella se calcula leyendo el .parte por trozos)");
     carpeta_t c;
-    cal_servidor_t *s = desc_servidor();
-    if (s == NULL || desc_carpeta(&c) < 0)
+    cal_servidor_t *s;
+    if (cal_servidor(&s) < 0 || desc_carpeta(&c) < 0)
         CAL_FIN(0);
     enum { N = 4 };
     uint64_t sem[N];
@@ -75,8 +75,8 @@ CAL_PRUEBA(valgrind, 60)
                  "que obligan a empezar de cero, y un disco lleno): «ERROR SUMMARY: 0 errors» y "
                  "sin fugas");
     carpeta_t c;
-    cal_servidor_t *s = desc_servidor();
-    if (s == NULL || desc_carpeta(&c) < 0)
+    cal_servidor_t *s;
+    if (cal_servidor(&s) < 0 || desc_carpeta(&c) < 0)
         CAL_FIN(0);
     uint64_t sem = desc_semilla_nueva();
     char u[6][128], b[7][200], x4[32];
@@ -85,7 +85,7 @@ CAL_PRUEBA(valgrind, 60)
     desc_bytes_url(u[2], sizeof u[2], 1000, desc_semilla_nueva(), "&digest=mal");
     /* d.bin: un .parte más largo que el archivo → 416 → de cero (camino del reinicio). */
     desc_bytes_url(u[3], sizeof u[3], 20000, desc_semilla_nueva(), NULL);
-    snprintf(x4, sizeof x4, "/status/%d", (int)desc_al_azar(400, 404));
+    snprintf(x4, sizeof x4, "/status/%d", (int)cal_azar(400, 404));
     /* f.bin: un .parte bueno y un servidor que contesta un 206 desde el byte 0 (camino del
      * 206 mal situado, otro reinicio). */
     uint64_t sem_f = desc_semilla_nueva();
@@ -93,7 +93,8 @@ CAL_PRUEBA(valgrind, 60)
     /* g.bin no cabe: ningún archivo puede pasar de 450 000 bytes (proximo_tope, como en
      * disco_lleno), y los demás caben. La escritura que falla deja trozos en la cola: el
      * camino del disco lleno también los libera. */
-    desc_bytes_url(u[5], sizeof u[5], desc_al_azar(600000, 800000), desc_semilla_nueva(), NULL);
+    desc_bytes_url(u[5], sizeof u[5], (uint64_t)cal_azar(600000, 800000), desc_semilla_nueva(),
+                   NULL);
     if (desc_escribir_parte(c.dir, "d.bin.parte", 0, 30000) < 0 ||
         desc_escribir_parte(c.dir, "f.bin.parte", sem_f, 5000) < 0) {
         cal_obtenido("no se pudo preparar d.bin.parte o f.bin.parte (error del calificador)");

@@ -92,22 +92,22 @@ CAL_PRUEBA(sigint, 60)
                  "había recibido todo y aún lo escribía (OK o su .parte entero). Y, bajo "
                  "valgrind, cierra en orden (nada alcanzable sin liberar al salir)");
     carpeta_t c;
-    cal_servidor_t *s = desc_servidor();
-    if (s == NULL || desc_carpeta(&c) < 0)
+    cal_servidor_t *s;
+    if (cal_servidor(&s) < 0 || desc_carpeta(&c) < 0)
         CAL_FIN(0);
     uint64_t sem[2] = {desc_semilla_nueva(), desc_semilla_nueva()};
     char u[3][128], b[3][200];
-    desc_bytes_url(u[0], sizeof u[0], desc_al_azar(1200000, 1600000), sem[0], "&kbps=300");
+    desc_bytes_url(u[0], sizeof u[0], (uint64_t)cal_azar(1200000, 1600000), sem[0], "&kbps=300");
     /* s2 se corta enseguida y, con -r 4, pasa 3 s o más esperando sus reintentos: la señal
      * llega en su cuarta espera (1.6–2.4 s), y tras ella no sale ninguna petición más ni se
      * espera a que venza. */
-    uint64_t corte2 = desc_al_azar(20000, 100000);
+    uint64_t corte2 = (uint64_t)cal_azar(20000, 100000);
     char extra2[32];
     snprintf(extra2, sizeof extra2, "&cortar=%llu", (unsigned long long)corte2);
-    desc_bytes_url(u[1], sizeof u[1], desc_al_azar(1200000, 1600000), sem[1], extra2);
+    desc_bytes_url(u[1], sizeof u[1], (uint64_t)cal_azar(1200000, 1600000), sem[1], extra2);
     /* s3 espera turno; también es lenta, para que, si empezara antes de tiempo, siguiera a
      * medias al llegar la señal (lo del hueco lo juzga concurrencia_maxima). */
-    desc_bytes_url(u[2], sizeof u[2], desc_al_azar(1200000, 1600000), desc_semilla_nueva(),
+    desc_bytes_url(u[2], sizeof u[2], (uint64_t)cal_azar(1200000, 1600000), desc_semilla_nueva(),
                    "&kbps=300");
     const char *args[] = {"-c",
                           "2",
@@ -130,7 +130,7 @@ CAL_PRUEBA(sigint, 60)
     /* Y a su lado, acabada.bin: más corta que 1 MiB, llega entera enseguida (su transferencia
      * acaba sin pausa) y queda escribiéndose en el disco lento cuando llega Ctrl+C. No tiene
      * petición que cancelar, pero lo recibido es suyo: acaba OK o con su .parte entero. */
-    uint64_t sem5 = desc_semilla_nueva(), tam5 = desc_al_azar(400000, 700000);
+    uint64_t sem5 = desc_semilla_nueva(), tam5 = (uint64_t)cal_azar(400000, 700000);
     const char *args4[] = {
         desc_arg(b4, sizeof b4, "pendiente.bin",
                  desc_bytes_url(u4, sizeof u4, 3000000, sem4, NULL)),

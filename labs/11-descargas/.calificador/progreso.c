@@ -266,9 +266,10 @@ CAL_PRUEBA(progreso, 40)
     /* La reanudada recibe menos de lo que ya tenía su .parte (tam < 2·prefijo): quien cuenta
      * solo lo de esta ejecución y, para no retroceder, se queda con el mayor, sigue en el
      * tamaño del .parte toda la descarga (ninguna velocidad se parece a la real). */
-    uint64_t tam[N] = {desc_al_azar(250000, 350000), desc_al_azar(400000, 600000), 2,
-                       desc_al_azar(250000, 350000), desc_al_azar(600000, 700000)};
-    uint64_t corte = desc_al_azar(150000, 250000), prefijo = desc_al_azar(360000, 400000);
+    uint64_t tam[N] = {(uint64_t)cal_azar(250000, 350000), (uint64_t)cal_azar(400000, 600000), 2,
+                       (uint64_t)cal_azar(250000, 350000), (uint64_t)cal_azar(600000, 700000)};
+    uint64_t corte = (uint64_t)cal_azar(150000, 250000),
+             prefijo = (uint64_t)cal_azar(360000, 400000);
     uint64_t sem[N] = {desc_semilla_nueva(), desc_semilla_nueva(), 0, desc_semilla_nueva(),
                        desc_semilla_nueva()};
     char u[N][128], b[N][200], extra[64];
@@ -486,16 +487,16 @@ CAL_PRUEBA(terminal, 30)
                  "Y un último repintado con cada descarga al 100 %% (y su archivo entero en el "
                  "disco), también la troceada, que no dice su total hasta acabar");
     carpeta_t c;
-    cal_servidor_t *s = desc_servidor();
-    if (s == NULL || desc_carpeta(&c) < 0)
+    cal_servidor_t *s;
+    if (cal_servidor(&s) < 0 || desc_carpeta(&c) < 0)
         CAL_FIN(0);
     char u[3][128], b[3][200];
     const char *nombres[3] = {"t1.bin", "t2.bin", "t3.bin"};
     /* t1 acaba en ~1.5 s y t2 sigue 1 s más: hay repintados con una terminada y otra no. t3
      * es troceada (sin Content-Length): su total se sabe al acabar, y el último repintado la
      * pinta al 100 % igual (quien no anota el final la deja con «-» o lo que tuviera). */
-    uint64_t tam[3] = {desc_al_azar(250000, 300000), desc_al_azar(250000, 300000),
-                       desc_al_azar(150000, 200000)};
+    uint64_t tam[3] = {(uint64_t)cal_azar(250000, 300000), (uint64_t)cal_azar(250000, 300000),
+                       (uint64_t)cal_azar(150000, 200000)};
     uint64_t sem[3] = {desc_semilla_nueva(), desc_semilla_nueva(), desc_semilla_nueva()};
     desc_bytes_url(u[0], sizeof u[0], tam[0], sem[0], "&kbps=200");
     desc_bytes_url(u[1], sizeof u[1], tam[1], sem[1], "&kbps=100");

@@ -17,8 +17,8 @@ CAL_PRUEBA(cierra_archivos, 30)
                  "aún en curso, tres rápidas ya terminadas y tres fallidas (un 4xx, una cortada y "
                  "una con la huella mala), como mucho 1 descriptor abierto en la carpeta");
     carpeta_t c;
-    cal_servidor_t *s = desc_servidor();
-    if (s == NULL || desc_carpeta(&c) < 0)
+    cal_servidor_t *s;
+    if (cal_servidor(&s) < 0 || desc_carpeta(&c) < 0)
         CAL_FIN(0);
     char u[4][128], b[7][200], cortada[128], mala[128], x4[32];
     const char *args[10] = {"-c", "7"};
@@ -31,9 +31,9 @@ CAL_PRUEBA(cierra_archivos, 30)
         args[i + 2] = desc_arg(b[i], sizeof b[i], nombre, u[i]);
     }
     desc_bytes_url(cortada, sizeof cortada, 50000, desc_semilla_nueva(), "&cortar=5000");
-    desc_bytes_url(mala, sizeof mala, desc_al_azar(20000, 80000), desc_semilla_nueva(),
+    desc_bytes_url(mala, sizeof mala, (uint64_t)cal_azar(20000, 80000), desc_semilla_nueva(),
                    "&digest=mal");
-    snprintf(x4, sizeof x4, "/status/%d", (int)desc_al_azar(400, 404));
+    snprintf(x4, sizeof x4, "/status/%d", (int)cal_azar(400, 404));
     args[6] = desc_arg(b[4], sizeof b[4], "x4xx.bin", x4);
     args[7] = desc_arg(b[5], sizeof b[5], "cortada.bin", cortada);
     args[8] = desc_arg(b[6], sizeof b[6], "mala.bin", mala);

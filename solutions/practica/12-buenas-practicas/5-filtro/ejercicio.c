@@ -4,7 +4,7 @@
  *                                    PATH=/usr/bin:/bin), le da TEXTO por su entrada, la
  *                                    cierra, recoge todo lo que escribe y cuenta cómo acabó.
  *
- * Es la sección 6 de la lección: uv_spawn con dos tuberías (las banderas, desde el punto de
+ * Es la sección 6 de la lección: uv_spawn con dos tuberías (los indicadores, desde el punto de
  * vista del hijo), uv_write + uv_shutdown en su entrada (sin el shutdown, un hijo que lee
  * hasta el final, como sort, esperaría para siempre) y DOS avisos independientes que pueden
  * llegar en cualquier orden: el EOF de su salida y su exit_cb. El resultado se escribe
