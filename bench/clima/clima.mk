@@ -3,7 +3,8 @@
 # de Python. Lo incluye bench/bench.mk, como a toda carpeta de bench/.
 #
 #   make bench-clima          300 peticiones (100 ciudades × 3 proveedores) que tardan 50 ms,
-#                             3 repeticiones: pared y CPU de cada uno y los cocientes
+#                             3 repeticiones: tiempo transcurrido y de CPU de cada uno y los
+#                             cocientes
 #   make prueba-bench-clima   versión diminuta para `make test` (30 peticiones, 1 repetición)
 
 CLIMA_SOLUCION := $(B)/soluciones/10-clima/clima

@@ -7,7 +7,7 @@
 # Uso: comparar-clima.sh DIR_BUILD [CIUDADES=100] [REPETICIONES=3] [SIMULTANEAS=100]
 #
 # CIUDADES × 3 proveedores peticiones por ejecución (300 por omisión), como mucho SIMULTANEAS
-# a la vez en los dos programas. De cada programa: tiempo de pared (el mejor de REPETICIONES)
+# a la vez en los dos programas. De cada programa: tiempo transcurrido (el mejor de REPETICIONES)
 # y tiempo de CPU, usuario + sistema (la mediana), y los cocientes Python / C. Las ejecuciones
 # se alternan (C, Python, C, Python…) para que la carga de la máquina les toque a los dos.
 # Sale con 1 si algo falla: un programa que no sale con 0 o salidas distintas (las dos tienen
@@ -36,7 +36,7 @@ FIN
 lista=()
 for i in $(seq "$ciudades"); do lista+=("Ciudad $i"); done
 
-# medir NOMBRE ORDEN…: ejecuta y añade «pared cpu» a $TMP_BENCH/NOMBRE.tiempos.
+# medir NOMBRE ORDEN…: ejecuta y añade «transcurrido cpu» a $TMP_BENCH/NOMBRE.tiempos.
 medir() {
   local nombre=$1; shift
   local TIMEFORMAT='%R %U %S'
@@ -63,15 +63,15 @@ if ! diff -q "$TMP_BENCH/c.out" "$TMP_BENCH/python.out" >/dev/null; then
 fi
 lineas=$(wc -l <"$TMP_BENCH/c.out")
 
-pared() { awk '{print $1}' "$TMP_BENCH/$1.tiempos" | sort -g | head -n1; }
+transcurrido() { awk '{print $1}' "$TMP_BENCH/$1.tiempos" | sort -g | head -n1; }
 cpu() { awk '{print $2}' "$TMP_BENCH/$1.tiempos" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
-pc=$(pared c); pp=$(pared python); cc=$(cpu c); cp=$(cpu python)
+pc=$(transcurrido c); pp=$(transcurrido python); cc=$(cpu c); cp=$(cpu python)
 peticiones=$((ciudades * 3))
 minimo_teorico=$(awk -v n="$peticiones" -v s="$simultaneas" 'BEGIN{printf "%.2f", int((n + s - 1) / s) * 0.05}')
 echo "── Agregador del clima: $peticiones peticiones ($ciudades ciudades × 3 proveedores), 50 ms cada una, -c $simultaneas"
-echo "   (mínimo teórico de pared: $minimo_teorico s; $lineas líneas idénticas en los dos)"
-printf '   %-28s %10s %12s\n' "" "pared (s)" "CPU (s)"
-printf '   %-28s %10s %12s\n' "C (libuv + cliente del curso)" "$pc" "$cc"
-printf '   %-28s %10s %12s\n' "Python (aiohttp + gather)" "$pp" "$cp"
-echo "   Python / C: pared ×$(cociente "$pp" "$pc"), CPU ×$(cociente "$cp" "$cc")"
-echo "   (objetivo: pared ≤ la de aiohttp, CPU al menos 5 veces menor)"
+echo "   (mínimo teórico del tiempo transcurrido: $minimo_teorico s; $lineas líneas idénticas en los dos)"
+printf '   %-28s %16s %12s\n' "" "transcurrido (s)" "CPU (s)"
+printf '   %-28s %16s %12s\n' "C (libuv + cliente del curso)" "$pc" "$cc"
+printf '   %-28s %16s %12s\n' "Python (aiohttp + gather)" "$pp" "$cp"
+echo "   Python / C: transcurrido ×$(cociente "$pp" "$pc"), CPU ×$(cociente "$cp" "$cc")"
+echo "   (objetivo: tiempo transcurrido ≤ el de aiohttp, CPU al menos 5 veces menor)"

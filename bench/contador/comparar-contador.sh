@@ -9,7 +9,7 @@
 # El corpus (8 archivos que suman MB megabytes, deterministas: generar_corpus.py) se escribe
 # en DIR_BUILD/bench-contador/ y se borra al terminar. Cada programa se ejecuta REPETICIONES
 # veces, por turnos (más una primera ronda, sin contar, que deja el corpus en la caché de
-# páginas); se da el mejor tiempo de pared (EPOCHREALTIME de bash) y la memoria residente
+# páginas); se da el mejor tiempo transcurrido (EPOCHREALTIME de bash) y la memoria residente
 # máxima (/usr/bin/time). Objetivos: C ≤ 1,2 ×
 # wc, aiofiles ≥ 10 × C, memoria de C ≤ 16 MB; se informa de ellos, no se exigen (el tiempo
 # depende de la máquina). Sale con 1 si alguna cuenta no cuadra o un programa falla.

@@ -2,7 +2,7 @@
 # comparar-descargas.sh — el gestor de descargas del laboratorio 11 (solución en C sobre libuv)
 # contra `curl --parallel` y contra la versión aiohttp que escribiría el curso de Python
 # (descargas_aiohttp.py), bajando los mismos archivos del servidor de práctica en la misma
-# ejecución. Mide con /usr/bin/time el tiempo de pared y la memoria residente máxima de cada
+# ejecución. Mide con /usr/bin/time el tiempo transcurrido y la memoria residente máxima de cada
 # uno (el mejor de REPETICIONES) y da los cocientes.
 #
 # Uso: comparar-descargas.sh DIR_BUILD [ARCHIVOS=5] [MB=200] [REPETICIONES=3]
@@ -27,7 +27,7 @@ for i in $(seq "$archivos"); do
 done
 
 # medir NOMBRE CARPETA ORDEN…: ejecuta la orden con /usr/bin/time; deja en T_<NOMBRE> el
-# mejor tiempo de pared (s) y en M_<NOMBRE> la mayor memoria residente (KiB) de las
+# mejor tiempo transcurrido (s) y en M_<NOMBRE> la mayor memoria residente (KiB) de las
 # repeticiones. Vacía CARPETA antes de cada una.
 medir() {
   local nombre=$1 carpeta=$2; shift 2
@@ -74,12 +74,12 @@ iguales "$datos/py" || exit 1
 rm -rf "$datos/py" "$datos/curl"
 
 total=$((archivos * mb))
-printf '%-34s %10s %10s %12s\n' "" "pared (s)" "MB/s" "RSS máx (MB)"
-fila() { printf '%-34s %10s %10s %12s\n' "$1" "$2" "$(awk -v b="$total" -v t="$2" 'BEGIN{printf "%.0f", b/t}')" "$(awk -v k="$3" 'BEGIN{printf "%.1f", k/1024}')"; }
+printf '%-34s %16s %10s %12s\n' "" "transcurrido (s)" "MB/s" "RSS máx (MB)"
+fila() { printf '%-34s %16s %10s %12s\n' "$1" "$2" "$(awk -v b="$total" -v t="$2" 'BEGIN{printf "%.0f", b/t}')" "$(awk -v k="$3" 'BEGIN{printf "%.1f", k/1024}')"; }
 fila "solución C (libuv + curso/http.h)" "$T_c" "$M_c"
 fila "curl --parallel" "$T_curl" "$M_curl"
 fila "Python (aiohttp, como el curso)" "$T_py" "$M_py"
 echo
-echo "solución / curl (pared):   $(cociente "$T_c" "$T_curl")×   (objetivo ≤ 1.1)"
-echo "aiohttp / solución (pared): $(cociente "$T_py" "$T_c")×   (objetivo ≥ 3)"
-echo "RSS máx de la solución:     $(awk -v k="$M_c" 'BEGIN{printf "%.1f", k/1024}') MB   (objetivo ≤ 32)"
+echo "solución / curl (tiempo transcurrido):    $(cociente "$T_c" "$T_curl")×   (objetivo ≤ 1.1)"
+echo "aiohttp / solución (tiempo transcurrido): $(cociente "$T_py" "$T_c")×   (objetivo ≥ 3)"
+echo "RSS máx de la solución:                    $(awk -v k="$M_c" 'BEGIN{printf "%.1f", k/1024}') MB   (objetivo ≤ 32)"

@@ -2,7 +2,7 @@
 # contra `curl --parallel` y contra la misma idea con aiohttp, como la escribe el curso de
 # Python. Lo incluye bench/bench.mk, como a toda carpeta de bench/.
 #
-#   make bench-descargas          5 archivos de 200 MB a la vez (tiempo de pared, memoria)
+#   make bench-descargas          5 archivos de 200 MB a la vez (tiempo transcurrido, memoria)
 #   make prueba-bench-descargas   versión diminuta para `make test` (5 × 4 MB, una vez)
 
 DESCARGAS_SOLUCION := $(B)/soluciones/11-descargas/descargas

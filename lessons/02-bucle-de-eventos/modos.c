@@ -1,5 +1,5 @@
 /* modos.c — los tres modos de uv_run y cómo construir con ellos «ejecutar hasta completar»
- * y «ejecutar para siempre» (lo que en asyncio son run_until_complete y run_forever).
+ * y «ejecutar para siempre»: hasta que acabe una operación concreta, o hasta uv_stop().
  *
  * Cuatro experimentos en orden, cada uno con sus propios temporizadores:
  *   1. UV_RUN_NOWAIT: una vuelta sin esperar nada.

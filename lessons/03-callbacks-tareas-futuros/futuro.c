@@ -2,7 +2,7 @@
  *
  * Un futuro es un hueco para un resultado que aún no existe. Quien lo produce lo resuelve
  * (con un valor) o lo rechaza (con un código de error); quien lo consume registra callbacks
- * que se llamarán cuando esté hecho. Dos reglas, las mismas que sigue asyncio:
+ * que se llamarán cuando esté hecho. Dos reglas:
  *   - se resuelve una sola vez: resolver o rechazar de nuevo es un error (UV_EALREADY);
  *   - las callbacks NUNCA se llaman dentro de futuro_resolver() ni de futuro_al_terminar(),
  *     sino desde el bucle, un poco después («llamar pronto», con un uv_idle_t). Así el

@@ -1,4 +1,5 @@
-/* gather_http.c — «gather» de tres peticiones HTTP reales al servidor de práctica.
+/* gather_http.c — tres peticiones HTTP reales al servidor de práctica y un solo resumen
+ * con los tres resultados, en orden, cuando ha vuelto la última.
  *
  *   gather_http concurrente   las tres peticiones salen a la vez: ≈ 1 s en total
  *   gather_http secuencial    cada petición sale cuando ha vuelto la anterior: ≈ 3 s
@@ -152,7 +153,7 @@ int main(int argc, char **argv)
         cronograma_imprimir(g.cronograma, stdout);
         cronograma_liberar(g.cronograma);
     }
-    /* Como gather con return_exceptions: los errores no cortan a los demás, pero el
+    /* Un error queda en su sitio y no corta a los demás, pero el
      * programa sí dice al final (con su estado de salida) que algo falló. */
     for (int i = 0; i < PEDIDOS && r == 0; i++)
         r = g.pedidos[i].error;

@@ -1,5 +1,5 @@
 /* maquina_estados.c — el café de cafe_bloqueante.c sin bloquear: estado explícito y un paso
- * por callback (lo que en Python sería una corrutina con tres `await`).
+ * por callback: una función con tres esperas, partida en los trozos que van entre ellas.
  *
  * Cada espera corta la función en dos: lo que va después de cada espera se convierte en un
  * caso del `switch` de continuar(), y las variables locales que deben sobrevivir a la espera

@@ -1,7 +1,7 @@
 /* nunca_esperado.c — los tres «nunca esperado» de C, y cómo los delata uv_loop_close().
  *
- * En Python, llamar a una corrutina sin `await` da el aviso «coroutine … was never
- * awaited». En C no hay aviso: la operación simplemente no ocurre, o queda a medias. Tres
+ * Una operación que se prepara y nadie lleva a término no da ningún aviso en C: simplemente
+ * no ocurre, o queda a medias. Tres
  * escenarios, cada uno con su propio bucle y un temporizador que debería decir «hola»:
  *   1. nunca arrancada: uv_timer_init sin uv_timer_start;
  *   2. nunca ejecutada: arrancada, pero nadie llama a uv_run;

@@ -1,9 +1,9 @@
-/* tareas.c — tareas en curso con su contexto, y «gather» como un contador de pendientes.
+/* tareas.c — tareas en curso con su contexto, y un contador de pendientes que las reúne.
  *
  * Tres descargas simuladas (A tarda 2 s, B 1 s, C 3 s y falla) se lanzan a la vez. Cada
  * tarea es una operación en curso más el contexto que necesita al terminar. Un grupo
  * cuenta las que faltan; cuando llega a cero entrega TODOS los resultados, en el orden en
- * que se lanzaron (no en el que acabaron), como asyncio.gather. Un fallo no detiene a las
+ * que se lanzaron (no en el que acabaron). Un fallo no detiene a las
  * demás: queda anotado como un código de error en su posición.
  */
 #include <stdint.h>
@@ -33,7 +33,7 @@ typedef struct {
     uv_timer_t temporizador; /* a propósito NO es el primer miembro */
 } tarea_t;
 
-/* El «gather»: cuántas faltan, un hueco por resultado y qué hacer al final. */
+/* El grupo: cuántas faltan, un hueco por resultado y qué hacer al final. */
 struct grupo_s {
     int pendientes;
     int errores[TAREAS];     /* 0 = éxito; negativo = código de error de esa tarea */

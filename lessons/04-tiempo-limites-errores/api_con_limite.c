@@ -1,11 +1,11 @@
 /* api_con_limite.c — varias consultas HTTP a la vez, cada una con su tiempo límite, y un
- * resumen en el que cada operación tiene su propio resultado: lo que en Python se escribe
- * con asyncio.gather(..., return_exceptions=True) y asyncio.wait_for().
+ * resumen en el que cada operación tiene su propio resultado: un fallo o un tiempo agotado
+ * ocupa su sitio en el resumen y no corta a las demás.
  *
  * Dos formas de poner un límite:
- *   - la opción tiempo_limite_ms del cliente HTTP (el ClientTimeout de aiohttp);
+ *   - la opción tiempo_limite_ms del cliente HTTP (el límite lo pone curl);
  *   - una carrera genérica: un uv_timer_t propio que, si vence primero, llama a
- *     http_cancelar() (lo que hace asyncio.wait_for con la tarea perdedora).
+ *     http_cancelar(): la operación que pierde la carrera se cancela.
  *
  * Las consultas van al servidor de práctica (practica_url(), variable CURSO_SERVIDOR),
  * salvo «rechazada», que apunta a un puerto local enlazado pero sin escuchar.

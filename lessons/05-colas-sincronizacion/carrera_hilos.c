@@ -6,8 +6,7 @@
  *   - si gana el temporizador, se intenta cancelar la operación con uv_cancel(). Eso solo
  *     funciona mientras la petición espera en la cola del grupo de hilos: si un hilo ya la
  *     está ejecutando, uv_cancel() devuelve UV_EBUSY y no queda más remedio que esperar a
- *     que acabe y tirar su resultado (lo mismo le pasa a asyncio.wait_for con
- *     run_in_executor: el hilo no se puede interrumpir).
+ *     que acabe y tirar su resultado: un hilo no se puede interrumpir.
  *
  * Tres carreras a la vez sobre un grupo de SOLO 2 hilos (para que alguna espere en cola):
  *   corta    trabajo 0.20 s, límite 1.00 s  → gana la operación

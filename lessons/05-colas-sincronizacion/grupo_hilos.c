@@ -1,5 +1,5 @@
-/* grupo_hilos.c — llevar trabajo bloqueante a otros hilos con uv_queue_work (lo que en
- * Python hace loop.run_in_executor) y la trampa del grupo de hilos de libuv.
+/* grupo_hilos.c — llevar trabajo bloqueante a otros hilos con uv_queue_work, y la trampa del
+ * grupo de hilos de libuv.
  *
  * Seis tareas bloqueantes de 1 s cada una van al grupo de hilos. Mientras, el bucle sigue
  * atendiendo un latido cada 0.25 s (prueba de que no se bloqueó) y, a los 0.10 s, pide un

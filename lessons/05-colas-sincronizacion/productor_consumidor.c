@@ -122,7 +122,7 @@ static int cola_sacar(cola_t *c, void **elemento, espera_t *e)
     return 1;
 }
 
-/* El consumidor terminó de procesar un elemento (task_done). */
+/* El consumidor terminó de procesar un elemento: uno menos sin terminar. */
 static void cola_tarea_hecha(cola_t *c)
 {
     c->sin_terminar--;

@@ -4,7 +4,7 @@
  * escritura del handle, en memoria del programa. Si el lector es lento, esa cola crece sin
  * límite. uv_stream_get_write_queue_size() dice cuántos bytes esperan en ella; con ese dato
  * el productor puede pararse (marca alta) y reanudarse (marca baja) desde la callback de
- * escritura: es lo que hace `await writer.drain()` en asyncio.
+ * escritura: eso es la contrapresión.
  *
  * Un servidor y un cliente en el mismo bucle, por 127.0.0.1. El servidor envía 8 MiB en
  * trozos de 64 KiB; el cliente no empieza a leer hasta pasados 0.30 s. Dos rondas:

@@ -1,5 +1,5 @@
-/* ejecutor.c — una función bloqueante llevada al grupo de hilos con uv_queue_work: el
- * loop.run_in_executor(None, funcion) de Python. Y lo que pasa si la llamas en el bucle.
+/* ejecutor.c — una función bloqueante llevada al grupo de hilos con uv_queue_work, y lo que
+ * pasa si la llamas en el bucle.
  *
  *   ejecutor ARCHIVO
  *

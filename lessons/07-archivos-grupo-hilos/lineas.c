@@ -124,7 +124,7 @@ static void al_abrir(uv_fs_t *req)
     leer(l);
 }
 
-/* Lo que haría el cuerpo del «async for»: aquí, numerar e imprimir. */
+/* Lo que se hace con cada línea: aquí, numerarla e imprimirla. */
 static void imprimir_linea(lector_t *l, const char *linea, size_t n)
 {
     printf("%3d | %.*s\n", l->lineas, (int)n, linea);

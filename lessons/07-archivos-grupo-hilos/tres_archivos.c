@@ -2,9 +2,9 @@
  * leerlos a la vez.
  *
  * Cada archivo es una cadena de peticiones uv_fs_* (abrir → escribir → cerrar; abrir → leer
- * → cerrar) que se encadenan desde sus callbacks, como las líneas de una corrutina separadas
- * por await. Los tres archivos avanzan a la vez porque cada petición va al grupo de hilos y
- * el bucle no espera a ninguna. Un contador de pendientes hace de asyncio.gather.
+ * → cerrar) que se encadenan desde sus callbacks: cada callback empieza el paso siguiente.
+ * Los tres archivos avanzan a la vez porque cada petición va al grupo de hilos y el bucle no
+ * espera a ninguna. Un contador de pendientes dice cuándo han terminado los tres.
  *
  * Todo ocurre en una carpeta nueva dentro de $TMPDIR (uv_fs_mkdtemp) que el programa borra
  * al final: un programa que crea archivos temporales también los quita.

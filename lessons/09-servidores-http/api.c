@@ -1,5 +1,5 @@
-/* api.c — una API JSON pequeña sobre libuv y llhttp: lo que en Python haría un framework web
- * asíncrono (FastAPI, aiohttp.web), escrito a mano para ver cada pieza.
+/* api.c — una API JSON pequeña sobre libuv y llhttp: lo que haría un framework web,
+ * escrito a mano para ver cada pieza.
  *
  *   api [--puerto N]       (8080 por omisión; 0 = uno libre). Ctrl+C la para con orden.
  *
@@ -11,12 +11,12 @@
  *   GET    /lento?ms=N       responde tras N ms (0..5000) sin bloquear a nadie: un uv_timer
  *   GET    /reunir?ms=A,B,…  hasta 4 llamadas lentas A, B… ms A LA VEZ (cada una, un uv_timer
  *                            que haría de consulta a otro servicio); responde cuando han
- *                            vuelto todas: tarda lo que la más lenta, no la suma (gather)
+ *                            vuelto todas: tarda lo que la más lenta, no la suma
  *   GET    /informe?ms=N     necesita una de las 2 «sesiones» del servidor (lo que sería una
  *                            conexión a la base de datos) durante N ms; si están ocupadas,
  *                            espera turno. Con &falla=1 la ruta falla (500) a medias. La
- *                            sesión se devuelve una vez, pase lo que pase: la dependencia
- *                            con yield de FastAPI
+ *                            sesión se devuelve una vez, pase lo que pase: un gestor de
+ *                            contexto por petición
  *
  * Cada conexión es un conexion_t con su analizador llhttp. Las peticiones se atienden de una
  * en una por conexión: al completar un mensaje el analizador se PAUSA (HPE_PAUSED), se deja
@@ -156,7 +156,7 @@ static void cerrar(conexion_t *c)
     if ((uv_is_active((uv_handle_t *)&c->espera) || c->llamadas_pendientes > 0 || c->en_cola) &&
         !c->descartar)
         c->s->en_espera--; /* una respuesta lenta que ya nadie recibirá */
-    /* El «finally» de /informe también corre si la conexión se cierra antes de responder. */
+    /* La salida de /informe también corre si la conexión se cierra antes de responder. */
     salir_de_la_cola(c);
     devolver_sesion(c, "conexión cerrada");
     uv_close((uv_handle_t *)&c->espera, al_cerrar_handle);
@@ -431,14 +431,13 @@ static void ruta_reunir(conexion_t *c, const char *consulta)
 }
 
 /* ---------- Un recurso por petición: la sesión de /informe ------------------------------------
- * Lo que en FastAPI es una dependencia con yield:
- *     async def sesion():
- *         s = await grupo.tomar()      # tomar_sesion (con cola si no queda ninguna)
- *         try: yield s                 # la ruta trabaja con ella: usar_sesion
- *         finally: grupo.devolver(s)   # devolver_sesion
- * El «finally» corre UNA vez pase lo que pase: respuesta enviada, ruta fallida, envío fallido o
+ * Un gestor de contexto por petición, en tres piezas:
+ *     entrada: tomar_sesion      toma una libre o espera turno en la cola, sin bloquear
+ *     cuerpo:  usar_sesion       la ruta trabaja con ella (un temporizador hace de consulta)
+ *     salida:  devolver_sesion   la devuelve o se la pasa al primero de la cola
+ * La salida corre UNA vez pase lo que pase: respuesta enviada, ruta fallida, envío fallido o
  * conexión cerrada antes de tiempo (cerrar). Y corre cuando la respuesta ya ha salido, no
- * antes: la sesión sirve hasta el último byte, como en FastAPI desde la versión 0.118. */
+ * antes: la sesión sirve hasta el último byte. */
 
 static void al_vencer_informe(uv_timer_t *t)
 {
@@ -470,7 +469,7 @@ static void tomar_sesion(conexion_t *c)
             return;
         }
     }
-    /* Todas prestadas: a la cola, por orden de llegada (el await que espera turno). */
+    /* Todas prestadas: a la cola, por orden de llegada; devolver_sesion la despertará. */
     c->en_cola = 1;
     c->siguiente_en_cola = NULL;
     if (s->cola_fin != NULL)
@@ -520,7 +519,7 @@ static void devolver_sesion(conexion_t *c, const char *motivo)
 
 static void ruta_informe(conexion_t *c, const char *consulta)
 {
-    /* Validar antes de tomar nada: una petición mal formada no ocupa una sesión. */
+    /* Validar antes de tomar nada: una petición con un ms que no vale no ocupa una sesión. */
     if (leer_ms(c, consulta, &c->lento_ms) < 0)
         return;
     c->informe_falla = strstr(consulta, "falla=1") != NULL;

@@ -1,12 +1,12 @@
-/* contexto.c — «async with» en C: adquirir un recurso de forma asíncrona, usarlo y
- * liberarlo SIEMPRE, también cuando el uso falla, con callbacks de limpieza.
+/* contexto.c — un gestor de contexto asíncrono en C: adquirir un recurso de forma asíncrona,
+ * usarlo y liberarlo SIEMPRE, también cuando el uso falla, con callbacks de limpieza.
  *
  * El recurso es una conexión TCP con el servidor de práctica:
- *   entrar = uv_tcp_connect             (asíncrono; puede fallar)   ≈ __aenter__
- *   cuerpo = lo que se hace con ella     (lo escribe quien la usa)   ≈ el bloque del with
- *   salir  = uv_shutdown + uv_close      (asíncrono)                 ≈ __aexit__
+ *   entrar = uv_tcp_connect             (asíncrono; puede fallar)
+ *   cuerpo = lo que se hace con ella     (lo escribe quien la usa)
+ *   salir  = uv_shutdown + uv_close      (asíncrono; siempre)
  *
- * con_conexion() promete lo mismo que `async with`:
+ * con_conexion() promete tres cosas:
  *   1. si entrar falla, el cuerpo no se ejecuta, lo ya adquirido (el handle) se libera y
  *      al_terminar recibe el error;
  *   2. el cuerpo acaba llamando a contexto_salir(ctx, error), con éxito o con error (una

@@ -31,7 +31,7 @@ typedef struct {
     uv_getaddrinfo_t req;
     const char *descripcion;
     const char *nombre;
-    int banderas;
+    int indicadores;
 } resolucion_t;
 
 static uint64_t inicio_ms;
@@ -75,9 +75,10 @@ int main(void)
     struct addrinfo pistas;
     resolucion_t res[] = {
         {.descripcion = "localhost (de /etc/hosts)", .nombre = "localhost"},
-        {.descripcion = "127.0.0.1 (numérica)", .nombre = "127.0.0.1", .banderas = AI_NUMERICHOST},
+        {.descripcion = "127.0.0.1 (numérica)", .nombre = "127.0.0.1",
+         .indicadores = AI_NUMERICHOST},
         {.descripcion = "localhost con AI_NUMERICHOST", .nombre = "localhost",
-         .banderas = AI_NUMERICHOST},
+         .indicadores = AI_NUMERICHOST},
         {.descripcion = "localhost cancelada", .nombre = "localhost"},
     };
     int n = (int)(sizeof res / sizeof res[0]), i, r;
@@ -96,7 +97,7 @@ int main(void)
         memset(&pistas, 0, sizeof pistas);
         pistas.ai_family = AF_INET;
         pistas.ai_socktype = SOCK_STREAM;
-        pistas.ai_flags = res[i].banderas;
+        pistas.ai_flags = res[i].indicadores;
         /* libuv copia las pistas: pueden vivir en la pila. */
         r = uv_getaddrinfo(&bucle, &res[i].req, al_resolver, res[i].nombre, "8080", &pistas);
         if (r < 0)

@@ -467,7 +467,7 @@ RE_PALABRA = re.compile(r"[^\W\d_][\w'’-]*")
 # Una sigla (dos o más mayúsculas) con la -s del plural inglés: «URLs», «APIs», «FIFOs». En una
 # cadena de C, un formato pegado a una «s» («%llus») ya es «XXXXs» (ver trozos_c): no cuenta.
 RE_SIGLA = re.compile(r"(?<![\w-])(?!X+s(?![\w-]))[A-Z]{2,}s(?![\w-])")
-# «plural»: una conversión entera de printf (con sus banderas, ancho y longitud, o una macro
+# «plural»: una conversión entera de printf (con sus indicadores, ancho y longitud, o una macro
 # PRIu64…), los espacios que siga y la palabra de detrás. «%%» es un «%» escrito: se salta.
 RE_PLURAL = re.compile(r"(?P<esc>%%)|(?P<conv>%[-+#0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?"
                        r"(?:(?:hh|h|ll|l|z|j|t)?[diu]|PRI[diu](?:8|16|32|64|MAX|PTR)))"

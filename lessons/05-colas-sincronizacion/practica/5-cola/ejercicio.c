@@ -97,7 +97,7 @@ static int cola_sacar(cola_t *c, void **elemento, espera_t *e)
     return 0;
 }
 
-/* El consumidor terminó de procesar un elemento (task_done). */
+/* El consumidor terminó de procesar un elemento: uno menos sin terminar. */
 static void cola_tarea_hecha(cola_t *c)
 {
     /* TODO: uno menos sin terminar; al llegar a 0, avisar (una sola vez) a quien hizo join. */

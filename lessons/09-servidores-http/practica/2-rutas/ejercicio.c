@@ -5,16 +5,17 @@
  *                               imprime cada respuesta según llega: «GET /hola → 200 {…}».
  *
  * Rutas: GET /hola → 200 {"saludo":"¡hola!"}; GET /lento?ms=N (0–5000) → 200
- * {"esperado_ms":N} tras N ms SIN bloquear el bucle (un uv_timer: el «await asyncio.sleep»
- * de una función de ruta); ms que no vale → 400; otro método en esas rutas → 405; otra
- * ruta → 404. Cada respuesta lleva Content-Length (en bytes) y Connection: close.
+ * {"esperado_ms":N} tras N ms SIN bloquear el bucle (un uv_timer: la función de ruta
+ * empieza la espera y responde desde su callback); ms que no vale → 400; otro método en
+ * esas rutas → 405; otra ruta → 404. Cada respuesta lleva Content-Length (en bytes) y
+ * Connection: close.
  *
  * Tal como está, el servidor acepta, analiza cada petición y cierra sin responder. Tu
  * trabajo: al_escribir, responder, al_vencer_lento y atender (ver README.md); lo demás
  * (aceptar, leer, llhttp y el cliente que hace las peticiones) ya está escrito.
  *
  * Memoria: cada conexion_t se reserva al aceptar y se libera cuando se han cerrado sus dos
- * handles (el socket y el temporizador de /lento). Cada respuesta es un escritura_t que se
+ * handles (el socket y el temporizador de /lento). Cada respuesta es una escritura_t que se
  * libera en su callback.
  */
 #include <llhttp.h>

@@ -4,8 +4,8 @@
  *                      con error y «300d» avisa dos veces de que ha terminado (un cuerpo
  *                      descuidado). Todos piden a la vez una plaza de un grupo de 2.
  *
- * El «async with» de la sección 4 de la lección: con_plaza(grupo, uso) es la ENTRADA (espera
- * una plaza libre, por orden de llegada) y después ejecuta el cuerpo; el cuerpo avisa con
+ * El gestor de contexto de la sección 4 de la lección: con_plaza(grupo, uso) es la ENTRADA
+ * (espera una plaza libre, por orden de llegada) y después ejecuta el cuerpo; el cuerpo avisa con
  * contexto_salir(uso, error) cuando acaba, bien o mal; la SALIDA se ejecuta siempre y una sola
  * vez: devuelve la plaza (que pasa directamente al primero que espera) y, con la plaza ya
  * devuelta, entrega al_terminar(uso, error del cuerpo).
