@@ -272,9 +272,9 @@ static int codigo_ajeno(const char *ruta, char *motivo, size_t tam)
                     snprintf(programa, sizeof programa, "%s", archivo);
                 else if (strcmp(programa, archivo) != 0) {
                     snprintf(motivo, tam,
-                             "el programa mapeó como código el archivo «%.120s», que no es del "
-                             "sistema ni el propio programa: código escrito en tiempo de "
-                             "ejecución",
+                             "el programa cargó en memoria como código el archivo «%.120s», "
+                             "que no es del sistema ni el propio programa: código escrito en "
+                             "tiempo de ejecución",
                              archivo);
                     visto = 1;
                 }

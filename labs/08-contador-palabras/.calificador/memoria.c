@@ -22,8 +22,8 @@
 
 CAL_PRUEBA(memoria, 40)
 {
-    cal_esperado("un archivo de 200 MiB contado exactamente con una memoria residente máxima "
-                 "de como mucho 32 MiB (se lee a trozos, nunca entero)");
+    cal_esperado("un archivo de 200 MiB contado exactamente sin pasar de 32 MiB de memoria "
+                 "residente máxima (se lee a trozos, nunca entero)");
     char dir[512];
     if (cont_carpeta("memoria", dir, sizeof dir) < 0)
         CAL_FIN(0);

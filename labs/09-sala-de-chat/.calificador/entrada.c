@@ -48,7 +48,7 @@ static int sin_guardar_la_linea(sesion_t *s, tcp_t *c, char *trozo)
         return 0;
     }
     if (pico > (uint64_t)MEMORIA_MAXIMA_MIB * 1024) {
-        cal_esperado("memoria residente máxima (VmHWM) de como mucho %d MiB mientras ana manda "
+        cal_esperado("memoria residente máxima (VmHWM) de %d MiB como mucho mientras ana manda "
                      "una línea de %d MiB sin \\n",
                      MEMORIA_MAXIMA_MIB, LINEA_SIN_FIN_MIB);
         cal_obtenido("llegó a %llu MiB: el servidor guarda lo que sigue llegando de una línea "
@@ -72,7 +72,7 @@ CAL_PRUEBA(linea_larga, 25)
     int ok = 0;
 
     if (grande == NULL || esperada == NULL) {
-        cal_esperado("reservar memoria para la prueba");
+        cal_esperado("reservar memoria para la verificación");
         cal_obtenido("error del calificador: malloc falló");
         goto fin;
     }
