@@ -924,11 +924,11 @@ int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam)
                  s, parte * 100.0, cifras, CAL_ESPERA_FRACCION * 100.0);
     else if (fuera)
         snprintf(motivo, tam,
-                 "durmió fuera de uv_run: en %u de las miradas en que su hilo principal "
-                 "dormía (%u), esperaba en «%s» del núcleo, no en el epoll de uv_run. Un programa "
+                 "durmió fuera de uv_run: su hilo principal se vio dormido %u %s, y en %u de "
+                 "ellas esperaba en «%s» del núcleo, no en el epoll de uv_run. Un programa "
                  "asíncrono que espera duerme en uv_run; ¿hay un uv_run(…, UV_RUN_NOWAIT) en un "
                  "bucle que se echa a dormir entre vuelta y vuelta?",
-                 p->dormido_fuera, vistas, p->dormido_donde);
+                 vistas, texto_plural(vistas, "vez", "veces"), p->dormido_fuera, p->dormido_donde);
     else
         snprintf(motivo, tam,
                  "en %.1f s de tiempo transcurrido estuvo queriendo la CPU (en ella o "

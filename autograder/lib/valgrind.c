@@ -272,9 +272,9 @@ static int codigo_ajeno(const char *ruta, char *motivo, size_t tam)
                     snprintf(programa, sizeof programa, "%s", archivo);
                 else if (strcmp(programa, archivo) != 0) {
                     snprintf(motivo, tam,
-                             "el programa mapeó como código el archivo «%.120s», que no es del "
-                             "sistema ni el propio programa: código escrito en tiempo de "
-                             "ejecución",
+                             "el programa cargó en memoria como código el archivo «%.120s», "
+                             "que no es del sistema ni el propio programa: código escrito en "
+                             "tiempo de ejecución",
                              archivo);
                     visto = 1;
                 }
@@ -308,9 +308,11 @@ int cal_valgrind_veredicto(const cal_proceso_t *p, char *motivo, size_t tam)
     int codigo = cal_codigo(p);
     if (p->valgrind.descartados > 0) {
         snprintf(motivo, tam,
-                 "el informe de valgrind pasó de %d KiB (se descartaron %llu %s): el "
+                 "el informe de valgrind pasó de %d KiB (%s %llu %s): el "
                  "programa escribió en él, y su resumen de verdad pudo quedar fuera",
-                 TOPE_VALGRIND / 1024, (unsigned long long)p->valgrind.descartados,
+                 TOPE_VALGRIND / 1024,
+                 texto_plural((long long)p->valgrind.descartados, "se descartó", "se descartaron"),
+                 (unsigned long long)p->valgrind.descartados,
                  texto_plural((long long)p->valgrind.descartados, "byte", "bytes"));
         return 0;
     }

@@ -164,7 +164,8 @@ void cal_nota_salida(const cal_proceso_t *p, int n)
         cal_nota("Salida de errores del programa (últimas %d líneas):\n%s", n,
                  cal_extracto(cola(e, n), n, buf, sizeof buf));
     if (cal_descartados(p) > 0)
-        cal_nota("(el programa escribió demasiado: se descartaron %llu %s de salida)",
+        cal_nota("(el programa escribió demasiado: %s %llu %s de salida)",
+                 texto_plural((long long)cal_descartados(p), "se descartó", "se descartaron"),
                  (unsigned long long)cal_descartados(p),
                  texto_plural((long long)cal_descartados(p), "byte", "bytes"));
 }

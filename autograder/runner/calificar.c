@@ -270,9 +270,9 @@ static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_obser
         lab->aviso =
             texto_formato("%s%slo que hace el programa (observado con strace) en "
                           "algunas verificaciones no lo permite el laboratorio: esas "
-                          "pierden sus puntos (es un fallo pequeño, o no está en el trabajo "
-                          "principal del laboratorio; si no, el laboratorio quedaría sin "
-                          "calificar).\n%s",
+                          "pierden sus puntos, y el resto se califica: es un fallo pequeño o "
+                          "queda fuera del trabajo principal del laboratorio (dentro de él, el "
+                          "laboratorio entero quedaría sin calificar).\n%s",
                           antes != NULL ? antes : "", antes != NULL ? "; " : "", informe);
         free(antes);
     } else if (r == 0 && conducta_sin_origen() != NULL) {
@@ -383,7 +383,10 @@ static void calificar_lab(const opciones_t *op, lab_t *lab, int bwrap)
     if (compilado) {
         if (entrega_accesible(lab, &r) < 0) {
             lab->aviso =
-                texto_formato("el usuario de la caja de arena no llega al programa %s", r.binario);
+                texto_formato("el usuario de la caja de arena no puede ejecutar el programa %s "
+                              "(error del calificador: ni siquiera copiándolo a /tmp; revisa los "
+                              "permisos de /tmp o avisa al profesorado)",
+                              r.binario);
             marcar_todas(lab, "no se calificó");
         } else {
             ejecutar_calificador(op, lab, &r, bwrap);

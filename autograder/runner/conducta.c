@@ -394,8 +394,9 @@ static long pedido_lectura(const char *nombre, const char *par, char *como, size
             return -1;
         }
     }
-    snprintf(como, tam, "%s(…, %d %s que suman %ld %s)", nombre, bufs,
-             texto_plural(bufs, "búfer", "búferes"), suma, texto_plural(suma, "byte", "bytes"));
+    snprintf(como, tam, "%s(…, %d %s %ld %s)", nombre, bufs,
+             texto_plural(bufs, "búfer que suma", "búferes que suman"), suma,
+             texto_plural(suma, "byte", "bytes"));
     return bufs > 0 ? suma : -1;
 }
 

@@ -144,7 +144,8 @@ int criterion_casar(lab_t *lab, const char *calificador, const char *const *ento
     }
     for (int i = 0; i < nids; i++)
         if (!en_manifiesto(lab, ids[i]) || strcmp(ids[i], "compila") == 0) {
-            char *t = texto_formato("la prueba «%s» del calificador no está en lab.json", ids[i]);
+            char *t =
+                texto_formato("la verificación «%s» del calificador no está en lab.json", ids[i]);
             anadir_aviso(lab, t);
             free(t);
             lab->error_instructor = 1;
@@ -207,7 +208,9 @@ static char *sin_tap_tope(int limite_s)
 /* Y cuando Criterion se detuvo con un error suyo. */
 static const char SIN_TAP_CRITERION[] =
     "la verificación no terminó: Criterion, que corre las verificaciones, se detuvo con un "
-    "error suyo antes de que decidiera (calificador.log); las que terminaron conservan su nota";
+    "error suyo antes de que esta diera su resultado (calificador.log); es un fallo del "
+    "calificador, no de tu programa: vuelve a calificar y, si se repite, avisa al profesorado. "
+    "Las que terminaron conservan su nota";
 
 /* Lee el resultado que escribió la verificación `v`. */
 static void leer_resultado(verificacion_t *v, const char *resultados, const char *tap,
@@ -290,7 +293,7 @@ int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno)
     if (sin_tap == NULL && texto_tap == NULL) {
         sin_tap = SIN_TAP_CRITERION;
         anadir_aviso(lab, "Criterion se detuvo con un error suyo sin escribir su TAP "
-                          "(calificador.log): cuentan las verificaciones que ya habían decidido");
+                          "(calificador.log): cuentan las verificaciones que ya tenían resultado");
     }
     for (int i = 0; i < lab->nv; i++)
         if (strcmp(lab->v[i].id, "compila") != 0)

@@ -294,7 +294,7 @@ void informe_lab(const lab_t *lab, int detalle)
                 tenue(), ocultas, lab->numero, normal());
     if (ob < mx && lab->calificado && destino == stdout)
         fprintf(destino,
-                "  %s¿Atascado? Una pista más concreta para la primera que falla: "
+                "  %s¿Te has atascado? Una pista más concreta para la primera que falla: "
                 "make pista LAB=%s%s\n",
                 tenue(), lab->numero, normal());
     fflush(destino);

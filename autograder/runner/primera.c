@@ -341,7 +341,7 @@ void primera_final(const lab_t *lab)
     if (lab->aviso != NULL && lab->aviso != aviso_dicho)
         printf("  ⚠ %s%s\n", lab->error_instructor ? "ERROR DEL CALIFICADOR: " : "", lab->aviso);
     if (parar) {
-        printf("  (parada antes de terminar)\n");
+        printf("  (comprobación detenida antes de terminar: Ctrl+C o un archivo guardado)\n");
     } else if (!mostrada) {
         /* No se llegó a ejecutar nada (no compila, medios prohibidos) o pasan todas. */
         const verificacion_t *primera = NULL;

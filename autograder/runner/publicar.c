@@ -61,7 +61,7 @@ static char *cambiar_texto(const char *texto, int valor, char *error, size_t tam
     while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
         v++;
     if (*v != ':') {
-        texto_poner(error, tam, "no entiendo el valor de «solucion_publicada»");
+        texto_poner(error, tam, "no se entiende el valor de «solucion_publicada»");
         return NULL;
     }
     v++;

@@ -148,7 +148,7 @@ cal_servidor_t *mon_servidor_opaco(opaca_t *o, int n)
                 snprintf(o[i].ruta + largo, sizeof o[i].ruta - largo, "/%s", tramo + 3);
         }
         if (r < 0) {
-            cal_obtenido("no se pudo inventar una ruta opaca (error del calificador: %s)",
+            cal_obtenido("no se pudo generar una ruta opaca (error del calificador: %s)",
                          error_texto(r));
             return NULL;
         }

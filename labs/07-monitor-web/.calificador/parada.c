@@ -371,8 +371,8 @@ CAL_PRUEBA(resumen_media, 20)
                        esperada - media <= 0.55 + 1e-9;
             if (n > 0)
                 w_ = snprintf(informe + u, sizeof informe - u,
-                              "%s%s: %s; la media de sus %d %s es %.2f%s", u > 0 ? "; " : "",
-                              nombre, w, n, n == 1 ? "tiempo" : "tiempos", esperada,
+                              "%s%s: %s; la media de sus tiempos (%d) es %.2f%s", u > 0 ? "; " : "",
+                              nombre, w, n, esperada,
                               bien    ? ""
                               : forma ? " (no cuadra)"
                                       : " (se esperaba «media=<x>» con un decimal)");

@@ -225,7 +225,7 @@ CAL_PRUEBA(espera, 20)
     if (ok)
         snprintf(motivo, sizeof motivo,
                  "-j 5: de %ld a %ld ms; -j 2: la tercera línea a los %ld ms; la espera, con el "
-                 "archivo ya cerrado y dormido en uv_run",
+                 "archivo ya cerrado y el programa dormido en uv_run",
                  primero, ultimo, tercero);
     cal_obtenido("%s", motivo);
     if (!ok)

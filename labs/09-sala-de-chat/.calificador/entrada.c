@@ -44,11 +44,12 @@ static int sin_guardar_la_linea(sesion_t *s, tcp_t *c, char *trozo)
     if (pico == 0) {
         /* Sin prueba no hay aprobado: el 08 (memoria) hace lo mismo. */
         cal_esperado("medir la memoria residente máxima (VmHWM) del servidor");
-        cal_obtenido("no se pudo medir");
+        cal_obtenido(
+            "no se pudo medir: sin esa medida, esta verificación no se puede dar por buena");
         return 0;
     }
     if (pico > (uint64_t)MEMORIA_MAXIMA_MIB * 1024) {
-        cal_esperado("memoria residente máxima (VmHWM) de como mucho %d MiB mientras ana manda "
+        cal_esperado("memoria residente máxima (VmHWM) de %d MiB como mucho mientras ana manda "
                      "una línea de %d MiB sin \\n",
                      MEMORIA_MAXIMA_MIB, LINEA_SIN_FIN_MIB);
         cal_obtenido("llegó a %llu MiB: el servidor guarda lo que sigue llegando de una línea "
@@ -72,7 +73,7 @@ CAL_PRUEBA(linea_larga, 25)
     int ok = 0;
 
     if (grande == NULL || esperada == NULL) {
-        cal_esperado("reservar memoria para la prueba");
+        cal_esperado("reservar memoria para la verificación");
         cal_obtenido("error del calificador: malloc falló");
         goto fin;
     }

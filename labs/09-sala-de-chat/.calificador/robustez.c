@@ -141,10 +141,11 @@ CAL_PRUEBA(corte_brusco, 20)
     if (cal_senal_atendida(s.p, SIGPIPE) == 0) {
         cal_esperado("que SIGPIPE no pudiera matar al servidor: signal(SIGPIPE, SIG_IGN) en main "
                      "(o un manejador)");
-        cal_obtenido("SIGPIPE sigue con su acción por omisión (ni ignorada, ni capturada, ni "
-                     "bloqueada): el primer cliente que se vaya mientras el servidor aún le "
-                     "escribe lo tumbará; en esta prueba no llegó a pasar solo porque atendió los "
-                     "cortes en un orden afortunado");
+        cal_obtenido(
+            "SIGPIPE sigue con su acción por omisión (ni ignorada, ni capturada, ni "
+            "bloqueada): el primer cliente que se vaya mientras el servidor aún le "
+            "escribe lo tumbará; en esta verificación no llegó a pasar solo porque atendió los "
+            "cortes en un orden afortunado");
         CAL_FIN(0);
     }
     CAL_FIN(1);
@@ -372,7 +373,7 @@ CAL_PRUEBA(cliente_lento, 30)
                      "«* lento ha salido de la sala …»");
         cal_obtenido("tras enviar %.1f MiB a la sala (en %s), «lento» seguía conectado",
                      enviados / 1048576.0,
-                     cal_ahora_ms() >= limite ? "12 s" : "el tiempo de la prueba");
+                     cal_ahora_ms() >= limite ? "12 s" : "el tiempo de la verificación");
         cal_nota("(«lento» tiene una ventana TCP de 4 KiB y nunca lee: todo lo que se le "
                  "manda se acumula en la cola de escritura del servidor. Mira "
                  "uv_stream_get_write_queue_size)");
@@ -447,7 +448,7 @@ CAL_PRUEBA(carga_200, 40)
     char primer_error[600] = "";
 
     if (c == NULL || siguiente == NULL) {
-        cal_esperado("reservar memoria para la prueba");
+        cal_esperado("reservar memoria para la verificación");
         cal_obtenido("error del calificador: calloc falló");
         goto fin;
     }

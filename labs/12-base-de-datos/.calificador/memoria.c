@@ -65,8 +65,8 @@ static long long cortar_pool_valgrind(base_t *b, cal_proceso_t *p, int n)
                                pid, NULL);
     }
     PQfinish(c);
-    cal_nota("Con las conexiones del pool cortadas en la fase secuencial (-n %d -p 4): se "
-             "cortaron %lld.",
+    cal_nota("Con las conexiones del pool cortadas en la fase secuencial (-n %d -p 4): "
+             "conexiones cortadas, %lld.",
              n, cortadas < 0 ? 0 : cortadas);
     return cortadas;
 }

@@ -38,9 +38,9 @@ static int cierra_abriendose(const base_t *b, cal_proceso_t *p)
         return 0;
     int quedan = base_esperar_sin_conexiones(b, 3000);
     if (quedan > 0) {
-        cal_obtenido("con la fila 1 rechazada terminó, pero dejó abiertas en el servidor %d %s: "
+        cal_obtenido("con la fila 1 rechazada terminó, pero dejó en el servidor %d %s: "
                      "al cerrar, también se cierran las que aún se estaban abriendo",
-                     quedan, texto_plural(quedan, "conexión", "conexiones"));
+                     quedan, texto_plural(quedan, "conexión abierta", "conexiones abiertas"));
         return 0;
     }
     return 1;
