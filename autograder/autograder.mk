@@ -53,7 +53,10 @@ PROGRAMAS += $(CALIF_PUERTA)
 
 # El calificador oculto de cada laboratorio: los .c de labs/NN-tema/.calificador/ con
 # libcalificador (Criterion). Sus fuentes ven las cabeceras del calificador.
-EXTRA_CFLAGS_labs = -I$(RAIZ)/autograder/include
+# Un calificador que necesita PostgreSQL (el del 12) arranca el suyo con postgres.sh: su ruta,
+# fija, para todos (sin nombrar laboratorios aquí).
+EXTRA_CFLAGS_labs = -I$(RAIZ)/autograder/include \
+  -DPOSTGRES_SH='"$(RAIZ)/common/herramientas/postgres.sh"'
 define CALIFICADOR_DE_LAB
 $(B)/labs/$(1)/calificador: $$(patsubst %.c,$(B)/obj/%.o,$$(wildcard labs/$(1)/.calificador/*.c)) \
                             $(LIBCALIFICADOR) $(LIBCURSO)

@@ -38,7 +38,3 @@ prueba-bd: $(BD_TEST)
 	  bash -c 'bash common/herramientas/criterion.sh "$$1" && \
 	           FUGAS_SALTAR="/usr/*,/bin/*,/sbin/*" bash common/herramientas/fugas.sh valgrind "$$1"' \
 	  _ $(BD_TEST)
-
-# El calificador del laboratorio 12 arranca su PostgreSQL con postgres.sh: su ruta, fija.
-$(B)/obj/labs/12-base-de-datos/.calificador/%.o: \
-  EXTRA_CFLAGS_labs += -DPOSTGRES_SH='"$(RAIZ)/common/herramientas/postgres.sh"'

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #ifndef POSTGRES_SH
-#error "POSTGRES_SH: ruta de common/herramientas/postgres.sh (la pone common/bd.mk)"
+#error "POSTGRES_SH: ruta de common/herramientas/postgres.sh (la pone autograder/autograder.mk)"
 #endif
 
 /* ------------------------------------------------------------------ el servidor de la calificación
