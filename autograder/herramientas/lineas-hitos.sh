@@ -5,8 +5,8 @@
 #
 # Para cada hito de lab.json, en orden: sus verificaciones, sus horas («horas» de lab.json)
 # y las líneas de código nuevas desde el paso anterior (el programa de partida para el
-# primero; el programa del hito anterior, autograder/hitos/NN-tema/<id>.patch aplicado a la
-# solución, para los demás; la solución es el último). «Línea de código» quiere decir una
+# primero; el programa del hito anterior, labs/NN-tema/.calificador/hitos/<id>.patch
+# aplicado a la solución, para los demás; la solución es el último). «Línea de código» quiere decir una
 # línea que no está en blanco después de quitar los comentarios (gcc -fpreprocessed -E -P):
 # un comentario no es trabajo del estudiante. Se cuentan las líneas del paso nuevo que no
 # están, iguales, en el anterior (diff: añadidas más cambiadas).
@@ -62,7 +62,7 @@ for a in json.load(open(sys.argv[1]))["archivos"]:
     n="?"
     if [ -d "solutions/$lab" ] && [ "$falta" = 0 ]; then
       if [ "$id" = "$ultimo" ] ||
-        patch -s -p1 -d "$TMP/hito" <"autograder/hitos/$lab/$id.patch" >/dev/null 2>&1; then
+        patch -s -p1 -d "$TMP/hito" <"labs/$lab/.calificador/hitos/$id.patch" >/dev/null 2>&1; then
         n=$(nuevas "$TMP/anterior" "$TMP/hito" "${archivos[@]}")
       else
         falta=1 # sin este paso, el siguiente no tiene con qué compararse

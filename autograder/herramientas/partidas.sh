@@ -14,7 +14,8 @@
 # Cualquier otra línea que empiece por «//@» es un error (una errata no se cuela en silencio).
 # Quitar todas las líneas «//@» da la solución de verdad, byte a byte: es la que se califica
 # con SOLUCIONES=1 (los comentarios no cambian nada) y contra la que se escriben y aplican los
-# parches de autograder/mutantes/ y autograder/hitos/ («sin-marcas» y «copiar-solucion»).
+# parches de labs/NN-tema/.calificador/mutantes/, hitos/ y variantes/ («sin-marcas» y
+# «copiar-solucion»).
 #
 # Uso (desde cualquier carpeta):
 #   partidas.sh generar [NN]          reescribe las partidas de labs/ desde solutions/ (make partidas)

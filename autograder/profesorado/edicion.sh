@@ -77,10 +77,14 @@ lista() {
   archivos_curso | LC_ALL=C sort | while IFS= read -r f; do
     # Lo generado y las entregas de los estudiantes (datos personales) nunca salen.
     case "$f" in build/* | entregas/* | */entregas/*) continue ;; esac
+    # Sin comillas en el patrón: un «*» de solo-profesorado.txt (labs/*/…) vale por cualquier
+    # carpeta. Las rutas del curso no llevan otros caracteres especiales de patrón.
     for p in "${patrones[@]}"; do
       case "$p" in
-        */) [[ "$f" == "$p"* ]] && continue 2 ;;
-        *) [ "$f" = "$p" ] && continue 2 ;;
+        # shellcheck disable=SC2053
+        */) [[ "$f" == $p* ]] && continue 2 ;;
+        # shellcheck disable=SC2053
+        *) [[ "$f" == $p ]] && continue 2 ;;
       esac
     done
     if [[ "$f" == solutions/practica/* ]]; then

@@ -11,10 +11,13 @@
 #   labs/13-saludo/.calificador/       el calificador, con la forma de todos: comun.{c,h},
 #                                      entrada.c, parada.c, memoria.c y saludo.c (el tema)
 #   solutions/13-saludo/saludo.c       la solución (100 %), con las marcas de la partida
-#   autograder/mutantes/13-saludo/*.patch       cuatro mutantes, cada uno con su
-#                                      «# Debe fallar:» (prueba-labs exige al menos cuatro)
-#   autograder/hitos/13-saludo/A.patch el programa del primero de sus dos hitos (lab.json
-#                                      «hitos», la tabla «## Hitos» del enunciado)
+#   labs/13-saludo/.calificador/mutantes/*.patch   seis mutantes (prueba-labs exige al
+#                                      menos cuatro)
+#   labs/13-saludo/.calificador/hitos/A.patch   el programa del primero de sus dos hitos
+#                                      (lab.json «hitos», la tabla «## Hitos» del enunciado)
+#   labs/13-saludo/.calificador/mutantes.tsv    la tabla de lo que debe fallar cada uno
+#                                      (una fila por parche; autograder/herramientas/
+#                                      tabla-mutantes.sh)
 #
 # Después: make tabla-labs pone el laboratorio en la tabla de labs/README.md. El ejemplo es un
 # saludo tras un temporizador de libuv: se sustituye por el laboratorio de verdad paso a paso
@@ -36,8 +39,8 @@ CARPETA="$NUM-$NOMBRE"
 PROG=$NOMBRE
 L="labs/$CARPETA"
 S="solutions/$CARPETA"
-M="autograder/mutantes/$CARPETA"
-H="autograder/hitos/$CARPETA"
+M="$L/.calificador/mutantes"
+H="$L/.calificador/hitos"
 mkdir -p "$L/.calificador" "$S" "$M" "$H"
 
 cat >"$L/lab.json" <<EOF
@@ -398,10 +401,13 @@ sed -i "s/PREFIJO_/${PROG}_/g" "$L"/.calificador/*.[ch]
 # Con el prefijo ya puesto, las líneas cambian de largo: el formato del curso (.clang-format).
 if command -v clang-format >/dev/null; then clang-format -i "$L"/.calificador/*.[ch]; fi
 
-# Los mutantes: la solución con un fallo, como parche (diff -u) con su cabecera. Con
-# DESTINO y CABECERA, lo mismo para un programa por hitos (la solución recortada a un hito).
+# Los mutantes: la solución con un fallo, como parche (diff -u) con su cabecera (la
+# descripción), y su fila en la tabla (lo que debe fallar). Con DESTINO, CABECERA y HITO, lo
+# mismo para un programa por hitos (la solución recortada a un hito).
 mutante() { # mutante NOMBRE "descripción" "ids" EXPRESIÓN_SED
   local tmp destino=${DESTINO:-$M} cabecera=${CABECERA:-"# Mutante del laboratorio $NUM: $2"}
+  local clase=mutante
+  [ -z "${HITO:-}" ] || clase=hito
   tmp=$(mktemp -d)
   mkdir -p "$tmp/a" "$tmp/b"
   bash autograder/herramientas/partidas.sh sin-marcas "$S/$PROG.c" >"$tmp/a/$PROG.c"
@@ -409,10 +415,10 @@ mutante() { # mutante NOMBRE "descripción" "ids" EXPRESIÓN_SED
   sed -i -e "$4" "$tmp/b/$PROG.c"
   {
     echo "$cabecera"
-    echo "# Debe fallar: $3"
     (cd "$tmp" && diff -u "a/$PROG.c" "b/$PROG.c" | sed -e '1s/\t.*//' -e '2s/\t.*//') || true
   } >"$destino/$1.patch"
   rm -rf "$tmp"
+  bash autograder/herramientas/tabla-mutantes.sh anadir "$CARPETA" "$clase" "$1" "${HITO:--}" "$3" -
 }
 mutante no_saluda "El callback no imprime nada." "saluda cierra valgrind" 's/^    printf("hola, %s\\n".*$/    (void)t->data;/'
 mutante saludo_sin_nombre "Saluda sin el nombre («hola,»)." saluda 's/"hola, %s\\n", (const char \*)t->data/"hola,\\n"/'
@@ -421,7 +427,8 @@ mutante sin_mensaje "Sin argumentos devuelve 2 pero no dice nada." sin_argumento
 mutante sin_cerrar "El callback no cierra el temporizador: uv_loop_close da UV_EBUSY." cierra '/uv_close((uv_handle_t \*)t, NULL);/d'
 mutante fuga "Guarda una copia del nombre y nunca la libera." valgrind 's/^#include <uv.h>/#include <string.h>\n#include <uv.h>/;s/t.data = argv\[1\];/t.data = strdup(argv[1]);/'
 # El hito A: la entrada hecha (TODO 1) y el temporizador aún sin imprimir (TODO 2).
-DESTINO=$H CABECERA="# Hito: A" mutante A "" "saluda cierra valgrind" 's/^    printf("hola, %s\\n".*$/    (void)t->data;/'
+DESTINO=$H HITO=A CABECERA="# Programa del hito A (TODO 1): la entrada validada; el temporizador aún no saluda." \
+  mutante A "" "saluda cierra valgrind" 's/^    printf("hola, %s\\n".*$/    (void)t->data;/'
 for p in "$M"/*.patch "$H"/*.patch; do
   if ! grep -q '^@@' "$p"; then
     echo "nuevo-lab: el parche $p no cambió nada (error de nuevo-lab.sh)" >&2
@@ -429,5 +436,6 @@ for p in "$M"/*.patch "$H"/*.patch; do
   fi
 done
 python3 autograder/profesorado/tabla-labs.py
-echo "Laboratorio nuevo en $L (solución en $S, $(ls "$M" | wc -l) mutantes en $M, el programa del hito A en $H)."
+bash autograder/herramientas/tabla-mutantes.sh comprobar "$CARPETA"
+echo "Laboratorio nuevo en $L (solución en $S, $(ls "$M" | wc -l) mutantes en $M, el programa del hito A en $H, lo que debe fallar cada uno en $L/.calificador/mutantes.tsv)."
 echo "Pruébalo: make prueba-labs prueba-mutantes LAB=$NUM. Después, cámbialo por el de verdad (autograder/README.md, «Añadir un laboratorio»)."

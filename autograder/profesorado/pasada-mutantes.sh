@@ -38,15 +38,17 @@ cd "$raiz" || exit 1
 registro=autograder/mutantes/PASADA.txt
 
 # Lo que entra en el veredicto de un mutante: el ejecutor y sus bibliotecas, los calificadores
-# y lab.json, las soluciones, los mutantes, los hitos y las variantes correctas de los laboratorios (no los de la
-# práctica: esos los prueba make test), libcurso, el servidor de prácticas, la precarga vivos,
+# y lab.json, las soluciones, los mutantes, los hitos y las variantes correctas de los
+# laboratorios y la tabla de lo que debe fallar cada uno (labs/NN-tema/.calificador/mutantes/,
+# hitos/, variantes/ y mutantes.tsv; no los de la práctica: esos los prueba make test), libcurso, el servidor de prácticas, la precarga vivos,
 # postgres.sh, las reglas de make que los construyen y la propia prueba. De más obliga a
 # pasarlos otra vez sin necesidad; de menos dejaría entrar un cambio sin pasarlos.
 ENTRADAS=(
   Makefile autograder/autograder.mk labs/labs.mk common/common.mk common/bd.mk
   autograder/base autograder/include autograder/lib autograder/observador autograder/runner
-  'autograder/mutantes/[0-9][0-9]-*' autograder/hitos autograder/variantes
-  autograder/herramientas/partidas.sh
+  'labs/*/.calificador/mutantes/*' 'labs/*/.calificador/hitos/*' 'labs/*/.calificador/variantes/*'
+  'labs/*/.calificador/mutantes.tsv'
+  autograder/herramientas/partidas.sh autograder/herramientas/tabla-mutantes.sh
   autograder/pruebas/prueba-mutantes.sh autograder/pruebas/comun.sh
   'labs/*/.calificador/*' 'labs/*/lab.json' 'solutions/[0-9][0-9]-*'
   common/src common/include common/servidor
@@ -64,16 +66,14 @@ es_git() {
 }
 
 # Una línea «parte ruta modo blob» por archivo, ordenada. La parte es el laboratorio NN-tema de
-# su mutante, hito, variante, calificador, lab.json o solución; «comun» para todo lo demás.
+# su calificador (con sus mutantes, hitos, variantes y su tabla, que viven en .calificador/),
+# lab.json o solución; «comun» para todo lo demás.
 lista() {
   git ls-files -s -- "${ENTRADAS[@]}" "${FUERA[@]}" | awk '{
     n = split($4, a, "/"); parte = "comun"
     if ((a[1] == "solutions" && a[2] ~ /^[0-9][0-9]-/ && n > 2) ||
         (a[1] == "labs" && a[2] ~ /^[0-9][0-9]-/ && (a[3] == "lab.json" || a[3] == ".calificador")))
       parte = a[2]
-    else if (a[1] == "autograder" && (a[2] == "mutantes" || a[2] == "hitos" || a[2] == "variantes") &&
-             a[3] ~ /^[0-9][0-9]-/ && n > 3)
-      parte = a[3]
     print parte, $4, $1, $2
   }' | LC_ALL=C sort
 }
@@ -109,6 +109,7 @@ informe_bueno() { # informe_bueno INFORME: sin ✘ y con «resumen: N comprobaci
 escribir() {
   local n
   n=$(grep -c '^  ✔' "$3")
+  mkdir -p "$(dirname "$registro")"
   {
     echo "huella: $(awk '{ print $2, $3, $4 }' "$2" | LC_ALL=C sort | sha256sum | cut -d' ' -f1)"
     echo "commit: $(git rev-parse --short HEAD)"
@@ -245,7 +246,8 @@ case "$cmd" in
     echo "$registro repartido por partes (la misma pasada, con la huella de cada parte)."
     ;;
   comprobar)
-    if [ ! -d autograder/mutantes ] || [ -z "$(ls -d solutions/[0-9][0-9]-* 2>/dev/null)" ]; then
+    if [ -z "$(ls -d labs/[0-9][0-9]-*/.calificador/mutantes 2>/dev/null)" ] ||
+      [ -z "$(ls -d solutions/[0-9][0-9]-* 2>/dev/null)" ]; then
       echo "pasada de los mutantes: sin mutantes o sin soluciones en esta copia, nada que comprobar"
       exit 0
     fi

@@ -850,9 +850,9 @@ bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/c
 bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/chat_clave_ajena"
 bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/chat_otro_bucle"
 if patch -s -d "$TMP/chat_para" -p1 <autograder/hostiles/chat_para.patch >/dev/null 2>&1 &&
-  patch -s -d "$TMP/chat_calla" -p1 <autograder/mutantes/09-sala-de-chat/cierra_la_red.patch >/dev/null 2>&1 &&
+  patch -s -d "$TMP/chat_calla" -p1 <labs/09-sala-de-chat/.calificador/mutantes/cierra_la_red.patch >/dev/null 2>&1 &&
   patch -s -d "$TMP/chat_otro_bucle" -p1 <autograder/hostiles/chat_otro_bucle.patch >/dev/null 2>&1 &&
-  patch -s -d "$TMP/chat_clave_ajena" -p1 <autograder/mutantes/09-sala-de-chat/cierra_la_red.patch >/dev/null 2>&1; then
+  patch -s -d "$TMP/chat_clave_ajena" -p1 <labs/09-sala-de-chat/.calificador/mutantes/cierra_la_red.patch >/dev/null 2>&1; then
   cat autograder/hostiles/chat_calla.c >>"$TMP/chat_calla/chat.c"
   cat autograder/hostiles/chat_clave_ajena.c >>"$TMP/chat_clave_ajena/chat.c"
   cierre_caso chat_para
@@ -875,7 +875,7 @@ fi
 mkdir -p "$TMP/descargas_sin_posicion"
 bash autograder/herramientas/partidas.sh copiar-solucion 11-descargas "$TMP/descargas_sin_posicion"
 if patch -s -d "$TMP/descargas_sin_posicion" -p1 \
-  <autograder/mutantes/11-descargas/vigia_en_pausa.patch >/dev/null 2>&1; then
+  <labs/11-descargas/.calificador/mutantes/vigia_en_pausa.patch >/dev/null 2>&1; then
   cat autograder/hostiles/descargas_sin_posicion.c "$TMP/descargas_sin_posicion/descargas.c" \
     >"$generada/descargas_sin_posicion.c"
   cp "$generada/descargas_sin_posicion.c" "$TMP/descargas_sin_posicion/descargas.c"

@@ -6,14 +6,17 @@
 #   - el programa de partida, sin tocar, saca como mucho el 20 %, y es el que sale de su
 #     solución con las marcas «//@» (autograder/herramientas/partidas.sh comprobar; el
 #     remedio, make partidas; antes, un control en un curso de juguete: control_partidas);
-#   - hay al menos 4 mutantes (autograder/mutantes/NN-tema/*.patch: la solución con un fallo
-#     realista) y cada parche se aplica aún a la solución (sin sus marcas «//@»). Que cada
-#     uno falle justo las verificaciones de su cabecera «# Debe fallar: …» lo prueba
-#     prueba-mutantes.sh;
+#   - hay al menos 4 mutantes (labs/NN-tema/.calificador/mutantes/*.patch: la solución con un
+#     fallo realista) y cada parche se aplica aún a la solución (sin sus marcas «//@»);
+#   - la tabla labs/NN-tema/.calificador/mutantes.tsv casa con los parches
+#     (autograder/herramientas/tabla-mutantes.sh comprobar: cada parche de mutantes/, hitos/ y
+#     variantes/ con su fila y cada fila con su parche, un mutante o un hito con su debe_fallar,
+#     una variante sin nada, ordenada; antes, un control con una tabla rota: control_tabla).
+#     Que cada uno falle justo las verificaciones de su fila lo prueba prueba-mutantes.sh;
 #   - sus hitos (sin calificar nada): lab.json tiene «hitos» (un laboratorio sin ellos es un
 #     fallo), cada verificación está en uno solo (lo valida el ejecutor al leer lab.json), hay
-#     un programa autograder/hitos/NN-tema/<id>.patch por cada hito salvo el último y ninguno
-#     más, y la tabla de «## Hitos» del enunciado nombra, en su fila k y entre comillas
+#     un programa labs/NN-tema/.calificador/hitos/<id>.patch por cada hito salvo el último y
+#     ninguno más (con su fila en la tabla, columna hito = <id>), y la tabla de «## Hitos» del enunciado nombra, en su fila k y entre comillas
 #     invertidas, cada verificación del hito k, y en su última columna («Horas») las horas
 #     de lab.json. Sin escalones: de 2 a 8 hitos, cada uno con 5 verificaciones como mucho y
 #     no más de LINEAS_HITO líneas de código nuevas (lineas-hitos.sh). El programa del primer
@@ -49,7 +52,7 @@ probar_lineas_y_horas() {
     tabla="$tabla $id: $nv verif., $horas h, $lineas líneas;"
     [[ "$horas" =~ ^[0-9]+(\.[05])?$ ]] && [ "$horas" != 0 ] ||
       malos="$malos el hito $id no dice sus horas en lab.json («horas»: 1.5);"
-    if [ ! -d autograder/hitos ] || [ ! -d "solutions/$lab" ]; then
+    if [ ! -d "labs/$lab/.calificador/hitos" ] || [ ! -d "solutions/$lab" ]; then
       : # la edición del estudiante: se dice abajo
     elif [ "$lineas" = "?" ]; then
       malos="$malos el programa del hito $id no se pudo construir para contar sus líneas;"
@@ -57,7 +60,7 @@ probar_lineas_y_horas() {
       malos="$malos el hito $id pide $lineas líneas de código nuevas (como mucho $LINEAS_HITO: pártelo o da más en la partida);"
     fi
   done < <(bash autograder/herramientas/lineas-hitos.sh "$lab")
-  if [ ! -d autograder/hitos ] || [ ! -d "solutions/$lab" ]; then
+  if [ ! -d "labs/$lab/.calificador/hitos" ] || [ ! -d "solutions/$lab" ]; then
     salta "edición del estudiante: las líneas de cada hito no se cuentan sin la solución y los programas por hitos"
   fi
   if [ -z "$malos" ]; then
@@ -125,17 +128,18 @@ probar_hitos() {
   malos=""
   # Los programas por hitos: uno por hito salvo el último (el último es la solución).
   ultimo=${hitos[${#hitos[@]} - 1]}
-  if [ -f .edicion-estudiante ] && [ ! -d autograder/hitos ]; then
+  if [ -f .edicion-estudiante ] && [ ! -d "labs/$lab/.calificador/hitos" ]; then
     salta "edición del estudiante: sin los programas por hitos del ${lab:0:2} (son del profesorado)"
   else
     for k in "${!hitos[@]}"; do
       h=${hitos[$k]}
       [ "$h" = "$ultimo" ] && continue
-      parche="autograder/hitos/$lab/$h.patch"
+      parche="labs/$lab/.calificador/hitos/$h.patch"
+      fila=$(bash autograder/herramientas/tabla-mutantes.sh fila "$lab" hito "$h")
       if [ ! -f "$parche" ]; then
         malos="$malos falta $parche;"
-      elif ! grep -q "^# Hito: *$h *\$" "$parche" || ! grep -q '^# Debe fallar: *[^ ]' "$parche"; then
-        malos="$malos $parche sin «# Hito: $h» o sin «# Debe fallar:»;"
+      elif [ "$(cut -f3 <<<"$fila")" != "$h" ] || [ "$(cut -f4 <<<"$fila")" = - ] || [ -z "$(cut -f4 <<<"$fila")" ]; then
+        malos="$malos el hito $h no tiene en labs/$lab/.calificador/mutantes.tsv su fila con hito «$h» y debe_fallar;"
       else
         n_parches=$((n_parches + 1))
         if [ -d "solutions/$lab" ]; then
@@ -150,7 +154,7 @@ probar_hitos() {
         fi
       fi
     done
-    for parche in autograder/hitos/"$lab"/*; do
+    for parche in labs/"$lab"/.calificador/hitos/*; do
       [ -e "$parche" ] || continue
       h=$(basename "$parche" .patch)
       if [ "$h" = "$ultimo" ]; then
@@ -160,7 +164,7 @@ probar_hitos() {
       fi
     done
     if [ -z "$malos" ]; then
-      bien "$([ "$n_parches" = 1 ] && echo "el programa por hitos" || echo "los $n_parches programas por hitos") (autograder/hitos/$lab/): están y se aplican (calificarlos: make prueba-mutantes LAB=${lab:0:2})"
+      bien "$([ "$n_parches" = 1 ] && echo "el programa por hitos" || echo "los $n_parches programas por hitos") (labs/$lab/.calificador/hitos/): están y se aplican (calificarlos: make prueba-mutantes LAB=${lab:0:2})"
     else
       mal "$lab-hitos-parches" "programas por hitos:${malos%;}"
     fi
@@ -305,8 +309,62 @@ control_partidas() {
   fi
 }
 
+# control_tabla: tabla-mutantes.sh comprobar caza cada clase de falta en un laboratorio de
+# juguete (si no, la comprobación de cada laboratorio no probaría nada): un parche sin fila,
+# una fila sin parche, un mutante sin debe_fallar, una variante con debe_fallar, un hito cuya
+# columna hito no es su nombre, una fila con columnas de menos, un parche con la cabecera de
+# antes («# Debe fallar:») y una tabla desordenada.
+control_tabla() {
+  local c="$TMP/control-tabla" t faltas malos="" caso e
+  rm -rf "$c" && mkdir -p "$c/autograder/herramientas" "$c/labs/99-x/.calificador/mutantes" \
+    "$c/labs/99-x/.calificador/hitos" "$c/labs/99-x/.calificador/variantes"
+  cp autograder/herramientas/tabla-mutantes.sh "$c/autograder/herramientas/"
+  t="$c/labs/99-x/.calificador/mutantes.tsv"
+  for caso in mutantes/uno mutantes/dos hitos/A variantes/otra; do
+    printf '# %s\n--- a/x.c\n+++ b/x.c\n' "$caso" >"$c/labs/99-x/.calificador/$caso.patch"
+  done
+  {
+    printf '# tabla de juguete\n'
+    printf 'hito\tA\tA\tv1 v2\t-\n'
+    printf 'mutante\tdos\t-\tv1\tv2\n'
+    printf 'mutante\tuno\t-\tv2\t-\n'
+    printf 'variante\totra\t-\t-\t-\n'
+  } >"$t"
+  cp "$t" "$t.bien"
+  bash "$c/autograder/herramientas/tabla-mutantes.sh" comprobar 99-x >/dev/null 2>&1 ||
+    malos="$malos da por mala una tabla buena;"
+  # Cada caso: lo que debe decir comprobar y cómo se rompe la tabla buena.
+  for e in "no tiene fila" "no existe su parche" "sin debe_fallar" "es correcta" "columna hito" \
+    "columnas" "ordenada"; do
+    cp "$t.bien" "$t"
+    case "$e" in
+      "no tiene fila") sed -i '/^mutante	uno	/d' "$t" ;;
+      "no existe su parche") sed -i 's/^mutante	dos	/mutante	tres	/' "$t" ;;
+      "sin debe_fallar") sed -i 's/^mutante	uno	-	v2	/mutante	uno	-	-	/' "$t" ;;
+      "es correcta") sed -i 's/^variante	otra	-	-	/variante	otra	-	v1	/' "$t" ;;
+      "columna hito") sed -i 's/^hito	A	A	/hito	A	B	/' "$t" ;;
+      columnas) sed -i 's/^\(mutante	uno	-	v2\)	-$/\1/' "$t" ;;
+      ordenada) sed -i '/^hito	/{h;d};$G' "$t" ;;
+    esac
+    cmp -s "$t" "$t.bien" && malos="$malos el caso «$e» no rompió la tabla de juguete;"
+    faltas=$(bash "$c/autograder/herramientas/tabla-mutantes.sh" comprobar 99-x 2>&1) &&
+      malos="$malos no caza «$e» (sale con 0);"
+    [[ "$faltas" == *"$e"* ]] || malos="$malos no dice «$e» (dice: ${faltas:0:120});"
+  done
+  cp "$t.bien" "$t"
+  printf '# Debe fallar: v2\n' >>"$c/labs/99-x/.calificador/mutantes/uno.patch"
+  [[ "$(bash "$c/autograder/herramientas/tabla-mutantes.sh" comprobar 99-x 2>&1)" == *"trae aún"* ]] ||
+    malos="$malos no caza un parche con «# Debe fallar:» en la cabecera;"
+  if [ -z "$malos" ]; then
+    bien "tabla-mutantes.sh comprobar caza cada clase de falta (control: parche sin fila, fila sin parche, mutante sin debe_fallar, variante con debe_fallar, columna hito, columnas de menos, desordenada, cabecera de antes)"
+  else
+    mal tabla-control "tabla-mutantes.sh comprobar:${malos%;}"
+  fi
+}
+
 [ -f .edicion-estudiante ] || control_partidas
 control_forma
+[ -f .edicion-estudiante ] || control_tabla
 
 for lab_json in labs/[0-9][0-9]-*/lab.json; do
   lab=$(basename "$(dirname "$lab_json")")
@@ -422,14 +480,14 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
   # 3. Los mutantes: aquí solo que hay al menos 4 y que cada parche se aplica aún a la
   # solución (segundos). Calificarlos todos es prueba-mutantes.sh (make prueba-mutantes), una
   # suite aparte en CI: con 130 mutantes no cabe en el tiempo de make test. La edición del
-  # estudiante no trae mutantes (son la solución con un fallo).
-  if [ -f .edicion-estudiante ] && [ ! -d autograder/mutantes ]; then
+  # estudiante no trae mutantes (son la solución con un fallo) ni su tabla.
+  if [ -f .edicion-estudiante ] && [ ! -d "labs/$lab/.calificador/mutantes" ]; then
     salta "edición del estudiante: sin mutantes del ${lab:0:2} (son del profesorado)"
     continue
   fi
   n=0
   no_aplican=""
-  for parche in autograder/mutantes/"$lab"/*.patch; do
+  for parche in labs/"$lab"/.calificador/mutantes/*.patch; do
     [ -e "$parche" ] || continue
     n=$((n + 1))
     [ -d "solutions/$lab" ] || continue
@@ -437,17 +495,22 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
     rm -rf "$dir"
     bash autograder/herramientas/partidas.sh copiar-solucion "$lab" "$dir"
     patch -s -p1 -d "$dir" <"$parche" >/dev/null 2>&1 || no_aplican="$no_aplican $(basename "$parche" .patch)"
-    grep -q '^# Debe fallar: *[^ ]' "$parche" || no_aplican="$no_aplican $(basename "$parche" .patch)(sin «# Debe fallar:»)"
   done
   if [ -z "$no_aplican" ]; then
-    [ "$n" -gt 0 ] && bien "los $n parches de mutantes se aplican a la solución y dicen qué deben fallar (calificarlos: make prueba-mutantes LAB=${lab:0:2})"
+    [ "$n" -gt 0 ] && bien "los $n parches de mutantes se aplican a la solución (calificarlos: make prueba-mutantes LAB=${lab:0:2})"
   else
-    mal "$lab-parches" "mutantes que ya no se aplican a solutions/$lab o sin cabecera:$no_aplican"
+    mal "$lab-parches" "mutantes que ya no se aplican a solutions/$lab:$no_aplican"
+  fi
+  # La tabla: cada parche con su fila (y lo que debe fallar) y cada fila con su parche.
+  if faltas=$(bash autograder/herramientas/tabla-mutantes.sh comprobar "$lab"); then
+    bien "labs/$lab/.calificador/mutantes.tsv casa con los parches: $(bash autograder/herramientas/tabla-mutantes.sh filas "$lab" | cut -f1 | LC_ALL=C sort | uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }')"
+  else
+    mal "$lab-tabla" "labs/$lab/.calificador/mutantes.tsv no casa con los parches: $(paste -sd';' <<<"$faltas")"
   fi
   if [ "$n" -ge 4 ]; then
     bien "$n mutantes"
   else
-    mal "$lab-mutantes" "$n mutante(s) en autograder/mutantes/$lab/ y hacen falta al menos 4: cada uno es un parche contra solutions/$lab/ con la cabecera «# Debe fallar: id…» (las verificaciones que pierde); make nuevo-lab genera cuatro de ejemplo y autograder/README.md explica cómo escribirlos"
+    mal "$lab-mutantes" "$n mutante(s) en labs/$lab/.calificador/mutantes/ y hacen falta al menos 4: cada uno es un parche contra solutions/$lab/ con su fila en labs/$lab/.calificador/mutantes.tsv (debe_fallar: las verificaciones que pierde); make nuevo-lab genera cuatro de ejemplo y autograder/README.md explica cómo escribirlos"
   fi
 done
 

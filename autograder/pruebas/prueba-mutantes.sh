@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # prueba-mutantes.sh B — los calificadores cazan los fallos realistas: cada mutante
-# (autograder/mutantes/NN-tema/*.patch, la solución con un fallo, contra la solución sin sus
-# marcas «//@»: autograder/herramientas/partidas.sh copiar-solucion) se califica entero y debe
-# perder puntos justo en las verificaciones que su cabecera «# Debe fallar: …» nombra, ni una
-# más ni una menos (autograder/README.md, «Mutantes»).
+# (labs/NN-tema/.calificador/mutantes/*.patch, la solución con un fallo, contra la solución sin
+# sus marcas «//@»: autograder/herramientas/partidas.sh copiar-solucion) se califica entero y
+# debe perder puntos justo en las verificaciones que su fila de la tabla del laboratorio
+# (labs/NN-tema/.calificador/mutantes.tsv, columna debe_fallar; la lee
+# autograder/herramientas/tabla-mutantes.sh) nombra, ni una más ni una menos
+# (autograder/README.md, «Mutantes»).
 #
 # Es la prueba completa de los mutantes, una suite de CI aparte (make prueba-mutantes): con
 # más de cien mutantes no cabe en el tiempo de make test, y recortarlos no es opción. Para
@@ -11,24 +13,33 @@
 # núcleos: casi todo el tiempo de una calificación es esperar a temporizadores y servidores;
 # medido aquí, el 10 pasa de 162 s con 2 a 131 s con 3, y el 12, el que más CPU gasta, hace
 # sus 38 en 385 s con 3 sin ninguno calificado otra vez).
-# Un mutante cuyo resultado no es el de su cabecera se vuelve a calificar solo, sin nada al
+# Un mutante cuyo resultado no es el de su fila se vuelve a calificar solo, sin nada al
 # lado, antes de darlo por malo: con dos a la vez, una verificación de tiempos puede fallar
 # por la carga. Las dos calificaciones se cuentan en el informe; no hay una tercera.
 # Con LAB=NN (make prueba-mutantes LAB=07) solo los de ese laboratorio, y con MUTANTE=a,b
-# solo los parches que se llaman así (para probar una cabecera tras cambiarla; no sella nada:
-# la pasada es autograder/profesorado/pasada-mutantes.sh). Última línea: «resumen: …».
+# solo los parches que se llaman así (para probar una fila de la tabla tras cambiarla; no sella
+# nada: la pasada es autograder/profesorado/pasada-mutantes.sh). Última línea: «resumen: …».
 #
-# Los programas por hitos (autograder/hitos/NN-tema/<id>.patch, la solución recortada a lo
-# que un estudiante tiene al cerrar el hito <id>) se califican igual, con la misma regla del
-# conjunto exacto, y además: su cabecera «# Hito: <id>» nombra un hito de lab.json que no es
-# el último (el último es la solución), el archivo se llama como él, y ninguna verificación de
-# ese hito ni de uno anterior está en su «Debe fallar» ni en su «Puede fallar» (un hito
-# alcanzado las pasa todas). Salen en el informe como «hito A: …». Con SOLO_HITOS=1
+# Con REESCRIBIR=1 (make prueba-mutantes LAB=07 REESCRIBIR=1), tras un cambio a propósito de un
+# calificador: cada mutante o programa por hitos calificado (solo esos: con LAB y MUTANTE, solo
+# los elegidos) cuyo resultado no es el de su fila la reescribe con lo que falló de verdad
+# (debe_fallar := las fallidas, menos las de puede_fallar que no estaban en debe_fallar; la
+# columna puede_fallar no se toca). Las filas que dieron su resultado no cambian, ni su orden.
+# Las variantes no se reescriben (una variante que falla es un calificador injusto, no una fila
+# que poner al día), ni un parche que ya no se aplica. La prueba informa igual que sin
+# REESCRIBIR (lo que no casaba sale ✘); después, revisar `git diff` de la tabla.
+#
+# Los programas por hitos (labs/NN-tema/.calificador/hitos/<id>.patch, la solución recortada a
+# lo que un estudiante tiene al cerrar el hito <id>) se califican igual, con la misma regla del
+# conjunto exacto, y además: la columna hito de su fila nombra un hito de lab.json que no es el
+# último (el último es la solución), el archivo se llama como él, y ninguna verificación de ese
+# hito ni de uno anterior está en su debe_fallar ni en su puede_fallar (un hito alcanzado las
+# pasa todas). Salen en el informe como «hito A: …». Con SOLO_HITOS=1
 # (make prueba-mutantes LAB=07 SOLO_HITOS=1) solo esos, sin los mutantes.
 #
-# Y las variantes correctas (autograder/variantes/NN-tema/*.patch): la solución escrita de otra
-# manera que también cumple el enunciado (p. ej. un uv_write por mensaje y destinatario, sin
-# agrupar). Sin «Debe fallar»: sacan la nota entera, sin ninguna verificación fallida. Es la
+# Y las variantes correctas (labs/NN-tema/.calificador/variantes/*.patch): la solución escrita
+# de otra manera que también cumple el enunciado (p. ej. un uv_write por mensaje y
+# destinatario, sin agrupar). Con debe_fallar y puede_fallar «-»: sacan la nota entera, sin ninguna verificación fallida. Es la
 # otra mitad de la prueba: un calificador (o el entorno donde califica) que suspende un
 # programa correcto escrito de otra manera no es justo. Salen como «variante NOMBRE: …»; con
 # SOLO_HITOS=1 tampoco se califican.
@@ -42,11 +53,17 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-mutantes.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 J=${MUTANTES_J:-3}
 
-# clase_de PARCHE: «hito» para autograder/hitos/…, «variante» para autograder/variantes/…,
-# «mutante» para los demás. Nombra el resultado (y su salida), para que un hito y un mutante
-# con el mismo nombre no choquen.
+# clase_de PARCHE: «hito» para …/.calificador/hitos/…, «variante» para …/variantes/…,
+# «mutante» para los demás. Nombra el resultado (y su salida) y su fila de la tabla, para que
+# un hito y un mutante con el mismo nombre no choquen.
 clase_de() {
-  case "$1" in autograder/hitos/*) echo hito ;; autograder/variantes/*) echo variante ;; *) echo mutante ;; esac
+  case "$1" in */.calificador/hitos/*) echo hito ;; */.calificador/variantes/*) echo variante ;; *) echo mutante ;; esac
+}
+
+# columna LAB CLASE NOMBRE N: la columna N de la fila del parche en la tabla del laboratorio
+# (3 hito, 4 debe_fallar, 5 puede_fallar), vacía si es «-» o no hay fila.
+columna() {
+  bash autograder/herramientas/tabla-mutantes.sh fila "$1" "$2" "$3" | awk -F'\t' -v n="$4" '$n != "-" { print $n }'
 }
 
 # regla_hito LAB PARCHE DEBE PUEDE: vacío si el parche cumple la regla de los hitos; si no,
@@ -54,7 +71,7 @@ clase_de() {
 # --lista: «hito», id, verificaciones separadas por espacios, título).
 regla_hito() {
   local lab=$1 parche=$2 debe=$3 puede=$4 hito ids=() alcanzadas="" visto=0 ultimo="" h vs id
-  hito=$(sed -n 's/^# Hito: *//p' "$parche" | head -n1 | tr -d ' ')
+  hito=$(columna "$lab" hito "$(basename "$parche" .patch)" 3)
   while IFS=$'\t' read -r h vs; do
     ids+=("$h")
     ultimo=$h
@@ -63,13 +80,13 @@ regla_hito() {
     [ "$h" = "$hito" ] && visto=1
   done < <("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' '$2 == "hito" { print $3 "\t" $4 }')
   if [ -z "$hito" ]; then
-    echo "falta la línea «# Hito: <id>» (el hito de lab.json al que corresponde)"
+    echo "su fila de $(bash autograder/herramientas/tabla-mutantes.sh ruta "$lab") no dice su hito (columna hito: el id de lab.json)"
   elif [ "${#ids[@]}" = 0 ]; then
     echo "lab.json no tiene «hitos»"
   elif [[ " ${ids[*]} " != *" $hito "* ]]; then
-    echo "«# Hito: $hito» no es un hito de lab.json (son: ${ids[*]})"
+    echo "el hito «$hito» de su fila no es un hito de lab.json (son: ${ids[*]})"
   elif [ "$hito" = "$ultimo" ]; then
-    echo "«# Hito: $hito» es el último: su programa es la solución, no lleva parche"
+    echo "el hito «$hito» de su fila es el último: su programa es la solución, no lleva parche"
   elif [ "$(basename "$parche" .patch)" != "$hito" ]; then
     echo "el parche del hito $hito debe llamarse $hito.patch"
   else
@@ -77,19 +94,20 @@ regla_hito() {
     for id in $debe $puede; do
       case " $alcanzadas " in *" $id "*) malas="$malas $id" ;; esac
     done
-    [ -z "$malas" ] || echo "nombra en «Debe/Puede fallar» verificaciones que el hito $hito ya pasa:$malas"
+    [ -z "$malas" ] || echo "nombra en debe_fallar o puede_fallar verificaciones que el hito $hito ya pasa:$malas"
   fi
 }
 
 # probar LAB PARCHE: califica el mutante (o el programa de un hito) y deja en
-# $TMP/res/CLASE-LAB-NOMBRE «bien|mal» en la primera línea y el texto del resultado después.
+# $TMP/res/CLASE-LAB-NOMBRE «bien|mal» en la primera línea y el texto del resultado después, y
+# en $TMP/res/CLASE-LAB-NOMBRE.fallaron las fallidas si se calificó (para REESCRIBIR).
 probar() {
   local lab=$1 parche=$2 nombre dir p m debe puede fallaron faltan sobran id res clase regla
   nombre=$(basename "$parche" .patch)
   clase=$(clase_de "$parche")
   res="$TMP/res/$clase-$lab-$nombre"
   dir="$TMP/$clase-$lab-$nombre"
-  rm -rf "$dir"
+  rm -rf "$dir" "$res.fallaron"
   bash autograder/herramientas/partidas.sh copiar-solucion "$lab" "$dir"
   if ! patch -s -p1 -d "$dir" <"$parche" >"$dir.patch.log" 2>&1; then
     printf 'mal\n%s %s: el parche ya no se aplica a la solución (%s)\n' "$clase" "$nombre" \
@@ -98,15 +116,16 @@ probar() {
   fi
   calificar_en "$lab-$clase-$nombre" --lab "$lab" --entrega "$dir"
   read -r p m < <(nota "$lab-$clase-$nombre")
-  debe=$(sed -n 's/^# Debe fallar: *//p' "$parche")
-  # «# Puede fallar:» nombra, con su porqué en el parche, las que este fallo tumba o no según
-  # cómo corte TCP los datos: ni se exigen ni cuentan como sobrantes. El porqué va tras « — ».
-  puede=$(sed -n 's/^# Puede fallar: *//p' "$parche" | sed 's/ —.*//')
+  debe=$(columna "$lab" "$clase" "$nombre" 4)
+  # puede_fallar nombra (con su porqué en la cabecera del parche) las que este fallo tumba o no
+  # según cómo corte TCP los datos o la carga: ni se exigen ni cuentan como sobrantes.
+  puede=$(columna "$lab" "$clase" "$nombre" 5)
   regla=""
   [ "$clase" = hito ] && regla=$(regla_hito "$lab" "$parche" "$debe" "$puede")
   fallaron=$(id_fallidas "$lab-$clase-$nombre" "$lab" | tr '\n' ' ')
+  [ "$rc" = 0 ] && [ "$m" != "-" ] && echo "$fallaron" >"$res.fallaron"
   # Justo esas: ni una menos (el fallo no se caza) ni una más (una verificación que juzga lo
-  # que no le toca, o una cabecera que se queda corta).
+  # que no le toca, o una fila que se queda corta).
   faltan="" sobran=""
   for id in $debe; do
     case " $fallaron " in *" $id "*) ;; *) faltan="$faltan $id" ;; esac
@@ -115,13 +134,13 @@ probar() {
     case " $debe $puede " in *" $id "*) ;; *) sobran="$sobran $id" ;; esac
   done
   if [ "$clase" = variante ]; then
-    # Correcta: la nota entera y ninguna fallida (ni «Debe» ni «Puede fallar» valen aquí).
+    # Correcta: la nota entera y ninguna fallida (ni debe_fallar ni puede_fallar valen aquí).
     if [ "$rc" = 0 ] && [ "$m" != "-" ] && [ "$p" = "$m" ] && [ -z "$fallaron" ] && [ -z "$debe$puede" ]; then
       printf 'bien\n%s %s: %s/%s; correcta, no falla ninguna (%s s)\n' "$clase" "$nombre" "$p" "$m" "$segundos" >"$res"
     else
       {
         echo mal
-        echo "$clase $nombre: $p/$m (rc=$rc); es correcta y debía sacar la nota entera, y falló «${fallaron% }»${debe:+ (una variante no lleva «Debe fallar»)}${puede:+ (ni «Puede fallar»)}"
+        echo "$clase $nombre: $p/$m (rc=$rc); es correcta y debía sacar la nota entera, y falló «${fallaron% }»${debe:+ (una variante no lleva debe_fallar)}${puede:+ (ni puede_fallar)}"
         mostrar "$lab-$clase-$nombre"
       } >"$res"
     fi
@@ -131,7 +150,7 @@ probar() {
     printf 'bien\n%s %s: %s/%s; falla %s (%s s)\n' "$clase" "$nombre" "$p" "$m" "${fallaron% }" "$segundos" >"$res"
   else
     {
-      # Si solo falla la regla de los hitos (la cabecera), calificarlo otra vez no cambia nada.
+      # Si solo falla la regla de los hitos (su fila), calificarlo otra vez no cambia nada.
       if [ -n "$regla" ] && [ "$rc" = 0 ] && [ -z "$faltan" ] && [ -z "$sobran" ]; then echo mal-regla; else echo mal; fi
       echo "$clase $nombre: $p/$m (rc=$rc); debía fallar justo «$debe» y falló «${fallaron% }»${faltan:+ (no falló:$faltan)}${sobran:+ (falló además:$sobran)}${regla:+ — $regla}"
       mostrar "$lab-$clase-$nombre"
@@ -149,11 +168,12 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
     salta "sin solutions/$lab: no hay contra qué aplicar sus mutantes"
     continue
   fi
-  mutantes=(autograder/mutantes/"$lab"/*.patch)
+  c="labs/$lab/.calificador"
+  mutantes=("$c"/mutantes/*.patch)
   [ -n "${SOLO_HITOS:-}" ] && mutantes=()
-  variantes=(autograder/variantes/"$lab"/*.patch)
+  variantes=("$c"/variantes/*.patch)
   [ -n "${SOLO_HITOS:-}" ] && variantes=()
-  for parche in "${mutantes[@]}" autograder/hitos/"$lab"/*.patch "${variantes[@]}"; do
+  for parche in "${mutantes[@]}" "$c"/hitos/*.patch "${variantes[@]}"; do
     if [ -n "${MUTANTE:-}" ]; then
       case ",$MUTANTE," in *",$(basename "$parche" .patch),"*) ;; *) continue ;; esac
     fi
@@ -203,5 +223,36 @@ for par in "${orden[@]}"; do
   fi
 done
 [ "$repetidos" -gt 0 ] && echo "($repetidos mutante(s) calificados otra vez, solos: ver arriba)"
+
+# REESCRIBIR=1: las filas de los que no dieron su resultado, con lo que fallaron de verdad.
+if [ -n "${REESCRIBIR:-}" ]; then
+  declare -A cambios=()
+  reescritas=0
+  for par in "${orden[@]}"; do
+    read -r lab parche <<<"$par"
+    clase=$(clase_de "$parche")
+    nombre=$(basename "$parche" .patch)
+    res="$TMP/res/$clase-$lab-$nombre"
+    # Solo los mutantes y los hitos calificados (con results.json) que no casaron con su fila.
+    [ "$clase" != variante ] && [ -f "$res.fallaron" ] && [ "$(head -n1 "$res")" = mal ] || continue
+    debe=$(columna "$lab" "$clase" "$nombre" 4)
+    puede=$(columna "$lab" "$clase" "$nombre" 5)
+    nuevo=""
+    for id in $(cat "$res.fallaron"); do
+      # Las de puede_fallar que no estaban en debe_fallar siguen ahí: fallar o no es su porqué.
+      case " $puede " in *" $id "*) case " $debe " in *" $id "*) ;; *) continue ;; esac ;; esac
+      nuevo="$nuevo $id"
+    done
+    nuevo=${nuevo# }
+    [ "$nuevo" = "$debe" ] && continue
+    cambios[$lab]+=$(printf '%s\t%s\t%s' "$clase" "$nombre" "${nuevo:--}")$'\n'
+    reescritas=$((reescritas + 1))
+    echo "(REESCRIBIR: $clase $nombre del $lab: debe_fallar «${debe:--}» → «${nuevo:--}»)"
+  done
+  for lab in "${!cambios[@]}"; do
+    printf '%s' "${cambios[$lab]}" | bash autograder/herramientas/tabla-mutantes.sh reescribir "$lab"
+  done
+  echo "(REESCRIBIR: $reescritas fila(s) reescrita(s); revisar: git diff -- 'labs/*/.calificador/mutantes.tsv')"
+fi
 [ "${#orden[@]}" -gt 0 ] || mal "sin-mutantes" "no hay mutantes que probar${LAB:+ para LAB=$LAB}"
 resumen_final

@@ -9,8 +9,8 @@
 #      con un error de compilación) mientras comprueba la para y enseña «compila» con su pista;
 #      Ctrl+C (SIGINT) sale con 0 enseguida y no deja vivo ni inotifywait ni nada suyo.
 #   2. calificar --primera con una solución a medias (la solución con un mutante, si está en
-#      esta copia): la primera ✘ es la primera de su «# Debe fallar» en el orden de lab.json y
-#      las de antes salen ✔; con una entrega que usa medios prohibidos, no se califica; con una
+#      esta copia): la primera ✘ es la primera de su debe_fallar (en
+#      labs/NN-tema/.calificador/mutantes.tsv) en el orden de lab.json y las de antes salen ✔; con una entrega que usa medios prohibidos, no se califica; con una
 #      hostil que escribe en el repositorio y falsifica resultados, nada cambia ni se cree.
 #   3. el avance («⏳ Lab 07 · n/m verificaciones») sale en una terminal (script) y no en una
 #      tubería ni con CI=true; esas dos calificaciones van al historial (HISTORIAL=…).
@@ -150,9 +150,16 @@ primera() { # primera NOMBRE CARPETA: la salida en $TMP/NOMBRE.txt
     --cflags "$CALIF_CFLAGS" --libs "$CALIF_LIBS" --lab "$lab" --entrega "$2" \
     --salida "$TMP/sal-$1" --primera >"$TMP/$1.txt" 2>&1
 }
+# El primer mutante con debe_fallar y sin puede_fallar en la tabla del laboratorio.
 mutante=""
-for m in autograder/mutantes/"$lab"/*.patch; do
-  [ -f "$m" ] && grep -q '^# Debe fallar:' "$m" && ! grep -q '^# Puede fallar:' "$m" && mutante=$m && break
+deben=()
+for m in labs/"$lab"/.calificador/mutantes/*.patch; do
+  [ -f "$m" ] || continue
+  fila=$(bash autograder/herramientas/tabla-mutantes.sh fila "$lab" mutante "$(basename "$m" .patch)")
+  [ "$(cut -f4 <<<"$fila")" != - ] && [ "$(cut -f5 <<<"$fila")" = - ] || continue
+  mutante=$m
+  read -r -a deben <<<"$(cut -f4 <<<"$fila")"
+  break
 done
 if [ -d "solutions/$lab" ] && [ -n "$mutante" ]; then
   MED="$TMP/a-medias"
@@ -160,8 +167,7 @@ if [ -d "solutions/$lab" ] && [ -n "$mutante" ]; then
   cp solutions/"$lab"/* "$MED"/
   sed '/^#/d' "$mutante" | (cd "$MED" && patch -s -p1)
   primera a-medias "$MED"
-  read -r -a deben < <(sed -n 's/^# Debe fallar: *//p' "$mutante")
-  # La primera de «Debe fallar» en el orden de lab.json.
+  # La primera de su debe_fallar en el orden de lab.json.
   esperada=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' -v d=" ${deben[*]} " \
     '$2 == "verificacion" && index(d, " " $3 " ") { print $5; exit }')
   # La primera ✘ que se queda: una que falló por la carga de la máquina (make test corre dos
@@ -171,7 +177,7 @@ if [ -d "solutions/$lab" ] && [ -n "$mutante" ]; then
   primera_x=$(grep -E '^  ✘' "$TMP/a-medias.txt" | sed -E 's/^  ✘ +[0-9]+\/[0-9]+ +//' |
     grep -vxF -e "$recuperadas" -e '' | head -n1)
   if en_orden "$TMP/a-medias.txt" && [ "$primera_x" = "$esperada" ]; then
-    bien "primera: con $(basename "$mutante" .patch) la primera ✘ es «$esperada» (la primera de su «Debe fallar» en el orden del enunciado) y las de antes ✔${recuperadas:+ (antes, ✘ provisional y pasó al repetirla sola: $(echo $recuperadas))}"
+    bien "primera: con $(basename "$mutante" .patch) la primera ✘ es «$esperada» (la primera de su debe_fallar en el orden del enunciado) y las de antes ✔${recuperadas:+ (antes, ✘ provisional y pasó al repetirla sola: $(echo $recuperadas))}"
   else
     mal primera-medias "primera: con $(basename "$mutante" .patch) esperaba la primera ✘ «$esperada» y todas en orden; salió «$primera_x»: $(head -c 900 "$TMP/a-medias.txt")"
   fi

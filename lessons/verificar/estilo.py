@@ -96,7 +96,6 @@ FUENTES = [
     ("autograder/runner/*.[ch]", "c", True),
     ("autograder/observador/*.[ch]", "c", True),
     ("autograder/herramientas/*.[ch]", "c", True),
-    ("autograder/hitos/*.[ch]", "c", True),
     ("autograder/include/**/*.h", "c", True),
     ("autograder/profesorado/*.[ch]", "c", True),
     ("common/src/*.[ch]", "c", True),

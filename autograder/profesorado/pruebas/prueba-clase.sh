@@ -56,10 +56,11 @@ echo "notas" >"$E/carlos-subcarpeta/LEEME.txt"
 printf '\x7fELF basura' >"$E/carlos-subcarpeta/a.out"
 ln -s /etc/passwd "$E/carlos-subcarpeta/enlace"
 # Un mutante cuyo fallo no depende del reloj: en el 07, uno de validar la entrada; en otro
-# laboratorio, el primero sin «# Puede fallar».
+# laboratorio, el primero sin puede_fallar (labs/NN-tema/.calificador/mutantes.tsv).
 mutantes=()
-for parche in autograder/mutantes/"$lab"/{limite_atoi,url_empieza_http}.patch autograder/mutantes/"$lab"/*.patch; do
-  [ -e "$parche" ] && ! grep -q '^# Puede fallar' "$parche" && [[ " ${mutantes[*]} " != *" $parche "* ]] &&
+for parche in labs/"$lab"/.calificador/mutantes/{limite_atoi,url_empieza_http}.patch labs/"$lab"/.calificador/mutantes/*.patch; do
+  [ -e "$parche" ] && [ "$(bash autograder/herramientas/tabla-mutantes.sh fila "$lab" mutante "$(basename "$parche" .patch)" | cut -f5)" = - ] &&
+    [[ " ${mutantes[*]} " != *" $parche "* ]] &&
     mutantes+=("$parche")
   [ "${#mutantes[@]}" -ge 1 ] && break
 done

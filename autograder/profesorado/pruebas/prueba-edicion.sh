@@ -84,7 +84,8 @@ esperada() {
   while IFS= read -r f; do
     [[ "$f" == solutions/* || "$f" == entregas/* || "$f" == build/* ]] && continue
     for p in "${bench_sol[@]}"; do [ "$f" = "$p" ] && continue 2; done
-    for p in "${patrones[@]}"; do [[ "$f" == "$p" || ( "$p" == */ && "$f" == "$p"* ) ]] && continue 2; done
+    # shellcheck disable=SC2053 # el «*» de labs/*/… es un patrón
+    for p in "${patrones[@]}"; do [[ "$f" == $p || ( "$p" == */ && "$f" == $p* ) ]] && continue 2; done
     printf '%s\n' "$f"
   done <"$TMP/curso.lista"
   echo .edicion-estudiante
@@ -96,9 +97,24 @@ if diff "$TMP/esperada.lista" "$TMP/edicion.lista" >"$TMP/diff.txt"; then
 else
   mal lista "la edición no tiene justo los archivos esperados (< falta, > sobra): $(head -n 20 "$TMP/diff.txt")"
 fi
-colados=$(grep -E '^(solutions/|autograder/mutantes/|autograder/hostiles/|autograder/profesorado/)' "$TMP/edicion.lista")
+colados=$(grep -E '^(solutions/|autograder/mutantes/|autograder/hostiles/|autograder/profesorado/|labs/[^/]+/\.calificador/(mutantes/|hitos/|variantes/|mutantes\.tsv$))' "$TMP/edicion.lista")
 [ -z "$colados" ] && bien "ni soluciones, ni mutantes, ni hostiles, ni herramientas del profesorado" ||
   mal colados "se colaron: $colados"
+# Los mutantes, programas por hitos, variantes y la tabla de cada laboratorio viven en su
+# .calificador/, que sí va: ninguno entra, y el curso sí los tiene (si no, no probaría nada).
+n_curso=0 colados=""
+for lab_dir in labs/[0-9][0-9]-*/; do
+  for x in mutantes hitos variantes mutantes.tsv; do
+    [ -e "$lab_dir.calificador/$x" ] || continue
+    n_curso=$((n_curso + 1))
+    [ ! -e "$ED/$lab_dir.calificador/$x" ] || colados+=" $lab_dir.calificador/$x"
+  done
+done
+if [ "$n_curso" -ge 3 ] && [ -z "$colados" ]; then
+  bien "ni mutantes, ni programas por hitos, ni variantes, ni mutantes.tsv en labs/*/.calificador/ ($n_curso en el curso, 0 en la edición)"
+else
+  mal colados-calificador "labs/*/.calificador/ de la edición trae lo del profesorado o el curso no lo tiene ($n_curso en el curso):$colados"
+fi
 faltan=""
 for f in Makefile README.md "labs/$lab/lab.json" "labs/$lab/README.md" autograder/runner/calificar.c \
   autograder/autograder.mk autograder/herramientas/vigilar.sh common/herramientas/dependencias.sh; do
@@ -264,7 +280,7 @@ num=13
 while compgen -G "labs/$num-*" >/dev/null; do num=$((num + 1)); done
 if (cd "$NL" && make --no-print-directory -s nuevo-lab NUM="$num" NOMBRE=saludo >"$TMP/nuevo.txt" 2>&1) &&
   (cd "$NL" && make --no-print-directory -s prueba-labs prueba-mutantes LAB="$num" >"$TMP/nuevo-prueba.txt" 2>&1); then
-  bien "make nuevo-lab NUM=$num y make prueba-labs prueba-mutantes LAB=$num pasan ya: $(grep -c '✔' "$TMP/nuevo-prueba.txt") comprobaciones (solución, partida ≤ 20 %, $(ls "$NL/autograder/mutantes/$num-saludo" | wc -l) mutantes)"
+  bien "make nuevo-lab NUM=$num y make prueba-labs prueba-mutantes LAB=$num pasan ya: $(grep -c '✔' "$TMP/nuevo-prueba.txt") comprobaciones (solución, partida ≤ 20 %, $(ls "$NL/labs/$num-saludo/.calificador/mutantes" | wc -l) mutantes)"
 else
   mal nuevo-lab "nuevo-lab o su prueba-labs fallan: $(tail -n 15 "$TMP/nuevo.txt" "$TMP/nuevo-prueba.txt")"
 fi

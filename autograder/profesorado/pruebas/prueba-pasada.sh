@@ -4,7 +4,8 @@
 # PASADA.txt, CI falla; no se sella un informe con un ✘, uno cuyo resumen tiene fallos ni uno
 # con cambios sin confirmar en lo que califica; un informe bueno se sella y comprueba; cambiar
 # lo que no califica (un .md, una lección) no lo invalida, y cambiar un calificador, un mutante
-# o una solución, sí, y el mensaje nombra el archivo; el curso tras un enlace simbólico se
+# (labs/NN-tema/.calificador/mutantes/), la tabla de lo que deben fallar (mutantes.tsv) o una
+# solución, sí, y el mensaje nombra el archivo; el curso tras un enlace simbólico se
 # comprueba igual. Por partes: un cambio en un laboratorio pide pasar solo ese, su pasada sola
 # lo vuelve a sellar sin tocar el otro y el resumen se recuenta; un cambio en lo común pide la
 # pasada entera y no deja sellar un laboratorio suelto; migrar reparte un sello de una sola
@@ -19,18 +20,20 @@ source "$RAIZ/autograder/pruebas/comun.sh"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-pasada.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 C="$TMP/curso"
-mkdir -p "$C/autograder/profesorado" "$C/autograder/mutantes/07-x" "$C/solutions/07-x" \
-  "$C/labs/07-x/.calificador" "$C/lessons" "$C/autograder/mutantes/08-y" "$C/solutions/08-y" \
-  "$C/labs/08-y/.calificador" "$C/autograder/runner" "$C/autograder/variantes/08-y"
+mkdir -p "$C/autograder/profesorado" "$C/labs/07-x/.calificador/mutantes" "$C/solutions/07-x" \
+  "$C/lessons" "$C/labs/08-y/.calificador/mutantes" "$C/solutions/08-y" \
+  "$C/autograder/runner" "$C/labs/08-y/.calificador/variantes"
 cp autograder/profesorado/pasada-mutantes.sh "$C/autograder/profesorado/"
-echo 'parche' >"$C/autograder/mutantes/07-x/uno.patch"
+echo 'parche' >"$C/labs/07-x/.calificador/mutantes/uno.patch"
+printf '# tabla\nmutante\tuno\t-\tuna\t-\n' >"$C/labs/07-x/.calificador/mutantes.tsv"
 echo 'int main(void) { return 0; }' >"$C/solutions/07-x/x.c"
 echo '{}' >"$C/labs/07-x/lab.json"
 echo '/* calificador */' >"$C/labs/07-x/.calificador/comun.c"
 echo 'enunciado' >"$C/labs/07-x/README.md"
 echo 'capítulo' >"$C/lessons/capitulo.md"
-echo 'parche' >"$C/autograder/mutantes/08-y/uno.patch"
-echo 'parche' >"$C/autograder/variantes/08-y/otra.patch"
+echo 'parche' >"$C/labs/08-y/.calificador/mutantes/uno.patch"
+echo 'parche' >"$C/labs/08-y/.calificador/variantes/otra.patch"
+printf '# tabla\nmutante\tuno\t-\tuna\t-\nvariante\totra\t-\t-\t-\n' >"$C/labs/08-y/.calificador/mutantes.tsv"
 echo 'int main(void) { return 0; }' >"$C/solutions/08-y/y.c"
 echo '{}' >"$C/labs/08-y/lab.json"
 echo '/* calificador */' >"$C/labs/08-y/.calificador/comun.c"
@@ -74,8 +77,11 @@ fi
 g checkout -- labs
 if bash "$P" sellar "$TMP/bueno.txt" >/dev/null 2>&1 && [ -f "$C/autograder/mutantes/PASADA.txt" ] &&
   grep -q 'labs/07-x/.calificador/comun.c' "$C/autograder/mutantes/PASADA.txt" &&
+  grep -q '^07-x labs/07-x/.calificador/mutantes/uno.patch ' "$C/autograder/mutantes/PASADA.txt" &&
+  grep -q '^07-x labs/07-x/.calificador/mutantes.tsv ' "$C/autograder/mutantes/PASADA.txt" &&
+  grep -q '^08-y labs/08-y/.calificador/variantes/otra.patch ' "$C/autograder/mutantes/PASADA.txt" &&
   ! grep -q 'README.md\|lessons/' "$C/autograder/mutantes/PASADA.txt"; then
-  bien "sellar escribe PASADA.txt con un informe bueno: su huella cubre el calificador, no los .md ni las lecciones"
+  bien "sellar escribe PASADA.txt con un informe bueno: su huella cubre el calificador, los mutantes, las variantes y la tabla (en la parte de su laboratorio), no los .md ni las lecciones"
 else
   mal "sella-bueno" "sellar no escribió PASADA.txt con un informe bueno (o su lista de archivos no es la esperada)"
 fi
@@ -95,7 +101,8 @@ echo 'más texto' >>"$C/lessons/capitulo.md"
 g commit -q -am 'solo textos'
 comprobar_que textos 0 "✔ pasada de los mutantes" "cambiar un enunciado y una lección no invalida la pasada"
 
-for archivo in labs/07-x/.calificador/comun.c autograder/mutantes/07-x/uno.patch solutions/07-x/x.c; do
+for archivo in labs/07-x/.calificador/comun.c labs/07-x/.calificador/mutantes/uno.patch \
+  labs/07-x/.calificador/mutantes.tsv solutions/07-x/x.c; do
   g reset -q --hard HEAD
   echo '/* cambio */' >>"$C/$archivo"
   g commit -q -am "cambia $archivo"
@@ -118,7 +125,10 @@ cambia_y_pide_08() {
 
 # Una variante correcta es de su laboratorio: cambiarla pide pasar solo el suyo.
 g reset -q --hard HEAD
-cambia_y_pide_08 variante autograder/variantes/08-y/otra.patch "una variante correcta"
+cambia_y_pide_08 variante labs/08-y/.calificador/variantes/otra.patch "una variante correcta"
+g reset -q --hard HEAD~1
+# La tabla de lo que deben fallar, también.
+cambia_y_pide_08 tabla labs/08-y/.calificador/mutantes.tsv "la tabla de los mutantes"
 g reset -q --hard HEAD~1
 
 # Por partes. Un informe de un solo laboratorio, sin sello entero antes, no se sella.

@@ -25,7 +25,7 @@
  * README del laboratorio): las que no juzgan el ritmo esperan al primer ciclo, llegue cuando
  * llegue, y de las que no juzgan -t solo sin_duplicados lo necesita (sin un -t mayor que -i no
  * hay OMITIDA que ver; si las peticiones se cortan antes, lo dice en una nota). Los mutantes de
- * autograder/mutantes/07-monitor-web pierden exactamente las verificaciones de su cabecera.
+ * mutantes/ pierden exactamente las verificaciones de su fila de mutantes.tsv.
  *
  * Lo que no se juzga: truncar los <ms> en vez de redondearlos ((long)(s * 1000) frente a
  * lround). Cambia menos de 1 ms por línea, y el servidor no puede medir el tiempo que ve el

@@ -22,8 +22,8 @@
  *     valgrind.
  * Las tolerancias de tiempo son amplias: la máquina puede estar ocupada. Los puntos y las
  * pistas están en ../lab.json; la tabla requisito → verificación, en ../README.md. Los
- * mutantes de autograder/mutantes/08-contador-palabras pierden exactamente las
- * verificaciones de su cabecera.
+ * mutantes de mutantes/ pierden exactamente las verificaciones de su fila de
+ * mutantes.tsv.
  *
  * Memoria: lo que devuelven las ayudas es prestado hasta cal_fin (CAL_FIN).
  *
