@@ -203,9 +203,13 @@ int orden_ejecutar(orden_t *o)
                       .entorno = o->entorno,
                       .carpeta = o->carpeta,
                       .uid = o->uid,
-                      .fds = {-1, escribe, escribe},
+                      .fds = {-1, escribe, escribe, -1},
                       .nfds = 3,
                       .buscar_en_path = 1};
+    if (o->con_clave && clave_descriptor() >= 0) {
+        h.fds[CLAVE_FD] = clave_descriptor();
+        h.nfds = CLAVE_FD + 1;
+    }
     if (o->tope_archivo_mib != 0 || o->tope_memoria_mib != 0) {
         h.preparar = limitar_orden;
         h.datos = o;

@@ -2,13 +2,19 @@
  *
  * El resultado se escribe como JSON (con jansson, que escapa bien: el JSON de Criterion
  * 2.4.1 no lo hace) en $CALIF_RESULTADOS/<id>.json, primero en un temporal y luego con
- * rename(): el ejecutor nunca ve un archivo a medias. El programa del estudiante no puede
- * tocar esa carpeta: corre como otro usuario y, con bwrap, ni siquiera la ve.
+ * rename(): el ejecutor nunca ve un archivo a medias. Con bwrap, o como otro usuario, el
+ * programa del estudiante no ve esa carpeta o no puede escribir en ella; sin bwrap y con el
+ * mismo uid (VPL) sí puede. Por eso el proceso principal de Criterion, que recibe de los
+ * trabajadores por su propio canal si cada prueba pasó (el cr_assert de CAL_FIN), escribe
+ * además <id>.firma: HMAC-SHA256 del veredicto con la clave de la calificación
+ * (base/clave.c). El ejecutor no da por buena ninguna verificación sin esa firma.
  */
 #define _GNU_SOURCE
 #include "calificador/calificador.h"
 #include "interno.h"
 
+#include <criterion/criterion.h>
+#include <criterion/hooks.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -81,6 +87,43 @@ void cal_inicio(const char *id)
     /* Red propia antes de arrancar nada: servidor, entrega y clientes la comparten. */
     red_aislar();
     marcar_en_marcha(id);
+}
+
+/* Antes que nada: no volcable (el mismo uid no lee nuestra memoria, /proc/<pid>/fd ni
+ * environ, ni hace ptrace) y, en el proceso principal de Criterion, la clave del ejecutor
+ * (descriptor CLAVE_FD). Cada proceso de Criterion pasa por aquí: BoxFort arranca sus
+ * trabajadores con execve, que deshace PR_SET_DUMPABLE. Los trabajadores no tienen la clave:
+ * BoxFort cierra en ellos todo descriptor que no sea suyo, y lo que lanza una verificación
+ * (orden_lanzar) tampoco lo hereda. */
+__attribute__((constructor)) static void proteger(void)
+{
+    clave_no_volcable();
+    clave_leer();
+}
+
+/* En el proceso principal de Criterion, al acabar cada prueba: su veredicto, tal como lo
+ * dio el trabajador por el canal de Criterion (pasa solo si CAL_FIN dio ok), firmado con la
+ * clave en $CALIF_RESULTADOS/<id>.firma (un temporal y rename). Ojo: ReportHook nombra su
+ * función con el número de línea (hook_l<línea>_impl, global): un gancho de un calificador
+ * (labs/12/.calificador/comun.c, líneas 73 y 107) en la misma línea no enlaza. */
+ReportHook(POST_TEST)(struct criterion_test_stats *stats)
+{
+    const char *dir = getenv("CALIF_RESULTADOS");
+    if (!clave_hay() || dir == NULL || dir[0] == '\0' || stats == NULL || stats->test == NULL)
+        return;
+    int ok = stats->test_status == CR_STATUS_PASSED && !stats->crashed && !stats->timed_out;
+    char firma[65], final[PATH_MAX], temporal[PATH_MAX + 8];
+    clave_firmar_veredicto(stats->test->name, ok, firma);
+    snprintf(final, sizeof final, "%s/%s.firma", dir, stats->test->name);
+    snprintf(temporal, sizeof temporal, "%s.tmp", final);
+    FILE *f = fopen(temporal, "we");
+    if (f == NULL)
+        return;
+    int bien = fprintf(f, "%s %d\n", firma, ok) > 0;
+    if (fclose(f) == 0 && bien)
+        rename(temporal, final);
+    else
+        unlink(temporal);
 }
 
 static void escribir_resultado(int ok)

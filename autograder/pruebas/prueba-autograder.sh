@@ -979,6 +979,38 @@ else
   bien "escribe sin caja: resultados no falsificados"
 fi
 
+echo "── La jaula de VPL: sin bwrap y con el mismo uid que el calificador"
+# trampa_vpl.c, al final del monitor.c de partida: escribe {"ok": true} y un TAP entero de
+# «ok» en la carpeta del calificador y se la cierra (chmod). Con el mismo uid puede; como
+# root, la caja lo baja a otro uid, así que aquí se califica como «nobody» (como el usuario
+# actual si no somos root). Sin la firma de los veredictos (base/clave.c) sacaba 100/100;
+# ahora, como mucho la nota del programa de partida (4).
+vpl_e="$TMP/trampa_vpl" vpl_s="$TMP/trampa_vpl-salida"
+mkdir -p "$vpl_e" "$vpl_s"
+cp "labs/$LAB"/*.[ch] "$vpl_e"/
+cat "labs/$LAB/monitor.c" "$RAIZ/autograder/hostiles/trampa_vpl.c" >"$vpl_e/monitor.c"
+vpl_como=()
+if [ "$(id -u)" -eq 0 ]; then
+  chown -R nobody: "$vpl_e" "$vpl_s"
+  chmod o+x "$TMP"
+  vpl_como=(runuser -u nobody --)
+fi
+"${vpl_como[@]}" env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 TMPDIR="$vpl_s" \
+  CALIF_SIN_BWRAP=1 CURSO_PRUEBAS_MARCA="$MARCA-trampa_vpl" \
+  "$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" --cflags "$CALIF_CFLAGS" \
+  --libs "$CALIF_LIBS" --salida "$vpl_s/informes" --lab "$LAB" --entrega "$vpl_e" \
+  >"$SALIDAS/trampa_vpl.txt" 2>&1
+vpl_p=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["score"])' \
+  "$vpl_s/informes/results.json" 2>/dev/null || echo -)
+if [ "$vpl_p" != "-" ] && [ "$vpl_p" -le 4 ] &&
+  grep -q "no lo escribió el calificador" "$SALIDAS/trampa_vpl.txt"; then
+  bien "trampa_vpl (mismo uid, sin bwrap): $vpl_p/100 y el informe dice que los resultados no eran del calificador"
+else
+  mal "trampa_vpl" "trampa_vpl (mismo uid, sin bwrap): nota $vpl_p/100 (máximo 4) — $SALIDAS/trampa_vpl.txt"
+fi
+chmod -R u+w "$vpl_s" 2>/dev/null
+rm -rf "$vpl_e" "$vpl_s"
+
 echo "── Líneas sin pruebas (el registro del servidor manda)"
 # adivina.c no hace ni una petición HTTP: detecta al calificador, deduce el estado de cada URL
 # por su texto y va imprimiendo OK/FALLO/ALERTA/RECUPERADO/OMITIDA/RESUMEN verosímiles con

@@ -33,7 +33,7 @@ typedef struct {
         *llamadas, *strace, *entrada, *permitidas, *vivos, *vivos_cierre;
     const char *origen;
     const char *sin_openat2;
-    const char *lista[21];
+    const char *lista[22];
 } entorno_t;
 
 void marcar_todas(lab_t *lab, const char *obtenido)
@@ -206,6 +206,9 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
         free(e->permitidas);
         e->permitidas = t;
     }
+    /* Solo el número del descriptor, nunca la clave (base/clave.c). */
+    const char *clave_fd =
+        clave_descriptor() >= 0 ? "CALIF_CLAVE_FD=" CAL_TEXTO(CLAVE_FD) : "CALIF_CLAVE_FD=";
     const char *lista[] = {"PATH=/usr/local/bin:/usr/bin:/bin",
                            "LANG=C.UTF-8",
                            e->tmp,
@@ -224,6 +227,7 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
                            e->permitidas,
                            e->vivos,
                            e->vivos_cierre,
+                           clave_fd,
                            e->marca,
                            NULL};
     memcpy(e->lista, lista, sizeof lista);
@@ -551,6 +555,9 @@ static int calificar_todo(const opciones_t *op, char **carpetas, int nc)
 
 int main(int argc, char **argv)
 {
+    /* Antes de todo: el mismo uid (VPL sin bwrap) no lee la memoria ni los descriptores del
+     * ejecutor, donde está la clave de la calificación (base/clave.c). */
+    clave_no_volcable();
     opciones_t op;
     int r = opciones_leer(argc, argv, &op);
     if (r != 0)
@@ -580,7 +587,14 @@ int main(int argc, char **argv)
         /* El aviso puede nombrar archivos de la entrega: UTF-8 válido antes de ir al JSON. */
         char *aviso = op.aviso != NULL ? texto_sanear(op.aviso) : NULL;
         op.aviso = aviso;
-        r = calificar_todo(&op, carpetas, nc);
+        /* La clave con la que el calificador firma cada resultado: sin ella, ninguno vale. */
+        int clave = clave_crear();
+        if (clave < 0)
+            fprintf(stderr, "calificar: no se pudo crear la clave de la calificación: %s\n",
+                    strerror(-clave));
+        r = clave < 0 ? 2 : calificar_todo(&op, carpetas, nc);
+        if (clave >= 0)
+            close(clave);
         free(aviso);
         huerfanos_barrer(NULL);
     }

@@ -212,15 +212,59 @@ static const char SIN_TAP_CRITERION[] =
     "calificador, no de tu programa: vuelve a calificar y, si se repite, avisa al profesorado. "
     "Las que terminaron conservan su nota";
 
+/* Lo que dice una verificación cuyo resultado no trae la firma del calificador. */
+static const char NO_FIRMADO[] =
+    "el resultado de esta verificación no lo escribió el calificador (¿lo reescribió el "
+    "programa?)";
+
+/* ¿Dijo el calificador que `id` pasó? Solo si su <id>.firma (lib/verificacion.c: lo escribe
+ * el proceso principal de Criterion con el veredicto que recibió del trabajador) trae la
+ * firma de «ok» con la clave de esta calificación (base/clave.c). Sin bwrap y con el mismo
+ * uid (VPL) el programa puede escribir el <id>.json y el TAP; no puede firmar. */
+static int firmado_ok(const char *resultados, const char *id)
+{
+    if (!clave_hay())
+        return 1; /* sin clave no se está calificando (no pasa en calificar) */
+    char ruta[PATH_MAX], esperada[65];
+    texto_poner(ruta, sizeof ruta, "%s/%s.firma", resultados, id);
+    char *texto = archivos_leer(ruta, 256);
+    if (texto == NULL)
+        return 0;
+    texto[strcspn(texto, " \n")] = '\0';
+    clave_firmar_veredicto(id, 1, esperada);
+    int bien = clave_iguales(esperada, texto);
+    free(texto);
+    return bien;
+}
+
+/* El <id>.json de `id`. Si dice ok sin la firma del calificador, *falso = 1. */
+static json_t *cargar_resultado(const char *resultados, const char *id, int *falso)
+{
+    char ruta[PATH_MAX];
+    texto_poner(ruta, sizeof ruta, "%s/%s.json", resultados, id);
+    json_t *r = json_load_file(ruta, 0, NULL);
+    *falso = r != NULL && json_is_object(r) && json_is_true(json_object_get(r, "ok")) &&
+             !firmado_ok(resultados, id);
+    return r;
+}
+
 /* Lee el resultado que escribió la verificación `v`. */
 static void leer_resultado(verificacion_t *v, const char *resultados, const char *tap,
                            const char *sin_tap)
 {
-    char ruta[PATH_MAX], motivo[512];
-    texto_poner(ruta, sizeof ruta, "%s/%s.json", resultados, v->id);
-    json_t *r = json_load_file(ruta, 0, NULL);
+    char motivo[512];
+    int falso = 0;
+    json_t *r = cargar_resultado(resultados, v->id, &falso);
     int tap_ok = tap_estado(tap, v->id, motivo, sizeof motivo);
-    if (r != NULL && json_is_object(r)) {
+    if (falso) {
+        /* Ni el TAP ni el archivo valen: el programa pudo escribir los dos. */
+        json_decref(r);
+        r = NULL;
+        v->ok = 0;
+        v->esperado = texto_dup("");
+        v->obtenido = texto_dup(NO_FIRMADO);
+        v->detalle = texto_dup("");
+    } else if (r != NULL && json_is_object(r)) {
         const char *e = json_string_value(json_object_get(r, "esperado"));
         const char *o = json_string_value(json_object_get(r, "obtenido"));
         const char *d = json_string_value(json_object_get(r, "detalle"));
@@ -268,7 +312,8 @@ int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno)
                  .salida = registro,
                  .limite_s = lab->tiempo_limite_s,
                  .al_esperar = avance_activo() ? avance_tic : NULL,
-                 .datos_espera = &avance};
+                 .datos_espera = &avance,
+                 .con_clave = 1};
     int e = orden_ejecutar(&o);
     avance_borrar();
     free(tap_arg);
@@ -315,11 +360,13 @@ void criterion_leer(verificacion_t *v, const char *resultados, const char *tap)
  * 1 si ya estaba, 0 si no. */
 int criterion_provisional(verificacion_t *v, const char *resultados)
 {
-    char ruta[PATH_MAX];
-    texto_poner(ruta, sizeof ruta, "%s/%s.json", resultados, v->id);
-    json_t *r = json_load_file(ruta, 0, NULL);
-    if (r == NULL)
+    int falso = 0;
+    json_t *r = cargar_resultado(resultados, v->id, &falso);
+    if (r == NULL || falso) {
+        /* Aún sin firma (la escribe el proceso principal al acabar la prueba): más tarde. */
+        json_decref(r);
         return 0;
+    }
     int ok = json_is_object(r) && json_is_true(json_object_get(r, "ok"));
     json_decref(r);
     /* Como si el TAP dijera lo mismo que el archivo: el TAP aún no existe. */

@@ -107,6 +107,8 @@ static int lanzar(lab_t *lab, const int *indices, int n, const rutas_t *r,
         l.indices[k] = indices[k];
         texto_poner(json, sizeof json, "%s/%s.json", r->resultados, lab->v[indices[k]].id);
         unlink(json);
+        texto_poner(json, sizeof json, "%s/%s.firma", r->resultados, lab->v[indices[k]].id);
+        unlink(json);
     }
     int fd = open(registro, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
@@ -115,8 +117,12 @@ static int lanzar(lab_t *lab, const int *indices, int n, const rutas_t *r,
     char *tap_arg = texto_formato("--tap=%s", tap);
     texto_poner(jobs, sizeof jobs, "--jobs=%d", n);
     const char *argv[] = {r->calificador, jobs, filtro, tap_arg, NULL};
-    orden_hijo_t h = {
-        .argv = argv, .entorno = entorno, .carpeta = r->trabajo, .fds = {-1, fd, fd}, .nfds = 3};
+    /* La clave de la calificación, como su descriptor CLAVE_FD (base/clave.c). */
+    orden_hijo_t h = {.argv = argv,
+                      .entorno = entorno,
+                      .carpeta = r->trabajo,
+                      .fds = {-1, fd, fd, clave_descriptor()},
+                      .nfds = clave_descriptor() >= 0 ? CLAVE_FD + 1 : 3};
     pid_t pid = orden_lanzar(&h);
     close(fd);
     free(filtro);

@@ -29,6 +29,8 @@ static void repetir_una(lab_t *lab, verificacion_t *v, const rutas_t *r, const c
     texto_poner(registro, sizeof registro, "%s/repetida-%s.log", r->trabajo, v->id);
     texto_poner(json, sizeof json, "%s/%s.json", r->resultados, v->id);
     unlink(json);
+    texto_poner(json, sizeof json, "%s/%s.firma", r->resultados, v->id);
+    unlink(json);
     int indice = (int)(v - lab->v);
     char *filtro = criterion_filtro(lab, &indice, 1);
     char *tap_arg = texto_formato("--tap=%s", tap);
@@ -37,7 +39,8 @@ static void repetir_una(lab_t *lab, verificacion_t *v, const rutas_t *r, const c
                  .entorno = entorno,
                  .carpeta = r->trabajo,
                  .salida = registro,
-                 .limite_s = lab->tiempo_limite_s};
+                 .limite_s = lab->tiempo_limite_s,
+                 .con_clave = 1};
     int e = orden_ejecutar(&o);
     huerfanos_barrer(NULL);
     free(filtro);

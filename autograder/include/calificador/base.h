@@ -123,6 +123,9 @@ typedef struct {
      * avance en la terminal. No debe bloquear. */
     void (*al_esperar)(void *datos);
     void *datos_espera;
+    /* 1: el hijo recibe la clave de la calificación (clave_descriptor()) como su descriptor
+     * CLAVE_FD. Solo para el calificador: ninguna otra orden la ve. */
+    int con_clave;
 } orden_t;
 #define ORDEN_MAX_FDS 9
 /* Dónde ve el programa, dentro de bwrap, la precarga vivos (lib/vivos.c, runner/conducta.c). */
@@ -218,6 +221,32 @@ void sha256_iniciar(sha256_t *s);
 void sha256_anadir(sha256_t *s, const void *datos, size_t n);
 /* Termina y deja la huella en hexadecimal (64 cifras y NUL). `s` ya no sirve. */
 void sha256_terminar(sha256_t *s, char hex[65]);
+
+/* ---------------------------------------------------------------- clave.c */
+/* La clave de cada calificación y la firma de cada resultado (HMAC-SHA256, RFC 2104): sin
+ * bwrap y con el mismo uid (VPL), solo así sabe el ejecutor que un resultado lo escribió el
+ * calificador y no el programa. */
+#define CLAVE_BYTES 32
+#define CLAVE_FD    3 /* el descriptor del calificador que trae la clave (CALIF_CLAVE_FD) */
+/* PR_SET_DUMPABLE 0: el mismo uid no abre /proc/<pid>/{fd,environ,mem} ni hace ptrace.
+ * execve lo deshace: cada binario lo pide al arrancar. */
+void clave_no_volcable(void);
+/* El ejecutor: clave nueva (getrandom) en un memfd sellado con O_CLOEXEC. El fd o -errno. */
+int clave_crear(void);
+/* El calificador: la clave del descriptor que dice CALIF_CLAVE_FD (pread). 0 o -errno. */
+int clave_leer(void);
+/* El memfd de clave_crear (-1 si no hay): quien lanza el calificador lo pone como su
+ * descriptor CLAVE_FD. */
+int clave_descriptor(void);
+/* 1 si este proceso tiene clave (clave_crear o clave_leer). */
+int clave_hay(void);
+void clave_firma_iniciar(sha256_t *s);
+void clave_firma_campo(sha256_t *s, const char *texto);
+void clave_firma_terminar(sha256_t *s, char hex[65]);
+/* La firma (64 cifras hexadecimales) del veredicto `ok` de la verificación `id`. */
+void clave_firmar_veredicto(const char *id, int ok, char hex[65]);
+/* 1 si las dos firmas (64 cifras hexadecimales) son iguales, en tiempo constante. */
+int clave_iguales(const char *a, const char *b);
 
 /* ---------------------------------------------------------------- tcp.c */
 /* El cliente TCP crudo de quien prueba un servidor (calificadores, pruebas de common, bench):
