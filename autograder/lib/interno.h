@@ -173,11 +173,13 @@ const char *observar_carpeta(void);
  * (lib/valgrind.c). */
 int observar_abrir(int valgrind, int lento);
 /* Añade a `a` «strace … -o /proc/self/fd/FD -- calif-puerta --cerrar FD [--filtro --info
- * FD_INFO] --» (fd_info < 0: sin --info): detrás va la orden de siempre (bwrap… o el
- * programa). escritura_ms y rename_ms > 0 (sin valgrind): cada pwrite64/pwritev/pwritev2, y
- * cada rename, tarda esos ms más (un disco lento: inject …:delay_enter). */
-void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int valgrind,
-                         uint64_t tope_archivo, unsigned escritura_ms, unsigned rename_ms);
+ * FD_INFO] [--encierro FD_ENCIERRO] --» (fd_info, fd_encierro < 0: sin ellos): detrás va la
+ * orden de siempre (bwrap… o el programa). escritura_ms y rename_ms > 0 (sin valgrind): cada
+ * pwrite64/pwritev/pwritev2, y cada rename, tarda esos ms más (un disco lento: inject
+ * …:delay_enter). */
+void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int fd_encierro,
+                         int valgrind, uint64_t tope_archivo, unsigned escritura_ms,
+                         unsigned rename_ms);
 /* 1 si el laboratorio tiene reglas sobre las lecturas de la entrada (CALIF_OBSERVAR_ENTRADA=1,
  * que el ejecutor pone con «reglas_traza» en lab.json) y se observa. */
 int observar_entrada(void);

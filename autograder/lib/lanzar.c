@@ -44,12 +44,14 @@
 #include <unistd.h>
 
 /* Descriptores del hijo además de 0–2. */
-#define FD_INFO     3 /* --info-fd de bwrap */
-#define FD_VALGRIND 4 /* --log-fd de valgrind */
-#define FD_FILTRO   5 /* --seccomp de bwrap */
-#define FD_TRAZA    6 /* la traza de strace (lib/observar.c); la puerta lo cierra */
-#define FD_VIVOS    7 /* el informe de la precarga vivos (lib/vivos.c), VIVOS_INFORME */
-#define FD_CLAVE    8 /* con .cierre, la clave del testigo, que la precarga lee y cierra */
+#define FD_INFO           3 /* --info-fd de bwrap */
+#define FD_VALGRIND       4 /* --log-fd de valgrind */
+#define FD_FILTRO         5 /* --seccomp de bwrap */
+#define FD_TRAZA          6 /* la traza de strace (lib/observar.c); la puerta lo cierra */
+#define FD_VIVOS          7 /* el informe de la precarga vivos (lib/vivos.c), VIVOS_INFORME */
+#define FD_CLAVE          8 /* con .cierre, la clave del testigo, que la precarga lee y cierra */
+#define FD_ENCIERRO       9 /* sin bwrap, las reglas de Landlock (base/encierro.c); se cierra antes */
+#define ENCIERRO_CARPETAS 8 /* carpetas de la verificación que el encierro deja escribir */
 
 #define TOPE_TMP "33554432"
 #define TOPE_SHM "1048576"
@@ -59,8 +61,9 @@ typedef struct {
     rlim_t cpu, nproc;
     int valgrind;
     int filtro_en_hijo;
-    rlim_t tope_archivo; /* cal_lanzamiento_t.tope_archivo; 0: el de siempre */
-    int tope_en_puerta;  /* observado: el tope lo pone la puerta, no el hijo (strace escribe) */
+    int encierro_en_hijo; /* sin strace: el hijo se encierra (FD_ENCIERRO); con él, la puerta */
+    rlim_t tope_archivo;  /* cal_lanzamiento_t.tope_archivo; 0: el de siempre */
+    int tope_en_puerta;   /* observado: el tope lo pone la puerta, no el hijo (strace escribe) */
 } limites_t;
 
 /* Los textos del entorno limpio viven aquí mientras dura el lanzamiento. */
@@ -106,6 +109,12 @@ static int preparar_hijo(void *datos, int fase)
         return 0;
     }
     syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, (char *)NULL);
+    if (l->encierro_en_hijo) {
+        int r = encierro_aplicar(FD_ENCIERRO);
+        close(FD_ENCIERRO);
+        if (r < 0)
+            return r;
+    }
     return l->filtro_en_hijo ? filtro_instalar() : 0;
 }
 
@@ -522,6 +531,26 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         r = filtro;
     if (r == 0 && !bwrap && l->junto != NULL)
         r = junto_copiar(programa, l->junto);
+    /* Sin bwrap, el encierro de Landlock: escribe solo en su carpeta de trabajo y en las de la
+     * verificación. Sin Landlock en el núcleo se sigue sin él (el informe lo dice:
+     * runner/protecciones.c). */
+    int encierro = -1;
+    if (r == 0 && !bwrap) {
+        const char *escribibles[ENCIERRO_CARPETAS + 2] = {trabajo};
+        int k = 1;
+        for (int i = 0; l->carpetas != NULL && l->carpetas[i] != NULL && k <= ENCIERRO_CARPETAS;
+             i++)
+            escribibles[k++] = l->carpetas[i];
+        escribibles[k] = NULL;
+        /* Más carpetas de las que caben: un error del calificador, no un programa sin ellas. */
+        encierro = l->carpetas != NULL && l->carpetas[k - 1] != NULL
+                       ? -E2BIG
+                       : encierro_preparar(escribibles);
+        if (encierro == -ENOSYS || encierro == -EOPNOTSUPP)
+            encierro = -1;
+        else if (encierro < 0)
+            r = encierro;
+    }
     int traza = r == 0 ? observar_abrir(l->valgrind, !l->valgrind && (l->escritura_lenta_ms > 0 ||
                                                                       l->rename_lento_ms > 0))
                        : 0;
@@ -530,6 +559,8 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     if (r < 0) {
         if (clave >= 0)
             close(clave);
+        if (encierro >= 0)
+            close(encierro);
         liberar_a_medias(p, &tu, filtro);
         return r;
     }
@@ -541,7 +572,8 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     caja_orden_t a = {.n = 0, .nenlaces = 0};
     if (traza > 0)
         observar_argumentos(&a, FD_TRAZA, !bwrap && filtro_disponible(), bwrap ? -1 : FD_INFO,
-                            l->valgrind, l->tope_archivo, l->valgrind ? 0 : l->escritura_lenta_ms,
+                            encierro >= 0 ? FD_ENCIERRO : -1, l->valgrind, l->tope_archivo,
+                            l->valgrind ? 0 : l->escritura_lenta_ms,
                             l->valgrind ? 0 : l->rename_lento_ms);
     if (bwrap)
         argumentos_bwrap(&a, programa, destino, l->junto, l->carpetas, filtro >= 0, vivos,
@@ -560,6 +592,7 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
                      .nproc = (rlim_t)limite_procesos(),
                      .valgrind = l->valgrind,
                      .filtro_en_hijo = !bwrap && filtro_disponible() && traza == 0,
+                     .encierro_en_hijo = encierro >= 0 && traza == 0,
                      .tope_archivo = (rlim_t)l->tope_archivo,
                      .tope_en_puerta = traza > 0};
     orden_hijo_t h = {.argv = a.argv,
@@ -567,8 +600,9 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
                       .carpeta = bwrap ? NULL : trabajo,
                       .uid = geteuid() == 0 ? uid_caja() : 0,
                       .fds = {tu.t[0][0], tu.t[1][1], tu.t[2][1], tu.t[3][1], tu.t[4][1], filtro,
-                              traza > 0 ? traza : -1, tu.t[5][1], clave},
-                      .nfds = clave >= 0      ? 9
+                              traza > 0 ? traza : -1, tu.t[5][1], clave, encierro},
+                      .nfds = encierro >= 0   ? 10
+                              : clave >= 0    ? 9
                               : vivos != NULL ? 8
                               : traza > 0     ? 7
                                               : 6,
@@ -579,6 +613,8 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     pid_t pid = orden_lanzar(&h);
     if (traza > 0)
         close(traza);
+    if (encierro >= 0)
+        close(encierro);
     if (clave >= 0)
         close(clave);
     if (pid < 0) {

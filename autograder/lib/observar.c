@@ -111,10 +111,11 @@ int cal_disco_lento_posible(void)
     return observar_carpeta() != NULL;
 }
 
-void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int valgrind,
-                         uint64_t tope_archivo, unsigned escritura_ms, unsigned rename_ms)
+void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int fd_encierro,
+                         int valgrind, uint64_t tope_archivo, unsigned escritura_ms,
+                         unsigned rename_ms)
 {
-    static char salida[32], info[16], tope[24], lenta[96], lento[96];
+    static char salida[32], info[16], encierro[16], tope[24], lenta[96], lento[96];
     snprintf(salida, sizeof salida, "/proc/self/fd/%d", fd_traza);
     snprintf(info, sizeof info, "%d", fd_info);
     const char *strace = getenv("CALIF_STRACE");
@@ -198,6 +199,13 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
         snprintf(tope, sizeof tope, "%llu", (unsigned long long)tope_archivo);
         caja_poner(a, "--tope-archivo");
         caja_poner(a, tope);
+    }
+    /* Sin bwrap, el encierro de Landlock (base/encierro.c): en la puerta, que strace no lo
+     * tenga (escribe la traza fuera). */
+    if (fd_encierro >= 0) {
+        snprintf(encierro, sizeof encierro, "%d", fd_encierro);
+        caja_poner(a, "--encierro");
+        caja_poner(a, encierro);
     }
     caja_poner(a, "--");
 }

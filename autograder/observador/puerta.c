@@ -1,7 +1,7 @@
 /* puerta.c — calif-puerta: lo último que corre antes del programa observado.
  *
  *   calif-puerta --cerrar FD [--filtro LLAMADAS [--valgrind]] [--info FD2] [--tope-archivo B]
- *                -- programa args…
+ *                [--encierro FD3] -- programa args…
  *
  * strace (lib/observar.c) lanza esta puerta, que cierra el descriptor de la traza (strace ya
  * abrió el suyo, con CLOEXEC: el programa nunca tiene la traza en sus manos) y ejecuta el
@@ -11,7 +11,8 @@
  * --info-fd de bwrap, porque el programa conservará ese pid tras el exec y el calificador le
  * manda ahí las señales. Con --tope-archivo, ningún archivo del programa pasa de B bytes
  * (RLIMIT_FSIZE: un disco lleno como entrada, cal_lanzamiento_t.tope_archivo); se pone aquí y
- * no antes porque strace también escribe un archivo, la traza.
+ * no antes porque strace también escribe un archivo, la traza. Con --encierro, se encierra
+ * con las reglas de Landlock de FD3 (base/encierro.c: solo escribe en su carpeta) y lo cierra.
  */
 #include "calificador/base.h"
 
@@ -23,7 +24,7 @@
 
 int main(int argc, char **argv)
 {
-    int i = 1, filtro = 0, valgrind = 0, info = -1;
+    int i = 1, filtro = 0, valgrind = 0, info = -1, encierro = -1;
     const char *extra = NULL;
     for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
         if (strcmp(argv[i], "--cerrar") == 0 && i + 1 < argc)
@@ -35,6 +36,8 @@ int main(int argc, char **argv)
             valgrind = 1;
         else if (strcmp(argv[i], "--info") == 0 && i + 1 < argc)
             info = (int)strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--encierro") == 0 && i + 1 < argc)
+            encierro = (int)strtol(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--tope-archivo") == 0 && i + 1 < argc) {
             rlim_t tope = (rlim_t)strtoull(argv[++i], NULL, 10);
             struct rlimit r = {tope, tope};
@@ -47,6 +50,14 @@ int main(int argc, char **argv)
     if (i + 1 >= argc) {
         fprintf(stderr, "calif-puerta: falta la orden tras --\n");
         return 127;
+    }
+    if (encierro >= 0) {
+        int r = encierro_aplicar(encierro);
+        close(encierro);
+        if (r < 0) {
+            fprintf(stderr, "calif-puerta: no se pudo poner el encierro (Landlock)\n");
+            return 127;
+        }
     }
     if (filtro && (filtro_preparar(extra, valgrind) < 0 || filtro_instalar() < 0)) {
         fprintf(stderr, "calif-puerta: no se pudo instalar el filtro seccomp\n");

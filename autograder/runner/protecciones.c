@@ -53,7 +53,10 @@ static size_t tiene(char *buf, size_t tam, int bwrap, int red, int filtro, int r
         bwrap ? "bubblewrap (el entorno aislado donde se compila y ejecuta la entrega: "
                 "espacios de nombres de usuario y de PID, sistema de archivos de solo lectura, "
                 "/tmp privado, sin acceso al repositorio, también al compilar)"
-              : "SIN caja de arena",
+        : encierro_disponible() > 0
+            ? "SIN caja de arena (pero con Landlock: la entrega solo escribe en su carpeta de "
+              "trabajo y en las de la verificación, y no mira los procesos del calificador)"
+            : "SIN caja de arena",
         red ? "; red propia por verificación" : "",
         filtro ? "; solo las llamadas al sistema que usa el curso (seccomp: sin procesos nuevos "
                  "ni código escrito en memoria)"
@@ -74,10 +77,12 @@ static void faltan(char *buf, size_t tam, int bwrap, const char *m_caja, int red
             "archivos (%s) y no tiene /tmp privado ni espacio de PID propio; su compilación "
             "también ve el disco.",
             m_caja, sin_espacios ? ": " : "", sin_espacios ? causa_sin_espacios() : "",
-            root ? "corre con un usuario sin privilegios: puede leer lo que cualquiera puede "
-                   "leer, pero no escribir en el repositorio ni en los informes"
-                 : "corre como tú: puede leer lo que tú puedes leer y escribir donde tú "
-                   "puedes escribir, también en el repositorio y en build/");
+            encierro_disponible() > 0
+                ? "puede leerlo todo, pero Landlock solo le deja escribir en su carpeta"
+            : root ? "corre con un usuario sin privilegios: puede leer lo que cualquiera puede "
+                     "leer, pero no escribir en el repositorio ni en los informes"
+                   : "corre como tú: puede leer lo que tú puedes leer y escribir donde tú "
+                     "puedes escribir, también en el repositorio y en build/");
     if (!red && n < tam)
         n += (size_t)snprintf(buf + n, tam - n,
                               "\n  - red propia: %s; la entrega llega a los puertos de "

@@ -127,7 +127,7 @@ typedef struct {
      * CLAVE_FD. Solo para el calificador: ninguna otra orden la ve. */
     int con_clave;
 } orden_t;
-#define ORDEN_MAX_FDS 9
+#define ORDEN_MAX_FDS 10
 /* Dónde ve el programa, dentro de bwrap, la precarga vivos (lib/vivos.c, runner/conducta.c). */
 #define CAL_VIVOS_EN_CAJA "/calificador/vivos.so"
 typedef struct {
@@ -156,6 +156,17 @@ int orden_ejecutar(orden_t *o);
 int orden_bien(const orden_t *o);
 /* Parte `s` (se modifica) por espacios y añade los trozos a argv desde *n (argv[*n] = NULL). */
 void orden_partir(char *s, const char **argv, int *n, int max);
+
+/* ---------------------------------------------------------------- encierro.c */
+/* Sin bwrap, lo único que el programa puede escribir (Landlock): prepara, en el padre, las
+ * reglas que dejan escribir dentro de `carpetas` (terminadas en NULL) y en lo que ya existe de
+ * /dev. Devuelve el descriptor de las reglas (suyo: cerrarlo), o -ENOSYS/-EOPNOTSUPP si el
+ * núcleo no tiene Landlock, u otro error negativo. */
+int encierro_preparar(const char *const *carpetas);
+/* En el hijo, entre fork y exec: se encierra con `reglas`. 0 o -errno. */
+int encierro_aplicar(int reglas);
+/* La versión de Landlock del núcleo (>= 1), o un error negativo si no lo hay. */
+int encierro_disponible(void);
 
 /* ---------------------------------------------------------------- caja.c */
 #define CAJA_MAX_ARGS    200

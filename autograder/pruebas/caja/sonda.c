@@ -5,7 +5,7 @@
  * Lo lanza test_caja.c con cal_lanzar(), como si fuera la entrega de un estudiante.
  *
  *   sonda fork | syscall_fork | system | hilo | raiz | shm MIB | conectar PUERTO
- *   sonda uid | tty | memoria MIB | escribir RUTA | leer RUTA… | tope CARPETA
+ *   sonda uid | tty | memoria MIB | escribir RUTA | crear RUTA | leer RUTA… | tope CARPETA
  *   sonda io_setup | clave_leer | clave_anadir | claves_proc | unshare | clone_userns | rwx |
  *         exec_anonima | mprotect_exec | fuera | eventos | getrandom
  * (las del filtro seccomp, base/filtro.c: lo que niega y lo que un laboratorio sí usa)
@@ -260,6 +260,14 @@ int main(int argc, char **argv)
         printf("MEMORIA %zu %d\n", mib, p[mib] + p[(mib << 20) - 1]);
         free(p);
         return 0;
+    }
+    if (strcmp(modo, "crear") == 0 && argc == 3) {
+        /* Un archivo nuevo en RUTA (fuera de su carpeta): dice qué lo paró. */
+        int fd = open(argv[2], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return informar("crear", fd >= 0, e);
     }
     if (strcmp(modo, "escribir") == 0 && argc == 3) {
         FILE *f = fopen(argv[2], "w");

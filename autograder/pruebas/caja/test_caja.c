@@ -110,14 +110,39 @@ Test(caja, raiz_de_solo_lectura)
 }
 
 /* Con bwrap, /dev/shm es un tmpfs propio de 1 MiB: 8 MiB no caben (ENOSPC). Sin él, /dev/shm
- * es el del sistema y lo que manda es RLIMIT_FSIZE (64 MiB): 96 MiB dan EFBIG. */
+ * es el del sistema: con Landlock (base/encierro.c) la sonda no puede ni crear el archivo
+ * (EACCES); sin Landlock, lo que manda es RLIMIT_FSIZE (64 MiB): 96 MiB dan EFBIG. */
 Test(caja, dev_shm_con_tope)
 {
     cal_inicio("dev_shm_con_tope");
     if (en_bwrap())
         esperar_linea(sondear((const char *[]){"shm", "8", NULL}), "BLOQUEADO shm: ENOSPC");
+    else if (encierro_disponible() > 0)
+        esperar_linea(sondear((const char *[]){"shm", "96", NULL}), "BLOQUEADO shm: EACCES");
     else
         esperar_linea(sondear((const char *[]){"shm", "96", NULL}), "BLOQUEADO shm: EFBIG");
+    cal_fin(1);
+}
+
+/* Fuera de su carpeta, nada: una carpeta donde todos escriben (/var/tmp, /run/lock) no guarda
+ * nada de la entrega para la siguiente calificación ni le deja escribir lo de quien califica.
+ * Con bwrap, su raíz es otra, de solo lectura (EROFS, o ENOENT: /run/lock no está); sin él, el
+ * encierro de Landlock (EACCES). Sin
+ * bwrap y sin Landlock no hay con qué impedirlo: se salta, y el informe de la calificación lo
+ * dice (runner/protecciones.c). */
+Test(caja, compartidas_sin_escribir)
+{
+    cal_inicio("compartidas_sin_escribir");
+    if (!en_bwrap() && encierro_disponible() < 0)
+        cr_skip_test("sin bwrap y sin Landlock en este núcleo: nada impide escribir en /var/tmp");
+    const char *rutas[] = {"/var/tmp/sonda-compartida", "/run/lock/sonda-compartida", NULL};
+    for (int i = 0; rutas[i] != NULL; i++) {
+        if (access(rutas[i], F_OK) == 0)
+            unlink(rutas[i]);
+        esperar_linea(sondear((const char *[]){"crear", rutas[i], NULL}),
+                      en_bwrap() ? "BLOQUEADO crear: " : "BLOQUEADO crear: EACCES");
+        cr_assert_neq(access(rutas[i], F_OK), 0, "la sonda dejó %s", rutas[i]);
+    }
     cal_fin(1);
 }
 
