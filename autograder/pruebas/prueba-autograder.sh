@@ -983,33 +983,44 @@ echo "── La jaula de VPL: sin bwrap y con el mismo uid que el calificador"
 # trampa_vpl.c, al final del monitor.c de partida: escribe {"ok": true} y un TAP entero de
 # «ok» en la carpeta del calificador y se la cierra (chmod). Con el mismo uid puede; como
 # root, la caja lo baja a otro uid, así que aquí se califica como «nobody» (como el usuario
-# actual si no somos root). Sin la firma de los veredictos (base/clave.c) sacaba 100/100;
-# ahora, como mucho la nota del programa de partida (4).
-vpl_e="$TMP/trampa_vpl" vpl_s="$TMP/trampa_vpl-salida"
-mkdir -p "$vpl_e" "$vpl_s"
-cp "labs/$LAB"/*.[ch] "$vpl_e"/
-cat "labs/$LAB/monitor.c" "$RAIZ/autograder/hostiles/trampa_vpl.c" >"$vpl_e/monitor.c"
-vpl_como=()
-if [ "$(id -u)" -eq 0 ]; then
-  chown -R nobody: "$vpl_e" "$vpl_s"
-  chmod o+x "$TMP"
-  vpl_como=(runuser -u nobody --)
-fi
-"${vpl_como[@]}" env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 TMPDIR="$vpl_s" \
-  CALIF_SIN_BWRAP=1 CURSO_PRUEBAS_MARCA="$MARCA-trampa_vpl" \
-  "$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" --cflags "$CALIF_CFLAGS" \
-  --libs "$CALIF_LIBS" --salida "$vpl_s/informes" --lab "$LAB" --entrega "$vpl_e" \
-  >"$SALIDAS/trampa_vpl.txt" 2>&1
-vpl_p=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["score"])' \
-  "$vpl_s/informes/results.json" 2>/dev/null || echo -)
-if [ "$vpl_p" != "-" ] && [ "$vpl_p" -le 4 ] &&
-  grep -q "no lo escribió el calificador" "$SALIDAS/trampa_vpl.txt"; then
-  bien "trampa_vpl (mismo uid, sin bwrap): $vpl_p/100 y el informe dice que los resultados no eran del calificador"
+# actual si no somos root). Sacaba 100/100. Dos capas, cada una probada sin la otra: con el
+# encierro de Landlock (base/encierro.c) no llega a escribir nada fuera de su carpeta; sin él
+# (CALIF_SIN_ENCIERRO=1, un núcleo sin Landlock), escribe, pero ningún veredicto sin la firma
+# del calificador (base/clave.c) da puntos. En los dos, como mucho la nota de partida (4).
+trampa_vpl() { # trampa_vpl SIN_ENCIERRO PATRÓN QUÉ
+  local vpl_e="$TMP/trampa_vpl" vpl_s="$TMP/trampa_vpl-salida" vpl_como=() vpl_p
+  mkdir -p "$vpl_e" "$vpl_s"
+  cp "labs/$LAB"/*.[ch] "$vpl_e"/
+  cat "labs/$LAB/monitor.c" "$RAIZ/autograder/hostiles/trampa_vpl.c" >"$vpl_e/monitor.c"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown -R nobody: "$vpl_e" "$vpl_s"
+    chmod o+x "$TMP"
+    vpl_como=(runuser -u nobody --)
+  fi
+  "${vpl_como[@]}" env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 TMPDIR="$vpl_s" \
+    CALIF_SIN_BWRAP=1 CALIF_SIN_ENCIERRO="$1" CURSO_PRUEBAS_MARCA="$MARCA-trampa_vpl" \
+    "$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" --cflags "$CALIF_CFLAGS" \
+    --libs "$CALIF_LIBS" --salida "$vpl_s/informes" --lab "$LAB" --entrega "$vpl_e" \
+    >"$SALIDAS/trampa_vpl-$1.txt" 2>&1
+  vpl_p=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["score"])' \
+    "$vpl_s/informes/results.json" 2>/dev/null || echo -)
+  if [ "$vpl_p" != "-" ] && [ "$vpl_p" -le 4 ] && grep -q -- "$2" "$SALIDAS/trampa_vpl-$1.txt"; then
+    bien "trampa_vpl ($3): $vpl_p/100 y el informe dice «$2»"
+  else
+    mal "trampa_vpl-$1" "trampa_vpl ($3): nota $vpl_p/100 (máximo 4), «$2» — $SALIDAS/trampa_vpl-$1.txt"
+  fi
+  chmod -R u+w "$vpl_s" 2>/dev/null
+  rm -rf "$vpl_e" "$vpl_s"
+}
+# La versión de Landlock del núcleo (landlock_create_ruleset, 444 en todas las arquitecturas,
+# con LANDLOCK_CREATE_RULESET_VERSION): -1 si no lo hay.
+landlock=$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))' 2>/dev/null || echo -1)
+if [ "$landlock" -gt 0 ]; then
+  trampa_vpl 0 "con Landlock" "mismo uid, sin bwrap, con el encierro"
 else
-  mal "trampa_vpl" "trampa_vpl (mismo uid, sin bwrap): nota $vpl_p/100 (máximo 4) — $SALIDAS/trampa_vpl.txt"
+  echo "  (este núcleo no tiene Landlock: solo la capa de la firma)"
 fi
-chmod -R u+w "$vpl_s" 2>/dev/null
-rm -rf "$vpl_e" "$vpl_s"
+trampa_vpl 1 "no lo escribió el calificador" "mismo uid, sin bwrap ni encierro: la firma"
 
 echo "── Líneas sin pruebas (el registro del servidor manda)"
 # adivina.c no hace ni una petición HTTP: detecta al calificador, deduce el estado de cada URL

@@ -33,6 +33,7 @@ typedef struct {
         *llamadas, *strace, *entrada, *permitidas, *vivos, *vivos_cierre;
     const char *origen;
     const char *sin_openat2;
+    const char *sin_encierro;
     const char *lista[22];
 } entorno_t;
 
@@ -199,6 +200,10 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
     const char *sin = getenv("CALIF_SIN_OPENAT2");
     e->sin_openat2 =
         sin != NULL && strcmp(sin, "1") == 0 ? "CALIF_SIN_OPENAT2=1" : "CALIF_SIN_OPENAT2=0";
+    /* Y sin el encierro de Landlock (base/encierro.c): para probar lo que queda sin él. */
+    sin = getenv("CALIF_SIN_ENCIERRO");
+    e->sin_encierro =
+        sin != NULL && strcmp(sin, "1") == 0 ? "CALIF_SIN_ENCIERRO=1" : "CALIF_SIN_ENCIERRO=0";
     /* Lo que el laboratorio añade a la lista de permitidos del filtro (lib/lanzar.c). */
     e->permitidas = texto_dup("CALIF_LLAMADAS=");
     for (int i = 0; i < lab->nllamadas; i++) {
@@ -224,6 +229,7 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
                            e->entrada,
                            e->origen,
                            e->sin_openat2,
+                           e->sin_encierro,
                            e->permitidas,
                            e->vivos,
                            e->vivos_cierre,
