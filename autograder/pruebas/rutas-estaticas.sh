@@ -39,6 +39,7 @@ autograder/lib/cuota.c:cal_cuota_vigilar	la carpeta del clúster del 12: la crea
 autograder/lib/temporales.c:temporal_nuevo	crea la raíz de las temporales (mkdtemp bajo TMPDIR, del ejecutor) y la abre antes de lanzar nada: de ahí abajo, arbol_*
 autograder/lib/temporales.c:temporales_borrar	borra la raíz de las temporales desde TMPDIR (del ejecutor): archivos_borrar_arbol, y dentro arbol_borrar
 autograder/runner/compilar.c:abrir_fuentes	abre la carpeta de fuentes antes de compilar (trabajo/NN la acaba de crear quien califica): de ahí abajo, arbol_*
+autograder/base/encierro.c:permitir	las carpetas donde el encierro de Landlock deja escribir, y /dev: un O_PATH que solo nombra el sitio (no lee ni escribe nada); justo antes, cal_lanzar comprueba con arbol_* que son carpetas sin enlaces en el camino (montajes_limpios). Un cambio entre esa comprobación y esta apertura solo daría al programa lo que su usuario ya puede sin encierro, y los veredictos van firmados (base/clave.c). Pendiente: pasarle los descriptores abiertos con arbol_*
 autograder/lib/lanzar.c:junto_copiar	la copia junto al programa va a la carpeta del binario (trabajo/NN, de quien califica); el original se lee con cal_abrir
 autograder/lib/lanzar.c:abrir_terminal	el esclavo del pseudoterminal en /dev/pts
 autograder/lib/vivos.c:ruta_de	CALIF_VIVOS y CALIF_VIVOS_CIERRE: la precarga vivos copiada junto al binario (trabajo/NN, de quien califica), como la puerta
