@@ -7,6 +7,10 @@
 
 #include "calificador/base.h"
 
+/* canal.c. 1 si el canal de Criterion va en $CALIF_CANAL (la carpeta de esta calificación).
+ * Llamarla trae de libcalificador.a el módulo que define nn_bind y nn_connect. */
+int canal_propio(void);
+
 /* temporales.c. Empieza las temporales de la verificación `id` / las borra todas. */
 void temporales_iniciar(const char *id);
 /* El id de la verificación en curso ("" antes de cal_inicio): nombra sus trazas. */

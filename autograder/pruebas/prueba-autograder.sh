@@ -165,6 +165,40 @@ else
   mal "arbol-compila" "prueba_arbol.c no compila: $(head -n3 "$TMP/prueba_arbol.err")"
 fi
 
+echo "── El canal de Criterion, en la carpeta de la calificación (lib/canal.c)"
+# Criterion une sus procesos por ipc:///tmp/criterion_<pid>.sock. Otro proceso escuchando en
+# esa ruta (un Criterion de otro usuario con el mismo pid, o su socket viejo que no se puede
+# borrar) lo paraba sin TAP: 1 de 15 calificaciones como usuario tras las de root. `exec`
+# conserva el pid de bash, así que la ruta se sabe antes. Sin CALIF_CANAL debe fallar (si no,
+# esta prueba no distingue nada); con ella, correr, y la carpeta quedar vacía.
+canal_probar() { # canal_probar CARPETA («» = sin CALIF_CANAL): el código del calificador
+  bash -c 'python3 -c "
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1); time.sleep(60)" \
+      "/tmp/criterion_$$.sock" &
+    echo "$$ $!" >"$3"
+    for _ in $(seq 100); do [ -S "/tmp/criterion_$$.sock" ] && break; sleep 0.1; done
+    if [ -n "$1" ]; then export CALIF_CANAL=$1; fi
+    exec "$2" --filter="lab/no_existe"' canal "$1" "$B/labs/$LAB/calificador" "$TMP/canal.pid" \
+    >"$TMP/canal-${1:+con}.txt" 2>&1
+  local rc=$? pid escucha
+  read -r pid escucha <"$TMP/canal.pid"
+  kill "$escucha" 2>/dev/null
+  rm -f "/tmp/criterion_$pid.sock"
+  return "$rc"
+}
+mkdir -m 700 "$TMP/canal"
+canal_probar "" 2>/dev/null
+sin_rc=$?
+canal_probar "$TMP/canal"
+con_rc=$?
+if [ "$sin_rc" -ne 0 ] && grep -q "message server" "$TMP/canal-.txt" && [ "$con_rc" -eq 0 ] &&
+  [ -z "$(ls -A "$TMP/canal")" ]; then
+  bien "canal: con otro escuchando en /tmp/criterion_<pid>.sock, Criterion corre en su carpeta (sin ella, código $sin_rc)"
+else
+  mal "canal" "canal: sin CALIF_CANAL código $sin_rc (debía fallar por «message server»), con ella $con_rc (debía ser 0), en la carpeta queda «$(ls -A "$TMP/canal")»: $(tail -n2 "$TMP/canal-.txt" "$TMP/canal-con.txt" | tr '\n' ' ')"
+fi
+
 echo "── Contención con bubblewrap"
 if ! command -v bwrap >/dev/null; then
   mal "sin-bwrap" "bubblewrap no está instalado: no se puede probar la caja (make deps)"

@@ -25,16 +25,18 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 /* Los textos «CLAVE=valor» del entorno del calificador (viven lo que dura el laboratorio). */
 typedef struct {
     char *tmp, *programa, *resultados, *caja, *servidor, *bwrap, *marca, *observar, *puerta,
-        *llamadas, *strace, *entrada, *permitidas, *vivos, *vivos_cierre;
+        *llamadas, *strace, *entrada, *permitidas, *vivos, *vivos_cierre, *canal;
     const char *origen;
     const char *sin_openat2;
     const char *sin_encierro;
-    const char *lista[22];
+    char carpeta_canal[128]; /* "" si no se pudo crear */
+    const char *lista[23];
 } entorno_t;
 
 void marcar_todas(lab_t *lab, const char *obtenido)
@@ -162,11 +164,44 @@ static void precarga_preparar(const opciones_t *op, const rutas_t *r, char *dst,
     conducta_precarga(dst);
 }
 
+/* La carpeta del canal de Criterion (lib/canal.c): nueva para cada laboratorio, 0700, en el
+ * TMPDIR de quien califica o, si su ruta es larga, en /tmp: la ruta del socket debe caber en
+ * los 108 bytes de sun_path. En el /tmp de todos, el socket de otro usuario con el mismo pid
+ * paraba Criterion. Sin ella (no se pudo crear), Criterion usa su ruta de siempre. */
+static void canal_crear(entorno_t *e)
+{
+    static const char NOMBRE[] = "/calif-canal.XXXXXX", SOCKET[] = "/criterion_4194304.sock";
+    const char *base = getenv("TMPDIR");
+    if (base == NULL || base[0] != '/' ||
+        strlen(base) + strlen(NOMBRE) + strlen(SOCKET) >= sizeof((struct sockaddr_un *)0)->sun_path)
+        base = "/tmp";
+    texto_poner(e->carpeta_canal, sizeof e->carpeta_canal, "%s%s", base, NOMBRE);
+    if (mkdtemp(e->carpeta_canal) == NULL)
+        e->carpeta_canal[0] = '\0';
+    e->canal = texto_formato("CALIF_CANAL=%s", e->carpeta_canal);
+}
+
+/* La borra con lo que tenga (sockets que un calificador parado no quitó), sin seguir nada:
+ * desde la carpeta que la contiene (TMPDIR o /tmp, de quien califica). */
+static void canal_borrar(entorno_t *e)
+{
+    char *barra = strrchr(e->carpeta_canal, '/');
+    if (e->carpeta_canal[0] == '\0' || barra == NULL)
+        return;
+    *barra = '\0';
+    int base = arbol_raiz(barra == e->carpeta_canal ? "/" : e->carpeta_canal);
+    if (base >= 0) {
+        arbol_borrar(base, barra + 1);
+        close(base);
+    }
+}
+
 static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, const rutas_t *r,
                           int bwrap, const char *trazas, const char *puerta, const char *vivos)
 {
     const char *bw = getenv("CALIF_BWRAP"), *marca = getenv("CURSO_PRUEBAS_MARCA");
     e->tmp = texto_formato("TMPDIR=%s", r->tmp);
+    canal_crear(e);
     e->programa = texto_formato("CALIF_PROGRAMA=%s", r->binario);
     e->resultados = texto_formato("CALIF_RESULTADOS=%s", r->resultados);
     e->caja = texto_formato("CALIF_CAJA=%s", bwrap ? "bwrap" : "limites");
@@ -234,6 +269,7 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
                            e->vivos,
                            e->vivos_cierre,
                            clave_fd,
+                           e->canal,
                            e->marca,
                            NULL};
     memcpy(e->lista, lista, sizeof lista);
@@ -241,6 +277,8 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
 
 static void entorno_liberar(entorno_t *e)
 {
+    canal_borrar(e);
+    free(e->canal);
     free(e->tmp);
     free(e->programa);
     free(e->resultados);
