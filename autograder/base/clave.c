@@ -24,7 +24,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #define BLOQUE 64 /* el bloque de SHA-256 (RFC 2104: B) */
@@ -41,15 +40,9 @@ void clave_no_volcable(void)
 int clave_crear(void)
 {
     unsigned char nueva[CLAVE_BYTES];
-    size_t hechos = 0;
-    while (hechos < sizeof nueva) {
-        ssize_t n = getrandom(nueva + hechos, sizeof nueva - hechos, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n < 0 ? -errno : -EIO;
-        hechos += (size_t)n;
-    }
+    int r = entropia_llenar(nueva, sizeof nueva);
+    if (r < 0)
+        return r;
     int fd = memfd_create("calif-clave", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0)
         return -errno;

@@ -36,7 +36,6 @@
 #include <string.h>
 #include <linux/keyctl.h>
 #include <sys/ioctl.h>
-#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -493,11 +492,7 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     p->cierre = l->cierre && vivos != NULL;
     /* La clave del testigo (common/herramientas/vivos/vivos.c): al azar en cada lanzamiento,
      * para que el programa no pueda escribir el «cierre-fin» que dice que se miró. */
-    unsigned char azar[16];
-    if (p->cierre && getrandom(azar, sizeof azar, 0) == (ssize_t)sizeof azar)
-        for (size_t i = 0; i < sizeof azar; i++)
-            snprintf(p->testigo + 2 * i, 3, "%02x", azar[i]);
-    else
+    if (p->cierre && cal_hex_azar(p->testigo, sizeof p->testigo, 16) < 0)
         p->cierre = 0;
     /* La clave no va en ningún argv ni en ningún entorno: /proc/1/cmdline (bwrap, el init de la
      * caja) o /proc/<strace>/environ se leen desde el programa (hostiles/chat_clave_ajena.c).

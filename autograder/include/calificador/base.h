@@ -88,6 +88,11 @@ int arbol_borrar(int raiz, const char *rel);
  * un archivo o una carpeta: no se sigue» (-ELOOP), … Estático. */
 const char *arbol_error(int r);
 
+/* ---------------------------------------------------------------- entropia.c */
+/* Llena los `n` bytes de `datos` con getrandom (repite las lecturas cortas y EINTR). 0, o un
+ * error negativo estilo errno: entonces `datos` no vale. */
+int entropia_llenar(void *datos, size_t n);
+
 /* ---------------------------------------------------------------- reloj.c */
 /* Milisegundos y segundos del reloj monotónico (el del registro del servidor). */
 uint64_t reloj_ms(void);
