@@ -69,20 +69,15 @@ static uint64_t escribir(int abi)
     return d;
 }
 
-/* Permite `derechos` dentro de `carpeta`. 0 o -errno. */
-static int permitir(int reglas, const char *carpeta, uint64_t derechos)
+/* Permite `derechos` dentro de la carpeta abierta `fd` (prestado). 0 o -errno. */
+static int permitir(int reglas, int fd, uint64_t derechos)
 {
-    int fd = open(carpeta, O_PATH | O_CLOEXEC | O_DIRECTORY);
-    if (fd < 0)
-        return -errno;
     struct landlock_path_beneath_attr regla = {.allowed_access = derechos, .parent_fd = fd};
     long r = syscall(SYS_landlock_add_rule, reglas, LANDLOCK_RULE_PATH_BENEATH, &regla, 0);
-    int e = r < 0 ? -errno : 0;
-    close(fd);
-    return e;
+    return r < 0 ? -errno : 0;
 }
 
-int encierro_preparar(const char *const *carpetas)
+int encierro_preparar(const int *carpetas, int n)
 {
     int abi = abi_landlock();
     if (abi < 0)
@@ -92,11 +87,15 @@ int encierro_preparar(const char *const *carpetas)
     int reglas = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
     if (reglas < 0)
         return -errno;
-    /* /dev: escribir en lo que ya existe (terminales, /dev/null), nada de crear ni borrar. */
+    /* /dev: escribir en lo que ya existe (terminales, /dev/null), nada de crear ni borrar. Es
+     * del sistema (la entrega no la cambia de sitio): se abre por su ruta. */
     uint64_t dispositivos =
         LANDLOCK_ACCESS_FS_WRITE_FILE | (derechos & LANDLOCK_ACCESS_FS_TRUNCATE);
-    int r = permitir(reglas, "/dev", dispositivos);
-    for (int i = 0; r == 0 && carpetas != NULL && carpetas[i] != NULL; i++)
+    int dev = open("/dev", O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW);
+    int r = dev < 0 ? -errno : permitir(reglas, dev, dispositivos);
+    if (dev >= 0)
+        close(dev);
+    for (int i = 0; r == 0 && i < n; i++)
         r = permitir(reglas, carpetas[i], derechos);
     if (r < 0) {
         close(reglas);

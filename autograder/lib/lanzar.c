@@ -429,6 +429,52 @@ static int carpeta_trabajo(int bwrap, char *trabajo, size_t tam)
     return r;
 }
 
+/* Una carpeta donde el encierro deja escribir, abierta sin seguir ningún enlace: las de la
+ * verificación (y la de trabajo), desde la raíz de sus temporales con arbol_*, porque entre
+ * dos lanzamientos el programa pudo cambiar una por un enlace a build/ y Landlock le dejaría
+ * escribir allí; otra del calificador, por su ruta sin seguir el último enlace. Descriptor
+ * O_PATH (de quien llama) o error. */
+static int carpeta_encierro(const char *ruta)
+{
+    const char *rel;
+    int fd = temporal_relativa(ruta, &rel) == 0
+                 ? arbol_abrir(temporal_raiz_fd(), rel, O_PATH | O_DIRECTORY | O_CLOEXEC)
+                 : arbol_raiz(ruta);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))) {
+        close(fd);
+        return -ENOTDIR;
+    }
+    return fd;
+}
+
+/* Las reglas del encierro para un lanzamiento sin bwrap: su carpeta de trabajo y las de la
+ * verificación (ENCIERRO_CARPETAS como mucho: más es un error del calificador, -E2BIG, no un
+ * programa sin ellas). Descriptor de las reglas o error (base/encierro.c). */
+static int encierro_de(const char *trabajo, const char *const *carpetas)
+{
+    int fds[ENCIERRO_CARPETAS + 1], n = 0, r = 0;
+    const char *rutas[ENCIERRO_CARPETAS + 2] = {trabajo};
+    int k = 1;
+    for (int i = 0; carpetas != NULL && carpetas[i] != NULL; i++) {
+        if (k > ENCIERRO_CARPETAS)
+            return -E2BIG;
+        rutas[k++] = carpetas[i];
+    }
+    for (int i = 0; i < k && r == 0; i++) {
+        r = carpeta_encierro(rutas[i]);
+        if (r >= 0) {
+            fds[n++] = r;
+            r = 0;
+        }
+    }
+    if (r == 0)
+        r = encierro_preparar(fds, n);
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    return r;
+}
+
 /* Tras lanzar: cierra lo que es del hijo, apunta el proceso y, con bwrap, busca su init. */
 static void tras_lanzar(cal_proceso_t *p, tuberias_t *tu, int bwrap, int observado)
 {
@@ -531,16 +577,7 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
      * runner/protecciones.c). */
     int encierro = -1;
     if (r == 0 && !bwrap) {
-        const char *escribibles[ENCIERRO_CARPETAS + 2] = {trabajo};
-        int k = 1;
-        for (int i = 0; l->carpetas != NULL && l->carpetas[i] != NULL && k <= ENCIERRO_CARPETAS;
-             i++)
-            escribibles[k++] = l->carpetas[i];
-        escribibles[k] = NULL;
-        /* Más carpetas de las que caben: un error del calificador, no un programa sin ellas. */
-        encierro = l->carpetas != NULL && l->carpetas[k - 1] != NULL
-                       ? -E2BIG
-                       : encierro_preparar(escribibles);
+        encierro = encierro_de(trabajo, l->carpetas);
         if (encierro == -ENOSYS || encierro == -EOPNOTSUPP)
             encierro = -1;
         else if (encierro < 0)

@@ -39,13 +39,14 @@ autograder/lib/cuota.c:cal_cuota_vigilar	la carpeta del clúster del 12: la crea
 autograder/lib/temporales.c:temporal_nuevo	crea la raíz de las temporales (mkdtemp bajo TMPDIR, del ejecutor) y la abre antes de lanzar nada: de ahí abajo, arbol_*
 autograder/lib/temporales.c:temporales_borrar	borra la raíz de las temporales desde TMPDIR (del ejecutor): archivos_borrar_arbol, y dentro arbol_borrar
 autograder/runner/compilar.c:abrir_fuentes	abre la carpeta de fuentes antes de compilar (trabajo/NN la acaba de crear quien califica): de ahí abajo, arbol_*
-autograder/base/encierro.c:permitir	las carpetas donde el encierro de Landlock deja escribir, y /dev: un O_PATH que solo nombra el sitio (no lee ni escribe nada); justo antes, cal_lanzar comprueba con arbol_* que son carpetas sin enlaces en el camino (montajes_limpios). Un cambio entre esa comprobación y esta apertura solo daría al programa lo que su usuario ya puede sin encierro, y los veredictos van firmados (base/clave.c). Pendiente: pasarle los descriptores abiertos con arbol_*
+autograder/base/encierro.c:encierro_preparar	/dev, del sistema (la entrega no la cambia de sitio), para dejar escribir en lo que ya existe: un O_PATH sin seguir el último enlace; las carpetas de la entrega llegan ya abiertas con arbol_* (lib/lanzar.c:carpeta_encierro)
+autograder/lib/lanzar.c:carpeta_encierro	arbol_raiz de una carpeta del calificador que no cuelga de las temporales de la verificación (esas se abren con arbol_abrir desde su raíz)
 autograder/lib/lanzar.c:junto_copiar	la copia junto al programa va a la carpeta del binario (trabajo/NN, de quien califica); el original se lee con cal_abrir
 autograder/lib/lanzar.c:abrir_terminal	el esclavo del pseudoterminal en /dev/pts
 autograder/lib/vivos.c:ruta_de	CALIF_VIVOS y CALIF_VIVOS_CIERRE: la precarga vivos copiada junto al binario (trabajo/NN, de quien califica), como la puerta
 autograder/runner/alcance.c	la copia aparte (bajo /tmp, de root) de las cabeceras y libcurso.a del curso
 autograder/runner/avance.c	los <id>.en-marcha de la carpeta de resultados (del ejecutor)
-autograder/runner/calificar.c	la carpeta de salida, trabajo/NN (de quien califica) y sus informes; lo de la entrega se borra con archivos_borrar_arbol (arbol_borrar)
+autograder/runner/calificar.c	la carpeta de salida, trabajo/NN (de quien califica) y sus informes; lo de la entrega se borra con archivos_borrar_arbol (arbol_borrar); la carpeta del canal de Criterion (mkdtemp en TMPDIR o /tmp, que no son de la entrega; se borra con arbol_borrar desde la que la contiene)
 autograder/runner/compilar.c:montar_opciones	las carpetas -I/-L y los archivos que nombra make (del curso)
 autograder/runner/compilar.c:binario_a_su_sitio	el binario ya movido (renameat desde el descriptor de fuentes) a trabajo/NN, de quien califica
 autograder/runner/conducta.c	las trazas de strace (carpeta 0700 de quien califica) y la puerta copiada allí

@@ -164,10 +164,11 @@ void orden_partir(char *s, const char **argv, int *n, int max);
 
 /* ---------------------------------------------------------------- encierro.c */
 /* Sin bwrap, lo único que el programa puede escribir (Landlock): prepara, en el padre, las
- * reglas que dejan escribir dentro de `carpetas` (terminadas en NULL) y en lo que ya existe de
- * /dev. Devuelve el descriptor de las reglas (suyo: cerrarlo), o -ENOSYS/-EOPNOTSUPP si el
- * núcleo no tiene Landlock, u otro error negativo. */
-int encierro_preparar(const char *const *carpetas);
+ * reglas que dejan escribir dentro de las `n` carpetas ya abiertas `carpetas` (descriptores
+ * prestados, O_PATH: ábrelas con arbol_*, sin seguir enlaces) y en lo que ya existe de /dev.
+ * Devuelve el descriptor de las reglas (suyo: cerrarlo), o -ENOSYS/-EOPNOTSUPP si el núcleo
+ * no tiene Landlock, u otro error negativo. */
+int encierro_preparar(const int *carpetas, int n);
 /* En el hijo, entre fork y exec: se encierra con `reglas`. 0 o -errno. */
 int encierro_aplicar(int reglas);
 /* La versión de Landlock del núcleo (>= 1), o un error negativo si no lo hay. */
