@@ -13,8 +13,9 @@
 # Repite algunos sin bubblewrap (CALIF_SIN_BWRAP=1: solo límites y limpieza) y prueba
 # además: un error de compilación puntúa 0 ese laboratorio y los demás se califican; un
 # lab.json que no casa con su calificador es un error del calificador (código 3); y
-# CRITERION_ALWAYS_SUCCEED en el entorno no cambia nada. Las trampas y el resto van
-# en dos procesos a la vez (ver PRUEBA_AUTOGRADER_PARTE, más abajo). Última línea: «resumen: …».
+# CRITERION_ALWAYS_SUCCEED en el entorno no cambia nada. Las trampas, los medios y el
+# resto van en tres procesos a la vez (ver PRUEBA_AUTOGRADER_PARTE, más abajo). Última línea:
+# «resumen: …».
 set -u
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$RAIZ" || exit 1
@@ -104,17 +105,21 @@ caso() {
   fi
 }
 
-# Las dos partes a la vez. Casi todo el tiempo de esta suite es esperar: entregas que se
+# Las tres partes a la vez. Casi todo el tiempo de esta suite es esperar: entregas que se
 # cuelgan hasta su límite, que giran, que ignoran las señales, el PostgreSQL del 12. Las
-# trampas (la mitad larga) van en un proceso y el resto en otro, cada uno con su TMP, su
-# marca y sus casos (ninguno lee lo de la otra parte): la suite tarda lo que la más larga y
-# no la suma. Lo que se paga es una calificación más a la vez; cada caso mide su nota con
-# un máximo, no con tiempos, y LIMITE_S sobra de largo. PRUEBA_AUTOGRADER_PARTE=trampas o
-# =resto ejecuta solo esa parte (así se llama a sí misma).
+# trampas, los medios (las que se juzgan por la traza, la mitad larga de las trampas) y el
+# resto van cada una en su proceso, con su TMP, su marca y sus casos (ninguna lee lo de
+# otra): la suite tarda lo que la más larga y no la suma. Con dos partes, las trampas y los
+# medios iban juntos y la suite tardaba 951 s sin carga; en esa pasada, las calificaciones
+# sumaban 445 s en el resto, 294 en las trampas y 392 en los medios. Lo que se paga es una
+# calificación más a la vez (la CPU de la suite no cambia: 836 s medidos con /usr/bin/time);
+# cada caso mide su nota con un máximo, no con tiempos, y LIMITE_S sobra sin carga.
+# PRUEBA_AUTOGRADER_PARTE=trampas, =medios o =resto ejecuta solo esa parte (así se llama a sí
+# misma).
 PARTE=${PRUEBA_AUTOGRADER_PARTE:-}
 if [ -z "$PARTE" ]; then
   hijos=()
-  for p in resto trampas; do
+  for p in resto trampas medios; do
     PRUEBA_AUTOGRADER_PARTE=$p bash "$0" "$B" >"$TMP/parte-$p.log" 2>&1 &
     hijos+=("$!")
   done
@@ -122,7 +127,7 @@ if [ -z "$PARTE" ]; then
   trap 'exit 130' INT TERM HUP
   for h in "${hijos[@]}"; do wait "$h"; done
   total=0 bien_n=0 mal_n=0 salt_n=0 todas=()
-  for p in resto trampas; do
+  for p in resto trampas medios; do
     echo "════ Parte «$p»"
     grep -v -e '^resumen: ' -e '^Fallan: ' "$TMP/parte-$p.log"
     linea=$(grep '^resumen: ' "$TMP/parte-$p.log" | tail -n1)
@@ -475,7 +480,12 @@ for variante in "" CALIF_SIN_OPENAT2=1; do
     mal "$nombre-secreto" "$nombre: el nombre de un archivo de una carpeta 0700 ajena salió en el informe, o no dice por qué no se lista"
   fi
 done
+fi
 
+if [ "$PARTE" = medios ]; then
+echo "── Trampas de un estudiante listo (la otra mitad: los medios, vistos en la traza, y lo que sigue)"
+generada="$TMP/generadas"
+mkdir -p "$generada"
 # Los medios, por lo que hace el programa (runner/conducta.c, trazas de strace): cada trampa
 # es medios_cola.c + medios_NN_*.c delante de la solución (uv_fs_* síncronas con callback
 # NULL y un bucle propio con nanosleep; alias de glibc; una instrucción syscall escondida

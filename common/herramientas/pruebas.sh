@@ -20,23 +20,38 @@ inicio_propio=${campos_propios[19]}
 # Las suites van de dos en dos (PRUEBAS_J, 2: los núcleos de la máquina): casi todas pasan
 # la mayor parte del tiempo esperando (temporizadores, servidores, Chromium), así que dos a
 # la vez no se estorban. Las que llenan la CPU por sí solas (valgrind, ASan, libFuzzer) van
-# solas, sin nada al lado que las frene ni a quien frenar (PRUEBAS_SOLAS).
+# solas, sin nada al lado que las frene ni a quien frenar (PRUEBAS_SOLAS). ¿Tres a la vez?
+# La CPU de cada suite sale ahora en su línea («CPU N s»). Medido el 26-11-2026 con la máquina
+# cargada por otras pruebas (sin carga será algo menos): prueba-clase
+# gasta 188 s de CPU (0,4 núcleos en sus 444 s sin carga), pero prueba-autograder 836 s y
+# prueba-practica 333 s (0,9 núcleos cada una): con esas dos y una tercera al lado, la CPU no
+# alcanza y los márgenes de tiempo de las verificaciones sufren. PRUEBAS_J=3 queda para
+# probarlo en una pasada sin carga, mirando esa columna.
 J=${PRUEBAS_J:-2}
 SOLAS=" ${PRUEBAS_SOLAS:-prueba-common-valgrind prueba-common-asan prueba-fuzz} "
 pasan=0; fallan=0; fallidas=()
 
-correr() { # correr SUITE: ejecuta la suite y deja «estado segundos» en build/pruebas/SUITE.estado
-  local suite=$1 log="build/pruebas/$1.log" inicio fin estado
+# correr SUITE: ejecuta la suite y deja «estado segundos cpu» en build/pruebas/SUITE.estado;
+# cpu: los segundos de CPU (usuario + sistema) de la suite y de todo lo que lanzó y esperó (el
+# «time» de bash), lo que dice si una suite espera o calcula (ver PRUEBAS_J).
+correr() {
+  local suite=$1 log="build/pruebas/$1.log" inicio fin estado cpu TIMEFORMAT='%U %S'
   inicio=$(date +%s.%N)
-  if make --no-print-directory "$suite" >"$log" 2>&1; then estado=ok; else estado=FALLA; fi
+  if { time make --no-print-directory "$suite" >"$log" 2>&1; } 2>"build/pruebas/$suite.cpu"; then
+    estado=ok
+  else
+    estado=FALLA
+  fi
   fin=$(date +%s.%N)
-  echo "$estado $(awk -v a="$inicio" -v b="$fin" 'BEGIN{printf "%.1f", b-a}')" >"build/pruebas/$suite.estado"
+  cpu=$(awk '{ printf "%.0f", $1 + $2 }' "build/pruebas/$suite.cpu" 2>/dev/null)
+  rm -f "build/pruebas/$suite.cpu"
+  echo "$estado $(awk -v a="$inicio" -v b="$fin" 'BEGIN{printf "%.1f", b-a}') ${cpu:-0}" >"build/pruebas/$suite.estado"
 }
 
 informar() { # informar SUITE: su línea de resultado (y el final del registro si falla)
-  local suite=$1 log="build/pruebas/$1.log" estado segundos
-  read -r estado segundos <"build/pruebas/$suite.estado"
-  printf '── %-32s %-6s %6.1f s   %s\n' "$suite" "$estado" "$segundos" \
+  local suite=$1 log="build/pruebas/$1.log" estado segundos cpu
+  read -r estado segundos cpu <"build/pruebas/$suite.estado"
+  printf '── %-32s %-6s %6.1f s (CPU %4s s)   %s\n' "$suite" "$estado" "$segundos" "${cpu:-?}" \
     "$(grep -E '^(resumen|Synthesis)' "$log" | tail -n1)"
   if [ "$estado" = ok ]; then
     pasan=$((pasan + 1))
@@ -62,9 +77,10 @@ esperar_una() {
 }
 
 # Orden: primero las que van solas (así no esperan a nadie ni nadie las espera), después las
-# más largas (PRUEBAS_LARGAS: empiezan pronto y las cortas rellenan el otro carril) y al final
-# el resto, en el orden en que se registraron.
-LARGAS=" ${PRUEBAS_LARGAS:-prueba-autograder prueba-lecciones prueba-clase prueba-labs} "
+# más largas, de la más larga a la más corta (PRUEBAS_LARGAS, con los tiempos de una pasada
+# sin carga: empiezan pronto y las cortas rellenan los otros carriles) y al final el resto, en
+# el orden en que se registraron.
+LARGAS=" ${PRUEBAS_LARGAS:-prueba-autograder prueba-clase prueba-practica prueba-lecciones prueba-labs prueba-edicion prueba-libro} "
 orden=()
 for suite in "$@"; do [[ "$SOLAS" == *" $suite "* ]] && orden+=("$suite"); done
 for suite in $LARGAS; do
@@ -88,7 +104,11 @@ for suite in "${orden[@]}"; do
   en_marcha[$!]=$suite
 done
 while [ ${#en_marcha[@]} -gt 0 ]; do esperar_una; done
-echo "(todas las suites en $(($(date +%s) - inicio_todo)) s, $J a la vez)"
+cpu_todo=0
+for suite in "${orden[@]}"; do
+  read -r _ _ cpu <"build/pruebas/$suite.estado" 2>/dev/null && cpu_todo=$((cpu_todo + ${cpu:-0}))
+done
+echo "(todas las suites en $(($(date +%s) - inicio_todo)) s, $J a la vez; CPU de las suites: $cpu_todo s)"
 
 # Nada debe sobrevivir a las pruebas. Cuentan como nuestros los que heredaron la marca de
 # entorno (aunque hicieran setsid) y los programas de build/ nacidos en esta sesión después
