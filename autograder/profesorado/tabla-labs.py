@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""tabla-labs.py — dos tablas que nadie edita a mano, porque salen de los datos:
+"""tabla-labs.py — las tablas que nadie edita a mano, porque salen de los datos:
   - la de laboratorios de labs/README.md, de los lab.json («titulo» y «resumen»);
   - la de puntos del anexo de cada enunciado (labs/NN-tema/README.md), de su lab.json: una
     fila por verificación, con el «nombre» que da el informe de make grade, su id y sus puntos;
+  - la lista de programas de laboratorio que ofrece .vscode/launch.json para depurar («programaLab»),
+    de los lab.json («programa»): un laboratorio nuevo aparece solo;
   - la de horas y caminos de lessons/README.md («Dos caminos»): las horas de cada lección
     (su texto y su práctica, con la regla de HORAS_LECCION) y las de cada laboratorio (la
     suma de las «horas» de sus hitos), en el curso entero y en el corto (LECCIONES_CORTO y
@@ -121,6 +123,29 @@ def tabla_puntos(ruta_json):
     return INICIO_P + "\n" + "\n".join(filas) + "\n" + FIN_P
 
 
+LANZADOR = os.path.join(RAIZ, ".vscode", "launch.json")
+
+
+def lanzador():
+    """.vscode/launch.json con las opciones de «programaLab» (y su valor por omisión) sacadas de
+    los lab.json, sin tocar el resto del archivo."""
+    programas = []
+    for ruta in sorted(glob.glob(os.path.join(RAIZ, "labs", "[0-9][0-9]-*", "lab.json"))):
+        carpeta = os.path.basename(os.path.dirname(ruta))
+        lab = json.load(open(ruta, encoding="utf-8"))
+        programas.append(f"build/labs/{carpeta}/{lab['programa']}")
+    texto = open(LANZADOR, encoding="utf-8").read()
+    patron = re.compile(r'("id": "programaLab",.*?"options": \[)(.*?)(\n\s*\],\s*"default": )"[^"]*"',
+                        re.S)
+    m = patron.search(texto)
+    if m is None:
+        raise ValueError(".vscode/launch.json no tiene la entrada «programaLab» con «options» y «default»")
+    sangria = "\n        "
+    opciones = ",".join(f'{sangria}"{p}"' for p in programas)
+    nuevo = texto[:m.start()] + m.group(1) + opciones + m.group(3) + f'"{programas[0]}"' + texto[m.end():]
+    return texto, nuevo
+
+
 def sustituir(ruta, inicio, fin, nueva):
     """El texto de `ruta` con lo que hay entre las marcas cambiado por `nueva` (None si no las
     tiene)."""
@@ -150,6 +175,13 @@ def main():
             return 2
         if nuevo != texto:
             cambios.append((ruta, nuevo))
+    try:
+        texto, nuevo = lanzador()
+    except ValueError as e:
+        print(f"tabla-labs: {e}", file=sys.stderr)
+        return 2
+    if nuevo != texto:
+        cambios.append((LANZADOR, nuevo))
     if "--comprobar" in sys.argv[1:]:
         for ruta, _ in cambios:
             print(f"tabla-labs: la tabla de {os.path.relpath(ruta, RAIZ)} no es la que sale de los "
