@@ -327,14 +327,16 @@ int cuota_mirar(uint64_t ahora)
             snprintf(mensaje, sizeof mensaje,
                      "la entrega dejó en la carpeta de la verificación algo que no se puede "
                      "medir (una carpeta sin permisos, o más honda que el nivel %d): el "
-                     "calificador la detuvo",
+                     "calificador mató sus procesos",
                      CUOTA_NIVELES);
         else
-            snprintf(mensaje, sizeof mensaje,
-                     "la entrega escribió más de %d MiB (en la carpeta de la verificación, /tmp, "
-                     "/var/tmp%s%s): el calificador la detuvo; cada archivo cuenta al menos %u KiB",
-                     CUOTA_MIB, vigiladas_que[0] != '\0' ? ", /dev/shm o " : " o /dev/shm",
-                     vigiladas_que, CUOTA_POR_ENTRADA / 1024);
+            snprintf(
+                mensaje, sizeof mensaje,
+                "la entrega escribió más de %d MiB (en la carpeta de la verificación, /tmp, "
+                "/var/tmp%s%s): el calificador mató sus procesos; cada archivo cuenta al menos "
+                "%u KiB",
+                CUOTA_MIB, vigiladas_que[0] != '\0' ? ", /dev/shm o " : " o /dev/shm",
+                vigiladas_que, CUOTA_POR_ENTRADA / 1024);
     }
     return 1;
 }

@@ -226,13 +226,13 @@ static int64_t cpu_en_proc(pid_t pid)
     return hz > 0 ? (int64_t)(tics * 1000ULL / (unsigned long long)hz) : -1;
 }
 
-/* Lo que los hilos de `pid` han querido la CPU, en ms: la suma, en /proc/<pid>/task/<tid>/
- * schedstat, del tiempo en ella y del tiempo esperando su turno en la cola de ejecución. Un
- * hilo que espera dormido (epoll_wait, una variable de condición) no está en ninguno de los
- * dos; uno que da vueltas está siempre en uno de los dos, le toque la CPU o no: con la
- * máquina cargada pasa a la cola lo que deja de estar en la CPU, y la suma no cambia. -1 si
- * no se pudo leer (un núcleo sin CONFIG_SCHED_INFO no tiene schedstat). Los hilos que ya
- * terminaron no cuentan. */
+/* Lo que los hilos de `pid` han estado en la CPU o esperando turno para ella, en ms: la suma,
+ * en /proc/<pid>/task/<tid>/schedstat, del tiempo en ella y del tiempo esperando su turno en
+ * la cola de ejecución. Un hilo que espera dormido (epoll_wait, una variable de condición) no
+ * está en ninguno de los dos; uno que da vueltas está siempre en uno de los dos, le toque la
+ * CPU o no: con la máquina cargada pasa a la cola lo que deja de estar en la CPU, y la suma no
+ * cambia. -1 si no se pudo leer (un núcleo sin CONFIG_SCHED_INFO no tiene schedstat). Los
+ * hilos que ya terminaron no cuentan. */
 static int64_t listo_en_proc(pid_t pid, int64_t *cola_ms)
 {
     char ruta[96];
@@ -917,22 +917,22 @@ int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam)
     int fuera = !activa && vistas >= CAL_ESPERA_MIRADAS_MIN && 2 * p->dormido_fuera > vistas;
     if (activa)
         snprintf(motivo, tam,
-                 "en %.1f s de tiempo transcurrido estuvo queriendo la CPU (en ella o esperando "
-                 "turno) el %.0f %% del tiempo (%s; un programa que espera dormido no pasa del "
+                 "en %.1f s de tiempo transcurrido estuvo en la CPU o esperando turno para ella "
+                 "el %.0f %% del tiempo (%s; un programa que espera dormido no pasa del "
                  "%.0f %%): un programa asíncrono que espera duerme en uv_run; ¿hay un "
                  "uv_run(…, UV_RUN_NOWAIT) en un bucle o una espera activa?",
                  s, parte * 100.0, cifras, CAL_ESPERA_FRACCION * 100.0);
     else if (fuera)
         snprintf(motivo, tam,
-                 "durmió fuera de uv_run: su hilo principal se vio dormido %u %s, y en %u de "
+                 "durmió fuera de uv_run: a su hilo principal se le vio dormido %u %s, y en %u de "
                  "ellas esperaba en «%s» del núcleo, no en el epoll de uv_run. Un programa "
                  "asíncrono que espera duerme en uv_run; ¿hay un uv_run(…, UV_RUN_NOWAIT) en un "
                  "bucle que se echa a dormir entre vuelta y vuelta?",
                  vistas, texto_plural(vistas, "vez", "veces"), p->dormido_fuera, p->dormido_donde);
     else
         snprintf(motivo, tam,
-                 "en %.1f s de tiempo transcurrido estuvo queriendo la CPU (en ella o "
-                 "esperando turno) el %.0f %% del tiempo (%s): esperó dormido%s",
+                 "en %.1f s de tiempo transcurrido estuvo en la CPU o esperando turno para "
+                 "ella el %.0f %% del tiempo (%s): esperó dormido%s",
                  s, parte * 100.0, cifras,
                  vistas < CAL_ESPERA_MIRADAS_MIN && p->dormido_sin_saber > 0
                      ? " (dónde dormía no se pudo mirar: /proc/<pid>/wchan)"
@@ -1039,15 +1039,16 @@ const char *cal_describir_fin(const cal_proceso_t *p, char *buf, size_t tam)
     if (!p->termino)
         snprintf(buf, tam, "seguía en ejecución");
     else if (p->excedido)
-        snprintf(buf, tam, "seguía en ejecución al acabar su tiempo (%.1f s) y hubo que matarlo",
+        snprintf(buf, tam,
+                 "seguía en ejecución al acabar su tiempo (%.1f s) y el calificador lo mató",
                  (double)(p->limite_ms - p->lanzado_ms) / 1000.0);
     else if (p->disco)
         snprintf(buf, tam,
                  "escribió más de %d MiB en la carpeta de la verificación y el calificador lo "
-                 "detuvo",
+                 "mató",
                  CUOTA_MIB);
     else if (p->matado)
-        snprintf(buf, tam, "seguía en ejecución y el calificador lo terminó");
+        snprintf(buf, tam, "seguía en ejecución y el calificador lo mató");
     else if (cal_senal_mortal(p) > 0)
         snprintf(buf, tam, "murió por la señal SIG%s (no salió por su pie)",
                  sigabbrev_np(cal_senal_mortal(p)) != NULL ? sigabbrev_np(cal_senal_mortal(p))

@@ -79,7 +79,7 @@ static int preparar(const opciones_t *op, lab_t *lab, const rutas_t *r)
         fprintf(stderr,
                 "calificar: %s %d %s de una calificación anterior que no terminó (%s): %s\n",
                 restos == 1 ? "quedaba" : "quedaban", restos, restos == 1 ? "proceso" : "procesos",
-                r->trabajo, restos == 1 ? "se ha parado" : "se han parado");
+                r->trabajo, restos == 1 ? "se ha matado" : "se han matado");
     archivos_borrar_arbol(r->trabajo);
     if (archivos_crear_carpetas(r->fuentes) < 0 || archivos_crear_carpetas(r->resultados) < 0 ||
         archivos_crear_carpetas(r->tmp) < 0) {

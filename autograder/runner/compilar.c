@@ -375,7 +375,7 @@ int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes, co
 
     char *limpio = texto_sanear(mensajes);
     lab->compilador = excedido ? texto_formato("%s\n(el compilador tardó más de %d s y el "
-                                               "calificador lo detuvo)",
+                                               "calificador lo mató)",
                                                limpio, LIMITE_COMPILADOR_S)
                                : texto_dup(limpio);
     free(limpio);

@@ -276,9 +276,10 @@ static void leer_resultado(verificacion_t *v, const char *resultados, const char
         v->ok = json_is_true(json_object_get(r, "ok")) && tap_ok == 1;
         if (!resultado_sin_tap(v, r, tap_ok, sin_tap) && json_is_true(json_object_get(r, "ok")) &&
             tap_ok != 1) {
-            char *t = texto_formato("%s%s(el calificador terminó mal después de decidir: %s)",
-                                    v->detalle, v->detalle[0] != '\0' ? "\n" : "",
-                                    motivo[0] != '\0' ? motivo : "sin estado en el TAP");
+            char *t = texto_formato(
+                "%s%s(el calificador terminó mal después de decidir; Criterion dice: «%s»)",
+                v->detalle, v->detalle[0] != '\0' ? "\n" : "",
+                motivo[0] != '\0' ? motivo : "sin estado en el TAP");
             free(v->detalle);
             v->detalle = t;
         }
@@ -288,7 +289,9 @@ static void leer_resultado(verificacion_t *v, const char *resultados, const char
         if (strstr(motivo, "timed out") != NULL)
             v->obtenido = texto_dup("la verificación no terminó: se acabó su tiempo");
         else if (motivo[0] != '\0')
-            v->obtenido = texto_formato("la verificación no terminó (%s)", motivo);
+            v->obtenido = texto_formato("la verificación no terminó: el calificador murió antes "
+                                        "de dar su resultado (Criterion dice: «%s»)",
+                                        motivo);
         else
             v->obtenido = texto_dup("la verificación no terminó");
         v->detalle = texto_dup("");

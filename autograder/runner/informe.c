@@ -99,15 +99,16 @@ const char *informe_estado(const lab_t *lab)
     if (!lab->compila)
         return "no compila";
     /* Colgado: el calificador entero se pasó de tiempo, o el programa no terminó cuando debía
-     * o hubo que matarlo porque seguía en marcha (lib/proceso.c y los calificadores lo dicen
-     * así) en alguna verificación. */
+     * o el calificador lo mató porque seguía en ejecución (lib/proceso.c, cal_describir_fin, y
+     * los calificadores lo dicen así) en alguna verificación. Matarlo por llenar el disco no
+     * es colgarse: ese texto no dice «seguía en ejecución». */
     if (lab->aviso != NULL && strstr(lab->aviso, "superó su tiempo") != NULL)
         return "se colgó";
     for (int i = 0; i < lab->nv; i++)
         if (!lab->v[i].ok && lab->v[i].obtenido != NULL &&
-            (strstr(lab->v[i].obtenido, "hubo que matarlo") != NULL ||
-             strstr(lab->v[i].obtenido, "no terminó") != NULL ||
-             strstr(lab->v[i].obtenido, "el calificador lo terminó") != NULL))
+            ((strstr(lab->v[i].obtenido, "seguía en ejecución") != NULL &&
+              strstr(lab->v[i].obtenido, "el calificador lo mató") != NULL) ||
+             strstr(lab->v[i].obtenido, "no terminó") != NULL))
             return "se colgó";
     return "calificada";
 }

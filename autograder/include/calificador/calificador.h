@@ -156,8 +156,8 @@ void cal_cerrar_entrada(cal_proceso_t *p);
 int cal_senal(cal_proceso_t *p, int senal);
 
 /* ¿Duerme ahora el hilo principal del programa (estado «S» de /proc/<pid>/stat: espera algo,
- * p. ej. en el epoll_wait de uv_run)? 1 si duerme; 0 si quiere la CPU (en ella o esperando su
- * turno), está parado por el trazador (strace) o en el disco; -1 si no se sabe (terminó, o
+ * p. ej. en el epoll_wait de uv_run)? 1 si duerme; 0 si está en la CPU o esperando turno
+ * para ella, parado por el trazador (strace) o en el disco; -1 si no se sabe (terminó, o
  * no se pudo leer). Para juzgar «sin avances» por lo que hace el programa y no por el reloj:
  * con la máquina cargada, el programa que espera turno no está dormido. */
 int cal_dormido(cal_proceso_t *p);

@@ -242,7 +242,7 @@ CAL_PRUEBA(intervalo, 20)
                  "demás separados unos "
                  "%d ms (cada separación entre %d y %d ms, la media entre %d y %d), también "
                  "con otra URL que tarda %d ms en cada ciclo. Y, mientras espera, dormido en "
-                 "uv_run, sin espera activa: queriendo la CPU (en ella o esperando turno) como "
+                 "uv_run, sin espera activa: en la CPU o esperando turno para ella como "
                  "mucho el %.0f %% del tiempo transcurrido",
                  T * 3 / 4, T, T / 2, T * 7 / 4, T * 4 / 5, T * 5 / 4, T * 3 / 4,
                  CAL_ESPERA_FRACCION * 100.0);

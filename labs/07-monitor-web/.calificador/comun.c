@@ -118,7 +118,7 @@ int mon_esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int ma
 
 /* SIGINT y espera al final (y un poco más: el servidor anota las peticiones cortadas al
  * ver cerrarse la conexión, y eso es lo que respalda un FALLO con estado 0). */
-/* SIGINT y espera al final. Si no para, se mata (y queda como «el calificador lo terminó»,
+/* SIGINT y espera al final. Si no para, se mata (y queda como «el calificador lo mató»,
  * que ninguna verificación da por bueno): así el servidor cierra sus conexiones y las
  * apunta en el registro antes de que se coteje una sola línea con él. */
 void mon_parar(cal_proceso_t *p, int max_ms)

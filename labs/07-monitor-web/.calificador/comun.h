@@ -89,7 +89,7 @@ const char *mon_traza(const char *salida, const char *u, char *buf, size_t tam);
 /* Espera hasta que haya `n` líneas `tipo` de `u` (NULL = cualquiera), o `max_ms`. */
 int mon_esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int max_ms);
 
-/* SIGINT y espera al final. Si no para, se mata (y queda como «el calificador lo terminó»,
+/* SIGINT y espera al final. Si no para, se mata (y queda como «el calificador lo mató»,
  * que ninguna verificación da por bueno): así el servidor cierra sus conexiones y las
  * apunta en el registro antes de que se coteje una sola línea con él. */
 void mon_parar(cal_proceso_t *p, int max_ms);

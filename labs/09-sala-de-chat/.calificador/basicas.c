@@ -309,8 +309,8 @@ CAL_PRUEBA(trozos, 25)
     char cpu[512];
     if (!cal_sin_espera_activa(s.p, cpu, sizeof cpu)) {
         cal_esperado("que, mientras espera a que sus clientes manden el trozo siguiente, el "
-                     "servidor duerma en uv_run, sin espera activa: queriendo la CPU (en ella o "
-                     "esperando turno) como mucho el %.0f %% del tiempo transcurrido",
+                     "servidor duerma en uv_run, sin espera activa: en la CPU o esperando turno "
+                     "para ella como mucho el %.0f %% del tiempo transcurrido",
                      CAL_ESPERA_FRACCION * 100.0);
         cal_obtenido("cada línea llegó entera, pero %s", cpu);
         CAL_FIN(0);

@@ -175,8 +175,8 @@ static int escrituras_que_fallan(sesion_t *s, tcp_t *ana, tcp_t *beto)
     }
     cal_esperar(100);
     if (!cal_parar(s->p, 2000)) {
-        cal_nota("(no se pudo poner en pausa al servidor (SIGSTOP) antes de que eva cortara: "
-                 "puede que no hubiera ninguna escritura fallida)");
+        cal_nota("(no se pudo poner en pausa al servidor, con SIGSTOP, antes de que eva "
+                 "cortara: puede que no hubiera ninguna escritura fallida)");
     }
     for (int k = 0; k < 2; k++) {
         while (enviado[k] < sizeof bloque) {

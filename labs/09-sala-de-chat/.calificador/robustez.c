@@ -90,10 +90,11 @@ static int cierran_en_difusion(sesion_t *s, tcp_t *ana, tcp_t *beto2)
                  EN_CAMINO);
     cal_obtenido("beto2 recibió %d de las líneas de ana (eran %d) y %d de los dos avisos", lineas,
                  EN_CAMINO, vistos);
-    cal_nota("(dana cerró su conexión y eva la cortó con RST mientras ana mandaba sus líneas "
-             "(%d): el servidor aún les escribía. Escribir en una conexión muerta lanza SIGPIPE, "
-             "que por omisión mata el proceso: haz signal(SIGPIPE, SIG_IGN) en main y trata el "
-             "error de la escritura como un corte)",
+    cal_nota("(dana cerró su conexión y eva la cortó con RST mientras ana mandaba "
+             "líneas (%d), y el servidor aún les escribía. Escribir en una conexión que el otro "
+             "extremo ya cortó hace que el núcleo envíe SIGPIPE, que por omisión mata el "
+             "proceso: haz signal(SIGPIPE, SIG_IGN) en main y trata el error de la escritura "
+             "como un corte)",
              EN_CAMINO);
     chat_sigue_vivo(s);
     return 0;

@@ -160,8 +160,8 @@ CAL_PRUEBA(tiempo_por_peticion, 30)
     cal_esperado("con -c 1 -t %d y tres proveedores que tardan %.2f s: van de una en una "
                  "(%.2f s en total) y las tres llegan bien, porque el límite cuenta desde que "
                  "sale cada petición, no desde que arrancó el programa. Y, mientras espera al "
-                 "servidor, dormido en uv_run: sin espera activa, queriendo la CPU (en ella o "
-                 "esperando turno) como mucho el %.0f %% del tiempo transcurrido",
+                 "servidor, dormido en uv_run, sin espera activa: en la CPU o esperando turno "
+                 "para ella como mucho el %.0f %% del tiempo transcurrido",
                  t, d / 1000.0, 3 * d / 1000.0, CAL_ESPERA_FRACCION * 100.0);
     const char *op[] = {"-c", "1", "-t", limite, NULL};
     int ok = clima_escenario(&e, op, 0, 6000);

@@ -206,8 +206,8 @@ CAL_PRUEBA(estancada, 30)
                  "con -t %u y un disco lento (cada escritura tarda %u ms), atascada.bin (el "
                  "servidor manda algo más de 1 MiB de golpe y después calla 25 s) no falló con "
                  "«ERROR atascada.bin …»: %s. Mientras la transferencia está pausada por el "
-                 "disco, -t no corre; al quitar la pausa vuelve a contar desde cero, y si no "
-                 "llega nada más, salta",
+                 "disco, -t no corre; al quitar la pausa vuelve a contar desde cero y, si no "
+                 "llega nada más, vence",
                  t_ms, lento_ms,
                  desc_linea(p3, "OK", "atascada.bin", l7, sizeof l7) ? "acabó en OK"
                  : cal_termino(p3)                                   ? "falta su línea del resumen"

@@ -1115,7 +1115,7 @@ int base_esperar_fin_margen(cal_proceso_t *p, int max_ms, int codigo, int margen
         if (hecho && parar_si_hecho) {
             cal_nota(
                 "El programa imprimió POOL, pero en %d s no terminó (¿algo sigue abierto y "
-                "uv_run no vuelve?): se detiene el programa y se juzga lo que hizo; la "
+                "uv_run no vuelve?): el calificador lo mata y juzga lo que hizo; la "
                 "verificación «Cierra todas sus conexiones y termina» es la que cuenta el fallo.",
                 margen_ms / 1000);
             cal_matar(p);

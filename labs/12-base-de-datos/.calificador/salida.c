@@ -52,8 +52,8 @@ CAL_PRUEBA(salida, 40)
     cal_esperado("CONCURRENTE, SECUENCIAL, ACELERACION, las 10 CONSULTA y POOL con el formato del "
                  "enunciado y de acuerdo con lo que midió y guarda el servidor; cada línea, en "
                  "cuanto ocurre (CONCURRENTE antes de la fase secuencial: fflush). Y, mientras "
-                 "espera al servidor, dormido en uv_run, sin espera activa: no quiere la CPU (en "
-                 "ella o esperando su turno) más del %.0f %% del tiempo transcurrido",
+                 "espera al servidor, dormido en uv_run, sin espera activa: en la CPU o esperando "
+                 "turno para ella como mucho el %.0f %% del tiempo transcurrido",
                  CAL_ESPERA_FRACCION * 100.0);
     base_t b;
     cal_proceso_t *p;

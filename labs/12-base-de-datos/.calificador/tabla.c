@@ -355,7 +355,8 @@ static int tabla_vaciada(void)
     if (!base_lanzar(&b, args, 0, 20, &p))
         return 0;
     if (!cal_esperar_fin(p, 15000)) {
-        cal_nota("En 15 s el programa no terminó: se detiene y se juzga la tabla (no terminar "
+        cal_nota("En 15 s el programa no terminó: el calificador lo mata y juzga la tabla (no "
+                 "terminar "
                  "lo cuenta «Cierra todas sus conexiones y termina»).");
         cal_matar(p);
     }
