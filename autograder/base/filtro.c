@@ -21,6 +21,22 @@
  *                                         puede leerlos)
  *   ptrace                     → EPERM   (siempre: así PTRACE_TRACEME no distingue una
  *                                         ejecución observada con strace de otra)
+ *   socket                     → solo AF_INET, AF_INET6 y AF_NETLINK (el getaddrinfo de glibc
+ *                                         con AI_ADDRCONFIG pregunta las direcciones por netlink),
+ *                                         y AF_UNIX si el lab.json lo pide («llamadas»:
+ *                                         {"unix": true}: FILTRO_UNIX en la lista, el 12 para
+ *                                         libpq); cualquier otro dominio → EPERM. Un socket AF_UNIX
+ *                                         llega a cualquier socket con nombre que el programa vea
+ *                                         (docker.sock, el PostgreSQL o el D-Bus de la máquina, el
+ *                                         canal de Criterion del calificador): la red propia no lo
+ *                                         separa y Landlock no media ese connect(). El cliente de
+ *                                         nscd y syslog de glibc lo intentan y, con EPERM, siguen
+ *                                         sin él. socketpair queda libre (libuv y libcurl la usan
+ *                                         con AF_UNIX; no llega a ningún nombre). El dominio es el
+ *                                         primer argumento entero, y se compara entero: los
+ *                                         indicadores SOCK_NONBLOCK y SOCK_CLOEXEC van en el
+ *                                         segundo, y un AF_UNIX con bits altos (1 + 2^32) no es
+ *                                         igual a ninguno de los permitidos.
  *   otra arquitectura / x32    → el proceso muere (nadie cambia de ABI para esquivarlo)
  *   sin valgrind, memoria que se escribe y se ejecuta (W^X):
  *     mmap con PROT_EXEC y PROT_WRITE, o PROT_EXEC y MAP_ANONYMOUS     → EPERM
@@ -69,6 +85,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #if defined(__x86_64__) || defined(__aarch64__)
@@ -123,9 +140,9 @@ static const char *const base[] = {
     "inotify_rm_watch",
     /* Red de un cliente (libuv, libcurl, el resolutor de glibc con sendmmsg, libpq por TCP o
      * AF_UNIX). Escuchar y aceptar (bind, listen, accept, accept4) es de los laboratorios
-     * que son servidores: lo pide su lab.json (el 09). */
-    "socket", "socketpair", "connect", "getsockname", "getpeername", "setsockopt", "getsockopt",
-    "sendto", "recvfrom", "sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "shutdown",
+     * que son servidores: lo pide su lab.json (el 09). socket va aparte: según el dominio. */
+    "socketpair", "connect", "getsockname", "getpeername", "setsockopt", "getsockopt", "sendto",
+    "recvfrom", "sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "shutdown",
     /* Señales (uv_signal_*, raise, las de valgrind y la espera de sus hilos). */
     "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigtimedwait", "rt_sigpending",
     "rt_sigsuspend", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "sigaltstack", "kill", "pause",
@@ -136,8 +153,8 @@ static const char *const base[] = {
 
 /* Con reglas propias aquí: un lab.json no las pide (una permisión sin condiciones las
  * abriría del todo). */
-static const char *const con_reglas[] = {"clone", "clone3",   "fork",          "vfork",
-                                         "mmap",  "mprotect", "pkey_mprotect", NULL};
+static const char *const con_reglas[] = {"clone",    "clone3",        "fork",   "vfork", "mmap",
+                                         "mprotect", "pkey_mprotect", "socket", NULL};
 
 static const char *const prohibidas[] = {FILTRO_NOMBRADAS_LISTA,
                                          "unshare",
@@ -230,8 +247,38 @@ static int regla(scmp_filter_ctx ctx, uint32_t accion, const char *nombre, unsig
     return seccomp_rule_add_array(ctx, accion, nr, n, cmp);
 }
 
+/* ¿Está FILTRO_UNIX en la lista «a,b,c»? */
+static int pide_unix(const char *lista)
+{
+    size_t n = strlen(FILTRO_UNIX);
+    for (const char *p = lista; p != NULL && *p != '\0';) {
+        const char *coma = strchr(p, ',');
+        size_t largo = coma != NULL ? (size_t)(coma - p) : strlen(p);
+        if (largo == n && strncmp(p, FILTRO_UNIX, n) == 0)
+            return 1;
+        p = coma != NULL ? coma + 1 : NULL;
+    }
+    return 0;
+}
+
+/* socket según su dominio (ver la cabecera): ALLOW para los permitidos y EPERM para todos los
+ * demás valores del argumento, de 0 a AF_NETLINK uno a uno y por encima con «mayor que» (una
+ * regla sin condiciones taparía las de los permitidos). */
+static int reglas_socket(scmp_filter_ctx ctx, int con_unix)
+{
+    int r = 0;
+    for (uint64_t d = 0; r >= 0 && d <= AF_NETLINK; d++) {
+        int vale = d == AF_INET || d == AF_INET6 || d == AF_NETLINK || (d == AF_UNIX && con_unix);
+        struct scmp_arg_cmp igual = SCMP_A0(SCMP_CMP_EQ, d);
+        r = regla(ctx, vale ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(EPERM), "socket", 1, &igual);
+    }
+    struct scmp_arg_cmp mayor = SCMP_A0(SCMP_CMP_GT, AF_NETLINK);
+    return r < 0 ? r : regla(ctx, SCMP_ACT_ERRNO(EPERM), "socket", 1, &mayor);
+}
+
 /* Los permitidos de una lista «a,b,c» (lab.json). Un nombre que no pasa
- * filtro_llamada_pedible es un error (el ejecutor ya lo validó: aquí no se cuela nada). */
+ * filtro_llamada_pedible es un error (el ejecutor ya lo validó: aquí no se cuela nada);
+ * FILTRO_UNIX no es una llamada: lo lee reglas_socket. */
 static int permitir_lista(scmp_filter_ctx ctx, const char *lista)
 {
     char nombre[64];
@@ -242,6 +289,10 @@ static int permitir_lista(scmp_filter_ctx ctx, const char *lista)
         if (n > 0 && n < sizeof nombre) {
             memcpy(nombre, p, n);
             nombre[n] = '\0';
+            if (strcmp(nombre, FILTRO_UNIX) == 0) {
+                p = coma != NULL ? coma + 1 : NULL;
+                continue;
+            }
             if (filtro_llamada_pedible(nombre) < 0)
                 return -EINVAL;
             int r = regla(ctx, SCMP_ACT_ALLOW, nombre, 0, NULL);
@@ -346,6 +397,8 @@ int filtro_preparar(const char *extra, int valgrind)
         r = regla(ctx, SCMP_ACT_ALLOW, base[i], 0, NULL);
     if (r == 0)
         r = reglas_especiales(ctx, valgrind);
+    if (r == 0)
+        r = reglas_socket(ctx, pide_unix(extra));
     if (r == 0)
         r = permitir_lista(ctx, extra);
     if (r == 0)

@@ -64,7 +64,7 @@ caso() {
   [ "${fuente#/}" != "$fuente" ] && origen=$fuente
   sed -e "s|@RAIZ@|$RAIZ|g" -e "s|@SALIDA@|$SALIDAS/$nombre|g" \
     -e "s|@SECRETO@|${SECRETO:-}|g" -e "s|@PUERTO@|${PUERTO_FUERA:-9}|g" \
-    "$origen" >"$dir/$archivo"
+    -e "s|@UNIX@|${UNIX_FUERA:-/nada}|g" "$origen" >"$dir/$archivo"
   local h_entrega h_antes
   h_entrega=$(sha256sum "$dir/$archivo")
   h_antes=$(huella)
@@ -968,6 +968,51 @@ if [ -s "$TMP/fuera.puerto" ] && [ ! -s "$fuera_log" ]; then
 else
   mal "red-fuera" "red_fuera: la entrega llegó a un servidor de fuera de su red"
 fi
+# Los sockets locales: un socket AF_UNIX con nombre, fuera de la carpeta de la entrega, no
+# recibe nada (unix_fuera.c se conecta y escribe una marca). La red propia no los separa (un
+# nombre en el sistema de archivos no es de ninguna red) ni Landlock (ABI 7) media connect();
+# sin bwrap, con el mismo uid, así se llegaría a docker.sock, al PostgreSQL de la máquina o al
+# canal de Criterion del calificador. Lo cierra el filtro: socket(AF_UNIX) falla con EPERM
+# salvo en el laboratorio que lo pide («llamadas»: {"unix": true}, el 12). Con bwrap el
+# nombre ni se ve; sin bwrap (CALIF_SIN_BWRAP=1) solo lo para el filtro: antes, se conectaba.
+# unix_caso NOMBRE [VAR=valor…]: califica unix_fuera.c con un oyente en $TMP/NOMBRE.sock.
+unix_caso() {
+  local nombre=$1
+  shift
+  local sock="$TMP/$nombre.sock" log="$TMP/$nombre.log"
+  : >"$log"
+  python3 - "$sock" "$log" <<'PY' &
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o777)
+s.listen(16); s.settimeout(0.5)
+fin = time.time() + 120
+with open(sys.argv[2], "w") as log:
+    log.write("LISTO\n"); log.flush()
+    while time.time() < fin:
+        try:
+            c, _ = s.accept()
+        except socket.timeout:
+            continue
+        c.settimeout(1)
+        try:
+            datos = c.recv(100)
+        except OSError:
+            datos = b""
+        log.write("CONEXION %r\n" % datos); log.flush(); c.close()
+PY
+  local pid=$!
+  for _ in $(seq 50); do [ -s "$log" ] && break; sleep 0.1; done
+  UNIX_FUERA="$sock" caso "$nombre" unix_fuera.c 5 "$@"
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  if grep -q LISTO "$log" && ! grep -q CONEXION "$log"; then
+    bien "$nombre: un socket AF_UNIX de fuera de la carpeta de la entrega no recibió nada"
+  else
+    mal "$nombre-conexion" "$nombre: la entrega se conectó a un socket AF_UNIX de fuera: $(grep -m1 CONEXION "$log")"
+  fi
+  rm -f "$sock"
+}
+unix_caso unix_fuera
+unix_caso unix_fuera_sin_caja CALIF_SIN_BWRAP=1
 
 # Llenar el disco desde cada verificación (llena_disco.c, como entrega del 10, que no prohíbe
 # escribir archivos): archivos grandes, archivos borrados que siguen abiertos y muchísimos
@@ -1448,6 +1493,15 @@ manifiesto_probar llamadas 09-sala-de-chat prohibida "está siempre prohibida" "
 manifiesto_probar llamadas 09-sala-de-chat con_reglas "tiene reglas propias" "d['llamadas']['permitidas'].append('mprotect')"
 manifiesto_probar llamadas 09-sala-de-chat clave_de_mas "clave desconocida «prohibidas»" "d['llamadas']['prohibidas'] = []"
 manifiesto_probar llamadas 09-sala-de-chat no_objeto "debe ser un objeto" "d['llamadas'] = ['bind']"
+# «unix»: si el laboratorio abre sockets AF_UNIX (base/filtro.c: sin él, socket(AF_UNIX) da
+# EPERM). Solo true o false; socket tiene reglas propias y la palabra AF_UNIX no es una llamada.
+manifiesto_probar llamadas 12-base-de-datos la_del_12 "" "assert d['llamadas']['unix'] is True"
+manifiesto_probar llamadas 09-sala-de-chat unix_falso "" "d['llamadas']['unix'] = False"
+manifiesto_probar llamadas 12-base-de-datos unix_texto "«llamadas.unix» debe ser true o false" "d['llamadas']['unix'] = 'sí'"
+manifiesto_probar llamadas 12-base-de-datos unix_numero "«llamadas.unix» debe ser true o false" "d['llamadas']['unix'] = 1"
+manifiesto_probar llamadas 12-base-de-datos unix_nulo "«llamadas.unix» debe ser true o false" "d['llamadas']['unix'] = None"
+manifiesto_probar llamadas 09-sala-de-chat socket_pedida "tiene reglas propias" "d['llamadas']['permitidas'].append('socket')"
+manifiesto_probar llamadas 09-sala-de-chat af_unix_como_llamada "no es una llamada al sistema que conozca libseccomp" "d['llamadas']['permitidas'].append('AF_UNIX')"
 
 fi
 

@@ -246,6 +246,12 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
         free(e->permitidas);
         e->permitidas = t;
     }
+    if (lab->unix_permitido) {
+        char *t =
+            texto_formato("%s%s%s", e->permitidas, lab->nllamadas > 0 ? "," : "", FILTRO_UNIX);
+        free(e->permitidas);
+        e->permitidas = t;
+    }
     /* Solo el número del descriptor, nunca la clave (base/clave.c). */
     const char *clave_fd =
         clave_descriptor() >= 0 ? "CALIF_CLAVE_FD=" CAL_TEXTO(CLAVE_FD) : "CALIF_CLAVE_FD=";

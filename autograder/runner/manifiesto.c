@@ -147,9 +147,11 @@ static void leer_medios(json_t *raiz, lab_t *lab, char *error, size_t tam, int *
                                     &lab->requeridos, error, tam, mal);
 }
 
-/* «llamadas»: {"permitidas": [...]}: llamadas al sistema que este laboratorio añade a la
- * lista de permitidos de la caja (base/filtro.c), cada una conocida por libseccomp y ninguna
- * de las siempre prohibidas ni de las que tienen reglas propias. */
+/* «llamadas»: {"permitidas": [...], "unix": true}: llamadas al sistema que este laboratorio
+ * añade a la lista de permitidos de la caja (base/filtro.c), cada una conocida por libseccomp y
+ * ninguna de las siempre prohibidas ni de las que tienen reglas propias; y si puede abrir
+ * sockets AF_UNIX (socket tiene reglas propias: sin «unix», solo AF_INET, AF_INET6 y
+ * AF_NETLINK). */
 static void leer_llamadas(json_t *raiz, lab_t *lab, char *error, size_t tam, int *mal)
 {
     json_t *ll = json_object_get(raiz, "llamadas");
@@ -164,12 +166,22 @@ static void leer_llamadas(json_t *raiz, lab_t *lab, char *error, size_t tam, int
     }
     json_object_foreach(ll, clave, valor)
     {
-        if (strcmp(clave, "permitidas") != 0) {
-            snprintf(error, tam, "«llamadas»: clave desconocida «%s» (solo «permitidas»)", clave);
+        if (strcmp(clave, "permitidas") != 0 && strcmp(clave, "unix") != 0) {
+            snprintf(error, tam, "«llamadas»: clave desconocida «%s» (solo «permitidas» y «unix»)",
+                     clave);
             *mal = 1;
             return;
         }
     }
+    json_t *unx = json_object_get(ll, "unix");
+    if (unx != NULL && !json_is_boolean(unx)) {
+        snprintf(error, tam,
+                 "«llamadas.unix» debe ser true o false (¿puede abrir sockets "
+                 "AF_UNIX?)");
+        *mal = 1;
+        return;
+    }
+    lab->unix_permitido = json_is_true(unx);
     lab->nllamadas = lista_de(json_object_get(ll, "permitidas"), "llamadas.permitidas",
                               &lab->llamadas, error, tam, mal);
     for (int i = 0; !*mal && i < lab->nllamadas; i++) {

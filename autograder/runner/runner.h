@@ -60,6 +60,7 @@ typedef struct {
     int nrequeridos;
     char **llamadas; /* «llamadas.permitidas»: lo que añade a la lista del filtro (base/filtro.c) */
     int nllamadas;
+    int unix_permitido;    /* «llamadas.unix»: puede abrir sockets AF_UNIX (base/filtro.c) */
     regla_traza_t *reglas; /* «reglas_traza» de lab.json; NULL y 0 si no tiene */
     int nreglas;
     char **nucleo; /* «nucleo» de lab.json: las verificaciones del trabajo principal; NULL y 0

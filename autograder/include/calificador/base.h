@@ -204,6 +204,9 @@ int filtro_disponible(void);
  * llamadas que añade el laboratorio, «a,b,c» (o NULL); `valgrind`: sin las reglas W^X (su JIT
  * necesita memoria RWX). Se guarda para filtro_instalar y filtro_descriptor. 0 o -errno. */
 int filtro_preparar(const char *extra, int valgrind);
+/* En `extra`, no una llamada sino el permiso de abrir sockets AF_UNIX (socket(AF_UNIX, …); sin
+ * él, EPERM): lo pone el ejecutor si el lab.json dice «llamadas»: {"unix": true}. */
+#define FILTRO_UNIX "AF_UNIX"
 /* Instala el programa preparado en el proceso actual (tras fork, antes de execve: solo
  * prctl). 0 o -errno. */
 int filtro_instalar(void);

@@ -8,6 +8,7 @@
  *   sonda uid | tty | memoria MIB | escribir RUTA | crear RUTA | leer RUTA… | tope CARPETA
  *   sonda io_setup | clave_leer | clave_anadir | claves_proc | unshare | clone_userns | rwx |
  *         exec_anonima | mprotect_exec | fuera | eventos | getrandom
+ *   sonda socket_unix | socket_unix_alto | socket_vsock | sockets | resolver
  * (las del filtro seccomp, base/filtro.c: lo que niega y lo que un laboratorio sí usa)
  * (las cinco últimas sirven para probar las ayudas de la biblioteca: usuario de la caja,
  * pseudoterminal, memoria máxima, archivos comparados y FIFOs abiertas a la vez)
@@ -16,6 +17,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -23,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/keyctl.h>
+#include <linux/netlink.h>
 #include <sched.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -101,6 +104,14 @@ static int negada(const char *modo)
     } else if (strcmp(modo, "mprotect_exec") == 0) {
         void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         r = m == MAP_FAILED ? -1 : mprotect(m, 4096, PROT_READ | PROT_EXEC);
+    } else if (strcmp(modo, "socket_unix") == 0) {
+        /* Llegaría a cualquier socket con nombre que vea (docker.sock, el de Criterion…). */
+        r = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    } else if (strcmp(modo, "socket_unix_alto") == 0) {
+        /* AF_UNIX con bits altos: el núcleo se queda con el int de abajo (AF_UNIX). */
+        r = syscall(SYS_socket, (long)(0x100000000ULL | AF_UNIX), (long)SOCK_STREAM, 0L);
+    } else if (strcmp(modo, "socket_vsock") == 0) {
+        r = socket(AF_VSOCK, SOCK_STREAM, 0); /* un dominio que nadie del curso usa */
     } else if (strcmp(modo, "fuera") == 0) {
         /* Una llamada inocua que nada del curso usa: fuera de la lista de permitidos. */
         r = syscall(SYS_pidfd_open, (long)getpid(), 0L);
@@ -299,6 +310,35 @@ int main(int argc, char **argv)
     if (strcmp(modo, "eventos") == 0) {
         e = eventos();
         return informar("eventos", e == 0, e);
+    }
+    if (strcmp(modo, "sockets") == 0) {
+        /* Lo que sí usan libuv, libcurl y el resolutor de glibc: AF_INET, AF_INET6, AF_NETLINK
+         * (getaddrinfo con AI_ADDRCONFIG) y socketpair(AF_UNIX) (libuv, libcurl). */
+        int s[2], fallo = 0;
+        int d[][3] = {{AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0},
+                      {AF_INET6, SOCK_DGRAM, 0},
+                      {AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE}};
+        for (size_t i = 0; i < sizeof d / sizeof d[0] && fallo == 0; i++) {
+            int fd = socket(d[i][0], d[i][1], d[i][2]);
+            fallo = fd < 0 ? errno : 0;
+            if (fd >= 0)
+                close(fd);
+        }
+        if (fallo == 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s) < 0)
+            fallo = errno;
+        return informar("sockets", fallo == 0, fallo);
+    }
+    if (strcmp(modo, "resolver") == 0) {
+        /* getaddrinfo con AI_ADDRCONFIG: pregunta por netlink y prueba nscd (AF_UNIX, negado):
+         * tiene que seguir sin él y resolver «localhost» con /etc/hosts. */
+        struct addrinfo pista = {.ai_flags = AI_ADDRCONFIG, .ai_socktype = SOCK_STREAM};
+        struct addrinfo *res = NULL;
+        int e = getaddrinfo("localhost", "80", &pista, &res);
+        if (res != NULL)
+            freeaddrinfo(res);
+        if (e != 0)
+            printf("BLOQUEADO resolver: %s\n", gai_strerror(e));
+        return e == 0 ? informar("resolver", 1, 0) : 0;
     }
     if (strcmp(modo, "getrandom") == 0) {
         char buf[16];

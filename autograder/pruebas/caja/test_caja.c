@@ -330,6 +330,38 @@ Test(caja, fuera_de_la_lista_negado)
     cal_fin(1);
 }
 
+/* socket según el dominio (base/filtro.c): AF_INET, AF_INET6 y AF_NETLINK sí; AF_UNIX solo si
+ * el laboratorio lo pide (CALIF_LLAMADAS con FILTRO_UNIX, de «llamadas»: {"unix": true}), y
+ * nunca con bits altos que el núcleo tiraría; cualquier otro, EPERM. socketpair(AF_UNIX) sí, y
+ * getaddrinfo sigue sin nscd. */
+Test(caja, socket_segun_dominio)
+{
+    cal_inicio("socket_segun_dominio");
+    static const struct {
+        const char *modo, *esperado;
+    } casos[] = {
+        {"socket_unix", "BLOQUEADO socket_unix: EPERM"},
+        {"socket_unix_alto", "BLOQUEADO socket_unix_alto: EPERM"},
+        {"socket_vsock", "BLOQUEADO socket_vsock: EPERM"},
+        {"sockets", "PERMITIDO sockets"},
+        {"resolver", "PERMITIDO resolver"},
+    };
+    for (size_t i = 0; i < sizeof casos / sizeof casos[0]; i++)
+        esperar_linea(sondear((const char *[]){casos[i].modo, NULL}), casos[i].esperado);
+    cal_fin(1);
+}
+
+Test(caja, socket_unix_si_lo_pide)
+{
+    cal_inicio("socket_unix_si_lo_pide");
+    setenv("CALIF_LLAMADAS", "bind,listen," FILTRO_UNIX, 1);
+    esperar_linea(sondear((const char *[]){"socket_unix", NULL}), "PERMITIDO socket_unix");
+    esperar_linea(sondear((const char *[]){"socket_unix_alto", NULL}),
+                  "BLOQUEADO socket_unix_alto: EPERM");
+    esperar_linea(sondear((const char *[]){"sockets", NULL}), "PERMITIDO sockets");
+    cal_fin(1);
+}
+
 Test(caja, lo_de_libuv_permitido)
 {
     cal_inicio("lo_de_libuv_permitido");
