@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -35,7 +36,7 @@ typedef struct {
     const char *origen;
     const char *sin_openat2;
     const char *sin_encierro;
-    char carpeta_canal[128]; /* "" si no se pudo crear */
+    char carpeta_canal[PATH_MAX]; /* "" si no se pudo crear */
     const char *lista[23];
 } entorno_t;
 
@@ -164,25 +165,34 @@ static void precarga_preparar(const opciones_t *op, const rutas_t *r, char *dst,
     conducta_precarga(dst);
 }
 
-/* La carpeta del canal de Criterion (lib/canal.c): nueva para cada laboratorio, 0700, en el
- * TMPDIR de quien califica o, si su ruta es larga, en /tmp: la ruta del socket debe caber en
- * los 108 bytes de sun_path. En el /tmp de todos, el socket de otro usuario con el mismo pid
- * paraba Criterion. Sin ella (no se pudo crear), Criterion usa su ruta de siempre. */
-static void canal_crear(entorno_t *e)
+/* La carpeta del canal de Criterion (lib/canal.c): nueva para cada laboratorio, 0700, dentro
+ * de su carpeta de trabajo (trabajo/NN/canal, de quien califica): un ejecutor matado la deja
+ * allí, y la calificación siguiente en la misma salida la borra con el resto (preparar). Si
+ * esa ruta es larga para un socket (los 108 bytes de sun_path), una nueva en TMPDIR o en
+ * /tmp. En el /tmp de todos, el socket de otro usuario con el mismo pid paraba Criterion. Sin
+ * ella (no se pudo crear), Criterion usa su ruta de siempre. */
+static void canal_crear(entorno_t *e, const char *trabajo)
 {
     static const char NOMBRE[] = "/calif-canal.XXXXXX", SOCKET[] = "/criterion_4194304.sock";
+    const size_t cabe = sizeof((struct sockaddr_un *)0)->sun_path;
     const char *base = getenv("TMPDIR");
-    if (base == NULL || base[0] != '/' ||
-        strlen(base) + strlen(NOMBRE) + strlen(SOCKET) >= sizeof((struct sockaddr_un *)0)->sun_path)
-        base = "/tmp";
-    texto_poner(e->carpeta_canal, sizeof e->carpeta_canal, "%s%s", base, NOMBRE);
-    if (mkdtemp(e->carpeta_canal) == NULL)
-        e->carpeta_canal[0] = '\0';
+    if (strlen(trabajo) + strlen("/canal") + strlen(SOCKET) < cabe) {
+        texto_poner(e->carpeta_canal, sizeof e->carpeta_canal, "%s/canal", trabajo);
+        if (mkdir(e->carpeta_canal, 0700) < 0)
+            e->carpeta_canal[0] = '\0';
+    } else {
+        if (base == NULL || base[0] != '/' ||
+            strlen(base) + strlen(NOMBRE) + strlen(SOCKET) >= cabe)
+            base = "/tmp";
+        texto_poner(e->carpeta_canal, sizeof e->carpeta_canal, "%s%s", base, NOMBRE);
+        if (mkdtemp(e->carpeta_canal) == NULL)
+            e->carpeta_canal[0] = '\0';
+    }
     e->canal = texto_formato("CALIF_CANAL=%s", e->carpeta_canal);
 }
 
 /* La borra con lo que tenga (sockets que un calificador parado no quitó), sin seguir nada:
- * desde la carpeta que la contiene (TMPDIR o /tmp, de quien califica). */
+ * desde la carpeta que la contiene (trabajo/NN, TMPDIR o /tmp, de quien califica). */
 static void canal_borrar(entorno_t *e)
 {
     char *barra = strrchr(e->carpeta_canal, '/');
@@ -201,7 +211,7 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
 {
     const char *bw = getenv("CALIF_BWRAP"), *marca = getenv("CURSO_PRUEBAS_MARCA");
     e->tmp = texto_formato("TMPDIR=%s", r->tmp);
-    canal_crear(e);
+    canal_crear(e, r->trabajo);
     e->programa = texto_formato("CALIF_PROGRAMA=%s", r->binario);
     e->resultados = texto_formato("CALIF_RESULTADOS=%s", r->resultados);
     e->caja = texto_formato("CALIF_CAJA=%s", bwrap ? "bwrap" : "limites");
