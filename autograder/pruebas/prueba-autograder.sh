@@ -1248,13 +1248,30 @@ LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_cada_una
 # lo dice y no queda nada (el clúster y sus bases se borran; ninguna carpeta /tmp/curso-bd.*
 # nueva). Con y sin bwrap (sin él, la medida de la temporal pisaba la del clúster: 6 GB).
 # bd_llena_caso NOMBRE [VAR=valor…]: califica bd_llena.c y comprueba lo que queda.
+# Las carpetas /tmp/curso-bd.* que hay ahora, una por línea, ordenadas.
+carpetas_bd() { find /tmp -maxdepth 1 -name 'curso-bd.*' 2>/dev/null | sort; }
+
+# De las carpetas /tmp/curso-bd.* nuevas desde ANTES (la lista de carpetas_bd), cuántas son
+# restos: siguen ahí 3 s después y ningún proceso las nombra. Contarlas todas no valía: las
+# partes de esta suite (y una pasada de mutantes) califican el 12 a la vez, y sus clústeres en
+# marcha, o a medio borrar, contaban como restos de este caso.
+restos_bd() {
+  local antes=$1 nuevas d n=0
+  nuevas=$(comm -13 <(printf '%s\n' "$antes") <(carpetas_bd))
+  [ -n "$nuevas" ] && sleep 3
+  for d in $nuevas; do
+    [ -d "$d" ] && ! pgrep -f -- "$d" >/dev/null && n=$((n + 1))
+  done
+  echo "$n"
+}
+
 bd_llena_caso() {
   local nombre=$1 antes dicho restos trabajo vivos
   shift
-  antes=$(find /tmp -maxdepth 1 -name 'curso-bd.*' 2>/dev/null | wc -l)
+  antes=$(carpetas_bd)
   LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso "$nombre" bd_llena.c 10 "$@"
   dicho=$(grep -c 'escribió más de 256 MiB (en la carpeta de la verificación, /tmp, /var/tmp, /dev/shm o la carpeta de datos de su PostgreSQL)' "$SALIDAS/$nombre.txt")
-  restos=$(($(find /tmp -maxdepth 1 -name 'curso-bd.*' 2>/dev/null | wc -l) - antes))
+  restos=$(restos_bd "$antes")
   trabajo=$(du -sk "$SALIDAS/$nombre/trabajo" 2>/dev/null | cut -f1)
   vivos=$(pgrep -f "$SALIDAS/$nombre/" 2>/dev/null | wc -l)
   if [ "$dicho" -ge 3 ]; then
