@@ -330,7 +330,7 @@ int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno)
         return e;
     }
     if (o.excedido) {
-        char *t = texto_formato("el calificador superó su tiempo (%d s) y hubo que detenerlo",
+        char *t = texto_formato("el calificador superó su tiempo (%d s) y hubo que matarlo",
                                 lab->tiempo_limite_s);
         anadir_aviso(lab, t);
         free(t);

@@ -425,8 +425,9 @@ CAL_PRUEBA(miles_de_archivos, 30)
     char motivo[1024];
     int ok = cont_final_bien(p, 0, e, 1000, motivo, sizeof motivo);
     if (cal_descartados(p) > 0) {
-        cal_nota("La salida pasó del tope de 256 KiB (%" PRIu64 " %s descartados)",
-                 cal_descartados(p), texto_plural((long long)cal_descartados(p), "byte", "bytes"));
+        cal_nota(
+            "La salida pasó del tope de 256 KiB (%" PRIu64 " %s)", cal_descartados(p),
+            texto_plural((long long)cal_descartados(p), "byte descartado", "bytes descartados"));
         ok = 0;
     }
     cal_obtenido("%s", motivo);

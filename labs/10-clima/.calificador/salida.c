@@ -37,7 +37,7 @@ CAL_PRUEBA(salida_basica, 30)
         "actual), cuatro ciudades y tres proveedores en °C: por ciudad y en el orden de los "
         "argumentos, «<ciudad> <proveedor> <t.t> °C» con la temperatura que sirvió el "
         "servidor (±0.06) y «<ciudad> PROMEDIO <t.t> °C (3 de 3 proveedores)». Código "
-        "0, y cada ciudad, en cuanto ella y las anteriores están completas: «%s» tarda "
+        "0, y cada ciudad sale en cuanto ella y las anteriores están completas: «%s» tarda "
         "%.1f s y las de antes salen sin esperarla",
         ciudades[k], l_ms / 1000.0);
     if (clima_preparar(&e) < 0 || clima_lanzar(&e, NULL, 0, 15) < 0)

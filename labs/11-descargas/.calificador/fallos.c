@@ -23,7 +23,7 @@ CAL_PRUEBA(estancada, 30)
         "primeras han fallado, sus archivos están cerrados (1 descriptor en la carpeta, el "
         "de la viva), y mientras espera a la red, el programa duerme en uv_run (sin espera "
         "activa). Aparte, "
-        "sin -t, una respuesta que tarda 2 s termina bien (10000 ms por omisión). Y con -t "
+        "sin -t, una respuesta que tarda 2 s termina bien (10 000 ms por omisión). Y con -t "
         "y un disco lento, una rápida que se pausa por el disco más que -t también termina "
         "bien (-t solo cuenta la espera de la red), y otra cuyo servidor calla justo tras "
         "algo más de 1 MiB falla por -t después de la pausa (al quitarla, -t vuelve a contar)");
@@ -230,7 +230,7 @@ CAL_PRUEBA(estancada, 30)
         size_t k = strlen(motivo);
         snprintf(motivo + k, sizeof motivo - k,
                  "%ssin -t, /delay/2 no acabó en paciente.bin (el servidor tarda 2 s en "
-                 "contestar, y -t vale 10000 ms por omisión)",
+                 "contestar, y -t vale 10 000 ms por omisión)",
                  k > 0 ? "; " : "");
         ok = 0;
     }
