@@ -187,6 +187,9 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
 /* 1 si el laboratorio tiene reglas sobre las lecturas de la entrada (CALIF_OBSERVAR_ENTRADA=1,
  * que el ejecutor pone con «reglas_traza» en lab.json) y se observa. */
 int observar_entrada(void);
+/* 1 si el lanzamiento que se prepara lleva la pila de cada llamada (strace -k):
+ * CALIF_OBSERVAR_ORIGEN=2, o «3:id,…» con la verificación de ahora en la lista. */
+int observar_con_pila(int valgrind);
 /* Con observar_entrada(): deja en la carpeta de trazas «<pid>-<id>.entrada», la lista de los
  * archivos regulares que escribió la verificación `id` bajo `raiz` (su descriptor, `raiz_fd`,
  * abierto antes de lanzar nada; una ruta por línea), para

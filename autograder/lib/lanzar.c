@@ -620,6 +620,11 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
                    p->cierre ? p->testigo : NULL); /* con bwrap, --setenv */
 
     double limite = l->limite_s > 0 ? l->limite_s : 10.0;
+    /* Con la pila (strace -k, «medios.pila_en» del 08), cada llamada parada cuesta de 1 a 5 ms
+     * más, y con la máquina cargada eso pasaba del plazo de la ejecución (mutantes del 08 con
+     * otros dos al lado: «no terminó a tiempo» solo en las verificaciones con -k): el doble. */
+    if (traza > 0 && observar_con_pila(l->valgrind))
+        limite *= 2;
     limites_t lim = {.cpu = (rlim_t)(limite * (l->valgrind ? 3 : 1)) + 5,
                      .nproc = (rlim_t)limite_procesos(),
                      .valgrind = l->valgrind,

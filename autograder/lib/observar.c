@@ -111,6 +111,27 @@ int cal_disco_lento_posible(void)
     return observar_carpeta() != NULL;
 }
 
+/* ¿Es la verificación que lanza ahora una de la lista «id,id…»? */
+static int pila_aqui(const char *lista)
+{
+    const char *id = temporales_id();
+    size_t l = strlen(id);
+    for (const char *p = lista; l > 0 && *p != '\0';) {
+        size_t n = strcspn(p, ",");
+        if (n == l && strncmp(p, id, l) == 0)
+            return 1;
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
+int observar_con_pila(int valgrind)
+{
+    const char *origen = getenv("CALIF_OBSERVAR_ORIGEN");
+    return !valgrind && origen != NULL &&
+           (strcmp(origen, "2") == 0 || (strncmp(origen, "3:", 2) == 0 && pila_aqui(origen + 2)));
+}
+
 void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int fd_encierro,
                          int valgrind, uint64_t tope_archivo, unsigned escritura_ms,
                          unsigned rename_ms)
@@ -144,11 +165,15 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
      * programa (runner/conducta.c). Bajo valgrind siempre: todo sale del binario de valgrind,
      * y lo que no, es código del programa en la CPU de verdad (lib/valgrind.c). */
     const char *origen = getenv("CALIF_OBSERVAR_ORIGEN");
-    if (valgrind || (origen != NULL && (strcmp(origen, "1") == 0 || strcmp(origen, "2") == 0)))
+    if (valgrind || (origen != NULL && (strcmp(origen, "1") == 0 || strcmp(origen, "2") == 0 ||
+                                        strncmp(origen, "3:", 2) == 0)))
         caja_poner(a, "-i");
     /* 2: además la pila de cada llamada parada (-k: quién llamó a libc, libuv o el programa).
-     * Cuesta de 1 a 5 ms por llamada: solo donde se paran pocas (el 09, runner/conducta.c). */
-    if (!valgrind && origen != NULL && strcmp(origen, "2") == 0)
+     * Cuesta de 1 a 5 ms por llamada: solo donde se paran pocas (el 09, runner/conducta.c).
+     * «3:id,id…»: solo en las ejecuciones de esas verificaciones («medios.pila_en» de
+     * lab.json, el 08: las de pocos archivos; con miles, -k no acabaría a tiempo). El programa
+     * no sabe en cuáles: la traza está fuera de la caja. */
+    if (observar_con_pila(valgrind))
         caja_poner(a, "-k");
     const char *const opciones[] = {"-f", "-qq", "-y", "--seccomp-bpf", "-e", llamadas, NULL};
     /* Con valgrind, -q y no -qq: también cómo acabó cada proceso («+++ exited with N +++» o
