@@ -180,10 +180,11 @@ int observar_abrir(int valgrind, int lento);
  * FD_INFO] [--encierro FD_ENCIERRO] --» (fd_info, fd_encierro < 0: sin ellos): detrás va la
  * orden de siempre (bwrap… o el programa). escritura_ms y rename_ms > 0 (sin valgrind): cada
  * pwrite64/pwritev/pwritev2, y cada rename, tarda esos ms más (un disco lento: inject
- * …:delay_enter). */
+ * …:delay_enter). `rutas_pila` (NULL o terminada en NULL): con la pila (observar_con_pila),
+ * strace solo escribe, y desenrolla, las llamadas que tocan esas rutas (-P; ver observar.c). */
 void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int fd_encierro,
                          int valgrind, uint64_t tope_archivo, unsigned escritura_ms,
-                         unsigned rename_ms);
+                         unsigned rename_ms, const char *const *rutas_pila);
 /* 1 si el laboratorio tiene reglas sobre las lecturas de la entrada (CALIF_OBSERVAR_ENTRADA=1,
  * que el ejecutor pone con «reglas_traza» en lab.json) y se observa. */
 int observar_entrada(void);
