@@ -191,6 +191,10 @@ int observar_entrada(void);
 /* 1 si el lanzamiento que se prepara lleva la pila de cada llamada (strace -k):
  * CALIF_OBSERVAR_ORIGEN=2, o «3:id,…» con la verificación de ahora en la lista. */
 int observar_con_pila(int valgrind);
+/* 1 si esa pila es la de «3:id,…» (el 08: quién lee cada archivo), que se juzga solo en las
+ * llamadas que tocan el programa y sus archivos (-P). Con «2» (el 09: de dónde sale cada
+ * epoll_create1, listen o accept4, que no tocan ninguna ruta), todas. */
+int observar_pila_por_rutas(int valgrind);
 /* Con observar_entrada(): deja en la carpeta de trazas «<pid>-<id>.entrada», la lista de los
  * archivos regulares que escribió la verificación `id` bajo `raiz` (su descriptor, `raiz_fd`,
  * abierto antes de lanzar nada; una ruta por línea), para

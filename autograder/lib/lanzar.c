@@ -566,14 +566,14 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         r = repartir_tuberias(p, &tu, l->valgrind);
     if (r == 0)
         r = carpeta_trabajo(bwrap, trabajo, sizeof trabajo);
-    /* Con la pila y bwrap, strace solo escribe las llamadas que tocan el programa y sus
-     * archivos (-P, lib/observar.c): las nombradas las hace fallar el filtro mismo. Sin bwrap
-     * (el filtro lo pone calif-puerta) o con más de RUTAS_PILA_MAX rutas, -k sin -P: más
-     * lento, igual de seguro. */
+    /* Con la pila de «medios.pila_en» (el 08) y bwrap, strace solo escribe las llamadas que tocan
+     * el programa y sus archivos (-P, lib/observar.c): las nombradas las hace fallar el filtro
+     * mismo. Sin bwrap (el filtro lo pone calif-puerta) o con más de RUTAS_PILA_MAX rutas, -k sin
+     * -P: más lento, igual de seguro. */
     int nabsolutas = 0;
     for (int i = 0; l->args != NULL && l->args[i] != NULL; i++)
         nabsolutas += l->args[i][0] == '/';
-    int solo_rutas = bwrap && observar_con_pila(l->valgrind) && nabsolutas <= RUTAS_PILA_MAX;
+    int solo_rutas = bwrap && observar_pila_por_rutas(l->valgrind) && nabsolutas <= RUTAS_PILA_MAX;
     filtro_nombradas_sin_trazador(solo_rutas);
     /* Lo que añade el laboratorio a la lista de permitidos (su lab.json, por el ejecutor). */
     if (r == 0 && filtro_disponible())

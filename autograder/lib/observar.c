@@ -125,6 +125,12 @@ static int pila_aqui(const char *lista)
     return 0;
 }
 
+int observar_pila_por_rutas(int valgrind)
+{
+    const char *origen = getenv("CALIF_OBSERVAR_ORIGEN");
+    return !valgrind && origen != NULL && strncmp(origen, "3:", 2) == 0 && pila_aqui(origen + 2);
+}
+
 int observar_con_pila(int valgrind)
 {
     const char *origen = getenv("CALIF_OBSERVAR_ORIGEN");

@@ -330,10 +330,11 @@ Test(caja, fuera_de_la_lista_negado)
     cal_fin(1);
 }
 
-/* Con la pila de cada llamada (CALIF_OBSERVAR_ORIGEN=2, strace -k) y bwrap, strace solo
- * escribe las llamadas que tocan el programa y sus archivos (-P, lib/observar.c) y no para ni
- * hace fallar las demás, aunque el filtro le pase la decisión (TRACE): esas ejecuciones llevan
- * un filtro que hace fallar las nombradas él mismo (filtro_nombradas_sin_trazador). Sin él,
+/* Con la pila de «medios.pila_en» (CALIF_OBSERVAR_ORIGEN=3:<verificaciones>, strace -k, la
+ * del 08) y bwrap, strace solo escribe las llamadas que tocan el programa y sus archivos (-P,
+ * lib/observar.c) y no para ni hace fallar las demás, aunque el filtro le pase la decisión
+ * (TRACE): esas ejecuciones llevan un filtro que hace fallar las nombradas él mismo
+ * (filtro_nombradas_sin_trazador). Sin él,
  * io_setup se hacía (PERMITIDO). Sin bwrap no hay -P: el mismo ENOSYS, por el trazador. */
 Test(caja, nombradas_con_la_pila)
 {
@@ -345,7 +346,7 @@ Test(caja, nombradas_con_la_pila)
     cr_assert(mkdtemp(carpeta) != NULL);
     setenv("CALIF_OBSERVAR", carpeta, 1);
     setenv("CALIF_PUERTA", puerta, 1);
-    setenv("CALIF_OBSERVAR_ORIGEN", "2", 1);
+    setenv("CALIF_OBSERVAR_ORIGEN", "3:otra,nombradas_con_la_pila", 1);
     const char *salida = sondear((const char *[]){"io_setup", NULL});
     unsetenv("CALIF_OBSERVAR");
     unsetenv("CALIF_PUERTA");
