@@ -111,9 +111,36 @@ int cal_disco_lento_posible(void)
     return observar_carpeta() != NULL;
 }
 
+/* ¿Es la verificación que lanza ahora una de la lista «id,id…»? */
+static int pila_aqui(const char *lista)
+{
+    const char *id = temporales_id();
+    size_t l = strlen(id);
+    for (const char *p = lista; l > 0 && *p != '\0';) {
+        size_t n = strcspn(p, ",");
+        if (n == l && strncmp(p, id, l) == 0)
+            return 1;
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
+int observar_pila_por_rutas(int valgrind)
+{
+    const char *origen = getenv("CALIF_OBSERVAR_ORIGEN");
+    return !valgrind && origen != NULL && strncmp(origen, "3:", 2) == 0 && pila_aqui(origen + 2);
+}
+
+int observar_con_pila(int valgrind)
+{
+    const char *origen = getenv("CALIF_OBSERVAR_ORIGEN");
+    return !valgrind && origen != NULL &&
+           (strcmp(origen, "2") == 0 || (strncmp(origen, "3:", 2) == 0 && pila_aqui(origen + 2)));
+}
+
 void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int fd_encierro,
                          int valgrind, uint64_t tope_archivo, unsigned escritura_ms,
-                         unsigned rename_ms)
+                         unsigned rename_ms, const char *const *rutas_pila)
 {
     static char salida[32], info[16], encierro[16], tope[24], lenta[96], lento[96];
     snprintf(salida, sizeof salida, "/proc/self/fd/%d", fd_traza);
@@ -144,12 +171,32 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
      * programa (runner/conducta.c). Bajo valgrind siempre: todo sale del binario de valgrind,
      * y lo que no, es código del programa en la CPU de verdad (lib/valgrind.c). */
     const char *origen = getenv("CALIF_OBSERVAR_ORIGEN");
-    if (valgrind || (origen != NULL && (strcmp(origen, "1") == 0 || strcmp(origen, "2") == 0)))
+    if (valgrind || (origen != NULL && (strcmp(origen, "1") == 0 || strcmp(origen, "2") == 0 ||
+                                        strncmp(origen, "3:", 2) == 0)))
         caja_poner(a, "-i");
     /* 2: además la pila de cada llamada parada (-k: quién llamó a libc, libuv o el programa).
-     * Cuesta de 1 a 5 ms por llamada: solo donde se paran pocas (el 09, runner/conducta.c). */
-    if (!valgrind && origen != NULL && strcmp(origen, "2") == 0)
+     * Cuesta de 1 a 5 ms por llamada: solo donde se paran pocas (el 09, runner/conducta.c).
+     * «3:id,id…»: solo en las ejecuciones de esas verificaciones («medios.pila_en» de
+     * lab.json, el 08: las de pocos archivos; con miles, -k no acabaría a tiempo). El programa
+     * no sabe en cuáles: la traza está fuera de la caja. */
+    if (observar_con_pila(valgrind))
         caja_poner(a, "-k");
+    /* Y solo las llamadas que tocan esas rutas (-P: el programa y los archivos que se le dan;
+     * un read por su descriptor cuenta). Medido: sin -P, el 60 % del coste de -k era la pila de
+     * cada llamada de calif-puerta y bwrap montando la caja (y en la raíz nueva de bwrap,
+     * libdw no encuentra /usr/bin/bwrap ni su libc por /proc/PID/root y lee sus ELF de la
+     * memoria palabra a palabra con PTRACE_PEEKDATA: 139 000 llamadas a ptrace en una
+     * ejecución de 7 archivos); el resto, cada hilo del programa rehaciendo su mapa (libdw
+     * tiene uno por hilo, y cada mmap de cualquier proceso los invalida todos). Con -P,
+     * ~0.6 s → ~0.08 s. Ojo: una llamada que -P no escribe tampoco se inyecta (strace 6.1):
+     * las nombradas deben fallar en el filtro mismo (filtro_nombradas_sin_trazador, que
+     * lib/lanzar.c pone en estas ejecuciones), y en esta traza no se ven hilos, procesos ni
+     * nombradas: las demás ejecuciones lo observan todo. */
+    for (int i = 0; observar_con_pila(valgrind) && rutas_pila != NULL && rutas_pila[i] != NULL;
+         i++) {
+        caja_poner(a, "-P");
+        caja_poner(a, rutas_pila[i]);
+    }
     const char *const opciones[] = {"-f", "-qq", "-y", "--seccomp-bpf", "-e", llamadas, NULL};
     /* Con valgrind, -q y no -qq: también cómo acabó cada proceso («+++ exited with N +++» o
      * «+++ killed by SIGx +++», y las señales recibidas, «--- SIGx ---»; `-e signal=none` quita

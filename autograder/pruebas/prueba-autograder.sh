@@ -687,6 +687,32 @@ juzgar_trazas execve-partido 1 'Se vio openat de «/trabajo/c/a.bin.parte» para
 juzgar_trazas limpia 0 'Sin reglas de medios rotas'
 juzgar_trazas stat-en-bucle 1 'Se vio statx de «/trabajo/c/a.bin» en el hilo del bucle (síncrono'
 juzgar_trazas fstat-menor 1 'En «Progreso en líneas PROGRESO, al ritmo del temporizador» (progreso):'
+# El 08 («medios.pila_en»: el grupo de hilos de libuv no lee por el programa), con la pila de
+# strace -k de la solución y de una entrega que hace cada archivo síncrono (uv_fs_open y
+# uv_fs_read sin callback) en una callback de uv_queue_work. «trabajo-libuv»: el openat y el
+# read del grupo sin ningún marco del programa (worker de libuv → libc): nada que decir.
+# «trabajo-sincrono»: los mismos, con «/trabajo/bin/contador(h_leer+…)» en su pila, en una
+# verificación del «nucleo»: el laboratorio sin calificar (antes, «Sin reglas de medios
+# rotas»). «trabajo-sin-pila»: sin -k no se juzga, y se dice (nunca un aprobado callado).
+juzgar_trazas_08() { # juzgar_trazas_08 CARPETA CÓDIGO PATRÓN
+  local salida r
+  salida=$("$CALIFICAR" --raiz "$RAIZ" --lab 08 --juzgar-trazas "autograder/pruebas/trazas/$1" 2>&1)
+  r=$?
+  if [ "$r" = "$2" ] && grep -q -- "$3" <<<"$salida"; then
+    bien "trazas $1: código $r, «$3»"
+  else
+    mal "trazas-$1" "trazas $1: código $r (se esperaba $2) y «$3» — $salida"
+  fi
+}
+juzgar_trazas_08 trabajo-libuv 0 'Sin reglas de medios rotas\.$'
+juzgar_trazas_08 trabajo-sincrono 1 'Se vio openat de «/trabajo/c/a.txt» en un hilo del grupo de libuv, pedido por el propio programa (en su pila está h_leer en «contador»)'
+juzgar_trazas_08 trabajo-sin-pila 0 'No se pudo juzgar si el grupo de hilos de libuv toca los archivos a petición del programa'
+if "$CALIFICAR" --raiz "$RAIZ" --lab 08 --juzgar-trazas autograder/pruebas/trazas/trabajo-libuv 2>&1 |
+  grep -q 'No se pudo juzgar'; then
+  mal "trazas-trabajo-libuv-juzgada" "trazas trabajo-libuv: con la pila, dice que no se pudo juzgar"
+else
+  bien "trazas trabajo-libuv: con la pila, juzgada"
+fi
 # El 12 (libpq_bloqueante): «bd-poll», un poll(…, -1) en el hilo del bucle (libpq bloqueante,
 # partido en <unfinished ...>); «bd-poll-cero», poll y ppoll con tiempo 0 en el hilo del bucle
 # (los de la solución al cerrar cada conexión) y uno que espera en otro hilo (PQcancel en el

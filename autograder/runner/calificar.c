@@ -238,9 +238,7 @@ static void entorno_crear(entorno_t *e, const opciones_t *op, const lab_t *lab, 
      * strace escribe los iovec (lib/observar.c). */
     e->entrada = texto_formato("CALIF_OBSERVAR_ENTRADA=%d", lab->nreglas > 0);
     /* 2: además la pila de cada llamada parada (strace -k, runner/conducta.c). */
-    e->origen = conducta_pila(lab)  ? "CALIF_OBSERVAR_ORIGEN=2"
-                : conducta_origen() ? "CALIF_OBSERVAR_ORIGEN=1"
-                                    : "CALIF_OBSERVAR_ORIGEN=0";
+    e->origen = conducta_origen_entorno(lab);
     /* Las pruebas fuerzan así el camino sin openat2 de base/arbol.c (el de un núcleo < 5.6). */
     const char *sin = getenv("CALIF_SIN_OPENAT2");
     e->sin_openat2 =
@@ -391,6 +389,17 @@ static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_obser
                                    sin_juzgar != NULL ? sin_juzgar : "");
         free(sin_juzgar);
         free(antes);
+    }
+    /* «El grupo lee por el programa» («medios.pila_en») sin juzgar: se dice, nunca en silencio
+     * (runner/conducta.c, conducta_sin_pila_trabajo). */
+    if ((r == 0 || r == 2) && conducta_sin_pila_trabajo() != NULL) {
+        char *t = texto_formato("%s%sno se pudo juzgar si el grupo de hilos de libuv toca los "
+                                "archivos a petición del programa (uv_fs_* sin callback, o libc, "
+                                "en una callback de uv_queue_work): %s",
+                                lab->aviso != NULL ? lab->aviso : "",
+                                lab->aviso != NULL ? "; " : "", conducta_sin_pila_trabajo());
+        free(lab->aviso);
+        lab->aviso = t;
     }
     free(informe);
     free(aviso);

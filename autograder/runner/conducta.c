@@ -142,6 +142,15 @@ typedef struct {
     int pila_biblioteca;  /* alguno en libuv.so (o libcurl, libpq) */
     char pila_nombre[32]; /* la llamada */
     char pila_quien[160]; /* el primer marco que no es de libc: quién llamó */
+    /* «El grupo lee por el programa» («medios.pila_en»): la llamada pendiente es de un archivo
+     * en un hilo del grupo de libuv (pila_modo 1), y su primer marco del propio programa. */
+    int trabajo;             /* se juzga en este laboratorio */
+    int pila_modo;           /* 0: epoll o la red (conducta_pila); 1: un archivo del grupo */
+    char pila_ruta[200];     /* el archivo */
+    char pila_programa[160]; /* el primer marco del programa («h_leer en «contador»») */
+    int trabajo_con_pila;    /* archivos del grupo con su pila (juzgados) */
+    int trabajo_sin_pila;    /* y sin ella (strace sin -k en esta ejecución) */
+    char trabajo_visto[600]; /* el primero pedido por el programa */
 } vista_t;
 
 /* Lo juzgado en todo el laboratorio. */
@@ -155,6 +164,8 @@ typedef struct {
     int lecturas_entrada;
     char roto[MAX_REGLAS][400];
     char ajeno_epoll[400], ajeno_red[400];
+    char trabajo[600]; /* un archivo del grupo de libuv pedido por el programa (pila) */
+    int trabajo_con_pila;
 } juicio_t;
 
 /* Si se juzga desde dónde se hacen las llamadas (strace -i): lo decide conducta_probar. Y si
@@ -162,6 +173,8 @@ typedef struct {
  * que la necesita). */
 static int origen_ok, pila_ok;
 static char origen_motivo[400], pila_motivo[400];
+/* Por qué no se juzgó «el grupo lee por el programa» (conducta_sin_pila_trabajo). */
+static char trabajo_motivo[400];
 
 /* ¿Es `tid` un hilo del programa? Tras su execve, todo hilo nuevo lo es: en la caja solo
  * corre él (crear procesos lo impide el filtro seccomp y lo anota llamada()). No se sigue
@@ -540,6 +553,7 @@ static void pila_esperar(vista_t *v, const char *nombre, int red_)
     if (!v->pila)
         return;
     v->pila_pendiente = 1;
+    v->pila_modo = 0;
     v->pila_red = red_;
     v->pila_marcos = v->pila_biblioteca = 0;
     v->pila_quien[0] = '\0';
@@ -558,6 +572,21 @@ static void pila_marco(vista_t *v, const char *marco)
     if (ruta[0] != '/')
         return; /* «unexpected_backtracing_error»: sin marco */
     v->pila_marcos++;
+    if (v->pila_modo == 1) {
+        /* Un marco del propio programa: su binario (o cualquier archivo fuera del sistema que
+         * no sea la precarga del calificador), no libc, libuv ni el cargador. */
+        if (v->pila_programa[0] == '\0' && ruta_normal(ruta)) {
+            const char *base = strrchr(ruta, '/') + 1;
+            const char *fn = strchr(marco, '(');
+            size_t l = fn != NULL ? strcspn(fn + 1, "+)") : 0;
+            if (l > 0)
+                snprintf(v->pila_programa, sizeof v->pila_programa, "%.*s en «%s»",
+                         (int)(l < 60 ? l : 60), fn + 1, base);
+            else
+                snprintf(v->pila_programa, sizeof v->pila_programa, "«%s»", base);
+        }
+        return;
+    }
     if (sistema_y(ruta, permitidas))
         v->pila_biblioteca = 1;
     else if (!sistema_y(ruta, libc_y_cargador) && v->pila_quien[0] == '\0') {
@@ -581,6 +610,20 @@ static void pila_cerrar(vista_t *v)
     if (!v->pila_pendiente)
         return;
     v->pila_pendiente = 0;
+    if (v->pila_modo == 1) {
+        if (v->pila_marcos == 0) {
+            v->trabajo_sin_pila++;
+            return;
+        }
+        v->trabajo_con_pila++;
+        if (v->pila_programa[0] != '\0' && v->trabajo_visto[0] == '\0')
+            snprintf(v->trabajo_visto, sizeof v->trabajo_visto,
+                     "%s de «%s» en un hilo del grupo de libuv, pedido por el propio programa "
+                     "(en su pila está %s): no es una uv_fs_* con callback, es trabajo "
+                     "síncrono en una callback de uv_queue_work",
+                     v->pila_nombre, v->pila_ruta, v->pila_programa);
+        return;
+    }
     if (v->pila_marcos == 0 || v->pila_biblioteca || v->pila_quien[0] == '\0')
         return;
     char *dst = v->pila_red ? v->ajeno_red : v->ajeno_epoll;
@@ -678,8 +721,22 @@ static void tocar_archivo(vista_t *v, const char *nombre, const char *par)
 /* Un archivo normal leído o escrito en un hilo que no es el del bucle: el grupo de libuv, o
  * uno propio. Un hilo así no es del resolutor de libcurl, que solo lee los archivos del
  * sistema (hostiles/medios_08_hilo.c abría un socket de datagramas para parecerlo). */
-static void grupo_toca(vista_t *v, long tid)
+/* Un archivo normal (`ruta`) en un hilo del grupo de libuv. Con «medios.pila_en», además se
+ * espera su pila (pila_cerrar): una uv_fs_* con callback la hace libuv (worker → uv__fs_work →
+ * libc, sin un marco del programa); una uv_fs_* sin callback o una llamada de libc dentro de
+ * la callback de trabajo de uv_queue_work tiene en su pila la función del programa. */
+static void grupo_toca(vista_t *v, long tid, const char *nombre, const char *ruta)
 {
+    if (v->trabajo) {
+        pila_cerrar(v);
+        v->pila_pendiente = 1;
+        v->pila_modo = 1;
+        v->pila_marcos = 0;
+        v->pila_programa[0] = '\0';
+        snprintf(v->pila_nombre, sizeof v->pila_nombre, "%s", nombre);
+        snprintf(v->pila_ruta, sizeof v->pila_ruta, "%s%s", ruta_corta(ruta) != ruta ? "…/" : "",
+                 ruta_corta(ruta));
+    }
     v->lecturas_grupo++;
     for (int i = 0; i < v->ntocan; i++)
         if (v->tocan[i] == tid)
@@ -856,7 +913,7 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
             anotar(v->esquivo, sizeof v->esquivo, "%s en «%s» (uv_fs_write sin posición)", nombre,
                    ruta_corta(ruta));
         if (!principal)
-            grupo_toca(v, tid);
+            grupo_toca(v, tid, nombre, ruta);
         else if (lee)
             anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", nombre, ruta);
         else
@@ -923,7 +980,7 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
             return;
         }
         if (!principal)
-            grupo_toca(v, tid);
+            grupo_toca(v, tid, nombre, lee ? ruta : otra);
         else if (lee)
             anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", nombre, ruta);
         if (principal && escribe)
@@ -936,7 +993,7 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
         if (!ruta_fd(ret_txt, ruta, sizeof ruta) || !ruta_normal(ruta))
             return;
         if (!principal) {
-            grupo_toca(v, tid);
+            grupo_toca(v, tid, nombre, ruta);
             return;
         }
         int escritura = strstr(par, "O_WRONLY") != NULL || strstr(par, "O_RDWR") != NULL ||
@@ -990,6 +1047,8 @@ static void leer_traza(const char *ruta, const char *programa, vista_t *v)
     v->lab = lab;
     v->entradas = entradas;
     v->pila = lab != NULL && conducta_pila(lab);
+    v->trabajo = lab != NULL && lab->npila_en > 0 &&
+                 (prohibe(lab, "lectura_bloqueante") || prohibe(lab, "archivos_bloqueantes"));
     const char *base = strrchr(ruta, '/');
     base = base != NULL ? base + 1 : ruta;
     v->lento = strstr(base, "-lento@") != NULL || strstr(base, "-lento.traza") != NULL;
@@ -1129,6 +1188,9 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
     if (prohibe(lab, "red_cruda") && v->ajeno_red[0] != '\0' && j->ajeno_red[0] == '\0')
         snprintf(j->ajeno_red, sizeof j->ajeno_red, "%s", v->ajeno_red);
     j->con_grupo += v->lecturas_grupo > 0;
+    j->trabajo_con_pila += v->trabajo_con_pila;
+    if (v->trabajo && v->trabajo_visto[0] != '\0' && j->trabajo[0] == '\0')
+        snprintf(j->trabajo, sizeof j->trabajo, "%s", v->trabajo_visto);
     if (prohibe(lab, "lectura_bloqueante") && v->lectura[0] != '\0' && j->lectura[0] == '\0')
         snprintf(j->lectura, sizeof j->lectura, "%s", v->lectura);
     if (prohibe(lab, "archivos_bloqueantes") && v->escritura[0] != '\0' && j->escritura[0] == '\0')
@@ -1328,6 +1390,14 @@ static char *informe_de(const juicio_t *j, int con_menor)
            "uv_fs_stat con su callback, que trabajan en "
            "el grupo de hilos de libuv (una callback NULL las hace síncronas, en el hilo del "
            "bucle)");
+    motivo(informe, j->trabajo,
+           "Leer, escribir, abrir o listar archivos es el trabajo asíncrono de este "
+           "laboratorio: cada paso es una uv_fs_* con su callback, que libuv hace en su grupo "
+           "de hilos y avisa al bucle al acabar. Las uv_fs_* sin callback (o read, open, "
+           "fopen… de libc) dentro de una callback de trabajo de uv_queue_work bloquean ese "
+           "hilo del grupo de principio a fin: es el programa síncrono de siempre, escondido "
+           "en otro hilo, y el enunciado lo deja sin calificar como leer bloqueando en el hilo "
+           "del bucle");
     motivo(informe, j->escritura,
            "Abrir para escribir, escribir, truncar o renombrar archivos en el hilo del bucle "
            "lo bloquea: se hace con uv_fs_open, uv_fs_write, uv_fs_ftruncate y uv_fs_rename "
@@ -1528,6 +1598,19 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
                  "strace no dio la dirección de ninguna de las llamadas de epoll o de la red "
                  "(%d)",
                  j.sin_ip);
+    /* «El grupo lee por el programa»: sin ninguna pila de un archivo del grupo, no se juzgó. */
+    trabajo_motivo[0] = '\0';
+    if (lab->npila_en > 0 &&
+        (prohibe(lab, "lectura_bloqueante") || prohibe(lab, "archivos_bloqueantes")) &&
+        j.trabajo_con_pila == 0)
+        snprintf(trabajo_motivo, sizeof trabajo_motivo, "%s",
+                 origen_ok && !pila_ok
+                     ? "este strace no da la pila de cada llamada (-k), y sin ella no se sabe si "
+                       "un archivo que toca el grupo de hilos de libuv lo pidió una uv_fs_* con "
+                       "callback o el propio programa en una callback de uv_queue_work"
+                     : "en las trazas no hay ningún archivo tocado por el grupo de hilos de libuv "
+                       "con su pila (strace -k), y sin ella no se sabe si lo pidió una uv_fs_* "
+                       "con callback o el propio programa en una callback de uv_queue_work");
     *informe = informe_de(&j, 1);
     /* ¿En el camino principal? Sí, si se vio en una verificación del núcleo («nucleo» de
      * lab.json), en una traza que no dice de qué verificación es, o en más de la mitad de las
@@ -1613,6 +1696,10 @@ int conducta_mostrar(const opciones_t *op, char **carpetas, int n)
     else
         printf("Sin reglas de medios rotas%s%s.\n", aviso != NULL ? "; no se vio: " : "",
                aviso != NULL ? aviso : "");
+    if (r >= 0 && r != 1 && trabajo_motivo[0] != '\0')
+        printf("No se pudo juzgar si el grupo de hilos de libuv toca los archivos a petición del "
+               "programa: %s.\n",
+               trabajo_motivo);
     free(informe);
     free(aviso);
     lab_liberar(&lab);
@@ -1686,6 +1773,26 @@ int conducta_origen(void)
 const char *conducta_sin_origen(void)
 {
     return origen_motivo[0] != '\0' ? origen_motivo : pila_motivo[0] != '\0' ? pila_motivo : NULL;
+}
+
+const char *conducta_sin_pila_trabajo(void)
+{
+    return trabajo_motivo[0] != '\0' ? trabajo_motivo : NULL;
+}
+
+const char *conducta_origen_entorno(const lab_t *lab)
+{
+    static char e[600];
+    if (conducta_pila(lab))
+        return "CALIF_OBSERVAR_ORIGEN=2";
+    if (!origen_ok)
+        return "CALIF_OBSERVAR_ORIGEN=0";
+    if (!pila_ok || lab->npila_en == 0)
+        return "CALIF_OBSERVAR_ORIGEN=1";
+    size_t n = (size_t)snprintf(e, sizeof e, "CALIF_OBSERVAR_ORIGEN=3:");
+    for (int i = 0; i < lab->npila_en && n < sizeof e; i++)
+        n += (size_t)snprintf(e + n, sizeof e - n, "%s%s", i > 0 ? "," : "", lab->pila_en[i]);
+    return e;
 }
 
 int conducta_pila(const lab_t *lab)

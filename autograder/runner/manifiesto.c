@@ -145,6 +145,24 @@ static void leer_medios(json_t *raiz, lab_t *lab, char *error, size_t tam, int *
     if (!*mal)
         lab->nrequeridos = lista_de(json_object_get(medios, "requeridos"), "medios.requeridos",
                                     &lab->requeridos, error, tam, mal);
+    /* «pila_en»: las verificaciones cuyas ejecuciones strace observa con la pila de cada
+     * llamada (-k), para ver quién pidió cada archivo que toca el grupo de hilos de libuv
+     * (runner/conducta.c, «el grupo lee por el programa»). Solo donde se prohíbe leer o
+     * escribir archivos sin callback: sin eso no hay nada que juzgar con ella. */
+    if (!*mal && json_object_get(medios, "pila_en") != NULL) {
+        lab->npila_en = lista_de(json_object_get(medios, "pila_en"), "medios.pila_en",
+                                 &lab->pila_en, error, tam, mal);
+        int archivos = 0;
+        for (int i = 0; i < lab->nprohibidos; i++)
+            archivos |= strcmp(lab->prohibidos[i], "lectura_bloqueante") == 0 ||
+                        strcmp(lab->prohibidos[i], "archivos_bloqueantes") == 0;
+        if (!*mal && !archivos) {
+            snprintf(error, tam,
+                     "«medios.pila_en» solo vale con «lectura_bloqueante» o "
+                     "«archivos_bloqueantes» en «medios.prohibidos»");
+            *mal = 1;
+        }
+    }
 }
 
 /* «llamadas»: {"permitidas": [...], "unix": true}: llamadas al sistema que este laboratorio
@@ -645,6 +663,9 @@ void lab_liberar(lab_t *lab)
     for (int i = 0; i < lab->nprohibidos; i++)
         free(lab->prohibidos[i]);
     free(lab->prohibidos);
+    for (int i = 0; i < lab->npila_en; i++)
+        free(lab->pila_en[i]);
+    free(lab->pila_en);
     for (int i = 0; i < lab->nrequeridos; i++)
         free(lab->requeridos[i]);
     free(lab->requeridos);

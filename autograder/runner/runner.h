@@ -58,6 +58,8 @@ typedef struct {
     int nprohibidos;
     char **requeridos; /* símbolos que la entrega debería usar (solo se avisa) */
     int nrequeridos;
+    char **pila_en; /* «medios.pila_en»: verificaciones observadas con la pila (strace -k) */
+    int npila_en;
     char **llamadas; /* «llamadas.permitidas»: lo que añade a la lista del filtro (base/filtro.c) */
     int nllamadas;
     int unix_permitido;    /* «llamadas.unix»: puede abrir sockets AF_UNIX (base/filtro.c) */
@@ -319,6 +321,14 @@ int conducta_pila(const lab_t *lab);
 /* Por qué eso no se pudo juzgar (tras conducta_probar o conducta_juzgar), o NULL si se
  * juzgó. No es memoria nueva. */
 const char *conducta_sin_origen(void);
+/* El valor de CALIF_OBSERVAR_ORIGEN para `lab` (lib/observar.c): 0, 1 (-i), 2 (-i y -k) o, con
+ * «medios.pila_en», «3:id,id…» (-i, y -k en las ejecuciones de esas verificaciones). No es
+ * memoria nueva. */
+const char *conducta_origen_entorno(const lab_t *lab);
+/* Tras conducta_juzgar: por qué no se pudo juzgar si el grupo de hilos de libuv tocó los
+ * archivos a petición del programa (uv_fs_* síncronas o libc en un uv_queue_work), o NULL si
+ * se juzgó o el laboratorio no lo pide («medios.pila_en»). No es memoria nueva. */
+const char *conducta_sin_pila_trabajo(void);
 /* El strace que se prueba y con el que se observa: CALIF_STRACE (ruta absoluta) o el del
  * sistema. No es memoria nueva. */
 const char *conducta_strace(void);

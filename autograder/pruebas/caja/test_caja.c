@@ -330,6 +330,32 @@ Test(caja, fuera_de_la_lista_negado)
     cal_fin(1);
 }
 
+/* Con la pila de «medios.pila_en» (CALIF_OBSERVAR_ORIGEN=3:<verificaciones>, strace -k, la
+ * del 08) y bwrap, strace solo escribe las llamadas que tocan el programa y sus archivos (-P,
+ * lib/observar.c) y no para ni hace fallar las demás, aunque el filtro le pase la decisión
+ * (TRACE): esas ejecuciones llevan un filtro que hace fallar las nombradas él mismo
+ * (filtro_nombradas_sin_trazador). Sin él,
+ * io_setup se hacía (PERMITIDO). Sin bwrap no hay -P: el mismo ENOSYS, por el trazador. */
+Test(caja, nombradas_con_la_pila)
+{
+    cal_inicio("nombradas_con_la_pila");
+    const char *puerta = getenv("CALIF_PRUEBA_PUERTA");
+    cr_assert(puerta != NULL && access(puerta, X_OK) == 0 && access("/usr/bin/strace", X_OK) == 0,
+              "faltan calif-puerta (CALIF_PRUEBA_PUERTA) o strace: la prueba no se puede juzgar");
+    char carpeta[] = "/tmp/calif-pila.XXXXXX";
+    cr_assert(mkdtemp(carpeta) != NULL);
+    setenv("CALIF_OBSERVAR", carpeta, 1);
+    setenv("CALIF_PUERTA", puerta, 1);
+    setenv("CALIF_OBSERVAR_ORIGEN", "3:otra,nombradas_con_la_pila", 1);
+    const char *salida = sondear((const char *[]){"io_setup", NULL});
+    unsetenv("CALIF_OBSERVAR");
+    unsetenv("CALIF_PUERTA");
+    unsetenv("CALIF_OBSERVAR_ORIGEN");
+    archivos_borrar_arbol(carpeta); /* las trazas: las escribe strace, fuera de la caja */
+    esperar_linea(salida, "BLOQUEADO io_setup: ENOSYS");
+    cal_fin(1);
+}
+
 /* socket según el dominio (base/filtro.c): AF_INET, AF_INET6 y AF_NETLINK sí; AF_UNIX solo si
  * el laboratorio lo pide (CALIF_LLAMADAS con FILTRO_UNIX, de «llamadas»: {"unix": true}), y
  * nunca con bits altos que el núcleo tiraría; cualquier otro, EPERM. socketpair(AF_UNIX) sí, y
