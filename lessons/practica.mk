@@ -33,6 +33,6 @@ vigilar-practica: $(PRACTICA_DEPS)
 
 # Solo en el repositorio del profesorado: la edición del estudiante no tiene los mutantes (y de
 # las respuestas, solo las publicadas: make publicar L=NN).
-SUITES += $(if $(wildcard autograder/mutantes/practica/*/*/*.patch),prueba-practica)
+SUITES += $(if $(wildcard lessons/*/practica/*/.mutantes/*.patch),prueba-practica)
 prueba-practica: $(PRACTICA_DEPS)
 	@$(PRACTICA_ENV) bash lessons/practica/prueba-practica.sh -B $(B) $(foreach l,$(L),$(wildcard lessons/$(l)-*))

@@ -3,7 +3,7 @@
 # dientes (suite prueba-practica de make test): para cada lessons/NN-tema/practica/N-nombre/,
 #   1. su respuesta (solutions/practica/NN-tema/N-nombre/ejercicio.c) pasa todos los casos;
 #   2. el ejercicio.c de partida, sin tocar, compila y falla al menos un caso;
-#   3. cada mutante (autograder/mutantes/practica/NN-tema/N-nombre/*.patch, un error
+#   3. cada mutante (lessons/NN-tema/practica/N-nombre/.mutantes/*.patch, un error
 #      realista aplicado a la respuesta) pierde justo los casos de su cabecera
 #      «# Debe fallar: caso1 caso2», ni uno más ni uno menos (un caso de «# Puede fallar:»,
 #      con el porqué en el parche, no cuenta).
@@ -102,11 +102,11 @@ for ej in "${ejercicios[@]}"; do
   leccion=$(basename "$(dirname "$(dirname "$ej")")"); nombre=$(basename "$ej")
   tareas+=("$ej respuesta" "$ej partida")
   n=0
-  for m in autograder/mutantes/practica/"$leccion"/"$nombre"/*.patch; do
+  for m in "$ej"/.mutantes/*.patch; do
     [ -f "$m" ] || continue
     n=$((n + 1)); tareas+=("$ej mutante $m")
   done
-  [ "$n" -gt 0 ] || echo "MAL $leccion/$nombre: no tiene ningún mutante (autograder/mutantes/practica/$leccion/$nombre/*.patch)" >"$DIR/sin-mutantes-$leccion-$nombre.txt"
+  [ "$n" -gt 0 ] || echo "MAL $leccion/$nombre: no tiene ningún mutante ($ej/.mutantes/*.patch)" >"$DIR/sin-mutantes-$leccion-$nombre.txt"
 done
 printf '%s\n' "${tareas[@]}" | xargs -P "$J" -L1 bash -c 'probar "$@"' _
 # Una comprobación que sale MAL con otras cinco al lado se repite una vez, sola, antes de
