@@ -539,6 +539,8 @@ medios_caso medios_08_sincrono $L08 contador.c 20 'Se vio openat de «.*» en el
 medios_caso medios_08_alias $L08 contador.c 20 'contador.c usa __open64, __read'
 medios_caso medios_08_syscall $L08 contador.c 20 'Se vio openat de «.*» en el hilo del bucle'
 medios_caso medios_08_tabla $L08 contador.c 20 'Se vio [0-9]* nanosleep en el hilo del bucle'
+# Lo que crea hilos por su cuenta (aio_read: su hilo lee fuera del grupo de libuv).
+delante_08 medios_08_posix_aio 'contador.c usa aio_read'
 medios_caso medios_11_sincrono $L11 descargas.c 27 'Se vio .* en el hilo del bucle'
 medios_caso medios_11_stdio $L11 descargas.c 27 'descargas.c usa _IO_fdopen, link'
 # Leer en el hilo del bucle sin las llamadas que se miraban: openat2 y splice a una tubería
@@ -723,6 +725,9 @@ juzgar_trazas_08() { # juzgar_trazas_08 CARPETA CÓDIGO PATRÓN
 }
 juzgar_trazas_08 trabajo-libuv 0 'Sin reglas de medios rotas\.$'
 juzgar_trazas_08 trabajo-sincrono 1 'Se vio openat de «/trabajo/c/a.txt» en un hilo del grupo de libuv, pedido por el propio programa (en su pila está h_leer en «contador»)'
+# «trabajo-aio»: la traza del ataque con aio_read (sesión 24, 100/100 antes): el hilo que lee es
+# de libc, y en su pila no hay libuv.so ni nada del programa.
+juzgar_trazas_08 trabajo-aio 1 'Se vio pread64 de «/trabajo/c/cuentas-1/texto.txt» en un hilo que no es del grupo de libuv: en su pila no hay libuv.so'
 juzgar_trazas_08 trabajo-sin-pila 0 'No se pudo juzgar si el grupo de hilos de libuv toca los archivos a petición del programa'
 if "$CALIFICAR" --raiz "$RAIZ" --lab 08 --juzgar-trazas autograder/pruebas/trazas/trabajo-libuv 2>&1 |
   grep -q 'No se pudo juzgar'; then

@@ -150,7 +150,7 @@ typedef struct {
     char pila_programa[160]; /* el primer marco del programa («h_leer en «contador»») */
     int trabajo_con_pila;    /* archivos del grupo con su pila (juzgados) */
     int trabajo_sin_pila;    /* y sin ella (strace sin -k en esta ejecución) */
-    char trabajo_visto[600]; /* el primero pedido por el programa */
+    char trabajo_visto[600]; /* el primero pedido por el programa, o leído sin libuv */
 } vista_t;
 
 /* Lo juzgado en todo el laboratorio. */
@@ -490,6 +490,7 @@ static int sistema_y(const char *ruta, const char *const *nombres)
 static const char *const libc_y_cargador[] = {"libc.so", "libc-", "ld-linux", NULL};
 static const char *const permitidas[] = {"libuv.so", "libcurl.so", "libcurl-gnutls.so", "libpq.so",
                                          NULL};
+static const char *const solo_libuv[] = {"libuv.so", NULL};
 
 /* «mmap(dir, largo, prot, indicadores, fd<ruta>|-1, desp)» que devolvió `ret_txt`. */
 static void mapa_anotar(vista_t *v, const char *par, const char *ret_txt)
@@ -573,6 +574,9 @@ static void pila_marco(vista_t *v, const char *marco)
         return; /* «unexpected_backtracing_error»: sin marco */
     v->pila_marcos++;
     if (v->pila_modo == 1) {
+        /* Uno de libuv: el archivo lo pidió libuv (su worker → uv__fs_work), no libc sola. */
+        if (sistema_y(ruta, solo_libuv))
+            v->pila_biblioteca = 1;
         /* Un marco del propio programa: su binario (o cualquier archivo fuera del sistema que
          * no sea la precarga del calificador), no libc, libuv ni el cargador. */
         if (v->pila_programa[0] == '\0' && ruta_normal(ruta)) {
@@ -611,17 +615,31 @@ static void pila_cerrar(vista_t *v)
         return;
     v->pila_pendiente = 0;
     if (v->pila_modo == 1) {
-        if (v->pila_marcos == 0) {
+        /* Con un solo marco de libc, strace no pudo desenrollar más: no se sabe quién llamó.
+         * Desde dos, libuv está siempre en el segundo (uv__fs_read llama a read o pread). */
+        if (v->pila_marcos == 0 ||
+            (v->pila_marcos == 1 && !v->pila_biblioteca && v->pila_programa[0] == '\0')) {
             v->trabajo_sin_pila++;
             return;
         }
         v->trabajo_con_pila++;
-        if (v->pila_programa[0] != '\0' && v->trabajo_visto[0] == '\0')
+        if (v->trabajo_visto[0] != '\0')
+            return;
+        if (v->pila_programa[0] != '\0')
             snprintf(v->trabajo_visto, sizeof v->trabajo_visto,
                      "%s de «%s» en un hilo del grupo de libuv, pedido por el propio programa "
                      "(en su pila está %s): no es una uv_fs_* con callback, es trabajo "
                      "síncrono en una callback de uv_queue_work",
                      v->pila_nombre, v->pila_ruta, v->pila_programa);
+        else if (!v->pila_biblioteca)
+            /* La lista es de quién puede leer, no de quién no: un hilo que libc crea por su
+             * cuenta (aio_read, lio_listio…) no tiene libuv ni el programa en su pila. */
+            snprintf(v->trabajo_visto, sizeof v->trabajo_visto,
+                     "%s de «%s» en un hilo que no es del grupo de libuv: en su pila no hay "
+                     "libuv.so ni nada del programa, solo libc (un hilo que libc crea por su "
+                     "cuenta, como el de aio_read); los archivos se leen con uv_fs_* y su "
+                     "callback",
+                     v->pila_nombre, v->pila_ruta);
         return;
     }
     if (v->pila_marcos == 0 || v->pila_biblioteca || v->pila_quien[0] == '\0')
@@ -731,7 +749,7 @@ static void grupo_toca(vista_t *v, long tid, const char *nombre, const char *rut
         pila_cerrar(v);
         v->pila_pendiente = 1;
         v->pila_modo = 1;
-        v->pila_marcos = 0;
+        v->pila_marcos = v->pila_biblioteca = 0;
         v->pila_programa[0] = '\0';
         snprintf(v->pila_nombre, sizeof v->pila_nombre, "%s", nombre);
         snprintf(v->pila_ruta, sizeof v->pila_ruta, "%s%s", ruta_corta(ruta) != ruta ? "…/" : "",

@@ -40,8 +40,12 @@ static const char *const procesos[] = {
     "system",       "popen",  "execl",    "execle",  "execlp",   "execv",
     "execve",       "execvp", "execvpe",  "fexecve", "execveat", "posix_spawn",
     "posix_spawnp", "daemon", "uv_spawn", NULL};
-static const char *const hilos[] = {"pthread_create", "thrd_create", "uv_thread_create",
-                                    "uv_thread_create_ex", NULL};
+/* Y las funciones de libc que crean hilos por su cuenta: la E/S asíncrona de POSIX (aio_*,
+ * el prefijo, y lio_listio; su hilo lee o escribe fuera del grupo de libuv), timer_create y
+ * mq_notify (con SIGEV_THREAD) y getaddrinfo_a. */
+static const char *const hilos[] = {"pthread_create",      "thrd_create",   "uv_thread_create",
+                                    "uv_thread_create_ex", "lio_listio",    "timer_create",
+                                    "mq_notify",           "getaddrinfo_a", NULL};
 static const char *const directas[] = {"syscall", "dlopen",    "dlmopen",  "dlsym",
                                        "dlvsym",  "uv_dlopen", "uv_dlsym", NULL};
 static const char *const red_cruda[] = {
@@ -110,9 +114,11 @@ static const grupo_t grupos[] = {
      "uv_spawn): el trabajo se hace dentro del programa, con libuv",
      procesos, NULL, 0},
     {"hilos",
-     "crear hilos propios (pthread_create, uv_thread_create): la concurrencia del "
-     "laboratorio es la del bucle de eventos; el grupo de hilos de libuv (uv_queue_work) sí vale",
-     hilos, NULL, 0},
+     "crear hilos propios (pthread_create, uv_thread_create) ni usar lo que los crea por ti "
+     "(aio_read, aio_write, lio_listio, timer_create, mq_notify, getaddrinfo_a): la "
+     "concurrencia del laboratorio es la del bucle de eventos; el grupo de hilos de libuv "
+     "(uv_fs_*, uv_queue_work) sí vale",
+     hilos, "aio_", 0},
     {"llamadas_directas",
      "llamar al sistema o a funciones sin pasar por su nombre (syscall, dlsym, uv_dlsym, "
      "ensamblador con syscall/int 0x80) ni hablar con valgrind por detrás (valgrind.h): así "
@@ -213,7 +219,7 @@ static int sin_definir(const char *nm, const char *simbolo, const char *prefijo,
             si = 2;
         if (si) {
             if (visto != NULL)
-                snprintf(visto, tam, "%.*s%s", (int)nombre, p, si == 2 ? "…" : "");
+                snprintf(visto, tam, "%.*s", (int)nombre, p);
             return 1;
         }
         p = fin != NULL ? fin + 1 : NULL;
@@ -334,10 +340,11 @@ int medios_juzgar(const lab_t *lab, const char *archivo, const char *nm, const c
                 anadir(&vistos, vistos != NULL ? ", " : "");
                 anadir(&vistos, visto);
             }
-        if (gr->prefijo != NULL && sin_definir(nm, NULL, gr->prefijo, 0, visto, sizeof visto)) {
+        /* Del prefijo, el primer nombre que lo lleva («aio_read», «curl_easy_init»). */
+        if (gr->prefijo != NULL && sin_definir(nm, NULL, gr->prefijo, 0, visto, sizeof visto) &&
+            !ya_visto(vistos, visto)) {
             anadir(&vistos, vistos != NULL ? ", " : "");
-            anadir(&vistos, gr->prefijo);
-            anadir(&vistos, "…");
+            anadir(&vistos, visto);
         }
         if (gr->instrucciones && llamada_directa(asm_texto)) {
             anadir(&vistos, vistos != NULL ? ", " : "");
