@@ -692,9 +692,9 @@ fi
 # no veía nadie. «fstat-menor»: solo el fstat de «execve-partido», en una traza de progreso
 # (del «nucleo»): lo menor (cerrar, medir o borrar sin callback) cuesta esa verificación y no
 # el laboratorio (el informe dice en qué verificación; antes, el laboratorio sin calificar).
-juzgar_trazas() { # juzgar_trazas CARPETA CÓDIGO PATRÓN
+juzgar_trazas() { # [JUZGAR_LAB=NN] juzgar_trazas CARPETA CÓDIGO PATRÓN (por omisión, el 11)
   local salida r
-  salida=$("$CALIFICAR" --raiz "$RAIZ" --lab 11 --juzgar-trazas "autograder/pruebas/trazas/$1" 2>&1)
+  salida=$("$CALIFICAR" --raiz "$RAIZ" --lab "${JUZGAR_LAB:-11}" --juzgar-trazas "autograder/pruebas/trazas/$1" 2>&1)
   r=$?
   if [ "$r" = "$2" ] && grep -q -- "$3" <<<"$salida"; then
     bien "trazas $1: código $r, «$3»"
@@ -713,16 +713,7 @@ juzgar_trazas fstat-menor 1 'En «Progreso en líneas PROGRESO, al ritmo del tem
 # «trabajo-sincrono»: los mismos, con «/trabajo/bin/contador(h_leer+…)» en su pila, en una
 # verificación del «nucleo»: el laboratorio sin calificar (antes, «Sin reglas de medios
 # rotas»). «trabajo-sin-pila»: sin -k no se juzga, y se dice (nunca un aprobado callado).
-juzgar_trazas_08() { # juzgar_trazas_08 CARPETA CÓDIGO PATRÓN
-  local salida r
-  salida=$("$CALIFICAR" --raiz "$RAIZ" --lab 08 --juzgar-trazas "autograder/pruebas/trazas/$1" 2>&1)
-  r=$?
-  if [ "$r" = "$2" ] && grep -q -- "$3" <<<"$salida"; then
-    bien "trazas $1: código $r, «$3»"
-  else
-    mal "trazas-$1" "trazas $1: código $r (se esperaba $2) y «$3» — $salida"
-  fi
-}
+juzgar_trazas_08() { JUZGAR_LAB=08 juzgar_trazas "$@"; }
 juzgar_trazas_08 trabajo-libuv 0 'Sin reglas de medios rotas\.$'
 juzgar_trazas_08 trabajo-sincrono 1 'Se vio openat de «/trabajo/c/a.txt» en un hilo del grupo de libuv, pedido por el propio programa (en su pila está h_leer en «contador»)'
 # «trabajo-aio»: la traza del ataque con aio_read (sesión 24, 100/100 antes): el hilo que lee es
@@ -739,16 +730,7 @@ fi
 # partido en <unfinished ...>); «bd-poll-cero», poll y ppoll con tiempo 0 en el hilo del bucle
 # (los de la solución al cerrar cada conexión) y uno que espera en otro hilo (PQcancel en el
 # grupo de hilos de libuv): ninguno espera en el bucle.
-juzgar_trazas_12() { # juzgar_trazas_12 CARPETA CÓDIGO PATRÓN
-  local salida r
-  salida=$("$CALIFICAR" --raiz "$RAIZ" --lab 12 --juzgar-trazas "autograder/pruebas/trazas/$1" 2>&1)
-  r=$?
-  if [ "$r" = "$2" ] && grep -q -- "$3" <<<"$salida"; then
-    bien "trazas $1: código $r, «$3»"
-  else
-    mal "trazas-$1" "trazas $1: código $r (se esperaba $2) y «$3» — $salida"
-  fi
-}
+juzgar_trazas_12() { JUZGAR_LAB=12 juzgar_trazas "$@"; }
 juzgar_trazas_12 bd-poll 1 'Se vio 1 poll o select que esperan en el hilo del bucle'
 juzgar_trazas_12 bd-poll-cero 0 'Sin reglas de medios rotas'
 # Sin bubblewrap (la puerta pone el filtro; la traza sigue fuera del alcance del programa).
