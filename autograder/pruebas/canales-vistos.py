@@ -55,9 +55,12 @@ def main():
     salida, binarios = sys.argv[1], {os.path.realpath(b) for b in sys.argv[2:]}
     seguir = [True]
     signal.signal(signal.SIGTERM, lambda *_: seguir.__setitem__(0, False))
+    # Y si muere quien lo lanzó: con pyenv, «python3» es un guion que no hace exec, y el
+    # SIGTERM de la prueba se lo lleva él (medido: este proceso seguía, huérfano).
+    padre = os.getppid()
     vistas = set()
     with open(salida, "w") as f:
-        while seguir[0]:
+        while seguir[0] and os.getppid() == padre:
             inodos = inodos_de(binarios)
             if inodos:
                 for inodo, ruta in sockets_en_escucha().items():
