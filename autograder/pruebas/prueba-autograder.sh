@@ -241,7 +241,8 @@ fi
 if [ "$PARTE" = trampas ]; then
 # Mientras dura esta parte, el canal de Criterion de cada calificación visto desde fuera
 # (canales-vistos.py): debe estar en una carpeta de la calificación (trabajo/NN/canal, o
-# /tmp/calif-canal.* si esa ruta no cabe en un socket), nunca en /tmp/criterion_<pid>.sock.
+# calif-canal.* en TMPDIR o /tmp si esa ruta no cabe en un socket), nunca en
+# /tmp/criterion_<pid>.sock.
 python3 "$RAIZ/autograder/pruebas/canales-vistos.py" "$TMP/canales-trampas.txt" \
   "$B"/labs/*/calificador &
 canales_pid=$!
@@ -489,13 +490,13 @@ done
 kill "$canales_pid" 2>/dev/null
 wait "$canales_pid" 2>/dev/null
 canales_n=$(grep -c . "$TMP/canales-trampas.txt")
-canales_propios=$(grep -c -E '/trabajo/[^/]+/canal/criterion_[0-9]+\.sock$|^/tmp/calif-canal\.[^/]+/criterion_[0-9]+\.sock$' "$TMP/canales-trampas.txt")
+canales_propios=$(grep -c -E '/trabajo/[^/]+/canal/criterion_[0-9]+\.sock$|/calif-canal\.[^/]+/criterion_[0-9]+\.sock$' "$TMP/canales-trampas.txt")
 if [ "$canales_n" -gt 0 ] && [ "$canales_propios" -eq "$canales_n" ]; then
   bien "canales: los $canales_n canales de Criterion vistos, cada uno en la carpeta de su calificación"
 elif [ "$canales_n" -eq 0 ]; then
   mal "canales-sin-ver" "canales: no se vio ningún canal de Criterion (canales-vistos.py no pudo juzgar)"
 else
-  mal "canales" "canales: fuera de la carpeta de su calificación: $(grep -v -E '/trabajo/[^/]+/canal/|^/tmp/calif-canal\.' "$TMP/canales-trampas.txt" | head -n3 | tr '\n' ' ')"
+  mal "canales" "canales: fuera de la carpeta de su calificación: $(grep -v -E '/trabajo/[^/]+/canal/|/calif-canal\.' "$TMP/canales-trampas.txt" | head -n3 | tr '\n' ' ')"
 fi
 fi
 
