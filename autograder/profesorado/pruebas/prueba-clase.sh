@@ -141,6 +141,8 @@ pasada() {
   for r in "$SAL"/alumnos/*/results.json; do
     printf '%s: %s\n' "$(basename "$(dirname "$r")")" "$(python3 -c 'import json,sys; print(" ".join(t["extra_data"]["id"] for t in json.load(open(sys.argv[1]))["tests"] if t["status"] != "passed"))' "$r" 2>/dev/null)"
   done >"$TMP/fallos-$1.txt"
+  mkdir -p "$TMP/informes-$1"
+  for r in "$SAL"/alumnos/*/informe.txt; do cp "$r" "$TMP/informes-$1/$(basename "$(dirname "$r")").txt"; done
 }
 pasada 1
 if [ "$rc" = 0 ] && [ -f "$TMP/notas-1.csv" ] && [ "$(wc -l <"$TMP/notas-1.csv")" = $((n_entregas + 1)) ] &&
@@ -314,7 +316,13 @@ comprobar "segunda pasada: los resultados de otro grupo siguen ahí" test -s "$S
 if [ "$rc" = 0 ] && diff <(cut -d, -f1-5,7- "$TMP/notas-1.csv") <(cut -d, -f1-5,7- "$TMP/notas-2.csv") >"$TMP/diff.txt"; then
   bien "segunda pasada ($segundos s): el mismo notas.csv (salvo los segundos)"
 else
-  mal repetible "la segunda pasada (rc=$rc) da otras notas: $(cat "$TMP/diff.txt"); lo que falló en cada una: $(diff "$TMP/fallos-1.txt" "$TMP/fallos-2.txt" | grep '^[<>]')"
+  # En una sola línea: el resumen de make test muestra solo la primera de cada ✘.
+  mal repetible "la segunda pasada (rc=$rc) da otras notas: $(tr '\n' ' ' <"$TMP/diff.txt"); lo que falló en cada una: $(diff "$TMP/fallos-1.txt" "$TMP/fallos-2.txt" | grep '^[<>]' | tr '\n' ' ')"
+  # Los informes de las dos pasadas de quien cambió, para ver por qué (en build/, que queda).
+  for a in $(diff "$TMP/fallos-1.txt" "$TMP/fallos-2.txt" | sed -n 's/^[<>] \([^:]*\):.*/\1/p' | sort -u); do
+    mkdir -p "$B/pruebas/prueba-clase-repetible"
+    for n in 1 2; do cp "$TMP/informes-$n/$a.txt" "$B/pruebas/prueba-clase-repetible/$a-$n.txt" 2>/dev/null; done
+  done
 fi
 # Volver a calificar a un solo estudiante, con la lista de la clase: la hoja entera, con su
 # nota de siempre y quien no entregó.
