@@ -489,14 +489,27 @@ for variante in "" CALIF_SIN_OPENAT2=1; do
 done
 kill "$canales_pid" 2>/dev/null
 wait "$canales_pid" 2>/dev/null
+# canales_donde propios|ajenos ARCHIVO: las rutas de los canales que están (o no) donde el
+# ejecutor los pone (runner/calificar.c, canal_crear): trabajo/NN/canal, o calif-canal.* justo
+# en TMPDIR o en /tmp.
+canales_donde() {
+  awk -v quiero="$1" -v t="${TMPDIR:-/tmp}" '{
+    propio = $0 ~ /\/trabajo\/[^\/]+\/canal\/criterion_[0-9]+\.sock$/
+    for (i = 0; i < 2 && !propio; i++) {
+      b = (i ? "/tmp" : t) "/calif-canal."
+      propio = substr($0, 1, length(b)) == b && substr($0, length(b) + 1) ~ /^[^\/]+\/criterion_[0-9]+\.sock$/
+    }
+    if (propio == (quiero == "propios")) print
+  }' "$2"
+}
 canales_n=$(grep -c . "$TMP/canales-trampas.txt")
-canales_propios=$(grep -c -E '/trabajo/[^/]+/canal/criterion_[0-9]+\.sock$|/calif-canal\.[^/]+/criterion_[0-9]+\.sock$' "$TMP/canales-trampas.txt")
+canales_propios=$(canales_donde propios "$TMP/canales-trampas.txt" | grep -c .)
 if [ "$canales_n" -gt 0 ] && [ "$canales_propios" -eq "$canales_n" ]; then
   bien "canales: los $canales_n canales de Criterion vistos, cada uno en la carpeta de su calificación"
 elif [ "$canales_n" -eq 0 ]; then
   mal "canales-sin-ver" "canales: no se vio ningún canal de Criterion (canales-vistos.py no pudo juzgar)"
 else
-  mal "canales" "canales: fuera de la carpeta de su calificación: $(grep -v -E '/trabajo/[^/]+/canal/|/calif-canal\.' "$TMP/canales-trampas.txt" | head -n3 | tr '\n' ' ')"
+  mal "canales" "canales: fuera de la carpeta de su calificación: $(canales_donde ajenos "$TMP/canales-trampas.txt" | head -n3 | tr '\n' ' ')"
 fi
 fi
 

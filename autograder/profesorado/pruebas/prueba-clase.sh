@@ -318,9 +318,10 @@ if [ "$rc" = 0 ] && diff <(cut -d, -f1-5,7- "$TMP/notas-1.csv") <(cut -d, -f1-5,
 else
   # En una sola línea: el resumen de make test muestra solo la primera de cada ✘.
   mal repetible "la segunda pasada (rc=$rc) da otras notas: $(tr '\n' ' ' <"$TMP/diff.txt"); lo que falló en cada una: $(diff "$TMP/fallos-1.txt" "$TMP/fallos-2.txt" | grep '^[<>]' | tr '\n' ' ')"
-  # Los informes de las dos pasadas de quien cambió, para ver por qué (en build/, que queda).
-  for a in $(diff "$TMP/fallos-1.txt" "$TMP/fallos-2.txt" | sed -n 's/^[<>] \([^:]*\):.*/\1/p' | sort -u); do
-    mkdir -p "$B/pruebas/prueba-clase-repetible"
+  # Los informes de las dos pasadas de quien cambió de fila (también con los mismos fallos y
+  # otros puntos), para ver por qué: en build/, que queda.
+  mkdir -p "$B/pruebas/prueba-clase-repetible"
+  sed -n 's/^[<>] \([^,]*\),.*/\1/p' "$TMP/diff.txt" | sort -u | while IFS= read -r a; do
     for n in 1 2; do cp "$TMP/informes-$n/$a.txt" "$B/pruebas/prueba-clase-repetible/$a-$n.txt" 2>/dev/null; done
   done
 fi
