@@ -72,6 +72,32 @@ static int contar_entradas(const char *informe, const char *aguja)
     return n;
 }
 
+/* Una línea de la traza de strace (lib/observar.c: -f, y bajo valgrind siempre -i): «TID
+ * [DIRECCIÓN] resto». Devuelve el TID (0 si la línea no empieza por uno), deja en *ip la
+ * dirección (0 si no hay o no se lee: «[????????????????]» en «+++ killed by…») y en *resto
+ * lo que sigue. Los dos lectores de la traza de abajo pasan por aquí: el de la señal leía sin
+ * saltar la dirección y nunca encontraba el arranque de valgrind (prueba-autograder,
+ * valgrind_tapa_sabotaje: sigint aprobaba cuando la línea de valgrind se perdía). */
+static long linea_de_traza(char *linea, unsigned long *ip, char **resto)
+{
+    char *r;
+    long tid = strtol(linea, &r, 10);
+    while (*r == ' ')
+        r++;
+    *ip = 0;
+    if (r[0] == '[') {
+        char *cierre = strchr(r, ']'), *f_ip;
+        *ip = strtoul(r + 1, &f_ip, 16);
+        if (cierre == NULL || f_ip != cierre)
+            *ip = 0;
+        r = cierre != NULL ? cierre + 1 : r;
+        while (*r == ' ')
+            r++;
+    }
+    *resto = r;
+    return r == linea ? 0 : tid;
+}
+
 /* La señal que mató al programa según la traza de strace (la del primer proceso que
  * ejecutó valgrind), o 0. */
 static int senal_en_traza(const char *ruta)
@@ -79,14 +105,14 @@ static int senal_en_traza(const char *ruta)
     FILE *f = ruta != NULL ? fopen(ruta, "r") : NULL;
     if (f == NULL)
         return 0;
-    char linea[1024];
+    char *linea = NULL;
+    size_t cap = 0;
     long pid = 0;
     int senal = 0;
-    while (senal == 0 && fgets(linea, sizeof linea, f) != NULL) {
+    while (senal == 0 && getline(&linea, &cap, f) > 0) {
         char *resto;
-        long tid = strtol(linea, &resto, 10);
-        while (*resto == ' ')
-            resto++;
+        unsigned long ip;
+        long tid = linea_de_traza(linea, &ip, &resto);
         static const char valgrind[] = "execve(\"/usr/bin/valgrind\"";
         if (pid == 0 && strncmp(resto, valgrind, sizeof valgrind - 1) == 0)
             pid = tid;
@@ -99,6 +125,7 @@ static int senal_en_traza(const char *ruta)
             senal = senal != 0 ? senal : -1;
         }
     }
+    free(linea);
     fclose(f);
     return senal;
 }
@@ -181,19 +208,8 @@ static int codigo_ajeno(const char *ruta, char *motivo, size_t tam)
     while (!visto && getline(&linea, &cap, f) > 0) {
         linea[strcspn(linea, "\n")] = '\0';
         char *resto;
-        long tid = strtol(linea, &resto, 10);
-        while (*resto == ' ')
-            resto++;
-        unsigned long ip = 0;
-        if (resto[0] == '[') {
-            char *cierre = strchr(resto, ']'), *f_ip;
-            ip = strtoul(resto + 1, &f_ip, 16);
-            if (cierre == NULL || f_ip != cierre)
-                ip = 0;
-            resto = cierre != NULL ? cierre + 1 : resto;
-            while (*resto == ' ')
-                resto++;
-        }
+        unsigned long ip;
+        long tid = linea_de_traza(linea, &ip, &resto);
         if (tid <= 0 || resto[0] == '+' || resto[0] == '-' || resto[0] == '<')
             continue; /* «+++ exited…», «--- SIGx…», «<... resumed>» */
         const char *par = strchr(resto, '(');

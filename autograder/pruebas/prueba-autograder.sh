@@ -324,10 +324,18 @@ tapa_caso() {
   # No «fallan»: es el contador de comun.sh, y mal() lo suma (con set -u, «unbound variable»).
   local perdidas
   perdidas=" $(id_fallidas "$nombre" 10-clima | tr '\n' ' ')"
-  if [[ "$perdidas" == *" sigint "* ]] && [[ "$perdidas" == *" valgrind "* ]]; then
+  # Sin relleno, el informe cabe: lo que los hace perder es la muerte por SIGINT, y tiene que
+  # venir de lo que el programa no escribe (la traza de strace o el estado de wait: «la señal
+  # SIGINT»), no de la línea de valgrind («una señal»), que el sabotaje pierde según quién
+  # lea antes. Antes de leer la traza con -i, el sabotaje aprobaba sigint bajo carga (CI de
+  # la sesión 25).
+  local nombrada=1
+  [ "$relleno" = 0 ] && ! grep -q 'murió por la señal SIGINT bajo valgrind' "$SALIDAS/$nombre.txt" &&
+    nombrada=0
+  if [[ "$perdidas" == *" sigint "* ]] && [[ "$perdidas" == *" valgrind "* ]] && [ "$nombrada" = 1 ]; then
     bien "$nombre: pierde sigint y valgrind ($(grep -o 'el informe de valgrind pasó de [0-9]* KiB\|murió por la señal SIG[A-Z]*\|murió por una señal' "$SALIDAS/$nombre.txt" | sort -u | tr '\n' ';'))"
   else
-    mal "$nombre-valgrind" "$nombre: fallan «$perdidas» (debían fallar sigint y valgrind) — $SALIDAS/$nombre.txt"
+    mal "$nombre-valgrind" "$nombre: fallan «$perdidas» (debían fallar sigint y valgrind$([ "$nombrada" = 0 ] && printf ', por «murió por la señal SIGINT», que dice la traza'))) — $SALIDAS/$nombre.txt"
   fi
 }
 tapa_caso valgrind_tapa 320 0
