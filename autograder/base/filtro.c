@@ -59,9 +59,7 @@
  * personality) devuelven SECCOMP_RET_TRACE: con el strace que observa cada lanzamiento
  * (lib/observar.c, `-e inject=…:error=ENOSYS`) la llamada no se hace, falla con ENOSYS y
  * queda escrita en la traza, donde runner/conducta.c la nombra en el informe; sin trazador, el
- * núcleo devuelve ENOSYS (igual de seguro). Salvo en las ejecuciones con la pila y `strace -P`
- * (filtro_nombradas_sin_trazador): ahí strace no para lo que no escribe, y las nombradas no
- * llevan regla (ENOSYS, la de por omisión). ERRNO gana a TRACE cuando dos filtros discrepan,
+ * núcleo devuelve ENOSYS (igual de seguro). ERRNO gana a TRACE cuando dos filtros discrepan,
  * y el de strace (--seccomp-bpf) devuelve TRACE o ALLOW: el nuestro decide. Ojo: bajo un
  * trazador que NO pide parar una llamada, TRACE la deja pasar (tras avisar al trazador, el
  * núcleo vuelve a filtrar y un segundo TRACE vale como permitida): por eso observar.c pide siempre
@@ -239,13 +237,6 @@ int filtro_llamada_pedible(const char *nombre)
 static struct sock_filter *programa;
 static size_t ninstr;
 static char clave[2048];
-/* 1: las nombradas con ENOSYS del propio filtro y no con TRACE (filtro_nombradas_sin_trazador). */
-static int nombradas_errno;
-
-void filtro_nombradas_sin_trazador(int si)
-{
-    nombradas_errno = si != 0;
-}
 
 static int regla(scmp_filter_ctx ctx, uint32_t accion, const char *nombre, unsigned n,
                  const struct scmp_arg_cmp *cmp)
@@ -326,9 +317,7 @@ static int reglas_especiales(scmp_filter_ctx ctx, int valgrind)
     r = r < 0 ? r : regla(ctx, SCMP_ACT_ERRNO(EPERM), "fork", 0, NULL);
     r = r < 0 ? r : regla(ctx, SCMP_ACT_ERRNO(EPERM), "vfork", 0, NULL);
     r = r < 0 ? r : regla(ctx, SCMP_ACT_ERRNO(EPERM), "ptrace", 0, NULL);
-    /* Sin trazador que las pare, sin regla: caen en la de por omisión, ENOSYS (libseccomp
-     * rechaza con EACCES una regla igual a ella). */
-    for (int i = 0; r >= 0 && !nombradas_errno && nombradas[i] != NULL; i++)
+    for (int i = 0; r >= 0 && nombradas[i] != NULL; i++)
         r = regla(ctx, SCMP_ACT_TRACE(0), nombradas[i], 0, NULL);
     for (int i = 0; r >= 0 && prohibidas[i] != NULL; i++)
         if (!en(prohibidas[i], nombradas) && strcmp(prohibidas[i], "ptrace") != 0)
@@ -394,8 +383,8 @@ int filtro_preparar(const char *extra, int valgrind)
     if (!filtro_disponible())
         return -ENOSYS;
     char esta[sizeof clave];
-    if (snprintf(esta, sizeof esta, "%d:%d:%s", valgrind, nombradas_errno,
-                 extra != NULL ? extra : "") >= (int)sizeof esta)
+    if (snprintf(esta, sizeof esta, "%d:%s", valgrind, extra != NULL ? extra : "") >=
+        (int)sizeof esta)
         return -E2BIG;
     if (programa != NULL && strcmp(esta, clave) == 0)
         return 0;

@@ -180,21 +180,16 @@ int observar_abrir(int valgrind, int lento);
  * FD_INFO] [--encierro FD_ENCIERRO] --» (fd_info, fd_encierro < 0: sin ellos): detrás va la
  * orden de siempre (bwrap… o el programa). escritura_ms y rename_ms > 0 (sin valgrind): cada
  * pwrite64/pwritev/pwritev2, y cada rename, tarda esos ms más (un disco lento: inject
- * …:delay_enter). `rutas_pila` (NULL o terminada en NULL): con la pila (observar_con_pila),
- * strace solo escribe, y desenrolla, las llamadas que tocan esas rutas (-P; ver observar.c). */
+ * …:delay_enter). */
 void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int fd_encierro,
                          int valgrind, uint64_t tope_archivo, unsigned escritura_ms,
-                         unsigned rename_ms, const char *const *rutas_pila);
+                         unsigned rename_ms);
 /* 1 si el laboratorio tiene reglas sobre las lecturas de la entrada (CALIF_OBSERVAR_ENTRADA=1,
  * que el ejecutor pone con «reglas_traza» en lab.json) y se observa. */
 int observar_entrada(void);
 /* 1 si el lanzamiento que se prepara lleva la pila de cada llamada (strace -k):
  * CALIF_OBSERVAR_ORIGEN=2, o «3:id,…» con la verificación de ahora en la lista. */
 int observar_con_pila(int valgrind);
-/* 1 si esa pila es la de «3:id,…» (el 08: quién lee cada archivo), que se juzga solo en las
- * llamadas que tocan el programa y sus archivos (-P). Con «2» (el 09: de dónde sale cada
- * epoll_create1, listen o accept4, que no tocan ninguna ruta), todas. */
-int observar_pila_por_rutas(int valgrind);
 /* Con observar_entrada(): deja en la carpeta de trazas «<pid>-<id>.entrada», la lista de los
  * archivos regulares que escribió la verificación `id` bajo `raiz` (su descriptor, `raiz_fd`,
  * abierto antes de lanzar nada; una ruta por línea), para

@@ -50,8 +50,7 @@
 #define FD_VIVOS          7 /* el informe de la precarga vivos (lib/vivos.c), VIVOS_INFORME */
 #define FD_CLAVE          8 /* con .cierre, la clave del testigo, que la precarga lee y cierra */
 #define FD_ENCIERRO       9 /* sin bwrap, las reglas de Landlock (base/encierro.c); se cierra antes */
-#define ENCIERRO_CARPETAS 8  /* carpetas de la verificación que el encierro deja escribir */
-#define RUTAS_PILA_MAX    64 /* rutas de -P con la pila; con más, -k sin -P (lib/observar.c) */
+#define ENCIERRO_CARPETAS 8 /* carpetas de la verificación que el encierro deja escribir */
 
 #define TOPE_TMP "33554432"
 #define TOPE_SHM "1048576"
@@ -566,15 +565,6 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
         r = repartir_tuberias(p, &tu, l->valgrind);
     if (r == 0)
         r = carpeta_trabajo(bwrap, trabajo, sizeof trabajo);
-    /* Con la pila de «medios.pila_en» (el 08) y bwrap, strace solo escribe las llamadas que tocan
-     * el programa y sus archivos (-P, lib/observar.c): las nombradas las hace fallar el filtro
-     * mismo. Sin bwrap (el filtro lo pone calif-puerta) o con más de RUTAS_PILA_MAX rutas, -k sin
-     * -P: más lento, igual de seguro. */
-    int nabsolutas = 0;
-    for (int i = 0; l->args != NULL && l->args[i] != NULL; i++)
-        nabsolutas += l->args[i][0] == '/';
-    int solo_rutas = bwrap && observar_pila_por_rutas(l->valgrind) && nabsolutas <= RUTAS_PILA_MAX;
-    filtro_nombradas_sin_trazador(solo_rutas);
     /* Lo que añade el laboratorio a la lista de permitidos (su lab.json, por el ejecutor). */
     if (r == 0 && filtro_disponible())
         r = filtro_preparar(getenv("CALIF_LLAMADAS"), l->valgrind);
@@ -612,20 +602,11 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     char destino[PATH_MAX];
     snprintf(destino, sizeof destino, "/entrega/%s", nombre != NULL ? nombre + 1 : programa);
     caja_orden_t a = {.n = 0, .nenlaces = 0};
-    /* Las rutas de -P: el programa (su execve dice a runner/conducta.c cuál es el hilo del
-     * bucle) y cada argumento que es una ruta absoluta (los archivos que cuenta). */
-    const char *rutas_pila[RUTAS_PILA_MAX + 2] = {destino};
-    int nrutas = 1;
-    for (int i = 0; solo_rutas && l->args != NULL && l->args[i] != NULL && nrutas <= RUTAS_PILA_MAX;
-         i++)
-        if (l->args[i][0] == '/')
-            rutas_pila[nrutas++] = l->args[i];
-    rutas_pila[nrutas] = NULL;
     if (traza > 0)
         observar_argumentos(&a, FD_TRAZA, !bwrap && filtro_disponible(), bwrap ? -1 : FD_INFO,
                             encierro >= 0 ? FD_ENCIERRO : -1, l->valgrind, l->tope_archivo,
                             l->valgrind ? 0 : l->escritura_lenta_ms,
-                            l->valgrind ? 0 : l->rename_lento_ms, solo_rutas ? rutas_pila : NULL);
+                            l->valgrind ? 0 : l->rename_lento_ms);
     if (bwrap)
         argumentos_bwrap(&a, programa, destino, l->junto, l->carpetas, filtro >= 0, vivos,
                          p->cierre ? p->testigo : NULL);
@@ -639,11 +620,9 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
                    p->cierre ? p->testigo : NULL); /* con bwrap, --setenv */
 
     double limite = l->limite_s > 0 ? l->limite_s : 10.0;
-    /* Con la pila (strace -k, «medios.pila_en» del 08), cada llamada escrita cuesta de 1 a 5 ms
+    /* Con la pila (strace -k, «medios.pila_en» del 08), cada llamada parada cuesta de 1 a 5 ms
      * más, y con la máquina cargada eso pasaba del plazo de la ejecución (mutantes del 08 con
-     * otros dos al lado: «no terminó a tiempo» solo en las verificaciones con -k): el doble.
-     * Con -P (arriba) se escriben ~55 llamadas y no ~600; el doble queda de margen (sin bwrap
-     * no hay -P). */
+     * otros dos al lado: «no terminó a tiempo» solo en las verificaciones con -k): el doble. */
     if (traza > 0 && observar_con_pila(l->valgrind))
         limite *= 2;
     limites_t lim = {.cpu = (rlim_t)(limite * (l->valgrind ? 3 : 1)) + 5,

@@ -125,12 +125,6 @@ static int pila_aqui(const char *lista)
     return 0;
 }
 
-int observar_pila_por_rutas(int valgrind)
-{
-    const char *origen = getenv("CALIF_OBSERVAR_ORIGEN");
-    return !valgrind && origen != NULL && strncmp(origen, "3:", 2) == 0 && pila_aqui(origen + 2);
-}
-
 int observar_con_pila(int valgrind)
 {
     const char *origen = getenv("CALIF_OBSERVAR_ORIGEN");
@@ -140,7 +134,7 @@ int observar_con_pila(int valgrind)
 
 void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info, int fd_encierro,
                          int valgrind, uint64_t tope_archivo, unsigned escritura_ms,
-                         unsigned rename_ms, const char *const *rutas_pila)
+                         unsigned rename_ms)
 {
     static char salida[32], info[16], encierro[16], tope[24], lenta[96], lento[96];
     snprintf(salida, sizeof salida, "/proc/self/fd/%d", fd_traza);
@@ -181,22 +175,6 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
      * no sabe en cuáles: la traza está fuera de la caja. */
     if (observar_con_pila(valgrind))
         caja_poner(a, "-k");
-    /* Y solo las llamadas que tocan esas rutas (-P: el programa y los archivos que se le dan;
-     * un read por su descriptor cuenta). Medido: sin -P, el 60 % del coste de -k era la pila de
-     * cada llamada de calif-puerta y bwrap montando la caja (y en la raíz nueva de bwrap,
-     * libdw no encuentra /usr/bin/bwrap ni su libc por /proc/PID/root y lee sus ELF de la
-     * memoria palabra a palabra con PTRACE_PEEKDATA: 139 000 llamadas a ptrace en una
-     * ejecución de 7 archivos); el resto, cada hilo del programa rehaciendo su mapa (libdw
-     * tiene uno por hilo, y cada mmap de cualquier proceso los invalida todos). Con -P,
-     * ~0.6 s → ~0.08 s. Ojo: una llamada que -P no escribe tampoco se inyecta (strace 6.1):
-     * las nombradas deben fallar en el filtro mismo (filtro_nombradas_sin_trazador, que
-     * lib/lanzar.c pone en estas ejecuciones), y en esta traza no se ven hilos, procesos ni
-     * nombradas: las demás ejecuciones lo observan todo. */
-    for (int i = 0; observar_con_pila(valgrind) && rutas_pila != NULL && rutas_pila[i] != NULL;
-         i++) {
-        caja_poner(a, "-P");
-        caja_poner(a, rutas_pila[i]);
-    }
     const char *const opciones[] = {"-f", "-qq", "-y", "--seccomp-bpf", "-e", llamadas, NULL};
     /* Con valgrind, -q y no -qq: también cómo acabó cada proceso («+++ exited with N +++» o
      * «+++ killed by SIGx +++», y las señales recibidas, «--- SIGx ---»; `-e signal=none` quita

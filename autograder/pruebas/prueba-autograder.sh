@@ -662,6 +662,12 @@ delante_08 medios_08_mapa "Se vio mmap de «.*» (lo lee, por fallos de página"
 # 86/100 sin ningún medio roto. Ahora el resolutor es solo de los laboratorios del cliente
 # HTTP, y nunca un hilo que toca archivos normales.
 delante_08 medios_08_hilo "hilos creados en una ejecución: 5"
+# Otro nombre para el archivo: una copia con uv_fs_copyfile (con callback: legítimo) en /tmp,
+# leída de forma síncrona en una callback de uv_queue_work con openat y pread64 escondidas. Con
+# `strace -P` en las ejecuciones con la pila (sesión 24: solo lo que toca los archivos que se le
+# dan, por su nombre) no se escribía: 90/100 sin aviso (y un enlace duro, 100/100 donde quien
+# califica y el programa son el mismo usuario). Sin -P, la pila del pread64 lo delata.
+delante_08 medios_08_copia "Se vio .* en un hilo del grupo de libuv, pedido por el propio programa"
 # El anillo de claves de sesión de quien califica (tras `su -`, pam_keyinit le da uno a root):
 # una clave en uno nuevo de este guion (keyctl new_session lo instala en este shell, y lo
 # heredan el ejecutor y la caja), y claves.c la busca en /proc/keys y con keyctl para

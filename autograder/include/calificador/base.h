@@ -207,10 +207,6 @@ int filtro_preparar(const char *extra, int valgrind);
 /* En `extra`, no una llamada sino el permiso de abrir sockets AF_UNIX (socket(AF_UNIX, …); sin
  * él, EPERM): lo pone el ejecutor si el lab.json dice «llamadas»: {"unix": true}. */
 #define FILTRO_UNIX "AF_UNIX"
-/* 1: el próximo filtro_preparar hace fallar las nombradas con ENOSYS él mismo, sin pasar por
- * el trazador (SECCOMP_RET_ERRNO, no TRACE): para una ejecución cuyo strace filtra lo que
- * escribe por ruta (-P), que no las pararía ni las haría fallar (lib/observar.c). 0: TRACE. */
-void filtro_nombradas_sin_trazador(int si);
 /* Instala el programa preparado en el proceso actual (tras fork, antes de execve: solo
  * prctl). 0 o -errno. */
 int filtro_instalar(void);

@@ -331,11 +331,10 @@ Test(caja, fuera_de_la_lista_negado)
 }
 
 /* Con la pila de «medios.pila_en» (CALIF_OBSERVAR_ORIGEN=3:<verificaciones>, strace -k, la
- * del 08) y bwrap, strace solo escribe las llamadas que tocan el programa y sus archivos (-P,
- * lib/observar.c) y no para ni hace fallar las demás, aunque el filtro le pase la decisión
- * (TRACE): esas ejecuciones llevan un filtro que hace fallar las nombradas él mismo
- * (filtro_nombradas_sin_trazador). Sin él,
- * io_setup se hacía (PERMITIDO). Sin bwrap no hay -P: el mismo ENOSYS, por el trazador. */
+ * del 08) las nombradas también fallan con ENOSYS y quedan en la traza: el filtro se las pasa a
+ * strace (TRACE) y strace las inyecta. Con `strace -P` (sesión 24: solo las llamadas que tocan
+ * ciertas rutas) strace no paraba ni hacía fallar las demás, y hubo que quitarlo: esta prueba
+ * dice que la pila no vuelve a dejar pasar una nombrada (io_setup se hacía: PERMITIDO). */
 Test(caja, nombradas_con_la_pila)
 {
     cal_inicio("nombradas_con_la_pila");
