@@ -668,6 +668,15 @@ delante_08 medios_08_hilo "hilos creados en una ejecución: 5"
 # dan, por su nombre) no se escribía: 90/100 sin aviso (y un enlace duro, 100/100 donde quien
 # califica y el programa son el mismo usuario). Sin -P, la pila del pread64 lo delata.
 delante_08 medios_08_copia "Se vio .* en un hilo del grupo de libuv, pedido por el propio programa"
+# La llamada de cola: la lectura (preadv64v2) o la apertura (uv_fs_open sin callback) como
+# última sentencia de la callback de trabajo borra de la pila el marco del programa. Antes,
+# 96/100 y 100/100 sin aviso; ahora la regla mira qué hay justo encima del bucle del grupo.
+cat autograder/hostiles/medios_08_cola.c "solutions/$L08/contador.c" >"$generada/medios_08_cola.c"
+sed 's/^#define HM_COLA_UV .*/#define HM_COLA_UV 1/' "$generada/medios_08_cola.c" >"$generada/medios_08_cola_uv.c"
+for c in "medios_08_cola:está preadv2 de libc" "medios_08_cola_uv:está uv_fs_open, una función de libuv"; do
+  CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso "${c%%:*}" "$generada/${c%%:*}.c" 20
+  rechazado "${c%%:*}" "${c#*:}"
+done
 # El anillo de claves de sesión de quien califica (tras `su -`, pam_keyinit le da uno a root):
 # una clave en uno nuevo de este guion (keyctl new_session lo instala en este shell, y lo
 # heredan el ejecutor y la caja), y claves.c la busca en /proc/keys y con keyctl para
@@ -720,9 +729,36 @@ fi
 # no veía nadie. «fstat-menor»: solo el fstat de «execve-partido», en una traza de progreso
 # (del «nucleo»): lo menor (cerrar, medir o borrar sin callback) cuesta esa verificación y no
 # el laboratorio (el informe dice en qué verificación; antes, el laboratorio sin calificar).
+# Las trazas con la pila (strace -k) dan direcciones de libuv, y la regla de la pila las mira con
+# el .dynsym de la libuv de esta máquina (runner/exportadas.c: qué hay justo encima del bucle del
+# grupo): las guardadas llevan @LIBUV@ (su ruta), @FUERA@ (en su código, fuera de toda función
+# exportada: uv__fs_work) y @DENTRO@ (dentro de uv_fs_open), y se juzga una copia con las de
+# aquí (las de Debian 12 no son las de Debian 13).
+TRAZAS_AQUI="$TMP/trazas"
+libuv_aqui=$(readlink -f "$(pkg-config --variable=libdir libuv)/libuv.so.1")
+read -r fuera_aqui dentro_aqui < <(python3 - "$libuv_aqui" <<'PY'
+import subprocess, sys
+funciones = []
+for linea in subprocess.check_output(["nm", "-D", "--defined-only", "-S", sys.argv[1]], text=True).splitlines():
+    c = linea.split()
+    if len(c) == 4 and c[2] in "Tt":
+        funciones.append((int(c[0], 16), int(c[1], 16), c[3]))
+funciones.sort()
+fuera = next(a + t + 4 for (a, t, _), (b, _, _) in zip(funciones, funciones[1:]) if b - (a + t) > 32)
+dentro = next(a + 8 for a, _, n in funciones if n == "uv_fs_open")
+print(hex(fuera), hex(dentro))
+PY
+)
+for t in autograder/pruebas/trazas/*/; do
+  mkdir -p "$TRAZAS_AQUI/$(basename "$t")"
+  for f in "$t"*; do
+    sed -e "s|@LIBUV@|$libuv_aqui|g" -e "s|@FUERA@|$fuera_aqui|g" -e "s|@DENTRO@|$dentro_aqui|g" \
+      "$f" >"$TRAZAS_AQUI/$(basename "$t")/$(basename "$f")"
+  done
+done
 juzgar_trazas() { # [JUZGAR_LAB=NN] juzgar_trazas CARPETA CÓDIGO PATRÓN (por omisión, el 11)
   local salida r
-  salida=$("$CALIFICAR" --raiz "$RAIZ" --lab "${JUZGAR_LAB:-11}" --juzgar-trazas "autograder/pruebas/trazas/$1" 2>&1)
+  salida=$("$CALIFICAR" --raiz "$RAIZ" --lab "${JUZGAR_LAB:-11}" --juzgar-trazas "$TRAZAS_AQUI/$1" 2>&1)
   r=$?
   if [ "$r" = "$2" ] && grep -q -- "$3" <<<"$salida"; then
     bien "trazas $1: código $r, «$3»"
@@ -748,7 +784,12 @@ juzgar_trazas_08 trabajo-sincrono 1 'Se vio openat de «/trabajo/c/a.txt» en un
 # de libc, y en su pila no hay libuv.so ni nada del programa.
 juzgar_trazas_08 trabajo-aio 1 'Se vio pread64 de «/trabajo/c/cuentas-1/texto.txt» en un hilo que no es del grupo de libuv: en su pila no hay libuv.so'
 juzgar_trazas_08 trabajo-sin-pila 0 'No se pudo juzgar si el grupo de hilos de libuv toca los archivos a petición del programa'
-if "$CALIFICAR" --raiz "$RAIZ" --lab 08 --juzgar-trazas autograder/pruebas/trazas/trabajo-libuv 2>&1 |
+# «trabajo-cola»: el ataque de la llamada de cola (hostiles/medios_08_cola.c): preadv2 de libc
+# justo encima del bucle del grupo de libuv, sin marco del programa (antes, «Sin reglas de medios
+# rotas»); «trabajo-cola-uv»: uv_fs_open sin callback, exportada, justo encima.
+juzgar_trazas_08 trabajo-cola 1 'justo encima del bucle del grupo de libuv está preadv2 de libc'
+juzgar_trazas_08 trabajo-cola-uv 1 'justo encima del bucle del grupo de libuv está uv_fs_open, una función de libuv que llama el programa'
+if "$CALIFICAR" --raiz "$RAIZ" --lab 08 --juzgar-trazas "$TRAZAS_AQUI/trabajo-libuv" 2>&1 |
   grep -q 'No se pudo juzgar'; then
   mal "trazas-trabajo-libuv-juzgada" "trazas trabajo-libuv: con la pila, dice que no se pudo juzgar"
 else

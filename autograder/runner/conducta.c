@@ -76,6 +76,7 @@
 #define HILOS_GRUPO    4  /* UV_THREADPOOL_SIZE que pone cal_lanzar (lib/lanzar.c) */
 #define ESPERAS_MAX    20 /* nanosleep en el hilo del bucle por ejecución */
 #define MAX_PREVIOS    64
+#define PILA_MAX       32 /* marcos guardados de una llamada del grupo (pila_cola) */
 #define MAX_PENDIENTES 64
 #define TOPE_TRAZA     (64u << 20)
 #define MAX_REGLAS     8 /* como «reglas_traza» en runner/manifiesto.c */
@@ -150,7 +151,14 @@ typedef struct {
     char pila_programa[160]; /* el primer marco del programa («h_leer en «contador»») */
     int trabajo_con_pila;    /* archivos del grupo con su pila (juzgados) */
     int trabajo_sin_pila;    /* y sin ella (strace sin -k en esta ejecución) */
-    char trabajo_visto[600]; /* el primero pedido por el programa, o leído sin libuv */
+    char trabajo_visto[900]; /* el primero pedido por el programa, o leído sin libuv */
+    /* Sus marcos, de dentro afuera (pila_cola): de quién es cada uno, su dirección en su
+     * archivo («[0x…]») y la función que dice strace. */
+    int pila_n;
+    char pila_clase[PILA_MAX]; /* 'c' libc o el cargador, 'u' libuv, 'o' otro */
+    unsigned long pila_dir[PILA_MAX];
+    char pila_funcion[PILA_MAX][48];
+    char pila_libuv[256]; /* la ruta de libuv en esa pila */
 } vista_t;
 
 /* Lo juzgado en todo el laboratorio. */
@@ -164,7 +172,7 @@ typedef struct {
     int lecturas_entrada;
     char roto[MAX_REGLAS][400];
     char ajeno_epoll[400], ajeno_red[400];
-    char trabajo[600]; /* un archivo del grupo de libuv pedido por el programa (pila) */
+    char trabajo[900]; /* un archivo del grupo de libuv pedido por el programa (pila) */
     int trabajo_con_pila;
 } juicio_t;
 
@@ -573,6 +581,21 @@ static void pila_marco(vista_t *v, const char *marco)
     if (ruta[0] != '/')
         return; /* «unexpected_backtracing_error»: sin marco */
     v->pila_marcos++;
+    if (v->pila_modo == 1 && v->pila_n < PILA_MAX) {
+        int i = v->pila_n++;
+        v->pila_clase[i] = sistema_y(ruta, solo_libuv)        ? 'u'
+                           : sistema_y(ruta, libc_y_cargador) ? 'c'
+                                                              : 'o';
+        const char *corchete = strrchr(marco, '[');
+        v->pila_dir[i] = corchete != NULL ? strtoul(corchete + 1, NULL, 16) : 0;
+        const char *fn = strchr(marco, '(');
+        size_t l = fn != NULL ? strcspn(fn + 1, "+)") : 0;
+        snprintf(v->pila_funcion[i], sizeof v->pila_funcion[i], "%.*s",
+                 (int)(l < sizeof v->pila_funcion[i] ? l : sizeof v->pila_funcion[i] - 1),
+                 fn != NULL ? fn + 1 : "");
+        if (v->pila_clase[i] == 'u' && v->pila_libuv[0] == '\0')
+            snprintf(v->pila_libuv, sizeof v->pila_libuv, "%s", ruta);
+    }
     if (v->pila_modo == 1) {
         /* Uno de libuv: el archivo lo pidió libuv (su worker → uv__fs_work), no libc sola. */
         if (sistema_y(ruta, solo_libuv))
@@ -605,12 +628,52 @@ static void pila_marco(vista_t *v, const char *marco)
     }
 }
 
+/* Lo que hay justo encima del bucle del grupo de libuv (`worker`, que llama a w->work): el
+ * último marco de libuv antes del arranque del hilo, que es de libc. En una uv_fs_* con
+ * callback, ahí está la función de archivos de libuv (uv__fs_work: estática). Una llamada de
+ * cola como última sentencia de una callback de uv_queue_work borra de la pila el marco del
+ * programa y deja ahí lo que llamó: libc (preadv64v2… medido: 96/100 en el 08 antes de esto),
+ * otra biblioteca o una función que libuv exporta (uv_fs_read sin callback). Lista de
+ * permitidos: un marco de libuv fuera de toda función exportada (runner/exportadas.c: los
+ * nombres de strace no valen, libdw da el exportado más cercano). 1 y qué hay ahí en `por`, o
+ * 0 (también si la pila no llega al arranque del hilo o tiene más de PILA_MAX marcos: no se
+ * sabe cuál es el de `worker`; o si libuv no se pudo leer: entonces solo se mira que sea de
+ * libuv). No cierra un libuv donde `uv__queue_work` conserve su marco (en el de Debian es una
+ * llamada de cola) ni un salto a una dirección calculada de uv__fs_work (autograder/README.md,
+ * «Medios»). */
+static int pila_cola(const vista_t *v, char *por, size_t tam)
+{
+    int w = -1;
+    for (int i = v->pila_n - 1; i >= 0 && w < 0; i--)
+        if (v->pila_clase[i] == 'u')
+            w = i;
+    if (w < 1 || w == v->pila_n - 1 || v->pila_marcos > v->pila_n)
+        return 0;
+    for (int i = w + 1; i < v->pila_n; i++)
+        if (v->pila_clase[i] != 'c')
+            return 0;
+    int a = w - 1;
+    if (v->pila_clase[a] == 'u') {
+        char nombre[64];
+        if (exportada_en(v->pila_libuv, v->pila_dir[a], nombre, sizeof nombre) != 1)
+            return 0;
+        snprintf(por, tam,
+                 "%s, una función de libuv que llama el programa (una uv_fs_* sin callback)",
+                 nombre);
+        return 1;
+    }
+    snprintf(por, tam, "%s%s%s", v->pila_funcion[a], v->pila_funcion[a][0] != '\0' ? " " : "",
+             v->pila_clase[a] == 'c' ? "de libc" : "de otra biblioteca");
+    return 1;
+}
+
 /* Acaban los marcos de la llamada pendiente: sin ninguno de libuv.so, libcurl ni libpq, y con
  * uno del programa (o de otro archivo que no es del sistema), la hizo el programa con libc, no
  * la biblioteca del laboratorio. Si strace no pudo desenrollar la pila más allá de libc, no se
  * juzga: no se sabe quién llamó. */
 static void pila_cerrar(vista_t *v)
 {
+    char cola[200];
     if (!v->pila_pendiente)
         return;
     v->pila_pendiente = 0;
@@ -640,6 +703,14 @@ static void pila_cerrar(vista_t *v)
                      "cuenta, como el de aio_read); los archivos se leen con uv_fs_* y su "
                      "callback",
                      v->pila_nombre, v->pila_ruta);
+        else if (pila_cola(v, cola, sizeof cola))
+            snprintf(v->trabajo_visto, sizeof v->trabajo_visto,
+                     "%s de «%s» en un hilo del grupo de libuv, pedido desde una callback de "
+                     "uv_queue_work: justo encima del bucle del grupo de libuv está %s, no la "
+                     "función de archivos de libuv. Una llamada de cola borra de la pila el "
+                     "marco del programa, no esto: no es una uv_fs_* con callback, es trabajo "
+                     "síncrono en una callback de uv_queue_work",
+                     v->pila_nombre, v->pila_ruta, cola);
         return;
     }
     if (v->pila_marcos == 0 || v->pila_biblioteca || v->pila_quien[0] == '\0')
@@ -751,6 +822,8 @@ static void grupo_toca(vista_t *v, long tid, const char *nombre, const char *rut
         v->pila_modo = 1;
         v->pila_marcos = v->pila_biblioteca = 0;
         v->pila_programa[0] = '\0';
+        v->pila_n = 0;
+        v->pila_libuv[0] = '\0';
         snprintf(v->pila_nombre, sizeof v->pila_nombre, "%s", nombre);
         snprintf(v->pila_ruta, sizeof v->pila_ruta, "%s%s", ruta_corta(ruta) != ruta ? "…/" : "",
                  ruta_corta(ruta));

@@ -280,6 +280,11 @@ int medios_juzgar_fuente(const lab_t *lab, const char *archivo, const char *fuen
 /* Los símbolos requeridos que no aparecen en `nm_todos` («a, b»; memoria nueva) o NULL. */
 char *medios_faltan(const lab_t *lab, const char *nm_todos);
 
+/* exportadas.c — 1 si `dir` (relativa al archivo, como las da strace -k) cae dentro de una
+ * función que exporta la biblioteca `ruta` (.dynsym, con su tamaño; su nombre en `nombre`), 0
+ * si no, -1 si la biblioteca no se pudo leer. */
+int exportada_en(const char *ruta, unsigned long dir, char *nombre, size_t tam);
+
 /* conducta.c — los medios por lo que hace el programa (trazas de lib/observar.c). */
 /* Deja la puerta (calif-puerta) junto a `binario` y crea la carpeta de trazas de `trabajo`
  * (0700): sus rutas en `carpeta` y `puerta`. 0 o -errno (entonces no se observa). */
