@@ -23,24 +23,12 @@
 
 #include "protocolo.h"
 
-long ep_oculta6(long nr, long a, long b, long c, long d, long e, long f);
-__asm__(".text\n"
-        ".globl ep_oculta6\n"
-        "ep_oculta6:\n"
-        "  mov %rdi, %rax\n"
-        "  mov %rsi, %rdi\n"
-        "  mov %rdx, %rsi\n"
-        "  mov %rcx, %rdx\n"
-        "  mov %r8, %r10\n"
-        "  mov %r9, %r8\n"
-        "  mov 8(%rsp), %r9\n"
-        "  .byte 0xeb, 0x01\n"                     /* jmp +1 */
-        "  .byte 0xb8, 0x0f, 0x05, 0xc3, 0x90\n"); /* mov $0x90c3050f,%eax … o syscall; ret */
+//@ preludio oculta6
 
 /* Sin errno: el núcleo devuelve -errno. */
 static long oculta(long nr, long a, long b, long c, long d)
 {
-    long r = ep_oculta6(nr, a, b, c, d, 0, 0);
+    long r = hm_oculta6(nr, a, b, c, d, 0, 0);
     if (r < 0 && r > -4096) {
         errno = (int)-r;
         return -1;

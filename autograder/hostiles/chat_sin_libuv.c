@@ -78,4 +78,4 @@ static long sl_libc6(long nr, long a, long b, long c, long d, long e, long f)
     }
     return -ENOSYS;
 }
-#define ep_oculta6 sl_libc6
+#define hm_oculta6 sl_libc6

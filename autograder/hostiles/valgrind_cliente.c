@@ -21,19 +21,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-long vc_oculta6(long nr, long a, long b, long c, long d, long e, long f);
-__asm__(".text\n"
-        ".globl vc_oculta6\n"
-        "vc_oculta6:\n"
-        "  mov %rdi, %rax\n"
-        "  mov %rsi, %rdi\n"
-        "  mov %rdx, %rsi\n"
-        "  mov %rcx, %rdx\n"
-        "  mov %r8, %r10\n"
-        "  mov %r9, %r8\n"
-        "  mov 8(%rsp), %r9\n"
-        "  .byte 0xeb, 0x01\n"                     /* jmp +1 */
-        "  .byte 0xb8, 0x0f, 0x05, 0xc3, 0x90\n"); /* mov $0x90c3050f,%eax … o syscall; ret */
+//@ preludio oculta6
 
 static void *volatile vc_fuga;
 
@@ -59,8 +47,8 @@ static long vc_forjar(long hilo, long pid)
         m[n++] = num[--k];
     memcpy(m + n, b, sizeof b - 1);
     n += (int)sizeof b - 1;
-    vc_oculta6(1 /* write */, 4, (long)m, n, 0, 0, 0);
-    vc_oculta6(231 /* exit_group */, 0, 0, 0, 0, 0, 0);
+    hm_oculta6(1 /* write */, 4, (long)m, n, 0, 0, 0);
+    hm_oculta6(231 /* exit_group */, 0, 0, 0, 0, 0, 0);
     return 0;
 }
 

@@ -49,6 +49,19 @@ supervivientes() {
   done
 }
 
+# hostil ARCHIVO…: como cat, pero cada línea «//@ preludio NOMBRE» de una trampa se cambia por
+# autograder/hostiles/comun/NOMBRE.c (la instrucción syscall escondida, oculta6, la usaban
+# nueve trampas copiada cada una a su manera). Todas las trampas pasan por aquí.
+hostil() {
+  awk '/^\/\/@ preludio [a-z0-9_]+$/ {
+         f = "autograder/hostiles/comun/" $3 ".c"
+         if ((getline l < f) <= 0) { print "falta " f > "/dev/stderr"; exit 1 }
+         do print l; while ((getline l < f) > 0)
+         close(f); next
+       }
+       { print }' "$@"
+}
+
 # caso NOMBRE FUENTE MAXIMO [VAR=valor…]: califica autograder/hostiles/FUENTE como monitor.c.
 # Con CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c, la entrega es de otro laboratorio: el
 # hostil va en ese archivo y los demás editables se toman del programa de partida (o, con
@@ -62,9 +75,9 @@ caso() {
   # FUENTE: un archivo de autograder/hostiles/ o una ruta absoluta (entregas generadas).
   local origen="autograder/hostiles/$fuente"
   [ "${fuente#/}" != "$fuente" ] && origen=$fuente
-  sed -e "s|@RAIZ@|$RAIZ|g" -e "s|@SALIDA@|$SALIDAS/$nombre|g" \
+  hostil "$origen" | sed -e "s|@RAIZ@|$RAIZ|g" -e "s|@SALIDA@|$SALIDAS/$nombre|g" \
     -e "s|@SECRETO@|${SECRETO:-}|g" -e "s|@PUERTO@|${PUERTO_FUERA:-9}|g" \
-    -e "s|@UNIX@|${UNIX_FUERA:-/nada}|g" "$origen" >"$dir/$archivo"
+    -e "s|@UNIX@|${UNIX_FUERA:-/nada}|g" >"$dir/$archivo"
   local h_entrega h_antes
   h_entrega=$(sha256sum "$dir/$archivo")
   h_antes=$(huella)
@@ -293,7 +306,7 @@ caso exec_final "$generada/exec_final.c" 5
 # (antes 100/100); la traza de los execve de valgrind lo delata (runner/conducta.c). Solo se
 # ve en «valgrind», que no es del núcleo del 07: esa pierde sus puntos con lo visto (la
 # trampa no gana nada: es la solución con una fuga) y lo demás se califica (95).
-cat autograder/hostiles/valgrind_exec.c "solutions/$LAB/monitor.c" >"$generada/valgrind_exec.c"
+hostil autograder/hostiles/valgrind_exec.c "solutions/$LAB/monitor.c" >"$generada/valgrind_exec.c"
 caso valgrind_exec "$generada/valgrind_exec.c" 95
 if grep -q 'Se vio execve de otro programa bajo valgrind' "$SALIDAS/valgrind_exec.txt" &&
   python3 - "$SALIDAS/valgrind_exec/results.json" <<'PY'; then
@@ -352,7 +365,7 @@ tapa_caso valgrind_tapa_sin_caja 320 0 CALIF_SIN_BWRAP=1
 cliente_caso() {
   local nombre=$1 jit=$2 maximo=$3 mensaje=$4
   shift 4
-  sed -e "s/^#define VC_JIT .*/#define VC_JIT $jit/" autograder/hostiles/valgrind_cliente.c |
+  hostil autograder/hostiles/valgrind_cliente.c | sed -e "s/^#define VC_JIT .*/#define VC_JIT $jit/" |
     cat - "solutions/$LAB/monitor.c" >"$generada/$nombre.c"
   caso "$nombre" "$generada/$nombre.c" "$maximo" "$@"
   local perdidas
@@ -375,7 +388,7 @@ else
 fi
 # Lo mismo con cada llamada escondida de objdump (chat_oculto.c delante): sin un nombre
 # prohibido, se calificaba; ahora lo delata el poll en el hilo del bucle (libuv usa epoll).
-cat autograder/hostiles/chat_oculto.c autograder/hostiles/chat_poll.c >"$generada/chat_oculto.c"
+hostil autograder/hostiles/chat_oculto.c autograder/hostiles/chat_poll.c >"$generada/chat_oculto.c"
 CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_oculto "$generada/chat_oculto.c" 5
 if grep -q 'no se califica' "$SALIDAS/chat_oculto.txt" &&
   grep -q 'Se vio [0-9]* poll o select en el hilo del bucle' "$SALIDAS/chat_oculto.txt"; then
@@ -408,7 +421,7 @@ fi
 # sin nombrarla (chat_sin_libuv.c delante de chat_epoll.c): sale de libc como las de libuv, y
 # antes sacaba 100/100 sin aviso. Lo delata la pila (strace -k, solo en el 09): no pasa por
 # libuv.so.
-cat autograder/hostiles/chat_sin_libuv.c autograder/hostiles/chat_epoll.c >"$generada/chat_sin_libuv.c"
+hostil autograder/hostiles/chat_sin_libuv.c autograder/hostiles/chat_epoll.c >"$generada/chat_sin_libuv.c"
 CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_sin_libuv "$generada/chat_sin_libuv.c" 20
 if grep -q 'no se califica' "$SALIDAS/chat_sin_libuv.txt" &&
   grep -q 'Se vio epoll_create1 hecho por libc a petición del propio programa.*sin pasar por libuv' \
@@ -448,7 +461,7 @@ fi
 pe_victima="$TMP/victima-parte"
 echo intacta >"$pe_victima"
 chmod 600 "$pe_victima"
-cat autograder/hostiles/parte_enlace.c solutions/11-descargas/descargas.c >"$generada/parte_enlace.c"
+hostil autograder/hostiles/parte_enlace.c solutions/11-descargas/descargas.c >"$generada/parte_enlace.c"
 SECRETO=$pe_victima CASO_LAB=11-descargas CASO_ARCHIVO=descargas.c caso parte_enlace "$generada/parte_enlace.c" 100
 if [ "$(cat "$pe_victima")" = intacta ] && [ "$(stat -c %a "$pe_victima")" = 600 ]; then
   bien "parte_enlace: el calificador no escribe por los enlaces que deja la entrega"
@@ -461,7 +474,7 @@ rm -f autograder/HACKEADO
 # 08: al salir, el programa cambia «arbol» por otra carpeta cuyo «cerrada» es un enlace a un
 # archivo ajeno (0600); después el calificador devolvía los permisos a «arbol/cerrada» con
 # chmod(ruta, 0755) y root cambiaba el modo de ese archivo (antes: 0600 → 0755 y 100/100).
-cat autograder/hostiles/enlace_08.c solutions/08-contador-palabras/contador.c >"$generada/enlace_08.c"
+hostil autograder/hostiles/enlace_08.c solutions/08-contador-palabras/contador.c >"$generada/enlace_08.c"
 for variante in "" CALIF_SIN_OPENAT2=1 CALIF_SIN_BWRAP=1; do
   nombre=enlace_08${variante:+_${variante%%=*}}
   e8_victima="$TMP/victima-$nombre"
@@ -479,7 +492,7 @@ done
 # 11: al salir, el programa cambia su carpeta -d por un enlace a una carpeta ajena 0700; el
 # calificador listaba -d en el detalle de lo que falla y el nombre de un archivo de esa carpeta
 # salía en el informe y en results.json (antes: 6 veces en cada uno).
-cat autograder/hostiles/enlace_11.c solutions/11-descargas/descargas.c >"$generada/enlace_11.c"
+hostil autograder/hostiles/enlace_11.c solutions/11-descargas/descargas.c >"$generada/enlace_11.c"
 for variante in "" CALIF_SIN_OPENAT2=1; do
   nombre=enlace_11${variante:+_${variante%%=*}}
   e11_secreta="$TMP/secreta-$nombre"
@@ -534,7 +547,7 @@ mkdir -p "$generada"
 # diga PATRON (qué se vio, y dónde).
 medios_caso() {
   local nombre=$1 lab=$2 archivo=$3 maximo=$4 patron=$5
-  cat autograder/hostiles/medios_cola.c "autograder/hostiles/$nombre.c" "solutions/$lab/$archivo" \
+  hostil autograder/hostiles/medios_cola.c "autograder/hostiles/$nombre.c" "solutions/$lab/$archivo" \
     >"$generada/$nombre.c"
   CASO_LAB=$lab CASO_ARCHIVO=$archivo caso "$nombre" "$generada/$nombre.c" "$maximo"
   rechazado "$nombre" "$patron"
@@ -551,7 +564,7 @@ rechazado() {
 # delante_08 NOMBRE PATRON: autograder/hostiles/NOMBRE.c delante de la solución del 08 (sin
 # medios_cola.c), calificada y rechazada con PATRON en el informe.
 delante_08() {
-  cat "autograder/hostiles/$1.c" "solutions/$L08/contador.c" >"$generada/$1.c"
+  hostil "autograder/hostiles/$1.c" "solutions/$L08/contador.c" >"$generada/$1.c"
   CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso "$1" "$generada/$1.c" 20
   rechazado "$1" "$2"
 }
@@ -568,7 +581,7 @@ medios_caso medios_11_stdio $L11 descargas.c 27 'descargas.c usa _IO_fdopen, lin
 # Leer en el hilo del bucle sin las llamadas que se miraban: openat2 y splice a una tubería
 # propia (sin medios_cola: el callback llega de uv_run). Antes, 82/100; y lo mismo con solo
 # splice (el open en el grupo de hilos).
-cat autograder/hostiles/medios_08_splice.c "solutions/$L08/contador.c" >"$generada/medios_08_splice.c"
+hostil autograder/hostiles/medios_08_splice.c "solutions/$L08/contador.c" >"$generada/medios_08_splice.c"
 sed '/^#define uv_fs_open/d' "$generada/medios_08_splice.c" >"$generada/medios_08_solo_splice.c"
 for c in medios_08_splice:openat2 medios_08_solo_splice:splice; do
   CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso "${c%%:*}" "$generada/${c%%:*}.c" 20
@@ -585,7 +598,7 @@ done
 # 4000 referencias débiles «AAAA…» en la salida ordenada de nm: antes 94/100. Ahora se ve
 # pthread_create; y con 1 MiB de código de relleno, cuyo desensamblado pasa del tope, no se
 # califica y el informe dice por qué.
-cat autograder/hostiles/medios_08_relleno.c "solutions/$L08/contador.c" >"$generada/medios_08_relleno.c"
+hostil autograder/hostiles/medios_08_relleno.c "solutions/$L08/contador.c" >"$generada/medios_08_relleno.c"
 { echo '#define MEDIOS_RELLENO_CODIGO 1'; cat "$generada/medios_08_relleno.c"; } >"$generada/medios_08_relleno_codigo.c"
 for c in "medios_08_relleno:contador.c usa .*pthread_create" \
   "medios_08_relleno_codigo:la salida de nm u objdump pasa de"; do
@@ -671,7 +684,7 @@ delante_08 medios_08_copia "Se vio .* en un hilo del grupo de libuv, pedido por 
 # La llamada de cola: la lectura (preadv64v2) o la apertura (uv_fs_open sin callback) como
 # última sentencia de la callback de trabajo borra de la pila el marco del programa. Antes,
 # 96/100 y 100/100 sin aviso; ahora la regla mira qué hay justo encima del bucle del grupo.
-cat autograder/hostiles/medios_08_cola.c "solutions/$L08/contador.c" >"$generada/medios_08_cola.c"
+hostil autograder/hostiles/medios_08_cola.c "solutions/$L08/contador.c" >"$generada/medios_08_cola.c"
 sed 's/^#define HM_COLA_UV .*/#define HM_COLA_UV 1/' "$generada/medios_08_cola.c" >"$generada/medios_08_cola_uv.c"
 for c in "medios_08_cola:está preadv2 de libc" "medios_08_cola_uv:está uv_fs_open, una función de libuv"; do
   CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso "${c%%:*}" "$generada/${c%%:*}.c" 20
@@ -996,8 +1009,8 @@ if patch -s -d "$TMP/chat_para" -p1 <autograder/hostiles/chat_para.patch >/dev/n
   patch -s -d "$TMP/chat_calla" -p1 <labs/09-sala-de-chat/.calificador/mutantes/cierra_la_red.patch >/dev/null 2>&1 &&
   patch -s -d "$TMP/chat_otro_bucle" -p1 <autograder/hostiles/chat_otro_bucle.patch >/dev/null 2>&1 &&
   patch -s -d "$TMP/chat_clave_ajena" -p1 <labs/09-sala-de-chat/.calificador/mutantes/cierra_la_red.patch >/dev/null 2>&1; then
-  cat autograder/hostiles/chat_calla.c >>"$TMP/chat_calla/chat.c"
-  cat autograder/hostiles/chat_clave_ajena.c >>"$TMP/chat_clave_ajena/chat.c"
+  hostil autograder/hostiles/chat_calla.c >>"$TMP/chat_calla/chat.c"
+  hostil autograder/hostiles/chat_clave_ajena.c >>"$TMP/chat_clave_ajena/chat.c"
   cierre_caso chat_para
   cierre_caso chat_calla
   cierre_caso chat_otro_bucle
@@ -1019,7 +1032,7 @@ mkdir -p "$TMP/descargas_sin_posicion"
 bash autograder/herramientas/partidas.sh copiar-solucion 11-descargas "$TMP/descargas_sin_posicion"
 if patch -s -d "$TMP/descargas_sin_posicion" -p1 \
   <labs/11-descargas/.calificador/mutantes/vigia_en_pausa.patch >/dev/null 2>&1; then
-  cat autograder/hostiles/descargas_sin_posicion.c "$TMP/descargas_sin_posicion/descargas.c" \
+  hostil autograder/hostiles/descargas_sin_posicion.c "$TMP/descargas_sin_posicion/descargas.c" \
     >"$generada/descargas_sin_posicion.c"
   cp "$generada/descargas_sin_posicion.c" "$TMP/descargas_sin_posicion/descargas.c"
   (
@@ -1323,7 +1336,7 @@ if grep -q 'no se califica' "$SALIDAS/bd_bloqueante.txt" &&
 else
   mal "bd-bloqueante-nombres" "bd_bloqueante: el informe no dice que usa PQconnectdbParams"
 fi
-{ echo '#define BD_OCULTA 1'; cat autograder/hostiles/bd_bloqueante.c; } >"$TMP/bd_oculta.c"
+{ echo '#define BD_OCULTA 1'; hostil autograder/hostiles/bd_bloqueante.c; } >"$TMP/bd_oculta.c"
 LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_oculta "$TMP/bd_oculta.c" 5
 if grep -q 'no se califica' "$SALIDAS/bd_oculta.txt" &&
   grep -q 'Se vio [0-9]* poll o select que esperan en el hilo del bucle' "$SALIDAS/bd_oculta.txt"; then
@@ -1338,7 +1351,7 @@ fi
 # CONSULTA cuenta solo si su sentencia está en el registro del servidor, y la concurrencia,
 # solo por el pool: como mucho el 20 %.
 LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_una bd_una.c 20
-{ echo '#define BD_CADA_UNA 1'; cat autograder/hostiles/bd_una.c; } >"$TMP/bd_cada_una.c"
+{ echo '#define BD_CADA_UNA 1'; hostil autograder/hostiles/bd_una.c; } >"$TMP/bd_cada_una.c"
 LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_cada_una "$TMP/bd_cada_una.c" 20
 
 # Llenar el disco a través de PostgreSQL (bd_llena.c): filas de 4 MiB sin comprimir por 4
