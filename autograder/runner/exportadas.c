@@ -105,6 +105,8 @@ static int tabla_de(const unsigned char *d, size_t tam, funcion_t **sal)
 
 int exportada_en(const char *ruta, unsigned long dir, char *nombre, size_t tam)
 {
+    if (ruta == NULL || ruta[0] == '\0')
+        return -1;
     if (leida[0] == '\0' || strcmp(ruta, leida) != 0) {
         free(funciones);
         funciones = NULL;
