@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """canales-vistos.py SALIDA BINARIO… — mientras vive (hasta SIGTERM), anota en SALIDA la ruta
 de cada socket de Unix en escucha que tiene abierto un proceso cuyo ejecutable es uno de los
-BINARIOS, una ruta por línea, cada una la primera vez que la ve.
+BINARIOS, cada una la primera vez que la ve: «ruta<TAB>TMPDIR», con el TMPDIR de quien lanzó
+ese proceso (el ejecutor, que pone ahí el canal si su carpeta de trabajo no cabe en un socket;
+vacío si no se pudo leer). Así se juzga cada canal con la carpeta de su propia calificación:
+otra parte de la prueba puede calificar a la vez con otro TMPDIR (trampa_vpl).
 
 Para prueba-autograder: Criterion une sus procesos por un socket con nombre, y el ejecutor
 lo lleva a la carpeta de trabajo de cada calificación (CALIF_CANAL, lib/canal.c); en el /tmp
@@ -33,19 +36,36 @@ def sockets_en_escucha():
     return tabla
 
 
+def tmpdir_del_padre(pid):
+    """El TMPDIR del padre de `pid` ("/tmp" si no tiene; "" si no se pudo leer)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            padre = f.read().rsplit(")", 1)[1].split()[1]
+        with open(f"/proc/{padre}/environ", "rb") as f:
+            for var in f.read().split(b"\0"):
+                if var.startswith(b"TMPDIR="):
+                    return var[7:].decode(errors="replace") or "/tmp"
+        return "/tmp"
+    except (OSError, IndexError):
+        return ""
+
+
 def inodos_de(binarios):
-    """Los inodos de los sockets que tienen abiertos los procesos de `binarios`."""
-    inodos = set()
+    """inodo → TMPDIR de quien lanzó el proceso, de los sockets que tienen abiertos los procesos
+    de `binarios`."""
+    inodos = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
         try:
             if os.readlink(f"/proc/{pid}/exe") not in binarios:
                 continue
+            tmpdir = None
             for fd in os.listdir(f"/proc/{pid}/fd"):
                 destino = os.readlink(f"/proc/{pid}/fd/{fd}")
                 if destino.startswith("socket:["):
-                    inodos.add(destino[8:-1])
+                    tmpdir = tmpdir_del_padre(pid) if tmpdir is None else tmpdir
+                    inodos[destino[8:-1]] = tmpdir
         except OSError:
             continue  # ya terminó, o no es nuestro
     return inodos
@@ -66,7 +86,7 @@ def main():
                 for inodo, ruta in sockets_en_escucha().items():
                     if inodo in inodos and ruta not in vistas:
                         vistas.add(ruta)
-                        print(ruta, file=f, flush=True)
+                        print(f"{ruta}\t{inodos[inodo]}", file=f, flush=True)
             time.sleep(0.05)
 
 

@@ -512,15 +512,19 @@ kill "$canales_pid" 2>/dev/null
 wait "$canales_pid" 2>/dev/null
 # canales_donde propios|ajenos ARCHIVO: las rutas de los canales que están (o no) donde el
 # ejecutor los pone (runner/calificar.c, canal_crear): trabajo/NN/canal, o calif-canal.* justo
-# en TMPDIR o en /tmp.
+# en el TMPDIR de ese ejecutor (la segunda columna, de canales-vistos.py: otra parte de esta
+# prueba califica a la vez con el suyo, trampa_vpl; el CI de la sesión 25 falló por eso) o en
+# /tmp.
 canales_donde() {
-  awk -v quiero="$1" -v t="${TMPDIR:-/tmp}" '{
-    propio = $0 ~ /\/trabajo\/[^\/]+\/canal\/criterion_[0-9]+\.sock$/
+  awk -F '\t' -v quiero="$1" '{
+    propio = $1 ~ /\/trabajo\/[^\/]+\/canal\/criterion_[0-9]+\.sock$/
     for (i = 0; i < 2 && !propio; i++) {
-      b = (i ? "/tmp" : t) "/calif-canal."
-      propio = substr($0, 1, length(b)) == b && substr($0, length(b) + 1) ~ /^[^\/]+\/criterion_[0-9]+\.sock$/
+      if (!i && $2 == "")
+        continue
+      b = (i ? "/tmp" : $2) "/calif-canal."
+      propio = substr($1, 1, length(b)) == b && substr($1, length(b) + 1) ~ /^[^\/]+\/criterion_[0-9]+\.sock$/
     }
-    if (propio == (quiero == "propios")) print
+    if (propio == (quiero == "propios")) print $1
   }' "$2"
 }
 canales_n=$(grep -c . "$TMP/canales-trampas.txt")
