@@ -36,11 +36,19 @@ def sockets_en_escucha():
     return tabla
 
 
-def tmpdir_del_padre(pid):
-    """El TMPDIR del padre de `pid` ("/tmp" si no tiene; "" si no se pudo leer)."""
+def padre_de(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[1]
+
+
+def tmpdir_del_padre(pid, binarios):
+    """El TMPDIR de quien lanzó `pid`: el primer antepasado que no es uno de `binarios` (los
+    procesos de Criterion que hace el calificador son el mismo ejecutable, con el TMPDIR de la
+    verificación). "/tmp" si no tiene; "" si no se pudo leer."""
     try:
-        with open(f"/proc/{pid}/stat") as f:
-            padre = f.read().rsplit(")", 1)[1].split()[1]
+        padre = padre_de(pid)
+        while os.readlink(f"/proc/{padre}/exe") in binarios:
+            padre = padre_de(padre)
         with open(f"/proc/{padre}/environ", "rb") as f:
             for var in f.read().split(b"\0"):
                 if var.startswith(b"TMPDIR="):
@@ -64,7 +72,7 @@ def inodos_de(binarios):
             for fd in os.listdir(f"/proc/{pid}/fd"):
                 destino = os.readlink(f"/proc/{pid}/fd/{fd}")
                 if destino.startswith("socket:["):
-                    tmpdir = tmpdir_del_padre(pid) if tmpdir is None else tmpdir
+                    tmpdir = tmpdir_del_padre(pid, binarios) if tmpdir is None else tmpdir
                     inodos[destino[8:-1]] = tmpdir
         except OSError:
             continue  # ya terminó, o no es nuestro
