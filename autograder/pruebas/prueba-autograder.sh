@@ -694,6 +694,11 @@ for c in "medios_08_cola:está preadv2 de libc" "medios_08_cola_uv:está uv_fs_o
   CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso "${c%%:*}" "$generada/${c%%:*}.c" 20
   rechazado "${c%%:*}" "${c#*:}"
 done
+# Una pila hecha por el programa: makecontext a una pila nueva cuya entrada es uv_fs_read sin
+# callback, en una callback de uv_queue_work (libc ← uv__fs_work ← uv_fs_read ← __start_context,
+# sin marco del programa). Antes (sesión 26), 100/100 sin aviso; ahora la pila tiene que ser
+# entera la de una uv_fs_* con callback, y su último marco de libuv es uno que se exporta.
+delante_08 medios_08_contexto "una pila cuyo último marco de libuv es uv_fs_read, una función que llama el programa"
 # El anillo de claves de sesión de quien califica (tras `su -`, pam_keyinit le da uno a root):
 # una clave en uno nuevo de este guion (keyctl new_session lo instala en este shell, y lo
 # heredan el ejecutor y la caja), y claves.c la busca en /proc/keys y con keyctl para
@@ -806,6 +811,15 @@ juzgar_trazas_08 trabajo-sin-pila 0 'No se pudo juzgar si el grupo de hilos de l
 # rotas»); «trabajo-cola-uv»: uv_fs_open sin callback, exportada, justo encima.
 juzgar_trazas_08 trabajo-cola 1 'justo encima del bucle del grupo de libuv está preadv2 de libc'
 juzgar_trazas_08 trabajo-cola-uv 1 'justo encima del bucle del grupo de libuv está uv_fs_open, una función de libuv que llama el programa'
+# La pila entera y exacta (lista de permitidos): «trabajo-contexto», la de makecontext (el
+# último marco de libuv, @DENTRO@, es de una función exportada, no el bucle del grupo);
+# «trabajo-sin-arranque», una que acaba en libuv; «trabajo-cortada», un solo marco de libc en el
+# grupo cuando la pila del hilo del bucle salió entera (strace sabía seguirla: la cortó el
+# programa); «trabajo-cortada-sola», la misma sin ninguna pila entera: no se juzga, y se dice.
+juzgar_trazas_08 trabajo-contexto 1 'una pila cuyo último marco de libuv es uv_fs_open, una función que llama el programa, no el bucle del grupo'
+juzgar_trazas_08 trabajo-sin-arranque 1 'una pila que acaba en libuv (uv_random) sin llegar al arranque del hilo'
+juzgar_trazas_08 trabajo-cortada 1 'con una pila que se corta en libc cuando strace siguió enteras las demás del programa'
+juzgar_trazas_08 trabajo-cortada-sola 0 'No se pudo juzgar si el grupo de hilos de libuv toca los archivos a petición del programa'
 if "$CALIFICAR" --raiz "$RAIZ" --lab 08 --juzgar-trazas "$TRAZAS_AQUI/trabajo-libuv" 2>&1 |
   grep -q 'No se pudo juzgar'; then
   mal "trazas-trabajo-libuv-juzgada" "trazas trabajo-libuv: con la pila, dice que no se pudo juzgar"

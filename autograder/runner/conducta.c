@@ -151,6 +151,11 @@ typedef struct {
     char pila_programa[160]; /* el primer marco del programa («h_leer en «contador»») */
     int trabajo_con_pila;    /* archivos del grupo con su pila (juzgados) */
     int trabajo_sin_pila;    /* y sin ella (strace sin -k en esta ejecución) */
+    int trabajo_cortada;     /* y con un solo marco de libc: strace no la siguió (pila_cerrar) */
+    char cortada_visto[400]; /* la primera de esas */
+    long pila_tid;           /* de quién es la pila que se está leyendo (cualquier llamada) */
+    int pila_lineas;         /* y cuántos marcos lleva */
+    int pilas_largas;        /* pilas del programa con 3 marcos o más: strace sabe seguirlas */
     char trabajo_visto[900]; /* el primero pedido por el programa, o leído sin libuv */
     /* Sus marcos, de dentro afuera (pila_cola): de quién es cada uno, su dirección en su
      * archivo («[0x…]») y la función que dice strace. */
@@ -628,41 +633,81 @@ static void pila_marco(vista_t *v, const char *marco)
     }
 }
 
-/* Lo que hay justo encima del bucle del grupo de libuv (`worker`, que llama a w->work): el
- * último marco de libuv antes del arranque del hilo, que es de libc. En una uv_fs_* con
- * callback, ahí está la función de archivos de libuv (uv__fs_work: estática). Una llamada de
- * cola como última sentencia de una callback de uv_queue_work borra de la pila el marco del
- * programa y deja ahí lo que llamó: libc (preadv64v2… medido: 96/100 en el 08 antes de esto),
- * otra biblioteca o una función que libuv exporta (uv_fs_read sin callback). Lista de
- * permitidos: un marco de libuv fuera de toda función exportada (runner/exportadas.c: los
- * nombres de strace no valen, libdw da el exportado más cercano). 1 y qué hay ahí en `por`, o
- * 0 (también si la pila no llega al arranque del hilo o tiene más de PILA_MAX marcos: no se
- * sabe cuál es el de `worker`; o si libuv no se pudo leer: entonces solo se mira que sea de
- * libuv). No cierra un libuv donde `uv__queue_work` conserve su marco (en el de Debian es una
- * llamada de cola) ni un salto a una dirección calculada de uv__fs_work (autograder/README.md,
- * «Medios»). */
+/* La pila de un archivo que toca un hilo del grupo de libuv, contra la única que da una uv_fs_*
+ * con callback, de fuera adentro: el arranque del hilo (libc: start_thread, clone) ← el bucle
+ * del grupo (`worker`, una función de libuv que no se exporta) ← justo encima, la función de
+ * archivos de libuv (`uv__fs_work`, tampoco exportada) ← lo que esta llame, de libuv o de libc.
+ * Es una lista de permitidos: cualquier otra forma se rechaza, porque el programa puede
+ * fabricar la suya. Medido: una llamada de cola como última sentencia de una callback de
+ * uv_queue_work borra de la pila el marco del programa y deja justo encima del bucle lo que
+ * llamó (preadv64v2 de libc, 96/100 en el 08; uv_fs_open sin callback, 100/100); una pila nueva
+ * con makecontext cuya función de entrada es uv_fs_read sin callback deja libc ← uv__fs_work ←
+ * uv_fs_read ← __start_context de libc (100/100 en el 08 y el 11): el último marco de libuv es
+ * una función exportada, no el bucle. Lo exportado se sabe por los rangos de .dynsym
+ * (runner/exportadas.c): los nombres de strace no valen, libdw da el exportado más cercano.
+ * Una pila que no llega al arranque del hilo (cortada, o con más de PILA_MAX marcos) también
+ * se rechaza: la de una uv_fs_* con callback tiene de 5 a 7 marcos (medido en las soluciones
+ * del 08 y el 11). 1 y el motivo en `por`, o 0 si es la permitida (si libuv no se pudo leer,
+ * solo se mira que esos dos marcos sean de libuv). No cierra un libuv donde `uv__queue_work`
+ * conserve su marco (en el de Debian es una llamada de cola), ni una pila fabricada con las
+ * direcciones de retorno de `worker` y del arranque del hilo (autograder/README.md, «Medios»). */
 static int pila_cola(const vista_t *v, char *por, size_t tam)
 {
+    char nombre[64];
+    if (v->pila_marcos > v->pila_n) {
+        snprintf(por, tam,
+                 "una pila más larga que la de una uv_fs_* con callback (marcos: %d "
+                 "o más; la permitida tiene 7 como mucho)",
+                 PILA_MAX);
+        return 1;
+    }
     int w = -1;
     for (int i = v->pila_n - 1; i >= 0 && w < 0; i--)
         if (v->pila_clase[i] == 'u')
             w = i;
-    if (w < 1 || w == v->pila_n - 1 || v->pila_marcos > v->pila_n)
-        return 0;
+    if (w < 0)
+        return 0; /* sin libuv: lo juzga pila_cerrar */
+    if (w == v->pila_n - 1) {
+        snprintf(por, tam, "una pila que acaba en libuv (%s) sin llegar al arranque del hilo",
+                 v->pila_funcion[w][0] != '\0' ? v->pila_funcion[w] : "sin nombre");
+        return 1;
+    }
     for (int i = w + 1; i < v->pila_n; i++)
-        if (v->pila_clase[i] != 'c')
-            return 0;
-    int a = w - 1;
-    if (v->pila_clase[a] == 'u') {
-        char nombre[64];
-        if (exportada_en(v->pila_libuv, v->pila_dir[a], nombre, sizeof nombre) != 1)
-            return 0;
+        if (v->pila_clase[i] != 'c') {
+            snprintf(por, tam,
+                     "una pila con marcos de otra biblioteca entre libuv y el arranque "
+                     "del hilo");
+            return 1;
+        }
+    if (exportada_en(v->pila_libuv, v->pila_dir[w], nombre, sizeof nombre) == 1) {
         snprintf(por, tam,
-                 "%s, una función de libuv que llama el programa (una uv_fs_* sin callback)",
+                 "una pila cuyo último marco de libuv es %s, una función que llama el programa, "
+                 "no el bucle del grupo de libuv (una pila hecha por el programa, como la de "
+                 "makecontext)",
                  nombre);
         return 1;
     }
-    snprintf(por, tam, "%s%s%s", v->pila_funcion[a], v->pila_funcion[a][0] != '\0' ? " " : "",
+    if (w == 0) {
+        snprintf(por, tam,
+                 "una pila en la que el bucle del grupo de libuv hace la llamada él "
+                 "mismo, sin la función de archivos de libuv");
+        return 1;
+    }
+    int a = w - 1;
+    if (v->pila_clase[a] == 'u') {
+        if (exportada_en(v->pila_libuv, v->pila_dir[a], nombre, sizeof nombre) != 1)
+            return 0;
+        snprintf(por, tam,
+                 "justo encima del bucle del grupo de libuv está %s, una función de libuv que "
+                 "llama el programa (una uv_fs_* sin callback), no la función de archivos de "
+                 "libuv",
+                 nombre);
+        return 1;
+    }
+    snprintf(por, tam,
+             "justo encima del bucle del grupo de libuv está %s%s%s, no la función de archivos "
+             "de libuv (una llamada de cola borra de la pila el marco del programa, no esto)",
+             v->pila_funcion[a], v->pila_funcion[a][0] != '\0' ? " " : "",
              v->pila_clase[a] == 'c' ? "de libc" : "de otra biblioteca");
     return 1;
 }
@@ -673,16 +718,23 @@ static int pila_cola(const vista_t *v, char *por, size_t tam)
  * juzga: no se sabe quién llamó. */
 static void pila_cerrar(vista_t *v)
 {
-    char cola[200];
+    char cola[360];
     if (!v->pila_pendiente)
         return;
     v->pila_pendiente = 0;
     if (v->pila_modo == 1) {
-        /* Con un solo marco de libc, strace no pudo desenrollar más: no se sabe quién llamó.
-         * Desde dos, libuv está siempre en el segundo (uv__fs_read llama a read o pread). */
-        if (v->pila_marcos == 0 ||
-            (v->pila_marcos == 1 && !v->pila_biblioteca && v->pila_programa[0] == '\0')) {
+        /* Sin marcos, esta ejecución no lleva -k: no se juzga. Con un solo marco de libc,
+         * strace no pudo desenrollar más; desde dos, libuv está siempre en el segundo
+         * (uv__fs_read llama a read o pread). Una pila cortada se juzga al final de la traza
+         * (pila_cortadas): si strace siguió enteras las demás del programa, esa la cortó él. */
+        if (v->pila_marcos == 0) {
             v->trabajo_sin_pila++;
+            return;
+        }
+        if (v->pila_marcos == 1 && !v->pila_biblioteca && v->pila_programa[0] == '\0') {
+            if (v->trabajo_cortada++ == 0)
+                snprintf(v->cortada_visto, sizeof v->cortada_visto, "%s de «%s»", v->pila_nombre,
+                         v->pila_ruta);
             return;
         }
         v->trabajo_con_pila++;
@@ -705,11 +757,10 @@ static void pila_cerrar(vista_t *v)
                      v->pila_nombre, v->pila_ruta);
         else if (pila_cola(v, cola, sizeof cola))
             snprintf(v->trabajo_visto, sizeof v->trabajo_visto,
-                     "%s de «%s» en un hilo del grupo de libuv, pedido desde una callback de "
-                     "uv_queue_work: justo encima del bucle del grupo de libuv está %s, no la "
-                     "función de archivos de libuv. Una llamada de cola borra de la pila el "
-                     "marco del programa, no esto: no es una uv_fs_* con callback, es trabajo "
-                     "síncrono en una callback de uv_queue_work",
+                     "%s de «%s» en un hilo del grupo de libuv, con otra pila que la de una "
+                     "uv_fs_* con callback (el arranque del hilo, el bucle del grupo de libuv y "
+                     "su función de archivos): %s. Es trabajo síncrono pedido desde una "
+                     "callback de uv_queue_work",
                      v->pila_nombre, v->pila_ruta, cola);
         return;
     }
@@ -721,6 +772,31 @@ static void pila_cerrar(vista_t *v)
            "%s hecho por libc a petición del propio programa (%s), sin pasar por libuv: en su "
            "pila no hay libuv.so",
            v->pila_nombre, v->pila_quien[0] != '\0' ? v->pila_quien : "su propio código");
+}
+
+/* Al final de una traza, las pilas del grupo que se cortaron en libc. Si strace siguió enteras
+ * otras del programa en la misma ejecución (3 marcos o más: las del hilo del bucle llegan a
+ * `_start`, las del grupo al arranque del hilo), sabía desenrollar, y la pila cortada es del
+ * programa: una lectura que vuelve a código sin información de pila (una página propia, o un
+ * marco falso) para no enseñar quién la pidió. La pila de una uv_fs_* con callback nunca se
+ * corta ahí (medido en las soluciones del 08 y el 11). Se rechaza como las demás formas que no
+ * son la permitida. Si ninguna salió entera, esta ejecución no tiene pilas: no se juzga. */
+static void pila_cortadas(vista_t *v)
+{
+    if (v->trabajo_cortada == 0)
+        return;
+    if (v->pilas_largas == 0) {
+        v->trabajo_sin_pila += v->trabajo_cortada;
+        return;
+    }
+    v->trabajo_con_pila += v->trabajo_cortada;
+    if (v->trabajo_visto[0] == '\0')
+        snprintf(v->trabajo_visto, sizeof v->trabajo_visto,
+                 "%s en un hilo del grupo de libuv, con una pila que se corta en libc cuando "
+                 "strace siguió enteras las demás del programa: la de una uv_fs_* con callback "
+                 "llega al arranque del hilo. Es trabajo síncrono pedido desde una callback de "
+                 "uv_queue_work, con su pila escondida",
+                 v->cortada_visto);
 }
 
 /* --- Toda operación de archivo en el hilo del bucle (lectura_bloqueante) ------------------
@@ -1161,12 +1237,16 @@ static void leer_traza(const char *ruta, const char *programa, vista_t *v)
             linea[--n] = '\0';
         /* Con -k, los marcos de la pila de la llamada de antes: « > /ruta(función+0x…) […]». */
         if (empieza(linea, " > ")) {
+            if (++v->pila_lineas == 3 && es_miembro(v, v->pila_tid))
+                v->pilas_largas++;
             pila_marco(v, linea + 3);
             continue;
         }
         pila_cerrar(v);
         char *resto;
         long tid = strtol(linea, &resto, 10);
+        v->pila_tid = tid;
+        v->pila_lineas = 0;
         while (*resto == ' ')
             resto++;
         if (tid <= 0)
@@ -1229,6 +1309,7 @@ static void leer_traza(const char *ruta, const char *programa, vista_t *v)
         llamada(v, tid, ip, resto, programa);
     }
     pila_cerrar(v);
+    pila_cortadas(v);
     for (int i = 0; i < MAX_PENDIENTES; i++)
         free(pend[i].texto);
     free(v->mapas);

@@ -1,0 +1,109 @@
+/* medios_08_contexto.c — trampa del 08 (se antepone a la solución): cada lectura es una
+ * uv_fs_read sin callback (síncrona) hecha en una callback de uv_queue_work, pero desde una pila
+ * nueva hecha con makecontext cuya función de entrada es la propia uv_fs_read: la pila que ve
+ * strace es libc ← uv__fs_work ← uv_fs_read ← __start_context de libc, sin ningún marco del
+ * programa, y con uv__fs_work (de libuv, no exportada) justo encima del último marco de libuv.
+ * La regla de la pila miraba el marco del programa y lo que hay encima de ese último marco de
+ * libuv: 100/100 en el 08 sin aviso (un adversario, sesión 26). Ahora la pila tiene que ser
+ * entera la de una uv_fs_* con callback: el último marco de libuv es el bucle del grupo, que
+ * libuv no exporta (runner/conducta.c, pila_cola): no se califica. Lo demás (abrir, cerrar)
+ * va por las uv_fs_* con callback de la solución; la vuelta al programa, por un uv_fs_fstat con
+ * callback que lleva el resultado de la lectura. */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdlib.h>
+#include <ucontext.h>
+#include <uv.h>
+
+#define HM_PILA (256 * 1024)
+
+typedef struct {
+    uv_work_t w;
+    uv_fs_t *r;
+    uv_fs_cb cb;
+    uv_file f;
+    uv_buf_t b;
+    int64_t desde;
+    ssize_t leido;
+} hm_lectura_t;
+
+#define HM_N 4096
+static hm_lectura_t *hm_pendientes[HM_N];
+
+static void hm_en_pila_nueva(uv_work_t *w)
+{
+    hm_lectura_t *c = w->data;
+    uv_fs_t sincrona;
+    ucontext_t vuelta, nueva;
+    char *pila = malloc(HM_PILA);
+    c->leido = UV_ENOMEM;
+    if (pila == NULL || getcontext(&nueva) != 0) {
+        free(pila);
+        return;
+    }
+    nueva.uc_stack.ss_sp = pila;
+    nueva.uc_stack.ss_size = HM_PILA;
+    nueva.uc_link = &vuelta;
+    /* En x86-64, glibc pasa los argumentos de makecontext de 64 bits: los siete de uv_fs_read. */
+    makecontext(&nueva, (void (*)(void))uv_fs_read, 7, (uintptr_t)w->loop, (uintptr_t)&sincrona,
+                (uintptr_t)c->f, (uintptr_t)&c->b, (uintptr_t)1, (uintptr_t)c->desde,
+                (uintptr_t)NULL);
+    if (swapcontext(&vuelta, &nueva) == 0) {
+        c->leido = sincrona.result;
+        uv_fs_req_cleanup(&sincrona);
+    }
+    free(pila);
+}
+
+static void hm_volver(uv_fs_t *r)
+{
+    for (int i = 0; i < HM_N; i++)
+        if (hm_pendientes[i] != NULL && hm_pendientes[i]->r == r) {
+            hm_lectura_t *c = hm_pendientes[i];
+            hm_pendientes[i] = NULL;
+            uv_fs_req_cleanup(r);
+            r->result = c->leido;
+            r->fs_type = UV_FS_READ;
+            uv_fs_cb cb = c->cb;
+            free(c);
+            cb(r);
+            return;
+        }
+}
+
+static void hm_devolver(uv_work_t *w, int estado)
+{
+    hm_lectura_t *c = w->data;
+    if (estado < 0)
+        c->leido = estado;
+    for (int i = 0; i < HM_N; i++)
+        if (hm_pendientes[i] == NULL) {
+            hm_pendientes[i] = c;
+            if (uv_fs_fstat(w->loop, c->r, c->f, hm_volver) == 0)
+                return;
+            hm_pendientes[i] = NULL;
+            break;
+        }
+    c->r->result = UV_EIO;
+    c->cb(c->r);
+    free(c);
+}
+
+static int hm_leer(uv_loop_t *l, uv_fs_t *r, uv_file f, const uv_buf_t *b, int64_t o, uv_fs_cb cb)
+{
+    hm_lectura_t *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return UV_ENOMEM;
+    c->r = r;
+    c->cb = cb;
+    c->f = f;
+    c->b = b[0];
+    c->desde = o;
+    c->w.data = c;
+    int e = uv_queue_work(l, &c->w, hm_en_pila_nueva, hm_devolver);
+    if (e < 0)
+        free(c);
+    return e;
+}
+
+#define uv_fs_read(l, r, f, b, n, o, cb) hm_leer(l, r, f, b, o, cb)
