@@ -699,6 +699,11 @@ done
 # sin marco del programa). Antes (sesión 26), 100/100 sin aviso; ahora la pila tiene que ser
 # entera la de una uv_fs_* con callback, y su último marco de libuv es uno que se exporta.
 delante_08 medios_08_contexto "una pila cuyo último marco de libuv es uv_fs_read, una función que llama el programa"
+# La pila solo en una verificación, y el programa sabe cuál: lee bien solo cuando sus rutas
+# llevan «/cuentas-» (las de cuenta_exacta, la única con -k hasta la sesión 27) y de forma
+# síncrona en las demás. Antes, 100/100 sin aviso; con la pila en todas (`"pila_en": ["*"]`),
+# se ve en las otras.
+delante_08 medios_08_ruta "Se vio .* en un hilo del grupo de libuv, pedido por el propio programa"
 # El anillo de claves de sesión de quien califica (tras `su -`, pam_keyinit le da uno a root):
 # una clave en uno nuevo de este guion (keyctl new_session lo instala en este shell, y lo
 # heredan el ejecutor y la caja), y claves.c la busca en /proc/keys y con keyctl para
@@ -1618,6 +1623,16 @@ manifiesto_probar nucleo 11-descargas de_compila "no es una verificación" "d['n
 manifiesto_probar nucleo 11-descargas repetida "dos veces" "d['nucleo'].append(d['nucleo'][0])"
 manifiesto_probar nucleo 11-descargas vacio "lista no vacía" "d['nucleo'] = []"
 manifiesto_probar nucleo 11-descargas texto "lista no vacía" "d['nucleo'] = 'descarga_integra'"
+
+echo "── «medios.pila_en» mal escrito: el lector del manifiesto lo rechaza"
+# Una verificación mal escrita en pila_en dejaba esas ejecuciones sin la pila sin decirlo.
+manifiesto_probar medios.pila_en 08-contador-palabras la_del_08 "" "assert d['medios']['pila_en'] == ['*']"
+manifiesto_probar medios.pila_en 11-descargas la_del_11 "" "assert d['medios']['pila_en'] == ['descarga_integra']"
+manifiesto_probar medios.pila_en 11-descargas no_existe "no es una verificación" "d['medios']['pila_en'].append('no_existe')"
+manifiesto_probar medios.pila_en 11-descargas de_compila "no es una verificación" "d['medios']['pila_en'] = ['compila']"
+manifiesto_probar medios.pila_en 11-descargas repetida "dos veces" "d['medios']['pila_en'].append('descarga_integra')"
+manifiesto_probar medios.pila_en 11-descargas todas_y_otra "va sola" "d['medios']['pila_en'].append('*')"
+manifiesto_probar medios.pila_en 11-descargas vacia "lista no vacía" "d['medios']['pila_en'] = []"
 
 echo "── «prueba» de cada verificación: el lector del manifiesto la exige"
 # Cada verificación que ejecuta el programa dice qué prueba de fuera del programa respalda su

@@ -574,6 +574,29 @@ static void pila_esperar(vista_t *v, const char *nombre, int red_)
     snprintf(v->pila_nombre, sizeof v->pila_nombre, "%s", nombre);
 }
 
+/* La función de un marco («/ruta/archivo(función+0x…) [0x…]»), hasta `max` letras, en dst (""
+ * sin símbolo). */
+static void marco_funcion(const char *marco, char *dst, size_t tam, size_t max)
+{
+    const char *fn = strchr(marco, '(');
+    size_t l = fn != NULL ? strcspn(fn + 1, "+)") : 0;
+    if (l > max)
+        l = max;
+    snprintf(dst, tam, "%.*s", (int)l, fn != NULL ? fn + 1 : "");
+}
+
+/* Quién es un marco, para el informe: «función en «archivo»», o «archivo» sin símbolo. */
+static void marco_quien(const char *marco, const char *ruta, char *dst, size_t tam)
+{
+    char fn[64];
+    const char *base = strrchr(ruta, '/') + 1;
+    marco_funcion(marco, fn, sizeof fn, 60);
+    if (fn[0] != '\0')
+        snprintf(dst, tam, "%s en «%s»", fn, base);
+    else
+        snprintf(dst, tam, "«%s»", base);
+}
+
 /* Un marco « > /ruta/archivo(función+0x…) [0x…]» (o « > /ruta/archivo() [0x…]» sin símbolo)
  * de la llamada pendiente. */
 static void pila_marco(vista_t *v, const char *marco)
@@ -593,11 +616,8 @@ static void pila_marco(vista_t *v, const char *marco)
                                                               : 'o';
         const char *corchete = strrchr(marco, '[');
         v->pila_dir[i] = corchete != NULL ? strtoul(corchete + 1, NULL, 16) : 0;
-        const char *fn = strchr(marco, '(');
-        size_t l = fn != NULL ? strcspn(fn + 1, "+)") : 0;
-        snprintf(v->pila_funcion[i], sizeof v->pila_funcion[i], "%.*s",
-                 (int)(l < sizeof v->pila_funcion[i] ? l : sizeof v->pila_funcion[i] - 1),
-                 fn != NULL ? fn + 1 : "");
+        marco_funcion(marco, v->pila_funcion[i], sizeof v->pila_funcion[i],
+                      sizeof v->pila_funcion[i] - 1);
         if (v->pila_clase[i] == 'u' && v->pila_libuv[0] == '\0')
             snprintf(v->pila_libuv, sizeof v->pila_libuv, "%s", ruta);
     }
@@ -607,30 +627,14 @@ static void pila_marco(vista_t *v, const char *marco)
             v->pila_biblioteca = 1;
         /* Un marco del propio programa: su binario (o cualquier archivo fuera del sistema que
          * no sea la precarga del calificador), no libc, libuv ni el cargador. */
-        if (v->pila_programa[0] == '\0' && ruta_normal(ruta)) {
-            const char *base = strrchr(ruta, '/') + 1;
-            const char *fn = strchr(marco, '(');
-            size_t l = fn != NULL ? strcspn(fn + 1, "+)") : 0;
-            if (l > 0)
-                snprintf(v->pila_programa, sizeof v->pila_programa, "%.*s en «%s»",
-                         (int)(l < 60 ? l : 60), fn + 1, base);
-            else
-                snprintf(v->pila_programa, sizeof v->pila_programa, "«%s»", base);
-        }
+        if (v->pila_programa[0] == '\0' && ruta_normal(ruta))
+            marco_quien(marco, ruta, v->pila_programa, sizeof v->pila_programa);
         return;
     }
     if (sistema_y(ruta, permitidas))
         v->pila_biblioteca = 1;
-    else if (!sistema_y(ruta, libc_y_cargador) && v->pila_quien[0] == '\0') {
-        const char *base = strrchr(ruta, '/') + 1;
-        const char *fn = strchr(marco, '(');
-        size_t l = fn != NULL ? strcspn(fn + 1, "+)") : 0;
-        if (l > 0)
-            snprintf(v->pila_quien, sizeof v->pila_quien, "%.*s en «%s»", (int)(l < 60 ? l : 60),
-                     fn + 1, base);
-        else
-            snprintf(v->pila_quien, sizeof v->pila_quien, "«%s»", base);
-    }
+    else if (!sistema_y(ruta, libc_y_cargador) && v->pila_quien[0] == '\0')
+        marco_quien(marco, ruta, v->pila_quien, sizeof v->pila_quien);
 }
 
 /* La pila de un archivo que toca un hilo del grupo de libuv, contra la única que da una uv_fs_*
@@ -1961,6 +1965,8 @@ const char *conducta_origen_entorno(const lab_t *lab)
         return "CALIF_OBSERVAR_ORIGEN=0";
     if (!pila_ok || lab->npila_en == 0)
         return "CALIF_OBSERVAR_ORIGEN=1";
+    if (strcmp(lab->pila_en[0], "*") == 0)
+        return "CALIF_OBSERVAR_ORIGEN=2"; /* -k en todas (lib/observar.c) */
     size_t n = (size_t)snprintf(e, sizeof e, "CALIF_OBSERVAR_ORIGEN=3:");
     for (int i = 0; i < lab->npila_en && n < sizeof e; i++)
         n += (size_t)snprintf(e + n, sizeof e - n, "%s%s", i > 0 ? "," : "", lab->pila_en[i]);

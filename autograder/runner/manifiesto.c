@@ -515,6 +515,49 @@ static void leer_reglas(json_t *raiz, lab_t *lab, char *error, size_t tam, int *
     }
 }
 
+/* Una lista de ids de verificaciones (`clave` para el mensaje): cada una existe, ejecuta el
+ * programa (no es `compila`) y no se repite. Con `todas`, ["*"] (sola) también vale. */
+static void ids_validos(lab_t *lab, const char *clave, char *const *ids, int n, int todas,
+                        char *error, size_t tam, int *mal)
+{
+    for (int i = 0; !*mal && i < n; i++) {
+        const char *id = ids[i];
+        if (todas && strcmp(id, "*") == 0) {
+            if (n != 1) {
+                snprintf(error, tam, "«%s»: «*» (todas las verificaciones) va sola", clave);
+                *mal = 1;
+            }
+            continue;
+        }
+        if (lab_verificacion(lab, id) == NULL || strcmp(id, "compila") == 0) {
+            snprintf(error, tam,
+                     "«%s»[%d]: «%s» no es una verificación del laboratorio que ejecute el "
+                     "programa",
+                     clave, i, id);
+            *mal = 1;
+        }
+        for (int k = 0; !*mal && k < i; k++)
+            if (strcmp(ids[k], id) == 0) {
+                snprintf(error, tam, "«%s»: «%s» está dos veces", clave, id);
+                *mal = 1;
+            }
+    }
+}
+
+/* «medios.pila_en»: las verificaciones con la pila (leer_medios), ya con las verificaciones
+ * leídas. ["*"]: todas las ejecuciones menos las de valgrind; si la pila solo va en unas, el
+ * programa sabe en cuáles (por sus argumentos, o por lo que tarda una llamada con -k) y puede
+ * portarse bien solo ahí (autograder/README.md, «Medios»). */
+static void validar_pila_en(lab_t *lab, char *error, size_t tam, int *mal)
+{
+    if (!*mal && lab->npila_en == 0 && lab->pila_en != NULL) {
+        snprintf(error, tam, "«medios.pila_en» debe ser una lista no vacía de verificaciones");
+        *mal = 1;
+    }
+    if (!*mal)
+        ids_validos(lab, "medios.pila_en", lab->pila_en, lab->npila_en, 1, error, tam, mal);
+}
+
 /* «nucleo» (opcional): las verificaciones que ejercitan el trabajo principal del laboratorio.
  * Un medio prohibido visto en una ejecución de una de ellas deja el laboratorio sin
  * calificar; visto solo en otras, cuesta esas (runner/conducta.c). Sin «nucleo», todas son
@@ -530,21 +573,8 @@ static void leer_nucleo(json_t *raiz, lab_t *lab, char *error, size_t tam, int *
         return;
     }
     lab->nnucleo = lista_de(n, "nucleo", &lab->nucleo, error, tam, mal);
-    for (int i = 0; !*mal && i < lab->nnucleo; i++) {
-        const char *id = lab->nucleo[i];
-        if (lab_verificacion(lab, id) == NULL || strcmp(id, "compila") == 0) {
-            snprintf(error, tam,
-                     "«nucleo»[%d]: «%s» no es una verificación del laboratorio que ejecute el "
-                     "programa",
-                     i, id);
-            *mal = 1;
-        }
-        for (int k = 0; !*mal && k < i; k++)
-            if (strcmp(lab->nucleo[k], id) == 0) {
-                snprintf(error, tam, "«nucleo»: «%s» está dos veces", id);
-                *mal = 1;
-            }
-    }
+    if (!*mal)
+        ids_validos(lab, "nucleo", lab->nucleo, lab->nnucleo, 0, error, tam, mal);
 }
 
 int lab_nucleo(const lab_t *lab, const char *id)
@@ -579,6 +609,7 @@ int manifiesto_leer(const char *ruta, lab_t *lab, char *error, size_t tam)
     leer_hitos(raiz, lab, error, tam, &mal);
     leer_reglas(raiz, lab, error, tam, &mal);
     leer_nucleo(raiz, lab, error, tam, &mal);
+    validar_pila_en(lab, error, tam, &mal);
     json_decref(raiz);
     return mal ? -1 : 0;
 }
