@@ -313,9 +313,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "uso: %s [--puerto N]\n", argv[0]);
         return 2;
     }
-    /* Escribir en un socket cuyo cliente ya se fue lanza SIGPIPE, y su acción por omisión
-     * mata el proceso: un cliente que corta con respuestas pendientes tumbaría el servidor.
-     * Ignorada, la escritura falla con UV_EPIPE y se trata como cualquier otro error. */
+    /* Seguir escribiendo en un socket cuyo cliente ya se fue lanza SIGPIPE, y su acción por
+     * omisión mata el proceso: un cliente que corta con respuestas pendientes tumbaría el
+     * servidor. Ignorada, la escritura falla con UV_EPIPE y se trata como otro error. */
     signal(SIGPIPE, SIG_IGN);
     if (uv_loop_init(&bucle) < 0)
         return 1;

@@ -4,7 +4,8 @@
  *                      SIGPIPE, que por omisión mata el proceso (128 + 13 = 141)
  *   sigpipe ignorar    con signal(SIGPIPE, SIG_IGN) antes, la escritura falla con UV_EPIPE
  *
- * Lo mismo pasa al escribir en un socket cuyo cliente se fue (lección 6, §2.6).
+ * Lo mismo pasa al seguir escribiendo en un socket cuyo cliente se fue: no en la primera
+ * escritura, que aún sale bien, sino en una posterior (lección 6, §2.6).
  */
 #include <signal.h>
 #include <stdio.h>

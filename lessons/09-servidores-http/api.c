@@ -867,7 +867,7 @@ int main(int argc, char **argv)
         return 2;
     }
     /* Un cliente que se va con una respuesta a medio enviar no debe matar el servidor:
-     * sin esto, la escritura en su socket cerrado manda SIGPIPE al proceso. */
+     * sin esto, seguir escribiendo en su socket cerrado manda SIGPIPE al proceso. */
     signal(SIGPIPE, SIG_IGN);
     memset(&s, 0, sizeof s);
     r = uv_loop_init(&bucle);
