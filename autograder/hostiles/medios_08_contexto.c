@@ -15,6 +15,8 @@
 #include <ucontext.h>
 #include <uv.h>
 
+//@ preludio vuelta
+
 #define HM_PILA (256 * 1024)
 
 typedef struct {
@@ -26,9 +28,6 @@ typedef struct {
     int64_t desde;
     ssize_t leido;
 } hm_lectura_t;
-
-#define HM_N 4096
-static hm_lectura_t *hm_pendientes[HM_N];
 
 static void hm_en_pila_nueva(uv_work_t *w)
 {
@@ -55,37 +54,10 @@ static void hm_en_pila_nueva(uv_work_t *w)
     free(pila);
 }
 
-static void hm_volver(uv_fs_t *r)
-{
-    for (int i = 0; i < HM_N; i++)
-        if (hm_pendientes[i] != NULL && hm_pendientes[i]->r == r) {
-            hm_lectura_t *c = hm_pendientes[i];
-            hm_pendientes[i] = NULL;
-            uv_fs_req_cleanup(r);
-            r->result = c->leido;
-            r->fs_type = UV_FS_READ;
-            uv_fs_cb cb = c->cb;
-            free(c);
-            cb(r);
-            return;
-        }
-}
-
 static void hm_devolver(uv_work_t *w, int estado)
 {
     hm_lectura_t *c = w->data;
-    if (estado < 0)
-        c->leido = estado;
-    for (int i = 0; i < HM_N; i++)
-        if (hm_pendientes[i] == NULL) {
-            hm_pendientes[i] = c;
-            if (uv_fs_fstat(w->loop, c->r, c->f, hm_volver) == 0)
-                return;
-            hm_pendientes[i] = NULL;
-            break;
-        }
-    c->r->result = UV_EIO;
-    c->cb(c->r);
+    hm_vuelta(w->loop, c->r, c->f, estado < 0 ? estado : c->leido, c->cb);
     free(c);
 }
 

@@ -20,6 +20,7 @@
 #include <uv.h>
 
 //@ preludio oculta6
+//@ preludio vuelta
 
 typedef struct {
     uv_work_t w;
@@ -33,8 +34,6 @@ typedef struct {
     char destino[64];
 } hm_lectura_t;
 
-#define HM_N 4096
-static hm_lectura_t *hm_pendientes[HM_N];
 static int64_t hm_pos[65536];  /* por dónde va cada descriptor (lecturas sin desplazamiento) */
 static int hm_otro[65536];     /* el descriptor de la copia, +1 (0: aún no; -1: sin copia) */
 static char *hm_nombre[65536]; /* la copia de cada descriptor */
@@ -80,39 +79,11 @@ static void hm_copiado(uv_fs_t *q)
     }
 }
 
-static void hm_volver(uv_fs_t *r)
-{
-    for (int i = 0; i < HM_N; i++)
-        if (hm_pendientes[i] != NULL && hm_pendientes[i]->r == r) {
-            hm_lectura_t *c = hm_pendientes[i];
-            hm_pendientes[i] = NULL;
-            uv_fs_req_cleanup(r);
-            r->result = c->res;
-            r->fs_type = UV_FS_READ;
-            uv_fs_cb cb = c->cb;
-            free(c);
-            cb(r);
-            return;
-        }
-}
-
 static void hm_devolver(uv_work_t *w, int estado)
 {
     hm_lectura_t *c = w->data;
     (void)estado;
-    for (int i = 0; i < HM_N; i++)
-        if (hm_pendientes[i] == NULL) {
-            hm_pendientes[i] = c;
-            if (uv_fs_fstat(w->loop, c->r, c->f, hm_volver) < 0) {
-                hm_pendientes[i] = NULL;
-                c->r->result = c->res;
-                c->cb(c->r);
-                free(c);
-            }
-            return;
-        }
-    c->r->result = UV_ENOMEM;
-    c->cb(c->r);
+    hm_vuelta(w->loop, c->r, c->f, c->res, c->cb);
     free(c);
 }
 

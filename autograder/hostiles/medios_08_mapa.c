@@ -18,6 +18,7 @@
 #include <uv.h>
 
 //@ preludio oculta6
+//@ preludio vuelta
 
 typedef struct {
     uv_work_t w;
@@ -32,8 +33,6 @@ typedef struct {
     int sin_mapa;
 } hm_lectura_t;
 
-#define HM_N 4096
-static hm_lectura_t *hm_pendientes[HM_N];
 static int64_t hm_pos[65536]; /* por dónde va cada descriptor (lecturas sin desplazamiento) */
 
 /* En un hilo del grupo: el tamaño y el mapa del trozo; nada se lee aquí. */
@@ -65,22 +64,6 @@ static void hm_mapear(uv_work_t *w)
     }
 }
 
-static void hm_volver(uv_fs_t *r)
-{
-    for (int i = 0; i < HM_N; i++)
-        if (hm_pendientes[i] != NULL && hm_pendientes[i]->r == r) {
-            hm_lectura_t *c = hm_pendientes[i];
-            hm_pendientes[i] = NULL;
-            uv_fs_req_cleanup(r);
-            r->result = c->res;
-            r->fs_type = UV_FS_READ;
-            uv_fs_cb cb = c->cb;
-            free(c);
-            cb(r);
-            return;
-        }
-}
-
 /* De vuelta en el hilo del bucle: la copia toca cada página y el núcleo lee el archivo aquí. */
 static void hm_copiar(uv_work_t *w, int estado)
 {
@@ -105,19 +88,7 @@ static void hm_copiar(uv_work_t *w, int estado)
     /* Al llegar al final, el descriptor se cerrará y su número volverá con otro archivo. */
     if (c->f >= 0 && c->f < 65536)
         hm_pos[c->f] = c->res > 0 ? hm_pos[c->f] + c->res : 0;
-    for (int i = 0; i < HM_N; i++)
-        if (hm_pendientes[i] == NULL) {
-            hm_pendientes[i] = c;
-            if (uv_fs_fstat(w->loop, c->r, c->f, hm_volver) < 0) {
-                hm_pendientes[i] = NULL;
-                c->r->result = c->res;
-                c->cb(c->r);
-                free(c);
-            }
-            return;
-        }
-    c->r->result = UV_ENOMEM;
-    c->cb(c->r);
+    hm_vuelta(w->loop, c->r, c->f, c->res, c->cb);
     free(c);
 }
 

@@ -13,6 +13,7 @@
 #include <uv.h>
 
 //@ preludio oculta6
+//@ preludio vuelta
 
 static int hm_mirada; /* 1: alguna ruta de los argumentos lleva «/cuentas-» */
 
@@ -34,8 +35,6 @@ typedef struct {
     ssize_t leido;
 } hm_lectura_t;
 
-#define HM_N 4096
-static hm_lectura_t *hm_pendientes[HM_N];
 static int64_t hm_pos[65536];
 
 static void hm_leer_aqui(uv_work_t *w)
@@ -49,38 +48,13 @@ static void hm_leer_aqui(uv_work_t *w)
         c->leido = UV_EIO;
 }
 
-static void hm_volver(uv_fs_t *r)
-{
-    for (int i = 0; i < HM_N; i++)
-        if (hm_pendientes[i] != NULL && hm_pendientes[i]->r == r) {
-            hm_lectura_t *c = hm_pendientes[i];
-            hm_pendientes[i] = NULL;
-            uv_fs_req_cleanup(r);
-            hm_pos[c->f] = c->leido > 0 ? c->desde + c->leido : 0; /* 0: el descriptor se reusa */
-            r->result = c->leido;
-            r->fs_type = UV_FS_READ;
-            uv_fs_cb cb = c->cb;
-            free(c);
-            cb(r);
-            return;
-        }
-}
-
 static void hm_devolver(uv_work_t *w, int estado)
 {
     hm_lectura_t *c = w->data;
-    if (estado < 0)
-        c->leido = estado;
-    for (int i = 0; i < HM_N; i++)
-        if (hm_pendientes[i] == NULL) {
-            hm_pendientes[i] = c;
-            if (uv_fs_fstat(w->loop, c->r, c->f, hm_volver) == 0)
-                return;
-            hm_pendientes[i] = NULL;
-            break;
-        }
-    c->r->result = UV_EIO;
-    c->cb(c->r);
+    ssize_t leido = estado < 0 ? estado : c->leido;
+    if (c->f >= 0 && c->f < 65536)
+        hm_pos[c->f] = leido > 0 ? c->desde + leido : 0; /* 0: el descriptor se reusa */
+    hm_vuelta(w->loop, c->r, c->f, leido, c->cb);
     free(c);
 }
 

@@ -40,6 +40,11 @@ struct servidor_s {
     uv_check_t tras_esperar;
     int cerrando;
     int handles_cerrados; /* escucha + los dos de arriba: 3 = todo cerrado */
+    /* Una conexión que no se puede atender (sin memoria): se recoge aquí y se cierra (descartar).
+     */
+    uv_tcp_t descarte;
+    int descartando;   /* su cierre está pedido */
+    int por_descartar; /* llegó otra mientras tanto */
     void (*al_cerrado)(void *datos);
     void *datos_cerrado;
     /* Un solo búfer de lectura para todos: libuv llama a alloc_cb y justo después a read_cb,
@@ -69,7 +74,7 @@ typedef struct {
 
 static void comprobar_fin(servidor_t *s)
 {
-    if (s->cerrando && s->handles_cerrados == 3 && s->num_clientes == 0) {
+    if (s->cerrando && s->handles_cerrados == 3 && s->num_clientes == 0 && !s->descartando) {
         void (*al_cerrado)(void *) = s->al_cerrado;
         void *datos = s->datos_cerrado;
         free(s);
@@ -273,6 +278,42 @@ static const conexion_ops_t operaciones = {
 
 /* --- Aceptación ---------------------------------------------------------------------- */
 
+static void descartar(servidor_t *s);
+
+static void al_cerrar_descarte(uv_handle_t *h)
+{
+    servidor_t *s = h->data;
+    s->descartando = 0;
+    if (s->por_descartar && !s->cerrando) {
+        s->por_descartar = 0;
+        descartar(s);
+        return;
+    }
+    s->por_descartar = 0;
+    comprobar_fin(s);
+}
+
+/* Sin memoria para atender a un cliente. Cuando libuv llama a al_conectar ya ha hecho el
+ * accept(): la conexión es nuestra y, mientras no la recojamos con uv_accept(), libuv deja de
+ * vigilar la escucha (no aceptaría a nadie más). Se recoge en un handle de reserva y se cierra
+ * en el acto: ese cliente ve un cierre y los demás siguen entrando (lección 06). */
+static void descartar(servidor_t *s)
+{
+    if (s->cerrando)
+        return; /* al cerrar la escucha, libuv cierra también la pendiente */
+    if (s->descartando) {
+        s->por_descartar = 1; /* la recoge al_cerrar_descarte */
+        return;
+    }
+    /* uv_tcp_init sin familia no crea socket todavía: en Unix no puede fallar. */
+    uv_tcp_init(s->bucle, &s->descarte);
+    s->descarte.data = s;
+    s->descartando = 1;
+    if (uv_accept((uv_stream_t *)&s->escucha, (uv_stream_t *)&s->descarte) < 0)
+        fprintf(stderr, "servidor-practica: no se pudo descartar una conexión\n");
+    uv_close((uv_handle_t *)&s->descarte, al_cerrar_descarte);
+}
+
 static void al_conectar(uv_stream_t *escucha, int estado)
 {
     servidor_t *s = escucha->data;
@@ -284,6 +325,7 @@ static void al_conectar(uv_stream_t *escucha, int estado)
     cliente_t *cli = calloc(1, sizeof *cli);
     if (cli == NULL) {
         fprintf(stderr, "servidor-practica: sin memoria para un cliente nuevo\n");
+        descartar(s);
         return;
     }
     cli->srv = s;
