@@ -391,7 +391,7 @@ fi
 hostil autograder/hostiles/chat_oculto.c autograder/hostiles/chat_poll.c >"$generada/chat_oculto.c"
 CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_oculto "$generada/chat_oculto.c" 5
 if grep -q 'no se califica' "$SALIDAS/chat_oculto.txt" &&
-  grep -q 'Se vio [0-9]* poll o select en el hilo del bucle' "$SALIDAS/chat_oculto.txt"; then
+  grep -q 'Se vio poll o select en el hilo del bucle, [0-9]* ve' "$SALIDAS/chat_oculto.txt"; then
   bien "chat_oculto: el 09 rechaza esperar con poll en el hilo del bucle, y lo dice"
 else
   mal "chat-oculto-mensaje" "chat_oculto: el informe no dice que espera con poll"
@@ -577,7 +577,7 @@ L11=11-descargas
 medios_caso medios_08_sincrono $L08 contador.c 20 'Se vio openat de «.*» en el hilo del bucle'
 medios_caso medios_08_alias $L08 contador.c 20 'contador.c usa __open64, __read'
 medios_caso medios_08_syscall $L08 contador.c 20 'Se vio openat de «.*» en el hilo del bucle'
-medios_caso medios_08_tabla $L08 contador.c 20 'Se vio [0-9]* nanosleep en el hilo del bucle'
+medios_caso medios_08_tabla $L08 contador.c 20 'Se vio nanosleep en el hilo del bucle, [0-9]* veces'
 # Lo que crea hilos por su cuenta (aio_read: su hilo lee fuera del grupo de libuv).
 delante_08 medios_08_posix_aio 'contador.c usa aio_read'
 medios_caso medios_11_sincrono $L11 descargas.c 27 'Se vio .* en el hilo del bucle'
@@ -678,7 +678,7 @@ delante_08 medios_08_mapa "Se vio mmap de «.*» (lo lee, por fallos de página"
 # socket AF_UNIX de datagramas y pasaba por uno del resolutor de libcurl, que no cuenta. Antes,
 # 86/100 sin ningún medio roto. Ahora el resolutor es solo de los laboratorios del cliente
 # HTTP, y nunca un hilo que toca archivos normales.
-delante_08 medios_08_hilo "hilos creados en una ejecución: 5"
+delante_08 medios_08_hilo "Se vio un exceso de hilos en una ejecución (creados: 5;"
 # Otro nombre para el archivo: una copia con uv_fs_copyfile (con callback: legítimo) en /tmp,
 # leída de forma síncrona en una callback de uv_queue_work con openat y pread64 escondidas. Con
 # `strace -P` en las ejecuciones con la pila (sesión 24: solo lo que toca los archivos que se le
@@ -836,7 +836,7 @@ fi
 # (los de la solución al cerrar cada conexión) y uno que espera en otro hilo (PQcancel en el
 # grupo de hilos de libuv): ninguno espera en el bucle.
 juzgar_trazas_12() { JUZGAR_LAB=12 juzgar_trazas "$@"; }
-juzgar_trazas_12 bd-poll 1 'Se vio 1 poll o select que esperan en el hilo del bucle'
+juzgar_trazas_12 bd-poll 1 'Se vio poll o select que espera en el hilo del bucle, 1 vez en una ejecución'
 juzgar_trazas_12 bd-poll-cero 0 'Sin reglas de medios rotas'
 # Sin bubblewrap (la puerta pone el filtro; la traza sigue fuera del alcance del programa).
 CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_syscall_sin_caja "$generada/medios_08_syscall.c" 20 \
@@ -1362,7 +1362,7 @@ fi
 { echo '#define BD_OCULTA 1'; hostil autograder/hostiles/bd_bloqueante.c; } >"$TMP/bd_oculta.c"
 LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_oculta "$TMP/bd_oculta.c" 5
 if grep -q 'no se califica' "$SALIDAS/bd_oculta.txt" &&
-  grep -q 'Se vio [0-9]* poll o select que esperan en el hilo del bucle' "$SALIDAS/bd_oculta.txt"; then
+  grep -q 'Se vio poll o select que espera en el hilo del bucle, [0-9]* ve' "$SALIDAS/bd_oculta.txt"; then
   bien "bd_oculta: el 12 rechaza libpq esperando con poll en el hilo del bucle, y lo dice"
 else
   mal "bd-oculta-mensaje" "bd_oculta: el informe no dice que libpq espera con poll"

@@ -332,9 +332,10 @@ static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_obser
         lab->aviso =
             texto_formato("%s%slo que hace el programa (observado con strace) en "
                           "algunas verificaciones no lo permite el laboratorio: esas "
-                          "pierden sus puntos, y el resto se califica: es un fallo pequeño o "
-                          "queda fuera del trabajo principal del laboratorio (dentro de él, el "
-                          "laboratorio entero quedaría sin calificar).\n%s",
+                          "verificaciones pierden sus puntos y el resto se califica, porque lo "
+                          "visto es un fallo pequeño o queda fuera del trabajo principal del "
+                          "laboratorio (dentro de él, el laboratorio entero quedaría sin "
+                          "calificar).\n%s",
                           antes != NULL ? antes : "", antes != NULL ? "; " : "", informe);
         free(antes);
     } else if (r == 0 && conducta_sin_origen() != NULL) {

@@ -1384,27 +1384,28 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
     if (prohibe(lab, "red_cruda") && requiere(lab, "uv_listen") && v->sondeos > 0 &&
         j->red[0] == '\0')
         snprintf(j->red, sizeof j->red,
-                 "%d poll o select en el hilo del bucle (libuv espera con epoll: son sockets "
-                 "propios)",
-                 v->sondeos);
+                 "poll o select en el hilo del bucle, %d %s (libuv espera con epoll: son "
+                 "sockets propios)",
+                 v->sondeos, texto_plural(v->sondeos, "vez", "veces"));
     /* libpq_bloqueante: libpq espera con poll en el hilo que la llama cuando bloquea
      * (PQconnectdb*, PQexec*, PQprepare, PQgetResult sin PQisBusy…); conducida por la
      * biblioteca del curso nunca espera: lo hace uv_run, en epoll. */
     if (prohibe(lab, "libpq_bloqueante") && v->sondeos_espera > 0 && j->libpq[0] == '\0')
         snprintf(j->libpq, sizeof j->libpq,
-                 "%d poll o select que esperan en el hilo del bucle en una ejecución (libuv "
-                 "espera con epoll: es libpq esperando al servidor)",
-                 v->sondeos_espera);
+                 "poll o select que espera en el hilo del bucle, %d %s en una ejecución "
+                 "(libuv espera con epoll: es libpq esperando al servidor)",
+                 v->sondeos_espera, texto_plural(v->sondeos_espera, "vez", "veces"));
     int propios = v->creados - resolutores_de_verdad(lab, v);
     if (prohibe(lab, "hilos") && propios > HILOS_GRUPO && j->hilos[0] == '\0')
         snprintf(j->hilos, sizeof j->hilos,
-                 "hilos creados en una ejecución: %d (el grupo de hilos de libuv tiene " CAL_TEXTO(
-                     HILOS_GRUPO) ")",
+                 "un exceso de hilos en una ejecución (creados: %d; el grupo de hilos de libuv "
+                 "tiene " CAL_TEXTO(HILOS_GRUPO) ")",
                  propios);
     if (v->esperas > ESPERAS_MAX && j->esperas[0] == '\0') {
         j->esperas_run = 2 * v->esperas_run > v->esperas;
         snprintf(j->esperas, sizeof j->esperas,
-                 "%d nanosleep en el hilo del bucle en una ejecución%s", v->esperas,
+                 "nanosleep en el hilo del bucle, %d %s en una ejecución%s", v->esperas,
+                 texto_plural(v->esperas, "vez", "veces"),
                  j->esperas_run ? ", dentro de uv_run (en las callbacks: después de que libuv "
                                   "empezara a vigilar sus descriptores)"
                                 : "");

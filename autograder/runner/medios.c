@@ -120,9 +120,9 @@ static const grupo_t grupos[] = {
      "(uv_fs_*, uv_queue_work) sí vale",
      hilos, "aio_", 0},
     {"llamadas_directas",
-     "llamar al sistema o a funciones sin pasar por su nombre (syscall, dlsym, uv_dlsym, "
-     "ensamblador con syscall/int 0x80) ni hablar con valgrind por detrás (valgrind.h): así "
-     "se esquivan las reglas del laboratorio",
+     "llamar directamente al sistema (syscall, ensamblador con syscall/int 0x80), buscar "
+     "funciones por su dirección (dlsym, uv_dlsym) ni hablar con valgrind por detrás "
+     "(valgrind.h): son maneras de saltarse las reglas del laboratorio",
      directas, NULL, 1},
     {"red_cruda",
      "usar sockets o esperas propias (socket, connect, accept, poll, select, epoll…): la red y "
