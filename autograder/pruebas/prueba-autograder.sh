@@ -825,6 +825,13 @@ juzgar_trazas_08 trabajo-contexto 1 'una pila cuyo último marco de libuv es uv_
 juzgar_trazas_08 trabajo-sin-arranque 1 'una pila que acaba en libuv (uv_random) sin llegar al arranque del hilo'
 juzgar_trazas_08 trabajo-cortada 1 'con una pila que se corta en libc cuando strace siguió enteras las demás del programa'
 juzgar_trazas_08 trabajo-cortada-sola 0 'No se pudo juzgar si el grupo de hilos de libuv toca los archivos a petición del programa'
+# Lo que encontró el adversario de la sesión 27: «trabajo-asignador», una uv_fs_read síncrona
+# llamada desde libc (el malloc de uv_replace_allocator, dentro de una uv_fs_* con callback): la
+# pila acaba bien (uv__fs_work ← worker) pero más adentro una función exportada de libuv la
+# llama libc; «shm-en-bucle», leer en el hilo del bucle una copia en /dev/shm (escribible en la
+# caja: no es «del sistema»).
+juzgar_trazas_08 trabajo-asignador 1 'una pila en la que uv_fs_open, una función que libuv exporta, la llama otra cosa que libuv'
+juzgar_trazas_08 shm-en-bucle 1 'Se vio openat de «/dev/shm/copia» en el hilo del bucle'
 if "$CALIFICAR" --raiz "$RAIZ" --lab 08 --juzgar-trazas "$TRAZAS_AQUI/trabajo-libuv" 2>&1 |
   grep -q 'No se pudo juzgar'; then
   mal "trazas-trabajo-libuv-juzgada" "trazas trabajo-libuv: con la pila, dice que no se pudo juzgar"

@@ -163,7 +163,8 @@ typedef struct {
     char pila_clase[PILA_MAX]; /* 'c' libc o el cargador, 'u' libuv, 'o' otro */
     unsigned long pila_dir[PILA_MAX];
     char pila_funcion[PILA_MAX][48];
-    char pila_libuv[256]; /* la ruta de libuv en esa pila */
+    char pila_archivo[PILA_MAX][64]; /* el nombre de su archivo, para el informe */
+    char pila_libuv[256];            /* la ruta de libuv en esa pila */
 } vista_t;
 
 /* Lo juzgado en todo el laboratorio. */
@@ -253,8 +254,15 @@ static int ruta_normal(const char *r)
 {
     static const char *const sistema[] = {"/usr/", "/lib",  "/etc/",  "/proc/", "/sys/",
                                           "/dev/", "/bin/", "/sbin/", NULL};
+    /* En /dev, lo que el programa puede escribir es suyo: un archivo copiado a /dev/shm (un
+     * tmpfs de 1 MiB en la caja) y leído allí de forma síncrona no es «del sistema» (lo
+     * encontró un adversario en la sesión 27). */
+    static const char *const escribibles[] = {"/dev/shm/", "/dev/mqueue/", NULL};
     if (r[0] != '/')
         return 0;
+    for (int i = 0; escribibles[i] != NULL; i++)
+        if (empieza(r, escribibles[i]))
+            return 1;
     if (strcmp(r, CAL_VIVOS_EN_CAJA) == 0 || (precarga[0] != '\0' && strcmp(r, precarga) == 0))
         return 0;
     for (int i = 0; sistema[i] != NULL; i++)
@@ -618,6 +626,7 @@ static void pila_marco(vista_t *v, const char *marco)
         v->pila_dir[i] = corchete != NULL ? strtoul(corchete + 1, NULL, 16) : 0;
         marco_funcion(marco, v->pila_funcion[i], sizeof v->pila_funcion[i],
                       sizeof v->pila_funcion[i] - 1);
+        snprintf(v->pila_archivo[i], sizeof v->pila_archivo[i], "%s", strrchr(ruta, '/') + 1);
         if (v->pila_clase[i] == 'u' && v->pila_libuv[0] == '\0')
             snprintf(v->pila_libuv, sizeof v->pila_libuv, "%s", ruta);
     }
@@ -676,11 +685,29 @@ static int pila_cola(const vista_t *v, char *por, size_t tam)
                  v->pila_funcion[w][0] != '\0' ? v->pila_funcion[w] : "sin nombre");
         return 1;
     }
+    for (int i = 0; i < v->pila_n; i++)
+        if (v->pila_clase[i] == 'o') {
+            snprintf(por, tam, "una pila con un marco de «%s», que no es libc ni libuv",
+                     v->pila_archivo[i]);
+            return 1;
+        }
     for (int i = w + 1; i < v->pila_n; i++)
         if (v->pila_clase[i] != 'c') {
             snprintf(por, tam,
                      "una pila con marcos de otra biblioteca entre libuv y el arranque "
                      "del hilo");
+            return 1;
+        }
+    /* Más adentro, una función que libuv exporta solo la llama libuv (uv__fs_copyfile llama a
+     * uv_fs_open sin callback): llamada desde libc (un puntero a función, como el de
+     * makecontext o el de un asignador de memoria propio), la pidió el programa. */
+    for (int i = 0; i + 1 < w; i++)
+        if (v->pila_clase[i] == 'u' && v->pila_clase[i + 1] != 'u' &&
+            exportada_en(v->pila_libuv, v->pila_dir[i], nombre, sizeof nombre) == 1) {
+            snprintf(por, tam,
+                     "una pila en la que %s, una función que libuv exporta, la llama otra cosa "
+                     "que libuv",
+                     nombre);
             return 1;
         }
     if (exportada_en(v->pila_libuv, v->pila_dir[w], nombre, sizeof nombre) == 1) {
