@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """canales-vistos.py SALIDA BINARIO… — mientras vive (hasta SIGTERM), anota en SALIDA la ruta
 de cada socket de Unix en escucha que tiene abierto un proceso cuyo ejecutable es uno de los
-BINARIOS, cada una la primera vez que la ve: «ruta<TAB>TMPDIR», con el TMPDIR de quien lanzó
+BINARIOS y que desciende de quien lo lanzó (su parte de la prueba: CANALES_RAIZ, su pid, o el
+padre), cada una la primera vez
+que la ve: «ruta<TAB>TMPDIR», con el TMPDIR de quien lanzó
 ese proceso (el ejecutor, que pone ahí el canal si su carpeta de trabajo no cabe en un socket;
 vacío si no se pudo leer). Así se juzga cada canal con la carpeta de su propia calificación:
 otra parte de la prueba puede calificar a la vez con otro TMPDIR (trampa_vpl).
@@ -58,15 +60,29 @@ def tmpdir_del_padre(pid, binarios):
         return ""
 
 
-def inodos_de(binarios):
+def desciende_de(pid, raiz):
+    """¿Es `pid` un descendiente de `raiz`? Las otras partes de prueba-autograder califican a la
+    vez, y una pone su canal aposta fuera de toda calificación (el caso «canal», con
+    CALIF_CANAL): el CI de la sesión 26 falló por verlo."""
+    try:
+        while pid not in ("0", "1"):
+            pid = padre_de(pid)
+            if pid == raiz:
+                return True
+    except (OSError, IndexError):
+        pass
+    return False
+
+
+def inodos_de(binarios, raiz):
     """inodo → TMPDIR de quien lanzó el proceso, de los sockets que tienen abiertos los procesos
-    de `binarios`."""
+    de `binarios` que descienden de `raiz`."""
     inodos = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
         try:
-            if os.readlink(f"/proc/{pid}/exe") not in binarios:
+            if os.readlink(f"/proc/{pid}/exe") not in binarios or not desciende_de(pid, raiz):
                 continue
             tmpdir = None
             for fd in os.listdir(f"/proc/{pid}/fd"):
@@ -86,10 +102,12 @@ def main():
     # Y si muere quien lo lanzó: con pyenv, «python3» es un guion que no hace exec, y el
     # SIGTERM de la prueba se lo lleva él (medido: este proceso seguía, huérfano).
     padre = os.getppid()
+    # La parte de la prueba que lo lanzó (su shell, $$): con pyenv, el padre es un guion.
+    raiz = os.environ.get("CANALES_RAIZ") or str(padre)
     vistas = set()
     with open(salida, "w") as f:
         while seguir[0] and os.getppid() == padre:
-            inodos = inodos_de(binarios)
+            inodos = inodos_de(binarios, raiz)
             if inodos:
                 for inodo, ruta in sockets_en_escucha().items():
                     if inodo in inodos and ruta not in vistas:

@@ -256,7 +256,7 @@ if [ "$PARTE" = trampas ]; then
 # (canales-vistos.py): debe estar en una carpeta de la calificación (trabajo/NN/canal, o
 # calif-canal.* en TMPDIR o /tmp si esa ruta no cabe en un socket), nunca en
 # /tmp/criterion_<pid>.sock.
-python3 "$RAIZ/autograder/pruebas/canales-vistos.py" "$TMP/canales-trampas.txt" \
+CANALES_RAIZ=$$ python3 "$RAIZ/autograder/pruebas/canales-vistos.py" "$TMP/canales-trampas.txt" \
   "$B"/labs/*/calificador &
 canales_pid=$!
 echo "── Trampas de un estudiante listo (campaña de ataques al calificador v1)"
@@ -704,6 +704,10 @@ delante_08 medios_08_contexto "una pila cuyo último marco de libuv es uv_fs_rea
 # síncrona en las demás. Antes, 100/100 sin aviso; con la pila en todas (`"pila_en": ["*"]`),
 # se ve en las otras.
 delante_08 medios_08_ruta "Se vio .* en un hilo del grupo de libuv, pedido por el propio programa"
+# Memoria que se escribe y se ejecuta, pedida por el propio ELF (una sección «awx»): el núcleo la
+# da sin ninguna llamada que el filtro pueda negar. Antes, 100/100 (solo la pide); ahora el
+# calificador mira los segmentos del programa enlazado.
+delante_08 segmento_wx "el programa enlazado pide memoria que se puede escribir y ejecutar a la vez"
 # El anillo de claves de sesión de quien califica (tras `su -`, pam_keyinit le da uno a root):
 # una clave en uno nuevo de este guion (keyctl new_session lo instala en este shell, y lo
 # heredan el ejecutor y la caja), y claves.c la busca en /proc/keys y con keyctl para

@@ -201,14 +201,19 @@ static int abrir_fuentes(const char *fuentes)
  * entrega) pasa a `binario`, en la carpeta de trabajo del laboratorio (de quien califica):
  * renameat desde el descriptor de fuentes, que mueve el nombre sin seguirlo, y después tiene
  * que ser un archivo normal con un solo enlace (ni un enlace simbólico puesto al compilar, ni
- * un enlace duro a otro archivo); si no, se quita. 1 si está. */
-static int binario_a_su_sitio(int fuentes, const char *programa, const char *binario)
+ * un enlace duro a otro archivo); si no, se quita. 1 si está. Si pide memoria que se escribe y
+ * se ejecuta a la vez (runner/segmentos.c), el porqué va a *prohibido. */
+static int binario_a_su_sitio(int fuentes, const char *programa, const char *binario,
+                              char **prohibido)
 {
     if (renameat(fuentes, programa, AT_FDCWD, binario) < 0)
         return 0;
     int fd = open(binario, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
+    char motivo[400];
     int ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1;
+    if (ok && segmentos_wx(fd, motivo, sizeof motivo) == 1)
+        *prohibido = texto_dup(motivo);
     if (fd >= 0)
         close(fd);
     if (!ok)
@@ -365,8 +370,17 @@ int compilar_entrega(const compilacion_t *c, lab_t *lab, const char *fuentes, co
         free(mensajes);
         free(enlace);
         mensajes = t;
-        if (ok && !binario_a_su_sitio(dir, lab->programa, binario))
+        char *wx = NULL;
+        if (ok && !binario_a_su_sitio(dir, lab->programa, binario, &wx))
             ok = 0;
+        if (wx != NULL) { /* compiló, pero no se califica: como un medio prohibido */
+            char *t = texto_formato("%s%s%s", lab->medios != NULL ? lab->medios : "",
+                                    lab->medios != NULL ? "\n" : "", wx);
+            free(lab->medios);
+            free(wx);
+            lab->medios = t;
+            prohibido = 1;
+        }
     }
     close(dir);
     lab->compila = ok;

@@ -285,6 +285,10 @@ char *medios_faltan(const lab_t *lab, const char *nm_todos);
  * si no, -1 si la biblioteca no se pudo leer. */
 int exportada_en(const char *ruta, unsigned long dir, char *nombre, size_t tam);
 
+/* runner/segmentos.c: 1 si el ELF abierto en `fd` tiene un segmento de carga que se puede
+ * escribir y ejecutar a la vez (el porqué, en `motivo`), 0 si no, -1 si no se pudo leer. */
+int segmentos_wx(int fd, char *motivo, size_t tam);
+
 /* conducta.c — los medios por lo que hace el programa (trazas de lib/observar.c). */
 /* Deja la puerta (calif-puerta) junto a `binario` y crea la carpeta de trazas de `trabajo`
  * (0700): sus rutas en `carpeta` y `puerta`. 0 o -errno (entonces no se observa). */
