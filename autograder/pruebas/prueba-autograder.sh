@@ -836,6 +836,10 @@ juzgar_trazas_08 trabajo-cortada-sola 0 'No se pudo juzgar si el grupo de hilos 
 # caja: no es «del sistema»).
 juzgar_trazas_08 trabajo-asignador 1 'una pila en la que uv_fs_open, una función que libuv exporta, la llama otra cosa que libuv'
 juzgar_trazas_08 shm-en-bucle 1 'Se vio openat de «/dev/shm/copia» en el hilo del bucle'
+# «trabajo-sin-archivo»: la misma pila con el marco de ese código fuera de todo archivo (memoria
+# W+X): libdw lo escribe como unexpected_backtracing_error y sigue por el puntero de marco, y
+# sin él la pila parecería la permitida.
+juzgar_trazas_08 trabajo-sin-archivo 1 'una pila con un marco que strace no atribuye a ningún archivo'
 if "$CALIFICAR" --raiz "$RAIZ" --lab 08 --juzgar-trazas "$TRAZAS_AQUI/trabajo-libuv" 2>&1 |
   grep -q 'No se pudo juzgar'; then
   mal "trazas-trabajo-libuv-juzgada" "trazas trabajo-libuv: con la pila, dice que no se pudo juzgar"

@@ -160,7 +160,7 @@ typedef struct {
     /* Sus marcos, de dentro afuera (pila_cola): de quién es cada uno, su dirección en su
      * archivo («[0x…]») y la función que dice strace. */
     int pila_n;
-    char pila_clase[PILA_MAX]; /* 'c' libc o el cargador, 'u' libuv, 'o' otro */
+    char pila_clase[PILA_MAX]; /* 'c' libc o el cargador, 'u' libuv, 'o' otro, 'x' sin archivo */
     unsigned long pila_dir[PILA_MAX];
     char pila_funcion[PILA_MAX][48];
     char pila_archivo[PILA_MAX][64]; /* el nombre de su archivo, para el informe */
@@ -614,8 +614,20 @@ static void pila_marco(vista_t *v, const char *marco)
     char ruta[256];
     size_t n = strcspn(marco, "([ ");
     snprintf(ruta, sizeof ruta, "%.*s", (int)(n < sizeof ruta ? n : sizeof ruta - 1), marco);
-    if (ruta[0] != '/')
-        return; /* «unexpected_backtracing_error»: sin marco */
+    if (ruta[0] != '/') {
+        /* «unexpected_backtracing_error»: un marco que libdw no atribuye a ningún archivo. En
+         * la pila de un archivo del grupo cuenta (pila_cola lo rechaza): código fuera de todo
+         * archivo (memoria W+X) cuyo marco libdw se salta con el puntero de marco, y la pila
+         * seguiría como la permitida. */
+        if (v->pila_modo == 1 && v->pila_n < PILA_MAX) {
+            int i = v->pila_n++;
+            v->pila_clase[i] = 'x';
+            v->pila_dir[i] = 0;
+            v->pila_funcion[i][0] = '\0';
+            snprintf(v->pila_archivo[i], sizeof v->pila_archivo[i], "(sin archivo)");
+        }
+        return;
+    }
     v->pila_marcos++;
     if (v->pila_modo == 1 && v->pila_n < PILA_MAX) {
         int i = v->pila_n++;
@@ -685,6 +697,13 @@ static int pila_cola(const vista_t *v, char *por, size_t tam)
                  v->pila_funcion[w][0] != '\0' ? v->pila_funcion[w] : "sin nombre");
         return 1;
     }
+    for (int i = 0; i < v->pila_n; i++)
+        if (v->pila_clase[i] == 'x') {
+            snprintf(por, tam,
+                     "una pila con un marco que strace no atribuye a ningún archivo "
+                     "(código fuera del programa y de las bibliotecas)");
+            return 1;
+        }
     for (int i = 0; i < v->pila_n; i++)
         if (v->pila_clase[i] == 'o') {
             snprintf(por, tam, "una pila con un marco de «%s», que no es libc ni libuv",
