@@ -1008,7 +1008,8 @@ int cal_abiertos(cal_proceso_t *p, const char *prefijo)
     int n = contar_fd(dir, prefijo);
     if (n < 0 && (errno == EACCES || errno == EPERM))
         n = contar_fd_como_caja(dir, prefijo);
-    if (n < 0 && !p->termino && !p->fd_avisado) {
+    /* ENOENT o ESRCH: el programa ya terminó (p->termino aún no lo sabe); no es un permiso. */
+    if (n < 0 && !p->termino && !p->fd_avisado && errno != ENOENT && errno != ESRCH) {
         /* Que el detalle diga por qué no se pudo juzgar, en vez de un 0 sin explicación. */
         p->fd_avisado = 1;
         cal_nota("No se pudieron leer los descriptores del programa en %s (%s): hace falta "
