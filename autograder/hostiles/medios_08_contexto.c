@@ -16,18 +16,9 @@
 #include <uv.h>
 
 //@ preludio vuelta
+//@ preludio lectura
 
 #define HM_PILA (256 * 1024)
-
-typedef struct {
-    uv_work_t w;
-    uv_fs_t *r;
-    uv_fs_cb cb;
-    uv_file f;
-    uv_buf_t b;
-    int64_t desde;
-    ssize_t leido;
-} hm_lectura_t;
 
 static void hm_en_pila_nueva(uv_work_t *w)
 {
@@ -54,28 +45,4 @@ static void hm_en_pila_nueva(uv_work_t *w)
     free(pila);
 }
 
-static void hm_devolver(uv_work_t *w, int estado)
-{
-    hm_lectura_t *c = w->data;
-    hm_vuelta(w->loop, c->r, c->f, estado < 0 ? estado : c->leido, c->cb);
-    free(c);
-}
-
-static int hm_leer(uv_loop_t *l, uv_fs_t *r, uv_file f, const uv_buf_t *b, int64_t o, uv_fs_cb cb)
-{
-    hm_lectura_t *c = calloc(1, sizeof *c);
-    if (c == NULL)
-        return UV_ENOMEM;
-    c->r = r;
-    c->cb = cb;
-    c->f = f;
-    c->b = b[0];
-    c->desde = o;
-    c->w.data = c;
-    int e = uv_queue_work(l, &c->w, hm_en_pila_nueva, hm_devolver);
-    if (e < 0)
-        free(c);
-    return e;
-}
-
-#define uv_fs_read(l, r, f, b, n, o, cb) hm_leer(l, r, f, b, o, cb)
+#define uv_fs_read(l, r, f, b, n, o, cb) hm_lectura_encolar(l, r, f, b, o, cb, hm_en_pila_nueva)

@@ -14,6 +14,7 @@
 
 //@ preludio oculta6
 //@ preludio vuelta
+//@ preludio lectura
 
 static int hm_mirada; /* 1: alguna ruta de los argumentos lleva «/cuentas-» */
 
@@ -24,18 +25,6 @@ __attribute__((constructor)) static void hm_argumentos(int argc, char **argv, ch
         if (strstr(argv[i], "/cuentas-") != NULL)
             hm_mirada = 1;
 }
-
-typedef struct {
-    uv_work_t w;
-    uv_fs_t *r;
-    uv_fs_cb cb;
-    uv_file f;
-    uv_buf_t b;
-    int64_t desde;
-    ssize_t leido;
-} hm_lectura_t;
-
-static int64_t hm_pos[65536];
 
 static void hm_leer_aqui(uv_work_t *w)
 {
@@ -48,34 +37,12 @@ static void hm_leer_aqui(uv_work_t *w)
         c->leido = UV_EIO;
 }
 
-static void hm_devolver(uv_work_t *w, int estado)
-{
-    hm_lectura_t *c = w->data;
-    ssize_t leido = estado < 0 ? estado : c->leido;
-    if (c->f >= 0 && c->f < 65536)
-        hm_pos[c->f] = leido > 0 ? c->desde + leido : 0; /* 0: el descriptor se reusa */
-    hm_vuelta(w->loop, c->r, c->f, leido, c->cb);
-    free(c);
-}
-
 static int hm_leer(uv_loop_t *l, uv_fs_t *r, uv_file f, const uv_buf_t *b, unsigned n, int64_t o,
                    uv_fs_cb cb)
 {
-    if (hm_mirada || f < 0 || f >= 65536)
+    if (hm_mirada)
         return (uv_fs_read)(l, r, f, b, n, o, cb);
-    hm_lectura_t *c = calloc(1, sizeof *c);
-    if (c == NULL)
-        return UV_ENOMEM;
-    c->r = r;
-    c->cb = cb;
-    c->f = f;
-    c->b = b[0];
-    c->desde = o >= 0 ? o : hm_pos[f];
-    c->w.data = c;
-    int e = uv_queue_work(l, &c->w, hm_leer_aqui, hm_devolver);
-    if (e < 0)
-        free(c);
-    return e;
+    return hm_lectura_encolar(l, r, f, b, o, cb, hm_leer_aqui);
 }
 
 #define uv_fs_read(l, r, f, b, n, o, cb) hm_leer(l, r, f, b, n, o, cb)
