@@ -36,7 +36,7 @@ static void hm_en_pila_nueva(uv_work_t *w)
     nueva.uc_link = &vuelta;
     /* En x86-64, glibc pasa los argumentos de makecontext de 64 bits: los siete de uv_fs_read. */
     makecontext(&nueva, (void (*)(void))uv_fs_read, 7, (uintptr_t)w->loop, (uintptr_t)&sincrona,
-                (uintptr_t)c->f, (uintptr_t)&c->b, (uintptr_t)1, (uintptr_t)c->desde,
+                (uintptr_t)c->f, (uintptr_t)&c->b, (uintptr_t)1, (uintptr_t)c->pedido,
                 (uintptr_t)NULL);
     if (swapcontext(&vuelta, &nueva) == 0) {
         c->leido = sincrona.result;

@@ -10,7 +10,8 @@ typedef struct {
     uv_fs_cb cb;
     uv_file f;
     uv_buf_t b;
-    int64_t desde;
+    int64_t pedido; /* el desplazamiento pedido (-1: por donde vaya el descriptor) */
+    int64_t desde;  /* el de verdad: el pedido, o por donde iba (hm_pos) */
     ssize_t leido;
 } hm_lectura_t;
 
@@ -40,6 +41,7 @@ static int hm_lectura_encolar(uv_loop_t *l, uv_fs_t *r, uv_file f, const uv_buf_
     c->cb = cb;
     c->f = f;
     c->b = b[0];
+    c->pedido = o;
     c->desde = o >= 0 ? o : hm_pos[f];
     c->w.data = c;
     int e = uv_queue_work(l, &c->w, trabajo, hm_lectura_vuelve);
