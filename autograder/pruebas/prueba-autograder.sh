@@ -708,6 +708,49 @@ delante_08 medios_08_ruta "Se vio .* en un hilo del grupo de libuv, pedido por e
 # da sin ninguna llamada que el filtro pueda negar. Antes, 100/100 (solo la pide); ahora el
 # calificador mira los segmentos del programa enlazado.
 delante_08 segmento_wx "el programa enlazado pide memoria que se puede escribir y ejecutar a la vez"
+# Y lo que no se deja leer no se da por bueno (calificar --segmentos, el mismo juicio): el número
+# de cabeceras por PN_XNUM (el de verdad en la sección 0) se sigue, sin tope, y un ELF cortado o
+# que no es ELF se rechaza con su porqué. Antes, más de 64 cabeceras o PN_XNUM: «no se pudo leer»
+# y se ejecutaba.
+segmentos_probar() { # segmentos_probar NOMBRE ARCHIVO CÓDIGO TEXTO
+  local sal
+  sal=$("$CALIFICAR" --raiz "$RAIZ" --segmentos "$2" 2>&1)
+  local r=$?
+  if [ "$r" = "$3" ] && grep -q -- "$4" <<<"$sal"; then
+    bien "segmentos $1: código $r, «$4»"
+  else
+    mal "segmentos-$1" "segmentos $1: código $r (se esperaba $3), salida: $sal"
+  fi
+}
+seg="$TMP/segmentos"
+mkdir -p "$seg"
+printf 'int main(void) { return 0; }\n' >"$seg/bien.c"
+printf '__asm__(".section .x,\\"awx\\",@nobits\\n.space 64\\n.previous\\n");\nint main(void) { return 0; }\n' >"$seg/wx.c"
+if cc -o "$seg/bien" "$seg/bien.c" && cc -o "$seg/wx" "$seg/wx.c" 2>/dev/null; then
+  # pn_xnum ORIGEN DESTINO: e_phnum = 0xffff y el número de verdad en sh_info de la sección 0.
+  pn_xnum() {
+    python3 - "$1" "$2" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+shoff = struct.unpack_from("<Q", b, 0x28)[0]
+phnum = struct.unpack_from("<H", b, 0x38)[0]
+struct.pack_into("<H", b, 0x38, 0xFFFF)
+struct.pack_into("<I", b, shoff + 44, phnum)
+open(sys.argv[2], "wb").write(b)
+PY
+  }
+  pn_xnum "$seg/bien" "$seg/bien-xnum"
+  pn_xnum "$seg/wx" "$seg/wx-xnum"
+  head -c 100 "$seg/bien" >"$seg/cortado"
+  segmentos_probar bien "$seg/bien" 0 "se ejecutaría"
+  segmentos_probar wx "$seg/wx" 1 "escribir y ejecutar a la vez"
+  segmentos_probar bien-xnum "$seg/bien-xnum" 0 "se ejecutaría"
+  segmentos_probar wx-xnum "$seg/wx-xnum" 1 "escribir y ejecutar a la vez"
+  segmentos_probar cortado "$seg/cortado" 1 "no se pudo comprobar qué memoria pide"
+  segmentos_probar no-elf "$RAIZ/Makefile" 1 "no es un ELF de 64 bits"
+else
+  mal "segmentos" "no se pudieron compilar los dos programas de la prueba de segmentos"
+fi
 # El anillo de claves de sesión de quien califica (tras `su -`, pam_keyinit le da uno a root):
 # una clave en uno nuevo de este guion (keyctl new_session lo instala en este shell, y lo
 # heredan el ejecutor y la caja), y claves.c la busca en /proc/keys y con keyctl para
@@ -824,11 +867,14 @@ juzgar_trazas_08 trabajo-cola-uv 1 'justo encima del bucle del grupo de libuv es
 # último marco de libuv, @DENTRO@, es de una función exportada, no el bucle del grupo);
 # «trabajo-sin-arranque», una que acaba en libuv; «trabajo-cortada», un solo marco de libc en el
 # grupo cuando la pila del hilo del bucle salió entera (strace sabía seguirla: la cortó el
-# programa); «trabajo-cortada-sola», la misma sin ninguna pila entera: no se juzga, y se dice.
+# programa); «trabajo-cortada-sola», la misma sin ninguna pila entera: no se juzga, y se dice;
+# «trabajo-cortada-errores», la del hilo del bucle con tres líneas unexpected_backtracing_error
+# tras su marco de libc: no son una pila entera (antes contaban, y la cortada se rechazaba).
 juzgar_trazas_08 trabajo-contexto 1 'una pila cuyo último marco de libuv es uv_fs_open, una función que llama el programa, no el bucle del grupo'
 juzgar_trazas_08 trabajo-sin-arranque 1 'una pila que acaba en libuv (uv_random) sin llegar al arranque del hilo'
 juzgar_trazas_08 trabajo-cortada 1 'con una pila que se corta en libc cuando strace siguió enteras las demás del programa'
 juzgar_trazas_08 trabajo-cortada-sola 0 'No se pudo juzgar si el grupo de hilos de libuv toca los archivos a petición del programa'
+juzgar_trazas_08 trabajo-cortada-errores 0 'No se pudo juzgar si el grupo de hilos de libuv toca los archivos a petición del programa'
 # Lo que encontró el adversario de la sesión 27: «trabajo-asignador», una uv_fs_read síncrona
 # llamada desde libc (el malloc de uv_replace_allocator, dentro de una uv_fs_* con callback): la
 # pila acaba bien (uv__fs_work ← worker) pero más adentro una función exportada de libuv la
