@@ -1295,26 +1295,14 @@ static void leer_traza(const char *ruta, const char *programa, vista_t *v)
             continue;
         }
         pila_cerrar(v);
+        /* «TID [dirección] llamada(…)»; la dirección, la de su instrucción syscall (con -i). */
         char *resto;
-        long tid = strtol(linea, &resto, 10);
+        unsigned long ip;
+        long tid = traza_linea(linea, &ip, &resto);
         v->pila_tid = tid;
         v->pila_lineas = 0;
-        while (*resto == ' ')
-            resto++;
         if (tid <= 0)
             continue;
-        /* Con -i: «[dirección] llamada(…)», la de su instrucción syscall. */
-        unsigned long ip = 0;
-        if (resto[0] == '[') {
-            /* «[????????????????]» en las líneas sin llamada («+++ killed by SIGKILL +++»). */
-            char *fin, *cierre = strchr(resto, ']');
-            ip = strtoul(resto + 1, &fin, 16);
-            if (cierre != NULL && fin != cierre)
-                ip = 0;
-            resto = cierre != NULL ? cierre + 1 : fin;
-            while (*resto == ' ')
-                resto++;
-        }
         if (resto[0] == '+' || resto[0] == '-')
             continue; /* «+++ exited…», «--- SIGINT…» */
         if (v->principal == 0 && v->nprevios < MAX_PREVIOS) {

@@ -93,6 +93,13 @@ const char *arbol_error(int r);
  * error negativo estilo errno: entonces `datos` no vale. */
 int entropia_llenar(void *datos, size_t n);
 
+/* ---------------------------------------------------------------- traza.c */
+/* Parte una línea de strace («TID [DIRECCIÓN] llamada(…)», la dirección solo con -i): devuelve
+ * el hilo (0 si la línea no empieza por un número), deja en *ip la dirección (0 sin ella o si
+ * no se lee entera) y en *resto lo que sigue, sin los espacios. No copia nada: *resto apunta
+ * dentro de `linea`. */
+long traza_linea(char *linea, unsigned long *ip, char **resto);
+
 /* ---------------------------------------------------------------- reloj.c */
 /* Milisegundos y segundos del reloj monotónico (el del registro del servidor). */
 uint64_t reloj_ms(void);
