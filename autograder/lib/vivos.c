@@ -12,9 +12,10 @@
  *
  * Cuándo se pide (lib/proceso.c, lib/verificacion.c): al vencer el tiempo transcurrido del
  * programa; en cal_matar de un programa al que se mandó una señal y sigue vivo (el caso
- * «no termina tras SIGINT»); y en cal_fin de una verificación que falla, a todo programa que
- * siga vivo. El programa escribe el informe y muere por esa señal; se espera como mucho
- * ESPERA_MS. Si la verificación falla, el informe va al detalle (cal_nota); si pasa, se
+ * «no termina tras SIGINT»); y en cal_fin de una verificación que falla, a todo programa al
+ * que se mandó una señal y siga vivo (un servidor que la verificación deja en marcha a
+ * propósito no «no terminó»). El programa escribe el informe y muere por esa señal; se espera como
+ * mucho ESPERA_MS. Si la verificación falla, el informe va al detalle (cal_nota); si pasa, se
  * olvida. Las direcciones («@programa+0x…») se traducen aquí, fuera de la caja, con
  * addr2line sobre CALIF_PROGRAMA (compilado con -g).
  *
@@ -80,13 +81,37 @@ void vivos_pedir(cal_proceso_t *p)
     }
     if (p->vivos.usados == 0)
         return;
+    /* Por el mismo descriptor llegan las líneas de cierre («cierre: …» y el testigo
+     * «cierre-fin …») de un programa que terminaba justo entonces: son de cal_sin_cerrar y se
+     * quedan en p->vivos. Solo lo demás es el informe de qué lo mantenía vivo. Antes iba todo
+     * al detalle («El programa no terminó. cierre-fin <clave> 0 1 0», de un programa que sí
+     * terminó: el estudiante de prueba del 09, sesión 28) y el testigo se perdía. */
+    size_t quedan = 0;
+    char *informe = malloc(p->vivos.usados + 1);
+    if (informe == NULL)
+        return;
+    size_t largo = 0;
+    for (const char *c = p->vivos.datos; *c != '\0';) {
+        const char *fin = strchr(c, '\n');
+        size_t n = fin != NULL ? (size_t)(fin - c) + 1 : strlen(c);
+        if (strncmp(c, "cierre", 6) == 0) {
+            memmove(p->vivos.datos + quedan, c, n);
+            quedan += n;
+        } else {
+            memcpy(informe + largo, c, n);
+            largo += n;
+        }
+        c += n;
+    }
+    informe[largo] = '\0';
+    p->vivos.usados = quedan;
+    p->vivos.datos[quedan] = '\0';
     char *nuevo = NULL;
-    if (asprintf(&nuevo, "%s%s", guardado != NULL ? guardado : "", p->vivos.datos) >= 0) {
+    if (largo > 0 && asprintf(&nuevo, "%s%s", guardado != NULL ? guardado : "", informe) >= 0) {
         free(guardado);
         guardado = nuevo;
     }
-    p->vivos.usados = 0;
-    p->vivos.datos[0] = '\0';
+    free(informe);
 }
 
 void vivos_olvidar(void)
