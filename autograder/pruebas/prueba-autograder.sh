@@ -278,6 +278,33 @@ if grep -rqs "$marca_secreta" "$SALIDAS/incbin" "$SALIDAS/incbin.txt"; then
 else
   bien "incbin: los bytes de un archivo de root no llegan ni al programa ni al informe"
 fi
+# Un binario que nombra un archivo de fuera en su .gnu_debugaltlink: addr2line (traducir las
+# direcciones de la precarga vivos) lo seguía como root fuera de la caja y sacaba su .debug_str
+# al informe. El archivo: un ELF de solo quien prueba (root en CI), con la marca como cadena.
+# Ahora addr2line corre encerrado (con bwrap, sin ver más que el programa; sin bwrap y como
+# root, con el uid de la caja), y la traducción sigue («creado en x.c:1»: leyó el CU, no la
+# cadena ajena).
+alt_marca="SECRETO-ALT-$RANDOM$RANDOM$RANDOM"
+printf '.section .debug_str,"MS",@progbits,1\n.string "%s"\n' "$alt_marca" >"$TMP/alt.s"
+if as -o "$TMP/alt.o" "$TMP/alt.s" && ld -shared -o "$TMP/alt-secreto.o" "$TMP/alt.o"; then
+  chmod 600 "$TMP/alt-secreto.o"
+  altlink() { # altlink NOMBRE [VAR=VALOR…]
+    local n=$1
+    shift
+    SECRETO="$TMP/alt-secreto.o" caso "$n" addr2line_altlink.c 5 "$@"
+    if grep -rqs "$alt_marca" "$SALIDAS/$n" "$SALIDAS/$n.txt"; then
+      mal "$n-filtra" "$n: la cadena del archivo que nombra .gnu_debugaltlink llegó al informe"
+    elif ! grep -q "creado en x.c:1" "$SALIDAS/$n.txt"; then
+      mal "$n-traduce" "$n: la dirección del programa ya no se traduce a archivo:línea"
+    else
+      bien "$n: addr2line no sigue al archivo de fuera, y traduce («creado en x.c:1»)"
+    fi
+  }
+  altlink addr2line_altlink
+  [ "$(id -u)" = 0 ] && altlink addr2line_altlink_sin_bwrap CALIF_SIN_BWRAP=1
+else
+  mal "addr2line-altlink" "no se pudo preparar el ELF secreto con as y ld"
+fi
 # Los medios: curl por popen, hilos propios con sockets bloqueantes, un fork en ensamblador,
 # y la solución con un hijo que hace el trabajo o un exec final que esquivan a valgrind.
 caso con_curl con_curl.c 5
