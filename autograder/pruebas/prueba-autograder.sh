@@ -535,6 +535,58 @@ for variante in "" CALIF_SIN_OPENAT2=1; do
     mal "$nombre-secreto" "$nombre: el nombre de un archivo de una carpeta 0700 ajena salió en el informe, o no dice por qué no se lista"
   fi
 done
+# El canal de Criterion, abierto solo a los trabajadores del calificador (lib/canal.c: su
+# accept4 mira quién se conecta). Sin bwrap y con el mismo uid que el calificador (VPL), la
+# entrega ve la carpeta del canal y, en el 12 (el único con "unix": true, por libpq), puede
+# abrir su socket: bd_canal.c lo busca desde su carpeta de trabajo (trabajo/12-…/canal), se
+# conecta, manda la cabecera SP de nanomsg y mira si la conexión sigue. Antes: el calificador
+# la aceptaba y la mantenía («CANAL ABIERTO», con los 8 bytes de su cabecera), y quien hablara
+# el protocolo de Criterion habría anunciado pruebas superadas; ahora la cierra en el acto. Como
+# root la caja baja la entrega a otro uid, así que aquí se califica todo como «nobody» (como en
+# trampa_vpl). Y la solución del 12, igual, sigue con 100: los trabajadores sí entran.
+canal_vpl() { # canal_vpl NOMBRE FUENTE: la nota en $canal_nota, el informe en $SALIDAS/NOMBRE.txt
+  local e="$TMP/$1" s="$TMP/$1-salida" como=() vivos
+  mkdir -p "$e" "$s" "$SALIDAS"
+  cp labs/12-base-de-datos/*.[ch] "$e"/
+  cp "$2" "$e/basedatos.c"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown -R nobody: "$e" "$s"
+    chmod o+x "$TMP"
+    como=(runuser -u nobody --)
+  fi
+  "${como[@]}" env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 TMPDIR="$s" \
+    CALIF_SIN_BWRAP=1 CURSO_PRUEBAS_MARCA="$MARCA-$1" \
+    "$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" --cflags "$CALIF_CFLAGS" \
+    --libs "$CALIF_LIBS" --salida "$s/informes" --lab 12-base-de-datos --entrega "$e" \
+    --detalle >"$SALIDAS/$1.txt" 2>&1
+  canal_nota=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["score"])' \
+    "$s/informes/results.json" 2>/dev/null || echo -)
+  vivos=$(supervivientes "$MARCA-$1")
+  if [ -n "$vivos" ]; then
+    mal "$1-vivos" "$1: quedan procesos vivos: $vivos"
+    echo "$vivos" | awk '{print $1}' | xargs -r kill -KILL 2>/dev/null
+  fi
+  chmod -R u+w "$s" 2>/dev/null
+  rm -rf "$e" "$s"
+}
+canal_vpl bd_canal autograder/hostiles/bd_canal.c
+canal_abiertos=$(grep -c 'CANAL ABIERTO' "$SALIDAS/bd_canal.txt")
+canal_cerrados=$(grep -c 'CANAL CERRADO' "$SALIDAS/bd_canal.txt")
+if [ "$canal_nota" != "-" ] && [ "$canal_abiertos" -eq 0 ] && [ "$canal_cerrados" -gt 0 ]; then
+  bien "bd_canal (mismo uid, sin bwrap): encontró el canal de Criterion y el calificador cerró en el acto cada conexión ($canal_cerrados líneas «CANAL CERRADO»); nota $canal_nota/100"
+else
+  mal "bd-canal" "bd_canal: nota $canal_nota, $canal_abiertos conexiones al canal que siguieron abiertas y $canal_cerrados cerradas (debían ser 0 y alguna): $(grep -m1 -o 'CANAL [A-Z]*.*' "$SALIDAS/bd_canal.txt") — $SALIDAS/bd_canal.txt"
+fi
+if [ -f solutions/12-base-de-datos/basedatos.c ]; then
+  canal_vpl bd_canal_solucion solutions/12-base-de-datos/basedatos.c
+  if [ "$canal_nota" = 100 ]; then
+    bien "bd_canal_solucion: la solución del 12, igual (mismo uid, sin bwrap), 100/100: los trabajadores de Criterion entran en el canal"
+  else
+    mal "bd-canal-solucion" "bd_canal_solucion: la solución del 12 sacó $canal_nota/100 (debía 100) — $SALIDAS/bd_canal_solucion.txt"
+  fi
+else
+  salta "bd_canal_solucion: sin la solución del 12"
+fi
 kill "$canales_pid" 2>/dev/null
 wait "$canales_pid" 2>/dev/null
 # canales_donde propios|ajenos ARCHIVO: las rutas de los canales que están (o no) donde el
