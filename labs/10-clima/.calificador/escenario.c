@@ -490,6 +490,29 @@ static int de_alguna_ciudad(const esc_t *e, const char *linea)
     return 0;
 }
 
+/* Cuando faltan líneas: si la salida trae alguna que no empieza por ninguna ciudad (la
+ * ciudad codificada para la URL, «San%20Jos%C3%A9 …»), decirlo, con la primera, en `dst`; ""
+ * si no. Sin esto, el informe decía «la salida se acabó» con las líneas ahí (el estudiante de
+ * prueba de la sesión 28). */
+static void lineas_ajenas(const esc_t *e, char *dst, size_t tam)
+{
+    const char *t = cal_salida(e->p);
+    char linea[1024];
+    int n = 0;
+    dst[0] = '\0';
+    while (siguiente_linea(&t, linea, sizeof linea))
+        if (linea[0] != '\0' && !de_alguna_ciudad(e, linea) && n++ == 0)
+            snprintf(dst, tam, "«%.200s»", linea);
+    if (n > 0) {
+        char primera[240];
+        snprintf(primera, sizeof primera, "%s", dst);
+        snprintf(dst, tam,
+                 " (líneas que no empiezan por ninguna de las ciudades tal como se escribieron "
+                 "en los argumentos, y no cuentan: %d; la primera, %s)",
+                 n, primera);
+    }
+}
+
 int clima_hay_linea_de_ciudad(const esc_t *e)
 {
     const char *t = cal_salida(e->p);
@@ -574,8 +597,10 @@ int clima_salida_correcta(const esc_t *e)
             if (k < e->nprovs)
                 esperada(e, c, k, quiero, sizeof quiero);
             if (!siguiente_de_ciudad(e, estricta, &t, linea, sizeof linea)) {
-                diferencia("faltan líneas: se esperaba %s y la salida se acabó",
-                           k < e->nprovs ? quiero : "el PROMEDIO o SIN DATOS");
+                char ajenas[400];
+                lineas_ajenas(e, ajenas, sizeof ajenas);
+                diferencia("faltan líneas: se esperaba %s y la salida se acabó%s",
+                           k < e->nprovs ? quiero : "el PROMEDIO o SIN DATOS", ajenas);
                 return 0;
             }
             if (strncmp(linea, ciudad, lc) != 0 || linea[lc] != ' ') {
@@ -1004,9 +1029,12 @@ int clima_forma_correcta(const esc_t *e, const char *prefijo)
             if (!vale) {
                 if (hay)
                     cal_obtenido("%sse esperaba una línea %s y llegó «%s»", prefijo, quiero, linea);
-                else
-                    cal_obtenido("%sse esperaba una línea %s y la salida se acabó", prefijo,
-                                 quiero);
+                else {
+                    char ajenas[400];
+                    lineas_ajenas(e, ajenas, sizeof ajenas);
+                    cal_obtenido("%sse esperaba una línea %s y la salida se acabó%s", prefijo,
+                                 quiero, ajenas);
+                }
                 cal_nota_salida(e->p, 14);
                 return 0;
             }
