@@ -154,10 +154,16 @@ CAL_PRUEBA(apagado_lento, 40)
      * el servidor no terminaba nunca, 100/100 antes). */
     tcp_texto(&quito, "/quit\n");
     cal_esperar(300);
+    /* Y sigue escribiendo: tras /quit, el servidor ya no lee de él (uv_read_stop). Quien sigue
+     * leyendo difunde «quito: tras el adiós» después de «quito ha salido» (el error 47 del
+     * estudiante de prueba de la sesión 28, 100/100 antes): «tarda» lo vería al leer. */
+    tcp_texto(&quito, "tras el adiós\n");
+    cal_esperar(300);
     cal_nota("«lento» fue expulsado tras %.1f MiB enviados a la sala; «tardo», «tarda» y "
              "«quito», que entraron cuando ya se habían difundido 512 KiB, no leen y tienen unos "
-             "512 KiB en cola (512 KiB menos que «lento»); «quito» manda /quit. Entonces, "
-             "SIGTERM.",
+             "512 KiB en cola (512 KiB menos que «lento»); «quito» manda /quit y, 300 ms después, "
+             "«tras el "
+             "adiós». Entonces, SIGTERM.",
              enviados / 1048576.0);
     senal = cal_ahora_ms();
     cal_senal(s.p, SIGTERM);
@@ -166,6 +172,13 @@ CAL_PRUEBA(apagado_lento, 40)
      * vivir hasta su callback). */
     while ((r = tcp_linea(&tarda, 3000, linea, sizeof linea, &largo)) == 1) {
         snprintf(ultima, sizeof ultima, "%.200s", linea);
+        if (strcmp(linea, "quito: tras el adiós") == 0) {
+            cal_esperado("que, tras el /quit de «quito», el servidor dejara de leer lo que manda "
+                         "(uv_read_stop al despedirlo)");
+            cal_obtenido("«tarda» recibió «quito: tras el adiós», que «quito» mandó 300 ms "
+                         "después de su /quit");
+            CAL_FIN(0);
+        }
         if (!chat_linea_de_la_riada(linea, largo, 'y')) {
             char vista[512];
 
