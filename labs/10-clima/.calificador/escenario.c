@@ -238,7 +238,7 @@ static int referencias(esc_t *e)
                 snprintf(ruta + u, sizeof ruta - u, "%s", MARCA_PROPIA);
             int estado = 0;
             char *cuerpo = NULL;
-            if (pedir(e, ruta, &estado, &cuerpo) < 0 || estado != 200) {
+            if (pedir(e, ruta, &estado, &cuerpo) < 0 || estado < 200 || estado > 299) {
                 free(cuerpo);
                 cal_obtenido("el calificador no pudo leer %s del servidor (error del "
                              "calificador)",
@@ -767,9 +767,9 @@ int clima_es_de(const esc_t *e, const cal_peticion_t *r, int c, int k)
     return es_de_como(e, r, c, k, 1);
 }
 
-/* Cada (ciudad, proveedor del servidor) tiene su petición en el registro; las BIEN, con 200 y
- * enteras. Con `codificada`, además con la ciudad bien codificada (si no, basta con que el
- * servidor la entienda). 1 o 0 (anotado). */
+/* Cada (ciudad, proveedor del servidor) tiene su petición en el registro; las BIEN, con un 2xx
+ * (200, o el 203 que se pidió con &estado) y enteras. Con `codificada`, además con la ciudad bien
+ * codificada (si no, basta con que el servidor la entienda). 1 o 0 (anotado). */
 static int registro_completo_como(esc_t *e, int codificada)
 {
     const cal_peticion_t *v;
@@ -784,7 +784,8 @@ static int registro_completo_como(esc_t *e, int codificada)
             int vista = 0;
             for (int i = 0; i < n && !vista; i++)
                 vista = es_de_como(e, &v[i], c, k, codificada) &&
-                        (clima_espera(e, c, k) != BIEN || (v[i].estado == 200 && !v[i].abortada));
+                        (clima_espera(e, c, k) != BIEN ||
+                         (v[i].estado >= 200 && v[i].estado <= 299 && !v[i].abortada));
             for (int i = 0; i < n && !vista; i++)
                 if (es_de_como(e, &v[i], c, k, 0)) {
                     cal_obtenido("la ciudad «%s» llegó al servidor sin codificar del todo: %s "
@@ -795,8 +796,8 @@ static int registro_completo_como(esc_t *e, int codificada)
                 }
             if (!vista) {
                 cal_obtenido("el servidor no registró la petición de «%s» a «%s» con %s la URL "
-                             "del archivo (y, si tenía que responder bien, entera y con estado "
-                             "200, sin cortar)",
+                             "del archivo (y, si tenía que responder bien, entera y con un "
+                             "estado 2xx, sin cortar)",
                              e->ciudades[c], e->provs[k].nombre,
                              codificada ? "la ciudad bien codificada y" : "esa ciudad y");
                 int mostradas = 0;
