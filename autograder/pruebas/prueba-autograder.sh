@@ -587,6 +587,31 @@ if [ -f solutions/12-base-de-datos/basedatos.c ]; then
 else
   salta "bd_canal_solucion: sin la solución del 12"
 fi
+# Sin caja (CALIF_SIN_BWRAP=1: contenedores, VPL) el programa leía todo lo que su usuario lee
+# (adversario de la sesión 24: solutions/ de un clon 0755). lee_curso.c, la solución del 08 con
+# un constructor, sube desde su carpeta de trabajo y desde /proc/self/exe y abre la solución,
+# el código del calificador, el calificador construido, resultados/ y la carpeta de las
+# temporales de todas las verificaciones; lo que lee lo imprime y sale con 3 (antes: 4/100 y
+# extractos de la solución en el informe). Ahora el encierro de Landlock solo le deja leer el
+# sistema y lo que le da la verificación (base/encierro.c): EACCES en los cinco, calla y saca
+# la nota de la solución. Si no encuentra algo, u otro error que no sea EACCES, también sale
+# con 3: no pasa en vacío. Sin Landlock en el núcleo no hay lista de lectura (se dice en el
+# informe) y no se prueba.
+hostil autograder/hostiles/lee_curso.c solutions/08-contador-palabras/contador.c >"$generada/lee_curso.c"
+if [ "$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))' 2>/dev/null || echo -1)" -gt 0 ]; then
+  CASO_LAB=08-contador-palabras CASO_ARCHIVO=contador.c caso lee_curso "$generada/lee_curso.c" 100 CALIF_SIN_BWRAP=1
+  read -r lc_p _ < <(nota lee_curso)
+  if [ "$lc_p" = 100 ] && ! grep -qs -e 'FUGA' -e 'LEE_CURSO' -e 'solución de referencia' \
+    -e 'las ayudas de las verificaciones' "$SALIDAS/lee_curso.txt" "$SALIDAS/lee_curso/informe.txt" \
+    "$SALIDAS/lee_curso/results.json" "$SALIDAS/lee_curso/junit.xml"; then
+    bien "lee_curso: sin bwrap, la solución, el calificador, build/ y las temporales ajenas dan EACCES; 100/100 y nada de ellos en el informe"
+  else
+    mal "lee_curso-fuga" "lee_curso: nota $lc_p/100 (se esperaba la de la solución), o algo leído en el informe — $SALIDAS/lee_curso.txt"
+    grep -h -m5 -e 'FUGA' -e 'LEE_CURSO' "$SALIDAS/lee_curso.txt" | sed 's/^/      /'
+  fi
+else
+  salta "lee_curso: este núcleo no tiene Landlock (sin bwrap no hay lista de lectura)"
+fi
 kill "$canales_pid" 2>/dev/null
 wait "$canales_pid" 2>/dev/null
 # canales_donde propios|ajenos ARCHIVO: las rutas de los canales que están (o no) donde el

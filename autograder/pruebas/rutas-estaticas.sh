@@ -39,7 +39,9 @@ autograder/lib/cuota.c:cal_cuota_vigilar	la carpeta del clúster del 12: la crea
 autograder/lib/temporales.c:temporal_nuevo	crea la raíz de las temporales (mkdtemp bajo TMPDIR, del ejecutor) y la abre antes de lanzar nada: de ahí abajo, arbol_*
 autograder/lib/temporales.c:temporales_borrar	borra la raíz de las temporales desde TMPDIR (del ejecutor): archivos_borrar_arbol, y dentro arbol_borrar
 autograder/runner/compilar.c:abrir_fuentes	abre la carpeta de fuentes antes de compilar (trabajo/NN la acaba de crear quien califica): de ahí abajo, arbol_*
-autograder/base/encierro.c:encierro_preparar	/dev, del sistema (la entrega no la cambia de sitio), para dejar escribir en lo que ya existe: un O_PATH sin seguir el último enlace; las carpetas de la entrega llegan ya abiertas con arbol_* (lib/lanzar.c:carpeta_encierro)
+autograder/base/encierro.c:permitir_sistema	/usr, /etc, /bin, /sbin, /lib…, /proc, /sys y /dev, del sistema (la entrega no las cambia de sitio), para dejarlas leer (y escribir en lo que ya existe de /dev): un O_PATH sin seguir el último enlace; las carpetas de la entrega llegan ya abiertas con arbol_* (lib/lanzar.c:carpeta_encierro)
+autograder/base/encierro.c:permitir_resolutor	realpath de /etc/resolv.conf (de root: con systemd-resolved lleva a /run/systemd/resolve/) y un O_PATH de ese archivo, para dejarlo leer
+autograder/lib/lanzar.c:archivo_encierro	el binario, la precarga vivos y la copia de junto, que el encierro deja leer: de quien califica (trabajo/NN o la copia aparte bajo /tmp), un O_PATH sin seguir el último enlace
 autograder/lib/lanzar.c:carpeta_encierro	arbol_raiz de una carpeta del calificador que no cuelga de las temporales de la verificación (esas se abren con arbol_abrir desde su raíz)
 autograder/lib/lanzar.c:junto_copiar	la copia junto al programa va a la carpeta del binario (trabajo/NN, de quien califica); el original se lee con cal_abrir
 autograder/lib/lanzar.c:abrir_terminal	el esclavo del pseudoterminal en /dev/pts
