@@ -88,8 +88,10 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 
 mkdir -p "${TMPDIR:-/tmp}"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/verificar.XXXXXX") || exit 2
+export VERIFICAR_MARCA="$tmp" # la heredan todos los programas que se lancen (matar_marcados)
 SERVIDOR_PID=""
 TRABAJOS=()
+declare -A PID_DE=() # el proceso que comprueba cada lección, por su nombre
 
 # Mata un proceso y todos sus descendientes (por pid, recorriendo /proc).
 matar_arbol() {
@@ -113,6 +115,19 @@ parar_servidor() {
     SERVIDOR_PID=""
 }
 
+# Lo que lleve en su entorno la marca de esta comprobación (todo lo que lanzó, también lo que
+# quedó huérfano porque el carril de su lección murió: un servidor_eco bajo valgrind siguió
+# vivo con init por padre tras un make test muy cargado), menos este mismo proceso.
+matar_marcados() {
+    local d
+    for d in /proc/[0-9]*; do
+        [ "${d#/proc/}" = "$$" ] && continue
+        if tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "VERIFICAR_MARCA=$tmp"; then
+            kill -KILL "${d#/proc/}" 2>/dev/null
+        fi
+    done
+}
+
 limpiar() {
     local t
     trap - EXIT INT TERM
@@ -124,6 +139,7 @@ limpiar() {
         matar_arbol "$t" KILL
     done
     parar_servidor
+    matar_marcados
     rm -rf "$tmp"
 }
 trap limpiar EXIT
@@ -751,10 +767,25 @@ for d in "${lecciones[@]}"; do
     nom=$(basename "$d")
     ( verificar_leccion "$d" >"$tmp/$nom.log" 2>&1; : >"$tmp/$nom.hecho" ) &
     TRABAJOS+=("$!")
+    PID_DE[$nom]=$!
     lanzadas=$((lanzadas + 1))
     imprimir_terminadas
 done
-wait "${TRABAJOS[@]}" 2>/dev/null
+# Una lección cuya comprobación muere sin acabar (por una señal: no llega a escribir .hecho) no
+# puede dejar las demás sin imprimir ni su propio registro sin enseñar: se dice con su estado,
+# y cuenta como un fallo. Antes, un 06 cortado así (make test con la máquina muy cargada) solo
+# dejaba «Lecciones con fallos: 06-flujos-tcp» y nada de las siguientes.
+for nom in "${!PID_DE[@]}"; do
+    wait "${PID_DE[$nom]}" 2>/dev/null
+    estado=$?
+    if [ ! -f "$tmp/$nom.hecho" ]; then
+        printf '  ✘ la comprobación de la lección se cortó sin acabar (estado %d%s); lo último que hacía está arriba\n' \
+            "$estado" "$([ "$estado" -gt 128 ] && echo ", la señal $(kill -l $((estado - 128)) 2>/dev/null)")" \
+            >>"$tmp/$nom.log"
+        echo "0 1" >"$tmp/$nom.cuenta"
+        : >"$tmp/$nom.hecho"
+    fi
+done
 imprimir_terminadas
 
 total_ok=0; total_mal=0; con_fallos=()
