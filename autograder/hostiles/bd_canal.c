@@ -8,7 +8,10 @@
  * de los trabajadores de Criterion) y mira si el otro lado mantiene la conexión.
  *
  * Dónde busca: en la carpeta «canal» (o «calif-canal.*») de cada carpeta por encima de la suya
- * (trabajo/NN/canal: su carpeta de trabajo está en trabajo/NN/tmp/…), en /tmp y en el
+ * (trabajo/NN/canal: su carpeta de trabajo está en trabajo/NN/tmp/…); como sin bwrap Landlock
+ * ya no le deja listar esas carpetas (base/encierro.c), también adivina el nombre: en cada
+ * «canal» por encima de la suya, criterion_<pid>.sock de cada proceso de /proc, que stat sí
+ * ve (mirar no se limita); en /tmp y en el
  * CALIF_CANAL del entorno de los procesos de su uid (/proc/<pid>/environ: el calificador es
  * no volcable, así que no debería leerse). Imprime, en stdout y en stderr, una línea por
  * socket:
@@ -132,12 +135,33 @@ static void buscar_entornos(void)
     closedir(d);
 }
 
+/* Sin listar la carpeta: criterion_<pid>.sock en `dir`/canal para cada pid de /proc (listar
+ * /proc sí se puede), si stat dice que es un socket. */
+static void adivinar_en(const char *dir)
+{
+    DIR *d = opendir("/proc");
+    if (d == NULL)
+        return;
+    struct dirent *e;
+    for (e = readdir(d); e != NULL; e = readdir(d)) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        char ruta[512];
+        struct stat st;
+        snprintf(ruta, sizeof ruta, "%s/canal/criterion_%s.sock", dir, e->d_name);
+        if (stat(ruta, &st) == 0 && S_ISSOCK(st.st_mode))
+            anotar(ruta);
+    }
+    closedir(d);
+}
+
 static void buscar(void)
 {
     char dir[4096];
     if (getcwd(dir, sizeof dir) != NULL) {
         for (;;) {
             buscar_carpetas(dir);
+            adivinar_en(dir);
             char *barra = strrchr(dir, '/');
             if (barra == NULL || barra == dir)
                 break;
