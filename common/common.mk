@@ -42,6 +42,17 @@ $(B)/tests/common/%: $(B)/obj/common/tests/%.o $(B)/lib/libcalificador.a $(LIBSE
                      $(LIBCURSO)
 	$(call ENLAZAR,$(LIBSERVIDOR) $(LLHTTP_LIBS) $(CURSO_LIBS) $(CRITERION_LIBS))
 
+# La precarga que hace fallar el calloc que sigue a un accept (diseño, en su cabecera): con
+# ella test_servidor_descarte ve al servidor sin memoria para un cliente nuevo. Sin SAN, como
+# libvivos.so: la carga también el servidor con ASan de prueba-common-asan. La prueba no la
+# enlaza, la busca en su $(B)/lib al arrancar el servidor: requisito de solo orden.
+FALLA_CALLOC_SO := $(B)/lib/libfalla_calloc.so
+$(FALLA_CALLOC_SO): common/tests/falla/calloc_tras_accept.c $(B)/.compilacion
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@ (precarga)")
+	$(Q)$(CC) -std=gnu11 -Wall -Wextra -Werror $(DWARF_CFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+$(B)/tests/common/test_servidor_descarte: | $(FALLA_CALLOC_SO)
+
 PROGRAMAS += $(LIBCURSO) $(B)/bin/servidor-practica $(COMMON_TESTS)
 
 .PHONY: prueba-common prueba-common-valgrind prueba-common-asan

@@ -110,8 +110,9 @@ int procesos_hay_hueco(void);
 void procesos_liberar_todos(void);
 /* Cuántos programas lanzados siguen vivos. */
 int procesos_vivos(void);
-/* A cada programa vivo lanzado con la precarga vivos, que diga qué mantiene vivo su bucle
- * (lib/vivos.c); después muere. Lo que digan, en vivos_informe(). */
+/* A cada programa vivo al que se mandó una señal (cal_senal) y lanzado con la precarga vivos,
+ * que diga qué mantiene vivo su bucle (lib/vivos.c); después muere. Lo que digan, en
+ * vivos_informe(). */
 void procesos_pedir_vivos(void);
 /* Lo que la espera de proceso.c avisa a módulos de más arriba que a su vez usan proceso.c
  * (vivos.c, cuota.c): los pone cal_inicio. Sin avisos (NULL), no se avisa. */

@@ -9,9 +9,11 @@
  * de la verificación: red_aislar en cal_inicio); /usr y /etc de solo lectura; /dev y la raíz
  * de solo lectura; /tmp privado de 32 MiB y /dev/shm de 1 MiB; el binario en
  * /entrega/<nombre>; el filtro seccomp por --seccomp; --die-with-parent y --new-session.
- * Sin bwrap: grupo de procesos propio, carpeta de trabajo temporal y el filtro instalado
- * por el hijo. En los dos: como root, un uid propio de la verificación (uid_caja); límites
- * de CPU, memoria, procesos, tamaño de archivo y descriptores; entorno limpio.
+ * Sin bwrap: grupo de procesos propio, carpeta de trabajo temporal, el filtro instalado
+ * por el hijo y el encierro de Landlock (base/encierro.c: escribe en sus carpetas; lee el
+ * sistema, sus carpetas, su binario y lo que le ponemos al lado). En los dos: como root, un
+ * uid propio de la verificación (uid_caja); límites de CPU, memoria, procesos, tamaño de
+ * archivo y descriptores; entorno limpio.
  *
  * Sin valgrind, con la precarga vivos (lib/vivos.c): en /calificador/vivos.so con bwrap,
  * LD_PRELOAD y VIVOS_INFORME solo para el programa, y su informe por el descriptor FD_VIVOS
@@ -117,6 +119,18 @@ static int preparar_hijo(void *datos, int fase)
     return l->filtro_en_hijo ? filtro_instalar() : 0;
 }
 
+/* Sin bwrap, dónde queda la copia de `junto`: en la carpeta del programa, con su nombre. 0 o
+ * -EINVAL. */
+static int junto_ruta(const char *programa, const char *junto, char *ruta, size_t tam)
+{
+    const char *barra = strrchr(programa, '/'), *base = strrchr(junto, '/');
+    if (barra == NULL)
+        return -EINVAL;
+    base = base != NULL ? base + 1 : junto;
+    snprintf(ruta, tam, "%.*s/%s", (int)(barra - programa), programa, base);
+    return 0;
+}
+
 /* Sin bwrap, el programa corre desde su carpeta de verdad: el archivo `junto` se copia allí
  * (a un nombre temporal y después rename, para que otra verificación a la vez nunca lea uno a
  * medias). `junto` está en una carpeta de la verificación (de la entrega): se lee por su
@@ -124,12 +138,9 @@ static int preparar_hijo(void *datos, int fase)
  * 0 o -errno. */
 static int junto_copiar(const char *programa, const char *junto)
 {
-    const char *barra = strrchr(programa, '/'), *base = strrchr(junto, '/');
-    if (barra == NULL)
-        return -EINVAL;
-    base = base != NULL ? base + 1 : junto;
     char ruta[PATH_MAX], temporal[PATH_MAX + 32];
-    snprintf(ruta, sizeof ruta, "%.*s/%s", (int)(barra - programa), programa, base);
+    if (junto_ruta(programa, junto, ruta, sizeof ruta) < 0)
+        return -EINVAL;
     snprintf(temporal, sizeof temporal, "%s.%ld", ruta, (long)getpid());
     int in = cal_abrir(junto, O_RDONLY | O_NONBLOCK);
     if (in == -EXDEV) /* no cuelga de las temporales: es de quien califica */
@@ -448,14 +459,37 @@ static int carpeta_encierro(const char *ruta)
     return fd;
 }
 
-/* Las reglas del encierro para un lanzamiento sin bwrap: su carpeta de trabajo y las de la
- * verificación (ENCIERRO_CARPETAS como mucho: más es un error del calificador, -E2BIG, no un
- * programa sin ellas). Descriptor de las reglas o error (base/encierro.c). */
-static int encierro_de(const char *trabajo, const char *const *carpetas)
+/* Un archivo nuestro que el encierro deja leer (o ejecutar): el binario, la precarga vivos y
+ * la copia de `junto`, de quien califica (trabajo/NN, o la copia aparte bajo /tmp), por su ruta
+ * sin seguir el último enlace. Descriptor O_PATH (de quien llama) o error. */
+static int archivo_encierro(const char *ruta)
 {
-    int fds[ENCIERRO_CARPETAS + 1], n = 0, r = 0;
-    const char *rutas[ENCIERRO_CARPETAS + 2] = {trabajo};
-    int k = 1;
+    int fd = open(ruta, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return -errno;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return -EINVAL;
+    }
+    return fd;
+}
+
+/* Las reglas del encierro para un lanzamiento sin bwrap (base/encierro.c): escribe y lee en su
+ * carpeta de trabajo y en las de la verificación (ENCIERRO_CARPETAS como mucho: más es un
+ * error del calificador, -E2BIG, no un programa sin ellas); lee y ejecuta su binario; lee la
+ * precarga `vivos` y la copia de `junto` (NULL: no hay). Lo demás del curso (solutions/, los
+ * calificadores, build/, las temporales de las otras verificaciones) no lo lee. Descriptor de
+ * las reglas o error. */
+static int encierro_de(const char *trabajo, const char *const *carpetas, const char *programa,
+                       const char *vivos, const char *junto)
+{
+    encierro_regla_t dadas[ENCIERRO_CARPETAS + 4];
+    const char *rutas[ENCIERRO_CARPETAS + 4] = {trabajo};
+    int n = 0, k = 1, r = encierro_disponible();
+    if (r < 0)
+        return r; /* sin Landlock: nada que abrir */
+    r = 0;
     for (int i = 0; carpetas != NULL && carpetas[i] != NULL; i++) {
         if (k > ENCIERRO_CARPETAS)
             return -E2BIG;
@@ -464,14 +498,28 @@ static int encierro_de(const char *trabajo, const char *const *carpetas)
     for (int i = 0; i < k && r == 0; i++) {
         r = carpeta_encierro(rutas[i]);
         if (r >= 0) {
-            fds[n++] = r;
+            dadas[n++] = (encierro_regla_t){.fd = r, .uso = ENCIERRO_ESCRIBE};
+            r = 0;
+        }
+    }
+    char copia[PATH_MAX];
+    const char *archivos[] = {
+        programa, vivos,
+        junto != NULL && junto_ruta(programa, junto, copia, sizeof copia) == 0 ? copia : NULL};
+    for (int i = 0; i < 3 && r == 0; i++) {
+        if (archivos[i] == NULL)
+            continue;
+        r = archivo_encierro(archivos[i]);
+        if (r >= 0) {
+            dadas[n++] =
+                (encierro_regla_t){.fd = r, .uso = i == 0 ? ENCIERRO_EJECUTA : ENCIERRO_LEE};
             r = 0;
         }
     }
     if (r == 0)
-        r = encierro_preparar(fds, n);
+        r = encierro_preparar(dadas, n);
     for (int i = 0; i < n; i++)
-        close(fds[i]);
+        close(dadas[i].fd);
     return r;
 }
 
@@ -573,11 +621,11 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     if (r == 0 && !bwrap && l->junto != NULL)
         r = junto_copiar(programa, l->junto);
     /* Sin bwrap, el encierro de Landlock: escribe solo en su carpeta de trabajo y en las de la
-     * verificación. Sin Landlock en el núcleo se sigue sin él (el informe lo dice:
-     * runner/protecciones.c). */
+     * verificación, y lee solo eso, el sistema, su binario, la precarga y la copia de `junto`.
+     * Sin Landlock en el núcleo se sigue sin él (el informe lo dice: runner/protecciones.c). */
     int encierro = -1;
     if (r == 0 && !bwrap) {
-        encierro = encierro_de(trabajo, l->carpetas);
+        encierro = encierro_de(trabajo, l->carpetas, programa, vivos, l->junto);
         if (encierro == -ENOSYS || encierro == -EOPNOTSUPP)
             encierro = -1;
         else if (encierro < 0)

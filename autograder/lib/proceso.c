@@ -481,8 +481,13 @@ static void bombear(int ms)
 
 void procesos_pedir_vivos(void)
 {
+    /* Solo a los que se pidió parar (una señal de cal_senal) y no pararon: un servidor que la
+     * verificación deja en marcha a propósito (el 09 en quit, cliente_lento…) no «no terminó»,
+     * y su informe de handles mandaba al estudiante a cerrar lo que debía seguir abierto (el
+     * estudiante de prueba del 09, sesión 28). Quien pasa de su tiempo ya lo dijo al vencer
+     * su límite (en la espera de arriba). */
     for (int i = 0; i < MAX_PROCESOS; i++)
-        if (procesos[i] != NULL && !procesos[i]->termino) {
+        if (procesos[i] != NULL && !procesos[i]->termino && procesos[i]->senal_enviada > 0) {
             procesos[i]->matado = 1;
             antes_de_matar(procesos[i]);
         }

@@ -72,32 +72,6 @@ static int contar_entradas(const char *informe, const char *aguja)
     return n;
 }
 
-/* Una línea de la traza de strace (lib/observar.c: -f, y bajo valgrind siempre -i): «TID
- * [DIRECCIÓN] resto». Devuelve el TID (0 si la línea no empieza por uno), deja en *ip la
- * dirección (0 si no hay o no se lee: «[????????????????]» en «+++ killed by…») y en *resto
- * lo que sigue. Los dos lectores de la traza de abajo pasan por aquí: el de la señal leía sin
- * saltar la dirección y nunca encontraba el arranque de valgrind (prueba-autograder,
- * valgrind_tapa_sabotaje: sigint aprobaba cuando la línea de valgrind se perdía). */
-static long linea_de_traza(char *linea, unsigned long *ip, char **resto)
-{
-    char *r;
-    long tid = strtol(linea, &r, 10);
-    while (*r == ' ')
-        r++;
-    *ip = 0;
-    if (r[0] == '[') {
-        char *cierre = strchr(r, ']'), *f_ip;
-        *ip = strtoul(r + 1, &f_ip, 16);
-        if (cierre == NULL || f_ip != cierre)
-            *ip = 0;
-        r = cierre != NULL ? cierre + 1 : r;
-        while (*r == ' ')
-            r++;
-    }
-    *resto = r;
-    return r == linea ? 0 : tid;
-}
-
 /* La señal que mató al programa según la traza de strace (la del primer proceso que
  * ejecutó valgrind), o 0. */
 static int senal_en_traza(const char *ruta)
@@ -112,7 +86,7 @@ static int senal_en_traza(const char *ruta)
     while (senal == 0 && getline(&linea, &cap, f) > 0) {
         char *resto;
         unsigned long ip;
-        long tid = linea_de_traza(linea, &ip, &resto);
+        long tid = traza_linea(linea, &ip, &resto);
         static const char valgrind[] = "execve(\"/usr/bin/valgrind\"";
         if (pid == 0 && strncmp(resto, valgrind, sizeof valgrind - 1) == 0)
             pid = tid;
@@ -209,7 +183,7 @@ static int codigo_ajeno(const char *ruta, char *motivo, size_t tam)
         linea[strcspn(linea, "\n")] = '\0';
         char *resto;
         unsigned long ip;
-        long tid = linea_de_traza(linea, &ip, &resto);
+        long tid = traza_linea(linea, &ip, &resto);
         if (tid <= 0 || resto[0] == '+' || resto[0] == '-' || resto[0] == '<')
             continue; /* «+++ exited…», «--- SIGx…», «<... resumed>» */
         const char *par = strchr(resto, '(');

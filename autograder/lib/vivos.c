@@ -12,9 +12,10 @@
  *
  * Cuándo se pide (lib/proceso.c, lib/verificacion.c): al vencer el tiempo transcurrido del
  * programa; en cal_matar de un programa al que se mandó una señal y sigue vivo (el caso
- * «no termina tras SIGINT»); y en cal_fin de una verificación que falla, a todo programa que
- * siga vivo. El programa escribe el informe y muere por esa señal; se espera como mucho
- * ESPERA_MS. Si la verificación falla, el informe va al detalle (cal_nota); si pasa, se
+ * «no termina tras SIGINT»); y en cal_fin de una verificación que falla, a todo programa al
+ * que se mandó una señal y siga vivo (un servidor que la verificación deja en marcha a
+ * propósito no «no terminó»). El programa escribe el informe y muere por esa señal; se espera como
+ * mucho ESPERA_MS. Si la verificación falla, el informe va al detalle (cal_nota); si pasa, se
  * olvida. Las direcciones («@programa+0x…») se traducen aquí, fuera de la caja, con
  * addr2line sobre CALIF_PROGRAMA (compilado con -g).
  *
@@ -80,13 +81,37 @@ void vivos_pedir(cal_proceso_t *p)
     }
     if (p->vivos.usados == 0)
         return;
+    /* Por el mismo descriptor llegan las líneas de cierre («cierre: …» y el testigo
+     * «cierre-fin …») de un programa que terminaba justo entonces: son de cal_sin_cerrar y se
+     * quedan en p->vivos. Solo lo demás es el informe de qué lo mantenía vivo. Antes iba todo
+     * al detalle («El programa no terminó. cierre-fin <clave> 0 1 0», de un programa que sí
+     * terminó: el estudiante de prueba del 09, sesión 28) y el testigo se perdía. */
+    size_t quedan = 0;
+    char *informe = malloc(p->vivos.usados + 1);
+    if (informe == NULL)
+        return;
+    size_t largo = 0;
+    for (const char *c = p->vivos.datos; *c != '\0';) {
+        const char *fin = strchr(c, '\n');
+        size_t n = fin != NULL ? (size_t)(fin - c) + 1 : strlen(c);
+        if (strncmp(c, "cierre", 6) == 0) {
+            memmove(p->vivos.datos + quedan, c, n);
+            quedan += n;
+        } else {
+            memcpy(informe + largo, c, n);
+            largo += n;
+        }
+        c += n;
+    }
+    informe[largo] = '\0';
+    p->vivos.usados = quedan;
+    p->vivos.datos[quedan] = '\0';
     char *nuevo = NULL;
-    if (asprintf(&nuevo, "%s%s", guardado != NULL ? guardado : "", p->vivos.datos) >= 0) {
+    if (largo > 0 && asprintf(&nuevo, "%s%s", guardado != NULL ? guardado : "", informe) >= 0) {
         free(guardado);
         guardado = nuevo;
     }
-    p->vivos.usados = 0;
-    p->vivos.datos[0] = '\0';
+    free(informe);
 }
 
 void vivos_olvidar(void)
@@ -98,16 +123,44 @@ void vivos_olvidar(void)
 /* «archivo:línea» de `desp` («0x…» en el programa) con addr2line, en `dst`; "" si no se
  * sabe. Las rutas que cuelgan de la carpeta actual (la del trabajo de la calificación)
  * salen relativas. `desp` lo escribe el programa (es su descriptor): solo «0x» y cifras
- * hexadecimales llegan a addr2line, que corre fuera de la caja y tomaría «-…» por una opción
- * y «@ruta» por un archivo de argumentos que leer (uno que la entrega plantó, o ajeno). */
+ * hexadecimales llegan a addr2line, que tomaría «-…» por una opción y «@ruta» por un archivo
+ * de argumentos que leer (uno que la entrega plantó, o ajeno).
+ *
+ * Y addr2line lee el programa, que es de la entrega: sus secciones pueden nombrar otros
+ * archivos que abrir (.gnu_debugaltlink, .gnu_debuglink), y bfd los sigue sin mirar su build-id
+ * y saca sus cadenas como nombres de archivo (un adversario de la sesión 28 metió así en el
+ * informe un archivo de root de modo 0600). Por eso corre encerrado como el compilador: con
+ * bwrap, sin red y sin ver más que el sistema y el programa (montado en /programa, así una ruta
+ * relativa del programa no llega a ningún sitio nuestro); sin bwrap y como root, con el uid de
+ * la caja, que no lee lo de root. Sin bwrap y con el mismo uid, lee lo que ese uid lea
+ * (autograder/README.md, «Sin bubblewrap»). */
 static void traducir(const char *programa, const char *desp, char *dst, size_t tam)
 {
     dst[0] = '\0';
     if (strncmp(desp, "0x", 2) != 0 || desp[2] == '\0' ||
         strspn(desp + 2, "0123456789abcdefABCDEF") != strlen(desp + 2))
         return;
-    const char *argv[] = {"/usr/bin/addr2line", "-e", programa, desp, NULL};
-    orden_t o = {.argv = argv, .entorno = (const char *const[]){"LANG=C", NULL}, .limite_s = 5};
+    caja_orden_t caja = {.n = 0};
+    int bwrap = strcmp(cal_caja(), "bwrap") == 0;
+    if (bwrap) {
+        caja_poner(&caja, caja_bwrap());
+        caja_poner(&caja, "--unshare-all");
+        caja_poner(&caja, "--die-with-parent");
+        caja_poner(&caja, "--new-session");
+        caja_sistema(&caja);
+        caja_poner(&caja, "--ro-bind");
+        caja_poner(&caja, programa);
+        caja_poner(&caja, "/programa");
+        caja_poner(&caja, "--");
+    }
+    caja_poner(&caja, "/usr/bin/addr2line");
+    caja_poner(&caja, "-e");
+    caja_poner(&caja, bwrap ? "/programa" : programa);
+    caja_poner(&caja, desp);
+    orden_t o = {.argv = caja.argv,
+                 .entorno = (const char *const[]){"LANG=C", NULL},
+                 .limite_s = 5,
+                 .uid = geteuid() == 0 ? uid_caja() : 0};
     if (orden_ejecutar(&o) < 0 || o.capturado == NULL) {
         free(o.capturado);
         return;

@@ -12,7 +12,8 @@
  * manda ahí las señales. Con --tope-archivo, ningún archivo del programa pasa de B bytes
  * (RLIMIT_FSIZE: un disco lleno como entrada, cal_lanzamiento_t.tope_archivo); se pone aquí y
  * no antes porque strace también escribe un archivo, la traza. Con --encierro, se encierra
- * con las reglas de Landlock de FD3 (base/encierro.c: solo escribe en su carpeta) y lo cierra.
+ * con las reglas de Landlock de FD3 (base/encierro.c: solo escribe en su carpeta, solo lee el
+ * sistema y lo que le da la verificación) y lo cierra.
  */
 #include "calificador/base.h"
 

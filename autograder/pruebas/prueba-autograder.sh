@@ -278,6 +278,33 @@ if grep -rqs "$marca_secreta" "$SALIDAS/incbin" "$SALIDAS/incbin.txt"; then
 else
   bien "incbin: los bytes de un archivo de root no llegan ni al programa ni al informe"
 fi
+# Un binario que nombra un archivo de fuera en su .gnu_debugaltlink: addr2line (traducir las
+# direcciones de la precarga vivos) lo seguía como root fuera de la caja y sacaba su .debug_str
+# al informe. El archivo: un ELF de solo quien prueba (root en CI), con la marca como cadena.
+# Ahora addr2line corre encerrado (con bwrap, sin ver más que el programa; sin bwrap y como
+# root, con el uid de la caja), y la traducción sigue («creado en x.c:1»: leyó el CU, no la
+# cadena ajena).
+alt_marca="SECRETO-ALT-$RANDOM$RANDOM$RANDOM"
+printf '.section .debug_str,"MS",@progbits,1\n.string "%s"\n' "$alt_marca" >"$TMP/alt.s"
+if as -o "$TMP/alt.o" "$TMP/alt.s" && ld -shared -o "$TMP/alt-secreto.o" "$TMP/alt.o"; then
+  chmod 600 "$TMP/alt-secreto.o"
+  altlink() { # altlink NOMBRE [VAR=VALOR…]
+    local n=$1
+    shift
+    SECRETO="$TMP/alt-secreto.o" caso "$n" addr2line_altlink.c 5 "$@"
+    if grep -rqs "$alt_marca" "$SALIDAS/$n" "$SALIDAS/$n.txt"; then
+      mal "$n-filtra" "$n: la cadena del archivo que nombra .gnu_debugaltlink llegó al informe"
+    elif ! grep -q "creado en x.c:1" "$SALIDAS/$n.txt"; then
+      mal "$n-traduce" "$n: la dirección del programa ya no se traduce a archivo:línea"
+    else
+      bien "$n: addr2line no sigue al archivo de fuera, y traduce («creado en x.c:1»)"
+    fi
+  }
+  altlink addr2line_altlink
+  [ "$(id -u)" = 0 ] && altlink addr2line_altlink_sin_bwrap CALIF_SIN_BWRAP=1
+else
+  mal "addr2line-altlink" "no se pudo preparar el ELF secreto con as y ld"
+fi
 # Los medios: curl por popen, hilos propios con sockets bloqueantes, un fork en ensamblador,
 # y la solución con un hijo que hace el trabajo o un exec final que esquivan a valgrind.
 caso con_curl con_curl.c 5
@@ -508,6 +535,83 @@ for variante in "" CALIF_SIN_OPENAT2=1; do
     mal "$nombre-secreto" "$nombre: el nombre de un archivo de una carpeta 0700 ajena salió en el informe, o no dice por qué no se lista"
   fi
 done
+# El canal de Criterion, abierto solo a los trabajadores del calificador (lib/canal.c: su
+# accept4 mira quién se conecta). Sin bwrap y con el mismo uid que el calificador (VPL), la
+# entrega ve la carpeta del canal y, en el 12 (el único con "unix": true, por libpq), puede
+# abrir su socket: bd_canal.c lo busca desde su carpeta de trabajo (trabajo/12-…/canal), se
+# conecta, manda la cabecera SP de nanomsg y mira si la conexión sigue. Antes: el calificador
+# la aceptaba y la mantenía («CANAL ABIERTO», con los 8 bytes de su cabecera), y quien hablara
+# el protocolo de Criterion habría anunciado pruebas superadas; ahora la cierra en el acto. Como
+# root la caja baja la entrega a otro uid, así que aquí se califica todo como «nobody» (como en
+# trampa_vpl). Y la solución del 12, igual, sigue con 100: los trabajadores sí entran.
+canal_vpl() { # canal_vpl NOMBRE FUENTE: la nota en $canal_nota, el informe en $SALIDAS/NOMBRE.txt
+  local e="$TMP/$1" s="$TMP/$1-salida" como=() vivos
+  mkdir -p "$e" "$s" "$SALIDAS"
+  cp labs/12-base-de-datos/*.[ch] "$e"/
+  cp "$2" "$e/basedatos.c"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown -R nobody: "$e" "$s"
+    chmod o+x "$TMP"
+    como=(runuser -u nobody --)
+  fi
+  "${como[@]}" env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 TMPDIR="$s" \
+    CALIF_SIN_BWRAP=1 CURSO_PRUEBAS_MARCA="$MARCA-$1" \
+    "$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" --cflags "$CALIF_CFLAGS" \
+    --libs "$CALIF_LIBS" --salida "$s/informes" --lab 12-base-de-datos --entrega "$e" \
+    --detalle >"$SALIDAS/$1.txt" 2>&1
+  canal_nota=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["score"])' \
+    "$s/informes/results.json" 2>/dev/null || echo -)
+  vivos=$(supervivientes "$MARCA-$1")
+  if [ -n "$vivos" ]; then
+    mal "$1-vivos" "$1: quedan procesos vivos: $vivos"
+    echo "$vivos" | awk '{print $1}' | xargs -r kill -KILL 2>/dev/null
+  fi
+  chmod -R u+w "$s" 2>/dev/null
+  rm -rf "$e" "$s"
+}
+canal_vpl bd_canal autograder/hostiles/bd_canal.c
+canal_abiertos=$(grep -c 'CANAL ABIERTO' "$SALIDAS/bd_canal.txt")
+canal_cerrados=$(grep -c 'CANAL CERRADO' "$SALIDAS/bd_canal.txt")
+if [ "$canal_nota" != "-" ] && [ "$canal_abiertos" -eq 0 ] && [ "$canal_cerrados" -gt 0 ]; then
+  bien "bd_canal (mismo uid, sin bwrap): encontró el canal de Criterion y el calificador cerró en el acto cada conexión ($canal_cerrados líneas «CANAL CERRADO»); nota $canal_nota/100"
+else
+  mal "bd-canal" "bd_canal: nota $canal_nota, $canal_abiertos conexiones al canal que siguieron abiertas y $canal_cerrados cerradas (debían ser 0 y alguna): $(grep -m1 -o 'CANAL [A-Z]*.*' "$SALIDAS/bd_canal.txt") — $SALIDAS/bd_canal.txt"
+fi
+if [ -f solutions/12-base-de-datos/basedatos.c ]; then
+  canal_vpl bd_canal_solucion solutions/12-base-de-datos/basedatos.c
+  if [ "$canal_nota" = 100 ]; then
+    bien "bd_canal_solucion: la solución del 12, igual (mismo uid, sin bwrap), 100/100: los trabajadores de Criterion entran en el canal"
+  else
+    mal "bd-canal-solucion" "bd_canal_solucion: la solución del 12 sacó $canal_nota/100 (debía 100) — $SALIDAS/bd_canal_solucion.txt"
+  fi
+else
+  salta "bd_canal_solucion: sin la solución del 12"
+fi
+# Sin caja (CALIF_SIN_BWRAP=1: contenedores, VPL) el programa leía todo lo que su usuario lee
+# (adversario de la sesión 24: solutions/ de un clon 0755). lee_curso.c, la solución del 08 con
+# un constructor, sube desde su carpeta de trabajo y desde /proc/self/exe y abre la solución,
+# el código del calificador, el calificador construido, resultados/ y la carpeta de las
+# temporales de todas las verificaciones; lo que lee lo imprime y sale con 3 (antes: 4/100 y
+# extractos de la solución en el informe). Ahora el encierro de Landlock solo le deja leer el
+# sistema y lo que le da la verificación (base/encierro.c): EACCES en los cinco, calla y saca
+# la nota de la solución. Si no encuentra algo, u otro error que no sea EACCES, también sale
+# con 3: no pasa en vacío. Sin Landlock en el núcleo no hay lista de lectura (se dice en el
+# informe) y no se prueba.
+hostil autograder/hostiles/lee_curso.c solutions/08-contador-palabras/contador.c >"$generada/lee_curso.c"
+if [ "$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))' 2>/dev/null || echo -1)" -gt 0 ]; then
+  CASO_LAB=08-contador-palabras CASO_ARCHIVO=contador.c caso lee_curso "$generada/lee_curso.c" 100 CALIF_SIN_BWRAP=1
+  read -r lc_p _ < <(nota lee_curso)
+  if [ "$lc_p" = 100 ] && ! grep -qs -e 'FUGA' -e 'LEE_CURSO' -e 'solución de referencia' \
+    -e 'las ayudas de las verificaciones' "$SALIDAS/lee_curso.txt" "$SALIDAS/lee_curso/informe.txt" \
+    "$SALIDAS/lee_curso/results.json" "$SALIDAS/lee_curso/junit.xml"; then
+    bien "lee_curso: sin bwrap, la solución, el calificador, build/ y las temporales ajenas dan EACCES; 100/100 y nada de ellos en el informe"
+  else
+    mal "lee_curso-fuga" "lee_curso: nota $lc_p/100 (se esperaba la de la solución), o algo leído en el informe — $SALIDAS/lee_curso.txt"
+    grep -h -m5 -e 'FUGA' -e 'LEE_CURSO' "$SALIDAS/lee_curso.txt" | sed 's/^/      /'
+  fi
+else
+  salta "lee_curso: este núcleo no tiene Landlock (sin bwrap no hay lista de lectura)"
+fi
 kill "$canales_pid" 2>/dev/null
 wait "$canales_pid" 2>/dev/null
 # canales_donde propios|ajenos ARCHIVO: las rutas de los canales que están (o no) donde el
@@ -708,6 +812,49 @@ delante_08 medios_08_ruta "Se vio .* en un hilo del grupo de libuv, pedido por e
 # da sin ninguna llamada que el filtro pueda negar. Antes, 100/100 (solo la pide); ahora el
 # calificador mira los segmentos del programa enlazado.
 delante_08 segmento_wx "el programa enlazado pide memoria que se puede escribir y ejecutar a la vez"
+# Y lo que no se deja leer no se da por bueno (calificar --segmentos, el mismo juicio): el número
+# de cabeceras por PN_XNUM (el de verdad en la sección 0) se sigue, sin tope, y un ELF cortado o
+# que no es ELF se rechaza con su porqué. Antes, más de 64 cabeceras o PN_XNUM: «no se pudo leer»
+# y se ejecutaba.
+segmentos_probar() { # segmentos_probar NOMBRE ARCHIVO CÓDIGO TEXTO
+  local sal
+  sal=$("$CALIFICAR" --raiz "$RAIZ" --segmentos "$2" 2>&1)
+  local r=$?
+  if [ "$r" = "$3" ] && grep -q -- "$4" <<<"$sal"; then
+    bien "segmentos $1: código $r, «$4»"
+  else
+    mal "segmentos-$1" "segmentos $1: código $r (se esperaba $3), salida: $sal"
+  fi
+}
+seg="$TMP/segmentos"
+mkdir -p "$seg"
+printf 'int main(void) { return 0; }\n' >"$seg/bien.c"
+printf '__asm__(".section .x,\\"awx\\",@nobits\\n.space 64\\n.previous\\n");\nint main(void) { return 0; }\n' >"$seg/wx.c"
+if cc -o "$seg/bien" "$seg/bien.c" && cc -o "$seg/wx" "$seg/wx.c" 2>/dev/null; then
+  # pn_xnum ORIGEN DESTINO: e_phnum = 0xffff y el número de verdad en sh_info de la sección 0.
+  pn_xnum() {
+    python3 - "$1" "$2" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+shoff = struct.unpack_from("<Q", b, 0x28)[0]
+phnum = struct.unpack_from("<H", b, 0x38)[0]
+struct.pack_into("<H", b, 0x38, 0xFFFF)
+struct.pack_into("<I", b, shoff + 44, phnum)
+open(sys.argv[2], "wb").write(b)
+PY
+  }
+  pn_xnum "$seg/bien" "$seg/bien-xnum"
+  pn_xnum "$seg/wx" "$seg/wx-xnum"
+  head -c 100 "$seg/bien" >"$seg/cortado"
+  segmentos_probar bien "$seg/bien" 0 "se ejecutaría"
+  segmentos_probar wx "$seg/wx" 1 "escribir y ejecutar a la vez"
+  segmentos_probar bien-xnum "$seg/bien-xnum" 0 "se ejecutaría"
+  segmentos_probar wx-xnum "$seg/wx-xnum" 1 "escribir y ejecutar a la vez"
+  segmentos_probar cortado "$seg/cortado" 1 "no se pudo comprobar qué memoria pide"
+  segmentos_probar no-elf "$RAIZ/Makefile" 1 "no es un ELF de 64 bits"
+else
+  mal "segmentos" "no se pudieron compilar los dos programas de la prueba de segmentos"
+fi
 # El anillo de claves de sesión de quien califica (tras `su -`, pam_keyinit le da uno a root):
 # una clave en uno nuevo de este guion (keyctl new_session lo instala en este shell, y lo
 # heredan el ejecutor y la caja), y claves.c la busca en /proc/keys y con keyctl para
@@ -824,11 +971,14 @@ juzgar_trazas_08 trabajo-cola-uv 1 'justo encima del bucle del grupo de libuv es
 # último marco de libuv, @DENTRO@, es de una función exportada, no el bucle del grupo);
 # «trabajo-sin-arranque», una que acaba en libuv; «trabajo-cortada», un solo marco de libc en el
 # grupo cuando la pila del hilo del bucle salió entera (strace sabía seguirla: la cortó el
-# programa); «trabajo-cortada-sola», la misma sin ninguna pila entera: no se juzga, y se dice.
+# programa); «trabajo-cortada-sola», la misma sin ninguna pila entera: no se juzga, y se dice;
+# «trabajo-cortada-errores», la del hilo del bucle con tres líneas unexpected_backtracing_error
+# tras su marco de libc: no son una pila entera (antes contaban, y la cortada se rechazaba).
 juzgar_trazas_08 trabajo-contexto 1 'una pila cuyo último marco de libuv es uv_fs_open, una función que llama el programa, no el bucle del grupo'
 juzgar_trazas_08 trabajo-sin-arranque 1 'una pila que acaba en libuv (uv_random) sin llegar al arranque del hilo'
 juzgar_trazas_08 trabajo-cortada 1 'con una pila que se corta en libc cuando strace siguió enteras las demás del programa'
 juzgar_trazas_08 trabajo-cortada-sola 0 'No se pudo juzgar si el grupo de hilos de libuv toca los archivos a petición del programa'
+juzgar_trazas_08 trabajo-cortada-errores 0 'No se pudo juzgar si el grupo de hilos de libuv toca los archivos a petición del programa'
 # Lo que encontró el adversario de la sesión 27: «trabajo-asignador», una uv_fs_read síncrona
 # llamada desde libc (el malloc de uv_replace_allocator, dentro de una uv_fs_* con callback): la
 # pila acaba bien (uv__fs_work ← worker) pero más adentro una función exportada de libuv la

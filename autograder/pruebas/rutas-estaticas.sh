@@ -39,7 +39,9 @@ autograder/lib/cuota.c:cal_cuota_vigilar	la carpeta del clúster del 12: la crea
 autograder/lib/temporales.c:temporal_nuevo	crea la raíz de las temporales (mkdtemp bajo TMPDIR, del ejecutor) y la abre antes de lanzar nada: de ahí abajo, arbol_*
 autograder/lib/temporales.c:temporales_borrar	borra la raíz de las temporales desde TMPDIR (del ejecutor): archivos_borrar_arbol, y dentro arbol_borrar
 autograder/runner/compilar.c:abrir_fuentes	abre la carpeta de fuentes antes de compilar (trabajo/NN la acaba de crear quien califica): de ahí abajo, arbol_*
-autograder/base/encierro.c:encierro_preparar	/dev, del sistema (la entrega no la cambia de sitio), para dejar escribir en lo que ya existe: un O_PATH sin seguir el último enlace; las carpetas de la entrega llegan ya abiertas con arbol_* (lib/lanzar.c:carpeta_encierro)
+autograder/base/encierro.c:permitir_sistema	/usr, /etc, /bin, /sbin, /lib…, /proc, /sys y /dev, del sistema (la entrega no las cambia de sitio), para dejarlas leer (y escribir en lo que ya existe de /dev): un O_PATH sin seguir el último enlace; las carpetas de la entrega llegan ya abiertas con arbol_* (lib/lanzar.c:carpeta_encierro)
+autograder/base/encierro.c:permitir_resolutor	realpath de /etc/resolv.conf (de root: con systemd-resolved lleva a /run/systemd/resolve/) y un O_PATH de ese archivo, para dejarlo leer
+autograder/lib/lanzar.c:archivo_encierro	el binario, la precarga vivos y la copia de junto, que el encierro deja leer: de quien califica (trabajo/NN o la copia aparte bajo /tmp), un O_PATH sin seguir el último enlace
 autograder/lib/lanzar.c:carpeta_encierro	arbol_raiz de una carpeta del calificador que no cuelga de las temporales de la verificación (esas se abren con arbol_abrir desde su raíz)
 autograder/lib/lanzar.c:junto_copiar	la copia junto al programa va a la carpeta del binario (trabajo/NN, de quien califica); el original se lee con cal_abrir
 autograder/lib/lanzar.c:abrir_terminal	el esclavo del pseudoterminal en /dev/pts
@@ -50,6 +52,8 @@ autograder/runner/exportadas.c:leer_entera	una biblioteca del sistema: la ruta d
 autograder/runner/calificar.c	la carpeta de salida, trabajo/NN (de quien califica) y sus informes; lo de la entrega se borra con archivos_borrar_arbol (arbol_borrar); la carpeta del canal de Criterion (mkdtemp en TMPDIR o /tmp, que no son de la entrega; se borra con arbol_borrar desde la que la contiene)
 autograder/runner/compilar.c:montar_opciones	las carpetas -I/-L y los archivos que nombra make (del curso)
 autograder/runner/compilar.c:binario_a_su_sitio	el binario ya movido (renameat desde el descriptor de fuentes) a trabajo/NN, de quien califica
+autograder/lib/canal.c	/proc/<pid>/{status,exe} y /proc/self/{status,exe}: de quién es una conexión al canal de Criterion (un proceso, no un archivo de la entrega)
+autograder/runner/segmentos.c:segmentos_mostrar	calificar --segmentos PROGRAMA: una orden del profesorado y de las pruebas, a mano y fuera de toda calificación (con O_NOFOLLOW: no sigue un enlace del final)
 autograder/runner/conducta.c	las trazas de strace (carpeta 0700 de quien califica) y la puerta copiada allí
 autograder/runner/criterion.c	el TAP y los <id>.json de la carpeta de resultados (del ejecutor)
 autograder/runner/entrega.c	la entrega original (de labs/, solutions/ o la recogida por recoger.py) antes de compilar, y trabajo/NN (de quien califica)

@@ -648,6 +648,8 @@ int main(int argc, char **argv)
         r = pista_mostrar(&op, carpetas, nc);
     } else if (op.trazas != NULL) {
         r = conducta_mostrar(&op, carpetas, nc);
+    } else if (op.segmentos != NULL) {
+        r = segmentos_mostrar(&op);
     } else {
         /* Huérfanos de cualquier cosa que lancemos vienen a nosotros (y se matan). */
         prctl(PR_SET_CHILD_SUBREAPER, 1);

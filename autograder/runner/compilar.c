@@ -212,7 +212,7 @@ static int binario_a_su_sitio(int fuentes, const char *programa, const char *bin
     struct stat st;
     char motivo[400];
     int ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1;
-    if (ok && segmentos_wx(fd, motivo, sizeof motivo) == 1)
+    if (ok && segmentos_wx(fd, motivo, sizeof motivo) != 0)
         *prohibido = texto_dup(motivo);
     if (fd >= 0)
         close(fd);

@@ -154,7 +154,7 @@ typedef struct {
     int trabajo_cortada;     /* y con un solo marco de libc: strace no la siguió (pila_cerrar) */
     char cortada_visto[400]; /* la primera de esas */
     long pila_tid;           /* de quién es la pila que se está leyendo (cualquier llamada) */
-    int pila_lineas;         /* y cuántos marcos lleva */
+    int pila_lineas;         /* y cuántos marcos con archivo lleva */
     int pilas_largas;        /* pilas del programa con 3 marcos o más: strace sabe seguirlas */
     char trabajo_visto[900]; /* el primero pedido por el programa, o leído sin libuv */
     /* Sus marcos, de dentro afuera (pila_cola): de quién es cada uno, su dirección en su
@@ -697,19 +697,19 @@ static int pila_cola(const vista_t *v, char *por, size_t tam)
                  v->pila_funcion[w][0] != '\0' ? v->pila_funcion[w] : "sin nombre");
         return 1;
     }
-    for (int i = 0; i < v->pila_n; i++)
-        if (v->pila_clase[i] == 'x') {
+    /* Ningún marco que no sea de libc o de libuv, con o sin archivo. */
+    for (int i = 0; i < v->pila_n; i++) {
+        if (v->pila_clase[i] == 'x')
             snprintf(por, tam,
                      "una pila con un marco que strace no atribuye a ningún archivo "
                      "(código fuera del programa y de las bibliotecas)");
-            return 1;
-        }
-    for (int i = 0; i < v->pila_n; i++)
-        if (v->pila_clase[i] == 'o') {
+        else if (v->pila_clase[i] == 'o')
             snprintf(por, tam, "una pila con un marco de «%s», que no es libc ni libuv",
                      v->pila_archivo[i]);
-            return 1;
-        }
+        else
+            continue;
+        return 1;
+    }
     for (int i = w + 1; i < v->pila_n; i++)
         if (v->pila_clase[i] != 'c') {
             snprintf(por, tam,
@@ -1285,34 +1285,24 @@ static void leer_traza(const char *ruta, const char *programa, vista_t *v)
     while ((n = getline(&linea, &cap, f)) > 0 && (leido += (size_t)n) < TOPE_TRAZA) {
         if (linea[n - 1] == '\n')
             linea[--n] = '\0';
-        /* Con -k, los marcos de la pila de la llamada de antes: « > /ruta(función+0x…) […]». */
+        /* Con -k, los marcos de la pila de la llamada de antes: « > /ruta(función+0x…) […]».
+         * Para saber si strace sabe desenrollar (pilas_largas) solo cuentan los que tienen
+         * archivo: varias líneas «unexpected_backtracing_error» no son una pila entera. */
         if (empieza(linea, " > ")) {
-            if (++v->pila_lineas == 3 && es_miembro(v, v->pila_tid))
+            if (linea[3] == '/' && ++v->pila_lineas == 3 && es_miembro(v, v->pila_tid))
                 v->pilas_largas++;
             pila_marco(v, linea + 3);
             continue;
         }
         pila_cerrar(v);
+        /* «TID [dirección] llamada(…)»; la dirección, la de su instrucción syscall (con -i). */
         char *resto;
-        long tid = strtol(linea, &resto, 10);
+        unsigned long ip;
+        long tid = traza_linea(linea, &ip, &resto);
         v->pila_tid = tid;
         v->pila_lineas = 0;
-        while (*resto == ' ')
-            resto++;
         if (tid <= 0)
             continue;
-        /* Con -i: «[dirección] llamada(…)», la de su instrucción syscall. */
-        unsigned long ip = 0;
-        if (resto[0] == '[') {
-            /* «[????????????????]» en las líneas sin llamada («+++ killed by SIGKILL +++»). */
-            char *fin, *cierre = strchr(resto, ']');
-            ip = strtoul(resto + 1, &fin, 16);
-            if (cierre != NULL && fin != cierre)
-                ip = 0;
-            resto = cierre != NULL ? cierre + 1 : fin;
-            while (*resto == ' ')
-                resto++;
-        }
         if (resto[0] == '+' || resto[0] == '-')
             continue; /* «+++ exited…», «--- SIGINT…» */
         if (v->principal == 0 && v->nprevios < MAX_PREVIOS) {

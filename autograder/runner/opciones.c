@@ -29,6 +29,8 @@ static void uso(void)
             "     calificar --raiz R --pista [--lab NN]    (la pista de la primera que falla)\n"
             "     calificar --raiz R --lab NN --juzgar-trazas CARPETA\n"
             "                (los medios de unas trazas de strace guardadas, *.traza)\n"
+            "     calificar --raiz R --segmentos PROGRAMA\n"
+            "                (¿se ejecutaría este programa enlazado? runner/segmentos.c)\n"
             "Normalmente se usa a través de «make grade».\n");
 }
 
@@ -91,6 +93,7 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
                                            {"primera", no_argument, NULL, '1'},
                                            {"hito", required_argument, NULL, 'H'},
                                            {"juzgar-trazas", required_argument, NULL, 'T'},
+                                           {"segmentos", required_argument, NULL, 'S'},
                                            {NULL, 0, NULL, 0}};
     memset(op, 0, sizeof *op);
     const char **destino[128] = {NULL};
@@ -105,6 +108,7 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
     destino['h'] = &op->historial;
     destino['a'] = &op->aviso;
     destino['T'] = &op->trazas;
+    destino['S'] = &op->segmentos;
     destino['H'] = &op->hito;
     int c;
     while ((c = getopt_long(argc, argv, "", largas, NULL)) != -1) {
@@ -136,7 +140,8 @@ int opciones_leer(int argc, char **argv, opciones_t *op)
         }
     }
     int datos = op->variables || op->lista || op->pista || op->publicar != 0 ||
-                op->estado_soluciones || op->progreso || op->trazas != NULL;
+                op->estado_soluciones || op->progreso || op->trazas != NULL ||
+                op->segmentos != NULL;
     if (op->raiz == NULL || optind != argc ||
         (!datos &&
          (op->construccion == NULL || op->cc == NULL || op->cflags == NULL || op->libs == NULL))) {

@@ -54,8 +54,9 @@ static size_t tiene(char *buf, size_t tam, int bwrap, int red, int filtro, int r
                 "espacios de nombres de usuario y de PID, sistema de archivos de solo lectura, "
                 "/tmp privado, sin acceso al repositorio, también al compilar)"
         : encierro_disponible() > 0
-            ? "SIN caja de arena (pero con Landlock: la entrega solo escribe en su carpeta de "
-              "trabajo y en las de la verificación, y no mira los procesos del calificador)"
+            ? "SIN caja de arena (pero con Landlock: la entrega solo lee el sistema y lo que "
+              "le da la verificación, solo escribe en su carpeta de trabajo y en las de la "
+              "verificación, y no mira los procesos del calificador)"
             : "SIN caja de arena",
         red ? "; red propia por verificación" : "",
         filtro ? "; solo las llamadas al sistema que usa el curso (seccomp: sin procesos nuevos "
@@ -78,7 +79,8 @@ static void faltan(char *buf, size_t tam, int bwrap, const char *m_caja, int red
             "también ve el disco.",
             m_caja, sin_espacios ? ": " : "", sin_espacios ? causa_sin_espacios() : "",
             encierro_disponible() > 0
-                ? "puede leerlo todo, pero Landlock solo le deja escribir en su carpeta"
+                ? "ve los nombres, pero Landlock solo le deja leer el sistema y lo que le da la "
+                  "verificación, y escribir en su carpeta"
             : root ? "corre con un usuario sin privilegios: puede leer lo que cualquiera puede "
                      "leer, pero no escribir en el repositorio ni en los informes"
                    : "corre como tú: puede leer lo que tú puedes leer y escribir donde tú "

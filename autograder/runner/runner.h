@@ -110,6 +110,7 @@ typedef struct {
     int primera;           /* --primera: el modo de make vigilar (runner/primera.c) */
     const char *hito;      /* --hito ID: calificar solo hasta ese hito (make grade HITO=B) */
     const char *trazas;    /* --juzgar-trazas CARPETA: juzgar trazas guardadas (conducta.c) */
+    const char *segmentos; /* --segmentos PROGRAMA: su memoria, como tras compilar */
     char construccion_abs[PATH_MAX], entrega_abs[PATH_MAX], salida_def[PATH_MAX];
 } opciones_t;
 /* 0, o el código de salida (2) tras decir en stderr qué está mal. */
@@ -286,8 +287,12 @@ char *medios_faltan(const lab_t *lab, const char *nm_todos);
 int exportada_en(const char *ruta, unsigned long dir, char *nombre, size_t tam);
 
 /* runner/segmentos.c: 1 si el ELF abierto en `fd` tiene un segmento de carga que se puede
- * escribir y ejecutar a la vez (el porqué, en `motivo`), 0 si no, -1 si no se pudo leer. */
+ * escribir y ejecutar a la vez o no se deja leer entero (el porqué, en `motivo`), 0 si no. */
 int segmentos_wx(int fd, char *motivo, size_t tam);
+/* --segmentos: el mismo juicio sobre un archivo, dicho en la terminal (para las pruebas del
+ * calificador y para quien quiera ver por qué no se ejecutó un programa). 0 si se ejecutaría, 1
+ * si no, 2 si no se pudo abrir. */
+int segmentos_mostrar(const opciones_t *op);
 
 /* conducta.c — los medios por lo que hace el programa (trazas de lib/observar.c). */
 /* Deja la puerta (calif-puerta) junto a `binario` y crea la carpeta de trazas de `trabajo`

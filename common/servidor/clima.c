@@ -253,10 +253,16 @@ void clima_atender(respuesta_t *r, const char *resto, const char *consulta)
         respuesta_error(r, 400, "parámetro «retraso» inválido: segundos entre 0 y 30");
         return;
     }
+    /* 400–599: un JSON de error con ese estado; 201–203: la respuesta de siempre con otro
+     * éxito (un 203 también trae la temperatura: solo ≥ 400 es un error). No 204 ni 205, que
+     * no llevan cuerpo. */
     estado = 200;
     if (consulta_valor(consulta, "estado", texto, sizeof texto) &&
-        consulta_entero(texto, 400, 599, &estado) < 0) {
-        respuesta_error(r, 400, "parámetro «estado» inválido: entero entre 400 y 599");
+        ((consulta_entero(texto, 400, 599, &estado) < 0 &&
+          consulta_entero(texto, 201, 203, &estado) < 0))) {
+        respuesta_error(r, 400,
+                        "parámetro «estado» inválido: entero entre 400 y 599 (un error) o "
+                        "entre 201 y 203 (otro éxito)");
         return;
     }
     if (!consulta_valor(consulta, "sal", sal, sizeof sal))
@@ -286,7 +292,7 @@ void clima_atender(respuesta_t *r, const char *resto, const char *consulta)
         kelvin = strcmp(unidades, "kelvin") == 0;
     }
     r->espera_ms = (uint64_t)llround(retraso * 1000.0);
-    if (estado != 200) {
+    if (estado >= 400) {
         char m[160];
         snprintf(m, sizeof m, "%s no está disponible (fallo simulado)", proveedor);
         respuesta_json(
@@ -344,7 +350,7 @@ void clima_atender(respuesta_t *r, const char *resto, const char *consulta)
         responder_roto(r, doc, ciudad, sal);
         json_decref(doc);
     } else {
-        respuesta_json(r, 200, doc);
+        respuesta_json(r, (int)estado, doc);
     }
     r->espera_ms = espera;
 }

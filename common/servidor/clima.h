@@ -11,7 +11,8 @@
  * base, así que la media es estable. Parámetros de la consulta, para ensayar fallos:
  *
  *   retraso=S          responde tras S segundos (máx. 30)
- *   estado=N           responde N (400–599) con un JSON de error
+ *   estado=N           responde N (400–599) con un JSON de error, o la respuesta de siempre
+ *                      con el éxito N (201–203)
  *   fallo=json         JSON mal formado (una coma de más antes de la última llave)
  *   fallo=texto        la temperatura como texto: "21.5"
  *   fallo=nulo         la temperatura a null

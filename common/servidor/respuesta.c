@@ -95,6 +95,8 @@ const char *respuesta_frase(int estado)
         return "Created";
     case 202:
         return "Accepted";
+    case 203:
+        return "Non-Authoritative Information";
     case 204:
         return "No Content";
     case 206:

@@ -299,15 +299,10 @@ static inline void red_temporal(const char *prefijo, const char *texto, size_t n
     close(fd);
 }
 
-/* Ruta del binario del servidor: CURSO_SERVIDOR_BIN o build/bin, subiendo desde
- * build/tests/common. */
-static inline void red_binario(char *ruta, size_t tam)
+/* `que` dentro de la carpeta de construcción ($(B)), subiendo desde la de esta prueba
+ * ($(B)/tests/common/<prueba>), en `ruta`. */
+static inline void red_en_construccion(const char *que, char *ruta, size_t tam)
 {
-    const char *env = getenv("CURSO_SERVIDOR_BIN");
-    if (env != NULL && env[0] != '\0') {
-        snprintf(ruta, tam, "%s", env);
-        return;
-    }
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     cr_assert(n > 0);
@@ -317,8 +312,20 @@ static inline void red_binario(char *ruta, size_t tam)
         cr_assert_not_null(barra);
         *barra = '\0';
     }
-    int w = snprintf(ruta, tam, "%s/bin/servidor-practica", exe);
-    cr_assert(w > 0 && (size_t)w < tam, "ruta del servidor demasiado larga");
+    int w = snprintf(ruta, tam, "%s/%s", exe, que);
+    cr_assert(w > 0 && (size_t)w < tam, "ruta demasiado larga: %s/%s", exe, que);
+}
+
+/* Ruta del binario del servidor: CURSO_SERVIDOR_BIN o build/bin, subiendo desde
+ * build/tests/common. */
+static inline void red_binario(char *ruta, size_t tam)
+{
+    const char *env = getenv("CURSO_SERVIDOR_BIN");
+    if (env != NULL && env[0] != '\0') {
+        snprintf(ruta, tam, "%s", env);
+        return;
+    }
+    red_en_construccion("bin/servidor-practica", ruta, tam);
 }
 
 /* Arranca el servidor con «opcion archivo» (p. ej. «--guion», «--alias») y devuelve su

@@ -167,6 +167,12 @@ Test(clima, json_roto_y_estados)
     cr_expect_eq(json_integer_value(en_ruta(j, "error.codigo")), 503);
     json_decref(j);
     json_decref(get_json("/clima/openmeteo?ciudad=Oslo&estado=200", 400));
+    json_decref(get_json("/clima/openmeteo?ciudad=Oslo&estado=399", 400));
+    /* Otro éxito (2xx): la respuesta de siempre, con su estado. */
+    j = get_json("/clima/openmeteo?ciudad=Oslo&estado=203", 203);
+    cr_expect(json_is_number(en_ruta(j, "current_weather.temperature")),
+              "con estado=203, la temperatura de siempre");
+    json_decref(j);
     json_decref(get_json("/clima/openmeteo?ciudad=Oslo&fallo=raro", 400));
     json_decref(get_json("/clima/weatherapi?ciudad=Oslo&unidades=kelvin", 400));
     json_decref(get_json("/clima/weathergov?ciudad=Oslo&retraso=31", 400));

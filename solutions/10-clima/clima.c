@@ -522,7 +522,7 @@ static void al_parar(senales_t *senales, int signum, void *datos)
     (void)senales;
     (void)signum;
     programa_t *prog = datos;
-    fprintf(stderr, "clima: interrumpido, cancelando %zu peticiones\n", prog->pendientes);
+    fprintf(stderr, "clima: interrumpido, peticiones por cancelar: %zu\n", prog->pendientes);
     prog->interrumpido = 1;
     terminar(prog); /* cancela lo que esté en curso o en cola */
 }

@@ -93,6 +93,13 @@ const char *arbol_error(int r);
  * error negativo estilo errno: entonces `datos` no vale. */
 int entropia_llenar(void *datos, size_t n);
 
+/* ---------------------------------------------------------------- traza.c */
+/* Parte una línea de strace («TID [DIRECCIÓN] llamada(…)», la dirección solo con -i): devuelve
+ * el hilo (0 si la línea no empieza por un número), deja en *ip la dirección (0 sin ella o si
+ * no se lee entera) y en *resto lo que sigue, sin los espacios. No copia nada: *resto apunta
+ * dentro de `linea`. */
+long traza_linea(char *linea, unsigned long *ip, char **resto);
+
 /* ---------------------------------------------------------------- reloj.c */
 /* Milisegundos y segundos del reloj monotónico (el del registro del servidor). */
 uint64_t reloj_ms(void);
@@ -163,12 +170,21 @@ int orden_bien(const orden_t *o);
 void orden_partir(char *s, const char **argv, int *n, int max);
 
 /* ---------------------------------------------------------------- encierro.c */
-/* Sin bwrap, lo único que el programa puede escribir (Landlock): prepara, en el padre, las
- * reglas que dejan escribir dentro de las `n` carpetas ya abiertas `carpetas` (descriptores
- * prestados, O_PATH: ábrelas con arbol_*, sin seguir enlaces) y en lo que ya existe de /dev.
- * Devuelve el descriptor de las reglas (suyo: cerrarlo), o -ENOSYS/-EOPNOTSUPP si el núcleo
- * no tiene Landlock, u otro error negativo. */
-int encierro_preparar(const int *carpetas, int n);
+/* Sin bwrap, lo único que el programa puede escribir, leer y ejecutar (Landlock). Cada cosa
+ * que da quien lanza, abierta (O_PATH, descriptor prestado: ábrela con arbol_*, sin seguir
+ * enlaces) y con su uso: ESCRIBE, una carpeta donde escribe y lee (la de trabajo, las de la
+ * verificación); LEE, una carpeta o un archivo que solo lee (la precarga, la copia de `junto`);
+ * EJECUTA, el binario (leer y ejecutar). */
+typedef enum { ENCIERRO_ESCRIBE, ENCIERRO_LEE, ENCIERRO_EJECUTA } encierro_uso_t;
+typedef struct {
+    int fd;
+    encierro_uso_t uso;
+} encierro_regla_t;
+/* Prepara, en el padre, las reglas que dejan hacer eso con las `n` de `dadas` y leer (y
+ * ejecutar) el sistema: /usr, /etc, /bin, /sbin, /lib…, /proc, /sys y /dev (donde además
+ * escribe en lo que ya existe). Devuelve el descriptor de las reglas (suyo: cerrarlo), o
+ * -ENOSYS/-EOPNOTSUPP si el núcleo no tiene Landlock, u otro error negativo. */
+int encierro_preparar(const encierro_regla_t *dadas, int n);
 /* En el hijo, entre fork y exec: se encierra con `reglas`. 0 o -errno. */
 int encierro_aplicar(int reglas);
 /* La versión de Landlock del núcleo (>= 1), o un error negativo si no lo hay. */

@@ -123,8 +123,8 @@ CAL_PRUEBA(espera, 20)
 {
     cal_esperado("con -j 5 -e 400, las líneas de los 5 archivos salen a la vez, hacia los "
                  "400 ms (no una tras otra: 2 s); con -j 2 -e 400 y 4 archivos, la espera "
-                 "ocupa la plaza: dos tandas, hacia 400 y 800 ms; y se espera con el archivo "
-                 "ya cerrado, dormido en uv_run (sin espera activa)");
+                 "ocupa la plaza: dos tandas, la segunda unos 400 ms después de la primera. Y "
+                 "se espera con el archivo ya cerrado, dormido en uv_run (sin espera activa)");
     char dir[512];
     if (cont_carpeta("espera", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -145,12 +145,17 @@ CAL_PRUEBA(espera, 20)
     cal_esperar_fin(p, 5000);
     char motivo[1024];
     int ok = cont_final_bien(p, 0, e, 5, motivo, sizeof motivo);
+    /* Los plazos se miden entre líneas, no desde el lanzamiento: la caja y strace retrasan el
+     * arranque del programa de 0.4 a 1.2 s según la carga, y medido desde el lanzamiento un
+     * programa que no espera, o que deja su plaza antes de esperar, caía dentro. Solo el
+     * mínimo (330 ms) va desde el lanzamiento: el arranque lento no adelanta ninguna línea. */
     long primero = instante_cuenta(cal_salida(p), 0), ultimo = instante_cuenta(cal_salida(p), 4);
-    if (ok && (primero < 330 || ultimo > 1500)) {
+    if (ok && (primero < 330 || ultimo - primero > 350)) {
         snprintf(motivo, sizeof motivo,
-                 "la primera línea llegó a los %ld ms y la quinta a los %ld ms del arranque (se "
-                 "esperaban todas entre 330 y 1500 ms)",
-                 primero, ultimo);
+                 "la primera línea llegó a los %ld ms del arranque y la quinta %ld ms después "
+                 "(se esperaban desde los 330 ms y todas a la vez: a menos de 350 ms unas de "
+                 "otras)",
+                 primero, ultimo - primero);
         ok = 0;
     }
     if (!ok) {
@@ -165,12 +170,19 @@ CAL_PRUEBA(espera, 20)
         CAL_FIN(0);
     cal_esperar_fin(p, 5000);
     ok = cont_final_bien(p, 0, e, 4, motivo, sizeof motivo);
-    long segundo = instante_cuenta(cal_salida(p), 1), tercero = instante_cuenta(cal_salida(p), 2);
-    if (ok && (segundo < 330 || tercero < 720 || tercero > 2500)) {
+    /* La tercera solo puede empezar cuando la primera deja su plaza, al informar: su línea
+     * sale 400 ms (su espera) después de la primera como poco; se pide 300, por lo que tarda
+     * el calificador en leer una línea con la máquina cargada. */
+    long primera2 = instante_cuenta(cal_salida(p), 0), segundo = instante_cuenta(cal_salida(p), 1),
+         tercero = instante_cuenta(cal_salida(p), 2);
+    long hueco = tercero - primera2;
+    if (ok && (segundo < 330 || hueco < 300 || hueco > 1200)) {
         snprintf(motivo, sizeof motivo,
-                 "con -j 2: la segunda línea a los %ld ms y la tercera a los %ld ms (se "
-                 "esperaban ≥ 330 ms y entre 720 y 2500 ms: la tercera espera plaza)",
-                 segundo, tercero);
+                 "con -j 2: la segunda línea a los %ld ms del arranque y la tercera %ld ms "
+                 "después de la primera (se esperaban ≥ 330 ms y de 300 a 1200 ms: la tercera "
+                 "espera a que la primera deje su plaza, y la plaza se deja al informar, tras "
+                 "la espera)",
+                 segundo, hueco);
         ok = 0;
     }
     if (!ok) {
@@ -224,9 +236,9 @@ CAL_PRUEBA(espera, 20)
     }
     if (ok)
         snprintf(motivo, sizeof motivo,
-                 "-j 5: de %ld a %ld ms; -j 2: la tercera línea a los %ld ms; la espera, con el "
-                 "archivo ya cerrado y el programa dormido en uv_run",
-                 primero, ultimo, tercero);
+                 "-j 5: de %ld a %ld ms; -j 2: la tercera línea %ld ms después de la primera; "
+                 "la espera, con el archivo ya cerrado y el programa dormido en uv_run",
+                 primero, ultimo, hueco);
     cal_obtenido("%s", motivo);
     if (!ok)
         cal_nota_salida(p, 8);

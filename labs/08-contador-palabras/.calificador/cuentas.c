@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -205,6 +206,20 @@ CAL_PRUEBA(frontera, 20)
 
 /* ------------------------------------------------------------------ fifo */
 
+/* Espera (como mucho `max_ms`) a que el programa haya leído todo lo escrito en la FIFO: su
+ * tubería, vacía (FIONREAD, que en Linux vale desde cualquiera de sus dos extremos). Así el
+ * trozo siguiente llega en otra lectura. Con solo una pausa entre trozos, con la máquina muy
+ * cargada dos trozos podían juntarse en una lectura y la palabra ya no llegaba cortada (en la
+ * pasada de la sesión 28, el mutante sin_arrastre aprobó «fifo» dos veces). */
+static void fifo_leida(cal_proceso_t *p, const esperado_t *e, int max_ms)
+{
+    uint64_t fin = cal_ahora_ms() + (uint64_t)max_ms;
+    int pendientes = 1;
+    while (!cal_termino(p) && cal_ahora_ms() < fin && ioctl(e->fd, FIONREAD, &pendientes) == 0 &&
+           pendientes > 0)
+        cal_esperar(5);
+}
+
 /* Una RUTA que es una FIFO se lee como cualquier archivo (uv_fs_read con desplazamiento -1:
  * una FIFO no admite otro, ESPIPE), y cada lectura trae lo que haya: aquí, trozos que cortan
  * palabras. Es la única verificación que da puntos por leer FIFOs; las demás que las usan
@@ -228,11 +243,13 @@ CAL_PRUEBA(fifo, 20)
     cal_proceso_t *p = cont_lanzar(args, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
-    /* Cada trozo llega en una lectura distinta y corta una palabra por la mitad. */
+    /* Cada trozo llega en una lectura distinta (el siguiente no se escribe hasta que el
+     * programa ha leído el anterior) y corta una palabra por la mitad. */
     static const char *trozos[] = {"hola mu", "ndo cru", "el y ", "adi", "ós\n"};
     for (size_t k = 0; k < sizeof trozos / sizeof trozos[0]; k++) {
         cal_esperar(120);
         cont_fifo_dar(&e[1], trozos[k], 0);
+        fifo_leida(p, &e[1], 3000);
     }
     e[1].palabras = 5;
     cont_fifo_cerrar(p, &e[1], 3000);

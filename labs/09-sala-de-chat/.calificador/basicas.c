@@ -239,6 +239,44 @@ CAL_PRUEBA(crlf, 20)
                                 linea, sizeof linea));
 }
 
+/* 64 KiB de una vez (16 líneas de 4096 bytes, el máximo): el servidor puede leerlos en una
+ * lectura que llena entero el búfer que sugiere libuv (65536), y entonces libuv lee otra vez, no
+ * hay nada (EAGAIN) y llama a la callback con nread == 0, que no es un cierre ni un error (el
+ * estudiante de prueba de la sesión 28 echaba así a beto: 100/100 antes). c[1] los manda y
+ * c[0] los recibe todos, y después uno corto: beto sigue en la sala. */
+static int bloque_de_64k(sesion_t *s, tcp_t c[2])
+{
+    enum { LINEAS = 16, LARGO = 4096 };
+    static char bloque[LINEAS * LARGO];
+    char esperada[LARGO + 16];
+    for (int i = 0; i < LINEAS; i++) {
+        char *l = bloque + (size_t)i * LARGO;
+        memset(l, 'a' + i, LARGO - 1);
+        memcpy(l, "bloque ", 7);
+        l[LARGO - 1] = '\n';
+    }
+    if (tcp_enviar(&c[1], bloque, sizeof bloque) < 0) {
+        cal_obtenido("no se pudieron mandar los 64 KiB de beto");
+        return 0;
+    }
+    for (int i = 0; i < LINEAS; i++) {
+        snprintf(esperada, sizeof esperada, "beto: %.*s", LARGO - 1, bloque + (size_t)i * LARGO);
+        if (!chat_espera_linea(s, &c[0], esperada)) {
+            cal_nota("(beto mandó 64 KiB de una vez, 16 líneas de 4096 bytes: esta era la "
+                     "%d.ª; una lectura de libuv con nread == 0 no es un cierre)",
+                     i + 1);
+            return 0;
+        }
+    }
+    tcp_texto(&c[1], "sigo aquí\n");
+    if (!chat_espera_linea(s, &c[0], "beto: sigo aquí")) {
+        cal_nota("(tras sus 64 KiB de una vez, beto seguía conectado: una lectura con "
+                 "nread == 0 no es un cierre)");
+        return 0;
+    }
+    return 1;
+}
+
 CAL_PRUEBA(trozos, 25)
 {
     static const char *const nombres[] = {"ana", "beto"};
@@ -274,6 +312,9 @@ CAL_PRUEBA(trozos, 25)
     tcp_texto(&c[1], "\n");
     if (!chat_espera_linea(&s, &c[0], "beto: partido")) {
         cal_nota("(el \\r y el \\n de «partido\\r\\n» llegaron en lecturas distintas)");
+        CAL_FIN(0);
+    }
+    if (!bloque_de_64k(&s, c)) {
         CAL_FIN(0);
     }
     if (tcp_abrir(&eva, s.puerto, "eva", 0) < 0 || !chat_espera_linea(&s, &eva, PREGUNTA)) {

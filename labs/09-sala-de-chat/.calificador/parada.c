@@ -106,7 +106,7 @@ CAL_PRUEBA(apagado_lento, 40)
 {
     static const char *const nombres[] = {"lector", "emisor"};
     sesion_t s;
-    tcp_t lento, tardo, tarda, c[2];
+    tcp_t lento, tardo, tarda, quito, c[2];
     char linea[2048];
     char fin[160];
     char ultima[256] = "";
@@ -131,22 +131,39 @@ CAL_PRUEBA(apagado_lento, 40)
     if (tcp_abrir(&tardo, s.puerto, "tardo", 4096) < 0 ||
         !chat_espera_linea(&s, &tardo, PREGUNTA) ||
         tcp_abrir(&tarda, s.puerto, "tarda", 4096) < 0 ||
-        !chat_espera_linea(&s, &tarda, PREGUNTA)) {
+        !chat_espera_linea(&s, &tarda, PREGUNTA) ||
+        tcp_abrir(&quito, s.puerto, "quito", 4096) < 0 ||
+        !chat_espera_linea(&s, &quito, PREGUNTA)) {
         CAL_FIN(0);
     }
     tcp_texto(&tardo, "tardo\n");
     tcp_texto(&tarda, "tarda\n");
+    tcp_texto(&quito, "quito\n");
     if (!chat_espera_linea(&s, &tardo, "* Hola, tardo. Órdenes: /list, /quit") ||
-        !chat_espera_linea(&s, &tarda, "* Hola, tarda. Órdenes: /list, /quit")) {
+        !chat_espera_linea(&s, &tarda, "* Hola, tarda. Órdenes: /list, /quit") ||
+        !chat_espera_linea(&s, &quito, "* Hola, quito. Órdenes: /list, /quit")) {
         CAL_FIN(0);
     }
     r = chat_inundar(&s, &c[0], &c[1], 0, &enviados);
     if (r != 2) {
         CAL_FIN(0);
     }
-    cal_nota("«lento» fue expulsado tras %.1f MiB enviados a la sala; «tardo» y «tarda», que "
-             "entraron cuando ya se habían difundido 512 KiB, no leen y tienen unos 512 KiB en "
-             "cola (512 KiB menos que «lento»). Entonces, SIGTERM.",
+    /* «quito» tampoco lee, y se despide: su uv_shutdown no acaba nunca (no lee lo que tiene en
+     * cola). Ya no está en la sala ni recibe el aviso de apagado, y aun así el plazo de 2 s
+     * tiene que cerrarlo (el estudiante de prueba de la sesión 28 solo cerraba a los avisados:
+     * el servidor no terminaba nunca, 100/100 antes). */
+    tcp_texto(&quito, "/quit\n");
+    cal_esperar(300);
+    /* Y sigue escribiendo: tras /quit, el servidor ya no lee de él (uv_read_stop). Quien sigue
+     * leyendo difunde «quito: tras el adiós» después de «quito ha salido» (el error 47 del
+     * estudiante de prueba de la sesión 28, 100/100 antes): «tarda» lo vería al leer. */
+    tcp_texto(&quito, "tras el adiós\n");
+    cal_esperar(300);
+    cal_nota("«lento» fue expulsado tras %.1f MiB enviados a la sala; «tardo», «tarda» y "
+             "«quito», que entraron cuando ya se habían difundido 512 KiB, no leen y tienen unos "
+             "512 KiB en cola (512 KiB menos que «lento»); «quito» manda /quit y, 300 ms después, "
+             "«tras el "
+             "adiós». Entonces, SIGTERM.",
              enviados / 1048576.0);
     senal = cal_ahora_ms();
     cal_senal(s.p, SIGTERM);
@@ -155,6 +172,13 @@ CAL_PRUEBA(apagado_lento, 40)
      * vivir hasta su callback). */
     while ((r = tcp_linea(&tarda, 3000, linea, sizeof linea, &largo)) == 1) {
         snprintf(ultima, sizeof ultima, "%.200s", linea);
+        if (strcmp(linea, "quito: tras el adiós") == 0) {
+            cal_esperado("que, tras el /quit de «quito», el servidor dejara de leer lo que manda "
+                         "(uv_read_stop al despedirlo)");
+            cal_obtenido("«tarda» recibió «quito: tras el adiós», que «quito» mandó 300 ms "
+                         "después de su /quit");
+            CAL_FIN(0);
+        }
         if (!chat_linea_de_la_riada(linea, largo, 'y')) {
             char vista[512];
 
@@ -189,11 +213,12 @@ CAL_PRUEBA(apagado_lento, 40)
     /* «tardo» nunca lee: el servidor no puede esperarlo para siempre. */
     if (!cal_esperar_fin(s.p, 7000) || cal_codigo(s.p) != 0) {
         cal_esperado("que tras SIGTERM el servidor terminara con código 0 aunque «tardo» no lea "
-                     "(esperándolo unos 2 s como mucho)");
+                     "ni «quito», que se despidió con /quit y tampoco lee (esperándolos unos 2 s "
+                     "como mucho)");
         cal_obtenido("%s, %.1f s después de la señal", cal_describir_fin(s.p, fin, sizeof fin),
                      (cal_ahora_ms() - senal) / 1000.0);
         cal_nota("(un uv_shutdown a quien no lee no acaba nunca: un temporizador de 2 s que "
-                 "cierre lo que quede)");
+                 "cierre lo que quede, también quien ya se estaba despidiendo)");
         cal_nota_salida(s.p, 10);
         CAL_FIN(0);
     }

@@ -20,7 +20,10 @@ CAL_PRUEBA(errores_http, 30)
         {"caido", "weatherapi", caido, "current.temp_c", "C", E_ESTADO},
         {"apagado", NULL, NULL, "current_weather.temperature", "C", ERROR},
         {"d", "openweather", NULL, "main.temp", "C", BIEN},
-        {"malo", "openmeteo", "&estado=400", "current_weather.temperature", "C", E_ESTADO}};
+        {"malo", "openmeteo", "&estado=400", "current_weather.temperature", "C", E_ESTADO},
+        /* Otro éxito: un 203 trae la temperatura; solo ≥ 400 es un error (quien exige 200
+         * exacto lo descarta: el estudiante de prueba de la sesión 28, error 52). */
+        {"otro", "openweather", "&estado=203", "main.temp", "C", BIEN}};
     if ((int)cal_azar(0, 1)) {
         prov_t t = provs[1];
         provs[1] = provs[4];
@@ -28,8 +31,9 @@ CAL_PRUEBA(errores_http, 30)
     }
     esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = N(provs)};
     cal_esperado("un proveedor responde con el estado %s, otro con 400 (cada motivo cita su "
-                 "estado) y otro está en un puerto donde nadie escucha: sus líneas son ERROR y el "
-                 "promedio es el de los otros dos (2 de 5); código 0",
+                 "estado) y otro está en un puerto donde nadie escucha: sus líneas son ERROR; "
+                 "otro responde 203 con su temperatura, que cuenta (solo ≥ 400 es un error), y "
+                 "el promedio es el de los tres buenos (3 de 6); código 0",
                  caido + 8);
     int ok = clima_escenario(&e, NULL, 0, 8000);
     if (ok)
@@ -70,13 +74,18 @@ CAL_PRUEBA(tipos_estrictos, 30)
         {"falta", "weathergov", "&fallo=falta", "properties.periods.0.temperature", "F", ERROR},
         {"d", "openmeteo", entero, "current_weather.temperature", "C", BIEN},
         {"e", "weatherapi", NULL, "current.temp_c", "C", BIEN},
-        {"indice", "weathergov", NULL, ruta_mala, "F", ERROR}};
-    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 6};
+        {"indice", "weathergov", NULL, ruta_mala, "F", ERROR},
+        /* Un trozo de ruta largo que no existe: quien lo copia a un búfer fijo pequeño sin
+         * mirar su largo escribe fuera de él (el estudiante de prueba de la sesión 28, con
+         * 16 bytes: los trozos de las demás rutas tienen 15 como mucho). */
+        {"larga", "openweather", NULL, "main.temperatura_de_sensacion_a_dos_metros", "C", ERROR}};
+    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 7};
     cal_esperado("tres proveedores dan la temperatura como texto (\"21.5\"), como null y sin "
-                 "el campo, y otro tiene la ruta «%s» (en una lista, un trozo que no es un "
-                 "número no existe). Los cuatro son ERROR: ni se adivina ni se cuenta como 0. "
-                 "Otro la da como un entero de JSON (%s), que es un número, y otro como un "
-                 "real: el promedio es el de esos dos (2 de 6)",
+                 "el campo, otro tiene la ruta «%s» (en una lista, un trozo que no es un "
+                 "número no existe) y otro una con un trozo de 37 letras que no existe. Los "
+                 "cinco son ERROR: ni se adivina ni se cuenta como 0. Otro la da como un "
+                 "entero de JSON (%s), que es un número, y otro como un real: el promedio es "
+                 "el de esos dos (2 de 7)",
                  ruta_mala, entero + 7);
     int ok = clima_escenario(&e, NULL, 0, 8000);
     if (ok)

@@ -238,7 +238,7 @@ static int referencias(esc_t *e)
                 snprintf(ruta + u, sizeof ruta - u, "%s", MARCA_PROPIA);
             int estado = 0;
             char *cuerpo = NULL;
-            if (pedir(e, ruta, &estado, &cuerpo) < 0 || estado != 200) {
+            if (pedir(e, ruta, &estado, &cuerpo) < 0 || estado < 200 || estado > 299) {
                 free(cuerpo);
                 cal_obtenido("el calificador no pudo leer %s del servidor (error del "
                              "calificador)",
@@ -490,6 +490,29 @@ static int de_alguna_ciudad(const esc_t *e, const char *linea)
     return 0;
 }
 
+/* Cuando faltan líneas: si la salida trae alguna que no empieza por ninguna ciudad (la
+ * ciudad codificada para la URL, «San%20Jos%C3%A9 …»), decirlo, con la primera, en `dst`; ""
+ * si no. Sin esto, el informe decía «la salida se acabó» con las líneas ahí (el estudiante de
+ * prueba de la sesión 28). */
+static void lineas_ajenas(const esc_t *e, char *dst, size_t tam)
+{
+    const char *t = cal_salida(e->p);
+    char linea[1024];
+    int n = 0;
+    dst[0] = '\0';
+    while (siguiente_linea(&t, linea, sizeof linea))
+        if (linea[0] != '\0' && !de_alguna_ciudad(e, linea) && n++ == 0)
+            snprintf(dst, tam, "«%.200s»", linea);
+    if (n > 0) {
+        char primera[240];
+        snprintf(primera, sizeof primera, "%s", dst);
+        snprintf(dst, tam,
+                 " (líneas que no empiezan por ninguna de las ciudades tal como se escribieron "
+                 "en los argumentos, y no cuentan: %d; la primera, %s)",
+                 n, primera);
+    }
+}
+
 int clima_hay_linea_de_ciudad(const esc_t *e)
 {
     const char *t = cal_salida(e->p);
@@ -574,8 +597,10 @@ int clima_salida_correcta(const esc_t *e)
             if (k < e->nprovs)
                 esperada(e, c, k, quiero, sizeof quiero);
             if (!siguiente_de_ciudad(e, estricta, &t, linea, sizeof linea)) {
-                diferencia("faltan líneas: se esperaba %s y la salida se acabó",
-                           k < e->nprovs ? quiero : "el PROMEDIO o SIN DATOS");
+                char ajenas[400];
+                lineas_ajenas(e, ajenas, sizeof ajenas);
+                diferencia("faltan líneas: se esperaba %s y la salida se acabó%s",
+                           k < e->nprovs ? quiero : "el PROMEDIO o SIN DATOS", ajenas);
                 return 0;
             }
             if (strncmp(linea, ciudad, lc) != 0 || linea[lc] != ' ') {
@@ -742,9 +767,9 @@ int clima_es_de(const esc_t *e, const cal_peticion_t *r, int c, int k)
     return es_de_como(e, r, c, k, 1);
 }
 
-/* Cada (ciudad, proveedor del servidor) tiene su petición en el registro; las BIEN, con 200 y
- * enteras. Con `codificada`, además con la ciudad bien codificada (si no, basta con que el
- * servidor la entienda). 1 o 0 (anotado). */
+/* Cada (ciudad, proveedor del servidor) tiene su petición en el registro; las BIEN, con un 2xx
+ * (200, o el 203 que se pidió con &estado) y enteras. Con `codificada`, además con la ciudad bien
+ * codificada (si no, basta con que el servidor la entienda). 1 o 0 (anotado). */
 static int registro_completo_como(esc_t *e, int codificada)
 {
     const cal_peticion_t *v;
@@ -759,7 +784,8 @@ static int registro_completo_como(esc_t *e, int codificada)
             int vista = 0;
             for (int i = 0; i < n && !vista; i++)
                 vista = es_de_como(e, &v[i], c, k, codificada) &&
-                        (clima_espera(e, c, k) != BIEN || (v[i].estado == 200 && !v[i].abortada));
+                        (clima_espera(e, c, k) != BIEN ||
+                         (v[i].estado >= 200 && v[i].estado <= 299 && !v[i].abortada));
             for (int i = 0; i < n && !vista; i++)
                 if (es_de_como(e, &v[i], c, k, 0)) {
                     cal_obtenido("la ciudad «%s» llegó al servidor sin codificar del todo: %s "
@@ -770,8 +796,8 @@ static int registro_completo_como(esc_t *e, int codificada)
                 }
             if (!vista) {
                 cal_obtenido("el servidor no registró la petición de «%s» a «%s» con %s la URL "
-                             "del archivo (y, si tenía que responder bien, entera y con estado "
-                             "200, sin cortar)",
+                             "del archivo (y, si tenía que responder bien, entera y con un "
+                             "estado 2xx, sin cortar)",
                              e->ciudades[c], e->provs[k].nombre,
                              codificada ? "la ciudad bien codificada y" : "esa ciudad y");
                 int mostradas = 0;
@@ -1004,9 +1030,12 @@ int clima_forma_correcta(const esc_t *e, const char *prefijo)
             if (!vale) {
                 if (hay)
                     cal_obtenido("%sse esperaba una línea %s y llegó «%s»", prefijo, quiero, linea);
-                else
-                    cal_obtenido("%sse esperaba una línea %s y la salida se acabó", prefijo,
-                                 quiero);
+                else {
+                    char ajenas[400];
+                    lineas_ajenas(e, ajenas, sizeof ajenas);
+                    cal_obtenido("%sse esperaba una línea %s y la salida se acabó%s", prefijo,
+                                 quiero, ajenas);
+                }
                 cal_nota_salida(e->p, 14);
                 return 0;
             }

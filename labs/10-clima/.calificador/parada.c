@@ -52,11 +52,13 @@ static int sigint_liberado(void)
     /* Sin «in use at exit: 0 bytes»: memoria sin liberar, aunque siga alcanzable. */
     if (strstr(cal_valgrind(e.p), "in use at exit: 0 bytes in 0 blocks") == NULL) {
         const char *uso = strstr(cal_valgrind(e.p), "in use at exit:");
-        cal_obtenido("salió con 130, pero sin cerrar ni liberar: según valgrind, «%.60s» al "
+        /* La línea de valgrind hasta su final (antes, 60 bytes cortaban la siguiente). */
+        int largo = uso != NULL ? (int)strcspn(uso, "\n") : 1;
+        cal_obtenido("salió con 130, pero sin cerrar ni liberar: según valgrind, «%.*s» al "
                      "salir. Tras Ctrl+C se cancela, se cierra todo (también las señales: si no, "
                      "uv_loop_close falla) y main devuelve 130; un exit() desde la callback no "
                      "cierra nada",
-                     uso != NULL ? uso : "?");
+                     largo < 80 ? largo : 80, uso != NULL ? uso : "?");
         return 0;
     }
     return 1;

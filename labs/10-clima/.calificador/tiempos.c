@@ -8,6 +8,8 @@
 #include "comun.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Tres proveedores en °C que tardan `retraso` (ya escrito con con_retraso). */
 static void tres_lentos(prov_t provs[3], const char *retraso)
@@ -109,6 +111,34 @@ CAL_PRUEBA(limite_c, 30)
     CAL_FIN(ok);
 }
 
+/* Un número de milisegundos que el motivo de tiempo agotado dé («(3000 ms)») tiene que ser el
+ * límite de -t: el motivo es el r->mensaje del cliente, que lo dice. Quien escribe el suyo sin
+ * número, bien; quien copia el del enunciado (3000) con otro -t, da un dato falso. 1 si vale;
+ * si no, 0 con «obtenido» escrito. */
+static int motivo_con_su_limite(const esc_t *e, int k, int t)
+{
+    char inicio[64];
+    /* El nombre de verdad del proveedor, el que le dio clima_preparar al azar. */
+    snprintf(inicio, sizeof inicio, "%s %s ERROR ", e->ciudades[0], e->provs[k].nombre);
+    const char *l = strstr(cal_salida(e->p), inicio);
+    if (l == NULL)
+        return 1; /* sin esa línea ya falló clima_escenario */
+    size_t largo = strcspn(l, "\n");
+    for (const char *p = l; p < l + largo; p++) {
+        if (*p < '0' || *p > '9' || (p > l && p[-1] >= '0' && p[-1] <= '9'))
+            continue;
+        char *fin;
+        long ms = strtol(p, &fin, 10);
+        if (strncmp(fin, " ms", 3) == 0 && ms != t) {
+            cal_obtenido("el motivo del proveedor lento dice «%ld ms», pero el límite era "
+                         "-t %d: «%.*s»",
+                         ms, t, (int)largo, l);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 CAL_PRUEBA(lento_cortado, 30)
 {
     static const char *const ciudades[] = {"Lima"};
@@ -127,6 +157,8 @@ CAL_PRUEBA(lento_cortado, 30)
                  t, t);
     const char *op[] = {"-t", limite, NULL};
     int ok = clima_escenario(&e, op, 0, 2500);
+    if (ok)
+        ok = motivo_con_su_limite(&e, 1, t);
     if (ok) {
         const cal_peticion_t *v;
         int n = clima_registro_programa(&e, &v);
