@@ -11,7 +11,9 @@
  * (trabajo/NN/canal: su carpeta de trabajo está en trabajo/NN/tmp/…); como sin bwrap Landlock
  * ya no le deja listar esas carpetas (base/encierro.c), también adivina el nombre: en cada
  * «canal» por encima de la suya, criterion_<pid>.sock de cada proceso de /proc, que stat sí
- * ve (mirar no se limita); en /tmp y en el
+ * ve (mirar no se limita); los criterion_*.sock de /proc/net/unix (las rutas de todos los
+ * sockets con nombre de la máquina: así también el de TMPDIR/calif-canal.XXXXXX, donde va el
+ * canal cuando la ruta de trabajo es larga, como en un clon en /check/work/main); en /tmp y en el
  * CALIF_CANAL del entorno de los procesos de su uid (/proc/<pid>/environ: el calificador es
  * no volcable, así que no debería leerse). Imprime, en stdout y en stderr, una línea por
  * socket:
@@ -155,8 +157,35 @@ static void adivinar_en(const char *dir)
     closedir(d);
 }
 
+/* Los sockets AF_UNIX con nombre de toda la máquina: /proc/net/unix (legible por cualquiera; sin
+ * bwrap no hay espacio de red propio). La última columna es la ruta; se anotan los
+ * criterion_*.sock que stat ve como socket (el de otro usuario, en su carpeta 0700, no). Así se
+ * encuentra el canal también cuando va en TMPDIR/calif-canal.XXXXXX (trabajo/NN/canal no cabía en
+ * sun_path), que no se puede listar ni adivinar. */
+static void buscar_red_unix(void)
+{
+    FILE *f = fopen("/proc/net/unix", "r");
+    if (f == NULL)
+        return;
+    char linea[1024];
+    while (fgets(linea, sizeof linea, f) != NULL) {
+        linea[strcspn(linea, "\n")] = '\0';
+        char *ruta = strrchr(linea, ' ');
+        if (ruta == NULL || ruta[1] != '/' || strstr(ruta, "/criterion_") == NULL)
+            continue;
+        ruta++;
+        size_t n = strlen(ruta);
+        struct stat st;
+        if (n > 5 && strcmp(ruta + n - 5, ".sock") == 0 && stat(ruta, &st) == 0 &&
+            S_ISSOCK(st.st_mode))
+            anotar(ruta);
+    }
+    fclose(f);
+}
+
 static void buscar(void)
 {
+    buscar_red_unix();
     char dir[4096];
     if (getcwd(dir, sizeof dir) != NULL) {
         for (;;) {

@@ -513,7 +513,8 @@ for variante in "" CALIF_SIN_OPENAT2=1 CALIF_SIN_BWRAP=1; do
     grep -q 'enlace simbólico.*no se sigue' "$SALIDAS/$nombre.txt"; then
     bien "$nombre: el archivo ajeno sigue 0600 y la verificación dice que había un enlace"
   else
-    mal "$nombre-victima" "$nombre: root cambió el modo de un archivo ajeno por un enlace ($(stat -c %a "$e8_victima")), o el informe no lo dice"
+    # Con la verificación «errores» y lo que obtuvo: si falló antes por otra cosa (carga), se ve.
+    mal "$nombre-victima" "$nombre: root cambió el modo de un archivo ajeno por un enlace ($(stat -c %a "$e8_victima"), «$(cat "$e8_victima")»), o el informe no lo dice: $(grep -A8 'Carpetas recursivas' "$SALIDAS/$nombre.txt" | grep -m1 -o 'Obtenido:.*' | cut -c1-400) — $SALIDAS/$nombre.txt"
   fi
 done
 # 11: al salir, el programa cambia su carpeta -d por un enlace a una carpeta ajena 0700; el

@@ -204,12 +204,13 @@ if [ "$rc" -eq 0 ] && [ "$puntos" != - ] && [ "$puntos" -eq "$maximo" ] && [ "$c
 else
   mal sin-caja "sin caja: código $rc, nota $puntos/$maximo, caja $caja (ver $SAL/sin-caja.txt) — $(por_que sin-caja)"
 fi
-# El informe dice qué falta y por qué, en la terminal y en results.json; y qué puede escribir
-# la entrega: con Landlock en el núcleo, solo su carpeta (base/encierro.c); sin él, donde tú.
+# El informe dice qué falta y por qué, en la terminal y en results.json; y qué puede leer
+# y escribir la entrega: con Landlock en el núcleo, leer el sistema y lo suyo, y escribir solo en
+# su carpeta (base/encierro.c); sin él, donde tú.
 # La versión de Landlock: landlock_create_ruleset (444) con LANDLOCK_CREATE_RULESET_VERSION.
 landlock=$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))' 2>/dev/null || echo -1)
 escribe="corre como tú"
-[ "$landlock" -gt 0 ] && escribe="Landlock solo le deja escribir en su carpeta"
+[ "$landlock" -gt 0 ] && escribe="Landlock solo le deja leer el sistema"
 faltan_textos=()
 for t in "SIN caja de arena" "no puede crear espacios de nombres de usuario" \
          "Protecciones que faltan" "$escribe" "Si no eres root"; do
