@@ -1,6 +1,7 @@
-/* caja.c — piezas de bubblewrap que comparten la biblioteca (lanzar la entrega) y el
- * ejecutor (compilarla): la orden como lista de argumentos, el sistema de solo lectura, la
- * ruta de bwrap y la prueba de que funciona aquí.
+/* caja.c — piezas de bubblewrap que comparten la biblioteca (lanzar la entrega, traducir sus
+ * direcciones) y el ejecutor (compilarla): la orden como lista de argumentos, el sistema de solo
+ * lectura, la caja de una herramienta de confianza que lee archivos de la entrega, la ruta de
+ * bwrap y la prueba de que funciona aquí.
  */
 #define _GNU_SOURCE
 #include "calificador/base.h"
@@ -57,6 +58,17 @@ void caja_sistema(caja_orden_t *o)
             caja_poner(o, raices[i]);
         }
     }
+}
+
+void caja_herramienta(caja_orden_t *o)
+{
+    o->n = 0;
+    o->nenlaces = 0;
+    caja_poner(o, caja_bwrap());
+    caja_poner(o, "--unshare-all");
+    caja_poner(o, "--die-with-parent");
+    caja_poner(o, "--new-session");
+    caja_sistema(o);
 }
 
 static const char *const entorno_minimo[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", NULL};

@@ -1,7 +1,8 @@
 /* orden.c — el único lanzador de procesos del calificador.
  *
  * orden_lanzar() hace el fork y todo lo que el hijo debe hacer antes del exec, igual para
- * todos: grupo de procesos propio, SIGKILL si muere el padre, señales por omisión,
+ * todos: sesión propia (y con ella grupo de procesos propio, y sin terminal de control),
+ * SIGKILL si muere el padre, señales por omisión,
  * descriptores colocados sin pisarse (0, 1, 2 y los que pida quien llama, el resto
  * cerrados), carpeta, un gancho para lo propio de cada uso (límites, seccomp), bajar de
  * usuario y execve. Sobre él:
@@ -77,7 +78,13 @@ pid_t orden_lanzar(const orden_hijo_t *h)
     pid_t pid = fork();
     if (pid != 0)
         return pid < 0 ? -errno : pid;
-    setpgid(0, 0);
+    /* Una sesión nueva, no solo un grupo de procesos: fuera de la sesión de quien califica, la
+     * entrega no tiene terminal de control y /dev/tty no es la de esa persona (ENXIO), así que
+     * no puede meter con ioctl TIOCSTI una orden en su entrada, que el shell ejecutaría al
+     * acabar (hostiles/inyecta_terminal.c). Con bwrap, --new-session ya lo hace; sin él, lo
+     * hacía de paso BoxFort, que lanza cada trabajador de Criterion con setsid: aquí no se
+     * deja a una biblioteca. El hijo de un fork nunca es jefe de grupo, así que no falla. */
+    setsid();
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != padre)
         _exit(127);

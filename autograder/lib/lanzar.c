@@ -9,7 +9,8 @@
  * de la verificación: red_aislar en cal_inicio); /usr y /etc de solo lectura; /dev y la raíz
  * de solo lectura; /tmp privado de 32 MiB y /dev/shm de 1 MiB; el binario en
  * /entrega/<nombre>; el filtro seccomp por --seccomp; --die-with-parent y --new-session.
- * Sin bwrap: grupo de procesos propio, carpeta de trabajo temporal, el filtro instalado
+ * Sin bwrap: sesión propia (base/orden.c: sin la terminal de quien califica), carpeta de
+ * trabajo temporal, el filtro instalado
  * por el hijo y el encierro de Landlock (base/encierro.c: escribe en sus carpetas; lee el
  * sistema, sus carpetas, su binario y lo que le ponemos al lado). En los dos: como root, un
  * uid propio de la verificación (uid_caja); límites de CPU, memoria, procesos, tamaño de

@@ -8,7 +8,7 @@
  * termine. Las señales van al programa, no al init de la caja (con bwrap, su único hijo).
  * Al terminar una verificación, procesos_liberar_todos mata lo que quede de cada programa que
  * lanzó: con bwrap, su espacio de PID entero (también un demonio que se fue con setsid); sin
- * bwrap, su grupo de procesos.
+ * bwrap, su grupo de procesos (el de la sesión que abrió base/orden.c).
  *
  * En esas mismas esperas, como mucho cada 50 ms, se mira en /proc el programa de dentro de la
  * caja (con bwrap, wait4 no lo ve: bwrap sale sin recoger a su init): además de su memoria,

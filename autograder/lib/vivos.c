@@ -143,11 +143,7 @@ static void traducir(const char *programa, const char *desp, char *dst, size_t t
     caja_orden_t caja = {.n = 0};
     int bwrap = strcmp(cal_caja(), "bwrap") == 0;
     if (bwrap) {
-        caja_poner(&caja, caja_bwrap());
-        caja_poner(&caja, "--unshare-all");
-        caja_poner(&caja, "--die-with-parent");
-        caja_poner(&caja, "--new-session");
-        caja_sistema(&caja);
+        caja_herramienta(&caja);
         caja_poner(&caja, "--ro-bind");
         caja_poner(&caja, programa);
         caja_poner(&caja, "/programa");

@@ -536,6 +536,48 @@ for variante in "" CALIF_SIN_OPENAT2=1; do
     mal "$nombre-secreto" "$nombre: el nombre de un archivo de una carpeta 0700 ajena salió en el informe, o no dice por qué no se lista"
   fi
 done
+# La terminal de quien califica. inyecta_terminal.c (la solución del 07 con un constructor) abre
+# /dev/tty y mete con ioctl TIOCSTI «echo MARCA» en su cola de entrada: si llegara a la terminal
+# de quien califica, el shell la leería al acabar y la ejecutaría con sus permisos. Se califica
+# con una terminal propia (en_terminal.py: un pty como terminal de control, como una ventana) y,
+# al acabar, el shell lee lo que haya en su entrada. El programa corre en su propia sesión
+# (base/orden.c, y con bwrap --new-session): sin terminal de control, /dev/tty da ENXIO y no
+# llega nada; la nota es la de la solución. Antes de juzgarlo, el mismo constructor solo, fuera
+# del calificador y en esa terminal, debe conseguirlo: si este núcleo no deja TIOCSTI
+# (dev.tty.legacy_tiocsti=0), no hay nada que probar y se dice.
+it_marca="TERMINAL-TOMADA-$RANDOM$RANDOM"
+it_leer='echo "CALIFICADO $?"; if read -r -t 3 l; then echo "LEIDO<$l>"; else echo NADA-LEIDO; fi'
+{ sed "s|@SECRETO@|$it_marca|" autograder/hostiles/inyecta_terminal.c
+  echo 'int main(void) { return 0; }'; } >"$generada/inyecta_solo.c"
+if "${CC:-cc}" -o "$TMP/inyecta_solo" "$generada/inyecta_solo.c" 2>"$TMP/inyecta_solo.err" &&
+  python3 autograder/pruebas/en_terminal.py bash -c "$TMP/inyecta_solo 2>/dev/null; $it_leer" \
+    </dev/null 2>&1 | grep -qF "LEIDO<echo $it_marca>"; then
+  hostil autograder/hostiles/inyecta_terminal.c solutions/07-monitor-web/monitor.c |
+    sed "s|@SECRETO@|$it_marca|" >"$generada/inyecta_terminal.c"
+  for variante in "" CALIF_SIN_BWRAP=1; do
+    nombre=inyecta_terminal${variante:+_${variante%%=*}}
+    e="$TMP/$nombre"
+    mkdir -p "$e" "$SALIDAS"
+    cp "$generada/inyecta_terminal.c" "$e/monitor.c"
+    it_salida=$(env ${variante:+"$variante"} CURSO_PRUEBAS_MARCA="$MARCA-$nombre" \
+      SALIDA_TXT="$SALIDAS/$nombre.txt" \
+      python3 autograder/pruebas/en_terminal.py bash -c \
+      '"$@" >"$SALIDA_TXT" 2>&1; '"$it_leer" calificar "$CALIFICAR" --raiz "$RAIZ" \
+      --construccion "$B" --cc "$CC" --cflags "$CALIF_CFLAGS" --libs "$CALIF_LIBS" \
+      --salida "$SALIDAS/$nombre" --lab "$LAB" --entrega "$e" --detalle </dev/null 2>&1)
+    read -r p _ < <(nota "$nombre")
+    if [ "$p" = 100 ] && grep -q '^CALIFICADO 0' <<<"$it_salida" &&
+      grep -q '^NADA-LEIDO' <<<"$it_salida"; then
+      bien "$nombre: la entrega no llega a la terminal de quien califica (nada en su entrada); 100/100"
+    else
+      mal "$nombre" "$nombre: nota $p/100 (debía 100), o algo llegó a la entrada de la terminal: $(grep -a -m1 -e '^LEIDO' -e '^CALIFICADO' <<<"$it_salida" | tr -d '\r') — $SALIDAS/$nombre.txt"
+    fi
+    vivos=$(supervivientes "$MARCA-$nombre")
+    [ -n "$vivos" ] && mal "$nombre-vivos" "$nombre: quedan procesos vivos: $vivos"
+  done
+else
+  salta "inyecta_terminal: este núcleo no deja meter nada en la terminal con TIOCSTI (ni el programa solo): no hay nada que probar"
+fi
 # El canal de Criterion, abierto solo a los trabajadores del calificador (lib/canal.c: su
 # accept4 mira quién se conecta). Sin bwrap y con el mismo uid que el calificador (VPL), la
 # entrega ve la carpeta del canal y, en el 12 (el único con "unix": true, por libpq), puede

@@ -103,11 +103,7 @@ static void empezar(contexto_t *x, const char *prog)
     o->n = 0;
     o->nenlaces = 0;
     if (x->c->bwrap) {
-        caja_poner(o, caja_bwrap());
-        caja_poner(o, "--unshare-all");
-        caja_poner(o, "--die-with-parent");
-        caja_poner(o, "--new-session");
-        caja_sistema(o);
+        caja_herramienta(o);
         caja_poner(o, "--dev");
         caja_poner(o, "/dev");
         caja_poner(o, "--proc");

@@ -205,6 +205,11 @@ const char *caja_bwrap(void);
 void caja_poner(caja_orden_t *o, const char *a);
 /* Argumentos de bwrap para /usr, /etc y /bin, /lib… de solo lectura. */
 void caja_sistema(caja_orden_t *o);
+/* Empieza `o` (vacía) con la caja de una herramienta de confianza que lee archivos de la entrega
+ * (el compilador, addr2line): bwrap sin ningún espacio de nombres compartido (tampoco la red), que
+ * muere con nosotros, en una sesión propia y con solo el sistema de solo lectura. Quien llama
+ * monta lo que la herramienta deba ver y pone «--» y la orden. */
+void caja_herramienta(caja_orden_t *o);
 /* 1 si bubblewrap funciona aquí tal como se usará; si no, 0 y el motivo (en español). */
 int caja_probar(char *motivo, size_t tam);
 /* 1 si este bwrap conoce --disable-userns (sin espacios de nombres de usuario anidados). */
