@@ -998,6 +998,18 @@ juzgar_trazas fstat-menor 1 'En «Progreso en líneas PROGRESO, al ritmo del tem
 # «trabajo-sincrono»: los mismos, con «/trabajo/bin/contador(h_leer+…)» en su pila, en una
 # verificación del «nucleo»: el laboratorio sin calificar (antes, «Sin reglas de medios
 # rotas»). «trabajo-sin-pila»: sin -k no se juzga, y se dice (nunca un aprobado callado).
+# Dormir en el hilo del bucle (más de ESPERAS_MAX nanosleep en una ejecución), en el 09, con la
+# pila (-k) de cada nanosleep: «espera-en-callback», usleep desde una callback (libuv debajo:
+# uv_run → la callback → usleep) en una traza de «trozos», del «nucleo»: es un fallo pequeño y
+# cuesta esa verificación, con el motivo de la callback (antes, en el 09, donde epoll_ctl no se
+# para, se tomaba por un bucle propio: «espera activa» y el laboratorio sin calificar, 5/100 con
+# un usleep(200) tras cada uv_write). «espera-bucle-propio», usleep desde main sin libuv debajo:
+# un bucle propio que duerme, el laboratorio sin calificar.
+juzgar_trazas_09() { JUZGAR_LAB=09 juzgar_trazas "$@"; }
+juzgar_trazas_09 espera-en-callback 1 'En «Líneas partidas entre varias lecturas» (trozos):'
+juzgar_trazas_09 espera-en-callback 1 '25 veces en una ejecución, dentro de uv_run (en sus callbacks)\. Cada uno (usleep, sleep, nanosleep) bloquea el bucle'
+juzgar_trazas_09 espera-bucle-propio 1 'Rompe las reglas de medios del laboratorio 09-sala-de-chat:$'
+juzgar_trazas_09 espera-bucle-propio 1 'Eso es un bucle propio que duerme y vuelve a mirar'
 juzgar_trazas_08() { JUZGAR_LAB=08 juzgar_trazas "$@"; }
 juzgar_trazas_08 trabajo-libuv 0 'Sin reglas de medios rotas\.$'
 juzgar_trazas_08 trabajo-sincrono 1 'Se vio openat de «/trabajo/c/a.txt» en un hilo del grupo de libuv, pedido por el propio programa (en su pila está h_leer en «contador»)'

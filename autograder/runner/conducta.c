@@ -24,7 +24,8 @@
  *                         supera
  *   red_cruda             los sockets TCP solo desde el hilo del bucle (libuv y curl-multi)
  *   (todos)               sin espera activa: como mucho ESPERAS_MAX nanosleep en el hilo del
- *                         bucle por ejecución (los laboratorios son de libuv: espera uv_run)
+ *                         bucle por ejecución (los laboratorios son de libuv: espera uv_run);
+ *                         dormir en una callback (libuv en la pila: espera_cerrar) es lo menor
  *   requerido «uv_run»    en alguna ejecución, epoll_ctl en el hilo del bucle (libuv
  *                         1.44 lo llama dentro de uv_run, al vigilar su primer descriptor; si
  *                         no, el aviso «no usa uv_run», aunque el nombre aparezca). No se para
@@ -106,7 +107,7 @@ typedef struct {
     long tocan[MAX_PREVIOS]; /* hilos (no el del bucle) que tocaron un archivo normal */
     int ntocan;
     int epoll, esperas;  /* epoll_ctl y nanosleep en el hilo del bucle */
-    int esperas_run;     /* de esos nanosleep, los que siguen a un epoll_ctl: dentro de uv_run */
+    int esperas_run;     /* de esos nanosleep, los hechos dentro de uv_run (espera_cerrar) */
     int sondeos;         /* poll/select en el hilo del bucle (libuv espera con epoll) */
     int sondeos_espera;  /* de ellos, los que esperan (tiempo distinto de 0) */
     int herramientas;    /* arranques de la herramienta de valgrind (uno por programa) */
@@ -145,8 +146,8 @@ typedef struct {
     char pila_quien[160]; /* el primer marco que no es de libc: quién llamó */
     /* «El grupo lee por el programa» («medios.pila_en»): la llamada pendiente es de un archivo
      * en un hilo del grupo de libuv (pila_modo 1), y su primer marco del propio programa. */
-    int trabajo;             /* se juzga en este laboratorio */
-    int pila_modo;           /* 0: epoll o la red (conducta_pila); 1: un archivo del grupo */
+    int trabajo;   /* se juzga en este laboratorio */
+    int pila_modo; /* 0: epoll o la red (conducta_pila); 1: un archivo del grupo; 2: un nanosleep */
     char pila_ruta[200];     /* el archivo */
     char pila_programa[160]; /* el primer marco del programa («h_leer en «contador»») */
     int trabajo_con_pila;    /* archivos del grupo con su pila (juzgados) */
@@ -629,6 +630,12 @@ static void pila_marco(vista_t *v, const char *marco)
         return;
     }
     v->pila_marcos++;
+    if (v->pila_modo == 2) {
+        /* Un marco de libuv en la pila de un nanosleep: duerme en una callback de uv_run. */
+        if (sistema_y(ruta, solo_libuv))
+            v->pila_biblioteca = 1;
+        return;
+    }
     if (v->pila_modo == 1 && v->pila_n < PILA_MAX) {
         int i = v->pila_n++;
         v->pila_clase[i] = sistema_y(ruta, solo_libuv)        ? 'u'
@@ -762,6 +769,23 @@ static int pila_cola(const vista_t *v, char *por, size_t tam)
     return 1;
 }
 
+/* Acaban los marcos de un nanosleep del hilo del bucle. ¿Dormía dentro de uv_run (en una
+ * callback: usleep, sleep) o en un bucle propio que duerme y vuelve a mirar? Con su pila (-k: en
+ * el 09 siempre, en el 08 y el 11 en «pila_en»), lo dice un marco de libuv: uv_run → uv__io_poll
+ * → la callback → usleep. Un bucle propio llama a usleep desde main, sin libuv debajo, aunque
+ * entre siesta y siesta dé una vuelta de uv_run(…, UV_RUN_NOWAIT). Sin pila, lo de antes: libuv
+ * 1.44 hace su primer epoll_ctl dentro de uv_run, así que lo que duerme después, duerme en una
+ * callback (donde epoll_ctl se para: el 08 y el 11; en el 09, con -k, no se para). Antes, en el
+ * 09, un usleep(200) tras cada uv_write (un estudiante de la sesión 28) se tomaba por un bucle
+ * propio: «espera activa», y el laboratorio sin calificar (5/100). */
+static void espera_cerrar(vista_t *v)
+{
+    if (v->pila_marcos == 0)
+        v->esperas_run += v->epoll > 0;
+    else
+        v->esperas_run += v->pila_biblioteca;
+}
+
 /* Acaban los marcos de la llamada pendiente: sin ninguno de libuv.so, libcurl ni libpq, y con
  * uno del programa (o de otro archivo que no es del sistema), la hizo el programa con libc, no
  * la biblioteca del laboratorio. Si strace no pudo desenrollar la pila más allá de libc, no se
@@ -772,6 +796,10 @@ static void pila_cerrar(vista_t *v)
     if (!v->pila_pendiente)
         return;
     v->pila_pendiente = 0;
+    if (v->pila_modo == 2) {
+        espera_cerrar(v);
+        return;
+    }
     if (v->pila_modo == 1) {
         /* Sin marcos, esta ejecución no lleva -k: no se juzga. Con un solo marco de libc,
          * strace no pudo desenrollar más; desde dos, libuv está siempre en el segundo
@@ -1071,10 +1099,14 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
         return; /* contados al entrar, en leer_traza */
     }
     if (strcmp(nombre, "nanosleep") == 0 || strcmp(nombre, "clock_nanosleep") == 0) {
-        v->esperas += principal;
-        /* libuv 1.44 hace su primer epoll_ctl dentro de uv_run: lo que duerme después, duerme
-         * en un callback (salvo que epoll_ctl no se pare: sin -i fuera del 08 y el 11). */
-        v->esperas_run += principal && v->epoll > 0;
+        if (principal) {
+            /* Dentro de uv_run o en un bucle propio: lo dice su pila (espera_cerrar). */
+            v->esperas++;
+            pila_cerrar(v);
+            v->pila_pendiente = 1;
+            v->pila_modo = 2;
+            v->pila_marcos = v->pila_biblioteca = 0;
+        }
         return;
     }
     if (!bien)
@@ -1442,9 +1474,7 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
         snprintf(j->esperas, sizeof j->esperas,
                  "nanosleep en el hilo del bucle, %d %s en una ejecución%s", v->esperas,
                  texto_plural(v->esperas, "vez", "veces"),
-                 j->esperas_run ? ", dentro de uv_run (en las callbacks: después de que libuv "
-                                  "empezara a vigilar sus descriptores)"
-                                : "");
+                 j->esperas_run ? ", dentro de uv_run (en sus callbacks)" : "");
     }
     j->lecturas_entrada += v->lecturas_entrada;
     for (int i = 0; i < MAX_REGLAS; i++)
@@ -1587,6 +1617,19 @@ static const char MOTIVO_MENOR[] =
     "el grupo de hilos de libuv. Es un fallo pequeño: por sí solo cuesta una "
     "verificación, no el laboratorio";
 
+/* Por qué dormir en una callback está mal, y cuánto cuesta. */
+static const char MOTIVO_ESPERAS[] =
+    "Cada uno (usleep, sleep, nanosleep) bloquea el bucle mientras duerme: en ese tiempo no "
+    "avanza nada más (ni la red, ni los temporizadores, ni las señales). Para esperar sin "
+    "bloquear, un uv_timer_t (uv_timer_start) con su callback. Como el trabajo sigue hecho con "
+    "libuv, es un fallo pequeño: por sí solo cuesta una verificación, no el laboratorio";
+
+/* ¿Hay en `j` algo de lo menor? Cerrar, medir o borrar sin callback, o dormir en callbacks. */
+static int hay_menor(const juicio_t *j)
+{
+    return j->menor[0] != '\0' || (j->esperas[0] != '\0' && j->esperas_run);
+}
+
 /* Lo prohibido que se vio en `j`, un «Se vio …. Qué usar.» por línea (NULL si nada); lo
  * menor, solo `con_menor` (sin ello, lo que decide si el laboratorio se califica). */
 static char *informe_de(const juicio_t *j, int con_menor)
@@ -1642,12 +1685,10 @@ static char *informe_de(const juicio_t *j, int con_menor)
                             "calificación): la concurrencia del laboratorio es la del bucle de "
                             "eventos, sin "
                             "hilos propios");
-    if (j->esperas_run)
-        motivo(informe, j->esperas,
-               "Cada uno (usleep, sleep, nanosleep) bloquea el bucle mientras duerme: en ese "
-               "tiempo no avanza nada más (ni la red, ni los temporizadores, ni las señales). "
-               "Para esperar sin bloquear, un uv_timer_t (uv_timer_start) con su callback");
-    else
+    if (j->esperas_run) {
+        if (con_menor)
+            motivo(informe, j->esperas, MOTIVO_ESPERAS);
+    } else
         motivo(informe, j->esperas,
                "Eso es un bucle propio que duerme y vuelve a mirar (espera activa): las esperas "
                "las hace uv_run(UV_RUN_DEFAULT), que duerme en epoll hasta que hay algo que "
@@ -1744,7 +1785,7 @@ static int donde_cobrar_menor(const lab_t *lab, const juicio_t *por)
 {
     int primera = -1;
     for (int i = 0; i < lab->nv; i++) {
-        if (por[i].menor[0] == '\0')
+        if (!hay_menor(&por[i]))
             continue;
         if (lab_nucleo(lab, lab->v[i].id))
             return i;
@@ -1830,14 +1871,15 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
      * verificaciones con ejecuciones observadas (entonces es el programa entero). Si no, solo
      * pierden sus puntos las verificaciones donde se vio. */
     int incidental = 0;
-    /* Lo menor (cerrar, medir o borrar sin callback) no cuenta para eso: se cobra una vez, en
-     * una verificación (donde_cobrar_menor), salvo si solo se vio en trazas sin verificación. */
-    int cobrar_menor = j.menor[0] != '\0' ? donde_cobrar_menor(lab, por) : -1;
+    /* Lo menor (cerrar, medir o borrar sin callback, dormir en callbacks) no cuenta para eso: se
+     * cobra una vez, en una verificación (donde_cobrar_menor), salvo si solo se vio en trazas
+     * sin verificación. */
+    int cobrar_menor = hay_menor(&j) ? donde_cobrar_menor(lab, por) : -1;
     if (*informe != NULL) {
         int con_ejecuciones = 0, rotas = 0, nucleo = 0;
         for (int i = 0; i <= lab->nv; i++) {
             char *visto = informe_de(&por[i], 0);
-            int menor_aqui = i == lab->nv && por[i].menor[0] != '\0' && cobrar_menor < 0;
+            int menor_aqui = i == lab->nv && hay_menor(&por[i]) && cobrar_menor < 0;
             con_ejecuciones += por[i].observadas > 0 || visto != NULL;
             if (visto != NULL || menor_aqui) {
                 rotas++;
@@ -1855,8 +1897,11 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
         *informe = NULL;
         for (int i = 0; i < lab->nv; i++) {
             char *visto = informe_de(&por[i], 0);
-            if (i == cobrar_menor)
+            if (i == cobrar_menor) {
                 motivo(&visto, por[i].menor, MOTIVO_MENOR);
+                if (por[i].esperas_run)
+                    motivo(&visto, por[i].esperas, MOTIVO_ESPERAS);
+            }
             if (visto == NULL)
                 continue;
             char *t = texto_formato("En «%s» (%s):\n%s", lab->v[i].nombre, lab->v[i].id, visto);
