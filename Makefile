@@ -37,6 +37,20 @@ B ?= build
 SAN_FLAGS :=
 endif
 
+# Todo lo generado va a $(B): quien no puede crearlo (el curso es de otro usuario, p. ej. clonado
+# por root en /root o en /srv y usado con otro usuario; o build/ de un `sudo make`) no llega a
+# nada, y make solo decía «mkdir: cannot create directory ‘build’: Permission denied». Se mira
+# la primera carpeta que existe de $(B) hacia arriba. `make deps` no escribe en $(B).
+ifeq ($(filter deps deps-%,$(MAKECMDGOALS)),)
+SIN_PERMISO := $(shell d='$(B)'; while [ ! -e "$$d" ]; do d=$$(dirname "$$d"); done; \
+  [ -w "$$d" ] && [ -x "$$d" ] || echo "$$(cd "$$d" 2>/dev/null && pwd || echo "$$d")")
+ifneq ($(SIN_PERMISO),)
+$(error No puedes escribir en «$(SIN_PERMISO)» (es de $(shell stat -c %U '$(SIN_PERMISO)' \
+  2>/dev/null)), y ahí va todo lo que se construye. Copia el curso a una carpeta tuya (git clone \
+  $(RAIZ) ~/curso) y trabaja allí, o usa el usuario dueño de la carpeta)
+endif
+endif
+
 CC ?= cc
 CFLAGS ?= -O2 -g
 LDFLAGS ?=

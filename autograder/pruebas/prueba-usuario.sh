@@ -253,6 +253,29 @@ else
 fi
 sed 's/^/   │ /' "$SAL/falta-modulo.txt"
 
+# 6. El curso de otro: una copia de root (p. ej. clonada en /root o en /srv) usada con tu
+# usuario. No se puede crear build/: make lo dice en español, con qué hacer, y no construye
+# nada (antes: «mkdir: cannot create directory ‘build’: Permission denied» y errores de make).
+if [ $como_root -eq 1 ]; then
+  AJENO="$DIR/de-root"
+  mkdir -p "$AJENO"
+  tar -C "$RAIZ" "${excluir[@]}" -cf - . | tar -xf - -C "$AJENO"
+  chmod 755 "$AJENO"
+  (cd "$AJENO" && runuser -u "$USUARIO" -- env -i PATH="/usr/local/bin:/usr/bin:/bin" \
+    HOME="$CASA" LANG=C.UTF-8 PRUEBA_USUARIO_MARCA="$MARCA" make grade LAB=07) \
+    >"$SAL/de-root.txt" 2>&1
+  rc=$?
+  if [ "$rc" -ne 0 ] && grep -qF "No puedes escribir en «$AJENO» (es de root)" "$SAL/de-root.txt" &&
+    grep -qF "Copia el curso a una carpeta tuya" "$SAL/de-root.txt" && [ ! -e "$AJENO/build" ]; then
+    bien "el curso de root con tu usuario: make dice que no puede escribir ahí y qué hacer"
+  else
+    mal de-root "el curso de root con tu usuario: código $rc, sin el mensaje o con build/ (ver $SAL/de-root.txt): $(head -c 300 "$SAL/de-root.txt")"
+  fi
+  rm -rf "$AJENO"
+else
+  salta "el curso de otro usuario: hace falta ser root para tener una copia de otro"
+fi
+
 # Nada vivo: procesos con la marca o que ejecuten algo de la copia.
 vivos=()
 for d in /proc/[0-9]*; do
