@@ -1007,9 +1007,15 @@ juzgar_trazas fstat-menor 1 'En «Progreso en líneas PROGRESO, al ritmo del tem
 # un bucle propio que duerme, el laboratorio sin calificar.
 juzgar_trazas_09() { JUZGAR_LAB=09 juzgar_trazas "$@"; }
 juzgar_trazas_09 espera-en-callback 1 'En «Líneas partidas entre varias lecturas» (trozos):'
-juzgar_trazas_09 espera-en-callback 1 '25 veces en una ejecución, dentro de uv_run (en sus callbacks)\. Cada uno (usleep, sleep, nanosleep) bloquea el bucle'
+juzgar_trazas_09 espera-en-callback 1 '25 veces en una ejecución, dentro de uv_run (en sus callbacks: libuv está en su pila)\. Cada uno (usleep, sleep, nanosleep) bloquea el bucle'
 juzgar_trazas_09 espera-bucle-propio 1 'Rompe las reglas de medios del laboratorio 09-sala-de-chat:$'
 juzgar_trazas_09 espera-bucle-propio 1 'Eso es un bucle propio que duerme y vuelve a mirar'
+# «espera-sin-pila», en el 07 (sin -k): dormir después del primer epoll_ctl del hilo del bucle
+# parece una callback, pero eso también lo cumple un bucle propio con uv_run(…, UV_RUN_NOWAIT);
+# sin la pila no se sabe, y decide como siempre (aquí, en «intervalo», del «nucleo»: el
+# laboratorio), con el motivo de la callback.
+JUZGAR_LAB=07 juzgar_trazas espera-sin-pila 1 'Rompe las reglas de medios del laboratorio 07-monitor-web:$'
+JUZGAR_LAB=07 juzgar_trazas espera-sin-pila 1 'después de que libuv empezara a vigilar sus descriptores)\. Cada uno'
 juzgar_trazas_08() { JUZGAR_LAB=08 juzgar_trazas "$@"; }
 juzgar_trazas_08 trabajo-libuv 0 'Sin reglas de medios rotas\.$'
 juzgar_trazas_08 trabajo-sincrono 1 'Se vio openat de «/trabajo/c/a.txt» en un hilo del grupo de libuv, pedido por el propio programa (en su pila está h_leer en «contador»)'

@@ -108,6 +108,7 @@ typedef struct {
     int ntocan;
     int epoll, esperas;  /* epoll_ctl y nanosleep en el hilo del bucle */
     int esperas_run;     /* de esos nanosleep, los hechos dentro de uv_run (espera_cerrar) */
+    int esperas_cb;      /* y de esos, los que lo prueban con su pila: libuv debajo */
     int sondeos;         /* poll/select en el hilo del bucle (libuv espera con epoll) */
     int sondeos_espera;  /* de ellos, los que esperan (tiempo distinto de 0) */
     int herramientas;    /* arranques de la herramienta de valgrind (uno por programa) */
@@ -174,6 +175,7 @@ typedef struct {
     char lectura[600], escritura[600], proceso[300], red[300], hilos[200], esperas[200];
     char menor[600]; /* cerrar, medir o borrar un archivo sin callback: cuesta una verificación */
     int esperas_run; /* las de `esperas`, dentro de uv_run (en callbacks), no en un bucle propio */
+    int esperas_cb;  /* y probado con la pila de cada nanosleep: es lo menor (hay_menor) */
     char denegada[200];
     char libpq[200]; /* libpq_bloqueante: esperas con poll o select en el hilo del bucle */
     int lecturas_entrada;
@@ -780,10 +782,12 @@ static int pila_cola(const vista_t *v, char *por, size_t tam)
  * propio: «espera activa», y el laboratorio sin calificar (5/100). */
 static void espera_cerrar(vista_t *v)
 {
-    if (v->pila_marcos == 0)
+    if (v->pila_marcos == 0) {
         v->esperas_run += v->epoll > 0;
-    else
+    } else {
         v->esperas_run += v->pila_biblioteca;
+        v->esperas_cb += v->pila_biblioteca;
+    }
 }
 
 /* Acaban los marcos de la llamada pendiente: sin ninguno de libuv.so, libcurl ni libpq, y con
@@ -1471,10 +1475,14 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
                  propios);
     if (v->esperas > ESPERAS_MAX && j->esperas[0] == '\0') {
         j->esperas_run = 2 * v->esperas_run > v->esperas;
+        j->esperas_cb = 2 * v->esperas_cb > v->esperas;
         snprintf(j->esperas, sizeof j->esperas,
                  "nanosleep en el hilo del bucle, %d %s en una ejecución%s", v->esperas,
                  texto_plural(v->esperas, "vez", "veces"),
-                 j->esperas_run ? ", dentro de uv_run (en sus callbacks)" : "");
+                 j->esperas_cb    ? ", dentro de uv_run (en sus callbacks: libuv está en su pila)"
+                 : j->esperas_run ? ", dentro de uv_run (en las callbacks: después de que libuv "
+                                    "empezara a vigilar sus descriptores)"
+                                  : "");
     }
     j->lecturas_entrada += v->lecturas_entrada;
     for (int i = 0; i < MAX_REGLAS; i++)
@@ -1624,10 +1632,12 @@ static const char MOTIVO_ESPERAS[] =
     "bloquear, un uv_timer_t (uv_timer_start) con su callback. Como el trabajo sigue hecho con "
     "libuv, es un fallo pequeño: por sí solo cuesta una verificación, no el laboratorio";
 
-/* ¿Hay en `j` algo de lo menor? Cerrar, medir o borrar sin callback, o dormir en callbacks. */
+/* ¿Hay en `j` algo de lo menor? Cerrar, medir o borrar sin callback, o dormir en callbacks, si
+ * lo prueba la pila de los nanosleep: sin ella (sin -k), «después del primer epoll_ctl» también
+ * lo cumple un bucle propio con uv_run(…, UV_RUN_NOWAIT), y decide como siempre. */
 static int hay_menor(const juicio_t *j)
 {
-    return j->menor[0] != '\0' || (j->esperas[0] != '\0' && j->esperas_run);
+    return j->menor[0] != '\0' || (j->esperas[0] != '\0' && j->esperas_cb);
 }
 
 /* Lo prohibido que se vio en `j`, un «Se vio …. Qué usar.» por línea (NULL si nada); lo
@@ -1685,10 +1695,15 @@ static char *informe_de(const juicio_t *j, int con_menor)
                             "calificación): la concurrencia del laboratorio es la del bucle de "
                             "eventos, sin "
                             "hilos propios");
-    if (j->esperas_run) {
+    if (j->esperas_cb) {
         if (con_menor)
             motivo(informe, j->esperas, MOTIVO_ESPERAS);
-    } else
+    } else if (j->esperas_run)
+        motivo(informe, j->esperas,
+               "Cada uno (usleep, sleep, nanosleep) bloquea el bucle mientras duerme: en ese "
+               "tiempo no avanza nada más (ni la red, ni los temporizadores, ni las señales). "
+               "Para esperar sin bloquear, un uv_timer_t (uv_timer_start) con su callback");
+    else
         motivo(informe, j->esperas,
                "Eso es un bucle propio que duerme y vuelve a mirar (espera activa): las esperas "
                "las hace uv_run(UV_RUN_DEFAULT), que duerme en epoll hasta que hay algo que "
@@ -1899,7 +1914,7 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
             char *visto = informe_de(&por[i], 0);
             if (i == cobrar_menor) {
                 motivo(&visto, por[i].menor, MOTIVO_MENOR);
-                if (por[i].esperas_run)
+                if (por[i].esperas_cb)
                     motivo(&visto, por[i].esperas, MOTIVO_ESPERAS);
             }
             if (visto == NULL)
