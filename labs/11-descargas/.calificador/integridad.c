@@ -172,10 +172,27 @@ CAL_PRUEBA(atomico, 30)
     CAL_FIN(ok);
 }
 
+/* Tras una huella que no casa, el .parte se queda con lo recibido (requisito 6: para
+ * continuarlo); aquí, entero: los bytes eran buenos y la cabecera, mala. 1 si está; si no, 0
+ * y el motivo (antes, borrarlo sacaba 100/100: el estudiante de prueba de la sesión 29). */
+static int parte_se_queda(const char *dir, const char *parte, uint64_t semilla, uint64_t tam,
+                          char *motivo, size_t t)
+{
+    if (desc_tam_archivo(dir, parte) < 0) {
+        snprintf(motivo, t,
+                 "%s no está: una huella que no casa es un fallo, y el .parte se queda con lo "
+                 "recibido para continuarlo (requisito 6), no se borra",
+                 parte);
+        return 0;
+    }
+    return desc_archivo_bien(dir, parte, semilla, tam, motivo, t);
+}
+
 CAL_PRUEBA(huella, 30)
 {
     cal_esperado("un archivo cuya SHA-256 no es la de Repr-Digest da «ERROR nombre …» y no llega "
-                 "a su nombre final, también si se reanudó (206) con --continuar; el bueno, sí");
+                 "a su nombre final, también si se reanudó (206) con --continuar, y su .parte se "
+                 "queda entero (para continuarlo); el bueno, sí llega");
     corrida_t x;
     if (!desc_preparar(&x))
         CAL_FIN(0);
@@ -216,6 +233,9 @@ CAL_PRUEBA(huella, 30)
     } else if (!desc_linea(p, "ERROR", "reanudada.bin", l, sizeof l)) {
         snprintf(motivo, sizeof motivo, "falta «ERROR reanudada.bin …»");
         ok = 0;
+    } else if (!parte_se_queda(dir, "mala.bin.parte", sem[0], 300000, motivo, sizeof motivo) ||
+               !parte_se_queda(dir, "reanudada.bin.parte", sem[2], 300000, motivo, sizeof motivo)) {
+        ok = 0;
     } else {
         ok = desc_archivo_bien(dir, "buena.bin", sem[1], 300000, motivo, sizeof motivo);
     }
@@ -228,10 +248,11 @@ CAL_PRUEBA(huella, 30)
 CAL_PRUEBA(parte_tras_fallo, 30)
 {
     cal_esperado("una descarga cortada deja NOMBRE.parte con los bytes recibidos (en orden) y "
-                 "«ERROR nombre …»; otra con un 4xx da «ERROR nombre …» y no llega a su nombre "
-                 "final (un estado ≥ 400 es un fallo aunque la transferencia acabe bien), "
-                 "tampoco otra con un 4xx sin cuerpo (al_recibir no llega: se decide en "
-                 "al_terminar); la buena sigue y termina bien");
+                 "«ERROR nombre …». Otra con un 4xx da «ERROR nombre …» y no llega a su nombre "
+                 "final (un estado ≥ 400 es un fallo aunque la transferencia acabe bien); su "
+                 ".parte, si lo hay, está vacío (la página de error no es el archivo). Tampoco "
+                 "llega otra con un 4xx sin cuerpo (al_recibir no llega: se decide en "
+                 "al_terminar). La buena sigue y termina bien");
     corrida_t x;
     if (!desc_preparar(&x))
         CAL_FIN(0);
@@ -273,6 +294,15 @@ CAL_PRUEBA(parte_tras_fallo, 30)
                  estado,
                  desc_tam_archivo(dir, "no.bin") >= 0 ? "llegó a su nombre final"
                                                       : "no dio «ERROR no.bin …»");
+        ok = 0;
+    } else if (desc_tam_archivo(dir, "no.bin.parte") > 0) {
+        /* La página de error en el .parte: con --continuar se pediría desde su último byte, y
+         * el archivo empezaría con ella (el estudiante de prueba de la sesión 29: 100/100). */
+        snprintf(motivo, sizeof motivo,
+                 "no.bin.parte tiene bytes (%lld) tras el %d: es la página de error del servidor, "
+                 "no el archivo, y no va al .parte (con --continuar se pediría desde ese byte y "
+                 "el archivo empezaría con ella); el .parte puede no existir o quedar vacío",
+                 desc_tam_archivo(dir, "no.bin.parte"), estado);
         ok = 0;
     } else if (!desc_linea(p, "ERROR", "vacio.bin", l, sizeof l) ||
                desc_tam_archivo(dir, "vacio.bin") >= 0) {
@@ -364,7 +394,8 @@ CAL_PRUEBA(continuar_200, 30)
 {
     cal_esperado("con --continuar, si el servidor no hace caso del rango (200 con el archivo "
                  "entero), se empieza de 0: el resultado es idéntico al servido, sin restos del "
-                 ".parte (que era más largo)");
+                 ".parte (que era más largo); también si el 200 no trae cuerpo (un archivo "
+                 "vacío: el resultado, vacío)");
     reanudacion_t r;
     if (!desc_preparar(&r.x))
         CAL_FIN(0);
@@ -375,7 +406,18 @@ CAL_PRUEBA(continuar_200, 30)
              prefijo = tam + (uint64_t)cal_azar(50000, 200000);
     int ok =
         desc_continuar(&r, "/stream-bytes", "", tam, prefijo, 0, "z.bin", motivo, sizeof motivo);
-    cal_obtenido("%s", ok ? "el 200 reemplazó al .parte" : motivo);
+    /* Y un 200 sin cuerpo: al_recibir no llega nunca, así que quien solo mira el estado ahí
+     * renombra el .parte viejo entero (el estudiante de prueba de la sesión 29: 100/100). */
+    char m[200] = "";
+    if (ok && !desc_continuar(&r, "/stream-bytes", "", 0, (uint64_t)cal_azar(100, 5000), 0,
+                              "vacio.bin", m, sizeof m)) {
+        snprintf(motivo, sizeof motivo,
+                 "con un 200 sin cuerpo (el archivo está vacío): %s; sin cuerpo al_recibir no "
+                 "llega, así que el estado se mira también al terminar",
+                 m);
+        ok = 0;
+    }
+    cal_obtenido("%s", ok ? "el 200 reemplazó al .parte, también sin cuerpo" : motivo);
     if (!ok)
         desc_nota_reanudacion(&r);
     CAL_FIN(ok);
@@ -544,11 +586,11 @@ static int lleno_bien(cal_proceso_t *p, const char *dir, const char *nombre, uin
 CAL_PRUEBA(disco_lleno, 30)
 {
     uint64_t tope = (uint64_t)cal_azar(150000, 250000);
-    cal_esperado("con cada archivo limitado a %llu %s (el disco «se llena»): «ERROR …» con "
-                 "el motivo para las tres que no caben (una por pocos bytes y otra troceada, sin "
-                 "Content-Length), su .parte con lo que cupo y sin renombrar; la que cabe, "
-                 "entera (el código de salida lo juzga «Código de salida: 0 si todas bien, 1 si "
-                 "alguna falló»)",
+    cal_esperado("con cada archivo limitado a %llu %s (el disco «se llena») y -r 2: «ERROR …» "
+                 "con el motivo para las tres que no caben (una por pocos bytes y otra troceada, "
+                 "sin Content-Length), su .parte con lo que cupo y sin renombrar. No se "
+                 "reintentan: no es un fallo pasajero. La que cabe, entera (el código de salida lo "
+                 "juzga «Código de salida: 0 si todas bien, 1 si alguna falló»)",
                  (unsigned long long)tope, texto_plural((long long)tope, "byte", "bytes"));
     corrida_t x;
     if (!desc_preparar(&x))
@@ -567,8 +609,13 @@ CAL_PRUEBA(disco_lleno, 30)
      * solo el error de la escritura dice que no cupo. Quien no lo mira la renombra cortada y
      * la da por OK (el estudiante de prueba del 11: 100/100). */
     desc_troceada_url(u[3], sizeof u[3], tam[3], sem[3], NULL);
+    /* Con -r 2: una escritura que falla no es uno de los tres fallos pasajeros (requisito 7),
+     * así que cada una se pide una sola vez (reintentarla sacaba 100/100: el estudiante de
+     * prueba de la sesión 29). */
     const char *args[] = {"-c",
                           "1",
+                          "-r",
+                          "2",
                           desc_arg(b[0], sizeof b[0], "lleno.bin", u[0]),
                           desc_arg(b[1], sizeof b[1], "justo.bin", u[1]),
                           desc_arg(b[2], sizeof b[2], "cabe.bin", u[2]),
@@ -583,6 +630,20 @@ CAL_PRUEBA(disco_lleno, 30)
              lleno_bien(x.p, dir, "justo.bin", sem[1], tope, motivo, sizeof motivo) &&
              desc_archivo_bien(dir, "cabe.bin", sem[2], tam[2], motivo, sizeof motivo) &&
              lleno_bien(x.p, dir, "troceada.bin", sem[3], tope, motivo, sizeof motivo);
+    static const char *const llenos[] = {"lleno.bin", "justo.bin", NULL, "troceada.bin"};
+    for (int i = 0; i < 4 && ok; i++) {
+        cal_peticion_t v[4];
+        int n = llenos[i] != NULL ? desc_registro_de(x.s, u[i], v, 4) : 1;
+        if (n > 1) {
+            snprintf(motivo, sizeof motivo,
+                     "con -r 2, %s se pidió más de una vez (%d): una escritura que falla (disco "
+                     "lleno) no "
+                     "se reintenta, solo un 5xx, un corte o -t agotado (requisito 7); el disco "
+                     "seguiría lleno",
+                     llenos[i], n);
+            ok = 0;
+        }
+    }
     cal_obtenido("%s", ok ? "los tres ERROR con su motivo, los .parte con lo que cupo y cabe.bin "
                             "entero"
                           : motivo);
