@@ -191,6 +191,10 @@ static const char *const SQL_ESQUEMA =
     "ALTER DEFAULT PRIVILEGES IN SCHEMA calif REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;"
     "CREATE TABLE calif.registro (id integer, pid integer, inicio timestamptz, fin timestamptz, "
     "conexiones integer);"
+    /* Qué proceso del servidor rechazó la fila que falla, y cuántas inserciones empezaron
+     * después en él (sentencia_falla): una secuencia no vuelve atrás con la transacción, así
+     * que setval y nextval sobreviven al error de esa fila y a una inserción cancelada. */
+    "CREATE SEQUENCE calif.falla_pid; CREATE SEQUENCE calif.tras_falla;"
     "CREATE TABLE calif.texto (id integer, consulta text);";
 
 static const char *const SQL_DISPARADOR =
@@ -198,7 +202,10 @@ static const char *const SQL_DISPARADOR =
     "SET search_path = pg_catalog, pg_temp AS $$ "
     "DECLARE t0 timestamptz := clock_timestamp(); BEGIN "
     "IF session_user <> 'curso' THEN RETURN NEW; END IF; "
-    "IF NEW.id = %d THEN RAISE EXCEPTION 'calificador: fila %% rechazada (%s)', NEW.id; END IF; "
+    "IF (SELECT is_called AND last_value = pg_backend_pid() FROM calif.falla_pid) THEN "
+    "PERFORM nextval('calif.tras_falla'); END IF; "
+    "IF NEW.id = %d THEN PERFORM setval('calif.falla_pid', pg_backend_pid()); "
+    "RAISE EXCEPTION 'calificador: fila %% rechazada (%s)', NEW.id; END IF; "
     "PERFORM pg_sleep(CASE WHEN NEW.id <= %d THEN %g WHEN NEW.id = %d THEN %g ELSE %g END); "
     "INSERT INTO calif.registro VALUES (NEW.id, pg_backend_pid(), t0, clock_timestamp(), "
     "(SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
