@@ -135,14 +135,28 @@ int cal_servidor_guion(const char *guion, cal_servidor_t **s)
 
 int cal_alias(cal_servidor_t *s, const char *destino, char *ruta, size_t tam)
 {
+    return cal_alias_consulta(s, destino, NULL, ruta, tam);
+}
+
+int cal_alias_consulta(cal_servidor_t *s, const char *destino, const char *claves, char *ruta,
+                       size_t tam)
+{
     char opaca[48];
     int r = cal_ruta_opaca(opaca, sizeof opaca);
     if (r < 0)
         return r;
     if (s == NULL || destino == NULL || destino[0] != '/' || strpbrk(destino, " \t\r\n#") != NULL)
         return -EINVAL;
+    /* Las claves: como las valida el servidor (common/servidor/alias.c), o no arrancaría. */
+    if (claves != NULL &&
+        (claves[0] == '\0' || claves[0] == ',' || claves[strlen(claves) - 1] == ',' ||
+         strstr(claves, ",,") != NULL ||
+         strspn(claves, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-,") !=
+             strlen(claves)))
+        return -EINVAL;
     char linea[1200];
-    int n = snprintf(linea, sizeof linea, "%s %s\n", opaca + 3, destino);
+    int n = snprintf(linea, sizeof linea, "%s %s%s%s\n", opaca + 3, destino,
+                     claves != NULL ? " " : "", claves != NULL ? claves : "");
     if (n < 0 || (size_t)n >= sizeof linea || tam < strlen(opaca) + 1)
         return -ENOSPC;
     /* Una sola write() con O_APPEND: el servidor, si relee justo entonces, ve la línea entera

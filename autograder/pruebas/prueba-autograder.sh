@@ -1171,19 +1171,20 @@ else
   mal "descargas-url-parche" "autograder/hostiles/descargas_url.patch ya no se aplica a solutions/11-descargas/descargas.c"
 fi
 # hostil_pierde NOMBRE BASE MAXIMO VERIF FRASE [solo]: aplica autograder/hostiles/NOMBRE.patch
-# al chat.c del 09 (BASE «solucion»: la solución sin las marcas «//@», con el resto de sus
+# al chat.c del 09, o al archivo HP_ARCHIVO del laboratorio HP_LAB (BASE «solucion»: la solución sin las marcas «//@», con el resto de sus
 # archivos, como los mutantes; «partida»: el programa de partida), lo califica (caso, con nota
 # ≤ MAXIMO) y exige que pierda VERIF (con «solo», ninguna más) y que el informe diga FRASE.
 hostil_pierde() {
   local nombre=$1 base=$2 maximo=$3 verif=$4 frase=$5 solo=${6:-} origen fallan
-  # Las ve caso (variables locales de bash: las funciones llamadas las ven).
-  local CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c CASO_RESTO=""
+  # Las ve caso (variables locales de bash: las funciones llamadas las ven). Del 09, o del
+  # laboratorio de HP_LAB con su archivo HP_ARCHIVO.
+  local CASO_LAB=${HP_LAB:-09-sala-de-chat} CASO_ARCHIVO=${HP_ARCHIVO:-chat.c} CASO_RESTO=""
   if [ "$base" = solucion ]; then
-    origen=solutions/09-sala-de-chat/chat.c
+    origen=solutions/$CASO_LAB/$CASO_ARCHIVO
     bash autograder/herramientas/partidas.sh sin-marcas "$origen" >"$generada/$nombre.c"
-    CASO_RESTO=solutions/09-sala-de-chat
+    CASO_RESTO=solutions/$CASO_LAB
   else
-    origen=labs/09-sala-de-chat/chat.c
+    origen=labs/$CASO_LAB/$CASO_ARCHIVO
     cp "$origen" "$generada/$nombre.c"
   fi
   if ! patch -s "$generada/$nombre.c" <"autograder/hostiles/$nombre.patch" >/dev/null 2>&1; then
@@ -1191,7 +1192,7 @@ hostil_pierde() {
     return
   fi
   caso "$nombre" "$generada/$nombre.c" "$maximo"
-  fallan=$(id_fallidas "$nombre" 09-sala-de-chat | tr '\n' ' ')
+  fallan=$(id_fallidas "$nombre" "$CASO_LAB" | tr '\n' ' ')
   if { [ -n "$solo" ] && [ "$fallan" = "$verif " ]; } ||
     { [ -z "$solo" ] && [[ " $fallan" == *" $verif "* ]]; } &&
     grep -q "$frase" "$SALIDAS/$nombre.txt"; then
@@ -1218,6 +1219,16 @@ hostil_pierde chat_sondeo solucion 94 trozos 'durmió fuera de uv_run'
 # uv_run de todo el proceso y `senales` pasaba. Ahora, por bucle: pierde `senales`, y el
 # informe dice qué se cerró fuera.
 hostil_pierde chat_run_ajeno partida 20 senales 'fuera de uv_run'
+# El escenario es del calificador (un adversario de la sesión 29, en el 10): el servidor
+# atiende un alias con la consulta de la petición delante y toma el primer valor de cada
+# parámetro, así que «retraso=0&» delante quitaba los retrasos (100/100 con el plazo mal
+# hecho). Ahora el alias dice qué claves trae la petición y a otra le contesta 400: el
+# laboratorio se cae (antes de este cambio, todo igual que la solución).
+HP_LAB=10-clima HP_ARCHIVO=clima.c hostil_pierde clima_retoca_escenario solucion 20 salida_basica 'ERROR estado HTTP 400'
+# Y una línea que el programa escribe en el descriptor de valgrind no prueba nada: con
+# «in use at exit: 0 bytes in 0 blocks» escrita y exit(130) desde la callback de Ctrl+C,
+# `sigint` pasaba; ahora cuenta cada línea del informe, y la de valgrind dice lo que quedó.
+HP_LAB=10-clima HP_ARCHIVO=clima.c hostil_pierde clima_valgrind_falso solucion 96 sigint 'sin cerrar ni liberar' solo
 # El 09 y la precarga vivos (VIVOS_CIERRE: qué handles siguen abiertos al acabar uv_run, en
 # `senales`): dos entregas que dejan sus handles a la red de seguridad (el mutante
 # cierra_la_red) y esquivan al testigo. chat_para.patch para con uv_stop y deja el bucle vivo

@@ -14,6 +14,7 @@
 typedef struct {
     char ficha[ALIAS_MAX_FICHA];
     char destino[ALIAS_MAX_DESTINO];
+    char claves[ALIAS_MAX_CLAVES]; /* ",ciudad,q," (con comas a los lados), o "" */
 } entrada_t;
 
 struct alias_s {
@@ -62,7 +63,31 @@ static int leer_todo(const char *archivo, char **texto, size_t *largo, char *err
     return r;
 }
 
-/* Valida una línea «FICHA DESTINO» (sin el '\n') y la deja en *e. 0 o -1 (anotado). */
+/* Valida las claves «a,b,c» de una línea (l, n) y las deja en e->claves como «,a,b,c,». 0 o -1
+ * (anotado). */
+static int leer_claves(const char *l, size_t n, int num, entrada_t *e, char *error, size_t tam)
+{
+    if (n + 3 > sizeof e->claves) {
+        snprintf(error, tam, "línea %d: las claves permitidas ocupan %d bytes o más", num,
+                 ALIAS_MAX_CLAVES - 2);
+        return -1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        int coma = l[k] == ',';
+        if ((coma && (k == 0 || k + 1 == n || l[k - 1] == ',')) ||
+            (!coma && !es_de_ficha((unsigned char)l[k]))) {
+            snprintf(error, tam,
+                     "línea %d: las claves permitidas van separadas por comas, cada una con "
+                     "caracteres A-Z a-z 0-9 _ -",
+                     num);
+            return -1;
+        }
+    }
+    snprintf(e->claves, sizeof e->claves, ",%.*s,", (int)n, l);
+    return 0;
+}
+
+/* Valida una línea «FICHA DESTINO [CLAVES]» (sin el '\n') y la deja en *e. 0 o -1 (anotado). */
 static int leer_linea(const char *l, size_t n, int num, entrada_t *e, char *error, size_t tam)
 {
     size_t i = 0;
@@ -87,9 +112,19 @@ static int leer_linea(const char *l, size_t n, int num, entrada_t *e, char *erro
     }
     while (i < n && (l[i] == ' ' || l[i] == '\t'))
         i++;
-    size_t j = n;
-    while (j > i && (l[j - 1] == ' ' || l[j - 1] == '\t' || l[j - 1] == '\r'))
-        j--;
+    size_t fin = n;
+    while (fin > i && (l[fin - 1] == ' ' || l[fin - 1] == '\t' || l[fin - 1] == '\r'))
+        fin--;
+    /* El destino llega hasta el siguiente blanco; lo que siga, las claves. */
+    size_t j = i;
+    while (j < fin && l[j] != ' ' && l[j] != '\t')
+        j++;
+    size_t c = j;
+    while (c < fin && (l[c] == ' ' || l[c] == '\t'))
+        c++;
+    e->claves[0] = '\0';
+    if (c < fin && leer_claves(l + c, fin - c, num, e, error, tam) < 0)
+        return -1;
     size_t largo = j - i;
     if (largo == 0) {
         snprintf(error, tam, "línea %d: falta el destino tras la ficha «%s»", num, e->ficha);
@@ -238,6 +273,30 @@ int alias_traducir(alias_t *a, const char *url, char *destino, size_t tam)
     }
     if (e == NULL)
         return -1;
+    /* La consulta de la petición solo trae las claves del alias: el escenario es del
+     * calificador, y el servidor toma el primer valor de cada parámetro, así que sin esto un
+     * «retraso=0&» o un «unidades=celsius&» delante cambiaban el escenario (un adversario de
+     * la sesión 29: 100/100 con el plazo mal hecho o sin convertir kelvin). */
+    for (const char *p = consulta; *p != '\0';) {
+        size_t largo = strcspn(p, "&");
+        size_t clave = strcspn(p, "=&");
+        if (largo > 0) {
+            char buscada[ALIAS_MAX_CLAVES + 2];
+            int cabe = clave + 3 <= sizeof buscada;
+            if (cabe)
+                snprintf(buscada, sizeof buscada, ",%.*s,", (int)clave, p);
+            if (!cabe || strstr(e->claves, buscada) == NULL) {
+                /* La clave, para el mensaje (va en un JSON): ASCII visible, lo demás «?». */
+                size_t k = 0;
+                for (; k < clave && k < 64 && k + 1 < tam; k++)
+                    destino[k] = p[k] > ' ' && p[k] < 0x7f ? p[k] : '?';
+                if (tam > 0)
+                    destino[k] = '\0';
+                return -2;
+            }
+        }
+        p += largo + (p[largo] == '&');
+    }
     /* La consulta de la petición va delante de la del destino. */
     const char *q = strchr(e->destino, '?');
     int escrito;

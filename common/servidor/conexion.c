@@ -574,7 +574,14 @@ static void atender(conexion_t *c)
         fallo_protocolo(c, 431);
         return;
     }
-    if (alias < 0)
+    if (alias == -2) {
+        char motivo[200];
+        snprintf(motivo, sizeof motivo,
+                 "parámetro no permitido en esta ruta: «%.64s» (el escenario no se cambia desde "
+                 "la petición)",
+                 destino);
+        respuesta_error(&c->resp, 400, motivo);
+    } else if (alias < 0)
         respuesta_error(&c->resp, 404, "alias desconocido: ninguna ruta tiene esa ficha");
     else
         rutas_atender(c->ctx, &c->pet, c->origen, &c->resp);

@@ -1,7 +1,9 @@
 /* test_servidor_alias.c — caja negra de los alias del servidor de práctica (--alias
  * ARCHIVO): /c/FICHA se atiende como su destino, con la consulta de la petición delante de la
- * del destino, y así queda en el registro; una ficha añadida después de arrancar se encuentra
- * (relectura); una desconocida es un 404 que lo dice; el archivo no se ve por HTTP; sin
+ * del destino, y así queda en el registro; la consulta solo trae las claves de la línea (otra,
+ * un 400 que la nombra: el escenario no se cambia desde la petición); una ficha añadida después de
+ * arrancar se encuentra (relectura); una desconocida es un 404 que lo dice; el archivo no se ve por
+ * HTTP; sin
  * --alias nada cambia; y un archivo inválido (o basura) se explica en español y sale con 2
  * sin escuchar. */
 #define _GNU_SOURCE
@@ -89,8 +91,8 @@ Test(alias, traduce_y_registra, .timeout = 30)
     const char *texto = "# comentario\n"
                         "a1b2 /status/418\n"
                         "\n"
-                        "clima_9 /clima/openmeteo?sal=x1&estado=503\n"
-                        "get /get\n";
+                        "clima_9 /clima/openmeteo?sal=x1&estado=503  ciudad\n"
+                        "get /get x,y_2\n";
     escribir_alias(texto, strlen(texto), archivo, sizeof archivo);
     red_srv_t s;
     arrancar_con(&s, archivo);
@@ -98,6 +100,16 @@ Test(alias, traduce_y_registra, .timeout = 30)
     cr_expect_eq(estado_de(p, "/c/a1b2", NULL), 418);
     cr_expect_eq(estado_de(p, "/c/clima_9?ciudad=Lima", NULL), 503);
     cr_expect_eq(estado_de(p, "/c/get?x=1", "\"x\""), 200);
+    cr_expect_eq(estado_de(p, "/c/get?y_2=3&x=1", "\"y_2\""), 200);
+    /* Una clave que la línea no permite, delante o detrás, con valor o sin él: 400 que la
+     * nombra (antes, «retraso=0&» delante quitaba el retraso del escenario); sin claves en la
+     * línea, ninguna consulta. */
+    cr_expect_eq(estado_de(p, "/c/clima_9?retraso=0&ciudad=Lima", "«retraso»"), 400);
+    cr_expect_eq(estado_de(p, "/c/clima_9?ciudad=Lima&estado", "«estado»"), 400);
+    cr_expect_eq(estado_de(p, "/c/clima_9?ciudadx=Lima", "«ciudadx»"), 400);
+    cr_expect_eq(estado_de(p, "/c/get?x=1&xy=2", "«xy»"), 400);
+    cr_expect_eq(estado_de(p, "/c/a1b2?estado=200", "«estado»"), 400);
+    cr_expect_eq(estado_de(p, "/c/a1b2?%ff=1", "no permitido"), 400);
     /* Las rutas de siempre siguen igual. */
     cr_expect_eq(estado_de(p, "/status/404", NULL), 404);
     /* Desconocida (también un prefijo de otra, o vacía): 404 que dice por qué. */
@@ -123,6 +135,7 @@ Test(alias, traduce_y_registra, .timeout = 30)
     cr_expect_eq(registrada(s.registro, "/get?x=1", 200, 1), 1);
     cr_expect_eq(registrada(s.registro, "/status/409", 409, 1), 1);
     cr_expect_eq(registrada(s.registro, "/c/a1b", 404, 1), 1);
+    cr_expect_eq(registrada(s.registro, "/c/clima_9?retraso=0&ciudad=Lima", 400, 1), 1);
     cr_expect_eq(red_srv_parar(&s), 0);
     unlink(archivo);
 }
@@ -161,7 +174,12 @@ Test(alias, invalidos_explicados, .timeout = 60)
         {"a1   \n", "falta el destino"},
         {"a1 status/404\n", "tiene que empezar por «/»"},
         {"a1 /c/b2\n", "no puede ser otro alias"},
-        {"a1 /status/404 extra\n", "no puede llevar espacios"},
+        {"a1 /sta\ttus/404\n", "claves permitidas van separadas por comas"},
+        {"a1 /status/404 a,,b\n", "claves permitidas van separadas por comas"},
+        {"a1 /status/404 ,a\n", "claves permitidas van separadas por comas"},
+        {"a1 /status/404 a b\n", "claves permitidas van separadas por comas"},
+        {"a1 /status/404 a.b\n", "claves permitidas van separadas por comas"},
+        {"a1 /status/404\x01x\n", "no puede llevar espacios"},
         {"a1 /status/404#x\n", "no puede llevar espacios"},
         {"a.1 /status/404\n", "lleva un carácter que no vale"},
         {" /status/404\n", "la ficha tiene que tener"},

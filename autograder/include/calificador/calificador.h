@@ -442,11 +442,18 @@ int cal_ruta_opaca(char *ruta, size_t tam);
 
 /* Un alias nuevo de `destino` (ruta del servidor con su consulta, p. ej. «/status/404»):
  * escribe en `ruta` (tam >= 36) «/c/» + 32 cifras hexadecimales al azar, que el servidor `s`
- * atiende como `destino` (con la consulta que traiga la petición delante de la del destino)
- * y anota en su registro como `destino`. Así la URL que recibe el programa no dice qué
- * escenario es. El alias se apunta en un archivo de la carpeta del servidor, que la caja no
- * ve. 0 o un error negativo (-EINVAL: destino que no empieza por «/» o lleva espacios). */
+ * atiende como `destino` y anota en su registro como `destino`; la petición no puede traer
+ * consulta (un 400; para una que sí, cal_alias_consulta). Así la URL que recibe el programa no dice
+ * qué escenario es. El alias se apunta en un archivo de la carpeta del servidor, que la caja no ve.
+ * 0 o un error negativo (-EINVAL: destino que no empieza por «/» o lleva espacios). */
 int cal_alias(cal_servidor_t *s, const char *destino, char *ruta, size_t tam);
+/* Lo mismo, pero la petición puede traer consulta con esas `claves` («ciudad,q», separadas por
+ * comas: letras, cifras, «_» y «-»), y solo esas: con otra, el servidor contesta un 400 que la
+ * nombra (así el programa no cambia el escenario: el servidor toma el primer valor de cada
+ * parámetro, y la consulta de la petición va delante). cal_alias es esto con NULL: ninguna
+ * consulta. 0 o un error negativo (-EINVAL también con claves mal escritas). */
+int cal_alias_consulta(cal_servidor_t *s, const char *destino, const char *claves, char *ruta,
+                       size_t tam);
 
 /* "http://127.0.0.1:PUERTO" (sin barra final). */
 const char *cal_servidor_url(const cal_servidor_t *s);

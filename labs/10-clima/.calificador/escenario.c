@@ -146,10 +146,21 @@ static int dar_alias(esc_t *e, int k)
     e->alias[k][0] = '\0';
     if (p->servidor == NULL)
         return 0;
-    char con[256], sin[256], destino[600];
+    char con[256], sin[256], destino[600], claves[300];
     repartir(p->mas, con, sizeof con, sin, sizeof sin);
     snprintf(destino, sizeof destino, "/clima/%s?sal=%s%d%s", p->servidor, e->sal, k, sin);
-    int r = cal_alias(e->s, destino, e->alias[k], sizeof e->alias[k]);
+    /* La petición del programa solo trae las claves de su plantilla (plantilla_como: ciudad y
+     * las de `con`); con otra («retraso=0&», «unidades=celsius&» delante) cambiaría el
+     * escenario, y el servidor contesta 400 (un adversario de la sesión 29). */
+    size_t u = (size_t)snprintf(claves, sizeof claves, "ciudad");
+    for (const char *q = con; *q != '\0' && u < sizeof claves;) {
+        q += *q == '&';
+        size_t n = strcspn(q, "=&");
+        if (n > 0)
+            u += (size_t)snprintf(claves + u, sizeof claves - u, ",%.*s", (int)n, q);
+        q += strcspn(q, "&");
+    }
+    int r = cal_alias_consulta(e->s, destino, claves, e->alias[k], sizeof e->alias[k]);
     if (r < 0) {
         cal_obtenido("no se pudo preparar la verificación (error del calificador: %s)",
                      strerror(-r));
