@@ -158,10 +158,10 @@ static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t
 CAL_PRUEBA(sigint, 20)
 {
     cal_esperado("con -i 4000 y SIGINT tras 1 s: código 0 en menos de 2 s, sin esperar al "
-                 "ciclo siguiente (la petición a la URL lenta, "
-                 "opaca, que tarda 10 s, se cancela), una línea RESUMEN por URL que cuadre con sus "
-                 "OK/FALLO y con lo que registró el servidor (que vio alguna petición), ninguna "
-                 "petición nueva después de la señal y cada handle cerrado por la parada");
+                 "ciclo siguiente (la petición a la URL lenta, opaca, que tarda 10 s, se "
+                 "cancela). Una línea RESUMEN por URL que cuadre con sus OK/FALLO y con lo que "
+                 "registró el servidor (que vio alguna petición), ninguna petición nueva después "
+                 "de la señal y cada handle cerrado por la parada");
     opaca_t o[] = {{.guion = TARDA(10000)}, {.guion = SIEMPRE(200)}};
     cal_servidor_t *s = mon_servidor_opaco(o, 2);
     if (s == NULL)
