@@ -409,8 +409,10 @@ CAL_PRUEBA(alerta_tres_fallos, 20)
         "antes del 4.º. Una para la que falla siempre (FALLO ×3 ALERTA FALLO …). "
         "Dos para la que falla tres veces, va bien una vez y vuelve a fallar (FALLO ×3 ALERTA OK … "
         "FALLO ×3 ALERTA FALLO …). Ninguna para la que falla dos veces, va bien una vez, falla "
-        "dos más y sigue bien (sus rachas son de 2: un OK pone la cuenta a 0). Cada línea, "
-        "respaldada por el registro del servidor");
+        "dos más y sigue bien (sus rachas son de 2: un OK pone la cuenta a 0). Y una para un "
+        "puerto que rechaza la conexión (FALLO con estado 0: un fallo sin respuesta también "
+        "cuenta para la racha). Cada línea de las opacas, respaldada por el registro del "
+        "servidor");
     opaca_t o[] = {
         {.guion = SIEMPRE(503)},
         {.guion = "\"pasos\": [{\"estado\": 503, \"veces\": 3}, {\"estado\": 200}], "
@@ -422,28 +424,44 @@ CAL_PRUEBA(alerta_tres_fallos, 20)
     if (s == NULL)
         CAL_FIN(0);
     const char *mala = o[0].url, *dos = o[1].url, *buena = o[2].url;
-    const char *args[] = {"-i", "150", mala, dos, buena, NULL};
-    cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
-    if (p == NULL)
+    /* Y un puerto que rechaza: sin respuesta (estado 0) también es un FALLO de la racha (el
+     * estudiante de prueba de la sesión 29: solo contaba los estados ≥ 400 y sacaba 100/100). */
+    int puerto_cerrado = 0, cerrado = mon_puerto_mudo(0, &puerto_cerrado);
+    if (cerrado < 0) {
+        cal_obtenido("no se pudo reservar un puerto cerrado (error del calificador)");
         CAL_FIN(0);
+    }
+    char rechaza[64];
+    snprintf(rechaza, sizeof rechaza, "http://127.0.0.1:%d/rechaza", puerto_cerrado);
+    const char *args[] = {"-i", "150", mala, dos, buena, rechaza, NULL};
+    cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
+    if (p == NULL) {
+        close(cerrado);
+        CAL_FIN(0);
+    }
     mon_esperar(p, "FALLO", dos, 7, 3500);
     mon_esperar(p, "FALLO", mala, 7, 500);
     cal_esperar(50);
     mon_parar(p, 2000);
+    close(cerrado);
     const char *out = cal_salida(p);
-    char t1[1024], t2[1024], t3[1024], e1[512], e2[512];
-    int a1 = 0, a2 = 0;
+    char t1[1024], t2[1024], t3[1024], t4[1024], e1[512], e2[512], e4[512];
+    int a1 = 0, a2 = 0, a4 = 0;
     int bien1 = avisos_en_su_sitio(out, mala, "ALERTA", &a1, e1, sizeof e1);
     int bien2 = avisos_en_su_sitio(out, dos, "ALERTA", &a2, e2, sizeof e2);
+    int bien4 = avisos_en_su_sitio(out, rechaza, "ALERTA", &a4, e4, sizeof e4);
     int alertas_buena = cal_contar(out, "ALERTA", buena);
     int fallos1 = cal_contar(out, "FALLO", mala), fallos2 = cal_contar(out, "FALLO", dos);
-    int ok =
-        bien1 && bien2 && fallos1 >= 4 && fallos2 >= 7 && a1 == 1 && a2 == 2 && alertas_buena == 0;
+    int fallos4 = cal_contar(out, "FALLO", rechaza);
+    int ok = bien1 && bien2 && fallos1 >= 4 && fallos2 >= 7 && a1 == 1 && a2 == 2 &&
+             alertas_buena == 0 && (fallos4 < 3 || (bien4 && a4 == 1));
     cal_obtenido("URL que falla siempre: %d ALERTA%s%s (%s); URL de dos rachas: %d ALERTA%s%s "
-                 "(%s); URL con rachas de 2: %d ALERTA (%s)",
+                 "(%s); URL con rachas de 2: %d ALERTA (%s); puerto que rechaza (estado 0): %d "
+                 "ALERTA%s%s (%s)",
                  a1, bien1 ? "" : ", ", e1, mon_traza(out, mala, t1, sizeof t1), a2,
                  bien2 ? "" : ", ", e2, mon_traza(out, dos, t2, sizeof t2), alertas_buena,
-                 mon_traza(out, buena, t3, sizeof t3));
+                 mon_traza(out, buena, t3, sizeof t3), a4, bien4 ? "" : ", ", e4,
+                 mon_traza(out, rechaza, t4, sizeof t4));
     if (fallos1 < 4 || fallos2 < 7)
         cal_nota("Hubo %d FALLO de la URL que falla siempre y %d de la de dos rachas (con -i 150 "
                  "hacen falta 4 y 7 en unos 3.5 s).",
@@ -685,29 +703,12 @@ CAL_PRUEBA(limite_por_verificacion, 20)
     CAL_FIN(ok && pruebas);
 }
 
-/* Un «sitio inalcanzable» que deja pruebas: escucha en 127.0.0.1 (puerto efímero, en la red de
- * esta verificación) y corta con RST cada conexión en cuanto llega, sin responder. Para el
- * programa es un fallo de conexión como un puerto cerrado; para el calificador, cada intento
- * queda contado (un puerto cerrado de verdad no deja rastro: cualquiera podría imprimir FALLO
- * sin intentarlo). Devuelve el descriptor (y el puerto en `puerto`) o -1. */
-static int escuchar_y_cortar(int *puerto)
-{
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
-    struct sockaddr_in a = {.sin_family = AF_INET};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t n = sizeof a;
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 64) < 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &n) < 0) {
-        close(fd);
-        return -1;
-    }
-    *puerto = ntohs(a.sin_port);
-    return fd;
-}
-
-/* Acepta y corta (RST) las conexiones pendientes; devuelve cuántas. */
+/* Un «sitio inalcanzable» que deja pruebas: mon_puerto_mudo(1, …) escucha en 127.0.0.1 (puerto
+ * efímero, en la red de esta verificación) y esto corta con RST cada conexión en cuanto llega,
+ * sin responder. Para el programa es un fallo de conexión como un puerto cerrado; para el
+ * calificador, cada intento queda contado (un puerto cerrado de verdad no deja rastro:
+ * cualquiera podría imprimir FALLO sin intentarlo). Acepta y corta las conexiones pendientes;
+ * devuelve cuántas. */
 static int cortar_pendientes(int fd)
 {
     int n = 0;
@@ -796,7 +797,7 @@ CAL_PRUEBA(inalcanzable, 20)
     if (s == NULL)
         CAL_FIN(0);
     int puerto = 0;
-    int escucha = escuchar_y_cortar(&puerto);
+    int escucha = mon_puerto_mudo(1, &puerto);
     if (escucha < 0) {
         cal_obtenido("no se pudo abrir el puerto que corta conexiones (error del calificador: %s)",
                      error_texto(-errno));
@@ -804,7 +805,7 @@ CAL_PRUEBA(inalcanzable, 20)
     }
     a_medias_t am = {.conexiones = 0};
     int puerto_am = 0;
-    am.escucha = escuchar_y_cortar(&puerto_am);
+    am.escucha = mon_puerto_mudo(1, &puerto_am);
     for (int i = 0; i < A_MEDIAS_MAX; i++)
         am.fd[i] = -1;
     if (am.escucha < 0) {

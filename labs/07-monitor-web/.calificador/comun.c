@@ -7,10 +7,14 @@
 #include "comun.h"
 #include "curso/errores.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------ ayudas */
 
@@ -370,4 +374,21 @@ int mon_leer_resumen(const char *salida, const char *u, int *v, int *c, int *f)
         sscanf(w[2], "fallos=%d", f) != 1)
         return -2;
     return 0;
+}
+
+int mon_puerto_mudo(int escuchar, int *puerto)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t n = sizeof a;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || (escuchar && listen(fd, 64) < 0) ||
+        getsockname(fd, (struct sockaddr *)&a, &n) < 0) {
+        close(fd);
+        return -1;
+    }
+    *puerto = ntohs(a.sin_port);
+    return fd;
 }

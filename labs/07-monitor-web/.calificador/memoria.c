@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 CAL_PRUEBA(valgrind, 40)
 {
@@ -34,10 +35,23 @@ CAL_PRUEBA(valgrind, 40)
     /* La cuarta se da como «/v/…»: la URL completada con CURSO_SERVIDOR (memoria que el
      * programa reserva y escribe) también pasa por valgrind. De ella no se espera nada más
      * (que se complete bien lo juzga «registra_estado»), ni se coteja con el registro. */
-    const char *args[] = {"-i", "500", "-t", "20000", rapida, lenta, o[2].url, o[3].ruta, NULL};
-    cal_proceso_t *p = mon_lanzar(s, args, 40, 1);
-    if (p == NULL)
+    /* Y un puerto que rechaza la conexión: el camino de un fallo sin respuesta (estado 0, el
+     * motivo de curl) también pasa por valgrind (el estudiante de prueba de la sesión 29 perdía
+     * ahí el motivo, 123 bytes, y sacaba 100/100). */
+    int puerto_cerrado = 0, cerrado = mon_puerto_mudo(0, &puerto_cerrado);
+    if (cerrado < 0) {
+        cal_obtenido("no se pudo reservar un puerto cerrado (error del calificador)");
         CAL_FIN(0);
+    }
+    char rechaza[64];
+    snprintf(rechaza, sizeof rechaza, "http://127.0.0.1:%d/rechaza", puerto_cerrado);
+    const char *args[] = {"-i",  "500",    "-t",      "20000", rapida,
+                          lenta, o[2].url, o[3].ruta, rechaza, NULL};
+    cal_proceso_t *p = mon_lanzar(s, args, 40, 1);
+    if (p == NULL) {
+        close(cerrado);
+        CAL_FIN(0);
+    }
     /* valgrind tarda en arrancar, y mucho más en una máquina cargada (una clase entera
      * calificándose a la vez): se espera al primer OK hasta 20 s y luego un poco más. Si a los
      * 12 s el servidor no ha recibido ni una petición, no hace falta esperar más. */
@@ -92,5 +106,6 @@ CAL_PRUEBA(valgrind, 40)
     }
     /* Sin peticiones de verdad no hay nada que medir: las líneas tienen que tener respaldo. */
     cal_esperar(150);
+    close(cerrado);
     CAL_FIN(mon_con_pruebas(s, p, o, 3, 0) && ok);
 }

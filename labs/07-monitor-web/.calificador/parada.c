@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------ parada */
 
@@ -156,16 +157,20 @@ static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t
 
 CAL_PRUEBA(sigint, 20)
 {
-    cal_esperado("con SIGINT tras 1 s: código 0 en menos de 2 s (la petición a la URL lenta, "
-                 "opaca, que tarda 10 s, se cancela), una línea RESUMEN por URL que cuadre con sus "
-                 "OK/FALLO y con lo que registró el servidor (que vio alguna petición), ninguna "
-                 "petición nueva después de la señal y cada handle cerrado por la parada");
+    cal_esperado("con -i 4000 y SIGINT tras 1 s: código 0 en menos de 2 s, sin esperar al "
+                 "ciclo siguiente (la petición a la URL lenta, opaca, que tarda 10 s, se "
+                 "cancela). Una línea RESUMEN por URL que cuadre con sus OK/FALLO y con lo que "
+                 "registró el servidor (que vio alguna petición), ninguna petición nueva después "
+                 "de la señal y cada handle cerrado por la parada");
     opaca_t o[] = {{.guion = TARDA(10000)}, {.guion = SIEMPRE(200)}};
     cal_servidor_t *s = mon_servidor_opaco(o, 2);
     if (s == NULL)
         CAL_FIN(0);
     const char *lenta = o[0].url, *rapida = o[1].url;
-    const char *args[] = {"-i", "300", "-t", "20000", lenta, rapida, NULL};
+    /* Con -i 4000, la señal llega entre dos ciclos: quien solo apunta «parar» y para en el
+     * siguiente tic sale a los 4 s (el estudiante de prueba de la sesión 29; con -i 300 no se
+     * notaba y sacaba 100/100). La parada no espera a nada. */
+    const char *args[] = {"-i", "4000", "-t", "20000", lenta, rapida, NULL};
     cal_proceso_t *p = mon_lanzar_vigilando_cierre(s, args, 8);
     if (p == NULL)
         CAL_FIN(0);
@@ -298,8 +303,10 @@ CAL_PRUEBA(resumen_media, 20)
         "verdad: entre lo que tardó su petición en el servidor y lo que pasó hasta verse "
         "la línea. Cada línea sale en cuanto ocurre (como mucho 2 s después). Son tres URL "
         "opacas, una que falla, con tiempos al azar en cada "
-        "petición (unos cortos y otros de 120 a 220 ms), y SIGINT llega cuando alguna de "
-        "esas medias tiene una parte decimal de 0.6 o más");
+        "petición (unos cortos y otros de 120 a 220 ms), y una cuarta que nunca responde "
+        "(cada comprobación se agota con -t: FALLO con estado 0, que cuenta como cualquiera). "
+        "SIGINT llega cuando alguna de las opacas tiene una media con una parte decimal de 0.6 "
+        "o más");
     /* Retrasos nuevos en cada calificación (el calificador se puede leer: fijos, se sabrían de
      * antemano), mezcla de cortos y largos para que un <ms> inventado no case con todos. */
     int r[3][16];
@@ -315,10 +322,24 @@ CAL_PRUEBA(resumen_media, 20)
     cal_servidor_t *s = mon_servidor_opaco(o, 3);
     if (s == NULL)
         CAL_FIN(0);
-    const char *args[] = {"-i", "300", "-t", "290", o[0].url, o[1].url, o[2].url, NULL};
-    cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
-    if (p == NULL)
+    /* La cuarta: un puerto que acepta la conexión y nunca responde. Sus FALLO (estado 0, unos
+     * 290 ms) cuentan en el RESUMEN y en la media como los demás (el estudiante de prueba de la
+     * sesión 29: uno que no contaba los tiempos agotados, y otro que los dejaba fuera de la
+     * suma, sacaban 100/100). */
+    int puerto_mudo = 0, mudo = mon_puerto_mudo(1, &puerto_mudo);
+    if (mudo < 0) {
+        cal_obtenido("no se pudo abrir el puerto que no responde (error del calificador)");
         CAL_FIN(0);
+    }
+    char sin_respuesta[64];
+    snprintf(sin_respuesta, sizeof sin_respuesta, "http://127.0.0.1:%d/sin-respuesta", puerto_mudo);
+    const char *args[] = {"-i",     "300",    "-t",          "290", o[0].url,
+                          o[1].url, o[2].url, sin_respuesta, NULL};
+    cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
+    if (p == NULL) {
+        close(mudo);
+        CAL_FIN(0);
+    }
     /* Se para justo después de una línea que deja la media de su URL con decimales ≥ 0,6: la
      * siguiente de esa URL no llega hasta el ciclo siguiente, así que su media ya no cambia. */
     int propicio = 0;
@@ -339,17 +360,23 @@ CAL_PRUEBA(resumen_media, 20)
         cal_senal(p, SIGTERM);
     cal_esperar_fin(p, 1500);
     cal_esperar(150);
+    close(mudo);
     const char *out = cal_salida(p);
     char informe[2048];
     size_t u = 0;
     int ok = 1;
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 4; k++) {
         long suma = 0;
-        int n = tiempos_de(out, o[k].url, &suma);
+        const char *url = k < 3 ? o[k].url : sin_respuesta;
+        int n = tiempos_de(out, url, &suma);
         char linea[1024], w[64] = "";
         int w_;
-        const char *nombre = k == 0 ? "la 1.ª" : k == 1 ? "la 2.ª (falla)" : "la 3.ª";
-        if (cal_linea(out, "RESUMEN", o[k].url, 0, linea, sizeof linea) < 0) {
+        const char *nombre = k == 0   ? "la 1.ª"
+                             : k == 1 ? "la 2.ª (falla)"
+                             : k == 2
+                                 ? "la 3.ª"
+                                 : "la 4.ª (nunca responde: FALLO con estado 0 al agotarse -t)";
+        if (cal_linea(out, "RESUMEN", url, 0, linea, sizeof linea) < 0) {
             w_ = snprintf(informe + u, sizeof informe - u, "%s%s: ninguna línea RESUMEN",
                           u > 0 ? "; " : "", nombre);
             ok = 0;
