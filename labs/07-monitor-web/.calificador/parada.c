@@ -157,9 +157,10 @@ static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t
 
 CAL_PRUEBA(sigint, 20)
 {
-    cal_esperado("con -i 4000 y SIGINT tras 1 s: código 0 en menos de 2 s, sin esperar al "
-                 "ciclo siguiente (la petición a la URL lenta, opaca, que tarda 10 s, se "
-                 "cancela). Una línea RESUMEN por URL que cuadre con sus OK/FALLO y con lo que "
+    cal_esperado("con -i 4000 y SIGINT tras el primer OK de la URL rápida (y 0.3 s más): código "
+                 "0 en menos de 2 s, sin esperar al ciclo siguiente (la petición a la URL lenta, "
+                 "opaca, que tarda 10 s, se cancela). Una línea RESUMEN por URL que cuadre con "
+                 "sus OK/FALLO y con lo que "
                  "registró el servidor (que vio alguna petición), ninguna petición nueva después "
                  "de la señal y cada handle cerrado por la parada");
     opaca_t o[] = {{.guion = TARDA(10000)}, {.guion = SIEMPRE(200)}};
@@ -174,7 +175,10 @@ CAL_PRUEBA(sigint, 20)
     cal_proceso_t *p = mon_lanzar_vigilando_cierre(s, args, 8);
     if (p == NULL)
         CAL_FIN(0);
-    cal_esperar(1000);
+    /* La señal, con el primer ciclo ya hecho: un primer ciclo tardío (lo juzga «intervalo») no
+     * deja a esta verificación sin nada que parar. */
+    mon_esperar(p, "OK", rapida, 1, 6000);
+    cal_esperar(300);
     char fin[256];
     if (cal_termino(p)) {
         cal_obtenido("el programa ya había terminado antes de la señal: %s",
@@ -369,6 +373,10 @@ CAL_PRUEBA(resumen_media, 20)
         long suma = 0;
         const char *url = k < 3 ? o[k].url : sin_respuesta;
         int n = tiempos_de(out, url, &suma);
+        /* La 4.ª sin ninguna línea: nunca se agotó su -t (eso lo juzga
+         * «limite_por_verificacion»); aquí no hay media que juzgar. */
+        if (k == 3 && n == 0)
+            continue;
         char linea[1024], w[64] = "";
         int w_;
         const char *nombre = k == 0   ? "la 1.ª"
