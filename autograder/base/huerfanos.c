@@ -40,9 +40,10 @@ static int leer_stat(long pid, long *ppid, long *tty)
     return 0;
 }
 
-/* Mata a todos los hijos que nos hayan quedado (huérfanos heredados como subreaper) salvo
- * los que `conservar` diga. Repite porque matar a uno puede dejarnos a sus hijos. */
-void huerfanos_barrer(int (*conservar)(pid_t))
+/* Mata a todos los hijos que nos hayan quedado (huérfanos heredados como subreaper, y
+ * cualquier otro: quien llama ya no espera a ninguno). Repite porque matar a uno puede
+ * dejarnos a sus hijos. */
+void huerfanos_barrer(void)
 {
     pid_t yo = getpid();
     for (int vuelta = 0; vuelta < 50; vuelta++) {
@@ -58,8 +59,6 @@ void huerfanos_barrer(int (*conservar)(pid_t))
                 continue;
             long ppid, tty;
             if (leer_stat(pid, &ppid, &tty) < 0 || ppid != yo)
-                continue;
-            if (conservar != NULL && conservar((pid_t)pid))
                 continue;
             encontrados++;
             kill((pid_t)pid, SIGKILL);

@@ -46,7 +46,7 @@ static void limpiar(void)
     limpio = 1;
     procesos_liberar_todos();
     servidores_parar_todos();
-    huerfanos_barrer(NULL);
+    huerfanos_barrer();
     /* Con reglas sobre la entrada, qué escribió la verificación, antes de borrarlo. */
     observar_anotar_entrada(temporal_raiz(), temporal_raiz_fd(), temporales_id());
     temporales_borrar();

@@ -11,7 +11,9 @@
 #   2. calificar --primera con una solución a medias (la solución con un mutante, si está en
 #      esta copia): la primera ✘ es la primera de su debe_fallar (en
 #      labs/NN-tema/.calificador/mutantes.tsv) en el orden de lab.json y las de antes salen ✔; con una entrega que usa medios prohibidos, no se califica; con una
-#      hostil que escribe en el repositorio y falsifica resultados, nada cambia ni se cree.
+#      hostil que escribe en el repositorio y falsifica resultados, nada cambia ni se cree; y
+#      la solución de cada laboratorio (las que haya en esta copia) sale entera ✔, como en
+#      make grade.
 #   3. el avance («⏳ Lab 07 · n/m verificaciones») sale en una terminal (script) y no en una
 #      tubería ni con CI=true; esas dos calificaciones van al historial (HISTORIAL=…).
 #   4. make progreso: última 0, mejor la de antes, «te falta: compila»; los demás laboratorios,
@@ -145,9 +147,9 @@ done
   mal vigilar-procesos "quedan procesos de vigilar: $vivos"
 
 # 2. calificar --primera directamente: una solución a medias, medios prohibidos y una hostil.
-primera() { # primera NOMBRE CARPETA: la salida en $TMP/NOMBRE.txt
+primera() { # primera NOMBRE CARPETA [LAB]: la salida en $TMP/NOMBRE.txt
   CURSO_PRUEBAS_MARCA="$MARCA" "$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" \
-    --cflags "$CALIF_CFLAGS" --libs "$CALIF_LIBS" --lab "$lab" --entrega "$2" \
+    --cflags "$CALIF_CFLAGS" --libs "$CALIF_LIBS" --lab "${3:-$lab}" --entrega "$2" \
     --salida "$TMP/sal-$1" --primera >"$TMP/$1.txt" 2>&1
 }
 # El primer mutante con debe_fallar y sin puede_fallar en la tabla del laboratorio.
@@ -210,6 +212,25 @@ if [ "$lab" = 07-monitor-web ]; then
     mal primera-hostil "primera: la hostil escribe.c cambió algo o se le creyó: $(head -c 600 "$TMP/hostil.txt")"
   fi
 fi
+
+# Cada solución de esta copia, por --primera: todas ✔ (una ✘ por la carga vale si después
+# «pasó al repetirla sola»). Lo que en make grade funciona tiene que funcionar por lotes: el
+# PostgreSQL del 12, un demonio, moría barrido como huérfano en cada vuelta del ejecutor, y make
+# vigilar LAB=12 no calificaba nada («no pude crear el papel curso»).
+for l in $("$CALIFICAR" --raiz "$RAIZ" --lista | awk -F'\t' '$2 == "programa" { print $1 }' | sort); do
+  [ -d "solutions/$l" ] || continue
+  primera "sol-$l" "solutions/$l" "$l"
+  total=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$l" | awk -F'\t' '$2 == "verificacion"' | wc -l)
+  vistas=$(awk '/^  (✔|✘) +[0-9]+\/[0-9]+ / { n++ } END { print n + 0 }' "$TMP/sol-$l.txt")
+  recuperadas=$(sed -n 's/^  ✔ «\(.*\)» pasó al repetirla sola.*/\1/p' "$TMP/sol-$l.txt")
+  quedan=$(grep -E '^  ✘' "$TMP/sol-$l.txt" | sed -E 's/^  ✘ +[0-9]+\/[0-9]+ +//' |
+    grep -vxF -e "$recuperadas" -e '' | head -n3)
+  if [ "$vistas" -ge "$total" ] && [ -z "$quedan" ] && ! grep -q 'error del calificador' "$TMP/sol-$l.txt"; then
+    bien "primera: la solución del $l, todas ✔ ($total)${recuperadas:+ (✔ al repetirla sola: $(echo $recuperadas))}"
+  else
+    mal "primera-sol-${l:0:2}" "primera: la solución del $l no sale entera ✔ ($vistas líneas de $total; siguen ✘: ${quedan:-ninguna}): $(grep -m3 -A4 -E '^  ✘' "$TMP/sol-$l.txt" | head -c 900)"
+  fi
+done
 
 # 3. El avance, solo en una terminal (y fuera de CI: aquí se quita CI, que `make test` en CI trae
 # puesta; la comprobación siguiente la pone a propósito).

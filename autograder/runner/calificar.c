@@ -668,7 +668,7 @@ int main(int argc, char **argv)
         if (clave >= 0)
             close(clave);
         free(aviso);
-        huerfanos_barrer(NULL);
+        huerfanos_barrer();
     }
     for (int i = 0; i < nc; i++)
         free(carpetas[i]);

@@ -322,7 +322,7 @@ int criterion_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno)
     free(tap_arg);
     free(filtro);
     /* Si algo escapó de la caja y quedó huérfano, ahora es hijo nuestro: fuera. */
-    huerfanos_barrer(NULL);
+    huerfanos_barrer();
     if (e < 0) {
         char *t = texto_formato("no se pudo ejecutar el calificador: %s", strerror(-e));
         anadir_aviso(lab, t);

@@ -80,15 +80,6 @@ int primera_parada(void)
     return parar != 0;
 }
 
-/* Para huerfanos_barrer: los calificadores en curso son hijos nuestros, no huérfanos. */
-static int es_de_curso(pid_t pid)
-{
-    for (int i = 0; i < ncurso; i++)
-        if (curso[i].pid == pid)
-            return 1;
-    return 0;
-}
-
 static void ruta_de(char *buf, size_t tam, const rutas_t *r, int numero, const char *ext)
 {
     texto_poner(buf, tam, "%s/primera-%d.%s", r->trabajo, numero, ext);
@@ -186,7 +177,13 @@ static void recoger(lab_t *lab, const rutas_t *r, int *hecho, verificacion_t *ap
         free(texto);
         curso[k--] = curso[--ncurso];
     }
-    huerfanos_barrer(es_de_curso);
+    /* Los huérfanos, solo sin ningún lote en curso (como make grade, que barre cuando termina
+     * su calificador): el PostgreSQL del 12 (pg_ctl start) es un demonio, huérfano nuestro
+     * mientras su lote corre, y barrerlo en cada vuelta lo mataba nada más arrancar (make
+     * vigilar LAB=12 no calificaba nada: «no pude crear el papel curso»). Lo que escapa de una
+     * verificación ya lo barre su trabajador, que es «subreaper» (lib/verificacion.c). */
+    if (ncurso == 0)
+        huerfanos_barrer();
 }
 
 /* Para todo lo que esté en curso (SIGTERM de vigilar.sh). */
@@ -198,7 +195,7 @@ static void parar_todo(void)
         waitpid(curso[k].pid, NULL, 0);
     }
     ncurso = 0;
-    huerfanos_barrer(NULL);
+    huerfanos_barrer();
 }
 
 /* La primera que falla, con su bloque; antes, lo que ya dicen las trazas de los medios. */

@@ -42,7 +42,7 @@ static void repetir_una(lab_t *lab, verificacion_t *v, const rutas_t *r, const c
                  .limite_s = lab->tiempo_limite_s,
                  .con_clave = 1};
     int e = orden_ejecutar(&o);
-    huerfanos_barrer(NULL);
+    huerfanos_barrer();
     free(filtro);
     free(tap_arg);
     verificacion_t nueva = *v;

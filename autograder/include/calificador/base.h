@@ -106,9 +106,9 @@ uint64_t reloj_ms(void);
 double reloj_s(void);
 
 /* ---------------------------------------------------------------- huerfanos.c */
-/* Mata y recoge a los hijos huérfanos heredados (somos subreaper) salvo los que
- * `conservar` indique. */
-void huerfanos_barrer(int (*conservar)(pid_t));
+/* Mata y recoge a todos nuestros hijos: los huérfanos heredados (somos subreaper) y
+ * cualquier otro. Se llama cuando ya no queda ningún hijo que conservar. */
+void huerfanos_barrer(void);
 /* Mata los procesos sin terminal que nombran `carpeta` (o algo dentro) en su línea de
  * órdenes: los restos de una calificación anterior que murió sin limpiar (el ejecutor
  * matado con SIGKILL deja, por ejemplo, el PostgreSQL del 12 en marcha). Devuelve cuántos. */
