@@ -426,13 +426,10 @@ CAL_PRUEBA(alerta_tres_fallos, 20)
     const char *mala = o[0].url, *dos = o[1].url, *buena = o[2].url;
     /* Y un puerto que rechaza: sin respuesta (estado 0) también es un FALLO de la racha (el
      * estudiante de prueba de la sesión 29: solo contaba los estados ≥ 400 y sacaba 100/100). */
-    int puerto_cerrado = 0, cerrado = mon_puerto_mudo(0, &puerto_cerrado);
-    if (cerrado < 0) {
-        cal_obtenido("no se pudo reservar un puerto cerrado (error del calificador)");
-        CAL_FIN(0);
-    }
     char rechaza[64];
-    snprintf(rechaza, sizeof rechaza, "http://127.0.0.1:%d/rechaza", puerto_cerrado);
+    int cerrado = mon_sitio_mudo(0, "/rechaza", rechaza, sizeof rechaza);
+    if (cerrado < 0)
+        CAL_FIN(0);
     const char *args[] = {"-i", "150", mala, dos, buena, rechaza, NULL};
     cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
     if (p == NULL) {
@@ -620,11 +617,24 @@ CAL_PRUEBA(limite_por_verificacion, 20)
                  "cliente antes de %d ms (límite = intervalo/2 = %d ms), y líneas «FALLO <url> 0 "
                  "<ms> ms …» con <ms> < %d, cada una respaldada por una petición cortada. Y con "
                  "«-i 2000 -t 250», otra URL que tarda 5 s cortada antes de 600 ms (el -t dado "
-                 "manda sobre la mitad del intervalo)",
+                 "manda sobre la mitad del intervalo); con «-i 40000», una que tarda 20 s "
+                 "cortada a los 10 s (la mitad del intervalo, como mucho 10 s)",
                  T * 3 / 4, T / 2, T * 3 / 4);
-    opaca_t o[] = {{.guion = TARDA(5000)}, {.guion = TARDA(5000)}};
-    cal_servidor_t *s = mon_servidor_opaco(o, 2);
+    opaca_t o[] = {{.guion = TARDA(5000)},
+                   {.guion = TARDA(5000)},
+                   {.guion = TARDA(20000)},
+                   {.guion = SIEMPRE(200)}};
+    cal_servidor_t *s = mon_servidor_opaco(o, 4);
     if (s == NULL)
+        CAL_FIN(0);
+    /* Y el tope de 10 s del límite por omisión: con -i 40000, la mitad serían 20 s (el
+     * estudiante de prueba de la sesión 29 que lo olvidó sacaba 100/100). Solo su primera
+     * petición: cortada a los 10 s, no a los 20 que tarda el servidor. Con otra URL que
+     * responde enseguida, para saber si hubo primer ciclo: uno que llega tarde (a los 40 s) lo
+     * juzga «intervalo», no esto. */
+    const char *args_tope[] = {"-i", "40000", o[2].url, o[3].url, NULL};
+    cal_proceso_t *ptope = mon_lanzar(s, args_tope, 20, 0);
+    if (ptope == NULL)
         CAL_FIN(0);
     /* A la vez, otro monitor con un -t explícito: solo se mira su primera petición en el
      * registro del servidor (se lanza antes para que las líneas fechadas sean las del otro). */
@@ -683,7 +693,20 @@ CAL_PRUEBA(limite_por_verificacion, 20)
     long dt = nt > 0 ? (long)(w[0].fin_ms - w[0].inicio_ms) : -1;
     int con_t = nt > 0 && w[0].abortada && dt < 600;
     cal_matar(pt);
-    int ok = n >= 3 && largas == 0 && fallos >= 2 && buenas == fallos && con_t;
+    /* La del tope: un programa correcto la corta a los 10 s; se le dan 2.5 s más (la carga
+     * retrasa su temporizador), menos de los 20 que la dejaría seguir uno sin tope. */
+    cal_peticion_t x[2];
+    int ntope = cal_registro_ruta(s, o[2].ruta, x, 2);
+    while (ntope == 0 && cal_ahora_ms() < cal_lanzado_ms(ptope) + 12500) {
+        cal_esperar(50);
+        ntope = cal_registro_ruta(s, o[2].ruta, x, 2);
+    }
+    long dtope = ntope > 0 ? (long)(x[0].fin_ms - x[0].inicio_ms) : -1;
+    cal_peticion_t y[1];
+    int primer_ciclo = cal_registro_ruta(s, o[3].ruta, y, 1) > 0;
+    int con_tope = !primer_ciclo || (ntope > 0 && x[0].abortada && dtope >= 9000);
+    cal_matar(ptope);
+    int ok = n >= 3 && largas == 0 && fallos >= 2 && buenas == fallos && con_t && con_tope;
     int omitidas = cal_contar(cal_salida(p), "OMITIDA", u);
     char sobre_t[256];
     if (nt <= 0)
@@ -694,16 +717,30 @@ CAL_PRUEBA(limite_por_verificacion, 20)
                  con_t           ? ""
                  : w[0].abortada ? " (más de 600: ¿se usa el -t dado?)"
                                  : " y no se cortó (¿se usa el -t dado?)");
-    cal_obtenido("%s; %d %s FALLO, %d con estado 0 y menos de %d ms; %d %s OMITIDA; %s", desc,
+    char sobre_tope[256];
+    if (!primer_ciclo)
+        snprintf(sobre_tope, sizeof sobre_tope,
+                 "con -i 40000, ningún primer ciclo en 12.5 s (eso lo juzga «intervalo»)");
+    else if (ntope <= 0)
+        snprintf(sobre_tope, sizeof sobre_tope,
+                 "con -i 40000, la primera petición seguía en curso a los 12.5 s (¿la mitad "
+                 "del intervalo sin el tope de 10 s?)");
+    else
+        snprintf(sobre_tope, sizeof sobre_tope, "con -i 40000, la primera petición duró %ld ms%s",
+                 dtope,
+                 con_tope        ? ""
+                 : x[0].abortada ? " (debía durar 10 s: la mitad del intervalo, como mucho 10 s)"
+                                 : " y no se cortó");
+    cal_obtenido("%s; %d %s FALLO, %d con estado 0 y menos de %d ms; %d %s OMITIDA; %s; %s", desc,
                  fallos, texto_plural(fallos, "línea", "líneas"), buenas, T * 3 / 4, omitidas,
-                 texto_plural(omitidas, "línea", "líneas"), sobre_t);
+                 texto_plural(omitidas, "línea", "líneas"), sobre_t, sobre_tope);
     int pruebas = mon_con_pruebas(s, p, o, 1, 0);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
     CAL_FIN(ok && pruebas);
 }
 
-/* Un «sitio inalcanzable» que deja pruebas: mon_puerto_mudo(1, …) escucha en 127.0.0.1 (puerto
+/* Un «sitio inalcanzable» que deja pruebas: mon_sitio_mudo(1, …) escucha en 127.0.0.1 (puerto
  * efímero, en la red de esta verificación) y esto corta con RST cada conexión en cuanto llega,
  * sin responder. Para el programa es un fallo de conexión como un puerto cerrado; para el
  * calificador, cada intento queda contado (un puerto cerrado de verdad no deja rastro:
@@ -796,27 +833,18 @@ CAL_PRUEBA(inalcanzable, 20)
     cal_servidor_t *s = mon_servidor_opaco(o, 1);
     if (s == NULL)
         CAL_FIN(0);
-    int puerto = 0;
-    int escucha = mon_puerto_mudo(1, &puerto);
-    if (escucha < 0) {
-        cal_obtenido("no se pudo abrir el puerto que corta conexiones (error del calificador: %s)",
-                     error_texto(-errno));
+    char cortada[64], medias[64];
+    int escucha = mon_sitio_mudo(1, "/", cortada, sizeof cortada);
+    if (escucha < 0)
         CAL_FIN(0);
-    }
     a_medias_t am = {.conexiones = 0};
-    int puerto_am = 0;
-    am.escucha = mon_puerto_mudo(1, &puerto_am);
+    am.escucha = mon_sitio_mudo(1, "/a-medias", medias, sizeof medias);
     for (int i = 0; i < A_MEDIAS_MAX; i++)
         am.fd[i] = -1;
     if (am.escucha < 0) {
-        cal_obtenido("no se pudo abrir el puerto que corta respuestas (error del calificador: %s)",
-                     error_texto(-errno));
         close(escucha);
         CAL_FIN(0);
     }
-    char cortada[64], medias[64];
-    snprintf(cortada, sizeof cortada, "http://127.0.0.1:%d/", puerto);
-    snprintf(medias, sizeof medias, "http://127.0.0.1:%d/a-medias", puerto_am);
     const char *buena = o[0].url;
     const char *args[] = {"-i", "200", cortada, buena, medias, NULL};
     cal_proceso_t *p = mon_lanzar(s, args, 8, 0);

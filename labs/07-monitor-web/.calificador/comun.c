@@ -8,6 +8,7 @@
 #include "curso/errores.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -376,19 +377,22 @@ int mon_leer_resumen(const char *salida, const char *u, int *v, int *c, int *f)
     return 0;
 }
 
-int mon_puerto_mudo(int escuchar, int *puerto)
+int mon_sitio_mudo(int escuchar, const char *ruta, char *url, size_t tam)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
     struct sockaddr_in a = {.sin_family = AF_INET};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t n = sizeof a;
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || (escuchar && listen(fd, 64) < 0) ||
-        getsockname(fd, (struct sockaddr *)&a, &n) < 0) {
-        close(fd);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
+        (escuchar && listen(fd, 64) < 0) || getsockname(fd, (struct sockaddr *)&a, &n) < 0) {
+        int e = -errno;
+        if (fd >= 0)
+            close(fd);
+        cal_obtenido("no se pudo reservar un puerto de 127.0.0.1 para el sitio «%s» (error del "
+                     "calificador: %s)",
+                     ruta, error_texto(e));
         return -1;
     }
-    *puerto = ntohs(a.sin_port);
+    snprintf(url, tam, "http://127.0.0.1:%d%s", ntohs(a.sin_port), ruta);
     return fd;
 }

@@ -117,11 +117,13 @@ int mon_con_pruebas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n
 /* Pide los campos de «RESUMEN url comprobaciones=N correctas=C fallos=F …». */
 int mon_leer_resumen(const char *salida, const char *u, int *v, int *c, int *f);
 
-/* Un puerto de 127.0.0.1 que no contesta (en *puerto; el descriptor, o -1, lo cierra quien
- * llama). Sin `escuchar`, atado y sin escuchar: quien se conecta recibe «conexión rechazada»
- * enseguida. Con `escuchar`, escucha y nadie acepta (salvo quien llame a accept: no bloquea):
- * la conexión queda en la cola, la petición sale y no llega respuesta, hasta que se agota -t.
- * Los dos son un FALLO con estado 0 (la comprobación no tuvo respuesta). */
-int mon_puerto_mudo(int escuchar, int *puerto);
+/* Un sitio de 127.0.0.1 que no contesta: reserva un puerto efímero y escribe en `url`
+ * «http://127.0.0.1:PUERTO`ruta`». Sin `escuchar`, atado y sin escuchar: quien se conecta
+ * recibe «conexión rechazada» enseguida. Con `escuchar`, escucha y nadie acepta (salvo quien
+ * llame a accept: no bloquea): la conexión queda en la cola, la petición sale y no llega
+ * respuesta, hasta que se agota -t. Los dos son un FALLO con estado 0 (la comprobación no tuvo
+ * respuesta). Devuelve el descriptor, que cierra quien llama; si no se pudo, -1 y deja el
+ * Obtenido de la verificación escrito (un error del calificador, no del programa). */
+int mon_sitio_mudo(int escuchar, const char *ruta, char *url, size_t tam);
 
 #endif

@@ -38,13 +38,10 @@ CAL_PRUEBA(valgrind, 40)
     /* Y un puerto que rechaza la conexión: el camino de un fallo sin respuesta (estado 0, el
      * motivo de curl) también pasa por valgrind (el estudiante de prueba de la sesión 29 perdía
      * ahí el motivo, 123 bytes, y sacaba 100/100). */
-    int puerto_cerrado = 0, cerrado = mon_puerto_mudo(0, &puerto_cerrado);
-    if (cerrado < 0) {
-        cal_obtenido("no se pudo reservar un puerto cerrado (error del calificador)");
-        CAL_FIN(0);
-    }
     char rechaza[64];
-    snprintf(rechaza, sizeof rechaza, "http://127.0.0.1:%d/rechaza", puerto_cerrado);
+    int cerrado = mon_sitio_mudo(0, "/rechaza", rechaza, sizeof rechaza);
+    if (cerrado < 0)
+        CAL_FIN(0);
     const char *args[] = {"-i",  "500",    "-t",      "20000", rapida,
                           lenta, o[2].url, o[3].ruta, rechaza, NULL};
     cal_proceso_t *p = mon_lanzar(s, args, 40, 1);

@@ -330,13 +330,10 @@ CAL_PRUEBA(resumen_media, 20)
      * 290 ms) cuentan en el RESUMEN y en la media como los demás (el estudiante de prueba de la
      * sesión 29: uno que no contaba los tiempos agotados, y otro que los dejaba fuera de la
      * suma, sacaban 100/100). */
-    int puerto_mudo = 0, mudo = mon_puerto_mudo(1, &puerto_mudo);
-    if (mudo < 0) {
-        cal_obtenido("no se pudo abrir el puerto que no responde (error del calificador)");
-        CAL_FIN(0);
-    }
     char sin_respuesta[64];
-    snprintf(sin_respuesta, sizeof sin_respuesta, "http://127.0.0.1:%d/sin-respuesta", puerto_mudo);
+    int mudo = mon_sitio_mudo(1, "/sin-respuesta", sin_respuesta, sizeof sin_respuesta);
+    if (mudo < 0)
+        CAL_FIN(0);
     const char *args[] = {"-i",     "300",    "-t",          "290", o[0].url,
                           o[1].url, o[2].url, sin_respuesta, NULL};
     cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
