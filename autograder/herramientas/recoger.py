@@ -87,43 +87,72 @@ class Recogida:
         self.notas = []
         self.zip_total = 0
 
-    def leer_disco(self, ruta):
+    # En disco, nada se abre por su ruta entera: ORIGEN se abre una vez (self.raiz) y cada
+    # archivo se vuelve a abrir paso a paso desde ahí (abrir_en), cada carpeta y el archivo
+    # con O_NOFOLLOW, y tiene que ser el mismo (dispositivo e inodo) que se vio al recorrer.
+    # Con la ruta entera, un proceso del estudiante que cambiara una carpeta por un enlace
+    # entre el recorrido y la lectura (renameat2 con RENAME_EXCHANGE) hacía leer, como root,
+    # un archivo que él no puede leer: la solución del curso (un adversario de la sesión 30).
+    def abrir_en(self, partes, visto):
+        """El descriptor del archivo ORIGEN/partes…, que tiene que ser `visto` (os.stat_result)."""
+        actual = os.dup(self.raiz)
+        try:
+            for carpeta in partes[:-1]:
+                siguiente = os.open(carpeta, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW,
+                                    dir_fd=actual)
+                os.close(actual)
+                actual = siguiente
+            fd = os.open(partes[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=actual)
+        finally:
+            os.close(actual)
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) != (visto.st_dev, visto.st_ino):
+            os.close(fd)
+            raise OSError("el archivo cambió mientras se recogía la entrega")
+        return fd
+
+    def leer_disco(self, partes, visto):
         def leer():
-            fd = os.open(ruta, os.O_RDONLY | os.O_NOFOLLOW)
-            with os.fdopen(fd, "rb") as f:
+            with os.fdopen(self.abrir_en(partes, visto), "rb") as f:
                 return f.read(TOPE_ARCHIVO + 1)
 
         return leer
 
     def recorrer(self, origen):
         vistos = 0
-        for raiz, dirs, archivos in os.walk(origen, followlinks=False):
+        self.raiz = os.open(origen, os.O_RDONLY | os.O_DIRECTORY)
+        # fwalk sin seguir enlaces: cada carpeta, por su descriptor (nunca entra en un enlace,
+        # aunque lo pongan mientras recorre); los nombres se miran con lstat en ese descriptor.
+        for raiz, dirs, archivos, dfd in os.fwalk(origen, follow_symlinks=False):
             rel = os.path.relpath(raiz, origen)
             rel = "" if rel == "." else rel
             if rel.count(os.sep) >= PROFUNDIDAD:
                 dirs[:] = []
             dirs.sort()
             for d in list(dirs):
-                if os.path.islink(os.path.join(raiz, d)):
+                if stat.S_ISLNK(os.stat(d, dir_fd=dfd, follow_symlinks=False).st_mode):
                     self.entradas.append(Entrada(os.path.join(rel, d), 0, None, enlace=True))
             for a in sorted(archivos):
                 vistos += 1
                 if vistos > TOPE_RECORRIDO:
                     self.notas.append(f"más de {TOPE_RECORRIDO} archivos: el resto no se mira")
                     return
-                ruta = os.path.join(raiz, a)
                 nombre = os.path.join(rel, a)
-                st = os.lstat(ruta)
+                partes = nombre.split(os.sep)
+                try:
+                    st = os.stat(a, dir_fd=dfd, follow_symlinks=False)
+                except FileNotFoundError:
+                    continue  # se fue mientras se recorría
                 if stat.S_ISLNK(st.st_mode) or not stat.S_ISREG(st.st_mode):
                     self.entradas.append(Entrada(nombre, 0, None, enlace=True))
                 elif a.lower().endswith(".zip"):
-                    self.abrir_zip(ruta, nombre)
+                    self.abrir_zip(partes, st, nombre)
                 else:
-                    self.entradas.append(Entrada(nombre, st.st_size, self.leer_disco(ruta)))
+                    self.entradas.append(Entrada(nombre, st.st_size, self.leer_disco(partes, st)))
 
-    def abrir_zip(self, ruta, nombre):
+    def abrir_zip(self, partes, visto, nombre):
         try:
-            z = zipfile.ZipFile(ruta)
+            z = zipfile.ZipFile(os.fdopen(self.abrir_en(partes, visto), "rb"))
             miembros = z.infolist()
         except (zipfile.BadZipFile, OSError, ValueError) as e:
             self.notas.append(f"{visible(nombre)} no es un zip válido ({e.__class__.__name__})")

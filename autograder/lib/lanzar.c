@@ -215,6 +215,12 @@ static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *
         "--size",   TOPE_TMP,       "--tmpfs", "/tmp",   NULL};
     for (int i = 0; dispositivos[i] != NULL; i++)
         caja_poner(a, dispositivos[i]);
+    /* Y /proc, de solo lectura: lo que el programa escribiera ahí cambiaría lo que el
+     * calificador mide de él (un «5» en /proc/self/clear_refs borra su pico de memoria,
+     * VmHWM: un adversario de la sesión 30 guardaba 34 MiB y el calificador leía 12). Leer,
+     * como antes. Sin bwrap, Landlock ya no le deja escribir en /proc (base/encierro.c). */
+    caja_poner(a, "--remount-ro");
+    caja_poner(a, "/proc");
     caja_poner(a, "--ro-bind");
     caja_poner(a, programa);
     caja_poner(a, destino);

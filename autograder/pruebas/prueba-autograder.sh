@@ -536,6 +536,46 @@ for variante in "" CALIF_SIN_OPENAT2=1; do
     mal "$nombre-secreto" "$nombre: el nombre de un archivo de una carpeta 0700 ajena salió en el informe, o no dice por qué no se lista"
   fi
 done
+# Root no abre por su ruta entera lo que la entrega puede cambiar (un adversario de la sesión
+# 30). recoger.py recorría ORIGEN y después abría cada archivo por su ruta entera: un proceso
+# del estudiante que corre mientras se recoge (en una máquina compartida, make grade-clase
+# sobre las carpetas de la clase) cambiaba la carpeta x por un enlace entre las dos
+# (hostiles/intercambia.py) y root leía el chat.c de una carpeta 0700 que el estudiante no
+# puede leer (la solución: 5 de 20 veces, y 100/100 calificando). Ahora abre paso a paso desde
+# un descriptor, sin seguir enlaces, y exige el mismo inodo que vio: ninguna de 20.
+if [ "$(id -u)" -eq 0 ] && id -u nobody >/dev/null 2>&1; then
+  carrera="$TMP/carrera"
+  mkdir -p "$carrera/secreta" "$carrera/entrega/x" "$carrera/entrega/z"
+  echo '/* SECRETO-DE-ROOT */' >"$carrera/secreta/chat.c"
+  chmod 700 "$carrera/secreta"
+  cp labs/09-sala-de-chat/chat.c "$carrera/entrega/x/chat.c"
+  ln -s "$carrera/secreta" "$carrera/entrega/y"
+  # Muchas entradas que recorrer: más tiempo entre listar x y abrir x/chat.c.
+  (cd "$carrera/entrega/z" && seq -f 'f%g' 3000 | xargs touch)
+  chown -R nobody: "$carrera/entrega"
+  chmod o+x "$TMP" "$carrera"
+  runuser -u nobody -- python3 -I autograder/hostiles/intercambia.py "$carrera/entrega" \
+    >"$TMP/carrera.cambios" 2>&1 &
+  intercambia=$!
+  leidos=0
+  for _ in $(seq 20); do
+    rm -rf "$carrera/destino"
+    python3 -I autograder/herramientas/recoger.py --carpeta 09-sala-de-chat --archivo chat.c \
+      -- "$carrera/entrega" "$carrera/destino" >/dev/null 2>&1
+    grep -q SECRETO-DE-ROOT "$carrera/destino/chat.c" 2>/dev/null && leidos=$((leidos + 1))
+  done
+  : >"$carrera/parar"
+  wait "$intercambia"
+  cambios=$(cat "$TMP/carrera.cambios")
+  if [ "$leidos" -eq 0 ] && [ "${cambios:-0}" -gt 0 ] 2>/dev/null; then
+    bien "recoger_carrera: con la carpeta cambiada por un enlace $cambios veces mientras se recogía, root no leyó lo ajeno en ninguna de 20"
+  else
+    mal "recoger-carrera" "recoger_carrera: root leyó el archivo de la carpeta 0700 en $leidos de 20 recogidas (cambios: ${cambios:-ninguno})"
+  fi
+  rm -rf "$carrera"
+else
+  salta "recoger_carrera: hace falta root (y el usuario nobody) para hacer de estudiante"
+fi
 # La terminal de quien califica. inyecta_terminal.c (la solución del 07 con un constructor) abre
 # /dev/tty y mete con ioctl TIOCSTI «echo MARCA» en su cola de entrada: si llegara a la terminal
 # de quien califica, el shell la leería al acabar y la ejecutaría con sus permisos. Se califica
@@ -1219,6 +1259,11 @@ hostil_pierde chat_sondeo solucion 94 trozos 'durmió fuera de uv_run'
 # uv_run de todo el proceso y `senales` pasaba. Ahora, por bucle: pierde `senales`, y el
 # informe dice qué se cerró fuera.
 hostil_pierde chat_run_ajeno partida 20 senales 'fuera de uv_run'
+# Lo que el programa puede borrar no es una prueba (un adversario de la sesión 30): la línea sin
+# tope (como el mutante linea_sin_tope) y, al descartarla, «5» en /proc/self/clear_refs, que
+# devolvía su pico de memoria (VmHWM) a lo de ahora: `linea_larga` leía 12 MiB con 34 MiB
+# guardados y daba 100/100. Ahora /proc es de solo lectura en la caja: pierde `linea_larga`.
+HP_ARCHIVO=protocolo.c hostil_pierde chat_olvida_pico solucion 94 linea_larga 'guarda lo que sigue llegando' solo
 # El escenario es del calificador (un adversario de la sesión 29, en el 10): el servidor
 # atiende un alias con la consulta de la petición delante y toma el primer valor de cada
 # parámetro, así que «retraso=0&» delante quitaba los retrasos (100/100 con el plazo mal
