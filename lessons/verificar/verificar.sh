@@ -408,6 +408,23 @@ ejecutar_guion() {
                 else
                     sleep "$(awk -v m="$resto" -v f="$factor" 'BEGIN{print m*f/1000}')"
                 fi ;;
+            salida)
+                # Hasta que el servidor escriba en su stdout una línea que contenga el texto
+                # (un suceso del servidor, no una pausa: con la máquina cargada, «espera 50»
+                # no garantiza que ya haya atendido lo anterior).
+                if [ -z "$resto" ]; then
+                    GUION_ERROR="línea $nlinea: «salida» necesita el texto que se espera"
+                else
+                    i=$((espera_max * 10))
+                    until grep -qF -- "$resto" "$salida"; do
+                        i=$((i - 1))
+                        if [ "$i" -le 0 ]; then
+                            GUION_ERROR="línea $nlinea: el servidor no escribió «$resto» en $espera_max s"
+                            break
+                        fi
+                        sleep 0.1
+                    done
+                fi ;;
             conecta)
                 abrir ;;
             fin-de-linea)
@@ -713,6 +730,8 @@ verificar_leccion() {
             elif [ "$ESTADO" != "$vest" ]; then
                 mal "valgrind: $prog ($dur s): terminó con estado $ESTADO (se esperaba $vest)"
                 informe_valgrind "$informe" | tail -n 20 | sed 's/^/        │ /'
+                # Lo que dijo el programa (una prueba de Criterion que falla lo dice ahí).
+                mostrar_cola "stdout" "$ltmp/vg-salida.txt" 10
                 mostrar_cola "stderr" "$ltmp/vg-errores.txt" 10
             elif [ -n "$vgui" ] && [ -n "${GUION_ERROR:-}" ]; then
                 mal "valgrind: $prog ($dur s): el guion falló bajo valgrind: $GUION_ERROR"
