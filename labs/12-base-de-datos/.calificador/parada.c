@@ -106,7 +106,10 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
 {
     cal_proceso_t *p;
     cal_nota("Ctrl+C en la fase %s:", fase);
-    if (!base_lanzar(b, args, 0, 40, &p))
+    /* Con el testigo del cierre: cancelar y después salir con exit(130) desde la callback de la
+     * señal sale con el mismo código y cancela lo mismo, pero no cierra nada (el estudiante de
+     * prueba de la sesión 29, 100/100). Mutante: sigint_sale_sin_cerrar. */
+    if (!base_lanzar_vigilando_cierre(b, args, 40, &p))
         return 0;
     PGconn *c = base_conectar(b);
     if (c == NULL)
@@ -163,14 +166,18 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
     cal_obtenido("con Ctrl+C en la fase %s, salió con 130; sentencias suyas que seguían en "
                  "curso en el servidor 2.5 s después: %lld",
                  fase, activas);
-    return activas == 0;
+    return activas == 0 &&
+           cal_parada_cerro_todo(p, "cada conexión con bd_cerrar (tras cancelar lo que tenga en "
+                                    "curso), y los handles de las señales, antes de salir con "
+                                    "130 al volver uv_run");
 }
 
 CAL_PRUEBA(sigint, 50)
 {
     cal_esperado("con inserciones de 30 s en curso (3 en la fase concurrente; después, 1 en la "
-                 "secuencial), SIGINT: código 130 en menos de 3 s y, 2.5 s después, ninguna "
-                 "sentencia del programa en curso en el servidor");
+                 "secuencial), SIGINT: código 130 en menos de 3 s, todo cerrado (uv_loop_close() "
+                 "== 0) y, 2.5 s después, ninguna sentencia del programa en curso en el "
+                 "servidor");
     base_t b;
     static const char *const args[] = {"-n", "10", "-p", "3", NULL};
     if (!base_preparar(&b, "sigint", TABLA_LENTA, 30000, NULL) ||
