@@ -442,6 +442,45 @@ int base_lecturas(const base_t *b, long long *total, long long *con_secuencial)
     return 1;
 }
 
+/* Un disparador de sentencia BEFORE TRUNCATE (el TRUNCATE de la preparación) que, con el papel
+ * del programa, espera y apunta en calif.vaciado cuándo empezó y acabó. */
+static const char *const SQL_VACIADO_LENTO =
+    "CREATE TABLE calif.vaciado (inicio timestamptz, fin timestamptz);"
+    "CREATE FUNCTION calif.vaciar() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+    "SET search_path = pg_catalog, pg_temp AS $$ "
+    "DECLARE t0 timestamptz := clock_timestamp(); BEGIN "
+    "IF session_user <> 'curso' THEN RETURN NULL; END IF; "
+    "PERFORM pg_sleep(%g); "
+    "INSERT INTO calif.vaciado VALUES (t0, clock_timestamp()); RETURN NULL; END $$;"
+    "CREATE TRIGGER calif_vaciar BEFORE TRUNCATE ON public.usuarios FOR EACH STATEMENT "
+    "EXECUTE FUNCTION calif.vaciar();";
+
+int base_vaciado_lento(const base_t *b, int ms)
+{
+    PGconn *c = conectar(b->admin);
+    if (c == NULL)
+        return 0;
+    char guion[1024];
+    snprintf(guion, sizeof guion, SQL_VACIADO_LENTO, ms / 1000.0);
+    int ok = ejecutar(c, guion);
+    PQfinish(c);
+    return ok;
+}
+
+double base_vaciado_fin(const base_t *b)
+{
+    PGconn *c = conectar(b->admin);
+    if (c == NULL)
+        return -1;
+    double fin = -1;
+    PGresult *r = PQexec(c, "SELECT extract(epoch FROM max(fin)) * 1000 FROM calif.vaciado");
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+        fin = atof(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    PQfinish(c);
+    return fin;
+}
+
 int base_limitar(const base_t *b, int limite)
 {
     PGconn *admin = conectar(b->servidor);

@@ -95,6 +95,14 @@ int base_preparar_falla(base_t *b, const char *id, int falla);
  * servidor («too many connections»). 1 si se pudo. */
 int base_limitar(const base_t *b, int limite);
 
+/* Con TABLA_LENTA: el TRUNCATE del programa (el de su preparación) tarda `ms` en el servidor,
+ * que apunta cuándo acabó. 1 si se pudo. */
+int base_vaciado_lento(const base_t *b, int ms);
+
+/* Tras base_vaciado_lento: cuándo acabó el último TRUNCATE del programa, en ms desde 1970 (el
+ * mismo reloj que inicio y fin de insercion_t), o -1 si no hubo ninguno o no se pudo leer. */
+double base_vaciado_fin(const base_t *b);
+
 /* SIN_TABLA deja además un disparador de eventos: cuando el programa crea usuarios, le pone un
  * disparador que apunta en calif.texto (id, consulta) el texto SQL que llegó al servidor con cada
  * inserción (current_query()). Devuelve cuántas inserciones llevaban algún valor pegado en el
