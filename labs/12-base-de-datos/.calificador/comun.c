@@ -481,6 +481,56 @@ double base_vaciado_fin(const base_t *b)
     return fin;
 }
 
+PGconn *base_retener_conexiones(const base_t *b)
+{
+    PGconn *c = conectar(b->servidor);
+    if (c == NULL)
+        return NULL;
+    char sql[200];
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s_r TEMPLATE %s", b->nombre, b->nombre);
+    if (!PQsendQuery(c, sql)) {
+        PQfinish(c);
+        return NULL;
+    }
+    /* Otra conexión mira cuándo tiene ya el cerrojo (ShareLock sobre la base, concedido). */
+    PGconn *m = conectar(b->servidor);
+    long long tiene = 0;
+    uint64_t hasta = cal_ahora_ms() + 2000;
+    while (m != NULL && tiene < 1 && cal_ahora_ms() < hasta) {
+        tiene = base_entero(m,
+                            "SELECT count(*) FROM pg_locks WHERE locktype = 'object' AND classid "
+                            "= 'pg_database'::regclass AND mode = 'ShareLock' AND granted AND "
+                            "objid = (SELECT oid FROM pg_database WHERE datname = $1)",
+                            b->nombre, NULL);
+        if (tiene < 1)
+            cal_esperar(10);
+    }
+    PQfinish(m);
+    if (tiene < 1) {
+        base_soltar_conexiones(b, c);
+        return NULL;
+    }
+    return c;
+}
+
+void base_soltar_conexiones(const base_t *b, PGconn *c)
+{
+    if (c == NULL)
+        return;
+    PGresult *r;
+    int creada = 0;
+    while ((r = PQgetResult(c)) != NULL) {
+        creada = creada || PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+    }
+    if (creada) {
+        char sql[200];
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s_r", b->nombre);
+        PQclear(PQexec(c, sql));
+    }
+    PQfinish(c);
+}
+
 int base_limitar(const base_t *b, int limite)
 {
     PGconn *admin = conectar(b->servidor);

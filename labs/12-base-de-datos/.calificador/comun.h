@@ -103,6 +103,15 @@ int base_vaciado_lento(const base_t *b, int ms);
  * mismo reloj que inicio y fin de insercion_t), o -1 si no hubo ninguno o no se pudo leer. */
 double base_vaciado_fin(const base_t *b);
 
+/* Retiene las conexiones nuevas a la base b durante unos 5 s: un CREATE DATABASE … TEMPLATE
+ * desde otra base toma un ShareLock sobre ella (cada conexión nueva pide un RowExclusiveLock al
+ * arrancar y espera) y, como la base tiene sesiones (la del calificador, al menos), espera 5 s
+ * a que salgan y falla, y suelta el cerrojo. Las conexiones ya abiertas no notan nada. Devuelve
+ * la conexión que lo lanzó, con el cerrojo ya concedido, o NULL si no se pudo (nada retenido).
+ * Después, base_soltar_conexiones (espera a que acabe y la cierra). */
+PGconn *base_retener_conexiones(const base_t *b);
+void base_soltar_conexiones(const base_t *b, PGconn *c);
+
 /* SIN_TABLA deja además un disparador de eventos: cuando el programa crea usuarios, le pone un
  * disparador que apunta en calif.texto (id, consulta) el texto SQL que llegó al servidor con cada
  * inserción (current_query()). Devuelve cuántas inserciones llevaban algún valor pegado en el
