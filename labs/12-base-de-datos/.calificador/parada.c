@@ -166,10 +166,20 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
     cal_obtenido("con Ctrl+C en la fase %s, salió con 130; sentencias suyas que seguían en "
                  "curso en el servidor 2.5 s después: %lld",
                  fase, activas);
-    return activas == 0 &&
-           cal_parada_cerro_todo(p, "cada conexión con bd_cerrar (tras cancelar lo que tenga en "
-                                    "curso), y los handles de las señales, antes de salir con "
-                                    "130 al volver uv_run");
+    if (activas != 0)
+        return 0;
+    /* Solo lo propio de Ctrl+C: salir desde la callback de la señal, sin que uv_run vuelva. Un
+     * handle que ninguna salida cierra (un temporizador parado, nunca uv_close) ya lo juzgan
+     * reemplaza_rotas, sentencia_falla, servidor_cae y valgrind: aquí no se cobra otra vez
+     * (mutante temporizador_sin_cerrar). Un olvido activo solo en esta salida (la conexión
+     * secuencial sin cerrar) no deja volver a uv_run: ya no sale con 130 a tiempo. */
+    char dejados[2048];
+    if (cal_sin_cerrar(p, dejados, sizeof dejados) > 0 &&
+        strstr(dejados, "desde una callback") != NULL)
+        return cal_parada_cerro_todo(p, "cada conexión con bd_cerrar (tras cancelar lo que tenga "
+                                        "en curso), y los handles de las señales, antes de "
+                                        "salir con 130 al volver uv_run");
+    return 1;
 }
 
 CAL_PRUEBA(sigint, 50)
