@@ -186,7 +186,7 @@ static int sustituta_rechazada(void)
     cal_nota("Con las conexiones del pool cortadas en la fase secuencial y la base cerrada a "
              "conexiones nuevas: se rechazan las sustitutas, en la fase de consultas.");
     if (!base_preparar(&b, "rechaza_consultas", TABLA_LENTA, SUSTITUTA_LENTO_MS, NULL) ||
-        !base_lanzar_vigilando_cierre(&b, args, 30, &p))
+        !base_lanzar(&b, args, 0, 30, &p))
         return 0;
     PGconn *c = base_conectar(&b);
     if (c == NULL)
@@ -228,8 +228,9 @@ static int sustituta_rechazada(void)
         cal_nota_salida(p, 10);
         return 0;
     }
-    return cal_parada_cerro_todo(p, "cada conexión con bd_cerrar, también las que el servidor "
-                                    "rechazó, y los handles de las señales");
+    /* Aquí solo el código: cerrar las rechazadas lo juzga «rechaza_pool» y cerrar las rotas,
+     * reemplaza_rotas (cobrarlo aquí otra vez sería el mismo olvido tres veces). */
+    return 1;
 }
 
 CAL_PRUEBA(servidor_cae, 60)
