@@ -1070,6 +1070,41 @@ int base_sentencias(const base_t *b, int n, sentencias_t *s)
     return 1;
 }
 
+int base_rechazos(const base_t *b, int *rechazos, int *despues)
+{
+    const char *ruta = getenv("CAL12_SENTENCIAS");
+    *rechazos = *despues = 0;
+    if (ruta == NULL)
+        return 0;
+    /* El recolector del servidor escribe con un poco de retraso: hasta 2 s por si aún no está
+     * el rechazo. */
+    for (int intento = 0; intento < 10 && *rechazos == 0; intento++) {
+        if (intento > 0)
+            cal_esperar(200);
+        FILE *f = fopen(ruta, "r");
+        if (f == NULL)
+            continue;
+        *despues = 0;
+        char linea[16384];
+        while (fgets(linea, sizeof linea, f) != NULL) {
+            json_t *l = json_loads(linea, 0, NULL);
+            if (l == NULL)
+                continue;
+            const char *app = json_string_value(json_object_get(l, "application_name"));
+            const char *msj = json_string_value(json_object_get(l, "message"));
+            const char *sql = msj != NULL ? texto_sql(msj) : NULL;
+            if (linea_de_base(l, b) && msj != NULL && strncmp(msj, "too many connections", 20) == 0)
+                (*rechazos)++;
+            else if (*rechazos > 0 && linea_de_base(l, b) && sql != NULL && app != NULL &&
+                     strcmp(app, "basedatos") == 0 && base_contiene_sin_mayusculas(sql, "INSERT"))
+                (*despues)++;
+            json_decref(l);
+        }
+        fclose(f);
+    }
+    return 1;
+}
+
 static void preparacion_leer(const base_t *b, FILE *f, preparacion_vista_t *s)
 {
     memset(s, 0, sizeof *s);

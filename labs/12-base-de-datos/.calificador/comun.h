@@ -112,6 +112,12 @@ double base_vaciado_fin(const base_t *b);
 PGconn *base_retener_conexiones(const base_t *b);
 void base_soltar_conexiones(const base_t *b, PGconn *c);
 
+/* Según el registro del servidor: cuántas conexiones a la base b rechazó por el límite
+ * (base_limitar: «too many connections») y cuántas inserciones del programa llegaron después
+ * de la primera (el registro va en el orden en que el servidor las anota). 0 si no hay
+ * registro. */
+int base_rechazos(const base_t *b, int *rechazos, int *despues);
+
 /* SIN_TABLA deja además un disparador de eventos: cuando el programa crea usuarios, le pone un
  * disparador que apunta en calif.texto (id, consulta) el texto SQL que llegó al servidor con cada
  * inserción (current_query()). Devuelve cuántas inserciones llevaban algún valor pegado en el
