@@ -442,6 +442,95 @@ int base_lecturas(const base_t *b, long long *total, long long *con_secuencial)
     return 1;
 }
 
+/* Un disparador de sentencia BEFORE TRUNCATE (el TRUNCATE de la preparación) que, con el papel
+ * del programa, espera y apunta en calif.vaciado cuándo empezó y acabó. */
+static const char *const SQL_VACIADO_LENTO =
+    "CREATE TABLE calif.vaciado (inicio timestamptz, fin timestamptz);"
+    "CREATE FUNCTION calif.vaciar() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+    "SET search_path = pg_catalog, pg_temp AS $$ "
+    "DECLARE t0 timestamptz := clock_timestamp(); BEGIN "
+    "IF session_user <> 'curso' THEN RETURN NULL; END IF; "
+    "PERFORM pg_sleep(%g); "
+    "INSERT INTO calif.vaciado VALUES (t0, clock_timestamp()); RETURN NULL; END $$;"
+    "CREATE TRIGGER calif_vaciar BEFORE TRUNCATE ON public.usuarios FOR EACH STATEMENT "
+    "EXECUTE FUNCTION calif.vaciar();";
+
+int base_vaciado_lento(const base_t *b, int ms)
+{
+    PGconn *c = conectar(b->admin);
+    if (c == NULL)
+        return 0;
+    char guion[1024];
+    snprintf(guion, sizeof guion, SQL_VACIADO_LENTO, ms / 1000.0);
+    int ok = ejecutar(c, guion);
+    PQfinish(c);
+    return ok;
+}
+
+double base_vaciado_fin(const base_t *b)
+{
+    PGconn *c = conectar(b->admin);
+    if (c == NULL)
+        return -1;
+    double fin = -1;
+    PGresult *r = PQexec(c, "SELECT extract(epoch FROM max(fin)) * 1000 FROM calif.vaciado");
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+        fin = atof(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    PQfinish(c);
+    return fin;
+}
+
+PGconn *base_retener_conexiones(const base_t *b)
+{
+    PGconn *c = conectar(b->servidor);
+    if (c == NULL)
+        return NULL;
+    char sql[200];
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s_r TEMPLATE %s", b->nombre, b->nombre);
+    if (!PQsendQuery(c, sql)) {
+        PQfinish(c);
+        return NULL;
+    }
+    /* Otra conexión mira cuándo tiene ya el cerrojo (ShareLock sobre la base, concedido). */
+    PGconn *m = conectar(b->servidor);
+    long long tiene = 0;
+    uint64_t hasta = cal_ahora_ms() + 2000;
+    while (m != NULL && tiene < 1 && cal_ahora_ms() < hasta) {
+        tiene = base_entero(m,
+                            "SELECT count(*) FROM pg_locks WHERE locktype = 'object' AND classid "
+                            "= 'pg_database'::regclass AND mode = 'ShareLock' AND granted AND "
+                            "objid = (SELECT oid FROM pg_database WHERE datname = $1)",
+                            b->nombre, NULL);
+        if (tiene < 1)
+            cal_esperar(10);
+    }
+    PQfinish(m);
+    if (tiene < 1) {
+        base_soltar_conexiones(b, c);
+        return NULL;
+    }
+    return c;
+}
+
+void base_soltar_conexiones(const base_t *b, PGconn *c)
+{
+    if (c == NULL)
+        return;
+    PGresult *r;
+    int creada = 0;
+    while ((r = PQgetResult(c)) != NULL) {
+        creada = creada || PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+    }
+    if (creada) {
+        char sql[200];
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s_r", b->nombre);
+        PQclear(PQexec(c, sql));
+    }
+    PQfinish(c);
+}
+
 int base_limitar(const base_t *b, int limite)
 {
     PGconn *admin = conectar(b->servidor);
@@ -978,6 +1067,41 @@ int base_sentencias(const base_t *b, int n, sentencias_t *s)
             cal_esperar(200);
     }
     regfree(&pegado);
+    return 1;
+}
+
+int base_rechazos(const base_t *b, int *rechazos, int *despues)
+{
+    const char *ruta = getenv("CAL12_SENTENCIAS");
+    *rechazos = *despues = 0;
+    if (ruta == NULL)
+        return 0;
+    /* El recolector del servidor escribe con un poco de retraso: hasta 2 s por si aún no está
+     * el rechazo. */
+    for (int intento = 0; intento < 10 && *rechazos == 0; intento++) {
+        if (intento > 0)
+            cal_esperar(200);
+        FILE *f = fopen(ruta, "r");
+        if (f == NULL)
+            continue;
+        *despues = 0;
+        char linea[16384];
+        while (fgets(linea, sizeof linea, f) != NULL) {
+            json_t *l = json_loads(linea, 0, NULL);
+            if (l == NULL)
+                continue;
+            const char *app = json_string_value(json_object_get(l, "application_name"));
+            const char *msj = json_string_value(json_object_get(l, "message"));
+            const char *sql = msj != NULL ? texto_sql(msj) : NULL;
+            if (linea_de_base(l, b) && msj != NULL && strncmp(msj, "too many connections", 20) == 0)
+                (*rechazos)++;
+            else if (*rechazos > 0 && linea_de_base(l, b) && sql != NULL && app != NULL &&
+                     strcmp(app, "basedatos") == 0 && base_contiene_sin_mayusculas(sql, "INSERT"))
+                (*despues)++;
+            json_decref(l);
+        }
+        fclose(f);
+    }
     return 1;
 }
 

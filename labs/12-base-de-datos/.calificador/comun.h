@@ -95,6 +95,29 @@ int base_preparar_falla(base_t *b, const char *id, int falla);
  * servidor («too many connections»). 1 si se pudo. */
 int base_limitar(const base_t *b, int limite);
 
+/* Con TABLA_LENTA: el TRUNCATE del programa (el de su preparación) tarda `ms` en el servidor,
+ * que apunta cuándo acabó. 1 si se pudo. */
+int base_vaciado_lento(const base_t *b, int ms);
+
+/* Tras base_vaciado_lento: cuándo acabó el último TRUNCATE del programa, en ms desde 1970 (el
+ * mismo reloj que inicio y fin de insercion_t), o -1 si no hubo ninguno o no se pudo leer. */
+double base_vaciado_fin(const base_t *b);
+
+/* Retiene las conexiones nuevas a la base b durante unos 5 s: un CREATE DATABASE … TEMPLATE
+ * desde otra base toma un ShareLock sobre ella (cada conexión nueva pide un RowExclusiveLock al
+ * arrancar y espera) y, como la base tiene sesiones (la del calificador, al menos), espera 5 s
+ * a que salgan y falla, y suelta el cerrojo. Las conexiones ya abiertas no notan nada. Devuelve
+ * la conexión que lo lanzó, con el cerrojo ya concedido, o NULL si no se pudo (nada retenido).
+ * Después, base_soltar_conexiones (espera a que acabe y la cierra). */
+PGconn *base_retener_conexiones(const base_t *b);
+void base_soltar_conexiones(const base_t *b, PGconn *c);
+
+/* Según el registro del servidor: cuántas conexiones a la base b rechazó por el límite
+ * (base_limitar: «too many connections») y cuántas inserciones del programa llegaron después
+ * de la primera (el registro va en el orden en que el servidor las anota). 0 si no hay
+ * registro. */
+int base_rechazos(const base_t *b, int *rechazos, int *despues);
+
 /* SIN_TABLA deja además un disparador de eventos: cuando el programa crea usuarios, le pone un
  * disparador que apunta en calif.texto (id, consulta) el texto SQL que llegó al servidor con cada
  * inserción (current_query()). Devuelve cuántas inserciones llevaban algún valor pegado en el

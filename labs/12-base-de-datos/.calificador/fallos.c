@@ -113,21 +113,44 @@ CAL_PRUEBA(reemplaza_rotas, 40)
 
 /* Con la base limitada a `limite` conexiones del programa, lanza `args`: la conexión siguiente
  * (`que`) la rechaza el servidor cuando ya hay otra abierta. Exige código 1 (no 2: el arranque
- * ya pasó) y un mensaje en stderr. */
+ * ya pasó) y un mensaje en stderr. Con `filas` > 0 (las de la fase concurrente), cada inserción
+ * tarda `lento_ms` y, tras el rechazo, el programa no sigue con ellas: la primera petición de la
+ * cola se entera y todo termina. */
 static int rechazada_tras_abrir(const char *id, int limite, const char *const *args,
-                                const char *que)
+                                const char *que, int lento_ms, int filas)
 {
     base_t b;
     cal_proceso_t *p;
     cal_nota("Con la base limitada a %d %s: se rechaza %s.", limite,
              limite == 1 ? "conexión" : "conexiones", que);
-    if (!base_preparar(&b, id, TABLA_LENTA, 0, NULL) || !base_limitar(&b, limite) ||
+    if (!base_preparar(&b, id, TABLA_LENTA, lento_ms, NULL) || !base_limitar(&b, limite) ||
         !base_lanzar_vigilando_cierre(&b, args, 20, &p))
         return 0;
     if (!base_esperar_fin(p, 10000, 1))
         return 0;
     if (cal_errores(p)[0] == '\0') {
         cal_obtenido("con %s rechazada salió con 1, pero sin mensaje en stderr", que);
+        return 0;
+    }
+    /* Las demás conexiones del pool se rechazan en cuanto el servidor las ve (unos ms) y la
+     * primera inserción ocupa la abierta `lento_ms`: quien termina al primer rechazo hace una o
+     * dos. Quien solo avisa a la cola si no queda ninguna abierta sigue con todas por esa (y
+     * sale con 1 al rechazarse la secuencial): el estudiante de prueba de la sesión 29, 100/100.
+     * Mutante: rechazo_sin_avisar. */
+    /* Lo que llegó después del primer rechazo, en el registro del servidor: un programa que
+     * nunca pide una segunda conexión del pool (inserciones una a una) no tiene rechazo que
+     * juzgar hasta la secuencial, al final. Quien para al primer rechazo manda como mucho la
+     * que ya iba a salir (una o dos si tarda en enterarse: cada una ocupa la conexión 500 ms);
+     * el mutante, todas. Desde 5, sin duda. */
+    int rechazos = 0, despues = 0;
+    if (filas > 0 && base_rechazos(&b, &rechazos, &despues) && rechazos > 0 && despues >= 5) {
+        cal_obtenido("con %s rechazada (ya estaba abierta la primera), el servidor siguió "
+                     "recibiendo inserciones por la que quedaba (después del primer rechazo: "
+                     "%d, de %d ms cada una). Una conexión "
+                     "del pool que no se abre cuando ya se abrió otra es que el servidor cayó: el "
+                     "pool se lo dice a la primera petición de la cola y el programa termina con "
+                     "1, sin seguir",
+                     que, despues, lento_ms);
         return 0;
     }
     /* Y todo cerrado: una conexión que no llegó a abrirse también se cierra con bd_cerrar (su
@@ -137,15 +160,97 @@ static int rechazada_tras_abrir(const char *id, int limite, const char *const *a
                                     "rechazó, y los handles de las señales");
 }
 
-CAL_PRUEBA(servidor_cae, 50)
+/* Cada inserción de «rechaza_pool»: mientras la primera ocupa la conexión abierta, llegan los
+ * rechazos de las otras. Las 10 por esa sola conexión tardan 5 s; quien para al primer rechazo,
+ * unos ms. */
+#define RECHAZO_LENTO_MS 500
+
+/* Las inserciones de «rechaza_consultas» (-n 10 -p 3): la secuencial dura 2 s, de sobra para
+ * cortar las del pool y cerrar la base a nuevas conexiones antes de las consultas. */
+#define SUSTITUTA_LENTO_MS 200
+
+/* Una sustituta del pool rechazada en la fase de consultas: durante la secuencial, la base se
+ * cierra a conexiones nuevas del programa (CONNECTION LIMIT 0; la secuencial, ya abierta,
+ * sigue) y se cortan las del pool. Al consultar, el pool descarta las rotas y abre otras, que
+ * el servidor rechaza: ya se abrieron conexiones antes, así que es código 1, no el 2 del
+ * arranque (el estudiante de prueba de la sesión 29 daba 2 solo en las consultas: 100/100).
+ * Mutante: consulta_rechazada_con_2. */
+static int sustituta_rechazada(void)
 {
-    cal_esperado("con el servidor parado a mitad de las inserciones: código 1 en menos de 5 s y "
-                 "un mensaje en stderr; y código 1 con mensaje cuando el servidor rechaza la "
-                 "conexión de la fase secuencial o una nueva del pool (ya había otra abierta)");
+    static const char *const args[] = {"-n", "10", "-p", "3", NULL};
+    base_t b;
+    cal_proceso_t *p;
+    cal_nota("Con las conexiones del pool cortadas en la fase secuencial y la base cerrada a "
+             "conexiones nuevas: se rechazan las sustitutas, en la fase de consultas.");
+    if (!base_preparar(&b, "rechaza_consultas", TABLA_LENTA, SUSTITUTA_LENTO_MS, NULL) ||
+        !base_lanzar(&b, args, 0, 30, &p))
+        return 0;
+    PGconn *c = base_conectar(&b);
+    if (c == NULL)
+        return 0;
+    long long sec = base_esperar_secuencial(c, p, 10);
+    if (sec < 0) {
+        PQfinish(c);
+        cal_obtenido("la fase secuencial no empezó (ninguna fila con id > 10)");
+        cal_nota_salida(p, 10);
+        return 0;
+    }
+    char pid[24];
+    snprintf(pid, sizeof pid, "%lld", sec);
+    long long cortadas = -1;
+    if (base_limitar(&b, 0))
+        cortadas = base_entero(
+            c,
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = "
+            "current_database() AND application_name = 'basedatos' AND pid <> $1::int",
+            pid, NULL);
+    if (cortadas < 1) {
+        if (cortadas == 0 && !base_explica_sin_nombre(c))
+            cal_obtenido("durante la fase secuencial el pool no tenía ninguna conexión abierta "
+                         "(un pool conserva sus conexiones para reutilizarlas)");
+        PQfinish(c);
+        return 0;
+    }
+    PQfinish(c);
+    cal_nota("Conexiones del pool cortadas: %lld.", cortadas);
+    if (!base_esperar_fin(p, 15000, -1))
+        return 0;
+    int codigo = cal_codigo(p);
+    /* Sin ningún rechazo en el registro del servidor, no pidió conexiones nuevas en la fase de
+     * consultas (¿no las hizo?): eso lo juzgan filas, salida y cierre, no esta ejecución. */
+    int rechazos = 0, despues = 0;
+    if (codigo == 0 && base_rechazos(&b, &rechazos, &despues) && rechazos == 0) {
+        cal_nota("Salió con 0 sin que el servidor rechazara ninguna conexión: no pidió ninguna "
+                 "nueva tras los cortes, así que aquí no hay rechazo que juzgar.");
+        return 1;
+    }
+    if (codigo != 1 || cal_errores(p)[0] == '\0') {
+        cal_obtenido("con las sustitutas del pool rechazadas en la fase de consultas salió con "
+                     "%d%s; se espera 1 con un mensaje en stderr: ya se habían abierto "
+                     "conexiones, así que el servidor cayó (el 2 es solo para el arranque, "
+                     "cuando ninguna llegó a abrirse)",
+                     codigo, cal_errores(p)[0] == '\0' ? " y sin mensaje en stderr" : "");
+        cal_nota_salida(p, 10);
+        return 0;
+    }
+    /* Aquí solo el código: cerrar las rechazadas lo juzga «rechaza_pool» y cerrar las rotas,
+     * reemplaza_rotas (cobrarlo aquí otra vez sería el mismo olvido tres veces). */
+    return 1;
+}
+
+CAL_PRUEBA(servidor_cae, 60)
+{
+    cal_esperado("con el servidor parado a mitad de las inserciones, código 1 en menos de 5 s y "
+                 "un mensaje en stderr. Y código 1 con mensaje cuando el servidor rechaza una "
+                 "conexión tras abrirse otra: la de la fase secuencial, una nueva del pool (sin "
+                 "seguir insertando por la abierta) o las sustitutas de las del pool cortadas, "
+                 "en la fase de consultas");
     static const char *const args_sec[] = {"-n", "5", "-p", "1", NULL};
     static const char *const args_pool[] = {"-n", "10", "-p", "4", NULL};
-    if (!rechazada_tras_abrir("rechaza_secuencial", 1, args_sec, "la conexión secuencial") ||
-        !rechazada_tras_abrir("rechaza_pool", 1, args_pool, "la segunda conexión del pool"))
+    if (!rechazada_tras_abrir("rechaza_secuencial", 1, args_sec, "la conexión secuencial", 0, 0) ||
+        !rechazada_tras_abrir("rechaza_pool", 1, args_pool, "la segunda conexión del pool",
+                              RECHAZO_LENTO_MS, 10) ||
+        !sustituta_rechazada())
         CAL_FIN(0);
     /* La carpeta de cal_carpeta es del usuario de la caja: el servidor va en una subcarpeta que
      * crea postgres.sh (suya; nunca borra lo que no creó). */

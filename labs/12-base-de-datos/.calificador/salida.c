@@ -1,13 +1,17 @@
 /* salida.c — la salida: cada número que imprime el programa cuadra con lo que vio el
  * servidor (las fases, sus tiempos, las consultas).
  *
+ * Que el tiempo secuencial no incluya abrir su conexión (unos ms, dentro de la holgura de los
+ * tiempos que pide una máquina cargada) se ve reteniendo las conexiones nuevas a la base en
+ * cuanto el pool tiene abiertas las suyas, durante la fase concurrente: la secuencial, que se
+ * abre después, tarda unos segundos en abrirse (base_retener_conexiones). PostgreSQL 15 no tiene
+ * disparadores de inicio de sesión (llegan en la 17), y un retraso por base o por papel
+ * (post_auth_delay) no se puede poner con ALTER … SET.
+ *
  * Lo que no se juzga, y por qué:
- * - Que el tiempo secuencial incluya abrir su conexión: unos ms, dentro de la holgura de los
- *   tiempos (±50 % o ±150 ms) que pide una máquina cargada. Para verlo habría que hacer lenta
- *   solo esa conexión: PostgreSQL 15 no tiene disparadores de inicio de sesión (llegan en la
- *   17), y un retraso puesto por base o por papel (post_auth_delay) frenaría también las
- *   conexiones del pool, o habría que ponerlo justo entre las dos fases: una carrera con el
- *   programa, que abre la secuencial en cuanto acaba la concurrente.
+ * - Que los tiempos se midan con uv_now (la hora del bucle, guardada al volver de epoll) en vez
+ *   de con uv_hrtime: las dos marcas se toman en callbacks, justo después de que el bucle
+ *   ponga su hora al día, así que difieren en microsegundos, muy por debajo de la holgura.
  */
 #include "comun.h"
 
@@ -22,6 +26,33 @@
  * la secuencial (40 × 15 ms), la aceleración sale menor que 1 y una división entera de los ms
  * (que daría 0.0x) no se esconde tras una razón casi entera. */
 #define PRIMERAS_MS 1500
+
+/* Lo que tarda el TRUNCATE de la preparación: un tiempo concurrente que empiece antes de
+ * preparar la tabla (y no justo antes de la primera petición de la fase) se pasa de la holgura
+ * (±50 % de unos 1900 ms) sin duda. Con la preparación casi instantánea no se veía: el
+ * estudiante de prueba de la sesión 29, 100/100. Mutante: tiempo_con_preparacion. */
+#define VACIADO_MS 2000
+
+/* Cuándo empezó (ms desde 1970, según el servidor) la primera inserción secuencial (id > N), o
+ * 0 si ninguna. */
+static double inicio_secuencial(const insercion_t *v, int n)
+{
+    double inicio = 0;
+    for (int i = 0; i < n; i++)
+        if (v[i].id > N && v[i].id <= 2 * N && (inicio == 0 || v[i].inicio < inicio))
+            inicio = v[i].inicio;
+    return inicio;
+}
+
+/* Cuándo acabó (ms desde 1970, según el servidor) la última inserción concurrente (id ≤ N). */
+static double fin_concurrente(const insercion_t *v, int n)
+{
+    double fin = 0;
+    for (int i = 0; i < n; i++)
+        if (v[i].id <= N && v[i].fin > fin)
+            fin = v[i].fin;
+    return fin;
+}
 
 /* Cuánto (ms) empezó la primera inserción secuencial (id > N) antes de que acabara la última
  * concurrente (id ≤ N), según el servidor; 0 o menos si no se solapan. Mutante: secuencial_antes.
@@ -65,7 +96,7 @@ CAL_PRUEBA(salida, 40)
      * salen desordenadas siempre (antes, solo si la máquina las desordenaba: sin nada al lado,
      * el mutante consultas_al_llegar sacaba 100). */
     if (!base_preparar_lenta_fin(&b, "salida", LENTO_MS, TAMANO, PRIMERAS_MS, N, ULTIMA_MS) ||
-        !base_vigilar_lecturas(&b, LECTURA_AL_REVES) ||
+        !base_vaciado_lento(&b, VACIADO_MS) || !base_vigilar_lecturas(&b, LECTURA_AL_REVES) ||
         !base_lanzar(&b, base_args_normal, 0, 30, &p))
         CAL_FIN(0);
     /* Mientras dura la fase secuencial, filas que el programa no puede conocer: sus CONSULTA
@@ -73,7 +104,38 @@ CAL_PRUEBA(salida, 40)
     PGconn *c = base_conectar(&b);
     if (c == NULL)
         CAL_FIN(0);
-    int empezada = base_esperar_secuencial(c, p, N) >= 0;
+    /* En cuanto el pool tiene sus TAMANO conexiones (las 5 primeras inserciones tardan
+     * PRIMERAS_MS: aún falta para la secuencial), las nuevas se retienen unos 5 s: la
+     * secuencial tarda en abrirse, y eso no cuenta en SECUENCIAL (el estudiante de prueba de la
+     * sesión 29, bug 27: 100/100). Mutante: secuencial_cuenta_conectar. */
+    long long del_pool = 0;
+    uint64_t hasta = cal_ahora_ms() + 5000;
+    while (del_pool >= 0 && del_pool < TAMANO && cal_ahora_ms() < hasta && !cal_termino(p)) {
+        del_pool = base_entero(c,
+                               "SELECT CASE WHEN EXISTS (SELECT 1 FROM calif.registro WHERE id > "
+                               "$1::int) THEN -1 ELSE (SELECT count(*) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND application_name = "
+                               "'basedatos') END",
+                               CAL_TEXTO(N), NULL);
+        if (del_pool >= 0 && del_pool < TAMANO)
+            cal_esperar(20);
+    }
+    PGconn *retencion = del_pool >= TAMANO ? base_retener_conexiones(&b) : NULL;
+    long long sec_pid = base_esperar_secuencial(c, p, N);
+    int empezada = sec_pid >= 0;
+    /* Cuándo arrancó en el servidor el proceso de la conexión secuencial (ms desde 1970). */
+    double sec_arranque = -1;
+    if (empezada && retencion != NULL) {
+        char pid[24];
+        snprintf(pid, sizeof pid, "%lld", sec_pid);
+        PGresult *r = PQexecParams(c,
+                                   "SELECT extract(epoch FROM backend_start) * 1000 FROM "
+                                   "pg_stat_activity WHERE pid = $1::int",
+                                   1, NULL, (const char *const[]){pid}, NULL, NULL, 0);
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+            sec_arranque = atof(PQgetvalue(r, 0, 0));
+        PQclear(r);
+    }
     /* La salida llega a medida que ocurre (fflush): CONCURRENTE se imprime al volver la última
      * respuesta de la fase concurrente, antes de abrir la secuencial, así que cuando el
      * servidor ya ve la secuencial insertando la línea está en la tubería. Sin fflush, stdout
@@ -86,6 +148,7 @@ CAL_PRUEBA(salida, 40)
     int al_salir = vista && !al_momento;
     int sorpresa = empezada ? base_filas_sorpresa(c, N) : 0;
     PQfinish(c);
+    base_soltar_conexiones(&b, retencion);
     if (sorpresa < 0 || !base_esperar_fin(p, 25000, -1))
         CAL_FIN(0);
     /* Casi todo su tiempo (las primeras inserciones tardan PRIMERAS_MS), el programa espera al
@@ -123,6 +186,11 @@ CAL_PRUEBA(salida, 40)
     double conc = base_duracion(v, n, 1, N), sec = base_duracion(v, n, N + 1, 2 * N);
     int mezcla = base_secuencial_por_el_pool(v, n);
     double solape = solape_de_fases(v, n);
+    double fin_c = fin_concurrente(v, n), fin_vaciado = base_vaciado_fin(&b);
+    double inicio_s = inicio_secuencial(v, n);
+    /* Lo que tardó en abrirse la conexión secuencial, según el servidor: de que arrancó su
+     * proceso a su primera inserción. */
+    double apertura = sec_arranque > 0 && inicio_s > sec_arranque ? inicio_s - sec_arranque : 0;
     free(v);
     if (solape > 0) {
         cal_obtenido("según el servidor, la fase secuencial empezó %.0f ms antes de que acabara la "
@@ -144,6 +212,18 @@ CAL_PRUEBA(salida, 40)
                      l, conc);
         CAL_FIN(0);
     }
+    /* Desde que empezó el TRUNCATE hasta la última inserción: lo que mide quien pone el reloj
+     * antes de la preparación. */
+    double con_vaciado = fin_vaciado > 0 ? fin_c - (fin_vaciado - VACIADO_MS) : 0;
+    if (leidos == 2 && cuantas == N && !cerca(ms_c, conc) && ms_c > conc && con_vaciado > 0 &&
+        ms_c >= conc + VACIADO_MS / 2.0) {
+        cal_obtenido("«%s»: el servidor midió esa fase en %.0f ms, y desde el TRUNCATE de la "
+                     "preparación (que tardó %d ms) hasta su última inserción van %.0f ms: el "
+                     "tiempo concurrente empieza justo antes de la primera petición al pool de "
+                     "esa fase, con la tabla ya preparada, no antes de prepararla",
+                     l, conc, VACIADO_MS, con_vaciado);
+        CAL_FIN(0);
+    }
     if (leidos != 2 || cuantas != N || !cerca(ms_c, conc)) {
         cal_obtenido("«%s»; se espera «CONCURRENTE <n> inserciones en <ms> ms», y el servidor "
                      "midió esa fase en %.0f ms (se admite ±50 %% o ±150 ms)",
@@ -152,6 +232,15 @@ CAL_PRUEBA(salida, 40)
     }
     if (!base_linea_de(p, "SECUENCIAL", l, sizeof l))
         CAL_FIN(0);
+    if (sscanf(l, "SECUENCIAL %d inserciones en %lf ms%c", &cuantas, &ms_s, &extra) == 2 &&
+        cuantas == N && !cerca(ms_s, sec) && ms_s > sec && apertura >= 1000 &&
+        ms_s >= sec + apertura / 2) {
+        cal_obtenido("«%s»: el servidor midió esa fase en %.0f ms, y su conexión tardó %.0f ms en "
+                     "abrirse (el calificador la retuvo a propósito): el tiempo secuencial "
+                     "empieza con la conexión ya abierta, justo antes de su primera inserción",
+                     l, sec, apertura);
+        CAL_FIN(0);
+    }
     if (sscanf(l, "SECUENCIAL %d inserciones en %lf ms%c", &cuantas, &ms_s, &extra) != 2 ||
         cuantas != N || !cerca(ms_s, sec) || ms_s < sec - HOLGURA_MS) {
         cal_obtenido("«%s»; se espera «SECUENCIAL <n> inserciones en <ms> ms», y el servidor "
