@@ -12,8 +12,9 @@
 CAL_PRUEBA(memoria, 40)
 {
     cal_esperado(
-        "4 archivos de 15 000 000 bytes a la vez, con su Repr-Digest, idénticos, con una memoria "
-        "residente máxima de 32 MiB como mucho (los cuerpos van al disco, no a la memoria, y la "
+        "4 archivos de 15 000 000 bytes a la vez (las cuatro en curso a la vez en el registro "
+        "del servidor), con su Repr-Digest, idénticos, con una memoria residente máxima de 32 "
+        "MiB como mucho (los cuerpos van al disco, no a la memoria, y la "
         "huella se calcula leyendo el .parte por trozos)");
     carpeta_t c;
     cal_servidor_t *s;
@@ -46,6 +47,28 @@ CAL_PRUEBA(memoria, 40)
         char nombre[16];
         snprintf(nombre, sizeof nombre, "m%d.bin", i);
         ok = desc_archivo_bien(c.dir, nombre, sem[i], 15000000, motivo, sizeof motivo);
+    }
+    /* «A la vez»: las cuatro en curso en algún momento, según el registro del servidor. De una
+     * en una y con cada cuerpo entero en memoria cabía en 32 MiB (un adversario de la sesión
+     * 30 lo hacía al reconocer los nombres: 25 MiB, y esta verificación pasaba). */
+    uint64_t ultimo_inicio = 0, primer_fin = UINT64_MAX;
+    for (int i = 0; i < N && ok; i++) {
+        cal_peticion_t v[2];
+        if (desc_registro_de(s, u[i], v, 2) < 1) {
+            snprintf(motivo, sizeof motivo, "el servidor no registró ninguna petición de m%d.bin",
+                     i);
+            ok = 0;
+        } else {
+            ultimo_inicio = v[0].inicio_ms > ultimo_inicio ? v[0].inicio_ms : ultimo_inicio;
+            primer_fin = v[0].fin_ms < primer_fin ? v[0].fin_ms : primer_fin;
+        }
+    }
+    if (ok && ultimo_inicio >= primer_fin) {
+        snprintf(motivo, sizeof motivo,
+                 "las cuatro no estuvieron en curso a la vez: la última empezó %llu ms después "
+                 "de que acabara la primera (con -c 4, van las cuatro a la vez)",
+                 (unsigned long long)(ultimo_inicio - primer_fin));
+        ok = 0;
     }
     if (ok && kib == 0) {
         snprintf(motivo, sizeof motivo,
