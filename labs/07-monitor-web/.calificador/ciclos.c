@@ -610,6 +610,20 @@ CAL_PRUEBA(sin_duplicados, 20)
     CAL_FIN(ok && pruebas);
 }
 
+/* Las peticiones a `ruta` que ya registró el servidor (como mucho `max` en `v`); si aún no hay
+ * ninguna (el registro se escribe al acabar cada una), espera a la primera hasta `hasta` (en el
+ * reloj de cal_ahora_ms). Devuelve cuántas hay, o 0. */
+static int primeras_peticiones(cal_servidor_t *s, const char *ruta, cal_peticion_t *v, int max,
+                               uint64_t hasta)
+{
+    int n = cal_registro_ruta(s, ruta, v, max);
+    while (n == 0 && cal_ahora_ms() < hasta) {
+        cal_esperar(20);
+        n = cal_registro_ruta(s, ruta, v, max);
+    }
+    return n;
+}
+
 CAL_PRUEBA(limite_por_verificacion, 20)
 {
     const int T = 600;
@@ -683,24 +697,16 @@ CAL_PRUEBA(limite_por_verificacion, 20)
             strcmp(e, "0") == 0 && strtol(ms, NULL, 10) < T * 3 / 4)
             buenas++;
     }
-    cal_peticion_t w[4];
-    int nt = cal_registro_ruta(s, o[1].ruta, w, 4);
     /* Su primer ciclo puede llegar tarde (eso lo juzga «intervalo»): se le espera. */
-    while (nt == 0 && cal_ahora_ms() < cal_lanzado_ms(pt) + 3500) {
-        cal_esperar(20);
-        nt = cal_registro_ruta(s, o[1].ruta, w, 4);
-    }
+    cal_peticion_t w[4];
+    int nt = primeras_peticiones(s, o[1].ruta, w, 4, cal_lanzado_ms(pt) + 3500);
     long dt = nt > 0 ? (long)(w[0].fin_ms - w[0].inicio_ms) : -1;
     int con_t = nt > 0 && w[0].abortada && dt < 600;
     cal_matar(pt);
     /* La del tope: un programa correcto la corta a los 10 s; se le dan 2.5 s más (la carga
      * retrasa su temporizador), menos de los 20 que la dejaría seguir uno sin tope. */
     cal_peticion_t x[2];
-    int ntope = cal_registro_ruta(s, o[2].ruta, x, 2);
-    while (ntope == 0 && cal_ahora_ms() < cal_lanzado_ms(ptope) + 12500) {
-        cal_esperar(50);
-        ntope = cal_registro_ruta(s, o[2].ruta, x, 2);
-    }
+    int ntope = primeras_peticiones(s, o[2].ruta, x, 2, cal_lanzado_ms(ptope) + 12500);
     long dtope = ntope > 0 ? (long)(x[0].fin_ms - x[0].inicio_ms) : -1;
     cal_peticion_t y[1];
     int primer_ciclo = cal_registro_ruta(s, o[3].ruta, y, 1) > 0;
