@@ -70,6 +70,7 @@ autograder/runner/repetir.c	el TAP y el <id>.json de una verificación repetida,
 labs/12-base-de-datos/.calificador/comun.c:ReportHook	la carpeta del PostgreSQL de la calificación: de root, bajo TMPDIR, antes de lanzar nada
 labs/12-base-de-datos/.calificador/comun.c:base_sentencias	el registro del servidor PostgreSQL (su carpeta registro/, del usuario del servidor, no de la entrega)
 labs/12-base-de-datos/.calificador/comun.c:base_preparacion	el mismo registro de sentencias del servidor PostgreSQL (CAL12_SENTENCIAS, como base_sentencias), no de la entrega
+labs/12-base-de-datos/.calificador/comun.c:base_rechazos	el mismo registro de sentencias del servidor PostgreSQL (CAL12_SENTENCIAS, como base_sentencias), no de la entrega
 FIN
 
 escanear() {
