@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Ejecuta las suites de `make test` (de dos en dos, ver más abajo), guarda el registro de cada una en
-# build/pruebas/<suite>.log y termina con el resumen «pruebas: N passed, N failed».
+# Ejecuta las suites de `make test` (de dos en dos y las ligeras al lado, ver más abajo), guarda
+# el registro de cada una en build/pruebas/<suite>.log y termina con el resumen
+# «pruebas: N passed, N failed».
 # Al final comprueba que no quede ningún proceso del curso vivo ni ningún temporal.
 set -u
 raiz=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,18 +18,23 @@ read -r -a campos_propios <<<"$propio"
 sesion=${campos_propios[3]}
 inicio_propio=${campos_propios[19]}
 
-# Las suites van de dos en dos (PRUEBAS_J, 2: los núcleos de la máquina): casi todas pasan
-# la mayor parte del tiempo esperando (temporizadores, servidores, Chromium), así que dos a
-# la vez no se estorban. Las que llenan la CPU por sí solas (valgrind, ASan, libFuzzer) van
-# solas, sin nada al lado que las frene ni a quien frenar (PRUEBAS_SOLAS). ¿Tres a la vez?
-# La CPU de cada suite sale ahora en su línea («CPU N s»). Medido el 26-11-2026 con la máquina
-# cargada por otras pruebas (sin carga será algo menos): prueba-clase
-# gasta 188 s de CPU (0,4 núcleos en sus 444 s sin carga), pero prueba-autograder 836 s y
-# prueba-practica 333 s (0,9 núcleos cada una): con esas dos y una tercera al lado, la CPU no
-# alcanza y los márgenes de tiempo de las verificaciones sufren. PRUEBAS_J=3 queda para
-# probarlo en una pasada sin carga, mirando esa columna.
+# Las suites van de dos en dos (PRUEBAS_J, 2: los núcleos de la máquina), y las que casi solo
+# esperan (PRUEBAS_LIGERAS) en un carril más, de una en una, al lado. Las que llenan la CPU por
+# sí solas (valgrind, ASan, libFuzzer) van solas, sin nada al lado que las frene ni a quien
+# frenar (PRUEBAS_SOLAS). La CPU de cada suite sale en su línea («CPU N s»), y es lo que decide
+# en qué grupo va. Medido el 27-11-2026 con la máquina libre: prueba-autograder gasta 672 s de
+# CPU en 624 s y prueba-practica 243 en 320 (casi un núcleo cada una): esas dos llenan los dos
+# carriles. Las ligeras esperan temporizadores, servidores, tmux o calificaciones enteras:
+# prueba-clase 96 s de CPU en 369, prueba-vigilar 52 en 148, prueba-gradescope 27 en 79,
+# prueba-terminal 1 en 26. En su carril, las cuatro juntas suman unos 0,3 núcleos; con ellas
+# entre las demás, `make test` tardaba 1248 s con la máquina libre (por encima de los 20
+# minutos). prueba-usuario no es ligera aunque lo parezca (21 s de CPU en 52): califica con dos
+# bucles ocupados a su lado, que no cuentan en su CPU. Que las verificaciones aguanten esta
+# CPU más llena lo prueba test-con-carga.sh, con dos bucles ocupados más. PRUEBAS_LIGERAS=""
+# las devuelve a los J carriles.
 J=${PRUEBAS_J:-2}
 SOLAS=" ${PRUEBAS_SOLAS:-prueba-common-valgrind prueba-common-asan prueba-fuzz} "
+LIGERAS=" ${PRUEBAS_LIGERAS-prueba-clase prueba-vigilar prueba-gradescope prueba-terminal} "
 pasan=0; fallan=0; fallidas=()
 
 # correr SUITE: ejecuta la suite y deja «estado segundos cpu» en build/pruebas/SUITE.estado;
@@ -63,7 +69,8 @@ informar() { # informar SUITE: su línea de resultado (y el final del registro s
   fi
 }
 
-declare -A en_marcha=()  # pid → suite
+declare -A en_marcha=()  # pid → suite (las de los J carriles y la del carril ligero)
+ligera=""                # pid de la suite ligera en marcha, si hay una
 esperar_una() {
   local pid
   wait -n "${!en_marcha[@]}" 2>/dev/null
@@ -72,6 +79,7 @@ esperar_una() {
       wait "$pid" 2>/dev/null
       informar "${en_marcha[$pid]}"
       unset "en_marcha[$pid]"
+      [ "$pid" = "$ligera" ] && ligera=""
     fi
   done
 }
@@ -79,8 +87,8 @@ esperar_una() {
 # Orden: primero las que van solas (así no esperan a nadie ni nadie las espera), después las
 # más largas, de la más larga a la más corta (PRUEBAS_LARGAS, con los tiempos de una pasada
 # sin carga: empiezan pronto y las cortas rellenan los otros carriles) y al final el resto, en
-# el orden en que se registraron.
-LARGAS=" ${PRUEBAS_LARGAS:-prueba-autograder prueba-clase prueba-practica prueba-lecciones prueba-labs prueba-edicion prueba-libro} "
+# el orden en que se registraron. Las ligeras, en ese mismo orden, en su propia cola.
+LARGAS=" ${PRUEBAS_LARGAS:-prueba-autograder prueba-clase prueba-practica prueba-lecciones prueba-labs prueba-edicion prueba-libro prueba-vigilar} "
 orden=()
 for suite in "$@"; do [[ "$SOLAS" == *" $suite "* ]] && orden+=("$suite"); done
 for suite in $LARGAS; do
@@ -89,26 +97,44 @@ done
 for suite in "$@"; do
   [[ "$SOLAS" == *" $suite "* || "$LARGAS" == *" $suite "* ]] || orden+=("$suite")
 done
-
-inicio_todo=$(date +%s)
+solas=(); ligeras=(); resto=()
 for suite in "${orden[@]}"; do
   rm -f "build/pruebas/$suite.estado"
   if [[ "$SOLAS" == *" $suite "* ]] || [ "$J" -le 1 ]; then
-    while [ ${#en_marcha[@]} -gt 0 ]; do esperar_una; done
-    correr "$suite"
-    informar "$suite"
-    continue
+    solas+=("$suite")
+  elif [[ "$LIGERAS" == *" $suite "* ]]; then
+    ligeras+=("$suite")
+  else
+    resto+=("$suite")
   fi
-  while [ ${#en_marcha[@]} -ge "$J" ]; do esperar_una; done
-  correr "$suite" &
-  en_marcha[$!]=$suite
 done
-while [ ${#en_marcha[@]} -gt 0 ]; do esperar_una; done
+
+inicio_todo=$(date +%s)
+for suite in "${solas[@]}"; do
+  correr "$suite"
+  informar "$suite"
+done
+# Cada vuelta arranca lo que cabe (una ligera si su carril está libre, y del resto hasta
+# llenar los J carriles) y espera a que acabe alguna.
+while [ ${#ligeras[@]} -gt 0 ] || [ ${#resto[@]} -gt 0 ] || [ ${#en_marcha[@]} -gt 0 ]; do
+  if [ -z "$ligera" ] && [ ${#ligeras[@]} -gt 0 ]; then
+    correr "${ligeras[0]}" &
+    ligera=$!
+    en_marcha[$!]=${ligeras[0]}
+    ligeras=("${ligeras[@]:1}")
+  fi
+  while [ ${#resto[@]} -gt 0 ] && [ $((${#en_marcha[@]} - (${#ligera} > 0))) -lt "$J" ]; do
+    correr "${resto[0]}" &
+    en_marcha[$!]=${resto[0]}
+    resto=("${resto[@]:1}")
+  done
+  [ ${#en_marcha[@]} -gt 0 ] && esperar_una
+done
 cpu_todo=0
 for suite in "${orden[@]}"; do
   read -r _ _ cpu <"build/pruebas/$suite.estado" 2>/dev/null && cpu_todo=$((cpu_todo + ${cpu:-0}))
 done
-echo "(todas las suites en $(($(date +%s) - inicio_todo)) s, $J a la vez; CPU de las suites: $cpu_todo s)"
+echo "(todas las suites en $(($(date +%s) - inicio_todo)) s, $J a la vez y las ligeras en un carril más; CPU de las suites: $cpu_todo s)"
 
 # Nada debe sobrevivir a las pruebas. Cuentan como nuestros los que heredaron la marca de
 # entorno (aunque hicieran setsid) y los programas de build/ nacidos en esta sesión después
