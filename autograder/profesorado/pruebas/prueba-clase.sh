@@ -295,12 +295,18 @@ else
   mal libreoffice "falta soffice (libreoffice-calc-nogui, perfil test de dependencias.sh): no se puede comprobar la hoja"
 fi
 
-# La misma nota con make grade ENTREGA= que en la clase (un solo camino para recoger).
+# La misma nota con make grade ENTREGA= que en la clase (un solo camino para recoger). Si no
+# casa, lo que falló en cada lado (el 27-11-2026 falló una vez sin decir qué: la fila que
+# buscaba «comprobar» no existe para esta etiqueta).
 for a in "$MOODLE" bea-copia ciro-zip dora-repo elena-partido; do
   CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade LAB="$numero" ENTREGA="$E/$a" SALIDA="$TMP/uno" \
     TRABAJOS="$TRABAJOS_CLASE" >/dev/null 2>&1
-  comprobar "make grade ENTREGA=…/$a: la misma nota que grade-clase" \
-    test "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["score"])' "$TMP/uno/results.json" 2>/dev/null)" = "$(col "$a" 2)"
+  uno=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["score"])' "$TMP/uno/results.json" 2>/dev/null)
+  if [ -n "$uno" ] && [ "$uno" = "$(col "$a" 2)" ]; then
+    bien "make grade ENTREGA=…/$a: la misma nota que grade-clase"
+  else
+    mal "make-grade-${a%%_*}" "make grade ENTREGA=…/$a: ${uno:-sin nota} puntos, y en grade-clase $(col "$a" 2); falló con make grade: $(grep -E '^ +✘' "$TMP/uno/informe.txt" 2>/dev/null | head -n 4 | tr -s ' ' | tr '\n' ';') en la clase: $(grep -E '^ +✘' "$SAL/alumnos/$a/informe.txt" 2>/dev/null | head -n 4 | tr -s ' ' | tr '\n' ';')"
+  fi
 done
 
 # Una nota que cambia sin que cambie la entrega se señala: se falsea la de la primera pasada.
