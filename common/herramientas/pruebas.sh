@@ -123,10 +123,14 @@ while [ ${#ligeras[@]} -gt 0 ] || [ ${#resto[@]} -gt 0 ] || [ ${#en_marcha[@]} -
     en_marcha[$!]=${ligeras[0]}
     ligeras=("${ligeras[@]:1}")
   fi
-  while [ ${#resto[@]} -gt 0 ] && [ $((${#en_marcha[@]} - (${#ligera} > 0))) -lt "$J" ]; do
+  # En los J carriles: las que están en marcha, sin contar la ligera.
+  en_carriles=${#en_marcha[@]}
+  [ -n "$ligera" ] && en_carriles=$((en_carriles - 1))
+  while [ ${#resto[@]} -gt 0 ] && [ "$en_carriles" -lt "$J" ]; do
     correr "${resto[0]}" &
     en_marcha[$!]=${resto[0]}
     resto=("${resto[@]:1}")
+    en_carriles=$((en_carriles + 1))
   done
   [ ${#en_marcha[@]} -gt 0 ] && esperar_una
 done

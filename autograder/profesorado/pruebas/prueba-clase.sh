@@ -298,6 +298,7 @@ fi
 # La misma nota con make grade ENTREGA= que en la clase (un solo camino para recoger). Si no
 # casa, lo que falló en cada lado (el 27-11-2026 falló una vez sin decir qué: la fila que
 # buscaba «comprobar» no existe para esta etiqueta).
+lo_que_falla() { grep -E '^ +✘' "$1" 2>/dev/null | head -n 4 | tr -s ' ' | tr '\n' ';'; }
 for a in "$MOODLE" bea-copia ciro-zip dora-repo elena-partido; do
   CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade LAB="$numero" ENTREGA="$E/$a" SALIDA="$TMP/uno" \
     TRABAJOS="$TRABAJOS_CLASE" >/dev/null 2>&1
@@ -305,7 +306,7 @@ for a in "$MOODLE" bea-copia ciro-zip dora-repo elena-partido; do
   if [ -n "$uno" ] && [ "$uno" = "$(col "$a" 2)" ]; then
     bien "make grade ENTREGA=…/$a: la misma nota que grade-clase"
   else
-    mal "make-grade-${a%%_*}" "make grade ENTREGA=…/$a: ${uno:-sin nota} puntos, y en grade-clase $(col "$a" 2); falló con make grade: $(grep -E '^ +✘' "$TMP/uno/informe.txt" 2>/dev/null | head -n 4 | tr -s ' ' | tr '\n' ';') en la clase: $(grep -E '^ +✘' "$SAL/alumnos/$a/informe.txt" 2>/dev/null | head -n 4 | tr -s ' ' | tr '\n' ';')"
+    mal "make-grade-${a%%_*}" "make grade ENTREGA=…/$a: ${uno:-sin nota} puntos, y en grade-clase $(col "$a" 2); falló con make grade: $(lo_que_falla "$TMP/uno/informe.txt") en la clase: $(lo_que_falla "$SAL/alumnos/$a/informe.txt")"
   fi
 done
 
