@@ -1274,6 +1274,11 @@ HP_LAB=10-clima HP_ARCHIVO=clima.c hostil_pierde clima_retoca_escenario solucion
 # «in use at exit: 0 bytes in 0 blocks» escrita y exit(130) desde la callback de Ctrl+C,
 # `sigint` pasaba; ahora cuenta cada línea del informe, y la de valgrind dice lo que quedó.
 HP_LAB=10-clima HP_ARCHIVO=clima.c hostil_pierde clima_valgrind_falso solucion 96 sigint 'sin cerrar ni liberar' solo
+# Lo que el programa ve de su escenario no puede decidir su nota: con los nombres fijos de
+# huella y codigo_salida («mala.bin», «reanudada.bin»), no calcular la huella y dar por mala la
+# que se llamaba así sumaba 8 puntos (un adversario de la sesión 30). Ahora cada nombre es al
+# azar (desc_nombre) y el lugar de la mala también: pierde las dos.
+HP_LAB=11-descargas HP_ARCHIVO=descargas.c hostil_pierde descargas_huella_por_nombre solucion 92 huella 'su SHA-256 no es la de Repr-Digest'
 # El 09 y la precarga vivos (VIVOS_CIERRE: qué handles siguen abiertos al acabar uv_run, en
 # `senales`): dos entregas que dejan sus handles a la red de seguridad (el mutante
 # cierra_la_red) y esquivan al testigo. chat_para.patch para con uv_stop y deja el bucle vivo

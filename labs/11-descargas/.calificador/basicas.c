@@ -210,7 +210,7 @@ static int omision_lanzar(cal_servidor_t *s, omision_t *o)
         desc_bytes_url(o->u[i], sizeof o->u[i], 40960, desc_semilla_nueva(), "&kbps=40");
     const char *args[OMISION_N + 1];
     for (int i = 0; i < OMISION_N; i++)
-        args[i] = desc_arg(o->b[i], sizeof o->b[i], omision_nombres[i], o->u[i]);
+        args[i] = desc_arg(o->b[i], sizeof o->b[i], desc_nombre(omision_nombres[i]), o->u[i]);
     args[OMISION_N] = NULL;
     o->p = desc_carpeta(&o->c) == 0 ? desc_lanzar(s, &o->c, args, 25, 0, 0) : NULL;
     return o->p != NULL;
@@ -225,12 +225,13 @@ static int omision_juzgar(cal_servidor_t *s, omision_t *o, char *motivo, size_t 
     for (int i = 0; i < OMISION_N; i++) {
         cal_peticion_t v[2];
         if (desc_registro_de(s, o->u[i], v, 2) < 1) {
-            snprintf(motivo, t, "sin -c, el servidor no vio la petición de %s", omision_nombres[i]);
+            snprintf(motivo, t, "sin -c, el servidor no vio la petición de %s",
+                     desc_nombre(omision_nombres[i]));
             return 0;
         }
         ini[i] = (double)v[0].inicio_ms;
         fi[i] = (double)v[0].fin_ms;
-        double r = desc_renombrado_ms(o->c.dir, omision_nombres[i]);
+        double r = desc_renombrado_ms(o->c.dir, desc_nombre(omision_nombres[i]));
         /* 3 ms de holgura: el registro va en milisegundos enteros. */
         if (r - 3 > fi[i])
             fi[i] = r - 3;
@@ -251,7 +252,7 @@ static int omision_juzgar(cal_servidor_t *s, omision_t *o, char *motivo, size_t 
                  "tienen que llegar a 3 sin pasar de ahí: cada una cuenta hasta su renombrado, y "
                  "su plaza se libera cuando termina del todo (escrita, comprobada, renombrada y "
                  "cerrada), una sola vez también con un 4xx",
-                 maximo, omision_nombres[cual]);
+                 maximo, desc_nombre(omision_nombres[cual]));
         return 0;
     }
     return 1;
@@ -436,7 +437,9 @@ CAL_PRUEBA(concurrencia_maxima, 30)
 
 /* ------------------------------------------------------------------ código de salida */
 
-/* Una corrida de codigo_salida: `malas` es la URL de la descarga que falla (NULL: ninguna).
+/* Una corrida de codigo_salida: tres descargas, y `mala` (NULL: ninguna) es la URL de la que
+ * falla, en un lugar al azar. Siempre tres, con nombres al azar: ni cuántas son ni dónde está
+ * la mala dicen qué código toca (con dos buenas y una tercera mala, «1 si hay tres» acertaba).
  * 1 si el código es `esperado` y las buenas están bien (si no, 0 y el motivo). */
 static int salida_con(const char *mala, int esperado, char *motivo, size_t tam)
 {
@@ -445,21 +448,28 @@ static int salida_con(const char *mala, int esperado, char *motivo, size_t tam)
         snprintf(motivo, tam, "no arrancó el servidor (error del calificador)");
         return 0;
     }
-    uint64_t sem[2] = {desc_semilla_nueva(), desc_semilla_nueva()}, t[2];
-    char u[2][128], b[3][200];
-    const char *args[4] = {NULL};
-    for (int i = 0; i < 2; i++) {
+    enum { N = 3 };
+    static const char *const papeles[N] = {"uno.bin", "dos.bin", "tres.bin"};
+    int donde = mala != NULL ? (int)cal_azar(0, N - 1) : -1;
+    uint64_t sem[N], t[N];
+    char u[N][128], b[N][200];
+    const char *args[N + 1];
+    for (int i = 0; i < N; i++) {
+        sem[i] = desc_semilla_nueva();
         t[i] = (uint64_t)cal_azar(1000, 200000);
-        desc_bytes_url(u[i], sizeof u[i], t[i], sem[i], NULL);
-        args[i] = desc_arg(b[i], sizeof b[i], i == 0 ? "uno.bin" : "dos.bin", u[i]);
+        if (i == donde)
+            snprintf(u[i], sizeof u[i], "%s", mala);
+        else
+            desc_bytes_url(u[i], sizeof u[i], t[i], sem[i], NULL);
+        args[i] = desc_arg(b[i], sizeof b[i], desc_nombre(papeles[i]), u[i]);
     }
-    if (mala != NULL)
-        args[2] = desc_arg(b[2], sizeof b[2], "mala.bin", mala);
+    args[N] = NULL;
     if (!desc_correr(&x, args, 15000))
         return 0;
     char f[128];
-    for (int i = 0; i < 2; i++)
-        if (!desc_archivo_bien(x.c.dir, i == 0 ? "uno.bin" : "dos.bin", sem[i], t[i], motivo, tam))
+    for (int i = 0; i < N; i++)
+        if (i != donde &&
+            !desc_archivo_bien(x.c.dir, desc_nombre(papeles[i]), sem[i], t[i], motivo, tam))
             return 0;
     if (x.codigo != esperado) {
         snprintf(motivo, tam, "%s %s: se esperaba el código %d", mala != NULL ? "con" : "sin",

@@ -55,6 +55,58 @@ uint64_t desc_semilla_nueva(void)
     return (uint64_t)cal_azar(1, INT64_C(1) << 40); /* < 2^40 + 1: corta en la URL */
 }
 
+/* ------------------------------------------------------------------ nombres */
+
+/* Los nombres de papel («mala.bin») son para quien lee el calificador; el programa ve otros,
+ * al azar en cada calificación y sin nada del papel (un programa que tratara «mala.bin» como
+ * huella mala sin mirarla sumaba 8 puntos). Cada papel tiene su nombre en toda la
+ * verificación (cada verificación es un proceso), y su .parte es ese nombre más «.parte». */
+#define PAPELES 48
+static struct {
+    char papel[40];
+    char nombre[48];
+} papeles[PAPELES];
+static int n_papeles;
+
+static int nombre_usado(const char *nombre)
+{
+    for (int i = 0; i < n_papeles; i++)
+        if (strcmp(papeles[i].nombre, nombre) == 0)
+            return 1;
+    return 0;
+}
+
+const char *desc_nombre(const char *papel)
+{
+    static const char *const palabras[] = {"foto",  "mapa",  "notas", "copia", "video", "libro",
+                                           "audio", "tabla", "plano", "censo", "atlas", "diario",
+                                           "fondo", "guion", "acta",  "ficha"};
+    static const char *const extensiones[] = {"bin", "dat", "zip", "iso", "img", "tar"};
+    for (int i = 0; i < n_papeles; i++)
+        if (strcmp(papeles[i].papel, papel) == 0)
+            return papeles[i].nombre;
+    if (n_papeles == PAPELES || strlen(papel) >= sizeof papeles[0].papel)
+        return papel; /* no pasa: los papeles son literales de este calificador */
+    size_t largo = strlen(papel), sufijo = strlen(".parte");
+    char nombre[sizeof papeles[0].nombre];
+    if (largo > sufijo && strcmp(papel + largo - sufijo, ".parte") == 0) {
+        char base[sizeof papeles[0].papel];
+        snprintf(base, sizeof base, "%.*s", (int)(largo - sufijo), papel);
+        snprintf(nombre, sizeof nombre, "%s.parte", desc_nombre(base));
+    } else {
+        do {
+            snprintf(
+                nombre, sizeof nombre, "%s-%02d.%s",
+                palabras[cal_azar(0, (int64_t)(sizeof palabras / sizeof *palabras) - 1)],
+                (int)cal_azar(0, 99),
+                extensiones[cal_azar(0, (int64_t)(sizeof extensiones / sizeof *extensiones) - 1)]);
+        } while (nombre_usado(nombre));
+    }
+    snprintf(papeles[n_papeles].papel, sizeof papeles[0].papel, "%s", papel);
+    snprintf(papeles[n_papeles].nombre, sizeof papeles[0].nombre, "%s", nombre);
+    return papeles[n_papeles++].nombre;
+}
+
 /* ------------------------------------------------------------------ archivos */
 
 /* Carpeta temporal con una subcarpeta «destino»: el programa ve las dos, así que un nombre
@@ -79,6 +131,18 @@ int desc_carpeta(carpeta_t *c)
 void desc_ruta_en(const char *dir, const char *nombre, char *ruta, size_t tam)
 {
     snprintf(ruta, tam, "%s/%s", dir, nombre);
+}
+
+int desc_abiertos(cal_proceso_t *p, const carpeta_t *c)
+{
+    /* Por la ruta de cada descriptor (/proc/PID/fd), así que por la carpeta entera que el
+     * programa puede escribir: un programa que abría cada .parte en la de arriba y lo enlazaba
+     * (link) en la de destino no cerraba nada y pasaba por limpio (el adversario de la sesión
+     * 30). Fuera de c->raiz solo tiene su /tmp, otro sistema de archivos: ahí no hay enlace
+     * posible hacia la carpeta de destino. */
+    char prefijo[sizeof c->raiz + 2];
+    snprintf(prefijo, sizeof prefijo, "%s/", c->raiz);
+    return cal_abiertos(p, prefijo);
 }
 
 /* Tamaño del archivo, o -1 si no existe. */
@@ -501,6 +565,12 @@ int desc_continuar(reanudacion_t *r, const char *ruta_base, const char *extra, u
     r->x.p = NULL;
     r->x.codigo = -1;
     r->n = 0;
+    /* Cada reanudación, en una carpeta nueva: lo que dejó la anterior (un directorio con el
+     * nombre del próximo .parte, por ejemplo) no puede estropear la preparación de esta. */
+    if (desc_carpeta(&r->x.c) < 0) {
+        snprintf(motivo, tam_motivo, "no se pudo crear la carpeta (error del calificador)");
+        return 0;
+    }
     snprintf(u, sizeof u, "%s/%llu?seed=%llu%s", ruta_base, (unsigned long long)tam,
              (unsigned long long)sem, extra);
     snprintf(parte, sizeof parte, "%s.parte", nombre);

@@ -66,6 +66,15 @@ void desc_huella_de(uint64_t semilla, uint64_t n, char hex[65]);
 /* Una semilla nueva (getrandom), < 2^40 para que la URL sea corta. */
 uint64_t desc_semilla_nueva(void);
 
+/* ---- nombres ---- */
+
+/* El nombre con que el programa ve la descarga de papel `papel` («mala.bin»): uno al azar
+ * («mapa-07.zip»), el mismo durante toda la verificación; el de «mala.bin.parte» es el de
+ * «mala.bin» más «.parte». Así el nombre no dice al programa qué verificación corre ni qué
+ * descarga es cuál. Solo las verificaciones de los nombres mismos usan los suyos. La cadena es
+ * estática (vive hasta el final del proceso). */
+const char *desc_nombre(const char *papel);
+
 /* ---- archivos ---- */
 
 typedef struct {
@@ -96,6 +105,10 @@ void desc_proximo_tope(uint64_t bytes);
  * `escritura_ms` más y cada rename `rename_ms` más (cal_lanzamiento_t; solo si
  * cal_disco_lento_posible()). Solo vale para ese lanzamiento. */
 void desc_proximo_disco_lento(unsigned escritura_ms, unsigned rename_ms);
+/* Descriptores que `p` tiene abiertos en la carpeta que puede escribir (c->raiz, no solo
+ * c->dir: un archivo abierto ahí y enlazado con link() en c->dir no contaría). -1 si no se
+ * pudo mirar (cal_abiertos). */
+int desc_abiertos(cal_proceso_t *p, const carpeta_t *c);
 /* Lanza «descargas -d DIR args…» (sin -d si c es NULL). NULL si no se pudo (ya anotado). */
 cal_proceso_t *desc_lanzar(cal_servidor_t *s, const carpeta_t *c, const char *const *args,
                            double limite_s, int valgrind, int terminal);
@@ -176,9 +189,9 @@ typedef struct {
 } reanudacion_t;
 
 /* Una descarga con --continuar sobre un .parte de `prefijo` bytes que el calificador deja
- * antes (los buenos de una semilla nueva o basura), en la carpeta y contra el servidor de
- * r->x. Deja en r el proceso y lo que registró el servidor. 1 si el archivo final es el
- * servido y no queda .parte; si no, 0 y el motivo. */
+ * antes (los buenos de una semilla nueva o basura), en una carpeta nueva (queda en r->x.c) y
+ * contra el servidor de r->x. Deja en r el proceso y lo que registró el servidor. 1 si el archivo
+ * final es el servido y no queda .parte; si no, 0 y el motivo. */
 int desc_continuar(reanudacion_t *r, const char *ruta_base, const char *extra, uint64_t tam,
                    uint64_t prefijo, int prefijo_bueno, const char *nombre, char *motivo,
                    size_t tam_motivo);

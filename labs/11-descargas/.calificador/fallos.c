@@ -48,17 +48,18 @@ CAL_PRUEBA(estancada, 30)
     snprintf(t, sizeof t, "%u", t_ms);
     snprintf(muda, sizeof muda, "/delay/%u", muda_s);
     desc_bytes_url(u, sizeof u, 614400, sem, "&kbps=100");
-    const char *args[] = {"-t",
-                          t,
-                          "-r",
-                          "1",
-                          "-c",
-                          "4",
-                          desc_arg(b[0], sizeof b[0], "parada.bin", "/drip?numbytes=3&duration=9"),
-                          desc_arg(b[1], sizeof b[1], "muda.bin", muda),
-                          desc_arg(b[2], sizeof b[2], "viva.bin", u),
-                          desc_arg(b[3], sizeof b[3], "revive.txt", revive),
-                          NULL};
+    const char *args[] = {
+        "-t",
+        t,
+        "-r",
+        "1",
+        "-c",
+        "4",
+        desc_arg(b[0], sizeof b[0], desc_nombre("parada.bin"), "/drip?numbytes=3&duration=9"),
+        desc_arg(b[1], sizeof b[1], desc_nombre("muda.bin"), muda),
+        desc_arg(b[2], sizeof b[2], desc_nombre("viva.bin"), u),
+        desc_arg(b[3], sizeof b[3], desc_nombre("revive.txt"), revive),
+        NULL};
     uint64_t t0 = cal_ahora_ms();
     if (!desc_correr(&x, args, 0))
         CAL_FIN(0);
@@ -66,7 +67,7 @@ CAL_PRUEBA(estancada, 30)
      * omisión). */
     carpeta_t c2;
     char b2[64];
-    const char *args2[] = {desc_arg(b2, sizeof b2, "paciente.bin", "/delay/2"), NULL};
+    const char *args2[] = {desc_arg(b2, sizeof b2, desc_nombre("paciente.bin"), "/delay/2"), NULL};
     cal_proceso_t *p2 = desc_carpeta(&c2) == 0 ? desc_lanzar(x.s, &c2, args2, 20, 0, 0) : NULL;
     if (p2 == NULL)
         CAL_FIN(0);
@@ -85,10 +86,10 @@ CAL_PRUEBA(estancada, 30)
      * con cada trozo) espera los 25 s. Un programa que no llega a pausarla falla igual por -t. */
     snprintf(extra7, sizeof extra7, "&callar=%u&callar_ms=25000", 1048577u);
     desc_bytes_url(u7, sizeof u7, 2000000, desc_semilla_nueva(), extra7);
-    const char *args3[] = {
-        "-t", t,
-        desc_arg(b3, sizeof b3, "disco.bin", desc_bytes_url(u3, sizeof u3, tam3, sem3, NULL)),
-        desc_arg(b7, sizeof b7, "atascada.bin", u7), NULL};
+    const char *args3[] = {"-t", t,
+                           desc_arg(b3, sizeof b3, desc_nombre("disco.bin"),
+                                    desc_bytes_url(u3, sizeof u3, tam3, sem3, NULL)),
+                           desc_arg(b7, sizeof b7, desc_nombre("atascada.bin"), u7), NULL};
     cal_proceso_t *p3 = NULL;
     if (cal_disco_lento_posible()) {
         desc_proximo_disco_lento(lento_ms, 0);
@@ -107,8 +108,6 @@ CAL_PRUEBA(estancada, 30)
      * de la parada, no: se ve cuando vuelve a escribir): con la máquina cargada, el programa
      * puede no haber abierto aún sus archivos a los 2 s, y esos 0 descriptores no dicen nada. */
     int abiertos = -2;
-    char prefijo[600];
-    snprintf(prefijo, sizeof prefijo, "%s/", x.c.dir);
     while (cal_ahora_ms() < t0 + 2 * t_ms + 200 && !cal_termino(x.p))
         cal_esperar_fin(x.p, 50);
     /* Hasta aquí (~2 s) el programa solo ha esperado a la red (el goteo, la muda, la viva a
@@ -126,7 +125,7 @@ CAL_PRUEBA(estancada, 30)
             cal_esperar_fin(x.p, 50);
             continue;
         }
-        int a = cal_abiertos(x.p, prefijo);
+        int a = desc_abiertos(x.p, &x.c);
         if (a >= 0 && (abiertos < 0 || a < abiertos))
             abiertos = a;
         cal_esperar_fin(x.p, 100);
@@ -136,66 +135,71 @@ CAL_PRUEBA(estancada, 30)
     int cod2 = desc_fin(p2, 8000);
     int cod3 = p3 != NULL ? desc_fin(p3, 8000) : 0;
     char m3[300] = "";
-    int disco_ok = p3 == NULL || desc_linea(p3, "OK", "disco.bin", l3, sizeof l3);
-    int atascada_ok = p3 == NULL || desc_linea(p3, "ERROR", "atascada.bin", l7, sizeof l7);
-    if (!disco_ok && desc_linea(p3, "ERROR", "disco.bin", l3, sizeof l3))
+    int disco_ok = p3 == NULL || desc_linea(p3, "OK", desc_nombre("disco.bin"), l3, sizeof l3);
+    int atascada_ok =
+        p3 == NULL || desc_linea(p3, "ERROR", desc_nombre("atascada.bin"), l7, sizeof l7);
+    if (!disco_ok && desc_linea(p3, "ERROR", desc_nombre("disco.bin"), l3, sizeof l3))
         snprintf(m3, sizeof m3, "dijo «%s»", l3);
     char motivo[768] = "", l[256];
     cal_peticion_t v[3], w[3];
     int n = desc_registro_de(x.s, muda, v, 3);
     int nw = desc_registro_de(x.s, revive, w, 3);
     char ruta_revive[1024], m2[128] = "";
-    desc_ruta_en(x.c.dir, "revive.txt", ruta_revive, sizeof ruta_revive);
+    desc_ruta_en(x.c.dir, desc_nombre("revive.txt"), ruta_revive, sizeof ruta_revive);
     int ok = 1;
     if (x.codigo < 0) {
         snprintf(motivo, sizeof motivo,
-                 "no terminó en 10 s (parada.bin gotea 3 bytes en 9 s, uno cada 3 s: con -t %u "
+                 "no terminó en 10 s (%s gotea 3 bytes en 9 s, uno cada 3 s: con -t %u "
                  "-r 1 tenía que fallar mucho antes)",
-                 t_ms);
+                 desc_nombre("parada.bin"), t_ms);
         ok = 0;
     } else if (!desc_acabo(&x, motivo, sizeof motivo)) {
         ok = 0;
-    } else if (!desc_linea(x.p, "ERROR", "parada.bin", l, sizeof l)) {
-        snprintf(motivo, sizeof motivo, "falta «ERROR parada.bin …»");
+    } else if (!desc_linea(x.p, "ERROR", desc_nombre("parada.bin"), l, sizeof l)) {
+        snprintf(motivo, sizeof motivo, "falta «ERROR %s …»", desc_nombre("parada.bin"));
         ok = 0;
-    } else if (!desc_linea(x.p, "ERROR", "muda.bin", l, sizeof l) || n < 1 || !v[0].abortada) {
+    } else if (!desc_linea(x.p, "ERROR", desc_nombre("muda.bin"), l, sizeof l) || n < 1 ||
+               !v[0].abortada) {
         snprintf(motivo, sizeof motivo,
-                 "muda.bin (%s: el servidor no manda ni las cabeceras en %u s) no falló con -t "
+                 "%s (%s: el servidor no manda ni las cabeceras en %u s) no falló con -t "
                  "%u: -t cuenta desde que sale la petición, no desde el primer byte",
-                 muda, muda_s, t_ms);
+                 desc_nombre("muda.bin"), muda, muda_s, t_ms);
         ok = 0;
     } else if (n < 2 || !v[1].abortada) {
         /* Al menos 2: que se reintenta. Cuántos reintentos son -r N lo juzga reintentos (un
          * reintento de más cuesta una verificación, no tres). */
         snprintf(motivo, sizeof motivo,
-                 "muda.bin falló por -t, pero, con -r 1, peticiones suyas que vio el servidor: %d "
+                 "%s falló por -t, pero, con -r 1, peticiones suyas que vio el servidor: %d "
                  "(se esperaban 2, las dos cortadas por -t: un -t agotado es un fallo pasajero y "
                  "se reintenta)",
-                 n);
+                 desc_nombre("muda.bin"), n);
         ok = 0;
-    } else if (nw != 2 || !desc_linea(x.p, "OK", "revive.txt", l, sizeof l) ||
+    } else if (nw != 2 || !desc_linea(x.p, "OK", desc_nombre("revive.txt"), l, sizeof l) ||
                !cal_archivo_igual(ruta_revive, "200 OK\n", 7, m2, sizeof m2)) {
         snprintf(motivo, sizeof motivo,
-                 "revive.txt (su primer intento calla %u s y el reintento contesta enseguida) no "
-                 "acabó en «OK revive.txt …» con -t %u -r 1: peticiones suyas que vio el "
+                 "%s (su primer intento calla %u s y el reintento contesta enseguida) no "
+                 "acabó en «OK %s …» con -t %u -r 1: peticiones suyas que vio el "
                  "servidor, %d (se esperaban 2)%s%s (un reintento tras un -t agotado empieza de "
                  "nuevo: si contesta, la descarga va bien)",
-                 muda_s, t_ms, nw, m2[0] != '\0' ? "; " : "", m2);
+                 desc_nombre("revive.txt"), muda_s, desc_nombre("revive.txt"), t_ms, nw,
+                 m2[0] != '\0' ? "; " : "", m2);
         ok = 0;
-    } else if (!desc_archivo_bien(x.c.dir, "viva.bin", sem, 614400, motivo, sizeof motivo)) {
+    } else if (!desc_archivo_bien(x.c.dir, desc_nombre("viva.bin"), sem, 614400, motivo,
+                                  sizeof motivo)) {
         ok = 0;
     } else if (abiertos == -2) {
         snprintf(motivo, sizeof motivo,
-                 "no se pudieron mirar los descriptores mientras viva.bin seguía (ella, o el "
+                 "no se pudieron mirar los descriptores mientras %s seguía (ella, o el "
                  "programa, terminó antes de que el servidor viera cortados los dos intentos "
-                 "de muda.bin)");
+                 "de %s)",
+                 desc_nombre("viva.bin"), desc_nombre("muda.bin"));
         ok = 0;
     } else if (abiertos < 0 || abiertos > 1) {
         snprintf(motivo, sizeof motivo,
-                 "con parada.bin y muda.bin fallidas por -t y solo la viva en curso, descriptores "
+                 "con %s y %s fallidas por -t y solo la viva en curso, descriptores "
                  "abiertos en la carpeta: nunca menos de %d; una descarga que falla por -t también "
                  "cierra su archivo",
-                 abiertos);
+                 desc_nombre("parada.bin"), desc_nombre("muda.bin"), abiertos);
         ok = 0;
     } else if (!dormido) {
         snprintf(motivo, sizeof motivo, "mientras esperaba a la red, %s", cpu);
@@ -203,35 +207,36 @@ CAL_PRUEBA(estancada, 30)
     } else if (!atascada_ok) {
         char f7[128];
         snprintf(motivo, sizeof motivo,
-                 "con -t %u y un disco lento (cada escritura tarda %u ms), atascada.bin (el "
+                 "con -t %u y un disco lento (cada escritura tarda %u ms), %s (el "
                  "servidor manda algo más de 1 MiB de golpe y después calla 25 s) no falló con "
-                 "«ERROR atascada.bin …»: %s. Mientras la transferencia está pausada por el "
+                 "«ERROR %s …»: %s. Mientras la transferencia está pausada por el "
                  "disco, -t no corre; al quitar la pausa vuelve a contar desde cero y, si no "
                  "llega nada más, vence",
-                 t_ms, lento_ms,
-                 desc_linea(p3, "OK", "atascada.bin", l7, sizeof l7) ? "acabó en OK"
-                 : cal_termino(p3)                                   ? "falta su línea del resumen"
+                 t_ms, lento_ms, desc_nombre("atascada.bin"), desc_nombre("atascada.bin"),
+                 desc_linea(p3, "OK", desc_nombre("atascada.bin"), l7, sizeof l7) ? "acabó en OK"
+                 : cal_termino(p3) ? "falta su línea del resumen"
                                    : desc_como(p3, cod3, f7, sizeof f7));
         ok = 0;
-    } else if (p3 != NULL && (!desc_por_si_mismo(p3, cod3, m3, sizeof m3) || !disco_ok ||
-                              !desc_archivo_bien(c3.dir, "disco.bin", sem3, tam3, m3, sizeof m3))) {
+    } else if (p3 != NULL &&
+               (!desc_por_si_mismo(p3, cod3, m3, sizeof m3) || !disco_ok ||
+                !desc_archivo_bien(c3.dir, desc_nombre("disco.bin"), sem3, tam3, m3, sizeof m3))) {
         snprintf(motivo, sizeof motivo,
-                 "con -t %u y un disco lento (cada escritura tarda %u ms), disco.bin (%llu %s "
-                 "de una vez) no acabó en «OK disco.bin …» con el archivo entero%s%s: "
+                 "con -t %u y un disco lento (cada escritura tarda %u ms), %s (%llu %s "
+                 "de una vez) no acabó en «OK %s …» con el archivo entero%s%s: "
                  "mientras la transferencia está pausada porque el disco va detrás, la espera "
                  "es del disco, no de la red, y -t no corre. Y cada uv_fs_write lleva toda la "
                  "cola: un trozo por llamada no se pone al día",
-                 t_ms, lento_ms, (unsigned long long)tam3,
+                 t_ms, lento_ms, desc_nombre("disco.bin"), (unsigned long long)tam3,
                  texto_plural((long long)tam3, "byte servido", "bytes servidos"),
-                 m3[0] != '\0' ? ": " : "", m3);
+                 desc_nombre("disco.bin"), m3[0] != '\0' ? ": " : "", m3);
         ok = 0;
     } else if (!desc_por_si_mismo(p2, cod2, motivo, sizeof motivo) ||
-               desc_tam_archivo(c2.dir, "paciente.bin") <= 0) {
+               desc_tam_archivo(c2.dir, desc_nombre("paciente.bin")) <= 0) {
         size_t k = strlen(motivo);
         snprintf(motivo + k, sizeof motivo - k,
-                 "%ssin -t, /delay/2 no acabó en paciente.bin (el servidor tarda 2 s en "
+                 "%ssin -t, /delay/2 no acabó en %s (el servidor tarda 2 s en "
                  "contestar, y -t vale 10 000 ms por omisión)",
-                 k > 0 ? "; " : "");
+                 k > 0 ? "; " : "", desc_nombre("paciente.bin"));
         ok = 0;
     }
     if (ok) {
@@ -272,10 +277,12 @@ static int esperas_bien(cal_peticion_t (*v)[4], int k, char *motivo, size_t t)
             uint64_t e =
                 v[i][n + 1].inicio_ms > v[i][n].fin_ms ? v[i][n + 1].inicio_ms - v[i][n].fin_ms : 0;
             if (e < base[n]) {
+                char papel[16];
+                snprintf(papel, sizeof papel, "v%d.txt", i);
                 snprintf(motivo, t,
-                         "v%d.txt: %llu ms de espera antes del intento %d (al menos ~%d: "
+                         "%s: %llu ms de espera antes del intento %d (al menos ~%d: "
                          "200·2ⁿ⁻¹ ms, cada una el doble que la anterior, más el azar)",
-                         i, (unsigned long long)e, n + 2, 200 << n);
+                         desc_nombre(papel), (unsigned long long)e, n + 2, 200 << n);
                 return 0;
             }
             if (n == 0 && e < min_primera)
@@ -375,13 +382,14 @@ CAL_PRUEBA(reintentos, 30)
      * todas a la vez (-c 16) dan varias muestras de cada espera sin alargar la corrida. */
     const char *args[K + 8] = {"-r", "3", "-c", "16"};
     for (int k = 0; k < K; k++) {
-        char nombre[16];
-        snprintf(nombre, sizeof nombre, "v%d.txt", k);
+        char papel[16];
+        snprintf(papel, sizeof papel, "v%d.txt", k);
+        const char *nombre = desc_nombre(papel);
         args[4 + k] = desc_arg(b[k], sizeof b[k], nombre, r[k]);
     }
-    args[4 + K] = desc_arg(b4, sizeof b4, "no.txt", r4);
-    args[5 + K] = desc_arg(b5, sizeof b5, "no2.txt", r5);
-    args[6 + K] = desc_arg(b6, sizeof b6, "pagina.bin", u6);
+    args[4 + K] = desc_arg(b4, sizeof b4, desc_nombre("no.txt"), r4);
+    args[5 + K] = desc_arg(b5, sizeof b5, desc_nombre("no2.txt"), r5);
+    args[6 + K] = desc_arg(b6, sizeof b6, desc_nombre("pagina.bin"), u6);
     args[7 + K] = NULL;
     cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);
     if (p == NULL)
@@ -393,11 +401,12 @@ CAL_PRUEBA(reintentos, 30)
     carpeta_t c2, c3;
     char rech[200], urech[96], cort[200], ucort[128];
     snprintf(urech, sizeof urech, "http://127.0.0.1:%d/rechazada", cal_puerto_cerrado());
-    const char *args2[] = {"-r", "4", desc_arg(rech, sizeof rech, "rechazada.bin", urech), NULL};
+    const char *args2[] = {"-r", "4",
+                           desc_arg(rech, sizeof rech, desc_nombre("rechazada.bin"), urech), NULL};
     cal_proceso_t *p2 = desc_carpeta(&c2) == 0 ? desc_lanzar(s, &c2, args2, 20, 0, 0) : NULL;
     /* Y otra sin -r: un corte no se reintenta (0 reintentos por omisión). */
     desc_bytes_url(ucort, sizeof ucort, 300000, desc_semilla_nueva(), "&cortar=100000");
-    const char *args3[] = {desc_arg(cort, sizeof cort, "cortada.bin", ucort), NULL};
+    const char *args3[] = {desc_arg(cort, sizeof cort, desc_nombre("cortada.bin"), ucort), NULL};
     cal_proceso_t *p3 = desc_carpeta(&c3) == 0 ? desc_lanzar(s, &c3, args3, 20, 0, 0) : NULL;
     if (p2 == NULL || p3 == NULL)
         CAL_FIN(0);
@@ -415,8 +424,9 @@ CAL_PRUEBA(reintentos, 30)
     char motivo[768] = "", l[256];
     int ok = desc_por_si_mismo(p, cod, motivo, sizeof motivo);
     for (int k = 0; k < K && ok; k++) {
-        char nombre[16];
-        snprintf(nombre, sizeof nombre, "v%d.txt", k);
+        char papel[16];
+        snprintf(papel, sizeof papel, "v%d.txt", k);
+        const char *nombre = desc_nombre(papel);
         if (n[k] != 4 || v[k][0].estado != err5 || v[k][1].estado != err5 ||
             v[k][2].estado != err5 || v[k][3].estado != 200 ||
             !desc_linea(p, "OK", nombre, l, sizeof l)) {
@@ -439,55 +449,59 @@ CAL_PRUEBA(reintentos, 30)
     if (!ok) {
     } else if (n4 != 1) {
         snprintf(motivo, sizeof motivo,
-                 "no.txt: el servidor vio %d %s con estado %d (un 4xx no es un fallo "
+                 "%s: el servidor vio %d %s con estado %d (un 4xx no es un fallo "
                  "pasajero: no se reintenta)",
-                 n4, texto_plural(n4, "petición", "peticiones"), err4);
+                 desc_nombre("no.txt"), n4, texto_plural(n4, "petición", "peticiones"), err4);
         ok = 0;
-    } else if (!desc_linea(p, "ERROR", "no.txt", l, sizeof l)) {
-        snprintf(motivo, sizeof motivo, "falta «ERROR no.txt …» (el servidor dio %d)", err4);
+    } else if (!desc_linea(p, "ERROR", desc_nombre("no.txt"), l, sizeof l)) {
+        snprintf(motivo, sizeof motivo, "falta «ERROR %s …» (el servidor dio %d)",
+                 desc_nombre("no.txt"), err4);
         ok = 0;
-    } else if (n5 != 1 || !desc_linea(p, "ERROR", "no2.txt", l, sizeof l)) {
+    } else if (n5 != 1 || !desc_linea(p, "ERROR", desc_nombre("no2.txt"), l, sizeof l)) {
         snprintf(motivo, sizeof motivo,
-                 "no2.txt: peticiones con estado %d que vio el servidor, %d (se esperaba una y "
-                 "«ERROR no2.txt …»: en este laboratorio solo se reintentan un 5xx, un corte y un "
+                 "%s: peticiones con estado %d que vio el servidor, %d (se esperaba una y "
+                 "«ERROR %s …»: en este laboratorio solo se reintentan un 5xx, un corte y un "
                  "-t agotado; un %d es un 4xx más)",
-                 err4t, n5, err4t);
+                 desc_nombre("no2.txt"), err4t, n5, desc_nombre("no2.txt"), err4t);
         ok = 0;
     } else if (n6 != 3 || v6[0].estado != 503 || v6[1].estado != 503) {
         snprintf(motivo, sizeof motivo,
-                 "«pagina.bin» (dos 503 con una página de error en el cuerpo, y después los "
+                 "«%s» (dos 503 con una página de error en el cuerpo, y después los "
                  "bytes): el servidor vio %d %s (se esperaban tres: 503, 503 y la "
                  "buena; con -r 3, un 503 se reintenta)",
-                 n6, texto_plural(n6, "petición", "peticiones"));
+                 desc_nombre("pagina.bin"), n6, texto_plural(n6, "petición", "peticiones"));
         ok = 0;
-    } else if (!desc_linea(p, "OK", "pagina.bin", l, sizeof l)) {
-        int en_error = desc_linea(p, "ERROR", "pagina.bin", l, sizeof l);
+    } else if (!desc_linea(p, "OK", desc_nombre("pagina.bin"), l, sizeof l)) {
+        int en_error = desc_linea(p, "ERROR", desc_nombre("pagina.bin"), l, sizeof l);
         snprintf(motivo, sizeof motivo,
-                 "«pagina.bin» (dos 503 con una página de error en el cuerpo, y después los "
+                 "«%s» (dos 503 con una página de error en el cuerpo, y después los "
                  "bytes): %s%s%s. El cuerpo de un 503 no es parte del archivo: no se escribe en "
                  "el .parte, y el reintento pide desde lo que sí lo es",
-                 en_error ? "acabó en «" : "falta su línea del resumen", en_error ? l : "",
-                 en_error ? "»" : "");
+                 desc_nombre("pagina.bin"), en_error ? "acabó en «" : "falta su línea del resumen",
+                 en_error ? l : "", en_error ? "»" : "");
         ok = 0;
-    } else if (!desc_archivo_bien(c.dir, "pagina.bin", sem6, tam6, motivo, sizeof motivo)) {
+    } else if (!desc_archivo_bien(c.dir, desc_nombre("pagina.bin"), sem6, tam6, motivo,
+                                  sizeof motivo)) {
         size_t u = strlen(motivo);
         snprintf(motivo + u, sizeof motivo - u,
-                 " (pagina.bin: el cuerpo de un 503 es una página de error, no parte del archivo: "
-                 "no se escribe en el .parte, y el reintento pide desde lo que sí es del archivo)");
+                 " (%s: el cuerpo de un 503 es una página de error, no parte del archivo: "
+                 "no se escribe en el .parte, y el reintento pide desde lo que sí es del archivo)",
+                 desc_nombre("pagina.bin"));
         ok = 0;
     } else if (!desc_por_si_mismo(p2, cod2, motivo, sizeof motivo)) {
         size_t u = strlen(motivo);
         snprintf(motivo + u, sizeof motivo - u, " (la ejecución aparte con %s y -r 4)", urech);
         ok = 0;
-    } else if (!desc_linea(p2, "ERROR", "rechazada.bin", l, sizeof l) || dur2 > 2000) {
+    } else if (!desc_linea(p2, "ERROR", desc_nombre("rechazada.bin"), l, sizeof l) || dur2 > 2000) {
         snprintf(motivo, sizeof motivo,
                  "con -r 4 y %s (conexión rechazada: no hay servidor), tardó %llu ms en acabar%s: "
-                 "se espera «ERROR rechazada.bin …» en menos de 2 s, porque una conexión "
+                 "se espera «ERROR %s …» en menos de 2 s, porque una conexión "
                  "rechazada no se reintenta (esperar no la arregla)",
                  urech, (unsigned long long)dur2,
-                 desc_linea(p2, "ERROR", "rechazada.bin", l, sizeof l)
+                 desc_linea(p2, "ERROR", desc_nombre("rechazada.bin"), l, sizeof l)
                      ? ""
-                     : " y falta «ERROR rechazada.bin …»");
+                     : " y falta su línea «ERROR …»",
+                 desc_nombre("rechazada.bin"));
         ok = 0;
     } else if (!desc_por_si_mismo(p3, cod3, motivo, sizeof motivo) || n3 != 1) {
         size_t u = strlen(motivo);
@@ -531,8 +545,8 @@ CAL_PRUEBA(reintento_continua, 30)
     snprintf(extra[1], sizeof extra[1], "&cortar=%llu&corto=%llu&digest=no", (unsigned long long)c2,
              (unsigned long long)k2);
     desc_bytes_url(u[1], sizeof u[1], (uint64_t)cal_azar(500000, 800000), sem[1], extra[1]);
-    const char *args[] = {"-r", "2", desc_arg(b[0], sizeof b[0], "k.bin", u[0]),
-                          desc_arg(b[1], sizeof b[1], "corto.bin", u[1]), NULL};
+    const char *args[] = {"-r", "2", desc_arg(b[0], sizeof b[0], desc_nombre("k.bin"), u[0]),
+                          desc_arg(b[1], sizeof b[1], desc_nombre("corto.bin"), u[1]), NULL};
     cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -555,30 +569,34 @@ CAL_PRUEBA(reintento_continua, 30)
                 u += (size_t)w;
         }
         snprintf(motivo, sizeof motivo,
-                 "k.bin: el servidor vio %d %s%s%s (se esperaban 200 y dos 206: cada reintento "
+                 "%s: el servidor vio %d %s%s%s (se esperaban 200 y dos 206: cada reintento "
                  "continúa con Range)",
-                 n, n == 1 ? "petición" : "peticiones", n > 0 ? ", con estados " : "", estados);
+                 desc_nombre("k.bin"), n, n == 1 ? "petición" : "peticiones",
+                 n > 0 ? ", con estados " : "", estados);
         ok = 0;
-    } else if (!desc_archivo_bien(c.dir, "k.bin.parte", sem[0], corte, motivo, sizeof motivo)) {
+    } else if (!desc_archivo_bien(c.dir, desc_nombre("k.bin.parte"), sem[0], corte, motivo,
+                                  sizeof motivo)) {
         ok = 0;
-    } else if (desc_tam_archivo(c.dir, "corto.bin") >= 0 ||
-               !desc_linea(p, "ERROR", "corto.bin", l, sizeof l)) {
+    } else if (desc_tam_archivo(c.dir, desc_nombre("corto.bin")) >= 0 ||
+               !desc_linea(p, "ERROR", desc_nombre("corto.bin"), l, sizeof l)) {
         snprintf(motivo, sizeof motivo,
-                 "corto.bin se cortó en el byte %llu y su reintento recibió un 206 honesto que "
+                 "%s se cortó en el byte %llu y su reintento recibió un 206 honesto que "
                  "acababa en el byte %llu, antes del total: %s (cada intento compara su "
                  "longitud con el total de su Content-Range)",
-                 (unsigned long long)c2, (unsigned long long)k2,
-                 desc_tam_archivo(c.dir, "corto.bin") >= 0 ? "llegó a su nombre final"
-                                                           : "falta su «ERROR corto.bin …»");
+                 desc_nombre("corto.bin"), (unsigned long long)c2, (unsigned long long)k2,
+                 desc_tam_archivo(c.dir, desc_nombre("corto.bin")) >= 0
+                     ? "llegó a su nombre final"
+                     : "falta su línea «ERROR …»");
         ok = 0;
     } else if (m != 2 || w[1].estado != 206) {
         snprintf(motivo, sizeof motivo,
-                 "corto.bin: peticiones que vio el servidor, %d (se esperaban 2: la cortada y un "
+                 "%s: peticiones que vio el servidor, %d (se esperaban 2: la cortada y un "
                  "reintento 206; una longitud que no casa no se reintenta)",
-                 m);
+                 desc_nombre("corto.bin"), m);
         ok = 0;
     } else {
-        ok = desc_archivo_bien(c.dir, "corto.bin.parte", sem[1], k2, motivo, sizeof motivo);
+        ok = desc_archivo_bien(c.dir, desc_nombre("corto.bin.parte"), sem[1], k2, motivo,
+                               sizeof motivo);
     }
     if (ok)
         cal_obtenido("200 cortado y dos reintentos 206 desde el byte %llu; el reintento corto, "

@@ -25,23 +25,24 @@ static int corto_motivo(cal_servidor_t *s, const char *ruta, long long k, int co
     }
     if (con_206 > 0) {
         snprintf(motivo, tam,
-                 "%s corto.bin con %lld %s: el servidor contestó un 206 que acababa en el byte "
+                 "%s %s con %lld %s: el servidor contestó un 206 que acababa en el byte "
                  "600000 de 1000000 (¿se compara la longitud con el total de Content-Range?)",
-                 corriendo ? "mientras se descargaba, apareció" : "al terminar, existe", k,
-                 texto_plural(k, "byte", "bytes"));
+                 corriendo ? "mientras se descargaba, apareció" : "al terminar, existe",
+                 desc_nombre("corto.bin"), k, texto_plural(k, "byte", "bytes"));
         return 0;
     }
     if (con_200 > 0)
-        snprintf(
-            motivo, tam,
-            "corto.bin %s con %lld de sus 1000000 bytes; el servidor contestó 200 con el archivo "
-            "entero (la petición no llevaba Range: no se reanudó desde los 400000 bytes del "
-            ".parte)",
-            corriendo ? "existía, mientras se descargaba," : "existe", k);
+        snprintf(motivo, tam,
+                 "%s %s con %lld de sus 1000000 bytes; el servidor contestó 200 con el archivo "
+                 "entero (la petición no llevaba Range: no se reanudó desde los 400000 bytes del "
+                 ".parte)",
+                 desc_nombre("corto.bin"),
+                 corriendo ? "existía, mientras se descargaba," : "existe", k);
     else
         snprintf(motivo, tam,
-                 "corto.bin %s con %lld %s, y el servidor no registró ninguna respuesta "
+                 "%s %s con %lld %s, y el servidor no registró ninguna respuesta "
                  "completa a su URL",
+                 desc_nombre("corto.bin"),
                  corriendo ? "existía, mientras se descargaba," : "existe", k,
                  texto_plural(k, "byte", "bytes"));
     return con_206 == 0 && !corriendo;
@@ -67,13 +68,15 @@ CAL_PRUEBA(atomico, 30)
     /* corto.bin: se reanuda desde 400000 y el servidor contesta un 206 honesto que acaba en
      * el byte 600000 de 1000000 (sin Repr-Digest): solo la longitud lo delata. */
     desc_bytes_url(u[2], sizeof u[2], 1000000, sem[2], "&corto=600000&digest=no");
-    if (desc_escribir_parte(dir, "corto.bin.parte", sem[2], 400000) < 0) {
-        cal_obtenido("no se pudo preparar corto.bin.parte (error del calificador)");
+    if (desc_escribir_parte(dir, desc_nombre("corto.bin.parte"), sem[2], 400000) < 0) {
+        cal_obtenido("no se pudo preparar %s (error del calificador)",
+                     desc_nombre("corto.bin.parte"));
         CAL_FIN(0);
     }
-    const char *args[] = {"--continuar", desc_arg(b[0], sizeof b[0], "grande.bin", u[0]),
-                          desc_arg(b[1], sizeof b[1], "cortado.bin", u[1]),
-                          desc_arg(b[2], sizeof b[2], "corto.bin", u[2]), NULL};
+    const char *args[] = {"--continuar",
+                          desc_arg(b[0], sizeof b[0], desc_nombre("grande.bin"), u[0]),
+                          desc_arg(b[1], sizeof b[1], desc_nombre("cortado.bin"), u[1]),
+                          desc_arg(b[2], sizeof b[2], desc_nombre("corto.bin"), u[2]), NULL};
     /* Se mira la carpeta mientras corre (hasta 15 s; la caja, 25). */
     cal_proceso_t *p = x.p = desc_lanzar(x.s, &x.c, args, 25, 0, 0);
     if (p == NULL)
@@ -84,7 +87,7 @@ CAL_PRUEBA(atomico, 30)
     carpeta_t c5;
     char b5[200], u5[128];
     uint64_t sem5 = desc_semilla_nueva(), tam5 = (uint64_t)cal_azar(400000, 700000);
-    const char *args5[] = {desc_arg(b5, sizeof b5, "lenta.bin",
+    const char *args5[] = {desc_arg(b5, sizeof b5, desc_nombre("lenta.bin"),
                                     desc_bytes_url(u5, sizeof u5, tam5, sem5, "&digest=no")),
                            NULL};
     cal_proceso_t *p5 = NULL;
@@ -104,22 +107,24 @@ CAL_PRUEBA(atomico, 30)
     while ((!cal_termino(p) || (p5 != NULL && !cal_termino(p5))) && cal_ahora_ms() < limite) {
         cal_esperar_fin(!cal_termino(p) || p5 == NULL ? p : p5, 10);
         miradas++;
-        long long t5 = p5 != NULL ? desc_tam_archivo(c5.dir, "lenta.bin") : -1;
+        long long t5 = p5 != NULL ? desc_tam_archivo(c5.dir, desc_nombre("lenta.bin")) : -1;
         if (t5 >= 0 && (uint64_t)t5 != tam5 && lenta_vista < 0)
             lenta_vista = t5;
-        long long g = desc_tam_archivo(dir, "grande.bin");
+        long long g = desc_tam_archivo(dir, desc_nombre("grande.bin"));
         if (ok && g >= 0 && g != 1500000) {
             snprintf(motivo, sizeof motivo,
-                     "grande.bin existía con %lld de sus 1500000 bytes mientras se descargaba", g);
+                     "%s existía con %lld de sus 1500000 bytes mientras se descargaba",
+                     desc_nombre("grande.bin"), g);
             ok = 0;
         }
-        if (ok && desc_tam_archivo(dir, "cortado.bin") >= 0) {
-            snprintf(motivo, sizeof motivo, "cortado.bin apareció con su nombre final");
+        if (ok && desc_tam_archivo(dir, desc_nombre("cortado.bin")) >= 0) {
+            snprintf(motivo, sizeof motivo, "%s apareció con su nombre final",
+                     desc_nombre("cortado.bin"));
             ok = 0;
         }
         /* corto.bin entero (1000000 bytes) puede ser un 200 con todo el archivo: se juzga
          * al final, con el registro del servidor. Con otro tamaño, está a medias. */
-        long long k = desc_tam_archivo(dir, "corto.bin");
+        long long k = desc_tam_archivo(dir, desc_nombre("corto.bin"));
         if (ok && k >= 0 && k != 1000000) {
             corto_motivo(x.s, u[2], k, 1, motivo, sizeof motivo);
             ok = 0;
@@ -131,42 +136,47 @@ CAL_PRUEBA(atomico, 30)
         ok = desc_acabo(&x, motivo, sizeof motivo);
     if (ok && lenta_vista >= 0) {
         snprintf(motivo, sizeof motivo,
-                 "con un disco lento (cada escritura tarda %u ms), lenta.bin existía con %lld "
+                 "con un disco lento (cada escritura tarda %u ms), %s existía con %lld "
                  "%s de %llu: renombró antes de que la cola estuviera escrita",
-                 ATOMICO_LENTO_MS, lenta_vista, texto_plural(lenta_vista, "byte", "bytes"),
-                 (unsigned long long)tam5);
+                 ATOMICO_LENTO_MS, desc_nombre("lenta.bin"), lenta_vista,
+                 texto_plural(lenta_vista, "byte", "bytes"), (unsigned long long)tam5);
         ok = 0;
         de_lenta = 1;
     }
     if (ok && p5 != NULL) {
         char m5[200];
         if (!desc_por_si_mismo(p5, cod5, m5, sizeof m5)) {
-            snprintf(motivo, sizeof motivo, "con un disco lento, lenta.bin: %s", m5);
+            snprintf(motivo, sizeof motivo, "con un disco lento, %s: %s", desc_nombre("lenta.bin"),
+                     m5);
             ok = 0;
         } else {
-            ok = desc_archivo_bien(c5.dir, "lenta.bin", sem5, tam5, motivo, sizeof motivo);
+            ok = desc_archivo_bien(c5.dir, desc_nombre("lenta.bin"), sem5, tam5, motivo,
+                                   sizeof motivo);
         }
         de_lenta = !ok;
     }
     if (ok)
-        ok = desc_archivo_bien(dir, "grande.bin", sem[0], 1500000, motivo, sizeof motivo);
-    if (ok && desc_tam_archivo(dir, "cortado.bin") >= 0) {
-        snprintf(motivo, sizeof motivo, "al terminar, existe cortado.bin, y su descarga se cortó");
+        ok = desc_archivo_bien(dir, desc_nombre("grande.bin"), sem[0], 1500000, motivo,
+                               sizeof motivo);
+    if (ok && desc_tam_archivo(dir, desc_nombre("cortado.bin")) >= 0) {
+        snprintf(motivo, sizeof motivo, "al terminar, existe %s, y su descarga se cortó",
+                 desc_nombre("cortado.bin"));
         ok = 0;
     }
     /* corto.bin solo puede existir si llegó entero en un 200 (no se reanudó: eso lo juzga
      * continuar_206) y es el archivo servido; tras un 206, que acababa antes del total, no. */
     int sin_206 = 0;
-    long long k = desc_tam_archivo(dir, "corto.bin");
+    long long k = desc_tam_archivo(dir, desc_nombre("corto.bin"));
     if (ok && k >= 0) {
         sin_206 = corto_motivo(x.s, u[2], k, 0, motivo, sizeof motivo);
-        ok = sin_206 && desc_archivo_bien(dir, "corto.bin", sem[2], 1000000, motivo, sizeof motivo);
+        ok = sin_206 && desc_archivo_bien(dir, desc_nombre("corto.bin"), sem[2], 1000000, motivo,
+                                          sizeof motivo);
     }
     if (ok)
         snprintf(motivo, sizeof motivo,
                  "miradas a la carpeta: %d; nunca un nombre final a medias%s", miradas,
-                 sin_206 ? " (corto.bin no se reanudó: el servidor mandó un 200 con el archivo "
-                           "entero, sin el 206 corto que había que rechazar)"
+                 sin_206 ? " (la reanudada no se reanudó: el servidor mandó un 200 con el "
+                           "archivo entero, sin el 206 corto que había que rechazar)"
                          : "");
     cal_obtenido("%s", motivo);
     /* La carpeta y la salida de la corrida que falló: la del disco lento es otra (antes, un
@@ -197,56 +207,73 @@ static int parte_se_queda(const char *dir, const char *parte, uint64_t semilla, 
     return desc_archivo_bien(dir, parte, semilla, tam, motivo, t);
 }
 
+/* Las cuatro de huella: nueva o reanudada, y con su huella buena o mala. */
+typedef struct {
+    const char *papel;
+    int reanudada, mala;
+} huella_caso_t;
+
 CAL_PRUEBA(huella, 30)
 {
     cal_esperado("un archivo cuya SHA-256 no es la de Repr-Digest da «ERROR nombre …» y no llega "
                  "a su nombre final, también si se reanudó (206) con --continuar, y su .parte se "
-                 "queda entero (para continuarlo); el bueno, sí llega");
+                 "queda entero (para continuarlo); los buenos, nuevos o reanudados, sí llegan");
     corrida_t x;
     if (!desc_preparar(&x))
         CAL_FIN(0);
     const char *dir = x.c.dir;
-    uint64_t sem[3] = {desc_semilla_nueva(), desc_semilla_nueva(), desc_semilla_nueva()};
-    char u[3][128], b[3][200];
-    desc_bytes_url(u[0], sizeof u[0], 300000, sem[0], "&digest=mal");
-    desc_bytes_url(u[1], sizeof u[1], 300000, sem[1], NULL);
-    /* reanudada.bin: 100000 bytes buenos en el .parte; Repr-Digest es de la representación
-     * entera (RFC 9530), también en un 206, y aquí es mala. */
-    desc_bytes_url(u[2], sizeof u[2], 300000, sem[2], "&digest=mal");
-    if (desc_escribir_parte(dir, "reanudada.bin.parte", sem[2], 100000) < 0) {
-        cal_obtenido("no se pudo preparar reanudada.bin.parte (error del calificador)");
-        CAL_FIN(0);
+    /* Dos nuevas y dos reanudadas (100000 bytes buenos en el .parte), de cada par una con la
+     * huella mala, en un orden al azar: ni el nombre, ni el lugar, ni el .parte dicen cuál es
+     * mala (con el orden fijo, marcar ERROR por posición sumaba estos puntos sin calcular
+     * nada). Repr-Digest es de la representación entera (RFC 9530), también en un 206. */
+    enum { N = 4 };
+    huella_caso_t casos[N] = {{"nueva-mala.bin", 0, 1},
+                              {"nueva-buena.bin", 0, 0},
+                              {"reanudada-mala.bin", 1, 1},
+                              {"reanudada-buena.bin", 1, 0}};
+    for (int i = N - 1; i > 0; i--) {
+        int j = (int)cal_azar(0, i);
+        huella_caso_t t = casos[i];
+        casos[i] = casos[j];
+        casos[j] = t;
     }
-    const char *args[] = {"--continuar", desc_arg(b[0], sizeof b[0], "mala.bin", u[0]),
-                          desc_arg(b[1], sizeof b[1], "buena.bin", u[1]),
-                          desc_arg(b[2], sizeof b[2], "reanudada.bin", u[2]), NULL};
+    uint64_t sem[N];
+    char u[N][128], b[N][200], parte[80];
+    const char *args[N + 2] = {"--continuar"};
+    for (int i = 0; i < N; i++) {
+        sem[i] = desc_semilla_nueva();
+        desc_bytes_url(u[i], sizeof u[i], 300000, sem[i], casos[i].mala ? "&digest=mal" : NULL);
+        snprintf(parte, sizeof parte, "%s.parte", desc_nombre(casos[i].papel));
+        if (casos[i].reanudada && desc_escribir_parte(dir, parte, sem[i], 100000) < 0) {
+            cal_obtenido("no se pudo preparar %s (error del calificador)", parte);
+            CAL_FIN(0);
+        }
+        args[i + 1] = desc_arg(b[i], sizeof b[i], desc_nombre(casos[i].papel), u[i]);
+    }
+    args[N + 1] = NULL;
     if (!desc_correr(&x, args, 15000))
         CAL_FIN(0);
-    cal_proceso_t *p = x.p;
     char motivo[256] = "", l[256];
-    int ok = 1;
-    if (!desc_acabo(&x, motivo, sizeof motivo)) {
-        ok = 0;
-    } else if (desc_tam_archivo(dir, "mala.bin") >= 0) {
-        snprintf(motivo, sizeof motivo,
-                 "mala.bin tiene su nombre final y su SHA-256 no es la de Repr-Digest");
-        ok = 0;
-    } else if (!desc_linea(p, "ERROR", "mala.bin", l, sizeof l)) {
-        snprintf(motivo, sizeof motivo, "falta «ERROR mala.bin …»");
-        ok = 0;
-    } else if (desc_tam_archivo(dir, "reanudada.bin") >= 0) {
-        snprintf(motivo, sizeof motivo,
-                 "reanudada.bin (reanudada con un 206) tiene su nombre final y su SHA-256 no es "
-                 "la de Repr-Digest, que es la del archivo entero");
-        ok = 0;
-    } else if (!desc_linea(p, "ERROR", "reanudada.bin", l, sizeof l)) {
-        snprintf(motivo, sizeof motivo, "falta «ERROR reanudada.bin …»");
-        ok = 0;
-    } else if (!parte_se_queda(dir, "mala.bin.parte", sem[0], 300000, motivo, sizeof motivo) ||
-               !parte_se_queda(dir, "reanudada.bin.parte", sem[2], 300000, motivo, sizeof motivo)) {
-        ok = 0;
-    } else {
-        ok = desc_archivo_bien(dir, "buena.bin", sem[1], 300000, motivo, sizeof motivo);
+    int ok = desc_acabo(&x, motivo, sizeof motivo);
+    for (int i = 0; i < N && ok; i++) {
+        const char *nombre = desc_nombre(casos[i].papel);
+        const char *como = casos[i].reanudada ? " (reanudada con un 206)" : "";
+        snprintf(parte, sizeof parte, "%s.parte", nombre);
+        if (!casos[i].mala) {
+            ok = desc_archivo_bien(dir, nombre, sem[i], 300000, motivo, sizeof motivo);
+        } else if (desc_tam_archivo(dir, nombre) >= 0) {
+            snprintf(motivo, sizeof motivo,
+                     "%s%s tiene su nombre final y su SHA-256 no es la de Repr-Digest, que es la "
+                     "del archivo entero",
+                     nombre, como);
+            ok = 0;
+        } else if (!desc_linea(x.p, "ERROR", nombre, l, sizeof l)) {
+            snprintf(motivo, sizeof motivo, "falta «ERROR %s …» (su huella no casa)%s", nombre,
+                     como);
+            ok = 0;
+        } else {
+            ok = parte_se_queda(dir, parte, sem[i], 300000, motivo, sizeof motivo);
+        }
     }
     cal_obtenido("%s", ok ? "la huella se comprueba antes de renombrar" : motivo);
     if (!ok)
@@ -278,10 +305,10 @@ CAL_PRUEBA(parte_tras_fallo, 30)
      * solo mira el estado en al_recibir lo da por bueno y lo renombra. */
     int estado_vacio = cuatro[(uint64_t)cal_azar(0, sizeof cuatro / sizeof cuatro[0] - 1)];
     snprintf(u[3], sizeof u[3], "/status/%d?vacio=si", estado_vacio);
-    const char *args[] = {desc_arg(b[0], sizeof b[0], "roto.bin", u[0]),
-                          desc_arg(b[1], sizeof b[1], "sano.bin", u[1]),
-                          desc_arg(b[2], sizeof b[2], "no.bin", u[2]),
-                          desc_arg(b[3], sizeof b[3], "vacio.bin", u[3]), NULL};
+    const char *args[] = {desc_arg(b[0], sizeof b[0], desc_nombre("roto.bin"), u[0]),
+                          desc_arg(b[1], sizeof b[1], desc_nombre("sano.bin"), u[1]),
+                          desc_arg(b[2], sizeof b[2], desc_nombre("no.bin"), u[2]),
+                          desc_arg(b[3], sizeof b[3], desc_nombre("vacio.bin"), u[3]), NULL};
     if (!desc_correr(&x, args, 15000))
         CAL_FIN(0);
     cal_proceso_t *p = x.p;
@@ -289,46 +316,50 @@ CAL_PRUEBA(parte_tras_fallo, 30)
     int ok = 1;
     if (!desc_acabo(&x, motivo, sizeof motivo)) {
         ok = 0;
-    } else if (!desc_linea(p, "ERROR", "roto.bin", l, sizeof l)) {
-        snprintf(motivo, sizeof motivo, "falta «ERROR roto.bin …»");
+    } else if (!desc_linea(p, "ERROR", desc_nombre("roto.bin"), l, sizeof l)) {
+        snprintf(motivo, sizeof motivo, "falta «ERROR %s …»", desc_nombre("roto.bin"));
         ok = 0;
-    } else if (!desc_archivo_bien(dir, "roto.bin.parte", sem[0], 350000, motivo, sizeof motivo)) {
+    } else if (!desc_archivo_bien(dir, desc_nombre("roto.bin.parte"), sem[0], 350000, motivo,
+                                  sizeof motivo)) {
         ok = 0;
-    } else if (!desc_linea(p, "ERROR", "no.bin", l, sizeof l) ||
-               desc_tam_archivo(dir, "no.bin") >= 0) {
+    } else if (!desc_linea(p, "ERROR", desc_nombre("no.bin"), l, sizeof l) ||
+               desc_tam_archivo(dir, desc_nombre("no.bin")) >= 0) {
         snprintf(motivo, sizeof motivo,
-                 "no.bin (el servidor contestó %d) %s: un estado ≥ 400 es un fallo (requisito "
+                 "%s (el servidor contestó %d) %s: un estado ≥ 400 es un fallo (requisito "
                  "6), aunque para curl la transferencia acabe bien; mira el estado o pide con "
                  "error_si_estado",
-                 estado,
-                 desc_tam_archivo(dir, "no.bin") >= 0 ? "llegó a su nombre final"
-                                                      : "no dio «ERROR no.bin …»");
+                 desc_nombre("no.bin"), estado,
+                 desc_tam_archivo(dir, desc_nombre("no.bin")) >= 0 ? "llegó a su nombre final"
+                                                                   : "no dio su línea «ERROR …»");
         ok = 0;
-    } else if (desc_tam_archivo(dir, "no.bin.parte") > 0) {
+    } else if (desc_tam_archivo(dir, desc_nombre("no.bin.parte")) > 0) {
         /* La página de error en el .parte: con --continuar se pediría desde su último byte, y
          * el archivo empezaría con ella (el estudiante de prueba de la sesión 29: 100/100). */
         snprintf(motivo, sizeof motivo,
-                 "no.bin.parte tiene bytes (%lld) tras el %d: es la página de error del servidor, "
+                 "%s tiene bytes (%lld) tras el %d: es la página de error del servidor, "
                  "no el archivo, y no va al .parte (con --continuar se pediría desde ese byte y "
                  "el archivo empezaría con ella); el .parte puede no existir o quedar vacío",
-                 desc_tam_archivo(dir, "no.bin.parte"), estado);
+                 desc_nombre("no.bin.parte"), desc_tam_archivo(dir, desc_nombre("no.bin.parte")),
+                 estado);
         ok = 0;
-    } else if (!desc_linea(p, "ERROR", "vacio.bin", l, sizeof l) ||
-               desc_tam_archivo(dir, "vacio.bin") >= 0) {
+    } else if (!desc_linea(p, "ERROR", desc_nombre("vacio.bin"), l, sizeof l) ||
+               desc_tam_archivo(dir, desc_nombre("vacio.bin")) >= 0) {
         snprintf(motivo, sizeof motivo,
-                 "vacio.bin (el servidor contestó %d sin cuerpo) %s: sin cuerpo, al_recibir no "
+                 "%s (el servidor contestó %d sin cuerpo) %s: sin cuerpo, al_recibir no "
                  "llega, así que el estado se mira también en al_terminar",
-                 estado_vacio,
-                 desc_tam_archivo(dir, "vacio.bin") >= 0 ? "llegó a su nombre final"
-                                                         : "no dio «ERROR vacio.bin …»");
+                 desc_nombre("vacio.bin"), estado_vacio,
+                 desc_tam_archivo(dir, desc_nombre("vacio.bin")) >= 0
+                     ? "llegó a su nombre final"
+                     : "no dio su línea «ERROR …»");
         ok = 0;
     } else {
-        ok = desc_archivo_bien(dir, "sano.bin", sem[1], 400000, motivo, sizeof motivo);
+        ok = desc_archivo_bien(dir, desc_nombre("sano.bin"), sem[1], 400000, motivo, sizeof motivo);
     }
     if (ok)
-        cal_obtenido("roto.bin.parte tiene los 350000 primeros bytes, no.bin (%d) y vacio.bin (%d, "
-                     "sin cuerpo) son ERROR sin nombre final y sano.bin está bien",
-                     estado, estado_vacio);
+        cal_obtenido("%s tiene los 350000 primeros bytes, %s (%d) y %s (%d, "
+                     "sin cuerpo) son ERROR sin nombre final y %s está bien",
+                     desc_nombre("roto.bin.parte"), desc_nombre("no.bin"), estado,
+                     desc_nombre("vacio.bin"), estado_vacio, desc_nombre("sano.bin"));
     else
         cal_obtenido("%s", motivo);
     if (!ok)
@@ -355,7 +386,8 @@ CAL_PRUEBA(continuar_206, 30)
     char ritmo[32];
     snprintf(ritmo, sizeof ritmo, "&kbps=%llu",
              (unsigned long long)((tam - prefijo) * 10 / 12 / 1024 + 1));
-    int ok = desc_continuar(&r, "/bytes", ritmo, tam, prefijo, 1, "r.bin", motivo, sizeof motivo);
+    int ok = desc_continuar(&r, "/bytes", ritmo, tam, prefijo, 1, desc_nombre("r.bin"), motivo,
+                            sizeof motivo);
     const int n = r.n, *estados = r.estados;
     const uint64_t *bytes = r.bytes;
     int bien = 0;
@@ -377,13 +409,13 @@ CAL_PRUEBA(continuar_206, 30)
                  "el archivo está bien, pero no se reanudó: se esperaba un único 206 de %llu %s",
                  (unsigned long long)(tam - prefijo),
                  texto_plural((long long)(tam - prefijo), "byte", "bytes"));
-    else if (ok && (!desc_linea(r.x.p, "OK", "r.bin", l, sizeof l) ||
+    else if (ok && (!desc_linea(r.x.p, "OK", desc_nombre("r.bin"), l, sizeof l) ||
                     strtoull(cal_palabra(l, 2, w, sizeof w) ? w : "x", NULL, 10) != tam))
         snprintf(motivo, sizeof motivo,
-                 "falta «OK r.bin %llu …»: <bytes> es el tamaño del archivo final, también si "
+                 "falta «OK %s %llu …»: <bytes> es el tamaño del archivo final, también si "
                  "se reanudó",
-                 (unsigned long long)tam);
-    else if (ok && desc_linea_ok_bien(r.x.p, "r.bin", tam, tam - prefijo,
+                 desc_nombre("r.bin"), (unsigned long long)tam);
+    else if (ok && desc_linea_ok_bien(r.x.p, desc_nombre("r.bin"), tam, tam - prefijo,
                                       r.fin_ms[0] - r.inicio_ms[0], motivo, sizeof motivo))
         bien = 1;
     if (bien)
@@ -413,13 +445,13 @@ CAL_PRUEBA(continuar_200, 30)
      * es más largo que el archivo: sin vaciarlo, le quedaría la cola vieja. */
     uint64_t tam = (uint64_t)cal_azar(300000, 500000),
              prefijo = tam + (uint64_t)cal_azar(50000, 200000);
-    int ok =
-        desc_continuar(&r, "/stream-bytes", "", tam, prefijo, 0, "z.bin", motivo, sizeof motivo);
+    int ok = desc_continuar(&r, "/stream-bytes", "", tam, prefijo, 0, desc_nombre("z.bin"), motivo,
+                            sizeof motivo);
     /* Y un 200 sin cuerpo: al_recibir no llega nunca, así que quien solo mira el estado ahí
      * renombra el .parte viejo entero (el estudiante de prueba de la sesión 29: 100/100). */
     char m[200] = "";
     if (ok && !desc_continuar(&r, "/stream-bytes", "", 0, (uint64_t)cal_azar(100, 5000), 0,
-                              "vacio.bin", m, sizeof m)) {
+                              desc_nombre("vacio.bin"), m, sizeof m)) {
         snprintf(motivo, sizeof motivo,
                  "con un 200 sin cuerpo (el archivo está vacío): %s; sin cuerpo al_recibir no "
                  "llega, así que el estado se mira también al terminar",
@@ -480,7 +512,7 @@ static int reinicio_una_vez(cal_servidor_t *s, char *motivo, size_t t)
     char extra[64], u[160], b[220], l[256];
     snprintf(extra, sizeof extra, "&cortar=%llu&rango=mal", (unsigned long long)corte);
     desc_bytes_url(u, sizeof u, tam, desc_semilla_nueva(), extra);
-    const char *args[] = {"-r", "2", desc_arg(b, sizeof b, "z.bin", u), NULL};
+    const char *args[] = {"-r", "2", desc_arg(b, sizeof b, desc_nombre("z.bin"), u), NULL};
     if (!desc_correr(&y, args, 20000)) {
         snprintf(motivo, t, "%s (error del calificador)", cal_lanzar_motivo());
         return 0;
@@ -496,16 +528,17 @@ static int reinicio_una_vez(cal_servidor_t *s, char *motivo, size_t t)
     /* Las que empiezan de cero, 200; o 206 desde el byte 0 si piden «Range: bytes=0-». */
     int bien = n == 4 && (v[0].estado == 200 || v[0].estado == 206) && v[1].estado == 206 &&
                (v[2].estado == 200 || v[2].estado == 206) && v[3].estado == 206;
-    int existe = desc_tam_archivo(y.c.dir, "z.bin") >= 0,
-        error = desc_linea(y.p, "ERROR", "z.bin", l, sizeof l);
+    int existe = desc_tam_archivo(y.c.dir, desc_nombre("z.bin")) >= 0,
+        error = desc_linea(y.p, "ERROR", desc_nombre("z.bin"), l, sizeof l);
     if (!bien || existe || !error) {
         snprintf(motivo, t,
                  "sin --continuar y con -r 2, un servidor que corta en el byte %llu y contesta a "
                  "cada Range con un 206 desde 0: peticiones que vio, %d%s%s (se esperaban 4: 200 "
                  "cortado; 206 mal situado y reinicio limpio; 200 cortado; otro 206 mal situado, "
                  "que ya no se reinicia: ERROR; el reinicio se hace una sola vez)",
-                 (unsigned long long)corte, n, existe ? " y z.bin existe" : "",
-                 error ? "" : " y falta «ERROR z.bin …»");
+                 (unsigned long long)corte, n,
+                 existe ? " y el archivo existe con su nombre final" : "",
+                 error ? "" : " y falta su línea «ERROR …»");
         desc_nota_corrida(&y, 6);
         return 0;
     }
@@ -533,11 +566,12 @@ CAL_PRUEBA(continuar_416, 40)
      * más; hay que vaciarlo y empezar de 0. */
     int ok =
         de_cero(&r, ".parte más largo que el archivo", "", t1, t1 + (uint64_t)cal_azar(1, 100000),
-                0, 1, "y.bin", motivo, sizeof motivo) &&
+                0, 1, desc_nombre("y.bin"), motivo, sizeof motivo) &&
         de_cero(&r, ".parte tan largo como el archivo (pero con otros bytes)", "", t2, t2, 0, 1,
-                "igual.bin", motivo, sizeof motivo) &&
+                desc_nombre("igual.bin"), motivo, sizeof motivo) &&
         de_cero(&r, "206 que empieza en 0 y no donde se pidió", "&rango=mal", t3,
-                (uint64_t)cal_azar(t3 / 4, t3 * 3 / 4), 1, 0, "w.bin", motivo, sizeof motivo) &&
+                (uint64_t)cal_azar(t3 / 4, t3 * 3 / 4), 1, 0, desc_nombre("w.bin"), motivo,
+                sizeof motivo) &&
         reinicio_una_vez(r.x.s, motivo, sizeof motivo);
     cal_obtenido("%s",
                  ok ? "416 (más largo o ya completo) y 206 que no empieza donde debe: los "
@@ -625,21 +659,23 @@ CAL_PRUEBA(disco_lleno, 30)
                           "1",
                           "-r",
                           "2",
-                          desc_arg(b[0], sizeof b[0], "lleno.bin", u[0]),
-                          desc_arg(b[1], sizeof b[1], "justo.bin", u[1]),
-                          desc_arg(b[2], sizeof b[2], "cabe.bin", u[2]),
-                          desc_arg(b[3], sizeof b[3], "troceada.bin", u[3]),
+                          desc_arg(b[0], sizeof b[0], desc_nombre("lleno.bin"), u[0]),
+                          desc_arg(b[1], sizeof b[1], desc_nombre("justo.bin"), u[1]),
+                          desc_arg(b[2], sizeof b[2], desc_nombre("cabe.bin"), u[2]),
+                          desc_arg(b[3], sizeof b[3], desc_nombre("troceada.bin"), u[3]),
                           NULL};
     desc_proximo_tope(tope);
     if (!desc_correr(&x, args, 15000))
         CAL_FIN(0);
     char motivo[512] = "";
-    int ok = desc_acabo(&x, motivo, sizeof motivo) &&
-             lleno_bien(x.p, dir, "lleno.bin", sem[0], tope, motivo, sizeof motivo) &&
-             lleno_bien(x.p, dir, "justo.bin", sem[1], tope, motivo, sizeof motivo) &&
-             desc_archivo_bien(dir, "cabe.bin", sem[2], tam[2], motivo, sizeof motivo) &&
-             lleno_bien(x.p, dir, "troceada.bin", sem[3], tope, motivo, sizeof motivo);
-    static const char *const llenos[] = {"lleno.bin", "justo.bin", NULL, "troceada.bin"};
+    int ok =
+        desc_acabo(&x, motivo, sizeof motivo) &&
+        lleno_bien(x.p, dir, desc_nombre("lleno.bin"), sem[0], tope, motivo, sizeof motivo) &&
+        lleno_bien(x.p, dir, desc_nombre("justo.bin"), sem[1], tope, motivo, sizeof motivo) &&
+        desc_archivo_bien(dir, desc_nombre("cabe.bin"), sem[2], tam[2], motivo, sizeof motivo) &&
+        lleno_bien(x.p, dir, desc_nombre("troceada.bin"), sem[3], tope, motivo, sizeof motivo);
+    const char *llenos[] = {desc_nombre("lleno.bin"), desc_nombre("justo.bin"), NULL,
+                            desc_nombre("troceada.bin")};
     for (int i = 0; i < 4 && ok; i++) {
         cal_peticion_t v[4];
         int n = llenos[i] != NULL ? desc_registro_de(x.s, u[i], v, 4) : 1;
@@ -653,9 +689,11 @@ CAL_PRUEBA(disco_lleno, 30)
             ok = 0;
         }
     }
-    cal_obtenido("%s", ok ? "los tres ERROR con su motivo, los .parte con lo que cupo y cabe.bin "
-                            "entero"
-                          : motivo);
+    if (ok)
+        cal_obtenido("los tres ERROR con su motivo, los .parte con lo que cupo y %s entero",
+                     desc_nombre("cabe.bin"));
+    else
+        cal_obtenido("%s", motivo);
     if (!ok)
         desc_nota_corrida(&x, 8);
     CAL_FIN(ok);

@@ -118,21 +118,21 @@ CAL_PRUEBA(valgrind, 60)
      * camino del disco lleno también los libera. */
     desc_bytes_url(u[5], sizeof u[5], (uint64_t)cal_azar(600000, 800000), desc_semilla_nueva(),
                    NULL);
-    if (desc_escribir_parte(c.dir, "d.bin.parte", 0, 30000) < 0 ||
-        desc_escribir_parte(c.dir, "f.bin.parte", sem_f, 5000) < 0) {
+    if (desc_escribir_parte(c.dir, desc_nombre("d.bin.parte"), 0, 30000) < 0 ||
+        desc_escribir_parte(c.dir, desc_nombre("f.bin.parte"), sem_f, 5000) < 0) {
         cal_obtenido("no se pudo preparar d.bin.parte o f.bin.parte (error del calificador)");
         CAL_FIN(0);
     }
     const char *args[] = {"-r",
                           "1",
                           "--continuar",
-                          desc_arg(b[0], sizeof b[0], "a.bin", u[0]),
-                          desc_arg(b[1], sizeof b[1], "b.bin", u[1]),
-                          desc_arg(b[2], sizeof b[2], "c.bin", u[2]),
-                          desc_arg(b[3], sizeof b[3], "d.bin", u[3]),
-                          desc_arg(b[4], sizeof b[4], "e.bin", x4),
-                          desc_arg(b[5], sizeof b[5], "f.bin", u[4]),
-                          desc_arg(b[6], sizeof b[6], "g.bin", u[5]),
+                          desc_arg(b[0], sizeof b[0], desc_nombre("a.bin"), u[0]),
+                          desc_arg(b[1], sizeof b[1], desc_nombre("b.bin"), u[1]),
+                          desc_arg(b[2], sizeof b[2], desc_nombre("c.bin"), u[2]),
+                          desc_arg(b[3], sizeof b[3], desc_nombre("d.bin"), u[3]),
+                          desc_arg(b[4], sizeof b[4], desc_nombre("e.bin"), x4),
+                          desc_arg(b[5], sizeof b[5], desc_nombre("f.bin"), u[4]),
+                          desc_arg(b[6], sizeof b[6], desc_nombre("g.bin"), u[5]),
                           NULL};
     desc_proximo_tope(450000);
     cal_proceso_t *p = desc_lanzar(s, &c, args, 50, 1, 0);
@@ -141,7 +141,7 @@ CAL_PRUEBA(valgrind, 60)
     int cod = desc_fin(p, 45000);
     char f[128], motivo[256], m2[256];
     int limpio = cal_valgrind_veredicto(p, motivo, sizeof motivo);
-    int bien = desc_archivo_bien(c.dir, "a.bin", sem, 400000, m2, sizeof m2);
+    int bien = desc_archivo_bien(c.dir, desc_nombre("a.bin"), sem, 400000, m2, sizeof m2);
     int ok = (cod == 0 || cod == 1) && limpio && bien;
     /* Lo primero que se dice es lo que falló: valgrind puede estar limpio y fallar el código. */
     if (limpio && cod != 0 && cod != 1)

@@ -24,14 +24,14 @@ static int sigint_cerrado(cal_servidor_t *s, char *motivo, size_t tam)
     char u[128], b[200];
     desc_bytes_url(u, sizeof u, 2000000, desc_semilla_nueva(), "&kbps=300");
     /* -t explícito: bajo valgrind el primer byte tarda, y aquí no se juzga -t. */
-    const char *args[] = {"-t", "60000", desc_arg(b, sizeof b, "lenta.bin", u), NULL};
+    const char *args[] = {"-t", "60000", desc_arg(b, sizeof b, desc_nombre("lenta.bin"), u), NULL};
     cal_proceso_t *p = desc_lanzar(s, &c, args, 40, 1, 0);
     if (p == NULL) {
         snprintf(motivo, tam, "%s (bajo valgrind)", cal_lanzar_motivo());
         return 0;
     }
     for (int espera = 0; espera < 20000 && !cal_termino(p); espera += 50) {
-        if (desc_tam_archivo(c.dir, "lenta.bin.parte") > 0)
+        if (desc_tam_archivo(c.dir, desc_nombre("lenta.bin.parte")) > 0)
             break;
         cal_esperar(50);
     }
@@ -67,9 +67,10 @@ static int sigint_cerrado(cal_servidor_t *s, char *motivo, size_t tam)
 static int senal_con_pendiente(cal_proceso_t *p, uint64_t *dicho)
 {
     char lp[256], w[32];
-    int k = cal_contar(cal_salida(p), "PROGRESO", "pendiente.bin");
+    int k = cal_contar(cal_salida(p), "PROGRESO", desc_nombre("pendiente.bin"));
     if (k <= 0 || cal_termino(p) ||
-        cal_linea(cal_salida(p), "PROGRESO", "pendiente.bin", k - 1, lp, sizeof lp) < 0 ||
+        cal_linea(cal_salida(p), "PROGRESO", desc_nombre("pendiente.bin"), k - 1, lp, sizeof lp) <
+            0 ||
         cal_palabra(lp, 3, w, sizeof w) == NULL)
         return 0;
     uint64_t n = strtoull(w, NULL, 10);
@@ -113,9 +114,9 @@ CAL_PRUEBA(sigint, 60)
                           "2",
                           "-r",
                           "4",
-                          desc_arg(b[0], sizeof b[0], "s1.bin", u[0]),
-                          desc_arg(b[1], sizeof b[1], "s2.bin", u[1]),
-                          desc_arg(b[2], sizeof b[2], "s3.bin", u[2]),
+                          desc_arg(b[0], sizeof b[0], desc_nombre("s1.bin"), u[0]),
+                          desc_arg(b[1], sizeof b[1], desc_nombre("s2.bin"), u[1]),
+                          desc_arg(b[2], sizeof b[2], desc_nombre("s3.bin"), u[2]),
                           NULL};
     cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);
     if (p == NULL)
@@ -131,11 +132,11 @@ CAL_PRUEBA(sigint, 60)
      * acaba sin pausa) y queda escribiéndose en el disco lento cuando llega Ctrl+C. No tiene
      * petición que cancelar, pero lo recibido es suyo: acaba OK o con su .parte entero. */
     uint64_t sem5 = desc_semilla_nueva(), tam5 = (uint64_t)cal_azar(400000, 700000);
-    const char *args4[] = {
-        desc_arg(b4, sizeof b4, "pendiente.bin",
-                 desc_bytes_url(u4, sizeof u4, 3000000, sem4, NULL)),
-        desc_arg(b5, sizeof b5, "acabada.bin", desc_bytes_url(u5, sizeof u5, tam5, sem5, NULL)),
-        NULL};
+    const char *args4[] = {desc_arg(b4, sizeof b4, desc_nombre("pendiente.bin"),
+                                    desc_bytes_url(u4, sizeof u4, 3000000, sem4, NULL)),
+                           desc_arg(b5, sizeof b5, desc_nombre("acabada.bin"),
+                                    desc_bytes_url(u5, sizeof u5, tam5, sem5, NULL)),
+                           NULL};
     cal_proceso_t *p4 = NULL;
     if (cal_disco_lento_posible()) {
         desc_proximo_disco_lento(SIGINT_LENTO_MS, 0);
@@ -162,8 +163,8 @@ CAL_PRUEBA(sigint, 60)
             senal4_ms = cal_ahora_ms();
         }
         if (cal_registro_ruta(s, u[1], w0, 4) >= 4 &&
-            (desc_tam_archivo(c.dir, "s1.bin.parte") > 0 ||
-             cal_contar(cal_salida(p), "PROGRESO", "s1.bin") > 0))
+            (desc_tam_archivo(c.dir, desc_nombre("s1.bin.parte")) > 0 ||
+             cal_contar(cal_salida(p), "PROGRESO", desc_nombre("s1.bin")) > 0))
             break;
         cal_esperar(20);
     }
@@ -182,8 +183,9 @@ CAL_PRUEBA(sigint, 60)
         }
         if (!senal4) {
             /* Sin esa línea a tiempo, Ctrl+C igual: se juzga lo demás. */
-            cal_nota("pendiente.bin no dijo 1 MiB recibido en una línea PROGRESO a tiempo: no se "
-                     "compara su .parte con lo recibido");
+            cal_nota("%s no dijo 1 MiB recibido en una línea PROGRESO a tiempo: no se "
+                     "compara su .parte con lo recibido",
+                     desc_nombre("pendiente.bin"));
             cal_senal(p4, SIGINT);
         }
     }
@@ -192,14 +194,14 @@ CAL_PRUEBA(sigint, 60)
         snprintf(motivo, sizeof motivo, "%s (se espera 130)", desc_como(p, cod, f, sizeof f));
     } else if (en_espera && salida_ms > SIGINT_SALIDA_MS) {
         snprintf(motivo, sizeof motivo,
-                 "salió con 130, pero %llu ms después de Ctrl+C, y s2.bin estaba en la espera "
+                 "salió con 130, pero %llu ms después de Ctrl+C, y %s estaba en la espera "
                  "de su cuarto reintento (1.6–2.4 s): la señal acaba también las que esperan un "
                  "reintento (se para su temporizador y terminan con ERROR), sin dejar que venza "
                  "la espera",
-                 (unsigned long long)salida_ms);
+                 (unsigned long long)salida_ms, desc_nombre("s2.bin"));
         ok = 0;
     }
-    const char *nombres[2] = {"s1.bin", "s2.bin"};
+    const char *nombres[2] = {desc_nombre("s1.bin"), desc_nombre("s2.bin")};
     for (int i = 0; i < 2 && ok; i++) {
         char parte[32];
         snprintf(parte, sizeof parte, "%s.parte", nombres[i]);
@@ -217,14 +219,16 @@ CAL_PRUEBA(sigint, 60)
             ok = desc_archivo_bien(c.dir, parte, sem[i], (uint64_t)t, motivo, sizeof motivo);
         }
     }
-    if (ok && !desc_linea(p, "ERROR", "s3.bin", l, sizeof l)) {
+    if (ok && !desc_linea(p, "ERROR", desc_nombre("s3.bin"), l, sizeof l)) {
         cal_peticion_t v[2];
         if (desc_registro_de(s, u[2], v, 2) == 0)
             snprintf(motivo, sizeof motivo,
-                     "falta «ERROR s3.bin …»: esperaba turno (el servidor no la vio) y el "
-                     "resumen tiene todas las descargas, también las que no empezaron");
+                     "falta «ERROR %s …»: esperaba turno (el servidor no la vio) y el "
+                     "resumen tiene todas las descargas, también las que no empezaron",
+                     desc_nombre("s3.bin"));
         else
-            snprintf(motivo, sizeof motivo, "falta «ERROR s3.bin …» en el resumen");
+            snprintf(motivo, sizeof motivo, "falta «ERROR %s …» en el resumen",
+                     desc_nombre("s3.bin"));
         ok = 0;
     }
     cal_peticion_t w[8];
@@ -232,14 +236,14 @@ CAL_PRUEBA(sigint, 60)
     for (int i = 0; i < nw && ok; i++) {
         if (w[i].inicio_ms > senal_ms + 100) {
             snprintf(motivo, sizeof motivo,
-                     "s2.bin esperaba un reintento cuando llegó Ctrl+C, y su petición %d llegó "
+                     "%s esperaba un reintento cuando llegó Ctrl+C, y su petición %d llegó "
                      "al servidor %llu ms después de la señal: tras Ctrl+C no se reintenta",
-                     i + 1, (unsigned long long)(w[i].inicio_ms - senal_ms));
+                     desc_nombre("s2.bin"), i + 1, (unsigned long long)(w[i].inicio_ms - senal_ms));
             ok = 0;
         }
     }
-    if (ok && desc_tam_archivo(c.dir, "s3.bin") >= 0) {
-        snprintf(motivo, sizeof motivo, "s3.bin existe con su nombre final");
+    if (ok && desc_tam_archivo(c.dir, desc_nombre("s3.bin")) >= 0) {
+        snprintf(motivo, sizeof motivo, "%s existe con su nombre final", desc_nombre("s3.bin"));
         ok = 0;
     }
     if (ok && !sigint_cerrado(s, motivo, sizeof motivo))
@@ -248,7 +252,7 @@ CAL_PRUEBA(sigint, 60)
         /* Después de la corrida bajo valgrind: el final de pendiente.bin (dos escrituras lentas
          * tras la señal) se solapa con ella. */
         int cod4 = desc_fin(p4, 3 * SIGINT_LENTO_MS + 2000);
-        t4 = desc_tam_archivo(c4.dir, "pendiente.bin.parte");
+        t4 = desc_tam_archivo(c4.dir, desc_nombre("pendiente.bin.parte"));
         if (cod4 != 130) {
             snprintf(motivo, sizeof motivo,
                      "con un disco lento, tras Ctrl+C, %s (se espera 130; cada uv_fs_write lleva "
@@ -257,18 +261,20 @@ CAL_PRUEBA(sigint, 60)
             ok = 0;
         } else if (t4 <= 0) {
             snprintf(motivo, sizeof motivo,
-                     "con un disco lento, tras Ctrl+C, pendiente.bin.parte no existe o está vacío");
+                     "con un disco lento, tras Ctrl+C, %s no existe o está vacío",
+                     desc_nombre("pendiente.bin.parte"));
             ok = 0;
-        } else if (!desc_archivo_bien(c4.dir, "pendiente.bin.parte", sem4, (uint64_t)t4, motivo,
-                                      sizeof motivo)) {
+        } else if (!desc_archivo_bien(c4.dir, desc_nombre("pendiente.bin.parte"), sem4,
+                                      (uint64_t)t4, motivo, sizeof motivo)) {
             ok = 0;
         } else if (senal4 && (uint64_t)t4 + SIGINT_HOLGURA < dicho4) {
             snprintf(motivo, sizeof motivo,
                      "con un disco lento (cada escritura tarda %u ms), la línea PROGRESO dijo %llu "
-                     "%s de pendiente.bin y, tras Ctrl+C, su .parte tiene %lld: lo que ya llegó "
+                     "%s de %s y, tras Ctrl+C, su .parte tiene %lld: lo que ya llegó "
                      "se escribe antes de cerrar (los .parte son para continuar)",
                      SIGINT_LENTO_MS, (unsigned long long)dicho4,
-                     texto_plural((long long)dicho4, "byte recibido", "bytes recibidos"), t4);
+                     texto_plural((long long)dicho4, "byte recibido", "bytes recibidos"),
+                     desc_nombre("pendiente.bin"), t4);
             ok = 0;
         }
         /* acabada.bin: si el servidor ya la había mandado entera antes de la señal, o con su
@@ -276,24 +282,26 @@ CAL_PRUEBA(sigint, 60)
         cal_peticion_t v5[2];
         if (ok && senal4 && desc_registro_de(s, u5, v5, 2) == 1 && v5[0].bytes == tam5 &&
             v5[0].fin_ms < senal4_ms) {
-            int final = desc_tam_archivo(c4.dir, "acabada.bin") >= 0;
-            const char *nom5 = final ? "acabada.bin" : "acabada.bin.parte";
+            int final = desc_tam_archivo(c4.dir, desc_nombre("acabada.bin")) >= 0;
+            const char *nom5 =
+                final ? desc_nombre("acabada.bin") : desc_nombre("acabada.bin.parte");
             long long t5 = desc_tam_archivo(c4.dir, nom5);
             if (t5 >= 0 && (uint64_t)t5 == tam5) {
                 ok = desc_archivo_bien(c4.dir, nom5, sem5, tam5, motivo, sizeof motivo);
             } else {
                 char tras[160];
                 if (t5 < 0)
-                    snprintf(tras, sizeof tras, "no existe ni acabada.bin ni acabada.bin.parte");
+                    snprintf(tras, sizeof tras, "no existe ni %s ni %s", desc_nombre("acabada.bin"),
+                             desc_nombre("acabada.bin.parte"));
                 else
                     snprintf(tras, sizeof tras, "%s tiene %lld %s", nom5, t5,
                              texto_plural(t5, "byte", "bytes"));
                 snprintf(motivo, sizeof motivo,
-                         "con un disco lento (cada escritura tarda %u ms), acabada.bin había "
+                         "con un disco lento (cada escritura tarda %u ms), %s había "
                          "llegado entera (%llu %s) y aún se escribía cuando llegó Ctrl+C; "
                          "tras él, %s: lo que ya llegó se escribe antes de cerrar, también en "
                          "una descarga sin petición que cancelar",
-                         SIGINT_LENTO_MS, (unsigned long long)tam5,
+                         SIGINT_LENTO_MS, desc_nombre("acabada.bin"), (unsigned long long)tam5,
                          texto_plural((long long)tam5, "byte", "bytes"), tras);
                 ok = 0;
             }

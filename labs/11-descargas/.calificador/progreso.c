@@ -261,7 +261,9 @@ CAL_PRUEBA(progreso, 40)
     if (!desc_preparar(&x))
         CAL_FIN(0);
     enum { RAPIDA, CORTADA, GOTEO, TROCEADA, REANUDADA, N };
-    const char *nombres[N] = {"p.bin", "corte.bin", "goteo.bin", "trozos.bin", "r.bin"};
+    const char *nombres[N] = {desc_nombre("p.bin"), desc_nombre("corte.bin"),
+                              desc_nombre("goteo.bin"), desc_nombre("trozos.bin"),
+                              desc_nombre("r.bin")};
     /* Tamaños, punto de corte y .parte, al azar en cada calificación. */
     /* La reanudada recibe menos de lo que ya tenía su .parte (tam < 2·prefijo): quien cuenta
      * solo lo de esta ejecución y, para no retroceder, se queda con el mayor, sigue en el
@@ -327,8 +329,9 @@ CAL_PRUEBA(progreso, 40)
                           sizeof motivo);
     if (ok && se[REANUDADA].n > 0 && se[REANUDADA].visto[0] + 500 < v[REANUDADA][0].inicio_ms) {
         snprintf(motivo, sizeof motivo,
-                 "r.bin esperaba turno (-c 4) y ya salían sus líneas PROGRESO %llu ms antes de "
+                 "%s esperaba turno (-c 4) y ya salían sus líneas PROGRESO %llu ms antes de "
                  "que el servidor viera su petición: solo las descargas activas tienen línea",
+                 desc_nombre("r.bin"),
                  (unsigned long long)(v[REANUDADA][0].inicio_ms - se[REANUDADA].visto[0]));
         ok = 0;
     }
@@ -346,12 +349,11 @@ CAL_PRUEBA(progreso, 40)
             if (g->visto[i] - g->visto[i - 1] > hueco)
                 hueco = g->visto[i] - g->visto[i - 1];
         if (g->n < minimo || hueco > 1500) {
-            snprintf(
-                motivo, sizeof motivo,
-                "goteo.bin (un byte cada 2 s durante %.1f s): líneas PROGRESO, %d; hueco máximo "
-                "entre dos seguidas, %llu ms (se esperaban al menos %d y ningún hueco de más "
-                "de 1.5 s: una cada ~500 ms aunque no lleguen bytes)",
-                dur, g->n, (unsigned long long)hueco, minimo);
+            snprintf(motivo, sizeof motivo,
+                     "%s (un byte cada 2 s durante %.1f s): líneas PROGRESO, %d; hueco máximo "
+                     "entre dos seguidas, %llu ms (se esperaban al menos %d y ningún hueco de más "
+                     "de 1.5 s: una cada ~500 ms aunque no lleguen bytes)",
+                     desc_nombre("goteo.bin"), dur, g->n, (unsigned long long)hueco, minimo);
             ok = 0;
         }
     }
@@ -491,7 +493,7 @@ CAL_PRUEBA(terminal, 30)
     if (cal_servidor(&s) < 0 || desc_carpeta(&c) < 0)
         CAL_FIN(0);
     char u[3][128], b[3][200];
-    const char *nombres[3] = {"t1.bin", "t2.bin", "t3.bin"};
+    const char *nombres[3] = {desc_nombre("t1.bin"), desc_nombre("t2.bin"), desc_nombre("t3.bin")};
     /* t1 acaba en ~1.5 s y t2 sigue 1 s más: hay repintados con una terminada y otra no. t3
      * es troceada (sin Content-Length): su total se sabe al acabar, y el último repintado la
      * pinta al 100 % igual (quien no anota el final la deja con «-» o lo que tuviera). */
@@ -554,12 +556,13 @@ CAL_PRUEBA(terminal, 30)
             size_t n = nl != NULL ? (size_t)(nl - q) : (size_t)(ultimo + largo - q);
             char l[512];
             snprintf(l, sizeof l, "%.*s", (int)(n < sizeof l - 1 ? n : sizeof l - 1), q);
-            if (strstr(l, "t1.bin") != NULL || strstr(l, "t2.bin") != NULL ||
-                strstr(l, "t3.bin") != NULL) {
+            if (strstr(l, desc_nombre("t1.bin")) != NULL ||
+                strstr(l, desc_nombre("t2.bin")) != NULL ||
+                strstr(l, desc_nombre("t3.bin")) != NULL) {
                 int cien = strstr(l, "100%") != NULL || strstr(l, "100 %") != NULL;
                 lineas++;
                 al_cien += cien;
-                troceada_al_cien += cien && strstr(l, "t3.bin") != NULL;
+                troceada_al_cien += cien && strstr(l, desc_nombre("t3.bin")) != NULL;
             }
             q += n + 1;
         }
@@ -570,11 +573,12 @@ CAL_PRUEBA(terminal, 30)
                      "esperaban las 3, al 100 %%%s)",
                      lineas, al_cien,
                      lineas == 3 && !troceada_al_cien
-                         ? "; t3.bin, troceada, no: al acabar, su total es lo recibido"
+                         ? "; la troceada, no: al acabar, su total es lo recibido"
                          : "");
     }
-    if (ok && (cal_contar(out, "OK", "t1.bin") != 1 || cal_contar(out, "OK", "t2.bin") != 1 ||
-               cal_contar(out, "OK", "t3.bin") != 1)) {
+    if (ok && (cal_contar(out, "OK", desc_nombre("t1.bin")) != 1 ||
+               cal_contar(out, "OK", desc_nombre("t2.bin")) != 1 ||
+               cal_contar(out, "OK", desc_nombre("t3.bin")) != 1)) {
         snprintf(motivo, sizeof motivo, "falta el resumen «OK …» de alguna descarga");
         ok = 0;
     }

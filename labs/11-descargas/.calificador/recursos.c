@@ -23,20 +23,20 @@ CAL_PRUEBA(cierra_archivos, 30)
     char u[4][128], b[7][200], cortada[128], mala[128], x4[32];
     const char *args[10] = {"-c", "7"};
     desc_bytes_url(u[0], sizeof u[0], 900000, desc_semilla_nueva(), "&kbps=300");
-    args[2] = desc_arg(b[0], sizeof b[0], "lenta.bin", u[0]);
+    args[2] = desc_arg(b[0], sizeof b[0], desc_nombre("lenta.bin"), u[0]);
     for (int i = 1; i < 4; i++) {
         char nombre[16];
         snprintf(nombre, sizeof nombre, "r%d.bin", i);
         desc_bytes_url(u[i], sizeof u[i], 50000, desc_semilla_nueva(), NULL);
-        args[i + 2] = desc_arg(b[i], sizeof b[i], nombre, u[i]);
+        args[i + 2] = desc_arg(b[i], sizeof b[i], desc_nombre(nombre), u[i]);
     }
     desc_bytes_url(cortada, sizeof cortada, 50000, desc_semilla_nueva(), "&cortar=5000");
     desc_bytes_url(mala, sizeof mala, (uint64_t)cal_azar(20000, 80000), desc_semilla_nueva(),
                    "&digest=mal");
     snprintf(x4, sizeof x4, "/status/%d", (int)cal_azar(400, 404));
-    args[6] = desc_arg(b[4], sizeof b[4], "x4xx.bin", x4);
-    args[7] = desc_arg(b[5], sizeof b[5], "cortada.bin", cortada);
-    args[8] = desc_arg(b[6], sizeof b[6], "mala.bin", mala);
+    args[6] = desc_arg(b[4], sizeof b[4], desc_nombre("x4xx.bin"), x4);
+    args[7] = desc_arg(b[5], sizeof b[5], desc_nombre("cortada.bin"), cortada);
+    args[8] = desc_arg(b[6], sizeof b[6], desc_nombre("mala.bin"), mala);
     args[9] = NULL;
     cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);
     if (p == NULL)
@@ -44,14 +44,12 @@ CAL_PRUEBA(cierra_archivos, 30)
     int listas = 0;
     for (int espera = 0; espera < 5000 && listas < 3 && !cal_termino(p); espera += 20) {
         cal_esperar(20);
-        listas = (desc_tam_archivo(c.dir, "r1.bin") >= 0) +
-                 (desc_tam_archivo(c.dir, "r2.bin") >= 0) +
-                 (desc_tam_archivo(c.dir, "r3.bin") >= 0);
+        listas = (desc_tam_archivo(c.dir, desc_nombre("r1.bin")) >= 0) +
+                 (desc_tam_archivo(c.dir, desc_nombre("r2.bin")) >= 0) +
+                 (desc_tam_archivo(c.dir, desc_nombre("r3.bin")) >= 0);
     }
     cal_esperar(500); /* el último rename llega antes que su uv_fs_close */
-    char prefijo[600];
-    snprintf(prefijo, sizeof prefijo, "%s/", c.dir);
-    int abiertos = cal_abiertos(p, prefijo);
+    int abiertos = desc_abiertos(p, &c);
     int vivo = !cal_termino(p);
     int cod = desc_fin(p, 10000);
     char f[128];
