@@ -545,6 +545,18 @@ double desc_renombrado_ms(const char *dir, const char *nombre)
     return ctime_ms - desfase;
 }
 
+double desc_cambiado_tras_escribir_ms(const char *dir, const char *nombre)
+{
+    char ruta[1024];
+    struct stat st;
+    desc_ruta_en(dir, nombre, ruta, sizeof ruta);
+    if (cal_estado(ruta, &st) < 0)
+        return -1;
+    double c = (double)st.st_ctim.tv_sec * 1000.0 + (double)st.st_ctim.tv_nsec / 1e6,
+           m = (double)st.st_mtim.tv_sec * 1000.0 + (double)st.st_mtim.tv_nsec / 1e6;
+    return c > m ? c - m : 0;
+}
+
 /* Peticiones del registro a `ruta`, en orden de inicio. */
 int desc_registro_de(cal_servidor_t *s, const char *ruta, cal_peticion_t *v, int max)
 {

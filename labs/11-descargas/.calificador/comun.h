@@ -158,6 +158,11 @@ int desc_linea_ok_bien(cal_proceso_t *p, const char *nombre, uint64_t tam, uint6
  * en el reloj de cal_ahora_ms y con decimales; -1 si no existe. */
 double desc_renombrado_ms(const char *dir, const char *nombre);
 
+/* Cuánto después de su última escritura cambió dir/nombre de otra manera (su ctime menos su
+ * mtime, en ms: una escritura pone los dos a la vez; un rename, un link o un chmod, solo el
+ * ctime). 0 si su último cambio fue escribir; -1 si no existe. */
+double desc_cambiado_tras_escribir_ms(const char *dir, const char *nombre);
+
 /* Una corrida: servidor + carpeta + programa. Lo que se repite en cada verificación. */
 typedef struct {
     cal_servidor_t *s;

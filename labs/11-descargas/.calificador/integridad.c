@@ -253,7 +253,7 @@ CAL_PRUEBA(huella, 30)
     args[N + 1] = NULL;
     if (!desc_correr(&x, args, 15000))
         CAL_FIN(0);
-    char motivo[256] = "", l[256];
+    char motivo[512] = "", l[256];
     int ok = desc_acabo(&x, motivo, sizeof motivo);
     for (int i = 0; i < N && ok; i++) {
         const char *nombre = desc_nombre(casos[i].papel);
@@ -271,8 +271,19 @@ CAL_PRUEBA(huella, 30)
             snprintf(motivo, sizeof motivo, "falta «ERROR %s …» (su huella no casa)%s", nombre,
                      como);
             ok = 0;
-        } else {
-            ok = parte_se_queda(dir, parte, sem[i], 300000, motivo, sizeof motivo);
+        } else if (!parte_se_queda(dir, parte, sem[i], 300000, motivo, sizeof motivo)) {
+            ok = 0;
+        } else if (desc_cambiado_tras_escribir_ms(dir, parte) > 0) {
+            /* Renombrar antes de comprobar y devolverle el nombre .parte al ver la huella mala
+             * deja el ctime del .parte después de su última escritura (medido: 28–60 ms; con
+             * la comprobación antes, 0 exacto). Mientras tanto, el nombre final tuvo un archivo
+             * malo: lo que el renombrado al final debía impedir. */
+            snprintf(motivo, sizeof motivo,
+                     "%s%s cambió de nombre %.0f ms después de su última escritura: se renombró "
+                     "antes de comprobar la huella y volvió a .parte al no casar. Mientras tanto, "
+                     "%s era un archivo malo con su nombre final",
+                     parte, como, desc_cambiado_tras_escribir_ms(dir, parte), nombre);
+            ok = 0;
         }
     }
     cal_obtenido("%s", ok ? "la huella se comprueba antes de renombrar" : motivo);
