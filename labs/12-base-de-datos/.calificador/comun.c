@@ -175,6 +175,18 @@ static PGconn *conectar(const char *cadena)
     return c;
 }
 
+/* Conecta con `cadena`, ejecuta `sql` y cierra: lo que hace cada preparación suelta del
+ * calificador (un disparador, una función, un límite). 1 si fue bien (si no, ya anotado). */
+static int ejecutar_en(const char *cadena, const char *sql)
+{
+    PGconn *c = conectar(cadena);
+    if (c == NULL)
+        return 0;
+    int ok = ejecutar(c, sql);
+    PQfinish(c);
+    return ok;
+}
+
 PGconn *base_conectar(const base_t *b)
 {
     return conectar(b->admin);
@@ -411,9 +423,6 @@ static const char *const SQL_LEER_AL_REVES =
 
 int base_vigilar_lecturas(const base_t *b, lectura_t modo)
 {
-    PGconn *c = conectar(b->admin);
-    if (c == NULL)
-        return 0;
     char guion[1024];
     if (modo == LECTURA_RECHAZADA)
         snprintf(guion, sizeof guion, SQL_LEER_RECHAZADA, b->ficha);
@@ -421,9 +430,7 @@ int base_vigilar_lecturas(const base_t *b, lectura_t modo)
         snprintf(guion, sizeof guion, "%s", SQL_LEER_AL_REVES);
     else
         snprintf(guion, sizeof guion, SQL_LEER_LENTA, LEER_MS / 1000.0);
-    int ok = ejecutar(c, guion) && ejecutar(c, SQL_POLITICA);
-    PQfinish(c);
-    return ok;
+    return ejecutar_en(b->admin, guion) && ejecutar_en(b->admin, SQL_POLITICA);
 }
 
 int base_lecturas(const base_t *b, long long *total, long long *con_secuencial)
@@ -457,14 +464,9 @@ static const char *const SQL_VACIADO_LENTO =
 
 int base_vaciado_lento(const base_t *b, int ms)
 {
-    PGconn *c = conectar(b->admin);
-    if (c == NULL)
-        return 0;
     char guion[1024];
     snprintf(guion, sizeof guion, SQL_VACIADO_LENTO, ms / 1000.0);
-    int ok = ejecutar(c, guion);
-    PQfinish(c);
-    return ok;
+    return ejecutar_en(b->admin, guion);
 }
 
 double base_vaciado_fin(const base_t *b)
@@ -533,14 +535,9 @@ void base_soltar_conexiones(const base_t *b, PGconn *c)
 
 int base_limitar(const base_t *b, int limite)
 {
-    PGconn *admin = conectar(b->servidor);
-    if (admin == NULL)
-        return 0;
     char sql[160];
     snprintf(sql, sizeof sql, "ALTER DATABASE %s CONNECTION LIMIT %d", b->nombre, limite);
-    int ok = ejecutar(admin, sql);
-    PQfinish(admin);
-    return ok;
+    return ejecutar_en(b->servidor, sql);
 }
 
 int base_texto_pegado(const base_t *b, long long *total, char *ejemplo, size_t tam)
@@ -1042,67 +1039,97 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
     s->marca = marca;
 }
 
-int base_sentencias(const base_t *b, int n, sentencias_t *s)
+/* Lee el registro de sentencias del servidor (CAL12_SENTENCIAS: una línea JSON por entrada)
+ * con leer(f, datos), que devuelve 1 cuando ya está lo que se busca. El recolector del
+ * servidor escribe con un poco de retraso: se relee, 200 ms entre una vez y otra, hasta
+ * `veces` veces. 1 si hay registro (si no, 0 y ya anotado); lo leído, en `datos`. */
+static int registro_releer(int veces, int (*leer)(FILE *f, void *datos), void *datos)
 {
     const char *ruta = getenv("CAL12_SENTENCIAS");
-    regex_t pegado;
-    /* Un valor pegado en una consulta: el nombre (O'Higgins) o un número tras «id =». */
-    if (ruta == NULL || regcomp(&pegado, "Higgins|id[[:space:]]*=[[:space:]]*[0-9]",
-                                REG_EXTENDED | REG_NOSUB) != 0) {
+    if (ruta == NULL) {
         cal_esperado("leer el registro de sentencias del servidor");
         cal_obtenido("error del calificador: no hay registro de sentencias");
         return 0;
     }
-    /* El recolector del servidor escribe con un poco de retraso: se relee hasta que cuadre. */
-    int ok = 0;
-    for (int intento = 0; intento < 15 && !ok; intento++) {
-        FILE *f = fopen(ruta, "r");
-        if (f != NULL) {
-            registro_leer(b, n, s, f, &pegado);
-            fclose(f);
-            /* Sin filas sorpresa (perezoso), basta con las 10 en cualquier momento. */
-            ok = s->marca ? s->despues >= 10 && s->hechas == 0x3ffu : s->hechas_siempre == 0x3ffu;
-        }
-        if (!ok)
-            cal_esperar(200);
-    }
-    regfree(&pegado);
-    return 1;
-}
-
-int base_rechazos(const base_t *b, int *rechazos, int *despues)
-{
-    const char *ruta = getenv("CAL12_SENTENCIAS");
-    *rechazos = *despues = 0;
-    if (ruta == NULL)
-        return 0;
-    /* El recolector del servidor escribe con un poco de retraso: hasta 2 s por si aún no está
-     * el rechazo. */
-    for (int intento = 0; intento < 10 && *rechazos == 0; intento++) {
-        if (intento > 0)
+    for (int vez = 0; vez < veces; vez++) {
+        if (vez > 0)
             cal_esperar(200);
         FILE *f = fopen(ruta, "r");
         if (f == NULL)
             continue;
-        *despues = 0;
-        char linea[16384];
-        while (fgets(linea, sizeof linea, f) != NULL) {
-            json_t *l = json_loads(linea, 0, NULL);
-            if (l == NULL)
-                continue;
-            const char *app = json_string_value(json_object_get(l, "application_name"));
-            const char *msj = json_string_value(json_object_get(l, "message"));
-            const char *sql = msj != NULL ? texto_sql(msj) : NULL;
-            if (linea_de_base(l, b) && msj != NULL && strncmp(msj, "too many connections", 20) == 0)
-                (*rechazos)++;
-            else if (*rechazos > 0 && linea_de_base(l, b) && sql != NULL && app != NULL &&
-                     strcmp(app, "basedatos") == 0 && base_contiene_sin_mayusculas(sql, "INSERT"))
-                (*despues)++;
-            json_decref(l);
-        }
+        int listo = leer(f, datos);
         fclose(f);
+        if (listo)
+            break;
     }
     return 1;
+}
+
+typedef struct {
+    const base_t *b;
+    int n;
+    sentencias_t *s;
+    regex_t pegado;
+} sentencias_lectura_t;
+
+static int sentencias_leer(FILE *f, void *datos)
+{
+    sentencias_lectura_t *x = datos;
+    registro_leer(x->b, x->n, x->s, f, &x->pegado);
+    /* Sin filas sorpresa (perezoso), basta con las 10 en cualquier momento. */
+    return x->s->marca ? x->s->despues >= 10 && x->s->hechas == 0x3ffu
+                       : x->s->hechas_siempre == 0x3ffu;
+}
+
+int base_sentencias(const base_t *b, int n, sentencias_t *s)
+{
+    sentencias_lectura_t x = {.b = b, .n = n, .s = s};
+    /* Un valor pegado en una consulta: el nombre (O'Higgins) o un número tras «id =». */
+    if (regcomp(&x.pegado, "Higgins|id[[:space:]]*=[[:space:]]*[0-9]", REG_EXTENDED | REG_NOSUB) !=
+        0) {
+        cal_obtenido("error del calificador: no se pudo compilar la expresión regular");
+        return 0;
+    }
+    int hay = registro_releer(15, sentencias_leer, &x);
+    regfree(&x.pegado);
+    return hay;
+}
+
+typedef struct {
+    const base_t *b;
+    int rechazos, despues;
+} rechazos_lectura_t;
+
+static int rechazos_leer(FILE *f, void *datos)
+{
+    rechazos_lectura_t *x = datos;
+    x->rechazos = x->despues = 0;
+    char linea[16384];
+    while (fgets(linea, sizeof linea, f) != NULL) {
+        json_t *l = json_loads(linea, 0, NULL);
+        if (l == NULL)
+            continue;
+        const char *app = json_string_value(json_object_get(l, "application_name"));
+        const char *msj = json_string_value(json_object_get(l, "message"));
+        const char *sql = msj != NULL ? texto_sql(msj) : NULL;
+        if (linea_de_base(l, x->b) && msj != NULL && strncmp(msj, "too many connections", 20) == 0)
+            x->rechazos++;
+        else if (x->rechazos > 0 && linea_de_base(l, x->b) && sql != NULL && app != NULL &&
+                 strcmp(app, "basedatos") == 0 && base_contiene_sin_mayusculas(sql, "INSERT"))
+            x->despues++;
+        json_decref(l);
+    }
+    return x->rechazos > 0;
+}
+
+int base_rechazos(const base_t *b, int *rechazos, int *despues)
+{
+    /* Hasta 2 s, por si el rechazo aún no está escrito. */
+    rechazos_lectura_t x = {.b = b};
+    int hay = registro_releer(10, rechazos_leer, &x);
+    *rechazos = x.rechazos;
+    *despues = x.despues;
+    return hay;
 }
 
 static void preparacion_leer(const base_t *b, FILE *f, preparacion_vista_t *s)
@@ -1140,27 +1167,26 @@ static void preparacion_leer(const base_t *b, FILE *f, preparacion_vista_t *s)
     }
 }
 
+typedef struct {
+    const base_t *b;
+    int inserto;
+    preparacion_vista_t *s;
+} preparacion_lectura_t;
+
+/* Listo cuando están la preparación y, si el programa insertó filas, su primer INSERT. */
+static int preparacion_releida(FILE *f, void *datos)
+{
+    preparacion_lectura_t *x = datos;
+    preparacion_leer(x->b, f, x->s);
+    return x->s->antes > 0 && (!x->inserto || x->s->pid_insercion != 0);
+}
+
 int base_preparacion(const base_t *b, int inserto, preparacion_vista_t *s)
 {
-    const char *ruta = getenv("CAL12_SENTENCIAS");
-    if (ruta == NULL) {
-        cal_esperado("leer el registro de sentencias del servidor");
-        cal_obtenido("error del calificador: no hay registro de sentencias");
-        return 0;
-    }
     memset(s, 0, sizeof *s);
-    /* El recolector del servidor escribe con un poco de retraso: se relee hasta que estén la
-     * preparación y, si el programa insertó filas, su primer INSERT. */
-    for (int intento = 0; intento < 15; intento++) {
-        FILE *f = fopen(ruta, "r");
-        if (f != NULL) {
-            preparacion_leer(b, f, s);
-            fclose(f);
-        }
-        if (s->antes > 0 && (!inserto || s->pid_insercion != 0))
-            break;
-        cal_esperar(200);
-    }
+    preparacion_lectura_t x = {.b = b, .inserto = inserto, .s = s};
+    if (!registro_releer(15, preparacion_releida, &x))
+        return 0;
     return 1;
 }
 
