@@ -258,6 +258,14 @@ static int omision_juzgar(cal_servidor_t *s, omision_t *o, char *motivo, size_t 
     return 1;
 }
 
+/* El nombre de la descarga i de la corrida con -c 2 (su papel, «c<i>.bin»). */
+static const char *nombre_c(int i)
+{
+    char papel[16];
+    snprintf(papel, sizeof papel, "c%d.bin", i);
+    return desc_nombre(papel);
+}
+
 /* Lo que tarda cada rename de la corrida con -c 2 (un disco lento; 4 renames en el hueco de
  * las cortas: ~1 s más). */
 #define RENAME_LENTO_MS 250
@@ -284,14 +292,12 @@ CAL_PRUEBA(concurrencia_maxima, 30)
      * (200–300 ms) es parte de su turno, y su hueco no se presta mientras tanto. */
     int cortada = (int)cal_azar(1, N - 2);
     for (int i = 0; i < N; i++) {
-        char nombre[16];
         sem[i] = desc_semilla_nueva();
-        snprintf(nombre, sizeof nombre, "c%d.bin", i);
         /* La primera dura ~3 s y las otras ~0.4 s: mientras la primera sigue, las demás
          * pasan una tras otra por el otro hueco. */
         desc_bytes_url(u[i], sizeof u[i], i == 0 ? 307200 : 40960, sem[i],
                        i == cortada ? "&kbps=100&cortar=20480" : "&kbps=100");
-        args[i + 4] = desc_arg(b[i], sizeof b[i], nombre, u[i]);
+        args[i + 4] = desc_arg(b[i], sizeof b[i], nombre_c(i), u[i]);
     }
     args[N + 4] = NULL;
     /* Con un disco lento en el rename (RENAME_LENTO_MS): cada descarga cuenta hasta su rename
@@ -321,10 +327,8 @@ CAL_PRUEBA(concurrencia_maxima, 30)
         else {
             ini[i] = v[i][0].inicio_ms;
             fi[i] = v[i][n - 1].fin_ms;
-            char nombre[16];
-            snprintf(nombre, sizeof nombre, "c%d.bin", i);
             /* Hasta su rename (3 ms de holgura: el registro va en milisegundos enteros). */
-            double r = desc_renombrado_ms(c.dir, nombre);
+            double r = desc_renombrado_ms(c.dir, nombre_c(i));
             if (r - 3 > (double)fi[i])
                 fi[i] = (uint64_t)(r - 3);
         }
@@ -380,17 +384,16 @@ CAL_PRUEBA(concurrencia_maxima, 30)
         for (int k = 0; k < N; k++)
             a_la_vez += ini[k] <= ini[j] && ini[j] < fi[k];
         if (j != cortada && a_la_vez > 2 && ini[j] >= w[0].fin_ms && ini[j] < w[1].inicio_ms) {
-            cal_obtenido("c%d.bin empezó mientras c%d.bin esperaba para reintentar (con -c 2, ya "
-                         "eran 2 a la vez): una descarga que espera un reintento sigue ocupando "
-                         "su plaza",
-                         j, cortada);
+            cal_obtenido("%s empezó mientras %s esperaba para reintentar (con -c 2, ya eran 2 a "
+                         "la vez): una descarga que espera un reintento sigue ocupando su plaza",
+                         nombre_c(j), nombre_c(cortada));
             CAL_FIN(0);
         }
     }
     if (maximo == 2 && orden && tarde > 1000) {
-        cal_obtenido("c%d.bin empezó %llu ms después de quedar libre una plaza (se espera que "
+        cal_obtenido("%s empezó %llu ms después de quedar libre una plaza (se espera que "
                      "empiece enseguida, no cuando acaba toda la tanda)",
-                     cual, (unsigned long long)tarde);
+                     nombre_c(cual), (unsigned long long)tarde);
         CAL_FIN(0);
     }
     if (!ok) {
@@ -406,10 +409,9 @@ CAL_PRUEBA(concurrencia_maxima, 30)
      * desde que arrancó el programa (la última empieza ~1.5 s después). */
     char motivo[320];
     for (int i = 0; i < N; i++) {
-        char nombre[16];
+        const char *nombre = nombre_c(i);
         if (i == cortada) /* su reintento también se corta: acaba en ERROR */
             continue;
-        snprintf(nombre, sizeof nombre, "c%d.bin", i);
         double sg = desc_segundos_ok(p, nombre), servida = (double)(fi[i] - ini[i]) / 1000.0;
         if (sg < 0 || sg > servida + 1.0) {
             if (sg < 0)

@@ -33,7 +33,7 @@ CAL_PRUEBA(memoria, 40)
         /* Con su huella: acaban casi a la vez, así que un programa que lee el .parte entero
          * para calcularla tiene cuatro archivos en memoria a la vez. */
         desc_bytes_url(u[i], sizeof u[i], 15000000, sem[i], "&digest=si");
-        args[i + 4] = desc_arg(b[i], sizeof b[i], nombre, u[i]);
+        args[i + 4] = desc_arg(b[i], sizeof b[i], desc_nombre(nombre), u[i]);
     }
     args[N + 4] = NULL;
     cal_proceso_t *p = desc_lanzar(s, &c, args, 30, 0, 0);
@@ -46,7 +46,7 @@ CAL_PRUEBA(memoria, 40)
     for (int i = 0; i < N && ok; i++) {
         char nombre[16];
         snprintf(nombre, sizeof nombre, "m%d.bin", i);
-        ok = desc_archivo_bien(c.dir, nombre, sem[i], 15000000, motivo, sizeof motivo);
+        ok = desc_archivo_bien(c.dir, desc_nombre(nombre), sem[i], 15000000, motivo, sizeof motivo);
     }
     /* «A la vez»: las cuatro en curso en algún momento, según el registro del servidor. De una
      * en una y con cada cuerpo entero en memoria cabía en 32 MiB (un adversario de la sesión
@@ -55,8 +55,10 @@ CAL_PRUEBA(memoria, 40)
     for (int i = 0; i < N && ok; i++) {
         cal_peticion_t v[2];
         if (desc_registro_de(s, u[i], v, 2) < 1) {
-            snprintf(motivo, sizeof motivo, "el servidor no registró ninguna petición de m%d.bin",
-                     i);
+            char papel[16];
+            snprintf(papel, sizeof papel, "m%d.bin", i);
+            snprintf(motivo, sizeof motivo, "el servidor no registró ninguna petición de %s",
+                     desc_nombre(papel));
             ok = 0;
         } else {
             ultimo_inicio = v[0].inicio_ms > ultimo_inicio ? v[0].inicio_ms : ultimo_inicio;
