@@ -241,6 +241,8 @@ int cal_registro(cal_servidor_t *s, const cal_peticion_t **v)
             p->bytes = (uint64_t)bytes;
             snprintf(p->ruta, sizeof p->ruta, "%s", ruta);
             snprintf(p->metodo, sizeof p->metodo, "%s", metodo != NULL ? metodo : "");
+            const char *rango = json_string_value(json_object_get(o, "rango"));
+            snprintf(p->rango, sizeof p->rango, "%s", rango != NULL ? rango : "");
         }
         json_decref(o);
     }

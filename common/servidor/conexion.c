@@ -244,6 +244,7 @@ static void anotar(conexion_t *c, int abortada)
         .bytes = c->enviado,
         .puerto_cliente = c->puerto_cliente,
         .abortada = abortada,
+        .rango = peticion_cabecera(&c->pet, "Range"),
     };
     registro_anotar(c->ctx->registro, &l);
 }

@@ -100,6 +100,8 @@ static char *linea_jansson(const registro_linea_t *l, const char *metodo, const 
     json_object_set_new(o, "puerto_cliente", json_integer(l->puerto_cliente));
     if (l->abortada)
         json_object_set_new(o, "abortada", json_true());
+    if (l->rango != NULL)
+        json_object_set_new(o, "rango", texto_json_c(l->rango));
     char *texto = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     return texto;
@@ -111,7 +113,7 @@ void registro_anotar(registro_t *r, const registro_linea_t *l)
         return;
     const char *metodo = l->metodo != NULL ? l->metodo : "";
     const char *ruta = l->ruta != NULL ? l->ruta : "";
-    if (!simple(metodo) || !simple(ruta)) {
+    if (!simple(metodo) || !simple(ruta) || (l->rango != NULL && !simple(l->rango))) {
         char *texto = linea_jansson(l, metodo, ruta);
         if (texto == NULL)
             return;
@@ -122,9 +124,10 @@ void registro_anotar(registro_t *r, const registro_linea_t *l)
         }
         free(texto);
     } else {
-        size_t largo_metodo = strlen(metodo), largo_ruta = strlen(ruta);
-        /* Texto fijo (~110) + 6 números de hasta 20 cifras + las dos cadenas. */
-        if (reservar(r, 256 + largo_metodo + largo_ruta) < 0)
+        size_t largo_metodo = strlen(metodo), largo_ruta = strlen(ruta),
+               largo_rango = l->rango != NULL ? strlen(l->rango) : 0;
+        /* Texto fijo (~130) + 6 números de hasta 20 cifras + las tres cadenas. */
+        if (reservar(r, 256 + largo_metodo + largo_ruta + largo_rango) < 0)
             return;
 #define FIJO(s) poner(r, s, sizeof s - 1)
         FIJO("{\"inicio_ms\":");
@@ -148,6 +151,11 @@ void registro_anotar(registro_t *r, const registro_linea_t *l)
         poner_numero(r, l->puerto_cliente > 0 ? (uint64_t)l->puerto_cliente : 0);
         if (l->abortada)
             FIJO(",\"abortada\":true");
+        if (l->rango != NULL) {
+            FIJO(",\"rango\":\"");
+            poner(r, l->rango, largo_rango);
+            FIJO("\"");
+        }
         FIJO("}\n");
 #undef FIJO
     }

@@ -9,7 +9,8 @@
  * al sistema (o cierre de la conexión). Ambos en ms de reloj_ms() (CLOCK_MONOTONIC, igual en
  * todos los procesos). "bytes": bytes de CUERPO enviados (sin cabeceras ni marcos chunked).
  * Si la respuesta no llegó a completarse (el cliente se fue, el servidor se paró) la línea
- * lleva además "abortada":true.
+ * lleva además "abortada":true; si la petición traía la cabecera Range, "rango" con su valor
+ * ("bytes=1234-"): así se ve si un cliente pidió continuar aunque la ruta no atienda rangos.
  *
  * Cuándo llega al archivo: las líneas se acumulan y se escriben juntas en registro_volcar(),
  * que el dueño del bucle llama antes y después de cada espera de E/S (servidor.c): así, en
@@ -37,6 +38,7 @@ typedef struct {
     uint64_t bytes;
     int puerto_cliente;
     int abortada;
+    const char *rango; /* la cabecera Range de la petición, o NULL si no la traía */
 } registro_linea_t;
 
 /* Crea (o vacía) el archivo. Devuelve 0 y deja el registro en *r, o -errno. */

@@ -334,8 +334,15 @@ Test(protocolo, registro_bien_formado)
     cr_assert_eq(red_get(srv.practica.puerto, "/status/404", &r), 0);
     red_resp_liberar(&r);
 
-    /* Un cliente que abandona un /delay: línea con "abortada". */
+    /* Una petición con Range: su línea lo dice en "rango" (aunque la ruta no lo atienda). */
     red_con_t c;
+    red_conectar(&c, srv.practica.puerto, 10);
+    pedir_en(&c, "/stream-bytes/300?seed=5", "Range: bytes=100-\r\n");
+    cr_assert_eq(red_leer(&c, &r, 0), 0);
+    red_resp_liberar(&r);
+    red_cerrar(&c);
+
+    /* Un cliente que abandona un /delay: línea con "abortada". */
     red_conectar(&c, srv.practica.puerto, 10);
     pedir_en(&c, "/delay/5", "");
     usleep(300 * 1000);
@@ -343,7 +350,7 @@ Test(protocolo, registro_bien_formado)
     usleep(300 * 1000);
 
     json_t *lineas = leer_registro();
-    cr_assert_geq(json_array_size(lineas), 4, "solo %zu líneas", json_array_size(lineas));
+    cr_assert_geq(json_array_size(lineas), 5, "solo %zu líneas", json_array_size(lineas));
     size_t i;
     json_t *l;
     json_array_foreach(lineas, i, l)
@@ -370,6 +377,10 @@ Test(protocolo, registro_bien_formado)
     cr_assert_not_null(b);
     cr_expect_eq(json_integer_value(json_object_get(b, "bytes")), 1234);
     cr_expect_null(json_object_get(b, "abortada"));
+    cr_expect_null(json_object_get(b, "rango"), "una petición sin Range no lleva \"rango\"");
+    json_t *g = buscar_ruta(lineas, "/stream-bytes/300?seed=5");
+    cr_assert_not_null(g, "no está la línea de la petición con Range");
+    cr_expect_str_eq(json_string_value(json_object_get(g, "rango")), "bytes=100-");
     json_t *s = buscar_ruta(lineas, "/status/404");
     cr_assert_not_null(s);
     cr_expect_eq(json_integer_value(json_object_get(s, "estado")), 404);

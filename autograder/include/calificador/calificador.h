@@ -406,6 +406,7 @@ typedef struct {
     uint64_t bytes; /* bytes de cuerpo enviados (sin cabeceras) */
     char metodo[16];
     char ruta[512];
+    char rango[64]; /* la cabecera Range de la petición («bytes=1234-»), "" si no la traía */
 } cal_peticion_t;
 
 typedef struct cal_servidor cal_servidor_t;

@@ -602,6 +602,7 @@ int desc_continuar(reanudacion_t *r, const char *ruta_base, const char *extra, u
         r->bytes[i] = v[i].bytes;
         r->inicio_ms[i] = v[i].inicio_ms;
         r->fin_ms[i] = v[i].fin_ms;
+        snprintf(r->rangos[i], sizeof r->rangos[i], "%s", v[i].rango);
     }
     if (!desc_acabo(&r->x, motivo, tam_motivo))
         return 0;

@@ -191,6 +191,7 @@ typedef struct {
     int estados[4];
     uint64_t bytes[4];
     uint64_t inicio_ms[4], fin_ms[4]; /* reloj de cal_ahora_ms */
+    char rangos[4][64];               /* la cabecera Range de cada una, "" si no la traía */
 } reanudacion_t;
 
 /* Una descarga con --continuar sobre un .parte de `prefijo` bytes que el calificador deja

@@ -442,27 +442,50 @@ CAL_PRUEBA(continuar_206, 30)
     CAL_FIN(bien);
 }
 
+/* 1 si la primera petición de la reanudación `r` pidió continuar (llevaba Range, según el
+ * registro del servidor); si no, 0 y el motivo. Sin eso, empezar de cero tras un 200 no prueba
+ * nada: quien nunca pide un rango siempre empieza de cero (un adversario de la sesión 30
+ * aprobaba así). Desde dónde lo pide lo juzga continuar_206. */
+static int pidio_rango(const reanudacion_t *r, uint64_t prefijo, char *motivo, size_t t)
+{
+    if (r->n >= 1 && r->rangos[0][0] != '\0')
+        return 1;
+    if (r->n < 1)
+        snprintf(motivo, t, "el servidor no registró ninguna petición");
+    else
+        snprintf(motivo, t,
+                 "con --continuar y un .parte de %llu bytes, la petición no llevaba Range (se "
+                 "esperaba «Range: bytes=%llu-»: primero se pide continuar, y solo si el "
+                 "servidor contesta 200 se empieza de cero)",
+                 (unsigned long long)prefijo, (unsigned long long)prefijo);
+    return 0;
+}
+
 CAL_PRUEBA(continuar_200, 30)
 {
-    cal_esperado("con --continuar, si el servidor no hace caso del rango (200 con el archivo "
+    cal_esperado("con --continuar, se pide continuar («Range: bytes=<tamaño del .parte>-»); y "
+                 "si el servidor no hace caso del rango (200 con el archivo "
                  "entero), se empieza de 0: el resultado es idéntico al servido, sin restos del "
                  ".parte (que era más largo); también si el 200 no trae cuerpo (un archivo "
                  "vacío: el resultado, vacío)");
     reanudacion_t r;
     if (!desc_preparar(&r.x))
         CAL_FIN(0);
-    char motivo[256] = "";
+    char motivo[512] = "";
     /* /stream-bytes no atiende Range: responde 200, troceado, con los mismos bytes. El .parte
      * es más largo que el archivo: sin vaciarlo, le quedaría la cola vieja. */
     uint64_t tam = (uint64_t)cal_azar(300000, 500000),
              prefijo = tam + (uint64_t)cal_azar(50000, 200000);
     int ok = desc_continuar(&r, "/stream-bytes", "", tam, prefijo, 0, desc_nombre("z.bin"), motivo,
-                            sizeof motivo);
+                            sizeof motivo) &&
+             pidio_rango(&r, prefijo, motivo, sizeof motivo);
     /* Y un 200 sin cuerpo: al_recibir no llega nunca, así que quien solo mira el estado ahí
      * renombra el .parte viejo entero (el estudiante de prueba de la sesión 29: 100/100). */
-    char m[200] = "";
-    if (ok && !desc_continuar(&r, "/stream-bytes", "", 0, (uint64_t)cal_azar(100, 5000), 0,
-                              desc_nombre("vacio.bin"), m, sizeof m)) {
+    char m[320] = "";
+    uint64_t prefijo_vacio = (uint64_t)cal_azar(100, 5000);
+    if (ok && (!desc_continuar(&r, "/stream-bytes", "", 0, prefijo_vacio, 0,
+                               desc_nombre("vacio.bin"), m, sizeof m) ||
+               !pidio_rango(&r, prefijo_vacio, m, sizeof m))) {
         snprintf(motivo, sizeof motivo,
                  "con un 200 sin cuerpo (el archivo está vacío): %s; sin cuerpo al_recibir no "
                  "llega, así que el estado se mira también al terminar",
