@@ -87,7 +87,7 @@ static int senal_con_pendiente(cal_proceso_t *p, uint64_t *dicho)
 
 CAL_PRUEBA(sigint, 60)
 {
-    cal_esperado("Ctrl+C a media descarga (-c 2 -r 4: una descargando tras tres 503, otra "
+    cal_esperado("Ctrl+C a media descarga (-c 2 -r 8: una descargando tras tres 503, otra "
                  "esperando un reintento y una tercera esperando turno): sale con 130 enseguida, "
                  "en menos de 1 s (sin dejar que venza la espera del reintento, ni esperar para "
                  "reintentar la cancelada: no es un fallo pasajero) y sin ninguna petición "
@@ -103,16 +103,18 @@ CAL_PRUEBA(sigint, 60)
         CAL_FIN(0);
     uint64_t sem[2] = {desc_semilla_nueva(), desc_semilla_nueva()};
     char u[3][128], b[3][200];
-    /* s1 recibe tres 503 (con sus esperas: ~1.4 s) y su cuarta petición descarga despacio
-     * cuando llega la señal: si cancelarla contara como fallo pasajero, su último reintento
-     * (1.6 s o más de espera) retrasaría la salida; con la primera petición solo eran
-     * 200–300 ms, y no se veía. */
+    /* s1 recibe tres 503 (con sus esperas: 1.4–2.1 s) y su cuarta petición descarga despacio
+     * (1.8–2.2 MB a 300 KiB/s: 6 s o más) cuando llega la señal: si cancelarla contara como
+     * fallo pasajero, su cuarto reintento (1.6 s o más de espera) retrasaría la salida; con la
+     * primera petición solo eran 200–300 ms, y no se veía. -r 8 y no 4: los reintentos de s1
+     * y s2 no llegan a 8 ni contando los dos juntos, así que un contador de reintentos común a
+     * todas (que ya pierde reintentos) no hace acabar el programa antes de la señal. */
     char extra1[64];
     snprintf(extra1, sizeof extra1, "&kbps=300&fallos=3&id=s1%llu", (unsigned long long)sem[0]);
-    desc_bytes_url(u[0], sizeof u[0], (uint64_t)cal_azar(1200000, 1600000), sem[0], extra1);
-    /* s2 se corta enseguida y, con -r 4, pasa 3 s o más esperando sus reintentos: la señal
-     * llega en su cuarta espera (1.6–2.4 s), y tras ella no sale ninguna petición más ni se
-     * espera a que venza. */
+    desc_bytes_url(u[0], sizeof u[0], (uint64_t)cal_azar(1800000, 2200000), sem[0], extra1);
+    /* s2 se corta enseguida y pasa 3 s o más esperando sus reintentos: la señal llega en su
+     * quinta espera (3.2–4.8 s; a los 3.0–4.5 s de empezar, cuando s1 ya descarga), y tras ella
+     * no sale ninguna petición más ni se espera a que venza. */
     uint64_t corte2 = (uint64_t)cal_azar(20000, 100000);
     char extra2[32];
     snprintf(extra2, sizeof extra2, "&cortar=%llu", (unsigned long long)corte2);
@@ -124,7 +126,7 @@ CAL_PRUEBA(sigint, 60)
     const char *args[] = {"-c",
                           "2",
                           "-r",
-                          "4",
+                          "8",
                           desc_arg(b[0], sizeof b[0], desc_nombre("s1.bin"), u[0]),
                           desc_arg(b[1], sizeof b[1], desc_nombre("s2.bin"), u[1]),
                           desc_arg(b[2], sizeof b[2], desc_nombre("s3.bin"), u[2]),
@@ -161,27 +163,27 @@ CAL_PRUEBA(sigint, 60)
     uint64_t dicho4 = 0, senal4_ms = 0;
     long long t4 = -1;
     int senal4 = 0;
-    /* SIGINT en cuanto el servidor ha visto el tercer reintento de s2 y los tres 503 de s1, y
-     * s1 ya recibe: s2 está entonces en su cuarta espera (1.6–2.4 s), la última. Quien no la
-     * cancela con la señal sale cuando vence: 1.6 s o más después. s1 (1.2–1.6 MB a 300 KiB/s)
-     * sigue descargando (la señal llega a los ~2–2.5 s). Que s1 ya reciba se ve en su .parte o
-     * en los bytes de su última línea PROGRESO (un programa que guarda el cuerpo en memoria no
-     * escribe el .parte hasta el final: eso lo juzga memoria). */
-    for (int espera = 0; espera < 8000 && !cal_termino(p); espera += 20) {
-        cal_peticion_t w0[4], w1[4];
+    /* SIGINT en cuanto el servidor ha visto el cuarto reintento de s2 y los tres 503 de s1, y
+     * s1 ya recibe: s2 está entonces en su quinta espera (3.2–4.8 s). Quien no la cancela con
+     * la señal sale cuando vence: 3 s o más después. s1 sigue descargando (la señal llega a
+     * los 3–4.5 s). Que s1 ya reciba se ve en su .parte o en los bytes de su última línea
+     * PROGRESO (un programa que guarda el cuerpo en memoria no escribe el .parte hasta el
+     * final: eso lo juzga memoria). */
+    for (int espera = 0; espera < 10000 && !cal_termino(p); espera += 20) {
+        cal_peticion_t w0[6], w1[4];
         if (p4 != NULL && !senal4) {
             senal4 = senal_con_pendiente(p4, &dicho4);
             senal4_ms = cal_ahora_ms();
         }
-        if (cal_registro_ruta(s, u[1], w0, 4) >= 4 && cal_registro_ruta(s, u[0], w1, 4) >= 3 &&
+        if (cal_registro_ruta(s, u[1], w0, 6) >= 5 && cal_registro_ruta(s, u[0], w1, 4) >= 3 &&
             (desc_tam_archivo(c.dir, desc_nombre("s1.bin.parte")) > 0 ||
              progreso_dice(p, desc_nombre("s1.bin")) > 0))
             break;
         cal_esperar(20);
     }
     uint64_t senal_ms = cal_ahora_ms();
-    cal_peticion_t w4[5];
-    int en_espera = cal_registro_ruta(s, u[1], w4, 5) == 4;
+    cal_peticion_t w5[6];
+    int en_espera = cal_registro_ruta(s, u[1], w5, 6) == 5;
     cal_senal(p, SIGINT);
     int cod = desc_fin(p, 3000);
     uint64_t salida_ms = cal_ahora_ms() - senal_ms;
@@ -208,11 +210,11 @@ CAL_PRUEBA(sigint, 60)
          * cancelación se tomó por un fallo pasajero. Desde fuera no se distingue cuál. */
         char s2[160] = "";
         if (en_espera)
-            snprintf(s2, sizeof s2, "%s estaba en la espera de su cuarto reintento (1.6–2.4 s) y ",
+            snprintf(s2, sizeof s2, "%s estaba en la espera de su quinto reintento (3.2–4.8 s) y ",
                      desc_nombre("s2.bin"));
         snprintf(motivo, sizeof motivo,
                  "salió con 130, pero %llu ms después de Ctrl+C; %s%s descargaba (tras tres 503, "
-                 "con un reintento por gastar). La señal acaba también las que esperan un "
+                 "con reintentos por gastar). La señal acaba también las que esperan un "
                  "reintento (se para su temporizador y terminan con ERROR), y cancelar una "
                  "transferencia por la señal no es un fallo pasajero: no se espera para "
                  "reintentarla",
@@ -250,7 +252,7 @@ CAL_PRUEBA(sigint, 60)
         ok = 0;
     }
     /* Tras la señal no sale ninguna petición: ni el reintento que s2 esperaba ni uno de s1,
-     * cuya transferencia se canceló (cancelar no es un fallo pasajero: con -r 4, marcarlo
+     * cuya transferencia se canceló (cancelar no es un fallo pasajero: con -r 8, marcarlo
      * así la volvía a pedir tras Ctrl+C, y solo se miraba s2), ni s3, que esperaba turno. */
     for (int k = 0; k < 3 && ok; k++) {
         cal_peticion_t w[8];
