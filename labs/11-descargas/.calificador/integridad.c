@@ -454,7 +454,7 @@ static int pidio_rango(const reanudacion_t *r, uint64_t prefijo, char *motivo, s
         snprintf(motivo, t, "el servidor no registró ninguna petición");
     else
         snprintf(motivo, t,
-                 "con --continuar y un .parte (%llu bytes), la petición no llevaba Range (se "
+                 "con --continuar y un .parte (bytes: %llu), la petición no llevaba Range (se "
                  "esperaba «Range: bytes=%llu-»: primero se pide continuar, y solo si el "
                  "servidor contesta 200 se empieza de cero)",
                  (unsigned long long)prefijo, (unsigned long long)prefijo);
