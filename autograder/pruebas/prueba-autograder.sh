@@ -483,8 +483,11 @@ else
   mal "descargas-fwrite-mensaje" "descargas_fwrite: el informe no dice que escribe con fopen/rename"
 fi
 # El 11 deja enlaces simbólicos con los nombres de los .parte que el calificador (root, fuera de
-# la caja) escribe entre dos ejecuciones en la misma carpeta (continuar_416). Antes, root
-# creaba autograder/HACKEADO (0666) en el repositorio; ahora cal_crear_archivo no sigue nada.
+# la caja) escribía entre dos ejecuciones en la misma carpeta (continuar_416). Antes, root
+# creaba autograder/HACKEADO (0666) en el repositorio; después, cal_crear_archivo dejó de
+# seguir nada (lo prueba prueba_arbol: arbol_crear sobre un enlace). Y desde la sesión 31 la
+# trampa ya no acierta: los nombres son al azar (desc_nombre) y cada reanudación va en una
+# carpeta nueva. El caso queda de extremo a extremo: la víctima sigue intacta.
 pe_victima="$TMP/victima-parte"
 echo intacta >"$pe_victima"
 chmod 600 "$pe_victima"
