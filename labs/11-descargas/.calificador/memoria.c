@@ -31,12 +31,16 @@ CAL_PRUEBA(memoria, 40)
         sem[i] = desc_semilla_nueva();
         snprintf(nombre, sizeof nombre, "m%d.bin", i);
         /* Con su huella: acaban casi a la vez, así que un programa que lee el .parte entero
-         * para calcularla tiene cuatro archivos en memoria a la vez. A 16 MiB/s cada una
-         * (~0.9 s): sin tope, cada cuerpo llegaba en decenas de milisegundos, y con la máquina
-         * cargada la primera podía acabar antes de que el servidor (un solo hilo, que además
-         * calcula cada huella antes de contestar) leyera la cuarta petición: «no estuvieron a
-         * la vez» con un programa que sí las lanza a la vez (el hito B, a carga 20). */
-        desc_bytes_url(u[i], sizeof u[i], 15000000, sem[i], "&digest=si&kbps=16384");
+         * para calcularla tiene cuatro archivos en memoria a la vez. Cada una calla 800 ms
+         * tras su primer MiB: sin pausa, cada cuerpo llegaba en decenas de milisegundos, y con
+         * la máquina cargada la primera podía acabar antes de que el servidor (un solo hilo,
+         * que además calcula cada huella antes de contestar) leyera la cuarta petición: «no
+         * estuvieron a la vez» con un programa que sí las lanza a la vez (el hito B, a carga
+         * 20). Un tope de velocidad lo arreglaba, pero dejaba al disco ponerse al día: sin
+         * contrapresión (el hito A) ya no se notaba en la memoria. Tras la pausa, el resto
+         * llega tan deprisa como antes. */
+        desc_bytes_url(u[i], sizeof u[i], 15000000, sem[i],
+                       "&digest=si&callar=1048576&callar_ms=800");
         args[i + 4] = desc_arg(b[i], sizeof b[i], desc_nombre(nombre), u[i]);
     }
     args[N + 4] = NULL;
