@@ -68,9 +68,7 @@ autograder/runner/protecciones.c	/proc/sys
 autograder/runner/publicar.c	lab.json y solutions/ (make publicar)
 autograder/runner/repetir.c	el TAP y el <id>.json de una verificación repetida, en la carpeta de resultados
 labs/12-base-de-datos/.calificador/comun.c:ReportHook	la carpeta del PostgreSQL de la calificación: de root, bajo TMPDIR, antes de lanzar nada
-labs/12-base-de-datos/.calificador/comun.c:base_sentencias	el registro del servidor PostgreSQL (su carpeta registro/, del usuario del servidor, no de la entrega)
-labs/12-base-de-datos/.calificador/comun.c:base_preparacion	el mismo registro de sentencias del servidor PostgreSQL (CAL12_SENTENCIAS, como base_sentencias), no de la entrega
-labs/12-base-de-datos/.calificador/comun.c:base_rechazos	el mismo registro de sentencias del servidor PostgreSQL (CAL12_SENTENCIAS, como base_sentencias), no de la entrega
+labs/12-base-de-datos/.calificador/comun.c:registro_releer	el registro de sentencias del servidor PostgreSQL (CAL12_SENTENCIAS: su carpeta registro/, del usuario del servidor, no de la entrega); lo leen base_sentencias, base_rechazos y base_preparacion
 FIN
 
 escanear() {
