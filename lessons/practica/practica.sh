@@ -20,6 +20,10 @@
 # ejercicio salen como «no se ejecutó» (con valgrind, un programa que ya se colgó solo haría
 # esperar un minuto más para decir lo mismo). Los ejercicios se comprueban a la vez
 # (PRACTICA_EJERCICIOS_J, 3 por omisión) y salen en orden, cada uno en cuanto se sabe.
+# Los casos de un ejercicio van uno detrás de otro, salvo si su manifiesto dice «a la vez»
+# (casos que no comparten nada: ni archivos, ni un servidor, ni tablas): entonces corren todos
+# a la vez y salen en su orden; si uno sin valgrind no termina a tiempo, los que aún corren se
+# paran (sin --todos) y salen como «se paró». Con --hasta-fallo, siempre uno detrás de otro.
 # Un caso que no termina, sin valgrind: el veredicto lleva la lista de lo que mantenía vivo
 # el bucle (handles activos y peticiones en curso, con archivo:línea), de la precarga vivos
 # (common/herramientas/vivos/vivos.c).
@@ -106,7 +110,9 @@ leer_casos() {
   CASOS=()
   C_QUE=(); C_ARGS=(); C_LIMITE=(); C_ESTADO=(); C_ENTRADA=(); C_PISTA=(); C_DESORD=()
   C_VALGRIND=(); C_TARDA=(); C_SALIDA=(); C_STDERR=(); C_CONSALIDA=(); C_ENVOLTURA=()
+  A_LA_VEZ=0
   while IFS= read -r linea || [ -n "$linea" ]; do
+    if [ -z "$id" ] && [ "$linea" = "a la vez" ]; then A_LA_VEZ=1; continue; fi
     if [[ "$linea" == "caso: "* ]]; then
       id=${linea#caso: }; CASOS+=("$id"); en_salida=0
       C_LIMITE[$id]=10; C_ESTADO[$id]=0; C_SALIDA[$id]=""; C_ARGS[$id]=""
@@ -174,13 +180,18 @@ ejecutar_caso() {
     # salida esperada (en vez de «salida:»). Con el mismo límite: timeout avisa a todo el grupo.
     (cd "$ctmp" && TMPDIR="$ctmp" CURSO_SERVIDOR="${CURSO_SERVIDOR:-}" PRACTICA_CASO="$id" \
       ESPERADA="$esperada" exec timeout -s "$senal" -k 3 "$limite" bash "$guion" \
-      "${pre[@]}" stdbuf -oL -eL "${vg[@]}" "$bin" "${args[@]}") < <(cat "$entrada") >"$sal" 2>"$err"
-    estado=$?
+      "${pre[@]}" stdbuf -oL -eL "${vg[@]}" "$bin" "${args[@]}") < <(cat "$entrada") >"$sal" 2>"$err" &
   else
     TMPDIR="$ctmp" CURSO_SERVIDOR="${CURSO_SERVIDOR:-}" timeout -s "$senal" -k 3 "$limite" \
-      "${pre[@]}" stdbuf -oL -eL "${vg[@]}" "$bin" "${args[@]}" < <(cat "$entrada") >"$sal" 2>"$err"
-    estado=$?
+      "${pre[@]}" stdbuf -oL -eL "${vg[@]}" "$bin" "${args[@]}" < <(cat "$entrada") >"$sal" 2>"$err" &
   fi
+  # timeout corre aparte y se espera con wait: su pid, en $id.pid, es por donde se para el caso
+  # (parar_casos: timeout pasa la señal al grupo del programa).
+  local tpid=$!
+  echo "$tpid" >"$dir/$id.pid"
+  wait "$tpid"
+  estado=$?
+  rm -f "$dir/$id.pid"
   t1=$(date +%s.%N)
   # Una envoltura puede haber quitado permisos (una carpeta 0000): se devuelven para borrar.
   [ -n "$guion" ] && chmod -R u+rwx "$ctmp" 2>/dev/null
@@ -235,6 +246,63 @@ ejecutar_caso() {
   VEREDICTO=ok
 }
 
+# ejecutar_a_la_vez EJ DIR: ejecuta todos los casos de EJ a la vez (el manifiesto dice «a la
+# vez»); el resultado de cada uno queda en DIR/ID.resultado (las variables de ejecutar_caso).
+# Sin --todos, si uno sin valgrind no termina a tiempo, para los que aún corren y los apunta en
+# PARADOS (y el primero que no terminó, en PRIMER_COLGADO).
+declare -A PARADOS
+PRIMER_COLGADO=""
+ejecutar_a_la_vez() {
+  local ej=$1 dir=$2 id otro en_marcha=0
+  local -A visto=()
+  PARADOS=(); PRIMER_COLGADO=""
+  for id in "${CASOS[@]}"; do
+    rm -f "$dir/$id.resultado" "$dir/$id.pid" "$dir/$id.colgado"
+    ( ejecutar_caso "$ej" "$id" "$dir/programa" "$dir"
+      declare -p VEREDICTO MOTIVO DIFERENCIAS COLGADO TIEMPO >"$dir/$id.resultado.tmp"
+      [ "$COLGADO" = 1 ] && : >"$dir/$id.colgado"
+      mv "$dir/$id.resultado.tmp" "$dir/$id.resultado" ) &
+    en_marcha=$((en_marcha + 1))
+  done
+  while [ "$en_marcha" -gt 0 ]; do
+    wait -n
+    en_marcha=$((en_marcha - 1))
+    [ "$TODOS" = 1 ] || [ -n "$PRIMER_COLGADO" ] && continue
+    for id in "${CASOS[@]}"; do
+      [ -n "${visto[$id]:-}" ] || [ ! -f "$dir/$id.resultado" ] && continue
+      visto[$id]=1
+      [ -n "${C_VALGRIND[$id]:-}" ] && continue
+      [ -f "$dir/$id.colgado" ] || continue
+      PRIMER_COLGADO=$id
+      for otro in "${CASOS[@]}"; do
+        [ -f "$dir/$otro.resultado" ] && continue
+        PARADOS[$otro]=1
+        parar_caso "$dir/$otro.pid"
+      done
+      break
+    done
+  done
+}
+
+# parar_caso PIDFILE: TERM al timeout del caso (lo pasa al grupo del programa) y, si en un
+# segundo no se fue, KILL a todo el grupo. Sin pid aún (el caso aún no arrancó su programa),
+# se espera un poco a que aparezca.
+parar_caso() {
+  local f=$1 pid="" n
+  for n in 1 2 3 4 5 6 7 8 9 10; do
+    [ -s "$f" ] && { pid=$(cat "$f"); break; }
+    sleep 0.1
+  done
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for n in 1 2 3 4 5 6 7 8 9 10; do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL -- "-$pid" "$pid" 2>/dev/null
+  return 0
+}
+
 # Las líneas del detalle del primer caso que falla van marcadas con este carácter: solo las
 # del primer ejercicio que falla se enseñan (el resto se quita al imprimir).
 DET=$'\001'
@@ -264,15 +332,31 @@ comprobar_ejercicio() {
     printf '  %savisos del compilador (no restan, pero léelos):%s\n' "$GRIS" "$NORMAL"
     sed 's/^/      /' "$dir/compilar.txt" | head -n 15
   fi
+  local a_la_vez=0
+  if [ "$A_LA_VEZ" = 1 ] && [ "$HASTA_FALLO" = 0 ]; then
+    a_la_vez=1
+    ejecutar_a_la_vez "$ej" "$dir"
+  fi
   for id in "${CASOS[@]}"; do
     total=$((total + 1))
+    if [ "$a_la_vez" = 1 ] && [ -n "${PARADOS[$id]:-}" ]; then
+      [ -n "$RESULTADOS" ] && echo "$nombre $id falla" >>"$RESULTADOS"
+      printf '  %s✘%s %-14s %sse paró: el programa ya no terminó en «%s»; arregla eso primero%s\n' \
+        "$ROJO" "$NORMAL" "$id" "$GRIS" "$PRIMER_COLGADO" "$NORMAL"
+      continue
+    fi
     if [ -n "$colgado" ]; then
       [ -n "$RESULTADOS" ] && echo "$nombre $id falla" >>"$RESULTADOS"
       printf '  %s✘%s %-14s %sno se ejecutó: el programa ya no terminó en «%s»; arregla eso primero%s\n' \
         "$ROJO" "$NORMAL" "$id" "$GRIS" "$colgado" "$NORMAL"
       continue
     fi
-    ejecutar_caso "$ej" "$id" "$dir/programa" "$dir"
+    if [ "$a_la_vez" = 1 ]; then
+      # shellcheck disable=SC1090
+      source "$dir/$id.resultado"
+    else
+      ejecutar_caso "$ej" "$id" "$dir/programa" "$dir"
+    fi
     [ -n "$RESULTADOS" ] && echo "$nombre $id $VEREDICTO" >>"$RESULTADOS"
     if [ "$VEREDICTO" = ok ]; then
       bien=$((bien + 1))
@@ -282,7 +366,7 @@ comprobar_ejercicio() {
     algo_falla=1
     printf '  %s✘%s %-14s %s\n' "$ROJO" "$NORMAL" "$id" "${C_QUE[$id]:-}"
     [ "$HASTA_FALLO" = 1 ] && break
-    [ "$COLGADO" = 1 ] && [ "$TODOS" = 0 ] && colgado=$id
+    [ "$COLGADO" = 1 ] && [ "$TODOS" = 0 ] && [ "$a_la_vez" = 0 ] && colgado=$id
     if [ "$detalle_dado" = 0 ] && [ "$BREVE" = 0 ]; then
       detalle_dado=1
       {
