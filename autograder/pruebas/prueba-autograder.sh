@@ -1667,6 +1667,22 @@ LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_una bd_u
 { echo '#define BD_CADA_UNA 1'; hostil autograder/hostiles/bd_una.c; } >"$TMP/bd_cada_una.c"
 LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_cada_una "$TMP/bd_cada_una.c" 20
 
+# Sin pool, con todo lo demás de verdad (bd_en_fila.c): inserciones y consultas en serie y
+# `esperas` con la fórmula del enunciado (antes 65/100: salida y reemplaza_rotas cobraban
+# esperas que nunca pasaron); y en perezoso, una sentencia que escribe 160 MiB en la base curso,
+# que seguía en el servidor tras su verificación (la cuota paraba otras). Ahora: las dos
+# verificaciones de POOL dicen que el servidor no vio dos inserciones a la vez, y ninguna
+# se para por la cuota (el papel curso ya no entra en la base curso). Lo que vale sin el pool:
+# como mucho 51.
+LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_en_fila bd_en_fila.c 51
+en_fila_sin_pool=$(grep -c 'el servidor nunca vio dos inserciones de la fase concurrente a la vez' "$SALIDAS/bd_en_fila.txt")
+en_fila_cuota=$(grep -c 'escribió más de 256 MiB' "$SALIDAS/bd_en_fila.txt")
+if [ "$en_fila_sin_pool" -ge 2 ] && [ "$en_fila_cuota" = 0 ]; then
+  bien "bd_en_fila: salida y reemplaza_rotas no cobran esperas sin pool, y la base curso está cerrada (ninguna cuota)"
+else
+  mal "bd-en-fila" "bd_en_fila: $en_fila_sin_pool verificaciones dicen que no hubo inserciones a la vez (se esperaban 2) y $en_fila_cuota se pararon por la cuota (se esperaba 0) — $SALIDAS/bd_en_fila.txt"
+fi
+
 # Llenar el disco a través de PostgreSQL (bd_llena.c): filas de 4 MiB sin comprimir por 4
 # conexiones, escritas por el servidor en la carpeta de su clúster. Antes, 542 MiB por ejecución
 # fuera de la cuota; ahora la verificación mide también el clúster (cal_cuota_vigilar): se para,

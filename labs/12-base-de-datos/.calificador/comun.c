@@ -96,6 +96,10 @@ ReportHook(PRE_ALL)(struct criterion_test_set *conjunto)
         setenv("CAL12_ADMIN", linea, 1);
     if (postgres_sh("sentencias", carpeta_servidor, NULL, linea, sizeof linea) == 0)
         setenv("CAL12_SENTENCIAS", linea, 1);
+    /* El programa, solo en las bases de sus verificaciones (no en la base curso). */
+    if (!base_solo_sus_bases(carpeta_servidor))
+        setenv("CAL12_ERROR", "no se pudo cerrar la base curso del PostgreSQL de la calificación",
+               1);
     /* Si este proceso muere sin llegar a POST_ALL (Ctrl+C en make grade, SIGKILL), el
      * vigilante para el servidor y borra su carpeta. */
     char yo[24];
@@ -185,6 +189,23 @@ static int ejecutar_en(const char *cadena, const char *sql)
     int ok = ejecutar(c, sql);
     PQfinish(c);
     return ok;
+}
+
+/* El papel curso solo entra en la base de cada verificación (c_<id>, que se borra WITH (FORCE)
+ * al acabarla): la base curso que postgres.sh le da, suya, sería una base en la que una sesión
+ * del programa sobrevive a su verificación (una sentencia larga sigue en el servidor aunque el
+ * programa cierre) y escribe fuera de la cuota de nadie (un adversario, sesión 32: 440 MB tras
+ * acabar perezoso). Deja de ser suya (su dueño podría volver a darse CONNECT) y nadie puede
+ * conectarse a ella; postgres y template1 ya estaban cerradas. Para el servidor de la
+ * calificación y el propio de servidor_cae, una vez al arrancar (no en cada preparación: dos
+ * ALTER DATABASE a la vez chocan). */
+int base_solo_sus_bases(const char *dir)
+{
+    char servidor[sizeof((base_t *)0)->servidor];
+    if (!cadena_de(dir, "admin", "postgres", servidor, sizeof servidor, NULL, 0))
+        return 0;
+    return ejecutar_en(servidor, "ALTER DATABASE curso OWNER TO CURRENT_USER;"
+                                 "REVOKE ALL ON DATABASE curso FROM PUBLIC");
 }
 
 PGconn *base_conectar(const base_t *b)
@@ -784,6 +805,18 @@ int base_solape_maximo(const insercion_t *v, int n, int desde, int hasta)
             maximo = a_la_vez;
     }
     return maximo;
+}
+
+int base_esperas_vistas(int solape, const char *linea)
+{
+    if (solape >= 2)
+        return 1;
+    cal_obtenido("«%s»: el servidor nunca vio dos inserciones de la fase concurrente a la vez "
+                 "(como mucho %d): ninguna petición esperó a que otra le dejara una conexión del "
+                 "pool, así que esas esperas no ocurrieron. Se cuentan cuando pasan, no con la "
+                 "fórmula del enunciado",
+                 linea, solape);
+    return 0;
 }
 
 double base_duracion(const insercion_t *v, int n, int desde, int hasta)

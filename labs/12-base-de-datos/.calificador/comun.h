@@ -74,6 +74,10 @@ typedef struct {
  * clúster se copia de una plantilla en vez de ejecutar initdb cada vez), o "" sin TMPDIR. */
 const char *base_plantilla(void);
 
+/* Cierra la base curso del servidor de la carpeta `dir` de postgres.sh (ya en marcha): el papel
+ * del programa solo entra en las bases de las verificaciones. 1 si fue bien (si no, anotado). */
+int base_solo_sus_bases(const char *dir);
+
 /* Crea la base de datos c_<id> en el servidor de la calificación (o en el de `otro`, una
  * carpeta de postgres.sh ya en marcha) y la prepara. 1 si todo fue bien. */
 int base_preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro);
@@ -191,6 +195,13 @@ int base_registro(const base_t *b, insercion_t **v);
 
 /* Máximo de inserciones solapadas en el tiempo entre las de id en [desde, hasta]. */
 int base_solape_maximo(const insercion_t *v, int n, int desde, int hasta);
+
+/* `esperas` en la línea POOL (`linea`) cuenta peticiones que esperaron una conexión: solo las
+ * respalda un servidor que vio al pool trabajar, con al menos dos inserciones de la fase
+ * concurrente a la vez (`solape`: base_solape_maximo(v, n, 1, N)). 1 si las vio; si no, 0 y lo
+ * anota (un programa en serie que imprime la fórmula del enunciado no cobra salida ni
+ * reemplaza_rotas). */
+int base_esperas_vistas(int solape, const char *linea);
 /* Duración (ms) desde el primer inicio hasta el último fin de las de id en [desde, hasta]. */
 double base_duracion(const insercion_t *v, int n, int desde, int hasta);
 

@@ -66,6 +66,7 @@ CAL_PRUEBA(reemplaza_rotas, 40)
     insercion_t *v = NULL;
     int n = base_registro(&b, &v);
     int mezcla = n > 0 ? base_secuencial_por_el_pool(v, n) : 0;
+    int a_la_vez = n > 0 ? base_solape_maximo(v, n, 1, N) : 0;
     free(v);
     if (mezcla > 0) {
         cal_obtenido(
@@ -103,6 +104,8 @@ CAL_PRUEBA(reemplaza_rotas, 40)
         base_explica_sin_nombre_registro(&st);
         CAL_FIN(0);
     }
+    if (!base_esperas_vistas(a_la_vez, l))
+        CAL_FIN(0);
     cal_obtenido("conexiones cortadas: %lld; el programa abrió otras, las contó y terminó bien",
                  cortadas);
     /* Una conexión rota sale del pool, pero también se cierra (bd_cerrar): si no, su handle
@@ -267,6 +270,8 @@ CAL_PRUEBA(servidor_cae, 60)
         cal_obtenido("error del calificador: no arrancó un PostgreSQL propio");
         CAL_FIN(0);
     }
+    if (!base_solo_sus_bases(dir))
+        CAL_FIN(0);
     base_t b;
     cal_proceso_t *p;
     int ok = 0;

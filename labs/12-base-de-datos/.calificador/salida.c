@@ -186,6 +186,7 @@ CAL_PRUEBA(salida, 40)
     double conc = base_duracion(v, n, 1, N), sec = base_duracion(v, n, N + 1, 2 * N);
     int mezcla = base_secuencial_por_el_pool(v, n);
     double solape = solape_de_fases(v, n);
+    int a_la_vez = base_solape_maximo(v, n, 1, N);
     double fin_c = fin_concurrente(v, n), fin_vaciado = base_vaciado_fin(&b);
     double inicio_s = inicio_secuencial(v, n);
     /* Lo que tardó en abrirse la conexión secuencial, según el servidor: de que arrancó su
@@ -286,6 +287,8 @@ CAL_PRUEBA(salida, 40)
         base_explica_sin_nombre_registro(&st);
         CAL_FIN(0);
     }
+    if (!base_esperas_vistas(a_la_vez, l))
+        CAL_FIN(0);
     cal_obtenido("todas las líneas cuadran");
     CAL_FIN(1);
 }
