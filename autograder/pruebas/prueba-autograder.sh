@@ -1547,11 +1547,25 @@ caso adivina adivina.c 20
 # RESUMEN coherente consigo mismo); ahora esas exigen las peticiones en el registro del
 # servidor y solo quedan compilar y la entrada (16).
 caso sin_peticiones sin_peticiones.c 20
-if grep -q 'el servidor no registró ninguna petición' "$SALIDAS/sin_peticiones.txt"; then
-  bien "sin_peticiones: el informe dice que el servidor no registró ninguna petición"
+if grep -q 'el servidor no terminó ninguna petición a las URL' "$SALIDAS/sin_peticiones.txt"; then
+  bien "sin_peticiones: el informe dice que el servidor no terminó ninguna petición"
 else
   mal "sin-peticiones-mensaje" "sin_peticiones: el informe no dice que no hubo peticiones — $SALIDAS/sin_peticiones.txt"
 fi
+# Un monitor que pregunta y no dice nada (monitor_callado.c, de un adversario de la sesión 32):
+# las peticiones a su ritmo, sin una línea; en la parada y valgrind, una petición a /ping y un
+# RESUMEN de ceros. Sacaba 50; ahora cada petición terminada necesita su línea, la parada una
+# petición terminada a sus URL y valgrind una a cada URL: 16.
+caso monitor_callado monitor_callado.c 20
+if grep -q 'cada comprobación que termina se imprime' "$SALIDAS/monitor_callado.txt"; then
+  bien "monitor_callado: el informe dice que las peticiones terminadas no tienen su línea"
+else
+  mal "monitor-callado-mensaje" "monitor_callado: el informe no dice que faltan líneas — $SALIDAS/monitor_callado.txt"
+fi
+# Un ciclo que se queda en un uv_run propio hasta que acaban sus peticiones
+# (monitor_bloquea.c): todo lo demás bien, pero con una URL más lenta que el intervalo la
+# rápida va al ritmo de la lenta. Sacaba 93; pierde intervalo y sin_duplicados: 84.
+caso monitor_bloquea monitor_bloquea.c 84
 # Y lo que sacaba 100/100: lo mismo más un fork()+system("curl …") por URL y ciclo, sin mirar
 # siquiera lo que curl contesta (hay peticiones en el registro, pero no las hace el programa).
 awk '{ print } /^    s->en_vuelo = 0;$/ && !hecho {

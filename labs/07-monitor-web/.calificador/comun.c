@@ -236,19 +236,21 @@ static int tiempo_respaldado(const char *linea, int num, const cal_peticion_t *v
  * OK/FALLO casa, en orden, con una petición distinta a esa URL, con ese estado y terminada
  * antes de verse la línea; con ALERTAS, ALERTA solo tras tres FALLO respaldados seguidos; con
  * RECUPERADOS, RECUPERADO solo tras un OK respaldado; con OMITIDAS, cada OMITIDA con una petición a
- * esa URL en curso. Devuelve 1, o 0 con la explicación en `informe` (-1 si lo que falla es el
- * formato de un <ms>, no su respaldo). */
+ * esa URL en curso; con COMPLETAS, cada petición terminada a tiempo con su línea. Devuelve 1, o 0
+ * con la explicación en `informe` (-1 si lo que falla es el formato de un <ms> o una petición sin
+ * su línea, no el respaldo de una línea). */
 int mon_respaldadas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, int que,
                     char *informe, size_t tam)
 {
     const char *out = cal_salida(p);
     static cal_peticion_t v[MAX_PETICIONES];
     int casadas = 0;
+    uint64_t final = cal_termino(p) ? cal_terminado_ms(p) : cal_ahora_ms();
     for (int k = 0; k < n; k++) {
         int m = cal_registro_ruta(s, o[k].ruta, v, MAX_PETICIONES);
         if (m > MAX_PETICIONES)
             m = MAX_PETICIONES;
-        int siguiente = 0, seguidos = 0, ok_tras_fallos = 0;
+        int siguiente = 0, seguidos = 0, ok_tras_fallos = 0, de_esta = 0;
         const char *c = out;
         for (int num = 0; *c != '\0'; num++) {
             const char *fin = strchr(c, '\n');
@@ -296,6 +298,7 @@ int mon_respaldadas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n
                     return medido;
                 siguiente = j + 1;
                 casadas++;
+                de_esta++;
                 if (strcmp(tipo, "FALLO") == 0) {
                     seguidos++;
                     ok_tras_fallos = 0;
@@ -331,6 +334,22 @@ int mon_respaldadas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n
                     return 0;
                 }
             }
+        }
+        int terminadas = 0;
+        for (int j = 0; j < m; j++)
+            if (v[j].fin_ms + COMPLETAS_MS <= final)
+                terminadas++;
+        if ((que & COMPLETAS) && de_esta < terminadas) {
+            char cuantas[64] = "ninguna tiene";
+            if (de_esta > 0)
+                snprintf(cuantas, sizeof cuantas, "solo %d %s", de_esta,
+                         texto_plural(de_esta, "tiene", "tienen"));
+            snprintf(informe, tam,
+                     "el servidor terminó %d %s a %s al menos %.0f s antes de que el programa "
+                     "acabara, y %s su línea OK/FALLO: cada comprobación que termina se imprime",
+                     terminadas, texto_plural(terminadas, "petición", "peticiones"), o[k].url,
+                     COMPLETAS_MS / 1000.0, cuantas);
+            return -1; /* no es una línea sin respaldo, sino una petición sin línea */
         }
     }
     snprintf(informe, tam,

@@ -67,7 +67,11 @@ typedef struct {
 } opaca_t;
 
 /* Qué hay que juzgar además de OK/FALLO. */
-enum { ALERTAS = 1, OMITIDAS = 2, RECUPERADOS = 4, TIEMPOS = 8 };
+enum { ALERTAS = 1, OMITIDAS = 2, RECUPERADOS = 4, TIEMPOS = 8, COMPLETAS = 16 };
+
+/* Con COMPLETAS, cuánto antes del final del programa tuvo que acabar una petición para exigirle
+ * su línea (la que acaba justo al parar puede no imprimirse: se cancela). */
+#define COMPLETAS_MS 1000
 
 /* URL completa del servidor `s` para `ruta`, en un búfer rotatorio (vale para varias a la vez). */
 const char *mon_url(cal_servidor_t *s, const char *ruta);
@@ -106,8 +110,11 @@ int mon_casa_estado(const cal_peticion_t *v, int estado);
  * antes de verse la línea; con ALERTAS, ALERTA solo tras tres FALLO respaldados seguidos; con
  * RECUPERADOS, RECUPERADO solo tras un OK respaldado; con OMITIDAS, cada OMITIDA con una petición a
  * esa URL en curso; con TIEMPOS, además, cada <ms> creíble y cada línea vista en cuanto
- * ocurre. Devuelve 1, o 0 con la explicación en `informe` (-1: un <ms> que no es un entero o
- * una línea que llegó tarde, un fallo de forma y no de respaldo). */
+ * ocurre; con COMPLETAS, también al revés: cada petición que el servidor terminó al menos
+ * COMPLETAS_MS antes del final del programa tiene su línea (un monitor que pregunta y no dice
+ * nada no ha comprobado nada). Devuelve 1, o 0 con la explicación en `informe` (-1: un <ms> que no
+ * es un entero o una línea que llegó tarde, un fallo de forma y no de respaldo; o, con COMPLETAS,
+ * una petición sin su línea). */
 int mon_respaldadas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, int que,
                     char *informe, size_t tam);
 

@@ -92,23 +92,38 @@ static int resumen_coherente(const char *out, const char *const *urls, int n, ch
     return ok;
 }
 
+/* ¿La petición `v` es una de las cortadas al parar (acabó cortada después de la señal, enviada
+ * en `senal_ms`)? No cuenta en el RESUMEN. */
+static int cortada_al_parar(const cal_peticion_t *v, uint64_t senal_ms)
+{
+    return v->abortada && v->fin_ms + 50 >= senal_ms;
+}
+
 /* Comprueba que cada RESUMEN de `o` case con lo que el servidor atendió: las peticiones
- * registradas a esa URL, sin las cortadas al parar (las que acabaron cortadas después de la
- * señal, enviada en `senal_ms`). Ni más (un recuento inventado) ni más de una de menos (la que
- * el servidor ya había terminado cuando llegó la señal puede no haberse contado). Y el
- * servidor registró al menos una petición: el programa corrió `corrio_ms` antes de la señal,
- * y el primer ciclo sale al arrancar (un programa que solo espera la señal e imprime un
- * RESUMEN de ceros no verificó nada). No se exige una a cada URL: uno que las verifica de una
- * en una no llega a la rápida detrás de la lenta, y eso ya lo paga «concurrencia». Devuelve
- * 1, o 0 y lo anota (sustituye a «Obtenido»). */
+ * registradas a esa URL, sin las cortadas al parar. Ni más (un recuento inventado) ni más de
+ * una de menos (la que el servidor ya había terminado cuando llegó la señal puede no haberse
+ * contado). Y el servidor terminó al menos una petición a las URL del programa (no a otra
+ * ruta cualquiera): el programa corrió `corrio_ms` antes de la señal, y el primer ciclo sale
+ * al arrancar (un programa que solo espera la señal e imprime un RESUMEN de ceros no verificó
+ * nada; uno que pide otra cosa, o una URL que nunca acaba, tampoco: un adversario de la sesión
+ * 32, con una petición a /ping, cobraba sigint y sigterm). No se exige una a cada URL: uno que
+ * las verifica de una en una no llega a la segunda detrás de una lenta, y eso ya lo paga
+ * «concurrencia»; por eso la URL que acaba va primero. Devuelve 1, o 0 y lo anota (sustituye
+ * a «Obtenido»). */
 static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n,
                               uint64_t senal_ms, int corrio_ms)
 {
     static cal_peticion_t v[MAX_PETICIONES];
-    const cal_peticion_t *todas;
-    if (cal_registro(s, &todas) == 0) {
-        cal_obtenido("el servidor no registró ninguna petición (a ninguna de %s) en los %d ms "
-                     "que corrió el programa antes de la señal: el primer ciclo sale al arrancar",
+    int terminadas = 0;
+    for (int k = 0; k < n; k++) {
+        int m = cal_registro_ruta(s, o[k].ruta, v, MAX_PETICIONES);
+        for (int j = 0; j < m && j < MAX_PETICIONES; j++)
+            terminadas += !cortada_al_parar(&v[j], senal_ms);
+    }
+    if (terminadas == 0) {
+        cal_obtenido("el servidor no terminó ninguna petición a %s en los %d ms que corrió el "
+                     "programa antes de la señal (las cortadas al parar no cuentan): el primer "
+                     "ciclo sale al arrancar",
                      n == 1 ? "la URL" : "las URL", corrio_ms);
         cal_nota_salida(p, 10);
         return 0;
@@ -122,8 +137,8 @@ static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t
             continue; /* sin RESUMEN legible: ya lo dice resumen_coherente */
         int buenas = 0, malas = 0;
         for (int j = 0; j < m; j++) {
-            if (v[j].abortada && v[j].fin_ms + 50 >= senal_ms)
-                continue; /* cancelada al parar: no cuenta */
+            if (cortada_al_parar(&v[j], senal_ms))
+                continue;
             if (!v[j].abortada && v[j].estado < 400)
                 buenas++;
             else
@@ -163,15 +178,17 @@ CAL_PRUEBA(sigint, 20)
                  "sus OK/FALLO y con lo que "
                  "registró el servidor (que vio alguna petición), ninguna petición nueva después "
                  "de la señal y cada handle cerrado por la parada");
-    opaca_t o[] = {{.guion = TARDA(10000)}, {.guion = SIEMPRE(200)}};
+    /* La rápida primero: uno que verifica de una en una también la termina (resumen_respaldado
+     * exige una petición terminada), y la lenta está en curso al llegar la señal. */
+    opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = TARDA(10000)}};
     cal_servidor_t *s = mon_servidor_opaco(o, 2);
     if (s == NULL)
         CAL_FIN(0);
-    const char *lenta = o[0].url, *rapida = o[1].url;
+    const char *rapida = o[0].url, *lenta = o[1].url;
     /* Con -i 4000, la señal llega entre dos ciclos: quien solo apunta «parar» y para en el
      * siguiente tic sale a los 4 s (el estudiante de prueba de la sesión 29; con -i 300 no se
      * notaba y sacaba 100/100). La parada no espera a nada. */
-    const char *args[] = {"-i", "4000", "-t", "20000", lenta, rapida, NULL};
+    const char *args[] = {"-i", "4000", "-t", "20000", rapida, lenta, NULL};
     cal_proceso_t *p = mon_lanzar_vigilando_cierre(s, args, 8);
     if (p == NULL)
         CAL_FIN(0);
@@ -196,7 +213,7 @@ CAL_PRUEBA(sigint, 20)
     for (int i = 0; i < n; i++)
         if (v[i].inicio_ms > senal + 150)
             despues++;
-    const char *urls[] = {lenta, rapida};
+    const char *urls[] = {rapida, lenta};
     char resumen[2048];
     int coherente = resumen_coherente(cal_salida(p), urls, 2, resumen, sizeof resumen);
     int ok = termino && cal_codigo(p) == 0 && coherente && despues == 0;
@@ -206,7 +223,8 @@ CAL_PRUEBA(sigint, 20)
     else
         cal_obtenido("a los 2 s de SIGINT el programa %s; %s", fin, resumen);
     cal_esperar(150); /* el servidor anota la petición cancelada al ver cerrarse la conexión */
-    int pruebas = mon_con_pruebas(s, p, o, 2, 0) && resumen_respaldado(s, p, o, 2, senal, 1000);
+    int pruebas =
+        mon_con_pruebas(s, p, o, 2, COMPLETAS) && resumen_respaldado(s, p, o, 2, senal, 1000);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
     /* Y en orden: un exit(0) desde la callback de la señal, o un handle que cierra la red de
@@ -253,7 +271,8 @@ CAL_PRUEBA(sigterm, 20)
                           : "; las líneas RESUMEN no van en el orden de la línea de comandos (la "
                             "de la segunda URL sale antes que la de la primera)");
     cal_esperar(150);
-    int pruebas = mon_con_pruebas(s, p, o, 2, 0) && resumen_respaldado(s, p, o, 2, senal, 800);
+    int pruebas =
+        mon_con_pruebas(s, p, o, 2, COMPLETAS) && resumen_respaldado(s, p, o, 2, senal, 800);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
     CAL_FIN(ok && pruebas);
