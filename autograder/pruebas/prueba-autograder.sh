@@ -1282,6 +1282,21 @@ HP_LAB=10-clima HP_ARCHIVO=clima.c hostil_pierde clima_valgrind_falso solucion 9
 # que se llamaba así sumaba 8 puntos (un adversario de la sesión 30). Ahora cada nombre es al
 # azar (desc_nombre) y el lugar de la mala también: pierde las dos.
 HP_LAB=11-descargas HP_ARCHIVO=descargas.c hostil_pierde descargas_huella_por_nombre solucion 92 huella 'su SHA-256 no es la de Repr-Digest'
+# Sin pool, con todo lo demás de verdad (bd_en_fila.patch, sobre la partida): inserciones y
+# consultas en serie y `esperas` con la fórmula del enunciado (antes 65/100: salida y
+# reemplaza_rotas cobraban esperas que nunca pasaron); y en perezoso, una sentencia que escribe
+# 160 MiB en la base curso, que seguía en el servidor tras su verificación (la cuota paraba
+# otras). Ahora las dos verificaciones de POOL dicen que el servidor no vio dos inserciones a la
+# vez, y ninguna se para por la cuota (el papel curso ya no entra en la base curso): 51.
+LIMITE_S=100 HP_LAB=12-base-de-datos HP_ARCHIVO=basedatos.c hostil_pierde bd_en_fila partida 51 \
+  reemplaza_rotas 'el servidor nunca vio dos inserciones de la fase concurrente a la vez'
+en_fila_sin_pool=$(grep -c 'el servidor nunca vio dos inserciones de la fase concurrente a la vez' "$SALIDAS/bd_en_fila.txt")
+en_fila_cuota=$(grep -c 'escribió más de 256 MiB' "$SALIDAS/bd_en_fila.txt")
+if [ "$en_fila_sin_pool" -ge 2 ] && [ "$en_fila_cuota" = 0 ]; then
+  bien "bd_en_fila: salida y reemplaza_rotas no cobran esperas sin pool, y la base curso está cerrada (ninguna cuota)"
+else
+  mal "bd-en-fila" "bd_en_fila: $en_fila_sin_pool verificaciones dicen que no hubo inserciones a la vez (se esperaban 2) y $en_fila_cuota se pararon por la cuota (se esperaba 0) — $SALIDAS/bd_en_fila.txt"
+fi
 # El 09 y la precarga vivos (VIVOS_CIERRE: qué handles siguen abiertos al acabar uv_run, en
 # `senales`): dos entregas que dejan sus handles a la red de seguridad (el mutante
 # cierra_la_red) y esquivan al testigo. chat_para.patch para con uv_stop y deja el bucle vivo
@@ -1681,21 +1696,6 @@ LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_una bd_u
 { echo '#define BD_CADA_UNA 1'; hostil autograder/hostiles/bd_una.c; } >"$TMP/bd_cada_una.c"
 LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_cada_una "$TMP/bd_cada_una.c" 20
 
-# Sin pool, con todo lo demás de verdad (bd_en_fila.c): inserciones y consultas en serie y
-# `esperas` con la fórmula del enunciado (antes 65/100: salida y reemplaza_rotas cobraban
-# esperas que nunca pasaron); y en perezoso, una sentencia que escribe 160 MiB en la base curso,
-# que seguía en el servidor tras su verificación (la cuota paraba otras). Ahora: las dos
-# verificaciones de POOL dicen que el servidor no vio dos inserciones a la vez, y ninguna
-# se para por la cuota (el papel curso ya no entra en la base curso). Lo que vale sin el pool:
-# como mucho 51.
-LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_en_fila bd_en_fila.c 51
-en_fila_sin_pool=$(grep -c 'el servidor nunca vio dos inserciones de la fase concurrente a la vez' "$SALIDAS/bd_en_fila.txt")
-en_fila_cuota=$(grep -c 'escribió más de 256 MiB' "$SALIDAS/bd_en_fila.txt")
-if [ "$en_fila_sin_pool" -ge 2 ] && [ "$en_fila_cuota" = 0 ]; then
-  bien "bd_en_fila: salida y reemplaza_rotas no cobran esperas sin pool, y la base curso está cerrada (ninguna cuota)"
-else
-  mal "bd-en-fila" "bd_en_fila: $en_fila_sin_pool verificaciones dicen que no hubo inserciones a la vez (se esperaban 2) y $en_fila_cuota se pararon por la cuota (se esperaba 0) — $SALIDAS/bd_en_fila.txt"
-fi
 
 # Llenar el disco a través de PostgreSQL (bd_llena.c): filas de 4 MiB sin comprimir por 4
 # conexiones, escritas por el servidor en la carpeta de su clúster. Antes, 542 MiB por ejecución
