@@ -172,12 +172,14 @@ static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t
 
 CAL_PRUEBA(sigint, 20)
 {
-    cal_esperado("con -i 4000 y SIGINT tras el primer OK de la URL rápida (y 0.3 s más): código "
-                 "0 en menos de 2 s, sin esperar al ciclo siguiente (la petición a la URL lenta, "
-                 "opaca, que tarda 10 s, se cancela). Una línea RESUMEN por URL que cuadre con "
-                 "sus OK/FALLO y con lo que "
-                 "registró el servidor (que vio alguna petición), ninguna petición nueva después "
-                 "de la señal y cada handle cerrado por la parada");
+    cal_esperado(
+        "con -i 4000 y SIGINT tras el segundo ciclo (el segundo OK de la URL rápida, y "
+        "0.3 s más): código 0 en menos de 2 s, sin esperar al ciclo siguiente (la "
+        "petición a la URL lenta, opaca, que tarda 10 s, se cancela; en el segundo ciclo "
+        "es una OMITIDA, que no cuenta en su RESUMEN). Una línea RESUMEN por URL que cuadre con "
+        "sus OK/FALLO y con lo que "
+        "registró el servidor (que vio alguna petición), ninguna petición nueva después "
+        "de la señal y cada handle cerrado por la parada");
     /* La rápida primero: uno que verifica de una en una también la termina (resumen_respaldado
      * exige una petición terminada), y la lenta está en curso al llegar la señal. */
     opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = TARDA(10000)}};
@@ -189,12 +191,17 @@ CAL_PRUEBA(sigint, 20)
      * siguiente tic sale a los 4 s (el estudiante de prueba de la sesión 29; con -i 300 no se
      * notaba y sacaba 100/100). La parada no espera a nada. */
     const char *args[] = {"-i", "4000", "-t", "20000", rapida, lenta, NULL};
-    cal_proceso_t *p = mon_lanzar_vigilando_cierre(s, args, 8);
+    cal_proceso_t *p = mon_lanzar_vigilando_cierre(s, args, 14);
     if (p == NULL)
         CAL_FIN(0);
-    /* La señal, con el primer ciclo ya hecho: un primer ciclo tardío (lo juzga «intervalo») no
-     * deja a esta verificación sin nada que parar. */
+    /* La señal, con el segundo ciclo ya hecho (a los 4 s): la lenta sigue en curso, así que ese
+     * ciclo da una OMITIDA, que el RESUMEN no cuenta (el estudiante de prueba de la sesión 32 la
+     * sumaba a comprobaciones y a fallos y sacaba 100/100: ningún RESUMEN juzgado tenía una
+     * OMITIDA antes). Un ciclo tardío (lo juzga «intervalo») no deja a esta verificación sin
+     * nada que parar: si la OMITIDA no llega, se para igual. */
     mon_esperar(p, "OK", rapida, 1, 6000);
+    mon_esperar(p, "OK", rapida, 2, 5000);
+    mon_esperar(p, "OMITIDA", lenta, 1, 300);
     cal_esperar(300);
     char fin[256];
     if (cal_termino(p)) {
@@ -223,8 +230,8 @@ CAL_PRUEBA(sigint, 20)
     else
         cal_obtenido("a los 2 s de SIGINT el programa %s; %s", fin, resumen);
     cal_esperar(150); /* el servidor anota la petición cancelada al ver cerrarse la conexión */
-    int pruebas =
-        mon_con_pruebas(s, p, o, 2, COMPLETAS) && resumen_respaldado(s, p, o, 2, senal, 1000);
+    int pruebas = mon_con_pruebas(s, p, o, 2, COMPLETAS) &&
+                  resumen_respaldado(s, p, o, 2, senal, (int)(senal - cal_lanzado_ms(p)));
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
     /* Y en orden: un exit(0) desde la callback de la señal, o un handle que cierra la red de
@@ -271,8 +278,8 @@ CAL_PRUEBA(sigterm, 20)
                           : "; las líneas RESUMEN no van en el orden de la línea de comandos (la "
                             "de la segunda URL sale antes que la de la primera)");
     cal_esperar(150);
-    int pruebas =
-        mon_con_pruebas(s, p, o, 2, COMPLETAS) && resumen_respaldado(s, p, o, 2, senal, 800);
+    int pruebas = mon_con_pruebas(s, p, o, 2, COMPLETAS) &&
+                  resumen_respaldado(s, p, o, 2, senal, (int)(senal - cal_lanzado_ms(p)));
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
     CAL_FIN(ok && pruebas);
@@ -341,25 +348,22 @@ CAL_PRUEBA(resumen_media, 20)
     variados(ga, sizeof ga, 200, r[0], 16);
     variados(gb, sizeof gb, 503, r[1], 16);
     variados(gc, sizeof gc, 200, r[2], 16);
-    opaca_t o[] = {{.guion = ga}, {.guion = gb}, {.guion = gc}};
-    cal_servidor_t *s = mon_servidor_opaco(o, 3);
-    if (s == NULL)
-        CAL_FIN(0);
-    /* La cuarta: un puerto que acepta la conexión y nunca responde. Sus FALLO (estado 0, unos
+    /* La cuarta nunca responde a tiempo (tarda 5 s, con -t 290): sus FALLO (estado 0, unos
      * 290 ms) cuentan en el RESUMEN y en la media como los demás (el estudiante de prueba de la
      * sesión 29: uno que no contaba los tiempos agotados, y otro que los dejaba fuera de la
-     * suma, sacaban 100/100). */
-    char sin_respuesta[64];
-    int mudo = mon_sitio_mudo(1, "/sin-respuesta", sin_respuesta, sizeof sin_respuesta);
-    if (mudo < 0)
+     * suma, sacaban 100/100). Es del servidor de práctica, y no un puerto mudo, para que su
+     * <ms> también se coteje con lo que duró la petición cortada (el de la sesión 32 imprimía
+     * «0 ms» en cada FALLO sin respuesta, y su media 0.0, y sacaba 100/100). */
+    opaca_t o[] = {{.guion = ga}, {.guion = gb}, {.guion = gc}, {.guion = TARDA(5000)}};
+    cal_servidor_t *s = mon_servidor_opaco(o, 4);
+    if (s == NULL)
         CAL_FIN(0);
+    const char *sin_respuesta = o[3].url;
     const char *args[] = {"-i",     "300",    "-t",          "290", o[0].url,
                           o[1].url, o[2].url, sin_respuesta, NULL};
     cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
-    if (p == NULL) {
-        close(mudo);
+    if (p == NULL)
         CAL_FIN(0);
-    }
     /* Se para justo después de una línea que deja la media de su URL con decimales ≥ 0,6: la
      * siguiente de esa URL no llega hasta el ciclo siguiente, así que su media ya no cambia. */
     int propicio = 0;
@@ -380,7 +384,6 @@ CAL_PRUEBA(resumen_media, 20)
         cal_senal(p, SIGTERM);
     cal_esperar_fin(p, 1500);
     cal_esperar(150);
-    close(mudo);
     const char *out = cal_salida(p);
     char informe[2048];
     size_t u = 0;
@@ -438,7 +441,7 @@ CAL_PRUEBA(resumen_media, 20)
             u += (size_t)w_;
     }
     cal_obtenido("%s", informe);
-    int pruebas = mon_con_pruebas(s, p, o, 3, TIEMPOS);
+    int pruebas = mon_con_pruebas(s, p, o, 4, TIEMPOS);
     if (!ok && pruebas)
         cal_nota_salida(p, 8);
     CAL_FIN(ok && pruebas);
