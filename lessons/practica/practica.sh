@@ -186,7 +186,7 @@ ejecutar_caso() {
       "${pre[@]}" stdbuf -oL -eL "${vg[@]}" "$bin" "${args[@]}" < <(cat "$entrada") >"$sal" 2>"$err" &
   fi
   # timeout corre aparte y se espera con wait: su pid, en $id.pid, es por donde se para el caso
-  # (parar_casos: timeout pasa la señal al grupo del programa).
+  # (parar_caso: timeout pasa la señal al grupo del programa).
   local tpid=$!
   echo "$tpid" >"$dir/$id.pid"
   wait "$tpid"
@@ -339,16 +339,17 @@ comprobar_ejercicio() {
   fi
   for id in "${CASOS[@]}"; do
     total=$((total + 1))
+    # Un caso que no llegó a juzgarse porque otro ya no terminó: parado (a la vez) o sin lanzar.
+    local sin_juzgar=""
     if [ "$a_la_vez" = 1 ] && [ -n "${PARADOS[$id]:-}" ]; then
-      [ -n "$RESULTADOS" ] && echo "$nombre $id falla" >>"$RESULTADOS"
-      printf '  %s✘%s %-14s %sse paró: el programa ya no terminó en «%s»; arregla eso primero%s\n' \
-        "$ROJO" "$NORMAL" "$id" "$GRIS" "$PRIMER_COLGADO" "$NORMAL"
-      continue
+      sin_juzgar="se paró: el programa ya no terminó en «$PRIMER_COLGADO»"
+    elif [ -n "$colgado" ]; then
+      sin_juzgar="no se ejecutó: el programa ya no terminó en «$colgado»"
     fi
-    if [ -n "$colgado" ]; then
+    if [ -n "$sin_juzgar" ]; then
       [ -n "$RESULTADOS" ] && echo "$nombre $id falla" >>"$RESULTADOS"
-      printf '  %s✘%s %-14s %sno se ejecutó: el programa ya no terminó en «%s»; arregla eso primero%s\n' \
-        "$ROJO" "$NORMAL" "$id" "$GRIS" "$colgado" "$NORMAL"
+      printf '  %s✘%s %-14s %s%s; arregla eso primero%s\n' "$ROJO" "$NORMAL" "$id" "$GRIS" \
+        "$sin_juzgar" "$NORMAL"
       continue
     fi
     if [ "$a_la_vez" = 1 ]; then
