@@ -103,7 +103,7 @@ static int cortada_al_parar(const cal_peticion_t *v, uint64_t senal_ms)
  * registradas a esa URL, sin las cortadas al parar. Ni más (un recuento inventado) ni más de
  * una de menos (la que el servidor ya había terminado cuando llegó la señal puede no haberse
  * contado). Y el servidor terminó al menos una petición a las URL del programa (no a otra
- * ruta cualquiera): el programa corrió `corrio_ms` antes de la señal, y el primer ciclo sale
+ * ruta cualquiera): el programa corrió desde su lanzamiento hasta la señal, y el primer ciclo sale
  * al arrancar (un programa que solo espera la señal e imprime un RESUMEN de ceros no verificó
  * nada; uno que pide otra cosa, o una URL que nunca acaba, tampoco: un adversario de la sesión
  * 32, con una petición a /ping, cobraba sigint y sigterm). No se exige una a cada URL: uno que
@@ -111,8 +111,9 @@ static int cortada_al_parar(const cal_peticion_t *v, uint64_t senal_ms)
  * «concurrencia»; por eso la URL que acaba va primero. Devuelve 1, o 0 y lo anota (sustituye
  * a «Obtenido»). */
 static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n,
-                              uint64_t senal_ms, int corrio_ms)
+                              uint64_t senal_ms)
 {
+    int corrio_ms = (int)(senal_ms - cal_lanzado_ms(p));
     static cal_peticion_t v[MAX_PETICIONES];
     int terminadas = 0;
     for (int k = 0; k < n; k++) {
@@ -230,8 +231,7 @@ CAL_PRUEBA(sigint, 20)
     else
         cal_obtenido("a los 2 s de SIGINT el programa %s; %s", fin, resumen);
     cal_esperar(150); /* el servidor anota la petición cancelada al ver cerrarse la conexión */
-    int pruebas = mon_con_pruebas(s, p, o, 2, COMPLETAS) &&
-                  resumen_respaldado(s, p, o, 2, senal, (int)(senal - cal_lanzado_ms(p)));
+    int pruebas = mon_con_pruebas(s, p, o, 2, COMPLETAS) && resumen_respaldado(s, p, o, 2, senal);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
     /* Y en orden: un exit(0) desde la callback de la señal, o un handle que cierra la red de
@@ -278,8 +278,7 @@ CAL_PRUEBA(sigterm, 20)
                           : "; las líneas RESUMEN no van en el orden de la línea de comandos (la "
                             "de la segunda URL sale antes que la de la primera)");
     cal_esperar(150);
-    int pruebas = mon_con_pruebas(s, p, o, 2, COMPLETAS) &&
-                  resumen_respaldado(s, p, o, 2, senal, (int)(senal - cal_lanzado_ms(p)));
+    int pruebas = mon_con_pruebas(s, p, o, 2, COMPLETAS) && resumen_respaldado(s, p, o, 2, senal);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
     CAL_FIN(ok && pruebas);
