@@ -91,8 +91,9 @@ static char *leer_url(const char *texto)
 {
     /* TODO 2: una URL que empieza por '/' se completa con la dirección del servidor de
      * práctica (curso/practica.h): "/status/200" → "http://127.0.0.1:8080/status/200".
-     * Cualquier otra tiene que ser http:// o https:// seguido de un nombre de máquina, sin
-     * espacios. Si no vale, escribe en stderr un mensaje que CITE la URL y devuelve NULL.
+     * Cualquier otra tiene que ser http:// o https:// seguido de un nombre de máquina.
+     * Ninguna puede tener espacios, tampoco una que empieza por '/'. Si no vale,
+     * escribe en stderr un mensaje que CITE la URL y devuelve NULL.
      * Si vale, devuelve la URL completa en memoria nueva (la libera quien la pidió). */
     return strdup(texto);
 }

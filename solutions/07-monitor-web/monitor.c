@@ -117,11 +117,12 @@ static char *leer_url(const char *texto)
 {
     //@ partida:     /* TODO 2: una URL que empieza por '/' se completa con la dirección del servidor de
     //@ partida:      * práctica (curso/practica.h): "/status/200" → "http://127.0.0.1:8080/status/200".
-    //@ partida:      * Cualquier otra tiene que ser http:// o https:// seguido de un nombre de máquina, sin
-    //@ partida:      * espacios. Si no vale, escribe en stderr un mensaje que CITE la URL y devuelve NULL.
+    //@ partida:      * Cualquier otra tiene que ser http:// o https:// seguido de un nombre de máquina.
+    //@ partida:      * Ninguna puede tener espacios, tampoco una que empieza por '/'. Si no vale,
+    //@ partida:      * escribe en stderr un mensaje que CITE la URL y devuelve NULL.
     //@ partida:      * Si vale, devuelve la URL completa en memoria nueva (la libera quien la pidió). */
     //@ solucion {
-    if (texto[0] == '/') {
+    if (texto[0] == '/' && strpbrk(texto, " \t\r\n\v\f") == NULL) {
         size_t n = strlen(practica_url()) + strlen(texto) + 1;
         char *url = malloc(n);
         if (url != NULL)
@@ -139,7 +140,7 @@ static char *leer_url(const char *texto)
             valida = 0;
     if (!valida) {
         fprintf(stderr, "monitor: la URL «%s» no es válida: tiene que empezar por http:// o "
-                        "https:// (o por / para el servidor de práctica)\n",
+                        "https:// (o por / para el servidor de práctica) y no tener espacios\n",
                 texto);
         return NULL;
     }
