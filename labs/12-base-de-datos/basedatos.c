@@ -70,8 +70,8 @@ struct pool_s {
 
 /* TODO: pide una conexión. La petición entra al final de la cola; la primera de la cola se
  * lleva una conexión libre y sana en cuanto la haya; si no hay ninguna libre y hay menos de
- * `maximo` abiertas o abriéndose, se abre otra con bd_conectar (con "basedatos": así el
- * calificador reconoce tus conexiones), y se cuenta en creadas. Si no encuentra ninguna libre
+ * `maximo` abiertas o abriéndose, se abre otra con bd_conectar (con "basedatos", el nombre
+ * de todas tus conexiones), y se cuenta en creadas. Si no encuentra ninguna libre
  * y ya hay `maximo`, cuenta en esperas. Una conexión que falla al abrirse (su callback de
  * bd_conectar con estado < 0): el pool escribe en stderr por qué, con bd_error(c), que trae el
  * motivo de libpq (preparar_prestada no lo repite: solo sale con 2); la cierra con bd_cerrar

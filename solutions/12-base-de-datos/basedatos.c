@@ -107,8 +107,8 @@ struct pool_s {
 
 //@ partida: /* TODO: pide una conexión. La petición entra al final de la cola; la primera de la cola se
 //@ partida:  * lleva una conexión libre y sana en cuanto la haya; si no hay ninguna libre y hay menos de
-//@ partida:  * `maximo` abiertas o abriéndose, se abre otra con bd_conectar (con "basedatos": así el
-//@ partida:  * calificador reconoce tus conexiones), y se cuenta en creadas. Si no encuentra ninguna libre
+//@ partida:  * `maximo` abiertas o abriéndose, se abre otra con bd_conectar (con "basedatos", el nombre
+//@ partida:  * de todas tus conexiones), y se cuenta en creadas. Si no encuentra ninguna libre
 //@ partida:  * y ya hay `maximo`, cuenta en esperas. Una conexión que falla al abrirse (su callback de
 //@ partida:  * bd_conectar con estado < 0): el pool escribe en stderr por qué, con bd_error(c), que trae el
 //@ partida:  * motivo de libpq (preparar_prestada no lo repite: solo sale con 2); la cierra con bd_cerrar

@@ -242,7 +242,7 @@ static const char *const SQL_DISPARADOR =
     "PERFORM pg_sleep(CASE WHEN NEW.id <= %d THEN %g WHEN NEW.id = %d THEN %g ELSE %g END); "
     "INSERT INTO calif.registro VALUES (NEW.id, pg_backend_pid(), t0, clock_timestamp(), "
     "(SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-    "AND application_name = 'basedatos')); RETURN NEW; END $$;"
+    "AND " BASE_SESIONES_DEL_PROGRAMA ")); RETURN NEW; END $$;"
     "CREATE TABLE public.usuarios (id integer PRIMARY KEY, nombre text NOT NULL, correo text);"
     "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.usuarios TO curso;"
     "CREATE TRIGGER calif_lento BEFORE INSERT ON public.usuarios FOR EACH ROW "
@@ -599,15 +599,6 @@ int base_tabla_segura(PGconn *c)
     return ok;
 }
 
-long long base_sin_nombre(PGconn *c)
-{
-    return base_entero(c,
-                       "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND backend_type = 'client backend' AND application_name IS DISTINCT "
-                       "FROM 'basedatos' AND application_name IS DISTINCT FROM 'calificador'",
-                       NULL, NULL);
-}
-
 /* Al salir el proceso de la verificación (tras CAL_FIN, que ya escribió su resultado), el
  * servidor corta las sesiones del papel curso que queden en sus bases y las borra: una
  * sentencia que el programa dejó en marcha (un INSERT … SELECT enorme) seguiría escribiendo en
@@ -723,8 +714,8 @@ int base_esperar_sin_conexiones(const base_t *b, int max_ms)
     long long n;
     for (;;) {
         n = base_entero(c,
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND "
-                        "application_name = 'basedatos'",
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 "
+                        "AND " BASE_SESIONES_DEL_PROGRAMA,
                         b->nombre, NULL);
         if (n == 0 || cal_ahora_ms() >= fin)
             break;
@@ -923,15 +914,24 @@ static const char *texto_sql(const char *mensaje)
     return NULL;
 }
 
-/* 1 si el mensaje es «connection authorized: … application_name=basedatos» (y nada más
- * detrás del nombre). */
-static int es_conexion_propia(const char *mensaje)
+/* 1 si la línea del registro es de una sesión del programa: su papel, curso (el calificador
+ * entra como admin). */
+static int es_del_programa(json_t *l)
+{
+    const char *usuario = json_string_value(json_object_get(l, "user"));
+    return usuario != NULL && strcmp(usuario, "curso") == 0;
+}
+
+/* 1 si el mensaje es «connection authorized: …» de una conexión del programa; en *con_nombre, si
+ * lleva application_name=basedatos (y nada más detrás del nombre). */
+static int es_conexion_del_programa(const char *mensaje, int *con_nombre)
 {
     static const char app[] = "application_name=basedatos";
-    if (strncmp(mensaje, "connection authorized: ", 23) != 0)
+    if (strncmp(mensaje, "connection authorized: user=curso ", 34) != 0)
         return 0;
     const char *a = strstr(mensaje, app);
-    return a != NULL && (a[sizeof app - 1] == '\0' || a[sizeof app - 1] == ' ');
+    *con_nombre = a != NULL && (a[sizeof app - 1] == '\0' || a[sizeof app - 1] == ' ');
+    return 1;
 }
 
 int base_contiene_sin_mayusculas(const char *texto, const char *palabra)
@@ -1021,28 +1021,32 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
 {
     memset(s, 0, sizeof *s);
     int pids_antes[512], n_antes = 0, marca = 0;
+    /* Los procesos del servidor a los que ya se les rechazó una lectura (LECTURA_RECHAZADA). */
+    int rechazados[64], n_rechazados = 0;
     char linea[16384];
     while (fgets(linea, sizeof linea, f) != NULL) {
         json_t *l = json_loads(linea, 0, NULL);
         if (l == NULL)
             continue;
         const char *usuario = json_string_value(json_object_get(l, "user"));
-        const char *app = json_string_value(json_object_get(l, "application_name"));
         const char *msj = json_string_value(json_object_get(l, "message"));
         const char *sql = msj != NULL ? texto_sql(msj) : NULL;
         int pid = (int)json_integer_value(json_object_get(l, "pid"));
         /* Cada conexión que abre, según el propio servidor (log_connections): a diferencia de
          * pg_stat_database.sessions, que cada proceso suma al terminar y a veces llega tarde,
          * la línea se escribe al autorizarla. */
-        if (linea_de_base(l, b) && msj != NULL && es_conexion_propia(msj))
+        int con_nombre = 0;
+        if (linea_de_base(l, b) && msj != NULL && es_conexion_del_programa(msj, &con_nombre)) {
             s->conexiones++;
-        else if (linea_de_base(l, b) && msj != NULL &&
-                 strncmp(msj, "connection authorized: user=curso ", 34) == 0)
-            s->sin_nombre++;
+            s->sin_nombre += !con_nombre;
+        }
         if (linea_de_base(l, b) && sql != NULL) {
             if (usuario != NULL && strcmp(usuario, "admin") == 0 && strstr(sql, "Añadida") != NULL)
                 marca = 1;
-            int suya = app != NULL && strcmp(app, "basedatos") == 0;
+            int suya = es_del_programa(l);
+            int ya_rechazado = 0;
+            for (int i = 0; i < n_rechazados; i++)
+                ya_rechazado |= rechazados[i] == pid;
             /* Las palabras clave de SQL, en mayúsculas o minúsculas: el servidor no distingue
              * y consulta_del_enunciado tampoco. */
             int consulta = suya && base_contiene_sin_mayusculas(sql, "SELECT") &&
@@ -1055,6 +1059,7 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
                              : -1;
             if (k >= 0)
                 s->hechas_siempre |= 1u << k;
+            s->repetidas += consulta && ya_rechazado;
             if (consulta && marca) {
                 if (k >= 0)
                     s->hechas |= 1u << k;
@@ -1066,6 +1071,9 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
             }
             if (consulta && s->pegada[0] == '\0' && regexec(pegado, sql, 0, NULL, 0) == 0)
                 snprintf(s->pegada, sizeof s->pegada, "%s", sql);
+        } else if (linea_de_base(l, b) && msj != NULL && es_del_programa(l) &&
+                   strncmp(msj, "calificador: consulta rechazada", 31) == 0 && n_rechazados < 64) {
+            rechazados[n_rechazados++] = pid;
         }
         json_decref(l);
     }
@@ -1142,13 +1150,12 @@ static int rechazos_leer(FILE *f, void *datos)
         json_t *l = json_loads(linea, 0, NULL);
         if (l == NULL)
             continue;
-        const char *app = json_string_value(json_object_get(l, "application_name"));
         const char *msj = json_string_value(json_object_get(l, "message"));
         const char *sql = msj != NULL ? texto_sql(msj) : NULL;
         if (linea_de_base(l, x->b) && msj != NULL && strncmp(msj, "too many connections", 20) == 0)
             x->rechazos++;
-        else if (x->rechazos > 0 && linea_de_base(l, x->b) && sql != NULL && app != NULL &&
-                 strcmp(app, "basedatos") == 0 && base_contiene_sin_mayusculas(sql, "INSERT"))
+        else if (x->rechazos > 0 && linea_de_base(l, x->b) && sql != NULL && es_del_programa(l) &&
+                 base_contiene_sin_mayusculas(sql, "INSERT"))
             x->despues++;
         json_decref(l);
     }
@@ -1174,14 +1181,10 @@ static void preparacion_leer(const base_t *b, FILE *f, preparacion_vista_t *s)
         json_t *l = json_loads(linea, 0, NULL);
         if (l == NULL)
             continue;
-        const char *app = json_string_value(json_object_get(l, "application_name"));
         const char *msj = json_string_value(json_object_get(l, "message"));
         const char *sql = msj != NULL ? texto_sql(msj) : NULL;
         int pid = (int)json_integer_value(json_object_get(l, "pid"));
-        if (linea_de_base(l, b) && msj != NULL && !es_conexion_propia(msj) &&
-            strncmp(msj, "connection authorized: user=curso ", 34) == 0)
-            s->sin_nombre++;
-        int suya = app != NULL && strcmp(app, "basedatos") == 0;
+        int suya = es_del_programa(l);
         if (linea_de_base(l, b) && sql != NULL && suya && s->pid_insercion == 0) {
             if (base_contiene_sin_mayusculas(sql, "INSERT")) {
                 s->pid_insercion = pid;
@@ -1360,27 +1363,6 @@ int base_secuencial_por_el_pool(const insercion_t *v, int n)
             if (v[i].id >= 1 && v[i].id <= N && v[j].id > N && v[i].pid == v[j].pid)
                 return v[i].pid;
     return 0;
-}
-
-int base_explica_sin_nombre(PGconn *c)
-{
-    long long otras = base_sin_nombre(c);
-    if (otras <= 0)
-        return 0;
-    cal_obtenido("el servidor ve %lld %s del programa sin application_name «basedatos»: "
-                 "pásale «basedatos» a bd_conectar en todas (el calificador reconoce así las "
-                 "tuyas)",
-                 otras, texto_plural(otras, "conexión", "conexiones"));
-    return 1;
-}
-
-void base_explica_sin_nombre_registro(const sentencias_t *st)
-{
-    if (st->sin_nombre > 0)
-        cal_nota("Conexiones del programa sin application_name «basedatos» que autorizó el "
-                 "servidor: %d. El calificador no las cuenta como tuyas. Pásale «basedatos» a "
-                 "bd_conectar en todas (también en la de la fase secuencial).",
-                 st->sin_nombre);
 }
 
 int base_linea_de(cal_proceso_t *p, const char *prefijo, char *linea, size_t tam)

@@ -39,6 +39,13 @@
 #ifndef BD_COMUN_H
 #define BD_COMUN_H
 
+/* Las sesiones del programa en pg_stat_activity, para las consultas del calificador: las de su
+ * papel, curso (el único con el que entra: la cadena que recibe), que son de un cliente. Por el
+ * papel y no por el application_name que el programa pone en cada conexión: ese nombre lo pone
+ * (o se le olvida) el programa, y olvidarlo en una conexión hacía que varias verificaciones no
+ * la vieran (21 puntos por una línea). El nombre lo juzga una sola verificación, «nombre». */
+#define BASE_SESIONES_DEL_PROGRAMA "usename = 'curso' AND backend_type = 'client backend'"
+
 #include "calificador/base.h"
 #include "calificador/calificador.h"
 
@@ -133,10 +140,6 @@ int base_texto_pegado(const base_t *b, long long *total, char *ejemplo, size_t t
  * funciones como superusuario al leerla); si no, 0 y lo explica. */
 int base_tabla_segura(PGconn *c);
 
-/* Cuántas conexiones hay ahora en la base de `c`, sin contar las del calificador ni las que se
- * llaman «basedatos»: las de un programa que no puso application_name. */
-long long base_sin_nombre(PGconn *c);
-
 /* Vigila las lecturas del programa (sus SELECT sobre usuarios; solo con TABLA_LENTA, cuya tabla es
  * del calificador) con una política de seguridad de filas. LECTURA_RECHAZADA: el servidor las
  * rechaza todas con el error «calificador: consulta rechazada (<b->ficha>)». LECTURA_LENTA: la
@@ -168,7 +171,7 @@ int base_lanzar_vigilando_cierre(const base_t *b, const char *const *args, doubl
 long long base_entero(PGconn *c, const char *sql, const char *p1, const char *p2);
 
 /* Espera hasta `max_ms` a que el servidor no tenga ninguna conexión del programa
- * (application_name = basedatos) en la base b. Devuelve cuántas quedan. */
+ * (BASE_SESIONES_DEL_PROGRAMA) en la base b. Devuelve cuántas quedan. */
 int base_esperar_sin_conexiones(const base_t *b, int max_ms);
 
 /* Cuentas de pg_stat_database de la base b, ya estables (las sesiones cuentan al cerrarse). */
@@ -217,7 +220,7 @@ long long base_esperar_secuencial(PGconn *c, cal_proceso_t *p, int n);
 int base_filas_sorpresa(PGconn *c, int n);
 
 /* Lo que el registro de sentencias del servidor (log_statement = all, en JSON) dice de las
- * consultas del programa (SELECT … usuarios, application_name basedatos) en la base b: cuántas
+ * consultas del programa (SELECT … usuarios, con su papel) en la base b: cuántas
  * ejecutó después de que el calificador añadiera sus filas sorpresa, cuáles de las 10 del
  * enunciado eran (su texto y, en la 3 y la 10, su parámetro, con -n `n`), cuántas de ellas por
  * un proceso del servidor que no había hecho nada antes (una conexión nueva), y la primera con
@@ -227,8 +230,10 @@ typedef struct {
     unsigned hechas; /* bit k: la consulta k+1 del enunciado corrió después de las sorpresa */
     unsigned hechas_siempre; /* lo mismo, en cualquier momento */
     int marca;               /* el calificador añadió filas sorpresa */
+    int repetidas;  /* lecturas que un proceso del servidor hizo después de que le rechazaran una
+                     * (LECTURA_RECHAZADA): el programa siguió por esa conexión tras el error */
     int conexiones; /* conexiones del programa que el servidor autorizó (log_connections) */
-    int sin_nombre; /* las del papel del programa sin application_name «basedatos» */
+    int sin_nombre; /* de ellas, las que no llevaban application_name «basedatos» */
     char pegada[300];
 } sentencias_t;
 int base_sentencias(const base_t *b, int n, sentencias_t *s);
@@ -241,8 +246,8 @@ int base_sentencias(const base_t *b, int n, sentencias_t *s);
 const char *base_consultas_que_faltan(unsigned hechas, char *buf, size_t tam);
 
 /* Lo que el registro de sentencias del servidor dice de la preparación del programa en la base
- * b (crear, comprobar y vaciar la tabla): las sentencias del programa (application_name
- * basedatos) antes de su primer INSERT, cuántos procesos del servidor (conexiones) las hicieron
+ * b (crear, comprobar y vaciar la tabla): las sentencias del programa (su papel) antes de su
+ * primer INSERT, cuántos procesos del servidor (conexiones) las hicieron
  * y cuál fue el primero, y qué proceso hizo ese primer INSERT (0: ninguno). Con `inserto`, el
  * programa insertó filas: se relee hasta ver su INSERT (el recolector escribe con retraso). 0 si
  * no se pudo leer (explicado). */
@@ -251,7 +256,6 @@ typedef struct {
     int procesos;      /* procesos del servidor distintos que las hicieron */
     int pid;           /* el de la primera de ellas */
     int pid_insercion; /* el del primer INSERT del programa, o 0 */
-    int sin_nombre;    /* conexiones del papel del programa sin application_name «basedatos» */
 } preparacion_vista_t;
 int base_preparacion(const base_t *b, int inserto, preparacion_vista_t *s);
 
@@ -310,14 +314,6 @@ int base_registro_completo(const base_t *b, insercion_t **v, int *n);
 
 /* El proceso del servidor que hizo inserciones de las dos fases, o 0: la secuencial usó el pool. */
 int base_secuencial_por_el_pool(const insercion_t *v, int n);
-
-/* Explica, si es el caso, que hay conexiones del programa sin application_name «basedatos». */
-int base_explica_sin_nombre(PGconn *c);
-
-/* Tras un POOL que no cuadra: si el servidor autorizó conexiones del programa sin
- * application_name «basedatos», la cuenta del calificador no las ve (no es que creadas esté
- * mal): se dice en el detalle. */
-void base_explica_sin_nombre_registro(const sentencias_t *st);
 
 /* «PREFIJO …» → la línea entera; 0 si no está (explicado). */
 int base_linea_de(cal_proceso_t *p, const char *prefijo, char *linea, size_t tam);

@@ -41,14 +41,12 @@ CAL_PRUEBA(reemplaza_rotas, 40)
     long long cortadas =
         base_entero(c,
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname "
-                    "= current_database() AND application_name = 'basedatos' AND pid <> $1::int",
+                    "= current_database() AND " BASE_SESIONES_DEL_PROGRAMA " AND pid <> $1::int",
                     pid, NULL);
     cal_nota("Conexiones del pool cortadas: %lld.", cortadas);
     if (cortadas < 1) {
-        if (!base_explica_sin_nombre(c))
-            cal_obtenido(
-                "durante la fase secuencial el pool no tenía ninguna conexión abierta (un pool "
-                "conserva sus conexiones para reutilizarlas)");
+        cal_obtenido("durante la fase secuencial el pool no tenía ninguna conexión abierta (un "
+                     "pool conserva sus conexiones para reutilizarlas)");
         PQfinish(c);
         CAL_FIN(0);
     }
@@ -101,7 +99,6 @@ CAL_PRUEBA(reemplaza_rotas, 40)
                          "(%lld)",
                          l, TAMANO, vistas, ESPERAS, vistas,
                          texto_plural(vistas, "conexión", "conexiones"), cortadas);
-        base_explica_sin_nombre_registro(&st);
         CAL_FIN(0);
     }
     if (!base_esperas_vistas(a_la_vez, l))
@@ -205,10 +202,10 @@ static int sustituta_rechazada(void)
         cortadas = base_entero(
             c,
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = "
-            "current_database() AND application_name = 'basedatos' AND pid <> $1::int",
+            "current_database() AND " BASE_SESIONES_DEL_PROGRAMA " AND pid <> $1::int",
             pid, NULL);
     if (cortadas < 1) {
-        if (cortadas == 0 && !base_explica_sin_nombre(c))
+        if (cortadas == 0)
             cal_obtenido("durante la fase secuencial el pool no tenía ninguna conexión abierta "
                          "(un pool conserva sus conexiones para reutilizarlas)");
         PQfinish(c);
@@ -283,8 +280,8 @@ CAL_PRUEBA(servidor_cae, 60)
         while (c != NULL && activas < 1 && cal_ahora_ms() < hasta && !cal_termino(p)) {
             activas = base_entero(c,
                                   "SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                                  "current_database() AND application_name = 'basedatos' AND "
-                                  "state = 'active'",
+                                  "current_database() AND " BASE_SESIONES_DEL_PROGRAMA
+                                  " AND state = 'active'",
                                   NULL, NULL);
             if (activas < 1)
                 cal_esperar(20);
@@ -314,6 +311,39 @@ CAL_PRUEBA(servidor_cae, 60)
     CAL_FIN(ok);
 }
 
+/* Juzga la ejecución con las lecturas rechazadas (ya terminada con 1): en stderr el error del
+ * servidor y la sentencia (SELECT …); ninguna línea CONSULTA (una rechazada no tiene resultado
+ * que imprimir, ni las demás, que no llegan a terminar todas); y, según el registro de
+ * sentencias del servidor, ningún proceso del servidor hace otra lectura después de que le
+ * rechazaran la suya: el programa se detiene en el primer error, no lo apunta y sigue por esa
+ * conexión. Se mira por proceso porque las lecturas que ya iban por otras conexiones cuando
+ * llegó el error pueden llegar (cada una, la primera de su conexión, rechazada también): contar
+ * todas las que llegan cobraría dos veces a un pool sin límite o con una conexión de más, que
+ * ya pierden sus verificaciones (el estudiante de prueba de la sesión 32, bug 49: «CONSULTA k
+ * NULL», sigue y sale con 1 al final, 100/100). Mutante: consulta_rechazada_sigue. */
+static int lecturas_rechazadas(const base_t *b, cal_proceso_t *p, int con_error, int ya_fallo)
+{
+    char resumen[400];
+    int con_sentencia = base_contiene_sin_mayusculas(cal_errores(p), "SELECT");
+    int consultas = cal_contar(cal_salida(p), "CONSULTA", NULL);
+    sentencias_t st;
+    if (!base_sentencias(b, 20, &st))
+        return 0;
+    snprintf(resumen, sizeof resumen,
+             "consultas rechazadas: salió con 1; stderr %s el error del servidor y %s la "
+             "sentencia (SELECT …); líneas CONSULTA: %d; lecturas por una conexión después de "
+             "que le rechazaran una: %d",
+             con_error ? "trae" : "no trae", con_sentencia ? "trae" : "no trae", consultas,
+             st.repetidas);
+    base_obtenido_o_nota(ya_fallo, resumen);
+    if (!con_error || !con_sentencia)
+        cal_nota_salida(p, 5);
+    else if (consultas > 0 || st.repetidas > 0)
+        cal_nota("siguió con las consultas después del error: una consulta rechazada termina el "
+                 "programa (todo se cierra y código 1), no se imprime ni se sigue con las demás");
+    return con_error && con_sentencia && consultas == 0 && st.repetidas == 0;
+}
+
 /* Juzga una ejecución con la fila `falla` rechazada (-n 20): código 1; en stderr la sentencia y
  * el error del servidor; y, según la tabla, paró ahí: ninguna fila posterior a la que falló
  * (tras un fallo en la fase concurrente no empieza la secuencial; en la secuencial, no sigue
@@ -331,18 +361,8 @@ static int falla_y_para(base_t *b, cal_proceso_t *p, int falla, const char *fase
     int con_error = strstr(err, b->ficha) != NULL;
     /* La sentencia, como la escribió el programa: «insert» o «INSERT». */
     int con_sentencia = base_contiene_sin_mayusculas(err, "INSERT");
-    if (falla == 0) {
-        /* Las lecturas rechazadas: todas las filas están y la sentencia es un SELECT. */
-        con_sentencia = base_contiene_sin_mayusculas(err, "SELECT");
-        snprintf(resumen, sizeof resumen,
-                 "consultas rechazadas: salió con 1; stderr %s el error del servidor y %s la "
-                 "sentencia (SELECT …)",
-                 con_error ? "trae" : "no trae", con_sentencia ? "trae" : "no trae");
-        base_obtenido_o_nota(ya_fallo, resumen);
-        if (!con_error || !con_sentencia)
-            cal_nota_salida(p, 5);
-        return con_error && con_sentencia;
-    }
+    if (falla == 0)
+        return lecturas_rechazadas(b, p, con_error, ya_fallo);
     PGconn *c = base_conectar(b);
     if (c == NULL)
         return 0;

@@ -115,8 +115,8 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
     if (c == NULL)
         return 0;
     static const char *const ACTIVAS =
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
-        "application_name = 'basedatos' AND state = 'active'";
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND " BASE_SESIONES_DEL_PROGRAMA " AND state = 'active'";
     long long activas = 0;
     uint64_t hasta = cal_ahora_ms() + 6000;
     while (activas < en_vuelo && cal_ahora_ms() < hasta && !cal_termino(p)) {
@@ -139,14 +139,13 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
         else
             snprintf(cuantas, sizeof cuantas, "%d %s del programa en curso a la vez", en_vuelo,
                      texto_plural(en_vuelo, "inserción", "inserciones"));
-        if (!base_explica_sin_nombre(c))
-            cal_obtenido("en la fase %s, el servidor nunca vio %s (la última vez que miró, "
-                         "%lld)%s",
-                         fase, cuantas, activas,
-                         activas == 1 && en_vuelo > 1
-                             ? ": ¿la fase concurrente espera a que acabe cada inserción antes "
-                               "de pedir la siguiente?"
-                             : "");
+        cal_obtenido("en la fase %s, el servidor nunca vio %s (la última vez que miró, "
+                     "%lld)%s",
+                     fase, cuantas, activas,
+                     activas == 1 && en_vuelo > 1
+                         ? ": ¿la fase concurrente espera a que acabe cada inserción antes "
+                           "de pedir la siguiente?"
+                         : "");
         PQfinish(c);
         cal_nota_salida(p, 10);
         return 0;

@@ -114,8 +114,8 @@ CAL_PRUEBA(salida, 40)
         del_pool = base_entero(c,
                                "SELECT CASE WHEN EXISTS (SELECT 1 FROM calif.registro WHERE id > "
                                "$1::int) THEN -1 ELSE (SELECT count(*) FROM pg_stat_activity "
-                               "WHERE datname = current_database() AND application_name = "
-                               "'basedatos') END",
+                               "WHERE datname = current_database() AND " BASE_SESIONES_DEL_PROGRAMA
+                               ") END",
                                CAL_TEXTO(N), NULL);
         if (del_pool >= 0 && del_pool < TAMANO)
             cal_esperar(20);
@@ -272,7 +272,7 @@ CAL_PRUEBA(salida, 40)
         CAL_FIN(0);
     }
     /* Las conexiones del programa que el servidor autorizó (su registro), menos la secuencial:
-     * las del pool. La del calificador que añadió las filas sorpresa no es «basedatos». */
+     * las del pool. La del calificador que añadió las filas sorpresa es de admin, no de curso. */
     sentencias_t st;
     long long vistas = base_sentencias(&b, N, &st) ? st.conexiones - 1 : -1;
     if (sscanf(l, "POOL maximo=%d creadas=%d esperas=%d%c", &maximo, &creadas, &esperas, &extra) !=
@@ -284,7 +284,6 @@ CAL_PRUEBA(salida, 40)
                      "consultas",
                      l, TAMANO, vistas, ESPERAS, vistas,
                      texto_plural(vistas, "conexión", "conexiones"), N - TAMANO, N, 10 - TAMANO);
-        base_explica_sin_nombre_registro(&st);
         CAL_FIN(0);
     }
     if (!base_esperas_vistas(a_la_vez, l))

@@ -148,12 +148,8 @@ static int preparacion_vista(const base_t *b, cal_proceso_t *p, const char *que)
         return 0;
     if (v.antes == 0) {
         cal_obtenido("%s: el registro del servidor no tiene ninguna sentencia del programa "
-                     "(application_name «basedatos») antes de sus inserciones",
+                     "antes de sus inserciones",
                      que);
-        if (v.sin_nombre > 0)
-            cal_nota("Conexiones del programa sin application_name «basedatos» que autorizó el "
-                     "servidor: %d. Pásale «basedatos» a bd_conectar en todas.",
-                     v.sin_nombre);
         return 0;
     }
     if (v.procesos != 1) {
