@@ -40,6 +40,48 @@ static int argumentos_malos(void)
     return 1;
 }
 
+/* Con el puerto ya escuchado por otro (el calificador), el programa no puede escuchar: sale
+ * con 1 («1 si no pudo escuchar», dice el enunciado; el 2 es de los argumentos, que aquí valen)
+ * sin anunciar nada y con un mensaje en stderr. Mutante: ocupado_sale_con_0. 1 si es así. */
+static int puerto_ocupado(void)
+{
+    struct sockaddr_in dir = {.sin_family = AF_INET};
+    socklen_t largo = sizeof dir;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    char puerto[16], fin[160];
+    cal_proceso_t *p;
+
+    dir.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&dir, sizeof dir) < 0 || listen(fd, 1) < 0 ||
+        getsockname(fd, (struct sockaddr *)&dir, &largo) < 0) {
+        cal_esperado("poder ocupar un puerto para probar el programa con él");
+        cal_obtenido("error del calificador: no se pudo escuchar en 127.0.0.1");
+        if (fd >= 0) {
+            close(fd);
+        }
+        return 0;
+    }
+    snprintf(puerto, sizeof puerto, "%d", ntohs(dir.sin_port));
+    const char *const args[] = {"--puerto", puerto, NULL};
+    cal_lanzamiento_t l = {.args = args, .limite_s = 10};
+    if (cal_lanzar(&l, &p) < 0) {
+        close(fd);
+        return 0;
+    }
+    int ok = cal_esperar_fin(p, 5000) && cal_codigo(p) == 1 &&
+             cal_contar(cal_salida(p), "Escuchando", NULL) == 0 && cal_errores(p)[0] != '\0';
+    close(fd);
+    if (!ok) {
+        cal_esperado("que «chat --puerto %s», con ese puerto ya ocupado por otro, saliera con "
+                     "código 1 (no pudo escuchar), sin anunciar «Escuchando en …» y con un "
+                     "mensaje en stderr",
+                     puerto);
+        cal_obtenido("%s", cal_describir_fin(p, fin, sizeof fin));
+        cal_nota_salida(p, 5);
+    }
+    return ok;
+}
+
 /* Sin --puerto escucha en 9999. Se prueba en la red propia de la verificación, donde nadie
  * más escucha; si aun así el calificador no puede usar ese puerto, lo dice (no lo da por
  * bueno). 1 si anuncia 9999 y se le puede hablar ahí. */
@@ -134,7 +176,7 @@ CAL_PRUEBA(anuncia_puerto, 20)
         cal_nota_salida(s.p, 5);
         CAL_FIN(0);
     }
-    CAL_FIN(argumentos_malos() && puerto_por_omision());
+    CAL_FIN(argumentos_malos() && puerto_ocupado() && puerto_por_omision());
 }
 
 CAL_PRUEBA(bienvenida, 20)

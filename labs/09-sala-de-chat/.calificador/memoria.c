@@ -1,5 +1,7 @@
 /* memoria.c — el servidor bajo valgrind: una sesión con clientes que entran, hablan, se van
- * a medias y cortan con escrituras aún en cola, sin fugas ni errores de memoria. */
+ * a medias y cortan con escrituras aún en cola, y otra con los dos caminos que cierran a un
+ * cliente sin que él lo pida (la expulsión de quien no lee y el plazo al apagar), sin fugas ni
+ * errores de memoria. */
 #include <criterion/criterion.h>
 #include <poll.h>
 #include <signal.h>
@@ -229,10 +231,105 @@ static int larga_a_medias(sesion_t *s, tcp_t *ana, char *grande)
         s, ana, "! ", "un error por la línea de 7098 bytes mandada en trozos", linea, sizeof linea);
 }
 
-CAL_PRUEBA(valgrind, 60)
+/* La segunda sesión, en otro servidor bajo valgrind: los dos caminos que cierran a un cliente
+ * sin que él lo pida, que la primera no recorre. «lento» (MSS_ESTRECHO, no lee) acaba expulsado
+ * cuando su cola pasa de 1 MiB; después entra «tardo» (igual), se le difunden RIADA_TARDO bytes
+ * que no lee, y SIGTERM: el lector recibe el aviso y a «tardo» lo corta el plazo de unos 2 s.
+ * Quien expulsa o corta con uv_close sin la callback que libera al cliente (el estudiante de
+ * prueba de la sesión 32, bugs 20 y 24) solo pierde aquí. Mutantes: expulsado_sin_liberar,
+ * plazo_sin_liberar. Bajo valgrind la riada es lenta: si en su tiempo no se llega a expulsar a
+ * «lento» (eso lo juzga cliente_lento), ese camino no se juzga aquí y se dice en el detalle.
+ * 1 si la sesión acabó limpia (explicado si no). */
+#define RIADA_TARDO (256u << 10)
+
+/* Lee en `c` hasta la línea `esperada`, saltándose lo que quede de la riada. 1 si llega. */
+static int tras_la_riada(sesion_t *s, tcp_t *c, const char *esperada)
+{
+    char linea[2048];
+    size_t largo;
+    uint64_t limite = cal_ahora_ms() + (uint64_t)s->espera + 5000;
+
+    while (cal_ahora_ms() < limite) {
+        int r = tcp_linea(c, 200, linea, sizeof linea, &largo);
+        if (r < 0) {
+            break;
+        }
+        if (r == 1 && strcmp(linea, esperada) == 0) {
+            return 1;
+        }
+    }
+    cal_esperado("que %s recibiera «%s»", c->etiqueta, esperada);
+    cal_obtenido("%s", c->fin ? "su conexión se cerró antes" : "no llegó");
+    chat_sigue_vivo(s);
+    return 0;
+}
+
+static int sesion_expulsion_y_plazo(sesion_t *s)
+{
+    static const char *const nombres[] = {"lector", "emisor"};
+    tcp_t lento, tardo, c[2];
+    uint64_t enviados = 0;
+    char fin[160], motivo[256];
+
+    if (!chat_entrar_con(s, &lento, "lento", 1, MSS_ESTRECHO) ||
+        !chat_llenar_sala(s, c, nombres, 2)) {
+        return 0;
+    }
+    int r = chat_inundar(s, &c[0], &c[1], 0, &enviados);
+    if (r != 2) {
+        if (!chat_sigue_vivo(s)) {
+            return 0;
+        }
+        cal_nota("(segunda sesión: bajo valgrind, «lento» no llegó a ser expulsado tras %.1f MiB "
+                 "enviados; la expulsión la juzga cliente_lento, y su memoria no se mira aquí)",
+                 enviados / 1048576.0);
+        cal_esperado("%s", ""); /* lo que dejó chat_inundar no es lo que se juzga */
+    }
+    if (!chat_entrar_con(s, &tardo, "tardo", 1, MSS_ESTRECHO) ||
+        !tras_la_riada(s, &c[0], "* tardo ha entrado en la sala")) {
+        return 0;
+    }
+    uint64_t hasta = c[0].recibidos + RIADA_TARDO;
+    enviados = c[0].recibidos;
+    /* Si «lento» seguía, puede salir ahora (2): entonces la riada sigue hasta el final. */
+    do {
+        r = chat_inundar(s, &c[0], &c[1], hasta, &enviados);
+    } while (r == 2);
+    if (r != 1) {
+        return 0;
+    }
+    cal_senal(s->p, SIGTERM);
+    if (!tras_la_riada(s, &c[0], AVISO_APAGADO)) {
+        return 0;
+    }
+    if (!cal_esperar_fin(s->p, 20000)) {
+        cal_esperado("que bajo valgrind el servidor terminara tras SIGTERM aunque «tardo» no lea "
+                     "(esperándolo unos 2 s)");
+        cal_obtenido("%s", cal_describir_fin(s->p, fin, sizeof fin));
+        return 0;
+    }
+    int limpio = cal_valgrind_veredicto(s->p, motivo, sizeof motivo);
+    if (limpio) {
+        limpio = cal_valgrind_cerrado(s->p, motivo, sizeof motivo);
+    }
+    if (cal_codigo(s->p) != 0 || !limpio) {
+        cal_esperado("en la segunda sesión (la expulsión de «lento» y «tardo» cortado por el plazo "
+                     "al apagar): código 0, sin errores de memoria ni fugas y con "
+                     "uv_loop_close() == 0");
+        cal_obtenido("%s; %s", cal_describir_fin(s->p, fin, sizeof fin), motivo);
+        cal_nota("(un cliente expulsado o cortado por el plazo se cierra con uv_close y una "
+                 "callback que libera su memoria, como cualquier otro)");
+        cal_valgrind_nota(s->p);
+        cal_nota_salida(s->p, 10);
+        return 0;
+    }
+    return 1;
+}
+
+CAL_PRUEBA(valgrind, 90)
 {
     static const char *const nombres[] = {"ana", "beto"};
-    sesion_t s;
+    sesion_t s, s2;
     tcp_t c[2], carla, dana;
     char linea[512];
     char fin[160];
@@ -242,7 +339,9 @@ CAL_PRUEBA(valgrind, 60)
     if (grande == NULL) {
         goto fin;
     }
-    if (!chat_arrancar(&s, 1, 55) || !chat_llenar_sala(&s, c, nombres, 2)) {
+    /* Los dos servidores, antes de empezar; las sesiones, una tras otra. */
+    if (!chat_arrancar(&s, 1, 85) || !chat_arrancar(&s2, 1, 85) ||
+        !chat_llenar_sala(&s, c, nombres, 2)) {
         goto fin;
     }
     tcp_texto(&c[1], "ho");
@@ -310,7 +409,10 @@ CAL_PRUEBA(valgrind, 60)
         cal_nota_salida(s.p, 10);
         goto fin;
     }
-    cal_obtenido("%s", motivo);
+    if (!sesion_expulsion_y_plazo(&s2)) {
+        goto fin;
+    }
+    cal_obtenido("%s; y en la segunda sesión (expulsión y plazo), también", motivo);
     ok = 1;
 fin:
     free(grande);

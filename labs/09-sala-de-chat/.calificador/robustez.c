@@ -91,11 +91,16 @@ static int cierran_en_difusion(sesion_t *s, tcp_t *ana, tcp_t *beto2)
     cal_obtenido("beto2 recibió %d de las líneas de ana (eran %d) y %d de los dos avisos", lineas,
                  EN_CAMINO, vistos);
     cal_nota("(dana cerró su conexión y eva la cortó con RST mientras ana mandaba "
-             "líneas (%d), y el servidor aún les escribía. Escribir en una conexión que el otro "
-             "extremo ya cortó hace que el núcleo envíe SIGPIPE, que por omisión mata el "
-             "proceso: haz signal(SIGPIPE, SIG_IGN) en main y trata el error de la escritura "
-             "como un corte)",
+             "líneas (%d), y el servidor aún les escribía)",
              EN_CAMINO);
+    /* El consejo de SIGPIPE, solo si es lo que pasó: muerto por ella, que con la caja se ve
+     * como código 128 + 13. Con otro final (una fuga de la cola, un aviso que se pierde), el
+     * consejo mandaba a buscar donde no estaba el fallo. */
+    if (cal_termino(s->p) && cal_codigo(s->p) == 128 + SIGPIPE)
+        cal_nota("(el servidor murió por SIGPIPE: escribir en una conexión que el otro extremo "
+                 "ya cortó hace que el núcleo la envíe, y por omisión mata el proceso. Haz "
+                 "signal(SIGPIPE, SIG_IGN) en main y trata el error de la escritura como un "
+                 "corte)");
     chat_sigue_vivo(s);
     return 0;
 }
