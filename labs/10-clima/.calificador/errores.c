@@ -18,7 +18,7 @@ CAL_PRUEBA(errores_http, 30)
     prov_t provs[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
         {"caido", "weatherapi", caido, "current.temp_c", "C", E_ESTADO},
-        {"apagado", NULL, NULL, "current_weather.temperature", "C", ERROR},
+        {"apagado", NULL, NULL, "current_weather.temperature", "C", E_RECHAZADA},
         {"d", "openweather", NULL, "main.temp", "C", BIEN},
         {"malo", "openmeteo", "&estado=400", "current_weather.temperature", "C", E_ESTADO},
         /* Otro éxito: un 203 trae la temperatura; solo ≥ 400 es un error (quien exige 200
@@ -31,7 +31,8 @@ CAL_PRUEBA(errores_http, 30)
     }
     esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = N(provs)};
     cal_esperado("un proveedor responde con el estado %s, otro con 400 (cada motivo cita su "
-                 "estado) y otro está en un puerto donde nadie escucha: sus líneas son ERROR; "
+                 "estado) y otro está en un puerto donde nadie escucha (el motivo dice "
+                 "«rechazada»): sus líneas son ERROR; "
                  "otro responde 203 con su temperatura, que cuenta (solo ≥ 400 es un error), y "
                  "el promedio es el de los tres buenos (3 de 6); código 0",
                  caido + 8);
@@ -51,7 +52,7 @@ CAL_PRUEBA(json_invalido, 30)
     cal_esperado("un proveedor responde JSON mal formado (el sitio del error cambia en cada "
                  "calificación): ERROR con un motivo que diga «línea L» y «columna C» (donde "
                  "está el error, según jansson) y el promedio de los otros dos");
-    int ok = clima_escenario(&e, NULL, 0, 8000);
+    int ok = clima_escenario(&e, NULL, CODIGO_LIBRE, 8000);
     if (ok)
         cal_obtenido("el JSON roto se rechaza diciendo dónde y el promedio cuadra");
     CAL_FIN(ok);
@@ -68,6 +69,11 @@ CAL_PRUEBA(tipos_estrictos, 30)
     char ruta_mala[96];
     snprintf(ruta_mala, sizeof ruta_mala, "properties.periods.%s.temperature",
              no_indices[(int)cal_azar(0, N(no_indices) - 1)]);
+    /* Ni uno con signo: «+0» o «-0» no son solo cifras (quien lo lee con strtoul sin mirar el
+     * primer carácter lee el elemento 0). Mutante: indice_con_signo. */
+    char ruta_signo[96];
+    snprintf(ruta_signo, sizeof ruta_signo, "properties.periods.%s.temperature",
+             (int)cal_azar(0, 1) ? "+0" : "-0");
     const prov_t provs[] = {
         {"texto", "openweather", "&fallo=texto", "main.temp", "C", ERROR},
         {"nulo", "weatherapi", "&fallo=nulo", "current.temp_c", "C", ERROR},
@@ -75,19 +81,20 @@ CAL_PRUEBA(tipos_estrictos, 30)
         {"d", "openmeteo", entero, "current_weather.temperature", "C", BIEN},
         {"e", "weatherapi", NULL, "current.temp_c", "C", BIEN},
         {"indice", "weathergov", NULL, ruta_mala, "F", ERROR},
+        {"signo", "weathergov", NULL, ruta_signo, "F", ERROR},
         /* Un trozo de ruta largo que no existe: quien lo copia a un búfer fijo pequeño sin
          * mirar su largo escribe fuera de él (el estudiante de prueba de la sesión 28, con
          * 16 bytes: los trozos de las demás rutas tienen 15 como mucho). */
         {"larga", "openweather", NULL, "main.temperatura_de_sensacion_a_dos_metros", "C", ERROR}};
-    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 7};
+    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = N(provs)};
     cal_esperado("tres proveedores dan la temperatura como texto (\"21.5\"), como null y sin "
                  "el campo, otro tiene la ruta «%s» (en una lista, un trozo que no es un "
-                 "número no existe) y otro una con un trozo de 37 letras que no existe. Los "
-                 "cinco son ERROR: ni se adivina ni se cuenta como 0. Otro la da como un "
-                 "entero de JSON (%s), que es un número, y otro como un real: el promedio es "
-                 "el de esos dos (2 de 7)",
-                 ruta_mala, entero + 7);
-    int ok = clima_escenario(&e, NULL, 0, 8000);
+                 "número no existe), otro «%s» (con signo tampoco es un número) y otro una con "
+                 "un trozo de 37 letras que no existe. Los seis son ERROR: ni se adivina ni se "
+                 "cuenta como 0. Otro la da como un entero de JSON (%s), que es un número, y "
+                 "otro como un real: el promedio es el de esos dos (2 de 8)",
+                 ruta_mala, ruta_signo, entero + 7);
+    int ok = clima_escenario(&e, NULL, CODIGO_LIBRE, 8000);
     if (ok)
         cal_obtenido("texto, null y ruta que no existe son errores, el entero es un número y "
                      "el promedio cuadra");
@@ -119,7 +126,7 @@ CAL_PRUEBA(valor_imposible, 30)
                  "260 «°C»): los dos caen fuera de −90…60 °C, así que son ERROR con «valor "
                  "imposible»; los otros dos dan justo los extremos (60.0 y −90.0 °C), que valen, "
                  "y el promedio es el suyo (2 de 4)");
-    int ok = clima_escenario(&e, NULL, 0, 8000);
+    int ok = clima_escenario(&e, NULL, CODIGO_LIBRE, 8000);
     if (ok)
         cal_obtenido("los valores imposibles, por abajo y por arriba, se rechazan, los extremos "
                      "valen y el promedio cuadra");
@@ -139,7 +146,7 @@ CAL_PRUEBA(sin_datos, 30)
     snprintf(mas_b, sizeof mas_b, "&fallo=json&solo=%s", vacia);
     const prov_t provs[] = {{"a", "openmeteo", mas_a, "current_weather.temperature", "C", E_ESTADO},
                             {"b", "weatherapi", mas_b, "current.temp_c", "C", E_JSON},
-                            {"c", NULL, NULL, "main.temp", "C", ERROR}};
+                            {"c", NULL, NULL, "main.temp", "C", E_RECHAZADA}};
     esc_t e = {.ciudades = ciudades, .nciudades = 3, .provs = provs, .nprovs = 3};
     cal_esperado("tres ciudades; en «%s», la del medio, fallan todos los proveedores (un 500, "
                  "un JSON roto, un puerto cerrado): tres ERROR, cada uno con su motivo, y «%s "

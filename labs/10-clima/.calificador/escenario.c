@@ -545,18 +545,127 @@ static int siguiente_de_ciudad(const esc_t *e, int estricta, const char **t, cha
     return 0;
 }
 
+/* Las marcas de cada clase de error que lleva un motivo (las palabras en negrita del
+ * enunciado). Un motivo de una clase no puede llevar las de otra: si no, uno que las dijera
+ * todas («tiempo imposible 503, línea 1, columna 1, rechazada») valdría para cualquier error
+ * sin distinguir ninguno (mutante: motivo_escopeta). */
+enum { M_ESTADO = 1, M_TIEMPO = 2, M_JSON = 4, M_IMPOSIBLE = 8, M_RECHAZADA = 16 };
+
+/* Cuántas veces lleva `motivo` «palabra N» (N, cifras), y en *n la primera N. */
+static int contar_numerado(const char *motivo, const char *palabra, int *n)
+{
+    int veces = 0;
+    size_t largo = strlen(palabra);
+    for (const char *p = strstr(motivo, palabra); p != NULL; p = strstr(p + 1, palabra)) {
+        if (!isdigit((unsigned char)p[largo]))
+            continue;
+        if (veces++ == 0)
+            *n = (int)strtol(p + largo, NULL, 10);
+    }
+    return veces;
+}
+
+/* Un estado HTTP de error en el motivo: tres cifras de 400 a 599 que no son parte de otro
+ * número (ni cifras, ni punto, ni signo pegados) ni unos milisegundos («500 ms», el límite de
+ * un tiempo agotado con -t 500). Devuelve el primero, o 0. */
+static int estado_citado(const char *motivo)
+{
+    for (const char *p = motivo; *p != '\0'; p++) {
+        if (!isdigit((unsigned char)*p))
+            continue;
+        const char *f = p;
+        while (isdigit((unsigned char)*f))
+            f++;
+        int pegado_antes =
+            p > motivo && (p[-1] == '.' || p[-1] == '-' || p[-1] == '+' || p[-1] == ',');
+        int pegado_despues = *f == '.' || *f == ',';
+        const char *tras = f;
+        while (*tras == ' ')
+            tras++;
+        int ms = strncmp(tras, "ms", 2) == 0;
+        int v = f - p == 3 ? (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0') : 0;
+        if (v >= 400 && v <= 599 && !pegado_antes && !pegado_despues && !ms)
+            return v;
+        p = f - 1;
+    }
+    return 0;
+}
+
+static unsigned marcas(const char *motivo)
+{
+    int n;
+    unsigned m = 0;
+    if (estado_citado(motivo) != 0)
+        m |= M_ESTADO;
+    if (strstr(motivo, "tiempo") != NULL)
+        m |= M_TIEMPO;
+    if (contar_numerado(motivo, "línea ", &n) > 0 || contar_numerado(motivo, "columna ", &n) > 0)
+        m |= M_JSON;
+    if (strstr(motivo, "imposible") != NULL)
+        m |= M_IMPOSIBLE;
+    if (strstr(motivo, "rechazada") != NULL)
+        m |= M_RECHAZADA;
+    return m;
+}
+
+/* Las marcas de otras clases que lleva el motivo, en palabras (para el mensaje). */
+static void marcas_de_mas(unsigned m, char *d, size_t tam)
+{
+    static const struct {
+        unsigned marca;
+        const char *texto;
+    } nombres[] = {{M_ESTADO, "un estado HTTP"},
+                   {M_TIEMPO, "«tiempo»"},
+                   {M_JSON, "una línea o columna"},
+                   {M_IMPOSIBLE, "«imposible»"},
+                   {M_RECHAZADA, "«rechazada»"}};
+    size_t usado = 0;
+    d[0] = '\0';
+    for (int i = 0; i < N(nombres); i++) {
+        if (!(m & nombres[i].marca))
+            continue;
+        int w = snprintf(d + usado, tam - usado, "%s%s", usado > 0 ? ", " : "", nombres[i].texto);
+        if (w > 0 && (size_t)w < tam - usado)
+            usado += (size_t)w;
+    }
+}
+
 static int motivo_vale(const esc_t *e, int c, int k, const char *motivo, char *por, size_t tam)
 {
     if (motivo[0] == '\0') {
         snprintf(por, tam, "el motivo está vacío");
         return 0;
     }
+    static const unsigned propia[] = {[E_ESTADO] = M_ESTADO,
+                                      [E_TIEMPO] = M_TIEMPO,
+                                      [E_JSON] = M_JSON,
+                                      [E_IMPOSIBLE] = M_IMPOSIBLE,
+                                      [E_RECHAZADA] = M_RECHAZADA};
+    espera_t clase = clima_espera(e, c, k);
+    if (clase != BIEN && clase != ERROR) {
+        unsigned otras = marcas(motivo) & ~propia[clase];
+        if (otras != 0) {
+            char lista[160];
+            marcas_de_mas(otras, lista, sizeof lista);
+            snprintf(por, tam,
+                     "el motivo lleva también lo de otro error (%s): cada motivo dice solo lo "
+                     "suyo",
+                     lista);
+            return 0;
+        }
+    }
     char a[64], b[64];
-    switch (clima_espera(e, c, k)) {
+    int l = 0, col = 0;
+    switch (clase) {
     case E_ESTADO:
-        snprintf(a, sizeof a, "%d", e->codigo[k]);
-        if (strstr(motivo, a) == NULL) {
+        if (estado_citado(motivo) != e->codigo[k]) {
             snprintf(por, tam, "el motivo no cita el estado %d", e->codigo[k]);
+            return 0;
+        }
+        return 1;
+    case E_RECHAZADA:
+        if (strstr(motivo, "rechazada") == NULL) {
+            snprintf(por, tam, "el motivo no dice «rechazada» (conexión rechazada)");
             return 0;
         }
         return 1;
@@ -569,8 +678,14 @@ static int motivo_vale(const esc_t *e, int c, int k, const char *motivo, char *p
     case E_JSON:
         snprintf(a, sizeof a, "línea %d", e->linea[c][k]);
         snprintf(b, sizeof b, "columna %d", e->columna[c][k]);
-        if (strstr(motivo, a) == NULL || strstr(motivo, b) == NULL) {
-            snprintf(por, tam, "el motivo no dice dónde está el error: «%s, %s»", a, b);
+        /* Exactamente una línea y una columna: una lista de sitios no dice dónde está. */
+        if (contar_numerado(motivo, "línea ", &l) != 1 ||
+            contar_numerado(motivo, "columna ", &col) != 1 || l != e->linea[c][k] ||
+            col != e->columna[c][k]) {
+            snprintf(por, tam,
+                     "el motivo no dice dónde está el error: «%s, %s» (una línea y "
+                     "una columna)",
+                     a, b);
             return 0;
         }
         return 1;
@@ -835,9 +950,16 @@ int clima_registro_completo_sin_codificar(esc_t *e)
 int clima_fin_con(esc_t *e, int max_ms, int codigo)
 {
     char fin[128];
-    if (!cal_esperar_fin(e->p, max_ms) || cal_codigo(e->p) != codigo) {
-        cal_obtenido("%s (se esperaba el código %d)", cal_describir_fin(e->p, fin, sizeof fin),
-                     codigo);
+    int termino = cal_esperar_fin(e->p, max_ms);
+    if (termino && codigo == CODIGO_LIBRE && cal_codigo(e->p) >= 0 && cal_codigo(e->p) < 128)
+        return 1;
+    if (!termino || codigo == CODIGO_LIBRE || cal_codigo(e->p) != codigo) {
+        if (codigo == CODIGO_LIBRE)
+            cal_obtenido("%s (se esperaba que terminara por su pie)",
+                         cal_describir_fin(e->p, fin, sizeof fin));
+        else
+            cal_obtenido("%s (se esperaba el código %d)", cal_describir_fin(e->p, fin, sizeof fin),
+                         codigo);
         cal_nota_salida(e->p, 12);
         return 0;
     }
@@ -853,7 +975,8 @@ int clima_escenario(esc_t *e, const char *const *opciones, int codigo, int max_m
     /* Terminó con otro código: si su salida también está mal, eso es lo que explica el fallo
      * (el código sale de ella: un extremo válido tomado por imposible deja una ciudad SIN
      * DATOS y el código 1), y el código va detrás, como nota. */
-    if (cal_esperar_fin(e->p, max_ms) && cal_codigo(e->p) != codigo && !clima_salida_correcta(e)) {
+    if (codigo != CODIGO_LIBRE && cal_esperar_fin(e->p, max_ms) && cal_codigo(e->p) != codigo &&
+        !clima_salida_correcta(e)) {
         cal_nota("Y %s (se esperaba el código %d).", cal_describir_fin(e->p, fin, sizeof fin),
                  codigo);
         cal_nota_salida(e->p, 14);

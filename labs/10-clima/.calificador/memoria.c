@@ -81,7 +81,10 @@ CAL_PRUEBA(valgrind, 90)
 {
     /* Cada camino que suelta un documento: bueno (en °C y en kelvin), JSON roto, texto, ruta
      * que no existe, valor imposible, null, estado ≥ 400 con cuerpo JSON y conexión rechazada; y
-     * aparte, el documento --json. Los dos, a la vez. */
+     * aparte, el documento --json. Los dos, a la vez. Y cada salida de la búsqueda de la ruta:
+     * un trozo que no es un índice en una lista, un índice en un objeto y un trozo más allá de
+     * un número (quien reserva cada trozo y lo suelta solo al final pierde el de la salida
+     * temprana: el estudiante de prueba de la sesión 33). Mutante: fuga_no_indice. */
     static const prov_t provs[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
         {"roto", "weatherapi", "&fallo=json", "current.temp_c", "C", ERROR},
@@ -90,7 +93,10 @@ CAL_PRUEBA(valgrind, 90)
         {"raro", "weathergov", "&fallo=imposible", "properties.periods.0.temperature", "F", ERROR},
         {"nulo", "openweather", "&fallo=nulo", "main.temp", "K", ERROR},
         {"caido", "weatherapi", "&estado=503", "current.temp_c", "C", ERROR},
-        {"k", "openweather", "&unidades=kelvin", "main.temp", "K", BIEN}};
+        {"k", "openweather", "&unidades=kelvin", "main.temp", "K", BIEN},
+        {"indice", "weathergov", NULL, "properties.periods.x.temperature", "F", ERROR},
+        {"objeto", "openweather", NULL, "main.0", "C", ERROR},
+        {"hoja", "openmeteo", NULL, "current_weather.temperature.x", "C", ERROR}};
     static const prov_t provs_json[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
         {"caido", "weatherapi", "&estado=500", "current.temp_c", "C", ERROR},
@@ -107,7 +113,8 @@ CAL_PRUEBA(valgrind, 90)
     cal_esperado("bajo valgrind, una ciudad cuyos bytes se codifican todos en la URL "
                  "(กรุงเทพมหานคร) y otra con signos ASCII («%s», que también van como %%XX). Con "
                  "respuestas buenas, JSON roto, un texto, un null, una ruta que no existe, un "
-                 "valor imposible y un estado 503 (cada camino suelta su documento), y aparte "
+                 "valor imposible, un estado 503 y rutas que no existen en una lista, en un objeto "
+                 "y tras un número (cada camino suelta su documento), y aparte "
                  "con --json: sin errores de memoria ni fugas. La memoria "
                  "se juzga si el programa hizo su trabajo (pidió todo, leyó las respuestas y "
                  "escribió una línea por proveedor); lo que dicen las líneas lo juzgan las demás "

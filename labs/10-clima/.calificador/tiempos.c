@@ -156,7 +156,7 @@ CAL_PRUEBA(lento_cortado, 30)
                  "hacia los %d ms",
                  t, t);
     const char *op[] = {"-t", limite, NULL};
-    int ok = clima_escenario(&e, op, 0, 2500);
+    int ok = clima_escenario(&e, op, CODIGO_LIBRE, 2500);
     if (ok)
         ok = motivo_con_su_limite(&e, 1, t);
     if (ok) {
@@ -196,7 +196,7 @@ CAL_PRUEBA(tiempo_por_peticion, 30)
                  "para ella como mucho el %.0f %% del tiempo transcurrido",
                  t, d / 1000.0, 3 * d / 1000.0, CAL_ESPERA_FRACCION * 100.0);
     const char *op[] = {"-c", "1", "-t", limite, NULL};
-    int ok = clima_escenario(&e, op, 0, 6000);
+    int ok = clima_escenario(&e, op, CODIGO_LIBRE, 6000);
     /* Casi todo su tiempo, el programa espera al servidor: esperar es dormir en uv_run. */
     char cpu[512];
     int dormido = e.p != NULL && cal_sin_espera_activa(e.p, cpu, sizeof cpu);
