@@ -22,7 +22,8 @@
 CAL_PRUEBA(limite_j, 30)
 {
     cal_esperado("con -j 3 y 7 FIFO que el calificador va llenando de una en una, nunca más "
-                 "de 3 abiertas a la vez y 3 en cuanto puede; las 7 contadas");
+                 "de 3 abiertas a la vez y, en cada paso, todas las que puede en cuanto puede "
+                 "(3 mientras queden); las 7 contadas");
     char dir[512];
     if (cont_carpeta("limite", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -43,16 +44,19 @@ CAL_PRUEBA(limite_j, 30)
         CAL_FIN(0);
     char prefijo[600];
     snprintf(prefijo, sizeof prefijo, "%s/", dir);
-    int maximo = 0, lleno = 0;
+    int maximo = 0, lleno = 1, paso_corto = -1;
     char pasos[256] = "";
     /* Sin bwrap, el hijo recién creado es una copia del calificador (con sus extremos de las
      * FIFOs) hasta que cierra los descriptores y hace exec: no se mira en ese momento. */
     cal_esperar(100);
     for (int i = 0; i < N; i++) {
-        /* Espera (como mucho 2 s la primera vez, que incluye el arranque y es la que se juzga,
-         * y 0.5 s las demás) a que ocupe las plazas que puede; mira a menudo. */
+        /* Espera (como mucho 2 s la primera vez, que incluye el arranque, y 1.5 s las demás) a
+         * que ocupe las plazas que puede; mira a menudo. Se juzga en cada paso: quien empieza
+         * los archivos por tandas de -j (espera a que acabe la tanda entera) llena la primera y
+         * deja plazas vacías después (el estudiante de prueba de la sesión 33, bug 24). Mutante:
+         * por_tandas. */
         int quiere = N - i < J ? N - i : J, visto = 0;
-        uint64_t fin = cal_ahora_ms() + (i == 0 ? 2000 : 500);
+        uint64_t fin = cal_ahora_ms() + (i == 0 ? 2000 : 1500);
         while (cal_ahora_ms() < fin && !cal_termino(p)) {
             int a = cal_abiertos(p, prefijo);
             if (a > maximo)
@@ -70,8 +74,10 @@ CAL_PRUEBA(limite_j, 30)
                 maximo = a;
             cal_esperar(15);
         }
-        if (i == 0)
-            lleno = visto >= J;
+        if (visto < quiere && lleno) {
+            lleno = 0;
+            paso_corto = i;
+        }
         cont_anadir(pasos, sizeof pasos, "%s%d", i > 0 ? " " : "", visto);
         char texto[64] = "";
         for (int w = 0; w <= i; w++)
@@ -87,9 +93,9 @@ CAL_PRUEBA(limite_j, 30)
                  maximo, J);
     else if (ok && !lleno)
         snprintf(motivo, sizeof motivo,
-                 "abiertas en cada paso: %s; al empezar se esperaban %d a la vez (las plazas "
-                 "de -j se usan todas)",
-                 pasos, J);
+                 "abiertas en cada paso: %s; en el paso %d se esperaban %d a la vez (las plazas "
+                 "de -j se usan todas, en cuanto una queda libre)",
+                 pasos, paso_corto + 1, N - paso_corto < J ? N - paso_corto : J);
     else if (ok)
         snprintf(motivo, sizeof motivo, "como mucho %d %s; en cada paso: %s", maximo,
                  texto_plural(maximo, "abierta", "abiertas"), pasos);

@@ -146,6 +146,22 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
                  tarde);
         ok = 0;
     }
+    /* Tras la señal, ningún ERROR: parar no es que un archivo falle (una espera detenida o una
+     * lectura que acaba ya parando no son fallos). Mutante: cancelada_como_error. */
+    const char *err = cal_errores(p);
+    int errores_tras = 0;
+    char primero[300] = "";
+    for (int i = 0; ok && cont_linea(err, i, l, sizeof l); i++)
+        if (strncmp(l, "ERROR ", 6) == 0 && cal_linea_vista_ms(p, 2, i) > senal &&
+            errores_tras++ == 0)
+            snprintf(primero, sizeof primero, "%.200s", l);
+    if (ok && errores_tras > 0) {
+        snprintf(motivo, tam,
+                 "tras SIGINT escribió %d %s en stderr («%s»): lo que se detiene al parar no "
+                 "es un archivo que falla",
+                 errores_tras, texto_plural(errores_tras, "línea ERROR", "líneas ERROR"), primero);
+        ok = 0;
+    }
     if (ok && !cont_cuentas_bien(out, vistos, nv, motivo, tam))
         ok = 0;
     int mayor = 0;
@@ -160,6 +176,82 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
     else
         cal_nota_salida(p, 8);
     return ok;
+}
+
+/* Ctrl+C durante una espera larga: -j 1 -e 8000 con un archivo regular y, detrás, una FIFO
+ * («en_la_cola») que nadie abre para escribir. La señal llega cuando el programa ya leyó y
+ * cerró el archivo (se ve en /proc: abierto y después cerrado; si no se llega a ver, a los
+ * 3 s): está en su espera. Tiene que salir con 130 en ≤ 1.5 s, sin esperar los 8 s (las otras
+ * pasadas esperan 300 ms, que acaban dentro de ese tiempo de todos modos: el estudiante de prueba
+ * de la sesión 33, bug 8, 100/100), y sin abrir la FIFO de la cola: Ctrl+C no empieza más
+ * archivos (bug 9). Abierta se ve desde fuera: mientras el programa vive, el calificador prueba
+ * open(O_WRONLY | O_NONBLOCK), que solo acaba bien si alguien la tiene abierta para leer (también
+ * un uv_fs_open que espera en el grupo de hilos). Mutantes: sigint_sin_parar_esperas,
+ * sigint_sigue_lanzando. 1, o 0 con el motivo. */
+static int pasada_espera_larga(const esperado_t *e, const char *dir, char *motivo, size_t tam)
+{
+    char cola[600];
+    if (cal_fifo(dir, "en_la_cola", cola, sizeof cola) < 0) {
+        snprintf(motivo, tam, "error del calificador: no se pudo crear la FIFO «en_la_cola»");
+        return 0;
+    }
+    const char *args[] = {"-j", "1", "-e", "8000", e->ruta, cola, NULL};
+    cal_proceso_t *p = cont_lanzar(args, dir, 20, 0);
+    if (p == NULL) {
+        snprintf(motivo, tam, "%s", cal_lanzar_motivo());
+        return 0;
+    }
+    int abierto = 0;
+    uint64_t hasta = cal_ahora_ms() + 3000;
+    while (cal_ahora_ms() < hasta && !cal_termino(p)) {
+        int a = cal_abiertos(p, e->ruta);
+        if (a > 0)
+            abierto = 1;
+        else if (a == 0 && abierto)
+            break;
+        cal_esperar(5);
+    }
+    cal_esperar(200);
+    char fin[128];
+    if (cal_termino(p)) {
+        snprintf(motivo, tam,
+                 "con -j 1 -e 8000, el programa ya había terminado (%s) antes de recibir "
+                 "SIGINT, en plena espera",
+                 cal_describir_fin(p, fin, sizeof fin));
+        cal_nota_salida(p, 6);
+        return 0;
+    }
+    uint64_t senal = cal_ahora_ms();
+    cal_senal(p, SIGINT);
+    int abierta = 0;
+    while (!cal_termino(p) && cal_ahora_ms() < senal + 1500) {
+        int w = cal_abrir(cola, O_WRONLY | O_NONBLOCK);
+        if (w >= 0) {
+            abierta = 1;
+            close(w);
+            break;
+        }
+        cal_esperar_fin(p, 20);
+    }
+    uint64_t ya = cal_ahora_ms() - senal;
+    int termino = cal_esperar_fin(p, ya < 1500 ? (int)(1500 - ya) : 0);
+    uint64_t tardo = cal_ahora_ms() - senal;
+    if (abierta) {
+        snprintf(motivo, tam,
+                 "con -j 1 -e 8000 y Ctrl+C durante la espera del primer archivo, abrió el "
+                 "siguiente (la FIFO «en_la_cola»): tras Ctrl+C no se empieza ningún archivo más");
+    } else if (!termino || cal_codigo(p) != 130) {
+        snprintf(motivo, tam,
+                 "con -j 1 -e 8000 y Ctrl+C durante la espera del primer archivo: %s a los "
+                 "%.1f s de la señal (se esperaba el código 130 en ≤ 1.5 s: Ctrl+C detiene las "
+                 "esperas, no las deja acabar)",
+                 termino ? cal_describir_fin(p, fin, sizeof fin) : "seguía vivo",
+                 (double)tardo / 1000);
+    } else {
+        return 1;
+    }
+    cal_nota_salida(p, 6);
+    return 0;
 }
 
 /* Cierre ordenado, visto desde fuera: con archivos regulares (ninguna lectura atascada: el
@@ -229,8 +321,10 @@ CAL_PRUEBA(sigint, 60)
     cal_esperado("con «-p -j 2 -e 300», una RUTA que no existe y una FIFO sin datos entre los "
                  "archivos, Ctrl+C tras la segunda línea: imprime el resumen de lo ya informado "
                  "y sale enseguida (≤ 1.5 s) con 130, aunque algo haya fallado y aunque la "
-                 "lectura de la FIFO siga atascada. Y, sin FIFO, bajo valgrind y con -p, cierra "
-                 "en orden (nada alcanzable sin liberar al salir)");
+                 "lectura de la FIFO siga atascada, sin ninguna línea ERROR después de la señal. "
+                 "Con -j 1 -e 8000, Ctrl+C en plena espera: 130 en ≤ 1.5 s sin abrir el archivo "
+                 "siguiente. Y, sin FIFO, bajo valgrind y con -p, cierra en orden (nada "
+                 "alcanzable sin liberar al salir)");
     char dir[512];
     if (cont_carpeta("sigint", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -290,6 +384,8 @@ CAL_PRUEBA(sigint, 60)
             cal_nota("(la pasada en que la FIFO se cierra al mandar SIGINT: el programa sale por "
                      "su camino y el código es el suyo)");
     }
+    if (ok && !pasada_espera_larga(&e[0], dir, motivo, sizeof motivo))
+        ok = 0;
     if (ok && !sigint_cerrado(e, dir, motivo, sizeof motivo))
         ok = 0;
     cal_obtenido("%s", motivo);
