@@ -1218,7 +1218,10 @@ fi
 # archivos, como los mutantes; «partida»: el programa de partida), lo califica (caso, con nota
 # ≤ MAXIMO) y exige que pierda VERIF (con «solo», ninguna más) y que el informe diga FRASE.
 hostil_pierde() {
-  local nombre=$1 base=$2 maximo=$3 verif=$4 frase=$5 solo=${6:-} origen fallan
+  # «perdidas» y no «fallan»: fallan es la cuenta de comun.sh que suma mal(); una local con
+  # ese nombre la tapaba, y con set -u el primer mal() de aquí (un parche que ya no se aplica)
+  # cortaba la parte entera sin su resumen.
+  local nombre=$1 base=$2 maximo=$3 verif=$4 frase=$5 solo=${6:-} origen perdidas
   # Las ve caso (variables locales de bash: las funciones llamadas las ven). Del 09, o del
   # laboratorio de HP_LAB con su archivo HP_ARCHIVO.
   local CASO_LAB=${HP_LAB:-09-sala-de-chat} CASO_ARCHIVO=${HP_ARCHIVO:-chat.c} CASO_RESTO=""
@@ -1235,13 +1238,13 @@ hostil_pierde() {
     return
   fi
   caso "$nombre" "$generada/$nombre.c" "$maximo"
-  fallan=$(id_fallidas "$nombre" "$CASO_LAB" | tr '\n' ' ')
-  if { [ -n "$solo" ] && [ "$fallan" = "$verif " ]; } ||
-    { [ -z "$solo" ] && [[ " $fallan" == *" $verif "* ]]; } &&
+  perdidas=$(id_fallidas "$nombre" "$CASO_LAB" | tr '\n' ' ')
+  if { [ -n "$solo" ] && [ "$perdidas" = "$verif " ]; } ||
+    { [ -z "$solo" ] && [[ " $perdidas" == *" $verif "* ]]; } &&
     grep -q "$frase" "$SALIDAS/$nombre.txt"; then
     bien "$nombre: pierde «$verif»${solo:+ (solo esa)}, y lo dice («$frase»)"
   else
-    mal "${nombre//_/-}" "$nombre: fallan «$fallan» (debía perder ${solo:+solo }«$verif», con «$frase») — $SALIDAS/$nombre.txt"
+    mal "${nombre//_/-}" "$nombre: fallan «$perdidas» (debía perder ${solo:+solo }«$verif», con «$frase») — $SALIDAS/$nombre.txt"
   fi
 }
 # Lo que se puede callar no es una prueba: el informe del cierre de la precarga vivos (la
