@@ -36,9 +36,19 @@ url_curso_reg=$SERVIDOR_URL
 curl --silent --fail "$url_curso/json" -o "$TMP_BENCH/www/json" || { echo "no hay /json" >&2; exit 1; }
 chmod -R a+rX "$TMP_BENCH/www"
 
-# arrancar_nginx NOMBRE DIRECTIVA_DE_REGISTRO: deja la URL en NGINX_URL.
+# arrancar_nginx NOMBRE DIRECTIVA_DE_REGISTRO: deja la URL en NGINX_URL. Hasta tres puertos:
+# entre mirar que uno está libre y el bind de nginx, otro proceso puede tomarlo.
 arrancar_nginx() {
-  local nombre=$1 registro=$2 puerto
+  local intento
+  for intento in 1 2 3; do
+    arrancar_nginx_en "$@" && return 0
+    echo "nginx ($1): otro puerto (intento $intento)" >&2
+  done
+  return 1
+}
+
+arrancar_nginx_en() {
+  local nombre=$1 registro=$2 puerto pid
   puerto=$(puerto_libre) || { echo "no encuentro un puerto libre" >&2; return 1; }
   mkdir -p "$TMP_BENCH/$nombre"
   cat >"$TMP_BENCH/$nombre/nginx.conf" <<CONF
@@ -64,9 +74,18 @@ http {
 CONF
   nginx -p "$TMP_BENCH/$nombre" -c "$TMP_BENCH/$nombre/nginx.conf" \
     -e "$TMP_BENCH/logs/error-$nombre.log" &
-  PIDS_BENCH+=($!)
+  pid=$!
   NGINX_URL="http://127.0.0.1:$puerto"
-  for _ in $(seq 100); do curl -s -o /dev/null "$NGINX_URL/json" && return 0; sleep 0.05; done
+  for _ in $(seq 100); do
+    if curl -s -o /dev/null "$NGINX_URL/json"; then
+      PIDS_BENCH+=("$pid")
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || break # no pudo escuchar (el puerto ya era de otro)
+    sleep 0.05
+  done
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
   echo "nginx ($nombre) no arrancó" >&2
   return 1
 }

@@ -33,10 +33,17 @@ arrancar_servidor() {
   return 1
 }
 
+# puerto_libre: un puerto donde nadie escucha, por debajo de los efímeros del sistema
+# (ip_local_port_range). Dentro de ese rango, uno sin nadie escuchando puede ser el puerto
+# local de una conexión de otro proceso (las suites de make test van a la vez), y el bind de
+# nginx fallaba con «Address already in use» (un ensayo de CI del 28-11-2026). Por debajo solo
+# choca con otro que lo haya elegido igual: quien lo usa reintenta con otro (arrancar_nginx).
 puerto_libre() {
-  local p
+  local p bajo=32768
+  read -r bajo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || bajo=32768
+  [ "$bajo" -gt 11000 ] || bajo=32768
   for _ in $(seq 50); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + RANDOM % (bajo - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
   done
   return 1
