@@ -10,12 +10,18 @@
  * guion se escribe en un archivo temporal que se borra en cuanto el servidor lo ha leído (antes
  * de que arranque el programa del estudiante): su contenido solo está en la memoria del
  * servidor.
+ *
+ * Los bytes de /bytes: la secuencia secreta (curso/secuencia.h) de una clave de este proceso,
+ * que el servidor recibe en su entorno (practica_arrancar_secreto) y cal_bytes() usa para
+ * saber qué debe contener un archivo bien descargado. Con la pública, una entrega sacaba la
+ * semilla de los 8 primeros bytes recibidos y escribía los demás sin recibirlos.
  */
 #define _GNU_SOURCE
 #include "calificador/calificador.h"
 #include "interno.h"
 
 #include "curso/practica.h"
+#include "curso/secuencia.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -41,6 +47,29 @@ struct cal_servidor {
 };
 
 static cal_servidor_t *servidores[MAX_SERVIDORES];
+
+/* La clave de la secuencia de los servidores de este proceso (se crea con el primero). */
+static secuencia_clave_t clave;
+static int clave_lista;
+
+static int clave_preparada(void)
+{
+    if (!clave_lista) {
+        int r = secuencia_clave_nueva(&clave);
+        if (r < 0)
+            return r;
+        clave_lista = 1;
+    }
+    return 0;
+}
+
+void cal_bytes(uint64_t semilla, uint64_t desde, unsigned char *destino, size_t n)
+{
+    /* Sin servidor arrancado aún, la clave se crea aquí: la del primero será esta. */
+    if (clave_preparada() < 0)
+        abort(); /* sin getrandom no arranca ningún servidor: no hay qué comparar */
+    secuencia_generar(&clave, semilla, desde, destino, n);
+}
 
 /* Arranca un servidor (con `guion`, texto JSON, si no es NULL). */
 static int arrancar_servidor(const char *guion, cal_servidor_t **s)
@@ -90,8 +119,10 @@ static int arrancar_servidor(const char *guion, cal_servidor_t **s)
     }
     if (r == 0) {
         snprintf(n->registro, sizeof n->registro, "%s/registro.jsonl", dir);
-        r = practica_arrancar_alias(&n->practica, n->registro, guion != NULL ? archivo_guion : NULL,
-                                    n->alias);
+        r = clave_preparada();
+        if (r == 0)
+            r = practica_arrancar_secreto(&n->practica, n->registro,
+                                          guion != NULL ? archivo_guion : NULL, n->alias, &clave);
         /* Un guion que el servidor rechaza es un error del calificador, no del estudiante. */
         if (r == -ECHILD && guion != NULL)
             r = -EINVAL;

@@ -1213,6 +1213,19 @@ if patch -s "$generada/descargas_url.c" <autograder/hostiles/descargas_url.patch
 else
   mal "descargas-url-parche" "autograder/hostiles/descargas_url.patch ya no se aplica a solutions/11-descargas/descargas.c"
 fi
+# Ni escribiendo lo que calcula con los bytes ya recibidos: descargas_invierte.c (delante de la
+# solución) invierte la secuencia pública con el primer bloque de 8 bytes de cada escritura y
+# escribe la secuencia entera en vez de lo recibido. Con la pública sacaba 100/100; con la
+# secreta del calificador (SipHash con su clave, curso/secuencia.h), 7/100.
+hostil autograder/hostiles/descargas_invierte.c solutions/11-descargas/descargas.c \
+  >"$generada/descargas_invierte.c"
+CASO_LAB=11-descargas CASO_ARCHIVO=descargas.c caso descargas_invierte \
+  "$generada/descargas_invierte.c" 20
+if grep -q 'otros bytes (otra SHA-256)' "$SALIDAS/descargas_invierte.txt"; then
+  bien "descargas_invierte: el 11 dice que los bytes escritos no son los servidos"
+else
+  mal "descargas-invierte-mensaje" "descargas_invierte: el informe no dice que los bytes no son los servidos — $SALIDAS/descargas_invierte.txt"
+fi
 # hostil_pierde NOMBRE BASE MAXIMO VERIF FRASE [solo]: aplica autograder/hostiles/NOMBRE.patch
 # al chat.c del 09, o al archivo HP_ARCHIVO del laboratorio HP_LAB (BASE «solucion»: la solución sin las marcas «//@», con el resto de sus
 # archivos, como los mutantes; «partida»: el programa de partida), lo califica (caso, con nota

@@ -16,10 +16,10 @@ FUZZ_DIR := $(B)/fuzz
 FUZZ_BIN := $(FUZZ_DIR)/servidor_fuzz
 
 # El servidor sin principal.c ni el pegamento con libuv (conexion_t no lo necesita), más el
-# reloj y la huella SHA-256 de libcurso.
+# reloj, la huella SHA-256 y la secuencia de /bytes de libcurso.
 FUZZ_FUENTES := common/fuzz/servidor_fuzz.c \
                 $(filter-out common/servidor/servidor.c,$(SERVIDOR_SRCS)) \
-                common/src/reloj.c common/src/huella.c
+                common/src/reloj.c common/src/huella.c common/src/secuencia.c
 FUZZ_OBJS := $(FUZZ_FUENTES:%.c=$(FUZZ_DIR)/obj/%.o)
 ifeq ($(LLHTTP_PKG),si)
 FUZZ_LLHTTP_OBJS :=

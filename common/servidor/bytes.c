@@ -1,45 +1,28 @@
-/* bytes.c — secuencia determinista (splitmix64 aplicado al número de bloque de 8 bytes),
- * rangos HTTP y huella SHA-256 de /bytes (ver bytes.h). */
+/* bytes.c — los bytes de /bytes (la secuencia de curso/secuencia.h, pública o con la clave
+ * del servidor), rangos HTTP y huella SHA-256 de /bytes (ver bytes.h). */
 #include "bytes.h"
 
 #include "curso/huella.h"
+#include "curso/secuencia.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t mezclar(uint64_t x)
+/* La clave de la secuencia secreta, si quien arrancó el servidor dio una; NULL: la pública. */
+static secuencia_clave_t clave_guardada;
+static const secuencia_clave_t *clave;
+
+void bytes_poner_clave(const secuencia_clave_t *c)
 {
-    x += 0x9E3779B97F4A7C15ULL;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
+    clave_guardada = *c;
+    clave = &clave_guardada;
 }
 
 void bytes_generar(uint64_t semilla, uint64_t desde, unsigned char *destino, size_t n)
 {
-    uint64_t base = mezclar(semilla);
-    size_t i = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    /* En una máquina little-endian el bloque entero es el uint64_t tal cual en memoria: una
-     * copia de 8 bytes en vez de 8 desplazamientos (el servidor sirve así varias veces más
-     * deprisa, y en una comparación de descargas el cuello de botella no es él). */
-    while (i < n && ((desde + i) & 7) != 0) {
-        uint64_t pos = desde + i;
-        destino[i++] = (unsigned char)(mezclar(base ^ (pos >> 3)) >> (8 * (pos & 7)));
-    }
-    for (; n - i >= 8; i += 8) {
-        uint64_t v = mezclar(base ^ ((desde + i) >> 3));
-        memcpy(destino + i, &v, 8);
-    }
-#endif
-    while (i < n) {
-        uint64_t pos = desde + i;
-        uint64_t v = mezclar(base ^ (pos >> 3));
-        for (unsigned b = (unsigned)(pos & 7); b < 8 && i < n; b++, i++)
-            destino[i] = (unsigned char)(v >> (8 * b));
-    }
+    secuencia_generar(clave, semilla, desde, destino, n);
 }
 
 /* ---- Range ---------------------------------------------------------------------------- */

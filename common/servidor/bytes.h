@@ -2,13 +2,16 @@
  * que /bytes necesita para servir descargas: rangos (Range, RFC 9110 §14) y la huella
  * Repr-Digest (RFC 9530).
  *
- * El byte de la posición i depende solo de (semilla, i): se pueden generar por trozos, en
- * cualquier orden, sin guardar el cuerpo entero en memoria. La misma semilla da siempre los
- * mismos bytes (las pruebas lo comprueban). Nada de este módulo reserva memoria; la caché de
- * huellas es estática y solo se usa desde el hilo del bucle.
+ * El byte de la posición i depende solo de (semilla, i) y de la clave del servidor, si la
+ * tiene (curso/secuencia.h): se pueden generar por trozos, en cualquier orden, sin guardar el
+ * cuerpo entero en memoria. Sin clave, la misma semilla da siempre los mismos bytes (las
+ * pruebas lo comprueban). Nada de este módulo reserva memoria; la clave y la caché de huellas
+ * son estáticas y solo se usan desde el hilo del bucle.
  */
 #ifndef SERVIDOR_BYTES_H
 #define SERVIDOR_BYTES_H
+
+#include "curso/secuencia.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +23,10 @@
 #define BYTES_MAX_HUELLA_AUTO (16ull * 1024 * 1024)
 /* Ni con ?digest=si por encima de esto (unos 0.3 s de cálculo con el servidor parado). */
 #define BYTES_MAX_HUELLA (64ull * 1024 * 1024)
+
+/* Desde ahora, la secuencia secreta de `clave` (se copia) en vez de la pública. Se llama una
+ * vez, al arrancar y antes de servir nada: la caché de huellas no distingue claves. */
+void bytes_poner_clave(const secuencia_clave_t *clave);
 
 /* Escribe en `destino` los bytes [desde, desde + n) de la secuencia de `semilla`. */
 void bytes_generar(uint64_t semilla, uint64_t desde, unsigned char *destino, size_t n);

@@ -8,12 +8,20 @@
  * stderr. SIGINT/SIGTERM: deja de aceptar, cierra las conexiones y sale con 0 si el bucle
  * quedó cerrado del todo. Un --guion o un --alias inválido se explica en stderr y sale con 2
  * sin escuchar.
+ *
+ * Entorno: CURSO_BYTES_CLAVE (32 cifras hexadecimales), la clave de la secuencia secreta de
+ * /bytes (curso/secuencia.h). La da el calificador (practica_arrancar_secreto) y nunca va en
+ * los argumentos, que cualquiera lee en /proc/<pid>/cmdline. Con ella el proceso se hace no
+ * volcable (PR_SET_DUMPABLE 0) antes de anunciar su URL: el mismo uid (la entrega, sin bwrap)
+ * no lee su environ ni su memoria.
  */
+#include "bytes.h"
 #include "contexto.h"
 #include "guion.h"
 #include "registro.h"
 #include "servidor.h"
 
+#include "curso/secuencia.h"
 #include "curso/senales.h"
 
 #include <errno.h>
@@ -22,6 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <uv.h>
 
 #define PUERTO_OMISION        8080
@@ -145,6 +156,29 @@ mal:
     return 2;
 }
 
+/* La clave de CURSO_BYTES_CLAVE, si está. 0 si no está o se pudo usar; -1 si no vale. */
+static int leer_clave(void)
+{
+    const char *texto = getenv("CURSO_BYTES_CLAVE");
+    secuencia_clave_t clave;
+    if (texto == NULL)
+        return 0;
+    if (secuencia_clave_de_texto(texto, &clave) < 0) {
+        fprintf(stderr, "servidor-practica: CURSO_BYTES_CLAVE debe tener %d cifras hexadecimales\n",
+                SECUENCIA_CLAVE_HEX);
+        return -1;
+    }
+#ifdef __linux__
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+        fprintf(stderr, "servidor-practica: no se puede proteger la clave (prctl: %s)\n",
+                strerror(errno));
+        return -1;
+    }
+#endif
+    bytes_poner_clave(&clave);
+    return 0;
+}
+
 /* Miles de peticiones lentas a la vez necesitan miles de descriptores: se sube el límite
  * blando hasta el duro. */
 static void subir_limite_archivos(void)
@@ -193,6 +227,8 @@ int main(int argc, char **argv)
     silencioso = o.silencioso;
     signal(SIGPIPE, SIG_IGN);
     subir_limite_archivos();
+    if (leer_clave() < 0)
+        return 2;
 
     static contexto_t ctx;
     static estado_t estado;

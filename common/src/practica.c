@@ -2,7 +2,8 @@
  *
  * Se usa fork/exec y no posix_spawn porque el hijo necesita PR_SET_PDEATHSIG antes del exec:
  * si la prueba que lo lanzó se estrella, el servidor no debe quedar huérfano. Entre fork y
- * exec solo se llaman funciones seguras ante señales (prctl, dup2, execv, _exit).
+ * exec solo se llaman funciones seguras ante señales (prctl, dup2, execve, _exit); el entorno
+ * con la clave de la secuencia (si la hay) se prepara antes del fork.
  */
 #define _GNU_SOURCE
 #include "curso/practica.h"
@@ -166,7 +167,40 @@ int practica_arrancar_guion(practica_t *p, const char *registro, const char *gui
 int practica_arrancar_alias(practica_t *p, const char *registro, const char *guion,
                             const char *alias)
 {
+    return practica_arrancar_secreto(p, registro, guion, alias, NULL);
+}
+
+/* El entorno del servidor: el nuestro sin CURSO_BYTES_CLAVE y, si hay `clave`, con ella en
+ * `linea` (que debe vivir hasta el exec). NULL si no hay memoria; se libera con free(). */
+static char **entorno_con_clave(const secuencia_clave_t *clave, char *linea, size_t tam)
+{
+    static const char nombre[] = "CURSO_BYTES_CLAVE=";
+    size_t n = 0;
+    while (environ[n] != NULL)
+        n++;
+    char **v = calloc(n + 2, sizeof *v);
+    if (v == NULL)
+        return NULL;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], nombre, sizeof nombre - 1) != 0)
+            v[m++] = environ[i];
+    if (clave != NULL) {
+        char hex[SECUENCIA_CLAVE_HEX + 1];
+        secuencia_clave_a_texto(clave, hex);
+        snprintf(linea, tam, "%s%s", nombre, hex);
+        v[m++] = linea;
+    }
+    v[m] = NULL;
+    return v;
+}
+
+int practica_arrancar_secreto(practica_t *p, const char *registro, const char *guion,
+                              const char *alias, const secuencia_clave_t *clave)
+{
     char ruta[PATH_MAX];
+    char linea_clave[64];
+    char **entorno = NULL;
     int tubo[2] = {-1, -1};
     pid_t pid = -1;
     int r;
@@ -195,6 +229,11 @@ int practica_arrancar_alias(practica_t *p, const char *registro, const char *gui
         args[nargs++] = (char *)alias;
     }
     args[nargs] = NULL;
+    entorno = entorno_con_clave(clave, linea_clave, sizeof linea_clave);
+    if (entorno == NULL) {
+        r = -ENOMEM;
+        goto fin;
+    }
 
     pid_t padre = getpid();
     pid = fork();
@@ -212,7 +251,7 @@ int practica_arrancar_alias(practica_t *p, const char *registro, const char *gui
 #endif
         if (dup2(tubo[1], STDOUT_FILENO) < 0)
             _exit(127);
-        execv(ruta, args);
+        execve(ruta, args, entorno);
         _exit(127);
     }
     close(tubo[1]);
@@ -232,6 +271,8 @@ int practica_arrancar_alias(practica_t *p, const char *registro, const char *gui
     r = 0;
 
 fin:
+    free(entorno);
+    explicit_bzero(linea_clave, sizeof linea_clave);
     if (tubo[0] >= 0)
         close(tubo[0]);
     if (tubo[1] >= 0)

@@ -11,6 +11,11 @@
 
 #include "calificador/base.h"
 
+#include <errno.h>
+#include <libgen.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 RED_SUITE(descargas);
 
 /* GET con una cabecera Range opcional. Devuelve lo que red_leer(). */
@@ -372,4 +377,62 @@ Test(descargas, kbps_reparte_el_cuerpo)
     cr_assert_eq(pedir("/bytes/10?kbps=0", NULL, &r), 0);
     cr_expect_eq(r.estado, 400);
     red_resp_liberar(&r);
+}
+
+/* Con clave (practica_arrancar_secreto, como el calificador), /bytes, /stream-bytes y un 206
+ * son la secuencia secreta de esa clave, y Repr-Digest es la de esos bytes; la clave no está
+ * en los argumentos del servidor. Una clave mal escrita no arranca: sale con 2. */
+Test(descargas, secuencia_con_clave)
+{
+    practica_t p;
+    secuencia_clave_t clave;
+    cr_assert_eq(secuencia_clave_nueva(&clave), 0);
+    cr_assert_eq(practica_arrancar_secreto(&p, NULL, NULL, NULL, &clave), 0);
+    unsigned char esperado[5000], publica[5000];
+    secuencia_generar(&clave, 31, 0, esperado, sizeof esperado);
+    secuencia_generar(NULL, 31, 0, publica, sizeof publica);
+    const char *rutas[] = {"/bytes/5000?seed=31", "/stream-bytes/5000?seed=31"};
+    for (size_t i = 0; i < sizeof rutas / sizeof rutas[0]; i++) {
+        red_resp_t r;
+        cr_assert_eq(red_get(p.puerto, rutas[i], &r), 0, "%s", rutas[i]);
+        cr_assert_eq(r.largo, sizeof esperado, "%s", rutas[i]);
+        cr_expect(memcmp(r.cuerpo, esperado, r.largo) == 0, "%s: no es la secuencia de la clave",
+                  rutas[i]);
+        cr_expect(memcmp(r.cuerpo, publica, r.largo) != 0, "%s: sirvió la pública", rutas[i]);
+        if (i == 0) {
+            char v[128], huella[45], cabecera[128];
+            base64_esperado(r.cuerpo, r.largo, huella);
+            snprintf(cabecera, sizeof cabecera, "sha-256=:%s:", huella);
+            cr_expect_str_eq(red_cabecera(&r, "Repr-Digest", v, sizeof v), cabecera);
+        }
+        red_resp_liberar(&r);
+    }
+    char ruta[64], hex[SECUENCIA_CLAVE_HEX + 1], args[4096];
+    snprintf(ruta, sizeof ruta, "/proc/%d/cmdline", (int)p.pid);
+    FILE *f = fopen(ruta, "r");
+    cr_assert_not_null(f);
+    size_t n = fread(args, 1, sizeof args - 1, f);
+    fclose(f);
+    cr_assert_gt(n, 0);
+    args[n] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (args[i] == '\0')
+            args[i] = ' ';
+    secuencia_clave_a_texto(&clave, hex);
+    cr_expect_null(strstr(args, hex), "la clave va en los argumentos: %s", args);
+    cr_expect_eq(practica_parar(&p), 0);
+
+    /* Una clave mal escrita: sale con 2 sin escuchar (practica_arrancar quita la variable
+     * del entorno del servidor, así que se lanza a mano: build/tests/common/… → build/bin). */
+    char yo[PATH_MAX], orden[PATH_MAX + 128];
+    ssize_t m = readlink("/proc/self/exe", yo, sizeof yo - 1);
+    cr_assert_gt(m, 0);
+    yo[m] = '\0';
+    snprintf(orden, sizeof orden,
+             "CURSO_BYTES_CLAVE=no-es-hex '%s/../../bin/servidor-practica' --puerto 0 "
+             "--silencioso </dev/null >/dev/null 2>&1",
+             dirname(yo));
+    int estado = system(orden);
+    cr_expect(WIFEXITED(estado) && WEXITSTATUS(estado) == 2, "una clave mal escrita: estado %d",
+              estado);
 }

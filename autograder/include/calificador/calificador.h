@@ -412,9 +412,12 @@ typedef struct {
 typedef struct cal_servidor cal_servidor_t;
 
 /* Arranca un servidor de práctica propio en un puerto efímero, con su registro en una
- * carpeta temporal. Devuelve 0 o un error negativo (y *s queda NULL); si falla, lo anota ella
- * misma en el resultado («no arrancó el servidor de práctica (error del calificador: …)»):
- * el calificador no lo repite. */
+ * carpeta temporal. Sus bytes de /bytes, /stream-bytes y /cortar son la secuencia secreta
+ * (curso/secuencia.h) de una clave de getrandom, la misma para todos los servidores de este
+ * proceso, que solo conocen el servidor y el calificador (cal_bytes): de los bytes que la
+ * entrega ya recibió no puede sacar los que faltan. Devuelve 0 o un error negativo (y *s queda
+ * NULL); si falla, lo anota ella misma en el resultado («no arrancó el servidor de práctica (error
+ * del calificador: …)»): el calificador no lo repite. */
 int cal_servidor(cal_servidor_t **s);
 /* Como cal_servidor(), con rutas opacas cuyas respuestas fija `guion`: texto JSON con el
  * formato de «servidor-practica --guion» (common/servidor/guion.h), p. ej.
@@ -455,6 +458,10 @@ int cal_alias(cal_servidor_t *s, const char *destino, char *ruta, size_t tam);
  * consulta. 0 o un error negativo (-EINVAL también con claves mal escritas). */
 int cal_alias_consulta(cal_servidor_t *s, const char *destino, const char *claves, char *ruta,
                        size_t tam);
+
+/* Los bytes [desde, desde + n) de /bytes?seed=`semilla` de los servidores de esta verificación
+ * (la secuencia secreta de su clave): lo que un archivo bien descargado debe contener. */
+void cal_bytes(uint64_t semilla, uint64_t desde, unsigned char *destino, size_t n);
 
 /* "http://127.0.0.1:PUERTO" (sin barra final). */
 const char *cal_servidor_url(const cal_servidor_t *s);

@@ -19,6 +19,8 @@
 #ifndef CURSO_PRACTICA_H
 #define CURSO_PRACTICA_H
 
+#include "curso/secuencia.h"
+
 #include <sys/types.h>
 
 /* URL base del servidor: getenv("CURSO_SERVIDOR") si está definida y no vacía, si no
@@ -61,6 +63,14 @@ int practica_arrancar_guion(practica_t *p, const char *registro, const char *gui
  * borrarlo mientras el servidor viva. `alias` es prestado durante la llamada. */
 int practica_arrancar_alias(practica_t *p, const char *registro, const char *guion,
                             const char *alias);
+
+/* Como practica_arrancar_alias(), y además, si `clave` no es NULL, los bytes de /bytes,
+ * /stream-bytes y /cortar son la secuencia secreta de esa clave (curso/secuencia.h): quien
+ * solo ve la respuesta no puede predecir los bytes que aún no le llegaron. La clave va en el
+ * entorno del servidor (CURSO_BYTES_CLAVE), nunca en sus argumentos, y el servidor se hace no
+ * volcable. `clave` es prestada durante la llamada. */
+int practica_arrancar_secreto(practica_t *p, const char *registro, const char *guion,
+                              const char *alias, const secuencia_clave_t *clave);
 
 /* Envía SIGTERM, espera hasta 5 s y, si sigue vivo, SIGKILL. Devuelve el estado de salida
  * (0–255), 128 + señal si murió por una señal, o -EINVAL si no había servidor arrancado.

@@ -1,6 +1,7 @@
 /* comun.c — lo que comparten las verificaciones del laboratorio 11: los bytes de /bytes (el
- * calificador los genera él mismo, sin preguntar al servidor), las carpetas y archivos de cada
- * verificación, lanzar «descargas» y leer el registro del servidor. Ver comun.h. */
+ * calificador los genera él mismo con la clave de sus servidores, cal_bytes, sin preguntar), las
+ * carpetas y archivos de cada verificación, lanzar «descargas» y leer el registro del servidor. Ver
+ * comun.h. */
 #include "comun.h"
 
 #include <dirent.h>
@@ -15,26 +16,6 @@
 
 /* ------------------------------------------------------------------ bytes de /bytes */
 
-/* La misma secuencia que el servidor (common/servidor/bytes.c): splitmix64 por bloque de 8. */
-static uint64_t mezclar(uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15ULL;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-}
-
-void desc_generar(uint64_t semilla, uint64_t desde, unsigned char *destino, size_t n)
-{
-    uint64_t base = mezclar(semilla);
-    for (size_t i = 0; i < n;) {
-        uint64_t pos = desde + i;
-        uint64_t v = mezclar(base ^ (pos >> 3));
-        for (unsigned b = (unsigned)(pos & 7); b < 8 && i < n; b++, i++)
-            destino[i] = (unsigned char)(v >> (8 * b));
-    }
-}
-
 /* SHA-256 (hex) de los bytes [0, n) de `semilla`. */
 void desc_huella_de(uint64_t semilla, uint64_t n, char hex[65])
 {
@@ -43,7 +24,7 @@ void desc_huella_de(uint64_t semilla, uint64_t n, char hex[65])
     sha256_iniciar(&s);
     for (uint64_t pos = 0; pos < n;) {
         size_t m = n - pos > sizeof trozo ? sizeof trozo : (size_t)(n - pos);
-        desc_generar(semilla, pos, trozo, m);
+        cal_bytes(semilla, pos, trozo, m);
         sha256_anadir(&s, trozo, m);
         pos += m;
     }
@@ -193,7 +174,7 @@ int desc_escribir_parte(const char *dir, const char *nombre, uint64_t semilla, s
     if (b == NULL)
         return -1;
     if (semilla != 0)
-        desc_generar(semilla, 0, b, n);
+        cal_bytes(semilla, 0, b, n);
     else
         for (size_t i = 0; i < n; i++)
             b[i] = (unsigned char)(i * 197 + 13);

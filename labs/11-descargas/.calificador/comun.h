@@ -4,8 +4,10 @@
  * práctica propio de cada verificación, con su carpeta de destino (cal_carpeta) como único
  * sitio donde puede escribir. Se juzga lo que se ve desde fuera:
  *   - los archivos: su SHA-256 contra el de los bytes que sirve /bytes (el calificador los
- *     genera él mismo con la misma fórmula, sin preguntar al servidor), qué nombres existen
- *     mientras el programa corre (ningún nombre final a medias) y qué .parte quedan;
+ *     genera él mismo, cal_bytes, sin preguntar al servidor, con una clave secreta que solo
+ *     tienen él y su servidor: de lo ya recibido no se deducen los bytes que faltan), qué
+ *     nombres existen mientras el programa corre (ningún nombre final a medias) y qué
+ *     .parte quedan;
  *   - el registro del servidor: cuántas descargas a la vez, en qué orden, qué estado (200,
  *     206, 416) y cuántos bytes de cuerpo salieron, cuánto se esperó entre reintentos;
  *   - la salida (PROGRESO, OK, ERROR; en una terminal, los repintados), siempre contrastada
@@ -59,9 +61,7 @@
 
 /* ---- bytes de /bytes ---- */
 
-/* Los bytes [desde, desde+n) de `semilla`: la misma secuencia que common/servidor/bytes.c. */
-void desc_generar(uint64_t semilla, uint64_t desde, unsigned char *destino, size_t n);
-/* SHA-256 (hex) de los bytes [0, n) de `semilla`. */
+/* SHA-256 (hex) de los bytes [0, n) de `semilla` (cal_bytes). */
 void desc_huella_de(uint64_t semilla, uint64_t n, char hex[65]);
 /* Una semilla nueva (getrandom), < 2^40 para que la URL sea corta. */
 uint64_t desc_semilla_nueva(void);

@@ -1,0 +1,91 @@
+/* test_secuencia.c — la secuencia de bytes del servidor de práctica (curso/secuencia.h): el
+ * vector de SipHash-2-4 del artículo, que la pública no cambió (los bytes que ven las lecciones
+ * y las prácticas), que cualquier troceo da lo mismo, que la secreta depende de la clave y no
+ * de la pública, y la clave en texto. */
+#include "curso/secuencia.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+/* SipHash-2-4 con clave 00 01 … 0f de los 16 bytes 00 01 … 0f (Aumasson y Bernstein,
+ * apéndice A; fila 16 de los vectores del código de referencia): 0x3f2acc7f57c29bdb. La
+ * secuencia secreta de semilla 0x0706050403020100 en el bloque 0x0f0e0d0c0b0a0908 es
+ * exactamente ese mensaje: sus 8 bytes, en little-endian, en la posición 8 × bloque. */
+Test(secuencia, vector_siphash)
+{
+    const secuencia_clave_t clave = {0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL};
+    const unsigned char esperado[8] = {0xdb, 0x9b, 0xc2, 0x57, 0x7f, 0xcc, 0x2a, 0x3f};
+    unsigned char b[8];
+    secuencia_generar(&clave, 0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL * 8, b, sizeof b);
+    cr_expect(memcmp(b, esperado, 8) == 0, "SipHash-2-4 no da el vector del artículo");
+}
+
+/* La pública es la de siempre: los 16 primeros bytes de la semilla 99 (calculados con la
+ * fórmula antes de separarla en este módulo). Si cambiaran, cambiarían las salidas de las
+ * lecciones que los resumen. */
+Test(secuencia, publica_sin_cambios)
+{
+    const unsigned char esperado[16] = {0x66, 0x5b, 0x53, 0x1f, 0x99, 0x52, 0x10, 0x82,
+                                        0xd6, 0x3b, 0x87, 0x97, 0x7e, 0x86, 0x1a, 0xde};
+    unsigned char b[16];
+    secuencia_generar(NULL, 99, 0, b, sizeof b);
+    cr_expect(memcmp(b, esperado, sizeof b) == 0);
+}
+
+static void troceo(const secuencia_clave_t *clave)
+{
+    unsigned char todo[1003], partes[1003];
+    secuencia_generar(clave, 12345, 5, todo, sizeof todo);
+    /* Trozos desalineados y de menos de un bloque dan lo mismo que de una vez. */
+    secuencia_generar(clave, 12345, 5, partes, 3);
+    secuencia_generar(clave, 12345, 8, partes + 3, 1);
+    secuencia_generar(clave, 12345, 9, partes + 4, 500);
+    secuencia_generar(clave, 12345, 509, partes + 504, 499);
+    cr_expect(memcmp(todo, partes, sizeof todo) == 0);
+}
+
+Test(secuencia, troceo_publica)
+{
+    troceo(NULL);
+}
+
+Test(secuencia, troceo_secreta)
+{
+    const secuencia_clave_t clave = {1, 2};
+    troceo(&clave);
+}
+
+Test(secuencia, secreta_depende_de_la_clave)
+{
+    const secuencia_clave_t a = {1, 2}, b = {1, 3};
+    unsigned char pa[64], pb[64], pub[64], otra[64];
+    secuencia_generar(&a, 7, 0, pa, sizeof pa);
+    secuencia_generar(&b, 7, 0, pb, sizeof pb);
+    secuencia_generar(NULL, 7, 0, pub, sizeof pub);
+    secuencia_generar(&a, 8, 0, otra, sizeof otra);
+    cr_expect(memcmp(pa, pb, sizeof pa) != 0, "otra clave, otros bytes");
+    cr_expect(memcmp(pa, pub, sizeof pa) != 0, "la secreta no es la pública");
+    cr_expect(memcmp(pa, otra, sizeof pa) != 0, "otra semilla, otros bytes");
+    /* Ningún bloque se repite en 64 bytes (una PRF de 64 bits: repetir sería de 1 en 2^58). */
+    for (int i = 0; i < 8; i++)
+        for (int j = i + 1; j < 8; j++)
+            cr_expect(memcmp(pa + 8 * i, pa + 8 * j, 8) != 0);
+}
+
+Test(secuencia, clave_en_texto)
+{
+    secuencia_clave_t c, d;
+    char texto[SECUENCIA_CLAVE_HEX + 1];
+    cr_assert_eq(secuencia_clave_nueva(&c), 0);
+    secuencia_clave_a_texto(&c, texto);
+    cr_expect_eq(strlen(texto), SECUENCIA_CLAVE_HEX);
+    cr_assert_eq(secuencia_clave_de_texto(texto, &d), 0);
+    cr_expect(c.k0 == d.k0 && c.k1 == d.k1);
+    cr_expect_eq(secuencia_clave_de_texto("0123456789ABCDEF0123456789abcdef", &d), 0);
+    cr_expect(d.k0 == 0x0123456789abcdefULL && d.k1 == 0x0123456789abcdefULL);
+    cr_expect_eq(secuencia_clave_de_texto("", &d), -EINVAL);
+    cr_expect_eq(secuencia_clave_de_texto("0123456789abcdef0123456789abcde", &d), -EINVAL);
+    cr_expect_eq(secuencia_clave_de_texto("0123456789abcdef0123456789abcdef0", &d), -EINVAL);
+    cr_expect_eq(secuencia_clave_de_texto("0123456789abcdef0123456789abcdeg", &d), -EINVAL);
+}
