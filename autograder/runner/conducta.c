@@ -1773,10 +1773,22 @@ static void disco_esquivado(verificacion_t *v, const char *visto)
     v->ok = 0;
 }
 
+/* La pista de una verificación que no cuenta por los medios: la suya habla de lo que juzga
+ * (en el 11, del orden de las escrituras), y lo que falló fue otra cosa (un uv_fs_close sin
+ * callback: el estudiante de prueba de la sesión 33 buscaba el fallo en el orden). */
+static void pista_de_medios(verificacion_t *v)
+{
+    char *t = texto_formato("esta no falla por lo que juzga, sino por los medios: cambia lo "
+                            "que dice «Obtenido» por lo que allí se propone.");
+    free(v->pista);
+    v->pista = t;
+}
+
 /* Un medio prohibido visto solo fuera del núcleo: cada verificación donde se vio queda en 0
  * con lo visto (qué llamada, qué hilo, qué archivo, qué usar). */
 static void quitar_verificacion(verificacion_t *v, const char *visto)
 {
+    pista_de_medios(v);
     if (v->ok) {
         char *t = texto_formato("Lo demás de esta verificación pasó («%.300s»), pero en sus "
                                 "ejecuciones el programa usó medios que el laboratorio no "

@@ -6,7 +6,7 @@
  *   {"labs": {"07-monitor-web": {"ultima": 4, "mejor": 100, "maximo": 100, "veces": 3,
  *                                "falta": ["entrada_sin_urls", …]}}}
  * Se reescribe entero con rename(): dos `make grade` a la vez no dejan un archivo a medias
- * (el último gana).
+ * (el último gana). Lo que no es un archivo normal (/dev/null, un enlace) no se toca.
  */
 #define _GNU_SOURCE
 #include "runner.h"
@@ -16,10 +16,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int historial_anotar(const opciones_t *op, const lab_t *labs, int n)
 {
+    /* Un historial que existe y no es un archivo normal («HISTORIAL=/dev/null»: no anotar) no
+     * se sustituye: el rename de abajo cambiaba /dev/null por un archivo (como root, el de
+     * toda la máquina). */
+    struct stat st;
+    if (lstat(op->historial, &st) == 0 && !S_ISREG(st.st_mode))
+        return 0;
     json_t *raiz = json_load_file(op->historial, 0, NULL);
     if (!json_is_object(raiz) || !json_is_object(json_object_get(raiz, "labs"))) {
         json_decref(raiz);

@@ -126,6 +126,13 @@ int desc_abiertos(cal_proceso_t *p, const carpeta_t *c)
     return cal_abiertos(p, prefijo);
 }
 
+int desc_parte_abierta(cal_proceso_t *p, const char *dir, const char *nombre)
+{
+    char ruta[1100];
+    snprintf(ruta, sizeof ruta, "%s/%s.parte", dir, nombre);
+    return cal_abiertos(p, ruta) > 0;
+}
+
 /* Tamaño del archivo, o -1 si no existe. */
 long long desc_tam_archivo(const char *dir, const char *nombre)
 {
@@ -536,6 +543,18 @@ double desc_cambiado_tras_escribir_ms(const char *dir, const char *nombre)
     double c = (double)st.st_ctim.tv_sec * 1000.0 + (double)st.st_ctim.tv_nsec / 1e6,
            m = (double)st.st_mtim.tv_sec * 1000.0 + (double)st.st_mtim.tv_nsec / 1e6;
     return c > m ? c - m : 0;
+}
+
+long long desc_rango_desde(const char *rango)
+{
+    if (strncmp(rango, "bytes=", 6) != 0 || rango[6] < '0' || rango[6] > '9')
+        return -1;
+    char *fin;
+    errno = 0;
+    unsigned long long v = strtoull(rango + 6, &fin, 10);
+    if (errno != 0 || *fin != '-' || v > (unsigned long long)INT64_MAX)
+        return -1;
+    return (long long)v;
 }
 
 /* Peticiones del registro a `ruta`, en orden de inicio. */

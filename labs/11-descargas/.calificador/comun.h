@@ -109,6 +109,9 @@ void desc_proximo_disco_lento(unsigned escritura_ms, unsigned rename_ms);
  * c->dir: un archivo abierto ahí y enlazado con link() en c->dir no contaría). -1 si no se
  * pudo mirar (cal_abiertos). */
 int desc_abiertos(cal_proceso_t *p, const carpeta_t *c);
+/* 1 si `p` tiene abierto dir/nombre.parte ahora (por la ruta de sus descriptores); 0 si no o
+ * si no se pudo mirar. Para juzgar que una descarga que falló cerró su archivo. */
+int desc_parte_abierta(cal_proceso_t *p, const char *dir, const char *nombre);
 /* Lanza «descargas -d DIR args…» (sin -d si c es NULL). NULL si no se pudo (ya anotado). */
 cal_proceso_t *desc_lanzar(cal_servidor_t *s, const carpeta_t *c, const char *const *args,
                            double limite_s, int valgrind, int terminal);
@@ -125,6 +128,9 @@ const char *desc_troceada_url(char *buf, size_t tam, uint64_t n, uint64_t semill
                               const char *extra);
 /* «nombre=url» en buf. */
 const char *desc_arg(char *buf, size_t tam, const char *nombre, const char *url);
+/* El primer byte que pide una cabecera Range del registro («bytes=N-» o «bytes=N-M»), o -1 si
+ * no hay cabecera o no tiene esa forma. */
+long long desc_rango_desde(const char *rango);
 /* Peticiones del registro a `ruta`, en orden de inicio (como mucho max). */
 int desc_registro_de(cal_servidor_t *s, const char *ruta, cal_peticion_t *v, int max);
 

@@ -55,8 +55,9 @@ CAL_PRUEBA(atomico, 30)
 {
     cal_esperado("mientras descarga, un nombre final solo existe con el archivo entero; uno "
                  "cortado nunca llega a su nombre final, ni uno reanudado cuyo 206 acaba antes "
-                 "del total de Content-Range (más corto de lo anunciado); y, con un disco lento, "
-                 "tampoco uno cuya transferencia acabó y aún se escribe");
+                 "del total de Content-Range (más corto de lo anunciado: falla y cierra su "
+                 ".parte); y, con un disco lento, tampoco uno cuya transferencia acabó y aún se "
+                 "escribe");
     corrida_t x;
     if (!desc_preparar(&x))
         CAL_FIN(0);
@@ -101,12 +102,29 @@ CAL_PRUEBA(atomico, 30)
                  "la cola esté escrita");
     }
     long long lenta_vista = -1;
-    char motivo[256] = "";
+    char motivo[320] = "";
     int ok = 1, miradas = 0, de_lenta = 0; /* de_lenta: falló la corrida del disco lento */
+    /* corto.bin falla enseguida (su 206 acaba antes del total), cortado.bin a los ~0.6 s y
+     * grande.bin sigue ~1.5 s: medio segundo después de que el servidor acabe las dos, sus
+     * .parte ya no pueden estar abiertos. Solo cuenta aquí el de corto.bin con el de
+     * cortado.bin cerrado: si los dos siguen abiertos, no se cierra ningún archivo de una
+     * descarga que falla, y eso ya lo cobra cierra_archivos. */
+    int corto_abierto = 0, mirado = 0;
+    uint64_t fin_fallidas = 0;
     uint64_t limite = cal_ahora_ms() + 15000;
     while ((!cal_termino(p) || (p5 != NULL && !cal_termino(p5))) && cal_ahora_ms() < limite) {
         cal_esperar_fin(!cal_termino(p) || p5 == NULL ? p : p5, 10);
         miradas++;
+        cal_peticion_t vc, vk;
+        if (fin_fallidas == 0 && miradas % 10 == 0 && cal_registro_ruta(x.s, u[2], &vc, 1) >= 1 &&
+            cal_registro_ruta(x.s, u[1], &vk, 1) >= 1)
+            fin_fallidas = vc.fin_ms > vk.fin_ms ? vc.fin_ms : vk.fin_ms;
+        if (!mirado && fin_fallidas > 0 && cal_ahora_ms() >= fin_fallidas + 500 &&
+            !cal_termino(p)) {
+            corto_abierto = desc_parte_abierta(p, dir, desc_nombre("corto.bin")) &&
+                            !desc_parte_abierta(p, dir, desc_nombre("cortado.bin"));
+            mirado = 1;
+        }
         long long t5 = p5 != NULL ? desc_tam_archivo(c5.dir, desc_nombre("lenta.bin")) : -1;
         if (t5 >= 0 && (uint64_t)t5 != tam5 && lenta_vista < 0)
             lenta_vista = t5;
@@ -154,6 +172,14 @@ CAL_PRUEBA(atomico, 30)
                                    sizeof motivo);
         }
         de_lenta = !ok;
+    }
+    if (ok && corto_abierto) {
+        snprintf(motivo, sizeof motivo,
+                 "%s falló (su 206 acababa antes del total) y medio segundo después su .parte "
+                 "seguía abierto (el de %s, que se cortó, no): cuando una descarga falla por "
+                 "su longitud, también se cierra su archivo",
+                 desc_nombre("corto.bin"), desc_nombre("cortado.bin"));
+        ok = 0;
     }
     if (ok)
         ok = desc_archivo_bien(dir, desc_nombre("grande.bin"), sem[0], 1500000, motivo,
@@ -461,6 +487,32 @@ static int pidio_rango(const reanudacion_t *r, uint64_t prefijo, char *motivo, s
     return 0;
 }
 
+/* 1 si la última línea PROGRESO de `nombre` (si hay alguna) no dice más bytes que el archivo
+ * entero (`tam`): tras un 200 que obliga a empezar de cero, <bytes> vuelve a contar desde 0 y
+ * no suma el .parte descartado (`prefijo`, más largo que el archivo). Sin líneas no se juzga
+ * aquí: el progreso lo juzga progreso. Si no, 0 y el motivo. */
+static int progreso_desde_cero(cal_proceso_t *p, const char *nombre, uint64_t tam, uint64_t prefijo,
+                               char *motivo, size_t t)
+{
+    char l[256], w[32];
+    int i = 0;
+    while (cal_linea(cal_salida(p), "PROGRESO", nombre, i, l, sizeof l) >= 0)
+        i++;
+    if (i == 0 || cal_linea(cal_salida(p), "PROGRESO", nombre, i - 1, l, sizeof l) < 0)
+        return 1;
+    const char *by = cal_palabra(l, 3, w, sizeof w);
+    uint64_t bytes = by != NULL ? strtoull(by, NULL, 10) : 0;
+    if (bytes <= tam)
+        return 1;
+    snprintf(motivo, t,
+             "el archivo tiene %llu %s y la última línea PROGRESO de %s dice %llu: tras el 200 "
+             "que obliga a empezar de cero, <bytes> vuelve a contar desde 0 (no suma los %llu "
+             "del .parte descartado)",
+             (unsigned long long)tam, texto_plural((long long)tam, "byte", "bytes"), nombre,
+             (unsigned long long)bytes, (unsigned long long)prefijo);
+    return 0;
+}
+
 CAL_PRUEBA(continuar_200, 30)
 {
     cal_esperado("con --continuar, se pide continuar («Range: bytes=<tamaño del .parte>-»); y "
@@ -473,12 +525,16 @@ CAL_PRUEBA(continuar_200, 30)
         CAL_FIN(0);
     char motivo[512] = "";
     /* /stream-bytes no atiende Range: responde 200, troceado, con los mismos bytes. El .parte
-     * es más largo que el archivo: sin vaciarlo, le quedaría la cola vieja. */
+     * es más largo que el archivo: sin vaciarlo, le quedaría la cola vieja. Lenta (~1.5 s):
+     * sus líneas PROGRESO, tras empezar de cero, cuentan desde 0. */
     uint64_t tam = (uint64_t)cal_azar(300000, 500000),
              prefijo = tam + (uint64_t)cal_azar(50000, 200000);
-    int ok = desc_continuar(&r, "/stream-bytes", "", tam, prefijo, 0, desc_nombre("z.bin"), motivo,
-                            sizeof motivo) &&
-             pidio_rango(&r, prefijo, motivo, sizeof motivo);
+    char ritmo[32];
+    snprintf(ritmo, sizeof ritmo, "&kbps=%llu", (unsigned long long)(tam / 1024 * 2 / 3 + 1));
+    int ok = desc_continuar(&r, "/stream-bytes", ritmo, tam, prefijo, 0, desc_nombre("z.bin"),
+                            motivo, sizeof motivo) &&
+             pidio_rango(&r, prefijo, motivo, sizeof motivo) &&
+             progreso_desde_cero(r.x.p, desc_nombre("z.bin"), tam, prefijo, motivo, sizeof motivo);
     /* Y un 200 sin cuerpo: al_recibir no llega nunca, así que quien solo mira el estado ahí
      * renombra el .parte viejo entero (el estudiante de prueba de la sesión 29: 100/100). */
     char m[320] = "";

@@ -194,7 +194,16 @@ CAL_PRUEBA(sigint, 60)
             senal4 = senal_con_pendiente(p4, &dicho4);
             senal4_ms = cal_ahora_ms();
         }
-        if (!senal4) {
+        if (!senal4 && cal_termino(p4)) {
+            /* Sin esa línea (sin búfer de línea, las PROGRESO salen al final: eso lo cobra
+             * progreso) la señal no llegó a tiempo y el programa ya acabó por su cuenta: no hay
+             * Ctrl+C que juzgar en esta corrida (antes, «terminó con código 0» y un consejo
+             * sobre las escrituras que no venía a cuento: el estudiante de la sesión 33). */
+            cal_nota("%s no dijo 1 MiB recibido en una línea PROGRESO a tiempo y el programa "
+                     "acabó antes de Ctrl+C: la corrida del disco lento no se juzga",
+                     desc_nombre("pendiente.bin"));
+            p4 = NULL;
+        } else if (!senal4) {
             /* Sin esa línea a tiempo, Ctrl+C igual: se juzga lo demás. */
             cal_nota("%s no dijo 1 MiB recibido en una línea PROGRESO a tiempo: no se "
                      "compara su .parte con lo recibido",
@@ -292,6 +301,17 @@ CAL_PRUEBA(sigint, 60)
                      "con un disco lento, tras Ctrl+C, %s (se espera 130; cada uv_fs_write lleva "
                      "toda la cola: un trozo por llamada no se pone al día)",
                      desc_como(p4, cod4, f, sizeof f));
+            ok = 0;
+        } else if (t4 <= 0 && desc_tam_archivo(c4.dir, desc_nombre("pendiente.bin")) == 3000000) {
+            /* Sin pausa a partir de 1 MiB, los 3 MB llegan antes de la señal y la descarga,
+             * ya sin transferencia, acaba y se renombra: el .parte «vacío» era eso (el
+             * estudiante de prueba de la sesión 33, con el umbral en 4 MiB). */
+            snprintf(motivo, sizeof motivo,
+                     "con un disco lento (cada escritura tarda %u ms), %s (3000000 bytes) llegó "
+                     "entera sin pausarse y, tras Ctrl+C, acabó con su nombre final: con más de "
+                     "1 MiB recibido sin escribir, la transferencia se pausa (requisito 2), y "
+                     "Ctrl+C la encuentra a medias: ERROR y su .parte con lo recibido",
+                     SIGINT_LENTO_MS, desc_nombre("pendiente.bin"));
             ok = 0;
         } else if (t4 <= 0) {
             snprintf(motivo, sizeof motivo,

@@ -11,17 +11,21 @@
 
 /* ------------------------------------------------------------------ recursos */
 
+/* El tope de archivo de la corrida: ningún archivo pasa de aquí (un disco lleno para
+ * llena.bin, que es más grande; la lenta cabe). */
+#define TOPE_CIERRA 950000
+
 CAL_PRUEBA(cierra_archivos, 30)
 {
     cal_esperado("cuando una descarga termina, bien o mal, su archivo se cierra: con una lenta "
-                 "aún en curso, tres rápidas ya terminadas y tres fallidas (un 4xx, una cortada y "
-                 "una con la huella mala), como mucho 1 descriptor abierto en la carpeta");
+                 "en curso, tres rápidas terminadas y cuatro fallidas (4xx, cortada, huella "
+                 "mala, disco lleno), como mucho 1 descriptor abierto en la carpeta");
     carpeta_t c;
     cal_servidor_t *s;
     if (cal_servidor(&s) < 0 || desc_carpeta(&c) < 0)
         CAL_FIN(0);
-    char u[4][128], b[7][200], cortada[128], mala[128], x4[32];
-    const char *args[10] = {"-c", "7"};
+    char u[4][128], b[8][200], cortada[128], mala[128], llena[128], x4[32];
+    const char *args[11] = {"-c", "8"};
     desc_bytes_url(u[0], sizeof u[0], 900000, desc_semilla_nueva(), "&kbps=300");
     args[2] = desc_arg(b[0], sizeof b[0], desc_nombre("lenta.bin"), u[0]);
     for (int i = 1; i < 4; i++) {
@@ -33,32 +37,50 @@ CAL_PRUEBA(cierra_archivos, 30)
     desc_bytes_url(cortada, sizeof cortada, 50000, desc_semilla_nueva(), "&cortar=5000");
     desc_bytes_url(mala, sizeof mala, (uint64_t)cal_azar(20000, 80000), desc_semilla_nueva(),
                    "&digest=mal");
+    /* Sin Repr-Digest: falla al escribir, no por la huella. */
+    desc_bytes_url(llena, sizeof llena, (uint64_t)cal_azar(1500000, 2500000), desc_semilla_nueva(),
+                   "&digest=no");
     snprintf(x4, sizeof x4, "/status/%d", (int)cal_azar(400, 404));
     args[6] = desc_arg(b[4], sizeof b[4], desc_nombre("x4xx.bin"), x4);
     args[7] = desc_arg(b[5], sizeof b[5], desc_nombre("cortada.bin"), cortada);
     args[8] = desc_arg(b[6], sizeof b[6], desc_nombre("mala.bin"), mala);
-    args[9] = NULL;
+    args[9] = desc_arg(b[7], sizeof b[7], desc_nombre("llena.bin"), llena);
+    args[10] = NULL;
+    desc_proximo_tope(TOPE_CIERRA);
     cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
-    int listas = 0;
-    for (int espera = 0; espera < 5000 && listas < 3 && !cal_termino(p); espera += 20) {
+    int listas = 0, llena_hecha = 0;
+    for (int espera = 0; espera < 5000 && (listas < 3 || !llena_hecha) && !cal_termino(p);
+         espera += 20) {
         cal_esperar(20);
         listas = (desc_tam_archivo(c.dir, desc_nombre("r1.bin")) >= 0) +
                  (desc_tam_archivo(c.dir, desc_nombre("r2.bin")) >= 0) +
                  (desc_tam_archivo(c.dir, desc_nombre("r3.bin")) >= 0);
+        /* La llena acabó para el servidor (el programa cortó la transferencia al fallar su
+         * escritura, o la recibió entera): el registro la anota al terminar. */
+        cal_peticion_t v;
+        llena_hecha = llena_hecha || cal_registro_ruta(s, llena, &v, 1) >= 1;
     }
     cal_esperar(500); /* el último rename llega antes que su uv_fs_close */
     int abiertos = desc_abiertos(p, &c);
+    int llena_abierta = desc_parte_abierta(p, c.dir, desc_nombre("llena.bin"));
     int vivo = !cal_termino(p);
     int cod = desc_fin(p, 10000);
     char f[128];
     /* El código de salida (1, por las fallidas) lo juzgan otras verificaciones: aquí solo
-     * que el programa acabe por sí mismo. */
-    int ok = listas == 3 && vivo && abiertos >= 0 && abiertos <= 1 && (cod == 0 || cod == 1);
+     * que el programa acabe por sí mismo. Que la llena acabe en ERROR con su .parte hasta el
+     * tope lo juzga disco_lleno: aquí, si no llegó al tope, solo que se cierre lo que sí. */
+    int ok = listas == 3 && vivo && abiertos >= 0 && abiertos <= 1 && !llena_abierta &&
+             (cod == 0 || cod == 1);
     if (listas < 3 || !vivo)
         cal_obtenido("las tres rápidas no terminaron mientras la lenta seguía (%d de 3; %s)",
                      listas, desc_como(p, cod, f, sizeof f));
+    else if (llena_abierta)
+        cal_obtenido("%s no cabía en el disco (tamaño máximo de archivo, en bytes: %d): su "
+                     "escritura falló, y su .parte seguía abierto medio segundo después (el "
+                     "archivo se cierra también cuando una escritura falla)",
+                     desc_nombre("llena.bin"), TOPE_CIERRA);
     else if (abiertos < 0 || abiertos > 1)
         cal_obtenido("descriptores abiertos en la carpeta con solo una descarga en curso: %d "
                      "(¿se cierra también el .parte de una descarga que falla?)",
