@@ -1,14 +1,13 @@
 /* trampa_vpl.c — entrega hostil (se añade al final del monitor.c de partida del 07): sin
  * bwrap y con el MISMO uid que el calificador (la jaula de Moodle VPL), antes de main busca
- * en /proc/<pid>/environ la carpeta de resultados (CALIF_RESULTADOS), escribe {"ok": true}
- * en el <id>.json de cada verificación y un TAP de Criterion con «ok - lab::<id>» para
- * todas, y los protege (chmod 0444 el TAP, 0555 las carpetas) para que el calificador no
- * pueda escribir los suyos. Antes sacaba 100/100 sin hacer el laboratorio; ahora el
- * ejecutor solo cree los veredictos firmados con la clave de la calificación (base/clave.c),
- * que el programa no alcanza, y la nota no pasa de la del programa de partida. Lo califica
+ * la carpeta de resultados (junto a su propio ejecutable), escribe {"ok": true} en el
+ * <id>.json de cada verificación y un TAP de Criterion con «ok - lab::<id>» para todas, y
+ * los protege (chmod 0444 el TAP, 0555 las carpetas) para que el calificador no pueda
+ * escribir los suyos. Antes sacaba 100/100 sin hacer el laboratorio; ahora el ejecutor solo
+ * cree los veredictos firmados con la clave de la calificación (base/clave.c), que el
+ * programa no alcanza, y la nota no pasa de la del programa de partida. Lo califica
  * autograder/pruebas/prueba-autograder.sh («la jaula de VPL»).
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -44,31 +43,23 @@ static void trampa_escribir(const char *ruta, const char *texto)
     fclose(f);
     rename(tmp, ruta);
 }
+/* La carpeta de resultados de la calificación que lanzó este programa: «resultados», junto al
+ * ejecutable (runner/calificar.c: trabajo/NN/ con el binario, resultados/ y tmp/). Antes la
+ * buscaba en el entorno de cualquier proceso de /proc con el mismo uid (CALIF_RESULTADOS): el
+ * del servidor de práctica de la verificación. Desde que el servidor guarda su clave y no se
+ * deja leer (PR_SET_DUMPABLE 0), solo la encontraba en otra calificación que corriera a la vez
+ * con el mismo uid (prueba-autograder: canal_vpl), y la trampa dejaba de probar la firma. */
 __attribute__((constructor)) static void trampa(void)
 {
     char res[4096] = "";
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    while (d != NULL && res[0] == '\0' && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] < '0' || e->d_name[0] > '9')
-            continue;
-        char ruta[300];
-        snprintf(ruta, sizeof ruta, "/proc/%s/environ", e->d_name);
-        FILE *f = fopen(ruta, "r");
-        if (f == NULL)
-            continue;
-        static char buf[1 << 16];
-        size_t n = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[n] = '\0';
-        for (size_t i = 0; i < n; i += strlen(buf + i) + 1)
-            if (strncmp(buf + i, "CALIF_RESULTADOS=", 17) == 0) {
-                snprintf(res, sizeof res, "%s", buf + i + 17);
-                break;
-            }
-    }
-    if (d != NULL)
-        closedir(d);
+    ssize_t n = readlink("/proc/self/exe", res, sizeof res - 32);
+    if (n <= 0)
+        return;
+    res[n] = '\0';
+    char *fin = strrchr(res, '/');
+    if (fin == NULL)
+        return;
+    snprintf(fin, sizeof res - (size_t)(fin - res), "/resultados");
     if (res[0] == '\0')
         return;
     struct stat st;

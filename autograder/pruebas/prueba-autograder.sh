@@ -423,6 +423,18 @@ if grep -q 'no se califica' "$SALIDAS/chat_oculto.txt" &&
 else
   mal "chat-oculto-mensaje" "chat_oculto: el informe no dice que espera con poll"
 fi
+# libuv escucha y acepta, y un hilo del grupo (uv_queue_work) lleva la sala con poll y read/write
+# directos (chat_grupo.c, de un adversario de la sesión 33: la sala completa así sacaba 100/100).
+# Lo delata el poll fuera del hilo del bucle. Su variante con E/S por señales (O_ASYNC, F_SETOWN,
+# F_SETSIG) ya no funciona: la caja las niega (pruebas/caja, fuera_de_la_lista_negado).
+hostil autograder/hostiles/chat_grupo.c >"$generada/chat_grupo.c"
+CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_grupo "$generada/chat_grupo.c" 5
+if grep -q 'no se califica' "$SALIDAS/chat_grupo.txt" &&
+  grep -q 'Se vio poll o select en un hilo que no es el del bucle, [0-9]* ve' "$SALIDAS/chat_grupo.txt"; then
+  bien "chat_grupo: el 09 rechaza la sala en un hilo del grupo, y lo dice"
+else
+  mal "chat-grupo-mensaje" "chat_grupo: el informe no dice que un hilo del grupo espera con poll"
+fi
 # La sala entera, que funciona, con sus propios sockets y su propio bucle epoll (chat_epoll.c,
 # cada llamada escondida de objdump): por la traza se parece a libuv (los sockets en el hilo
 # del bucle, espera con epoll). Lo delata desde dónde se llama: una instrucción syscall del

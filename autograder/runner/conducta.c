@@ -22,7 +22,10 @@
  *                         preguntan al DNS por UDP o a nscd; solo donde se usa el cliente
  *                         HTTP, y nunca uno que toque un archivo normal): un hilo propio lo
  *                         supera
- *   red_cruda             los sockets TCP solo desde el hilo del bucle (libuv y curl-multi)
+ *   red_cruda             los sockets TCP solo desde el hilo del bucle (libuv y curl-multi);
+ *                         en un servidor (requiere uv_listen) ningún hilo espera con poll o
+ *                         select: ni el del bucle (libuv usa epoll) ni uno del grupo (la sala
+ *                         en un uv_queue_work, hostiles/chat_grupo.c; los resolutores aparte)
  *   (todos)               sin espera activa: como mucho ESPERAS_MAX nanosleep en el hilo del
  *                         bucle por ejecución (los laboratorios son de libuv: espera uv_run);
  *                         dormir en una callback (libuv en la pila: espera_cerrar) es lo menor
@@ -111,6 +114,7 @@ typedef struct {
     int esperas_cb;      /* y de esos, los que lo prueban con su pila: libuv debajo */
     int sondeos;         /* poll/select en el hilo del bucle (libuv espera con epoll) */
     int sondeos_espera;  /* de ellos, los que esperan (tiempo distinto de 0) */
+    int sondeos_hilo;    /* poll/select en otro hilo del programa que no es un resolutor */
     int herramientas;    /* arranques de la herramienta de valgrind (uno por programa) */
     int lecturas_grupo;  /* archivos normales leídos o escritos en otros hilos */
     char lectura[512];   /* primera lectura de archivo en el hilo del bucle */
@@ -207,6 +211,15 @@ static int es_miembro(const vista_t *v, long tid)
         if (v->previos[i] == tid)
             return 0;
     return 1;
+}
+
+/* ¿Es `tid` un hilo del resolutor (getaddrinfo: un socket UDP, AF_UNIX o AF_NETLINK)? */
+static int es_resolutor(const vista_t *v, long tid)
+{
+    for (int i = 0; i < v->nresolutores; i++)
+        if (v->resolutores[i] == tid)
+            return 1;
+    return 0;
 }
 
 static int empieza(const char *s, const char *p)
@@ -1130,9 +1143,7 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto, c
         if (!principal && strcmp(nombre, "socket") == 0 &&
             (strstr(par, "SOCK_DGRAM") != NULL || strstr(par, "AF_UNIX") != NULL ||
              strstr(par, "AF_NETLINK") != NULL)) {
-            int visto = 0;
-            for (int i = 0; i < v->nresolutores && !visto; i++)
-                visto = v->resolutores[i] == tid;
+            int visto = es_resolutor(v, tid);
             if (!visto && v->nresolutores < MAX_PREVIOS)
                 v->resolutores[v->nresolutores++] = tid;
             return;
@@ -1350,11 +1361,13 @@ static void leer_traza(const char *ruta, const char *programa, vista_t *v)
         }
         /* Una espera con poll o select puede no volver nunca (el programa muere en ella): se
          * cuenta al entrar, esté o no completa la línea. */
-        if (v->principal != 0 && tid == v->principal &&
-            (empieza(resto, "poll(") || empieza(resto, "ppoll(") || empieza(resto, "select(") ||
-             empieza(resto, "pselect6("))) {
+        int sondeo = empieza(resto, "poll(") || empieza(resto, "ppoll(") ||
+                     empieza(resto, "select(") || empieza(resto, "pselect6(");
+        if (sondeo && v->principal != 0 && tid == v->principal) {
             v->sondeos++;
             v->sondeos_espera += !sondeo_sin_espera(resto);
+        } else if (sondeo && v->principal != 0 && es_miembro(v, tid) && !es_resolutor(v, tid)) {
+            v->sondeos_hilo++;
         }
         const char *sin = " <unfinished ...>";
         size_t ls = strlen(sin), lr = strlen(resto);
@@ -1459,6 +1472,15 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
                  "poll o select en el hilo del bucle, %d %s (libuv espera con epoll: son "
                  "sockets propios)",
                  v->sondeos, texto_plural(v->sondeos, "vez", "veces"));
+    /* Y en un hilo del grupo: libuv no sondea en sus hilos, y un servidor sin cliente HTTP no
+     * tiene resolutor que espere respuestas del DNS. Un hilo que espera con poll lleva sockets
+     * que el bucle no ve: la sala entera en un uv_queue_work (hostiles/chat_grupo.c). */
+    if (prohibe(lab, "red_cruda") && requiere(lab, "uv_listen") && v->sondeos_hilo > 0 &&
+        j->red[0] == '\0')
+        snprintf(j->red, sizeof j->red,
+                 "poll o select en un hilo que no es el del bucle, %d %s (sockets que el bucle "
+                 "de libuv no vigila)",
+                 v->sondeos_hilo, texto_plural(v->sondeos_hilo, "vez", "veces"));
     /* libpq_bloqueante: libpq espera con poll en el hilo que la llama cuando bloquea
      * (PQconnectdb*, PQexec*, PQprepare, PQgetResult sin PQisBusy…); conducida por la
      * biblioteca del curso nunca espera: lo hace uv_run, en epoll. */

@@ -9,6 +9,8 @@
  *   sonda io_setup | clave_leer | clave_anadir | claves_proc | unshare | clone_userns | rwx |
  *         exec_anonima | mprotect_exec | fuera | eventos | getrandom
  *   sonda socket_unix | socket_unix_alto | socket_vsock | sockets | resolver
+ *   sonda dueno | dueno_alto | senal | asincrona | ioctl_asincrona | ioctl_dueno | ioctl_grupo |
+ *         descriptores   (la E/S por señales, SIGIO, negada; lo que libuv y libcurl sí hacen)
  * (las del filtro seccomp, base/filtro.c: lo que niega y lo que un laboratorio sí usa)
  * (las cinco últimas sirven para probar las ayudas de la biblioteca: usuario de la caja,
  * pseudoterminal, memoria máxima, archivos comparados y FIFOs abiertas a la vez)
@@ -29,6 +31,7 @@
 #include <sched.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -112,6 +115,33 @@ static int negada(const char *modo)
         r = syscall(SYS_socket, (long)(0x100000000ULL | AF_UNIX), (long)SOCK_STREAM, 0L);
     } else if (strcmp(modo, "socket_vsock") == 0) {
         r = socket(AF_VSOCK, SOCK_STREAM, 0); /* un dominio que nadie del curso usa */
+    } else if (strcmp(modo, "dueno") == 0 || strcmp(modo, "dueno_alto") == 0 ||
+               strcmp(modo, "senal") == 0 || strcmp(modo, "asincrona") == 0 ||
+               strcmp(modo, "ioctl_asincrona") == 0 || strcmp(modo, "ioctl_dueno") == 0 ||
+               strcmp(modo, "ioctl_grupo") == 0) {
+        /* La E/S por señales de un socket: que avise con SIGIO a este proceso. Con bits altos
+         * en la orden, el núcleo se queda con el unsigned int de abajo (F_SETOWN). */
+        int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int si = 1, yo = (int)getpid();
+        if (s < 0)
+            return errno;
+        if (strcmp(modo, "dueno") == 0)
+            r = fcntl(s, F_SETOWN, yo);
+        else if (strcmp(modo, "dueno_alto") == 0)
+            r = syscall(SYS_fcntl, (long)s, (long)(0x100000000ULL | F_SETOWN), (long)yo);
+        else if (strcmp(modo, "senal") == 0)
+            r = fcntl(s, F_SETSIG, SIGRTMIN);
+        else if (strcmp(modo, "asincrona") == 0)
+            r = fcntl(s, F_SETFL, O_ASYNC | O_NONBLOCK);
+        else if (strcmp(modo, "ioctl_asincrona") == 0)
+            r = ioctl(s, FIOASYNC, &si);
+        else if (strcmp(modo, "ioctl_dueno") == 0)
+            r = ioctl(s, FIOSETOWN, &yo);
+        else
+            r = ioctl(s, SIOCSPGRP, &yo);
+        int e = errno;
+        close(s);
+        errno = e;
     } else if (strcmp(modo, "fuera") == 0) {
         /* Una llamada inocua que nada del curso usa: fuera de la lista de permitidos. */
         r = syscall(SYS_pidfd_open, (long)getpid(), 0L);
@@ -119,6 +149,29 @@ static int negada(const char *modo)
         return -1;
     }
     return r >= 0 ? 0 : errno;
+}
+
+/* Las órdenes de fcntl e ioctl que sí usan libuv, libcurl y glibc (no bloquear, cerrar al
+ * exec, duplicar, cuánto hay por leer). 0 o errno. */
+static int descriptores(void)
+{
+    int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int si = 1, hay = 0;
+    if (s < 0)
+        return errno;
+    int fl = fcntl(s, F_GETFL);
+    int r = fl < 0 ? -1 : fcntl(s, F_SETFL, fl | O_NONBLOCK);
+    int d = r < 0 ? -1 : fcntl(s, F_DUPFD_CLOEXEC, 3);
+    r = d < 0 ? -1 : fcntl(d, F_SETFD, FD_CLOEXEC);
+    r = r < 0 ? -1 : fcntl(d, F_GETFD);
+    r = r < 0 ? -1 : ioctl(s, FIONBIO, &si);
+    r = r < 0 ? -1 : ioctl(s, FIOCLEX);
+    r = r < 0 ? -1 : ioctl(s, FIONREAD, &hay);
+    int e = r < 0 ? errno : 0;
+    if (d >= 0)
+        close(d);
+    close(s);
+    return e;
 }
 
 /* Lo que sí usa un laboratorio de libuv: epoll, eventfd y timerfd, a la vez. 0 o errno. */
@@ -307,6 +360,10 @@ int main(int argc, char **argv)
     int e = negada(modo);
     if (e >= 0)
         return informar(modo, e == 0, e);
+    if (strcmp(modo, "descriptores") == 0) {
+        e = descriptores();
+        return informar("descriptores", e == 0, e);
+    }
     if (strcmp(modo, "eventos") == 0) {
         e = eventos();
         return informar("eventos", e == 0, e);

@@ -324,6 +324,14 @@ Test(caja, fuera_de_la_lista_negado)
         {"exec_anonima", "BLOQUEADO exec_anonima: EPERM"},  /* código en memoria sin archivo */
         {"mprotect_exec", "BLOQUEADO mprotect_exec: EPERM"},
         {"fuera", "BLOQUEADO fuera: ENOSYS"}, /* pidfd_open: inocua, pero no está en la lista */
+        /* La E/S por señales (SIGIO): un servidor fuera del bucle de libuv (adversario s33). */
+        {"dueno", "BLOQUEADO dueno: EPERM"},
+        {"dueno_alto", "BLOQUEADO dueno_alto: EPERM"}, /* F_SETOWN con bits altos */
+        {"senal", "BLOQUEADO senal: EPERM"},
+        {"asincrona", "BLOQUEADO asincrona: EPERM"},
+        {"ioctl_asincrona", "BLOQUEADO ioctl_asincrona: EPERM"},
+        {"ioctl_dueno", "BLOQUEADO ioctl_dueno: EPERM"},
+        {"ioctl_grupo", "BLOQUEADO ioctl_grupo: EPERM"},
     };
     for (size_t i = 0; i < sizeof casos / sizeof casos[0]; i++)
         esperar_linea(sondear((const char *[]){casos[i].modo, NULL}), casos[i].esperado);
@@ -391,6 +399,7 @@ Test(caja, lo_de_libuv_permitido)
 {
     cal_inicio("lo_de_libuv_permitido");
     esperar_linea(sondear((const char *[]){"eventos", NULL}), "PERMITIDO eventos");
+    esperar_linea(sondear((const char *[]){"descriptores", NULL}), "PERMITIDO descriptores");
     esperar_linea(sondear((const char *[]){"getrandom", NULL}), "PERMITIDO getrandom");
     cal_fin(1);
 }
