@@ -3,7 +3,7 @@
  * Copia el servidor de práctica, que es público (common/servidor/clima.c): su hash, sus
  * documentos y su JSON roto; la sal de cada proveedor viaja en la URL del archivo del
  * calificador, así que cada temperatura, cada conversión, cada error de tipo y el sitio del
- * JSON roto se calculan de la URL. Antes del secreto del servidor (CURSO_CLIMA_SECRETO, que
+ * JSON roto se calculan de la URL. Antes del secreto del servidor (hoy CURSO_SERVIDOR_CLAVE, que
  * el calificador pone fuera de la caja), sacaba 100/100; con él, sus números no cuadran.
  * Lo demás (opciones, archivo de proveedores, concurrencia, Ctrl+C) es el de la solución.
  */

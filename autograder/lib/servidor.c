@@ -11,9 +11,11 @@
  * de que arranque el programa del estudiante): su contenido solo está en la memoria del
  * servidor.
  *
- * Los bytes de /bytes: la secuencia secreta (curso/secuencia.h) de una clave de este proceso,
- * que el servidor recibe en su entorno (practica_arrancar_secreto) y cal_bytes() usa para
- * saber qué debe contener un archivo bien descargado. Con la pública, una entrega sacaba la
+ * El secreto de los servidores: una clave de este proceso que cada servidor recibe en su
+ * entorno (practica_arrancar_secreto). De ella salen los bytes de /bytes (la secuencia
+ * secreta de su subclave, curso/secuencia.h), que cal_bytes() usa para saber qué debe
+ * contener un archivo bien descargado, y las temperaturas de /clima (el 10 las pide al
+ * servidor como referencia: no dependen de la URL sola). Con la pública, una entrega sacaba la
  * semilla de los 8 primeros bytes recibidos y escribía los demás sin recibirlos.
  */
 #define _GNU_SOURCE
@@ -68,7 +70,9 @@ void cal_bytes(uint64_t semilla, uint64_t desde, unsigned char *destino, size_t 
     /* Sin servidor arrancado aún, la clave se crea aquí: la del primero será esta. */
     if (clave_preparada() < 0)
         abort(); /* sin getrandom no arranca ningún servidor: no hay qué comparar */
-    secuencia_generar(&clave, semilla, desde, destino, n);
+    secuencia_clave_t bytes;
+    secuencia_subclave(&clave, SECUENCIA_USO_BYTES, &bytes);
+    secuencia_generar(&bytes, semilla, desde, destino, n);
 }
 
 /* Arranca un servidor (con `guion`, texto JSON, si no es NULL). */

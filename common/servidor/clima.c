@@ -14,23 +14,23 @@
 
 #define TAM_CIUDAD 512
 
-/* El secreto del servidor: CURSO_CLIMA_SECRETO, leído una vez al primer uso. Lo pone quien
- * arranca el servidor (un calificador, con un valor al azar por verificación) y el programa
- * calificado no lo ve: el servidor corre fuera de la caja de arena y el entorno del
- * programa es otro, limpio. Con secreto, ni las temperaturas ni el sitio del error de
- * &fallo=json se deducen de la URL aunque esta función sea pública (la sal viaja en la URL).
- * Sin secreto (make servidor), todo es como siempre: el enunciado y las pruebas a mano
- * pueden contar con los mismos números. */
+/* El secreto de /clima: lo pone principal.c al arrancar, de la clave del servidor que da un
+ * calificador (CURSO_SERVIDOR_CLAVE, al azar por proceso calificador) y que el programa
+ * calificado no ve: el servidor corre fuera de la caja de arena y el entorno del programa es
+ * otro, limpio. Con secreto, ni las temperaturas ni el sitio del error de &fallo=json se
+ * deducen de la URL aunque esta función sea pública (la sal viaja en la URL). Sin secreto
+ * (make servidor), todo es como siempre: el enunciado y las pruebas a mano pueden contar con
+ * los mismos números. */
+static char valor_secreto[128];
+
+void clima_poner_secreto(const char *texto)
+{
+    snprintf(valor_secreto, sizeof valor_secreto, "%s", texto != NULL ? texto : "");
+}
+
 static const char *secreto(void)
 {
-    static int leido;
-    static char valor[128];
-    if (!leido) {
-        const char *v = getenv("CURSO_CLIMA_SECRETO");
-        snprintf(valor, sizeof valor, "%s", v != NULL ? v : "");
-        leido = 1;
-    }
-    return valor;
+    return valor_secreto;
 }
 
 /* Hash de la ciudad en minúsculas ASCII, con una sal por uso (y la del llamador, si hay;
@@ -88,33 +88,44 @@ int clima_documento(const char *proveedor, const char *ciudad, const char *sal, 
     double lat = redondear1(-60.0 + (double)((h >> 24) % 1300) / 10.0);
     double lon = redondear1(-170.0 + (double)((h >> 40) % 3400) / 10.0);
     double t = temperatura(ciudad, proveedor, sal);
+    /* El señuelo: la temperatura de ayer, con la misma clave que la buena y ANTES de ella en
+     * el documento, de 3 a 9,9 grados por debajo. Quien lee la ruta del archivo de proveedores
+     * no la ve; quien busca la primera «"temp":» del texto (sin leer el JSON) la toma por la
+     * buena (adversario del 10, sesión 33: 94/100 sin analizar ningún documento). */
+    double ayer = redondear1(t - 3.0 - (double)((h >> 52) % 70) / 10.0);
+    double ayer_f = redondear1(ayer * 9.0 / 5.0 + 32.0);
 
     *doc = NULL;
     if (strcmp(proveedor, "openweather") == 0) {
-        *doc = json_pack("{s:{s:f, s:f}, s:[{s:s}], s:{s:f, s:f, s:i, s:i}, s:{s:f}, s:o, "
-                         "s:i}",
+        *doc = json_pack("{s:{s:f, s:f}, s:{s:f, s:f}, s:[{s:s}], s:{s:f, s:f, s:i, s:i}, "
+                         "s:{s:f}, s:o, s:i}",
+                         "ayer", "temp", ayer, "feels_like", redondear1(ayer - viento / 10.0),
                          "coord", "lon", lon, "lat", lat, "weather", "description", cielo, "main",
                          "temp", t, "feels_like", redondear1(t - viento / 10.0), "humidity",
                          humedad, "pressure", 1000 + (int)((h >> 32) % 30), "wind", "speed", viento,
                          "name", texto_json_c(ciudad), "cod", 200);
     } else if (strcmp(proveedor, "weatherapi") == 0) {
-        *doc = json_pack("{s:{s:o, s:f, s:f}, s:{s:f, s:f, s:i, s:f, s:{s:s}}}", "location", "name",
+        *doc = json_pack("{s:{s:f, s:f}, s:{s:o, s:f, s:f}, s:{s:f, s:f, s:i, s:f, s:{s:s}}}",
+                         "ayer", "temp_c", ayer, "temp_f", ayer_f, "location", "name",
                          texto_json_c(ciudad), "lat", lat, "lon", lon, "current", "temp_c", t,
                          "temp_f", redondear1(t * 9.0 / 5.0 + 32.0), "humidity", humedad,
                          "wind_kph", viento, "condition", "text", cielo);
     } else if (strcmp(proveedor, "openmeteo") == 0) {
-        *doc = json_pack("{s:f, s:f, s:{s:f, s:f, s:i, s:i}}", "latitude", lat, "longitude", lon,
-                         "current_weather", "temperature", t, "windspeed", viento, "winddirection",
-                         (int)((h >> 48) % 360), "weathercode", (int)((h >> 16) % 6));
+        *doc = json_pack("{s:{s:f}, s:f, s:f, s:{s:f, s:f, s:i, s:i}}", "ayer", "temperature", ayer,
+                         "latitude", lat, "longitude", lon, "current_weather", "temperature", t,
+                         "windspeed", viento, "winddirection", (int)((h >> 48) % 360),
+                         "weathercode", (int)((h >> 16) % 6));
     } else if (strcmp(proveedor, "weathergov") == 0) {
         /* La forma de api.weather.gov: periodos de previsión, en Fahrenheit. */
         double f = redondear1(t * 9.0 / 5.0 + 32.0);
         double noche = redondear1((t - 4.0) * 9.0 / 5.0 + 32.0);
-        *doc = json_pack("{s:{s:o, s:[{s:i, s:s, s:f, s:s, s:s}, {s:i, s:s, s:f, s:s, s:s}]}}",
-                         "properties", "ciudad", texto_json_c(ciudad), "periods", "number", 1,
-                         "name", "Ahora", "temperature", f, "temperatureUnit", "F", "shortForecast",
-                         cielo, "number", 2, "name", "Esta noche", "temperature", noche,
-                         "temperatureUnit", "F", "shortForecast", cielo);
+        *doc = json_pack("{s:{s:f, s:s}, s:{s:o, s:[{s:i, s:s, s:f, s:s, s:s}, "
+                         "{s:i, s:s, s:f, s:s, s:s}]}}",
+                         "ayer", "temperature", ayer_f, "temperatureUnit", "F", "properties",
+                         "ciudad", texto_json_c(ciudad), "periods", "number", 1, "name", "Ahora",
+                         "temperature", f, "temperatureUnit", "F", "shortForecast", cielo, "number",
+                         2, "name", "Esta noche", "temperature", noche, "temperatureUnit", "F",
+                         "shortForecast", cielo);
     } else {
         return -1;
     }

@@ -26,10 +26,11 @@
  *   sal=TEXTO          otras temperaturas, igual de deterministas (calificadores, pruebas)
  *   unidades=kelvin    solo openweather: main.temp y feels_like en kelvin
  *
- * Secreto: si el servidor arranca con CURSO_CLIMA_SECRETO en su entorno (lo hace el
- * calificador del laboratorio 10, con un valor al azar), el secreto entra en cada hash: las
- * temperaturas y la línea y la columna del error de fallo=json dejan de deducirse de la URL.
- * Sin él (make servidor), los números son los de siempre.
+ * Secreto: si el servidor arranca con CURSO_SERVIDOR_CLAVE en su entorno (lo hace cada
+ * calificador, con una clave al azar: curso/practica.h), principal.c pone aquí su subclave de
+ * /clima (clima_poner_secreto) y entra en cada hash: las temperaturas y la línea y la columna
+ * del error de fallo=json dejan de deducirse de la URL. Sin él (make servidor), los números
+ * son los de siempre.
  *
  * Memoria: clima_documento() devuelve una referencia propia de jansson; clima_atender()
  * rellena la respuesta (que es del llamador) y no guarda nada.
@@ -44,6 +45,9 @@
 /* Temperatura base de la ciudad en °C, con un decimal (entre -10.0 y 35.0). `sal` puede ser
  * NULL o "" (la de siempre). */
 double clima_base(const char *ciudad, const char *sal);
+
+/* El secreto que entra en cada hash (texto, copiado; "" o NULL: sin secreto). */
+void clima_poner_secreto(const char *texto);
 
 /* Documento del proveedor para la ciudad, sin fallos, en °C salvo weathergov (°F). Devuelve
  * 0 y lo deja en *doc (NULL si no hubo memoria), o -1 si el proveedor no existe. */

@@ -9,13 +9,16 @@
  * quedó cerrado del todo. Un --guion o un --alias inválido se explica en stderr y sale con 2
  * sin escuchar.
  *
- * Entorno: CURSO_BYTES_CLAVE (32 cifras hexadecimales), la clave de la secuencia secreta de
- * /bytes (curso/secuencia.h). La da el calificador (practica_arrancar_secreto) y nunca va en
- * los argumentos, que cualquiera lee en /proc/<pid>/cmdline. Con ella el proceso se hace no
+ * Entorno: CURSO_SERVIDOR_CLAVE (32 cifras hexadecimales), el secreto del servidor: de él
+ * salen la clave de la secuencia secreta de /bytes y el secreto de /clima, cada uno con su
+ * subclave (secuencia_subclave, curso/secuencia.h). Lo da el calificador
+ * (practica_arrancar_secreto) y nunca va en los argumentos, que cualquiera lee en
+ * /proc/<pid>/cmdline. Con ella el proceso se hace no
  * volcable (PR_SET_DUMPABLE 0) antes de anunciar su URL: el mismo uid (la entrega, sin bwrap)
  * no lee su environ ni su memoria.
  */
 #include "bytes.h"
+#include "clima.h"
 #include "contexto.h"
 #include "guion.h"
 #include "registro.h"
@@ -156,15 +159,16 @@ mal:
     return 2;
 }
 
-/* La clave de CURSO_BYTES_CLAVE, si está. 0 si no está o se pudo usar; -1 si no vale. */
+/* El secreto de CURSO_SERVIDOR_CLAVE, si está. 0 si no está o se pudo usar; -1 si no vale. */
 static int leer_clave(void)
 {
-    const char *texto = getenv("CURSO_BYTES_CLAVE");
+    const char *texto = getenv("CURSO_SERVIDOR_CLAVE");
     secuencia_clave_t clave;
     if (texto == NULL)
         return 0;
     if (secuencia_clave_de_texto(texto, &clave) < 0) {
-        fprintf(stderr, "servidor-practica: CURSO_BYTES_CLAVE debe tener %d cifras hexadecimales\n",
+        fprintf(stderr,
+                "servidor-practica: CURSO_SERVIDOR_CLAVE debe tener %d cifras hexadecimales\n",
                 SECUENCIA_CLAVE_HEX);
         return -1;
     }
@@ -175,7 +179,13 @@ static int leer_clave(void)
         return -1;
     }
 #endif
-    bytes_poner_clave(&clave);
+    secuencia_clave_t bytes, clima;
+    char texto_clima[SECUENCIA_CLAVE_HEX + 1];
+    secuencia_subclave(&clave, SECUENCIA_USO_BYTES, &bytes);
+    secuencia_subclave(&clave, SECUENCIA_USO_CLIMA, &clima);
+    secuencia_clave_a_texto(&clima, texto_clima);
+    bytes_poner_clave(&bytes);
+    clima_poner_secreto(texto_clima);
     return 0;
 }
 

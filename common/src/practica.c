@@ -170,11 +170,11 @@ int practica_arrancar_alias(practica_t *p, const char *registro, const char *gui
     return practica_arrancar_secreto(p, registro, guion, alias, NULL);
 }
 
-/* El entorno del servidor: el nuestro sin CURSO_BYTES_CLAVE y, si hay `clave`, con ella en
+/* El entorno del servidor: el nuestro sin CURSO_SERVIDOR_CLAVE y, si hay `clave`, con ella en
  * `linea` (que debe vivir hasta el exec). NULL si no hay memoria; se libera con free(). */
 static char **entorno_con_clave(const secuencia_clave_t *clave, char *linea, size_t tam)
 {
-    static const char nombre[] = "CURSO_BYTES_CLAVE=";
+    static const char nombre[] = "CURSO_SERVIDOR_CLAVE=";
     size_t n = 0;
     while (environ[n] != NULL)
         n++;

@@ -111,6 +111,12 @@ void secuencia_generar(const secuencia_clave_t *clave, uint64_t semilla, uint64_
     }
 }
 
+void secuencia_subclave(const secuencia_clave_t *clave, uint64_t uso, secuencia_clave_t *sub)
+{
+    sub->k0 = secuencia_siphash(clave->k0, clave->k1, uso, ~(uint64_t)0);
+    sub->k1 = secuencia_siphash(clave->k0, clave->k1, uso, ~(uint64_t)1);
+}
+
 int secuencia_clave_nueva(secuencia_clave_t *clave)
 {
     uint64_t k[2];

@@ -109,3 +109,21 @@ Test(secuencia, clave_en_texto)
     cr_expect_eq(secuencia_clave_de_texto("0123456789abcdef0123456789abcdef0", &d), -EINVAL);
     cr_expect_eq(secuencia_clave_de_texto("0123456789abcdef0123456789abcdeg", &d), -EINVAL);
 }
+
+/* Una subclave por uso (/bytes, /clima): la misma para la misma clave, otra para otro uso u
+ * otra clave, y ninguna igual a la clave de la que sale. */
+Test(secuencia, subclaves_por_uso)
+{
+    const secuencia_clave_t c = {0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL};
+    const secuencia_clave_t d = {0x0706050403020100ULL, 0x0f0e0d0c0b0a0909ULL};
+    secuencia_clave_t b1, b2, cl, otra;
+    secuencia_subclave(&c, SECUENCIA_USO_BYTES, &b1);
+    secuencia_subclave(&c, SECUENCIA_USO_BYTES, &b2);
+    secuencia_subclave(&c, SECUENCIA_USO_CLIMA, &cl);
+    secuencia_subclave(&d, SECUENCIA_USO_BYTES, &otra);
+    cr_expect(b1.k0 == b2.k0 && b1.k1 == b2.k1, "la misma clave y uso, la misma subclave");
+    cr_expect(b1.k0 != cl.k0 && b1.k1 != cl.k1, "otro uso, otra subclave");
+    cr_expect(b1.k0 != otra.k0 && b1.k1 != otra.k1, "otra clave, otra subclave");
+    cr_expect(b1.k0 != c.k0 && b1.k1 != c.k1 && b1.k0 != b1.k1);
+    cr_expect_eq(b1.k0, secuencia_siphash(c.k0, c.k1, SECUENCIA_USO_BYTES, ~(uint64_t)0));
+}

@@ -3,6 +3,7 @@
  * (estado, JSON roto, tipo equivocado, campo que falta, valor imposible, retraso). */
 #define _GNU_SOURCE
 #include "apoyo_red.h"
+#include "curso/secuencia.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -205,20 +206,28 @@ Test(clima, retraso)
     json_decref(j);
 }
 
-/* CURSO_CLIMA_SECRETO (del entorno del servidor, que el programa calificado no ve) entra en
- * cada hash: con la misma URL, otro secreto da otras temperaturas y otro sitio para el error
- * del JSON roto; el mismo secreto, los mismos; sin secreto, los de siempre. */
+/* Arranca un servidor con el secreto `clave` (practica_arrancar_secreto, como un calificador). */
+static void con_secreto(red_srv_t *s, const secuencia_clave_t *clave)
+{
+    s->registro[0] = '\0';
+    cr_assert_eq(practica_arrancar_secreto(&s->practica, NULL, NULL, NULL, clave), 0);
+}
+
+/* El secreto del servidor (CURSO_SERVIDOR_CLAVE, en su entorno, que el programa calificado no
+ * ve) entra en cada hash por su subclave de /clima: con la misma URL, otro secreto da otras
+ * temperaturas y otro sitio para el error del JSON roto; el mismo secreto, los mismos; sin
+ * secreto, los de siempre. */
 Test(clima, el_secreto_cambia_lo_que_la_url_no_dice)
 {
     static const char *const ciudades[] = {"Lima",   "Oslo", "Roma",  "Quito",
                                            "Madrid", "Kiev", "Dakar", "Perth"};
     red_srv_t a, a2, b;
-    cr_assert_eq(setenv("CURSO_CLIMA_SECRETO", "secreto-a", 1), 0);
-    red_srv_arrancar(&a, 0);
-    red_srv_arrancar(&a2, 0);
-    cr_assert_eq(setenv("CURSO_CLIMA_SECRETO", "secreto-b", 1), 0);
-    red_srv_arrancar(&b, 0);
-    unsetenv("CURSO_CLIMA_SECRETO");
+    secuencia_clave_t ka, kb;
+    cr_assert_eq(secuencia_clave_nueva(&ka), 0);
+    cr_assert_eq(secuencia_clave_nueva(&kb), 0);
+    con_secreto(&a, &ka);
+    con_secreto(&a2, &ka);
+    con_secreto(&b, &kb);
     int t_distintas = 0, sitios_a = 0, l0 = 0, c0 = 0;
     for (int i = 0; i < 8; i++) {
         double sin = celsius("openmeteo", ciudades[i], "&sal=s1");

@@ -389,7 +389,9 @@ Test(descargas, secuencia_con_clave)
     cr_assert_eq(secuencia_clave_nueva(&clave), 0);
     cr_assert_eq(practica_arrancar_secreto(&p, NULL, NULL, NULL, &clave), 0);
     unsigned char esperado[5000], publica[5000];
-    secuencia_generar(&clave, 31, 0, esperado, sizeof esperado);
+    secuencia_clave_t bytes;
+    secuencia_subclave(&clave, SECUENCIA_USO_BYTES, &bytes);
+    secuencia_generar(&bytes, 31, 0, esperado, sizeof esperado);
     secuencia_generar(NULL, 31, 0, publica, sizeof publica);
     const char *rutas[] = {"/bytes/5000?seed=31", "/stream-bytes/5000?seed=31"};
     for (size_t i = 0; i < sizeof rutas / sizeof rutas[0]; i++) {
@@ -429,7 +431,7 @@ Test(descargas, secuencia_con_clave)
     cr_assert_gt(m, 0);
     yo[m] = '\0';
     snprintf(orden, sizeof orden,
-             "CURSO_BYTES_CLAVE=no-es-hex '%s/../../bin/servidor-practica' --puerto 0 "
+             "CURSO_SERVIDOR_CLAVE=no-es-hex '%s/../../bin/servidor-practica' --puerto 0 "
              "--silencioso </dev/null >/dev/null 2>&1",
              dirname(yo));
     int estado = system(orden);

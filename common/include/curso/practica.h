@@ -64,11 +64,13 @@ int practica_arrancar_guion(practica_t *p, const char *registro, const char *gui
 int practica_arrancar_alias(practica_t *p, const char *registro, const char *guion,
                             const char *alias);
 
-/* Como practica_arrancar_alias(), y además, si `clave` no es NULL, los bytes de /bytes,
- * /stream-bytes y /cortar son la secuencia secreta de esa clave (curso/secuencia.h): quien
- * solo ve la respuesta no puede predecir los bytes que aún no le llegaron. La clave va en el
- * entorno del servidor (CURSO_BYTES_CLAVE), nunca en sus argumentos, y el servidor se hace no
- * volcable. `clave` es prestada durante la llamada. */
+/* Como practica_arrancar_alias(), y además, si `clave` no es NULL, el secreto del servidor:
+ * los bytes de /bytes, /stream-bytes y /cortar son la secuencia secreta de su subclave
+ * SECUENCIA_USO_BYTES (curso/secuencia.h: quien solo ve la respuesta no puede predecir los
+ * bytes que aún no le llegaron) y las temperaturas de /clima dependen de la subclave
+ * SECUENCIA_USO_CLIMA (no se deducen de la URL). La clave va en el entorno del servidor
+ * (CURSO_SERVIDOR_CLAVE), nunca en sus argumentos, y el servidor se hace no volcable. `clave`
+ * es prestada durante la llamada. */
 int practica_arrancar_secreto(practica_t *p, const char *registro, const char *guion,
                               const char *alias, const secuencia_clave_t *clave);
 

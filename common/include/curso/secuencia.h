@@ -40,6 +40,15 @@ void secuencia_generar(const secuencia_clave_t *clave, uint64_t semilla, uint64_
  * de la secuencia secreta, aparte para probarlo con los vectores del artículo. */
 uint64_t secuencia_siphash(uint64_t k0, uint64_t k1, uint64_t m0, uint64_t m1);
 
+/* Los usos de la clave de un servidor: cada uno con su propia subclave (secuencia_subclave),
+ * para que lo que se aprenda de uno no diga nada de otro. */
+#define SECUENCIA_USO_BYTES 1 /* la secuencia secreta de /bytes */
+#define SECUENCIA_USO_CLIMA 2 /* el secreto de /clima (common/servidor/clima.h) */
+
+/* La subclave de `clave` para `uso` (SECUENCIA_USO_*): SipHash-2-4 de la clave sobre
+ * (uso, ~0) y (uso, ~1), números de trozo que la secuencia no alcanza. */
+void secuencia_subclave(const secuencia_clave_t *clave, uint64_t uso, secuencia_clave_t *sub);
+
 /* Una clave nueva de getrandom. 0, o -errno si no hay azar del sistema. */
 int secuencia_clave_nueva(secuencia_clave_t *clave);
 

@@ -23,18 +23,11 @@ const char *clima_con_retraso(char *d, size_t tam, int ms, const char *solo)
 
 int clima_servidor(cal_servidor_t **s)
 {
-    /* El secreto va en el entorno de ESTA verificación (Criterion ejecuta cada una en su
-     * proceso) y de ahí al servidor, que lo hereda; el programa del estudiante se lanza con
-     * un entorno limpio (cal_lanzar) y en otro espacio de PID: no lo ve. */
-    char secreto[2 * 16 + 1];
-    if (cal_hex_azar(secreto, sizeof secreto, 16) < 0) {
-        cal_obtenido("no se pudo preparar la verificación (error del calificador)");
-        return -1;
-    }
-    setenv("CURSO_CLIMA_SECRETO", secreto, 1);
-    int r = cal_servidor(s); /* si no arranca, lo anota ella */
-    unsetenv("CURSO_CLIMA_SECRETO");
-    return r < 0 ? -1 : 0;
+    /* Con el secreto de cal_servidor (lib/servidor.c: una clave al azar por proceso, y
+     * Criterion ejecuta cada verificación en el suyo), en el entorno del servidor; el
+     * programa del estudiante se lanza con un entorno limpio (cal_lanzar) y en otro espacio
+     * de PID: no lo ve. */
+    return cal_servidor(s) < 0 ? -1 : 0; /* si no arranca, lo anota ella */
 }
 
 /* Escribe `texto` en carpeta/nombre (una carpeta de cal_carpeta, que es de la entrega: lo

@@ -14,7 +14,7 @@
  *   - los motivos de error donde el enunciado los fija (estado, tiempo, línea y columna,
  *     «imposible»), el código de salida, SIGINT y valgrind.
  *
- * Nada se deduce de la URL: el servidor arranca con un secreto al azar (CURSO_CLIMA_SECRETO,
+ * Nada se deduce de la URL: el servidor arranca con un secreto al azar (el de cal_servidor,
  * en SU entorno, fuera de la caja; el programa tiene otro entorno, limpio) que entra en cada
  * temperatura y en el sitio del error del JSON roto. Y el archivo de proveedores no dice el
  * escenario: cada proveedor del servidor es un alias opaco, «/c/FICHA?ciudad={ciudad}»
