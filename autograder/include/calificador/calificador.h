@@ -82,6 +82,9 @@ uint64_t cal_ahora_ms(void);
 /* Código con el que sale valgrind cuando encuentra errores o fugas (--error-exitcode). */
 #define CAL_CODIGO_VALGRIND 99
 
+/* Cuántos elementos tiene el arreglo `a` (un arreglo de verdad, no un puntero), como int. */
+#define CAL_CUANTOS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
 typedef struct cal_proceso cal_proceso_t;
 
 typedef struct {

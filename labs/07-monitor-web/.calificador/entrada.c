@@ -17,7 +17,6 @@
 /* Los casos que caben en una verificación: uno más es un error del calificador, que lo dice
  * (antes se saltaba en silencio el que no cabía). */
 #define MAX_CASOS 12
-#define CASOS(v)  ((int)(sizeof(v) / sizeof((v)[0])))
 
 /* Lo que tiene que seguir vivo un caso válido para darlo por aceptado: uno rechazado sale al
  * momento con 2. */
@@ -129,7 +128,7 @@ CAL_PRUEBA(entrada_sin_urls, 20)
 {
     cal_esperado("código de salida 2 y un mensaje de error en stderr, sin vigilar nada");
     const caso_t casos[] = {{{NULL}, NULL, 0}, {{"-i", "500", NULL}, NULL, 0}};
-    CAL_FIN(casos_entrada(NULL, casos, CASOS(casos)));
+    CAL_FIN(casos_entrada(NULL, casos, CAL_CUANTOS(casos)));
 }
 
 CAL_PRUEBA(entrada_url_invalida, 20)
@@ -156,7 +155,7 @@ CAL_PRUEBA(entrada_url_invalida, 20)
         {{"-i", "200", ok, "/a b", NULL}, "/a b", 0},
         {{"-i", "200", "https://127.0.0.1:9/x", NULL}, NULL, 1},
     };
-    CAL_FIN(casos_entrada(s, casos, CASOS(casos)));
+    CAL_FIN(casos_entrada(s, casos, CAL_CUANTOS(casos)));
 }
 
 CAL_PRUEBA(entrada_intervalo_invalido, 20)
@@ -179,7 +178,7 @@ CAL_PRUEBA(entrada_intervalo_invalido, 20)
         {{"-i", "100", NADIE, NULL}, NULL, 1},
         {{"-i", "86400000", NADIE, NULL}, NULL, 1},
     };
-    CAL_FIN(casos_entrada(s, casos, CASOS(casos)));
+    CAL_FIN(casos_entrada(s, casos, CAL_CUANTOS(casos)));
 }
 
 CAL_PRUEBA(entrada_limite_invalido, 20)
@@ -198,5 +197,5 @@ CAL_PRUEBA(entrada_limite_invalido, 20)
         {{"-i", "200", "-t", "10", NADIE, NULL}, NULL, 1},
         {{"-t", "86400000", NADIE, NULL}, NULL, 1},
     };
-    CAL_FIN(casos_entrada(s, casos, CASOS(casos)));
+    CAL_FIN(casos_entrada(s, casos, CAL_CUANTOS(casos)));
 }

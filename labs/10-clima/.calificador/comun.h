@@ -49,8 +49,6 @@
 #define TOL_MEDIA    0.11 /* la media: con un decimal, y holgura para el orden de las sumas */
 #define MARCA_PROPIA "&de=calificador" /* en las peticiones del propio calificador */
 
-#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 typedef enum {
     BIEN,        /* un número: el del servidor, convertido a °C */
     ERROR,       /* cualquier motivo no vacío */

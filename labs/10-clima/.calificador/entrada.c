@@ -79,7 +79,7 @@ CAL_PRUEBA(entrada_invalida, 30)
         {{"-c", c_alto, "-f", archivo, "Lima", NULL}, c_alto, 1},
     };
     int ok = 1;
-    for (int i = 0; i < N(casos) && ok; i++) {
+    for (int i = 0; i < CAL_CUANTOS(casos) && ok; i++) {
         char orden[512] = "«clima";
         for (int j = 0; casos[i].args[j] != NULL; j++) {
             size_t u = strlen(orden);
@@ -97,7 +97,7 @@ CAL_PRUEBA(entrada_invalida, 30)
     if (ok)
         cal_obtenido("todos los casos (%d) salen con el código 2 y lo explican, y los extremos "
                      "del rango valen",
-                     N(casos));
+                     CAL_CUANTOS(casos));
     CAL_FIN(ok);
 }
 
@@ -141,10 +141,10 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     static const char *const minusculas[] = {"c", "k", "f"};
     /* Y dos buenas pegadas («CK»): quien busque la unidad dentro de "CKF" (strstr) la acepta. */
     static const char *const pegadas[] = {"CK", "KF", "CKF"};
-    const char *unidad4 = pegadas[(int)cal_azar(0, N(pegadas) - 1)];
-    const char *unidad = otras[(int)cal_azar(0, N(otras) - 1)];
-    const char *unidad2 = casi[(int)cal_azar(0, N(casi) - 1)];
-    const char *unidad3 = minusculas[(int)cal_azar(0, N(minusculas) - 1)];
+    const char *unidad4 = pegadas[(int)cal_azar(0, CAL_CUANTOS(pegadas) - 1)];
+    const char *unidad = otras[(int)cal_azar(0, CAL_CUANTOS(otras) - 1)];
+    const char *unidad2 = casi[(int)cal_azar(0, CAL_CUANTOS(casi) - 1)];
+    const char *unidad3 = minusculas[(int)cal_azar(0, CAL_CUANTOS(minusculas) - 1)];
     char mala_unidad[400], mala_unidad2[400], mala_unidad3[400], mala_unidad4[400];
     static const char plantilla_unidad[] =
         "{\"proveedores\": [\n"
@@ -159,8 +159,8 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     static const char *const casi_url[] = {"http:/127.0.0.1/clima", "httpx://127.0.0.1/clima",
                                            "https:127.0.0.1/clima", "http//127.0.0.1/clima"};
     static const char *const con_espacio[] = {"el tiempo", "open weather", "api 2"};
-    const char *url2 = casi_url[(int)cal_azar(0, N(casi_url) - 1)];
-    const char *nombre_malo = con_espacio[(int)cal_azar(0, N(con_espacio) - 1)];
+    const char *url2 = casi_url[(int)cal_azar(0, CAL_CUANTOS(casi_url) - 1)];
+    const char *nombre_malo = con_espacio[(int)cal_azar(0, CAL_CUANTOS(con_espacio) - 1)];
     char mala_url2[400], nombre_espacios[400];
     snprintf(mala_url2, sizeof mala_url2,
              "{\"proveedores\": [\n  {\"nombre\": \"uno\", \"url\": \"%s?ciudad={ciudad}\",\n"
@@ -189,7 +189,7 @@ CAL_PRUEBA(proveedores_invalidos, 30)
                  valores[3]);
     }
     int tipo_campo = (int)cal_azar(0, 3);
-    const char *tipo_valor = no_texto[(int)cal_azar(0, N(no_texto) - 1)];
+    const char *tipo_valor = no_texto[(int)cal_azar(0, CAL_CUANTOS(no_texto) - 1)];
     for (int j = 0; j < 4; j++)
         valores[j] = j == tipo_campo ? tipo_valor : buenos[j];
     snprintf(otro_tipo, sizeof otro_tipo, plantilla_campos, valores[0], valores[1], valores[2],
@@ -275,7 +275,7 @@ CAL_PRUEBA(proveedores_invalidos, 30)
                  {vacios[3], {campos[3], NULL}, que_vacio[3]},
                  {ot, {campos[tipo_campo], NULL}, que_tipo}};
     int ok = 1;
-    for (int i = 0; i < N(casos) && ok; i++) {
+    for (int i = 0; i < CAL_CUANTOS(casos) && ok; i++) {
         const char *args[] = {"-f", casos[i].archivo, "Lima", NULL};
         ok = clima_rechazado(args, casos[i].citas, s, carpeta, casos[i].que);
     }
@@ -290,6 +290,6 @@ CAL_PRUEBA(proveedores_invalidos, 30)
     if (ok)
         cal_obtenido("todos los archivos (%d) se rechazan con el código 2 y un mensaje que "
                      "explica qué está mal",
-                     N(casos));
+                     CAL_CUANTOS(casos));
     CAL_FIN(ok);
 }

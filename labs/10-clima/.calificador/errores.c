@@ -14,7 +14,8 @@ CAL_PRUEBA(errores_http, 30)
      * azar, 4xx o 5xx; cuál va primero, también al azar. */
     static const int estados[] = {500, 502, 503, 504, 404, 429};
     char caido[32];
-    snprintf(caido, sizeof caido, "&estado=%d", estados[(int)cal_azar(0, N(estados) - 1)]);
+    snprintf(caido, sizeof caido, "&estado=%d",
+             estados[(int)cal_azar(0, CAL_CUANTOS(estados) - 1)]);
     prov_t provs[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
         {"caido", "weatherapi", caido, "current.temp_c", "C", E_ESTADO},
@@ -29,7 +30,10 @@ CAL_PRUEBA(errores_http, 30)
         provs[1] = provs[4];
         provs[4] = t;
     }
-    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = N(provs)};
+    esc_t e = {.ciudades = clima_dos_ciudades,
+               .nciudades = 2,
+               .provs = provs,
+               .nprovs = CAL_CUANTOS(provs)};
     cal_esperado("un proveedor responde con el estado %s, otro con 400 (cada motivo cita su "
                  "estado) y otro está en un puerto donde nadie escucha (el motivo dice "
                  "«rechazada»): sus líneas son ERROR; "
@@ -68,7 +72,7 @@ CAL_PRUEBA(tipos_estrictos, 30)
     static const char *const no_indices[] = {"primero", "x", "0x", "uno"};
     char ruta_mala[96];
     snprintf(ruta_mala, sizeof ruta_mala, "properties.periods.%s.temperature",
-             no_indices[(int)cal_azar(0, N(no_indices) - 1)]);
+             no_indices[(int)cal_azar(0, CAL_CUANTOS(no_indices) - 1)]);
     /* Ni uno con signo: «+0» o «-0» no son solo cifras (quien lo lee con strtoul sin mirar el
      * primer carácter lee el elemento 0). Mutante: indice_con_signo. */
     char ruta_signo[96];
@@ -86,7 +90,10 @@ CAL_PRUEBA(tipos_estrictos, 30)
          * mirar su largo escribe fuera de él (el estudiante de prueba de la sesión 28, con
          * 16 bytes: los trozos de las demás rutas tienen 15 como mucho). */
         {"larga", "openweather", NULL, "main.temperatura_de_sensacion_a_dos_metros", "C", ERROR}};
-    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = N(provs)};
+    esc_t e = {.ciudades = clima_dos_ciudades,
+               .nciudades = 2,
+               .provs = provs,
+               .nprovs = CAL_CUANTOS(provs)};
     cal_esperado("tres proveedores dan la temperatura como texto (\"21.5\"), como null y sin "
                  "el campo, otro tiene la ruta «%s» (en una lista, un trozo que no es un "
                  "número no existe), otro «%s» (con signo tampoco es un número) y otro una con "

@@ -108,7 +108,7 @@ CAL_PRUEBA(valgrind, 90)
      * (sin «&», «+», «#», «%» ni espacios): un fallo de codificación lo cobra acentos, y esta
      * sigue mirando la memoria. */
     const char *extremas[2] = {clima_ciudades_extremas[N_EXTREMAS - 1], CIUDAD_SIGNOS_CRUDOS};
-    esc_t e = {.ciudades = extremas, .nciudades = 2, .provs = provs, .nprovs = N(provs)};
+    esc_t e = {.ciudades = extremas, .nciudades = 2, .provs = provs, .nprovs = CAL_CUANTOS(provs)};
     esc_t j = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs_json, .nprovs = 3};
     cal_esperado("bajo valgrind, una ciudad cuyos bytes se codifican todos en la URL "
                  "(กรุงเทพมหานคร) y otra con signos ASCII («%s», que también van como %%XX). Con "

@@ -103,21 +103,23 @@ CAL_PRUEBA(acentos, 30)
      * parámetro) o que no es A-Z a-z 0-9 - . _ ~ («'», «(», «,»): también va como %XX. Y
      * una quinta con todos los signos ASCII que no son A-Z a-z 0-9 - . _ ~ (la clase entera,
      * no uno al azar: quien deje en crudo los de encodeURIComponent, «! ' ( ) *», o la «/» de
-     * quote() de Python, no pasa por suerte). La url de «b» lleva dos {ciudad}: se
-     * sustituyen los dos. */
+     * quote() de Python, no pasa por suerte). La tercera lleva los cuatro que se quedan tal
+     * cual, - . _ ~: quien los codifique también (%2D…) no hace lo que pide el enunciado. La
+     * url de «b» lleva dos {ciudad}: se sustituyen los dos. */
     static const char *const signos[] = {"Trinidad & Tobago", "L'Hospitalet",
                                          "Saint-Louis (Senegal)", "Washington, D.C."};
-    const char *const ciudades[] = {"San José", "Bogotá", "Nueva York",
-                                    signos[(int)cal_azar(0, N(signos) - 1)], CIUDAD_SIGNOS};
+    const char *const ciudades[] = {"San José", "Bogotá", "St._Pierre-et-Miquelon ~ Nueva York",
+                                    signos[(int)cal_azar(0, CAL_CUANTOS(signos) - 1)],
+                                    CIUDAD_SIGNOS};
     static const prov_t provs[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
         {"b", "weatherapi", "&eco={ciudad}", "current.temp_c", "C", BIEN}};
     esc_t e = {.ciudades = ciudades, .nciudades = 5, .provs = provs, .nprovs = 2};
-    cal_esperado("«San José», «Bogotá», «Nueva York», «%s» y «%s» (todos los signos ASCII): el "
+    cal_esperado("«San José», «Bogotá», «%s», «%s» y «%s» (todos los signos ASCII): el "
                  "servidor recibe cada nombre bien codificado (%%20, %%C3%%A9, %%26, %%2F, "
-                 "%%21…), en cada {ciudad} de la URL, y la salida los escribe tal cual, con sus "
-                 "temperaturas",
-                 ciudades[3], ciudades[4]);
+                 "%%21…, y - . _ ~ tal cual), en cada {ciudad} de la URL, y la salida los "
+                 "escribe tal cual, con sus temperaturas",
+                 ciudades[2], ciudades[3], ciudades[4]);
     int ok = clima_escenario(&e, NULL, CODIGO_LIBRE, 8000);
     if (ok)
         cal_obtenido("los nombres llegan enteros al servidor y salen bien");
