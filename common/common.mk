@@ -146,7 +146,7 @@ PROGRAMAS += $(VIVOS_SO)
 
 # La precarga tiene dientes: cinco programas colgados a propósito, uno que termina bien y
 # uno que deja handles a su red de seguridad (VIVOS_CIERRE).
-VIVOS_PRUEBA := temporizador servidor senal lectura muchas bien red para sale otro_bucle run_ajeno
+VIVOS_PRUEBA := temporizador servidor senal lectura muchas bien red para sale otro_bucle run_ajeno eco
 VIVOS_PRUEBA_DIR := $(B)/tests/vivos
 $(VIVOS_PRUEBA_DIR)/%: common/herramientas/vivos/prueba/%.c
 	@mkdir -p $(@D)

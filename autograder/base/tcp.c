@@ -18,6 +18,13 @@
 
 /* Lo que se hace en cada vuelta de una espera (libcalificador: leer la salida del programa). */
 static void (*al_esperar)(void);
+/* Lo de todas las conexiones de este proceso (tcp_totales). */
+static tcp_totales_t totales;
+
+void tcp_totales(tcp_totales_t *t)
+{
+    *t = totales;
+}
 
 void tcp_al_esperar(void (*funcion)(void))
 {
@@ -107,6 +114,8 @@ long tcp_enviar_algo(tcp_t *c, const void *datos, size_t n)
     if (w < 0) {
         return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : -errno;
     }
+    c->enviados += (uint64_t)w;
+    totales.enviados += (uint64_t)w;
     return (long)w;
 }
 
@@ -172,6 +181,10 @@ long tcp_recibir(tcp_t *c, int ms)
         if (n > 0) {
             c->usados += (size_t)n;
             c->recibidos += (uint64_t)n;
+            totales.recibidos += (uint64_t)n;
+            if (c->enviados > 0) {
+                totales.respuestas += (uint64_t)n;
+            }
             return (long)n;
         }
         if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {

@@ -71,7 +71,8 @@ struct cal_proceso {
     flujo_t salida, errores, valgrind;
     flujo_t vivos;       /* el informe de la precarga vivos (lib/vivos.c); fd -1 sin ella */
     int cierre;          /* la precarga mira qué queda abierto al acabar uv_run (.cierre) */
-    char testigo[40];    /* con .cierre, la clave al azar que la precarga devuelve al salir */
+    int trafico;         /* la precarga cuenta el tráfico de libuv (.trafico): vivos_trafico */
+    char testigo[40];    /* con .cierre o .trafico, la clave al azar que la precarga devuelve */
     uint64_t pico_kib;   /* memoria residente máxima vista (cal_memoria_pico_kib) */
     uint64_t muestra_ms; /* última lectura de VmHWM */
     int senal_enviada;   /* la última señal de cal_senal(), o 0 */
@@ -108,6 +109,10 @@ void proceso_destruir(cal_proceso_t *p);
 int procesos_hay_hueco(void);
 /* Mata y libera todo lo lanzado con cal_lanzar. */
 void procesos_liberar_todos(void);
+/* Los programas apuntados de la verificación, por casilla: procesos_en(i) con 0 ≤ i <
+ * procesos_cuantos() (NULL: casilla libre). */
+cal_proceso_t *procesos_en(int i);
+int procesos_cuantos(void);
 /* Cuántos programas lanzados siguen vivos. */
 int procesos_vivos(void);
 /* A cada programa vivo al que se mandó una señal (cal_senal) y lanzado con la precarga vivos,
@@ -160,6 +165,20 @@ const char *vivos_ruta_cierre(void);
 /* Pide el informe a `p` (SIGRTMIN+4), lo lee de su flujo vivos esperando como mucho 500 ms a
  * que muera, y lo guarda para vivos_anotar. Nada si `p` ya terminó o corre sin la precarga. */
 void vivos_pedir(cal_proceso_t *p);
+/* Las cuentas del tráfico de un programa lanzado con .trafico (common/herramientas/vivos/vivos.c,
+ * «Las cuentas»): bytes entregados a las callbacks de lectura y pedidos a uv_write/uv_try_write
+ * en las conexiones aceptadas, y uv_poll creados. Vivo, se las pide (SIGRTMIN+5) y espera como
+ * mucho 500 ms; terminado, las que dejó al salir. 1 con `c` lleno; 0 si vivo y no las dio; -2
+ * si terminó sin darlas (una señal: no hay nada que mirar); -1 sin .trafico o sin precarga. */
+typedef struct {
+    uint64_t leidos, escritos;
+    unsigned sondeos;
+} cuentas_t;
+int vivos_cuentas(cal_proceso_t *p, cuentas_t *c);
+/* Con todos los programas de .trafico de la verificación: 1 si lo que enviaron y recibieron
+ * sus clientes tcp_t pasó por libuv (o no hay nada que mirar); si no, 0 y lo explica
+ * (cal_esperado/cal_obtenido). Lo llama cal_fin de una verificación que pasa. */
+int procesos_trafico_por_libuv(void);
 /* Anota en el detalle de la verificación lo que se guardó (traducido a archivo:línea con
  * addr2line sobre CALIF_PROGRAMA) y lo olvida. */
 void vivos_anotar(void);

@@ -18,8 +18,9 @@
  *
  * Sin valgrind, con la precarga vivos (lib/vivos.c): en /calificador/vivos.so con bwrap,
  * LD_PRELOAD y VIVOS_INFORME solo para el programa, y su informe por el descriptor FD_VIVOS
- * (con .cierre, también VIVOS_CIERRE=@8 y por el descriptor FD_CLAVE una clave al azar, la del
- * testigo: cal_sin_cerrar; nunca en un argv ni en un entorno, que el programa puede leer).
+ * (con .cierre o .trafico, también VIVOS_CLAVE=@8 y por el descriptor FD_CLAVE una clave al azar,
+ * la del testigo y las cuentas: cal_sin_cerrar, vivos_trafico; nunca en un argv ni en un
+ * entorno, que el programa puede leer; con .cierre, VIVOS_CIERRE=1).
  *
  * Observado (lib/observar.c, si el ejecutor lo pide; con valgrind, sus execve, clone, exit,
  * mmap y mprotect, para su veredicto): delante va
@@ -51,7 +52,7 @@
 #define FD_FILTRO         5 /* --seccomp de bwrap */
 #define FD_TRAZA          6 /* la traza de strace (lib/observar.c); la puerta lo cierra */
 #define FD_VIVOS          7 /* el informe de la precarga vivos (lib/vivos.c), VIVOS_INFORME */
-#define FD_CLAVE          8 /* con .cierre, la clave del testigo, que la precarga lee y cierra */
+#define FD_CLAVE          8 /* con .cierre o .trafico, la clave, que la precarga lee y cierra */
 #define FD_ENCIERRO       9 /* sin bwrap, las reglas de Landlock (base/encierro.c); se cierra antes */
 #define ENCIERRO_CARPETAS 8 /* carpetas de la verificación que el encierro deja escribir */
 
@@ -195,7 +196,7 @@ static int montajes_limpios(const cal_lanzamiento_t *l)
 
 static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *destino,
                              const char *junto, const char *const *carpetas, int con_filtro,
-                             const char *vivos, const char *cierre)
+                             const char *vivos, const char *clave, int cierre)
 {
     static const char *const fijos[] = {
         "--unshare-user",       "--unshare-pid",     "--unshare-ipc", "--unshare-uts",
@@ -247,10 +248,15 @@ static void argumentos_bwrap(caja_orden_t *a, const char *programa, const char *
         caja_poner(a, "--setenv");
         caja_poner(a, "VIVOS_INFORME");
         caja_poner(a, CAL_TEXTO(FD_VIVOS));
-        if (cierre != NULL) {
+        if (clave != NULL) {
+            caja_poner(a, "--setenv");
+            caja_poner(a, "VIVOS_CLAVE");
+            caja_poner(a, "@" CAL_TEXTO(FD_CLAVE));
+        }
+        if (cierre) {
             caja_poner(a, "--setenv");
             caja_poner(a, "VIVOS_CIERRE");
-            caja_poner(a, "@" CAL_TEXTO(FD_CLAVE));
+            caja_poner(a, "1");
         }
     }
     for (int i = 0; carpetas != NULL && carpetas[i] != NULL; i++) {
@@ -289,7 +295,7 @@ static void argumentos_valgrind(caja_orden_t *a)
 /* Solo lo imprescindible y lo que pida la verificación; con `vivos` (la ruta de la precarga,
  * sin bwrap), LD_PRELOAD y VIVOS_INFORME (lib/vivos.c). */
 static void entorno_limpio(entorno_t *e, const char *trabajo, const cal_lanzamiento_t *l,
-                           const char *vivos, const char *cierre)
+                           const char *vivos, const char *clave, int cierre)
 {
     e->lista.n = 0;
     snprintf(e->home, sizeof e->home, "HOME=%s", trabajo);
@@ -309,8 +315,10 @@ static void entorno_limpio(entorno_t *e, const char *trabajo, const cal_lanzamie
                              (int)sizeof e->precarga) {
         caja_poner(&e->lista, e->precarga);
         caja_poner(&e->lista, "VIVOS_INFORME=" CAL_TEXTO(FD_VIVOS));
-        if (cierre != NULL)
-            caja_poner(&e->lista, "VIVOS_CIERRE=@" CAL_TEXTO(FD_CLAVE));
+        if (clave != NULL)
+            caja_poner(&e->lista, "VIVOS_CLAVE=@" CAL_TEXTO(FD_CLAVE));
+        if (cierre)
+            caja_poner(&e->lista, "VIVOS_CIERRE=1");
     }
     for (int i = 0; l->entorno != NULL && l->entorno[i] != NULL; i++)
         caja_poner(&e->lista, l->entorno[i]);
@@ -588,28 +596,39 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     p->listo_ms = -1;
     p->vivos.fd = -1;
     /* La precarga vivos (lib/vivos.c): no bajo valgrind, que tiene su propio informe. Con
-     * .cierre, siempre que esté construida (mira qué queda abierto al acabar uv_run). */
-    const char *vivos = l->valgrind ? NULL : l->cierre ? vivos_ruta_cierre() : vivos_ruta();
+     * .cierre o .trafico, siempre que esté construida (mira qué queda abierto al acabar uv_run;
+     * cuenta el tráfico que pasa por libuv). */
+    const char *vivos = l->valgrind               ? NULL
+                        : l->cierre || l->trafico ? vivos_ruta_cierre()
+                                                  : vivos_ruta();
     p->cierre = l->cierre && vivos != NULL;
-    /* La clave del testigo (common/herramientas/vivos/vivos.c): al azar en cada lanzamiento,
-     * para que el programa no pueda escribir el «cierre-fin» que dice que se miró. */
-    if (p->cierre && cal_hex_azar(p->testigo, sizeof p->testigo, 16) < 0)
-        p->cierre = 0;
+    p->trafico = l->trafico && vivos != NULL;
+    /* La clave del testigo y de las cuentas (common/herramientas/vivos/vivos.c): al azar en
+     * cada lanzamiento, para que el programa no pueda escribir un «cierre-fin» o unas
+     * «cuentas» que valgan. */
+    int con_clave = p->cierre || p->trafico;
+    if (con_clave && cal_hex_azar(p->testigo, sizeof p->testigo, 16) < 0)
+        con_clave = 0;
     /* La clave no va en ningún argv ni en ningún entorno: /proc/1/cmdline (bwrap, el init de la
      * caja) o /proc/<strace>/environ se leen desde el programa (hostiles/chat_clave_ajena.c).
      * Va por una tubería ya escrita y cerrada por este lado, que el hijo recibe como FD_CLAVE
-     * (VIVOS_CIERRE=@8): la precarga la lee y la cierra antes de que corra el programa. */
+     * (VIVOS_CLAVE=@8): la precarga la lee y la cierra antes de que corra el programa. */
     int clave = -1;
-    if (p->cierre) {
-        int t[2];
+    if (con_clave) {
+        int t[2] = {-1, -1};
         size_t n = strlen(p->testigo);
         if (pipe2(t, O_CLOEXEC) == 0 && write(t[1], p->testigo, n) == (ssize_t)n)
             clave = t[0];
         else if (t[0] >= 0)
             close(t[0]);
-        close(t[1]);
-        if (clave < 0)
-            p->cierre = 0;
+        if (t[1] >= 0)
+            close(t[1]);
+    }
+    if (clave < 0) {
+        /* Sin clave no hay testigo ni cuentas que valgan: cal_sin_cerrar y vivos_trafico lo
+         * dicen como «no se pudo mirar». */
+        p->cierre = 0;
+        p->trafico = 0;
     }
     int con_entrada = l->entrada != NULL || l->entrada_abierta;
     tuberias_t tu;
@@ -664,15 +683,15 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
                             l->valgrind ? 0 : l->rename_lento_ms);
     if (bwrap)
         argumentos_bwrap(&a, programa, destino, l->junto, l->carpetas, filtro >= 0, vivos,
-                         p->cierre ? p->testigo : NULL);
+                         clave >= 0 ? p->testigo : NULL, p->cierre);
     if (l->valgrind)
         argumentos_valgrind(&a);
     caja_poner(&a, bwrap ? destino : programa);
     for (int i = 0; l->args != NULL && l->args[i] != NULL; i++)
         caja_poner(&a, l->args[i]);
     entorno_t e;
-    entorno_limpio(&e, trabajo, l, bwrap ? NULL : vivos,
-                   p->cierre ? p->testigo : NULL); /* con bwrap, --setenv */
+    entorno_limpio(&e, trabajo, l, bwrap ? NULL : vivos, clave >= 0 ? p->testigo : NULL,
+                   p->cierre); /* con bwrap, --setenv */
 
     double limite = l->limite_s > 0 ? l->limite_s : 10.0;
     /* Con la pila (strace -k, «medios.pila_en» del 08), cada llamada parada cuesta de 1 a 5 ms

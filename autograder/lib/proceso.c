@@ -775,6 +775,16 @@ void proceso_destruir(cal_proceso_t *p)
     free(p);
 }
 
+cal_proceso_t *procesos_en(int i)
+{
+    return i >= 0 && i < MAX_PROCESOS ? procesos[i] : NULL;
+}
+
+int procesos_cuantos(void)
+{
+    return MAX_PROCESOS;
+}
+
 int procesos_registrar(cal_proceso_t *p)
 {
     for (int i = 0; i < MAX_PROCESOS; i++)

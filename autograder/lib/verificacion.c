@@ -161,6 +161,10 @@ static void escribir_resultado(int ok)
 int cal_fin(int ok)
 {
     ok = ok ? 1 : 0;
+    /* Pasa: lo que sus clientes enviaron y recibieron tuvo que pasar por libuv en los programas
+     * lanzados con .trafico (lib/vivos.c). Antes de limpiar(), que los mata. */
+    if (ok)
+        ok = procesos_trafico_por_libuv();
     /* Falla y algún programa sigue en marcha: qué mantiene vivo su bucle (lib/vivos.c),
      * antes de que limpiar() los mate. */
     if (!ok)

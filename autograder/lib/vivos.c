@@ -27,6 +27,11 @@
  * traducen igual.
  * Sin testigo, con otra clave o con otras cuentas que las recibidas, no hay informe que valga (el
  * programa calló la precarga o no pasó por su uv_run): cal_sin_cerrar lo dice.
+ *
+ * Con .trafico (vivos_cuentas, procesos_trafico_por_libuv): las «cuentas <clave> <leídos>
+ * <escritos> <uv_poll>» de la precarga, pedidas con SIGRTMIN+5 al programa vivo o dejadas al
+ * salir, frente a lo que enviaron y recibieron los tcp_t de la verificación (base/tcp.c,
+ * tcp_totales): ver autograder/README.md, «Lo que pasa por libuv en un servidor».
  */
 #define _GNU_SOURCE
 #include "interno.h"
@@ -344,6 +349,116 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
         cuantos++;
     }
     return cuantos;
+}
+
+/* Las últimas cuentas de la precarga con la clave de `p` en su flujo vivos: 1 y `c` lleno, o 0. */
+static int cuentas_de(const cal_proceso_t *p, cuentas_t *c)
+{
+    int halladas = 0;
+    for (const char *l = p->vivos.datos; l != NULL && *l != '\0';) {
+        const char *fin = strchr(l, '\n');
+        char clave[64];
+        unsigned long long leidos, escritos;
+        unsigned sondeos;
+        if (fin != NULL && strncmp(l, "cuentas ", 8) == 0 &&
+            sscanf(l + 8, "%63s %llu %llu %u", clave, &leidos, &escritos, &sondeos) == 4 &&
+            strcmp(clave, p->testigo) == 0) {
+            c->leidos = leidos;
+            c->escritos = escritos;
+            c->sondeos = sondeos;
+            halladas = 1;
+        }
+        l = fin != NULL ? fin + 1 : NULL;
+    }
+    return halladas;
+}
+
+int vivos_cuentas(cal_proceso_t *p, cuentas_t *c)
+{
+    if (!p->trafico)
+        return -1;
+    flujo_leer(&p->vivos);
+    if (!p->termino) {
+        /* Vivo: VIVOS_CUENTAS (SIGRTMIN+5), y SIGCONT por si la verificación lo dejó parado. */
+        pid_t programa = proceso_programa(p);
+        if (programa > 0 && kill(programa, SIGRTMIN + 5) == 0) {
+            kill(programa, SIGCONT);
+            uint64_t hasta = cal_ahora_ms() + ESPERA_MS;
+            while (p->vivos.fd >= 0 && !cuentas_de(p, c) && cal_ahora_ms() < hasta) {
+                struct pollfd pfd = {.fd = p->vivos.fd, .events = POLLIN};
+                poll(&pfd, 1, 20);
+                flujo_leer(&p->vivos);
+            }
+        }
+        return cuentas_de(p, c) ? 1 : 0;
+    }
+    /* Terminado: las del destructor de la precarga, si salió por exit() o return. */
+    return cuentas_de(p, c) ? 1 : -2;
+}
+
+int procesos_trafico_por_libuv(void)
+{
+    cuentas_t total = {0, 0, 0};
+    int con_cuentas = 0, sin_poder = 0;
+    for (int i = 0; i < procesos_cuantos(); i++) {
+        cal_proceso_t *p = procesos_en(i);
+        cuentas_t c;
+        int r = p != NULL ? vivos_cuentas(p, &c) : -1;
+        if (r == 0) {
+            cal_esperado(
+                "que el servidor, aún en ejecución, diera las cuentas de la precarga «vivos» "
+                "(lo que pasó por las callbacks de uv_read_start y por uv_write)");
+            cal_obtenido("no las dio en %d ms: el programa cambió o bloqueó la señal SIGRTMIN+5, "
+                         "o cerró el descriptor por el que escribe la precarga",
+                         ESPERA_MS);
+            return 0;
+        }
+        if (r == 1) {
+            total.leidos += c.leidos;
+            total.escritos += c.escritos;
+            total.sondeos += c.sondeos;
+            con_cuentas++;
+        } else if (r == -2)
+            sin_poder++;
+    }
+    if (con_cuentas == 0) {
+        if (sin_poder > 0)
+            cal_nota("(el servidor terminó por una señal: no dejó las cuentas de lo que pasó por "
+                     "libuv, y no se miraron)");
+        return 1;
+    }
+    tcp_totales_t t;
+    tcp_totales(&t);
+    const char *que = "que las conexiones aceptadas se leyeran y escribieran con libuv: lo que "
+                      "llega, en las callbacks de uv_read_start, y lo que sale, con uv_write o "
+                      "uv_try_write";
+    if (total.sondeos > 0) {
+        cal_esperado("%s", que);
+        cal_obtenido("el programa creó %u uv_poll: vigilar el descriptor de una conexión y leerlo "
+                     "o escribirlo uno mismo no es usar los streams de libuv",
+                     total.sondeos);
+        return 0;
+    }
+    if (total.escritos < t.recibidos) {
+        cal_esperado("%s", que);
+        cal_obtenido("los clientes de la verificación recibieron %llu %s, y el programa solo "
+                     "pidió %llu a uv_write o uv_try_write en las conexiones que aceptó: el resto "
+                     "lo escribió por su cuenta (write, send… sobre el descriptor)",
+                     (unsigned long long)t.recibidos,
+                     texto_plural((long long)t.recibidos, "byte", "bytes"),
+                     (unsigned long long)total.escritos);
+        return 0;
+    }
+    if (t.respuestas > 0 && total.leidos == 0) {
+        cal_esperado("%s", que);
+        cal_obtenido(
+            "los clientes enviaron %llu %s y recibieron respuesta, pero a las callbacks "
+            "de uv_read_start no llegó ni un byte de las conexiones aceptadas: el programa "
+            "las leyó por su cuenta (read, recv… sobre el descriptor)",
+            (unsigned long long)t.enviados, texto_plural((long long)t.enviados, "byte", "bytes"));
+        return 0;
+    }
+    return 1;
 }
 
 int cal_parada_cerro_todo(cal_proceso_t *p, const char *que_cierra)

@@ -435,6 +435,23 @@ if grep -q 'no se califica' "$SALIDAS/chat_grupo.txt" &&
 else
   mal "chat-grupo-mensaje" "chat_grupo: el informe no dice que un hilo del grupo espera con poll"
 fi
+# libuv acepta y después la sala lee y escribe cada descriptor por su cuenta (de un adversario de
+# la sesión 36, las tres a 100/100): un bucle epoll propio con el descriptor que crea libuv
+# (chat_prestado_epoll.c), un uv_poll por conexión (chat_prestado_sondeo.c), un hilo del grupo que
+# sondea y duerme (chat_prestado_siesta.c). Las delatan las cuentas de la precarga vivos
+# (.trafico): lo que reciben los clientes no pasó por uv_write; los uv_poll. Quedan compila y
+# valgrind (bajo valgrind no hay precarga): 10.
+for h in epoll sondeo siesta; do
+  CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c CASO_RESTO=solutions/09-sala-de-chat \
+    caso "chat_prestado_$h" "chat_prestado_$h.c" 10
+done
+if grep -q 'y el programa solo pidió 0 a uv_write o uv_try_write' "$SALIDAS/chat_prestado_epoll.txt" &&
+  grep -q 'y el programa solo pidió 0 a uv_write o uv_try_write' "$SALIDAS/chat_prestado_siesta.txt" &&
+  grep -q 'el programa creó [0-9]* uv_poll' "$SALIDAS/chat_prestado_sondeo.txt"; then
+  bien "chat_prestado_*: el 09 ve que las conexiones no se leen ni escriben con libuv, y lo dice"
+else
+  mal "chat-prestado-mensaje" "chat_prestado_*: el informe no dice que lo escrito no pasó por uv_write (o los uv_poll)"
+fi
 # La sala entera, que funciona, con sus propios sockets y su propio bucle epoll (chat_epoll.c,
 # cada llamada escondida de objdump): por la traza se parece a libuv (los sockets en el hilo
 # del bucle, espera con epoll). Lo delata desde dónde se llama: una instrucción syscall del

@@ -307,7 +307,18 @@ typedef struct {
     int fin;            /* el servidor cerró (EOF) o cortó (ECONNRESET) */
     int error;          /* errno del corte, 0 si fue un EOF limpio */
     uint64_t recibidos; /* bytes recibidos en total */
+    uint64_t enviados;  /* bytes enviados en total */
 } tcp_t;
+/* Lo de todas las conexiones tcp_t de este proceso (una verificación de Criterion corre en su
+ * propio proceso): bytes enviados, recibidos, y recibidos por una conexión que ya había
+ * enviado algo (lo que un servidor solo puede mandar tras leer: la bienvenida tras el nombre,
+ * lo que difunde). Lo compara lib/vivos.c con las cuentas de la precarga (.trafico). */
+typedef struct {
+    uint64_t enviados;
+    uint64_t recibidos;
+    uint64_t respuestas;
+} tcp_totales_t;
+void tcp_totales(tcp_totales_t *t);
 /* `funcion` (o NULL) se llama en cada vuelta de las esperas, a trozos de ≤ 20 ms:
  * libcalificador la pone en cal_inicio() para leer la salida del programa mientras tanto
  * (un servidor que escribe mucho en stderr no se bloquea por nosotros). */

@@ -116,6 +116,13 @@ typedef struct {
     int cierre;                  /* != 0: con la precarga vivos, que apunta qué handles
                                   * siguen abiertos cuando uv_run acaba (cal_sin_cerrar);
                                   * sin valgrind */
+    int trafico;                 /* != 0 (un servidor de libuv): con la precarga vivos, que
+                                  * cuenta los bytes que pasan por las callbacks de lectura y
+                                  * por uv_write/uv_try_write de las conexiones aceptadas. Si
+                                  * la verificación pasa, cal_fin se las pide y las compara
+                                  * con lo que enviaron y recibieron los tcp_t de la
+                                  * verificación: lo que el programa leyó o escribió por su
+                                  * cuenta la suspende (lib/vivos.c). Sin valgrind */
 } cal_lanzamiento_t;
 
 /* 1 si cal_lanzar puede hacer lento el disco (escritura_lenta_ms, rename_lento_ms): los

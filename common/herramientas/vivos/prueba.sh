@@ -10,7 +10,8 @@
 # un uv_stop, con el bucle aún vivo) y otro_bucle.c (no los cierra nunca y pasa por un bucle
 # vacío aparte: se nombran al salir) y run_ajeno.c (como para.c, con otro hilo en el uv_run de
 # su propio bucle) los nombra con las líneas marcadas «vivos: cierre», y bien.c no nombra
-# ninguno.
+# ninguno. Y eco.c, las cuentas del tráfico (VIVOS_CLAVE): lo leído y lo escrito por libuv en
+# las conexiones aceptadas, y los uv_poll.
 # Uso: prueba.sh CARPETA_DE_LOS_BINARIOS LIBVIVOS.so
 set -u
 bins=$1 so=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
@@ -134,6 +135,49 @@ if [ "$pasa" = "$clave" ]; then
 else
   mal "la clave no pasa entera por un proceso sin libuv («$pasa»)" ""
 fi
+
+# Las cuentas del tráfico (VIVOS_CLAVE=@8 y el informe por el descriptor 7, lo que hace el
+# calificador con .trafico): eco.c devuelve lo que lee; un cliente le manda 33 bytes y lee el
+# eco; con SIGRTMIN+5 la precarga escribe «cuentas <clave> <leídos> <escritos> <uv_poll>» y el
+# programa sigue; al salir (SIGTERM, que cierra todo), otra vez.
+cuentas() {
+  local modo=$1 esperadas=$2 puerto="" pid lineas
+  rm -f "$tmp/eco.crudo"
+  VIVOS_CLAVE=@8 VIVOS_INFORME=7 LD_PRELOAD="$so" "$bins/eco" "$modo" >"$tmp/eco.puerto" 2>/dev/null \
+    7>"$tmp/eco.crudo" 8< <(printf %s "$clave") &
+  pid=$!
+  for _ in $(seq 50); do
+    puerto=$(head -n1 "$tmp/eco.puerto" 2>/dev/null)
+    [ -n "$puerto" ] && break
+    sleep 0.1
+  done
+  python3 - "$puerto" <<'PY' 2>/dev/null
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)
+recibido = b""
+for k, trozo in enumerate((b"hola mundo\n", b"adios mund\n", b"otra vez!!\n"), 1):
+    s.sendall(trozo)
+    while len(recibido) < 11 * k:
+        recibido += s.recv(64)
+s.close()
+PY
+  sleep 0.2
+  kill -s RTMIN+5 "$pid" 2>/dev/null
+  sleep 0.3
+  kill -s TERM "$pid" 2>/dev/null
+  wait "$pid"
+  RC=$?
+  lineas=$(grep -c "^cuentas $clave $esperadas\$" "$tmp/eco.crudo" 2>/dev/null)
+  if [ "$RC" = 0 ] && [ "$lineas" = 2 ]; then
+    bien "eco $modo: «cuentas <clave> $esperadas» al pedirlas (SIGRTMIN+5, sin morir) y al salir"
+  else
+    mal "eco $modo: salió con $RC (se esperaba 0) y dio $lineas veces «cuentas <clave> $esperadas» (se esperaban 2)" "$(cat "$tmp/eco.crudo" 2>/dev/null)"
+  fi
+}
+cuentas libuv "33 33 0"
+cuentas prueba "33 33 0"
+cuentas crudo "33 0 0"
+cuentas sondeo "33 33 1"
 
 # La tabla de pista_libcurso (autograder/lib/vivos.c: de un archivo de libcurso a la función que
 # abrió el handle y la que lo cierra) sigue a libcurso: cada archivo existe, cada función que

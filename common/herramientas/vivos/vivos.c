@@ -53,6 +53,18 @@
  * cargue la precarga, en .preinit_array; cambiar su memoria) lo puede falsificar
  * (autograder/README.md, «Lo que queda abierto»).
  *
+ * Las cuentas: con la clave por VIVOS_CLAVE=@N (el calificador la da a la vez que VIVOS_CIERRE=1,
+ * o sola, cuando pide las cuentas: cal_lanzamiento_t.trafico) y el informe por un descriptor, la
+ * precarga cuenta los bytes que libuv entrega a las callbacks de lectura (uv_read_start) de las
+ * conexiones aceptadas (uv_accept), los que el programa pide a uv_write, uv_write2, uv_try_write y
+ * uv_try_write2 en ellas, y los uv_poll que crea el programa. Al recibir VIVOS_CUENTAS
+ * (SIGRTMIN+5), y al salir, escribe «cuentas <clave> <leídos> <escritos> <uv_poll>» y sigue. El
+ * calificador las compara con lo que mandaron y recibieron sus clientes (lib/vivos.c,
+ * vivos_trafico_bien): un servidor que acepta con libuv y después lee y escribe él mismo el
+ * descriptor (lo duplica y cierra el handle, lo vigila con uv_poll, su propio epoll, un hilo
+ * del grupo: hostiles/chat_prestado_*.c) no tiene esos bytes en las cuentas, y el programa no
+ * puede escribir unas que valgan sin la clave.
+ *
  * El manejador solo usa llamadas seguras en una señal (open, write, close) y memoria
  * estática; recorre las listas de libuv sin cerrojo: si la señal llega justo mientras el
  * programa abre o cierra un handle, una línea puede faltar o sobrar (el programa ya se da por
@@ -79,8 +91,9 @@
 #include <unistd.h>
 #include <uv.h>
 
-#define VIVOS_SENAL (SIGRTMIN + 4)
-#define CAPACIDAD   8192 /* potencia de 2 */
+#define VIVOS_SENAL   (SIGRTMIN + 4)
+#define VIVOS_CUENTAS (SIGRTMIN + 5)
+#define CAPACIDAD     8192 /* potencia de 2 */
 /* Cuántas casillas puede ocupar cada clase. Sondeo lineal: con la tabla a 3/4 una búsqueda
  * mira unas pocas casillas; llena, cada una recorre las 8192 (y cada uv_write hace dos). Un
  * servidor que escribe a cada destinatario por separado tiene decenas de miles de uv_write
@@ -94,7 +107,7 @@
 #define MAX_BUCLES      16
 
 enum { VACIO = 0, HANDLE, PETICION };
-enum { LEYENDO = 1, ESCUCHANDO = 2, RECIBIENDO = 4 };
+enum { LEYENDO = 1, ESCUCHANDO = 2, RECIBIENDO = 4, ACEPTADO = 8 };
 
 typedef struct {
     const char *modulo; /* NULL: sin dato; "" el ejecutable */
@@ -105,7 +118,8 @@ typedef struct {
     const void *clave;
     uv_loop_t *bucle;
     lugar_t creado, arrancado;
-    void *cb;              /* peticiones: la callback del programa */
+    void *cb;              /* peticiones: la callback del programa; handles: la de lectura
+                            * (uv_read_start, que la precarga envuelve: leido) */
     const char *funcion;   /* peticiones: qué función la pidió */
     unsigned char clase;   /* VACIO, HANDLE, PETICION */
     unsigned char tipo;    /* handles: su uv_handle_type (al salir no se lee el handle) */
@@ -129,6 +143,11 @@ static uv_loop_t *revisados[MAX_BUCLES]; /* bucles cuyo cierre ya se miró */
 static uv_loop_t *corridos[MAX_BUCLES];  /* bucles que ya pasaron por uv_run */
 static char clave[64];                   /* la del testigo, o "" */
 static unsigned lineas_cierre;           /* líneas «cierre:» escritas */
+/* Las cuentas del tráfico (ver la cabecera, «Las cuentas»): bytes entregados a las callbacks de
+ * lectura y pedidos a uv_write/uv_try_write en las conexiones aceptadas, y uv_poll creados por
+ * el programa. */
+static atomic_uint_fast64_t bytes_leidos, bytes_escritos;
+static atomic_uint sondeos;
 
 /* --- Tabla (con cerrojo; el manejador de la señal la lee sin él) ------------------------ */
 
@@ -221,14 +240,19 @@ static struct link_map *mapa_de(const void *direccion)
 /* Dónde está `direccion` (módulo y desplazamiento en su archivo). Si es la propia libuv (un
  * uv_timer_start que libuv se hace al repetir un temporizador, los handles internos de
  * uv_loop_init), sin dato: eso no lo escribió el programa. */
+static struct link_map *mapa_libuv(void)
+{
+    static struct link_map *mapa;
+    if (mapa == NULL)
+        mapa = mapa_de(dlsym(RTLD_NEXT, "uv_run"));
+    return mapa;
+}
+
 static lugar_t lugar_de(void *direccion)
 {
-    static struct link_map *mapa_libuv;
     lugar_t l = {NULL, 0};
-    if (mapa_libuv == NULL)
-        mapa_libuv = mapa_de(dlsym(RTLD_NEXT, "uv_run"));
     struct link_map *mapa = mapa_de(direccion);
-    if (mapa != NULL && mapa != mapa_libuv) {
+    if (mapa != NULL && mapa != mapa_libuv()) {
         l.modulo = mapa->l_name != NULL ? mapa->l_name : "";
         l.desplazamiento = (uintptr_t)direccion - (uintptr_t)mapa->l_addr;
     }
@@ -368,8 +392,27 @@ ENVOLVER_INIT(uv_idle_init, (uv_loop_t * loop, uv_idle_t *h), (loop, h))
 ENVOLVER_INIT(uv_prepare_init, (uv_loop_t * loop, uv_prepare_t *h), (loop, h))
 ENVOLVER_INIT(uv_check_init, (uv_loop_t * loop, uv_check_t *h), (loop, h))
 ENVOLVER_INIT(uv_async_init, (uv_loop_t * loop, uv_async_t *h, uv_async_cb cb), (loop, h, cb))
-ENVOLVER_INIT(uv_poll_init, (uv_loop_t * loop, uv_poll_t *h, int fd), (loop, h, fd))
-ENVOLVER_INIT(uv_poll_init_socket, (uv_loop_t * loop, uv_poll_t *h, uv_os_sock_t s), (loop, h, s))
+/* Los uv_poll, además, se cuentan (las cuentas del tráfico): con uno sobre el descriptor de
+ * una conexión aceptada, el programa lee y escribe por su cuenta (hostiles/chat_prestado_sondeo.c).
+ */
+#define ENVOLVER_SONDEO(nombre, PARAMS, ARGS)                                                      \
+    int nombre PARAMS                                                                              \
+    {                                                                                              \
+        REAL(nombre);                                                                              \
+        void *quien = __builtin_return_address(0);                                                 \
+        dentro++;                                                                                  \
+        int r = real ARGS;                                                                         \
+        dentro--;                                                                                  \
+        if (r == 0 && dentro == 0) {                                                               \
+            handle_creado(h, loop, quien);                                                         \
+            if (lugar_de(quien).modulo != NULL)                                                    \
+                atomic_fetch_add(&sondeos, 1);                                                     \
+        }                                                                                          \
+        return r;                                                                                  \
+    }
+
+ENVOLVER_SONDEO(uv_poll_init, (uv_loop_t * loop, uv_poll_t *h, int fd), (loop, h, fd))
+ENVOLVER_SONDEO(uv_poll_init_socket, (uv_loop_t * loop, uv_poll_t *h, uv_os_sock_t s), (loop, h, s))
 ENVOLVER_INIT(uv_fs_event_init, (uv_loop_t * loop, uv_fs_event_t *h), (loop, h))
 ENVOLVER_INIT(uv_fs_poll_init, (uv_loop_t * loop, uv_fs_poll_t *h), (loop, h))
 ENVOLVER_INIT(uv_spawn, (uv_loop_t * loop, uv_process_t *h, const uv_process_options_t *o),
@@ -403,12 +446,138 @@ ENVOLVER_START(uv_fs_event_start,
 ENVOLVER_START(uv_fs_poll_start,
                (uv_fs_poll_t * h, uv_fs_poll_cb cb, const char *ruta, unsigned int t),
                (h, cb, ruta, t), 0, 0)
-ENVOLVER_START(uv_read_start, (uv_stream_t * h, uv_alloc_cb a, uv_read_cb cb), (h, a, cb), LEYENDO,
-               0)
 ENVOLVER_START(uv_listen, (uv_stream_t * h, int cola, uv_connection_cb cb), (h, cola, cb),
                ESCUCHANDO, 0)
 ENVOLVER_START(uv_udp_recv_start, (uv_udp_t * h, uv_alloc_cb a, uv_udp_recv_cb cb), (h, a, cb),
                RECIBIENDO, 0)
+
+/* --- Las cuentas del tráfico ------------------------------------------------------------ */
+
+/* 1 si `h` es una conexión aceptada con uv_accept (y apuntada en la tabla). */
+static int es_aceptado(const void *h)
+{
+    cerrar_tabla();
+    registro_t *r = buscar(h);
+    int si = r != NULL && r->clase == HANDLE && (r->estado & ACEPTADO) != 0;
+    abrir_tabla();
+    return si;
+}
+
+int uv_accept(uv_stream_t *servidor, uv_stream_t *cliente)
+{
+    REAL(uv_accept);
+    int r = real(servidor, cliente);
+    if (r == 0 && cliente->type == UV_TCP)
+        handle_arrancado(cliente, NULL, ACEPTADO, 0);
+    return r;
+}
+
+/* La callback de lectura que libuv llama en vez de la del programa: cuenta lo leído de una
+ * conexión aceptada y llama a la del programa. Solo cuenta si la llama libuv (uv__read): un
+ * programa que la llamara él mismo (la encuentra en h->read_cb) con bytes inventados no suma. */
+static void leido(uv_stream_t *h, ssize_t n, const uv_buf_t *buf)
+{
+    void *desde = __builtin_return_address(0);
+    uv_read_cb cb = NULL;
+    int aceptado = 0;
+    cerrar_tabla();
+    registro_t *r = buscar(h);
+    if (r != NULL && r->clase == HANDLE) {
+        cb = (uv_read_cb)r->cb;
+        aceptado = (r->estado & ACEPTADO) != 0;
+    }
+    abrir_tabla();
+    if (n > 0 && aceptado && mapa_de(desde) == mapa_libuv())
+        atomic_fetch_add(&bytes_leidos, (uint_fast64_t)n);
+    if (cb != NULL)
+        cb(h, n, buf);
+}
+
+/* Con el handle en la tabla, libuv recibe `leido` y la tabla guarda la callback del programa;
+ * si no (tabla llena, un handle de la propia libuv), la del programa tal cual. Si uv_read_start
+ * falla (UV_EALREADY: ya leía), la tabla recupera la que había: libuv sigue con la de antes. */
+int uv_read_start(uv_stream_t *h, uv_alloc_cb a, uv_read_cb cb)
+{
+    REAL(uv_read_start);
+    void *quien = __builtin_return_address(0);
+    if (dentro > 0 || cb == NULL)
+        return real(h, a, cb);
+    void *antes = NULL;
+    int envuelta = 0;
+    cerrar_tabla();
+    registro_t *reg = buscar(h);
+    if (reg != NULL && reg->clase == HANDLE) {
+        antes = reg->cb;
+        reg->cb = (void *)cb;
+        envuelta = 1;
+    }
+    abrir_tabla();
+    dentro++;
+    int r = real(h, a, envuelta ? leido : cb);
+    dentro--;
+    if (r == 0)
+        handle_arrancado(h, quien, LEYENDO, 0);
+    else if (envuelta) {
+        cerrar_tabla();
+        reg = buscar(h);
+        if (reg != NULL && reg->clase == HANDLE)
+            reg->cb = antes;
+        abrir_tabla();
+    }
+    return r;
+}
+
+static size_t bytes_de(const uv_buf_t bufs[], unsigned int n)
+{
+    size_t total = 0;
+    for (unsigned int i = 0; i < n; i++)
+        total += bufs[i].len;
+    return total;
+}
+
+/* Lo pedido cuenta ANTES de la llamada de verdad, que ya lo escribe en el socket: el cliente
+ * puede recibirlo, y el calificador pedir las cuentas, antes de que este hilo vuelva a correr
+ * (con la máquina cargada, faltaban unos bytes: la respuesta a un nombre no válido). Lo que no
+ * se escribió se descuenta después: las cuentas pueden ir un momento por delante, nunca por
+ * detrás. Devuelve lo sumado (0 si no es una conexión aceptada o libuv se llama a sí misma). */
+static uint_fast64_t contar_antes(uv_stream_t *h, const uv_buf_t bufs[], unsigned int n)
+{
+    if (dentro > 0 || !es_aceptado(h))
+        return 0;
+    uint_fast64_t total = bytes_de(bufs, n);
+    atomic_fetch_add(&bytes_escritos, total);
+    return total;
+}
+
+/* Descuenta de lo sumado por contar_antes lo que no se escribió (`hecho` bytes sí). */
+static void descontar(uint_fast64_t sumado, long hecho)
+{
+    uint_fast64_t escrito = hecho > 0 ? (uint_fast64_t)hecho : 0;
+    if (sumado > escrito)
+        atomic_fetch_sub(&bytes_escritos, sumado - escrito);
+}
+
+int uv_try_write(uv_stream_t *h, const uv_buf_t bufs[], unsigned int n)
+{
+    REAL(uv_try_write);
+    uint_fast64_t sumado = contar_antes(h, bufs, n);
+    dentro++;
+    int r = real(h, bufs, n);
+    dentro--;
+    descontar(sumado, r);
+    return r;
+}
+
+int uv_try_write2(uv_stream_t *h, const uv_buf_t bufs[], unsigned int n, uv_stream_t *enviar)
+{
+    REAL(uv_try_write2);
+    uint_fast64_t sumado = contar_antes(h, bufs, n);
+    dentro++;
+    int r = real(h, bufs, n, enviar);
+    dentro--;
+    descontar(sumado, r);
+    return r;
+}
 
 int uv_read_stop(uv_stream_t *h)
 {
@@ -649,13 +818,37 @@ int uv_write(uv_write_t *req, uv_stream_t *h, const uv_buf_t bufs[], unsigned in
     void *quien = __builtin_return_address(0);
     if (dentro > 0)
         return real(req, h, bufs, n, cb);
-    if (!peticion_pedida(req, h->loop, (void *)cb, "uv_write", quien))
-        return real(req, h, bufs, n, cb);
+    uint_fast64_t sumado = contar_antes(h, bufs, n);
+    int r;
+    if (!peticion_pedida(req, h->loop, (void *)cb, "uv_write", quien)) {
+        dentro++;
+        r = real(req, h, bufs, n, cb);
+        dentro--;
+    } else {
+        dentro++;
+        r = real(req, h, bufs, n, escritura_hecha);
+        dentro--;
+        if (r < 0)
+            peticion_hecha(req);
+    }
+    if (r != 0)
+        descontar(sumado, 0);
+    return r;
+}
+
+/* uv_write2 (la de pasar un handle por una tubería): solo se cuenta, sin apuntarla. */
+int uv_write2(uv_write_t *req, uv_stream_t *h, const uv_buf_t bufs[], unsigned int n,
+              uv_stream_t *enviar, uv_write_cb cb)
+{
+    REAL(uv_write2);
+    if (dentro > 0)
+        return real(req, h, bufs, n, enviar, cb);
+    uint_fast64_t sumado = contar_antes(h, bufs, n);
     dentro++;
-    int r = real(req, h, bufs, n, escritura_hecha);
+    int r = real(req, h, bufs, n, enviar, cb);
     dentro--;
-    if (r < 0)
-        peticion_hecha(req);
+    if (r != 0)
+        descontar(sumado, 0);
     return r;
 }
 
@@ -1073,6 +1266,50 @@ static void al_vencer(int senal)
     raise(senal);
 }
 
+/* «cuentas <clave> <leídos> <escritos> <uv_poll>»: con memoria de la pila y un solo write
+ * (desde el manejador de VIVOS_CUENTAS, que puede llegar mientras otro informe usa `texto`). */
+static size_t poner_cifras(char *dst, uint64_t n)
+{
+    char al_reves[24];
+    size_t k = 0;
+    do {
+        al_reves[k++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n > 0);
+    for (size_t i = 0; i < k; i++)
+        dst[i] = al_reves[k - 1 - i];
+    return k;
+}
+
+static void escribir_cuentas(void)
+{
+    int guardado = errno;
+    char linea[sizeof clave + 96];
+    size_t n = 0, largo = strlen(clave);
+    memcpy(linea, "cuentas ", 8);
+    n = 8;
+    memcpy(linea + n, clave, largo);
+    n += largo;
+    const uint64_t cifras[] = {atomic_load(&bytes_leidos), atomic_load(&bytes_escritos),
+                               atomic_load(&sondeos)};
+    for (size_t i = 0; i < 3; i++) {
+        linea[n++] = ' ';
+        n += poner_cifras(linea + n, cifras[i]);
+    }
+    linea[n++] = '\n';
+    ssize_t r;
+    do
+        r = write(informe_fd, linea, n);
+    while (r < 0 && errno == EINTR);
+    errno = guardado;
+}
+
+static void al_pedir_cuentas(int senal)
+{
+    (void)senal;
+    escribir_cuentas();
+}
+
 /* VIVOS_CIERRE=@N (la del calificador): la clave llega por el descriptor N, una tubería ya
  * escrita y cerrada por el otro lado; se lee entera y se cierra antes de que corra el
  * programa. Así no está en ningún argv ni entorno que el programa pueda leer (/proc/1/cmdline,
@@ -1116,6 +1353,9 @@ __attribute__((constructor)) static void vivos_iniciar(void)
         informe_ruta = destino;
     char *cierre = getenv("VIVOS_CIERRE");
     vigilar_cierre = cierre != NULL && cierre[0] != '\0';
+    const char *de_la_clave = getenv("VIVOS_CLAVE");
+    if (de_la_clave != NULL && de_la_clave[0] == '@' && dlsym(RTLD_NEXT, "uv_run") != NULL)
+        leer_clave(de_la_clave + 1);
     /* La clave, solo en un programa con libuv: sin bwrap, la precarga va también en el entorno
      * de strace y de la puerta del calificador (y aquí de timeout), que ejecutan el programa
      * con su entorno; borrarla en ellos se la quitaría al programa. */
@@ -1136,12 +1376,19 @@ __attribute__((constructor)) static void vivos_iniciar(void)
     sa.sa_handler = al_vencer;
     sigemptyset(&sa.sa_mask);
     sigaction(VIVOS_SENAL, &sa, NULL);
+    if (clave[0] != '\0' && informe_fd >= 0) {
+        sa.sa_handler = al_pedir_cuentas;
+        sa.sa_flags = SA_RESTART;
+        sigaction(VIVOS_CUENTAS, &sa, NULL);
+    }
 }
 
 /* Al salir: lo que nadie cerró (revisar_salida) y el testigo (ver la cabecera), con lo que se
  * revisó. Sin VIVOS_CIERRE, nada; sin clave, sin testigo. */
 __attribute__((destructor)) static void vivos_terminar(void)
 {
+    if (clave[0] != '\0' && informe_fd >= 0)
+        escribir_cuentas();
     if (!vigilar_cierre)
         return;
     cerrar_tabla();

@@ -91,7 +91,7 @@ static int puerto_por_omision(void)
     struct sockaddr_in dir = {.sin_family = AF_INET, .sin_port = htons(9999)};
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int libre;
-    cal_lanzamiento_t l = {.args = args, .limite_s = 10};
+    cal_lanzamiento_t l = {.args = args, .limite_s = 10, .trafico = 1};
     cal_proceso_t *p;
     char linea[256];
     size_t largo;

@@ -28,8 +28,13 @@ int chat_sigue_vivo(sesion_t *s)
 static int arrancar_con(sesion_t *s, int valgrind, int cierre, double limite_s)
 {
     static const char *const args[] = {"--puerto", "0", NULL};
-    cal_lanzamiento_t l = {
-        .args = args, .limite_s = limite_s, .valgrind = valgrind, .cierre = cierre};
+    /* .trafico: lo que leen y escriben las conexiones pasa por libuv (lib/vivos.c); valgrind
+     * corre sin la precarga. */
+    cal_lanzamiento_t l = {.args = args,
+                           .limite_s = limite_s,
+                           .valgrind = valgrind,
+                           .cierre = cierre,
+                           .trafico = !valgrind};
     char linea[256];
     char fin[160];
     char extra;

@@ -1,0 +1,130 @@
+/* eco.c — las cuentas del tráfico de la precarga (prueba de vivos): un servidor de eco en
+ * 127.0.0.1 (puerto efímero, anunciado en stdout) que devuelve cada trozo que lee.
+ *   eco libuv   lee con uv_read_start y contesta con uv_write: las cuentas dicen lo leído y lo
+ *               escrito (los mismos bytes);
+ *   eco prueba  igual, pero contesta la mitad de cada trozo con uv_try_write y el resto con
+ *               uv_write: la suma es la misma;
+ *   eco crudo   lee con uv_read_start y contesta con write() sobre el descriptor: las cuentas
+ *               dicen lo leído y 0 escritos;
+ *   eco sondeo  además crea un uv_poll sobre un socket propio (sin arrancarlo): las cuentas
+ *               dicen 1.
+ * Termina con SIGTERM (un uv_signal_t), cerrándolo todo. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <uv.h>
+
+typedef struct {
+    uv_write_t req;
+    char datos[];
+} escritura_t;
+
+static const char *modo = "libuv";
+static uv_tcp_t servidor;
+static uv_signal_t terminar;
+static uv_poll_t sondeo;
+static int con_sondeo;
+
+static void cerrado(uv_handle_t *h)
+{
+    if (h != (uv_handle_t *)&servidor && h != (uv_handle_t *)&terminar &&
+        h != (uv_handle_t *)&sondeo)
+        free(h);
+}
+
+static void reservar(uv_handle_t *h, size_t sugerido, uv_buf_t *buf)
+{
+    (void)h;
+    buf->base = malloc(sugerido);
+    buf->len = buf->base != NULL ? sugerido : 0;
+}
+
+static void escrito(uv_write_t *req, int estado)
+{
+    (void)estado;
+    free(req);
+}
+
+static void escribir(uv_stream_t *c, const char *datos, size_t n)
+{
+    escritura_t *e = malloc(sizeof *e + n);
+    if (e == NULL)
+        return;
+    memcpy(e->datos, datos, n);
+    uv_buf_t b = uv_buf_init(e->datos, (unsigned int)n);
+    if (uv_write(&e->req, c, &b, 1, escrito) < 0)
+        free(e);
+}
+
+static void leido(uv_stream_t *c, ssize_t n, const uv_buf_t *buf)
+{
+    if (n > 0) {
+        if (strcmp(modo, "crudo") == 0) {
+            uv_os_fd_t fd;
+            if (uv_fileno((uv_handle_t *)c, &fd) == 0 && write(fd, buf->base, (size_t)n) < 0)
+                perror("write");
+        } else if (strcmp(modo, "prueba") == 0) {
+            uv_buf_t mitad = uv_buf_init(buf->base, (unsigned int)(n / 2));
+            int w = uv_try_write(c, &mitad, 1);
+            size_t hecho = w > 0 ? (size_t)w : 0;
+            escribir(c, buf->base + hecho, (size_t)n - hecho);
+        } else
+            escribir(c, buf->base, (size_t)n);
+    } else if (n < 0)
+        uv_close((uv_handle_t *)c, cerrado);
+    free(buf->base);
+}
+
+static void conexion(uv_stream_t *s, int estado)
+{
+    if (estado < 0)
+        return;
+    uv_tcp_t *c = malloc(sizeof *c);
+    if (c == NULL)
+        return;
+    uv_tcp_init(s->loop, c);
+    if (uv_accept(s, (uv_stream_t *)c) == 0)
+        uv_read_start((uv_stream_t *)c, reservar, leido);
+    else
+        uv_close((uv_handle_t *)c, cerrado);
+}
+
+static void cerrar_uno(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(h))
+        uv_close(h, cerrado);
+}
+
+static void al_terminar(uv_signal_t *s, int senal)
+{
+    (void)senal;
+    uv_walk(s->loop, cerrar_uno, NULL);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        modo = argv[1];
+    uv_loop_t *bucle = uv_default_loop();
+    struct sockaddr_in dir;
+    uv_ip4_addr("127.0.0.1", 0, &dir);
+    uv_tcp_init(bucle, &servidor);
+    if (uv_tcp_bind(&servidor, (const struct sockaddr *)&dir, 0) < 0 ||
+        uv_listen((uv_stream_t *)&servidor, 8, conexion) < 0)
+        return 1;
+    struct sockaddr_storage propia;
+    int largo = sizeof propia;
+    uv_tcp_getsockname(&servidor, (struct sockaddr *)&propia, &largo);
+    printf("%d\n", ntohs(((struct sockaddr_in *)&propia)->sin_port));
+    fflush(stdout);
+    uv_signal_init(bucle, &terminar);
+    uv_signal_start(&terminar, al_terminar, SIGTERM);
+    con_sondeo = strcmp(modo, "sondeo") == 0;
+    if (con_sondeo && uv_poll_init_socket(bucle, &sondeo, socket(AF_INET, SOCK_STREAM, 0)) < 0)
+        return 1;
+    uv_run(bucle, UV_RUN_DEFAULT);
+    return uv_loop_close(bucle) == 0 ? 0 : 1;
+}
