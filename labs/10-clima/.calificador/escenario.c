@@ -896,6 +896,29 @@ static int es_de_como(const esc_t *e, const cal_peticion_t *r, int c, int k, int
              (!codificada || bien_codificado(r->ruta, "eco") == 1)));
 }
 
+/* El primer parámetro mal codificado de la petición r entre los que codifica el programa en
+ * la plantilla del proveedor k: «ciudad» y los de `mas` con {ciudad} (como «eco»), en ese
+ * orden. Deja su nombre en `nombre` y devuelve lo que dijo de él bien_codificado (0: algo va
+ * tal cual y no puede; -1: algo que va tal cual va como %XX), o 1 si van todos bien. */
+static int primer_mal_codificado(const esc_t *e, const cal_peticion_t *r, int k, char *nombre,
+                                 size_t tam)
+{
+    char con[256], sin[256];
+    repartir(e->provs[k].mas, con, sizeof con, sin, sizeof sin);
+    snprintf(nombre, tam, "ciudad");
+    int b = bien_codificado(r->ruta, nombre);
+    for (const char *q = con; b == 1 && *q != '\0';) {
+        q += *q == '&';
+        size_t n = strcspn(q, "=&");
+        if (n > 0) {
+            snprintf(nombre, tam, "%.*s", (int)n, q);
+            b = bien_codificado(r->ruta, nombre);
+        }
+        q += strcspn(q, "&");
+    }
+    return b;
+}
+
 int clima_es_de(const esc_t *e, const cal_peticion_t *r, int c, int k)
 {
     return es_de_como(e, r, c, k, 1);
@@ -920,20 +943,29 @@ static int registro_completo_como(esc_t *e, int codificada)
                 vista = es_de_como(e, &v[i], c, k, codificada) &&
                         (clima_espera(e, c, k) != BIEN ||
                          (v[i].estado >= 200 && v[i].estado <= 299 && !v[i].abortada));
-            for (int i = 0; i < n && !vista; i++)
-                if (es_de_como(e, &v[i], c, k, 0) && bien_codificado(v[i].ruta, "ciudad") < 0) {
-                    cal_obtenido("la ciudad «%s» llegó al servidor con %%XX donde no va: %s "
-                                 "(las letras ASCII, las cifras y - . _ ~ se quedan tal cual; "
-                                 "solo lo demás va como %%XX)",
-                                 e->ciudades[c], v[i].ruta);
-                    return 0;
-                } else if (es_de_como(e, &v[i], c, k, 0)) {
-                    cal_obtenido("la ciudad «%s» llegó al servidor sin codificar del todo: %s "
-                                 "(cada byte que no sea A-Z a-z 0-9 - . _ ~ va como %%XX: el "
-                                 "espacio, %%20; la é, %%C3%%A9; y esos, tal cual)",
-                                 e->ciudades[c], v[i].ruta);
-                    return 0;
-                }
+            /* La petición está, pero con la ciudad mal codificada en algún parámetro: se
+             * dice cuál. (Bien codificada pero cortada o con otro estado, no es esto: lo
+             * dice el mensaje de abajo.) */
+            for (int i = 0; i < n && !vista && codificada; i++) {
+                char nombre[64];
+                int b = es_de_como(e, &v[i], c, k, 0)
+                            ? primer_mal_codificado(e, &v[i], k, nombre, sizeof nombre)
+                            : 1;
+                if (b == 1)
+                    continue;
+                if (b < 0)
+                    cal_obtenido("la ciudad «%s» llegó al servidor con %%XX donde no va, en el "
+                                 "parámetro «%s»: %s (las letras ASCII, las cifras y - . _ ~ se "
+                                 "quedan tal cual; solo lo demás va como %%XX)",
+                                 e->ciudades[c], nombre, v[i].ruta);
+                else
+                    cal_obtenido("la ciudad «%s» llegó al servidor sin codificar del todo, en "
+                                 "el parámetro «%s»: %s (cada byte que no sea A-Z a-z 0-9 - . _ "
+                                 "~ va como %%XX: el espacio, %%20; la é, %%C3%%A9; y esos, tal "
+                                 "cual)",
+                                 e->ciudades[c], nombre, v[i].ruta);
+                return 0;
+            }
             if (!vista) {
                 cal_obtenido("el servidor no registró la petición de «%s» a «%s» con %s la URL "
                              "del archivo (y, si tenía que responder bien, entera y con un "
