@@ -1,5 +1,6 @@
 /* clima.c — documentos de clima de cuatro proveedores simulados y sus fallos a la carta
- * (ver clima.h). */
+ * (ver clima.h). Cada documento trae dos señuelos con la misma clave que la temperatura
+ * buena: «ayer» antes de ella y «manana» después; solo la ruta lleva a la buena. */
 #include "clima.h"
 
 #include "consulta.h"
@@ -88,44 +89,53 @@ int clima_documento(const char *proveedor, const char *ciudad, const char *sal, 
     double lat = redondear1(-60.0 + (double)((h >> 24) % 1300) / 10.0);
     double lon = redondear1(-170.0 + (double)((h >> 40) % 3400) / 10.0);
     double t = temperatura(ciudad, proveedor, sal);
-    /* El señuelo: la temperatura de ayer, con la misma clave que la buena y ANTES de ella en
-     * el documento, de 3 a 9,9 grados por debajo. Quien lee la ruta del archivo de proveedores
-     * no la ve; quien busca la primera «"temp":» del texto (sin leer el JSON) la toma por la
-     * buena (adversario del 10, sesión 33: 94/100 sin analizar ningún documento). */
+    /* Los señuelos: la temperatura de ayer, con la misma clave que la buena y ANTES de ella en
+     * el documento, de 3 a 9.9 grados por debajo, y la de mañana, DESPUÉS de ella, de 3 a 9.9
+     * por encima. Quien lee la ruta del archivo de proveedores no los ve; quien busca la
+     * primera «"temp":» del texto (sin leer el JSON) toma la de ayer por la buena (adversario
+     * del 10, sesión 33: 94/100 sin analizar ningún documento), y quien busca la última, la
+     * de mañana. */
     double ayer = redondear1(t - 3.0 - (double)((h >> 52) % 70) / 10.0);
     double ayer_f = redondear1(ayer * 9.0 / 5.0 + 32.0);
+    double manana = redondear1(t + 3.0 + (double)(hash_ciudad(ciudad, "manana", sal) % 70) / 10.0);
+    double manana_f = redondear1(manana * 9.0 / 5.0 + 32.0);
 
     *doc = NULL;
     if (strcmp(proveedor, "openweather") == 0) {
         *doc = json_pack("{s:{s:f, s:f}, s:{s:f, s:f}, s:[{s:s}], s:{s:f, s:f, s:i, s:i}, "
-                         "s:{s:f}, s:o, s:i}",
+                         "s:{s:f}, s:o, s:i, s:{s:f, s:f}}",
                          "ayer", "temp", ayer, "feels_like", redondear1(ayer - viento / 10.0),
                          "coord", "lon", lon, "lat", lat, "weather", "description", cielo, "main",
                          "temp", t, "feels_like", redondear1(t - viento / 10.0), "humidity",
                          humedad, "pressure", 1000 + (int)((h >> 32) % 30), "wind", "speed", viento,
-                         "name", texto_json_c(ciudad), "cod", 200);
+                         "name", texto_json_c(ciudad), "cod", 200, "manana", "temp", manana,
+                         "feels_like", redondear1(manana - viento / 10.0));
     } else if (strcmp(proveedor, "weatherapi") == 0) {
-        *doc = json_pack("{s:{s:f, s:f}, s:{s:o, s:f, s:f}, s:{s:f, s:f, s:i, s:f, s:{s:s}}}",
+        *doc = json_pack("{s:{s:f, s:f}, s:{s:o, s:f, s:f}, s:{s:f, s:f, s:i, s:f, s:{s:s}}, "
+                         "s:{s:f, s:f}}",
                          "ayer", "temp_c", ayer, "temp_f", ayer_f, "location", "name",
                          texto_json_c(ciudad), "lat", lat, "lon", lon, "current", "temp_c", t,
                          "temp_f", redondear1(t * 9.0 / 5.0 + 32.0), "humidity", humedad,
-                         "wind_kph", viento, "condition", "text", cielo);
+                         "wind_kph", viento, "condition", "text", cielo, "manana", "temp_c", manana,
+                         "temp_f", manana_f);
     } else if (strcmp(proveedor, "openmeteo") == 0) {
-        *doc = json_pack("{s:{s:f}, s:f, s:f, s:{s:f, s:f, s:i, s:i}}", "ayer", "temperature", ayer,
-                         "latitude", lat, "longitude", lon, "current_weather", "temperature", t,
-                         "windspeed", viento, "winddirection", (int)((h >> 48) % 360),
-                         "weathercode", (int)((h >> 16) % 6));
+        *doc =
+            json_pack("{s:{s:f}, s:f, s:f, s:{s:f, s:f, s:i, s:i}, s:{s:f}}", "ayer", "temperature",
+                      ayer, "latitude", lat, "longitude", lon, "current_weather", "temperature", t,
+                      "windspeed", viento, "winddirection", (int)((h >> 48) % 360), "weathercode",
+                      (int)((h >> 16) % 6), "manana", "temperature", manana);
     } else if (strcmp(proveedor, "weathergov") == 0) {
         /* La forma de api.weather.gov: periodos de previsión, en Fahrenheit. */
         double f = redondear1(t * 9.0 / 5.0 + 32.0);
         double noche = redondear1((t - 4.0) * 9.0 / 5.0 + 32.0);
-        *doc = json_pack("{s:{s:f, s:s}, s:{s:o, s:[{s:i, s:s, s:f, s:s, s:s}, "
-                         "{s:i, s:s, s:f, s:s, s:s}]}}",
-                         "ayer", "temperature", ayer_f, "temperatureUnit", "F", "properties",
-                         "ciudad", texto_json_c(ciudad), "periods", "number", 1, "name", "Ahora",
-                         "temperature", f, "temperatureUnit", "F", "shortForecast", cielo, "number",
-                         2, "name", "Esta noche", "temperature", noche, "temperatureUnit", "F",
-                         "shortForecast", cielo);
+        *doc =
+            json_pack("{s:{s:f, s:s}, s:{s:o, s:[{s:i, s:s, s:f, s:s, s:s}, "
+                      "{s:i, s:s, s:f, s:s, s:s}]}, s:{s:f, s:s}}",
+                      "ayer", "temperature", ayer_f, "temperatureUnit", "F", "properties", "ciudad",
+                      texto_json_c(ciudad), "periods", "number", 1, "name", "Ahora", "temperature",
+                      f, "temperatureUnit", "F", "shortForecast", cielo, "number", 2, "name",
+                      "Esta noche", "temperature", noche, "temperatureUnit", "F", "shortForecast",
+                      cielo, "manana", "temperature", manana_f, "temperatureUnit", "F");
     } else {
         return -1;
     }
@@ -328,17 +338,19 @@ void clima_atender(respuesta_t *r, const char *resto, const char *consulta)
     json_t *doc = NULL;
     clima_documento(proveedor, ciudad, sal, &doc);
     if (doc != NULL && kelvin) {
-        json_t *m = json_object_get(doc, "main");
-        /* Dos decimales, como la API de verdad: 285.15 y no 285.150000001. */
-        json_object_set_new(
-            m, "temp",
-            json_real(round((json_number_value(json_object_get(m, "temp")) + 273.15) * 100.0) /
-                      100.0));
-        json_object_set_new(
-            m, "feels_like",
-            json_real(
-                round((json_number_value(json_object_get(m, "feels_like")) + 273.15) * 100.0) /
-                100.0));
+        /* La buena y los señuelos, todo en kelvin, como la API de verdad; con dos decimales:
+         * 285.15 y no 285.150000001. */
+        static const char *const objetos[] = {"ayer", "main", "manana"};
+        static const char *const claves[] = {"temp", "feels_like"};
+        for (size_t i = 0; i < sizeof objetos / sizeof objetos[0]; i++) {
+            json_t *m = json_object_get(doc, objetos[i]);
+            for (size_t j = 0; j < sizeof claves / sizeof claves[0]; j++)
+                json_object_set_new(
+                    m, claves[j],
+                    json_real(
+                        round((json_number_value(json_object_get(m, claves[j])) + 273.15) * 100.0) /
+                        100.0));
+        }
     }
     if (doc != NULL && forzado != NULL) {
         /* Tal cual, en la unidad del proveedor (°F en weathergov, K con unidades=kelvin). */

@@ -6,6 +6,11 @@
  *   openmeteo   → current_weather.temperature      °C
  *   weathergov  → properties.periods.0.temperature °F, dentro de un array
  *
+ * Cada documento trae además dos señuelos con la misma clave que la temperatura: el objeto
+ * «ayer» antes de ella (de 3 a 9.9 grados por debajo) y «manana» después (de 3 a 9.9 por
+ * encima), en la misma unidad. Quien sigue la ruta no los ve; quien toma la primera o la
+ * última aparición de la clave lee uno de ellos.
+ *
  * La temperatura es determinista por ciudad (hash del nombre, sin distinguir mayúsculas
  * ASCII; «sal» la cambia por completo) y cada proveedor se desvía como mucho ±1 °C de la
  * base, así que la media es estable. Parámetros de la consulta, para ensayar fallos:
@@ -24,7 +29,8 @@
  *   solo=CIUDAD        retraso, estado, fallo y valor solo para esa ciudad (decodificada); las
  *                      demás ciudades, respuesta normal y al momento
  *   sal=TEXTO          otras temperaturas, igual de deterministas (calificadores, pruebas)
- *   unidades=kelvin    solo openweather: main.temp y feels_like en kelvin
+ *   unidades=kelvin    solo openweather: temp y feels_like en kelvin (los de main y los de
+ *                      los señuelos)
  *
  * Secreto: si el servidor arranca con CURSO_SERVIDOR_CLAVE en su entorno (lo hace cada
  * calificador, con una clave al azar: curso/practica.h), principal.c pone aquí su subclave de

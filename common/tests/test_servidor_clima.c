@@ -124,6 +124,71 @@ Test(clima, cuatro_proveedores_coinciden)
     json_decref(j);
 }
 
+/* Los valores de la clave `clave` en el texto de `cuerpo`, en su orden (hasta `max`). */
+static int apariciones(const char *cuerpo, const char *clave, double *v, int max)
+{
+    char buscada[64];
+    snprintf(buscada, sizeof buscada, "\"%s\":", clave);
+    int n = 0;
+    for (const char *p = strstr(cuerpo, buscada); p != NULL && n < max; p = strstr(p + 1, buscada))
+        v[n++] = strtod(p + strlen(buscada), NULL);
+    return n;
+}
+
+/* Los señuelos: la clave de la temperatura aparece también antes de la buena («ayer», de 3 a
+ * 9.9 grados por debajo) y después («manana», de 3 a 9.9 por encima), en la unidad de la
+ * buena: la primera y la última aparición en el texto son ellos. La de la ruta no cambia
+ * (el ejemplo del enunciado: Madrid, −5.2, −4.8 y −4.7 °C). */
+Test(clima, senuelos_antes_y_despues)
+{
+    static const struct {
+        const char *proveedor, *mas, *ruta, *clave;
+        double grado; /* cuánto es un grado de la base en la unidad del documento */
+    } p[] = {{"openweather", "", "main.temp", "temp", 1.0},
+             {"openweather", "&unidades=kelvin", "main.temp", "temp", 1.0},
+             {"weatherapi", "", "current.temp_c", "temp_c", 1.0},
+             {"openmeteo", "", "current_weather.temperature", "temperature", 1.0},
+             {"weathergov", "", "properties.periods.0.temperature", "temperature", 1.8}};
+    static const char *const ciudades[] = {"Madrid", "Oslo", "Bogot%C3%A1", "Lima", "Perth"};
+    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
+        for (size_t c = 0; c < sizeof ciudades / sizeof ciudades[0]; c++) {
+            char ruta[256];
+            snprintf(ruta, sizeof ruta, "/clima/%s?ciudad=%s%s", p[i].proveedor, ciudades[c],
+                     p[i].mas);
+            char *cuerpo = get_cuerpo(ruta, 200);
+            json_t *j = json_loads(cuerpo, 0, NULL);
+            cr_assert_not_null(j, "%s: JSON inválido: %s", ruta, cuerpo);
+            double buena = json_number_value(en_ruta(j, p[i].ruta));
+            double ayer =
+                json_number_value(json_object_get(json_object_get(j, "ayer"), p[i].clave));
+            double manana =
+                json_number_value(json_object_get(json_object_get(j, "manana"), p[i].clave));
+            /* Con °F, el redondeo a una décima de cada uno mueve la diferencia hasta 0.1. */
+            double holgura = 0.11;
+            cr_expect(buena - ayer >= 3.0 * p[i].grado - holgura &&
+                          buena - ayer <= 9.9 * p[i].grado + holgura,
+                      "%s: ayer %.2f y la buena %.2f", ruta, ayer, buena);
+            cr_expect(manana - buena >= 3.0 * p[i].grado - holgura &&
+                          manana - buena <= 9.9 * p[i].grado + holgura,
+                      "%s: mañana %.2f y la buena %.2f", ruta, manana, buena);
+            double v[8];
+            int n = apariciones(cuerpo, p[i].clave, v, 8);
+            int en_medio = 0;
+            for (int k = 1; k + 1 < n; k++)
+                en_medio += fabs(v[k] - buena) < 1e-9;
+            cr_expect(n >= 3 && fabs(v[0] - ayer) < 1e-9 && fabs(v[n - 1] - manana) < 1e-9 &&
+                          en_medio >= 1,
+                      "%s: «%s» tiene que aparecer primero en ayer, luego en la buena y al "
+                      "final en manana: %s",
+                      ruta, p[i].clave, cuerpo);
+            free(cuerpo);
+            json_decref(j);
+        }
+    cr_expect_float_eq(celsius("openweather", "Madrid", "&unidades=kelvin"), -5.2, 1e-6);
+    cr_expect_float_eq(celsius("weatherapi", "Madrid", ""), -4.8, 1e-9);
+    cr_expect_float_eq(celsius("openmeteo", "Madrid", ""), -4.7, 1e-9);
+}
+
 Test(clima, la_sal_cambia_y_es_determinista)
 {
     double sin = celsius("openmeteo", "Lima", "");
