@@ -9,13 +9,12 @@
  * quedó cerrado del todo. Un --guion o un --alias inválido se explica en stderr y sale con 2
  * sin escuchar.
  *
- * Entorno: CURSO_SERVIDOR_CLAVE (32 cifras hexadecimales), el secreto del servidor: de él
- * salen la clave de la secuencia secreta de /bytes y el secreto de /clima, cada uno con su
- * subclave (secuencia_subclave, curso/secuencia.h). Lo da el calificador
- * (practica_arrancar_secreto) y nunca va en los argumentos, que cualquiera lee en
- * /proc/<pid>/cmdline. Con ella el proceso se hace no
- * volcable (PR_SET_DUMPABLE 0) antes de anunciar su URL: el mismo uid (la entrega, sin bwrap)
- * no lee su environ ni su memoria.
+ * Entorno: CURSO_SERVIDOR_CLAVE (32 cifras hexadecimales), el secreto del servidor: de él salen
+ * la clave de la secuencia secreta de /bytes y el secreto de /clima, cada uno con su subclave
+ * (secuencia_subclave, curso/secuencia.h). Lo da el calificador (practica_arrancar_secreto) y
+ * nunca va en los argumentos, que cualquiera lee en /proc/<pid>/cmdline. Con ella el proceso se
+ * hace no volcable (PR_SET_DUMPABLE 0) antes de anunciar su URL: el mismo uid (la entrega, sin
+ * bwrap) no lee su environ ni su memoria.
  */
 #include "bytes.h"
 #include "clima.h"
