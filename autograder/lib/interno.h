@@ -167,12 +167,13 @@ const char *vivos_ruta_cierre(void);
 void vivos_pedir(cal_proceso_t *p);
 /* Las cuentas del tráfico de un programa lanzado con .trafico (common/herramientas/vivos/vivos.c,
  * «Las cuentas»): bytes entregados a las callbacks de lectura y pedidos a uv_write/uv_try_write
- * en las conexiones aceptadas, y uv_poll creados. Vivo, se las pide (SIGRTMIN+5) y espera como
- * mucho 500 ms; terminado, las que dejó al salir. 1 con `c` lleno; 0 si vivo y no las dio; -2
- * si terminó sin darlas (una señal: no hay nada que mirar); -1 sin .trafico o sin precarga. */
+ * en las conexiones aceptadas, uv_poll creados y temporizadores rápidos. Vivo, se las pide
+ * (SIGRTMIN+5) y espera como mucho 500 ms; terminado, las que dejó al salir. 1 con `c` lleno; 0 si
+ * vivo y no las dio; -2 si terminó sin darlas (una señal: no hay nada que mirar); -1 sin .trafico o
+ * sin precarga. */
 typedef struct {
     uint64_t leidos, escritos;
-    unsigned sondeos;
+    unsigned sondeos, rapidos; /* uv_poll; temporizadores que se repiten cada < 10 ms */
 } cuentas_t;
 int vivos_cuentas(cal_proceso_t *p, cuentas_t *c);
 /* Con todos los programas de .trafico de la verificación: 1 si lo que enviaron y recibieron

@@ -28,10 +28,11 @@
  * Sin testigo, con otra clave o con otras cuentas que las recibidas, no hay informe que valga (el
  * programa calló la precarga o no pasó por su uv_run): cal_sin_cerrar lo dice.
  *
- * Con .trafico (vivos_cuentas, procesos_trafico_por_libuv): las «cuentas <clave> <leídos>
- * <escritos> <uv_poll>» de la precarga, pedidas con SIGRTMIN+5 al programa vivo o dejadas al
- * salir, frente a lo que enviaron y recibieron los tcp_t de la verificación (base/tcp.c,
- * tcp_totales): ver autograder/README.md, «Lo que pasa por libuv en un servidor».
+ * Con .trafico (vivos_cuentas, procesos_trafico_por_libuv, cal_temporizadores_rapidos): las
+ * «cuentas <clave> <leídos> <escritos> <uv_poll> <rápidos>» de la precarga, pedidas con SIGRTMIN+5
+ * al programa vivo o dejadas al salir, frente a lo que enviaron y recibieron los tcp_t de la
+ * verificación (base/tcp.c, tcp_totales): ver autograder/README.md, «Lo que pasa por libuv en un
+ * servidor».
  */
 #define _GNU_SOURCE
 #include "interno.h"
@@ -359,13 +360,15 @@ static int cuentas_de(const cal_proceso_t *p, cuentas_t *c)
         const char *fin = strchr(l, '\n');
         char clave[64];
         unsigned long long leidos, escritos;
-        unsigned sondeos;
+        unsigned sondeos, rapidos;
         if (fin != NULL && strncmp(l, "cuentas ", 8) == 0 &&
-            sscanf(l + 8, "%63s %llu %llu %u", clave, &leidos, &escritos, &sondeos) == 4 &&
+            sscanf(l + 8, "%63s %llu %llu %u %u", clave, &leidos, &escritos, &sondeos, &rapidos) ==
+                5 &&
             strcmp(clave, p->testigo) == 0) {
             c->leidos = leidos;
             c->escritos = escritos;
             c->sondeos = sondeos;
+            c->rapidos = rapidos;
             halladas = 1;
         }
         l = fin != NULL ? fin + 1 : NULL;
@@ -398,7 +401,7 @@ int vivos_cuentas(cal_proceso_t *p, cuentas_t *c)
 
 int procesos_trafico_por_libuv(void)
 {
-    cuentas_t total = {0, 0, 0};
+    cuentas_t total = {0, 0, 0, 0};
     int con_cuentas = 0, sin_poder = 0;
     for (int i = 0; i < procesos_cuantos(); i++) {
         cal_proceso_t *p = procesos_en(i);
@@ -459,6 +462,12 @@ int procesos_trafico_por_libuv(void)
         return 0;
     }
     return 1;
+}
+
+int cal_temporizadores_rapidos(cal_proceso_t *p)
+{
+    cuentas_t c;
+    return vivos_cuentas(p, &c) == 1 ? (int)c.rapidos : -1;
 }
 
 int cal_parada_cerro_todo(cal_proceso_t *p, const char *que_cierra)

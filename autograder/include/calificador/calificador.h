@@ -285,6 +285,11 @@ uint64_t cal_tiempo_propio_mirar(cal_tiempo_propio_t *t, cal_proceso_t *p, int a
  * miradas no se juzga dónde. */
 #define CAL_ESPERA_MIRADAS_MIN 10
 int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam);
+/* Cuántos temporizadores que se repiten cada menos de 10 ms arrancó el programa (uv_timer_start,
+ * uv_timer_set_repeat), según las cuentas de la precarga vivos: mirar cada milisegundo si hay
+ * algo que hacer es esperar dando vueltas, aunque gaste poca CPU. Solo con .trafico (lib/vivos.c);
+ * -1 si no se puede saber (sin precarga, o el programa no dio sus cuentas). */
+int cal_temporizadores_rapidos(cal_proceso_t *p);
 /* Juicio común «lo cerró el programa, no la red de seguridad» (autograder/README.md, «La
  * caja de arena», vivos), para un programa ya terminado que se lanzó con .cierre: cuántos
  * handles seguían abiertos y sin uv_close la primera vez que su uv_run volvió sin nada vivo, o

@@ -138,7 +138,8 @@ fi
 
 # Las cuentas del tráfico (VIVOS_CLAVE=@8 y el informe por el descriptor 7, lo que hace el
 # calificador con .trafico): eco.c devuelve lo que lee; un cliente le manda 33 bytes y lee el
-# eco; con SIGRTMIN+5 la precarga escribe «cuentas <clave> <leídos> <escritos> <uv_poll>» y el
+# eco; con SIGRTMIN+5 la precarga escribe «cuentas <clave> <leídos> <escritos> <uv_poll>
+# <rápidos>» y el
 # programa sigue; al salir (SIGTERM, que cierra todo), otra vez.
 cuentas() {
   local modo=$1 esperadas=$2 puerto="" pid lineas
@@ -174,10 +175,11 @@ PY
     mal "eco $modo: salió con $RC (se esperaba 0) y dio $lineas veces «cuentas <clave> $esperadas» (se esperaban 2)" "$(cat "$tmp/eco.crudo" 2>/dev/null)"
   fi
 }
-cuentas libuv "33 33 0"
-cuentas prueba "33 33 0"
-cuentas crudo "33 0 0"
-cuentas sondeo "33 33 1"
+cuentas libuv "33 33 0 0"
+cuentas prueba "33 33 0 0"
+cuentas crudo "33 0 0 0"
+cuentas sondeo "33 33 1 0"
+cuentas reloj "33 33 0 1"
 
 # La tabla de pista_libcurso (autograder/lib/vivos.c: de un archivo de libcurso a la función que
 # abrió el handle y la que lo cierra) sigue a libcurso: cada archivo existe, cada función que

@@ -57,8 +57,9 @@
  * o sola, cuando pide las cuentas: cal_lanzamiento_t.trafico) y el informe por un descriptor, la
  * precarga cuenta los bytes que libuv entrega a las callbacks de lectura (uv_read_start) de las
  * conexiones aceptadas (uv_accept), los que el programa pide a uv_write, uv_write2, uv_try_write y
- * uv_try_write2 en ellas, y los uv_poll que crea el programa. Al recibir VIVOS_CUENTAS
- * (SIGRTMIN+5), y al salir, escribe «cuentas <clave> <leídos> <escritos> <uv_poll>» y sigue. El
+ * uv_try_write2 en ellas, los uv_poll que crea el programa y sus temporizadores que se repiten
+ * cada menos de 10 ms. Al recibir VIVOS_CUENTAS (SIGRTMIN+5), y al salir, escribe «cuentas
+ * <clave> <leídos> <escritos> <uv_poll> <rápidos>» y sigue. El
  * calificador las compara con lo que mandaron y recibieron sus clientes (lib/vivos.c,
  * vivos_trafico_bien): un servidor que acepta con libuv y después lee y escribe él mismo el
  * descriptor (lo duplica y cierra el handle, lo vigila con uv_poll, su propio epoll, un hilo
@@ -144,10 +145,10 @@ static uv_loop_t *corridos[MAX_BUCLES];  /* bucles que ya pasaron por uv_run */
 static char clave[64];                   /* la del testigo, o "" */
 static unsigned lineas_cierre;           /* líneas «cierre:» escritas */
 /* Las cuentas del tráfico (ver la cabecera, «Las cuentas»): bytes entregados a las callbacks de
- * lectura y pedidos a uv_write/uv_try_write en las conexiones aceptadas, y uv_poll creados por
- * el programa. */
+ * lectura y pedidos a uv_write/uv_try_write en las conexiones aceptadas, uv_poll creados por
+ * el programa y sus temporizadores que se repiten cada menos de 10 ms. */
 static atomic_uint_fast64_t bytes_leidos, bytes_escritos;
-static atomic_uint sondeos;
+static atomic_uint sondeos, rapidos;
 
 /* --- Tabla (con cerrojo; el manejador de la señal la lee sin él) ------------------------ */
 
@@ -432,8 +433,37 @@ ENVOLVER_INIT(uv_spawn, (uv_loop_t * loop, uv_process_t *h, const uv_process_opt
         return r;                                                                                  \
     }
 
-ENVOLVER_START(uv_timer_start, (uv_timer_t * h, uv_timer_cb cb, uint64_t t, uint64_t rep),
-               (h, cb, t, rep), 0, 0)
+/* uv_timer_start y uv_timer_set_repeat, además, cuentan los temporizadores del programa que se
+ * repiten cada menos de REPETICION_RAPIDA_MS (las cuentas del tráfico): un servidor que mira
+ * cada milisegundo si hay algo que hacer espera dando vueltas, aunque gaste poca CPU. */
+#define REPETICION_RAPIDA_MS 10
+static void repeticion_vista(uint64_t rep, void *quien)
+{
+    if (rep > 0 && rep < REPETICION_RAPIDA_MS && lugar_de(quien).modulo != NULL)
+        atomic_fetch_add(&rapidos, 1);
+}
+
+int uv_timer_start(uv_timer_t *h, uv_timer_cb cb, uint64_t t, uint64_t rep)
+{
+    REAL(uv_timer_start);
+    void *quien = __builtin_return_address(0);
+    dentro++;
+    int r = real(h, cb, t, rep);
+    dentro--;
+    if (r == 0 && dentro == 0) {
+        handle_arrancado(h, quien, 0, 0);
+        repeticion_vista(rep, quien);
+    }
+    return r;
+}
+
+void uv_timer_set_repeat(uv_timer_t *h, uint64_t rep)
+{
+    REAL(uv_timer_set_repeat);
+    real(h, rep);
+    if (dentro == 0)
+        repeticion_vista(rep, __builtin_return_address(0));
+}
 ENVOLVER_START(uv_signal_start, (uv_signal_t * h, uv_signal_cb cb, int s), (h, cb, s), 0, 0)
 ENVOLVER_START(uv_signal_start_oneshot, (uv_signal_t * h, uv_signal_cb cb, int s), (h, cb, s), 0, 0)
 ENVOLVER_START(uv_idle_start, (uv_idle_t * h, uv_idle_cb cb), (h, cb), 0, 0)
@@ -1266,7 +1296,7 @@ static void al_vencer(int senal)
     raise(senal);
 }
 
-/* «cuentas <clave> <leídos> <escritos> <uv_poll>»: con memoria de la pila y un solo write
+/* «cuentas <clave> <leídos> <escritos> <uv_poll> <rápidos>»: con memoria de la pila y un solo write
  * (desde el manejador de VIVOS_CUENTAS, que puede llegar mientras otro informe usa `texto`). */
 static size_t poner_cifras(char *dst, uint64_t n)
 {
@@ -1291,8 +1321,8 @@ static void escribir_cuentas(void)
     memcpy(linea + n, clave, largo);
     n += largo;
     const uint64_t cifras[] = {atomic_load(&bytes_leidos), atomic_load(&bytes_escritos),
-                               atomic_load(&sondeos)};
-    for (size_t i = 0; i < 3; i++) {
+                               atomic_load(&sondeos), atomic_load(&rapidos)};
+    for (size_t i = 0; i < sizeof cifras / sizeof cifras[0]; i++) {
         linea[n++] = ' ';
         n += poner_cifras(linea + n, cifras[i]);
     }

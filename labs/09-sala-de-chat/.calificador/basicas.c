@@ -398,6 +398,20 @@ CAL_PRUEBA(trozos, 25)
         cal_obtenido("cada línea llegó entera, pero %s", cpu);
         CAL_FIN(0);
     }
+    /* Ni un temporizador que mira cada milisegundo si hay algo que hacer: gasta poca CPU, pero
+     * es la misma espera (las cuentas de la precarga vivos; mutante sondea_cada_ms). */
+    int rapidos = cal_temporizadores_rapidos(s.p);
+    if (rapidos > 0) {
+        cal_esperado("que, mientras espera a que sus clientes manden algo, el servidor duerma en "
+                     "uv_run hasta que libuv lo despierte: llegan datos (uv_read_start) o se "
+                     "puede escribir (uv_write)");
+        cal_obtenido(
+            "arrancó %d %s cada menos de 10 ms: mirar cada pocos milisegundos si hay "
+            "algo que hacer es esperar dando vueltas, aunque gaste poca CPU",
+            rapidos,
+            texto_plural(rapidos, "temporizador que se repite", "temporizadores que se repiten"));
+        CAL_FIN(0);
+    }
     cal_nota("CPU: %s.", cpu);
     CAL_FIN(1);
 }

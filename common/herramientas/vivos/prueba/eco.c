@@ -7,7 +7,9 @@
  *   eco crudo   lee con uv_read_start y contesta con write() sobre el descriptor: las cuentas
  *               dicen lo leído y 0 escritos;
  *   eco sondeo  además crea un uv_poll sobre un socket propio (sin arrancarlo): las cuentas
- *               dicen 1.
+ *               dicen 1 uv_poll;
+ *   eco reloj   además arranca un temporizador que se repite cada milisegundo: las cuentas
+ *               dicen 1 temporizador rápido.
  * Termina con SIGTERM (un uv_signal_t), cerrándolo todo. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +27,13 @@ static const char *modo = "libuv";
 static uv_tcp_t servidor;
 static uv_signal_t terminar;
 static uv_poll_t sondeo;
+static uv_timer_t reloj;
 static int con_sondeo;
 
 static void cerrado(uv_handle_t *h)
 {
     if (h != (uv_handle_t *)&servidor && h != (uv_handle_t *)&terminar &&
-        h != (uv_handle_t *)&sondeo)
+        h != (uv_handle_t *)&sondeo && h != (uv_handle_t *)&reloj)
         free(h);
 }
 
@@ -91,6 +94,11 @@ static void conexion(uv_stream_t *s, int estado)
         uv_close((uv_handle_t *)c, cerrado);
 }
 
+static void tic(uv_timer_t *t)
+{
+    (void)t;
+}
+
 static void cerrar_uno(uv_handle_t *h, void *arg)
 {
     (void)arg;
@@ -125,6 +133,10 @@ int main(int argc, char **argv)
     con_sondeo = strcmp(modo, "sondeo") == 0;
     if (con_sondeo && uv_poll_init_socket(bucle, &sondeo, socket(AF_INET, SOCK_STREAM, 0)) < 0)
         return 1;
+    if (strcmp(modo, "reloj") == 0) {
+        uv_timer_init(bucle, &reloj);
+        uv_timer_start(&reloj, tic, 1, 1);
+    }
     uv_run(bucle, UV_RUN_DEFAULT);
     return uv_loop_close(bucle) == 0 ? 0 : 1;
 }
