@@ -169,8 +169,8 @@ void vivos_pedir(cal_proceso_t *p);
  * «Las cuentas»): bytes entregados a las callbacks de lectura y pedidos a uv_write/uv_try_write
  * en las conexiones aceptadas, uv_poll creados y temporizadores rápidos. Vivo, se las pide
  * (SIGRTMIN+5) y espera como mucho 500 ms; terminado, las que dejó al salir. 1 con `c` lleno; 0 si
- * vivo y no las dio; -2 si terminó sin darlas (una señal: no hay nada que mirar); -1 sin .trafico o
- * sin precarga. */
+ * no las dio (vivo, o terminado por su cuenta: _exit, una señal); -2 si terminó sin darlas porque
+ * lo mató el calificador (no hay nada que mirar); -1 sin .trafico o sin precarga. */
 typedef struct {
     uint64_t leidos, escritos;
     unsigned sondeos, rapidos; /* uv_poll; temporizadores que se repiten cada < 10 ms */

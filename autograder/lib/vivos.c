@@ -395,8 +395,14 @@ int vivos_cuentas(cal_proceso_t *p, cuentas_t *c)
         }
         return cuentas_de(p, c) ? 1 : 0;
     }
-    /* Terminado: las del destructor de la precarga, si salió por exit() o return. */
-    return cuentas_de(p, c) ? 1 : -2;
+    /* Terminado: las del destructor de la precarga, si salió por exit() o return. Sin ellas,
+     * no hay nada que mirar solo si lo mató el calificador (su tiempo, cal_matar, SIGKILL); si
+     * murió por su cuenta (_exit, una señal que se mandó o que no capturaba), es un programa
+     * que no da sus cuentas: matarse en cuanto calla la sala no puede valer por un informe
+     * limpio. */
+    if (cuentas_de(p, c))
+        return 1;
+    return p->matado || p->excedido || p->senal_enviada == SIGKILL ? -2 : 0;
 }
 
 int procesos_trafico_por_libuv(void)
@@ -407,13 +413,21 @@ int procesos_trafico_por_libuv(void)
         cal_proceso_t *p = procesos_en(i);
         cuentas_t c;
         int r = p != NULL ? vivos_cuentas(p, &c) : -1;
-        if (r == 0) {
+        if (r == 0 && !p->termino) {
             cal_esperado(
                 "que el servidor, aún en ejecución, diera las cuentas de la precarga «vivos» "
                 "(lo que pasó por las callbacks de uv_read_start y por uv_write)");
             cal_obtenido("no las dio en %d ms: el programa cambió o bloqueó la señal SIGRTMIN+5, "
                          "o cerró el descriptor por el que escribe la precarga",
                          ESPERA_MS);
+            return 0;
+        }
+        if (r == 0) {
+            char fin[160];
+            cal_esperado("que el servidor diera las cuentas de la precarga «vivos» (lo que pasó "
+                         "por las callbacks de uv_read_start y por uv_write): al pedírselas o, si "
+                         "termina, al salir por exit() o return");
+            cal_obtenido("terminó sin darlas: %s", cal_describir_fin(p, fin, sizeof fin));
             return 0;
         }
         if (r == 1) {
@@ -426,8 +440,8 @@ int procesos_trafico_por_libuv(void)
     }
     if (con_cuentas == 0) {
         if (sin_poder > 0)
-            cal_nota("(el servidor terminó por una señal: no dejó las cuentas de lo que pasó por "
-                     "libuv, y no se miraron)");
+            cal_nota("(al servidor lo paró el calificador antes de que diera las cuentas de lo "
+                     "que pasó por libuv: no se miraron)");
         return 1;
     }
     tcp_totales_t t;

@@ -1293,8 +1293,10 @@ hostil_pierde() {
 # parada del 09) vive en el proceso de la entrega. chat_calla_cierre.patch deja los handles a
 # la red de seguridad, escribe un informe limpio falsificado y cierra el descriptor; antes
 # cobraba `senales` (solo se miraba que no hubiera líneas «cierre:»). Ahora solo cuenta el
-# testigo con la clave de esa ejecución, que el programa no ve.
-hostil_pierde chat_calla_cierre solucion 100 senales 'no hay informe que valga' solo
+# testigo con la clave de esa ejecución, que el programa no ve. Y, desde que el 09 pide las
+# cuentas de lo que pasa por libuv (.trafico), tampoco las da: pierde todas menos compila y
+# valgrind (10).
+hostil_pierde chat_calla_cierre solucion 10 senales 'no hay informe que valga'
 # Esperar fuera de uv_run sin gastar CPU: chat_sondeo.patch da vueltas de uv_run(…,
 # UV_RUN_NOWAIT) con siestas de 2 ms en pthread_cond_timedwait (un futex con tiempo, que ni el
 # juicio de la CPU ni la regla de nanosleep de la traza veían: `trozos` pasaba). Ahora
@@ -1351,10 +1353,12 @@ fi
 # quedaba sin nada vivo). Antes, las tres 100/100; ahora pierden `senales` (97/100: lo demás lo
 # hacen bien). chat_clave_ajena.c busca la clave del testigo en el argv y el entorno de cada
 # proceso de /proc (bwrap la llevaba en su argv) y falsifica el testigo: también 100/100 antes,
-# 97/100 ahora que la clave llega por un descriptor. Sobre la solución sin las marcas «//@»,
-# como los mutantes.
-cierre_caso() { # cierre_caso NOMBRE: la entrega ya está en $TMP/NOMBRE
-  local nombre=$1 dir="$TMP/$1"
+# 97/100 ahora que la clave llega por un descriptor. chat_calla y chat_clave_ajena, además,
+# callan las cuentas de lo que pasa por libuv (.trafico, lib/vivos.c): sin ellas no pasa ninguna
+# verificación que las pida, y se quedan en 10 (compila y valgrind). Sobre la solución sin las
+# marcas «//@», como los mutantes.
+cierre_caso() { # cierre_caso NOMBRE NOTA: la entrega ya está en $TMP/NOMBRE
+  local nombre=$1 esperada=$2 dir="$TMP/$1"
   (
     export CURSO_PRUEBAS_MARCA="$MARCA-$nombre"
     calificar_en "$nombre" --lab 09-sala-de-chat --entrega "$dir"
@@ -1362,10 +1366,10 @@ cierre_caso() { # cierre_caso NOMBRE: la entrega ya está en $TMP/NOMBRE
   )
   read -r rc segundos <"$TMP/$nombre.rc"
   read -r p m < <(nota "$nombre")
-  if [ "$rc" = 0 ] && [ "$p" = 97 ] && id_fallidas "$nombre" 09-sala-de-chat | grep -qx senales; then
+  if [ "$rc" = 0 ] && [ "$p" = "$esperada" ] && id_fallidas "$nombre" 09-sala-de-chat | grep -qx senales; then
     bien "$nombre: pierde senales ($p/$m en $segundos s)"
   else
-    mal "$nombre" "$nombre: nota $p/$m (se esperaba 97, sin senales), rc=$rc — $SALIDAS/$nombre.txt"
+    mal "$nombre" "$nombre: nota $p/$m (se esperaba $esperada, sin senales), rc=$rc — $SALIDAS/$nombre.txt"
   fi
   if [ -z "$(supervivientes "$MARCA-$nombre")" ]; then
     bien "$nombre: no queda ningún proceso de la entrega"
@@ -1384,10 +1388,10 @@ if patch -s -d "$TMP/chat_para" -p1 <autograder/hostiles/chat_para.patch >/dev/n
   patch -s -d "$TMP/chat_clave_ajena" -p1 <labs/09-sala-de-chat/.calificador/mutantes/cierra_la_red.patch >/dev/null 2>&1; then
   hostil autograder/hostiles/chat_calla.c >>"$TMP/chat_calla/chat.c"
   hostil autograder/hostiles/chat_clave_ajena.c >>"$TMP/chat_clave_ajena/chat.c"
-  cierre_caso chat_para
-  cierre_caso chat_calla
-  cierre_caso chat_otro_bucle
-  cierre_caso chat_clave_ajena
+  cierre_caso chat_para 97
+  cierre_caso chat_calla 10
+  cierre_caso chat_otro_bucle 97
+  cierre_caso chat_clave_ajena 10
   if grep -q "no hay informe que valga: la precarga «vivos» no dio su testigo" "$SALIDAS/chat_calla.txt"; then
     bien "chat_calla: el informe dice que la precarga no dio su testigo"
   else

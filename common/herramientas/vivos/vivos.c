@@ -64,7 +64,10 @@
  * vivos_trafico_bien): un servidor que acepta con libuv y después lee y escribe él mismo el
  * descriptor (lo duplica y cierra el handle, lo vigila con uv_poll, su propio epoll, un hilo
  * del grupo: hostiles/chat_prestado_*.c) no tiene esos bytes en las cuentas, y el programa no
- * puede escribir unas que valgan sin la clave.
+ * puede escribir unas que valgan sin la clave. Lo que no cierra (autograder/README.md, «Lo que
+ * pasa por libuv en un servidor»): las cuentas viven en el proceso; uno que las ataque a
+ * propósito saca la clave llamando él mismo a al_pedir_cuentas con el descriptor cambiado, o
+ * infla lo pedido sin que salga nada. Son del proceso entero, no por conexión.
  *
  * El manejador solo usa llamadas seguras en una señal (open, write, close) y memoria
  * estática; recorre las listas de libuv sin cerrojo: si la señal llega justo mientras el
