@@ -137,7 +137,7 @@ prueba-terminal: $(B)/bin/mientras-terminal $(LIBCURSO) $(B)/bin/servidor-practi
 # libuv; la usan la práctica (lessons/practica/practica.sh) y el calificador (lanzar.c). Sin
 # SAN: se carga en programas construidos de cualquier manera. Diseño, en la cabecera de vivos.c.
 VIVOS_SO := $(B)/lib/libvivos.so
-$(VIVOS_SO): common/herramientas/vivos/vivos.c $(B)/.compilacion
+$(VIVOS_SO): common/herramientas/vivos/vivos.c common/herramientas/vivos/firma.h $(B)/.compilacion
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@ (precarga)")
 	$(Q)$(CC) -std=gnu11 -Wall -Wextra -Werror $(shell pkg-config --cflags libuv 2>/dev/null) \
@@ -146,9 +146,9 @@ PROGRAMAS += $(VIVOS_SO)
 
 # La precarga tiene dientes: cinco programas colgados a propósito, uno que termina bien y
 # uno que deja handles a su red de seguridad (VIVOS_CIERRE).
-VIVOS_PRUEBA := temporizador servidor senal lectura muchas bien red para sale otro_bucle run_ajeno eco
+VIVOS_PRUEBA := temporizador servidor senal lectura muchas bien red para sale otro_bucle run_ajeno eco firma
 VIVOS_PRUEBA_DIR := $(B)/tests/vivos
-$(VIVOS_PRUEBA_DIR)/%: common/herramientas/vivos/prueba/%.c
+$(VIVOS_PRUEBA_DIR)/%: common/herramientas/vivos/prueba/%.c common/herramientas/vivos/firma.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) -std=gnu11 -O2 -g $(DWARF_CFLAGS) -Wall -Wextra -Werror \
 	  $(shell pkg-config --cflags libuv 2>/dev/null) -o $@ $< $(shell pkg-config --libs libuv 2>/dev/null)

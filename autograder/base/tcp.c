@@ -1,6 +1,7 @@
 /* tcp.c — el cliente TCP crudo de quien prueba servidores (calificadores, pruebas de common,
  * bench): sockets de 127.0.0.1 sin libuv, con esperas acotadas (poll) para que un servidor
  * que no contesta dé un diagnóstico claro en vez de un cuelgue. Ver base.h, sección tcp.c. */
+#define _GNU_SOURCE /* POLLRDHUP */
 #include "calificador/base.h"
 
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,12 +20,117 @@
 
 /* Lo que se hace en cada vuelta de una espera (libcalificador: leer la salida del programa). */
 static void (*al_esperar)(void);
-/* Lo de todas las conexiones de este proceso (tcp_totales). */
-static tcp_totales_t totales;
+/* Las conexiones de este proceso (tcp_conexiones): 4096 bastan para las verificaciones que las
+ * miran (el 09, con 200 clientes a la vez la que más); las que no caben no se apuntan. */
+#define MAX_CONEXIONES 4096
+static tcp_conexion_t conexiones[MAX_CONEXIONES];
+static size_t n_conexiones;
+static int desbordadas;
 
-void tcp_totales(tcp_totales_t *t)
+const tcp_conexion_t *tcp_conexiones(size_t *n, int *completas)
 {
-    *t = totales;
+    *n = n_conexiones;
+    *completas = !desbordadas;
+    return conexiones;
+}
+
+/* Lee y tira lo que haya en las `n` conexiones de `cual` (sin esperar). 1 si llegó algo. */
+static int vaciar_lote(struct pollfd *pfd, const size_t *cual, size_t n)
+{
+    static char basura[TROZO];
+    int llego = 0;
+
+    if (n == 0 || poll(pfd, n, 0) <= 0) {
+        return 0;
+    }
+    for (size_t j = 0; j < n; j++) {
+        if (pfd[j].revents == 0) {
+            continue;
+        }
+        tcp_conexion_t *k = &conexiones[cual[j]];
+        ssize_t r = recv(k->fd, basura, sizeof basura, MSG_DONTWAIT);
+        if (r > 0) {
+            k->recibidos += (uint64_t)r;
+            llego = 1;
+        } else if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+            k->fin = 1;
+        }
+    }
+    return llego;
+}
+
+int tcp_conexiones_vaciar(int quieto_ms, int max_ms)
+{
+    uint64_t inicio = reloj_ms(), ultimo = inicio;
+
+    for (;;) {
+        /* De 64 en 64 (la verificación que más tiene 200 abiertas a la vez). */
+        struct pollfd pfd[64];
+        size_t cual[64], n = 0;
+        int llego = 0;
+        for (size_t i = 0; i < n_conexiones; i++) {
+            if (conexiones[i].fd < 0 || conexiones[i].fin) {
+                continue;
+            }
+            pfd[n] = (struct pollfd){.fd = conexiones[i].fd, .events = POLLIN};
+            cual[n++] = i;
+            if (n == 64) {
+                llego |= vaciar_lote(pfd, cual, n);
+                n = 0;
+            }
+        }
+        llego |= vaciar_lote(pfd, cual, n);
+        uint64_t ahora = reloj_ms();
+        if (llego) {
+            ultimo = ahora;
+        } else if (ahora - ultimo >= (uint64_t)quieto_ms) {
+            return 1;
+        }
+        if (ahora - inicio >= (uint64_t)max_ms) {
+            return 0;
+        }
+        if (!llego) {
+            poll(NULL, 0, 10);
+            if (al_esperar != NULL) {
+                al_esperar();
+            }
+        }
+    }
+}
+
+/* La casilla de `c` (ya conectada), por su puerto local; 0 si no cabe o no hay puerto. */
+static int apuntar(const tcp_t *c)
+{
+    struct sockaddr_in yo;
+    socklen_t largo = sizeof yo;
+
+    if (getsockname(c->fd, (struct sockaddr *)&yo, &largo) < 0 || yo.sin_family != AF_INET) {
+        return 0;
+    }
+    int puerto = ntohs(yo.sin_port);
+    size_t i = 0;
+    while (i < n_conexiones && conexiones[i].puerto != puerto) {
+        i++;
+    }
+    if (i == n_conexiones) {
+        if (n_conexiones == MAX_CONEXIONES) {
+            desbordadas = 1;
+            return 0;
+        }
+        n_conexiones++;
+        memset(&conexiones[i], 0, sizeof conexiones[i]);
+        conexiones[i].puerto = puerto;
+    }
+    snprintf(conexiones[i].etiqueta, sizeof conexiones[i].etiqueta, "%s", c->etiqueta);
+    conexiones[i].fd = c->fd;
+    conexiones[i].fin = 0;
+    return (int)i + 1;
+}
+
+static tcp_conexion_t *casilla(const tcp_t *c)
+{
+    return c->registro > 0 && (size_t)c->registro <= n_conexiones ? &conexiones[c->registro - 1]
+                                                                  : NULL;
 }
 
 void tcp_al_esperar(void (*funcion)(void))
@@ -99,6 +206,8 @@ int tcp_abrir_mss(tcp_t *c, int puerto, const char *etiqueta, int rcvbuf, int ms
     }
     if (r != 0) {
         tcp_cerrar(c);
+    } else {
+        c->registro = apuntar(c);
     }
     return r;
 }
@@ -115,7 +224,9 @@ long tcp_enviar_algo(tcp_t *c, const void *datos, size_t n)
         return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : -errno;
     }
     c->enviados += (uint64_t)w;
-    totales.enviados += (uint64_t)w;
+    if (casilla(c) != NULL) {
+        casilla(c)->enviados += (uint64_t)w;
+    }
     return (long)w;
 }
 
@@ -181,15 +292,17 @@ long tcp_recibir(tcp_t *c, int ms)
         if (n > 0) {
             c->usados += (size_t)n;
             c->recibidos += (uint64_t)n;
-            totales.recibidos += (uint64_t)n;
-            if (c->enviados > 0) {
-                totales.respuestas += (uint64_t)n;
+            if (casilla(c) != NULL) {
+                casilla(c)->recibidos += (uint64_t)n;
             }
             return (long)n;
         }
         if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
             c->fin = 1;
             c->error = n == 0 ? 0 : errno;
+            if (casilla(c) != NULL) {
+                casilla(c)->fin = 1;
+            }
             return -1;
         }
         uint64_t ahora = reloj_ms();
@@ -352,8 +465,27 @@ void tcp_vaciar(tcp_t *c, int ms)
     c->inicio = c->usados = 0;
 }
 
+/* Al cerrar, lo que la tabla necesita saber: si el servidor ya había cerrado o cortado (entonces
+ * pudo no leer lo último) y si el cierre sale como RST (con bytes sin leer en el socket: el
+ * servidor puede perder lo que aún no había leído). */
+static void apuntar_cierre(tcp_conexion_t *k, int fd)
+{
+    struct pollfd pfd = {.fd = fd, .events = POLLRDHUP};
+    int sin_leer = 0;
+    if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) {
+        k->fin = 1;
+    }
+    if (ioctl(fd, FIONREAD, &sin_leer) == 0 && sin_leer > 0) {
+        k->cortada = 1;
+    }
+    k->fd = -1;
+}
+
 void tcp_cerrar(tcp_t *c)
 {
+    if (casilla(c) != NULL && casilla(c)->fd == c->fd && c->fd >= 0) {
+        apuntar_cierre(casilla(c), c->fd);
+    }
     if (c->fd >= 0) {
         close(c->fd);
     }
@@ -369,6 +501,9 @@ void tcp_cortar(tcp_t *c)
     if (c->fd >= 0) {
         struct linger l = {.l_onoff = 1, .l_linger = 0};
         setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+        if (casilla(c) != NULL && casilla(c)->fd == c->fd) {
+            casilla(c)->cortada = 1;
+        }
     }
     tcp_cerrar(c);
 }

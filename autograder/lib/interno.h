@@ -71,7 +71,7 @@ struct cal_proceso {
     flujo_t salida, errores, valgrind;
     flujo_t vivos;       /* el informe de la precarga vivos (lib/vivos.c); fd -1 sin ella */
     int cierre;          /* la precarga mira qué queda abierto al acabar uv_run (.cierre) */
-    int trafico;         /* la precarga cuenta el tráfico de libuv (.trafico): vivos_trafico */
+    int trafico;         /* la precarga cuenta el tráfico de libuv (.trafico): vivos_cuentas */
     char testigo[40];    /* con .cierre o .trafico, la clave al azar que la precarga devuelve */
     uint64_t pico_kib;   /* memoria residente máxima vista (cal_memoria_pico_kib) */
     uint64_t muestra_ms; /* última lectura de VmHWM */
@@ -166,19 +166,27 @@ const char *vivos_ruta_cierre(void);
  * que muera, y lo guarda para vivos_anotar. Nada si `p` ya terminó o corre sin la precarga. */
 void vivos_pedir(cal_proceso_t *p);
 /* Las cuentas del tráfico de un programa lanzado con .trafico (common/herramientas/vivos/vivos.c,
- * «Las cuentas»): bytes entregados a las callbacks de lectura y pedidos a uv_write/uv_try_write
- * en las conexiones aceptadas, uv_poll creados y temporizadores rápidos. Vivo, se las pide
- * (SIGRTMIN+5) y espera como mucho 500 ms; terminado, las que dejó al salir. 1 con `c` lleno; 0 si
- * no las dio (vivo, o terminado por su cuenta: _exit, una señal); -2 si terminó sin darlas porque
- * lo mató el calificador (no hay nada que mirar); -1 sin .trafico o sin precarga. */
+ * «Las cuentas del tráfico»): por cada cliente de 127.0.0.1 (su puerto), los bytes que libuv
+ * leyó y escribió en su conexión; los uv_poll creados y los temporizadores rápidos. Vivo, se las
+ * pide (SIGRTMIN+5 con un número al azar que vuelve en cada línea) y espera como mucho 500 ms;
+ * terminado, las que dejó al salir. Cada línea va firmada con la llave de la clave del
+ * lanzamiento (firma.h). 1 con `c` lleno (cuentas_liberar después); 0 si no las dio (vivo, o
+ * terminado por su cuenta: _exit, una señal); -2 si terminó sin darlas porque lo mató el
+ * calificador (no hay nada que mirar); -1 sin .trafico o sin precarga. */
 typedef struct {
+    int puerto;
     uint64_t leidos, escritos;
+} cuentas_conexion_t;
+typedef struct {
     unsigned sondeos, rapidos; /* uv_poll; temporizadores que se repiten cada < 10 ms */
+    size_t n;                  /* conexiones */
+    cuentas_conexion_t *de;    /* n casillas, reservadas */
 } cuentas_t;
 int vivos_cuentas(cal_proceso_t *p, cuentas_t *c);
+void cuentas_liberar(cuentas_t *c);
 /* Con todos los programas de .trafico de la verificación: 1 si lo que enviaron y recibieron
- * sus clientes tcp_t pasó por libuv (o no hay nada que mirar); si no, 0 y lo explica
- * (cal_esperado/cal_obtenido). Lo llama cal_fin de una verificación que pasa. */
+ * sus clientes tcp_t pasó por libuv, cliente a cliente (o no hay nada que mirar); si no, 0 y lo
+ * explica (cal_esperado/cal_obtenido). Lo llama cal_fin de una verificación que pasa. */
 int procesos_trafico_por_libuv(void);
 /* Anota en el detalle de la verificación lo que se guardó (traducido a archivo:línea con
  * addr2line sobre CALIF_PROGRAMA) y lo olvida. */

@@ -19,7 +19,7 @@
  * Sin valgrind, con la precarga vivos (lib/vivos.c): en /calificador/vivos.so con bwrap,
  * LD_PRELOAD y VIVOS_INFORME solo para el programa, y su informe por el descriptor FD_VIVOS
  * (con .cierre o .trafico, también VIVOS_CLAVE=@8 y por el descriptor FD_CLAVE una clave al azar,
- * la del testigo y las cuentas: cal_sin_cerrar, vivos_trafico; nunca en un argv ni en un
+ * la del testigo y las cuentas: cal_sin_cerrar, vivos_cuentas; nunca en un argv ni en un
  * entorno, que el programa puede leer; con .cierre, VIVOS_CIERRE=1).
  *
  * Observado (lib/observar.c, si el ejecutor lo pide; con valgrind, sus execve, clone, exit,
@@ -625,7 +625,7 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
             close(t[1]);
     }
     if (clave < 0) {
-        /* Sin clave no hay testigo ni cuentas que valgan: cal_sin_cerrar y vivos_trafico lo
+        /* Sin clave no hay testigo ni cuentas que valgan: cal_sin_cerrar y vivos_cuentas lo
          * dicen como «no se pudo mirar». */
         p->cierre = 0;
         p->trafico = 0;

@@ -22,20 +22,23 @@
  * Con .cierre (cal_sin_cerrar): la precarga escribe por el mismo descriptor una línea
  * «cierre: …» por handle aún abierto cuando uv_run vuelve sin nada vivo, que se cierra fuera
  * de uv_run o que nadie cerró al salir (common/herramientas/vivos/vivos.c), y al salir el
- * testigo «cierre-fin <clave> <líneas> <bucles> <dentro>» (la clave al azar de este lanzamiento,
- * que lanzar.c le dio por el descriptor FD_CLAVE); se leen cuando el programa ya terminó, y se
- * traducen igual.
- * Sin testigo, con otra clave o con otras cuentas que las recibidas, no hay informe que valga (el
- * programa calló la precarga o no pasó por su uv_run): cal_sin_cerrar lo dice.
+ * testigo «cierre-fin <líneas> <bucles> <dentro> <firma>», firmado con la llave de la clave al
+ * azar de este lanzamiento (que lanzar.c le dio por el descriptor FD_CLAVE; firma.h); se leen
+ * cuando el programa ya terminó, y se traducen igual.
+ * Sin testigo, sin la firma buena o con otras cuentas que las recibidas, no hay informe que
+ * valga (el programa calló la precarga o no pasó por su uv_run): cal_sin_cerrar lo dice.
  *
  * Con .trafico (vivos_cuentas, procesos_trafico_por_libuv, cal_temporizadores_rapidos): las
- * «cuentas <clave> <leídos> <escritos> <uv_poll> <rápidos>» de la precarga, pedidas con SIGRTMIN+5
- * al programa vivo o dejadas al salir, frente a lo que enviaron y recibieron los tcp_t de la
- * verificación (base/tcp.c, tcp_totales): ver autograder/README.md, «Lo que pasa por libuv en un
- * servidor».
+ * cuentas firmadas de la precarga («conexion <vez> <puerto> <leídos> <escritos>» por cliente y
+ * «cuentas <vez> <conexiones> <uv_poll> <rápidos>»), pedidas con sigqueue de SIGRTMIN+5 y un
+ * número al azar al programa vivo, o dejadas al salir («fin»), frente a lo que envió y recibió
+ * cada conexión de la verificación (base/tcp.c, tcp_conexiones): ver autograder/README.md, «Lo
+ * que pasa por libuv en un servidor».
  */
 #define _GNU_SOURCE
 #include "interno.h"
+
+#include "../../common/herramientas/vivos/firma.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -90,7 +93,7 @@ void vivos_pedir(cal_proceso_t *p)
     /* Por el mismo descriptor llegan las líneas de cierre («cierre: …» y el testigo
      * «cierre-fin …») de un programa que terminaba justo entonces: son de cal_sin_cerrar y se
      * quedan en p->vivos. Solo lo demás es el informe de qué lo mantenía vivo. Antes iba todo
-     * al detalle («El programa no terminó. cierre-fin <clave> 0 1 0», de un programa que sí
+     * al detalle («El programa no terminó. cierre-fin 0 1 0 …», de un programa que sí
      * terminó: el estudiante de prueba del 09, sesión 28) y el testigo se perdía. */
     size_t quedan = 0;
     char *informe = malloc(p->vivos.usados + 1);
@@ -294,17 +297,17 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
     char *crudo = malloc(p->vivos.usados + 1);
     if (crudo == NULL)
         return -1;
+    firma_llave_t llave = firma_llave(p->testigo);
     for (const char *c = p->vivos.datos; *c != '\0';) {
         const char *fin = strchr(c, '\n');
         size_t n = fin != NULL ? (size_t)(fin - c) + 1 : strlen(c);
-        char clave[64];
         if (strncmp(c, "cierre: ", 8) == 0 && n > 8) {
             memcpy(crudo + largo, c + 8, n - 8);
             largo += n - 8;
             cuantos++;
         } else if (strncmp(c, "cierre-fin ", 11) == 0 &&
-                   sscanf(c + 11, "%63s %u %u %u", clave, &dichas, &bucles, &dentro) == 4 &&
-                   strcmp(clave, p->testigo) == 0) {
+                   firma_buena(llave, c, fin != NULL ? (size_t)(fin - c) : n) &&
+                   sscanf(c + 11, "%u %u %u", &dichas, &bucles, &dentro) == 3) {
             testigos++;
         }
         c += n;
@@ -352,71 +355,133 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
     return cuantos;
 }
 
-/* Las últimas cuentas de la precarga con la clave de `p` en su flujo vivos: 1 y `c` lleno, o 0. */
-static int cuentas_de(const cal_proceso_t *p, cuentas_t *c)
+void cuentas_liberar(cuentas_t *c)
 {
-    int halladas = 0;
-    for (const char *l = p->vivos.datos; l != NULL && *l != '\0';) {
+    free(c->de);
+    c->de = NULL;
+    c->n = 0;
+}
+
+/* Las cuentas de la vez `vez` en el flujo vivos de `p`: las líneas «conexion <vez> …» y la
+ * «cuentas <vez> <conexiones> <uv_poll> <rápidos>» que las cierra, todas con la firma buena.
+ * 1 y `c` lleno si llegó la línea de cierre y tantas «conexion» como dice; 0 si no (aún). */
+static int cuentas_de(const cal_proceso_t *p, const char *vez, cuentas_t *c)
+{
+    firma_llave_t llave = firma_llave(p->testigo);
+    size_t largo_vez = strlen(vez), hay = 0, cabe = 0, dichas = 0;
+    cuentas_conexion_t *de = NULL;
+    int cerrada = 0;
+    unsigned sondeos = 0, rapidos = 0;
+    for (const char *l = p->vivos.datos; l != NULL && *l != '\0' && !cerrada;) {
         const char *fin = strchr(l, '\n');
-        char clave[64];
-        unsigned long long leidos, escritos;
-        unsigned sondeos, rapidos;
-        if (fin != NULL && strncmp(l, "cuentas ", 8) == 0 &&
-            sscanf(l + 8, "%63s %llu %llu %u %u", clave, &leidos, &escritos, &sondeos, &rapidos) ==
-                5 &&
-            strcmp(clave, p->testigo) == 0) {
-            c->leidos = leidos;
-            c->escritos = escritos;
-            c->sondeos = sondeos;
-            c->rapidos = rapidos;
-            halladas = 1;
+        if (fin == NULL)
+            break;
+        size_t n = (size_t)(fin - l);
+        const char *resto = NULL;
+        int es_conexion = strncmp(l, "conexion ", 9) == 0;
+        if ((es_conexion || strncmp(l, "cuentas ", 8) == 0) && firma_buena(llave, l, n)) {
+            const char *v = l + (es_conexion ? 9 : 8);
+            if (strncmp(v, vez, largo_vez) == 0 && v[largo_vez] == ' ')
+                resto = v + largo_vez + 1;
         }
-        l = fin != NULL ? fin + 1 : NULL;
+        unsigned long long puerto, leidos, escritos, conexiones;
+        unsigned a, b;
+        if (resto != NULL && es_conexion &&
+            sscanf(resto, "%llu %llu %llu", &puerto, &leidos, &escritos) == 3 && puerto < 65536) {
+            if (hay == cabe) {
+                size_t nueva = cabe > 0 ? cabe * 2 : 64;
+                cuentas_conexion_t *mas = realloc(de, nueva * sizeof *de);
+                if (mas == NULL)
+                    break;
+                de = mas;
+                cabe = nueva;
+            }
+            de[hay++] = (cuentas_conexion_t){(int)puerto, leidos, escritos};
+        } else if (resto != NULL && !es_conexion &&
+                   sscanf(resto, "%llu %u %u", &conexiones, &a, &b) == 3) {
+            dichas = (size_t)conexiones;
+            sondeos = a;
+            rapidos = b;
+            cerrada = 1;
+        }
+        l = fin + 1;
     }
-    return halladas;
+    if (!cerrada || dichas != hay) {
+        free(de);
+        return 0;
+    }
+    c->de = de;
+    c->n = hay;
+    c->sondeos = sondeos;
+    c->rapidos = rapidos;
+    return 1;
 }
 
 int vivos_cuentas(cal_proceso_t *p, cuentas_t *c)
 {
+    c->de = NULL;
+    c->n = 0;
     if (!p->trafico)
         return -1;
     flujo_leer(&p->vivos);
     if (!p->termino) {
-        /* Vivo: VIVOS_CUENTAS (SIGRTMIN+5), y SIGCONT por si la verificación lo dejó parado. */
+        /* Vivo: VIVOS_CUENTAS (SIGRTMIN+5) con un número al azar, que la precarga pone en cada
+         * línea de esta vez (unas líneas viejas, o pedidas por el propio programa llamando a su
+         * manejador, no valen por estas), y SIGCONT por si la verificación lo dejó parado. */
         pid_t programa = proceso_programa(p);
-        if (programa > 0 && kill(programa, SIGRTMIN + 5) == 0) {
+        uint32_t numero = (uint32_t)cal_azar(1, UINT32_MAX);
+        char vez[16];
+        snprintf(vez, sizeof vez, "%u", numero);
+        union sigval valor = {.sival_int = (int)numero};
+        if (programa > 0 && sigqueue(programa, SIGRTMIN + 5, valor) == 0) {
             kill(programa, SIGCONT);
             uint64_t hasta = cal_ahora_ms() + ESPERA_MS;
-            while (p->vivos.fd >= 0 && !cuentas_de(p, c) && cal_ahora_ms() < hasta) {
+            int dadas = cuentas_de(p, vez, c);
+            while (!dadas && p->vivos.fd >= 0 && cal_ahora_ms() < hasta) {
                 struct pollfd pfd = {.fd = p->vivos.fd, .events = POLLIN};
                 poll(&pfd, 1, 20);
                 flujo_leer(&p->vivos);
+                dadas = cuentas_de(p, vez, c);
             }
+            if (dadas)
+                return 1;
         }
-        return cuentas_de(p, c) ? 1 : 0;
+        /* Pudo terminar mientras tanto: entonces valen las de su salida. */
+        if (!p->termino)
+            return 0;
     }
     /* Terminado: las del destructor de la precarga, si salió por exit() o return. Sin ellas,
      * no hay nada que mirar solo si lo mató el calificador (su tiempo, cal_matar, SIGKILL); si
      * murió por su cuenta (_exit, una señal que se mandó o que no capturaba), es un programa
      * que no da sus cuentas: matarse en cuanto calla la sala no puede valer por un informe
      * limpio. */
-    if (cuentas_de(p, c))
+    if (cuentas_de(p, "fin", c))
         return 1;
     return p->matado || p->excedido || p->senal_enviada == SIGKILL ? -2 : 0;
 }
 
-int procesos_trafico_por_libuv(void)
+/* Lo que libuv leyó y escribió en la conexión de cada puerto, sumado de todos los programas
+ * de la verificación que dieron sus cuentas. */
+typedef struct {
+    uint64_t leidos[65536], escritos[65536];
+    unsigned sondeos;
+    int vivos;   /* programas con cuentas que seguían en ejecución */
+    int muertos; /* y que ya habían terminado */
+} por_puerto_t;
+
+/* Pide las cuentas a todos: 1 si las dieron (en `t`), 0 si alguno no (y lo explica), -1 si
+ * ninguno tenía nada que mirar (lo dice en una nota si el calificador paró a alguno). */
+static int juntar_cuentas(por_puerto_t *t)
 {
-    cuentas_t total = {0, 0, 0, 0};
-    int con_cuentas = 0, sin_poder = 0;
+    int sin_poder = 0;
+    memset(t, 0, sizeof *t);
     for (int i = 0; i < procesos_cuantos(); i++) {
         cal_proceso_t *p = procesos_en(i);
         cuentas_t c;
         int r = p != NULL ? vivos_cuentas(p, &c) : -1;
         if (r == 0 && !p->termino) {
-            cal_esperado(
-                "que el servidor, aún en ejecución, diera las cuentas de la precarga «vivos» "
-                "(lo que pasó por las callbacks de uv_read_start y por uv_write)");
+            cal_esperado("que el servidor, aún en ejecución, diera las cuentas de la precarga "
+                         "«vivos» (lo que libuv leyó y escribió en cada conexión)");
             cal_obtenido("no las dio en %d ms: el programa cambió o bloqueó la señal SIGRTMIN+5, "
                          "o cerró el descriptor por el que escribe la precarga",
                          ESPERA_MS);
@@ -424,64 +489,172 @@ int procesos_trafico_por_libuv(void)
         }
         if (r == 0) {
             char fin[160];
-            cal_esperado("que el servidor diera las cuentas de la precarga «vivos» (lo que pasó "
-                         "por las callbacks de uv_read_start y por uv_write): al pedírselas o, si "
-                         "termina, al salir por exit() o return");
+            cal_esperado("que el servidor diera las cuentas de la precarga «vivos» (lo que libuv "
+                         "leyó y escribió en cada conexión): al pedírselas o, si termina, al "
+                         "salir por exit() o return");
             cal_obtenido("terminó sin darlas: %s", cal_describir_fin(p, fin, sizeof fin));
             return 0;
         }
         if (r == 1) {
-            total.leidos += c.leidos;
-            total.escritos += c.escritos;
-            total.sondeos += c.sondeos;
-            con_cuentas++;
+            for (size_t k = 0; k < c.n; k++) {
+                t->leidos[c.de[k].puerto] += c.de[k].leidos;
+                t->escritos[c.de[k].puerto] += c.de[k].escritos;
+            }
+            t->sondeos += c.sondeos;
+            if (p->termino)
+                t->muertos++;
+            else
+                t->vivos++;
+            cuentas_liberar(&c);
         } else if (r == -2)
             sin_poder++;
     }
-    if (con_cuentas == 0) {
+    if (t->vivos + t->muertos == 0) {
         if (sin_poder > 0)
             cal_nota("(al servidor lo paró el calificador antes de que diera las cuentas de lo "
                      "que pasó por libuv: no se miraron)");
+        return -1;
+    }
+    return 1;
+}
+
+/* 1 si el servidor tenía que leer entero lo que envió el cliente de `k`: ni él cerró o cortó
+ * primero (pudo no leer lo último), ni el calificador la cortó con RST (el servidor pierde lo
+ * que aún no había leído). Abierta, o cerrada por el calificador con un fin limpio (los datos
+ * llegan antes que el fin: un stream que lee los lee todos). */
+static int debe_leerse_entera(const tcp_conexion_t *k)
+{
+    if (k->fin || k->cortada)
+        return 0;
+    if (k->fd < 0)
         return 1;
-    }
-    tcp_totales_t t;
-    tcp_totales(&t);
-    const char *que = "que las conexiones aceptadas se leyeran y escribieran con libuv: lo que "
-                      "llega, en las callbacks de uv_read_start, y lo que sale, con uv_write o "
-                      "uv_try_write";
-    if (total.sondeos > 0) {
-        cal_esperado("%s", que);
-        cal_obtenido("el programa creó %u uv_poll: vigilar el descriptor de una conexión y leerlo "
-                     "o escribirlo uno mismo no es usar los streams de libuv",
-                     total.sondeos);
+    struct pollfd pfd = {.fd = k->fd, .events = POLLRDHUP};
+    if (poll(&pfd, 1, 0) < 0)
         return 0;
-    }
-    if (total.escritos < t.recibidos) {
-        cal_esperado("%s", que);
-        cal_obtenido("los clientes de la verificación recibieron %llu %s, y el programa solo "
-                     "pidió %llu a uv_write o uv_try_write en las conexiones que aceptó: el resto "
-                     "lo escribió por su cuenta (write, send… sobre el descriptor)",
-                     (unsigned long long)t.recibidos,
-                     texto_plural((long long)t.recibidos, "byte", "bytes"),
-                     (unsigned long long)total.escritos);
-        return 0;
-    }
-    if (t.respuestas > 0 && total.leidos == 0) {
-        cal_esperado("%s", que);
-        cal_obtenido(
-            "los clientes enviaron %llu %s y recibieron respuesta, pero a las callbacks "
-            "de uv_read_start no llegó ni un byte de las conexiones aceptadas: el programa "
-            "las leyó por su cuenta (read, recv… sobre el descriptor)",
-            (unsigned long long)t.enviados, texto_plural((long long)t.enviados, "byte", "bytes"));
+    return (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) == 0;
+}
+
+#define CONVERGER_MS 1000 /* lo que se espera a que el servidor lea lo que ya le llegó */
+#define QUIETO_MS    100  /* sin nada que llegue a los clientes: el servidor está quieto */
+
+static const char *const QUE_TRAFICO =
+    "que las conexiones aceptadas se leyeran y escribieran con libuv: lo que llega, en las "
+    "callbacks de uv_read_start, y lo que sale, con uv_write o uv_try_write";
+
+/* Ningún cliente recibió más de lo que libuv escribió en su conexión. Con `solo_abiertas`, solo
+ * las que siguen abiertas por los dos lados (tras vaciarlas después de preguntar: lo que el
+ * servidor les escribió ya llegó entero). 1 si es así; si no, 0 y lo explica. */
+static int escrito_por_libuv(const por_puerto_t *t, int solo_abiertas)
+{
+    size_t n;
+    int completas;
+    const tcp_conexion_t *k = tcp_conexiones(&n, &completas);
+    for (size_t i = 0; i < n; i++) {
+        if (solo_abiertas && (k[i].fd < 0 || k[i].fin || k[i].cortada))
+            continue;
+        if (k[i].recibidos <= t->escritos[k[i].puerto])
+            continue;
+        cal_esperado("%s", QUE_TRAFICO);
+        cal_obtenido("%s recibió %llu %s y el programa solo escribió con libuv %llu en su "
+                     "conexión: el resto lo escribió por su cuenta (write, send… sobre el "
+                     "descriptor)",
+                     k[i].etiqueta, (unsigned long long)k[i].recibidos,
+                     texto_plural((long long)k[i].recibidos, "byte", "bytes"),
+                     (unsigned long long)t->escritos[k[i].puerto]);
         return 0;
     }
     return 1;
 }
 
+/* La primera conexión cuyo cliente envió más de lo que libuv leyó y que el servidor tenía que
+ * leer entera (debe_leerse_entera), o NULL. */
+static const tcp_conexion_t *sin_leer_por_libuv(const por_puerto_t *t)
+{
+    size_t n;
+    int completas;
+    const tcp_conexion_t *k = tcp_conexiones(&n, &completas);
+    for (size_t i = 0; i < n; i++) {
+        if (k[i].enviados > t->leidos[k[i].puerto] && debe_leerse_entera(&k[i]))
+            return &k[i];
+    }
+    return NULL;
+}
+
+/* El orden: vaciar lo que llega a los clientes hasta que el servidor esté quieto; pedir las
+ * cuentas; que cada cliente no haya recibido más de lo que libuv le escribió; que libuv haya
+ * leído todo lo que enviaron (con el servidor vivo, preguntando otra vez mientras no, hasta
+ * CONVERGER_MS); y, si estaba quieto, vaciar otra vez: lo que llegó después de preguntar también
+ * lo tuvo que escribir libuv antes (un servidor que, al oír la pregunta, escribe con libuv a cada
+ * cliente tanto relleno como le escribió por su cuenta pasaba la primera cuenta; la segunda no).
+ * Si no se quedó quieto en un segundo, la segunda no se mira: lo de después de preguntar pudo
+ * escribirse después. */
+int procesos_trafico_por_libuv(void)
+{
+    por_puerto_t *t = malloc(sizeof *t);
+    if (t == NULL) {
+        cal_esperado("poder mirar las cuentas de la precarga «vivos»");
+        cal_obtenido("error del calificador: sin memoria");
+        return 0;
+    }
+    int quieto = tcp_conexiones_vaciar(QUIETO_MS, CONVERGER_MS);
+    uint64_t hasta = cal_ahora_ms() + CONVERGER_MS;
+    int ok = 1;
+    for (;;) {
+        int r = juntar_cuentas(t);
+        if (r <= 0) {
+            ok = r < 0;
+            break;
+        }
+        if (t->sondeos > 0) {
+            cal_esperado("%s", QUE_TRAFICO);
+            cal_obtenido("el programa creó %u uv_poll: vigilar el descriptor de una conexión y "
+                         "leerlo o escribirlo uno mismo no es usar los streams de libuv",
+                         t->sondeos);
+            ok = 0;
+            break;
+        }
+        if (!escrito_por_libuv(t, 0)) {
+            ok = 0;
+            break;
+        }
+        const tcp_conexion_t *sin_leer = t->muertos == 0 ? sin_leer_por_libuv(t) : NULL;
+        if (sin_leer == NULL) {
+            if (quieto && t->muertos == 0) {
+                tcp_conexiones_vaciar(QUIETO_MS / 2, CONVERGER_MS / 2);
+                ok = escrito_por_libuv(t, 1);
+            }
+            break;
+        }
+        if (cal_ahora_ms() >= hasta) {
+            cal_esperado("%s", QUE_TRAFICO);
+            cal_obtenido("%s envió %llu %s y libuv solo leyó %llu en su conexión (que el "
+                         "servidor no cerró) en %d ms: el resto lo leyó el programa por su cuenta "
+                         "(read, recv… sobre el descriptor)",
+                         sin_leer->etiqueta, (unsigned long long)sin_leer->enviados,
+                         texto_plural((long long)sin_leer->enviados, "byte", "bytes"),
+                         (unsigned long long)t->leidos[sin_leer->puerto], CONVERGER_MS);
+            ok = 0;
+            break;
+        }
+        usleep(50 * 1000);
+    }
+    size_t n;
+    int completas;
+    tcp_conexiones(&n, &completas);
+    if (ok && !completas)
+        cal_nota("(hubo más conexiones de las que el calificador apunta: solo se miraron las "
+                 "primeras)");
+    free(t);
+    return ok;
+}
+
 int cal_temporizadores_rapidos(cal_proceso_t *p)
 {
     cuentas_t c;
-    return vivos_cuentas(p, &c) == 1 ? (int)c.rapidos : -1;
+    if (vivos_cuentas(p, &c) != 1)
+        return -1;
+    cuentas_liberar(&c);
+    return (int)c.rapidos;
 }
 
 int cal_parada_cerro_todo(cal_proceso_t *p, const char *que_cierra)

@@ -53,6 +53,7 @@ ENTRADAS=(
   'labs/*/.calificador/*' 'labs/*/lab.json' 'solutions/[0-9][0-9]-*'
   common/src common/include common/servidor
   common/herramientas/criterion.sh common/herramientas/postgres.sh common/herramientas/vivos/vivos.c
+  common/herramientas/vivos/firma.h
 )
 FUERA=(":(exclude)$registro" ':(exclude)*.md')
 

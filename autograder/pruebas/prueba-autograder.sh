@@ -439,18 +439,35 @@ fi
 # la sesión 36, las tres a 100/100): un bucle epoll propio con el descriptor que crea libuv
 # (chat_prestado_epoll.c), un uv_poll por conexión (chat_prestado_sondeo.c), un hilo del grupo que
 # sondea y duerme (chat_prestado_siesta.c). Las delatan las cuentas de la precarga vivos
-# (.trafico): lo que reciben los clientes no pasó por uv_write; los uv_poll. Quedan compila y
-# valgrind (bajo valgrind no hay precarga): 10.
+# (.trafico), cliente a cliente: lo que recibe cada cliente no lo escribió libuv; los uv_poll.
+# Quedan compila y valgrind (bajo valgrind no hay precarga): 10. Y cuatro de un adversario de la
+# sesión 37 que sacaban 100/100 con las cuentas de antes, parches sobre chat_prestado_epoll.c:
+# chat_bomba (infla las cuentas en una conexión consigo mismo), chat_clave_manejador (saca la
+# clave del manejador de la precarga y falsifica cuentas y testigo), chat_efault (un uv_write que
+# falla con EFAULT) y chat_pizca (lee por libuv solo el primer trozo): 10, 10, 10 y 27.
 for h in epoll sondeo siesta; do
   CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c CASO_RESTO=solutions/09-sala-de-chat \
     caso "chat_prestado_$h" "chat_prestado_$h.c" 10
 done
-if grep -q 'y el programa solo pidió 0 a uv_write o uv_try_write' "$SALIDAS/chat_prestado_epoll.txt" &&
-  grep -q 'y el programa solo pidió 0 a uv_write o uv_try_write' "$SALIDAS/chat_prestado_siesta.txt" &&
-  grep -q 'el programa creó [0-9]* uv_poll' "$SALIDAS/chat_prestado_sondeo.txt"; then
-  bien "chat_prestado_*: el 09 ve que las conexiones no se leen ni escriben con libuv, y lo dice"
+for h in bomba:10 clave_manejador:10 efault:10 pizca:27; do
+  nombre=chat_${h%%:*}
+  hostil autograder/hostiles/chat_prestado_epoll.c >"$generada/$nombre.c"
+  if patch -s "$generada/$nombre.c" <"autograder/hostiles/$nombre.patch" >/dev/null 2>&1; then
+    CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c CASO_RESTO=solutions/09-sala-de-chat \
+      caso "$nombre" "$generada/$nombre.c" "${h##*:}"
+  else
+    mal "${nombre//_/-}-parche" "autograder/hostiles/$nombre.patch ya no se aplica a chat_prestado_epoll.c"
+  fi
+done
+escrito='y el programa solo escribió con libuv 0 en su conexión'
+if grep -q "$escrito" "$SALIDAS/chat_prestado_epoll.txt" &&
+  grep -q "$escrito" "$SALIDAS/chat_prestado_siesta.txt" &&
+  grep -q "$escrito" "$SALIDAS/chat_bomba.txt" &&
+  grep -q 'el programa creó [0-9]* uv_poll' "$SALIDAS/chat_prestado_sondeo.txt" &&
+  grep -q 'y libuv solo leyó [0-9]* en su conexión' "$SALIDAS/chat_pizca.txt"; then
+  bien "chat_prestado_*, chat_bomba, chat_pizca: el 09 ve que las conexiones no se leen ni escriben con libuv, y lo dice"
 else
-  mal "chat-prestado-mensaje" "chat_prestado_*: el informe no dice que lo escrito no pasó por uv_write (o los uv_poll)"
+  mal "chat-prestado-mensaje" "chat_prestado_*, chat_bomba, chat_pizca: el informe no dice que lo escrito no lo escribió libuv en la conexión del cliente (o los uv_poll, o lo que libuv no leyó)"
 fi
 # La sala entera, que funciona, con sus propios sockets y su propio bucle epoll (chat_epoll.c,
 # cada llamada escondida de objdump): por la traza se parece a libuv (los sockets en el hilo
@@ -1297,6 +1314,10 @@ hostil_pierde() {
 # cuentas de lo que pasa por libuv (.trafico), tampoco las da: pierde todas menos compila y
 # valgrind (10).
 hostil_pierde chat_calla_cierre solucion 10 senales 'no hay informe que valga'
+# Escribir por su cuenta y tapar la diferencia al oír la pregunta: chat_relleno.patch escribe la
+# bienvenida con write() y, cuando el calificador pide las cuentas, rellena con libuv a cada
+# cliente lo que le escribió sin ella. La segunda cuenta, con el servidor quieto, lo ve: 10.
+hostil_pierde chat_relleno solucion 10 bienvenida 'y el programa solo escribió con libuv'
 # Esperar fuera de uv_run sin gastar CPU: chat_sondeo.patch da vueltas de uv_run(…,
 # UV_RUN_NOWAIT) con siestas de 2 ms en pthread_cond_timedwait (un futex con tiempo, que ni el
 # juicio de la CPU ni la regla de nanosleep de la traza veían: `trozos` pasaba). Ahora

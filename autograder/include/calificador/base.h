@@ -308,17 +308,29 @@ typedef struct {
     int error;          /* errno del corte, 0 si fue un EOF limpio */
     uint64_t recibidos; /* bytes recibidos en total */
     uint64_t enviados;  /* bytes enviados en total */
+    int registro;       /* 1 + su casilla en tcp_conexiones(), o 0 */
 } tcp_t;
-/* Lo de todas las conexiones tcp_t de este proceso (una verificación de Criterion corre en su
- * propio proceso): bytes enviados, recibidos, y recibidos por una conexión que ya había
- * enviado algo (lo que un servidor solo puede mandar tras leer: la bienvenida tras el nombre,
- * lo que difunde). Lo compara lib/vivos.c con las cuentas de la precarga (.trafico). */
+/* Lo de cada conexión que abrió este proceso (una verificación de Criterion corre en su propio
+ * proceso), por su puerto local en 127.0.0.1, también después de cerrada: lo compara
+ * lib/vivos.c, cliente a cliente, con las cuentas de la precarga (.trafico). Si el sistema da
+ * otra vez un puerto ya usado, la casilla es la misma y las cuentas se suman (las de la
+ * precarga también, que van por el mismo puerto). */
 typedef struct {
-    uint64_t enviados;
-    uint64_t recibidos;
-    uint64_t respuestas;
-} tcp_totales_t;
-void tcp_totales(tcp_totales_t *t);
+    int puerto;
+    char etiqueta[48];
+    int fd;             /* -1 una vez cerrada */
+    int fin;            /* el servidor cerró o cortó antes que nosotros */
+    int cortada;        /* la cortamos con RST (tcp_cortar, o cerrada con bytes sin leer) */
+    uint64_t enviados;  /* bytes que el núcleo tomó de send() */
+    uint64_t recibidos; /* bytes que dio recv() */
+} tcp_conexion_t;
+/* Las conexiones de este proceso (`*n` casillas) y, en `*completas`, 0 si alguna no cupo. La
+ * tabla es de tcp.c: no se libera ni se cambia. */
+const tcp_conexion_t *tcp_conexiones(size_t *n, int *completas);
+/* Lee y tira lo que llegue a las conexiones de la tabla aún abiertas (sumándolo a sus
+ * `recibidos`; un fin las marca) hasta que pasen `quieto_ms` sin que llegue nada (1) o
+ * `max_ms` en total (0). Para cuando la verificación ya acabó: lo leído no pasa por los tcp_t. */
+int tcp_conexiones_vaciar(int quieto_ms, int max_ms);
 /* `funcion` (o NULL) se llama en cada vuelta de las esperas, a trozos de ≤ 20 ms:
  * libcalificador la pone en cal_inicio() para leer la salida del programa mientras tanto
  * (un servidor que escribe mucho en stderr no se bloquea por nosotros). */

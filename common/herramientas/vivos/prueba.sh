@@ -11,7 +11,8 @@
 # vacío aparte: se nombran al salir) y run_ajeno.c (como para.c, con otro hilo en el uv_run de
 # su propio bucle) los nombra con las líneas marcadas «vivos: cierre», y bien.c no nombra
 # ninguno. Y eco.c, las cuentas del tráfico (VIVOS_CLAVE): lo leído y lo escrito por libuv en
-# las conexiones aceptadas, y los uv_poll.
+# la conexión de cada cliente de 127.0.0.1, y los uv_poll. Las líneas del testigo y de las
+# cuentas van firmadas con la llave de la clave (firma.h): firma.c las comprueba.
 # Uso: prueba.sh CARPETA_DE_LOS_BINARIOS LIBVIVOS.so
 set -u
 bins=$1 so=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
@@ -86,15 +87,24 @@ cierre bien 0
 cierre para 2
 cierre otro_bucle 2
 cierre run_ajeno 2
+# La firma: SipHash-2-4 da el vector de referencia, y una línea firmada con otra clave o
+# cambiada después de firmar no pasa.
+if "$bins/firma" --prueba; then
+  bien "la firma (SipHash-2-4) da el vector de referencia"
+else
+  mal "la firma (SipHash-2-4) no da el vector de referencia" ""
+fi
 # Con una clave en VIVOS_CIERRE (la del calificador): la precarga la borra del entorno al
-# cargarse y, al salir, da su testigo «cierre-fin <clave> <líneas> <bucles> <dentro>».
+# cargarse y, al salir, da su testigo firmado «cierre-fin <líneas> <bucles> <dentro> <firma>».
 clave=prueba$RANDOM$RANDOM
+# firmadas ARCHIVO: las líneas de ARCHIVO con la firma buena de $clave, sin la firma.
+firmadas() { "$bins/firma" "$clave" <"$1" 2>/dev/null; }
 rm -f "$tmp/para.crudo"
 salida=$(VIVOS_CIERRE=$clave VIVOS_INFORME="$tmp/para.crudo" LD_PRELOAD="$so" timeout -k 3 5 "$bins/para" 2>/dev/null)
-if grep -q "^cierre-fin $clave 2 1 0$" "$tmp/para.crudo" 2>/dev/null &&
+if firmadas "$tmp/para.crudo" | grep -q "^cierre-fin 2 1 0$" && ! grep -q "$clave" "$tmp/para.crudo" &&
   [ "$(grep -c '^cierre: ' "$tmp/para.crudo")" = 2 ] && [ -n "$salida" ] &&
   ! grep -q "$clave" <<<"$salida"; then
-  bien "para con una clave: testigo «cierre-fin <clave> 2 1 0» y la clave ya no está en su entorno"
+  bien "para con una clave: testigo firmado «cierre-fin 2 1 0», sin la clave, y la clave ya no está en su entorno"
 else
   mal "para con una clave: sin el testigo que cuadra, o la clave seguía en su entorno ($salida)" "$(cat "$tmp/para.crudo" 2>/dev/null)"
 fi
@@ -102,29 +112,36 @@ fi
 # de ahí y lo cierra; el programa no la ve ni en su entorno ni en ese descriptor.
 rm -f "$tmp/para.crudo"
 salida=$(VIVOS_CIERRE=@8 VIVOS_INFORME="$tmp/para.crudo" LD_PRELOAD="$so" timeout -k 3 5 "$bins/para" 8< <(printf %s "$clave") 2>/dev/null)
-if grep -q "^cierre-fin $clave 2 1 0$" "$tmp/para.crudo" 2>/dev/null && ! grep -q "$clave" <<<"$salida"; then
-  bien "para con la clave por el descriptor 8: testigo «cierre-fin <clave> 2 1 0»"
+if firmadas "$tmp/para.crudo" | grep -q "^cierre-fin 2 1 0$" && ! grep -q "$clave" "$tmp/para.crudo" && ! grep -q "$clave" <<<"$salida"; then
+  bien "para con la clave por el descriptor 8: testigo firmado «cierre-fin 2 1 0»"
 else
   mal "para con la clave por el descriptor 8: sin el testigo que cuadra ($salida)" "$(cat "$tmp/para.crudo" 2>/dev/null)"
+fi
+# El testigo cambiado después de firmar («0 líneas» en vez de 2), o firmado con otra clave, no vale.
+if ! sed 's/^cierre-fin 2 /cierre-fin 0 /' "$tmp/para.crudo" | "$bins/firma" "$clave" | grep -q '^cierre-fin' &&
+  ! "$bins/firma" "otra$clave" <"$tmp/para.crudo" | grep -q '^cierre-fin'; then
+  bien "un testigo cambiado después de firmar, o comprobado con otra clave, no vale"
+else
+  mal "un testigo cambiado o con otra clave pasó por bueno" "$(cat "$tmp/para.crudo" 2>/dev/null)"
 fi
 # Con una clave, otro_bucle.c: las dos líneas salen al salir del programa y el testigo cuenta
 # los dos bucles (el vacío, revisado al volver su uv_run; el otro, al salir).
 rm -f "$tmp/otro_bucle.crudo"
 VIVOS_CIERRE=$clave VIVOS_INFORME="$tmp/otro_bucle.crudo" LD_PRELOAD="$so" timeout -k 3 5 "$bins/otro_bucle" >/dev/null 2>&1
-if grep -q "^cierre-fin $clave 2 2 0$" "$tmp/otro_bucle.crudo" 2>/dev/null &&
+if firmadas "$tmp/otro_bucle.crudo" | grep -q "^cierre-fin 2 2 0$" &&
   [ "$(grep -c '^cierre: .* sin cerrar al salir del programa' "$tmp/otro_bucle.crudo")" = 2 ]; then
-  bien "otro_bucle con una clave: los dos handles, al salir, y testigo «cierre-fin <clave> 2 2 0»"
+  bien "otro_bucle con una clave: los dos handles, al salir, y testigo «cierre-fin 2 2 0»"
 else
-  mal "otro_bucle con una clave: sin las dos líneas al salir o sin el testigo «cierre-fin <clave> 2 2 0»" "$(cat "$tmp/otro_bucle.crudo" 2>/dev/null)"
+  mal "otro_bucle con una clave: sin las dos líneas al salir o sin el testigo «cierre-fin 2 2 0»" "$(cat "$tmp/otro_bucle.crudo" 2>/dev/null)"
 fi
 # Un exit() desde una callback (sale.c): uv_run no llega a volver; el testigo lo dice con
 # «dentro» = 1 y ninguna línea (el bucle sin cerrar lo juzga valgrind, no esto).
 rm -f "$tmp/sale.crudo"
 VIVOS_CIERRE=$clave VIVOS_INFORME="$tmp/sale.crudo" LD_PRELOAD="$so" timeout -k 3 5 "$bins/sale" >/dev/null 2>&1
-if grep -q "^cierre-fin $clave 0 0 1$" "$tmp/sale.crudo" 2>/dev/null; then
-  bien "sale (exit desde una callback): testigo «cierre-fin <clave> 0 0 1»"
+if firmadas "$tmp/sale.crudo" | grep -q "^cierre-fin 0 0 1$"; then
+  bien "sale (exit desde una callback): testigo firmado «cierre-fin 0 0 1»"
 else
-  mal "sale (exit desde una callback): sin el testigo «cierre-fin <clave> 0 0 1»" "$(cat "$tmp/sale.crudo" 2>/dev/null)"
+  mal "sale (exit desde una callback): sin el testigo «cierre-fin 0 0 1»" "$(cat "$tmp/sale.crudo" 2>/dev/null)"
 fi
 # Quien no usa libuv (timeout, strace o la puerta delante del programa) no toca la clave: la
 # deja pasar entera a sus hijos.
@@ -138,11 +155,11 @@ fi
 
 # Las cuentas del tráfico (VIVOS_CLAVE=@8 y el informe por el descriptor 7, lo que hace el
 # calificador con .trafico): eco.c devuelve lo que lee; un cliente le manda 33 bytes y lee el
-# eco; con SIGRTMIN+5 la precarga escribe «cuentas <clave> <leídos> <escritos> <uv_poll>
-# <rápidos>» y el
-# programa sigue; al salir (SIGTERM, que cierra todo), otra vez.
+# eco; con SIGRTMIN+5 la precarga escribe, firmadas, «conexion <vez> <puerto del cliente>
+# <leídos> <escritos>» y «cuentas <vez> <conexiones> <uv_poll> <rápidos>», y el programa sigue;
+# al salir (SIGTERM, que cierra todo), otra vez, con <vez> «fin». Y la clave no sale en ninguna.
 cuentas() {
-  local modo=$1 esperadas=$2 puerto="" pid lineas
+  local modo=$1 bytes=$2 resto=$3 puerto="" pid lineas conexiones cliente
   rm -f "$tmp/eco.crudo"
   VIVOS_CLAVE=@8 VIVOS_INFORME=7 LD_PRELOAD="$so" "$bins/eco" "$modo" >"$tmp/eco.puerto" 2>/dev/null \
     7>"$tmp/eco.crudo" 8< <(printf %s "$clave") &
@@ -152,9 +169,10 @@ cuentas() {
     [ -n "$puerto" ] && break
     sleep 0.1
   done
-  python3 - "$puerto" <<'PY' 2>/dev/null
+  cliente=$(python3 - "$puerto" <<'PY' 2>/dev/null
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)
+print(s.getsockname()[1])
 recibido = b""
 for k, trozo in enumerate((b"hola mundo\n", b"adios mund\n", b"otra vez!!\n"), 1):
     s.sendall(trozo)
@@ -162,24 +180,26 @@ for k, trozo in enumerate((b"hola mundo\n", b"adios mund\n", b"otra vez!!\n"), 1
         recibido += s.recv(64)
 s.close()
 PY
+)
   sleep 0.2
   kill -s RTMIN+5 "$pid" 2>/dev/null
   sleep 0.3
   kill -s TERM "$pid" 2>/dev/null
   wait "$pid"
   RC=$?
-  lineas=$(grep -c "^cuentas $clave $esperadas\$" "$tmp/eco.crudo" 2>/dev/null)
-  if [ "$RC" = 0 ] && [ "$lineas" = 2 ]; then
-    bien "eco $modo: «cuentas <clave> $esperadas» al pedirlas (SIGRTMIN+5, sin morir) y al salir"
+  conexiones=$(firmadas "$tmp/eco.crudo" | grep -cE "^conexion (0|fin) ${cliente:-x} $bytes\$")
+  lineas=$(firmadas "$tmp/eco.crudo" | grep -cE "^cuentas (0|fin) 1 $resto\$")
+  if [ "$RC" = 0 ] && [ "$conexiones" = 2 ] && [ "$lineas" = 2 ] && ! grep -q "$clave" "$tmp/eco.crudo"; then
+    bien "eco $modo: «conexion <vez> <puerto> $bytes» y «cuentas <vez> 1 $resto», firmadas, al pedirlas (SIGRTMIN+5, sin morir) y al salir"
   else
-    mal "eco $modo: salió con $RC (se esperaba 0) y dio $lineas veces «cuentas <clave> $esperadas» (se esperaban 2)" "$(cat "$tmp/eco.crudo" 2>/dev/null)"
+    mal "eco $modo: salió con $RC (se esperaba 0) y dio $conexiones veces «conexion <vez> ${cliente:-?} $bytes» y $lineas «cuentas <vez> 1 $resto» firmadas (se esperaban 2 y 2, sin la clave)" "$(cat "$tmp/eco.crudo" 2>/dev/null)"
   fi
 }
-cuentas libuv "33 33 0 0"
-cuentas prueba "33 33 0 0"
-cuentas crudo "33 0 0 0"
-cuentas sondeo "33 33 1 0"
-cuentas reloj "33 33 0 1"
+cuentas libuv "33 33" "0 0"
+cuentas prueba "33 33" "0 0"
+cuentas crudo "33 0" "0 0"
+cuentas sondeo "33 33" "1 0"
+cuentas reloj "33 33" "0 1"
 
 # La tabla de pista_libcurso (autograder/lib/vivos.c: de un archivo de libcurso a la función que
 # abrió el handle y la que lo cierra) sigue a libcurso: cada archivo existe, cada función que

@@ -42,32 +42,34 @@
  * ningún argv ni entorno que el programa lea), la precarga de un programa con libuv (no la de
  * strace o timeout, que lo lanzan) toma la clave al cargarse (la del entorno la borra en su
  * sitio: tampoco queda en /proc/self/environ; el descriptor lo lee y lo cierra) y, al salir
- * el programa, escribe «cierre-fin <clave> <líneas>
- * <bucles> <dentro>»: cuántas líneas «cierre:» escribió, cuántos bucles revisó y cuántos uv_run
- * seguían en marcha (un exit() desde una callback: uv_run no llegó a volver, y no hay nada que
- * mirar). Sin esa línea, sin nada revisado ni en marcha, o con otras cuentas que las
- * recibidas, el calificador no da el cierre por bueno: un programa que
- * calla la precarga (su descriptor a /dev/null: hostiles/chat_calla.patch) o que no pasa por
- * su uv_run no tiene un informe limpio, sino ninguno. Lo que esto no cierra: el testigo vive
- * en el proceso del programa, y uno que lo ataque a propósito (leer la clave antes de que se
- * cargue la precarga, en .preinit_array; cambiar su memoria) lo puede falsificar
- * (autograder/README.md, «Lo que queda abierto»).
+ * el programa, escribe «cierre-fin <líneas> <bucles> <dentro> <firma>»: cuántas líneas
+ * «cierre:» escribió, cuántos bucles revisó y cuántos uv_run seguían en marcha (un exit() desde
+ * una callback: uv_run no llegó a volver, y no hay nada que mirar), firmado con una llave sacada
+ * de la clave (firma.h: la clave no sale nunca del proceso, y un programa que llama él mismo a
+ * las funciones de la precarga con su descriptor cambiado solo se lleva líneas ciertas). Sin
+ * esa línea, sin la firma buena, sin nada revisado ni en marcha, o con otras cuentas que las
+ * recibidas, el calificador no da el cierre por bueno: un programa que calla la precarga (su
+ * descriptor a /dev/null: hostiles/chat_calla.c) o que no pasa por su uv_run no tiene un
+ * informe limpio, sino ninguno. Lo que esto no cierra: la llave vive en el proceso del
+ * programa, y uno que la busque a propósito (leer la clave antes de que se cargue la precarga,
+ * en .preinit_array; su memoria) puede firmar lo que quiera (autograder/README.md, «La caja de
+ * arena», el testigo de la parada).
  *
  * Las cuentas: con la clave por VIVOS_CLAVE=@N (el calificador la da a la vez que VIVOS_CIERRE=1,
  * o sola, cuando pide las cuentas: cal_lanzamiento_t.trafico) y el informe por un descriptor, la
- * precarga cuenta los bytes que libuv entrega a las callbacks de lectura (uv_read_start) de las
- * conexiones aceptadas (uv_accept), los que el programa pide a uv_write, uv_write2, uv_try_write y
- * uv_try_write2 en ellas, los uv_poll que crea el programa y sus temporizadores que se repiten
- * cada menos de 10 ms. Al recibir VIVOS_CUENTAS (SIGRTMIN+5), y al salir, escribe «cuentas
- * <clave> <leídos> <escritos> <uv_poll> <rápidos>» y sigue. El
- * calificador las compara con lo que mandaron y recibieron sus clientes (lib/vivos.c,
- * vivos_trafico_bien): un servidor que acepta con libuv y después lee y escribe él mismo el
- * descriptor (lo duplica y cierra el handle, lo vigila con uv_poll, su propio epoll, un hilo
+ * precarga cuenta, por el puerto de cada cliente de 127.0.0.1, los bytes que libuv lee y escribe
+ * en su conexión (envuelve read, readv, write y writev de libc: «Las cuentas del tráfico», más
+ * abajo), los uv_poll que crea el programa y sus temporizadores que se repiten cada menos de
+ * 10 ms. Al recibir VIVOS_CUENTAS (SIGRTMIN+5; el calificador la manda con sigqueue y un número
+ * al azar), y al salir, escribe, firmadas, «conexion <vez> <puerto> <leídos> <escritos>» por
+ * cliente y «cuentas <vez> <conexiones> <uv_poll> <rápidos>», y sigue. El calificador las
+ * compara con lo que mandó y recibió cada uno de sus clientes (autograder/lib/vivos.c,
+ * procesos_trafico_por_libuv): un servidor que acepta con libuv y después lee y escribe él mismo
+ * el descriptor (lo duplica y cierra el handle, lo vigila con uv_poll, su propio epoll, un hilo
  * del grupo: hostiles/chat_prestado_*.c) no tiene esos bytes en las cuentas, y el programa no
- * puede escribir unas que valgan sin la clave. Lo que no cierra (autograder/README.md, «Lo que
- * pasa por libuv en un servidor»): las cuentas viven en el proceso; uno que las ataque a
- * propósito saca la clave llamando él mismo a al_pedir_cuentas con el descriptor cambiado, o
- * infla lo pedido sin que salga nada. Son del proceso entero, no por conexión.
+ * puede firmar otras sin la llave. Lo que no cierra (autograder/README.md, «Lo que pasa por libuv
+ * en un servidor»): las cuentas viven en el proceso, y uno que las busque a propósito en la
+ * memoria de la precarga las puede cambiar.
  *
  * El manejador solo usa llamadas seguras en una señal (open, write, close) y memoria
  * estática; recorre las listas de libuv sin cerrojo: si la señal llega justo mientras el
@@ -87,13 +89,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <uv.h>
+
+#include "firma.h"
 
 #define VIVOS_SENAL   (SIGRTMIN + 4)
 #define VIVOS_CUENTAS (SIGRTMIN + 5)
@@ -111,7 +118,7 @@
 #define MAX_BUCLES      16
 
 enum { VACIO = 0, HANDLE, PETICION };
-enum { LEYENDO = 1, ESCUCHANDO = 2, RECIBIENDO = 4, ACEPTADO = 8 };
+enum { LEYENDO = 1, ESCUCHANDO = 2, RECIBIENDO = 4 };
 
 typedef struct {
     const char *modulo; /* NULL: sin dato; "" el ejecutable */
@@ -122,8 +129,7 @@ typedef struct {
     const void *clave;
     uv_loop_t *bucle;
     lugar_t creado, arrancado;
-    void *cb;              /* peticiones: la callback del programa; handles: la de lectura
-                            * (uv_read_start, que la precarga envuelve: leido) */
+    void *cb;              /* peticiones: la callback del programa */
     const char *funcion;   /* peticiones: qué función la pidió */
     unsigned char clase;   /* VACIO, HANDLE, PETICION */
     unsigned char tipo;    /* handles: su uv_handle_type (al salir no se lee el handle) */
@@ -146,11 +152,10 @@ static int vigilar_cierre;               /* VIVOS_CIERRE=1 o una clave (ver arri
 static uv_loop_t *revisados[MAX_BUCLES]; /* bucles cuyo cierre ya se miró */
 static uv_loop_t *corridos[MAX_BUCLES];  /* bucles que ya pasaron por uv_run */
 static char clave[64];                   /* la del testigo, o "" */
+static firma_llave_t llave;              /* la de las firmas, sacada de la clave */
 static unsigned lineas_cierre;           /* líneas «cierre:» escritas */
-/* Las cuentas del tráfico (ver la cabecera, «Las cuentas»): bytes entregados a las callbacks de
- * lectura y pedidos a uv_write/uv_try_write en las conexiones aceptadas, uv_poll creados por
- * el programa y sus temporizadores que se repiten cada menos de 10 ms. */
-static atomic_uint_fast64_t bytes_leidos, bytes_escritos;
+/* Las cuentas (ver la cabecera, «Las cuentas»): uv_poll creados por el programa y sus
+ * temporizadores que se repiten cada menos de 10 ms; los bytes, en «Las cuentas del tráfico». */
 static atomic_uint sondeos, rapidos;
 
 /* --- Tabla (con cerrojo; el manejador de la señal la lee sin él) ------------------------ */
@@ -479,6 +484,8 @@ ENVOLVER_START(uv_fs_event_start,
 ENVOLVER_START(uv_fs_poll_start,
                (uv_fs_poll_t * h, uv_fs_poll_cb cb, const char *ruta, unsigned int t),
                (h, cb, ruta, t), 0, 0)
+ENVOLVER_START(uv_read_start, (uv_stream_t * h, uv_alloc_cb a, uv_read_cb cb), (h, a, cb), LEYENDO,
+               0)
 ENVOLVER_START(uv_listen, (uv_stream_t * h, int cola, uv_connection_cb cb), (h, cola, cb),
                ESCUCHANDO, 0)
 ENVOLVER_START(uv_udp_recv_start, (uv_udp_t * h, uv_alloc_cb a, uv_udp_recv_cb cb), (h, a, cb),
@@ -486,129 +493,152 @@ ENVOLVER_START(uv_udp_recv_start, (uv_udp_t * h, uv_alloc_cb a, uv_udp_recv_cb c
 
 /* --- Las cuentas del tráfico ------------------------------------------------------------ */
 
-/* 1 si `h` es una conexión aceptada con uv_accept (y apuntada en la tabla). */
-static int es_aceptado(const void *h)
-{
-    cerrar_tabla();
-    registro_t *r = buscar(h);
-    int si = r != NULL && r->clase == HANDLE && (r->estado & ACEPTADO) != 0;
-    abrir_tabla();
-    return si;
-}
+/* Qué se cuenta: los bytes que libuv lee y escribe en un socket cuyo otro extremo es un cliente
+ * de 127.0.0.1 (el calificador), por el puerto de ese cliente. Se envuelven read, readv, write y
+ * writev de libc, las que usa libuv en los streams (uv__read, uv__try_write), y solo se cuenta
+ * una llamada que viene de libuv.so (su dirección de vuelta cae en su código) y cuyo descriptor
+ * es, en ese momento, un socket con ese otro extremo (getpeername en cada llamada: una más por
+ * lectura o escritura, y solo con las cuentas pedidas).
+ *
+ * Por qué ahí y no en uv_write o en las callbacks de uv_read_start (como antes): lo pedido a
+ * uv_write se podía inflar sin que saliera nada (un uv_write de un TiB desde una dirección que no
+ * es del proceso: falla dentro de libuv, después de contado), y las cuentas del proceso entero
+ * se podían llenar en una conexión consigo mismo. Lo que cuenta ahora es lo que el núcleo tomó o
+ * dio a libuv en la conexión de cada cliente, y el calificador lo compara cliente a cliente.
+ * Cambiar el descriptor de sitio (dup2 de otro socket sobre el de un cliente) no engaña: el
+ * puerto se pregunta en cada llamada, y un socket con el puerto de un cliente del calificador en
+ * 127.0.0.1 no lo puede tener el programa (ese par dirección-puerto ya está en uso).
+ *
+ * Lo escrito cuenta ANTES de la llamada de verdad (y se descuenta lo que no se escribió): el
+ * cliente puede recibirlo, y el calificador pedir las cuentas, antes de que este hilo vuelva a
+ * correr. Las cuentas pueden ir un momento por delante, nunca por detrás. */
+static int contar_trafico;                 /* con clave e informe por descriptor (vivos_iniciar) */
+static uintptr_t libuv_desde, libuv_hasta; /* el código de libuv.so */
+static atomic_uint_fast64_t leidos_de[65536], escritos_de[65536]; /* por puerto del cliente */
 
-int uv_accept(uv_stream_t *servidor, uv_stream_t *cliente)
+/* El código (segmentos ejecutables) de libuv.so, para saber si una llamada viene de ella. */
+static int codigo_de_libuv(struct dl_phdr_info *info, size_t tam, void *dato)
 {
-    REAL(uv_accept);
-    int r = real(servidor, cliente);
-    if (r == 0 && cliente->type == UV_TCP)
-        handle_arrancado(cliente, NULL, ACEPTADO, 0);
-    return r;
-}
-
-/* La callback de lectura que libuv llama en vez de la del programa: cuenta lo leído de una
- * conexión aceptada y llama a la del programa. Solo cuenta si la llama libuv (uv__read): un
- * programa que la llamara él mismo (la encuentra en h->read_cb) con bytes inventados no suma. */
-static void leido(uv_stream_t *h, ssize_t n, const uv_buf_t *buf)
-{
-    void *desde = __builtin_return_address(0);
-    uv_read_cb cb = NULL;
-    int aceptado = 0;
-    cerrar_tabla();
-    registro_t *r = buscar(h);
-    if (r != NULL && r->clase == HANDLE) {
-        cb = (uv_read_cb)r->cb;
-        aceptado = (r->estado & ACEPTADO) != 0;
+    (void)tam;
+    struct link_map *mapa = dato;
+    if (info->dlpi_addr != mapa->l_addr)
+        return 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD || (ph->p_flags & PF_X) == 0)
+            continue;
+        uintptr_t desde = info->dlpi_addr + ph->p_vaddr;
+        if (libuv_desde == 0 || desde < libuv_desde)
+            libuv_desde = desde;
+        if (desde + ph->p_memsz > libuv_hasta)
+            libuv_hasta = desde + ph->p_memsz;
     }
-    abrir_tabla();
-    if (n > 0 && aceptado && mapa_de(desde) == mapa_libuv())
-        atomic_fetch_add(&bytes_leidos, (uint_fast64_t)n);
-    if (cb != NULL)
-        cb(h, n, buf);
+    return 1;
 }
 
-/* Con el handle en la tabla, libuv recibe `leido` y la tabla guarda la callback del programa;
- * si no (tabla llena, un handle de la propia libuv), la del programa tal cual. Si uv_read_start
- * falla (UV_EALREADY: ya leía), la tabla recupera la que había: libuv sigue con la de antes. */
-int uv_read_start(uv_stream_t *h, uv_alloc_cb a, uv_read_cb cb)
+/* El puerto del cliente si `fd` es un socket conectado a 127.0.0.1 (o ::ffff:127.0.0.1), o -1.
+ * Deja errno como estaba. */
+static int puerto_del_cliente(int fd)
 {
-    REAL(uv_read_start);
-    void *quien = __builtin_return_address(0);
-    if (dentro > 0 || cb == NULL)
-        return real(h, a, cb);
-    void *antes = NULL;
-    int envuelta = 0;
-    cerrar_tabla();
-    registro_t *reg = buscar(h);
-    if (reg != NULL && reg->clase == HANDLE) {
-        antes = reg->cb;
-        reg->cb = (void *)cb;
-        envuelta = 1;
+    struct sockaddr_storage d;
+    socklen_t n = sizeof d;
+    int guardado = errno, puerto = -1;
+    if (getpeername(fd, (struct sockaddr *)&d, &n) == 0) {
+        if (d.ss_family == AF_INET) {
+            const struct sockaddr_in *v4 = (const struct sockaddr_in *)&d;
+            if (ntohl(v4->sin_addr.s_addr) == INADDR_LOOPBACK)
+                puerto = ntohs(v4->sin_port);
+        } else if (d.ss_family == AF_INET6) {
+            const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)&d;
+            static const unsigned char local[16] = {0, 0, 0,    0,    0,   0, 0, 0,
+                                                    0, 0, 0xff, 0xff, 127, 0, 0, 1};
+            if (memcmp(&v6->sin6_addr, local, sizeof local) == 0)
+                puerto = ntohs(v6->sin6_port);
+        }
     }
-    abrir_tabla();
-    dentro++;
-    int r = real(h, a, envuelta ? leido : cb);
-    dentro--;
-    if (r == 0)
-        handle_arrancado(h, quien, LEYENDO, 0);
-    else if (envuelta) {
-        cerrar_tabla();
-        reg = buscar(h);
-        if (reg != NULL && reg->clase == HANDLE)
-            reg->cb = antes;
-        abrir_tabla();
-    }
-    return r;
+    errno = guardado;
+    return puerto;
 }
 
-static size_t bytes_de(const uv_buf_t bufs[], unsigned int n)
+/* El puerto del cliente de `fd` si la llamada (vuelve a `desde`) se cuenta, o -1. */
+static int se_cuenta(int fd, const void *desde)
+{
+    uintptr_t d = (uintptr_t)desde;
+    if (!contar_trafico || d < libuv_desde || d >= libuv_hasta)
+        return -1;
+    return puerto_del_cliente(fd);
+}
+
+static size_t bytes_de(const struct iovec *iov, int n)
 {
     size_t total = 0;
-    for (unsigned int i = 0; i < n; i++)
-        total += bufs[i].len;
+    for (int i = 0; i < n; i++)
+        total += iov[i].iov_len;
     return total;
 }
 
-/* Lo pedido cuenta ANTES de la llamada de verdad, que ya lo escribe en el socket: el cliente
- * puede recibirlo, y el calificador pedir las cuentas, antes de que este hilo vuelva a correr
- * (con la máquina cargada, faltaban unos bytes: la respuesta a un nombre no válido). Lo que no
- * se escribió se descuenta después: las cuentas pueden ir un momento por delante, nunca por
- * detrás. Devuelve lo sumado (0 si no es una conexión aceptada o libuv se llama a sí misma). */
-static uint_fast64_t contar_antes(uv_stream_t *h, const uv_buf_t bufs[], unsigned int n)
+static void leido(int puerto, ssize_t r)
 {
-    if (dentro > 0 || !es_aceptado(h))
+    if (puerto >= 0 && r > 0)
+        atomic_fetch_add(&leidos_de[puerto], (uint_fast64_t)r);
+}
+
+/* Cuenta `pedido` bytes antes de escribir; devuelve lo sumado (para descontar). */
+static size_t por_escribir(int puerto, size_t pedido)
+{
+    if (puerto < 0)
         return 0;
-    uint_fast64_t total = bytes_de(bufs, n);
-    atomic_fetch_add(&bytes_escritos, total);
-    return total;
+    atomic_fetch_add(&escritos_de[puerto], (uint_fast64_t)pedido);
+    return pedido;
 }
 
-/* Descuenta de lo sumado por contar_antes lo que no se escribió (`hecho` bytes sí). */
-static void descontar(uint_fast64_t sumado, long hecho)
+static void escrito(int puerto, size_t sumado, ssize_t r)
 {
-    uint_fast64_t escrito = hecho > 0 ? (uint_fast64_t)hecho : 0;
-    if (sumado > escrito)
-        atomic_fetch_sub(&bytes_escritos, sumado - escrito);
+    size_t hecho = r > 0 ? (size_t)r : 0;
+    if (puerto >= 0 && sumado > hecho)
+        atomic_fetch_sub(&escritos_de[puerto], (uint_fast64_t)(sumado - hecho));
 }
 
-int uv_try_write(uv_stream_t *h, const uv_buf_t bufs[], unsigned int n)
+#define REAL_LIBC(nombre)                                                                          \
+    static __typeof__(nombre) *real_##nombre;                                                      \
+    if (real_##nombre == NULL)                                                                     \
+        real_##nombre = (__typeof__(nombre) *)dlsym(RTLD_NEXT, #nombre);
+
+ssize_t read(int fd, void *buf, size_t n)
 {
-    REAL(uv_try_write);
-    uint_fast64_t sumado = contar_antes(h, bufs, n);
-    dentro++;
-    int r = real(h, bufs, n);
-    dentro--;
-    descontar(sumado, r);
+    REAL_LIBC(read);
+    int puerto = se_cuenta(fd, __builtin_return_address(0));
+    ssize_t r = real_read(fd, buf, n);
+    leido(puerto, r);
     return r;
 }
 
-int uv_try_write2(uv_stream_t *h, const uv_buf_t bufs[], unsigned int n, uv_stream_t *enviar)
+ssize_t readv(int fd, const struct iovec *iov, int n)
 {
-    REAL(uv_try_write2);
-    uint_fast64_t sumado = contar_antes(h, bufs, n);
-    dentro++;
-    int r = real(h, bufs, n, enviar);
-    dentro--;
-    descontar(sumado, r);
+    REAL_LIBC(readv);
+    int puerto = se_cuenta(fd, __builtin_return_address(0));
+    ssize_t r = real_readv(fd, iov, n);
+    leido(puerto, r);
+    return r;
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+    REAL_LIBC(write);
+    int puerto = se_cuenta(fd, __builtin_return_address(0));
+    size_t sumado = por_escribir(puerto, n);
+    ssize_t r = real_write(fd, buf, n);
+    escrito(puerto, sumado, r);
+    return r;
+}
+
+ssize_t writev(int fd, const struct iovec *iov, int n)
+{
+    REAL_LIBC(writev);
+    int puerto = se_cuenta(fd, __builtin_return_address(0));
+    size_t sumado = por_escribir(puerto, puerto >= 0 ? bytes_de(iov, n) : 0);
+    ssize_t r = real_writev(fd, iov, n);
+    escrito(puerto, sumado, r);
     return r;
 }
 
@@ -851,37 +881,13 @@ int uv_write(uv_write_t *req, uv_stream_t *h, const uv_buf_t bufs[], unsigned in
     void *quien = __builtin_return_address(0);
     if (dentro > 0)
         return real(req, h, bufs, n, cb);
-    uint_fast64_t sumado = contar_antes(h, bufs, n);
-    int r;
-    if (!peticion_pedida(req, h->loop, (void *)cb, "uv_write", quien)) {
-        dentro++;
-        r = real(req, h, bufs, n, cb);
-        dentro--;
-    } else {
-        dentro++;
-        r = real(req, h, bufs, n, escritura_hecha);
-        dentro--;
-        if (r < 0)
-            peticion_hecha(req);
-    }
-    if (r != 0)
-        descontar(sumado, 0);
-    return r;
-}
-
-/* uv_write2 (la de pasar un handle por una tubería): solo se cuenta, sin apuntarla. */
-int uv_write2(uv_write_t *req, uv_stream_t *h, const uv_buf_t bufs[], unsigned int n,
-              uv_stream_t *enviar, uv_write_cb cb)
-{
-    REAL(uv_write2);
-    if (dentro > 0)
-        return real(req, h, bufs, n, enviar, cb);
-    uint_fast64_t sumado = contar_antes(h, bufs, n);
+    if (!peticion_pedida(req, h->loop, (void *)cb, "uv_write", quien))
+        return real(req, h, bufs, n, cb);
     dentro++;
-    int r = real(req, h, bufs, n, enviar, cb);
+    int r = real(req, h, bufs, n, escritura_hecha);
     dentro--;
-    if (r != 0)
-        descontar(sumado, 0);
+    if (r < 0)
+        peticion_hecha(req);
     return r;
 }
 
@@ -1299,8 +1305,12 @@ static void al_vencer(int senal)
     raise(senal);
 }
 
-/* «cuentas <clave> <leídos> <escritos> <uv_poll> <rápidos>»: con memoria de la pila y un solo write
- * (desde el manejador de VIVOS_CUENTAS, que puede llegar mientras otro informe usa `texto`). */
+/* Las líneas de las cuentas, firmadas (firma.h) y con memoria de la pila (desde el manejador de
+ * VIVOS_CUENTAS, que puede llegar mientras otro informe usa `texto`):
+ *   «conexion <vez> <puerto> <leídos> <escritos> <firma>», una por cliente de 127.0.0.1 con algo
+ *   contado, y al final «cuentas <vez> <conexiones> <uv_poll> <rápidos> <firma>».
+ * <vez> es el número que el calificador mandó con la señal (sigqueue), «0» si llegó sin él y
+ * «fin» al salir: así las líneas de una petición no valen por las de otra. */
 static size_t poner_cifras(char *dst, uint64_t n)
 {
     char al_reves[24];
@@ -1314,33 +1324,79 @@ static size_t poner_cifras(char *dst, uint64_t n)
     return k;
 }
 
-static void escribir_cuentas(void)
+static void escribir_todo(const char *datos, size_t n)
+{
+    while (n > 0) {
+        ssize_t r = write(informe_fd, datos, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return;
+        datos += r;
+        n -= (size_t)r;
+    }
+}
+
+/* Añade a `lote` la línea `texto` (sin '\n') con su firma; vacía el lote si no cabe otra. */
+static void poner_linea(char *lote, size_t tam, size_t *usados, char *texto, size_t n)
+{
+    if (*usados + n + FIRMA_CIFRAS + 2 > tam) {
+        escribir_todo(lote, *usados);
+        *usados = 0;
+    }
+    memcpy(lote + *usados, texto, n);
+    lote[*usados + n] = ' ';
+    firma_poner(llave, texto, n, lote + *usados + n + 1);
+    *usados += n + 1 + FIRMA_CIFRAS;
+    lote[(*usados)++] = '\n';
+}
+
+static void escribir_cuentas(const char *vez)
 {
     int guardado = errno;
-    char linea[sizeof clave + 96];
-    size_t n = 0, largo = strlen(clave);
-    memcpy(linea, "cuentas ", 8);
-    n = 8;
-    memcpy(linea + n, clave, largo);
-    n += largo;
-    const uint64_t cifras[] = {atomic_load(&bytes_leidos), atomic_load(&bytes_escritos),
-                               atomic_load(&sondeos), atomic_load(&rapidos)};
+    char lote[4000], linea[160];
+    size_t usados = 0, largo_vez = strlen(vez);
+    uint64_t conexiones = 0;
+    for (size_t puerto = 0; puerto < 65536; puerto++) {
+        uint64_t l = atomic_load(&leidos_de[puerto]), e = atomic_load(&escritos_de[puerto]);
+        if (l == 0 && e == 0)
+            continue;
+        const uint64_t cifras[] = {puerto, l, e};
+        size_t n = 9;
+        memcpy(linea, "conexion ", n);
+        memcpy(linea + n, vez, largo_vez);
+        n += largo_vez;
+        for (size_t i = 0; i < sizeof cifras / sizeof cifras[0]; i++) {
+            linea[n++] = ' ';
+            n += poner_cifras(linea + n, cifras[i]);
+        }
+        poner_linea(lote, sizeof lote, &usados, linea, n);
+        conexiones++;
+    }
+    const uint64_t cifras[] = {conexiones, atomic_load(&sondeos), atomic_load(&rapidos)};
+    size_t n = 8;
+    memcpy(linea, "cuentas ", n);
+    memcpy(linea + n, vez, largo_vez);
+    n += largo_vez;
     for (size_t i = 0; i < sizeof cifras / sizeof cifras[0]; i++) {
         linea[n++] = ' ';
         n += poner_cifras(linea + n, cifras[i]);
     }
-    linea[n++] = '\n';
-    ssize_t r;
-    do
-        r = write(informe_fd, linea, n);
-    while (r < 0 && errno == EINTR);
+    poner_linea(lote, sizeof lote, &usados, linea, n);
+    escribir_todo(lote, usados);
     errno = guardado;
 }
 
-static void al_pedir_cuentas(int senal)
+static void al_pedir_cuentas(int senal, siginfo_t *info, void *contexto)
 {
     (void)senal;
-    escribir_cuentas();
+    (void)contexto;
+    char vez[24];
+    uint64_t numero = info != NULL && info->si_code == SI_QUEUE
+                          ? (uint64_t)(uint32_t)info->si_value.sival_int
+                          : 0;
+    vez[poner_cifras(vez, numero)] = '\0';
+    escribir_cuentas(vez);
 }
 
 /* VIVOS_CIERRE=@N (la del calificador): la clave llega por el descriptor N, una tubería ya
@@ -1409,9 +1465,15 @@ __attribute__((constructor)) static void vivos_iniciar(void)
     sa.sa_handler = al_vencer;
     sigemptyset(&sa.sa_mask);
     sigaction(VIVOS_SENAL, &sa, NULL);
-    if (clave[0] != '\0' && informe_fd >= 0) {
-        sa.sa_handler = al_pedir_cuentas;
-        sa.sa_flags = SA_RESTART;
+    if (clave[0] != '\0')
+        llave = firma_llave(clave);
+    if (clave[0] != '\0' && informe_fd >= 0 && de_la_clave != NULL) {
+        struct link_map *uv = mapa_libuv();
+        if (uv != NULL)
+            dl_iterate_phdr(codigo_de_libuv, uv);
+        contar_trafico = libuv_hasta > libuv_desde;
+        sa.sa_sigaction = al_pedir_cuentas;
+        sa.sa_flags = SA_RESTART | SA_SIGINFO;
         sigaction(VIVOS_CUENTAS, &sa, NULL);
     }
 }
@@ -1420,8 +1482,8 @@ __attribute__((constructor)) static void vivos_iniciar(void)
  * revisó. Sin VIVOS_CIERRE, nada; sin clave, sin testigo. */
 __attribute__((destructor)) static void vivos_terminar(void)
 {
-    if (clave[0] != '\0' && informe_fd >= 0)
-        escribir_cuentas();
+    if (contar_trafico)
+        escribir_cuentas("fin");
     if (!vigilar_cierre)
         return;
     cerrar_tabla();
@@ -1434,13 +1496,16 @@ __attribute__((destructor)) static void vivos_terminar(void)
             bucles += revisados[i] != NULL;
         usado = 0;
         poner("cierre-fin ");
-        poner(clave);
-        poner(" ");
         poner_numero(lineas_cierre, 10);
         poner(" ");
         poner_numero(bucles, 10);
         poner(" ");
         poner_numero((uint64_t)atomic_load(&en_uv_run), 10);
+        char firmada[FIRMA_CIFRAS + 2];
+        firmada[0] = ' ';
+        firma_poner(llave, texto, usado, firmada + 1);
+        firmada[FIRMA_CIFRAS + 1] = '\0';
+        poner(firmada);
         poner("\n");
         volcar();
     }

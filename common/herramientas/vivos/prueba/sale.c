@@ -1,6 +1,6 @@
 /* sale.c — la prueba del testigo con «dentro» = 1: sale con exit(0) desde la callback de un
  * temporizador, sin que uv_run vuelva nunca (el bucle queda sin cerrar). Con una clave en
- * VIVOS_CIERRE, el testigo es «cierre-fin <clave> 0 0 1»: ninguna línea, uv_run en marcha. */
+ * VIVOS_CIERRE, el testigo es «cierre-fin 0 0 1 <firma>»: ninguna línea, uv_run en marcha. */
 #include <stdlib.h>
 #include <uv.h>
 
