@@ -1351,37 +1351,39 @@ static void poner_linea(char *lote, size_t tam, size_t *usados, char *texto, siz
     lote[(*usados)++] = '\n';
 }
 
+/* Arma en `linea` «<cabeza> <vez> <cifra> <cifra>…» (sin '\n' ni firma); devuelve su largo. */
+static size_t armar_linea(char *linea, const char *cabeza, const char *vez, const uint64_t *cifras,
+                          size_t cuantas)
+{
+    size_t n = strlen(cabeza), largo_vez = strlen(vez);
+    memcpy(linea, cabeza, n);
+    linea[n++] = ' ';
+    memcpy(linea + n, vez, largo_vez);
+    n += largo_vez;
+    for (size_t i = 0; i < cuantas; i++) {
+        linea[n++] = ' ';
+        n += poner_cifras(linea + n, cifras[i]);
+    }
+    return n;
+}
+
 static void escribir_cuentas(const char *vez)
 {
     int guardado = errno;
     char lote[4000], linea[160];
-    size_t usados = 0, largo_vez = strlen(vez);
+    size_t usados = 0;
     uint64_t conexiones = 0;
     for (size_t puerto = 0; puerto < 65536; puerto++) {
         uint64_t l = atomic_load(&leidos_de[puerto]), e = atomic_load(&escritos_de[puerto]);
         if (l == 0 && e == 0)
             continue;
         const uint64_t cifras[] = {puerto, l, e};
-        size_t n = 9;
-        memcpy(linea, "conexion ", n);
-        memcpy(linea + n, vez, largo_vez);
-        n += largo_vez;
-        for (size_t i = 0; i < sizeof cifras / sizeof cifras[0]; i++) {
-            linea[n++] = ' ';
-            n += poner_cifras(linea + n, cifras[i]);
-        }
+        size_t n = armar_linea(linea, "conexion", vez, cifras, 3);
         poner_linea(lote, sizeof lote, &usados, linea, n);
         conexiones++;
     }
     const uint64_t cifras[] = {conexiones, atomic_load(&sondeos), atomic_load(&rapidos)};
-    size_t n = 8;
-    memcpy(linea, "cuentas ", n);
-    memcpy(linea + n, vez, largo_vez);
-    n += largo_vez;
-    for (size_t i = 0; i < sizeof cifras / sizeof cifras[0]; i++) {
-        linea[n++] = ' ';
-        n += poner_cifras(linea + n, cifras[i]);
-    }
+    size_t n = armar_linea(linea, "cuentas", vez, cifras, 3);
     poner_linea(lote, sizeof lote, &usados, linea, n);
     escribir_todo(lote, usados);
     errno = guardado;
