@@ -254,7 +254,6 @@ static int sondeo_sin_espera(const char *llamada)
            strstr(llamada, "{tv_sec=0, tv_usec=0}") != NULL;
 }
 
-/* Una ruta de un archivo normal de la entrega (no del sistema). */
 /* La precarga vivos que el propio calificador pone al programa (lib/vivos.c): el cargador la
  * abre y la mapea en el hilo principal, como las bibliotecas del sistema; no es del programa.
  * Su ruta fuera de la caja (junto al binario) la da conducta_precarga; dentro, CAL_VIVOS_EN_CAJA.
@@ -266,6 +265,13 @@ void conducta_precarga(const char *ruta)
     texto_poner(precarga, sizeof precarga, "%s", ruta);
 }
 
+/* 1 si `r` es la precarga vivos (dentro de la caja o fuera). */
+static int es_precarga(const char *r)
+{
+    return strcmp(r, CAL_VIVOS_EN_CAJA) == 0 || (precarga[0] != '\0' && strcmp(r, precarga) == 0);
+}
+
+/* Una ruta de un archivo normal de la entrega (no del sistema). */
 static int ruta_normal(const char *r)
 {
     static const char *const sistema[] = {"/usr/", "/lib",  "/etc/",  "/proc/", "/sys/",
@@ -279,7 +285,7 @@ static int ruta_normal(const char *r)
     for (int i = 0; escribibles[i] != NULL; i++)
         if (empieza(r, escribibles[i]))
             return 1;
-    if (strcmp(r, CAL_VIVOS_EN_CAJA) == 0 || (precarga[0] != '\0' && strcmp(r, precarga) == 0))
+    if (es_precarga(r))
         return 0;
     for (int i = 0; sistema[i] != NULL; i++)
         if (empieza(r, sistema[i]))
@@ -644,6 +650,11 @@ static void pila_marco(vista_t *v, const char *marco)
         }
         return;
     }
+    /* Los marcos de la precarga no cuentan: envuelve read, readv, write y writev de libc para
+     * las cuentas del tráfico (common/herramientas/vivos/vivos.c), y entre libuv y libc queda
+     * su marco; el programa no puede poner código en ella. */
+    if (es_precarga(ruta))
+        return;
     v->pila_marcos++;
     if (v->pila_modo == 2) {
         /* Un marco de libuv en la pila de un nanosleep: duerme en una callback de uv_run. */

@@ -198,6 +198,8 @@ PY
 cuentas libuv "33 33" "0 0"
 cuentas prueba "33 33" "0 0"
 cuentas crudo "33 0" "0 0"
+cuentas fs "33 0" "0 0"
+cuentas vuelta "33 0" "0 0"
 cuentas sondeo "33 33" "1 0"
 cuentas reloj "33 33" "0 1"
 

@@ -513,37 +513,196 @@ ENVOLVER_START(uv_udp_recv_start, (uv_udp_t * h, uv_alloc_cb a, uv_udp_recv_cb c
  * cliente puede recibirlo, y el calificador pedir las cuentas, antes de que este hilo vuelva a
  * correr. Las cuentas pueden ir un momento por delante, nunca por detrás. */
 static int contar_trafico;                 /* con clave e informe por descriptor (vivos_iniciar) */
+static __thread int hilo_del_bucle;        /* este hilo ha llamado a uv_run (no es del grupo) */
+static __thread int en_fs;                 /* dentro de una uv_fs_* (ENVOLVER_FS) */
 static uintptr_t libuv_desde, libuv_hasta; /* el código de libuv.so */
 static atomic_uint_fast64_t leidos_de[65536], escritos_de[65536]; /* por puerto del cliente */
 
-/* El código (segmentos ejecutables) de libuv.so, para saber si una llamada viene de ella. */
+/* El código de libuv.so (su segmento ejecutable), para saber si una llamada viene de ella. */
 static int codigo_de_libuv(struct dl_phdr_info *info, size_t tam, void *dato)
 {
     (void)tam;
     struct link_map *mapa = dato;
     if (info->dlpi_addr != mapa->l_addr)
         return 0;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
+    for (int i = 0; i < info->dlpi_phnum && libuv_hasta == 0; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         if (ph->p_type != PT_LOAD || (ph->p_flags & PF_X) == 0)
             continue;
-        uintptr_t desde = info->dlpi_addr + ph->p_vaddr;
-        if (libuv_desde == 0 || desde < libuv_desde)
-            libuv_desde = desde;
-        if (desde + ph->p_memsz > libuv_hasta)
-            libuv_hasta = desde + ph->p_memsz;
+        libuv_desde = info->dlpi_addr + ph->p_vaddr;
+        libuv_hasta = libuv_desde + ph->p_memsz;
     }
     return 1;
 }
 
-/* El puerto del cliente si `fd` es un socket conectado a 127.0.0.1 (o ::ffff:127.0.0.1), o -1.
- * Deja errno como estaba. */
+#if defined(__x86_64__)
+/* Las llamadas de libuv a read, readv, write y writev: sus direcciones de vuelta. Una llamada
+ * se cuenta solo si vuelve justo detrás de una de ellas (no basta con volver a cualquier punto
+ * del código de libuv: un programa puede poner él mismo esa dirección de vuelta, con un salto a
+ * un «ret» de libuv, y pasar por libuv sus propias lecturas: un adversario de la sesión 38).
+ * Se buscan una vez, en el código de libuv.so: las ranuras de la GOT de esas cuatro funciones
+ * (sus reubicaciones JUMP_SLOT o GLOB_DAT), las entradas de la PLT que saltan a ellas
+ * («jmp *ranura», con o sin endbr64 y bnd delante) y cada «call» a una de esas entradas (E8
+ * rel32) o por la ranura («call *ranura», FF 15 disp32). */
+#define MAX_SITIOS 128
+static uintptr_t sitios[MAX_SITIOS]; /* direcciones de vuelta válidas, sin orden */
+static size_t n_sitios;
+
+static int es_de_libc_io(const char *nombre)
+{
+    return strcmp(nombre, "read") == 0 || strcmp(nombre, "readv") == 0 ||
+           strcmp(nombre, "write") == 0 || strcmp(nombre, "writev") == 0;
+}
+
+/* La dirección de `valor` de una entrada de la sección dinámica: glibc ya les suma la base en
+ * x86-64; si no (otra arquitectura, o una sección de solo lectura), se la suma aquí. */
+static uintptr_t direccion_dinamica(const struct link_map *mapa, uintptr_t valor)
+{
+    return valor < (uintptr_t)mapa->l_addr ? valor + (uintptr_t)mapa->l_addr : valor;
+}
+
+#define MAX_RANURAS 16
+static uintptr_t ranuras[MAX_RANURAS]; /* las ranuras de la GOT de las cuatro */
+static size_t n_ranuras;
+
+static void ranuras_de(const struct link_map *mapa, uintptr_t rela, size_t tam,
+                       const ElfW(Sym) * simbolos, const char *nombres)
+{
+    for (size_t i = 0; i + sizeof(ElfW(Rela)) <= tam && n_ranuras < MAX_RANURAS;
+         i += sizeof(ElfW(Rela))) {
+        const ElfW(Rela) *r = (const ElfW(Rela) *)(rela + i);
+        unsigned long tipo = ELF64_R_TYPE(r->r_info);
+        if (tipo != R_X86_64_JUMP_SLOT && tipo != R_X86_64_GLOB_DAT)
+            continue;
+        const ElfW(Sym) *s = &simbolos[ELF64_R_SYM(r->r_info)];
+        if (es_de_libc_io(nombres + s->st_name))
+            ranuras[n_ranuras++] = (uintptr_t)mapa->l_addr + r->r_offset;
+    }
+}
+
+static int es_ranura(uintptr_t d)
+{
+    for (size_t i = 0; i < n_ranuras; i++) {
+        if (ranuras[i] == d)
+            return 1;
+    }
+    return 0;
+}
+
+static int32_t entero32(const unsigned char *p)
+{
+    int32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Las entradas de la PLT que saltan a una de las ranuras (su primer byte, contando endbr64 y
+ * bnd), y después los sitios de vuelta de cada «call» a ellas o por la ranura. */
+static void buscar_sitios(const struct link_map *mapa)
+{
+    uintptr_t rela = 0, jmprel = 0, simbolos = 0, nombres = 0;
+    size_t tam_rela = 0, tam_jmprel = 0;
+    for (const ElfW(Dyn) *d = mapa->l_ld; d->d_tag != DT_NULL; d++) {
+        switch (d->d_tag) {
+        case DT_RELA:
+            rela = direccion_dinamica(mapa, d->d_un.d_ptr);
+            break;
+        case DT_RELASZ:
+            tam_rela = d->d_un.d_val;
+            break;
+        case DT_JMPREL:
+            jmprel = direccion_dinamica(mapa, d->d_un.d_ptr);
+            break;
+        case DT_PLTRELSZ:
+            tam_jmprel = d->d_un.d_val;
+            break;
+        case DT_SYMTAB:
+            simbolos = direccion_dinamica(mapa, d->d_un.d_ptr);
+            break;
+        case DT_STRTAB:
+            nombres = direccion_dinamica(mapa, d->d_un.d_ptr);
+            break;
+        default:
+            break;
+        }
+    }
+    if (simbolos == 0 || nombres == 0)
+        return;
+    if (jmprel != 0)
+        ranuras_de(mapa, jmprel, tam_jmprel, (const ElfW(Sym) *)simbolos, (const char *)nombres);
+    if (rela != 0)
+        ranuras_de(mapa, rela, tam_rela, (const ElfW(Sym) *)simbolos, (const char *)nombres);
+    if (n_ranuras == 0)
+        return;
+    const unsigned char *codigo = (const unsigned char *)libuv_desde;
+    size_t largo = libuv_hasta - libuv_desde;
+    uintptr_t entradas[4 * MAX_RANURAS];
+    size_t n_entradas = 0;
+    for (size_t p = 0; p + 6 <= largo && n_entradas + 4 <= 4 * MAX_RANURAS; p++) {
+        if (codigo[p] != 0xff || codigo[p + 1] != 0x25 ||
+            !es_ranura(libuv_desde + p + 6 + (intptr_t)entero32(codigo + p + 2)))
+            continue;
+        size_t inicio = p;
+        if (inicio >= 1 && codigo[inicio - 1] == 0xf2) /* bnd jmp */
+            inicio--;
+        entradas[n_entradas++] = libuv_desde + inicio;
+        if (inicio >= 4 && memcmp(codigo + inicio - 4, "\xf3\x0f\x1e\xfa", 4) == 0)
+            entradas[n_entradas++] = libuv_desde + inicio - 4; /* endbr64 */
+    }
+    for (size_t q = 0; q + 6 <= largo && n_sitios < MAX_SITIOS; q++) {
+        if (codigo[q] == 0xe8) {
+            uintptr_t destino = libuv_desde + q + 5 + (intptr_t)entero32(codigo + q + 1);
+            for (size_t i = 0; i < n_entradas; i++) {
+                if (entradas[i] == destino) {
+                    sitios[n_sitios++] = libuv_desde + q + 5;
+                    break;
+                }
+            }
+        } else if (codigo[q] == 0xff && codigo[q + 1] == 0x15 &&
+                   es_ranura(libuv_desde + q + 6 + (intptr_t)entero32(codigo + q + 2))) {
+            sitios[n_sitios++] = libuv_desde + q + 6;
+        }
+    }
+}
+
+/* 1 si `desde` es la vuelta de una llamada de libuv a read, readv, write o writev. */
+static int vuelve_a_libuv(uintptr_t desde)
+{
+    for (size_t i = 0; i < n_sitios; i++) {
+        if (sitios[i] == desde)
+            return 1;
+    }
+    return 0;
+}
+#else
+/* En otra arquitectura no se buscan las llamadas: vale cualquier vuelta al código de libuv. */
+static void buscar_sitios(const struct link_map *mapa)
+{
+    (void)mapa;
+}
+
+static int vuelve_a_libuv(uintptr_t desde)
+{
+    (void)desde;
+    return 0;
+}
+#define n_sitios 0
+#endif
+
+/* El puerto del cliente si `fd` es un socket TCP conectado a 127.0.0.1 (o ::ffff:127.0.0.1), o
+ * -1. TCP, porque los puertos de UDP son otros: un socket UDP «conectado» al mismo número que el
+ * de un cliente, abierto como uv_tcp_t con uv_tcp_open, no es su conexión (un adversario de la
+ * sesión 38). Un socket TCP con ese otro extremo sí lo es: el par 127.0.0.1:puerto es del
+ * cliente del calificador, conectado al servidor, y nadie más puede tenerlo. Deja errno como
+ * estaba. */
 static int puerto_del_cliente(int fd)
 {
     struct sockaddr_storage d;
     socklen_t n = sizeof d;
-    int guardado = errno, puerto = -1;
-    if (getpeername(fd, (struct sockaddr *)&d, &n) == 0) {
+    int guardado = errno, puerto = -1, protocolo = 0;
+    socklen_t largo = sizeof protocolo;
+    if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &protocolo, &largo) == 0 &&
+        protocolo == IPPROTO_TCP && getpeername(fd, (struct sockaddr *)&d, &n) == 0) {
         if (d.ss_family == AF_INET) {
             const struct sockaddr_in *v4 = (const struct sockaddr_in *)&d;
             if (ntohl(v4->sin_addr.s_addr) == INADDR_LOOPBACK)
@@ -560,11 +719,19 @@ static int puerto_del_cliente(int fd)
     return puerto;
 }
 
-/* El puerto del cliente de `fd` si la llamada (vuelve a `desde`) se cuenta, o -1. */
+/* El puerto del cliente de `fd` si la llamada (vuelve a `desde`) se cuenta, o -1: la de un
+ * stream de libuv, en el hilo del bucle (el que llamó a uv_run: no el grupo de hilos, donde
+ * corren las uv_fs_* con callback) y fuera de una uv_fs_* sin callback (libuv.so llama a read y
+ * write de libc también ahí, sobre el descriptor que le den: un adversario de la sesión 38 llevó
+ * la sala entera con uv_fs_read y uv_fs_write sobre los sockets), que vuelve justo detrás de una
+ * llamada de libuv a esa función (vuelve_a_libuv; en otra arquitectura, a cualquier punto de su
+ * código). */
 static int se_cuenta(int fd, const void *desde)
 {
     uintptr_t d = (uintptr_t)desde;
-    if (!contar_trafico || d < libuv_desde || d >= libuv_hasta)
+    if (!contar_trafico || !hilo_del_bucle || en_fs > 0)
+        return -1;
+    if (n_sitios > 0 ? !vuelve_a_libuv(d) : d < libuv_desde || d >= libuv_hasta)
         return -1;
     return puerto_del_cliente(fd);
 }
@@ -711,6 +878,7 @@ static int corriendo(const uv_loop_t *bucle)
 int uv_run(uv_loop_t *loop, uv_run_mode modo)
 {
     REAL(uv_run);
+    hilo_del_bucle = 1;
     cerrar_tabla();
     bucle_visto(loop);
     apuntar_bucle(corridos, loop);
@@ -776,21 +944,26 @@ static void fs_hecho(uv_fs_t *req)
 }
 
 /* int nombre(uv_loop_t *loop, uv_fs_t *req, ..., uv_fs_cb cb): con callback es asíncrona. */
+/* en_fs: lo que libuv lea o escriba dentro de una uv_fs_* (sin callback, en este hilo) no es de
+ * un stream, aunque sea sobre un socket (las cuentas del tráfico: se_cuenta). */
 #define ENVOLVER_FS(nombre, PARAMS, ARGS)                                                          \
     int nombre PARAMS                                                                              \
     {                                                                                              \
         REAL(nombre);                                                                              \
         void *quien = __builtin_return_address(0);                                                 \
-        if (cb == NULL || dentro > 0)                                                              \
-            return real ARGS;                                                                      \
-        if (!peticion_pedida(req, loop, (void *)cb, #nombre, quien))                               \
-            return real ARGS;                                                                      \
-        cb = fs_hecho;                                                                             \
-        dentro++;                                                                                  \
-        int r = real ARGS;                                                                         \
-        dentro--;                                                                                  \
-        if (r < 0)                                                                                 \
-            peticion_hecha(req);                                                                   \
+        int r;                                                                                     \
+        en_fs++;                                                                                   \
+        if (cb == NULL || dentro > 0 || !peticion_pedida(req, loop, (void *)cb, #nombre, quien)) { \
+            r = real ARGS;                                                                         \
+        } else {                                                                                   \
+            cb = fs_hecho;                                                                         \
+            dentro++;                                                                              \
+            r = real ARGS;                                                                         \
+            dentro--;                                                                              \
+            if (r < 0)                                                                             \
+                peticion_hecha(req);                                                               \
+        }                                                                                          \
+        en_fs--;                                                                                   \
         return r;                                                                                  \
     }
 
@@ -1471,8 +1644,11 @@ __attribute__((constructor)) static void vivos_iniciar(void)
         llave = firma_llave(clave);
     if (clave[0] != '\0' && informe_fd >= 0 && de_la_clave != NULL) {
         struct link_map *uv = mapa_libuv();
-        if (uv != NULL)
+        if (uv != NULL) {
             dl_iterate_phdr(codigo_de_libuv, uv);
+            if (libuv_hasta > libuv_desde)
+                buscar_sitios(uv);
+        }
         contar_trafico = libuv_hasta > libuv_desde;
         sa.sa_sigaction = al_pedir_cuentas;
         sa.sa_flags = SA_RESTART | SA_SIGINFO;
