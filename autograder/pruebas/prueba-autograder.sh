@@ -444,12 +444,16 @@ fi
 # sesión 37 que sacaban 100/100 con las cuentas de antes, parches sobre chat_prestado_epoll.c:
 # chat_bomba (infla las cuentas en una conexión consigo mismo), chat_clave_manejador (saca la
 # clave del manejador de la precarga y falsifica cuentas y testigo), chat_efault (un uv_write que
-# falla con EFAULT) y chat_pizca (lee por libuv solo el primer trozo): 10, 10, 10 y 27.
+# falla con EFAULT) y chat_pizca (lee por libuv solo el primer trozo): 10, 10, 10 y 27. Y uno de
+# un adversario de la sesión 38: chat_udp_par (un socket UDP con el mismo número de puerto que
+# cada cliente, abierto como uv_tcp_t, para que libuv cuente en él): 10. (Sus otros dos, leer y
+# escribir los sockets con uv_fs_read/uv_fs_write o llamar a write con una vuelta falsa a libuv,
+# los prueba prueba-vivos: eco fs, eco vuelta; chat_fs_ingenuo, más abajo, el primero en el 09.)
 for h in epoll sondeo siesta; do
   CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c CASO_RESTO=solutions/09-sala-de-chat \
     caso "chat_prestado_$h" "chat_prestado_$h.c" 10
 done
-for h in bomba:10 clave_manejador:10 efault:10 pizca:27; do
+for h in bomba:10 clave_manejador:10 efault:10 pizca:27 udp_par:10; do
   nombre=chat_${h%%:*}
   hostil autograder/hostiles/chat_prestado_epoll.c >"$generada/$nombre.c"
   if patch -s "$generada/$nombre.c" <"autograder/hostiles/$nombre.patch" >/dev/null 2>&1; then
@@ -1318,6 +1322,9 @@ hostil_pierde chat_calla_cierre solucion 10 senales 'no hay informe que valga'
 # bienvenida con write() y, cuando el calificador pide las cuentas, rellena con libuv a cada
 # cliente lo que le escribió sin ella. La segunda cuenta, con el servidor quieto, lo ve: 10.
 hostil_pierde chat_relleno solucion 10 bienvenida 'y el programa solo escribió con libuv'
+# Leer y escribir los sockets con uv_fs_read y uv_fs_write sin callback (libuv llama a read y
+# write, pero no es un stream; también por error): chat_fs_ingenuo.patch, 10.
+hostil_pierde chat_fs_ingenuo solucion 10 bienvenida 'y el programa solo escribió con libuv'
 # Esperar fuera de uv_run sin gastar CPU: chat_sondeo.patch da vueltas de uv_run(…,
 # UV_RUN_NOWAIT) con siestas de 2 ms en pthread_cond_timedwait (un futex con tiempo, que ni el
 # juicio de la CPU ni la regla de nanosleep de la traza veían: `trozos` pasaba). Ahora
