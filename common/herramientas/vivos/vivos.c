@@ -496,9 +496,10 @@ ENVOLVER_START(uv_udp_recv_start, (uv_udp_t * h, uv_alloc_cb a, uv_udp_recv_cb c
 /* Qué se cuenta: los bytes que libuv lee y escribe en un socket cuyo otro extremo es un cliente
  * de 127.0.0.1 (el calificador), por el puerto de ese cliente. Se envuelven read, readv, write y
  * writev de libc, las que usa libuv en los streams (uv__read, uv__try_write), y solo se cuenta
- * una llamada que viene de libuv.so (su dirección de vuelta cae en su código) y cuyo descriptor
- * es, en ese momento, un socket con ese otro extremo (getpeername en cada llamada: una más por
- * lectura o escritura, y solo con las cuentas pedidas).
+ * una llamada de un stream de libuv (se_cuenta: en el hilo del bucle, fuera de una uv_fs_*,
+ * volviendo justo detrás de una llamada de libuv.so a esa función) cuyo descriptor es, en ese
+ * momento, un socket TCP con ese otro extremo (getsockopt y getpeername en cada llamada: dos más
+ * por lectura o escritura, y solo con las cuentas pedidas).
  *
  * Por qué ahí y no en uv_write o en las callbacks de uv_read_start (como antes): lo pedido a
  * uv_write se podía inflar sin que saliera nada (un uv_write de un TiB desde una dirección que no
