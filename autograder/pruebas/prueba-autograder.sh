@@ -13,8 +13,8 @@
 # Repite algunos sin bubblewrap (CALIF_SIN_BWRAP=1: solo límites y limpieza) y prueba
 # además: un error de compilación puntúa 0 ese laboratorio y los demás se califican; un
 # lab.json que no casa con su calificador es un error del calificador (código 3); y
-# CRITERION_ALWAYS_SUCCEED en el entorno no cambia nada. Las trampas, los medios y el
-# resto van en tres procesos a la vez (ver PRUEBA_AUTOGRADER_PARTE, más abajo). Última línea:
+# CRITERION_ALWAYS_SUCCEED en el entorno no cambia nada. Los casos van en cinco partes, cada
+# una en su proceso y todas a la vez (ver PRUEBA_AUTOGRADER_PARTE, más abajo). Última línea:
 # «resumen: …».
 set -u
 RAIZ=$(cd "$(dirname "$0")/../.." && pwd)
@@ -121,31 +121,50 @@ caso() {
   fi
 }
 
-# Las tres partes a la vez. Casi todo el tiempo de esta suite es esperar: entregas que se
-# cuelgan hasta su límite, que giran, que ignoran las señales, el PostgreSQL del 12. Las
-# trampas, los medios (las que se juzgan por la traza, la mitad larga de las trampas) y el
-# resto van cada una en su proceso, con su TMP, su marca y sus casos (ninguna lee lo de
-# otra): la suite tarda lo que la más larga y no la suma. Con dos partes, las trampas y los
-# medios iban juntos y la suite tardaba 951 s sin carga; en esa pasada, las calificaciones
-# sumaban 445 s en el resto, 294 en las trampas y 392 en los medios. Lo que se paga es una
-# calificación más a la vez (la CPU de la suite no cambia: 836 s medidos con /usr/bin/time);
-# cada caso mide su nota con un máximo, no con tiempos, y LIMITE_S sobra sin carga.
-# PRUEBA_AUTOGRADER_PARTE=trampas, =medios o =resto ejecuta solo esa parte (así se llama a sí
-# misma).
+# Las seis partes a la vez. Casi todo el tiempo de esta suite es esperar: entregas que se
+# cuelgan hasta su límite, que giran, que ignoran las señales, el PostgreSQL del 12. El resto
+# (la contención, VPL, las líneas sin pruebas), bd (el 12, los errores del calificador y los
+# manifiestos), las trampas, la sala (las trampas del 09 y la mitad de los medios que no
+# depende de medios_08_syscall), los medios (las que se juzgan por la traza) y las cuentas (lo
+# que la entrega no puede deducir ni callar: el servidor, la precarga, la red y el disco) van
+# cada una en su proceso, con su TMP, su marca y sus casos (ninguna lee lo de otra): la suite
+# tarda lo que la más larga y no la suma. Una parte puede ser varios bloques del guion (los
+# «if [ "$PARTE" = … ]»), en el orden en que están: así se reparten sin mover los casos. Con
+# tres partes (resto, trampas y medios) tardaba 796 s, y sus calificaciones sumaban 621 s en
+# los medios, 458 en el resto y 379 en las trampas; con los casos nuevos del 09, 833 s dentro
+# de `make test`. Con cinco (las trampas enteras), 686 s: las trampas solas, 686. Las
+# trampas y la sala llevan cada una su vigilante de canales (canales-vistos.py): cada
+# calificación que se miraba se sigue mirando. Lo que se paga es más calificaciones a la vez;
+# la CPU de la suite no cambia por eso (la de cada parte sale en su cabecera), pero cada caso
+# tarda más con la máquina llena: su nota se mide con un máximo, no con tiempos, y LIMITE_S
+# (60 s; 100 o 120 en los que esperan más) debe seguir sobrando: el caso más lento con tope
+# de 60 tardó 44 s con las partes a la vez. Con la máquina muy cargada (una pasada de mutantes
+# al lado) sí se vio fallar bd_colgado: una verificación que debía terminar no llegó al tope
+# del 12. PRUEBA_AUTOGRADER_J=N deja como mucho N partes a la vez (por omisión, todas), en el
+# orden de PARTES: de la más larga a la más corta (medidas con las seis a la vez).
+# PRUEBA_AUTOGRADER_PARTE=resto, =bd, =trampas, =sala, =medios o =cuentas ejecuta solo esa
+# parte (así se llama a sí misma).
+PARTES="trampas sala cuentas bd resto medios"
 PARTE=${PRUEBA_AUTOGRADER_PARTE:-}
 if [ -z "$PARTE" ]; then
   hijos=()
-  for p in resto trampas medios; do
+  trap 'kill "${hijos[@]}" 2>/dev/null; rm -rf "$TMP"' EXIT
+  trap 'exit 130' INT TERM HUP
+  vivas() { # cuántas partes siguen en marcha (wait -n recoge la que acabó)
+    local n=0 h
+    for h in "${hijos[@]}"; do kill -0 "$h" 2>/dev/null && n=$((n + 1)); done
+    echo "$n"
+  }
+  for p in $PARTES; do
+    while [ "$(vivas)" -ge "${PRUEBA_AUTOGRADER_J:-6}" ]; do wait -n; done
     PRUEBA_AUTOGRADER_PARTE=$p bash "$0" "$B" >"$TMP/parte-$p.log" 2>&1 &
     hijos+=("$!")
   done
-  trap 'kill "${hijos[@]}" 2>/dev/null; rm -rf "$TMP"' EXIT
-  trap 'exit 130' INT TERM HUP
   for h in "${hijos[@]}"; do wait "$h"; done
   total=0 bien_n=0 mal_n=0 salt_n=0 todas=()
-  for p in resto trampas medios; do
-    echo "════ Parte «$p»"
-    grep -v -e '^resumen: ' -e '^Fallan: ' "$TMP/parte-$p.log"
+  for p in $PARTES; do
+    echo "════ Parte «$p» ($(sed -n 's/^parte [a-z]*: //p' "$TMP/parte-$p.log"))"
+    grep -v -e '^resumen: ' -e '^Fallan: ' -e '^parte [a-z]*: ' "$TMP/parte-$p.log"
     linea=$(grep '^resumen: ' "$TMP/parte-$p.log" | tail -n1)
     if [[ "$linea" =~ ^resumen:\ ([0-9]+)\ comprobaciones,\ ([0-9]+)\ pasan,\ ([0-9]+)\ fallan(,\ ([0-9]+)\ saltadas)?$ ]]; then
       total=$((total + BASH_REMATCH[1])); bien_n=$((bien_n + BASH_REMATCH[2]))
@@ -254,14 +273,19 @@ caso sale_ya_criterion sale_ya.c 5 CRITERION_ALWAYS_SUCCEED=1 CRITERION_JOBS=1
 
 fi
 
-if [ "$PARTE" = trampas ]; then
+# Las trampas y la sala (las trampas del 09, más abajo) son dos partes; en cada una, el mismo
+# vigilante y el mismo juicio de los canales, sobre sus calificaciones.
+if [ "$PARTE" = trampas ] || [ "$PARTE" = sala ]; then
 # Mientras dura esta parte, el canal de Criterion de cada calificación visto desde fuera
 # (canales-vistos.py): debe estar en una carpeta de la calificación (trabajo/NN/canal, o
 # calif-canal.* en TMPDIR o /tmp si esa ruta no cabe en un socket), nunca en
 # /tmp/criterion_<pid>.sock.
-CANALES_RAIZ=$$ python3 "$RAIZ/autograder/pruebas/canales-vistos.py" "$TMP/canales-trampas.txt" \
+CANALES_RAIZ=$$ python3 "$RAIZ/autograder/pruebas/canales-vistos.py" "$TMP/canales-$PARTE.txt" \
   "$B"/labs/*/calificador &
 canales_pid=$!
+fi
+
+if [ "$PARTE" = trampas ]; then
 echo "── Trampas de un estudiante listo (campaña de ataques al calificador v1)"
 # Compilar viendo el repositorio: incluir la solución por su ruta.
 caso incluye_solucion incluye_solucion.c 5
@@ -409,6 +433,13 @@ cliente_caso() {
 cliente_caso valgrind_cliente 0 5 'usa una llamada directa a valgrind'
 cliente_caso valgrind_cliente_jit 1 95 'memoria anónima ejecutable'
 cliente_caso valgrind_cliente_jit_sin_caja 1 95 'memoria anónima ejecutable' CALIF_SIN_BWRAP=1
+fi
+
+# Las trampas del 09, en la parte «sala» (con su vigilante de canales, arriba).
+if [ "$PARTE" = sala ]; then
+echo "── Trampas de un estudiante listo: la sala de chat (09)"
+generada="$TMP/generadas"
+mkdir -p "$generada"
 # El laboratorio 09 tampoco se hace sin libuv: un servidor de chat con socket y poll propios.
 CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_poll chat_poll.c 5
 if grep -q 'no se califica.*chat.c usa socket' "$SALIDAS/chat_poll.txt"; then
@@ -521,6 +552,9 @@ if grep -q 'no se pudo juzgar: este strace no da la pila' "$SALIDAS/chat_sin_lib
 else
   mal "chat-sin-libuv-sin-pila" "sin pila: el informe no dice que no se juzgó"
 fi
+fi
+
+if [ "$PARTE" = trampas ]; then
 # El 08 no se hace leyendo con fopen/fread en el hilo del bucle (lectura_bloqueante).
 CASO_LAB=08-contador-palabras CASO_ARCHIVO=contador.c caso contador_fread contador_fread.c 5
 if grep -q 'no se califica.*contador.c usa fopen, fread' "$SALIDAS/contador_fread.txt"; then
@@ -751,6 +785,9 @@ if [ "$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0,
 else
   salta "lee_curso: este núcleo no tiene Landlock (sin bwrap no hay lista de lectura)"
 fi
+fi
+
+if [ "$PARTE" = trampas ] || [ "$PARTE" = sala ]; then
 kill "$canales_pid" 2>/dev/null
 wait "$canales_pid" 2>/dev/null
 # canales_donde propios|ajenos ARCHIVO: las rutas de los canales que están (o no) donde el
@@ -770,18 +807,21 @@ canales_donde() {
     if (propio == (quiero == "propios")) print $1
   }' "$2"
 }
-canales_n=$(grep -c . "$TMP/canales-trampas.txt")
-canales_propios=$(canales_donde propios "$TMP/canales-trampas.txt" | grep -c .)
+canales_n=$(grep -c . "$TMP/canales-$PARTE.txt")
+canales_propios=$(canales_donde propios "$TMP/canales-$PARTE.txt" | grep -c .)
 if [ "$canales_n" -gt 0 ] && [ "$canales_propios" -eq "$canales_n" ]; then
-  bien "canales: los $canales_n canales de Criterion vistos, cada uno en la carpeta de su calificación"
+  bien "canales ($PARTE): los $canales_n canales de Criterion vistos, cada uno en la carpeta de su calificación"
 elif [ "$canales_n" -eq 0 ]; then
   mal "canales-sin-ver" "canales: no se vio ningún canal de Criterion (canales-vistos.py no pudo juzgar)"
 else
-  mal "canales" "canales: fuera de la carpeta de su calificación: $(canales_donde ajenos "$TMP/canales-trampas.txt" | head -n3 | tr '\n' ' ')"
+  mal "canales" "canales: fuera de la carpeta de su calificación: $(canales_donde ajenos "$TMP/canales-$PARTE.txt" | head -n3 | tr '\n' ' ')"
 fi
 fi
 
-if [ "$PARTE" = medios ]; then
+# Los medios son de dos partes: lo que depende de medios_08_syscall (su entrega la califican
+# otra vez medios_ciego y las dos a la vez) en «medios», y lo demás desde medios_08_relleno
+# hasta el juez de las trazas en «sala». Sus funciones, en las dos.
+if [ "$PARTE" = medios ] || [ "$PARTE" = sala ]; then
 echo "── Trampas de un estudiante listo (la otra mitad: los medios, vistos en la traza, y lo que sigue)"
 generada="$TMP/generadas"
 mkdir -p "$generada"
@@ -817,6 +857,9 @@ delante_08() {
 }
 L08=08-contador-palabras
 L11=11-descargas
+fi
+
+if [ "$PARTE" = medios ]; then
 medios_caso medios_08_sincrono $L08 contador.c 20 'Se vio openat de «.*» en el hilo del bucle'
 medios_caso medios_08_alias $L08 contador.c 20 'contador.c usa __open64, __read'
 medios_caso medios_08_syscall $L08 contador.c 20 'Se vio openat de «.*» en el hilo del bucle'
@@ -839,6 +882,9 @@ for c in medios_08_splice:openat2 medios_08_solo_splice:splice; do
     mal "${c%%:*}-mensaje" "${c%%:*}: el informe no dice «Se vio ${c#*:}» — $SALIDAS/${c%%:*}.txt"
   fi
 done
+fi
+
+if [ "$PARTE" = sala ]; then
 # La salida de nm y objdump se juzga entera (runner/compilar.c): antes se capturaba con un
 # tope de 48 KiB y lo demás se descartaba en silencio. medios_08_relleno.c (delante de la
 # solución) lee con preadv bloqueante en un hilo propio y esconde pthread_create y preadv tras
@@ -1160,6 +1206,9 @@ fi
 juzgar_trazas_12() { JUZGAR_LAB=12 juzgar_trazas "$@"; }
 juzgar_trazas_12 bd-poll 1 'Se vio poll o select que espera en el hilo del bucle, 1 vez en una ejecución'
 juzgar_trazas_12 bd-poll-cero 0 'Sin reglas de medios rotas'
+fi
+
+if [ "$PARTE" = medios ]; then
 # Sin bubblewrap (la puerta pone el filtro; la traza sigue fuera del alcance del programa).
 CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_syscall_sin_caja "$generada/medios_08_syscall.c" 20 \
   CALIF_SIN_BWRAP=1
@@ -1244,6 +1293,14 @@ else
   mal "a-la-vez" "dos calificaciones con la misma salida: $SALIDAS/a-la-vez-1.txt, -2.txt"
 fi
 
+fi
+
+# Lo que la entrega no puede deducir ni callar (el servidor, la precarga vivos, la red y el
+# disco): la parte «cuentas».
+if [ "$PARTE" = cuentas ]; then
+echo "── Lo que la entrega no puede deducir ni callar: el servidor, la precarga, la red y el disco"
+generada="$TMP/generadas"
+mkdir -p "$generada"
 # El 10 no se aprueba sin leer las respuestas: clima_sin_leer.c hace todas las peticiones
 # y calcula cada número de la URL con una copia del servidor (público); el secreto que el
 # calificador le da al servidor, fuera de la caja, lo deja en compila, entrada y Ctrl+C.
@@ -1677,6 +1734,11 @@ else
   mal "adivina-curl-mensaje" "adivina_con_curl: el informe no dice que usa fork y system"
 fi
 
+fi
+
+# El 12 y lo que sigue (los errores del calificador, un ejecutor matado, los manifiestos): la
+# parte «bd».
+if [ "$PARTE" = bd ]; then
 echo "── Laboratorio 12: el PostgreSQL de la calificación, fuera del alcance de la entrega"
 # bd_escapa.c intenta, con la cadena que recibe, ejecutar programas como el usuario del
 # servidor (COPY … TO PROGRAM, una función en C, lo_export…), hacerse superusuario, leer
@@ -2068,4 +2130,11 @@ manifiesto_probar llamadas 09-sala-de-chat af_unix_como_llamada "no es una llama
 
 fi
 
+# El tiempo y la CPU de la parte, con todo lo que lanzó y esperó (`times`: la del guion y la
+# de sus hijos): lo que decide cómo repartir los casos entre las partes.
+# (`times` aquí y no en una tubería: en la subcapa de una tubería, sus hijos son otros.)
+times >"$TMP/parte.times"
+cpu_parte=$(awk '{ for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } }
+  END { printf "%.0f", s }' "$TMP/parte.times")
+echo "parte $PARTE: $SECONDS s, CPU $cpu_parte s"
 resumen_final
