@@ -140,8 +140,10 @@ caso() {
 # (60 s; 100 o 120 en los que esperan más) debe seguir sobrando: el caso más lento con tope
 # de 60 tardó 44 s con las partes a la vez. Con la máquina muy cargada (una pasada de mutantes
 # al lado) sí se vio fallar bd_colgado: una verificación que debía terminar no llegó al tope
-# del 12. PRUEBA_AUTOGRADER_J=N deja como mucho N partes a la vez (por omisión, todas), en el
-# orden de PARTES: de la más larga a la más corta (medidas con las seis a la vez).
+# del 12. PRUEBA_AUTOGRADER_J=N deja como mucho N partes a la vez, en el orden de PARTES: de la
+# más larga a la más corta (medidas con las seis a la vez). Por omisión, 3: las mismas
+# calificaciones a la vez que con las tres partes de antes, dentro de `make test`, donde la
+# suite va al lado de otra y del carril ligero (con las seis, la máquina llena).
 # PRUEBA_AUTOGRADER_PARTE=resto, =bd, =trampas, =sala, =medios o =cuentas ejecuta solo esa
 # parte (así se llama a sí misma).
 PARTES="trampas sala cuentas bd resto medios"
@@ -156,7 +158,7 @@ if [ -z "$PARTE" ]; then
     echo "$n"
   }
   for p in $PARTES; do
-    while [ "$(vivas)" -ge "${PRUEBA_AUTOGRADER_J:-6}" ]; do wait -n; done
+    while [ "$(vivas)" -ge "${PRUEBA_AUTOGRADER_J:-3}" ]; do wait -n; done
     PRUEBA_AUTOGRADER_PARTE=$p bash "$0" "$B" >"$TMP/parte-$p.log" 2>&1 &
     hijos+=("$!")
   done
