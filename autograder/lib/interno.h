@@ -179,6 +179,7 @@ typedef struct {
 } cuentas_conexion_t;
 typedef struct {
     unsigned sondeos, rapidos; /* uv_poll; temporizadores que se repiten cada < 10 ms */
+    unsigned sitios;           /* llamadas de libuv a read/write… halladas; 0: solo el rango */
     size_t n;                  /* conexiones */
     cuentas_conexion_t *de;    /* n casillas, reservadas */
 } cuentas_t;

@@ -363,7 +363,8 @@ void cuentas_liberar(cuentas_t *c)
 }
 
 /* Las cuentas de la vez `vez` en el flujo vivos de `p`: las líneas «conexion <vez> …» y la
- * «cuentas <vez> <conexiones> <uv_poll> <rápidos>» que las cierra, todas con la firma buena.
+ * «cuentas <vez> <conexiones> <uv_poll> <rápidos> <sitios>» que las cierra, todas con la firma
+ * buena.
  * 1 y `c` lleno si llegó la línea de cierre y tantas «conexion» como dice; 0 si no (aún). */
 static int cuentas_de(const cal_proceso_t *p, const char *vez, cuentas_t *c)
 {
@@ -371,7 +372,7 @@ static int cuentas_de(const cal_proceso_t *p, const char *vez, cuentas_t *c)
     size_t largo_vez = strlen(vez), hay = 0, cabe = 0, dichas = 0;
     cuentas_conexion_t *de = NULL;
     int cerrada = 0;
-    unsigned sondeos = 0, rapidos = 0;
+    unsigned sondeos = 0, rapidos = 0, sitios = 0;
     for (const char *l = p->vivos.datos; l != NULL && *l != '\0' && !cerrada;) {
         const char *fin = strchr(l, '\n');
         if (fin == NULL)
@@ -385,7 +386,7 @@ static int cuentas_de(const cal_proceso_t *p, const char *vez, cuentas_t *c)
                 resto = v + largo_vez + 1;
         }
         unsigned long long puerto, leidos, escritos, conexiones;
-        unsigned a, b;
+        unsigned a, b, s;
         if (resto != NULL && es_conexion &&
             sscanf(resto, "%llu %llu %llu", &puerto, &leidos, &escritos) == 3 && puerto < 65536) {
             if (hay == cabe) {
@@ -398,10 +399,11 @@ static int cuentas_de(const cal_proceso_t *p, const char *vez, cuentas_t *c)
             }
             de[hay++] = (cuentas_conexion_t){(int)puerto, leidos, escritos};
         } else if (resto != NULL && !es_conexion &&
-                   sscanf(resto, "%llu %u %u", &conexiones, &a, &b) == 3) {
+                   sscanf(resto, "%llu %u %u %u", &conexiones, &a, &b, &s) == 4) {
             dichas = (size_t)conexiones;
             sondeos = a;
             rapidos = b;
+            sitios = s;
             cerrada = 1;
         }
         l = fin + 1;
@@ -414,6 +416,7 @@ static int cuentas_de(const cal_proceso_t *p, const char *vez, cuentas_t *c)
     c->n = hay;
     c->sondeos = sondeos;
     c->rapidos = rapidos;
+    c->sitios = sitios;
     return 1;
 }
 
@@ -465,8 +468,9 @@ int vivos_cuentas(cal_proceso_t *p, cuentas_t *c)
 typedef struct {
     uint64_t leidos[65536], escritos[65536];
     unsigned sondeos;
-    int vivos;   /* programas con cuentas que seguían en ejecución */
-    int muertos; /* y que ya habían terminado */
+    int dadas;      /* programas que dieron sus cuentas */
+    int muertos;    /* de ellos, los que ya habían terminado */
+    int sin_sitios; /* y los que no hallaron las llamadas de libuv (solo miraron el rango) */
 } por_puerto_t;
 
 /* Pide las cuentas a todos: 1 si las dieron (en `t`), 0 si alguno no (y lo explica), -1 si
@@ -501,15 +505,14 @@ static int juntar_cuentas(por_puerto_t *t)
                 t->escritos[c.de[k].puerto] += c.de[k].escritos;
             }
             t->sondeos += c.sondeos;
-            if (p->termino)
-                t->muertos++;
-            else
-                t->vivos++;
+            t->dadas++;
+            t->muertos += p->termino != 0;
+            t->sin_sitios += c.sitios == 0;
             cuentas_liberar(&c);
         } else if (r == -2)
             sin_poder++;
     }
-    if (t->vivos + t->muertos == 0) {
+    if (t->dadas == 0) {
         if (sin_poder > 0)
             cal_nota("(al servidor lo paró el calificador antes de que diera las cuentas de lo "
                      "que pasó por libuv: no se miraron)");
@@ -518,13 +521,19 @@ static int juntar_cuentas(por_puerto_t *t)
     return 1;
 }
 
-/* 1 si el servidor tenía que leer entero lo que envió el cliente de `k`: ni él cerró o cortó
- * primero (pudo no leer lo último), ni el calificador la cortó con RST (el servidor pierde lo
- * que aún no había leído). Abierta, o cerrada por el calificador con un fin limpio (los datos
- * llegan antes que el fin: un stream que lee los lee todos). */
+/* 1 si la conexión de `k` no la terminó el servidor (cerró o cortó primero: pudo no leer lo
+ * último) ni el calificador con RST (el servidor pierde lo que aún no había leído). */
+static int sin_terminar_de_golpe(const tcp_conexion_t *k)
+{
+    return !k->fin && !k->cortada;
+}
+
+/* 1 si el servidor tenía que leer entero lo que envió el cliente de `k`: sin terminar de golpe,
+ * y abierta o cerrada por el calificador con un fin limpio (los datos llegan antes que el fin:
+ * un stream que lee los lee todos). */
 static int debe_leerse_entera(const tcp_conexion_t *k)
 {
-    if (k->fin || k->cortada)
+    if (!sin_terminar_de_golpe(k))
         return 0;
     if (k->fd < 0)
         return 1;
@@ -550,7 +559,7 @@ static int escrito_por_libuv(const por_puerto_t *t, int solo_abiertas)
     int completas;
     const tcp_conexion_t *k = tcp_conexiones(&n, &completas);
     for (size_t i = 0; i < n; i++) {
-        if (solo_abiertas && (k[i].fd < 0 || k[i].fin || k[i].cortada))
+        if (solo_abiertas && (k[i].fd < 0 || !sin_terminar_de_golpe(&k[i])))
             continue;
         if (k[i].recibidos <= t->escritos[k[i].puerto])
             continue;
@@ -644,6 +653,11 @@ int procesos_trafico_por_libuv(void)
     if (ok && !completas)
         cal_nota("(hubo más conexiones de las que el calificador apunta: solo se miraron las "
                  "primeras)");
+    if (ok && t->sin_sitios > 0)
+        cal_nota("(en esta máquina la precarga «vivos» no encontró en libuv sus llamadas a read, "
+                 "readv, write y writev —otra arquitectura que x86-64, o una libuv compilada de "
+                 "otra forma—: de cada lectura y escritura solo se miró que volviera al código de "
+                 "libuv, una prueba más débil que la de las máquinas del curso)");
     free(t);
     return ok;
 }

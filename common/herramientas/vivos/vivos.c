@@ -62,7 +62,8 @@
  * abajo), los uv_poll que crea el programa y sus temporizadores que se repiten cada menos de
  * 10 ms. Al recibir VIVOS_CUENTAS (SIGRTMIN+5; el calificador la manda con sigqueue y un número
  * al azar), y al salir, escribe, firmadas, «conexion <vez> <puerto> <leídos> <escritos>» por
- * cliente y «cuentas <vez> <conexiones> <uv_poll> <rápidos>», y sigue. El calificador las
+ * cliente y «cuentas <vez> <conexiones> <uv_poll> <rápidos> <sitios>» (cuántas llamadas de libuv
+ * a esas cuatro funciones encontró: 0, y vale cualquier vuelta a su código), y sigue. El calificador las
  * compara con lo que mandó y recibió cada uno de sus clientes (autograder/lib/vivos.c,
  * procesos_trafico_por_libuv): un servidor que acepta con libuv y después lee y escribe él mismo
  * el descriptor (lo duplica y cierra el handle, lo vigila con uv_poll, su propio epoll, un hilo
@@ -547,7 +548,7 @@ static int codigo_de_libuv(struct dl_phdr_info *info, size_t tam, void *dato)
  * rel32) o por la ranura («call *ranura», FF 15 disp32). */
 #define MAX_SITIOS 128
 static uintptr_t sitios[MAX_SITIOS]; /* direcciones de vuelta válidas, sin orden */
-static size_t n_sitios;
+static size_t n_sitios; /* 0: no se encontraron (o no cabían): vale el código de libuv entero */
 
 static int es_de_libc_io(const char *nombre)
 {
@@ -565,19 +566,24 @@ static uintptr_t direccion_dinamica(const struct link_map *mapa, uintptr_t valor
 #define MAX_RANURAS 16
 static uintptr_t ranuras[MAX_RANURAS]; /* las ranuras de la GOT de las cuatro */
 static size_t n_ranuras;
+static int desbordado; /* alguna tabla no cabía: mejor ninguna que una a medias */
 
 static void ranuras_de(const struct link_map *mapa, uintptr_t rela, size_t tam,
                        const ElfW(Sym) * simbolos, const char *nombres)
 {
-    for (size_t i = 0; i + sizeof(ElfW(Rela)) <= tam && n_ranuras < MAX_RANURAS;
-         i += sizeof(ElfW(Rela))) {
+    for (size_t i = 0; i + sizeof(ElfW(Rela)) <= tam; i += sizeof(ElfW(Rela))) {
         const ElfW(Rela) *r = (const ElfW(Rela) *)(rela + i);
         unsigned long tipo = ELF64_R_TYPE(r->r_info);
         if (tipo != R_X86_64_JUMP_SLOT && tipo != R_X86_64_GLOB_DAT)
             continue;
         const ElfW(Sym) *s = &simbolos[ELF64_R_SYM(r->r_info)];
-        if (es_de_libc_io(nombres + s->st_name))
-            ranuras[n_ranuras++] = (uintptr_t)mapa->l_addr + r->r_offset;
+        if (!es_de_libc_io(nombres + s->st_name))
+            continue;
+        if (n_ranuras == MAX_RANURAS) {
+            desbordado = 1;
+            return;
+        }
+        ranuras[n_ranuras++] = (uintptr_t)mapa->l_addr + r->r_offset;
     }
 }
 
@@ -597,8 +603,21 @@ static int32_t entero32(const unsigned char *p)
     return v;
 }
 
+/* Añade `d` a los sitios de vuelta; si ya no cabe, lo apunta (desbordado). */
+static void anadir_sitio(uintptr_t d)
+{
+    if (n_sitios == MAX_SITIOS)
+        desbordado = 1;
+    else
+        sitios[n_sitios++] = d;
+}
+
 /* Las entradas de la PLT que saltan a una de las ranuras (su primer byte, contando endbr64 y
- * bnd), y después los sitios de vuelta de cada «call» a ellas o por la ranura. */
+ * bnd), y después los sitios de vuelta de cada «call» a ellas o por la ranura. Si alguna tabla
+ * no cabe, ningún sitio (n_sitios = 0): con una lista a medias, las llamadas de libuv que
+ * faltaran no se contarían y un servidor correcto perdería puntos; sin lista vale el código de
+ * libuv entero (más débil: el trampolín de la sesión 38 pasa), y la línea «cuentas» lo dice
+ * (sus <sitios>, 0) para que el calificador lo anote en el informe. */
 static void buscar_sitios(const struct link_map *mapa)
 {
     uintptr_t rela = 0, jmprel = 0, simbolos = 0, nombres = 0;
@@ -633,16 +652,20 @@ static void buscar_sitios(const struct link_map *mapa)
         ranuras_de(mapa, jmprel, tam_jmprel, (const ElfW(Sym) *)simbolos, (const char *)nombres);
     if (rela != 0)
         ranuras_de(mapa, rela, tam_rela, (const ElfW(Sym) *)simbolos, (const char *)nombres);
-    if (n_ranuras == 0)
+    if (n_ranuras == 0 || desbordado)
         return;
     const unsigned char *codigo = (const unsigned char *)libuv_desde;
     size_t largo = libuv_hasta - libuv_desde;
     uintptr_t entradas[4 * MAX_RANURAS];
     size_t n_entradas = 0;
-    for (size_t p = 0; p + 6 <= largo && n_entradas + 4 <= 4 * MAX_RANURAS; p++) {
+    for (size_t p = 0; p + 6 <= largo; p++) {
         if (codigo[p] != 0xff || codigo[p + 1] != 0x25 ||
             !es_ranura(libuv_desde + p + 6 + (intptr_t)entero32(codigo + p + 2)))
             continue;
+        if (n_entradas + 2 > 4 * MAX_RANURAS) {
+            desbordado = 1;
+            return;
+        }
         size_t inicio = p;
         if (inicio >= 1 && codigo[inicio - 1] == 0xf2) /* bnd jmp */
             inicio--;
@@ -650,20 +673,22 @@ static void buscar_sitios(const struct link_map *mapa)
         if (inicio >= 4 && memcmp(codigo + inicio - 4, "\xf3\x0f\x1e\xfa", 4) == 0)
             entradas[n_entradas++] = libuv_desde + inicio - 4; /* endbr64 */
     }
-    for (size_t q = 0; q + 6 <= largo && n_sitios < MAX_SITIOS; q++) {
+    for (size_t q = 0; q + 6 <= largo; q++) {
         if (codigo[q] == 0xe8) {
             uintptr_t destino = libuv_desde + q + 5 + (intptr_t)entero32(codigo + q + 1);
             for (size_t i = 0; i < n_entradas; i++) {
                 if (entradas[i] == destino) {
-                    sitios[n_sitios++] = libuv_desde + q + 5;
+                    anadir_sitio(libuv_desde + q + 5);
                     break;
                 }
             }
         } else if (codigo[q] == 0xff && codigo[q + 1] == 0x15 &&
                    es_ranura(libuv_desde + q + 6 + (intptr_t)entero32(codigo + q + 2))) {
-            sitios[n_sitios++] = libuv_desde + q + 6;
+            anadir_sitio(libuv_desde + q + 6);
         }
     }
+    if (desbordado)
+        n_sitios = 0;
 }
 
 /* 1 si `desde` es la vuelta de una llamada de libuv a read, readv, write o writev. */
@@ -1556,8 +1581,9 @@ static void escribir_cuentas(const char *vez)
         poner_linea(lote, sizeof lote, &usados, linea, n);
         conexiones++;
     }
-    const uint64_t cifras[] = {conexiones, atomic_load(&sondeos), atomic_load(&rapidos)};
-    size_t n = armar_linea(linea, "cuentas", vez, cifras, 3);
+    const uint64_t cifras[] = {conexiones, atomic_load(&sondeos), atomic_load(&rapidos),
+                               n_sitios};
+    size_t n = armar_linea(linea, "cuentas", vez, cifras, 4);
     poner_linea(lote, sizeof lote, &usados, linea, n);
     escribir_todo(lote, usados);
     errno = guardado;
