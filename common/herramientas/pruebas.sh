@@ -20,8 +20,8 @@ inicio_propio=${campos_propios[19]}
 
 # Las suites van de dos en dos (PRUEBAS_J, 2: los núcleos de la máquina), y las que casi solo
 # esperan (PRUEBAS_LIGERAS) en un carril más, de una en una, al lado. Las que llenan la CPU por
-# sí solas (valgrind, ASan, libFuzzer) van solas, sin nada al lado que las frene ni a quien
-# frenar (PRUEBAS_SOLAS). La CPU de cada suite sale en su línea («CPU N s»), y es lo que decide
+# sí solas (valgrind, ASan, libFuzzer) van solas en los J carriles, sin otra al lado que las
+# frene ni a quien frenar (PRUEBAS_SOLAS). La CPU de cada suite sale en su línea («CPU N s»), y es lo que decide
 # en qué grupo va. Medido el 27-11-2026 con la máquina libre: prueba-autograder gasta 672 s de
 # CPU en 624 s y prueba-practica 243 en 320 (casi un núcleo cada una): esas dos llenan los dos
 # carriles. Las ligeras esperan temporizadores, servidores, tmux o calificaciones enteras:
@@ -32,9 +32,14 @@ inicio_propio=${campos_propios[19]}
 # bucles ocupados a su lado, que no cuentan en su CPU. Que las verificaciones aguanten esta
 # CPU más llena lo prueba test-con-carga.sh, con dos bucles ocupados más. PRUEBAS_LIGERAS=""
 # las devuelve a los J carriles.
+# El carril ligero arranca con las solas (antes esperaba a que acabaran: 189 s parado de los
+# 1161 del ensayo del 28-11-2026, con los J carriles llenos hasta el final y el ligero libre
+# desde el segundo 977). Así le caben también prueba-edicion (56 s de CPU en 101) y
+# prueba-usuario, que salen de los J carriles; las solas se frenan poco (el carril ligero gasta
+# unos 0,3 núcleos).
 J=${PRUEBAS_J:-2}
 SOLAS=" ${PRUEBAS_SOLAS:-prueba-common-valgrind prueba-common-asan prueba-fuzz} "
-LIGERAS=" ${PRUEBAS_LIGERAS-prueba-clase prueba-vigilar prueba-gradescope prueba-terminal} "
+LIGERAS=" ${PRUEBAS_LIGERAS-prueba-clase prueba-vigilar prueba-gradescope prueba-terminal prueba-edicion prueba-usuario} "
 pasan=0; fallan=0; fallidas=()
 
 # correr SUITE: ejecuta la suite y deja «estado segundos cpu» en build/pruebas/SUITE.estado;
@@ -71,6 +76,7 @@ informar() { # informar SUITE: su línea de resultado (y el final del registro s
 
 declare -A en_marcha=()  # pid → suite (las de los J carriles y la del carril ligero)
 ligera=""                # pid de la suite ligera en marcha, si hay una
+sola=""                  # pid de la suite sola en marcha (ocupa los J carriles), si hay una
 esperar_una() {
   local pid
   wait -n "${!en_marcha[@]}" 2>/dev/null
@@ -80,6 +86,7 @@ esperar_una() {
       informar "${en_marcha[$pid]}"
       unset "en_marcha[$pid]"
       [ "$pid" = "$ligera" ] && ligera=""
+      [ "$pid" = "$sola" ] && sola=""
     fi
   done
 }
@@ -110,13 +117,11 @@ for suite in "${orden[@]}"; do
 done
 
 inicio_todo=$(date +%s)
-for suite in "${solas[@]}"; do
-  correr "$suite"
-  informar "$suite"
-done
-# Cada vuelta arranca lo que cabe (una ligera si su carril está libre, y del resto hasta
-# llenar los J carriles) y espera a que acabe alguna.
-while [ ${#ligeras[@]} -gt 0 ] || [ ${#resto[@]} -gt 0 ] || [ ${#en_marcha[@]} -gt 0 ]; do
+# Cada vuelta arranca lo que cabe (una ligera si su carril está libre; en los J carriles, una
+# sola cuando están vacíos, o, acabadas las solas, del resto hasta llenarlos) y espera a que
+# acabe alguna.
+while [ ${#solas[@]} -gt 0 ] || [ ${#ligeras[@]} -gt 0 ] || [ ${#resto[@]} -gt 0 ] ||
+      [ ${#en_marcha[@]} -gt 0 ]; do
   if [ -z "$ligera" ] && [ ${#ligeras[@]} -gt 0 ]; then
     correr "${ligeras[0]}" &
     ligera=$!
@@ -126,7 +131,15 @@ while [ ${#ligeras[@]} -gt 0 ] || [ ${#resto[@]} -gt 0 ] || [ ${#en_marcha[@]} -
   # En los J carriles: las que están en marcha, sin contar la ligera.
   en_carriles=${#en_marcha[@]}
   [ -n "$ligera" ] && en_carriles=$((en_carriles - 1))
-  while [ ${#resto[@]} -gt 0 ] && [ "$en_carriles" -lt "$J" ]; do
+  if [ ${#solas[@]} -gt 0 ] && [ "$en_carriles" -eq 0 ]; then
+    correr "${solas[0]}" &
+    sola=$!
+    en_marcha[$!]=${solas[0]}
+    solas=("${solas[@]:1}")
+    en_carriles=1
+  fi
+  while [ -z "$sola" ] && [ ${#solas[@]} -eq 0 ] && [ ${#resto[@]} -gt 0 ] &&
+        [ "$en_carriles" -lt "$J" ]; do
     correr "${resto[0]}" &
     en_marcha[$!]=${resto[0]}
     resto=("${resto[@]:1}")
