@@ -63,14 +63,14 @@
  * 10 ms. Al recibir VIVOS_CUENTAS (SIGRTMIN+5; el calificador la manda con sigqueue y un número
  * al azar), y al salir, escribe, firmadas, «conexion <vez> <puerto> <leídos> <escritos>» por
  * cliente y «cuentas <vez> <conexiones> <uv_poll> <rápidos> <sitios>» (cuántas llamadas de libuv
- * a esas cuatro funciones encontró: 0, y vale cualquier vuelta a su código), y sigue. El calificador las
- * compara con lo que mandó y recibió cada uno de sus clientes (autograder/lib/vivos.c,
- * procesos_trafico_por_libuv): un servidor que acepta con libuv y después lee y escribe él mismo
- * el descriptor (lo duplica y cierra el handle, lo vigila con uv_poll, su propio epoll, un hilo
- * del grupo: hostiles/chat_prestado_*.c) no tiene esos bytes en las cuentas, y el programa no
- * puede firmar otras sin la llave. Lo que no cierra (autograder/README.md, «Lo que pasa por libuv
- * en un servidor»): las cuentas viven en el proceso, y uno que las busque a propósito en la
- * memoria de la precarga las puede cambiar.
+ * a esas cuatro funciones encontró: 0, y vale cualquier vuelta a su código), y sigue. El
+ * calificador las compara con lo que mandó y recibió cada uno de sus clientes
+ * (autograder/lib/vivos.c, procesos_trafico_por_libuv): un servidor que acepta con libuv y después
+ * lee y escribe él mismo el descriptor (lo duplica y cierra el handle, lo vigila con uv_poll, su
+ * propio epoll, un hilo del grupo: hostiles/chat_prestado_*.c) no tiene esos bytes en las cuentas,
+ * y el programa no puede firmar otras sin la llave. Lo que no cierra (autograder/README.md, «Lo que
+ * pasa por libuv en un servidor»): las cuentas viven en el proceso, y uno que las busque a
+ * propósito en la memoria de la precarga las puede cambiar.
  *
  * El manejador solo usa llamadas seguras en una señal (open, write, close) y memoria
  * estática; recorre las listas de libuv sin cerrojo: si la señal llega justo mientras el
@@ -1581,8 +1581,7 @@ static void escribir_cuentas(const char *vez)
         poner_linea(lote, sizeof lote, &usados, linea, n);
         conexiones++;
     }
-    const uint64_t cifras[] = {conexiones, atomic_load(&sondeos), atomic_load(&rapidos),
-                               n_sitios};
+    const uint64_t cifras[] = {conexiones, atomic_load(&sondeos), atomic_load(&rapidos), n_sitios};
     size_t n = armar_linea(linea, "cuentas", vez, cifras, 4);
     poner_linea(lote, sizeof lote, &usados, linea, n);
     escribir_todo(lote, usados);
