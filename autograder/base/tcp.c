@@ -99,6 +99,49 @@ int tcp_conexiones_vaciar(int quieto_ms, int max_ms)
 }
 
 /* La casilla de `c` (ya conectada), por su puerto local; 0 si no cabe o no hay puerto. */
+/* Lee `d` (hasta 4 palabras de 32 bits en hexadecimal, como las escribe el núcleo: cada una es
+ * la palabra de red tal cual, leída como entero de la máquina) y dice si es 127.0.0.1, en IPv4 o
+ * como ::ffff:127.0.0.1. */
+static int es_local(const char *d)
+{
+    uint32_t w[4] = {0, 0, 0, 0};
+    size_t largo = strlen(d);
+    if (largo != 8 && largo != 32)
+        return 0;
+    for (size_t i = 0; i < largo / 8; i++) {
+        char palabra[9];
+        memcpy(palabra, d + 8 * i, 8);
+        palabra[8] = '\0';
+        w[i] = (uint32_t)strtoul(palabra, NULL, 16);
+    }
+    if (largo == 8)
+        return w[0] == htonl(INADDR_LOOPBACK);
+    return w[0] == 0 && w[1] == 0 && w[2] == htonl(0xffffu) && w[3] == htonl(INADDR_LOOPBACK);
+}
+
+long long tcp_sin_leer_en_el_servidor(int puerto)
+{
+    static const char *const tablas[] = {"/proc/net/tcp", "/proc/net/tcp6"};
+    long long cola = -1;
+    for (size_t t = 0; t < 2 && cola < 0; t++) {
+        FILE *f = fopen(tablas[t], "re");
+        if (f == NULL)
+            continue;
+        char linea[512];
+        while (cola < 0 && fgets(linea, sizeof linea, f) != NULL) {
+            char local[40], remota[40];
+            unsigned puerto_local, puerto_remoto, estado;
+            unsigned long tx, rx;
+            if (sscanf(linea, " %*u: %39[0-9A-Fa-f]:%x %39[0-9A-Fa-f]:%x %x %lx:%lx", local,
+                       &puerto_local, remota, &puerto_remoto, &estado, &tx, &rx) == 7 &&
+                (int)puerto_remoto == puerto && es_local(remota) && es_local(local))
+                cola = (long long)rx;
+        }
+        fclose(f);
+    }
+    return cola;
+}
+
 static int apuntar(const tcp_t *c)
 {
     struct sockaddr_in yo;
@@ -479,6 +522,11 @@ static void apuntar_cierre(tcp_conexion_t *k, int fd)
         k->cortada = 1;
     }
     k->fd = -1;
+}
+
+int tcp_medio_cerrar(tcp_t *c)
+{
+    return c->fd >= 0 ? shutdown(c->fd, SHUT_WR) : -1;
 }
 
 void tcp_cerrar(tcp_t *c)

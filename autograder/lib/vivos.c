@@ -589,6 +589,38 @@ static const tcp_conexion_t *sin_leer_por_libuv(const por_puerto_t *t)
     return NULL;
 }
 
+/* Explica la conexión `k`, que libuv no leyó entera. Si lo que falta sigue en la cola de
+ * recepción del socket del servidor (vista desde fuera, tcp_sin_leer_en_el_servidor), nadie lo
+ * leyó: el servidor dejó de leer esa conexión (uv_read_stop) y no volvió a ella, un fallo suyo
+ * pero no leer por su cuenta (el estudiante de prueba de la sesión 39 pausaba así al emisor y el
+ * mensaje le acusaba de leer con read o recv). Si no está en la cola, alguien lo sacó de ella. */
+static void sin_leer_explicar(const por_puerto_t *t, const tcp_conexion_t *k)
+{
+    uint64_t leidos = t->leidos[k->puerto], falta = k->enviados - leidos;
+    long long cola = tcp_sin_leer_en_el_servidor(k->puerto);
+    if (cola >= 0 && (uint64_t)cola >= falta) {
+        cal_esperado("que el servidor leyera, en las callbacks de uv_read_start, todo lo que le "
+                     "mandan los clientes que siguen conectados");
+        cal_obtenido("%s envió %llu %s y libuv leyó %llu en su conexión (que el servidor no "
+                     "cerró); los otros %llu seguían sin leer %d ms después, en el búfer de "
+                     "recepción del núcleo: el servidor dejó de leer esa conexión (uv_read_stop) y "
+                     "no volvió a leerla",
+                     k->etiqueta, (unsigned long long)k->enviados,
+                     texto_plural((long long)k->enviados, "byte", "bytes"),
+                     (unsigned long long)leidos, (unsigned long long)falta, CONVERGER_MS);
+        cal_nota("(lo que manda un cliente que sigue conectado se lee entero: dejar de leerle es "
+                 "dejar sin atender sus líneas, también su /quit)");
+        return;
+    }
+    cal_esperado("%s", QUE_TRAFICO);
+    cal_obtenido("%s envió %llu %s y libuv solo leyó %llu en su conexión (que el servidor no "
+                 "cerró) en %d ms: el resto lo leyó el programa por su cuenta (read, recv… sobre "
+                 "el descriptor)",
+                 k->etiqueta, (unsigned long long)k->enviados,
+                 texto_plural((long long)k->enviados, "byte", "bytes"), (unsigned long long)leidos,
+                 CONVERGER_MS);
+}
+
 /* El orden: vaciar lo que llega a los clientes hasta que el servidor esté quieto; pedir las
  * cuentas; que cada cliente no haya recibido más de lo que libuv le escribió; que libuv haya
  * leído todo lo que enviaron (con el servidor vivo, preguntando otra vez mientras no, hasta
@@ -635,13 +667,7 @@ int procesos_trafico_por_libuv(void)
             break;
         }
         if (cal_ahora_ms() >= hasta) {
-            cal_esperado("%s", QUE_TRAFICO);
-            cal_obtenido("%s envió %llu %s y libuv solo leyó %llu en su conexión (que el "
-                         "servidor no cerró) en %d ms: el resto lo leyó el programa por su cuenta "
-                         "(read, recv… sobre el descriptor)",
-                         sin_leer->etiqueta, (unsigned long long)sin_leer->enviados,
-                         texto_plural((long long)sin_leer->enviados, "byte", "bytes"),
-                         (unsigned long long)t->leidos[sin_leer->puerto], CONVERGER_MS);
+            sin_leer_explicar(t, sin_leer);
             ok = 0;
             break;
         }

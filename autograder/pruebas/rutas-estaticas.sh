@@ -25,6 +25,7 @@ autograder/base/arbol.c	la API auditada: cada paso baja desde un descriptor abie
 autograder/base/archivos.c	rutas de quien califica: copiar la entrega original (antes de compilar nada), crear build/, leer con tope; archivos_borrar_arbol abre la carpeta que CONTIENE lo que se borra (de quien califica) y el resto va por arbol_borrar
 autograder/base/caja.c	el sistema: /bin, /lib… (enlaces de la distribución) y el binario de bwrap
 autograder/base/huerfanos.c	/proc: padres, líneas de comandos y terminales de los procesos
+autograder/base/tcp.c:tcp_sin_leer_en_el_servidor	/proc/net/tcp y /proc/net/tcp6: la tabla de sockets del núcleo, no de la entrega
 autograder/base/aislamiento.c	/proc/self/{uid_map,gid_map,setgroups} y /proc/*/status
 autograder/base/orden.c	/dev/null y el archivo de salida de una orden de confianza (en build/)
 autograder/lib/proceso.c	/proc/<pid>/{status,stat,fd,task} (y task/<tid>/schedstat) de los programas lanzados y el binario de bwrap

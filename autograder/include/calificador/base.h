@@ -331,6 +331,10 @@ const tcp_conexion_t *tcp_conexiones(size_t *n, int *completas);
  * `recibidos`; un fin las marca) hasta que pasen `quieto_ms` sin que llegue nada (1) o
  * `max_ms` en total (0). Para cuando la verificación ya acabó: lo leído no pasa por los tcp_t. */
 int tcp_conexiones_vaciar(int quieto_ms, int max_ms);
+/* Los bytes que el núcleo recibió del cliente de `puerto` (127.0.0.1) y el servidor aún no ha
+ * leído: la cola de recepción (rx_queue) de su socket en /proc/net/tcp y tcp6, el que tiene a
+ * ese cliente al otro lado, vista desde fuera del servidor. -1 si no está (ya cerrado). */
+long long tcp_sin_leer_en_el_servidor(int puerto);
 /* `funcion` (o NULL) se llama en cada vuelta de las esperas, a trozos de ≤ 20 ms:
  * libcalificador la pone en cal_inicio() para leer la salida del programa mientras tanto
  * (un servidor que escribe mucho en stderr no se bloquea por nosotros). */
@@ -372,6 +376,9 @@ int tcp_silencio(tcp_t *c, int ms, char *obtenido, size_t tam);
 int tcp_esperar_cierre(tcp_t *c, int ms);
 /* Descarta lo recibido hasta ahora (y lo que llegue en `ms`). */
 void tcp_vaciar(tcp_t *c, int ms);
+/* Cierra solo el lado de escritura (shutdown SHUT_WR: el servidor lee EOF) y sigue
+ * recibiendo: así se ve si el servidor, tras el EOF, cierra el suyo (tcp_esperar_cierre). */
+int tcp_medio_cerrar(tcp_t *c);
 /* Cierra con FIN (cierre normal) / con RST (SO_LINGER 0: un corte brusco). */
 void tcp_cerrar(tcp_t *c);
 void tcp_cortar(tcp_t *c);

@@ -217,6 +217,41 @@ Test(caja, red_propia_alcanzable)
     cal_fin(1);
 }
 
+/* La cola de recepción de un servidor, vista desde fuera (base/tcp.c,
+ * tcp_sin_leer_en_el_servidor): lo que el cliente mandó y el servidor no ha leído, y nada
+ * cuando ya lo leyó o cerró. lib/vivos.c la usa para no acusar de leer por su cuenta a un
+ * servidor que solo dejó de leer. */
+Test(caja, cola_de_recepcion_vista_desde_fuera)
+{
+    cal_inicio("cola_de_recepcion_vista_desde_fuera");
+    int puerto;
+    int fd = escuchar(&puerto);
+    tcp_t c;
+    cr_assert_eq(tcp_abrir(&c, puerto, "cliente", 0), 0, "no se pudo conectar");
+    int servidor = accept(fd, NULL, NULL);
+    cr_assert_geq(servidor, 0, "accept: %s", strerror(errno));
+    struct sockaddr_in yo;
+    socklen_t largo = sizeof yo;
+    cr_assert_eq(getsockname(c.fd, (struct sockaddr *)&yo, &largo), 0);
+    int cliente = ntohs(yo.sin_port);
+    static const char datos[1000];
+    cr_assert_eq(tcp_enviar(&c, datos, sizeof datos), 0, "no se pudo enviar");
+    long long cola = -1;
+    for (int i = 0; i < 100 && cola != (long long)sizeof datos; i++) {
+        cal_esperar(10);
+        cola = tcp_sin_leer_en_el_servidor(cliente);
+    }
+    cr_assert_eq(cola, (long long)sizeof datos, "sin leer: %lld (se esperaban 1000)", cola);
+    char leido[400];
+    cr_assert_eq(recv(servidor, leido, sizeof leido, MSG_WAITALL), (ssize_t)sizeof leido);
+    cr_assert_eq(tcp_sin_leer_en_el_servidor(cliente), 600, "tras leer 400, no quedan 600");
+    close(servidor);
+    cr_assert_leq(tcp_sin_leer_en_el_servidor(cliente), 0, "cerrado, aún cuenta bytes sin leer");
+    tcp_cerrar(&c);
+    close(fd);
+    cal_fin(1);
+}
+
 /* Como root, cada verificación tiene su propio usuario: el límite de procesos es suyo. Sin
  * privilegios, el del que califica (lo que dice autograder/README.md). */
 Test(caja, usuario_propio_por_verificacion)

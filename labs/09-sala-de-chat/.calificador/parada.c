@@ -1,6 +1,7 @@
 /* parada.c — la parada ordenada: SIGINT y SIGTERM avisan a cada cliente, cierran las
  * conexiones y el servidor sale con 0 (uv_loop_close() == 0), también con un cliente que no
- * lee (el plazo de unos 2 s) y sin handles que solo cierra la red de seguridad. */
+ * lee (el plazo de unos 2 s), y sin handles que solo cierra la red de seguridad, con el plazo
+ * vencido o sin vencer. */
 #include <criterion/criterion.h>
 #include <poll.h>
 #include <signal.h>
@@ -118,7 +119,7 @@ CAL_PRUEBA(apagado_lento, 40)
     uint64_t enviados = 0, senal;
     int r, cerrada = 0;
 
-    if (!chat_arrancar(&s, 0, 35)) {
+    if (!chat_arrancar_vigilando_cierre(&s, 35)) {
         CAL_FIN(0);
     }
     if (!chat_sala_con_lento(&s, &lento, c, nombres)) {
@@ -234,6 +235,14 @@ CAL_PRUEBA(apagado_lento, 40)
                      "en menos de %.1f s)",
                      PLAZO_MAXIMO_MS / 1000.0);
         cal_obtenido("terminó con código 0, pero %.1f s después de la señal", tardo_s);
+        CAL_FIN(0);
+    }
+    /* Aquí vence el plazo (en senales, con todos leyendo, no): lo que quedara abierto, el
+     * temporizador del plazo incluido, lo cierra la parada y no la red de seguridad (el
+     * estudiante de prueba de la sesión 39 no cerraba el temporizador ya vencido: 100/100
+     * antes). Mutante: plazo_sin_cerrar. */
+    if (!cal_parada_cerro_todo(s.p, "las conexiones que quedaban y el temporizador del plazo "
+                                    "de unos 2 s, también cuando vence")) {
         CAL_FIN(0);
     }
     cal_obtenido("terminó con código 0, %.1f s después de la señal", tardo_s);

@@ -116,12 +116,28 @@ CAL_PRUEBA(corte_brusco, 20)
     }
     tcp_texto(&c[1], "a medias"); /* sin '\n': se descarta al cortar */
     cal_esperar(200);
-    tcp_cerrar(&c[1]); /* cierre normal (FIN) sin /quit */
+    /* Cierre normal (FIN) sin /quit. Solo el lado de beto: así se ve si el servidor cierra
+     * después el suyo. Quien avisa y saca a beto de la sala pero no cierra su handle deja la
+     * conexión medio abierta (CLOSE_WAIT en el núcleo) con su descriptor y su memoria hasta la
+     * parada, donde un uv_walk propio la tapaba (el estudiante de prueba de la sesión 39, 100/100
+     * antes). Mutante: eof_sin_cerrar. */
+    tcp_medio_cerrar(&c[1]);
     if (!chat_aviso_salida(&s, &c[0], "beto") || !chat_aviso_salida(&s, &c[2], "beto")) {
         cal_nota("(beto mandó «a medias» sin \\n y cerró su conexión sin /quit: el servidor "
                  "lee EOF; lo que quedó a medias se descarta, no se difunde)");
         CAL_FIN(0);
     }
+    if (!tcp_esperar_cierre(&c[1], s.espera)) {
+        cal_esperado("que, tras el EOF de beto, el servidor cerrara también su lado de la "
+                     "conexión");
+        cal_obtenido("avisó de su salida, pero %d ms después la conexión seguía abierta por su "
+                     "lado: medio abierta, con su descriptor y su memoria, hasta la parada",
+                     s.espera);
+        cal_nota("(un EOF o un error de lectura es una salida como /quit sin despedida: uv_close "
+                 "del cliente, y liberarlo en la callback del cierre)");
+        CAL_FIN(0);
+    }
+    tcp_cerrar(&c[1]);
     tcp_cortar(&c[2]); /* corte brusco: RST */
     if (!chat_aviso_salida(&s, &c[0], "carla")) {
         cal_nota("(carla cortó la conexión con RST: el servidor lee ECONNRESET, no EOF; "
