@@ -288,10 +288,10 @@ static int reglas_socket(scmp_filter_ctx ctx, int con_unix)
     int r = 0;
     for (uint64_t d = 0; r >= 0 && d <= AF_NETLINK; d++) {
         int vale = d == AF_INET || d == AF_INET6 || d == AF_NETLINK || (d == AF_UNIX && con_unix);
-        struct scmp_arg_cmp igual = SCMP_A0(SCMP_CMP_EQ, d);
+        struct scmp_arg_cmp igual = SCMP_A0(SCMP_CMP_EQ, d, 0);
         r = regla(ctx, vale ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(EPERM), "socket", 1, &igual);
     }
-    struct scmp_arg_cmp mayor = SCMP_A0(SCMP_CMP_GT, AF_NETLINK);
+    struct scmp_arg_cmp mayor = SCMP_A0(SCMP_CMP_GT, AF_NETLINK, 0);
     return r < 0 ? r : regla(ctx, SCMP_ACT_ERRNO(EPERM), "socket", 1, &mayor);
 }
 

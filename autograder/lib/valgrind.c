@@ -289,6 +289,110 @@ static int muerte_por_senal(const cal_proceso_t *p, const char *vg)
     return cal_codigo(p) == 128 + SIGKILL ? SIGKILL : 0; /* SIGKILL: valgrind no escribe nada */
 }
 
+/* Lo más útil de un informe, primero: el primer error, o la primera fuga. */
+static const char *const MARCAS_PROBLEMA[] = {"Invalid ",           "uninitialised",
+                                              "Conditional jump",   "definitely lost in",
+                                              "indirectly lost in", NULL};
+
+/* El principio de la línea del primer problema del informe, o NULL. */
+static const char *primer_problema(const char *vg)
+{
+    const char *error = NULL;
+    for (int i = 0; MARCAS_PROBLEMA[i] != NULL && error == NULL; i++)
+        error = strstr(vg, MARCAS_PROBLEMA[i]);
+    while (error != NULL && error > vg && error[-1] != '\n')
+        error--;
+    return error;
+}
+
+/* El texto de la línea `l` del informe sin «==PID== » delante ni « in loss record…» detrás. */
+static int texto_de_linea(const char *l, const char **texto)
+{
+    const char *fin = strchr(l, '\n');
+    int n = fin != NULL ? (int)(fin - l) : (int)strlen(l);
+    if (n > 2 && l[0] == '=' && l[1] == '=') {
+        const char *tras = memmem(l + 2, (size_t)n - 2, "== ", 3);
+        if (tras != NULL) {
+            n -= (int)(tras + 3 - l);
+            l = tras + 3;
+        }
+    }
+    while (n > 0 && l[0] == ' ') {
+        l++;
+        n--;
+    }
+    const char *registro = memmem(l, (size_t)n, " in loss record", 15);
+    if (registro != NULL)
+        n = (int)(registro - l);
+    *texto = l;
+    return n;
+}
+
+#define VALGRIND_ENCONTRO "valgrind encontró errores de memoria o fugas (código 99)"
+_Static_assert(CAL_CODIGO_VALGRIND == 99, "VALGRIND_ENCONTRO dice el código");
+
+/* Copia en `dst` los `n` primeros bytes de `src` (como mucho tam - 1), cada uno que no sea
+ * ASCII imprimible como «?»: el informe de valgrind lo puede escribir también el programa, y lo
+ * que pasa al informe del calificador es UTF-8 limpio. */
+static void ascii(char *dst, size_t tam, const char *src, int n)
+{
+    size_t i = 0;
+    for (; n > 0 && i + 1 < tam && i < (size_t)n; i++)
+        dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? src[i] : '?';
+    dst[i] = '\0';
+}
+
+/* En `motivo`, qué encontró valgrind: el primer problema y el primer marco de su pila que es
+ * del programa («función (archivo.c:línea)»; los de libc, libuv o valgrind dicen «(in /…)»).
+ * Un estudiante de prueba de la sesión 39 solo veía «encontró errores de memoria o fugas»: la
+ * pila venía en el detalle, detrás de todo lo demás. */
+static void explicar_problema(const char *vg, char *motivo, size_t tam)
+{
+    const char *l = primer_problema(vg), *texto = "", *marco = NULL, *otro = NULL;
+    int n = 0, largo_marco = 0, largo_otro = 0;
+    if (l != NULL)
+        n = texto_de_linea(l, &texto);
+    for (int k = 0; l != NULL && k < 40 && otro == NULL; k++) {
+        l = strchr(l, '\n');
+        if (l == NULL)
+            break;
+        l++;
+        const char *t;
+        int m = texto_de_linea(l, &t);
+        if (m == 0)
+            break; /* la pila acaba en una línea vacía */
+        const char *dos = memmem(t, (size_t)m, ": ", 2);
+        if ((strncmp(t, "at ", 3) == 0 || strncmp(t, "by ", 3) == 0) && dos != NULL &&
+            memmem(t, (size_t)m, "(in ", 4) == NULL && memmem(t, (size_t)m, ".c:", 3) != NULL) {
+            if (marco == NULL) {
+                marco = dos + 2;
+                largo_marco = m - (int)(marco - t);
+            } else {
+                otro = dos + 2;
+                largo_otro = m - (int)(otro - t);
+            }
+        }
+    }
+    char problema[81], donde[61], desde[61];
+    ascii(problema, sizeof problema, n > 0 ? texto : "", n);
+    ascii(donde, sizeof donde, marco != NULL ? marco : "", largo_marco);
+    ascii(desde, sizeof desde, otro != NULL ? otro : "", largo_otro);
+    /* De lo más completo a lo más corto, hasta que quepa entero (cortar a medias podría partir
+     * una «»): dos marcos (el primero puede ser de libcurso, json_util.c, y el que lo llamó,
+     * del programa), uno, ninguno. */
+    int r = -1;
+    if (problema[0] != '\0' && donde[0] != '\0' && desde[0] != '\0')
+        r = snprintf(motivo, tam, "%s; el primero: «%s», en %s, desde %s", VALGRIND_ENCONTRO,
+                     problema, donde, desde);
+    if ((r < 0 || (size_t)r >= tam) && problema[0] != '\0' && donde[0] != '\0')
+        r = snprintf(motivo, tam, "%s; el primero: «%s», en %s", VALGRIND_ENCONTRO, problema,
+                     donde);
+    if ((r < 0 || (size_t)r >= tam) && problema[0] != '\0')
+        r = snprintf(motivo, tam, "%s; el primero: «%s»", VALGRIND_ENCONTRO, problema);
+    if (r < 0 || (size_t)r >= tam)
+        snprintf(motivo, tam, "%s", VALGRIND_ENCONTRO);
+}
+
 int cal_valgrind_veredicto(const cal_proceso_t *p, char *motivo, size_t tam)
 {
     const char *vg = cal_valgrind(p);
@@ -337,8 +441,7 @@ int cal_valgrind_veredicto(const cal_proceso_t *p, char *motivo, size_t tam)
         return 0;
     }
     if (codigo == CAL_CODIGO_VALGRIND || limpios != resumenes) {
-        snprintf(motivo, tam, "valgrind encontró errores de memoria o fugas (código %d)",
-                 CAL_CODIGO_VALGRIND);
+        explicar_problema(vg, motivo, tam);
         return 0;
     }
     snprintf(motivo, tam, "valgrind: 0 errores y sin fugas");
@@ -381,15 +484,8 @@ void cal_valgrind_nota(const cal_proceso_t *p)
     static char buf[8192];
     const char *vg = cal_valgrind(p);
     /* Lo más útil primero: el primer error con su pila, o el resumen de fugas. */
-    static const char *const marcas[] = {"Invalid ",           "uninitialised",
-                                         "Conditional jump",   "definitely lost in",
-                                         "indirectly lost in", NULL};
-    const char *error = NULL;
-    for (int i = 0; marcas[i] != NULL && error == NULL; i++)
-        error = strstr(vg, marcas[i]);
+    const char *error = primer_problema(vg);
     if (error != NULL) {
-        while (error > vg && error[-1] != '\n')
-            error--;
         cal_nota("Primer problema que señala valgrind:\n%s",
                  cal_extracto(error, 14, buf, sizeof buf));
     }

@@ -107,6 +107,37 @@ CAL_PRUEBA(sigint, 20)
  * uv_close directo la cola se tira, aviso incluido); «tardo» sigue sin leer y el servidor no
  * debe esperarlo más de unos 2 s. */
 
+/* Aquí vence el plazo (en senales, con todos leyendo, no): su temporizador lo cierra la parada,
+ * no la red de seguridad (el estudiante de prueba de la sesión 39 no cerraba el temporizador ya
+ * vencido: 100/100 antes; mutante plazo_sin_cerrar). Solo los uv_timer_t: los demás olvidos de la
+ * parada (el servidor, las señales, las conexiones) los cobra senales con el mismo juicio, y un
+ * fallo se cobra una vez (el mutante cierra_la_red perdía las dos). Sin informe de la precarga
+ * (-1, -2), aquí no se juzga: senales ya lo hace. 1 si no quedó ninguno. */
+static int plazo_cerrado(cal_proceso_t *p)
+{
+    char dejados[2048], temporizadores[2048] = "";
+    size_t largo = 0;
+    int n = cal_sin_cerrar(p, dejados, sizeof dejados), cuantos = 0;
+    for (char *l = n > 0 ? dejados : NULL; l != NULL && *l != '\0';) {
+        char *fin = strchr(l, '\n');
+        size_t tam = fin != NULL ? (size_t)(fin - l) : strlen(l);
+        if (strncmp(l, "uv_timer_t", 10) == 0 && largo + tam + 2 < sizeof temporizadores) {
+            largo += (size_t)snprintf(temporizadores + largo, sizeof temporizadores - largo,
+                                      "%s%.*s", cuantos > 0 ? "; " : "", (int)tam, l);
+            cuantos++;
+        }
+        l = fin != NULL ? fin + 1 : l + tam;
+    }
+    if (cuantos == 0)
+        return 1;
+    cal_esperado("que la parada cerrara ella misma el temporizador del plazo de unos 2 s, también "
+                 "cuando vence, antes de que uv_run acabara");
+    cal_obtenido("%s", temporizadores);
+    cal_nota("(un temporizador de una vez que ya venció sigue siendo un handle: uv_close en su "
+             "callback, o en cuanto no haga falta)");
+    return 0;
+}
+
 CAL_PRUEBA(apagado_lento, 40)
 {
     static const char *const nombres[] = {"lector", "emisor"};
@@ -237,12 +268,7 @@ CAL_PRUEBA(apagado_lento, 40)
         cal_obtenido("terminó con código 0, pero %.1f s después de la señal", tardo_s);
         CAL_FIN(0);
     }
-    /* Aquí vence el plazo (en senales, con todos leyendo, no): lo que quedara abierto, el
-     * temporizador del plazo incluido, lo cierra la parada y no la red de seguridad (el
-     * estudiante de prueba de la sesión 39 no cerraba el temporizador ya vencido: 100/100
-     * antes). Mutante: plazo_sin_cerrar. */
-    if (!cal_parada_cerro_todo(s.p, "las conexiones que quedaban y el temporizador del plazo "
-                                    "de unos 2 s, también cuando vence")) {
+    if (!plazo_cerrado(s.p)) {
         CAL_FIN(0);
     }
     cal_obtenido("terminó con código 0, %.1f s después de la señal", tardo_s);

@@ -206,5 +206,13 @@ CAL_PRUEBA(tiempo_por_peticion, 30)
         cal_obtenido("las tres peticiones, en fila, llegaron bien, pero %s", cpu);
     if (e.p != NULL && dormido)
         cal_nota("CPU: %s.", cpu);
+    /* El porqué de un límite que venció antes de tiempo: el «Obtenido» enseña la petición
+     * cortada, no de dónde contaba su reloj (el estudiante de prueba de la sesión 39, con el
+     * tiempo puesto al encolarla o uno global para todo el programa). */
+    if (!ok && e.p != NULL && strstr(cal_salida(e.p), "tiempo límite") != NULL)
+        cal_nota("(con -c 1 las peticiones salen de una en una: la que se cortó llevaba su "
+                 "tiempo contando desde antes de salir, al ponerla en la cola o desde que "
+                 "arrancó el programa. El límite de cada petición empieza cuando sale: "
+                 "tiempo_limite_ms de la petición, no un temporizador propio)");
     CAL_FIN(ok && dormido);
 }
