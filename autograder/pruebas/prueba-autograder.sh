@@ -5,7 +5,9 @@
 # salen en el acto, giran sin fin, ignoran SIGTERM, se hacen demonios con setsid, crean
 # procesos sin parar, inundan la salida, se comen la memoria, intentan escribir en el
 # repositorio, en el informe y en los resultados de las verificaciones, o imprimen líneas
-# verosímiles sin hacer ninguna petición (adivina.c). De cada uno exige:
+# verosímiles sin hacer ninguna petición (adivina.c). La lista de esos casos es una tabla,
+# autograder/hostiles/casos.tsv (una fila por caso: la entrega, el laboratorio, la nota
+# máxima y sus comprobaciones propias). De cada uno exige:
 #   - que la calificación termine (código 0) en tiempo acotado, con nota y mensajes;
 #   - que no quede vivo ningún proceso de la entrega;
 #   - que el repositorio, la carpeta de la entrega y el informe queden intactos
@@ -118,6 +120,102 @@ caso() {
     bien "$nombre: repositorio y entrega intactos"
   else
     mal "$nombre-repo" "$nombre: ¡el repositorio o la entrega cambiaron!"
+  fi
+}
+
+# La lista de los hostiles es una tabla: autograder/hostiles/casos.tsv, una fila por caso
+# (parte, tramo, entrega, laboratorio, nota máxima, entorno y las comprobaciones de después;
+# su cabecera explica cada columna). Añadir un hostil es añadir una fila, y quien revisa lee
+# la tabla y no este guion. Cada parte la recorre con `casos PARTE TRAMO` en el sitio del
+# guion donde van esos casos: un tramo son las filas seguidas de una parte sin código del
+# guion entre ellas (un servidor que se prepara para varias, una comprobación que junta
+# varios informes), y se ejecutan en el orden de la tabla. Se lee entera al empezar (y no
+# fila a fila de un `while read`): lo que llama caso podría leer de la entrada estándar.
+CASOS_TSV="$RAIZ/autograder/hostiles/casos.tsv"
+mapfile -t CASOS_FILAS < <(grep -v -e '^#' -e '^[[:space:]]*$' "$CASOS_TSV")
+# Las entregas que se escriben aquí (columna «fuente»: «generada» o «a.c+b.c»), y lo que
+# generan las partes por su cuenta.
+generada="$TMP/generadas"
+mkdir -p "$generada"
+
+# con_variables [VAR=valor…] -- ORDEN…: ORDEN con esas variables exportadas solo mientras
+# dura, como «VAR=valor ORDEN» (así llamaba el guion a caso: LIMITE_S=100 CASO_LAB=… caso …).
+# Locales y exportadas: al volver, cada una recobra lo que era.
+con_variables() {
+  while [ "$1" != -- ]; do
+    local "${1%%=*}"
+    export "${1?}"
+    shift
+  done
+  shift
+  "$@"
+}
+
+# casos PARTE TRAMO: las filas de la tabla de esa parte y ese tramo, en su orden. Un tramo sin
+# ninguna fila es un error de la tabla (un nombre mal escrito se saltaría el tramo en silencio).
+casos() {
+  local fila n=0
+  for fila in "${CASOS_FILAS[@]}"; do
+    [[ "$fila" == "$1"$'\t'"$2"$'\t'* ]] || continue
+    caso_fila "$fila"
+    n=$((n + 1))
+  done
+  [ "$n" -gt 0 ] || mal "tabla-$1-$2" "casos.tsv: ninguna fila de la parte «$1», tramo «$2»"
+}
+
+# caso_fila FILA: una fila de casos.tsv. Primero su preparación (antes_NOMBRE, si la hay: si
+# falla, ya dijo por qué con mal o salta, y el caso no se califica), después la entrega
+# (fuente) y caso, y al final sus comprobaciones propias (despues_NOMBRE…, separadas por «;»).
+# Las dos funciones reciben el nombre del caso y las palabras que siguen a la suya en la
+# columna; ven además, de esta función, «dice» (la última columna), «lab_caso» y
+# «archivo_caso» (el laboratorio y el archivo, también los de por omisión) y «vars», que la
+# preparación amplía con lo que caso necesita (SECRETO=…, PUERTO_FUERA=…, UNIX_FUERA=…).
+caso_fila() {
+  # Las dos primeras (parte y tramo) ya las miró casos.
+  local nombre fuente lab archivo resto maximo limite entorno antes despues dice de_mas
+  IFS=$'\t' read -r _ _ nombre fuente lab archivo resto maximo limite entorno antes despues \
+    dice de_mas <<<"$1"
+  # Las columnas vacías llevan «-»: un tabulador es espacio para read, y dos seguidos serían uno.
+  if [ -z "$dice" ] || [ -n "$de_mas" ]; then
+    mal "tabla-$nombre" "casos.tsv: la fila de «$nombre» no tiene 13 columnas separadas por tabuladores"
+    return
+  fi
+  [ "$dice" = - ] && dice=""
+  local lab_caso=$LAB archivo_caso=monitor.c
+  [ "$lab" != - ] && lab_caso=$lab
+  [ "$archivo" != - ] && archivo_caso=$archivo
+  local -a args=() vars=() llamada=() llamadas=() trozos=() rutas=()
+  # «$TMP» en el entorno es la carpeta temporal de la parte (lo que preparó la función de antes).
+  [ "$entorno" != - ] && read -r -a args <<<"${entorno//\$TMP/$TMP}"
+  [ "$lab" != - ] && vars+=("CASO_LAB=$lab")
+  [ "$archivo" != - ] && vars+=("CASO_ARCHIVO=$archivo")
+  [ "$resto" != - ] && vars+=("CASO_RESTO=$resto")
+  [ "$limite" != - ] && vars+=("LIMITE_S=$limite")
+  if [ "$antes" != - ]; then
+    read -r -a llamada <<<"$antes"
+    "antes_${llamada[0]}" "$nombre" "${llamada[@]:1}" || return 0
+  fi
+  # La entrega: un archivo de autograder/hostiles/; «generada», la que escribió la preparación
+  # en $generada/NOMBRE.c; o «a.c+b.c+…», esos archivos uno tras otro (hostil: los de
+  # autograder/hostiles/ por su nombre, los demás, como solutions/…, por su ruta).
+  local origen=$fuente t
+  if [ "$fuente" = generada ]; then
+    origen="$generada/$nombre.c"
+  elif [[ "$fuente" == *+* ]]; then
+    IFS=+ read -r -a trozos <<<"$fuente"
+    for t in "${trozos[@]}"; do
+      if [[ "$t" == */* ]]; then rutas+=("$t"); else rutas+=("autograder/hostiles/$t"); fi
+    done
+    hostil "${rutas[@]}" >"$generada/$nombre.c"
+    origen="$generada/$nombre.c"
+  fi
+  con_variables "${vars[@]}" -- caso "$nombre" "$origen" "$maximo" "${args[@]}"
+  if [ "$despues" != - ]; then
+    IFS=';' read -r -a llamadas <<<"$despues"
+    for t in "${llamadas[@]}"; do
+      read -r -a llamada <<<"$t"
+      "despues_${llamada[0]}" "$nombre" "${llamada[@]:1}"
+    done
   fi
 }
 
@@ -245,33 +343,30 @@ echo "── Contención con bubblewrap"
 if ! command -v bwrap >/dev/null; then
   mal "sin-bwrap" "bubblewrap no está instalado: no se puede probar la caja (make deps)"
 fi
-caso sale_ya sale_ya.c 5
-caso gira gira.c 5
-caso ignora_senales ignora_senales.c 5
-caso demonio demonio.c 5
-caso bomba bomba.c 5
-caso come_memoria come_memoria.c 5
-caso inunda inunda.c 5
-if grep -q 'descartaron' "$SALIDAS/inunda.txt" && [ "$(stat -c %s "$SALIDAS/inunda.txt")" -lt 2000000 ] &&
-  [ "$(stat -c %s "$SALIDAS/inunda/results.json")" -lt 5000000 ]; then
-  bien "inunda: la salida se recorta, se dice y el informe no crece sin medida"
-else
-  mal "inunda-tope" "inunda: no se avisa del recorte o el informe es enorme"
-fi
-rm -f /tmp/HACKEADO-calificador
-caso escribe escribe.c 5
-if [ ! -e /tmp/HACKEADO-calificador ]; then
-  bien "escribe: /tmp del sistema intacto (la caja tiene /tmp propio)"
-else
-  mal "escribe-tmp" "escribe: pudo escribir en /tmp del sistema"
-  rm -f /tmp/HACKEADO-calificador
-fi
-if grep -q FORJADO "$SALIDAS/escribe/results.json"; then
-  mal "escribe-forja" "escribe: el informe contiene resultados falsificados"
-else
-  bien "escribe: resultados no falsificados (el informe da la nota real)"
-fi
-caso sale_ya_criterion sale_ya.c 5 CRITERION_ALWAYS_SUCCEED=1 CRITERION_JOBS=1
+despues_inunda() {
+  if grep -q 'descartaron' "$SALIDAS/$1.txt" && [ "$(stat -c %s "$SALIDAS/$1.txt")" -lt 2000000 ] &&
+    [ "$(stat -c %s "$SALIDAS/$1/results.json")" -lt 5000000 ]; then
+    bien "$1: la salida se recorta, se dice y el informe no crece sin medida"
+  else
+    mal "$1-tope" "$1: no se avisa del recorte o el informe es enorme"
+  fi
+}
+# escribe.c escribe /tmp/HACKEADO-calificador: que no quede de antes.
+antes_escribe() { rm -f /tmp/HACKEADO-calificador; }
+despues_escribe() {
+  if [ ! -e /tmp/HACKEADO-calificador ]; then
+    bien "$1: /tmp del sistema intacto (la caja tiene /tmp propio)"
+  else
+    mal "$1-tmp" "$1: pudo escribir en /tmp del sistema"
+    rm -f /tmp/HACKEADO-calificador
+  fi
+  if grep -q FORJADO "$SALIDAS/$1/results.json"; then
+    mal "$1-forja" "$1: el informe contiene resultados falsificados"
+  else
+    bien "$1: resultados no falsificados (el informe da la nota real)"
+  fi
+}
+casos resto con_caja
 
 fi
 
@@ -289,91 +384,97 @@ fi
 
 if [ "$PARTE" = trampas ]; then
 echo "── Trampas de un estudiante listo (campaña de ataques al calificador v1)"
-# Compilar viendo el repositorio: incluir la solución por su ruta.
-caso incluye_solucion incluye_solucion.c 5
-if grep -q 'No such file\|No existe el fichero\|no existe' "$SALIDAS/incluye_solucion.txt"; then
-  bien "incluye_solucion: el compilador no ve solutions/ (la entrega compila en la caja)"
-else
-  mal "incluye-solucion-ve" "incluye_solucion: el compilador no dijo que la solución no existe"
-fi
+# Compilar viendo el repositorio: el compilador no ve solutions/.
+despues_incluye_solucion() {
+  if grep -q 'No such file\|No existe el fichero\|no existe' "$SALIDAS/$1.txt"; then
+    bien "$1: el compilador no ve solutions/ (la entrega compila en la caja)"
+  else
+    mal "incluye-solucion-ve" "$1: el compilador no dijo que la solución no existe"
+  fi
+}
 # .incbin de un archivo que solo lee root: ni en el programa ni en el informe.
-SECRETO="$TMP/secreto-root"
-marca_secreta="SECRETO-$RANDOM$RANDOM$RANDOM"
-echo "$marca_secreta" >"$SECRETO"
-chmod 600 "$SECRETO"
-SECRETO=$SECRETO caso incbin incbin.c 5
-if grep -rqs "$marca_secreta" "$SALIDAS/incbin" "$SALIDAS/incbin.txt"; then
-  mal "incbin-filtra" "incbin: los bytes del archivo de root llegaron al informe o al programa"
-else
-  bien "incbin: los bytes de un archivo de root no llegan ni al programa ni al informe"
-fi
+antes_incbin() {
+  local secreto="$TMP/secreto-root"
+  marca_secreta="SECRETO-$RANDOM$RANDOM$RANDOM"
+  echo "$marca_secreta" >"$secreto"
+  chmod 600 "$secreto"
+  vars+=("SECRETO=$secreto")
+}
+despues_incbin() {
+  if grep -rqs "$marca_secreta" "$SALIDAS/$1" "$SALIDAS/$1.txt"; then
+    mal "$1-filtra" "$1: los bytes del archivo de root llegaron al informe o al programa"
+  else
+    bien "$1: los bytes de un archivo de root no llegan ni al programa ni al informe"
+  fi
+}
 # Un binario que nombra un archivo de fuera en su .gnu_debugaltlink: addr2line (traducir las
 # direcciones de la precarga vivos) lo seguía como root fuera de la caja y sacaba su .debug_str
 # al informe. El archivo: un ELF de solo quien prueba (root en CI), con la marca como cadena.
 # Ahora addr2line corre encerrado (con bwrap, sin ver más que el programa; sin bwrap y como
 # root, con el uid de la caja), y la traducción sigue («creado en x.c:1»: leyó el CU, no la
-# cadena ajena).
-alt_marca="SECRETO-ALT-$RANDOM$RANDOM$RANDOM"
-printf '.section .debug_str,"MS",@progbits,1\n.string "%s"\n' "$alt_marca" >"$TMP/alt.s"
-if as -o "$TMP/alt.o" "$TMP/alt.s" && ld -shared -o "$TMP/alt-secreto.o" "$TMP/alt.o"; then
-  chmod 600 "$TMP/alt-secreto.o"
-  altlink() { # altlink NOMBRE [VAR=VALOR…]
-    local n=$1
-    shift
-    SECRETO="$TMP/alt-secreto.o" caso "$n" addr2line_altlink.c 5 "$@"
-    if grep -rqs "$alt_marca" "$SALIDAS/$n" "$SALIDAS/$n.txt"; then
-      mal "$n-filtra" "$n: la cadena del archivo que nombra .gnu_debugaltlink llegó al informe"
-    elif ! grep -q "creado en x.c:1" "$SALIDAS/$n.txt"; then
-      mal "$n-traduce" "$n: la dirección del programa ya no se traduce a archivo:línea"
+# cadena ajena). antes_altlink NOMBRE [raiz]: el ELF, una vez para los dos casos (si no se
+# pudo, se dice una vez y no se califica ninguno); con «raiz», solo si somos root.
+antes_altlink() {
+  [ "${2:-}" = raiz ] && [ "$(id -u)" != 0 ] && return 1
+  if [ -z "${alt_marca:-}" ]; then
+    alt_marca="SECRETO-ALT-$RANDOM$RANDOM$RANDOM"
+    printf '.section .debug_str,"MS",@progbits,1\n.string "%s"\n' "$alt_marca" >"$TMP/alt.s"
+    if as -o "$TMP/alt.o" "$TMP/alt.s" && ld -shared -o "$TMP/alt-secreto.o" "$TMP/alt.o"; then
+      chmod 600 "$TMP/alt-secreto.o"
     else
-      bien "$n: addr2line no sigue al archivo de fuera, y traduce («creado en x.c:1»)"
+      mal "addr2line-altlink" "no se pudo preparar el ELF secreto con as y ld"
     fi
-  }
-  altlink addr2line_altlink
-  [ "$(id -u)" = 0 ] && altlink addr2line_altlink_sin_bwrap CALIF_SIN_BWRAP=1
-else
-  mal "addr2line-altlink" "no se pudo preparar el ELF secreto con as y ld"
-fi
-# Los medios: curl por popen, hilos propios con sockets bloqueantes, un fork en ensamblador,
-# y la solución con un hijo que hace el trabajo o un exec final que esquivan a valgrind.
-caso con_curl con_curl.c 5
-caso hilos_bloqueantes hilos_bloqueantes.c 5
-caso asm_fork asm_fork.c 5
-caso uv_dlsym uv_dlsym.c 5
-for c in con_curl hilos_bloqueantes asm_fork uv_dlsym; do
-  if grep -q 'no se califica' "$SALIDAS/$c.txt"; then
-    bien "$c: rechazada con un mensaje que dice qué usa y por qué no vale"
-  else
-    mal "$c-mensaje" "$c: no se explica por qué no se califica"
   fi
-done
-generada="$TMP/generadas"
-mkdir -p "$generada"
-{ cat "solutions/$LAB/monitor.c"; printf '%s\n' \
-  '__attribute__((constructor)) static void trampa(void) { if (fork() > 0) _exit(0); }'; } \
-  >"$generada/trabajo_en_hijo.c"
-{ cat "solutions/$LAB/monitor.c"; printf '%s\n' \
-  '__attribute__((destructor)) static void trampa(void) { execl("/bin/true", "true", (char *)0); }'; } \
-  >"$generada/exec_final.c"
-caso trabajo_en_hijo "$generada/trabajo_en_hijo.c" 5
-caso exec_final "$generada/exec_final.c" 5
+  [ -f "$TMP/alt-secreto.o" ] || return 1
+  vars+=("SECRETO=$TMP/alt-secreto.o")
+}
+despues_altlink() {
+  local n=$1
+  if grep -rqs "$alt_marca" "$SALIDAS/$n" "$SALIDAS/$n.txt"; then
+    mal "$n-filtra" "$n: la cadena del archivo que nombra .gnu_debugaltlink llegó al informe"
+  elif ! grep -q "creado en x.c:1" "$SALIDAS/$n.txt"; then
+    mal "$n-traduce" "$n: la dirección del programa ya no se traduce a archivo:línea"
+  else
+    bien "$n: addr2line no sigue al archivo de fuera, y traduce («creado en x.c:1»)"
+  fi
+}
+# Los medios: curl por popen, hilos propios con sockets bloqueantes, un fork en ensamblador:
+# rechazados, y el informe dice por qué.
+despues_rechazo_explicado() {
+  if grep -q 'no se califica' "$SALIDAS/$1.txt"; then
+    bien "$1: rechazada con un mensaje que dice qué usa y por qué no vale"
+  else
+    mal "$1-mensaje" "$1: no se explica por qué no se califica"
+  fi
+}
+# La solución con un hijo que hace el trabajo o un exec final que esquivan a valgrind.
+antes_trabajo_en_hijo() {
+  { cat "solutions/$LAB/monitor.c"; printf '%s\n' \
+    '__attribute__((constructor)) static void trampa(void) { if (fork() > 0) _exit(0); }'; } \
+    >"$generada/$1.c"
+}
+antes_exec_final() {
+  { cat "solutions/$LAB/monitor.c"; printf '%s\n' \
+    '__attribute__((destructor)) static void trampa(void) { execl("/bin/true", "true", (char *)0); }'; } \
+    >"$generada/$1.c"
+}
 # Bajo valgrind, un resumen limpio falso en su informe, el descriptor cerrado y un execve
 # escondido a /bin/true: el veredicto de valgrind leía «0 errores y sin fugas» con una fuga
 # (antes 100/100); la traza de los execve de valgrind lo delata (runner/conducta.c). Solo se
 # ve en «valgrind», que no es del núcleo del 07: esa pierde sus puntos con lo visto (la
 # trampa no gana nada: es la solución con una fuga) y lo demás se califica (95).
-hostil autograder/hostiles/valgrind_exec.c "solutions/$LAB/monitor.c" >"$generada/valgrind_exec.c"
-caso valgrind_exec "$generada/valgrind_exec.c" 95
-if grep -q 'Se vio execve de otro programa bajo valgrind' "$SALIDAS/valgrind_exec.txt" &&
-  python3 - "$SALIDAS/valgrind_exec/results.json" <<'PY'; then
+despues_valgrind_exec() {
+  if grep -q 'Se vio execve de otro programa bajo valgrind' "$SALIDAS/$1.txt" &&
+    python3 - "$SALIDAS/$1/results.json" <<'PY'; then
 import json, sys
 t = [t for t in json.load(open(sys.argv[1]))["tests"] if t["extra_data"]["id"] == "valgrind"][0]
 sys.exit(t["score"] != 0 or "Se vio execve de otro programa bajo valgrind" not in t["output"])
 PY
-  bien "valgrind_exec: «valgrind» en 0 por el execve bajo valgrind, y dicho así"
-else
-  mal "valgrind-exec-mensaje" "valgrind_exec: «valgrind» no está en 0 o el informe no dice que ejecutó otro programa bajo valgrind"
-fi
+    bien "$1: «valgrind» en 0 por el execve bajo valgrind, y dicho así"
+  else
+    mal "valgrind-exec-mensaje" "$1: «valgrind» no está en 0 o el informe no dice que ejecutó otro programa bajo valgrind"
+  fi
+}
 # El informe de valgrind lo puede escribir el programa (el descriptor 4 sigue abierto): con una
 # fuga, valgrind_tapa.c escribe al salir un final limpio falso y 320 KiB de relleno (el tope de
 # lectura es 256 KiB: el resumen de verdad quedaba fuera) y muere por SIGINT (130, y valgrind
@@ -382,14 +483,15 @@ fi
 # tubería sin bloqueo (el resumen de verdad se pierde si el calificador no ha leído): las dos
 # mueren por una señal, y eso lo dice la traza de strace, que el programa no escribe. Sin
 # bwrap, el estado de wait.
-# tapa_caso NOMBRE RELLENO_KIB SABOTAJE [VAR=valor…]
-tapa_caso() {
-  local nombre=$1 relleno=$2 sabotaje=$3
-  shift 3
-  sed -e "s/^#define VT_RELLENO_KIB .*/#define VT_RELLENO_KIB $relleno/" \
-    -e "s/^#define VT_SABOTAJE .*/#define VT_SABOTAJE    $sabotaje/" autograder/hostiles/valgrind_tapa.c |
-    cat - solutions/10-clima/clima.c >"$generada/$nombre.c"
-  LIMITE_S=100 CASO_LAB=10-clima CASO_ARCHIVO=clima.c caso "$nombre" "$generada/$nombre.c" 95 "$@"
+# antes_tapa NOMBRE RELLENO_KIB SABOTAJE: valgrind_tapa.c así, delante de la solución del 10.
+antes_tapa() {
+  sed -e "s/^#define VT_RELLENO_KIB .*/#define VT_RELLENO_KIB $2/" \
+    -e "s/^#define VT_SABOTAJE .*/#define VT_SABOTAJE    $3/" autograder/hostiles/valgrind_tapa.c |
+    cat - solutions/10-clima/clima.c >"$generada/$1.c"
+}
+# despues_tapa NOMBRE RELLENO_KIB
+despues_tapa() {
+  local nombre=$1 relleno=$2
   # No «fallan»: es el contador de comun.sh, y mal() lo suma (con set -u, «unbound variable»).
   local perdidas
   perdidas=" $(id_fallidas "$nombre" 10-clima | tr '\n' ' ')"
@@ -407,98 +509,159 @@ tapa_caso() {
     mal "$nombre-valgrind" "$nombre: fallan «$perdidas» (debían fallar sigint y valgrind$([ "$nombrada" = 0 ] && printf ', por «murió por la señal SIGINT», que dice la traza'))) — $SALIDAS/$nombre.txt"
   fi
 }
-tapa_caso valgrind_tapa 320 0
-tapa_caso valgrind_tapa_sin_relleno 0 0
-tapa_caso valgrind_tapa_sabotaje 0 1
-tapa_caso valgrind_tapa_sin_caja 320 0 CALIF_SIN_BWRAP=1
 # Con una llamada directa a valgrind (client request: VALGRIND_NON_SIMD_CALL1), valgrind_cliente.c hace
 # que valgrind ejecute en la CPU de verdad una función suya que escribe un resumen limpio falso
 # en el informe y sale con exit_group antes del resumen y el código de valgrind: con una fuga,
 # antes 100/100 en el 07. Con el preámbulo en el código, los objetos lo delatan (no se
 # califica); escrito en tiempo de ejecución en memoria anónima ejecutable (JIT 1), la traza de
 # valgrind (lib/valgrind.c): pierde valgrind. También sin bwrap.
-# cliente_caso NOMBRE JIT MAXIMO MENSAJE [VAR=valor…]
-cliente_caso() {
-  local nombre=$1 jit=$2 maximo=$3 mensaje=$4
-  shift 4
-  hostil autograder/hostiles/valgrind_cliente.c | sed -e "s/^#define VC_JIT .*/#define VC_JIT $jit/" |
-    cat - "solutions/$LAB/monitor.c" >"$generada/$nombre.c"
-  caso "$nombre" "$generada/$nombre.c" "$maximo" "$@"
-  local perdidas
-  perdidas=" $(id_fallidas "$nombre" "$LAB" | tr '\n' ' ')"
+# antes_cliente NOMBRE JIT: valgrind_cliente.c con ese VC_JIT, delante de la solución del 07.
+antes_cliente() {
+  hostil autograder/hostiles/valgrind_cliente.c | sed -e "s/^#define VC_JIT .*/#define VC_JIT $2/" |
+    cat - "solutions/$LAB/monitor.c" >"$generada/$1.c"
+}
+# despues_pierde_valgrind NOMBRE: pierde valgrind y el informe dice «dice».
+despues_pierde_valgrind() {
+  local nombre=$1 mensaje=$dice perdidas
+  perdidas=" $(id_fallidas "$nombre" "$lab_caso" | tr '\n' ' ')"
   if [[ "$perdidas" == *" valgrind "* ]] && grep -q "$mensaje" "$SALIDAS/$nombre.txt"; then
     bien "$nombre: pierde valgrind y lo dice («$mensaje»)"
   else
     mal "$nombre-valgrind" "$nombre: fallan «$perdidas», o el informe no dice «$mensaje» — $SALIDAS/$nombre.txt"
   fi
 }
-cliente_caso valgrind_cliente 0 5 'usa una llamada directa a valgrind'
-cliente_caso valgrind_cliente_jit 1 95 'memoria anónima ejecutable'
-cliente_caso valgrind_cliente_jit_sin_caja 1 95 'memoria anónima ejecutable' CALIF_SIN_BWRAP=1
+# El 08 no se hace leyendo con fopen/fread en el hilo del bucle (lectura_bloqueante).
+despues_contador_fread() {
+  if grep -q 'no se califica.*contador.c usa fopen, fread' "$SALIDAS/$1.txt"; then
+    bien "$1: el 08 rechaza leer con fopen/fread, y lo dice"
+  else
+    mal "contador-fread-mensaje" "$1: el informe no dice que lee con fopen/fread"
+  fi
+}
+# El 11 no guarda los cuerpos con fopen/fwrite/rename en el hilo del bucle (archivos_bloqueantes).
+despues_descargas_fwrite() {
+  if grep -q 'no se califica.*descargas.c usa .*fopen' "$SALIDAS/$1.txt"; then
+    bien "$1: el 11 rechaza escribir con fopen/fwrite/rename, y lo dice"
+  else
+    mal "descargas-fwrite-mensaje" "$1: el informe no dice que escribe con fopen/rename"
+  fi
+}
+# El 11 deja enlaces simbólicos con los nombres de los .parte que el calificador (root, fuera de
+# la caja) escribía entre dos ejecuciones en la misma carpeta (continuar_416). Antes, root
+# creaba autograder/HACKEADO (0666) en el repositorio; después, cal_crear_archivo dejó de
+# seguir nada (lo prueba prueba_arbol: arbol_crear sobre un enlace). Y desde la sesión 31 la
+# trampa ya no acierta: los nombres son al azar (desc_nombre) y cada reanudación va en una
+# carpeta nueva. El caso queda de extremo a extremo: la víctima sigue intacta.
+antes_parte_enlace() {
+  pe_victima="$TMP/victima-parte"
+  echo intacta >"$pe_victima"
+  chmod 600 "$pe_victima"
+  vars+=("SECRETO=$pe_victima")
+}
+despues_parte_enlace() {
+  if [ "$(cat "$pe_victima")" = intacta ] && [ "$(stat -c %a "$pe_victima")" = 600 ]; then
+    bien "$1: el calificador no escribe por los enlaces que deja la entrega"
+  else
+    mal "parte-enlace" "$1: root escribió o cambió el modo de un archivo ajeno por un enlace"
+  fi
+  rm -f autograder/HACKEADO
+}
+# El calificador, como root, nunca sigue una ruta que la entrega pudo tocar (base/arbol.c), con
+# openat2 y sin él (CALIF_SIN_OPENAT2=1: el recorrido de un núcleo < 5.6), y sin bwrap.
+# 08: al salir, el programa cambia «arbol» por otra carpeta cuyo «cerrada» es un enlace a un
+# archivo ajeno (0600); después el calificador devolvía los permisos a «arbol/cerrada» con
+# chmod(ruta, 0755) y root cambiaba el modo de ese archivo (antes: 0600 → 0755 y 100/100).
+antes_enlace_08() {
+  e8_victima="$TMP/victima-$1"
+  echo intacta >"$e8_victima"
+  chmod 600 "$e8_victima"
+  vars+=("SECRETO=$e8_victima")
+}
+despues_enlace_08() {
+  local nombre=$1
+  if [ "$(cat "$e8_victima")" = intacta ] && [ "$(stat -c %a "$e8_victima")" = 600 ] &&
+    grep -q 'enlace simbólico.*no se sigue' "$SALIDAS/$nombre.txt"; then
+    bien "$nombre: el archivo ajeno sigue 0600 y la verificación dice que había un enlace"
+  else
+    # Con la verificación «errores» y lo que obtuvo: si falló antes por otra cosa (carga), se ve.
+    mal "$nombre-victima" "$nombre: root cambió el modo de un archivo ajeno por un enlace ($(stat -c %a "$e8_victima"), «$(cat "$e8_victima")»), o el informe no lo dice: $(grep -A8 'Carpetas recursivas' "$SALIDAS/$nombre.txt" | grep -m1 -o 'Obtenido:.*' | cut -c1-400) — $SALIDAS/$nombre.txt"
+  fi
+}
+# 11: al salir, el programa cambia su carpeta -d por un enlace a una carpeta ajena 0700; el
+# calificador listaba -d en el detalle de lo que falla y el nombre de un archivo de esa carpeta
+# salía en el informe y en results.json (antes: 6 veces en cada uno).
+antes_enlace_11() {
+  local secreta="$TMP/secreta-$1"
+  e11_nombre="solo-root-$RANDOM$RANDOM.txt"
+  mkdir -m 700 "$secreta"
+  : >"$secreta/$e11_nombre"
+  vars+=("SECRETO=$secreta")
+}
+despues_enlace_11() {
+  local nombre=$1
+  if ! grep -rqF "$e11_nombre" "$SALIDAS/$nombre.txt" "$SALIDAS/$nombre" &&
+    grep -q 'no se puede leer: la entrega puso un enlace simbólico' "$SALIDAS/$nombre.txt"; then
+    bien "$nombre: lo de la carpeta ajena no sale en ningún informe, y el detalle dice que había un enlace"
+  else
+    mal "$nombre-secreto" "$nombre: el nombre de un archivo de una carpeta 0700 ajena salió en el informe, o no dice por qué no se lista"
+  fi
+}
+casos trampas trampas
 fi
 
 # Las trampas del 09, en la parte «sala» (con su vigilante de canales, arriba).
 if [ "$PARTE" = sala ]; then
 echo "── Trampas de un estudiante listo: la sala de chat (09)"
-generada="$TMP/generadas"
-mkdir -p "$generada"
 # El laboratorio 09 tampoco se hace sin libuv: un servidor de chat con socket y poll propios.
-CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_poll chat_poll.c 5
-if grep -q 'no se califica.*chat.c usa socket' "$SALIDAS/chat_poll.txt"; then
-  bien "chat_poll: el 09 rechaza sockets y poll propios, y lo dice"
-else
-  mal "chat-poll-mensaje" "chat_poll: el informe no dice que usa sockets y poll propios"
-fi
+despues_chat_poll() {
+  if grep -q 'no se califica.*chat.c usa socket' "$SALIDAS/$1.txt"; then
+    bien "$1: el 09 rechaza sockets y poll propios, y lo dice"
+  else
+    mal "chat-poll-mensaje" "$1: el informe no dice que usa sockets y poll propios"
+  fi
+}
 # Lo mismo con cada llamada escondida de objdump (chat_oculto.c delante): sin un nombre
 # prohibido, se calificaba; ahora lo delata el poll en el hilo del bucle (libuv usa epoll).
-hostil autograder/hostiles/chat_oculto.c autograder/hostiles/chat_poll.c >"$generada/chat_oculto.c"
-CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_oculto "$generada/chat_oculto.c" 5
-if grep -q 'no se califica' "$SALIDAS/chat_oculto.txt" &&
-  grep -q 'Se vio poll o select en el hilo del bucle, [0-9]* ve' "$SALIDAS/chat_oculto.txt"; then
-  bien "chat_oculto: el 09 rechaza esperar con poll en el hilo del bucle, y lo dice"
-else
-  mal "chat-oculto-mensaje" "chat_oculto: el informe no dice que espera con poll"
-fi
+despues_chat_oculto() {
+  if grep -q 'no se califica' "$SALIDAS/$1.txt" &&
+    grep -q 'Se vio poll o select en el hilo del bucle, [0-9]* ve' "$SALIDAS/$1.txt"; then
+    bien "$1: el 09 rechaza esperar con poll en el hilo del bucle, y lo dice"
+  else
+    mal "chat-oculto-mensaje" "$1: el informe no dice que espera con poll"
+  fi
+}
 # libuv escucha y acepta, y un hilo del grupo (uv_queue_work) lleva la sala con poll y read/write
 # directos (chat_grupo.c, de un adversario de la sesión 33: la sala completa así sacaba 100/100).
 # Lo delata el poll fuera del hilo del bucle. Su variante con E/S por señales (O_ASYNC, F_SETOWN,
 # F_SETSIG) ya no funciona: la caja las niega (pruebas/caja, fuera_de_la_lista_negado).
-hostil autograder/hostiles/chat_grupo.c >"$generada/chat_grupo.c"
-CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_grupo "$generada/chat_grupo.c" 5
-if grep -q 'no se califica' "$SALIDAS/chat_grupo.txt" &&
-  grep -q 'Se vio poll o select en un hilo que no es el del bucle, [0-9]* ve' "$SALIDAS/chat_grupo.txt"; then
-  bien "chat_grupo: el 09 rechaza la sala en un hilo del grupo, y lo dice"
-else
-  mal "chat-grupo-mensaje" "chat_grupo: el informe no dice que un hilo del grupo espera con poll"
-fi
+despues_chat_grupo() {
+  if grep -q 'no se califica' "$SALIDAS/$1.txt" &&
+    grep -q 'Se vio poll o select en un hilo que no es el del bucle, [0-9]* ve' "$SALIDAS/$1.txt"; then
+    bien "$1: el 09 rechaza la sala en un hilo del grupo, y lo dice"
+  else
+    mal "chat-grupo-mensaje" "$1: el informe no dice que un hilo del grupo espera con poll"
+  fi
+}
 # libuv acepta y después la sala lee y escribe cada descriptor por su cuenta (de un adversario de
 # la sesión 36, las tres a 100/100): un bucle epoll propio con el descriptor que crea libuv
 # (chat_prestado_epoll.c), un uv_poll por conexión (chat_prestado_sondeo.c), un hilo del grupo que
 # sondea y duerme (chat_prestado_siesta.c). Las delatan las cuentas de la precarga vivos
 # (.trafico), cliente a cliente: lo que recibe cada cliente no lo escribió libuv; los uv_poll.
-# Quedan compila y valgrind (bajo valgrind no hay precarga): 10. Y cuatro de un adversario de la
-# sesión 37 que sacaban 100/100 con las cuentas de antes, parches sobre chat_prestado_epoll.c:
-# chat_bomba (infla las cuentas en una conexión consigo mismo), chat_clave_manejador (saca la
-# clave del manejador de la precarga y falsifica cuentas y testigo), chat_efault (un uv_write que
-# falla con EFAULT) y chat_pizca (lee por libuv solo el primer trozo): 10, 10, 10 y 27. Y uno de
-# un adversario de la sesión 38: chat_udp_par (un socket UDP con el mismo número de puerto que
-# cada cliente, abierto como uv_tcp_t, para que libuv cuente en él): 10. (Sus otros dos, leer y
+# Quedan compila y valgrind (bajo valgrind no hay precarga): 10. Y los parches de adversarios de
+# las sesiones 37 y 38 sobre chat_prestado_epoll.c (chat_bomba, chat_clave_manejador,
+# chat_efault, chat_pizca, chat_udp_par: qué hace cada uno, en la tabla). Sus otros dos, leer y
 # escribir los sockets con uv_fs_read/uv_fs_write o llamar a write con una vuelta falsa a libuv,
-# los prueba prueba-vivos: eco fs, eco vuelta; chat_fs_ingenuo, más abajo, el primero en el 09.)
-for h in epoll sondeo siesta; do
-  CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c CASO_RESTO=solutions/09-sala-de-chat \
-    caso "chat_prestado_$h" "chat_prestado_$h.c" 10
-done
-for h in bomba:10 clave_manejador:10 efault:10 pizca:27 udp_par:10; do
-  nombre=chat_${h%%:*}
-  hostil autograder/hostiles/chat_prestado_epoll.c >"$generada/$nombre.c"
-  if patch -s "$generada/$nombre.c" <"autograder/hostiles/$nombre.patch" >/dev/null 2>&1; then
-    CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c CASO_RESTO=solutions/09-sala-de-chat \
-      caso "$nombre" "$generada/$nombre.c" "${h##*:}"
-  else
-    mal "${nombre//_/-}-parche" "autograder/hostiles/$nombre.patch ya no se aplica a chat_prestado_epoll.c"
-  fi
-done
+# los prueba prueba-vivos: eco fs, eco vuelta; chat_fs_ingenuo, en «cuentas», el primero en el 09.
+# antes_prestado NOMBRE: chat_prestado_epoll.c con autograder/hostiles/NOMBRE.patch; un parche
+# que ya no se aplica es un fallo y el caso no se califica.
+antes_prestado() {
+  hostil autograder/hostiles/chat_prestado_epoll.c >"$generada/$1.c"
+  patch -s "$generada/$1.c" <"autograder/hostiles/$1.patch" >/dev/null 2>&1 && return 0
+  mal "${1//_/-}-parche" "autograder/hostiles/$1.patch ya no se aplica a chat_prestado_epoll.c"
+  return 1
+}
+casos sala chat
+# Una comprobación sobre los informes de cinco casos del tramo: va aquí, tras él, y no en la tabla.
 escrito='y el programa solo escribió con libuv 0 en su conexión'
 if grep -q "$escrito" "$SALIDAS/chat_prestado_epoll.txt" &&
   grep -q "$escrito" "$SALIDAS/chat_prestado_siesta.txt" &&
@@ -513,121 +676,57 @@ fi
 # cada llamada escondida de objdump): por la traza se parece a libuv (los sockets en el hilo
 # del bucle, espera con epoll). Lo delata desde dónde se llama: una instrucción syscall del
 # propio programa, no de libc (strace -i). Antes, 100/100.
-CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_epoll chat_epoll.c 20
-if grep -q 'no se califica' "$SALIDAS/chat_epoll.txt" &&
-  grep -q 'Se vio epoll_create1 hecho por una instrucción syscall del propio programa' \
-    "$SALIDAS/chat_epoll.txt"; then
-  bien "chat_epoll: el 09 rechaza un bucle epoll propio, y dice desde dónde se llamó"
-else
-  mal "chat-epoll-mensaje" "chat_epoll: el informe no dice que el epoll es del propio programa"
-fi
+despues_chat_epoll() {
+  if grep -q 'no se califica' "$SALIDAS/$1.txt" &&
+    grep -q 'Se vio epoll_create1 hecho por una instrucción syscall del propio programa' \
+      "$SALIDAS/$1.txt"; then
+    bien "$1: el 09 rechaza un bucle epoll propio, y dice desde dónde se llamó"
+  else
+    mal "chat-epoll-mensaje" "$1: el informe no dice que el epoll es del propio programa"
+  fi
+}
 # Sin las direcciones (CALIF_SIN_ORIGEN=1) eso no se juzga: ni un 0 ni un 100 callados.
-CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_epoll_sin_origen chat_epoll.c 100 \
-  CALIF_SIN_ORIGEN=1
-if grep -q 'desde dónde se hacen las llamadas de epoll y de la red (un bucle propio o el de libuv) no se pudo juzgar: CALIF_SIN_ORIGEN' \
-  "$SALIDAS/chat_epoll_sin_origen.txt"; then
-  bien "sin direcciones: el informe dice que el bucle propio no se pudo juzgar"
-else
-  mal "chat-epoll-sin-origen" "sin direcciones: el informe no dice que no se juzgó"
-fi
+despues_sin_origen() {
+  if grep -q 'desde dónde se hacen las llamadas de epoll y de la red (un bucle propio o el de libuv) no se pudo juzgar: CALIF_SIN_ORIGEN' \
+    "$SALIDAS/$1.txt"; then
+    bien "sin direcciones: el informe dice que el bucle propio no se pudo juzgar"
+  else
+    mal "chat-epoll-sin-origen" "sin direcciones: el informe no dice que no se juzgó"
+  fi
+}
 # La misma sala, pero cada llamada la hace la función de libc, encontrada con dl_iterate_phdr
 # sin nombrarla (chat_sin_libuv.c delante de chat_epoll.c): sale de libc como las de libuv, y
 # antes sacaba 100/100 sin aviso. Lo delata la pila (strace -k, solo en el 09): no pasa por
 # libuv.so.
-hostil autograder/hostiles/chat_sin_libuv.c autograder/hostiles/chat_epoll.c >"$generada/chat_sin_libuv.c"
-CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_sin_libuv "$generada/chat_sin_libuv.c" 20
-if grep -q 'no se califica' "$SALIDAS/chat_sin_libuv.txt" &&
-  grep -q 'Se vio epoll_create1 hecho por libc a petición del propio programa.*sin pasar por libuv' \
-    "$SALIDAS/chat_sin_libuv.txt"; then
-  bien "chat_sin_libuv: el 09 rechaza las funciones de libc llamadas sin libuv, y lo dice"
-else
-  mal "chat-sin-libuv-mensaje" "chat_sin_libuv: el informe no dice que epoll_create1 no pasa por libuv"
-fi
-# Un strace sin pila (-k falla, como uno construido sin libdw): eso no se juzga, y se dice.
-printf '#!/bin/sh\nfor a in "$@"; do [ "$a" = -k ] && { echo "sin -k" >&2; exit 1; }; done\nexec %s "$@"\n' \
-  "$(command -v strace)" >"$TMP/strace-sin-pila"
-chmod 755 "$TMP/strace-sin-pila"
-CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c caso chat_sin_libuv_sin_pila "$generada/chat_sin_libuv.c" 100 \
-  CALIF_STRACE="$TMP/strace-sin-pila"
-if grep -q 'no se pudo juzgar: este strace no da la pila' "$SALIDAS/chat_sin_libuv_sin_pila.txt"; then
-  bien "sin pila: el informe dice que quién llama a libc no se pudo juzgar"
-else
-  mal "chat-sin-libuv-sin-pila" "sin pila: el informe no dice que no se juzgó"
-fi
+despues_chat_sin_libuv() {
+  if grep -q 'no se califica' "$SALIDAS/$1.txt" &&
+    grep -q 'Se vio epoll_create1 hecho por libc a petición del propio programa.*sin pasar por libuv' \
+      "$SALIDAS/$1.txt"; then
+    bien "$1: el 09 rechaza las funciones de libc llamadas sin libuv, y lo dice"
+  else
+    mal "chat-sin-libuv-mensaje" "$1: el informe no dice que epoll_create1 no pasa por libuv"
+  fi
+}
+# Un strace sin pila (-k falla, como uno construido sin libdw): eso no se juzga, y se dice. La
+# tabla se lo da al caso (CALIF_STRACE=$TMP/strace-sin-pila).
+antes_strace_sin_pila() {
+  printf '#!/bin/sh\nfor a in "$@"; do [ "$a" = -k ] && { echo "sin -k" >&2; exit 1; }; done\nexec %s "$@"\n' \
+    "$(command -v strace)" >"$TMP/strace-sin-pila"
+  chmod 755 "$TMP/strace-sin-pila"
+}
+despues_sin_pila() {
+  if grep -q 'no se pudo juzgar: este strace no da la pila' "$SALIDAS/$1.txt"; then
+    bien "sin pila: el informe dice que quién llama a libc no se pudo juzgar"
+  else
+    mal "chat-sin-libuv-sin-pila" "sin pila: el informe no dice que no se juzgó"
+  fi
+}
+casos sala chat_epoll
 fi
 
 if [ "$PARTE" = trampas ]; then
-# El 08 no se hace leyendo con fopen/fread en el hilo del bucle (lectura_bloqueante).
-CASO_LAB=08-contador-palabras CASO_ARCHIVO=contador.c caso contador_fread contador_fread.c 5
-if grep -q 'no se califica.*contador.c usa fopen, fread' "$SALIDAS/contador_fread.txt"; then
-  bien "contador_fread: el 08 rechaza leer con fopen/fread, y lo dice"
-else
-  mal "contador-fread-mensaje" "contador_fread: el informe no dice que lee con fopen/fread"
-fi
-# El 11 no guarda los cuerpos con fopen/fwrite/rename en el hilo del bucle (archivos_bloqueantes).
-CASO_LAB=11-descargas CASO_ARCHIVO=descargas.c caso descargas_fwrite descargas_fwrite.c 5
-if grep -q 'no se califica.*descargas.c usa .*fopen' "$SALIDAS/descargas_fwrite.txt"; then
-  bien "descargas_fwrite: el 11 rechaza escribir con fopen/fwrite/rename, y lo dice"
-else
-  mal "descargas-fwrite-mensaje" "descargas_fwrite: el informe no dice que escribe con fopen/rename"
-fi
-# El 11 deja enlaces simbólicos con los nombres de los .parte que el calificador (root, fuera de
-# la caja) escribía entre dos ejecuciones en la misma carpeta (continuar_416). Antes, root
-# creaba autograder/HACKEADO (0666) en el repositorio; después, cal_crear_archivo dejó de
-# seguir nada (lo prueba prueba_arbol: arbol_crear sobre un enlace). Y desde la sesión 31 la
-# trampa ya no acierta: los nombres son al azar (desc_nombre) y cada reanudación va en una
-# carpeta nueva. El caso queda de extremo a extremo: la víctima sigue intacta.
-pe_victima="$TMP/victima-parte"
-echo intacta >"$pe_victima"
-chmod 600 "$pe_victima"
-hostil autograder/hostiles/parte_enlace.c solutions/11-descargas/descargas.c >"$generada/parte_enlace.c"
-SECRETO=$pe_victima CASO_LAB=11-descargas CASO_ARCHIVO=descargas.c caso parte_enlace "$generada/parte_enlace.c" 100
-if [ "$(cat "$pe_victima")" = intacta ] && [ "$(stat -c %a "$pe_victima")" = 600 ]; then
-  bien "parte_enlace: el calificador no escribe por los enlaces que deja la entrega"
-else
-  mal "parte-enlace" "parte_enlace: root escribió o cambió el modo de un archivo ajeno por un enlace"
-fi
-rm -f autograder/HACKEADO
-# El calificador, como root, nunca sigue una ruta que la entrega pudo tocar (base/arbol.c), con
-# openat2 y sin él (CALIF_SIN_OPENAT2=1: el recorrido de un núcleo < 5.6), y sin bwrap.
-# 08: al salir, el programa cambia «arbol» por otra carpeta cuyo «cerrada» es un enlace a un
-# archivo ajeno (0600); después el calificador devolvía los permisos a «arbol/cerrada» con
-# chmod(ruta, 0755) y root cambiaba el modo de ese archivo (antes: 0600 → 0755 y 100/100).
-hostil autograder/hostiles/enlace_08.c solutions/08-contador-palabras/contador.c >"$generada/enlace_08.c"
-for variante in "" CALIF_SIN_OPENAT2=1 CALIF_SIN_BWRAP=1; do
-  nombre=enlace_08${variante:+_${variante%%=*}}
-  e8_victima="$TMP/victima-$nombre"
-  echo intacta >"$e8_victima"
-  chmod 600 "$e8_victima"
-  SECRETO=$e8_victima CASO_LAB=08-contador-palabras CASO_ARCHIVO=contador.c \
-    caso "$nombre" "$generada/enlace_08.c" 92 $variante
-  if [ "$(cat "$e8_victima")" = intacta ] && [ "$(stat -c %a "$e8_victima")" = 600 ] &&
-    grep -q 'enlace simbólico.*no se sigue' "$SALIDAS/$nombre.txt"; then
-    bien "$nombre: el archivo ajeno sigue 0600 y la verificación dice que había un enlace"
-  else
-    # Con la verificación «errores» y lo que obtuvo: si falló antes por otra cosa (carga), se ve.
-    mal "$nombre-victima" "$nombre: root cambió el modo de un archivo ajeno por un enlace ($(stat -c %a "$e8_victima"), «$(cat "$e8_victima")»), o el informe no lo dice: $(grep -A8 'Carpetas recursivas' "$SALIDAS/$nombre.txt" | grep -m1 -o 'Obtenido:.*' | cut -c1-400) — $SALIDAS/$nombre.txt"
-  fi
-done
-# 11: al salir, el programa cambia su carpeta -d por un enlace a una carpeta ajena 0700; el
-# calificador listaba -d en el detalle de lo que falla y el nombre de un archivo de esa carpeta
-# salía en el informe y en results.json (antes: 6 veces en cada uno).
-hostil autograder/hostiles/enlace_11.c solutions/11-descargas/descargas.c >"$generada/enlace_11.c"
-for variante in "" CALIF_SIN_OPENAT2=1; do
-  nombre=enlace_11${variante:+_${variante%%=*}}
-  e11_secreta="$TMP/secreta-$nombre"
-  e11_nombre="solo-root-$RANDOM$RANDOM.txt"
-  mkdir -m 700 "$e11_secreta"
-  : >"$e11_secreta/$e11_nombre"
-  SECRETO=$e11_secreta CASO_LAB=11-descargas CASO_ARCHIVO=descargas.c \
-    caso "$nombre" "$generada/enlace_11.c" 100 $variante
-  if ! grep -rqF "$e11_nombre" "$SALIDAS/$nombre.txt" "$SALIDAS/$nombre" &&
-    grep -q 'no se puede leer: la entrega puso un enlace simbólico' "$SALIDAS/$nombre.txt"; then
-    bien "$nombre: lo de la carpeta ajena no sale en ningún informe, y el detalle dice que había un enlace"
-  else
-    mal "$nombre-secreto" "$nombre: el nombre de un archivo de una carpeta 0700 ajena salió en el informe, o no dice por qué no se lista"
-  fi
-done
+# Sus casos (contador_fread, descargas_fwrite, parte_enlace, enlace_08, enlace_11) van en la
+# tabla con los de arriba, en el tramo «trampas»: entre unos y otros no hay código de esta parte.
 # Root no abre por su ruta entera lo que la entrega puede cambiar (un adversario de la sesión
 # 30). recoger.py recorría ORIGEN y después abría cada archivo por su ruta entera: un proceso
 # del estudiante que corre mientras se recoge (en una máquina compartida, make grade-clase
@@ -772,21 +871,25 @@ fi
 # la nota de la solución. Si no encuentra algo, u otro error que no sea EACCES, también sale
 # con 3: no pasa en vacío. Sin Landlock en el núcleo no hay lista de lectura (se dice en el
 # informe) y no se prueba.
-hostil autograder/hostiles/lee_curso.c solutions/08-contador-palabras/contador.c >"$generada/lee_curso.c"
-if [ "$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))' 2>/dev/null || echo -1)" -gt 0 ]; then
-  CASO_LAB=08-contador-palabras CASO_ARCHIVO=contador.c caso lee_curso "$generada/lee_curso.c" 100 CALIF_SIN_BWRAP=1
-  read -r lc_p _ < <(nota lee_curso)
+antes_landlock() {
+  [ "$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))' 2>/dev/null || echo -1)" -gt 0 ] &&
+    return 0
+  salta "$1: este núcleo no tiene Landlock (sin bwrap no hay lista de lectura)"
+  return 1
+}
+despues_lee_curso() {
+  local lc_p
+  read -r lc_p _ < <(nota "$1")
   if [ "$lc_p" = 100 ] && ! grep -qs -e 'FUGA' -e 'LEE_CURSO' -e 'solución de referencia' \
-    -e 'las ayudas de las verificaciones' "$SALIDAS/lee_curso.txt" "$SALIDAS/lee_curso/informe.txt" \
-    "$SALIDAS/lee_curso/results.json" "$SALIDAS/lee_curso/junit.xml"; then
-    bien "lee_curso: sin bwrap, la solución, el calificador, build/ y las temporales ajenas dan EACCES; 100/100 y nada de ellos en el informe"
+    -e 'las ayudas de las verificaciones' "$SALIDAS/$1.txt" "$SALIDAS/$1/informe.txt" \
+    "$SALIDAS/$1/results.json" "$SALIDAS/$1/junit.xml"; then
+    bien "$1: sin bwrap, la solución, el calificador, build/ y las temporales ajenas dan EACCES; 100/100 y nada de ellos en el informe"
   else
-    mal "lee_curso-fuga" "lee_curso: nota $lc_p/100 (se esperaba la de la solución), o algo leído en el informe — $SALIDAS/lee_curso.txt"
-    grep -h -m5 -e 'FUGA' -e 'LEE_CURSO' "$SALIDAS/lee_curso.txt" | sed 's/^/      /'
+    mal "lee_curso-fuga" "$1: nota $lc_p/100 (se esperaba la de la solución), o algo leído en el informe — $SALIDAS/$1.txt"
+    grep -h -m5 -e 'FUGA' -e 'LEE_CURSO' "$SALIDAS/$1.txt" | sed 's/^/      /'
   fi
-else
-  salta "lee_curso: este núcleo no tiene Landlock (sin bwrap no hay lista de lectura)"
-fi
+}
+casos trampas lee_curso
 fi
 
 if [ "$PARTE" = trampas ] || [ "$PARTE" = sala ]; then
@@ -825,22 +928,13 @@ fi
 # hasta el juez de las trazas en «sala». Sus funciones, en las dos.
 if [ "$PARTE" = medios ] || [ "$PARTE" = sala ]; then
 echo "── Trampas de un estudiante listo (la otra mitad: los medios, vistos en la traza, y lo que sigue)"
-generada="$TMP/generadas"
-mkdir -p "$generada"
 # Los medios, por lo que hace el programa (runner/conducta.c, trazas de strace): cada trampa
 # es medios_cola.c + medios_NN_*.c delante de la solución (uv_fs_* síncronas con callback
 # NULL y un bucle propio con nanosleep; alias de glibc; una instrucción syscall escondida
 # del desensamblador; una tabla de punteros que calla «no usa uv_run»; stdio y link+unlink
-# para el disco del 11). Antes sacaban 92/100 (las del 08) y 136/136 (las del 11).
-# medios_caso NOMBRE LAB ARCHIVO MAXIMO PATRON: califica la trampa y exige que el informe
-# diga PATRON (qué se vio, y dónde).
-medios_caso() {
-  local nombre=$1 lab=$2 archivo=$3 maximo=$4 patron=$5
-  hostil autograder/hostiles/medios_cola.c "autograder/hostiles/$nombre.c" "solutions/$lab/$archivo" \
-    >"$generada/$nombre.c"
-  CASO_LAB=$lab CASO_ARCHIVO=$archivo caso "$nombre" "$generada/$nombre.c" "$maximo"
-  rechazado "$nombre" "$patron"
-}
+# para el disco del 11). Antes sacaban 92/100 (las del 08) y 136/136 (las del 11). En la tabla,
+# su fuente es «medios_cola.c+medios_NN_….c+solutions/…» y sus comprobaciones, «rechazado» con
+# lo que el informe debe decir (qué se vio, y dónde).
 # rechazado NOMBRE PATRON: el informe de NOMBRE dice «no se califica» y PATRON (qué se vio).
 rechazado() {
   local nombre=$1 patron=$2
@@ -850,40 +944,64 @@ rechazado() {
     mal "$nombre-mensaje" "$nombre: el informe no dice «$patron» — $SALIDAS/$nombre.txt"
   fi
 }
-# delante_08 NOMBRE PATRON: autograder/hostiles/NOMBRE.c delante de la solución del 08 (sin
-# medios_cola.c), calificada y rechazada con PATRON en el informe.
-delante_08() {
-  hostil "autograder/hostiles/$1.c" "solutions/$L08/contador.c" >"$generada/$1.c"
-  CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso "$1" "$generada/$1.c" 20
-  rechazado "$1" "$2"
-}
+despues_rechazado() { rechazado "$1" "$dice"; }
 L08=08-contador-palabras
-L11=11-descargas
 fi
 
 if [ "$PARTE" = medios ]; then
-medios_caso medios_08_sincrono $L08 contador.c 20 'Se vio openat de «.*» en el hilo del bucle'
-medios_caso medios_08_alias $L08 contador.c 20 'contador.c usa __open64, __read'
-medios_caso medios_08_syscall $L08 contador.c 20 'Se vio openat de «.*» en el hilo del bucle'
-medios_caso medios_08_tabla $L08 contador.c 20 'Se vio nanosleep en el hilo del bucle, [0-9]* veces'
-# Lo que crea hilos por su cuenta (aio_read: su hilo lee fuera del grupo de libuv).
-delante_08 medios_08_posix_aio 'contador.c usa aio_read'
-medios_caso medios_11_sincrono $L11 descargas.c 27 'Se vio .* en el hilo del bucle'
-medios_caso medios_11_stdio $L11 descargas.c 27 'descargas.c usa _IO_fdopen, link'
 # Leer en el hilo del bucle sin las llamadas que se miraban: openat2 y splice a una tubería
-# propia (sin medios_cola: el callback llega de uv_run). Antes, 82/100; y lo mismo con solo
-# splice (el open en el grupo de hilos).
-hostil autograder/hostiles/medios_08_splice.c "solutions/$L08/contador.c" >"$generada/medios_08_splice.c"
-sed '/^#define uv_fs_open/d' "$generada/medios_08_splice.c" >"$generada/medios_08_solo_splice.c"
-for c in medios_08_splice:openat2 medios_08_solo_splice:splice; do
-  CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso "${c%%:*}" "$generada/${c%%:*}.c" 20
-  if grep -q "no se califica" "$SALIDAS/${c%%:*}.txt" &&
-    grep -q "Se vio ${c#*:} de «.*» en el hilo del bucle" "$SALIDAS/${c%%:*}.txt"; then
-    bien "${c%%:*}: rechazada, y el informe dice lo que se vio («${c#*:}»)"
+# propia (medios_08_splice.c, sin medios_cola: el callback llega de uv_run). Antes, 82/100; y
+# lo mismo con solo splice (el open en el grupo de hilos: sin su «#define uv_fs_open»).
+antes_solo_splice() {
+  hostil autograder/hostiles/medios_08_splice.c "solutions/$L08/contador.c" |
+    sed '/^#define uv_fs_open/d' >"$generada/$1.c"
+}
+# despues_se_vio NOMBRE: rechazada, y el informe dice «Se vio LLAMADA de «…» en el hilo del
+# bucle» (la llamada, en «dice»).
+despues_se_vio() {
+  if grep -q "no se califica" "$SALIDAS/$1.txt" &&
+    grep -q "Se vio $dice de «.*» en el hilo del bucle" "$SALIDAS/$1.txt"; then
+    bien "$1: rechazada, y el informe dice lo que se vio («$dice»)"
   else
-    mal "${c%%:*}-mensaje" "${c%%:*}: el informe no dice «Se vio ${c#*:}» — $SALIDAS/${c%%:*}.txt"
+    mal "$1-mensaje" "$1: el informe no dice «Se vio $dice» — $SALIDAS/$1.txt"
   fi
-done
+}
+# Sin bubblewrap (la puerta pone el filtro; la traza sigue fuera del alcance del programa).
+despues_sin_caja_observa() {
+  if grep -q 'Se vio openat de «.*» en el hilo del bucle' "$SALIDAS/$1.txt"; then
+    bien "medios_08_syscall sin caja: también se observa"
+  else
+    mal "medios-sin-caja" "medios_08_syscall sin caja: no se vio la lectura en el hilo del bucle"
+  fi
+}
+# Sin observación posible (CALIF_SIN_OBSERVAR), el informe lo dice: ni un 0 ni un pase
+# callados.
+despues_sin_observar() {
+  if grep -q 'los medios solo se juzgaron por los nombres: CALIF_SIN_OBSERVAR' "$SALIDAS/$1.txt"; then
+    bien "sin observar: el informe dice que los medios solo se juzgaron por los nombres"
+  else
+    mal "medios-sin-observar" "sin observar: el informe no lo dice"
+  fi
+}
+# Y la regla de la traza del 08 («reglas_traza»: 65536 bytes por lectura, en «memoria»): ni un
+# 0 ni un aprobado callados; el aviso lo dice y el detalle de «memoria», por qué.
+despues_reglas_sin_observar() {
+  if grep -q 'tampoco se juzgó lo que pide cada lectura de la entrada, que cuenta en «Memoria' \
+    "$SALIDAS/$1.txt" &&
+    python3 - "$SALIDAS/$1/results.json" <<'PY'; then
+import json, sys
+t = [t for t in json.load(open(sys.argv[1]))["tests"] if t["extra_data"]["id"] == "memoria"][0]
+sys.exit("No se pudo juzgar lo que pide cada lectura" not in t["output"] or
+         "CALIF_SIN_OBSERVAR" not in t["output"])
+PY
+    bien "sin observar: el aviso y el detalle de «memoria» dicen que no se juzgó lo que pide cada lectura"
+  else
+    mal "reglas-sin-observar" "sin observar: ni el aviso ni el detalle de «memoria» dicen que la regla de la traza no se juzgó"
+  fi
+}
+# Los casos de la parte, seguidos: los de medios_08_syscall sin caja y sin observar, más abajo
+# en el guion, también (entre estos y aquellos solo hay código de la parte «sala»).
+casos medios medios
 fi
 
 if [ "$PARTE" = sala ]; then
@@ -891,29 +1009,30 @@ if [ "$PARTE" = sala ]; then
 # tope de 48 KiB y lo demás se descartaba en silencio. medios_08_relleno.c (delante de la
 # solución) lee con preadv bloqueante en un hilo propio y esconde pthread_create y preadv tras
 # 4000 referencias débiles «AAAA…» en la salida ordenada de nm: antes 94/100. Ahora se ve
-# pthread_create; y con 1 MiB de código de relleno, cuyo desensamblado pasa del tope, no se
-# califica y el informe dice por qué.
-hostil autograder/hostiles/medios_08_relleno.c "solutions/$L08/contador.c" >"$generada/medios_08_relleno.c"
-{ echo '#define MEDIOS_RELLENO_CODIGO 1'; cat "$generada/medios_08_relleno.c"; } >"$generada/medios_08_relleno_codigo.c"
-for c in "medios_08_relleno:contador.c usa .*pthread_create" \
-  "medios_08_relleno_codigo:la salida de nm u objdump pasa de"; do
-  n=${c%%:*}
-  CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso "$n" "$generada/$n.c" 0
-  if grep -q "no se califica" "$SALIDAS/$n.txt" && grep -q -- "${c#*:}" "$SALIDAS/$n.txt"; then
-    bien "$n: rechazada, y el informe dice «${c#*:}»"
+# pthread_create; y con 1 MiB de código de relleno (MEDIOS_RELLENO_CODIGO), cuyo desensamblado
+# pasa del tope, no se califica y el informe dice por qué.
+antes_relleno_codigo() {
+  { echo '#define MEDIOS_RELLENO_CODIGO 1'
+    hostil autograder/hostiles/medios_08_relleno.c "solutions/$L08/contador.c"; } >"$generada/$1.c"
+}
+# despues_rechazo_dice NOMBRE: «no se califica» y lo de «dice».
+despues_rechazo_dice() {
+  if grep -q "no se califica" "$SALIDAS/$1.txt" && grep -q -- "$dice" "$SALIDAS/$1.txt"; then
+    bien "$1: rechazada, y el informe dice «$dice»"
   else
-    mal "$n-mensaje" "$n: el informe no dice «${c#*:}» — $SALIDAS/$n.txt"
+    mal "$1-mensaje" "$1: el informe no dice «$dice» — $SALIDAS/$1.txt"
   fi
-done
+}
 # La compilación también es de la entrega: compila_enorme.c (un `.space` de 1 GiB) hacía
 # escribir al ensamblador y al enlazador 2,1 GB en build/, que quedaban; lo mismo con el
-# relleno en C. Ahora cada orden de la compilación tiene RLIMIT_FSIZE, RLIMIT_AS y un /tmp con
-# tope: no compila y no queda nada grande.
-sed 's|^__asm__(.*|static char relleno_enorme[1 << 30] = {1};\nchar *usar_relleno(void) { return relleno_enorme; }|' \
-  autograder/hostiles/compila_enorme.c >"$TMP/compila_enorme_c.c"
-for c in compila_enorme:compila_enorme.c "compila_enorme_c:$TMP/compila_enorme_c.c"; do
-  n=${c%%:*}
-  caso "$n" "${c#*:}" 0
+# relleno en C (compila_enorme_c). Ahora cada orden de la compilación tiene RLIMIT_FSIZE,
+# RLIMIT_AS y un /tmp con tope: no compila y no queda nada grande.
+antes_compila_enorme_c() {
+  sed 's|^__asm__(.*|static char relleno_enorme[1 << 30] = {1};\nchar *usar_relleno(void) { return relleno_enorme; }|' \
+    autograder/hostiles/compila_enorme.c >"$generada/$1.c"
+}
+despues_compila_disco() {
+  local n=$1 grande ocupa
   grande=$(find "$SALIDAS/$n" -type f -size +8M 2>/dev/null | head -n 1)
   ocupa=$(du -sm "$SALIDAS/$n" 2>/dev/null | awk '{print $1}')
   if [ -z "$grande" ] && [ "${ocupa:-0}" -lt 64 ] && grep -q "no compila" "$SALIDAS/$n.txt" &&
@@ -922,83 +1041,49 @@ for c in compila_enorme:compila_enorme.c "compila_enorme_c:$TMP/compila_enorme_c
   else
     mal "$n-disco" "$n: quedó ${grande:-nada de más de 8 MiB} (${ocupa:-?} MiB en su salida), o el informe no dice que no compila por el tope — $SALIDAS/$n.txt"
   fi
-done
+}
 # El 08 no da sus cuentas de antemano (comun.c, `oculto`): contador_adivina.patch hace de la
 # partida una entrega que no abre ni lee nada e imprime las cuentas de los textos fijos que
 # escribía el calificador, por el nombre de cada archivo (un parche y no una copia: sigue a la
-# partida, y si deja de aplicarse, falla aquí). Antes 32/100 (`resumen`, `carpetas`,
-# `espera`); ahora le quedan `compila` y `uso_incorrecto`, como a la partida.
-cp labs/$L08/contador.c "$generada/contador_adivina.c"
-if patch -s "$generada/contador_adivina.c" <autograder/hostiles/contador_adivina.patch >/dev/null 2>&1; then
-  CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso contador_adivina "$generada/contador_adivina.c" 10
-else
+# partida, y si deja de aplicarse, falla aquí).
+antes_contador_adivina() {
+  cp "labs/$L08/contador.c" "$generada/$1.c"
+  patch -s "$generada/$1.c" <autograder/hostiles/contador_adivina.patch >/dev/null 2>&1 && return 0
   mal "contador-adivina-parche" "autograder/hostiles/contador_adivina.patch ya no se aplica a labs/$L08/contador.c"
-fi
+  return 1
+}
 # Lo que strace escribe por la entrega (fuera de la cuota de la verificación): traza_enorme.c
 # llena cada traza hasta los 64 MiB con uv_fs_open de una ruta larga que no existe; antes
 # quedaban 1,1 GB en trabajo/08/trazas tras calificar. Ahora se borran en cuanto se juzgan.
-CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso traza_enorme traza_enorme.c 10
-ocupa=$(du -sm "$SALIDAS/traza_enorme" 2>/dev/null | awk '{print $1}')
-quedan=$(find "$SALIDAS/traza_enorme" -name '*.traza' 2>/dev/null | wc -l)
-if [ "${ocupa:-0}" -lt 64 ] && [ "$quedan" = 0 ]; then
-  bien "traza_enorme: no queda ninguna traza (su salida ocupa ${ocupa:-0} MiB)"
-else
-  mal "traza_enorme-disco" "traza_enorme: quedan $quedan trazas y su salida ocupa ${ocupa:-?} MiB"
-fi
+despues_traza_enorme() {
+  local ocupa quedan
+  ocupa=$(du -sm "$SALIDAS/$1" 2>/dev/null | awk '{print $1}')
+  quedan=$(find "$SALIDAS/$1" -name '*.traza' 2>/dev/null | wc -l)
+  if [ "${ocupa:-0}" -lt 64 ] && [ "$quedan" = 0 ]; then
+    bien "$1: no queda ninguna traza (su salida ocupa ${ocupa:-0} MiB)"
+  else
+    mal "traza_enorme-disco" "$1: quedan $quedan trazas y su salida ocupa ${ocupa:-?} MiB"
+  fi
+}
 # Sin caja (contenedores, Gradescope) el programa ve el disco: lee_servidor.c sube desde su
 # TMPDIR e imprime los alias opacos y el registro del servidor de práctica de su verificación
 # (antes, 131 líneas «FUGA» en el informe). Ahora la carpeta del servidor es 0700.
-CASO_LAB=10-clima CASO_ARCHIVO=clima.c caso lee_servidor lee_servidor.c 10 CALIF_SIN_BWRAP=1
-if grep -q "LEE_SERVIDOR: mirado" "$SALIDAS/lee_servidor.txt" &&
-  ! grep -q "FUGA servidor" "$SALIDAS/lee_servidor.txt"; then
-  bien "lee_servidor: sin bwrap, no lee ni los alias ni el registro del servidor"
-else
-  mal "lee_servidor-fuga" "lee_servidor: leyó el servidor de práctica, o su salida no llegó al informe — $SALIDAS/lee_servidor.txt"
-fi
-# La caja es una lista de permitidos (base/filtro.c, issue 31). Linux AIO (io_setup,
-# io_submit, io_getevents) en el hilo del bucle del 08, que la observación no mira: antes,
-# 100/100. Ahora la llamada no se hace (ENOSYS) y el informe la nombra.
-delante_08 medios_08_aio "la entrega llamó a io_setup, que la caja de arena no permite"
-# Leer por fallos de página: el grupo de hilos mapea cada trozo (mmap, por una instrucción
-# syscall escondida) y el hilo del bucle lo copia; ninguna lectura que la traza vea, y la
-# regla de los 65536 bytes sin nada que juzgar. Antes, 100/100. Ahora el mmap de un archivo
-# normal cuenta como lectura en el hilo del bucle, lo pida el hilo que lo pida.
-delante_08 medios_08_mapa "Se vio mmap de «.*» (lo lee, por fallos de página"
-# Un lector propio (el de medios_08_relleno.c) sin nombres —pthread_create, preadv, readv y
-# socket buscados con dl_iterate_phdr— con el grupo de libuv entero: el quinto hilo abría un
-# socket AF_UNIX de datagramas y pasaba por uno del resolutor de libcurl, que no cuenta. Antes,
-# 86/100 sin ningún medio roto. Ahora el resolutor es solo de los laboratorios del cliente
-# HTTP, y nunca un hilo que toca archivos normales.
-delante_08 medios_08_hilo "Se vio un exceso de hilos en una ejecución (creados: 5;"
-# Otro nombre para el archivo: una copia con uv_fs_copyfile (con callback: legítimo) en /tmp,
-# leída de forma síncrona en una callback de uv_queue_work con openat y pread64 escondidas. Con
-# `strace -P` en las ejecuciones con la pila (sesión 24: solo lo que toca los archivos que se le
-# dan, por su nombre) no se escribía: 90/100 sin aviso (y un enlace duro, 100/100 donde quien
-# califica y el programa son el mismo usuario). Sin -P, la pila del pread64 lo delata.
-delante_08 medios_08_copia "Se vio .* en un hilo del grupo de libuv, pedido por el propio programa"
-# La llamada de cola: la lectura (preadv64v2) o la apertura (uv_fs_open sin callback) como
-# última sentencia de la callback de trabajo borra de la pila el marco del programa. Antes,
-# 96/100 y 100/100 sin aviso; ahora la regla mira qué hay justo encima del bucle del grupo.
-hostil autograder/hostiles/medios_08_cola.c "solutions/$L08/contador.c" >"$generada/medios_08_cola.c"
-sed 's/^#define HM_COLA_UV .*/#define HM_COLA_UV 1/' "$generada/medios_08_cola.c" >"$generada/medios_08_cola_uv.c"
-for c in "medios_08_cola:está preadv2 de libc" "medios_08_cola_uv:está uv_fs_open, una función de libuv"; do
-  CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso "${c%%:*}" "$generada/${c%%:*}.c" 20
-  rechazado "${c%%:*}" "${c#*:}"
-done
-# Una pila hecha por el programa: makecontext a una pila nueva cuya entrada es uv_fs_read sin
-# callback, en una callback de uv_queue_work (libc ← uv__fs_work ← uv_fs_read ← __start_context,
-# sin marco del programa). Antes (sesión 26), 100/100 sin aviso; ahora la pila tiene que ser
-# entera la de una uv_fs_* con callback, y su último marco de libuv es uno que se exporta.
-delante_08 medios_08_contexto "una pila cuyo último marco de libuv es uv_fs_read, una función que llama el programa"
-# La pila solo en una verificación, y el programa sabe cuál: lee bien solo cuando sus rutas
-# llevan «/cuentas-» (las de cuenta_exacta, la única con -k hasta la sesión 27) y de forma
-# síncrona en las demás. Antes, 100/100 sin aviso; con la pila en casi todas (menos las cuatro
-# que miden el tiempo o leen miles de trozos), se ve en las otras.
-delante_08 medios_08_ruta "Se vio .* en un hilo del grupo de libuv, pedido por el propio programa"
-# Memoria que se escribe y se ejecuta, pedida por el propio ELF (una sección «awx»): el núcleo la
-# da sin ninguna llamada que el filtro pueda negar. Antes, 100/100 (solo la pide); ahora el
-# calificador mira los segmentos del programa enlazado.
-delante_08 segmento_wx "el programa enlazado pide memoria que se puede escribir y ejecutar a la vez"
+despues_lee_servidor() {
+  if grep -q "LEE_SERVIDOR: mirado" "$SALIDAS/$1.txt" &&
+    ! grep -q "FUGA servidor" "$SALIDAS/$1.txt"; then
+    bien "$1: sin bwrap, no lee ni los alias ni el registro del servidor"
+  else
+    mal "lee_servidor-fuga" "$1: leyó el servidor de práctica, o su salida no llegó al informe — $SALIDAS/$1.txt"
+  fi
+}
+# La llamada de cola (medios_08_cola.c): la lectura (preadv64v2) o, con HM_COLA_UV, la apertura
+# (uv_fs_open sin callback) como última sentencia de la callback de trabajo borra de la pila el
+# marco del programa.
+antes_cola_uv() {
+  hostil autograder/hostiles/medios_08_cola.c "solutions/$L08/contador.c" |
+    sed 's/^#define HM_COLA_UV .*/#define HM_COLA_UV 1/' >"$generada/$1.c"
+}
+casos sala medios
 # Y lo que no se deja leer no se da por bueno (calificar --segmentos, el mismo juicio): el número
 # de cabeceras por PN_XNUM (el de verdad en la sección 0) se sigue, sin tope, y un ELF cortado o
 # que no es ELF se rechaza con su porqué. Antes, más de 64 cabeceras o PN_XNUM: «no se pudo leer»
@@ -1045,43 +1130,51 @@ fi
 # El anillo de claves de sesión de quien califica (tras `su -`, pam_keyinit le da uno a root):
 # una clave en uno nuevo de este guion (keyctl new_session lo instala en este shell, y lo
 # heredan el ejecutor y la caja), y claves.c la busca en /proc/keys y con keyctl para
-# imprimirla. Ni su nombre ni su contenido pueden llegar al informe.
-if ! command -v keyctl >/dev/null; then
-  mal "claves-sin-keyctl" "falta la orden keyctl (paquete keyutils, make deps): no se prueba el anillo de claves"
-elif ! keyctl new_session >/dev/null 2>&1; then
-  salta "claves: este sistema no deja crear un anillo de claves de sesión (keyctl new_session)"
-else
+# imprimirla. Ni su nombre ni su contenido pueden llegar al informe. Sin keyctl, sin anillo
+# nuevo o sin la clave a la vista, el caso no se califica (y se dice).
+antes_claves() {
+  if ! command -v keyctl >/dev/null; then
+    mal "claves-sin-keyctl" "falta la orden keyctl (paquete keyutils, make deps): no se prueba el anillo de claves"
+    return 1
+  elif ! keyctl new_session >/dev/null 2>&1; then
+    salta "claves: este sistema no deja crear un anillo de claves de sesión (keyctl new_session)"
+    return 1
+  fi
   clave_nombre="calif-secreto-$RANDOM$RANDOM"
   clave_valor="valor-secreto-$RANDOM$RANDOM$RANDOM"
   clave_id=$(keyctl add user "$clave_nombre" "$clave_valor" @s)
   if ! grep -q "$clave_nombre" /proc/keys; then
     mal "claves-sin-clave" "claves: la clave de prueba no se ve en /proc/keys: la prueba no afirmaría nada"
+    keyctl unlink "$clave_id" @s >/dev/null 2>&1
+    return 1
+  fi
+}
+despues_claves() {
+  if grep -rqs -e "$clave_nombre" -e "$clave_valor" "$SALIDAS/$1" "$SALIDAS/$1.txt"; then
+    mal "claves-filtra" "$1: la clave del anillo de sesión de quien califica llegó al informe"
   else
-    caso claves claves.c 5
-    if grep -rqs -e "$clave_nombre" -e "$clave_valor" "$SALIDAS/claves" "$SALIDAS/claves.txt"; then
-      mal "claves-filtra" "claves: la clave del anillo de sesión de quien califica llegó al informe"
-    else
-      bien "claves: nada del anillo de claves de quien califica llega al informe"
-    fi
-    if grep -q "no se califica" "$SALIDAS/claves.txt" &&
-      grep -q "la entrega llamó a keyctl, que la caja de arena no permite" "$SALIDAS/claves.txt"; then
-      bien "claves: rechazada, y el informe nombra keyctl"
-    else
-      mal "claves-mensaje" "claves: el informe no nombra keyctl — $SALIDAS/claves.txt"
-    fi
+    bien "$1: nada del anillo de claves de quien califica llega al informe"
+  fi
+  if grep -q "no se califica" "$SALIDAS/$1.txt" &&
+    grep -q "la entrega llamó a keyctl, que la caja de arena no permite" "$SALIDAS/$1.txt"; then
+    bien "$1: rechazada, y el informe nombra keyctl"
+  else
+    mal "claves-mensaje" "$1: el informe no nombra keyctl — $SALIDAS/$1.txt"
   fi
   keyctl unlink "$clave_id" @s >/dev/null 2>&1
-fi
+}
 # Código generado en memoria (W^X, sin valgrind): mmap RWX, mprotect a ejecutable y mmap
 # ejecutable anónimo fallan con EPERM, y la entrega lo escribe en stderr (llega al informe).
-caso codigo_generado codigo_generado.c 5
-if grep -q "CODIGO GENERADO rwx: EPERM" "$SALIDAS/codigo_generado.txt" &&
-  grep -q "CODIGO GENERADO mprotect: EPERM" "$SALIDAS/codigo_generado.txt" &&
-  grep -q "CODIGO GENERADO exec_anonima: EPERM" "$SALIDAS/codigo_generado.txt"; then
-  bien "codigo_generado: sin valgrind, ni memoria RWX ni ejecutable sin archivo (EPERM)"
-else
-  mal "codigo_generado-wx" "codigo_generado: la entrega ejecutó código escrito en memoria — $SALIDAS/codigo_generado.txt"
-fi
+despues_codigo_generado() {
+  if grep -q "CODIGO GENERADO rwx: EPERM" "$SALIDAS/$1.txt" &&
+    grep -q "CODIGO GENERADO mprotect: EPERM" "$SALIDAS/$1.txt" &&
+    grep -q "CODIGO GENERADO exec_anonima: EPERM" "$SALIDAS/$1.txt"; then
+    bien "$1: sin valgrind, ni memoria RWX ni ejecutable sin archivo (EPERM)"
+  else
+    mal "codigo_generado-wx" "$1: la entrega ejecutó código escrito en memoria — $SALIDAS/$1.txt"
+  fi
+}
+casos sala claves
 # El juez de las trazas, sin calificar nada (calificar --juzgar-trazas): trazas escritas a
 # mano en autograder/pruebas/trazas/. «execve-partido»: el execve del programa partido en
 # <unfinished ...> y <... execve resumed> con el « = 0» en columna, como lo deja strace con
@@ -1211,38 +1304,7 @@ juzgar_trazas_12 bd-poll-cero 0 'Sin reglas de medios rotas'
 fi
 
 if [ "$PARTE" = medios ]; then
-# Sin bubblewrap (la puerta pone el filtro; la traza sigue fuera del alcance del programa).
-CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_syscall_sin_caja "$generada/medios_08_syscall.c" 20 \
-  CALIF_SIN_BWRAP=1
-if grep -q 'Se vio openat de «.*» en el hilo del bucle' "$SALIDAS/medios_08_syscall_sin_caja.txt"; then
-  bien "medios_08_syscall sin caja: también se observa"
-else
-  mal "medios-sin-caja" "medios_08_syscall sin caja: no se vio la lectura en el hilo del bucle"
-fi
-# Sin observación posible (CALIF_SIN_OBSERVAR), el informe lo dice: ni un 0 ni un pase
-# callados.
-CASO_LAB=$L08 CASO_ARCHIVO=contador.c caso medios_08_syscall_sin_observar "$generada/medios_08_syscall.c" 100 \
-  CALIF_SIN_OBSERVAR=1
-if grep -q 'los medios solo se juzgaron por los nombres: CALIF_SIN_OBSERVAR' \
-  "$SALIDAS/medios_08_syscall_sin_observar.txt"; then
-  bien "sin observar: el informe dice que los medios solo se juzgaron por los nombres"
-else
-  mal "medios-sin-observar" "sin observar: el informe no lo dice"
-fi
-# Y la regla de la traza del 08 («reglas_traza»: 65536 bytes por lectura, en «memoria»): ni un
-# 0 ni un aprobado callados; el aviso lo dice y el detalle de «memoria», por qué.
-if grep -q 'tampoco se juzgó lo que pide cada lectura de la entrada, que cuenta en «Memoria' \
-  "$SALIDAS/medios_08_syscall_sin_observar.txt" &&
-  python3 - "$SALIDAS/medios_08_syscall_sin_observar/results.json" <<'PY'; then
-import json, sys
-t = [t for t in json.load(open(sys.argv[1]))["tests"] if t["extra_data"]["id"] == "memoria"][0]
-sys.exit("No se pudo juzgar lo que pide cada lectura" not in t["output"] or
-         "CALIF_SIN_OBSERVAR" not in t["output"])
-PY
-  bien "sin observar: el aviso y el detalle de «memoria» dicen que no se juzgó lo que pide cada lectura"
-else
-  mal "reglas-sin-observar" "sin observar: ni el aviso ni el detalle de «memoria» dicen que la regla de la traza no se juzgó"
-fi
+# medios_08_syscall sin caja y sin observar: en la tabla, al final del tramo «medios».
 # Observación que se pierde: strace funciona (la prueba del ejecutor pasa) pero no deja
 # traza (su -o va a /dev/null). Los medios no se pueden juzgar, así que no se da la nota:
 # error del calificador (código 3) y el informe dice por qué. Antes, la trampa sacaba 100/100
@@ -1301,69 +1363,62 @@ fi
 # disco): la parte «cuentas».
 if [ "$PARTE" = cuentas ]; then
 echo "── Lo que la entrega no puede deducir ni callar: el servidor, la precarga, la red y el disco"
-generada="$TMP/generadas"
-mkdir -p "$generada"
 # El 10 no se aprueba sin leer las respuestas: clima_sin_leer.c hace todas las peticiones
 # y calcula cada número de la URL con una copia del servidor (público); el secreto que el
 # calificador le da al servidor, fuera de la caja, lo deja en compila, entrada y Ctrl+C.
-CASO_LAB=10-clima CASO_ARCHIVO=clima.c caso clima_sin_leer clima_sin_leer.c 20
-if grep -q 'lo que sirvió el servidor' "$SALIDAS/clima_sin_leer.txt"; then
-  bien "clima_sin_leer: el 10 dice qué número sirvió el servidor"
-else
-  mal "clima-sin-leer-mensaje" "clima_sin_leer: el informe no dice qué número se esperaba"
-fi
+despues_clima_sin_leer() {
+  if grep -q 'lo que sirvió el servidor' "$SALIDAS/$1.txt"; then
+    bien "$1: el 10 dice qué número sirvió el servidor"
+  else
+    mal "clima-sin-leer-mensaje" "$1: el informe no dice qué número se esperaba"
+  fi
+}
 # El 11 no se aprueba escribiendo lo que dice la URL: descargas_url.patch hace de la solución
 # una entrega que sustituye cada trozo recibido por los bytes de la semilla de la URL y lee la
 # huella mala de «&digest=mal» (un parche y no una copia: sigue a la solución, y si deja de
-# aplicarse, falla aquí). Con las URL del escenario en claro sacaba 95/100; con los alias
-# opacos (/c/FICHA, cal_alias), solo lo que no depende de lo leído.
-# Sobre la solución sin las marcas «//@» (como los mutantes: partidas.sh).
-bash autograder/herramientas/partidas.sh sin-marcas solutions/11-descargas/descargas.c \
-  >"$generada/descargas_url.c"
-if patch -s "$generada/descargas_url.c" <autograder/hostiles/descargas_url.patch >/dev/null 2>&1; then
-  CASO_LAB=11-descargas CASO_ARCHIVO=descargas.c caso descargas_url "$generada/descargas_url.c" 20
-else
+# aplicarse, falla aquí). Sobre la solución sin las marcas «//@» (como los mutantes:
+# partidas.sh).
+antes_descargas_url() {
+  bash autograder/herramientas/partidas.sh sin-marcas solutions/11-descargas/descargas.c \
+    >"$generada/$1.c"
+  patch -s "$generada/$1.c" <autograder/hostiles/descargas_url.patch >/dev/null 2>&1 && return 0
   mal "descargas-url-parche" "autograder/hostiles/descargas_url.patch ya no se aplica a solutions/11-descargas/descargas.c"
-fi
-# Ni escribiendo lo que calcula con los bytes ya recibidos: descargas_invierte.c (delante de la
-# solución) invierte la secuencia pública con el primer bloque de 8 bytes de cada escritura y
-# escribe la secuencia entera en vez de lo recibido. Con la pública sacaba 100/100; con la
-# secreta del calificador (SipHash con su clave, curso/secuencia.h), 7/100.
-hostil autograder/hostiles/descargas_invierte.c solutions/11-descargas/descargas.c \
-  >"$generada/descargas_invierte.c"
-CASO_LAB=11-descargas CASO_ARCHIVO=descargas.c caso descargas_invierte \
-  "$generada/descargas_invierte.c" 20
-if grep -q 'otros bytes (otra SHA-256)' "$SALIDAS/descargas_invierte.txt"; then
-  bien "descargas_invierte: el 11 dice que los bytes escritos no son los servidos"
-else
-  mal "descargas-invierte-mensaje" "descargas_invierte: el informe no dice que los bytes no son los servidos — $SALIDAS/descargas_invierte.txt"
-fi
-# hostil_pierde NOMBRE BASE MAXIMO VERIF FRASE [solo]: aplica autograder/hostiles/NOMBRE.patch
-# al chat.c del 09, o al archivo HP_ARCHIVO del laboratorio HP_LAB (BASE «solucion»: la solución sin las marcas «//@», con el resto de sus
-# archivos, como los mutantes; «partida»: el programa de partida), lo califica (caso, con nota
-# ≤ MAXIMO) y exige que pierda VERIF (con «solo», ninguna más) y que el informe diga FRASE.
-hostil_pierde() {
-  # «perdidas» y no «fallan»: fallan es la cuenta de comun.sh que suma mal(); una local con
-  # ese nombre la tapaba, y con set -u el primer mal() de aquí (un parche que ya no se aplica)
-  # cortaba la parte entera sin su resumen.
-  local nombre=$1 base=$2 maximo=$3 verif=$4 frase=$5 solo=${6:-} origen perdidas
-  # Las ve caso (variables locales de bash: las funciones llamadas las ven). Del 09, o del
-  # laboratorio de HP_LAB con su archivo HP_ARCHIVO.
-  local CASO_LAB=${HP_LAB:-09-sala-de-chat} CASO_ARCHIVO=${HP_ARCHIVO:-chat.c} CASO_RESTO=""
-  if [ "$base" = solucion ]; then
-    origen=solutions/$CASO_LAB/$CASO_ARCHIVO
-    bash autograder/herramientas/partidas.sh sin-marcas "$origen" >"$generada/$nombre.c"
-    CASO_RESTO=solutions/$CASO_LAB
+  return 1
+}
+# Ni escribiendo lo que calcula con los bytes ya recibidos (descargas_invierte.c, delante de la
+# solución): el informe dice que los bytes escritos no son los servidos.
+despues_descargas_invierte() {
+  if grep -q 'otros bytes (otra SHA-256)' "$SALIDAS/$1.txt"; then
+    bien "$1: el 11 dice que los bytes escritos no son los servidos"
   else
-    origen=labs/$CASO_LAB/$CASO_ARCHIVO
+    mal "descargas-invierte-mensaje" "$1: el informe no dice que los bytes no son los servidos — $SALIDAS/$1.txt"
+  fi
+}
+# Los parches que pierden una verificación concreta (antes, hostil_pierde): antes_pierde NOMBRE
+# BASE aplica autograder/hostiles/NOMBRE.patch al archivo del caso (columnas lab y archivo) de
+# la solución sin las marcas «//@» (BASE «solucion», como los mutantes; el resto de sus
+# archivos, con la columna resto) o del programa de partida («partida»); un parche que ya no se
+# aplica es un fallo y el caso no se califica. despues_pierde NOMBRE VERIF [solo]: pierde VERIF
+# (con «solo», ninguna más) y el informe dice «dice».
+antes_pierde() {
+  local nombre=$1 base=$2 origen
+  if [ "$base" = solucion ]; then
+    origen=solutions/$lab_caso/$archivo_caso
+    bash autograder/herramientas/partidas.sh sin-marcas "$origen" >"$generada/$nombre.c"
+  else
+    origen=labs/$lab_caso/$archivo_caso
     cp "$origen" "$generada/$nombre.c"
   fi
-  if ! patch -s "$generada/$nombre.c" <"autograder/hostiles/$nombre.patch" >/dev/null 2>&1; then
-    mal "${nombre//_/-}-parche" "autograder/hostiles/$nombre.patch ya no se aplica a $origen"
-    return
-  fi
-  caso "$nombre" "$generada/$nombre.c" "$maximo"
-  perdidas=$(id_fallidas "$nombre" "$CASO_LAB" | tr '\n' ' ')
+  patch -s "$generada/$nombre.c" <"autograder/hostiles/$nombre.patch" >/dev/null 2>&1 && return 0
+  mal "${nombre//_/-}-parche" "autograder/hostiles/$nombre.patch ya no se aplica a $origen"
+  return 1
+}
+despues_pierde() {
+  # «perdidas» y no «fallan»: fallan es la cuenta de comun.sh que suma mal(); una local con
+  # ese nombre la tapaba, y con set -u el primer mal() de aquí cortaba la parte entera sin su
+  # resumen.
+  local nombre=$1 verif=$2 solo=${3:-} frase=$dice perdidas
+  perdidas=$(id_fallidas "$nombre" "$lab_caso" | tr '\n' ' ')
   if { [ -n "$solo" ] && [ "$perdidas" = "$verif " ]; } ||
     { [ -z "$solo" ] && [[ " $perdidas" == *" $verif "* ]]; } &&
     grep -q "$frase" "$SALIDAS/$nombre.txt"; then
@@ -1372,68 +1427,20 @@ hostil_pierde() {
     mal "${nombre//_/-}" "$nombre: fallan «$perdidas» (debía perder ${solo:+solo }«$verif», con «$frase») — $SALIDAS/$nombre.txt"
   fi
 }
-# Lo que se puede callar no es una prueba: el informe del cierre de la precarga vivos (la
-# parada del 09) vive en el proceso de la entrega. chat_calla_cierre.patch deja los handles a
-# la red de seguridad, escribe un informe limpio falsificado y cierra el descriptor; antes
-# cobraba `senales` (solo se miraba que no hubiera líneas «cierre:»). Ahora solo cuenta el
-# testigo con la clave de esa ejecución, que el programa no ve. Y, desde que el 09 pide las
-# cuentas de lo que pasa por libuv (.trafico), tampoco las da: pierde todas menos compila y
-# valgrind (10).
-hostil_pierde chat_calla_cierre solucion 10 senales 'no hay informe que valga'
-# Escribir por su cuenta y tapar la diferencia al oír la pregunta: chat_relleno.patch escribe la
-# bienvenida con write() y, cuando el calificador pide las cuentas, rellena con libuv a cada
-# cliente lo que le escribió sin ella. La segunda cuenta, con el servidor quieto, lo ve: 10.
-hostil_pierde chat_relleno solucion 10 bienvenida 'y el programa solo escribió con libuv'
-# Leer y escribir los sockets con uv_fs_read y uv_fs_write sin callback (libuv llama a read y
-# write, pero no es un stream; también por error): chat_fs_ingenuo.patch, 10.
-hostil_pierde chat_fs_ingenuo solucion 10 bienvenida 'y el programa solo escribió con libuv'
-# Esperar fuera de uv_run sin gastar CPU: chat_sondeo.patch da vueltas de uv_run(…,
-# UV_RUN_NOWAIT) con siestas de 2 ms en pthread_cond_timedwait (un futex con tiempo, que ni el
-# juicio de la CPU ni la regla de nanosleep de la traza veían: `trozos` pasaba). Ahora
-# cal_sin_espera_activa mira también dónde duerme el hilo principal (/proc/<pid>/wchan): pierde
-# `trozos`, y lo dice.
-hostil_pierde chat_sondeo solucion 94 trozos 'durmió fuera de uv_run'
-# Un uv_run en marcha en otro hilo no es el del bucle del programa: chat_run_ajeno.patch (de un
-# adversario de fuera, sobre el programa de partida) deja sus handles a un uv_walk tras uv_run
-# mientras un uv_queue_work se queda en el uv_run de un bucle propio; la precarga contaba los
-# uv_run de todo el proceso y `senales` pasaba. Ahora, por bucle: pierde `senales`, y el
-# informe dice qué se cerró fuera.
-hostil_pierde chat_run_ajeno partida 20 senales 'fuera de uv_run'
-# Lo que el programa puede borrar no es una prueba (un adversario de la sesión 30): la línea sin
-# tope (como el mutante linea_sin_tope) y, al descartarla, «5» en /proc/self/clear_refs, que
-# devolvía su pico de memoria (VmHWM) a lo de ahora: `linea_larga` leía 12 MiB con 34 MiB
-# guardados y daba 100/100. Ahora /proc es de solo lectura en la caja: pierde `linea_larga`.
-HP_ARCHIVO=protocolo.c hostil_pierde chat_olvida_pico solucion 94 linea_larga 'guarda lo que sigue llegando' solo
-# El escenario es del calificador (un adversario de la sesión 29, en el 10): el servidor
-# atiende un alias con la consulta de la petición delante y toma el primer valor de cada
-# parámetro, así que «retraso=0&» delante quitaba los retrasos (100/100 con el plazo mal
-# hecho). Ahora el alias dice qué claves trae la petición y a otra le contesta 400: el
-# laboratorio se cae (antes de este cambio, todo igual que la solución).
-HP_LAB=10-clima HP_ARCHIVO=clima.c hostil_pierde clima_retoca_escenario solucion 20 salida_basica 'ERROR estado HTTP 400'
-# Y una línea que el programa escribe en el descriptor de valgrind no prueba nada: con
-# «in use at exit: 0 bytes in 0 blocks» escrita y exit(130) desde la callback de Ctrl+C,
-# `sigint` pasaba; ahora cuenta cada línea del informe, y la de valgrind dice lo que quedó.
-HP_LAB=10-clima HP_ARCHIVO=clima.c hostil_pierde clima_valgrind_falso solucion 96 sigint 'sin cerrar ni liberar' solo
-# Lo que el programa ve de su escenario no puede decidir su nota: con los nombres fijos de
-# huella y codigo_salida («mala.bin», «reanudada.bin»), no calcular la huella y dar por mala la
-# que se llamaba así sumaba 8 puntos (un adversario de la sesión 30). Ahora cada nombre es al
-# azar (desc_nombre) y el lugar de la mala también: pierde las dos.
-HP_LAB=11-descargas HP_ARCHIVO=descargas.c hostil_pierde descargas_huella_por_nombre solucion 92 huella 'su SHA-256 no es la de Repr-Digest'
-# Sin pool, con todo lo demás de verdad (bd_en_fila.patch, sobre la partida): inserciones y
-# consultas en serie y `esperas` con la fórmula del enunciado (antes 65/100: salida y
-# reemplaza_rotas cobraban esperas que nunca pasaron); y en perezoso, una sentencia que escribe
-# 160 MiB en la base curso, que seguía en el servidor tras su verificación (la cuota paraba
-# otras). Ahora las dos verificaciones de POOL dicen que el servidor no vio dos inserciones a la
-# vez, y ninguna se para por la cuota (el papel curso ya no entra en la base curso): 51.
-LIMITE_S=100 HP_LAB=12-base-de-datos HP_ARCHIVO=basedatos.c hostil_pierde bd_en_fila partida 51 \
-  reemplaza_rotas 'el servidor nunca vio dos inserciones de la fase concurrente a la vez'
-en_fila_sin_pool=$(grep -c 'el servidor nunca vio dos inserciones de la fase concurrente a la vez' "$SALIDAS/bd_en_fila.txt")
-en_fila_cuota=$(grep -c 'escribió más de 256 MiB' "$SALIDAS/bd_en_fila.txt")
-if [ "$en_fila_sin_pool" -ge 2 ] && [ "$en_fila_cuota" = 0 ]; then
-  bien "bd_en_fila: salida y reemplaza_rotas no cobran esperas sin pool, y la base curso está cerrada (ninguna cuota)"
-else
-  mal "bd-en-fila" "bd_en_fila: $en_fila_sin_pool verificaciones dicen que no hubo inserciones a la vez (se esperaban 2) y $en_fila_cuota se pararon por la cuota (se esperaba 0) — $SALIDAS/bd_en_fila.txt"
-fi
+# bd_en_fila (sin pool, sobre la partida del 12): además de perder reemplaza_rotas, las dos
+# verificaciones de POOL dicen que el servidor no vio dos inserciones a la vez, y ninguna se
+# para por la cuota (el papel curso ya no entra en la base curso).
+despues_en_fila() {
+  local en_fila_sin_pool en_fila_cuota
+  en_fila_sin_pool=$(grep -c 'el servidor nunca vio dos inserciones de la fase concurrente a la vez' "$SALIDAS/$1.txt")
+  en_fila_cuota=$(grep -c 'escribió más de 256 MiB' "$SALIDAS/$1.txt")
+  if [ "$en_fila_sin_pool" -ge 2 ] && [ "$en_fila_cuota" = 0 ]; then
+    bien "$1: salida y reemplaza_rotas no cobran esperas sin pool, y la base curso está cerrada (ninguna cuota)"
+  else
+    mal "bd-en-fila" "$1: $en_fila_sin_pool verificaciones dicen que no hubo inserciones a la vez (se esperaban 2) y $en_fila_cuota se pararon por la cuota (se esperaba 0) — $SALIDAS/$1.txt"
+  fi
+}
+casos cuentas cuentas
 # El 09 y la precarga vivos (VIVOS_CIERRE: qué handles siguen abiertos al acabar uv_run, en
 # `senales`): dos entregas que dejan sus handles a la red de seguridad (el mutante
 # cierra_la_red) y esquivan al testigo. chat_para.patch para con uv_stop y deja el bucle vivo
@@ -1523,9 +1530,11 @@ if patch -s -d "$TMP/descargas_sin_posicion" -p1 \
 else
   mal "descargas-sin-posicion-parche" "el mutante vigia_en_pausa ya no se aplica a solutions/11-descargas/descargas.c"
 fi
-# La red: un servidor de fuera, en 127.0.0.1, no recibe nada de la entrega.
-fuera_log="$TMP/fuera.log"
-python3 - "$fuera_log" >"$TMP/fuera.puerto" <<'PY' &
+# La red: un servidor de fuera, en 127.0.0.1, no recibe nada de la entrega (red_fuera.c se
+# conecta al puerto que le da la tabla por PUERTO_FUERA).
+antes_red_fuera() {
+  fuera_log="$TMP/fuera.log"
+  python3 - "$fuera_log" >"$TMP/fuera.puerto" <<'PY' &
 import socket, sys, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16); s.settimeout(0.5)
 print(s.getsockname()[1], flush=True)
@@ -1538,15 +1547,18 @@ with open(sys.argv[1], "w") as log:
             continue
         log.write("CONEXION\n"); log.flush(); c.close()
 PY
-fuera_pid=$!
-for _ in $(seq 50); do [ -s "$TMP/fuera.puerto" ] && break; sleep 0.1; done
-PUERTO_FUERA=$(cat "$TMP/fuera.puerto") caso red_fuera red_fuera.c 5
-kill "$fuera_pid" 2>/dev/null; wait "$fuera_pid" 2>/dev/null
-if [ -s "$TMP/fuera.puerto" ] && [ ! -s "$fuera_log" ]; then
-  bien "red_fuera: un servidor de fuera de la verificación no recibió ninguna conexión"
-else
-  mal "red-fuera" "red_fuera: la entrega llegó a un servidor de fuera de su red"
-fi
+  fuera_pid=$!
+  for _ in $(seq 50); do [ -s "$TMP/fuera.puerto" ] && break; sleep 0.1; done
+  vars+=("PUERTO_FUERA=$(cat "$TMP/fuera.puerto")")
+}
+despues_red_fuera() {
+  kill "$fuera_pid" 2>/dev/null; wait "$fuera_pid" 2>/dev/null
+  if [ -s "$TMP/fuera.puerto" ] && [ ! -s "$fuera_log" ]; then
+    bien "$1: un servidor de fuera de la verificación no recibió ninguna conexión"
+  else
+    mal "red-fuera" "$1: la entrega llegó a un servidor de fuera de su red"
+  fi
+}
 # Los sockets locales: un socket AF_UNIX con nombre, fuera de la carpeta de la entrega, no
 # recibe nada (unix_fuera.c se conecta y escribe una marca). La red propia no los separa (un
 # nombre en el sistema de archivos no es de ninguna red) ni Landlock (ABI 7) media connect();
@@ -1554,11 +1566,9 @@ fi
 # canal de Criterion del calificador. Lo cierra el filtro: socket(AF_UNIX) falla con EPERM
 # salvo en el laboratorio que lo pide («llamadas»: {"unix": true}, el 12). Con bwrap el
 # nombre ni se ve; sin bwrap (CALIF_SIN_BWRAP=1) solo lo para el filtro: antes, se conectaba.
-# unix_caso NOMBRE [VAR=valor…]: califica unix_fuera.c con un oyente en $TMP/NOMBRE.sock.
-unix_caso() {
-  local nombre=$1
-  shift
-  local sock="$TMP/$nombre.sock" log="$TMP/$nombre.log"
+# antes_unix NOMBRE: un oyente en $TMP/NOMBRE.sock, que la tabla da a unix_fuera.c (UNIX_FUERA).
+antes_unix() {
+  local sock="$TMP/$1.sock" log="$TMP/$1.log"
   : >"$log"
   python3 - "$sock" "$log" <<'PY' &
 import os, socket, sys, time
@@ -1579,10 +1589,13 @@ with open(sys.argv[2], "w") as log:
             datos = b""
         log.write("CONEXION %r\n" % datos); log.flush(); c.close()
 PY
-  local pid=$!
+  unix_pid=$!
   for _ in $(seq 50); do [ -s "$log" ] && break; sleep 0.1; done
-  UNIX_FUERA="$sock" caso "$nombre" unix_fuera.c 5 "$@"
-  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  vars+=("UNIX_FUERA=$sock")
+}
+despues_unix() {
+  local nombre=$1 sock="$TMP/$1.sock" log="$TMP/$1.log"
+  kill "$unix_pid" 2>/dev/null; wait "$unix_pid" 2>/dev/null
   if grep -q LISTO "$log" && ! grep -q CONEXION "$log"; then
     bien "$nombre: un socket AF_UNIX de fuera de la carpeta de la entrega no recibió nada"
   else
@@ -1590,9 +1603,6 @@ PY
   fi
   rm -f "$sock"
 }
-unix_caso unix_fuera
-unix_caso unix_fuera_sin_caja CALIF_SIN_BWRAP=1
-
 # Llenar el disco desde cada verificación (llena_disco.c, como entrega del 10, que no prohíbe
 # escribir archivos): archivos grandes, archivos borrados que siguen abiertos y muchísimos
 # vacíos en /tmp, /var/tmp, /dev/shm, su carpeta de la verificación, TMPDIR y HOME. Antes,
@@ -1600,13 +1610,9 @@ unix_caso unix_fuera_sin_caja CALIF_SIN_BWRAP=1
 # sola a 256 MiB por lanzamiento) y con bwrap llenaba las carpetas hasta el tope del
 # laboratorio (60 s); ahora la cuota (lib/cuota.c) para cada lanzamiento al pasar de 256 MiB,
 # la verificación lo dice y no queda nada. Con y sin bwrap.
-# llena_caso NOMBRE [VAR=valor…]: califica llena_disco.c y comprueba lo que queda.
-llena_caso() {
-  local nombre=$1
-  shift
-  rm -rf /tmp/llena-disco-* /var/tmp/llena-disco-* /dev/shm/llena-disco-* 2>/dev/null
-  LIMITE_S=100 CASO_LAB=10-clima CASO_ARCHIVO=clima.c caso "$nombre" llena_disco.c 20 "$@"
-  local dicho quedan trabajo
+antes_llena() { rm -rf /tmp/llena-disco-* /var/tmp/llena-disco-* /dev/shm/llena-disco-* 2>/dev/null; }
+despues_llena() {
+  local nombre=$1 dicho quedan trabajo
   dicho=$(grep -c 'escribió más de 256 MiB (en la carpeta de la verificación' "$SALIDAS/$nombre.txt")
   quedan=$(find /tmp /var/tmp /dev/shm "$SALIDAS/$nombre" -maxdepth 6 -name 'llena-disco-*' 2>/dev/null | wc -l)
   trabajo=$(du -sk "$SALIDAS/$nombre/trabajo" 2>/dev/null | cut -f1)
@@ -1622,30 +1628,30 @@ llena_caso() {
     rm -rf /tmp/llena-disco-* /var/tmp/llena-disco-* /dev/shm/llena-disco-* 2>/dev/null
   fi
 }
-llena_caso llena_disco
-llena_caso llena_disco_sin_caja CALIF_SIN_BWRAP=1
+casos cuentas red
 
 fi
 
 if [ "$PARTE" = resto ]; then
 echo "── Contención sin bubblewrap (CALIF_SIN_BWRAP=1: límites, usuario nobody y limpieza)"
-caso demonio_sin_caja demonio.c 5 CALIF_SIN_BWRAP=1
-if grep -q 'SIN caja de arena' "$SALIDAS/demonio_sin_caja.txt"; then
-  bien "sin caja: la salida lo dice"
-else
-  mal "sin-caja-aviso" "sin caja: la salida no avisa de que no hay caja de arena"
-fi
-caso bomba_sin_caja bomba.c 5 CALIF_SIN_BWRAP=1
-caso ignora_senales_sin_caja ignora_senales.c 5 CALIF_SIN_BWRAP=1
-caso escribe_sin_caja escribe.c 5 CALIF_SIN_BWRAP=1
+despues_sin_caja_aviso() {
+  if grep -q 'SIN caja de arena' "$SALIDAS/$1.txt"; then
+    bien "sin caja: la salida lo dice"
+  else
+    mal "sin-caja-aviso" "sin caja: la salida no avisa de que no hay caja de arena"
+  fi
+}
 # Sin espacio de nombres de montaje, /tmp es el del sistema: se dice en el informe
 # («ve todo el sistema de archivos») y aquí solo se limpia.
-rm -f /tmp/HACKEADO-calificador
-if grep -q FORJADO "$SALIDAS/escribe_sin_caja/results.json"; then
-  mal "escribe-sin-caja-forja" "escribe sin caja: el informe contiene resultados falsificados"
-else
-  bien "escribe sin caja: resultados no falsificados"
-fi
+despues_escribe_sin_caja() {
+  rm -f /tmp/HACKEADO-calificador
+  if grep -q FORJADO "$SALIDAS/$1/results.json"; then
+    mal "escribe-sin-caja-forja" "escribe sin caja: el informe contiene resultados falsificados"
+  else
+    bien "escribe sin caja: resultados no falsificados"
+  fi
+}
+casos resto sin_caja
 
 echo "── La jaula de VPL: sin bwrap y con el mismo uid que el calificador"
 # trampa_vpl.c, al final del monitor.c de partida: escribe {"ok": true} y un TAP entero de
@@ -1691,50 +1697,39 @@ fi
 trampa_vpl 1 "no lo escribió el calificador" "mismo uid, sin bwrap ni encierro: la firma"
 
 echo "── Líneas sin pruebas (el registro del servidor manda)"
-# adivina.c no hace ni una petición HTTP: detecta al calificador, deduce el estado de cada URL
-# por su texto y va imprimiendo OK/FALLO/ALERTA/RECUPERADO/OMITIDA/RESUMEN verosímiles con
-# nanosleep. Antes de las rutas opacas y de casar cada línea con el registro sacaba 63/100;
-# ahora solo puede ganar compilar y la validación de la entrada (16 como mucho).
-caso adivina adivina.c 20
-# Sin una sola petición: valida la entrada como pide el enunciado, espera la señal e imprime
-# un RESUMEN de ceros. Sacaba 31/100 (sigint, sigterm y resumen_media se conformaban con un
-# RESUMEN coherente consigo mismo); ahora esas exigen las peticiones en el registro del
-# servidor y solo quedan compilar y la entrada (16).
-caso sin_peticiones sin_peticiones.c 20
-if grep -q 'el servidor no terminó ninguna petición a las URL' "$SALIDAS/sin_peticiones.txt"; then
-  bien "sin_peticiones: el informe dice que el servidor no terminó ninguna petición"
-else
-  mal "sin-peticiones-mensaje" "sin_peticiones: el informe no dice que no hubo peticiones — $SALIDAS/sin_peticiones.txt"
-fi
-# Un monitor que pregunta y no dice nada (monitor_callado.c, de un adversario de la sesión 32):
-# las peticiones a su ritmo, sin una línea; en la parada y valgrind, una petición a /ping y un
-# RESUMEN de ceros. Sacaba 50; ahora cada petición terminada necesita su línea, la parada una
-# petición terminada a sus URL y valgrind una a cada URL: 16.
-caso monitor_callado monitor_callado.c 20
-if grep -q 'cada comprobación que termina se imprime' "$SALIDAS/monitor_callado.txt"; then
-  bien "monitor_callado: el informe dice que las peticiones terminadas no tienen su línea"
-else
-  mal "monitor-callado-mensaje" "monitor_callado: el informe no dice que faltan líneas — $SALIDAS/monitor_callado.txt"
-fi
-# Un ciclo que se queda en un uv_run propio hasta que acaban sus peticiones
-# (monitor_bloquea.c): todo lo demás bien, pero con una URL más lenta que el intervalo la
-# rápida va al ritmo de la lenta. Sacaba 93; pierde intervalo y sin_duplicados: 84.
-caso monitor_bloquea monitor_bloquea.c 84
-# Y lo que sacaba 100/100: lo mismo más un fork()+system("curl …") por URL y ciclo, sin mirar
+despues_sin_peticiones() {
+  if grep -q 'el servidor no terminó ninguna petición a las URL' "$SALIDAS/$1.txt"; then
+    bien "$1: el informe dice que el servidor no terminó ninguna petición"
+  else
+    mal "sin-peticiones-mensaje" "$1: el informe no dice que no hubo peticiones — $SALIDAS/$1.txt"
+  fi
+}
+despues_monitor_callado() {
+  if grep -q 'cada comprobación que termina se imprime' "$SALIDAS/$1.txt"; then
+    bien "$1: el informe dice que las peticiones terminadas no tienen su línea"
+  else
+    mal "monitor-callado-mensaje" "$1: el informe no dice que faltan líneas — $SALIDAS/$1.txt"
+  fi
+}
+# Lo que sacaba 100/100: adivina.c más un fork()+system("curl …") por URL y ciclo, sin mirar
 # siquiera lo que curl contesta (hay peticiones en el registro, pero no las hace el programa).
-awk '{ print } /^    s->en_vuelo = 0;$/ && !hecho {
-  print "    if (fork() == 0) {"
-  print "        char orden[2048];"
-  print "        snprintf(orden, sizeof orden, \"curl -s -o /dev/null %s\", s->url);"
-  print "        _exit(system(orden));"
-  print "    }"
-  hecho = 1 }' autograder/hostiles/adivina.c >"$TMP/adivina_con_curl.c"
-caso adivina_con_curl "$TMP/adivina_con_curl.c" 20
-if grep -q 'no se califica.*monitor.c usa fork, system' "$SALIDAS/adivina_con_curl.txt"; then
-  bien "adivina_con_curl: rechazada por crear procesos (fork, system), y dicho así"
-else
-  mal "adivina-curl-mensaje" "adivina_con_curl: el informe no dice que usa fork y system"
-fi
+antes_adivina_con_curl() {
+  awk '{ print } /^    s->en_vuelo = 0;$/ && !hecho {
+    print "    if (fork() == 0) {"
+    print "        char orden[2048];"
+    print "        snprintf(orden, sizeof orden, \"curl -s -o /dev/null %s\", s->url);"
+    print "        _exit(system(orden));"
+    print "    }"
+    hecho = 1 }' autograder/hostiles/adivina.c >"$generada/$1.c"
+}
+despues_adivina_con_curl() {
+  if grep -q 'no se califica.*monitor.c usa fork, system' "$SALIDAS/$1.txt"; then
+    bien "$1: rechazada por crear procesos (fork, system), y dicho así"
+  else
+    mal "adivina-curl-mensaje" "$1: el informe no dice que usa fork y system"
+  fi
+}
+casos resto lineas
 
 fi
 
@@ -1748,11 +1743,14 @@ echo "── Laboratorio 12: el PostgreSQL de la calificación, fuera del alcanc
 # pruebas de cargo. Cada ataque que ejecute algo deja una marca en /tmp del sistema; uno de
 # ellos deja un proceso que escribe DIR/ubicacion apuntando a una carpeta «víctima», que
 # postgres.sh borrar (como root) borraba. Antes: todo eso pasaba.
-bd_marca="HACKEADO-bd-$$-$RANDOM"
-bd_victima="victima-bd-$$-$RANDOM"
-mkdir -p "/tmp/$bd_victima" && echo intacta >"/tmp/$bd_victima/testigo"
-bd_escucha="$TMP/bd-escucha.log"
-python3 - "$bd_escucha" >"$TMP/bd-escucha.puerto" <<'PY' &
+# antes_bd_escapa: la marca, la víctima, un servidor de la red de la máquina (PUERTO_FUERA) y
+# el «otro» clúster (el de una calificación que corre a la vez), escritos en bd_escapa.c.
+antes_bd_escapa() {
+  bd_marca="HACKEADO-bd-$$-$RANDOM"
+  bd_victima="victima-bd-$$-$RANDOM"
+  mkdir -p "/tmp/$bd_victima" && echo intacta >"/tmp/$bd_victima/testigo"
+  bd_escucha="$TMP/bd-escucha.log"
+  python3 - "$bd_escucha" >"$TMP/bd-escucha.puerto" <<'PY' &
 import socket, sys, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16); s.settimeout(0.5)
 print(s.getsockname()[1], flush=True)
@@ -1765,88 +1763,77 @@ with open(sys.argv[1], "w") as log:
             continue
         log.write("CONEXION\n"); log.flush(); c.close()
 PY
-bd_escucha_pid=$!
-for _ in $(seq 50); do [ -s "$TMP/bd-escucha.puerto" ] && break; sleep 0.1; done
-# El «otro» clúster: el de una calificación que corre a la vez.
-bd_otro="$TMP/bd-otro"
-bash common/herramientas/postgres.sh iniciar "$bd_otro" >/dev/null 2>&1
-read -r _ bd_otro_puerto _ < <(bash common/herramientas/postgres.sh conexion "$bd_otro" tcp |
-  sed 's/.*port=\([0-9]*\).*/x \1 x/')
-bd_otro_socket=$(bash common/herramientas/postgres.sh conexion "$bd_otro" socket |
-  sed 's/^host=\([^ ]*\).*/\1/')
-sed -e "s|@MARCA@|$bd_marca|g" -e "s|@VICTIMA@|$bd_victima|g" \
-  -e "s|@OTRO_PUERTO@|${bd_otro_puerto:-1}|g" -e "s|@OTRO_SOCKET@|${bd_otro_socket:-/nada}|g" \
-  autograder/hostiles/bd_escapa.c >"$TMP/bd_escapa.c"
-# Calificar el 12 tarda 25–60 s en una máquina cargada (su tope es 90 s): su límite aquí es otro.
-LIMITE_S=100 PUERTO_FUERA=$(cat "$TMP/bd-escucha.puerto") CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c \
-  caso bd_escapa "$TMP/bd_escapa.c" 20
-sleep 6 # el proceso que deja COPY … TO PROGRAM escribe a los 4 s
-kill "$bd_escucha_pid" 2>/dev/null; wait "$bd_escucha_pid" 2>/dev/null
-bash common/herramientas/postgres.sh borrar "$bd_otro" >/dev/null 2>&1
-bd_marcas=$(cd /tmp && ls -d "$bd_marca"-* 2>/dev/null | sed "s/^$bd_marca-//" | tr '\n' ' ')
-if [ -z "$bd_marcas" ]; then
-  bien "bd_escapa: nada se ejecutó fuera de la caja (ninguna marca en /tmp del sistema)"
-else
-  mal "bd-escapa-ejecuta" "bd_escapa: se ejecutó fuera de la caja: $bd_marcas"
-  rm -f /tmp/"$bd_marca"-*
-fi
-if [ -s "$TMP/bd-escucha.puerto" ] && [ ! -s "$bd_escucha" ]; then
-  bien "bd_escapa: un servidor de la red de la máquina no recibió ninguna conexión"
-else
-  mal "bd-escapa-red" "bd_escapa: el servidor de la máquina recibió conexiones"
-fi
-if [ -f "/tmp/$bd_victima/testigo" ]; then
-  bien "bd_escapa: postgres.sh borrar no borró nada fuera de su carpeta"
-else
-  mal "bd-escapa-borra" "bd_escapa: postgres.sh borrar borró /tmp/$bd_victima"
-fi
-rm -rf "/tmp/${bd_victima:?}" "/tmp/curso-bd.${bd_marca:?}"
-bd_logrados=$(grep -ho 'ATAQUES LOGRADOS:[a-z_ -]*' "$SALIDAS/bd_escapa.txt" | head -n1)
-if [ "$bd_logrados" = "ATAQUES LOGRADOS: ninguno" ]; then
-  bien "bd_escapa: el servidor rechazó todos los ataques"
-else
-  mal "bd-escapa-logrados" "bd_escapa: ${bd_logrados:-no se ve la línea «ATAQUES LOGRADOS» en el informe}"
-fi
-
-# Sin pool y sin consultas: inserta en serie, reescribe las pruebas de cargo con un UPDATE e
-# imprime unas líneas deducidas de -n y -p. Antes (las pruebas en la base del programa): 92/100.
-LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_falsifica bd_falsifica.c 20
-
+  bd_escucha_pid=$!
+  for _ in $(seq 50); do [ -s "$TMP/bd-escucha.puerto" ] && break; sleep 0.1; done
+  bd_otro="$TMP/bd-otro"
+  bash common/herramientas/postgres.sh iniciar "$bd_otro" >/dev/null 2>&1
+  local bd_otro_puerto bd_otro_socket
+  read -r _ bd_otro_puerto _ < <(bash common/herramientas/postgres.sh conexion "$bd_otro" tcp |
+    sed 's/.*port=\([0-9]*\).*/x \1 x/')
+  bd_otro_socket=$(bash common/herramientas/postgres.sh conexion "$bd_otro" socket |
+    sed 's/^host=\([^ ]*\).*/\1/')
+  sed -e "s|@MARCA@|$bd_marca|g" -e "s|@VICTIMA@|$bd_victima|g" \
+    -e "s|@OTRO_PUERTO@|${bd_otro_puerto:-1}|g" -e "s|@OTRO_SOCKET@|${bd_otro_socket:-/nada}|g" \
+    autograder/hostiles/bd_escapa.c >"$generada/$1.c"
+  vars+=("PUERTO_FUERA=$(cat "$TMP/bd-escucha.puerto")")
+}
+despues_bd_escapa() {
+  sleep 6 # el proceso que deja COPY … TO PROGRAM escribe a los 4 s
+  kill "$bd_escucha_pid" 2>/dev/null; wait "$bd_escucha_pid" 2>/dev/null
+  bash common/herramientas/postgres.sh borrar "$bd_otro" >/dev/null 2>&1
+  local bd_marcas bd_logrados
+  bd_marcas=$(cd /tmp && ls -d "$bd_marca"-* 2>/dev/null | sed "s/^$bd_marca-//" | tr '\n' ' ')
+  if [ -z "$bd_marcas" ]; then
+    bien "$1: nada se ejecutó fuera de la caja (ninguna marca en /tmp del sistema)"
+  else
+    mal "bd-escapa-ejecuta" "$1: se ejecutó fuera de la caja: $bd_marcas"
+    rm -f /tmp/"$bd_marca"-*
+  fi
+  if [ -s "$TMP/bd-escucha.puerto" ] && [ ! -s "$bd_escucha" ]; then
+    bien "$1: un servidor de la red de la máquina no recibió ninguna conexión"
+  else
+    mal "bd-escapa-red" "$1: el servidor de la máquina recibió conexiones"
+  fi
+  if [ -f "/tmp/$bd_victima/testigo" ]; then
+    bien "$1: postgres.sh borrar no borró nada fuera de su carpeta"
+  else
+    mal "bd-escapa-borra" "$1: postgres.sh borrar borró /tmp/$bd_victima"
+  fi
+  rm -rf "/tmp/${bd_victima:?}" "/tmp/curso-bd.${bd_marca:?}"
+  bd_logrados=$(grep -ho 'ATAQUES LOGRADOS:[a-z_ -]*' "$SALIDAS/$1.txt" | head -n1)
+  if [ "$bd_logrados" = "ATAQUES LOGRADOS: ninguno" ]; then
+    bien "$1: el servidor rechazó todos los ataques"
+  else
+    mal "bd-escapa-logrados" "$1: ${bd_logrados:-no se ve la línea «ATAQUES LOGRADOS» en el informe}"
+  fi
+}
 # libpq bloqueante en main, sin libuv ni pool (las 10 consultas de verdad): antes 53/100. Con
 # sus nombres (PQconnectdbParams, PQexecParams) la delata medios.c; escondida (BD_OCULTA:
 # PQconnectPoll en vueltas y PQgetResult sin PQisBusy), el poll de libpq en el hilo del bucle.
-LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_bloqueante bd_bloqueante.c 5
-if grep -q 'no se califica' "$SALIDAS/bd_bloqueante.txt" &&
-  grep -q 'PQconnectdbParams' "$SALIDAS/bd_bloqueante.txt"; then
-  bien "bd_bloqueante: el 12 rechaza libpq bloqueante por sus nombres, y lo dice"
-else
-  mal "bd-bloqueante-nombres" "bd_bloqueante: el informe no dice que usa PQconnectdbParams"
-fi
-{ echo '#define BD_OCULTA 1'; hostil autograder/hostiles/bd_bloqueante.c; } >"$TMP/bd_oculta.c"
-LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_oculta "$TMP/bd_oculta.c" 5
-if grep -q 'no se califica' "$SALIDAS/bd_oculta.txt" &&
-  grep -q 'Se vio poll o select que espera en el hilo del bucle, [0-9]* ve' "$SALIDAS/bd_oculta.txt"; then
-  bien "bd_oculta: el 12 rechaza libpq esperando con poll en el hilo del bucle, y lo dice"
-else
-  mal "bd-oculta-mensaje" "bd_oculta: el informe no dice que libpq espera con poll"
-fi
-
-# De quien lee el calificador (bd_una.c, con los medios del laboratorio): una sola conexión, las
-# CONSULTA calculadas de -n sin lanzarlas y una línea POOL inventada (antes, con las pruebas
-# reescritas, 41/100); y con BD_CADA_UNA, una conexión por inserción, sin pool (antes, 73). Cada
-# CONSULTA cuenta solo si su sentencia está en el registro del servidor, y la concurrencia,
-# solo por el pool: como mucho el 20 %.
-LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_una bd_una.c 20
-{ echo '#define BD_CADA_UNA 1'; hostil autograder/hostiles/bd_una.c; } >"$TMP/bd_cada_una.c"
-LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_cada_una "$TMP/bd_cada_una.c" 20
-
+despues_bd_bloqueante() {
+  if grep -q 'no se califica' "$SALIDAS/$1.txt" &&
+    grep -q 'PQconnectdbParams' "$SALIDAS/$1.txt"; then
+    bien "$1: el 12 rechaza libpq bloqueante por sus nombres, y lo dice"
+  else
+    mal "bd-bloqueante-nombres" "$1: el informe no dice que usa PQconnectdbParams"
+  fi
+}
+antes_bd_oculta() { { echo '#define BD_OCULTA 1'; hostil autograder/hostiles/bd_bloqueante.c; } >"$generada/$1.c"; }
+despues_bd_oculta() {
+  if grep -q 'no se califica' "$SALIDAS/$1.txt" &&
+    grep -q 'Se vio poll o select que espera en el hilo del bucle, [0-9]* ve' "$SALIDAS/$1.txt"; then
+    bien "$1: el 12 rechaza libpq esperando con poll en el hilo del bucle, y lo dice"
+  else
+    mal "bd-oculta-mensaje" "$1: el informe no dice que libpq espera con poll"
+  fi
+}
+antes_bd_cada_una() { { echo '#define BD_CADA_UNA 1'; hostil autograder/hostiles/bd_una.c; } >"$generada/$1.c"; }
 
 # Llenar el disco a través de PostgreSQL (bd_llena.c): filas de 4 MiB sin comprimir por 4
 # conexiones, escritas por el servidor en la carpeta de su clúster. Antes, 542 MiB por ejecución
 # fuera de la cuota; ahora la verificación mide también el clúster (cal_cuota_vigilar): se para,
 # lo dice y no queda nada (el clúster y sus bases se borran; ninguna carpeta /tmp/curso-bd.*
 # nueva). Con y sin bwrap (sin él, la medida de la temporal pisaba la del clúster: 6 GB).
-# bd_llena_caso NOMBRE [VAR=valor…]: califica bd_llena.c y comprueba lo que queda.
 # Las carpetas /tmp/curso-bd.* que hay ahora, una por línea, ordenadas.
 carpetas_bd() { find /tmp -maxdepth 1 -name 'curso-bd.*' 2>/dev/null | sort; }
 
@@ -1864,13 +1851,11 @@ restos_bd() {
   echo "$n"
 }
 
-bd_llena_caso() {
-  local nombre=$1 antes dicho restos trabajo vivos
-  shift
-  antes=$(carpetas_bd)
-  LIMITE_S=100 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso "$nombre" bd_llena.c 10 "$@"
+antes_bd_llena() { bd_llena_antes=$(carpetas_bd); }
+despues_bd_llena() {
+  local nombre=$1 dicho restos trabajo vivos
   dicho=$(grep -c 'escribió más de 256 MiB (en la carpeta de la verificación, /tmp, /var/tmp, /dev/shm o la carpeta de datos de su PostgreSQL)' "$SALIDAS/$nombre.txt")
-  restos=$(restos_bd "$antes")
+  restos=$(restos_bd "$bd_llena_antes")
   trabajo=$(du -sk "$SALIDAS/$nombre/trabajo" 2>/dev/null | cut -f1)
   vivos=$(pgrep -f "$SALIDAS/$nombre/" 2>/dev/null | wc -l)
   if [ "$dicho" -ge 3 ]; then
@@ -1884,8 +1869,7 @@ bd_llena_caso() {
     mal "$nombre-restos" "$nombre: quedan $restos carpetas /tmp/curso-bd.*, ${trabajo:-?} KiB en trabajo/ y $vivos procesos del servidor"
   fi
 }
-bd_llena_caso bd_llena
-bd_llena_caso bd_llena_sin_caja CALIF_SIN_BWRAP=1
+casos bd bd
 
 # postgres.sh borrar nunca sigue una ruta que haya escrito otro: un DIR/ubicacion del usuario
 # del servidor (lo que dejaba el proceso de COPY … TO PROGRAM) apuntando a una carpeta ajena.
@@ -1921,26 +1905,29 @@ fi
 # línea POOL y sin cerrar nada no sale nunca de uv_run, y la verificación valgrind (95 s)
 # pasa del tope del laboratorio (90 s). Antes, el ejecutor lo paraba sin TAP y TODAS quedaban
 # a cero, también las que ya habían pasado (5/100); ahora las que terminaron conservan su nota.
-sed -e '/printf("POOL maximo/,+1d' -e '/^    acabar(prog, 0, 0);$/d' \
-  solutions/12-base-de-datos/basedatos.c >"$TMP/bd_colgado.c"
-# Tarda lo que el tope (90 s) y algo más: su límite aquí es otro.
-LIMITE_S=120 CASO_LAB=12-base-de-datos CASO_ARCHIVO=basedatos.c caso bd_colgado "$TMP/bd_colgado.c" 100
-bd_fallan=$(id_fallidas bd_colgado 12-base-de-datos | tr '\n' ' ')
-# Lo para el tope (90 s) o, antes, Criterion 2.4.1 con su error de cuando una prueba acaba
-# justo al llegar su .timeout (aquí todas llegan a él): las dos vías, sin TAP, deben dejar su
-# nota a las que decidieron (runner/criterion.c). Un CI falló aquí con las notas bien y sin
-# el aviso del tope: lo que deja la segunda (antes solo se aceptaba la primera).
-bd_via=""
-grep -q 'superó su tiempo' "$SALIDAS/bd_colgado.txt" && bd_via="pasó del tope del laboratorio"
-grep -q 'Criterion se detuvo con un error suyo' "$SALIDAS/bd_colgado.txt" &&
-  bd_via="Criterion se detuvo con un error suyo antes del tope"
-if [ -n "$bd_via" ] &&
-  [[ " $bd_fallan " != *" conexion_mala "* ]] && [[ " $bd_fallan " != *" tabla_distinta "* ]] &&
-  [[ " $bd_fallan " != *" sentencia_falla "* ]] && [[ " $bd_fallan " == *" valgrind "* ]]; then
-  bien "bd_colgado: $bd_via y las verificaciones que terminaron conservan su nota (fallan: $bd_fallan)"
-else
-  mal "bd-colgado" "bd_colgado: ${bd_via:-ni tope ni error de Criterion en el informe}; fallan «$bd_fallan» (debían pasar conexion_mala, tabla_distinta y sentencia_falla, y fallar valgrind)"
-fi
+antes_bd_colgado() {
+  sed -e '/printf("POOL maximo/,+1d' -e '/^    acabar(prog, 0, 0);$/d' \
+    solutions/12-base-de-datos/basedatos.c >"$generada/$1.c"
+}
+despues_bd_colgado() {
+  local bd_fallan bd_via=""
+  bd_fallan=$(id_fallidas "$1" 12-base-de-datos | tr '\n' ' ')
+  # Lo para el tope (90 s) o, antes, Criterion 2.4.1 con su error de cuando una prueba acaba
+  # justo al llegar su .timeout (aquí todas llegan a él): las dos vías, sin TAP, deben dejar su
+  # nota a las que decidieron (runner/criterion.c). Un CI falló aquí con las notas bien y sin
+  # el aviso del tope: lo que deja la segunda (antes solo se aceptaba la primera).
+  grep -q 'superó su tiempo' "$SALIDAS/$1.txt" && bd_via="pasó del tope del laboratorio"
+  grep -q 'Criterion se detuvo con un error suyo' "$SALIDAS/$1.txt" &&
+    bd_via="Criterion se detuvo con un error suyo antes del tope"
+  if [ -n "$bd_via" ] &&
+    [[ " $bd_fallan " != *" conexion_mala "* ]] && [[ " $bd_fallan " != *" tabla_distinta "* ]] &&
+    [[ " $bd_fallan " != *" sentencia_falla "* ]] && [[ " $bd_fallan " == *" valgrind "* ]]; then
+    bien "$1: $bd_via y las verificaciones que terminaron conservan su nota (fallan: $bd_fallan)"
+  else
+    mal "bd-colgado" "$1: ${bd_via:-ni tope ni error de Criterion en el informe}; fallan «$bd_fallan» (debían pasar conexion_mala, tabla_distinta y sentencia_falla, y fallar valgrind)"
+  fi
+}
+casos bd colgado
 
 echo "── Errores de compilación y del calificador"
 # Un árbol de curso falso con tres laboratorios que usan el calificador real del 07:
