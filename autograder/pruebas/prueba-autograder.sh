@@ -15,7 +15,7 @@
 # Repite algunos sin bubblewrap (CALIF_SIN_BWRAP=1: solo límites y limpieza) y prueba
 # además: un error de compilación puntúa 0 ese laboratorio y los demás se califican; un
 # lab.json que no casa con su calificador es un error del calificador (código 3); y
-# CRITERION_ALWAYS_SUCCEED en el entorno no cambia nada. Los casos van en cinco partes, cada
+# CRITERION_ALWAYS_SUCCEED en el entorno no cambia nada. Los casos van en seis partes, cada
 # una en su proceso y todas a la vez (ver PRUEBA_AUTOGRADER_PARTE, más abajo). Última línea:
 # «resumen: …».
 set -u
