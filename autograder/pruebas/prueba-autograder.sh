@@ -283,6 +283,18 @@ if [ -z "$PARTE" ]; then
 fi
 
 if [ "$PARTE" = resto ]; then
+# Y al revés que en casos: una fila cuya parte y tramo no tienen su «casos PARTE TRAMO» en el
+# guion (un tramo mal escrito, una parte que no existe) no se ejecutaría nunca, en silencio.
+echo "── La tabla de los hostiles (autograder/hostiles/casos.tsv)"
+sin_tramo=$(for fila in "${CASOS_FILAS[@]}"; do
+  IFS=$'\t' read -r parte tramo nombre _ <<<"$fila"
+  grep -qE "^[[:space:]]*casos $parte $tramo\$" "$0" || echo "$nombre ($parte $tramo)"
+done)
+if [ -z "$sin_tramo" ]; then
+  bien "casos.tsv: cada una de las ${#CASOS_FILAS[@]} filas tiene su «casos PARTE TRAMO» en el guion"
+else
+  mal "tabla-sin-tramo" "casos.tsv: filas que no se ejecutarían nunca (su parte y tramo no están en el guion): $(echo $sin_tramo)"
+fi
 echo "── Rutas: el calificador no sigue nada de lo que la entrega pudo tocar (prueba estática)"
 if bash "$RAIZ/autograder/pruebas/rutas-estaticas.sh" "$RAIZ"; then
   bien "rutas-estaticas: ninguna llamada por ruta fuera de base/arbol.c y sus excepciones"
