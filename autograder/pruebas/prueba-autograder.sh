@@ -1460,7 +1460,8 @@ casos cuentas cuentas
 # línea pasaba por «lo cerró todo»); chat_otro_bucle.patch no cierra nada, para con uv_stop y
 # hace pasar a la precarga por un bucle vacío aparte (solo se revisaba el primero que se
 # quedaba sin nada vivo). Antes, las tres 100/100; ahora pierden `senales` (97/100: lo demás lo
-# hacen bien). chat_clave_ajena.c busca la clave del testigo en el argv y el entorno de cada
+# hacen bien), y chat_para también `apagado_lento` (94/100: como cierra_la_red, deja el
+# temporizador del plazo sin cerrar también cuando vence, que desde la sesión 39 se mira ahí). chat_clave_ajena.c busca la clave del testigo en el argv y el entorno de cada
 # proceso de /proc (bwrap la llevaba en su argv) y falsifica el testigo: también 100/100 antes,
 # 97/100 ahora que la clave llega por un descriptor. chat_calla y chat_clave_ajena, además,
 # callan las cuentas de lo que pasa por libuv (.trafico, lib/vivos.c): sin ellas no pasa ninguna
@@ -1497,7 +1498,7 @@ if patch -s -d "$TMP/chat_para" -p1 <autograder/hostiles/chat_para.patch >/dev/n
   patch -s -d "$TMP/chat_clave_ajena" -p1 <labs/09-sala-de-chat/.calificador/mutantes/cierra_la_red.patch >/dev/null 2>&1; then
   hostil autograder/hostiles/chat_calla.c >>"$TMP/chat_calla/chat.c"
   hostil autograder/hostiles/chat_clave_ajena.c >>"$TMP/chat_clave_ajena/chat.c"
-  cierre_caso chat_para 97
+  cierre_caso chat_para 94
   cierre_caso chat_calla 10
   cierre_caso chat_otro_bucle 97
   cierre_caso chat_clave_ajena 10
