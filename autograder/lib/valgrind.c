@@ -357,9 +357,9 @@ static void explicar_problema(const char *vg, char *motivo, size_t tam)
         if (l == NULL)
             break;
         l++;
-        const char *t;
+        const char *t = l;
         int m = texto_de_linea(l, &t);
-        if (m == 0)
+        if (m <= 0 || t == NULL)
             break; /* la pila acaba en una línea vacía */
         const char *dos = memmem(t, (size_t)m, ": ", 2);
         if ((strncmp(t, "at ", 3) == 0 || strncmp(t, "by ", 3) == 0) && dos != NULL &&
