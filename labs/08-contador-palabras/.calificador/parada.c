@@ -18,6 +18,28 @@
 
 /* ------------------------------------------------------------------ SIGINT */
 
+/* Tras la señal, ningún ERROR: parar no es que un archivo falle (una espera detenida, una
+ * lectura que acaba ya parando o una petición que uv_cancel quitó de la cola del grupo de hilos
+ * no son fallos). Mutantes: cancelada_como_error, cancelada_en_cola_como_error. 1 si no hubo
+ * ninguno; si no, 0 y el porqué en `motivo`. */
+static int sin_errores_tras_senal(cal_proceso_t *p, uint64_t senal, char *motivo, size_t tam)
+{
+    const char *err = cal_errores(p);
+    int errores_tras = 0;
+    char l[1024], primero[300] = "";
+    for (int i = 0; cont_linea(err, i, l, sizeof l); i++)
+        if (strncmp(l, "ERROR ", 6) == 0 && cal_linea_vista_ms(p, 2, i) > senal &&
+            errores_tras++ == 0)
+            snprintf(primero, sizeof primero, "%.200s", l);
+    if (errores_tras == 0)
+        return 1;
+    snprintf(motivo, tam,
+             "tras SIGINT escribió %d %s en stderr («%s»): lo que se detiene al parar no es un "
+             "archivo que falla",
+             errores_tras, texto_plural(errores_tras, "línea ERROR", "líneas ERROR"), primero);
+    return 0;
+}
+
 /* Una pasada de Ctrl+C: lanza `args`, espera a dos líneas de cuenta, manda SIGINT y juzga
  * (130 en ≤ 1.5 s, un resumen de las líneas ya impresas y ninguna después). `e`: los `n`
  * archivos regulares de la orden. Si `fifo` no es NULL es una FIFO de la orden en la que
@@ -146,22 +168,8 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
                  tarde);
         ok = 0;
     }
-    /* Tras la señal, ningún ERROR: parar no es que un archivo falle (una espera detenida o una
-     * lectura que acaba ya parando no son fallos). Mutante: cancelada_como_error. */
-    const char *err = cal_errores(p);
-    int errores_tras = 0;
-    char primero[300] = "";
-    for (int i = 0; ok && cont_linea(err, i, l, sizeof l); i++)
-        if (strncmp(l, "ERROR ", 6) == 0 && cal_linea_vista_ms(p, 2, i) > senal &&
-            errores_tras++ == 0)
-            snprintf(primero, sizeof primero, "%.200s", l);
-    if (ok && errores_tras > 0) {
-        snprintf(motivo, tam,
-                 "tras SIGINT escribió %d %s en stderr («%s»): lo que se detiene al parar no "
-                 "es un archivo que falla",
-                 errores_tras, texto_plural(errores_tras, "línea ERROR", "líneas ERROR"), primero);
+    if (ok && !sin_errores_tras_senal(p, senal, motivo, tam))
         ok = 0;
-    }
     if (ok && !cont_cuentas_bien(out, vistos, nv, motivo, tam))
         ok = 0;
     int mayor = 0;
@@ -254,6 +262,79 @@ static int pasada_espera_larga(const esperado_t *e, const char *dir, char *motiv
     return 0;
 }
 
+/* Ctrl+C con la cola del grupo de hilos ocupada: -p -j 6 con cinco FIFO que nadie abre para
+ * escribir y, detrás, un archivo regular. cal_lanzar fija UV_THREADPOOL_SIZE=4: los cuatro hilos
+ * se quedan en el open() de las cuatro primeras FIFO, y la quinta y el archivo esperan en la
+ * cola del grupo. Con Ctrl+C, uv_cancel los quita de la cola y su callback llega con
+ * UV_ECANCELED: no son archivos que fallan (un estudiante de prueba lo informaba como ERROR y
+ * tenía 100/100; mutante cancelada_en_cola_como_error). En las demás pasadas nunca hay más de
+ * tres peticiones a la vez, así que nada espera en la cola. La señal va tras la primera línea
+ * PROGRESO (las aperturas ya están pedidas) y 300 ms más, o a los 3 s si no llega ninguna (eso
+ * lo juzga «progreso»). Las cuatro aperturas no acaban nunca: sale por el plazo del requisito
+ * 11, con 130 en ≤ 1.5 s. Si las aperturas aún no estaban pedidas, un programa correcto no
+ * pide más y nada cambia: esta pasada nunca falla por la carga, como mucho no ve el fallo.
+ * 1, o 0 con el motivo. */
+static int pasada_cola_del_grupo(const esperado_t *e, const char *dir, char *motivo, size_t tam)
+{
+    char fifos[5][600];
+    for (int i = 0; i < 5; i++) {
+        char nombre[32];
+        snprintf(nombre, sizeof nombre, "cola_%d", i);
+        if (cal_fifo(dir, nombre, fifos[i], sizeof fifos[i]) < 0) {
+            snprintf(motivo, tam, "error del calificador: no se pudo crear la FIFO «%s»", nombre);
+            return 0;
+        }
+    }
+    const char *args[] = {"-p",     "-j",     "6",      "-e",     "300",   fifos[0],
+                          fifos[1], fifos[2], fifos[3], fifos[4], e->ruta, NULL};
+    cal_proceso_t *p = cont_lanzar(args, dir, 10, 0);
+    if (p == NULL) {
+        snprintf(motivo, tam, "%s", cal_lanzar_motivo());
+        return 0;
+    }
+    uint64_t hasta = cal_ahora_ms() + 3000;
+    while (cal_contar(cal_errores(p), "PROGRESO", NULL) == 0 && !cal_termino(p) &&
+           cal_ahora_ms() < hasta)
+        cal_esperar(10);
+    cal_esperar(300);
+    char fin[128];
+    if (cal_termino(p)) {
+        snprintf(motivo, tam,
+                 "con cinco FIFO sin escritor y -j 6, el programa ya había terminado (%s) "
+                 "antes de recibir SIGINT",
+                 cal_describir_fin(p, fin, sizeof fin));
+        cal_nota_salida(p, 6);
+        return 0;
+    }
+    uint64_t senal = cal_ahora_ms();
+    cal_senal(p, SIGINT);
+    int termino = cal_esperar_fin(p, 1500);
+    uint64_t tardo = cal_ahora_ms() - senal;
+    if (!termino)
+        cal_esperar_fin(p, 1000);
+    if (!termino || cal_codigo(p) != 130) {
+        snprintf(motivo, tam,
+                 "con cinco FIFO sin escritor y -j 6 (cuatro aperturas atascadas en el grupo de "
+                 "hilos, el resto en su cola): %s a los %.1f s de SIGINT (se esperaba el código "
+                 "130 en ≤ 1.5 s)",
+                 termino ? cal_describir_fin(p, fin, sizeof fin) : "seguía vivo",
+                 (double)tardo / 1000);
+        cal_nota_salida(p, 6);
+        return 0;
+    }
+    char porque[600];
+    if (!sin_errores_tras_senal(p, senal, porque, sizeof porque)) {
+        snprintf(motivo, tam,
+                 "con cinco FIFO sin escritor y -j 6 (cuatro aperturas atascadas en el grupo de "
+                 "hilos, el resto en su cola), %s (lo que uv_cancel quita de la cola llega a su "
+                 "callback con UV_ECANCELED)",
+                 porque);
+        cal_nota_salida(p, 6);
+        return 0;
+    }
+    return 1;
+}
+
 /* Cierre ordenado, visto desde fuera: con archivos regulares (ninguna lectura atascada: el
  * _exit del requisito 11 no vale aquí), Ctrl+C bajo valgrind durante una espera de -e, con
  * -p. Quien imprime el resumen y sale con exit() o _exit() desde la callback da el mismo
@@ -322,7 +403,9 @@ CAL_PRUEBA(sigint, 60)
                  "archivos, Ctrl+C tras la segunda línea: imprime el resumen de lo ya informado "
                  "y sale enseguida (≤ 1.5 s) con 130, aunque algo haya fallado y aunque la "
                  "lectura de la FIFO siga atascada, sin ninguna línea ERROR después de la señal. "
-                 "Con -j 1 -e 8000, Ctrl+C en plena espera: 130 en ≤ 1.5 s sin abrir el archivo "
+                 "Con cinco FIFO sin escritor y -j 6, lo que uv_cancel quita de la cola del "
+                 "grupo de hilos tampoco es un ERROR. Con -j 1 -e 8000, Ctrl+C en plena espera: "
+                 "130 en ≤ 1.5 s sin abrir el archivo "
                  "siguiente. Y, sin FIFO, bajo valgrind y con -p, cierra en orden (nada "
                  "alcanzable sin liberar al salir)");
     char dir[512];
@@ -384,6 +467,8 @@ CAL_PRUEBA(sigint, 60)
             cal_nota("(la pasada en que la FIFO se cierra al mandar SIGINT: el programa sale por "
                      "su camino y el código es el suyo)");
     }
+    if (ok && !bloqueado && !pasada_cola_del_grupo(&e[0], dir, motivo, sizeof motivo))
+        ok = 0;
     if (ok && !pasada_espera_larga(&e[0], dir, motivo, sizeof motivo))
         ok = 0;
     if (ok && !sigint_cerrado(e, dir, motivo, sizeof motivo))
