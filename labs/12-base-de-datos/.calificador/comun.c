@@ -234,7 +234,7 @@ static const char *const SQL_DISPARADOR =
     "CREATE FUNCTION calif.lento() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ "
     "DECLARE t0 timestamptz := clock_timestamp(); BEGIN "
-    "IF session_user <> 'curso' THEN RETURN NEW; END IF; "
+    "IF session_user <> '" BASE_PAPEL "' THEN RETURN NEW; END IF; "
     "IF (SELECT is_called AND last_value = pg_backend_pid() FROM calif.falla_pid) THEN "
     "PERFORM nextval('calif.tras_falla'); END IF; "
     "IF NEW.id = %d THEN PERFORM setval('calif.falla_pid', pg_backend_pid()); "
@@ -256,7 +256,8 @@ static const char *const SQL_DISPARADOR =
 static const char *const SQL_VIGILAR_TEXTO =
     "CREATE FUNCTION calif.texto() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
-    "IF session_user = 'curso' THEN INSERT INTO calif.texto VALUES (NEW.id, current_query()); "
+    "IF session_user = '" BASE_PAPEL
+    "' THEN INSERT INTO calif.texto VALUES (NEW.id, current_query()); "
     "PERFORM pg_sleep(0.015); END IF; RETURN NEW; END $$;"
     "CREATE FUNCTION calif.enganchar() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
@@ -408,7 +409,7 @@ static const char *const SQL_POLITICA =
 static const char *const SQL_LEER_RECHAZADA =
     "CREATE FUNCTION calif.leer() RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
-    "IF session_user = 'curso' THEN "
+    "IF session_user = '" BASE_PAPEL "' THEN "
     "RAISE EXCEPTION 'calificador: consulta rechazada (%s)'; END IF; RETURN true; END $$;";
 
 /* Lenta: la primera lectura de cada conexión del programa espera LEER_MS y apunta en
@@ -420,7 +421,7 @@ static const char *const SQL_LEER_LENTA =
     "CREATE TABLE calif.lecturas (pid integer, secuencial_viva boolean);"
     "CREATE FUNCTION calif.leer() RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ DECLARE ultimo integer; BEGIN "
-    "IF session_user <> 'curso' OR EXISTS (SELECT 1 FROM calif.lecturas WHERE pid = "
+    "IF session_user <> '" BASE_PAPEL "' OR EXISTS (SELECT 1 FROM calif.lecturas WHERE pid = "
     "pg_backend_pid()) THEN RETURN true; END IF; "
     "PERFORM pg_sleep(%g); "
     "SELECT pid INTO ultimo FROM calif.registro ORDER BY inicio DESC LIMIT 1; "
@@ -436,7 +437,7 @@ static const char *const SQL_LEER_AL_REVES =
     "CREATE TABLE calif.orden (pid integer, inicio timestamptz);"
     "CREATE FUNCTION calif.leer() RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ DECLARE n bigint; BEGIN "
-    "IF session_user <> 'curso' OR EXISTS (SELECT 1 FROM calif.orden WHERE pid = "
+    "IF session_user <> '" BASE_PAPEL "' OR EXISTS (SELECT 1 FROM calif.orden WHERE pid = "
     "pg_backend_pid() AND inicio = statement_timestamp()) THEN RETURN true; END IF; "
     "n := nextval('calif.orden_n'); "
     "INSERT INTO calif.orden VALUES (pg_backend_pid(), statement_timestamp()); "
@@ -477,7 +478,7 @@ static const char *const SQL_VACIADO_LENTO =
     "CREATE FUNCTION calif.vaciar() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ "
     "DECLARE t0 timestamptz := clock_timestamp(); BEGIN "
-    "IF session_user <> 'curso' THEN RETURN NULL; END IF; "
+    "IF session_user <> '" BASE_PAPEL "' THEN RETURN NULL; END IF; "
     "PERFORM pg_sleep(%g); "
     "INSERT INTO calif.vaciado VALUES (t0, clock_timestamp()); RETURN NULL; END $$;"
     "CREATE TRIGGER calif_vaciar BEFORE TRUNCATE ON public.usuarios FOR EACH STATEMENT "
@@ -615,7 +616,7 @@ static void cortar_sesiones(void)
         if (PQstatus(c) == CONNECTION_OK)
             PQclear(PQexecParams(c,
                                  "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
-                                 "datname = $1 AND usename = 'curso'",
+                                 "datname = $1 AND " BASE_SESIONES_DEL_PROGRAMA,
                                  1, NULL, (const char *const[]){cortar_base[i]}, NULL, NULL, 0));
         char sql[128];
         snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", cortar_base[i]);
@@ -919,7 +920,7 @@ static const char *texto_sql(const char *mensaje)
 static int es_del_programa(json_t *l)
 {
     const char *usuario = json_string_value(json_object_get(l, "user"));
-    return usuario != NULL && strcmp(usuario, "curso") == 0;
+    return usuario != NULL && strcmp(usuario, BASE_PAPEL) == 0;
 }
 
 /* 1 si el mensaje es «connection authorized: …» de una conexión del programa; en *con_nombre, si

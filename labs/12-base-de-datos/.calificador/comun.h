@@ -39,12 +39,17 @@
 #ifndef BD_COMUN_H
 #define BD_COMUN_H
 
+/* El papel con el que entra el programa (la cadena que recibe; lo crea postgres.sh): por él
+ * lo reconocen las consultas, los disparadores (session_user) y el lector del registro. Un
+ * solo nombre, aquí. */
+#define BASE_PAPEL "curso"
+
 /* Las sesiones del programa en pg_stat_activity, para las consultas del calificador: las de su
  * papel, curso (el único con el que entra: la cadena que recibe), que son de un cliente. Por el
  * papel y no por el application_name que el programa pone en cada conexión: ese nombre lo pone
  * (o se le olvida) el programa, y olvidarlo en una conexión hacía que varias verificaciones no
  * la vieran (21 puntos por una línea). El nombre lo juzga una sola verificación, «nombre». */
-#define BASE_SESIONES_DEL_PROGRAMA "usename = 'curso' AND backend_type = 'client backend'"
+#define BASE_SESIONES_DEL_PROGRAMA "usename = '" BASE_PAPEL "' AND backend_type = 'client backend'"
 
 #include "calificador/base.h"
 #include "calificador/calificador.h"
