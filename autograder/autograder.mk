@@ -141,11 +141,14 @@ $(CALIF_TEST_CAJA): $(B)/obj/autograder/pruebas/caja/test_caja.o $(LIBCALIFICADO
 PROGRAMAS += $(CALIF_SONDA) $(CALIF_TEST_CAJA)
 
 # Por criterion.sh: cuenta desde la línea Synthesis y una prueba saltada no pasa por buena.
-# La precarga vivos va en todas (como en una entrega) y caja::vivos_tras_senal la prueba;
+# La precarga vivos va en todas (como en una entrega) y caja::vivos_tras_senal la prueba (y,
+# con .cierre, caja::sin_cerrar_por_tipo, con para y sale);
 # calif-puerta, para caja::nombradas_con_la_pila (strace con la pila).
-CAJA_VIVOS = CALIF_PRUEBA_PUERTA=$(abspath $(CALIF_PUERTA)) CALIF_VIVOS=$(abspath $(VIVOS_SO)) VIVOS_PRUEBA_PROGRAMA=$(abspath $(VIVOS_PRUEBA_DIR)/senal) \
-  VIVOS_PRUEBA_LUGAR=senal.c:$$(grep -n 'vivos: creado' common/herramientas/vivos/prueba/senal.c | cut -d: -f1)
-prueba-caja: $(CALIF_SONDA) $(CALIF_TEST_CAJA) $(VIVOS_SO) $(VIVOS_PRUEBA_DIR)/senal $(CALIF_PUERTA)
+CAJA_VIVOS = CALIF_PRUEBA_PUERTA=$(abspath $(CALIF_PUERTA)) CALIF_VIVOS=$(abspath $(VIVOS_SO)) \
+  CALIF_VIVOS_CIERRE=$(abspath $(VIVOS_SO)) VIVOS_PRUEBA_DIR=$(abspath $(VIVOS_PRUEBA_DIR)) \
+  VIVOS_PRUEBA_PROGRAMA=$(abspath $(VIVOS_PRUEBA_DIR)/senal) VIVOS_PRUEBA_LUGAR=senal.c:$$(grep -n 'vivos: creado' common/herramientas/vivos/prueba/senal.c | cut -d: -f1)
+prueba-caja: $(CALIF_SONDA) $(CALIF_TEST_CAJA) $(VIVOS_SO) $(CALIF_PUERTA) \
+  $(addprefix $(VIVOS_PRUEBA_DIR)/,senal para sale)
 	@echo "── con bubblewrap"
 	@CALIF_PROGRAMA=$(abspath $(CALIF_SONDA)) CALIF_CAJA=bwrap $(CAJA_VIVOS) \
 	  bash common/herramientas/criterion.sh $(CALIF_TEST_CAJA)

@@ -284,16 +284,22 @@ void vivos_anotar(void)
     vivos_olvidar();
 }
 
-int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
+/* El informe de cierre de la precarga: las líneas «cierre: <tipo> …» (solo las de `tipo` si no
+ * es NULL) traducidas en `texto`, y en *desde_callback si uv_run seguía en marcha al salir. Lo
+ * que devuelven cal_sin_cerrar y cal_sin_cerrar_de, sin contar esa salida. */
+static int sin_cerrar(cal_proceso_t *p, const char *tipo, char *texto, size_t tam,
+                      int *desde_callback)
 {
     texto[0] = '\0';
+    *desde_callback = 0;
     if (!p->cierre || !p->termino)
         return -1;
     flujo_leer(&p->vivos);
     /* Solo las líneas «cierre: …» (lo demás sería un informe de «qué lo mantiene vivo»). */
     size_t largo = 0;
     int cuantos = 0, testigos = 0;
-    unsigned dichas = 0, bucles = 0, dentro = 0;
+    unsigned dichas = 0, llegadas = 0, bucles = 0, dentro = 0;
+    size_t largo_tipo = tipo != NULL ? strlen(tipo) : 0;
     char *crudo = malloc(p->vivos.usados + 1);
     if (crudo == NULL)
         return -1;
@@ -302,9 +308,13 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
         const char *fin = strchr(c, '\n');
         size_t n = fin != NULL ? (size_t)(fin - c) + 1 : strlen(c);
         if (strncmp(c, "cierre: ", 8) == 0 && n > 8) {
-            memcpy(crudo + largo, c + 8, n - 8);
-            largo += n - 8;
-            cuantos++;
+            llegadas++;
+            if (tipo == NULL || (n > 8 + largo_tipo && memcmp(c + 8, tipo, largo_tipo) == 0 &&
+                                 c[8 + largo_tipo] == ' ')) {
+                memcpy(crudo + largo, c + 8, n - 8);
+                largo += n - 8;
+                cuantos++;
+            }
         } else if (strncmp(c, "cierre-fin ", 11) == 0 &&
                    firma_buena(llave, c, fin != NULL ? (size_t)(fin - c) : n) &&
                    sscanf(c + 11, "%u %u %u", &dichas, &bucles, &dentro) == 3) {
@@ -316,7 +326,7 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
     /* El testigo de la precarga: uno, con la clave de este lanzamiento, las mismas líneas que
      * llegaron y algún bucle revisado (o un uv_run aún en marcha al salir: exit() desde una
      * callback, nada que mirar). Si no, lo que llegó (o no) no dice nada. */
-    if (testigos != 1 || dichas != (unsigned)cuantos || (bucles == 0 && dentro == 0)) {
+    if (testigos != 1 || dichas != llegadas || (bucles == 0 && dentro == 0)) {
         snprintf(texto, tam, "%s",
                  testigos == 0
                      ? "la precarga «vivos» no dio su testigo al salir: el programa no pasó por "
@@ -341,10 +351,18 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
             texto[--t] = '\0';
     }
     free(crudo);
+    *desde_callback = dentro > 0;
+    return cuantos;
+}
+
+int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
+{
+    int desde_callback;
+    int cuantos = sin_cerrar(p, NULL, texto, tam, &desde_callback);
     /* Un uv_run aún en marcha al salir: exit() desde una callback (la de una señal, p. ej.).
      * No deja líneas «cierre:» (no hay revisión que hacer), pero no cerró nada: cuenta como
      * un olvido más, el mismo que dejar un handle a la red de seguridad. */
-    if (dentro > 0) {
+    if (cuantos >= 0 && desde_callback) {
         size_t t = strlen(texto);
         snprintf(texto + t, tam - t,
                  "%ssalió con exit() desde una callback, antes de que uv_run "
@@ -353,6 +371,19 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
         cuantos++;
     }
     return cuantos;
+}
+
+int cal_sin_cerrar_de(cal_proceso_t *p, const char *tipo, char *texto, size_t tam)
+{
+    int desde_callback;
+    return sin_cerrar(p, tipo, texto, tam, &desde_callback);
+}
+
+int cal_salio_desde_callback(cal_proceso_t *p, char *texto, size_t tam)
+{
+    int desde_callback;
+    int cuantos = sin_cerrar(p, NULL, texto, tam, &desde_callback);
+    return cuantos < 0 ? cuantos : desde_callback;
 }
 
 void cuentas_liberar(cuentas_t *c)

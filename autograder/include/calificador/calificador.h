@@ -300,6 +300,15 @@ int cal_temporizadores_rapidos(cal_proceso_t *p);
  * pasó por su uv_run): no hay informe, y en `texto`, por qué; la verificación no se aprueba.
  * Salir con exit() desde una callback (uv_run aún en marcha) suma uno y lo dice en `texto`. */
 int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam);
+/* Como cal_sin_cerrar, solo con los handles de tipo `tipo` (el nombre del tipo de libuv:
+ * "uv_timer_t", "uv_tcp_t"…); la salida con exit() desde una callback no es de ningún tipo y
+ * aquí no cuenta (cal_salio_desde_callback). Para una verificación que cobra un olvido concreto
+ * y deja el resto a otra. */
+int cal_sin_cerrar_de(cal_proceso_t *p, const char *tipo, char *texto, size_t tam);
+/* 1 si el programa salió con exit() desde una callback (su uv_run aún en marcha), según el
+ * testigo de la precarga; 0 si uv_run volvió; -1 o -2 como cal_sin_cerrar (en `texto`, con -2,
+ * por qué). */
+int cal_salio_desde_callback(cal_proceso_t *p, char *texto, size_t tam);
 /* El juicio de la parada sobre cal_sin_cerrar, el mismo en todos los laboratorios: 1 si la
  * parada lo cerró todo (o no se pudo mirar: lo anota); si no, 0, con «esperado» (que cerrara
  * `que_cierra`, p. ej. «el servidor, las conexiones y los handles de las señales») y

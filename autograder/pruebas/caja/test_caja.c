@@ -548,3 +548,52 @@ Test(caja, vivos_tras_senal)
     cr_assert(fin != NULL && (size_t)(fin - c) >= largo && strncmp(fin - largo, lugar, largo) == 0,
               "el detalle no dice «creado en …%s»: %s", lugar, json);
 }
+
+/* Lanza la prueba de vivos `nombre` (VIVOS_PRUEBA_DIR) con .cierre y espera a que acabe. */
+static cal_proceso_t *con_cierre(const char *nombre)
+{
+    const char *dir = getenv("VIVOS_PRUEBA_DIR");
+    cr_assert(dir != NULL && getenv("CALIF_VIVOS_CIERRE") != NULL,
+              "faltan VIVOS_PRUEBA_DIR o CALIF_VIVOS_CIERRE (autograder.mk)");
+    char programa[4096];
+    snprintf(programa, sizeof programa, "%s/%s", dir, nombre);
+    setenv("CALIF_PROGRAMA", programa, 1);
+    cal_lanzamiento_t l = {.limite_s = 10, .cierre = 1};
+    cal_proceso_t *p = NULL;
+    cr_assert_eq(cal_lanzar(&l, &p), 0, "no se pudo lanzar %s", programa);
+    cr_assert(cal_esperar_fin(p, 5000), "%s no terminó en 5 s", nombre);
+    return p;
+}
+
+/* El informe de cierre de la precarga, por tipo (lib/vivos.c: cal_sin_cerrar_de y
+ * cal_salio_desde_callback, para que ningún laboratorio relea su texto). para.c deja a su red
+ * de seguridad un uv_timer_t y un uv_signal_t; sale.c sale con exit() desde una callback. */
+Test(caja, sin_cerrar_por_tipo)
+{
+    char resultados[] = "/tmp/vivos-resultados.XXXXXX";
+    cr_assert_not_null(mkdtemp(resultados));
+    setenv("CALIF_RESULTADOS", resultados, 1);
+    cal_inicio("sin_cerrar_por_tipo");
+    char t[2048];
+    cal_proceso_t *p = con_cierre("para");
+    cr_assert_eq(cal_sin_cerrar(p, t, sizeof t), 2, "para, todos: %s", t);
+    cr_assert_eq(cal_sin_cerrar_de(p, "uv_timer_t", t, sizeof t), 1, "para, uv_timer_t: %s", t);
+    cr_assert(strncmp(t, "uv_timer_t ", 11) == 0 && strchr(t, '\n') == NULL,
+              "para, uv_timer_t: una sola línea, la suya: %s", t);
+    cr_assert_eq(cal_sin_cerrar_de(p, "uv_signal_t", t, sizeof t), 1, "para, uv_signal_t: %s", t);
+    cr_assert(strncmp(t, "uv_signal_t ", 12) == 0, "para, uv_signal_t: %s", t);
+    cr_assert_eq(cal_sin_cerrar_de(p, "uv_timer", t, sizeof t), 0, "un prefijo no es un tipo: %s",
+                 t);
+    cr_assert_eq(cal_sin_cerrar_de(p, "uv_tcp_t", t, sizeof t), 0, "para, uv_tcp_t: %s", t);
+    cr_assert_eq(cal_salio_desde_callback(p, t, sizeof t), 0, "para volvió de uv_run: %s", t);
+    p = con_cierre("sale");
+    cr_assert_eq(cal_salio_desde_callback(p, t, sizeof t), 1, "sale, desde una callback: %s", t);
+    cr_assert_eq(cal_sin_cerrar(p, t, sizeof t), 1, "sale, todos: %s", t);
+    cr_assert(strstr(t, "desde una callback") != NULL, "sale, todos: %s", t);
+    cr_assert_eq(cal_sin_cerrar_de(p, "uv_timer_t", t, sizeof t), 0, "sale, uv_timer_t: %s", t);
+    cal_fin(1);
+    char ruta[4096];
+    snprintf(ruta, sizeof ruta, "%s/sin_cerrar_por_tipo.json", resultados);
+    unlink(ruta);
+    rmdir(resultados);
+}

@@ -115,20 +115,9 @@ CAL_PRUEBA(sigint, 20)
  * (-1, -2), aquí no se juzga: senales ya lo hace. 1 si no quedó ninguno. */
 static int plazo_cerrado(cal_proceso_t *p)
 {
-    char dejados[2048], temporizadores[2048] = "";
-    size_t largo = 0;
-    int n = cal_sin_cerrar(p, dejados, sizeof dejados), cuantos = 0;
-    for (char *l = n > 0 ? dejados : NULL; l != NULL && *l != '\0';) {
-        char *fin = strchr(l, '\n');
-        size_t tam = fin != NULL ? (size_t)(fin - l) : strlen(l);
-        if (strncmp(l, "uv_timer_t", 10) == 0 && largo + tam + 2 < sizeof temporizadores) {
-            largo += (size_t)snprintf(temporizadores + largo, sizeof temporizadores - largo,
-                                      "%s%.*s", cuantos > 0 ? "; " : "", (int)tam, l);
-            cuantos++;
-        }
-        l = fin != NULL ? fin + 1 : l + tam;
-    }
-    if (cuantos == 0)
+    char temporizadores[2048];
+    int cuantos = cal_sin_cerrar_de(p, "uv_timer_t", temporizadores, sizeof temporizadores);
+    if (cuantos <= 0)
         return 1;
     cal_esperado("que la parada cerrara ella misma el temporizador del plazo de unos 2 s, también "
                  "cuando vence, antes de que uv_run acabara");

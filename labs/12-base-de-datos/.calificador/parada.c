@@ -172,9 +172,8 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
      * reemplaza_rotas, sentencia_falla, servidor_cae y valgrind: aquí no se cobra otra vez
      * (mutante temporizador_sin_cerrar). Un olvido activo solo en esta salida (la conexión
      * secuencial sin cerrar) no deja volver a uv_run: ya no sale con 130 a tiempo. */
-    char dejados[2048];
-    if (cal_sin_cerrar(p, dejados, sizeof dejados) > 0 &&
-        strstr(dejados, "desde una callback") != NULL)
+    char porque[512];
+    if (cal_salio_desde_callback(p, porque, sizeof porque) == 1)
         return cal_parada_cerro_todo(p, "cada conexión con bd_cerrar (tras cancelar lo que tenga "
                                         "en curso), y los handles de las señales, antes de "
                                         "salir con 130 al volver uv_run");
