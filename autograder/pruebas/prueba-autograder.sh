@@ -219,6 +219,19 @@ caso_fila() {
   fi
 }
 
+# despues_dice NOMBRE QUÉ…: el informe dice lo de la columna «dice» (un patrón de grep: «\|»
+# separa las formas que valen); QUÉ (las demás palabras de la columna «despues») es lo que eso
+# prueba. La comprobación más común de la tabla: que un rechazo o un aviso se explique en el
+# informe, no solo que la nota baje.
+despues_dice() {
+  local nombre=$1 que="${*:2}"
+  if [ -n "$dice" ] && grep -q -- "$dice" "$SALIDAS/$nombre.txt"; then
+    bien "$nombre: ${que:-el informe dice «$dice»}"
+  else
+    mal "$nombre-dice" "$nombre: el informe no dice «${dice:-(columna «dice» vacía)}»${que:+ ($que)} — $SALIDAS/$nombre.txt"
+  fi
+}
+
 # Las seis partes a la vez. Casi todo el tiempo de esta suite es esperar: entregas que se
 # cuelgan hasta su límite, que giran, que ignoran las señales, el PostgreSQL del 12. El resto
 # (la contención, VPL, las líneas sin pruebas), bd (el 12, los errores del calificador y los
@@ -396,14 +409,6 @@ fi
 
 if [ "$PARTE" = trampas ]; then
 echo "── Trampas de un estudiante listo (campaña de ataques al calificador v1)"
-# Compilar viendo el repositorio: el compilador no ve solutions/.
-despues_incluye_solucion() {
-  if grep -q 'No such file\|No existe el fichero\|no existe' "$SALIDAS/$1.txt"; then
-    bien "$1: el compilador no ve solutions/ (la entrega compila en la caja)"
-  else
-    mal "incluye-solucion-ve" "$1: el compilador no dijo que la solución no existe"
-  fi
-}
 # .incbin de un archivo que solo lee root: ni en el programa ni en el informe.
 antes_incbin() {
   local secreto="$TMP/secreto-root"
@@ -448,15 +453,6 @@ despues_altlink() {
     mal "$n-traduce" "$n: la dirección del programa ya no se traduce a archivo:línea"
   else
     bien "$n: addr2line no sigue al archivo de fuera, y traduce («creado en x.c:1»)"
-  fi
-}
-# Los medios: curl por popen, hilos propios con sockets bloqueantes, un fork en ensamblador:
-# rechazados, y el informe dice por qué.
-despues_rechazo_explicado() {
-  if grep -q 'no se califica' "$SALIDAS/$1.txt"; then
-    bien "$1: rechazada con un mensaje que dice qué usa y por qué no vale"
-  else
-    mal "$1-mensaje" "$1: no se explica por qué no se califica"
   fi
 }
 # La solución con un hijo que hace el trabajo o un exec final que esquivan a valgrind.
@@ -542,22 +538,6 @@ despues_pierde_valgrind() {
     mal "$nombre-valgrind" "$nombre: fallan «$perdidas», o el informe no dice «$mensaje» — $SALIDAS/$nombre.txt"
   fi
 }
-# El 08 no se hace leyendo con fopen/fread en el hilo del bucle (lectura_bloqueante).
-despues_contador_fread() {
-  if grep -q 'no se califica.*contador.c usa fopen, fread' "$SALIDAS/$1.txt"; then
-    bien "$1: el 08 rechaza leer con fopen/fread, y lo dice"
-  else
-    mal "contador-fread-mensaje" "$1: el informe no dice que lee con fopen/fread"
-  fi
-}
-# El 11 no guarda los cuerpos con fopen/fwrite/rename en el hilo del bucle (archivos_bloqueantes).
-despues_descargas_fwrite() {
-  if grep -q 'no se califica.*descargas.c usa .*fopen' "$SALIDAS/$1.txt"; then
-    bien "$1: el 11 rechaza escribir con fopen/fwrite/rename, y lo dice"
-  else
-    mal "descargas-fwrite-mensaje" "$1: el informe no dice que escribe con fopen/rename"
-  fi
-}
 # El 11 deja enlaces simbólicos con los nombres de los .parte que el calificador (root, fuera de
 # la caja) escribía entre dos ejecuciones en la misma carpeta (continuar_416). Antes, root
 # creaba autograder/HACKEADO (0666) en el repositorio; después, cal_crear_archivo dejó de
@@ -624,14 +604,6 @@ fi
 # Las trampas del 09, en la parte «sala» (con su vigilante de canales, arriba).
 if [ "$PARTE" = sala ]; then
 echo "── Trampas de un estudiante listo: la sala de chat (09)"
-# El laboratorio 09 tampoco se hace sin libuv: un servidor de chat con socket y poll propios.
-despues_chat_poll() {
-  if grep -q 'no se califica.*chat.c usa socket' "$SALIDAS/$1.txt"; then
-    bien "$1: el 09 rechaza sockets y poll propios, y lo dice"
-  else
-    mal "chat-poll-mensaje" "$1: el informe no dice que usa sockets y poll propios"
-  fi
-}
 # Lo mismo con cada llamada escondida de objdump (chat_oculto.c delante): sin un nombre
 # prohibido, se calificaba; ahora lo delata el poll en el hilo del bucle (libuv usa epoll).
 despues_chat_oculto() {
@@ -725,13 +697,6 @@ antes_strace_sin_pila() {
   printf '#!/bin/sh\nfor a in "$@"; do [ "$a" = -k ] && { echo "sin -k" >&2; exit 1; }; done\nexec %s "$@"\n' \
     "$(command -v strace)" >"$TMP/strace-sin-pila"
   chmod 755 "$TMP/strace-sin-pila"
-}
-despues_sin_pila() {
-  if grep -q 'no se pudo juzgar: este strace no da la pila' "$SALIDAS/$1.txt"; then
-    bien "sin pila: el informe dice que quién llama a libc no se pudo juzgar"
-  else
-    mal "chat-sin-libuv-sin-pila" "sin pila: el informe no dice que no se juzgó"
-  fi
 }
 casos sala chat_epoll
 fi
@@ -976,23 +941,6 @@ despues_se_vio() {
     bien "$1: rechazada, y el informe dice lo que se vio («$dice»)"
   else
     mal "$1-mensaje" "$1: el informe no dice «Se vio $dice» — $SALIDAS/$1.txt"
-  fi
-}
-# Sin bubblewrap (la puerta pone el filtro; la traza sigue fuera del alcance del programa).
-despues_sin_caja_observa() {
-  if grep -q 'Se vio openat de «.*» en el hilo del bucle' "$SALIDAS/$1.txt"; then
-    bien "medios_08_syscall sin caja: también se observa"
-  else
-    mal "medios-sin-caja" "medios_08_syscall sin caja: no se vio la lectura en el hilo del bucle"
-  fi
-}
-# Sin observación posible (CALIF_SIN_OBSERVAR), el informe lo dice: ni un 0 ni un pase
-# callados.
-despues_sin_observar() {
-  if grep -q 'los medios solo se juzgaron por los nombres: CALIF_SIN_OBSERVAR' "$SALIDAS/$1.txt"; then
-    bien "sin observar: el informe dice que los medios solo se juzgaron por los nombres"
-  else
-    mal "medios-sin-observar" "sin observar: el informe no lo dice"
   fi
 }
 # Y la regla de la traza del 08 («reglas_traza»: 65536 bytes por lectura, en «memoria»): ni un
@@ -1375,16 +1323,6 @@ fi
 # disco): la parte «cuentas».
 if [ "$PARTE" = cuentas ]; then
 echo "── Lo que la entrega no puede deducir ni callar: el servidor, la precarga, la red y el disco"
-# El 10 no se aprueba sin leer las respuestas: clima_sin_leer.c hace todas las peticiones
-# y calcula cada número de la URL con una copia del servidor (público); el secreto que el
-# calificador le da al servidor, fuera de la caja, lo deja en compila, entrada y Ctrl+C.
-despues_clima_sin_leer() {
-  if grep -q 'lo que sirvió el servidor' "$SALIDAS/$1.txt"; then
-    bien "$1: el 10 dice qué número sirvió el servidor"
-  else
-    mal "clima-sin-leer-mensaje" "$1: el informe no dice qué número se esperaba"
-  fi
-}
 # El 11 no se aprueba escribiendo lo que dice la URL: descargas_url.patch hace de la solución
 # una entrega que sustituye cada trozo recibido por los bytes de la semilla de la URL y lee la
 # huella mala de «&digest=mal» (un parche y no una copia: sigue a la solución, y si deja de
@@ -1396,15 +1334,6 @@ antes_descargas_url() {
   patch -s "$generada/$1.c" <autograder/hostiles/descargas_url.patch >/dev/null 2>&1 && return 0
   mal "descargas-url-parche" "autograder/hostiles/descargas_url.patch ya no se aplica a solutions/11-descargas/descargas.c"
   return 1
-}
-# Ni escribiendo lo que calcula con los bytes ya recibidos (descargas_invierte.c, delante de la
-# solución): el informe dice que los bytes escritos no son los servidos.
-despues_descargas_invierte() {
-  if grep -q 'otros bytes (otra SHA-256)' "$SALIDAS/$1.txt"; then
-    bien "$1: el 11 dice que los bytes escritos no son los servidos"
-  else
-    mal "descargas-invierte-mensaje" "$1: el informe no dice que los bytes no son los servidos — $SALIDAS/$1.txt"
-  fi
 }
 # Los parches que pierden una verificación concreta (antes, hostil_pierde): antes_pierde NOMBRE
 # BASE aplica autograder/hostiles/NOMBRE.patch al archivo del caso (columnas lab y archivo) de
@@ -1647,13 +1576,6 @@ fi
 
 if [ "$PARTE" = resto ]; then
 echo "── Contención sin bubblewrap (CALIF_SIN_BWRAP=1: límites, usuario nobody y limpieza)"
-despues_sin_caja_aviso() {
-  if grep -q 'SIN caja de arena' "$SALIDAS/$1.txt"; then
-    bien "sin caja: la salida lo dice"
-  else
-    mal "sin-caja-aviso" "sin caja: la salida no avisa de que no hay caja de arena"
-  fi
-}
 # Sin espacio de nombres de montaje, /tmp es el del sistema: se dice en el informe
 # («ve todo el sistema de archivos») y aquí solo se limpia.
 despues_escribe_sin_caja() {
@@ -1710,20 +1632,6 @@ fi
 trampa_vpl 1 "no lo escribió el calificador" "mismo uid, sin bwrap ni encierro: la firma"
 
 echo "── Líneas sin pruebas (el registro del servidor manda)"
-despues_sin_peticiones() {
-  if grep -q 'el servidor no terminó ninguna petición a las URL' "$SALIDAS/$1.txt"; then
-    bien "$1: el informe dice que el servidor no terminó ninguna petición"
-  else
-    mal "sin-peticiones-mensaje" "$1: el informe no dice que no hubo peticiones — $SALIDAS/$1.txt"
-  fi
-}
-despues_monitor_callado() {
-  if grep -q 'cada comprobación que termina se imprime' "$SALIDAS/$1.txt"; then
-    bien "$1: el informe dice que las peticiones terminadas no tienen su línea"
-  else
-    mal "monitor-callado-mensaje" "$1: el informe no dice que faltan líneas — $SALIDAS/$1.txt"
-  fi
-}
 # Lo que sacaba 100/100: adivina.c más un fork()+system("curl …") por URL y ciclo, sin mirar
 # siquiera lo que curl contesta (hay peticiones en el registro, pero no las hace el programa).
 antes_adivina_con_curl() {
@@ -1734,13 +1642,6 @@ antes_adivina_con_curl() {
     print "        _exit(system(orden));"
     print "    }"
     hecho = 1 }' autograder/hostiles/adivina.c >"$generada/$1.c"
-}
-despues_adivina_con_curl() {
-  if grep -q 'no se califica.*monitor.c usa fork, system' "$SALIDAS/$1.txt"; then
-    bien "$1: rechazada por crear procesos (fork, system), y dicho así"
-  else
-    mal "adivina-curl-mensaje" "$1: el informe no dice que usa fork y system"
-  fi
 }
 casos resto lineas
 
