@@ -232,6 +232,17 @@ despues_dice() {
   fi
 }
 
+# despues_rechazado NOMBRE: no se califica, y el informe dice por qué: lo de «dice» (qué se
+# vio, y dónde).
+despues_rechazado() {
+  if grep -q "no se califica" "$SALIDAS/$1.txt" && [ -n "$dice" ] &&
+    grep -q -- "$dice" "$SALIDAS/$1.txt"; then
+    bien "$1: rechazada, y el informe dice lo que se vio («$dice»)"
+  else
+    mal "$1-mensaje" "$1: no rechazada, o el informe no dice «${dice:-(columna «dice» vacía)}» — $SALIDAS/$1.txt"
+  fi
+}
+
 # Las seis partes a la vez. Casi todo el tiempo de esta suite es esperar: entregas que se
 # cuelgan hasta su límite, que giran, que ignoran las señales, el PostgreSQL del 12. El resto
 # (la contención, VPL, las líneas sin pruebas), bd (el 12, los errores del calificador y los
@@ -912,16 +923,6 @@ echo "── Trampas de un estudiante listo (la otra mitad: los medios, vistos e
 # para el disco del 11). Antes sacaban 92/100 (las del 08) y 136/136 (las del 11). En la tabla,
 # su fuente es «medios_cola.c+medios_NN_….c+solutions/…» y sus comprobaciones, «rechazado» con
 # lo que el informe debe decir (qué se vio, y dónde).
-# rechazado NOMBRE PATRON: el informe de NOMBRE dice «no se califica» y PATRON (qué se vio).
-rechazado() {
-  local nombre=$1 patron=$2
-  if grep -q "no se califica" "$SALIDAS/$nombre.txt" && grep -q -- "$patron" "$SALIDAS/$nombre.txt"; then
-    bien "$nombre: rechazada, y el informe dice lo que se vio («$patron»)"
-  else
-    mal "$nombre-mensaje" "$nombre: el informe no dice «$patron» — $SALIDAS/$nombre.txt"
-  fi
-}
-despues_rechazado() { rechazado "$1" "$dice"; }
 L08=08-contador-palabras
 fi
 
@@ -974,14 +975,6 @@ if [ "$PARTE" = sala ]; then
 antes_relleno_codigo() {
   { echo '#define MEDIOS_RELLENO_CODIGO 1'
     hostil autograder/hostiles/medios_08_relleno.c "solutions/$L08/contador.c"; } >"$generada/$1.c"
-}
-# despues_rechazo_dice NOMBRE: «no se califica» y lo de «dice».
-despues_rechazo_dice() {
-  if grep -q "no se califica" "$SALIDAS/$1.txt" && grep -q -- "$dice" "$SALIDAS/$1.txt"; then
-    bien "$1: rechazada, y el informe dice «$dice»"
-  else
-    mal "$1-mensaje" "$1: el informe no dice «$dice» — $SALIDAS/$1.txt"
-  fi
 }
 # La compilación también es de la entrega: compila_enorme.c (un `.space` de 1 GiB) hacía
 # escribir al ensamblador y al enlazador 2,1 GB en build/, que quedaban; lo mismo con el

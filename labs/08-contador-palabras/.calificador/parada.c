@@ -186,6 +186,24 @@ static int pasada_sigint(const char *const *args, const char *dir, const esperad
     return ok;
 }
 
+/* SIGINT a `p` si sigue vivo: 1, con la hora de la señal en *senal. Si ya había terminado, 0 y
+ * en `motivo` «<cuando>, el programa ya había terminado (…) antes de recibir SIGINT»: así no se
+ * ve qué hace con Ctrl+C. */
+static int senalar_si_vive(cal_proceso_t *p, const char *cuando, uint64_t *senal, char *motivo,
+                           size_t tam)
+{
+    if (cal_termino(p)) {
+        char fin[128];
+        snprintf(motivo, tam, "%s, el programa ya había terminado (%s) antes de recibir SIGINT",
+                 cuando, cal_describir_fin(p, fin, sizeof fin));
+        cal_nota_salida(p, 6);
+        return 0;
+    }
+    *senal = cal_ahora_ms();
+    cal_senal(p, SIGINT);
+    return 1;
+}
+
 /* Ctrl+C durante una espera larga: -j 1 -e 8000 con un archivo regular y, detrás, una FIFO
  * («en_la_cola») que nadie abre para escribir. La señal llega cuando el programa ya leyó y
  * cerró el archivo (se ve en /proc: abierto y después cerrado; si no se llega a ver, a los
@@ -221,16 +239,9 @@ static int pasada_espera_larga(const esperado_t *e, const char *dir, char *motiv
     }
     cal_esperar(200);
     char fin[128];
-    if (cal_termino(p)) {
-        snprintf(motivo, tam,
-                 "con -j 1 -e 8000, el programa ya había terminado (%s) antes de recibir "
-                 "SIGINT, en plena espera",
-                 cal_describir_fin(p, fin, sizeof fin));
-        cal_nota_salida(p, 6);
+    uint64_t senal;
+    if (!senalar_si_vive(p, "con -j 1 -e 8000, en plena espera", &senal, motivo, tam))
         return 0;
-    }
-    uint64_t senal = cal_ahora_ms();
-    cal_senal(p, SIGINT);
     int abierta = 0;
     while (!cal_termino(p) && cal_ahora_ms() < senal + 1500) {
         int w = cal_abrir(cola, O_WRONLY | O_NONBLOCK);
@@ -298,16 +309,9 @@ static int pasada_cola_del_grupo(const esperado_t *e, const char *dir, char *mot
         cal_esperar(10);
     cal_esperar(300);
     char fin[128];
-    if (cal_termino(p)) {
-        snprintf(motivo, tam,
-                 "con cinco FIFO sin escritor y -j 6, el programa ya había terminado (%s) "
-                 "antes de recibir SIGINT",
-                 cal_describir_fin(p, fin, sizeof fin));
-        cal_nota_salida(p, 6);
+    uint64_t senal;
+    if (!senalar_si_vive(p, "con cinco FIFO sin escritor y -j 6", &senal, motivo, tam))
         return 0;
-    }
-    uint64_t senal = cal_ahora_ms();
-    cal_senal(p, SIGINT);
     int termino = cal_esperar_fin(p, 1500);
     uint64_t tardo = cal_ahora_ms() - senal;
     if (!termino)
