@@ -42,7 +42,9 @@ registro=autograder/mutantes/PASADA.txt
 # laboratorios y la tabla de lo que debe fallar cada uno (labs/NN-tema/.calificador/mutantes/,
 # hitos/, variantes/ y mutantes.tsv; no los de la práctica: esos los prueba make test), libcurso, el servidor de prácticas, la precarga vivos,
 # postgres.sh, las reglas de make que los construyen y la propia prueba. De más obliga a
-# pasarlos otra vez sin necesidad; de menos dejaría entrar un cambio sin pasarlos.
+# pasarlos otra vez sin necesidad; de menos dejaría entrar un cambio sin pasarlos. Las
+# entregas hostiles de cada laboratorio (.calificador/hostiles/) no entran (FUERA): ningún
+# mutante las ve; las califica prueba-autograder, dentro de make test.
 ENTRADAS=(
   Makefile autograder/autograder.mk labs/labs.mk common/common.mk common/bd.mk
   autograder/base autograder/include autograder/lib autograder/observador autograder/runner
@@ -55,7 +57,7 @@ ENTRADAS=(
   common/herramientas/criterion.sh common/herramientas/postgres.sh common/herramientas/vivos/vivos.c
   common/herramientas/vivos/firma.h
 )
-FUERA=(":(exclude)$registro" ':(exclude)*.md')
+FUERA=(":(exclude)$registro" ':(exclude)*.md' ':(exclude)labs/*/.calificador/hostiles/*')
 
 uso() {
   echo "uso: $0 huella | sellar INFORME | comprobar | migrar" >&2

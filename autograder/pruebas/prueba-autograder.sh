@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # prueba-autograder.sh B — pruebas del propio calificador (contención: autograder/README.md, «Principios»).
 #
-# Califica como entrega del laboratorio 07 programas hostiles (autograder/hostiles/*.c):
-# salen en el acto, giran sin fin, ignoran SIGTERM, se hacen demonios con setsid, crean
+# Califica como entregas de estudiante programas hostiles (los del motor en autograder/hostiles/,
+# los de cada laboratorio en labs/NN-tema/.calificador/hostiles/): salen en el acto, giran sin fin, ignoran SIGTERM, se hacen demonios con setsid, crean
 # procesos sin parar, inundan la salida, se comen la memoria, intentan escribir en el
 # repositorio, en el informe y en los resultados de las verificaciones, o imprimen líneas
-# verosímiles sin hacer ninguna petición (adivina.c). La lista de esos casos es una tabla,
-# autograder/hostiles/casos.tsv (una fila por caso: la entrega, el laboratorio, la nota
+# verosímiles sin hacer ninguna petición (adivina.c). La lista de esos casos son tablas,
+# casos.tsv en cada una de esas carpetas (una fila por caso: la entrega, el laboratorio, la nota
 # máxima y sus comprobaciones propias). De cada uno exige:
 #   - que la calificación termine (código 0) en tiempo acotado, con nota y mensajes;
 #   - que no quede vivo ningún proceso de la entrega;
@@ -67,7 +67,21 @@ hostil() {
        { print }' "$@"
 }
 
-# caso NOMBRE FUENTE MAXIMO [VAR=valor…]: califica autograder/hostiles/FUENTE como monitor.c.
+# Los archivos hostiles, por su nombre: los del motor (autograder/hostiles/) y los de cada
+# laboratorio (labs/NN-tema/.calificador/hostiles/: las entregas de ese laboratorio viven con él).
+# Un nombre en dos carpetas sería ambiguo: la comprobación de las tablas lo dice (parte resto).
+declare -A HOSTIL_RUTA=()
+HOSTILES_REPETIDOS=""
+for h in autograder/hostiles/* labs/[0-9][0-9]-*/.calificador/hostiles/*; do
+  [ -f "$h" ] && [ "${h##*/}" != casos.tsv ] || continue
+  [ -n "${HOSTIL_RUTA[${h##*/}]:-}" ] && HOSTILES_REPETIDOS+=" ${HOSTIL_RUTA[${h##*/}]} $h;"
+  HOSTIL_RUTA[${h##*/}]=$h
+done
+# ruta_hostil NOMBRE: la ruta (desde la raíz del curso) del archivo hostil NOMBRE. Uno que no
+# existe da la ruta que tendría en autograder/hostiles/, y quien la lea dirá que falta.
+ruta_hostil() { echo "${HOSTIL_RUTA[$1]:-autograder/hostiles/$1}"; }
+
+# caso NOMBRE FUENTE MAXIMO [VAR=valor…]: califica el hostil FUENTE (ruta_hostil) como monitor.c.
 # Con CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c, la entrega es de otro laboratorio: el
 # hostil va en ese archivo y los demás editables se toman del programa de partida (o, con
 # CASO_RESTO=solutions/NN-…, de la solución: un hostil que parte de ella).
@@ -77,8 +91,9 @@ caso() {
   local dir="$TMP/$nombre" lab=${CASO_LAB:-$LAB} archivo=${CASO_ARCHIVO:-monitor.c}
   mkdir -p "$dir"
   cp "${CASO_RESTO:-labs/$lab}"/*.[ch] "$dir"/ 2>/dev/null
-  # FUENTE: un archivo de autograder/hostiles/ o una ruta absoluta (entregas generadas).
-  local origen="autograder/hostiles/$fuente"
+  # FUENTE: un archivo hostil por su nombre (ruta_hostil) o una ruta absoluta (entregas generadas).
+  local origen
+  origen=$(ruta_hostil "$fuente")
   [ "${fuente#/}" != "$fuente" ] && origen=$fuente
   hostil "$origen" | sed -e "s|@RAIZ@|$RAIZ|g" -e "s|@SALIDA@|$SALIDAS/$nombre|g" \
     -e "s|@SECRETO@|${SECRETO:-}|g" -e "s|@PUERTO@|${PUERTO_FUERA:-9}|g" \
@@ -123,16 +138,21 @@ caso() {
   fi
 }
 
-# La lista de los hostiles es una tabla: autograder/hostiles/casos.tsv, una fila por caso
+# La lista de los hostiles son tablas: autograder/hostiles/casos.tsv (el motor) y la casos.tsv
+# de cada labs/NN-tema/.calificador/hostiles/ (las entregas de ese laboratorio), una fila por caso
 # (parte, tramo, entrega, laboratorio, nota máxima, entorno y las comprobaciones de después;
 # su cabecera explica cada columna). Añadir un hostil es añadir una fila, y quien revisa lee
 # la tabla y no este guion. Cada parte la recorre con `casos PARTE TRAMO` en el sitio del
 # guion donde van esos casos: un tramo son las filas seguidas de una parte sin código del
 # guion entre ellas (un servidor que se prepara para varias, una comprobación que junta
-# varios informes), y se ejecutan en el orden de la tabla. Se lee entera al empezar (y no
+# varios informes), y se ejecutan en el orden de las tablas (la del motor y después las de
+# los laboratorios, por su número). Se leen enteras al empezar (y no
 # fila a fila de un `while read`): lo que llama caso podría leer de la entrada estándar.
-CASOS_TSV="$RAIZ/autograder/hostiles/casos.tsv"
-mapfile -t CASOS_FILAS < <(grep -v -e '^#' -e '^[[:space:]]*$' "$CASOS_TSV")
+CASOS_TABLAS=(autograder/hostiles/casos.tsv)
+for t in labs/[0-9][0-9]-*/.calificador/hostiles/casos.tsv; do
+  [ -f "$t" ] && CASOS_TABLAS+=("$t")
+done
+mapfile -t CASOS_FILAS < <(grep -h -v -e '^#' -e '^[[:space:]]*$' "${CASOS_TABLAS[@]}")
 # Las entregas que se escriben aquí (columna «fuente»: «generada» o «a.c+b.c»), y lo que
 # generan las partes por su cuenta.
 generada="$TMP/generadas"
@@ -195,16 +215,16 @@ caso_fila() {
     read -r -a llamada <<<"$antes"
     "antes_${llamada[0]}" "$nombre" "${llamada[@]:1}" || return 0
   fi
-  # La entrega: un archivo de autograder/hostiles/; «generada», la que escribió la preparación
+  # La entrega: un archivo hostil (ruta_hostil); «generada», la que escribió la preparación
   # en $generada/NOMBRE.c; o «a.c+b.c+…», esos archivos uno tras otro (hostil: los de
-  # autograder/hostiles/ por su nombre, los demás, como solutions/…, por su ruta).
+  # los hostiles por su nombre, los demás, como solutions/…, por su ruta).
   local origen=$fuente t
   if [ "$fuente" = generada ]; then
     origen="$generada/$nombre.c"
   elif [[ "$fuente" == *+* ]]; then
     IFS=+ read -r -a trozos <<<"$fuente"
     for t in "${trozos[@]}"; do
-      if [[ "$t" == */* ]]; then rutas+=("$t"); else rutas+=("autograder/hostiles/$t"); fi
+      if [[ "$t" == */* ]]; then rutas+=("$t"); else rutas+=("$(ruta_hostil "$t")"); fi
     done
     hostil "${rutas[@]}" >"$generada/$nombre.c"
     origen="$generada/$nombre.c"
@@ -309,7 +329,7 @@ fi
 if [ "$PARTE" = resto ]; then
 # Y al revés que en casos: una fila cuya parte y tramo no tienen su «casos PARTE TRAMO» en el
 # guion (un tramo mal escrito, una parte que no existe) no se ejecutaría nunca, en silencio.
-echo "── La tabla de los hostiles (autograder/hostiles/casos.tsv)"
+echo "── Las tablas de los hostiles (autograder/hostiles/ y labs/*/.calificador/hostiles/)"
 sin_tramo=$(for fila in "${CASOS_FILAS[@]}"; do
   IFS=$'\t' read -r parte tramo nombre _ <<<"$fila"
   grep -qE "^[[:space:]]*casos $parte $tramo\$" "$0" || echo "$nombre ($parte $tramo)"
@@ -318,6 +338,22 @@ if [ -z "$sin_tramo" ]; then
   bien "casos.tsv: cada una de las ${#CASOS_FILAS[@]} filas tiene su «casos PARTE TRAMO» en el guion"
 else
   mal "tabla-sin-tramo" "casos.tsv: filas que no se ejecutarían nunca (su parte y tramo no están en el guion): $(echo $sin_tramo)"
+fi
+# Cada tabla en su sitio: en la del motor, «lab» es «-»; en la de un laboratorio, el suyo (un
+# caso que se califica como entrega del 09 vive con el 09). Un nombre de caso en dos filas
+# pisaría la carpeta y el informe del otro; un archivo hostil con el mismo nombre en dos
+# carpetas, ruta_hostil tomaría uno cualquiera.
+mal_sitio=$(for t in "${CASOS_TABLAS[@]}"; do
+  esperado=-
+  [[ "$t" == labs/* ]] && esperado=$(cut -d/ -f2 <<<"$t")
+  grep -v -e '^#' -e '^[[:space:]]*$' "$t" | awk -F'\t' -v e="$esperado" -v t="$t" \
+    '$5 != e { print $3 " (" t ": lab «" $5 "», y aquí va «" e "»)" }'
+done)
+repetidos=$(printf '%s\n' "${CASOS_FILAS[@]}" | cut -f3 | LC_ALL=C sort | uniq -d)
+if [ -z "$mal_sitio$repetidos$HOSTILES_REPETIDOS" ]; then
+  bien "casos.tsv: cada fila en la tabla de su laboratorio ($((${#CASOS_TABLAS[@]} - 1)) laboratorios y la del motor), ningún nombre de caso ni de archivo hostil repetido"
+else
+  mal "tabla-sitio" "casos.tsv: fuera de su tabla: $(echo $mal_sitio); casos repetidos: $(echo $repetidos); archivos en dos carpetas:$HOSTILES_REPETIDOS"
 fi
 echo "── Rutas: el calificador no sigue nada de lo que la entrega pudo tocar (prueba estática)"
 if bash "$RAIZ/autograder/pruebas/rutas-estaticas.sh" "$RAIZ"; then
@@ -505,7 +541,7 @@ PY
 # antes_tapa NOMBRE RELLENO_KIB SABOTAJE: valgrind_tapa.c así, delante de la solución del 10.
 antes_tapa() {
   sed -e "s/^#define VT_RELLENO_KIB .*/#define VT_RELLENO_KIB $2/" \
-    -e "s/^#define VT_SABOTAJE .*/#define VT_SABOTAJE    $3/" autograder/hostiles/valgrind_tapa.c |
+    -e "s/^#define VT_SABOTAJE .*/#define VT_SABOTAJE    $3/" "$(ruta_hostil valgrind_tapa.c)" |
     cat - solutions/10-clima/clima.c >"$generada/$1.c"
 }
 # despues_tapa NOMBRE RELLENO_KIB
@@ -647,12 +683,12 @@ despues_chat_grupo() {
 # chat_efault, chat_pizca, chat_udp_par: qué hace cada uno, en la tabla). Sus otros dos, leer y
 # escribir los sockets con uv_fs_read/uv_fs_write o llamar a write con una vuelta falsa a libuv,
 # los prueba prueba-vivos: eco fs, eco vuelta; chat_fs_ingenuo, en «cuentas», el primero en el 09.
-# antes_prestado NOMBRE: chat_prestado_epoll.c con autograder/hostiles/NOMBRE.patch; un parche
+# antes_prestado NOMBRE: chat_prestado_epoll.c con el parche NOMBRE.patch (del 09); un parche
 # que ya no se aplica es un fallo y el caso no se califica.
 antes_prestado() {
-  hostil autograder/hostiles/chat_prestado_epoll.c >"$generada/$1.c"
-  patch -s "$generada/$1.c" <"autograder/hostiles/$1.patch" >/dev/null 2>&1 && return 0
-  mal "${1//_/-}-parche" "autograder/hostiles/$1.patch ya no se aplica a chat_prestado_epoll.c"
+  hostil "$(ruta_hostil chat_prestado_epoll.c)" >"$generada/$1.c"
+  patch -s "$generada/$1.c" <"$(ruta_hostil "$1.patch")" >/dev/null 2>&1 && return 0
+  mal "${1//_/-}-parche" "$(ruta_hostil "$1.patch") ya no se aplica a chat_prestado_epoll.c"
   return 1
 }
 casos sala chat
@@ -831,7 +867,7 @@ canal_vpl() { # canal_vpl NOMBRE FUENTE: la nota en $canal_nota, el informe en $
   chmod -R u+w "$s" 2>/dev/null
   rm -rf "$e" "$s"
 }
-canal_vpl bd_canal autograder/hostiles/bd_canal.c
+canal_vpl bd_canal "$(ruta_hostil bd_canal.c)"
 canal_abiertos=$(grep -c 'CANAL ABIERTO' "$SALIDAS/bd_canal.txt")
 canal_cerrados=$(grep -c 'CANAL CERRADO' "$SALIDAS/bd_canal.txt")
 if [ "$canal_nota" != "-" ] && [ "$canal_abiertos" -eq 0 ] && [ "$canal_cerrados" -gt 0 ]; then
@@ -931,7 +967,7 @@ if [ "$PARTE" = medios ]; then
 # propia (medios_08_splice.c, sin medios_cola: el callback llega de uv_run). Antes, 82/100; y
 # lo mismo con solo splice (el open en el grupo de hilos: sin su «#define uv_fs_open»).
 antes_solo_splice() {
-  hostil autograder/hostiles/medios_08_splice.c "solutions/$L08/contador.c" |
+  hostil "$(ruta_hostil medios_08_splice.c)" "solutions/$L08/contador.c" |
     sed '/^#define uv_fs_open/d' >"$generada/$1.c"
 }
 # despues_se_vio NOMBRE: rechazada, y el informe dice «Se vio LLAMADA de «…» en el hilo del
@@ -974,7 +1010,7 @@ if [ "$PARTE" = sala ]; then
 # pasa del tope, no se califica y el informe dice por qué.
 antes_relleno_codigo() {
   { echo '#define MEDIOS_RELLENO_CODIGO 1'
-    hostil autograder/hostiles/medios_08_relleno.c "solutions/$L08/contador.c"; } >"$generada/$1.c"
+    hostil "$(ruta_hostil medios_08_relleno.c)" "solutions/$L08/contador.c"; } >"$generada/$1.c"
 }
 # La compilación también es de la entrega: compila_enorme.c (un `.space` de 1 GiB) hacía
 # escribir al ensamblador y al enlazador 2,1 GB en build/, que quedaban; lo mismo con el
@@ -1001,8 +1037,8 @@ despues_compila_disco() {
 # partida, y si deja de aplicarse, falla aquí).
 antes_contador_adivina() {
   cp "labs/$L08/contador.c" "$generada/$1.c"
-  patch -s "$generada/$1.c" <autograder/hostiles/contador_adivina.patch >/dev/null 2>&1 && return 0
-  mal "contador-adivina-parche" "autograder/hostiles/contador_adivina.patch ya no se aplica a labs/$L08/contador.c"
+  patch -s "$generada/$1.c" <"$(ruta_hostil contador_adivina.patch)" >/dev/null 2>&1 && return 0
+  mal "contador-adivina-parche" "$(ruta_hostil contador_adivina.patch) ya no se aplica a labs/$L08/contador.c"
   return 1
 }
 # Lo que strace escribe por la entrega (fuera de la cuota de la verificación): traza_enorme.c
@@ -1033,7 +1069,7 @@ despues_lee_servidor() {
 # (uv_fs_open sin callback) como última sentencia de la callback de trabajo borra de la pila el
 # marco del programa.
 antes_cola_uv() {
-  hostil autograder/hostiles/medios_08_cola.c "solutions/$L08/contador.c" |
+  hostil "$(ruta_hostil medios_08_cola.c)" "solutions/$L08/contador.c" |
     sed 's/^#define HM_COLA_UV .*/#define HM_COLA_UV 1/' >"$generada/$1.c"
 }
 casos sala medios
@@ -1324,12 +1360,12 @@ echo "── Lo que la entrega no puede deducir ni callar: el servidor, la preca
 antes_descargas_url() {
   bash autograder/herramientas/partidas.sh sin-marcas solutions/11-descargas/descargas.c \
     >"$generada/$1.c"
-  patch -s "$generada/$1.c" <autograder/hostiles/descargas_url.patch >/dev/null 2>&1 && return 0
-  mal "descargas-url-parche" "autograder/hostiles/descargas_url.patch ya no se aplica a solutions/11-descargas/descargas.c"
+  patch -s "$generada/$1.c" <"$(ruta_hostil descargas_url.patch)" >/dev/null 2>&1 && return 0
+  mal "descargas-url-parche" "$(ruta_hostil descargas_url.patch) ya no se aplica a solutions/11-descargas/descargas.c"
   return 1
 }
 # Los parches que pierden una verificación concreta (antes, hostil_pierde): antes_pierde NOMBRE
-# BASE aplica autograder/hostiles/NOMBRE.patch al archivo del caso (columnas lab y archivo) de
+# BASE aplica el parche hostil NOMBRE.patch al archivo del caso (columnas lab y archivo) de
 # la solución sin las marcas «//@» (BASE «solucion», como los mutantes; el resto de sus
 # archivos, con la columna resto) o del programa de partida («partida»); un parche que ya no se
 # aplica es un fallo y el caso no se califica. despues_pierde NOMBRE VERIF [solo]: pierde VERIF
@@ -1343,8 +1379,8 @@ antes_pierde() {
     origen=labs/$lab_caso/$archivo_caso
     cp "$origen" "$generada/$nombre.c"
   fi
-  patch -s "$generada/$nombre.c" <"autograder/hostiles/$nombre.patch" >/dev/null 2>&1 && return 0
-  mal "${nombre//_/-}-parche" "autograder/hostiles/$nombre.patch ya no se aplica a $origen"
+  patch -s "$generada/$nombre.c" <"$(ruta_hostil "$nombre.patch")" >/dev/null 2>&1 && return 0
+  mal "${nombre//_/-}-parche" "$(ruta_hostil "$nombre.patch") ya no se aplica a $origen"
   return 1
 }
 despues_pierde() {
@@ -1414,12 +1450,12 @@ bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/c
 bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/chat_calla"
 bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/chat_clave_ajena"
 bash autograder/herramientas/partidas.sh copiar-solucion 09-sala-de-chat "$TMP/chat_otro_bucle"
-if patch -s -d "$TMP/chat_para" -p1 <autograder/hostiles/chat_para.patch >/dev/null 2>&1 &&
+if patch -s -d "$TMP/chat_para" -p1 <"$(ruta_hostil chat_para.patch)" >/dev/null 2>&1 &&
   patch -s -d "$TMP/chat_calla" -p1 <labs/09-sala-de-chat/.calificador/mutantes/cierra_la_red.patch >/dev/null 2>&1 &&
-  patch -s -d "$TMP/chat_otro_bucle" -p1 <autograder/hostiles/chat_otro_bucle.patch >/dev/null 2>&1 &&
+  patch -s -d "$TMP/chat_otro_bucle" -p1 <"$(ruta_hostil chat_otro_bucle.patch)" >/dev/null 2>&1 &&
   patch -s -d "$TMP/chat_clave_ajena" -p1 <labs/09-sala-de-chat/.calificador/mutantes/cierra_la_red.patch >/dev/null 2>&1; then
-  hostil autograder/hostiles/chat_calla.c >>"$TMP/chat_calla/chat.c"
-  hostil autograder/hostiles/chat_clave_ajena.c >>"$TMP/chat_clave_ajena/chat.c"
+  hostil "$(ruta_hostil chat_calla.c)" >>"$TMP/chat_calla/chat.c"
+  hostil "$(ruta_hostil chat_clave_ajena.c)" >>"$TMP/chat_clave_ajena/chat.c"
   cierre_caso chat_para 94
   cierre_caso chat_calla 10
   cierre_caso chat_otro_bucle 97
@@ -1430,7 +1466,7 @@ if patch -s -d "$TMP/chat_para" -p1 <autograder/hostiles/chat_para.patch >/dev/n
     mal "chat_calla-mensaje" "chat_calla: el informe no dice que faltó el testigo — $SALIDAS/chat_calla.txt"
   fi
 else
-  mal "chat-cierre-parche" "autograder/hostiles/chat_para.patch, chat_otro_bucle.patch o el mutante cierra_la_red ya no se aplican a solutions/09-sala-de-chat/chat.c"
+  mal "chat-cierre-parche" "$(ruta_hostil chat_para.patch), chat_otro_bucle.patch o el mutante cierra_la_red ya no se aplican a solutions/09-sala-de-chat/chat.c"
 fi
 # El disco lento del 11 (strace inject en pwrite64, pwritev, pwritev2 y rename*) no se esquiva
 # escribiendo con otra llamada: descargas_sin_posicion.c abre con O_APPEND y escribe sin
@@ -1441,7 +1477,7 @@ mkdir -p "$TMP/descargas_sin_posicion"
 bash autograder/herramientas/partidas.sh copiar-solucion 11-descargas "$TMP/descargas_sin_posicion"
 if patch -s -d "$TMP/descargas_sin_posicion" -p1 \
   <labs/11-descargas/.calificador/mutantes/vigia_en_pausa.patch >/dev/null 2>&1; then
-  hostil autograder/hostiles/descargas_sin_posicion.c "$TMP/descargas_sin_posicion/descargas.c" \
+  hostil "$(ruta_hostil descargas_sin_posicion.c)" "$TMP/descargas_sin_posicion/descargas.c" \
     >"$generada/descargas_sin_posicion.c"
   cp "$generada/descargas_sin_posicion.c" "$TMP/descargas_sin_posicion/descargas.c"
   (
@@ -1634,7 +1670,7 @@ antes_adivina_con_curl() {
     print "        snprintf(orden, sizeof orden, \"curl -s -o /dev/null %s\", s->url);"
     print "        _exit(system(orden));"
     print "    }"
-    hecho = 1 }' autograder/hostiles/adivina.c >"$generada/$1.c"
+    hecho = 1 }' "$(ruta_hostil adivina.c)" >"$generada/$1.c"
 }
 casos resto lineas
 
@@ -1681,7 +1717,7 @@ PY
     sed 's/^host=\([^ ]*\).*/\1/')
   sed -e "s|@MARCA@|$bd_marca|g" -e "s|@VICTIMA@|$bd_victima|g" \
     -e "s|@OTRO_PUERTO@|${bd_otro_puerto:-1}|g" -e "s|@OTRO_SOCKET@|${bd_otro_socket:-/nada}|g" \
-    autograder/hostiles/bd_escapa.c >"$generada/$1.c"
+    "$(ruta_hostil bd_escapa.c)" >"$generada/$1.c"
   vars+=("PUERTO_FUERA=$(cat "$TMP/bd-escucha.puerto")")
 }
 despues_bd_escapa() {
@@ -1725,7 +1761,7 @@ despues_bd_bloqueante() {
     mal "bd-bloqueante-nombres" "$1: el informe no dice que usa PQconnectdbParams"
   fi
 }
-antes_bd_oculta() { { echo '#define BD_OCULTA 1'; hostil autograder/hostiles/bd_bloqueante.c; } >"$generada/$1.c"; }
+antes_bd_oculta() { { echo '#define BD_OCULTA 1'; hostil "$(ruta_hostil bd_bloqueante.c)"; } >"$generada/$1.c"; }
 despues_bd_oculta() {
   if grep -q 'no se califica' "$SALIDAS/$1.txt" &&
     grep -q 'Se vio poll o select que espera en el hilo del bucle, [0-9]* ve' "$SALIDAS/$1.txt"; then
@@ -1734,7 +1770,7 @@ despues_bd_oculta() {
     mal "bd-oculta-mensaje" "$1: el informe no dice que libpq espera con poll"
   fi
 }
-antes_bd_cada_una() { { echo '#define BD_CADA_UNA 1'; hostil autograder/hostiles/bd_una.c; } >"$generada/$1.c"; }
+antes_bd_cada_una() { { echo '#define BD_CADA_UNA 1'; hostil "$(ruta_hostil bd_una.c)"; } >"$generada/$1.c"; }
 
 # Llenar el disco a través de PostgreSQL (bd_llena.c): filas de 4 MiB sin comprimir por 4
 # conexiones, escritas por el servidor en la carpeta de su clúster. Antes, 542 MiB por ejecución

@@ -97,21 +97,21 @@ if diff "$TMP/esperada.lista" "$TMP/edicion.lista" >"$TMP/diff.txt"; then
 else
   mal lista "la edición no tiene justo los archivos esperados (< falta, > sobra): $(head -n 20 "$TMP/diff.txt")"
 fi
-colados=$(grep -E '^(solutions/|autograder/mutantes/|autograder/hostiles/|autograder/profesorado/|labs/[^/]+/\.calificador/(mutantes/|hitos/|variantes/|mutantes\.tsv$))' "$TMP/edicion.lista")
+colados=$(grep -E '^(solutions/|autograder/mutantes/|autograder/hostiles/|autograder/profesorado/|labs/[^/]+/\.calificador/(mutantes/|hitos/|variantes/|hostiles/|mutantes\.tsv$))' "$TMP/edicion.lista")
 [ -z "$colados" ] && bien "ni soluciones, ni mutantes, ni hostiles, ni herramientas del profesorado" ||
   mal colados "se colaron: $colados"
-# Los mutantes, programas por hitos, variantes y la tabla de cada laboratorio viven en su
-# .calificador/, que sí va: ninguno entra, y el curso sí los tiene (si no, no probaría nada).
+# Los mutantes, programas por hitos, variantes, hostiles y la tabla de cada laboratorio viven
+# en su .calificador/, que sí va: ninguno entra, y el curso sí los tiene (si no, no probaría nada).
 n_curso=0 colados=""
 for lab_dir in labs/[0-9][0-9]-*/; do
-  for x in mutantes hitos variantes mutantes.tsv; do
+  for x in mutantes hitos variantes hostiles mutantes.tsv; do
     [ -e "$lab_dir.calificador/$x" ] || continue
     n_curso=$((n_curso + 1))
     [ ! -e "$ED/$lab_dir.calificador/$x" ] || colados+=" $lab_dir.calificador/$x"
   done
 done
 if [ "$n_curso" -ge 3 ] && [ -z "$colados" ]; then
-  bien "ni mutantes, ni programas por hitos, ni variantes, ni mutantes.tsv en labs/*/.calificador/ ($n_curso en el curso, 0 en la edición)"
+  bien "ni mutantes, ni programas por hitos, ni variantes, ni hostiles, ni mutantes.tsv en labs/*/.calificador/ ($n_curso en el curso, 0 en la edición)"
 else
   mal colados-calificador "labs/*/.calificador/ de la edición trae lo del profesorado o el curso no lo tiene ($n_curso en el curso):$colados"
 fi

@@ -22,7 +22,7 @@ trap 'rm -rf "$TMP"' EXIT
 C="$TMP/curso"
 mkdir -p "$C/autograder/profesorado" "$C/labs/07-x/.calificador/mutantes" "$C/solutions/07-x" \
   "$C/lessons" "$C/labs/08-y/.calificador/mutantes" "$C/solutions/08-y" \
-  "$C/autograder/runner" "$C/labs/08-y/.calificador/variantes"
+  "$C/autograder/runner" "$C/labs/08-y/.calificador/variantes" "$C/labs/07-x/.calificador/hostiles"
 cp autograder/profesorado/pasada-mutantes.sh "$C/autograder/profesorado/"
 echo 'parche' >"$C/labs/07-x/.calificador/mutantes/uno.patch"
 printf '# tabla\nmutante\tuno\t-\tuna\t-\n' >"$C/labs/07-x/.calificador/mutantes.tsv"
@@ -30,6 +30,7 @@ echo 'int main(void) { return 0; }' >"$C/solutions/07-x/x.c"
 echo '{}' >"$C/labs/07-x/lab.json"
 echo '/* calificador */' >"$C/labs/07-x/.calificador/comun.c"
 echo 'enunciado' >"$C/labs/07-x/README.md"
+echo '/* hostil */' >"$C/labs/07-x/.calificador/hostiles/ataque.c"
 echo 'capítulo' >"$C/lessons/capitulo.md"
 echo 'parche' >"$C/labs/08-y/.calificador/mutantes/uno.patch"
 echo 'parche' >"$C/labs/08-y/.calificador/variantes/otra.patch"
@@ -80,8 +81,8 @@ if bash "$P" sellar "$TMP/bueno.txt" >/dev/null 2>&1 && [ -f "$C/autograder/muta
   grep -q '^07-x labs/07-x/.calificador/mutantes/uno.patch ' "$C/autograder/mutantes/PASADA.txt" &&
   grep -q '^07-x labs/07-x/.calificador/mutantes.tsv ' "$C/autograder/mutantes/PASADA.txt" &&
   grep -q '^08-y labs/08-y/.calificador/variantes/otra.patch ' "$C/autograder/mutantes/PASADA.txt" &&
-  ! grep -q 'README.md\|lessons/' "$C/autograder/mutantes/PASADA.txt"; then
-  bien "sellar escribe PASADA.txt con un informe bueno: su huella cubre el calificador, los mutantes, las variantes y la tabla (en la parte de su laboratorio), no los .md ni las lecciones"
+  ! grep -q 'README.md\|lessons/\|hostiles/' "$C/autograder/mutantes/PASADA.txt"; then
+  bien "sellar escribe PASADA.txt con un informe bueno: su huella cubre el calificador, los mutantes, las variantes y la tabla (en la parte de su laboratorio), no los .md, las lecciones ni los hostiles"
 else
   mal "sella-bueno" "sellar no escribió PASADA.txt con un informe bueno (o su lista de archivos no es la esperada)"
 fi
@@ -98,8 +99,9 @@ fi
 
 echo 'más texto' >>"$C/labs/07-x/README.md"
 echo 'más texto' >>"$C/lessons/capitulo.md"
-g commit -q -am 'solo textos'
-comprobar_que textos 0 "✔ pasada de los mutantes" "cambiar un enunciado y una lección no invalida la pasada"
+echo '/* otro ataque */' >>"$C/labs/07-x/.calificador/hostiles/ataque.c"
+g commit -q -am 'solo textos y hostiles'
+comprobar_que textos 0 "✔ pasada de los mutantes" "cambiar un enunciado, una lección o una entrega hostil del laboratorio (.calificador/hostiles/: ningún mutante la ve) no invalida la pasada"
 
 for archivo in labs/07-x/.calificador/comun.c labs/07-x/.calificador/mutantes/uno.patch \
   labs/07-x/.calificador/mutantes.tsv solutions/07-x/x.c; do
