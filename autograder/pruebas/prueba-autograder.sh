@@ -651,28 +651,6 @@ fi
 # Las trampas del 09, en la parte «sala» (con su vigilante de canales, arriba).
 if [ "$PARTE" = sala ]; then
 echo "── Trampas de un estudiante listo: la sala de chat (09)"
-# Lo mismo con cada llamada escondida de objdump (chat_oculto.c delante): sin un nombre
-# prohibido, se calificaba; ahora lo delata el poll en el hilo del bucle (libuv usa epoll).
-despues_chat_oculto() {
-  if grep -q 'no se califica' "$SALIDAS/$1.txt" &&
-    grep -q 'Se vio poll o select en el hilo del bucle, [0-9]* ve' "$SALIDAS/$1.txt"; then
-    bien "$1: el 09 rechaza esperar con poll en el hilo del bucle, y lo dice"
-  else
-    mal "chat-oculto-mensaje" "$1: el informe no dice que espera con poll"
-  fi
-}
-# libuv escucha y acepta, y un hilo del grupo (uv_queue_work) lleva la sala con poll y read/write
-# directos (chat_grupo.c, de un adversario de la sesión 33: la sala completa así sacaba 100/100).
-# Lo delata el poll fuera del hilo del bucle. Su variante con E/S por señales (O_ASYNC, F_SETOWN,
-# F_SETSIG) ya no funciona: la caja las niega (pruebas/caja, fuera_de_la_lista_negado).
-despues_chat_grupo() {
-  if grep -q 'no se califica' "$SALIDAS/$1.txt" &&
-    grep -q 'Se vio poll o select en un hilo que no es el del bucle, [0-9]* ve' "$SALIDAS/$1.txt"; then
-    bien "$1: el 09 rechaza la sala en un hilo del grupo, y lo dice"
-  else
-    mal "chat-grupo-mensaje" "$1: el informe no dice que un hilo del grupo espera con poll"
-  fi
-}
 # libuv acepta y después la sala lee y escribe cada descriptor por su cuenta (de un adversario de
 # la sesión 36, las tres a 100/100): un bucle epoll propio con el descriptor que crea libuv
 # (chat_prestado_epoll.c), un uv_poll por conexión (chat_prestado_sondeo.c), un hilo del grupo que
@@ -1750,26 +1728,7 @@ despues_bd_escapa() {
     mal "bd-escapa-logrados" "$1: ${bd_logrados:-no se ve la línea «ATAQUES LOGRADOS» en el informe}"
   fi
 }
-# libpq bloqueante en main, sin libuv ni pool (las 10 consultas de verdad): antes 53/100. Con
-# sus nombres (PQconnectdbParams, PQexecParams) la delata medios.c; escondida (BD_OCULTA:
-# PQconnectPoll en vueltas y PQgetResult sin PQisBusy), el poll de libpq en el hilo del bucle.
-despues_bd_bloqueante() {
-  if grep -q 'no se califica' "$SALIDAS/$1.txt" &&
-    grep -q 'PQconnectdbParams' "$SALIDAS/$1.txt"; then
-    bien "$1: el 12 rechaza libpq bloqueante por sus nombres, y lo dice"
-  else
-    mal "bd-bloqueante-nombres" "$1: el informe no dice que usa PQconnectdbParams"
-  fi
-}
 antes_bd_oculta() { { echo '#define BD_OCULTA 1'; hostil "$(ruta_hostil bd_bloqueante.c)"; } >"$generada/$1.c"; }
-despues_bd_oculta() {
-  if grep -q 'no se califica' "$SALIDAS/$1.txt" &&
-    grep -q 'Se vio poll o select que espera en el hilo del bucle, [0-9]* ve' "$SALIDAS/$1.txt"; then
-    bien "$1: el 12 rechaza libpq esperando con poll en el hilo del bucle, y lo dice"
-  else
-    mal "bd-oculta-mensaje" "$1: el informe no dice que libpq espera con poll"
-  fi
-}
 antes_bd_cada_una() { { echo '#define BD_CADA_UNA 1'; hostil "$(ruta_hostil bd_una.c)"; } >"$generada/$1.c"; }
 
 # Llenar el disco a través de PostgreSQL (bd_llena.c): filas de 4 MiB sin comprimir por 4
