@@ -43,6 +43,14 @@ cp labs/"$lab"/*.[ch] "$ENT"/ 2>/dev/null
 principal=""
 for a in "${archivos[@]}"; do case "$a" in *.c) principal=${principal:-$a} ;; esac; done
 programa_vacio() { printf '#include <uv.h>\nint main(void)\n{\n    return uv_run(uv_default_loop(), UV_RUN_DEFAULT);\n}\n'; }
+# Un programa que no acaba nunca (un temporizador que se repite): cada verificación espera a su
+# límite, así que una comprobación suya dura lo que dura la más larga y sigue en marcha cuando
+# se guarda otra vez.
+programa_colgado() {
+  printf '#include <uv.h>\nstatic void nada(uv_timer_t *t) { (void)t; }\nint main(void)\n{\n'
+  printf '    uv_timer_t t;\n    uv_timer_init(uv_default_loop(), &t);\n'
+  printf '    uv_timer_start(&t, nada, 1000, 1000);\n    return uv_run(uv_default_loop(), UV_RUN_DEFAULT);\n}\n'
+}
 programa_vacio >"$ENT/$principal"
 HIST="$TMP/progreso.json"
 SAL="$TMP/calificacion"
@@ -105,8 +113,12 @@ else
   mal vigilar-ajeno "vigilar volvió a calificar por apuntes.txt"
 fi
 # Guardar el del laboratorio vuelve a comprobar; guardar otra vez, ahora sin compilar, cuando ya
-# salió la primera que falla y las demás siguen en marcha, para esa comprobación.
-programa_vacio >"$ENT/$principal"
+# salió la primera que falla y las demás siguen en marcha, para esa comprobación. La segunda es
+# de un programa colgado: con uno que sale en el acto (el de antes) sus verificaciones fallaban
+# todas en un momento, y con la máquina cargada la comprobación acababa antes de que vigilar
+# viera el segundo guardado (visto el 28-11-2026 con make test y dos bucles ocupados al lado):
+# la prueba medía esa carrera, no si vigilar para lo que está en marcha.
+programa_colgado >"$ENT/$principal"
 if espera_texto "↑ empieza por aquí" 2 60; then
   printf 'int main(void) { return 0 }\n' >"$ENT/$principal"
   if espera_texto "Esperando cambios" 2 60; then
