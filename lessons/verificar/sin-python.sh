@@ -26,9 +26,11 @@ awk_() { LC_ALL=C awk -v modo="$1" -f "$aqui/sin-python.awk" "${@:2}"; }
 mapfile -t md < <(find lessons labs -name '*.md' ! -path lessons/CONVENCIONES.md \
   ! -path 'lessons/verificar/*' | LC_ALL=C sort)
 # Código que el estudiante abre: los programas de las lecciones, los ejercicios de la práctica
-# y el código de partida de los laboratorios (solo se buscan referencias externas).
-mapfile -t c < <(find lessons labs \( -name '*.c' -o -name '*.h' \) ! -path 'lessons/verificar/*' |
-  LC_ALL=C sort)
+# y el código de partida de los laboratorios (solo se buscan referencias externas). Las
+# entregas hostiles de cada laboratorio (.calificador/hostiles/) no: son del profesorado (no van
+# en la edición del estudiante) y citan lo que atacan.
+mapfile -t c < <(find lessons labs \( -name '*.c' -o -name '*.h' \) ! -path 'lessons/verificar/*' \
+  ! -path 'labs/*/.calificador/hostiles/*' | LC_ALL=C sort)
 mapfile -t json < <(find labs -name lab.json | LC_ALL=C sort)
 
 # Excepciones: «archivo:patrón» (el patrón, una expresión regular extendida sobre el mensaje)
