@@ -162,9 +162,13 @@ fi
 # alguna (24 con la libuv 1.44 de Debian 12, 23 con la 1.50 de Debian 13); 0 es que no las
 # encontró y se conforma con el código de libuv entero (otra arquitectura, donde no las busca).
 if [ "$(uname -m)" = x86_64 ]; then sitios='[1-9][0-9]*'; else sitios='0'; fi
+# El archivo del puerto se borra antes de lanzar cada eco: si no, la espera leía el puerto del
+# eco anterior (ya muerto) antes de que el nuevo vaciara el archivo, y el cliente no conectaba.
+# Con la máquina libre el hijo siempre llegaba antes; con make test y dos bucles ocupados al lado
+# (29-11-2026), no: 0 conexiones, y la prueba no decía por qué (ahora lo dice: «preparacion»).
 cuentas() {
-  local modo=$1 bytes=$2 resto=$3 puerto="" pid lineas conexiones cliente
-  rm -f "$tmp/eco.crudo"
+  local modo=$1 bytes=$2 resto=$3 puerto="" pid lineas conexiones cliente preparacion=""
+  rm -f "$tmp/eco.crudo" "$tmp/eco.puerto"
   VIVOS_CLAVE=@8 VIVOS_INFORME=7 LD_PRELOAD="$so" "$bins/eco" "$modo" >"$tmp/eco.puerto" 2>/dev/null \
     7>"$tmp/eco.crudo" 8< <(printf %s "$clave") &
   pid=$!
@@ -173,6 +177,7 @@ cuentas() {
     [ -n "$puerto" ] && break
     sleep 0.1
   done
+  [ -n "$puerto" ] || preparacion="eco no dijo su puerto en 5 s; "
   cliente=$(python3 - "$puerto" <<'PY' 2>/dev/null
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)
@@ -185,6 +190,7 @@ for k, trozo in enumerate((b"hola mundo\n", b"adios mund\n", b"otra vez!!\n"), 1
 s.close()
 PY
 )
+  [ -n "$cliente" ] || [ -n "$preparacion" ] || preparacion="el cliente no pudo hablar con eco (puerto $puerto); "
   sleep 0.2
   kill -s RTMIN+5 "$pid" 2>/dev/null
   sleep 0.3
@@ -196,7 +202,7 @@ PY
   if [ "$RC" = 0 ] && [ "$conexiones" = 2 ] && [ "$lineas" = 2 ] && ! grep -q "$clave" "$tmp/eco.crudo"; then
     bien "eco $modo: «conexion <vez> <puerto> $bytes» y «cuentas <vez> 1 $resto <sitios>», firmadas, al pedirlas (SIGRTMIN+5, sin morir) y al salir"
   else
-    mal "eco $modo: salió con $RC (se esperaba 0) y dio $conexiones veces «conexion <vez> ${cliente:-?} $bytes» y $lineas «cuentas <vez> 1 $resto $sitios» firmadas (se esperaban 2 y 2, sin la clave)" "$(cat "$tmp/eco.crudo" 2>/dev/null)"
+    mal "eco $modo: ${preparacion}salió con $RC (se esperaba 0) y dio $conexiones veces «conexion <vez> ${cliente:-?} $bytes» y $lineas «cuentas <vez> 1 $resto $sitios» firmadas (se esperaban 2 y 2, sin la clave)" "$(cat "$tmp/eco.crudo" 2>/dev/null)"
   fi
 }
 cuentas libuv "33 33" "0 0"
