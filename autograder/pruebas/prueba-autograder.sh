@@ -2,8 +2,8 @@
 # prueba-autograder.sh B — pruebas del propio calificador (contención: autograder/README.md, «Principios»).
 #
 # Califica como entregas de estudiante programas hostiles (los del motor en autograder/hostiles/,
-# los de cada laboratorio en labs/NN-tema/.calificador/hostiles/): salen en el acto, giran sin fin, ignoran SIGTERM, se hacen demonios con setsid, crean
-# procesos sin parar, inundan la salida, se comen la memoria, intentan escribir en el
+# los de cada laboratorio en labs/NN-tema/.calificador/hostiles/): salen en el acto, giran sin
+# fin, ignoran SIGTERM, se hacen demonios con setsid, crean procesos sin parar, inundan la salida, se comen la memoria, intentan escribir en el
 # repositorio, en el informe y en los resultados de las verificaciones, o imprimen líneas
 # verosímiles sin hacer ninguna petición (adivina.c). La lista de esos casos son tablas,
 # casos.tsv en cada una de esas carpetas (una fila por caso: la entrega, el laboratorio, la nota
@@ -54,19 +54,6 @@ supervivientes() {
   done < <(grep -lZzxF -- "$marca" /proc/[0-9]*/environ 2>/dev/null)
 }
 
-# hostil ARCHIVO…: como cat, pero cada línea «//@ preludio NOMBRE» de una trampa se cambia por
-# autograder/hostiles/comun/NOMBRE.c (la instrucción syscall escondida, oculta6, la usaban
-# nueve trampas copiada cada una a su manera). Todas las trampas pasan por aquí.
-hostil() {
-  awk '/^\/\/@ preludio [a-z0-9_]+$/ {
-         f = "autograder/hostiles/comun/" $3 ".c"
-         if ((getline l < f) <= 0) { print "falta " f > "/dev/stderr"; exit 1 }
-         do print l; while ((getline l < f) > 0)
-         close(f); next
-       }
-       { print }' "$@"
-}
-
 # Los archivos hostiles, por su nombre: los del motor (autograder/hostiles/) y los de cada
 # laboratorio (labs/NN-tema/.calificador/hostiles/: las entregas de ese laboratorio viven con él).
 # Un nombre en dos carpetas sería ambiguo: la comprobación de las tablas lo dice (parte resto).
@@ -81,7 +68,26 @@ done
 # existe da la ruta que tendría en autograder/hostiles/, y quien la lea dirá que falta.
 ruta_hostil() { echo "${HOSTIL_RUTA[$1]:-autograder/hostiles/$1}"; }
 
-# caso NOMBRE FUENTE MAXIMO [VAR=valor…]: califica el hostil FUENTE (ruta_hostil) como monitor.c.
+# hostil ARCHIVO…: como cat, pero cada línea «//@ preludio NOMBRE» de una trampa se cambia por
+# autograder/hostiles/comun/NOMBRE.c (la instrucción syscall escondida, oculta6, la usaban
+# nueve trampas copiada cada una a su manera). Todas las trampas pasan por aquí. Un ARCHIVO sin
+# «/» es un hostil por su nombre (ruta_hostil); uno con «/», una ruta (solutions/…, $generada/…).
+hostil() {
+  local a rutas=()
+  for a in "$@"; do
+    if [[ "$a" == */* ]]; then rutas+=("$a"); else rutas+=("$(ruta_hostil "$a")"); fi
+  done
+  awk '/^\/\/@ preludio [a-z0-9_]+$/ {
+         f = "autograder/hostiles/comun/" $3 ".c"
+         if ((getline l < f) <= 0) { print "falta " f > "/dev/stderr"; exit 1 }
+         do print l; while ((getline l < f) > 0)
+         close(f); next
+       }
+       { print }' "${rutas[@]}"
+}
+
+# caso NOMBRE FUENTE MAXIMO [VAR=valor…]: califica el hostil FUENTE (un nombre o una ruta, como en
+# hostil) como monitor.c.
 # Con CASO_LAB=09-sala-de-chat CASO_ARCHIVO=chat.c, la entrega es de otro laboratorio: el
 # hostil va en ese archivo y los demás editables se toman del programa de partida (o, con
 # CASO_RESTO=solutions/NN-…, de la solución: un hostil que parte de ella).
@@ -91,11 +97,9 @@ caso() {
   local dir="$TMP/$nombre" lab=${CASO_LAB:-$LAB} archivo=${CASO_ARCHIVO:-monitor.c}
   mkdir -p "$dir"
   cp "${CASO_RESTO:-labs/$lab}"/*.[ch] "$dir"/ 2>/dev/null
-  # FUENTE: un archivo hostil por su nombre (ruta_hostil) o una ruta absoluta (entregas generadas).
-  local origen
-  origen=$(ruta_hostil "$fuente")
-  [ "${fuente#/}" != "$fuente" ] && origen=$fuente
-  hostil "$origen" | sed -e "s|@RAIZ@|$RAIZ|g" -e "s|@SALIDA@|$SALIDAS/$nombre|g" \
+  # FUENTE: un archivo hostil por su nombre o una ruta absoluta (entregas generadas): hostil
+  # resuelve los dos.
+  hostil "$fuente" | sed -e "s|@RAIZ@|$RAIZ|g" -e "s|@SALIDA@|$SALIDAS/$nombre|g" \
     -e "s|@SECRETO@|${SECRETO:-}|g" -e "s|@PUERTO@|${PUERTO_FUERA:-9}|g" \
     -e "s|@UNIX@|${UNIX_FUERA:-/nada}|g" >"$dir/$archivo"
   local h_entrega h_antes
@@ -204,7 +208,7 @@ caso_fila() {
   local lab_caso=$LAB archivo_caso=monitor.c
   [ "$lab" != - ] && lab_caso=$lab
   [ "$archivo" != - ] && archivo_caso=$archivo
-  local -a args=() vars=() llamada=() llamadas=() trozos=() rutas=()
+  local -a args=() vars=() llamada=() llamadas=() trozos=()
   # «$TMP» en el entorno es la carpeta temporal de la parte (lo que preparó la función de antes).
   [ "$entorno" != - ] && read -r -a args <<<"${entorno//\$TMP/$TMP}"
   [ "$lab" != - ] && vars+=("CASO_LAB=$lab")
@@ -223,10 +227,7 @@ caso_fila() {
     origen="$generada/$nombre.c"
   elif [[ "$fuente" == *+* ]]; then
     IFS=+ read -r -a trozos <<<"$fuente"
-    for t in "${trozos[@]}"; do
-      if [[ "$t" == */* ]]; then rutas+=("$t"); else rutas+=("$(ruta_hostil "$t")"); fi
-    done
-    hostil "${rutas[@]}" >"$generada/$nombre.c"
+    hostil "${trozos[@]}" >"$generada/$nombre.c"
     origen="$generada/$nombre.c"
   fi
   con_variables "${vars[@]}" -- caso "$nombre" "$origen" "$maximo" "${args[@]}"
@@ -664,7 +665,7 @@ echo "── Trampas de un estudiante listo: la sala de chat (09)"
 # antes_prestado NOMBRE: chat_prestado_epoll.c con el parche NOMBRE.patch (del 09); un parche
 # que ya no se aplica es un fallo y el caso no se califica.
 antes_prestado() {
-  hostil "$(ruta_hostil chat_prestado_epoll.c)" >"$generada/$1.c"
+  hostil chat_prestado_epoll.c >"$generada/$1.c"
   patch -s "$generada/$1.c" <"$(ruta_hostil "$1.patch")" >/dev/null 2>&1 && return 0
   mal "${1//_/-}-parche" "$(ruta_hostil "$1.patch") ya no se aplica a chat_prestado_epoll.c"
   return 1
@@ -945,7 +946,7 @@ if [ "$PARTE" = medios ]; then
 # propia (medios_08_splice.c, sin medios_cola: el callback llega de uv_run). Antes, 82/100; y
 # lo mismo con solo splice (el open en el grupo de hilos: sin su «#define uv_fs_open»).
 antes_solo_splice() {
-  hostil "$(ruta_hostil medios_08_splice.c)" "solutions/$L08/contador.c" |
+  hostil medios_08_splice.c "solutions/$L08/contador.c" |
     sed '/^#define uv_fs_open/d' >"$generada/$1.c"
 }
 # despues_se_vio NOMBRE: rechazada, y el informe dice «Se vio LLAMADA de «…» en el hilo del
@@ -988,7 +989,7 @@ if [ "$PARTE" = sala ]; then
 # pasa del tope, no se califica y el informe dice por qué.
 antes_relleno_codigo() {
   { echo '#define MEDIOS_RELLENO_CODIGO 1'
-    hostil "$(ruta_hostil medios_08_relleno.c)" "solutions/$L08/contador.c"; } >"$generada/$1.c"
+    hostil medios_08_relleno.c "solutions/$L08/contador.c"; } >"$generada/$1.c"
 }
 # La compilación también es de la entrega: compila_enorme.c (un `.space` de 1 GiB) hacía
 # escribir al ensamblador y al enlazador 2,1 GB en build/, que quedaban; lo mismo con el
@@ -1047,7 +1048,7 @@ despues_lee_servidor() {
 # (uv_fs_open sin callback) como última sentencia de la callback de trabajo borra de la pila el
 # marco del programa.
 antes_cola_uv() {
-  hostil "$(ruta_hostil medios_08_cola.c)" "solutions/$L08/contador.c" |
+  hostil medios_08_cola.c "solutions/$L08/contador.c" |
     sed 's/^#define HM_COLA_UV .*/#define HM_COLA_UV 1/' >"$generada/$1.c"
 }
 casos sala medios
@@ -1432,8 +1433,8 @@ if patch -s -d "$TMP/chat_para" -p1 <"$(ruta_hostil chat_para.patch)" >/dev/null
   patch -s -d "$TMP/chat_calla" -p1 <labs/09-sala-de-chat/.calificador/mutantes/cierra_la_red.patch >/dev/null 2>&1 &&
   patch -s -d "$TMP/chat_otro_bucle" -p1 <"$(ruta_hostil chat_otro_bucle.patch)" >/dev/null 2>&1 &&
   patch -s -d "$TMP/chat_clave_ajena" -p1 <labs/09-sala-de-chat/.calificador/mutantes/cierra_la_red.patch >/dev/null 2>&1; then
-  hostil "$(ruta_hostil chat_calla.c)" >>"$TMP/chat_calla/chat.c"
-  hostil "$(ruta_hostil chat_clave_ajena.c)" >>"$TMP/chat_clave_ajena/chat.c"
+  hostil chat_calla.c >>"$TMP/chat_calla/chat.c"
+  hostil chat_clave_ajena.c >>"$TMP/chat_clave_ajena/chat.c"
   cierre_caso chat_para 94
   cierre_caso chat_calla 10
   cierre_caso chat_otro_bucle 97
@@ -1455,7 +1456,7 @@ mkdir -p "$TMP/descargas_sin_posicion"
 bash autograder/herramientas/partidas.sh copiar-solucion 11-descargas "$TMP/descargas_sin_posicion"
 if patch -s -d "$TMP/descargas_sin_posicion" -p1 \
   <labs/11-descargas/.calificador/mutantes/vigia_en_pausa.patch >/dev/null 2>&1; then
-  hostil "$(ruta_hostil descargas_sin_posicion.c)" "$TMP/descargas_sin_posicion/descargas.c" \
+  hostil descargas_sin_posicion.c "$TMP/descargas_sin_posicion/descargas.c" \
     >"$generada/descargas_sin_posicion.c"
   cp "$generada/descargas_sin_posicion.c" "$TMP/descargas_sin_posicion/descargas.c"
   (
@@ -1728,8 +1729,8 @@ despues_bd_escapa() {
     mal "bd-escapa-logrados" "$1: ${bd_logrados:-no se ve la línea «ATAQUES LOGRADOS» en el informe}"
   fi
 }
-antes_bd_oculta() { { echo '#define BD_OCULTA 1'; hostil "$(ruta_hostil bd_bloqueante.c)"; } >"$generada/$1.c"; }
-antes_bd_cada_una() { { echo '#define BD_CADA_UNA 1'; hostil "$(ruta_hostil bd_una.c)"; } >"$generada/$1.c"; }
+antes_bd_oculta() { { echo '#define BD_OCULTA 1'; hostil bd_bloqueante.c; } >"$generada/$1.c"; }
+antes_bd_cada_una() { { echo '#define BD_CADA_UNA 1'; hostil bd_una.c; } >"$generada/$1.c"; }
 
 # Llenar el disco a través de PostgreSQL (bd_llena.c): filas de 4 MiB sin comprimir por 4
 # conexiones, escritas por el servidor en la carpeta de su clúster. Antes, 542 MiB por ejecución
