@@ -853,6 +853,25 @@ long long base_esperar_secuencial(PGconn *c, cal_proceso_t *p, int n)
     return pid;
 }
 
+long long base_esperar_en_curso(PGconn *c, cal_proceso_t *p, int en_vuelo, int tras_concurrente,
+                                int max_ms)
+{
+    char filas[16];
+    snprintf(filas, sizeof filas, "%d", tras_concurrente);
+    long long activas = 0;
+    uint64_t hasta = cal_ahora_ms() + (uint64_t)max_ms;
+    while (activas < en_vuelo && cal_ahora_ms() < hasta && !cal_termino(p)) {
+        activas = tras_concurrente > 0 &&
+                          base_entero(c, "SELECT count(*) FROM calif.registro WHERE id <= $1::int",
+                                      filas, NULL) < tras_concurrente
+                      ? 0
+                      : base_entero(c, BASE_SQL_EN_CURSO, NULL, NULL);
+        if (activas < en_vuelo)
+            cal_esperar(20);
+    }
+    return activas;
+}
+
 int base_filas_sorpresa(PGconn *c, int n)
 {
     /* Entre 3 y 9 filas con ids por encima de 2n y valores al azar (sin NULL): cambian el
@@ -1018,6 +1037,44 @@ static int consulta_del_enunciado(const char *sql, const char *detalle, int n)
     return -1;
 }
 
+/* Qué consulta k del enunciado con parámetro (la 3 o la 10) es `sql` con el valor pegado en su
+ * texto en vez de $1 («WHERE id = 40», «LIKE '%O''Higgins%'»), o -1. La misma consulta, mal
+ * escrita: la forma la cobra filas; las que juzgan otra cosa (salida, reemplaza_rotas) la
+ * cuentan como hecha (el estudiante de prueba de la sesión 41, bug 36: 77/100; mutante
+ * consulta_pegada). */
+static int consulta_pegada_del_enunciado(const char *sql, int n)
+{
+    char norm[512], valor[4][64], esperado[512];
+    normalizar(sql, norm, sizeof norm);
+    for (int k = 0; k < 10; k++) {
+        if (ENUNCIADO_PARAMETRO[k] == NULL)
+            continue;
+        int valores;
+        if (k == 2) {
+            snprintf(valor[0], sizeof valor[0], "%d", n);
+            snprintf(valor[1], sizeof valor[1], "'%d'", n);
+            snprintf(valor[2], sizeof valor[2], "%d::integer", n);
+            snprintf(valor[3], sizeof valor[3], "'%d'::integer", n);
+            valores = 4;
+        } else {
+            snprintf(valor[0], sizeof valor[0], "'%%O''Higgins%%'");
+            valores = 1;
+        }
+        const char *dolar = strstr(ENUNCIADO[k], "$1");
+        size_t antes = (size_t)(dolar - ENUNCIADO[k]);
+        const char *despues = dolar + 2;
+        if (strncmp(despues, "::integer", 9) == 0)
+            despues += 9;
+        for (int i = 0; i < valores; i++) {
+            snprintf(esperado, sizeof esperado, "%.*s%s%s", (int)antes, ENUNCIADO[k], valor[i],
+                     despues);
+            if (strcasecmp(norm, esperado) == 0)
+                return k;
+        }
+    }
+    return -1;
+}
+
 static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, regex_t *pegado)
 {
     memset(s, 0, sizeof *s);
@@ -1062,8 +1119,11 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
                 s->hechas_siempre |= 1u << k;
             s->repetidas += consulta && ya_rechazado;
             if (consulta && marca) {
+                int kp = k < 0 ? consulta_pegada_del_enunciado(sql, n) : -1;
                 if (k >= 0)
                     s->hechas |= 1u << k;
+                if (kp >= 0)
+                    s->pegadas |= 1u << kp;
                 s->despues++;
                 int vieja = 0;
                 for (int i = 0; i < n_antes; i++)
@@ -1338,7 +1398,7 @@ int base_esperar_fin(cal_proceso_t *p, int max_ms, int codigo)
     return base_esperar_fin_margen(p, max_ms, codigo, MARGEN_MS, codigo < 0);
 }
 
-int base_registro_completo(const base_t *b, insercion_t **v, int *n)
+int base_registro_fases(const base_t *b, insercion_t **v, int *n, int sec_min)
 {
     *n = base_registro(b, v);
     if (*n < 0)
@@ -1348,13 +1408,25 @@ int base_registro_completo(const base_t *b, insercion_t **v, int *n)
         conc += (*v)[i].id >= 1 && (*v)[i].id <= N;
         sec += (*v)[i].id > N && (*v)[i].id <= 2 * N;
     }
-    if (conc != N || sec != N) {
+    if (conc != N || sec < sec_min || sec > N) {
+        char secuencial[64];
+        if (sec_min == N)
+            snprintf(secuencial, sizeof secuencial, "%d", N);
+        else if (sec_min > 0)
+            snprintf(secuencial, sizeof secuencial, "de %d a %d", sec_min, N);
+        else
+            snprintf(secuencial, sizeof secuencial, "como mucho %d", N);
         cal_obtenido("inserciones que registró el servidor: %d de la fase concurrente (ids "
-                     "1…%d) y %d de la secuencial (ids %d…%d); se esperaban %d y %d",
-                     conc, N, sec, N + 1, 2 * N, N, N);
+                     "1…%d) y %d de la secuencial (ids %d…%d); se esperaban %d y %s",
+                     conc, N, sec, N + 1, 2 * N, N, secuencial);
         return 0;
     }
     return 1;
+}
+
+int base_registro_completo(const base_t *b, insercion_t **v, int *n)
+{
+    return base_registro_fases(b, v, n, N);
 }
 
 int base_secuencial_por_el_pool(const insercion_t *v, int n)
@@ -1375,12 +1447,14 @@ int base_linea_de(cal_proceso_t *p, const char *prefijo, char *linea, size_t tam
     return 0;
 }
 
-int base_consultas_de_verdad(const base_t *b, int nuevas)
+int base_consultas_de_verdad(const base_t *b, int nuevas, int forma)
 {
     sentencias_t st;
     if (!base_sentencias(b, N, &st))
         return 0;
-    if (st.pegada[0] != '\0') {
+    if (!forma)
+        st.hechas |= st.pegadas;
+    if (forma && st.pegada[0] != '\0') {
         cal_obtenido("la consulta «%s» llegó al servidor con un valor pegado en el texto: los "
                      "valores van como parámetros ($1)",
                      st.pegada);

@@ -218,6 +218,19 @@ double base_duracion(const insercion_t *v, int n, int desde, int hasta);
  * Devuelve el proceso del servidor que la hizo (0 en calif.texto, que no lo apunta), o -1. */
 long long base_esperar_secuencial(PGconn *c, cal_proceso_t *p, int n);
 
+/* Cuántas sentencias del programa tiene en marcha el servidor ahora mismo. */
+#define BASE_SQL_EN_CURSO                                                                          \
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "                    \
+    "AND " BASE_SESIONES_DEL_PROGRAMA " AND state = 'active'"
+
+/* Espera (hasta `max_ms` o a que el programa acabe) a que el servidor vea `en_vuelo`
+ * sentencias del programa en marcha a la vez (pg_stat_activity, state = 'active'); con
+ * `tras_concurrente` > 0, solo cuentan las que haya cuando sus `tras_concurrente` primeras
+ * filas ya están en calif.registro (la fase concurrente acabó). Devuelve las que vio la última
+ * vez que miró (≥ en_vuelo si llegaron). */
+long long base_esperar_en_curso(PGconn *c, cal_proceso_t *p, int en_vuelo, int tras_concurrente,
+                                int max_ms);
+
 /* Añade a usuarios, por la conexión `c` del calificador y con el papel del programa (SET
  * ROLE curso), entre 3 y 9 filas al azar (ids por encima de 2n): las consultas, que el programa
  * lanza después de la fase secuencial, dan otro resultado que nadie puede saber de antemano.
@@ -234,11 +247,13 @@ typedef struct {
     int despues, nuevas;
     unsigned hechas; /* bit k: la consulta k+1 del enunciado corrió después de las sorpresa */
     unsigned hechas_siempre; /* lo mismo, en cualquier momento */
-    int marca;               /* el calificador añadió filas sorpresa */
-    int repetidas;  /* lecturas que un proceso del servidor hizo después de que le rechazaran una
-                     * (LECTURA_RECHAZADA): el programa siguió por esa conexión tras el error */
-    int conexiones; /* conexiones del programa que el servidor autorizó (log_connections) */
-    int sin_nombre; /* de ellas, las que no llevaban application_name «basedatos» */
+    unsigned pegadas; /* bit k: la consulta k+1 corrió después, con su valor pegado en el texto
+                       * (la 3 y la 10: «WHERE id = 40») en vez de como parámetro */
+    int marca;        /* el calificador añadió filas sorpresa */
+    int repetidas;    /* lecturas que un proceso del servidor hizo después de que le rechazaran una
+                       * (LECTURA_RECHAZADA): el programa siguió por esa conexión tras el error */
+    int conexiones;   /* conexiones del programa que el servidor autorizó (log_connections) */
+    int sin_nombre;   /* de ellas, las que no llevaban application_name «basedatos» */
     char pegada[300];
 } sentencias_t;
 int base_sentencias(const base_t *b, int n, sentencias_t *s);
@@ -316,6 +331,11 @@ int base_esperar_fin(cal_proceso_t *p, int max_ms, int codigo);
 
 /* El registro del disparador, con las 2·N inserciones. */
 int base_registro_completo(const base_t *b, insercion_t **v, int *n);
+/* El registro del disparador con las N inserciones de la fase concurrente y, de la secuencial,
+ * al menos `sec_min` (y no más de N). Para las verificaciones que juzgan el pool: una fila
+ * de menos en la secuencial la cobran filas y salida, no cada una (el estudiante de prueba de
+ * la sesión 41, bug 38: 55/100; mutante secuencial_una_menos). */
+int base_registro_fases(const base_t *b, insercion_t **v, int *n, int sec_min);
 
 /* El proceso del servidor que hizo inserciones de las dos fases, o 0: la secuencial usó el pool. */
 int base_secuencial_por_el_pool(const insercion_t *v, int n);
@@ -324,9 +344,10 @@ int base_secuencial_por_el_pool(const insercion_t *v, int n);
 int base_linea_de(cal_proceso_t *p, const char *prefijo, char *linea, size_t tam);
 
 /* Según el registro de sentencias del servidor: las 10 consultas se ejecutaron después de las
- * filas sorpresa, sin valores pegados; con `nuevas`, además por conexiones que no existían antes
- * (las sustitutas de las cortadas). 0 si no (explicado). */
-int base_consultas_de_verdad(const base_t *b, int nuevas);
+ * filas sorpresa; con `forma`, sin valores pegados (la 3 y la 10 con su parámetro: lo juzga
+ * filas; sin `forma`, una consulta con su valor pegado cuenta como hecha); con `nuevas`, además
+ * por conexiones que no existían antes (las sustitutas de las cortadas). 0 si no (explicado). */
+int base_consultas_de_verdad(const base_t *b, int nuevas, int forma);
 
 /* Varias ejecuciones juzgadas una tras otra: lo que se obtuvo es lo de la primera que falla (una
  * que sale bien después no lo tapa); con `ya_fallo`, el resumen de esta va al detalle. */

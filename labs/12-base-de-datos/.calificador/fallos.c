@@ -57,7 +57,7 @@ CAL_PRUEBA(reemplaza_rotas, 40)
     base_esperar_sin_conexiones(&b, 3000);
     sesiones_t s;
     if (!base_sesiones(&b, &s) || !base_consultas_cuadran(&b, p, N, 1) ||
-        !base_consultas_de_verdad(&b, 1))
+        !base_consultas_de_verdad(&b, 1, 0))
         CAL_FIN(0);
     /* Las sustitutas también son del pool; las rotas se descartan antes de contar esperas, así
      * que la cuenta es la misma que sin cortes. Una conexión del calificador vigilaba. */

@@ -114,24 +114,10 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
     PGconn *c = base_conectar(b);
     if (c == NULL)
         return 0;
-    static const char *const ACTIVAS =
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-        "AND " BASE_SESIONES_DEL_PROGRAMA " AND state = 'active'";
-    long long activas = 0;
-    uint64_t hasta = cal_ahora_ms() + 6000;
-    while (activas < en_vuelo && cal_ahora_ms() < hasta && !cal_termino(p)) {
-        /* Con `tras_concurrente`, solo cuentan las que hay cuando la fase concurrente (sus
-         * `tras_concurrente` filas, que no esperan) ya está en calif.registro. */
-        char filas[16];
-        snprintf(filas, sizeof filas, "%d", tras_concurrente);
-        activas = tras_concurrente > 0 &&
-                          base_entero(c, "SELECT count(*) FROM calif.registro WHERE id <= $1::int",
-                                      filas, NULL) < tras_concurrente
-                      ? 0
-                      : base_entero(c, ACTIVAS, NULL, NULL);
-        if (activas < en_vuelo)
-            cal_esperar(20);
-    }
+    /* Con `tras_concurrente`, solo cuentan las que hay cuando la fase concurrente (sus
+     * `tras_concurrente` filas, que no esperan) ya está en calif.registro. */
+    long long activas = base_esperar_en_curso(c, p, en_vuelo, tras_concurrente, 6000);
+    uint64_t hasta;
     if (activas < en_vuelo) {
         char cuantas[80];
         if (en_vuelo == 1)
@@ -157,7 +143,7 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
     }
     hasta = cal_ahora_ms() + 2500;
     do {
-        activas = base_entero(c, ACTIVAS, NULL, NULL);
+        activas = base_entero(c, BASE_SQL_EN_CURSO, NULL, NULL);
         if (activas > 0)
             cal_esperar(50);
     } while (activas > 0 && cal_ahora_ms() < hasta);

@@ -259,7 +259,7 @@ CAL_PRUEBA(salida, 40)
                      cociente);
         CAL_FIN(0);
     }
-    if (!base_consultas_cuadran(&b, p, N, 1) || !base_consultas_de_verdad(&b, 0))
+    if (!base_consultas_cuadran(&b, p, N, 1) || !base_consultas_de_verdad(&b, 0, 0))
         CAL_FIN(0);
     if (!base_linea_de(p, "POOL", l, sizeof l))
         CAL_FIN(0);

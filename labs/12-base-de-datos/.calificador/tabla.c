@@ -279,7 +279,7 @@ CAL_PRUEBA(filas, 40)
             cal_obtenido("las filas están bien, pero el calificador no vio empezar la fase "
                          "secuencial y no pudo añadir sus filas al azar");
             ok = 0;
-        } else if (!base_consultas_cuadran(&b, p, N, 0) || !base_consultas_de_verdad(&b, 0)) {
+        } else if (!base_consultas_cuadran(&b, p, N, 0) || !base_consultas_de_verdad(&b, 0, 1)) {
             ok = 0;
         } else if (!filas_largas(&bl, pl)) {
             ok = 0;
@@ -363,17 +363,27 @@ static int tabla_vaciada(void)
         PQfinish(c);
         return 0;
     }
+    /* Lo que se juzga aquí es que la vació: ninguna fila de antes, y las 5 de la fase
+     * concurrente (la 1 y la 3 chocarían con las de antes) con sus valores. Que estén también las
+     * 5 de la secuencial lo cobra filas, no esta (mutante secuencial_una_menos). */
     PGresult *r = PQexec(c, "SELECT id, nombre, correo FROM public.usuarios ORDER BY id");
-    int ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 10;
-    for (int i = 0; i < 10 && ok; i++) {
+    int filas = PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : -1;
+    int ok = filas >= 5 && filas <= 10;
+    long anterior = 0;
+    for (int i = 0; i < filas && ok; i++) {
         char nombre[160], correo[64];
-        base_fila_esperada(i + 1, nombre, sizeof nombre, correo, sizeof correo);
-        ok = strtol(PQgetvalue(r, i, 0), NULL, 10) == i + 1 &&
+        long id = strtol(PQgetvalue(r, i, 0), NULL, 10);
+        base_fila_esperada((int)id, nombre, sizeof nombre, correo, sizeof correo);
+        /* Ordenadas por id y cada una una vez: las 5 primeras son la 1…5; después, ids de la
+         * secuencial. */
+        ok = id > anterior && (i < 5 ? id == i + 1 : id <= 10) &&
              strcmp(PQgetvalue(r, i, 1), nombre) == 0 && strcmp(PQgetvalue(r, i, 2), correo) == 0;
+        anterior = id;
     }
     if (!ok) {
         cal_esperado("con la tabla usuarios del enunciado y filas de antes: que la vaciara "
-                     "(TRUNCATE) y quedaran justo las filas 1…10 de -n 5");
+                     "(TRUNCATE) y quedaran solo filas suyas, las 1…5 de la fase concurrente "
+                     "y las de la secuencial (6…10 con -n 5)");
         if (PQresultStatus(r) != PGRES_TUPLES_OK)
             cal_obtenido("no se pudo leer la tabla usuarios: %s", PQerrorMessage(c));
         else
