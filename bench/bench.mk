@@ -24,17 +24,18 @@ prueba-bench: $(BENCH_BINS) $(B)/bin/servidor-practica
 	@bash bench/comparar-servidor.sh $(B) 1 10 1
 	@echo "resumen: las comparaciones funcionan (tamaño mínimo)"
 
-# Cada comparación de un laboratorio vive en su carpeta, bench/<tema>/<tema>.mk, y se apunta
-# sola: añade su objetivo completo a BENCH_EXTRA (lo llama `make bench`) y su versión
+# Cada comparación de un laboratorio vive en la carpeta con el nombre del laboratorio,
+# bench/NN-tema/<nombre>.mk (p. ej. bench/09-sala-de-chat/chat.mk: `make bench-chat`), y se
+# apunta sola: añade su objetivo completo a BENCH_EXTRA (lo llama `make bench`) y su versión
 # diminuta a SUITES (la llama `make test`). Nada de este archivo cambia al añadir una.
 BENCH_EXTRA :=
 include $(sort $(wildcard bench/*/*.mk))
 
 # En la edición del estudiante (make edicion-estudiante) solo están las soluciones publicadas:
-# una comparación que mide la solución de un laboratorio (su .mk nombra soluciones/NN-tema)
-# sin publicar no se puede ejecutar, y no se apunta ni a make test ni a make bench.
+# una comparación mide la solución de su laboratorio (el de su carpeta, bench/NN-tema/) y, sin
+# publicar, no se puede ejecutar: no se apunta ni a make test ni a make bench.
 ifneq ($(wildcard .edicion-estudiante),)
-BENCH_LAB_DE = $(patsubst soluciones/%,%,$(firstword $(shell grep -o 'soluciones/[0-9][0-9]-[a-z0-9-]*' bench/$(1)/$(1).mk 2>/dev/null)))
+BENCH_LAB_DE = $(notdir $(patsubst %/,%,$(dir $(firstword $(wildcard bench/[0-9][0-9]-*/$(1).mk)))))
 BENCH_SE_PUEDE = $(if $(call BENCH_LAB_DE,$(1)),$(wildcard solutions/$(call BENCH_LAB_DE,$(1))/*.c),si)
 SUITES := $(foreach s,$(SUITES),$(if $(filter prueba-bench-%,$(s)),$(if $(call BENCH_SE_PUEDE,$(s:prueba-bench-%=%)),$(s)),$(s)))
 BENCH_EXTRA := $(foreach b,$(BENCH_EXTRA),$(if $(call BENCH_SE_PUEDE,$(b:_bench-%=%)),$(b)))

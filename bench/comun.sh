@@ -20,7 +20,7 @@ trap 'exit 130' INT TERM
 # arrancar_servidor BIN [OPCIONES…]: deja la URL en SERVIDOR_URL.
 arrancar_servidor() {
   # Vaciado antes de lanzar (la redirección la hace el hijo): si no, la espera podría leer la
-  # URL de un servidor anterior ya parado (la misma clase que bench/chat/comparar-chat.sh).
+  # URL de un servidor anterior ya parado (la misma clase que bench/09-sala-de-chat/comparar-chat.sh).
   : >"$TMP_BENCH/servidor.out"
   "$1" --puerto 0 "${@:2}" >"$TMP_BENCH/servidor.out" 2>"$TMP_BENCH/servidor.err" &
   PIDS_BENCH+=($!)

@@ -105,7 +105,7 @@ orden:curl                          curl                     bench,estudiante
 orden:wrk                           wrk                      bench
 orden:nginx                         nginx-light              bench
 python:aiohttp                      python3-aiohttp          bench
-python:asyncpg                      python3-asyncpg          bench          # bench/basedatos
+python:asyncpg                      python3-asyncpg          bench          # bench/12-base-de-datos
 python:aiofiles                     python3-aiofiles         bench
 archivo:/usr/bin/time               time                     bench
 # ── libro: pandoc escribe el sitio y el EPUB, Chromium imprime el PDF, epubcheck valida ──

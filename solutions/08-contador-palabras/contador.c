@@ -400,7 +400,8 @@ static void siguiente_de_la_lista(contador_t *c)
 
 /* Dieciséis bytes a la vez con las extensiones vectoriales de GCC (y clang): SSE2 en x86-64,
  * NEON en ARM. Contar byte a byte con una tabla va a ~1.4 GiB/s; así, a ~10 GiB/s, y el tiempo
- * se va en leer, no en contar (bench/contador). Es la única optimización del programa. */
+ * se va en leer, no en contar (bench/08-contador-palabras). Es la única optimización del
+ * programa. */
 typedef unsigned char v16 __attribute__((vector_size(16)));
 
 static v16 cargar16(const unsigned char *p)

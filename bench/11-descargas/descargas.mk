@@ -1,4 +1,4 @@
-# bench/descargas/: el gestor de descargas del laboratorio 11 (solución en C sobre libuv)
+# bench/11-descargas/: el gestor de descargas del laboratorio 11 (solución en C sobre libuv)
 # contra `curl --parallel` y contra la misma idea con aiohttp, como la escribe el curso de
 # Python. Lo incluye bench/bench.mk, como a toda carpeta de bench/.
 #
@@ -14,9 +14,9 @@ bench-descargas: deps-bench
 	@$(MAKE) --no-print-directory _bench-descargas
 
 _bench-descargas: $(DESCARGAS_SOLUCION) $(B)/bin/servidor-practica
-	@bash bench/descargas/comparar-descargas.sh $(B) 5 200 3
+	@bash bench/11-descargas/comparar-descargas.sh $(B) 5 200 3
 
 SUITES += prueba-bench-descargas
 prueba-bench-descargas: $(DESCARGAS_SOLUCION) $(B)/bin/servidor-practica
-	@bash bench/descargas/comparar-descargas.sh $(B) 5 4 1
+	@bash bench/11-descargas/comparar-descargas.sh $(B) 5 4 1
 	@echo "resumen: la comparación de descargas funciona (tamaño mínimo)"

@@ -6,7 +6,7 @@ los demás. Misma salida que el programa en C (salvo los textos de algunos error
 
     clima_aiohttp.py [-t MS] [-c N] -f PROVEEDORES CIUDAD...
 
-Es el par de bench/clima/comparar-clima.sh: no forma parte del laboratorio.
+Es el par de bench/10-clima/comparar-clima.sh: no forma parte del laboratorio.
 """
 import argparse
 import asyncio

@@ -1,4 +1,4 @@
-# bench/clima/: el agregador del laboratorio 10 (solución en C sobre libuv y el cliente HTTP
+# bench/10-clima/: el agregador del laboratorio 10 (solución en C sobre libuv y el cliente HTTP
 # del curso) contra el mismo programa con aiohttp y asyncio.gather, como lo escribe el curso
 # de Python. Lo incluye bench/bench.mk, como a toda carpeta de bench/.
 #
@@ -16,9 +16,9 @@ bench-clima: deps-bench
 	@$(MAKE) --no-print-directory _bench-clima
 
 _bench-clima: $(CLIMA_SOLUCION) $(B)/bin/servidor-practica
-	@bash bench/clima/comparar-clima.sh $(B) 100 3 100
+	@bash bench/10-clima/comparar-clima.sh $(B) 100 3 100
 
 SUITES += prueba-bench-clima
 prueba-bench-clima: $(CLIMA_SOLUCION) $(B)/bin/servidor-practica
-	@bash bench/clima/comparar-clima.sh $(B) 10 1 10
+	@bash bench/10-clima/comparar-clima.sh $(B) 10 1 10
 	@echo "resumen: la comparación del agregador del clima funciona (tamaño mínimo)"

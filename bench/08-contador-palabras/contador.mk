@@ -1,6 +1,6 @@
-# bench/contador/: el contador de palabras del laboratorio 08 (solución en C sobre libuv)
-# contra `LC_ALL=C wc -w` y contra el mismo programa con aiofiles, como lo escribe el curso de
-# Python. Lo incluye bench/bench.mk, como a toda carpeta de bench/.
+# bench/08-contador-palabras/: el contador de palabras del laboratorio 08 (solución en C sobre
+# libuv) contra `LC_ALL=C wc -w` y contra el mismo programa con aiofiles, como lo escribe el
+# curso de Python. Lo incluye bench/bench.mk, como a toda carpeta de bench/.
 #
 #   make bench-contador          comparación completa: 1 GB en 8 archivos (en $(B)/, se
 #                                borra al terminar), mejor de 2
@@ -15,9 +15,9 @@ bench-contador: deps-bench
 	@$(MAKE) --no-print-directory _bench-contador
 
 _bench-contador: $(CONTADOR_SOLUCION)
-	@bash bench/contador/comparar-contador.sh $(B) 1024 2
+	@bash bench/08-contador-palabras/comparar-contador.sh $(B) 1024 2
 
 SUITES += prueba-bench-contador
 prueba-bench-contador: $(CONTADOR_SOLUCION)
-	@bash bench/contador/comparar-contador.sh $(B) 8 1
+	@bash bench/08-contador-palabras/comparar-contador.sh $(B) 8 1
 	@echo "resumen: la comparación del contador de palabras funciona (tamaño mínimo)"

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""pool_asyncpg.py — el contrincante en Python de bench/basedatos: N inserciones a la vez
+"""pool_asyncpg.py — el contrincante en Python de bench/12-base-de-datos: N inserciones a la vez
 por un pool de asyncpg de TAMAÑO conexiones, como lo escribiría el curso de Python.
 
     pool_asyncpg.py N TAMAÑO CONEXION

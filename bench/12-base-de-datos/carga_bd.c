@@ -1,5 +1,5 @@
-/* carga_bd.c — los dos contrincantes de libpq «a pelo» de bench/basedatos: el bucle secuencial
- * de siempre (PQexecParams, una inserción tras otra, esperando cada respuesta) y el modo
+/* carga_bd.c — los dos contrincantes de libpq «a pelo» de bench/12-base-de-datos: el bucle
+ * secuencial de siempre (PQexecParams, una inserción tras otra, esperando cada respuesta) y el modo
  * pipeline de PostgreSQL 14+ (una sola conexión, todas las inserciones enviadas sin esperar y
  * los resultados leídos después, en orden).
  *
