@@ -86,6 +86,7 @@ struct cal_proceso {
     int64_t listo_ms;    /* CPU más espera de turno de sus hilos (schedstat), o -1 */
     int64_t cola_ms;     /* de listo_ms, la espera de turno */
     uint64_t cpu_visto;  /* cuándo (cal_ahora_ms) se hizo esa lectura */
+    int64_t despertares; /* veces que su hilo principal se durmió y despertó, o -1 (cal_cpu) */
     /* Dónde se vio dormir al hilo principal (el del bucle) en cada lectura: en el epoll de
      * uv_run, en otra espera (la última, en dormido_donde) o sin poder saberlo (wchan). */
     unsigned dormido_bucle, dormido_fuera, dormido_sin_saber;

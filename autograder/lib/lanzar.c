@@ -594,6 +594,7 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     p->entrada = -1;
     p->cpu_ms = -1;
     p->listo_ms = -1;
+    p->despertares = -1;
     p->vivos.fd = -1;
     /* La precarga vivos (lib/vivos.c): no bajo valgrind, que tiene su propio informe. Con
      * .cierre o .trafico, siempre que esté construida (mira qué queda abierto al acabar uv_run;

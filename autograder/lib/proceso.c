@@ -306,8 +306,11 @@ static void mirar_donde_duerme(cal_proceso_t *p)
     }
 }
 
-/* VmHWM y CPU del programa, como mucho cada 50 ms (cada lectura de /proc cuesta), salvo
- * `ya`. */
+/* VmHWM, despertares del hilo principal y CPU del programa, como mucho cada 50 ms (cada
+ * lectura de /proc cuesta), salvo `ya`. /proc/<pid>/status del programa (el líder de sus
+ * hilos) da voluntary_ctxt_switches de ese hilo solo, el del bucle: cada vez que se durmió
+ * esperando algo (el epoll de uv_run, casi siempre) y despertó. Los hilos del grupo de libuv
+ * no cuentan. */
 static void muestrear_memoria_ya(cal_proceso_t *p, int ya)
 {
     uint64_t ahora = cal_ahora_ms();
@@ -323,12 +326,14 @@ static void muestrear_memoria_ya(cal_proceso_t *p, int ya)
     char ruta[64], linea[128];
     snprintf(ruta, sizeof ruta, "/proc/%d/status", (int)p->programa);
     FILE *f = fopen(ruta, "r");
+    int64_t despertares = -1;
     while (f != NULL && fgets(linea, sizeof linea, f) != NULL) {
         if (strncmp(linea, "VmHWM:", 6) == 0) {
             uint64_t kib = strtoull(linea + 6, NULL, 10);
             if (kib > p->pico_kib)
                 p->pico_kib = kib;
-            break;
+        } else if (strncmp(linea, "voluntary_ctxt_switches:", 24) == 0) {
+            despertares = (int64_t)strtoll(linea + 24, NULL, 10);
         }
     }
     if (f != NULL)
@@ -345,6 +350,8 @@ static void muestrear_memoria_ya(cal_proceso_t *p, int ya)
             p->listo_ms = listo;
             p->cola_ms = cola;
         }
+        if (despertares >= p->despertares)
+            p->despertares = despertares;
     }
     if (!p->bajo_valgrind)
         mirar_donde_duerme(p);
@@ -861,12 +868,14 @@ int cal_cpu(cal_proceso_t *p, cal_cpu_t *m)
     m->cpu_ms = -1;
     m->listo_ms = -1;
     m->cola_ms = -1;
+    m->despertares = -1;
     m->reloj_ms = 0;
     if (p->cpu_visto == 0 || p->cpu_visto < p->lanzado_ms || p->cpu_ms < 0)
         return -1;
     m->cpu_ms = p->cpu_ms;
     m->listo_ms = p->listo_ms;
     m->cola_ms = p->listo_ms >= 0 ? p->cola_ms : -1;
+    m->despertares = p->despertares;
     m->reloj_ms = p->cpu_visto - p->lanzado_ms;
     return 0;
 }
@@ -901,7 +910,7 @@ uint64_t cal_tiempo_propio_mirar(cal_tiempo_propio_t *t, cal_proceso_t *p, int a
     return t->dormido + (uint64_t)(cpu > 0 ? cpu : 0);
 }
 
-int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam)
+int cal_sin_espera_activa(cal_proceso_t *p, cal_espera_t ventana, char *motivo, size_t tam)
 {
     cal_cpu_t m;
     int r = cal_cpu(p, &m);
@@ -930,6 +939,22 @@ int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam)
      * fuera del bucle, aunque no gaste CPU. */
     unsigned vistas = p->dormido_bucle + p->dormido_fuera;
     int fuera = !activa && vistas >= CAL_ESPERA_MIRADAS_MIN && 2 * p->dormido_fuera > vistas;
+    /* Y cuántas veces despertó: quien mira cada milisegundo si hay algo que hacer (un
+     * temporizador de 1 ms, uno que se vuelve a armar en su callback) duerme en el epoll de
+     * uv_run y casi no gasta CPU, pero despierta cientos de veces por segundo; quien espera a
+     * que libuv le avise, una vez por suceso. Bajo strace (lib/observar.c) también cuenta cada
+     * llamada que el trazador para, dos veces (al entrar y al salir), pero solo se paran las que
+     * juzgan los medios (--seccomp-bpf), nunca epoll_wait: en la espera, casi ninguna. */
+    double por_segundo = m.despertares >= 0 ? (double)m.despertares / s : -1.0;
+    int sondea = ventana == CAL_ESPERA_TRANQUILA && !activa && !fuera &&
+                 por_segundo > CAL_ESPERA_DESPERTARES_S;
+    char despertares[160] = "";
+    if (por_segundo >= 0)
+        snprintf(despertares, sizeof despertares,
+                 "; su hilo principal despertó %lld %s (%.0f por "
+                 "segundo)",
+                 (long long)m.despertares, texto_plural(m.despertares, "vez", "veces"),
+                 por_segundo);
     if (activa)
         snprintf(motivo, tam,
                  "en %.1f s de tiempo transcurrido estuvo en la CPU o esperando turno para ella "
@@ -944,15 +969,26 @@ int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam)
                  "asíncrono que espera duerme en uv_run; ¿hay un uv_run(…, UV_RUN_NOWAIT) en un "
                  "bucle que se echa a dormir entre vuelta y vuelta?",
                  vistas, texto_plural(vistas, "vez", "veces"), p->dormido_fuera, p->dormido_donde);
+    else if (sondea)
+        snprintf(motivo, tam,
+                 "esperó dormido en uv_run, pero su hilo principal despertó %lld %s en %.1f s "
+                 "(%.0f por segundo; quien espera a que libuv le avise despierta una vez por "
+                 "suceso, y aquí no llegan a %.0f por segundo): ¿un temporizador que mira cada "
+                 "pocos milisegundos si hay algo que hacer? Esperar es dejar que uv_run duerma "
+                 "hasta que llegue lo esperado: la callback de la respuesta, de la lectura o del "
+                 "temporizador del enunciado",
+                 (long long)m.despertares, texto_plural(m.despertares, "vez", "veces"), s,
+                 por_segundo, CAL_ESPERA_DESPERTARES_S);
     else
         snprintf(motivo, tam,
                  "en %.1f s de tiempo transcurrido estuvo en la CPU o esperando turno para "
-                 "ella el %.0f %% del tiempo (%s): esperó dormido%s",
+                 "ella el %.0f %% del tiempo (%s): esperó dormido%s%s",
                  s, parte * 100.0, cifras,
                  vistas < CAL_ESPERA_MIRADAS_MIN && p->dormido_sin_saber > 0
                      ? " (dónde dormía no se pudo mirar: /proc/<pid>/wchan)"
-                     : "");
-    return !activa && !fuera;
+                     : "",
+                 despertares);
+    return !activa && !fuera && !sondea;
 }
 
 /* Cuenta los descriptores de `dir` (/proc/<pid>/fd) que apuntan bajo `prefijo`; -1 (con

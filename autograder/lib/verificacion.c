@@ -32,6 +32,7 @@
 static char id_actual[128];
 static uint64_t inicio_verificacion_ms;
 static int limpio = 1;
+static char sin_repetir[384]; /* cal_sin_repetir: por qué el fallo no se repite solo, o "" */
 
 /* Mientras un cliente tcp_* espera, se lee la salida de los programas lanzados. */
 static void bombear_salida(void)
@@ -79,6 +80,7 @@ void cal_inicio(const char *id)
     cuota_reiniciar();
     inicio_verificacion_ms = cal_ahora_ms();
     limpio = 0;
+    sin_repetir[0] = '\0';
     /* Los huérfanos de la entrega (demonios) pasan a ser hijos nuestros y se matan. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     signal(SIGPIPE, SIG_IGN);
@@ -142,6 +144,10 @@ static void escribir_resultado(int ok)
     free(d);
     if (r == NULL)
         return;
+    char *porque = texto_sanear(sin_repetir);
+    if (!ok && sin_repetir[0] != '\0' && porque != NULL)
+        json_object_set_new(r, "sin_repetir", json_string(porque));
+    free(porque);
     if (dir == NULL || dir[0] == '\0') {
         /* Ejecución a mano del calificador: el resultado, a la vista. */
         char *texto = json_dumps(r, JSON_INDENT(2));
@@ -156,6 +162,16 @@ static void escribir_resultado(int ok)
             rename(temporal, final);
     }
     json_decref(r);
+}
+
+void cal_sin_repetir(const char *formato, ...)
+{
+    if (sin_repetir[0] != '\0')
+        return; /* vale el primer porqué */
+    va_list ap;
+    va_start(ap, formato);
+    vsnprintf(sin_repetir, sizeof sin_repetir, formato, ap);
+    va_end(ap);
 }
 
 int cal_fin(int ok)

@@ -256,6 +256,7 @@ static void leer_resultado(verificacion_t *v, const char *resultados, const char
     int falso = 0;
     json_t *r = cargar_resultado(resultados, v->id, &falso);
     int tap_ok = tap_estado(tap, v->id, motivo, sizeof motivo);
+    v->sin_repetir[0] = '\0';
     if (falso) {
         /* Ni el TAP ni el archivo valen: el programa pudo escribir los dos. */
         json_decref(r);
@@ -274,6 +275,10 @@ static void leer_resultado(verificacion_t *v, const char *resultados, const char
         v->detalle = texto_sanear(d);
         v->segundos = json_is_integer(ms) ? (double)json_integer_value(ms) / 1000.0 : 0;
         v->ok = json_is_true(json_object_get(r, "ok")) && tap_ok == 1;
+        /* Solo puede restar: sin el campo, la de siempre (se repite si falla). */
+        const char *sin = json_string_value(json_object_get(r, "sin_repetir"));
+        if (!v->ok && sin != NULL && sin[0] != '\0')
+            texto_poner(v->sin_repetir, sizeof v->sin_repetir, "%s", sin);
         if (!resultado_sin_tap(v, r, tap_ok, sin_tap) && json_is_true(json_object_get(r, "ok")) &&
             tap_ok != 1) {
             char *t = texto_formato(

@@ -147,10 +147,13 @@ static const char *primera_linea(const char *texto, size_t max, char *buf, size_
     return buf;
 }
 
+/* Una que pasó al repetirla sola lo dice ya en su línea (antes, un ✔ como cualquier otro: solo
+ * el detalle contaba que la primera vez falló). */
 static void linea_verificacion(const verificacion_t *v)
 {
-    fprintf(destino, "  %s%s%s %3d/%-3d %s\n", v->ok ? verde() : rojo(), v->ok ? "✔" : "✘",
-            normal(), v->ok ? v->puntos : 0, v->puntos, v->nombre);
+    fprintf(destino, "  %s%s%s %3d/%-3d %s%s\n", v->ok ? verde() : rojo(), v->ok ? "✔" : "✘",
+            normal(), v->ok ? v->puntos : 0, v->puntos, v->nombre,
+            v->ok && v->repetida ? " (falló la primera vez y pasó al repetirla sola)" : "");
 }
 
 static void bloques(const verificacion_t *v)

@@ -252,7 +252,7 @@ static void repetir(lab_t *lab, const rutas_t *r, const char *const *entorno, in
         return;
     for (int i = 0; i < lab->nv && !parar; i++) {
         verificacion_t *v = &lab->v[i];
-        if (v->ok || strcmp(v->id, "compila") == 0)
+        if (v->ok || strcmp(v->id, "compila") == 0 || !repetir_esta(v))
             continue;
         hecho[i] = PENDIENTE;
         nuevas[i] = *v;

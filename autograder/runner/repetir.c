@@ -10,7 +10,10 @@
  *
  * Se repite solo si fallan pocas (REPETIR_MAX): un programa de partida o una entrega rota
  * fallan casi todas, y repetirlas duplicaría el tiempo sin cambiar nada. Si el calificador
- * entero se pasó de tiempo, tampoco (es un programa colgado, no una verificación lenta).
+ * entero se pasó de tiempo, tampoco (es un programa colgado, no una verificación lenta). Ni
+ * la que su calificador marcó con cal_sin_repetir: falló por algo que la carga no explica (un
+ * programa dormido sin nada pendiente), y repetirla daba por bueno un fallo que solo sale a
+ * veces.
  */
 #include "runner.h"
 
@@ -50,7 +53,7 @@ static void repetir_una(lab_t *lab, verificacion_t *v, const rutas_t *r, const c
     char *texto_tap = e == 0 ? archivos_leer(tap, 1 << 20) : NULL;
     criterion_leer(&nueva, r->resultados, texto_tap);
     free(texto_tap);
-    repetir_fundir(v, &nueva);
+    v->repetida = repetir_fundir(v, &nueva);
 }
 
 int repetir_fundir(verificacion_t *v, verificacion_t *nueva)
@@ -78,6 +81,19 @@ int repetir_fundir(verificacion_t *v, verificacion_t *nueva)
     return 1;
 }
 
+int repetir_esta(verificacion_t *v)
+{
+    if (v->sin_repetir[0] == '\0')
+        return 1;
+    char *t =
+        texto_formato("%s%s(no se repitió sola: %s)", v->detalle != NULL ? v->detalle : "",
+                      v->detalle != NULL && v->detalle[0] != '\0' ? "\n" : "", v->sin_repetir);
+    free(v->detalle);
+    v->detalle = t;
+    v->sin_repetir[0] = '\0'; /* dicho una vez */
+    return 0;
+}
+
 int repetir_conviene(const lab_t *lab)
 {
     if (lab->aviso != NULL && strstr(lab->aviso, "superó su tiempo") != NULL)
@@ -95,7 +111,7 @@ int repetir_fallidas(lab_t *lab, const rutas_t *r, const char *const *entorno)
     int recuperadas = 0;
     for (int i = 0; i < lab->nv; i++) {
         verificacion_t *v = &lab->v[i];
-        if (v->ok || strcmp(v->id, "compila") == 0)
+        if (v->ok || strcmp(v->id, "compila") == 0 || !repetir_esta(v))
             continue;
         repetir_una(lab, v, r, entorno);
         recuperadas += v->ok;

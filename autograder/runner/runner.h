@@ -25,6 +25,8 @@ typedef struct {
     int ok;
     char *esperado, *obtenido, *detalle;
     double segundos;
+    char sin_repetir[384]; /* si falla, por qué no se repite sola (cal_sin_repetir), o "" */
+    int repetida;          /* pasó al repetirla sola (repetir.c): la terminal lo dice */
     int hito; /* índice en lab_t.hitos del hito al que pertenece; -1 si el lab no tiene hitos */
 } verificacion_t;
 
@@ -185,6 +187,9 @@ void criterion_leer_tope(verificacion_t *v, const char *resultados, const char *
 int repetir_fallidas(lab_t *lab, const rutas_t *r, const char *const *entorno);
 /* 1 si hay que repetir las que fallaron (pocas y sin el tope del laboratorio pasado). */
 int repetir_conviene(const lab_t *lab);
+/* 1 si `v` (que falló) se repite; 0 si su calificador dijo que no (cal_sin_repetir): entonces
+ * su detalle dice por qué. */
+int repetir_esta(verificacion_t *v);
 /* `nueva` es `v` repetida: si pasó, vale ella (y el detalle dice lo de la primera vez) y
  * devuelve 1; si no, se queda `v`. Los textos de `nueva` pasan a `v` o se liberan. */
 int repetir_fundir(verificacion_t *v, verificacion_t *nueva);

@@ -47,6 +47,15 @@ void cal_obtenido(const char *formato, ...) __attribute__((format(printf, 1, 2))
 /* Añade una línea al detalle (contexto: órdenes usadas, extracto de la salida…). */
 void cal_nota(const char *formato, ...) __attribute__((format(printf, 1, 2)));
 
+/* Si la verificación falla, que no se repita sola (runner/repetir.c): el fallo se vio en algo
+ * que la carga de la máquina no explica. Un programa lento por la carga o gasta CPU o espera
+ * a alguien; uno que duerme sin que nadie tenga nada suyo pendiente (un programa colgado: el
+ * servidor no hace ninguna sentencia suya) no se arregla repitiendo, y repetir daba por bueno
+ * un fallo que solo aparece a veces (el estudiante de prueba del 12, sesión 41: 95 una vez, 100
+ * la otra). `porque` va al resultado, y el ejecutor lo pone en el detalle al no repetirla. Solo
+ * puede restar: el resultado de quien no la llama es el de siempre. */
+void cal_sin_repetir(const char *formato, ...) __attribute__((format(printf, 1, 2)));
+
 /* Cierra la verificación: mata y recoge todo lo lanzado, para los servidores, borra los
  * temporales y escribe el resultado. Devuelve `ok` (normalizado a 0/1). */
 int cal_fin(int ok);
@@ -243,12 +252,14 @@ uint64_t cal_memoria_pico_kib(cal_proceso_t *p);
  * como mucho cada 50 ms, y otra vez al llamar a cal_cpu si sigue vivo; sin caja ni strace, al
  * recogerlo, el de wait4. Bajo valgrind es el de valgrind. */
 typedef struct {
-    int64_t cpu_ms;    /* usuario + sistema de todos sus hilos y de los hijos que recogió
-                        * (/proc/<pid>/stat, en tics de 10 ms), o -1 */
-    int64_t listo_ms;  /* cuánto quisieron la CPU sus hilos vivos: en ella o esperando turno
-                        * en la cola (/proc/<pid>/task/<tid>/schedstat), o -1 si no se sabe */
-    int64_t cola_ms;   /* de listo_ms, lo que esperaron su turno en la cola, o -1 */
-    uint64_t reloj_ms; /* tiempo transcurrido desde el lanzamiento hasta esa lectura */
+    int64_t cpu_ms;      /* usuario + sistema de todos sus hilos y de los hijos que recogió
+                          * (/proc/<pid>/stat, en tics de 10 ms), o -1 */
+    int64_t listo_ms;    /* cuánto quisieron la CPU sus hilos vivos: en ella o esperando turno
+                          * en la cola (/proc/<pid>/task/<tid>/schedstat), o -1 si no se sabe */
+    int64_t cola_ms;     /* de listo_ms, lo que esperaron su turno en la cola, o -1 */
+    int64_t despertares; /* cuántas veces se durmió su hilo principal, el del bucle (y
+                          * despertó): voluntary_ctxt_switches de /proc/<pid>/status, o -1 */
+    uint64_t reloj_ms;   /* tiempo transcurrido desde el lanzamiento hasta esa lectura */
 } cal_cpu_t;
 /* 0, o -1 si aún no se pudo leer nada (*m con -1 y 0). */
 int cal_cpu(cal_proceso_t *p, cal_cpu_t *m);
@@ -284,7 +295,21 @@ uint64_t cal_tiempo_propio_mirar(cal_tiempo_propio_t *t, cal_proceso_t *p, int a
  * un futex, nanosleep, poll…), también es esperar fuera del bucle. Con menos de estas
  * miradas no se juzga dónde. */
 #define CAL_ESPERA_MIRADAS_MIN 10
-int cal_sin_espera_activa(cal_proceso_t *p, char *motivo, size_t tam);
+/* Y si su hilo principal despertó más de estas veces por segundo (de media, desde que se
+ * lanzó), es que mira una y otra vez si hay algo que hacer: un temporizador de 1 ms despierta
+ * unas 900 veces por segundo aunque la máquina esté cargada, y uno de 10 ms, unas 100; un
+ * programa que espera a que libuv le avise, una vez por suceso (autograder/README.md, «Espera
+ * activa»). Bajo strace cuenta también cada llamada que el trazador para (dos veces), y solo
+ * se paran las de los medios, nunca epoll_wait. */
+#define CAL_ESPERA_DESPERTARES_S 300.0
+/* La ventana que se juzga: CAL_ESPERA_TRANQUILA si en ella el programa solo espera sucesos
+ * contados (un temporizador del enunciado, unas pocas respuestas o trozos: la solución despierta
+ * menos de 150 veces por segundo), y entonces también se juzgan los despertares;
+ * CAL_ESPERA_CON_DATOS si recibe un flujo de datos (una descarga a 100 KiB/s despierta a la
+ * solución del 11 unas 700 veces por segundo, tantas como un sondeo de 1 ms): solo la CPU y
+ * dónde duerme. */
+typedef enum { CAL_ESPERA_TRANQUILA, CAL_ESPERA_CON_DATOS } cal_espera_t;
+int cal_sin_espera_activa(cal_proceso_t *p, cal_espera_t ventana, char *motivo, size_t tam);
 /* Cuántos temporizadores que se repiten cada menos de 10 ms arrancó el programa (uv_timer_start,
  * uv_timer_set_repeat), según las cuentas de la precarga vivos: mirar cada milisegundo si hay
  * algo que hacer es esperar dando vueltas, aunque gaste poca CPU. Solo con .trafico (lib/vivos.c);

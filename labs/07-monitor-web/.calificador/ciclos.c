@@ -293,7 +293,7 @@ CAL_PRUEBA(intervalo, 20)
     cal_peticion_t v[MAX_PETICIONES];
     int n = cal_registro_ruta(s, o[0].ruta, v, MAX_PETICIONES);
     char cpu[512];
-    int dormido = cal_sin_espera_activa(p, cpu, sizeof cpu);
+    int dormido = cal_sin_espera_activa(p, CAL_ESPERA_TRANQUILA, cpu, sizeof cpu);
     mon_parar(p, 2000);
     if (n > MAX_PETICIONES)
         n = MAX_PETICIONES;

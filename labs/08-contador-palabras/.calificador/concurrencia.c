@@ -225,7 +225,7 @@ CAL_PRUEBA(espera, 20)
         cal_esperar(10);
     }
     char cpu[400] = "esperó dormido";
-    int dormido = cal_sin_espera_activa(p, cpu, sizeof cpu);
+    int dormido = cal_sin_espera_activa(p, CAL_ESPERA_TRANQUILA, cpu, sizeof cpu);
     cal_esperar_fin(p, 4000);
     ok = cont_final_bien(p, 0, &f, 1, motivo, sizeof motivo);
     if (ok && abierta_ms > 0) {

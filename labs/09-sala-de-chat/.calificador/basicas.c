@@ -390,7 +390,7 @@ CAL_PRUEBA(trozos, 25)
      * clientes manden algo: esperar es dormir en uv_run (cal_sin_espera_activa; mutante
      * espera_activa). */
     char cpu[512];
-    if (!cal_sin_espera_activa(s.p, cpu, sizeof cpu)) {
+    if (!cal_sin_espera_activa(s.p, CAL_ESPERA_TRANQUILA, cpu, sizeof cpu)) {
         cal_esperado("que, mientras espera a que sus clientes manden el trozo siguiente, el "
                      "servidor duerma en uv_run, sin espera activa: en la CPU o esperando turno "
                      "para ella como mucho el %.0f %% del tiempo transcurrido",

@@ -199,7 +199,7 @@ CAL_PRUEBA(tiempo_por_peticion, 30)
     int ok = clima_escenario(&e, op, CODIGO_LIBRE, 6000);
     /* Casi todo su tiempo, el programa espera al servidor: esperar es dormir en uv_run. */
     char cpu[512];
-    int dormido = e.p != NULL && cal_sin_espera_activa(e.p, cpu, sizeof cpu);
+    int dormido = e.p != NULL && cal_sin_espera_activa(e.p, CAL_ESPERA_TRANQUILA, cpu, sizeof cpu);
     if (ok && dormido)
         cal_obtenido("las tres peticiones, en fila, llegaron bien");
     else if (ok && e.p != NULL)

@@ -640,6 +640,72 @@ static void cortar_al_salir(const base_t *b)
     ncortar++;
 }
 
+/* La base de cada programa lanzado en esta verificación (una copia: la del que llama puede
+ * estar en su pila), para mirar en el servidor si un programa que no termina espera algo. */
+#define LANZADOS_MAX 16
+static struct {
+    const cal_proceso_t *p;
+    base_t b;
+} lanzados[LANZADOS_MAX];
+static int nlanzados;
+
+static void recordar_base(const cal_proceso_t *p, const base_t *b)
+{
+    lanzados[nlanzados % LANZADOS_MAX].p = p;
+    lanzados[nlanzados % LANZADOS_MAX].b = *b;
+    nlanzados++;
+}
+
+static const base_t *base_de(const cal_proceso_t *p)
+{
+    for (int i = 0; i < LANZADOS_MAX; i++)
+        if (lanzados[i].p == p)
+            return &lanzados[i].b;
+    return NULL;
+}
+
+/* Sentencias del programa en su base que el servidor aún atiende: las que no están en reposo
+ * (state 'idle'): en curso, en una transacción o aún conectándose (sin estado). -1 si no se
+ * pudo mirar. */
+static long long pendientes_en_servidor(PGconn *c, const base_t *b)
+{
+    return base_entero(
+        c,
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND " BASE_SESIONES_DEL_PROGRAMA
+        " AND state IS DISTINCT FROM 'idle'",
+        b->nombre, NULL);
+}
+
+/* Un programa que no terminó a tiempo, ¿está colgado o solo va lento? Lento por la carga es
+ * gastar CPU o esperar turno para ella (estado R), o esperar al servidor (una sentencia suya en
+ * curso o una conexión a medio abrir). Colgado es dormir sin nada suyo pendiente en el
+ * servidor y sin gastar nada de CPU durante 1 s: eso la carga no lo explica, y la verificación
+ * no se repite sola (cal_sin_repetir; el estudiante de prueba de la sesión 41, bug 20: cerrar
+ * el pool sin las conexiones que aún se abrían dejaba colgado el programa a veces, y la
+ * repetición lo perdonaba: 95 una vez, 100 la otra). Mutante: cerrar_sin_conectando. */
+static void mirar_si_colgado(cal_proceso_t *p)
+{
+    const base_t *b = base_de(p);
+    if (b == NULL)
+        return;
+    PGconn *c = conectar(b->servidor);
+    if (c == NULL)
+        return;
+    cal_cpu_t antes, despues;
+    int colgado =
+        cal_dormido(p) == 1 && pendientes_en_servidor(c, b) == 0 && cal_cpu(p, &antes) == 0;
+    if (colgado) {
+        cal_esperar(1000);
+        colgado = cal_dormido(p) == 1 && pendientes_en_servidor(c, b) == 0 &&
+                  cal_cpu(p, &despues) == 0 && despues.cpu_ms == antes.cpu_ms;
+    }
+    PQfinish(c);
+    if (colgado)
+        cal_sin_repetir("el programa seguía dormido, sin gastar CPU y sin nada suyo pendiente en "
+                        "el servidor (ninguna sentencia en curso ni conexión a medio abrir): "
+                        "no esperaba a nadie, y eso no lo explica la carga de la máquina");
+}
+
 static int lanzar(const base_t *b, const char *const *args, int valgrind, int cierre,
                   double limite_s, cal_proceso_t **p)
 {
@@ -679,7 +745,10 @@ static int lanzar(const base_t *b, const char *const *args, int valgrind, int ci
                            .carpetas = carpetas,
                            .orden = orden,
                            .cierre = cierre};
-    return cal_lanzar(&l, p) == 0; /* cal_lanzar anota la orden, o por qué no pudo */
+    if (cal_lanzar(&l, p) != 0)
+        return 0; /* cal_lanzar anota la orden, o por qué no pudo */
+    recordar_base(*p, b);
+    return 1;
 }
 
 int base_lanzar(const base_t *b, const char *const *args, int valgrind, double limite_s,
@@ -1382,6 +1451,7 @@ int base_esperar_fin_margen(cal_proceso_t *p, int max_ms, int codigo, int margen
         else
             cal_obtenido("en %d s el programa no terminó", max_ms / 1000);
         cal_nota_salida(p, 10);
+        mirar_si_colgado(p);
         return 0;
     }
     if (codigo >= 0 && cal_codigo(p) != codigo) {

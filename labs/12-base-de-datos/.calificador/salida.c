@@ -154,7 +154,7 @@ CAL_PRUEBA(salida, 40)
     /* Casi todo su tiempo (las primeras inserciones tardan PRIMERAS_MS), el programa espera al
      * servidor: esperar es dormir en uv_run. Mutante: espera_activa. */
     char cpu[512];
-    int dormido = cal_sin_espera_activa(p, cpu, sizeof cpu);
+    int dormido = cal_sin_espera_activa(p, CAL_ESPERA_TRANQUILA, cpu, sizeof cpu);
     if (!dormido) {
         cal_obtenido("%s", cpu);
         CAL_FIN(0);
