@@ -158,14 +158,15 @@ static void esperar(orden_t *o, pid_t pid, int tubo)
 {
     size_t usados = 0;
     int abierto = tubo >= 0;
-    double limite = reloj_s() + o->limite_s;
+    reloj_cpu_t reloj;
+    reloj_cpu_empezar(&reloj);
     for (;;) {
         int estado;
         if (waitpid(pid, &estado, WNOHANG) == pid) {
             o->estado = estado;
             break;
         }
-        if (reloj_s() > limite && !o->excedido) {
+        if (reloj_cpu_pasado(&reloj, o->limite_s) && !o->excedido) {
             o->excedido = 1;
             kill(-pid, SIGKILL);
             kill(pid, SIGKILL);

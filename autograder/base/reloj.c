@@ -1,8 +1,12 @@
 /* reloj.c — el reloj del calificador: monotónico, el mismo que usa el registro del
- * servidor de práctica, así que sus instantes se comparan directamente. */
+ * servidor de práctica, así que sus instantes se comparan directamente. Y el reloj «con CPU»
+ * de los topes: el tiempo que la máquina pudo dedicar a lo que se espera.
+ */
 #include "calificador/base.h"
 
+#include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 uint64_t reloj_ms(void)
 {
@@ -16,4 +20,48 @@ double reloj_s(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Las tareas listas para correr ahora mismo en toda la máquina (el cuarto campo de
+ * /proc/loadavg, «listas/todas»), o 0 si no se pudo leer. */
+static long listas_ahora(void)
+{
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f == NULL)
+        return 0;
+    double a, b, c;
+    long listas = 0, todas = 0;
+    if (fscanf(f, "%lf %lf %lf %ld/%ld", &a, &b, &c, &listas, &todas) != 5)
+        listas = 0;
+    fclose(f);
+    return listas;
+}
+
+void reloj_cpu_empezar(reloj_cpu_t *r)
+{
+    r->antes = reloj_s();
+    r->inicio = r->antes;
+    r->con_cpu = 0;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    r->nucleos = n > 0 ? n : 1;
+}
+
+double reloj_cpu_mirar(reloj_cpu_t *r)
+{
+    double ahora = reloj_s();
+    double paso = ahora - r->antes;
+    r->antes = ahora;
+    /* Entre dos miradas cuenta como mucho 1 s: si quien mira no corrió (la máquina, parada),
+     * lo de en medio no se sabe y no se regala. */
+    if (paso > 1.0)
+        paso = 1.0;
+    long listas = listas_ahora();
+    double parte = listas > r->nucleos ? (double)r->nucleos / (double)listas : 1.0;
+    r->con_cpu += paso * parte;
+    return r->con_cpu;
+}
+
+int reloj_cpu_pasado(reloj_cpu_t *r, double limite_s)
+{
+    return reloj_cpu_mirar(r) > limite_s || reloj_s() - r->inicio > RELOJ_CPU_TOPE * limite_s;
 }

@@ -16,21 +16,35 @@ salta() { saltadas=$((saltadas + 1)); printf '  – saltada: %s\n' "$*"; }
 mal() { fallan=$((fallan + 1)); fallidas+=("$1"); printf '  ✘ %s\n' "$*"; }
 
 # calificar_en NOMBRE [argumentos del ejecutor…]: califica con la salida en
-# $SALIDAS/NOMBRE; deja el texto en $SALIDAS/NOMBRE.txt, el código en $rc y los segundos
-# en $segundos. Con todo el detalle en la terminal (--detalle), que es lo que miran las
+# $SALIDAS/NOMBRE; deja el texto en $SALIDAS/NOMBRE.txt, el código en $rc, los segundos de
+# reloj en $segundos y los segundos con CPU en $segundos_cpu. Con todo el detalle en la terminal (--detalle), que es lo que miran las
 # pruebas; RESUMIDO=1 deja el informe resumido que ve el estudiante.
 calificar_en() {
   local nombre=$1
   shift
   mkdir -p "$SALIDAS"
-  local inicio fin
+  local inicio fin muestreo carga="$SALIDAS/$nombre.carga"
   inicio=$(date +%s.%N)
+  # Las tareas listas para correr, cada 0.2 s mientras califica (mientras viva este guion):
+  # para segundos_cpu, el mismo reloj de los topes que el ejecutor (base/reloj.c).
+  (while kill -0 $$ 2>/dev/null; do
+    cut -d' ' -f4 /proc/loadavg
+    sleep 0.2
+  done) >"$carga" 2>/dev/null &
+  muestreo=$!
   "$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" --cflags "$CALIF_CFLAGS" \
     --libs "$CALIF_LIBS" --salida "$SALIDAS/$nombre" \
     $([ -z "${RESUMIDO:-}" ] && echo --detalle) "$@" >"$SALIDAS/$nombre.txt" 2>&1
   rc=$?
+  kill "$muestreo" 2>/dev/null
+  wait "$muestreo" 2>/dev/null
   fin=$(date +%s.%N)
   segundos=$(awk -v a="$inicio" -v b="$fin" 'BEGIN{printf "%.1f", b-a}')
+  # segundos_cpu: los segundos de reloj por la parte media de la máquina que le tocó (con más
+  # tareas listas que núcleos, núcleos/listas), como los topes del ejecutor.
+  segundos_cpu=$(awk -F/ -v n="$(getconf _NPROCESSORS_ONLN)" -v s="$segundos" '
+    $1 > 0 { f += ($1 > n ? n / $1 : 1); k++ }
+    END { printf "%.1f", k ? s * f / k : s }' "$carga")
 }
 
 # mostrar NOMBRE: las líneas con ✘ del informe de esa calificación, para ver por qué falló.

@@ -109,16 +109,19 @@ caso() {
     for kv in "$@"; do export "${kv?}"; done
     export CURSO_PRUEBAS_MARCA="$MARCA-$nombre"
     calificar_en "$nombre" --lab "$lab" --entrega "$dir"
-    echo "$rc $segundos" >"$TMP/$nombre.rc"
+    echo "$rc $segundos $segundos_cpu" >"$TMP/$nombre.rc"
   )
-  read -r rc segundos <"$TMP/$nombre.rc"
+  read -r rc segundos segundos_cpu <"$TMP/$nombre.rc"
   read -r p m < <(nota "$nombre")
   local etiqueta="$nombre${1:+ ($*)}"
+  # LIMITE_S, en segundos con CPU (calificar_en, el reloj de los topes del ejecutor): con la
+  # máquina cargada la calificación tarda más de reloj, no más de trabajo (medios_08_copia,
+  # 61.6 s de reloj con dos bucles ocupados al lado, serie con carga de la sesión 42).
   if [ "$rc" = 0 ] && [ "$p" != "-" ] && [ "$p" -le "$maximo" ] &&
-    awk -v s="$segundos" -v l="$LIMITE_S" 'BEGIN{exit !(s < l)}'; then
-    bien "$etiqueta: $p/$m en $segundos s"
+    awk -v s="$segundos_cpu" -v l="$LIMITE_S" 'BEGIN{exit !(s < l)}'; then
+    bien "$etiqueta: $p/$m en $segundos s ($segundos_cpu con CPU)"
   else
-    mal "$nombre" "$etiqueta: nota $p/$m (máximo esperado $maximo), rc=$rc, $segundos s — $SALIDAS/$nombre.txt"
+    mal "$nombre" "$etiqueta: nota $p/$m (máximo esperado $maximo), rc=$rc, $segundos s ($segundos_cpu con CPU; tope $LIMITE_S) — $SALIDAS/$nombre.txt"
   fi
   if informe_valido "$nombre" 2>"$TMP/$nombre.inf"; then
     bien "$nombre: informe válido, cada fallo con su «Obtenido»"
@@ -215,6 +218,24 @@ caso_fila() {
   [ "$archivo" != - ] && vars+=("CASO_ARCHIVO=$archivo")
   [ "$resto" != - ] && vars+=("CASO_RESTO=$resto")
   [ "$limite" != - ] && vars+=("LIMITE_S=$limite")
+  # Una función que no existe en esta parte (cada parte define las suyas) no es una
+  # preparación que falló diciendo por qué: es un caso que no se califica sin que nada lo diga.
+  local f d
+  local -a funciones=()
+  [ "$antes" != - ] && funciones+=("antes_${antes%% *}")
+  if [ "$despues" != - ]; then
+    IFS=';' read -r -a llamadas <<<"$despues"
+    for d in "${llamadas[@]}"; do
+      read -r -a llamada <<<"$d"
+      funciones+=("despues_${llamada[0]}")
+    done
+  fi
+  for f in "${funciones[@]}"; do
+    if ! declare -F "$f" >/dev/null; then
+      mal "tabla-$nombre" "casos.tsv: la fila de «$nombre» llama a $f, que la parte «$PARTE» no define (cada parte define las suyas): el caso no se calificó"
+      return
+    fi
+  done
   if [ "$antes" != - ]; then
     read -r -a llamada <<<"$antes"
     "antes_${llamada[0]}" "$nombre" "${llamada[@]:1}" || return 0
@@ -281,9 +302,10 @@ despues_rechazado() {
 # la CPU de la suite no cambia por eso (la de cada parte sale en su cabecera), pero cada caso
 # tarda más con la máquina llena: su nota se mide con un máximo, no con tiempos, y LIMITE_S
 # (60 s; 100 o 120 en los que esperan más) debe seguir sobrando: el caso más lento con tope
-# de 60 tardó 44 s con las partes a la vez. Con la máquina muy cargada (una pasada de mutantes
-# al lado) sí se vio fallar bd_colgado: una verificación que debía terminar no llegó al tope
-# del 12. PRUEBA_AUTOGRADER_J=N deja como mucho N partes a la vez, en el orden de PARTES: de la
+# de 60 tardó 44 s con las partes a la vez. LIMITE_S y los topes del ejecutor son segundos con
+# CPU (base/reloj.c): con la máquina muy cargada (una pasada de mutantes al lado, o dos bucles
+# ocupados y make test) se vio fallar bd_colgado, porque el tope de reloj del 12 cortaba
+# verificaciones que debían terminar, y medios_08_copia, en 61.6 s de reloj. PRUEBA_AUTOGRADER_J=N deja como mucho N partes a la vez, en el orden de PARTES: de la
 # más larga a la más corta (medidas con las seis a la vez). Por omisión, 3: las mismas
 # calificaciones a la vez que con las tres partes de antes, dentro de `make test`, donde la
 # suite va al lado de otra y del carril ligero (con las seis, la máquina llena).
@@ -1409,9 +1431,9 @@ cierre_caso() { # cierre_caso NOMBRE NOTA: la entrega ya está en $TMP/NOMBRE
   (
     export CURSO_PRUEBAS_MARCA="$MARCA-$nombre"
     calificar_en "$nombre" --lab 09-sala-de-chat --entrega "$dir"
-    echo "$rc $segundos" >"$TMP/$nombre.rc"
+    echo "$rc $segundos $segundos_cpu" >"$TMP/$nombre.rc"
   )
-  read -r rc segundos <"$TMP/$nombre.rc"
+  read -r rc segundos segundos_cpu <"$TMP/$nombre.rc"
   read -r p m < <(nota "$nombre")
   if [ "$rc" = 0 ] && [ "$p" = "$esperada" ] && id_fallidas "$nombre" 09-sala-de-chat | grep -qx senales; then
     bien "$nombre: pierde senales ($p/$m en $segundos s)"

@@ -104,6 +104,26 @@ long traza_linea(char *linea, unsigned long *ip, char **resto);
 /* Milisegundos y segundos del reloj monotónico (el del registro del servidor). */
 uint64_t reloj_ms(void);
 double reloj_s(void);
+/* El reloj de los topes (el del calificador entero, el del compilador…): el tiempo que la
+ * máquina pudo dar a lo que se espera. Cada segundo cuenta entero si hay tantas tareas listas
+ * para correr como núcleos o menos (/proc/loadavg), y la parte que toca si hay más: con dos
+ * bucles ocupados y make test al lado, un tope de 90 s era un tope de 25 s de trabajo, y la
+ * verificación colgada de bd_colgado se llevaba a las demás del 12 (la serie con carga de la
+ * sesión 42). Un tope así no se deja vencer por la carga, venga de donde venga; para que
+ * tampoco se alargue sin fin (una entrega que carga la máquina a propósito), nunca pasa de
+ * RELOJ_CPU_TOPE veces el tope en tiempo de reloj. Se mira en cada vuelta de la espera (cada
+ * 20–50 ms). */
+#define RELOJ_CPU_TOPE 4
+typedef struct {
+    double inicio, antes; /* reloj_s al empezar y en la última mirada */
+    double con_cpu;       /* segundos con CPU para lo esperado, hasta la última mirada */
+    long nucleos;
+} reloj_cpu_t;
+void reloj_cpu_empezar(reloj_cpu_t *r);
+/* Mira (suma el paso desde la anterior) y devuelve los segundos con CPU hasta ahora. */
+double reloj_cpu_mirar(reloj_cpu_t *r);
+/* 1 si ya pasó `limite_s` con CPU, o RELOJ_CPU_TOPE × `limite_s` de reloj. */
+int reloj_cpu_pasado(reloj_cpu_t *r, double limite_s);
 
 /* ---------------------------------------------------------------- huerfanos.c */
 /* Mata y recoge a todos nuestros hijos: los huérfanos heredados (somos subreaper) y
@@ -121,7 +141,7 @@ typedef struct {
     const char *const *entorno;
     const char *carpeta; /* cwd del hijo */
     const char *salida;  /* archivo donde va stdout+stderr (NULL = capturar) */
-    int limite_s;
+    int limite_s;    /* tope, en segundos con CPU (reloj_cpu_t): con la máquina cargada, más */
     uid_t uid;       /* != 0: el hijo baja a este usuario antes del exec */
     char *capturado; /* si salida == NULL: lo escrito (tope TOPE_CAPTURA); free */
     size_t tope;     /* != 0: el tope de lo capturado en vez de TOPE_CAPTURA */

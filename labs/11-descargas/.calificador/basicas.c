@@ -94,8 +94,12 @@ CAL_PRUEBA(descarga_integra, 30)
                      "viejos, %llu, y se lanzó sin --continuar)",
                      motivo, desc_listar(x.c.dir, lista, sizeof lista), parte_vieja,
                      (unsigned long long)largo_viejo);
+    /* Las 3 últimas líneas: el resumen de las 3 descargas, lo que esta verificación juzga. Con
+     * más, el primer informe de la partida dependía de la carga: su temporizador escribe
+     * PROGRESO mientras falla, y con la máquina cargada salían tres líneas más (73 de 70 en
+     * una de tres ejecuciones de make test). */
     if (!ok)
-        cal_nota_salida(x.p, 8);
+        cal_nota_salida(x.p, 3);
     CAL_FIN(ok);
 }
 
