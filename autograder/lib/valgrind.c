@@ -393,6 +393,13 @@ static void explicar_problema(const char *vg, char *motivo, size_t tam)
         snprintf(motivo, tam, "%s", VALGRIND_ENCONTRO);
 }
 
+int cal_valgrind_senal(const cal_proceso_t *p)
+{
+    if (!p->termino || p->matado || p->excedido)
+        return 0;
+    return muerte_por_senal(p, cal_valgrind(p));
+}
+
 int cal_valgrind_veredicto(const cal_proceso_t *p, char *motivo, size_t tam)
 {
     const char *vg = cal_valgrind(p);

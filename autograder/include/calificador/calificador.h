@@ -358,6 +358,11 @@ int cal_valgrind_veredicto(const cal_proceso_t *p, char *motivo, size_t tam);
 int cal_valgrind_cerrado(const cal_proceso_t *p, char *motivo, size_t tam);
 /* Añade al detalle el primer problema que señala valgrind y su resumen. */
 void cal_valgrind_nota(const cal_proceso_t *p);
+/* La señal por la que murió (sin capturarla) el programa que corrió bajo valgrind y ya
+ * terminó: su número, -1 si murió por una pero no se sabe cuál, o 0 si salió por su pie (o lo
+ * mató el calificador). Para no cobrar dos veces lo mismo: morir por Ctrl+C lo juzga la
+ * verificación de Ctrl+C, no la de memoria. */
+int cal_valgrind_senal(const cal_proceso_t *p);
 
 /* Libera el proceso (lo mata antes si sigue vivo). */
 void cal_proceso_liberar(cal_proceso_t *p);

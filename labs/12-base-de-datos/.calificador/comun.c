@@ -658,21 +658,26 @@ static void recordar_base(const cal_proceso_t *p, const base_t *b)
 
 static const base_t *base_de(const cal_proceso_t *p)
 {
-    for (int i = 0; i < LANZADOS_MAX; i++)
+    /* De la más nueva a la más vieja: un puntero que se reutiliza es del último lanzamiento. */
+    for (int k = 1; k <= LANZADOS_MAX && k <= nlanzados; k++) {
+        int i = (nlanzados - k) % LANZADOS_MAX;
         if (lanzados[i].p == p)
             return &lanzados[i].b;
+    }
     return NULL;
 }
 
-/* Sentencias del programa en su base que el servidor aún atiende: las que no están en reposo
- * (state 'idle'): en curso, en una transacción o aún conectándose (sin estado). -1 si no se
- * pudo mirar. */
+/* Lo que el servidor aún atiende del programa: sus sesiones en la base que no están en reposo
+ * (state 'idle': en curso o en una transacción) y cualquier conexión que aún se autentica (sin
+ * usuario ni base todavía en pg_stat_activity, así que no se sabe de quién es: cuenta, por si
+ * acaso). -1 si no se pudo mirar. */
 static long long pendientes_en_servidor(PGconn *c, const base_t *b)
 {
     return base_entero(
         c,
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND " BASE_SESIONES_DEL_PROGRAMA
-        " AND state IS DISTINCT FROM 'idle'",
+        "SELECT count(*) FROM pg_stat_activity WHERE (datname = $1 AND " BASE_SESIONES_DEL_PROGRAMA
+        " AND state IS DISTINCT FROM 'idle') OR "
+        "(backend_type = 'client backend' AND usename IS NULL)",
         b->nombre, NULL);
 }
 
@@ -1111,10 +1116,23 @@ static int consulta_del_enunciado(const char *sql, const char *detalle, int n)
  * escrita: la forma la cobra filas; las que juzgan otra cosa (salida, reemplaza_rotas) la
  * cuentan como hecha (el estudiante de prueba de la sesión 41, bug 36: 77/100; mutante
  * consulta_pegada). */
+/* `texto` sin los espacios que rodean a cada «=» («id=40» e «id = 40» son la misma consulta). */
+static void sin_espacios_en_igual(char *texto)
+{
+    size_t j = 0;
+    for (size_t i = 0; texto[i] != '\0'; i++) {
+        if (texto[i] == ' ' && (texto[i + 1] == '=' || (j > 0 && texto[j - 1] == '=')))
+            continue;
+        texto[j++] = texto[i];
+    }
+    texto[j] = '\0';
+}
+
 static int consulta_pegada_del_enunciado(const char *sql, int n)
 {
     char norm[512], valor[4][64], esperado[512];
     normalizar(sql, norm, sizeof norm);
+    sin_espacios_en_igual(norm);
     for (int k = 0; k < 10; k++) {
         if (ENUNCIADO_PARAMETRO[k] == NULL)
             continue;
@@ -1137,6 +1155,7 @@ static int consulta_pegada_del_enunciado(const char *sql, int n)
         for (int i = 0; i < valores; i++) {
             snprintf(esperado, sizeof esperado, "%.*s%s%s", (int)antes, ENUNCIADO[k], valor[i],
                      despues);
+            sin_espacios_en_igual(esperado);
             if (strcasecmp(norm, esperado) == 0)
                 return k;
         }
@@ -1248,7 +1267,7 @@ static int sentencias_leer(FILE *f, void *datos)
     sentencias_lectura_t *x = datos;
     registro_leer(x->b, x->n, x->s, f, &x->pegado);
     /* Sin filas sorpresa (perezoso), basta con las 10 en cualquier momento. */
-    return x->s->marca ? x->s->despues >= 10 && x->s->hechas == 0x3ffu
+    return x->s->marca ? x->s->despues >= 10 && (x->s->hechas | x->s->pegadas) == 0x3ffu
                        : x->s->hechas_siempre == 0x3ffu;
 }
 

@@ -10,15 +10,29 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Qué juzga una pasada de valgrind, además de errores y fugas. */
+enum {
+    PASADA_TRABAJO = 1, /* debe haber impreso POOL */
+    PASADA_CERRADO = 2, /* nada alcanzable al salir (cal_valgrind_cerrado) */
+    PASADA_SIGINT = 4,  /* tras Ctrl+C: morir por la señal o no cerrar lo cobra sigint */
+};
+
 /* Juzga una pasada de valgrind ya lanzada, que debe acabar antes de `max_ms`: `codigo` el
- * esperado (-1: cualquiera); con `trabajo`, además debe haber impreso POOL. 1 si sale limpia
- * (explicado si no). */
-static int pasada_valgrind(cal_proceso_t *p, int max_ms, int codigo, int trabajo, const char *que,
+ * esperado (-1: cualquiera) y, según `juzga`, lo de arriba. 1 si sale limpia (explicado si
+ * no). */
+static int pasada_valgrind(cal_proceso_t *p, int max_ms, int codigo, int juzga, const char *que,
                            int ya_fallo)
 {
     char resumen[600];
+    int trabajo = (juzga & PASADA_TRABAJO) != 0;
     if (!base_esperar_fin_margen(p, max_ms, -1, MARGEN_VALGRIND_MS, 0))
         return 0;
+    if ((juzga & PASADA_SIGINT) && cal_valgrind_senal(p) != 0) {
+        cal_nota("%s: murió por la señal, sin capturarla; eso lo cobra «Ctrl+C cancela en el "
+                 "servidor…», y aquí no se juzga su memoria",
+                 que);
+        return 1;
+    }
     char motivo[300], fin[160];
     if (trabajo && cal_codigo(p) == 0 && cal_contar(cal_salida(p), "POOL", NULL) != 1) {
         cal_obtenido("%s: salió con 0 sin terminar el trabajo (no imprimió la línea POOL)", que);
@@ -30,7 +44,7 @@ static int pasada_valgrind(cal_proceso_t *p, int max_ms, int codigo, int trabajo
         /* Y todo cerrado al salir, también por los caminos de error: un handle sin uv_close (un
          * temporizador parado, una conexión rota que no pasó por bd_cerrar) deja
          * uv_loop_close() en UV_EBUSY y su memoria alcanzable. Mutante: temporizador_sin_cerrar. */
-        if (limpio && cal_codigo(p) != CAL_CODIGO_VALGRIND)
+        if (limpio && (juzga & PASADA_CERRADO) && cal_codigo(p) != CAL_CODIGO_VALGRIND)
             limpio = cal_valgrind_cerrado(p, motivo, sizeof motivo);
         int ok = limpio && cal_codigo(p) != CAL_CODIGO_VALGRIND;
         snprintf(resumen, sizeof resumen, "%s: %s", que, motivo);
@@ -78,23 +92,26 @@ static long long cortar_pool_valgrind(base_t *b, cal_proceso_t *p, int n)
  * demás pasadas (eso lo cobra sigint). */
 #define SIGINT_VALGRIND_MS 30000
 
-/* Bajo valgrind, Ctrl+C con inserciones en curso: en cuanto el servidor ve las 3 primeras en
- * marcha (tardan 30 s cada una; las otras 7 esperan en la cola del pool), SIGINT. Es la única
- * salida que pasa por bd_cancelar y que avisa con UV_ECANCELED a peticiones que aún esperan:
- * lo que se libere solo por los demás caminos se pierde aquí (el estudiante de prueba de la
- * sesión 41, bug 53: una fuga solo tras Ctrl+C, 100/100). Mutante: fuga_solo_sigint.
- * Devuelve 1 si llegó a mandarla (si no, la nota lo dice y la pasada se juzga igual). */
+/* Bajo valgrind, Ctrl+C con inserciones en curso: en cuanto el servidor ve alguna en marcha
+ * (tardan 30 s cada una; las demás esperan en la cola del pool), SIGINT. Es la única salida que
+ * pasa por bd_cancelar y que avisa con UV_ECANCELED a peticiones que aún esperan: lo que se
+ * libere solo por los demás caminos se pierde aquí (el estudiante de prueba de la sesión 41,
+ * bug 53: una fuga solo tras Ctrl+C, 100/100). Mutante: fuga_solo_sigint. Basta con una en
+ * curso (un programa sin pool también tiene cola). Si el servidor no ve ninguna, no hay Ctrl+C
+ * que juzgar y la verificación no pasa: un programa que bajo valgrind no inserta (y que se
+ * sabe mirado: la precarga de valgrind se ve en su entorno) no se salta así esta ejecución.
+ * Devuelve 1 si llegó a mandarla. */
 static int sigint_valgrind(const base_t *b, cal_proceso_t *p)
 {
     PGconn *c = base_conectar(b);
     if (c == NULL)
         return 0;
-    long long activas = base_esperar_en_curso(c, p, 3, 0, 60000);
+    long long activas = base_esperar_en_curso(c, p, 1, 0, 60000);
     PQfinish(c);
-    if (activas < 3) {
-        cal_nota("Bajo valgrind, el servidor nunca vio 3 inserciones del programa en curso a la "
-                 "vez (la última vez que miró, %lld): no se le mandó Ctrl+C",
-                 activas);
+    if (activas < 1) {
+        cal_obtenido("bajo valgrind (-n 10 -p 3), el servidor nunca vio una inserción del "
+                     "programa en curso en 60 s: no se le pudo mandar Ctrl+C con trabajo "
+                     "pendiente");
         return 0;
     }
     cal_senal(p, SIGINT);
@@ -107,8 +124,8 @@ CAL_PRUEBA(valgrind, 150)
                  "los miran otras verificaciones): una inserción que el servidor rechaza (en la "
                  "fase concurrente y en la secuencial), una tabla usuarios ajena, conexiones del "
                  "pool rechazadas, consultas rechazadas y conexiones del pool cortadas en el "
-                 "servidor. Y con Ctrl+C (código 130), con 3 inserciones en curso y 7 en la cola "
-                 "del pool. Todas sin errores de memoria ni fugas");
+                 "servidor. Y con Ctrl+C (código 130), con inserciones en curso y otras en la "
+                 "cola del pool. Todas sin errores de memoria ni fugas");
     base_t b, bf, bs, bt, bl, bq, br, bc;
     cal_proceso_t *p, *pf, *ps, *pt, *pl, *pq, *pr, *pc;
     static const char *const args[] = {"-n", "20", "-p", "4", NULL};
@@ -136,31 +153,41 @@ CAL_PRUEBA(valgrind, 150)
     cortar_pool_valgrind(&br, pr, 10);
     int senal = sigint_valgrind(&bc, pc);
     /* Todas se esperan (cada una deja su nota), aunque falle una de las primeras. */
-    int ok = pasada_valgrind(p, 95000, 0, 1, "la ejecución sin errores (-n 20 -p 4)", 0);
-    ok = pasada_valgrind(pf, 95000, -1, 0, "con la fila 7 rechazada (-n 10 -p 2)", !ok) && ok;
+    int ok = pasada_valgrind(p, 95000, 0, PASADA_TRABAJO | PASADA_CERRADO,
+                             "la ejecución sin errores (-n 20 -p 4)", 0);
+    ok = pasada_valgrind(pf, 95000, -1, PASADA_CERRADO, "con la fila 7 rechazada (-n 10 -p 2)",
+                         !ok) &&
+         ok;
     /* El error de una inserción de la fase secuencial sale por otra callback que el de la
      * concurrente: su PGresult también es del programa (el estudiante de prueba de la sesión
      * 32, bug 66: sin PQclear solo ahí, 100/100). Mutante: fuga_insercion_secuencial. */
-    ok = pasada_valgrind(ps, 95000, -1, 0,
+    ok = pasada_valgrind(ps, 95000, -1, PASADA_CERRADO,
                          "con la fila 15 rechazada, en la fase secuencial (-n 10 -p 2)", !ok) &&
          ok;
-    ok = pasada_valgrind(pt, 95000, -1, 0, "con una tabla usuarios ajena (-n 5 -p 2)", !ok) && ok;
-    ok = pasada_valgrind(pl, 95000, -1, 0,
+    ok = pasada_valgrind(pt, 95000, -1, PASADA_CERRADO, "con una tabla usuarios ajena (-n 5 -p 2)",
+                         !ok) &&
+         ok;
+    ok = pasada_valgrind(pl, 95000, -1, PASADA_CERRADO,
                          "con la base limitada a 1 conexión: el servidor rechaza las del pool "
                          "tras la primera (-n 10 -p 4)",
                          !ok) &&
          ok;
-    ok = pasada_valgrind(pq, 95000, -1, 0, "con las consultas rechazadas (-n 5 -p 2)", !ok) && ok;
-    ok = pasada_valgrind(pr, 95000, -1, 0, "con el pool cortado en la fase secuencial (-n 10 -p 4)",
+    ok = pasada_valgrind(pq, 95000, -1, PASADA_CERRADO, "con las consultas rechazadas (-n 5 -p 2)",
                          !ok) &&
          ok;
-    if (!senal)
+    ok = pasada_valgrind(pr, 95000, -1, PASADA_CERRADO,
+                         "con el pool cortado en la fase secuencial (-n 10 -p 4)", !ok) &&
+         ok;
+    if (!senal) {
         cal_matar(pc);
-    else
-        ok = pasada_valgrind(pc, SIGINT_VALGRIND_MS, 130, 0,
-                             "con Ctrl+C y 3 inserciones en curso, 7 en la cola (-n 10 -p 3)",
-                             !ok) &&
+        ok = 0;
+    } else {
+        /* Cerrar todo tras Ctrl+C (salir con exit() desde la callback de la señal) ya lo cobra
+         * sigint (mutante sigint_sale_sin_cerrar): aquí solo errores y memoria perdida. */
+        ok = pasada_valgrind(pc, SIGINT_VALGRIND_MS, 130, PASADA_SIGINT,
+                             "con Ctrl+C e inserciones en curso (-n 10 -p 3)", !ok) &&
              ok;
+    }
     /* Sin fugas no cuenta si la ejecución sin errores no hizo el trabajo: sus 10 consultas, según
      * el registro del servidor (un programa que las calcula no reserva nada para ellas). */
     sentencias_t st;
