@@ -927,8 +927,8 @@ long long base_esperar_secuencial(PGconn *c, cal_proceso_t *p, int n)
     return pid;
 }
 
-long long base_esperar_en_curso(PGconn *c, cal_proceso_t *p, int en_vuelo, int tras_concurrente,
-                                int max_ms)
+long long base_esperar_en_curso(PGconn *c, cal_proceso_t *p, int en_vuelo, int solo_inserciones,
+                                int tras_concurrente, int max_ms)
 {
     char filas[16];
     snprintf(filas, sizeof filas, "%d", tras_concurrente);
@@ -939,7 +939,9 @@ long long base_esperar_en_curso(PGconn *c, cal_proceso_t *p, int en_vuelo, int t
                           base_entero(c, "SELECT count(*) FROM calif.registro WHERE id <= $1::int",
                                       filas, NULL) < tras_concurrente
                       ? 0
-                      : base_entero(c, BASE_SQL_EN_CURSO, NULL, NULL);
+                      : base_entero(
+                            c, solo_inserciones ? BASE_SQL_INSERCIONES_EN_CURSO : BASE_SQL_EN_CURSO,
+                            NULL, NULL);
         if (activas < en_vuelo)
             cal_esperar(20);
     }

@@ -223,13 +223,17 @@ long long base_esperar_secuencial(PGconn *c, cal_proceso_t *p, int n);
     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "                    \
     "AND " BASE_SESIONES_DEL_PROGRAMA " AND state = 'active'"
 
+/* Cuántas inserciones del programa tiene en marcha el servidor ahora mismo (no las sentencias de
+ * su preparación: CREATE, la forma, TRUNCATE). */
+#define BASE_SQL_INSERCIONES_EN_CURSO BASE_SQL_EN_CURSO " AND query ILIKE '%insert%'"
+
 /* Espera (hasta `max_ms` o a que el programa acabe) a que el servidor vea `en_vuelo`
- * sentencias del programa en marcha a la vez (pg_stat_activity, state = 'active'); con
- * `tras_concurrente` > 0, solo cuentan las que haya cuando sus `tras_concurrente` primeras
- * filas ya están en calif.registro (la fase concurrente acabó). Devuelve las que vio la última
- * vez que miró (≥ en_vuelo si llegaron). */
-long long base_esperar_en_curso(PGconn *c, cal_proceso_t *p, int en_vuelo, int tras_concurrente,
-                                int max_ms);
+ * sentencias del programa en marcha a la vez (pg_stat_activity, state = 'active'; con
+ * `solo_inserciones`, solo INSERT); con `tras_concurrente` > 0, solo cuentan las que haya
+ * cuando sus `tras_concurrente` primeras filas ya están en calif.registro (la fase concurrente
+ * acabó). Devuelve las que vio la última vez que miró (≥ en_vuelo si llegaron). */
+long long base_esperar_en_curso(PGconn *c, cal_proceso_t *p, int en_vuelo, int solo_inserciones,
+                                int tras_concurrente, int max_ms);
 
 /* Añade a usuarios, por la conexión `c` del calificador y con el papel del programa (SET
  * ROLE curso), entre 3 y 9 filas al azar (ids por encima de 2n): las consultas, que el programa

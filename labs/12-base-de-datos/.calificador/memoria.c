@@ -92,8 +92,10 @@ static long long cortar_pool_valgrind(base_t *b, cal_proceso_t *p, int n)
  * demás pasadas (eso lo cobra sigint). */
 #define SIGINT_VALGRIND_MS 30000
 
-/* Bajo valgrind, Ctrl+C con inserciones en curso: en cuanto el servidor ve alguna en marcha
- * (tardan 30 s cada una; las demás esperan en la cola del pool), SIGINT. Es la única salida que
+/* Bajo valgrind, Ctrl+C con inserciones en curso: en cuanto el servidor ve un INSERT suyo en
+ * marcha (tardan 30 s cada una; las demás esperan en la cola del pool), SIGINT. Una sentencia
+ * cualquiera no vale: en la preparación la cola aún está vacía (la pasada de la sesión 42: así
+ * fuga_solo_sigint sacaba 100). Es la única salida que
  * pasa por bd_cancelar y que avisa con UV_ECANCELED a peticiones que aún esperan: lo que se
  * libere solo por los demás caminos se pierde aquí (el estudiante de prueba de la sesión 41,
  * bug 53: una fuga solo tras Ctrl+C, 100/100). Mutante: fuga_solo_sigint. Basta con una en
@@ -106,7 +108,7 @@ static int sigint_valgrind(const base_t *b, cal_proceso_t *p)
     PGconn *c = base_conectar(b);
     if (c == NULL)
         return 0;
-    long long activas = base_esperar_en_curso(c, p, 1, 0, 60000);
+    long long activas = base_esperar_en_curso(c, p, 1, 1, 0, 60000);
     PQfinish(c);
     if (activas < 1) {
         cal_obtenido("bajo valgrind (-n 10 -p 3), el servidor nunca vio una inserción del "

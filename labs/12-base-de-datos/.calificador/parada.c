@@ -116,7 +116,7 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
         return 0;
     /* Con `tras_concurrente`, solo cuentan las que hay cuando la fase concurrente (sus
      * `tras_concurrente` filas, que no esperan) ya está en calif.registro. */
-    long long activas = base_esperar_en_curso(c, p, en_vuelo, tras_concurrente, 6000);
+    long long activas = base_esperar_en_curso(c, p, en_vuelo, 0, tras_concurrente, 6000);
     uint64_t hasta;
     if (activas < en_vuelo) {
         char cuantas[80];
