@@ -1844,6 +1844,18 @@ despues_bd_colgado() {
   grep -q 'superó su tiempo' "$SALIDAS/$1.txt" && bd_via="pasó del tope del laboratorio"
   grep -q 'Criterion se detuvo con un error suyo' "$SALIDAS/$1.txt" &&
     bd_via="Criterion se detuvo con un error suyo antes del tope"
+  # Y una tercera, desde que el tope es de segundos con CPU (base/reloj.c): con la máquina
+  # cargada (make test al lado) el tope llega más tarde en reloj, y cada verificación acaba
+  # antes por su propio .timeout, con su TAP. Lo que se prueba es lo mismo: las que deciden
+  # conservan su nota y la colgada pierde la suya (make test de la sesión 42: 140.9 s de reloj,
+  # 46 con CPU).
+  local tap="$SALIDAS/$1/trabajo/12-base-de-datos/criterion.tap" plan hechas
+  plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" 2>/dev/null)
+  hechas=$(grep -cE '^(not )?ok ' "$tap" 2>/dev/null)
+  if [ -z "$bd_via" ] && [ -n "$plan" ] && [ "$plan" = "$hechas" ] &&
+    ! grep -q 'superó su tiempo' "$SALIDAS/$1.txt"; then
+    bd_via="las $plan acabaron por su .timeout antes del tope (segundos con CPU, máquina cargada)"
+  fi
   if [ -n "$bd_via" ] &&
     [[ " $bd_fallan " != *" conexion_mala "* ]] && [[ " $bd_fallan " != *" tabla_distinta "* ]] &&
     [[ " $bd_fallan " != *" sentencia_falla "* ]] && [[ " $bd_fallan " == *" valgrind "* ]]; then
