@@ -37,7 +37,13 @@ $(foreach v,asan tsan,$(eval $(call LECCIONES_VARIANTE,$(v))))
 # también con Criterion (su main lo pone Criterion).
 $(B)/lessons/%: LECCIONES_EXTRA = $(if $(filter prueba_%,$(notdir $*)),$(CRITERION_LIBS))
 
-PROGRAMAS += $(LECCIONES_BINS) $(LECCIONES_VARIANTES)
+# El conductor de los guiones de servidores (lessons/verificar/guion.c, CONVENCIONES §5): un
+# programa del comprobador, no de una lección; no usa libcurso.
+LECCIONES_GUION := $(B)/lessons/verificar/guion
+$(LECCIONES_GUION): $(B)/obj/lessons/verificar/guion.o
+	$(call ENLAZAR,)
+
+PROGRAMAS += $(LECCIONES_BINS) $(LECCIONES_VARIANTES) $(LECCIONES_GUION)
 
 # La lección 9 escribe un servidor HTTP con llhttp: sus programas se compilan con sus
 # cabeceras y se enlazan con sus objetos (LLHTTP_* en el Makefile; common/TRAMPAS.md explica
@@ -51,14 +57,15 @@ $(B)/lessons/09-servidores-http/%: $(B)/obj/lessons/09-servidores-http/%.o $(LIB
 .PHONY: prueba-lecciones leccion
 SUITES += prueba-lecciones
 
-prueba-lecciones: $(LECCIONES_BINS) $(LECCIONES_VARIANTES) $(B)/bin/servidor-practica
+prueba-lecciones: $(LECCIONES_BINS) $(LECCIONES_VARIANTES) $(LECCIONES_GUION) \
+                  $(B)/bin/servidor-practica
 	@bash $(LECCIONES_VERIFICAR) $(LECCIONES_OPCIONES)
 
 # make leccion L=03: construye y comprueba solo esa lección (o esas, con L="01 03").
 LECCION_DIRS := $(foreach l,$(L),$(wildcard lessons/$(l)-*))
 LECCION_BINS := $(filter $(foreach d,$(LECCION_DIRS),$(B)/$(d)/%),$(LECCIONES_BINS) \
                   $(LECCIONES_VARIANTES))
-leccion: $(LECCION_BINS) $(B)/bin/servidor-practica
+leccion: $(LECCION_BINS) $(LECCIONES_GUION) $(B)/bin/servidor-practica
 	@test -n "$(L)" || { echo "Uso: make leccion L=03   (número de la lección)"; exit 2; }
 	@test -n "$(strip $(LECCION_DIRS))" || { echo "No existe ninguna lección lessons/$(L)-*"; exit 2; }
 	@bash $(LECCIONES_VERIFICAR) $(LECCIONES_OPCIONES) $(LECCION_DIRS)
@@ -70,6 +77,13 @@ include lessons/practica.mk
 SUITES += prueba-comparar
 prueba-comparar:
 	@bash lessons/verificar/prueba-comparar.sh
+
+# El conductor de guiones: cada orden, y cada forma de fallar con su mensaje, contra el servidor
+# eco de la lección 6.
+.PHONY: prueba-guion
+SUITES += prueba-guion
+prueba-guion: $(LECCIONES_GUION) $(B)/lessons/06-flujos-tcp/servidor_eco
+	@bash lessons/verificar/prueba-guion.sh $(B)
 
 # El curso se lee sin saber Python: ni código de Python fuera de los recuadros «Si conoces
 # asyncio» ni referencias al curso del que este es la versión en C (lessons/CONVENCIONES.md §1).

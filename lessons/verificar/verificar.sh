@@ -308,9 +308,7 @@ ejecutar_guion() {
     local prefijo=()
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do prefijo+=("$1"); shift; done
     shift
-    local pid i primera="" puerto nlinea=0 linea orden resto fd actual=0 recibido r fin_linea=$'\n'
-    local espera_max=$((5 * factor)) limite_total=$((limite * factor))
-    local -a conexiones=()
+    local pid i primera="" puerto r limite_total=$((limite * factor))
     GUION_ERROR=""
     ESTADO=""
 
@@ -322,7 +320,8 @@ ejecutar_guion() {
     pid=$!
 
     for i in $(seq $((100 * factor))); do
-        if [ "$(wc -l <"$salida")" -ge 1 ]; then
+        # El archivo lo crea el hijo al redirigir: puede no existir aún.
+        if [ -f "$salida" ] && [ "$(wc -l <"$salida")" -ge 1 ]; then
             primera=$(head -n 1 "$salida")
             break
         fi
@@ -335,124 +334,18 @@ ejecutar_guion() {
         GUION_ERROR="el servidor no anunció «127.0.0.1:PUERTO» en su primera línea de stdout (obtenido: «$primera»)"
     fi
 
-    # Una escritura en un socket que el servidor cerró no debe matar al comprobador.
-    trap '' PIPE
-    abrir() {
-        local nuevo
-        # El 2>/dev/null va en el grupo: en el propio exec sería permanente.
-        if ! { exec {nuevo}<>"/dev/tcp/127.0.0.1/$puerto"; } 2>/dev/null; then
-            GUION_ERROR="línea $nlinea: no se pudo conectar a 127.0.0.1:$puerto"
-            return 1
-        fi
-        conexiones+=("$nuevo")
-        actual=${#conexiones[@]}
-    }
-    fd_actual() {
-        if [ "$actual" -lt 1 ] || [ -z "${conexiones[$((actual - 1))]:-}" ]; then
-            GUION_ERROR="línea $nlinea: no hay conexión abierta (use «conecta» o «usa N»)"
-            return 1
-        fi
-        fd=${conexiones[$((actual - 1))]}
-    }
-
+    # El guion lo conduce un programa (guion.c): él habla por los sockets; aquí se arranca y se
+    # para el servidor. Si falla, su stdout es el motivo («línea N: …»).
     if [ -z "$GUION_ERROR" ]; then
-        abrir
+        GUION_ERROR=$("$B/lessons/verificar/guion" "$puerto" "$guion" "$salida" "$factor" \
+                      "$aqui/comparar.awk")
+        r=$?
+        if [ "$r" -ne 0 ] && [ -z "$GUION_ERROR" ]; then
+            GUION_ERROR="el conductor del guion ($B/lessons/verificar/guion) salió con $r sin decir por qué"
+        elif [ "$r" -eq 0 ]; then
+            GUION_ERROR=""
+        fi
     fi
-    while [ -z "$GUION_ERROR" ] && IFS= read -r linea || [ -n "$linea" ]; do
-        [ -z "$GUION_ERROR" ] || break
-        nlinea=$((nlinea + 1))
-        linea=${linea%$'\r'}
-        case "$linea" in ''|'#'*) linea=""; continue ;; esac
-        orden=${linea%% *}
-        if [ "$orden" = "$linea" ]; then resto=""; else resto=${linea#* }; fi
-        case "$orden" in
-            '>')
-                fd_actual || break
-                if ! printf '%s%s' "$resto" "$fin_linea" >&"$fd" 2>/dev/null; then
-                    GUION_ERROR="línea $nlinea: no se pudo enviar «$resto» (¿el servidor cerró la conexión?)"
-                fi ;;
-            '<')
-                fd_actual || break
-                recibido=""
-                IFS= read -r -t "$espera_max" -u "$fd" recibido
-                r=$?
-                recibido=${recibido%$'\r'}
-                if [ $r -gt 128 ]; then
-                    GUION_ERROR="línea $nlinea: se esperaba «$resto» y no llegó nada en $espera_max s"
-                elif [ $r -ne 0 ] && [ -z "$recibido" ]; then
-                    GUION_ERROR="línea $nlinea: se esperaba «$resto» y el servidor cerró la conexión"
-                elif ! casa_linea "$resto" "$recibido"; then
-                    GUION_ERROR="línea $nlinea: se esperaba «$resto» y llegó «$recibido»"
-                fi ;;
-            fin)
-                fd_actual || break
-                recibido=""
-                IFS= read -r -t "$espera_max" -u "$fd" recibido
-                r=$?
-                if [ $r -gt 128 ]; then
-                    GUION_ERROR="línea $nlinea: se esperaba que el servidor cerrara la conexión y sigue abierta tras $espera_max s"
-                elif [ $r -eq 0 ] || [ -n "$recibido" ]; then
-                    GUION_ERROR="línea $nlinea: se esperaba el cierre de la conexión y llegó «$recibido»"
-                fi ;;
-            silencio)
-                fd_actual || break
-                recibido=""
-                if IFS= read -r -t "$(awk -v m="${resto:-300}" 'BEGIN{print m/1000}')" -u "$fd" recibido; then
-                    GUION_ERROR="línea $nlinea: no debía llegar nada y llegó «$recibido»"
-                elif [ -n "$recibido" ]; then
-                    GUION_ERROR="línea $nlinea: no debía llegar nada y llegó «$recibido» (sin fin de línea)"
-                fi ;;
-            espera)
-                if ! [[ "$resto" =~ ^[0-9]+$ ]]; then
-                    GUION_ERROR="línea $nlinea: «espera» necesita milisegundos"
-                else
-                    sleep "$(awk -v m="$resto" -v f="$factor" 'BEGIN{print m*f/1000}')"
-                fi ;;
-            salida)
-                # Hasta que el servidor escriba en su stdout una línea que contenga el texto
-                # (un suceso del servidor, no una pausa: con la máquina cargada, «espera 50»
-                # no garantiza que ya haya atendido lo anterior).
-                if [ -z "$resto" ]; then
-                    GUION_ERROR="línea $nlinea: «salida» necesita el texto que se espera"
-                else
-                    i=$((espera_max * 10))
-                    until grep -qF -- "$resto" "$salida"; do
-                        i=$((i - 1))
-                        if [ "$i" -le 0 ]; then
-                            GUION_ERROR="línea $nlinea: el servidor no escribió «$resto» en $espera_max s"
-                            break
-                        fi
-                        sleep 0.1
-                    done
-                fi ;;
-            conecta)
-                abrir ;;
-            fin-de-linea)
-                case "$resto" in
-                    crlf) fin_linea=$'\r\n' ;;
-                    lf) fin_linea=$'\n' ;;
-                    *) GUION_ERROR="línea $nlinea: «fin-de-linea» admite crlf o lf" ;;
-                esac ;;
-            usa)
-                if ! [[ "$resto" =~ ^[0-9]+$ ]] || [ "$resto" -lt 1 ] || [ "$resto" -gt ${#conexiones[@]} ]; then
-                    GUION_ERROR="línea $nlinea: «usa $resto»: no existe esa conexión"
-                else
-                    actual=$resto
-                fi ;;
-            cierra)
-                if [ -n "$resto" ]; then actual=$resto; fi
-                fd_actual || break
-                exec {fd}>&-
-                conexiones[$((actual - 1))]=""
-                actual=0 ;;
-            *)
-                GUION_ERROR="línea $nlinea: orden desconocida «$orden» (ver lessons/CONVENCIONES.md)" ;;
-        esac
-    done <"$guion"
-    for fd in "${conexiones[@]}"; do
-        [ -n "$fd" ] && exec {fd}>&-
-    done
-    trap - PIPE
 
     # Parada limpia: SIGINT y hasta `limite` segundos para terminar.
     kill -INT "$pid" 2>/dev/null
