@@ -37,13 +37,18 @@ $(foreach v,asan tsan,$(eval $(call LECCIONES_VARIANTE,$(v))))
 # también con Criterion (su main lo pone Criterion).
 $(B)/lessons/%: LECCIONES_EXTRA = $(if $(filter prueba_%,$(notdir $*)),$(CRITERION_LIBS))
 
-# El conductor de los guiones de servidores (lessons/verificar/guion.c, CONVENCIONES §5): un
-# programa del comprobador, no de una lección; no usa libcurso.
+# Los programas del comprobador (no de una lección): guion conduce los servidores
+# (CONVENCIONES §5) y no usa biblioteca alguna; registro lee el registro JSON del servidor de
+# práctica (opción registro=) con jansson.
 LECCIONES_GUION := $(B)/lessons/verificar/guion
+LECCIONES_REGISTRO := $(B)/lessons/verificar/registro
+LECCIONES_HERRAMIENTAS := $(LECCIONES_GUION) $(LECCIONES_REGISTRO)
 $(LECCIONES_GUION): $(B)/obj/lessons/verificar/guion.o
 	$(call ENLAZAR,)
+$(LECCIONES_REGISTRO): $(B)/obj/lessons/verificar/registro.o
+	$(call ENLAZAR,$(PKG_LIBS))
 
-PROGRAMAS += $(LECCIONES_BINS) $(LECCIONES_VARIANTES) $(LECCIONES_GUION)
+PROGRAMAS += $(LECCIONES_BINS) $(LECCIONES_VARIANTES) $(LECCIONES_HERRAMIENTAS)
 
 # La lección 9 escribe un servidor HTTP con llhttp: sus programas se compilan con sus
 # cabeceras y se enlazan con sus objetos (LLHTTP_* en el Makefile; common/TRAMPAS.md explica
@@ -57,7 +62,7 @@ $(B)/lessons/09-servidores-http/%: $(B)/obj/lessons/09-servidores-http/%.o $(LIB
 .PHONY: prueba-lecciones leccion
 SUITES += prueba-lecciones
 
-prueba-lecciones: $(LECCIONES_BINS) $(LECCIONES_VARIANTES) $(LECCIONES_GUION) \
+prueba-lecciones: $(LECCIONES_BINS) $(LECCIONES_VARIANTES) $(LECCIONES_HERRAMIENTAS) \
                   $(B)/bin/servidor-practica
 	@bash $(LECCIONES_VERIFICAR) $(LECCIONES_OPCIONES)
 
@@ -65,7 +70,7 @@ prueba-lecciones: $(LECCIONES_BINS) $(LECCIONES_VARIANTES) $(LECCIONES_GUION) \
 LECCION_DIRS := $(foreach l,$(L),$(wildcard lessons/$(l)-*))
 LECCION_BINS := $(filter $(foreach d,$(LECCION_DIRS),$(B)/$(d)/%),$(LECCIONES_BINS) \
                   $(LECCIONES_VARIANTES))
-leccion: $(LECCION_BINS) $(LECCIONES_GUION) $(B)/bin/servidor-practica
+leccion: $(LECCION_BINS) $(LECCIONES_HERRAMIENTAS) $(B)/bin/servidor-practica
 	@test -n "$(L)" || { echo "Uso: make leccion L=03   (número de la lección)"; exit 2; }
 	@test -n "$(strip $(LECCION_DIRS))" || { echo "No existe ninguna lección lessons/$(L)-*"; exit 2; }
 	@bash $(LECCIONES_VERIFICAR) $(LECCIONES_OPCIONES) $(LECCION_DIRS)
@@ -84,6 +89,12 @@ prueba-comparar:
 SUITES += prueba-guion
 prueba-guion: $(LECCIONES_GUION) $(B)/lessons/06-flujos-tcp/servidor_eco
 	@bash lessons/verificar/prueba-guion.sh $(B)
+
+# El lector del registro del servidor de práctica, con un registro escrito a mano.
+.PHONY: prueba-registro
+SUITES += prueba-registro
+prueba-registro: $(LECCIONES_REGISTRO)
+	@bash lessons/verificar/prueba-registro.sh $(B)
 
 # El curso se lee sin saber Python: ni código de Python fuera de los recuadros «Si conoces
 # asyncio» ni referencias al curso del que este es la versión en C (lessons/CONVENCIONES.md §1).

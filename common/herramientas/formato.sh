@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # formato.sh comprobar|aplicar — el formato de nuestro C (.clang-format) en un solo sitio.
 #
-# Se formatea: common/, autograder/, los calificadores y clientes de labs/, y bench/.
+# Se formatea: common/, autograder/, los calificadores y clientes de labs/, bench/ y los
+# programas del comprobador de lecciones (lessons/verificar/).
 # No se formatea, a propósito:
 #   - lessons/*.c: los capítulos citan sus programas al pie de la letra (lo comprueba
-#     lessons/verificar); reformatear uno obligaría a reescribir su capítulo;
+#     lessons/verificar); reformatear uno obligaría a reescribir su capítulo. Los programas del
+#     comprobador (lessons/verificar/*.c) no se citan: esos sí;
 #   - labs/NN-tema/*.c (programas de partida) y solutions/: los mutantes son parches contra
 #     las soluciones, y las partidas salen de ellas, de sus marcas «//@» (make partidas;
 #     .clang-format no parte esas marcas: CommentPragmas).
@@ -14,8 +16,11 @@ cd "$(dirname "$0")/../.." || exit 1
 modo=${1:-comprobar}
 command -v clang-format >/dev/null || { echo "formato: falta clang-format (make deps)" >&2; exit 1; }
 mapfile -t archivos < <(git ls-files --cached --others --exclude-standard 'common/*.[ch]' 'autograder/*.[ch]' \
-  'labs/*/.calificador/*.[ch]' 'labs/*/cliente/*.[ch]' 'bench/*.[ch]' 2>/dev/null ||
-  find common autograder bench labs/*/.calificador labs/*/cliente -name '*.[ch]')
+  'labs/*/.calificador/*.[ch]' 'labs/*/cliente/*.[ch]' 'bench/*.[ch]' ':(glob)lessons/verificar/*.[ch]' \
+  2>/dev/null || {
+  find common autograder bench labs/*/.calificador labs/*/cliente -name '*.[ch]'
+  find lessons/verificar -maxdepth 1 -name '*.[ch]' # no sus controles de estilo-control/
+})
 case "$modo" in
   aplicar) clang-format -i "${archivos[@]}" ;;
   comprobar)

@@ -30,15 +30,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_CONEXIONES 64
-#define MAX_LINEA 8192
-#define ESPERA_S 5          /* lo que se espera una línea, un cierre o una salida (× FACTOR) */
-#define SILENCIO_MS 300     /* «silencio» sin número */
+#define MAX_CONEXIONES   64
+#define MAX_LINEA        8192
+#define ESPERA_S         5   /* lo que se espera una línea, un cierre o una salida (× FACTOR) */
+#define SILENCIO_MS      300 /* «silencio» sin número */
 #define SONDEO_SALIDA_MS 100
 
 typedef struct {
-    int fd;                 /* -1: cerrada con «cierra» */
-    char buf[MAX_LINEA];    /* lo recibido que aún no es una línea entregada */
+    int fd;              /* -1: cerrada con «cierra» */
+    char buf[MAX_LINEA]; /* lo recibido que aún no es una línea entregada */
     size_t n;
     int eof;
 } conexion_t;
@@ -47,7 +47,7 @@ typedef enum { LEIDA_LINEA, LEIDA_PLAZO, LEIDA_FIN } leida_t;
 
 static conexion_t conexiones[MAX_CONEXIONES];
 static int nconexiones;
-static int actual;          /* 1..nconexiones; 0: ninguna */
+static int actual; /* 1..nconexiones; 0: ninguna */
 static int nlinea;
 static unsigned short puerto;
 static const char *comparar_awk;

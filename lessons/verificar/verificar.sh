@@ -221,34 +221,10 @@ listar_archivos() { # carpeta
 
 # Opción «registro=TEXTO»: las líneas del registro del servidor de práctica escritas desde el
 # desplazamiento DESDE cuya ruta contiene TEXTO, por orden de llegada, con el tiempo relativo a
-# la primera y un número de conexión por cada puerto de cliente distinto (1, 2…).
+# la primera y un número de conexión por cada puerto de cliente distinto (1, 2…). Las lee
+# registro.c (jansson), no un awk que busque los campos a mano.
 lineas_registro() { # desde texto
-    tail -c +"$(($1 + 1))" "$tmp/registro.jsonl" 2>/dev/null | LC_ALL=C awk -v texto="$2" '
-        function campo(nombre,    v) {
-            if (!match($0, "\"" nombre "\":(\"([^\"\\\\]|\\\\.)*\"|[0-9-]+)")) return ""
-            v = substr($0, RSTART + length(nombre) + 3, RLENGTH - length(nombre) - 3)
-            if (v ~ /^"/) v = substr(v, 2, length(v) - 2)
-            return v
-        }
-        index(campo("ruta"), texto) > 0 {
-            n++; ini[n] = campo("inicio_ms") + 0; lin[n] = campo("metodo") " " campo("ruta") \
-                " → " campo("estado")
-            pto[n] = campo("puerto_cliente")
-        }
-        END {
-            # Por orden de llegada (inicio_ms): el registro se escribe al terminar cada una.
-            for (i = 2; i <= n; i++)
-                for (j = i; j > 1 && ini[j - 1] > ini[j]; j--) {
-                    t = ini[j]; ini[j] = ini[j - 1]; ini[j - 1] = t
-                    t = lin[j]; lin[j] = lin[j - 1]; lin[j - 1] = t
-                    t = pto[j]; pto[j] = pto[j - 1]; pto[j - 1] = t
-                }
-            for (i = 1; i <= n; i++) {
-                if (!(pto[i] in con)) con[pto[i]] = ++ncon
-                printf "servidor: %.2f s %s (conexión %d)\n", (ini[i] - ini[1]) / 1000, lin[i],
-                    con[pto[i]]
-            }
-        }'
+    "$B/lessons/verificar/registro" "$tmp/registro.jsonl" "$1" "$2" 2>/dev/null
 }
 
 # Las líneas del registro de una ejecución, esperando a que el servidor anote las últimas
@@ -716,5 +692,6 @@ TRABAJOS=()
 echo
 [ -z "$VARIANTES" ] || echo "Variantes de plataforma aplicadas a lo obtenido: ${VARIANTES#"$raiz"/}"
 [ ${#con_fallos[@]} -eq 0 ] || echo "Lecciones con fallos: ${con_fallos[*]}"
-echo "resumen: $total lecciones, $((total_ok + total_mal)) comprobaciones: $total_ok correctas, $total_mal fallidas ($(segundos "$inicio_total" "$fin_total") s)"
+if [ "$total" -eq 1 ]; then lecciones_txt="1 lección"; else lecciones_txt="$total lecciones"; fi
+echo "resumen: $lecciones_txt, $((total_ok + total_mal)) comprobaciones: $total_ok correctas, $total_mal fallidas ($(segundos "$inicio_total" "$fin_total") s)"
 [ "$total_mal" -eq 0 ]
