@@ -8,14 +8,16 @@
  * línea recibida se compara con la esperada con las reglas de COMPARAR_AWK (modo «linea»): un
  * solo lugar decide qué casa, el mismo que compara las salidas documentadas.
  *
- * Sale con 0 si el guion se cumplió entero. Si no, escribe en stdout UNA línea en español que
- * dice en qué línea del guion y por qué falló, y sale con 1 (2: mal llamado). Lo que queda del
- * guion tras el primer fallo no se ejecuta. Arrancar el servidor, leer su puerto y pararlo con
- * SIGINT es de verificar.sh; esto solo habla por los sockets.
+ * Sale con 0 si el guion se cumplió entero. Si no, escribe en stdout UNA línea en español,
+ * «línea N: motivo» (N es la línea del guion; 0, antes de la primera orden: abrir el guion o la
+ * primera conexión), y sale con 1 (2: mal llamado). Lo que queda del guion tras el primer fallo
+ * no se ejecuta. Arrancar el servidor, leer su puerto y pararlo con SIGINT es de verificar.sh;
+ * esto solo habla por los sockets. Límites: líneas recibidas de hasta MAX_LINEA bytes (una más
+ * larga es un fallo que lo dice) y MAX_CONEXIONES conexiones por guion.
  *
  * Es un programa de pruebas, no material del curso: E/S bloqueante con poll() y plazos, que es
  * lo más claro para conducir un diálogo línea a línea (el bucle de eventos es lo que se prueba,
- * no lo que prueba). Antes era un intérprete en bash sobre /dev/tcp. */
+ * no lo que prueba). connect() y send() no llevan plazo: en 127.0.0.1 no esperan a nadie. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
@@ -43,7 +45,9 @@ typedef struct {
     int eof;
 } conexion_t;
 
-typedef enum { LEIDA_LINEA, LEIDA_PLAZO, LEIDA_FIN } leida_t;
+/* Cómo acabó una lectura: una línea entera, el plazo agotado, el cierre del otro lado, o
+ * MAX_LINEA bytes sin '\n' (el guion no admite líneas tan largas: falla diciéndolo). */
+typedef enum { LEIDA_LINEA, LEIDA_PLAZO, LEIDA_FIN, LEIDA_LARGA } leida_t;
 
 static conexion_t conexiones[MAX_CONEXIONES];
 static int nconexiones;
@@ -121,29 +125,43 @@ static conexion_t *conexion_actual(void)
     return &conexiones[actual - 1];
 }
 
-/* Lee de `c` hasta tener una línea entera, el cierre del otro lado o agotar `plazo_ms`. Deja
- * en `linea` la línea sin su '\n' (o lo que llegó, si no llegó entera) y la quita del búfer. */
-static leida_t leer_linea(conexion_t *c, long long plazo_ms, char *linea, size_t tam)
+/* Lee de `c` hasta tener una línea entera, el cierre del otro lado o agotar `plazo_ms`, y deja
+ * en `linea` la línea sin su '\n' (o lo que llegó, si no llegó entera). Una línea entera o la
+ * parte final antes del cierre se quitan del búfer; lo llegado a medias al agotar el plazo se
+ * queda (el guion se para en ese fallo, así que nadie lo vuelve a leer). LEIDA_LARGA ya
+ * escribe su motivo: quien llama solo devuelve -1. */
+static leida_t leer_linea(conexion_t *c, long long plazo_ms, char linea[MAX_LINEA + 1])
 {
     long long hasta = ahora_ms() + plazo_ms;
+    char *nl = NULL;
     leida_t r;
     for (;;) {
-        char *nl = memchr(c->buf, '\n', c->n);
-        if (nl != NULL || c->n == sizeof c->buf || c->eof) {
-            /* Un búfer lleno sin '\n' se entrega como línea: nadie escribe 8 KiB de golpe. */
-            r = nl != NULL || c->n == sizeof c->buf ? LEIDA_LINEA : LEIDA_FIN;
+        nl = memchr(c->buf, '\n', c->n);
+        if (nl != NULL) {
+            r = LEIDA_LINEA;
             break;
         }
+        if (c->n == sizeof c->buf) {
+            r = LEIDA_LARGA;
+            break;
+        }
+        if (c->eof) {
+            r = LEIDA_FIN;
+            break;
+        }
+        /* Con el plazo agotado se mira una vez más sin esperar: «silencio 0» también mira. */
         long long falta = hasta - ahora_ms();
-        if (falta <= 0) {
-            r = LEIDA_PLAZO;
-            break;
-        }
+        if (falta < 0)
+            falta = 0;
         struct pollfd p = {.fd = c->fd, .events = POLLIN};
         int listo = poll(&p, 1, (int)falta);
         if (listo < 0 && errno != EINTR) {
             c->eof = 1;
             continue;
+        }
+        if (listo == 0 && falta == 0) {
+            r = LEIDA_PLAZO;
+            break;
         }
         if (listo <= 0)
             continue;
@@ -153,15 +171,22 @@ static leida_t leer_linea(conexion_t *c, long long plazo_ms, char *linea, size_t
         else if (leidos == 0 || (errno != EINTR && errno != EAGAIN))
             c->eof = 1;
     }
-    /* Lo que se entrega: la línea (o lo que hubiera), y se descarta del búfer. */
-    char *nl = memchr(c->buf, '\n', c->n);
-    size_t largo = nl != NULL ? (size_t)(nl - c->buf) : c->n;
-    size_t quitar = nl != NULL ? largo + 1 : (r == LEIDA_PLAZO ? 0 : largo);
-    size_t copiar = largo < tam - 1 ? largo : tam - 1;
-    memcpy(linea, c->buf, copiar);
-    linea[copiar] = '\0';
+
+    size_t largo = c->n;
+    size_t quitar = 0;
+    if (nl != NULL) {
+        largo = (size_t)(nl - c->buf);
+        quitar = largo + 1;
+    } else if (r == LEIDA_FIN) {
+        quitar = largo;
+    }
+    memcpy(linea, c->buf, largo); /* largo <= MAX_LINEA */
+    linea[largo] = '\0';
     memmove(c->buf, c->buf + quitar, c->n - quitar);
     c->n -= quitar;
+    if (r == LEIDA_LARGA)
+        fallar("llegaron %d bytes sin fin de línea (el guion no admite líneas tan largas)",
+               MAX_LINEA);
     return r;
 }
 
@@ -172,13 +197,14 @@ static void quitar_cr(char *s)
         s[n - 1] = '\0';
 }
 
-/* ¿Casa la línea obtenida con la esperada? Lo decide comparar.awk (modo linea). */
+/* ¿Casa la línea obtenida con la esperada? Lo decide comparar.awk (modo linea): 1 casa, 0 no
+ * casa, -1 no se pudo preguntar (sin fork, sin awk o sin el archivo). */
 static int casa_linea(const char *esperada, const char *obtenida)
 {
+    int estado = 0;
     pid_t pid = fork();
-    int estado;
     if (pid < 0)
-        return 0;
+        return -1;
     if (pid == 0) {
         setenv("ESPERADA", esperada, 1);
         setenv("OBTENIDA", obtenida, 1);
@@ -186,30 +212,28 @@ static int casa_linea(const char *esperada, const char *obtenida)
         execlp("awk", "awk", "-v", "modo=linea", "-f", comparar_awk, (char *)NULL);
         _exit(127);
     }
-    while (waitpid(pid, &estado, 0) < 0 && errno == EINTR)
-        ;
-    return WIFEXITED(estado) && WEXITSTATUS(estado) == 0;
+    pid_t r = waitpid(pid, &estado, 0);
+    while (r < 0 && errno == EINTR)
+        r = waitpid(pid, &estado, 0);
+    if (r < 0 || !WIFEXITED(estado))
+        return -1;
+    if (WEXITSTATUS(estado) == 0)
+        return 1;
+    return WEXITSTATUS(estado) == 1 ? 0 : -1; /* awk: 2 si no lee el archivo; 127, sin awk */
 }
 
-/* ¿Contiene ya el archivo `ruta` el texto `texto`? (lo que hacía grep -qF). */
+/* ¿Hay ya en el archivo `ruta` una línea que contenga `texto`? (lo que hacía grep -qF). */
 static int archivo_contiene(const char *ruta, const char *texto)
 {
-    FILE *f = fopen(ruta, "rb");
-    char *todo = NULL;
+    FILE *f = fopen(ruta, "re");
+    char *linea = NULL;
     size_t tam = 0;
     int hay = 0;
     if (f == NULL)
         return 0;
-    FILE *m = open_memstream(&todo, &tam);
-    if (m != NULL) {
-        char trozo[4096];
-        size_t n;
-        while ((n = fread(trozo, 1, sizeof trozo, f)) > 0)
-            fwrite(trozo, 1, n, m);
-        fclose(m);
-        hay = memmem(todo, tam, texto, strlen(texto)) != NULL;
-    }
-    free(todo);
+    while (!hay && getline(&linea, &tam, f) != -1)
+        hay = strstr(linea, texto) != NULL;
+    free(linea);
     fclose(f);
     return hay;
 }
@@ -237,16 +261,21 @@ static int orden_enviar(const char *resto, const char *fin_linea)
 static int orden_recibir(const char *resto, int espera_s)
 {
     conexion_t *c = conexion_actual();
-    char recibido[MAX_LINEA];
+    char recibido[MAX_LINEA + 1];
     if (c == NULL)
         return -1;
-    leida_t r = leer_linea(c, espera_s * 1000LL, recibido, sizeof recibido);
+    leida_t r = leer_linea(c, espera_s * 1000LL, recibido);
     quitar_cr(recibido);
+    if (r == LEIDA_LARGA)
+        return -1;
     if (r == LEIDA_PLAZO)
         return fallar("se esperaba «%s» y no llegó nada en %d s", resto, espera_s);
     if (r == LEIDA_FIN && recibido[0] == '\0')
         return fallar("se esperaba «%s» y el servidor cerró la conexión", resto);
-    if (!casa_linea(resto, recibido))
+    int casa = casa_linea(resto, recibido);
+    if (casa < 0)
+        return fallar("no se pudo ejecutar awk -f %s para comparar la línea", comparar_awk);
+    if (casa == 0)
         return fallar("se esperaba «%s» y llegó «%s»", resto, recibido);
     return 0;
 }
@@ -254,10 +283,12 @@ static int orden_recibir(const char *resto, int espera_s)
 static int orden_fin(int espera_s)
 {
     conexion_t *c = conexion_actual();
-    char recibido[MAX_LINEA];
+    char recibido[MAX_LINEA + 1];
     if (c == NULL)
         return -1;
-    leida_t r = leer_linea(c, espera_s * 1000LL, recibido, sizeof recibido);
+    leida_t r = leer_linea(c, espera_s * 1000LL, recibido);
+    if (r == LEIDA_LARGA)
+        return -1;
     if (r == LEIDA_PLAZO)
         return fallar("se esperaba que el servidor cerrara la conexión y sigue abierta tras %d s",
                       espera_s);
@@ -269,13 +300,15 @@ static int orden_fin(int espera_s)
 static int orden_silencio(const char *resto)
 {
     conexion_t *c = conexion_actual();
-    char recibido[MAX_LINEA];
+    char recibido[MAX_LINEA + 1];
     long ms = SILENCIO_MS;
     if (c == NULL)
         return -1;
     if (resto[0] != '\0' && leer_numero(resto, &ms) != 0)
-        return fallar("«silencio» admite milisegundos");
-    leida_t r = leer_linea(c, ms, recibido, sizeof recibido);
+        return fallar("«silencio» necesita milisegundos, o nada (%d)", SILENCIO_MS);
+    leida_t r = leer_linea(c, ms, recibido);
+    if (r == LEIDA_LARGA)
+        return -1;
     if (r == LEIDA_LINEA)
         return fallar("no debía llegar nada y llegó «%s»", recibido);
     if (recibido[0] != '\0')
@@ -373,21 +406,21 @@ int main(int argc, char **argv)
     const char *fin_linea = "\n";
     int r = 0;
 
-    if (argc != 6 || leer_numero(argv[1], &p) != 0 || p < 1 || p > 65535 ||
+    if (argc != 6 || leer_numero(argv[1], &p) != 0 || p > 65535 ||
         leer_numero(argv[4], &factor) != 0 || factor < 1 || factor > 100) {
         fprintf(stderr, "uso: %s PUERTO GUION SALIDA FACTOR COMPARAR_AWK\n", argv[0]);
         return 2;
     }
     puerto = (unsigned short)p;
     comparar_awk = argv[5];
-    guion = fopen(argv[2], "r");
+    guion = fopen(argv[2], "re");
     if (guion == NULL) {
-        printf("no se pudo abrir el guion %s: %s\n", argv[2], strerror(errno));
+        printf("línea 0: no se pudo abrir el guion %s (%s)\n", argv[2], strerror(errno));
         return 1;
     }
-    /* Escribir en un socket que el servidor cerró da un error, no SIGPIPE (send lleva
-     * MSG_NOSIGNAL; esto es por si acaso). */
-    signal(SIGPIPE, SIG_IGN);
+    /* waitpid necesita SIGCHLD como viene por omisión (un SIG_IGN heredado haría que los
+     * hijos no dejaran estado). Escribir en un socket cerrado no da SIGPIPE: MSG_NOSIGNAL. */
+    signal(SIGCHLD, SIG_DFL);
 
     r = abrir();
     while (r == 0 && fgets(linea, sizeof linea, guion) != NULL) {

@@ -12,9 +12,9 @@
  *   servidor: 0.00 s GET /delay/1 → 200 (conexión 1)
  *
  * Una línea que no es JSON entero (la que el servidor está escribiendo justo ahora) se salta:
- * verificar.sh vuelve a leer hasta que lo obtenido no cambia. Sale con 0 (2: mal llamado o sin
- * memoria; 1: el archivo no se pudo leer). Antes era un awk que buscaba los campos con
- * expresiones regulares; jansson lee el JSON de verdad (también una ruta con comillas). */
+ * verificar.sh vuelve a leer hasta que lo obtenido no cambia. Sale con 0 (1: el archivo no se
+ * pudo leer; 2: mal llamado o sin memoria). TEXTO se busca solo en la ruta, ya sin los escapes
+ * de JSON. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <jansson.h>
@@ -24,7 +24,8 @@
 
 typedef struct {
     long long inicio_ms;
-    size_t orden; /* posición en el archivo: desempata, para que ordenar sea estable */
+    size_t orden; /* cuántas elegidas la precedían en el archivo: desempata, para que ordenar
+                     sea estable (qsort no lo es) */
     long long puerto;
     char *linea; /* «MÉTODO RUTA → ESTADO», propia */
 } peticion_t;
@@ -119,18 +120,27 @@ int main(int argc, char **argv)
         }
         v[n++] = p;
     }
+    if (estado == 0 && ferror(f)) {
+        fprintf(stderr, "registro: error al leer %s\n", argv[1]);
+        estado = 1;
+    }
     free(l);
     fclose(f);
 
     /* La conexión de cada petición: su puerto de cliente, numerado por orden de aparición.
      * `puertos` guarda los ya vistos (a lo sumo, uno por petición). */
-    long long *puertos = estado == 0 ? calloc(n != 0 ? n : 1, sizeof *puertos) : NULL;
-    if (puertos == NULL) {
+    long long *puertos = NULL;
+    if (estado == 0 && n > 0) {
+        puertos = calloc(n, sizeof *puertos);
+        if (puertos == NULL)
+            estado = 2;
+    }
+    if (estado == 2)
         fprintf(stderr, "registro: sin memoria\n");
-        estado = 2;
-    } else {
+    if (estado == 0 && n > 0) {
         size_t vistos = 0;
-        qsort(v, n, sizeof *v, por_llegada);
+        if (n > 1)
+            qsort(v, n, sizeof *v, por_llegada);
         for (size_t i = 0; i < n; i++) {
             size_t c = 0;
             while (c < vistos && puertos[c] != v[i].puerto)
@@ -140,8 +150,8 @@ int main(int argc, char **argv)
             printf("servidor: %.2f s %s (conexión %zu)\n",
                    (double)(v[i].inicio_ms - v[0].inicio_ms) / 1000, v[i].linea, c + 1);
         }
-        free(puertos);
     }
+    free(puertos);
     for (size_t i = 0; i < n; i++)
         free(v[i].linea);
     free(v);

@@ -6,9 +6,9 @@
 #   bash lessons/verificar/verificar.sh [-B build] [-j 2] [--sin-valgrind] [LECCIÓN...]
 #
 # LECCIÓN es una carpeta lessons/NN-tema (por omisión, todas). Las reglas de los marcadores y
-# de la comparación tolerante están en lessons/CONVENCIONES.md. Solo necesita bash, coreutils,
-# awk (mawk vale) y valgrind. La última línea empieza por «resumen:»; el estado de salida es 0
-# solo si todo pasó.
+# de la comparación tolerante están en lessons/CONVENCIONES.md. Necesita bash, coreutils, awk,
+# valgrind y sus programas guion y registro (lessons/verificar/*.c) construidos en -B. La última
+# línea empieza por «resumen:»; el estado de salida es 0 solo si todo pasó.
 #
 # Procesos y temporales: cada programa corre con límite de tiempo (timeout) y se mata en todo
 # camino; el servidor de práctica se arranca una vez y se para con SIGTERM al final; los
@@ -43,6 +43,14 @@ while [ $# -gt 0 ]; do
     esac
 done
 case "$PARALELO" in ''|*[!0-9]*|0) echo "verificar.sh: -j necesita un número >= 1" >&2; exit 2 ;; esac
+# Sus dos programas (guion.c y registro.c) se construyen con las lecciones, en la misma -B.
+for f in "$B/lessons/verificar/guion" "$B/lessons/verificar/registro"; do
+    if [ ! -x "$f" ]; then
+        echo "verificar.sh: falta $f: lo construyen make leccion y make prueba-lecciones (con -B otra, make B=otra …)" >&2
+        echo "resumen: 0 lecciones, 0 comprobaciones"
+        exit 2
+    fi
+done
 
 # Variantes de plataforma (CONVENCIONES.md §6): las salidas documentadas son las de Debian 12;
 # si existe lessons/verificar/plataformas/ID-VERSIÓN.sed para el sistema en que se corre
