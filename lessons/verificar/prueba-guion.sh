@@ -122,16 +122,18 @@ caso "dos conexiones: conecta, usa, cierra N y usa otra vez" 0 "" \
   "$saludo"$'conecta\n'"$saludo"$'usa 1\n> uno\n< Eco: uno\ncierra 2\nusa 1\n> sigo\n< Eco: sigo\n'
 caso "fin-de-linea crlf y lf (el servidor en Python guarda los bytes)" 0 "" \
   $'fin-de-linea crlf\n> uno\nfin-de-linea lf\n> dos\nfin-de-linea crlf\n>\n' "$puerto_crudo"
-for _ in $(seq 50); do
-  [ "$(od -An -c "$tmp/crudo.bin" 2>/dev/null | tr -s ' \n' ' ')" = " u n o \\r \\n d o s \\n \\r \\n " ] && break
+bytes_crudos() { od -An -c "$tmp/crudo.bin" 2>/dev/null | tr -s ' \n' ' '; }
+esperados=" u n o \\r \\n d o s \\n \\r \\n "
+for _ in $(seq 50); do # el servidor en Python los escribe cuando le llegan
+  [ "$(bytes_crudos)" = "$esperados" ] && break
   sleep 0.1
 done
-if [ "$(od -An -c "$tmp/crudo.bin" 2>/dev/null | tr -s ' \n' ' ')" = " u n o \\r \\n d o s \\n \\r \\n " ]; then
+if [ "$(bytes_crudos)" = "$esperados" ]; then
   OK=$((OK + 1))
   echo "  ✔ el servidor recibió «uno\\r\\n», «dos\\n» y «\\r\\n», byte a byte"
 else
   MAL=$((MAL + 1))
-  echo "  ✘ el servidor debía recibir «uno\\r\\ndos\\n\\r\\n» y recibió: $(od -An -c "$tmp/crudo.bin" 2>/dev/null | tr -s ' \n' ' ')"
+  echo "  ✘ el servidor debía recibir «uno\\r\\ndos\\n\\r\\n» y recibió: $(bytes_crudos)"
 fi
 caso "espera multiplica por FACTOR (200 ms × 3)" 0 "" $'espera 200\n' "$puerto" 3 600
 caso "salida: lo que el servidor escribe en su stdout" 0 "" $'salida Escuchando en 127.0.0.1\n'
