@@ -303,6 +303,7 @@ cat >"$L/.calificador/entrada.c" <<'EOF'
 #include <string.h>
 
 CAL_PRUEBA(sin_argumento, 20)
+static void sin_argumento(void)
 {
     cal_esperado("código de salida 2 y un mensaje de uso en stderr");
     const char *args[] = {NULL};
@@ -328,6 +329,7 @@ cat >"$L/.calificador/saludo.c" <<'EOF'
 #include <string.h>
 
 CAL_PRUEBA(saluda, 20)
+static void saluda(void)
 {
     const char *nombre = PREFIJO_nombre();
     char esperado[64];
@@ -356,6 +358,7 @@ cat >"$L/.calificador/parada.c" <<'EOF'
 #include "comun.h"
 
 CAL_PRUEBA(cierra, 20)
+static void cierra(void)
 {
     const char *nombre = PREFIJO_nombre();
     cal_esperado("tras el saludo, el programa termina solo con el código 0 (uv_loop_close() == 0)");
@@ -378,6 +381,7 @@ cat >"$L/.calificador/memoria.c" <<'EOF'
 #include "comun.h"
 
 CAL_PRUEBA(valgrind, 60)
+static void valgrind(void)
 {
     const char *nombre = PREFIJO_nombre();
     cal_esperado("bajo valgrind, el saludo, «ERROR SUMMARY: 0 errors» y sin fugas");

@@ -239,17 +239,17 @@ probar_forma() {
 control_forma() {
   local c="$TMP/control-forma" faltas esperadas malos="" e
   rm -rf "$c" && mkdir -p "$c"
-  printf 'CAL_PRUEBA(%s, 20)\n{\n}\n' entrada_mala >"$c/entrada.c"
-  printf 'CAL_PRUEBA(%s, 20)\n{\n}\n' sigint >"$c/parada.c"
-  printf 'CAL_PRUEBA(%s, 20)\n{\n}\n' valgrind >"$c/memoria.c"
-  printf 'CAL_PRUEBA(%s, 20)\n{\n}\n' tema >"$c/tema.c"
+  printf 'CAL_PRUEBA(%s, 20)\nstatic void %s(void)\n{\n}\n' entrada_mala entrada_mala >"$c/entrada.c"
+  printf 'CAL_PRUEBA(%s, 20)\nstatic void %s(void)\n{\n}\n' sigint sigint >"$c/parada.c"
+  printf 'CAL_PRUEBA(%s, 20)\nstatic void %s(void)\n{\n}\n' valgrind valgrind >"$c/memoria.c"
+  printf 'CAL_PRUEBA(%s, 20)\nstatic void %s(void)\n{\n}\n' tema tema >"$c/tema.c"
   printf 'int x_ayuda(void);\n' >"$c/comun.h"
   printf 'int x_ayuda(void)\n{\n    return 0;\n}\n' >"$c/comun.c"
   [ -z "$(forma_calificador "$c")" ] || malos="$malos da por mala una forma buena;"
   rm "$c/parada.c" "$c/tema.c"
-  printf 'CAL_PRUEBA(%s, 20)\n{\n}\n' valgrind >>"$c/entrada.c"
-  printf 'CAL_PRUEBA(%s, 20)\n{\n}\n' otra >>"$c/comun.c"
-  printf 'CAL_PRUEBA(%s, 20)\n{\n}\n' todo >"$c/calificador.c"
+  printf 'CAL_PRUEBA(%s, 20)\nstatic void %s(void)\n{\n}\n' valgrind valgrind >>"$c/entrada.c"
+  printf 'CAL_PRUEBA(%s, 20)\nstatic void %s(void)\n{\n}\n' otra otra >>"$c/comun.c"
+  printf 'CAL_PRUEBA(%s, 20)\nstatic void %s(void)\n{\n}\n' todo todo >"$c/calificador.c"
   faltas=$(forma_calificador "$c")
   for e in "falta parada.c" "valgrind está en entrada.c" "comun.c tiene verificaciones" "calificador.c:"; do
     [[ "$faltas" == *"$e"* ]] || malos="$malos no caza «$e»;"

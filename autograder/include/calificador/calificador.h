@@ -63,15 +63,27 @@ int cal_fin(int ok);
 /* Texto corto para el mensaje del cr_assert («esperado … / obtenido …»). Estático. */
 const char *cal_resumen(void);
 
-/* Declara una verificación con su tiempo máximo (segundos, para Criterion). */
+/* Declara una verificación con su tiempo máximo (segundos, para Criterion). La sigue la
+ * función que la hace, con el mismo nombre:
+ *
+ *     CAL_PRUEBA(saluda, 20)
+ *     static void saluda(void)
+ *     {
+ *         …
+ *         CAL_FIN(ok);
+ *     }
+ *
+ * El nombre se escribe dos veces a propósito: así el cuerpo es una función de C que se ve como
+ * tal (el editor salta a ella; ctags y quien lee el código no toman sus variables por globales
+ * del archivo). Si los dos nombres no coinciden, no compila: la declarada aquí queda sin
+ * definir y la escrita, sin usar. */
 #define CAL_PRUEBA(id, segundos)                                                                   \
-    static void cal_cuerpo_##id(void);                                                             \
+    static void id(void);                                                                          \
     Test(lab, id, .timeout = (segundos))                                                           \
     {                                                                                              \
         cal_inicio(#id);                                                                           \
-        cal_cuerpo_##id();                                                                         \
-    }                                                                                              \
-    static void cal_cuerpo_##id(void)
+        id();                                                                                      \
+    }
 
 /* Termina la verificación con el veredicto `ok` (y return). */
 #define CAL_FIN(ok)                                                                                \

@@ -97,6 +97,7 @@ static int tiempo_creible(cal_servidor_t *s, const char *salida, const opaca_t *
 }
 
 CAL_PRUEBA(registra_estado, 20)
+static void registra_estado(void)
 {
     cal_esperado(
         "«OK <url> 200 <ms> ms», «FALLO <url> 404 <ms> ms <motivo>», "
@@ -160,6 +161,7 @@ CAL_PRUEBA(registra_estado, 20)
 #define CONCURRENTES 6
 
 CAL_PRUEBA(concurrencia, 20)
+static void concurrencia(void)
 {
     cal_esperado("que las seis peticiones del primer ciclo (seis URL opacas que tardan 0.6 s) "
                  "estén en curso a la vez en el servidor (la última en empezar lo hace antes de "
@@ -237,6 +239,7 @@ CAL_PRUEBA(concurrencia, 20)
 #define LENTA_RITMO_MS 1000
 
 CAL_PRUEBA(intervalo, 20)
+static void intervalo(void)
 {
     const int T = 400;
     cal_esperado(
@@ -409,6 +412,7 @@ static int avisos_en_su_sitio(const char *salida, const char *u, const char *tip
 }
 
 CAL_PRUEBA(alerta_tres_fallos, 20)
+static void alerta_tres_fallos(void)
 {
     cal_esperado(
         "con tres URL opacas, una ALERTA por racha, justo tras el 3.er FALLO seguido y "
@@ -495,6 +499,7 @@ CAL_PRUEBA(alerta_tres_fallos, 20)
 }
 
 CAL_PRUEBA(recuperacion, 20)
+static void recuperacion(void)
 {
     cal_esperado(
         "para la URL opaca que responde 503 cuatro veces y después 200, una sola "
@@ -551,6 +556,7 @@ CAL_PRUEBA(recuperacion, 20)
 }
 
 CAL_PRUEBA(sin_duplicados, 20)
+static void sin_duplicados(void)
 {
     cal_esperado("peticiones a la URL lenta (opaca, tarda 1 s) sin solaparse nunca (cada una "
                  "empieza después de que acabe la anterior), al menos 2 de ellas, alguna línea "
@@ -643,6 +649,7 @@ static int primeras_peticiones(cal_servidor_t *s, const char *ruta, cal_peticion
 }
 
 CAL_PRUEBA(limite_por_verificacion, 20)
+static void limite_por_verificacion(void)
 {
     const int T = 600;
     cal_esperado("al menos 3 peticiones a la URL opaca (tarda 5 s), cada una cortada por el "
@@ -846,6 +853,7 @@ static void atender_a_medias(a_medias_t *a)
 }
 
 CAL_PRUEBA(inalcanzable, 20)
+static void inalcanzable(void)
 {
     cal_esperado("líneas «FALLO <url> 0 …» para el sitio que corta toda conexión sin responder, "
                  "cada una con su propio intento de conexión (el calificador los cuenta), el "

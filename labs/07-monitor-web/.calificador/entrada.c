@@ -125,6 +125,7 @@ static int casos_entrada(cal_servidor_t *s, const caso_t *casos, int n)
 }
 
 CAL_PRUEBA(entrada_sin_urls, 20)
+static void entrada_sin_urls(void)
 {
     cal_esperado("código de salida 2 y un mensaje de error en stderr, sin vigilar nada");
     const caso_t casos[] = {{{NULL}, NULL, 0}, {{"-i", "500", NULL}, NULL, 0}};
@@ -132,6 +133,7 @@ CAL_PRUEBA(entrada_sin_urls, 20)
 }
 
 CAL_PRUEBA(entrada_url_invalida, 20)
+static void entrada_url_invalida(void)
 {
     cal_esperado("código de salida 2, un mensaje en stderr que cite la URL inválida y "
                  "ninguna petición; una URL https:// válida, en cambio, arranca");
@@ -159,6 +161,7 @@ CAL_PRUEBA(entrada_url_invalida, 20)
 }
 
 CAL_PRUEBA(entrada_intervalo_invalido, 20)
+static void entrada_intervalo_invalido(void)
 {
     cal_esperado("código de salida 2, un mensaje en stderr que cite el valor inválido y "
                  "ninguna petición; «-i 100» y «-i 86400000», el mínimo y el máximo, en cambio, "
@@ -182,6 +185,7 @@ CAL_PRUEBA(entrada_intervalo_invalido, 20)
 }
 
 CAL_PRUEBA(entrada_limite_invalido, 20)
+static void entrada_limite_invalido(void)
 {
     cal_esperado("código de salida 2, un mensaje en stderr que cite el límite (-t) inválido y "
                  "ninguna petición; «-t 10» y «-t 86400000», el mínimo y el máximo, en cambio, "

@@ -28,6 +28,7 @@ static int todas_pedidas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, 
 }
 
 CAL_PRUEBA(valgrind, 40)
+static void valgrind(void)
 {
     cal_esperado("código 0 tras SIGINT, «ERROR SUMMARY: 0 errors» y sin fugas definitivas ni "
                  "indirectas; y sin fugas tampoco al salir con 2 por una URL inválida");

@@ -172,6 +172,7 @@ static int resumen_respaldado(cal_servidor_t *s, cal_proceso_t *p, const opaca_t
 }
 
 CAL_PRUEBA(sigint, 20)
+static void sigint(void)
 {
     cal_esperado(
         "con -i 4000 y SIGINT tras el segundo ciclo (el segundo OK de la URL rápida, y "
@@ -244,6 +245,7 @@ CAL_PRUEBA(sigint, 20)
 }
 
 CAL_PRUEBA(sigterm, 20)
+static void sigterm(void)
 {
     cal_esperado("con SIGTERM a los 0.8 s: código 0 en menos de 2 s y una línea RESUMEN por "
                  "URL, en el orden de la línea de comandos, que cuadre con lo que registró el "
@@ -325,6 +327,7 @@ static void variados(char *buf, size_t tam, int estado, const int *retrasos, int
 }
 
 CAL_PRUEBA(resumen_media, 20)
+static void resumen_media(void)
 {
     cal_esperado(
         "en cada «RESUMEN <url> … media=<x> ms», <x> con un decimal y igual (±0.55 ms) a "

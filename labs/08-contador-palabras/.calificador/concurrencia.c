@@ -20,6 +20,7 @@
 /* ------------------------------------------------------------------ -j */
 
 CAL_PRUEBA(limite_j, 30)
+static void limite_j(void)
 {
     cal_esperado("con -j 3 y 7 FIFO que el calificador va llenando de una en una, nunca más "
                  "de 3 abiertas a la vez y, en cada paso, todas las que puede en cuanto puede "
@@ -126,6 +127,7 @@ static long instante_cuenta(const char *out, int k)
 }
 
 CAL_PRUEBA(espera, 20)
+static void espera(void)
 {
     cal_esperado("con -j 5 -e 400, las líneas de los 5 archivos salen a la vez, hacia los "
                  "400 ms (no una tras otra: 2 s); con -j 2 -e 400 y 4 archivos, la espera "
@@ -254,6 +256,7 @@ CAL_PRUEBA(espera, 20)
 /* ------------------------------------------------------------------ -p */
 
 CAL_PRUEBA(progreso, 20)
+static void progreso(void)
 {
     cal_esperado("con -p, «PROGRESO <leídos> de <totales>» en stderr cada 200 ms también "
                  "mientras una FIFO tarda 1.4 s en recibir más datos (el bucle no se bloquea). "

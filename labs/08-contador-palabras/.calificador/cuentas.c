@@ -21,6 +21,7 @@
 /* ------------------------------------------------------------------ cuentas */
 
 CAL_PRUEBA(cuenta_exacta, 20)
+static void cuenta_exacta(void)
 {
     cal_esperado("una línea «<palabras> <ruta>» por archivo, con la cuenta de «Qué es una "
                  "palabra» del enunciado, y código 0");
@@ -59,6 +60,7 @@ CAL_PRUEBA(cuenta_exacta, 20)
 }
 
 CAL_PRUEBA(resumen, 20)
+static void resumen(void)
 {
     cal_esperado("TOTAL con la suma y el número de archivos, MEDIA redondeada a un decimal "
                  "(como 19 / 6 = 3.1666…, que da 3.2 y no 3.1) y, en un empate, MAYOR con el "
@@ -170,6 +172,7 @@ static unsigned char *texto_frontera(size_t *n)
 }
 
 CAL_PRUEBA(frontera, 20)
+static void frontera(void)
 {
     cal_esperado("cuentas exactas con palabras cortadas entre dos lecturas: en cada frontera "
                  "de 64 KiB y en una palabra de 1.5 MiB");
@@ -227,6 +230,7 @@ static void fifo_leida(cal_proceso_t *p, const esperado_t *e, int max_ms)
  * calificador puede tener abierto y a medias el tiempo que quiera. Mutante:
  * lee_con_desplazamiento. */
 CAL_PRUEBA(fifo, 20)
+static void fifo(void)
 {
     cal_esperado("una FIFO dada en la línea de comandos, que llega a trozos que cortan palabras, "
                  "contada con exactitud, igual que el archivo regular que va delante");
@@ -259,6 +263,7 @@ CAL_PRUEBA(fifo, 20)
 /* ------------------------------------------------------------------ carpetas */
 
 CAL_PRUEBA(carpetas, 20)
+static void carpetas(void)
 {
     cal_esperado(
         "cada archivo regular de la carpeta y sus subcarpetas contado una vez, como "
@@ -402,6 +407,7 @@ CAL_PRUEBA(carpetas, 20)
 }
 
 CAL_PRUEBA(miles_de_archivos, 30)
+static void miles_de_archivos(void)
 {
     cal_esperado("1000 archivos pequeños en 10 subcarpetas, todos contados y sin errores (con "
                  "un tope de 256 descriptores: abrirlos todos a la vez da EMFILE)");

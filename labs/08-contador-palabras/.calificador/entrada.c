@@ -20,6 +20,7 @@
 /* ------------------------------------------------------------------ uso incorrecto */
 
 CAL_PRUEBA(uso_incorrecto, 20)
+static void uso_incorrecto(void)
 {
     cal_esperado("código 2, un mensaje en stderr que cite el valor erróneo y nada contado");
     char dir[512];
@@ -322,6 +323,7 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
 }
 
 CAL_PRUEBA(errores, 20)
+static void errores(void)
 {
     cal_esperado("los archivos buenos se cuentan aunque fallen otros en medio (también el que "
                  "va detrás de una subcarpeta que no se puede leer); «ERROR <ruta>: <motivo>» "

@@ -20,6 +20,7 @@
 /* ------------------------------------------------------------------ memoria */
 
 CAL_PRUEBA(memoria, 40)
+static void memoria(void)
 {
     cal_esperado("un archivo de 200 MiB contado exactamente sin pasar de 32 MiB de memoria "
                  "residente máxima (se lee a trozos, nunca entero)");
@@ -103,6 +104,7 @@ CAL_PRUEBA(memoria, 40)
 /* ------------------------------------------------------------------ valgrind */
 
 CAL_PRUEBA(valgrind, 60)
+static void valgrind(void)
 {
     cal_esperado("bajo valgrind, con una carpeta (con una subcarpeta que no se puede leer y un "
                  "enlace simbólico que se salta), un archivo que no existe, otro que no se puede "

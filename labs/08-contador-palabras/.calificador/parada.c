@@ -402,6 +402,7 @@ static int sigint_cerrado(const esperado_t *e, const char *dir, char *motivo, si
 }
 
 CAL_PRUEBA(sigint, 60)
+static void sigint(void)
 {
     cal_esperado("con «-p -j 2 -e 300», una RUTA que no existe y una FIFO sin datos entre los "
                  "archivos, Ctrl+C tras la segunda línea: imprime el resumen de lo ya informado "

@@ -136,6 +136,7 @@ static int puerto_por_omision(void)
 }
 
 CAL_PRUEBA(anuncia_puerto, 20)
+static void anuncia_puerto(void)
 {
     sesion_t s;
     tcp_t c;
@@ -180,6 +181,7 @@ CAL_PRUEBA(anuncia_puerto, 20)
 }
 
 CAL_PRUEBA(bienvenida, 20)
+static void bienvenida(void)
 {
     sesion_t s;
     tcp_t ana, beto, anonimo;
@@ -208,6 +210,7 @@ CAL_PRUEBA(bienvenida, 20)
 }
 
 CAL_PRUEBA(difusion, 20)
+static void difusion(void)
 {
     static const char *const nombres[] = {"ana", "beto", "carla"};
     sesion_t s;
@@ -235,6 +238,7 @@ CAL_PRUEBA(difusion, 20)
 }
 
 CAL_PRUEBA(crlf, 20)
+static void crlf(void)
 {
     static const char *const nombres[] = {"ana", "beto"};
     sesion_t s;
@@ -320,6 +324,7 @@ static int bloque_de_64k(sesion_t *s, tcp_t c[2])
 }
 
 CAL_PRUEBA(trozos, 25)
+static void trozos(void)
 {
     static const char *const nombres[] = {"ana", "beto"};
     sesion_t s;
@@ -417,6 +422,7 @@ CAL_PRUEBA(trozos, 25)
 }
 
 CAL_PRUEBA(varias_lineas, 20)
+static void varias_lineas(void)
 {
     static const char *const nombres[] = {"ana", "beto"};
     sesion_t s;
@@ -492,6 +498,7 @@ static int rechazado(sesion_t *s, tcp_t *c, const char *nombre, size_t largo, co
 #define RARO "x/y%s%s%s%s%s"
 
 CAL_PRUEBA(nombres, 25)
+static void nombres(void)
 {
     /* Nombres que no valen por sus caracteres: cada uno con su motivo. */
     static const struct {
@@ -575,6 +582,7 @@ CAL_PRUEBA(nombres, 25)
 
 /* Un nombre en uso se rechaza; uno que solo se le parece (mayúsculas, prefijo) no. */
 CAL_PRUEBA(nombres_unicos, 25)
+static void nombres_unicos(void)
 {
     sesion_t s;
     tcp_t ana, x, y, z;
@@ -614,6 +622,7 @@ CAL_PRUEBA(nombres_unicos, 25)
 
 /* Líneas vacías y órdenes desconocidas: nada se difunde; la orden mala tiene su error. */
 CAL_PRUEBA(ordenes, 20)
+static void ordenes(void)
 {
     static const char *const nombres[] = {"ana", "beto"};
     static const char *const malas[] = {"/lista\n", "/LIST\n", "/\n", "/quit ya\n"};
@@ -666,6 +675,7 @@ static int lista_correcta(sesion_t *s, tcp_t *c, const char *const *nombres, int
 #define LISTA_LARGOS 20
 
 CAL_PRUEBA(lista, 20)
+static void lista(void)
 {
     static const char *const nombres[] = {"ana", "beto", "carla"};
     static const char *const despues[] = {"ana", "beto", "dora"};
@@ -822,6 +832,7 @@ static int quit_con_cola(void)
 }
 
 CAL_PRUEBA(quit, 45)
+static void quit(void)
 {
     static const char *const nombres[] = {"ana", "beto", "carla"};
     sesion_t s;

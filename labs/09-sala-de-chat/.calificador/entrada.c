@@ -63,6 +63,7 @@ static int sin_guardar_la_linea(sesion_t *s, tcp_t *c, char *trozo)
 }
 
 CAL_PRUEBA(linea_larga, 25)
+static void linea_larga(void)
 {
     static const char *const nombres[] = {"ana", "beto"};
     sesion_t s;
@@ -185,6 +186,7 @@ fin:
 }
 
 CAL_PRUEBA(basura, 20)
+static void basura(void)
 {
     static const char *const nombres[] = {"ana", "beto"};
     static const char malo[] = "\x00\x01\x02\xff\xfe\xc3\x28 basura \x7f\n";

@@ -353,6 +353,7 @@ static int sesion_expulsion_y_plazo(sesion_t *s)
 }
 
 CAL_PRUEBA(valgrind, 90)
+static void valgrind(void)
 {
     static const char *const nombres[] = {"ana", "beto"};
     sesion_t s, s2;

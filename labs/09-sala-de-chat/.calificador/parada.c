@@ -61,6 +61,7 @@ static int apagado_correcto(sesion_t *s, tcp_t *c, int n, int senal, const char 
 }
 
 CAL_PRUEBA(senales, 20)
+static void senales(void)
 {
     static const char *const nombres[] = {"ana", "beto"};
     sesion_t s;
@@ -86,6 +87,7 @@ CAL_PRUEBA(senales, 20)
 }
 
 CAL_PRUEBA(sigint, 20)
+static void sigint(void)
 {
     static const char *const nombres[] = {"ana"};
     sesion_t s;
@@ -128,6 +130,7 @@ static int plazo_cerrado(cal_proceso_t *p)
 }
 
 CAL_PRUEBA(apagado_lento, 40)
+static void apagado_lento(void)
 {
     static const char *const nombres[] = {"lector", "emisor"};
     sesion_t s;

@@ -106,6 +106,7 @@ static int cierran_en_difusion(sesion_t *s, tcp_t *ana, tcp_t *beto2)
 }
 
 CAL_PRUEBA(corte_brusco, 20)
+static void corte_brusco(void)
 {
     static const char *const nombres[] = {"ana", "beto", "carla"};
     sesion_t s;
@@ -349,6 +350,7 @@ static int echa_al_que_pide_sin_leer(sesion_t *s, tcp_t *lector, tcp_t *emisor)
 }
 
 CAL_PRUEBA(cliente_lento, 30)
+static void cliente_lento(void)
 {
     static const char *const nombres[] = {"lector", "emisor"};
     sesion_t s;
@@ -471,6 +473,7 @@ CAL_PRUEBA(cliente_lento, 30)
  * propio (cal_tiempo_propio_t: en la CPU o dormido). Y «sin avances» es el tiempo que se le
  * ve dormido sin que ningún cliente avance. */
 CAL_PRUEBA(carga_200, 40)
+static void carga_200(void)
 {
     sesion_t s;
     tcp_t *c = calloc(CARGA_N, sizeof *c);

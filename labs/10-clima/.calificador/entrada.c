@@ -42,6 +42,7 @@ static int aceptado(const char *const *args, cal_servidor_t *s, const char *carp
 }
 
 CAL_PRUEBA(entrada_invalida, 30)
+static void entrada_invalida(void)
 {
     cal_esperado("código 2, nada en stdout y un mensaje en stderr que cite el valor malo: sin "
                  "ciudades, una ciudad vacía, «-t» o «-c» que no son enteros («abc», «12x») o "
@@ -102,6 +103,7 @@ CAL_PRUEBA(entrada_invalida, 30)
 }
 
 CAL_PRUEBA(proveedores_invalidos, 30)
+static void proveedores_invalidos(void)
 {
     cal_esperado("archivos de proveedores rotos: un error de sintaxis, un proveedor sin un "
                  "campo o con un campo vacío o que no es un texto, una unidad que no es "

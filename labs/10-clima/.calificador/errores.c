@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 CAL_PRUEBA(errores_http, 30)
+static void errores_http(void)
 {
     /* Un 400 siempre (el borde: «>= 400», no «> 400» ni solo los 5xx) y otro estado al
      * azar, 4xx o 5xx; cuál va primero, también al azar. */
@@ -47,6 +48,7 @@ CAL_PRUEBA(errores_http, 30)
 }
 
 CAL_PRUEBA(json_invalido, 30)
+static void json_invalido(void)
 {
     static const prov_t provs[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
@@ -63,6 +65,7 @@ CAL_PRUEBA(json_invalido, 30)
 }
 
 CAL_PRUEBA(tipos_estrictos, 30)
+static void tipos_estrictos(void)
 {
     /* Un entero de JSON (sin punto, al azar) también es un número. */
     char entero[32];
@@ -109,6 +112,7 @@ CAL_PRUEBA(tipos_estrictos, 30)
 }
 
 CAL_PRUEBA(valor_imposible, 30)
+static void valor_imposible(void)
 {
     /* Por debajo: −999 °F. Por encima: un proveedor que sirve kelvin con la unidad «C» del
      * archivo (263–308 «°C»). El orden de los dos cambia en cada calificación. Y los dos
@@ -141,6 +145,7 @@ CAL_PRUEBA(valor_imposible, 30)
 }
 
 CAL_PRUEBA(sin_datos, 30)
+static void sin_datos(void)
 {
     /* Tres ciudades: en la del medio fallan todos los proveedores y en las otras dos solo el
      * del puerto cerrado. Basta una ciudad SIN DATOS para el código 1, y en medio la ve solo quien

@@ -78,6 +78,7 @@ static cal_proceso_t *archivo_roto_valgrind(const char *carpeta)
 }
 
 CAL_PRUEBA(valgrind, 90)
+static void valgrind(void)
 {
     /* Cada camino que suelta un documento: bueno (en °C y en kelvin), JSON roto, texto, ruta
      * que no existe, valor imposible, null, estado ≥ 400 con cuerpo JSON y conexión rechazada; y

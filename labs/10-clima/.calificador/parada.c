@@ -134,6 +134,7 @@ static int sigint_json(void)
 }
 
 CAL_PRUEBA(sigint, 60)
+static void sigint(void)
 {
     cal_esperado("cuatro peticiones lentas (-t 20000) en curso; SIGINT: el programa la atiende "
                  "(no muere por la señal), cancela y sale por su pie con código 130 en menos de "

@@ -10,6 +10,7 @@
 #include <string.h>
 
 CAL_PRUEBA(salida_basica, 30)
+static void salida_basica(void)
 {
     /* Cuatro ciudades. La primera tarda a (en un proveedor) y otra, la k-ésima (la tercera o
      * la cuarta, al azar), tarda L mucho más (en otro); las demás, al momento. Las que van
@@ -76,6 +77,7 @@ CAL_PRUEBA(salida_basica, 30)
 }
 
 CAL_PRUEBA(unidades, 30)
+static void unidades(void)
 {
     static const char *const ciudades[] = {"Quito", "Roma"};
     static const prov_t provs[] = {
@@ -98,6 +100,7 @@ CAL_PRUEBA(unidades, 30)
 }
 
 CAL_PRUEBA(acentos, 30)
+static void acentos(void)
 {
     /* Y una cuarta con un signo que en una consulta significa otra cosa («&» corta el
      * parámetro) o que no es A-Z a-z 0-9 - . _ ~ («'», «(», «,»): también va como %XX. Y
@@ -127,6 +130,7 @@ CAL_PRUEBA(acentos, 30)
 }
 
 CAL_PRUEBA(salida_json, 30)
+static void salida_json(void)
 {
     static const prov_t provs[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},

@@ -29,6 +29,7 @@ static void notar_registro(const esc_t *e, const cal_peticion_t *v, int n)
 }
 
 CAL_PRUEBA(concurrencia, 30)
+static void concurrencia(void)
 {
     char retraso[48];
     int ms = (int)cal_azar(500, 800);
@@ -71,6 +72,7 @@ CAL_PRUEBA(concurrencia, 30)
 }
 
 CAL_PRUEBA(limite_c, 30)
+static void limite_c(void)
 {
     static const char *const ciudades[] = {"Lima", "Oslo", "Roma"};
     char retraso[48], tope[8];
@@ -140,6 +142,7 @@ static int motivo_con_su_limite(const esc_t *e, int k, int t)
 }
 
 CAL_PRUEBA(lento_cortado, 30)
+static void lento_cortado(void)
 {
     static const char *const ciudades[] = {"Lima"};
     static const prov_t provs[] = {
@@ -178,6 +181,7 @@ CAL_PRUEBA(lento_cortado, 30)
 }
 
 CAL_PRUEBA(tiempo_por_peticion, 30)
+static void tiempo_por_peticion(void)
 {
     static const char *const ciudades[] = {"Lima"};
     /* Cada petición tarda d y el límite es 2,4·d: una sola cabe con holgura, las tres en

@@ -12,6 +12,7 @@
 /* ------------------------------------------------------------------ lo básico */
 
 CAL_PRUEBA(descarga_integra, 30)
+static void descarga_integra(void)
 {
     cal_esperado("cada archivo idéntico (SHA-256) a lo servido, también si había un .parte viejo "
                  "más largo (sin --continuar se vacía), con su petición completa en el registro "
@@ -104,6 +105,7 @@ CAL_PRUEBA(descarga_integra, 30)
 }
 
 CAL_PRUEBA(nombres_seguros, 30)
+static void nombres_seguros(void)
 {
     cal_esperado("«../x=URL» se guarda como «x» dentro de -d; un NOMBRE vacío, «.», «..» o "
                  "acabado en «/» → «descarga»; sin NOMBRE=, el último segmento de la ruta (sin la "
@@ -275,6 +277,7 @@ static const char *nombre_c(int i)
 #define RENAME_LENTO_MS 250
 
 CAL_PRUEBA(concurrencia_maxima, 30)
+static void concurrencia_maxima(void)
 {
     cal_esperado("con -c 2 -r 1 y 5 descargas lentas (la primera, más larga; otra se corta y se "
                  "reintenta), con un disco lento al renombrar. Nunca más de 2 a la vez, contando "
@@ -489,6 +492,7 @@ static int salida_con(const char *mala, int esperado, char *motivo, size_t tam)
 }
 
 CAL_PRUEBA(codigo_salida, 40)
+static void codigo_salida(void)
 {
     cal_esperado("código 0 si todas las descargas salieron bien y 1 si alguna falló (un 4xx, un "
                  "corte o una huella mala), terminando por sí mismo, no por una señal");

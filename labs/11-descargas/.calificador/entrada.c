@@ -10,6 +10,7 @@
 #include <string.h>
 
 CAL_PRUEBA(entrada_invalida, 30)
+static void entrada_invalida(void)
 {
     cal_esperado("código 2, un mensaje en stderr (que cite la URL mala) y ninguna petición");
     cal_servidor_t *s;

@@ -12,6 +12,7 @@
 /* ------------------------------------------------------------------ fallos y reintentos */
 
 CAL_PRUEBA(estancada, 30)
+static void estancada(void)
 {
     cal_esperado(
         "con -t ~1000 y -r 1: una descarga que se queda sin datos a media respuesta falla "
@@ -337,6 +338,7 @@ static int esperas_bien(cal_peticion_t (*v)[4], int k, char *motivo, size_t t)
 }
 
 CAL_PRUEBA(reintentos, 30)
+static void reintentos(void)
 {
     cal_esperado(
         "con -r 3, varias URL que dan un 5xx tres veces y luego 200: cuatro peticiones cada una, "
@@ -570,6 +572,7 @@ static int reintentos_desde(const cal_peticion_t *v, int n, uint64_t desde, cons
 }
 
 CAL_PRUEBA(reintento_continua, 30)
+static void reintento_continua(void)
 {
     cal_esperado("con -r 2, una descarga que el servidor corta siempre en el mismo byte se "
                  "reintenta pidiendo Range desde donde se quedó (206), y al rendirse deja el "

@@ -52,6 +52,7 @@ static int corto_motivo(cal_servidor_t *s, const char *ruta, long long k, int co
 #define ATOMICO_LENTO_MS 500
 
 CAL_PRUEBA(atomico, 30)
+static void atomico(void)
 {
     cal_esperado("mientras descarga, un nombre final solo existe con el archivo entero; uno "
                  "cortado nunca llega a su nombre final, ni uno reanudado cuyo 206 acaba antes "
@@ -240,6 +241,7 @@ typedef struct {
 } huella_caso_t;
 
 CAL_PRUEBA(huella, 30)
+static void huella(void)
 {
     cal_esperado("un archivo cuya SHA-256 no es la de Repr-Digest da «ERROR nombre …» y no llega "
                  "a su nombre final, también si se reanudó (206) con --continuar, y su .parte se "
@@ -319,6 +321,7 @@ CAL_PRUEBA(huella, 30)
 }
 
 CAL_PRUEBA(parte_tras_fallo, 30)
+static void parte_tras_fallo(void)
 {
     cal_esperado("una descarga cortada deja NOMBRE.parte con los bytes recibidos (en orden) y "
                  "«ERROR nombre …». Otra con un 4xx da «ERROR nombre …» y no llega a su nombre "
@@ -405,6 +408,7 @@ CAL_PRUEBA(parte_tras_fallo, 30)
 }
 
 CAL_PRUEBA(continuar_206, 30)
+static void continuar_206(void)
 {
     cal_esperado("con --continuar y un .parte con el principio bueno del archivo: una sola "
                  "petición, 206 con los bytes que faltan, el archivo idéntico al servido y «OK "
@@ -514,6 +518,7 @@ static int progreso_desde_cero(cal_proceso_t *p, const char *nombre, uint64_t ta
 }
 
 CAL_PRUEBA(continuar_200, 30)
+static void continuar_200(void)
 {
     cal_esperado("con --continuar, se pide continuar («Range: bytes=<tamaño del .parte>-»); y "
                  "si el servidor no hace caso del rango (200 con el archivo "
@@ -636,6 +641,7 @@ static int reinicio_una_vez(cal_servidor_t *s, char *motivo, size_t t)
 }
 
 CAL_PRUEBA(continuar_416, 40)
+static void continuar_416(void)
 {
     cal_esperado(
         "con --continuar y un .parte más largo que el archivo, o tan largo como él (416 "
@@ -717,6 +723,7 @@ static int lleno_bien(cal_proceso_t *p, const char *dir, const char *nombre, uin
  * escribe el resto ve el error; quien da la escritura corta por entera renombra un archivo
  * al que le faltan bytes. */
 CAL_PRUEBA(disco_lleno, 30)
+static void disco_lleno(void)
 {
     uint64_t tope = (uint64_t)cal_azar(150000, 250000);
     cal_esperado("con cada archivo limitado a %llu %s (el disco «se llena») y -r 2: «ERROR …» "

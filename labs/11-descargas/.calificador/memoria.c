@@ -44,6 +44,7 @@ static void calentar_huellas(cal_servidor_t *s, const uint64_t *sem, int n, uint
 #define TAM_MEMORIA 30000000
 
 CAL_PRUEBA(memoria, 40)
+static void memoria(void)
 {
     cal_esperado(
         "4 archivos de 30 000 000 bytes a la vez (las cuatro en curso a la vez en el registro "
@@ -138,6 +139,7 @@ CAL_PRUEBA(memoria, 40)
 }
 
 CAL_PRUEBA(valgrind, 60)
+static void valgrind(void)
 {
     cal_esperado("bajo valgrind, con una descarga buena y otras que fallan por varios caminos (un "
                  "corte con un reintento, una huella mala, un 4xx, un 416 y un 206 mal situado "

@@ -89,6 +89,7 @@ static int senal_con_pendiente(cal_proceso_t *p, uint64_t *dicho, int *vistas)
 }
 
 CAL_PRUEBA(sigint, 60)
+static void sigint(void)
 {
     cal_esperado("Ctrl+C a media descarga (-c 2 -r 8: una descargando tras tres 503, otra "
                  "esperando un reintento y una tercera esperando turno): sale con 130 enseguida, "

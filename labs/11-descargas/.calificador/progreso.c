@@ -250,6 +250,7 @@ static int juzgar_parada(const char *nombre, const serie_t *x, uint64_t tam,
 }
 
 CAL_PRUEBA(progreso, 40)
+static void progreso(void)
 {
     cal_esperado("sin terminal: «PROGRESO nombre porcentaje bytes KiB/s» cada ~500 ms por descarga "
                  "activa (ni muchas más ni de golpe al final; ninguna para la que espera turno), "
@@ -482,6 +483,7 @@ static int subidas_bien(const char *out, char *motivo, size_t t)
 }
 
 CAL_PRUEBA(terminal, 30)
+static void terminal(void)
 {
     cal_esperado("en una terminal: sin líneas PROGRESO y con repintados en su sitio con ESC[nA "
                  "(que sube tantas líneas como pintó el repintado anterior), cuyos porcentajes "

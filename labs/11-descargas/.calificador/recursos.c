@@ -16,6 +16,7 @@
 #define TOPE_CIERRA 950000
 
 CAL_PRUEBA(cierra_archivos, 30)
+static void cierra_archivos(void)
 {
     cal_esperado("cuando una descarga termina, bien o mal, su archivo se cierra: con una lenta "
                  "en curso, tres rápidas terminadas y cuatro fallidas (4xx, cortada, huella "

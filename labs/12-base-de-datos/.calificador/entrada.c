@@ -30,6 +30,7 @@ static int arranque_fallido(const char *cadena, const char *motivo, const char *
 }
 
 CAL_PRUEBA(conexion_mala, 30)
+static void conexion_mala(void)
 {
     cal_esperado("una cadena que no se entiende y una conexión rechazada: código 2 en menos de "
                  "5 s, con el motivo de libpq en stderr");

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 CAL_PRUEBA(reemplaza_rotas, 40)
+static void reemplaza_rotas(void)
 {
     cal_esperado("tras cortar en el servidor las conexiones ociosas del pool durante la fase "
                  "secuencial: código 0 y las 10 CONSULTA correctas");
@@ -239,6 +240,7 @@ static int sustituta_rechazada(void)
 }
 
 CAL_PRUEBA(servidor_cae, 60)
+static void servidor_cae(void)
 {
     cal_esperado("con el servidor parado a mitad de las inserciones, código 1 en menos de 5 s y "
                  "un mensaje en stderr. Y código 1 con mensaje cuando el servidor rechaza una "
@@ -412,6 +414,7 @@ static int falla_y_para(base_t *b, cal_proceso_t *p, int falla, const char *fase
  * la de consultas, las lecturas): código 1, en stderr la sentencia y el error, y nada más después.
  */
 CAL_PRUEBA(sentencia_falla, 30)
+static void sentencia_falla(void)
 {
     base_t bc, bs, bq;
     cal_proceso_t *pc, *ps, *pq;

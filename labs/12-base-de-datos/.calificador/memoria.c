@@ -121,6 +121,7 @@ static int sigint_valgrind(const base_t *b, cal_proceso_t *p)
 }
 
 CAL_PRUEBA(valgrind, 150)
+static void valgrind(void)
 {
     cal_esperado("bajo valgrind, -n 20 -p 4: código 0. Y por los caminos de error (los códigos "
                  "los miran otras verificaciones): una inserción que el servidor rechaza (en la "

@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 
 CAL_PRUEBA(nombre, 40)
+static void nombre(void)
 {
     cal_esperado("-n 10 -p 3: según el registro del servidor (log_connections), cada conexión "
                  "que abre el programa (las del pool y la secuencial) lleva application_name "

@@ -47,6 +47,7 @@ static int cierra_abriendose(const base_t *b, cal_proceso_t *p)
 }
 
 CAL_PRUEBA(cierre, 40)
+static void cierre(void)
 {
     cal_esperado(
         "código 0; después, ninguna conexión del programa en el servidor y ninguna "
@@ -167,6 +168,7 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
 }
 
 CAL_PRUEBA(sigint, 50)
+static void sigint(void)
 {
     cal_esperado("con inserciones de 30 s en curso (3 en la fase concurrente; después, 1 en la "
                  "secuencial), SIGINT: código 130 en menos de 3 s, todo cerrado (uv_loop_close() "

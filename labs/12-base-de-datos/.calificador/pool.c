@@ -70,6 +70,7 @@ static int hubo_pool(const insercion_t *v, int n)
 }
 
 CAL_PRUEBA(concurrencia, 40)
+static void concurrencia(void)
 {
     cal_esperado("con inserciones de %d ms en el servidor: al menos 3 a la vez en la fase "
                  "concurrente, y esa fase en ≤ 60 %% del tiempo de la secuencial",
@@ -96,6 +97,7 @@ CAL_PRUEBA(concurrencia, 40)
 }
 
 CAL_PRUEBA(limite_pool, 40)
+static void limite_pool(void)
 {
     cal_esperado("según el servidor, como mucho: inserciones a la vez, %d; conexiones distintas "
                  "que las hacen, %d; conexiones del programa en total (las del pool y la "
@@ -133,6 +135,7 @@ CAL_PRUEBA(limite_pool, 40)
 }
 
 CAL_PRUEBA(fifo, 40)
+static void fifo(void)
 {
     cal_esperado("de las 20 primeras inserciones que empieza el servidor, al menos 18 con id ≤ 25 "
                  "(las pedidas antes se sirven antes)");
@@ -163,6 +166,7 @@ CAL_PRUEBA(fifo, 40)
 }
 
 CAL_PRUEBA(perezoso, 40)
+static void perezoso(void)
 {
     cal_esperado("con -p 10 -n 3, mientras se inserta, como mucho 3 conexiones del programa "
                  "en el servidor");

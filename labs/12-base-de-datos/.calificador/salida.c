@@ -79,6 +79,7 @@ static int cerca(double impreso, double real)
 }
 
 CAL_PRUEBA(salida, 40)
+static void salida(void)
 {
     cal_esperado("CONCURRENTE, SECUENCIAL, ACELERACION, las 10 CONSULTA y POOL con el formato del "
                  "enunciado y de acuerdo con lo que midió y guarda el servidor; cada línea, en "

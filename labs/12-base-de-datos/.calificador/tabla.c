@@ -169,6 +169,7 @@ static int preparacion_vista(const base_t *b, cal_proceso_t *p, const char *que)
 }
 
 CAL_PRUEBA(preparacion, 40)
+static void preparacion(void)
 {
     cal_esperado("dos ejecuciones con -n " PREP_N " -p 1, una sin tabla y otra con la tabla del "
                  "enunciado y 4 filas de antes: que el programa termine con 0 y deje la tabla "
@@ -193,6 +194,7 @@ CAL_PRUEBA(preparacion, 40)
 }
 
 CAL_PRUEBA(filas, 40)
+static void filas(void)
 {
     cal_esperado("las filas 1…%d, cada una una vez, con nombre y correo tal cual, y ningún valor "
                  "pegado en el texto SQL que recibe el servidor (parámetros $1, $2, $3). Y las 10 "
@@ -403,6 +405,7 @@ static int tabla_vaciada(void)
 }
 
 CAL_PRUEBA(tabla_distinta, 30)
+static void tabla_distinta(void)
 {
     cal_esperado("con una tabla usuarios de otra forma (otros tipos; los del enunciado pero con "
                  "nombre que admite NULL; id bigint; las columnas en otro orden; una columna de "
