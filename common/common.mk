@@ -3,8 +3,7 @@
 #   common/src/*.c          -> $(B)/lib/libcurso.a
 #   common/servidor/*.c     -> $(B)/lib/libservidor.a (todo menos principal.c) y
 #                              $(B)/bin/servidor-practica (principal.c + las dos bibliotecas)
-#   common/tests/*.c        -> $(B)/tests/common/<nombre> (Criterion, un binario por archivo;
-#                              con libcalificador.a por su cliente TCP)
+#   common/tests/*.c        -> $(B)/tests/common/<nombre> (Criterion, un binario por archivo)
 #   common/fuzz/*.c         -> $(B)/fuzz/<nombre> (libFuzzer, solo con clang; ver prueba-fuzz)
 
 COMMON_SRCS := $(wildcard common/src/*.c)
@@ -32,14 +31,7 @@ $(LIBSERVIDOR): $(SERVIDOR_OBJS) $(LLHTTP_OBJS)
 $(B)/bin/servidor-practica: $(B)/obj/common/servidor/principal.o $(LIBSERVIDOR) $(LIBCURSO)
 	$(call ENLAZAR,$(LIBSERVIDOR) $(LLHTTP_LIBS) $(CURSO_LIBS))
 
-# Las pruebas del servidor le hablan con el cliente TCP del calificador (tcp_* de
-# calificador/base.h, en libcalificador.a; la regla está en autograder/autograder.mk). La
-# ruta va escrita tal cual: aquí $(LIBCALIFICADOR) aún no existiría si ese fragmento se
-# incluye después.
-$(B)/obj/common/tests/%.o: EXTRA_CFLAGS_common += -I$(RAIZ)/autograder/include
-
-$(B)/tests/common/%: $(B)/obj/common/tests/%.o $(B)/lib/libcalificador.a $(LIBSERVIDOR) \
-                     $(LIBCURSO)
+$(B)/tests/common/%: $(B)/obj/common/tests/%.o $(LIBSERVIDOR) $(LIBCURSO)
 	$(call ENLAZAR,$(LIBSERVIDOR) $(LLHTTP_LIBS) $(CURSO_LIBS) $(CRITERION_LIBS))
 
 # La precarga que hace fallar el calloc que sigue a un accept (diseño, en su cabecera): con

@@ -32,8 +32,8 @@
  * cuentas firmadas de la precarga («conexion <vez> <puerto> <leídos> <escritos>» por cliente y
  * «cuentas <vez> <conexiones> <uv_poll> <rápidos>»), pedidas con sigqueue de SIGRTMIN+5 y un
  * número al azar al programa vivo, o dejadas al salir («fin»), frente a lo que envió y recibió
- * cada conexión de la verificación (base/tcp.c, tcp_conexiones): ver autograder/README.md, «Lo
- * que pasa por libuv en un servidor».
+ * cada conexión de la verificación (common/src/tcp_prueba.c, tcp_conexiones): ver
+ * autograder/README.md, «Lo que pasa por libuv en un servidor».
  */
 #define _GNU_SOURCE
 #include "interno.h"

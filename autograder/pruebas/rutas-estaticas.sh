@@ -4,7 +4,8 @@
 #
 # Mira el código del ejecutor (autograder/runner), de su biblioteca (autograder/base,
 # autograder/lib), de la puerta (autograder/observador) y de los calificadores de los
-# laboratorios (labs/*/.calificador) y falla si alguno hace una llamada POR RUTA (open, fopen,
+# laboratorios (labs/*/.calificador, con el cliente TCP de libcurso que usan: common/src/
+# tcp_prueba.c) y falla si alguno hace una llamada POR RUTA (open, fopen,
 # stat, lstat, access, chmod, chown, lchown, opendir, unlink, rmdir, rename, mkdir, mkfifo,
 # symlink, link, truncate, nftw, realpath, readlink, mkdtemp, json_load_file…, las *at con un
 # descriptor que no sale de base/arbol.c, y los ayudantes por ruta archivos_* y arbol_raiz) fuera
@@ -25,7 +26,7 @@ autograder/base/arbol.c	la API auditada: cada paso baja desde un descriptor abie
 autograder/base/archivos.c	rutas de quien califica: copiar la entrega original (antes de compilar nada), crear build/, leer con tope; archivos_borrar_arbol abre la carpeta que CONTIENE lo que se borra (de quien califica) y el resto va por arbol_borrar
 autograder/base/caja.c	el sistema: /bin, /lib… (enlaces de la distribución) y el binario de bwrap
 autograder/base/huerfanos.c	/proc: padres, líneas de comandos y terminales de los procesos
-autograder/base/tcp.c:tcp_sin_leer_en_el_servidor	/proc/net/tcp y /proc/net/tcp6: la tabla de sockets del núcleo, no de la entrega
+common/src/tcp_prueba.c:tcp_sin_leer_en_el_servidor	/proc/net/tcp y /proc/net/tcp6: la tabla de sockets del núcleo, no de la entrega
 autograder/base/aislamiento.c	/proc/self/{uid_map,gid_map,setgroups} y /proc/*/status
 autograder/base/orden.c	/dev/null y el archivo de salida de una orden de confianza (en build/)
 autograder/base/reloj.c:listas_ahora	/proc/loadavg: la carga de toda la máquina, del núcleo (el reloj con CPU de los topes)
@@ -130,7 +131,8 @@ def limpiar(texto):
 
 archivos = []
 for patron in ("autograder/base/*.c", "autograder/lib/*.c", "autograder/runner/*.c",
-               "autograder/observador/*.c", "labs/*/.calificador/*.c"):
+               "autograder/observador/*.c", "labs/*/.calificador/*.c",
+               "common/src/tcp_prueba.c"):
     archivos += sorted(glob.glob(os.path.join(raiz, patron)))
 if not archivos:
     print("  no hay fuentes que mirar en", raiz)
@@ -175,7 +177,7 @@ fi
 COPIA=$(mktemp -d "${TMPDIR:-/tmp}/rutas-estaticas.XXXXXX")
 trap 'rm -rf "$COPIA"' EXIT
 (cd "$RAIZ" && cp --parents autograder/base/*.c autograder/lib/*.c autograder/runner/*.c \
-  autograder/observador/*.c labs/*/.calificador/*.c "$COPIA"/)
+  autograder/observador/*.c labs/*/.calificador/*.c common/src/tcp_prueba.c "$COPIA"/)
 objetivo="$COPIA/labs/08-contador-palabras/.calificador/entrada.c"
 printf '\nstatic void vuelve(const char *ruta)\n{\n    (void)chmod(ruta, 0755);\n}\n' >>"$objetivo"
 if salida=$(escanear "$COPIA"); then

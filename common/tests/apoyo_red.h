@@ -1,8 +1,8 @@
 /* apoyo_red.h — ayudas de las pruebas del servidor de práctica (test_servidor*.c): arrancar
  * un servidor propio en un puerto efímero y hablarle por loopback, byte a byte, sin cliente
  * HTTP de por medio (la caja negra se mira desde fuera). Los bytes los mueve el cliente TCP
- * del calificador (tcp_* de calificador/base.h, en libcalificador.a); aquí solo queda lo
- * que es HTTP: leer y trocear respuestas (red_leer, red_get, red_cabecera).
+ * crudo de libcurso (curso/tcp_prueba.h); aquí solo queda lo que es HTTP: leer y trocear respuestas
+ * (red_leer, red_get, red_cabecera).
  *
  * Es un .h con funciones static porque cada archivo de common/tests/ es un binario aparte.
  *
@@ -13,8 +13,9 @@
 #ifndef APOYO_RED_H
 #define APOYO_RED_H
 
-#include "calificador/base.h"
 #include "curso/practica.h"
+#include "curso/reloj.h"
+#include "curso/tcp_prueba.h"
 
 #include <criterion/criterion.h>
 #include <limits.h>
@@ -77,7 +78,7 @@ static inline double red_ahora(void)
     return reloj_s();
 }
 
-/* --- Conexión (el cliente TCP del calificador) ---------------------------------------- */
+/* --- Conexión (el cliente TCP crudo, curso/tcp_prueba.h) --------------------------------- */
 
 typedef struct {
     tcp_t tcp;     /* tcp.fin: el servidor cerró (EOF) o cortó (ECONNRESET) */

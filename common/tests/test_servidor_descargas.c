@@ -8,8 +8,7 @@
 #include "apoyo_red.h"
 
 #include "../servidor/bytes.h"
-
-#include "calificador/base.h"
+#include "curso/huella.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -45,22 +44,16 @@ static int pedir_cronometrado(const char *ruta, const char *rango, red_resp_t *r
     return e;
 }
 
-/* SHA-256 (hex, de calificador/base.h) pasado a base64 aquí mismo, sin huella_base64 de
- * libcurso: así se coteja Repr-Digest con una codificación que no es la del servidor. */
+/* SHA-256 (curso/huella.h) pasado a base64 aquí mismo, sin huella_base64 de libcurso: así se
+ * coteja Repr-Digest con una codificación que no es la del servidor. */
 static void base64_esperado(const void *datos, size_t n, char salida[45])
 {
     static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    sha256_t s;
-    char hex[65];
-    unsigned char d[33] = {0};
-    sha256_iniciar(&s);
-    sha256_anadir(&s, datos, n);
-    sha256_terminar(&s, hex);
-    for (int i = 0; i < 32; i++) {
-        unsigned v;
-        cr_assert_eq(sscanf(hex + 2 * i, "%2x", &v), 1);
-        d[i] = (unsigned char)v;
-    }
+    huella_t h;
+    unsigned char d[HUELLA_BYTES + 1] = {0};
+    huella_iniciar(&h);
+    huella_anadir(&h, datos, n);
+    huella_terminar(&h, d);
     size_t o = 0;
     for (size_t i = 0; i < 32; i += 3) {
         uint32_t v = (uint32_t)d[i] << 16 | (uint32_t)d[i + 1] << 8 | (i + 2 < 32 ? d[i + 2] : 0);

@@ -217,7 +217,7 @@ Test(caja, red_propia_alcanzable)
     cal_fin(1);
 }
 
-/* La cola de recepción de un servidor, vista desde fuera (base/tcp.c,
+/* La cola de recepción de un servidor, vista desde fuera (common/src/tcp_prueba.c,
  * tcp_sin_leer_en_el_servidor): lo que el cliente mandó y el servidor no ha leído, y nada
  * cuando ya lo leyó o cerró. lib/vivos.c la usa para no acusar de leer por su cuenta a un
  * servidor que solo dejó de leer. */

@@ -1,8 +1,9 @@
-/* tcp.c — el cliente TCP crudo de quien prueba servidores (calificadores, pruebas de common,
- * bench): sockets de 127.0.0.1 sin libuv, con esperas acotadas (poll) para que un servidor
- * que no contesta dé un diagnóstico claro en vez de un cuelgue. Ver base.h, sección tcp.c. */
+/* tcp_prueba.c — el cliente TCP crudo de quien prueba servidores (calificadores y pruebas de
+ * common): sockets de 127.0.0.1 sin libuv, con esperas acotadas (poll) para que un servidor
+ * que no contesta dé un diagnóstico claro en vez de un cuelgue. Ver curso/tcp_prueba.h. */
 #define _GNU_SOURCE /* POLLRDHUP */
-#include "calificador/base.h"
+#include "curso/tcp_prueba.h"
+#include "curso/reloj.h"
 
 #include <errno.h>
 #include <fcntl.h>
