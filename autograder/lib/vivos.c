@@ -284,10 +284,11 @@ void vivos_anotar(void)
     vivos_olvidar();
 }
 
-/* El informe de cierre de la precarga: las líneas «cierre: <tipo> …» (solo las de `tipo` si no
- * es NULL) traducidas en `texto`, y en *desde_callback si uv_run seguía en marcha al salir. Lo
- * que devuelven cal_sin_cerrar y cal_sin_cerrar_de, sin contar esa salida. */
-static int sin_cerrar(cal_proceso_t *p, const char *tipo, char *texto, size_t tam,
+/* El informe de cierre de la precarga: las líneas «cierre: <tipo> …» traducidas en `texto` (si
+ * `tipo` no es NULL, solo las de ese tipo, o con `salvo` todas menos esas), y en
+ * *desde_callback si uv_run seguía en marcha al salir. Lo que devuelven cal_sin_cerrar y
+ * cal_sin_cerrar_de, sin contar esa salida. */
+static int sin_cerrar(cal_proceso_t *p, const char *tipo, int salvo, char *texto, size_t tam,
                       int *desde_callback)
 {
     texto[0] = '\0';
@@ -309,8 +310,9 @@ static int sin_cerrar(cal_proceso_t *p, const char *tipo, char *texto, size_t ta
         size_t n = fin != NULL ? (size_t)(fin - c) + 1 : strlen(c);
         if (strncmp(c, "cierre: ", 8) == 0 && n > 8) {
             llegadas++;
-            if (tipo == NULL || (n > 8 + largo_tipo && memcmp(c + 8, tipo, largo_tipo) == 0 &&
-                                 c[8 + largo_tipo] == ' ')) {
+            int del_tipo = tipo != NULL && n > 8 + largo_tipo &&
+                           memcmp(c + 8, tipo, largo_tipo) == 0 && c[8 + largo_tipo] == ' ';
+            if (tipo == NULL || del_tipo != salvo) {
                 memcpy(crudo + largo, c + 8, n - 8);
                 largo += n - 8;
                 cuantos++;
@@ -355,10 +357,11 @@ static int sin_cerrar(cal_proceso_t *p, const char *tipo, char *texto, size_t ta
     return cuantos;
 }
 
-int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
+/* Lo de cal_sin_cerrar, sin los handles de tipo `salvo` si no es NULL. */
+static int sin_cerrar_salvo(cal_proceso_t *p, const char *salvo, char *texto, size_t tam)
 {
     int desde_callback;
-    int cuantos = sin_cerrar(p, NULL, texto, tam, &desde_callback);
+    int cuantos = sin_cerrar(p, salvo, salvo != NULL, texto, tam, &desde_callback);
     /* Un uv_run aún en marcha al salir: exit() desde una callback (la de una señal, p. ej.).
      * No deja líneas «cierre:» (no hay revisión que hacer), pero no cerró nada: cuenta como
      * un olvido más, el mismo que dejar un handle a la red de seguridad. */
@@ -373,16 +376,21 @@ int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
     return cuantos;
 }
 
+int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
+{
+    return sin_cerrar_salvo(p, NULL, texto, tam);
+}
+
 int cal_sin_cerrar_de(cal_proceso_t *p, const char *tipo, char *texto, size_t tam)
 {
     int desde_callback;
-    return sin_cerrar(p, tipo, texto, tam, &desde_callback);
+    return sin_cerrar(p, tipo, 0, texto, tam, &desde_callback);
 }
 
 int cal_salio_desde_callback(cal_proceso_t *p, char *texto, size_t tam)
 {
     int desde_callback;
-    int cuantos = sin_cerrar(p, NULL, texto, tam, &desde_callback);
+    int cuantos = sin_cerrar(p, NULL, 0, texto, tam, &desde_callback);
     return cuantos < 0 ? cuantos : desde_callback;
 }
 
@@ -728,10 +736,13 @@ int cal_temporizadores_rapidos(cal_proceso_t *p)
     return (int)c.rapidos;
 }
 
-int cal_parada_cerro_todo(cal_proceso_t *p, const char *que_cierra)
+/* cal_parada_cerro_todo y cal_parada_cerro_todo_salvo: el juicio, sin los handles de tipo
+ * `ajeno` si no es NULL (los cobra `quien_cobra`: si solo faltaban esos, se anota). */
+static int parada_cerro(cal_proceso_t *p, const char *que_cierra, const char *ajeno,
+                        const char *quien_cobra)
 {
     char dejados[2048];
-    int n = cal_sin_cerrar(p, dejados, sizeof dejados);
+    int n = sin_cerrar_salvo(p, ajeno, dejados, sizeof dejados);
     if (n > 0) {
         cal_esperado("que la parada cerrara ella misma cada handle (%s) antes de que uv_run "
                      "acabara, y después el bucle (uv_loop_close)",
@@ -750,8 +761,24 @@ int cal_parada_cerro_todo(cal_proceso_t *p, const char *que_cierra)
         cal_obtenido("no hay informe que valga: %s", dejados);
         return 0;
     }
-    if (n < 0)
+    if (n < 0) {
         cal_nota("(sin la precarga «vivos» no se pudo mirar qué handles quedaban abiertos al "
                  "acabar uv_run)");
+        return 1;
+    }
+    if (ajeno != NULL && cal_sin_cerrar_de(p, ajeno, dejados, sizeof dejados) > 0)
+        cal_nota("(también quedó sin cerrar lo que sigue; aquí no se cobra, lo cobra %s: %s)",
+                 quien_cobra, dejados);
     return 1;
+}
+
+int cal_parada_cerro_todo(cal_proceso_t *p, const char *que_cierra)
+{
+    return parada_cerro(p, que_cierra, NULL, NULL);
+}
+
+int cal_parada_cerro_todo_salvo(cal_proceso_t *p, const char *que_cierra, const char *ajeno,
+                                const char *quien_cobra)
+{
+    return parada_cerro(p, que_cierra, ajeno, quien_cobra);
 }

@@ -351,6 +351,12 @@ int cal_salio_desde_callback(cal_proceso_t *p, char *texto, size_t tam);
  * `que_cierra`, p. ej. «el servidor, las conexiones y los handles de las señales») y
  * «obtenido» ya escritos. Un exit() desde una callback cuenta como un olvido más. */
 int cal_parada_cerro_todo(cal_proceso_t *p, const char *que_cierra);
+/* Como cal_parada_cerro_todo, sin contar los handles de tipo `ajeno` («uv_signal_t»): para la
+ * verificación de un camino concreto (el de un error, p. ej.) cuando ese olvido, el mismo en
+ * todos los caminos, ya lo cobra otra, `quien_cobra` («valgrind»). Un olvido cuesta una vez,
+ * no en cada verificación que pasa por la parada. Si solo faltaban esos, lo anota. */
+int cal_parada_cerro_todo_salvo(cal_proceso_t *p, const char *que_cierra, const char *ajeno,
+                                const char *quien_cobra);
 /* Cuántos descriptores del programa apuntan ahora a rutas que empiezan por `prefijo` (lee
  * /proc/<pid>/fd). -1 si no se pudo mirar (el programa ya terminó, o sin permiso). */
 int cal_abiertos(cal_proceso_t *p, const char *prefijo);

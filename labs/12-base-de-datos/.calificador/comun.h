@@ -171,6 +171,13 @@ int base_lanzar(const base_t *b, const char *const *args, int valgrind, double l
  * cal_parada_cerro_todo dice si el programa lo cerró todo él mismo. */
 int base_lanzar_vigilando_cierre(const base_t *b, const char *const *args, double limite_s,
                                  cal_proceso_t **p);
+/* La parada de un camino concreto (conexiones rotas, una rechazada, una sentencia que falla;
+ * lanzado con base_lanzar_vigilando_cierre) cerró lo suyo: las conexiones, los
+ * temporizadores…, y no salió desde una callback. Los handles de las señales no se cobran
+ * aquí: olvidar senales_cerrar no es cosa del camino, y lo cobra una vez «valgrind», que pasa
+ * por los mismos caminos y pide uv_loop_close() == 0 (el estudiante de prueba de la sesión 41
+ * lo pagaba en cuatro verificaciones: 79/100). Mutante: senales_abiertas_en_error. */
+int base_camino_cerro_lo_suyo(cal_proceso_t *p, const char *que_cierra);
 
 /* Un entero de la primera fila y columna de `sql` (con hasta 2 parámetros de texto), o -1. */
 long long base_entero(PGconn *c, const char *sql, const char *p1, const char *p2);

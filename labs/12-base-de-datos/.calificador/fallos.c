@@ -108,8 +108,8 @@ static void reemplaza_rotas(void)
                  cortadas);
     /* Una conexión rota sale del pool, pero también se cierra (bd_cerrar): si no, su handle
      * sigue abierto y uv_loop_close no da 0, aunque todo lo demás cuadre. */
-    CAL_FIN(cal_parada_cerro_todo(p, "cada conexión con bd_cerrar, también las rotas que el pool "
-                                     "descartó, y los handles de las señales"));
+    CAL_FIN(base_camino_cerro_lo_suyo(p, "cada conexión con bd_cerrar, también las rotas que el "
+                                         "pool descartó"));
 }
 
 /* Con la base limitada a `limite` conexiones del programa, lanza `args`: la conexión siguiente
@@ -157,8 +157,8 @@ static int rechazada_tras_abrir(const char *id, int limite, const char *const *a
     /* Y todo cerrado: una conexión que no llegó a abrirse también se cierra con bd_cerrar (su
      * handle sigue en el bucle). Sin ello uv_loop_close fallaba y el código era el bueno (el
      * estudiante de prueba de la sesión 29: 100/100; ningún valgrind pasa por aquí). */
-    return cal_parada_cerro_todo(p, "cada conexión con bd_cerrar, también la que el servidor "
-                                    "rechazó, y los handles de las señales");
+    return base_camino_cerro_lo_suyo(p, "cada conexión con bd_cerrar, también la que el servidor "
+                                        "rechazó");
 }
 
 /* Cada inserción de «rechaza_pool»: mientras la primera ocupa la conexión abierta, llegan los
@@ -443,8 +443,7 @@ static void sentencia_falla(void)
     ok = falla_y_para(&bq, pq, 0, "de consultas", !ok) && ok;
     /* «Todo se cierra y código 1»: un exit(1) desde la callback del error sale con el mismo
      * código y el mismo mensaje, pero no cierra nada (las conexiones mueren con el proceso). */
-    static const char *const que = "cada conexión con bd_cerrar, la secuencial y las del pool, "
-                                   "y los handles de las señales";
-    CAL_FIN(ok && cal_parada_cerro_todo(pc, que) && cal_parada_cerro_todo(ps, que) &&
-            cal_parada_cerro_todo(pq, que));
+    static const char *const que = "cada conexión con bd_cerrar, la secuencial y las del pool";
+    CAL_FIN(ok && base_camino_cerro_lo_suyo(pc, que) && base_camino_cerro_lo_suyo(ps, que) &&
+            base_camino_cerro_lo_suyo(pq, que));
 }
