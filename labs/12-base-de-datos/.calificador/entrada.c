@@ -43,3 +43,35 @@ static void conexion_mala(void)
         cal_obtenido("las dos salen con 2 y explican el motivo");
     CAL_FIN(ok);
 }
+
+/* Los límites de «Uso» (-p de 1 a 100, -n de 1 a 1000000, enteros sin restos), con una base que
+ * funciona: un programa que acepta uno de estos valores empieza, y se nota (sale con 0 o se
+ * queda esperando). La lectura viene hecha en la partida; esto es lo que cuesta romperla (el
+ * estudiante de prueba de la sesión 41 aceptaba -p 0 y salía con 0 sin hacer nada: 100/100).
+ * Mutante: tamano_cero_aceptado. */
+CAL_PRUEBA(argumentos, 40)
+static void argumentos(void)
+{
+    static const char *const malos[][2] = {{"-p", "0"}, {"-p", "101"}, {"-n", "0"}, {"-n", "12x"}};
+    cal_esperado("-p 0, -p 101, -n 0 y -n 12x, con una base que funciona: cada uno sale con 2 en "
+                 "menos de 5 s, con un mensaje en stderr y nada en stdout");
+    base_t b;
+    if (!base_preparar(&b, "argumentos", SIN_TABLA, 0, NULL))
+        CAL_FIN(0);
+    for (size_t i = 0; i < sizeof malos / sizeof malos[0]; i++) {
+        const char *args[] = {malos[i][0], malos[i][1], NULL};
+        cal_proceso_t *p;
+        cal_nota("Con %s %s:", malos[i][0], malos[i][1]);
+        if (!base_lanzar(&b, args, 0, 10, &p) || !base_esperar_fin(p, 5000, 2))
+            CAL_FIN(0);
+        if (cal_errores(p)[0] == '\0' || cal_salida(p)[0] != '\0') {
+            cal_obtenido("con %s %s salió con 2, pero %s", malos[i][0], malos[i][1],
+                         cal_errores(p)[0] == '\0' ? "sin mensaje en stderr"
+                                                   : "escribió en stdout: empezó");
+            cal_nota_salida(p, 5);
+            CAL_FIN(0);
+        }
+    }
+    cal_obtenido("los cuatro salen con 2, con un mensaje y sin empezar");
+    CAL_FIN(1);
+}
