@@ -65,7 +65,7 @@ int tcp_abrir(tcp_t *c, int puerto, const char *etiqueta, int rcvbuf);
  * lo que manda a este cliente en segmentos de ese tamaño. Para un cliente que no lee y cuya
  * cola en el núcleo tiene que llenarse pronto: en loopback (MTU 64 KiB) el núcleo del
  * servidor amplía su búfer de envío según el tamaño de segmento y, aunque el cliente tenga
- * SO_RCVBUF mínimo, acepta ~1,7 MiB antes de que un uv_write se quede en la cola de libuv;
+ * SO_RCVBUF mínimo, acepta ~1.7 MiB antes de que un uv_write se quede en la cola de libuv;
  * con mss 536, ~40 KiB (medido en Linux 6.x, tcp_wmem de serie). */
 int tcp_abrir_mss(tcp_t *c, int puerto, const char *etiqueta, int rcvbuf, int mss);
 /* Envía todo (espera hasta 5 s a que quepa; si no, -ETIMEDOUT). Nunca SIGPIPE. */
