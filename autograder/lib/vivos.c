@@ -284,11 +284,10 @@ void vivos_anotar(void)
     vivos_olvidar();
 }
 
-/* El informe de cierre de la precarga: las líneas «cierre: <tipo> …» traducidas en `texto` (si
- * `tipo` no es NULL, solo las de ese tipo, o con `salvo` todas menos esas), y en
- * *desde_callback si uv_run seguía en marcha al salir. Lo que devuelven cal_sin_cerrar y
- * cal_sin_cerrar_de, sin contar esa salida. */
-static int sin_cerrar(cal_proceso_t *p, const char *tipo, int salvo, char *texto, size_t tam,
+/* El informe de cierre de la precarga: las líneas «cierre: <tipo> …» (solo las de `tipo` si no
+ * es NULL) traducidas en `texto`, y en *desde_callback si uv_run seguía en marcha al salir. Lo
+ * que devuelven cal_sin_cerrar y cal_sin_cerrar_de, sin contar esa salida. */
+static int sin_cerrar(cal_proceso_t *p, const char *tipo, char *texto, size_t tam,
                       int *desde_callback)
 {
     texto[0] = '\0';
@@ -310,9 +309,8 @@ static int sin_cerrar(cal_proceso_t *p, const char *tipo, int salvo, char *texto
         size_t n = fin != NULL ? (size_t)(fin - c) + 1 : strlen(c);
         if (strncmp(c, "cierre: ", 8) == 0 && n > 8) {
             llegadas++;
-            int del_tipo = tipo != NULL && n > 8 + largo_tipo &&
-                           memcmp(c + 8, tipo, largo_tipo) == 0 && c[8 + largo_tipo] == ' ';
-            if (tipo == NULL || del_tipo != salvo) {
+            if (tipo == NULL || (n > 8 + largo_tipo && memcmp(c + 8, tipo, largo_tipo) == 0 &&
+                                 c[8 + largo_tipo] == ' ')) {
                 memcpy(crudo + largo, c + 8, n - 8);
                 largo += n - 8;
                 cuantos++;
@@ -357,11 +355,47 @@ static int sin_cerrar(cal_proceso_t *p, const char *tipo, int salvo, char *texto
     return cuantos;
 }
 
-/* Lo de cal_sin_cerrar, sin los handles de tipo `salvo` si no es NULL. */
-static int sin_cerrar_salvo(cal_proceso_t *p, const char *salvo, char *texto, size_t tam)
+/* Deja en `texto` (líneas de sin_cerrar) solo las de los handles creados en el archivo
+ * `archivo` de libcurso («creado en …/common/src/bd.c:266», como pista_libcurso) y pasa las
+ * demás a `otros`. Devuelve cuántas quedan. Una línea sin traducir (sin archivo:línea) no es
+ * de ese archivo: con el programa sin información de depuración, aquí no se cobra nada y lo
+ * cobra quien mire todo. */
+static int solo_las_de(char *texto, const char *archivo, char *otros, size_t tam_otros)
+{
+    size_t largo = strlen(archivo), quedan = 0, usados = 0;
+    int n = 0;
+    otros[0] = '\0';
+    for (char *l = texto; *l != '\0';) {
+        char *fin = strchr(l, '\n');
+        size_t lar = fin != NULL ? (size_t)(fin - l) : strlen(l);
+        const char *en = strstr(l, archivo);
+        int suya = en != NULL && en < l + lar && en[largo] == ':';
+        if (suya) {
+            if (quedan > 0)
+                texto[quedan++] = '\n';
+            memmove(texto + quedan, l, lar);
+            quedan += lar;
+            n++;
+        } else {
+            if (usados > 0)
+                anadir(otros, tam_otros, &usados, "\n", 1);
+            anadir(otros, tam_otros, &usados, l, lar);
+        }
+        l += lar + (fin != NULL ? 1 : 0);
+    }
+    texto[quedan] = '\0';
+    return n;
+}
+
+/* Lo de cal_sin_cerrar; con `archivo`, solo los handles creados allí (los demás, en `otros`). */
+static int sin_cerrar_de_archivo(cal_proceso_t *p, const char *archivo, char *texto, size_t tam,
+                                 char *otros, size_t tam_otros)
 {
     int desde_callback;
-    int cuantos = sin_cerrar(p, salvo, salvo != NULL, texto, tam, &desde_callback);
+    int cuantos = sin_cerrar(p, NULL, texto, tam, &desde_callback);
+    otros[0] = '\0';
+    if (cuantos > 0 && archivo != NULL)
+        cuantos = solo_las_de(texto, archivo, otros, tam_otros);
     /* Un uv_run aún en marcha al salir: exit() desde una callback (la de una señal, p. ej.).
      * No deja líneas «cierre:» (no hay revisión que hacer), pero no cerró nada: cuenta como
      * un olvido más, el mismo que dejar un handle a la red de seguridad. */
@@ -378,19 +412,20 @@ static int sin_cerrar_salvo(cal_proceso_t *p, const char *salvo, char *texto, si
 
 int cal_sin_cerrar(cal_proceso_t *p, char *texto, size_t tam)
 {
-    return sin_cerrar_salvo(p, NULL, texto, tam);
+    char nada[1];
+    return sin_cerrar_de_archivo(p, NULL, texto, tam, nada, sizeof nada);
 }
 
 int cal_sin_cerrar_de(cal_proceso_t *p, const char *tipo, char *texto, size_t tam)
 {
     int desde_callback;
-    return sin_cerrar(p, tipo, 0, texto, tam, &desde_callback);
+    return sin_cerrar(p, tipo, texto, tam, &desde_callback);
 }
 
 int cal_salio_desde_callback(cal_proceso_t *p, char *texto, size_t tam)
 {
     int desde_callback;
-    int cuantos = sin_cerrar(p, NULL, 0, texto, tam, &desde_callback);
+    int cuantos = sin_cerrar(p, NULL, texto, tam, &desde_callback);
     return cuantos < 0 ? cuantos : desde_callback;
 }
 
@@ -736,13 +771,13 @@ int cal_temporizadores_rapidos(cal_proceso_t *p)
     return (int)c.rapidos;
 }
 
-/* cal_parada_cerro_todo y cal_parada_cerro_todo_salvo: el juicio, sin los handles de tipo
- * `ajeno` si no es NULL (los cobra `quien_cobra`: si solo faltaban esos, se anota). */
-static int parada_cerro(cal_proceso_t *p, const char *que_cierra, const char *ajeno,
+/* cal_parada_cerro_todo y cal_parada_cerro_lo_de: el juicio, con `archivo` solo de los handles
+ * creados allí (los demás los cobra `quien_cobra`: se anotan). */
+static int parada_cerro(cal_proceso_t *p, const char *que_cierra, const char *archivo,
                         const char *quien_cobra)
 {
-    char dejados[2048];
-    int n = sin_cerrar_salvo(p, ajeno, dejados, sizeof dejados);
+    char dejados[2048], otros[2048];
+    int n = sin_cerrar_de_archivo(p, archivo, dejados, sizeof dejados, otros, sizeof otros);
     if (n > 0) {
         cal_esperado("que la parada cerrara ella misma cada handle (%s) antes de que uv_run "
                      "acabara, y después el bucle (uv_loop_close)",
@@ -766,9 +801,9 @@ static int parada_cerro(cal_proceso_t *p, const char *que_cierra, const char *aj
                  "acabar uv_run)");
         return 1;
     }
-    if (ajeno != NULL && cal_sin_cerrar_de(p, ajeno, dejados, sizeof dejados) > 0)
+    if (otros[0] != '\0')
         cal_nota("(también quedó sin cerrar lo que sigue; aquí no se cobra, lo cobra %s: %s)",
-                 quien_cobra, dejados);
+                 quien_cobra, otros);
     return 1;
 }
 
@@ -777,8 +812,8 @@ int cal_parada_cerro_todo(cal_proceso_t *p, const char *que_cierra)
     return parada_cerro(p, que_cierra, NULL, NULL);
 }
 
-int cal_parada_cerro_todo_salvo(cal_proceso_t *p, const char *que_cierra, const char *ajeno,
-                                const char *quien_cobra)
+int cal_parada_cerro_lo_de(cal_proceso_t *p, const char *que_cierra, const char *archivo,
+                           const char *quien_cobra)
 {
-    return parada_cerro(p, que_cierra, ajeno, quien_cobra);
+    return parada_cerro(p, que_cierra, archivo, quien_cobra);
 }

@@ -351,12 +351,15 @@ int cal_salio_desde_callback(cal_proceso_t *p, char *texto, size_t tam);
  * `que_cierra`, p. ej. «el servidor, las conexiones y los handles de las señales») y
  * «obtenido» ya escritos. Un exit() desde una callback cuenta como un olvido más. */
 int cal_parada_cerro_todo(cal_proceso_t *p, const char *que_cierra);
-/* Como cal_parada_cerro_todo, sin contar los handles de tipo `ajeno` («uv_signal_t»): para la
- * verificación de un camino concreto (el de un error, p. ej.) cuando ese olvido, el mismo en
- * todos los caminos, ya lo cobra otra, `quien_cobra` («valgrind»). Un olvido cuesta una vez,
- * no en cada verificación que pasa por la parada. Si solo faltaban esos, lo anota. */
-int cal_parada_cerro_todo_salvo(cal_proceso_t *p, const char *que_cierra, const char *ajeno,
-                                const char *quien_cobra);
+/* Como cal_parada_cerro_todo, solo con los handles creados en `archivo` de libcurso
+ * («common/src/bd.c»: las conexiones de bd_conectar) y la salida desde una callback: para la
+ * verificación de un camino concreto (una conexión rota, un error) que juzga lo suyo. Los demás
+ * olvidos (las señales, un temporizador propio) no son del camino: los cobra una vez otra que
+ * pase por todos, `quien_cobra` («valgrind»), y aquí se anotan. Un olvido cuesta una vez, no
+ * en cada verificación que pasa por la parada. Sin información de depuración no hay archivo
+ * que reconocer y aquí no se cobra nada. */
+int cal_parada_cerro_lo_de(cal_proceso_t *p, const char *que_cierra, const char *archivo,
+                           const char *quien_cobra);
 /* Cuántos descriptores del programa apuntan ahora a rutas que empiezan por `prefijo` (lee
  * /proc/<pid>/fd). -1 si no se pudo mirar (el programa ya terminó, o sin permiso). */
 int cal_abiertos(cal_proceso_t *p, const char *prefijo);

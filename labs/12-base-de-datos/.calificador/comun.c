@@ -770,9 +770,9 @@ int base_lanzar_vigilando_cierre(const base_t *b, const char *const *args, doubl
 
 int base_camino_cerro_lo_suyo(cal_proceso_t *p, const char *que_cierra)
 {
-    return cal_parada_cerro_todo_salvo(p, que_cierra, "uv_signal_t",
-                                       "«valgrind: sin fugas ni errores de memoria», que pasa por "
-                                       "los mismos caminos de error");
+    return cal_parada_cerro_lo_de(p, que_cierra, "common/src/bd.c",
+                                  "«valgrind: sin fugas ni errores de memoria», que pasa por los "
+                                  "mismos caminos");
 }
 
 long long base_entero(PGconn *c, const char *sql, const char *p1, const char *p2)

@@ -172,11 +172,12 @@ int base_lanzar(const base_t *b, const char *const *args, int valgrind, double l
 int base_lanzar_vigilando_cierre(const base_t *b, const char *const *args, double limite_s,
                                  cal_proceso_t **p);
 /* La parada de un camino concreto (conexiones rotas, una rechazada, una sentencia que falla;
- * lanzado con base_lanzar_vigilando_cierre) cerró lo suyo: las conexiones, los
- * temporizadores…, y no salió desde una callback. Los handles de las señales no se cobran
- * aquí: olvidar senales_cerrar no es cosa del camino, y lo cobra una vez «valgrind», que pasa
+ * lanzado con base_lanzar_vigilando_cierre) cerró lo suyo: cada conexión (los handles que crea
+ * bd_conectar), sin salir desde una callback. Un handle que no es de ninguna conexión (las
+ * señales, un temporizador propio) no es cosa del camino: lo cobra una vez «valgrind», que pasa
  * por los mismos caminos y pide uv_loop_close() == 0 (el estudiante de prueba de la sesión 41
- * lo pagaba en cuatro verificaciones: 79/100). Mutante: senales_abiertas_en_error. */
+ * pagaba un senales_cerrar olvidado en cuatro verificaciones: 79/100). Mutantes:
+ * senales_abiertas_en_error, temporizador_sin_cerrar. */
 int base_camino_cerro_lo_suyo(cal_proceso_t *p, const char *que_cierra);
 
 /* Un entero de la primera fila y columna de `sql` (con hasta 2 parámetros de texto), o -1. */

@@ -155,9 +155,9 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
     if (activas != 0)
         return 0;
     /* Solo lo propio de Ctrl+C: salir desde la callback de la señal, sin que uv_run vuelva. Un
-     * handle que ninguna salida cierra (un temporizador parado, nunca uv_close) ya lo juzgan
-     * reemplaza_rotas, sentencia_falla, servidor_cae y valgrind: aquí no se cobra otra vez
-     * (mutante temporizador_sin_cerrar). Un olvido activo solo en esta salida (la conexión
+     * handle que ninguna salida cierra (un temporizador parado, nunca uv_close) ya lo juzga
+     * valgrind, que pasa por todos los caminos: aquí no se cobra otra vez (mutante
+     * temporizador_sin_cerrar). Un olvido activo solo en esta salida (la conexión
      * secuencial sin cerrar) no deja volver a uv_run: ya no sale con 130 a tiempo. */
     char porque[512];
     if (cal_salio_desde_callback(p, porque, sizeof porque) == 1)
