@@ -1,6 +1,6 @@
 /* traza.c — una línea de una traza de strace, partida en sus piezas: el hilo, la dirección de
  * la instrucción syscall (con -i) y lo que sigue. La leen dos lectores, lib/valgrind.c (la
- * señal que mató a valgrind y el código que no instrumenta) y runner/conducta.c (los medios):
+ * señal que mató a valgrind y el código que no instrumenta) y runner/conducta_traza.c (los medios):
  * cada uno tenía su copia, y la de la señal no saltaba la dirección (con -i nunca encontraba
  * el arranque de valgrind: prueba-autograder, valgrind_tapa_sabotaje). */
 #include "calificador/base.h"

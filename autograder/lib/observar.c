@@ -180,7 +180,7 @@ void observar_argumentos(caja_orden_t *a, int fd_traza, int filtro, int fd_info,
      * «+++ killed by SIGx +++», y las señales recibidas, «--- SIGx ---»; `-e signal=none` quita
      * también lo primero). Con bwrap, morir por una señal llega como exit(128 + N), y valgrind
      * solo da su código de error si el programa sale por su pie: esta es la prueba que el
-     * programa no puede escribir (lib/valgrind.c). runner/conducta.c salta esas líneas. */
+     * programa no puede escribir (lib/valgrind.c). runner/conducta_traza.c salta esas líneas. */
     for (int i = 0; opciones[i] != NULL; i++)
         caja_poner(a, valgrind && i == 1 ? "-q" : opciones[i]);
     if (nombradas[0] != '\0') {

@@ -51,13 +51,14 @@ autograder/lib/lanzar.c:abrir_terminal	el esclavo del pseudoterminal en /dev/pts
 autograder/lib/vivos.c:ruta_de	CALIF_VIVOS y CALIF_VIVOS_CIERRE: la precarga vivos copiada junto al binario (trabajo/NN, de quien califica), como la puerta
 autograder/runner/alcance.c	la copia aparte (bajo /tmp, de root) de las cabeceras y libcurso.a del curso
 autograder/runner/avance.c	los <id>.en-marcha de la carpeta de resultados (del ejecutor)
-autograder/runner/exportadas.c:leer_entera	una biblioteca del sistema: la ruta de libuv en la pila que escribe strace (fuera de la caja), que conducta.c solo pasa si empieza por /usr/lib/, /lib/ o /lib64/ (sistema_y); solo se lee
+autograder/runner/exportadas.c:leer_entera	una biblioteca del sistema: la ruta de libuv en la pila que escribe strace (fuera de la caja), que conducta_pila.c solo pasa si empieza por /usr/lib/, /lib/ o /lib64/ (sistema_y); solo se lee
 autograder/runner/calificar.c	la carpeta de salida, trabajo/NN (de quien califica) y sus informes; lo de la entrega se borra con archivos_borrar_arbol (arbol_borrar); la carpeta del canal de Criterion (mkdtemp en TMPDIR o /tmp, que no son de la entrega; se borra con arbol_borrar desde la que la contiene)
 autograder/runner/compilar.c:montar_opciones	las carpetas -I/-L y los archivos que nombra make (del curso)
 autograder/runner/compilar.c:binario_a_su_sitio	el binario ya movido (renameat desde el descriptor de fuentes) a trabajo/NN, de quien califica
 autograder/lib/canal.c	/proc/<pid>/{status,exe} y /proc/self/{status,exe}: de quién es una conexión al canal de Criterion (un proceso, no un archivo de la entrega)
 autograder/runner/segmentos.c:segmentos_mostrar	calificar --segmentos PROGRAMA: una orden del profesorado y de las pruebas, a mano y fuera de toda calificación (con O_NOFOLLOW: no sigue un enlace del final)
 autograder/runner/conducta.c	las trazas de strace (carpeta 0700 de quien califica) y la puerta copiada allí
+autograder/runner/conducta_traza.c	las trazas de strace y sus listas «*.entrada» (carpeta 0700 de quien califica)
 autograder/runner/criterion.c	el TAP y los <id>.json de la carpeta de resultados (del ejecutor)
 autograder/runner/entrega.c	la entrega original (de labs/, solutions/ o la recogida por recoger.py) antes de compilar, y trabajo/NN (de quien califica)
 autograder/runner/historial.c	build/progreso.json

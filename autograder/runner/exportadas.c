@@ -1,6 +1,6 @@
 /* exportadas.c — ¿cae una dirección dentro de una función que exporta una biblioteca?
  *
- * runner/conducta.c juzga la pila de cada archivo que toca el grupo de hilos de libuv: justo
+ * runner/conducta_pila.c juzga la pila de cada archivo que toca el grupo de hilos de libuv: justo
  * encima del bucle del grupo (`worker`) tiene que estar la función de archivos de libuv
  * (`uv__fs_work`, estática), no una que el programa puede llamar (`uv_fs_read` sin callback,
  * alcanzada con una llamada de cola desde una callback de uv_queue_work). Los nombres que

@@ -67,7 +67,7 @@ static const char *const lectura_bloqueante[] = {
 /* Escribir, truncar o renombrar archivos esperando en el hilo del bucle (lab 11: el disco va
  * por uv_fs_write, uv_fs_ftruncate y uv_fs_rename). Borrar (unlink, remove) no está: como
  * cerrar o medir, no mueve datos y cuesta una verificación, no el laboratorio; lo ve la
- * observación (runner/conducta.c, «menores»). */
+ * observación (runner/conducta_llamada.c, «menores»). */
 static const char *const archivos_bloqueantes[] = {
     "open",       "open64",          "openat",          "openat64",
     "creat",      "creat64",         "fopen",           "fopen64",

@@ -299,11 +299,12 @@ int segmentos_wx(int fd, char *motivo, size_t tam);
  * si no, 2 si no se pudo abrir. */
 int segmentos_mostrar(const opciones_t *op);
 
-/* conducta.c — los medios por lo que hace el programa (trazas de lib/observar.c). */
+/* conducta.c — los medios por lo que hace el programa (trazas de lib/observar.c; con
+ * conducta_traza.c, conducta_llamada.c y conducta_pila.c: conducta_interno.h). */
 /* Deja la puerta (calif-puerta) junto a `binario` y crea la carpeta de trazas de `trabajo`
  * (0700): sus rutas en `carpeta` y `puerta`. 0 o -errno (entonces no se observa). */
 /* La ruta (fuera de la caja) de la precarga vivos que lleva el programa: sus aperturas y mapas
- * son del cargador, no del programa (ver ruta_normal). "" si no la lleva. */
+ * son del cargador, no del programa (ver ruta_normal, en conducta_traza.c). "" si no la lleva. */
 void conducta_precarga(const char *ruta);
 int conducta_preparar(const char *construccion, const char *trabajo, const char *binario,
                       char *carpeta, size_t t_c, char *puerta, size_t t_p);

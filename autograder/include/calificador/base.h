@@ -161,7 +161,7 @@ typedef struct {
     int con_clave;
 } orden_t;
 #define ORDEN_MAX_FDS 10
-/* Dónde ve el programa, dentro de bwrap, la precarga vivos (lib/vivos.c, runner/conducta.c). */
+/* Dónde ve el programa, en bwrap, la precarga vivos (lib/vivos.c, runner/conducta_traza.c). */
 #define CAL_VIVOS_EN_CAJA "/calificador/vivos.so"
 typedef struct {
     const char *const *argv;

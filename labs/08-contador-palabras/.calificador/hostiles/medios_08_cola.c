@@ -7,7 +7,7 @@
  * uv_fs_read, con siete, no) en la callback de trabajo (libc → uv__fs_work → uv_fs_open → el
  * bucle del grupo), y se lee con uv_fs_read de verdad. La regla de la pila miraba si había un
  * marco del programa: 96/100 en el 08 sin aviso con 0, 100/100 con 1 (sesión 26). Ahora mira
- * qué hay justo encima del bucle del grupo (runner/conducta.c, pila_cola): no se califica. */
+ * qué hay justo encima del bucle del grupo (runner/conducta_pila.c, pila_cola): no se califica. */
 #define _GNU_SOURCE
 #define HM_COLA_UV 0
 #include <stdint.h>

@@ -6,7 +6,7 @@
  * La regla de la pila miraba el marco del programa y lo que hay encima de ese último marco de
  * libuv: 100/100 en el 08 sin aviso (un adversario, sesión 26). Ahora la pila tiene que ser
  * entera la de una uv_fs_* con callback: el último marco de libuv es el bucle del grupo, que
- * libuv no exporta (runner/conducta.c, pila_cola): no se califica. Lo demás (abrir, cerrar)
+ * libuv no exporta (runner/conducta_pila.c, pila_cola): no se califica. Lo demás (abrir, cerrar)
  * va por las uv_fs_* con callback de la solución; la vuelta al programa, por un uv_fs_fstat con
  * callback que lleva el resultado de la lectura. */
 #define _GNU_SOURCE

@@ -1,0 +1,432 @@
+/* conducta_traza.c — lo que deja lib/observar.c, leído: las trazas de strace -f, línea a línea,
+ * con cada llamada partida en sus piezas (sus argumentos, la ruta de un descriptor, lo que pide
+ * una lectura, la función de un marco de su pila), y las listas «*.entrada» de la carpeta de
+ * trazas. Aquí no se juzga nada: traza_recorrer da cada llamada completa y cada marco a los
+ * oyentes de quien lee (conducta_llamada.c). Las reglas, en runner/conducta.c.
+ */
+#define _GNU_SOURCE
+#include "conducta_interno.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PENDIENTES 64
+#define TOPE_TRAZA     (64u << 20)
+
+int empieza(const char *s, const char *p)
+{
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+int termina_en(const char *s, const char *fin)
+{
+    size_t a = strlen(s), b = strlen(fin);
+    return a >= b && strcmp(s + a - b, fin) == 0;
+}
+
+/* 1 si la llamada (el texto de strace desde su nombre) mira sin esperar: poll con tiempo 0,
+ * ppoll, select o pselect6 con {tv_sec=0, tv_…sec=0}. La solución del 12 hace un poll(…, 1, 0)
+ * en el hilo del bucle al cerrar cada conexión (medido: uno por conexión, justo antes de que
+ * libuv suelte su descriptor); libpq bloqueante espera con -1 o con un plazo. */
+int sondeo_sin_espera(const char *llamada)
+{
+    if (empieza(llamada, "poll(")) {
+        /* poll(FDS, N, TIEMPO): FDS puede ser [...] o [{fd=3, events=POLLIN}, …]. */
+        int nivel = 0;
+        const char *c = llamada + strlen("poll(");
+        for (; *c != '\0'; c++) {
+            if (*c == '[' || *c == '{')
+                nivel++;
+            else if ((*c == ']' || *c == '}') && nivel > 0)
+                nivel--;
+            else if (*c == ',' && nivel == 0)
+                break;
+        }
+        long n, tiempo;
+        char cierre;
+        return *c == ',' && sscanf(c, ", %ld, %ld%c", &n, &tiempo, &cierre) == 3 && tiempo == 0 &&
+               cierre == ')';
+    }
+    return strstr(llamada, "{tv_sec=0, tv_nsec=0}") != NULL ||
+           strstr(llamada, "{tv_sec=0, tv_usec=0}") != NULL;
+}
+
+/* La precarga vivos que el propio calificador pone al programa (lib/vivos.c): el cargador la
+ * abre y la mapea en el hilo principal, como las bibliotecas del sistema; no es del programa.
+ * Su ruta fuera de la caja (junto al binario) la da conducta_precarga; dentro, CAL_VIVOS_EN_CAJA.
+ */
+static char precarga[PATH_MAX];
+
+void conducta_precarga(const char *ruta)
+{
+    texto_poner(precarga, sizeof precarga, "%s", ruta);
+}
+
+/* 1 si `r` es la precarga vivos (dentro de la caja o fuera). */
+int es_precarga(const char *r)
+{
+    return strcmp(r, CAL_VIVOS_EN_CAJA) == 0 || (precarga[0] != '\0' && strcmp(r, precarga) == 0);
+}
+
+/* Una ruta de un archivo normal de la entrega (no del sistema). */
+int ruta_normal(const char *r)
+{
+    static const char *const sistema[] = {"/usr/", "/lib",  "/etc/",  "/proc/", "/sys/",
+                                          "/dev/", "/bin/", "/sbin/", NULL};
+    /* En /dev, lo que el programa puede escribir es suyo: un archivo copiado a /dev/shm (un
+     * tmpfs de 1 MiB en la caja) y leído allí de forma síncrona no es «del sistema» (lo
+     * encontró un adversario en la sesión 27). */
+    static const char *const escribibles[] = {"/dev/shm/", "/dev/mqueue/", NULL};
+    if (r[0] != '/')
+        return 0;
+    for (int i = 0; escribibles[i] != NULL; i++)
+        if (empieza(r, escribibles[i]))
+            return 1;
+    if (es_precarga(r))
+        return 0;
+    for (int i = 0; sistema[i] != NULL; i++)
+        if (empieza(r, sistema[i]))
+            return 0;
+    return 1;
+}
+
+/* Copia en `dst` lo que hay entre '<' y el '>' que cierra, desde `s` («3</tmp/x>»). */
+int ruta_fd(const char *s, char *dst, size_t tam)
+{
+    const char *a = strchr(s, '<');
+    if (a == NULL)
+        return 0;
+    const char *b = a + 1;
+    while (*b != '\0' && !(b[0] == '>' && (b[1] == ',' || b[1] == ')' || b[1] == '\0' ||
+                                           b[1] == ' ' || b[1] == '\n')))
+        b++;
+    size_t n = (size_t)(b - a - 1);
+    if (n >= tam)
+        n = tam - 1;
+    memcpy(dst, a + 1, n);
+    dst[n] = '\0';
+    return 1;
+}
+
+/* La primera cadena entre comillas de los argumentos. */
+void primera_cadena(const char *args, char *dst, size_t tam)
+{
+    dst[0] = '\0';
+    const char *a = strchr(args, '"');
+    const char *b = a != NULL ? strchr(a + 1, '"') : NULL;
+    if (b == NULL)
+        return;
+    size_t n = (size_t)(b - a - 1);
+    if (n >= tam)
+        n = tam - 1;
+    memcpy(dst, a + 1, n);
+    dst[n] = '\0';
+}
+
+void anotar(char *dst, size_t tam, const char *fmt, const char *a, const char *b)
+{
+    if (dst[0] == '\0')
+        snprintf(dst, tam, fmt, a, b);
+}
+
+/* El argumento `k` (desde 0) de «(a, b, c)»: entre comas de primer nivel, sin contar las de
+ * dentro de un texto entre comillas ni de <…>, […] o {…}. 1 si está (en *ini y *n). */
+int argumento(const char *par, int k, const char **ini, size_t *n)
+{
+    int nivel = 0, comillas = 0, i = 0;
+    const char *a = par + 1;
+    for (const char *p = a; *p != '\0'; p++) {
+        if (comillas) {
+            if (*p == '\\' && p[1] != '\0')
+                p++;
+            else if (*p == '"')
+                comillas = 0;
+            continue;
+        }
+        if (*p == '"')
+            comillas = 1;
+        else if (*p == '<' || *p == '[' || *p == '{' || *p == '(')
+            nivel++;
+        else if ((*p == '>' || *p == ']' || *p == '}' || *p == ')') && nivel > 0)
+            nivel--;
+        else if ((*p == ',' || *p == ')') && nivel == 0) {
+            if (i == k) {
+                while (*a == ' ')
+                    a++;
+                *ini = a;
+                *n = (size_t)(p - a);
+                return 1;
+            }
+            if (*p == ')')
+                return 0;
+            i++;
+            a = p + 1;
+        }
+    }
+    return 0;
+}
+
+/* Cuántos bytes pide una lectura de `nombre` (read y pread64: su tercer argumento; readv,
+ * preadv y preadv2: la suma de los iov_len). -1 si no se sabe: con más búferes de los que
+ * strace escribe (-s 16, lib/observar.c), la lista acaba en «...». En `como`, la llamada
+ * abreviada para el mensaje («read(…, 64000)»). */
+long pedido_lectura(const char *nombre, const char *par, char *como, size_t tam)
+{
+    const char *a;
+    size_t n;
+    int vector = strcmp(nombre, "read") != 0 && strcmp(nombre, "pread64") != 0;
+    if (!argumento(par, vector ? 1 : 2, &a, &n))
+        return -1;
+    if (!vector) {
+        char *fin;
+        long v = strtol(a, &fin, 10);
+        snprintf(como, tam, "%s(…, %ld)", nombre, v);
+        return fin != a ? v : -1;
+    }
+    long suma = 0;
+    int bufs = 0, comillas = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (comillas) {
+            if (a[i] == '\\')
+                i++;
+            else if (a[i] == '"')
+                comillas = 0;
+            continue;
+        }
+        if (a[i] == '"') {
+            comillas = 1;
+        } else if (strncmp(a + i, "iov_len=", 8) == 0) {
+            suma += strtol(a + i + 8, NULL, 10);
+            bufs++;
+        } else if (a[i] == '.' && i + 2 < n && a[i + 1] == '.' && a[i + 2] == '.' &&
+                   (i == 0 || a[i - 1] != '"')) {
+            snprintf(como, tam, "%s(…) con más búferes de los que se ven", nombre);
+            return -1;
+        }
+    }
+    snprintf(como, tam, "%s(…, %d %s %ld %s)", nombre, bufs,
+             texto_plural(bufs, "búfer que suma", "búferes que suman"), suma,
+             texto_plural(suma, "byte", "bytes"));
+    return bufs > 0 ? suma : -1;
+}
+
+/* La ruta para el mensaje: desde la carpeta de la verificación («…/calif-memoria-Xy12/…»
+ * → «…/grande.txt» sin el resto), que es larga y no le dice nada al estudiante. */
+const char *ruta_corta(const char *r)
+{
+    const char *c = strstr(r, "/calif-");
+    const char *b = c != NULL ? strchr(c + 1, '/') : NULL;
+    return b != NULL ? b + 1 : r;
+}
+
+/* La ruta que toca una llamada, en `dst`: el primer argumento, un texto o un descriptor con su
+ * ruta («3</x/y>», strace -y); un descriptor de carpeta (o «AT_FDCWD</cwd>») seguido de un
+ * texto, los dos juntos (las *at, statx; y las que toman una ruta tras un descriptor que no es
+ * de archivo, como inotify_add_watch). Una ruta relativa sin carpeta se queda con «./» delante
+ * (la carpeta actual del programa es suya). 0 si no toca ninguna. */
+int ruta_tocada(const char *nombre, const char *par, char *dst, size_t tam)
+{
+    const char *a, *b;
+    size_t n, m;
+    dst[0] = '\0';
+    if (!argumento(par, 0, &a, &n) || n == 0)
+        return 0;
+    char primero[600], texto[512] = "";
+    snprintf(primero, sizeof primero, "%.*s", (int)n, a);
+    int hay_texto = argumento(par, 1, &b, &m) && m >= 2 && b[0] == '"';
+    if (hay_texto)
+        snprintf(texto, sizeof texto, "%.*s", (int)(m - 2), b + 1);
+    if (primero[0] == '"') {
+        primera_cadena(primero, texto, sizeof texto);
+        int w = snprintf(dst, tam, "%s%s", texto[0] == '/' ? "" : "./", texto);
+        return texto[0] != '\0' && w > 0 && (size_t)w < tam;
+    }
+    char dir[512];
+    if (!ruta_fd(primero, dir, sizeof dir))
+        return 0;
+    int con_carpeta = empieza(primero, "AT_FDCWD") || termina_en(nombre, "at") ||
+                      termina_en(nombre, "at2") || strcmp(nombre, "statx") == 0 || dir[0] != '/';
+    int w;
+    if (!hay_texto || !con_carpeta || texto[0] == '\0')
+        w = snprintf(dst, tam, "%s", dir);
+    else if (texto[0] == '/')
+        w = snprintf(dst, tam, "%s", texto);
+    else
+        w = snprintf(dst, tam, "%s/%s", dir, texto);
+    return w > 0 && (size_t)w < tam;
+}
+/* La función de un marco («/ruta/archivo(función+0x…) [0x…]»), hasta `max` letras, en dst (""
+ * sin símbolo). */
+void marco_funcion(const char *marco, char *dst, size_t tam, size_t max)
+{
+    const char *fn = strchr(marco, '(');
+    size_t l = fn != NULL ? strcspn(fn + 1, "+)") : 0;
+    if (l > max)
+        l = max;
+    snprintf(dst, tam, "%.*s", (int)l, fn != NULL ? fn + 1 : "");
+}
+
+static int comparar_rutas(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int es_entrada(const entradas_t *e, const char *ruta)
+{
+    return e != NULL && e->n > 0 &&
+           bsearch(&ruta, e->rutas, e->n, sizeof *e->rutas, comparar_rutas) != NULL;
+}
+
+/* Los nombres de los archivos de `carpeta` que acaban en `sufijo`, en el orden de readdir (el
+ * de siempre: de él sale qué traza se ve primero), en un vector que acaba en NULL; NULL si la
+ * carpeta no se abre o no hay ninguno. Se libera con nombres_liberar. */
+char **carpeta_nombres(const char *carpeta, const char *sufijo)
+{
+    DIR *d = opendir(carpeta);
+    if (d == NULL)
+        return NULL;
+    char **nombres = NULL;
+    size_t n = 0, cap = 0, ls = strlen(sufijo);
+    for (;;) {
+        struct dirent *de = readdir(d);
+        if (de == NULL)
+            break;
+        size_t l = strlen(de->d_name);
+        if (l < ls || strcmp(de->d_name + l - ls, sufijo) != 0)
+            continue;
+        if (n + 1 >= cap) {
+            size_t nueva = cap != 0 ? cap * 2 : 64;
+            char **r = realloc(nombres, nueva * sizeof *r);
+            if (r == NULL)
+                break;
+            nombres = r;
+            cap = nueva;
+        }
+        nombres[n++] = texto_dup(de->d_name);
+        nombres[n] = NULL;
+    }
+    closedir(d);
+    return nombres;
+}
+
+void nombres_liberar(char **nombres)
+{
+    for (size_t i = 0; nombres != NULL && nombres[i] != NULL; i++)
+        free(nombres[i]);
+    free(nombres);
+}
+
+/* Las listas «*.entrada» de `carpeta` (lib/observar.c), ordenadas y sin repetir. */
+void entradas_leer(const char *carpeta, entradas_t *e)
+{
+    memset(e, 0, sizeof *e);
+    char **listas = carpeta_nombres(carpeta, ".entrada");
+    for (size_t k = 0; listas != NULL && listas[k] != NULL; k++) {
+        char ruta[PATH_MAX];
+        texto_poner(ruta, sizeof ruta, "%s/%s", carpeta, listas[k]);
+        FILE *f = fopen(ruta, "r");
+        char *linea = NULL;
+        size_t cap = 0;
+        while (f != NULL) {
+            ssize_t n = getline(&linea, &cap, f);
+            if (n <= 0)
+                break;
+            if (linea[n - 1] == '\n')
+                linea[--n] = '\0';
+            if (e->n == e->cap) {
+                size_t nueva = e->cap != 0 ? e->cap * 2 : 256;
+                char **r = realloc(e->rutas, nueva * sizeof *r);
+                if (r == NULL)
+                    break;
+                e->rutas = r;
+                e->cap = nueva;
+            }
+            e->rutas[e->n++] = texto_dup(linea);
+        }
+        free(linea);
+        if (f != NULL)
+            fclose(f);
+    }
+    nombres_liberar(listas);
+    if (e->n > 0)
+        qsort(e->rutas, e->n, sizeof *e->rutas, comparar_rutas);
+}
+
+void entradas_liberar(entradas_t *e)
+{
+    for (size_t i = 0; i < e->n; i++)
+        free(e->rutas[i]);
+    free(e->rutas);
+}
+
+/* Lee una traza de strace -f (líneas «tid llamada…», con «<unfinished ...>» y
+ * «<... llamada resumed>» cuando dos hilos se cruzan) y da cada línea a `oyente`. */
+void traza_recorrer(const char *ruta, const traza_oyente_t *oyente, void *dato)
+{
+    FILE *f = fopen(ruta, "r");
+    if (f == NULL)
+        return;
+    struct {
+        long tid;
+        unsigned long ip;
+        char *texto;
+    } pend[MAX_PENDIENTES] = {{0, 0, NULL}};
+    char *linea = NULL;
+    size_t cap = 0, leido = 0;
+    for (;;) {
+        ssize_t n = getline(&linea, &cap, f);
+        if (n <= 0)
+            break;
+        leido += (size_t)n;
+        if (leido >= TOPE_TRAZA)
+            break;
+        if (linea[n - 1] == '\n')
+            linea[--n] = '\0';
+        /* Con -k, los marcos de la pila de la llamada de antes: « > /ruta(función+0x…) […]». */
+        if (empieza(linea, " > ")) {
+            oyente->marco(dato, linea + 3);
+            continue;
+        }
+        /* «TID [dirección] llamada(…)»; la dirección, la de su instrucción syscall (con -i). */
+        char *resto;
+        unsigned long ip;
+        long tid = traza_linea(linea, &ip, &resto);
+        int sin_llamada = tid <= 0 || resto[0] == '+' || resto[0] == '-';
+        oyente->linea(dato, tid, sin_llamada ? NULL : resto);
+        if (sin_llamada)
+            continue; /* «+++ exited…», «--- SIGINT…» */
+        const char *sin = " <unfinished ...>";
+        size_t ls = strlen(sin), lr = strlen(resto);
+        if (lr >= ls && strcmp(resto + lr - ls, sin) == 0) {
+            resto[lr - ls] = '\0';
+            for (int i = 0; i < MAX_PENDIENTES; i++)
+                if (pend[i].texto == NULL) {
+                    pend[i].tid = tid;
+                    pend[i].ip = ip;
+                    pend[i].texto = texto_dup(resto);
+                    break;
+                }
+            continue;
+        }
+        if (empieza(resto, "<... ")) {
+            char *r = strstr(resto, "resumed>");
+            for (int i = 0; r != NULL && i < MAX_PENDIENTES; i++)
+                if (pend[i].texto != NULL && pend[i].tid == tid) {
+                    char *junto = texto_formato("%s%s", pend[i].texto, r + strlen("resumed>"));
+                    oyente->llamada(dato, tid, pend[i].ip != 0 ? pend[i].ip : ip, junto);
+                    free(junto);
+                    free(pend[i].texto);
+                    pend[i].texto = NULL;
+                    break;
+                }
+            continue;
+        }
+        oyente->llamada(dato, tid, ip, resto);
+    }
+    for (int i = 0; i < MAX_PENDIENTES; i++)
+        free(pend[i].texto);
+    free(linea);
+    fclose(f);
+}
