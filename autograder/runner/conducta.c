@@ -92,9 +92,10 @@ static char origen_motivo[400], pila_motivo[400];
 static char trabajo_motivo[400];
 
 /* Con lectura_bloqueante, además de la clase %file de strace (las que toman una ruta), las que
- * trabajan sobre un descriptor ya abierto y no están en otra lista de conducta_llamada.c: con ellas
- * se juzga toda operación de archivo del hilo del bucle (tocar_archivo). Ni epoll_wait ni la
- * lectura y escritura de sockets: serían una parada por vuelta o por mensaje. */
+ * trabajan sobre un descriptor ya abierto y no tienen otra regla (en la tabla de
+ * conducta_llamada.c): con ellas se juzga toda operación de archivo del hilo del bucle
+ * (tocar_archivo). Ni epoll_wait ni la lectura y escritura de sockets: serían una parada por vuelta
+ * o por mensaje. */
 #define POR_DESCRIPTOR_TODAS                                                                       \
     "close,fstat,newfstatat,statx,lseek,fchdir,fchmod,fchown,flock,fadvise64,fstatfs,"             \
     "fgetxattr,fsetxattr,flistxattr,fremovexattr,readahead,ftruncate,fsync,fdatasync,syncfs,"      \

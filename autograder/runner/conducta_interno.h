@@ -10,8 +10,8 @@
  *                       oyentes (traza_oyente_t).
  *   conducta_pila.c     desde dónde se hace una llamada: la dirección de su instrucción
  *                       syscall (strace -i, con los mmap de la traza) y su pila (strace -k).
- *   conducta_llamada.c  qué es cada llamada al sistema y qué deja en la vista de su traza
- *                       (llamada); leer_traza, una traza entera.
+ *   conducta_llamada.c  qué es cada llamada al sistema (una tabla: su clase y sus marcas) y
+ *                       qué deja en la vista de su traza; leer_traza, una traza entera.
  *   conducta.c          el juicio del laboratorio con lo visto en todas sus trazas, el informe
  *                       y la API de runner.h.
  */
@@ -133,6 +133,19 @@ typedef struct {
 
 /* --- conducta_traza.c: leer las trazas ---------------------------------------------------- */
 
+/* Una llamada completa, partida (llamada_partir): «nombre(args) = ret…». */
+typedef struct {
+    char nombre[32];
+    const char *par;     /* desde el «(» de sus argumentos */
+    const char *ret_txt; /* lo que devolvió, tal cual («3</x/y>», «-1 ENOENT (…)», «?») */
+    long ret;
+    int bien; /* acabó bien: ni un error ni «?» (no volvió) */
+    /* Quién la hizo: no está en su texto, lo pone quien la juzga (llamada). */
+    long tid;
+    unsigned long ip; /* la dirección de su instrucción syscall (strace -i); 0 si no se sabe */
+    int principal;    /* la hizo el hilo del bucle */
+} llamada_t;
+
 /* Lo que hace quien lee una traza con cada línea (traza_recorrer), con su `dato`. */
 typedef struct {
     /* Un marco « > /ruta(función+0x…) […]» de la pila (strace -k) de la llamada de antes. */
@@ -146,6 +159,8 @@ typedef struct {
 } traza_oyente_t;
 
 void traza_recorrer(const char *ruta, const traza_oyente_t *oyente, void *dato);
+int llamada_nombre(const char *texto, char *nombre, size_t tam);
+int llamada_partir(const char *texto, llamada_t *ll);
 char **carpeta_nombres(const char *carpeta, const char *sufijo);
 void nombres_liberar(char **nombres);
 void entradas_leer(const char *carpeta, entradas_t *e);

@@ -1,8 +1,9 @@
 /* conducta_llamada.c — qué es cada llamada al sistema de una traza y qué deja en lo visto de
  * su ejecución (vista_t): abrir, leer o escribir un archivo normal en el hilo del bucle o en el
- * grupo, un socket fuera del bucle, un proceso o un hilo nuevo, una espera… (llamada), y
- * leer_traza, que lee una traza entera con conducta_traza.c. Lo visto lo juzga conducta.c; las
- * reglas, en su cabecera.
+ * grupo, un socket fuera del bucle, un proceso o un hilo nuevo, una espera… Lo decide una tabla
+ * (`filas`: la clase y las marcas de cada llamada; `clases`: qué hace cada clase y cuándo), y
+ * llamada() solo la busca. leer_traza lee una traza entera con conducta_traza.c. Lo visto lo
+ * juzga conducta.c; las reglas, en su cabecera.
  */
 #include "conducta_interno.h"
 
@@ -35,40 +36,156 @@ static int es_resolutor(const vista_t *v, long tid)
     return 0;
 }
 
-static int en_lista(const char *nombre, const char *const *lista)
-{
-    for (int i = 0; lista[i] != NULL; i++)
-        if (strcmp(nombre, lista[i]) == 0)
-            return 1;
-    return 0;
-}
+/* --- Qué es cada llamada: la tabla --------------------------------------------------------
+ *
+ * Cada llamada al sistema con una regla propia es una fila de `filas`: su nombre, su clase (qué
+ * es: ejecutar un programa, crear un hilo o un proceso, el bucle de epoll, esperar con poll o
+ * dormir, la red, leer, escribir o copiar por un descriptor, mapear, abrir, cerrar o medir uno
+ * abierto, cambiar algo por su ruta) y sus marcas (lo que distingue a unas de otras dentro de su
+ * clase). Qué hace con ella cada clase, y cuándo (de qué procesos, si solo cuando acaba bien),
+ * lo dice `clases`, más abajo. Es el único sitio que decide de qué clase es una llamada: lo
+ * usan llamada() y, para poll y select, oir_linea.
+ *
+ * Una llamada sin fila es de la clase OTRA: sin regla propia, solo la mira la lista de
+ * permitidas (tocar_archivo). Algunas tienen fila solo por su marca: las de mirar por ruta.
+ *
+ * Lo que no está en la tabla, a propósito:
+ *   - las siempre prohibidas de la caja: las decide base/filtro.c (filtro_es_nombrada), se
+ *     miran antes que la tabla y de cualquier proceso;
+ *   - qué llamadas se paran con strace (conducta_llamadas, en conducta.c): no es qué es cada
+ *     una, sino cuánto cuesta observarla en cada laboratorio, por grupos de lab.json;
+ *   - dónde van los argumentos de cada una (conducta_traza.c: la ruta de las *at, lo que pide
+ *     un readv): es la forma de su línea de strace, no su clase. */
+typedef enum {
+    OTRA,        /* sin regla propia: la lista de permitidas (tocar_archivo) */
+    EJECUTAR,    /* execve: el del programa, el de la herramienta de valgrind u otro programa */
+    CREAR,       /* clone, fork: un hilo (CLONE_THREAD) o un proceso nuevo */
+    EPOLL,       /* el bucle de eventos: desde dónde, y epoll_ctl en el hilo del bucle */
+    SONDEO,      /* poll y select: se cuentan al entrar (oir_linea), esperen o no a volver */
+    DORMIR,      /* nanosleep en el hilo del bucle: espera activa o dormir en una callback */
+    RED,         /* sockets: del hilo del bucle, salvo los del resolutor de libcurl */
+    LEER_FD,     /* leer o listar un archivo por su descriptor */
+    ESCRIBIR_FD, /* escribir, sincronizar o truncar un archivo por su descriptor */
+    ANILLO,      /* io_uring: el núcleo lee y escribe por el programa, sin que se vea */
+    COPIA,       /* de un descriptor a otro sin read ni write (o reservar sitio en uno) */
+    MAPA,        /* mmap: lo lee o escribe quien toque la memoria */
+    ABRIR,       /* abrir un archivo, para leer o para escribir */
+    DESCRIPTOR,  /* cerrar o medir uno abierto (archivos_bloqueantes: lo menor) */
+    POR_RUTA,    /* truncar, renombrar, enlazar o borrar por su ruta */
+    NCLASES
+} clase_t;
 
-static const char *const por_fd_lectura[] = {"read",    "pread64",    "readv",    "preadv",
-                                             "preadv2", "getdents64", "getdents", NULL};
-static const char *const por_fd_escritura[] = {
-    "write", "pwrite64", "writev", "pwritev", "pwritev2", "fsync", "fdatasync", "ftruncate", NULL};
-/* Mueven bytes entre dos descriptores sin read ni write (el origen y el destino, en este
- * orden en los argumentos; sendfile, al revés): hostiles/medios_08_splice.c. */
-static const char *const por_fd_copia[] = {
-    "splice", "tee", "copy_file_range", "sendfile", "fallocate", "sync_file_range", NULL};
-/* io_uring: el núcleo abre, lee y escribe por el programa sin ninguna de las llamadas de
- * arriba. libuv 1.44 no lo usa, así que nunca es el grupo de libuv. */
-static const char *const por_anillo[] = {"io_uring_setup", "io_uring_enter", "io_uring_register",
-                                         NULL};
-static const char *const por_ruta[] = {"truncate", "rename",    "renameat", "renameat2",
-                                       "link",     "linkat",    "unlink",   "unlinkat",
-                                       "symlink",  "symlinkat", NULL};
-/* Sobre un descriptor que ya está abierto: cerrarlo o medirlo (archivos_bloqueantes). */
-static const char *const por_descriptor[] = {"close", "fstat", "newfstatat", "statx", NULL};
-/* Proporción: cerrar, medir (fstat) o borrar un archivo sin callback bloquea el bucle unos
- * microsegundos y no mueve datos; el trabajo del laboratorio (abrir, leer, escribir, truncar,
- * renombrar) sigue hecho con uv_fs_*. Es un fallo pequeño y, aunque se repita en cada
- * descarga, es uno: cuesta una verificación (la primera del «nucleo» donde se vio, o si no la
- * primera donde se vio), no el laboratorio. Las de por_descriptor van todas aquí; de las de
- * por_ruta, estas. En tocar_archivo (lectura_bloqueante), cerrar o medir un descriptor. */
-static const char *const menores[] = {"unlink", "unlinkat", NULL};
-static const char *const red[] = {"socket", "connect",  "accept",  "accept4", "bind", "listen",
-                                  "sendto", "recvfrom", "sendmsg", "recvmsg", NULL};
+/* Las marcas de una fila: lo que distingue a una llamada de las demás de su clase. */
+enum {
+    M_MIRAR = 1 << 0,        /* mirar por la ruta: se permite antes de uv_run (tocar_archivo) */
+    M_SIEMPRE_FD = 1 << 1,   /* DESCRIPTOR: siempre sobre uno; las demás, con AT_EMPTY_PATH */
+    M_MENOR = 1 << 2,        /* POR_RUTA, «menores»: borrar sin callback es lo menor */
+    M_ENLACE = 1 << 3,       /* POR_RUTA: enlazar en vez de renombrar esquiva el disco lento */
+    M_SIN_POSICION = 1 << 4, /* ESCRIBIR_FD: sin posición, esquiva el disco lento */
+    M_LISTA = 1 << 5,        /* LEER_FD: lista una carpeta; no es una lectura de «reglas_traza» */
+    M_UN_FD = 1 << 6,        /* COPIA: un solo descriptor, el del archivo (reserva o sincroniza) */
+    M_AL_REVES = 1 << 7,     /* COPIA: el destino antes que el origen */
+    M_CREA = 1 << 8,         /* ABRIR: siempre para escribir */
+    M_SOCKET = 1 << 9,       /* RED: crea un socket (¿del resolutor? ¿TCP, desde libc?) */
+    M_ACEPTA = 1 << 10,      /* RED: escucha o acepta: siempre desde libuv (desde dónde) */
+    M_VIGILA = 1 << 11,      /* EPOLL: cambia lo vigilado; en el hilo del bucle, uv_run */
+};
+
+typedef struct {
+    const char *nombre;
+    clase_t clase;
+    unsigned marcas;
+} fila_t;
+
+static const fila_t filas[] = {
+    {"execve", EJECUTAR, 0},
+    {"execveat", EJECUTAR, 0},
+    {"clone", CREAR, 0},
+    {"clone3", CREAR, 0},
+    {"fork", CREAR, 0},
+    {"vfork", CREAR, 0},
+    {"epoll_ctl", EPOLL, M_VIGILA},
+    {"epoll_create", EPOLL, 0},
+    {"epoll_create1", EPOLL, 0},
+    {"poll", SONDEO, 0},
+    {"ppoll", SONDEO, 0},
+    {"select", SONDEO, 0},
+    {"pselect6", SONDEO, 0},
+    {"nanosleep", DORMIR, 0},
+    {"clock_nanosleep", DORMIR, 0},
+    {"socket", RED, M_SOCKET},
+    {"connect", RED, 0},
+    {"accept", RED, M_ACEPTA},
+    {"accept4", RED, M_ACEPTA},
+    {"bind", RED, 0},
+    {"listen", RED, M_ACEPTA},
+    {"sendto", RED, 0},
+    {"recvfrom", RED, 0},
+    {"sendmsg", RED, 0},
+    {"recvmsg", RED, 0},
+    {"read", LEER_FD, 0},
+    {"pread64", LEER_FD, 0},
+    {"readv", LEER_FD, 0},
+    {"preadv", LEER_FD, 0},
+    {"preadv2", LEER_FD, 0},
+    {"getdents64", LEER_FD, M_LISTA},
+    {"getdents", LEER_FD, M_LISTA},
+    {"write", ESCRIBIR_FD, M_SIN_POSICION},
+    {"pwrite64", ESCRIBIR_FD, 0},
+    {"writev", ESCRIBIR_FD, M_SIN_POSICION},
+    {"pwritev", ESCRIBIR_FD, 0},
+    {"pwritev2", ESCRIBIR_FD, 0},
+    {"fsync", ESCRIBIR_FD, 0},
+    {"fdatasync", ESCRIBIR_FD, 0},
+    {"ftruncate", ESCRIBIR_FD, 0},
+    /* libuv 1.44 no usa io_uring: nunca es el grupo de libuv. */
+    {"io_uring_setup", ANILLO, 0},
+    {"io_uring_enter", ANILLO, 0},
+    {"io_uring_register", ANILLO, 0},
+    /* Mueven bytes entre dos descriptores sin read ni write (el origen y el destino, en este
+     * orden en los argumentos; sendfile, al revés): hostiles/medios_08_splice.c. */
+    {"splice", COPIA, 0},
+    {"tee", COPIA, 0},
+    {"copy_file_range", COPIA, 0},
+    {"sendfile", COPIA, M_AL_REVES},
+    {"fallocate", COPIA, M_UN_FD},
+    {"sync_file_range", COPIA, M_UN_FD},
+    {"mmap", MAPA, 0},
+    {"openat", ABRIR, 0},
+    {"open", ABRIR, 0},
+    {"openat2", ABRIR, 0},
+    {"creat", ABRIR, M_CREA},
+    /* Sobre un descriptor que ya está abierto: cerrarlo o medirlo (archivos_bloqueantes). */
+    {"close", DESCRIPTOR, M_SIEMPRE_FD},
+    {"fstat", DESCRIPTOR, M_SIEMPRE_FD},
+    {"newfstatat", DESCRIPTOR, M_MIRAR},
+    {"statx", DESCRIPTOR, M_MIRAR},
+    {"truncate", POR_RUTA, 0},
+    {"rename", POR_RUTA, 0},
+    {"renameat", POR_RUTA, 0},
+    {"renameat2", POR_RUTA, 0},
+    {"link", POR_RUTA, M_ENLACE},
+    {"linkat", POR_RUTA, M_ENLACE},
+    {"unlink", POR_RUTA, M_MENOR},
+    {"unlinkat", POR_RUTA, M_MENOR},
+    {"symlink", POR_RUTA, M_ENLACE},
+    {"symlinkat", POR_RUTA, M_ENLACE},
+    {"stat", OTRA, M_MIRAR},
+    {"lstat", OTRA, M_MIRAR},
+    {"access", OTRA, M_MIRAR},
+    {"faccessat", OTRA, M_MIRAR},
+    {"faccessat2", OTRA, M_MIRAR},
+};
+
+/* La fila de `nombre`; sin fila, la de OTRA. */
+static const fila_t *fila_de(const char *nombre)
+{
+    static const fila_t otra = {"", OTRA, 0};
+    for (size_t i = 0; i < sizeof filas / sizeof filas[0]; i++)
+        if (strcmp(nombre, filas[i].nombre) == 0)
+            return &filas[i];
+    return &otra;
+}
 
 /* Una lectura de un archivo de la entrada: cada regla que pide otro tamaño queda rota. */
 static void juzgar_lectura(vista_t *v, const char *nombre, const char *par, const char *ruta)
@@ -109,33 +226,35 @@ static void juzgar_sin_lectura(vista_t *v, const char *nombre, const char *ruta)
  * las llamadas con una ruta (la clase %file de strace) y las que trabajan sobre un descriptor
  * (POR_DESCRIPTOR_TODAS), y en el hilo del bucle ninguna que acabe bien puede tocar un archivo
  * normal, salvo lo de esta lista de permitidas:
- *   - el execve del programa (arriba);
- *   - mirar algo por su ruta (stat, lstat, newfstatat, statx, access, faccessat*) antes de
- *     uv_run, es decir, antes del primer epoll_ctl del hilo: la carpeta de -d del 11, al
- *     empezar. Dentro de uv_run (en las callbacks) ya no: eso es uv_fs_stat sin callback.
- * Lo demás (stat, close, lseek, fchmod, readlink, chdir, unlink…) cuenta como una lectura
- * síncrona, con el mismo aviso (autograder/README.md, «Medios»). */
-static const char *const mirar_por_ruta[] = {"stat",   "lstat",     "newfstatat", "statx",
-                                             "access", "faccessat", "faccessat2", NULL};
+ *   - el execve del programa (tratar_ejecutar);
+ *   - mirar algo por su ruta (stat, lstat, newfstatat, statx, access, faccessat*: M_MIRAR en
+ *     la tabla) antes de uv_run, es decir, antes del primer epoll_ctl del hilo: la carpeta de -d
+ * del 11, al empezar. Dentro de uv_run (en las callbacks) ya no: eso es uv_fs_stat sin callback. Lo
+ * demás (stat, close, lseek, fchmod, readlink, chdir, unlink…) cuenta como una lectura síncrona,
+ * con el mismo aviso (autograder/README.md, «Medios»). */
 
-/* Una llamada que acabó bien en el hilo del bucle y no tiene regla propia: si toca un archivo
- * normal y no está en la lista de permitidas, queda anotada como lectura síncrona. */
-static void tocar_archivo(vista_t *v, const char *nombre, const char *par)
+/* Una llamada que acabó bien en el hilo del bucle, tras su regla propia si la tiene: si toca un
+ * archivo normal y no está en la lista de permitidas, queda anotada como lectura síncrona. Si
+ * archivos_bloqueantes ya la cuenta (`escrita`), con su aviso, no se cuenta dos veces. */
+static void tocar_archivo(vista_t *v, const llamada_t *ll, const fila_t *f, int escrita)
 {
+    if (!ll->principal || (escrita && v->lab != NULL && prohibe(v->lab, "archivos_bloqueantes")))
+        return;
+    const char *par = ll->par;
     char ruta[512];
-    if (!ruta_tocada(nombre, par, ruta, sizeof ruta) ||
+    if (!ruta_tocada(ll->nombre, par, ruta, sizeof ruta) ||
         (!empieza(ruta, "./") && !ruta_normal(ruta)))
         return;
-    if (en_lista(nombre, mirar_por_ruta) && v->epoll == 0 && par[1] != '\0' &&
+    if ((f->marcas & M_MIRAR) && v->epoll == 0 && par[1] != '\0' &&
         (par[1] == '"' || empieza(par + 1, "AT_FDCWD")) && strstr(par, "AT_EMPTY_PATH") == NULL)
         return;
     /* Cerrar o medir un descriptor (fstat: newfstatat o statx con AT_EMPTY_PATH) es menor. */
-    int menor = strcmp(nombre, "close") == 0 || strcmp(nombre, "fstat") == 0 ||
-                (en_lista(nombre, por_descriptor) && strstr(par, "AT_EMPTY_PATH") != NULL);
+    int menor = f->clase == DESCRIPTOR &&
+                ((f->marcas & M_SIEMPRE_FD) || strstr(par, "AT_EMPTY_PATH") != NULL);
     anotar(menor ? v->menor : v->lectura, menor ? sizeof v->menor : sizeof v->lectura,
            "%s de «%s» en el hilo del bucle (síncrono: uv_fs_* con su callback lo hace en el "
            "grupo de hilos)",
-           nombre, ruta);
+           ll->nombre, ruta);
 }
 
 /* Un archivo normal leído o escrito en un hilo que no es el del bucle: el grupo de libuv, o
@@ -167,283 +286,319 @@ static void grupo_toca(vista_t *v, long tid, const char *nombre, const char *rut
         v->tocan[v->ntocan++] = tid;
 }
 
-/* Una llamada completa «nombre(args) = ret…» del hilo `tid`. */
-static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto)
+/* --- Lo que deja cada clase en lo visto (vista_t) ------------------------------------------ */
+
+/* execve de cualquier proceso de la traza (bajo valgrind no se sabe cuál es el programa): la
+ * herramienta de valgrind, otro programa que ejecuta el programa, o el programa mismo (su hilo
+ * es el del bucle). */
+static void tratar_ejecutar(vista_t *v, const llamada_t *ll, const fila_t *f)
 {
-    const char *programa = v->programa;
-    const char *par = strchr(texto, '(');
-    if (par == NULL)
+    (void)f;
+    char herramienta[512];
+    primera_cadena(ll->par, herramienta, sizeof herramienta);
+    if (empieza(herramienta, "/usr/libexec/valgrind/") ||
+        empieza(herramienta, "/usr/lib/x86_64-linux-gnu/valgrind/")) {
+        v->herramientas++;
         return;
-    char nombre[32];
-    size_t nl = (size_t)(par - texto);
-    if (nl == 0 || nl >= sizeof nombre)
-        return;
-    memcpy(nombre, texto, nl);
-    nombre[nl] = '\0';
-    /* El resultado es el último « = » que sigue a un «)»: strace lo alinea en una columna
-     * con espacios («close(3</x>)     = 0»), y una llamada partida en <unfinished …> y
-     * <… resumed> casi siempre acaba así (sin esto, un execve partido, frecuente con la
-     * máquina cargada, dejaba la ejecución sin observar y sus medios sin juzgar). */
-    const char *igual = NULL;
-    for (const char *o = strstr(texto, " = "); o != NULL; o = strstr(o + 1, " = ")) {
-        const char *a = o;
-        while (a > texto && a[-1] == ' ')
-            a--;
-        if (a > texto && a[-1] == ')')
-            igual = o;
     }
-    if (igual == NULL)
+    if (es_miembro(v, ll->tid)) {
+        anotar(v->proceso, sizeof v->proceso, "%s (ejecutar otro programa)%s", ll->nombre, "");
         return;
-    const char *ret_txt = igual + 3;
-    long ret = strtol(ret_txt, NULL, 10);
-    int bien = ret_txt[0] != '-' && ret_txt[0] != '?';
+    }
+    char ruta[512];
+    primera_cadena(ll->par, ruta, sizeof ruta);
+    const char *base = strrchr(ruta, '/');
+    if (v->principal == 0 && base != NULL && strcmp(base + 1, v->programa) == 0)
+        v->principal = ll->tid;
+}
 
-    /* De cualquier proceso de la traza: bajo valgrind no se sabe cuál es el programa, y ni
-     * strace, ni la puerta, ni bwrap las llaman. */
-    if (filtro_es_nombrada(nombre)) {
-        anotar(v->denegada, sizeof v->denegada,
-               "que la entrega llamó a %s, que la caja de arena no permite (falló con ENOSYS)%s",
-               nombre, "");
+static void tratar_crear(vista_t *v, const llamada_t *ll, const fila_t *f)
+{
+    (void)f;
+    if (ll->ret <= 0)
         return;
+    if (strstr(ll->par, "CLONE_THREAD") != NULL) {
+        v->creados++;
+    } else {
+        anotar(v->proceso, sizeof v->proceso, "%s (un proceso nuevo)%s", ll->nombre, "");
     }
+}
 
-    if (strcmp(nombre, "execve") == 0 || strcmp(nombre, "execveat") == 0) {
-        if (!bien)
-            return;
-        char herramienta[512];
-        primera_cadena(par, herramienta, sizeof herramienta);
-        if (empieza(herramienta, "/usr/libexec/valgrind/") ||
-            empieza(herramienta, "/usr/lib/x86_64-linux-gnu/valgrind/")) {
-            v->herramientas++;
-            return;
-        }
-        if (es_miembro(v, tid)) {
-            anotar(v->proceso, sizeof v->proceso, "%s (ejecutar otro programa)%s", nombre, "");
-            return;
-        }
-        char ruta[512];
-        primera_cadena(par, ruta, sizeof ruta);
-        const char *base = strrchr(ruta, '/');
-        if (v->principal == 0 && base != NULL && strcmp(base + 1, programa) == 0)
-            v->principal = tid;
+static void tratar_epoll(vista_t *v, const llamada_t *ll, const fila_t *f)
+{
+    if (f->marcas & M_VIGILA)
+        v->epoll += ll->principal;
+    if (ll->bien) {
+        origen_juzgar(v, ll->nombre, ll->ip, 0);
+        pila_esperar(v, ll->nombre, 0);
+    }
+}
+
+static void tratar_dormir(vista_t *v, const llamada_t *ll, const fila_t *f)
+{
+    (void)f;
+    if (ll->principal) {
+        /* Dentro de uv_run o en un bucle propio: lo dice su pila (espera_cerrar). */
+        v->esperas++;
+        pila_cerrar(v);
+        v->pila_pendiente = 1;
+        v->pila_modo = 2;
+        v->pila_marcos = v->pila_biblioteca = 0;
+    }
+}
+
+static void tratar_red(vista_t *v, const llamada_t *ll, const fila_t *f)
+{
+    /* El resolutor de libcurl es un hilo por nombre que resolver: getaddrinfo pregunta al
+     * DNS por UDP (SOCK_DGRAM) o a nscd por AF_UNIX. Esos hilos valen; un socket TCP
+     * fuera del hilo del bucle, no. */
+    if (!ll->principal && (f->marcas & M_SOCKET) &&
+        (strstr(ll->par, "SOCK_DGRAM") != NULL || strstr(ll->par, "AF_UNIX") != NULL ||
+         strstr(ll->par, "AF_NETLINK") != NULL)) {
+        int visto = es_resolutor(v, ll->tid);
+        if (!visto && v->nresolutores < MAX_PREVIOS)
+            v->resolutores[v->nresolutores++] = ll->tid;
         return;
     }
-    if (!es_miembro(v, tid))
-        return;
-    int principal = tid == v->principal;
+    if (!ll->principal)
+        anotar(v->red, sizeof v->red, "%s en un hilo que no es el del bucle%s", ll->nombre, "");
+    /* Un socket TCP, listen y accept los hace libuv (o curl, o libpq), nunca el programa. */
+    if ((f->marcas & M_ACEPTA) ||
+        ((f->marcas & M_SOCKET) && strstr(ll->par, "SOCK_STREAM") != NULL &&
+         (strstr(ll->par, "AF_INET") != NULL))) {
+        origen_juzgar(v, ll->nombre, ll->ip, 1);
+        pila_esperar(v, ll->nombre, 1);
+    }
+}
+
+/* Leer, listar o escribir por un descriptor (LEER_FD y ESCRIBIR_FD). */
+static void tratar_fd(vista_t *v, const llamada_t *ll, const fila_t *f)
+{
+    int lee = f->clase == LEER_FD;
     char ruta[512] = "";
-    if (strcmp(nombre, "mmap") == 0 && bien)
-        mapa_anotar(v, par, ret_txt);
+    if (!ruta_fd(ll->par, ruta, sizeof ruta))
+        return;
+    if (!ruta_normal(ruta)) {
+        if (!ll->principal && (empieza(ruta, "TCP") || empieza(ruta, "UDP") ||
+                               empieza(ruta, "UNIX") || empieza(ruta, "socket:")))
+            anotar(v->red, sizeof v->red, "%s de un socket en un hilo que no es el del bucle%s",
+                   ll->nombre, "");
+        return;
+    }
+    if (lee && !(f->marcas & M_LISTA))
+        juzgar_lectura(v, ll->nombre, ll->par, ruta);
+    if (v->lento && (f->marcas & M_SIN_POSICION))
+        anotar(v->esquivo, sizeof v->esquivo, "%s en «%s» (uv_fs_write sin posición)", ll->nombre,
+               ruta_corta(ruta));
+    if (!ll->principal)
+        grupo_toca(v, ll->tid, ll->nombre, ruta);
+    else if (lee)
+        anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", ll->nombre, ruta);
+    else
+        anotar(v->escritura, sizeof v->escritura, "%s en «%s» en el hilo del bucle", ll->nombre,
+               ruta);
+}
 
-    if (strcmp(nombre, "clone") == 0 || strcmp(nombre, "clone3") == 0 ||
-        strcmp(nombre, "fork") == 0 || strcmp(nombre, "vfork") == 0) {
-        if (!bien || ret <= 0)
-            return;
-        if (strstr(par, "CLONE_THREAD") != NULL) {
-            v->creados++;
-        } else {
-            anotar(v->proceso, sizeof v->proceso, "%s (un proceso nuevo)%s", nombre, "");
-        }
+static void tratar_anillo(vista_t *v, const llamada_t *ll, const fila_t *f)
+{
+    (void)f;
+    anotar(v->lectura, sizeof v->lectura, "%s (io_uring: lecturas que no se ven)%s", ll->nombre,
+           "");
+    anotar(v->escritura, sizeof v->escritura, "%s (io_uring: escrituras que no se ven)%s",
+           ll->nombre, "");
+}
+
+/* Lo que «reglas_traza» pide es de cada lectura: un archivo de la entrada que entra sin read,
+ * pread64, readv, preadv ni preadv2 (una copia a una tubería, un mapa) rompe cada regla, en
+ * cualquier hilo (juzgar_sin_lectura). */
+static void tratar_copia(vista_t *v, const llamada_t *ll, const fila_t *f)
+{
+    /* Hasta dos rutas de descriptor: origen y destino (M_AL_REVES: destino y origen; M_UN_FD:
+     * una, la del archivo). */
+    char ruta[512] = "", otra[512] = "";
+    const char *cierre = NULL;
+    if (ruta_fd(ll->par, ruta, sizeof ruta))
+        cierre = strstr(strchr(ll->par, '<'), ">");
+    if (cierre != NULL)
+        ruta_fd(cierre, otra, sizeof otra);
+    int una = (f->marcas & M_UN_FD) != 0;
+    if (f->marcas & M_AL_REVES) {
+        char t[512];
+        snprintf(t, sizeof t, "%s", ruta);
+        snprintf(ruta, sizeof ruta, "%s", otra);
+        snprintf(otra, sizeof otra, "%s", t);
+    }
+    int lee = ruta[0] != '\0' && ruta_normal(ruta) && !una;
+    int escribe = (!una && otra[0] != '\0' && ruta_normal(otra)) || (una && ruta_normal(ruta));
+    if (!lee && !escribe)
+        return;
+    if (lee)
+        juzgar_sin_lectura(v, ll->nombre, ruta);
+    if (v->lento && escribe && !una)
+        anotar(v->esquivo, sizeof v->esquivo, "%s en «%s»", ll->nombre, ruta_corta(otra));
+    if (!ll->principal)
+        grupo_toca(v, ll->tid, ll->nombre, lee ? ruta : otra);
+    else if (lee)
+        anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", ll->nombre, ruta);
+    if (ll->principal && escribe)
+        anotar(v->escritura, sizeof v->escritura, "%s en «%s» en el hilo del bucle", ll->nombre,
+               una ? ruta : otra);
+}
+
+/* Un mapa no lee ni escribe al hacerse: lo hace después el hilo que toque la memoria, el que
+ * sea, con fallos de página que ninguna traza ve (hostiles/medios_08_mapa.c: el grupo mapea y
+ * el hilo del bucle copia). Así que el mapa de un archivo normal cuenta como hecho en el hilo
+ * del bucle, lo pida el hilo que lo pida. Y lo mapeado dice desde dónde se hace cada llamada
+ * (mapa_anotar). */
+static void tratar_mapa(vista_t *v, const llamada_t *ll, const fila_t *f)
+{
+    (void)f;
+    mapa_anotar(v, ll->par, ll->ret_txt);
+    char ruta[512] = "";
+    ruta_fd(ll->par, ruta, sizeof ruta);
+    int lee = ruta[0] != '\0' && ruta_normal(ruta);
+    int escribe = ruta_normal(ruta) && strstr(ll->par, "MAP_SHARED") != NULL &&
+                  strstr(ll->par, "PROT_WRITE") != NULL;
+    if (!lee && !escribe)
+        return;
+    if (lee)
+        juzgar_sin_lectura(v, ll->nombre, ruta);
+    if (v->lento && escribe)
+        anotar(v->esquivo, sizeof v->esquivo, "%s compartido de «%s»", ll->nombre,
+               ruta_corta(ruta));
+    if (lee)
+        anotar(v->lectura, sizeof v->lectura,
+               "mmap de «%s» (lo lee, por fallos de página que no se ven, el hilo que "
+               "toca esa memoria: también el del bucle)%s",
+               ruta, "");
+    if (escribe)
+        anotar(v->escritura, sizeof v->escritura,
+               "mmap de «%s» para escribir (escribe, sin que se vea, el hilo que toca "
+               "esa memoria: también el del bucle)%s",
+               ruta, "");
+}
+
+static void tratar_abrir(vista_t *v, const llamada_t *ll, const fila_t *f)
+{
+    char ruta[512] = "";
+    if (!ruta_fd(ll->ret_txt, ruta, sizeof ruta) || !ruta_normal(ruta))
+        return;
+    if (!ll->principal) {
+        grupo_toca(v, ll->tid, ll->nombre, ruta);
         return;
     }
-    if (strcmp(nombre, "epoll_ctl") == 0 || strcmp(nombre, "epoll_create") == 0 ||
-        strcmp(nombre, "epoll_create1") == 0) {
-        if (strcmp(nombre, "epoll_ctl") == 0)
-            v->epoll += principal;
-        if (bien) {
-            origen_juzgar(v, nombre, ip, 0);
-            pila_esperar(v, nombre, 0);
-        }
-        return;
+    int escritura = strstr(ll->par, "O_WRONLY") != NULL || strstr(ll->par, "O_RDWR") != NULL ||
+                    (f->marcas & M_CREA);
+    if (escritura)
+        anotar(v->escritura, sizeof v->escritura, "%s de «%s» para escribir, en el hilo del bucle",
+               ll->nombre, ruta);
+    else
+        anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", ll->nombre, ruta);
+}
+
+/* close y fstat de un archivo normal: el grupo de libuv los hace con su callback; en el hilo del
+ * bucle son uv_fs_close o uv_fs_fstat sin callback (síncronos). Los stat por ruta (la carpeta
+ * de -d antes de uv_run) no cuentan aquí: solo los de un descriptor («fd</ruta>», y en
+ * newfstatat y statx con AT_EMPTY_PATH). Después, la lista de permitidas (tocar_archivo). */
+static void tratar_descriptor(vista_t *v, const llamada_t *ll, const fila_t *f)
+{
+    char ruta[512] = "";
+    int escrita = 0;
+    int por_fd = ll->par[1] >= '0' && ll->par[1] <= '9' &&
+                 ((f->marcas & M_SIEMPRE_FD) || strstr(ll->par, "AT_EMPTY_PATH") != NULL);
+    if (ll->principal && por_fd && ruta_fd(ll->par, ruta, sizeof ruta) && ruta_normal(ruta)) {
+        anotar(v->menor, sizeof v->menor,
+               "%s de «%s» en el hilo del bucle (uv_fs_* sin callback: síncrono)", ll->nombre,
+               ruta);
+        escrita = 1;
     }
-    if (strcmp(nombre, "poll") == 0 || strcmp(nombre, "ppoll") == 0 ||
-        strcmp(nombre, "select") == 0 || strcmp(nombre, "pselect6") == 0) {
-        return; /* contados al entrar, en leer_traza */
-    }
-    if (strcmp(nombre, "nanosleep") == 0 || strcmp(nombre, "clock_nanosleep") == 0) {
-        if (principal) {
-            /* Dentro de uv_run o en un bucle propio: lo dice su pila (espera_cerrar). */
-            v->esperas++;
-            pila_cerrar(v);
-            v->pila_pendiente = 1;
-            v->pila_modo = 2;
-            v->pila_marcos = v->pila_biblioteca = 0;
-        }
-        return;
-    }
-    if (!bien)
-        return;
-    if (v->lento && (strcmp(nombre, "link") == 0 || strcmp(nombre, "linkat") == 0 ||
-                     strcmp(nombre, "symlink") == 0 || strcmp(nombre, "symlinkat") == 0)) {
+    tocar_archivo(v, ll, f, escrita);
+}
+
+/* Truncar, renombrar, enlazar o borrar por la ruta en el hilo del bucle; después, la lista de
+ * permitidas (tocar_archivo). Con el disco lento, un enlace en cualquier hilo esquiva el rename
+ * que se hace lento. */
+static void tratar_por_ruta(vista_t *v, const llamada_t *ll, const fila_t *f)
+{
+    char ruta[512] = "";
+    int escrita = 0;
+    if (v->lento && (f->marcas & M_ENLACE)) {
         char r0[512];
-        primera_cadena(par, r0, sizeof r0);
+        primera_cadena(ll->par, r0, sizeof r0);
         if (r0[0] != '/' || ruta_normal(r0))
-            anotar(v->esquivo, sizeof v->esquivo, "%s de «%s» (en vez de rename)", nombre,
+            anotar(v->esquivo, sizeof v->esquivo, "%s de «%s» (en vez de rename)", ll->nombre,
                    ruta_corta(r0));
     }
-    if (en_lista(nombre, red)) {
-        /* El resolutor de libcurl es un hilo por nombre que resolver: getaddrinfo pregunta al
-         * DNS por UDP (SOCK_DGRAM) o a nscd por AF_UNIX. Esos hilos valen; un socket TCP
-         * fuera del hilo del bucle, no. */
-        if (!principal && strcmp(nombre, "socket") == 0 &&
-            (strstr(par, "SOCK_DGRAM") != NULL || strstr(par, "AF_UNIX") != NULL ||
-             strstr(par, "AF_NETLINK") != NULL)) {
-            int visto = es_resolutor(v, tid);
-            if (!visto && v->nresolutores < MAX_PREVIOS)
-                v->resolutores[v->nresolutores++] = tid;
-            return;
-        }
-        if (!principal)
-            anotar(v->red, sizeof v->red, "%s en un hilo que no es el del bucle%s", nombre, "");
-        /* Un socket TCP, listen y accept los hace libuv (o curl, o libpq), nunca el programa. */
-        if (strcmp(nombre, "listen") == 0 || strcmp(nombre, "accept") == 0 ||
-            strcmp(nombre, "accept4") == 0 ||
-            (strcmp(nombre, "socket") == 0 && strstr(par, "SOCK_STREAM") != NULL &&
-             (strstr(par, "AF_INET") != NULL))) {
-            origen_juzgar(v, nombre, ip, 1);
-            pila_esperar(v, nombre, 1);
-        }
-        return;
-    }
-    int lee = en_lista(nombre, por_fd_lectura), escribe = en_lista(nombre, por_fd_escritura);
-    if (lee || escribe) {
-        if (!ruta_fd(par, ruta, sizeof ruta))
-            return;
-        if (!ruta_normal(ruta)) {
-            if (!principal && (empieza(ruta, "TCP") || empieza(ruta, "UDP") ||
-                               empieza(ruta, "UNIX") || empieza(ruta, "socket:")))
-                anotar(v->red, sizeof v->red, "%s de un socket en un hilo que no es el del bucle%s",
-                       nombre, "");
-            return;
-        }
-        if (lee && strncmp(nombre, "getdents", 8) != 0)
-            juzgar_lectura(v, nombre, par, ruta);
-        if (v->lento && (strcmp(nombre, "write") == 0 || strcmp(nombre, "writev") == 0))
-            anotar(v->esquivo, sizeof v->esquivo, "%s en «%s» (uv_fs_write sin posición)", nombre,
-                   ruta_corta(ruta));
-        if (!principal)
-            grupo_toca(v, tid, nombre, ruta);
-        else if (lee)
-            anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", nombre, ruta);
-        else
-            anotar(v->escritura, sizeof v->escritura, "%s en «%s» en el hilo del bucle", nombre,
-                   ruta);
-        return;
-    }
-    if (en_lista(nombre, por_anillo)) {
-        anotar(v->lectura, sizeof v->lectura, "%s (io_uring: lecturas que no se ven)%s", nombre,
-               "");
-        anotar(v->escritura, sizeof v->escritura, "%s (io_uring: escrituras que no se ven)%s",
-               nombre, "");
-        return;
-    }
-    if (en_lista(nombre, por_fd_copia) || strcmp(nombre, "mmap") == 0) {
-        /* Hasta dos rutas de descriptor: origen y destino (sendfile: destino y origen; mmap,
-         * fallocate y sync_file_range: una, la del archivo). */
-        char otra[512] = "";
-        const char *cierre = NULL;
-        if (ruta_fd(par, ruta, sizeof ruta))
-            cierre = strstr(strchr(par, '<'), ">");
-        if (cierre != NULL)
-            ruta_fd(cierre, otra, sizeof otra);
-        int una = strcmp(nombre, "mmap") == 0 || strcmp(nombre, "fallocate") == 0 ||
-                  strcmp(nombre, "sync_file_range") == 0;
-        if (strcmp(nombre, "sendfile") == 0) {
-            char t[512];
-            snprintf(t, sizeof t, "%s", ruta);
-            snprintf(ruta, sizeof ruta, "%s", otra);
-            snprintf(otra, sizeof otra, "%s", t);
-        }
-        int lee = ruta[0] != '\0' && ruta_normal(ruta) && (strcmp(nombre, "mmap") == 0 || !una);
-        int escribe = (!una && otra[0] != '\0' && ruta_normal(otra)) ||
-                      (una && strcmp(nombre, "mmap") != 0 && ruta_normal(ruta)) ||
-                      (strcmp(nombre, "mmap") == 0 && ruta_normal(ruta) &&
-                       strstr(par, "MAP_SHARED") != NULL && strstr(par, "PROT_WRITE") != NULL);
-        if (!lee && !escribe)
-            return;
-        /* Lo que «reglas_traza» pide es de cada lectura: un archivo de la entrada que entra sin
-         * read, pread64, readv, preadv ni preadv2 (un mapa, una copia a una tubería) rompe
-         * cada regla, en cualquier hilo. */
-        if (lee)
-            juzgar_sin_lectura(v, nombre, ruta);
-        if (v->lento && escribe && !una)
-            anotar(v->esquivo, sizeof v->esquivo, "%s en «%s»", nombre, ruta_corta(otra));
-        if (v->lento && escribe && strcmp(nombre, "mmap") == 0)
-            anotar(v->esquivo, sizeof v->esquivo, "%s compartido de «%s»", nombre,
-                   ruta_corta(ruta));
-        /* Un mapa no lee ni escribe al hacerse: lo hace después el hilo que toque la memoria, el
-         * que sea, con fallos de página que ninguna traza ve (hostiles/medios_08_mapa.c: el
-         * grupo mapea y el hilo del bucle copia). Así que el mapa de un archivo normal cuenta
-         * como hecho en el hilo del bucle, lo pida el hilo que lo pida. */
-        if (strcmp(nombre, "mmap") == 0) {
-            if (lee)
-                anotar(v->lectura, sizeof v->lectura,
-                       "mmap de «%s» (lo lee, por fallos de página que no se ven, el hilo que "
-                       "toca esa memoria: también el del bucle)%s",
-                       ruta, "");
-            if (escribe)
-                anotar(v->escritura, sizeof v->escritura,
-                       "mmap de «%s» para escribir (escribe, sin que se vea, el hilo que toca "
-                       "esa memoria: también el del bucle)%s",
-                       ruta, "");
-            return;
-        }
-        if (!principal)
-            grupo_toca(v, tid, nombre, lee ? ruta : otra);
-        else if (lee)
-            anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", nombre, ruta);
-        if (principal && escribe)
-            anotar(v->escritura, sizeof v->escritura, "%s en «%s» en el hilo del bucle", nombre,
-                   una ? ruta : otra);
-        return;
-    }
-    if (strcmp(nombre, "openat") == 0 || strcmp(nombre, "open") == 0 ||
-        strcmp(nombre, "openat2") == 0 || strcmp(nombre, "creat") == 0) {
-        if (!ruta_fd(ret_txt, ruta, sizeof ruta) || !ruta_normal(ruta))
-            return;
-        if (!principal) {
-            grupo_toca(v, tid, nombre, ruta);
-            return;
-        }
-        int escritura = strstr(par, "O_WRONLY") != NULL || strstr(par, "O_RDWR") != NULL ||
-                        strcmp(nombre, "creat") == 0;
-        if (escritura)
-            anotar(v->escritura, sizeof v->escritura,
-                   "%s de «%s» para escribir, en el hilo del bucle", nombre, ruta);
-        else
-            anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", nombre, ruta);
-        return;
-    }
-    int escrita = 0;
-    if (en_lista(nombre, por_descriptor)) {
-        /* close y fstat de un archivo normal: el grupo de libuv los hace con su callback; en
-         * el hilo del bucle son uv_fs_close o uv_fs_fstat sin callback (síncronos). Los stat
-         * por ruta (la carpeta de -d antes de uv_run) no cuentan: solo los de un descriptor
-         * («fd</ruta>», y en newfstatat y statx con AT_EMPTY_PATH). */
-        int por_fd = par[1] >= '0' && par[1] <= '9' &&
-                     (strcmp(nombre, "close") == 0 || strcmp(nombre, "fstat") == 0 ||
-                      strstr(par, "AT_EMPTY_PATH") != NULL);
-        if (principal && por_fd && ruta_fd(par, ruta, sizeof ruta) && ruta_normal(ruta)) {
-            anotar(v->menor, sizeof v->menor,
-                   "%s de «%s» en el hilo del bucle (uv_fs_* sin callback: síncrono)", nombre,
-                   ruta);
-            escrita = 1;
-        }
-    } else if (en_lista(nombre, por_ruta) && principal) {
-        primera_cadena(par, ruta, sizeof ruta);
+    if (ll->principal) {
+        primera_cadena(ll->par, ruta, sizeof ruta);
         if (ruta[0] != '/' || ruta_normal(ruta)) {
-            if (en_lista(nombre, menores))
-                anotar(v->menor, sizeof v->menor, "%s de «%s» en el hilo del bucle", nombre, ruta);
-            else
-                anotar(v->escritura, sizeof v->escritura, "%s de «%s» en el hilo del bucle", nombre,
+            if (f->marcas & M_MENOR)
+                anotar(v->menor, sizeof v->menor, "%s de «%s» en el hilo del bucle", ll->nombre,
                        ruta);
+            else
+                anotar(v->escritura, sizeof v->escritura, "%s de «%s» en el hilo del bucle",
+                       ll->nombre, ruta);
             escrita = 1;
         }
     }
-    /* Lo que queda, con la lista de permitidas: toda operación de archivo del hilo del bucle
-     * (si archivos_bloqueantes ya la cuenta, con su aviso, no se cuenta dos veces). */
-    if (principal && !(escrita && v->lab != NULL && prohibe(v->lab, "archivos_bloqueantes")))
-        tocar_archivo(v, nombre, par);
+    tocar_archivo(v, ll, f, escrita);
+}
+
+static void tratar_otra(vista_t *v, const llamada_t *ll, const fila_t *f)
+{
+    tocar_archivo(v, ll, f, 0);
+}
+
+/* Qué hace cada clase con una llamada (NULL: nada), y cuándo: `cualquiera`, de cualquier proceso
+ * de la traza (si no, solo de los hilos del programa: es_miembro); `solo_bien`, solo si acabó
+ * bien (una apertura de un archivo que no existe no es leerlo). SONDEO no hace nada aquí: se
+ * cuenta al entrar (oir_linea), porque una espera puede no volver nunca. */
+static const struct {
+    void (*tratar)(vista_t *v, const llamada_t *ll, const fila_t *f);
+    int cualquiera, solo_bien;
+} clases[NCLASES] = {
+    [OTRA] = {tratar_otra, 0, 1},
+    [EJECUTAR] = {tratar_ejecutar, 1, 1},
+    [CREAR] = {tratar_crear, 0, 1},
+    [EPOLL] = {tratar_epoll, 0, 0},
+    [SONDEO] = {NULL, 0, 0},
+    [DORMIR] = {tratar_dormir, 0, 0},
+    [RED] = {tratar_red, 0, 1},
+    [LEER_FD] = {tratar_fd, 0, 1},
+    [ESCRIBIR_FD] = {tratar_fd, 0, 1},
+    [ANILLO] = {tratar_anillo, 0, 1},
+    [COPIA] = {tratar_copia, 0, 1},
+    [MAPA] = {tratar_mapa, 0, 1},
+    [ABRIR] = {tratar_abrir, 0, 1},
+    [DESCRIPTOR] = {tratar_descriptor, 0, 1},
+    [POR_RUTA] = {tratar_por_ruta, 0, 1},
+};
+
+/* Una llamada completa «nombre(args) = ret…» del hilo `tid`: la busca en la tabla y la trata
+ * su clase. */
+static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto)
+{
+    llamada_t ll;
+    if (!llamada_partir(texto, &ll))
+        return;
+    ll.tid = tid;
+    ll.ip = ip;
+    /* De cualquier proceso de la traza: bajo valgrind no se sabe cuál es el programa, y ni
+     * strace, ni la puerta, ni bwrap las llaman. */
+    if (filtro_es_nombrada(ll.nombre)) {
+        anotar(v->denegada, sizeof v->denegada,
+               "que la entrega llamó a %s, que la caja de arena no permite (falló con ENOSYS)%s",
+               ll.nombre, "");
+        return;
+    }
+    const fila_t *f = fila_de(ll.nombre);
+    if (!clases[f->clase].cualquiera && !es_miembro(v, tid))
+        return;
+    if (clases[f->clase].solo_bien && !ll.bien)
+        return;
+    ll.principal = tid == v->principal;
+    if (clases[f->clase].tratar != NULL)
+        clases[f->clase].tratar(v, &ll, f);
 }
 
 /* Un marco « > /ruta(función+0x…) […]» de la llamada de antes (strace -k). Para saber si strace
@@ -479,8 +634,8 @@ static void oir_linea(void *dato, long tid, const char *resto)
     }
     /* Una espera con poll o select puede no volver nunca (el programa muere en ella): se
      * cuenta al entrar, esté o no completa la línea. */
-    int sondeo = empieza(resto, "poll(") || empieza(resto, "ppoll(") || empieza(resto, "select(") ||
-                 empieza(resto, "pselect6(");
+    char nombre[32];
+    int sondeo = llamada_nombre(resto, nombre, sizeof nombre) && fila_de(nombre)->clase == SONDEO;
     if (sondeo && v->principal != 0 && tid == v->principal) {
         v->sondeos++;
         v->sondeos_espera += !sondeo_sin_espera(resto);

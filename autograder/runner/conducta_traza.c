@@ -361,6 +361,45 @@ void entradas_liberar(entradas_t *e)
     free(e->rutas);
 }
 
+/* El nombre de la llamada de `texto` («nombre(args…»), en `nombre`: 0 si no lo tiene o no cabe. */
+int llamada_nombre(const char *texto, char *nombre, size_t tam)
+{
+    const char *par = strchr(texto, '(');
+    if (par == NULL)
+        return 0;
+    size_t nl = (size_t)(par - texto);
+    if (nl == 0 || nl >= tam)
+        return 0;
+    memcpy(nombre, texto, nl);
+    nombre[nl] = '\0';
+    return 1;
+}
+
+int llamada_partir(const char *texto, llamada_t *ll)
+{
+    if (!llamada_nombre(texto, ll->nombre, sizeof ll->nombre))
+        return 0;
+    ll->par = strchr(texto, '(');
+    /* El resultado es el último « = » que sigue a un «)»: strace lo alinea en una columna
+     * con espacios («close(3</x>)     = 0»), y una llamada partida en <unfinished …> y
+     * <… resumed> casi siempre acaba así (sin esto, un execve partido, frecuente con la
+     * máquina cargada, dejaba la ejecución sin observar y sus medios sin juzgar). */
+    const char *igual = NULL;
+    for (const char *o = strstr(texto, " = "); o != NULL; o = strstr(o + 1, " = ")) {
+        const char *a = o;
+        while (a > texto && a[-1] == ' ')
+            a--;
+        if (a > texto && a[-1] == ')')
+            igual = o;
+    }
+    if (igual == NULL)
+        return 0;
+    ll->ret_txt = igual + 3;
+    ll->ret = strtol(ll->ret_txt, NULL, 10);
+    ll->bien = ll->ret_txt[0] != '-' && ll->ret_txt[0] != '?';
+    return 1;
+}
+
 /* Lee una traza de strace -f (líneas «tid llamada…», con «<unfinished ...>» y
  * «<... llamada resumed>» cuando dos hilos se cruzan) y da cada línea a `oyente`. */
 void traza_recorrer(const char *ruta, const traza_oyente_t *oyente, void *dato)
