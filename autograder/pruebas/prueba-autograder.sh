@@ -1753,6 +1753,7 @@ despues_bd_escapa() {
 }
 antes_bd_oculta() { { echo '#define BD_OCULTA 1'; hostil bd_bloqueante.c; } >"$generada/$1.c"; }
 antes_bd_cada_una() { { echo '#define BD_CADA_UNA 1'; hostil bd_una.c; } >"$generada/$1.c"; }
+antes_bd_forja() { { echo '#define BD_FORJA 1'; hostil bd_una.c; } >"$generada/$1.c"; }
 
 # Llenar el disco a través de PostgreSQL (bd_llena.c): filas de 4 MiB sin comprimir por 4
 # conexiones, escritas por el servidor en la carpeta de su clúster. Antes, 542 MiB por ejecución

@@ -1005,6 +1005,21 @@ static int linea_de_base(json_t *l, const base_t *b)
     return base != NULL && strcmp(base, b->nombre) == 0;
 }
 
+/* El mensaje de una línea que escribió el propio servidor (log_statement, log_connections, un
+ * rechazo al conectar), o NULL. Una sesión del programa puede escribir en el registro lo que
+ * quiera con RAISE LOG desde PL/pgSQL (un bloque DO): líneas con su usuario, su base y su pid y
+ * el mensaje «statement: SELECT …» de las consultas del enunciado sin hacerlas (el adversario de
+ * la sesión 44: 29/100 sin pool, leyendo la tabla entera una vez). Esas líneas llevan siempre
+ * «context» (la función o el bloque que las lanzó) y «statement» (la sentencia en curso), y un
+ * papel sin superusuario no los quita (log_error_verbosity es de superusuario); las del servidor
+ * no llevan ninguno de los dos. Hostil: bd_forja (bd_una.c con BD_FORJA). */
+static const char *mensaje_del_servidor(json_t *l)
+{
+    if (json_object_get(l, "context") != NULL || json_object_get(l, "statement") != NULL)
+        return NULL;
+    return json_string_value(json_object_get(l, "message"));
+}
+
 /* El texto SQL de una línea «execute <nombre>: SQL» o «statement: SQL», o NULL. */
 static const char *texto_sql(const char *mensaje)
 {
@@ -1172,6 +1187,15 @@ static int consulta_pegada_del_enunciado(const char *sql, int n)
     return -1;
 }
 
+/* 1 si la línea es el rechazo de una lectura de LECTURA_RECHAZADA: el error que lanza la
+ * función del calificador (calif.leer) dentro de la sesión del programa, así que lleva su
+ * «context». Que el programa escriba uno falso solo le cuesta: marca su sesión como rechazada. */
+static int rechazo_de_lectura(json_t *l)
+{
+    const char *msj = json_string_value(json_object_get(l, "message"));
+    return msj != NULL && strncmp(msj, "calificador: consulta rechazada", 31) == 0;
+}
+
 static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, regex_t *pegado)
 {
     memset(s, 0, sizeof *s);
@@ -1184,7 +1208,7 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
         if (l == NULL)
             continue;
         const char *usuario = json_string_value(json_object_get(l, "user"));
-        const char *msj = json_string_value(json_object_get(l, "message"));
+        const char *msj = mensaje_del_servidor(l);
         const char *sql = msj != NULL ? texto_sql(msj) : NULL;
         int pid = (int)json_integer_value(json_object_get(l, "pid"));
         /* Cada conexión que abre, según el propio servidor (log_connections): a diferencia de
@@ -1229,8 +1253,8 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
             }
             if (consulta && s->pegada[0] == '\0' && regexec(pegado, sql, 0, NULL, 0) == 0)
                 snprintf(s->pegada, sizeof s->pegada, "%s", sql);
-        } else if (linea_de_base(l, b) && msj != NULL && es_del_programa(l) &&
-                   strncmp(msj, "calificador: consulta rechazada", 31) == 0 && n_rechazados < 64) {
+        } else if (linea_de_base(l, b) && es_del_programa(l) && n_rechazados < 64 &&
+                   rechazo_de_lectura(l)) {
             rechazados[n_rechazados++] = pid;
         }
         json_decref(l);
@@ -1308,7 +1332,7 @@ static int rechazos_leer(FILE *f, void *datos)
         json_t *l = json_loads(linea, 0, NULL);
         if (l == NULL)
             continue;
-        const char *msj = json_string_value(json_object_get(l, "message"));
+        const char *msj = mensaje_del_servidor(l);
         const char *sql = msj != NULL ? texto_sql(msj) : NULL;
         if (linea_de_base(l, x->b) && msj != NULL && strncmp(msj, "too many connections", 20) == 0)
             x->rechazos++;
@@ -1339,7 +1363,7 @@ static void preparacion_leer(const base_t *b, FILE *f, preparacion_vista_t *s)
         json_t *l = json_loads(linea, 0, NULL);
         if (l == NULL)
             continue;
-        const char *msj = json_string_value(json_object_get(l, "message"));
+        const char *msj = mensaje_del_servidor(l);
         const char *sql = msj != NULL ? texto_sql(msj) : NULL;
         int pid = (int)json_integer_value(json_object_get(l, "pid"));
         int suya = es_del_programa(l);

@@ -6,6 +6,11 @@
  * se solapan en el servidor) y otra para la secuencial. Sale con 1 si una sentencia falla y
  * con 2 si la primera conexión no se abre, como pide el enunciado.
  * Antes: la de una conexión con pruebas reescritas, 41/100; sin pool y sin consultas, 73.
+ * Con BD_FORJA (el adversario de la sesión 44), las 10 CONSULTA salen de UNA lectura de la
+ * tabla entera y se «lanzan» escribiéndolas en el registro del servidor con RAISE LOG desde un
+ * bloque DO: líneas «statement: SELECT …» con el usuario, la base y el pid de la sesión, que el
+ * calificador tomaba por consultas hechas (29/100 en vez de 15). Las del servidor no llevan
+ * «context» ni «statement»; las de RAISE, siempre (mensaje_del_servidor, en comun.c).
  */
 #include "curso/bd.h"
 
@@ -24,6 +29,10 @@ static int n = 100, p = 10, siguiente = 1, fallo, abiertas;
 static int pendientes;
 #endif
 static uint64_t t0, t_conc, t_sec;
+#ifdef BD_FORJA
+static char cons[10][256];
+static int cons_listas;
+#endif
 
 static void cerrada(bd_conexion_t *c, void *datos)
 {
@@ -77,6 +86,16 @@ static void imprimir(void)
         if (letras > largo)
             largo = letras;
     }
+#ifdef BD_FORJA
+    if (cons_listas) {
+        for (int k = 0; k < 10; k++)
+            printf("CONSULTA %d %s\n", k + 1, cons[k]);
+        printf("POOL maximo=%d creadas=%d esperas=%d\n", p, p > n ? n : p,
+               (n > p ? n - p : 0) + (10 > p ? 10 - p : 0));
+        fflush(stdout);
+        return;
+    }
+#endif
     printf("CONSULTA 1 %d\nCONSULTA 2 1 %d\n", 2 * n, 2 * n);
     printf("CONSULTA 3 Usuaria «%d» O'Higgins; DROP TABLE usuarios; --\n", n);
     printf("CONSULTA 4 %d\nCONSULTA 5 %d\nCONSULTA 6 %lld\nCONSULTA 7 %d\n", u1, 2 * n, suma,
@@ -86,6 +105,108 @@ static void imprimir(void)
            (n > p ? n - p : 0) + (10 > p ? 10 - p : 0));
 }
 
+#ifdef BD_FORJA
+static const char *const FORJA =
+    "DO $f$ DECLARE t text := 'usu' || 'arios'; BEGIN "
+    "RAISE LOG '%', 'statement: SELECT count(*) FROM ' || t; "
+    "RAISE LOG '%', 'statement: SELECT min(id) || '' '' || max(id) FROM ' || t; "
+    "RAISE LOG '%', 'statement: SELECT nombre FROM ' || t || ' WHERE id = $1::integer' USING "
+    "DETAIL = 'parameters: $1 = ''' || current_setting('calif.n') || ''''; "
+    "RAISE LOG '%', 'statement: SELECT count(*) FROM ' || t || ' WHERE correo LIKE ''u1%'''; "
+    "RAISE LOG '%', 'statement: SELECT count(DISTINCT correo) FROM ' || t; "
+    "RAISE LOG '%', 'statement: SELECT sum(id) FROM ' || t; "
+    "RAISE LOG '%', 'statement: SELECT max(length(nombre)) FROM ' || t; "
+    "RAISE LOG '%', 'statement: SELECT count(*) FROM ' || t || ' WHERE id % 2 = 0'; "
+    "RAISE LOG '%', 'statement: SELECT correo FROM ' || t || ' ORDER BY id DESC LIMIT 1'; "
+    "RAISE LOG '%', 'statement: SELECT count(*) FROM ' || t || ' WHERE nombre LIKE $1' USING "
+    "DETAIL = 'parameters: $1 = ''%O''''Higgins%'''; "
+    "END $f$";
+
+static int letras(const char *s)
+{
+    int k = 0;
+    for (; *s != '\0'; s++)
+        k += ((unsigned char)*s & 0xC0) != 0x80;
+    return k;
+}
+
+static void forjada(bd_conexion_t *c, int estado, PGresult *res, void *datos)
+{
+    (void)datos;
+    (void)estado;
+    PQclear(res);
+    cerrar(c);
+    imprimir();
+}
+
+static void con_n(bd_conexion_t *c, int estado, PGresult *res, void *datos)
+{
+    (void)datos;
+    (void)estado;
+    PQclear(res);
+    bd_consultar(c, FORJA, 0, NULL, forjada, NULL);
+}
+
+static void leida(bd_conexion_t *c, int estado, PGresult *res, void *datos)
+{
+    (void)datos;
+    if (estado < 0 || res == NULL) {
+        PQclear(res);
+        cerrar(c);
+        imprimir();
+        return;
+    }
+    int filas = PQntuples(res), u1 = 0, pares = 0, largo = 0, higgins = 0, distintos = 0;
+    long long suma = 0, mn = 0, mx = 0;
+    char nombre_n[160] = "", ultimo[96] = "";
+    long long id_ultimo = -1;
+    for (int i = 0; i < filas; i++) {
+        long long id = atoll(PQgetvalue(res, i, 0));
+        const char *nom = PQgetisnull(res, i, 1) ? NULL : PQgetvalue(res, i, 1);
+        const char *cor = PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2);
+        suma += id;
+        if (i == 0 || id < mn)
+            mn = id;
+        if (i == 0 || id > mx)
+            mx = id;
+        pares += id % 2 == 0;
+        if (cor != NULL && strncmp(cor, "u1", 2) == 0)
+            u1++;
+        if (nom != NULL && letras(nom) > largo)
+            largo = letras(nom);
+        if (nom != NULL && strstr(nom, "O'Higgins") != NULL)
+            higgins++;
+        if (id == n && nom != NULL)
+            snprintf(nombre_n, sizeof nombre_n, "%s", nom);
+        if (id > id_ultimo) {
+            id_ultimo = id;
+            snprintf(ultimo, sizeof ultimo, "%s", cor ? cor : "");
+        }
+        if (cor != NULL) {
+            int visto = 0;
+            for (int j = 0; j < i && !visto; j++)
+                visto = !PQgetisnull(res, j, 2) && strcmp(PQgetvalue(res, j, 2), cor) == 0;
+            distintos += !visto;
+        }
+    }
+    snprintf(cons[0], 256, "%d", filas);
+    snprintf(cons[1], 256, "%lld %lld", mn, mx);
+    snprintf(cons[2], 256, "%s", nombre_n);
+    snprintf(cons[3], 256, "%d", u1);
+    snprintf(cons[4], 256, "%d", distintos);
+    snprintf(cons[5], 256, "%lld", suma);
+    snprintf(cons[6], 256, "%d", largo);
+    snprintf(cons[7], 256, "%d", pares);
+    snprintf(cons[8], 256, "%s", ultimo);
+    snprintf(cons[9], 256, "%d", higgins);
+    cons_listas = 1;
+    PQclear(res);
+    static char set[80];
+    snprintf(set, sizeof set, "SET calif.n = '%d'", n);
+    bd_consultar(c, set, 0, NULL, con_n, NULL);
+}
+#endif
+
 /* La fase secuencial, por su conexión. */
 static void secuencial(bd_conexion_t *c, int estado, PGresult *res, void *datos)
 {
@@ -94,8 +215,13 @@ static void secuencial(bd_conexion_t *c, int estado, PGresult *res, void *datos)
         return;
     if (siguiente > 2 * n) {
         t_sec = uv_hrtime();
+#ifdef BD_FORJA
+        bd_consultar(c, "SELECT id, nombre, correo FROM usuarios ORDER BY id", 0, NULL, leida,
+                     NULL);
+#else
         cerrar(c);
         imprimir();
+#endif
         return;
     }
     insertar(c, siguiente++, secuencial);
