@@ -105,7 +105,7 @@ static char trabajo_motivo[400];
  * HTTP del curso), y que no tocaron ningún archivo normal. */
 static int resolutores_de_verdad(const lab_t *lab, const vista_t *v)
 {
-    if (lab == NULL || !requiere(lab, "http_pedir"))
+    if (lab == NULL || !conducta_requiere(lab, "http_pedir"))
         return 0;
     int n = 0;
     for (int i = 0; i < v->nresolutores; i++) {
@@ -122,7 +122,7 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
     /* Bajo valgrind (--trace-children=yes), cada programa nuevo arranca otra vez la
      * herramienta: un execve de la entrega, aunque su informe no lo diga (el descriptor del
      * informe es también del programa: lo puede cerrar tras escribir un resumen falso). */
-    if (prohibe(lab, "procesos") && v->herramientas > 1 && j->proceso[0] == '\0')
+    if (conducta_prohibe(lab, "procesos") && v->herramientas > 1 && j->proceso[0] == '\0')
         snprintf(j->proceso, sizeof j->proceso,
                  "execve de otro programa bajo valgrind (más de un arranque de su herramienta: "
                  "%d)",
@@ -138,28 +138,31 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
     /* Todos los laboratorios son de libuv: su bucle es el de libuv, nunca uno propio. */
     if (v->ajeno_epoll[0] != '\0' && j->ajeno_epoll[0] == '\0')
         snprintf(j->ajeno_epoll, sizeof j->ajeno_epoll, "%s", v->ajeno_epoll);
-    if (prohibe(lab, "red_cruda") && v->ajeno_red[0] != '\0' && j->ajeno_red[0] == '\0')
+    if (conducta_prohibe(lab, "red_cruda") && v->ajeno_red[0] != '\0' && j->ajeno_red[0] == '\0')
         snprintf(j->ajeno_red, sizeof j->ajeno_red, "%s", v->ajeno_red);
     j->con_grupo += v->lecturas_grupo > 0;
     j->trabajo_con_pila += v->trabajo_con_pila;
     if (v->trabajo && v->trabajo_visto[0] != '\0' && j->trabajo[0] == '\0')
         snprintf(j->trabajo, sizeof j->trabajo, "%s", v->trabajo_visto);
-    if (prohibe(lab, "lectura_bloqueante") && v->lectura[0] != '\0' && j->lectura[0] == '\0')
+    if (conducta_prohibe(lab, "lectura_bloqueante") && v->lectura[0] != '\0' &&
+        j->lectura[0] == '\0')
         snprintf(j->lectura, sizeof j->lectura, "%s", v->lectura);
-    if (prohibe(lab, "archivos_bloqueantes") && v->escritura[0] != '\0' && j->escritura[0] == '\0')
+    if (conducta_prohibe(lab, "archivos_bloqueantes") && v->escritura[0] != '\0' &&
+        j->escritura[0] == '\0')
         snprintf(j->escritura, sizeof j->escritura, "%s", v->escritura);
-    if ((prohibe(lab, "archivos_bloqueantes") || prohibe(lab, "lectura_bloqueante")) &&
+    if ((conducta_prohibe(lab, "archivos_bloqueantes") ||
+         conducta_prohibe(lab, "lectura_bloqueante")) &&
         v->menor[0] != '\0' && j->menor[0] == '\0')
         snprintf(j->menor, sizeof j->menor, "%s", v->menor);
-    if (prohibe(lab, "procesos") && v->proceso[0] != '\0' && j->proceso[0] == '\0')
+    if (conducta_prohibe(lab, "procesos") && v->proceso[0] != '\0' && j->proceso[0] == '\0')
         snprintf(j->proceso, sizeof j->proceso, "%s", v->proceso);
-    if (prohibe(lab, "red_cruda") && v->red[0] != '\0' && j->red[0] == '\0')
+    if (conducta_prohibe(lab, "red_cruda") && v->red[0] != '\0' && j->red[0] == '\0')
         snprintf(j->red, sizeof j->red, "%s", v->red);
     /* Un servidor de libuv (requiere uv_listen: sin curl ni libpq, que sí usan poll) espera
      * en epoll; uno que espera con poll o select lleva sus propios sockets
      * (hostiles/chat_oculto.c, con las llamadas escondidas de los nombres). */
-    if (prohibe(lab, "red_cruda") && requiere(lab, "uv_listen") && v->sondeos > 0 &&
-        j->red[0] == '\0')
+    if (conducta_prohibe(lab, "red_cruda") && conducta_requiere(lab, "uv_listen") &&
+        v->sondeos > 0 && j->red[0] == '\0')
         snprintf(j->red, sizeof j->red,
                  "poll o select en el hilo del bucle, %d %s (libuv espera con epoll: son "
                  "sockets propios)",
@@ -167,8 +170,8 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
     /* Y en un hilo del grupo: libuv no sondea en sus hilos, y un servidor sin cliente HTTP no
      * tiene resolutor que espere respuestas del DNS. Un hilo que espera con poll lleva sockets
      * que el bucle no ve: la sala entera en un uv_queue_work (hostiles/chat_grupo.c). */
-    if (prohibe(lab, "red_cruda") && requiere(lab, "uv_listen") && v->sondeos_hilo > 0 &&
-        j->red[0] == '\0')
+    if (conducta_prohibe(lab, "red_cruda") && conducta_requiere(lab, "uv_listen") &&
+        v->sondeos_hilo > 0 && j->red[0] == '\0')
         snprintf(j->red, sizeof j->red,
                  "poll o select en un hilo que no es el del bucle, %d %s (sockets que el bucle "
                  "de libuv no vigila)",
@@ -176,13 +179,13 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
     /* libpq_bloqueante: libpq espera con poll en el hilo que la llama cuando bloquea
      * (PQconnectdb*, PQexec*, PQprepare, PQgetResult sin PQisBusy…); conducida por la
      * biblioteca del curso nunca espera: lo hace uv_run, en epoll. */
-    if (prohibe(lab, "libpq_bloqueante") && v->sondeos_espera > 0 && j->libpq[0] == '\0')
+    if (conducta_prohibe(lab, "libpq_bloqueante") && v->sondeos_espera > 0 && j->libpq[0] == '\0')
         snprintf(j->libpq, sizeof j->libpq,
                  "poll o select que espera en el hilo del bucle, %d %s en una ejecución "
                  "(libuv espera con epoll: es libpq esperando al servidor)",
                  v->sondeos_espera, texto_plural(v->sondeos_espera, "vez", "veces"));
     int propios = v->creados - resolutores_de_verdad(lab, v);
-    if (prohibe(lab, "hilos") && propios > HILOS_GRUPO && j->hilos[0] == '\0')
+    if (conducta_prohibe(lab, "hilos") && propios > HILOS_GRUPO && j->hilos[0] == '\0')
         snprintf(j->hilos, sizeof j->hilos,
                  "un exceso de hilos en una ejecución (creados: %d; el grupo de hilos de libuv "
                  "tiene " CAL_TEXTO(HILOS_GRUPO) ")",
@@ -503,8 +506,8 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
         return -1;
     }
     entradas_t entradas;
-    entradas_leer(carpeta, &entradas);
-    char **trazas = carpeta_nombres(carpeta, ".traza");
+    conducta_entradas_leer(carpeta, &entradas);
+    char **trazas = conducta_carpeta_nombres(carpeta, ".traza");
     for (size_t k = 0; trazas != NULL && trazas[k] != NULL; k++) {
         char ruta[PATH_MAX];
         texto_poner(ruta, sizeof ruta, "%s/%s", carpeta, trazas[k]);
@@ -513,7 +516,7 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
             break;
         v->lab = lab;
         v->entradas = &entradas;
-        leer_traza(ruta, lab->programa, v, conducta_pila(lab));
+        conducta_leer_traza(ruta, lab->programa, v, conducta_pila(lab));
         j.trazas++;
         sumar(lab, v, &j);
         int iv = traza_verificacion(lab, trazas[k]);
@@ -524,15 +527,16 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
         }
         free(v);
     }
-    nombres_liberar(trazas);
+    conducta_nombres_liberar(trazas);
     free(esquivadas);
-    entradas_liberar(&entradas);
+    conducta_entradas_liberar(&entradas);
     if (j.observadas == 0) {
         free(por);
         return -1; /* nada que juzgar: quien llama lo dice */
     }
     pila_motivo[0] = '\0';
-    if (origen_ok && !pila_ok && prohibe(lab, "red_cruda") && requiere(lab, "uv_listen"))
+    if (origen_ok && !pila_ok && conducta_prohibe(lab, "red_cruda") &&
+        conducta_requiere(lab, "uv_listen"))
         snprintf(pila_motivo, sizeof pila_motivo,
                  "este strace no da la pila de cada llamada (-k), y sin ella no se sabe si las "
                  "hace libuv o el programa con las funciones de libc");
@@ -544,7 +548,8 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
     /* «El grupo lee por el programa»: sin ninguna pila de un archivo del grupo, no se juzgó. */
     trabajo_motivo[0] = '\0';
     if (lab->npila_en > 0 &&
-        (prohibe(lab, "lectura_bloqueante") || prohibe(lab, "archivos_bloqueantes")) &&
+        (conducta_prohibe(lab, "lectura_bloqueante") ||
+         conducta_prohibe(lab, "archivos_bloqueantes")) &&
         j.trabajo_con_pila == 0)
         snprintf(trabajo_motivo, sizeof trabajo_motivo, "%s",
                  origen_ok && !pila_ok
@@ -602,11 +607,12 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
         }
     }
     free(por);
-    if (*informe == NULL && requiere(lab, "uv_run") && j.con_epoll == 0 &&
-        (prohibe(lab, "lectura_bloqueante") || prohibe(lab, "archivos_bloqueantes")))
+    if (*informe == NULL && conducta_requiere(lab, "uv_run") && j.con_epoll == 0 &&
+        (conducta_prohibe(lab, "lectura_bloqueante") ||
+         conducta_prohibe(lab, "archivos_bloqueantes")))
         *aviso = texto_dup("uv_run (en ninguna ejecución vigiló el hilo del bucle un descriptor "
                            "con epoll: el bucle de eventos no llegó a correr)");
-    else if (*informe == NULL && prohibe(lab, "lectura_bloqueante") && j.con_grupo == 0)
+    else if (*informe == NULL && conducta_prohibe(lab, "lectura_bloqueante") && j.con_grupo == 0)
         *aviso = texto_dup("uv_fs_* con su callback (ningún archivo se leyó en el grupo de hilos "
                            "de libuv)");
     if (reglas && (*informe == NULL || incidental))
@@ -746,7 +752,8 @@ const char *conducta_origen_entorno(const lab_t *lab)
 
 int conducta_pila(const lab_t *lab)
 {
-    return origen_ok && pila_ok && prohibe(lab, "red_cruda") && requiere(lab, "uv_listen");
+    return origen_ok && pila_ok && conducta_prohibe(lab, "red_cruda") &&
+           conducta_requiere(lab, "uv_listen");
 }
 
 const char *conducta_llamadas(const lab_t *lab)
@@ -756,7 +763,8 @@ const char *conducta_llamadas(const lab_t *lab)
      * petición. Por eso de la red solo se paran las que crean sockets o aceptan conexiones
      * (no connect ni send/recv), y epoll_ctl solo donde ya se paran los archivos (08 y 11). */
     static char l[2048];
-    int archivos = prohibe(lab, "lectura_bloqueante") || prohibe(lab, "archivos_bloqueantes");
+    int archivos = conducta_prohibe(lab, "lectura_bloqueante") ||
+                   conducta_prohibe(lab, "archivos_bloqueantes");
     /* Con -i, epoll_create* y epoll_ctl en todos: desde dónde se llaman dice si el bucle es
      * el de libuv. epoll_ctl va una vez por descriptor nuevo o cambio de lo vigilado (no por
      * vuelta, como epoll_wait). mmap solo donde ya se para (08 y 11): al cargar libcurl y
@@ -771,14 +779,14 @@ const char *conducta_llamadas(const lab_t *lab)
      * listen y accept, que se paran con su pila. */
     snprintf(l, sizeof l,
              "execve,execveat,clone,clone3,fork,vfork,nanosleep,clock_nanosleep%s%s%s%s%s%s",
-             conducta_pila(lab)                    ? ",epoll_create,epoll_create1"
-             : origen_ok && archivos               ? ",epoll_create,epoll_create1,epoll_ctl"
-             : origen_ok                           ? ",epoll_create,epoll_create1,epoll_ctl"
-             : requiere(lab, "uv_run") && archivos ? ",epoll_ctl"
-                                                   : "",
-             prohibe(lab, "red_cruda") ? ",socket,accept,accept4,listen" : "",
-             (prohibe(lab, "red_cruda") && requiere(lab, "uv_listen")) ||
-                     prohibe(lab, "libpq_bloqueante")
+             conducta_pila(lab)      ? ",epoll_create,epoll_create1"
+             : origen_ok && archivos ? ",epoll_create,epoll_create1,epoll_ctl"
+             : origen_ok             ? ",epoll_create,epoll_create1,epoll_ctl"
+             : conducta_requiere(lab, "uv_run") && archivos ? ",epoll_ctl"
+                                                            : "",
+             conducta_prohibe(lab, "red_cruda") ? ",socket,accept,accept4,listen" : "",
+             (conducta_prohibe(lab, "red_cruda") && conducta_requiere(lab, "uv_listen")) ||
+                     conducta_prohibe(lab, "libpq_bloqueante")
                  ? ",poll,ppoll,select,pselect6"
                  : "",
              archivos ? ",openat,open,creat,read,pread64,readv,preadv,preadv2,getdents64,getdents,"
@@ -786,8 +794,8 @@ const char *conducta_llamadas(const lab_t *lab)
                         "io_uring_enter,io_uring_register"
              : lab->nreglas > 0 ? ",read,pread64,readv,preadv,preadv2"
                                 : "",
-             prohibe(lab, "lectura_bloqueante") ? ",%file," POR_DESCRIPTOR_TODAS : "",
-             prohibe(lab, "archivos_bloqueantes")
+             conducta_prohibe(lab, "lectura_bloqueante") ? ",%file," POR_DESCRIPTOR_TODAS : "",
+             conducta_prohibe(lab, "archivos_bloqueantes")
                  ? ",write,pwrite64,writev,pwritev,pwritev2,fsync,fdatasync,ftruncate,truncate,"
                    "rename,renameat,renameat2,link,linkat,unlink,unlinkat,symlink,symlinkat,"
                    "fallocate,sync_file_range,close,fstat,newfstatat,statx"

@@ -11,7 +11,7 @@
  *   conducta_pila.c     desde dónde se hace una llamada: la dirección de su instrucción
  *                       syscall (strace -i, con los mmap de la traza) y su pila (strace -k).
  *   conducta_llamada.c  qué es cada llamada al sistema (una tabla: su clase y sus marcas) y
- *                       qué deja en la vista de su traza; leer_traza, una traza entera.
+ *                       qué deja en la vista de su traza; conducta_leer_traza, una traza entera.
  *   conducta.c          el juicio del laboratorio con lo visto en todas sus trazas, el informe
  *                       y la API de runner.h.
  */
@@ -99,7 +99,8 @@ typedef struct {
     char pila_programa[160]; /* el primer marco del programa («h_leer en «contador»») */
     int trabajo_con_pila;    /* archivos del grupo con su pila (juzgados) */
     int trabajo_sin_pila;    /* y sin ella (strace sin -k en esta ejecución) */
-    int trabajo_cortada;     /* y con un solo marco de libc: strace no la siguió (pila_cerrar) */
+    int trabajo_cortada; /* y con un solo marco de libc: strace no la siguió (conducta_pila_cerrar)
+                          */
     char cortada_visto[400]; /* la primera de esas */
     long pila_tid;           /* de quién es la pila que se está leyendo (cualquier llamada) */
     int pila_lineas;         /* y cuántos marcos con archivo lleva */
@@ -161,38 +162,38 @@ typedef struct {
 void traza_recorrer(const char *ruta, const traza_oyente_t *oyente, void *dato);
 int llamada_nombre(const char *texto, char *nombre, size_t tam);
 int llamada_partir(const char *texto, llamada_t *ll);
-char **carpeta_nombres(const char *carpeta, const char *sufijo);
-void nombres_liberar(char **nombres);
-void entradas_leer(const char *carpeta, entradas_t *e);
-void entradas_liberar(entradas_t *e);
-int es_entrada(const entradas_t *e, const char *ruta);
-int empieza(const char *s, const char *p);
-int termina_en(const char *s, const char *fin);
-int sondeo_sin_espera(const char *llamada);
-int es_precarga(const char *r);
-int ruta_normal(const char *r);
-const char *ruta_corta(const char *r);
-int ruta_fd(const char *s, char *dst, size_t tam);
-void primera_cadena(const char *args, char *dst, size_t tam);
-int argumento(const char *par, int k, const char **ini, size_t *n);
-int ruta_tocada(const char *nombre, const char *par, char *dst, size_t tam);
-long pedido_lectura(const char *nombre, const char *par, char *como, size_t tam);
-void marco_funcion(const char *marco, char *dst, size_t tam, size_t max);
-void anotar(char *dst, size_t tam, const char *fmt, const char *a, const char *b);
+char **conducta_carpeta_nombres(const char *carpeta, const char *sufijo);
+void conducta_nombres_liberar(char **nombres);
+void conducta_entradas_leer(const char *carpeta, entradas_t *e);
+void conducta_entradas_liberar(entradas_t *e);
+int conducta_es_entrada(const entradas_t *e, const char *ruta);
+int conducta_empieza(const char *s, const char *p);
+int conducta_termina_en(const char *s, const char *fin);
+int conducta_sondeo_sin_espera(const char *llamada);
+int conducta_es_precarga(const char *r);
+int conducta_ruta_normal(const char *r);
+const char *conducta_ruta_corta(const char *r);
+int conducta_ruta_fd(const char *s, char *dst, size_t tam);
+void conducta_primera_cadena(const char *args, char *dst, size_t tam);
+int conducta_argumento(const char *par, int k, const char **ini, size_t *n);
+int conducta_ruta_tocada(const char *nombre, const char *par, char *dst, size_t tam);
+long conducta_pedido_lectura(const char *nombre, const char *par, char *como, size_t tam);
+void conducta_marco_funcion(const char *marco, char *dst, size_t tam, size_t max);
+void conducta_anotar(char *dst, size_t tam, const char *fmt, const char *a, const char *b);
 
 /* --- conducta_pila.c: desde dónde se hace una llamada ------------------------------------- */
-void mapa_anotar(vista_t *v, const char *par, const char *ret_txt);
-void origen_juzgar(vista_t *v, const char *nombre, unsigned long ip, int red_);
-void pila_esperar(vista_t *v, const char *nombre, int red_);
-void pila_marco(vista_t *v, const char *marco);
-void pila_cerrar(vista_t *v);
-void pila_cortadas(vista_t *v);
+void conducta_mapa_anotar(vista_t *v, const char *par, const char *ret_txt);
+void conducta_origen_juzgar(vista_t *v, const char *nombre, unsigned long ip, int red_);
+void conducta_pila_esperar(vista_t *v, const char *nombre, int red_);
+void conducta_pila_marco(vista_t *v, const char *marco);
+void conducta_pila_cerrar(vista_t *v);
+void conducta_pila_cortadas(vista_t *v);
 
 /* --- conducta_llamada.c: qué es cada llamada ---------------------------------------------- */
 /* Lee la traza `ruta` de una ejecución de `programa` en `v` (con v->lab y v->entradas ya
  * puestos: con qué se juzga); `pila`, si se juzga la pila de epoll y la red (conducta_pila). */
-void leer_traza(const char *ruta, const char *programa, vista_t *v, int pila);
-int prohibe(const lab_t *lab, const char *grupo);
-int requiere(const lab_t *lab, const char *nombre);
+void conducta_leer_traza(const char *ruta, const char *programa, vista_t *v, int pila);
+int conducta_prohibe(const lab_t *lab, const char *grupo);
+int conducta_requiere(const lab_t *lab, const char *nombre);
 
 #endif

@@ -2,8 +2,8 @@
  * su ejecución (vista_t): abrir, leer o escribir un archivo normal en el hilo del bucle o en el
  * grupo, un socket fuera del bucle, un proceso o un hilo nuevo, una espera… Lo decide una tabla
  * (`filas`: la clase y las marcas de cada llamada; `clases`: qué hace cada clase y cuándo), y
- * llamada() solo la busca. leer_traza lee una traza entera con conducta_traza.c. Lo visto lo
- * juzga conducta.c; las reglas, en su cabecera.
+ * llamada() solo la busca. conducta_leer_traza lee una traza entera con conducta_traza.c. Lo visto
+ * lo juzga conducta.c; las reglas, en su cabecera.
  */
 #include "conducta_interno.h"
 
@@ -190,15 +190,16 @@ static const fila_t *fila_de(const char *nombre)
 /* Una lectura de un archivo de la entrada: cada regla que pide otro tamaño queda rota. */
 static void juzgar_lectura(vista_t *v, const char *nombre, const char *par, const char *ruta)
 {
-    if (v->lab == NULL || v->lab->nreglas == 0 || !es_entrada(v->entradas, ruta))
+    if (v->lab == NULL || v->lab->nreglas == 0 || !conducta_es_entrada(v->entradas, ruta))
         return;
     char como[160];
-    long pedido = pedido_lectura(nombre, par, como, sizeof como);
+    long pedido = conducta_pedido_lectura(nombre, par, como, sizeof como);
     v->lecturas_entrada++;
     for (int i = 0; i < v->lab->nreglas && i < MAX_REGLAS; i++)
         if (pedido != v->lab->reglas[i].lectura_bytes && v->roto[i][0] == '\0')
             snprintf(v->roto[i], sizeof v->roto[i],
-                     "se vio %s sobre un archivo de la entrada («…/%s»)", como, ruta_corta(ruta));
+                     "se vio %s sobre un archivo de la entrada («…/%s»)", como,
+                     conducta_ruta_corta(ruta));
 }
 
 /* Un archivo de la entrada que entra por `nombre`, que no es una lectura (mmap, splice,
@@ -206,7 +207,7 @@ static void juzgar_lectura(vista_t *v, const char *nombre, const char *par, cons
  * tamaño de cada lectura, y aquí no hay ninguna que medir. */
 static void juzgar_sin_lectura(vista_t *v, const char *nombre, const char *ruta)
 {
-    if (v->lab == NULL || v->lab->nreglas == 0 || !es_entrada(v->entradas, ruta))
+    if (v->lab == NULL || v->lab->nreglas == 0 || !conducta_es_entrada(v->entradas, ruta))
         return;
     v->lecturas_entrada++;
     for (int i = 0; i < v->lab->nreglas && i < MAX_REGLAS; i++)
@@ -214,7 +215,7 @@ static void juzgar_sin_lectura(vista_t *v, const char *nombre, const char *ruta)
             snprintf(v->roto[i], sizeof v->roto[i],
                      "se vio %s sobre un archivo de la entrada («…/%s»): no es una lectura (read, "
                      "pread64, readv, preadv o preadv2), y lo que se juzga es cada lectura",
-                     nombre, ruta_corta(ruta));
+                     nombre, conducta_ruta_corta(ruta));
 }
 
 /* --- Toda operación de archivo en el hilo del bucle (lectura_bloqueante) ------------------
@@ -238,36 +239,39 @@ static void juzgar_sin_lectura(vista_t *v, const char *nombre, const char *ruta)
  * archivos_bloqueantes ya la cuenta (`escrita`), con su aviso, no se cuenta dos veces. */
 static void tocar_archivo(vista_t *v, const llamada_t *ll, const fila_t *f, int escrita)
 {
-    if (!ll->principal || (escrita && v->lab != NULL && prohibe(v->lab, "archivos_bloqueantes")))
+    if (!ll->principal ||
+        (escrita && v->lab != NULL && conducta_prohibe(v->lab, "archivos_bloqueantes")))
         return;
     const char *par = ll->par;
     char ruta[512];
-    if (!ruta_tocada(ll->nombre, par, ruta, sizeof ruta) ||
-        (!empieza(ruta, "./") && !ruta_normal(ruta)))
+    if (!conducta_ruta_tocada(ll->nombre, par, ruta, sizeof ruta) ||
+        (!conducta_empieza(ruta, "./") && !conducta_ruta_normal(ruta)))
         return;
     if ((f->marcas & M_MIRAR) && v->epoll == 0 && par[1] != '\0' &&
-        (par[1] == '"' || empieza(par + 1, "AT_FDCWD")) && strstr(par, "AT_EMPTY_PATH") == NULL)
+        (par[1] == '"' || conducta_empieza(par + 1, "AT_FDCWD")) &&
+        strstr(par, "AT_EMPTY_PATH") == NULL)
         return;
     /* Cerrar o medir un descriptor (fstat: newfstatat o statx con AT_EMPTY_PATH) es menor. */
     int menor = f->clase == DESCRIPTOR &&
                 ((f->marcas & M_SIEMPRE_FD) || strstr(par, "AT_EMPTY_PATH") != NULL);
-    anotar(menor ? v->menor : v->lectura, menor ? sizeof v->menor : sizeof v->lectura,
-           "%s de «%s» en el hilo del bucle (síncrono: uv_fs_* con su callback lo hace en el "
-           "grupo de hilos)",
-           ll->nombre, ruta);
+    conducta_anotar(
+        menor ? v->menor : v->lectura, menor ? sizeof v->menor : sizeof v->lectura,
+        "%s de «%s» en el hilo del bucle (síncrono: uv_fs_* con su callback lo hace en el "
+        "grupo de hilos)",
+        ll->nombre, ruta);
 }
 
 /* Un archivo normal leído o escrito en un hilo que no es el del bucle: el grupo de libuv, o
  * uno propio. Un hilo así no es del resolutor de libcurl, que solo lee los archivos del
  * sistema (hostiles/medios_08_hilo.c abría un socket de datagramas para parecerlo). */
 /* Un archivo normal (`ruta`) en un hilo del grupo de libuv. Con «medios.pila_en», además se
- * espera su pila (pila_cerrar): una uv_fs_* con callback la hace libuv (worker → uv__fs_work →
- * libc, sin un marco del programa); una uv_fs_* sin callback o una llamada de libc dentro de
- * la callback de trabajo de uv_queue_work tiene en su pila la función del programa. */
+ * espera su pila (conducta_pila_cerrar): una uv_fs_* con callback la hace libuv (worker →
+ * uv__fs_work → libc, sin un marco del programa); una uv_fs_* sin callback o una llamada de libc
+ * dentro de la callback de trabajo de uv_queue_work tiene en su pila la función del programa. */
 static void grupo_toca(vista_t *v, long tid, const char *nombre, const char *ruta)
 {
     if (v->trabajo) {
-        pila_cerrar(v);
+        conducta_pila_cerrar(v);
         v->pila_pendiente = 1;
         v->pila_modo = 1;
         v->pila_marcos = v->pila_biblioteca = 0;
@@ -275,8 +279,8 @@ static void grupo_toca(vista_t *v, long tid, const char *nombre, const char *rut
         v->pila_n = 0;
         v->pila_libuv[0] = '\0';
         snprintf(v->pila_nombre, sizeof v->pila_nombre, "%s", nombre);
-        snprintf(v->pila_ruta, sizeof v->pila_ruta, "%s%s", ruta_corta(ruta) != ruta ? "…/" : "",
-                 ruta_corta(ruta));
+        snprintf(v->pila_ruta, sizeof v->pila_ruta, "%s%s",
+                 conducta_ruta_corta(ruta) != ruta ? "…/" : "", conducta_ruta_corta(ruta));
     }
     v->lecturas_grupo++;
     for (int i = 0; i < v->ntocan; i++)
@@ -295,18 +299,19 @@ static void tratar_ejecutar(vista_t *v, const llamada_t *ll, const fila_t *f)
 {
     (void)f;
     char herramienta[512];
-    primera_cadena(ll->par, herramienta, sizeof herramienta);
-    if (empieza(herramienta, "/usr/libexec/valgrind/") ||
-        empieza(herramienta, "/usr/lib/x86_64-linux-gnu/valgrind/")) {
+    conducta_primera_cadena(ll->par, herramienta, sizeof herramienta);
+    if (conducta_empieza(herramienta, "/usr/libexec/valgrind/") ||
+        conducta_empieza(herramienta, "/usr/lib/x86_64-linux-gnu/valgrind/")) {
         v->herramientas++;
         return;
     }
     if (es_miembro(v, ll->tid)) {
-        anotar(v->proceso, sizeof v->proceso, "%s (ejecutar otro programa)%s", ll->nombre, "");
+        conducta_anotar(v->proceso, sizeof v->proceso, "%s (ejecutar otro programa)%s", ll->nombre,
+                        "");
         return;
     }
     char ruta[512];
-    primera_cadena(ll->par, ruta, sizeof ruta);
+    conducta_primera_cadena(ll->par, ruta, sizeof ruta);
     const char *base = strrchr(ruta, '/');
     if (v->principal == 0 && base != NULL && strcmp(base + 1, v->programa) == 0)
         v->principal = ll->tid;
@@ -320,7 +325,7 @@ static void tratar_crear(vista_t *v, const llamada_t *ll, const fila_t *f)
     if (strstr(ll->par, "CLONE_THREAD") != NULL) {
         v->creados++;
     } else {
-        anotar(v->proceso, sizeof v->proceso, "%s (un proceso nuevo)%s", ll->nombre, "");
+        conducta_anotar(v->proceso, sizeof v->proceso, "%s (un proceso nuevo)%s", ll->nombre, "");
     }
 }
 
@@ -329,8 +334,8 @@ static void tratar_epoll(vista_t *v, const llamada_t *ll, const fila_t *f)
     if (f->marcas & M_VIGILA)
         v->epoll += ll->principal;
     if (ll->bien) {
-        origen_juzgar(v, ll->nombre, ll->ip, 0);
-        pila_esperar(v, ll->nombre, 0);
+        conducta_origen_juzgar(v, ll->nombre, ll->ip, 0);
+        conducta_pila_esperar(v, ll->nombre, 0);
     }
 }
 
@@ -340,7 +345,7 @@ static void tratar_dormir(vista_t *v, const llamada_t *ll, const fila_t *f)
     if (ll->principal) {
         /* Dentro de uv_run o en un bucle propio: lo dice su pila (espera_cerrar). */
         v->esperas++;
-        pila_cerrar(v);
+        conducta_pila_cerrar(v);
         v->pila_pendiente = 1;
         v->pila_modo = 2;
         v->pila_marcos = v->pila_biblioteca = 0;
@@ -361,13 +366,14 @@ static void tratar_red(vista_t *v, const llamada_t *ll, const fila_t *f)
         return;
     }
     if (!ll->principal)
-        anotar(v->red, sizeof v->red, "%s en un hilo que no es el del bucle%s", ll->nombre, "");
+        conducta_anotar(v->red, sizeof v->red, "%s en un hilo que no es el del bucle%s", ll->nombre,
+                        "");
     /* Un socket TCP, listen y accept los hace libuv (o curl, o libpq), nunca el programa. */
     if ((f->marcas & M_ACEPTA) ||
         ((f->marcas & M_SOCKET) && strstr(ll->par, "SOCK_STREAM") != NULL &&
          (strstr(ll->par, "AF_INET") != NULL))) {
-        origen_juzgar(v, ll->nombre, ll->ip, 1);
-        pila_esperar(v, ll->nombre, 1);
+        conducta_origen_juzgar(v, ll->nombre, ll->ip, 1);
+        conducta_pila_esperar(v, ll->nombre, 1);
     }
 }
 
@@ -376,36 +382,37 @@ static void tratar_fd(vista_t *v, const llamada_t *ll, const fila_t *f)
 {
     int lee = f->clase == LEER_FD;
     char ruta[512] = "";
-    if (!ruta_fd(ll->par, ruta, sizeof ruta))
+    if (!conducta_ruta_fd(ll->par, ruta, sizeof ruta))
         return;
-    if (!ruta_normal(ruta)) {
-        if (!ll->principal && (empieza(ruta, "TCP") || empieza(ruta, "UDP") ||
-                               empieza(ruta, "UNIX") || empieza(ruta, "socket:")))
-            anotar(v->red, sizeof v->red, "%s de un socket en un hilo que no es el del bucle%s",
-                   ll->nombre, "");
+    if (!conducta_ruta_normal(ruta)) {
+        if (!ll->principal && (conducta_empieza(ruta, "TCP") || conducta_empieza(ruta, "UDP") ||
+                               conducta_empieza(ruta, "UNIX") || conducta_empieza(ruta, "socket:")))
+            conducta_anotar(v->red, sizeof v->red,
+                            "%s de un socket en un hilo que no es el del bucle%s", ll->nombre, "");
         return;
     }
     if (lee && !(f->marcas & M_LISTA))
         juzgar_lectura(v, ll->nombre, ll->par, ruta);
     if (v->lento && (f->marcas & M_SIN_POSICION))
-        anotar(v->esquivo, sizeof v->esquivo, "%s en «%s» (uv_fs_write sin posición)", ll->nombre,
-               ruta_corta(ruta));
+        conducta_anotar(v->esquivo, sizeof v->esquivo, "%s en «%s» (uv_fs_write sin posición)",
+                        ll->nombre, conducta_ruta_corta(ruta));
     if (!ll->principal)
         grupo_toca(v, ll->tid, ll->nombre, ruta);
     else if (lee)
-        anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", ll->nombre, ruta);
+        conducta_anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle",
+                        ll->nombre, ruta);
     else
-        anotar(v->escritura, sizeof v->escritura, "%s en «%s» en el hilo del bucle", ll->nombre,
-               ruta);
+        conducta_anotar(v->escritura, sizeof v->escritura, "%s en «%s» en el hilo del bucle",
+                        ll->nombre, ruta);
 }
 
 static void tratar_anillo(vista_t *v, const llamada_t *ll, const fila_t *f)
 {
     (void)f;
-    anotar(v->lectura, sizeof v->lectura, "%s (io_uring: lecturas que no se ven)%s", ll->nombre,
-           "");
-    anotar(v->escritura, sizeof v->escritura, "%s (io_uring: escrituras que no se ven)%s",
-           ll->nombre, "");
+    conducta_anotar(v->lectura, sizeof v->lectura, "%s (io_uring: lecturas que no se ven)%s",
+                    ll->nombre, "");
+    conducta_anotar(v->escritura, sizeof v->escritura, "%s (io_uring: escrituras que no se ven)%s",
+                    ll->nombre, "");
 }
 
 /* Lo que «reglas_traza» pide es de cada lectura: un archivo de la entrada que entra sin read,
@@ -417,10 +424,10 @@ static void tratar_copia(vista_t *v, const llamada_t *ll, const fila_t *f)
      * una, la del archivo). */
     char ruta[512] = "", otra[512] = "";
     const char *cierre = NULL;
-    if (ruta_fd(ll->par, ruta, sizeof ruta))
+    if (conducta_ruta_fd(ll->par, ruta, sizeof ruta))
         cierre = strstr(strchr(ll->par, '<'), ">");
     if (cierre != NULL)
-        ruta_fd(cierre, otra, sizeof otra);
+        conducta_ruta_fd(cierre, otra, sizeof otra);
     int una = (f->marcas & M_UN_FD) != 0;
     if (f->marcas & M_AL_REVES) {
         char t[512];
@@ -428,60 +435,63 @@ static void tratar_copia(vista_t *v, const llamada_t *ll, const fila_t *f)
         snprintf(ruta, sizeof ruta, "%s", otra);
         snprintf(otra, sizeof otra, "%s", t);
     }
-    int lee = ruta[0] != '\0' && ruta_normal(ruta) && !una;
-    int escribe = (!una && otra[0] != '\0' && ruta_normal(otra)) || (una && ruta_normal(ruta));
+    int lee = ruta[0] != '\0' && conducta_ruta_normal(ruta) && !una;
+    int escribe = (!una && otra[0] != '\0' && conducta_ruta_normal(otra)) ||
+                  (una && conducta_ruta_normal(ruta));
     if (!lee && !escribe)
         return;
     if (lee)
         juzgar_sin_lectura(v, ll->nombre, ruta);
     if (v->lento && escribe && !una)
-        anotar(v->esquivo, sizeof v->esquivo, "%s en «%s»", ll->nombre, ruta_corta(otra));
+        conducta_anotar(v->esquivo, sizeof v->esquivo, "%s en «%s»", ll->nombre,
+                        conducta_ruta_corta(otra));
     if (!ll->principal)
         grupo_toca(v, ll->tid, ll->nombre, lee ? ruta : otra);
     else if (lee)
-        anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", ll->nombre, ruta);
+        conducta_anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle",
+                        ll->nombre, ruta);
     if (ll->principal && escribe)
-        anotar(v->escritura, sizeof v->escritura, "%s en «%s» en el hilo del bucle", ll->nombre,
-               una ? ruta : otra);
+        conducta_anotar(v->escritura, sizeof v->escritura, "%s en «%s» en el hilo del bucle",
+                        ll->nombre, una ? ruta : otra);
 }
 
 /* Un mapa no lee ni escribe al hacerse: lo hace después el hilo que toque la memoria, el que
  * sea, con fallos de página que ninguna traza ve (hostiles/medios_08_mapa.c: el grupo mapea y
  * el hilo del bucle copia). Así que el mapa de un archivo normal cuenta como hecho en el hilo
  * del bucle, lo pida el hilo que lo pida. Y lo mapeado dice desde dónde se hace cada llamada
- * (mapa_anotar). */
+ * (conducta_mapa_anotar). */
 static void tratar_mapa(vista_t *v, const llamada_t *ll, const fila_t *f)
 {
     (void)f;
-    mapa_anotar(v, ll->par, ll->ret_txt);
+    conducta_mapa_anotar(v, ll->par, ll->ret_txt);
     char ruta[512] = "";
-    ruta_fd(ll->par, ruta, sizeof ruta);
-    int lee = ruta[0] != '\0' && ruta_normal(ruta);
-    int escribe = ruta_normal(ruta) && strstr(ll->par, "MAP_SHARED") != NULL &&
+    conducta_ruta_fd(ll->par, ruta, sizeof ruta);
+    int lee = ruta[0] != '\0' && conducta_ruta_normal(ruta);
+    int escribe = conducta_ruta_normal(ruta) && strstr(ll->par, "MAP_SHARED") != NULL &&
                   strstr(ll->par, "PROT_WRITE") != NULL;
     if (!lee && !escribe)
         return;
     if (lee)
         juzgar_sin_lectura(v, ll->nombre, ruta);
     if (v->lento && escribe)
-        anotar(v->esquivo, sizeof v->esquivo, "%s compartido de «%s»", ll->nombre,
-               ruta_corta(ruta));
+        conducta_anotar(v->esquivo, sizeof v->esquivo, "%s compartido de «%s»", ll->nombre,
+                        conducta_ruta_corta(ruta));
     if (lee)
-        anotar(v->lectura, sizeof v->lectura,
-               "mmap de «%s» (lo lee, por fallos de página que no se ven, el hilo que "
-               "toca esa memoria: también el del bucle)%s",
-               ruta, "");
+        conducta_anotar(v->lectura, sizeof v->lectura,
+                        "mmap de «%s» (lo lee, por fallos de página que no se ven, el hilo que "
+                        "toca esa memoria: también el del bucle)%s",
+                        ruta, "");
     if (escribe)
-        anotar(v->escritura, sizeof v->escritura,
-               "mmap de «%s» para escribir (escribe, sin que se vea, el hilo que toca "
-               "esa memoria: también el del bucle)%s",
-               ruta, "");
+        conducta_anotar(v->escritura, sizeof v->escritura,
+                        "mmap de «%s» para escribir (escribe, sin que se vea, el hilo que toca "
+                        "esa memoria: también el del bucle)%s",
+                        ruta, "");
 }
 
 static void tratar_abrir(vista_t *v, const llamada_t *ll, const fila_t *f)
 {
     char ruta[512] = "";
-    if (!ruta_fd(ll->ret_txt, ruta, sizeof ruta) || !ruta_normal(ruta))
+    if (!conducta_ruta_fd(ll->ret_txt, ruta, sizeof ruta) || !conducta_ruta_normal(ruta))
         return;
     if (!ll->principal) {
         grupo_toca(v, ll->tid, ll->nombre, ruta);
@@ -490,10 +500,11 @@ static void tratar_abrir(vista_t *v, const llamada_t *ll, const fila_t *f)
     int escritura = strstr(ll->par, "O_WRONLY") != NULL || strstr(ll->par, "O_RDWR") != NULL ||
                     (f->marcas & M_CREA);
     if (escritura)
-        anotar(v->escritura, sizeof v->escritura, "%s de «%s» para escribir, en el hilo del bucle",
-               ll->nombre, ruta);
+        conducta_anotar(v->escritura, sizeof v->escritura,
+                        "%s de «%s» para escribir, en el hilo del bucle", ll->nombre, ruta);
     else
-        anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle", ll->nombre, ruta);
+        conducta_anotar(v->lectura, sizeof v->lectura, "%s de «%s» en el hilo del bucle",
+                        ll->nombre, ruta);
 }
 
 /* close y fstat de un archivo normal: el grupo de libuv los hace con su callback; en el hilo del
@@ -506,10 +517,11 @@ static void tratar_descriptor(vista_t *v, const llamada_t *ll, const fila_t *f)
     int escrita = 0;
     int por_fd = ll->par[1] >= '0' && ll->par[1] <= '9' &&
                  ((f->marcas & M_SIEMPRE_FD) || strstr(ll->par, "AT_EMPTY_PATH") != NULL);
-    if (ll->principal && por_fd && ruta_fd(ll->par, ruta, sizeof ruta) && ruta_normal(ruta)) {
-        anotar(v->menor, sizeof v->menor,
-               "%s de «%s» en el hilo del bucle (uv_fs_* sin callback: síncrono)", ll->nombre,
-               ruta);
+    if (ll->principal && por_fd && conducta_ruta_fd(ll->par, ruta, sizeof ruta) &&
+        conducta_ruta_normal(ruta)) {
+        conducta_anotar(v->menor, sizeof v->menor,
+                        "%s de «%s» en el hilo del bucle (uv_fs_* sin callback: síncrono)",
+                        ll->nombre, ruta);
         escrita = 1;
     }
     tocar_archivo(v, ll, f, escrita);
@@ -524,20 +536,20 @@ static void tratar_por_ruta(vista_t *v, const llamada_t *ll, const fila_t *f)
     int escrita = 0;
     if (v->lento && (f->marcas & M_ENLACE)) {
         char r0[512];
-        primera_cadena(ll->par, r0, sizeof r0);
-        if (r0[0] != '/' || ruta_normal(r0))
-            anotar(v->esquivo, sizeof v->esquivo, "%s de «%s» (en vez de rename)", ll->nombre,
-                   ruta_corta(r0));
+        conducta_primera_cadena(ll->par, r0, sizeof r0);
+        if (r0[0] != '/' || conducta_ruta_normal(r0))
+            conducta_anotar(v->esquivo, sizeof v->esquivo, "%s de «%s» (en vez de rename)",
+                            ll->nombre, conducta_ruta_corta(r0));
     }
     if (ll->principal) {
-        primera_cadena(ll->par, ruta, sizeof ruta);
-        if (ruta[0] != '/' || ruta_normal(ruta)) {
+        conducta_primera_cadena(ll->par, ruta, sizeof ruta);
+        if (ruta[0] != '/' || conducta_ruta_normal(ruta)) {
             if (f->marcas & M_MENOR)
-                anotar(v->menor, sizeof v->menor, "%s de «%s» en el hilo del bucle", ll->nombre,
-                       ruta);
+                conducta_anotar(v->menor, sizeof v->menor, "%s de «%s» en el hilo del bucle",
+                                ll->nombre, ruta);
             else
-                anotar(v->escritura, sizeof v->escritura, "%s de «%s» en el hilo del bucle",
-                       ll->nombre, ruta);
+                conducta_anotar(v->escritura, sizeof v->escritura,
+                                "%s de «%s» en el hilo del bucle", ll->nombre, ruta);
             escrita = 1;
         }
     }
@@ -586,9 +598,10 @@ static void llamada(vista_t *v, long tid, unsigned long ip, const char *texto)
     /* De cualquier proceso de la traza: bajo valgrind no se sabe cuál es el programa, y ni
      * strace, ni la puerta, ni bwrap las llaman. */
     if (filtro_es_nombrada(ll.nombre)) {
-        anotar(v->denegada, sizeof v->denegada,
-               "que la entrega llamó a %s, que la caja de arena no permite (falló con ENOSYS)%s",
-               ll.nombre, "");
+        conducta_anotar(
+            v->denegada, sizeof v->denegada,
+            "que la entrega llamó a %s, que la caja de arena no permite (falló con ENOSYS)%s",
+            ll.nombre, "");
         return;
     }
     const fila_t *f = fila_de(ll.nombre);
@@ -612,7 +625,7 @@ static void oir_marco(void *dato, const char *marco)
         if (v->pila_lineas == 3 && es_miembro(v, v->pila_tid))
             v->pilas_largas++;
     }
-    pila_marco(v, marco);
+    conducta_pila_marco(v, marco);
 }
 
 /* Cada línea que no es un marco: acaban los de la llamada de antes. `resto` (NULL si no es una
@@ -620,7 +633,7 @@ static void oir_marco(void *dato, const char *marco)
 static void oir_linea(void *dato, long tid, const char *resto)
 {
     vista_t *v = dato;
-    pila_cerrar(v);
+    conducta_pila_cerrar(v);
     v->pila_tid = tid;
     v->pila_lineas = 0;
     if (resto == NULL)
@@ -638,7 +651,7 @@ static void oir_linea(void *dato, long tid, const char *resto)
     int sondeo = llamada_nombre(resto, nombre, sizeof nombre) && fila_de(nombre)->clase == SONDEO;
     if (sondeo && v->principal != 0 && tid == v->principal) {
         v->sondeos++;
-        v->sondeos_espera += !sondeo_sin_espera(resto);
+        v->sondeos_espera += !conducta_sondeo_sin_espera(resto);
     } else if (sondeo && v->principal != 0 && es_miembro(v, tid) && !es_resolutor(v, tid)) {
         v->sondeos_hilo++;
     }
@@ -649,7 +662,7 @@ static void oir_llamada(void *dato, long tid, unsigned long ip, const char *text
     llamada(dato, tid, ip, texto);
 }
 
-void leer_traza(const char *ruta, const char *programa, vista_t *v, int pila)
+void conducta_leer_traza(const char *ruta, const char *programa, vista_t *v, int pila)
 {
     const lab_t *lab = v->lab;
     const entradas_t *entradas = v->entradas;
@@ -659,7 +672,8 @@ void leer_traza(const char *ruta, const char *programa, vista_t *v, int pila)
     v->programa = programa;
     v->pila = pila;
     v->trabajo = lab != NULL && lab->npila_en > 0 &&
-                 (prohibe(lab, "lectura_bloqueante") || prohibe(lab, "archivos_bloqueantes"));
+                 (conducta_prohibe(lab, "lectura_bloqueante") ||
+                  conducta_prohibe(lab, "archivos_bloqueantes"));
     const char *base = strrchr(ruta, '/');
     base = base != NULL ? base + 1 : ruta;
     v->lento = strstr(base, "-lento@") != NULL || strstr(base, "-lento.traza") != NULL;
@@ -667,14 +681,14 @@ void leer_traza(const char *ruta, const char *programa, vista_t *v, int pila)
         malloc(MAX_MAPAS * sizeof *v->mapas); /* sin memoria: nada mapeado, y no sale de libc */
     static const traza_oyente_t oyente = {oir_marco, oir_linea, oir_llamada};
     traza_recorrer(ruta, &oyente, v);
-    pila_cerrar(v);
-    pila_cortadas(v);
+    conducta_pila_cerrar(v);
+    conducta_pila_cortadas(v);
     free(v->mapas);
     v->mapas = NULL;
     v->nmapas = 0;
 }
 
-int prohibe(const lab_t *lab, const char *grupo)
+int conducta_prohibe(const lab_t *lab, const char *grupo)
 {
     for (int i = 0; i < lab->nprohibidos; i++)
         if (strcmp(lab->prohibidos[i], grupo) == 0)
@@ -682,7 +696,7 @@ int prohibe(const lab_t *lab, const char *grupo)
     return 0;
 }
 
-int requiere(const lab_t *lab, const char *nombre)
+int conducta_requiere(const lab_t *lab, const char *nombre)
 {
     for (int i = 0; i < lab->nrequeridos; i++)
         if (strcmp(lab->requeridos[i], nombre) == 0)

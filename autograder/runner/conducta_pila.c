@@ -25,11 +25,12 @@
 
 static int sistema_y(const char *ruta, const char *const *nombres)
 {
-    if (!empieza(ruta, "/usr/lib/") && !empieza(ruta, "/lib/") && !empieza(ruta, "/lib64/"))
+    if (!conducta_empieza(ruta, "/usr/lib/") && !conducta_empieza(ruta, "/lib/") &&
+        !conducta_empieza(ruta, "/lib64/"))
         return 0;
     const char *base = strrchr(ruta, '/') + 1;
     for (int i = 0; nombres[i] != NULL; i++)
-        if (empieza(base, nombres[i]))
+        if (conducta_empieza(base, nombres[i]))
             return 1;
     return 0;
 }
@@ -40,7 +41,7 @@ static const char *const permitidas[] = {"libuv.so", "libcurl.so", "libcurl-gnut
 static const char *const solo_libuv[] = {"libuv.so", NULL};
 
 /* «mmap(dir, largo, prot, indicadores, fd<ruta>|-1, desp)» que devolvió `ret_txt`. */
-void mapa_anotar(vista_t *v, const char *par, const char *ret_txt)
+void conducta_mapa_anotar(vista_t *v, const char *par, const char *ret_txt)
 {
     const char *coma = strchr(par, ',');
     if (v->mapas == NULL || v->nmapas >= MAX_MAPAS || coma == NULL)
@@ -49,7 +50,7 @@ void mapa_anotar(vista_t *v, const char *par, const char *ret_txt)
     m->ini = strtoul(ret_txt, NULL, 16);
     m->fin = m->ini + strtoul(coma + 1, NULL, 10);
     m->ruta[0] = '\0';
-    if (!ruta_fd(par, m->ruta, sizeof m->ruta))
+    if (!conducta_ruta_fd(par, m->ruta, sizeof m->ruta))
         m->ruta[0] = '\0';
     m->clase = m->ruta[0] == '\0'                    ? 'a'
                : sistema_y(m->ruta, libc_y_cargador) ? 'c'
@@ -60,7 +61,7 @@ void mapa_anotar(vista_t *v, const char *par, const char *ret_txt)
 }
 
 /* Juzga desde dónde se hizo `nombre` (la dirección `ip`; 0 = strace no la dio). */
-void origen_juzgar(vista_t *v, const char *nombre, unsigned long ip, int red_)
+void conducta_origen_juzgar(vista_t *v, const char *nombre, unsigned long ip, int red_)
 {
     if (ip == 0) {
         v->sin_ip++;
@@ -90,13 +91,14 @@ void origen_juzgar(vista_t *v, const char *nombre, unsigned long ip, int red_)
         snprintf(desde, sizeof desde, "código de «%s»", m->ruta);
     char *dst = red_ ? v->ajeno_red : v->ajeno_epoll;
     size_t tam = red_ ? sizeof v->ajeno_red : sizeof v->ajeno_epoll;
-    anotar(dst, tam,
-           "%s hecho por %s, no por libuv (ni por libc, por donde pasan libuv, curl y libpq)",
-           nombre, desde);
+    conducta_anotar(
+        dst, tam,
+        "%s hecho por %s, no por libuv (ni por libc, por donde pasan libuv, curl y libpq)", nombre,
+        desde);
 }
 
 /* Una llamada que debe pasar por libuv (o libcurl, libpq): sus marcos vienen detrás. */
-void pila_esperar(vista_t *v, const char *nombre, int red_)
+void conducta_pila_esperar(vista_t *v, const char *nombre, int red_)
 {
     if (!v->pila)
         return;
@@ -113,7 +115,7 @@ static void marco_quien(const char *marco, const char *ruta, char *dst, size_t t
 {
     char fn[64];
     const char *base = strrchr(ruta, '/') + 1;
-    marco_funcion(marco, fn, sizeof fn, 60);
+    conducta_marco_funcion(marco, fn, sizeof fn, 60);
     if (fn[0] != '\0')
         snprintf(dst, tam, "%s en «%s»", fn, base);
     else
@@ -122,7 +124,7 @@ static void marco_quien(const char *marco, const char *ruta, char *dst, size_t t
 
 /* Un marco « > /ruta/archivo(función+0x…) [0x…]» (o « > /ruta/archivo() [0x…]» sin símbolo)
  * de la llamada pendiente. */
-void pila_marco(vista_t *v, const char *marco)
+void conducta_pila_marco(vista_t *v, const char *marco)
 {
     if (!v->pila_pendiente)
         return;
@@ -146,7 +148,7 @@ void pila_marco(vista_t *v, const char *marco)
     /* Los marcos de la precarga no cuentan: envuelve read, readv, write y writev de libc para
      * las cuentas del tráfico (common/herramientas/vivos/vivos.c), y entre libuv y libc queda
      * su marco; el programa no puede poner código en ella. */
-    if (es_precarga(ruta))
+    if (conducta_es_precarga(ruta))
         return;
     v->pila_marcos++;
     if (v->pila_modo == 2) {
@@ -162,8 +164,8 @@ void pila_marco(vista_t *v, const char *marco)
                                                               : 'o';
         const char *corchete = strrchr(marco, '[');
         v->pila_dir[i] = corchete != NULL ? strtoul(corchete + 1, NULL, 16) : 0;
-        marco_funcion(marco, v->pila_funcion[i], sizeof v->pila_funcion[i],
-                      sizeof v->pila_funcion[i] - 1);
+        conducta_marco_funcion(marco, v->pila_funcion[i], sizeof v->pila_funcion[i],
+                               sizeof v->pila_funcion[i] - 1);
         snprintf(v->pila_archivo[i], sizeof v->pila_archivo[i], "%s", strrchr(ruta, '/') + 1);
         if (v->pila_clase[i] == 'u' && v->pila_libuv[0] == '\0')
             snprintf(v->pila_libuv, sizeof v->pila_libuv, "%s", ruta);
@@ -174,7 +176,7 @@ void pila_marco(vista_t *v, const char *marco)
             v->pila_biblioteca = 1;
         /* Un marco del propio programa: su binario (o cualquier archivo fuera del sistema que
          * no sea la precarga del calificador), no libc, libuv ni el cargador. */
-        if (v->pila_programa[0] == '\0' && ruta_normal(ruta))
+        if (v->pila_programa[0] == '\0' && conducta_ruta_normal(ruta))
             marco_quien(marco, ruta, v->pila_programa, sizeof v->pila_programa);
         return;
     }
@@ -217,7 +219,7 @@ static int pila_cola(const vista_t *v, char *por, size_t tam)
         if (v->pila_clase[i] == 'u')
             w = i;
     if (w < 0)
-        return 0; /* sin libuv: lo juzga pila_cerrar */
+        return 0; /* sin libuv: lo juzga conducta_pila_cerrar */
     if (w == v->pila_n - 1) {
         snprintf(por, tam, "una pila que acaba en libuv (%s) sin llegar al arranque del hilo",
                  v->pila_funcion[w][0] != '\0' ? v->pila_funcion[w] : "sin nombre");
@@ -311,7 +313,7 @@ static void espera_cerrar(vista_t *v)
  * uno del programa (o de otro archivo que no es del sistema), la hizo el programa con libc, no
  * la biblioteca del laboratorio. Si strace no pudo desenrollar la pila más allá de libc, no se
  * juzga: no se sabe quién llamó. */
-void pila_cerrar(vista_t *v)
+void conducta_pila_cerrar(vista_t *v)
 {
     char cola[360];
     if (!v->pila_pendiente)
@@ -325,7 +327,8 @@ void pila_cerrar(vista_t *v)
         /* Sin marcos, esta ejecución no lleva -k: no se juzga. Con un solo marco de libc,
          * strace no pudo desenrollar más; desde dos, libuv está siempre en el segundo
          * (uv__fs_read llama a read o pread). Una pila cortada se juzga al final de la traza
-         * (pila_cortadas): si strace siguió enteras las demás del programa, esa la cortó él. */
+         * (conducta_pila_cortadas): si strace siguió enteras las demás del programa, esa la cortó
+         * él. */
         if (v->pila_marcos == 0) {
             v->trabajo_sin_pila++;
             return;
@@ -367,10 +370,11 @@ void pila_cerrar(vista_t *v)
         return;
     char *dst = v->pila_red ? v->ajeno_red : v->ajeno_epoll;
     size_t tam = v->pila_red ? sizeof v->ajeno_red : sizeof v->ajeno_epoll;
-    anotar(dst, tam,
-           "%s hecho por libc a petición del propio programa (%s), sin pasar por libuv: en su "
-           "pila no hay libuv.so",
-           v->pila_nombre, v->pila_quien[0] != '\0' ? v->pila_quien : "su propio código");
+    conducta_anotar(
+        dst, tam,
+        "%s hecho por libc a petición del propio programa (%s), sin pasar por libuv: en su "
+        "pila no hay libuv.so",
+        v->pila_nombre, v->pila_quien[0] != '\0' ? v->pila_quien : "su propio código");
 }
 
 /* Al final de una traza, las pilas del grupo que se cortaron en libc. Si strace siguió enteras
@@ -380,7 +384,7 @@ void pila_cerrar(vista_t *v)
  * marco falso) para no enseñar quién la pidió. La pila de una uv_fs_* con callback nunca se
  * corta ahí (medido en las soluciones del 08 y el 11). Se rechaza como las demás formas que no
  * son la permitida. Si ninguna salió entera, esta ejecución no tiene pilas: no se juzga. */
-void pila_cortadas(vista_t *v)
+void conducta_pila_cortadas(vista_t *v)
 {
     if (v->trabajo_cortada == 0)
         return;

@@ -15,12 +15,12 @@
 #define MAX_PENDIENTES 64
 #define TOPE_TRAZA     (64u << 20)
 
-int empieza(const char *s, const char *p)
+int conducta_empieza(const char *s, const char *p)
 {
     return strncmp(s, p, strlen(p)) == 0;
 }
 
-int termina_en(const char *s, const char *fin)
+int conducta_termina_en(const char *s, const char *fin)
 {
     size_t a = strlen(s), b = strlen(fin);
     return a >= b && strcmp(s + a - b, fin) == 0;
@@ -30,9 +30,9 @@ int termina_en(const char *s, const char *fin)
  * ppoll, select o pselect6 con {tv_sec=0, tv_…sec=0}. La solución del 12 hace un poll(…, 1, 0)
  * en el hilo del bucle al cerrar cada conexión (medido: uno por conexión, justo antes de que
  * libuv suelte su descriptor); libpq bloqueante espera con -1 o con un plazo. */
-int sondeo_sin_espera(const char *llamada)
+int conducta_sondeo_sin_espera(const char *llamada)
 {
-    if (empieza(llamada, "poll(")) {
+    if (conducta_empieza(llamada, "poll(")) {
         /* poll(FDS, N, TIEMPO): FDS puede ser [...] o [{fd=3, events=POLLIN}, …]. */
         int nivel = 0;
         const char *c = llamada + strlen("poll(");
@@ -65,13 +65,13 @@ void conducta_precarga(const char *ruta)
 }
 
 /* 1 si `r` es la precarga vivos (dentro de la caja o fuera). */
-int es_precarga(const char *r)
+int conducta_es_precarga(const char *r)
 {
     return strcmp(r, CAL_VIVOS_EN_CAJA) == 0 || (precarga[0] != '\0' && strcmp(r, precarga) == 0);
 }
 
 /* Una ruta de un archivo normal de la entrega (no del sistema). */
-int ruta_normal(const char *r)
+int conducta_ruta_normal(const char *r)
 {
     static const char *const sistema[] = {"/usr/", "/lib",  "/etc/",  "/proc/", "/sys/",
                                           "/dev/", "/bin/", "/sbin/", NULL};
@@ -82,18 +82,18 @@ int ruta_normal(const char *r)
     if (r[0] != '/')
         return 0;
     for (int i = 0; escribibles[i] != NULL; i++)
-        if (empieza(r, escribibles[i]))
+        if (conducta_empieza(r, escribibles[i]))
             return 1;
-    if (es_precarga(r))
+    if (conducta_es_precarga(r))
         return 0;
     for (int i = 0; sistema[i] != NULL; i++)
-        if (empieza(r, sistema[i]))
+        if (conducta_empieza(r, sistema[i]))
             return 0;
     return 1;
 }
 
 /* Copia en `dst` lo que hay entre '<' y el '>' que cierra, desde `s` («3</tmp/x>»). */
-int ruta_fd(const char *s, char *dst, size_t tam)
+int conducta_ruta_fd(const char *s, char *dst, size_t tam)
 {
     const char *a = strchr(s, '<');
     if (a == NULL)
@@ -111,7 +111,7 @@ int ruta_fd(const char *s, char *dst, size_t tam)
 }
 
 /* La primera cadena entre comillas de los argumentos. */
-void primera_cadena(const char *args, char *dst, size_t tam)
+void conducta_primera_cadena(const char *args, char *dst, size_t tam)
 {
     dst[0] = '\0';
     const char *a = strchr(args, '"');
@@ -125,7 +125,7 @@ void primera_cadena(const char *args, char *dst, size_t tam)
     dst[n] = '\0';
 }
 
-void anotar(char *dst, size_t tam, const char *fmt, const char *a, const char *b)
+void conducta_anotar(char *dst, size_t tam, const char *fmt, const char *a, const char *b)
 {
     if (dst[0] == '\0')
         snprintf(dst, tam, fmt, a, b);
@@ -133,7 +133,7 @@ void anotar(char *dst, size_t tam, const char *fmt, const char *a, const char *b
 
 /* El argumento `k` (desde 0) de «(a, b, c)»: entre comas de primer nivel, sin contar las de
  * dentro de un texto entre comillas ni de <…>, […] o {…}. 1 si está (en *ini y *n). */
-int argumento(const char *par, int k, const char **ini, size_t *n)
+int conducta_argumento(const char *par, int k, const char **ini, size_t *n)
 {
     int nivel = 0, comillas = 0, i = 0;
     const char *a = par + 1;
@@ -172,12 +172,12 @@ int argumento(const char *par, int k, const char **ini, size_t *n)
  * preadv y preadv2: la suma de los iov_len). -1 si no se sabe: con más búferes de los que
  * strace escribe (-s 16, lib/observar.c), la lista acaba en «...». En `como`, la llamada
  * abreviada para el mensaje («read(…, 64000)»). */
-long pedido_lectura(const char *nombre, const char *par, char *como, size_t tam)
+long conducta_pedido_lectura(const char *nombre, const char *par, char *como, size_t tam)
 {
     const char *a;
     size_t n;
     int vector = strcmp(nombre, "read") != 0 && strcmp(nombre, "pread64") != 0;
-    if (!argumento(par, vector ? 1 : 2, &a, &n))
+    if (!conducta_argumento(par, vector ? 1 : 2, &a, &n))
         return -1;
     if (!vector) {
         char *fin;
@@ -214,7 +214,7 @@ long pedido_lectura(const char *nombre, const char *par, char *como, size_t tam)
 
 /* La ruta para el mensaje: desde la carpeta de la verificación («…/calif-memoria-Xy12/…»
  * → «…/grande.txt» sin el resto), que es larga y no le dice nada al estudiante. */
-const char *ruta_corta(const char *r)
+const char *conducta_ruta_corta(const char *r)
 {
     const char *c = strstr(r, "/calif-");
     const char *b = c != NULL ? strchr(c + 1, '/') : NULL;
@@ -226,28 +226,29 @@ const char *ruta_corta(const char *r)
  * texto, los dos juntos (las *at, statx; y las que toman una ruta tras un descriptor que no es
  * de archivo, como inotify_add_watch). Una ruta relativa sin carpeta se queda con «./» delante
  * (la carpeta actual del programa es suya). 0 si no toca ninguna. */
-int ruta_tocada(const char *nombre, const char *par, char *dst, size_t tam)
+int conducta_ruta_tocada(const char *nombre, const char *par, char *dst, size_t tam)
 {
     const char *a, *b;
     size_t n, m;
     dst[0] = '\0';
-    if (!argumento(par, 0, &a, &n) || n == 0)
+    if (!conducta_argumento(par, 0, &a, &n) || n == 0)
         return 0;
     char primero[600], texto[512] = "";
     snprintf(primero, sizeof primero, "%.*s", (int)n, a);
-    int hay_texto = argumento(par, 1, &b, &m) && m >= 2 && b[0] == '"';
+    int hay_texto = conducta_argumento(par, 1, &b, &m) && m >= 2 && b[0] == '"';
     if (hay_texto)
         snprintf(texto, sizeof texto, "%.*s", (int)(m - 2), b + 1);
     if (primero[0] == '"') {
-        primera_cadena(primero, texto, sizeof texto);
+        conducta_primera_cadena(primero, texto, sizeof texto);
         int w = snprintf(dst, tam, "%s%s", texto[0] == '/' ? "" : "./", texto);
         return texto[0] != '\0' && w > 0 && (size_t)w < tam;
     }
     char dir[512];
-    if (!ruta_fd(primero, dir, sizeof dir))
+    if (!conducta_ruta_fd(primero, dir, sizeof dir))
         return 0;
-    int con_carpeta = empieza(primero, "AT_FDCWD") || termina_en(nombre, "at") ||
-                      termina_en(nombre, "at2") || strcmp(nombre, "statx") == 0 || dir[0] != '/';
+    int con_carpeta = conducta_empieza(primero, "AT_FDCWD") || conducta_termina_en(nombre, "at") ||
+                      conducta_termina_en(nombre, "at2") || strcmp(nombre, "statx") == 0 ||
+                      dir[0] != '/';
     int w;
     if (!hay_texto || !con_carpeta || texto[0] == '\0')
         w = snprintf(dst, tam, "%s", dir);
@@ -259,7 +260,7 @@ int ruta_tocada(const char *nombre, const char *par, char *dst, size_t tam)
 }
 /* La función de un marco («/ruta/archivo(función+0x…) [0x…]»), hasta `max` letras, en dst (""
  * sin símbolo). */
-void marco_funcion(const char *marco, char *dst, size_t tam, size_t max)
+void conducta_marco_funcion(const char *marco, char *dst, size_t tam, size_t max)
 {
     const char *fn = strchr(marco, '(');
     size_t l = fn != NULL ? strcspn(fn + 1, "+)") : 0;
@@ -273,7 +274,7 @@ static int comparar_rutas(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int es_entrada(const entradas_t *e, const char *ruta)
+int conducta_es_entrada(const entradas_t *e, const char *ruta)
 {
     return e != NULL && e->n > 0 &&
            bsearch(&ruta, e->rutas, e->n, sizeof *e->rutas, comparar_rutas) != NULL;
@@ -281,8 +282,8 @@ int es_entrada(const entradas_t *e, const char *ruta)
 
 /* Los nombres de los archivos de `carpeta` que acaban en `sufijo`, en el orden de readdir (el
  * de siempre: de él sale qué traza se ve primero), en un vector que acaba en NULL; NULL si la
- * carpeta no se abre o no hay ninguno. Se libera con nombres_liberar. */
-char **carpeta_nombres(const char *carpeta, const char *sufijo)
+ * carpeta no se abre o no hay ninguno. Se libera con conducta_nombres_liberar. */
+char **conducta_carpeta_nombres(const char *carpeta, const char *sufijo)
 {
     DIR *d = opendir(carpeta);
     if (d == NULL)
@@ -311,7 +312,7 @@ char **carpeta_nombres(const char *carpeta, const char *sufijo)
     return nombres;
 }
 
-void nombres_liberar(char **nombres)
+void conducta_nombres_liberar(char **nombres)
 {
     for (size_t i = 0; nombres != NULL && nombres[i] != NULL; i++)
         free(nombres[i]);
@@ -319,10 +320,10 @@ void nombres_liberar(char **nombres)
 }
 
 /* Las listas «*.entrada» de `carpeta` (lib/observar.c), ordenadas y sin repetir. */
-void entradas_leer(const char *carpeta, entradas_t *e)
+void conducta_entradas_leer(const char *carpeta, entradas_t *e)
 {
     memset(e, 0, sizeof *e);
-    char **listas = carpeta_nombres(carpeta, ".entrada");
+    char **listas = conducta_carpeta_nombres(carpeta, ".entrada");
     for (size_t k = 0; listas != NULL && listas[k] != NULL; k++) {
         char ruta[PATH_MAX];
         texto_poner(ruta, sizeof ruta, "%s/%s", carpeta, listas[k]);
@@ -349,12 +350,12 @@ void entradas_leer(const char *carpeta, entradas_t *e)
         if (f != NULL)
             fclose(f);
     }
-    nombres_liberar(listas);
+    conducta_nombres_liberar(listas);
     if (e->n > 0)
         qsort(e->rutas, e->n, sizeof *e->rutas, comparar_rutas);
 }
 
-void entradas_liberar(entradas_t *e)
+void conducta_entradas_liberar(entradas_t *e)
 {
     for (size_t i = 0; i < e->n; i++)
         free(e->rutas[i]);
@@ -424,7 +425,7 @@ void traza_recorrer(const char *ruta, const traza_oyente_t *oyente, void *dato)
         if (linea[n - 1] == '\n')
             linea[--n] = '\0';
         /* Con -k, los marcos de la pila de la llamada de antes: « > /ruta(función+0x…) […]». */
-        if (empieza(linea, " > ")) {
+        if (conducta_empieza(linea, " > ")) {
             oyente->marco(dato, linea + 3);
             continue;
         }
@@ -449,7 +450,7 @@ void traza_recorrer(const char *ruta, const traza_oyente_t *oyente, void *dato)
                 }
             continue;
         }
-        if (empieza(resto, "<... ")) {
+        if (conducta_empieza(resto, "<... ")) {
             char *r = strstr(resto, "resumed>");
             for (int i = 0; r != NULL && i < MAX_PENDIENTES; i++)
                 if (pend[i].texto != NULL && pend[i].tid == tid) {

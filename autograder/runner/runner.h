@@ -304,7 +304,8 @@ int segmentos_mostrar(const opciones_t *op);
 /* Deja la puerta (calif-puerta) junto a `binario` y crea la carpeta de trazas de `trabajo`
  * (0700): sus rutas en `carpeta` y `puerta`. 0 o -errno (entonces no se observa). */
 /* La ruta (fuera de la caja) de la precarga vivos que lleva el programa: sus aperturas y mapas
- * son del cargador, no del programa (ver ruta_normal, en conducta_traza.c). "" si no la lleva. */
+ * son del cargador, no del programa (ver conducta_ruta_normal, en conducta_traza.c). "" si no la
+ * lleva. */
 void conducta_precarga(const char *ruta);
 int conducta_preparar(const char *construccion, const char *trabajo, const char *binario,
                       char *carpeta, size_t t_c, char *puerta, size_t t_p);
