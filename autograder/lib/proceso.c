@@ -679,8 +679,13 @@ int cal_senal(cal_proceso_t *p, int senal)
         return -ESRCH;
     localizar_programa(p);
     pid_t destino = p->programa > 0 ? p->programa : p->pid;
-    p->senal_enviada = senal;
-    p->senal_omision = senal_atendida_pid(destino, senal) == 0;
+    /* SIGSTOP y SIGCONT (cal_parar y su vuelta) no piden al programa que acabe: si contaran,
+     * al cerrar la verificación el informe decía «el programa no terminó» y listaba sus
+     * handles a un servidor que nadie había mandado parar (trozos del 09, sesión 45). */
+    if (senal != SIGSTOP && senal != SIGCONT) {
+        p->senal_enviada = senal;
+        p->senal_omision = senal_atendida_pid(destino, senal) == 0;
+    }
     return kill(destino, senal) == 0 ? 0 : -errno;
 }
 

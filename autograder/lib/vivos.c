@@ -671,7 +671,7 @@ static const tcp_conexion_t *sin_leer_por_libuv(const por_puerto_t *t)
 static void sin_leer_explicar(const por_puerto_t *t, const tcp_conexion_t *k)
 {
     uint64_t leidos = t->leidos[k->puerto], falta = k->enviados - leidos;
-    long long cola = tcp_sin_leer_en_el_servidor(k->puerto);
+    long long cola = tcp_sin_leer_en_el_servidor(k->puerto_servidor, k->puerto);
     if (cola >= 0 && (uint64_t)cola >= falta) {
         cal_esperado("que el servidor leyera, en las callbacks de uv_read_start, todo lo que le "
                      "mandan los clientes que siguen conectados");

@@ -99,7 +99,6 @@ int tcp_conexiones_vaciar(int quieto_ms, int max_ms)
     }
 }
 
-/* La casilla de `c` (ya conectada), por su puerto local; 0 si no cabe o no hay puerto. */
 /* Lee `d` (hasta 4 palabras de 32 bits en hexadecimal, como las escribe el núcleo: cada una es
  * la palabra de red tal cual, leída como entero de la máquina) y dice si es 127.0.0.1, en IPv4 o
  * como ::ffff:127.0.0.1. */
@@ -120,7 +119,7 @@ static int es_local(const char *d)
     return w[0] == 0 && w[1] == 0 && w[2] == htonl(0xffffu) && w[3] == htonl(INADDR_LOOPBACK);
 }
 
-long long tcp_sin_leer_en_el_servidor(int puerto)
+long long tcp_sin_leer_en_el_servidor(int puerto_servidor, int puerto_cliente)
 {
     static const char *const tablas[] = {"/proc/net/tcp", "/proc/net/tcp6"};
     long long cola = -1;
@@ -135,7 +134,8 @@ long long tcp_sin_leer_en_el_servidor(int puerto)
             unsigned long tx, rx;
             if (sscanf(linea, " %*u: %39[0-9A-Fa-f]:%x %39[0-9A-Fa-f]:%x %x %lx:%lx", local,
                        &puerto_local, remota, &puerto_remoto, &estado, &tx, &rx) == 7 &&
-                (int)puerto_remoto == puerto && es_local(remota) && es_local(local))
+                (int)puerto_local == puerto_servidor && (int)puerto_remoto == puerto_cliente &&
+                es_local(remota) && es_local(local))
                 cola = (long long)rx;
         }
         fclose(f);
@@ -143,15 +143,28 @@ long long tcp_sin_leer_en_el_servidor(int puerto)
     return cola;
 }
 
-static int apuntar(const tcp_t *c)
+int tcp_puerto_local(const tcp_t *c)
 {
     struct sockaddr_in yo;
     socklen_t largo = sizeof yo;
 
-    if (getsockname(c->fd, (struct sockaddr *)&yo, &largo) < 0 || yo.sin_family != AF_INET) {
+    if (c->fd < 0)
+        return -EBADF;
+    if (getsockname(c->fd, (struct sockaddr *)&yo, &largo) < 0)
+        return -errno;
+    if (yo.sin_family != AF_INET)
+        return -EAFNOSUPPORT;
+    return ntohs(yo.sin_port);
+}
+
+/* La casilla de `c` (ya conectada a `puerto_servidor`), por su puerto local; 0 si no cabe o
+ * no hay puerto. */
+static int apuntar(const tcp_t *c, int puerto_servidor)
+{
+    int puerto = tcp_puerto_local(c);
+    if (puerto <= 0) {
         return 0;
     }
-    int puerto = ntohs(yo.sin_port);
     size_t i = 0;
     while (i < n_conexiones && conexiones[i].puerto != puerto) {
         i++;
@@ -166,6 +179,7 @@ static int apuntar(const tcp_t *c)
         conexiones[i].puerto = puerto;
     }
     snprintf(conexiones[i].etiqueta, sizeof conexiones[i].etiqueta, "%s", c->etiqueta);
+    conexiones[i].puerto_servidor = puerto_servidor;
     conexiones[i].fd = c->fd;
     conexiones[i].fin = 0;
     return (int)i + 1;
@@ -251,7 +265,7 @@ int tcp_abrir_mss(tcp_t *c, int puerto, const char *etiqueta, int rcvbuf, int ms
     if (r != 0) {
         tcp_cerrar(c);
     } else {
-        c->registro = apuntar(c);
+        c->registro = apuntar(c, puerto);
     }
     return r;
 }

@@ -183,7 +183,9 @@ long cal_escribir(cal_proceso_t *p, const char *datos, size_t n, int max_ms);
 /* Cierra la stdin del programa (le llega fin de archivo). Idempotente. */
 void cal_cerrar_entrada(cal_proceso_t *p);
 
-/* Envía `senal` al programa del estudiante (no a la caja). Devuelve 0 o -errno. */
+/* Envía `senal` al programa del estudiante (no a la caja). Devuelve 0 o -errno. Cualquier
+ * señal menos SIGSTOP y SIGCONT cuenta como «se le pidió acabar»: si al cerrar la verificación
+ * sigue vivo, el informe dice qué lo mantenía vivo. */
 int cal_senal(cal_proceso_t *p, int senal);
 
 /* ¿Duerme ahora el hilo principal del programa (estado «S» de /proc/<pid>/stat: espera algo,

@@ -239,14 +239,18 @@ Test(caja, cola_de_recepcion_vista_desde_fuera)
     long long cola = -1;
     for (int i = 0; i < 100 && cola != (long long)sizeof datos; i++) {
         cal_esperar(10);
-        cola = tcp_sin_leer_en_el_servidor(cliente);
+        cola = tcp_sin_leer_en_el_servidor(puerto, cliente);
     }
     cr_assert_eq(cola, (long long)sizeof datos, "sin leer: %lld (se esperaban 1000)", cola);
+    /* El puerto del servidor cuenta: el núcleo repite puertos de cliente hacia otros servidores. */
+    cr_assert_eq(tcp_sin_leer_en_el_servidor(0, cliente), -1,
+                 "encontró una conexión con otro servidor");
     char leido[400];
     cr_assert_eq(recv(servidor, leido, sizeof leido, MSG_WAITALL), (ssize_t)sizeof leido);
-    cr_assert_eq(tcp_sin_leer_en_el_servidor(cliente), 600, "tras leer 400, no quedan 600");
+    cr_assert_eq(tcp_sin_leer_en_el_servidor(puerto, cliente), 600, "tras leer 400, no quedan 600");
     close(servidor);
-    cr_assert_leq(tcp_sin_leer_en_el_servidor(cliente), 0, "cerrado, aún cuenta bytes sin leer");
+    cr_assert_leq(tcp_sin_leer_en_el_servidor(puerto, cliente), 0,
+                  "cerrado, aún cuenta bytes sin leer");
     tcp_cerrar(&c);
     close(fd);
     cal_fin(1);

@@ -36,6 +36,7 @@ typedef struct {
  * precarga también, que van por el mismo puerto). */
 typedef struct {
     int puerto;
+    int puerto_servidor; /* el del servidor al otro lado (el último, si el puerto se repitió) */
     char etiqueta[48];
     int fd;             /* -1 una vez cerrada */
     int fin;            /* el servidor cerró o cortó antes que nosotros */
@@ -50,10 +51,16 @@ const tcp_conexion_t *tcp_conexiones(size_t *n, int *completas);
  * `recibidos`; un fin las marca) hasta que pasen `quieto_ms` sin que llegue nada (1) o
  * `max_ms` en total (0). Para cuando la verificación ya acabó: lo leído no pasa por los tcp_t. */
 int tcp_conexiones_vaciar(int quieto_ms, int max_ms);
-/* Los bytes que el núcleo recibió del cliente de `puerto` (127.0.0.1) y el servidor aún no ha
- * leído: la cola de recepción (rx_queue) de su socket en /proc/net/tcp y tcp6, el que tiene a
- * ese cliente al otro lado, vista desde fuera del servidor. -1 si no está (ya cerrado). */
-long long tcp_sin_leer_en_el_servidor(int puerto);
+/* Los bytes que el núcleo recibió del cliente de `puerto_cliente` (127.0.0.1) y el servidor de
+ * `puerto_servidor` aún no ha leído: la cola de recepción (rx_queue) de su socket en
+ * /proc/net/tcp y tcp6, vista desde fuera del servidor. -1 si no está (ya cerrado). Los dos
+ * puertos, porque el núcleo da el mismo puerto local a conexiones hacia servidores distintos:
+ * con solo el del cliente, con otras calificaciones al lado, se leía a veces la cola de otra
+ * conexión (sesión 45). */
+long long tcp_sin_leer_en_el_servidor(int puerto_servidor, int puerto_cliente);
+/* El puerto local de la conexión `c` en 127.0.0.1 (el que tcp_sin_leer_en_el_servidor
+ * reconoce), o -errno. */
+int tcp_puerto_local(const tcp_t *c);
 /* `funcion` (o NULL) se llama en cada vuelta de las esperas, a trozos de ≤ 20 ms:
  * libcalificador la pone en cal_inicio() para leer la salida del programa mientras tanto
  * (un servidor que escribe mucho en stderr no se bloquea por nosotros). */

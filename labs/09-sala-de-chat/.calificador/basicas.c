@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -289,7 +290,25 @@ static void crlf(void)
  * lectura que llena entero el búfer que sugiere libuv (65536), y entonces libuv lee otra vez, no
  * hay nada (EAGAIN) y llama a la callback con nread == 0, que no es un cierre ni un error (el
  * estudiante de prueba de la sesión 28 echaba así a beto: 100/100 antes). c[1] los manda y
- * c[0] los recibe todos, y después uno corto: beto sigue en la sala. */
+ * c[0] los recibe todos, y después uno corto: beto sigue en la sala.
+ * Que la lectura sea una sola no puede dejarse al reloj: con otra calificación al lado, el
+ * servidor leía mientras los bytes llegaban, nunca llenaba el búfer y el mutante
+ * nread_cero_es_cierre sacaba 100 (pasada de la sesión 44). Así que el servidor está parado
+ * (SIGSTOP) mientras beto los manda, y sigue (SIGCONT) cuando el núcleo los tiene todos en la
+ * cola de recepción de su socket (vista desde fuera, tcp_sin_leer_en_el_servidor): su primera
+ * lectura los encuentra enteros. */
+/* Con los 64 KiB enteros en la cola del servidor antes de seguir, un servidor que echa a beto
+ * lo hace por la lectura con nread == 0, y eso no lo explica la carga: el fallo no se repite
+ * solo (cal_sin_repetir). Lo dice algo que el programa no finge: el servidor cerró la
+ * conexión de beto. */
+static void beto_echado(tcp_t *beto, int en_cola)
+{
+    if (en_cola && tcp_esperar_cierre(beto, 500)) {
+        cal_sin_repetir("el servidor cerró la conexión de beto tras recibir sus 64 KiB enteros "
+                        "de una vez");
+    }
+}
+
 static int bloque_de_64k(sesion_t *s, tcp_t c[2])
 {
     enum { LINEAS = 16, LARGO = 4096 };
@@ -301,7 +320,37 @@ static int bloque_de_64k(sesion_t *s, tcp_t c[2])
         memcpy(l, "bloque ", 7);
         l[LARGO - 1] = '\n';
     }
-    if (tcp_enviar(&c[1], bloque, sizeof bloque) < 0) {
+    int puerto = tcp_puerto_local(&c[1]);
+    int parado = 0;
+    if (puerto > 0) {
+        parado = cal_parar(s->p, 2000); /* si no se vio parado, la señal se mandó igual */
+    }
+    size_t enviado = 0;
+    int en_cola = 0;
+    uint64_t limite = cal_ahora_ms() + 2000;
+    while (parado && !en_cola && cal_ahora_ms() < limite) {
+        if (enviado < sizeof bloque) {
+            long n = tcp_enviar_algo(&c[1], bloque + enviado, sizeof bloque - enviado);
+            if (n < 0) {
+                break;
+            }
+            enviado += (size_t)n;
+        }
+        en_cola = enviado == sizeof bloque &&
+                  tcp_sin_leer_en_el_servidor(s->puerto, puerto) >= (long long)sizeof bloque;
+        if (!en_cola) {
+            cal_esperar(5);
+        }
+    }
+    if (puerto > 0) {
+        cal_senal(s->p, SIGCONT);
+    }
+    if (!en_cola) {
+        cal_nota("(no se pudieron dejar los 64 KiB de beto enteros en la cola del servidor "
+                 "mientras estaba parado: puede que los leyera en varias lecturas)");
+    }
+    if (enviado < sizeof bloque &&
+        tcp_enviar(&c[1], bloque + enviado, sizeof bloque - enviado) < 0) {
         cal_obtenido("no se pudieron mandar los 64 KiB de beto");
         return 0;
     }
@@ -311,6 +360,7 @@ static int bloque_de_64k(sesion_t *s, tcp_t c[2])
             cal_nota("(beto mandó 64 KiB de una vez, 16 líneas de 4096 bytes: esta era la "
                      "%d.ª; una lectura de libuv con nread == 0 no es un cierre)",
                      i + 1);
+            beto_echado(&c[1], en_cola);
             return 0;
         }
     }
@@ -318,6 +368,7 @@ static int bloque_de_64k(sesion_t *s, tcp_t c[2])
     if (!chat_espera_linea(s, &c[0], "beto: sigo aquí")) {
         cal_nota("(tras sus 64 KiB de una vez, beto seguía conectado: una lectura con "
                  "nread == 0 no es un cierre)");
+        beto_echado(&c[1], en_cola);
         return 0;
     }
     return 1;
