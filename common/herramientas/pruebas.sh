@@ -34,12 +34,13 @@ inicio_propio=${campos_propios[19]}
 # las devuelve a los J carriles.
 # El carril ligero arranca con las solas (antes esperaba a que acabaran: 189 s parado de los
 # 1161 del ensayo del 28-11-2026, con los J carriles llenos hasta el final y el ligero libre
-# desde el segundo 977). Así le caben también prueba-edicion (56 s de CPU en 101) y
-# prueba-usuario, que salen de los J carriles; las solas se frenan poco (el carril ligero gasta
-# unos 0,3 núcleos).
+# desde el segundo 977). Así le cabe también prueba-usuario, que sale de los J carriles; las
+# solas se frenan poco (el carril ligero gasta unos 0,3 núcleos). prueba-edicion no: compila
+# el curso entero desde cero (56 s de CPU en 101 en los J carriles); en el carril ligero, al
+# lado de las solas, tardó 543 s y `make test` 1351 (sesión 44).
 J=${PRUEBAS_J:-2}
 SOLAS=" ${PRUEBAS_SOLAS:-prueba-common-valgrind prueba-common-asan prueba-fuzz} "
-LIGERAS=" ${PRUEBAS_LIGERAS-prueba-clase prueba-vigilar prueba-gradescope prueba-terminal prueba-edicion prueba-usuario} "
+LIGERAS=" ${PRUEBAS_LIGERAS-prueba-clase prueba-vigilar prueba-gradescope prueba-terminal prueba-usuario} "
 pasan=0; fallan=0; fallidas=()
 
 # correr SUITE: ejecuta la suite y deja «estado segundos cpu» en build/pruebas/SUITE.estado;
