@@ -165,6 +165,10 @@ static const char *const base[] = {
     "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigtimedwait", "rt_sigpending",
     "rt_sigsuspend", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "sigaltstack", "kill", "pause",
     "signalfd", "signalfd4",
+    /* La pide el núcleo, no el programa: una espera con tiempo (futex, poll, nanosleep) que
+     * una parada (SIGSTOP) interrumpe se retoma con ella al seguir. Sin ella, glibc abortaba
+     * en pthread_cond_timedwait tras un cal_parar (test_caja: reanudar_tras_parada). */
+    "restart_syscall",
     /* epoll, eventfd y las esperas de poll/select (libuv; curl y libpq esperan con poll). */
     "epoll_create", "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait", "epoll_pwait2",
     "eventfd", "eventfd2", "poll", "ppoll", "select", "pselect6", NULL};

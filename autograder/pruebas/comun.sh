@@ -26,10 +26,14 @@ calificar_en() {
   local inicio fin muestreo carga="$SALIDAS/$nombre.carga"
   inicio=$(date +%s.%N)
   # Las tareas listas para correr, cada 0.2 s mientras califica (mientras viva este guion):
-  # para segundos_cpu, el mismo reloj de los topes que el ejecutor (base/reloj.c).
-  (while kill -0 $$ 2>/dev/null; do
+  # para segundos_cpu, el mismo reloj de los topes que el ejecutor (base/reloj.c). Al matarlo
+  # se lleva su sleep: suelto, con la marca de la prueba en su entorno, «supervivientes» lo
+  # contaba como un proceso de la entrega (medios_08_contexto y bd_colgado, sesión 45).
+  (trap 'kill $! 2>/dev/null; exit 0' TERM
+  while kill -0 $$ 2>/dev/null; do
     cut -d' ' -f4 /proc/loadavg
-    sleep 0.2
+    sleep 0.2 &
+    wait $!
   done) >"$carga" 2>/dev/null &
   muestreo=$!
   "$CALIFICAR" --raiz "$RAIZ" --construccion "$B" --cc "$CC" --cflags "$CALIF_CFLAGS" \

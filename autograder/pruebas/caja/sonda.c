@@ -9,6 +9,7 @@
  *   sonda io_setup | clave_leer | clave_anadir | claves_proc | unshare | clone_userns | rwx |
  *         exec_anonima | mprotect_exec | fuera | eventos | getrandom
  *   sonda socket_unix | socket_unix_alto | socket_vsock | sockets | resolver
+ *   sonda siesta   (una espera con tiempo que la prueba para y reanuda: restart_syscall)
  *   sonda dueno | dueno_alto | senal | asincrona | ioctl_asincrona | ioctl_dueno | ioctl_grupo |
  *         descriptores   (la E/S por señales, SIGIO, negada; lo que libuv y libcurl sí hacen)
  * (las del filtro seccomp, base/filtro.c: lo que niega y lo que un laboratorio sí usa)
@@ -34,6 +35,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -401,6 +403,23 @@ int main(int argc, char **argv)
         char buf[16];
         ssize_t n = getrandom(buf, sizeof buf, 0);
         return informar("getrandom", n == (ssize_t)sizeof buf, errno);
+    }
+    if (strcmp(modo, "siesta") == 0) {
+        /* Una espera con tiempo en un futex (pthread_cond_timedwait, como uv_cond_timedwait).
+         * La prueba la para (SIGSTOP) y la reanuda (SIGCONT): el núcleo la retoma con la
+         * llamada restart_syscall, y si el filtro la niega, glibc aborta («The futex facility
+         * returned an unexpected error code»). */
+        pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+        pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+        struct timespec hasta;
+        clock_gettime(CLOCK_REALTIME, &hasta);
+        hasta.tv_sec += 2;
+        printf("DURMIENDO\n");
+        fflush(stdout);
+        pthread_mutex_lock(&m);
+        int r = pthread_cond_timedwait(&c, &m, &hasta);
+        pthread_mutex_unlock(&m);
+        return informar("siesta", r == ETIMEDOUT, r);
     }
     if (strcmp(modo, "claves_proc") == 0) {
         /* /proc/keys lista sin keyctl las claves que el proceso puede ver (las de su anillo

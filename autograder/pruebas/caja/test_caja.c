@@ -217,6 +217,31 @@ Test(caja, red_propia_alcanzable)
     cal_fin(1);
 }
 
+/* Un programa parado (SIGSTOP, como cal_parar) y reanudado en mitad de una espera con tiempo:
+ * el núcleo la retoma con restart_syscall, que la lista de llamadas permitidas tiene que
+ * tener. Sin ella, glibc abortaba al reanudar y tres verificaciones del 09 que paran al
+ * servidor (trozos, corte_brusco, valgrind) cobraban un fallo que no era del programa
+ * (hostil chat_sondeo, núcleo 6.18, sesión 45). */
+Test(caja, reanudar_tras_parada)
+{
+    cal_inicio("reanudar_tras_parada");
+    cal_lanzamiento_t l = {.args = (const char *[]){"siesta", NULL}, .limite_s = 20};
+    cal_proceso_t *p = NULL;
+    int r = cal_lanzar(&l, &p);
+    cr_assert_eq(r, 0, "cal_lanzar: %s", strerror(-r));
+    for (int i = 0; i < 250 && strstr(cal_salida(p), "DURMIENDO") == NULL; i++)
+        cal_esperar(20);
+    cr_assert(strstr(cal_salida(p), "DURMIENDO") != NULL, "la sonda no llegó a dormir");
+    cal_esperar(200); /* ya dentro de la espera */
+    cr_assert(cal_parar(p, 2000), "no se vio parada la sonda");
+    cal_esperar(200);
+    cr_assert_eq(cal_senal(p, SIGCONT), 0);
+    cr_assert(cal_esperar_fin(p, 15000), "la sonda no terminó");
+    cr_assert_eq(cal_codigo(p), 0, "la sonda salió con %d: %s", cal_codigo(p), cal_errores(p));
+    esperar_linea(cal_salida(p), "PERMITIDO siesta");
+    cal_fin(1);
+}
+
 /* La cola de recepción de un servidor, vista desde fuera (common/src/tcp_prueba.c,
  * tcp_sin_leer_en_el_servidor): lo que el cliente mandó y el servidor no ha leído, y nada
  * cuando ya lo leyó o cerró. lib/vivos.c la usa para no acusar de leer por su cuenta a un
