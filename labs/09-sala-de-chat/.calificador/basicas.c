@@ -286,17 +286,6 @@ static void crlf(void)
                                 linea, sizeof linea));
 }
 
-/* 64 KiB de una vez (16 líneas de 4096 bytes, el máximo): el servidor puede leerlos en una
- * lectura que llena entero el búfer que sugiere libuv (65536), y entonces libuv lee otra vez, no
- * hay nada (EAGAIN) y llama a la callback con nread == 0, que no es un cierre ni un error (el
- * estudiante de prueba de la sesión 28 echaba así a beto: 100/100 antes). c[1] los manda y
- * c[0] los recibe todos, y después uno corto: beto sigue en la sala.
- * Que la lectura sea una sola no puede dejarse al reloj: con otra calificación al lado, el
- * servidor leía mientras los bytes llegaban, nunca llenaba el búfer y el mutante
- * nread_cero_es_cierre sacaba 100 (pasada de la sesión 44). Así que el servidor está parado
- * (SIGSTOP) mientras beto los manda, y sigue (SIGCONT) cuando el núcleo los tiene todos en la
- * cola de recepción de su socket (vista desde fuera, tcp_sin_leer_en_el_servidor): su primera
- * lectura los encuentra enteros. */
 /* Con los 64 KiB enteros en la cola del servidor antes de seguir, un servidor que echa a beto
  * lo hace por la lectura con nread == 0, y eso no lo explica la carga: el fallo no se repite
  * solo (cal_sin_repetir). Lo dice algo que el programa no finge: el servidor cerró la
@@ -309,6 +298,17 @@ static void beto_echado(tcp_t *beto, int en_cola)
     }
 }
 
+/* 64 KiB de una vez (16 líneas de 4096 bytes, el máximo): el servidor puede leerlos en una
+ * lectura que llena entero el búfer que sugiere libuv (65536), y entonces libuv lee otra vez, no
+ * hay nada (EAGAIN) y llama a la callback con nread == 0, que no es un cierre ni un error (el
+ * estudiante de prueba de la sesión 28 echaba así a beto: 100/100 antes). c[1] los manda y
+ * c[0] los recibe todos, y después uno corto: beto sigue en la sala.
+ * Que la lectura sea una sola no puede dejarse al reloj: con otra calificación al lado, el
+ * servidor leía mientras los bytes llegaban, nunca llenaba el búfer y el mutante
+ * nread_cero_es_cierre sacaba 100 (pasada de la sesión 44). Así que el servidor está parado
+ * (SIGSTOP) mientras beto los manda, y sigue (SIGCONT) cuando el núcleo los tiene todos en la
+ * cola de recepción de su socket (vista desde fuera, tcp_sin_leer_en_el_servidor): su primera
+ * lectura los encuentra enteros. */
 static int bloque_de_64k(sesion_t *s, tcp_t c[2])
 {
     enum { LINEAS = 16, LARGO = 4096 };
