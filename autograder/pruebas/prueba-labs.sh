@@ -391,9 +391,16 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
     fi
   fi
 
-  # 1. La solución: 100 %.
+  # 1. La solución: 100 %. Como root, con la umask de un sistema endurecido (027): el
+  # compilador y el programa corren con el uid de la caja, que tiene que entrar en lo que crea
+  # el ejecutor. Antes de que el ejecutor fijara la suya, así salía 0/100 en todos los
+  # laboratorios («bwrap: Can't find source path …: Permission denied»). Las demás suites
+  # califican con la umask de siempre (022).
   if [ -d "solutions/$lab" ]; then
+    umask_antes=$(umask)
+    [ "$(id -u)" != 0 ] || umask 027
     calificar_en "$lab-solucion" --lab "$lab" --soluciones
+    umask "$umask_antes"
     read -r p m < <(nota "$lab-solucion")
     if [ "$rc" = 0 ] && [ "$m" != "-" ] && [ "$p" = "$m" ]; then
       bien "solución: $p/$m en $segundos s"

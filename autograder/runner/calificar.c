@@ -651,6 +651,14 @@ int main(int argc, char **argv)
     } else if (op.segmentos != NULL) {
         r = segmentos_mostrar(&op);
     } else {
+        /* Como root, el compilador y el programa corren con el uid de la caja, que tiene que
+         * entrar en las carpetas de trabajo y leer lo que preparan el ejecutor y el
+         * calificador. Con la umask del que califica (027 o 077 en un sistema endurecido),
+         * build/calificacion/trabajo salía 0750 y todo el laboratorio daba 0 («bwrap: Can't
+         * find source path …: Permission denied»). Lo que es solo de root (la clave) se crea
+         * con su modo explícito. */
+        if (geteuid() == 0)
+            umask(022);
         /* Huérfanos de cualquier cosa que lancemos vienen a nosotros (y se matan). */
         prctl(PR_SET_CHILD_SUBREAPER, 1);
         signal(SIGPIPE, SIG_IGN);

@@ -204,14 +204,15 @@ else
   pasan=$((pasan + 1))
 fi
 
-# Al final, otra vez lo que falló de cada suite (sus líneas «✘», las 15 primeras): cuando solo
-# se ve el final de la salida (un registro de CI recortado), la causa sigue a la vista.
+# Al final, otra vez lo que falló de cada suite (sus líneas «✘» y «Obtenido:», las 20
+# primeras): cuando solo se ve el final de la salida (un registro de CI recortado), la causa
+# sigue a la vista.
 if [ $fallan -gt 0 ]; then
   echo "Suites que fallan: ${fallidas[*]}"
   for suite in "${fallidas[@]}"; do
     [ -f "build/pruebas/$suite.log" ] || continue
     echo "   ┌─ lo que falla en $suite (todo en build/pruebas/$suite.log)"
-    lineas=$(grep -E '^[[:space:]]*(✘|\[FAIL\])' "build/pruebas/$suite.log" | head -n 15)
+    lineas=$(grep -E '^[[:space:]]*(✘|\[FAIL\])|Obtenido:' "build/pruebas/$suite.log" | head -n 20)
     [ -n "$lineas" ] || lineas=$(tail -n 5 "build/pruebas/$suite.log")
     printf '%s\n' "$lineas" | cut -c1-300 | sed 's/^/   │ /'
     echo "   └─"

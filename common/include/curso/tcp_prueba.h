@@ -54,9 +54,10 @@ int tcp_conexiones_vaciar(int quieto_ms, int max_ms);
 /* Los bytes que el núcleo recibió del cliente de `puerto_cliente` (127.0.0.1) y el servidor de
  * `puerto_servidor` aún no ha leído: la cola de recepción (rx_queue) de su socket en
  * /proc/net/tcp y tcp6, vista desde fuera del servidor. -1 si no está (ya cerrado). Los dos
- * puertos, porque el núcleo da el mismo puerto local a conexiones hacia servidores distintos:
- * con solo el del cliente, con otras calificaciones al lado, se leía a veces la cola de otra
- * conexión (sesión 45). */
+ * puertos, porque el núcleo puede dar el mismo puerto local a conexiones hacia servidores
+ * distintos: en el calificador cada verificación tiene su propia red (base/aislamiento.c) y
+ * solo ve sus conexiones, pero sin red propia (una caja sin espacios de nombres) la tabla es
+ * la de toda la máquina. */
 long long tcp_sin_leer_en_el_servidor(int puerto_servidor, int puerto_cliente);
 /* El puerto local de la conexión `c` en 127.0.0.1 (el que tcp_sin_leer_en_el_servidor
  * reconoce), o -errno. */
