@@ -79,11 +79,17 @@ typedef struct {
                           otra décima: el promedio se juzga a ±0,05 */
     int sin_f;         /* sin -f: el archivo de proveedores va junto al programa (el de omisión), y
                           la carpeta actual es otra */
-    int forma_estricta; /* salida_basica: la forma exacta de cada línea (un decimal, « °C», la
-                           cola del PROMEDIO) y nada más en stdout. Las demás juzgan lo que dicen
-                           las líneas de las ciudades (números, motivos, orden, la cuenta n de
-                           m) y pasan por alto las que no empiezan por una ciudad: un fallo de
-                           forma cuesta una verificación, no todas */
+    int forma_estricta;  /* salida_basica: la forma exacta de cada línea (un decimal, « °C», la
+                            cola del PROMEDIO) y nada más en stdout. Las demás juzgan lo que dicen
+                            las líneas de las ciudades (números, motivos, orden, la cuenta n de
+                            m) y pasan por alto las que no empiezan por una ciudad: un fallo de
+                            forma cuesta una verificación, no todas */
+    int promedio_entero; /* errores_http (y salida_basica, con forma_estricta): el PROMEDIO
+                            entero, la media de los buenos y «(n de m». Las demás miran solo
+                            lo que prueba que un error no cuenta: «(n de», con n los buenos, y
+                            una media que cuadre con ellos (sobre n o, mal, sobre m). Antes, una
+                            media sobre m o una m mal contada costaban seis verificaciones
+                            (−32; el estudiante de prueba de la sesión 45): ahora, una */
     /* Lo demás lo rellena clima_preparar(). */
     char sal[16];
     int puerto_cerrado;
@@ -160,8 +166,10 @@ int clima_hay_linea_de_ciudad(const esc_t *e);
  * servidor, sin mirar el orden ni el promedio. 1 o 0 (anotado). */
 int clima_numeros_leidos(const esc_t *e);
 
-/* La forma de la salida (una línea por ciudad y proveedor en orden, y una de cierre por
- * ciudad), sin juzgar lo que dice cada una: para valgrind, que juzga la memoria. */
+/* La forma de la salida (una línea por ciudad y proveedor y una de cierre por ciudad, en el
+ * orden que sea), sin juzgar lo que dice cada una: para valgrind, que juzga la memoria (un
+ * orden equivocado lo cobra salida_basica; antes costaba también valgrind, el estudiante de
+ * prueba de la sesión 45). */
 int clima_forma_correcta(const esc_t *e, const char *prefijo);
 
 /* Compara el documento --json con las referencias. 1 o 0 (anotado). */

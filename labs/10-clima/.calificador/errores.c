@@ -34,7 +34,8 @@ static void errores_http(void)
     esc_t e = {.ciudades = clima_dos_ciudades,
                .nciudades = 2,
                .provs = provs,
-               .nprovs = CAL_CUANTOS(provs)};
+               .nprovs = CAL_CUANTOS(provs),
+               .promedio_entero = 1};
     cal_esperado("un proveedor responde con el estado %s, otro con 400 (cada motivo cita su "
                  "estado) y otro está en un puerto donde nadie escucha (el motivo dice "
                  "«rechazada»): sus líneas son ERROR; "
@@ -81,6 +82,13 @@ static void tipos_estrictos(void)
     char ruta_signo[96];
     snprintf(ruta_signo, sizeof ruta_signo, "properties.periods.%s.temperature",
              (int)cal_azar(0, 1) ? "+0" : "-0");
+    /* Ni un trozo más allá de un número: «current.temp_c.valor» no existe (quien para en la
+     * primera hoja y la devuelve lee el número de «current.temp_c»: el estudiante de prueba de
+     * la sesión 45, 100/100 antes). Mutante: hoja_acaba_la_ruta. */
+    static const char *const tras_hoja[] = {"valor", "x", "0", "c"};
+    char ruta_hoja[96];
+    snprintf(ruta_hoja, sizeof ruta_hoja, "current.temp_c.%s",
+             tras_hoja[(int)cal_azar(0, CAL_CUANTOS(tras_hoja) - 1)]);
     const prov_t provs[] = {
         {"texto", "openweather", "&fallo=texto", "main.temp", "C", ERROR},
         {"nulo", "weatherapi", "&fallo=nulo", "current.temp_c", "C", ERROR},
@@ -89,6 +97,7 @@ static void tipos_estrictos(void)
         {"e", "weatherapi", NULL, "current.temp_c", "C", BIEN},
         {"indice", "weathergov", NULL, ruta_mala, "F", ERROR},
         {"signo", "weathergov", NULL, ruta_signo, "F", ERROR},
+        {"hoja", "weatherapi", NULL, ruta_hoja, "C", ERROR},
         /* Un trozo de ruta largo que no existe: quien lo copia a un búfer fijo pequeño sin
          * mirar su largo escribe fuera de él (el estudiante de prueba de la sesión 28, con
          * 16 bytes: los trozos de las demás rutas tienen 15 como mucho). */
@@ -99,11 +108,12 @@ static void tipos_estrictos(void)
                .nprovs = CAL_CUANTOS(provs)};
     cal_esperado("tres proveedores dan la temperatura como texto (\"21.5\"), como null y sin "
                  "el campo, otro tiene la ruta «%s» (en una lista, un trozo que no es un "
-                 "número no existe), otro «%s» (con signo tampoco es un número) y otro una con "
-                 "un trozo de 37 letras que no existe. Los seis son ERROR: ni se adivina ni se "
-                 "cuenta como 0. Otro la da como un entero de JSON (%s), que es un número, y "
-                 "otro como un real: el promedio es el de esos dos (2 de 8)",
-                 ruta_mala, ruta_signo, entero + 7);
+                 "número no existe), otro «%s» (con signo tampoco es un número), otro «%s» (el "
+                 "número está en «current.temp_c»: un trozo más allá de él no existe). Otro tiene "
+                 "una con un trozo de 37 letras que no existe. Los siete son ERROR: ni se adivina "
+                 "ni se cuenta como 0. Otro la da como un entero de JSON (%s), que es un número, y "
+                 "otro como un real: el promedio es el de esos dos (2 de 9)",
+                 ruta_mala, ruta_signo, ruta_hoja, entero + 7);
     int ok = clima_escenario(&e, NULL, CODIGO_LIBRE, 8000);
     if (ok)
         cal_obtenido("texto, null y ruta que no existe son errores, el entero es un número y "

@@ -1,5 +1,5 @@
-/* memoria.c — el laboratorio 10 bajo valgrind: una ejecución normal, otra con --json y otra
- * con un archivo de proveedores roto, sin fugas ni errores de memoria. */
+/* memoria.c — el laboratorio 10 bajo valgrind: una ejecución normal, otra con --json y una por
+ * cada manera de estar roto un archivo de proveedores, sin fugas ni errores de memoria. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 
@@ -52,19 +52,46 @@ static int trabajo_hecho(esc_t *e, int json)
     return json ? json_forma(e, no_memoria) : clima_forma_correcta(e, no_memoria);
 }
 
-/* Lanza bajo valgrind con un archivo de proveedores cuyo segundo proveedor tiene una unidad
- * mala: el primero ya se ha leído (y copiado) cuando el programa lo rechaza con 2. NULL si
- * no se pudo (anotado). */
-static cal_proceso_t *archivo_roto_valgrind(const char *carpeta)
+/* Archivos de proveedores rotos, uno por cada manera de salir con 2 (requisito 7). Salvo el de
+ * la lista vacía, su primer proveedor es bueno: ya se ha leído (y copiado) cuando el programa
+ * llega al segundo, el roto. Antes había uno solo (una unidad mala), y quien salía por otro
+ * camino sin soltar el documento ni lo ya copiado sacaba 100: la lista vacía, un nombre con
+ * espacios y una url mala (el estudiante de prueba de la sesión 45). Mutantes:
+ * fuga_lista_vacia, fuga_nombre_con_espacios, fuga_url_mala y fuga_archivo_roto. */
+typedef struct {
+    const char *como;    /* para el mensaje: «con …» */
+    const char *segundo; /* el segundo proveedor, o NULL: la lista vacía */
+} roto_t;
+
+static const roto_t rotos[] = {
+    {"la lista de proveedores vacía", NULL},
+    {"un proveedor que no es un objeto", "\"dos\""},
+    {"un nombre con espacios",
+     "{\"nombre\": \"dos tres\", \"url\": \"/clima/weatherapi?ciudad={ciudad}\",\n"
+     "   \"ruta\": \"current.temp_c\", \"unidad\": \"C\"}"},
+    {"una url que no empieza por http://, https:// ni /",
+     "{\"nombre\": \"dos\", \"url\": \"ftp://127.0.0.1/clima?ciudad={ciudad}\",\n"
+     "   \"ruta\": \"current.temp_c\", \"unidad\": \"C\"}"},
+    {"una unidad mala («grados»)",
+     "{\"nombre\": \"dos\", \"url\": \"/clima/weatherapi?ciudad={ciudad}\",\n"
+     "   \"ruta\": \"current.temp_c\", \"unidad\": \"grados\"}"}};
+#define N_ROTOS CAL_CUANTOS(rotos)
+
+/* Lanza bajo valgrind con el archivo roto `rotos[i]`. NULL si no se pudo (anotado). */
+static cal_proceso_t *archivo_roto_valgrind(const char *carpeta, int i)
 {
-    static const char roto[] =
-        "{\"proveedores\": [\n"
-        "  {\"nombre\": \"uno\", \"url\": \"/clima/openmeteo?ciudad={ciudad}\",\n"
-        "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"C\"},\n"
-        "  {\"nombre\": \"dos\", \"url\": \"/clima/weatherapi?ciudad={ciudad}\",\n"
-        "   \"ruta\": \"current.temp_c\", \"unidad\": \"grados\"}\n]}\n";
-    char archivo[700];
-    if (clima_escribir(carpeta, "roto.json", roto, archivo, sizeof archivo) < 0) {
+    char texto[1024], nombre[32], archivo[700];
+    if (rotos[i].segundo == NULL)
+        snprintf(texto, sizeof texto, "{\"proveedores\": []}\n");
+    else
+        snprintf(texto, sizeof texto,
+                 "{\"proveedores\": [\n"
+                 "  {\"nombre\": \"uno\", \"url\": \"/clima/openmeteo?ciudad={ciudad}\",\n"
+                 "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"C\"},\n"
+                 "  %s\n]}\n",
+                 rotos[i].segundo);
+    snprintf(nombre, sizeof nombre, "roto-%d.json", i);
+    if (clima_escribir(carpeta, nombre, texto, archivo, sizeof archivo) < 0) {
         cal_obtenido("no se pudo escribir el archivo de proveedores (error del calificador)");
         return NULL;
     }
@@ -75,6 +102,41 @@ static cal_proceso_t *archivo_roto_valgrind(const char *carpeta)
     if (cal_lanzar(&l, &p) < 0)
         return NULL;
     return p;
+}
+
+/* Los archivos rotos, a la vez, tras las dos ejecuciones buenas (siete valgrind juntos
+ * pesaban en una máquina pequeña). 1 si ninguno pierde memoria; si no, 0 con «obtenido» del
+ * primero que la pierde. Un archivo que el programa no rechaza con 2 no se mira (lo juzga
+ * proveedores_invalidos). */
+static int rotos_sin_fugas(const char *carpeta)
+{
+    cal_proceso_t *p[N_ROTOS] = {NULL};
+    int bien = 1;
+    for (int i = 0; i < N_ROTOS && bien; i++) {
+        p[i] = archivo_roto_valgrind(carpeta, i);
+        bien = p[i] != NULL;
+    }
+    for (int i = 0; i < N_ROTOS && bien; i++) {
+        char motivo[256], fin[128];
+        if (!cal_esperar_fin(p[i], 50000) ||
+            (cal_codigo(p[i]) != 2 && cal_codigo(p[i]) != CAL_CODIGO_VALGRIND)) {
+            cal_nota("con %s en el archivo de proveedores, bajo valgrind: %s (ese camino no se "
+                     "mira)",
+                     rotos[i].como, cal_describir_fin(p[i], fin, sizeof fin));
+            continue;
+        }
+        if (cal_valgrind_veredicto(p[i], motivo, sizeof motivo))
+            continue;
+        bien = 0;
+        cal_obtenido("con %s en el archivo de proveedores (código 2): %s (lo que ya se había "
+                     "leído del archivo también se suelta)",
+                     rotos[i].como, motivo);
+        cal_valgrind_nota(p[i]);
+    }
+    for (int i = 0; i < N_ROTOS; i++)
+        if (p[i] != NULL)
+            cal_proceso_liberar(p[i]);
+    return bien;
 }
 
 CAL_PRUEBA(valgrind, 90)
@@ -111,25 +173,23 @@ static void valgrind(void)
     const char *extremas[2] = {clima_ciudades_extremas[N_EXTREMAS - 1], CIUDAD_SIGNOS_CRUDOS};
     esc_t e = {.ciudades = extremas, .nciudades = 2, .provs = provs, .nprovs = CAL_CUANTOS(provs)};
     esc_t j = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs_json, .nprovs = 3};
-    cal_esperado("bajo valgrind, una ciudad cuyos bytes se codifican todos en la URL "
-                 "(กรุงเทพมหานคร) y otra con signos ASCII («%s», que también van como %%XX). Con "
-                 "respuestas buenas, JSON roto, un texto, un null, una ruta que no existe, un "
-                 "valor imposible, un estado 503 y rutas que no existen en una lista, en un objeto "
-                 "y tras un número (cada camino suelta su documento), y aparte "
-                 "con --json: sin errores de memoria ni fugas. La memoria "
-                 "se juzga si el programa hizo su trabajo (pidió todo, leyó las respuestas y "
-                 "escribió una línea por proveedor); lo que dicen las líneas lo juzgan las demás "
-                 "verificaciones",
-                 CIUDAD_SIGNOS_CRUDOS);
+    cal_esperado(
+        "bajo valgrind, una ciudad cuyos bytes se codifican todos en la URL "
+        "(กรุงเทพมหานคร) y otra con signos ASCII («%s», que también van como %%XX). Con "
+        "respuestas buenas, JSON roto, un texto, un null, una ruta que no existe, un "
+        "valor imposible, un estado 503 y rutas que no existen en una lista, en un objeto "
+        "y tras un número: cada camino suelta su documento. Aparte, con --json y con los "
+        "archivos de proveedores rotos (lista vacía, un proveedor que no es un objeto, "
+        "nombre con espacios, url mala, unidad mala). Sin errores de memoria ni fugas. La "
+        "memoria se juzga si el programa hizo su trabajo (pidió todo, leyó las respuestas "
+        "y escribió una línea por proveedor, en el orden que sea); lo que dicen las líneas "
+        "lo juzgan las demás verificaciones",
+        CIUDAD_SIGNOS_CRUDOS);
     /* Un -t holgado: bajo valgrind todo va más despacio, y esta verificación no mide tiempos. */
     const char *op[] = {"-t", "30000", NULL};
     const char *op_json[] = {"-t", "30000", "--json", NULL};
     if (clima_preparar(&e) < 0 || clima_preparar(&j) < 0 || clima_lanzar(&e, op, 1, 60) < 0 ||
         clima_lanzar(&j, op_json, 1, 60) < 0)
-        CAL_FIN(0);
-    /* Y el camino del archivo de proveedores roto (código 2), a la vez que los otros dos. */
-    cal_proceso_t *roto = archivo_roto_valgrind(j.carpeta);
-    if (roto == NULL)
         CAL_FIN(0);
     /* Que leyó las respuestas: el proveedor en °C de cada ciudad trae el número del
      * servidor (un programa que no hace nada no pierde nada). */
@@ -158,25 +218,11 @@ static void valgrind(void)
         cal_obtenido("con --json: %s", motivo_json);
         cal_valgrind_nota(j.p);
     }
-    char motivo_roto[256], fin[128];
-    int bien_roto = 1;
-    if (!cal_esperar_fin(roto, 50000) ||
-        (cal_codigo(roto) != 2 && cal_codigo(roto) != CAL_CODIGO_VALGRIND)) {
-        /* Si no lo rechaza, la memoria de ese camino no se mira: lo juzga
-         * proveedores_invalidos. */
-        cal_nota("con un archivo de proveedores roto, bajo valgrind: %s (ese camino no se mira)",
-                 cal_describir_fin(roto, fin, sizeof fin));
-    } else {
-        bien_roto = cal_valgrind_veredicto(roto, motivo_roto, sizeof motivo_roto);
-        if (bien && bien_json && !bien_roto) {
-            cal_obtenido("con un archivo de proveedores roto (código 2): %s (lo que ya se había "
-                         "leído del archivo también se suelta)",
-                         motivo_roto);
-            cal_valgrind_nota(roto);
-        }
-    }
+    /* Y los caminos de un archivo de proveedores roto (código 2), si lo demás está bien. */
+    int bien_roto = bien && bien_json ? rotos_sin_fugas(j.carpeta) : 1;
     if (bien && bien_json && bien_roto)
-        cal_obtenido("%s (también con --json y con un archivo de proveedores roto)", motivo);
-    cal_proceso_liberar(roto);
+        cal_obtenido("%s (también con --json y con los archivos de proveedores rotos, cada "
+                     "uno de una manera)",
+                     motivo);
     CAL_FIN(bien && bien_json && bien_roto);
 }

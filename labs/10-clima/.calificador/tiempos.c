@@ -113,10 +113,13 @@ static void limite_c(void)
     CAL_FIN(ok);
 }
 
-/* Un número de milisegundos que el motivo de tiempo agotado dé («(3000 ms)») tiene que ser el
- * límite de -t: el motivo es el r->mensaje del cliente, que lo dice. Quien escribe el suyo sin
- * número, bien; quien copia el del enunciado (3000) con otro -t, da un dato falso. 1 si vale;
- * si no, 0 con «obtenido» escrito. */
+/* Un número de milisegundos que el motivo de tiempo agotado dé tiene que ser verdad: el límite
+ * de -t («(3000 ms)», el r->mensaje del cliente) o lo que de verdad esperó («tras 759 ms»: ni
+ * menos que -t ni más de lo que duró el programa). Quien escribe el suyo sin número, bien;
+ * quien copia el del enunciado (3000) con otro -t, da un dato falso (mutante
+ * motivo_tiempo_fijo). Antes solo valía el de -t y un programa correcto que daba lo esperado
+ * perdía la verificación (el estudiante de prueba de la sesión 45). 1 si vale; si no, 0 con
+ * «obtenido» escrito. */
 static int motivo_con_su_limite(const esc_t *e, int k, int t)
 {
     char inicio[64];
@@ -125,18 +128,25 @@ static int motivo_con_su_limite(const esc_t *e, int k, int t)
     const char *l = strstr(cal_salida(e->p), inicio);
     if (l == NULL)
         return 1; /* sin esa línea ya falló clima_escenario */
+    /* Lo que duró, visto desde fuera (con el arranque de la caja: una cota por arriba). */
+    uint64_t duro = cal_terminado_ms(e->p) > cal_lanzado_ms(e->p)
+                        ? cal_terminado_ms(e->p) - cal_lanzado_ms(e->p)
+                        : 0;
     size_t largo = strcspn(l, "\n");
     for (const char *p = l; p < l + largo; p++) {
         if (*p < '0' || *p > '9' || (p > l && p[-1] >= '0' && p[-1] <= '9'))
             continue;
         char *fin;
         long ms = strtol(p, &fin, 10);
-        if (strncmp(fin, " ms", 3) == 0 && ms != t) {
-            cal_obtenido("el motivo del proveedor lento dice «%ld ms», pero el límite era "
-                         "-t %d: «%.*s»",
-                         ms, t, (int)largo, l);
-            return 0;
-        }
+        if (strncmp(fin, " ms", 3) != 0 || ms == t)
+            continue;
+        if (ms > t && duro > 0 && (uint64_t)ms <= duro)
+            continue;
+        cal_obtenido("el motivo del proveedor lento dice «%ld ms», pero el límite era -t %d y "
+                     "el programa duró %llu ms: unos milisegundos en el motivo son el límite o "
+                     "lo que de verdad esperó: «%.*s»",
+                     ms, t, (unsigned long long)duro, (int)largo, l);
+        return 0;
     }
     return 1;
 }
