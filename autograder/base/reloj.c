@@ -65,3 +65,14 @@ int reloj_cpu_pasado(reloj_cpu_t *r, double limite_s)
 {
     return reloj_cpu_mirar(r) > limite_s || reloj_s() - r->inicio > RELOJ_CPU_TOPE * limite_s;
 }
+
+void plazo_empezar(plazo_t *p, int max_ms)
+{
+    reloj_cpu_empezar(&p->reloj);
+    p->limite_s = max_ms > 0 ? max_ms / 1000.0 : 0.0;
+}
+
+int plazo_vencido(plazo_t *p)
+{
+    return reloj_cpu_pasado(&p->reloj, p->limite_s);
+}

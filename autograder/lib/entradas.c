@@ -140,7 +140,8 @@ long cal_fifo_escribir(int fd, const void *datos, size_t n, int max_ms)
 {
     const char *p = datos;
     size_t hecho = 0;
-    uint64_t fin = cal_ahora_ms() + (uint64_t)(max_ms > 0 ? max_ms : 0);
+    plazo_t plazo;
+    plazo_empezar(&plazo, max_ms);
     while (hecho < n) {
         ssize_t w = write(fd, p + hecho, n - hecho);
         if (w > 0) {
@@ -149,7 +150,7 @@ long cal_fifo_escribir(int fd, const void *datos, size_t n, int max_ms)
         }
         if (w < 0 && errno != EAGAIN && errno != EINTR)
             return hecho > 0 ? (long)hecho : -errno;
-        if (cal_ahora_ms() >= fin)
+        if (plazo_vencido(&plazo))
             break;
         cal_esperar(5); /* el lector va a su ritmo; mientras, su salida se sigue leyendo */
     }

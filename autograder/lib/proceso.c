@@ -588,8 +588,9 @@ void cal_esperar(int ms)
 
 int cal_esperar_fin(cal_proceso_t *p, int max_ms)
 {
-    uint64_t fin = cal_ahora_ms() + (uint64_t)(max_ms > 0 ? max_ms : 0);
-    while (!p->termino && cal_ahora_ms() < fin)
+    plazo_t plazo;
+    plazo_empezar(&plazo, max_ms);
+    while (!p->termino && !plazo_vencido(&plazo))
         bombear(10);
     bombear(0);
     return p->termino && !p->matado && !p->excedido;
@@ -597,11 +598,12 @@ int cal_esperar_fin(cal_proceso_t *p, int max_ms)
 
 int cal_esperar_lineas(cal_proceso_t *p, const char *prefijo, const char *url, int n, int max_ms)
 {
-    uint64_t fin = cal_ahora_ms() + (uint64_t)(max_ms > 0 ? max_ms : 0);
+    plazo_t plazo;
+    plazo_empezar(&plazo, max_ms);
     for (;;) {
         if (cal_contar(p->salida.datos, prefijo, url) >= n)
             return 1;
-        if (p->termino || cal_ahora_ms() >= fin)
+        if (p->termino || plazo_vencido(&plazo))
             return cal_contar(p->salida.datos, prefijo, url) >= n;
         bombear(10);
     }
@@ -614,7 +616,8 @@ long cal_escribir(cal_proceso_t *p, const char *datos, size_t n, int max_ms)
     if (p->entrada < 0)
         return -EBADF;
     size_t hecho = 0;
-    uint64_t fin = cal_ahora_ms() + (uint64_t)(max_ms > 0 ? max_ms : 0);
+    plazo_t plazo;
+    plazo_empezar(&plazo, max_ms);
     while (hecho < n) {
         ssize_t w = write(p->entrada, datos + hecho, n - hecho);
         if (w > 0) {
@@ -625,7 +628,7 @@ long cal_escribir(cal_proceso_t *p, const char *datos, size_t n, int max_ms)
             continue;
         if (w < 0 && errno != EAGAIN)
             return hecho > 0 ? (long)hecho : -errno; /* EPIPE: cerró su entrada */
-        if (p->termino || cal_ahora_ms() >= fin)
+        if (p->termino || plazo_vencido(&plazo))
             break;
         bombear(5); /* su salida puede estar llena: la vaciamos mientras esperamos */
     }
@@ -717,12 +720,13 @@ int cal_parar(cal_proceso_t *p, int max_ms)
     if (cal_senal(p, SIGSTOP) < 0)
         return 0;
     pid_t pid = p->programa > 0 ? p->programa : p->pid;
-    uint64_t hasta = cal_ahora_ms() + (uint64_t)max_ms;
+    plazo_t plazo;
+    plazo_empezar(&plazo, max_ms);
     for (;;) {
         char e = estado_en_proc(pid);
         if (e == 'T' || e == 't')
             return 1;
-        if (e == 0 || cal_ahora_ms() >= hasta)
+        if (e == 0 || plazo_vencido(&plazo))
             return 0;
         struct timespec pausa = {0, 2 * 1000000L};
         nanosleep(&pausa, NULL);
@@ -837,6 +841,11 @@ uint64_t cal_lanzado_ms(const cal_proceso_t *p)
 uint64_t cal_terminado_ms(const cal_proceso_t *p)
 {
     return p->terminado_ms;
+}
+int cal_termino_en(const cal_proceso_t *p, uint64_t desde_ms, int max_ms)
+{
+    return p->termino && !p->matado && !p->excedido &&
+           p->terminado_ms <= desde_ms + (uint64_t)(max_ms > 0 ? max_ms : 0);
 }
 const char *cal_salida(const cal_proceso_t *p)
 {

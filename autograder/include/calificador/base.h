@@ -125,6 +125,19 @@ void reloj_cpu_empezar(reloj_cpu_t *r);
 double reloj_cpu_mirar(reloj_cpu_t *r);
 /* 1 si ya pasó `limite_s` con CPU, o RELOJ_CPU_TOPE × `limite_s` de reloj. */
 int reloj_cpu_pasado(reloj_cpu_t *r, double limite_s);
+/* Un plazo de espera con ese mismo reloj: lo que el calificador espera a que pase (que el
+ * programa termine, abra una FIFO, escriba sus líneas). El límite del programa se mide con
+ * reloj_cpu_t, y una espera de reloj del calificador más corta que él se acababa antes con la
+ * máquina cargada: la solución del 08 «no terminó a tiempo» en make test (CI de la sesión 46,
+ * tres verificaciones con 4–6 s de espera y 8–10 s de límite). Lo que juzga rapidez («≤ 1.5 s
+ * tras SIGINT») se sigue midiendo con reloj_ms: el plazo solo decide hasta cuándo se mira. */
+typedef struct {
+    reloj_cpu_t reloj;
+    double limite_s;
+} plazo_t;
+void plazo_empezar(plazo_t *p, int max_ms);
+/* 1 si ya venció (reloj_cpu_pasado). */
+int plazo_vencido(plazo_t *p);
 
 /* ---------------------------------------------------------------- huerfanos.c */
 /* Mata y recoge a todos nuestros hijos: los huérfanos heredados (somos subreaper) y

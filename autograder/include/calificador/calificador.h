@@ -165,8 +165,14 @@ int cal_lanzar(const cal_lanzamiento_t *l, cal_proceso_t **p);
  * Cadena de la biblioteca: válida hasta el siguiente cal_lanzar. */
 const char *cal_lanzar_motivo(void);
 
-/* Espera `ms` milisegundos leyendo la salida de todos los procesos lanzados. */
+/* Espera `ms` milisegundos (de reloj) leyendo la salida de todos los procesos lanzados. */
 void cal_esperar(int ms);
+
+/* Las esperas «como mucho `max_ms`» de aquí abajo (cal_esperar_fin, cal_esperar_lineas,
+ * cal_escribir, cal_parar, cal_fifo_escribir) miden con el reloj de los topes (plazo_t en
+ * base.h), el mismo del límite del programa: con la máquina cargada se alargan (hasta
+ * RELOJ_CPU_TOPE veces). Acaban en cuanto pasa lo esperado, así que solo alargan lo que no
+ * llega; lo que juzga rapidez lo mide la verificación con cal_ahora_ms. */
 
 /* Espera como mucho `max_ms` a que el programa termine. Devuelve 1 si terminó. */
 int cal_esperar_fin(cal_proceso_t *p, int max_ms);
@@ -229,6 +235,10 @@ int cal_senal_atendida(cal_proceso_t *p, int senal);
  * el arranque de strace no cuenta. */
 uint64_t cal_lanzado_ms(const cal_proceso_t *p);
 uint64_t cal_terminado_ms(const cal_proceso_t *p);
+/* 1 si terminó por su pie (como cal_esperar_fin) como mucho `max_ms` de reloj después de
+ * `desde_ms` (cal_ahora_ms). Es el juicio de rapidez («sale en ≤ 2 s tras SIGINT»): la
+ * espera de cal_esperar_fin se alarga con la máquina cargada, y lo que juzga no debe. */
+int cal_termino_en(const cal_proceso_t *p, uint64_t desde_ms, int max_ms);
 /* 1 si hubo que matarlo por pasarse de su límite de tiempo transcurrido. */
 int cal_excedido(const cal_proceso_t *p);
 

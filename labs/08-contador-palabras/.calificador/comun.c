@@ -194,8 +194,9 @@ void cont_fifo_cerrar(cal_proceso_t *p, esperado_t *e, int max_ms)
 {
     if (e == NULL)
         return;
-    uint64_t fin = cal_ahora_ms() + (uint64_t)max_ms;
-    while (p != NULL && !cal_termino(p) && cal_abiertos(p, e->ruta) == 0 && cal_ahora_ms() < fin)
+    plazo_t plazo;
+    plazo_empezar(&plazo, max_ms);
+    while (p != NULL && !cal_termino(p) && cal_abiertos(p, e->ruta) == 0 && !plazo_vencido(&plazo))
         cal_esperar(10);
     if (e->fd >= 0)
         close(e->fd);
@@ -311,8 +312,9 @@ int cont_lineas_de_cuenta(const char *out)
 /* Espera como mucho `max_ms` a que haya `n` líneas de cuenta. 1 si las hay. */
 int cont_esperar_cuentas(cal_proceso_t *p, int n, int max_ms)
 {
-    uint64_t fin = cal_ahora_ms() + (uint64_t)max_ms;
-    while (cont_lineas_de_cuenta(cal_salida(p)) < n && !cal_termino(p) && cal_ahora_ms() < fin)
+    plazo_t plazo;
+    plazo_empezar(&plazo, max_ms);
+    while (cont_lineas_de_cuenta(cal_salida(p)) < n && !cal_termino(p) && !plazo_vencido(&plazo))
         cal_esperar(10);
     return cont_lineas_de_cuenta(cal_salida(p)) >= n;
 }

@@ -57,8 +57,9 @@ static void limite_j(void)
          * deja plazas vacías después (el estudiante de prueba de la sesión 33, bug 24). Mutante:
          * por_tandas. */
         int quiere = N - i < J ? N - i : J, visto = 0;
-        uint64_t fin = cal_ahora_ms() + (i == 0 ? 2000 : 1500);
-        while (cal_ahora_ms() < fin && !cal_termino(p)) {
+        plazo_t plazo;
+        plazo_empezar(&plazo, i == 0 ? 2000 : 1500);
+        while (!plazo_vencido(&plazo) && !cal_termino(p)) {
             int a = cal_abiertos(p, prefijo);
             if (a > maximo)
                 maximo = a;
@@ -215,8 +216,10 @@ static void espera(void)
     p = cont_lanzar(args3, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
-    uint64_t visto = 0, abierta_ms = 0, hasta = cal_ahora_ms() + 5000;
-    while (!cal_termino(p) && cont_lineas_de_cuenta(cal_salida(p)) == 0 && cal_ahora_ms() < hasta) {
+    uint64_t visto = 0, abierta_ms = 0;
+    plazo_t plazo;
+    plazo_empezar(&plazo, 5000);
+    while (!cal_termino(p) && cont_lineas_de_cuenta(cal_salida(p)) == 0 && !plazo_vencido(&plazo)) {
         uint64_t ahora = cal_ahora_ms();
         if (cal_abiertos(p, f.ruta) > 0) {
             if (visto == 0)

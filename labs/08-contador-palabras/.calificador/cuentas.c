@@ -216,9 +216,10 @@ static void frontera(void)
  * pasada de la sesión 28, el mutante sin_arrastre aprobó «fifo» dos veces). */
 static void fifo_leida(cal_proceso_t *p, const esperado_t *e, int max_ms)
 {
-    uint64_t fin = cal_ahora_ms() + (uint64_t)max_ms;
+    plazo_t plazo;
+    plazo_empezar(&plazo, max_ms);
     int pendientes = 1;
-    while (!cal_termino(p) && cal_ahora_ms() < fin && ioctl(e->fd, FIONREAD, &pendientes) == 0 &&
+    while (!cal_termino(p) && !plazo_vencido(&plazo) && ioctl(e->fd, FIONREAD, &pendientes) == 0 &&
            pendientes > 0)
         cal_esperar(5);
 }

@@ -156,9 +156,10 @@ static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
         snprintf(motivo, tam, "%s", cal_lanzar_motivo());
         return 0;
     }
-    uint64_t hasta = cal_ahora_ms() + 8000;
+    plazo_t plazo;
+    plazo_empezar(&plazo, 8000);
     int abierta = 0;
-    while (!abierta && !cal_termino(p) && cal_ahora_ms() < hasta) {
+    while (!abierta && !cal_termino(p) && !plazo_vencido(&plazo)) {
         cal_esperar(2);
         abierta = cal_abiertos(p, f.ruta) > 0;
     }
@@ -240,9 +241,10 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
     char prefijo[700];
     snprintf(prefijo, sizeof prefijo, "%s/", sub);
     /* Las dos plazas, en f0 y f1: la lista ya está hecha (x.txt era un archivo regular). */
-    uint64_t hasta = cal_ahora_ms() + 8000;
+    plazo_t plazo;
+    plazo_empezar(&plazo, 8000);
     int en_f = 0;
-    while (!cal_termino(p) && cal_ahora_ms() < hasta) {
+    while (!cal_termino(p) && !plazo_vencido(&plazo)) {
         en_f = (cal_abiertos(p, f[0].ruta) > 0) + (cal_abiertos(p, f[1].ruta) > 0);
         if (en_f == 2)
             break;
@@ -266,21 +268,21 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
     }
     /* g0 y g1 a la vez: las plazas de los cinco fallos volvieron. */
     int en_g = 0, otros = 0;
-    hasta = cal_ahora_ms() + 3000;
-    while (!cal_termino(p) && cal_ahora_ms() < hasta) {
+    plazo_empezar(&plazo, 3000);
+    while (!cal_termino(p) && !plazo_vencido(&plazo)) {
         en_g = (cal_abiertos(p, g[0].ruta) > 0) + (cal_abiertos(p, g[1].ruta) > 0);
         if (en_g == 2)
             break;
         cal_esperar(5);
     }
     /* Lo demás de la carpeta, cerrado (un cierre que aún va por el grupo de hilos, 500 ms). */
-    hasta = cal_ahora_ms() + 500;
+    plazo_empezar(&plazo, 500);
     do {
         otros = cal_abiertos(p, prefijo) - en_g;
         if (otros <= 0)
             break;
         cal_esperar(10);
-    } while (!cal_termino(p) && cal_ahora_ms() < hasta);
+    } while (!cal_termino(p) && !plazo_vencido(&plazo));
     int x_abierta = cal_abiertos(p, x.ruta) > 0;
     for (int i = 0; i < 2; i++) {
         cont_fifo_dar(&g[i], "tres\n", 1);

@@ -228,8 +228,9 @@ static int pasada_espera_larga(const esperado_t *e, const char *dir, char *motiv
         return 0;
     }
     int abierto = 0;
-    uint64_t hasta = cal_ahora_ms() + 3000;
-    while (cal_ahora_ms() < hasta && !cal_termino(p)) {
+    plazo_t plazo;
+    plazo_empezar(&plazo, 3000);
+    while (!plazo_vencido(&plazo) && !cal_termino(p)) {
         int a = cal_abiertos(p, e->ruta);
         if (a > 0)
             abierto = 1;
@@ -253,7 +254,8 @@ static int pasada_espera_larga(const esperado_t *e, const char *dir, char *motiv
         cal_esperar_fin(p, 20);
     }
     uint64_t ya = cal_ahora_ms() - senal;
-    int termino = cal_esperar_fin(p, ya < 1500 ? (int)(1500 - ya) : 0);
+    cal_esperar_fin(p, ya < 1500 ? (int)(1500 - ya) : 0);
+    int termino = cal_termino_en(p, senal, 1500);
     uint64_t tardo = cal_ahora_ms() - senal;
     if (abierta) {
         snprintf(motivo, tam,
@@ -303,16 +305,18 @@ static int pasada_cola_del_grupo(const esperado_t *e, const char *dir, char *mot
         snprintf(motivo, tam, "%s", cal_lanzar_motivo());
         return 0;
     }
-    uint64_t hasta = cal_ahora_ms() + 3000;
+    plazo_t plazo;
+    plazo_empezar(&plazo, 3000);
     while (cal_contar(cal_errores(p), "PROGRESO", NULL) == 0 && !cal_termino(p) &&
-           cal_ahora_ms() < hasta)
+           !plazo_vencido(&plazo))
         cal_esperar(10);
     cal_esperar(300);
     char fin[128];
     uint64_t senal;
     if (!senalar_si_vive(p, "con cinco FIFO sin escritor y -j 6", &senal, motivo, tam))
         return 0;
-    int termino = cal_esperar_fin(p, 1500);
+    cal_esperar_fin(p, 1500);
+    int termino = cal_termino_en(p, senal, 1500);
     uint64_t tardo = cal_ahora_ms() - senal;
     if (!termino)
         cal_esperar_fin(p, 1000);

@@ -114,7 +114,8 @@ static int sigint_json(void)
         return 0;
     esc_t *e = &l.e;
     char fin[128];
-    if (!cal_esperar_fin(e->p, 2000) || cal_codigo(e->p) != 130 || cal_senal_mortal(e->p) != 0) {
+    cal_esperar_fin(e->p, 2000);
+    if (!cal_termino_en(e->p, t0, 2000) || cal_codigo(e->p) != 130 || cal_senal_mortal(e->p) != 0) {
         cal_obtenido("con --json, tras SIGINT: %s (se esperaba que saliera por su pie con 130)",
                      cal_describir_fin(e->p, fin, sizeof fin));
         cal_nota_salida(e->p, 8);
@@ -147,7 +148,8 @@ static void sigint(void)
         CAL_FIN(0);
     esc_t *e = &l.e;
     char fin[128];
-    int termino = cal_esperar_fin(e->p, 2000);
+    cal_esperar_fin(e->p, 2000);
+    int termino = cal_termino_en(e->p, t0, 2000);
     int mortal = cal_senal_mortal(e->p);
     int ok = termino && cal_codigo(e->p) == 130 && mortal == 0;
     /* Un resultado de una cancelada empieza por su ciudad; una línea de otra cosa en stdout

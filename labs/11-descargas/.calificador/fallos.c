@@ -571,6 +571,11 @@ static int reintentos_desde(const cal_peticion_t *v, int n, uint64_t desde, cons
     return 1;
 }
 
+/* Lo que tarda cada uv_fs_write de lenta.bin: más que la espera más larga del primer
+ * reintento (300 ms), así que el reintento de quien no espera a vaciar la cola sale con la
+ * primera escritura aún en curso. */
+#define REINTENTO_LENTO_MS 400
+
 CAL_PRUEBA(reintento_continua, 30)
 static void reintento_continua(void)
 {
@@ -578,7 +583,8 @@ static void reintento_continua(void)
                  "reintenta pidiendo Range desde donde se quedó (206), y al rendirse deja el "
                  ".parte con esos bytes. Otra, cortada una vez, recibe en su reintento un 206 "
                  "honesto que acaba antes del total: ERROR, sin nombre final ni otro intento "
-                 "(una longitud que no casa no se reintenta) y el .parte con lo recibido");
+                 "(una longitud que no casa no se reintenta) y el .parte con lo recibido. Y con "
+                 "el disco lento, el reintento pide desde todo lo recibido, ya escrito");
     carpeta_t c;
     cal_servidor_t *s;
     if (cal_servidor(&s) < 0 || desc_carpeta(&c) < 0)
@@ -599,10 +605,36 @@ static void reintento_continua(void)
     cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
+    /* lenta.bin, a la vez y en otro proceso, con el disco lento (cada uv_fs_write tarda
+     * REINTENTO_LENTO_MS, más que la espera del primer reintento): el corte llega con casi todo
+     * lo recibido aún en la cola. El reintento sale cuando la cola ya está en el disco, y su
+     * Range es todo lo recibido. Quien lo programa al acabar la transferencia pide desde lo
+     * escrito hasta entonces, y los mismos bytes llegan dos veces al .parte (el estudiante de
+     * prueba de la sesión 46: 2 962 264 bytes en un .parte que no pasaba de 2 000 000). Con
+     * el disco rápido, la cola se vacía mucho antes de los 200 ms. Mutante: reintenta_sin_vaciar.
+     */
+    carpeta_t c3;
+    cal_proceso_t *p3 = NULL;
+    uint64_t sem3 = desc_semilla_nueva(), c3_corte = (uint64_t)cal_azar(100000, 150000);
+    char u3[128], b3[200], extra3[64];
+    snprintf(extra3, sizeof extra3, "&cortar=%llu", (unsigned long long)c3_corte);
+    desc_bytes_url(u3, sizeof u3, (uint64_t)cal_azar(300000, 500000), sem3, extra3);
+    const char *args3[] = {"-r", "1", desc_arg(b3, sizeof b3, desc_nombre("lenta.bin"), u3), NULL};
+    if (cal_disco_lento_posible()) {
+        desc_proximo_disco_lento(REINTENTO_LENTO_MS, 0);
+        p3 = desc_carpeta(&c3) == 0 ? desc_lanzar(s, &c3, args3, 20, 0, 0) : NULL;
+        if (p3 == NULL)
+            CAL_FIN(0);
+    } else {
+        cal_nota("sin strace no se simula el disco lento: no se ve si el reintento espera a que "
+                 "lo recibido esté en el disco");
+    }
     int cod = desc_fin(p, 12000);
-    cal_peticion_t v[8], w[8];
+    int cod3 = p3 != NULL ? desc_fin(p3, 15000) : 0;
+    cal_peticion_t v[8], w[8], z[8];
     int n = desc_registro_de(s, u[0], v, 8), m = desc_registro_de(s, u[1], w, 8);
-    char motivo[320] = "", l[256];
+    int n3 = p3 != NULL ? desc_registro_de(s, u3, z, 8) : 0;
+    char motivo[1024] = "", l[256];
     int ok = 1;
     if (!desc_por_si_mismo(p, cod, motivo, sizeof motivo)) {
         ok = 0;
@@ -651,13 +683,45 @@ static void reintento_continua(void)
         ok = desc_archivo_bien(c.dir, desc_nombre("corto.bin.parte"), sem[1], k2, motivo,
                                sizeof motivo);
     }
-    if (ok)
+    int ok3 = 1;
+    if (ok && p3 != NULL) {
+        long long desde = n3 >= 2 ? desc_rango_desde(z[1].rango) : -1;
+        if (!desc_por_si_mismo(p3, cod3, motivo, sizeof motivo)) {
+            ok3 = 0;
+        } else if (n3 != 2 || z[0].estado != 200 || desde != (long long)c3_corte) {
+            char pidio[200];
+            if (n3 < 2)
+                snprintf(pidio, sizeof pidio, "no hubo reintento");
+            else
+                snprintf(pidio, sizeof pidio, "el reintento pidió %s%s%s",
+                         z[1].rango[0] ? "«Range: " : "sin Range", z[1].rango,
+                         z[1].rango[0] ? "»" : "");
+            snprintf(motivo, sizeof motivo,
+                     "con el disco lento (cada uv_fs_write tarda %u ms más) y -r 1, %s se cortó "
+                     "en el byte %llu y el servidor vio %d %s: %s. Se esperaba un reintento "
+                     "con «Range: bytes=%llu-» (todo lo recibido), que sale cuando ya está en "
+                     "el disco; si sale antes de vaciar la cola, pide desde lo escrito hasta "
+                     "entonces y esos bytes llegan dos veces al .parte",
+                     REINTENTO_LENTO_MS, desc_nombre("lenta.bin"), (unsigned long long)c3_corte, n3,
+                     n3 == 1 ? "petición" : "peticiones", pidio, (unsigned long long)c3_corte);
+            ok3 = 0;
+        } else {
+            ok3 = desc_archivo_bien(c3.dir, desc_nombre("lenta.bin.parte"), sem3, c3_corte, motivo,
+                                    sizeof motivo);
+        }
+    }
+    if (ok && ok3)
         cal_obtenido("200 cortado y dos reintentos 206 desde el byte %llu; el reintento corto, "
-                     "ERROR con el .parte hasta el byte %llu",
-                     (unsigned long long)corte, (unsigned long long)k2);
+                     "ERROR con el .parte hasta el byte %llu%s",
+                     (unsigned long long)corte, (unsigned long long)k2,
+                     p3 != NULL ? "; con el disco lento, el reintento pidió desde todo lo "
+                                  "recibido"
+                                : "");
     else
         cal_obtenido("%s", motivo);
     if (!ok)
         cal_nota_salida(p, 8);
-    CAL_FIN(ok);
+    else if (!ok3)
+        cal_nota_salida(p3, 8);
+    CAL_FIN(ok && ok3);
 }
