@@ -1480,13 +1480,24 @@ int base_esperar_fin_margen(cal_proceso_t *p, int max_ms, int codigo, int margen
                             int parar_si_hecho)
 {
     char fin[160];
+    /* Con reloj, no con el plazo de cal_esperar_lineas y cal_esperar_fin (que se alarga con la
+     * carga): el límite de base_lanzar es de reloj, y mirar_si_colgado tiene que ver vivo al
+     * programa. Con el plazo, la espera pasaba del límite con la máquina cargada, el programa
+     * ya estaba muerto al mirarlo y un colgado se repetía solo (bd_colgado_tras_error de
+     * prueba-autograder, en el CI de b676bf65). */
     uint64_t limite = cal_ahora_ms() + (uint64_t)max_ms;
-    int hecho = cal_esperar_lineas(p, "POOL", NULL, 1, max_ms);
+    while (!cal_termino(p) && cal_contar(cal_salida(p), "POOL", NULL) < 1 &&
+           cal_ahora_ms() < limite)
+        cal_esperar(10);
+    int hecho = cal_contar(cal_salida(p), "POOL", NULL) >= 1;
     uint64_t ahora = cal_ahora_ms();
     int queda = ahora < limite ? (int)(limite - ahora) : 0;
     if (hecho && queda > margen_ms)
         queda = margen_ms;
-    if (!cal_esperar_fin(p, queda)) {
+    uint64_t hasta = cal_ahora_ms() + (uint64_t)queda;
+    while (!cal_termino(p) && cal_ahora_ms() < hasta)
+        cal_esperar(10);
+    if (!cal_esperar_fin(p, 0)) {
         if (hecho && parar_si_hecho) {
             cal_nota(
                 "El programa imprimió POOL, pero en %d s no terminó (¿algo sigue abierto y "
