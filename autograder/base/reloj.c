@@ -22,9 +22,9 @@ double reloj_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* Las tareas listas para correr ahora mismo en toda la máquina (el cuarto campo de
- * /proc/loadavg, «listas/todas»), o 0 si no se pudo leer. */
-static long listas_ahora(void)
+/* El cuarto campo de /proc/loadavg («listas/todas»): las tareas listas para correr ahora mismo
+ * en toda la máquina, o 0 si no se pudo leer. */
+static long listas_leer(void)
 {
     FILE *f = fopen("/proc/loadavg", "r");
     if (f == NULL)
@@ -35,6 +35,22 @@ static long listas_ahora(void)
         listas = 0;
     fclose(f);
     return listas;
+}
+
+/* Las tareas listas para correr ahora mismo en toda la máquina (el cuarto campo de
+ * /proc/loadavg, «listas/todas»), o 0 si no se pudo leer. Una lectura vale 10 ms: cada vuelta
+ * de la espera mira varios relojes (el de la verificación, el límite de cada programa, el de la
+ * espera) y no hace falta abrir el archivo para cada uno. */
+static long listas_ahora(void)
+{
+    static double leida = -1.0;
+    static long ultima;
+    double ahora = reloj_s();
+    if (leida >= 0 && ahora - leida < 0.010)
+        return ultima;
+    leida = ahora;
+    ultima = listas_leer();
+    return ultima;
 }
 
 void reloj_cpu_empezar(reloj_cpu_t *r)
@@ -66,13 +82,31 @@ int reloj_cpu_pasado(reloj_cpu_t *r, double limite_s)
     return reloj_cpu_mirar(r) > limite_s || reloj_s() - r->inicio > RELOJ_CPU_TOPE * limite_s;
 }
 
+/* El tiempo de la verificación en curso: lo empieza cal_inicio en el trabajador de Criterion
+ * (un proceso por verificación, así que es de ella sola). limite_s 0: no hay (el ejecutor). */
+static plazo_t verificacion;
+static int verificacion_vencida;
+
 void plazo_empezar(plazo_t *p, int max_ms)
 {
     reloj_cpu_empezar(&p->reloj);
     p->limite_s = max_ms > 0 ? max_ms / 1000.0 : 0.0;
 }
 
+void plazo_verificacion_empezar(int segundos)
+{
+    plazo_empezar(&verificacion, segundos > 0 ? segundos * 1000 : 0);
+    verificacion_vencida = 0;
+}
+
+int plazo_verificacion_vencido(void)
+{
+    if (verificacion.limite_s > 0 && !verificacion_vencida)
+        verificacion_vencida = reloj_cpu_pasado(&verificacion.reloj, verificacion.limite_s);
+    return verificacion_vencida;
+}
+
 int plazo_vencido(plazo_t *p)
 {
-    return reloj_cpu_pasado(&p->reloj, p->limite_s);
+    return plazo_verificacion_vencido() || reloj_cpu_pasado(&p->reloj, p->limite_s);
 }

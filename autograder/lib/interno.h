@@ -67,7 +67,8 @@ struct cal_proceso {
     int excedido;   /* lo matamos por el límite de tiempo transcurrido */
     int matado;     /* lo matamos nosotros (cal_matar) */
     int entrada;    /* extremo de escritura de su stdin, o -1 */
-    uint64_t lanzado_ms, terminado_ms, limite_ms;
+    uint64_t lanzado_ms, terminado_ms;
+    plazo_t limite; /* su tiempo: con el reloj de las esperas (base/reloj.c), que bombear mira */
     flujo_t salida, errores, valgrind;
     flujo_t vivos;       /* el informe de la precarga vivos (lib/vivos.c); fd -1 sin ella */
     int cierre;          /* la precarga mira qué queda abierto al acabar uv_run (.cierre) */

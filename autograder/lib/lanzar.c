@@ -282,8 +282,7 @@ static void argumentos_valgrind(caja_orden_t *a)
 {
     static const char *const opciones[] = {
         "/usr/bin/valgrind", "--error-exitcode=" CAL_TEXTO(CAL_CODIGO_VALGRIND),
-        "--leak-check=full", "--show-leak-kinds=definite,indirect",
-        "--errors-for-leak-kinds=definite,indirect",
+        "--leak-check=full", "--show-leak-kinds=all", "--errors-for-leak-kinds=all",
         /* Todo proceso que salga de este, con su propio informe: un exec o un hijo que
          * hiciera el trabajo no escapa del veredicto (cal_valgrind_veredicto). */
         "--trace-children=yes", "--child-silent-after-fork=no", "--log-fd=" CAL_TEXTO(FD_VALGRIND),
@@ -721,7 +720,7 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
                       .preparar = preparar_hijo,
                       .datos = &lim};
     p->lanzado_ms = cal_ahora_ms();
-    p->limite_ms = p->lanzado_ms + (uint64_t)(limite * 1000.0);
+    plazo_empezar(&p->limite, (int)(limite * 1000.0));
     pid_t pid = orden_lanzar(&h);
     if (traza > 0)
         close(traza);
@@ -745,7 +744,7 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
          * primera petición del 07 llegaba de mediana 33 ms más tarde (hasta 100 ms con la
          * máquina cargada), y su verificación «intervalo» la quiere antes de 300 ms. */
         p->lanzado_ms = cal_ahora_ms();
-        p->limite_ms = p->lanzado_ms + (uint64_t)(limite * 1000.0);
+        plazo_empezar(&p->limite, (int)(limite * 1000.0));
     }
     if (traza > 0 && l->valgrind)
         p->traza = strdup(observar_ultima());

@@ -457,7 +457,7 @@ static void bombear(int ms)
         recoger(p, 0);
         if (!p->termino)
             muestrear_memoria(p);
-        if (!p->termino && ahora >= p->limite_ms) {
+        if (!p->termino && plazo_vencido(&p->limite)) {
             p->excedido = 1;
             antes_de_matar(p); /* qué lo mantenía vivo */
             matar_todo(p);
@@ -842,8 +842,9 @@ uint64_t cal_terminado_ms(const cal_proceso_t *p)
 {
     return p->terminado_ms;
 }
-int cal_termino_en(const cal_proceso_t *p, uint64_t desde_ms, int max_ms)
+int cal_termino_en(cal_proceso_t *p, uint64_t desde_ms, int max_ms)
 {
+    cal_esperar_fin(p, max_ms);
     return p->termino && !p->matado && !p->excedido &&
            p->terminado_ms <= desde_ms + (uint64_t)(max_ms > 0 ? max_ms : 0);
 }
@@ -1107,7 +1108,7 @@ const char *cal_describir_fin(const cal_proceso_t *p, char *buf, size_t tam)
     else if (p->excedido)
         snprintf(buf, tam,
                  "seguía en ejecución al acabar su tiempo (%.1f s) y el calificador lo mató",
-                 (double)(p->limite_ms - p->lanzado_ms) / 1000.0);
+                 p->limite.limite_s);
     else if (p->disco)
         snprintf(buf, tam,
                  "escribió más de %d MiB en la carpeta de la verificación y el calificador lo "

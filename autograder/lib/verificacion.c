@@ -68,9 +68,16 @@ static void marcar_en_marcha(const char *id)
         close(fd);
 }
 
-void cal_inicio(const char *id)
+/* La red de Criterion (CAL_PRUEBA) cuenta con lo que más puede alargarse un plazo_t. */
+_Static_assert(CAL_RED_VECES == RELOJ_CPU_TOPE, "CAL_RED_VECES debe ser RELOJ_CPU_TOPE");
+
+static int segundos_verificacion;
+
+void cal_inicio(const char *id, int segundos)
 {
     snprintf(id_actual, sizeof id_actual, "%s", id);
+    segundos_verificacion = segundos;
+    plazo_verificacion_empezar(segundos);
     vivos_olvidar();
     /* La espera de proceso.c avisa así a vivos.c y a cuota.c, que la usan: sin llamarlos
      * por su nombre, proceso.c queda debajo de los dos. */
@@ -183,9 +190,23 @@ int cal_fin(int ok)
         ok = procesos_trafico_por_libuv();
     /* Falla y algún programa sigue en marcha: qué mantiene vivo su bucle (lib/vivos.c),
      * antes de que limpiar() los mate. */
+    /* Se acabó su tiempo (plazo_verificacion_vencido): las esperas que quedaban se cortaron, y
+     * lo que dejaron de ver no puede dar la verificación por buena (una que espera a que algo NO
+     * pase lo daría). Cuesta la verificación, como el .timeout de Criterion antes. */
+    int vencida = plazo_verificacion_vencido();
+    if (vencida)
+        ok = 0;
     if (!ok)
         procesos_pedir_vivos();
     limpiar();
+    if (vencida) {
+        if (notas_obtenido() != NULL)
+            cal_nota("Lo que vio la verificación: %s", notas_obtenido());
+        cal_obtenido("la verificación no terminó en su tiempo (%d s, contados con la CPU que "
+                     "tuvo la máquina): el calificador cortó las esperas que quedaban y paró el "
+                     "programa",
+                     segundos_verificacion);
+    }
     /* Pasar de la cuota de disco (cuota.c) cuesta la verificación, diga lo que diga el
      * calificador: lo que vio después de pararlo pasa al detalle. */
     const char *cuota = cuota_disparada();

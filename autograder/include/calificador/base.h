@@ -136,8 +136,20 @@ typedef struct {
     double limite_s;
 } plazo_t;
 void plazo_empezar(plazo_t *p, int max_ms);
-/* 1 si ya venció (reloj_cpu_pasado). */
+/* 1 si ya venció (reloj_cpu_pasado), o si venció el tiempo de la verificación. */
 int plazo_vencido(plazo_t *p);
+/* El tiempo de la verificación (los segundos de CAL_PRUEBA), con el mismo reloj que sus esperas
+ * y que el límite de sus programas. El .timeout de Criterion es de reloj de pared: con la
+ * máquina cargada, las esperas de una verificación (que se alargan con la carga) pasaban de él,
+ * y una verificación que debía terminar se cortaba (tabla_distinta del 12 en bd_colgado, CI de
+ * beafa754: siete lanzamientos y una espera de 15 s con CPU en un .timeout de 30 s de reloj).
+ * Ahora el .timeout es solo la red (RELOJ_CPU_TOPE veces y un margen: CAL_PRUEBA), y el tiempo
+ * de verdad es este: al vencer, toda espera con plazo_t acaba y todo programa lanzado se para
+ * (su límite es un plazo_t), así que la verificación termina por su pie y cal_fin la da por
+ * fallida con su porqué. Lo empieza cal_inicio; sin empezar, no vence nunca. */
+void plazo_verificacion_empezar(int segundos);
+/* 1 si el tiempo de la verificación ya venció (y desde entonces, siempre 1). */
+int plazo_verificacion_vencido(void);
 
 /* ---------------------------------------------------------------- huerfanos.c */
 /* Mata y recoge a todos nuestros hijos: los huérfanos heredados (somos subreaper) y

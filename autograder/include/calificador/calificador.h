@@ -37,8 +37,9 @@
 
 /* ---------------------------------------------------------------- verificaciones */
 
-/* Empieza la verificación `id` (lo hace CAL_PRUEBA). */
-void cal_inicio(const char *id);
+/* Empieza la verificación `id`, con `segundos` de tiempo (lo hace CAL_PRUEBA; 0: sin tiempo
+ * propio, solo el .timeout de quien la declare). */
+void cal_inicio(const char *id, int segundos);
 
 /* Qué se esperaba y qué se obtuvo: textos para el estudiante, en español. Cada llamada
  * sustituye al anterior. */
@@ -63,8 +64,8 @@ int cal_fin(int ok);
 /* Texto corto para el mensaje del cr_assert («esperado … / obtenido …»). Estático. */
 const char *cal_resumen(void);
 
-/* Declara una verificación con su tiempo máximo (segundos, para Criterion). La sigue la
- * función que la hace, con el mismo nombre:
+/* Declara una verificación con su tiempo máximo (`segundos`). La sigue la función que la hace,
+ * con el mismo nombre:
  *
  *     CAL_PRUEBA(saluda, 20)
  *     static void saluda(void)
@@ -77,11 +78,18 @@ const char *cal_resumen(void);
  * tal (el editor salta a ella; ctags y quien lee el código no toman sus variables por globales
  * del archivo). Si los dos nombres no coinciden, no compila: la declarada aquí queda sin
  * definir y la escrita, sin usar. */
+/* Los `segundos` se miden con el reloj de las esperas y de los límites de los programas, que se
+ * alarga con la máquina cargada hasta CAL_RED_VECES veces (plazo_verificacion_empezar en
+ * calificador/base.h, con RELOJ_CPU_TOPE). Al acabarse, las esperas acaban, los programas se
+ * paran y la verificación falla con su porqué (cal_fin). El .timeout de Criterion, de reloj de
+ * pared, queda de red para lo que no espere con plazo: nunca debe llegar antes. */
+#define CAL_RED_VECES    4
+#define CAL_RED_MARGEN_S 10
 #define CAL_PRUEBA(id, segundos)                                                                   \
     static void id(void);                                                                          \
-    Test(lab, id, .timeout = (segundos))                                                           \
+    Test(lab, id, .timeout = (segundos)*CAL_RED_VECES + CAL_RED_MARGEN_S)                          \
     {                                                                                              \
-        cal_inicio(#id);                                                                           \
+        cal_inicio(#id, (segundos));                                                               \
         id();                                                                                      \
     }
 
@@ -235,10 +243,12 @@ int cal_senal_atendida(cal_proceso_t *p, int senal);
  * el arranque de strace no cuenta. */
 uint64_t cal_lanzado_ms(const cal_proceso_t *p);
 uint64_t cal_terminado_ms(const cal_proceso_t *p);
-/* 1 si terminó por su pie (como cal_esperar_fin) como mucho `max_ms` de reloj después de
- * `desde_ms` (cal_ahora_ms). Es el juicio de rapidez («sale en ≤ 2 s tras SIGINT»): la
- * espera de cal_esperar_fin se alarga con la máquina cargada, y lo que juzga no debe. */
-int cal_termino_en(const cal_proceso_t *p, uint64_t desde_ms, int max_ms);
+/* Espera a que termine (cal_esperar_fin, como mucho `max_ms` desde ahora) y devuelve 1 si
+ * terminó por su pie como mucho `max_ms` de reloj después de `desde_ms` (cal_ahora_ms). Es el
+ * juicio de rapidez («sale en ≤ 2 s tras SIGINT»): la espera se alarga con la máquina cargada
+ * (solo mira más tiempo), y lo que juzga no. Las dos cosas en una: esperar sin juzgar con
+ * reloj aprobaba a un lento con carga, y juzgar sin esperar suspendía a uno rápido. */
+int cal_termino_en(cal_proceso_t *p, uint64_t desde_ms, int max_ms);
 /* 1 si hubo que matarlo por pasarse de su límite de tiempo transcurrido. */
 int cal_excedido(const cal_proceso_t *p);
 

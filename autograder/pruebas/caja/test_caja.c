@@ -74,35 +74,35 @@ static int escuchar(int *puerto)
 
 Test(caja, fork_bloqueado)
 {
-    cal_inicio("fork_bloqueado");
+    cal_inicio("fork_bloqueado", 0);
     esperar_linea(sondear((const char *[]){"fork", NULL}), "BLOQUEADO fork: EPERM");
     cal_fin(1);
 }
 
 Test(caja, clone_directo_bloqueado)
 {
-    cal_inicio("clone_directo_bloqueado");
+    cal_inicio("clone_directo_bloqueado", 0);
     esperar_linea(sondear((const char *[]){"syscall_fork", NULL}), "BLOQUEADO clone: EPERM");
     cal_fin(1);
 }
 
 Test(caja, system_bloqueado)
 {
-    cal_inicio("system_bloqueado");
+    cal_inicio("system_bloqueado", 0);
     esperar_linea(sondear((const char *[]){"system", NULL}), "BLOQUEADO system: EPERM");
     cal_fin(1);
 }
 
 Test(caja, hilos_permitidos)
 {
-    cal_inicio("hilos_permitidos");
+    cal_inicio("hilos_permitidos", 0);
     esperar_linea(sondear((const char *[]){"hilo", NULL}), "PERMITIDO hilo");
     cal_fin(1);
 }
 
 Test(caja, raiz_de_solo_lectura)
 {
-    cal_inicio("raiz_de_solo_lectura");
+    cal_inicio("raiz_de_solo_lectura", 0);
     /* Con bwrap, la raíz es de solo lectura; sin él, la entrega no es dueña de «/». */
     esperar_linea(sondear((const char *[]){"raiz", NULL}),
                   en_bwrap() ? "BLOQUEADO raiz: EROFS" : "BLOQUEADO raiz: EACCES");
@@ -114,7 +114,7 @@ Test(caja, raiz_de_solo_lectura)
  * (EACCES); sin Landlock, lo que manda es RLIMIT_FSIZE (64 MiB): 96 MiB dan EFBIG. */
 Test(caja, dev_shm_con_tope)
 {
-    cal_inicio("dev_shm_con_tope");
+    cal_inicio("dev_shm_con_tope", 0);
     if (en_bwrap())
         esperar_linea(sondear((const char *[]){"shm", "8", NULL}), "BLOQUEADO shm: ENOSPC");
     else if (encierro_disponible() > 0)
@@ -132,7 +132,7 @@ Test(caja, dev_shm_con_tope)
  * dice (runner/protecciones.c). */
 Test(caja, compartidas_sin_escribir)
 {
-    cal_inicio("compartidas_sin_escribir");
+    cal_inicio("compartidas_sin_escribir", 0);
     if (!en_bwrap() && encierro_disponible() < 0)
         cr_skip_test("sin bwrap y sin Landlock en este núcleo: nada impide escribir en /var/tmp");
     const char *rutas[] = {"/var/tmp/sonda-compartida", "/run/lock/sonda-compartida", NULL};
@@ -151,7 +151,7 @@ Test(caja, compartidas_sin_escribir)
  * falla diciéndolo aunque quien la escribió la diera por buena; la carpeta se borra. */
 Test(caja, cuota_de_disco)
 {
-    cal_inicio("cuota_de_disco");
+    cal_inicio("cuota_de_disco", 0);
     char dir[4096], fin[256];
     cr_assert_eq(cal_carpeta("llenar", dir, sizeof dir), 0);
     const char *carpetas[] = {dir, NULL};
@@ -173,7 +173,7 @@ Test(caja, cuota_de_disco)
  * a la sonda (que no la ignora por sí misma). Con bwrap y sin él, observado o no. */
 Test(caja, tope_de_archivo)
 {
-    cal_inicio("tope_de_archivo");
+    cal_inicio("tope_de_archivo", 0);
     char dir[4096];
     cr_assert_eq(cal_carpeta("tope", dir, sizeof dir), 0);
     const char *carpetas[] = {dir, NULL};
@@ -193,7 +193,7 @@ Test(caja, red_de_fuera_inalcanzable)
 {
     int puerto;
     int fd = escuchar(&puerto);
-    cal_inicio("red_de_fuera_inalcanzable");
+    cal_inicio("red_de_fuera_inalcanzable", 0);
     char texto[16];
     snprintf(texto, sizeof texto, "%d", puerto);
     /* Su red propia tiene loopback, pero nadie escucha allí en ese puerto. */
@@ -207,7 +207,7 @@ Test(caja, red_de_fuera_inalcanzable)
 /* Y uno de la propia verificación, sí: la red aislada funciona. */
 Test(caja, red_propia_alcanzable)
 {
-    cal_inicio("red_propia_alcanzable");
+    cal_inicio("red_propia_alcanzable", 0);
     int puerto;
     int fd = escuchar(&puerto);
     char texto[16];
@@ -224,7 +224,7 @@ Test(caja, red_propia_alcanzable)
  * (hostil chat_sondeo, núcleo 6.18, sesión 45). */
 Test(caja, reanudar_tras_parada)
 {
-    cal_inicio("reanudar_tras_parada");
+    cal_inicio("reanudar_tras_parada", 0);
     cal_lanzamiento_t l = {.args = (const char *[]){"siesta", NULL}, .limite_s = 20};
     cal_proceso_t *p = NULL;
     int r = cal_lanzar(&l, &p);
@@ -248,7 +248,7 @@ Test(caja, reanudar_tras_parada)
  * servidor que solo dejó de leer. */
 Test(caja, cola_de_recepcion_vista_desde_fuera)
 {
-    cal_inicio("cola_de_recepcion_vista_desde_fuera");
+    cal_inicio("cola_de_recepcion_vista_desde_fuera", 0);
     int puerto;
     int fd = escuchar(&puerto);
     tcp_t c;
@@ -285,7 +285,7 @@ Test(caja, cola_de_recepcion_vista_desde_fuera)
  * privilegios, el del que califica (lo que dice autograder/README.md). */
 Test(caja, usuario_propio_por_verificacion)
 {
-    cal_inicio("usuario_propio_por_verificacion");
+    cal_inicio("usuario_propio_por_verificacion", 0);
     char esperado[32];
     /* Sin privilegios no hay otro usuario que dar: la entrega corre con el de quien califica
      * (y el límite de procesos se suma a lo que ya tiene en marcha: ver aislamiento.c). */
@@ -297,7 +297,7 @@ Test(caja, usuario_propio_por_verificacion)
 
 Test(caja, pseudoterminal)
 {
-    cal_inicio("pseudoterminal");
+    cal_inicio("pseudoterminal", 0);
     esperar_linea(sondear((const char *[]){"tty", NULL}), "TTY 0");
     cal_proceso_t *p = sonda_con(
         (cal_lanzamiento_t){.args = (const char *[]){"tty", NULL}, .limite_s = 20, .terminal = 1});
@@ -307,7 +307,7 @@ Test(caja, pseudoterminal)
 
 Test(caja, memoria_maxima)
 {
-    cal_inicio("memoria_maxima");
+    cal_inicio("memoria_maxima", 0);
     cal_proceso_t *p = sonda_con(
         (cal_lanzamiento_t){.args = (const char *[]){"memoria", "64", NULL}, .limite_s = 20});
     uint64_t kib = cal_memoria_pico_kib(p);
@@ -318,7 +318,7 @@ Test(caja, memoria_maxima)
 
 Test(caja, carpeta_y_archivo_igual)
 {
-    cal_inicio("carpeta_y_archivo_igual");
+    cal_inicio("carpeta_y_archivo_igual", 0);
     char dir[512], ruta[600], motivo[256];
     cr_assert_eq(cal_carpeta("datos", dir, sizeof dir), 0);
     snprintf(ruta, sizeof ruta, "%s/salida.txt", dir);
@@ -340,7 +340,7 @@ Test(caja, carpeta_y_archivo_igual)
  * abiertas y esperando, y desde fuera se cuenta cuántas. */
 Test(caja, fifos_y_abiertos)
 {
-    cal_inicio("fifos_y_abiertos");
+    cal_inicio("fifos_y_abiertos", 0);
     char dir[512], rutas[3][600];
     int fds[3];
     cr_assert_eq(cal_carpeta("fifos", dir, sizeof dir), 0);
@@ -375,7 +375,7 @@ Test(caja, fifos_y_abiertos)
  * matar al programa, con el error que dice qué lo paró. */
 Test(caja, fuera_de_la_lista_negado)
 {
-    cal_inicio("fuera_de_la_lista_negado");
+    cal_inicio("fuera_de_la_lista_negado", 0);
     static const struct {
         const char *modo, *esperado;
     } casos[] = {
@@ -409,7 +409,7 @@ Test(caja, fuera_de_la_lista_negado)
  * dice que la pila no vuelve a dejar pasar una nombrada (io_setup se hacía: PERMITIDO). */
 Test(caja, nombradas_con_la_pila)
 {
-    cal_inicio("nombradas_con_la_pila");
+    cal_inicio("nombradas_con_la_pila", 0);
     const char *puerta = getenv("CALIF_PRUEBA_PUERTA");
     cr_assert(puerta != NULL && access(puerta, X_OK) == 0 && access("/usr/bin/strace", X_OK) == 0,
               "faltan calif-puerta (CALIF_PRUEBA_PUERTA) o strace: la prueba no se puede juzgar");
@@ -433,7 +433,7 @@ Test(caja, nombradas_con_la_pila)
  * getaddrinfo sigue sin nscd. */
 Test(caja, socket_segun_dominio)
 {
-    cal_inicio("socket_segun_dominio");
+    cal_inicio("socket_segun_dominio", 0);
     static const struct {
         const char *modo, *esperado;
     } casos[] = {
@@ -450,7 +450,7 @@ Test(caja, socket_segun_dominio)
 
 Test(caja, socket_unix_si_lo_pide)
 {
-    cal_inicio("socket_unix_si_lo_pide");
+    cal_inicio("socket_unix_si_lo_pide", 0);
     setenv("CALIF_LLAMADAS", "bind,listen," FILTRO_UNIX, 1);
     esperar_linea(sondear((const char *[]){"socket_unix", NULL}), "PERMITIDO socket_unix");
     esperar_linea(sondear((const char *[]){"socket_unix_alto", NULL}),
@@ -461,7 +461,7 @@ Test(caja, socket_unix_si_lo_pide)
 
 Test(caja, lo_de_libuv_permitido)
 {
-    cal_inicio("lo_de_libuv_permitido");
+    cal_inicio("lo_de_libuv_permitido", 0);
     esperar_linea(sondear((const char *[]){"eventos", NULL}), "PERMITIDO eventos");
     esperar_linea(sondear((const char *[]){"descriptores", NULL}), "PERMITIDO descriptores");
     esperar_linea(sondear((const char *[]){"getrandom", NULL}), "PERMITIDO getrandom");
@@ -472,7 +472,7 @@ Test(caja, lo_de_libuv_permitido)
  * keyctl): cal_lanzar le da un anillo nuevo y vacío. */
 Test(caja, anillo_de_claves_propio)
 {
-    cal_inicio("anillo_de_claves_propio");
+    cal_inicio("anillo_de_claves_propio", 0);
     char nombre[64];
     snprintf(nombre, sizeof nombre, "calif-secreto-%ld", (long)getpid());
     long id =
@@ -498,7 +498,7 @@ Test(caja, anillo_de_claves_propio)
 /* valgrind corre dentro de la caja con el mismo filtro, salvo W^X (su JIT escribe y ejecuta). */
 Test(caja, valgrind_dentro_de_la_caja, .timeout = 60)
 {
-    cal_inicio("valgrind_dentro_de_la_caja");
+    cal_inicio("valgrind_dentro_de_la_caja", 0);
     if (access("/usr/bin/valgrind", X_OK) != 0)
         cr_skip_test("valgrind no está instalado");
     cal_proceso_t *p = sonda_con(
@@ -551,7 +551,7 @@ Test(caja, vivos_tras_senal)
     cr_assert_not_null(mkdtemp(resultados));
     setenv("CALIF_RESULTADOS", resultados, 1);
     setenv("CALIF_PROGRAMA", colgado, 1);
-    cal_inicio("vivos_tras_senal");
+    cal_inicio("vivos_tras_senal", 0);
     cal_lanzamiento_t l = {.limite_s = 10};
     cal_proceso_t *p = NULL;
     cr_assert_eq(cal_lanzar(&l, &p), 0);
@@ -602,7 +602,7 @@ Test(caja, sin_cerrar_por_tipo)
     char resultados[] = "/tmp/vivos-resultados.XXXXXX";
     cr_assert_not_null(mkdtemp(resultados));
     setenv("CALIF_RESULTADOS", resultados, 1);
-    cal_inicio("sin_cerrar_por_tipo");
+    cal_inicio("sin_cerrar_por_tipo", 0);
     char t[2048];
     cal_proceso_t *p = con_cierre("para");
     cr_assert_eq(cal_sin_cerrar(p, t, sizeof t), 2, "para, todos: %s", t);

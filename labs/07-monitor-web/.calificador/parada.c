@@ -214,7 +214,6 @@ static void sigint(void)
     }
     uint64_t senal = cal_ahora_ms();
     cal_senal(p, SIGINT);
-    cal_esperar_fin(p, 2000);
     int termino = cal_termino_en(p, senal, 2000);
     cal_describir_fin(p, fin, sizeof fin);
     long tardo = termino ? (long)(cal_terminado_ms(p) - senal) : -1;
@@ -265,7 +264,6 @@ static void sigterm(void)
     int vivo = !cal_termino(p);
     uint64_t senal = cal_ahora_ms();
     cal_senal(p, SIGTERM);
-    cal_esperar_fin(p, 2000);
     int termino = cal_termino_en(p, senal, 2000);
     cal_describir_fin(p, fin, sizeof fin);
     const char *urls[] = {u, o[1].url};

@@ -172,7 +172,8 @@ static int lista_antes_de_contar(const char *dir, char *motivo, size_t tam)
     if (!abierta) {
         snprintf(motivo, tam,
                  "con «FIFO, carpeta con muchos enlaces (%d), RUTA que no existe», el programa "
-                 "no llegó a abrir la FIFO (se esperó hasta 8 s)",
+                 "no llegó a abrir la FIFO (se esperó hasta 8 s, contados con la CPU que tuvo la "
+                 "máquina)",
                  MUCHOS);
         cal_nota_salida(p, 6);
         return 0;

@@ -253,8 +253,6 @@ static int pasada_espera_larga(const esperado_t *e, const char *dir, char *motiv
         }
         cal_esperar_fin(p, 20);
     }
-    uint64_t ya = cal_ahora_ms() - senal;
-    cal_esperar_fin(p, ya < 1500 ? (int)(1500 - ya) : 0);
     int termino = cal_termino_en(p, senal, 1500);
     uint64_t tardo = cal_ahora_ms() - senal;
     if (abierta) {
@@ -315,7 +313,6 @@ static int pasada_cola_del_grupo(const esperado_t *e, const char *dir, char *mot
     uint64_t senal;
     if (!senalar_si_vive(p, "con cinco FIFO sin escritor y -j 6", &senal, motivo, tam))
         return 0;
-    cal_esperar_fin(p, 1500);
     int termino = cal_termino_en(p, senal, 1500);
     uint64_t tardo = cal_ahora_ms() - senal;
     if (!termino)

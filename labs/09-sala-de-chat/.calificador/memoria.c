@@ -426,7 +426,7 @@ static void valgrind(void)
     if (limpio)
         limpio = cal_valgrind_cerrado(s.p, motivo, sizeof motivo);
     if (cal_codigo(s.p) != 0 || !limpio) {
-        cal_esperado("código 0, sin errores de memoria ni fugas (definitivas o indirectas) y "
+        cal_esperado("código 0, sin errores de memoria ni fugas de ninguna clase y "
                      "con uv_loop_close() == 0");
         cal_obtenido("%s; %s", cal_describir_fin(s.p, fin, sizeof fin), motivo);
         cal_nota("(carla, que no leía, cortó con RST con escrituras aún en su cola: esas "

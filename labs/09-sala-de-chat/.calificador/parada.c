@@ -41,7 +41,6 @@ static int apagado_correcto(sesion_t *s, tcp_t *c, int n, int senal, const char 
         }
     }
     uint64_t cerradas = cal_ahora_ms();
-    cal_esperar_fin(s->p, 4000);
     if (!cal_termino_en(s->p, cerradas, 4000) || cal_codigo(s->p) != 0) {
         cal_esperado("que tras %s el servidor terminara con código 0 (uv_loop_close() == 0) "
                      "en menos de 4 s",

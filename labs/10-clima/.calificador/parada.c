@@ -114,7 +114,6 @@ static int sigint_json(void)
         return 0;
     esc_t *e = &l.e;
     char fin[128];
-    cal_esperar_fin(e->p, 2000);
     if (!cal_termino_en(e->p, t0, 2000) || cal_codigo(e->p) != 130 || cal_senal_mortal(e->p) != 0) {
         cal_obtenido("con --json, tras SIGINT: %s (se esperaba que saliera por su pie con 130)",
                      cal_describir_fin(e->p, fin, sizeof fin));
@@ -148,7 +147,6 @@ static void sigint(void)
         CAL_FIN(0);
     esc_t *e = &l.e;
     char fin[128];
-    cal_esperar_fin(e->p, 2000);
     int termino = cal_termino_en(e->p, t0, 2000);
     int mortal = cal_senal_mortal(e->p);
     int ok = termino && cal_codigo(e->p) == 130 && mortal == 0;

@@ -115,6 +115,12 @@ int desc_parte_abierta(cal_proceso_t *p, const char *dir, const char *nombre);
 /* Lanza «descargas -d DIR args…» (sin -d si c es NULL). NULL si no se pudo (ya anotado). */
 cal_proceso_t *desc_lanzar(cal_servidor_t *s, const carpeta_t *c, const char *const *args,
                            double limite_s, int valgrind, int terminal);
+/* Lanza `args` en la carpeta nueva `c` (límite 20 s) con el disco lento: cada uv_fs_write
+ * tarda `escritura_ms` más. Sin strace el disco lento no se simula: no lanza nada, *p queda en
+ * NULL y anota «sin strace no se simula el disco lento: no se ve si `que_no_se_ve`». Devuelve 0
+ * si no se pudo lanzar (ya anotado) y 1 si no. */
+int desc_lanzar_disco_lento(cal_servidor_t *s, carpeta_t *c, const char *const *args,
+                            unsigned escritura_ms, const char *que_no_se_ve, cal_proceso_t **p);
 /* Espera el final como mucho `max_ms`. Devuelve el código, o -1 si no terminó (y lo mata). */
 int desc_fin(cal_proceso_t *p, int max_ms);
 /* «salió con código 1», «murió por la señal 11» o «no terminó a tiempo». */

@@ -92,15 +92,10 @@ static void estancada(void)
                                     desc_bytes_url(u3, sizeof u3, tam3, sem3, NULL)),
                            desc_arg(b7, sizeof b7, desc_nombre("atascada.bin"), u7), NULL};
     cal_proceso_t *p3 = NULL;
-    if (cal_disco_lento_posible()) {
-        desc_proximo_disco_lento(lento_ms, 0);
-        p3 = desc_carpeta(&c3) == 0 ? desc_lanzar(x.s, &c3, args3, 20, 0, 0) : NULL;
-        if (p3 == NULL)
-            CAL_FIN(0);
-    } else {
-        cal_nota("sin strace no se simula el disco lento: no se ve si -t corre mientras la "
-                 "transferencia está pausada por el disco");
-    }
+    if (!desc_lanzar_disco_lento(x.s, &c3, args3, lento_ms,
+                                 "-t corre mientras la transferencia está pausada por el disco",
+                                 &p3))
+        CAL_FIN(0);
     /* La parada y la muda fallan por -t dos veces cada una (~2·-t más la espera del
      * reintento: menos de 3 s); la viva dura ~6 s. Desde entonces, y mientras la viva siga,
      * se cuentan los descriptores abiertos en la carpeta cada 100 ms: al menos una vez tiene
@@ -620,15 +615,9 @@ static void reintento_continua(void)
     snprintf(extra3, sizeof extra3, "&cortar=%llu", (unsigned long long)c3_corte);
     desc_bytes_url(u3, sizeof u3, (uint64_t)cal_azar(300000, 500000), sem3, extra3);
     const char *args3[] = {"-r", "1", desc_arg(b3, sizeof b3, desc_nombre("lenta.bin"), u3), NULL};
-    if (cal_disco_lento_posible()) {
-        desc_proximo_disco_lento(REINTENTO_LENTO_MS, 0);
-        p3 = desc_carpeta(&c3) == 0 ? desc_lanzar(s, &c3, args3, 20, 0, 0) : NULL;
-        if (p3 == NULL)
-            CAL_FIN(0);
-    } else {
-        cal_nota("sin strace no se simula el disco lento: no se ve si el reintento espera a que "
-                 "lo recibido esté en el disco");
-    }
+    if (!desc_lanzar_disco_lento(s, &c3, args3, REINTENTO_LENTO_MS,
+                                 "el reintento espera a que lo recibido esté en el disco", &p3))
+        CAL_FIN(0);
     int cod = desc_fin(p, 12000);
     int cod3 = p3 != NULL ? desc_fin(p3, 15000) : 0;
     cal_peticion_t v[8], w[8], z[8];

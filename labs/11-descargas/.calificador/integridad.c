@@ -93,15 +93,9 @@ static void atomico(void)
                                     desc_bytes_url(u5, sizeof u5, tam5, sem5, "&digest=no")),
                            NULL};
     cal_proceso_t *p5 = NULL;
-    if (cal_disco_lento_posible()) {
-        desc_proximo_disco_lento(ATOMICO_LENTO_MS, 0);
-        p5 = desc_carpeta(&c5) == 0 ? desc_lanzar(x.s, &c5, args5, 20, 0, 0) : NULL;
-        if (p5 == NULL)
-            CAL_FIN(0);
-    } else {
-        cal_nota("sin strace no se simula el disco lento: no se ve si renombra antes de que "
-                 "la cola esté escrita");
-    }
+    if (!desc_lanzar_disco_lento(x.s, &c5, args5, ATOMICO_LENTO_MS,
+                                 "renombra antes de que la cola esté escrita", &p5))
+        CAL_FIN(0);
     long long lenta_vista = -1;
     char motivo[320] = "";
     int ok = 1, miradas = 0, de_lenta = 0; /* de_lenta: falló la corrida del disco lento */

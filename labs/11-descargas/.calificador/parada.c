@@ -155,15 +155,9 @@ static void sigint(void)
                                     desc_bytes_url(u5, sizeof u5, tam5, sem5, NULL)),
                            NULL};
     cal_proceso_t *p4 = NULL;
-    if (cal_disco_lento_posible()) {
-        desc_proximo_disco_lento(SIGINT_LENTO_MS, 0);
-        p4 = desc_carpeta(&c4) == 0 ? desc_lanzar(s, &c4, args4, 20, 0, 0) : NULL;
-        if (p4 == NULL)
-            CAL_FIN(0);
-    } else {
-        cal_nota("sin strace no se simula el disco lento: no se ve si Ctrl+C tira lo que ya se "
-                 "recibió y aún no se había escrito");
-    }
+    if (!desc_lanzar_disco_lento(s, &c4, args4, SIGINT_LENTO_MS,
+                                 "Ctrl+C tira lo que ya se recibió y aún no se había escrito", &p4))
+        CAL_FIN(0);
     uint64_t dicho4 = 0, senal4_ms = 0;
     long long t4 = -1;
     int senal4 = 0, vistas4 = 0;

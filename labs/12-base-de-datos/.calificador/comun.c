@@ -1480,22 +1480,18 @@ int base_esperar_fin_margen(cal_proceso_t *p, int max_ms, int codigo, int margen
                             int parar_si_hecho)
 {
     char fin[160];
-    /* Con reloj, no con el plazo de cal_esperar_lineas y cal_esperar_fin (que se alarga con la
-     * carga): el límite de base_lanzar es de reloj, y mirar_si_colgado tiene que ver vivo al
-     * programa. Con el plazo, la espera pasaba del límite con la máquina cargada, el programa
-     * ya estaba muerto al mirarlo y un colgado se repetía solo (bd_colgado_tras_error de
-     * prueba-autograder, en el CI de b676bf65). */
-    uint64_t limite = cal_ahora_ms() + (uint64_t)max_ms;
-    while (!cal_termino(p) && cal_contar(cal_salida(p), "POOL", NULL) < 1 &&
-           cal_ahora_ms() < limite)
+    /* Con plazo_t, como el límite de base_lanzar (lib/lanzar.c): los dos se alargan igual con la
+     * carga, y la espera (más corta, y empezada después) acaba antes que el límite, así que
+     * mirar_si_colgado ve vivo al programa que no terminó. */
+    plazo_t plazo;
+    plazo_empezar(&plazo, max_ms);
+    while (!cal_termino(p) && cal_contar(cal_salida(p), "POOL", NULL) < 1 && !plazo_vencido(&plazo))
         cal_esperar(10);
     int hecho = cal_contar(cal_salida(p), "POOL", NULL) >= 1;
-    uint64_t ahora = cal_ahora_ms();
-    int queda = ahora < limite ? (int)(limite - ahora) : 0;
-    if (hecho && queda > margen_ms)
-        queda = margen_ms;
-    uint64_t hasta = cal_ahora_ms() + (uint64_t)queda;
-    while (!cal_termino(p) && cal_ahora_ms() < hasta)
+    /* Con POOL impreso, como mucho margen_ms más (y nunca más allá de max_ms). */
+    plazo_t margen;
+    plazo_empezar(&margen, hecho ? margen_ms : max_ms);
+    while (!cal_termino(p) && !plazo_vencido(&plazo) && !plazo_vencido(&margen))
         cal_esperar(10);
     if (!cal_esperar_fin(p, 0)) {
         if (hecho && parar_si_hecho) {
