@@ -353,8 +353,8 @@ static void ascii(char *dst, size_t tam, const char *src, int n)
 static const char *glosa_fuga(const char *problema)
 {
     if (strstr(problema, "still reachable") != NULL)
-        return " (memoria que nadie liberó, aunque algo, una lista o un global, aún la "
-               "apunta al salir)";
+        return " (sin liberar al salir: salió sin cerrar ni liberar, p. ej. con exit() en una "
+               "callback, o lo guarda una lista o un global)";
     if (strstr(problema, "possibly lost") != NULL)
         return " (memoria que nadie liberó, y a la que solo algo apunta por dentro del bloque)";
     if (strstr(problema, "definitely lost") != NULL)
@@ -398,16 +398,20 @@ static void explicar_problema(const char *vg, char *motivo, size_t tam)
     /* De lo más completo a lo más corto, hasta que quepa entero (cortar a medias podría partir
      * una «»): dos marcos (el primero puede ser de libcurso, json_util.c, y el que lo llamó,
      * del programa), uno, ninguno. */
-    const char *glosa = glosa_fuga(problema);
+    /* Con la glosa y sin ella: primero todo lo que quepa entero con la explicación en español. */
+    const char *glosas[] = {glosa_fuga(problema), ""};
     int r = -1;
-    if (problema[0] != '\0' && donde[0] != '\0' && desde[0] != '\0')
-        r = snprintf(motivo, tam, "%s; el primero: «%s»%s, en %s, desde %s", VALGRIND_ENCONTRO,
-                     problema, glosa, donde, desde);
-    if ((r < 0 || (size_t)r >= tam) && problema[0] != '\0' && donde[0] != '\0')
-        r = snprintf(motivo, tam, "%s; el primero: «%s»%s, en %s", VALGRIND_ENCONTRO, problema,
-                     glosa, donde);
-    if ((r < 0 || (size_t)r >= tam) && problema[0] != '\0')
-        r = snprintf(motivo, tam, "%s; el primero: «%s»%s", VALGRIND_ENCONTRO, problema, glosa);
+    for (int g = 0; g < 2 && (r < 0 || (size_t)r >= tam); g++) {
+        const char *glosa = glosas[g];
+        if (problema[0] != '\0' && donde[0] != '\0' && desde[0] != '\0')
+            r = snprintf(motivo, tam, "%s; el primero: «%s»%s, en %s, desde %s", VALGRIND_ENCONTRO,
+                         problema, glosa, donde, desde);
+        if ((r < 0 || (size_t)r >= tam) && problema[0] != '\0' && donde[0] != '\0')
+            r = snprintf(motivo, tam, "%s; el primero: «%s»%s, en %s", VALGRIND_ENCONTRO, problema,
+                         glosa, donde);
+        if ((r < 0 || (size_t)r >= tam) && problema[0] != '\0')
+            r = snprintf(motivo, tam, "%s; el primero: «%s»%s", VALGRIND_ENCONTRO, problema, glosa);
+    }
     if (r < 0 || (size_t)r >= tam)
         snprintf(motivo, tam, "%s", VALGRIND_ENCONTRO);
 }

@@ -29,7 +29,7 @@ autograder/base/huerfanos.c	/proc: padres, líneas de comandos y terminales de l
 common/src/tcp_prueba.c:tcp_sin_leer_en_el_servidor	/proc/net/tcp y /proc/net/tcp6: la tabla de sockets del núcleo, no de la entrega
 autograder/base/aislamiento.c	/proc/self/{uid_map,gid_map,setgroups} y /proc/*/status
 autograder/base/orden.c	/dev/null y el archivo de salida de una orden de confianza (en build/)
-autograder/base/reloj.c:listas_ahora	/proc/loadavg: la carga de toda la máquina, del núcleo (el reloj con CPU de los topes)
+autograder/base/reloj.c:listas_leer	/proc/loadavg: la carga de toda la máquina, del núcleo (el reloj con CPU de los topes)
 autograder/lib/proceso.c	/proc/<pid>/{status,stat,fd,task} (y task/<tid>/schedstat) de los programas lanzados y el binario de bwrap
 autograder/lib/servidor.c	la carpeta del servidor de práctica: de quien califica (0755), ni montada en la caja ni del usuario de la caja
 autograder/lib/valgrind.c	la traza de strace de un lanzamiento: en la carpeta de trazas (0700, de quien califica; la caja no la monta)

@@ -134,11 +134,70 @@ static void limite_pool(void)
     CAL_FIN(solape <= TAMANO && procesos <= TAMANO && abiertas <= TAMANO + 1);
 }
 
+/* La fila lenta de la segunda corrida de fifo, y lo que tarda su inserción. Las otras 39 de la
+ * fase concurrente tardan 15 ms cada una: por las otras 4 conexiones, unos 150 ms en total
+ * (medido con la solución: menos de 0.5 s con la máquina cargada). */
+#define FILA_LENTA    3
+#define FILA_LENTA_MS 2500
+
+/* Una cola de verdad, vista desde el servidor: con solo la fila FILA_LENTA lenta, ninguna otra
+ * de la fase concurrente empieza después de que ella acabe, porque la siguiente de la cola se
+ * la lleva la primera conexión que queda libre. Con todas las inserciones igual de lentas, un
+ * reparto fijo de filas por conexión (k, k+p, k+2p…, sin cola ni préstamo) deja la misma huella
+ * que un pool y sacaba 100 (el adversario de la sesión 47); aquí las filas de la conexión de la
+ * lenta esperan detrás de ella (mutante ranura_fija). */
+static int ninguna_detras_de_la_lenta(void)
+{
+    base_t b;
+    cal_proceso_t *p;
+    insercion_t *v = NULL;
+    int n;
+    cal_nota("Y con solo la fila %d lenta (%.1f s; las demás, %d ms):", FILA_LENTA,
+             FILA_LENTA_MS / 1000.0, LENTO_MS);
+    if (!base_preparar_lenta_fin(&b, "fifo_lenta", LENTO_MS, 0, 0, FILA_LENTA, FILA_LENTA_MS) ||
+        !base_lanzar(&b, base_args_normal, 0, 30, &p) || !base_esperar_fin(p, 25000, -1) ||
+        !base_registro_fases(&b, &v, &n, 0)) {
+        free(v);
+        return 0;
+    }
+    double fin_lenta = -1;
+    for (int i = 0; i < n; i++)
+        if (v[i].id == FILA_LENTA)
+            fin_lenta = v[i].fin;
+    int detras = 0;
+    char cuales[200] = "";
+    size_t usado = 0;
+    for (int i = 0; i < n && fin_lenta >= 0; i++) {
+        if (v[i].id < 1 || v[i].id > N || v[i].id == FILA_LENTA || v[i].inicio < fin_lenta)
+            continue;
+        detras++;
+        int w = snprintf(cuales + usado, sizeof cuales - usado, "%s%d", usado ? " " : "", v[i].id);
+        if (w > 0 && (size_t)w < sizeof cuales - usado)
+            usado += (size_t)w;
+    }
+    free(v);
+    if (fin_lenta < 0) {
+        cal_obtenido("con la fila %d lenta, el servidor no registró su inserción", FILA_LENTA);
+        return 0;
+    }
+    if (detras > 0) {
+        cal_obtenido("con la fila %d lenta, %d %s de la fase concurrente no empezaron hasta que "
+                     "ella acabó (%s): esperaban detrás de la lenta aunque otras conexiones "
+                     "estaban libres, como en un reparto fijo de filas por conexión",
+                     FILA_LENTA, detras, texto_plural(detras, "fila", "filas"), cuales);
+        return 0;
+    }
+    return 1;
+}
+
 CAL_PRUEBA(fifo, 40)
 static void fifo(void)
 {
     cal_esperado("de las 20 primeras inserciones que empieza el servidor, al menos 18 con id ≤ 25 "
-                 "(las pedidas antes se sirven antes)");
+                 "(las pedidas antes se sirven antes); y con solo la fila %d lenta, ninguna otra "
+                 "de la fase concurrente empieza después de que ella acabe (la siguiente de la "
+                 "cola se la lleva la primera conexión libre)",
+                 FILA_LENTA);
     base_t b;
     cal_proceso_t *p;
     insercion_t *v = NULL;
@@ -162,7 +221,7 @@ static void fifo(void)
     }
     free(v);
     cal_obtenido("%d de las 20 con id ≤ 25; orden en que empezaron: %s", pronto, orden);
-    CAL_FIN(pronto >= 18);
+    CAL_FIN(pronto >= 18 && ninguna_detras_de_la_lenta());
 }
 
 CAL_PRUEBA(perezoso, 40)
