@@ -428,7 +428,7 @@ mutante no_saluda "El callback no imprime nada." "saluda cierra valgrind" 's/^  
 mutante saludo_sin_nombre "Saluda sin el nombre («hola,»)." saluda 's/"hola, %s\\n", (const char \*)t->data/"hola,\\n"/'
 mutante sin_codigo "Sin argumentos devuelve 0." sin_argumento 's/^        return 2;/        return 0;/'
 mutante sin_mensaje "Sin argumentos devuelve 2 pero no dice nada." sin_argumento '/uso: /d'
-mutante sin_cerrar "El callback no cierra el temporizador: uv_loop_close da UV_EBUSY." cierra '/uv_close((uv_handle_t \*)t, NULL);/d'
+mutante sin_cerrar "El callback no cierra el temporizador: uv_loop_close da UV_EBUSY y lo del bucle queda sin liberar (valgrind)." "cierra valgrind" '/uv_close((uv_handle_t \*)t, NULL);/d'
 mutante fuga "Guarda una copia del nombre y nunca la libera." valgrind 's/^#include <uv.h>/#include <string.h>\n#include <uv.h>/;s/t.data = argv\[1\];/t.data = strdup(argv[1]);/'
 # El hito A: la entrada hecha (TODO 1) y el temporizador aún sin imprimir (TODO 2).
 DESTINO=$H HITO=A CABECERA="# Programa del hito A (TODO 1): la entrada validada; el temporizador aún no saluda." \
