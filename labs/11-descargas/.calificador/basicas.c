@@ -404,7 +404,10 @@ static void concurrencia_maxima(void)
         CAL_FIN(0);
     }
     if (!ok) {
-        cal_obtenido("como mucho %d a la vez (contando cada una hasta su renombrado: la plaza se "
+        /* Con -c 2 dicho, y lo que se esperaba: antes parecía la descripción de un acierto
+         * (el estudiante de prueba de la sesión 46). */
+        cal_obtenido("con -c 2, hasta %d a la vez (se esperan 2 en algún momento y nunca más, "
+                     "contando cada una hasta su renombrado: la plaza se "
                      "libera cuando la descarga termina del todo, renombrada y cerrada); orden "
                      "de inicio %s; una plaza libre se ocupa en %llu ms como mucho",
                      maximo, orden ? "el de los argumentos" : "distinto del de los argumentos",

@@ -436,11 +436,28 @@ static void reintentos(void)
         if (n[k] != 4 || v[k][0].estado != err5[k] || v[k][1].estado != err5[k] ||
             v[k][2].estado != err5[k] || v[k][3].estado != 200 ||
             !desc_linea(p, "OK", nombre, l, sizeof l)) {
-            snprintf(motivo, sizeof motivo,
-                     "%s: peticiones que vio el servidor, %d; se esperaban cuatro (%d, %d, %d y "
-                     "200) y un OK al final: todo 5xx es un fallo pasajero, también un %d, y -r 3 "
-                     "son 3 reintentos para cada descarga, no para todas juntas",
-                     nombre, n[k], err5[k], err5[k], err5[k], err5[k]);
+            char fin[128];
+            if (!desc_linea(p, "ERROR", nombre, l, sizeof l) && n[k] < 4)
+                /* Sin línea suya: el programa acabó con ella a medias (el estudiante de prueba
+                 * de la sesión 46 liberaba dos veces la plaza de un 4xx, y leía que -r cuenta
+                 * para todas juntas). */
+                snprintf(motivo, sizeof motivo,
+                         "%s: el programa acabó (%s) sin escribir su línea, con %d de sus cuatro "
+                         "peticiones hechas (%d, %d, %d y 200): una descarga cuenta como activa "
+                         "hasta que termina (¿la cuenta de las activas llegó a 0 antes de "
+                         "tiempo, p. ej. por liberar dos veces la plaza de una que falla?)",
+                         nombre, desc_como(p, cod, fin, sizeof fin), n[k], err5[k], err5[k],
+                         err5[k]);
+            else
+                snprintf(
+                    motivo, sizeof motivo,
+                    "%s: peticiones que vio el servidor, %d; se esperaban cuatro (%d, %d, %d y "
+                    "200) y un OK al final: todo 5xx es un fallo pasajero, también un %d, y -r 3 "
+                    "son 3 reintentos para cada descarga, no para todas juntas%s",
+                    nombre, n[k], err5[k], err5[k], err5[k], err5[k],
+                    n[k] < 4 ? " (¿o el programa acabó con ella aún esperando un reintento, "
+                               "porque la cuenta de las activas llegó a 0 antes de tiempo?)"
+                             : "");
             ok = 0;
         } else {
             char ruta[1024], m2[128];

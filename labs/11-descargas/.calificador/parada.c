@@ -182,6 +182,10 @@ static void sigint(void)
     uint64_t senal_ms = cal_ahora_ms();
     cal_peticion_t w5[6];
     int en_espera = cal_registro_ruta(s, u[1], w5, 6) == 5;
+    /* Un programa que ya acabó por su cuenta no tiene Ctrl+C que atender: se le dice eso, y no
+     * que su señal falla (el estudiante de prueba de la sesión 46: un corte a media respuesta
+     * sin reintentar acababa antes de la quinta espera y leía «se espera 130»). */
+    int acabo_antes = cal_termino(p);
     cal_senal(p, SIGINT);
     int cod = desc_fin(p, 3000);
     uint64_t salida_ms = cal_ahora_ms() - senal_ms;
@@ -212,7 +216,14 @@ static void sigint(void)
         }
     }
     int ok = cod == 130;
-    if (!ok) {
+    if (!ok && acabo_antes) {
+        snprintf(motivo, sizeof motivo,
+                 "antes de Ctrl+C, el programa ya había acabado (%s): la señal iba a llegar con %s "
+                 "en la espera de su quinto reintento (el servidor le corta cada respuesta a "
+                 "media descarga, y un corte es un fallo pasajero que -r 8 reintenta) y %s "
+                 "descargando",
+                 desc_como(p, cod, f, sizeof f), desc_nombre("s2.bin"), desc_nombre("s1.bin"));
+    } else if (!ok) {
         snprintf(motivo, sizeof motivo, "%s (se espera 130)", desc_como(p, cod, f, sizeof f));
     } else if (salida_ms > SIGINT_SALIDA_MS) {
         /* Dos esperas pueden retrasarla: la de s2 (si estaba esperando) y la de s1 si su

@@ -74,9 +74,18 @@ static void cierra_archivos(void)
      * tope lo juzga disco_lleno: aquí, si no llegó al tope, solo que se cierre lo que sí. */
     int ok = listas == 3 && vivo && abiertos >= 0 && abiertos <= 1 && !llena_abierta &&
              (cod == 0 || cod == 1);
-    if (listas < 3 || !vivo)
+    if (listas < 3)
         cal_obtenido("las tres rápidas no terminaron mientras la lenta seguía (%d de 3; %s)",
                      listas, desc_como(p, cod, f, sizeof f));
+    else if (!vivo)
+        /* Antes decía lo mismo que arriba, «3 de 3» incluido (el estudiante de prueba de la
+         * sesión 46 liberaba dos veces la plaza de un 4xx, y el programa acababa antes que la
+         * lenta). */
+        cal_obtenido("las tres rápidas terminaron, pero el programa acabó (%s) con %s aún en "
+                     "curso: una descarga cuenta como activa hasta que termina (¿la cuenta de "
+                     "las activas llega a 0 antes de tiempo, p. ej. por liberar dos veces la "
+                     "plaza de una que falla?)",
+                     desc_como(p, cod, f, sizeof f), desc_nombre("lenta.bin"));
     else if (llena_abierta)
         cal_obtenido("%s no cabía en el disco (tamaño máximo de archivo, en bytes: %d): su "
                      "escritura falló, y su .parte seguía abierto medio segundo después (el "
