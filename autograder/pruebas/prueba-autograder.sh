@@ -1795,6 +1795,20 @@ despues_bd_llena() {
     mal "$nombre-restos" "$nombre: quedan $restos carpetas /tmp/curso-bd.*, ${trabajo:-?} KiB en trabajo/ y $vivos procesos del servidor"
   fi
 }
+# bd_vecinas: cada verificación del 12, su papel y su base (comun.c, papel_propio). Su
+# salida sale en el detalle de las verificaciones que pierde.
+despues_vecinas() {
+  local nombre=$1 abiertas tocado cerradas limpio
+  abiertas=$(grep -c 'VECINA c_[a-z0-9_]* ABIERTA' "$SALIDAS/$nombre.txt")
+  tocado=$(grep -c 'PAPEL TOCADO' "$SALIDAS/$nombre.txt")
+  cerradas=$(grep -c 'VECINA c_[a-z0-9_]* CERRADA' "$SALIDAS/$nombre.txt")
+  limpio=$(grep -c 'PAPEL LIMPIO' "$SALIDAS/$nombre.txt")
+  if [ "$abiertas" = 0 ] && [ "$tocado" = 0 ] && [ "$cerradas" -ge 1 ] && [ "$limpio" -ge 1 ]; then
+    bien "$nombre: ninguna base de otra verificación se abre ($cerradas intentos) y ningún ALTER ROLE pasa a la siguiente ($limpio sesiones limpias)"
+  else
+    mal "bd-vecinas" "$nombre: $abiertas bases de otras verificaciones abiertas y $tocado sesiones con el papel tocado (se esperaban 0), con $cerradas intentos cerrados y $limpio sesiones limpias (se esperaba alguno de cada) — $SALIDAS/$nombre.txt"
+  fi
+}
 casos bd bd
 
 # postgres.sh borrar nunca sigue una ruta que haya escrito otro: un DIR/ubicacion del usuario

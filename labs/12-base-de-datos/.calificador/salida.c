@@ -147,7 +147,7 @@ static void salida(void)
     int al_momento = vista && !cal_termino(p);
     /* Vista en ese rato pero con el programa ya terminado: llegó con el vaciado al salir. */
     int al_salir = vista && !al_momento;
-    int sorpresa = empezada ? base_filas_sorpresa(c, N) : 0;
+    int sorpresa = empezada ? base_filas_sorpresa(&b, c, N) : 0;
     PQfinish(c);
     base_soltar_conexiones(&b, retencion);
     if (sorpresa < 0 || !base_esperar_fin(p, 25000, -1))
