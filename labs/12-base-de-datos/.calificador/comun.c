@@ -470,17 +470,51 @@ static const char *const SQL_LEER_LENTA =
 /* Al revés: cada sentencia del programa que lee toma un número de una secuencia (que no es
  * transaccional: dos sentencias a la vez en dos conexiones nunca sacan el mismo) la primera
  * vez que la política la evalúa (calif.orden recuerda la sentencia: proceso y su
- * statement_timestamp), y las 4 primeras esperan 0.15 s × (4 − número). */
+ * statement_timestamp), y las 4 primeras esperan 0.15 s × (4 − número). Cuándo acabó esa espera
+ * (fin) dice si otra empezó mientras (base_consultas_a_la_vez). */
 static const char *const SQL_LEER_AL_REVES =
     "CREATE SEQUENCE calif.orden_n MINVALUE 0 START 0;"
-    "CREATE TABLE calif.orden (pid integer, inicio timestamptz);"
+    "CREATE TABLE calif.orden (pid integer, inicio timestamptz, fin timestamptz);"
     "CREATE FUNCTION calif.leer() RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ DECLARE n bigint; BEGIN "
     "IF session_user <> " BASE_PAPEL_DE_LA_BASE " OR EXISTS (SELECT 1 FROM calif.orden WHERE pid = "
     "pg_backend_pid() AND inicio = statement_timestamp()) THEN RETURN true; END IF; "
     "n := nextval('calif.orden_n'); "
-    "INSERT INTO calif.orden VALUES (pg_backend_pid(), statement_timestamp()); "
-    "IF n < 4 THEN PERFORM pg_sleep(0.15 * (4 - n)); END IF; RETURN true; END $$;";
+    "IF n < 4 THEN PERFORM pg_sleep(0.15 * (4 - n)); END IF; "
+    "INSERT INTO calif.orden VALUES (pg_backend_pid(), statement_timestamp(), clock_timestamp()); "
+    "RETURN true; END $$;";
+
+int base_consultas_a_la_vez(const base_t *b)
+{
+    PGconn *c = conectar(b->admin);
+    if (c == NULL)
+        return 0;
+        /* Las lecturas de la fase de consultas (después de la última inserción) en las que otra
+         * empezó, en otro proceso, mientras ella seguía en su espera del servidor. */
+#define TRAS_LAS_INSERCIONES "inicio > (SELECT max(fin) FROM calif.registro)"
+    long long juntas = base_entero(c,
+                                   "SELECT count(*) FROM calif.orden a JOIN calif.orden o ON "
+                                   "o.pid <> a.pid AND o.inicio >= a.inicio AND o.inicio < a.fin "
+                                   "WHERE a." TRAS_LAS_INSERCIONES,
+                                   NULL, NULL);
+    long long leidas =
+        base_entero(c, "SELECT count(*) FROM calif.orden WHERE " TRAS_LAS_INSERCIONES, NULL, NULL);
+#undef TRAS_LAS_INSERCIONES
+    PQfinish(c);
+    if (juntas < 0 || leidas < 0) {
+        cal_obtenido("error del calificador: no se pudo leer calif.orden");
+        return 0;
+    }
+    if (juntas == 0) {
+        cal_obtenido("las %lld %s de la fase de consultas no se solaparon en el servidor: "
+                     "ninguna empezó mientras otra seguía en curso (allí, las primeras tardan "
+                     "de 0.15 a 0.6 s a propósito). Las 10 consultas se lanzan a la vez, cada "
+                     "una pidiendo su conexión al pool, no una tras otra",
+                     leidas, texto_plural(leidas, "lectura", "lecturas"));
+        return 0;
+    }
+    return 1;
+}
 
 int base_vigilar_lecturas(const base_t *b, lectura_t modo)
 {

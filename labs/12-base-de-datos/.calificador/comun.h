@@ -390,6 +390,12 @@ int base_linea_de(cal_proceso_t *p, const char *prefijo, char *linea, size_t tam
  * por conexiones que no existían antes (las sustitutas de las cortadas). 0 si no (explicado). */
 int base_consultas_de_verdad(const base_t *b, int nuevas, int forma);
 
+/* Con LECTURA_AL_REVES: 1 si alguna lectura de la fase de consultas empezó en el servidor,
+ * por otra conexión, mientras otra seguía en curso (las 10 a la vez, no una tras otra); si no,
+ * 0 y el motivo en cal_obtenido (el adversario de la sesión 49 las hacía en serie por una sola
+ * conexión y sacaba 100). */
+int base_consultas_a_la_vez(const base_t *b);
+
 /* Varias ejecuciones juzgadas una tras otra: lo que se obtuvo es lo de la primera que falla (una
  * que sale bien después no lo tapa); con `ya_fallo`, el resumen de esta va al detalle. */
 void base_obtenido_o_nota(int ya_fallo, const char *resumen);

@@ -260,7 +260,8 @@ static void salida(void)
                      cociente);
         CAL_FIN(0);
     }
-    if (!base_consultas_cuadran(&b, p, N, 1) || !base_consultas_de_verdad(&b, 0, 0))
+    if (!base_consultas_cuadran(&b, p, N, 1) || !base_consultas_de_verdad(&b, 0, 0) ||
+        !base_consultas_a_la_vez(&b))
         CAL_FIN(0);
     if (!base_linea_de(p, "POOL", l, sizeof l))
         CAL_FIN(0);
