@@ -1304,6 +1304,8 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
             if (usuario != NULL && strcmp(usuario, "admin") == 0 && strstr(sql, "Añadida") != NULL)
                 marca = 1;
             int suya = es_del_programa(l, b);
+            if (suya && base_contiene_sin_mayusculas(sql, "INSERT"))
+                s->inserciones++;
             int ya_rechazado = 0;
             for (int i = 0; i < n_rechazados; i++)
                 ya_rechazado |= rechazados[i] == pid;

@@ -294,6 +294,7 @@ typedef struct {
     int repetidas;    /* lecturas que un proceso del servidor hizo después de que le rechazaran una
                        * (LECTURA_RECHAZADA): el programa siguió por esa conexión tras el error */
     int conexiones;   /* conexiones del programa que el servidor autorizó (log_connections) */
+    int inserciones;  /* sentencias INSERT del programa (una por fila, si cada fila va aparte) */
     int sin_nombre;   /* de ellas, las que no llevaban application_name «basedatos» */
     char pegada[300];
 } sentencias_t;
