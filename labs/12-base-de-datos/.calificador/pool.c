@@ -97,11 +97,12 @@ static void concurrencia(void)
     if (!base_sentencias(&b, N, &st))
         CAL_FIN(0);
     if (st.inserciones < 2 * N) {
-        cal_obtenido("el servidor recibió %d %s INSERT del programa para sus %d filas: cada "
-                     "fila va en su propia inserción (las de la fase secuencial, una tras otra, "
-                     "cada una cuando ha vuelto la anterior), no varias filas en una sentencia",
+        cal_obtenido("el servidor recibió %d %s INSERT del programa, y cada fase tiene %s "
+                     "filas: cada fila va en su propia inserción (las de la fase secuencial, una "
+                     "tras otra, cada una cuando ha vuelto la anterior), no varias filas en una "
+                     "sentencia",
                      st.inserciones, texto_plural(st.inserciones, "sentencia", "sentencias"),
-                     2 * N);
+                     CAL_TEXTO(N));
         CAL_FIN(0);
     }
     int ok = solape >= 3 && conc <= 0.6 * sec;
