@@ -283,7 +283,7 @@ static int preparacion_con_una(void)
     }
     if (maximo > 1) {
         cal_obtenido("con -n 40 -p 5, mientras la preparación vaciaba la tabla (su TRUNCATE "
-                     "tarda %d ms en el servidor), el programa ya tenía %lld conexiones: la "
+                     "tarda %d ms en el servidor), las conexiones del programa llegaron a %lld: la "
                      "preparación es una sola petición al pool, y una conexión se abre cuando una "
                      "petición no encuentra ninguna libre, no antes",
                      PREPARACION_LENTA_MS, maximo);
