@@ -259,27 +259,43 @@ static int preparacion_con_una(void)
     PGconn *c = base_conectar(&b);
     if (c == NULL)
         return 0;
-    long long maximo = 0, acabado = 0;
+    /* Solo cuentan las muestras con el TRUNCATE del programa en curso: cuando acaba, el programa
+     * sigue con la fase concurrente y abre más (la fila de calif.vaciado no se ve hasta que su
+     * transacción se confirma, y entonces ya puede haber otra conexión: la pasada de esta sesión
+     * lo vio en mutantes con el pool bien hecho). El servidor marca la sesión como libre antes de
+     * contestar, así que mientras se ve activa el programa aún no sabe que acabó. */
+    long long maximo = 0, vistas = 0;
+    int fuera = 0;
     plazo_t plazo;
     plazo_empezar(&plazo, 10000);
-    while (acabado == 0 && !cal_termino(p) && !plazo_vencido(&plazo)) {
-        long long ahora = base_entero(c,
-                                      "SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                                      "current_database() AND " BASE_SESIONES_DEL_PROGRAMA,
-                                      NULL, NULL);
-        if (ahora > maximo)
-            maximo = ahora;
-        acabado = base_entero(c, "SELECT count(*) FROM calif.vaciado", NULL, NULL);
-        if (acabado == 0)
+    while (!fuera && !cal_termino(p) && !plazo_vencido(&plazo)) {
+        PGresult *r =
+            PQexec(c, "SELECT count(*), count(*) FILTER (WHERE state = 'active' AND query "
+                      "ILIKE '%truncate%') FROM pg_stat_activity WHERE datname = "
+                      "current_database() AND " BASE_SESIONES_DEL_PROGRAMA);
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+            long long todas = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+            int vaciando = strtoll(PQgetvalue(r, 0, 1), NULL, 10) > 0;
+            if (vaciando) {
+                vistas++;
+                if (todas > maximo)
+                    maximo = todas;
+            }
+            fuera = vistas > 0 && !vaciando;
+        }
+        PQclear(r);
+        if (!fuera)
             cal_esperar(20);
     }
     PQfinish(c);
-    if (!base_esperar_fin(p, 20000, -1))
-        return 0;
-    if (acabado <= 0) {
-        cal_obtenido("con -n 40 -p 5, el TRUNCATE de la preparación no llegó a terminar en el "
-                     "servidor (¿no se vacía la tabla?)");
-        return 0;
+    /* Cómo acabe no se juzga aquí. */
+    if (!cal_esperar_fin(p, 20000))
+        cal_matar(p);
+    if (vistas == 0) {
+        cal_nota("Con -n 40 -p 5, el servidor no llegó a ver en curso el TRUNCATE de la "
+                 "preparación (que lo haga lo juzga «preparacion»): no se miró cuántas conexiones "
+                 "tenía el programa mientras tanto.");
+        return 1;
     }
     if (maximo > 1) {
         cal_obtenido("con -n 40 -p 5, mientras la preparación vaciaba la tabla (su TRUNCATE "
