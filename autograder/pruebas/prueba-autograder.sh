@@ -1399,16 +1399,18 @@ despues_pierde() {
   fi
 }
 # bd_en_fila (sin pool, sobre la partida del 12): además de perder reemplaza_rotas, las dos
-# verificaciones de POOL dicen que el servidor no vio dos inserciones a la vez, y ninguna se
-# para por la cuota (el papel curso ya no entra en la base curso).
+# verificaciones de POOL dicen por qué no hay pool: que el servidor no vio dos inserciones a la
+# vez o (salida, que desde la sesión 49 lo mira antes) que las consultas no se solaparon; y
+# ninguna se para por la cuota (el papel del programa no entra en la base curso).
 despues_en_fila() {
   local en_fila_sin_pool en_fila_cuota
-  en_fila_sin_pool=$(grep -c 'el servidor nunca vio dos inserciones de la fase concurrente a la vez' "$SALIDAS/$1.txt")
+  en_fila_sin_pool=$(grep -c -e 'el servidor nunca vio dos inserciones de la fase concurrente a la vez' \
+    -e 'de la fase de consultas no se solaparon en el servidor' "$SALIDAS/$1.txt")
   en_fila_cuota=$(grep -c 'escribió más de 256 MiB' "$SALIDAS/$1.txt")
   if [ "$en_fila_sin_pool" -ge 2 ] && [ "$en_fila_cuota" = 0 ]; then
-    bien "$1: salida y reemplaza_rotas no cobran esperas sin pool, y la base curso está cerrada (ninguna cuota)"
+    bien "$1: salida y reemplaza_rotas dicen que no hay pool (ni esperas ni consultas a la vez), y la base curso está cerrada (ninguna cuota)"
   else
-    mal "bd-en-fila" "$1: $en_fila_sin_pool verificaciones dicen que no hubo inserciones a la vez (se esperaban 2) y $en_fila_cuota se pararon por la cuota (se esperaba 0) — $SALIDAS/$1.txt"
+    mal "bd-en-fila" "$1: $en_fila_sin_pool verificaciones dicen que no hubo inserciones ni consultas a la vez (se esperaban 2) y $en_fila_cuota se pararon por la cuota (se esperaba 0) — $SALIDAS/$1.txt"
   fi
 }
 casos cuentas cuentas
@@ -1793,6 +1795,20 @@ despues_bd_llena() {
     bien "$nombre: no queda nada (trabajo: ${trabajo:-0} KiB; ni clúster ni servidor)"
   else
     mal "$nombre-restos" "$nombre: quedan $restos carpetas /tmp/curso-bd.*, ${trabajo:-?} KiB en trabajo/ y $vivos procesos del servidor"
+  fi
+}
+# bd_vecinas: cada verificación del 12, su papel y su base (comun.c, papel_propio). Su
+# salida sale en el detalle de las verificaciones que pierde.
+despues_vecinas() {
+  local nombre=$1 abiertas tocado cerradas limpio
+  abiertas=$(grep -c 'VECINA c_[a-z0-9_]* ABIERTA' "$SALIDAS/$nombre.txt")
+  tocado=$(grep -c 'PAPEL TOCADO' "$SALIDAS/$nombre.txt")
+  cerradas=$(grep -c 'VECINA c_[a-z0-9_]* CERRADA' "$SALIDAS/$nombre.txt")
+  limpio=$(grep -c 'PAPEL LIMPIO' "$SALIDAS/$nombre.txt")
+  if [ "$abiertas" = 0 ] && [ "$tocado" = 0 ] && [ "$cerradas" -ge 1 ] && [ "$limpio" -ge 1 ]; then
+    bien "$nombre: ninguna base de otra verificación se abre ($cerradas intentos) y ningún ALTER ROLE pasa a la siguiente ($limpio sesiones limpias)"
+  else
+    mal "bd-vecinas" "$nombre: $abiertas bases de otras verificaciones abiertas y $tocado sesiones con el papel tocado (se esperaban 0), con $cerradas intentos cerrados y $limpio sesiones limpias (se esperaba alguno de cada) — $SALIDAS/$nombre.txt"
   fi
 }
 casos bd bd

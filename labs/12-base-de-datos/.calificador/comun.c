@@ -42,7 +42,7 @@ const char *base_plantilla(void)
  * verificación (lib/cuota.c): base_lanzar le pide vigilar la carpeta entera del clúster (datos,
  * WAL, registros), desde lo que ocupe al lanzar. Además, cada proceso del servidor tiene un
  * tope para sus archivos temporales (temp_file_limit, que solo un superusuario cambia: el
- * papel curso no): un ORDER BY enorme falla con un error en lugar de escribir sin fin. */
+ * papel del programa no): un ORDER BY enorme falla con un error en lugar de escribir sin fin. */
 #define TEMPORALES_MIB 128
 
 /* Ejecuta «postgres.sh ORDEN DIR [más]» y deja la primera línea de su salida en `linea`.
@@ -131,8 +131,9 @@ static int ejecutar(PGconn *c, const char *sql)
     return ok;
 }
 
-/* Una cadena de una carpeta de postgres.sh («socket»: la del papel curso; «admin»: la del
- * superusuario), con la base `nombre` en vez de «curso». Con `carpeta`, la del socket. */
+/* Una cadena de una carpeta de postgres.sh («socket»: la del papel curso, que papel_propio
+ * cambia por la del papel de la verificación; «admin»: la del superusuario), con la base
+ * `nombre` en vez de «curso». Con `carpeta`, la del socket. */
 static int cadena_de(const char *dir, const char *tipo, const char *nombre, char *cadena,
                      size_t tam, char *carpeta, size_t tc)
 {
@@ -191,14 +192,14 @@ static int ejecutar_en(const char *cadena, const char *sql)
     return ok;
 }
 
-/* El papel curso solo entra en la base de cada verificación (c_<id>, que se borra WITH (FORCE)
- * al acabarla): la base curso que postgres.sh le da, suya, sería una base en la que una sesión
- * del programa sobrevive a su verificación (una sentencia larga sigue en el servidor aunque el
- * programa cierre) y escribe fuera de la cuota de nadie (un adversario, sesión 32: 440 MB tras
- * acabar perezoso). Deja de ser suya (su dueño podría volver a darse CONNECT) y nadie puede
- * conectarse a ella; postgres y template1 ya estaban cerradas. Para el servidor de la
- * calificación y el propio de servidor_cae, una vez al arrancar (no en cada preparación: dos
- * ALTER DATABASE a la vez chocan). */
+/* Nadie entra en la base curso: los programas, cada uno en la de su verificación (c_<id>, que
+ * se borra WITH (FORCE) al acabarla, con su papel: papel_propio). La base curso que postgres.sh le
+ * da, suya, sería una base en la que una sesión del programa sobrevive a su verificación (una
+ * sentencia larga sigue en el servidor aunque el programa cierre) y escribe fuera de la cuota de
+ * nadie (un adversario, sesión 32: 440 MB tras acabar perezoso). Deja de ser suya (su dueño podría
+ * volver a darse CONNECT) y nadie puede conectarse a ella; postgres y template1 ya estaban
+ * cerradas. Para el servidor de la calificación y el propio de servidor_cae, una vez al arrancar
+ * (no en cada preparación: dos ALTER DATABASE a la vez chocan). */
 int base_solo_sus_bases(const char *dir)
 {
     char servidor[sizeof((base_t *)0)->servidor];
@@ -234,7 +235,7 @@ static const char *const SQL_DISPARADOR =
     "CREATE FUNCTION calif.lento() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ "
     "DECLARE t0 timestamptz := clock_timestamp(); BEGIN "
-    "IF session_user <> '" BASE_PAPEL "' THEN RETURN NEW; END IF; "
+    "IF session_user <> " BASE_PAPEL_DE_LA_BASE " THEN RETURN NEW; END IF; "
     "IF (SELECT is_called AND last_value = pg_backend_pid() FROM calif.falla_pid) THEN "
     "PERFORM nextval('calif.tras_falla'); END IF; "
     "IF NEW.id = %d THEN PERFORM setval('calif.falla_pid', pg_backend_pid()); "
@@ -256,8 +257,8 @@ static const char *const SQL_DISPARADOR =
 static const char *const SQL_VIGILAR_TEXTO =
     "CREATE FUNCTION calif.texto() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
-    "IF session_user = '" BASE_PAPEL
-    "' THEN INSERT INTO calif.texto VALUES (NEW.id, current_query()); "
+    "IF session_user = " BASE_PAPEL_DE_LA_BASE
+    " THEN INSERT INTO calif.texto VALUES (NEW.id, current_query()); "
     "PERFORM pg_sleep(0.015); END IF; RETURN NEW; END $$;"
     "CREATE FUNCTION calif.enganchar() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
@@ -266,6 +267,42 @@ static const char *const SQL_VIGILAR_TEXTO =
     "public.usuarios FOR EACH ROW EXECUTE FUNCTION calif.texto()'; END IF; END $$;"
     "CREATE EVENT TRIGGER calif_enganchar ON ddl_command_end WHEN TAG IN ('CREATE TABLE') "
     "EXECUTE FUNCTION calif.enganchar();";
+
+/* El papel del programa en la base b (BASE_PREFIJO_PAPEL): lo crea otra vez con una contraseña
+ * al azar, le da CONNECT solo en su base (que deja de estar abierta a PUBLIC) y pone en
+ * b->conexion la cadena que recibe el programa. Miembro de curso: hereda lo que el calificador
+ * le da a curso en la base (la tabla, el esquema public, calif.leer). md5, como postgres.sh. */
+static int papel_propio(PGconn *admin, base_t *b)
+{
+    snprintf(b->papel, sizeof b->papel, BASE_PREFIJO_PAPEL "%s", b->nombre);
+    char clave[40];
+    snprintf(clave, sizeof clave, "%08llx%08llx%08llx%08llx",
+             (unsigned long long)cal_azar(0, 0xffffffffLL),
+             (unsigned long long)cal_azar(0, 0xffffffffLL),
+             (unsigned long long)cal_azar(0, 0xffffffffLL),
+             (unsigned long long)cal_azar(0, 0xffffffffLL));
+    char sql[768];
+    snprintf(sql, sizeof sql,
+             "DROP ROLE IF EXISTS %s; SET password_encryption = 'md5'; "
+             "CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
+             "IN ROLE " BASE_PAPEL " PASSWORD '%s'; "
+             "REVOKE ALL ON DATABASE %s FROM PUBLIC; "
+             "GRANT CONNECT, TEMPORARY ON DATABASE %s TO %s",
+             b->papel, b->papel, clave, b->nombre, b->nombre, b->papel);
+    if (!ejecutar(admin, sql))
+        return 0;
+    /* «host=CARPETA port=N user=curso password=K dbname=c_<id>»: la misma, con su papel. */
+    char host[400];
+    int puerto;
+    if (sscanf(b->conexion, "host=%399s port=%d", host, &puerto) != 2) {
+        cal_esperado("preparar la base de datos de la verificación");
+        cal_obtenido("error del calificador: cadena de conexión inesperada");
+        return 0;
+    }
+    snprintf(b->conexion, sizeof b->conexion, "host=%s port=%d user=%s password=%s dbname=%s", host,
+             puerto, b->papel, clave, b->nombre);
+    return 1;
+}
 
 static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro,
                     int primeras, int primeras_ms, int ultima, int ultima_ms, int falla)
@@ -295,11 +332,12 @@ static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms,
     PGconn *admin = conectar(b->servidor);
     if (admin == NULL)
         return 0;
-    char sql[256];
+    char sql[512];
     snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", b->nombre);
     int ok = ejecutar(admin, sql);
     snprintf(sql, sizeof sql, "CREATE DATABASE %s", b->nombre);
     ok = ok && ejecutar(admin, sql);
+    ok = ok && papel_propio(admin, b);
     PQfinish(admin);
     if (!ok)
         return 0;
@@ -409,7 +447,7 @@ static const char *const SQL_POLITICA =
 static const char *const SQL_LEER_RECHAZADA =
     "CREATE FUNCTION calif.leer() RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
-    "IF session_user = '" BASE_PAPEL "' THEN "
+    "IF session_user = " BASE_PAPEL_DE_LA_BASE " THEN "
     "RAISE EXCEPTION 'calificador: consulta rechazada (%s)'; END IF; RETURN true; END $$;";
 
 /* Lenta: la primera lectura de cada conexión del programa espera LEER_MS y apunta en
@@ -421,7 +459,8 @@ static const char *const SQL_LEER_LENTA =
     "CREATE TABLE calif.lecturas (pid integer, secuencial_viva boolean);"
     "CREATE FUNCTION calif.leer() RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ DECLARE ultimo integer; BEGIN "
-    "IF session_user <> '" BASE_PAPEL "' OR EXISTS (SELECT 1 FROM calif.lecturas WHERE pid = "
+    "IF session_user <> " BASE_PAPEL_DE_LA_BASE
+    " OR EXISTS (SELECT 1 FROM calif.lecturas WHERE pid = "
     "pg_backend_pid()) THEN RETURN true; END IF; "
     "PERFORM pg_sleep(%g); "
     "SELECT pid INTO ultimo FROM calif.registro ORDER BY inicio DESC LIMIT 1; "
@@ -431,17 +470,51 @@ static const char *const SQL_LEER_LENTA =
 /* Al revés: cada sentencia del programa que lee toma un número de una secuencia (que no es
  * transaccional: dos sentencias a la vez en dos conexiones nunca sacan el mismo) la primera
  * vez que la política la evalúa (calif.orden recuerda la sentencia: proceso y su
- * statement_timestamp), y las 4 primeras esperan 0.15 s × (4 − número). */
+ * statement_timestamp), y las 4 primeras esperan 0.15 s × (4 − número). Cuándo acabó esa espera
+ * (fin) dice si otra empezó mientras (base_consultas_a_la_vez). */
 static const char *const SQL_LEER_AL_REVES =
     "CREATE SEQUENCE calif.orden_n MINVALUE 0 START 0;"
-    "CREATE TABLE calif.orden (pid integer, inicio timestamptz);"
+    "CREATE TABLE calif.orden (pid integer, inicio timestamptz, fin timestamptz);"
     "CREATE FUNCTION calif.leer() RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ DECLARE n bigint; BEGIN "
-    "IF session_user <> '" BASE_PAPEL "' OR EXISTS (SELECT 1 FROM calif.orden WHERE pid = "
+    "IF session_user <> " BASE_PAPEL_DE_LA_BASE " OR EXISTS (SELECT 1 FROM calif.orden WHERE pid = "
     "pg_backend_pid() AND inicio = statement_timestamp()) THEN RETURN true; END IF; "
     "n := nextval('calif.orden_n'); "
-    "INSERT INTO calif.orden VALUES (pg_backend_pid(), statement_timestamp()); "
-    "IF n < 4 THEN PERFORM pg_sleep(0.15 * (4 - n)); END IF; RETURN true; END $$;";
+    "IF n < 4 THEN PERFORM pg_sleep(0.15 * (4 - n)); END IF; "
+    "INSERT INTO calif.orden VALUES (pg_backend_pid(), statement_timestamp(), clock_timestamp()); "
+    "RETURN true; END $$;";
+
+int base_consultas_a_la_vez(const base_t *b)
+{
+    PGconn *c = conectar(b->admin);
+    if (c == NULL)
+        return 0;
+        /* Las lecturas de la fase de consultas (después de la última inserción) en las que otra
+         * empezó, en otro proceso, mientras ella seguía en su espera del servidor. */
+#define TRAS_LAS_INSERCIONES "inicio > (SELECT max(fin) FROM calif.registro)"
+    long long juntas = base_entero(c,
+                                   "SELECT count(*) FROM calif.orden a JOIN calif.orden o ON "
+                                   "o.pid <> a.pid AND o.inicio >= a.inicio AND o.inicio < a.fin "
+                                   "WHERE a." TRAS_LAS_INSERCIONES,
+                                   NULL, NULL);
+    long long leidas =
+        base_entero(c, "SELECT count(*) FROM calif.orden WHERE " TRAS_LAS_INSERCIONES, NULL, NULL);
+#undef TRAS_LAS_INSERCIONES
+    PQfinish(c);
+    if (juntas < 0 || leidas < 0) {
+        cal_obtenido("error del calificador: no se pudo leer calif.orden");
+        return 0;
+    }
+    if (juntas == 0) {
+        cal_obtenido("las %lld %s de la fase de consultas no se solaparon en el servidor: "
+                     "ninguna empezó mientras otra seguía en curso (allí, las primeras tardan "
+                     "de 0.15 a 0.6 s a propósito). Las 10 consultas se lanzan a la vez, cada "
+                     "una pidiendo su conexión al pool, no una tras otra",
+                     leidas, texto_plural(leidas, "lectura", "lecturas"));
+        return 0;
+    }
+    return 1;
+}
 
 int base_vigilar_lecturas(const base_t *b, lectura_t modo)
 {
@@ -478,7 +551,7 @@ static const char *const SQL_VACIADO_LENTO =
     "CREATE FUNCTION calif.vaciar() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ "
     "DECLARE t0 timestamptz := clock_timestamp(); BEGIN "
-    "IF session_user <> '" BASE_PAPEL "' THEN RETURN NULL; END IF; "
+    "IF session_user <> " BASE_PAPEL_DE_LA_BASE " THEN RETURN NULL; END IF; "
     "PERFORM pg_sleep(%g); "
     "INSERT INTO calif.vaciado VALUES (t0, clock_timestamp()); RETURN NULL; END $$;"
     "CREATE TRIGGER calif_vaciar BEFORE TRUNCATE ON public.usuarios FOR EACH STATEMENT "
@@ -601,7 +674,7 @@ int base_tabla_segura(PGconn *c)
 }
 
 /* Al salir el proceso de la verificación (tras CAL_FIN, que ya escribió su resultado), el
- * servidor corta las sesiones del papel curso que queden en sus bases y las borra: una
+ * servidor corta las sesiones del programa que queden en sus bases y las borra (y su papel): una
  * sentencia que el programa dejó en marcha (un INSERT … SELECT enorme) seguiría escribiendo en
  * el disco sin que nadie la midiera (el servidor no ve que su cliente murió hasta que le
  * escribe), y lo escrito ya no le sirve a nadie (una verificación repetida crea la suya). */
@@ -620,6 +693,9 @@ static void cortar_sesiones(void)
                                  1, NULL, (const char *const[]){cortar_base[i]}, NULL, NULL, 0));
         char sql[128];
         snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", cortar_base[i]);
+        if (PQstatus(c) == CONNECTION_OK)
+            PQclear(PQexec(c, sql));
+        snprintf(sql, sizeof sql, "DROP ROLE IF EXISTS " BASE_PREFIJO_PAPEL "%s", cortar_base[i]);
         if (PQstatus(c) == CONNECTION_OK)
             PQclear(PQexec(c, sql));
         PQfinish(c);
@@ -955,7 +1031,7 @@ long long base_esperar_en_curso(PGconn *c, cal_proceso_t *p, int en_vuelo, int s
     return activas;
 }
 
-int base_filas_sorpresa(PGconn *c, int n)
+int base_filas_sorpresa(const base_t *b, PGconn *c, int n)
 {
     /* Entre 3 y 9 filas con ids por encima de 2n y valores al azar (sin NULL): cambian el
      * resultado de 9 de las 10 consultas (todas menos la 3) y nadie los sabe de antemano. */
@@ -968,12 +1044,14 @@ int base_filas_sorpresa(PGconn *c, int n)
     /* Como el papel del programa (SET ROLE): con la tabla del programa (la de «filas»), un
      * disparador o una regla suyos correrían con los privilegios de quien inserta. Los del
      * calificador miran session_user, que sigue siendo admin: ni frenan ni apuntan estas. */
-    PGresult *rol = PQexec(c, "SET ROLE curso");
+    char poner[96];
+    snprintf(poner, sizeof poner, "SET ROLE %s", b->papel);
+    PGresult *rol = PQexec(c, poner);
     int con_rol = PQresultStatus(rol) == PGRES_COMMAND_OK;
     PQclear(rol);
     if (!con_rol) {
         cal_esperado("añadir las filas sorpresa");
-        cal_obtenido("error del calificador: SET ROLE curso: %s", PQerrorMessage(c));
+        cal_obtenido("error del calificador: %s: %s", poner, PQerrorMessage(c));
         return -1;
     }
     PGresult *r =
@@ -1032,20 +1110,23 @@ static const char *texto_sql(const char *mensaje)
     return NULL;
 }
 
-/* 1 si la línea del registro es de una sesión del programa: su papel, curso (el calificador
- * entra como admin). */
-static int es_del_programa(json_t *l)
+/* 1 si la línea del registro es de una sesión del programa: el papel de la base b (el
+ * calificador entra como admin). */
+static int es_del_programa(json_t *l, const base_t *b)
 {
     const char *usuario = json_string_value(json_object_get(l, "user"));
-    return usuario != NULL && strcmp(usuario, BASE_PAPEL) == 0;
+    return usuario != NULL && strcmp(usuario, b->papel) == 0;
 }
 
-/* 1 si el mensaje es «connection authorized: …» de una conexión del programa; en *con_nombre, si
- * lleva application_name=basedatos (y nada más detrás del nombre). */
-static int es_conexion_del_programa(const char *mensaje, int *con_nombre)
+/* 1 si el mensaje es «connection authorized: …» de una conexión del programa (el papel de la
+ * base b); en *con_nombre, si lleva application_name=basedatos (y nada más detrás del nombre). */
+static int es_conexion_del_programa(const char *mensaje, const base_t *b, int *con_nombre)
 {
     static const char app[] = "application_name=basedatos";
-    if (strncmp(mensaje, "connection authorized: user=curso ", 34) != 0)
+    char prefijo[128];
+    int largo = snprintf(prefijo, sizeof prefijo, "connection authorized: user=%s ", b->papel);
+    if (largo < 0 || (size_t)largo >= sizeof prefijo ||
+        strncmp(mensaje, prefijo, (size_t)largo) != 0)
         return 0;
     const char *a = strstr(mensaje, app);
     *con_nombre = a != NULL && (a[sizeof app - 1] == '\0' || a[sizeof app - 1] == ' ');
@@ -1215,14 +1296,16 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
          * pg_stat_database.sessions, que cada proceso suma al terminar y a veces llega tarde,
          * la línea se escribe al autorizarla. */
         int con_nombre = 0;
-        if (linea_de_base(l, b) && msj != NULL && es_conexion_del_programa(msj, &con_nombre)) {
+        if (linea_de_base(l, b) && msj != NULL && es_conexion_del_programa(msj, b, &con_nombre)) {
             s->conexiones++;
             s->sin_nombre += !con_nombre;
         }
         if (linea_de_base(l, b) && sql != NULL) {
             if (usuario != NULL && strcmp(usuario, "admin") == 0 && strstr(sql, "Añadida") != NULL)
                 marca = 1;
-            int suya = es_del_programa(l);
+            int suya = es_del_programa(l, b);
+            if (suya && base_contiene_sin_mayusculas(sql, "INSERT"))
+                s->inserciones++;
             int ya_rechazado = 0;
             for (int i = 0; i < n_rechazados; i++)
                 ya_rechazado |= rechazados[i] == pid;
@@ -1253,7 +1336,7 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
             }
             if (consulta && s->pegada[0] == '\0' && regexec(pegado, sql, 0, NULL, 0) == 0)
                 snprintf(s->pegada, sizeof s->pegada, "%s", sql);
-        } else if (linea_de_base(l, b) && es_del_programa(l) && n_rechazados < 64 &&
+        } else if (linea_de_base(l, b) && es_del_programa(l, b) && n_rechazados < 64 &&
                    rechazo_de_lectura(l)) {
             rechazados[n_rechazados++] = pid;
         }
@@ -1336,12 +1419,78 @@ static int rechazos_leer(FILE *f, void *datos)
         const char *sql = msj != NULL ? texto_sql(msj) : NULL;
         if (linea_de_base(l, x->b) && msj != NULL && strncmp(msj, "too many connections", 20) == 0)
             x->rechazos++;
-        else if (x->rechazos > 0 && linea_de_base(l, x->b) && sql != NULL && es_del_programa(l) &&
-                 base_contiene_sin_mayusculas(sql, "INSERT"))
+        else if (x->rechazos > 0 && linea_de_base(l, x->b) && sql != NULL &&
+                 es_del_programa(l, x->b) && base_contiene_sin_mayusculas(sql, "INSERT"))
             x->despues++;
         json_decref(l);
     }
     return x->rechazos > 0;
+}
+
+int base_en_vuelo(PGconn *c, const base_t *b, en_vuelo_t *v, int max)
+{
+    PGresult *r = PQexecParams(
+        c,
+        "SELECT a.pid, l.virtualxid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND "
+        "l.locktype = 'virtualxid' AND l.mode = 'ExclusiveLock' AND l.granted WHERE a.datname = $1 "
+        "AND a.state = 'active' AND " BASE_SESIONES_DEL_PROGRAMA " AND a.query ILIKE '%insert%'",
+        1, NULL, (const char *const[]){b->nombre}, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        cal_obtenido("error del calificador: %s", PQerrorMessage(c));
+        PQclear(r);
+        return -1;
+    }
+    int n = 0;
+    for (int i = 0; i < PQntuples(r) && n < max; i++, n++) {
+        v[n].pid = (int)strtol(PQgetvalue(r, i, 0), NULL, 10);
+        snprintf(v[n].vxid, sizeof v[n].vxid, "%s", PQgetvalue(r, i, 1));
+    }
+    PQclear(r);
+    return n;
+}
+
+typedef struct {
+    const base_t *b;
+    const en_vuelo_t *v;
+    int n, canceladas;
+} cancelaciones_lectura_t;
+
+/* La línea del 57014 lleva «context» (el servidor la cancela dentro del disparador del
+ * calificador), así que no pasa por mensaje_del_servidor. No hace falta: una escrita por el
+ * programa (RAISE … USING ERRCODE = '57014') sería de otra transacción, porque la de la
+ * sentencia en curso solo acaba cuando la cancelan o se corta. */
+static int cancelaciones_leer(FILE *f, void *datos)
+{
+    cancelaciones_lectura_t *x = datos;
+    int vista[16] = {0};
+    char linea[16384];
+    while (fgets(linea, sizeof linea, f) != NULL) {
+        json_t *l = json_loads(linea, 0, NULL);
+        if (l == NULL)
+            continue;
+        const char *codigo = json_string_value(json_object_get(l, "state_code"));
+        const char *vxid = json_string_value(json_object_get(l, "vxid"));
+        int pid = (int)json_integer_value(json_object_get(l, "pid"));
+        if (linea_de_base(l, x->b) && es_del_programa(l, x->b) && codigo != NULL &&
+            strcmp(codigo, "57014") == 0 && vxid != NULL)
+            for (int i = 0; i < x->n && i < 16; i++)
+                if (x->v[i].pid == pid && strcmp(x->v[i].vxid, vxid) == 0)
+                    vista[i] = 1;
+        json_decref(l);
+    }
+    x->canceladas = 0;
+    for (int i = 0; i < x->n && i < 16; i++)
+        x->canceladas += vista[i];
+    return x->canceladas == x->n;
+}
+
+int base_canceladas(const base_t *b, const en_vuelo_t *v, int n)
+{
+    /* Hasta 2 s, por si la cancelación aún no está escrita. */
+    cancelaciones_lectura_t x = {.b = b, .v = v, .n = n};
+    if (!registro_releer(10, cancelaciones_leer, &x))
+        return -1;
+    return x.canceladas;
 }
 
 int base_rechazos(const base_t *b, int *rechazos, int *despues)
@@ -1366,7 +1515,7 @@ static void preparacion_leer(const base_t *b, FILE *f, preparacion_vista_t *s)
         const char *msj = mensaje_del_servidor(l);
         const char *sql = msj != NULL ? texto_sql(msj) : NULL;
         int pid = (int)json_integer_value(json_object_get(l, "pid"));
-        int suya = es_del_programa(l);
+        int suya = es_del_programa(l, b);
         if (linea_de_base(l, b) && sql != NULL && suya && s->pid_insercion == 0) {
             if (base_contiene_sin_mayusculas(sql, "INSERT")) {
                 s->pid_insercion = pid;

@@ -17,7 +17,8 @@
  * con qué proceso del servidor y cuántas conexiones del programa había (pg_stat_activity), y
  * las cuentas de sesiones de pg_stat_database, y el registro de sentencias del servidor.
  *
- * El programa entra con el papel curso (sin superusuario ni permisos sobre el esquema calif,
+ * El programa entra con el papel de su verificación, p_c_<id> (sin superusuario ni permisos
+ * fuera de su base ni sobre el esquema calif,
  * donde van esas pruebas); el calificador, con admin (el superusuario), por el socket y con la
  * contraseña de esta calificación. Ver conectar() en comun.c: el calificador nunca ejecuta
  * nada que haya definido el programa.
@@ -39,17 +40,25 @@
 #ifndef BD_COMUN_H
 #define BD_COMUN_H
 
-/* El papel con el que entra el programa (la cadena que recibe; lo crea postgres.sh): por él
- * lo reconocen las consultas, los disparadores (session_user) y el lector del registro. Un
- * solo nombre, aquí. */
-#define BASE_PAPEL "curso"
+/* Los papeles del programa. Cada verificación crea el suyo, p_<base> (p. ej. p_c_fifo), con
+ * CONNECT solo en su base c_<id> y miembro del papel curso de postgres.sh (hereda lo que se le da
+ * a curso dentro de la base, y nada fuera: curso ya no entra en ninguna). La cadena que recibe el
+ * programa es la de ese papel. Antes todas entraban como curso: el programa de una verificación
+ * podía conectarse a la base de otra que corriera a la vez, y un ALTER ROLE curso SET sobrevivía
+ * a su verificación. Al acabar, la base y el papel se borran. */
+#define BASE_PAPEL         "curso"
+#define BASE_PREFIJO_PAPEL "p_"
+/* El papel del programa en la base en que se evalúa (para los disparadores y las funciones del
+ * calificador: session_user). */
+#define BASE_PAPEL_DE_LA_BASE "('" BASE_PREFIJO_PAPEL "' || current_database())"
 
-/* Las sesiones del programa en pg_stat_activity, para las consultas del calificador: las de su
- * papel, curso (el único con el que entra: la cadena que recibe), que son de un cliente. Por el
- * papel y no por el application_name que el programa pone en cada conexión: ese nombre lo pone
+/* Las sesiones del programa en pg_stat_activity, para las consultas del calificador: las del
+ * papel de su base (el único con el que entra: la cadena que recibe), que son de un cliente. Por
+ * el papel y no por el application_name que el programa pone en cada conexión: ese nombre lo pone
  * (o se le olvida) el programa, y olvidarlo en una conexión hacía que varias verificaciones no
  * la vieran (21 puntos por una línea). El nombre lo juzga una sola verificación, «nombre». */
-#define BASE_SESIONES_DEL_PROGRAMA "usename = '" BASE_PAPEL "' AND backend_type = 'client backend'"
+#define BASE_SESIONES_DEL_PROGRAMA                                                                 \
+    "usename = ('" BASE_PREFIJO_PAPEL "' || datname) AND backend_type = 'client backend'"
 
 #include "calificador/base.h"
 #include "calificador/calificador.h"
@@ -73,7 +82,8 @@ typedef enum {
 
 typedef struct {
     char nombre[64];     /* c_<id> */
-    char conexion[1024]; /* la cadena que recibe el programa (socket unix, papel curso) */
+    char papel[72];      /* p_c_<id>: el papel del programa en esta base (BASE_PREFIJO_PAPEL) */
+    char conexion[1024]; /* la cadena que recibe el programa (socket unix, su papel) */
     char admin[1024];    /* la del calificador: la misma base, como superusuario */
     char servidor[1024]; /* la del calificador a la base «postgres» (crear y borrar bases) */
     char carpeta[400];   /* la carpeta del socket (se monta en la caja) */
@@ -231,6 +241,25 @@ long long base_esperar_secuencial(PGconn *c, cal_proceso_t *p, int n);
     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "                    \
     "AND " BASE_SESIONES_DEL_PROGRAMA " AND state = 'active'"
 
+/* Una sentencia del programa en curso en el servidor: su proceso y su transacción virtual
+ * («3/12»: la misma en el registro, campo vxid). */
+typedef struct {
+    int pid;
+    char vxid[32];
+} en_vuelo_t;
+
+/* Las sentencias del programa en curso ahora en la base b (como mucho `max`), por la conexión
+ * `c` del calificador. Cuántas, o -1 (anotado). */
+int base_en_vuelo(PGconn *c, const base_t *b, en_vuelo_t *v, int max);
+
+/* De las `n` sentencias `v`, cuántas canceló el servidor por una petición de cancelación
+ * (SQLSTATE 57014, «canceling statement due to user request»: PQcancel, lo que hace
+ * bd_cancelar, o pg_cancel_backend) según su registro, en ese proceso y esa transacción. Cerrar
+ * la conexión no es cancelar: la sentencia sigue hasta que el servidor intenta escribirle, o se
+ * corta antes con client_connection_check_interval, y ninguna de las dos deja un 57014. -1 si no
+ * hay registro (anotado). */
+int base_canceladas(const base_t *b, const en_vuelo_t *v, int n);
+
 /* Cuántas inserciones del programa tiene en marcha el servidor ahora mismo (no las sentencias de
  * su preparación: CREATE, la forma, TRUNCATE). */
 #define BASE_SQL_INSERCIONES_EN_CURSO BASE_SQL_EN_CURSO " AND query ILIKE '%insert%'"
@@ -244,10 +273,10 @@ long long base_esperar_en_curso(PGconn *c, cal_proceso_t *p, int en_vuelo, int s
                                 int tras_concurrente, int max_ms);
 
 /* Añade a usuarios, por la conexión `c` del calificador y con el papel del programa (SET
- * ROLE curso), entre 3 y 9 filas al azar (ids por encima de 2n): las consultas, que el programa
+ * ROLE p_c_<id>), entre 3 y 9 filas al azar (ids por encima de 2n): las consultas, que el programa
  * lanza después de la fase secuencial, dan otro resultado que nadie puede saber de antemano.
  * Cuántas añadió, o -1 (explicado). */
-int base_filas_sorpresa(PGconn *c, int n);
+int base_filas_sorpresa(const base_t *b, PGconn *c, int n);
 
 /* Lo que el registro de sentencias del servidor (log_statement = all, en JSON) dice de las
  * consultas del programa (SELECT … usuarios, con su papel) en la base b: cuántas
@@ -265,6 +294,7 @@ typedef struct {
     int repetidas;    /* lecturas que un proceso del servidor hizo después de que le rechazaran una
                        * (LECTURA_RECHAZADA): el programa siguió por esa conexión tras el error */
     int conexiones;   /* conexiones del programa que el servidor autorizó (log_connections) */
+    int inserciones;  /* sentencias INSERT del programa (una por fila, si cada fila va aparte) */
     int sin_nombre;   /* de ellas, las que no llevaban application_name «basedatos» */
     char pegada[300];
 } sentencias_t;
@@ -360,6 +390,12 @@ int base_linea_de(cal_proceso_t *p, const char *prefijo, char *linea, size_t tam
  * filas; sin `forma`, una consulta con su valor pegado cuenta como hecha); con `nuevas`, además
  * por conexiones que no existían antes (las sustitutas de las cortadas). 0 si no (explicado). */
 int base_consultas_de_verdad(const base_t *b, int nuevas, int forma);
+
+/* Con LECTURA_AL_REVES: 1 si alguna lectura de la fase de consultas empezó en el servidor,
+ * por otra conexión, mientras otra seguía en curso (las 10 a la vez, no una tras otra); si no,
+ * 0 y el motivo en cal_obtenido (el adversario de la sesión 49 las hacía en serie por una sola
+ * conexión y sacaba 100). */
+int base_consultas_a_la_vez(const base_t *b);
 
 /* Varias ejecuciones juzgadas una tras otra: lo que se obtuvo es lo de la primera que falla (una
  * que sale bien después no lo tapa); con `ya_fallo`, el resumen de esta va al detalle. */

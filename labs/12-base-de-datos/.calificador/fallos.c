@@ -33,7 +33,7 @@ static void reemplaza_rotas(void)
         cal_nota_salida(p, 10);
         CAL_FIN(0);
     }
-    if (base_filas_sorpresa(c, N) < 0) {
+    if (base_filas_sorpresa(&b, c, N) < 0) {
         PQfinish(c);
         CAL_FIN(0);
     }

@@ -137,6 +137,13 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
         cal_nota_salida(p, 10);
         return 0;
     }
+    /* Las que tiene en curso al llegar la señal: el servidor debe cancelarlas (abajo). */
+    en_vuelo_t vuelo[16];
+    int n_vuelo = base_en_vuelo(c, b, vuelo, 16);
+    if (n_vuelo < 0) {
+        PQfinish(c);
+        return 0;
+    }
     cal_senal(p, SIGINT);
     if (!base_esperar_fin(p, 3000, 130)) {
         PQfinish(c);
@@ -154,6 +161,22 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
                  fase, activas);
     if (activas != 0)
         return 0;
+    /* Que no sigan no basta: cerrar la conexión también las acaba si el servidor mira a su
+     * cliente (client_connection_check_interval, que el programa puede poner en su sesión o en
+     * su papel; el adversario de la sesión 49 sacaba así 100 sin cancelar nada). Cancelar deja
+     * en el registro un 57014 en el proceso y la transacción de cada una. */
+    int canceladas = base_canceladas(b, vuelo, n_vuelo);
+    if (canceladas < n_vuelo) {
+        if (canceladas >= 0)
+            cal_obtenido("con Ctrl+C en la fase %s, salió con 130, pero de sus %d %s en curso, "
+                         "el servidor canceló %d por una petición de cancelación (el registro de "
+                         "cada una dice «canceling statement due to user request»): las demás "
+                         "acabaron sin que nadie las cancelara. Cerrar la conexión no cancela: "
+                         "bd_cancelar, antes de bd_cerrar",
+                         fase, n_vuelo, texto_plural(n_vuelo, "inserción", "inserciones"),
+                         canceladas);
+        return 0;
+    }
     /* Solo lo propio de Ctrl+C: salir desde la callback de la señal, sin que uv_run vuelva. Un
      * handle que ninguna salida cierra (un temporizador parado, nunca uv_close) ya lo juzga
      * valgrind, que pasa por todos los caminos: aquí no se cobra otra vez (mutante
@@ -173,7 +196,7 @@ static void sigint(void)
     cal_esperado("con inserciones de 30 s en curso (3 en la fase concurrente; después, 1 en la "
                  "secuencial), SIGINT: código 130 en menos de 3 s, todo cerrado (uv_loop_close() "
                  "== 0) y, 2.5 s después, ninguna sentencia del programa en curso en el "
-                 "servidor");
+                 "servidor: cada una, cancelada (según el registro del servidor)");
     base_t b;
     static const char *const args[] = {"-n", "10", "-p", "3", NULL};
     if (!base_preparar(&b, "sigint", TABLA_LENTA, 30000, NULL) ||

@@ -89,6 +89,24 @@ static void concurrencia(void)
     int solape = base_solape_maximo(v, n, 1, N);
     double conc = base_duracion(v, n, 1, N), sec = base_duracion(v, n, N + 1, 2 * N);
     free(v);
+    /* La comparación solo vale si cada fila es su propia inserción: la secuencial como un
+     * INSERT … SELECT (o con varias filas en VALUES) sigue disparando el disparador fila a
+     * fila y dura lo mismo (el adversario de la sesión 49: una fila y después las 39 de una
+     * vez, 100/100). Mutante: secuencial_de_una_vez. */
+    sentencias_t st;
+    if (!base_sentencias(&b, N, &st))
+        CAL_FIN(0);
+    /* Contra las filas que registró el servidor, no contra 2·N: una fila que falta ya la
+     * cobra filas (la pasada de la sesión 49: secuencial_una_menos perdía también esta). */
+    if (st.inserciones < n) {
+        cal_obtenido("el servidor registró %d %s del programa y recibió solo %d %s INSERT: "
+                     "cada fila va en su propia inserción (las de la fase secuencial, una tras "
+                     "otra, cada una cuando ha vuelto la anterior), no varias filas en una "
+                     "sentencia",
+                     n, texto_plural(n, "fila", "filas"), st.inserciones,
+                     texto_plural(st.inserciones, "sentencia", "sentencias"));
+        CAL_FIN(0);
+    }
     int ok = solape >= 3 && conc <= 0.6 * sec;
     cal_obtenido("según el servidor: como mucho %d %s a la vez; fase concurrente %.0f ms, "
                  "secuencial %.0f ms",
@@ -224,11 +242,79 @@ static void fifo(void)
     CAL_FIN(pronto >= 18 && ninguna_detras_de_la_lenta());
 }
 
+/* Lo que tarda en el servidor el TRUNCATE de la preparación en la segunda corrida de perezoso. */
+#define PREPARACION_LENTA_MS 1500
+
+/* La preparación es una sola petición al pool: mientras su TRUNCATE tarda
+ * PREPARACION_LENTA_MS, el programa tiene una conexión, no las -p (ni min(-p, -n)) de golpe.
+ * Con -n 3 y -p 10 eso no se ve: abrir 3 de golpe da lo mismo que abrirlas cuando hacen falta
+ * (el estudiante de prueba y el adversario de la sesión 49: 100/100). Mutante:
+ * abre_de_golpe. 1 si fue así; si no, 0 y el motivo. */
+static int preparacion_con_una(void)
+{
+    base_t b;
+    cal_proceso_t *p;
+    if (!base_preparar(&b, "perezoso_prep", TABLA_LENTA, 0, NULL) ||
+        !base_vaciado_lento(&b, PREPARACION_LENTA_MS) ||
+        !base_lanzar(&b, base_args_normal, 0, 30, &p))
+        return 0;
+    PGconn *c = base_conectar(&b);
+    if (c == NULL)
+        return 0;
+    /* Solo cuentan las muestras con el TRUNCATE del programa en curso: cuando acaba, el programa
+     * sigue con la fase concurrente y abre más (la fila de calif.vaciado no se ve hasta que su
+     * transacción se confirma, y entonces ya puede haber otra conexión: la pasada de esta sesión
+     * lo vio en mutantes con el pool bien hecho). El servidor marca la sesión como libre antes de
+     * contestar, así que mientras se ve activa el programa aún no sabe que acabó. */
+    long long maximo = 0, vistas = 0;
+    int fuera = 0;
+    plazo_t plazo;
+    plazo_empezar(&plazo, 10000);
+    while (!fuera && !cal_termino(p) && !plazo_vencido(&plazo)) {
+        PGresult *r =
+            PQexec(c, "SELECT count(*), count(*) FILTER (WHERE state = 'active' AND query "
+                      "ILIKE '%truncate%') FROM pg_stat_activity WHERE datname = "
+                      "current_database() AND " BASE_SESIONES_DEL_PROGRAMA);
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+            long long todas = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+            int vaciando = strtoll(PQgetvalue(r, 0, 1), NULL, 10) > 0;
+            if (vaciando) {
+                vistas++;
+                if (todas > maximo)
+                    maximo = todas;
+            }
+            fuera = vistas > 0 && !vaciando;
+        }
+        PQclear(r);
+        if (!fuera)
+            cal_esperar(20);
+    }
+    PQfinish(c);
+    /* Cómo acabe no se juzga aquí. */
+    if (!cal_esperar_fin(p, 20000))
+        cal_matar(p);
+    if (vistas == 0) {
+        cal_nota("Con -n 40 -p 5, el servidor no llegó a ver en curso el TRUNCATE de la "
+                 "preparación (que lo haga lo juzga «preparacion»): no se miró cuántas conexiones "
+                 "tenía el programa mientras tanto.");
+        return 1;
+    }
+    if (maximo > 1) {
+        cal_obtenido("con -n 40 -p 5, mientras la preparación vaciaba la tabla (su TRUNCATE "
+                     "tarda %d ms en el servidor), las conexiones del programa llegaron a %lld: la "
+                     "preparación es una sola petición al pool, y una conexión se abre cuando una "
+                     "petición no encuentra ninguna libre, no antes",
+                     PREPARACION_LENTA_MS, maximo);
+        return 0;
+    }
+    return 1;
+}
+
 CAL_PRUEBA(perezoso, 40)
 static void perezoso(void)
 {
     cal_esperado("con -p 10 -n 3, mientras se inserta, como mucho 3 conexiones del programa "
-                 "en el servidor");
+                 "en el servidor; y con -n 40 -p 5, mientras la preparación vacía la tabla, una");
     base_t b;
     cal_proceso_t *p;
     insercion_t *v = NULL;
@@ -280,5 +366,10 @@ static void perezoso(void)
     cal_obtenido("como mucho %d %s del programa durante las inserciones (inserciones a la vez: "
                  "%d)",
                  maximo, texto_plural(maximo, "conexión", "conexiones"), solape);
-    CAL_FIN(maximo <= 3);
+    if (maximo > 3 || !preparacion_con_una())
+        CAL_FIN(0);
+    cal_obtenido("como mucho %d %s del programa durante las inserciones (inserciones a la vez: "
+                 "%d); y, con -n 40 -p 5, una sola mientras la preparación vaciaba la tabla",
+                 maximo, texto_plural(maximo, "conexión", "conexiones"), solape);
+    CAL_FIN(1);
 }

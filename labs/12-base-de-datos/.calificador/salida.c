@@ -147,7 +147,7 @@ static void salida(void)
     int al_momento = vista && !cal_termino(p);
     /* Vista en ese rato pero con el programa ya terminado: llegó con el vaciado al salir. */
     int al_salir = vista && !al_momento;
-    int sorpresa = empezada ? base_filas_sorpresa(c, N) : 0;
+    int sorpresa = empezada ? base_filas_sorpresa(&b, c, N) : 0;
     PQfinish(c);
     base_soltar_conexiones(&b, retencion);
     if (sorpresa < 0 || !base_esperar_fin(p, 25000, -1))
@@ -260,7 +260,8 @@ static void salida(void)
                      cociente);
         CAL_FIN(0);
     }
-    if (!base_consultas_cuadran(&b, p, N, 1) || !base_consultas_de_verdad(&b, 0, 0))
+    if (!base_consultas_cuadran(&b, p, N, 1) || !base_consultas_de_verdad(&b, 0, 0) ||
+        !base_consultas_a_la_vez(&b))
         CAL_FIN(0);
     if (!base_linea_de(p, "POOL", l, sizeof l))
         CAL_FIN(0);

@@ -215,7 +215,7 @@ static void filas(void)
     /* Las 10 consultas, aunque sea por una sola conexión (el hito A), se hacen de verdad: unas
      * filas al azar durante la fase secuencial cambian sus resultados. */
     int sorpresa = base_esperar_secuencial(c, p, N) >= 0 && base_tabla_segura(c)
-                       ? base_filas_sorpresa(c, N)
+                       ? base_filas_sorpresa(&b, c, N)
                        : 0;
     if (sorpresa < 0 || !base_esperar_fin(p, 25000, -1)) {
         PQfinish(c);
