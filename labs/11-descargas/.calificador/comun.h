@@ -59,6 +59,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* La sospecha cuando el programa acaba con una descarga a medias, la misma en cada
+ * verificación que lo ve (el estudiante de prueba de la sesión 46 liberaba dos veces la plaza
+ * de un 4xx, y el programa acababa antes de tiempo). */
+#define DESC_ACTIVAS_A_CERO                                                                        \
+    "una descarga cuenta como activa hasta que termina (¿la cuenta de las activas llegó a 0 "    \
+    "antes de tiempo, p. ej. por liberar dos veces la plaza de una que falla?)"
+
 /* ---- bytes de /bytes ---- */
 
 /* SHA-256 (hex) de los bytes [0, n) de `semilla` (cal_bytes). */

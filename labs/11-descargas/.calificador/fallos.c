@@ -443,9 +443,7 @@ static void reintentos(void)
                  * para todas juntas). */
                 snprintf(motivo, sizeof motivo,
                          "%s: el programa acabó (%s) sin escribir su línea, con %d de sus cuatro "
-                         "peticiones hechas (%d, %d, %d y 200): una descarga cuenta como activa "
-                         "hasta que termina (¿la cuenta de las activas llegó a 0 antes de "
-                         "tiempo, p. ej. por liberar dos veces la plaza de una que falla?)",
+                         "peticiones hechas (%d, %d, %d y 200): " DESC_ACTIVAS_A_CERO,
                          nombre, desc_como(p, cod, fin, sizeof fin), n[k], err5[k], err5[k],
                          err5[k]);
             else
@@ -455,8 +453,8 @@ static void reintentos(void)
                     "200) y un OK al final: todo 5xx es un fallo pasajero, también un %d, y -r 3 "
                     "son 3 reintentos para cada descarga, no para todas juntas%s",
                     nombre, n[k], err5[k], err5[k], err5[k], err5[k],
-                    n[k] < 4 ? " (¿o el programa acabó con ella aún esperando un reintento, "
-                               "porque la cuenta de las activas llegó a 0 antes de tiempo?)"
+                    n[k] < 4 ? ". O el programa acabó con ella aún esperando un "
+                               "reintento: " DESC_ACTIVAS_A_CERO
                              : "");
             ok = 0;
         } else {

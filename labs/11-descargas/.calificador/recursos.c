@@ -82,9 +82,7 @@ static void cierra_archivos(void)
          * sesión 46 liberaba dos veces la plaza de un 4xx, y el programa acababa antes que la
          * lenta). */
         cal_obtenido("las tres rápidas terminaron, pero el programa acabó (%s) con %s aún en "
-                     "curso: una descarga cuenta como activa hasta que termina (¿la cuenta de "
-                     "las activas llega a 0 antes de tiempo, p. ej. por liberar dos veces la "
-                     "plaza de una que falla?)",
+                     "curso: " DESC_ACTIVAS_A_CERO,
                      desc_como(p, cod, f, sizeof f), desc_nombre("lenta.bin"));
     else if (llena_abierta)
         cal_obtenido("%s no cabía en el disco (tamaño máximo de archivo, en bytes: %d): su "
