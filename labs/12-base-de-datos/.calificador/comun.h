@@ -237,9 +237,11 @@ double base_duracion(const insercion_t *v, int n, int desde, int hasta);
 long long base_esperar_secuencial(PGconn *c, cal_proceso_t *p, int n);
 
 /* Cuántas sentencias del programa tiene en marcha el servidor ahora mismo. */
-#define BASE_SQL_EN_CURSO                                                                          \
-    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "                    \
-    "AND " BASE_SESIONES_DEL_PROGRAMA " AND state = 'active'"
+#define BASE_SQL_EN_CURSO "SELECT count(*) " BASE_DESDE_EN_CURSO
+/* Las mismas sentencias, desde FROM: para elegir sus procesos (SELECT pid …). */
+#define BASE_DESDE_EN_CURSO                                                                        \
+    "FROM pg_stat_activity WHERE datname = current_database() AND " BASE_SESIONES_DEL_PROGRAMA     \
+    " AND state = 'active'"
 
 /* Una sentencia del programa en curso en el servidor: su proceso y su transacción virtual
  * («3/12»: la misma en el registro, campo vxid). */

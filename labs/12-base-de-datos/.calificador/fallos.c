@@ -247,18 +247,15 @@ static int insercion_cortada(void)
         !base_lanzar(&b, args, 0, 30, &p))
         return 0;
     PGconn *c = base_conectar(&b);
+    if (c == NULL)
+        return 0;
     long long cortada = 0;
-    uint64_t hasta = cal_ahora_ms() + 10000;
-    while (c != NULL && cortada < 1 && cal_ahora_ms() < hasta && !cal_termino(p)) {
+    if (base_esperar_en_curso(c, p, 1, 1, 0, 10000) >= 1)
         cortada = base_entero(
             c,
-            "SELECT count(pg_terminate_backend(pid)) FROM (SELECT pid FROM "
-            "pg_stat_activity WHERE datname = current_database() AND " BASE_SESIONES_DEL_PROGRAMA
-            " AND state = 'active' AND query ILIKE '%insert%' LIMIT 1) AS una",
+            "SELECT count(pg_terminate_backend(pid)) FROM (SELECT pid " BASE_DESDE_EN_CURSO
+            " AND query ILIKE '%insert%' LIMIT 1) AS una",
             NULL, NULL);
-        if (cortada < 1)
-            cal_esperar(20);
-    }
     PQfinish(c);
     if (cortada < 1) {
         cal_obtenido("el servidor nunca vio un INSERT del programa en curso: no se pudo cortar "
@@ -320,17 +317,7 @@ static void servidor_cae(void)
     if (base_preparar(&b, "servidor_cae", TABLA_LENTA, 200, dir) &&
         base_lanzar(&b, base_args_normal, 0, 30, &p)) {
         PGconn *c = base_conectar(&b);
-        long long activas = 0;
-        uint64_t hasta = cal_ahora_ms() + 10000;
-        while (c != NULL && activas < 1 && cal_ahora_ms() < hasta && !cal_termino(p)) {
-            activas = base_entero(c,
-                                  "SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                                  "current_database() AND " BASE_SESIONES_DEL_PROGRAMA
-                                  " AND state = 'active'",
-                                  NULL, NULL);
-            if (activas < 1)
-                cal_esperar(20);
-        }
+        long long activas = c != NULL ? base_esperar_en_curso(c, p, 1, 0, 0, 10000) : 0;
         PQfinish(c);
         if (activas < 1) {
             cal_obtenido("el servidor nunca vio una sentencia del programa en curso: no se pudo "
