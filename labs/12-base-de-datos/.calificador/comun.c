@@ -956,16 +956,31 @@ int base_solape_maximo(const insercion_t *v, int n, int desde, int hasta)
     return maximo;
 }
 
+int base_hubo_pool(int solape, int minimo, const char *sin_pool)
+{
+    static const char *const cifras[] = {"ninguna", "una", "dos", "tres", "cuatro", "cinco"};
+    if (solape >= minimo)
+        return 1;
+    char cuantas[16];
+    if (minimo >= 0 && minimo < CAL_CUANTOS(cifras))
+        snprintf(cuantas, sizeof cuantas, "%s", cifras[minimo]);
+    else
+        snprintf(cuantas, sizeof cuantas, "%d", minimo);
+    cal_obtenido("el servidor nunca vio %s inserciones de la fase concurrente a la vez (como "
+                 "mucho, %d): %s",
+                 cuantas, solape, sin_pool);
+    return 0;
+}
+
 int base_esperas_vistas(int solape, const char *linea)
 {
-    if (solape >= 2)
-        return 1;
-    cal_obtenido("«%s»: el servidor nunca vio dos inserciones de la fase concurrente a la vez "
-                 "(como mucho %d): ninguna petición esperó a que otra le dejara una conexión del "
-                 "pool, así que esas esperas no ocurrieron. Se cuentan cuando pasan, no con la "
-                 "fórmula del enunciado",
-                 linea, solape);
-    return 0;
+    char por_que[400];
+    snprintf(por_que, sizeof por_que,
+             "ninguna petición esperó a que otra le dejara una conexión del pool, así que las "
+             "esperas de «%s» no ocurrieron. Se cuentan cuando pasan, no con la fórmula del "
+             "enunciado",
+             linea);
+    return base_hubo_pool(solape, 2, por_que);
 }
 
 double base_duracion(const insercion_t *v, int n, int desde, int hasta)

@@ -222,11 +222,20 @@ int base_registro(const base_t *b, insercion_t **v);
 /* Máximo de inserciones solapadas en el tiempo entre las de id en [desde, hasta]. */
 int base_solape_maximo(const insercion_t *v, int n, int desde, int hasta);
 
+/* La prueba, según el servidor, de que hubo un pool que trabajó: que `solape` (el de las
+ * inserciones de la fase concurrente, base_solape_maximo) llegue a `minimo`. 1 si llega;
+ * si no, 0 y lo anota: «el servidor nunca vio <minimo> inserciones de la fase concurrente a la
+ * vez (como mucho, S): <sin_pool>». Sin ella, lo que se juzga del pool no ocurrió: un programa
+ * en serie nunca pasa de -p, no desordena, no espera ni tiene conexiones que sustituir. Cada
+ * verificación pide lo que publica su lab.json: tres para la concurrencia, el tope y la cola
+ * (con -n 40 y -p 5, un pool las ve de sobra), dos de 3 con -n 3 (perezoso), y dos para
+ * esperas y sustituir rotas (una sola conexión nunca hace esperar a nadie ni tiene a quién
+ * sustituir). */
+int base_hubo_pool(int solape, int minimo, const char *sin_pool);
 /* `esperas` en la línea POOL (`linea`) cuenta peticiones que esperaron una conexión: solo las
- * respalda un servidor que vio al pool trabajar, con al menos dos inserciones de la fase
- * concurrente a la vez (`solape`: base_solape_maximo(v, n, 1, N)). 1 si las vio; si no, 0 y lo
- * anota (un programa en serie que imprime la fórmula del enunciado no cobra salida ni
- * reemplaza_rotas). */
+ * respalda un servidor que vio al pool trabajar (base_hubo_pool con dos inserciones a la vez;
+ * `solape`: base_solape_maximo(v, n, 1, N)). 1 si las vio; si no, 0 y lo anota (un programa en
+ * serie que imprime la fórmula del enunciado no cobra salida). */
 int base_esperas_vistas(int solape, const char *linea);
 /* Duración (ms) desde el primer inicio hasta el último fin de las de id en [desde, hasta]. */
 double base_duracion(const insercion_t *v, int n, int desde, int hasta);

@@ -67,18 +67,15 @@ static void reemplaza_rotas(void)
     insercion_t *v = NULL;
     int n = base_registro(&b, &v);
     int mezcla = n > 0 ? base_secuencial_por_el_pool(v, n) : 0;
-    int a_la_vez = n > 0 ? base_solape_maximo(v, n, 1, N) : 0;
-    free(v);
     /* Sustituir rotas solo lo hace un pool que trabaja: sin él, un programa que abre una
      * conexión por consulta «sustituye» sin hacer nada (el hostil bd_en_fila, en serie por
      * una sola conexión: antes lo paraba esperas, que ahora juzga solo salida). */
-    if (a_la_vez < 2) {
-        cal_obtenido("el servidor nunca vio dos inserciones de la fase concurrente a la vez "
-                     "(como mucho %d): sin un pool que trabaje no hay conexiones suyas que "
-                     "descartar y sustituir",
-                     a_la_vez);
+    int a_la_vez = n > 0 ? base_solape_maximo(v, n, 1, N) : 0;
+    free(v);
+    if (!base_hubo_pool(
+            a_la_vez, 2,
+            "sin un pool que trabaje no hay conexiones suyas que descartar y sustituir"))
         CAL_FIN(0);
-    }
     if (mezcla > 0) {
         cal_obtenido(
             "la fase secuencial usó una conexión del pool (el proceso %d del servidor hizo "

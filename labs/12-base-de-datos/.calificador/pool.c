@@ -44,15 +44,9 @@ static int procesos_concurrentes(const insercion_t *v, int n)
  * contado, sino ninguno (mutante sin_limite: unas 20 conexiones distintas insertan). */
 static int hubo_pool(const insercion_t *v, int n)
 {
-    int solape = base_solape_maximo(v, n, 1, N);
-    if (solape < 3) {
-        cal_obtenido("en la fase concurrente el servidor nunca vio %s a la vez: sin inserciones "
-                     "simultáneas no hay pool ni cola que juzgar",
-                     solape == 2   ? "más de dos inserciones"
-                     : solape == 1 ? "más de una inserción"
-                                   : "ninguna inserción");
+    if (!base_hubo_pool(base_solape_maximo(v, n, 1, N), 3,
+                        "sin inserciones simultáneas no hay pool ni cola que juzgar"))
         return 0;
-    }
     int procesos = procesos_concurrentes(v, n);
     if (procesos > 2 * TAMANO) {
         cal_obtenido("las inserciones de la fase concurrente (%d) las hicieron %d %s (con -p "
@@ -134,13 +128,8 @@ static void limite_pool(void)
         CAL_FIN(0);
     }
     int solape = base_solape_maximo(v, n, 1, N);
-    if (solape < 3) {
+    if (!base_hubo_pool(solape, 3, "sin inserciones simultáneas no hay pool que juzgar")) {
         free(v);
-        cal_obtenido("en la fase concurrente el servidor nunca vio %s a la vez: sin inserciones "
-                     "simultáneas no hay pool que juzgar",
-                     solape == 2   ? "más de dos inserciones"
-                     : solape == 1 ? "más de una inserción"
-                                   : "ninguna inserción");
         CAL_FIN(0);
     }
     int procesos = procesos_concurrentes(v, n);
@@ -343,12 +332,13 @@ static void perezoso(void)
         cal_obtenido("el servidor no vio ninguna conexión del programa mientras insertaba");
         CAL_FIN(0);
     }
-    if (solape < 2) {
-        cal_obtenido("el servidor nunca vio dos de las 3 inserciones a la vez: sin inserciones "
-                     "simultáneas no hay pool que juzgar (conexiones del programa, como mucho: %d)",
-                     maximo);
+    char sin_pool[200];
+    snprintf(sin_pool, sizeof sin_pool,
+             "sin inserciones simultáneas no hay pool que juzgar (conexiones del programa, como "
+             "mucho: %d)",
+             maximo);
+    if (!base_hubo_pool(solape, 2, sin_pool))
         CAL_FIN(0);
-    }
     /* Abrir pocas tampoco cuenta si no hizo el resto del trabajo: las 10 consultas, según el
      * registro del servidor (con -n 3, la 3 con el parámetro 3). */
     sentencias_t st;
