@@ -178,6 +178,11 @@ static void entrada_intervalo_invalido(void)
          * 400 en hexadecimal). El enunciado pide enteros en decimal. */
         {{"-i", "500x", mon_url(s, "/status/200"), NULL}, "500x", 0},
         {{"-i", "0x190", mon_url(s, "/status/200"), NULL}, "0x190", 0},
+        /* Y con un signo: strtoull acepta «-N» y da 2^64 − N, aquí 100 (el estudiante de prueba
+         * de la sesión 51 no miraba el '-' y sacaba 100/100). Mutante: signo_aceptado. */
+        {{"-i", "-18446744073709551516", mon_url(s, "/status/200"), NULL},
+         "-18446744073709551516",
+         0},
         {{"-i", "100", NADIE, NULL}, NULL, 1},
         {{"-i", "86400000", NADIE, NULL}, NULL, 1},
     };
@@ -198,6 +203,10 @@ static void entrada_limite_invalido(void)
         {{"-t", "12x", mon_url(s, "/status/200"), NULL}, "12x", 0},
         {{"-i", "200", "-t", "5", mon_url(s, "/status/200"), NULL}, "5", 0},
         {{"-t", "86400001", mon_url(s, "/status/200"), NULL}, "86400001", 0},
+        /* 2^64 − 18446744073709551606 = 10 (ver entrada_intervalo_invalido). */
+        {{"-i", "200", "-t", "-18446744073709551606", mon_url(s, "/status/200"), NULL},
+         "-18446744073709551606",
+         0},
         {{"-i", "200", "-t", "10", NADIE, NULL}, NULL, 1},
         {{"-t", "86400000", NADIE, NULL}, NULL, 1},
     };

@@ -22,9 +22,10 @@ static int media_guion(const char *out, const char *u)
 }
 
 /* Comprueba que haya un RESUMEN por URL y que cuadre con sus líneas OK/FALLO (y, sin ninguna
- * verificación, con «media=-»). */
-static int resumen_coherente(const char *out, const char *const *urls, int n, char *informe,
-                             size_t tam)
+ * verificación, con «media=-»). Con `sin_otros`, además, que no haya ninguno de otra URL (lo
+ * juzga solo sigint: un RESUMEN de más es un fallo, no dos). */
+static int resumen_coherente(const char *out, const char *const *urls, int n, int sin_otros,
+                             char *informe, size_t tam)
 {
     size_t u = 0;
     int ok = 1;
@@ -88,6 +89,30 @@ static int resumen_coherente(const char *out, const char *const *urls, int n, ch
         }
         if (w > 0 && (size_t)w < tam - u)
             u += (size_t)w;
+    }
+    /* Y ninguno más que los de las URL dadas: un bucle que se pasa de la última lee un sitio
+     * que no existe (el estudiante de prueba de la sesión 51 imprimía «RESUMEN (null) …», y solo
+     * lo veía valgrind). Mutante: resumen_de_mas. */
+    int de_las_dadas = 0;
+    for (int i = 0; i < n && sin_otros; i++)
+        de_las_dadas += cal_contar(out, "RESUMEN", urls[i]);
+    for (int j = 0; sin_otros && de_las_dadas < cal_contar(out, "RESUMEN", NULL); j++) {
+        char linea[512], url[400];
+        if (cal_linea(out, "RESUMEN", NULL, j, linea, sizeof linea) < 0)
+            break;
+        int dada = 0;
+        for (int i = 0; i < n && cal_palabra(linea, 1, url, sizeof url) != NULL; i++)
+            dada |= strcmp(url, urls[i]) == 0;
+        if (dada)
+            continue;
+        int w = snprintf(informe + u, tam - u,
+                         "%s«%.200s»: un RESUMEN de una URL que no se dio (uno por cada URL de la "
+                         "línea de comandos, ninguno más)",
+                         u ? "; " : "", linea);
+        if (w > 0 && (size_t)w < tam - u)
+            u += (size_t)w;
+        ok = 0;
+        break;
     }
     return ok;
 }
@@ -224,7 +249,7 @@ static void sigint(void)
             despues++;
     const char *urls[] = {rapida, lenta};
     char resumen[2048];
-    int coherente = resumen_coherente(cal_salida(p), urls, 2, resumen, sizeof resumen);
+    int coherente = resumen_coherente(cal_salida(p), urls, 2, 1, resumen, sizeof resumen);
     int ok = termino && cal_codigo(p) == 0 && coherente && despues == 0;
     if (termino)
         cal_obtenido("%s a los %ld ms de la señal; %s; %d %s después de la señal", fin, tardo,
@@ -268,7 +293,7 @@ static void sigterm(void)
     cal_describir_fin(p, fin, sizeof fin);
     const char *urls[] = {u, o[1].url};
     char resumen[2048];
-    int coherente = resumen_coherente(cal_salida(p), urls, 2, resumen, sizeof resumen);
+    int coherente = resumen_coherente(cal_salida(p), urls, 2, 0, resumen, sizeof resumen);
     /* El orden: el de la línea de comandos (la primera URL, la primera). */
     char l0[1024], l1[1024];
     int pos0 = cal_linea(cal_salida(p), "RESUMEN", u, 0, l0, sizeof l0);
