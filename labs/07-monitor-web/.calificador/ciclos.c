@@ -894,18 +894,20 @@ static void inalcanzable(void)
     int vivo = !cal_termino(p);
     char final[256];
     cal_describir_fin(p, final, sizeof final);
-    /* Se cuentan las líneas de antes de parar (hasta el último salto de línea): lo que se
-     * imprime después es la parada, que juzga sigint. Un programa que no para con SIGINT sigue
-     * 2 s comprobando el sitio que corta a medias sin que nadie lo atienda, y sus FALLO de más
-     * no son de esta verificación (la pasada de la sesión 51: el mutante ignora_sigint perdía
-     * también esta). */
-    char *out = strdup(cal_salida(p));
-    char *ultimo = out != NULL ? strrchr(out, '\n') : NULL;
-    if (ultimo != NULL)
-        ultimo[1] = '\0';
-    else if (out != NULL)
-        out[0] = '\0';
-    mon_parar(p, 2000);
+    /* Se para como mon_parar, pero sin dejar de atender los dos sitios hasta que termina: un
+     * programa que no para con SIGINT sigue comprobando, y cada FALLO suyo tiene que seguir
+     * teniendo su conexión. La parada la juzga sigint, no esta (la pasada de la sesión 51: el
+     * mutante ignora_sigint seguía 2 s llamando al sitio que corta a medias, que ya nadie
+     * atendía, y perdía también esta). */
+    cal_senal(p, SIGINT);
+    for (uint64_t fin = cal_ahora_ms() + 2000; !cal_termino(p) && cal_ahora_ms() < fin;) {
+        cal_esperar(10);
+        intentos += cortar_pendientes(escucha);
+        atender_a_medias(&am);
+    }
+    if (!cal_termino(p))
+        cal_matar(p);
+    cal_esperar(150);
     intentos += cortar_pendientes(escucha);
     atender_a_medias(&am);
     close(escucha);
@@ -913,10 +915,7 @@ static void inalcanzable(void)
     for (int i = 0; i < A_MEDIAS_MAX; i++)
         if (am.fd[i] >= 0)
             close(am.fd[i]);
-    if (out == NULL) {
-        cal_obtenido("error del calificador: sin memoria para copiar la salida");
-        CAL_FIN(0);
-    }
+    const char *out = cal_salida(p);
     /* El sitio que corta a medias: FALLO con estado 0 o 200 (el que llegó), nunca OK. */
     int fallos_am = cal_contar(out, "FALLO", medias), oks_am = cal_contar(out, "OK", medias);
     int estado_am = 1;
@@ -951,7 +950,6 @@ static void inalcanzable(void)
     if (fallos > intentos || fallos_am > am.conexiones)
         cal_nota("Hay más líneas FALLO que intentos de conexión: cada FALLO tiene que venir de "
                  "una comprobación de verdad, en cada ciclo.");
-    free(out);
     int pruebas = mon_con_pruebas(s, p, o, 1, 0);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);
