@@ -306,16 +306,16 @@ despues_rechazado() {
 # CPU (base/reloj.c): con la máquina muy cargada (una pasada de mutantes al lado, o dos bucles
 # ocupados y make test) se vio fallar bd_colgado, porque el tope de reloj del 12 cortaba
 # verificaciones que debían terminar, y medios_08_copia, en 61.6 s de reloj. PRUEBA_AUTOGRADER_J=N deja como mucho N partes a la vez, en el orden de PARTES: de la
-# más larga a la más corta, medidas de 3 en 3 dentro de `make test` (CI del 30-11-2026: sala
-# 584 s, bd 561, trampas 523, cuentas 409, medios 332, resto 327; en el orden de antes, la bd
-# empezaba tras las cuentas y la suite tardaba 947 s; así, según esas cifras, unos 930). Por
-# omisión, 3: las mismas calificaciones a la vez que con las tres partes de antes, dentro de
-# `make test`, donde la suite va al lado de otra y del carril ligero. Con 4 (sesión 51) fue
-# peor: la suite, 975 s, y `make test`, 1387 en vez de 1254 (prueba-practica, al lado, pasó de
-# 536 a 797 s): la máquina ya va llena, y más a la vez solo reparte la espera.
+# más larga a la más corta (medidas con las seis a la vez). Por omisión, 3: las mismas
+# calificaciones a la vez que con las tres partes de antes, dentro de `make test`, donde la
+# suite va al lado de otra y del carril ligero. Probado en la sesión 51, y peor: con 4, la
+# suite tardó 975 s y `make test` 1387 (frente a 947 y 1254; prueba-practica, al lado, de 536 a
+# 797 s): la máquina ya va llena, y más a la vez solo reparte la espera. Y con el orden de los
+# tiempos de 3 en 3 (sala, bd, trampas…), 1024 s: la bd al empezar, con la máquina más llena,
+# alarga bd_colgado (espera el tope del 12, que es de segundos con CPU: 363 s de reloj).
 # PRUEBA_AUTOGRADER_PARTE=resto, =bd, =trampas, =sala, =medios o =cuentas ejecuta solo esa
 # parte (así se llama a sí misma).
-PARTES="sala bd trampas cuentas medios resto"
+PARTES="trampas sala cuentas bd resto medios"
 PARTE=${PRUEBA_AUTOGRADER_PARTE:-}
 if [ -z "$PARTE" ]; then
   hijos=()
