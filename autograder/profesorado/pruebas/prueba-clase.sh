@@ -158,10 +158,15 @@ fi
 col() { python3 -c 'import csv,sys
 for f in csv.reader(open(sys.argv[1], encoding="utf-8")):
     if f[0] == sys.argv[2]: print(f[int(sys.argv[3]) - 1])' "$TMP/notas-1.csv" "$1" "$2"; }
-comprobar() { # comprobar ETIQUETA CONDICIÓN…
+# comprobar [--fila CLAVE] ETIQUETA CONDICIÓN…: si falla, enseña la fila de CLAVE en notas.csv
+# (por omisión, lo que va antes de «:» en la etiqueta, que suele ser el nombre de la entrega).
+comprobar() {
+  local clave=""
+  if [ "$1" = --fila ]; then clave=$2; shift 2; fi
   local etiqueta=$1
   shift
-  if "$@"; then bien "$etiqueta"; else mal "${etiqueta%%:*}" "$etiqueta — fila: $(grep "^${etiqueta%%:*}," "$TMP/notas-1.csv")"; fi
+  clave=${clave:-${etiqueta%%:*}}
+  if "$@"; then bien "$etiqueta"; else mal "${etiqueta%%:*}" "$etiqueta — fila: $(grep "^$clave," "$TMP/notas-1.csv")"; fi
 }
 es() { [ "$1" = "$2" ]; }
 bajo() { [ -n "$1" ] && [ "$1" -le 20 ]; }
@@ -399,9 +404,9 @@ CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade-clase LAB="$nume
 cp "$SAL/notas.csv" "$TMP/notas-1.csv"
 comprobar "Classroom: una fila por repositorio y por quien no entregó ($(($(wc -l <"$SAL/notas.csv") - 1)))" \
   test "$(wc -l <"$SAL/notas.csv")" = 5
-comprobar "Classroom: la solución de Ana, 100 %, con su nombre e identificador de la lista" \
+comprobar --fila "lab-$numero-ana-g" "Classroom: la solución de Ana, 100 %, con su nombre e identificador de la lista" \
   es "$(col "lab-$numero-ana-g" 4)/$(col "lab-$numero-ana-g" 9)" "100/ana.garcia@uni.es"
-comprobar "Classroom: la partida de Juan saca poco (su usuario acaba como el de Ana, y es el suyo)" \
+comprobar --fila "lab-$numero-juan-ana-g" "Classroom: la partida de Juan saca poco (su usuario acaba como el de Ana, y es el suyo)" \
   es "$(bajo "$(col "lab-$numero-juan-ana-g" 4)" && echo bajo)/$(col "lab-$numero-juan-ana-g" 9)" "bajo/juan@uni.es"
 comprobar "Classroom: quien no aceptó la tarea, «sin entrega» con su identificador" \
   es "$(col "Zoe Núñez" 8)/$(col "Zoe Núñez" 9)/$(col "pablo@uni.es" 8)" "sin entrega/zoe@uni.es/sin entrega"
