@@ -49,12 +49,15 @@
  *                         TCP, listen y accept) sale de libc (por donde pasan libuv, libcurl y
  *                         libpq) o de esas bibliotecas, no de una instrucción syscall del
  *                         programa: eso es su propio bucle (hostiles/chat_epoll.c)
- *   (servidores) la pila  en los laboratorios con red_cruda prohibido y uv_listen requerido
- *                         (el 09), además la pila de esas llamadas (strace -k): pasan por
- *                         libuv.so, no solo por libc (hostiles/chat_sin_libuv.c: las
- *                         funciones de libc encontradas con dl_iterate_phdr). Ahí epoll_ctl
- *                         no se para (libuv 1.50 hace uno por escritura terminada:
- *                         conducta_llamadas); basta epoll_create*, que un bucle propio pide
+ *   (red) la pila         en los laboratorios con red_cruda prohibido y uv_listen requerido
+ *                         (el 09) o con «pila_en»: ["*"] (los clientes, 07 y 10), además la
+ *                         pila de esas llamadas (strace -k): pasan por libuv.so (o libpq), no
+ *                         solo por libc ni por libcurl (hostiles/chat_sin_libuv.c y, en el 07,
+ *                         monitor_sin_libuv.c y monitor_curl_propio.c: las funciones de libc o
+ *                         de libcurl encontradas con dl_iterate_phdr). Ahí epoll_ctl no se
+ *                         para (libuv 1.50 hace uno por escritura terminada, y en un cliente
+ *                         de libcurl son varios por petición: conducta_llamadas); basta
+ *                         epoll_create*, que un bucle propio pide
  *
  * «Archivo normal» es una ruta absoluta fuera del sistema (/usr, /lib, /etc, /proc, /sys,
  * /dev): el cargador dinámico y getaddrinfo leen su configuración en el hilo principal y no
@@ -356,9 +359,10 @@ static char *informe_de(const juicio_t *j, int con_menor)
            "bucle debe ser el de libuv, uv_run(UV_RUN_DEFAULT), y los descriptores los vigila "
            "libuv (uv_tcp_*, uv_poll_*, uv_timer_*…), no el programa");
     motivo(informe, j->ajeno_red,
-           "libuv crea los sockets, los pone a escuchar y acepta sus conexiones (uv_tcp_init, "
-           "uv_tcp_bind, uv_listen, uv_accept), o lo hacen curl o libpq en la biblioteca del "
-           "curso: no el programa con sus propias llamadas");
+           "Los sockets los crea libuv (en un servidor: uv_tcp_init, uv_tcp_bind, uv_listen, "
+           "uv_accept), o curl o libpq dentro de la biblioteca del curso (en un cliente: "
+           "http_pedir, bd_conectar), y el bucle de libuv los mueve: no el programa con sus "
+           "propias llamadas ni con las de libcurl en un bucle suyo");
     motivo(informe, j->hilos,
            "Solo cuenta el grupo de hilos de libuv (" CAL_TEXTO(
                HILOS_GRUPO) " en la "
@@ -492,6 +496,15 @@ static int donde_cobrar_menor(const lab_t *lab, const juicio_t *por)
     return primera;
 }
 
+/* La pila de cada llamada de la red y de epoll (strace -k en todas las ejecuciones sin
+ * valgrind): en los servidores (uv_listen requerido, el 09) y en los laboratorios que la piden
+ * en todas («pila_en»: ["*"], los clientes 07 y 10). */
+static int pila_de_la_red(const lab_t *lab)
+{
+    int en_todas = lab->npila_en > 0 && strcmp(lab->pila_en[0], "*") == 0;
+    return conducta_prohibe(lab, "red_cruda") && (conducta_requiere(lab, "uv_listen") || en_todas);
+}
+
 int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe, char **aviso)
 {
     *informe = *aviso = NULL;
@@ -535,8 +548,7 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
         return -1; /* nada que juzgar: quien llama lo dice */
     }
     pila_motivo[0] = '\0';
-    if (origen_ok && !pila_ok && conducta_prohibe(lab, "red_cruda") &&
-        conducta_requiere(lab, "uv_listen"))
+    if (origen_ok && !pila_ok && pila_de_la_red(lab))
         snprintf(pila_motivo, sizeof pila_motivo,
                  "este strace no da la pila de cada llamada (-k), y sin ella no se sabe si las "
                  "hace libuv o el programa con las funciones de libc");
@@ -752,8 +764,7 @@ const char *conducta_origen_entorno(const lab_t *lab)
 
 int conducta_pila(const lab_t *lab)
 {
-    return origen_ok && pila_ok && conducta_prohibe(lab, "red_cruda") &&
-           conducta_requiere(lab, "uv_listen");
+    return origen_ok && pila_ok && pila_de_la_red(lab);
 }
 
 const char *conducta_llamadas(const lab_t *lab)
@@ -770,12 +781,16 @@ const char *conducta_llamadas(const lab_t *lab)
      * vuelta, como epoll_wait). mmap solo donde ya se para (08 y 11): al cargar libcurl y
      * sus dependencias son unas 150 paradas antes de main, que retrasaban el arranque del
      * 07 (autograder/README.md, «Medios»). */
-    /* Con la pila (-k, el 09), epoll_ctl no: libuv 1.45 y posteriores (la 1.50 de Debian 13)
+    /* Con la pila (-k: el 09, el 07 y el 10), epoll_ctl no: en un cliente de libcurl son
+     * varios por petición (vigilar, cambiar, dejar de vigilar cada socket), y cada uno desenrolla
+     * su pila por libcurl y libuv: en el 07, 500 ms de más en cada petición del primer ciclo con
+     * las verificaciones a la vez (la solución, 60/100; sin epoll_ctl, 100). Y libuv 1.45 y
+     * posteriores (la 1.50 de Debian 13)
      * hacen un epoll_ctl(MOD) por cada escritura terminada (al vaciarse la cola de un stream
      * vuelve a aplicar lo vigilado, aunque no cambie), y cada parada con -k cuesta de 2 a 6 ms:
      * en carga_200 eran 20 300 paradas (con libuv 1.44, 203) y la solución no daba la
      * bienvenida a sus 200 clientes ni en 60 s con la máquina cargada (autograder/README.md,
-     * «La pila, en el 09»). Un bucle propio se delata igual en su epoll_create*, sus sockets,
+     * «La pila, en la red»). Un bucle propio se delata igual en su epoll_create*, sus sockets,
      * listen y accept, que se paran con su pila. */
     snprintf(l, sizeof l,
              "execve,execveat,clone,clone3,fork,vfork,nanosleep,clock_nanosleep%s%s%s%s%s%s",

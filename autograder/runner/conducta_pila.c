@@ -39,6 +39,15 @@ static const char *const libc_y_cargador[] = {"libc.so", "libc-", "ld-linux", NU
 static const char *const permitidas[] = {"libuv.so", "libcurl.so", "libcurl-gnutls.so", "libpq.so",
                                          NULL};
 static const char *const solo_libuv[] = {"libuv.so", NULL};
+/* En la pila de una llamada de la red o de epoll: libuv (o libpq, que conecta desde quien la
+ * llama) la hace buena; libcurl no basta, es de paso. En la biblioteca del curso curl solo
+ * trabaja dentro de curl_multi_socket_action, y esa solo se llama desde las callbacks de sus
+ * uv_timer y uv_poll (common/src/http_cliente.c): libuv siempre está debajo. Un programa que
+ * mueve curl con su propio bucle (curl_multi_perform y curl_multi_poll, halladas con
+ * dl_iterate_phdr) crea sus sockets con libcurl y sin libuv, y el marco que se nombra es el
+ * suyo, no el de libcurl. */
+static const char *const con_bucle[] = {"libuv.so", "libpq.so", NULL};
+static const char *const de_paso[] = {"libcurl.so", "libcurl-gnutls.so", NULL};
 
 /* «mmap(dir, largo, prot, indicadores, fd<ruta>|-1, desp)» que devolvió `ret_txt`. */
 void conducta_mapa_anotar(vista_t *v, const char *par, const char *ret_txt)
@@ -180,9 +189,10 @@ void conducta_pila_marco(vista_t *v, const char *marco)
             marco_quien(marco, ruta, v->pila_programa, sizeof v->pila_programa);
         return;
     }
-    if (sistema_y(ruta, permitidas))
+    if (sistema_y(ruta, con_bucle))
         v->pila_biblioteca = 1;
-    else if (!sistema_y(ruta, libc_y_cargador) && v->pila_quien[0] == '\0')
+    else if (!sistema_y(ruta, libc_y_cargador) && !sistema_y(ruta, de_paso) &&
+             v->pila_quien[0] == '\0')
         marco_quien(marco, ruta, v->pila_quien, sizeof v->pila_quien);
 }
 

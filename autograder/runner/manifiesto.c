@@ -148,18 +148,24 @@ static void leer_medios(json_t *raiz, lab_t *lab, char *error, size_t tam, int *
     /* «pila_en»: las verificaciones cuyas ejecuciones strace observa con la pila de cada
      * llamada (-k), para ver quién pidió cada archivo que toca el grupo de hilos de libuv
      * (runner/conducta.c, «el grupo lee por el programa»). Solo donde se prohíbe leer o
-     * escribir archivos sin callback: sin eso no hay nada que juzgar con ella. */
+     * escribir archivos sin callback: sin eso no hay nada que juzgar con ella. O ["*"] con
+     * «red_cruda»: la pila de cada socket y epoll_create* en todas (los clientes, 07 y 10:
+     * «la pila» en runner/conducta.c). */
     if (!*mal && json_object_get(medios, "pila_en") != NULL) {
         lab->npila_en = lista_de(json_object_get(medios, "pila_en"), "medios.pila_en",
                                  &lab->pila_en, error, tam, mal);
-        int archivos = 0;
-        for (int i = 0; i < lab->nprohibidos; i++)
+        int archivos = 0, red = 0;
+        for (int i = 0; i < lab->nprohibidos; i++) {
             archivos |= strcmp(lab->prohibidos[i], "lectura_bloqueante") == 0 ||
                         strcmp(lab->prohibidos[i], "archivos_bloqueantes") == 0;
-        if (!*mal && !archivos) {
+            red |= strcmp(lab->prohibidos[i], "red_cruda") == 0;
+        }
+        int en_todas = !*mal && lab->npila_en > 0 && strcmp(lab->pila_en[0], "*") == 0;
+        if (!*mal && !archivos && !(red && en_todas)) {
             snprintf(error, tam,
                      "«medios.pila_en» solo vale con «lectura_bloqueante» o "
-                     "«archivos_bloqueantes» en «medios.prohibidos»");
+                     "«archivos_bloqueantes» en «medios.prohibidos», o [\"*\"] con "
+                     "«red_cruda»");
             *mal = 1;
         }
     }
