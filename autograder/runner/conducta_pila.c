@@ -45,7 +45,7 @@ static const char *const solo_libuv[] = {"libuv.so", NULL};
  * uv_timer y uv_poll (common/src/http_cliente.c): libuv siempre está debajo. Un programa que
  * mueve curl con su propio bucle (curl_multi_perform y curl_multi_poll, halladas con
  * dl_iterate_phdr) crea sus sockets con libcurl y sin libuv, y el marco que se nombra es el
- * suyo, no el de libcurl. */
+ * suyo, no el de libcurl (medido en el 07 con la pila en todas: 86/100 → 4). */
 static const char *const con_bucle[] = {"libuv.so", "libpq.so", NULL};
 static const char *const de_paso[] = {"libcurl.so", "libcurl-gnutls.so", NULL};
 

@@ -149,8 +149,8 @@ static void leer_medios(json_t *raiz, lab_t *lab, char *error, size_t tam, int *
      * llamada (-k), para ver quién pidió cada archivo que toca el grupo de hilos de libuv
      * (runner/conducta.c, «el grupo lee por el programa»). Solo donde se prohíbe leer o
      * escribir archivos sin callback: sin eso no hay nada que juzgar con ella. O ["*"] con
-     * «red_cruda»: la pila de cada socket y epoll_create* en todas (los clientes, 07 y 10:
-     * «la pila» en runner/conducta.c). */
+     * «red_cruda»: la pila de cada socket y epoll_create* en todas («la pila» en
+     * runner/conducta.c; hoy ningún laboratorio). */
     if (!*mal && json_object_get(medios, "pila_en") != NULL) {
         lab->npila_en = lista_de(json_object_get(medios, "pila_en"), "medios.pila_en",
                                  &lab->pila_en, error, tam, mal);
