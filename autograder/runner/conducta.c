@@ -34,7 +34,8 @@
  *                         no, el aviso «no usa uv_run», aunque el nombre aparezca). No se para
  *                         en cada epoll_wait: costaría una parada por vuelta del bucle
  *   libpq_bloqueante      ni un poll/ppoll/select/pselect6 que espere (tiempo distinto de
- *                         0; PQfinish mira sin esperar) en el hilo del bucle: libpq
+ *                         0; PQfinish mira sin esperar) en el hilo del bucle ni en un hilo
+ *                         del grupo (libpq bloqueante en un uv_queue_work): libpq
  *                         bloqueante (PQconnectdb, PQexec…, PQgetResult sin PQisBusy)
  *                         espera con poll en el hilo que la llama; la biblioteca del curso
  *                         (common/src/bd.c) vigila PQsocket con un uv_poll, que espera en el
@@ -50,14 +51,15 @@
  *                         libpq) o de esas bibliotecas, no de una instrucción syscall del
  *                         programa: eso es su propio bucle (hostiles/chat_epoll.c)
  *   (red) la pila         en los laboratorios con red_cruda prohibido y uv_listen requerido
- *                         (el 09) o con «pila_en»: ["*"] (los clientes, 07 y 10), además la
- *                         pila de esas llamadas (strace -k): pasan por libuv.so (o libpq), no
- *                         solo por libc ni por libcurl (hostiles/chat_sin_libuv.c y, en el 07,
- *                         monitor_sin_libuv.c y monitor_curl_propio.c: las funciones de libc o
- *                         de libcurl encontradas con dl_iterate_phdr). Ahí epoll_ctl no se
- *                         para (libuv 1.50 hace uno por escritura terminada, y en un cliente
- *                         de libcurl son varios por petición: conducta_llamadas); basta
- *                         epoll_create*, que un bucle propio pide
+ *                         (el 09) o con «pila_en»: ["*"] (un cliente que la pida en todas sus
+ *                         ejecuciones; hoy ninguno: en el 07 cuesta demasiado, autograder/
+ *                         README.md, «La pila, en la red»), además la pila de esas llamadas
+ *                         (strace -k): pasan por libuv.so (o libpq), no solo por libc ni por
+ *                         libcurl (hostiles/chat_sin_libuv.c: las funciones de libc
+ *                         encontradas con dl_iterate_phdr). Ahí epoll_ctl no se para (libuv
+ *                         1.50 hace uno por escritura terminada, y en un cliente de libcurl son
+ *                         varios por petición: conducta_llamadas); basta epoll_create*, que un
+ *                         bucle propio pide
  *
  * «Archivo normal» es una ruta absoluta fuera del sistema (/usr, /lib, /etc, /proc, /sys,
  * /dev): el cargador dinámico y getaddrinfo leen su configuración en el hilo principal y no
@@ -187,6 +189,19 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
                  "poll o select que espera en el hilo del bucle, %d %s en una ejecución "
                  "(libuv espera con epoll: es libpq esperando al servidor)",
                  v->sondeos_espera, texto_plural(v->sondeos_espera, "vez", "veces"));
+    /* Y en los hilos del grupo: libpq bloqueante dentro de un uv_queue_work (PQconnectdb,
+     * PQexec… en cada hilo, con su conexión) espera igual, con poll, en ese hilo; la biblioteca
+     * del curso solo manda al grupo PQcancel, que no sondea. Sin cliente HTTP no hay resolutor
+     * de libcurl que espere al DNS: cuentan todos los hilos, también los que abrieron un socket
+     * AF_UNIX (la conexión de libpq por el socket unix de PostgreSQL lo parece). Antes, el 12
+     * sin bucle ni pool, con libpq bloqueante en cuatro hilos del grupo: 100/100 (adversario
+     * de la sesión 52). */
+    if (conducta_prohibe(lab, "libpq_bloqueante") && !conducta_requiere(lab, "http_pedir") &&
+        v->esperas_hilo > 0 && j->libpq[0] == '\0')
+        snprintf(j->libpq, sizeof j->libpq,
+                 "poll o select que espera en un hilo del grupo, %d %s en una ejecución (es "
+                 "libpq esperando al servidor dentro de un uv_queue_work)",
+                 v->esperas_hilo, texto_plural(v->esperas_hilo, "vez", "veces"));
     int propios = v->creados - resolutores_de_verdad(lab, v);
     if (conducta_prohibe(lab, "hilos") && propios > HILOS_GRUPO && j->hilos[0] == '\0')
         snprintf(j->hilos, sizeof j->hilos,
@@ -351,7 +366,8 @@ static char *informe_de(const juicio_t *j, int con_menor)
            "curso): sin sockets en hilos propios");
     motivo(informe, j->libpq,
            "Las llamadas de libpq que esperan al servidor (PQconnectdb, PQexec, PQexecParams, "
-           "PQprepare, PQgetResult sin PQisBusy…) bloquean el bucle mientras tanto: las "
+           "PQprepare, PQgetResult sin PQisBusy…) bloquean mientras tanto el hilo que las hace "
+           "(el del bucle, o uno del grupo dentro de un uv_queue_work): las "
            "conexiones y las sentencias van por la biblioteca del curso (bd_conectar, "
            "bd_consultar), que las lleva sin bloquear sobre libuv");
     motivo(informe, j->ajeno_epoll,
@@ -497,8 +513,8 @@ static int donde_cobrar_menor(const lab_t *lab, const juicio_t *por)
 }
 
 /* La pila de cada llamada de la red y de epoll (strace -k en todas las ejecuciones sin
- * valgrind): en los servidores (uv_listen requerido, el 09) y en los laboratorios que la piden
- * en todas («pila_en»: ["*"], los clientes 07 y 10). */
+ * valgrind): en los servidores (uv_listen requerido, el 09) y en los laboratorios con
+ * red_cruda que la piden en todas («pila_en»: ["*"]; hoy ninguno). */
 static int pila_de_la_red(const lab_t *lab)
 {
     int en_todas = lab->npila_en > 0 && strcmp(lab->pila_en[0], "*") == 0;
@@ -781,10 +797,10 @@ const char *conducta_llamadas(const lab_t *lab)
      * vuelta, como epoll_wait). mmap solo donde ya se para (08 y 11): al cargar libcurl y
      * sus dependencias son unas 150 paradas antes de main, que retrasaban el arranque del
      * 07 (autograder/README.md, «Medios»). */
-    /* Con la pila (-k: el 09, el 07 y el 10), epoll_ctl no: en un cliente de libcurl son
-     * varios por petición (vigilar, cambiar, dejar de vigilar cada socket), y cada uno desenrolla
-     * su pila por libcurl y libuv: en el 07, 500 ms de más en cada petición del primer ciclo con
-     * las verificaciones a la vez (la solución, 60/100; sin epoll_ctl, 100). Y libuv 1.45 y
+    /* Con la pila (-k: el 09, y un cliente con «pila_en»: ["*"]), epoll_ctl no: en un cliente
+     * de libcurl son varios por petición (vigilar, cambiar, dejar de vigilar cada socket), y
+     * cada uno desenrolla su pila por libcurl y libuv: en el 07, 500 ms de más en cada petición
+     * del primer ciclo con las verificaciones a la vez (la solución, 60/100). Y libuv 1.45 y
      * posteriores (la 1.50 de Debian 13)
      * hacen un epoll_ctl(MOD) por cada escritura terminada (al vaciarse la cola de un stream
      * vuelve a aplicar lo vigilado, aunque no cambie), y cada parada con -k cuesta de 2 a 6 ms:

@@ -57,6 +57,8 @@ typedef struct {
     int sondeos;         /* poll/select en el hilo del bucle (libuv espera con epoll) */
     int sondeos_espera;  /* de ellos, los que esperan (tiempo distinto de 0) */
     int sondeos_hilo;    /* poll/select en otro hilo del programa que no es un resolutor */
+    int esperas_hilo;    /* poll/select que esperan en otro hilo del programa (los del
+                          * resolutor también: quién lo es lo decide el laboratorio) */
     int herramientas;    /* arranques de la herramienta de valgrind (uno por programa) */
     int lecturas_grupo;  /* archivos normales leídos o escritos en otros hilos */
     char lectura[512];   /* primera lectura de archivo en el hilo del bucle */

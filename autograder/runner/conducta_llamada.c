@@ -652,8 +652,9 @@ static void oir_linea(void *dato, long tid, const char *resto)
     if (sondeo && v->principal != 0 && tid == v->principal) {
         v->sondeos++;
         v->sondeos_espera += !conducta_sondeo_sin_espera(resto);
-    } else if (sondeo && v->principal != 0 && es_miembro(v, tid) && !es_resolutor(v, tid)) {
-        v->sondeos_hilo++;
+    } else if (sondeo && v->principal != 0 && es_miembro(v, tid)) {
+        v->sondeos_hilo += !es_resolutor(v, tid);
+        v->esperas_hilo += !conducta_sondeo_sin_espera(resto);
     }
 }
 
