@@ -1290,11 +1290,15 @@ else
 fi
 # El 12 (libpq_bloqueante): «bd-poll», un poll(…, -1) en el hilo del bucle (libpq bloqueante,
 # partido en <unfinished ...>); «bd-poll-cero», poll y ppoll con tiempo 0 en el hilo del bucle
-# (los de la solución al cerrar cada conexión) y uno que espera en otro hilo (PQcancel en el
-# grupo de hilos de libuv): ninguno espera en el bucle.
+# (los de la solución al cerrar cada conexión): ninguno espera. «bd-poll-grupo», un hilo del
+# grupo que abre un socket AF_UNIX (como la conexión de libpq por el socket unix de
+# PostgreSQL) y espera con poll: libpq bloqueante dentro de un uv_queue_work (antes pasaba por
+# un resolutor de libcurl, que el 12 no tiene; hostiles/bd_en_grupo.c del 12). El PQcancel de
+# bd_cancelar, en el grupo, no sondea: conecta, envía y espera con recv.
 juzgar_trazas_12() { JUZGAR_LAB=12 juzgar_trazas "$@"; }
 juzgar_trazas_12 bd-poll 1 'Se vio poll o select que espera en el hilo del bucle, 1 vez en una ejecución'
 juzgar_trazas_12 bd-poll-cero 0 'Sin reglas de medios rotas'
+juzgar_trazas_12 bd-poll-grupo 1 'Se vio poll o select que espera en un hilo del grupo, 2 veces en una ejecución'
 fi
 
 if [ "$PARTE" = medios ]; then
