@@ -128,7 +128,7 @@ static void registra_estado(void)
     mon_esperar(p, "FALLO", u503, 1, 500);
     cal_esperar(100);
     mon_parar(p, 2000);
-    const char *out = cal_salida(p);
+    const char *out = mon_salida(p);
     char i[6][1200];
     int ok = linea_correcta(out, u200, "OK", 200, i[0], sizeof i[0]);
     ok &= linea_correcta(out, u404, "FALLO", 404, i[1], sizeof i[1]);
@@ -462,13 +462,13 @@ static void alerta_tres_fallos(void)
     mon_parar(p, 2000);
     mon_parar(pl, 2000);
     close(cerrado);
-    const char *out = cal_salida(p);
+    const char *out = mon_salida(p);
     char t1[1024], t2[1024], t3[1024], t4[1024], t5[1024], e1[512], e2[512], e4[512], e5[512];
     int a1 = 0, a2 = 0, a4 = 0, a5 = 0;
     int bien1 = avisos_en_su_sitio(out, mala, "ALERTA", &a1, e1, sizeof e1);
     int bien2 = avisos_en_su_sitio(out, dos, "ALERTA", &a2, e2, sizeof e2);
     int bien4 = avisos_en_su_sitio(out, rechaza, "ALERTA", &a4, e4, sizeof e4);
-    const char *out_lenta = cal_salida(pl);
+    const char *out_lenta = mon_salida(pl);
     int bien5 = avisos_en_su_sitio(out_lenta, lenta, "ALERTA", &a5, e5, sizeof e5);
     int alertas_buena = cal_contar(out, "ALERTA", buena);
     int fallos1 = cal_contar(out, "FALLO", mala), fallos2 = cal_contar(out, "FALLO", dos);
@@ -533,7 +533,7 @@ static void recuperacion(void)
     mon_esperar(p, "OK", o[4].url, 2, 1500);
     cal_esperar(50);
     mon_parar(p, 2000);
-    const char *out = cal_salida(p);
+    const char *out = mon_salida(p);
     char t[5][1024], e[5][512];
     int r[5] = {0, 0, 0, 0, 0}, bien[5];
     for (int k = 0; k < 5; k++)
@@ -599,10 +599,10 @@ static void sin_duplicados(void)
                                   (unsigned long long)(v[i].inicio_ms - origen),
                                   (unsigned long long)(v[i].fin_ms - origen));
     }
-    int omitidas = cal_contar(cal_salida(p), "OMITIDA", lenta);
+    int omitidas = cal_contar(mon_salida(p), "OMITIDA", lenta);
     /* Que una OMITIDA ni sume ni corte la racha lo juzga «alerta_tres_fallos» (su URL lenta que
      * falla siempre): aquí, solo que no se lance dos veces. */
-    const char *out = cal_salida(p);
+    const char *out = mon_salida(p);
     int ok = solapes == 0 && n >= 2 && omitidas >= 1 && nr >= 6;
     cal_obtenido("%s; %d se %s con la anterior; %d %s OMITIDA; %d %s a la rápida", desc, solapes,
                  texto_plural(solapes, "solapa", "solapan"), omitidas,
@@ -714,10 +714,10 @@ static void limite_por_verificacion(void)
                                   v[i].abortada ? "" : " (completa)");
     }
     /* Las líneas FALLO: estado 0 y tiempo por debajo del intervalo. */
-    int fallos = cal_contar(cal_salida(p), "FALLO", u), buenas = 0;
+    int fallos = cal_contar(mon_salida(p), "FALLO", u), buenas = 0;
     for (int i = 0; i < fallos; i++) {
         char linea[1024], e[32], ms[32];
-        cal_linea(cal_salida(p), "FALLO", u, i, linea, sizeof linea);
+        cal_linea(mon_salida(p), "FALLO", u, i, linea, sizeof linea);
         if (cal_palabra(linea, 2, e, sizeof e) && cal_palabra(linea, 3, ms, sizeof ms) &&
             strcmp(e, "0") == 0 && strtol(ms, NULL, 10) < T * 3 / 4)
             buenas++;
@@ -738,7 +738,7 @@ static void limite_por_verificacion(void)
     int con_tope = !primer_ciclo || (ntope > 0 && x[0].abortada && dtope >= 9000);
     cal_matar(ptope);
     int ok = n >= 3 && largas == 0 && fallos >= 2 && buenas == fallos && con_t && con_tope;
-    int omitidas = cal_contar(cal_salida(p), "OMITIDA", u);
+    int omitidas = cal_contar(mon_salida(p), "OMITIDA", u);
     char sobre_t[256];
     if (nt <= 0)
         snprintf(sobre_t, sizeof sobre_t, "con -i 2000 -t 250, ninguna petición terminada");
@@ -899,6 +899,7 @@ static void inalcanzable(void)
      * teniendo su conexión. La parada la juzga sigint, no esta (la pasada de la sesión 51: el
      * mutante ignora_sigint seguía 2 s llamando al sitio que corta a medias, que ya nadie
      * atendía, y perdía también esta). */
+    mon_anotar_parada(p);
     cal_senal(p, SIGINT);
     for (uint64_t fin = cal_ahora_ms() + 2000; !cal_termino(p) && cal_ahora_ms() < fin;) {
         cal_esperar(10);
@@ -915,7 +916,7 @@ static void inalcanzable(void)
     for (int i = 0; i < A_MEDIAS_MAX; i++)
         if (am.fd[i] >= 0)
             close(am.fd[i]);
-    const char *out = cal_salida(p);
+    const char *out = mon_salida(p);
     /* El sitio que corta a medias: FALLO con estado 0 o 200 (el que llegó), nunca OK. */
     int fallos_am = cal_contar(out, "FALLO", medias), oks_am = cal_contar(out, "OK", medias);
     int estado_am = 1;

@@ -113,7 +113,7 @@ int mon_esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int ma
 {
     uint64_t fin = cal_ahora_ms() + (uint64_t)(max_ms > 0 ? max_ms : 0);
     for (;;) {
-        if (cal_contar(cal_salida(p), tipo, u) >= n)
+        if (cal_contar(mon_salida(p), tipo, u) >= n)
             return 1;
         if (cal_termino(p) || cal_ahora_ms() >= fin)
             return 0;
@@ -121,18 +121,85 @@ int mon_esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int ma
     }
 }
 
-/* SIGINT y espera al final (y un poco más: el servidor anota las peticiones cortadas al
- * ver cerrarse la conexión, y eso es lo que respalda un FALLO con estado 0). */
-/* SIGINT y espera al final. Si no para, se mata (y queda como «el calificador lo mató»,
- * que ninguna verificación da por bueno): así el servidor cierra sus conexiones y las
- * apunta en el registro antes de que se coteje una sola línea con él. */
+/* Las paradas de esta verificación (cada una corre en su proceso): a qué programa mandó
+ * mon_parar su SIGINT y cuándo, y la salida de ese programa hasta el primer RESUMEN que llegó
+ * después (mon_salida: una copia, que se rehace si la salida creció). */
+#define MAX_PARADAS 8
+static struct {
+    const cal_proceso_t *p;
+    uint64_t senal_ms;
+    size_t largo;
+    char *corte;
+} paradas[MAX_PARADAS];
+static int nparadas;
+
+static int parada_de(const cal_proceso_t *p)
+{
+    for (int i = 0; i < nparadas; i++)
+        if (paradas[i].p == p)
+            return i;
+    return -1;
+}
+
+void mon_anotar_parada(const cal_proceso_t *p)
+{
+    if (parada_de(p) >= 0 || nparadas >= MAX_PARADAS)
+        return;
+    paradas[nparadas].p = p;
+    paradas[nparadas].senal_ms = cal_ahora_ms();
+    paradas[nparadas].largo = 0;
+    paradas[nparadas].corte = NULL;
+    nparadas++;
+}
+
+/* SIGINT y espera al final (y 150 ms más: el servidor anota las peticiones cortadas al ver
+ * cerrarse la conexión, y eso es lo que respalda un FALLO con estado 0). Si no para, se mata
+ * (y queda como «el calificador lo mató», que ninguna verificación da por bueno): así el
+ * servidor cierra sus conexiones y las apunta en el registro antes de que se coteje una sola
+ * línea con él. */
 void mon_parar(cal_proceso_t *p, int max_ms)
 {
+    mon_anotar_parada(p);
     cal_senal(p, SIGINT);
     cal_esperar_fin(p, max_ms);
     if (!cal_termino(p))
         cal_matar(p);
     cal_esperar(150);
+}
+
+const char *mon_salida(const cal_proceso_t *p)
+{
+    const char *out = cal_salida(p);
+    int k = parada_de(p);
+    if (k < 0)
+        return out;
+    size_t largo = strlen(out);
+    if (paradas[k].corte != NULL && paradas[k].largo == largo)
+        return paradas[k].corte;
+    const char *c = out;
+    for (int num = 0; *c != '\0'; num++) {
+        const char *fin = strchr(c, '\n');
+        uint64_t visto = cal_linea_vista_ms(p, 1, num);
+        if (strncmp(c, "RESUMEN", 7) == 0 && visto >= paradas[k].senal_ms) {
+            char *corte = strndup(out, (size_t)(c - out));
+            if (corte == NULL)
+                return out;
+            free(paradas[k].corte);
+            paradas[k].corte = corte;
+            paradas[k].largo = largo;
+            return corte;
+        }
+        if (fin == NULL)
+            break;
+        c = fin + 1;
+    }
+    return out;
+}
+
+uint64_t mon_parada_ms(const cal_proceso_t *p)
+{
+    int k = parada_de(p);
+    return k < 0 ? 0 : paradas[k].senal_ms;
 }
 
 /* ------------------------------------------------------------------ rutas opacas y pruebas */
@@ -243,10 +310,14 @@ static int tiempo_respaldado(const char *linea, int num, const cal_peticion_t *v
 int mon_respaldadas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n, int que,
                     char *informe, size_t tam)
 {
-    const char *out = cal_salida(p);
+    const char *out = mon_salida(p);
     static cal_peticion_t v[MAX_PETICIONES];
     int casadas = 0;
+    /* Lo de después de la parada lo juzga sigint: una petición que acaba después del SIGINT
+     * no necesita su línea (COMPLETAS). */
     uint64_t final = cal_termino(p) ? cal_terminado_ms(p) : cal_ahora_ms();
+    if (mon_parada_ms(p) != 0 && mon_parada_ms(p) < final)
+        final = mon_parada_ms(p);
     for (int k = 0; k < n; k++) {
         int m = cal_registro_ruta(s, o[k].ruta, v, MAX_PETICIONES);
         if (m > MAX_PETICIONES)

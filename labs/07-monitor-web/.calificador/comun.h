@@ -98,6 +98,21 @@ int mon_esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int ma
  * apunta en el registro antes de que se coteje una sola línea con él. */
 void mon_parar(cal_proceso_t *p, int max_ms);
 
+/* La salida del programa para juzgar sus ciclos: si se paró con mon_parar (o se anotó la
+ * parada con mon_anotar_parada), hasta su primer RESUMEN (sin él) de después del SIGINT; si no,
+ * entera (cal_salida). Lo que imprime después del resumen (un temporizador que sigue tras
+ * cerrar el cliente: «FALLO … 0» sin petición) lo juzga solo sigint, con la salida entera: las
+ * demás no pierden por ello sus puntos. No la libera quien llama; vale hasta la siguiente
+ * llamada con el mismo `p`. */
+const char *mon_salida(const cal_proceso_t *p);
+
+/* Anota que ahora se manda a `p` la señal de parar (lo hace mon_parar; la verificación que
+ * para a su manera lo llama justo antes de su cal_senal). */
+void mon_anotar_parada(const cal_proceso_t *p);
+
+/* Cuándo le mandó mon_parar el SIGINT a `p` (cal_ahora_ms), o 0 si no se lo mandó. */
+uint64_t mon_parada_ms(const cal_proceso_t *p);
+
 /* Arranca el servidor de esta verificación con las rutas opacas `o` (inventa sus rutas y
  * rellena sus URLs). NULL si no pudo (ya anotado). */
 cal_servidor_t *mon_servidor_opaco(opaca_t *o, int n);
