@@ -256,6 +256,18 @@ static void sigint(void)
                      resumen, despues, texto_plural(despues, "petición", "peticiones"));
     else
         cal_obtenido("a los 2 s de SIGINT el programa %s; %s", fin, resumen);
+    /* Un código distinto de 0 tras la parada suele ser uv_loop_close que no da 0: qué handle
+     * quedó sin cerrar lo sabe la precarga (el estudiante de prueba de la sesión 51, bug02:
+     * uv_timer_stop sin uv_close, y el informe solo decía «código 1»). */
+    if (termino && cal_codigo(p) != 0) {
+        char abiertos[1024];
+        int k = cal_sin_cerrar(p, abiertos, sizeof abiertos);
+        if (k > 0)
+            cal_nota("Al volver uv_run %s %d %s sin uv_close (uv_loop_close no da 0 "
+                     "mientras quede alguno):\n%s",
+                     k == 1 ? "quedaba" : "quedaban", k, texto_plural(k, "handle", "handles"),
+                     abiertos);
+    }
     cal_esperar(150); /* el servidor anota la petición cancelada al ver cerrarse la conexión */
     int pruebas = mon_con_pruebas(s, p, o, 2, COMPLETAS) && resumen_respaldado(s, p, o, 2, senal);
     if (!ok && pruebas)
