@@ -752,6 +752,9 @@ void cal_matar(cal_proceso_t *p)
     if (p == NULL)
         return;
     if (!p->termino) {
+        /* Un cliente que se mata vivo: antes, lo que escribió libcurl (vivos_cliente.c). */
+        if (avisos.cuentas_antes_de_matar != NULL)
+            avisos.cuentas_antes_de_matar(p);
         p->matado = 1;
         /* Se le mandó una señal (SIGINT, SIGTERM) y sigue vivo: qué lo mantiene vivo. */
         if (p->senal_enviada > 0)

@@ -202,6 +202,24 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
                  "poll o select que espera en un hilo del grupo, %d %s en una ejecución (es "
                  "libpq esperando al servidor dentro de un uv_queue_work)",
                  v->esperas_hilo, texto_plural(v->esperas_hilo, "vez", "veces"));
+    /* curl: libcurl llevada por la biblioteca del curso no espera nunca (curl_multi_socket_action
+     * en las callbacks de libuv; sus poll, con tiempo 0, solo miran un socket); espera con poll
+     * la libcurl que va por su cuenta (curl_easy_perform, curl_multi_poll, curl_multi_wait) o
+     * un bucle propio, en el hilo del bucle o en uno del grupo. Los nombres escondidos
+     * (dl_iterate_phdr y la tabla de símbolos) no lo tapan: la espera la hace el núcleo. Antes,
+     * un 07 con curl_easy_perform en un temporizador y los nombres escondidos: 86/100
+     * (adversario de la sesión 51). Los hilos del resolutor de libcurl (getaddrinfo espera al
+     * DNS) no cuentan. */
+    if (conducta_prohibe(lab, "curl") && v->sondeos_espera > 0 && j->curl[0] == '\0')
+        snprintf(j->curl, sizeof j->curl,
+                 "poll o select que espera en el hilo del bucle, %d %s en una ejecución (libuv "
+                 "espera con epoll, y libcurl llevada por el cliente del curso nunca espera)",
+                 v->sondeos_espera, texto_plural(v->sondeos_espera, "vez", "veces"));
+    if (conducta_prohibe(lab, "curl") && v->esperas_ajenas > 0 && j->curl[0] == '\0')
+        snprintf(j->curl, sizeof j->curl,
+                 "poll o select que espera en un hilo del grupo, %d %s en una ejecución (libcurl "
+                 "esperando a la red dentro de un uv_queue_work)",
+                 v->esperas_ajenas, texto_plural(v->esperas_ajenas, "vez", "veces"));
     int propios = v->creados - resolutores_de_verdad(lab, v);
     if (conducta_prohibe(lab, "hilos") && propios > HILOS_GRUPO && j->hilos[0] == '\0')
         snprintf(j->hilos, sizeof j->hilos,
@@ -370,6 +388,11 @@ static char *informe_de(const juicio_t *j, int con_menor)
            "(el del bucle, o uno del grupo dentro de un uv_queue_work): las "
            "conexiones y las sentencias van por la biblioteca del curso (bd_conectar, "
            "bd_consultar), que las lleva sin bloquear sobre libuv");
+    motivo(informe, j->curl,
+           "libcurl llevada por su cuenta (curl_easy_perform, curl_multi_perform con "
+           "curl_multi_poll o curl_multi_wait) espera a la red bloqueando el hilo que la llama: "
+           "las peticiones van por el cliente del curso (http_pedir), que lleva libcurl sin "
+           "bloquear sobre el bucle de libuv");
     motivo(informe, j->ajeno_epoll,
            "El programa lleva su propio bucle de eventos (su propio epoll), no el de libuv: el "
            "bucle debe ser el de libuv, uv_run(UV_RUN_DEFAULT), y los descriptores los vigila "
@@ -817,7 +840,7 @@ const char *conducta_llamadas(const lab_t *lab)
                                                             : "",
              conducta_prohibe(lab, "red_cruda") ? ",socket,accept,accept4,listen" : "",
              (conducta_prohibe(lab, "red_cruda") && conducta_requiere(lab, "uv_listen")) ||
-                     conducta_prohibe(lab, "libpq_bloqueante")
+                     conducta_prohibe(lab, "libpq_bloqueante") || conducta_prohibe(lab, "curl")
                  ? ",poll,ppoll,select,pselect6"
                  : "",
              archivos ? ",openat,open,creat,read,pread64,readv,preadv,preadv2,getdents64,getdents,"

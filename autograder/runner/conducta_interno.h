@@ -59,6 +59,7 @@ typedef struct {
     int sondeos_hilo;    /* poll/select en otro hilo del programa que no es un resolutor */
     int esperas_hilo;    /* poll/select que esperan en otro hilo del programa (los del
                           * resolutor también: quién lo es lo decide el laboratorio) */
+    int esperas_ajenas;  /* de esos, los de un hilo que no es un resolutor */
     int herramientas;    /* arranques de la herramienta de valgrind (uno por programa) */
     int lecturas_grupo;  /* archivos normales leídos o escritos en otros hilos */
     char lectura[512];   /* primera lectura de archivo en el hilo del bucle */
@@ -127,6 +128,7 @@ typedef struct {
     int esperas_cb;  /* y probado con la pila de cada nanosleep: es lo menor (hay_menor) */
     char denegada[200];
     char libpq[200]; /* libpq_bloqueante: esperas con poll o select en el hilo del bucle */
+    char curl[240];  /* curl: libcurl esperando por su cuenta (poll o select que espera) */
     int lecturas_entrada;
     char roto[MAX_REGLAS][400];
     char ajeno_epoll[400], ajeno_red[400];
