@@ -196,6 +196,14 @@ int procesos_trafico_por_libcurl(void)
                     (unsigned long long)escritos);
         }
     }
+    /* Una verificación con más programas de los que caben no se coteja: lo dice, no lo calla
+     * (las verificaciones del curso lanzan pocos programas cada una). */
+    if (ok && t->demasiadas)
+        cal_nota("(esta verificación lanzó más de " CAL_TEXTO(
+            MAX_VENTANAS) " programas contra el "
+                          "servidor de práctica: lo que recibió el servidor no se cotejó con lo "
+                          "que "
+                          "escribió libcurl)");
     if (ok && t->sin_sitios > 0)
         cal_nota("(en esta máquina la precarga «vivos» no encontró en libcurl sus llamadas a send "
                  "y recv —otra arquitectura que x86-64, o una libcurl compilada de otra forma—: "

@@ -59,7 +59,6 @@ typedef struct {
     int sondeos_hilo;    /* poll/select en otro hilo del programa que no es un resolutor */
     int esperas_hilo;    /* poll/select que esperan en otro hilo del programa (los del
                           * resolutor también: quién lo es lo decide el laboratorio) */
-    int esperas_ajenas;  /* de esos, los de un hilo que no es un resolutor */
     int herramientas;    /* arranques de la herramienta de valgrind (uno por programa) */
     int lecturas_grupo;  /* archivos normales leídos o escritos en otros hilos */
     char lectura[512];   /* primera lectura de archivo en el hilo del bucle */

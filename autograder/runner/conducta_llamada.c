@@ -654,9 +654,7 @@ static void oir_linea(void *dato, long tid, const char *resto)
         v->sondeos_espera += !conducta_sondeo_sin_espera(resto);
     } else if (sondeo && v->principal != 0 && es_miembro(v, tid)) {
         v->sondeos_hilo += !es_resolutor(v, tid);
-        int espera = !conducta_sondeo_sin_espera(resto);
-        v->esperas_hilo += espera;
-        v->esperas_ajenas += espera && !es_resolutor(v, tid);
+        v->esperas_hilo += !conducta_sondeo_sin_espera(resto);
     }
 }
 
