@@ -95,6 +95,8 @@ struct cal_proceso {
     /* Dónde se vio dormir al hilo principal (el del bucle) en cada lectura: en el epoll de
      * uv_run, en otra espera (la última, en dormido_donde) o sin poder saberlo (wchan). */
     unsigned dormido_bucle, dormido_fuera, dormido_sin_saber;
+    unsigned dormido_en_epoll[64]; /* de dormido_bucle, por descriptor del epoll (min(fd, 63)),
+                                    * leído de /proc/<pid>/syscall */
     char dormido_donde[48];
 };
 
@@ -198,6 +200,7 @@ typedef struct {
     cuentas_conexion_t *clientes; /* nclientes casillas, reservadas */
     unsigned sitios_curl;         /* llamadas de libcurl a send/recv halladas; 0: el rango */
     int con_libcurl;              /* el programa tenía libcurl cargada */
+    uint64_t epolls_de_libuv;     /* bit min(fd, 63) del epoll de cada bucle que pasó por uv_run */
     uint64_t medido_ms;           /* hasta cuándo valen: lo enviado antes ya está contado */
 } cuentas_t;
 int vivos_cuentas(cal_proceso_t *p, cuentas_t *c);

@@ -472,6 +472,7 @@ static int cuentas_de(const cal_proceso_t *p, const char *vez, cuentas_t *c)
     lista_cuentas_t de = {0}, clientes = {0};
     int cerrada = 0, fallo = 0;
     unsigned sondeos = 0, rapidos = 0, sitios = 0, sitios_curl = 0, con_libcurl = 0;
+    unsigned long long epolls = 0;
     for (const char *l = p->vivos.datos; l != NULL && *l != '\0' && !cerrada && !fallo;) {
         const char *fin = strchr(l, '\n');
         if (fin == NULL)
@@ -488,12 +489,13 @@ static int cuentas_de(const cal_proceso_t *p, const char *vez, cuentas_t *c)
         }
         unsigned long long puerto, leidos, escritos, conexiones, cuantos;
         unsigned a, b, s, sc, lc;
+        unsigned long long ep;
         if (resto != NULL && (es_conexion || es_cliente) &&
             sscanf(resto, "%llu %llu %llu", &puerto, &leidos, &escritos) == 3 && puerto < 65536) {
             fallo = lista_anadir(es_conexion ? &de : &clientes, (int)puerto, leidos, escritos) < 0;
         } else if (resto != NULL && es_cierre &&
-                   sscanf(resto, "%llu %u %u %u %llu %u %u", &conexiones, &a, &b, &s, &cuantos, &sc,
-                          &lc) == 7) {
+                   sscanf(resto, "%llu %u %u %u %llu %u %u %llu", &conexiones, &a, &b, &s, &cuantos,
+                          &sc, &lc, &ep) == 8) {
             dichas = (size_t)conexiones;
             dichos = (size_t)cuantos;
             sondeos = a;
@@ -501,6 +503,7 @@ static int cuentas_de(const cal_proceso_t *p, const char *vez, cuentas_t *c)
             sitios = s;
             sitios_curl = sc;
             con_libcurl = lc;
+            epolls = ep;
             cerrada = 1;
         }
         l = fin + 1;
@@ -519,6 +522,7 @@ static int cuentas_de(const cal_proceso_t *p, const char *vez, cuentas_t *c)
     c->sitios = sitios;
     c->sitios_curl = sitios_curl;
     c->con_libcurl = con_libcurl != 0;
+    c->epolls_de_libuv = epolls;
     return 1;
 }
 

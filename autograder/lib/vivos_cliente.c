@@ -61,7 +61,34 @@ typedef struct {
     ventanas_t contadas;      /* mientras corría un programa que dio sus cuentas */
     ventanas_t ciegas;        /* mientras corría uno que no se pudo contar */
     int demasiadas;           /* más programas de los que caben: no se mira nada */
+    unsigned ajeno_veces;     /* el hilo del bucle, visto dormido en un epoll que no es de libuv */
+    unsigned ajeno_vistas;    /* de cuántas veces que se le vio dormido en un epoll */
+    int ajeno_fd;             /* ese epoll (el más visto) */
 } cliente_cuentas_t;
+
+/* Cuántas veces se vio al hilo del bucle de `p` dormido en un epoll que no es el de un bucle de
+ * libuv que pasó por uv_run (las cuentas de la precarga, `epolls`), y cuál fue el más visto. */
+static void epoll_ajeno(cliente_cuentas_t *t, const cal_proceso_t *p, const cuentas_t *c)
+{
+    unsigned veces = 0, vistas = 0, mas = 0;
+    int fd = -1;
+    for (int i = 0; i < 64; i++) {
+        unsigned n = p->dormido_en_epoll[i];
+        vistas += n;
+        if (n == 0 || (c->epolls_de_libuv >> i) & 1u)
+            continue;
+        veces += n;
+        if (n > mas) {
+            mas = n;
+            fd = i;
+        }
+    }
+    if (veces > t->ajeno_veces) {
+        t->ajeno_veces = veces;
+        t->ajeno_vistas = vistas;
+        t->ajeno_fd = fd;
+    }
+}
 
 static void anotar_ventana(cliente_cuentas_t *t, ventanas_t *w, uint64_t desde, uint64_t hasta)
 {
@@ -120,6 +147,7 @@ static int juntar(cliente_cuentas_t *t)
         t->dados++;
         t->sin_libcurl += !c.con_libcurl;
         t->sin_sitios += c.con_libcurl && c.sitios_curl == 0;
+        epoll_ajeno(t, p, &c);
         /* Lo enviado antes de pedirlas está contado; lo de después, no (un programa vivo sigue
          * pidiendo; uno que el calificador mató tras pedírselas, hasta que murió). El
          * milisegundo en que se pidieron, tampoco: el reloj del registro va en ms enteros. */
@@ -146,6 +174,37 @@ static const cal_peticion_t *sin_libcurl(cal_servidor_t *s, const cliente_cuenta
             return &v[i];
     }
     return NULL;
+}
+
+/* El hilo del bucle, dormido en un epoll que no es el de libuv (lib/proceso.c lo mira en
+ * /proc/<pid>/syscall cada vez que lo ve dormido en uno; la precarga dice cuáles son los de sus
+ * bucles): el programa espera en un bucle suyo, dentro de una callback o fuera de uv_run. Es el
+ * cliente que lleva libcurl él mismo desde la callback de un temporizador con su propio
+ * epoll_wait, hallado en la tabla de libc (el adversario de la sesión 53: 100/100 sin
+ * http_pedir; sus bytes los escribe libcurl dentro de uv_run, así que las cuentas de libcurl no
+ * lo ven). Un programa de libuv no duerme nunca en otro epoll: basta con verlo tres veces (las
+ * miradas van cada 50 ms como poco), para no juzgar por una sola. */
+#define EPOLL_AJENO_MIN 3
+
+static int durmio_en_epoll_ajeno(const cliente_cuentas_t *t)
+{
+    if (t->ajeno_veces < EPOLL_AJENO_MIN)
+        return 0;
+    char visto[512];
+    snprintf(visto, sizeof visto,
+             "el hilo del bucle durmió en un epoll que no es el de libuv (el descriptor %d%s): el "
+             "programa espera a la red en un bucle suyo, no en el de libuv",
+             t->ajeno_fd, t->ajeno_fd == 63 ? " o uno mayor" : "");
+    notas_medio(visto);
+    cal_esperado("que el hilo del bucle esperara solo en uv_run (en el epoll de libuv), y las "
+                 "peticiones fueran por el cliente HTTP del curso (http_pedir)");
+    cal_obtenido("de %u %s que se le vio dormido en un epoll, %u fueron en uno que no es el de "
+                 "ningún bucle de libuv (el descriptor %d%s): el programa espera en un epoll "
+                 "propio —dentro de una callback o fuera de uv_run— en vez de dejar que espere "
+                 "uv_run",
+                 t->ajeno_vistas, texto_plural(t->ajeno_vistas, "vez", "veces"), t->ajeno_veces,
+                 t->ajeno_fd, t->ajeno_fd == 63 ? " o uno mayor" : "");
+    return 1;
 }
 
 int procesos_trafico_por_libcurl(void)
@@ -196,6 +255,8 @@ int procesos_trafico_por_libcurl(void)
                     (unsigned long long)escritos);
         }
     }
+    if (ok && durmio_en_epoll_ajeno(t))
+        ok = 0;
     /* Una verificación con más programas de los que caben no se coteja: lo dice, no lo calla
      * (las verificaciones del curso lanzan pocos programas cada una). */
     if (ok && t->demasiadas)

@@ -890,6 +890,11 @@ ssize_t writev(int fd, const struct iovec *iov, int n)
  * Un cliente con sockets propios (su epoll, un uv_poll sobre su socket), uno con libcurl en su
  * propio bucle (curl_easy_perform en main o en un hilo) no tiene esos bytes en las cuentas. */
 static __thread int dentro_de_uv_run; /* uv_run en marcha en este hilo */
+/* El epoll de cada bucle que pasó por uv_run (bit min(fd, 63) de uv_backend_fd), para siempre:
+ * el calificador mira en /proc/<pid>/syscall en qué epoll duerme el hilo del bucle, y uno que
+ * no es de un bucle de libuv es un bucle propio (lib/vivos_cliente.c). Se guarda al entrar en
+ * uv_run y no se borra: al salir, el bucle ya cerrado no tiene descriptor. */
+static atomic_uint_fast64_t epolls_de_libuv;
 static atomic_uint_fast64_t curl_leidos_de[65536], curl_escritos_de[65536]; /* por puerto local */
 
 static int se_cuenta_curl(int fd, const void *desde)
@@ -996,6 +1001,9 @@ int uv_run(uv_loop_t *loop, uv_run_mode modo)
     apuntar_bucle(corridos, loop);
     int i = indice_corrido(loop);
     abrir_tabla();
+    int epoll_fd = uv_backend_fd(loop);
+    if (epoll_fd >= 0)
+        atomic_fetch_or(&epolls_de_libuv, 1ULL << (epoll_fd < 63 ? epoll_fd : 63));
     atomic_fetch_add(&en_uv_run, 1);
     if (i >= 0)
         atomic_fetch_add(&en_uv_run_de[i], 1);
@@ -1597,7 +1605,9 @@ static void al_vencer(int senal)
  *   contado (lo de libuv, en un servidor); «cliente <vez> <puerto> <leídos> <escritos> <firma>»,
  *   una por conexión de libcurl a 127.0.0.1, por su puerto local (en un cliente), y al final
  *   «cuentas <vez> <conexiones> <uv_poll> <rápidos> <sitios> <clientes> <sitios de libcurl>
- *   <libcurl> <firma>» (<libcurl>: 1 si el programa la tiene cargada).
+ *   <libcurl> <epolls> <firma>» (<libcurl>: 1 si el programa la tiene cargada; <epolls>: los
+ *   descriptores del epoll de cada bucle que pasó por uv_run, un bit por descriptor, el 63 para
+ *   los demás).
  * <vez> es el número que el calificador mandó con la señal (sigqueue), «0» si llegó sin él y
  * «fin» al salir: así las líneas de una petición no valen por las de otra. */
 static size_t poner_cifras(char *dst, uint64_t n)
@@ -1691,8 +1701,9 @@ static void escribir_cuentas(const char *vez)
                                libuv_so.n_sitios,
                                clientes,
                                libcurl_so.n_sitios,
-                               libcurl_so.hasta > libcurl_so.desde};
-    size_t n = armar_linea(linea, "cuentas", vez, cifras, 7);
+                               libcurl_so.hasta > libcurl_so.desde,
+                               atomic_load(&epolls_de_libuv)};
+    size_t n = armar_linea(linea, "cuentas", vez, cifras, 8);
     poner_linea(lote, sizeof lote, &usados, linea, n);
     escribir_todo(lote, usados);
     errno = guardado;
