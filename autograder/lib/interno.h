@@ -70,33 +70,27 @@ struct cal_proceso {
     uint64_t lanzado_ms, terminado_ms;
     plazo_t limite; /* su tiempo: con el reloj de las esperas (base/reloj.c), que bombear mira */
     flujo_t salida, errores, valgrind;
-    flujo_t vivos;        /* el informe de la precarga vivos (lib/vivos.c); fd -1 sin ella */
-    int cierre;           /* la precarga mira qué queda abierto al acabar uv_run (.cierre) */
-    int trafico;          /* la precarga cuenta el tráfico de libuv (.trafico): vivos_cuentas */
-    int trafico_http;     /* y el de libcurl (con un servidor de práctica): vivos_cliente.c */
-    char cuentas_vez[16]; /* las últimas cuentas pedidas en vida (su número), o "" */
-    uint64_t cuentas_ms;  /* cuándo se pidieron */
-    int cuentas_negadas;  /* se le pidieron antes de matarlo y no las dio */
-    char testigo[40];     /* con .cierre o .trafico, la clave al azar que la precarga devuelve */
-    uint64_t pico_kib;    /* memoria residente máxima vista (cal_memoria_pico_kib) */
-    uint64_t muestra_ms;  /* última lectura de VmHWM */
-    int senal_enviada;    /* la última señal de cal_senal(), o 0 */
-    int senal_omision;    /* al enviarla, el programa no la capturaba, ignoraba ni bloqueaba */
-    int fd_avisado;       /* ya se anotó que no se pudo leer /proc/<pid>/fd */
-    int disco;            /* se paró por pasar de la cuota de disco (cuota.c) */
-    char *traza;          /* con valgrind y observado: su traza (lib/valgrind.c), o NULL */
-    int observado;        /* corre bajo strace (lib/observar.c): p->pid es strace */
-    int bajo_valgrind;    /* lanzado con .valgrind: su CPU es la de valgrind (no se juzga) */
-    int64_t cpu_ms;       /* CPU del programa en su última lectura de /proc, o -1 (cal_cpu) */
-    int64_t listo_ms;     /* CPU más espera de turno de sus hilos (schedstat), o -1 */
-    int64_t cola_ms;      /* de listo_ms, la espera de turno */
-    uint64_t cpu_visto;   /* cuándo (cal_ahora_ms) se hizo esa lectura */
-    int64_t despertares;  /* veces que su hilo principal se durmió y despertó, o -1 (cal_cpu) */
+    flujo_t vivos;       /* el informe de la precarga vivos (lib/vivos.c); fd -1 sin ella */
+    int cierre;          /* la precarga mira qué queda abierto al acabar uv_run (.cierre) */
+    int trafico;         /* la precarga cuenta el tráfico de libuv (.trafico): vivos_cuentas */
+    char testigo[40];    /* con .cierre o .trafico, la clave al azar que la precarga devuelve */
+    uint64_t pico_kib;   /* memoria residente máxima vista (cal_memoria_pico_kib) */
+    uint64_t muestra_ms; /* última lectura de VmHWM */
+    int senal_enviada;   /* la última señal de cal_senal(), o 0 */
+    int senal_omision;   /* al enviarla, el programa no la capturaba, ignoraba ni bloqueaba */
+    int fd_avisado;      /* ya se anotó que no se pudo leer /proc/<pid>/fd */
+    int disco;           /* se paró por pasar de la cuota de disco (cuota.c) */
+    char *traza;         /* con valgrind y observado: su traza (lib/valgrind.c), o NULL */
+    int observado;       /* corre bajo strace (lib/observar.c): p->pid es strace */
+    int bajo_valgrind;   /* lanzado con .valgrind: su CPU es la de valgrind (no se juzga) */
+    int64_t cpu_ms;      /* CPU del programa en su última lectura de /proc, o -1 (cal_cpu) */
+    int64_t listo_ms;    /* CPU más espera de turno de sus hilos (schedstat), o -1 */
+    int64_t cola_ms;     /* de listo_ms, la espera de turno */
+    uint64_t cpu_visto;  /* cuándo (cal_ahora_ms) se hizo esa lectura */
+    int64_t despertares; /* veces que su hilo principal se durmió y despertó, o -1 (cal_cpu) */
     /* Dónde se vio dormir al hilo principal (el del bucle) en cada lectura: en el epoll de
      * uv_run, en otra espera (la última, en dormido_donde) o sin poder saberlo (wchan). */
     unsigned dormido_bucle, dormido_fuera, dormido_sin_saber;
-    unsigned dormido_en_epoll[64]; /* de dormido_bucle, por descriptor del epoll (min(fd, 63)),
-                                    * leído de /proc/<pid>/syscall */
     char dormido_donde[48];
 };
 
@@ -132,8 +126,6 @@ void procesos_pedir_vivos(void);
 typedef struct {
     /* Antes de matar un programa que no terminó: que diga qué lo mantiene vivo (vivos_pedir). */
     void (*antes_de_matar)(cal_proceso_t *p);
-    /* Antes de que cal_matar mate un programa vivo: sus cuentas (vivos_guardar_cuentas). */
-    void (*cuentas_antes_de_matar)(cal_proceso_t *p);
     /* En cada vuelta de la espera con programas vivos: 1 si lo escrito pasa de la cuota de
      * disco y hay que pararlo todo (cuota_mirar). */
     int (*disco_lleno)(uint64_t ahora_ms);
@@ -164,10 +156,6 @@ const char *cuota_disparada(void);
 
 /* Para todos los servidores arrancados con cal_servidor y libera su memoria. */
 void servidores_parar_todos(void);
-/* Cuántos servidores de práctica de la verificación están en marcha. */
-int servidores_en_marcha(void);
-/* El servidor de la casilla `i` (0 ≤ i < 4), o NULL. */
-cal_servidor_t *servidores_en(int i);
 
 /* vivos.c — la precarga vivos (common/herramientas/vivos) en la caja: qué mantiene vivo el
  * bucle de un programa que no termina (ver vivos.c). */
@@ -192,37 +180,17 @@ typedef struct {
     uint64_t leidos, escritos;
 } cuentas_conexion_t;
 typedef struct {
-    unsigned sondeos, rapidos;    /* uv_poll; temporizadores que se repiten cada < 10 ms */
-    unsigned sitios;              /* llamadas de libuv a read/write… halladas; 0: solo el rango */
-    size_t n;                     /* conexiones */
-    cuentas_conexion_t *de;       /* n casillas, reservadas */
-    size_t nclientes;             /* conexiones de libcurl (por su puerto local) */
-    cuentas_conexion_t *clientes; /* nclientes casillas, reservadas */
-    unsigned sitios_curl;         /* llamadas de libcurl a send/recv halladas; 0: el rango */
-    int con_libcurl;              /* el programa tenía libcurl cargada */
-    uint64_t epolls_de_libuv;     /* bit min(fd, 63) del epoll de cada bucle que pasó por uv_run */
-    uint64_t medido_ms;           /* hasta cuándo valen: lo enviado antes ya está contado */
+    unsigned sondeos, rapidos; /* uv_poll; temporizadores que se repiten cada < 10 ms */
+    unsigned sitios;           /* llamadas de libuv a read/write… halladas; 0: solo el rango */
+    size_t n;                  /* conexiones */
+    cuentas_conexion_t *de;    /* n casillas, reservadas */
 } cuentas_t;
 int vivos_cuentas(cal_proceso_t *p, cuentas_t *c);
-/* Antes de que el calificador mate a `p` (vivo, con las cuentas de libcurl): se las pide y se
- * queda con su número, para que valgan después (vivos_cuentas); si no las da, lo apunta. */
-void vivos_guardar_cuentas(cal_proceso_t *p);
 void cuentas_liberar(cuentas_t *c);
 /* Con todos los programas de .trafico de la verificación: 1 si lo que enviaron y recibieron
  * sus clientes tcp_t pasó por libuv, cliente a cliente (o no hay nada que mirar); si no, 0 y lo
  * explica (cal_esperado/cal_obtenido). Lo llama cal_fin de una verificación que pasa. */
 int procesos_trafico_por_libuv(void);
-/* vivos_cliente.c — con los servidores de práctica de la verificación: 1 si todo lo que
- * recibieron de los programas lanzados (por el puerto de cada conexión) lo escribió libcurl
- * dentro de uv_run (o no hay nada que mirar); si no, 0 y lo explica. Lo llama cal_fin de una
- * verificación que pasa. */
-int procesos_trafico_por_libcurl(void);
-/* notas.c — la verificación falla porque el programa hizo el trabajo con otros medios que los
- * del laboratorio (`texto`: qué se vio; va en su resultado, «medio»); en una del núcleo, el
- * laboratorio no se califica (runner/calificar.c, juzgar_medios_vistos). Vale el primero. */
-void notas_medio(const char *texto);
-/* Lo apuntado con notas_medio, o NULL. */
-const char *notas_medio_visto(void);
 /* Anota en el detalle de la verificación lo que se guardó (traducido a archivo:línea con
  * addr2line sobre CALIF_PROGRAMA) y lo olvida. */
 void vivos_anotar(void);

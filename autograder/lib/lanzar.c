@@ -598,20 +598,15 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
     /* La precarga vivos (lib/vivos.c): no bajo valgrind, que tiene su propio informe. Con
      * .cierre o .trafico, siempre que esté construida (mira qué queda abierto al acabar uv_run;
      * cuenta el tráfico que pasa por libuv). */
-    /* Con un servidor de práctica en marcha, el programa es un cliente (el 07, el 10, el 11):
-     * la precarga cuenta lo que libcurl escribe y lee dentro de uv_run, y cal_fin lo compara
-     * con lo que recibió el servidor (vivos_cliente.c). */
-    int cliente = !l->valgrind && servidores_en_marcha() > 0;
-    const char *vivos = l->valgrind                          ? NULL
-                        : l->cierre || l->trafico || cliente ? vivos_ruta_cierre()
-                                                             : vivos_ruta();
+    const char *vivos = l->valgrind               ? NULL
+                        : l->cierre || l->trafico ? vivos_ruta_cierre()
+                                                  : vivos_ruta();
     p->cierre = l->cierre && vivos != NULL;
     p->trafico = l->trafico && vivos != NULL;
-    p->trafico_http = cliente && vivos != NULL;
     /* La clave del testigo y de las cuentas (common/herramientas/vivos/vivos.c): al azar en
      * cada lanzamiento, para que el programa no pueda escribir un «cierre-fin» o unas
      * «cuentas» que valgan. */
-    int con_clave = p->cierre || p->trafico || p->trafico_http;
+    int con_clave = p->cierre || p->trafico;
     if (con_clave && cal_hex_azar(p->testigo, sizeof p->testigo, 16) < 0)
         con_clave = 0;
     /* La clave no va en ningún argv ni en ningún entorno: /proc/1/cmdline (bwrap, el init de la
@@ -634,7 +629,6 @@ static int lanzar(const cal_lanzamiento_t *l, cal_proceso_t **pp)
          * dicen como «no se pudo mirar». */
         p->cierre = 0;
         p->trafico = 0;
-        p->trafico_http = 0;
     }
     int con_entrada = l->entrada != NULL || l->entrada_abierta;
     tuberias_t tu;

@@ -115,16 +115,3 @@ const char *notas_detalle(void)
 {
     return detalle;
 }
-
-static char medio[512]; /* notas_medio: el trabajo hecho por otros medios, o "" */
-
-void notas_medio(const char *texto)
-{
-    if (medio[0] == '\0')
-        snprintf(medio, sizeof medio, "%s", texto);
-}
-
-const char *notas_medio_visto(void)
-{
-    return medio[0] != '\0' ? medio : NULL;
-}

@@ -38,7 +38,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -286,43 +285,6 @@ static int wchan_en_proc(pid_t pid, char *w, size_t tam)
     return w[0] != '\0' && strcmp(w, "0") != 0;
 }
 
-/* En qué epoll duerme el hilo principal de `pid`: el primer argumento de la llamada en curso
- * (/proc/<pid>/syscall: «número arg0 arg1…»), si es epoll_wait, epoll_pwait o epoll_pwait2; -1
- * si no se puede saber (sin permiso, ya despertó, otra llamada). Lo lee el núcleo, no el
- * programa: un epoll propio escondido de los nombres (epoll_wait hallada en la tabla de libc)
- * se ve igual. */
-static int epoll_en_proc(pid_t pid)
-{
-    char ruta[64], linea[256];
-    snprintf(ruta, sizeof ruta, "/proc/%d/syscall", (int)pid);
-    int fd = open(ruta, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, linea, sizeof linea - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    linea[n] = '\0';
-    char *fin;
-    long numero = strtol(linea, &fin, 10);
-    if (fin == linea || *fin != ' ')
-        return -1;
-    int es_epoll = 0;
-#ifdef SYS_epoll_wait
-    es_epoll |= numero == SYS_epoll_wait;
-#endif
-#ifdef SYS_epoll_pwait
-    es_epoll |= numero == SYS_epoll_pwait;
-#endif
-#ifdef SYS_epoll_pwait2
-    es_epoll |= numero == SYS_epoll_pwait2;
-#endif
-    if (!es_epoll)
-        return -1;
-    unsigned long long arg0 = strtoull(fin + 1, &fin, 16);
-    return arg0 <= INT_MAX ? (int)arg0 : -1;
-}
-
 /* El hilo principal de un programa de libuv, el del bucle, duerme en el epoll de uv_run
  * (do_epoll_wait, ep_poll). Si duerme en otra parte (un futex con tiempo, nanosleep, poll) es
  * que espera fuera del bucle: un bucle propio que da uv_run(…, UV_RUN_NOWAIT) y se echa a
@@ -336,12 +298,9 @@ static void mirar_donde_duerme(cal_proceso_t *p)
     char w[48];
     if (!wchan_en_proc(p->programa, w, sizeof w))
         p->dormido_sin_saber++;
-    else if (strstr(w, "epoll") != NULL || strstr(w, "ep_poll") != NULL) {
+    else if (strstr(w, "epoll") != NULL || strstr(w, "ep_poll") != NULL)
         p->dormido_bucle++;
-        int epfd = epoll_en_proc(p->programa);
-        if (epfd >= 0)
-            p->dormido_en_epoll[epfd < 63 ? epfd : 63]++;
-    } else {
+    else {
         p->dormido_fuera++;
         snprintf(p->dormido_donde, sizeof p->dormido_donde, "%s", w);
     }
@@ -793,9 +752,6 @@ void cal_matar(cal_proceso_t *p)
     if (p == NULL)
         return;
     if (!p->termino) {
-        /* Un cliente que se mata vivo: antes, lo que escribió libcurl (vivos_cliente.c). */
-        if (avisos.cuentas_antes_de_matar != NULL)
-            avisos.cuentas_antes_de_matar(p);
         p->matado = 1;
         /* Se le mandó una señal (SIGINT, SIGTERM) y sigue vivo: qué lo mantiene vivo. */
         if (p->senal_enviada > 0)

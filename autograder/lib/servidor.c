@@ -278,11 +278,6 @@ int cal_registro(cal_servidor_t *s, const cal_peticion_t **v)
             snprintf(p->metodo, sizeof p->metodo, "%s", metodo != NULL ? metodo : "");
             const char *rango = json_string_value(json_object_get(o, "rango"));
             snprintf(p->rango, sizeof p->rango, "%s", rango != NULL ? rango : "");
-            json_int_t puerto = 0, recibidos = 0;
-            leer_entero(o, "puerto_cliente", &puerto);
-            leer_entero(o, "recibidos", &recibidos);
-            p->puerto_cliente = puerto > 0 && puerto < 65536 ? (int)puerto : 0;
-            p->recibidos = recibidos > 0 ? (uint64_t)recibidos : 0;
         }
         json_decref(o);
     }
@@ -315,19 +310,6 @@ int cal_registro_ruta(cal_servidor_t *s, const char *ruta, cal_peticion_t *v, in
         k++;
     }
     return k;
-}
-
-int servidores_en_marcha(void)
-{
-    int n = 0;
-    for (int i = 0; i < MAX_SERVIDORES; i++)
-        n += servidores[i] != NULL && servidores[i]->practica.pid > 0;
-    return n;
-}
-
-cal_servidor_t *servidores_en(int i)
-{
-    return i >= 0 && i < MAX_SERVIDORES ? servidores[i] : NULL;
 }
 
 void servidores_parar_todos(void)

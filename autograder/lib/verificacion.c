@@ -81,9 +81,8 @@ void cal_inicio(const char *id, int segundos)
     vivos_olvidar();
     /* La espera de proceso.c avisa así a vivos.c y a cuota.c, que la usan: sin llamarlos
      * por su nombre, proceso.c queda debajo de los dos. */
-    procesos_avisar(&(procesos_avisos_t){.antes_de_matar = vivos_pedir,
-                                         .cuentas_antes_de_matar = vivos_guardar_cuentas,
-                                         .disco_lleno = cuota_mirar});
+    procesos_avisar(
+        &(procesos_avisos_t){.antes_de_matar = vivos_pedir, .disco_lleno = cuota_mirar});
     temporales_iniciar(id);
     cuota_reiniciar();
     inicio_verificacion_ms = cal_ahora_ms();
@@ -156,10 +155,6 @@ static void escribir_resultado(int ok)
     if (!ok && sin_repetir[0] != '\0' && porque != NULL)
         json_object_set_new(r, "sin_repetir", json_string(porque));
     free(porque);
-    char *visto = texto_sanear(notas_medio_visto());
-    if (!ok && visto != NULL && visto[0] != '\0')
-        json_object_set_new(r, "medio", json_string(visto));
-    free(visto);
     if (dir == NULL || dir[0] == '\0') {
         /* Ejecución a mano del calificador: el resultado, a la vista. */
         char *texto = json_dumps(r, JSON_INDENT(2));
@@ -193,15 +188,6 @@ int cal_fin(int ok)
      * lanzados con .trafico (lib/vivos.c). Antes de limpiar(), que los mata. */
     if (ok)
         ok = procesos_trafico_por_libuv();
-    /* Y en un cliente: lo que recibieron los servidores de práctica, libcurl lo escribió dentro
-     * de uv_run (lib/vivos_cliente.c). */
-    if (ok) {
-        ok = procesos_trafico_por_libcurl();
-        /* Otros medios: repetirla sola no lo cambia. */
-        if (!ok && notas_medio_visto() != NULL)
-            cal_sin_repetir("las peticiones que recibió el servidor no las escribió libcurl "
-                            "dentro de uv_run");
-    }
     /* Falla y algún programa sigue en marcha: qué mantiene vivo su bucle (lib/vivos.c),
      * antes de que limpiar() los mate. */
     /* Se acabó su tiempo (plazo_verificacion_vencido): las esperas que quedaban se cortaron, y

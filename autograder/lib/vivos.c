@@ -432,104 +432,73 @@ int cal_salio_desde_callback(cal_proceso_t *p, char *texto, size_t tam)
 void cuentas_liberar(cuentas_t *c)
 {
     free(c->de);
-    free(c->clientes);
     c->de = NULL;
-    c->clientes = NULL;
     c->n = 0;
-    c->nclientes = 0;
 }
 
-/* Una lista de cuentas por puerto que crece. */
-typedef struct {
-    cuentas_conexion_t *v;
-    size_t n, cabe;
-} lista_cuentas_t;
-
-static int lista_anadir(lista_cuentas_t *l, int puerto, uint64_t leidos, uint64_t escritos)
-{
-    if (l->n == l->cabe) {
-        size_t nueva = l->cabe > 0 ? l->cabe * 2 : 64;
-        cuentas_conexion_t *mas = realloc(l->v, nueva * sizeof *mas);
-        if (mas == NULL)
-            return -1;
-        l->v = mas;
-        l->cabe = nueva;
-    }
-    l->v[l->n++] = (cuentas_conexion_t){puerto, leidos, escritos};
-    return 0;
-}
-
-/* Las cuentas de la vez `vez` en el flujo vivos de `p`: las líneas «conexion <vez> …» (lo de
- * libuv, por el puerto de cada cliente), «cliente <vez> …» (lo de libcurl, por su puerto local)
- * y la «cuentas <vez> <conexiones> <uv_poll> <rápidos> <sitios> <clientes> <sitios de libcurl>
- * <libcurl>» que las cierra, todas con la firma buena.
- * 1 y `c` lleno si llegó la línea de cierre y tantas «conexion» y «cliente» como dice; 0 si no
- * (aún). */
+/* Las cuentas de la vez `vez` en el flujo vivos de `p`: las líneas «conexion <vez> …» y la
+ * «cuentas <vez> <conexiones> <uv_poll> <rápidos> <sitios>» que las cierra, todas con la firma
+ * buena.
+ * 1 y `c` lleno si llegó la línea de cierre y tantas «conexion» como dice; 0 si no (aún). */
 static int cuentas_de(const cal_proceso_t *p, const char *vez, cuentas_t *c)
 {
     firma_llave_t llave = firma_llave(p->testigo);
-    size_t largo_vez = strlen(vez), dichas = 0, dichos = 0;
-    lista_cuentas_t de = {0}, clientes = {0};
-    int cerrada = 0, fallo = 0;
-    unsigned sondeos = 0, rapidos = 0, sitios = 0, sitios_curl = 0, con_libcurl = 0;
-    unsigned long long epolls = 0;
-    for (const char *l = p->vivos.datos; l != NULL && *l != '\0' && !cerrada && !fallo;) {
+    size_t largo_vez = strlen(vez), hay = 0, cabe = 0, dichas = 0;
+    cuentas_conexion_t *de = NULL;
+    int cerrada = 0;
+    unsigned sondeos = 0, rapidos = 0, sitios = 0;
+    for (const char *l = p->vivos.datos; l != NULL && *l != '\0' && !cerrada;) {
         const char *fin = strchr(l, '\n');
         if (fin == NULL)
             break;
         size_t n = (size_t)(fin - l);
         const char *resto = NULL;
         int es_conexion = strncmp(l, "conexion ", 9) == 0;
-        int es_cliente = strncmp(l, "cliente ", 8) == 0;
-        int es_cierre = strncmp(l, "cuentas ", 8) == 0;
-        if ((es_conexion || es_cliente || es_cierre) && firma_buena(llave, l, n)) {
+        if ((es_conexion || strncmp(l, "cuentas ", 8) == 0) && firma_buena(llave, l, n)) {
             const char *v = l + (es_conexion ? 9 : 8);
             if (strncmp(v, vez, largo_vez) == 0 && v[largo_vez] == ' ')
                 resto = v + largo_vez + 1;
         }
-        unsigned long long puerto, leidos, escritos, conexiones, cuantos;
-        unsigned a, b, s, sc, lc;
-        unsigned long long ep;
-        if (resto != NULL && (es_conexion || es_cliente) &&
+        unsigned long long puerto, leidos, escritos, conexiones;
+        unsigned a, b, s;
+        if (resto != NULL && es_conexion &&
             sscanf(resto, "%llu %llu %llu", &puerto, &leidos, &escritos) == 3 && puerto < 65536) {
-            fallo = lista_anadir(es_conexion ? &de : &clientes, (int)puerto, leidos, escritos) < 0;
-        } else if (resto != NULL && es_cierre &&
-                   sscanf(resto, "%llu %u %u %u %llu %u %u %llu", &conexiones, &a, &b, &s, &cuantos,
-                          &sc, &lc, &ep) == 8) {
+            if (hay == cabe) {
+                size_t nueva = cabe > 0 ? cabe * 2 : 64;
+                cuentas_conexion_t *mas = realloc(de, nueva * sizeof *de);
+                if (mas == NULL)
+                    break;
+                de = mas;
+                cabe = nueva;
+            }
+            de[hay++] = (cuentas_conexion_t){(int)puerto, leidos, escritos};
+        } else if (resto != NULL && !es_conexion &&
+                   sscanf(resto, "%llu %u %u %u", &conexiones, &a, &b, &s) == 4) {
             dichas = (size_t)conexiones;
-            dichos = (size_t)cuantos;
             sondeos = a;
             rapidos = b;
             sitios = s;
-            sitios_curl = sc;
-            con_libcurl = lc;
-            epolls = ep;
             cerrada = 1;
         }
         l = fin + 1;
     }
-    if (fallo || !cerrada || dichas != de.n || dichos != clientes.n) {
-        free(de.v);
-        free(clientes.v);
+    if (!cerrada || dichas != hay) {
+        free(de);
         return 0;
     }
-    c->de = de.v;
-    c->n = de.n;
-    c->clientes = clientes.v;
-    c->nclientes = clientes.n;
+    c->de = de;
+    c->n = hay;
     c->sondeos = sondeos;
     c->rapidos = rapidos;
     c->sitios = sitios;
-    c->sitios_curl = sitios_curl;
-    c->con_libcurl = con_libcurl != 0;
-    c->epolls_de_libuv = epolls;
     return 1;
 }
 
 int vivos_cuentas(cal_proceso_t *p, cuentas_t *c)
 {
-    memset(c, 0, sizeof *c);
-    if (!p->trafico && !p->trafico_http)
+    c->de = NULL;
+    c->n = 0;
+    if (!p->trafico)
         return -1;
     flujo_leer(&p->vivos);
     if (!p->termino) {
@@ -541,7 +510,6 @@ int vivos_cuentas(cal_proceso_t *p, cuentas_t *c)
         char vez[16];
         snprintf(vez, sizeof vez, "%u", numero);
         union sigval valor = {.sival_int = (int)numero};
-        uint64_t pedidas = cal_ahora_ms();
         if (programa > 0 && sigqueue(programa, SIGRTMIN + 5, valor) == 0) {
             kill(programa, SIGCONT);
             uint64_t hasta = cal_ahora_ms() + ESPERA_MS;
@@ -552,12 +520,8 @@ int vivos_cuentas(cal_proceso_t *p, cuentas_t *c)
                 flujo_leer(&p->vivos);
                 dadas = cuentas_de(p, vez, c);
             }
-            if (dadas) {
-                c->medido_ms = pedidas;
-                snprintf(p->cuentas_vez, sizeof p->cuentas_vez, "%s", vez);
-                p->cuentas_ms = pedidas;
+            if (dadas)
                 return 1;
-            }
         }
         /* Pudo terminar mientras tanto: entonces valen las de su salida. */
         if (!p->termino)
@@ -568,18 +532,8 @@ int vivos_cuentas(cal_proceso_t *p, cuentas_t *c)
      * murió por su cuenta (_exit, una señal que se mandó o que no capturaba), es un programa
      * que no da sus cuentas: matarse en cuanto calla la sala no puede valer por un informe
      * limpio. */
-    if (cuentas_de(p, "fin", c)) {
-        c->medido_ms = p->terminado_ms != 0 ? p->terminado_ms : cal_ahora_ms();
+    if (cuentas_de(p, "fin", c))
         return 1;
-    }
-    /* Lo mató el calificador después de pedírselas en vida (vivos_guardar_cuentas): valen
-     * esas, hasta cuando se pidieron. */
-    if (p->matado && p->cuentas_vez[0] != '\0' && cuentas_de(p, p->cuentas_vez, c)) {
-        c->medido_ms = p->cuentas_ms;
-        return 1;
-    }
-    if (p->cuentas_negadas)
-        return 0;
     return p->matado || p->excedido || p->senal_enviada == SIGKILL ? -2 : 0;
 }
 
@@ -602,7 +556,7 @@ static int juntar_cuentas(por_puerto_t *t)
     for (int i = 0; i < procesos_cuantos(); i++) {
         cal_proceso_t *p = procesos_en(i);
         cuentas_t c;
-        int r = p != NULL && p->trafico ? vivos_cuentas(p, &c) : -1;
+        int r = p != NULL ? vivos_cuentas(p, &c) : -1;
         if (r == 0 && !p->termino) {
             cal_esperado("que el servidor, aún en ejecución, diera las cuentas de la precarga "
                          "«vivos» (lo que libuv leyó y escribió en cada conexión)");
@@ -808,22 +762,10 @@ int procesos_trafico_por_libuv(void)
     return ok;
 }
 
-void vivos_guardar_cuentas(cal_proceso_t *p)
-{
-    if (!p->trafico_http || p->termino)
-        return;
-    cuentas_t c;
-    int r = vivos_cuentas(p, &c);
-    if (r == 1)
-        cuentas_liberar(&c);
-    else if (r == 0 && !p->termino)
-        p->cuentas_negadas = 1;
-}
-
 int cal_temporizadores_rapidos(cal_proceso_t *p)
 {
     cuentas_t c;
-    if (!p->trafico || vivos_cuentas(p, &c) != 1)
+    if (vivos_cuentas(p, &c) != 1)
         return -1;
     cuentas_liberar(&c);
     return (int)c.rapidos;

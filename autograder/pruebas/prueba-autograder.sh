@@ -1299,16 +1299,6 @@ juzgar_trazas_12() { JUZGAR_LAB=12 juzgar_trazas "$@"; }
 juzgar_trazas_12 bd-poll 1 'Se vio poll o select que espera en el hilo del bucle, 1 vez en una ejecución'
 juzgar_trazas_12 bd-poll-cero 0 'Sin reglas de medios rotas'
 juzgar_trazas_12 bd-poll-grupo 1 'Se vio poll o select que espera en un hilo del grupo, 2 veces en una ejecución'
-# El 07 («curl» prohibido: el cliente del curso lleva libcurl sin esperar nunca): «curl-espera»,
-# un poll(…, 1000) en el hilo del bucle tras el de la puerta del calificador (antes del execve
-# del programa, no cuenta): libcurl en su propio bucle (curl_easy_perform) en una callback;
-# «curl-poll-cero», los poll(…, 0) y ppoll a cero de libcurl llevada por libcurso, uno partido
-# en <unfinished ...> por otro hilo (antes contaba como espera: la solución del 11, 3/100);
-# «curl-grupo», curl_easy_perform dentro de un uv_queue_work.
-juzgar_trazas_07() { JUZGAR_LAB=07 juzgar_trazas "$@"; }
-juzgar_trazas_07 curl-espera 1 'Se vio poll o select que espera en el hilo del bucle, 1 vez en una ejecución'
-juzgar_trazas_07 curl-poll-cero 0 'Sin reglas de medios rotas'
-juzgar_trazas_07 curl-grupo 1 'Se vio poll o select que espera en un hilo del grupo, 2 veces en una ejecución'
 fi
 
 if [ "$PARTE" = medios ]; then

@@ -313,30 +313,6 @@ static void entorno_liberar(entorno_t *e)
 /* Los medios por lo que hizo el programa (runner/conducta.c): si hizo algo prohibido en el
  * camino principal, el laboratorio no se califica, como con un nombre prohibido; si solo en
  * otras verificaciones, esas pierden sus puntos. Si no se pudo observar, se dice. */
-/* Los medios por lo que vio una verificación del núcleo fuera del programa (el «medio» de su
- * resultado: las peticiones que recibió el servidor de práctica no las escribió libcurl dentro
- * de uv_run, lib/vivos_cliente.c): el trabajo principal hecho por otros medios, y el
- * laboratorio no se califica, como con la traza. Fuera del núcleo, esa verificación ya perdió
- * sus puntos (falló) y el resto se califica. */
-static void juzgar_medios_vistos(lab_t *lab)
-{
-    if (lab->medios != NULL)
-        return; /* ya sin calificar por la traza */
-    for (int i = 0; i < lab->nv; i++) {
-        verificacion_t *v = &lab->v[i];
-        if (v->ok || v->medio[0] == '\0' || !lab_nucleo(lab, v->id))
-            continue;
-        char *antes = lab->aviso;
-        lab->aviso = texto_formato("esta entrega no se califica: en «%s» (%s), %s", v->nombre,
-                                   v->id, v->medio);
-        lab->medios = texto_dup(v->medio);
-        free(antes);
-        marcar_todas(lab, "no se calificó: el programa no hace su trabajo con los medios del "
-                          "laboratorio (ver el aviso del laboratorio)");
-        return;
-    }
-}
-
 static void juzgar_conducta(lab_t *lab, const char *trazas, const char *no_observado)
 {
     char *informe = NULL, *aviso = NULL;
@@ -457,16 +433,13 @@ static void ejecutar_calificador(const opciones_t *op, lab_t *lab, const rutas_t
     if (op->primera) {
         /* make vigilar: en el orden del enunciado, la primera que falla en cuanto se sabe;
          * los medios se juzgan igual al final (runner/primera.c). */
-        if (!lab->error_instructor && primera_ejecutar(lab, r, e.lista, trazas) == 0) {
+        if (!lab->error_instructor && primera_ejecutar(lab, r, e.lista, trazas) == 0)
             juzgar_conducta(lab, trazas, no_observado);
-            juzgar_medios_vistos(lab);
-        }
     } else if (criterion_ejecutar(lab, r, e.lista) < 0)
         marcar_todas(lab, "no se calificó");
     else {
         repetir_fallidas(lab, r, e.lista); /* un fallo por la carga no cuesta puntos */
         juzgar_conducta(lab, trazas, no_observado);
-        juzgar_medios_vistos(lab);
     }
     conducta_terminar(trazas);
     entorno_liberar(&e);

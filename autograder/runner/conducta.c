@@ -122,18 +122,6 @@ static int resolutores_de_verdad(const lab_t *lab, const vista_t *v)
     return n;
 }
 /* Suma lo visto en una ejecución al juicio del laboratorio (solo lo que prohíbe lab.json). */
-/* La primera espera con poll o select que una regla ve: «poll o select que espera en <donde>,
- * N veces en una ejecución (<porque>)». Las reglas de libpq y de curl dicen lo mismo con otro
- * porqué; solo se anota la primera (el informe cita un caso, no todos). */
-static void anotar_espera(char *motivo, size_t tam, const char *donde, int veces,
-                          const char *porque)
-{
-    if (veces <= 0 || motivo[0] != '\0')
-        return;
-    snprintf(motivo, tam, "poll o select que espera en %s, %d %s en una ejecución (%s)", donde,
-             veces, texto_plural(veces, "vez", "veces"), porque);
-}
-
 static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
 {
     /* Bajo valgrind (--trace-children=yes), cada programa nuevo arranca otra vez la
@@ -196,9 +184,11 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
     /* libpq_bloqueante: libpq espera con poll en el hilo que la llama cuando bloquea
      * (PQconnectdb*, PQexec*, PQprepare, PQgetResult sin PQisBusy…); conducida por la
      * biblioteca del curso nunca espera: lo hace uv_run, en epoll. */
-    if (conducta_prohibe(lab, "libpq_bloqueante"))
-        anotar_espera(j->libpq, sizeof j->libpq, "el hilo del bucle", v->sondeos_espera,
-                      "libuv espera con epoll: es libpq esperando al servidor");
+    if (conducta_prohibe(lab, "libpq_bloqueante") && v->sondeos_espera > 0 && j->libpq[0] == '\0')
+        snprintf(j->libpq, sizeof j->libpq,
+                 "poll o select que espera en el hilo del bucle, %d %s en una ejecución "
+                 "(libuv espera con epoll: es libpq esperando al servidor)",
+                 v->sondeos_espera, texto_plural(v->sondeos_espera, "vez", "veces"));
     /* Y en los hilos del grupo: libpq bloqueante dentro de un uv_queue_work (PQconnectdb,
      * PQexec… en cada hilo, con su conexión) espera igual, con poll, en ese hilo; la biblioteca
      * del curso solo manda al grupo PQcancel, que no sondea. Sin cliente HTTP no hay resolutor
@@ -206,26 +196,12 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
      * AF_UNIX (la conexión de libpq por el socket unix de PostgreSQL lo parece). Antes, el 12
      * sin bucle ni pool, con libpq bloqueante en cuatro hilos del grupo: 100/100 (adversario
      * de la sesión 52). */
-    if (conducta_prohibe(lab, "libpq_bloqueante") && !conducta_requiere(lab, "http_pedir"))
-        anotar_espera(j->libpq, sizeof j->libpq, "un hilo del grupo", v->esperas_hilo,
-                      "es libpq esperando al servidor dentro de un uv_queue_work");
-    /* curl: libcurl llevada por la biblioteca del curso no espera nunca (curl_multi_socket_action
-     * en las callbacks de libuv; sus poll, con tiempo 0, solo miran un socket); espera con poll
-     * la libcurl que va por su cuenta (curl_easy_perform, curl_multi_poll, curl_multi_wait) o
-     * un bucle propio, en el hilo del bucle o en uno del grupo. Los nombres escondidos
-     * (dl_iterate_phdr y la tabla de símbolos) no lo tapan: la espera la hace el núcleo. Antes,
-     * un 07 con curl_easy_perform en un temporizador y los nombres escondidos: 86/100
-     * (adversario de la sesión 51). Cuentan todos los hilos, también los que parecen
-     * resolutores: las URL de las pruebas son 127.0.0.1, y libcurl no resuelve una dirección
-     * numérica (no arranca su hilo de getaddrinfo); quien parece resolutor y espera es libcurl
-     * en el grupo. */
-    if (conducta_prohibe(lab, "curl")) {
-        anotar_espera(j->curl, sizeof j->curl, "el hilo del bucle", v->sondeos_espera,
-                      "libuv espera con epoll, y libcurl llevada por el cliente del curso nunca "
-                      "espera");
-        anotar_espera(j->curl, sizeof j->curl, "un hilo del grupo", v->esperas_hilo,
-                      "libcurl esperando a la red dentro de un uv_queue_work");
-    }
+    if (conducta_prohibe(lab, "libpq_bloqueante") && !conducta_requiere(lab, "http_pedir") &&
+        v->esperas_hilo > 0 && j->libpq[0] == '\0')
+        snprintf(j->libpq, sizeof j->libpq,
+                 "poll o select que espera en un hilo del grupo, %d %s en una ejecución (es "
+                 "libpq esperando al servidor dentro de un uv_queue_work)",
+                 v->esperas_hilo, texto_plural(v->esperas_hilo, "vez", "veces"));
     int propios = v->creados - resolutores_de_verdad(lab, v);
     if (conducta_prohibe(lab, "hilos") && propios > HILOS_GRUPO && j->hilos[0] == '\0')
         snprintf(j->hilos, sizeof j->hilos,
@@ -394,11 +370,6 @@ static char *informe_de(const juicio_t *j, int con_menor)
            "(el del bucle, o uno del grupo dentro de un uv_queue_work): las "
            "conexiones y las sentencias van por la biblioteca del curso (bd_conectar, "
            "bd_consultar), que las lleva sin bloquear sobre libuv");
-    motivo(informe, j->curl,
-           "libcurl llevada por su cuenta (curl_easy_perform, curl_multi_perform con "
-           "curl_multi_poll o curl_multi_wait) espera a la red bloqueando el hilo que la llama: "
-           "las peticiones van por el cliente del curso (http_pedir), que lleva libcurl sin "
-           "bloquear sobre el bucle de libuv");
     motivo(informe, j->ajeno_epoll,
            "El programa lleva su propio bucle de eventos (su propio epoll), no el de libuv: el "
            "bucle debe ser el de libuv, uv_run(UV_RUN_DEFAULT), y los descriptores los vigila "
@@ -846,7 +817,7 @@ const char *conducta_llamadas(const lab_t *lab)
                                                             : "",
              conducta_prohibe(lab, "red_cruda") ? ",socket,accept,accept4,listen" : "",
              (conducta_prohibe(lab, "red_cruda") && conducta_requiere(lab, "uv_listen")) ||
-                     conducta_prohibe(lab, "libpq_bloqueante") || conducta_prohibe(lab, "curl")
+                     conducta_prohibe(lab, "libpq_bloqueante")
                  ? ",poll,ppoll,select,pselect6"
                  : "",
              archivos ? ",openat,open,creat,read,pread64,readv,preadv,preadv2,getdents64,getdents,"

@@ -127,7 +127,6 @@ typedef struct {
     int esperas_cb;  /* y probado con la pila de cada nanosleep: es lo menor (hay_menor) */
     char denegada[200];
     char libpq[200]; /* libpq_bloqueante: esperas con poll o select en el hilo del bucle */
-    char curl[240];  /* curl: libcurl esperando por su cuenta (poll o select que espera) */
     int lecturas_entrada;
     char roto[MAX_REGLAS][400];
     char ajeno_epoll[400], ajeno_red[400];

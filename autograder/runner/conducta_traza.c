@@ -27,8 +27,7 @@ int conducta_termina_en(const char *s, const char *fin)
 }
 
 /* 1 si la llamada (el texto de strace desde su nombre) mira sin esperar: poll con tiempo 0,
- * ppoll, select o pselect6 con {tv_sec=0, tv_…sec=0}, completa o partida (<unfinished ...>). La
- * solución del 12 hace un poll(…, 1, 0)
+ * ppoll, select o pselect6 con {tv_sec=0, tv_…sec=0}. La solución del 12 hace un poll(…, 1, 0)
  * en el hilo del bucle al cerrar cada conexión (medido: uno por conexión, justo antes de que
  * libuv suelte su descriptor); libpq bloqueante espera con -1 o con un plazo. */
 int conducta_sondeo_sin_espera(const char *llamada)
@@ -46,13 +45,9 @@ int conducta_sondeo_sin_espera(const char *llamada)
                 break;
         }
         long n, tiempo;
-        int usados = 0;
-        if (*c != ',' || sscanf(c, ", %ld, %ld%n", &n, &tiempo, &usados) != 2 || usados == 0 ||
-            tiempo != 0)
-            return 0;
-        /* Completa («…, 0)») o partida por otro hilo («…, 0 <unfinished ...>»: un cliente de
-         * libcurl con el grupo de hilos ocupado, el 11). */
-        return c[usados] == ')' || conducta_empieza(c + usados, " <unfinished");
+        char cierre;
+        return *c == ',' && sscanf(c, ", %ld, %ld%c", &n, &tiempo, &cierre) == 3 && tiempo == 0 &&
+               cierre == ')';
     }
     return strstr(llamada, "{tv_sec=0, tv_nsec=0}") != NULL ||
            strstr(llamada, "{tv_sec=0, tv_usec=0}") != NULL;

@@ -257,7 +257,6 @@ static void leer_resultado(verificacion_t *v, const char *resultados, const char
     json_t *r = cargar_resultado(resultados, v->id, &falso);
     int tap_ok = tap_estado(tap, v->id, motivo, sizeof motivo);
     v->sin_repetir[0] = '\0';
-    v->medio[0] = '\0';
     if (falso) {
         /* Ni el TAP ni el archivo valen: el programa pudo escribir los dos. */
         json_decref(r);
@@ -280,9 +279,6 @@ static void leer_resultado(verificacion_t *v, const char *resultados, const char
         const char *sin = json_string_value(json_object_get(r, "sin_repetir"));
         if (!v->ok && sin != NULL && sin[0] != '\0')
             texto_poner(v->sin_repetir, sizeof v->sin_repetir, "%s", sin);
-        const char *medio = json_string_value(json_object_get(r, "medio"));
-        if (!v->ok && medio != NULL && medio[0] != '\0')
-            texto_poner(v->medio, sizeof v->medio, "%s", medio);
         if (!resultado_sin_tap(v, r, tap_ok, sin_tap) && json_is_true(json_object_get(r, "ok")) &&
             tap_ok != 1) {
             char *t = texto_formato(

@@ -26,8 +26,6 @@ typedef struct {
     char *esperado, *obtenido, *detalle;
     double segundos;
     char sin_repetir[384]; /* si falla, por qué no se repite sola (cal_sin_repetir), o "" */
-    char medio[512];       /* si falla porque el trabajo no lo hizo el medio del laboratorio (el
-                            * cliente HTTP del curso: lib/vivos_cliente.c), qué se vio, o "" */
     int repetida;          /* pasó al repetirla sola (repetir.c): la terminal lo dice */
     int hito; /* índice en lab_t.hitos del hito al que pertenece; -1 si el lab no tiene hitos */
 } verificacion_t;

@@ -55,7 +55,6 @@ struct conexion_s {
     void *usuario;
     char origen[64];
     int puerto_cliente;
-    uint64_t recibido; /* bytes que llegaron del cliente por esta conexión, en total */
     fase_t fase;
 
     /* Petición en curso. */
@@ -244,7 +243,6 @@ static void anotar(conexion_t *c, int abortada)
         .estado = c->resp.estado,
         .bytes = c->enviado,
         .puerto_cliente = c->puerto_cliente,
-        .recibidos = c->recibido,
         .abortada = abortada,
         .rango = peticion_cabecera(&c->pet, "Range"),
     };
@@ -625,7 +623,6 @@ conexion_t *conexion_nueva(contexto_t *ctx, const conexion_ops_t *ops, void *usu
 
 void conexion_recibir(conexion_t *c, const char *datos, size_t n)
 {
-    c->recibido += n;
     if (c->fase == FASE_CERRADA || n == 0)
         return;
     if (c->fase != FASE_LEYENDO) {

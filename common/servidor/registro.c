@@ -98,7 +98,6 @@ static char *linea_jansson(const registro_linea_t *l, const char *metodo, const 
     json_object_set_new(o, "estado", json_integer(l->estado));
     json_object_set_new(o, "bytes", json_integer((json_int_t)l->bytes));
     json_object_set_new(o, "puerto_cliente", json_integer(l->puerto_cliente));
-    json_object_set_new(o, "recibidos", json_integer((json_int_t)l->recibidos));
     if (l->abortada)
         json_object_set_new(o, "abortada", json_true());
     if (l->rango != NULL)
@@ -127,8 +126,8 @@ void registro_anotar(registro_t *r, const registro_linea_t *l)
     } else {
         size_t largo_metodo = strlen(metodo), largo_ruta = strlen(ruta),
                largo_rango = l->rango != NULL ? strlen(l->rango) : 0;
-        /* Texto fijo (~145) + 7 números de hasta 20 cifras + las tres cadenas. */
-        if (reservar(r, 320 + largo_metodo + largo_ruta + largo_rango) < 0)
+        /* Texto fijo (~130) + 6 números de hasta 20 cifras + las tres cadenas. */
+        if (reservar(r, 256 + largo_metodo + largo_ruta + largo_rango) < 0)
             return;
 #define FIJO(s) poner(r, s, sizeof s - 1)
         FIJO("{\"inicio_ms\":");
@@ -150,8 +149,6 @@ void registro_anotar(registro_t *r, const registro_linea_t *l)
         poner_numero(r, l->bytes);
         FIJO(",\"puerto_cliente\":");
         poner_numero(r, l->puerto_cliente > 0 ? (uint64_t)l->puerto_cliente : 0);
-        FIJO(",\"recibidos\":");
-        poner_numero(r, l->recibidos);
         if (l->abortada)
             FIJO(",\"abortada\":true");
         if (l->rango != NULL) {

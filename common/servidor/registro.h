@@ -3,14 +3,11 @@
  * petición:
  *
  *   {"inicio_ms":123456,"fin_ms":123789,"metodo":"GET","ruta":"/delay/1?x=2",
- *    "estado":200,"bytes":321,"puerto_cliente":54012,"recibidos":87}
+ *    "estado":200,"bytes":321,"puerto_cliente":54012}
  *
  * inicio_ms: cabecera de la petición completa; fin_ms: último byte de la respuesta entregado
  * al sistema (o cierre de la conexión). Ambos en ms de reloj_ms() (CLOCK_MONOTONIC, igual en
  * todos los procesos). "bytes": bytes de CUERPO enviados (sin cabeceras ni marcos chunked).
- * "recibidos": todo lo que llegó del cliente por esa conexión hasta ese momento (cabeceras y
- * cuerpos de esta petición y de las anteriores en keep-alive): el calificador lo compara con lo
- * que libcurl escribió en la conexión de ese puerto (autograder/lib/vivos_cliente.c).
  * Si la respuesta no llegó a completarse (el cliente se fue, el servidor se paró) la línea
  * lleva además "abortada":true; si la petición traía la cabecera Range, "rango" con su valor
  * ("bytes=1234-"): así se ve si un cliente pidió continuar aunque la ruta no atienda rangos.
@@ -40,7 +37,6 @@ typedef struct {
     int estado;
     uint64_t bytes;
     int puerto_cliente;
-    uint64_t recibidos; /* bytes llegados del cliente por la conexión, en total */
     int abortada;
     const char *rango; /* la cabecera Range de la petición, o NULL si no la traía */
 } registro_linea_t;

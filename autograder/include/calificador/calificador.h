@@ -504,8 +504,6 @@ typedef struct {
     char metodo[16];
     char ruta[512];
     char rango[64]; /* la cabecera Range de la petición («bytes=1234-»), "" si no la traía */
-    int puerto_cliente; /* el puerto del cliente en 127.0.0.1 (0 si no se sabe) */
-    uint64_t recibidos; /* lo que llegó del cliente por su conexión hasta esta respuesta */
 } cal_peticion_t;
 
 typedef struct cal_servidor cal_servidor_t;

@@ -198,7 +198,7 @@ PY
   wait "$pid"
   RC=$?
   conexiones=$(firmadas "$tmp/eco.crudo" | grep -cE "^conexion (0|fin) ${cliente:-x} $bytes\$")
-  lineas=$(firmadas "$tmp/eco.crudo" | grep -cE "^cuentas (0|fin) 1 $resto $sitios 0 0 0 [1-9][0-9]*\$")
+  lineas=$(firmadas "$tmp/eco.crudo" | grep -cE "^cuentas (0|fin) 1 $resto $sitios\$")
   if [ "$RC" = 0 ] && [ "$conexiones" = 2 ] && [ "$lineas" = 2 ] && ! grep -q "$clave" "$tmp/eco.crudo"; then
     bien "eco $modo: «conexion <vez> <puerto> $bytes» y «cuentas <vez> 1 $resto <sitios>», firmadas, al pedirlas (SIGRTMIN+5, sin morir) y al salir"
   else

@@ -62,10 +62,8 @@
  * abajo), los uv_poll que crea el programa y sus temporizadores que se repiten cada menos de
  * 10 ms. Al recibir VIVOS_CUENTAS (SIGRTMIN+5; el calificador la manda con sigqueue y un número
  * al azar), y al salir, escribe, firmadas, «conexion <vez> <puerto> <leídos> <escritos>» por
- * cliente, «cliente …» por conexión de libcurl (en un programa cliente: «Las cuentas de un
- * cliente», más abajo) y «cuentas <vez> <conexiones> <uv_poll> <rápidos> <sitios> …» (cuántas
- * llamadas de libuv a esas cuatro funciones encontró: 0, y vale cualquier vuelta a su código), y
- * sigue. El
+ * cliente y «cuentas <vez> <conexiones> <uv_poll> <rápidos> <sitios>» (cuántas llamadas de libuv
+ * a esas cuatro funciones encontró: 0, y vale cualquier vuelta a su código), y sigue. El
  * calificador las compara con lo que mandó y recibió cada uno de sus clientes
  * (autograder/lib/vivos.c, procesos_trafico_por_libuv): un servidor que acepta con libuv y después
  * lee y escribe él mismo el descriptor (lo duplica y cierra el handle, lo vigila con uv_poll, su
@@ -516,71 +514,47 @@ ENVOLVER_START(uv_udp_recv_start, (uv_udp_t * h, uv_alloc_cb a, uv_udp_recv_cb c
  * Lo escrito cuenta ANTES de la llamada de verdad (y se descuenta lo que no se escribió): el
  * cliente puede recibirlo, y el calificador pedir las cuentas, antes de que este hilo vuelva a
  * correr. Las cuentas pueden ir un momento por delante, nunca por detrás. */
-static int contar_trafico;          /* con clave e informe por descriptor (vivos_iniciar) */
-static __thread int hilo_del_bucle; /* este hilo ha llamado a uv_run (no es del grupo) */
-static __thread int en_fs;          /* dentro de una uv_fs_* (ENVOLVER_FS) */
+static int contar_trafico;                 /* con clave e informe por descriptor (vivos_iniciar) */
+static __thread int hilo_del_bucle;        /* este hilo ha llamado a uv_run (no es del grupo) */
+static __thread int en_fs;                 /* dentro de una uv_fs_* (ENVOLVER_FS) */
+static uintptr_t libuv_desde, libuv_hasta; /* el código de libuv.so */
 static atomic_uint_fast64_t leidos_de[65536], escritos_de[65536]; /* por puerto del cliente */
 
-/* Una biblioteca cuyas llamadas a unas funciones de libc se cuentan (libuv.so a read, readv,
- * write y writev; libcurl.so a send y recv): su código y los sitios de vuelta de esas llamadas. */
-#define MAX_SITIOS  128
-#define MAX_RANURAS 16
-typedef struct {
-    uintptr_t desde, hasta;             /* su código (el segmento ejecutable); 0, 0: no está */
-    int (*importa)(const char *nombre); /* las funciones de libc cuyas llamadas se buscan */
-    uintptr_t sitios[MAX_SITIOS];       /* direcciones de vuelta válidas, sin orden */
-    size_t n_sitios; /* 0: no se encontraron (o no cabían): vale su código entero */
-    uintptr_t ranuras[MAX_RANURAS]; /* las ranuras de la GOT de esas funciones */
-    size_t n_ranuras;
-    int desbordado; /* alguna tabla no cabía: mejor ninguna que una a medias */
-} modulo_t;
+/* El código de libuv.so (su segmento ejecutable), para saber si una llamada viene de ella. */
+static int codigo_de_libuv(struct dl_phdr_info *info, size_t tam, void *dato)
+{
+    (void)tam;
+    struct link_map *mapa = dato;
+    if (info->dlpi_addr != mapa->l_addr)
+        return 0;
+    for (int i = 0; i < info->dlpi_phnum && libuv_hasta == 0; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD || (ph->p_flags & PF_X) == 0)
+            continue;
+        libuv_desde = info->dlpi_addr + ph->p_vaddr;
+        libuv_hasta = libuv_desde + ph->p_memsz;
+    }
+    return 1;
+}
+
+#if defined(__x86_64__)
+/* Las llamadas de libuv a read, readv, write y writev: sus direcciones de vuelta. Una llamada
+ * se cuenta solo si vuelve justo detrás de una de ellas (no basta con volver a cualquier punto
+ * del código de libuv: un programa puede poner él mismo esa dirección de vuelta, con un salto a
+ * un «ret» de libuv, y pasar por libuv sus propias lecturas: un adversario de la sesión 38).
+ * Se buscan una vez, en el código de libuv.so: las ranuras de la GOT de esas cuatro funciones
+ * (sus reubicaciones JUMP_SLOT o GLOB_DAT), las entradas de la PLT que saltan a ellas
+ * («jmp *ranura», con o sin endbr64 y bnd delante) y cada «call» a una de esas entradas (E8
+ * rel32) o por la ranura («call *ranura», FF 15 disp32). */
+#define MAX_SITIOS 128
+static uintptr_t sitios[MAX_SITIOS]; /* direcciones de vuelta válidas, sin orden */
+static size_t n_sitios; /* 0: no se encontraron (o no cabían): vale el código de libuv entero */
 
 static int es_de_libc_io(const char *nombre)
 {
     return strcmp(nombre, "read") == 0 || strcmp(nombre, "readv") == 0 ||
            strcmp(nombre, "write") == 0 || strcmp(nombre, "writev") == 0;
 }
-
-static int es_de_libc_red(const char *nombre)
-{
-    return strcmp(nombre, "send") == 0 || strcmp(nombre, "recv") == 0;
-}
-
-static modulo_t libuv_so = {.importa = es_de_libc_io};
-static modulo_t libcurl_so = {.importa = es_de_libc_red};
-
-typedef struct {
-    const struct link_map *mapa;
-    modulo_t *m;
-} buscado_t;
-
-/* El código de una biblioteca (su segmento ejecutable), para saber si una llamada viene de
- * ella. */
-static int codigo_de(struct dl_phdr_info *info, size_t tam, void *dato)
-{
-    (void)tam;
-    buscado_t *b = dato;
-    if (info->dlpi_addr != b->mapa->l_addr)
-        return 0;
-    for (int i = 0; i < info->dlpi_phnum && b->m->hasta == 0; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        if (ph->p_type != PT_LOAD || (ph->p_flags & PF_X) == 0)
-            continue;
-        b->m->desde = info->dlpi_addr + ph->p_vaddr;
-        b->m->hasta = b->m->desde + ph->p_memsz;
-    }
-    return 1;
-}
-
-#if defined(__x86_64__)
-/* Las llamadas de la biblioteca a esas funciones: sus direcciones de vuelta. Una llamada se
- * cuenta solo si vuelve justo detrás de una de ellas (no basta con volver a cualquier punto del
- * código de libuv: un programa puede poner él mismo esa dirección de vuelta, con un salto a un
- * «ret» de libuv, y pasar por libuv sus propias lecturas: un adversario de la sesión 38). Se
- * buscan una vez, en su código: las ranuras de la GOT de esas funciones (sus reubicaciones
- * JUMP_SLOT o GLOB_DAT), las entradas de la PLT que saltan a ellas («jmp *ranura», con o sin
- * endbr64 y bnd delante) y cada «call» a una de esas entradas (E8 rel32) o por la ranura
- * («call *ranura», FF 15 disp32). */
 
 /* La dirección de `valor` de una entrada de la sección dinámica: glibc ya les suma la base en
  * x86-64; si no (otra arquitectura, o una sección de solo lectura), se la suma aquí. */
@@ -589,7 +563,12 @@ static uintptr_t direccion_dinamica(const struct link_map *mapa, uintptr_t valor
     return valor < (uintptr_t)mapa->l_addr ? valor + (uintptr_t)mapa->l_addr : valor;
 }
 
-static void ranuras_de(modulo_t *m, const struct link_map *mapa, uintptr_t rela, size_t tam,
+#define MAX_RANURAS 16
+static uintptr_t ranuras[MAX_RANURAS]; /* las ranuras de la GOT de las cuatro */
+static size_t n_ranuras;
+static int desbordado; /* alguna tabla no cabía: mejor ninguna que una a medias */
+
+static void ranuras_de(const struct link_map *mapa, uintptr_t rela, size_t tam,
                        const ElfW(Sym) * simbolos, const char *nombres)
 {
     for (size_t i = 0; i + sizeof(ElfW(Rela)) <= tam; i += sizeof(ElfW(Rela))) {
@@ -598,20 +577,20 @@ static void ranuras_de(modulo_t *m, const struct link_map *mapa, uintptr_t rela,
         if (tipo != R_X86_64_JUMP_SLOT && tipo != R_X86_64_GLOB_DAT)
             continue;
         const ElfW(Sym) *s = &simbolos[ELF64_R_SYM(r->r_info)];
-        if (!m->importa(nombres + s->st_name))
+        if (!es_de_libc_io(nombres + s->st_name))
             continue;
-        if (m->n_ranuras == MAX_RANURAS) {
-            m->desbordado = 1;
+        if (n_ranuras == MAX_RANURAS) {
+            desbordado = 1;
             return;
         }
-        m->ranuras[m->n_ranuras++] = (uintptr_t)mapa->l_addr + r->r_offset;
+        ranuras[n_ranuras++] = (uintptr_t)mapa->l_addr + r->r_offset;
     }
 }
 
-static int es_ranura(const modulo_t *m, uintptr_t d)
+static int es_ranura(uintptr_t d)
 {
-    for (size_t i = 0; i < m->n_ranuras; i++) {
-        if (m->ranuras[i] == d)
+    for (size_t i = 0; i < n_ranuras; i++) {
+        if (ranuras[i] == d)
             return 1;
     }
     return 0;
@@ -625,21 +604,21 @@ static int32_t entero32(const unsigned char *p)
 }
 
 /* Añade `d` a los sitios de vuelta; si ya no cabe, lo apunta (desbordado). */
-static void anadir_sitio(modulo_t *m, uintptr_t d)
+static void anadir_sitio(uintptr_t d)
 {
-    if (m->n_sitios == MAX_SITIOS)
-        m->desbordado = 1;
+    if (n_sitios == MAX_SITIOS)
+        desbordado = 1;
     else
-        m->sitios[m->n_sitios++] = d;
+        sitios[n_sitios++] = d;
 }
 
 /* Las entradas de la PLT que saltan a una de las ranuras (su primer byte, contando endbr64 y
  * bnd), y después los sitios de vuelta de cada «call» a ellas o por la ranura. Si alguna tabla
- * no cabe, ningún sitio (n_sitios = 0): con una lista a medias, las llamadas de la biblioteca
- * que faltaran no se contarían y un programa correcto perdería puntos; sin lista vale su código
- * entero (más débil: el trampolín de la sesión 38 pasa), y la línea «cuentas» lo dice (sus
- * <sitios>, 0) para que el calificador lo anote en el informe. */
-static void buscar_sitios(modulo_t *m, const struct link_map *mapa)
+ * no cabe, ningún sitio (n_sitios = 0): con una lista a medias, las llamadas de libuv que
+ * faltaran no se contarían y un servidor correcto perdería puntos; sin lista vale el código de
+ * libuv entero (más débil: el trampolín de la sesión 38 pasa), y la línea «cuentas» lo dice
+ * (sus <sitios>, 0) para que el calificador lo anote en el informe. */
+static void buscar_sitios(const struct link_map *mapa)
 {
     uintptr_t rela = 0, jmprel = 0, simbolos = 0, nombres = 0;
     size_t tam_rela = 0, tam_jmprel = 0;
@@ -670,90 +649,79 @@ static void buscar_sitios(modulo_t *m, const struct link_map *mapa)
     if (simbolos == 0 || nombres == 0)
         return;
     if (jmprel != 0)
-        ranuras_de(m, mapa, jmprel, tam_jmprel, (const ElfW(Sym) *)simbolos, (const char *)nombres);
+        ranuras_de(mapa, jmprel, tam_jmprel, (const ElfW(Sym) *)simbolos, (const char *)nombres);
     if (rela != 0)
-        ranuras_de(m, mapa, rela, tam_rela, (const ElfW(Sym) *)simbolos, (const char *)nombres);
-    if (m->n_ranuras == 0 || m->desbordado)
+        ranuras_de(mapa, rela, tam_rela, (const ElfW(Sym) *)simbolos, (const char *)nombres);
+    if (n_ranuras == 0 || desbordado)
         return;
-    const unsigned char *codigo = (const unsigned char *)m->desde;
-    size_t largo = m->hasta - m->desde;
+    const unsigned char *codigo = (const unsigned char *)libuv_desde;
+    size_t largo = libuv_hasta - libuv_desde;
     uintptr_t entradas[4 * MAX_RANURAS];
     size_t n_entradas = 0;
     for (size_t p = 0; p + 6 <= largo; p++) {
         if (codigo[p] != 0xff || codigo[p + 1] != 0x25 ||
-            !es_ranura(m, m->desde + p + 6 + (intptr_t)entero32(codigo + p + 2)))
+            !es_ranura(libuv_desde + p + 6 + (intptr_t)entero32(codigo + p + 2)))
             continue;
         if (n_entradas + 2 > 4 * MAX_RANURAS) {
-            m->desbordado = 1;
+            desbordado = 1;
             return;
         }
         size_t inicio = p;
         if (inicio >= 1 && codigo[inicio - 1] == 0xf2) /* bnd jmp */
             inicio--;
-        entradas[n_entradas++] = m->desde + inicio;
+        entradas[n_entradas++] = libuv_desde + inicio;
         if (inicio >= 4 && memcmp(codigo + inicio - 4, "\xf3\x0f\x1e\xfa", 4) == 0)
-            entradas[n_entradas++] = m->desde + inicio - 4; /* endbr64 */
+            entradas[n_entradas++] = libuv_desde + inicio - 4; /* endbr64 */
     }
     for (size_t q = 0; q + 6 <= largo; q++) {
         if (codigo[q] == 0xe8) {
-            uintptr_t destino = m->desde + q + 5 + (intptr_t)entero32(codigo + q + 1);
+            uintptr_t destino = libuv_desde + q + 5 + (intptr_t)entero32(codigo + q + 1);
             for (size_t i = 0; i < n_entradas; i++) {
                 if (entradas[i] == destino) {
-                    anadir_sitio(m, m->desde + q + 5);
+                    anadir_sitio(libuv_desde + q + 5);
                     break;
                 }
             }
         } else if (codigo[q] == 0xff && codigo[q + 1] == 0x15 &&
-                   es_ranura(m, m->desde + q + 6 + (intptr_t)entero32(codigo + q + 2))) {
-            anadir_sitio(m, m->desde + q + 6);
+                   es_ranura(libuv_desde + q + 6 + (intptr_t)entero32(codigo + q + 2))) {
+            anadir_sitio(libuv_desde + q + 6);
         }
     }
-    if (m->desbordado)
-        m->n_sitios = 0;
+    if (desbordado)
+        n_sitios = 0;
 }
-#else
-/* En otra arquitectura no se buscan las llamadas: vale cualquier vuelta a su código. */
-static void buscar_sitios(modulo_t *m, const struct link_map *mapa)
-{
-    (void)m;
-    (void)mapa;
-}
-#endif
 
-/* 1 si `desde` es la vuelta de una llamada de la biblioteca a una de sus funciones de libc
- * (sin sitios hallados, a cualquier punto de su código). */
-static int vuelve_a(const modulo_t *m, uintptr_t desde)
+/* 1 si `desde` es la vuelta de una llamada de libuv a read, readv, write o writev. */
+static int vuelve_a_libuv(uintptr_t desde)
 {
-    if (m->n_sitios == 0)
-        return m->hasta > m->desde && desde >= m->desde && desde < m->hasta;
-    for (size_t i = 0; i < m->n_sitios; i++) {
-        if (m->sitios[i] == desde)
+    for (size_t i = 0; i < n_sitios; i++) {
+        if (sitios[i] == desde)
             return 1;
     }
     return 0;
 }
-
-/* Busca el código y los sitios de la biblioteca que tiene el símbolo `simbolo`. */
-static void preparar_modulo(modulo_t *m, const char *simbolo)
+#else
+/* En otra arquitectura no se buscan las llamadas: vale cualquier vuelta al código de libuv. */
+static void buscar_sitios(const struct link_map *mapa)
 {
-    void *f = dlsym(RTLD_NEXT, simbolo);
-    struct link_map *mapa = f != NULL ? mapa_de(f) : NULL;
-    if (mapa == NULL)
-        return;
-    buscado_t b = {mapa, m};
-    dl_iterate_phdr(codigo_de, &b);
-    if (m->hasta > m->desde)
-        buscar_sitios(m, mapa);
+    (void)mapa;
 }
+
+static int vuelve_a_libuv(uintptr_t desde)
+{
+    (void)desde;
+    return 0;
+}
+#define n_sitios 0
+#endif
 
 /* El puerto del cliente si `fd` es un socket TCP conectado a 127.0.0.1 (o ::ffff:127.0.0.1), o
  * -1. TCP, porque los puertos de UDP son otros: un socket UDP «conectado» al mismo número que el
  * de un cliente, abierto como uv_tcp_t con uv_tcp_open, no es su conexión (un adversario de la
  * sesión 38). Un socket TCP con ese otro extremo sí lo es: el par 127.0.0.1:puerto es del
- * cliente del calificador, conectado al servidor, y nadie más puede tenerlo. Con `local`, el
- * programa es el cliente (libcurl) y su puerto es el de este lado (getsockname): el que el
- * servidor de práctica anota en su registro. Deja errno como estaba. */
-static int puerto_en_127(int fd, int local)
+ * cliente del calificador, conectado al servidor, y nadie más puede tenerlo. Deja errno como
+ * estaba. */
+static int puerto_del_cliente(int fd)
 {
     struct sockaddr_storage d;
     socklen_t n = sizeof d;
@@ -767,20 +735,10 @@ static int puerto_en_127(int fd, int local)
                 puerto = ntohs(v4->sin_port);
         } else if (d.ss_family == AF_INET6) {
             const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)&d;
-            static const unsigned char loopback[16] = {0, 0, 0,    0,    0,   0, 0, 0,
-                                                       0, 0, 0xff, 0xff, 127, 0, 0, 1};
-            if (memcmp(&v6->sin6_addr, loopback, sizeof loopback) == 0)
+            static const unsigned char local[16] = {0, 0, 0,    0,    0,   0, 0, 0,
+                                                    0, 0, 0xff, 0xff, 127, 0, 0, 1};
+            if (memcmp(&v6->sin6_addr, local, sizeof local) == 0)
                 puerto = ntohs(v6->sin6_port);
-        }
-    }
-    if (puerto >= 0 && local) {
-        puerto = -1;
-        n = sizeof d;
-        if (getsockname(fd, (struct sockaddr *)&d, &n) == 0) {
-            if (d.ss_family == AF_INET)
-                puerto = ntohs(((const struct sockaddr_in *)&d)->sin_port);
-            else if (d.ss_family == AF_INET6)
-                puerto = ntohs(((const struct sockaddr_in6 *)&d)->sin6_port);
         }
     }
     errno = guardado;
@@ -792,15 +750,16 @@ static int puerto_en_127(int fd, int local)
  * corren las uv_fs_* con callback) y fuera de una uv_fs_* sin callback (libuv.so llama a read y
  * write de libc también ahí, sobre el descriptor que le den: un adversario de la sesión 38 llevó
  * la sala entera con uv_fs_read y uv_fs_write sobre los sockets), que vuelve justo detrás de una
- * llamada de libuv a esa función (vuelve_a; en otra arquitectura, a cualquier punto de su
+ * llamada de libuv a esa función (vuelve_a_libuv; en otra arquitectura, a cualquier punto de su
  * código). */
 static int se_cuenta(int fd, const void *desde)
 {
+    uintptr_t d = (uintptr_t)desde;
     if (!contar_trafico || !hilo_del_bucle || en_fs > 0)
         return -1;
-    if (!vuelve_a(&libuv_so, (uintptr_t)desde))
+    if (n_sitios > 0 ? !vuelve_a_libuv(d) : d < libuv_desde || d >= libuv_hasta)
         return -1;
-    return puerto_en_127(fd, 0);
+    return puerto_del_cliente(fd);
 }
 
 static size_t bytes_de(const struct iovec *iov, int n)
@@ -811,26 +770,26 @@ static size_t bytes_de(const struct iovec *iov, int n)
     return total;
 }
 
-static void leido(atomic_uint_fast64_t *de, int puerto, ssize_t r)
+static void leido(int puerto, ssize_t r)
 {
     if (puerto >= 0 && r > 0)
-        atomic_fetch_add(&de[puerto], (uint_fast64_t)r);
+        atomic_fetch_add(&leidos_de[puerto], (uint_fast64_t)r);
 }
 
 /* Cuenta `pedido` bytes antes de escribir; devuelve lo sumado (para descontar). */
-static size_t por_escribir(atomic_uint_fast64_t *de, int puerto, size_t pedido)
+static size_t por_escribir(int puerto, size_t pedido)
 {
     if (puerto < 0)
         return 0;
-    atomic_fetch_add(&de[puerto], (uint_fast64_t)pedido);
+    atomic_fetch_add(&escritos_de[puerto], (uint_fast64_t)pedido);
     return pedido;
 }
 
-static void escrito(atomic_uint_fast64_t *de, int puerto, size_t sumado, ssize_t r)
+static void escrito(int puerto, size_t sumado, ssize_t r)
 {
     size_t hecho = r > 0 ? (size_t)r : 0;
     if (puerto >= 0 && sumado > hecho)
-        atomic_fetch_sub(&de[puerto], (uint_fast64_t)(sumado - hecho));
+        atomic_fetch_sub(&escritos_de[puerto], (uint_fast64_t)(sumado - hecho));
 }
 
 #define REAL_LIBC(nombre)                                                                          \
@@ -843,7 +802,7 @@ ssize_t read(int fd, void *buf, size_t n)
     REAL_LIBC(read);
     int puerto = se_cuenta(fd, __builtin_return_address(0));
     ssize_t r = real_read(fd, buf, n);
-    leido(leidos_de, puerto, r);
+    leido(puerto, r);
     return r;
 }
 
@@ -852,7 +811,7 @@ ssize_t readv(int fd, const struct iovec *iov, int n)
     REAL_LIBC(readv);
     int puerto = se_cuenta(fd, __builtin_return_address(0));
     ssize_t r = real_readv(fd, iov, n);
-    leido(leidos_de, puerto, r);
+    leido(puerto, r);
     return r;
 }
 
@@ -860,9 +819,9 @@ ssize_t write(int fd, const void *buf, size_t n)
 {
     REAL_LIBC(write);
     int puerto = se_cuenta(fd, __builtin_return_address(0));
-    size_t sumado = por_escribir(escritos_de, puerto, n);
+    size_t sumado = por_escribir(puerto, n);
     ssize_t r = real_write(fd, buf, n);
-    escrito(escritos_de, puerto, sumado, r);
+    escrito(puerto, sumado, r);
     return r;
 }
 
@@ -870,58 +829,9 @@ ssize_t writev(int fd, const struct iovec *iov, int n)
 {
     REAL_LIBC(writev);
     int puerto = se_cuenta(fd, __builtin_return_address(0));
-    size_t sumado = por_escribir(escritos_de, puerto, puerto >= 0 ? bytes_de(iov, n) : 0);
+    size_t sumado = por_escribir(puerto, puerto >= 0 ? bytes_de(iov, n) : 0);
     ssize_t r = real_writev(fd, iov, n);
-    escrito(escritos_de, puerto, sumado, r);
-    return r;
-}
-
-/* --- Las cuentas de un cliente: lo que pasa por libcurl dentro de uv_run -------------------
- *
- * En un cliente (el 07, el 10, el 11) el programa pide con http_pedir, y libcurso lleva libcurl
- * desde el bucle: curl_multi_socket_action en las callbacks de sus uv_poll y de su temporizador.
- * Así libcurl lee y escribe sus sockets (recv y send de libc) en el hilo del bucle y dentro de
- * uv_run, y en ningún otro sitio. Se cuentan esas llamadas —de libcurl.so (justo detrás de una
- * de sus llamadas a send o recv), en un hilo que está dentro de uv_run, fuera de una uv_fs_*—
- * por el puerto de este lado de un socket TCP con 127.0.0.1 al otro: el que el servidor de
- * práctica anota en su registro con todo lo que recibió por esa conexión
- * («recibidos»). El calificador lo compara petición a petición
- * (autograder/lib/vivos_cliente.c): lo que el servidor recibió, libcurl lo tuvo que escribir.
- * Un cliente con sockets propios (su epoll, un uv_poll sobre su socket), uno con libcurl en su
- * propio bucle (curl_easy_perform en main o en un hilo) no tiene esos bytes en las cuentas. */
-static __thread int dentro_de_uv_run; /* uv_run en marcha en este hilo */
-/* El epoll de cada bucle que pasó por uv_run (bit min(fd, 63) de uv_backend_fd), para siempre:
- * el calificador mira en /proc/<pid>/syscall en qué epoll duerme el hilo del bucle, y uno que
- * no es de un bucle de libuv es un bucle propio (lib/vivos_cliente.c). Se guarda al entrar en
- * uv_run y no se borra: al salir, el bucle ya cerrado no tiene descriptor. */
-static atomic_uint_fast64_t epolls_de_libuv;
-static atomic_uint_fast64_t curl_leidos_de[65536], curl_escritos_de[65536]; /* por puerto local */
-
-static int se_cuenta_curl(int fd, const void *desde)
-{
-    if (!contar_trafico || !hilo_del_bucle || dentro_de_uv_run == 0 || en_fs > 0)
-        return -1;
-    if (!vuelve_a(&libcurl_so, (uintptr_t)desde))
-        return -1;
-    return puerto_en_127(fd, 1);
-}
-
-ssize_t send(int fd, const void *buf, size_t n, int banderas)
-{
-    REAL_LIBC(send);
-    int puerto = se_cuenta_curl(fd, __builtin_return_address(0));
-    size_t sumado = por_escribir(curl_escritos_de, puerto, n);
-    ssize_t r = real_send(fd, buf, n, banderas);
-    escrito(curl_escritos_de, puerto, sumado, r);
-    return r;
-}
-
-ssize_t recv(int fd, void *buf, size_t n, int banderas)
-{
-    REAL_LIBC(recv);
-    int puerto = (banderas & MSG_PEEK) ? -1 : se_cuenta_curl(fd, __builtin_return_address(0));
-    ssize_t r = real_recv(fd, buf, n, banderas);
-    leido(curl_leidos_de, puerto, r);
+    escrito(puerto, sumado, r);
     return r;
 }
 
@@ -995,20 +905,15 @@ int uv_run(uv_loop_t *loop, uv_run_mode modo)
 {
     REAL(uv_run);
     hilo_del_bucle = 1;
-    dentro_de_uv_run++;
     cerrar_tabla();
     bucle_visto(loop);
     apuntar_bucle(corridos, loop);
     int i = indice_corrido(loop);
     abrir_tabla();
-    int epoll_fd = uv_backend_fd(loop);
-    if (epoll_fd >= 0)
-        atomic_fetch_or(&epolls_de_libuv, 1ULL << (epoll_fd < 63 ? epoll_fd : 63));
     atomic_fetch_add(&en_uv_run, 1);
     if (i >= 0)
         atomic_fetch_add(&en_uv_run_de[i], 1);
     int r = real(loop, modo);
-    dentro_de_uv_run--;
     if (i >= 0)
         atomic_fetch_sub(&en_uv_run_de[i], 1);
     atomic_fetch_sub(&en_uv_run, 1);
@@ -1602,12 +1507,7 @@ static void al_vencer(int senal)
 /* Las líneas de las cuentas, firmadas (firma.h) y con memoria de la pila (desde el manejador de
  * VIVOS_CUENTAS, que puede llegar mientras otro informe usa `texto`):
  *   «conexion <vez> <puerto> <leídos> <escritos> <firma>», una por cliente de 127.0.0.1 con algo
- *   contado (lo de libuv, en un servidor); «cliente <vez> <puerto> <leídos> <escritos> <firma>»,
- *   una por conexión de libcurl a 127.0.0.1, por su puerto local (en un cliente), y al final
- *   «cuentas <vez> <conexiones> <uv_poll> <rápidos> <sitios> <clientes> <sitios de libcurl>
- *   <libcurl> <epolls> <firma>» (<libcurl>: 1 si el programa la tiene cargada; <epolls>: los
- *   descriptores del epoll de cada bucle que pasó por uv_run, un bit por descriptor, el 63 para
- *   los demás).
+ *   contado, y al final «cuentas <vez> <conexiones> <uv_poll> <rápidos> <firma>».
  * <vez> es el número que el calificador mandó con la señal (sigqueue), «0» si llegó sin él y
  * «fin» al salir: así las líneas de una petición no valen por las de otra. */
 static size_t poner_cifras(char *dst, uint64_t n)
@@ -1666,44 +1566,23 @@ static size_t armar_linea(char *linea, const char *cabeza, const char *vez, cons
     return n;
 }
 
-/* Añade al lote una línea «<cabeza> <vez> <puerto> <leídos> <escritos>» por puerto con algo
- * contado; devuelve cuántas. */
-static uint64_t poner_puertos(char *lote, size_t tam, size_t *usados, const char *cabeza,
-                              const char *vez, atomic_uint_fast64_t *leidos,
-                              atomic_uint_fast64_t *escritos)
-{
-    char linea[160];
-    uint64_t cuantas = 0;
-    for (size_t puerto = 0; puerto < 65536; puerto++) {
-        uint64_t l = atomic_load(&leidos[puerto]), e = atomic_load(&escritos[puerto]);
-        if (l == 0 && e == 0)
-            continue;
-        const uint64_t cifras[] = {puerto, l, e};
-        size_t n = armar_linea(linea, cabeza, vez, cifras, 3);
-        poner_linea(lote, tam, usados, linea, n);
-        cuantas++;
-    }
-    return cuantas;
-}
-
 static void escribir_cuentas(const char *vez)
 {
     int guardado = errno;
     char lote[4000], linea[160];
     size_t usados = 0;
-    uint64_t conexiones =
-        poner_puertos(lote, sizeof lote, &usados, "conexion", vez, leidos_de, escritos_de);
-    uint64_t clientes =
-        poner_puertos(lote, sizeof lote, &usados, "cliente", vez, curl_leidos_de, curl_escritos_de);
-    const uint64_t cifras[] = {conexiones,
-                               atomic_load(&sondeos),
-                               atomic_load(&rapidos),
-                               libuv_so.n_sitios,
-                               clientes,
-                               libcurl_so.n_sitios,
-                               libcurl_so.hasta > libcurl_so.desde,
-                               atomic_load(&epolls_de_libuv)};
-    size_t n = armar_linea(linea, "cuentas", vez, cifras, 8);
+    uint64_t conexiones = 0;
+    for (size_t puerto = 0; puerto < 65536; puerto++) {
+        uint64_t l = atomic_load(&leidos_de[puerto]), e = atomic_load(&escritos_de[puerto]);
+        if (l == 0 && e == 0)
+            continue;
+        const uint64_t cifras[] = {puerto, l, e};
+        size_t n = armar_linea(linea, "conexion", vez, cifras, 3);
+        poner_linea(lote, sizeof lote, &usados, linea, n);
+        conexiones++;
+    }
+    const uint64_t cifras[] = {conexiones, atomic_load(&sondeos), atomic_load(&rapidos), n_sitios};
+    size_t n = armar_linea(linea, "cuentas", vez, cifras, 4);
     poner_linea(lote, sizeof lote, &usados, linea, n);
     escribir_todo(lote, usados);
     errno = guardado;
@@ -1790,9 +1669,13 @@ __attribute__((constructor)) static void vivos_iniciar(void)
     if (clave[0] != '\0')
         llave = firma_llave(clave);
     if (clave[0] != '\0' && informe_fd >= 0 && de_la_clave != NULL) {
-        preparar_modulo(&libuv_so, "uv_run");
-        preparar_modulo(&libcurl_so, "curl_multi_socket_action");
-        contar_trafico = libuv_so.hasta > libuv_so.desde;
+        struct link_map *uv = mapa_libuv();
+        if (uv != NULL) {
+            dl_iterate_phdr(codigo_de_libuv, uv);
+            if (libuv_hasta > libuv_desde)
+                buscar_sitios(uv);
+        }
+        contar_trafico = libuv_hasta > libuv_desde;
         sa.sa_sigaction = al_pedir_cuentas;
         sa.sa_flags = SA_RESTART | SA_SIGINFO;
         sigaction(VIVOS_CUENTAS, &sa, NULL);
