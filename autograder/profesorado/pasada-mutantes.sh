@@ -8,8 +8,9 @@
 #                                       prueba-mutantes`, si acaba en «resumen: N comprobaciones,
 #                                       N pasan, 0 fallan» y no tiene ningún ✘ (si no, no escribe
 #                                       nada). Un informe de todos los laboratorios sella todo;
-#                                       uno de algunos (LAB=NN) sella solo esos, y solo si lo
-#                                       común no cambió desde el sello que hay
+#                                       uno de algunos (LAB=NN) sella solo esos; si lo común
+#                                       cambió desde el sello que hay, lo sella también y deja
+#                                       los demás pendientes (la pasada en varias tandas, abajo)
 #   pasada-mutantes.sh comprobar        0 si cada parte de PASADA.txt es de lo de ahora; si no,
 #                                       dice qué cambió y qué volver a pasar, y sale con 1 (lo
 #                                       usa .ci/run)
@@ -31,6 +32,10 @@
 # volver a pasar los suyos (`make pasada-mutantes LAB=07`, unos minutos) en vez de los 342 (unos
 # 50). Lo que no es de un laboratorio (el ejecutor, sus bibliotecas, libcurso, las reglas de
 # make…) es «común»: si cambia, cualquier veredicto puede cambiar y hace falta la pasada entera.
+# Entera, pero no por fuerza de una vez: en una máquina lenta (el 30-11-2026, con el trabajo del
+# núcleo varias veces más caro, la pasada pedía más de las tres horas de una sesión) se hace por
+# tandas de laboratorios, cada una sellada con su commit; la primera tras el cambio sella lo
+# común nuevo y deja los demás pendientes, y comprobar falla hasta que no quede ninguno.
 set -u
 # Con pwd -P: git da la carpeta del clon sin enlaces, y el curso puede estar tras uno.
 raiz=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -169,41 +174,50 @@ case "$cmd" in
       echo "Sellada la pasada entera en $registro: confírmalo con lo demás."
       exit 0
     fi
-    # De algunos laboratorios: lo común debe ser lo del sello que hay.
+    # De algunos laboratorios. Si lo común es lo del sello que hay, los demás quedan como
+    # estaban. Si cambió, es una pasada en varias tandas: lo común y los pasados se sellan con
+    # lo de ahora y los demás quedan pendientes (su sello anterior era de otro común y ya no
+    # vale), hasta que cada uno se pase con este mismo común; comprobar falla mientras quede
+    # uno. Así una pasada entera que no cabe en una sesión se reparte, y lo sellado sigue
+    # siendo lo que cuenta: cada veredicto depende solo de lo común y de su laboratorio.
     if ! por_partes; then
       echo "No hay una pasada entera por partes en $registro: haz la pasada entera (make pasada-mutantes)." >&2
       exit 1
     fi
     comun_sellada=$(seccion partes <"$registro" | awk '$1 == "comun" { print $2 }')
     comun_ahora=$(awk '$1 == "comun" { print $2 }' "$t/ahora")
-    if [ "$comun_sellada" != "$comun_ahora" ]; then
-      echo "Cambió lo común (el ejecutor, sus bibliotecas, libcurso, las reglas de make…) desde la" >&2
-      echo "pasada sellada: puede cambiar el veredicto de cualquier mutante, y hace falta la pasada" >&2
-      echo "entera (make pasada-mutantes, sin LAB). $registro sigue como estaba." >&2
-      exit 1
-    fi
+    nuevo_comun=0
+    [ "$comun_sellada" = "$comun_ahora" ] || nuevo_comun=1
     for l in "${pasados[@]}"; do
       if ! grep -q "^$l " "$t/ahora"; then
         echo "El informe trae $l, que no es un laboratorio de esta copia: $registro sigue como estaba." >&2
         exit 1
       fi
     done
-    # Partes y archivos: los de los laboratorios pasados, de ahora; los demás, los sellados.
+    # Partes y archivos: los de los laboratorios pasados (y lo común, si cambió), de ahora; los
+    # demás, los sellados, o «pendiente» si cambió lo común (con sus archivos de antes, para
+    # que comprobar nombre solo lo que cambie de ellos).
     es_pasado() { [[ " ${pasados[*]} " == *" $1 "* ]]; }
     : >"$t/partes"
     : >"$t/lista-nueva"
     : >"$t/informe"
     seccion partes <"$registro" >"$t/partes-viejas"
     seccion 'archivos' <"$registro" >"$t/lista-vieja"
+    pendientes=()
     for p in $(awk '{ print $1 }' "$t/ahora"); do
-      if [ "$p" = comun ] || ! es_pasado "$p"; then
-        awk -v p="$p" '$1 == p' "$t/partes-viejas" >>"$t/partes"
-        awk -v p="$p" '$1 == p' "$t/lista-vieja" >>"$t/lista-nueva"
-      else
+      if es_pasado "$p" || { [ "$p" = comun ] && [ "$nuevo_comun" = 1 ]; }; then
         awk -v p="$p" -v s="$sello" '$1 == p { print $0, s }' "$t/ahora" >>"$t/partes"
         awk -v p="$p" '$1 == p' "$t/lista" >>"$t/lista-nueva"
+      elif [ "$nuevo_comun" = 1 ]; then
+        echo "$p pendiente - -" >>"$t/partes"
+        awk -v p="$p" '$1 == p' "$t/lista-vieja" >>"$t/lista-nueva"
+        pendientes+=("$p")
+      else
+        awk -v p="$p" '$1 == p' "$t/partes-viejas" >>"$t/partes"
+        awk -v p="$p" '$1 == p' "$t/lista-vieja" >>"$t/lista-nueva"
       fi
     done
+    es_pendiente() { [[ " ${pendientes[*]} " == *" $1 "* ]]; }
     # El informe: el sellado, con la sección de cada laboratorio pasado cambiada por la nueva
     # (y la nota de la pasada nueva al principio de la sección).
     awk '/^── informe de make prueba-mutantes/ { dentro = 1; next } dentro && !/^resumen: /' "$registro" >"$t/informe-viejo"
@@ -213,6 +227,9 @@ case "$cmd" in
         echo "── $p"
         [ -n "$nota" ] && echo "  (pasado otra vez solo este laboratorio, $(date -u '+%Y-%m-%d %H:%M UTC'): ${nota#(}"
         seccion "$p" <"$informe" | grep -v '^resumen: '
+      elif es_pendiente "$p"; then
+        echo "── $p"
+        echo "  (pendiente: cambió lo común el $(date -u '+%Y-%m-%d %H:%M UTC') y falta su pasada con lo de ahora)"
       else
         echo "── $p"
         seccion "$p" <"$t/informe-viejo"
@@ -222,7 +239,14 @@ case "$cmd" in
     awk '/^── / { exit } { print }' "$t/informe-viejo" >"$t/informe"
     cat "$t/secciones" >>"$t/informe"
     escribir "$t/partes" "$t/lista-nueva" "$t/informe"
-    echo "Sellada la pasada de ${pasados[*]} en $registro (lo demás, como estaba): confírmalo con lo demás."
+    if [ "${#pendientes[@]}" -gt 0 ]; then
+      echo "Cambió lo común: sellados lo común y ${pasados[*]} con lo de ahora en $registro; quedan sin"
+      echo "pasar ${pendientes[*]} y, hasta que se pasen con este mismo común, comprobar falla:"
+      for p in "${pendientes[@]}"; do echo "  make pasada-mutantes LAB=${p:0:2}"; done
+      echo "Confírmalo con lo demás (cada tanda, su commit)."
+    else
+      echo "Sellada la pasada de ${pasados[*]} en $registro (lo demás, como estaba): confírmalo con lo demás."
+    fi
     ;;
   migrar)
     es_git || { echo "no es un clon de git: no se migra" >&2; exit 1; }
@@ -288,6 +312,8 @@ case "$cmd" in
     echo "  Cambiaron desde entonces:"
     diff <(LC_ALL=C sort "$t/lista-sellada") "$t/lista" | sed -n 's/^[<>] [^ ]* \([^ ]*\) .*/\1/p' |
       sort -u | head -n 30 | sed 's/^/    /'
+    pendientes=$(awk '$2 == "pendiente" { printf " %s", $1 }' "$t/selladas")
+    [ -z "$pendientes" ] || echo "  Sin pasar desde que cambió lo común (pasada en varias tandas):$pendientes"
     if [[ " ${viejas[*]} " == *" comun "* ]]; then
       echo "  Cambió lo común: hace falta la pasada entera (make pasada-mutantes) y confirmar PASADA.txt."
     else

@@ -8,7 +8,8 @@
 # solución, sí, y el mensaje nombra el archivo; el curso tras un enlace simbólico se
 # comprueba igual. Por partes: un cambio en un laboratorio pide pasar solo ese, su pasada sola
 # lo vuelve a sellar sin tocar el otro y el resumen se recuenta; un cambio en lo común pide la
-# pasada entera y no deja sellar un laboratorio suelto; migrar reparte un sello de una sola
+# pasada entera, que puede ir por tandas (la primera deja los demás pendientes y comprobar
+# falla hasta la última; un común cambiado entre tandas las vuelve a dejar pendientes); migrar reparte un sello de una sola
 # huella solo si es de lo de ahora. Y en el curso de verdad, la huella se calcula.
 # Última línea: «resumen: …».
 set -u
@@ -155,16 +156,48 @@ if bash "$P" sellar "$TMP/solo-08.txt" >/dev/null 2>&1; then
 else
   mal parte-sella "sellar no aceptó la pasada sola del 08 con lo común sin cambiar"
 fi
-# Lo común cambia: se pide la pasada entera y un laboratorio suelto no se sella.
+# Lo común cambia: se pide la pasada entera. Puede ir por tandas: la del 08 sola sella lo
+# común nuevo y el 08 y deja el 07 pendiente (comprobar falla y pide solo el 07), y la del 07
+# con ese mismo común la completa. La pasada entera de una vez también sella todo.
 echo '/* cambio */' >>"$C/autograder/runner/calificar.c"
 g commit -q -am 'cambia el ejecutor'
 comprobar_que comun-entera 1 "hace falta la pasada entera" "cambiar el ejecutor pide la pasada entera y lo nombra"
-copia=$(sha256sum <"$C/autograder/mutantes/PASADA.txt")
-if ! bash "$P" sellar "$TMP/solo-08.txt" >/dev/null 2>&1 && [ "$(sha256sum <"$C/autograder/mutantes/PASADA.txt")" = "$copia" ]; then
-  bien "con lo común cambiado, la pasada de un laboratorio suelto no se sella"
+g tag antes-de-tandas
+if bash "$P" sellar "$TMP/solo-08.txt" >/dev/null 2>&1 &&
+  grep -q '^07-x pendiente ' "$C/autograder/mutantes/PASADA.txt" &&
+  grep -q '^  (pendiente: cambió lo común' "$C/autograder/mutantes/PASADA.txt" &&
+  ! grep -q 'mutante uno: 90/100' "$C/autograder/mutantes/PASADA.txt" &&
+  [ "$(tail -n1 "$C/autograder/mutantes/PASADA.txt")" = "resumen: 2 comprobaciones, 2 pasan, 0 fallan" ]; then
+  g add -A
+  g commit -q -m 'tanda del 08'
+  bien "con lo común cambiado, la tanda del 08 se sella, el 07 queda pendiente (sin sus ✔ de antes) y el resumen cuenta solo lo pasado"
+  comprobar_que tanda-pendiente 1 "Sin pasar desde que cambió lo común (pasada en varias tandas): 07-x" "con el 07 pendiente, comprobar falla y lo nombra"
+  if bash "$P" comprobar 2>&1 | grep -q "LAB=07" && ! bash "$P" comprobar 2>&1 | grep -q "LAB=08\|hace falta la pasada entera"; then
+    bien "y pide pasar solo el 07"
+  else
+    mal tanda-pide-07 "con el 07 pendiente, comprobar no pide solo el 07: $(bash "$P" comprobar 2>&1 | tail -n 3)"
+  fi
+  printf '(1 mutante calificado de 3 en 3 en 4 s)\n── 07-x\n  ✔ mutante uno: 80/100\nresumen: 1 comprobaciones, 1 pasan, 0 fallan\n' >"$TMP/solo-07.txt"
+  if bash "$P" sellar "$TMP/solo-07.txt" >/dev/null 2>&1; then
+    g add -A
+    g commit -q -m 'tanda del 07'
+    comprobar_que tanda-completa 0 "✔ pasada de los mutantes" "la tanda del 07 con el mismo común completa la pasada y comprobar pasa"
+  else
+    mal tanda-07-sella "sellar no aceptó la tanda del 07 con lo común ya sellado"
+  fi
+  # Una tanda no vale si lo común cambia otra vez entre tandas: el 08 vuelve a pendiente.
+  g reset -q --hard 'HEAD~1'
+  echo '/* otro cambio */' >>"$C/autograder/runner/calificar.c"
+  g commit -q -am 'cambia el ejecutor otra vez'
+  if bash "$P" sellar "$TMP/solo-07.txt" >/dev/null 2>&1 && grep -q '^08-y pendiente ' "$C/autograder/mutantes/PASADA.txt"; then
+    bien "si lo común cambia entre dos tandas, la tanda nueva deja pendiente lo de la anterior"
+  else
+    mal tanda-comun-otra "con lo común cambiado entre tandas, la tanda del 07 no dejó el 08 pendiente"
+  fi
 else
-  mal comun-suelto "con lo común cambiado, sellar aceptó la pasada de un solo laboratorio"
+  mal comun-tanda "con lo común cambiado, la tanda del 08 no se selló o el 07 no quedó pendiente: $(grep -c pendiente "$C/autograder/mutantes/PASADA.txt") líneas pendientes"
 fi
+g reset -q --hard antes-de-tandas
 if bash "$P" sellar "$TMP/bueno.txt" >/dev/null 2>&1; then
   g add -A
   g commit -q -m 'pasada entera'
