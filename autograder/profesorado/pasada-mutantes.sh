@@ -229,7 +229,7 @@ case "$cmd" in
         seccion "$p" <"$informe" | grep -v '^resumen: '
       elif es_pendiente "$p"; then
         echo "── $p"
-        echo "  (pendiente: cambió lo común el $(date -u '+%Y-%m-%d %H:%M UTC') y falta su pasada con lo de ahora)"
+        echo "  (pendiente: su pasada era de un común anterior; el de ahora se selló el $(date -u '+%Y-%m-%d %H:%M UTC'))"
       else
         echo "── $p"
         seccion "$p" <"$t/informe-viejo"
@@ -309,9 +309,9 @@ case "$cmd" in
       exit 0
     fi
     echo "✘ pasada de los mutantes: $registro es de otra versión de lo que los califica."
-    echo "  Cambiaron desde entonces:"
-    diff <(LC_ALL=C sort "$t/lista-sellada") "$t/lista" | sed -n 's/^[<>] [^ ]* \([^ ]*\) .*/\1/p' |
-      sort -u | head -n 30 | sed 's/^/    /'
+    cambiados=$(diff <(LC_ALL=C sort "$t/lista-sellada") "$t/lista" |
+      sed -n 's/^[<>] [^ ]* \([^ ]*\) .*/\1/p' | sort -u | head -n 30)
+    [ -z "$cambiados" ] || { echo "  Cambiaron desde entonces:"; sed 's/^/    /' <<<"$cambiados"; }
     pendientes=$(awk '$2 == "pendiente" { printf " %s", $1 }' "$t/selladas")
     [ -z "$pendientes" ] || echo "  Sin pasar desde que cambió lo común (pasada en varias tandas):$pendientes"
     if [[ " ${viejas[*]} " == *" comun "* ]]; then

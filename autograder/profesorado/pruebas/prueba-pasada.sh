@@ -165,7 +165,7 @@ comprobar_que comun-entera 1 "hace falta la pasada entera" "cambiar el ejecutor 
 g tag antes-de-tandas
 if bash "$P" sellar "$TMP/solo-08.txt" >/dev/null 2>&1 &&
   grep -q '^07-x pendiente ' "$C/autograder/mutantes/PASADA.txt" &&
-  grep -q '^  (pendiente: cambió lo común' "$C/autograder/mutantes/PASADA.txt" &&
+  grep -q "^  (pendiente: su pasada era de un común anterior" "$C/autograder/mutantes/PASADA.txt" &&
   ! grep -q 'mutante uno: 90/100' "$C/autograder/mutantes/PASADA.txt" &&
   [ "$(tail -n1 "$C/autograder/mutantes/PASADA.txt")" = "resumen: 2 comprobaciones, 2 pasan, 0 fallan" ]; then
   g add -A
