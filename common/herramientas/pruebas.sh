@@ -41,6 +41,19 @@ inicio_propio=${campos_propios[19]}
 J=${PRUEBAS_J:-2}
 SOLAS=" ${PRUEBAS_SOLAS:-prueba-common-valgrind prueba-common-asan prueba-fuzz} "
 LIGERAS=" ${PRUEBAS_LIGERAS-prueba-clase prueba-vigilar prueba-gradescope prueba-terminal prueba-usuario} "
+# Las suites selladas (PRUEBAS_SELLADAS): en lugar de ejecutarlas, se comprueba que su pasada,
+# hecha antes de entregar y sellada con la huella de todo lo que puede cambiar su veredicto,
+# es de exactamente lo que hay; si no, la suite falla y dice qué cambió. Hoy, prueba-autograder
+# (autograder/profesorado/pasada-hostiles.sh, que explica por qué): en la máquina de CI del
+# 30-11-2026 era la mitad de la CPU de `make test` (4220 s de 8439) y `make test` tardaba 79
+# minutos. Sin el guion de la pasada (la edición del estudiante no trae ni hostiles ni esa
+# suite) o fuera de un clon de git, se ejecutan de verdad; PRUEBAS_SELLADAS="" también.
+SELLADAS=" ${PRUEBAS_SELLADAS-prueba-autograder} "
+declare -A sello=([prueba-autograder]=autograder/profesorado/pasada-hostiles.sh)
+sellada() { # sellada SUITE: 0 si se comprueba su sello en vez de ejecutarla
+  [[ "$SELLADAS" == *" $1 "* ]] && [ -n "${sello[$1]:-}" ] && [ -f "${sello[$1]}" ] &&
+    git rev-parse --is-inside-work-tree >/dev/null 2>&1
+}
 pasan=0; fallan=0; fallidas=()
 
 # correr SUITE: ejecuta la suite y deja «estado segundos cpu» en build/pruebas/SUITE.estado;
@@ -49,7 +62,9 @@ pasan=0; fallan=0; fallidas=()
 correr() {
   local suite=$1 log="build/pruebas/$1.log" inicio fin estado cpu TIMEFORMAT='%U %S'
   inicio=$(date +%s.%N)
-  if { time make --no-print-directory "$suite" >"$log" 2>&1; } 2>"build/pruebas/$suite.cpu"; then
+  local orden=(make --no-print-directory "$suite")
+  sellada "$suite" && orden=(bash "${sello[$suite]}" comprobar)
+  if { time "${orden[@]}" >"$log" 2>&1; } 2>"build/pruebas/$suite.cpu"; then
     estado=ok
   else
     estado=FALLA
@@ -63,8 +78,13 @@ correr() {
 informar() { # informar SUITE: su línea de resultado (y el final del registro si falla)
   local suite=$1 log="build/pruebas/$1.log" estado segundos cpu
   read -r estado segundos cpu <"build/pruebas/$suite.estado"
-  printf '── %-32s %-6s %6.1f s (CPU %4s s)   %s\n' "$suite" "$estado" "$segundos" "${cpu:-?}" \
-    "$(grep -E '^(resumen|Synthesis)' "$log" | tail -n1)"
+  local nombre=$suite ultima
+  ultima=$(grep -E '^(resumen|Synthesis)' "$log" | tail -n1)
+  if sellada "$suite"; then
+    nombre="$suite (sellada)"
+    ultima=$(grep -E '^(✔|✘) pasada' "$log" | tail -n1)
+  fi
+  printf '── %-32s %-6s %6.1f s (CPU %4s s)   %s\n' "$nombre" "$estado" "$segundos" "${cpu:-?}" "$ultima"
   if [ "$estado" = ok ]; then
     pasan=$((pasan + 1))
   else

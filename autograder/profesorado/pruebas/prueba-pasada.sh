@@ -228,6 +228,108 @@ else
   mal migrar-bueno "migrar no repartió un sello de lo de ahora"
 fi
 
+# La pasada de los hostiles (pasada-hostiles.sh), en otro curso de juguete: la suite
+# prueba-autograder sellada, que make test comprueba en lugar de ejecutarla (pruebas.sh).
+H="$TMP/hostiles"
+mkdir -p "$H/autograder/profesorado" "$H/autograder/hostiles" "$H/autograder/pruebas" \
+  "$H/labs/07-x/.calificador/hostiles" "$H/solutions/07-x" "$H/lessons"
+cp autograder/profesorado/pasada-hostiles.sh "$H/autograder/profesorado/"
+echo '/* hostil del motor */' >"$H/autograder/hostiles/ataque.c"
+echo '# suite' >"$H/autograder/pruebas/prueba-autograder.sh"
+echo '# otra suite' >"$H/autograder/pruebas/prueba-vigilar.sh"
+echo '/* hostil del 07 */' >"$H/labs/07-x/.calificador/hostiles/otro.c"
+echo '/* partida */' >"$H/labs/07-x/x.c"
+echo 'enunciado' >"$H/labs/07-x/README.md"
+echo 'int main(void) { return 0; }' >"$H/solutions/07-x/x.c"
+echo 'capítulo' >"$H/lessons/capitulo.md"
+gh() { git -C "$H" -c user.name=prueba -c user.email=prueba@curso.invalid "$@" >/dev/null 2>&1; }
+gh init -q
+gh add -A
+gh commit -q -m inicio
+PH="$H/autograder/profesorado/pasada-hostiles.sh"
+hostiles_que() { # hostiles_que NOMBRE RC_ESPERADO TEXTO_ESPERADO DESCRIPCIÓN: ejecuta comprobar
+  local salida rc
+  salida=$(bash "$PH" comprobar 2>&1)
+  rc=$?
+  if [ "$rc" = "$2" ] && grep -qF -- "$3" <<<"$salida"; then
+    bien "$4"
+  else
+    mal "$1" "$4: salió con $rc y dijo «$(head -c 300 <<<"$salida")»"
+  fi
+}
+hostiles_que hostiles-sin-registro 1 "falta autograder/hostiles/PASADA.txt (make pasada-hostiles" "hostiles: sin PASADA.txt, comprobar falla y dice cómo escribirlo"
+printf '════ Parte «trampas»\n  ✔ uno\n  ✔ dos\nresumen: 2 comprobaciones, 2 pasan, 0 fallan\n' >"$TMP/h-bueno.txt"
+printf '  ✔ uno\n  ✘ dos\nresumen: 2 comprobaciones, 2 pasan, 0 fallan\n' >"$TMP/h-cruz.txt"
+printf '  ✔ uno\nresumen: 2 comprobaciones, 1 pasan, 0 fallan, 1 saltadas\n' >"$TMP/h-saltada.txt"
+printf '  ✔ uno\n  ✔ dos\nresumen: 3 comprobaciones, 2 pasan, 1 fallan\n' >"$TMP/h-falla.txt"
+for malo in cruz saltada falla; do
+  if ! bash "$PH" sellar "$TMP/h-$malo.txt" >/dev/null 2>&1 && [ ! -f "$H/autograder/hostiles/PASADA.txt" ]; then
+    bien "hostiles: no se sella un informe con $malo"
+  else
+    mal "hostiles-sella-$malo" "se selló un informe con $malo"
+    rm -f "$H/autograder/hostiles/PASADA.txt"
+  fi
+done
+echo '/* cambiado sin confirmar */' >>"$H/labs/07-x/.calificador/hostiles/otro.c"
+if ! bash "$PH" sellar "$TMP/h-bueno.txt" >/dev/null 2>&1 && [ ! -f "$H/autograder/hostiles/PASADA.txt" ]; then
+  bien "hostiles: no se sella con cambios sin confirmar en lo que califica"
+else
+  mal hostiles-sin-confirmar "se selló con un hostil cambiado sin confirmar"
+  rm -f "$H/autograder/hostiles/PASADA.txt"
+fi
+gh checkout -- labs/07-x/.calificador/hostiles/otro.c
+if bash "$PH" sellar "$TMP/h-bueno.txt" >/dev/null 2>&1 &&
+  [ "$(tail -n1 "$H/autograder/hostiles/PASADA.txt")" = "resumen: 2 comprobaciones, 2 pasan, 0 fallan" ]; then
+  gh add -A
+  gh commit -q -m sellada
+  hostiles_que hostiles-sellada 0 "✔ pasada de los hostiles" "hostiles: un informe bueno se sella y comprobar pasa"
+else
+  mal hostiles-sella "sellar no aceptó un informe bueno"
+fi
+echo 'otro párrafo' >>"$H/labs/07-x/README.md"
+echo 'otro párrafo' >>"$H/lessons/capitulo.md"
+echo '# cambiada' >>"$H/autograder/pruebas/prueba-vigilar.sh"
+gh commit -q -a -m 'textos y otra suite'
+hostiles_que hostiles-textos 0 "✔ pasada de los hostiles" "hostiles: un .md, una lección u otra suite cambiados no invalidan el sello"
+# Cada clase de archivo que entra: un hostil del motor, uno de un laboratorio, el programa de
+# partida, una solución y la suite. Cada uno invalida el sello, que nombra el archivo.
+for f in autograder/hostiles/ataque.c labs/07-x/.calificador/hostiles/otro.c labs/07-x/x.c \
+  solutions/07-x/x.c autograder/pruebas/prueba-autograder.sh; do
+  echo '/* cambio */' >>"$H/$f"
+  hostiles_que "hostiles-sin-confirmar-${f//\//-}" 1 "✘ pasada de los hostiles" "hostiles: $f cambiado sin confirmar invalida el sello"
+  gh commit -q -a -m "cambia $f"
+  hostiles_que "hostiles-${f//\//-}" 1 "    $f" "hostiles: $f cambiado invalida el sello y el mensaje lo nombra"
+  gh reset -q --hard HEAD~1
+done
+hostiles_que hostiles-vuelta 0 "✔ pasada de los hostiles" "hostiles: deshecho el cambio, el sello vuelve a valer"
+# En make test: pruebas.sh comprueba el sello en lugar de ejecutar la suite, y falla si no vale.
+mkdir -p "$H/common/herramientas" && cp common/herramientas/pruebas.sh "$H/common/herramientas/"
+printf 'prueba-autograder:\n\t@echo no debía ejecutarse; exit 1\n' >"$H/Makefile"
+gh add -A
+gh commit -q -m 'make y pruebas.sh'
+salida=$(cd "$H" && bash common/herramientas/pruebas.sh prueba-autograder 2>&1)
+if grep -q '^── prueba-autograder (sellada) *FALLA' <<<"$salida"; then
+  bien "make test: con el Makefile cambiado (entra en la huella), la suite sellada falla"
+else
+  mal hostiles-make-test-falla "pruebas.sh no falló con el sello viejo: $(head -c 300 <<<"$salida")"
+fi
+if (cd "$H" && bash autograder/profesorado/pasada-hostiles.sh sellar "$TMP/h-bueno.txt" >/dev/null 2>&1) &&
+  gh add -A && gh commit -q -m resellada &&
+  salida=$(cd "$H" && bash common/herramientas/pruebas.sh prueba-autograder 2>&1) &&
+  grep -q '^── prueba-autograder (sellada) *ok .*✔ pasada de los hostiles' <<<"$salida" &&
+  ! grep -q 'no debía ejecutarse' "$H/build/pruebas/prueba-autograder.log"; then
+  bien "make test: con el sello de lo de ahora, la suite sellada pasa sin ejecutarse"
+else
+  mal hostiles-make-test-pasa "pruebas.sh no dio por buena la suite sellada: $(head -c 300 <<<"${salida:-}")"
+fi
+salida=$(cd "$H" && PRUEBAS_SELLADAS="" bash common/herramientas/pruebas.sh prueba-autograder 2>&1)
+if grep -q 'no debía ejecutarse' "$H/build/pruebas/prueba-autograder.log" &&
+  grep -q '^── prueba-autograder  *FALLA' <<<"$salida"; then
+  bien "make test: con PRUEBAS_SELLADAS=\"\", la suite se ejecuta de verdad"
+else
+  mal hostiles-make-test-de-verdad "con PRUEBAS_SELLADAS=\"\" no se ejecutó la suite: $(head -c 300 <<<"$salida")"
+fi
+
 h=$(bash autograder/profesorado/pasada-mutantes.sh huella 2>/dev/null)
 if [[ "$h" =~ ^[0-9a-f]{64}$ ]]; then
   bien "en el curso de verdad, la huella se calcula ($h)"
