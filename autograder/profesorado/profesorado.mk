@@ -17,10 +17,11 @@
 #                                                    de un laboratorio) y, si pasa, lo sella por partes
 #                                                    en autograder/mutantes/PASADA.txt (CI comprueba que
 #                                                    cada parte es de lo que se entrega)
-#   make pasada-hostiles                             antes de entregar, si cambió lo que califica a los
-#                                                    hostiles: make prueba-autograder sola y, si pasa,
-#                                                    la sella en autograder/hostiles/PASADA.txt (make
-#                                                    test comprueba el sello en vez de ejecutarla)
+#   make pasada-hostiles [PARTE=trampas]             antes de entregar, si cambió lo que califica a los
+#                                                    hostiles: cada parte de prueba-autograder sola (sin
+#                                                    PARTE, las que faltan) y sella las que pasan en
+#                                                    autograder/hostiles/PASADA.txt (make test
+#                                                    comprueba el sello en vez de ejecutarla)
 .PHONY: publicar despublicar estado-soluciones edicion-estudiante gradescope vpl classroom grade-clase \
         nuevo-lab tabla-labs pasada-mutantes pasada-hostiles \
         prueba-edicion prueba-gradescope prueba-clase prueba-pasada
@@ -94,17 +95,18 @@ pasada-mutantes:
 	  [ $$r != 75 ] || echo "Ya hay una pasada de los mutantes en marcha en $(B): espera a que acabe." >&2; \
 	  exit $$r
 # La pasada de los hostiles (la suite prueba-autograder) tampoco cabe en CI desde el 30-11-2026
-# (pasada-hostiles.sh dice por qué): se hace antes de entregar, sola en la máquina (sus
-# comprobaciones miden con topes de tiempo), y se sella con la huella de lo que califica a los
-# hostiles; make test (pruebas.sh) comprueba el sello en lugar de ejecutarla. Las mismas
-# comprobaciones previas y el mismo cerrojo que la de los mutantes: las dos a la vez se frenan.
+# (pasada-hostiles.sh dice por qué): se hace antes de entregar, parte a parte y cada una sola
+# en la máquina (sus casos miden con topes de tiempo), y se sella con la huella de lo que
+# califica a los hostiles; make test (pruebas.sh) comprueba el sello en lugar de ejecutarla.
+# Las mismas comprobaciones previas y el mismo cerrojo que la de los mutantes: las dos a la vez
+# se frenan.
 pasada-hostiles:
 	@mkdir -p "$(B)"
 	@bash common/herramientas/formato.sh comprobar >/dev/null || { bash common/herramientas/formato.sh \
 	  comprobar; echo "Arregla el formato antes de la pasada (bash common/herramientas/formato.sh aplicar)." >&2; exit 1; }
 	@python3 lessons/verificar/estilo.py >/dev/null || { python3 lessons/verificar/estilo.py | tail -n 20; \
 	  echo "Arregla el estilo antes de la pasada: lo que señala puede estar en archivos sellados." >&2; exit 1; }
-	@flock -n -E 75 "$(B)/.pasada-mutantes.lock" bash autograder/profesorado/pasada-hostiles.sh pasar; r=$$?; \
+	@flock -n -E 75 "$(B)/.pasada-mutantes.lock" bash autograder/profesorado/pasada-hostiles.sh pasar $(PARTE); r=$$?; \
 	  [ $$r != 75 ] || echo "Ya hay una pasada (de los mutantes o de los hostiles) en marcha en $(B): espera a que acabe." >&2; \
 	  exit $$r
 SUITES += prueba-pasada

@@ -229,13 +229,14 @@ else
 fi
 
 # La pasada de los hostiles (pasada-hostiles.sh), en otro curso de juguete: la suite
-# prueba-autograder sellada, que make test comprueba en lugar de ejecutarla (pruebas.sh).
+# prueba-autograder sellada por partes, que make test comprueba en lugar de ejecutarla
+# (pruebas.sh).
 H="$TMP/hostiles"
 mkdir -p "$H/autograder/profesorado" "$H/autograder/hostiles" "$H/autograder/pruebas" \
   "$H/labs/07-x/.calificador/hostiles" "$H/solutions/07-x" "$H/lessons"
 cp autograder/profesorado/pasada-hostiles.sh "$H/autograder/profesorado/"
 echo '/* hostil del motor */' >"$H/autograder/hostiles/ataque.c"
-echo '# suite' >"$H/autograder/pruebas/prueba-autograder.sh"
+printf '# suite\nPARTES="uno dos"\n' >"$H/autograder/pruebas/prueba-autograder.sh"
 echo '# otra suite' >"$H/autograder/pruebas/prueba-vigilar.sh"
 echo '/* hostil del 07 */' >"$H/labs/07-x/.calificador/hostiles/otro.c"
 echo '/* partida */' >"$H/labs/07-x/x.c"
@@ -247,6 +248,7 @@ gh init -q
 gh add -A
 gh commit -q -m inicio
 PH="$H/autograder/profesorado/pasada-hostiles.sh"
+RH="$H/autograder/hostiles/PASADA.txt"
 hostiles_que() { # hostiles_que NOMBRE RC_ESPERADO TEXTO_ESPERADO DESCRIPCIÓN: ejecuta comprobar
   local salida rc
   salida=$(bash "$PH" comprobar 2>&1)
@@ -257,34 +259,58 @@ hostiles_que() { # hostiles_que NOMBRE RC_ESPERADO TEXTO_ESPERADO DESCRIPCIÓN: 
     mal "$1" "$4: salió con $rc y dijo «$(head -c 300 <<<"$salida")»"
   fi
 }
+parte() { # parte NOMBRE ARCHIVO LÍNEAS… RESUMEN: el informe de una parte, con su línea «parte …»
+  local n=$1 f=$2
+  shift 2
+  { printf '%s\n' "${@:1:$#-1}"; echo "parte $n: 12 s, CPU 7 s"; echo "${!#}"; } >"$f"
+}
 hostiles_que hostiles-sin-registro 1 "falta autograder/hostiles/PASADA.txt (make pasada-hostiles" "hostiles: sin PASADA.txt, comprobar falla y dice cómo escribirlo"
-printf '════ Parte «trampas»\n  ✔ uno\n  ✔ dos\nresumen: 2 comprobaciones, 2 pasan, 0 fallan\n' >"$TMP/h-bueno.txt"
-printf '  ✔ uno\n  ✘ dos\nresumen: 2 comprobaciones, 2 pasan, 0 fallan\n' >"$TMP/h-cruz.txt"
-printf '  ✔ uno\nresumen: 2 comprobaciones, 1 pasan, 0 fallan, 1 saltadas\n' >"$TMP/h-saltada.txt"
-printf '  ✔ uno\n  ✔ dos\nresumen: 3 comprobaciones, 2 pasan, 1 fallan\n' >"$TMP/h-falla.txt"
-for malo in cruz saltada falla; do
-  if ! bash "$PH" sellar "$TMP/h-$malo.txt" >/dev/null 2>&1 && [ ! -f "$H/autograder/hostiles/PASADA.txt" ]; then
-    bien "hostiles: no se sella un informe con $malo"
+parte uno "$TMP/h-uno.txt" '── Trampas' '  ✔ uno' '  ✔ dos' 'resumen: 2 comprobaciones, 2 pasan, 0 fallan'
+parte dos "$TMP/h-dos.txt" '  ✔ tres' 'resumen: 1 comprobaciones, 1 pasan, 0 fallan'
+parte uno "$TMP/h-cruz.txt" '  ✔ uno' '  ✘ dos' 'resumen: 2 comprobaciones, 2 pasan, 0 fallan'
+parte uno "$TMP/h-saltada.txt" '  ✔ uno' 'resumen: 2 comprobaciones, 1 pasan, 0 fallan, 1 saltadas'
+parte uno "$TMP/h-falla.txt" '  ✔ uno' '  ✔ dos' 'resumen: 3 comprobaciones, 2 pasan, 1 fallan'
+parte otra "$TMP/h-ajena.txt" '  ✔ uno' 'resumen: 1 comprobaciones, 1 pasan, 0 fallan'
+printf '  ✔ uno\nresumen: 1 comprobaciones, 1 pasan, 0 fallan\n' >"$TMP/h-sin-parte.txt"
+for malo in cruz saltada falla ajena sin-parte; do
+  if ! bash "$PH" sellar "$TMP/h-$malo.txt" >/dev/null 2>&1 && [ ! -f "$RH" ]; then
+    bien "hostiles: no se sella un informe «$malo»"
   else
-    mal "hostiles-sella-$malo" "se selló un informe con $malo"
-    rm -f "$H/autograder/hostiles/PASADA.txt"
+    mal "hostiles-sella-$malo" "se selló un informe «$malo»"
+    rm -f "$RH"
   fi
 done
 echo '/* cambiado sin confirmar */' >>"$H/labs/07-x/.calificador/hostiles/otro.c"
-if ! bash "$PH" sellar "$TMP/h-bueno.txt" >/dev/null 2>&1 && [ ! -f "$H/autograder/hostiles/PASADA.txt" ]; then
+if ! bash "$PH" sellar "$TMP/h-uno.txt" >/dev/null 2>&1 && [ ! -f "$RH" ]; then
   bien "hostiles: no se sella con cambios sin confirmar en lo que califica"
 else
   mal hostiles-sin-confirmar "se selló con un hostil cambiado sin confirmar"
-  rm -f "$H/autograder/hostiles/PASADA.txt"
+  rm -f "$RH"
 fi
 gh checkout -- labs/07-x/.calificador/hostiles/otro.c
-if bash "$PH" sellar "$TMP/h-bueno.txt" >/dev/null 2>&1 &&
-  [ "$(tail -n1 "$H/autograder/hostiles/PASADA.txt")" = "resumen: 2 comprobaciones, 2 pasan, 0 fallan" ]; then
+if bash "$PH" sellar "$TMP/h-uno.txt" >/dev/null 2>&1; then
   gh add -A
-  gh commit -q -m sellada
-  hostiles_que hostiles-sellada 0 "✔ pasada de los hostiles" "hostiles: un informe bueno se sella y comprobar pasa"
+  gh commit -q -m 'sellada la parte uno'
+  hostiles_que hostiles-falta-parte 1 "faltan partes por pasar con lo de ahora: dos" "hostiles: con una parte sellada, comprobar falla y nombra la que falta"
 else
-  mal hostiles-sella "sellar no aceptó un informe bueno"
+  mal hostiles-sella-uno "sellar no aceptó el informe bueno de la parte uno"
+fi
+if bash "$PH" sellar "$TMP/h-dos.txt" >/dev/null 2>&1 &&
+  [ "$(tail -n1 "$RH")" = "resumen: 3 comprobaciones, 3 pasan, 0 fallan" ]; then
+  gh add -A
+  gh commit -q -m 'sellada la parte dos'
+  hostiles_que hostiles-sellada 0 "✔ pasada de los hostiles" "hostiles: con las dos partes selladas (en dos veces), comprobar pasa y el resumen suma las dos"
+else
+  mal hostiles-sella-dos "sellar no aceptó el informe bueno de la parte dos, o el resumen no suma las dos: $(tail -n1 "$RH" 2>/dev/null)"
+fi
+if bash "$PH" sellar "$TMP/h-uno.txt" >/dev/null 2>&1 &&
+  [ "$(tail -n1 "$RH")" = "resumen: 3 comprobaciones, 3 pasan, 0 fallan" ] &&
+  [ "$(grep -c '^── informe de la parte uno$' "$RH")" = 1 ] && grep -q '^  ── Trampas$' "$RH"; then
+  gh add -A
+  gh commit -q -m 'la parte uno otra vez'
+  hostiles_que hostiles-resellada 0 "✔ pasada de los hostiles" "hostiles: volver a sellar una parte la cambia sin duplicarla ni tocar la otra"
+else
+  mal hostiles-resella "sellar otra vez la parte uno la duplicó o cambió el resumen: $(tail -n1 "$RH" 2>/dev/null)"
 fi
 echo 'otro párrafo' >>"$H/labs/07-x/README.md"
 echo 'otro párrafo' >>"$H/lessons/capitulo.md"
@@ -295,13 +321,29 @@ hostiles_que hostiles-textos 0 "✔ pasada de los hostiles" "hostiles: un .md, u
 # partida, una solución y la suite. Cada uno invalida el sello, que nombra el archivo.
 for f in autograder/hostiles/ataque.c labs/07-x/.calificador/hostiles/otro.c labs/07-x/x.c \
   solutions/07-x/x.c autograder/pruebas/prueba-autograder.sh; do
-  echo '/* cambio */' >>"$H/$f"
+  echo '# cambio' >>"$H/$f"
   hostiles_que "hostiles-sin-confirmar-${f//\//-}" 1 "✘ pasada de los hostiles" "hostiles: $f cambiado sin confirmar invalida el sello"
   gh commit -q -a -m "cambia $f"
   hostiles_que "hostiles-${f//\//-}" 1 "    $f" "hostiles: $f cambiado invalida el sello y el mensaje lo nombra"
   gh reset -q --hard HEAD~1
 done
 hostiles_que hostiles-vuelta 0 "✔ pasada de los hostiles" "hostiles: deshecho el cambio, el sello vuelve a valer"
+# Con lo que califica cambiado, sellar una parte empieza de nuevo: la otra, sellada con lo de
+# antes, ya no cuenta.
+echo '/* otro ataque */' >>"$H/autograder/hostiles/ataque.c"
+gh commit -q -a -m 'otro ataque'
+if bash "$PH" sellar "$TMP/h-dos.txt" >/dev/null 2>&1 &&
+  [ "$(tail -n1 "$RH")" = "resumen: 1 comprobaciones, 1 pasan, 0 fallan" ]; then
+  gh add -A
+  gh commit -q -m 'la parte dos con lo nuevo'
+  hostiles_que hostiles-nueva-huella 1 "faltan partes por pasar con lo de ahora: uno" "hostiles: con lo que califica cambiado, sellar una parte deja la otra por pasar"
+else
+  mal hostiles-nueva-huella-sella "con otra huella, sellar la parte dos no empezó de nuevo: $(tail -n1 "$RH" 2>/dev/null)"
+fi
+bash "$PH" sellar "$TMP/h-uno.txt" >/dev/null 2>&1
+gh add -A
+gh commit -q -m 'la parte uno con lo nuevo'
+hostiles_que hostiles-nueva-entera 0 "✔ pasada de los hostiles" "hostiles: y con las dos pasadas con lo nuevo, comprobar vuelve a pasar"
 # En make test: pruebas.sh comprueba el sello en lugar de ejecutar la suite, y falla si no vale.
 mkdir -p "$H/common/herramientas" && cp common/herramientas/pruebas.sh "$H/common/herramientas/"
 printf 'prueba-autograder:\n\t@echo no debía ejecutarse; exit 1\n' >"$H/Makefile"
@@ -313,7 +355,7 @@ if grep -q '^── prueba-autograder (sellada) *FALLA' <<<"$salida"; then
 else
   mal hostiles-make-test-falla "pruebas.sh no falló con el sello viejo: $(head -c 300 <<<"$salida")"
 fi
-if (cd "$H" && bash autograder/profesorado/pasada-hostiles.sh sellar "$TMP/h-bueno.txt" >/dev/null 2>&1) &&
+if (cd "$H" && bash autograder/profesorado/pasada-hostiles.sh sellar "$TMP/h-uno.txt" "$TMP/h-dos.txt" >/dev/null 2>&1) &&
   gh add -A && gh commit -q -m resellada &&
   salida=$(cd "$H" && bash common/herramientas/pruebas.sh prueba-autograder 2>&1) &&
   grep -q '^── prueba-autograder (sellada) *ok .*✔ pasada de los hostiles' <<<"$salida" &&
