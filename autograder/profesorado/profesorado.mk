@@ -83,12 +83,14 @@ prueba-clase: $(LIBCURSO) $(B)/bin/servidor-practica $(CALIFICAR) $(LABS_CALIFIC
 # Antes de calificar nada, el formato (formato.sh) y el estilo (estilo.py): arreglarlos
 # después cambia archivos sellados y pide otra pasada (el 26-11-2026, 50 minutos más por
 # espacios en vivos.c).
-pasada-mutantes:
+.PHONY: antes-de-pasada
+antes-de-pasada:
 	@mkdir -p "$(B)"
 	@bash common/herramientas/formato.sh comprobar >/dev/null || { bash common/herramientas/formato.sh \
 	  comprobar; echo "Arregla el formato antes de la pasada (bash common/herramientas/formato.sh aplicar)." >&2; exit 1; }
 	@python3 lessons/verificar/estilo.py >/dev/null || { python3 lessons/verificar/estilo.py | tail -n 20; \
 	  echo "Arregla el estilo antes de la pasada: lo que señala puede estar en archivos sellados." >&2; exit 1; }
+pasada-mutantes: antes-de-pasada
 	@flock -n -E 75 "$(B)/.pasada-mutantes.lock" bash -o pipefail -c '$(MAKE) --no-print-directory \
 	  prueba-mutantes LAB=$(LAB) SOLO_HITOS= MUTANTE= | tee "$(B)/prueba-mutantes.txt" && \
 	  bash autograder/profesorado/pasada-mutantes.sh sellar "$(B)/prueba-mutantes.txt"'; r=$$?; \
@@ -100,12 +102,7 @@ pasada-mutantes:
 # califica a los hostiles; make test (pruebas.sh) comprueba el sello en lugar de ejecutarla.
 # Las mismas comprobaciones previas y el mismo cerrojo que la de los mutantes: las dos a la vez
 # se frenan.
-pasada-hostiles:
-	@mkdir -p "$(B)"
-	@bash common/herramientas/formato.sh comprobar >/dev/null || { bash common/herramientas/formato.sh \
-	  comprobar; echo "Arregla el formato antes de la pasada (bash common/herramientas/formato.sh aplicar)." >&2; exit 1; }
-	@python3 lessons/verificar/estilo.py >/dev/null || { python3 lessons/verificar/estilo.py | tail -n 20; \
-	  echo "Arregla el estilo antes de la pasada: lo que señala puede estar en archivos sellados." >&2; exit 1; }
+pasada-hostiles: antes-de-pasada
 	@flock -n -E 75 "$(B)/.pasada-mutantes.lock" bash autograder/profesorado/pasada-hostiles.sh pasar $(PARTE); r=$$?; \
 	  [ $$r != 75 ] || echo "Ya hay una pasada (de los mutantes o de los hostiles) en marcha en $(B): espera a que acabe." >&2; \
 	  exit $$r

@@ -46,10 +46,11 @@ g add -A
 g commit -q -m inicio
 P="$C/autograder/profesorado/pasada-mutantes.sh"
 
-# comprobar_que NOMBRE RC_ESPERADO TEXTO_ESPERADO DESCRIPCIÓN: ejecuta comprobar.
-comprobar_que() {
-  local salida rc
-  salida=$(bash "$P" comprobar 2>&1)
+# comprobar_con GUION NOMBRE RC_ESPERADO TEXTO_ESPERADO DESCRIPCIÓN: ejecuta «GUION comprobar».
+comprobar_con() {
+  local guion=$1 salida rc
+  shift
+  salida=$(bash "$guion" comprobar 2>&1)
   rc=$?
   if [ "$rc" = "$2" ] && grep -qF -- "$3" <<<"$salida"; then
     bien "$4"
@@ -57,6 +58,7 @@ comprobar_que() {
     mal "$1" "$4: salió con $rc y dijo «$(head -c 300 <<<"$salida")»"
   fi
 }
+comprobar_que() { comprobar_con "$P" "$@"; } # la pasada de los mutantes
 
 comprobar_que sin-pasada 1 "falta autograder/mutantes/PASADA.txt" "sin PASADA.txt, comprobar falla y dice que falta"
 
@@ -249,16 +251,7 @@ gh add -A
 gh commit -q -m inicio
 PH="$H/autograder/profesorado/pasada-hostiles.sh"
 RH="$H/autograder/hostiles/PASADA.txt"
-hostiles_que() { # hostiles_que NOMBRE RC_ESPERADO TEXTO_ESPERADO DESCRIPCIÓN: ejecuta comprobar
-  local salida rc
-  salida=$(bash "$PH" comprobar 2>&1)
-  rc=$?
-  if [ "$rc" = "$2" ] && grep -qF -- "$3" <<<"$salida"; then
-    bien "$4"
-  else
-    mal "$1" "$4: salió con $rc y dijo «$(head -c 300 <<<"$salida")»"
-  fi
-}
+hostiles_que() { comprobar_con "$PH" "$@"; }
 parte() { # parte NOMBRE ARCHIVO LÍNEAS… RESUMEN: el informe de una parte, con su línea «parte …»
   local n=$1 f=$2
   shift 2
