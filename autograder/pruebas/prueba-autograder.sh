@@ -1406,6 +1406,32 @@ despues_pierde() {
     mal "${nombre//_/-}" "$nombre: fallan «$perdidas» (debía perder ${solo:+solo }«$verif», con «$frase») — $SALIDAS/$nombre.txt"
   fi
 }
+# despues_sin_rescate NOMBRE VERIF…: pierde cada VERIF y ninguna se rescató repitiéndola sola.
+# El ejecutor repite sola cada verificación fallida solo si fallan pocas (REPETIR_MAX, 3: runner/
+# repetir.c). Con pocas, el informe debe decir «no se repitió sola» (dice): cal_sin_repetir
+# frenó la repetición. Con más (en la máquina de CI del 30-11-2026, bajo strace cada inserción
+# del 12 cuesta tanto que la fase concurrente no baja del 60 % de la secuencial y también se
+# pierde «concurrencia», sin pool que valga), no se repite ninguna: entonces se exige que
+# ninguna pasara al repetirla, y la línea dice que cal_sin_repetir no se puso a prueba. Antes,
+# con la frase a secas, el caso fallaba en esa máquina aunque nada se rescatara.
+despues_sin_rescate() {
+  local nombre=$1 frase=$dice perdidas v falta="" n
+  shift
+  perdidas=" $(id_fallidas "$nombre" "$lab_caso" | tr '\n' ' ')"
+  for v in "$@"; do [[ "$perdidas" == *" $v "* ]] || falta+=" $v"; done
+  n=$(wc -w <<<"${perdidas// compila / }")
+  if [ -n "$falta" ]; then
+    mal "${nombre//_/-}" "$nombre: fallan «$perdidas» (debía perder «$*»; no pierde «${falta# }») — $SALIDAS/$nombre.txt"
+  elif grep -q 'pasó al repetirla sola' "$SALIDAS/$nombre.txt"; then
+    mal "${nombre//_/-}" "$nombre: una verificación se rescató al repetirla sola — $SALIDAS/$nombre.txt"
+  elif [ "$n" -le 3 ] && ! grep -q "$frase" "$SALIDAS/$nombre.txt"; then
+    mal "${nombre//_/-}" "$nombre: con $n fallidas (el ejecutor repite hasta 3) el informe no dice «$frase» — $SALIDAS/$nombre.txt"
+  elif [ "$n" -le 3 ]; then
+    bien "$nombre: pierde «$*», no se repiten solas y lo dice («$frase»)"
+  else
+    bien "$nombre: pierde «$*» y nada se rescató al repetirlo (con $n fallidas el ejecutor no repite ninguna: cal_sin_repetir no se puso a prueba aquí)"
+  fi
+}
 # bd_en_fila (sin pool, sobre la partida del 12): además de perder reemplaza_rotas, las dos
 # verificaciones de POOL dicen por qué no hay pool: que el servidor no vio dos inserciones a la
 # vez o (salida, que desde la sesión 49 lo mira antes) que las consultas no se solaparon; y
