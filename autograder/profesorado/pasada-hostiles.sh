@@ -103,7 +103,7 @@ informe_bueno() {
 # sellar_parte INFORME: añade (o cambia) la parte del informe en el registro. Con otra huella,
 # el registro empieza de nuevo con ella sola: lo sellado antes era de otra versión.
 sellar_parte() {
-  local informe=$1 p t h
+  local informe=$1 p t h q n
   p=$(parte_de "$informe")
   if [ -z "$p" ]; then
     echo "$informe no es el informe de una parte de prueba-autograder («parte P: …» con P en PARTES)." >&2
@@ -131,7 +131,6 @@ sellar_parte() {
   echo "$p $(date -u '+%Y-%m-%d_%H:%M_UTC') $(git rev-parse --short HEAD) $(tail -n1 "$informe" | sed 's/^resumen: \([0-9]*\) .*/\1/') $(sed -n "s/^parte $p: //p" "$informe" | tail -n1 | tr ' ' '_')" >>"$t/filas"
   # Sus títulos («── …») van sangrados: en el registro, «── » abre sus propias secciones.
   { echo "── informe de la parte $p"; sed -n -e 's/^── /  ── /p' -e '/^  ✔/p' "$informe"; } >>"$t/informes"
-  local n
   n=$(awk '{ s += $4 } END { print s + 0 }' "$t/filas")
   {
     echo "huella: $h"
