@@ -21,26 +21,24 @@ inicio_propio=${campos_propios[19]}
 # Las suites van de dos en dos (PRUEBAS_J, 2: los núcleos de la máquina), y las que casi solo
 # esperan (PRUEBAS_LIGERAS) en un carril más, de una en una, al lado. Las que llenan la CPU por
 # sí solas (valgrind, ASan, libFuzzer) van solas en los J carriles, sin otra al lado que las
-# frene ni a quien frenar (PRUEBAS_SOLAS). La CPU de cada suite sale en su línea («CPU N s»), y es lo que decide
-# en qué grupo va. Medido el 27-11-2026 con la máquina libre: prueba-autograder gasta 672 s de
-# CPU en 624 s y prueba-practica 243 en 320 (casi un núcleo cada una): esas dos llenan los dos
-# carriles. Las ligeras esperan temporizadores, servidores, tmux o calificaciones enteras:
-# prueba-clase 96 s de CPU en 369, prueba-vigilar 52 en 148, prueba-gradescope 27 en 79,
-# prueba-terminal 1 en 26. En su carril, las cuatro juntas suman unos 0,3 núcleos; con ellas
-# entre las demás, `make test` tardaba 1248 s con la máquina libre (por encima de los 20
-# minutos). prueba-usuario no es ligera aunque lo parezca (21 s de CPU en 52): califica con dos
-# bucles ocupados a su lado, que no cuentan en su CPU. Que las verificaciones aguanten esta
-# CPU más llena lo prueba test-con-carga.sh, con dos bucles ocupados más. PRUEBAS_LIGERAS=""
-# las devuelve a los J carriles.
-# El carril ligero arranca con las solas (antes esperaba a que acabaran: 189 s parado de los
-# 1161 del ensayo del 28-11-2026, con los J carriles llenos hasta el final y el ligero libre
-# desde el segundo 977). Así le cabe también prueba-usuario, que sale de los J carriles; las
-# solas se frenan poco (el carril ligero gasta unos 0,3 núcleos). prueba-edicion no: compila
-# el curso entero desde cero (56 s de CPU en 101 en los J carriles); en el carril ligero, al
-# lado de las solas, tardó 543 s y `make test` 1351 (sesión 44).
+# frene ni a quien frenar (PRUEBAS_SOLAS). La CPU de cada suite sale en su línea («CPU N s»), y
+# es lo que decide en qué grupo va. Ligera es solo la que gasta poco de verdad: prueba-terminal
+# (13 s de CPU en 83, medido el 01-12-2026). Hasta entonces también lo eran prueba-clase,
+# prueba-vigilar, prueba-gradescope y prueba-usuario (el 27-11-2026, 96 s de CPU en 369, 52 en
+# 148, 27 en 79 y 21 en 52: unos 0,3 núcleos las cuatro), pero desde que la máquina es una VM
+# en la que fork y ptrace cuestan varias veces más (30-11-2026) gastan 386 s en 512, 194 en
+# 219, 132 en 264 y 107 en 232: el carril ligero pedía casi un núcleo más sobre los dos llenos,
+# y la solución del 08 calificada por --primera dentro de prueba-vigilar no acababa sus
+# ejecuciones a tiempo (CI del 01-12-2026: cuatro ✘ por tiempo, más de las que se repiten
+# solas). En los J carriles la máquina no pide más de lo que tiene, y el carril ligero ya no
+# ahorraba tiempo: `make test` gasta unos 3500 s de CPU, y en dos núcleos no baja de 1750 s
+# por mucho que se repartan. Que las verificaciones aguanten una CPU más llena lo prueba
+# test-con-carga.sh, con dos bucles ocupados más. PRUEBAS_LIGERAS="" las devuelve todas a los
+# J carriles. El carril ligero arranca con las solas (antes esperaba a que acabaran: 189 s
+# parado en el ensayo del 28-11-2026).
 J=${PRUEBAS_J:-2}
 SOLAS=" ${PRUEBAS_SOLAS:-prueba-common-valgrind prueba-common-asan prueba-fuzz} "
-LIGERAS=" ${PRUEBAS_LIGERAS-prueba-clase prueba-vigilar prueba-gradescope prueba-terminal prueba-usuario} "
+LIGERAS=" ${PRUEBAS_LIGERAS-prueba-terminal} "
 # Las suites selladas (PRUEBAS_SELLADAS): en lugar de ejecutarlas, se comprueba que su pasada,
 # hecha antes de entregar y sellada con la huella de todo lo que puede cambiar su veredicto,
 # es de exactamente lo que hay; si no, la suite falla y dice qué cambió. Hoy, prueba-autograder
@@ -116,7 +114,7 @@ esperar_una() {
 # más largas, de la más larga a la más corta (PRUEBAS_LARGAS, con los tiempos de una pasada
 # sin carga: empiezan pronto y las cortas rellenan los otros carriles) y al final el resto, en
 # el orden en que se registraron. Las ligeras, en ese mismo orden, en su propia cola.
-LARGAS=" ${PRUEBAS_LARGAS:-prueba-autograder prueba-clase prueba-practica prueba-lecciones prueba-labs prueba-edicion prueba-libro prueba-vigilar} "
+LARGAS=" ${PRUEBAS_LARGAS:-prueba-autograder prueba-clase prueba-practica prueba-lecciones prueba-labs prueba-edicion prueba-libro prueba-gradescope prueba-usuario prueba-vigilar} "
 orden=()
 for suite in "$@"; do [[ "$SOLAS" == *" $suite "* ]] && orden+=("$suite"); done
 for suite in $LARGAS; do
