@@ -30,9 +30,9 @@ inicio_propio=${campos_propios[19]}
 # 219, 132 en 264 y 107 en 232: el carril ligero pedía casi un núcleo más sobre los dos llenos,
 # y la solución del 08 calificada por --primera dentro de prueba-vigilar no acababa sus
 # ejecuciones a tiempo (CI del 01-12-2026: cuatro ✘ por tiempo, más de las que se repiten
-# solas). En los J carriles la máquina no pide más de lo que tiene, y el carril ligero ya no
-# ahorraba tiempo: `make test` gasta unos 3500 s de CPU, y en dos núcleos no baja de 1750 s
-# por mucho que se repartan. Que las verificaciones aguanten una CPU más llena lo prueba
+# solas). En los J carriles la máquina no pide más de lo que tiene. Cuesta algo de tiempo:
+# `make test`, 1931 s en aquel CI y 2144 s en el primero así (con unos 3500 s de CPU, en dos
+# núcleos no baja de 1750 s). Que las verificaciones aguanten una CPU más llena lo prueba
 # test-con-carga.sh, con dos bucles ocupados más. PRUEBAS_LIGERAS="" las devuelve todas a los
 # J carriles. El carril ligero arranca con las solas (antes esperaba a que acabaran: 189 s
 # parado en el ensayo del 28-11-2026).
