@@ -1,7 +1,8 @@
 /* caja.c — piezas de bubblewrap que comparten la biblioteca (lanzar la entrega, traducir sus
  * direcciones) y el ejecutor (compilarla): la orden como lista de argumentos, el sistema de solo
  * lectura, la caja de una herramienta de confianza que lee archivos de la entrega, la ruta de
- * bwrap y la prueba de que funciona aquí.
+ * bwrap y la prueba de que funciona aquí; qué alcanza su usuario y dónde poner lo que debe
+ * alcanzar (la carpeta aparte).
  */
 #define _GNU_SOURCE
 #include "calificador/base.h"
@@ -149,4 +150,34 @@ int caja_alcanza(const char *ruta)
 {
     const char *const prueba[] = {"test", "-x", ruta, NULL};
     return como_la_caja(prueba);
+}
+
+int caja_lee(const char *ruta)
+{
+    const char *const prueba[] = {"test", "-r", ruta, NULL};
+    return como_la_caja(prueba);
+}
+
+/* 1 si solo quien califica puede cambiar lo que hay en la carpeta `c`: es suya (o de root) y
+ * ni el grupo ni los demás escriben en ella, o tiene el bit pegajoso (/tmp: nadie borra ni
+ * renombra lo ajeno). Root crea ahí su carpeta con mkdtemp, que no sigue enlaces en el último paso;
+ * lo que no debe es trabajar donde otro usuario puede cambiarla por un enlace. */
+static int solo_de_quien_califica(const char *c)
+{
+    struct stat st;
+    if (stat(c, &st) < 0 || !S_ISDIR(st.st_mode))
+        return 0;
+    if (st.st_uid != 0 && st.st_uid != geteuid())
+        return 0; /* el dueño de una carpeta, aun pegajosa, borra y renombra lo de dentro */
+    return (st.st_mode & S_ISVTX) || (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+void caja_carpeta_aparte(char *buf, size_t tam, const char *nombre)
+{
+    const char *t = getenv("TMPDIR");
+    const char *base = "/tmp";
+    if (t != NULL && t[0] == '/' && strlen(t) < PATH_MAX / 2 && solo_de_quien_califica(t) &&
+        (geteuid() != 0 || caja_alcanza(t)))
+        base = t;
+    snprintf(buf, tam, "%s/%s-XXXXXX", base, nombre);
 }

@@ -10,6 +10,12 @@
  *     calificador de Criterion) hasta que termine o pase su límite, con la salida
  *     capturada (con tope) o en un archivo;
  *   - cal_lanzar() (lib/lanzar.c): el programa del estudiante, dentro de la caja.
+ *
+ * Y cómo se interrumpe todo eso (orden_senales_instalar): cada hijo vive en su sesión, así que
+ * ni Ctrl+C ni la terminal que se cierra le llegan; si el ejecutor muriera en seco, solo sus
+ * hijos directos morirían con él (PDEATHSIG), y los trabajadores de Criterion, bwrap, los
+ * programas y el PostgreSQL del 12 seguían vivos, con la copia aparte en /tmp. Así que la
+ * señal se anota, y quien espera mata lo suyo y vuelve; el ejecutor barre y borra al salir.
  */
 #define _GNU_SOURCE
 #include "calificador/base.h"
@@ -26,6 +32,33 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* La señal que interrumpió (0: ninguna). Solo se escribe en el manejador. */
+static volatile sig_atomic_t interrumpida;
+
+static void al_interrumpir(int s)
+{
+    if (interrumpida == 0)
+        interrumpida = s;
+}
+
+void orden_senales_instalar(void)
+{
+    static const int senales[] = {SIGHUP, SIGINT, SIGTERM};
+    for (size_t i = 0; i < sizeof senales / sizeof senales[0]; i++) {
+        struct sigaction antes;
+        if (sigaction(senales[i], NULL, &antes) == 0 && antes.sa_handler == SIG_IGN)
+            continue; /* quien nos lanzó la quiere ignorada (nohup) */
+        struct sigaction sa = {.sa_handler = al_interrumpir, .sa_flags = SA_RESTART};
+        sigemptyset(&sa.sa_mask);
+        sigaction(senales[i], &sa, NULL);
+    }
+}
+
+int orden_interrumpida(void)
+{
+    return interrumpida;
+}
 
 /* Primer descriptor libre donde se aparcan los del hijo antes de colocarlos: así un
  * dup2(a, 1) nunca pisa un origen que aún hace falta. */
@@ -171,6 +204,10 @@ static void esperar(orden_t *o, pid_t pid, int tubo)
             kill(-pid, SIGKILL);
             kill(pid, SIGKILL);
         }
+        if (interrumpida != 0) { /* Ctrl+C, la terminal cerrada: nada de esperar más */
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+        }
         if (o->al_esperar != NULL)
             o->al_esperar(o->datos_espera);
         struct pollfd pfd = {.fd = abierto ? tubo : -1, .events = POLLIN};
@@ -193,6 +230,8 @@ int orden_ejecutar(orden_t *o)
     o->excedido = 0;
     o->recortado = 0;
     o->capturado = NULL;
+    if (interrumpida != 0)
+        return -EINTR; /* nada nuevo tras Ctrl+C */
     if (o->salida != NULL)
         destino = open(o->salida, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     else if (pipe2(tubo, O_CLOEXEC) == 0 &&

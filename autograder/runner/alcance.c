@@ -3,13 +3,14 @@
  * caja, que no puede entrar en esa carpeta, así que ni bwrap encuentra las cabeceras del
  * curso («Permission denied») ni el compilador puede trabajar en build/calificacion/trabajo.
  *
- * Si es así, se prepara una carpeta aparte bajo /tmp, de root y legible por todos (0755),
- * con una copia de lo que la compilación necesita del repositorio: las carpetas -I/-L y los
- * archivos (libcurso.a) que nombran --cflags y --libs, y se reescriben esas opciones para
- * que apunten a la copia. Las carpetas de trabajo de cada laboratorio (fuentes, binario,
- * temporales, resultados) van también allí. El resto del repositorio sigue cerrado: el
- * usuario de la caja solo ve lo que ya ve cualquier estudiante (cabeceras y biblioteca del
- * curso), nunca solutions/ ni los calificadores. Se borra al terminar la calificación.
+ * Si es así, se prepara una carpeta aparte (bajo $TMPDIR o /tmp: caja_carpeta_aparte), de
+ * root y legible por todos (0755), con una copia de lo que la compilación necesita del
+ * repositorio: las carpetas -I/-L y los archivos (libcurso.a) que nombran --cflags y --libs
+ * y el usuario de la caja no alcanza (una carpeta, entrar; un archivo, leerlo), y se
+ * reescriben esas opciones para que apunten a la copia. Las carpetas de trabajo de cada laboratorio
+ * (fuentes, binario, temporales, resultados) van también allí. El resto del repositorio sigue
+ * cerrado: el usuario de la caja solo ve lo que ya ve cualquier estudiante (cabeceras y biblioteca
+ * del curso), nunca solutions/ ni los calificadores. Se borra al terminar la calificación.
  *
  * Alternativa descartada: montar con bwrap las rutas originales. bwrap corre ya como el
  * usuario de la caja y no puede abrir lo que ese usuario no alcanza; sin bwrap (en un
@@ -82,6 +83,12 @@ static int copiar_arbol(const char *origen, const char *destino)
     return r;
 }
 
+static int es_carpeta(const char *ruta)
+{
+    struct stat st;
+    return stat(ruta, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 /* Reescribe las opciones de `texto`: cada ruta (-I/ruta, -L/ruta o /ruta) fuera de /usr que
  * el usuario de la caja no alcanza se copia a `aparte`/N y se cambia por la copia. Devuelve
  * el texto nuevo (memoria nuestra) o NULL si una copia falla. *n cuenta las copias. */
@@ -103,7 +110,7 @@ static char *reescribir(const char *texto, const char *aparte, int *n)
         }
         char *nuevo = NULL;
         if (ruta != NULL && strncmp(ruta, "/usr/", 5) != 0 && access(ruta, F_OK) == 0 &&
-            !caja_alcanza(ruta)) {
+            !(es_carpeta(ruta) ? caja_alcanza(ruta) : caja_lee(ruta))) {
             const char *base = strrchr(ruta, '/') + 1;
             char destino[PATH_MAX];
             texto_poner(destino, sizeof destino, "%s/%d-%s", aparte, (*n)++, base);
@@ -133,7 +140,7 @@ int alcance_preparar(alcance_t *a, const opciones_t *op)
     if (geteuid() != 0)
         return 0; /* sin root, la caja es el propio usuario: llega a lo suyo */
     int salida_cerrada = !caja_alcanza(op->salida);
-    texto_poner(a->aparte, sizeof a->aparte, "/tmp/calificar-curso-XXXXXX");
+    caja_carpeta_aparte(a->aparte, sizeof a->aparte, "calificar-curso");
     if (mkdtemp(a->aparte) == NULL) {
         a->aparte[0] = '\0';
         return -errno;

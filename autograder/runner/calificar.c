@@ -437,7 +437,7 @@ static void ejecutar_calificador(const opciones_t *op, lab_t *lab, const rutas_t
             juzgar_conducta(lab, trazas, no_observado);
     } else if (criterion_ejecutar(lab, r, e.lista) < 0)
         marcar_todas(lab, "no se calificó");
-    else {
+    else if (orden_interrumpida() == 0) {  /* interrumpida: no hay informe que preparar */
         repetir_fallidas(lab, r, e.lista); /* un fallo por la carga no cuesta puntos */
         juzgar_conducta(lab, trazas, no_observado);
     }
@@ -512,14 +512,39 @@ static int salida_tomar(const char *salida)
             "calificar: otra calificación usa %s; se espera a que termine (para calificar a "
             "la vez, da a cada una su carpeta: make grade SALIDA=…)\n",
             salida);
-    while (flock(fd, LOCK_EX) < 0) {
-        if (errno != EINTR) {
+    /* Sin bloquear en flock: con SA_RESTART (base/orden.c), Ctrl+C no lo despertaría. */
+    while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR) {
             fprintf(stderr, "calificar: no se pudo esperar a %s: %s\n", ruta, strerror(errno));
             close(fd);
             return -1;
         }
+        if (orden_interrumpida() != 0) {
+            close(fd);
+            return -1;
+        }
+        usleep(100000);
     }
     return fd;
+}
+
+/* Lo que se dice cuando la calificación se interrumpe (Ctrl+C, la terminal que se cierra,
+ * SIGTERM) y el código de salida, 128 + la señal, como el de un proceso que muere por ella.
+ * Lo lanzado ya está parado (base/orden.c) y main barre lo que quede; las carpetas temporales
+ * se borraron al salir de cada laboratorio. Con la terminal cerrada no hay dónde escribirlo:
+ * el error de write se ignora. */
+static int interrumpida_decir(int senal)
+{
+    const char *por = senal == SIGINT   ? "Ctrl+C"
+                      : senal == SIGHUP ? "se cerró la terminal"
+                                        : "SIGTERM";
+    avance_borrar(); /* la línea «⏳ Lab NN · n/m…» que quedó a medias */
+    fprintf(stderr,
+            "calificar: calificación interrumpida (%s): no hay nota ni informe nuevo; lo que se "
+            "había lanzado está parado y sus carpetas temporales, borradas. Para calificar, "
+            "vuelve a ejecutar la orden.\n",
+            por);
+    return 128 + senal;
 }
 
 static int calificar_en_salida(const opciones_t *op, char **carpetas, int nc)
@@ -551,7 +576,7 @@ static int calificar_en_salida(const opciones_t *op, char **carpetas, int nc)
     op_lab.salida = alcance.trabajo;
     lab_t *labs = calloc((size_t)nc, sizeof *labs);
     int hito_malo = 0;
-    for (int i = 0; labs != NULL && i < nc; i++) {
+    for (int i = 0; labs != NULL && i < nc && orden_interrumpida() == 0; i++) {
         char error[512];
         int cargado = labs_cargar(op, carpetas[i], &labs[i]) == 0;
         if (cargado && op->hito != NULL &&
@@ -569,6 +594,8 @@ static int calificar_en_salida(const opciones_t *op, char **carpetas, int nc)
                 primera_cabecera(&labs[i], origen, caja, ctx.caja_aviso);
             calificar_lab(&op_lab, &labs[i], bwrap);
         }
+        if (orden_interrumpida() != 0 && !op->primera)
+            break; /* lo de este laboratorio quedó a medias: no es un informe */
         instructor |= labs[i].error_instructor;
         if (op->primera)
             primera_final(&labs[i]);
@@ -580,7 +607,13 @@ static int calificar_en_salida(const opciones_t *op, char **carpetas, int nc)
         for (int i = 0; labs != NULL && i < nc; i++)
             lab_liberar(&labs[i]);
         free(labs);
-        return instructor ? 3 : primera_parada() ? 130 : labs == NULL;
+        return instructor ? 3 : orden_interrumpida() != 0 ? 130 : labs == NULL;
+    }
+    if (orden_interrumpida() != 0) {
+        for (int i = 0; labs != NULL && i < nc; i++)
+            lab_liberar(&labs[i]);
+        free(labs);
+        return interrumpida_decir(orden_interrumpida());
     }
     if (hito_malo) {
         for (int i = 0; labs != NULL && i < nc; i++)
@@ -617,7 +650,7 @@ static int calificar_todo(const opciones_t *op, char **carpetas, int nc)
     }
     int cerrojo = salida_tomar(op->salida);
     if (cerrojo < 0)
-        return 2;
+        return orden_interrumpida() != 0 ? interrumpida_decir(orden_interrumpida()) : 2;
     int r = calificar_en_salida(op, carpetas, nc);
     close(cerrojo);
     return r;
@@ -662,8 +695,7 @@ int main(int argc, char **argv)
         /* Huérfanos de cualquier cosa que lancemos vienen a nosotros (y se matan). */
         prctl(PR_SET_CHILD_SUBREAPER, 1);
         signal(SIGPIPE, SIG_IGN);
-        if (op.primera)
-            primera_senales();
+        orden_senales_instalar();
         /* El aviso puede nombrar archivos de la entrega: UTF-8 válido antes de ir al JSON. */
         char *aviso = op.aviso != NULL ? texto_sanear(op.aviso) : NULL;
         op.aviso = aviso;

@@ -182,8 +182,8 @@ int entrega_accesible(const lab_t *lab, rutas_t *r)
     if (geteuid() != 0 || caja_alcanza(r->binario))
         return 0;
     /* Si el repositorio cuelga de una carpeta cerrada (p. ej. /root, o un HOME 0700), se
-     * usa una copia en una carpeta temporal propia bajo /tmp. */
-    texto_poner(r->aparte, sizeof r->aparte, "/tmp/calificar-XXXXXX");
+     * usa una copia en una carpeta temporal propia (caja_carpeta_aparte: $TMPDIR o /tmp). */
+    caja_carpeta_aparte(r->aparte, sizeof r->aparte, "calificar");
     if (mkdtemp(r->aparte) == NULL) {
         r->aparte[0] = '\0';
         return -errno;

@@ -51,7 +51,6 @@ typedef struct {
     int excedido;
 } lote_t;
 
-static volatile sig_atomic_t parar;
 static lote_t curso[MAX_EN_CURSO];
 static int ncurso;
 static int lotes;    /* lotes lanzados (numera sus archivos) */
@@ -61,23 +60,10 @@ static const char *aviso_dicho; /* el aviso del laboratorio que ya salió (no se
 /* Estado de cada verificación en hecho[]. */
 enum { PENDIENTE = 0, PROVISIONAL = 1, FINAL = 2 };
 
-static void al_parar(int s)
+/* SIGTERM de vigilar.sh (se guardó un archivo) o Ctrl+C: base/orden.c la anota. */
+static int parar(void)
 {
-    (void)s;
-    parar = 1;
-}
-
-void primera_senales(void)
-{
-    struct sigaction sa = {.sa_handler = al_parar};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-}
-
-int primera_parada(void)
-{
-    return parar != 0;
+    return orden_interrumpida() != 0;
 }
 
 static void ruta_de(char *buf, size_t tam, const rutas_t *r, int numero, const char *ext)
@@ -250,7 +236,7 @@ static void repetir(lab_t *lab, const rutas_t *r, const char *const *entorno, in
     verificacion_t *nuevas = calloc((size_t)lab->nv, sizeof *nuevas);
     if (nuevas == NULL)
         return;
-    for (int i = 0; i < lab->nv && !parar; i++) {
+    for (int i = 0; i < lab->nv && !parar(); i++) {
         verificacion_t *v = &lab->v[i];
         if (v->ok || strcmp(v->id, "compila") == 0 || !repetir_esta(v))
             continue;
@@ -259,7 +245,7 @@ static void repetir(lab_t *lab, const rutas_t *r, const char *const *entorno, in
         nuevas[i].esperado = nuevas[i].obtenido = nuevas[i].detalle = NULL;
         if (lanzar(lab, &i, 1, r, entorno) < 0)
             continue;
-        while (hecho[i] != FINAL && !parar) {
+        while (hecho[i] != FINAL && !parar()) {
             recoger(lab, r, hecho, nuevas, 0);
             usleep(20000);
         }
@@ -290,7 +276,7 @@ int primera_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno, c
     }
     avance_t avance = {.lab = lab, .resultados = r->resultados};
     int e = 0;
-    while (!parar) {
+    while (!parar()) {
         /* Un lote cada vez: las `trabajos` siguientes del enunciado. */
         if (ncurso == 0 && siguiente < lab->nv) {
             int indices[MAX_LOTE], n = 0;
@@ -310,7 +296,7 @@ int primera_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno, c
         usleep(20000);
     }
     avance_borrar();
-    if (e < 0 || parar) {
+    if (e < 0 || parar()) {
         parar_todo();
         free(hecho);
         if (e < 0) {
@@ -320,10 +306,10 @@ int primera_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno, c
         return e < 0 ? e : -EINTR;
     }
     repetir(lab, r, entorno, hecho);
-    if (parar)
+    if (parar())
         parar_todo();
     free(hecho);
-    return parar ? -EINTR : 0;
+    return parar() ? -EINTR : 0;
 }
 
 void primera_cabecera(const lab_t *lab, const char *origen, const char *caja, int caja_aviso)
@@ -343,7 +329,7 @@ void primera_final(const lab_t *lab)
     }
     if (lab->aviso != NULL && lab->aviso != aviso_dicho)
         printf("  ⚠ %s%s\n", lab->error_instructor ? "ERROR DEL CALIFICADOR: " : "", lab->aviso);
-    if (parar) {
+    if (parar()) {
         printf("  (comprobación detenida antes de terminar: Ctrl+C o un archivo guardado)\n");
     } else if (!mostrada) {
         /* No se llegó a ejecutar nada (no compila, medios prohibidos) o pasan todas. */
@@ -357,7 +343,7 @@ void primera_final(const lab_t *lab)
             printf("  ¡Completo! Pasan todas las verificaciones (%d).\n", total);
         mostrada = 1;
     }
-    if (!parar)
+    if (!parar())
         printf("  Verificaciones que pasan: %d de %d (no es la nota). La nota y el informe entero: "
                "make grade LAB=%s; después, make pista LAB=%s da una pista más concreta.\n",
                pasan, total, lab->numero, lab->numero);

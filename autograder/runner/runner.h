@@ -134,7 +134,8 @@ int labs_lista(const opciones_t *op, char **carpetas, int n);
 typedef struct {
     char dir_lab[PATH_MAX], origen[PATH_MAX], trabajo[PATH_MAX], fuentes[PATH_MAX],
         resultados[PATH_MAX], tmp[PATH_MAX], binario[PATH_MAX], calificador[PATH_MAX];
-    char aparte[PATH_MAX]; /* copia bajo /tmp si el usuario de la caja no llega ("" = no) */
+    char aparte[PATH_MAX]; /* copia aparte (caja_carpeta_aparte) si el usuario de la caja no llega
+                              ("" = no) */
     int es_entrega;        /* origen es una entrega tal como llegó: se recoge (recoger.py) */
 } rutas_t;
 
@@ -149,8 +150,8 @@ int entrega_accesible(const lab_t *lab, rutas_t *r);
 const char *informe_estado(const lab_t *lab);
 
 /* alcance.c — el curso en una carpeta que el usuario de la caja no alcanza (/root/curso):
- * copia aparte (bajo /tmp, legible por todos) de las cabeceras y bibliotecas que nombran
- * --cflags y --libs, y carpeta de trabajo aparte si tampoco alcanza la salida. */
+ * copia aparte (bajo $TMPDIR o /tmp, legible por todos) de las cabeceras y bibliotecas que
+ * nombran --cflags y --libs, y carpeta de trabajo aparte si tampoco alcanza la salida. */
 typedef struct {
     const char *cflags, *libs; /* las que hay que usar (las de op o las reescritas) */
     const char *trabajo;       /* de qué carpeta cuelga trabajo/NN-tema */
@@ -195,9 +196,7 @@ int repetir_esta(verificacion_t *v);
 int repetir_fundir(verificacion_t *v, verificacion_t *nueva);
 
 /* primera.c — `calificar --primera` (make vigilar): la primera que falla en cuanto se sabe. */
-/* SIGTERM y SIGINT paran la comprobación en curso (vigilar.sh, al volver a guardar). */
-void primera_senales(void);
-int primera_parada(void);
+/* SIGTERM (vigilar.sh, al volver a guardar) y Ctrl+C la paran: orden_interrumpida(). */
 /* Lanza las verificaciones en el orden de lab.json y va imprimiendo; `trazas` es la carpeta de
  * las trazas de strace ("" si no se observa). 0, -EINTR si la pararon o -errno. */
 int primera_ejecutar(lab_t *lab, const rutas_t *r, const char *const *entorno, const char *trazas);

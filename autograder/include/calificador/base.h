@@ -212,6 +212,14 @@ pid_t orden_lanzar(const orden_hijo_t *h);
 int orden_ejecutar(orden_t *o);
 /* 1 si terminó por sí sola con código 0. */
 int orden_bien(const orden_t *o);
+/* Ctrl+C (SIGINT), la terminal que se cierra (SIGHUP) y SIGTERM dejan de matar al ejecutor
+ * en seco: se anotan (SA_RESTART) y quien califica para cuando le toca, mata lo que lanzó y
+ * borra lo suyo. Una señal que llegó ignorada (nohup, trap '' INT) sigue ignorada. Una vez,
+ * en main, antes de lanzar nada. Desde entonces, orden_ejecutar() mata el grupo que espera
+ * en cuanto llega una y no lanza ninguno más (-EINTR). */
+void orden_senales_instalar(void);
+/* La señal que interrumpió la calificación (SIGINT, SIGHUP o SIGTERM), o 0. */
+int orden_interrumpida(void);
 /* Parte `s` (se modifica) por espacios y añade los trozos a argv desde *n (argv[*n] = NULL). */
 void orden_partir(char *s, const char **argv, int *n, int max);
 
@@ -260,8 +268,16 @@ void caja_herramienta(caja_orden_t *o);
 int caja_probar(char *motivo, size_t tam);
 /* 1 si este bwrap conoce --disable-userns (sin espacios de nombres de usuario anidados). */
 int caja_sin_userns(void);
-/* 1 si el usuario de la caja puede ejecutar `ruta`. */
+/* 1 si el usuario de la caja puede ejecutar `ruta` (en una carpeta: entrar en ella). */
 int caja_alcanza(const char *ruta);
+/* 1 si el usuario de la caja puede leer el archivo `ruta` (libcurso.a: 0644, no ejecutable). */
+int caja_lee(const char *ruta);
+/* Pone en `buf` la plantilla de mkdtemp para una carpeta aparte del ejecutor («NOMBRE-XXXXXX»)
+ * que el usuario de la caja alcance: bajo $TMPDIR si es una ruta absoluta que la caja alcanza
+ * y que solo puede cambiar quien califica (suya y sin escritura para el grupo ni los demás, o
+ * con el bit pegajoso, como /tmp); si no, bajo /tmp. Así quien la pone (una prueba, un
+ * servicio con su TMPDIR) sabe dónde buscar lo que quede. */
+void caja_carpeta_aparte(char *buf, size_t tam, const char *nombre);
 
 /* ---------------------------------------------------------------- filtro.c (seccomp) */
 /* Lista de permitidos (libseccomp): lo que llaman libc, libuv, libcurl, libpq y valgrind, más

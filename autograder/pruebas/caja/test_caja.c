@@ -567,8 +567,7 @@ Test(caja, vivos_tras_senal)
     size_t n = fread(json, 1, sizeof json - 1, f);
     fclose(f);
     json[n] = '\0';
-    unlink(ruta);
-    rmdir(resultados);
+    archivos_borrar_arbol(resultados); /* el JSON y el «<id>.en-marcha» de cal_inicio */
     cr_assert(strstr(json, "uv_signal_t esperando SIGINT") != NULL,
               "el detalle no dice «uv_signal_t esperando SIGINT»: %s", json);
     /* «creado en <ruta>/senal.c:N,»: la ruta sale relativa a la carpeta actual. */
@@ -621,8 +620,5 @@ Test(caja, sin_cerrar_por_tipo)
     cr_assert(strstr(t, "desde una callback") != NULL, "sale, todos: %s", t);
     cr_assert_eq(cal_sin_cerrar_de(p, "uv_timer_t", t, sizeof t), 0, "sale, uv_timer_t: %s", t);
     cal_fin(1);
-    char ruta[4096];
-    snprintf(ruta, sizeof ruta, "%s/sin_cerrar_por_tipo.json", resultados);
-    unlink(ruta);
-    rmdir(resultados);
+    archivos_borrar_arbol(resultados); /* el JSON y el «<id>.en-marcha» de cal_inicio */
 }

@@ -62,7 +62,11 @@ en_marcha() {
 
 # caso NOMBRE PATRÓN ESPERADO ORDEN…: ESPERADO es «nada» (no queda nada, y la orden corría
 # detrás de mientras-terminal) o «algo» (el testigo sin mientras-terminal: tiene que quedar
-# algo, o esta prueba no probaría nada).
+# algo, o esta prueba no probaría nada). Con CIERRE=ctrl-c, en vez de cerrar la terminal se
+# pulsa Ctrl+C en ella. Con APARTE=si (como root, con la salida en una carpeta que la caja
+# no alcanza), el ejecutor trabaja en una copia aparte en el TMPDIR del caso: tiene que estar
+# antes de cerrar y haberse borrado después (antes quedaban en /tmp: el ejecutor moría en
+# seco).
 caso() {
   local nombre=$1 patron=$2 esperado=$3
   shift 3
@@ -91,23 +95,43 @@ caso() {
     return
   fi
   sleep 1
-  local antes
+  local antes copia=""
   antes=$(vivos "$marca")
-  tmux -L "$SOCKET" kill-session -t "$marca" 2>/dev/null
+  if [ "${APARTE:-no}" = si ]; then
+    copia=$(find "$TMP/$marca/tmp" -maxdepth 1 -name 'calificar-curso-*' | head -n1)
+    if [ -z "$copia" ]; then
+      echo "  ✘ $nombre: con la salida cerrada a la caja, no trabajaba en una copia aparte en su TMPDIR ($TMP/$marca/tmp)"
+      fallan=$((fallan + 1))
+      tmux -L "$SOCKET" kill-session -t "$marca" 2>/dev/null
+      matar "$marca"
+      return
+    fi
+  fi
+  local cierre="cerrar la terminal"
+  if [ "${CIERRE:-}" = ctrl-c ]; then
+    cierre="pulsar Ctrl+C"
+    tmux -L "$SOCKET" send-keys -t "$marca" C-c
+  else
+    tmux -L "$SOCKET" kill-session -t "$marca" 2>/dev/null
+  fi
   local despues=$antes limite=$((SECONDS + 10))
   while :; do
     despues=$(vivos "$marca")
     [ "$despues" -eq 0 ] || [ $SECONDS -ge $limite ] && break
     sleep 0.5
   done
-  if [ "$esperado" = nada ] && [ "$despues" -eq 0 ] && [ "$antes" -gt 0 ]; then
-    echo "  ✔ $nombre: $antes procesos antes de cerrar la terminal, ninguno después"
+  tmux -L "$SOCKET" kill-session -t "$marca" 2>/dev/null
+  if [ -n "$copia" ] && [ -e "$copia" ]; then
+    echo "  ✘ $nombre: la copia aparte ($copia) sigue ahí después de $cierre"
+    fallan=$((fallan + 1))
+  elif [ "$esperado" = nada ] && [ "$despues" -eq 0 ] && [ "$antes" -gt 0 ]; then
+    echo "  ✔ $nombre: $antes procesos antes de $cierre, ninguno después${copia:+; la copia aparte, borrada}"
     pasan=$((pasan + 1))
   elif [ "$esperado" = algo ] && [ "$despues" -gt 0 ]; then
     echo "  ✔ $nombre: sin mientras-terminal quedan $despues procesos vivos (la prueba tiene dientes)"
     pasan=$((pasan + 1))
   else
-    echo "  ✘ $nombre: $antes procesos antes de cerrar la terminal, $despues a los 10 s (se esperaba: $esperado)"
+    echo "  ✘ $nombre: $antes procesos antes de $cierre, $despues a los 10 s (se esperaba: $esperado)"
     fallan=$((fallan + 1))
   fi
   matar "$marca"
@@ -124,10 +148,33 @@ M="make --no-print-directory B=$B"
 terca='setsid sleep 300 & trap "" HUP; sleep 300'
 caso mecanismo 'sleep 300' nada "$B/bin/mientras-terminal" sh -c "$terca"
 caso testigo 'sleep 300' algo sh -c "$terca"
+# Como root, la salida de make vigilar y make grade en una carpeta que el usuario de la caja
+# no alcanza (0700, como /root): el ejecutor trabaja entonces en una copia aparte
+# (runner/alcance.c), que tiene que borrar también cuando lo interrumpen.
+SALIDAS=$TMP
+aparte=no
+if [ "$(id -u)" = 0 ]; then
+  SALIDAS=$TMP/cerrada
+  mkdir -p "$SALIDAS"
+  chmod 700 "$SALIDAS"
+  aparte=si
+fi
 # shellcheck disable=SC2086
 {
-  caso vigilar 'calificador' nada $M vigilar LAB=07 ENTREGA="$TMP/entrega07" SALIDA="$TMP/t$$-vigilar/salida"
-  caso grade 'calificador' nada $M grade LAB=07 ENTREGA="$TMP/entrega07" SALIDA="$TMP/t$$-grade/salida"
+  APARTE=$aparte caso vigilar 'calificador' nada $M vigilar LAB=07 ENTREGA="$TMP/entrega07" SALIDA="$SALIDAS/t$$-vigilar/salida"
+  APARTE=$aparte caso grade 'calificador' nada $M grade LAB=07 ENTREGA="$TMP/entrega07" SALIDA="$SALIDAS/t$$-grade/salida"
+  # Ctrl+C a mitad de make grade: para todo, borra lo suyo y lo dice.
+  mkdir -p "$TMP/t$$-ctrl-c"
+  dicho="$TMP/t$$-ctrl-c/salida.txt"
+  APARTE=$aparte CIERRE=ctrl-c caso ctrl-c 'calificador' nada sh -c '"$@" >"$0" 2>&1' "$dicho" \
+    $M grade LAB=07 ENTREGA="$TMP/entrega07" SALIDA="$SALIDAS/t$$-ctrl-c/salida"
+  if grep -q 'calificación interrumpida (Ctrl+C)' "$dicho" 2>/dev/null; then
+    echo "  ✔ ctrl-c: dice «calificación interrumpida (Ctrl+C)»"
+    pasan=$((pasan + 1))
+  else
+    echo "  ✘ ctrl-c: no dice «calificación interrumpida (Ctrl+C)»: $(tail -c 400 "$dicho" 2>/dev/null)"
+    fallan=$((fallan + 1))
+  fi
   caso vigilar-practica 'lessons/02-' nada $M vigilar-practica L=02
   caso practica 'lessons/06-' nada $M practica L=06
   caso servidor 'servidor-practica --puerto' nada $M servidor PUERTO="$puerto"
