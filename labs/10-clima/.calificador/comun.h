@@ -16,7 +16,7 @@
  *
  * Nada se deduce de la URL: el servidor arranca con un secreto al azar (el de cal_servidor,
  * en SU entorno, fuera de la caja; el programa tiene otro entorno, limpio) que entra en cada
- * temperatura y en el sitio del error del JSON roto. Y el archivo de proveedores no dice el
+ * temperatura y en el sitio del error del JSON inválido. Y el archivo de proveedores no dice el
  * escenario: cada proveedor del servidor es un alias opaco, «/c/FICHA?ciudad={ciudad}»
  * (cal_alias), que el servidor atiende como «/clima/PROV?ciudad=…&sal=…&estado=500…» y anota
  * así en su registro; el programa no ve ni el proveedor, ni la sal, ni «&estado=», «&fallo=»,
@@ -114,6 +114,10 @@ espera_t clima_espera(const esc_t *e, int c, int k);
 /* Una «ciudad» con todos los signos ASCII que no son A-Z a-z 0-9 - . _ ~ (cada uno va como
  * %XX en la URL: también los que encodeURIComponent o quote() dejan en crudo) y una Ñ. */
 #define CIUDAD_SIGNOS "Villa !\"#$%&'()*+,/:;<=>?@[\\]^`{|} Ñ"
+
+/* Una ciudad larga: el principio del nombre entero de Bangkok, 122 bytes en UTF-8 y 366
+ * caracteres como %XX (más que un búfer fijo de 128 o de 256). */
+#define CIUDAD_LARGA "กรุงเทพมหานคร อมรรัตนโกสินทร์ มหินทรายุธยา"
 
 /* Signos ASCII que van como %XX pero que el servidor entiende aunque lleguen en crudo (sin
  * «&», «+», «#», «%» ni espacios): para valgrind, que mira la memoria y no la codificación. */

@@ -1,5 +1,5 @@
 /* entrada.c — verificaciones del laboratorio 10 que no llegan a pedir nada: el uso incorrecto
- * y el archivo de proveedores roto (código 2 y un mensaje que cite lo que está mal). */
+ * y el archivo de proveedores inválido (código 2 y un mensaje que cite lo que está mal). */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 
@@ -105,7 +105,7 @@ static void entrada_invalida(void)
 CAL_PRUEBA(proveedores_invalidos, 30)
 static void proveedores_invalidos(void)
 {
-    cal_esperado("archivos de proveedores rotos: un error de sintaxis, un proveedor sin un "
+    cal_esperado("archivos de proveedores inválidos: un error de sintaxis, un proveedor sin un "
                  "campo o con un campo vacío o que no es un texto, una unidad que no es "
                  "exactamente C, K o F, una URL que no empieza por http://, https:// ni /, un "
                  "nombre con espacios o una lista vacía. Con cada uno, código 2, nada en stdout, "

@@ -1,12 +1,14 @@
 /* errores.c — verificaciones del laboratorio 10 de los errores de cada proveedor: estado
- * HTTP y conexión rechazada, JSON mal formado, tipos que no son números, valores fuera de
+ * HTTP y conexión rechazada, JSON inválido, tipos que no son números, valores fuera de
  * rango y ninguna respuesta buena. En todas, el promedio es el de los que respondieron bien. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 
 #include "comun.h"
 
+#include <jansson.h>
 #include <stdio.h>
+#include <string.h>
 
 CAL_PRUEBA(errores_http, 30)
 static void errores_http(void)
@@ -56,12 +58,12 @@ static void json_invalido(void)
         {"roto", "weatherapi", "&fallo=json", "current.temp_c", "C", E_JSON},
         {"c", "openweather", NULL, "main.temp", "C", BIEN}};
     esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 3};
-    cal_esperado("un proveedor responde JSON mal formado (el sitio del error cambia en cada "
+    cal_esperado("un proveedor responde JSON inválido (el sitio del error cambia en cada "
                  "calificación): ERROR con un motivo que diga «línea L» y «columna C» (donde "
                  "está el error, según jansson) y el promedio de los otros dos");
     int ok = clima_escenario(&e, NULL, CODIGO_LIBRE, 8000);
     if (ok)
-        cal_obtenido("el JSON roto se rechaza diciendo dónde y el promedio cuadra");
+        cal_obtenido("el JSON inválido se rechaza diciendo dónde y el promedio cuadra");
     CAL_FIN(ok);
 }
 
@@ -154,29 +156,83 @@ static void valor_imposible(void)
     CAL_FIN(ok);
 }
 
+/* Con --json y la ciudad c sin datos: el código 1 y su «promedio» null. Lee el documento desde
+ * la primera «{» y no mira lo que haya detrás ni lo demás del documento (eso lo juzga
+ * salida_json: un fallo de forma no cuesta otra vez). Sin documento, no se juzga (un programa
+ * del hito C aún no tiene --json, y sin_datos es de ese hito): lo dice en una nota. 1 si está
+ * bien o no se juzga, 0 si no (anotado). */
+static int json_sin_datos(const esc_t *e, int c)
+{
+    char fin[128];
+    int termino = cal_esperar_fin(e->p, 8000);
+    json_error_t je;
+    const char *llave = strchr(cal_salida(e->p), '{');
+    json_t *doc = llave != NULL ? json_loads(llave, JSON_DISABLE_EOF_CHECK, &je) : NULL;
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        cal_nota("(con --json no salió ningún documento JSON, así que el código de salida con "
+                 "--json no se mira aquí; el documento lo juzga salida_json)");
+        return 1;
+    }
+    json_t *ciudad = json_array_get(json_object_get(doc, "ciudades"), (size_t)c);
+    int nulo = json_is_null(json_object_get(ciudad, "promedio"));
+    json_decref(doc);
+    if (!termino || cal_codigo(e->p) != 1) {
+        cal_obtenido("con --json y «%s» sin datos, %s: el código de salida es el mismo que sin "
+                     "--json (1: alguna ciudad se quedó sin datos)",
+                     e->ciudades[c], cal_describir_fin(e->p, fin, sizeof fin));
+        cal_nota_salida(e->p, 14);
+        return 0;
+    }
+    if (!nulo) {
+        cal_obtenido("con --json, ciudades[%d].promedio tiene que ser null: «%s» no tiene ningún "
+                     "valor",
+                     c, e->ciudades[c]);
+        cal_nota_salida(e->p, 14);
+        return 0;
+    }
+    return 1;
+}
+
 CAL_PRUEBA(sin_datos, 30)
 static void sin_datos(void)
 {
     /* Tres ciudades: en la del medio fallan todos los proveedores y en las otras dos solo el
      * del puerto cerrado. Basta una ciudad SIN DATOS para el código 1, y en medio la ve solo quien
      * las mira todas: un código que sale de la última ciudad (o de la primera) da 0. Con dos y la
-     * vacía al azar, ese fallo pasaba una vez de cada dos. */
+     * vacía al azar, ese fallo pasaba una vez de cada dos.
+     *
+     * Los motivos, aquí, solo tienen que estar (ERROR): cada uno lo juzga su verificación
+     * (errores_http el estado y «rechazada», json_invalido la línea y la columna). Antes un
+     * motivo equivocado costaba también esta (el estudiante de prueba de la sesión 59, bugs 07,
+     * 09 y 44: el texto de curl en inglés, −17). Y lo mismo con --json, a la vez: «promedio»:
+     * null y el mismo código 1 (requisito 9); quien solo lo cuenta al escribir las líneas de
+     * texto sale con 0 (el mismo estudiante, bug 46, con 100). Mutante: json_codigo_0. */
     static const char *const ciudades[3] = {"Lima", "Quito", "Oslo"};
     const char *vacia = ciudades[1];
     char mas_a[64], mas_b[64];
     snprintf(mas_a, sizeof mas_a, "&estado=500&solo=%s", vacia);
     snprintf(mas_b, sizeof mas_b, "&fallo=json&solo=%s", vacia);
-    const prov_t provs[] = {{"a", "openmeteo", mas_a, "current_weather.temperature", "C", E_ESTADO},
-                            {"b", "weatherapi", mas_b, "current.temp_c", "C", E_JSON},
-                            {"c", NULL, NULL, "main.temp", "C", E_RECHAZADA}};
+    const prov_t provs[] = {{"a", "openmeteo", mas_a, "current_weather.temperature", "C", ERROR},
+                            {"b", "weatherapi", mas_b, "current.temp_c", "C", ERROR},
+                            {"c", NULL, NULL, "main.temp", "C", ERROR}};
     esc_t e = {.ciudades = ciudades, .nciudades = 3, .provs = provs, .nprovs = 3};
+    esc_t j = e;
     cal_esperado("tres ciudades; en «%s», la del medio, fallan todos los proveedores (un 500, "
-                 "un JSON roto, un puerto cerrado): tres ERROR, cada uno con su motivo, y «%s "
-                 "SIN DATOS»; las otras dos tienen su PROMEDIO (2 de 3); código 1, porque una "
-                 "ciudad se quedó sin datos",
-                 vacia, vacia);
-    int ok = clima_escenario(&e, NULL, 1, 8000);
-    if (ok)
-        cal_obtenido("SIN DATOS en «%s», el promedio en las otras dos y código 1", vacia);
-    CAL_FIN(ok);
+                 "un JSON inválido, un puerto cerrado): tres ERROR con su motivo y «%s SIN DATOS»; "
+                 "las otras dos tienen su PROMEDIO (2 de 3); código 1, porque una ciudad se "
+                 "quedó sin datos. Y lo mismo con --json: «promedio»: null en «%s» y también "
+                 "código 1 (si --json da un documento)",
+                 vacia, vacia, vacia);
+    const char *op_json[] = {"--json", NULL};
+    /* Los dos a la vez, cada uno con su servidor. */
+    if (clima_preparar(&j) < 0 || clima_lanzar(&j, op_json, 0, 13) < 0)
+        CAL_FIN(0);
+    if (!clima_escenario(&e, NULL, 1, 8000))
+        CAL_FIN(0);
+    if (!json_sin_datos(&j, 1))
+        CAL_FIN(0);
+    cal_obtenido("SIN DATOS en «%s», el promedio en las otras dos y código 1, también con --json",
+                 vacia);
+    CAL_FIN(1);
 }

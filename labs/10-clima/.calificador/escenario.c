@@ -194,7 +194,7 @@ static int pedir(const esc_t *e, const char *ruta, int *estado, char **cuerpo)
     tcp_t c;
     if (puerto <= 0 || tcp_abrir(&c, puerto, "calificador", 0) < 0)
         return -1;
-    char peticion[1200];
+    char peticion[2200];
     snprintf(peticion, sizeof peticion,
              "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", ruta);
     int r = -1;
@@ -228,7 +228,7 @@ static int referencias(esc_t *e)
             if (p->servidor == NULL ||
                 (clima_espera(e, c, k) != BIEN && clima_espera(e, c, k) != E_JSON))
                 continue;
-            char pl[512], ciudad[256], ruta[1024];
+            char pl[512], ciudad[1024], ruta[2048]; /* codificada: hasta 3 bytes por byte */
             plantilla(e, k, pl, sizeof pl);
             sin_retraso(pl);
             codificar(e->ciudades[c], ciudad, sizeof ciudad);
@@ -931,20 +931,25 @@ static int bien_codificado(const char *ruta, const char *nombre)
     return 1;
 }
 
+/* ¿Es la petición r del proveedor k (su ruta y su «sal»), sea cual sea la ciudad? */
+static int es_del_proveedor(const esc_t *e, const cal_peticion_t *r, int k)
+{
+    char prefijo[64], sal[64], quiero[32];
+    snprintf(prefijo, sizeof prefijo, "/clima/%s?", e->provs[k].servidor);
+    snprintf(quiero, sizeof quiero, "%s%d", e->sal, k);
+    return strncmp(r->ruta, prefijo, strlen(prefijo)) == 0 &&
+           parametro(r->ruta, "sal", sal, sizeof sal) && strcmp(sal, quiero) == 0;
+}
+
 /* ¿Es la petición r la del proveedor k para la ciudad c? (Con la ciudad bien codificada
  * si `codificada`.) */
 static int es_de_como(const esc_t *e, const cal_peticion_t *r, int c, int k, int codificada)
 {
     const prov_t *p = &e->provs[k];
-    char prefijo[64], sal[64], ciudad[256], quiero[32];
-    snprintf(prefijo, sizeof prefijo, "/clima/%s?", p->servidor);
-    snprintf(quiero, sizeof quiero, "%s%d", e->sal, k);
+    char ciudad[256], otra[256];
     /* Una plantilla con otro {ciudad} en «&eco={ciudad}»: cada uno, sustituido. */
     int eco = p->mas != NULL && strstr(p->mas, "eco={ciudad}") != NULL;
-    char otra[256];
-    return strncmp(r->ruta, prefijo, strlen(prefijo)) == 0 &&
-           parametro(r->ruta, "sal", sal, sizeof sal) && strcmp(sal, quiero) == 0 &&
-           parametro(r->ruta, "ciudad", ciudad, sizeof ciudad) &&
+    return es_del_proveedor(e, r, k) && parametro(r->ruta, "ciudad", ciudad, sizeof ciudad) &&
            strcmp(ciudad, e->ciudades[c]) == 0 &&
            (!codificada || bien_codificado(r->ruta, "ciudad") == 1) &&
            (!eco ||
@@ -1020,6 +1025,23 @@ static int registro_completo_como(esc_t *e, int codificada)
                                  "~ va como %%XX: el espacio, %%20; la é, %%C3%%A9; y esos, tal "
                                  "cual)",
                                  e->ciudades[c], nombre, v[i].ruta);
+                return 0;
+            }
+            /* O llegó cortada: la ciudad de la petición es el principio de la buena (un búfer
+             * fijo al codificarla; el estudiante de prueba de la sesión 59, bug 47). */
+            for (int i = 0; i < n && !vista; i++) {
+                char ciudad[256];
+                size_t lc = 0;
+                if (!parametro(v[i].ruta, "ciudad", ciudad, sizeof ciudad) ||
+                    (lc = strlen(ciudad)) >= strlen(e->ciudades[c]) ||
+                    strncmp(ciudad, e->ciudades[c], lc) != 0 || !es_del_proveedor(e, &v[i], k))
+                    continue;
+                size_t lb = strlen(e->ciudades[c]);
+                cal_obtenido("la ciudad «%s» (%zu %s) llegó cortada al servidor: solo %zu %s del "
+                             "principio, en %s (¿un búfer de tamaño fijo al codificarla? "
+                             "Codificada, cada byte puede ocupar tres)",
+                             e->ciudades[c], lb, texto_plural((long long)lb, "byte", "bytes"), lc,
+                             texto_plural((long long)lc, "byte", "bytes"), v[i].ruta);
                 return 0;
             }
             if (!vista) {

@@ -52,12 +52,14 @@ static int trabajo_hecho(esc_t *e, int json)
     return json ? json_forma(e, no_memoria) : clima_forma_correcta(e, no_memoria);
 }
 
-/* Archivos de proveedores rotos, uno por cada manera de salir con 2 (requisito 7). Salvo el de
+/* Archivos de proveedores inválidos, uno por cada manera de salir con 2 (requisito 7). Salvo el de
  * la lista vacía, su primer proveedor es bueno: ya se ha leído (y copiado) cuando el programa
  * llega al segundo, el roto. Antes había uno solo (una unidad mala), y quien salía por otro
  * camino sin soltar el documento ni lo ya copiado sacaba 100: la lista vacía, un nombre con
- * espacios y una url mala (el estudiante de prueba de la sesión 45). Mutantes:
- * fuga_lista_vacia, fuga_nombre_con_espacios, fuga_url_mala y fuga_archivo_roto. */
+ * espacios y una url mala (el estudiante de prueba de la sesión 45); y un campo que falta o
+ * está vacío (el de la sesión 59, bug 49). El que no es JSON: jansson no devuelve documento,
+ * pero el programa puede haber reservado ya otras cosas. Mutantes: fuga_lista_vacia,
+ * fuga_nombre_con_espacios, fuga_url_mala, fuga_archivo_roto y fuga_campo_que_falta. */
 typedef struct {
     const char *como;    /* para el mensaje: «con …» */
     const char *segundo; /* el segundo proveedor, o NULL: la lista vacía */
@@ -74,7 +76,14 @@ static const roto_t rotos[] = {
      "   \"ruta\": \"current.temp_c\", \"unidad\": \"C\"}"},
     {"una unidad mala («grados»)",
      "{\"nombre\": \"dos\", \"url\": \"/clima/weatherapi?ciudad={ciudad}\",\n"
-     "   \"ruta\": \"current.temp_c\", \"unidad\": \"grados\"}"}};
+     "   \"ruta\": \"current.temp_c\", \"unidad\": \"grados\"}"},
+    {"un proveedor sin «ruta»",
+     "{\"nombre\": \"dos\", \"url\": \"/clima/weatherapi?ciudad={ciudad}\", \"unidad\": \"C\"}"},
+    {"un «nombre» vacío", "{\"nombre\": \"\", \"url\": \"/clima/weatherapi?ciudad={ciudad}\",\n"
+                          "   \"ruta\": \"current.temp_c\", \"unidad\": \"C\"}"},
+    {"un archivo que no es JSON (una coma de más)",
+     "{\"nombre\": \"dos\", \"url\": \"/clima/weatherapi?ciudad={ciudad}\",\n"
+     "   \"ruta\": \"current.temp_c\", \"unidad\": \"C\",}"}};
 #define N_ROTOS CAL_CUANTOS(rotos)
 
 /* Lanza bajo valgrind con el archivo roto `rotos[i]`. NULL si no se pudo (anotado). */
@@ -142,7 +151,7 @@ static int rotos_sin_fugas(const char *carpeta)
 CAL_PRUEBA(valgrind, 90)
 static void valgrind(void)
 {
-    /* Cada camino que suelta un documento: bueno (en °C y en kelvin), JSON roto, texto, ruta
+    /* Cada camino que suelta un documento: bueno (en °C y en kelvin), JSON inválido, texto, ruta
      * que no existe, valor imposible, null, estado ≥ 400 con cuerpo JSON y conexión rechazada; y
      * aparte, el documento --json. Los dos, a la vez. Y cada salida de la búsqueda de la ruta:
      * un trozo que no es un índice en una lista, un índice en un objeto y un trozo más allá de
@@ -160,8 +169,13 @@ static void valgrind(void)
         {"indice", "weathergov", NULL, "properties.periods.x.temperature", "F", ERROR},
         {"objeto", "openweather", NULL, "main.0", "C", ERROR},
         {"hoja", "openmeteo", NULL, "current_weather.temperature.x", "C", ERROR}};
-    static const prov_t provs_json[] = {
-        {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
+    /* Con --json, la segunda ciudad se queda sin datos («promedio»: null): quien crea el
+     * número del promedio antes de saber si hay alguno y no lo suelta en ese camino lo pierde
+     * (el estudiante de prueba de la sesión 59, bug 48, con 100). Mutante: fuga_json_sin_datos. */
+    char solo_a[64];
+    snprintf(solo_a, sizeof solo_a, "&estado=500&solo=%s", clima_dos_ciudades[1]);
+    const prov_t provs_json[] = {
+        {"a", "openmeteo", solo_a, "current_weather.temperature", "C", ERROR},
         {"caido", "weatherapi", "&estado=500", "current.temp_c", "C", ERROR},
         {"apagado", NULL, NULL, "main.temp", "C", ERROR}};
     /* Las ciudades: una extrema y larga, con todos sus bytes ≥ 0x80 y como «%XX» (3 bytes por
@@ -176,11 +190,13 @@ static void valgrind(void)
     cal_esperado(
         "bajo valgrind, una ciudad cuyos bytes se codifican todos en la URL "
         "(กรุงเทพมหานคร) y otra con signos ASCII («%s», que también van como %%XX). Con "
-        "respuestas buenas, JSON roto, un texto, un null, una ruta que no existe, un "
+        "respuestas buenas, JSON inválido, un texto, un null, una ruta que no existe, un "
         "valor imposible, un estado 503 y rutas que no existen en una lista, en un objeto "
-        "y tras un número: cada camino suelta su documento. Aparte, con --json y con los "
-        "archivos de proveedores rotos (lista vacía, un proveedor que no es un objeto, "
-        "nombre con espacios, url mala, unidad mala). Sin errores de memoria ni fugas. La "
+        "y tras un número: cada camino suelta su documento. Aparte, con --json (y una "
+        "ciudad sin datos) y con los archivos de proveedores inválidos (lista vacía, un "
+        "proveedor que no es un objeto, nombre con espacios, url mala, unidad mala, un "
+        "campo que falta, un campo vacío, un archivo que no es JSON). Sin errores de "
+        "memoria ni fugas. La "
         "memoria se juzga si el programa hizo su trabajo (pidió todo, leyó las respuestas "
         "y escribió una línea por proveedor, en el orden que sea); lo que dicen las líneas "
         "lo juzgan las demás verificaciones",
@@ -218,10 +234,10 @@ static void valgrind(void)
         cal_obtenido("con --json: %s", motivo_json);
         cal_valgrind_nota(j.p);
     }
-    /* Y los caminos de un archivo de proveedores roto (código 2), si lo demás está bien. */
+    /* Y los caminos de un archivo de proveedores inválido (código 2), si lo demás está bien. */
     int bien_roto = bien && bien_json ? rotos_sin_fugas(j.carpeta) : 1;
     if (bien && bien_json && bien_roto)
-        cal_obtenido("%s (también con --json y con los archivos de proveedores rotos, cada "
+        cal_obtenido("%s (también con --json y con los archivos de proveedores inválidos, cada "
                      "uno de una manera)",
                      motivo);
     CAL_FIN(bien && bien_json && bien_roto);

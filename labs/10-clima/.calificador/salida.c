@@ -99,6 +99,23 @@ static void unidades(void)
     CAL_FIN(ok);
 }
 
+/* Como clima_escenario, pero el registro del servidor antes que la salida: si una ciudad llegó
+ * mal (cortada, sin codificar), lo que lo explica es la URL que recibió el servidor, no la
+ * temperatura de otra ciudad que el programa escribió después (el estudiante de prueba de la
+ * sesión 59, bugs 37 y 47: «se esperaba 8.0 °C y llegó 20.0», sin más). */
+static int escenario_codificado(esc_t *e)
+{
+    if (clima_preparar(e) < 0 || clima_lanzar(e, NULL, 0, 13) < 0)
+        return 0;
+    if (!clima_fin_con(e, 8000, CODIGO_LIBRE) || !clima_registro_completo(e))
+        return 0;
+    if (!clima_salida_correcta(e)) {
+        cal_nota_salida(e->p, 14);
+        return 0;
+    }
+    return 1;
+}
+
 CAL_PRUEBA(acentos, 30)
 static void acentos(void)
 {
@@ -108,7 +125,13 @@ static void acentos(void)
      * no uno al azar: quien deje en crudo los de encodeURIComponent, «! ' ( ) *», o la «/» de
      * quote() de Python, no pasa por suerte). La tercera lleva los cuatro que se quedan tal
      * cual, - . _ ~: quien los codifique también (%2D…) no hace lo que pide el enunciado. La
-     * url de «b» lleva dos {ciudad}: se sustituyen los dos. */
+     * url de «b» lleva dos {ciudad}: se sustituyen los dos.
+     *
+     * Y aparte, una ciudad larga con un solo proveedor: el principio del nombre entero de
+     * Bangkok, 122 bytes y 366 caracteres codificada. Quien codifica en un búfer fijo de 128 o
+     * 256 la corta sin avisar y pregunta por otra ciudad (el estudiante de prueba de la sesión
+     * 59, bug 47, con 100). No más larga: el registro del servidor guarda rutas de hasta 511
+     * caracteres (cal_peticion_t). Mutante: codificada_en_128. */
     static const char *const signos[] = {"Trinidad & Tobago", "L'Hospitalet",
                                          "Saint-Louis (Senegal)", "Washington, D.C."};
     const char *const ciudades[] = {"San José", "Bogotá", "St._Pierre-et-Miquelon ~ Nueva York",
@@ -121,11 +144,14 @@ static void acentos(void)
     cal_esperado("«San José», «Bogotá», «%s», «%s» y «%s» (todos los signos ASCII): el "
                  "servidor recibe cada nombre bien codificado (%%20, %%C3%%A9, %%26, %%2F, "
                  "%%21…, y - . _ ~ tal cual), en cada {ciudad} de la URL, y la salida los "
-                 "escribe tal cual, con sus temperaturas",
-                 ciudades[2], ciudades[3], ciudades[4]);
-    int ok = clima_escenario(&e, NULL, CODIGO_LIBRE, 8000);
+                 "escribe tal cual, con sus temperaturas. Y aparte, una larga: «%s» (366 "
+                 "caracteres codificada), entera",
+                 ciudades[2], ciudades[3], ciudades[4], CIUDAD_LARGA);
+    static const char *const larga[] = {CIUDAD_LARGA};
+    esc_t f = {.ciudades = larga, .nciudades = 1, .provs = provs, .nprovs = 1};
+    int ok = escenario_codificado(&e) && escenario_codificado(&f);
     if (ok)
-        cal_obtenido("los nombres llegan enteros al servidor y salen bien");
+        cal_obtenido("los nombres llegan enteros al servidor y salen bien, también el largo");
     CAL_FIN(ok);
 }
 
