@@ -565,6 +565,10 @@ static void nombres(void)
         {"a,b", 3, "un nombre con «,»"},
         {"/ana", 4, "un nombre que empieza por «/»"},
         {"del\x7f", 4, "un nombre con el byte 0x7F"},
+        /* Antes del nombre solo vale /quit: «/list» es un nombre que empieza por «/» (quien
+         * atiende las órdenes antes de mirar si ya tiene nombre le contesta con la sala: el
+         * estudiante de prueba de la sesión 59, bug 56, con 100). Mutante: lista_sin_nombre. */
+        {"/list", 5, "«/list» antes de dar el nombre (ahí solo vale /quit)"},
     };
     sesion_t s;
     tcp_t ana, x, y;
