@@ -86,6 +86,13 @@ static void limite_j(void)
             strcat(texto, "palabra ");
         cont_fifo_dar(&e[i], texto, 1);
         cont_fifo_cerrar(p, &e[i], 3000);
+        /* Y a que el programa la cierre: si no, el paso siguiente aún la contaría abierta, y
+         * quien va por tandas parecería llenar sus plazas (la acabada y las dos que quedan de
+         * su tanda: «3 3 3 3 3 2 1»; por_tandas pasaba así en la pasada de la sesión 59). */
+        plazo_t cierre;
+        plazo_empezar(&cierre, 1000);
+        while (!cal_termino(p) && cal_abiertos(p, e[i].ruta) > 0 && !plazo_vencido(&cierre))
+            cal_esperar(10);
     }
     cal_esperar_fin(p, 5000);
     char motivo[1024];
