@@ -43,6 +43,12 @@ limpiar() {
   local s
   for s in "${SESIONES[@]}"; do tmux -L "$SOCKET" kill-session -t "$s" 2>/dev/null; done
   for s in "${SESIONES[@]}"; do matar "$s"; done
+  # Y el servidor de tmux con su socket: el socket queda en la carpeta de tmux (no en $TMPDIR) y
+  # no se borraba (en /tmp/tmux-0 quedaban prueba-terminal-PID de cada ejecución).
+  tmux -L "$SOCKET" kill-server 2>/dev/null
+  local carpeta="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)"
+  rm -f "$carpeta/$SOCKET"
+  rmdir "$carpeta" 2>/dev/null
   rm -rf "$TMP"
 }
 trap limpiar EXIT
