@@ -90,8 +90,30 @@ cal_proceso_t *mon_lanzar_vigilando_cierre(cal_servidor_t *s, const char *const 
  * «ninguna línea para esa URL». */
 const char *mon_traza(const char *salida, const char *u, char *buf, size_t tam);
 
-/* Espera hasta que haya `n` líneas `tipo` de `u` (NULL = cualquiera), o `max_ms`. */
+/* Espera hasta que haya `n` líneas `tipo` de `u` (NULL = cualquiera), o `max_ms` con el reloj
+ * de los topes (plazo_t: con la máquina cargada se alarga, como el límite del programa). 1 si
+ * las hay. Lo que juzga rapidez se mide aparte, con cal_ahora_ms. */
 int mon_esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int max_ms);
+
+/* Deja correr a los programas lanzados `ms` con ese mismo reloj: la ventana en la que se mira
+ * qué hacen (cuántos ciclos, cuántas peticiones). Con la máquina cargada se alarga. */
+void mon_mirar(int ms);
+
+/* Lo más que se espera al primer ciclo de un programa (con el reloj de los topes): desde el
+ * lanzamiento hay que arrancar la caja, cargar las bibliotecas y esperar turno para la CPU.
+ * Con una clase calificándose a la vez (make test: dos calificaciones de cuatro verificaciones,
+ * y otra suite al lado) la primera petición llegó a los 1166 ms de reloj, y un plazo contado
+ * desde el lanzamiento (3.5 s para ver 7 FALLO con -i 150) le quitaba «alerta_tres_fallos» a
+ * una solución correcta. Si el primer ciclo tarda, lo juzga «intervalo»; las demás cuentan
+ * sus plazos y sus ventanas desde él. */
+#define ARRANQUE_MS 5000
+
+/* ¿Hay ya una línea OK o FALLO de `u` (NULL = de cualquiera)? No espera. */
+int mon_ciclo_visto(const cal_proceso_t *p, const char *u);
+
+/* Espera al primer ciclo, llegue cuando llegue: la primera línea OK o FALLO de `u` (NULL = de
+ * cualquiera), hasta ARRANQUE_MS o hasta que el programa acabe. 1 si llegó. */
+int mon_primer_ciclo(cal_proceso_t *p, const char *u);
 
 /* SIGINT y espera al final. Si no para, se mata (y queda como «el calificador lo mató»,
  * que ninguna verificación da por bueno): así el servidor cierra sus conexiones y las
