@@ -415,7 +415,7 @@ CAL_PRUEBA(alerta_tres_fallos, 20)
 static void alerta_tres_fallos(void)
 {
     cal_esperado(
-        "con tres URL opacas, una ALERTA por racha, justo tras el 3.er FALLO seguido y "
+        "con tres URL opacas y -t 1000, una ALERTA por racha, justo tras el 3.er FALLO seguido y "
         "antes del 4.º. Una para la que falla siempre (FALLO ×3 ALERTA FALLO …). "
         "Dos para la que falla tres veces, va bien una vez y vuelve a fallar (FALLO ×3 ALERTA OK … "
         "FALLO ×3 ALERTA FALLO …). Ninguna para la que falla dos veces, va bien una vez, falla "
@@ -449,7 +449,11 @@ static void alerta_tres_fallos(void)
      * marca ella, no cambia cuántos FALLO tienen las demás en el mismo rato. */
     const char *args_lenta[] = {"-i", "150", "-t", "1000", lenta, NULL};
     cal_proceso_t *pl = mon_lanzar(s, args_lenta, 12, 0);
-    const char *args[] = {"-i", "150", mala, dos, buena, rechaza, NULL};
+    /* Con -t 1000: con el límite por omisión (la mitad de -i: 75 ms) y la máquina cargada, una
+     * respuesta inmediata llegaba tarde, el cliente la daba por agotada («FALLO … 0») y el
+     * servidor la había respondido entera: una línea sin respaldo para un programa correcto
+     * (prueba-clase, sesión 60). El límite por omisión lo juzga limite_por_verificacion. */
+    const char *args[] = {"-i", "150", "-t", "1000", mala, dos, buena, rechaza, NULL};
     cal_proceso_t *p = pl != NULL ? mon_lanzar(s, args, 12, 0) : NULL;
     if (p == NULL) {
         close(cerrado);
@@ -528,7 +532,9 @@ static void recuperacion(void)
     if (s == NULL)
         CAL_FIN(0);
     const char *u = o[0].url;
-    const char *args[] = {"-i", "150", o[0].url, o[1].url, o[2].url, o[3].url, o[4].url, NULL};
+    /* -t 1000, por lo mismo que en alerta_tres_fallos. */
+    const char *args[] = {"-i",     "150",    "-t",     "1000",   o[0].url,
+                          o[1].url, o[2].url, o[3].url, o[4].url, NULL};
     cal_proceso_t *p = mon_lanzar(s, args, 12, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -886,7 +892,8 @@ static void inalcanzable(void)
         CAL_FIN(0);
     }
     const char *buena = o[0].url;
-    const char *args[] = {"-i", "200", cortada, buena, medias, NULL};
+    /* -t 1000, por lo mismo que en alerta_tres_fallos (la buena, con 100 ms por omisión). */
+    const char *args[] = {"-i", "200", "-t", "1000", cortada, buena, medias, NULL};
     cal_proceso_t *p = mon_lanzar(s, args, 12, 0);
     if (p == NULL) {
         close(escucha);

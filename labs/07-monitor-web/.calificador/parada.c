@@ -293,7 +293,8 @@ static void sigterm(void)
     if (s == NULL)
         CAL_FIN(0);
     const char *u = o[0].url;
-    const char *args[] = {"-i", "200", u, o[1].url, NULL};
+    /* -t 1000, por lo mismo que en alerta_tres_fallos (con 100 ms por omisión). */
+    const char *args[] = {"-i", "200", "-t", "1000", u, o[1].url, NULL};
     cal_proceso_t *p = mon_lanzar(s, args, 12, 0);
     if (p == NULL)
         CAL_FIN(0);
