@@ -91,8 +91,9 @@ cal_proceso_t *mon_lanzar_vigilando_cierre(cal_servidor_t *s, const char *const 
 const char *mon_traza(const char *salida, const char *u, char *buf, size_t tam);
 
 /* Espera hasta que haya `n` líneas `tipo` de `u` (NULL = cualquiera), o `max_ms` con el reloj
- * de los topes (plazo_t: con la máquina cargada se alarga, como el límite del programa). 1 si
- * las hay. Lo que juzga rapidez se mide aparte, con cal_ahora_ms. */
+ * de los topes (cal_esperar_lineas: con la máquina cargada se alarga, como el límite del
+ * programa). 1 si las hay. Solo antes de pararlo (después, mon_salida se corta en su RESUMEN).
+ * Lo que juzga rapidez se mide aparte, con cal_ahora_ms. */
 int mon_esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int max_ms);
 
 /* Deja correr a los programas lanzados `ms` con ese mismo reloj: la ventana en la que se mira
