@@ -1409,9 +1409,9 @@ despues_pierde() {
 # despues_sin_rescate NOMBRE VERIF…: pierde cada VERIF y ninguna se rescató repitiéndola sola.
 # El ejecutor repite sola cada verificación fallida solo si fallan pocas (REPETIR_MAX, 3: runner/
 # repetir.c). Con pocas, el informe debe decir «no se repitió sola» (dice): cal_sin_repetir
-# frenó la repetición. Con más (en la máquina de CI del 30-11-2026, bajo strace cada inserción
-# del 12 cuesta tanto que la fase concurrente no baja del 60 % de la secuencial y también se
-# pierde «concurrencia», sin pool que valga), no se repite ninguna: entonces se exige que
+# frenó la repetición. Con más (en la máquina de CI del 30-11-2026, bajo strace, cuando
+# «concurrencia» aún comparaba la duración de las dos fases, se perdía también ella), no se
+# repite ninguna: entonces se exige que
 # ninguna pasara al repetirla, y la línea dice que cal_sin_repetir no se puso a prueba. Antes,
 # con la frase a secas, el caso fallaba en esa máquina aunque nada se rescatara.
 despues_sin_rescate() {

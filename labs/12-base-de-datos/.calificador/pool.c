@@ -63,30 +63,36 @@ static int hubo_pool(const insercion_t *v, int n)
     return 1;
 }
 
+/* «A la vez» lo juzga el registro de la fase concurrente (hubo_pool: al menos 3 inserciones a
+ * la vez, por como mucho 2·-p conexiones). Hasta la sesión 60 se pedía además que esa fase
+ * durara ≤ 60 % de la secuencial: eso compara dos momentos distintos, y la concurrente paga
+ * además abrir las conexiones del pool; con la máquina cargada (la tanda del 12, carga 16) la
+ * razón iba de 0.28 a 1.05 en programas con un pool correcto, también la solución, y ningún
+ * mutante dependía de ella. Un programa que lanza unas pocas y después encadena no llega a 3 a
+ * la vez: la primera conexión despacha la cola mientras las otras aún conectan. */
 CAL_PRUEBA(concurrencia, 40)
 static void concurrencia(void)
 {
     cal_esperado("con inserciones de %d ms en el servidor: al menos 3 a la vez en la fase "
-                 "concurrente, y esa fase en ≤ 60 %% del tiempo de la secuencial",
-                 LENTO_MS);
+                 "concurrente, por como mucho %d %s, y cada fila en su propia sentencia INSERT",
+                 LENTO_MS, 2 * TAMANO, texto_plural(2 * TAMANO, "conexión", "conexiones"));
     base_t b;
     cal_proceso_t *p;
     insercion_t *v = NULL;
     int n;
-    /* La secuencial, para comparar: con al menos la mitad de sus filas su duración ya dice
-     * cuánto tarda en serie (las que falten las cobra filas). */
+    /* Con al menos la mitad de las filas de la secuencial (las que falten las cobra filas): de
+     * ella se mira cuántas sentencias INSERT la hicieron. */
     if (!ejecucion_normal(&b, "concurrencia", TABLA_LENTA, &p) ||
         !base_registro_fases(&b, &v, &n, N / 2) || !hubo_pool(v, n)) {
         free(v);
         CAL_FIN(0);
     }
     int solape = base_solape_maximo(v, n, 1, N);
-    double conc = base_duracion(v, n, 1, N), sec = base_duracion(v, n, N + 1, 2 * N);
     free(v);
-    /* La comparación solo vale si cada fila es su propia inserción: la secuencial como un
-     * INSERT … SELECT (o con varias filas en VALUES) sigue disparando el disparador fila a
-     * fila y dura lo mismo (el adversario de la sesión 49: una fila y después las 39 de una
-     * vez, 100/100). Mutante: secuencial_de_una_vez. */
+    /* Cada fila, su propia inserción: la secuencial como un INSERT … SELECT (o con varias filas
+     * en VALUES) sigue disparando el disparador fila a fila sin ir una tras otra (el adversario
+     * de la sesión 49: una fila y después las 39 de una vez, 100/100). Mutante:
+     * secuencial_de_una_vez. */
     sentencias_t st;
     if (!base_sentencias(&b, N, &st))
         CAL_FIN(0);
@@ -101,11 +107,12 @@ static void concurrencia(void)
                      texto_plural(st.inserciones, "sentencia", "sentencias"));
         CAL_FIN(0);
     }
-    int ok = solape >= 3 && conc <= 0.6 * sec;
-    cal_obtenido("según el servidor: como mucho %d %s a la vez; fase concurrente %.0f ms, "
-                 "secuencial %.0f ms",
-                 solape, texto_plural(solape, "inserción", "inserciones"), conc, sec);
-    CAL_FIN(ok);
+    cal_obtenido("según el servidor: como mucho %d %s a la vez en la fase concurrente, y %d "
+                 "%s INSERT para %d %s",
+                 solape, texto_plural(solape, "inserción", "inserciones"), st.inserciones,
+                 texto_plural(st.inserciones, "sentencia", "sentencias"), n,
+                 texto_plural(n, "fila", "filas"));
+    CAL_FIN(1);
 }
 
 CAL_PRUEBA(limite_pool, 40)
