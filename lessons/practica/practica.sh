@@ -35,6 +35,8 @@
 set -u
 aqui=$(cd "$(dirname "$0")" && pwd)
 raiz=$(cd "$aqui/../.." && pwd)
+# shellcheck source=common/herramientas/canales-criterion.sh
+source "$raiz/common/herramientas/canales-criterion.sh"
 cd "$raiz" || exit 2
 COMPARAR="$raiz/lessons/verificar/comparar.awk"
 B=build
@@ -174,6 +176,7 @@ ejecutar_caso() {
   # La entrada llega por una tubería, como desde otro programa (uv_pipe_open la acepta; un
   # archivo normal, no: epoll no sabe esperar en archivos).
   t0=$(date +%s.%N)
+  : >"$dir/$id.inicio" # lo que el caso deje en /tmp es más nuevo (canales_criterion_barrer)
   if [ -n "$guion" ]; then
     # La envoltura recibe en "$@" la orden entera (precarga, valgrind, el programa y sus
     # argumentos) y el id del caso en PRACTICA_CASO; si escribe el archivo $ESPERADA, es la
@@ -192,6 +195,8 @@ ejecutar_caso() {
   wait "$tpid"
   estado=$?
   rm -f "$dir/$id.pid"
+  canales_criterion_barrer "$dir/$id.inicio"
+  rm -f "$dir/$id.inicio"
   t1=$(date +%s.%N)
   # Una envoltura puede haber quitado permisos (una carpeta 0000): se devuelven para borrar.
   [ -n "$guion" ] && chmod -R u+rwx "$ctmp" 2>/dev/null
