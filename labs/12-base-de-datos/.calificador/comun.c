@@ -592,8 +592,9 @@ PGconn *base_retener_conexiones(const base_t *b)
     /* Otra conexión mira cuándo tiene ya el cerrojo (ShareLock sobre la base, concedido). */
     PGconn *m = conectar(b->servidor);
     long long tiene = 0;
-    uint64_t hasta = cal_ahora_ms() + 2000;
-    while (m != NULL && tiene < 1 && cal_ahora_ms() < hasta) {
+    plazo_t plazo;
+    plazo_empezar(&plazo, 2000);
+    while (m != NULL && tiene < 1 && !plazo_vencido(&plazo)) {
         tiene = base_entero(m,
                             "SELECT count(*) FROM pg_locks WHERE locktype = 'object' AND classid "
                             "= 'pg_database'::regclass AND mode = 'ShareLock' AND granted AND "
@@ -868,14 +869,15 @@ int base_esperar_sin_conexiones(const base_t *b, int max_ms)
     PGconn *c = conectar(b->servidor);
     if (c == NULL)
         return -1;
-    uint64_t fin = cal_ahora_ms() + (uint64_t)max_ms;
+    plazo_t plazo;
+    plazo_empezar(&plazo, max_ms);
     long long n;
     for (;;) {
         n = base_entero(c,
                         "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 "
                         "AND " BASE_SESIONES_DEL_PROGRAMA,
                         b->nombre, NULL);
-        if (n == 0 || cal_ahora_ms() >= fin)
+        if (n == 0 || plazo_vencido(&plazo))
             break;
         cal_esperar(50);
     }
@@ -1010,8 +1012,13 @@ long long base_esperar_secuencial(PGconn *c, cal_proceso_t *p, int n)
     char desde[16];
     snprintf(desde, sizeof desde, "%d", n);
     long long pid = -1;
-    uint64_t hasta = cal_ahora_ms() + 15000;
-    while (pid < 0 && cal_ahora_ms() < hasta && !cal_termino(p)) {
+    /* Con el reloj de los topes (plazo_t), no de pared: la fase concurrente se alarga con la
+     * carga, y con 15 s de reloj el calificador dejaba de mirar antes de que empezara la
+     * secuencial (la tanda del 12 de la sesión 61, carga 17: conexion_por_insercion perdía filas
+     * porque «el calificador no vio empezar la fase secuencial», también calificado solo). */
+    plazo_t plazo;
+    plazo_empezar(&plazo, 15000);
+    while (pid < 0 && !plazo_vencido(&plazo) && !cal_termino(p)) {
         /* calif.registro con la tabla del calificador; calif.texto con la del programa (sin
          * proceso: 0). */
         pid =
@@ -1031,8 +1038,9 @@ long long base_esperar_en_curso(PGconn *c, cal_proceso_t *p, int en_vuelo, int s
     char filas[16];
     snprintf(filas, sizeof filas, "%d", tras_concurrente);
     long long activas = 0;
-    uint64_t hasta = cal_ahora_ms() + (uint64_t)max_ms;
-    while (activas < en_vuelo && cal_ahora_ms() < hasta && !cal_termino(p)) {
+    plazo_t plazo;
+    plazo_empezar(&plazo, max_ms);
+    while (activas < en_vuelo && !plazo_vencido(&plazo) && !cal_termino(p)) {
         activas = tras_concurrente > 0 &&
                           base_entero(c, "SELECT count(*) FROM calif.registro WHERE id <= $1::int",
                                       filas, NULL) < tras_concurrente

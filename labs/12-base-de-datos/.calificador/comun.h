@@ -240,8 +240,8 @@ int base_esperas_vistas(int solape, const char *linea);
 /* Duración (ms) desde el primer inicio hasta el último fin de las de id en [desde, hasta]. */
 double base_duracion(const insercion_t *v, int n, int desde, int hasta);
 
-/* Espera (hasta 15 s o a que el programa acabe) a que empiece la fase secuencial: la primera
- * inserción con id > n en calif.registro (o, con la tabla del programa, en calif.texto).
+/* Espera (hasta 15 s con plazo_t, o a que el programa acabe) a que empiece la secuencial: la
+ * primera inserción con id > n en calif.registro (o, con la tabla del programa, en calif.texto).
  * Devuelve el proceso del servidor que la hizo (0 en calif.texto, que no lo apunta), o -1. */
 long long base_esperar_secuencial(PGconn *c, cal_proceso_t *p, int n);
 

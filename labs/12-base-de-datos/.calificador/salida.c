@@ -110,8 +110,9 @@ static void salida(void)
      * secuencial tarda en abrirse, y eso no cuenta en SECUENCIAL (el estudiante de prueba de la
      * sesión 29, bug 27: 100/100). Mutante: secuencial_cuenta_conectar. */
     long long del_pool = 0;
-    uint64_t hasta = cal_ahora_ms() + 5000;
-    while (del_pool >= 0 && del_pool < TAMANO && cal_ahora_ms() < hasta && !cal_termino(p)) {
+    plazo_t plazo;
+    plazo_empezar(&plazo, 5000);
+    while (del_pool >= 0 && del_pool < TAMANO && !plazo_vencido(&plazo) && !cal_termino(p)) {
         del_pool = base_entero(c,
                                "SELECT CASE WHEN EXISTS (SELECT 1 FROM calif.registro WHERE id > "
                                "$1::int) THEN -1 ELSE (SELECT count(*) FROM pg_stat_activity "
