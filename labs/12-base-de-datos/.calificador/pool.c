@@ -68,8 +68,10 @@ static int hubo_pool(const insercion_t *v, int n)
  * durara ≤ 60 % de la secuencial: eso compara dos momentos distintos, y la concurrente paga
  * además abrir las conexiones del pool; con la máquina cargada (la tanda del 12, carga 16) la
  * razón iba de 0.28 a 1.05 en programas con un pool correcto, también la solución, y ningún
- * mutante dependía de ella. Un programa que lanza unas pocas y después encadena no llega a 3 a
- * la vez: la primera conexión despacha la cola mientras las otras aún conectan. */
+ * mutante dependía de ella. Lo que deja pasar: un programa que lanza unas pocas y después
+ * encadena. Medido (sesión 61, con la máquina cargada) no llegó a 3 a la vez: la primera conexión
+ * despachaba la cola mientras las otras conectaban; pero eso depende de lo que tarde conectar, y
+ * con la máquina libre podría llegar. */
 CAL_PRUEBA(concurrencia, 40)
 static void concurrencia(void)
 {
