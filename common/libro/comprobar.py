@@ -319,11 +319,10 @@ def comprobar_epub(salida):
     if not resultado(os.path.exists(epub), "existe el EPUB"):
         return
     jar = "/usr/share/java/epubcheck.jar"
+    orden = ["java", "-jar", jar, epub] if os.path.exists(jar) else ["epubcheck", epub]
     # -XX:-UsePerfData: sin ella la JVM deja /tmp/hsperfdata_<usuario> (ruta fija, no sigue a
-    # TMPDIR) y `make test` no puede dejar nada en /tmp. El envoltorio `epubcheck` lo recibe
-    # por JAVA_TOOL_OPTIONS.
-    orden = (["java", "-XX:-UsePerfData", "-jar", jar, epub] if os.path.exists(jar)
-             else ["epubcheck", epub])
+    # TMPDIR) y `make test` no puede dejar nada en /tmp. Por el entorno, que llega igual a
+    # `java -jar` que al envoltorio `epubcheck`.
     entorno = dict(os.environ, JAVA_TOOL_OPTIONS="-XX:-UsePerfData")
     # El límite es contra un cuelgue, no una medida: epubcheck gasta unos 20 s de CPU (Java),
     # pero con la máquina muy cargada (carga 40) se midieron 4,5 minutos.
