@@ -322,8 +322,9 @@ def comprobar_epub(salida):
     orden = ["java", "-jar", jar, epub] if os.path.exists(jar) else ["epubcheck", epub]
     # -XX:-UsePerfData: sin ella la JVM deja /tmp/hsperfdata_<usuario> (ruta fija, no sigue a
     # TMPDIR) y `make test` no puede dejar nada en /tmp. Por el entorno, que llega igual a
-    # `java -jar` que al envoltorio `epubcheck`.
-    entorno = dict(os.environ, JAVA_TOOL_OPTIONS="-XX:-UsePerfData")
+    # `java -jar` que al envoltorio `epubcheck`; detrás de las opciones que ya hubiera.
+    opciones = (os.environ.get("JAVA_TOOL_OPTIONS", "") + " -XX:-UsePerfData").strip()
+    entorno = dict(os.environ, JAVA_TOOL_OPTIONS=opciones)
     # El límite es contra un cuelgue, no una medida: epubcheck gasta unos 20 s de CPU (Java),
     # pero con la máquina muy cargada (carga 40) se midieron 4,5 minutos.
     r = subprocess.run(orden, capture_output=True, text=True, timeout=600, env=entorno)
