@@ -35,7 +35,11 @@ inicio_propio=${campos_propios[19]}
 # núcleos no baja de 1750 s). Que las verificaciones aguanten una CPU más llena lo prueba
 # test-con-carga.sh, con dos bucles ocupados más. PRUEBAS_LIGERAS="" las devuelve todas a los
 # J carriles. El carril ligero arranca con las solas (antes esperaba a que acabaran: 189 s
-# parado en el ensayo del 28-11-2026).
+# parado en el ensayo del 28-11-2026). En una máquina más rápida (02-12-2026: fork+exec de 1,2
+# ms; prueba-clase, 186 s de CPU en 436) se probó otra vez prueba-clase en el carril ligero:
+# 1429 s frente a 1318, con 2321 s de CPU frente a 1883 (empieza al lado de valgrind, que pasó
+# de 181 s a 281, y estira todo lo demás). `make test` ya llena los dos núcleos: para que tarde
+# menos hay que gastar menos CPU, no repartirla de otro modo.
 J=${PRUEBAS_J:-2}
 SOLAS=" ${PRUEBAS_SOLAS:-prueba-common-valgrind prueba-common-asan prueba-fuzz} "
 LIGERAS=" ${PRUEBAS_LIGERAS-prueba-terminal} "
