@@ -6,7 +6,10 @@
 #   make practica L=02 E=1        solo el ejercicio 1-… de esa lección
 #   make vigilar-practica L=02    vuelve a comprobar cada vez que guardas un ejercicio.c
 #   make prueba-practica [L=02]   (make test) cada respuesta pasa, cada partida falla y cada
-#                                 mutante pierde justo sus casos
+#                                 mutante se aplica a su respuesta
+#   make prueba-practica-mutantes [L=02]
+#                                 (un paso propio de .ci/run) cada mutante pierde justo sus
+#                                 casos; por qué va aparte, en prueba-practica.sh
 
 # llhttp (la práctica de la lección 9) va como en las lecciones: de pkg-config o sus objetos.
 # Criterion (la práctica 2 de la lección 11) solo se enlaza en el programa que lo usa: --as-needed.
@@ -21,7 +24,7 @@ PRACTICA_DEPS = $(LIBCURSO) $(LLHTTP_OBJS) $(B)/bin/servidor-practica $(B)/bin/m
                 $(VIVOS_SO)
 PRACTICA_DIRS = $(foreach l,$(L),$(if $(E),$(wildcard lessons/$(l)-*/practica/$(E)-*),$(wildcard lessons/$(l)-*)))
 
-.PHONY: practica vigilar-practica prueba-practica
+.PHONY: practica vigilar-practica prueba-practica prueba-practica-mutantes
 practica: $(PRACTICA_DEPS)
 	@test -n "$(L)" || { echo "Uso: make practica L=02   (número de la lección; E=1 para un solo ejercicio)"; exit 2; }
 	@test -n "$(strip $(PRACTICA_DIRS))" || { echo "No existe la lección (o el ejercicio) L=$(L) $(E)"; exit 2; }
@@ -35,4 +38,8 @@ vigilar-practica: $(PRACTICA_DEPS)
 # las respuestas, solo las publicadas: make publicar L=NN).
 SUITES += $(if $(wildcard lessons/*/practica/*/.mutantes/*.patch),prueba-practica)
 prueba-practica: $(PRACTICA_DEPS)
-	@$(PRACTICA_ENV) bash lessons/practica/prueba-practica.sh -B $(B) $(foreach l,$(L),$(wildcard lessons/$(l)-*))
+	@$(PRACTICA_ENV) bash lessons/practica/prueba-practica.sh -B $(B) --parte respuestas \
+	  $(foreach l,$(L),$(wildcard lessons/$(l)-*))
+prueba-practica-mutantes: $(PRACTICA_DEPS)
+	@$(PRACTICA_ENV) bash lessons/practica/prueba-practica.sh -B $(B) --parte mutantes \
+	  $(foreach l,$(L),$(wildcard lessons/$(l)-*))

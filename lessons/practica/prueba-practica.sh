@@ -1,21 +1,34 @@
 #!/usr/bin/env bash
 # prueba-practica.sh — demuestra que cada ejercicio de práctica de las lecciones tiene
-# dientes (suite prueba-practica de make test): para cada lessons/NN-tema/practica/N-nombre/,
+# dientes: para cada lessons/NN-tema/practica/N-nombre/,
 #   1. su respuesta (solutions/practica/NN-tema/N-nombre/ejercicio.c) pasa todos los casos;
 #   2. el ejercicio.c de partida, sin tocar, compila y falla al menos un caso;
 #   3. cada mutante (lessons/NN-tema/practica/N-nombre/.mutantes/*.patch, un error
 #      realista aplicado a la respuesta) pierde justo los casos de su cabecera
 #      «# Debe fallar: caso1 caso2», ni uno más ni uno menos (un caso de «# Puede fallar:»,
 #      con el porqué en el parche, no cuenta).
+# En dos partes (--parte): «respuestas» (suite prueba-practica de make test) hace 1 y 2 y
+# comprueba que cada ejercicio tiene mutantes y que cada uno se aplica aún a su respuesta, sin
+# ejecutarlos; «mutantes» (make prueba-practica-mutantes, un paso propio de .ci/run) hace 3.
+# Así se reparte porque los mutantes son las tres cuartas partes de la CPU (el 02-12-2026: 531 s
+# de 704, 174 de las 272 comprobaciones) y make test no cabía en sus 20 minutos; es lo que se
+# hace con los mutantes de los laboratorios. Sin --parte, las dos.
 # Una comprobación que falla con otras al lado se repite una vez sola antes de darla por
 # mala; el informe dice las dos.
-# Las comprobaciones van de seis en seis (PRACTICA_J). Uso: prueba-practica.sh [-B build] [LECCIÓN...]
+# Las comprobaciones van de seis en seis (PRACTICA_J).
+# Uso: prueba-practica.sh [-B build] [--parte respuestas|mutantes] [LECCIÓN...]
 set -u
 aqui=$(cd "$(dirname "$0")" && pwd)
 raiz=$(cd "$aqui/../.." && pwd)
 cd "$raiz" || exit 1
 B=build
 if [ "${1:-}" = -B ]; then B=$2; shift 2; fi
+parte=todo
+if [ "${1:-}" = --parte ]; then parte=$2; shift 2; fi
+case $parte in
+  respuestas | mutantes | todo) ;;
+  *) echo "prueba-practica.sh: --parte respuestas o --parte mutantes, no «$parte»" >&2; exit 2 ;;
+esac
 J=${PRACTICA_J:-6}
 mkdir -p "$B/pruebas-practica" "${TMPDIR:-/tmp}"
 DIR=$(mktemp -d "$raiz/$B/pruebas-practica/ronda.XXXXXX")
@@ -35,7 +48,7 @@ if [ -z "${BD_CONEXION:-}" ] && [ -z "${PRUEBA_PRACTICA_BD:-}" ] &&
     grep -qx 'bd' $(printf '%s/casos ' "${ejercicios[@]}"); then
   rm -rf "$DIR"
   PRUEBA_PRACTICA_BD=1 exec bash common/herramientas/postgres.sh ejecutar \
-    "$(mktemp -u "${TMPDIR:-/tmp}/prueba-practica-bd.XXXXXX")" bash "$aqui/prueba-practica.sh" -B "$B" "$@"
+    "$(mktemp -u "${TMPDIR:-/tmp}/prueba-practica-bd.XXXXXX")" bash "$aqui/prueba-practica.sh" -B "$B" --parte "$parte" "$@"
 fi
 
 # Cada comprobación es una tarea «EJERCICIO TIPO [MUTANTE]» (TIPO: respuesta, partida o
@@ -97,18 +110,41 @@ probar() {
 export -f probar
 export DIR B aqui
 
+# se_aplica EJ M: que el mutante M se aplica aún a la respuesta de EJ (sin ejecutarlo: eso es
+# la parte «mutantes»). Deja su línea en $DIR.
+se_aplica() {
+  local ej=$1 m=$2 leccion nombre resp salida
+  leccion=$(basename "$(dirname "$(dirname "$ej")")"); nombre=$(basename "$ej")
+  resp="solutions/practica/$leccion/$nombre/ejercicio.c"
+  [ -f "$resp" ] || return 0 # la falta de la respuesta ya la dice su comprobación
+  if ! grep -q '^# Debe fallar: *[^ ]' "$m"; then
+    echo "MAL $leccion/$nombre: el mutante $(basename "$m" .patch) no dice qué casos pierde («# Debe fallar: caso…»)"
+  elif salida=$(patch -s --dry-run -o /dev/null "$resp" <"$m" 2>&1); then
+    echo "ok $leccion/$nombre: el mutante $(basename "$m" .patch) se aplica a la respuesta"
+  else
+    echo "MAL $leccion/$nombre: el mutante $(basename "$m" .patch) no se aplica a la respuesta: $salida"
+  fi
+}
+
 tareas=()
 for ej in "${ejercicios[@]}"; do
   leccion=$(basename "$(dirname "$(dirname "$ej")")"); nombre=$(basename "$ej")
-  tareas+=("$ej respuesta" "$ej partida")
+  [ "$parte" = mutantes ] || tareas+=("$ej respuesta" "$ej partida")
   n=0
   for m in "$ej"/.mutantes/*.patch; do
     [ -f "$m" ] || continue
-    n=$((n + 1)); tareas+=("$ej mutante $m")
+    n=$((n + 1))
+    if [ "$parte" = respuestas ]; then
+      se_aplica "$ej" "$m" >"$DIR/aplica-$leccion-$nombre-$n.txt"
+    else
+      tareas+=("$ej mutante $m")
+    fi
   done
   [ "$n" -gt 0 ] || echo "MAL $leccion/$nombre: no tiene ningún mutante ($ej/.mutantes/*.patch)" >"$DIR/sin-mutantes-$leccion-$nombre.txt"
 done
-printf '%s\n' "${tareas[@]}" | xargs -P "$J" -L1 bash -c 'probar "$@"' _
+if [ ${#tareas[@]} -gt 0 ]; then
+  printf '%s\n' "${tareas[@]}" | xargs -P "$J" -L1 bash -c 'probar "$@"' _
+fi
 # Una comprobación que sale MAL con otras cinco al lado se repite una vez, sola, antes de
 # darla por mala (la regla de prueba-mutantes.sh): bajo carga, un caso con «tarda:» puede
 # pasarse de su máximo. El límite no se ensancha; las dos salidas quedan en el informe.
