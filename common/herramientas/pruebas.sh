@@ -118,7 +118,7 @@ esperar_una() {
 # más largas, de la más larga a la más corta (PRUEBAS_LARGAS, con los tiempos de una pasada
 # sin carga: empiezan pronto y las cortas rellenan los otros carriles) y al final el resto, en
 # el orden en que se registraron. Las ligeras, en ese mismo orden, en su propia cola.
-LARGAS=" ${PRUEBAS_LARGAS:-prueba-autograder prueba-clase prueba-practica prueba-lecciones prueba-labs prueba-edicion prueba-libro prueba-gradescope prueba-usuario prueba-vigilar} "
+LARGAS=" ${PRUEBAS_LARGAS:-prueba-autograder prueba-clase prueba-lecciones prueba-labs prueba-edicion prueba-libro prueba-gradescope prueba-usuario prueba-vigilar prueba-practica} "
 orden=()
 for suite in "$@"; do [[ "$SOLAS" == *" $suite "* ]] && orden+=("$suite"); done
 for suite in $LARGAS; do
