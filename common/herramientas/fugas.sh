@@ -192,14 +192,24 @@ comprobar_uno() {
 
 # Los binarios son independientes: FUGAS_PARALELO a la vez (2: los núcleos de la máquina
 # del curso), cada uno con un solo trabajador de Criterion (ver arriba). Los veredictos se
-# escriben en orden al final.
+# escriben al final en el orden de la orden.
+# Empiezan los que tienen más pruebas (las cuenta su --list, sin valgrind): cada prueba es un
+# proceso nuevo bajo la herramienta, y su arranque es casi todo el coste. En el orden de la
+# orden (el alfabético), los test_servidor_*, los más largos, iban al final y uno de los dos
+# núcleos esperaba parado al último (CI del 02-12-2026: 368 s de CPU en 229 de reloj).
 paralelo=${FUGAS_PARALELO:-2}
-total=0
-for bin in "$@"; do
-  total=$((total + 1))
+total=$#
+orden=$(i=0
+  for bin in "$@"; do
+    i=$((i + 1))
+    n=$("$bin" --list 2>/dev/null | grep -c '[├└]──')
+    echo "${n:-0} $i"
+  done | sort -k1,1nr -k2,2n | cut -d' ' -f2)
+binarios=("$@")
+for i in $orden; do
   (
-    comprobar_uno "$total" "$bin" >"$carpeta/veredicto.$total" 2>&1
-    echo $? >"$carpeta/rc.$total"
+    comprobar_uno "$i" "${binarios[$((i - 1))]}" >"$carpeta/veredicto.$i" 2>&1
+    echo $? >"$carpeta/rc.$i"
   ) &
   while [ "$(jobs -rp | wc -l)" -ge "$paralelo" ]; do wait -n; done
 done
