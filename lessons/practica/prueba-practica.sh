@@ -14,7 +14,8 @@
 # de 704, 174 de las 272 comprobaciones) y make test no cabía en sus 20 minutos; es lo que se
 # hace con los mutantes de los laboratorios. Sin --parte, las dos.
 # Una comprobación que falla con otras al lado se repite una vez sola antes de darla por
-# mala; el informe dice las dos.
+# mala; el informe dice las dos. Cada parte acaba con sus controles (más abajo): copias
+# estropeadas de un mutante que tienen que salir mal.
 # Las comprobaciones van de seis en seis (PRACTICA_J).
 # Uso: prueba-practica.sh [-B build] [--parte respuestas|mutantes] [LECCIÓN...]
 set -u
@@ -51,11 +52,26 @@ if [ -z "${BD_CONEXION:-}" ] && [ -z "${PRUEBA_PRACTICA_BD:-}" ] &&
     "$(mktemp -u "${TMPDIR:-/tmp}/prueba-practica-bd.XXXXXX")" bash "$aqui/prueba-practica.sh" -B "$B" --parte "$parte" "$@"
 fi
 
+# Lo que dice y hace un mutante, en un solo sitio para las dos partes (la que ve si se aplica y
+# la que lo ejecuta no pueden discrepar):
+# casos_que_pierde M: los casos de su «# Debe fallar:», ordenados, separados por espacios.
+casos_que_pierde() { sed -n 's/^# Debe fallar: *//p' "$1" | tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' '; }
+# aplicar_mutante RESP M DEST: copia la respuesta RESP a DEST/ejercicio.c y le aplica M por la
+# ruta de su cabecera (-p1), sin preguntar y sin darle nunca la vuelta (-f; con -t, un parche
+# que ya está en la respuesta se aplicaría al revés y saldría bien). Lo que diga patch queda
+# en DEST/patch.log.
+aplicar_mutante() {
+  local resp=$1 m=$2 dest=$3
+  mkdir -p "$dest" && cp "$resp" "$dest/ejercicio.c" &&
+    patch -s -f --no-backup-if-mismatch -d "$dest" -p1 <"$m" >"$dest/patch.log" 2>&1
+}
+export -f casos_que_pierde aplicar_mutante
+
 # Cada comprobación es una tarea «EJERCICIO TIPO [MUTANTE]» (TIPO: respuesta, partida o
 # mutante); van de PRACTICA_J en PRACTICA_J (por omisión 6, medido: 202 s con 3 y 92 s con 6 en 2 núcleos; casi todo es esperar a
 # temporizadores). Cada una escribe en $DIR/<n>.txt líneas «ok texto» o «MAL texto».
 probar() {
-  local ej=$1 tipo=$2 m=${3:-} leccion nombre clave sal res log fuente esperados obtenidos falla
+  local ej=$1 tipo=$2 m=${3:-} leccion nombre clave sal res log fuente esperados falla
   leccion=$(basename "$(dirname "$(dirname "$ej")")"); nombre=$(basename "$ej")
   clave="$leccion/$nombre"
   local trabajo=${PROBAR_TRABAJO:-}
@@ -70,8 +86,7 @@ probar() {
       fuente=$resp ;;
     partida) fuente=$ej/ejercicio.c ;;
     mutante)
-      cp "$resp" "$trabajo/ejercicio.c"
-      if ! patch -s -d "$trabajo" -p1 <"$m" >"$trabajo/patch.log" 2>&1; then
+      if ! aplicar_mutante "$resp" "$m" "$trabajo"; then
         echo "MAL $clave: el mutante $(basename "$m") no se aplica a la respuesta: $(cat "$trabajo/patch.log")" >>"$sal"
         return
       fi
@@ -95,7 +110,7 @@ probar() {
       elif [ -n "$falla" ]; then echo "ok $clave: la partida compila y falla (el primer caso que falla: ${falla% })" >>"$sal"
       else echo "MAL $clave: la partida sin tocar pasa todos los casos" >>"$sal"; fi ;;
     mutante)
-      esperados=$(sed -n 's/^# Debe fallar: *//p' "$m" | tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' ')
+      esperados=$(casos_que_pierde "$m")
       # «# Puede fallar: caso» (con el porqué en el parche): ese caso no cuenta, falle o no.
       local puede
       puede=$(sed -n 's/^# Puede fallar: *//p' "$m" | sed 's/(.*//')
@@ -113,17 +128,19 @@ export DIR B aqui
 # se_aplica EJ M: que el mutante M se aplica aún a la respuesta de EJ (sin ejecutarlo: eso es
 # la parte «mutantes»). Deja su línea en $DIR.
 se_aplica() {
-  local ej=$1 m=$2 leccion nombre resp salida
+  local ej=$1 m=$2 leccion nombre resp dest
   leccion=$(basename "$(dirname "$(dirname "$ej")")"); nombre=$(basename "$ej")
   resp="solutions/practica/$leccion/$nombre/ejercicio.c"
   [ -f "$resp" ] || return 0 # la falta de la respuesta ya la dice su comprobación
-  if ! grep -q '^# Debe fallar: *[^ ]' "$m"; then
+  dest=$(mktemp -d "$DIR/aplica.XXXXXX")
+  if [ -z "$(casos_que_pierde "$m")" ]; then
     echo "MAL $leccion/$nombre: el mutante $(basename "$m" .patch) no dice qué casos pierde («# Debe fallar: caso…»)"
-  elif salida=$(patch -s --dry-run -o /dev/null "$resp" <"$m" 2>&1); then
+  elif aplicar_mutante "$resp" "$m" "$dest"; then
     echo "ok $leccion/$nombre: el mutante $(basename "$m" .patch) se aplica a la respuesta"
   else
-    echo "MAL $leccion/$nombre: el mutante $(basename "$m" .patch) no se aplica a la respuesta: $salida"
+    echo "MAL $leccion/$nombre: el mutante $(basename "$m" .patch) no se aplica a la respuesta: $(tr '\n' ' ' <"$dest/patch.log")"
   fi
+  rm -rf "$dest"
 }
 
 tareas=()
@@ -166,7 +183,57 @@ for t in "$DIR"/trabajo.*.tarea; do
   mv "$otra.tmp" "$otra"
   mv "$primera" "${t%.tarea}.primera"
 done
-cat "$DIR"/*.txt | sort | sed 's/^ok /  ✔ /; s/^MAL /  ✘ /'
+# Controles: las comprobaciones de los mutantes saltan de verdad (como control_tabla en
+# prueba-labs.sh). Copias estropeadas del primer mutante, en $DIR/control/, que deben salir mal:
+# en «respuestas», una sin «# Debe fallar», una cuyo contexto ya no está en la respuesta, una
+# con la ruta de otro archivo en la cabecera y el mutante sobre una respuesta que ya lo lleva;
+# en «mutantes», una que dice perder un caso que no existe (una ejecución más del ejercicio).
+cej="" cm=""
+for ej in "${ejercicios[@]}"; do
+  for m in "$ej"/.mutantes/*.patch; do
+    if [ -f "$m" ]; then cej=$ej cm=$m; break 2; fi
+  done
+done
+# controlar DESCRIPCIÓN LÍNEAS: «ok control» si LÍNEAS (la salida de una comprobación) es MAL.
+controlar() {
+  if grep -q '^MAL ' "$2"; then echo "ok control: $1 sale mal"
+  else echo "MAL control: $1 no sale mal: $(head -c 300 "$2")"; fi
+}
+if [ -n "$cm" ]; then
+  C="$DIR/control"
+  mkdir -p "$C"
+  if [ "$parte" != mutantes ]; then
+    grep -v '^# Debe fallar:' "$cm" >"$C/sin-cabecera.patch"
+    awk '/^@@/ { h = 1; print; next } h && /^[- ]/ { print substr($0, 1, 1) "XX" substr($0, 2); next } { print }' \
+      "$cm" >"$C/otro-contexto.patch"
+    sed -E 's#^(---|\+\+\+) ([ab])/ejercicio\.c#\1 \2/otro.c#' "$cm" >"$C/otra-ruta.patch"
+    for caso in sin-cabecera otro-contexto otra-ruta; do se_aplica "$cej" "$C/$caso.patch" >"$C/$caso.txt"; done
+    resp="solutions/practica/$(basename "$(dirname "$(dirname "$cej")")")/$(basename "$cej")/ejercicio.c"
+    # (La línea es la que daría la comprobación: «MAL» si aplicar_mutante lo rechaza.)
+    if ! aplicar_mutante "$resp" "$cm" "$C/una-vez"; then
+      echo "ok ni siquiera se aplica una vez: $(cat "$C/una-vez/patch.log")" >"$C/dos-veces.txt"
+    elif aplicar_mutante "$C/una-vez/ejercicio.c" "$cm" "$C/dos-veces"; then
+      echo "ok se aplica dos veces" >"$C/dos-veces.txt"
+    else
+      echo "MAL no se aplica dos veces" >"$C/dos-veces.txt"
+    fi
+    {
+      controlar "un mutante sin «# Debe fallar»" "$C/sin-cabecera.txt"
+      controlar "un mutante cuyo contexto no está en la respuesta" "$C/otro-contexto.txt"
+      controlar "un mutante con la ruta de otro archivo en la cabecera" "$C/otra-ruta.txt"
+      controlar "un mutante sobre una respuesta que ya lo lleva" "$C/dos-veces.txt"
+    } >"$DIR/control-aplica.txt"
+  fi
+  if [ "$parte" != respuestas ]; then
+    sed 's/^# Debe fallar: */&caso-que-no-existe /' "$cm" >"$C/$(basename "$cm")"
+    PROBAR_TRABAJO="$C/trabajo" probar "$cej" mutante "$C/$(basename "$cm")"
+    controlar "un mutante que dice perder un caso que no existe" "$C/trabajo.txt" >"$DIR/control-mutante.txt"
+  fi
+fi
+# Cada archivo, entero y en el orden de su primera línea: las líneas del registro que sigue a un
+# «MAL» (sangradas) se quedan debajo de él, no se ordenan aparte.
+for f in "$DIR"/*.txt; do printf '%s\t%s\n' "$(head -n1 "$f")" "$f"; done | sort | cut -f2 |
+  while IFS= read -r f; do cat "$f"; done | sed 's/^ok /  ✔ /; s/^MAL /  ✘ /'
 pasan=$(cat "$DIR"/*.txt | grep -c "^ok ")
 fallan=$(cat "$DIR"/*.txt | grep -c "^MAL ")
 echo "resumen: ${#ejercicios[@]} ejercicios, $pasan comprobaciones bien, $fallan mal"
