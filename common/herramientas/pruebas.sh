@@ -2,7 +2,8 @@
 # Ejecuta las suites de `make test` (de dos en dos y las ligeras al lado, ver más abajo), guarda
 # el registro de cada una en build/pruebas/<suite>.log y termina con el resumen
 # «pruebas: N passed, N failed».
-# Al final comprueba que no quede ningún proceso del curso vivo ni ningún temporal.
+# Al final comprueba que no quede ningún proceso del curso vivo ni ningún temporal, ni en
+# build/tmp ni fuera (en /tmp y /dev/shm, con un nombre del curso).
 set -u
 raiz=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$raiz" || exit 1
@@ -151,6 +152,10 @@ for suite in "${orden[@]}"; do
 done
 
 inicio_todo=$(date +%s)
+# Lo que hay en /tmp y /dev/shm antes de empezar: lo que aparezca y siga ahí al final salió de
+# TMPDIR (o no lo respeta: los segmentos de PostgreSQL, Chromium) y se dice (ver más abajo).
+fuera() { find /tmp /dev/shm -mindepth 1 -maxdepth 1 2>/dev/null | sort; }
+fuera_antes=$(fuera)
 # Cada vuelta arranca lo que cabe (una ligera si su carril está libre; en los J carriles, una
 # sola cuando están vacíos, o, acabadas las solas, del resto hasta llenarlos) y espera a que
 # acabe alguna.
@@ -236,6 +241,26 @@ if [ -n "$restos" ]; then
 else
   pasan=$((pasan + 1))
 fi
+# Fuera de build/tmp: lo nuevo en /tmp y /dev/shm que sigue ahí. Es un resto (✘) lo que lleva
+# un nombre de los que usa el curso; lo demás puede ser de otro programa de la máquina (un
+# navegador, el escritorio) y solo se enseña, sin contar como fallo.
+nuestros="" ajenos=""
+while IFS= read -r ruta; do
+  [ -n "$ruta" ] || continue
+  n=${ruta##*/}
+  case $n in
+    PostgreSQL.* | criterion_* | curso-* | calif-* | prueba-* | pasada-* | vivos-* | *-fuzz-* | sonda-* | HACKEADO*)
+      nuestros+=" $ruta" ;;
+    *) ajenos+=" $ruta" ;;
+  esac
+done < <(comm -13 <(printf '%s\n' "$fuera_antes") <(fuera))
+if [ -n "$nuestros" ]; then
+  echo "✘ quedan restos de las pruebas en /tmp o /dev/shm:$nuestros"
+  fallan=$((fallan + 1)); fallidas+=("restos-fuera")
+else
+  pasan=$((pasan + 1))
+fi
+[ -z "$ajenos" ] || echo "(nuevos en /tmp o /dev/shm durante las pruebas, con nombres que no son del curso: $ajenos)"
 
 # Al final, otra vez lo que falló de cada suite (sus líneas «✘» y «Obtenido:», las 20
 # primeras): cuando solo se ve el final de la salida (un registro de CI recortado), la causa
