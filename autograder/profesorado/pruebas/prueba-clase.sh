@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # prueba-clase.sh B — `make grade-clase`: una clase de 10 entregas del laboratorio 07 (si no
-# está, el primero que haya), calificada dos veces con J=2:
+# está, el primero que haya), calificada dos veces con J=2 (la segunda, una entrega de cada
+# clase: de las copias idénticas de la solución, una):
 #   dos soluciones (una metida en una subcarpeta y con archivos de más), un mutante, una
 #   que no compila, una vacía, una con el archivo en dos subcarpetas, una con el archivo de
 #   más de 1 MiB, una que usa system() (no se califica), una hostil que intenta escribir en
@@ -10,8 +11,8 @@
 #   por debajo, la hostil y la colgada con nota baja; las notas de cada fila (archivos
 #   ignorados, tomados de una subcarpeta, que faltan, ambiguos, enormes, medios
 #   prohibidos); el resumen del profesorado (media, mediana,
-#   las que más fallan); las dos pasadas dan el mismo notas.csv (salvo la columna de
-#   segundos, que es tiempo de reloj); ENTREGAS queda intacta y no queda ningún proceso. Y
+#   las que más fallan); las dos pasadas dan las mismas filas de notas.csv (salvo la columna
+#   de segundos, que es tiempo de reloj); ENTREGAS queda intacta y no queda ningún proceso. Y
 #   el zip de «Descargar entregas» de VPL (dos estudiantes, uno con dos entregas): la última
 #   de cada uno, el nombre y el id de Moodle de su carpeta. Y lo que exporta GitHub Classroom:
 #   classroom_roster.csv y la carpeta de `gh classroom clone` (un repositorio por estudiante).
@@ -128,10 +129,11 @@ huella_curso() { find labs solutions autograder common/include -type f -print0 |
 h_entregas=$(huella_entregas)
 h_curso=$(huella_curso)
 
-# pasada N: make grade-clase; deja notas.csv en $TMP/notas-N.csv.
+# pasada N [ENTREGAS]: make grade-clase (de $E si no se dice otra); deja notas.csv en
+# $TMP/notas-N.csv.
 pasada() {
   local t0=$SECONDS
-  CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade-clase LAB="$numero" ENTREGAS="$E" J="$J" \
+  CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade-clase LAB="$numero" ENTREGAS="${2:-$E}" J="$J" \
     TRABAJOS="$TRABAJOS_CLASE" \
     >"$TMP/pasada-$1.txt" 2>&1
   rc=$? segundos=$((SECONDS - t0))
@@ -320,13 +322,35 @@ python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r["score"]=1; json.
 # Y los resultados de otro grupo en la misma carpeta no se borran.
 mkdir -p "$SAL/alumnos/otro-grupo" && echo '{}' >"$SAL/alumnos/otro-grupo/results.json"
 
-# Segunda pasada: las mismas notas.
-pasada 2
+# Segunda pasada: las mismas notas. Vuelve a calificar cada clase de entrega, no cada copia:
+# de las seis copias del mismo programa (ana, carlos, la de Moodle, bea, ciro y dora), solo
+# ana; las otras cinco no cambian nada de lo que se califica (lo que las distingue es cómo se
+# recogen, ya comprobado arriba, también contra make grade ENTREGA=) y eran cinco
+# calificaciones enteras de unas 30. Se quedan en la carpeta de salida como si fueran de otro
+# grupo: esta pasada no las toca.
+E2="$TMP/entregas-2"
+mkdir -p "$E2"
+otra_vez=()
+for d in "$E"/*/; do
+  a=$(basename "$d")
+  case $a in carlos-subcarpeta | bea-copia | ciro-zip | dora-repo | "$MOODLE") continue ;; esac
+  cp -a "$d" "$E2/" && otra_vez+=("$a")
+done
+pasada 2 "$E2"
 comprobar "segunda pasada: la nota que cambió sin cambiar la entrega sale en el resumen" \
   test -n "$(grep -F 'ana-solucion: 1 → ' "$TMP/resumen-2.txt")"
-comprobar "segunda pasada: los resultados de otro grupo siguen ahí" test -s "$SAL/alumnos/otro-grupo/results.json"
-if [ "$rc" = 0 ] && diff <(cut -d, -f1-5,7- "$TMP/notas-1.csv") <(cut -d, -f1-5,7- "$TMP/notas-2.csv") >"$TMP/diff.txt"; then
-  bien "segunda pasada ($segundos s): el mismo notas.csv (salvo los segundos)"
+comprobar "segunda pasada: los resultados de otro grupo siguen ahí" \
+  test -s "$SAL/alumnos/otro-grupo/results.json" -a -s "$SAL/alumnos/carlos-subcarpeta/results.json"
+# Las filas de notas.csv de la primera pasada de quien se calificó otra vez (y la cabecera),
+# tal cual están escritas.
+filas_otra_vez() { python3 -c 'import csv,sys
+quien = set(sys.argv[2:])
+for i, linea in enumerate(open(sys.argv[1], encoding="utf-8", newline="")):
+    if i == 0 or next(csv.reader([linea]))[0] in quien: sys.stdout.write(linea)' "$1" "${otra_vez[@]}"; }
+filas_otra_vez "$TMP/notas-1.csv" >"$TMP/notas-1-otra-vez.csv"
+if [ "$rc" = 0 ] && [ "$(wc -l <"$TMP/notas-2.csv")" = $((${#otra_vez[@]} + 1)) ] &&
+  diff <(cut -d, -f1-5,7- "$TMP/notas-1-otra-vez.csv") <(cut -d, -f1-5,7- "$TMP/notas-2.csv") >"$TMP/diff.txt"; then
+  bien "segunda pasada (${#otra_vez[@]} entregas, $segundos s): el mismo notas.csv que la primera (salvo los segundos)"
 else
   # En una sola línea: el resumen de make test muestra solo la primera de cada ✘.
   mal repetible "la segunda pasada (rc=$rc) da otras notas: $(tr '\n' ' ' <"$TMP/diff.txt"); lo que falló en cada una: $(diff "$TMP/fallos-1.txt" "$TMP/fallos-2.txt" | grep '^[<>]' | tr '\n' ' ')"
