@@ -150,6 +150,16 @@ static void corte_brusco(void)
         cal_nota("(tras salir, el nombre «beto» debe quedar libre)");
         CAL_FIN(0);
     }
+    /* Y la sala cuenta solo a quien sigue en ella: un corte también descuenta. Un servidor que
+     * bajaba la cuenta en /quit y al echar a quien no lee, pero no en un corte, respondía
+     * «* Conectados (3): ana, beto» (el estudiante de prueba de la sesión 66, 100/100 antes).
+     * Mutante: cuenta_sin_restar_en_corte. */
+    tcp_texto(&c[0], "/list\n");
+    if (!chat_espera_linea(&s, &c[0], "* Conectados (2): ana, beto")) {
+        cal_nota("(beto se fue cerrando su conexión y carla cortándola con RST; después entró "
+                 "otro beto: en la sala quedan ana y beto, y «/list» cuenta a los que quedan)");
+        CAL_FIN(0);
+    }
     if (!cierran_en_difusion(&s, &c[0], &beto2)) {
         CAL_FIN(0);
     }
@@ -349,6 +359,43 @@ static int echa_al_que_pide_sin_leer(sesion_t *s, tcp_t *lector, tcp_t *emisor)
     return 1;
 }
 
+/* Tras expulsar a «lento», la riada sigue hasta RIADA_ENTREGADA_MIB hacia el lector, que lo lee
+ * todo: lo ya entregado no es de nadie, y el servidor tiene que soltarlo en la callback de cada
+ * escritura. Quien guardaba las escrituras terminadas y las liberaba al salir pasaba valgrind
+ * (nada se pierde) y todo lo demás, con la memoria creciendo con cada mensaje (el estudiante de
+ * prueba de la sesión 66, 100/100 antes). Mutante: escrituras_liberadas_al_salir. */
+#define RIADA_ENTREGADA_MIB 24
+
+/* 1 si la memoria residente máxima del servidor (VmHWM) no pasó de MEMORIA_MAXIMA_MIB durante
+ * la riada de `enviados` bytes. */
+static int memoria_tras_la_riada(sesion_t *s, uint64_t enviados)
+{
+    uint64_t pico = cal_memoria_pico_kib(s->p);
+
+    if (pico == 0) {
+        /* Sin prueba no hay aprobado, como en linea_larga. */
+        cal_esperado("medir la memoria residente máxima (VmHWM) del servidor");
+        cal_obtenido(
+            "no se pudo medir: sin esa medida, esta verificación no se puede dar por buena");
+        return 0;
+    }
+    if (pico > (uint64_t)MEMORIA_MAXIMA_MIB * 1024) {
+        cal_esperado("memoria residente máxima (VmHWM) de %d MiB como mucho tras difundir "
+                     "%.0f MiB a un lector que lo lee todo (y 1 MiB a «lento», al que se "
+                     "expulsa)",
+                     MEMORIA_MAXIMA_MIB, enviados / 1048576.0);
+        cal_obtenido("llegó a %llu MiB: lo que ya se entregó sigue en la memoria del servidor",
+                     (unsigned long long)(pico / 1024));
+        cal_nota("(el búfer de cada escritura se libera en su callback, en cuanto libuv "
+                 "termina con él; guardarlo hasta el final no es una fuga para valgrind, pero "
+                 "la memoria crece con cada mensaje)");
+        return 0;
+    }
+    cal_nota("Tras difundir %.0f MiB, memoria residente máxima de %llu KiB.", enviados / 1048576.0,
+             (unsigned long long)pico);
+    return 1;
+}
+
 CAL_PRUEBA(cliente_lento, 30)
 static void cliente_lento(void)
 {
@@ -358,7 +405,7 @@ static void cliente_lento(void)
     char bloque[64 * LINEA_INUNDACION];
     char linea[2048];
     size_t largo;
-    uint64_t enviados = 0, limite, difundidas = 0, todas = 0;
+    uint64_t enviados = 0, limite, difundidas = 0, todas = 0, al_expulsar = 0;
     size_t en_bloque = 0;
     int expulsado = 0;
     char aviso[256] = "";
@@ -374,7 +421,8 @@ static void cliente_lento(void)
         bloque[i + LINEA_INUNDACION - 1] = '\n';
     }
     limite = cal_ahora_ms() + 12000;
-    while (!expulsado && enviados < MAX_INUNDACION && cal_ahora_ms() < limite) {
+    while ((!expulsado || enviados < ((uint64_t)RIADA_ENTREGADA_MIB << 20)) &&
+           enviados < MAX_INUNDACION && cal_ahora_ms() < limite) {
         /* No adelantarse más de 512 KiB al lector: así el lector nunca es «lento». */
         if (enviados < c[0].recibidos + (512u << 10)) {
             /* A trozos desalineados (comun.h, TROZO_DESALINEADO). */
@@ -394,6 +442,7 @@ static void cliente_lento(void)
         while (tcp_linea(&c[0], 0, linea, sizeof linea, &largo) == 1) {
             if (strncmp(linea, "* lento ha salido de la sala", 28) == 0) {
                 expulsado = 1;
+                al_expulsar = enviados;
                 snprintf(aviso, sizeof aviso, "%.200s", linea);
             } else if (largo == LINEA_DIFUNDIDA - 1) {
                 difundidas += !expulsado;
@@ -420,7 +469,7 @@ static void cliente_lento(void)
         chat_sigue_vivo(&s);
         CAL_FIN(0);
     }
-    cal_nota("«lento» fue desconectado tras %.1f MiB enviados a la sala.", enviados / 1048576.0);
+    cal_nota("«lento» fue desconectado tras %.1f MiB enviados a la sala.", al_expulsar / 1048576.0);
     if (strcmp(aviso, "* lento ha salido de la sala (no leía sus mensajes)") != 0) {
         cal_esperado("el aviso exacto «* lento ha salido de la sala (no leía sus mensajes)»");
         cal_obtenido("«%s»", aviso);
@@ -432,6 +481,17 @@ static void cliente_lento(void)
         CAL_FIN(0);
     }
     if (!limite_bien_medido(difundidas * LINEA_DIFUNDIDA, lento.recibidos)) {
+        CAL_FIN(0);
+    }
+    if (enviados < ((uint64_t)RIADA_ENTREGADA_MIB << 20)) {
+        cal_esperado("que la sala difundiera %d MiB del emisor al lector en 12 s",
+                     RIADA_ENTREGADA_MIB);
+        cal_obtenido("llegaron solo %.1f MiB: el servidor difunde demasiado despacio",
+                     enviados / 1048576.0);
+        chat_sigue_vivo(&s);
+        CAL_FIN(0);
+    }
+    if (!memoria_tras_la_riada(&s, enviados)) {
         CAL_FIN(0);
     }
     /* La sala sigue: el emisor acaba su línea a medias, habla, y el lector lo oye tras lo que
