@@ -273,3 +273,15 @@ int chat_arrancar_vigilando_cierre(sesion_t *s, double limite_s)
 {
     return arrancar_con(s, 0, 1, limite_s);
 }
+
+uint64_t chat_memoria_pico(sesion_t *s)
+{
+    uint64_t pico = cal_memoria_pico_kib(s->p);
+
+    if (pico == 0) {
+        cal_esperado("medir la memoria residente máxima (VmHWM) del servidor");
+        cal_obtenido(
+            "no se pudo medir: sin esa medida, esta verificación no se puede dar por buena");
+    }
+    return pico;
+}

@@ -112,6 +112,10 @@ int chat_espera_prefijo(sesion_t *s, tcp_t *c, const char *prefijo, const char *
  * (linea_larga) o con un cliente que no lee (cliente_lento): la solución no pasa de unos
  * pocos MiB. */
 #define MEMORIA_MAXIMA_MIB 16
+/* La memoria residente máxima (VmHWM) del servidor hasta ahora, en KiB. 0 si no se pudo medir:
+ * entonces ya lo dijo en el informe (sin esa medida no hay aprobado) y quien llama acaba la
+ * verificación sin dar puntos. */
+uint64_t chat_memoria_pico(sesion_t *s);
 
 /* «lento» (SO_RCVBUF de 4 KiB) entra en la sala y después los dos de `nombres`. */
 int chat_sala_con_lento(sesion_t *s, tcp_t *lento, tcp_t *c, const char *const *nombres);
