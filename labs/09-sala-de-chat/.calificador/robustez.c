@@ -375,14 +375,15 @@ static int echa_al_que_pide_sin_leer(sesion_t *s, tcp_t *lector, tcp_t *emisor)
 #define RIADA_PROPIO_MS 12000
 
 /* Por qué acabó la riada antes de tiempo, para el informe: lo que sigue a «tras enviar N MiB a
- * la sala» (`veredicto` 0) o a «llegaron solo N MiB» (`veredicto` 1, con el juicio). */
-static const char *riada_cortada(uint64_t propio_ms, const cal_tiempo_propio_t *t, int veredicto,
-                                 char *buf, size_t tam)
+ * la sala» (`veredicto` 0) o a «llegaron solo N MiB» (`veredicto` 1, con el juicio). Las mismas
+ * condiciones que cortan el bucle de cliente_lento: `parada_ms` es su s.espera. */
+static const char *riada_cortada(uint64_t propio_ms, const cal_tiempo_propio_t *t,
+                                 uint64_t parada_ms, int veredicto, char *buf, size_t tam)
 {
     if (propio_ms >= RIADA_PROPIO_MS) {
         snprintf(buf, tam, "en %d s de tiempo propio del servidor (en la CPU o dormido)%s",
                  RIADA_PROPIO_MS / 1000, veredicto ? ": difunde demasiado despacio" : "");
-    } else if (t->quieto > 0) {
+    } else if (t->quieto >= parada_ms) {
         snprintf(buf, tam, "%s: pasó %.1f s dormido sin que el emisor ni el lector avanzaran",
                  veredicto ? "y el servidor dejó de difundir" : "hasta que la sala se paró",
                  t->quieto / 1000.0);
@@ -494,7 +495,7 @@ static void cliente_lento(void)
                      "«* lento ha salido de la sala …»");
         cal_obtenido("tras enviar %.1f MiB a la sala %s, «lento» seguía conectado",
                      enviados / 1048576.0,
-                     riada_cortada(propio_ms, &propio, 0, corte, sizeof corte));
+                     riada_cortada(propio_ms, &propio, (uint64_t)s.espera, 0, corte, sizeof corte));
         cal_nota("(«lento» tiene una ventana TCP de 4 KiB y nunca lee: todo lo que se le "
                  "manda se acumula en la cola de escritura del servidor. Mira "
                  "uv_stream_get_write_queue_size)");
@@ -520,7 +521,7 @@ static void cliente_lento(void)
                      "propio del servidor",
                      RIADA_ENTREGADA_MIB, RIADA_PROPIO_MS / 1000);
         cal_obtenido("llegaron solo %.1f MiB %s", enviados / 1048576.0,
-                     riada_cortada(propio_ms, &propio, 1, corte, sizeof corte));
+                     riada_cortada(propio_ms, &propio, (uint64_t)s.espera, 1, corte, sizeof corte));
         chat_sigue_vivo(&s);
         CAL_FIN(0);
     }
