@@ -14,8 +14,9 @@
 #     («García López Ana 301245 agarcia/AAAA-MM-DD-hh-mm-ss/») y las hojas leen nombre e id.
 #   - HITO=B: solo hasta ese hito de lab.json, nota sobre 100 (como make grade HITO=B), en
 #     build/clase/<lab>-hito-B/.
-#   - J calificaciones a la vez (por omisión, tantas como núcleos); TRABAJOS=n verificaciones
-#     a la vez en cada una.
+#   - J calificaciones a la vez (por omisión, tantas como núcleos), que se reparten las
+#     verificaciones a la vez de lab.json («trabajos»: 12 y J=2, 6 en cada una); TRABAJOS=n,
+#     n en cada una.
 #   - Salida en build/clase/<lab>/ (hojas.py la escribe): notas.csv (para guiones), notas-es.csv
 #     (hoja de cálculo en español: «;», coma decimal, UTF-8 con BOM), moodle-notas.csv,
 #     retroalimentacion/ (un informe por estudiante, para subirlos de una vez), similitud.txt
@@ -51,7 +52,18 @@ datos=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab")
 mapfile -t archivos < <(awk -F'\t' '$2 == "archivo" { print $3 }' <<<"$datos")
 limite=$(awk -F'\t' '$2 == "tiempo_limite_s" { print $3 }' <<<"$datos")
 trabajos=$(awk -F'\t' '$2 == "trabajos" { print $3 }' <<<"$datos")
-por_uno=${TRABAJOS:-$trabajos}
+# Las J calificaciones se reparten los «trabajos» de lab.json (lo que una máquina aguanta de
+# ese laboratorio a la vez), no los multiplican. Medido el 03-12-2026 con el 11 (12 a la vez)
+# en 2 núcleos, calificando mutantes que solo tocan los reintentos: con J=2 y 12 en cada una,
+# 1 de 4 calificaciones perdió además descarga_integra, estancada y concurrencia_maxima (las
+# que miden tiempos bajo strace), en 66 s; con 6 en cada una, 0 de 4, en 31 s. Con J=3 y 12,
+# 4 de 9 (76–101 s); con 4, 0 de 6 (53–86 s). Con TRABAJOS=n, n en cada una.
+if [ -n "${TRABAJOS:-}" ]; then
+  por_uno=$TRABAJOS
+else
+  por_uno=$((trabajos / J))
+  [ "$por_uno" -ge 1 ] || por_uno=1
+fi
 # HITO tiene que ser uno de lab.json (también va en el nombre de la carpeta de salida).
 # shellcheck source=autograder/herramientas/lab.sh
 source "$RAIZ/autograder/herramientas/lab.sh"

@@ -28,14 +28,15 @@ chmod 755 "$TMP"
 trap '[ -n "${CONSERVAR:-}" ] || rm -rf "$TMP"' EXIT
 MARCA="prueba-clase-$$-$RANDOM"
 J=${J_CLASE:-2}
-# make test corre dos suites a la vez en una máquina de 2 núcleos: con J=2, cada calificación
-# corre la mitad de sus verificaciones a la vez, y entre las dos, las de un make grade. Los
-# márgenes de tiempo de las verificaciones están pensados para esa carga.
-TRABAJOS_CLASE=${TRABAJOS_CLASE:-4}
+# Sin TRABAJOS, como lo llama un profesor: con J=2, grade-clase reparte entre las dos las
+# verificaciones a la vez de lab.json (las de un make grade: 4 y 4 en el 07), y esta prueba
+# comprueba que no las multiplica. TRABAJOS_CLASE=n fija n en cada una (TRABAJOS=n).
+TRABAJOS_CLASE=${TRABAJOS_CLASE:-}
 
 lab=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab 07 2>/dev/null | awk -F'\t' '$2 == "programa" { print $1 }')
 [ -n "$lab" ] || lab=$("$CALIFICAR" --raiz "$RAIZ" --lista | awk -F'\t' '$2 == "programa" { print $1 }' | sort | head -n1)
 numero=${lab:0:2}
+trabajos_lab=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' '$2 == "trabajos" { print $3 }')
 mapfile -t archivos < <("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' '$2 == "archivo" { print $3 }')
 principal=""
 for a in "${archivos[@]}"; do case "$a" in *.c) principal=${principal:-$a} ;; esac; done
@@ -134,7 +135,7 @@ h_curso=$(huella_curso)
 pasada() {
   local t0=$SECONDS
   CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade-clase LAB="$numero" ENTREGAS="${2:-$E}" J="$J" \
-    TRABAJOS="$TRABAJOS_CLASE" \
+    ${TRABAJOS_CLASE:+TRABAJOS="$TRABAJOS_CLASE"} \
     >"$TMP/pasada-$1.txt" 2>&1
   rc=$? segundos=$((SECONDS - t0))
   cp "$SAL/notas.csv" "$TMP/notas-$1.csv" 2>/dev/null
@@ -149,11 +150,23 @@ pasada() {
 pasada 1
 if [ "$rc" = 0 ] && [ -f "$TMP/notas-1.csv" ] && [ "$(wc -l <"$TMP/notas-1.csv")" = $((n_entregas + 1)) ] &&
   head -n1 "$TMP/notas-1.csv" | grep -q '^alumno,puntos,maximo,porcentaje,compila,segundos,nota,estado,id,nota_10,compila,'; then
-  bien "grade-clase: $n_entregas entregas en $segundos s (J=$J, TRABAJOS=$TRABAJOS_CLASE), notas.csv con una fila por entrega"
+  bien "grade-clase: $n_entregas entregas en $segundos s (J=$J${TRABAJOS_CLASE:+, TRABAJOS=$TRABAJOS_CLASE}), notas.csv con una fila por entrega"
 else
   mal clase "grade-clase (rc=$rc): $(tail -n 20 "$TMP/pasada-1.txt")"
   resumen_final
   exit 1
+fi
+
+# Las verificaciones a la vez: las J calificaciones se reparten las de lab.json, no las
+# multiplican (J × cada una ≤ trabajos, al menos 1 en cada una), y cada una corre las que dice.
+if [ -z "$TRABAJOS_CLASE" ]; then
+  cada=$(sed -n 's/^Calificando .*, [0-9]* a la vez (\([0-9]*\) verificaciones a la vez en cada una)…$/\1/p' "$TMP/pasada-1.txt")
+  if [ -n "$cada" ] && [ -n "$trabajos_lab" ] && [ "$cada" -ge 1 ] &&
+    { [ $((J * cada)) -le "$trabajos_lab" ] || [ "$cada" = 1 ]; }; then
+    bien "grade-clase reparte las verificaciones a la vez: J=$J × $cada ≤ $trabajos_lab de lab.json"
+  else
+    mal clase-trabajos "grade-clase con J=$J y «trabajos»: ${trabajos_lab:-?} en lab.json corre «${cada:-?}» en cada una: $(grep -m1 '^Calificando' "$TMP/pasada-1.txt")"
+  fi
 fi
 
 # col ALUMNO N: la columna N (1…10) de su fila.
@@ -308,7 +321,7 @@ fi
 lo_que_falla() { grep -E '^ +✘' "$1" 2>/dev/null | head -n 4 | tr -s ' ' | tr '\n' ';'; }
 for a in "$MOODLE" bea-copia ciro-zip dora-repo elena-partido; do
   CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade LAB="$numero" ENTREGA="$E/$a" SALIDA="$TMP/uno" \
-    TRABAJOS="$TRABAJOS_CLASE" >/dev/null 2>&1
+    ${TRABAJOS_CLASE:+TRABAJOS="$TRABAJOS_CLASE"} >/dev/null 2>&1
   uno=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["score"])' "$TMP/uno/results.json" 2>/dev/null)
   if [ -n "$uno" ] && [ "$uno" = "$(col "$a" 2)" ]; then
     bien "make grade ENTREGA=…/$a: la misma nota que grade-clase"
@@ -365,7 +378,7 @@ fi
 # nota de siempre y quien no entregó.
 printf 'Ana García López;301245\nZoe Núñez Sin Entrega;999999\n' >"$TMP/lista.txt"
 CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade-clase LAB="$numero" ENTREGAS="$E" J="$J" \
-  TRABAJOS="$TRABAJOS_CLASE" ALUMNO="$MOODLE" LISTA="$TMP/lista.txt" >"$TMP/pasada-alumno.txt" 2>&1
+  ${TRABAJOS_CLASE:+TRABAJOS="$TRABAJOS_CLASE"} ALUMNO="$MOODLE" LISTA="$TMP/lista.txt" >"$TMP/pasada-alumno.txt" 2>&1
 cp "$SAL/notas.csv" "$TMP/notas-1.csv"
 comprobar "ALUMNO=: vuelve a calificar solo a uno y la hoja sigue con todos ($(($(wc -l <"$SAL/notas.csv") - 1)) filas)" \
   test "$(grep -c '^Calificando 1 entrega' "$TMP/pasada-alumno.txt")" = 1 -a "$(wc -l <"$SAL/notas.csv")" = $((n_entregas + 2))
@@ -391,7 +404,7 @@ with zipfile.ZipFile(zip_, "w") as z:
     z.writestr("Report.txt", "Date: 2026-03-03\nNumber of users: 2\nNumber of submissions: 3")
 PY
 CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade-clase LAB="$numero" ENTREGAS="$VPLZIP" J="$J" \
-  TRABAJOS="$TRABAJOS_CLASE" >"$TMP/pasada-vpl.txt" 2>&1
+  ${TRABAJOS_CLASE:+TRABAJOS="$TRABAJOS_CLASE"} >"$TMP/pasada-vpl.txt" 2>&1
 cp "$SAL/notas.csv" "$TMP/notas-1.csv"
 ANA="García López Ana 301245 agarcia"
 LUIS="Pérez Luis 301300 lperez"
@@ -424,7 +437,7 @@ done
 printf '"identifier","github_username","github_id","name"\r\n"ana.garcia@uni.es","ana-g","101","Ana García López"\r\n"juan@uni.es","juan-ana-g","102","Juan Pérez"\r\n"zoe@uni.es","zoe-n","103","Zoe Núñez"\r\n"pablo@uni.es","","",""\r\n' \
   >"$TMP/classroom_roster.csv"
 CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade-clase LAB="$numero" ENTREGAS="$GHC" J="$J" \
-  TRABAJOS="$TRABAJOS_CLASE" LISTA="$TMP/classroom_roster.csv" >"$TMP/pasada-classroom.txt" 2>&1
+  ${TRABAJOS_CLASE:+TRABAJOS="$TRABAJOS_CLASE"} LISTA="$TMP/classroom_roster.csv" >"$TMP/pasada-classroom.txt" 2>&1
 cp "$SAL/notas.csv" "$TMP/notas-1.csv"
 comprobar "Classroom: una fila por repositorio y por quien no entregó ($(($(wc -l <"$SAL/notas.csv") - 1)))" \
   test "$(wc -l <"$SAL/notas.csv")" = 5
