@@ -12,7 +12,8 @@
 #      esta copia): la primera ✘ es la primera de su debe_fallar (en
 #      labs/NN-tema/.calificador/mutantes.tsv) en el orden de lab.json y las de antes salen ✔; con una entrega que usa medios prohibidos, no se califica; con una
 #      hostil que escribe en el repositorio y falsifica resultados, nada cambia ni se cree; y
-#      la solución de cada laboratorio (las que haya en esta copia) sale entera ✔, como en
+#      la solución del primero y la de cada laboratorio con un servidor que vive toda la
+#      calificación (el PostgreSQL del 12), si están en esta copia, salen enteras ✔, como en
 #      make grade.
 #   3. el avance («⏳ Lab 07 · n/m verificaciones») sale en una terminal (script) y no en una
 #      tubería ni con CI=true; esas dos calificaciones van al historial (HISTORIAL=…).
@@ -225,12 +226,20 @@ if [ "$lab" = 07-monitor-web ]; then
   fi
 fi
 
-# Cada solución de esta copia, por --primera: todas ✔ (una ✘ por la carga vale si después
-# «pasó al repetirla sola»). Lo que en make grade funciona tiene que funcionar por lotes: el
-# PostgreSQL del 12, un demonio, moría barrido como huérfano en cada vuelta del ejecutor, y make
-# vigilar LAB=12 no calificaba nada («no pude crear el papel curso»).
+# Soluciones por --primera: todas ✔ (una ✘ por la carga vale si después «pasó al repetirla
+# sola»). Lo que en make grade funciona tiene que funcionar por lotes: el PostgreSQL del 12, un
+# demonio que arranca el calificador una vez para toda la calificación, moría barrido como
+# huérfano en cada vuelta del ejecutor, y make vigilar LAB=12 no calificaba nada («no pude crear
+# el papel curso»). Lo que distingue un laboratorio en los lotes es eso, un servidor que vive
+# más que una verificación (postgres.sh en su calificador); los servidores de prácticas de los
+# demás los arranca cada verificación y mueren con ella, como en el primero, que sí se califica
+# aquí entero. Así que: el primero y los que arrancan postgres.sh. (Hasta el 03-12-2026, cada
+# solución: las del 08 al 11 eran cuatro calificaciones enteras más, casi 100 s de
+# prueba-vigilar, que no probaban nada de los lotes que no probara ya la del primero; su nota
+# por make grade la comprueba prueba-labs.)
 for l in $("$CALIFICAR" --raiz "$RAIZ" --lista | awk -F'\t' '$2 == "programa" { print $1 }' | sort); do
   [ -d "solutions/$l" ] || continue
+  [ "$l" = "$lab" ] || grep -qs postgres_sh labs/"$l"/.calificador/*.c || continue
   primera "sol-$l" "solutions/$l" "$l"
   total=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$l" | awk -F'\t' '$2 == "verificacion"' | wc -l)
   vistas=$(awk '/^  (✔|✘) +[0-9]+\/[0-9]+ / { n++ } END { print n + 0 }' "$TMP/sol-$l.txt")

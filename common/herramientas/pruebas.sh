@@ -32,8 +32,10 @@ inicio_propio=${campos_propios[19]}
 
 # Las suites van de dos en dos (PRUEBAS_J, 2: los núcleos de la máquina), y las que casi solo
 # esperan (PRUEBAS_LIGERAS) en un carril más, de una en una, al lado. Las que llenan la CPU por
-# sí solas (valgrind, ASan, libFuzzer) van solas en los J carriles, sin otra al lado que las
-# frene ni a quien frenar (PRUEBAS_SOLAS). La CPU de cada suite sale en su línea («CPU N s»), y
+# sí solas (valgrind y ASan: unos 1,7 núcleos cada una) van solas en los J carriles, sin otra
+# al lado que las frene ni a quien frenar (PRUEBAS_SOLAS). libFuzzer también iba sola hasta el
+# 03-12-2026, pero es un proceso de tiempo fijo (FUZZ_SEGUNDOS) en un núcleo (30 s de CPU en
+# 30): sola dejaba el otro parado; en un carril ocupa uno, como cualquier otra. La CPU de cada suite sale en su línea («CPU N s»), y
 # es lo que decide en qué grupo va. Ligera es solo la que gasta poco de verdad: prueba-terminal
 # (13 s de CPU en 83, medido el 01-12-2026). Hasta entonces también lo eran prueba-clase,
 # prueba-vigilar, prueba-gradescope y prueba-usuario (el 27-11-2026, 96 s de CPU en 369, 52 en
@@ -53,7 +55,7 @@ inicio_propio=${campos_propios[19]}
 # de 181 s a 281, y estira todo lo demás). `make test` ya llena los dos núcleos: para que tarde
 # menos hay que gastar menos CPU, no repartirla de otro modo.
 J=${PRUEBAS_J:-2}
-SOLAS=" ${PRUEBAS_SOLAS:-prueba-common-valgrind prueba-common-asan prueba-fuzz} "
+SOLAS=" ${PRUEBAS_SOLAS:-prueba-common-valgrind prueba-common-asan} "
 LIGERAS=" ${PRUEBAS_LIGERAS-prueba-terminal} "
 # Las suites selladas (PRUEBAS_SELLADAS): en lugar de ejecutarlas, se comprueba que su pasada,
 # hecha antes de entregar y sellada con la huella de todo lo que puede cambiar su veredicto,

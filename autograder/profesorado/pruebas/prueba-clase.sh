@@ -315,18 +315,32 @@ else
   mal libreoffice "falta soffice (libreoffice-calc-nogui, perfil test de dependencias.sh): no se puede comprobar la hoja"
 fi
 
-# La misma nota con make grade ENTREGA= que en la clase (un solo camino para recoger). Si no
-# casa, lo que falló en cada lado (el 27-11-2026 falló una vez sin decir qué: la fila que
-# buscaba «comprobar» no existe para esta etiqueta).
+# Lo mismo recogido con make grade ENTREGA= que en la clase (un solo camino para recoger): con
+# HITO= el primer hito de lab.json (en el 07, compilar y la entrada), sus puntos con make grade
+# son los de esas mismas verificaciones en la calificación de grade-clase. Lo que se prueba es
+# qué programa se recoge de cada forma de entregar, y eso lo decide ya el primer hito (sin el
+# archivo o con otro, no compila o no es el mismo); las verificaciones de tiempos del resto ya
+# se repiten en la segunda pasada. Cinco calificaciones enteras del 07 en fila eran unos 70 s
+# (100 con la máquina cargada) de prueba-clase; así, unos 20. Si no casa, lo que falló en cada
+# lado (el 27-11-2026 falló una vez sin decir qué: la fila que buscaba «comprobar» no existe
+# para esta etiqueta).
 lo_que_falla() { grep -E '^ +✘' "$1" 2>/dev/null | head -n 4 | tr -s ' ' | tr '\n' ';'; }
+hito1=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' '$2 == "hito" { print $3; exit }')
+ids_hito1=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' -v h="$hito1" '$2 == "hito" && $3 == h { print $4 }')
+# puntos_de RESULTS IDS…: la suma de los puntos de esas verificaciones en un results.json.
+puntos_de() { python3 -c 'import json,sys
+ids = set(sys.argv[2].split())
+print(sum(t["score"] for t in json.load(open(sys.argv[1]))["tests"] if t["extra_data"]["id"] in ids))' "$1" "$2" 2>/dev/null; }
 for a in "$MOODLE" bea-copia ciro-zip dora-repo elena-partido; do
-  CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade LAB="$numero" ENTREGA="$E/$a" SALIDA="$TMP/uno" \
+  rm -rf "$TMP/uno"
+  CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade LAB="$numero" HITO="$hito1" ENTREGA="$E/$a" SALIDA="$TMP/uno" \
     ${TRABAJOS_CLASE:+TRABAJOS="$TRABAJOS_CLASE"} >/dev/null 2>&1
   uno=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["score"])' "$TMP/uno/results.json" 2>/dev/null)
-  if [ -n "$uno" ] && [ "$uno" = "$(col "$a" 2)" ]; then
-    bien "make grade ENTREGA=…/$a: la misma nota que grade-clase"
+  en_clase=$(puntos_de "$SAL/alumnos/$a/results.json" "$ids_hito1")
+  if [ -n "$uno" ] && [ -n "$ids_hito1" ] && [ "$uno" = "$en_clase" ] && [ "$uno" -gt 0 ]; then
+    bien "make grade ENTREGA=…/$a HITO=$hito1: los mismos puntos que esas verificaciones en grade-clase ($uno)"
   else
-    mal "make-grade-${a%%_*}" "make grade ENTREGA=…/$a: ${uno:-sin nota} puntos, y en grade-clase $(col "$a" 2); falló con make grade: $(lo_que_falla "$TMP/uno/informe.txt") en la clase: $(lo_que_falla "$SAL/alumnos/$a/informe.txt")"
+    mal "make-grade-${a%%_*}" "make grade ENTREGA=…/$a HITO=$hito1: ${uno:-sin nota} puntos, y esas verificaciones en grade-clase ${en_clase:-?}; falló con make grade: $(lo_que_falla "$TMP/uno/informe.txt") en la clase: $(lo_que_falla "$SAL/alumnos/$a/informe.txt")"
   fi
 done
 
@@ -389,16 +403,23 @@ comprobar "el curso queda intacto" test "$(huella_curso)" = "$h_curso"
 # El zip de «Descargar entregas» de una actividad de VPL, con su forma real
 # (mod/vpl/views/downloadallsubmissions.php): «Apellidos Nombre ID usuario/FECHA/archivos»,
 # FECHA.ceg/ con lo que dijo VPL y Report.txt arriba. Ana entregó dos veces (la partida y después
-# la solución: cuenta la última); Luis, la partida, y un miembro que sale de su carpeta.
+# la solución: cuenta la última); Luis, un programa suyo que no compila, y un miembro que sale de
+# su carpeta. (Hasta el 03-12-2026 Luis entregaba la partida, y lo mismo Juan en Classroom: lo
+# que se prueba es que su fila es suya y no la de Ana, pero calificar la partida del 07 son unos
+# 36 s, porque sus verificaciones esperan hasta su límite, y era la más larga de cada una de las
+# dos pasadas. «No compila» prueba algo más: que de su carpeta se tomó y compiló su archivo.)
 VPLZIP="$TMP/vpl-entregas.zip"
-python3 - "$VPLZIP" "$lab" "${archivos[@]}" <<'PY'
+python3 - "$VPLZIP" "$lab" "$principal" "${archivos[@]}" <<'PY'
 import sys, zipfile
-zip_, lab, archivos = sys.argv[1], sys.argv[2], sys.argv[3:]
+zip_, lab, principal, archivos = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 with zipfile.ZipFile(zip_, "w") as z:
     for a in archivos:
         z.write(f"labs/{lab}/{a}", f"García López Ana 301245 agarcia/2026-03-01-10-00-00/{a}")
         z.write(f"solutions/{lab}/{a}", f"García López Ana 301245 agarcia/2026-03-02-09-30-00/{a}")
-        z.write(f"labs/{lab}/{a}", f"Pérez Luis 301300 lperez/2026-03-01-11-00-00/{a}")
+        if a == principal:
+            z.writestr(f"Pérez Luis 301300 lperez/2026-03-01-11-00-00/{a}", "int main(void) { return 0 }\n")
+        else:
+            z.write(f"labs/{lab}/{a}", f"Pérez Luis 301300 lperez/2026-03-01-11-00-00/{a}")
     z.writestr("García López Ana 301245 agarcia/2026-03-02-09-30-00.ceg/execution.txt", "Grade :=>>3\n")
     z.writestr("Pérez Luis 301300 lperez/2026-03-01-11-00-00/../../../fuera-vpl.c", "int main(void){}")
     z.writestr("Report.txt", "Date: 2026-03-03\nNumber of users: 2\nNumber of submissions: 3")
@@ -411,7 +432,7 @@ LUIS="Pérez Luis 301300 lperez"
 comprobar "VPL: el zip de «Descargar entregas», una fila por estudiante ($(($(wc -l <"$SAL/notas.csv") - 1)))" \
   test "$(wc -l <"$SAL/notas.csv")" = 3
 comprobar "VPL: de dos entregas cuenta la última (la solución, 100 %)" es "$(col "$ANA" 4)" 100
-comprobar "VPL: la partida de Luis saca poco" bajo "$(col "$LUIS" 4)"
+comprobar "VPL: Luis, lo suyo: 0 % y «no compila»" es "$(col "$LUIS" 4)/$(col "$LUIS" 8)" "0/no compila"
 comprobar "VPL: el id de Moodle sale de la carpeta" es "$(col "$ANA" 9)/$(col "$LUIS" 9)" "301245/301300"
 comprobar "VPL: notas-es.csv con el nombre sin id ni usuario" \
   test "$(grep -c '^García López Ana;301245;' "$SAL/notas-es.csv" | tr -d '\r')" = 1
@@ -421,7 +442,8 @@ comprobar "VPL: el miembro que sale de su carpeta no se toma y se dice" \
 # de verdad) y la carpeta de `gh classroom clone student-repos`, un repositorio git por
 # estudiante llamado «<tarea>-<usuario>» con la plantilla de make classroom (el archivo arriba,
 # README.md, .github/). Ana (ana-g) entregó la solución; Juan (juan-ana-g: su usuario acaba
-# como el de Ana), la partida; Zoe no aceptó la tarea; Pablo aún no enlazó su cuenta.
+# como el de Ana), un programa que no compila (ver Luis en VPL); Zoe no aceptó la tarea; Pablo
+# aún no enlazó su cuenta.
 GHC="$TMP/lab-$numero-submissions"
 for quien in ana-g juan-ana-g; do
   r="$GHC/lab-$numero-$quien"
@@ -429,7 +451,13 @@ for quien in ana-g juan-ana-g; do
   echo "name: Calificación automática" >"$r/.github/workflows/classroom.yml"
   echo "# Laboratorio $numero" >"$r/README.md"
   for a in "${archivos[@]}"; do
-    if [ "$quien" = ana-g ]; then cp "solutions/$lab/$a" "$r/"; else cp "labs/$lab/$a" "$r/"; fi
+    if [ "$quien" = ana-g ]; then
+      cp "solutions/$lab/$a" "$r/"
+    elif [ "$a" = "$principal" ]; then
+      printf 'int main(void) { return 0 }\n' >"$r/$a"
+    else
+      cp "labs/$lab/$a" "$r/"
+    fi
   done
   git -C "$r" init -q -b main && git -C "$r" add -A &&
     git -C "$r" -c user.name=e -c user.email=e@example.org commit -qm entrega
@@ -443,8 +471,8 @@ comprobar "Classroom: una fila por repositorio y por quien no entregó ($(($(wc 
   test "$(wc -l <"$SAL/notas.csv")" = 5
 comprobar --fila "lab-$numero-ana-g" "Classroom: la solución de Ana, 100 %, con su nombre e identificador de la lista" \
   es "$(col "lab-$numero-ana-g" 4)/$(col "lab-$numero-ana-g" 9)" "100/ana.garcia@uni.es"
-comprobar --fila "lab-$numero-juan-ana-g" "Classroom: la partida de Juan saca poco (su usuario acaba como el de Ana, y es el suyo)" \
-  es "$(bajo "$(col "lab-$numero-juan-ana-g" 4)" && echo bajo)/$(col "lab-$numero-juan-ana-g" 9)" "bajo/juan@uni.es"
+comprobar --fila "lab-$numero-juan-ana-g" "Classroom: Juan, lo suyo: 0 % y «no compila» (su usuario acaba como el de Ana, y es el suyo)" \
+  es "$(col "lab-$numero-juan-ana-g" 4)/$(col "lab-$numero-juan-ana-g" 8)/$(col "lab-$numero-juan-ana-g" 9)" "0/no compila/juan@uni.es"
 comprobar "Classroom: quien no aceptó la tarea, «sin entrega» con su identificador" \
   es "$(col "Zoe Núñez" 8)/$(col "Zoe Núñez" 9)/$(col "pablo@uni.es" 8)" "sin entrega/zoe@uni.es/sin entrega"
 comprobar "Classroom: notas-es.csv con el nombre de la lista" \

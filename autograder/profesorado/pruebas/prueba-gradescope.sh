@@ -7,10 +7,10 @@
 #      forma de Gradescope: source/ (el zip), submission/, results/; setup.sh construye;
 #   3. run_autograder califica tres entregas y results.json se valida contra los campos que
 #      documenta Gradescope (validar_gradescope.py): la solución, metida en una subcarpeta y
-#      con un archivo de más (100 %, y el informe dice qué se ignoró); el programa de
-#      partida (≤ 20 %); y una entrega hostil que intenta escribir en el curso, en los
-#      informes y en results/ (nota baja, nada cambiado, results.json no falsificado, ningún
-#      proceso suyo vivo).
+#      con un archivo de más (100 %, y el informe dice qué se ignoró); en el 07, una entrega
+#      hostil que intenta escribir en el curso, en los informes y en results/ (nota baja,
+#      nada cambiado, results.json no falsificado, ningún proceso suyo vivo), y con otro
+#      laboratorio, el programa de partida (≤ 20 %).
 # Última línea: «resumen: …».
 set -u
 RAIZ=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -135,12 +135,17 @@ if [ -d "solutions/$lab" ]; then
   [ "$rc" = 0 ] && [ "$p" = "$m" ] && [ "$m" != - ] && bien "un .zip: 100 %" || mal zip-entrega "un .zip: $p/$m (rc=$rc)"
 fi
 
-# 3b. El programa de partida.
-rm -rf "$GS/submission" && mkdir -p "$GS/submission"
-for a in "${archivos[@]}"; do cp "labs/$lab/$a" "$GS/submission/"; done
-entrega partida
-[ "$rc" = 0 ] && [ "$m" != - ] && [ $((p * 100)) -le $((m * 20)) ] &&
-  bien "partida: $p/$m (≤ 20 %)" || mal partida "partida: $p/$m (rc=$rc)"
+# 3b. El programa de partida: una entrega que compila y hace poco saca poco. En el 07 lo prueba
+# ya la hostil (abajo, que compila y no hace el laboratorio), y la partida del 07 son unos 32 s
+# de esta suite (sus verificaciones esperan hasta su límite); la nota de la partida por make
+# grade la comprueba prueba-labs. Con otro laboratorio, sin hostil, la partida.
+if [ "$lab" != 07-monitor-web ]; then
+  rm -rf "$GS/submission" && mkdir -p "$GS/submission"
+  for a in "${archivos[@]}"; do cp "labs/$lab/$a" "$GS/submission/"; done
+  entrega partida
+  [ "$rc" = 0 ] && [ "$m" != - ] && [ $((p * 100)) -le $((m * 20)) ] &&
+    bien "partida: $p/$m (≤ 20 %)" || mal partida "partida: $p/$m (rc=$rc)"
+fi
 
 # 3c. Hostil: escribe en el curso, en los informes de la calificación y en results/.
 if [ "$lab" = 07-monitor-web ]; then
