@@ -52,21 +52,16 @@ datos=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab")
 mapfile -t archivos < <(awk -F'\t' '$2 == "archivo" { print $3 }' <<<"$datos")
 limite=$(awk -F'\t' '$2 == "tiempo_limite_s" { print $3 }' <<<"$datos")
 trabajos=$(awk -F'\t' '$2 == "trabajos" { print $3 }' <<<"$datos")
-# Las J calificaciones se reparten los «trabajos» de lab.json (lo que una máquina aguanta de
-# ese laboratorio a la vez), no los multiplican. Medido el 03-12-2026 con el 11 (12 a la vez)
-# en 2 núcleos, calificando mutantes que solo tocan los reintentos: con J=2 y 12 en cada una,
-# 1 de 4 calificaciones perdió además descarga_integra, estancada y concurrencia_maxima (las
-# que miden tiempos bajo strace), en 66 s; con 6 en cada una, 0 de 4, en 31 s. Con J=3 y 12,
-# 4 de 9 (76–101 s); con 4, 0 de 6 (53–86 s). Con TRABAJOS=n, n en cada una.
+# Las J calificaciones se reparten los «trabajos» de lab.json, no los multiplican (el porqué y
+# las cifras, en lab_trabajos_repartidos). Con TRABAJOS=n, n en cada una.
+# shellcheck source=autograder/herramientas/lab.sh
+source "$RAIZ/autograder/herramientas/lab.sh"
 if [ -n "${TRABAJOS:-}" ]; then
   por_uno=$TRABAJOS
 else
-  por_uno=$((trabajos / J))
-  [ "$por_uno" -ge 1 ] || por_uno=1
+  por_uno=$(lab_trabajos_repartidos "$trabajos" "$J")
 fi
 # HITO tiene que ser uno de lab.json (también va en el nombre de la carpeta de salida).
-# shellcheck source=autograder/herramientas/lab.sh
-source "$RAIZ/autograder/herramientas/lab.sh"
 lab_hito grade-clase "$lab" "${HITO:-}" || exit 2
 # Con HITO=B (solo hasta ese hito, nota sobre 100) las notas van aparte: no se mezclan con
 # las del laboratorio entero ni se comparan con ellas.

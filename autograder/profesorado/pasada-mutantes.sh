@@ -55,7 +55,7 @@ ENTRADAS=(
   autograder/base autograder/include autograder/lib autograder/observador autograder/runner
   'labs/*/.calificador/mutantes/*' 'labs/*/.calificador/hitos/*' 'labs/*/.calificador/variantes/*'
   'labs/*/.calificador/mutantes.tsv'
-  autograder/herramientas/partidas.sh autograder/herramientas/tabla-mutantes.sh
+  autograder/herramientas/partidas.sh autograder/herramientas/tabla-mutantes.sh autograder/herramientas/lab.sh
   autograder/pruebas/prueba-mutantes.sh autograder/pruebas/comun.sh
   'labs/*/.calificador/*' 'labs/*/lab.json' 'solutions/[0-9][0-9]-*'
   common/src common/include common/servidor

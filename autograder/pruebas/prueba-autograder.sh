@@ -1222,6 +1222,15 @@ juzgar_trazas execve-partido 1 'Se vio openat de «/trabajo/c/a.bin.parte» para
 juzgar_trazas limpia 0 'Sin reglas de medios rotas'
 juzgar_trazas stat-en-bucle 1 'Se vio statx de «/trabajo/c/a.bin» en el hilo del bucle (síncrono'
 juzgar_trazas fstat-menor 1 'En «Progreso en líneas PROGRESO, al ritmo del temporizador» (progreso):'
+# Rutas disfrazadas: el mismo statx síncrono de «stat-en-bucle», con una ruta que empieza como
+# las del sistema y lleva a un archivo de la entrega: «/usr/../trabajo/…» (con «..»),
+# «/proc/self/cwd/…» (la carpeta actual) y «/dev/fd/7» (un descriptor abierto). Antes, por
+# empezar por /usr/, /proc/ o /dev/, no se miraban. «sistema-con-puntos»: una ruta con «..»
+# que se queda en /usr: del sistema, limpia.
+juzgar_trazas ruta-usr-puntos 1 'Se vio statx de «/usr/../trabajo/c/a.bin» en el hilo del bucle (síncrono'
+juzgar_trazas ruta-proc-cwd 1 'Se vio statx de «/proc/self/cwd/c/a.bin» en el hilo del bucle (síncrono'
+juzgar_trazas ruta-dev-fd 1 'Se vio statx de «/dev/fd/7» en el hilo del bucle (síncrono'
+juzgar_trazas sistema-con-puntos 0 'Sin reglas de medios rotas'
 # El 08 («medios.pila_en»: el grupo de hilos de libuv no lee por el programa), con la pila de
 # strace -k de la solución y de una entrega que hace cada archivo síncrono (uv_fs_open y
 # uv_fs_read sin callback) en una callback de uv_queue_work. «trabajo-libuv»: el openat y el
@@ -1241,6 +1250,13 @@ juzgar_trazas_09 espera-en-callback 1 'En «Líneas partidas entre varias lectur
 juzgar_trazas_09 espera-en-callback 1 '25 veces en una ejecución, dentro de uv_run (en sus callbacks: libuv está en su pila)\. Cada uno (usleep, sleep, nanosleep) bloquea el bucle'
 juzgar_trazas_09 espera-bucle-propio 1 'Rompe las reglas de medios del laboratorio 09-sala-de-chat:$'
 juzgar_trazas_09 espera-bucle-propio 1 'Eso es un bucle propio que duerme y vuelve a mirar'
+# «siesta-larga»: un solo usleep(300000) en la callback de la señal, al parar (el mutante
+# duerme_al_parar): uno de ESPERA_LARGA_MS (100) o más ya es dormir en el bucle, aunque sea uno
+# (antes contaban solo más de ESPERAS_MAX, 20, y sacaba 100); cuesta esa verificación, como
+# dormir en una callback. «siesta-corta»: tres de 20 ms, por debajo de las dos reglas: limpia.
+juzgar_trazas_09 siesta-larga 1 'nanosleep en el hilo del bucle, 1 vez (una de 300 ms) en una ejecución, dentro de uv_run'
+juzgar_trazas_09 siesta-larga 1 'En «.*» (senales):'
+juzgar_trazas_09 siesta-corta 0 'Sin reglas de medios rotas'
 # «espera-sin-pila», en el 07 (sin -k): dormir después del primer epoll_ctl del hilo del bucle
 # parece una callback, pero eso también lo cumple un bucle propio con uv_run(…, UV_RUN_NOWAIT);
 # sin la pila no se sabe, y decide como siempre (aquí, en «intervalo», del «nucleo»: el

@@ -13,9 +13,16 @@
 # núcleos: casi todo el tiempo de una calificación es esperar a temporizadores y servidores;
 # medido aquí, el 10 pasa de 162 s con 2 a 131 s con 3, y el 12, el que más CPU gasta, hace
 # sus 38 en 385 s con 3 sin ninguno calificado otra vez).
+# Las J calificaciones a la vez se reparten las verificaciones a la vez de lab.json
+# («trabajos», lo que la máquina aguanta de ese laboratorio), como grade-clase
+# (lab_trabajos_repartidos en autograder/herramientas/lab.sh, con el porqué y las cifras): con
+# J=3 y los 12 del 11 en cada una, 36 programas bajo strace en 2 núcleos, y mutantes que solo
+# tocan los reintentos perdían además las verificaciones que miden tiempos.
 # Un mutante cuyo resultado no es el de su fila se vuelve a calificar solo, sin nada al
-# lado, antes de darlo por malo: con dos a la vez, una verificación de tiempos puede fallar
-# por la carga. Las dos calificaciones se cuentan en el informe; no hay una tercera.
+# lado y con todas las de lab.json, antes de darlo por malo: con otros a la vez, una
+# verificación de tiempos puede fallar por la carga. Las dos calificaciones se cuentan en el
+# informe, con lo que obtuvo la primera en lo que falló (con «×», no «✘»: no es un fallo de la
+# prueba); no hay una tercera.
 # Con LAB=NN (make prueba-mutantes LAB=07) solo los de ese laboratorio, y con MUTANTE=a,b
 # solo los parches que se llaman así (para probar una fila de la tabla tras cambiarla; no sella
 # nada: la pasada es autograder/profesorado/pasada-mutantes.sh). Última línea: «resumen: …».
@@ -49,6 +56,8 @@ cd "$RAIZ" || exit 1
 B=$(realpath -m "${1:-build}")
 # shellcheck source=comun.sh
 source "$RAIZ/autograder/pruebas/comun.sh"
+# shellcheck source=../herramientas/lab.sh
+source "$RAIZ/autograder/herramientas/lab.sh"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-mutantes.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 J=${MUTANTES_J:-3}
@@ -98,7 +107,8 @@ regla_hito() {
   fi
 }
 
-# probar LAB PARCHE: califica el mutante (o el programa de un hito) y deja en
+# probar LAB PARCHE [TRABAJOS]: califica el mutante (o el programa de un hito), con TRABAJOS
+# verificaciones a la vez (sin él, las de lab.json), y deja en
 # $TMP/res/CLASE-LAB-NOMBRE «bien|mal» en la primera línea y el texto del resultado después, y
 # en $TMP/res/CLASE-LAB-NOMBRE.fallaron las fallidas si se calificó (para REESCRIBIR).
 probar() {
@@ -114,7 +124,7 @@ probar() {
       "$(head -n1 "$dir.patch.log")" >"$res"
     return
   fi
-  calificar_en "$lab-$clase-$nombre" --lab "$lab" --entrega "$dir"
+  calificar_en "$lab-$clase-$nombre" --lab "$lab" --entrega "$dir" ${3:+--trabajos "$3"}
   read -r p m < <(nota "$lab-$clase-$nombre")
   debe=$(columna "$lab" "$clase" "$nombre" 4)
   # puede_fallar nombra (con su porqué en la cabecera del parche) las que este fallo tumba o no
@@ -160,6 +170,7 @@ probar() {
 
 mkdir -p "$TMP/res"
 orden=()   # «lab parche», en el orden del informe
+declare -A repartidos=()  # lab → verificaciones a la vez de cada una en la primera pasada
 for lab_json in labs/[0-9][0-9]-*/lab.json; do
   lab=$(basename "$(dirname "$lab_json")")
   case "$lab" in "${LAB:-}"*) ;; *) continue ;; esac
@@ -169,6 +180,7 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
     continue
   fi
   c="labs/$lab/.calificador"
+  repartidos[$lab]=$(lab_trabajos_repartidos "$(lab_filas "$lab" trabajos)" "$J")
   mutantes=("$c"/mutantes/*.patch)
   [ -n "${SOLO_HITOS:-}" ] && mutantes=()
   variantes=("$c"/variantes/*.patch)
@@ -181,12 +193,12 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
   done
 done
 
-# Primera pasada: J a la vez.
+# Primera pasada: J a la vez, repartiéndose las verificaciones a la vez de su laboratorio.
 inicio=$(date +%s)
 for par in "${orden[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$J" ]; do wait -n; done
   # shellcheck disable=SC2086
-  probar $par &
+  probar $par "${repartidos[${par%% *}]}" &
 done
 wait
 echo "(${#orden[@]} mutantes y programas de hitos calificados de $J en $J en $(($(date +%s) - inicio)) s)"
@@ -220,6 +232,12 @@ for par in "${orden[@]}"; do
   else
     mal "$lab-$([ "$clase" != mutante ] && echo "$clase-")$(basename "$parche" .patch)" "$linea"
     tail -n +3 "$res"
+  fi
+  # De uno calificado otra vez, lo que obtuvo con otros al lado en lo que perdió entonces: si
+  # es la carga o su propio fallo, que se ve más con ella, se lee aquí.
+  if [ -f "$res.primera" ] && [ -n "$(tail -n +3 "$res.primera")" ]; then
+    echo "      con otros al lado, la primera vez:"
+    tail -n +3 "$res.primera" | sed -e 's/✘/×/g' -e 's/^/  /'
   fi
 done
 [ "$repetidos" -gt 0 ] && echo "($repetidos mutante(s) calificados otra vez, solos: ver arriba)"

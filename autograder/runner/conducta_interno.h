@@ -54,6 +54,7 @@ typedef struct {
     int epoll, esperas;  /* epoll_ctl y nanosleep en el hilo del bucle */
     int esperas_run;     /* de esos nanosleep, los hechos dentro de uv_run (espera_cerrar) */
     int esperas_cb;      /* y de esos, los que lo prueban con su pila: libuv debajo */
+    long espera_max_ms;  /* el nanosleep más largo de esos (relativo), en ms */
     int sondeos;         /* poll/select en el hilo del bucle (libuv espera con epoll) */
     int sondeos_espera;  /* de ellos, los que esperan (tiempo distinto de 0) */
     int sondeos_hilo;    /* poll/select en otro hilo del programa que no es un resolutor */
@@ -121,7 +122,7 @@ typedef struct {
 /* Lo juzgado en todo el laboratorio. */
 typedef struct {
     int trazas, observadas, con_epoll, con_grupo, sin_ip, con_ip;
-    char lectura[600], escritura[600], proceso[300], red[300], hilos[200], esperas[200];
+    char lectura[600], escritura[600], proceso[300], red[300], hilos[200], esperas[300];
     char menor[600]; /* cerrar, medir o borrar un archivo sin callback: cuesta una verificación */
     int esperas_run; /* las de `esperas`, dentro de uv_run (en callbacks), no en un bucle propio */
     int esperas_cb;  /* y probado con la pila de cada nanosleep: es lo menor (hay_menor) */

@@ -7,6 +7,7 @@
  */
 #include "conducta_interno.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,12 +340,37 @@ static void tratar_epoll(vista_t *v, const llamada_t *ll, const fila_t *f)
     }
 }
 
+/* Los milisegundos que pide dormir un nanosleep o un clock_nanosleep relativo («{tv_sec=0,
+ * tv_nsec=300000000}» en sus argumentos); 0 si no se sabe o si es una hora absoluta
+ * (TIMER_ABSTIME: no dice cuánto duerme). */
+static long dormir_ms(const llamada_t *ll)
+{
+    if (strstr(ll->par, "TIMER_ABSTIME") != NULL)
+        return 0;
+    const char *s = strstr(ll->par, "tv_sec=");
+    const char *ns = strstr(ll->par, "tv_nsec=");
+    if (s == NULL || ns == NULL)
+        return 0;
+    char *fin;
+    errno = 0;
+    long long seg = strtoll(s + strlen("tv_sec="), &fin, 10);
+    if (errno != 0 || fin == s + strlen("tv_sec=") || seg < 0 || seg > 86400)
+        return 0;
+    long long nseg = strtoll(ns + strlen("tv_nsec="), &fin, 10);
+    if (errno != 0 || fin == ns + strlen("tv_nsec=") || nseg < 0 || nseg >= 1000000000LL)
+        return 0;
+    return (long)(seg * 1000 + nseg / 1000000);
+}
+
 static void tratar_dormir(vista_t *v, const llamada_t *ll, const fila_t *f)
 {
     (void)f;
     if (ll->principal) {
         /* Dentro de uv_run o en un bucle propio: lo dice su pila (espera_cerrar). */
         v->esperas++;
+        long ms = dormir_ms(ll);
+        if (ms > v->espera_max_ms)
+            v->espera_max_ms = ms;
         conducta_pila_cerrar(v);
         v->pila_pendiente = 1;
         v->pila_modo = 2;

@@ -70,17 +70,103 @@ int conducta_es_precarga(const char *r)
     return strcmp(r, CAL_VIVOS_EN_CAJA) == 0 || (precarga[0] != '\0' && strcmp(r, precarga) == 0);
 }
 
-/* Una ruta de un archivo normal de la entrega (no del sistema). */
-int conducta_ruta_normal(const char *r)
+/* `r` sin «//», «/./» ni «x/..», en `dst`, sin mirar el disco: «/usr/../trabajo/a» es
+ * «/trabajo/a». (Con un enlace en medio, el núcleo puede ir a otro sitio: «/lib/../x» es
+ * «/usr/x» en Debian, donde /lib es un enlace; aquí sale «/x», normal, que es el lado que
+ * avisa de más y nunca de menos.) 0 si no cabe. */
+static int ruta_limpia(const char *r, char *dst, size_t tam)
 {
+    size_t n = 0;
+    const char *p = r;
+    if (tam < 2)
+        return 0;
+    while (*p != '\0') {
+        while (*p == '/')
+            p++;
+        const char *fin = strchr(p, '/');
+        size_t l = fin != NULL ? (size_t)(fin - p) : strlen(p);
+        if (l == 0)
+            break;
+        if (l == 1 && p[0] == '.') {
+            /* nada */
+        } else if (l == 2 && p[0] == '.' && p[1] == '.') {
+            while (n > 0 && dst[n - 1] != '/')
+                n--;
+            if (n > 0)
+                n--; /* la barra de antes */
+        } else {
+            if (n + 1 + l >= tam)
+                return 0;
+            dst[n++] = '/';
+            memcpy(dst + n, p, l);
+            n += l;
+        }
+        p += l;
+    }
+    if (n == 0)
+        dst[n++] = '/';
+    dst[n] = '\0';
+    return 1;
+}
+
+/* 1 si la ruta (ya limpia) pasa por un enlace mágico de /proc o /dev que lleva a cualquier
+ * archivo: la carpeta actual o la raíz de un proceso (/proc/self/cwd/…, /proc/1234/root/…), o
+ * un descriptor abierto (/proc/self/fd/7, /dev/fd/7, /dev/stdin). Por ahí se llega a un archivo
+ * de la entrega con una ruta que empieza como las del sistema. */
+static int ruta_magica(const char *r)
+{
+    const char *p = NULL;
+    if (conducta_empieza(r, "/dev/fd/") || strcmp(r, "/dev/stdin") == 0 ||
+        strcmp(r, "/dev/stdout") == 0 || strcmp(r, "/dev/stderr") == 0)
+        return 1;
+    if (conducta_empieza(r, "/proc/self/"))
+        p = r + strlen("/proc/self/");
+    else if (conducta_empieza(r, "/proc/thread-self/"))
+        p = r + strlen("/proc/thread-self/");
+    else if (conducta_empieza(r, "/proc/") && r[6] >= '0' && r[6] <= '9') {
+        p = r + 6;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (*p != '/')
+            return 0;
+        p++;
+    }
+    if (p == NULL)
+        return 0;
+    /* …/task/<tid>/ delante de lo mismo. */
+    if (conducta_empieza(p, "task/")) {
+        p += strlen("task/");
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (*p != '/')
+            return 0;
+        p++;
+    }
+    return strcmp(p, "cwd") == 0 || strcmp(p, "root") == 0 || conducta_empieza(p, "cwd/") ||
+           conducta_empieza(p, "root/") || (conducta_empieza(p, "fd/") && p[3] != '\0') ||
+           (conducta_empieza(p, "map_files/") && p[10] != '\0');
+}
+
+/* Una ruta de un archivo normal de la entrega (no del sistema). Se juzga limpia
+ * (ruta_limpia) y, por un enlace mágico (ruta_magica), normal: «/usr/../trabajo/a»,
+ * «/proc/self/cwd/a» o «/dev/fd/7» (un stat, un unlink o un truncate síncronos de un archivo
+ * de la entrega, disfrazados) pasaban por rutas del sistema. */
+int conducta_ruta_normal(const char *ruta)
+{
+    char limpia[PATH_MAX];
+    if (ruta[0] != '/')
+        return 0;
+    if (!ruta_limpia(ruta, limpia, sizeof limpia))
+        return 1; /* demasiado larga para limpiarla: no se da por del sistema */
+    const char *r = limpia;
+    if (ruta_magica(r))
+        return 1;
     static const char *const sistema[] = {"/usr/", "/lib",  "/etc/",  "/proc/", "/sys/",
                                           "/dev/", "/bin/", "/sbin/", NULL};
     /* En /dev, lo que el programa puede escribir es suyo: un archivo copiado a /dev/shm (un
      * tmpfs de 1 MiB en la caja) y leído allí de forma síncrona no es «del sistema» (lo
      * encontró un adversario en la sesión 27). */
     static const char *const escribibles[] = {"/dev/shm/", "/dev/mqueue/", NULL};
-    if (r[0] != '/')
-        return 0;
     for (int i = 0; escribibles[i] != NULL; i++)
         if (conducta_empieza(r, escribibles[i]))
             return 1;

@@ -295,6 +295,12 @@ iniciar() {
   [ "${POSTGRES_SENTENCIAS:-0}" = 1 ] && sentencias="-c logging_collector=on \
     -c log_destination=jsonlog -c log_directory=$loc/registro -c log_filename=sentencias.log \
     -c log_rotation_size=0 -c log_statement=all -c log_connections=on"
+  # La memoria compartida dinámica, en archivos de datos/pg_dynshmem (mmap) y no en /dev/shm
+  # (posix, lo de Debian): un servidor que muere sin pararse (la caja lo mata con la
+  # calificación) dejaba sus segmentos «PostgreSQL.*» en /dev/shm, fuera de la carpeta que se
+  # borra con él; la pasada de los hostiles de bd dejaba cuatro en cada vuelta. Con fsync=off el
+  # mmap no escribe más en disco que lo que ya escribe el servidor.
+  local dsm="-c dynamic_shared_memory_type=mmap"
   # Un puerto libre: se elige al azar en la zona alta y, si otro lo ocupa, se prueba otro.
   local intento puerto arrancado=0
   for intento in 1 2 3 4 5 6 7 8; do
@@ -304,7 +310,7 @@ iniciar() {
     # shellcheck disable=SC2086
     if como "$BIN/pg_ctl" -D "$loc/datos" -l "$loc/registro/registro.log" -w -t 60 -s \
       -o "-c listen_addresses='$escucha' -p $puerto -c unix_socket_directories=$loc/socket \
-          -c fsync=off -c synchronous_commit=off -c full_page_writes=off $sentencias \
+          -c fsync=off -c synchronous_commit=off -c full_page_writes=off $dsm $sentencias \
           ${POSTGRES_OPCIONES:-}" \
       start >/dev/null 2>&1; then
       arrancado=1
