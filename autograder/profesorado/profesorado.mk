@@ -90,8 +90,11 @@ antes-de-pasada:
 	  comprobar; echo "Arregla el formato antes de la pasada (bash common/herramientas/formato.sh aplicar)." >&2; exit 1; }
 	@python3 lessons/verificar/estilo.py >/dev/null || { python3 lessons/verificar/estilo.py | tail -n 20; \
 	  echo "Arregla el estilo antes de la pasada: lo que señala puede estar en archivos sellados." >&2; exit 1; }
+# Las dos pasadas, con el python3 de Debian delante en el PATH (python-del-sistema.sh): leen
+# cientos de results.json, y con el de pyenv cada lectura eran 0,5 s de CPU en vez de 0,05.
+PASADA_PY = PY_CARPETA="$(B)/pruebas"; . common/herramientas/python-del-sistema.sh;
 pasada-mutantes: antes-de-pasada
-	@flock -n -E 75 "$(B)/.pasada-mutantes.lock" bash -o pipefail -c '$(MAKE) --no-print-directory \
+	@$(PASADA_PY) flock -n -E 75 "$(B)/.pasada-mutantes.lock" bash -o pipefail -c '$(MAKE) --no-print-directory \
 	  prueba-mutantes LAB=$(LAB) SOLO_HITOS= MUTANTE= | tee "$(B)/prueba-mutantes.txt" && \
 	  bash autograder/profesorado/pasada-mutantes.sh sellar "$(B)/prueba-mutantes.txt"'; r=$$?; \
 	  [ $$r != 75 ] || echo "Ya hay una pasada de los mutantes en marcha en $(B): espera a que acabe." >&2; \
@@ -103,7 +106,7 @@ pasada-mutantes: antes-de-pasada
 # Las mismas comprobaciones previas y el mismo cerrojo que la de los mutantes: las dos a la vez
 # se frenan.
 pasada-hostiles: antes-de-pasada
-	@flock -n -E 75 "$(B)/.pasada-mutantes.lock" bash autograder/profesorado/pasada-hostiles.sh pasar $(PARTE); r=$$?; \
+	@$(PASADA_PY) flock -n -E 75 "$(B)/.pasada-mutantes.lock" bash autograder/profesorado/pasada-hostiles.sh pasar $(PARTE); r=$$?; \
 	  [ $$r != 75 ] || echo "Ya hay una pasada (de los mutantes o de los hostiles) en marcha en $(B): espera a que acabe." >&2; \
 	  exit $$r
 SUITES += prueba-pasada

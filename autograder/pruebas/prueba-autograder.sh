@@ -1231,6 +1231,19 @@ juzgar_trazas ruta-usr-puntos 1 'Se vio statx de «/usr/../trabajo/c/a.bin» en 
 juzgar_trazas ruta-proc-cwd 1 'Se vio statx de «/proc/self/cwd/c/a.bin» en el hilo del bucle (síncrono'
 juzgar_trazas ruta-dev-fd 1 'Se vio statx de «/dev/fd/7» en el hilo del bucle (síncrono'
 juzgar_trazas sistema-con-puntos 0 'Sin reglas de medios rotas'
+# Y las que el recorte por texto dejaba pasar (adversario de la sesión 73): un «..» detrás de un
+# enlace mágico cuenta desde donde lleva el enlace («/proc/self/root/../trabajo/…» es
+# «/trabajo/…», no «/proc/self/trabajo/…»); «/dev/stdin/…» pasa por /proc/self/fd/0; una ruta
+# de más de 511 bytes se cortaba y se juzgaba por su principio («/usr/lib/./././…» → /usr/lib);
+# y una relativa larga no cabía y no se miraba. Ahora un «..» solo vale dentro de /usr y /etc,
+# cada tramo se mira por si es un enlace mágico, y lo que no cabe es del programa.
+juzgar_trazas ruta-root-puntos 1 'Se vio statx de «/proc/self/root/../trabajo/c/a.bin» en el hilo del bucle (síncrono'
+juzgar_trazas ruta-dev-stdin 1 'Se vio statx de «/dev/stdin/a.bin» en el hilo del bucle (síncrono'
+juzgar_trazas ruta-larga 1 'Se vio statx de «/usr/lib/\./\./'
+juzgar_trazas ruta-relativa-larga 1 'Se vio statx de «/trabajo/\./\./'
+# «enlace-segunda»: symlink("/etc/hosts", "/trabajo/c/a.bin") crea un archivo de la entrega en
+# el hilo del bucle; su primera ruta (el destino del enlace) es del sistema, y solo se miraba esa.
+juzgar_trazas enlace-segunda 1 'Se vio symlink de «/trabajo/c/a.bin» en el hilo del bucle'
 # El 08 («medios.pila_en»: el grupo de hilos de libuv no lee por el programa), con la pila de
 # strace -k de la solución y de una entrega que hace cada archivo síncrono (uv_fs_open y
 # uv_fs_read sin callback) en una callback de uv_queue_work. «trabajo-libuv»: el openat y el
@@ -1257,6 +1270,17 @@ juzgar_trazas_09 espera-bucle-propio 1 'Eso es un bucle propio que duerme y vuel
 juzgar_trazas_09 siesta-larga 1 'nanosleep en el hilo del bucle, 1 vez (una de 300 ms) en una ejecución, dentro de uv_run'
 juzgar_trazas_09 siesta-larga 1 'En «.*» (senales):'
 juzgar_trazas_09 siesta-corta 0 'Sin reglas de medios rotas'
+# «siesta-absoluta»: clock_nanosleep con TIMER_ABSTIME no dice cuánto duerme (antes contaba 0 ms
+# y pasaba); lo que no se puede medir cuenta como largo. «siestas-cortas»: veinte de 99 ms (casi
+# 2 s con el bucle parado), cada una por debajo de ESPERA_LARGA_MS y sin pasar de ESPERAS_MAX:
+# se suman.
+juzgar_trazas_09 siesta-absoluta 1 'nanosleep en el hilo del bucle, 1 vez (hasta una hora fija o con un reloj de CPU'
+juzgar_trazas_09 siestas-cortas 1 'nanosleep en el hilo del bucle, 20 veces (1980 ms entre todas; la más larga, 99 ms)'
+# «siesta-sin-volver»: un sleep(5) en la callback de la señal y el calificador que lo mata dentro:
+# la llamada queda en <unfinished ...> sin su «resumed» (ni su pila), y antes se perdía. Cuenta
+# como dormir en una callback (ya vigilaba sus descriptores): esa verificación.
+juzgar_trazas_09 siesta-sin-volver 1 'nanosleep en el hilo del bucle, 1 vez (una de 5000 ms)'
+juzgar_trazas_09 siesta-sin-volver 1 'En «.*» (senales):'
 # «espera-sin-pila», en el 07 (sin -k): dormir después del primer epoll_ctl del hilo del bucle
 # parece una callback, pero eso también lo cumple un bucle propio con uv_run(…, UV_RUN_NOWAIT);
 # sin la pila no se sabe, y decide como siempre (aquí, en «intervalo», del «nucleo»: el

@@ -27,7 +27,7 @@
  *                         select: ni el del bucle (libuv usa epoll) ni uno del grupo (la sala
  *                         en un uv_queue_work, hostiles/chat_grupo.c; los resolutores aparte)
  *   (todos)               sin espera activa: como mucho ESPERAS_MAX nanosleep en el hilo del
- *                         bucle por ejecución, y ninguno de ESPERA_LARGA_MS o más (los
+ *                         bucle por ejecución, y menos de ESPERA_LARGA_MS entre todos (los
  *                         laboratorios son de libuv: espera uv_run);
  *                         dormir en una callback (libuv en la pila: espera_cerrar) es lo menor
  *   requerido «uv_run»    en alguna ejecución, epoll_ctl en el hilo del bucle (libuv
@@ -88,10 +88,11 @@
 
 #define HILOS_GRUPO 4  /* UV_THREADPOOL_SIZE que pone cal_lanzar (lib/lanzar.c) */
 #define ESPERAS_MAX 20 /* nanosleep en el hilo del bucle por ejecución */
-/* Y uno solo de tantos ms o más ya es dormir en el bucle: los 20 cortos que se toleran (un
+/* Y tantos ms o más entre todos ya es dormir en el bucle: los 20 cortos que se toleran (un
  * reintento breve de una biblioteca, un usleep(1000) suelto) bloquean el bucle unos pocos ms
  * en total; uno de 300 ms al parar (el mutante duerme_al_parar del 09) lo bloquea entero ese
- * tiempo, y con el recuento solo salía a 100. */
+ * tiempo, y con el recuento solo salía a 100. Se suman: veinte de 99 ms son casi 2 s. Uno que
+ * no dice cuánto (hora absoluta, reloj de CPU: dormir_ms) ya llega. */
 #define ESPERA_LARGA_MS 100
 
 /* Si se juzga desde dónde se hacen las llamadas (strace -i): lo decide conducta_probar. Y si
@@ -214,11 +215,18 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
                  "un exceso de hilos en una ejecución (creados: %d; el grupo de hilos de libuv "
                  "tiene " CAL_TEXTO(HILOS_GRUPO) ")",
                  propios);
-    int larga = v->espera_max_ms >= ESPERA_LARGA_MS;
+    int larga = v->espera_total_ms >= ESPERA_LARGA_MS || v->esperas_sin_medida > 0;
     if ((v->esperas > ESPERAS_MAX || larga) && j->esperas[0] == '\0') {
-        char cuanto[64] = "";
-        if (larga)
+        char cuanto[96] = "";
+        if (v->esperas_sin_medida > 0)
+            snprintf(cuanto, sizeof cuanto,
+                     " (hasta una hora fija o con un reloj de CPU: sin plazo "
+                     "que se pueda medir)");
+        else if (larga && v->esperas == 1)
             snprintf(cuanto, sizeof cuanto, " (una de %ld ms)", v->espera_max_ms);
+        else if (larga)
+            snprintf(cuanto, sizeof cuanto, " (%ld ms entre todas; la más larga, %ld ms)",
+                     v->espera_total_ms, v->espera_max_ms);
         j->esperas_run = 2 * v->esperas_run > v->esperas;
         j->esperas_cb = 2 * v->esperas_cb > v->esperas;
         snprintf(j->esperas, sizeof j->esperas,

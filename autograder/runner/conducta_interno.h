@@ -51,23 +51,25 @@ typedef struct {
     int nresolutores;
     long tocan[MAX_PREVIOS]; /* hilos (no el del bucle) que tocaron un archivo normal */
     int ntocan;
-    int epoll, esperas;  /* epoll_ctl y nanosleep en el hilo del bucle */
-    int esperas_run;     /* de esos nanosleep, los hechos dentro de uv_run (espera_cerrar) */
-    int esperas_cb;      /* y de esos, los que lo prueban con su pila: libuv debajo */
-    long espera_max_ms;  /* el nanosleep más largo de esos (relativo), en ms */
-    int sondeos;         /* poll/select en el hilo del bucle (libuv espera con epoll) */
-    int sondeos_espera;  /* de ellos, los que esperan (tiempo distinto de 0) */
-    int sondeos_hilo;    /* poll/select en otro hilo del programa que no es un resolutor */
-    int esperas_hilo;    /* poll/select que esperan en otro hilo del programa (los del
-                          * resolutor también: quién lo es lo decide el laboratorio) */
-    int herramientas;    /* arranques de la herramienta de valgrind (uno por programa) */
-    int lecturas_grupo;  /* archivos normales leídos o escritos en otros hilos */
-    char lectura[512];   /* primera lectura de archivo en el hilo del bucle */
-    char escritura[512]; /* primera escritura/renombrado… en el hilo del bucle */
-    char menor[512];     /* primer cierre, fstat o borrado síncrono en el hilo del bucle */
-    char proceso[256];   /* primer proceso creado */
-    char red[256];       /* primer socket fuera del hilo del bucle */
-    char denegada[200];  /* primera llamada siempre prohibida (base/filtro.c) */
+    int epoll, esperas;     /* epoll_ctl y nanosleep en el hilo del bucle */
+    int esperas_run;        /* de esos nanosleep, los hechos dentro de uv_run (espera_cerrar) */
+    int esperas_cb;         /* y de esos, los que lo prueban con su pila: libuv debajo */
+    long espera_max_ms;     /* el nanosleep más largo de esos (relativo), en ms */
+    long espera_total_ms;   /* lo que piden dormir todos esos juntos, en ms */
+    int esperas_sin_medida; /* de esos, los que no dicen cuánto (hora absoluta, reloj de CPU) */
+    int sondeos;            /* poll/select en el hilo del bucle (libuv espera con epoll) */
+    int sondeos_espera;     /* de ellos, los que esperan (tiempo distinto de 0) */
+    int sondeos_hilo;       /* poll/select en otro hilo del programa que no es un resolutor */
+    int esperas_hilo;       /* poll/select que esperan en otro hilo del programa (los del
+                             * resolutor también: quién lo es lo decide el laboratorio) */
+    int herramientas;       /* arranques de la herramienta de valgrind (uno por programa) */
+    int lecturas_grupo;     /* archivos normales leídos o escritos en otros hilos */
+    char lectura[512];      /* primera lectura de archivo en el hilo del bucle */
+    char escritura[512];    /* primera escritura/renombrado… en el hilo del bucle */
+    char menor[512];        /* primer cierre, fstat o borrado síncrono en el hilo del bucle */
+    char proceso[256];      /* primer proceso creado */
+    char red[256];          /* primer socket fuera del hilo del bucle */
+    char denegada[200];     /* primera llamada siempre prohibida (base/filtro.c) */
     /* «reglas_traza»: con qué se juzgan y lo visto (la primera lectura que rompe cada una) */
     const lab_t *lab;
     const entradas_t *entradas;
@@ -177,7 +179,7 @@ int conducta_es_precarga(const char *r);
 int conducta_ruta_normal(const char *r);
 const char *conducta_ruta_corta(const char *r);
 int conducta_ruta_fd(const char *s, char *dst, size_t tam);
-void conducta_primera_cadena(const char *args, char *dst, size_t tam);
+int conducta_primera_cadena(const char *args, char *dst, size_t tam);
 int conducta_argumento(const char *par, int k, const char **ini, size_t *n);
 int conducta_ruta_tocada(const char *nombre, const char *par, char *dst, size_t tam);
 long conducta_pedido_lectura(const char *nombre, const char *par, char *como, size_t tam);

@@ -244,7 +244,7 @@ static void tocar_archivo(vista_t *v, const llamada_t *ll, const fila_t *f, int 
         (escrita && v->lab != NULL && conducta_prohibe(v->lab, "archivos_bloqueantes")))
         return;
     const char *par = ll->par;
-    char ruta[512];
+    char ruta[4 * PATH_MAX + 16]; /* la de strace entera (conducta_ruta_tocada) */
     if (!conducta_ruta_tocada(ll->nombre, par, ruta, sizeof ruta) ||
         (!conducta_empieza(ruta, "./") && !conducta_ruta_normal(ruta)))
         return;
@@ -299,10 +299,13 @@ static void grupo_toca(vista_t *v, long tid, const char *nombre, const char *rut
 static void tratar_ejecutar(vista_t *v, const llamada_t *ll, const fila_t *f)
 {
     (void)f;
+    /* Solo una ruta entera y del sistema: «/usr/libexec/valgrind/../../../trabajo/x» no es
+     * valgrind (conducta_ruta_normal la recorre como el núcleo). */
     char herramienta[512];
-    conducta_primera_cadena(ll->par, herramienta, sizeof herramienta);
-    if (conducta_empieza(herramienta, "/usr/libexec/valgrind/") ||
-        conducta_empieza(herramienta, "/usr/lib/x86_64-linux-gnu/valgrind/")) {
+    if (conducta_primera_cadena(ll->par, herramienta, sizeof herramienta) &&
+        !conducta_ruta_normal(herramienta) &&
+        (conducta_empieza(herramienta, "/usr/libexec/valgrind/") ||
+         conducta_empieza(herramienta, "/usr/lib/x86_64-linux-gnu/valgrind/"))) {
         v->herramientas++;
         return;
     }
@@ -340,25 +343,28 @@ static void tratar_epoll(vista_t *v, const llamada_t *ll, const fila_t *f)
     }
 }
 
-/* Los milisegundos que pide dormir un nanosleep o un clock_nanosleep relativo («{tv_sec=0,
- * tv_nsec=300000000}» en sus argumentos); 0 si no se sabe o si es una hora absoluta
- * (TIMER_ABSTIME: no dice cuánto duerme). */
+/* Los milisegundos que pide dormir un nanosleep o un clock_nanosleep relativo de reloj de pared
+ * («{tv_sec=0, tv_nsec=300000000}» en sus argumentos); -1 si no se sabe: una hora absoluta
+ * (TIMER_ABSTIME), un reloj de CPU (CLOCK_PROCESS_CPUTIME_ID: 99 ms de CPU pueden ser
+ * cualquier tiempo de espera), más de un día o un texto que no se entiende. Lo que no se sabe
+ * cuenta como largo: es el lado que avisa de más (ninguna biblioteca de los laboratorios
+ * duerme así en el hilo del bucle). */
 static long dormir_ms(const llamada_t *ll)
 {
-    if (strstr(ll->par, "TIMER_ABSTIME") != NULL)
-        return 0;
+    if (strstr(ll->par, "TIMER_ABSTIME") != NULL || strstr(ll->par, "CPUTIME") != NULL)
+        return -1;
     const char *s = strstr(ll->par, "tv_sec=");
     const char *ns = strstr(ll->par, "tv_nsec=");
     if (s == NULL || ns == NULL)
-        return 0;
+        return -1;
     char *fin;
     errno = 0;
     long long seg = strtoll(s + strlen("tv_sec="), &fin, 10);
     if (errno != 0 || fin == s + strlen("tv_sec=") || seg < 0 || seg > 86400)
-        return 0;
+        return -1;
     long long nseg = strtoll(ns + strlen("tv_nsec="), &fin, 10);
     if (errno != 0 || fin == ns + strlen("tv_nsec=") || nseg < 0 || nseg >= 1000000000LL)
-        return 0;
+        return -1;
     return (long)(seg * 1000 + nseg / 1000000);
 }
 
@@ -369,8 +375,21 @@ static void tratar_dormir(vista_t *v, const llamada_t *ll, const fila_t *f)
         /* Dentro de uv_run o en un bucle propio: lo dice su pila (espera_cerrar). */
         v->esperas++;
         long ms = dormir_ms(ll);
+        if (ms < 0)
+            v->esperas_sin_medida++;
+        else
+            v->espera_total_ms += ms;
         if (ms > v->espera_max_ms)
             v->espera_max_ms = ms;
+        if (ll->ret_txt[0] == '?') {
+            /* No volvió (traza_recorrer: el programa murió dentro) y no trae pila: strace la
+             * escribe al volver. Si ya vigilaba sus descriptores, dormía en una callback (un
+             * sleep al parar): lo menor, como con su pila. Un bucle propio que duerme deja
+             * antes sus siestas enteras, con su pila. */
+            v->esperas_run += v->epoll > 0;
+            v->esperas_cb += v->epoll > 0;
+            return;
+        }
         conducta_pila_cerrar(v);
         v->pila_pendiente = 1;
         v->pila_modo = 2;
@@ -556,28 +575,50 @@ static void tratar_descriptor(vista_t *v, const llamada_t *ll, const fila_t *f)
 /* Truncar, renombrar, enlazar o borrar por la ruta en el hilo del bucle; después, la lista de
  * permitidas (tocar_archivo). Con el disco lento, un enlace en cualquier hilo esquiva el rename
  * que se hace lento. */
+/* La primera ruta de texto de los argumentos que es del programa (relativa, normal o que no
+ * cabe entera), en `dst`; 0 si todas son del sistema. Todas, no solo la primera: en symlink la
+ * primera es el destino del enlace («/etc/hosts») y el enlace que se crea, la segunda; en
+ * rename y link, la segunda es a dónde va. Sin ninguna, 1 con `dst` vacía (del programa). */
+static int ruta_del_programa(const char *par, char *dst, size_t tam)
+{
+    const char *p = par;
+    int alguna = 0;
+    dst[0] = '\0';
+    while ((p = strchr(p, '"')) != NULL) {
+        const char *fin = p + 1;
+        while (*fin != '\0' && *fin != '"')
+            fin += fin[0] == '\\' && fin[1] != '\0' ? 2 : 1;
+        if (*fin != '"')
+            break;
+        int entera = conducta_primera_cadena(p, dst, tam);
+        alguna = 1;
+        if (!entera || dst[0] != '/' || conducta_ruta_normal(dst))
+            return 1;
+        p = fin + 1;
+    }
+    if (!alguna)
+        dst[0] = '\0';
+    return !alguna;
+}
+
 static void tratar_por_ruta(vista_t *v, const llamada_t *ll, const fila_t *f)
 {
     char ruta[512] = "";
     int escrita = 0;
     if (v->lento && (f->marcas & M_ENLACE)) {
         char r0[512];
-        conducta_primera_cadena(ll->par, r0, sizeof r0);
-        if (r0[0] != '/' || conducta_ruta_normal(r0))
+        if (ruta_del_programa(ll->par, r0, sizeof r0))
             conducta_anotar(v->esquivo, sizeof v->esquivo, "%s de «%s» (en vez de rename)",
                             ll->nombre, conducta_ruta_corta(r0));
     }
-    if (ll->principal) {
-        conducta_primera_cadena(ll->par, ruta, sizeof ruta);
-        if (ruta[0] != '/' || conducta_ruta_normal(ruta)) {
-            if (f->marcas & M_MENOR)
-                conducta_anotar(v->menor, sizeof v->menor, "%s de «%s» en el hilo del bucle",
-                                ll->nombre, ruta);
-            else
-                conducta_anotar(v->escritura, sizeof v->escritura,
-                                "%s de «%s» en el hilo del bucle", ll->nombre, ruta);
-            escrita = 1;
-        }
+    if (ll->principal && ruta_del_programa(ll->par, ruta, sizeof ruta)) {
+        if (f->marcas & M_MENOR)
+            conducta_anotar(v->menor, sizeof v->menor, "%s de «%s» en el hilo del bucle",
+                            ll->nombre, ruta);
+        else
+            conducta_anotar(v->escritura, sizeof v->escritura, "%s de «%s» en el hilo del bucle",
+                            ll->nombre, ruta);
+        escrita = 1;
     }
     tocar_archivo(v, ll, f, escrita);
 }

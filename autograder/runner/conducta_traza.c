@@ -70,55 +70,19 @@ int conducta_es_precarga(const char *r)
     return strcmp(r, CAL_VIVOS_EN_CAJA) == 0 || (precarga[0] != '\0' && strcmp(r, precarga) == 0);
 }
 
-/* `r` sin «//», «/./» ni «x/..», en `dst`, sin mirar el disco: «/usr/../trabajo/a» es
- * «/trabajo/a». (Con un enlace en medio, el núcleo puede ir a otro sitio: «/lib/../x» es
- * «/usr/x» en Debian, donde /lib es un enlace; aquí sale «/x», normal, que es el lado que
- * avisa de más y nunca de menos.) 0 si no cabe. */
-static int ruta_limpia(const char *r, char *dst, size_t tam)
+/* 1 si `r` es, entera, un enlace mágico de /proc o /dev que lleva a cualquier archivo: la
+ * carpeta actual o la raíz de un proceso (/proc/self/cwd, /proc/1234/root, también bajo
+ * task/<tid>/), un descriptor abierto (/proc/self/fd/7, /proc/self/map_files/…) o los enlaces
+ * de /dev que llevan a ellos (/dev/fd, /dev/stdin, /dev/stdout, /dev/stderr). Por ahí se llega
+ * a un archivo de la entrega con una ruta que empieza como las del sistema. */
+static int enlace_magico(const char *r)
 {
-    size_t n = 0;
-    const char *p = r;
-    if (tam < 2)
-        return 0;
-    while (*p != '\0') {
-        while (*p == '/')
-            p++;
-        const char *fin = strchr(p, '/');
-        size_t l = fin != NULL ? (size_t)(fin - p) : strlen(p);
-        if (l == 0)
-            break;
-        if (l == 1 && p[0] == '.') {
-            /* nada */
-        } else if (l == 2 && p[0] == '.' && p[1] == '.') {
-            while (n > 0 && dst[n - 1] != '/')
-                n--;
-            if (n > 0)
-                n--; /* la barra de antes */
-        } else {
-            if (n + 1 + l >= tam)
-                return 0;
-            dst[n++] = '/';
-            memcpy(dst + n, p, l);
-            n += l;
-        }
-        p += l;
-    }
-    if (n == 0)
-        dst[n++] = '/';
-    dst[n] = '\0';
-    return 1;
-}
-
-/* 1 si la ruta (ya limpia) pasa por un enlace mágico de /proc o /dev que lleva a cualquier
- * archivo: la carpeta actual o la raíz de un proceso (/proc/self/cwd/…, /proc/1234/root/…), o
- * un descriptor abierto (/proc/self/fd/7, /dev/fd/7, /dev/stdin). Por ahí se llega a un archivo
- * de la entrega con una ruta que empieza como las del sistema. */
-static int ruta_magica(const char *r)
-{
+    static const char *const de_dev[] = {"/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr",
+                                         NULL};
+    for (int i = 0; de_dev[i] != NULL; i++)
+        if (strcmp(r, de_dev[i]) == 0)
+            return 1;
     const char *p = NULL;
-    if (conducta_empieza(r, "/dev/fd/") || strcmp(r, "/dev/stdin") == 0 ||
-        strcmp(r, "/dev/stdout") == 0 || strcmp(r, "/dev/stderr") == 0)
-        return 1;
     if (conducta_empieza(r, "/proc/self/"))
         p = r + strlen("/proc/self/");
     else if (conducta_empieza(r, "/proc/thread-self/"))
@@ -142,38 +106,96 @@ static int ruta_magica(const char *r)
             return 0;
         p++;
     }
-    return strcmp(p, "cwd") == 0 || strcmp(p, "root") == 0 || conducta_empieza(p, "cwd/") ||
-           conducta_empieza(p, "root/") || (conducta_empieza(p, "fd/") && p[3] != '\0') ||
-           (conducta_empieza(p, "map_files/") && p[10] != '\0');
+    if (strcmp(p, "cwd") == 0 || strcmp(p, "root") == 0)
+        return 1;
+    /* fd/<n> y map_files/<rango>: el enlace es el de dentro, no la carpeta. */
+    return (conducta_empieza(p, "fd/") && p[3] != '\0' && strchr(p + 3, '/') == NULL) ||
+           (conducta_empieza(p, "map_files/") && p[10] != '\0' && strchr(p + 10, '/') == NULL);
 }
 
-/* Una ruta de un archivo normal de la entrega (no del sistema). Se juzga limpia
- * (ruta_limpia) y, por un enlace mágico (ruta_magica), normal: «/usr/../trabajo/a»,
- * «/proc/self/cwd/a» o «/dev/fd/7» (un stat, un unlink o un truncate síncronos de un archivo
- * de la entrega, disfrazados) pasaban por rutas del sistema. */
+/* 1 si `r` es `carpeta` o está dentro («/usr» y «/usr/lib», no «/usrx»). */
+static int bajo(const char *r, const char *carpeta)
+{
+    size_t n = strlen(carpeta);
+    return strncmp(r, carpeta, n) == 0 && (r[n] == '\0' || r[n] == '/');
+}
+
+/* Recorre `r` (absoluta) tramo a tramo, como el núcleo, sin mirar el disco, y deja en `dst` la
+ * ruta a la que lleva: sin «//» ni «/./», y con cada «..» aplicado. Devuelve 0 (y la ruta no
+ * puede ser del sistema) si por el camino pasa por un enlace mágico (enlace_magico: el núcleo
+ * sigue el enlace, y lo que viene detrás, «..» incluido, cuenta desde donde lleva), si tiene un
+ * «..» fuera de /usr y /etc (lo único del sistema donde el programa no puede poner enlaces, así
+ * que el «..» del texto es el del núcleo: «/usr/lib/x/../../share» es «/usr/share») o si no
+ * cabe. Es una lista de lo permitido: lo demás, con «..», es normal. */
+static int recorrer_ruta(const char *r, char *dst, size_t tam)
+{
+    size_t n = 0;
+    const char *p = r;
+    if (tam < 2 || r[0] != '/')
+        return 0;
+    dst[0] = '\0';
+    while (*p != '\0') {
+        while (*p == '/')
+            p++;
+        const char *fin = strchr(p, '/');
+        size_t l = fin != NULL ? (size_t)(fin - p) : strlen(p);
+        if (l == 0)
+            break;
+        if (n > 0 && enlace_magico(dst))
+            return 0;
+        if (l == 1 && p[0] == '.') {
+            /* nada */
+        } else if (l == 2 && p[0] == '.' && p[1] == '.') {
+            if (!((conducta_empieza(dst, "/usr/") || conducta_empieza(dst, "/etc/"))))
+                return 0;
+            while (n > 0 && dst[n - 1] != '/')
+                n--;
+            n--; /* la barra de antes (dst empieza por /usr/ o /etc/: hay una) */
+            dst[n] = '\0';
+        } else {
+            if (n + 1 + l >= tam)
+                return 0;
+            dst[n++] = '/';
+            memcpy(dst + n, p, l);
+            n += l;
+            dst[n] = '\0';
+        }
+        p += l;
+    }
+    if (n == 0)
+        dst[n++] = '/';
+    dst[n] = '\0';
+    return !enlace_magico(dst);
+}
+
+/* Una ruta de un archivo normal de la entrega (no del sistema). Del sistema es solo la que,
+ * recorrida como el núcleo (recorrer_ruta), queda en /usr, /lib*, /etc, /proc, /sys, /dev,
+ * /bin o /sbin sin pasar por un enlace mágico: «/usr/../trabajo/a», «/proc/self/cwd/a»,
+ * «/proc/self/root/../trabajo/a», «/dev/fd/7» o «/dev/stdin/a» (un stat, un unlink o un
+ * truncate síncronos de un archivo de la entrega, disfrazados) son normales. Lo que no empieza
+ * por «/» no es una ruta sino un descriptor que no es de archivo («pipe:[7]», «TCP:[…]»,
+ * «anon_inode:[eventfd]»): 0 (quien juzga una ruta relativa, la de un texto, la trata aparte). */
 int conducta_ruta_normal(const char *ruta)
 {
     char limpia[PATH_MAX];
     if (ruta[0] != '/')
         return 0;
-    if (!ruta_limpia(ruta, limpia, sizeof limpia))
-        return 1; /* demasiado larga para limpiarla: no se da por del sistema */
-    const char *r = limpia;
-    if (ruta_magica(r))
+    if (!recorrer_ruta(ruta, limpia, sizeof limpia))
         return 1;
-    static const char *const sistema[] = {"/usr/", "/lib",  "/etc/",  "/proc/", "/sys/",
-                                          "/dev/", "/bin/", "/sbin/", NULL};
+    const char *r = limpia;
+    static const char *const sistema[] = {"/usr",  "/lib", "/lib64", "/lib32", "/libx32", "/etc",
+                                          "/proc", "/sys", "/dev",   "/bin",   "/sbin",   NULL};
     /* En /dev, lo que el programa puede escribir es suyo: un archivo copiado a /dev/shm (un
      * tmpfs de 1 MiB en la caja) y leído allí de forma síncrona no es «del sistema» (lo
      * encontró un adversario en la sesión 27). */
-    static const char *const escribibles[] = {"/dev/shm/", "/dev/mqueue/", NULL};
+    static const char *const escribibles[] = {"/dev/shm", "/dev/mqueue", NULL};
     for (int i = 0; escribibles[i] != NULL; i++)
-        if (conducta_empieza(r, escribibles[i]))
+        if (bajo(r, escribibles[i]))
             return 1;
     if (conducta_es_precarga(r))
         return 0;
     for (int i = 0; sistema[i] != NULL; i++)
-        if (conducta_empieza(r, sistema[i]))
+        if (bajo(r, sistema[i]))
             return 0;
     return 1;
 }
@@ -196,19 +218,27 @@ int conducta_ruta_fd(const char *s, char *dst, size_t tam)
     return 1;
 }
 
-/* La primera cadena entre comillas de los argumentos. */
-void conducta_primera_cadena(const char *args, char *dst, size_t tam)
+/* La primera cadena entre comillas de los argumentos (sin saltarse un «\"» de dentro). 1 si
+ * estaba y cabía entera; 0 si no había ninguna o no cabía (en `dst`, su principio: quien juzga
+ * una ruta cortada la da por normal, porque su final, «../../trabajo/a», no se ve). */
+int conducta_primera_cadena(const char *args, char *dst, size_t tam)
 {
     dst[0] = '\0';
     const char *a = strchr(args, '"');
-    const char *b = a != NULL ? strchr(a + 1, '"') : NULL;
-    if (b == NULL)
-        return;
+    if (a == NULL)
+        return 0;
+    const char *b = a + 1;
+    while (*b != '\0' && *b != '"')
+        b += b[0] == '\\' && b[1] != '\0' ? 2 : 1;
+    if (*b != '"')
+        return 0;
     size_t n = (size_t)(b - a - 1);
-    if (n >= tam)
+    int entera = n < tam;
+    if (!entera)
         n = tam - 1;
     memcpy(dst, a + 1, n);
     dst[n] = '\0';
+    return entera;
 }
 
 void conducta_anotar(char *dst, size_t tam, const char *fmt, const char *a, const char *b)
@@ -319,30 +349,48 @@ int conducta_ruta_tocada(const char *nombre, const char *par, char *dst, size_t 
     dst[0] = '\0';
     if (!conducta_argumento(par, 0, &a, &n) || n == 0)
         return 0;
-    char primero[600], texto[512] = "";
+    /* Un texto de strace puede llegar a 4 veces PATH_MAX (cada byte raro, «\ooo»). */
+    enum { TAM_TEXTO = 4 * PATH_MAX + 16 };
+    char primero[TAM_TEXTO], texto[TAM_TEXTO] = "", dir[TAM_TEXTO];
+    int primero_cabe = n < sizeof primero, texto_cabe = 1;
     snprintf(primero, sizeof primero, "%.*s", (int)n, a);
     int hay_texto = conducta_argumento(par, 1, &b, &m) && m >= 2 && b[0] == '"';
-    if (hay_texto)
+    if (hay_texto) {
+        texto_cabe = m - 2 < sizeof texto;
         snprintf(texto, sizeof texto, "%.*s", (int)(m - 2), b + 1);
-    if (primero[0] == '"') {
-        conducta_primera_cadena(primero, texto, sizeof texto);
-        int w = snprintf(dst, tam, "%s%s", texto[0] == '/' ? "" : "./", texto);
-        return texto[0] != '\0' && w > 0 && (size_t)w < tam;
     }
-    char dir[512];
+    int w;
+    if (primero[0] == '"') {
+        int entera = primero_cabe && conducta_primera_cadena(primero, texto, sizeof texto);
+        if (texto[0] == '\0')
+            return 0;
+        w = snprintf(dst, tam, "%s%s", texto[0] == '/' ? "" : "./", texto);
+        if (!entera || w < 0 || (size_t)w >= tam)
+            goto larga;
+        return 1;
+    }
     if (!conducta_ruta_fd(primero, dir, sizeof dir))
         return 0;
     int con_carpeta = conducta_empieza(primero, "AT_FDCWD") || conducta_termina_en(nombre, "at") ||
                       conducta_termina_en(nombre, "at2") || strcmp(nombre, "statx") == 0 ||
                       dir[0] != '/';
-    int w;
-    if (!hay_texto || !con_carpeta || texto[0] == '\0')
+    if (!hay_texto || !con_carpeta || texto[0] == '\0') {
         w = snprintf(dst, tam, "%s", dir);
-    else if (texto[0] == '/')
+        texto_cabe = 1; /* el texto no cuenta */
+    } else if (texto[0] == '/') {
         w = snprintf(dst, tam, "%s", texto);
-    else
+    } else {
         w = snprintf(dst, tam, "%s/%s", dir, texto);
-    return w > 0 && (size_t)w < tam;
+    }
+    if (!primero_cabe || !texto_cabe || w < 0 || (size_t)w >= tam)
+        goto larga;
+    return 1;
+larga:
+    /* No cabe: no se puede juzgar dónde acaba, así que es del programa («./» delante, como una
+     * relativa: quien llama la da por suya), nunca del sistema. Para el mensaje, su principio. */
+    snprintf(dst, tam, "./[una ruta demasiado larga para juzgarla: %.100s…]",
+             texto[0] != '\0' ? texto : dir);
+    return 1;
 }
 /* La función de un marco («/ruta/archivo(función+0x…) [0x…]»), hasta `max` letras, en dst (""
  * sin símbolo). */
@@ -551,8 +599,17 @@ void traza_recorrer(const char *ruta, const traza_oyente_t *oyente, void *dato)
         }
         oyente->llamada(dato, tid, ip, resto);
     }
-    for (int i = 0; i < MAX_PENDIENTES; i++)
+    /* Las que no volvieron nunca (el programa murió dentro: un sleep(5) al parar y el
+     * calificador que lo mata), como strace escribe las que acaban con el proceso: «= ?». No
+     * acabaron bien, así que solo cuentan para las clases que no piden eso (dormir). */
+    for (int i = 0; i < MAX_PENDIENTES; i++) {
+        if (pend[i].texto == NULL)
+            continue;
+        char *junto = texto_formato("%s...) = ?", pend[i].texto);
+        oyente->llamada(dato, pend[i].tid, pend[i].ip, junto);
+        free(junto);
         free(pend[i].texto);
+    }
     free(linea);
     fclose(f);
 }

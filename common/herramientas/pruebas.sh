@@ -10,17 +10,10 @@ cd "$raiz" || exit 1
 mkdir -p build/pruebas build/tmp
 # Todos los temporales de las pruebas van aquí: así se puede comprobar que no queda ninguno.
 export TMPDIR="$raiz/build/tmp"
-# Python: el de Debian (/usr/bin/python3, el que dependencias.sh instala con los módulos que
-# usan las pruebas), aunque en el PATH vaya antes otro (pyenv, un venv, conda). Otro puede no
-# tener esos módulos, y el de pyenv entra por un «shim», tres guiones de bash antes de python:
-# en la máquina de CI del 02-12-2026, 0,8 s de CPU por llamada frente a 0,03 (y las suites del
-# profesorado leen cada results.json y cada fila de notas.csv con uno). El libro ya lo fijaba
-# así (LIBRO_PY).
-if [ -x /usr/bin/python3 ] && [ "$(command -v python3)" != /usr/bin/python3 ]; then
-  mkdir -p build/pruebas/bin
-  ln -sfn /usr/bin/python3 build/pruebas/bin/python3
-  export PATH="$raiz/build/pruebas/bin:$PATH"
-fi
+# Python: el de Debian, aunque en el PATH vaya antes otro (python-del-sistema.sh dice por qué).
+# El libro ya lo fijaba así (LIBRO_PY).
+# shellcheck source=python-del-sistema.sh
+. common/herramientas/python-del-sistema.sh build/pruebas
 # Para reconocer al final los procesos que lanzaron estas pruebas (ver más abajo).
 marca="$$-$RANDOM$RANDOM"
 export CURSO_PRUEBAS_MARCA="$marca"

@@ -11,8 +11,9 @@
 #   3. make grade SOLUCIONES=1 allí (construyendo desde cero) dice claramente que la solución
 #      no está publicada;
 #   4. make publicar LAB=07 en la copia y otra vez make edicion-estudiante: un commit nuevo con
-#      solutions/07-…, que un clon del estudiante recibe con git pull; allí make grade
-#      SOLUCIONES=1 da el 100 %; repetir sin cambios no hace commit; despublicar lo quita;
+#      solutions/07-…, que un clon del estudiante recibe con git pull; make grade
+#      SOLUCIONES=1 HITO=<el primero> la califica (100 %) y, en el clon, prueba-labs le da el
+#      100 % entera; repetir sin cambios no hace commit; despublicar lo quita;
 #   4b. make publicar L=07 (las respuestas de la práctica de la lección 7): un commit nuevo con
 #      justo solutions/practica/07-…/ (ni mutantes ni otras respuestas), una respuesta publicada
 #      pasa make practica allí, prueba-practica no se registra; despublicar las quita.
@@ -192,10 +193,14 @@ grep -q "(${numero})" "$TMP/alumno/README.md" && bien "el README de la edición 
 edicion
 [ "$(git -C "$ED" rev-list --all | wc -l)" = 2 ] && grep -q "sin cambios" "$TMP/edicion.txt" &&
   bien "repetir sin cambios no hace commit" || mal repetir "repetir hizo otro commit: $(cat "$TMP/edicion.txt")"
-# (En la edición, ya construida en el paso 3: el clon tiene los mismos archivos.)
-make -C "$ED" --no-print-directory -s grade LAB="$numero" SOLUCIONES=1 >"$TMP/publicada.txt" 2>&1
-grep -qE "Lab $numero: ([0-9]+)/\1 puntos \(100 %\)" "$TMP/publicada.txt" &&
-  bien "tras publicar, make grade SOLUCIONES=1 en la edición: 100 %" ||
+# (En la edición, ya construida en el paso 3: el clon tiene los mismos archivos.) Hasta el primer
+# hito: lo que se prueba aquí es que make grade SOLUCIONES=1 encuentra y califica la solución
+# publicada; que la solución entera saca el 100 % en un clon lo dice prueba-labs, abajo (una
+# calificación entera del 07 menos, unos 15 s de CPU).
+hito1=$("$CALIFICAR" --raiz "$COPIA" --lista --lab "$lab" | awk -F'\t' '$2 == "hito" { print $3; exit }')
+make -C "$ED" --no-print-directory -s grade LAB="$numero" SOLUCIONES=1 HITO="$hito1" >"$TMP/publicada.txt" 2>&1
+grep -qE "Lab $numero: ([0-9]+)/\1 puntos \(100 %\)" "$TMP/publicada.txt" && grep -q "Total: .*(100 %)" "$TMP/publicada.txt" &&
+  bien "tras publicar, make grade SOLUCIONES=1 HITO=$hito1 en la edición: 100 %" ||
   mal publicada "make grade SOLUCIONES=1 tras publicar: $(tail -n 5 "$TMP/publicada.txt")"
 # El clon del estudiante, con el laboratorio resuelto en un commit suyo: prueba-labs pasa
 # (la partida sale de git, no de su labs/, que ya da el 100 %). Con la construcción de la

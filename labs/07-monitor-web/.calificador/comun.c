@@ -41,6 +41,37 @@ void mon_unir(const char *const *args, char *buf, size_t tam)
     }
 }
 
+/* El plazo de arranque de cada programa lanzado en esta verificación (cada una corre en su
+ * proceso): ARRANQUE_MS desde su lanzamiento, con el reloj de los topes. Un programa que en ese
+ * tiempo no ha dado ni un ciclo no va a dar los que se esperan después (el esqueleto, un
+ * programa que no arranca su temporizador): sus esperas acaban ahí en vez de agotar cada una su
+ * plazo, que llegaban a sumar 17 s en una verificación sin cambiar el veredicto. */
+#define MAX_ARRANQUES 8
+static struct {
+    const cal_proceso_t *p;
+    plazo_t plazo;
+} arranques[MAX_ARRANQUES];
+static int narranques;
+
+static void anotar_arranque(const cal_proceso_t *p)
+{
+    if (narranques == MAX_ARRANQUES)
+        return; /* sin anotar: sus esperas agotan su plazo, como antes */
+    arranques[narranques].p = p;
+    plazo_empezar(&arranques[narranques].plazo, ARRANQUE_MS);
+    narranques++;
+}
+
+/* 1 si `p` lleva ARRANQUE_MS lanzado sin un solo ciclo (de ninguna URL): no hay que esperarle. */
+static int sin_arrancar(cal_proceso_t *p)
+{
+    for (int i = 0; i < narranques; i++) {
+        if (arranques[i].p == p)
+            return plazo_vencido(&arranques[i].plazo) && !mon_ciclo_visto(p, NULL);
+    }
+    return 0;
+}
+
 /* Lanza el monitor con `args`. NULL si no se pudo (cal_lanzar lo anota, y la orden). */
 static cal_proceso_t *lanzar(cal_servidor_t *s, const char *const *args, double limite_s,
                              int valgrind, int cierre)
@@ -57,6 +88,7 @@ static cal_proceso_t *lanzar(cal_servidor_t *s, const char *const *args, double 
     cal_proceso_t *p = NULL;
     if (cal_lanzar(&l, &p) < 0)
         return NULL;
+    anotar_arranque(p);
     return p;
 }
 
@@ -114,7 +146,15 @@ const char *mon_traza(const char *salida, const char *u, char *buf, size_t tam)
  * salida entera: la espera es la de la biblioteca. */
 int mon_esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int max_ms)
 {
-    return cal_esperar_lineas(p, tipo, u, n, max_ms);
+    plazo_t plazo;
+    plazo_empezar(&plazo, max_ms);
+    for (;;) {
+        /* A tramos cortos: entre uno y otro se mira si el programa sigue sin arrancar. */
+        if (cal_esperar_lineas(p, tipo, u, n, 100))
+            return 1;
+        if (cal_termino(p) || plazo_vencido(&plazo) || sin_arrancar(p))
+            return cal_esperar_lineas(p, tipo, u, n, 0);
+    }
 }
 
 void mon_mirar(int ms)
@@ -138,7 +178,7 @@ int mon_primer_ciclo(cal_proceso_t *p, const char *u)
     for (;;) {
         if (mon_ciclo_visto(p, u))
             return 1;
-        if (cal_termino(p) || plazo_vencido(&plazo))
+        if (cal_termino(p) || plazo_vencido(&plazo) || sin_arrancar(p))
             return mon_ciclo_visto(p, u);
         cal_esperar(10);
     }

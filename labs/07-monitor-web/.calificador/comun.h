@@ -92,7 +92,9 @@ const char *mon_traza(const char *salida, const char *u, char *buf, size_t tam);
 
 /* Espera hasta que haya `n` líneas `tipo` de `u` (NULL = cualquiera), o `max_ms` con el reloj
  * de los topes (cal_esperar_lineas: con la máquina cargada se alarga, como el límite del
- * programa). 1 si las hay. Solo antes de pararlo (después, mon_salida se corta en su RESUMEN).
+ * programa). 1 si las hay. Acaba antes si el programa lleva ARRANQUE_MS lanzado sin un solo
+ * ciclo: no va a dar los que faltan. Solo antes de pararlo (después, mon_salida se corta en su
+ * RESUMEN).
  * Lo que juzga rapidez se mide aparte, con cal_ahora_ms. */
 int mon_esperar(cal_proceso_t *p, const char *tipo, const char *u, int n, int max_ms);
 
@@ -113,7 +115,8 @@ void mon_mirar(int ms);
 int mon_ciclo_visto(const cal_proceso_t *p, const char *u);
 
 /* Espera al primer ciclo, llegue cuando llegue: la primera línea OK o FALLO de `u` (NULL = de
- * cualquiera), hasta ARRANQUE_MS o hasta que el programa acabe. 1 si llegó. */
+ * cualquiera), hasta ARRANQUE_MS o hasta que el programa acabe (o antes, si lleva ARRANQUE_MS
+ * lanzado sin ningún ciclo de ninguna URL). 1 si llegó. */
 int mon_primer_ciclo(cal_proceso_t *p, const char *u);
 
 /* SIGINT y espera al final. Si no para, se mata (y queda como «el calificador lo mató»,
