@@ -150,11 +150,16 @@ comprobar_uno() {
   mkdir -p "$dir"
   salida="$dir/salida.txt"
   if [ "$modo" = valgrind ]; then
+    # Sin la información de las funciones en línea (--read-inline-info=no) ni el gdbserver de
+    # valgrind: un informe nombra la función de fuera, con la línea de la de dentro, y cada
+    # proceso arranca un 6 % más deprisa (8,2 s frente a 8,7 en test_servidor_alias, medido el
+    # 04-12-2026). Aquí casi todo el coste es el arranque de casi 300 procesos.
     sup=()
     [ -f "$supresiones" ] && sup=(--suppressions="$supresiones")
     valgrind --trace-children=yes --trace-children-skip="$saltar" --child-silent-after-fork=yes \
       --leak-check=full --show-leak-kinds=definite,indirect \
       --errors-for-leak-kinds=definite,indirect --num-callers=30 "${sup[@]}" \
+      --read-inline-info=no --vgdb=no \
       --log-file="$dir/vg.%p.log" "$binabs" --jobs="$jobs" >"$salida" 2>&1
     rc=$?
   else

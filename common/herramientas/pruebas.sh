@@ -46,7 +46,12 @@ inicio_propio=${campos_propios[19]}
 # ms; prueba-clase, 186 s de CPU en 436) se probó otra vez prueba-clase en el carril ligero:
 # 1429 s frente a 1318, con 2321 s de CPU frente a 1883 (empieza al lado de valgrind, que pasó
 # de 181 s a 281, y estira todo lo demás). `make test` ya llena los dos núcleos: para que tarde
-# menos hay que gastar menos CPU, no repartirla de otro modo.
+# menos hay que gastar menos CPU, no repartirla de otro modo. Se probó también (04-12-2026) a
+# llevar prueba-clase y prueba-edicion, las que más esperan, al carril ligero solo después de
+# las solas: 1198 s, pero con ASan y el libro ya construidos (en un clon nuevo, unos 1260, lo
+# mismo que en los J carriles), porque prueba-labs, a su lado, pasó de 340 s a 519 (su CPU, de
+# 359 a 388: la partida del 07 tardó 41 s en vez de 22). Lo que se gana en espera se pierde en
+# contención.
 J=${PRUEBAS_J:-2}
 SOLAS=" ${PRUEBAS_SOLAS:-prueba-common-valgrind prueba-common-asan} "
 LIGERAS=" ${PRUEBAS_LIGERAS-prueba-terminal} "

@@ -16,6 +16,7 @@
 #   el zip de «Descargar entregas» de VPL (dos estudiantes, uno con dos entregas): la última
 #   de cada uno, el nombre y el id de Moodle de su carpeta. Y lo que exporta GitHub Classroom:
 #   classroom_roster.csv y la carpeta de `gh classroom clone` (un repositorio por estudiante).
+#   Estas dos, con HITO= el primer hito (sus notas, en su propia carpeta).
 # Última línea: «resumen: …».
 set -u
 RAIZ=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -321,7 +322,8 @@ fi
 # qué programa se recoge de cada forma de entregar, y eso lo decide ya el primer hito (sin el
 # archivo o con otro, no compila o no es el mismo); las verificaciones de tiempos del resto ya
 # se repiten en la segunda pasada. Cinco calificaciones enteras del 07 en fila eran unos 70 s
-# (100 con la máquina cargada) de prueba-clase; así, unos 20. Si no casa, lo que falló en cada
+# (100 con la máquina cargada) de prueba-clase; así, unos 30, y de dos en dos (como grade-clase
+# con J=2: cada una en su carpeta de salida), unos 15. Si no casa, lo que falló en cada
 # lado (el 27-11-2026 falló una vez sin decir qué: la fila que buscaba «comprobar» no existe
 # para esta etiqueta).
 lo_que_falla() { grep -E '^ +✘' "$1" 2>/dev/null | head -n 4 | tr -s ' ' | tr '\n' ';'; }
@@ -331,16 +333,21 @@ ids_hito1=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' -v h="
 puntos_de() { python3 -c 'import json,sys
 ids = set(sys.argv[2].split())
 print(sum(t["score"] for t in json.load(open(sys.argv[1]))["tests"] if t["extra_data"]["id"] in ids))' "$1" "$2" 2>/dev/null; }
-for a in "$MOODLE" bea-copia ciro-zip dora-repo elena-partido; do
-  rm -rf "$TMP/uno"
-  CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade LAB="$numero" HITO="$hito1" ENTREGA="$E/$a" SALIDA="$TMP/uno" \
-    ${TRABAJOS_CLASE:+TRABAJOS="$TRABAJOS_CLASE"} >/dev/null 2>&1
-  uno=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["score"])' "$TMP/uno/results.json" 2>/dev/null)
+recogidas=("$MOODLE" bea-copia ciro-zip dora-repo elena-partido)
+for i in "${!recogidas[@]}"; do
+  CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade LAB="$numero" HITO="$hito1" \
+    ENTREGA="$E/${recogidas[$i]}" SALIDA="$TMP/uno-$i" ${TRABAJOS_CLASE:+TRABAJOS="$TRABAJOS_CLASE"} >/dev/null 2>&1 &
+  [ "$(jobs -rp | wc -l)" -ge "$J" ] && wait -n
+done
+wait
+for i in "${!recogidas[@]}"; do
+  a=${recogidas[$i]}
+  uno=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["score"])' "$TMP/uno-$i/results.json" 2>/dev/null)
   en_clase=$(puntos_de "$SAL/alumnos/$a/results.json" "$ids_hito1")
   if [ -n "$uno" ] && [ -n "$ids_hito1" ] && [ "$uno" = "$en_clase" ] && [ "$uno" -gt 0 ]; then
     bien "make grade ENTREGA=…/$a HITO=$hito1: los mismos puntos que esas verificaciones en grade-clase ($uno)"
   else
-    mal "make-grade-${a%%_*}" "make grade ENTREGA=…/$a HITO=$hito1: ${uno:-sin nota} puntos, y esas verificaciones en grade-clase ${en_clase:-?}; falló con make grade: $(lo_que_falla "$TMP/uno/informe.txt") en la clase: $(lo_que_falla "$SAL/alumnos/$a/informe.txt")"
+    mal "make-grade-${a%%_*}" "make grade ENTREGA=…/$a HITO=$hito1: ${uno:-sin nota} puntos, y esas verificaciones en grade-clase ${en_clase:-?}; falló con make grade: $(lo_que_falla "$TMP/uno-$i/informe.txt") en la clase: $(lo_que_falla "$SAL/alumnos/$a/informe.txt")"
   fi
 done
 
@@ -408,6 +415,13 @@ comprobar "el curso queda intacto" test "$(huella_curso)" = "$h_curso"
 # que se prueba es que su fila es suya y no la de Ana, pero calificar la partida del 07 son unos
 # 36 s, porque sus verificaciones esperan hasta su límite, y era la más larga de cada una de las
 # dos pasadas. «No compila» prueba algo más: que de su carpeta se tomó y compiló su archivo.)
+# Las dos, VPL y Classroom, con HITO= el primer hito: lo que se prueba es cómo se recogen las
+# entregas (de quién es cada fila, cuál cuenta, el id), y eso se ve igual en el primer hito (la
+# partida de Ana saca en él un 25 %, la solución un 100 %, y la de Luis no compila). Eran dos
+# calificaciones enteras de la solución del 07, unos 35 s; así, unos 12. De paso se prueba que
+# con HITO= las notas van a su propia carpeta (<lab>-hito-<id>) y no tocan las de la clase.
+SALH="$B/clase/$lab-hito-$hito1"
+filas_clase=$(wc -l <"$SAL/notas.csv")
 VPLZIP="$TMP/vpl-entregas.zip"
 python3 - "$VPLZIP" "$lab" "$principal" "${archivos[@]}" <<'PY'
 import sys, zipfile
@@ -424,20 +438,22 @@ with zipfile.ZipFile(zip_, "w") as z:
     z.writestr("Pérez Luis 301300 lperez/2026-03-01-11-00-00/../../../fuera-vpl.c", "int main(void){}")
     z.writestr("Report.txt", "Date: 2026-03-03\nNumber of users: 2\nNumber of submissions: 3")
 PY
-CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade-clase LAB="$numero" ENTREGAS="$VPLZIP" J="$J" \
+CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade-clase LAB="$numero" ENTREGAS="$VPLZIP" J="$J" HITO="$hito1" \
   ${TRABAJOS_CLASE:+TRABAJOS="$TRABAJOS_CLASE"} >"$TMP/pasada-vpl.txt" 2>&1
-cp "$SAL/notas.csv" "$TMP/notas-1.csv"
+cp "$SALH/notas.csv" "$TMP/notas-1.csv"
+comprobar "HITO=$hito1: las notas van a $(basename "$SALH")/ y las de la clase entera siguen como estaban ($((filas_clase - 1)) filas)" \
+  test -s "$SALH/notas.csv" -a "$(wc -l <"$SAL/notas.csv")" = "$filas_clase"
 ANA="García López Ana 301245 agarcia"
 LUIS="Pérez Luis 301300 lperez"
-comprobar "VPL: el zip de «Descargar entregas», una fila por estudiante ($(($(wc -l <"$SAL/notas.csv") - 1)))" \
-  test "$(wc -l <"$SAL/notas.csv")" = 3
-comprobar "VPL: de dos entregas cuenta la última (la solución, 100 %)" es "$(col "$ANA" 4)" 100
+comprobar "VPL: el zip de «Descargar entregas», una fila por estudiante ($(($(wc -l <"$SALH/notas.csv") - 1)))" \
+  test "$(wc -l <"$SALH/notas.csv")" = 3
+comprobar "VPL: de dos entregas cuenta la última (la solución, 100 % en el hito $hito1; la partida, 25 %)" es "$(col "$ANA" 4)" 100
 comprobar "VPL: Luis, lo suyo: 0 % y «no compila»" es "$(col "$LUIS" 4)/$(col "$LUIS" 8)" "0/no compila"
 comprobar "VPL: el id de Moodle sale de la carpeta" es "$(col "$ANA" 9)/$(col "$LUIS" 9)" "301245/301300"
 comprobar "VPL: notas-es.csv con el nombre sin id ni usuario" \
-  test "$(grep -c '^García López Ana;301245;' "$SAL/notas-es.csv" | tr -d '\r')" = 1
+  test "$(grep -c '^García López Ana;301245;' "$SALH/notas-es.csv" | tr -d '\r')" = 1
 comprobar "VPL: el miembro que sale de su carpeta no se toma y se dice" \
-  test ! -e "$TMP/fuera-vpl.c" -a ! -e "$SAL/fuera-vpl.c" -a "$(grep -c 'no se toma' "$TMP/pasada-vpl.txt")" = 1
+  test ! -e "$TMP/fuera-vpl.c" -a ! -e "$SALH/fuera-vpl.c" -a "$(grep -c 'no se toma' "$TMP/pasada-vpl.txt")" = 1
 # Lo que exporta GitHub Classroom: la lista de la clase (classroom_roster.csv, con sus columnas
 # de verdad) y la carpeta de `gh classroom clone student-repos`, un repositorio git por
 # estudiante llamado «<tarea>-<usuario>» con la plantilla de make classroom (el archivo arriba,
@@ -464,11 +480,11 @@ for quien in ana-g juan-ana-g; do
 done
 printf '"identifier","github_username","github_id","name"\r\n"ana.garcia@uni.es","ana-g","101","Ana García López"\r\n"juan@uni.es","juan-ana-g","102","Juan Pérez"\r\n"zoe@uni.es","zoe-n","103","Zoe Núñez"\r\n"pablo@uni.es","","",""\r\n' \
   >"$TMP/classroom_roster.csv"
-CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade-clase LAB="$numero" ENTREGAS="$GHC" J="$J" \
+CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade-clase LAB="$numero" ENTREGAS="$GHC" J="$J" HITO="$hito1" \
   ${TRABAJOS_CLASE:+TRABAJOS="$TRABAJOS_CLASE"} LISTA="$TMP/classroom_roster.csv" >"$TMP/pasada-classroom.txt" 2>&1
-cp "$SAL/notas.csv" "$TMP/notas-1.csv"
-comprobar "Classroom: una fila por repositorio y por quien no entregó ($(($(wc -l <"$SAL/notas.csv") - 1)))" \
-  test "$(wc -l <"$SAL/notas.csv")" = 5
+cp "$SALH/notas.csv" "$TMP/notas-1.csv"
+comprobar "Classroom: una fila por repositorio y por quien no entregó ($(($(wc -l <"$SALH/notas.csv") - 1)))" \
+  test "$(wc -l <"$SALH/notas.csv")" = 5
 comprobar --fila "lab-$numero-ana-g" "Classroom: la solución de Ana, 100 %, con su nombre e identificador de la lista" \
   es "$(col "lab-$numero-ana-g" 4)/$(col "lab-$numero-ana-g" 9)" "100/ana.garcia@uni.es"
 comprobar --fila "lab-$numero-juan-ana-g" "Classroom: Juan, lo suyo: 0 % y «no compila» (su usuario acaba como el de Ana, y es el suyo)" \
@@ -476,12 +492,12 @@ comprobar --fila "lab-$numero-juan-ana-g" "Classroom: Juan, lo suyo: 0 % y «no 
 comprobar "Classroom: quien no aceptó la tarea, «sin entrega» con su identificador" \
   es "$(col "Zoe Núñez" 8)/$(col "Zoe Núñez" 9)/$(col "pablo@uni.es" 8)" "sin entrega/zoe@uni.es/sin entrega"
 comprobar "Classroom: notas-es.csv con el nombre de la lista" \
-  test "$(grep -c '^Ana García López;ana.garcia@uni.es;' "$SAL/notas-es.csv")" = 1
+  test "$(grep -c '^Ana García López;ana.garcia@uni.es;' "$SALH/notas-es.csv")" = 1
 vivos=""
 for d in /proc/[0-9]*; do
   tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "CURSO_PRUEBAS_MARCA=$MARCA" && vivos+="${d#/proc/} "
 done
 comprobar "ningún proceso de la clase queda vivo" test -z "$vivos"
-rm -rf "$SAL"
+rm -rf "$SAL" "$SALH"
 
 resumen_final

@@ -202,6 +202,38 @@ make -C "$ED" --no-print-directory -s grade LAB="$numero" SOLUCIONES=1 HITO="$hi
 grep -qE "Lab $numero: ([0-9]+)/\1 puntos \(100 %\)" "$TMP/publicada.txt" && grep -q "Total: .*(100 %)" "$TMP/publicada.txt" &&
   bien "tras publicar, make grade SOLUCIONES=1 HITO=$hito1 en la edición: 100 %" ||
   mal publicada "make grade SOLUCIONES=1 tras publicar: $(tail -n 5 "$TMP/publicada.txt")"
+# 5. La tabla de labs/README.md es la de los lab.json, y un laboratorio nuevo (make nuevo-lab)
+# pasa prueba-labs desde el primer minuto: en una copia del curso (con su build/, para no
+# construirlo todo otra vez) que se borra al acabar. Va en segundo plano desde aquí, al lado de
+# prueba-labs en el clon del estudiante (abajo), que casi todo el rato espera (la partida del 07
+# agota sus límites): son dos copias del curso, cada una con su build/, que no comparten nada.
+# En fila, prueba-edicion tardaba unos 37 s más (04-12-2026). Lo que dice, al final (5).
+python3 autograder/profesorado/tabla-labs.py --comprobar 2>"$TMP/tabla.txt"
+tabla_rc=$?
+NL="$TMP/nuevo-lab"
+mkdir -p "$NL" && chmod 755 "$TMP" "$NL" # el usuario de la caja tiene que llegar a la copia
+git ls-files -co --exclude-standard -z | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
+  xargs -0 cp -p --parents -t "$NL"
+# build/ sin su tmp/: $TMP vive ahí y cp -a se copiaría dentro de sí mismo (y se llevaría los
+# temporales vivos de las suites que corren al lado).
+if [ -d "$B" ]; then
+  mkdir -p "$NL/build"
+  for x in "$B"/* "$B"/.[!.]*; do
+    [ -e "$x" ] && [ "$(realpath "$x")" != "$(realpath "$B/tmp")" ] && cp -a "$x" "$NL/build/"
+  done
+fi
+sed -i 's/| 07 |/| 7 |/' "$NL/labs/README.md"
+python3 "$NL/autograder/profesorado/tabla-labs.py" --comprobar 2>/dev/null
+tabla_vieja_rc=$?
+num=13
+while compgen -G "labs/$num-*" >/dev/null; do num=$((num + 1)); done
+(
+  cd "$NL" && make --no-print-directory -s nuevo-lab NUM="$num" NOMBRE=saludo >"$TMP/nuevo.txt" 2>&1 &&
+    make --no-print-directory -s prueba-labs prueba-mutantes LAB="$num" >"$TMP/nuevo-prueba.txt" 2>&1
+  echo $? >"$TMP/nuevo.rc"
+) &
+nuevo_pid=$!
+
 # El clon del estudiante, con el laboratorio resuelto en un commit suyo: prueba-labs pasa
 # (la partida sale de git, no de su labs/, que ya da el 100 %). Con la construcción de la
 # edición, para no construirlo todo otra vez.
@@ -259,32 +291,14 @@ else
 fi
 rm -rf "$ED/build" "$TMP/alumno/build"
 
-# 5. La tabla de labs/README.md es la de los lab.json, y un laboratorio nuevo (make nuevo-lab)
-# pasa prueba-labs desde el primer minuto: en una copia del curso (con su build/, para no
-# construirlo todo otra vez) que se borra al acabar.
+# 5. (Lanzado antes, en segundo plano: ver arriba.) Sus resultados.
 echo "── make nuevo-lab"
-python3 autograder/profesorado/tabla-labs.py --comprobar 2>"$TMP/tabla.txt" &&
-  bien "labs/README.md: la tabla de laboratorios es la que sale de los lab.json" ||
+[ "$tabla_rc" = 0 ] && bien "labs/README.md: la tabla de laboratorios es la que sale de los lab.json" ||
   mal tabla "$(cat "$TMP/tabla.txt")"
-NL="$TMP/nuevo-lab"
-mkdir -p "$NL" && chmod 755 "$TMP" "$NL" # el usuario de la caja tiene que llegar a la copia
-git ls-files -co --exclude-standard -z | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
-  xargs -0 cp -p --parents -t "$NL"
-# build/ sin su tmp/: $TMP vive ahí y cp -a se copiaría dentro de sí mismo (y se llevaría los
-# temporales vivos de las suites que corren al lado).
-if [ -d "$B" ]; then
-  mkdir -p "$NL/build"
-  for x in "$B"/* "$B"/.[!.]*; do
-    [ -e "$x" ] && [ "$(realpath "$x")" != "$(realpath "$B/tmp")" ] && cp -a "$x" "$NL/build/"
-  done
-fi
-sed -i 's/| 07 |/| 7 |/' "$NL/labs/README.md"
-python3 "$NL/autograder/profesorado/tabla-labs.py" --comprobar 2>/dev/null &&
+[ "$tabla_vieja_rc" = 0 ] &&
   mal tabla-vieja "tabla-labs.py --comprobar no ve una tabla cambiada a mano" || bien "una tabla cambiada a mano no pasa la comprobación"
-num=13
-while compgen -G "labs/$num-*" >/dev/null; do num=$((num + 1)); done
-if (cd "$NL" && make --no-print-directory -s nuevo-lab NUM="$num" NOMBRE=saludo >"$TMP/nuevo.txt" 2>&1) &&
-  (cd "$NL" && make --no-print-directory -s prueba-labs prueba-mutantes LAB="$num" >"$TMP/nuevo-prueba.txt" 2>&1); then
+wait "$nuevo_pid"
+if [ "$(cat "$TMP/nuevo.rc" 2>/dev/null)" = 0 ]; then
   bien "make nuevo-lab NUM=$num y make prueba-labs prueba-mutantes LAB=$num pasan ya: $(grep -c '✔' "$TMP/nuevo-prueba.txt") comprobaciones (solución, partida ≤ 20 %, $(ls "$NL/labs/$num-saludo/.calificador/mutantes" | wc -l) mutantes)"
 else
   mal nuevo-lab "nuevo-lab o su prueba-labs fallan: $(tail -n 15 "$TMP/nuevo.txt" "$TMP/nuevo-prueba.txt")"
