@@ -333,9 +333,10 @@ ids_hito1=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' -v h="
 puntos_de() { python3 -c 'import json,sys
 ids = set(sys.argv[2].split())
 print(sum(t["score"] for t in json.load(open(sys.argv[1]))["tests"] if t["extra_data"]["id"] in ids))' "$1" "$2" 2>/dev/null; }
+# (Con env --default-signal=INT: lo lanzado con & ignora SIGINT, y un Ctrl+C lo dejaría vivo.)
 recogidas=("$MOODLE" bea-copia ciro-zip dora-repo elena-partido)
 for i in "${!recogidas[@]}"; do
-  CURSO_PRUEBAS_MARCA="$MARCA" make --no-print-directory -s grade LAB="$numero" HITO="$hito1" \
+  CURSO_PRUEBAS_MARCA="$MARCA" env --default-signal=INT make --no-print-directory -s grade LAB="$numero" HITO="$hito1" \
     ENTREGA="$E/${recogidas[$i]}" SALIDA="$TMP/uno-$i" ${TRABAJOS_CLASE:+TRABAJOS="$TRABAJOS_CLASE"} >/dev/null 2>&1 &
   [ "$(jobs -rp | wc -l)" -ge "$J" ] && wait -n
 done

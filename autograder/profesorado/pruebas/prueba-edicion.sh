@@ -227,10 +227,11 @@ python3 "$NL/autograder/profesorado/tabla-labs.py" --comprobar 2>/dev/null
 tabla_vieja_rc=$?
 num=13
 while compgen -G "labs/$num-*" >/dev/null; do num=$((num + 1)); done
+# Con env --default-signal=INT: lo que un guion sin control de trabajos lanza con & ignora
+# SIGINT, y un Ctrl+C dejaría este make vivo.
 (
-  cd "$NL" && make --no-print-directory -s nuevo-lab NUM="$num" NOMBRE=saludo >"$TMP/nuevo.txt" 2>&1 &&
-    make --no-print-directory -s prueba-labs prueba-mutantes LAB="$num" >"$TMP/nuevo-prueba.txt" 2>&1
-  echo $? >"$TMP/nuevo.rc"
+  cd "$NL" && env --default-signal=INT make --no-print-directory -s nuevo-lab NUM="$num" NOMBRE=saludo >"$TMP/nuevo.txt" 2>&1 &&
+    env --default-signal=INT make --no-print-directory -s prueba-labs prueba-mutantes LAB="$num" >"$TMP/nuevo-prueba.txt" 2>&1
 ) &
 nuevo_pid=$!
 
@@ -297,8 +298,7 @@ echo "── make nuevo-lab"
   mal tabla "$(cat "$TMP/tabla.txt")"
 [ "$tabla_vieja_rc" = 0 ] &&
   mal tabla-vieja "tabla-labs.py --comprobar no ve una tabla cambiada a mano" || bien "una tabla cambiada a mano no pasa la comprobación"
-wait "$nuevo_pid"
-if [ "$(cat "$TMP/nuevo.rc" 2>/dev/null)" = 0 ]; then
+if wait "$nuevo_pid"; then
   bien "make nuevo-lab NUM=$num y make prueba-labs prueba-mutantes LAB=$num pasan ya: $(grep -c '✔' "$TMP/nuevo-prueba.txt") comprobaciones (solución, partida ≤ 20 %, $(ls "$NL/labs/$num-saludo/.calificador/mutantes" | wc -l) mutantes)"
 else
   mal nuevo-lab "nuevo-lab o su prueba-labs fallan: $(tail -n 15 "$TMP/nuevo.txt" "$TMP/nuevo-prueba.txt")"
