@@ -156,7 +156,7 @@ comprobar_uno() {
     # 04-12-2026). Aquí casi todo el coste es el arranque de casi 300 procesos.
     sup=()
     [ -f "$supresiones" ] && sup=(--suppressions="$supresiones")
-    valgrind --trace-children=yes --trace-children-skip="$saltar" --child-silent-after-fork=yes \
+    env --default-signal=INT valgrind --trace-children=yes --trace-children-skip="$saltar" --child-silent-after-fork=yes \
       --leak-check=full --show-leak-kinds=definite,indirect \
       --errors-for-leak-kinds=definite,indirect --num-callers=30 "${sup[@]}" \
       --read-inline-info=no --vgdb=no \
@@ -166,7 +166,7 @@ comprobar_uno() {
     ASAN_OPTIONS="handle_segv=0:detect_leaks=1:log_path=$dir/asan${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
     LSAN_OPTIONS="${LSAN_OPTIONS:-}" \
     UBSAN_OPTIONS="print_stacktrace=1:log_path=$dir/ubsan${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
-      "$binabs" --jobs="$jobs" >"$salida" 2>&1
+      env --default-signal=INT "$binabs" --jobs="$jobs" >"$salida" 2>&1
     rc=$?
   fi
   sintesis=$(grep -a 'Synthesis: Tested:' "$salida" | tail -n1 | sed 's/\x1b\[[0-9;]*m//g; s/^\[====\] //')
@@ -197,7 +197,9 @@ comprobar_uno() {
 
 # Los binarios son independientes: FUGAS_PARALELO a la vez (2: los núcleos de la máquina
 # del curso), cada uno con un solo trabajador de Criterion (ver arriba). Los veredictos se
-# escriben al final en el orden de la orden.
+# escriben al final en el orden de la orden. Cada binario va en segundo plano, y un guion sin
+# control de trabajos lanza lo de `&` con SIGINT ignorado: por eso valgrind y los binarios con
+# ASan van con `env --default-signal=INT`, y un Ctrl+C los para en vez de dejarlos corriendo.
 # Empiezan los que tienen más pruebas (las cuenta su --list, sin valgrind): cada prueba es un
 # proceso nuevo bajo la herramienta, y su arranque es casi todo el coste. En el orden de la
 # orden (el alfabético), los test_servidor_*, los más largos, iban al final y uno de los dos
