@@ -1237,6 +1237,11 @@ juzgar_trazas sistema-con-puntos 0 'Sin reglas de medios rotas'
 # de más de 511 bytes se cortaba y se juzgaba por su principio («/usr/lib/./././…» → /usr/lib);
 # y una relativa larga no cabía y no se miraba. Ahora un «..» solo vale dentro de /usr y /etc,
 # cada tramo se mira por si es un enlace mágico, y lo que no cabe es del programa.
+# «ruta-con-igual»: un archivo cuyo nombre lleva «") = -1 E (x)», abierto para escribir en el
+# hilo del bucle. strace decora el descriptor que devuelve con esa ruta («= 5</…) = -1 E (x)>»),
+# y el resultado se tomaba del último « = » detrás de un «)»: -1, una llamada que falló y no se
+# juzgaba. Ahora el resultado va tras el «)» que cierra los argumentos (fin_de_argumentos).
+juzgar_trazas ruta-con-igual 1 'Se vio openat de «/trabajo/c/a.bin.parte\\") = -1 E (x)» para escribir, en el hilo del bucle'
 juzgar_trazas ruta-root-puntos 1 'Se vio statx de «/proc/self/root/../trabajo/c/a.bin» en el hilo del bucle (síncrono'
 juzgar_trazas ruta-dev-stdin 1 'Se vio statx de «/dev/stdin/a.bin» en el hilo del bucle (síncrono'
 juzgar_trazas ruta-larga 1 'Se vio statx de «/usr/lib/\./\./'
@@ -1287,6 +1292,14 @@ juzgar_trazas_09 siesta-sin-volver 1 'En «.*» (senales):'
 # laboratorio), con el motivo de la callback.
 JUZGAR_LAB=07 juzgar_trazas espera-sin-pila 1 'Rompe las reglas de medios del laboratorio 07-monitor-web:$'
 JUZGAR_LAB=07 juzgar_trazas espera-sin-pila 1 'después de que libuv empezara a vigilar sus descriptores)\. Cada uno'
+# La proporción de esas esperas sin pila (solo_dormir_en_el_bucle): «espera-sin-pila-una», las
+# mismas en «intervalo» (del núcleo) y tres verificaciones más sin ninguna, es una siesta en una
+# callback por la que solo pasa esa: pierde sus puntos, no el laboratorio (antes, el
+# laboratorio sin calificar por un sleep en una verificación). «espera-sin-pila-todas»: en las
+# cuatro, como un bucle propio que duerme en cada ejecución: el laboratorio.
+JUZGAR_LAB=07 juzgar_trazas espera-sin-pila-una 1 'solo fuera de sus verificaciones principales'
+JUZGAR_LAB=07 juzgar_trazas espera-sin-pila-una 1 '^En «.*» (intervalo):$'
+JUZGAR_LAB=07 juzgar_trazas espera-sin-pila-todas 1 'Rompe las reglas de medios del laboratorio 07-monitor-web:$'
 juzgar_trazas_08() { JUZGAR_LAB=08 juzgar_trazas "$@"; }
 juzgar_trazas_08 trabajo-libuv 0 'Sin reglas de medios rotas\.$'
 juzgar_trazas_08 trabajo-sincrono 1 'Se vio openat de «/trabajo/c/a.txt» en un hilo del grupo de libuv, pedido por el propio programa (en su pila está h_leer en «contador»)'

@@ -69,7 +69,9 @@
  * Proporción: cada traza dice de qué verificación es («…@<id>.traza»). Una regla rota en el
  * camino principal —una verificación del «nucleo» de lab.json, una traza sin verificación, o
  * más de la mitad de las verificaciones con ejecuciones— deja el laboratorio sin calificar;
- * si no, solo pierden sus puntos las verificaciones donde se vio (autograder/README.md).
+ * si no, solo pierden sus puntos las verificaciones donde se vio (autograder/README.md). Dormir
+ * con el bucle ya en marcha no hace camino principal a una verificación del núcleo
+ * (solo_dormir_en_el_bucle): decide la mitad.
  *
  * Este archivo juzga el laboratorio con lo visto en todas sus trazas y hace el informe; leer
  * una traza es de conducta_traza.c (las líneas) y conducta_llamada.c (qué es cada llamada), y
@@ -427,6 +429,31 @@ static char *informe_de(const juicio_t *j, int con_menor)
     return r;
 }
 
+/* ¿Lo único roto en `j` es dormir en el hilo del bucle después de que libuv empezara a vigilar
+ * sus descriptores (esperas_run), sin la pila que lo pruebe (esperas_cb: sin -k, en el 07, el 10
+ * y el 12)? Eso es dormir en una callback o un bucle propio con uv_run(…, UV_RUN_NOWAIT), y sin
+ * pila no se distinguen. Para la proporción no cuenta como camino principal por verse en una
+ * verificación del núcleo: un bucle propio duerme en todas las ejecuciones (más de la mitad de
+ * las verificaciones: el laboratorio sin calificar, como antes), y una siesta en una callback
+ * (un usleep al parar, al reintentar) solo en las que pasan por ella, que pierden sus puntos.
+ * Antes, un sleep de 100 ms en una callback de una sola verificación del núcleo dejaba sin
+ * calificar el laboratorio entero: un profesor quitaría esa verificación, no el laboratorio. */
+static int solo_dormir_en_el_bucle(const juicio_t *j)
+{
+    if (j->esperas[0] == '\0' || !j->esperas_run || j->esperas_cb)
+        return 0;
+    juicio_t *sin = malloc(sizeof *sin);
+    if (sin == NULL)
+        return 0; /* sin memoria, lo de siempre: cuenta como camino principal */
+    memcpy(sin, j, sizeof *sin);
+    sin->esperas[0] = '\0';
+    char *resto = informe_de(sin, 0);
+    int solo = resto == NULL;
+    free(resto);
+    free(sin);
+    return solo;
+}
+
 int conducta_preparar(const char *construccion, const char *trabajo, const char *binario,
                       char *carpeta, size_t t_c, char *puerta, size_t t_p)
 {
@@ -610,9 +637,10 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
                        "con callback o el propio programa en una callback de uv_queue_work");
     *informe = informe_de(&j, 1);
     /* ¿En el camino principal? Sí, si se vio en una verificación del núcleo («nucleo» de
-     * lab.json), en una traza que no dice de qué verificación es, o en más de la mitad de las
-     * verificaciones con ejecuciones observadas (entonces es el programa entero). Si no, solo
-     * pierden sus puntos las verificaciones donde se vio. */
+     * lab.json; no si lo único roto allí es dormir en el bucle ya en marcha:
+     * solo_dormir_en_el_bucle), en una traza que no dice de qué verificación es, o en más de la
+     * mitad de las verificaciones con ejecuciones observadas (entonces es el programa entero).
+     * Si no, solo pierden sus puntos las verificaciones donde se vio. */
     int incidental = 0;
     /* Lo menor (cerrar, medir o borrar sin callback, dormir en callbacks) no cuenta para eso: se
      * cobra una vez, en una verificación (donde_cobrar_menor), salvo si solo se vio en trazas
@@ -626,7 +654,8 @@ int conducta_juzgar(lab_t *lab, const char *carpeta, int reglas, char **informe,
             con_ejecuciones += por[i].observadas > 0 || visto != NULL;
             if (visto != NULL || menor_aqui) {
                 rotas++;
-                nucleo |= i == lab->nv || lab_nucleo(lab, lab->v[i].id);
+                nucleo |= i == lab->nv ||
+                          (lab_nucleo(lab, lab->v[i].id) && !solo_dormir_en_el_bucle(&por[i]));
             }
             free(visto);
         }

@@ -510,26 +510,58 @@ int llamada_nombre(const char *texto, char *nombre, size_t tam)
     return 1;
 }
 
+/* El «)» que cierra los argumentos que abre `par` (NULL si no cierran). Se salta lo que el
+ * programa puede escribir: las cadenas entre comillas (strace escapa las de dentro: \") y la
+ * ruta de cada descriptor (-y: «3</ruta>», con < y > de dentro escapados como \74 y \76).
+ * Antes el resultado era el último « = » detrás de un «)», y una ruta elegida por el programa
+ * lo ponía: un archivo «x) = -1 E» abierto en el hilo del bucle salía «= 3</…/x) = -1 E>»,
+ * se leía -1 (la llamada falló) y no se juzgaba, ni nada de lo hecho con ese descriptor
+ * (adversario de la sesión 73; traza «ruta-con-igual»). */
+static const char *fin_de_argumentos(const char *par)
+{
+    int hondo = 0;
+    for (const char *c = par; *c != '\0'; c++) {
+        if (*c == '"') {
+            for (c++; *c != '\0' && *c != '"'; c++)
+                if (*c == '\\' && c[1] != '\0')
+                    c++;
+            if (*c == '\0')
+                return NULL;
+        } else if (*c == '<') {
+            c = strchr(c, '>');
+            if (c == NULL)
+                return NULL;
+        } else if (*c == '(' || *c == '[' || *c == '{') {
+            hondo++;
+        } else if (*c == ')' || *c == ']' || *c == '}') {
+            hondo--;
+            if (hondo == 0 && *c == ')')
+                return c;
+            if (hondo <= 0)
+                return NULL;
+        }
+    }
+    return NULL;
+}
+
 int llamada_partir(const char *texto, llamada_t *ll)
 {
     if (!llamada_nombre(texto, ll->nombre, sizeof ll->nombre))
         return 0;
     ll->par = strchr(texto, '(');
-    /* El resultado es el último « = » que sigue a un «)»: strace lo alinea en una columna
-     * con espacios («close(3</x>)     = 0»), y una llamada partida en <unfinished …> y
-     * <… resumed> casi siempre acaba así (sin esto, un execve partido, frecuente con la
-     * máquina cargada, dejaba la ejecución sin observar y sus medios sin juzgar). */
-    const char *igual = NULL;
-    for (const char *o = strstr(texto, " = "); o != NULL; o = strstr(o + 1, " = ")) {
-        const char *a = o;
-        while (a > texto && a[-1] == ' ')
-            a--;
-        if (a > texto && a[-1] == ')')
-            igual = o;
-    }
-    if (igual == NULL)
+    /* El resultado va tras el «)» que cierra los argumentos: strace lo alinea en una columna
+     * con espacios («close(3</x>)     = 0»), también en una llamada partida en <unfinished …>
+     * y <… resumed> (sin esto, un execve partido, frecuente con la máquina cargada, dejaba la
+     * ejecución sin observar y sus medios sin juzgar). */
+    const char *cierre = ll->par != NULL ? fin_de_argumentos(ll->par) : NULL;
+    if (cierre == NULL)
         return 0;
-    ll->ret_txt = igual + 3;
+    const char *igual = cierre + 1;
+    while (*igual == ' ')
+        igual++;
+    if (strncmp(igual, "= ", 2) != 0)
+        return 0;
+    ll->ret_txt = igual + 2;
     ll->ret = strtol(ll->ret_txt, NULL, 10);
     ll->bien = ll->ret_txt[0] != '-' && ll->ret_txt[0] != '?';
     return 1;
