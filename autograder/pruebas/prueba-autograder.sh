@@ -1220,6 +1220,17 @@ juzgar_trazas() { # [JUZGAR_LAB=NN] juzgar_trazas CARPETA CÓDIGO PATRÓN (por o
 }
 juzgar_trazas execve-partido 1 'Se vio openat de «/trabajo/c/a.bin.parte» para escribir, en el hilo del bucle'
 juzgar_trazas limpia 0 'Sin reglas de medios rotas'
+# «tope»: la traza limpia con unos 69 MiB de vueltas de uv_run(UV_RUN_NOWAIT) (epoll_wait con tiempo 0)
+# y, después, un archivo abierto en el hilo del bucle. Lo que pasa de TOPE_TRAZA_MIB no se lee:
+# antes no se decía y salía limpia; ahora la traza cortada es lo que se ve.
+mkdir -p "$TRAZAS_AQUI/tope"
+{
+  grep -v '+++ exited' "$TRAZAS_AQUI/limpia/1.traza"
+  yes '4242 epoll_wait(4<anon_inode:[eventpoll]>, [], 1024, 0) = 0' | head -n 1200000
+  echo '4242 openat(AT_FDCWD</trabajo>, "/trabajo/c/a.bin", O_RDONLY) = 7</trabajo/c/a.bin>'
+  echo '4242 +++ exited with 0 +++'
+} >"$TRAZAS_AQUI/tope/1.traza"
+juzgar_trazas tope 1 'Se vio una traza de strace de más de 64 MiB en una ejecución'
 juzgar_trazas stat-en-bucle 1 'Se vio statx de «/trabajo/c/a.bin» en el hilo del bucle (síncrono'
 juzgar_trazas fstat-menor 1 'En «Progreso en líneas PROGRESO, al ritmo del temporizador» (progreso):'
 # Rutas disfrazadas: el mismo statx síncrono de «stat-en-bucle», con una ruta que empieza como

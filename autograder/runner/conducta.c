@@ -146,6 +146,11 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
     if (v->principal == 0)
         return;
     j->observadas++;
+    if (v->tope && j->tope[0] == '\0')
+        snprintf(j->tope, sizeof j->tope,
+                 "una traza de strace de más de %u MiB en una ejecución: lo que hizo el programa "
+                 "después no se pudo juzgar",
+                 TOPE_TRAZA_MIB);
     j->con_epoll += v->epoll > 0;
     j->sin_ip += v->sin_ip;
     j->con_ip += v->con_ip;
@@ -366,6 +371,11 @@ static char *informe_de(const juicio_t *j, int con_menor)
            "La caja de arena no permite esa llamada al sistema en ningún laboratorio (el anillo "
            "de claves, Linux AIO, bpf, perf, leer la memoria de otro proceso…): nada del curso "
            "la necesita, así que pedirla cuenta como un medio prohibido, en cualquier camino");
+    motivo(informe, j->tope,
+           "Lo que no se pudo juzgar no da puntos. Tantas llamadas al sistema suelen ser una "
+           "espera activa: uv_run(…, UV_RUN_NOWAIT) en un bucle, o un temporizador de 0 ms "
+           "o un uv_idle_t que no paran; uv_run(UV_RUN_DEFAULT) duerme en epoll hasta que hay "
+           "algo que hacer");
     motivo(informe, j->lectura,
            "Leer o mirar (stat) archivos o carpetas en el hilo del bucle lo bloquea "
            "mientras espera al disco: se hace con uv_fs_open, uv_fs_read, uv_fs_scandir y "

@@ -26,6 +26,9 @@
 #define PILA_MAX    32 /* marcos guardados de una llamada del grupo (pila_cola) */
 #define MAX_REGLAS  8  /* como «reglas_traza» en runner/manifiesto.c */
 #define MAX_MAPAS   4096
+/* Lo que se lee de una traza, como mucho: lo que pasa de ahí no se juzga (traza_recorrer), y
+ * eso cuenta como un medio prohibido (vista_t.tope). */
+#define TOPE_TRAZA_MIB 64u
 
 /* Los archivos de la entrada: los regulares que escribieron las verificaciones, de sus
  * listas «*.entrada» (lib/observar.c), ordenados para buscarlos con bsearch. */
@@ -70,6 +73,7 @@ typedef struct {
     char proceso[256];      /* primer proceso creado */
     char red[256];          /* primer socket fuera del hilo del bucle */
     char denegada[200];     /* primera llamada siempre prohibida (base/filtro.c) */
+    int tope;               /* la traza pasa de TOPE_TRAZA_MIB: el final no se leyó */
     /* «reglas_traza»: con qué se juzgan y lo visto (la primera lectura que rompe cada una) */
     const lab_t *lab;
     const entradas_t *entradas;
@@ -129,6 +133,7 @@ typedef struct {
     int esperas_run; /* las de `esperas`, dentro de uv_run (en callbacks), no en un bucle propio */
     int esperas_cb;  /* y probado con la pila de cada nanosleep: es lo menor (hay_menor) */
     char denegada[200];
+    char tope[200];  /* una traza del programa de más de TOPE_TRAZA_MIB (vista_t.tope) */
     char libpq[200]; /* libpq_bloqueante: esperas con poll o select en el hilo del bucle */
     int lecturas_entrada;
     char roto[MAX_REGLAS][400];
@@ -164,7 +169,8 @@ typedef struct {
     void (*llamada)(void *dato, long tid, unsigned long ip, const char *texto);
 } traza_oyente_t;
 
-void traza_recorrer(const char *ruta, const traza_oyente_t *oyente, void *dato);
+/* 1 si dejó de leer en TOPE_TRAZA_MIB (lo que sigue no llegó a `oyente`); si no, 0. */
+int traza_recorrer(const char *ruta, const traza_oyente_t *oyente, void *dato);
 int llamada_nombre(const char *texto, char *nombre, size_t tam);
 int llamada_partir(const char *texto, llamada_t *ll);
 char **conducta_carpeta_nombres(const char *carpeta, const char *sufijo);

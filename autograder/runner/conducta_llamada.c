@@ -748,7 +748,7 @@ void conducta_leer_traza(const char *ruta, const char *programa, vista_t *v, int
     v->mapas =
         malloc(MAX_MAPAS * sizeof *v->mapas); /* sin memoria: nada mapeado, y no sale de libc */
     static const traza_oyente_t oyente = {oir_marco, oir_linea, oir_llamada};
-    traza_recorrer(ruta, &oyente, v);
+    v->tope = traza_recorrer(ruta, &oyente, v);
     conducta_pila_cerrar(v);
     conducta_pila_cortadas(v);
     free(v->mapas);

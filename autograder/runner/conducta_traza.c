@@ -13,7 +13,6 @@
 #include <string.h>
 
 #define MAX_PENDIENTES 64
-#define TOPE_TRAZA     (64u << 20)
 
 int conducta_empieza(const char *s, const char *p)
 {
@@ -568,12 +567,17 @@ int llamada_partir(const char *texto, llamada_t *ll)
 }
 
 /* Lee una traza de strace -f (líneas «tid llamada…», con «<unfinished ...>» y
- * «<... llamada resumed>» cuando dos hilos se cruzan) y da cada línea a `oyente`. */
-void traza_recorrer(const char *ruta, const traza_oyente_t *oyente, void *dato)
+ * «<... llamada resumed>» cuando dos hilos se cruzan) y da cada línea a `oyente`, hasta
+ * TOPE_TRAZA_MIB: una traza sin fin (un programa que hace millones de llamadas) no deja al
+ * calificador leyendo para siempre. Antes, lo que pasaba del tope no se juzgaba y nadie lo
+ * decía: 64 MiB de vueltas de uv_run(UV_RUN_NOWAIT) y luego leer el disco en el hilo del bucle
+ * no se veía (traza «tope»). Ahora quien lee sabe que se cortó (devuelve 1). */
+int traza_recorrer(const char *ruta, const traza_oyente_t *oyente, void *dato)
 {
+    int cortada = 0;
     FILE *f = fopen(ruta, "r");
     if (f == NULL)
-        return;
+        return 0;
     struct {
         long tid;
         unsigned long ip;
@@ -586,8 +590,10 @@ void traza_recorrer(const char *ruta, const traza_oyente_t *oyente, void *dato)
         if (n <= 0)
             break;
         leido += (size_t)n;
-        if (leido >= TOPE_TRAZA)
+        if (leido >= (size_t)TOPE_TRAZA_MIB << 20) {
+            cortada = 1;
             break;
+        }
         if (linea[n - 1] == '\n')
             linea[--n] = '\0';
         /* Con -k, los marcos de la pila de la llamada de antes: « > /ruta(función+0x…) […]». */
@@ -644,4 +650,5 @@ void traza_recorrer(const char *ruta, const traza_oyente_t *oyente, void *dato)
     }
     free(linea);
     fclose(f);
+    return cortada;
 }
