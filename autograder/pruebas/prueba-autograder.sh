@@ -1220,17 +1220,27 @@ juzgar_trazas() { # [JUZGAR_LAB=NN] juzgar_trazas CARPETA CÓDIGO PATRÓN (por o
 }
 juzgar_trazas execve-partido 1 'Se vio openat de «/trabajo/c/a.bin.parte» para escribir, en el hilo del bucle'
 juzgar_trazas limpia 0 'Sin reglas de medios rotas'
-# «tope»: la traza limpia con unos 69 MiB de vueltas de uv_run(UV_RUN_NOWAIT) (epoll_wait con tiempo 0)
-# y, después, un archivo abierto en el hilo del bucle. Lo que pasa de TOPE_TRAZA_MIB no se lee:
-# antes no se decía y salía limpia; ahora la traza cortada es lo que se ve.
+# «tope»: la traza limpia con unos 69 MiB de lecturas en el grupo de hilos (pread64 de a pocos
+# bytes, que sí se trazan) y, después, un archivo abierto en el hilo del bucle. Lo que pasa de
+# TOPE_TRAZA_MIB no se lee: antes no se decía y salía limpia; ahora la traza cortada es lo que
+# se ve.
 mkdir -p "$TRAZAS_AQUI/tope"
 {
   grep -v '+++ exited' "$TRAZAS_AQUI/limpia/1.traza"
-  yes '4242 epoll_wait(4<anon_inode:[eventpoll]>, [], 1024, 0) = 0' | head -n 1200000
+  yes '4243 pread64(5</trabajo/c/a.bin>, "abcd", 4, 0) = 4' | head -n 1400000
   echo '4242 openat(AT_FDCWD</trabajo>, "/trabajo/c/a.bin", O_RDONLY) = 7</trabajo/c/a.bin>'
   echo '4242 +++ exited with 0 +++'
 } >"$TRAZAS_AQUI/tope/1.traza"
 juzgar_trazas tope 1 'Se vio una traza de strace de más de 64 MiB en una ejecución'
+# Lo que elige el programa en una línea de strace (conducta_saltar_pieza; revisión de la sesión
+# 77, las tres salían limpias): «mapa-huge», un mmap en el hilo del bucle con «1<<MAP_HUGE_SHIFT»
+# en sus opciones (el núcleo lo acepta en un mapa privado; el primer «<» de la línea no es la
+# ruta); «carpeta-corchete», un stat síncrono relativo a una carpeta «c[» (los argumentos no
+# cerraban); «ppoll-disfrazado», un ppoll que espera para siempre junto a un archivo llamado
+# «{tv_sec=0, tv_nsec=0}» (se buscaba eso en toda la línea).
+JUZGAR_LAB=08 juzgar_trazas mapa-huge 1 'Se vio mmap de «/trabajo/c/a.txt»'
+juzgar_trazas carpeta-corchete 1 'Se vio newfstatat de «/trabajo/c\[/a.bin» en el hilo del bucle'
+JUZGAR_LAB=12 juzgar_trazas ppoll-disfrazado 1 'Se vio poll o select que espera en el hilo del bucle'
 juzgar_trazas stat-en-bucle 1 'Se vio statx de «/trabajo/c/a.bin» en el hilo del bucle (síncrono'
 juzgar_trazas fstat-menor 1 'En «Progreso en líneas PROGRESO, al ritmo del temporizador» (progreso):'
 # Rutas disfrazadas: el mismo statx síncrono de «stat-en-bucle», con una ruta que empieza como

@@ -372,10 +372,9 @@ static char *informe_de(const juicio_t *j, int con_menor)
            "de claves, Linux AIO, bpf, perf, leer la memoria de otro proceso…): nada del curso "
            "la necesita, así que pedirla cuenta como un medio prohibido, en cualquier camino");
     motivo(informe, j->tope,
-           "Lo que no se pudo juzgar no da puntos. Tantas llamadas al sistema suelen ser una "
-           "espera activa: uv_run(…, UV_RUN_NOWAIT) en un bucle, o un temporizador de 0 ms "
-           "o un uv_idle_t que no paran; uv_run(UV_RUN_DEFAULT) duerme en epoll hasta que hay "
-           "algo que hacer");
+           "Lo que no se pudo juzgar no da puntos. Una traza tan larga son cientos de miles "
+           "de llamadas de las que se vigilan (archivos, red, procesos, esperas): leer o "
+           "escribir de a pocos bytes, o repetir sin fin la misma operación");
     motivo(informe, j->lectura,
            "Leer o mirar (stat) archivos o carpetas en el hilo del bucle lo bloquea "
            "mientras espera al disco: se hace con uv_fs_open, uv_fs_read, uv_fs_scandir y "

@@ -181,6 +181,7 @@ int conducta_es_entrada(const entradas_t *e, const char *ruta);
 int conducta_empieza(const char *s, const char *p);
 int conducta_termina_en(const char *s, const char *fin);
 int conducta_sondeo_sin_espera(const char *llamada);
+const char *conducta_saltar_pieza(const char *c);
 int conducta_es_precarga(const char *r);
 int conducta_ruta_normal(const char *r);
 const char *conducta_ruta_corta(const char *r);

@@ -25,31 +25,56 @@ int conducta_termina_en(const char *s, const char *fin)
     return a >= b && strcmp(s + a - b, fin) == 0;
 }
 
+/* Lo que el programa puede escribir en una línea de strace, saltado de una vez: desde `c`, que
+ * es un «"» o un «<», lo último de su pieza (NULL si no acaba). Una cadena entre comillas (strace
+ * escapa las de dentro: \"), la ruta de un descriptor (-y: «3</ruta>», «5<socket:[9]>»; strace
+ * escapa los < y > de dentro como \74 y \76, así que el primer «>» la cierra) y el «<<» de unas
+ * opciones («MAP_PRIVATE|1<<MAP_HUGE_SHIFT», que no es una ruta). Dentro de esas piezas hay
+ * corchetes, llaves, paréntesis, comas y « = » que elige el programa (una carpeta «a[», un
+ * archivo «x) = -1 E»): quien cuenta niveles o busca argumentos se los salta enteros (revisión
+ * de la sesión 77: una carpeta con «[» en su nombre dejaba un stat síncrono sin juzgar). */
+const char *conducta_saltar_pieza(const char *c)
+{
+    if (*c == '"') {
+        for (c++; *c != '\0' && *c != '"'; c++)
+            if (*c == '\\' && c[1] != '\0')
+                c++;
+        return *c == '"' ? c : NULL;
+    }
+    if (c[1] == '<')
+        return c + 1;
+    return strchr(c, '>');
+}
+
 /* 1 si la llamada (el texto de strace desde su nombre) mira sin esperar: poll con tiempo 0,
  * ppoll, select o pselect6 con {tv_sec=0, tv_…sec=0}. La solución del 12 hace un poll(…, 1, 0)
  * en el hilo del bucle al cerrar cada conexión (medido: uno por conexión, justo antes de que
  * libuv suelte su descriptor); libpq bloqueante espera con -1 o con un plazo. */
 int conducta_sondeo_sin_espera(const char *llamada)
 {
-    if (conducta_empieza(llamada, "poll(")) {
-        /* poll(FDS, N, TIEMPO): FDS puede ser [...] o [{fd=3, events=POLLIN}, …]. */
-        int nivel = 0;
-        const char *c = llamada + strlen("poll(");
-        for (; *c != '\0'; c++) {
-            if (*c == '[' || *c == '{')
-                nivel++;
-            else if ((*c == ']' || *c == '}') && nivel > 0)
-                nivel--;
-            else if (*c == ',' && nivel == 0)
-                break;
-        }
-        long n, tiempo;
-        char cierre;
-        return *c == ',' && sscanf(c, ", %ld, %ld%c", &n, &tiempo, &cierre) == 3 && tiempo == 0 &&
-               cierre == ')';
+    /* Solo el argumento del tiempo (conducta_argumento, que salta las rutas de los
+     * descriptores): antes se buscaba «{tv_sec=0, tv_nsec=0}» en toda la línea, y un archivo
+     * con ese nombre entre los descriptores de un ppoll que espera para siempre lo hacía pasar
+     * por un sondeo (revisión de la sesión 77). */
+    static const struct {
+        const char *nombre, *cero;
+        int arg;
+    } sondeos[] = {
+        {"poll(", "0", 2},
+        {"ppoll(", "{tv_sec=0, tv_nsec=0}", 2},
+        {"select(", "{tv_sec=0, tv_usec=0}", 4},
+        {"pselect6(", "{tv_sec=0, tv_nsec=0}", 4},
+    };
+    for (size_t i = 0; i < sizeof sondeos / sizeof sondeos[0]; i++) {
+        if (!conducta_empieza(llamada, sondeos[i].nombre))
+            continue;
+        const char *a;
+        size_t n;
+        const char *par = llamada + strlen(sondeos[i].nombre) - 1;
+        return conducta_argumento(par, sondeos[i].arg, &a, &n) && n == strlen(sondeos[i].cero) &&
+               strncmp(a, sondeos[i].cero, n) == 0;
     }
-    return strstr(llamada, "{tv_sec=0, tv_nsec=0}") != NULL ||
-           strstr(llamada, "{tv_sec=0, tv_usec=0}") != NULL;
+    return 0;
 }
 
 /* La precarga vivos que el propio calificador pone al programa (lib/vivos.c): el cargador la
@@ -199,16 +224,27 @@ int conducta_ruta_normal(const char *ruta)
     return 1;
 }
 
-/* Copia en `dst` lo que hay entre '<' y el '>' que cierra, desde `s` («3</tmp/x>»). */
+/* Copia en `dst` la ruta del primer descriptor desde `s` («3</tmp/x>»: lo que hay entre su «<»
+ * y el primer «>», conducta_saltar_pieza), sin las cadenas entre comillas ni el «<<» de unas
+ * opciones. Antes se tomaba el primer «<» de la línea (en un mmap con «1<<MAP_HUGE_SHIFT» en sus
+ * opciones, «<MAP_HUGE_SHIFT, 5</w/x.txt»: el archivo mapeado no se juzgaba) y se buscaba un «>»
+ * seguido de coma o paréntesis (un archivo borrado, «5</w/x.txt>(deleted)», daba la línea
+ * entera: sus lecturas escapaban a «reglas_traza»). Revisión de la sesión 77. */
 int conducta_ruta_fd(const char *s, char *dst, size_t tam)
 {
-    const char *a = strchr(s, '<');
-    if (a == NULL)
+    const char *a = s;
+    for (; *a != '\0'; a++) {
+        if (*a != '"' && *a != '<')
+            continue;
+        if (*a == '<' && a[1] != '<')
+            break;
+        a = conducta_saltar_pieza(a);
+        if (a == NULL)
+            return 0;
+    }
+    const char *b = *a == '<' ? strchr(a, '>') : NULL;
+    if (b == NULL)
         return 0;
-    const char *b = a + 1;
-    while (*b != '\0' && !(b[0] == '>' && (b[1] == ',' || b[1] == ')' || b[1] == '\0' ||
-                                           b[1] == ' ' || b[1] == '\n')))
-        b++;
     size_t n = (size_t)(b - a - 1);
     if (n >= tam)
         n = tam - 1;
@@ -247,7 +283,8 @@ void conducta_anotar(char *dst, size_t tam, const char *fmt, const char *a, cons
 }
 
 /* El argumento `k` (desde 0) de «(a, b, c)»: entre comas de primer nivel, sin contar las de
- * dentro de un texto entre comillas ni de <…>, […] o {…}. 1 si está (en *ini y *n). */
+ * dentro de un texto entre comillas, de la ruta de un descriptor (<…>, conducta_saltar_pieza:
+ * lo de dentro lo elige el programa) ni de […], {…} o (…). 1 si está (en *ini y *n). */
 int conducta_argumento(const char *par, int k, const char **ini, size_t *n)
 {
     int nivel = 0, comillas = 0, i = 0;
@@ -262,9 +299,13 @@ int conducta_argumento(const char *par, int k, const char **ini, size_t *n)
         }
         if (*p == '"')
             comillas = 1;
-        else if (*p == '<' || *p == '[' || *p == '{' || *p == '(')
+        else if (*p == '<') {
+            p = conducta_saltar_pieza(p); /* la ruta de un descriptor, o «<<» */
+            if (p == NULL)
+                return 0;
+        } else if (*p == '[' || *p == '{' || *p == '(')
             nivel++;
-        else if ((*p == '>' || *p == ']' || *p == '}' || *p == ')') && nivel > 0)
+        else if ((*p == ']' || *p == '}' || *p == ')') && nivel > 0)
             nivel--;
         else if ((*p == ',' || *p == ')') && nivel == 0) {
             if (i == k) {
@@ -520,14 +561,8 @@ static const char *fin_de_argumentos(const char *par)
 {
     int hondo = 0;
     for (const char *c = par; *c != '\0'; c++) {
-        if (*c == '"') {
-            for (c++; *c != '\0' && *c != '"'; c++)
-                if (*c == '\\' && c[1] != '\0')
-                    c++;
-            if (*c == '\0')
-                return NULL;
-        } else if (*c == '<') {
-            c = strchr(c, '>');
+        if (*c == '"' || *c == '<') {
+            c = conducta_saltar_pieza(c);
             if (c == NULL)
                 return NULL;
         } else if (*c == '(' || *c == '[' || *c == '{') {
@@ -613,13 +648,21 @@ int traza_recorrer(const char *ruta, const traza_oyente_t *oyente, void *dato)
         size_t ls = strlen(sin), lr = strlen(resto);
         if (lr >= ls && strcmp(resto + lr - ls, sin) == 0) {
             resto[lr - ls] = '\0';
-            for (int i = 0; i < MAX_PENDIENTES; i++)
+            int guardada = 0;
+            for (int i = 0; i < MAX_PENDIENTES && !guardada; i++)
                 if (pend[i].texto == NULL) {
                     pend[i].tid = tid;
                     pend[i].ip = ip;
                     pend[i].texto = texto_dup(resto);
-                    break;
+                    guardada = 1;
                 }
+            /* Sin sitio (más de MAX_PENDIENTES llamadas a medias a la vez): se juzga ya, como
+             * una que no volvió, en vez de perderla (revisión de la sesión 77). */
+            if (!guardada) {
+                char *junto = texto_formato("%s...) = ?", resto);
+                oyente->llamada(dato, tid, ip, junto);
+                free(junto);
+            }
             continue;
         }
         if (conducta_empieza(resto, "<... ")) {
