@@ -1307,6 +1307,16 @@ juzgar_trazas_09 siestas-cortas 1 'nanosleep en el hilo del bucle, 20 veces (198
 # como dormir en una callback (ya vigilaba sus descriptores): esa verificación.
 juzgar_trazas_09 siesta-sin-volver 1 'nanosleep en el hilo del bucle, 1 vez (una de 5000 ms)'
 juzgar_trazas_09 siesta-sin-volver 1 'En «.*» (senales):'
+# Revisión de la sesión 77, las tres antes siestas de callback (lo menor) o limpias:
+# «siesta-reloj-cpu», un clock_nanosleep con el reloj de CPU del proceso (glibc lo pasa como -6 y
+# strace lo escribe como un número, sin «CPUTIME»): solo se mide un reloj de pared con nombre.
+# «siesta-interrumpida», un bucle propio en main cuyas siestas corta una señal (SIGALRM cada
+# poco): «= ? ERESTART_RESTARTBLOCK» sí volvió y trae su pila, no es «no volvió».
+# «siesta-mezcla», un bucle propio (50 ms en main) con dos usleep(0) en una callback por cada
+# siesta suya: la mayoría no decide si alguna pila prueba el bucle propio.
+juzgar_trazas_09 siesta-reloj-cpu 1 'nanosleep en el hilo del bucle, 1 vez (hasta una hora fija o con un reloj de CPU'
+juzgar_trazas_09 siesta-interrumpida 1 'Eso es un bucle propio que duerme'
+juzgar_trazas_09 siesta-mezcla 1 '9 veces (150 ms entre todas; la más larga, 50 ms) en una ejecución\. Eso es un bucle propio'
 # «espera-sin-pila», en el 07 (sin -k): dormir después del primer epoll_ctl del hilo del bucle
 # parece una callback, pero eso también lo cumple un bucle propio con uv_run(…, UV_RUN_NOWAIT);
 # sin la pila no se sabe, y decide como siempre (aquí, en «intervalo», del «nucleo»: el

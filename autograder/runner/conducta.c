@@ -234,8 +234,11 @@ static void sumar(const lab_t *lab, const vista_t *v, juicio_t *j)
         else if (larga)
             snprintf(cuanto, sizeof cuanto, " (%ld ms entre todas; la más larga, %ld ms)",
                      v->espera_total_ms, v->espera_max_ms);
-        j->esperas_run = 2 * v->esperas_run > v->esperas;
-        j->esperas_cb = 2 * v->esperas_cb > v->esperas;
+        /* Lo decide la mayoría, salvo si alguna pila prueba un bucle propio: antes, dos
+         * usleep(0) en una callback por cada siesta del bucle propio de main lo hacían pasar
+         * por siestas de callback, lo menor (revisión de la sesión 77). */
+        j->esperas_run = v->esperas_propias == 0 && 2 * v->esperas_run > v->esperas;
+        j->esperas_cb = v->esperas_propias == 0 && 2 * v->esperas_cb > v->esperas;
         snprintf(j->esperas, sizeof j->esperas,
                  "nanosleep en el hilo del bucle, %d %s%s en una ejecución%s", v->esperas,
                  texto_plural(v->esperas, "vez", "veces"), cuanto,

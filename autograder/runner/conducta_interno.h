@@ -57,6 +57,8 @@ typedef struct {
     int epoll, esperas;     /* epoll_ctl y nanosleep en el hilo del bucle */
     int esperas_run;        /* de esos nanosleep, los hechos dentro de uv_run (espera_cerrar) */
     int esperas_cb;         /* y de esos, los que lo prueban con su pila: libuv debajo */
+    int esperas_propias;    /* y los que su pila prueba del programa: sin libuv, con un marco
+                             * suyo (un bucle propio, aunque duerma también en callbacks) */
     long espera_max_ms;     /* el nanosleep más largo de esos (relativo), en ms */
     long espera_total_ms;   /* lo que piden dormir todos esos juntos, en ms */
     int esperas_sin_medida; /* de esos, los que no dicen cuánto (hora absoluta, reloj de CPU) */
@@ -98,6 +100,7 @@ typedef struct {
     int pila_red;         /* es de la red (socket, listen, accept), no de epoll */
     int pila_marcos;      /* marcos vistos */
     int pila_biblioteca;  /* alguno en libuv.so (o libcurl, libpq) */
+    int pila_propio;      /* (un nanosleep) alguno del programa: fuera de las del sistema */
     char pila_nombre[32]; /* la llamada */
     char pila_quien[160]; /* el primer marco que no es de libc: quién llamó */
     /* «El grupo lee por el programa» («medios.pila_en»): la llamada pendiente es de un archivo

@@ -188,13 +188,22 @@ static const fila_t *fila_de(const char *nombre)
     return &otra;
 }
 
-/* Una lectura de un archivo de la entrada: cada regla que pide otro tamaño queda rota. */
-static void juzgar_lectura(vista_t *v, const char *nombre, const char *par, const char *ruta)
+/* Una lectura de un archivo de la entrada: cada regla que pide otro tamaño queda rota. También
+ * si devolvió más bytes de los que dice que pidió: strace lee la lista de búferes de readv y
+ * preadv al volver, de la memoria del programa, y el hilo del bucle puede achicar la de su
+ * uv_fs_t mientras el grupo lee (revisión de la sesión 77: «iov_len=65536» y 1 MiB leído). */
+static void juzgar_lectura(vista_t *v, const llamada_t *ll, const char *ruta)
 {
     if (v->lab == NULL || v->lab->nreglas == 0 || !conducta_es_entrada(v->entradas, ruta))
         return;
     char como[160];
-    long pedido = conducta_pedido_lectura(nombre, par, como, sizeof como);
+    long pedido = conducta_pedido_lectura(ll->nombre, ll->par, como, sizeof como);
+    if (pedido >= 0 && ll->bien && ll->ret > pedido) {
+        char mas[sizeof como];
+        snprintf(mas, sizeof mas, "%.120s, que devolvió %ld", como, ll->ret);
+        snprintf(como, sizeof como, "%s", mas);
+        pedido = -1;
+    }
     v->lecturas_entrada++;
     for (int i = 0; i < v->lab->nreglas && i < MAX_REGLAS; i++)
         if (pedido != v->lab->reglas[i].lectura_bytes && v->roto[i][0] == '\0')
@@ -275,7 +284,7 @@ static void grupo_toca(vista_t *v, long tid, const char *nombre, const char *rut
         conducta_pila_cerrar(v);
         v->pila_pendiente = 1;
         v->pila_modo = 1;
-        v->pila_marcos = v->pila_biblioteca = 0;
+        v->pila_marcos = v->pila_biblioteca = v->pila_propio = 0;
         v->pila_programa[0] = '\0';
         v->pila_n = 0;
         v->pila_libuv[0] = '\0';
@@ -345,16 +354,43 @@ static void tratar_epoll(vista_t *v, const llamada_t *ll, const fila_t *f)
 
 /* Los milisegundos que pide dormir un nanosleep o un clock_nanosleep relativo de reloj de pared
  * («{tv_sec=0, tv_nsec=300000000}» en sus argumentos); -1 si no se sabe: una hora absoluta
- * (TIMER_ABSTIME), un reloj de CPU (CLOCK_PROCESS_CPUTIME_ID: 99 ms de CPU pueden ser
- * cualquier tiempo de espera), más de un día o un texto que no se entiende. Lo que no se sabe
- * cuenta como largo: es el lado que avisa de más (ninguna biblioteca de los laboratorios
- * duerme así en el hilo del bucle). */
+ * (TIMER_ABSTIME), un reloj de CPU (99 ms de CPU pueden ser cualquier tiempo de espera), más de
+ * un día o un texto que no se entiende. Lo que no se sabe cuenta como largo: es el lado que
+ * avisa de más (ninguna biblioteca de los laboratorios duerme así en el hilo del bucle). Solo
+ * se mide un reloj de pared que se nombra (REALTIME, MONOTONIC, BOOTTIME, TAI) con las opciones
+ * a 0: el reloj de CPU del proceso que da glibc (CLOCK_PROCESS_CPUTIME_ID) llega al núcleo como
+ * -6, y strace 6.1 lo escribe como un número, sin «CPUTIME» que buscar; el de un hilo
+ * (pthread_getcpuclockid), igual (revisión de la sesión 77: 20 siestas de CPU por ejecución
+ * contaban 0 ms). */
 static long dormir_ms(const llamada_t *ll)
 {
-    if (strstr(ll->par, "TIMER_ABSTIME") != NULL || strstr(ll->par, "CPUTIME") != NULL)
+    static const char *const de_pared[] = {"CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_BOOTTIME",
+                                           "CLOCK_TAI", NULL};
+    const char *t;
+    size_t n;
+    if (strcmp(ll->nombre, "nanosleep") == 0) {
+        if (!conducta_argumento(ll->par, 0, &t, &n))
+            return -1;
+    } else {
+        const char *reloj, *opciones;
+        size_t nr, no;
+        int pared = 0;
+        if (!conducta_argumento(ll->par, 0, &reloj, &nr) ||
+            !conducta_argumento(ll->par, 1, &opciones, &no) || no != 1 || opciones[0] != '0' ||
+            !conducta_argumento(ll->par, 2, &t, &n))
+            return -1;
+        for (int i = 0; de_pared[i] != NULL; i++)
+            pared |= nr == strlen(de_pared[i]) && strncmp(reloj, de_pared[i], nr) == 0;
+        if (!pared)
+            return -1;
+    }
+    char tiempo[96];
+    if (n >= sizeof tiempo)
         return -1;
-    const char *s = strstr(ll->par, "tv_sec=");
-    const char *ns = strstr(ll->par, "tv_nsec=");
+    memcpy(tiempo, t, n);
+    tiempo[n] = '\0';
+    const char *s = strstr(tiempo, "tv_sec=");
+    const char *ns = strstr(tiempo, "tv_nsec=");
     if (s == NULL || ns == NULL)
         return -1;
     char *fin;
@@ -381,11 +417,14 @@ static void tratar_dormir(vista_t *v, const llamada_t *ll, const fila_t *f)
             v->espera_total_ms += ms;
         if (ms > v->espera_max_ms)
             v->espera_max_ms = ms;
-        if (ll->ret_txt[0] == '?') {
+        if (ll->ret_txt[0] == '?' && strstr(ll->ret_txt, "ERESTART") == NULL) {
             /* No volvió (traza_recorrer: el programa murió dentro) y no trae pila: strace la
              * escribe al volver. Si ya vigilaba sus descriptores, dormía en una callback (un
              * sleep al parar): lo menor, como con su pila. Un bucle propio que duerme deja
-             * antes sus siestas enteras, con su pila. */
+             * antes sus siestas enteras, con su pila. Una que cortó una señal («= ?
+             * ERESTART_RESTARTBLOCK») sí volvió, y trae su pila: un bucle propio que se manda
+             * una señal cada milisegundo no pasa por siestas de callback (revisión de la sesión
+             * 77). */
             v->esperas_run += v->epoll > 0;
             v->esperas_cb += v->epoll > 0;
             return;
@@ -393,7 +432,7 @@ static void tratar_dormir(vista_t *v, const llamada_t *ll, const fila_t *f)
         conducta_pila_cerrar(v);
         v->pila_pendiente = 1;
         v->pila_modo = 2;
-        v->pila_marcos = v->pila_biblioteca = 0;
+        v->pila_marcos = v->pila_biblioteca = v->pila_propio = 0;
     }
 }
 
@@ -437,7 +476,7 @@ static void tratar_fd(vista_t *v, const llamada_t *ll, const fila_t *f)
         return;
     }
     if (lee && !(f->marcas & M_LISTA))
-        juzgar_lectura(v, ll->nombre, ll->par, ruta);
+        juzgar_lectura(v, ll, ruta);
     if (v->lento && (f->marcas & M_SIN_POSICION))
         conducta_anotar(v->esquivo, sizeof v->esquivo, "%s en «%s» (uv_fs_write sin posición)",
                         ll->nombre, conducta_ruta_corta(ruta));

@@ -114,7 +114,7 @@ void conducta_pila_esperar(vista_t *v, const char *nombre, int red_)
     v->pila_pendiente = 1;
     v->pila_modo = 0;
     v->pila_red = red_;
-    v->pila_marcos = v->pila_biblioteca = 0;
+    v->pila_marcos = v->pila_biblioteca = v->pila_propio = 0;
     v->pila_quien[0] = '\0';
     snprintf(v->pila_nombre, sizeof v->pila_nombre, "%s", nombre);
 }
@@ -161,9 +161,12 @@ void conducta_pila_marco(vista_t *v, const char *marco)
         return;
     v->pila_marcos++;
     if (v->pila_modo == 2) {
-        /* Un marco de libuv en la pila de un nanosleep: duerme en una callback de uv_run. */
+        /* Un marco de libuv en la pila de un nanosleep: duerme en una callback de uv_run. Uno
+         * del programa sin ninguno de libuv: duerme en su propio bucle. */
         if (sistema_y(ruta, solo_libuv))
             v->pila_biblioteca = 1;
+        else if (conducta_ruta_normal(ruta))
+            v->pila_propio = 1;
         return;
     }
     if (v->pila_modo == 1 && v->pila_n < PILA_MAX) {
@@ -316,6 +319,7 @@ static void espera_cerrar(vista_t *v)
     } else {
         v->esperas_run += v->pila_biblioteca;
         v->esperas_cb += v->pila_biblioteca;
+        v->esperas_propias += !v->pila_biblioteca && v->pila_propio;
     }
 }
 
