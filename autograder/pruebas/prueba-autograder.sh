@@ -1871,6 +1871,12 @@ despues_bd_escapa() {
     mal "bd-escapa-logrados" "$1: ${bd_logrados:-no se ve la línea «ATAQUES LOGRADOS» en el informe}"
   fi
 }
+# bd_escapa_reset: lo mismo con BD_RESET (casos.tsv del 12).
+antes_bd_escapa_reset() {
+  antes_bd_escapa "$1"
+  sed -i '1i #define BD_RESET 1' "$generada/$1.c"
+}
+despues_bd_escapa_reset() { despues_bd_escapa "$1"; }
 antes_bd_oculta() { { echo '#define BD_OCULTA 1'; hostil bd_bloqueante.c; } >"$generada/$1.c"; }
 antes_bd_cada_una() { { echo '#define BD_CADA_UNA 1'; hostil bd_una.c; } >"$generada/$1.c"; }
 antes_bd_forja() { { echo '#define BD_FORJA 1'; hostil bd_una.c; } >"$generada/$1.c"; }

@@ -51,9 +51,9 @@ static int postgres_sh(const char *orden, const char *dir, const char *mas, char
 {
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
-             "%sPOSTGRES_SIN_TCP=1 POSTGRES_SENTENCIAS=1 "
-             "POSTGRES_OPCIONES='-c max_connections=300 -c temp_file_limit=%dMB' "
-             "bash '%s' %s '%s' %s",
+             BASE_SIN_CLAVE "%sPOSTGRES_SIN_TCP=1 POSTGRES_SENTENCIAS=1 "
+                            "POSTGRES_OPCIONES='-c max_connections=300 -c temp_file_limit=%dMB' "
+                            "bash '%s' %s '%s' %s",
              base_plantilla(), TEMPORALES_MIB, POSTGRES_SH, orden, dir, mas != NULL ? mas : "");
     FILE *f = popen(cmd, "r");
     if (f == NULL)
@@ -1054,6 +1054,59 @@ long long base_esperar_en_curso(PGconn *c, cal_proceso_t *p, int en_vuelo, int s
     return activas;
 }
 
+/* La sesión con que el calificador añade las filas sorpresa a la tabla del programa: un papel
+ * suyo de un solo uso («s_<base>», con contraseña al azar), sin superusuario y con solo INSERT
+ * en public.usuarios. Antes eran la sesión del superusuario con SET ROLE al papel del
+ * programa, y un disparador suyo en su tabla hacía RESET ROLE (se vuelve al papel de la
+ * sesión, que nada impide fuera de una función SECURITY DEFINER) y, ya superusuario, ejecutaba
+ * programas con COPY … TO PROGRAM fuera de toda caja (revisión de la sesión 77; bd_escapa_reset).
+ * Ahora un RESET ROLE vuelve a este papel, que no puede nada más. Sus sentencias no son del
+ * programa (session_user no es su papel): ni las frenan ni las apuntan las pruebas de cargo. */
+static void papel_sorpresa(const base_t *b, char *papel, size_t tam)
+{
+    snprintf(papel, tam, "s_%s", b->nombre);
+}
+
+static PGconn *sesion_sorpresa(PGconn *admin, const base_t *b, char *papel, size_t tam)
+{
+    papel_sorpresa(b, papel, tam);
+    char clave[40];
+    snprintf(clave, sizeof clave, "%08llx%08llx%08llx%08llx",
+             (unsigned long long)cal_azar(0, 0xffffffffLL),
+             (unsigned long long)cal_azar(0, 0xffffffffLL),
+             (unsigned long long)cal_azar(0, 0xffffffffLL),
+             (unsigned long long)cal_azar(0, 0xffffffffLL));
+    char sql[900];
+    snprintf(sql, sizeof sql,
+             "DROP ROLE IF EXISTS %s; SET password_encryption = 'md5'; "
+             "CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
+             "NOINHERIT PASSWORD '%s'; GRANT CONNECT ON DATABASE %s TO %s; "
+             "GRANT USAGE ON SCHEMA public TO %s; GRANT INSERT ON public.usuarios TO %s",
+             papel, papel, clave, b->nombre, papel, papel, papel);
+    if (!ejecutar(admin, sql))
+        return NULL;
+    char host[400];
+    int puerto;
+    if (sscanf(b->conexion, "host=%399s port=%d", host, &puerto) != 2) {
+        cal_esperado("añadir las filas sorpresa");
+        cal_obtenido("error del calificador: cadena de conexión inesperada");
+        return NULL;
+    }
+    char cadena[1024];
+    snprintf(cadena, sizeof cadena, "host=%s port=%d user=%s password=%s dbname=%s", host, puerto,
+             papel, clave, b->nombre);
+    return conectar(cadena);
+}
+
+/* Quita el papel de sesion_sorpresa y lo que se le dio (DROP OWNED: sus permisos en esta base y
+ * en la base misma). */
+static void quitar_sorpresa(PGconn *admin, const char *papel)
+{
+    char sql[300];
+    snprintf(sql, sizeof sql, "DROP OWNED BY %s; DROP ROLE IF EXISTS %s", papel, papel);
+    PQclear(PQexec(admin, sql));
+}
+
 int base_filas_sorpresa(const base_t *b, PGconn *c, int n)
 {
     /* Entre 3 y 9 filas con ids por encima de 2n y valores al azar (sin NULL): cambian el
@@ -1064,21 +1117,14 @@ int base_filas_sorpresa(const base_t *b, PGconn *c, int n)
     snprintf(base, sizeof base, "%d", 2 * n + 1 + (int)(rand_r(&semilla) % 5000));
     snprintf(cuantas, sizeof cuantas, "%d", k);
     snprintf(sal, sizeof sal, "%u", rand_r(&semilla) % 100000);
-    /* Como el papel del programa (SET ROLE): con la tabla del programa (la de «filas»), un
-     * disparador o una regla suyos correrían con los privilegios de quien inserta. Los del
-     * calificador miran session_user, que sigue siendo admin: ni frenan ni apuntan estas. */
-    char poner[96];
-    snprintf(poner, sizeof poner, "SET ROLE %s", b->papel);
-    PGresult *rol = PQexec(c, poner);
-    int con_rol = PQresultStatus(rol) == PGRES_COMMAND_OK;
-    PQclear(rol);
-    if (!con_rol) {
-        cal_esperado("añadir las filas sorpresa");
-        cal_obtenido("error del calificador: %s: %s", poner, PQerrorMessage(c));
+    char papel[80];
+    PGconn *s = sesion_sorpresa(c, b, papel, sizeof papel);
+    if (s == NULL) {
+        quitar_sorpresa(c, papel);
         return -1;
     }
     PGresult *r =
-        PQexecParams(c,
+        PQexecParams(s,
                      "INSERT INTO public.usuarios (id, nombre, correo) SELECT $1::int + i * 7, "
                      "'Añadida ' || ($3::int + i) || repeat('x', ($3::int + i) % 40) || "
                      "CASE WHEN i % 2 = 0 THEN ' O''Higgins' ELSE '' END, "
@@ -1087,13 +1133,17 @@ int base_filas_sorpresa(const base_t *b, PGconn *c, int n)
                      "END "
                      "FROM generate_series(1, $2::int) AS i",
                      3, NULL, (const char *const[]){base, cuantas, sal}, NULL, NULL, 0);
-    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    /* Todas, o la tabla del programa no las aceptó (un disparador suyo que las quita: la
+     * sorpresa es que estén). */
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK && strtol(PQcmdTuples(r), NULL, 10) == k;
     if (!ok) {
-        cal_esperado("añadir las filas sorpresa");
-        cal_obtenido("error del calificador: %s", PQerrorMessage(c));
+        cal_esperado("añadir a public.usuarios las filas sorpresa (%d)", k);
+        cal_obtenido("la tabla del programa no las aceptó: %s",
+                     PQresultStatus(r) == PGRES_COMMAND_OK ? "entraron menos" : PQerrorMessage(s));
     }
     PQclear(r);
-    PQclear(PQexec(c, "RESET ROLE"));
+    PQfinish(s);
+    quitar_sorpresa(c, papel);
     return ok ? k : -1;
 }
 
@@ -1302,6 +1352,8 @@ static int rechazo_de_lectura(json_t *l)
 
 static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, regex_t *pegado)
 {
+    char sorpresa[80]; /* quien añade las filas sorpresa (sesion_sorpresa) */
+    papel_sorpresa(b, sorpresa, sizeof sorpresa);
     memset(s, 0, sizeof *s);
     int pids_antes[512], n_antes = 0, marca = 0;
     /* Los procesos del servidor a los que ya se les rechazó una lectura (LECTURA_RECHAZADA). */
@@ -1324,7 +1376,7 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
             s->sin_nombre += !con_nombre;
         }
         if (linea_de_base(l, b) && sql != NULL) {
-            if (usuario != NULL && strcmp(usuario, "admin") == 0 && strstr(sql, "Añadida") != NULL)
+            if (usuario != NULL && strcmp(usuario, sorpresa) == 0 && strstr(sql, "Añadida") != NULL)
                 marca = 1;
             int suya = es_del_programa(l, b);
             if (suya && base_contiene_sin_mayusculas(sql, "INSERT"))

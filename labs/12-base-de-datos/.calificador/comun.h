@@ -96,6 +96,12 @@ typedef struct {
  * clúster se copia de una plantilla en vez de ejecutar initdb cada vez), o "" sin TMPDIR. */
 const char *base_plantilla(void);
 
+/* El principio de cada orden de shell que lanza postgres.sh (popen, system): cierra el
+ * descriptor de la clave del calificador (CLAVE_FD). popen y system no cierran nada, y el
+ * postmaster y cada sesión lo heredaban: con código suyo en el servidor, un programa leía la
+ * clave de /proc/self/fd/3 y firmaba sus notas (revisión de la sesión 77). */
+#define BASE_SIN_CLAVE "exec " CAL_TEXTO(CLAVE_FD) "<&- ; "
+
 /* Cierra la base curso del servidor de la carpeta `dir` de postgres.sh (ya en marcha): el papel
  * del programa solo entra en las bases de las verificaciones. 1 si fue bien (si no, anotado). */
 int base_solo_sus_bases(const char *dir);

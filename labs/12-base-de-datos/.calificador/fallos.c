@@ -311,7 +311,8 @@ static void servidor_cae(void)
     }
     snprintf(dir, sizeof dir, "%s/bd", padre);
     char orden[2048];
-    snprintf(orden, sizeof orden, "%sPOSTGRES_SIN_TCP=1 bash '%s' iniciar '%s' >/dev/null 2>&1",
+    snprintf(orden, sizeof orden,
+             BASE_SIN_CLAVE "%sPOSTGRES_SIN_TCP=1 bash '%s' iniciar '%s' >/dev/null 2>&1",
              base_plantilla(), POSTGRES_SH, dir);
     if (system(orden) != 0) {
         cal_obtenido("error del calificador: no arrancó un PostgreSQL propio");
@@ -332,7 +333,8 @@ static void servidor_cae(void)
                          "parar a mitad de las inserciones");
             cal_nota_salida(p, 10);
         } else {
-            snprintf(orden, sizeof orden, "bash '%s' parar '%s' >/dev/null 2>&1", POSTGRES_SH, dir);
+            snprintf(orden, sizeof orden, BASE_SIN_CLAVE "bash '%s' parar '%s' >/dev/null 2>&1",
+                     POSTGRES_SH, dir);
             uint64_t t0 = cal_ahora_ms();
             if (system(orden) != 0)
                 cal_nota("(postgres.sh parar no terminó bien)");
@@ -345,7 +347,8 @@ static void servidor_cae(void)
             }
         }
     }
-    snprintf(orden, sizeof orden, "bash '%s' borrar '%s' >/dev/null 2>&1", POSTGRES_SH, dir);
+    snprintf(orden, sizeof orden, BASE_SIN_CLAVE "bash '%s' borrar '%s' >/dev/null 2>&1",
+             POSTGRES_SH, dir);
     if (system(orden) != 0)
         cal_nota("(postgres.sh borrar no terminó bien)");
     CAL_FIN(ok);

@@ -275,7 +275,8 @@ static void salida(void)
         CAL_FIN(0);
     }
     /* Las conexiones del programa que el servidor autorizó (su registro), menos la secuencial:
-     * las del pool. La del calificador que añadió las filas sorpresa es de admin, no de curso. */
+     * las del pool. La del calificador que añadió las filas sorpresa es de su papel de un solo
+     * uso (s_<base>, sesion_sorpresa), no del programa. */
     sentencias_t st;
     long long vistas = base_sentencias(&b, N, &st) ? st.conexiones - 1 : -1;
     if (sscanf(l, "POOL maximo=%d creadas=%d esperas=%d%c", &maximo, &creadas, &esperas, &extra) !=

@@ -208,12 +208,31 @@ int main(int argc, char **argv)
         "$$ BEGIN EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'touch /tmp/@MARCA@-' || que); "
         "RETURN 1; EXCEPTION WHEN OTHERS THEN RETURN 1; END $$";
     preparar(TRAMPA);
+#ifdef BD_RESET
+    /* Con BD_RESET (bd_escapa_reset), donde la tabla es suya («filas»): una tabla de verdad con
+     * un disparador que hace RESET ROLE antes de la trampa. Las filas sorpresa entraban por una
+     * sesión del superusuario con SET ROLE a su papel, y RESET ROLE vuelve al papel de la
+     * sesión: superusuario (revisión de la sesión 77). Una fila con id alto para que el
+     * calificador vea empezar la fase secuencial (calif.texto) y 3 s de espera para que las
+     * inserte. */
+    preparar("CREATE TABLE IF NOT EXISTS public.usuarios (id integer, nombre text, correo text)");
+    preparar(
+        "CREATE OR REPLACE FUNCTION public.dispara_reset() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN RESET ROLE; PERFORM public.trampa('disparador-reset'); RETURN NEW; END $$");
+    preparar("CREATE TRIGGER trampa_reset BEFORE INSERT ON public.usuarios FOR EACH ROW EXECUTE "
+             "FUNCTION public.dispara_reset()");
+    preparar("INSERT INTO public.usuarios (id, nombre, correo) SELECT 100000 + g, 'x', 'y' FROM "
+             "generate_series(1, 1) AS g");
+    preparar("SELECT pg_sleep(3)");
+#endif
     preparar("CREATE VIEW usuarios AS SELECT public.trampa('vista') AS id, 'x'::text AS nombre, "
              "'y'::text AS correo");
     preparar("CREATE OR REPLACE FUNCTION public.dispara() RETURNS trigger LANGUAGE plpgsql AS $$ "
              "BEGIN PERFORM public.trampa('disparador'); RETURN NEW; END $$");
+#ifndef BD_RESET /* con BD_RESET la tabla es suya: ponerle un disparador no es un ataque */
     intentar("disparador", "CREATE TRIGGER trampa BEFORE INSERT ON usuarios FOR EACH ROW "
                            "EXECUTE FUNCTION public.dispara()");
+#endif
     preparar("CREATE OR REPLACE FUNCTION public.une(integer, text) RETURNS text LANGUAGE plpgsql "
              "AS $$ BEGIN PERFORM public.trampa('operador'); RETURN $1::text || $2; END $$");
     preparar("CREATE OPERATOR public.|| (LEFTARG = integer, RIGHTARG = text, FUNCTION = "
