@@ -268,6 +268,34 @@ static const char *const SQL_VIGILAR_TEXTO =
     "CREATE EVENT TRIGGER calif_enganchar ON ddl_command_end WHEN TAG IN ('CREATE TABLE') "
     "EXECUTE FUNCTION calif.enganchar();";
 
+/* Una contraseña al azar para un papel de la verificación (128 bits en hexadecimal): nadie la
+ * sabe antes de que el calificador la ponga en la cadena de conexión. */
+static void clave_al_azar(char *clave, size_t tam)
+{
+    snprintf(clave, tam, "%08llx%08llx%08llx%08llx", (unsigned long long)cal_azar(0, 0xffffffffLL),
+             (unsigned long long)cal_azar(0, 0xffffffffLL),
+             (unsigned long long)cal_azar(0, 0xffffffffLL),
+             (unsigned long long)cal_azar(0, 0xffffffffLL));
+}
+
+/* La cadena de conexión de b (la de postgres.sh: «host=CARPETA port=N …») con otro papel y su
+ * contraseña. 0 (y el error en el informe, con «que» como lo esperado) si b->conexion no
+ * empieza así. dst puede ser b->conexion: se lee antes de escribir. */
+static int cadena_con_papel(const base_t *b, const char *papel, const char *clave, char *dst,
+                            size_t tam, const char *que)
+{
+    char host[400];
+    int puerto;
+    if (sscanf(b->conexion, "host=%399s port=%d", host, &puerto) != 2) {
+        cal_esperado("%s", que);
+        cal_obtenido("error del calificador: cadena de conexión inesperada");
+        return 0;
+    }
+    snprintf(dst, tam, "host=%s port=%d user=%s password=%s dbname=%s", host, puerto, papel, clave,
+             b->nombre);
+    return 1;
+}
+
 /* El papel del programa en la base b (BASE_PREFIJO_PAPEL): lo crea otra vez con una contraseña
  * al azar, le da CONNECT solo en su base (que deja de estar abierta a PUBLIC) y pone en
  * b->conexion la cadena que recibe el programa. Miembro de curso: hereda lo que el calificador
@@ -276,11 +304,7 @@ static int papel_propio(PGconn *admin, base_t *b)
 {
     snprintf(b->papel, sizeof b->papel, BASE_PREFIJO_PAPEL "%s", b->nombre);
     char clave[40];
-    snprintf(clave, sizeof clave, "%08llx%08llx%08llx%08llx",
-             (unsigned long long)cal_azar(0, 0xffffffffLL),
-             (unsigned long long)cal_azar(0, 0xffffffffLL),
-             (unsigned long long)cal_azar(0, 0xffffffffLL),
-             (unsigned long long)cal_azar(0, 0xffffffffLL));
+    clave_al_azar(clave, sizeof clave);
     char sql[768];
     snprintf(sql, sizeof sql,
              "DROP ROLE IF EXISTS %s; SET password_encryption = 'md5'; "
@@ -292,16 +316,8 @@ static int papel_propio(PGconn *admin, base_t *b)
     if (!ejecutar(admin, sql))
         return 0;
     /* «host=CARPETA port=N user=curso password=K dbname=c_<id>»: la misma, con su papel. */
-    char host[400];
-    int puerto;
-    if (sscanf(b->conexion, "host=%399s port=%d", host, &puerto) != 2) {
-        cal_esperado("preparar la base de datos de la verificación");
-        cal_obtenido("error del calificador: cadena de conexión inesperada");
-        return 0;
-    }
-    snprintf(b->conexion, sizeof b->conexion, "host=%s port=%d user=%s password=%s dbname=%s", host,
-             puerto, b->papel, clave, b->nombre);
-    return 1;
+    return cadena_con_papel(b, b->papel, clave, b->conexion, sizeof b->conexion,
+                            "preparar la base de datos de la verificación");
 }
 
 static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro,
@@ -1071,11 +1087,7 @@ static PGconn *sesion_sorpresa(PGconn *admin, const base_t *b, char *papel, size
 {
     papel_sorpresa(b, papel, tam);
     char clave[40];
-    snprintf(clave, sizeof clave, "%08llx%08llx%08llx%08llx",
-             (unsigned long long)cal_azar(0, 0xffffffffLL),
-             (unsigned long long)cal_azar(0, 0xffffffffLL),
-             (unsigned long long)cal_azar(0, 0xffffffffLL),
-             (unsigned long long)cal_azar(0, 0xffffffffLL));
+    clave_al_azar(clave, sizeof clave);
     char sql[900];
     snprintf(sql, sizeof sql,
              "DROP ROLE IF EXISTS %s; SET password_encryption = 'md5'; "
@@ -1085,16 +1097,9 @@ static PGconn *sesion_sorpresa(PGconn *admin, const base_t *b, char *papel, size
              papel, papel, clave, b->nombre, papel, papel, papel);
     if (!ejecutar(admin, sql))
         return NULL;
-    char host[400];
-    int puerto;
-    if (sscanf(b->conexion, "host=%399s port=%d", host, &puerto) != 2) {
-        cal_esperado("añadir las filas sorpresa");
-        cal_obtenido("error del calificador: cadena de conexión inesperada");
-        return NULL;
-    }
     char cadena[1024];
-    snprintf(cadena, sizeof cadena, "host=%s port=%d user=%s password=%s dbname=%s", host, puerto,
-             papel, clave, b->nombre);
+    if (!cadena_con_papel(b, papel, clave, cadena, sizeof cadena, "añadir las filas sorpresa"))
+        return NULL;
     return conectar(cadena);
 }
 
