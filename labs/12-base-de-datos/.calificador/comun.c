@@ -696,6 +696,8 @@ int base_tabla_segura(PGconn *c)
  * el disco sin que nadie la midiera (el servidor no ve que su cliente murió hasta que le
  * escribe), y lo escrito ya no le sirve a nadie (una verificación repetida crea la suya). */
 #define MAX_CORTAR 8
+/* El papel de las filas sorpresa de la base <b>: PREFIJO_SORPRESA "<b>" (papel_sorpresa). */
+#define PREFIJO_SORPRESA "s_"
 static char cortar_cadena[MAX_CORTAR][1024], cortar_base[MAX_CORTAR][64];
 static int ncortar;
 
@@ -713,6 +715,11 @@ static void cortar_sesiones(void)
         if (PQstatus(c) == CONNECTION_OK)
             PQclear(PQexec(c, sql));
         snprintf(sql, sizeof sql, "DROP ROLE IF EXISTS " BASE_PREFIJO_PAPEL "%s", cortar_base[i]);
+        if (PQstatus(c) == CONNECTION_OK)
+            PQclear(PQexec(c, sql));
+        /* El de las filas sorpresa, si la verificación acabó antes de quitarlo: sus permisos
+         * eran de la base, que ya no está. */
+        snprintf(sql, sizeof sql, "DROP ROLE IF EXISTS " PREFIJO_SORPRESA "%s", cortar_base[i]);
         if (PQstatus(c) == CONNECTION_OK)
             PQclear(PQexec(c, sql));
         PQfinish(c);
@@ -1077,15 +1084,22 @@ long long base_esperar_en_curso(PGconn *c, cal_proceso_t *p, int en_vuelo, int s
  * sesión, que nada impide fuera de una función SECURITY DEFINER) y, ya superusuario, ejecutaba
  * programas con COPY … TO PROGRAM fuera de toda caja (revisión de la sesión 77; bd_escapa_reset).
  * Ahora un RESET ROLE vuelve a este papel, que no puede nada más. Sus sentencias no son del
- * programa (session_user no es su papel): ni las frenan ni las apuntan las pruebas de cargo. */
+ * programa (session_user no es su papel): ni las frenan ni las apuntan las pruebas de cargo.
+ * La sesión se abre antes de que haga falta (base_sorpresa_preparar): crear un papel y conectar
+ * (un proceso nuevo del servidor, md5) cuesta decenas de ms con carga, y con las conexiones
+ * nuevas retenidas (salida) hasta 5 s; la fase secuencial de `filas` dura menos, y las consultas
+ * corrían antes que las filas (la pasada de los mutantes del 12 de la sesión 78: sin_limite
+ * perdía `filas` también calificado solo). Al añadirlas quedan dos viajes al servidor (GRANT e
+ * INSERT), los mismos que antes (SET ROLE e INSERT). */
 static void papel_sorpresa(const base_t *b, char *papel, size_t tam)
 {
-    snprintf(papel, tam, "s_%s", b->nombre);
+    snprintf(papel, tam, PREFIJO_SORPRESA "%s", b->nombre);
 }
 
-static PGconn *sesion_sorpresa(PGconn *admin, const base_t *b, char *papel, size_t tam)
+int base_sorpresa_preparar(base_t *b, PGconn *admin)
 {
-    papel_sorpresa(b, papel, tam);
+    char papel[80];
+    papel_sorpresa(b, papel, sizeof papel);
     char clave[40];
     clave_al_azar(clave, sizeof clave);
     char sql[900];
@@ -1093,20 +1107,25 @@ static PGconn *sesion_sorpresa(PGconn *admin, const base_t *b, char *papel, size
              "DROP ROLE IF EXISTS %s; SET password_encryption = 'md5'; "
              "CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
              "NOINHERIT PASSWORD '%s'; GRANT CONNECT ON DATABASE %s TO %s; "
-             "GRANT USAGE ON SCHEMA public TO %s; GRANT INSERT ON public.usuarios TO %s",
-             papel, papel, clave, b->nombre, papel, papel, papel);
+             "GRANT USAGE ON SCHEMA public TO %s",
+             papel, papel, clave, b->nombre, papel, papel);
     if (!ejecutar(admin, sql))
-        return NULL;
+        return 0;
     char cadena[1024];
     if (!cadena_con_papel(b, papel, clave, cadena, sizeof cadena, "añadir las filas sorpresa"))
-        return NULL;
-    return conectar(cadena);
+        return 0;
+    b->sorpresa = conectar(cadena);
+    return b->sorpresa != NULL;
 }
 
-/* Quita el papel de sesion_sorpresa y lo que se le dio (DROP OWNED: sus permisos en esta base y
- * en la base misma). */
-static void quitar_sorpresa(PGconn *admin, const char *papel)
+void base_sorpresa_quitar(base_t *b, PGconn *admin)
 {
+    char papel[80];
+    papel_sorpresa(b, papel, sizeof papel);
+    if (b->sorpresa != NULL)
+        PQfinish(b->sorpresa);
+    b->sorpresa = NULL;
+    /* DROP OWNED: sus permisos en esta base y en la base misma. */
     char sql[300];
     snprintf(sql, sizeof sql, "DROP OWNED BY %s; DROP ROLE IF EXISTS %s", papel, papel);
     PQclear(PQexec(admin, sql));
@@ -1114,6 +1133,11 @@ static void quitar_sorpresa(PGconn *admin, const char *papel)
 
 int base_filas_sorpresa(const base_t *b, PGconn *c, int n)
 {
+    if (b->sorpresa == NULL) {
+        cal_esperado("añadir las filas sorpresa");
+        cal_obtenido("error del calificador: sin la sesión de base_sorpresa_preparar");
+        return -1;
+    }
     /* Entre 3 y 9 filas con ids por encima de 2n y valores al azar (sin NULL): cambian el
      * resultado de 9 de las 10 consultas (todas menos la 3) y nadie los sabe de antemano. */
     unsigned semilla = (unsigned)cal_ahora_ms() ^ (unsigned)getpid();
@@ -1122,14 +1146,15 @@ int base_filas_sorpresa(const base_t *b, PGconn *c, int n)
     snprintf(base, sizeof base, "%d", 2 * n + 1 + (int)(rand_r(&semilla) % 5000));
     snprintf(cuantas, sizeof cuantas, "%d", k);
     snprintf(sal, sizeof sal, "%u", rand_r(&semilla) % 100000);
-    char papel[80];
-    PGconn *s = sesion_sorpresa(c, b, papel, sizeof papel);
-    if (s == NULL) {
-        quitar_sorpresa(c, papel);
+    /* La tabla puede ser del programa (la crea él): el permiso se da ahora, que ya existe. Dos
+     * viajes al servidor, como antes SET ROLE e INSERT. */
+    char papel[80], sql[200];
+    papel_sorpresa(b, papel, sizeof papel);
+    snprintf(sql, sizeof sql, "GRANT INSERT ON public.usuarios TO %s", papel);
+    if (!ejecutar(c, sql))
         return -1;
-    }
     PGresult *r =
-        PQexecParams(s,
+        PQexecParams(b->sorpresa,
                      "INSERT INTO public.usuarios (id, nombre, correo) SELECT $1::int + i * 7, "
                      "'Añadida ' || ($3::int + i) || repeat('x', ($3::int + i) % 40) || "
                      "CASE WHEN i % 2 = 0 THEN ' O''Higgins' ELSE '' END, "
@@ -1144,11 +1169,10 @@ int base_filas_sorpresa(const base_t *b, PGconn *c, int n)
     if (!ok) {
         cal_esperado("añadir a public.usuarios las filas sorpresa (%d)", k);
         cal_obtenido("la tabla del programa no las aceptó: %s",
-                     PQresultStatus(r) == PGRES_COMMAND_OK ? "entraron menos" : PQerrorMessage(s));
+                     PQresultStatus(r) == PGRES_COMMAND_OK ? "entraron menos"
+                                                           : PQerrorMessage(b->sorpresa));
     }
     PQclear(r);
-    PQfinish(s);
-    quitar_sorpresa(c, papel);
     return ok ? k : -1;
 }
 

@@ -88,8 +88,9 @@ typedef struct {
     char servidor[1024]; /* la del calificador a la base «postgres» (crear y borrar bases) */
     char carpeta[400];   /* la carpeta del socket (se monta en la caja) */
     int lento_ms;
-    int falla;      /* id de la fila que el servidor rechaza (0: ninguna) */
-    char ficha[16]; /* marca al azar del mensaje de error de esa fila */
+    int falla;        /* id de la fila que el servidor rechaza (0: ninguna) */
+    char ficha[16];   /* marca al azar del mensaje de error de esa fila */
+    PGconn *sorpresa; /* la sesión de las filas sorpresa (base_sorpresa_preparar), o NULL */
 } base_t;
 
 /* «POSTGRES_PLANTILLA='…' » para las órdenes de postgres.sh iniciar de esta calificación (el
@@ -289,11 +290,21 @@ int base_canceladas(const base_t *b, const en_vuelo_t *v, int n);
 long long base_esperar_en_curso(PGconn *c, cal_proceso_t *p, int en_vuelo, int solo_inserciones,
                                 int tras_concurrente, int max_ms);
 
-/* Añade a usuarios, por la conexión `c` del calificador y con el papel del programa (SET
- * ROLE p_c_<id>), entre 3 y 9 filas al azar (ids por encima de 2n): las consultas, que el programa
- * lanza después de la fase secuencial, dan otro resultado que nadie puede saber de antemano.
- * Cuántas añadió, o -1 (explicado). */
+/* Crea el papel de un solo uso de las filas sorpresa de b (s_<id>, sin superusuario; `admin`:
+ * la conexión del calificador, base_conectar) y abre su sesión en b->sorpresa, antes de que
+ * haga falta: al añadirlas solo quedan dos viajes al servidor. 1, o 0 (explicado). Después,
+ * siempre, base_sorpresa_quitar (si la verificación acaba antes, el papel se borra al salir). */
+int base_sorpresa_preparar(base_t *b, PGconn *admin);
+
+/* Añade a usuarios, por b->sorpresa (con INSERT en la tabla, que `c` le da ahora), entre 3 y 9
+ * filas al azar (ids por encima de 2n): las consultas, que el programa lanza después de la fase
+ * secuencial, dan otro resultado que nadie puede saber de antemano. Cuántas añadió, o -1
+ * (explicado). */
 int base_filas_sorpresa(const base_t *b, PGconn *c, int n);
+
+/* Cierra b->sorpresa (si está abierta) y borra su papel y lo que se le dio. Se puede llamar sin
+ * base_sorpresa_preparar y más de una vez. */
+void base_sorpresa_quitar(base_t *b, PGconn *admin);
 
 /* Lo que el registro de sentencias del servidor (log_statement = all, en JSON) dice de las
  * consultas del programa (SELECT … usuarios, con su papel) en la base b: cuántas

@@ -24,16 +24,23 @@ static void reemplaza_rotas(void)
     PGconn *c = base_conectar(&b);
     if (c == NULL)
         CAL_FIN(0);
+    if (!base_sorpresa_preparar(&b, c)) {
+        PQfinish(c);
+        CAL_FIN(0);
+    }
     /* La fase secuencial ha empezado cuando hay alguna fila con id > N: su conexión se salva. Con
      * inserciones de 30 ms dura más de 1 s: tiempo de sobra para cortar antes de las consultas. */
     long long sec = base_esperar_secuencial(c, p, N);
     if (sec < 0) {
+        base_sorpresa_quitar(&b, c);
         PQfinish(c);
         cal_obtenido("la fase secuencial no empezó (ninguna fila con id > %d)", N);
         cal_nota_salida(p, 10);
         CAL_FIN(0);
     }
-    if (base_filas_sorpresa(&b, c, N) < 0) {
+    int sorpresa = base_filas_sorpresa(&b, c, N);
+    base_sorpresa_quitar(&b, c);
+    if (sorpresa < 0) {
         PQfinish(c);
         CAL_FIN(0);
     }

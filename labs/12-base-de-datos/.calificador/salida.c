@@ -105,6 +105,11 @@ static void salida(void)
     PGconn *c = base_conectar(&b);
     if (c == NULL)
         CAL_FIN(0);
+    /* Antes de retener las conexiones nuevas (abajo): la de las filas sorpresa también lo sería. */
+    if (!base_sorpresa_preparar(&b, c)) {
+        PQfinish(c);
+        CAL_FIN(0);
+    }
     /* En cuanto el pool tiene sus TAMANO conexiones (las 5 primeras inserciones tardan
      * PRIMERAS_MS: aún falta para la secuencial), las nuevas se retienen unos 5 s: la
      * secuencial tarda en abrirse, y eso no cuenta en SECUENCIAL (el estudiante de prueba de la
@@ -149,6 +154,7 @@ static void salida(void)
     /* Vista en ese rato pero con el programa ya terminado: llegó con el vaciado al salir. */
     int al_salir = vista && !al_momento;
     int sorpresa = empezada ? base_filas_sorpresa(&b, c, N) : 0;
+    base_sorpresa_quitar(&b, c);
     PQfinish(c);
     base_soltar_conexiones(&b, retencion);
     if (sorpresa < 0 || !base_esperar_fin(p, 25000, -1))

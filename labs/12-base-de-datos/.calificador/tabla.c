@@ -212,11 +212,16 @@ static void filas(void)
     PGconn *c = base_conectar(&b);
     if (c == NULL)
         CAL_FIN(0);
+    if (!base_sorpresa_preparar(&b, c)) {
+        PQfinish(c);
+        CAL_FIN(0);
+    }
     /* Las 10 consultas, aunque sea por una sola conexión (el hito A), se hacen de verdad: unas
      * filas al azar durante la fase secuencial cambian sus resultados. */
     int sorpresa = base_esperar_secuencial(c, p, N) >= 0 && base_tabla_segura(c)
                        ? base_filas_sorpresa(&b, c, N)
                        : 0;
+    base_sorpresa_quitar(&b, c);
     if (sorpresa < 0 || !base_esperar_fin(p, 25000, -1)) {
         PQfinish(c);
         CAL_FIN(0);
