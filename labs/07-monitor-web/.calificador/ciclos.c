@@ -660,7 +660,37 @@ static int primeras_peticiones(cal_servidor_t *s, const char *ruta, cal_peticion
     return n;
 }
 
-CAL_PRUEBA(limite_por_verificacion, 20)
+/* El tope de 10 s del límite por omisión solo se ve con un intervalo de más de 20 s: con
+ * TOPE_INTERVALO_MS la mitad serían 15 s. Un programa correcto corta la primera petición a la
+ * URL que tarda 20 s a los 10 s; se le dan hasta TOPE_CORTE_MAX_MS, contados en el servidor
+ * desde su primer ciclo (3 s de margen para la carga, que retrasa su temporizador y nunca lo
+ * adelanta) y aún por debajo de los 15 s de uno sin tope. */
+#define TOPE_INTERVALO    "30000"
+#define TOPE_INTERVALO_MS 30000
+#define TOPE_CORTE_MAX_MS 13000
+
+/* Espera la primera petición a `ruta` en el registro del servidor (en v[0]) hasta que `p` lleve
+ * `max_ms` lanzado (lo que quede, con el reloj de los topes: una espera a que pase algo) o hasta
+ * que `p` acabe. 1 si llegó. */
+static int esperar_primera(cal_servidor_t *s, cal_proceso_t *p, const char *ruta, cal_peticion_t *v,
+                           int max_ms)
+{
+    uint64_t pasado = cal_ahora_ms() - cal_lanzado_ms(p);
+    plazo_t plazo;
+    plazo_empezar(&plazo, pasado < (uint64_t)max_ms ? (int)((uint64_t)max_ms - pasado) : 0);
+    for (;;) {
+        if (cal_registro_ruta(s, ruta, v, 1) > 0)
+            return 1;
+        if (cal_termino(p) || plazo_vencido(&plazo))
+            return cal_registro_ruta(s, ruta, v, 1) > 0;
+        cal_esperar(20);
+    }
+}
+
+/* 50 s y no 20: con la solución dura unos 11 s, pero un programa con el primer ciclo tarde
+ * (uv_timer_start(t, cb, intervalo, intervalo)) hace su primera comprobación con -i 30000 a los
+ * 30 s, y su tope se juzga 13 s después (ver abajo). */
+CAL_PRUEBA(limite_por_verificacion, 50)
 static void limite_por_verificacion(void)
 {
     const int T = 600;
@@ -668,8 +698,9 @@ static void limite_por_verificacion(void)
                  "cliente antes de %d ms (límite = intervalo/2 = %d ms), y líneas «FALLO <url> 0 "
                  "<ms> ms …» con <ms> < %d, cada una respaldada por una petición cortada. Y con "
                  "«-i 2000 -t 250», otra URL que tarda 5 s cortada antes de 600 ms (el -t dado "
-                 "manda sobre la mitad del intervalo); con «-i 40000», una que tarda 20 s "
-                 "cortada a los 10 s (la mitad del intervalo, como mucho 10 s)",
+                 "manda sobre la mitad del intervalo); con «-i " TOPE_INTERVALO "», una que tarda "
+                 "20 s cortada a los 10 s de su ciclo (la mitad del intervalo, como mucho 10 s), "
+                 "aunque ese primer ciclo llegue tarde",
                  T * 3 / 4, T / 2, T * 3 / 4);
     opaca_t o[] = {{.guion = TARDA(5000)},
                    {.guion = TARDA(5000)},
@@ -678,13 +709,12 @@ static void limite_por_verificacion(void)
     cal_servidor_t *s = mon_servidor_opaco(o, 4);
     if (s == NULL)
         CAL_FIN(0);
-    /* Y el tope de 10 s del límite por omisión: con -i 40000, la mitad serían 20 s (el
+    /* Y el tope de 10 s del límite por omisión: con -i 30000, la mitad serían 15 s (el
      * estudiante de prueba de la sesión 29 que lo olvidó sacaba 100/100). Solo su primera
      * petición: cortada a los 10 s, no a los 20 que tarda el servidor. Con otra URL que
-     * responde enseguida, para saber si hubo primer ciclo: uno que llega tarde (a los 40 s) lo
-     * juzga «intervalo», no esto. */
-    const char *args_tope[] = {"-i", "40000", o[2].url, o[3].url, NULL};
-    cal_proceso_t *ptope = mon_lanzar(s, args_tope, 20, 0);
+     * responde enseguida, que dice cuándo empezó su primer ciclo (las dos salen en él). */
+    const char *args_tope[] = {"-i", TOPE_INTERVALO, o[2].url, o[3].url, NULL};
+    cal_proceso_t *ptope = mon_lanzar(s, args_tope, 50, 0);
     if (ptope == NULL)
         CAL_FIN(0);
     /* A la vez, otro monitor con un -t explícito: solo se mira su primera petición en el
@@ -742,16 +772,31 @@ static void limite_por_verificacion(void)
     long dt = nt > 0 ? (long)(w[0].fin_ms - w[0].inicio_ms) : -1;
     int con_t = nt > 0 && w[0].abortada && dt < 600;
     cal_matar(pt);
-    /* La del tope: un programa correcto la corta a los 10 s; se le dan 2.5 s más (la carga
-     * retrasa su temporizador), menos de los 20 que la dejaría seguir uno sin tope. */
-    cal_peticion_t x[2];
-    int ntope = primeras_peticiones(s, o[2].ruta, x, 2, cal_lanzado_ms(ptope) + 12500);
-    long dtope = ntope > 0 ? (long)(x[0].fin_ms - x[0].inicio_ms) : -1;
+    int ok = n >= 3 && largas == 0 && fallos >= 2 && buenas == fallos && con_t;
+    /* La del tope. Su primer ciclo suele estar ya (lo de arriba lleva unos 10 s). Si no, llega
+     * tarde: eso lo pierde «intervalo», pero el tope hay que mirarlo igual. Antes no se miraba
+     * (a los 40 s no cabía), y un programa con el primer ciclo tarde y sin el tope conservaba
+     * estos puntos (mutante limite_sin_tope_ciclo_tarde): se le espera hasta un intervalo y el
+     * arranque desde su lanzamiento. Solo si lo demás pasa: si no, la verificación ya está
+     * perdida, y esperar solo alargaría la calificación de un programa que no hace peticiones. */
     cal_peticion_t y[1];
-    int primer_ciclo = cal_registro_ruta(s, o[3].ruta, y, 1) > 0;
-    int con_tope = !primer_ciclo || (ntope > 0 && x[0].abortada && dtope >= 9000);
+    int primer_ciclo = cal_registro_ruta(s, o[3].ruta, y, 1) > 0, tarde = 0;
+    if (!primer_ciclo && ok) {
+        primer_ciclo = esperar_primera(s, ptope, o[3].ruta, y, TOPE_INTERVALO_MS + ARRANQUE_MS);
+        tarde = primer_ciclo;
+    }
+    /* La lenta, desde ese ciclo (en el reloj del registro): hasta TOPE_CORTE_MAX_MS. */
+    cal_peticion_t x[2];
+    int ntope = primer_ciclo
+                    ? primeras_peticiones(s, o[2].ruta, x, 2, y[0].inicio_ms + TOPE_CORTE_MAX_MS)
+                    : 0;
+    long dtope = ntope > 0 ? (long)(x[0].fin_ms - x[0].inicio_ms) : -1;
+    long ciclo_tope = primer_ciclo ? (long)(y[0].inicio_ms - cal_lanzado_ms(ptope)) : -1;
+    long visto_tope = (long)(cal_ahora_ms() - cal_lanzado_ms(ptope));
+    int con_tope =
+        !primer_ciclo || (ntope > 0 && x[0].abortada && dtope >= 9000 && dtope < TOPE_CORTE_MAX_MS);
     cal_matar(ptope);
-    int ok = n >= 3 && largas == 0 && fallos >= 2 && buenas == fallos && con_t && con_tope;
+    ok = ok && con_tope;
     int omitidas = cal_contar(mon_salida(p), "OMITIDA", u);
     char sobre_t[256];
     if (nt <= 0)
@@ -762,17 +807,25 @@ static void limite_por_verificacion(void)
                  con_t           ? ""
                  : w[0].abortada ? " (más de 600: ¿se usa el -t dado?)"
                                  : " y no se cortó (¿se usa el -t dado?)");
-    char sobre_tope[256];
+    char sobre_tope[384], tarde_tope[128] = "";
+    if (tarde)
+        snprintf(tarde_tope, sizeof tarde_tope,
+                 " (su primer ciclo llegó a los %.1f s del lanzamiento: se le esperó)",
+                 (double)ciclo_tope / 1000.0);
     if (!primer_ciclo)
         snprintf(sobre_tope, sizeof sobre_tope,
-                 "con -i 40000, ningún primer ciclo en 12.5 s (eso lo juzga «intervalo»)");
+                 "con -i " TOPE_INTERVALO ", ningún primer ciclo en %.1f s (eso lo juzga "
+                 "«intervalo»)",
+                 (double)visto_tope / 1000.0);
     else if (ntope <= 0)
         snprintf(sobre_tope, sizeof sobre_tope,
-                 "con -i 40000, la primera petición seguía en curso a los 12.5 s (¿la mitad "
-                 "del intervalo sin el tope de 10 s?)");
+                 "con -i " TOPE_INTERVALO ", la primera petición a la lenta seguía en curso a "
+                 "los %.0f s de su ciclo%s (¿la mitad del intervalo, 15 s, sin el tope de 10 s?)",
+                 TOPE_CORTE_MAX_MS / 1000.0, tarde_tope);
     else
-        snprintf(sobre_tope, sizeof sobre_tope, "con -i 40000, la primera petición duró %ld ms%s",
-                 dtope,
+        snprintf(sobre_tope, sizeof sobre_tope,
+                 "con -i " TOPE_INTERVALO ", la primera petición a la lenta duró %ld ms%s%s", dtope,
+                 tarde_tope,
                  con_tope        ? ""
                  : x[0].abortada ? " (debía durar 10 s: la mitad del intervalo, como mucho 10 s)"
                                  : " y no se cortó");
