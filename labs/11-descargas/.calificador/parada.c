@@ -73,15 +73,38 @@ static uint64_t progreso_dice(cal_proceso_t *p, const char *nombre)
     return strtoull(w, NULL, 10);
 }
 
-/* Manda SIGINT a `p` si su última línea PROGRESO de pendiente.bin dice 1 MiB o más (y lo deja
- * en *dicho). 1 si la mandó. *vistas pasa a 1 en cuanto se ve, con `p` vivo, alguna línea
+/* Cuándo llega Ctrl+C a la corrida del disco lento: lo decide lo que se ve desde fuera, no
+ * las líneas del programa. acabada.bin (menos de 1 MiB, sin pausa) sale entera del servidor
+ * enseguida, y su primera escritura, de un trozo, tarda SIGINT_LENTO_MS: desde que el
+ * registro del servidor la da por mandada hay SIGINT_LEIDA_MS para que el programa lea lo que
+ * quedaba en el socket, y a partir de ahí Ctrl+C la encuentra recibida entera y casi toda sin
+ * escribir (lo juzga el registro, no el programa). Se espera entonces a que una línea
+ * PROGRESO de pendiente.bin diga 1 MiB o más, como mucho hasta SIGINT_TOPE_MS después: antes
+ * se esperaba solo a esa línea, y quien contaba en <bytes> lo escrito y no lo recibido (o no
+ * escribía ninguna) recibía la señal con la cola ya escrita, o solo una nota, y tirar la cola
+ * al llegar Ctrl+C pasaba (mutante parar_sin_escribir_progreso_en_disco). Lo que diga esa
+ * línea se compara después con el .parte de pendiente.bin: lo que el programa dice haber
+ * recibido es lo mínimo que tiene que escribir. */
+#define SIGINT_LEIDA_MS 300
+#define SIGINT_TOPE_MS  700
+
+/* Lo de arriba: 1 si ya toca la señal de `p` (y entonces la manda y deja en *dicho los bytes
+ * que decía la última línea PROGRESO de pendiente.bin, 0 si ninguna). `u5` es la URL de
+ * acabada.bin y `tam5` su tamaño. *vistas pasa a 1 en cuanto se ve, con `p` vivo, alguna línea
  * PROGRESO de pendiente.bin. */
-static int senal_con_pendiente(cal_proceso_t *p, uint64_t *dicho, int *vistas)
+static int senal_con_pendiente(cal_proceso_t *p, cal_servidor_t *s, const char *u5, uint64_t tam5,
+                               uint64_t *dicho, int *vistas)
 {
-    if (!cal_termino(p) && cal_contar(cal_salida(p), "PROGRESO", desc_nombre("pendiente.bin")) > 0)
+    if (cal_termino(p))
+        return 0;
+    if (cal_contar(cal_salida(p), "PROGRESO", desc_nombre("pendiente.bin")) > 0)
         *vistas = 1;
-    uint64_t n = cal_termino(p) ? 0 : progreso_dice(p, desc_nombre("pendiente.bin"));
-    if (n < 1048576)
+    cal_peticion_t v5[2];
+    if (desc_registro_de(s, u5, v5, 2) != 1 || v5[0].bytes != tam5)
+        return 0;
+    uint64_t ahora = cal_ahora_ms(), n = progreso_dice(p, desc_nombre("pendiente.bin"));
+    if (ahora < v5[0].fin_ms + SIGINT_LEIDA_MS ||
+        (n < 1048576 && ahora < v5[0].fin_ms + SIGINT_TOPE_MS))
         return 0;
     *dicho = n;
     cal_senal(p, SIGINT);
@@ -140,8 +163,9 @@ static void sigint(void)
         CAL_FIN(0);
     /* A la vez, con un disco lento: pendiente.bin llega de una vez y cada uv_fs_write tarda
      * SIGINT_LENTO_MS, así que con más de 1 MiB en la cola la transferencia se pausa con casi
-     * todo sin escribir. Ctrl+C llega en cuanto una línea PROGRESO dice 1 MiB recibido (antes
-     * de que acabe la primera escritura): lo ya recibido debe llegar al .parte. */
+     * todo sin escribir. Ctrl+C llega antes de que acabe la primera escritura (cuándo, lo
+     * decide senal_con_pendiente con el registro del servidor): lo ya recibido debe llegar al
+     * .parte. */
     carpeta_t c4;
     char b4[200], u4[128], b5[200], u5[128];
     uint64_t sem4 = desc_semilla_nueva();
@@ -160,7 +184,7 @@ static void sigint(void)
         CAL_FIN(0);
     uint64_t dicho4 = 0, senal4_ms = 0;
     long long t4 = -1;
-    int senal4 = 0, vistas4 = 0;
+    int senal4 = 0, vistas4 = 0, entera5 = 0;
     /* SIGINT en cuanto el servidor ha visto el cuarto reintento de s2 y los tres 503 de s1, y
      * s1 ya recibe: s2 está entonces en su quinta espera (3.2–4.8 s). Quien no la cancela con
      * la señal sale cuando vence: 3 s o más después. s1 sigue descargando (la señal llega a
@@ -170,7 +194,7 @@ static void sigint(void)
     for (int espera = 0; espera < 10000 && !cal_termino(p); espera += 20) {
         cal_peticion_t w0[6], w1[4];
         if (p4 != NULL && !senal4) {
-            senal4 = senal_con_pendiente(p4, &dicho4, &vistas4);
+            senal4 = senal_con_pendiente(p4, s, u5, tam5, &dicho4, &vistas4);
             senal4_ms = cal_ahora_ms();
         }
         if (cal_registro_ruta(s, u[1], w0, 6) >= 5 && cal_registro_ruta(s, u[0], w1, 4) >= 3 &&
@@ -193,25 +217,25 @@ static void sigint(void)
     if (p4 != NULL) {
         for (int espera = 0; !senal4 && espera < 4000 && !cal_termino(p4); espera += 20) {
             cal_esperar(20);
-            senal4 = senal_con_pendiente(p4, &dicho4, &vistas4);
+            senal4 = senal_con_pendiente(p4, s, u5, tam5, &dicho4, &vistas4);
             senal4_ms = cal_ahora_ms();
         }
         if (!senal4 && !vistas4 && cal_termino(p4)) {
-            /* Ninguna línea PROGRESO mientras corría (sin búfer de línea, salen todas al
-             * final: eso lo cobra progreso): la señal no llegó a tiempo y el programa ya acabó
-             * por su cuenta, así que no hay Ctrl+C que juzgar en esta corrida (antes, «terminó
-             * con código 0» y un consejo sobre las escrituras que no venía a cuento: el
-             * estudiante de la sesión 33). Con líneas que nunca llegaron a 1 MiB (las que
-             * cuentan lo escrito, sin pausa: el adversario de la sesión 35) sí se juzga. */
+            /* Acabó por su cuenta antes de que el servidor mandara entera acabada.bin (o justo
+             * después) y sin ninguna línea PROGRESO mientras corría: no hay Ctrl+C que juzgar
+             * en esta corrida (antes, «terminó con código 0» y un consejo sobre las escrituras
+             * que no venía a cuento: el estudiante de la sesión 33, que ahora recibe la señal
+             * a su hora: la decide el registro del servidor, no sus líneas). */
             cal_nota("%s no escribió ninguna línea PROGRESO mientras corría y acabó antes de "
                      "Ctrl+C: la corrida del disco lento no se juzga",
                      desc_nombre("pendiente.bin"));
             p4 = NULL;
         } else if (!senal4) {
-            /* Sin esa línea a tiempo, Ctrl+C igual: se juzga lo demás. */
-            cal_nota("%s no dijo 1 MiB recibido en una línea PROGRESO a tiempo: no se "
-                     "compara su .parte con lo recibido",
-                     desc_nombre("pendiente.bin"));
+            /* El servidor no llegó a mandar entera acabada.bin (menos de 1 MiB: no se pausa)
+             * mientras el programa corría: Ctrl+C igual, y se juzga lo demás. */
+            cal_nota("el servidor no llegó a mandar entero %s a tiempo: no se compara lo que "
+                     "recibió con su .parte",
+                     desc_nombre("acabada.bin"));
             cal_senal(p4, SIGINT);
         }
     }
@@ -353,6 +377,7 @@ static void sigint(void)
             long long t5 = desc_tam_archivo(c4.dir, nom5);
             if (t5 >= 0 && (uint64_t)t5 == tam5) {
                 ok = desc_archivo_bien(c4.dir, nom5, sem5, tam5, motivo, sizeof motivo);
+                entera5 = ok;
             } else {
                 char tras[160];
                 if (t5 < 0)
@@ -377,9 +402,9 @@ static void sigint(void)
 
     if (ok && senal4)
         cal_obtenido("130, resumen con las tres y .parte correctos; con el disco lento, lo ya "
-                     "recibido llegó al .parte (PROGRESO dijo %llu %s; el .parte, %lld)",
+                     "recibido llegó al .parte (PROGRESO dijo %llu %s; el .parte, %lld%s)",
                      (unsigned long long)dicho4, texto_plural((long long)dicho4, "byte", "bytes"),
-                     t4);
+                     t4, entera5 ? "; y la que el servidor ya había mandado entera, entera" : "");
     else if (ok)
         cal_obtenido("130, resumen con las tres y .parte correctos");
     else

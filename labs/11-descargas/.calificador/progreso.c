@@ -483,13 +483,30 @@ static void seguir_terminal(cal_proceso_t *p, size_t *desde, const char *const *
     }
 }
 
+/* Porcentajes intermedios distintos que pide la descarga lenta de «terminal»: uno por cada
+ * dos repintados que caben mientras el servidor la manda (el temporizador pinta cada 500 ms),
+ * y nunca menos de 4. */
+static int intermedios_pedidos(const cal_peticion_t *v, int n)
+{
+    double dur = n >= 1 ? (double)(v[n - 1].fin_ms - v[0].inicio_ms) / 1000.0 : 0.0;
+    int mitad = (int)(dur / 0.5) / 2;
+    return mitad > 4 ? mitad : 4;
+}
+
 /* Cada porcentaje pintado contra el registro: no más de lo que el servidor había mandado al
  * verse la línea, sin retroceder, y al menos uno intermedio (0 < x < 100) mientras descargaba.
- * 1 si casa; si no, 0 y el motivo. */
+ * Con `lenta`, además, el porcentaje avanza de verdad mientras el servidor la manda: entre los
+ * repintados vistos antes de que acabara de mandarla (más 1 s de holgura: lo último que
+ * mandó aún se está leyendo, y con la máquina cargada el calificador lee tarde), al menos
+ * intermedios_pedidos() porcentajes intermedios distintos. Quien solo repinta al empezar o
+ * terminar alguna descarga pinta 1 % y luego 100 %, o unos pocos saltos. Deja en *vistas
+ * cuántos hubo. 1 si casa; si no, 0 y el motivo. */
 static int juzgar_pintadas(const char *nombre, const pintadas_t *pi, uint64_t tam,
-                           const cal_peticion_t *v, int n, int troceada, char *motivo, size_t t)
+                           const cal_peticion_t *v, int n, int troceada, int lenta, int *vistas,
+                           char *motivo, size_t t)
 {
-    int intermedias = 0;
+    int intermedias = 0, distintas = 0, ultima = -1;
+    uint64_t hasta = n >= 1 ? v[n - 1].fin_ms + 1000 : 0;
     for (int i = 0; i < pi->n; i++) {
         uint64_t dice = (uint64_t)pi->pct[i] * tam / 100;
         uint64_t cota = desc_servido_hasta(v, n, pi->visto[i] + 100) + 32768;
@@ -504,6 +521,11 @@ static int juzgar_pintadas(const char *nombre, const pintadas_t *pi, uint64_t ta
             return 0;
         }
         intermedias += pi->pct[i] > 0 && pi->pct[i] < 100;
+        /* Sin retroceder, un valor distinto del anterior es uno nuevo. */
+        if (pi->pct[i] > 0 && pi->pct[i] < 100 && pi->pct[i] != ultima && pi->visto[i] <= hasta) {
+            distintas++;
+            ultima = pi->pct[i];
+        }
     }
     /* Una troceada no dice su total hasta acabar: sin porcentajes intermedios. */
     if (intermedias == 0 && !troceada) {
@@ -511,6 +533,19 @@ static int juzgar_pintadas(const char *nombre, const pintadas_t *pi, uint64_t ta
                  "%s: ningún repintado con un porcentaje entre 0 y 100 mientras descargaba (%d "
                  "%s con su nombre y porcentaje)",
                  nombre, pi->n, texto_plural(pi->n, "línea", "líneas"));
+        return 0;
+    }
+    int pedidas = intermedios_pedidos(v, n);
+    *vistas = distintas;
+    if (lenta && distintas < pedidas) {
+        double dur = n >= 1 ? (double)(v[n - 1].fin_ms - v[0].inicio_ms) / 1000.0 : 0.0;
+        snprintf(motivo, t,
+                 "%s: el servidor la mandó despacio durante %.1f s, y mientras tanto sus "
+                 "repintados mostraron %d %s entre 0 y 100 (se esperaban al menos %d: el "
+                 "temporizador repinta cada ~500 ms, y el porcentaje avanza aunque ninguna "
+                 "descarga empiece ni termine)",
+                 nombre, dur, distintas,
+                 texto_plural(distintas, "porcentaje distinto", "porcentajes distintos"), pedidas);
         return 0;
     }
     return 1;
@@ -553,23 +588,27 @@ static void terminal(void)
 {
     cal_esperado("en una terminal: sin líneas PROGRESO y con repintados en su sitio con ESC[nA "
                  "(que sube tantas líneas como pintó el repintado anterior), cuyos porcentajes "
-                 "avanzan mientras descarga sin pasar nunca de lo que el servidor había mandado. "
-                 "Y un último repintado con cada descarga al 100 %% (y su archivo entero en el "
-                 "disco), también la troceada, que no dice su total hasta acabar");
+                 "avanzan mientras descarga sin pasar nunca de lo que el servidor había mandado "
+                 "(en una descarga lenta, a cada repintado, ~500 ms: no solo cuando otra "
+                 "empieza o termina). Y un último repintado con cada descarga al 100 %% (y su "
+                 "archivo entero en el disco), también la troceada, que no dice su total hasta "
+                 "acabar");
     carpeta_t c;
     cal_servidor_t *s;
     if (cal_servidor(&s) < 0 || desc_carpeta(&c) < 0)
         CAL_FIN(0);
     char u[3][128], b[3][200];
     const char *nombres[3] = {desc_nombre("t1.bin"), desc_nombre("t2.bin"), desc_nombre("t3.bin")};
-    /* t1 acaba en ~1.5 s y t2 sigue 1 s más: hay repintados con una terminada y otra no. t3
-     * es troceada (sin Content-Length): su total se sabe al acabar, y el último repintado la
+    /* t1 acaba en ~1.5 s y t2 sigue 3 s más: hay repintados con una terminada y otra no. t2
+     * es la lenta (60 KiB/s: 4–5 s, 8–9 repintados, ~10 % cada uno): su porcentaje tiene que
+     * avanzar mientras llega, no solo cuando otra empieza o termina (juzgar_pintadas). t3 es
+     * troceada (sin Content-Length): su total se sabe al acabar, y el último repintado la
      * pinta al 100 % igual (quien no anota el final la deja con «-» o lo que tuviera). */
     uint64_t tam[3] = {(uint64_t)cal_azar(250000, 300000), (uint64_t)cal_azar(250000, 300000),
                        (uint64_t)cal_azar(150000, 200000)};
     uint64_t sem[3] = {desc_semilla_nueva(), desc_semilla_nueva(), desc_semilla_nueva()};
     desc_bytes_url(u[0], sizeof u[0], tam[0], sem[0], "&kbps=200");
-    desc_bytes_url(u[1], sizeof u[1], tam[1], sem[1], "&kbps=100");
+    desc_bytes_url(u[1], sizeof u[1], tam[1], sem[1], "&kbps=60");
     desc_troceada_url(u[2], sizeof u[2], tam[2], sem[2], "&kbps=200");
     const char *args[] = {desc_arg(b[0], sizeof b[0], nombres[0], u[0]),
                           desc_arg(b[1], sizeof b[1], nombres[1], u[1]),
@@ -587,14 +626,20 @@ static void terminal(void)
     }
     int cod = desc_fin(p, 100);
     seguir_terminal(p, &leido, nombres, 3, pi);
-    char motivo[256] = "";
+    char motivo[512] = "";
     const char *out = cal_salida(p);
     int ok = desc_por_si_mismo(p, cod, motivo, sizeof motivo);
+    int distintos = 0, pedidos = 0;
     for (int k = 0; k < 3 && ok; k++) {
         cal_peticion_t v[2];
-        int n = desc_registro_de(s, u[k], v, 2);
-        ok = juzgar_pintadas(nombres[k], &pi[k], tam[k], v, n, k == 2, motivo, sizeof motivo) &&
+        int n = desc_registro_de(s, u[k], v, 2), vistos = 0;
+        ok = juzgar_pintadas(nombres[k], &pi[k], tam[k], v, n, k == 2, k == 1, &vistos, motivo,
+                             sizeof motivo) &&
              desc_archivo_bien(c.dir, nombres[k], sem[k], tam[k], motivo, sizeof motivo);
+        if (k == 1) {
+            distintos = vistos;
+            pedidos = intermedios_pedidos(v, n);
+        }
     }
     /* El último «ESC[nA» abre el último repintado; acaba en la primera línea «OK ». */
     const char *ultimo = NULL;
@@ -650,9 +695,13 @@ static void terminal(void)
         snprintf(motivo, sizeof motivo, "falta el resumen «OK …» de alguna descarga");
         ok = 0;
     }
-    cal_obtenido("%s", ok ? "repintado en su sitio, respaldado por el registro del servidor, que "
-                            "acaba con las tres al 100 % y enteras en el disco"
-                          : motivo);
+    if (ok)
+        cal_obtenido("repintado en su sitio, respaldado por el registro del servidor (la lenta, "
+                     "%d porcentajes distintos mientras llegaba; se pedían %d), que acaba con "
+                     "las tres al 100 %% y enteras en el disco",
+                     distintos, pedidos);
+    else
+        cal_obtenido("%s", motivo);
     if (!ok)
         cal_nota_salida(p, 10);
     CAL_FIN(ok);
