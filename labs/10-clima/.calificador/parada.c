@@ -204,12 +204,11 @@ CAL_PRUEBA(sigint, 60)
 static void sigint(void)
 {
     cal_esperado("tres peticiones lentas (-t 20000) retenidas en el servidor y una rápida, que "
-                 "ya respondió; SIGINT: el programa la atiende "
-                 "(no muere por la señal), cancela y sale por su pie con código 130 en menos de "
-                 "2 s, sin esperarlas; lo mismo con --json, sin escribir el documento; y bajo "
-                 "valgrind, tras SIGINT, 130 sin memoria en uso al "
-                 "salir (todo cerrado y liberado). Cada vez, según el registro del servidor, con "
-                 "alguna petición en curso al llegar la señal");
+                 "ya respondió. Con SIGINT, el programa la atiende (no muere por la señal), "
+                 "cancela y sale por su pie con código 130 en menos de 2 s, sin esperarlas. Lo "
+                 "mismo con --json, sin escribir el documento; y bajo valgrind, tras SIGINT, 130 "
+                 "sin memoria en uso al salir (todo cerrado y liberado). Cada vez, según el "
+                 "registro del servidor, con alguna petición en curso al llegar la señal");
     lentas_t l;
     uint64_t t0;
     if (!lentas_y_sigint(&l, NULL, "", &t0))

@@ -696,9 +696,9 @@ static void terminal(void)
         ok = 0;
     }
     if (ok)
-        cal_obtenido("repintado en su sitio, respaldado por el registro del servidor (la lenta, "
-                     "%d porcentajes distintos mientras llegaba; se pedían %d), que acaba con "
-                     "las tres al 100 %% y enteras en el disco",
+        cal_obtenido("repintado en su sitio, respaldado por el registro del servidor "
+                     "(porcentajes distintos de la lenta mientras llegaba: %d; se pedían %d), "
+                     "que acaba con las tres al 100 %% y enteras en el disco",
                      distintos, pedidos);
     else
         cal_obtenido("%s", motivo);
