@@ -492,16 +492,19 @@ for lab_json in labs/[0-9][0-9]-*/lab.json; do
     salta "edición del estudiante: sin mutantes del ${lab:0:2} (son del profesorado)"
     continue
   fi
+  # Una copia de la solución sin marcas por laboratorio y cada parche en seco (--dry-run): lo
+  # mismo que aplicarlo a una copia nueva (el parche no toca la copia), sin copiar la solución
+  # y pasarle awk a cada archivo una vez por mutante (432 veces en los seis laboratorios).
   n=0
   no_aplican=""
+  dir="$TMP/$lab-aplicar"
+  rm -rf "$dir"
+  [ ! -d "solutions/$lab" ] || bash autograder/herramientas/partidas.sh copiar-solucion "$lab" "$dir"
   for parche in labs/"$lab"/.calificador/mutantes/*.patch; do
     [ -e "$parche" ] || continue
     n=$((n + 1))
     [ -d "solutions/$lab" ] || continue
-    dir="$TMP/$lab-aplicar"
-    rm -rf "$dir"
-    bash autograder/herramientas/partidas.sh copiar-solucion "$lab" "$dir"
-    patch -s -p1 -d "$dir" <"$parche" >/dev/null 2>&1 || no_aplican="$no_aplican $(basename "$parche" .patch)"
+    patch -s --dry-run -p1 -d "$dir" <"$parche" >/dev/null 2>&1 || no_aplican="$no_aplican $(basename "$parche" .patch)"
   done
   if [ -z "$no_aplican" ]; then
     [ "$n" -gt 0 ] && bien "los $n parches de mutantes se aplican a la solución (calificarlos: make prueba-mutantes LAB=${lab:0:2})"
