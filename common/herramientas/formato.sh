@@ -24,10 +24,17 @@ mapfile -t archivos < <(git ls-files --cached --others --exclude-standard 'commo
 case "$modo" in
   aplicar) clang-format -i "${archivos[@]}" ;;
   comprobar)
+    # Todos en un solo clang-format: con -Werror sale con error si uno solo se aparta. Solo
+    # entonces, uno a uno para nombrar los que se apartan (un clang-format por archivo eran
+    # 311 arranques y 41 s de CPU en make test).
     malos=()
-    for f in "${archivos[@]}"; do
-      clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || malos+=("$f")
-    done
+    if ! clang-format --dry-run -Werror "${archivos[@]}" >/dev/null 2>&1; then
+      for f in "${archivos[@]}"; do
+        clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || malos+=("$f")
+      done
+      # Si uno a uno todos pasan, el fallo fue del clang-format de todos a la vez: se dice.
+      [ ${#malos[@]} -gt 0 ] || malos=("(clang-format falló con todos a la vez, y con cada uno no)")
+    fi
     if [ ${#malos[@]} -gt 0 ]; then
       echo "Sin el formato del curso (arréglalo con «bash common/herramientas/formato.sh aplicar»):"
       printf '  %s\n' "${malos[@]}"
