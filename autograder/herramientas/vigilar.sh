@@ -61,6 +61,7 @@ trap salir INT TERM HUP # HUP: se cerró la terminal; las verificaciones en curs
 
 n=0
 completas=0
+trozo="" # lo leído de una línea del vigilante cuando venció un read -t (ver el bucle)
 comprobar() {
   n=$((n + 1))
   limpiar_pantalla
@@ -88,14 +89,22 @@ while :; do
     salir
   fi
   # Mientras comprueba, se mira cada 0.1 s si terminó; si no, se espera al próximo guardado.
+  # Un read -t que vence a medio leer una línea se queda con el trozo leído: se guarda en
+  # «trozo» y la línea se completa en la vuelta siguiente. Sin eso, con la máquina cargada se
+  # perdía un guardado entero (sesión 81: en prueba-vigilar, la 2.ª comprobación no paró).
   if [ -n "$comprobando" ]; then
-    IFS= read -r -t 0.1 nombre <&"${VIGILANTE[0]}"
+    IFS= read -r -t 0.1 resto <&"${VIGILANTE[0]}"
     r=$?
-    [ $r -gt 128 ] && continue # nada nuevo
+    if [ $r -gt 128 ]; then
+      trozo+=$resto
+      continue # nada entero nuevo
+    fi
   else
-    IFS= read -r nombre <&"${VIGILANTE[0]}"
+    IFS= read -r resto <&"${VIGILANTE[0]}"
     r=$?
   fi
+  nombre=$trozo$resto
+  trozo=""
   [ $r -eq 0 ] || salir # inotifywait terminó
   es_nuestro=0
   for a in "${archivos[@]}"; do [ "$nombre" = "$a" ] && es_nuestro=1; done
