@@ -34,7 +34,7 @@ mal() { fallan=$((fallan + 1)); fallidas+=("$1"); printf '  ✘ %s\n' "$*"; }
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/prueba-dependencias.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
-# Hasta «Los paquetes existen», un apt-cache de mentira que conoce todos los paquetes (una
+# Hasta «Los paquetes existen» (al final), un apt-cache de mentira que conoce todos los paquetes (una
 # función exportada, que los guiones hijos encuentran antes que la orden): la tabla se
 # prueba igual en cualquier distribución, sin listas de apt, y en segundos (cada apt-cache de
 # verdad carga su caché: con la máquina cargada, 10 o 20 s). Los paquetes que se eligen
@@ -130,24 +130,6 @@ repetidas=$(sort <<<"$todas" | uniq -d)
 [ -z "$repetidas" ] && bien "cada QUÉ aparece una sola vez en la tabla ($(wc -l <<<"$todas") líneas)" ||
   mal repetidas "líneas repetidas en la tabla: $repetidas"
 
-echo "Los paquetes existen en esta distribución:"
-unset -f apt-cache
-if command -v apt-cache >/dev/null && apt-cache show apt >/dev/null 2>&1; then
-  # Las listas de verdad, con el apt-cache de verdad (los @ elegidos para esta distribución).
-  for p in todo plataformas; do bash "$DEPS" paquetes "$p"; done | sort -u >"$TMP/instalados-aqui"
-  # Una sola llamada (cada una carga la caché de apt, segundos con la máquina cargada):
-  # apt-cache policy da «NOMBRE:» y su «Candidate:» de cada paquete que conoce.
-  mapfile -t todos <"$TMP/instalados-aqui"
-  LANG=C apt-cache policy "${todos[@]}" 2>/dev/null |
-    awk '/^[^ ].*:$/ {p = substr($0, 1, length($0) - 1)} /^  Candidate:/ && $2 != "(none)" {print p}' |
-    sort -u >"$TMP/conocidos"
-  faltan=$(printf '%s\n' "${todos[@]}" | comm -23 - "$TMP/conocidos" | tr '\n' ' ')
-  [ -z "$faltan" ] && bien "apt-cache conoce los ${#todos[@]} paquetes de todos los perfiles" ||
-    mal apt-cache "apt-cache no conoce: $faltan"
-else
-  salta "sin apt-cache ni listas de apt no se puede saber qué paquetes trae la distribución"
-fi
-
 echo "La prueba sabe fallar (copias estropeadas de dependencias.sh):"
 # estropear NOMBRE ANCLA SUSTITUCIÓN: una copia de dependencias.sh en su propio árbol (con
 # labs/ enlazado: el perfil grade mira si existe el laboratorio 12) con la sustitución de sed
@@ -181,6 +163,26 @@ for c in "fuera:$copia:similarity-tester-nuevo" "sin-npm:$copia2:npm"; do
     mal "estropeada-$nombre" "«$nombre»: la prueba no lo ve ($(tr '\n' ';' <"$TMP/estropeada-$nombre"))"
   fi
 done
+
+echo "Los paquetes existen en esta distribución:"
+# Al final: desde aquí, el apt-cache de verdad (con él, las dos copias estropeadas de arriba
+# tardaban unos 10 s cada una en vez de 3, y no prueban nada de apt).
+unset -f apt-cache
+if command -v apt-cache >/dev/null && apt-cache show apt >/dev/null 2>&1; then
+  # Las listas de verdad, con el apt-cache de verdad (los @ elegidos para esta distribución).
+  for p in todo plataformas; do bash "$DEPS" paquetes "$p"; done | sort -u >"$TMP/instalados-aqui"
+  # Una sola llamada (cada una carga la caché de apt, segundos con la máquina cargada):
+  # apt-cache policy da «NOMBRE:» y su «Candidate:» de cada paquete que conoce.
+  mapfile -t todos <"$TMP/instalados-aqui"
+  LANG=C apt-cache policy "${todos[@]}" 2>/dev/null |
+    awk '/^[^ ].*:$/ {p = substr($0, 1, length($0) - 1)} /^  Candidate:/ && $2 != "(none)" {print p}' |
+    sort -u >"$TMP/conocidos"
+  faltan=$(printf '%s\n' "${todos[@]}" | comm -23 - "$TMP/conocidos" | tr '\n' ' ')
+  [ -z "$faltan" ] && bien "apt-cache conoce los ${#todos[@]} paquetes de todos los perfiles" ||
+    mal apt-cache "apt-cache no conoce: $faltan"
+else
+  salta "sin apt-cache ni listas de apt no se puede saber qué paquetes trae la distribución"
+fi
 
 [ "$fallan" -gt 0 ] && echo "Fallan: ${fallidas[*]}"
 echo "resumen: $((pasan + fallan)) comprobaciones, $pasan pasan, $fallan fallan$([ "$saltadas" -gt 0 ] && echo ", $saltadas saltadas")"
