@@ -57,6 +57,16 @@ numero=${lab:0:2}
 echo "── edición del estudiante (publicando $lab)"
 
 edicion() { (cd "$COPIA" && CALIFICAR="$CALIFICAR" bash autograder/profesorado/edicion.sh "$ED") >"$TMP/edicion.txt" 2>&1; }
+# copiar_construido DEST: lo compilado del curso (build/ sin sus registros, temporales ni
+# pruebas: $TMP vive en build/tmp, y antes, con todo build/, cp -a se copiaba dentro de sí
+# mismo y se llevaba los temporales vivos de las suites de al lado), con sus horas.
+copiar_construido() {
+  local x
+  mkdir -p "$1"
+  for x in .compilacion obj lib bin labs autograder; do
+    [ ! -e "$B/$x" ] || cp -a "$B/$x" "$1/"
+  done
+}
 ED="$TMP/edicion"
 t0=$(date +%s.%N)
 if edicion; then
@@ -214,14 +224,7 @@ NL="$TMP/nuevo-lab"
 mkdir -p "$NL" && chmod 755 "$TMP" "$NL" # el usuario de la caja tiene que llegar a la copia
 git ls-files -co --exclude-standard -z | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
   xargs -0 cp -p --parents -t "$NL"
-# build/ sin su tmp/: $TMP vive ahí y cp -a se copiaría dentro de sí mismo (y se llevaría los
-# temporales vivos de las suites que corren al lado).
-if [ -d "$B" ]; then
-  mkdir -p "$NL/build"
-  for x in "$B"/* "$B"/.[!.]*; do
-    [ -e "$x" ] && [ "$(realpath "$x")" != "$(realpath "$B/tmp")" ] && cp -a "$x" "$NL/build/"
-  done
-fi
+copiar_construido "$NL/build"
 sed -i 's/| 07 |/| 7 |/' "$NL/labs/README.md"
 python3 "$NL/autograder/profesorado/tabla-labs.py" --comprobar 2>/dev/null
 tabla_vieja_rc=$?
@@ -236,10 +239,14 @@ while compgen -G "labs/$num-*" >/dev/null; do num=$((num + 1)); done
 nuevo_pid=$!
 
 # El clon del estudiante, con el laboratorio resuelto en un commit suyo: prueba-labs pasa
-# (la partida sale de git, no de su labs/, que ya da el 100 %). Con la construcción de la
-# edición, para no construirlo todo otra vez.
+# (la partida sale de git, no de su labs/, que ya da el 100 %). Con lo ya construido del curso
+# (las mismas fuentes: la edición quita archivos, no cambia ninguno de los que se compilan)
+# y con la hora de ahora, más nueva que la de los archivos del clon: si no, make lo
+# construía todo otra vez, unos 130 archivos en fila (antes se copiaba build/ de la edición,
+# que no tiene ni el ejecutor ni los calificadores, y sus archivos eran más viejos que el clon).
 chmod 755 "$TMP" "$TMP/alumno"
-cp -a "$ED/build" "$TMP/alumno/" 2>/dev/null
+copiar_construido "$TMP/alumno/build"
+find "$TMP/alumno/build" -exec touch -h -d "@$(date +%s)" {} +
 make -C "$TMP/alumno" --no-print-directory -s prueba-labs LAB="$numero" >"$TMP/alumno-labs.txt" 2>&1
 rc=$?
 [ "$rc" = 0 ] && grep -q "la partida sale de git" "$TMP/alumno-labs.txt" && grep -q "partida: .*(≤ 20 %)" "$TMP/alumno-labs.txt" &&
