@@ -85,12 +85,13 @@ huella() {
   find "$CURSO" -path "$CURSO/build" -prune -o -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16
 }
 
-# entrega NOMBRE: ejecuta run_autograder con lo que haya en submission/ y valida results.json.
+# entrega NOMBRE [EJECUTOR]: ejecuta run_autograder (u otro de $GS) con lo que haya en
+# submission/ y valida results.json.
 entrega() {
-  local nombre=$1
+  local nombre=$1 ejecutor=${2:-run_autograder}
   rm -f "$GS/results/results.json"
   local t0=$SECONDS
-  (cd "$GS" && CURSO_PRUEBAS_MARCA="$MARCA-$nombre" AUTOGRADER_RAIZ="$GS" ./run_autograder) >"$TMP/$nombre.txt" 2>&1
+  (cd "$GS" && CURSO_PRUEBAS_MARCA="$MARCA-$nombre" AUTOGRADER_RAIZ="$GS" "./$ejecutor") >"$TMP/$nombre.txt" 2>&1
   rc=$? segundos=$((SECONDS - t0))
   cp "$GS/results/results.json" "$TMP/$nombre.json" 2>/dev/null
   if validado=$(python3 "$VALIDAR" "$GS/results/results.json"); then
@@ -122,17 +123,24 @@ for t in json.load(open(sys.argv[1]))["tests"]:
     mal visibilidad "la visibilidad no sale de lab.json: $(tr '\n' ' ' <<<"$vis")"
 fi
 # Las entregas corrientes de Gradescope: la subida desde GitHub (el repositorio entero) y un zip.
-if [ -d "solutions/$lab" ]; then
+# Lo que se prueba es qué programa se toma de cada una, y eso lo decide ya el primer hito: con
+# el run_autograder de make gradescope HITO=<el primero> (la línea HITO= cambiada), no con el
+# laboratorio entero (eran dos calificaciones enteras de la solución del 07, 15 y 18 s).
+hito1=$("$CALIFICAR" --raiz "$RAIZ" --lista --lab "$lab" | awk -F'\t' '$2 == "hito" { print $3; exit }')
+sed "s/^HITO= #/HITO=$hito1 #/" "$GS/run_autograder" >"$GS/run_autograder-hito" && chmod +x "$GS/run_autograder-hito"
+if [ -d "solutions/$lab" ] && ! grep -q "^HITO=$hito1 #" "$GS/run_autograder-hito"; then
+  mal hito-ejecutor "run_autograder no tiene la línea «HITO= #» que esta prueba cambia: $(grep -m1 '^HITO=' "$GS/run_autograder")"
+elif [ -d "solutions/$lab" ]; then
   rm -rf "$GS/submission" && mkdir -p "$GS/submission/labs/$lab" "$GS/submission/labs/10-otro" "$GS/submission/lessons"
   for a in "${archivos[@]}"; do cp "solutions/$lab/$a" "$GS/submission/labs/$lab/"; cp "labs/$lab/$a" "$GS/submission/labs/10-otro/"; done
   echo "# apuntes" >"$GS/submission/lessons/README.md"
-  entrega repositorio
-  [ "$rc" = 0 ] && [ "$p" = "$m" ] && [ "$m" != - ] && bien "repositorio entero (subida desde GitHub): 100 %" ||
+  entrega repositorio run_autograder-hito
+  [ "$rc" = 0 ] && [ "$p" = "$m" ] && [ "$m" != - ] && bien "repositorio entero (subida desde GitHub): 100 % en el hito $hito1" ||
     mal repositorio "repositorio entero: $p/$m (rc=$rc): $(grep -m1 Entrega "$TMP/repositorio.txt")"
   rm -rf "$GS/submission" && mkdir -p "$GS/submission"
   (cd "solutions/$lab" && zip -q "$GS/submission/entrega.zip" "${archivos[@]}")
-  entrega zip
-  [ "$rc" = 0 ] && [ "$p" = "$m" ] && [ "$m" != - ] && bien "un .zip: 100 %" || mal zip-entrega "un .zip: $p/$m (rc=$rc)"
+  entrega zip run_autograder-hito
+  [ "$rc" = 0 ] && [ "$p" = "$m" ] && [ "$m" != - ] && bien "un .zip: 100 % en el hito $hito1" || mal zip-entrega "un .zip: $p/$m (rc=$rc)"
 fi
 
 # 3b. El programa de partida: una entrega que compila y hace poco saca poco. En el 07 lo prueba
