@@ -32,6 +32,7 @@ import os
 import re
 import stat
 import sys
+import unicodedata
 import zipfile
 
 TOPE_ARCHIVO = 1 << 20  # 1 MiB por archivo tomado
@@ -46,12 +47,18 @@ NOMBRE_SEGURO = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
 
 
 def visible(nombre):
-    """El nombre tal cual en UTF-8; lo que no es UTF-8 o es de control, «?»."""
+    """El nombre tal cual en UTF-8 si es texto; si no, «?». Por lista de permitidos: letras,
+    marcas, números, puntuación, símbolos y el espacio (categorías L, M, N, P, S y Zs de
+    Unicode). Fuera, lo que cambia cómo se ve lo demás en una terminal o en una página: los
+    controles C0 y C1, los de dirección (U+202E), los invisibles, los separadores de línea, los
+    no-caracteres como U+FFFE (que además rompen junit.xml) y lo que no era UTF-8."""
     if isinstance(nombre, bytes):
         nombre = nombre.decode("utf-8", "replace")
     else:
         nombre = nombre.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return "".join("?" if (ord(c) < 32 or ord(c) == 127 or c == "\ufffd") else c for c in nombre)
+    return "".join(c if c != "\ufffd" and (unicodedata.category(c)[0] in "LMNPS" or
+                                            unicodedata.category(c) == "Zs") else "?"
+                   for c in nombre)
 
 
 def normalizar(base):

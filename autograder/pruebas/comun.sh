@@ -90,12 +90,34 @@ id_fallidas() {
 }
 
 # informe_valido NOMBRE: results.json con la forma de Gradescope y junit.xml bien formado,
-# y toda verificación fallida con un «Obtenido» no vacío.
+# toda verificación fallida con un «Obtenido» no vacío, y ni en ellos ni en informe.txt un
+# carácter que cambie cómo se ve lo demás en una terminal: controles (salvo \n y \t), C1,
+# de formato (los de dirección, los invisibles), separadores de línea o párrafo, de uso privado
+# (categorías Cc, Cf, Zl, Zp, Co, Cs de Unicode: texto_sanear solo deja pasar una lista de
+# permitidos). El programa escribe lo que quiera en su salida, y parte acaba en el informe.
 informe_valido() {
-  python3 - "$SALIDAS/$1/results.json" "$SALIDAS/$1/junit.xml" <<'PY'
-import json, sys
+  python3 - "$SALIDAS/$1/results.json" "$SALIDAS/$1/junit.xml" "$SALIDAS/$1/informe.txt" <<'PY'
+import json, sys, unicodedata
 import xml.dom.minidom
+def limpio(ruta, texto):
+    for i, c in enumerate(texto):
+        if c not in "\n\t" and unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs"):
+            raise SystemExit("%s: U+%04X (%s) en la posición %d" % (ruta, ord(c), unicodedata.category(c), i))
+def cadenas(v):
+    if isinstance(v, str):
+        yield v
+    elif isinstance(v, dict):
+        for k, w in v.items():
+            yield k
+            yield from cadenas(w)
+    elif isinstance(v, list):
+        for w in v:
+            yield from cadenas(w)
+for ruta in sys.argv[1:]:
+    limpio(ruta, open(ruta, encoding="utf-8", errors="strict").read())
 d = json.load(open(sys.argv[1]))
+for cadena in cadenas(d):  # también lo escrito con \uXXXX
+    limpio(sys.argv[1], cadena)
 assert isinstance(d["score"], int) and isinstance(d["execution_time"], float)
 assert d["tests"], "sin tests"
 for t in d["tests"]:

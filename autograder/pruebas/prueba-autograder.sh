@@ -672,6 +672,12 @@ despues_enlace_11() {
     mal "$nombre-secreto" "$nombre: el nombre de un archivo de una carpeta 0700 ajena salió en el informe, o no dice por qué no se lista"
   fi
 }
+# antes_nombre_unicode NOMBRE: en la entrega, junto a monitor.c, un archivo cuyo nombre lleva
+# el CSI de 8 bits, el de dirección U+202E y el no-carácter U+FFFE (la cabecera del informe
+# nombra los archivos de la entrega); informe_valido no acepta ninguno en el informe.
+antes_nombre_unicode() {
+  mkdir -p "$TMP/$1" && : >"$TMP/$1/"$'\xc2\x9b''2JTotal: 100 de 100 '$'\xe2\x80\xae''txt.c'$'\xef\xbf\xbe'
+}
 casos trampas trampas
 fi
 

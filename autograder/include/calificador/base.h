@@ -35,8 +35,10 @@ void texto_poner(char *buf, size_t tam, const char *formato, ...)
  * dice «1 peticiones»: "%d %s", n, texto_plural(n, "petición", "peticiones"). Lo exige la
  * clase «plural» de lessons/verificar/estilo.py. */
 const char *texto_plural(long long n, const char *singular, const char *plural);
-/* Copia apta para JSON, XML y la terminal: UTF-8 válido (lo inválido pasa a U+FFFD) y sin
- * caracteres de control salvo \n y \t. NULL solo si no hay memoria. */
+/* Copia apta para JSON, XML y la terminal: UTF-8 válido (lo inválido pasa a U+FFFD) y solo
+ * caracteres de una lista de permitidos (texto y símbolos; ni controles salvo \n y \t, ni
+ * C1, ni separadores de línea, ni marcas de dirección ni invisibles: esos pasan a «?» o
+ * U+FFFD). NULL solo si no hay memoria. Nueva: la libera quien llama. */
 char *texto_sanear(const char *texto);
 
 /* ---------------------------------------------------------------- archivos.c */
