@@ -1483,18 +1483,27 @@ static void al_vencer(int senal)
         int antes = informe_fd;
         informe_fd = fd;
         usado = 0;
-        poner("Lo que mantenía vivo el bucle");
-        poner(atomic_load(&en_uv_run) > 0
-                  ? " (el programa esperaba dentro de uv_run):\n"
-                  : " (el programa NO estaba dentro de uv_run: está ocupado o bloqueado en su "
-                    "propio código, p. ej. un sleep, un read o un bucle sin fin):\n");
-        int vistos = 0;
-        for (int i = 0; i < MAX_BUCLES; i++) {
-            if (bucles[i] != NULL)
-                informe_bucle(bucles[i], ++vistos);
+        int abiertos = 0;
+        for (int i = 0; i < MAX_BUCLES; i++)
+            abiertos += bucles[i] != NULL;
+        if (abiertos == 0) {
+            /* Sin bucle no hay nada que lo mantenga vivo: decir «lo que mantenía vivo el
+             * bucle» y «ningún bucle» a la vez se contradice (ronda de estudiantes del 09). */
+            poner("No quedaba ningún bucle de libuv abierto (ya se había cerrado o no llegó a "
+                  "crearse): el programa seguía en su propio código, fuera de uv_run (p. ej. un "
+                  "sleep, un read, un bucle sin fin o la espera a un hilo).\n");
+        } else {
+            poner("Lo que mantenía vivo el bucle");
+            poner(atomic_load(&en_uv_run) > 0
+                      ? " (el programa esperaba dentro de uv_run):\n"
+                      : " (el programa NO estaba dentro de uv_run: está ocupado o bloqueado en "
+                        "su propio código, p. ej. un sleep, un read o un bucle sin fin):\n");
+            int vistos = 0;
+            for (int i = 0; i < MAX_BUCLES; i++) {
+                if (bucles[i] != NULL)
+                    informe_bucle(bucles[i], ++vistos);
+            }
         }
-        if (vistos == 0)
-            poner("  (ningún bucle en ejecución)\n");
         volcar();
         informe_fd = antes;
         if (propio)
