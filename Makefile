@@ -136,7 +136,7 @@ endef
 # los datos de los laboratorios (que salen del ejecutor ya construido: ver labs/labs.mk).
 PORTADA := all deps deps-grade deps-test deps-bench deps-libro deps-auto grade test bench \
            bench-chat limpiar clean compile_commands.json libro _libro libro-abrir \
-           bd bd-parar bd-estado prueba-plataformas deps-plataformas
+           bd bd-parar bd-estado prueba-plataformas deps-plataformas pasada-mutantes pasada-hostiles
 SOLO_PORTADA := $(if $(filter-out $(PORTADA),$(or $(MAKECMDGOALS),all)),,si)
 
 # Lo que cada fragmento añade:

@@ -93,7 +93,13 @@ antes-de-pasada:
 # Las dos pasadas, con el python3 de Debian delante en el PATH (python-del-sistema.sh): leen
 # cientos de results.json, y con el de pyenv cada lectura eran 0,5 s de CPU en vez de 0,05.
 PASADA_PY = PY_CARPETA="$(B)/pruebas"; . common/herramientas/python-del-sistema.sh;
-pasada-mutantes: antes-de-pasada
+# Las dos son objetivos de portada (Makefile): en una máquina nueva instalan antes lo que pide
+# make test (sin eso, make no llegaba ni a leer los datos de los laboratorios: el ejecutor no
+# se construye sin libuv ni jansson) y después hacen la pasada en otra invocación de make.
+.PHONY: pasada-mutantes pasada-hostiles _pasada-mutantes _pasada-hostiles
+pasada-mutantes pasada-hostiles: deps-test
+	@$(MAKE) --no-print-directory _$@
+_pasada-mutantes: antes-de-pasada
 	@$(PASADA_PY) flock -n -E 75 "$(B)/.pasada-mutantes.lock" bash -o pipefail -c '$(MAKE) --no-print-directory \
 	  prueba-mutantes LAB=$(LAB) SOLO_HITOS= MUTANTE= | tee "$(B)/prueba-mutantes.txt" && \
 	  bash autograder/profesorado/pasada-mutantes.sh sellar "$(B)/prueba-mutantes.txt"'; r=$$?; \
@@ -105,7 +111,7 @@ pasada-mutantes: antes-de-pasada
 # califica a los hostiles; make test (pruebas.sh) comprueba el sello en lugar de ejecutarla.
 # Las mismas comprobaciones previas y el mismo cerrojo que la de los mutantes: las dos a la vez
 # se frenan.
-pasada-hostiles: antes-de-pasada
+_pasada-hostiles: antes-de-pasada
 	@$(PASADA_PY) flock -n -E 75 "$(B)/.pasada-mutantes.lock" bash autograder/profesorado/pasada-hostiles.sh pasar $(PARTE); r=$$?; \
 	  [ $$r != 75 ] || echo "Ya hay una pasada (de los mutantes o de los hostiles) en marcha en $(B): espera a que acabe." >&2; \
 	  exit $$r
