@@ -61,8 +61,11 @@ for a in json.load(open(sys.argv[1]))["archivos"]:
     [ -d "solutions/$lab" ] && bash autograder/herramientas/partidas.sh copiar-solucion "$lab" "$TMP/hito"
     n="?"
     if [ -d "solutions/$lab" ] && [ "$falta" = 0 ]; then
+      # Sin el parche (la edición del estudiante con la solución publicada): «?», sin el
+      # error de bash de una redirección a un archivo que no está.
+      parche="labs/$lab/.calificador/hitos/$id.patch"
       if [ "$id" = "$ultimo" ] ||
-        patch -s -p1 -d "$TMP/hito" <"labs/$lab/.calificador/hitos/$id.patch" >/dev/null 2>&1; then
+        { [ -f "$parche" ] && patch -s -p1 -d "$TMP/hito" <"$parche" >/dev/null 2>&1; }; then
         n=$(nuevas "$TMP/anterior" "$TMP/hito" "${archivos[@]}")
       else
         falta=1 # sin este paso, el siguiente no tiene con qué compararse
