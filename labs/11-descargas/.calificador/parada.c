@@ -60,7 +60,11 @@ static int sigint_cerrado(cal_servidor_t *s, char *motivo, size_t tam)
 /* Tras Ctrl+C, salir es cancelar, escribir lo recibido y cerrar: milisegundos. Quien deja
  * vencer la espera de un reintento tarda lo que le queda de ella (la cuarta: 1.6 s o más). */
 #define SIGINT_SALIDA_MS 1000
-#define SIGINT_HOLGURA   (64 * 1024)
+/* Cuánto después de verse en el registro la quinta petición de s2 llega Ctrl+C: el corte ya
+ * se vio y s2 está en su quinta espera (3.2–4.8 s), que no llega a vencer sin pasar de
+ * SIGINT_SALIDA_MS. */
+#define SIGINT_TRAS_QUINTA_MS 500
+#define SIGINT_HOLGURA        (64 * 1024)
 
 /* Los bytes que dice la última línea PROGRESO de `nombre` (0 si no hay ninguna). */
 static uint64_t progreso_dice(cal_proceso_t *p, const char *nombre)
@@ -190,16 +194,24 @@ static void sigint(void)
      * la señal sale cuando vence: 3 s o más después. s1 sigue descargando (la señal llega a
      * los 3–4.5 s). Que s1 ya reciba se ve en su .parte o en los bytes de su última línea
      * PROGRESO (un programa que guarda el cuerpo en memoria no escribe el .parte hasta el
-     * final: eso lo juzga memoria). */
+     * final: eso lo juzga memoria). Y no en cuanto se ve: SIGINT_TRAS_QUINTA_MS después. Con
+     * la señal justo al verse la quinta petición de s2, el programa aún no había visto el
+     * corte (o aún escribía lo recibido) y la cancelaba como una transferencia en curso: quien
+     * no para el temporizador de la espera sacaba igual el 100 (el estudiante de la ronda del
+     * 05-12-2026). La quinta espera dura 3.2 s o más: queda de sobra. */
+    uint64_t vista5_ms = 0;
     for (int espera = 0; espera < 10000 && !cal_termino(p); espera += 20) {
         cal_peticion_t w0[6], w1[4];
         if (p4 != NULL && !senal4) {
             senal4 = senal_con_pendiente(p4, s, u5, tam5, &dicho4, &vistas4);
             senal4_ms = cal_ahora_ms();
         }
-        if (cal_registro_ruta(s, u[1], w0, 6) >= 5 && cal_registro_ruta(s, u[0], w1, 4) >= 3 &&
+        if (vista5_ms == 0 && cal_registro_ruta(s, u[1], w0, 6) >= 5 &&
+            cal_registro_ruta(s, u[0], w1, 4) >= 3 &&
             (desc_tam_archivo(c.dir, desc_nombre("s1.bin.parte")) > 0 ||
              progreso_dice(p, desc_nombre("s1.bin")) > 0))
+            vista5_ms = cal_ahora_ms();
+        if (vista5_ms != 0 && cal_ahora_ms() - vista5_ms >= SIGINT_TRAS_QUINTA_MS)
             break;
         cal_esperar(20);
     }
