@@ -128,7 +128,10 @@ static void valor_imposible(void)
 {
     /* Por debajo: −999 °F. Por encima: un proveedor que sirve kelvin con la unidad «C» del
      * archivo (263–308 «°C»). El orden de los dos cambia en cada calificación. Y los dos
-     * extremos, que valen: 60.0 y -90.0 °C exactos (cuál en cada proveedor, al azar). */
+     * extremos, que valen: 60.0 y -90.0 °C exactos (cuál en cada proveedor, al azar). Y uno
+     * en kelvin de verdad (unidad K) con 40 K: en su unidad cae dentro de −90…60, en °C es
+     * −233.15. Quien mira el intervalo antes de convertir lo daba por bueno (el estudiante de
+     * la ronda del 05-12-2026: los otros dos se salen también sin convertir). */
     int alto = (int)cal_azar(0, 1);
     char va[32], vc[32];
     snprintf(va, sizeof va, "&valor=%s", alto ? "60.0" : "-90.0");
@@ -138,17 +141,22 @@ static void valor_imposible(void)
         {"frio", "weathergov", "&fallo=imposible", "properties.periods.0.temperature", "F",
          E_IMPOSIBLE},
         {"c", "weatherapi", vc, "current.temp_c", "C", BIEN},
-        {"caliente", "openweather", "&unidades=kelvin", "main.temp", "C", E_IMPOSIBLE}};
+        {"caliente", "openweather", "&unidades=kelvin", "main.temp", "C", E_IMPOSIBLE},
+        {"helado", "openweather", "&unidades=kelvin&valor=40.0", "main.temp", "K", E_IMPOSIBLE}};
     if ((int)cal_azar(0, 1)) {
         prov_t t = provs[1];
         provs[1] = provs[3];
         provs[3] = t;
     }
-    esc_t e = {.ciudades = clima_dos_ciudades, .nciudades = 2, .provs = provs, .nprovs = 4};
-    cal_esperado("un proveedor da −999 °F (−572.8 °C) y otro da kelvin con la unidad C (más de "
-                 "260 «°C»): los dos caen fuera de −90…60 °C, así que son ERROR con «valor "
-                 "imposible»; los otros dos dan justo los extremos (60.0 y −90.0 °C), que valen, "
-                 "y el promedio es el suyo (2 de 4)");
+    esc_t e = {.ciudades = clima_dos_ciudades,
+               .nciudades = 2,
+               .provs = provs,
+               .nprovs = CAL_CUANTOS(provs)};
+    cal_esperado("un proveedor da −999 °F (−572.8 °C), otro da kelvin con la unidad C (más de "
+                 "260 «°C») y otro 40 K (−233.15 °C: el intervalo es en °C, ya convertido). Los "
+                 "tres caen fuera de −90…60 °C, así que son ERROR con «valor imposible»; los "
+                 "otros dos dan justo los extremos (60.0 y −90.0 °C), que valen, y el promedio es "
+                 "el suyo (2 de 5)");
     int ok = clima_escenario(&e, NULL, CODIGO_LIBRE, 8000);
     if (ok)
         cal_obtenido("los valores imposibles, por abajo y por arriba, se rechazan, los extremos "
