@@ -444,7 +444,8 @@ int mon_respaldadas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n
             } else if ((que & ALERTAS) && strcmp(tipo, "ALERTA") == 0 && seguidos < 3) {
                 snprintf(informe, tam,
                          "la línea %d («%.200s») llega tras solo %d FALLO %s por el "
-                         "registro del servidor (hacen falta 3)",
+                         "registro del servidor (hacen falta 3 seguidos: un OK vuelve a poner "
+                         "la cuenta a 0)",
                          num + 1, linea, seguidos,
                          texto_plural(seguidos, "seguido respaldado", "seguidos respaldados"));
                 return 0;
@@ -508,9 +509,13 @@ int mon_con_pruebas(cal_servidor_t *s, cal_proceso_t *p, const opaca_t *o, int n
         cal_nota_salida(p, 12);
         return 0;
     }
-    cal_obtenido("una línea sin respaldo en el registro del servidor: %s", informe);
-    cal_nota("Solo cuenta lo que el servidor atendió de verdad: cada OK/FALLO tiene que venir de "
-             "una petición HTTP hecha por el programa, con el estado que devolvió el servidor.");
+    /* «no casa», no «sin respaldo»: también llega aquí una línea con su petición y un <ms>
+     * que no es el suyo, o una ALERTA tras un OK (la ronda de estudiantes del 05-12-2026 leía
+     * «sin respaldo» y buscaba una petición que faltara). Lo que falla lo dice `informe`. */
+    cal_obtenido("una línea no casa con lo que registró el servidor: %s", informe);
+    cal_nota("Cada línea se coteja con lo que el servidor atendió de verdad: cada OK/FALLO tiene "
+             "que venir de una petición HTTP hecha por el programa, con el estado que devolvió el "
+             "servidor y el tiempo que tardó.");
     cal_nota_salida(p, 12);
     return 0;
 }
