@@ -451,7 +451,7 @@ static void trozos(void)
                      "servidor duerma en uv_run, sin espera activa: en la CPU o esperando turno "
                      "para ella como mucho el %.0f %% del tiempo transcurrido",
                      CAL_ESPERA_FRACCION * 100.0);
-        cal_obtenido("cada línea llegó entera, pero %s", cpu);
+        cal_obtenido("cada línea llegó entera; %s", cpu);
         CAL_FIN(0);
     }
     /* Ni un temporizador que mira cada milisegundo si hay algo que hacer: gasta poca CPU, pero
