@@ -1927,6 +1927,19 @@ despues_bd_llena() {
     mal "$nombre-restos" "$nombre: quedan $restos carpetas /tmp/curso-bd.*, ${trabajo:-?} KiB en trabajo/ y $vivos procesos del servidor"
   fi
 }
+# bd_memoria: la memoria del servidor del 12, con tope por proceso y conexiones por papel
+# (comun.h, BASE_TOPE_MEMORIA). Su salida sale en el detalle de las verificaciones que pierde.
+despues_bd_memoria() {
+  local nombre=$1 conseguida negada rechazadas
+  conseguida=$(grep -c 'MEMORIA CONSEGUIDA' "$SALIDAS/$nombre.txt")
+  negada=$(grep -c 'MEMORIA NEGADA' "$SALIDAS/$nombre.txt")
+  rechazadas=$(grep -o 'CONEXIONES ABIERTAS [0-9]*, NEGADAS [1-9][0-9]*' "$SALIDAS/$nombre.txt" | wc -l)
+  if [ "$conseguida" = 0 ] && [ "$negada" -ge 1 ] && [ "$rechazadas" -ge 1 ]; then
+    bien "$nombre: el servidor negó los 300 MiB ($negada veces) y conexiones de más ($rechazadas ejecuciones)"
+  else
+    mal "$nombre" "$nombre: 300 MiB conseguidos $conseguida veces y negados $negada; ejecuciones con conexiones rechazadas: $rechazadas — $SALIDAS/$nombre.txt"
+  fi
+}
 # bd_vecinas: cada verificación del 12, su papel y su base (comun.c, papel_propio). Su
 # salida sale en el detalle de las verificaciones que pierde.
 despues_vecinas() {

@@ -51,9 +51,10 @@ static int postgres_sh(const char *orden, const char *dir, const char *mas, char
 {
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
-             BASE_SIN_CLAVE "%sPOSTGRES_SIN_TCP=1 POSTGRES_SENTENCIAS=1 "
-                            "POSTGRES_OPCIONES='-c max_connections=300 -c temp_file_limit=%dMB' "
-                            "bash '%s' %s '%s' %s",
+             BASE_TOPE_MEMORIA BASE_SIN_CLAVE
+             "%sPOSTGRES_SIN_TCP=1 POSTGRES_SENTENCIAS=1 "
+             "POSTGRES_OPCIONES='-c max_connections=300 -c temp_file_limit=%dMB' "
+             "bash '%s' %s '%s' %s",
              base_plantilla(), TEMPORALES_MIB, POSTGRES_SH, orden, dir, mas != NULL ? mas : "");
     FILE *f = popen(cmd, "r");
     if (f == NULL)
@@ -811,6 +812,31 @@ static void mirar_si_colgado(cal_proceso_t *p)
                         "no esperaba a nadie, y eso no lo explica la carga de la máquina");
 }
 
+/* El valor de la opción `opcion` en los argumentos de una ejecución, entre 1 y `tope`; si no
+ * la lleva o no es un número (esa ejecución la rechaza el programa), `defecto`. */
+static long valor_de(const char *const *args, const char *opcion, long defecto, long tope)
+{
+    long valor = defecto;
+    for (int i = 0; args != NULL && args[i] != NULL && args[i + 1] != NULL; i++) {
+        if (strcmp(args[i], opcion) != 0)
+            continue;
+        char *fin;
+        long v = strtol(args[i + 1], &fin, 10);
+        if (fin != args[i + 1] && *fin == '\0' && v >= 1)
+            valor = v < tope ? v : tope;
+    }
+    return valor;
+}
+
+/* Las conexiones a la vez del papel de una ejecución (comun.h, BASE_TOPE_MEMORIA): el doble del
+ * pool o una por inserción, lo que sea más (con -p y -n de sus argumentos; 10 y 100 por
+ * omisión, como el enunciado), más dos. */
+static int conexiones_del_papel(const char *const *args)
+{
+    long p = valor_de(args, "-p", 10, 100), n = valor_de(args, "-n", 100, 100);
+    return (int)(2 * p > n ? 2 * p : n) + 2;
+}
+
 static int lanzar(const base_t *b, const char *const *args, int valgrind, int cierre,
                   double limite_s, cal_proceso_t **p)
 {
@@ -832,6 +858,11 @@ static int lanzar(const base_t *b, const char *const *args, int valgrind, int ci
     if (usado > 0 && (size_t)usado < sizeof orden)
         snprintf(orden + usado, sizeof orden - (size_t)usado, " '%.*spassword=…%s'", hasta,
                  b->conexion, resto != NULL ? resto : "");
+    char tope[200];
+    snprintf(tope, sizeof tope, "ALTER ROLE %s CONNECTION LIMIT %d", b->papel,
+             conexiones_del_papel(args));
+    if (!ejecutar_en(b->servidor, tope))
+        return 0;
     /* El clúster entero (la carpeta de la del socket: datos/, registro/, socket/) cuenta
      * contra la cuota de disco mientras el programa vive: sus tablas no tienen tope en
      * PostgreSQL. */

@@ -103,6 +103,26 @@ const char *base_plantilla(void);
  * clave de /proc/self/fd/3 y firmaba sus notas (revisión de la sesión 77). */
 #define BASE_SIN_CLAVE "exec " CAL_TEXTO(CLAVE_FD) "<&- ; "
 
+/* La memoria del PostgreSQL de la calificación. Cada conexión del programa es un proceso del
+ * servidor, fuera de la caja y sin el RLIMIT_AS del programa (lib/lanzar.c): antes de la sesión
+ * 84, `repeat('x', 300 MiB)` en 3 conexiones de cada una de las 8 ejecuciones a la vez de la
+ * verificación de valgrind llegó a 12,7 GB en 31 procesos del servidor. Dos topes la acotan:
+ *  - cada proceso del servidor, BASE_DATOS_PROCESO_KIB de memoria privada (RLIMIT_DATA:
+ *    `ulimit -d` antes de postgres.sh iniciar, que hereda el postmaster y cada sesión; cuenta
+ *    malloc y los mmap privados, no la memoria compartida de PostgreSQL). Lo que pase de ahí es
+ *    un «out of memory» de esa sentencia, no del servidor;
+ *  - el papel de cada ejecución, max(2·p, n) + 2 conexiones a la vez (CONNECTION LIMIT; p y n,
+ *    los -p y -n de la ejecución, n hasta 100): el doble del pool, o una por inserción como
+ *    abre un pool sin límite (el mutante sin_limite: con 2·p + 2 se le rechazaban y perdía 59
+ *    puntos en vez de limite_pool y salida), más dos para que reemplaza_rotas reconecte antes
+ *    de que salgan las cortadas. PostgreSQL no lo mira de forma atómica: con 40 a la vez
+ *    entran unas pocas de más (medido: 13 con tope 12, 25 con 22).
+ * Una ejecución con -n 40 -p 5 tiene así unas 42 × 32 MiB en el servidor, no 300 × lo que pida.
+ * Medido con la solución: ningún proceso del servidor pasó de 3 MiB de memoria privada; initdb
+ * cabe en 32 MiB. */
+#define BASE_DATOS_PROCESO_KIB 32768
+#define BASE_TOPE_MEMORIA      "ulimit -d " CAL_TEXTO(BASE_DATOS_PROCESO_KIB) " && "
+
 /* Cierra la base curso del servidor de la carpeta `dir` de postgres.sh (ya en marcha): el papel
  * del programa solo entra en las bases de las verificaciones. 1 si fue bien (si no, anotado). */
 int base_solo_sus_bases(const char *dir);

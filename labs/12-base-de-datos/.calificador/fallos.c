@@ -319,7 +319,8 @@ static void servidor_cae(void)
     snprintf(dir, sizeof dir, "%s/bd", padre);
     char orden[2048];
     snprintf(orden, sizeof orden,
-             BASE_SIN_CLAVE "%sPOSTGRES_SIN_TCP=1 bash '%s' iniciar '%s' >/dev/null 2>&1",
+             BASE_TOPE_MEMORIA BASE_SIN_CLAVE "%sPOSTGRES_SIN_TCP=1 bash '%s' iniciar '%s' "
+                                              ">/dev/null 2>&1",
              base_plantilla(), POSTGRES_SH, dir);
     if (system(orden) != 0) {
         cal_obtenido("error del calificador: no arrancó un PostgreSQL propio");
