@@ -58,6 +58,57 @@ static int corto_motivo(cal_servidor_t *s, const char *ruta, long long k, int co
 /* El disco lento de atomico: cada uv_fs_write de lenta.bin tarda esto (dos escrituras). */
 #define ATOMICO_LENTO_MS 500
 
+/* El disco lleno de atomico (como en disco_lleno, cada archivo con un tope al azar): justo.bin
+ * no cabe por pocos bytes (su última escritura se queda corta, la siguiente falla) y una
+ * troceada, sin Content-Length, no cabe. Ninguna puede llegar a su nombre final. Quien da por
+ * entera la escritura corta, o ignora la que falla, renombraba un archivo truncado y solo
+ * perdía disco_lleno (4 puntos: el estudiante de la ronda de la sesión 83); es también un
+ * nombre final a medias. Lo que dice y cómo sale lo juzga disco_lleno: aquí, solo los nombres. */
+typedef struct {
+    carpeta_t c;
+    cal_proceso_t *p;
+    uint64_t tope, tam[2];
+    char u[2][128], b[2][200];
+    const char *nombres[2];
+} lleno_t;
+
+static int lleno_lanzar(cal_servidor_t *s, lleno_t *l)
+{
+    memset(l, 0, sizeof *l);
+    l->tope = (uint64_t)cal_azar(150000, 250000);
+    l->tam[0] = l->tope + (uint64_t)cal_azar(1, 64);
+    l->tam[1] = l->tope + (uint64_t)cal_azar(100000, 200000);
+    l->nombres[0] = desc_nombre("justo.bin");
+    l->nombres[1] = desc_nombre("troceada.bin");
+    desc_bytes_url(l->u[0], sizeof l->u[0], l->tam[0], desc_semilla_nueva(), "&digest=no");
+    desc_troceada_url(l->u[1], sizeof l->u[1], l->tam[1], desc_semilla_nueva(), NULL);
+    const char *args[] = {"-c", "1", desc_arg(l->b[0], sizeof l->b[0], l->nombres[0], l->u[0]),
+                          desc_arg(l->b[1], sizeof l->b[1], l->nombres[1], l->u[1]), NULL};
+    if (desc_carpeta(&l->c) != 0)
+        return 0;
+    desc_proximo_tope(l->tope);
+    l->p = desc_lanzar(s, &l->c, args, 20, 0, 0);
+    return l->p != NULL;
+}
+
+/* 1 si ninguna de las que no caben tiene su nombre final; si no, 0 y el motivo. */
+static int lleno_sin_nombre_final(const lleno_t *l, char *motivo, size_t tam)
+{
+    for (int i = 0; i < 2; i++) {
+        long long t = desc_tam_archivo(l->c.dir, l->nombres[i]);
+        if (t < 0)
+            continue;
+        snprintf(motivo, tam,
+                 "con el disco lleno (cada archivo, hasta %llu %s), %s existía con su nombre "
+                 "final y %lld %s de %llu: la escritura que se queda corta o falla deja la "
+                 "descarga a medias, y una descarga a medias no se renombra",
+                 (unsigned long long)l->tope, texto_plural((long long)l->tope, "byte", "bytes"),
+                 l->nombres[i], t, texto_plural(t, "byte", "bytes"), (unsigned long long)l->tam[i]);
+        return 0;
+    }
+    return 1;
+}
+
 CAL_PRUEBA(atomico, 30)
 static void atomico(void)
 {
@@ -65,7 +116,8 @@ static void atomico(void)
                  "cortado nunca llega a su nombre final, ni uno reanudado cuyo 206 acaba antes "
                  "del total de Content-Range (más corto de lo anunciado: falla y cierra su "
                  ".parte); y, con un disco lento, tampoco uno cuya transferencia acabó y aún se "
-                 "escribe");
+                 "escribe. Con el disco lleno, tampoco uno al que le faltan los bytes que no "
+                 "cupieron");
     corrida_t x;
     if (!desc_preparar(&x))
         CAL_FIN(0);
@@ -103,9 +155,13 @@ static void atomico(void)
     if (!desc_lanzar_disco_lento(x.s, &c5, args5, ATOMICO_LENTO_MS,
                                  "renombra antes de que la cola esté escrita", &p5))
         CAL_FIN(0);
+    lleno_t ll;
+    if (!lleno_lanzar(x.s, &ll))
+        CAL_FIN(0);
     long long lenta_vista = -1;
     char motivo[320] = "";
     int ok = 1, miradas = 0, de_lenta = 0; /* de_lenta: falló la corrida del disco lento */
+    int de_lleno = 0;                      /* falló la del disco lleno */
     /* corto.bin falla enseguida (su 206 acaba antes del total), cortado.bin a los ~0.6 s y
      * grande.bin sigue ~1.5 s: medio segundo después de que el servidor acabe las dos, sus
      * .parte ya no pueden estar abiertos. Solo cuenta aquí el de corto.bin con el de
@@ -114,8 +170,10 @@ static void atomico(void)
     int corto_abierto = 0, mirado = 0;
     uint64_t fin_fallidas = 0;
     uint64_t limite = cal_ahora_ms() + 15000;
-    while ((!cal_termino(p) || (p5 != NULL && !cal_termino(p5))) && cal_ahora_ms() < limite) {
-        cal_esperar_fin(!cal_termino(p) || p5 == NULL ? p : p5, 10);
+    while ((!cal_termino(p) || (p5 != NULL && !cal_termino(p5)) || !cal_termino(ll.p)) &&
+           cal_ahora_ms() < limite) {
+        cal_proceso_t *espera = !cal_termino(p) ? p : p5 != NULL && !cal_termino(p5) ? p5 : ll.p;
+        cal_esperar_fin(espera, 10);
         miradas++;
         cal_peticion_t vc, vk;
         if (fin_fallidas == 0 && miradas % 10 == 0 && cal_registro_ruta(x.s, u[2], &vc, 1) >= 1 &&
@@ -126,6 +184,10 @@ static void atomico(void)
             corto_abierto = desc_parte_abierta(p, dir, desc_nombre("corto.bin")) &&
                             !desc_parte_abierta(p, dir, desc_nombre("cortado.bin"));
             mirado = 1;
+        }
+        if (ok && !lleno_sin_nombre_final(&ll, motivo, sizeof motivo)) {
+            ok = 0;
+            de_lleno = 1;
         }
         long long t5 = p5 != NULL ? desc_tam_archivo(c5.dir, desc_nombre("lenta.bin")) : -1;
         if (t5 >= 0 && (uint64_t)t5 != tam5 && lenta_vista < 0)
@@ -152,6 +214,11 @@ static void atomico(void)
     }
     x.codigo = desc_fin(p, 100);
     int cod5 = p5 != NULL ? desc_fin(p5, 100) : 0;
+    int cod6 = desc_fin(ll.p, 100);
+    if (ok && !lleno_sin_nombre_final(&ll, motivo, sizeof motivo)) {
+        ok = 0;
+        de_lleno = 1;
+    }
     if (ok)
         ok = desc_acabo(&x, motivo, sizeof motivo);
     if (ok && lenta_vista >= 0) {
@@ -214,6 +281,9 @@ static void atomico(void)
     if (!ok && de_lenta) {
         corrida_t lenta = {.s = x.s, .c = c5, .p = p5, .codigo = cod5};
         desc_nota_corrida(&lenta, 8);
+    } else if (!ok && de_lleno) {
+        corrida_t llena = {.s = x.s, .c = ll.c, .p = ll.p, .codigo = cod6};
+        desc_nota_corrida(&llena, 8);
     } else if (!ok) {
         desc_nota_corrida(&x, 8);
     }
