@@ -115,6 +115,17 @@ _pasada-hostiles: antes-de-pasada
 	@$(PASADA_PY) flock -n -E 75 "$(B)/.pasada-mutantes.lock" bash autograder/profesorado/pasada-hostiles.sh pasar $(PARTE); r=$$?; \
 	  [ $$r != 75 ] || echo "Ya hay una pasada (de los mutantes o de los hostiles) en marcha en $(B): espera a que acabe." >&2; \
 	  exit $$r
+# La pasada de memoria de libcurso (prueba-common-valgrind y prueba-common-asan, de verdad y
+# una detrás de otra), sellada en common/tests/PASADA.txt con la huella de sus fuentes y de la
+# plataforma: make test no las repite mientras casen, y las ejecuta si no
+# (common/herramientas/pasada-memoria.sh dice por qué). El mismo cerrojo que las otras dos.
+.PHONY: pasada-memoria _pasada-memoria
+pasada-memoria: deps-test
+	@$(MAKE) --no-print-directory _pasada-memoria
+_pasada-memoria: antes-de-pasada
+	@flock -n -E 75 "$(B)/.pasada-mutantes.lock" bash common/herramientas/pasada-memoria.sh pasar; r=$$?; \
+	  [ $$r != 75 ] || echo "Ya hay una pasada en marcha en $(B): espera a que acabe." >&2; \
+	  exit $$r
 SUITES += prueba-pasada
 prueba-pasada:
 	@bash autograder/profesorado/pruebas/prueba-pasada.sh "$(B)"

@@ -62,8 +62,14 @@ LIGERAS=" ${PRUEBAS_LIGERAS-prueba-terminal} "
 # 30-11-2026 era la mitad de la CPU de `make test` (4220 s de 8439) y `make test` tardaba 79
 # minutos. Sin el guion de la pasada (la edición del estudiante no trae ni hostiles ni esa
 # suite) o fuera de un clon de git, se ejecutan de verdad; PRUEBAS_SELLADAS="" también.
-SELLADAS=" ${PRUEBAS_SELLADAS-prueba-autograder} "
-declare -A sello=([prueba-autograder]=autograder/profesorado/pasada-hostiles.sh)
+# Desde el 05-12-2026 también las dos de memoria de libcurso (prueba-common-valgrind y
+# prueba-common-asan, common/herramientas/pasada-memoria.sh), con una diferencia: su sello es
+# una caché. Si no es de lo de ahora, con esta plataforma, la suite se ejecuta de verdad en vez
+# de fallar. En aquel make test eran 446 s de CPU de 2191 y 266 s de sus 1365 de reloj.
+SELLADAS=" ${PRUEBAS_SELLADAS-prueba-autograder prueba-common-valgrind prueba-common-asan} "
+declare -A sello=([prueba-autograder]=autograder/profesorado/pasada-hostiles.sh
+  [prueba-common-valgrind]=common/herramientas/pasada-memoria.sh
+  [prueba-common-asan]=common/herramientas/pasada-memoria.sh)
 sellada() { # sellada SUITE: 0 si se comprueba su sello en vez de ejecutarla
   [[ "$SELLADAS" == *" $1 "* ]] && [ -n "${sello[$1]:-}" ] && [ -f "${sello[$1]}" ] &&
     git rev-parse --is-inside-work-tree >/dev/null 2>&1
@@ -77,7 +83,7 @@ correr() {
   local suite=$1 log="build/pruebas/$1.log" inicio fin estado cpu TIMEFORMAT='%U %S'
   inicio=$(date +%s.%N)
   local orden=(make --no-print-directory "$suite")
-  sellada "$suite" && orden=(bash "${sello[$suite]}" comprobar)
+  sellada "$suite" && orden=(bash "${sello[$suite]}" comprobar "$suite")
   if { time "${orden[@]}" >"$log" 2>&1; } 2>"build/pruebas/$suite.cpu"; then
     estado=ok
   else

@@ -10,7 +10,9 @@
 # lo vuelve a sellar sin tocar el otro y el resumen se recuenta; un cambio en lo común pide la
 # pasada entera, que puede ir por tandas (la primera deja los demás pendientes y comprobar
 # falla hasta la última; un común cambiado entre tandas las vuelve a dejar pendientes); migrar reparte un sello de una sola
-# huella solo si es de lo de ahora. Y en el curso de verdad, la huella se calcula.
+# huella solo si es de lo de ahora. La pasada de memoria (pasada-memoria.sh), un sello que es
+# una caché: sin él o con otra cosa, la suite se ejecuta de verdad (más abajo, su lista). Y en
+# el curso de verdad, la huella se calcula.
 # Última línea: «resumen: …».
 set -u
 RAIZ=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -363,6 +365,89 @@ if grep -q 'no debía ejecutarse' "$H/build/pruebas/prueba-autograder.log" &&
   bien "make test: con PRUEBAS_SELLADAS=\"\", la suite se ejecuta de verdad"
 else
   mal hostiles-make-test-de-verdad "con PRUEBAS_SELLADAS=\"\" no se ejecutó la suite: $(head -c 300 <<<"$salida")"
+fi
+
+# La pasada de memoria (common/herramientas/pasada-memoria.sh): un sello que es una caché. En
+# un curso de juguete con git, cuyas dos suites de memoria apuntan cada ejecución en un archivo
+# (y fallan con FALLA=1): sin sello, comprobar la ejecuta de verdad y da su resultado (también
+# el fallo); pasar no sella una suite que falla ni con cambios sin confirmar; con el sello de lo
+# de ahora, comprobar no la ejecuta (un .md cambiado no cuenta); con una fuente cambiada, con
+# cambios sin confirmar o con otra plataforma (otro valgrind en el PATH), la ejecuta y dice por
+# qué; y en make test (pruebas.sh) la sellada pasa sin ejecutarse.
+M="$TMP/memoria"
+mkdir -p "$M/common/herramientas" "$M/common/src" "$M/common/tests" "$M/otro-valgrind"
+cp common/herramientas/pasada-memoria.sh common/herramientas/pruebas.sh \
+  common/herramientas/python-del-sistema.sh "$M/common/herramientas/"
+# shellcheck disable=SC2016 # «$${FALLA:-}» es de make: se expande en la receta, no aquí
+{
+  for s in valgrind asan; do
+    printf 'prueba-common-%s:\n\t@echo %s >>ejecutadas.txt\n' "$s" "$s"
+    printf '\t@echo "resumen: 1 binarios comprobados con %s, $${FALLA:-0} con fugas o errores de memoria"\n' "$s"
+    printf '\t@test -z "$${FALLA:-}"\n'
+  done
+} >"$M/Makefile"
+echo 'int x;' >"$M/common/src/x.c"
+echo 'texto' >"$M/common/LEEME.md"
+printf 'ejecutadas.txt\nbuild/\n' >"$M/.gitignore"
+printf '#!/bin/sh\necho valgrind-9.9.9\n' >"$M/otro-valgrind/valgrind"
+chmod +x "$M/otro-valgrind/valgrind"
+gm() { git -C "$M" -c user.name=prueba -c user.email=prueba@curso.invalid "$@" >/dev/null 2>&1; }
+gm init -q
+gm add -A
+gm commit -q -m inicio
+PM="$M/common/herramientas/pasada-memoria.sh"
+# memoria_que RC TEXTO EJECUTADAS DESCRIPCIÓN [ENV…]: comprobar prueba-common-valgrind sale con
+# RC, dice TEXTO y la ejecutó EJECUTADAS veces (0 o 1).
+memoria_que() {
+  local rc_esperado=$1 texto=$2 veces=$3 que=$4 salida rc n
+  shift 4
+  rm -f "$M/ejecutadas.txt"
+  salida=$(cd "$M" && env "$@" bash "$PM" comprobar prueba-common-valgrind 2>&1)
+  rc=$?
+  n=$(cat "$M/ejecutadas.txt" 2>/dev/null | wc -l)
+  if [ "$rc" = "$rc_esperado" ] && grep -qF -- "$texto" <<<"$salida" && [ "$n" = "$veces" ]; then
+    bien "pasada de memoria: $que"
+  else
+    mal "memoria" "pasada de memoria, $que: salió con $rc, se ejecutó $n veces y dijo «$(head -c 300 <<<"$salida")»"
+  fi
+}
+memoria_que 0 "no hay sello" 1 "sin sello, comprobar ejecuta la suite de verdad y pasa si pasa" X=1
+memoria_que 1 "✘ pasada de memoria" 1 "sin sello, una suite que falla hace fallar comprobar" FALLA=1
+if ! (cd "$M" && FALLA=1 bash "$PM" pasar >/dev/null 2>&1) && [ ! -e "$M/common/tests/PASADA.txt" ]; then
+  bien "pasada de memoria: pasar no sella si una suite falla"
+else
+  mal memoria-sella-fallo "pasar selló con una suite que falla"
+fi
+echo 'int y;' >>"$M/common/src/x.c"
+if ! (cd "$M" && bash "$PM" pasar >/dev/null 2>&1) && [ ! -e "$M/common/tests/PASADA.txt" ]; then
+  bien "pasada de memoria: pasar no sella con cambios sin confirmar en una fuente"
+else
+  mal memoria-sella-sin-confirmar "pasar selló con una fuente cambiada sin confirmar"
+fi
+gm checkout -- common/src/x.c
+if (cd "$M" && bash "$PM" pasar >/dev/null 2>&1) && [ -f "$M/common/tests/PASADA.txt" ]; then
+  gm add -A
+  gm commit -q -m sellada
+  memoria_que 0 "sellada con lo de ahora" 0 "con el sello de lo de ahora, comprobar pasa sin ejecutarla" X=1
+  memoria_que 0 "sellada con lo de ahora" 0 "con el sello, comprobar no la ejecuta ni con FALLA=1 (el sello ya lo juzgó)" FALLA=1
+  echo 'más texto' >>"$M/common/LEEME.md"
+  gm commit -q -am 'un .md'
+  memoria_que 0 "sellada con lo de ahora" 0 "un .md cambiado no invalida el sello" X=1
+  memoria_que 0 "otra plataforma: valgrind valgrind-9.9.9" 1 "con otro valgrind, la ejecuta y dice qué cambió de la plataforma" PATH="$M/otro-valgrind:$PATH"
+  echo 'int z;' >>"$M/common/src/x.c"
+  memoria_que 1 "cambios sin confirmar" 1 "con una fuente cambiada sin confirmar, la ejecuta (y su fallo cuenta)" FALLA=1
+  gm commit -q -am 'fuente'
+  memoria_que 0 "cambió lo que decide su veredicto: common/src/x.c" 1 "con una fuente cambiada y confirmada, la ejecuta y nombra el archivo" X=1
+  gm reset -q --hard HEAD~1
+  rm -f "$M/ejecutadas.txt"
+  salida=$(cd "$M" && FALLA=1 bash common/herramientas/pruebas.sh prueba-common-valgrind 2>&1)
+  if grep -q '^── prueba-common-valgrind (sellada) *ok .*✔ pasada de memoria' <<<"$salida" && [ ! -e "$M/ejecutadas.txt" ]; then
+    bien "pasada de memoria: en make test (pruebas.sh), la sellada pasa sin ejecutarse"
+  else
+    mal memoria-make-test "pruebas.sh con el sello de memoria: $(head -c 300 <<<"$salida")"
+  fi
+else
+  mal memoria-sella "pasar no selló dos suites que pasan"
 fi
 
 h=$(bash autograder/profesorado/pasada-mutantes.sh huella 2>/dev/null)
