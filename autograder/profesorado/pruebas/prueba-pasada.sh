@@ -42,7 +42,13 @@ echo 'int main(void) { return 0; }' >"$C/solutions/08-y/y.c"
 echo '{}' >"$C/labs/08-y/lab.json"
 echo '/* calificador */' >"$C/labs/08-y/.calificador/comun.c"
 echo '/* ejecutor */' >"$C/autograder/runner/calificar.c"
-g() { git -C "$C" -c user.name=prueba -c user.email=prueba@curso.invalid "$@" >/dev/null 2>&1; }
+# git_en CARPETA ORDEN…: git en un curso de juguete, con un autor de prueba y sin salida.
+git_en() {
+  local carpeta=$1
+  shift
+  git -C "$carpeta" -c user.name=prueba -c user.email=prueba@curso.invalid "$@" >/dev/null 2>&1
+}
+g() { git_en "$C" "$@"; }
 g init -q
 g add -A
 g commit -q -m inicio
@@ -247,7 +253,7 @@ echo '/* partida */' >"$H/labs/07-x/x.c"
 echo 'enunciado' >"$H/labs/07-x/README.md"
 echo 'int main(void) { return 0; }' >"$H/solutions/07-x/x.c"
 echo 'capítulo' >"$H/lessons/capitulo.md"
-gh() { git -C "$H" -c user.name=prueba -c user.email=prueba@curso.invalid "$@" >/dev/null 2>&1; }
+gh() { git_en "$H" "$@"; }
 gh init -q
 gh add -A
 gh commit -q -m inicio
@@ -391,7 +397,7 @@ echo 'texto' >"$M/common/LEEME.md"
 printf 'ejecutadas.txt\nbuild/\n' >"$M/.gitignore"
 printf '#!/bin/sh\necho valgrind-9.9.9\n' >"$M/otro-valgrind/valgrind"
 chmod +x "$M/otro-valgrind/valgrind"
-gm() { git -C "$M" -c user.name=prueba -c user.email=prueba@curso.invalid "$@" >/dev/null 2>&1; }
+gm() { git_en "$M" "$@"; }
 gm init -q
 gm add -A
 gm commit -q -m inicio
@@ -404,7 +410,8 @@ memoria_que() {
   rm -f "$M/ejecutadas.txt"
   salida=$(cd "$M" && env "$@" bash "$PM" comprobar prueba-common-valgrind 2>&1)
   rc=$?
-  n=$(cat "$M/ejecutadas.txt" 2>/dev/null | wc -l)
+  n=0
+  [ ! -f "$M/ejecutadas.txt" ] || n=$(wc -l <"$M/ejecutadas.txt")
   if [ "$rc" = "$rc_esperado" ] && grep -qF -- "$texto" <<<"$salida" && [ "$n" = "$veces" ]; then
     bien "pasada de memoria: $que"
   else
