@@ -16,7 +16,8 @@
 # unos 2190 de CPU de `make test` y 266 s de su reloj (van solas y llenan los dos núcleos:
 # casi 300 procesos bajo valgrind, y la construcción entera con ASan), y su veredicto es
 # función de pocas cosas: las fuentes de common/, las reglas de make, fugas.sh y la
-# plataforma (el compilador, glibc, valgrind, las bibliotecas y el núcleo). Con todo eso igual,
+# plataforma (el compilador, glibc, valgrind, las bibliotecas, el núcleo y las variables de
+# entorno que leen las herramientas). Con todo eso igual,
 # ejecutarlas otra vez repite el mismo trabajo. A diferencia de la pasada de los hostiles, un
 # sello que no casa no es un fallo: en la Debian 13 de un estudiante, o tras cambiar algo de
 # common/, la suite se ejecuta como siempre. La huella sale de lo confirmado en git (`git
@@ -68,8 +69,12 @@ plataforma() {
   if [ -d /usr/share/llhttp ]; then
     echo "llhttp-fuentes $(find /usr/share/llhttp -type f -print0 | LC_ALL=C sort -z | xargs -0 cat | sha256sum | cut -c1-16)"
   fi
-  # make lee del entorno lo que cambia la construcción.
+  # Del entorno, lo que cambia la construcción (make lo lee) y lo que cambia el veredicto:
+  # valgrind lee VALGRIND_OPTS; ASan, LSan y UBSan, sus *_OPTIONS; fugas.sh, FUGAS_JOBS y
+  # FUGAS_SALTAR (qué procesos no se miran).
   echo "entorno CC=${CC:-} CFLAGS=${CFLAGS:-} LDFLAGS=${LDFLAGS:-} SAN=${SAN:-} B=${B:-}"
+  echo "entorno VALGRIND_OPTS=${VALGRIND_OPTS:-} ASAN_OPTIONS=${ASAN_OPTIONS:-} LSAN_OPTIONS=${LSAN_OPTIONS:-} UBSAN_OPTIONS=${UBSAN_OPTIONS:-}"
+  echo "entorno FUGAS_JOBS=${FUGAS_JOBS:-} FUGAS_SALTAR=${FUGAS_SALTAR:-}"
 }
 
 huella() { { plataforma; archivos; } | sha256sum | cut -d' ' -f1; }

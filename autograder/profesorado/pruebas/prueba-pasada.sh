@@ -378,8 +378,8 @@ fi
 # (y fallan con FALLA=1): sin sello, comprobar la ejecuta de verdad y da su resultado (también
 # el fallo); pasar no sella una suite que falla ni con cambios sin confirmar; con el sello de lo
 # de ahora, comprobar no la ejecuta (un .md cambiado no cuenta); con una fuente cambiada, con
-# cambios sin confirmar o con otra plataforma (otro valgrind en el PATH), la ejecuta y dice por
-# qué; y en make test (pruebas.sh) la sellada pasa sin ejecutarse.
+# cambios sin confirmar o con otra plataforma (otro valgrind en el PATH, otras ASAN_OPTIONS), la
+# ejecuta y dice por qué; y en make test (pruebas.sh) la sellada pasa sin ejecutarse.
 M="$TMP/memoria"
 mkdir -p "$M/common/herramientas" "$M/common/src" "$M/common/tests" "$M/otro-valgrind"
 cp common/herramientas/pasada-memoria.sh common/herramientas/pruebas.sh \
@@ -441,6 +441,7 @@ if (cd "$M" && bash "$PM" pasar >/dev/null 2>&1) && [ -f "$M/common/tests/PASADA
   gm commit -q -am 'un .md'
   memoria_que 0 "sellada con lo de ahora" 0 "un .md cambiado no invalida el sello" X=1
   memoria_que 0 "otra plataforma: valgrind valgrind-9.9.9" 1 "con otro valgrind, la ejecuta y dice qué cambió de la plataforma" PATH="$M/otro-valgrind:$PATH"
+  memoria_que 0 "ASAN_OPTIONS=detect_leaks=0" 1 "con otras opciones de ASan en el entorno, la ejecuta y dice cuáles" ASAN_OPTIONS=detect_leaks=0
   echo 'int z;' >>"$M/common/src/x.c"
   memoria_que 1 "cambios sin confirmar" 1 "con una fuente cambiada sin confirmar, la ejecuta (y su fallo cuenta)" FALLA=1
   gm commit -q -am 'fuente'
