@@ -4,10 +4,13 @@
 
 #include "comun.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------ nada corrupto */
 
@@ -55,6 +58,153 @@ static int corto_motivo(cal_servidor_t *s, const char *ruta, long long k, int co
     return (con_206 == 0 || de_cero_al_final) && !corriendo;
 }
 
+/* ------------------------------------------------------------------ cómo llega un nombre final */
+
+/* Mirar los tamaños no basta: quien abre el nombre final, lo alarga de una vez a su tamaño
+ * (ftruncate) y copia en él el .parte a trozos tiene el tamaño justo en cada mirada y un
+ * archivo a medias (el adversario de la sesión 86: atomico 5/5). Lo que el programa no puede
+ * esconder es cómo aparece el nombre en la carpeta: el núcleo avisa (inotify) de cada nombre
+ * creado (IN_CREATE: open con O_CREAT, link, symlink; un renombrado avisa con otro,
+ * IN_MOVED_TO, que no hace falta mirar) o escrito y truncado (IN_MODIFY: write, ftruncate,
+ * fallocate, copy_file_range…, también por un descriptor abierto antes del renombrado, con el
+ * nombre que tiene ya). Un nombre final solo llega renombrando y después nadie lo escribe. Lo que
+ * no avisa, escribir por mmap tras renombrar un .parte ya alargado, queda fuera: se compara el
+ * contenido del final al terminar, no mientras corre. Se vigila desde antes del lanzamiento,
+ * sin seguir enlaces (IN_DONT_FOLLOW); si la carpeta vigilada se mueve o se borra (otra en su
+ * sitio no se vería), eso mismo falla. */
+#define VIGIA_MAX 3
+
+typedef struct {
+    int fd; /* inotify (-1: no se vigila, ya anotado) */
+    int n;
+    int wd[VIGIA_MAX];
+    const char *const *finales[VIGIA_MAX]; /* los nombres finales de cada carpeta (NULL al final) */
+    int fallo;
+    int de; /* la carpeta del fallo (su orden), o -1 */
+    char motivo[320];
+} vigia_t;
+
+static void vigia_iniciar(vigia_t *v)
+{
+    memset(v, 0, sizeof *v);
+    v->de = -1;
+    v->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (v->fd < 0)
+        cal_nota("no se pudo vigilar la carpeta de destino (inotify: %s): no se ve si un nombre "
+                 "final se crea o se escribe sin renombrar, solo lo que miden los tamaños",
+                 strerror(errno));
+}
+
+/* Vigila `dir` (antes de lanzar nada allí) por sus nombres finales `finales`. 0 o -1 (anotado:
+ * error del calificador). */
+static int vigia_carpeta(vigia_t *v, const char *dir, const char *const *finales)
+{
+    if (v->fd < 0)
+        return 0;
+    if (v->n >= VIGIA_MAX)
+        return -1;
+    uint32_t mascara =
+        IN_CREATE | IN_MODIFY | IN_MOVE_SELF | IN_DELETE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW;
+    int wd = inotify_add_watch(v->fd, dir, mascara);
+    if (wd < 0) {
+        cal_obtenido("no se pudo vigilar %s (inotify: %s; error del calificador)", dir,
+                     strerror(errno));
+        return -1;
+    }
+    v->wd[v->n] = wd;
+    v->finales[v->n] = finales;
+    v->n++;
+    return 0;
+}
+
+/* El orden de la carpeta de `wd`, o -1. */
+static int vigia_de(const vigia_t *v, int wd)
+{
+    for (int i = 0; i < v->n; i++)
+        if (v->wd[i] == wd)
+            return i;
+    return -1;
+}
+
+static int es_final(const char *const *finales, const char *nombre)
+{
+    for (int i = 0; finales != NULL && finales[i] != NULL; i++)
+        if (strcmp(finales[i], nombre) == 0)
+            return 1;
+    return 0;
+}
+
+/* Un aviso: el primer fallo queda en v->motivo. */
+static void vigia_aviso(vigia_t *v, const struct inotify_event *e)
+{
+    if (v->fallo)
+        return;
+    if (e->mask & IN_Q_OVERFLOW) {
+        snprintf(v->motivo, sizeof v->motivo,
+                 "en la carpeta de destino hubo tantos cambios seguidos que el núcleo dejó de "
+                 "avisarlos (más de los que hacen unas pocas descargas): no se puede ver cómo "
+                 "llegó cada nombre final");
+        v->fallo = 1;
+        v->de = -1;
+        return;
+    }
+    int de = vigia_de(v, e->wd);
+    if (de < 0)
+        return;
+    const char *const *finales = v->finales[de];
+    v->de = de;
+    if (e->mask & (IN_MOVE_SELF | IN_DELETE_SELF | IN_IGNORED)) {
+        snprintf(v->motivo, sizeof v->motivo,
+                 "la carpeta de destino (-d) se movió o se borró mientras el programa corría: "
+                 "las descargas van dentro de ella, no en otra con su nombre");
+        v->fallo = 1;
+        return;
+    }
+    if (e->len == 0 || !es_final(finales, e->name))
+        return;
+    if (e->mask & IN_CREATE) {
+        snprintf(v->motivo, sizeof v->motivo,
+                 "%s se creó con su nombre final (abierto o enlazado con ese nombre, no "
+                 "renombrado): mientras se llena, un nombre final existe a medias. Se escribe "
+                 "en NOMBRE.parte y solo un uv_fs_rename le da su nombre final",
+                 e->name);
+        v->fallo = 1;
+    } else if (e->mask & IN_MODIFY) {
+        snprintf(v->motivo, sizeof v->motivo,
+                 "%s se escribió o se truncó cuando ya tenía su nombre final: el renombrado va "
+                 "después de la última escritura, con el archivo entero",
+                 e->name);
+        v->fallo = 1;
+    }
+}
+
+/* Lee los avisos pendientes. 1 si hasta ahora ningún nombre final llegó mal; si no, 0. */
+static int vigia_leer(vigia_t *v)
+{
+    if (v->fd < 0)
+        return 1;
+    char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+    for (;;) {
+        ssize_t n = read(v->fd, buf, sizeof buf);
+        if (n <= 0)
+            break;
+        for (char *q = buf; q < buf + n;) {
+            const struct inotify_event *e = (const struct inotify_event *)q;
+            vigia_aviso(v, e);
+            q += sizeof *e + e->len;
+        }
+    }
+    return !v->fallo;
+}
+
+/* Deja de vigilar (antes de que se borren las carpetas: borrarlas no es un fallo). */
+static void vigia_cerrar(vigia_t *v)
+{
+    if (v->fd >= 0)
+        close(v->fd);
+    v->fd = -1;
+}
+
 /* El disco lento de atomico: cada uv_fs_write de lenta.bin tarda esto (dos escrituras). */
 #define ATOMICO_LENTO_MS 500
 
@@ -69,10 +219,10 @@ typedef struct {
     cal_proceso_t *p;
     uint64_t tope, tam[2];
     char u[2][128], b[2][200];
-    const char *nombres[2];
+    const char *nombres[3]; /* los dos finales y NULL */
 } lleno_t;
 
-static int lleno_lanzar(cal_servidor_t *s, lleno_t *l)
+static int lleno_lanzar(cal_servidor_t *s, lleno_t *l, vigia_t *v)
 {
     memset(l, 0, sizeof *l);
     l->tope = (uint64_t)cal_azar(150000, 250000);
@@ -84,7 +234,7 @@ static int lleno_lanzar(cal_servidor_t *s, lleno_t *l)
     desc_troceada_url(l->u[1], sizeof l->u[1], l->tam[1], desc_semilla_nueva(), NULL);
     const char *args[] = {"-c", "1", desc_arg(l->b[0], sizeof l->b[0], l->nombres[0], l->u[0]),
                           desc_arg(l->b[1], sizeof l->b[1], l->nombres[1], l->u[1]), NULL};
-    if (desc_carpeta(&l->c) != 0)
+    if (desc_carpeta(&l->c) != 0 || vigia_carpeta(v, l->c.dir, l->nombres) != 0)
         return 0;
     desc_proximo_tope(l->tope);
     l->p = desc_lanzar(s, &l->c, args, 20, 0, 0);
@@ -117,11 +267,18 @@ static void atomico(void)
                  "del total de Content-Range (más corto de lo anunciado: falla y cierra su "
                  ".parte); y, con un disco lento, tampoco uno cuya transferencia acabó y aún se "
                  "escribe. Con el disco lleno, tampoco uno al que le faltan los bytes que no "
-                 "cupieron");
+                 "cupieron. Y cada nombre final llega renombrando su .parte: nunca se crea, se "
+                 "escribe ni se trunca con ese nombre");
     corrida_t x;
     if (!desc_preparar(&x))
         CAL_FIN(0);
     const char *dir = x.c.dir;
+    vigia_t vg;
+    vigia_iniciar(&vg);
+    const char *finales_x[] = {desc_nombre("grande.bin"), desc_nombre("cortado.bin"),
+                               desc_nombre("corto.bin"), NULL};
+    if (vigia_carpeta(&vg, dir, finales_x) != 0)
+        CAL_FIN(0);
     uint64_t sem[3] = {desc_semilla_nueva(), desc_semilla_nueva(), desc_semilla_nueva()};
     char u[3][128], b[3][200];
     desc_bytes_url(u[0], sizeof u[0], 1500000, sem[0], "&kbps=1000");
@@ -147,16 +304,26 @@ static void atomico(void)
      * nombre final no puede aparecer antes: el rename sale cuando la cola está escrita. */
     carpeta_t c5;
     char b5[200], u5[128];
+    const char *finales_5[] = {desc_nombre("lenta.bin"), NULL};
     uint64_t sem5 = desc_semilla_nueva(), tam5 = (uint64_t)cal_azar(400000, 700000);
     const char *args5[] = {desc_arg(b5, sizeof b5, desc_nombre("lenta.bin"),
                                     desc_bytes_url(u5, sizeof u5, tam5, sem5, "&digest=no")),
                            NULL};
     cal_proceso_t *p5 = NULL;
-    if (!desc_lanzar_disco_lento(x.s, &c5, args5, ATOMICO_LENTO_MS,
-                                 "renombra antes de que la cola esté escrita", &p5))
-        CAL_FIN(0);
+    if (!cal_disco_lento_posible()) {
+        cal_nota("sin strace no se simula el disco lento: no se ve si renombra antes de que la "
+                 "cola esté escrita");
+    } else {
+        /* Como desc_lanzar_disco_lento, con la carpeta vigilada antes de lanzar. */
+        desc_proximo_disco_lento(ATOMICO_LENTO_MS, 0);
+        if (desc_carpeta(&c5) != 0 || vigia_carpeta(&vg, c5.dir, finales_5) != 0)
+            CAL_FIN(0);
+        p5 = desc_lanzar(x.s, &c5, args5, 20, 0, 0);
+        if (p5 == NULL)
+            CAL_FIN(0);
+    }
     lleno_t ll;
-    if (!lleno_lanzar(x.s, &ll))
+    if (!lleno_lanzar(x.s, &ll, &vg))
         CAL_FIN(0);
     long long lenta_vista = -1;
     char motivo[320] = "";
@@ -184,6 +351,9 @@ static void atomico(void)
             corto_abierto = desc_parte_abierta(p, dir, desc_nombre("corto.bin")) &&
                             !desc_parte_abierta(p, dir, desc_nombre("cortado.bin"));
             mirado = 1;
+        }
+        if (ok && !vigia_leer(&vg)) {
+            ok = 0;
         }
         if (ok && !lleno_sin_nombre_final(&ll, motivo, sizeof motivo)) {
             ok = 0;
@@ -215,6 +385,15 @@ static void atomico(void)
     x.codigo = desc_fin(p, 100);
     int cod5 = p5 != NULL ? desc_fin(p5, 100) : 0;
     int cod6 = desc_fin(ll.p, 100);
+    if (ok && !vigia_leer(&vg))
+        ok = 0;
+    vigia_cerrar(&vg);
+    if (vg.fallo) {
+        /* Lo que se vio en la carpeta es lo primero que pasó: su motivo, y su corrida. */
+        snprintf(motivo, sizeof motivo, "%s", vg.motivo);
+        de_lenta = vg.de == 1;
+        de_lleno = vg.de == 2;
+    }
     if (ok && !lleno_sin_nombre_final(&ll, motivo, sizeof motivo)) {
         ok = 0;
         de_lleno = 1;
