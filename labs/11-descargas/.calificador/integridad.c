@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------------ nada corrupto */
@@ -68,10 +69,10 @@ static int corto_motivo(cal_servidor_t *s, const char *ruta, long long k, int co
  * IN_MOVED_TO, que no hace falta mirar) o escrito y truncado (IN_MODIFY: write, ftruncate,
  * fallocate, copy_file_range…, también por un descriptor abierto antes del renombrado, con el
  * nombre que tiene ya). Un nombre final solo llega renombrando y después nadie lo escribe. Lo que
- * no avisa, escribir por mmap tras renombrar un .parte ya alargado, queda fuera: se compara el
- * contenido del final al terminar, no mientras corre. Se vigila desde antes del lanzamiento,
- * sin seguir enlaces (IN_DONT_FOLLOW); si la carpeta vigilada se mueve o se borra (otra en su
- * sitio no se vería), eso mismo falla. */
+ * con otro nombre no avisa (escribir por mmap, o por el descriptor de otro enlace al mismo
+ * archivo), lo ven las miradas a sus bytes (contenido_entero). Se vigila desde antes del
+ * lanzamiento, sin seguir enlaces (IN_DONT_FOLLOW); si la carpeta vigilada se mueve o se borra
+ * (otra en su sitio no se vería), eso mismo falla. */
 #define VIGIA_MAX 3
 
 typedef struct {
@@ -205,6 +206,54 @@ static void vigia_cerrar(vigia_t *v)
     v->fd = -1;
 }
 
+/* ------------------------------------------------------------------ qué hay tras un nombre final
+ */
+
+/* Lo que promete el rename, mirado directamente: mientras el programa corre, un nombre final
+ * que existe es el archivo entero, byte a byte. Cada vez que aparece o cambia (otro inodo,
+ * tamaño, mtime o ctime: escribir, también por mmap, truncar o renombrar otro encima los
+ * cambian) se compara entero con lo servido (SHA-256). Los avisos de inotify no bastan: quien
+ * alarga el .parte al total, le da el nombre final con un enlace renombrado (link en la carpeta
+ * de arriba y rename: un IN_MOVED_TO) y sigue escribiendo por el descriptor del .parte recibe
+ * los avisos con el nombre del .parte, y el tamaño es siempre el justo. Los bytes, no. Solo se
+ * lee cuando algo cambió: una vez por archivo en un programa correcto. */
+typedef struct {
+    const char *dir, *nombre;
+    uint64_t semilla, tam;
+    int visto; /* ya se comparó `antes` */
+    struct stat antes;
+} contenido_t;
+
+static int mismo_estado(const struct stat *a, const struct stat *b)
+{
+    return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* 1 si el nombre final no existe o es el archivo entero; si no, 0 y el motivo. */
+static int contenido_entero(contenido_t *c, char *motivo, size_t tam)
+{
+    char ruta[1024], por[240];
+    struct stat st;
+    desc_ruta_en(c->dir, c->nombre, ruta, sizeof ruta);
+    if (cal_estado(ruta, &st) != 0) {
+        c->visto = 0;
+        return 1;
+    }
+    if (c->visto && mismo_estado(&st, &c->antes))
+        return 1;
+    c->antes = st;
+    c->visto = 1;
+    if (desc_archivo_bien(c->dir, c->nombre, c->semilla, c->tam, por, sizeof por))
+        return 1;
+    snprintf(motivo, tam,
+             "mientras el programa corría, %s ya tenía su nombre final y no era el archivo "
+             "entero (%s): el nombre final llega con el último byte ya escrito",
+             c->nombre, por);
+    return 0;
+}
+
 /* El disco lento de atomico: cada uv_fs_write de lenta.bin tarda esto (dos escrituras). */
 #define ATOMICO_LENTO_MS 500
 
@@ -326,7 +375,12 @@ static void atomico(void)
     if (!lleno_lanzar(x.s, &ll, &vg))
         CAL_FIN(0);
     long long lenta_vista = -1;
-    char motivo[320] = "";
+    char motivo[480] = "";
+    contenido_t cont_x[2] = {
+        {.dir = dir, .nombre = desc_nombre("grande.bin"), .semilla = sem[0], .tam = 1500000},
+        {.dir = dir, .nombre = desc_nombre("corto.bin"), .semilla = sem[2], .tam = 1000000}};
+    contenido_t cont_lenta = {
+        .dir = c5.dir, .nombre = desc_nombre("lenta.bin"), .semilla = sem5, .tam = tam5};
     int ok = 1, miradas = 0, de_lenta = 0; /* de_lenta: falló la corrida del disco lento */
     int de_lleno = 0;                      /* falló la del disco lleno */
     /* corto.bin falla enseguida (su 206 acaba antes del total), cortado.bin a los ~0.6 s y
@@ -380,6 +434,15 @@ static void atomico(void)
         if (ok && k >= 0 && k != 1000000) {
             corto_motivo(x.s, u[2], k, 1, motivo, sizeof motivo);
             ok = 0;
+        }
+        /* Con el tamaño justo, los bytes (la de lenta.bin, con el tamaño que sea: su tamaño
+         * distinto ya lo apunta lenta_vista, con su mensaje). */
+        for (int i = 0; ok && i < 2; i++)
+            ok = contenido_entero(&cont_x[i], motivo, sizeof motivo);
+        if (ok && p5 != NULL && t5 == (long long)tam5 &&
+            !contenido_entero(&cont_lenta, motivo, sizeof motivo)) {
+            ok = 0;
+            de_lenta = 1;
         }
     }
     x.codigo = desc_fin(p, 100);
