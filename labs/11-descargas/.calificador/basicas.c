@@ -440,6 +440,20 @@ static void concurrencia_maxima(void)
             CAL_FIN(0);
         }
     }
+    /* Y son descargas de verdad: cada una que acabó en OK es lo servido (un adversario de la
+     * sesión 87 contaba plazas y OK sin escribir nada, con los nombres finales vacíos). */
+    for (int i = 0; i < N; i++) {
+        if (i == cortada)
+            continue;
+        if (!desc_archivo_bien(c.dir, nombre_c(i), sem[i], i == 0 ? 307200 : 40960, motivo,
+                               sizeof motivo)) {
+            cal_obtenido("las plazas se respetan, pero el archivo de una descarga no es lo "
+                         "servido: %s",
+                         motivo);
+            cal_nota_salida(p, 8);
+            CAL_FIN(0);
+        }
+    }
     if (!omision_juzgar(s, &o, motivo, sizeof motivo)) {
         cal_obtenido("%s", motivo);
         cal_nota_salida(o.p, 8);
