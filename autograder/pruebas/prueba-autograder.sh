@@ -1940,6 +1940,30 @@ despues_bd_memoria() {
     mal "$nombre" "$nombre: 300 MiB conseguidos $conseguida veces y negados $negada; ejecuciones con conexiones rechazadas: $rechazadas — $SALIDAS/$nombre.txt"
   fi
 }
+# bd_rechazadas: una ejecución que el programa debe rechazar (-p 101) tiene 2 conexiones para
+# su papel, no las que dirían sus argumentos (comun.c, conexiones_del_papel).
+despues_bd_rechazadas() {
+  local nombre=$1 lineas abiertas
+  lineas=$(grep -o 'CONEXIONES ABIERTAS [0-9]*, NEGADAS [0-9]* DE [0-9]* CON -p 101' "$SALIDAS/$nombre.txt")
+  abiertas=$(printf '%s\n' "$lineas" | sed -n 's/^CONEXIONES ABIERTAS \([0-9]*\),.*/\1/p' | sort -n | tail -n1)
+  if [ -n "$abiertas" ] && [ "$abiertas" -le 2 ]; then
+    bien "$nombre: con -p 101 (una ejecución que debe rechazar), $abiertas conexiones abiertas de 40"
+  else
+    mal "$nombre" "$nombre: con -p 101 se esperaban como mucho 2 conexiones abiertas, y fueron ${abiertas:-(sin la línea de -p 101)} — $SALIDAS/$nombre.txt"
+  fi
+}
+# bd_catalogo: la fila que se rechaza y la ficha del error no están en el catálogo
+# (pg_proc.prosrc) ni en una tabla que el papel lea (comun.c, calif.secreto).
+despues_bd_catalogo() {
+  local nombre=$1 leidas vistas
+  leidas=$(grep -c 'CATALOGO LEIDO: [1-9][0-9]* funciones de calif' "$SALIDAS/$nombre.txt")
+  vistas=$(grep -c -e 'FICHA VISTA' -e 'FALLA VISTA' -e 'SECRETO LEIDO' "$SALIDAS/$nombre.txt")
+  if [ "$leidas" -ge 1 ] && [ "$vistas" = 0 ]; then
+    bien "$nombre: $leidas lecturas del cuerpo de las funciones de calif, ningún secreto en ellas ni en calif.secreto"
+  else
+    mal "$nombre" "$nombre: $vistas secretos vistos (se esperaban 0) en $leidas lecturas del catálogo con funciones de calif (se esperaba alguna) — $SALIDAS/$nombre.txt"
+  fi
+}
 # bd_vecinas: cada verificación del 12, su papel y su base (comun.c, papel_propio). Su
 # salida sale en el detalle de las verificaciones que pierde.
 despues_vecinas() {

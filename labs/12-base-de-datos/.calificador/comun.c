@@ -230,7 +230,12 @@ static const char *const SQL_ESQUEMA =
      * después en él (sentencia_falla): una secuencia no vuelve atrás con la transacción, así
      * que setval y nextval sobreviven al error de esa fila y a una inserción cancelada. */
     "CREATE SEQUENCE calif.falla_pid; CREATE SEQUENCE calif.tras_falla;"
-    "CREATE TABLE calif.texto (id integer, consulta text);";
+    "CREATE TABLE calif.texto (id integer, consulta text);"
+    /* Lo que el programa no debe saber (la fila que se rechaza y la ficha del error), en una
+     * tabla y no en el cuerpo de las funciones: pg_proc.prosrc lo lee cualquiera (un
+     * adversario de la sesión 86 sacaba de ahí la ficha y la fila). calif.secreto no la ve
+     * nadie más que el superusuario; las funciones SECURITY DEFINER la leen. */
+    "CREATE TABLE calif.secreto (ficha text NOT NULL, falla integer NOT NULL);";
 
 static const char *const SQL_DISPARADOR =
     "CREATE FUNCTION calif.lento() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
@@ -239,8 +244,10 @@ static const char *const SQL_DISPARADOR =
     "IF session_user <> " BASE_PAPEL_DE_LA_BASE " THEN RETURN NEW; END IF; "
     "IF (SELECT is_called AND last_value = pg_backend_pid() FROM calif.falla_pid) THEN "
     "PERFORM nextval('calif.tras_falla'); END IF; "
-    "IF NEW.id = %d THEN PERFORM setval('calif.falla_pid', pg_backend_pid()); "
-    "RAISE EXCEPTION 'calificador: fila %% rechazada (%s)', NEW.id; END IF; "
+    "IF NEW.id = (SELECT falla FROM calif.secreto) THEN "
+    "PERFORM setval('calif.falla_pid', pg_backend_pid()); "
+    "RAISE EXCEPTION 'calificador: fila %% rechazada (%%)', NEW.id, "
+    "(SELECT ficha FROM calif.secreto); END IF; "
     "PERFORM pg_sleep(CASE WHEN NEW.id <= %d THEN %g WHEN NEW.id = %d THEN %g ELSE %g END); "
     "INSERT INTO calif.registro VALUES (NEW.id, pg_backend_pid(), t0, clock_timestamp(), "
     "(SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
@@ -321,15 +328,33 @@ static int papel_propio(PGconn *admin, base_t *b)
                             "preparar la base de datos de la verificación");
 }
 
+/* La ficha y la fila que se rechaza, en calif.secreto (SQL_ESQUEMA). 0 (anotado) si no se pudo. */
+static int guardar_secreto(PGconn *c, const base_t *b)
+{
+    char falla[24];
+    snprintf(falla, sizeof falla, "%d", b->falla);
+    const char *valores[] = {b->ficha, falla};
+    PGresult *r = PQexecParams(c, "INSERT INTO calif.secreto VALUES ($1, $2::int)", 2, NULL,
+                               valores, NULL, NULL, 0);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok) {
+        cal_esperado("preparar la base de datos de la verificación");
+        cal_obtenido("error del calificador: %s", PQresultErrorMessage(r));
+    }
+    PQclear(r);
+    return ok;
+}
+
 static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro,
                     int primeras, int primeras_ms, int ultima, int ultima_ms, int falla)
 {
     memset(b, 0, sizeof *b);
     b->lento_ms = lento_ms;
     b->falla = falla;
-    /* La marca del error que da el servidor: al azar, para que nadie la imprima sin leerlo. */
-    snprintf(b->ficha, sizeof b->ficha, "%08x",
-             (unsigned)(cal_ahora_ms() * 2654435761u) ^ (unsigned)getpid());
+    /* La marca del error que da el servidor: al azar (cal_azar, con la clave del calificador;
+     * antes, la hora por una constante y el pid: adivinable), para que nadie la imprima sin
+     * leerlo. */
+    snprintf(b->ficha, sizeof b->ficha, "%08llx", (unsigned long long)cal_azar(0, 0xffffffffLL));
     snprintf(b->nombre, sizeof b->nombre, "c_%s", id);
     const char *dir = otro != NULL ? otro : getenv("CAL12_SERVIDOR");
     if (dir == NULL) {
@@ -361,11 +386,11 @@ static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms,
     PGconn *c = conectar(b->admin);
     if (c == NULL)
         return 0;
-    ok = ejecutar(c, SQL_ESQUEMA);
+    ok = ejecutar(c, SQL_ESQUEMA) && guardar_secreto(c, b);
     if (ok && prep == TABLA_LENTA) {
         char guion[2048];
-        snprintf(guion, sizeof guion, SQL_DISPARADOR, falla, b->ficha, primeras,
-                 primeras_ms / 1000.0, ultima, ultima_ms / 1000.0, lento_ms / 1000.0);
+        snprintf(guion, sizeof guion, SQL_DISPARADOR, primeras, primeras_ms / 1000.0, ultima,
+                 ultima_ms / 1000.0, lento_ms / 1000.0);
         ok = ejecutar(c, guion);
     } else if (ok && prep == TABLA_DISTINTA) {
         ok = ejecutar(c,
@@ -465,7 +490,8 @@ static const char *const SQL_LEER_RECHAZADA =
     "CREATE FUNCTION calif.leer() RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER "
     "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
     "IF session_user = " BASE_PAPEL_DE_LA_BASE " THEN "
-    "RAISE EXCEPTION 'calificador: consulta rechazada (%s)'; END IF; RETURN true; END $$;";
+    "RAISE EXCEPTION 'calificador: consulta rechazada (%)', (SELECT ficha FROM calif.secreto); "
+    "END IF; RETURN true; END $$;";
 
 /* Lenta: la primera lectura de cada conexión del programa espera LEER_MS y apunta en
  * calif.lecturas si el proceso del servidor de la última inserción (la de la fase secuencial)
@@ -537,7 +563,7 @@ int base_vigilar_lecturas(const base_t *b, lectura_t modo)
 {
     char guion[1024];
     if (modo == LECTURA_RECHAZADA)
-        snprintf(guion, sizeof guion, SQL_LEER_RECHAZADA, b->ficha);
+        snprintf(guion, sizeof guion, "%s", SQL_LEER_RECHAZADA);
     else if (modo == LECTURA_AL_REVES)
         snprintf(guion, sizeof guion, "%s", SQL_LEER_AL_REVES);
     else
@@ -812,8 +838,9 @@ static void mirar_si_colgado(cal_proceso_t *p)
                         "no esperaba a nadie, y eso no lo explica la carga de la máquina");
 }
 
-/* El valor de la opción `opcion` en los argumentos de una ejecución, entre 1 y `tope`; si no
- * la lleva o no es un número (esa ejecución la rechaza el programa), `defecto`. */
+/* El valor de la opción `opcion` en los argumentos de una ejecución: `defecto` si no la lleva,
+ * o -1 si lleva uno que el programa debe rechazar (no es un entero, o está fuera de 1..`tope`,
+ * los límites de «Uso»). */
 static long valor_de(const char *const *args, const char *opcion, long defecto, long tope)
 {
     long valor = defecto;
@@ -821,19 +848,26 @@ static long valor_de(const char *const *args, const char *opcion, long defecto, 
         if (strcmp(args[i], opcion) != 0)
             continue;
         char *fin;
+        errno = 0;
         long v = strtol(args[i + 1], &fin, 10);
-        if (fin != args[i + 1] && *fin == '\0' && v >= 1)
-            valor = v < tope ? v : tope;
+        valor = fin != args[i + 1] && *fin == '\0' && errno == 0 && v >= 1 && v <= tope ? v : -1;
     }
     return valor;
 }
 
 /* Las conexiones a la vez del papel de una ejecución (comun.h, BASE_TOPE_MEMORIA): el doble del
- * pool o una por inserción, lo que sea más (con -p y -n de sus argumentos; 10 y 100 por
- * omisión, como el enunciado), más dos. */
+ * pool o una por inserción (hasta 100), lo que sea más (con -p y -n de sus argumentos; 10 y 100
+ * por omisión, como el enunciado), más dos. Una ejecución que el programa debe rechazar (-p 101,
+ * -n 0, -n 12x: «argumentos») no abre ninguna: 2, por si acaso. Antes se tomaba -p 101 por 100,
+ * y el tope era 202: un adversario de la sesión 86 abrió 70 procesos del servidor (2,18 GB) en
+ * la ejecución que debía rechazar. */
 static int conexiones_del_papel(const char *const *args)
 {
-    long p = valor_de(args, "-p", 10, 100), n = valor_de(args, "-n", 100, 100);
+    long p = valor_de(args, "-p", 10, 100), n = valor_de(args, "-n", 100, 1000000);
+    if (p < 0 || n < 0)
+        return 2;
+    if (n > 100)
+        n = 100;
     return (int)(2 * p > n ? 2 * p : n) + 2;
 }
 
