@@ -159,8 +159,22 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
     cal_obtenido("con Ctrl+C en la fase %s, salió con 130; sentencias suyas que seguían en "
                  "curso en el servidor 2.5 s después: %lld",
                  fase, activas);
-    if (activas != 0)
+    if (activas != 0) {
+        /* Con exit() en la callback de la señal no hay cancelación ni cierre: decirlo, y no
+         * solo «hay que cancelar» (la pista), que se lee como si faltara bd_cancelar y nada
+         * más (la sesión 86). Mutante: sigint_exit_sin_cancelar. */
+        char porque[512];
+        if (cal_salio_desde_callback(p, porque, sizeof porque) == 1)
+            cal_obtenido(
+                "con Ctrl+C en la fase %s, salió con 130 con exit() desde una "
+                "callback (uv_run aún no había vuelto): sin cancelar ni cerrar nada, y %lld %s "
+                "en curso en el servidor 2.5 s después. Al "
+                "llegar la señal: bd_cancelar de lo que esté en curso, bd_cerrar de "
+                "cada conexión y de los handles, y salir con 130 cuando uv_run vuelva",
+                fase, activas,
+                texto_plural((int)activas, "sentencia suya seguía", "sentencias suyas seguían"));
         return 0;
+    }
     /* Que no sigan no basta: cerrar la conexión también las acaba si el servidor mira a su
      * cliente (client_connection_check_interval, que el programa puede poner en su sesión o en
      * su papel; el adversario de la sesión 49 sacaba así 100 sin cancelar nada). Cancelar deja
