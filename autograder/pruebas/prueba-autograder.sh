@@ -1883,6 +1883,12 @@ antes_bd_escapa_reset() {
   sed -i '1i #define BD_RESET 1' "$generada/$1.c"
 }
 despues_bd_escapa_reset() { despues_bd_escapa "$1"; }
+# bd_escapa_cast: lo mismo con BD_CAST (casos.tsv del 12).
+antes_bd_escapa_cast() {
+  antes_bd_escapa "$1"
+  sed -i '1i #define BD_CAST 1' "$generada/$1.c"
+}
+despues_bd_escapa_cast() { despues_bd_escapa "$1"; }
 antes_bd_oculta() { { echo '#define BD_OCULTA 1'; hostil bd_bloqueante.c; } >"$generada/$1.c"; }
 antes_bd_cada_una() { { echo '#define BD_CADA_UNA 1'; hostil bd_una.c; } >"$generada/$1.c"; }
 antes_bd_forja() { { echo '#define BD_FORJA 1'; hostil bd_una.c; } >"$generada/$1.c"; }

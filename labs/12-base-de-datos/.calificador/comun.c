@@ -53,7 +53,8 @@ static int postgres_sh(const char *orden, const char *dir, const char *mas, char
     snprintf(cmd, sizeof cmd,
              BASE_TOPE_MEMORIA BASE_SIN_CLAVE
              "%sPOSTGRES_SIN_TCP=1 POSTGRES_SENTENCIAS=1 "
-             "POSTGRES_OPCIONES='-c max_connections=300 -c temp_file_limit=%dMB' "
+             "POSTGRES_OPCIONES='-c max_connections=300 -c temp_file_limit=%dMB "
+             "-c lc_messages=C' "
              "bash '%s' %s '%s' %s",
              base_plantilla(), TEMPORALES_MIB, POSTGRES_SH, orden, dir, mas != NULL ? mas : "");
     FILE *f = popen(cmd, "r");
@@ -224,6 +225,24 @@ static const char *const SQL_ESQUEMA =
     "CREATE SCHEMA calif; REVOKE ALL ON SCHEMA calif FROM PUBLIC;"
     "GRANT CREATE ON SCHEMA public TO curso;" /* CREATE TABLE IF NOT EXISTS lo pide siempre */
     "ALTER DEFAULT PRIVILEGES IN SCHEMA calif REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;"
+    /* Lo único que define quien no es superusuario son tablas, con sus índices y secuencias: ni
+     * tipos, ni conversiones (CAST), funciones, operadores, dominios, vistas, reglas o
+     * disparadores. El calificador lee sus tablas como superusuario, y calif.texto (SECURITY
+     * DEFINER) copia su columna id a una columna integer: con un tipo suyo y una conversión
+     * suya a integer, esa copia ejecutaba su función como superusuario (el adversario de la
+     * sesión 88: COPY … TO PROGRAM fuera de la caja, calif.secreto, el registro del servidor).
+     * Cerrar cada orden peligrosa sería una lista sin fin; esta es la de lo permitido, y todo
+     * lo demás falla con un error que lo dice. Sin SECURITY DEFINER: current_user es quien
+     * ejecuta la orden (dentro de calif.enganchar, el superusuario que engancha calif_texto). */
+    "CREATE FUNCTION calif.solo_tablas() RETURNS event_trigger LANGUAGE plpgsql "
+    "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
+    "IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AND tg_tag NOT IN "
+    "('CREATE TABLE', 'ALTER TABLE', 'DROP TABLE', 'CREATE INDEX', 'DROP INDEX', "
+    "'CREATE SEQUENCE', 'ALTER SEQUENCE', 'DROP SEQUENCE') THEN "
+    "RAISE EXCEPTION 'calificador: % no se permite en este laboratorio: el programa solo crea su "
+    "tabla (con sus índices y secuencias)', tg_tag; END IF; END $$;"
+    "CREATE EVENT TRIGGER calif_solo_tablas ON ddl_command_start "
+    "EXECUTE FUNCTION calif.solo_tablas();"
     "CREATE TABLE calif.registro (id integer, pid integer, inicio timestamptz, fin timestamptz, "
     "conexiones integer);"
     /* Qué proceso del servidor rechazó la fila que falla, y cuántas inserciones empezaron
@@ -355,7 +374,14 @@ static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms,
      * antes, la hora por una constante y el pid: adivinable), para que nadie la imprima sin
      * leerlo. */
     snprintf(b->ficha, sizeof b->ficha, "%08llx", (unsigned long long)cal_azar(0, 0xffffffffLL));
-    snprintf(b->nombre, sizeof b->nombre, "c_%s", id);
+    /* El nombre de la base (y con él el del papel, p_<base>), al azar y no el de la verificación
+     * (`id`, antes c_sigint, c_fifo…): va en la cadena de conexión, y con él el programa sabía
+     * en qué verificación estaba y podía portarse distinto en cada una (el adversario de la
+     * sesión 88: un statement_timeout solo en la de sigint, 100/100 sin cancelar nada). */
+    (void)id;
+    snprintf(b->nombre, sizeof b->nombre, "c_%08llx%08llx",
+             (unsigned long long)cal_azar(0, 0xffffffffLL),
+             (unsigned long long)cal_azar(0, 0xffffffffLL));
     const char *dir = otro != NULL ? otro : getenv("CAL12_SERVIDOR");
     if (dir == NULL) {
         const char *e = getenv("CAL12_ERROR");
@@ -1627,7 +1653,12 @@ typedef struct {
 /* La línea del 57014 lleva «context» (el servidor la cancela dentro del disparador del
  * calificador), así que no pasa por mensaje_del_servidor. No hace falta: una escrita por el
  * programa (RAISE … USING ERRCODE = '57014') sería de otra transacción, porque la de la
- * sentencia en curso solo acaba cuando la cancelan o se corta. */
+ * sentencia en curso solo acaba cuando la cancelan o se corta. Y con su mensaje: un
+ * statement_timeout del programa (en su cadena, options='-c statement_timeout=3000') acaba
+ * la sentencia con el mismo 57014 y en la misma transacción, sin cancelar nada (el adversario
+ * de la sesión 88: 7 puntos de sigint). El mensaje, en inglés siempre: el clúster arranca con
+ * lc_messages=C, que el papel no puede cambiar. */
+#define BASE_CANCELADA_POR_PETICION "canceling statement due to user request"
 static int cancelaciones_leer(FILE *f, void *datos)
 {
     cancelaciones_lectura_t *x = datos;
@@ -1638,10 +1669,12 @@ static int cancelaciones_leer(FILE *f, void *datos)
         if (l == NULL)
             continue;
         const char *codigo = json_string_value(json_object_get(l, "state_code"));
+        const char *mensaje = json_string_value(json_object_get(l, "message"));
         const char *vxid = json_string_value(json_object_get(l, "vxid"));
         int pid = (int)json_integer_value(json_object_get(l, "pid"));
         if (linea_de_base(l, x->b) && es_del_programa(l, x->b) && codigo != NULL &&
-            strcmp(codigo, "57014") == 0 && vxid != NULL)
+            strcmp(codigo, "57014") == 0 && mensaje != NULL &&
+            strcmp(mensaje, BASE_CANCELADA_POR_PETICION) == 0 && vxid != NULL)
             for (int i = 0; i < x->n && i < 16; i++)
                 if (x->v[i].pid == pid && strcmp(x->v[i].vxid, vxid) == 0)
                     vista[i] = 1;

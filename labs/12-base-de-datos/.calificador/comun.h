@@ -17,11 +17,11 @@
  * con qué proceso del servidor y cuántas conexiones del programa había (pg_stat_activity), y
  * las cuentas de sesiones de pg_stat_database, y el registro de sentencias del servidor.
  *
- * El programa entra con el papel de su verificación, p_c_<id> (sin superusuario ni permisos
+ * El programa entra con el papel de su verificación, p_<base> (sin superusuario ni permisos
  * fuera de su base ni sobre el esquema calif,
  * donde van esas pruebas); el calificador, con admin (el superusuario), por el socket y con la
  * contraseña de esta calificación. Ver conectar() en comun.c: el calificador nunca ejecuta
- * nada que haya definido el programa.
+ * nada que haya definido el programa, y el programa solo define tablas (calif.solo_tablas).
  *
  * Cada verificación prepara su base de datos, lanza `basedatos` en la caja y juzga con lo que dice
  * el servidor: las filas, el registro del disparador lento (cuándo empezó y acabó cada
@@ -40,12 +40,13 @@
 #ifndef BD_COMUN_H
 #define BD_COMUN_H
 
-/* Los papeles del programa. Cada verificación crea el suyo, p_<base> (p. ej. p_c_fifo), con
- * CONNECT solo en su base c_<id> y miembro del papel curso de postgres.sh (hereda lo que se le da
- * a curso dentro de la base, y nada fuera: curso ya no entra en ninguna). La cadena que recibe el
- * programa es la de ese papel. Antes todas entraban como curso: el programa de una verificación
- * podía conectarse a la base de otra que corriera a la vez, y un ALTER ROLE curso SET sobrevivía
- * a su verificación. Al acabar, la base y el papel se borran. */
+/* Los papeles del programa. Cada verificación crea el suyo, p_<base> (p. ej. p_c_3fa07c1d9e2b5a40),
+ * con CONNECT solo en su base (c_ y 16 cifras al azar: su nombre no dice la verificación) y miembro
+ * del papel curso de postgres.sh (hereda lo que se le da a curso dentro de la base, y nada fuera:
+ * curso ya no entra en ninguna). La cadena que recibe el programa es la de ese papel. Antes todas
+ * entraban como curso: el programa de una verificación podía conectarse a la base de otra que
+ * corriera a la vez, y un ALTER ROLE curso SET sobrevivía a su verificación. Al acabar, la base y
+ * el papel se borran. */
 #define BASE_PAPEL         "curso"
 #define BASE_PREFIJO_PAPEL "p_"
 /* El papel del programa en la base en que se evalúa (para los disparadores y las funciones del
@@ -81,8 +82,8 @@ typedef enum {
 } preparacion_t;
 
 typedef struct {
-    char nombre[64];     /* c_<id> */
-    char papel[72];      /* p_c_<id>: el papel del programa en esta base (BASE_PREFIJO_PAPEL) */
+    char nombre[64];     /* c_ y 16 cifras hexadecimales al azar (no el id de la verificación) */
+    char papel[72];      /* p_<nombre>: el papel del programa en esta base (BASE_PREFIJO_PAPEL) */
     char conexion[1024]; /* la cadena que recibe el programa (socket unix, su papel) */
     char admin[1024];    /* la del calificador: la misma base, como superusuario */
     char servidor[1024]; /* la del calificador a la base «postgres» (crear y borrar bases) */

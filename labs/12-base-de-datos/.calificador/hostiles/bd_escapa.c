@@ -225,6 +225,22 @@ int main(int argc, char **argv)
              "generate_series(1, 1) AS g");
     preparar("SELECT pg_sleep(3)");
 #endif
+#ifdef BD_CAST
+    /* Con BD_CAST (bd_escapa_cast), donde la tabla es suya: un tipo suyo, una conversión suya
+     * de ese tipo a integer (AS ASSIGNMENT) y su tabla usuarios con id de ese tipo. El
+     * disparador del calificador que apunta cada inserción (calif.texto, SECURITY DEFINER)
+     * copiaba id a una columna integer, y la conversión ejecutaba la trampa como superusuario
+     * (el adversario de la sesión 88). Ahora el papel solo define tablas, índices y
+     * secuencias: el tipo y la conversión, si se crean, ya cuentan como logrados. */
+    intentar("tipo", "CREATE TYPE public.tipo_trampa AS (v integer)");
+    preparar("CREATE OR REPLACE FUNCTION public.convierte(public.tipo_trampa) RETURNS integer "
+             "LANGUAGE plpgsql AS $$ BEGIN PERFORM public.trampa('cast'); RETURN ($1).v; END $$");
+    intentar("cast", "CREATE CAST (public.tipo_trampa AS integer) WITH FUNCTION "
+                     "public.convierte(public.tipo_trampa) AS ASSIGNMENT");
+    preparar("CREATE TABLE IF NOT EXISTS public.usuarios (id public.tipo_trampa, nombre text, "
+             "correo text)");
+    preparar("INSERT INTO public.usuarios VALUES (ROW(100001)::public.tipo_trampa, 'x', 'y')");
+#endif
     preparar("CREATE VIEW usuarios AS SELECT public.trampa('vista') AS id, 'x'::text AS nombre, "
              "'y'::text AS correo");
     preparar("CREATE OR REPLACE FUNCTION public.dispara() RETURNS trigger LANGUAGE plpgsql AS $$ "
