@@ -245,6 +245,20 @@ static int pasada_espera_larga(const esperado_t *e, const char *dir, char *motiv
         cal_esperar(5);
     }
     cal_esperar(200);
+    /* Antes de la señal, la misma prueba: si la FIFO de la cola ya tiene quien la lea (o la
+     * esté abriendo), el segundo archivo empezó en plena espera del primero, y no es cosa de
+     * Ctrl+C (antes se decía «tras Ctrl+C abrió el siguiente»: la sesión 85). Con un programa
+     * que no la abre, esta apertura falla (ENXIO) y no cambia nada. */
+    int ya = cal_abrir(cola, O_WRONLY | O_NONBLOCK);
+    if (ya >= 0) {
+        close(ya);
+        snprintf(motivo, tam,
+                 "con -j 1 -e 8000, antes de Ctrl+C ya había abierto el siguiente archivo (la "
+                 "FIFO «en_la_cola») en plena espera del primero: la espera de -e es parte de "
+                 "su archivo y ocupa su plaza (con -j 1, el siguiente empieza cuando acaba)");
+        cal_nota_salida(p, 6);
+        return 0;
+    }
     char fin[128];
     uint64_t senal;
     if (!senalar_si_vive(p, "con -j 1 -e 8000, en plena espera", &senal, motivo, tam))
