@@ -322,19 +322,26 @@ cal_proceso_t *desc_lanzar(cal_servidor_t *s, const carpeta_t *c, const char *co
     return p;
 }
 
-int desc_lanzar_disco_lento(cal_servidor_t *s, carpeta_t *c, const char *const *args,
-                            unsigned escritura_ms, const char *que_no_se_ve, cal_proceso_t **p)
+int desc_lanzar_disco_lento_con(cal_servidor_t *s, carpeta_t *c, const char *const *args,
+                                unsigned escritura_ms, const char *que_no_se_ve,
+                                desc_antes_cb antes, void *datos, cal_proceso_t **p)
 {
     *p = NULL;
     if (!cal_disco_lento_posible()) {
         cal_nota("sin strace no se simula el disco lento: no se ve si %s", que_no_se_ve);
         return 1;
     }
-    desc_proximo_disco_lento(escritura_ms, 0);
-    if (desc_carpeta(c) != 0)
+    if (desc_carpeta(c) != 0 || (antes != NULL && antes(c, datos) != 0))
         return 0;
+    desc_proximo_disco_lento(escritura_ms, 0);
     *p = desc_lanzar(s, c, args, 20, 0, 0);
     return *p != NULL;
+}
+
+int desc_lanzar_disco_lento(cal_servidor_t *s, carpeta_t *c, const char *const *args,
+                            unsigned escritura_ms, const char *que_no_se_ve, cal_proceso_t **p)
+{
+    return desc_lanzar_disco_lento_con(s, c, args, escritura_ms, que_no_se_ve, NULL, NULL, p);
 }
 
 /* Espera el final como mucho `max_ms`. Devuelve el código, o -1 si no terminó (y lo mata). */

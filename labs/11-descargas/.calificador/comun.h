@@ -128,6 +128,14 @@ cal_proceso_t *desc_lanzar(cal_servidor_t *s, const carpeta_t *c, const char *co
  * si no se pudo lanzar (ya anotado) y 1 si no. */
 int desc_lanzar_disco_lento(cal_servidor_t *s, carpeta_t *c, const char *const *args,
                             unsigned escritura_ms, const char *que_no_se_ve, cal_proceso_t **p);
+/* Lo que desc_lanzar_disco_lento_con hace con la carpeta ya creada, antes de lanzar: 0 para
+ * seguir; otra cosa, no se lanza (y lo anota ella). */
+typedef int (*desc_antes_cb)(const carpeta_t *c, void *datos);
+/* Como desc_lanzar_disco_lento, y con la carpeta creada llama a `antes(c, datos)` (si no es
+ * NULL) antes de lanzar: para vigilarla desde antes de que el programa exista (atomico). */
+int desc_lanzar_disco_lento_con(cal_servidor_t *s, carpeta_t *c, const char *const *args,
+                                unsigned escritura_ms, const char *que_no_se_ve,
+                                desc_antes_cb antes, void *datos, cal_proceso_t **p);
 /* Espera el final como mucho `max_ms`. Devuelve el código, o -1 si no terminó (y lo mata). */
 int desc_fin(cal_proceso_t *p, int max_ms);
 /* «salió con código 1», «murió por la señal 11» o «no terminó a tiempo». */

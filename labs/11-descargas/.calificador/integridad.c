@@ -75,20 +75,27 @@ static int corto_motivo(cal_servidor_t *s, const char *ruta, long long k, int co
  * (otra en su sitio no se vería), eso mismo falla. */
 #define VIGIA_MAX 3
 
+/* De qué corrida es cada carpeta vigilada: el fallo se cuenta en la suya (su salida y su
+ * carpeta en el informe). Por su nombre y no por el orden en que se vigilaron: sin strace no
+ * hay corrida del disco lento, y la del disco lleno pasaba a ser la segunda (la revisión de la
+ * sesión 87). */
+typedef enum { CORRIDA_PRINCIPAL, CORRIDA_LENTA, CORRIDA_LLENA, CORRIDA_NINGUNA } corrida_de_t;
+
 typedef struct {
     int fd; /* inotify (-1: no se vigila, ya anotado) */
     int n;
     int wd[VIGIA_MAX];
     const char *const *finales[VIGIA_MAX]; /* los nombres finales de cada carpeta (NULL al final) */
+    corrida_de_t corrida[VIGIA_MAX];
     int fallo;
-    int de; /* la carpeta del fallo (su orden), o -1 */
+    corrida_de_t de; /* la corrida del fallo (con el fallo; CORRIDA_NINGUNA si no es de una) */
     char motivo[320];
 } vigia_t;
 
 static void vigia_iniciar(vigia_t *v)
 {
     memset(v, 0, sizeof *v);
-    v->de = -1;
+    v->de = CORRIDA_NINGUNA;
     v->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (v->fd < 0)
         cal_nota("no se pudo vigilar la carpeta de destino (inotify: %s): no se ve si un nombre "
@@ -96,9 +103,10 @@ static void vigia_iniciar(vigia_t *v)
                  strerror(errno));
 }
 
-/* Vigila `dir` (antes de lanzar nada allí) por sus nombres finales `finales`. 0 o -1 (anotado:
- * error del calificador). */
-static int vigia_carpeta(vigia_t *v, const char *dir, const char *const *finales)
+/* Vigila `dir` (antes de lanzar nada allí), la carpeta de la corrida `corrida`, por sus
+ * nombres finales `finales`. 0 o -1 (anotado: error del calificador). */
+static int vigia_carpeta(vigia_t *v, const char *dir, const char *const *finales,
+                         corrida_de_t corrida)
 {
     if (v->fd < 0)
         return 0;
@@ -114,6 +122,7 @@ static int vigia_carpeta(vigia_t *v, const char *dir, const char *const *finales
     }
     v->wd[v->n] = wd;
     v->finales[v->n] = finales;
+    v->corrida[v->n] = corrida;
     v->n++;
     return 0;
 }
@@ -146,19 +155,18 @@ static void vigia_aviso(vigia_t *v, const struct inotify_event *e)
                  "avisarlos (más de los que hacen unas pocas descargas): no se puede ver cómo "
                  "llegó cada nombre final");
         v->fallo = 1;
-        v->de = -1;
         return;
     }
     int de = vigia_de(v, e->wd);
     if (de < 0)
         return;
     const char *const *finales = v->finales[de];
-    v->de = de;
     if (e->mask & (IN_MOVE_SELF | IN_DELETE_SELF | IN_IGNORED)) {
         snprintf(v->motivo, sizeof v->motivo,
                  "la carpeta de destino (-d) se movió o se borró mientras el programa corría: "
                  "las descargas van dentro de ella, no en otra con su nombre");
         v->fallo = 1;
+        v->de = v->corrida[de];
         return;
     }
     if (e->len == 0 || !es_final(finales, e->name))
@@ -170,12 +178,14 @@ static void vigia_aviso(vigia_t *v, const struct inotify_event *e)
                  "en NOMBRE.parte y solo un uv_fs_rename le da su nombre final",
                  e->name);
         v->fallo = 1;
+        v->de = v->corrida[de];
     } else if (e->mask & IN_MODIFY) {
         snprintf(v->motivo, sizeof v->motivo,
                  "%s se escribió o se truncó cuando ya tenía su nombre final: el renombrado va "
                  "después de la última escritura, con el archivo entero",
                  e->name);
         v->fallo = 1;
+        v->de = v->corrida[de];
     }
 }
 
@@ -283,7 +293,7 @@ static int lleno_lanzar(cal_servidor_t *s, lleno_t *l, vigia_t *v)
     desc_troceada_url(l->u[1], sizeof l->u[1], l->tam[1], desc_semilla_nueva(), NULL);
     const char *args[] = {"-c", "1", desc_arg(l->b[0], sizeof l->b[0], l->nombres[0], l->u[0]),
                           desc_arg(l->b[1], sizeof l->b[1], l->nombres[1], l->u[1]), NULL};
-    if (desc_carpeta(&l->c) != 0 || vigia_carpeta(v, l->c.dir, l->nombres) != 0)
+    if (desc_carpeta(&l->c) != 0 || vigia_carpeta(v, l->c.dir, l->nombres, CORRIDA_LLENA) != 0)
         return 0;
     desc_proximo_tope(l->tope);
     l->p = desc_lanzar(s, &l->c, args, 20, 0, 0);
@@ -308,6 +318,18 @@ static int lleno_sin_nombre_final(const lleno_t *l, char *motivo, size_t tam)
     return 1;
 }
 
+/* La carpeta del disco lento de atomico, vigilada entre crearla y lanzar (desc_antes_cb). */
+typedef struct {
+    vigia_t *v;
+    const char *const *finales;
+} lenta_vigilada_t;
+
+static int vigilar_lenta(const carpeta_t *c, void *datos)
+{
+    lenta_vigilada_t *lv = datos;
+    return vigia_carpeta(lv->v, c->dir, lv->finales, CORRIDA_LENTA);
+}
+
 CAL_PRUEBA(atomico, 30)
 static void atomico(void)
 {
@@ -326,7 +348,7 @@ static void atomico(void)
     vigia_iniciar(&vg);
     const char *finales_x[] = {desc_nombre("grande.bin"), desc_nombre("cortado.bin"),
                                desc_nombre("corto.bin"), NULL};
-    if (vigia_carpeta(&vg, dir, finales_x) != 0)
+    if (vigia_carpeta(&vg, dir, finales_x, CORRIDA_PRINCIPAL) != 0)
         CAL_FIN(0);
     uint64_t sem[3] = {desc_semilla_nueva(), desc_semilla_nueva(), desc_semilla_nueva()};
     char u[3][128], b[3][200];
@@ -351,7 +373,7 @@ static void atomico(void)
     /* A la vez, con un disco lento: lenta.bin (sin Repr-Digest, nada que comprobar más que la
      * longitud) llega entera enseguida y tarda dos escrituras lentas en estar en el disco. Su
      * nombre final no puede aparecer antes: el rename sale cuando la cola está escrita. */
-    carpeta_t c5;
+    carpeta_t c5 = {0};
     char b5[200], u5[128];
     const char *finales_5[] = {desc_nombre("lenta.bin"), NULL};
     uint64_t sem5 = desc_semilla_nueva(), tam5 = (uint64_t)cal_azar(400000, 700000);
@@ -359,18 +381,11 @@ static void atomico(void)
                                     desc_bytes_url(u5, sizeof u5, tam5, sem5, "&digest=no")),
                            NULL};
     cal_proceso_t *p5 = NULL;
-    if (!cal_disco_lento_posible()) {
-        cal_nota("sin strace no se simula el disco lento: no se ve si renombra antes de que la "
-                 "cola esté escrita");
-    } else {
-        /* Como desc_lanzar_disco_lento, con la carpeta vigilada antes de lanzar. */
-        desc_proximo_disco_lento(ATOMICO_LENTO_MS, 0);
-        if (desc_carpeta(&c5) != 0 || vigia_carpeta(&vg, c5.dir, finales_5) != 0)
-            CAL_FIN(0);
-        p5 = desc_lanzar(x.s, &c5, args5, 20, 0, 0);
-        if (p5 == NULL)
-            CAL_FIN(0);
-    }
+    lenta_vigilada_t lv = {.v = &vg, .finales = finales_5};
+    if (!desc_lanzar_disco_lento_con(x.s, &c5, args5, ATOMICO_LENTO_MS,
+                                     "renombra antes de que la cola esté escrita", vigilar_lenta,
+                                     &lv, &p5))
+        CAL_FIN(0);
     lleno_t ll;
     if (!lleno_lanzar(x.s, &ll, &vg))
         CAL_FIN(0);
@@ -454,8 +469,8 @@ static void atomico(void)
     if (vg.fallo) {
         /* Lo que se vio en la carpeta es lo primero que pasó: su motivo, y su corrida. */
         snprintf(motivo, sizeof motivo, "%s", vg.motivo);
-        de_lenta = vg.de == 1;
-        de_lleno = vg.de == 2;
+        de_lenta = vg.de == CORRIDA_LENTA;
+        de_lleno = vg.de == CORRIDA_LLENA;
     }
     if (ok && !lleno_sin_nombre_final(&ll, motivo, sizeof motivo)) {
         ok = 0;
