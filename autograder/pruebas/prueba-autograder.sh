@@ -43,15 +43,25 @@ huella() {
 # máquina, ni se matan. Un solo grep lee el entorno de todos los procesos (-z: cada variable
 # es una «línea», -x: la variable entera, como antes): antes eran tr y grep por cada proceso
 # de la máquina, unos 600 procesos por caso con las partes calificando a la vez, y se iba en
-# eso casi medio segundo de CPU por caso. Un proceso que muere mientras se lee no cuenta.
-supervivientes() {
-  local marca="CURSO_PRUEBAS_MARCA=$1" f p
+# eso casi medio segundo de CPU por caso. Un proceso que muere mientras se lee no cuenta: si
+# alguno lleva la marca, se vuelve a mirar un segundo después y solo cuentan los que siguen
+# (la pasada del 06-12-2026 vio uno, sin línea de órdenes, de asm_fork, que ni llega a
+# ejecutarse: un proceso de la calificación a medio morir, no uno que sobrevive).
+con_marca() {
+  local f p
   while IFS= read -r -d '' f; do
     p=${f#/proc/}
     p=${p%/environ}
-    [ "$p" = "$$" ] && continue
+    [ "$p" = "$$" ] || echo "$p"
+  done < <(grep -lZzxF -- "CURSO_PRUEBAS_MARCA=$1" /proc/[0-9]*/environ 2>/dev/null)
+}
+supervivientes() {
+  local p
+  [ -n "$(con_marca "$1")" ] || return 0
+  sleep 1
+  for p in $(con_marca "$1"); do
     echo "$p $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | cut -c1-200)"
-  done < <(grep -lZzxF -- "$marca" /proc/[0-9]*/environ 2>/dev/null)
+  done
 }
 
 # Los archivos hostiles, por su nombre: los del motor (autograder/hostiles/) y los de cada

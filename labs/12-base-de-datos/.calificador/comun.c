@@ -194,7 +194,7 @@ static int ejecutar_en(const char *cadena, const char *sql)
     return ok;
 }
 
-/* Nadie entra en la base curso: los programas, cada uno en la de su verificación (c_<id>, que
+/* Nadie entra en la base curso: los programas, cada uno en la de su verificación (c_<azar>, que
  * se borra WITH (FORCE) al acabarla, con su papel: papel_propio). La base curso que postgres.sh le
  * da, suya, sería una base en la que una sesión del programa sobrevive a su verificación (una
  * sentencia larga sigue en el servidor aunque el programa cierre) y escribe fuera de la cuota de
@@ -342,7 +342,7 @@ static int papel_propio(PGconn *admin, base_t *b)
              b->papel, b->papel, clave, b->nombre, b->nombre, b->papel);
     if (!ejecutar(admin, sql))
         return 0;
-    /* «host=CARPETA port=N user=curso password=K dbname=c_<id>»: la misma, con su papel. */
+    /* «host=CARPETA port=N user=curso password=K dbname=c_<azar>»: la misma, con su papel. */
     return cadena_con_papel(b, b->papel, clave, b->conexion, sizeof b->conexion,
                             "preparar la base de datos de la verificación");
 }
@@ -364,8 +364,8 @@ static int guardar_secreto(PGconn *c, const base_t *b)
     return ok;
 }
 
-static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro,
-                    int primeras, int primeras_ms, int ultima, int ultima_ms, int falla)
+static int preparar(base_t *b, preparacion_t prep, int lento_ms, const char *otro, int primeras,
+                    int primeras_ms, int ultima, int ultima_ms, int falla)
 {
     memset(b, 0, sizeof *b);
     b->lento_ms = lento_ms;
@@ -375,10 +375,9 @@ static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms,
      * leerlo. */
     snprintf(b->ficha, sizeof b->ficha, "%08llx", (unsigned long long)cal_azar(0, 0xffffffffLL));
     /* El nombre de la base (y con él el del papel, p_<base>), al azar y no el de la verificación
-     * (`id`, antes c_sigint, c_fifo…): va en la cadena de conexión, y con él el programa sabía
-     * en qué verificación estaba y podía portarse distinto en cada una (el adversario de la
-     * sesión 88: un statement_timeout solo en la de sigint, 100/100 sin cancelar nada). */
-    (void)id;
+     * (antes c_sigint, c_fifo…): va en la cadena de conexión, y con él el programa sabía en qué
+     * verificación estaba y podía portarse distinto en cada una (el adversario de la sesión 88:
+     * un statement_timeout solo en la de sigint, 100/100 sin cancelar nada). */
     snprintf(b->nombre, sizeof b->nombre, "c_%08llx%08llx",
              (unsigned long long)cal_azar(0, 0xffffffffLL),
              (unsigned long long)cal_azar(0, 0xffffffffLL));
@@ -478,26 +477,25 @@ static int preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms,
     return ok;
 }
 
-int base_preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro)
+int base_preparar(base_t *b, preparacion_t prep, int lento_ms, const char *otro)
 {
-    return preparar(b, id, prep, lento_ms, otro, 0, 0, 0, 0, 0);
+    return preparar(b, prep, lento_ms, otro, 0, 0, 0, 0, 0);
 }
 
-int base_preparar_lenta(base_t *b, const char *id, int lento_ms, int primeras, int primeras_ms)
+int base_preparar_lenta(base_t *b, int lento_ms, int primeras, int primeras_ms)
 {
-    return preparar(b, id, TABLA_LENTA, lento_ms, NULL, primeras, primeras_ms, 0, 0, 0);
+    return preparar(b, TABLA_LENTA, lento_ms, NULL, primeras, primeras_ms, 0, 0, 0);
 }
 
-int base_preparar_lenta_fin(base_t *b, const char *id, int lento_ms, int primeras, int primeras_ms,
-                            int ultima, int ultima_ms)
+int base_preparar_lenta_fin(base_t *b, int lento_ms, int primeras, int primeras_ms, int ultima,
+                            int ultima_ms)
 {
-    return preparar(b, id, TABLA_LENTA, lento_ms, NULL, primeras, primeras_ms, ultima, ultima_ms,
-                    0);
+    return preparar(b, TABLA_LENTA, lento_ms, NULL, primeras, primeras_ms, ultima, ultima_ms, 0);
 }
 
-int base_preparar_falla(base_t *b, const char *id, int falla)
+int base_preparar_falla(base_t *b, int falla)
 {
-    return preparar(b, id, TABLA_LENTA, 0, NULL, 0, 0, 0, 0, falla);
+    return preparar(b, TABLA_LENTA, 0, NULL, 0, 0, 0, 0, falla);
 }
 
 /* Las lecturas del programa (sus SELECT sobre usuarios) pasan por una política de seguridad de
@@ -1650,11 +1648,31 @@ typedef struct {
     int n, canceladas;
 } cancelaciones_lectura_t;
 
+/* Dónde acaba una cancelación de verdad: dentro del disparador del calificador (su pg_sleep), que
+ * el programa no puede definir ni cambiar (calif.solo_tablas), según la última línea del «context».
+ * Una línea con el mismo código, el mismo mensaje, el mismo proceso y la misma transacción virtual
+ * la escribe también un bloque DO del programa que captura su propio statement_timeout (EXCEPTION
+ * WHEN query_canceled) y lanza otra con RAISE (el adversario de la sesión 88); su «context» es
+ * «PL/pgSQL function inline_code_block…». */
+#define BASE_CANCELADA_EN "PL/pgSQL function calif.lento() line "
+
+/* 1 si el marco más externo del «context» (su última línea: «SQL statement "SELECT
+ * pg_sleep(…)"» y, debajo, «PL/pgSQL function calif.lento() line 1 at PERFORM») es el
+ * disparador del calificador. Solo la última: el texto de una sentencia del programa sale entero
+ * en su línea «SQL statement "…"», saltos de línea incluidos, y podría llevar una línea
+ * idéntica. */
+static int cancelada_en_lento(const char *contexto)
+{
+    const char *ultima = strrchr(contexto, '\n');
+    ultima = ultima != NULL ? ultima + 1 : contexto;
+    return strncmp(ultima, BASE_CANCELADA_EN, strlen(BASE_CANCELADA_EN)) == 0;
+}
+
 /* La línea del 57014 lleva «context» (el servidor la cancela dentro del disparador del
- * calificador), así que no pasa por mensaje_del_servidor. No hace falta: una escrita por el
- * programa (RAISE … USING ERRCODE = '57014') sería de otra transacción, porque la de la
- * sentencia en curso solo acaba cuando la cancelan o se corta. Y con su mensaje: un
- * statement_timeout del programa (en su cadena, options='-c statement_timeout=3000') acaba
+ * calificador), así que no pasa por mensaje_del_servidor. Se pide lo que solo deja una
+ * cancelación de verdad: el código, el proceso y la transacción virtual de una sentencia que
+ * estaba en curso, su mensaje y dónde ocurrió (arriba). Con su mensaje: un
+ * statement_timeout del programa (en su cadena, options='-c statement_timeout=2000') acaba
  * la sentencia con el mismo 57014 y en la misma transacción, sin cancelar nada (el adversario
  * de la sesión 88: 7 puntos de sigint). El mensaje, en inglés siempre: el clúster arranca con
  * lc_messages=C, que el papel no puede cambiar. */
@@ -1670,11 +1688,13 @@ static int cancelaciones_leer(FILE *f, void *datos)
             continue;
         const char *codigo = json_string_value(json_object_get(l, "state_code"));
         const char *mensaje = json_string_value(json_object_get(l, "message"));
+        const char *contexto = json_string_value(json_object_get(l, "context"));
         const char *vxid = json_string_value(json_object_get(l, "vxid"));
         int pid = (int)json_integer_value(json_object_get(l, "pid"));
         if (linea_de_base(l, x->b) && es_del_programa(l, x->b) && codigo != NULL &&
             strcmp(codigo, "57014") == 0 && mensaje != NULL &&
-            strcmp(mensaje, BASE_CANCELADA_POR_PETICION) == 0 && vxid != NULL)
+            strcmp(mensaje, BASE_CANCELADA_POR_PETICION) == 0 && contexto != NULL &&
+            cancelada_en_lento(contexto) && vxid != NULL)
             for (int i = 0; i < x->n && i < 16; i++)
                 if (x->v[i].pid == pid && strcmp(x->v[i].vxid, vxid) == 0)
                     vista[i] = 1;

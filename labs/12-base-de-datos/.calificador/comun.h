@@ -9,7 +9,7 @@
  * calificación: los demás clústeres de esa calificación (el de cada verificación que el ejecutor
  * repite sola, otro proceso, y el propio de servidor_cae) copian una plantilla que deja el primero
  * en TMPDIR (base_plantilla). Cada verificación
- * trabaja en su propia base de datos (c_<id>) y el programa llega al servidor por el socket
+ * trabaja en su propia base de datos (c_<azar>) y el programa llega al servidor por el socket
  * unix, cuya carpeta se monta en la caja: la red de la caja es otra y no ve 127.0.0.1 de fuera.
  *
  * Las pruebas de cargo salen del servidor, nunca de lo que el programa dice: las filas, un
@@ -128,21 +128,22 @@ const char *base_plantilla(void);
  * del programa solo entra en las bases de las verificaciones. 1 si fue bien (si no, anotado). */
 int base_solo_sus_bases(const char *dir);
 
-/* Crea la base de datos c_<id> en el servidor de la calificación (o en el de `otro`, una
- * carpeta de postgres.sh ya en marcha) y la prepara. 1 si todo fue bien. */
-int base_preparar(base_t *b, const char *id, preparacion_t prep, int lento_ms, const char *otro);
+/* Crea una base de datos de nombre al azar (c_<16 cifras hexadecimales>, con su papel) en el
+ * servidor de la calificación (o en el de `otro`, una carpeta de postgres.sh ya en marcha) y la
+ * prepara. 1 si todo fue bien. */
+int base_preparar(base_t *b, preparacion_t prep, int lento_ms, const char *otro);
 
 /* Como base_preparar con TABLA_LENTA, pero las inserciones de id ≤ `primeras` tardan
  * `primeras_ms` (las demás, `lento_ms`). */
-int base_preparar_lenta(base_t *b, const char *id, int lento_ms, int primeras, int primeras_ms);
+int base_preparar_lenta(base_t *b, int lento_ms, int primeras, int primeras_ms);
 
 /* Como base_preparar_lenta, y además la inserción de id `ultima` tarda `ultima_ms`. */
-int base_preparar_lenta_fin(base_t *b, const char *id, int lento_ms, int primeras, int primeras_ms,
-                            int ultima, int ultima_ms);
+int base_preparar_lenta_fin(base_t *b, int lento_ms, int primeras, int primeras_ms, int ultima,
+                            int ultima_ms);
 
 /* Como TABLA_LENTA sin esperas, pero el servidor rechaza la inserción de la fila `falla` con
  * el error «calificador: fila <falla> rechazada (<b->ficha>)». */
-int base_preparar_falla(base_t *b, const char *id, int falla);
+int base_preparar_falla(base_t *b, int falla);
 
 /* Limita a `limite` las conexiones del papel del programa a la base b (ALTER DATABASE …
  * CONNECTION LIMIT; las del calificador, superusuario, no cuentan): la siguiente la rechaza el

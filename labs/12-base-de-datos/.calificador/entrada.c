@@ -56,7 +56,7 @@ static void argumentos(void)
     cal_esperado("-p 0, -p 101, -n 0 y -n 12x, con una base que funciona: cada uno sale con 2 en "
                  "menos de 5 s, con un mensaje en stderr y nada en stdout");
     base_t b;
-    if (!base_preparar(&b, "argumentos", SIN_TABLA, 0, NULL))
+    if (!base_preparar(&b, SIN_TABLA, 0, NULL))
         CAL_FIN(0);
     for (size_t i = 0; i < sizeof malos / sizeof malos[0]; i++) {
         const char *args[] = {malos[i][0], malos[i][1], NULL};

@@ -17,7 +17,7 @@ static void reemplaza_rotas(void)
                  "secuencial: código 0 y las 10 CONSULTA correctas");
     base_t b;
     cal_proceso_t *p;
-    if (!base_preparar(&b, "reemplaza_rotas", TABLA_LENTA, 2 * LENTO_MS, NULL) ||
+    if (!base_preparar(&b, TABLA_LENTA, 2 * LENTO_MS, NULL) ||
         !base_vigilar_lecturas(&b, LECTURA_AL_REVES) ||
         !base_lanzar_vigilando_cierre(&b, base_args_normal, 30, &p))
         CAL_FIN(0);
@@ -120,14 +120,14 @@ static void reemplaza_rotas(void)
  * ya pasó) y un mensaje en stderr. Con `filas` > 0 (las de la fase concurrente), cada inserción
  * tarda `lento_ms` y, tras el rechazo, el programa no sigue con ellas: la primera petición de la
  * cola se entera y todo termina. */
-static int rechazada_tras_abrir(const char *id, int limite, const char *const *args,
-                                const char *que, int lento_ms, int filas)
+static int rechazada_tras_abrir(int limite, const char *const *args, const char *que, int lento_ms,
+                                int filas)
 {
     base_t b;
     cal_proceso_t *p;
     cal_nota("Con la base limitada a %d %s: se rechaza %s.", limite,
              limite == 1 ? "conexión" : "conexiones", que);
-    if (!base_preparar(&b, id, TABLA_LENTA, lento_ms, NULL) || !base_limitar(&b, limite) ||
+    if (!base_preparar(&b, TABLA_LENTA, lento_ms, NULL) || !base_limitar(&b, limite) ||
         !base_lanzar_vigilando_cierre(&b, args, 20, &p))
         return 0;
     if (!base_esperar_fin(p, 10000, 1))
@@ -186,7 +186,7 @@ static int sustituta_rechazada(void)
     cal_proceso_t *p;
     cal_nota("Con las conexiones del pool cortadas en la fase secuencial y la base cerrada a "
              "conexiones nuevas: se rechazan las sustitutas, en la fase de consultas.");
-    if (!base_preparar(&b, "rechaza_consultas", TABLA_LENTA, SUSTITUTA_LENTO_MS, NULL) ||
+    if (!base_preparar(&b, TABLA_LENTA, SUSTITUTA_LENTO_MS, NULL) ||
         !base_lanzar(&b, args, 0, 30, &p))
         return 0;
     PGconn *c = base_conectar(&b);
@@ -258,7 +258,7 @@ static int insercion_cortada(void)
     base_t b;
     cal_proceso_t *p;
     cal_nota("Con una conexión del pool cortada con su INSERT en curso:");
-    if (!base_preparar(&b, "insercion_cortada", TABLA_LENTA, CORTADA_LENTO_MS, NULL) ||
+    if (!base_preparar(&b, TABLA_LENTA, CORTADA_LENTO_MS, NULL) ||
         !base_lanzar(&b, args, 0, 30, &p))
         return 0;
     PGconn *c = base_conectar(&b);
@@ -304,9 +304,8 @@ static void servidor_cae(void)
                  "en la fase de consultas");
     static const char *const args_sec[] = {"-n", "5", "-p", "1", NULL};
     static const char *const args_pool[] = {"-n", "10", "-p", "4", NULL};
-    if (!rechazada_tras_abrir("rechaza_secuencial", 1, args_sec, "la conexión secuencial", 0, 0) ||
-        !rechazada_tras_abrir("rechaza_pool", 1, args_pool, "la segunda conexión del pool",
-                              RECHAZO_LENTO_MS, 10) ||
+    if (!rechazada_tras_abrir(1, args_sec, "la conexión secuencial", 0, 0) ||
+        !rechazada_tras_abrir(1, args_pool, "la segunda conexión del pool", RECHAZO_LENTO_MS, 10) ||
         !sustituta_rechazada() || !insercion_cortada())
         CAL_FIN(0);
     /* La carpeta de cal_carpeta es del usuario de la caja: el servidor va en una subcarpeta que
@@ -331,8 +330,7 @@ static void servidor_cae(void)
     base_t b;
     cal_proceso_t *p;
     int ok = 0;
-    if (base_preparar(&b, "servidor_cae", TABLA_LENTA, 200, dir) &&
-        base_lanzar(&b, base_args_normal, 0, 30, &p)) {
+    if (base_preparar(&b, TABLA_LENTA, 200, dir) && base_lanzar(&b, base_args_normal, 0, 30, &p)) {
         PGconn *c = base_conectar(&b);
         long long activas = c != NULL ? base_esperar_en_curso(c, p, 1, 0, 0, 10000) : 0;
         PQfinish(c);
@@ -479,10 +477,8 @@ static void sentencia_falla(void)
                  "consultas: código 1, en stderr la sentencia que falló (INSERT … o SELECT …) y el "
                  "error del servidor, y ninguna inserción después",
                  falla_c, falla_s);
-    if (!base_preparar_falla(&bc, "sentencia_falla", falla_c) ||
-        !base_preparar_falla(&bs, "sentencia_falla_sec", falla_s) ||
-        !base_preparar_falla(&bq, "sentencia_falla_consulta", 0) ||
-        !base_vigilar_lecturas(&bq, LECTURA_RECHAZADA) ||
+    if (!base_preparar_falla(&bc, falla_c) || !base_preparar_falla(&bs, falla_s) ||
+        !base_preparar_falla(&bq, 0) || !base_vigilar_lecturas(&bq, LECTURA_RECHAZADA) ||
         !base_lanzar_vigilando_cierre(&bc, args, 20, &pc) ||
         !base_lanzar_vigilando_cierre(&bs, args, 20, &ps) ||
         !base_lanzar_vigilando_cierre(&bq, args, 20, &pq))

@@ -138,19 +138,16 @@ static void valgrind(void)
     static const char *const args_sigint[] = {"-n", "10", "-p", "3", NULL};
     /* Las dos pasadas a la vez (valgrind es lo más lento de la calificación). La segunda, por el
      * camino de error: el PGresult de una sentencia que falla también es del programa. */
-    if (!base_preparar(&b, "valgrind", SIN_TABLA, 0, NULL) ||
-        !base_preparar_falla(&bf, "valgrind_falla", 7) ||
-        !base_preparar_falla(&bs, "valgrind_falla_sec", 15) ||
-        !base_preparar(&bt, "valgrind_ajena", TABLA_DISTINTA, 0, NULL) ||
-        !base_preparar(&bl, "valgrind_limite", TABLA_LENTA, 0, NULL) || !base_limitar(&bl, 1) ||
-        !base_preparar_falla(&bq, "valgrind_consulta", 0) ||
-        !base_vigilar_lecturas(&bq, LECTURA_RECHAZADA) || !base_lanzar(&b, args, 1, 100, &p) ||
-        !base_lanzar(&bf, args_falla, 1, 100, &pf) || !base_lanzar(&bs, args_falla, 1, 100, &ps) ||
-        !base_lanzar(&bt, args_ajena, 1, 100, &pt) || !base_lanzar(&bl, args_limite, 1, 100, &pl) ||
-        !base_lanzar(&bq, args_ajena, 1, 100, &pq) ||
-        !base_preparar(&br, "valgrind_rotas", TABLA_LENTA, 2 * LENTO_MS, NULL) ||
+    if (!base_preparar(&b, SIN_TABLA, 0, NULL) || !base_preparar_falla(&bf, 7) ||
+        !base_preparar_falla(&bs, 15) || !base_preparar(&bt, TABLA_DISTINTA, 0, NULL) ||
+        !base_preparar(&bl, TABLA_LENTA, 0, NULL) || !base_limitar(&bl, 1) ||
+        !base_preparar_falla(&bq, 0) || !base_vigilar_lecturas(&bq, LECTURA_RECHAZADA) ||
+        !base_lanzar(&b, args, 1, 100, &p) || !base_lanzar(&bf, args_falla, 1, 100, &pf) ||
+        !base_lanzar(&bs, args_falla, 1, 100, &ps) || !base_lanzar(&bt, args_ajena, 1, 100, &pt) ||
+        !base_lanzar(&bl, args_limite, 1, 100, &pl) || !base_lanzar(&bq, args_ajena, 1, 100, &pq) ||
+        !base_preparar(&br, TABLA_LENTA, 2 * LENTO_MS, NULL) ||
         !base_lanzar(&br, args_limite, 1, 100, &pr) ||
-        !base_preparar(&bc, "valgrind_sigint", TABLA_LENTA, 30000, NULL) ||
+        !base_preparar(&bc, TABLA_LENTA, 30000, NULL) ||
         !base_lanzar(&bc, args_sigint, 1, 100, &pc))
         CAL_FIN(0);
     cortar_pool_valgrind(&br, pr, 10);

@@ -19,8 +19,7 @@ static void nombre(void)
     base_t b;
     cal_proceso_t *p;
     static const char *const args[] = {"-n", "10", "-p", "3", NULL};
-    if (!base_preparar(&b, "nombre", TABLA_LENTA, LENTO_MS, NULL) ||
-        !base_lanzar(&b, args, 0, 30, &p))
+    if (!base_preparar(&b, TABLA_LENTA, LENTO_MS, NULL) || !base_lanzar(&b, args, 0, 30, &p))
         CAL_FIN(0);
     /* El nombre se juzga aunque el programa no termine (eso lo juzgan cierre y las demás): la
      * prueba son las conexiones que el servidor ya autorizó. Uno colgado se para a los 10 s. */

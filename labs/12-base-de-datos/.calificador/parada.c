@@ -61,8 +61,8 @@ static void cierre(void)
      * (ya abierta) mientras las otras 3 del pool aún se están abriendo; cerrar también esas. */
     /* Las lecturas lentas: mientras la primera de cada conexión del pool espera en el servidor,
      * la conexión secuencial ya debe estar cerrada (se cierra al acabar su fase). */
-    if (!base_preparar(&b, "cierre", TABLA_LENTA, LENTO_MS, NULL) ||
-        !base_vigilar_lecturas(&b, LECTURA_LENTA) || !base_preparar_falla(&bf, "cierre_falla", 1) ||
+    if (!base_preparar(&b, TABLA_LENTA, LENTO_MS, NULL) ||
+        !base_vigilar_lecturas(&b, LECTURA_LENTA) || !base_preparar_falla(&bf, 1) ||
         !base_lanzar(&b, base_args_normal, 0, 30, &p) || !base_lanzar(&bf, args_falla, 0, 20, &pf))
         CAL_FIN(0);
     if (!cierra_abriendose(&bf, pf) || !base_esperar_fin(p, 25000, 0))
@@ -144,6 +144,20 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
         PQfinish(c);
         return 0;
     }
+    /* Las que se juzgan son inserciones en la tabla lenta: si lo que tiene en curso no lo es
+     * (un SELECT pg_sleep, o una inserción con un comentario delante más largo de lo que guarda
+     * pg_stat_activity), la lista quedaba vacía y la cancelación se daba por buena sin mirar
+     * nada (el adversario de la sesión 88). */
+    if (n_vuelo < en_vuelo) {
+        cal_obtenido("en la fase %s, el servidor vio %lld %s del programa en curso, pero solo "
+                     "%d %s en usuarios: lo que tiene en curso al llegar Ctrl+C deben ser sus "
+                     "inserciones",
+                     fase, activas, texto_plural(activas, "sentencia", "sentencias"), n_vuelo,
+                     texto_plural(n_vuelo, "era una inserción", "eran inserciones"));
+        PQfinish(c);
+        cal_nota_salida(p, 10);
+        return 0;
+    }
     cal_senal(p, SIGINT);
     if (!base_esperar_fin(p, 3000, 130)) {
         PQfinish(c);
@@ -213,11 +227,11 @@ static void sigint(void)
                  "servidor: cada una, cancelada (según el registro del servidor)");
     base_t b;
     static const char *const args[] = {"-n", "10", "-p", "3", NULL};
-    if (!base_preparar(&b, "sigint", TABLA_LENTA, 30000, NULL) ||
+    if (!base_preparar(&b, TABLA_LENTA, 30000, NULL) ||
         !sigint_en_vuelo(&b, args, 3, "concurrente", 0))
         CAL_FIN(0);
     /* La secuencial: las 3 concurrentes van al momento; las de la secuencial tardan 30 s. */
     static const char *const args_sec[] = {"-n", "3", "-p", "3", NULL};
-    CAL_FIN(base_preparar_lenta(&b, "sigint_secuencial", 30000, 3, 0) &&
+    CAL_FIN(base_preparar_lenta(&b, 30000, 3, 0) &&
             sigint_en_vuelo(&b, args_sec, 1, "secuencial", 3));
 }

@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 /* Prepara la base con la tabla lenta, lanza la ejecución normal y espera a que termine. */
-static int ejecucion_normal(base_t *b, const char *id, preparacion_t prep, cal_proceso_t **p)
+static int ejecucion_normal(base_t *b, preparacion_t prep, cal_proceso_t **p)
 {
-    if (!base_preparar(b, id, prep, LENTO_MS, NULL))
+    if (!base_preparar(b, prep, LENTO_MS, NULL))
         return 0;
     if (!base_lanzar(b, base_args_normal, 0, 30, p))
         return 0;
@@ -84,8 +84,8 @@ static void concurrencia(void)
     int n;
     /* Con al menos la mitad de las filas de la secuencial (las que falten las cobra filas): de
      * ella se mira cuántas sentencias INSERT la hicieron. */
-    if (!ejecucion_normal(&b, "concurrencia", TABLA_LENTA, &p) ||
-        !base_registro_fases(&b, &v, &n, N / 2) || !hubo_pool(v, n)) {
+    if (!ejecucion_normal(&b, TABLA_LENTA, &p) || !base_registro_fases(&b, &v, &n, N / 2) ||
+        !hubo_pool(v, n)) {
         free(v);
         CAL_FIN(0);
     }
@@ -128,7 +128,7 @@ static void limite_pool(void)
     cal_proceso_t *p;
     insercion_t *v = NULL;
     int n;
-    if (!ejecucion_normal(&b, "limite_pool", TABLA_LENTA, &p))
+    if (!ejecucion_normal(&b, TABLA_LENTA, &p))
         CAL_FIN(0);
     base_esperar_sin_conexiones(&b, 3000);
     sesiones_t s;
@@ -170,7 +170,7 @@ static int ninguna_detras_de_la_lenta(void)
     int n;
     cal_nota("Y con solo la fila %d lenta (%.1f s; las demás, %d ms):", FILA_LENTA,
              FILA_LENTA_MS / 1000.0, LENTO_MS);
-    if (!base_preparar_lenta_fin(&b, "fifo_lenta", LENTO_MS, 0, 0, FILA_LENTA, FILA_LENTA_MS) ||
+    if (!base_preparar_lenta_fin(&b, LENTO_MS, 0, 0, FILA_LENTA, FILA_LENTA_MS) ||
         !base_lanzar(&b, base_args_normal, 0, 30, &p) || !base_esperar_fin(p, 25000, -1) ||
         !base_registro_fases(&b, &v, &n, 0)) {
         free(v);
@@ -218,7 +218,7 @@ static void fifo(void)
     cal_proceso_t *p;
     insercion_t *v = NULL;
     int n;
-    if (!ejecucion_normal(&b, "fifo", TABLA_LENTA, &p) || !base_registro_fases(&b, &v, &n, 0) ||
+    if (!ejecucion_normal(&b, TABLA_LENTA, &p) || !base_registro_fases(&b, &v, &n, 0) ||
         !hubo_pool(v, n)) {
         free(v);
         CAL_FIN(0);
@@ -252,8 +252,7 @@ static int preparacion_con_una(void)
 {
     base_t b;
     cal_proceso_t *p;
-    if (!base_preparar(&b, "perezoso_prep", TABLA_LENTA, 0, NULL) ||
-        !base_vaciado_lento(&b, PREPARACION_LENTA_MS) ||
+    if (!base_preparar(&b, TABLA_LENTA, 0, NULL) || !base_vaciado_lento(&b, PREPARACION_LENTA_MS) ||
         !base_lanzar(&b, base_args_normal, 0, 30, &p))
         return 0;
     PGconn *c = base_conectar(&b);
@@ -317,7 +316,7 @@ static void perezoso(void)
     cal_proceso_t *p;
     insercion_t *v = NULL;
     static const char *const args[] = {"-p", "10", "-n", "3", NULL};
-    if (!base_preparar(&b, "perezoso", TABLA_LENTA, 300, NULL) || !base_lanzar(&b, args, 0, 30, &p))
+    if (!base_preparar(&b, TABLA_LENTA, 300, NULL) || !base_lanzar(&b, args, 0, 30, &p))
         CAL_FIN(0);
     if (!base_esperar_fin(p, 20000, -1))
         CAL_FIN(0);

@@ -96,7 +96,7 @@ static void salida(void)
      * tardan al revés de como llegan (LECTURA_AL_REVES): las CONSULTA impresas según llegan
      * salen desordenadas siempre (antes, solo si la máquina las desordenaba: sin nada al lado,
      * el mutante consultas_al_llegar sacaba 100). */
-    if (!base_preparar_lenta_fin(&b, "salida", LENTO_MS, TAMANO, PRIMERAS_MS, N, ULTIMA_MS) ||
+    if (!base_preparar_lenta_fin(&b, LENTO_MS, TAMANO, PRIMERAS_MS, N, ULTIMA_MS) ||
         !base_vaciado_lento(&b, VACIADO_MS) || !base_vigilar_lecturas(&b, LECTURA_AL_REVES) ||
         !base_lanzar(&b, base_args_normal, 0, 30, &p))
         CAL_FIN(0);

@@ -181,8 +181,7 @@ static void preparacion(void)
     base_t b, bf;
     cal_proceso_t *p, *pf;
     static const char *const args[] = {"-n", PREP_N, "-p", "1", NULL};
-    if (!base_preparar(&b, "preparacion", SIN_TABLA, 0, NULL) ||
-        !base_preparar(&bf, "preparacion_filas", TABLA_CON_FILAS, 0, NULL) ||
+    if (!base_preparar(&b, SIN_TABLA, 0, NULL) || !base_preparar(&bf, TABLA_CON_FILAS, 0, NULL) ||
         !base_lanzar(&b, args, 0, 25, &p) || !base_lanzar(&bf, args, 0, 25, &pf))
         CAL_FIN(0);
     int ok = preparacion_vista(&b, p, "sin tabla") &&
@@ -205,9 +204,9 @@ static void filas(void)
     base_t b, bl;
     cal_proceso_t *p, *pl;
     static const char *const args_largas[] = {"-n", "600", "-p", "4", NULL};
-    if (!base_preparar(&b, "filas", SIN_TABLA, 0, NULL) ||
-        !base_preparar(&bl, "filas_largas", TABLA_LENTA, 0, NULL) || !base_limitar(&bl, 6) ||
-        !base_lanzar(&b, base_args_normal, 0, 30, &p) || !base_lanzar(&bl, args_largas, 0, 30, &pl))
+    if (!base_preparar(&b, SIN_TABLA, 0, NULL) || !base_preparar(&bl, TABLA_LENTA, 0, NULL) ||
+        !base_limitar(&bl, 6) || !base_lanzar(&b, base_args_normal, 0, 30, &p) ||
+        !base_lanzar(&bl, args_largas, 0, 30, &pl))
         CAL_FIN(0);
     PGconn *c = base_conectar(&b);
     if (c == NULL)
@@ -306,12 +305,12 @@ static void filas(void)
 
 /* Lanza -n 5 -p 2 sobre una tabla ajena ya preparada y comprueba que sale con 1, con mensaje, y
  * que la tabla sigue como estaba: `filas` filas, `forma` (columna tipo anulable, …). */
-static int tabla_intacta(preparacion_t prep, const char *id, long long filas, const char *forma)
+static int tabla_intacta(preparacion_t prep, long long filas, const char *forma)
 {
     base_t b;
     cal_proceso_t *p;
     static const char *const args[] = {"-n", "5", "-p", "2", NULL};
-    if (!base_preparar(&b, id, prep, 0, NULL))
+    if (!base_preparar(&b, prep, 0, NULL))
         return 0;
     cal_nota("Con la tabla usuarios «%s» (YES/NO: si la columna admite NULL) y %lld %s:", forma,
              filas, filas == 1 ? "fila" : "filas");
@@ -350,7 +349,7 @@ static int tabla_vaciada(void)
     base_t b;
     cal_proceso_t *p;
     static const char *const args[] = {"-n", "5", "-p", "2", NULL};
-    if (!base_preparar(&b, "tabla_con_filas", TABLA_CON_FILAS, 0, NULL))
+    if (!base_preparar(&b, TABLA_CON_FILAS, 0, NULL))
         return 0;
     cal_nota("Con la tabla usuarios del enunciado y 4 filas de antes (ids -7, 1, 3 y 90210):");
     /* Con cualquier código, y parado si no sale (haya impreso POOL o no): lo que se juzga es
@@ -417,20 +416,16 @@ static void tabla_distinta(void)
                  "más; nombre_completo en vez de nombre; correo que no admite NULL): código 1, "
                  "un mensaje en stderr y la tabla intacta. Y con una de la forma del enunciado y "
                  "filas de antes, vaciarla");
-    int ok = tabla_intacta(TABLA_DISTINTA, "tabla_distinta", 2,
-                           "id integer YES, nombre character varying YES") &&
-             tabla_intacta(TABLA_ANULABLE, "tabla_anulable", 1,
-                           "id integer NO, nombre text YES, correo text YES") &&
-             tabla_intacta(TABLA_BIGINT, "tabla_bigint", 1,
-                           "id bigint NO, nombre text NO, correo text YES") &&
-             tabla_intacta(TABLA_DESORDENADA, "tabla_desordenada", 1,
-                           "nombre text NO, id integer NO, correo text YES") &&
-             tabla_intacta(TABLA_AMPLIADA, "tabla_ampliada", 1,
-                           "id integer NO, nombre text NO, correo text YES, alta date YES") &&
-             tabla_intacta(TABLA_RENOMBRADA, "tabla_renombrada", 1,
-                           "id integer NO, nombre_completo text NO, correo text YES") &&
-             tabla_intacta(TABLA_CORREO_NO_NULO, "tabla_correo_no_nulo", 1,
-                           "id integer NO, nombre text NO, correo text NO") &&
-             tabla_vaciada();
+    int ok =
+        tabla_intacta(TABLA_DISTINTA, 2, "id integer YES, nombre character varying YES") &&
+        tabla_intacta(TABLA_ANULABLE, 1, "id integer NO, nombre text YES, correo text YES") &&
+        tabla_intacta(TABLA_BIGINT, 1, "id bigint NO, nombre text NO, correo text YES") &&
+        tabla_intacta(TABLA_DESORDENADA, 1, "nombre text NO, id integer NO, correo text YES") &&
+        tabla_intacta(TABLA_AMPLIADA, 1,
+                      "id integer NO, nombre text NO, correo text YES, alta date YES") &&
+        tabla_intacta(TABLA_RENOMBRADA, 1,
+                      "id integer NO, nombre_completo text NO, correo text YES") &&
+        tabla_intacta(TABLA_CORREO_NO_NULO, 1, "id integer NO, nombre text NO, correo text NO") &&
+        tabla_vaciada();
     CAL_FIN(ok);
 }

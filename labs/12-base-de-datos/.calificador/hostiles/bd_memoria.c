@@ -11,7 +11,10 @@
  *  - al acabar todas, «CONEXIONES ABIERTAS k, NEGADAS m DE n» (m: las que rechazó el
  *    servidor), las cierra y sale con 1.
  * prueba-autograder (despues_bd_memoria) exige ninguna CONSEGUIDA, alguna NEGADA y alguna
- * conexión rechazada. Todo por libcurso (bd_conectar, bd_consultar): los medios del laboratorio. */
+ * conexión rechazada. Todo por libcurso (bd_conectar, bd_consultar): los medios del laboratorio.
+ *
+ * Con RECHAZADAS definido (bd_rechazadas.c, que va delante de este archivo en casos.tsv) no pide
+ * memoria: solo cuenta conexiones, y las de las ejecuciones que debe rechazar las dice aparte. */
 #include "curso/bd.h"
 
 #include <libpq-fe.h>
@@ -21,8 +24,11 @@
 #include <string.h>
 #include <uv.h>
 
+#ifndef RECHAZADAS
+#define RECHAZADAS 0
+#endif
 #define CONEXIONES 40
-#define MEMORIA    3
+#define MEMORIA    (RECHAZADAS ? 0 : 3)
 
 static const char *const GRANDE = "SELECT length(repeat('x', 300 * 1024 * 1024))";
 static bd_conexion_t *todas[CONEXIONES];
@@ -30,6 +36,8 @@ static int viva[CONEXIONES];
 static int abiertas;
 static int negadas;
 static int pendientes = CONEXIONES;
+static FILE *informe;
+static const char *con = "cualquier argumento";
 
 static void cerrada(bd_conexion_t *c, void *datos)
 {
@@ -43,7 +51,8 @@ static void una_menos(void)
     pendientes--;
     if (pendientes > 0)
         return;
-    printf("CONEXIONES ABIERTAS %d, NEGADAS %d DE %d\n", abiertas, negadas, CONEXIONES);
+    fprintf(informe, "CONEXIONES ABIERTAS %d, NEGADAS %d DE %d CON %s\n", abiertas, negadas,
+            CONEXIONES, con);
     for (int i = 0; i < CONEXIONES; i++)
         if (viva[i])
             bd_cerrar(todas[i], cerrada, NULL);
@@ -82,6 +91,18 @@ int main(int argc, char **argv)
 {
     if (argc < 2)
         return 1;
+    int rechazar = 0;
+    for (int i = 1; i + 1 < argc; i++) {
+        const char *o = argv[i], *v = argv[i + 1];
+        if ((strcmp(o, "-p") == 0 && (strcmp(v, "0") == 0 || strcmp(v, "101") == 0)) ||
+            (strcmp(o, "-n") == 0 && (strcmp(v, "0") == 0 || strcmp(v, "12x") == 0))) {
+            rechazar = 1;
+            con = strcmp(v, "101") == 0 ? "-p 101" : "otro argumento rechazado";
+        }
+    }
+    /* bd_memoria, todo en stdout (sale en el detalle de lo que pierde); bd_rechazadas, en stdout
+     * solo la línea de -p 101 (`argumentos` la enseña al fallar) y las demás en stderr. */
+    informe = !RECHAZADAS || strcmp(con, "-p 101") == 0 ? stdout : stderr;
     uv_loop_t *bucle = uv_default_loop();
     for (int i = 0; i < CONEXIONES; i++) {
         if (bd_conectar(bucle, &todas[i], argv[argc - 1], "basedatos", conectada,
@@ -90,5 +111,5 @@ int main(int argc, char **argv)
     }
     uv_run(bucle, UV_RUN_DEFAULT);
     fflush(stdout);
-    return 1;
+    return RECHAZADAS && rechazar ? 2 : 1;
 }
