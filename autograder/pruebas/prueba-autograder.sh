@@ -44,9 +44,13 @@ huella() {
 # es una «línea», -x: la variable entera, como antes): antes eran tr y grep por cada proceso
 # de la máquina, unos 600 procesos por caso con las partes calificando a la vez, y se iba en
 # eso casi medio segundo de CPU por caso. Un proceso que muere mientras se lee no cuenta: si
-# alguno lleva la marca, se vuelve a mirar un segundo después y solo cuentan los que siguen
-# (la pasada del 06-12-2026 vio uno, sin línea de órdenes, de asm_fork, que ni llega a
-# ejecutarse: un proceso de la calificación a medio morir, no uno que sobrevive).
+# alguno lleva la marca, se vuelve a mirar un segundo después y solo cuentan los que siguen.
+# La pasada del 06-12-2026 vio dos a medio morir: «sleep 0.2» en bd_en_grupo y uno ya sin línea
+# de órdenes en asm_fork (que ni llega a ejecutarse). Es, casi seguro, el sleep del muestreo de
+# calificar_en (comun.sh): su trap lo mata y sale sin esperarlo, y aquí se mira /proc antes de
+# que muera.
+# Allí se arreglaría con un wait en el trap, pero comun.sh está en la huella de los mutantes
+# (toda la pasada); esto, solo en la de los hostiles.
 con_marca() {
   local f p
   while IFS= read -r -d '' f; do
