@@ -156,14 +156,15 @@ static void registra_estado(void)
     CAL_FIN(ok && tiempos && pruebas);
 }
 
-/* URLs de «concurrencia»: más que el tope de 4 que se copia del limitador de la lección 4
- * (http_cliente_nuevo con max_simultaneas = 4): con él, la quinta espera a que acabe una. */
-#define CONCURRENTES 6
+/* URLs de «concurrencia»: más que los topes que se ponen al cliente (http_cliente_nuevo con
+ * max_simultaneas = 4, el del limitador de la lección 4, u 8, un número redondo): con uno, la
+ * siguiente espera a que acabe una. Con seis, un tope de 8 sacaba 100 (mutante tope_8). */
+#define CONCURRENTES 12
 
 CAL_PRUEBA(concurrencia, 20)
 static void concurrencia(void)
 {
-    cal_esperado("que las seis peticiones del primer ciclo (seis URL opacas que tardan 0.6 s) "
+    cal_esperado("que las doce peticiones del primer ciclo (doce URL opacas que tardan 0.6 s) "
                  "estén en curso a la vez en el servidor (la última en empezar lo hace antes de "
                  "que termine ninguna), llegue ese ciclo cuando llegue");
     opaca_t o[CONCURRENTES];
@@ -206,7 +207,7 @@ static void concurrencia(void)
         if (v[i][0].inicio_ms < origen)
             origen = v[i][0].inicio_ms;
     }
-    char desc[1024] = "";
+    char desc[2048] = "";
     size_t u = 0;
     for (int i = 0; i < CONCURRENTES; i++) {
         int w = n[i] > 0 ? snprintf(desc + u, sizeof desc - u, "\n  %s: de %llu a %llu ms",
@@ -218,7 +219,7 @@ static void concurrencia(void)
     }
     int ok = faltan == 0 && ultimo_inicio < primer_fin;
     if (ok)
-        cal_obtenido("las seis peticiones se solapan:%s", desc);
+        cal_obtenido("las doce peticiones se solapan:%s", desc);
     else if (faltan > 0)
         cal_obtenido("el servidor solo recibió %d de las peticiones del primer ciclo, que son %d "
                      "(esperando hasta %.0f s al primer OK y 2.6 s más):%s",
@@ -919,6 +920,21 @@ static void atender_a_medias(a_medias_t *a)
     }
 }
 
+/* Las líneas FALLO de `url` en `out` cuyo estado (su tercera palabra) es 0, o también 200 si
+ * `vale_200`. */
+static int fallos_con_estado(const char *out, const char *url, int vale_200)
+{
+    int n = cal_contar(out, "FALLO", url), con_estado = 0;
+    for (int i = 0; i < n; i++) {
+        char linea[1024], e[32];
+        cal_linea(out, "FALLO", url, i, linea, sizeof linea);
+        if (cal_palabra(linea, 2, e, sizeof e) != NULL &&
+            (strcmp(e, "0") == 0 || (vale_200 && strcmp(e, "200") == 0)))
+            con_estado++;
+    }
+    return con_estado;
+}
+
 CAL_PRUEBA(inalcanzable, 20)
 static void inalcanzable(void)
 {
@@ -927,7 +943,8 @@ static void inalcanzable(void)
                  "programa vivo y la otra URL (opaca, siempre 200) comprobándose (al menos 3 OK "
                  "respaldados por el registro del servidor). Y para el sitio que responde «200» "
                  "y corta el cuerpo a medias, líneas FALLO (con estado 0 o 200), ninguna OK, cada "
-                 "una con su propia petición");
+                 "una con su propia petición. Y para un puerto donde nadie escucha (conexión "
+                 "rechazada), líneas «FALLO <url> 0 …» y ninguna OK");
     opaca_t o[] = {{.guion = SIEMPRE(200)}};
     cal_servidor_t *s = mon_servidor_opaco(o, 1);
     if (s == NULL)
@@ -944,13 +961,25 @@ static void inalcanzable(void)
         close(escucha);
         CAL_FIN(0);
     }
+    /* Y un puerto que rechaza la conexión (nadie escucha): su fallo es otro (curl no llega a
+     * conectar) y también es un FALLO con estado 0. No deja rastro que contar (el sitio que
+     * corta ya prueba que cada FALLO tiene su intento), pero sin él, no contar un rechazo
+     * como comprobación sacaba 100 (mutante rechazada_no_cuenta). */
+    char rechaza[64];
+    int cerrado = mon_sitio_mudo(0, "/rechaza", rechaza, sizeof rechaza);
+    if (cerrado < 0) {
+        close(escucha);
+        close(am.escucha);
+        CAL_FIN(0);
+    }
     const char *buena = o[0].url;
     /* -t 1000, por lo mismo que en alerta_tres_fallos (la buena, con 100 ms por omisión). */
-    const char *args[] = {"-i", "200", "-t", "1000", cortada, buena, medias, NULL};
+    const char *args[] = {"-i", "200", "-t", "1000", cortada, buena, medias, rechaza, NULL};
     cal_proceso_t *p = mon_lanzar(s, args, 12, 0);
     if (p == NULL) {
         close(escucha);
         close(am.escucha);
+        close(cerrado);
         CAL_FIN(0);
     }
     /* 1.3 s desde el primer ciclo (su primera línea o su primer intento de conexión; el
@@ -990,45 +1019,43 @@ static void inalcanzable(void)
     atender_a_medias(&am);
     close(escucha);
     close(am.escucha);
+    close(cerrado);
     for (int i = 0; i < A_MEDIAS_MAX; i++)
         if (am.fd[i] >= 0)
             close(am.fd[i]);
     const char *out = mon_salida(p);
     /* El sitio que corta a medias: FALLO con estado 0 o 200 (el que llegó), nunca OK. */
     int fallos_am = cal_contar(out, "FALLO", medias), oks_am = cal_contar(out, "OK", medias);
-    int estado_am = 1;
-    for (int i = 0; i < fallos_am; i++) {
-        char linea[1024], e[32];
-        cal_linea(out, "FALLO", medias, i, linea, sizeof linea);
-        if (cal_palabra(linea, 2, e, sizeof e) == NULL ||
-            (strcmp(e, "0") != 0 && strcmp(e, "200") != 0))
-            estado_am = 0;
-    }
+    int estado_am = fallos_con_estado(out, medias, 1) == fallos_am;
     int ok_am = oks_am == 0 && fallos_am >= 2 && estado_am && fallos_am <= am.conexiones;
     int fallos = cal_contar(out, "FALLO", cortada), oks = cal_contar(out, "OK", buena);
-    int con_cero = 0;
-    for (int i = 0; i < fallos; i++) {
-        char linea[1024], e[32];
-        cal_linea(out, "FALLO", cortada, i, linea, sizeof linea);
-        if (cal_palabra(linea, 2, e, sizeof e) != NULL && strcmp(e, "0") == 0)
-            con_cero++;
-    }
+    int con_cero = fallos_con_estado(out, cortada, 0);
+    /* El puerto que rechaza: como el que corta, FALLO con estado 0 y ningún OK. */
+    int fallos_r = cal_contar(out, "FALLO", rechaza), oks_r = cal_contar(out, "OK", rechaza);
+    int cero_r = fallos_con_estado(out, rechaza, 0);
+    int ok_r = fallos_r >= 2 && cero_r == fallos_r && oks_r == 0;
     /* Cada FALLO necesita su intento: más líneas que conexiones es imprimir sin intentarlo. */
-    int ok = vivo && fallos >= 2 && con_cero == fallos && fallos <= intentos && oks >= 3 && ok_am;
+    int ok = vivo && fallos >= 2 && con_cero == fallos && fallos <= intentos && oks >= 3 && ok_am &&
+             ok_r;
     cal_obtenido("a los 1.3 s del primer ciclo el programa %s; %d FALLO del sitio que corta (%d "
                  "con estado 0) "
-                 "para %d %s de conexión; %d OK de la otra URL; del sitio que corta la respuesta "
-                 "a medias, %d FALLO%s y %d OK para %d %s%s",
+                 "para %d %s de conexión; %d OK de la otra URL. Del sitio que corta la respuesta "
+                 "a medias, %d FALLO%s y %d OK para %d %s%s. Del puerto que rechaza la "
+                 "conexión, %d FALLO (%d con estado 0) y %d OK",
                  vivo ? "seguía vivo" : final, fallos, con_cero, intentos,
                  texto_plural(intentos, "intento", "intentos"), oks, fallos_am,
                  estado_am ? "" : " (alguno con un estado que no es ni 0 ni 200)", oks_am,
                  am.conexiones, texto_plural(am.conexiones, "conexión", "conexiones"),
                  oks_am > 0 ? ": una transferencia cortada es un fallo aunque el estado (200) "
                               "sí llegara"
-                            : "");
+                            : "",
+                 fallos_r, cero_r, oks_r);
     if (fallos > intentos || fallos_am > am.conexiones)
         cal_nota("Hay más líneas FALLO que intentos de conexión: cada FALLO tiene que venir de "
                  "una comprobación de verdad, en cada ciclo.");
+    if (fallos_r < 2)
+        cal_nota("Una conexión rechazada (HTTP_E_CONEXION) es una comprobación fallida, con "
+                 "estado 0: solo la cancelada al parar no se imprime.");
     int pruebas = mon_con_pruebas(s, p, o, 1, 0);
     if (!ok && pruebas)
         cal_nota_salida(p, 10);

@@ -29,6 +29,22 @@ const char *mon_url(cal_servidor_t *s, const char *ruta)
     return b;
 }
 
+void mon_urls_invalidas(cal_servidor_t *s, const char *urls[MON_URLS_INVALIDAS])
+{
+    /* Empiezan por «http» pero no son URL: sin «://», sin servidor (lo que sigue a «http://»
+     * es «/», o nada) y, detrás, las dos con un espacio (el enunciado no lo deja ni en las
+     * que se completan). */
+    static const char *const fijas[] = {"ftp://127.0.0.1/archivo", "httpfoo", "http:///x",
+                                        "http://", "https://"};
+    _Static_assert(sizeof fijas / sizeof fijas[0] + 2 == MON_URLS_INVALIDAS,
+                   "MON_URLS_INVALIDAS: las fijas y las dos con un espacio");
+    int k = 0;
+    for (size_t i = 0; i < sizeof fijas / sizeof fijas[0]; i++)
+        urls[k++] = fijas[i];
+    urls[k++] = mon_url(s, "/a b");
+    urls[k] = "/a b";
+}
+
 /* «monitor arg1 arg2 …» en `buf`. */
 void mon_unir(const char *const *args, char *buf, size_t tam)
 {

@@ -79,6 +79,13 @@ const char *mon_url(cal_servidor_t *s, const char *ruta);
 /* «monitor arg1 arg2 …» en `buf`. */
 void mon_unir(const char *const *args, char *buf, size_t tam);
 
+/* Las URL inválidas que «entrada_url_invalida» da detrás de «-i 200 <una buena>»: de otro
+ * protocolo, sin «://», sin servidor y con un espacio (también una relativa). Las del servidor
+ * `s` van en el búfer rotatorio de mon_url. «valgrind» lanza su camino de error con una de
+ * ellas al azar: una orden que solo usara él se reconocería. */
+#define MON_URLS_INVALIDAS 7
+void mon_urls_invalidas(cal_servidor_t *s, const char *urls[MON_URLS_INVALIDAS]);
+
 /* Lanza el monitor con `args`. NULL si no se pudo (ya anotado). */
 cal_proceso_t *mon_lanzar(cal_servidor_t *s, const char *const *args, double limite_s,
                           int valgrind);

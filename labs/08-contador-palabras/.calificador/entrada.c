@@ -19,10 +19,15 @@
 
 /* ------------------------------------------------------------------ uso incorrecto */
 
+/* Lo que tiene que seguir vivo (o haber salido con 0) un caso válido para darlo por aceptado:
+ * uno rechazado sale al momento con 2. */
+#define VIVO_MS 800
+
 CAL_PRUEBA(uso_incorrecto, 20)
 static void uso_incorrecto(void)
 {
-    cal_esperado("código 2, un mensaje en stderr que cite el valor erróneo y nada contado");
+    cal_esperado("código 2, un mensaje en stderr que cite el valor erróneo y nada contado; y "
+                 "los valores válidos de los bordes (-j 1, -j 64, -e 0, -e 3600000) aceptados");
     char dir[512];
     if (cont_carpeta("uso", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -30,15 +35,25 @@ static void uso_incorrecto(void)
     int r = cont_escribir_texto(dir, "a.txt", "una dos tres\n", &a);
     if (r < 0)
         CAL_FIN(cont_fallo_preparar(r));
+    /* Los dos lados de cada borde: rechazarlo todo no es validar, y un tope que falta (-e sin
+     * máximo), uno de menos (-j hasta 63) o un signo aceptado (strtoull da la vuelta: 2^64 −
+     * 18446744073709551612 = 4) sacaban 100. */
     struct {
         const char *args[5];
         const char *cita;
+        int valido; /* 1: tiene que arrancar (seguir vivo a los VIVO_MS o salir con 0) */
     } casos[] = {
-        {{NULL}, NULL},
-        {{"-j", "0", a.ruta, NULL}, "0"},
-        {{"-j", "abc", a.ruta, NULL}, "abc"},
-        {{"-j", "65", a.ruta, NULL}, "65"},
-        {{"-e", "12x", a.ruta, NULL}, "12x"},
+        {{NULL}, NULL, 0},
+        {{"-j", "0", a.ruta, NULL}, "0", 0},
+        {{"-j", "abc", a.ruta, NULL}, "abc", 0},
+        {{"-j", "65", a.ruta, NULL}, "65", 0},
+        {{"-j", "-18446744073709551612", a.ruta, NULL}, "-18446744073709551612", 0},
+        {{"-e", "12x", a.ruta, NULL}, "12x", 0},
+        {{"-e", "3600001", a.ruta, NULL}, "3600001", 0},
+        {{"-j", "1", a.ruta, NULL}, NULL, 1},
+        {{"-j", "64", a.ruta, NULL}, NULL, 1},
+        {{"-e", "0", a.ruta, NULL}, NULL, 1},
+        {{"-e", "3600000", a.ruta, NULL}, NULL, 1},
     };
     enum { N = sizeof casos / sizeof casos[0] };
     cal_proceso_t *p[N] = {NULL};
@@ -47,9 +62,27 @@ static void uso_incorrecto(void)
         if (p[i] == NULL)
             CAL_FIN(0);
     }
-    int ok = 1;
-    char fallos[2048] = "";
+    int ok = 1, invalidos = 0;
+    char fallos[4096] = "";
     for (int i = 0; i < N; i++) {
+        char orden[256], fin[128], extracto[512];
+        if (casos[i].valido) {
+            uint64_t hasta = cal_lanzado_ms(p[i]) + VIVO_MS, ahora = cal_ahora_ms();
+            cal_esperar_fin(p[i], ahora < hasta ? (int)(hasta - ahora) : 0);
+            if (cal_termino(p[i]) && cal_codigo(p[i]) != 0) {
+                cont_unir(casos[i].args, orden, sizeof orden);
+                cont_anadir(fallos, sizeof fallos,
+                            "%s«%s» es válido y tenía que arrancar (seguir vivo a los %.1f s, "
+                            "o salir con 0), pero %s; stderr:\n%s",
+                            fallos[0] ? "\n" : "", orden, VIVO_MS / 1000.0,
+                            cal_describir_fin(p[i], fin, sizeof fin),
+                            cal_extracto(cal_errores(p[i]), 3, extracto, sizeof extracto));
+                ok = 0;
+            }
+            cal_matar(p[i]);
+            continue;
+        }
+        invalidos++;
         cal_esperar_fin(p[i], 3000);
         const char *err = cal_errores(p[i]);
         int con_mensaje = strspn(err, " \t\r\n") < strlen(err);
@@ -57,7 +90,6 @@ static void uso_incorrecto(void)
         int conto = cont_lineas_de_cuenta(cal_salida(p[i])) > 0 ||
                     cal_contar(cal_salida(p[i]), "TOTAL", NULL) > 0;
         if (cal_codigo(p[i]) != 2 || !con_mensaje || !cita || conto) {
-            char orden[256], fin[128], extracto[512];
             cont_unir(casos[i].args, orden, sizeof orden);
             cont_anadir(
                 fallos, sizeof fallos, "%s«%s»: %s%s%s; stderr:\n%s", fallos[0] ? "\n" : "", orden,
@@ -68,10 +100,12 @@ static void uso_incorrecto(void)
             ok = 0;
         }
     }
-    cal_obtenido("%s",
-                 ok ? "los 5 casos salen con el código 2 y un mensaje que cita el valor erróneo "
-                      "(si lo hay)"
-                    : fallos);
+    if (ok)
+        cal_obtenido("cada caso inválido (%d) sale con el código 2 y un mensaje que cita el "
+                     "valor erróneo (si lo hay), y cada válido (%d) arranca",
+                     invalidos, N - invalidos);
+    else
+        cal_obtenido("%s", fallos);
     CAL_FIN(ok);
 }
 

@@ -103,13 +103,65 @@ static void memoria(void)
 
 /* ------------------------------------------------------------------ valgrind */
 
+/* El archivo de la segunda ejecución de «valgrind»: varios trozos de lectura (64 KiB). */
+#define GRANDE_BYTES 200000
+
+/* Escribe en dir/grande.txt GRANDE_BYTES de palabras al azar (sin multiplicar: cont_escribir)
+ * y lo anota en `e`. 0 o -errno. */
+static int escribir_grande(const char *dir, esperado_t *e)
+{
+    unsigned char *datos = malloc(GRANDE_BYTES);
+    if (datos == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < GRANDE_BYTES; i++) {
+        uint64_t a = cont_azar() % 8;
+        datos[i] = a == 0 ? ' ' : a == 1 ? '\n' : (unsigned char)('a' + cont_azar() % 26);
+    }
+    int r = cont_escribir(dir, "grande.txt", datos, GRANDE_BYTES, e);
+    free(datos);
+    return r;
+}
+
+/* ¿Salió `p` con 0 e imprimió una sola línea de cuenta para `e`, con su cuenta? La cuenta,
+ * con un 1 % de margen: aquí se juzga la memoria de una lectura entera, no la frontera de los
+ * trozos (eso es de «frontera»; una palabra partida entre dos trozos no pierde esta también).
+ * Si no, lo explica en `motivo`. */
+static int leyo_grande(cal_proceso_t *p, const esperado_t *e, char *motivo, size_t tam)
+{
+    const char *out = cal_salida(p);
+    int lineas = 0;
+    uint64_t n = 0, cuenta = 0;
+    char l[1400];
+    for (int i = 0; cont_linea(out, i, l, sizeof l); i++) {
+        const char *ruta;
+        if (cont_linea_cuenta(l, &n, &ruta) && strcmp(ruta, e->ruta) == 0) {
+            lineas++;
+            cuenta = n;
+        }
+    }
+    uint64_t margen = e->palabras / 100;
+    int cerca = cuenta + margen >= e->palabras && cuenta <= e->palabras + margen;
+    char fin[256];
+    if (cal_termino(p) && cal_codigo(p) == 0 && lineas == 1 && cerca)
+        return 1;
+    snprintf(motivo, tam,
+             "sin -e ni -p, con un archivo de varios trozos (bytes: %d; palabras: %" PRIu64
+             "): %s, %d %s de cuenta para él%s",
+             GRANDE_BYTES, e->palabras, cal_describir_fin(p, fin, sizeof fin), lineas,
+             texto_plural(lineas, "línea", "líneas"),
+             lineas == 1 && !cerca ? " y una cuenta que no se parece a la suya" : "");
+    return 0;
+}
+
 CAL_PRUEBA(valgrind, 60)
 static void valgrind(void)
 {
     cal_esperado("bajo valgrind, con una carpeta (con una subcarpeta que no se puede leer y un "
                  "enlace simbólico que se salta), un archivo que no existe, otro que no se puede "
                  "abrir (sin permiso), otro que se abre pero cuya lectura falla, -e y -p: "
-                 "cuentas exactas, código 1, «ERROR SUMMARY: 0 errors» y sin fugas");
+                 "cuentas exactas, código 1, «ERROR SUMMARY: 0 errors» y sin fugas. Y en otra "
+                 "ejecución sin -e ni -p, con un archivo de varios trozos: código 0, su cuenta "
+                 "y, también, sin errores ni fugas");
     char dir[512], sub[600], falta[600], cerrada[700], vacia[700], roto[700], ilegible[600];
     if (cont_carpeta("valgrind", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -166,15 +218,40 @@ static void valgrind(void)
     cal_proceso_t *p = cont_lanzar(args, dir, 40, 1);
     if (p == NULL)
         CAL_FIN(0);
+    /* Y a la vez, otra sin -e ni -p: sin espera, la tarea se informa y se libera desde la
+     * callback de cierre, otro camino que con -e (mutante libera_antes_sin_espera: una
+     * escritura en la tarea ya liberada, solo sin -e, sacaba 100). Con varios trozos: las
+     * lecturas que siguen a la primera, también. */
+    esperado_t grande;
+    r = escribir_grande(dir, &grande);
+    if (r < 0)
+        CAL_FIN(cont_fallo_preparar(r));
+    const char *args_sin[] = {grande.ruta, NULL};
+    cal_proceso_t *q = cont_lanzar(args_sin, dir, 40, 1);
+    if (q == NULL)
+        CAL_FIN(0);
     cal_esperar_fin(p, 35000);
-    char motivo[1024], mv[512];
+    cal_esperar_fin(q, 5000);
+    char motivo[1024], mv[512], motivo_q[512] = "", mv_q[512] = "";
     int ok = cont_final_bien(p, 1, e, 3, motivo, sizeof motivo);
     int limpio = cal_valgrind_veredicto(p, mv, sizeof mv);
-    cal_obtenido("%s; %s", motivo, mv);
+    int ok_q = leyo_grande(q, &grande, motivo_q, sizeof motivo_q);
+    int limpio_q = cal_valgrind_veredicto(q, mv_q, sizeof mv_q);
+    if (ok_q && limpio_q)
+        cal_obtenido("%s; %s", motivo, mv);
+    else
+        cal_obtenido("%s; %s; y %s%s%s", motivo, mv, ok_q ? "" : motivo_q,
+                     ok_q ? "sin -e ni -p, " : "; ", mv_q);
     if (!ok || !limpio) {
         cal_valgrind_nota(p);
         cal_nota_salida(p, 6);
     }
+    if (!ok_q || !limpio_q) {
+        cal_valgrind_nota(q);
+        cal_nota_salida(q, 6);
+    }
+    ok = ok && ok_q;
+    limpio = limpio && limpio_q;
     /* Que se pueda borrar la carpeta de la prueba; cal_chmod no sigue enlaces (el programa
      * ya corrió aquí: «cerrada» puede ser ya otra cosa suya). */
     int rm = cal_chmod(cerrada, 0755);
