@@ -19,20 +19,17 @@
 
 /* ------------------------------------------------------------------ uso incorrecto */
 
-/* Lo que se espera a un caso: uno inválido sale al momento con 2; uno válido que cuenta un
- * archivo sale con 0 enseguida, y el de -e 3600000 tiene que seguir vivo (esperando) al cabo de
- * este tiempo desde su lanzamiento. Con margen: los once arrancan a la vez, bajo strace. */
+/* Lo que se mira un caso válido desde su lanzamiento: uno rechazado sale al momento con 2; uno
+ * aceptado cuenta y sale con 0, o sigue contando (los diez arrancan a la vez, bajo strace, y
+ * con la máquina cargada un -j 64 correcto no terminaba en 3 s: tanda de la sesión 94). */
 #define CASO_MS 3000
-
-/* Lo que tiene que pasar con cada caso. */
-enum { INVALIDO, SALE_CON_0, SIGUE_VIVO };
 
 CAL_PRUEBA(uso_incorrecto, 20)
 static void uso_incorrecto(void)
 {
     cal_esperado("código 2, un mensaje en stderr que cite el valor erróneo y nada contado; y "
-                 "los valores válidos de los bordes aceptados: con -j 1, -j 64 y -e 0, la cuenta "
-                 "y el código 0; con -e 3600000, vivo, esperando");
+                 "los valores válidos de los bordes (-j 1, -j 64, -e 0) aceptados: en 3 s, o "
+                 "sigue contando o sale con 0");
     char dir[512];
     if (cont_carpeta("uso", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -46,20 +43,21 @@ static void uso_incorrecto(void)
     struct {
         const char *args[5];
         const char *cita;
-        int que; /* INVALIDO, SALE_CON_0 o SIGUE_VIVO */
+        int valido; /* 1: tiene que aceptarse (seguir contando o salir con 0) */
     } casos[] = {
-        {{NULL}, NULL, INVALIDO},
-        {{"-j", "0", a.ruta, NULL}, "0", INVALIDO},
-        {{"-j", "abc", a.ruta, NULL}, "abc", INVALIDO},
-        {{"-j", "65", a.ruta, NULL}, "65", INVALIDO},
-        {{"-j", "-18446744073709551612", a.ruta, NULL}, "-18446744073709551612", INVALIDO},
-        {{"-e", "12x", a.ruta, NULL}, "12x", INVALIDO},
-        {{"-e", "3600001", a.ruta, NULL}, "3600001", INVALIDO},
-        {{"-j", "1", a.ruta, NULL}, NULL, SALE_CON_0},
-        {{"-j", "64", a.ruta, NULL}, NULL, SALE_CON_0},
-        {{"-e", "0", a.ruta, NULL}, NULL, SALE_CON_0},
-        {{"-e", "3600000", a.ruta, NULL}, NULL, SIGUE_VIVO},
+        {{NULL}, NULL, 0},
+        {{"-j", "0", a.ruta, NULL}, "0", 0},
+        {{"-j", "abc", a.ruta, NULL}, "abc", 0},
+        {{"-j", "65", a.ruta, NULL}, "65", 0},
+        {{"-j", "-18446744073709551612", a.ruta, NULL}, "-18446744073709551612", 0},
+        {{"-e", "12x", a.ruta, NULL}, "12x", 0},
+        {{"-e", "3600001", a.ruta, NULL}, "3600001", 0},
+        {{"-j", "1", a.ruta, NULL}, NULL, 1},
+        {{"-j", "64", a.ruta, NULL}, NULL, 1},
+        {{"-e", "0", a.ruta, NULL}, NULL, 1},
     };
+    /* Sin «-e 3600000»: su espera es la de «espera», y quien la hace con medios que no valen
+     * (usleep) perdía también esta (mutante espera_con_usleep). */
     enum { N = sizeof casos / sizeof casos[0] };
     cal_proceso_t *p[N] = {NULL};
     for (int i = 0; i < N; i++) {
@@ -71,23 +69,17 @@ static void uso_incorrecto(void)
     char fallos[4096] = "";
     for (int i = 0; i < N; i++) {
         char orden[256], fin[128], extracto[512];
-        if (casos[i].que != INVALIDO) {
+        if (casos[i].valido) {
             uint64_t hasta = cal_lanzado_ms(p[i]) + CASO_MS, ahora = cal_ahora_ms();
             cal_esperar_fin(p[i], ahora < hasta ? (int)(hasta - ahora) : 0);
-            /* Vivo: sin terminar, o muerto por su plazo (5 s) si se llega tarde a mirarlo. */
-            int vivo = !cal_termino(p[i]) || cal_excedido(p[i]);
-            int bien = casos[i].que == SIGUE_VIVO
-                           ? vivo || cal_codigo(p[i]) == 0
-                           : cal_termino(p[i]) && !cal_excedido(p[i]) && cal_codigo(p[i]) == 0;
-            if (!bien) {
+            /* Sigue contando: sin terminar, o muerto por su plazo (5 s) si se llega tarde. */
+            int sigue = !cal_termino(p[i]) || cal_excedido(p[i]);
+            if (!sigue && cal_codigo(p[i]) != 0) {
                 cont_unir(casos[i].args, orden, sizeof orden);
                 cont_anadir(fallos, sizeof fallos,
-                            "%s«%s» es válido y tenía que %s, pero %s; stderr:\n%s",
-                            fallos[0] ? "\n" : "", orden,
-                            casos[i].que == SIGUE_VIVO
-                                ? "arrancar y seguir vivo, esperando (-e es de una hora)"
-                                : "contar y salir con 0",
-                            vivo ? "no terminó en 3 s" : cal_describir_fin(p[i], fin, sizeof fin),
+                            "%s«%s» es válido y tenía que aceptarse (contar y salir con 0), pero "
+                            "%s; stderr:\n%s",
+                            fallos[0] ? "\n" : "", orden, cal_describir_fin(p[i], fin, sizeof fin),
                             cal_extracto(cal_errores(p[i]), 3, extracto, sizeof extracto));
                 ok = 0;
             }
