@@ -103,7 +103,12 @@ static void tipos_estrictos(void)
         /* Un trozo de ruta largo que no existe: quien lo copia a un búfer fijo pequeño sin
          * mirar su largo escribe fuera de él (el estudiante de prueba de la sesión 28, con
          * 16 bytes: los trozos de las demás rutas tienen 15 como mucho). */
-        {"larga", "openweather", NULL, "main.temperatura_de_sensacion_a_dos_metros", "C", ERROR}};
+        {"larga", "openweather", NULL, "main.temperatura_de_sensacion_a_dos_metros", "C", ERROR},
+        /* Rutas que acaban en un objeto o en una lista: tampoco son un número (quien solo
+         * rechaza el texto y el null lee 0 de json_number_value y lo promedia). Mutante:
+         * numero_por_omision. */
+        {"objeto", "openweather", NULL, "main", "C", ERROR},
+        {"lista", "weathergov", NULL, "properties.periods", "F", ERROR}};
     esc_t e = {.ciudades = clima_dos_ciudades,
                .nciudades = 2,
                .provs = provs,
@@ -112,9 +117,10 @@ static void tipos_estrictos(void)
                  "el campo, otro tiene la ruta «%s» (en una lista, un trozo que no es un "
                  "número no existe), otro «%s» (con signo tampoco es un número), otro «%s» (el "
                  "número está en «current.temp_c»: un trozo más allá de él no existe). Otro tiene "
-                 "una con un trozo de 37 letras que no existe. Los siete son ERROR: ni se adivina "
-                 "ni se cuenta como 0. Otro la da como un entero de JSON (%s), que es un número, y "
-                 "otro como un real: el promedio es el de esos dos (2 de 9)",
+                 "una con un trozo de 37 letras que no existe. Otros dos, rutas que acaban en un "
+                 "objeto («main») y en una lista («properties.periods»). Los nueve son ERROR: ni "
+                 "se adivina ni se cuenta como 0. Otro la da como un entero de JSON (%s), que es "
+                 "un número, y otro como un real: el promedio es el de esos dos (2 de 11)",
                  ruta_mala, ruta_signo, ruta_hoja, entero + 7);
     int ok = clima_escenario(&e, NULL, CODIGO_LIBRE, 8000);
     if (ok)
@@ -136,13 +142,21 @@ static void valor_imposible(void)
     char va[32], vc[32];
     snprintf(va, sizeof va, "&valor=%s", alto ? "60.0" : "-90.0");
     snprintf(vc, sizeof vc, "&valor=%s", alto ? "-90.0" : "60.0");
+    int d = (int)cal_azar(1, 9);
+    char va_fuera[32], vc_fuera[32];
+    snprintf(va_fuera, sizeof va_fuera, "&valor=60.%d", d);
+    snprintf(vc_fuera, sizeof vc_fuera, "&valor=-90.%d", d);
     prov_t provs[] = {
         {"a", "openmeteo", va, "current_weather.temperature", "C", BIEN},
         {"frio", "weathergov", "&fallo=imposible", "properties.periods.0.temperature", "F",
          E_IMPOSIBLE},
         {"c", "weatherapi", vc, "current.temp_c", "C", BIEN},
         {"caliente", "openweather", "&unidades=kelvin", "main.temp", "C", E_IMPOSIBLE},
-        {"helado", "openweather", "&unidades=kelvin&valor=40.0", "main.temp", "K", E_IMPOSIBLE}};
+        {"helado", "openweather", "&unidades=kelvin&valor=40.0", "main.temp", "K", E_IMPOSIBLE},
+        /* Y justo más allá de cada extremo: 60.d y −90.d (d de 1 a 9), que ya no valen. Quien
+         * deja un margen (−100…100) acepta los dos. Mutante: rango_holgado. */
+        {"justo", "weatherapi", va_fuera, "current.temp_c", "C", E_IMPOSIBLE},
+        {"justa", "openmeteo", vc_fuera, "current_weather.temperature", "C", E_IMPOSIBLE}};
     if ((int)cal_azar(0, 1)) {
         prov_t t = provs[1];
         provs[1] = provs[3];
@@ -153,10 +167,11 @@ static void valor_imposible(void)
                .provs = provs,
                .nprovs = CAL_CUANTOS(provs)};
     cal_esperado("un proveedor da −999 °F (−572.8 °C), otro da kelvin con la unidad C (más de "
-                 "260 «°C») y otro 40 K (−233.15 °C: el intervalo es en °C, ya convertido). Los "
-                 "tres caen fuera de −90…60 °C, así que son ERROR con «valor imposible»; los "
-                 "otros dos dan justo los extremos (60.0 y −90.0 °C), que valen, y el promedio es "
-                 "el suyo (2 de 5)");
+                 "260 «°C») y otro 40 K (−233.15 °C: el intervalo es en °C, ya convertido). Otros "
+                 "dos dan 60.%d y −90.%d °C, justo fuera. Los cinco caen fuera de −90…60 °C, así "
+                 "que son ERROR con «valor imposible»; los otros dos dan justo los extremos (60.0 "
+                 "y −90.0 °C), que valen, y el promedio es el suyo (2 de 7)",
+                 d, d);
     int ok = clima_escenario(&e, NULL, CODIGO_LIBRE, 8000);
     if (ok)
         cal_obtenido("los valores imposibles, por abajo y por arriba, se rechazan, los extremos "
