@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "comun.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,8 +54,34 @@ int clima_escribir(const char *carpeta, const char *nombre, const char *texto, c
 
 /* Codifica como una URL (solo quedan A-Z a-z 0-9 - . _ ~). */
 
+/* ¿Está `cita` en `texto`? Una cita de una sola letra (la unidad «c») tiene que ir suelta, sin
+ * letras ni cifras ASCII al lado: la «c» de «clima» no la cita. */
+static int citado(const char *texto, const char *cita)
+{
+    size_t n = strlen(cita);
+    for (const char *h = strstr(texto, cita); h != NULL; h = strstr(h + 1, cita)) {
+        if (n > 1)
+            return 1;
+        int antes = h > texto && (isalnum((unsigned char)h[-1]) || h[-1] == '_');
+        int despues = isalnum((unsigned char)h[n]) || h[n] == '_';
+        if (!antes && !despues)
+            return 1;
+    }
+    return 0;
+}
+
+/* Tapa con espacios, en `texto`, cada aparición de `quitar` (si no es vacío). */
+static void tapar(char *texto, const char *quitar)
+{
+    size_t n = strlen(quitar);
+    if (n == 0)
+        return;
+    for (char *h = strstr(texto, quitar); h != NULL; h = strstr(h + n, quitar))
+        memset(h, ' ', n);
+}
+
 int clima_rechazado(const char *const *args, const char *const *citas, cal_servidor_t *s,
-                    const char *carpeta, const char *que)
+                    const char *carpeta, const char *que, char *mensaje, size_t tam)
 {
     char env[160];
     snprintf(env, sizeof env, "CURSO_SERVIDOR=%s", s != NULL ? cal_servidor_url(s) : "");
@@ -64,12 +91,30 @@ int clima_rechazado(const char *const *args, const char *const *citas, cal_servi
                            .entorno = s != NULL ? entorno : NULL,
                            .carpetas = carpeta != NULL ? carpetas : NULL,
                            .limite_s = 6};
+    if (mensaje != NULL && tam > 0)
+        mensaje[0] = '\0';
     cal_proceso_t *p;
     if (cal_lanzar(&l, &p) < 0)
         return 0;
+    int termino = cal_esperar_fin(p, 4000);
+    /* El mensaje sin la ruta del archivo ni su nombre: lo que cita tiene que decirlo él, no
+     * el nombre que le puso el calificador al archivo. */
+    char *dice = strdup(cal_errores(p));
+    for (int i = 0; dice != NULL && args[i] != NULL; i++)
+        if (strcmp(args[i], "-f") == 0 && args[i + 1] != NULL) {
+            const char *barra = strrchr(args[i + 1], '/');
+            const char *base = barra != NULL ? barra + 1 : args[i + 1];
+            char raiz[256];
+            snprintf(raiz, sizeof raiz, "%.*s", (int)strcspn(base, "."), base);
+            tapar(dice, args[i + 1]);
+            tapar(dice, base);
+            tapar(dice, raiz); /* «vacio2», sin «.json» */
+        }
     char fin[128];
     int ok = 0;
-    if (!cal_esperar_fin(p, 4000) || cal_codigo(p) != 2) {
+    if (dice == NULL) {
+        cal_obtenido("%s: sin memoria (error del calificador)", que);
+    } else if (!termino || cal_codigo(p) != 2) {
         cal_obtenido("%s: %s (se esperaba el código 2)", que,
                      cal_describir_fin(p, fin, sizeof fin));
     } else if (cal_salida(p)[0] != '\0') {
@@ -80,13 +125,18 @@ int clima_rechazado(const char *const *args, const char *const *citas, cal_servi
     } else {
         ok = 1;
         for (int i = 0; citas != NULL && citas[i] != NULL && ok; i++)
-            if (strstr(cal_errores(p), citas[i]) == NULL) {
+            if (!citado(dice, citas[i])) {
                 ok = 0;
-                cal_obtenido("%s: el mensaje de error no dice «%s»", que, citas[i]);
+                cal_obtenido("%s: el mensaje de error no dice «%s»%s", que, citas[i],
+                             citas[i][1] == '\0' ? " (suelta: sin letras al lado)"
+                                                 : " (sin contar la ruta del archivo)");
             }
+        if (mensaje != NULL && tam > 0)
+            snprintf(mensaje, tam, "%s", dice);
     }
     if (!ok)
         cal_nota_salida(p, 6);
+    free(dice);
     cal_proceso_liberar(p);
     return ok;
 }

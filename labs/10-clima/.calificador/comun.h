@@ -203,9 +203,10 @@ int clima_escenario(esc_t *e, const char *const *opciones, int codigo, int max_m
 
 /* Lanza con `args` (con el servidor `s` y la `carpeta` si no son NULL) y espera un rechazo:
  * código 2, stdout vacía y un stderr no vacío que cite cada texto de `citas` (terminadas en
- * NULL, o NULL). `que` describe el caso para el
- * mensaje. 1 o 0 (anotado). */
+ * NULL, o NULL) sin contar la ruta ni el nombre del archivo de -f (tapados); una cita de una
+ * letra, suelta. `que` describe el caso para el mensaje. Si `mensaje` no es NULL, deja en él
+ * ese stderr tapado (para comparar los de dos casos). 1 o 0 (anotado). */
 int clima_rechazado(const char *const *args, const char *const *citas, cal_servidor_t *s,
-                    const char *carpeta, const char *que);
+                    const char *carpeta, const char *que, char *mensaje, size_t tam);
 
 #endif

@@ -90,7 +90,7 @@ static void entrada_invalida(void)
         strncat(orden, "»", sizeof orden - strlen(orden) - 1);
         const char *citas[] = {casos[i].cita, NULL};
         ok = clima_rechazado(casos[i].args, citas, casos[i].con_servidor ? s : NULL,
-                             casos[i].con_servidor ? carpeta : NULL, orden);
+                             casos[i].con_servidor ? carpeta : NULL, orden, NULL, 0);
     }
     const char *alto[] = {"-t", "600000", "-c", "1000", "-f", archivo, "Lima", NULL};
     const char *bajo[] = {"-t", "10", "-c", "1", "-f", archivo, "Lima", NULL};
@@ -206,7 +206,9 @@ static void proveedores_invalidos(void)
     char vacios[4][700];
     for (int i = 0; i < 4; i++) {
         char nombre[32];
-        snprintf(nombre, sizeof nombre, "vacio_%s.json", campos[i]);
+        /* Un nombre que no dice el campo (y el mensaje se juzga sin la ruta del archivo):
+         * «vacio_url.json» citaba «url» por el programa. Mutante: vacio_sin_nombrar. */
+        snprintf(nombre, sizeof nombre, "vacio%d.json", i + 1);
         if (clima_escribir(carpeta, nombre, vacio[i], vacios[i], sizeof vacios[i]) < 0) {
             free(sin_campo);
             cal_obtenido("no se pudieron escribir los archivos (error del calificador)");
@@ -276,11 +278,28 @@ static void proveedores_invalidos(void)
                  {vacios[2], {campos[2], NULL}, que_vacio[2]},
                  {vacios[3], {campos[3], NULL}, que_vacio[3]},
                  {ot, {campos[tipo_campo], NULL}, que_tipo}};
+    /* Los mensajes de los cuatro de un campo vacío se guardan para compararlos. */
+    char dijo[4][1024];
     int ok = 1;
     for (int i = 0; i < CAL_CUANTOS(casos) && ok; i++) {
         const char *args[] = {"-f", casos[i].archivo, "Lima", NULL};
-        ok = clima_rechazado(args, casos[i].citas, s, carpeta, casos[i].que);
+        int v = 0;
+        while (v < 4 && casos[i].archivo != vacios[v])
+            v++;
+        ok = clima_rechazado(args, casos[i].citas, s, carpeta, casos[i].que, v < 4 ? dijo[v] : NULL,
+                             v < 4 ? sizeof dijo[v] : 0);
     }
+    /* Un mensaje que nombra los cuatro campos («nombre, url, ruta y unidad tienen que ser
+     * textos no vacíos») los cita todos, pero no dice cuál está vacío: con dos campos
+     * distintos, el mismo mensaje. Mutante: mensaje_generico. */
+    for (int i = 0; i < 4 && ok; i++)
+        for (int j = i + 1; j < 4 && ok; j++)
+            if (strcmp(dijo[i], dijo[j]) == 0) {
+                ok = 0;
+                cal_obtenido("con «\"%s\": \"\"» y con «\"%s\": \"\"» el mensaje es el mismo "
+                             "(«%.*s»): tiene que decir cuál de los campos está vacío",
+                             campos[i], campos[j], (int)strcspn(dijo[i], "\n"), dijo[i]);
+            }
     const cal_peticion_t *v;
     int n = cal_registro(s, &v);
     if (ok && n > 0) {

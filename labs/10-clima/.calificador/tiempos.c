@@ -7,6 +7,9 @@
 
 #include "comun.h"
 
+#include <ctype.h>
+#include <math.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,13 +116,54 @@ static void limite_c(void)
     CAL_FIN(ok);
 }
 
-/* Un número de milisegundos que el motivo de tiempo agotado dé tiene que ser verdad: el límite
- * de -t («(3000 ms)», el r->mensaje del cliente) o lo que de verdad esperó («tras 759 ms»: ni
- * menos que -t ni más de lo que duró el programa). Quien escribe el suyo sin número, bien;
- * quien copia el del enunciado (3000) con otro -t, da un dato falso (mutante
- * motivo_tiempo_fijo). Antes solo valía el de -t y un programa correcto que daba lo esperado
- * perdía la verificación (el estudiante de prueba de la sesión 45). 1 si vale; si no, 0 con
- * «obtenido» escrito. */
+/* Un tiempo escrito en el motivo, en ms: cifras con un separador como mucho («3000», «3.000»,
+ * «0,65») y una unidad detrás, con espacio o sin él: ms o milisegundos, s o segundos. En *paso,
+ * lo que vale una unidad de su última cifra (en ms): «0.7 s» es 650 redondeado. Devuelve
+ * cuántos bytes leyó, o 0 si en `p` no empieza un tiempo. */
+static size_t leer_tiempo(const char *p, double *ms, double *paso)
+{
+    const char *q = p;
+    double entero = 0.0, fraccion = 0.0, escala = 1.0;
+    int decimales = -1;
+    while (*q >= '0' && *q <= '9')
+        entero = entero * 10.0 + (*q++ - '0');
+    if ((*q == '.' || *q == ',') && q[1] >= '0' && q[1] <= '9') {
+        decimales = 0;
+        for (q++; *q >= '0' && *q <= '9'; q++, decimales++) {
+            escala /= 10.0;
+            fraccion += (*q - '0') * escala;
+        }
+    }
+    const char *u = *q == ' ' ? q + 1 : q;
+    static const struct {
+        const char *nombre;
+        double ms;
+    } unidades[] = {
+        {"milisegundos", 1.0}, {"ms", 1.0}, {"segundos", 1000.0}, {"seg", 1000.0}, {"s", 1000.0}};
+    for (size_t i = 0; i < sizeof unidades / sizeof unidades[0]; i++) {
+        size_t n = strlen(unidades[i].nombre);
+        if (strncmp(u, unidades[i].nombre, n) != 0 || isalpha((unsigned char)u[n]))
+            continue;
+        if (unidades[i].ms == 1.0 && decimales == 3) {
+            /* «3.000 ms»: el separador de los miles. */
+            *ms = entero * 1000.0 + fraccion * 1000.0;
+            *paso = 1.0;
+        } else {
+            *ms = (entero + fraccion) * unidades[i].ms;
+            *paso = unidades[i].ms * (decimales > 0 ? escala : 1.0);
+        }
+        return (size_t)(u + n - p);
+    }
+    return 0;
+}
+
+/* Un tiempo que el motivo de tiempo agotado dé tiene que ser verdad: el límite de -t
+ * («(3000 ms)», el r->mensaje del cliente; «0.7 s», redondeado a lo que escribe) o lo que de
+ * verdad esperó («tras 759 ms»: ni menos que -t ni más de lo que duró el programa). Quien
+ * escribe el suyo sin número, bien; quien copia el del enunciado (3000, «3 s» o «3.000 ms»)
+ * con otro -t, da un dato falso (mutantes motivo_tiempo_fijo y motivo_segundos_fijo). Antes
+ * solo valía el de -t y un programa correcto que daba lo esperado perdía la verificación (el
+ * estudiante de prueba de la sesión 45). 1 si vale; si no, 0 con «obtenido» escrito. */
 static int motivo_con_su_limite(const esc_t *e, int k, int t)
 {
     char inicio[64];
@@ -134,21 +178,43 @@ static int motivo_con_su_limite(const esc_t *e, int k, int t)
                         : 0;
     size_t largo = strcspn(l, "\n");
     for (const char *p = l; p < l + largo; p++) {
-        if (*p < '0' || *p > '9' || (p > l && p[-1] >= '0' && p[-1] <= '9'))
+        if (*p < '0' || *p > '9' ||
+            (p > l && ((p[-1] >= '0' && p[-1] <= '9') || p[-1] == '.' || p[-1] == ',')))
             continue;
-        char *fin;
-        long ms = strtol(p, &fin, 10);
-        if (strncmp(fin, " ms", 3) != 0 || ms == t)
+        double ms, paso;
+        size_t n = leer_tiempo(p, &ms, &paso);
+        if (n == 0)
             continue;
-        if (ms > t && duro > 0 && (uint64_t)ms <= duro)
+        double margen = paso / 2.0 + 0.001;
+        if (fabs(ms - t) <= margen || (ms > t && duro > 0 && ms <= (double)duro + margen))
             continue;
-        cal_obtenido("el motivo del proveedor lento dice «%ld ms», pero el límite era -t %d y "
-                     "el programa duró %llu ms: unos milisegundos en el motivo son el límite o "
-                     "lo que de verdad esperó: «%.*s»",
-                     ms, t, (unsigned long long)duro, (int)largo, l);
+        cal_obtenido("el motivo del proveedor lento dice «%.*s», pero el límite era -t %d y el "
+                     "programa duró %llu ms: un tiempo en el motivo es el límite o lo que de "
+                     "verdad esperó: «%.*s»",
+                     (int)n, p, t, (unsigned long long)duro, (int)largo, l);
         return 0;
     }
     return 1;
+}
+
+/* La petición lenta del proveedor k, para la primera ciudad, cortada hacia los t ms en el
+ * registro del servidor. 1 o 0 (anotado). */
+static int lenta_cortada(esc_t *e, int k, int t)
+{
+    const cal_peticion_t *v;
+    int n = clima_registro_programa(e, &v);
+    int ok = 0;
+    cal_obtenido("el servidor no registró ninguna petición del programa al proveedor lento "
+                 "para %s (%d %s del programa en su registro)",
+                 e->ciudades[0], n, n == 1 ? "petición" : "peticiones");
+    for (int i = 0; i < n; i++)
+        if (clima_es_de(e, &v[i], 0, k)) {
+            uint64_t d = v[i].fin_ms - v[i].inicio_ms;
+            ok = v[i].abortada && d + 300 >= (uint64_t)t && d <= (uint64_t)t + 1200;
+            cal_obtenido("la petición lenta %s a los %llu ms (límite: %d ms)",
+                         v[i].abortada ? "se cortó" : "terminó", (unsigned long long)d, t);
+        }
+    return ok;
 }
 
 CAL_PRUEBA(lento_cortado, 30)
@@ -169,23 +235,20 @@ static void lento_cortado(void)
                  "hacia los %d ms",
                  t, t);
     const char *op[] = {"-t", limite, NULL};
-    int ok = clima_escenario(&e, op, CODIGO_LIBRE, 2500);
-    if (ok)
-        ok = motivo_con_su_limite(&e, 1, t);
+    int ok = clima_escenario(&e, op, CODIGO_LIBRE, 2500) && motivo_con_su_limite(&e, 1, t) &&
+             lenta_cortada(&e, 1, t);
+    /* Y sin -t: el límite por omisión, 3000 ms (quien lo tiene en 30000 espera los 5 s del
+     * lento y no lo corta). Mutante: t_omision_30000. */
+    static const prov_t sin_t[] = {
+        {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
+        {"lento", "weathergov", "&retraso=5", "properties.periods.0.temperature", "F", E_TIEMPO}};
+    esc_t f = {.ciudades = ciudades, .nciudades = 1, .provs = sin_t, .nprovs = 2};
     if (ok) {
-        const cal_peticion_t *v;
-        int n = clima_registro_programa(&e, &v);
-        ok = 0;
-        cal_obtenido("el servidor no registró ninguna petición del programa al proveedor lento "
-                     "para Lima (%d %s del programa en su registro)",
-                     n, n == 1 ? "petición" : "peticiones");
-        for (int i = 0; i < n; i++)
-            if (clima_es_de(&e, &v[i], 0, 1)) {
-                uint64_t d = v[i].fin_ms - v[i].inicio_ms;
-                ok = v[i].abortada && d + 300 >= (uint64_t)t && d <= (uint64_t)t + 1200;
-                cal_obtenido("la petición lenta %s a los %llu ms",
-                             v[i].abortada ? "se cortó" : "terminó", (unsigned long long)d);
-            }
+        cal_esperado("sin -t, el límite por omisión: 3000 ms. El proveedor que tarda 5 s se "
+                     "corta hacia los 3000 ms y su línea es «ERROR» con un motivo que habla de "
+                     "tiempo; el programa acaba en menos de 4.5 s");
+        ok = clima_escenario(&f, NULL, CODIGO_LIBRE, 4500) && motivo_con_su_limite(&f, 1, 3000) &&
+             lenta_cortada(&f, 1, 3000);
     }
     CAL_FIN(ok);
 }
