@@ -215,9 +215,14 @@ static void difusion(void)
 {
     static const char *const nombres[] = {"ana", "beto", "carla"};
     sesion_t s;
-    tcp_t c[3];
+    tcp_t c[3], anonimo;
 
-    if (!chat_arrancar(&s, 0, 15) || !chat_llenar_sala(&s, c, nombres, 3)) {
+    /* Y uno conectado que aún no ha dado su nombre: no está en la sala, y los mensajes no le
+     * llegan (quien difunde los mensajes a todos los conectados y los avisos solo a los de la
+     * sala lo mezcla). Mutante: mensajes_a_quien_no_tiene_nombre. */
+    if (!chat_arrancar(&s, 0, 15) ||
+        tcp_abrir(&anonimo, s.puerto, "un cliente sin nombre", 0) < 0 ||
+        !chat_espera_linea(&s, &anonimo, PREGUNTA) || !chat_llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
     tcp_texto(&c[0], "hola a todos\n");
@@ -235,7 +240,12 @@ static void difusion(void)
         !chat_espera_linea(&s, &c[1], "carla: ¡buenas! ¿qué tal?")) {
         CAL_FIN(0);
     }
-    CAL_FIN(chat_espera_silencio(&c[2], 300, "que carla NO recibiera su propio mensaje"));
+    if (!chat_espera_silencio(&c[2], 300, "que carla NO recibiera su propio mensaje")) {
+        CAL_FIN(0);
+    }
+    CAL_FIN(chat_espera_silencio(&anonimo, 300,
+                                 "que un cliente que aún no ha dado su nombre no recibiera los "
+                                 "mensajes de la sala (no está en ella)"));
 }
 
 CAL_PRUEBA(crlf, 20)
@@ -545,8 +555,11 @@ static int rechazado(sesion_t *s, tcp_t *c, const char *nombre, size_t largo, co
 #define ERR_VACIO  "! El nombre no puede estar vacío"
 #define ERR_LARGO  "! El nombre es demasiado largo (máximo 32 bytes)"
 #define ERR_CARACT "! El nombre tiene caracteres no permitidos"
-/* Válido aunque lo parezca poco. */
-#define RARO "x/y%s%s%s%s%s"
+/* Válidos aunque lo parezcan poco: con «%», que printf interpretaría si el nombre acabara en
+ * la cadena de formato (uno distinto en cada verificación que lo usa). */
+#define RARO        "x/y%s%s%s%s%s"
+#define RARO_EN_USO "u%s%d%s%x%s"
+#define RARO_SALE   "s%s%s%d"
 
 CAL_PRUEBA(nombres, 25)
 static void nombres(void)
@@ -640,7 +653,7 @@ CAL_PRUEBA(nombres_unicos, 25)
 static void nombres_unicos(void)
 {
     sesion_t s;
-    tcp_t ana, x, y, z;
+    tcp_t ana, x, y, z, w;
 
     if (!chat_arrancar(&s, 0, 20) || !chat_entrar(&s, &ana, "ana")) {
         CAL_FIN(0);
@@ -671,8 +684,19 @@ static void nombres_unicos(void)
         !chat_espera_linea(&s, &x, PREGUNTA)) {
         CAL_FIN(0);
     }
-    CAL_FIN(rechazado(&s, &x, "Ana", 3, "! El nombre «Ana» ya está en uso",
-                      "el nombre «Ana», que ya está en la sala"));
+    if (!rechazado(&s, &x, "Ana", 3, "! El nombre «Ana» ya está en uso",
+                   "el nombre «Ana», que ya está en la sala")) {
+        CAL_FIN(0);
+    }
+    /* Un nombre con «%» en uso: el error lo cita tal cual (quien monta el mensaje y se lo pasa
+     * a printf como formato escribe otra cosa, o se cae). Mutante: nombre_formato_en_uso. */
+    if (!chat_entrar(&s, &w, RARO_EN_USO)) {
+        CAL_FIN(0);
+    }
+    CAL_FIN(rechazado(&s, &x, RARO_EN_USO, strlen(RARO_EN_USO),
+                      "! El nombre «" RARO_EN_USO "» ya está en uso",
+                      "el nombre «" RARO_EN_USO "», que ya está en la sala (un nombre es un dato, "
+                      "nunca parte del formato de printf)"));
 }
 
 /* Líneas vacías y órdenes desconocidas: nada se difunde; la orden mala tiene su error. */
@@ -785,10 +809,13 @@ static void lista(void)
         CAL_FIN(0);
     }
     /* Una sala llena de nombres de 32 bytes: la respuesta pasa de 700 bytes y no cabe en un
-     * búfer fijo pequeño. */
+     * búfer fijo pequeño. Uno, al azar, hecho de «%s» (quien monta la línea y se la pasa a
+     * printf como formato escribe otra cosa, o se cae: mutante nombre_formato_lista). */
+    int formato = (int)cal_azar(0, LISTA_LARGOS - 1);
     for (int i = 0; i < LISTA_LARGOS; i++) {
         snprintf(largos[i], sizeof largos[i], "%02d%.30s", i,
-                 "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn");
+                 i == formato ? "%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s"
+                              : "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn");
         todos[3 + i] = largos[i];
     }
     if (!chat_llenar_sala(&s, otros, todos + 3, LISTA_LARGOS)) {
@@ -801,8 +828,9 @@ static void lista(void)
     }
     tcp_texto(&c[1], "/list\n");
     if (!lista_correcta(&s, &c[1], todos, 3 + LISTA_LARGOS)) {
-        cal_nota("(clientes en la sala: %d; con nombres de 32 bytes: %d)", 3 + LISTA_LARGOS,
-                 LISTA_LARGOS);
+        cal_nota("(clientes en la sala: %d; con nombres de 32 bytes: %d, uno de ellos «%s», "
+                 "que se escribe tal cual: un nombre nunca es parte del formato de printf)",
+                 3 + LISTA_LARGOS, LISTA_LARGOS, largos[formato]);
         CAL_FIN(0);
     }
     CAL_FIN(1);
@@ -891,7 +919,7 @@ static void quit(void)
 {
     static const char *const nombres[] = {"ana", "beto", "carla"};
     sesion_t s;
-    tcp_t c[3], x;
+    tcp_t c[3], x, r;
 
     if (!chat_arrancar(&s, 0, 15) || !chat_llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
@@ -912,6 +940,20 @@ static void quit(void)
     if (!chat_espera_silencio(&c[0], 300,
                               "que a ana no le llegara nada más de carla (mandó «/quit\\nya me he "
                               "ido\\n» de una vez: tras /quit, el resto de lo leído se ignora)")) {
+        CAL_FIN(0);
+    }
+    /* Se va uno con «%» en el nombre: su despedida y su aviso de salida lo citan tal cual
+     * (quien monta el aviso y se lo pasa a printf como formato escribe otra cosa, o se cae).
+     * Mutante: nombre_formato_salida. */
+    if (!chat_entrar(&s, &r, RARO_SALE) || !chat_aviso_entrada(&s, &c[0], RARO_SALE)) {
+        CAL_FIN(0);
+    }
+    tcp_texto(&r, "/quit\n");
+    if (!chat_espera_linea(&s, &r, "* ¡Adiós, " RARO_SALE "!") ||
+        !chat_aviso_salida(&s, &c[0], RARO_SALE)) {
+        cal_nota("(«%s» es un nombre válido: un nombre es un dato, nunca parte del formato de "
+                 "printf)",
+                 RARO_SALE);
         CAL_FIN(0);
     }
     /* /quit antes de dar el nombre: despedida y cierre, sin avisos a la sala. */
