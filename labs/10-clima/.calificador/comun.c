@@ -55,12 +55,13 @@ int clima_escribir(const char *carpeta, const char *nombre, const char *texto, c
 /* Codifica como una URL (solo quedan A-Z a-z 0-9 - . _ ~). */
 
 /* ¿Está `cita` en `texto`? Una cita de una sola letra (la unidad «c») tiene que ir suelta, sin
- * letras ni cifras ASCII al lado: la «c» de «clima» no la cita. */
+ * letras, cifras ni «_» ASCII al lado: la «c» de «clima» no la cita. */
 static int citado(const char *texto, const char *cita)
 {
     size_t n = strlen(cita);
+    int letra = n == 1 && isalpha((unsigned char)cita[0]);
     for (const char *h = strstr(texto, cita); h != NULL; h = strstr(h + 1, cita)) {
-        if (n > 1)
+        if (!letra)
             return 1;
         int antes = h > texto && (isalnum((unsigned char)h[-1]) || h[-1] == '_');
         int despues = isalnum((unsigned char)h[n]) || h[n] == '_';
@@ -70,14 +71,35 @@ static int citado(const char *texto, const char *cita)
     return 0;
 }
 
-/* Tapa con espacios, en `texto`, cada aparición de `quitar` (si no es vacío). */
-static void tapar(char *texto, const char *quitar)
+/* Cambia en `texto` (de malloc) cada aparición de `quitar` (si no es vacío) por «…». Devuelve
+ * el texto nuevo (el viejo queda liberado), o NULL sin memoria. */
+static char *tapar(char *texto, const char *quitar)
 {
     size_t n = strlen(quitar);
-    if (n == 0)
-        return;
-    for (char *h = strstr(texto, quitar); h != NULL; h = strstr(h + n, quitar))
-        memset(h, ' ', n);
+    if (texto == NULL || n == 0)
+        return texto;
+    size_t cuantas = 0;
+    for (const char *h = strstr(texto, quitar); h != NULL; h = strstr(h + n, quitar))
+        cuantas++;
+    if (cuantas == 0)
+        return texto;
+    static const char puntos[] = "…";
+    size_t largo = strlen(texto) - cuantas * n + cuantas * strlen(puntos);
+    char *nuevo = malloc(largo + 1);
+    if (nuevo != NULL) {
+        char *d = nuevo;
+        const char *desde = texto;
+        for (const char *h = strstr(desde, quitar); h != NULL; h = strstr(desde, quitar)) {
+            memcpy(d, desde, (size_t)(h - desde));
+            d += h - desde;
+            memcpy(d, puntos, strlen(puntos));
+            d += strlen(puntos);
+            desde = h + n;
+        }
+        memcpy(d, desde, strlen(desde) + 1);
+    }
+    free(texto);
+    return nuevo;
 }
 
 int clima_rechazado(const char *const *args, const char *const *citas, cal_servidor_t *s,
@@ -100,15 +122,17 @@ int clima_rechazado(const char *const *args, const char *const *citas, cal_servi
     /* El mensaje sin la ruta del archivo ni su nombre: lo que cita tiene que decirlo él, no
      * el nombre que le puso el calificador al archivo. */
     char *dice = strdup(cal_errores(p));
+    int con_f = 0;
     for (int i = 0; dice != NULL && args[i] != NULL; i++)
         if (strcmp(args[i], "-f") == 0 && args[i + 1] != NULL) {
             const char *barra = strrchr(args[i + 1], '/');
             const char *base = barra != NULL ? barra + 1 : args[i + 1];
             char raiz[256];
             snprintf(raiz, sizeof raiz, "%.*s", (int)strcspn(base, "."), base);
-            tapar(dice, args[i + 1]);
-            tapar(dice, base);
-            tapar(dice, raiz); /* «vacio2», sin «.json» */
+            dice = tapar(dice, args[i + 1]);
+            dice = tapar(dice, base);
+            dice = tapar(dice, raiz); /* «vacio2», sin «.json» */
+            con_f = 1;
         }
     char fin[128];
     int ok = 0;
@@ -128,8 +152,10 @@ int clima_rechazado(const char *const *args, const char *const *citas, cal_servi
             if (!citado(dice, citas[i])) {
                 ok = 0;
                 cal_obtenido("%s: el mensaje de error no dice «%s»%s", que, citas[i],
-                             citas[i][1] == '\0' ? " (suelta: sin letras al lado)"
-                                                 : " (sin contar la ruta del archivo)");
+                             citas[i][1] == '\0' && isalpha((unsigned char)citas[i][0])
+                                 ? " (suelta: sin letras, cifras ni «_» pegadas)"
+                             : con_f ? " (sin contar la ruta ni el nombre del archivo)"
+                                     : "");
             }
         if (mensaje != NULL && tam > 0)
             snprintf(mensaje, tam, "%s", dice);

@@ -279,7 +279,7 @@ static void proveedores_invalidos(void)
                  {vacios[3], {campos[3], NULL}, que_vacio[3]},
                  {ot, {campos[tipo_campo], NULL}, que_tipo}};
     /* Los mensajes de los cuatro de un campo vacío se guardan para compararlos. */
-    char dijo[4][1024];
+    char dijo[4][8192];
     int ok = 1;
     for (int i = 0; i < CAL_CUANTOS(casos) && ok; i++) {
         const char *args[] = {"-f", casos[i].archivo, "Lima", NULL};

@@ -124,8 +124,8 @@ static void tipos_estrictos(void)
                  ruta_mala, ruta_signo, ruta_hoja, entero + 7);
     int ok = clima_escenario(&e, NULL, CODIGO_LIBRE, 8000);
     if (ok)
-        cal_obtenido("texto, null y ruta que no existe son errores, el entero es un número y "
-                     "el promedio cuadra");
+        cal_obtenido("texto, null, objeto, lista y ruta que no existe son errores, el entero "
+                     "es un número y el promedio cuadra");
     CAL_FIN(ok);
 }
 

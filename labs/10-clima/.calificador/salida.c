@@ -161,7 +161,9 @@ static void salida_json(void)
     /* En las ciudades con promedio, ningún proveedor falla: una media que cuenta un error (un
      * texto leído como número, un error como 0) la cobran tipos_estrictos o errores_http, no
      * esta otra vez (mutantes acepta_cadenas y promedia_ceros). La forma {"nombre", "error"}
-     * la juzga la ciudad con todos caídos. */
+     * la juzga la ciudad con todos caídos. Lo que se deja de ver: una media que solo el código
+     * de --json calcula mal con errores, o un proveedor con «error» y «temperatura» a la vez
+     * en una ciudad con promedio. */
     static const prov_t provs[] = {
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
         {"b", "weatherapi", NULL, "current.temp_c", "C", BIEN},

@@ -118,9 +118,11 @@ static void limite_c(void)
 
 /* Un tiempo escrito en el motivo, en ms: cifras con un separador como mucho («3000», «3.000»,
  * «0,65») y una unidad detrás, con espacio o sin él: ms o milisegundos, s o segundos. En *paso,
- * lo que vale una unidad de su última cifra (en ms): «0.7 s» es 650 redondeado. Devuelve
- * cuántos bytes leyó, o 0 si en `p` no empieza un tiempo. */
-static size_t leer_tiempo(const char *p, double *ms, double *paso)
+ * lo que vale una unidad de su última cifra (en ms): «0.7 s» es 650 redondeado. «650.412 ms»
+ * se lee de las dos maneras: 650412 en *ms (el separador de los miles) y 650.412 en *otra;
+ * si no hay duda, *otra es *ms. Devuelve cuántos bytes leyó, o 0 si en `p` no empieza un
+ * tiempo. */
+static size_t leer_tiempo(const char *p, double *ms, double *otra, double *paso)
 {
     const char *q = p;
     double entero = 0.0, fraccion = 0.0, escala = 1.0;
@@ -144,13 +146,13 @@ static size_t leer_tiempo(const char *p, double *ms, double *paso)
         size_t n = strlen(unidades[i].nombre);
         if (strncmp(u, unidades[i].nombre, n) != 0 || isalpha((unsigned char)u[n]))
             continue;
+        *ms = (entero + fraccion) * unidades[i].ms;
+        *otra = *ms;
+        *paso = unidades[i].ms * (decimales > 0 ? escala : 1.0);
         if (unidades[i].ms == 1.0 && decimales == 3) {
-            /* «3.000 ms»: el separador de los miles. */
+            /* «3.000 ms»: el separador de los miles, o tres decimales. */
             *ms = entero * 1000.0 + fraccion * 1000.0;
             *paso = 1.0;
-        } else {
-            *ms = (entero + fraccion) * unidades[i].ms;
-            *paso = unidades[i].ms * (decimales > 0 ? escala : 1.0);
         }
         return (size_t)(u + n - p);
     }
@@ -181,12 +183,17 @@ static int motivo_con_su_limite(const esc_t *e, int k, int t)
         if (*p < '0' || *p > '9' ||
             (p > l && ((p[-1] >= '0' && p[-1] <= '9') || p[-1] == '.' || p[-1] == ',')))
             continue;
-        double ms, paso;
-        size_t n = leer_tiempo(p, &ms, &paso);
+        /* «3 000 ms»: un grupo de miles tras un espacio no es un tiempo suelto. */
+        if (p - l >= 2 && p[-1] == ' ' && p[-2] >= '0' && p[-2] <= '9')
+            continue;
+        double ms, otra, paso;
+        size_t n = leer_tiempo(p, &ms, &otra, &paso);
         if (n == 0)
             continue;
         double margen = paso / 2.0 + 0.001;
-        if (fabs(ms - t) <= margen || (ms > t && duro > 0 && ms <= (double)duro + margen))
+        if (fabs(ms - t) <= margen || (ms > t && duro > 0 && ms <= (double)duro + margen) ||
+            fabs(otra - t) <= 0.001 + 0.0005 ||
+            (otra > t && duro > 0 && otra <= (double)duro + 0.001))
             continue;
         cal_obtenido("el motivo del proveedor lento dice «%.*s», pero el límite era -t %d y el "
                      "programa duró %llu ms: un tiempo en el motivo es el límite o lo que de "
