@@ -601,6 +601,9 @@ static void nombres(void)
         {"a,b", 3, "un nombre con «,»"},
         {"/ana", 4, "un nombre que empieza por «/»"},
         {"del\x7f", 4, "un nombre con el byte 0x7F"},
+        /* Un byte nulo en medio: quien valida hasta el primer nulo (como una cadena de C) ve
+         * «b» y lo da por bueno. Mutante: nombre_hasta_el_nulo. */
+        {"b\0b", 3, "un nombre con un byte nulo en medio (0x00 es un carácter de control)"},
         /* Antes del nombre solo vale /quit: «/list» es un nombre que empieza por «/» (quien
          * atiende las órdenes antes de mirar si ya tiene nombre le contesta con la sala: el
          * estudiante de prueba de la sesión 59, bug 56, con 100). Mutante: lista_sin_nombre. */
