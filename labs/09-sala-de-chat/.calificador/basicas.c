@@ -217,12 +217,20 @@ static void difusion(void)
     sesion_t s;
     tcp_t c[3], anonimo;
 
-    /* Y uno conectado que aún no ha dado su nombre: no está en la sala, y los mensajes no le
-     * llegan (quien difunde los mensajes a todos los conectados y los avisos solo a los de la
-     * sala lo mezcla). Mutante: mensajes_a_quien_no_tiene_nombre. */
-    if (!chat_arrancar(&s, 0, 15) ||
-        tcp_abrir(&anonimo, s.puerto, "un cliente sin nombre", 0) < 0 ||
-        !chat_espera_linea(&s, &anonimo, PREGUNTA) || !chat_llenar_sala(&s, c, nombres, 3)) {
+    /* Y uno que conecta cuando la sala ya está llena y no da su nombre: no está en la sala, y
+     * los mensajes no le llegan (quien difunde los mensajes a todos los conectados y los
+     * avisos solo a los de la sala lo mezcla). Conecta después de las entradas: unos avisos
+     * de más los cobran bienvenida y lista, no esta. Mutante: mensajes_a_quien_no_tiene_nombre. */
+    if (!chat_arrancar(&s, 0, 15) || !chat_llenar_sala(&s, c, nombres, 3)) {
+        CAL_FIN(0);
+    }
+    if (tcp_abrir(&anonimo, s.puerto, "un cliente sin nombre", 0) < 0) {
+        cal_esperado("poder conectar con 127.0.0.1:%d", s.puerto);
+        cal_obtenido("no se pudo conectar");
+        chat_sigue_vivo(&s);
+        CAL_FIN(0);
+    }
+    if (!chat_espera_linea(&s, &anonimo, PREGUNTA)) {
         CAL_FIN(0);
     }
     tcp_texto(&c[0], "hola a todos\n");
@@ -564,21 +572,58 @@ static int rechazado(sesion_t *s, tcp_t *c, const char *nombre, size_t largo, co
 #define RARO_SALE   "s%x%d%%x"
 #define RARO_LISTA  "l%d%%%x%d"
 
-/* Entra como `nombre` sin juzgar la bienvenida (la juzga nombres): la pregunta, el nombre y
- * una línea, la que sea. 1 o 0 (anotado). */
-static int entrar_sin_juzgar_bienvenida(sesion_t *s, tcp_t *c, const char *nombre)
+/* Entra como `nombre` (uno con «%») sin juzgar la bienvenida ni el aviso de entrada que
+ * recibe `testigo` (si no es NULL): los dos los juzga nombres, y un nombre metido en su formato
+ * no cuesta también las verificaciones que usan estos. Lee la pregunta, manda el nombre y toma
+ * una línea, la que sea, en cada uno. 1 si entró; -1 si el servidor rechazó el nombre (lo
+ * cobra nombres: quien llama deja de mirar lo de la «%»; anotado); 0 si no (anotado). */
+static int entrar_con_porcentaje(sesion_t *s, tcp_t *c, const char *nombre, tcp_t *testigo)
 {
     char linea[512], envio[64];
     size_t largo;
+    int r;
 
-    if (tcp_abrir(c, s->puerto, nombre, 0) < 0 || !chat_espera_linea(s, c, PREGUNTA)) {
+    if (tcp_abrir(c, s->puerto, nombre, 0) < 0) {
+        cal_esperado("poder conectar con 127.0.0.1:%d", s->puerto);
+        cal_obtenido("no se pudo conectar");
+        chat_sigue_vivo(s);
+        return 0;
+    }
+    if (!chat_espera_linea(s, c, PREGUNTA)) {
         return 0;
     }
     snprintf(envio, sizeof envio, "%s\n", nombre);
-    if (tcp_texto(c, envio) < 0 || tcp_linea(c, s->espera, linea, sizeof linea, &largo) != 1) {
-        cal_esperado("que «%s» entrara en la sala (un nombre válido: la «%%» también vale)",
+    r = tcp_texto(c, envio) < 0 ? -1 : tcp_linea(c, s->espera, linea, sizeof linea, &largo);
+    if (r != 1) {
+        cal_esperado("que «%s» (un nombre válido: la «%%» también vale) recibiera respuesta a "
+                     "su nombre",
                      nombre);
-        cal_obtenido("no recibió respuesta a su nombre");
+        if (r < 0) {
+            cal_obtenido("el servidor cerró la conexión");
+        } else {
+            cal_obtenido("no recibió nada en %d ms", s->espera);
+        }
+        chat_sigue_vivo(s);
+        return 0;
+    }
+    if (largo >= 2 && linea[0] == '!' && linea[1] == ' ') {
+        cal_nota("(rechazó «%s», un nombre válido, con «%s»: eso lo cobra nombres, y aquí no se "
+                 "mira lo de la «%%»)",
+                 nombre, linea);
+        return -1;
+    }
+    if (testigo == NULL) {
+        return 1;
+    }
+    r = tcp_linea(testigo, s->espera, linea, sizeof linea, &largo);
+    if (r != 1) {
+        cal_esperado("que los demás de la sala recibieran el aviso de entrada de «%s»", nombre);
+        if (r < 0) {
+            cal_obtenido("el servidor cerró su conexión");
+        } else {
+            cal_obtenido("no recibieron nada en %d ms", s->espera);
+        }
+        chat_sigue_vivo(s);
         return 0;
     }
     return 1;
@@ -716,8 +761,9 @@ static void nombres_unicos(void)
     }
     /* Un nombre con «%» en uso: el error lo cita tal cual (quien monta el mensaje y se lo pasa
      * a printf como formato escribe otra cosa, o se cae). Mutante: nombre_formato_en_uso. */
-    if (!entrar_sin_juzgar_bienvenida(&s, &w, RARO_EN_USO)) {
-        CAL_FIN(0);
+    int entro = entrar_con_porcentaje(&s, &w, RARO_EN_USO, NULL);
+    if (entro <= 0) {
+        CAL_FIN(entro < 0);
     }
     CAL_FIN(rechazado(&s, &x, RARO_EN_USO, strlen(RARO_EN_USO),
                       "! El nombre «" RARO_EN_USO "» ya está en uso",
@@ -851,15 +897,16 @@ static void lista(void)
             CAL_FIN(0);
         }
     }
-    if (!entrar_sin_juzgar_bienvenida(&s, &raro, RARO_LISTA) ||
-        !chat_aviso_entrada(&s, &c[1], RARO_LISTA)) {
+    int entro = entrar_con_porcentaje(&s, &raro, RARO_LISTA, &c[1]);
+    if (entro == 0) {
         CAL_FIN(0);
     }
+    int en_sala = entro > 0 ? 4 + LISTA_LARGOS : 3 + LISTA_LARGOS;
     tcp_texto(&c[1], "/list\n");
-    if (!lista_correcta(&s, &c[1], todos, 4 + LISTA_LARGOS)) {
+    if (!lista_correcta(&s, &c[1], todos, en_sala)) {
         cal_nota("(clientes en la sala: %d; con nombres de 32 bytes: %d, y uno, «%s», que se "
                  "escribe tal cual: un nombre nunca es parte del formato de printf)",
-                 4 + LISTA_LARGOS, LISTA_LARGOS, RARO_LISTA);
+                 en_sala, LISTA_LARGOS, RARO_LISTA);
         CAL_FIN(0);
     }
     CAL_FIN(1);
@@ -974,13 +1021,15 @@ static void quit(void)
     /* Se va uno con «%» en el nombre: su despedida y su aviso de salida lo citan tal cual
      * (quien monta el aviso y se lo pasa a printf como formato escribe otra cosa, o se cae).
      * Mutante: nombre_formato_salida. */
-    if (!entrar_sin_juzgar_bienvenida(&s, &r, RARO_SALE) ||
-        !chat_aviso_entrada(&s, &c[0], RARO_SALE)) {
+    int entro = entrar_con_porcentaje(&s, &r, RARO_SALE, &c[0]);
+    if (entro == 0) {
         CAL_FIN(0);
     }
-    tcp_texto(&r, "/quit\n");
-    if (!chat_espera_linea(&s, &r, "* ¡Adiós, " RARO_SALE "!") ||
-        !chat_aviso_salida(&s, &c[0], RARO_SALE)) {
+    if (entro > 0) {
+        tcp_texto(&r, "/quit\n");
+    }
+    if (entro > 0 && (!chat_espera_linea(&s, &r, "* ¡Adiós, " RARO_SALE "!") ||
+                      !chat_aviso_salida(&s, &c[0], RARO_SALE))) {
         cal_nota("(«%s» es un nombre válido: un nombre es un dato, nunca parte del formato de "
                  "printf)",
                  RARO_SALE);
