@@ -154,13 +154,7 @@ static void anuncia_puerto(void)
         cal_nota_salida(s.p, 5);
         CAL_FIN(0);
     }
-    if (tcp_abrir(&c, s.puerto, "un cliente nuevo", 0) < 0) {
-        cal_esperado("poder conectar con 127.0.0.1:%d (el puerto anunciado)", s.puerto);
-        cal_obtenido("no se pudo conectar");
-        chat_sigue_vivo(&s);
-        CAL_FIN(0);
-    }
-    if (!chat_espera_linea(&s, &c, PREGUNTA)) {
+    if (!chat_conectar(&s, &c, "un cliente nuevo", 0, 0)) {
         CAL_FIN(0);
     }
     /* Después de esa línea, stdout no se usa: el registro va a stderr. */
@@ -195,8 +189,7 @@ static void bienvenida(void)
                               "entrada es solo para los demás)")) {
         CAL_FIN(0);
     }
-    if (tcp_abrir(&anonimo, s.puerto, "un cliente aún sin nombre", 0) < 0 ||
-        !chat_espera_linea(&s, &anonimo, PREGUNTA)) {
+    if (!chat_conectar(&s, &anonimo, "un cliente aún sin nombre", 0, 0)) {
         CAL_FIN(0);
     }
     if (!chat_entrar(&s, &beto, "beto") || !chat_aviso_entrada(&s, &ana, "beto")) {
@@ -224,13 +217,7 @@ static void difusion(void)
     if (!chat_arrancar(&s, 0, 15) || !chat_llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
-    if (tcp_abrir(&anonimo, s.puerto, "un cliente sin nombre", 0) < 0) {
-        cal_esperado("poder conectar con 127.0.0.1:%d", s.puerto);
-        cal_obtenido("no se pudo conectar");
-        chat_sigue_vivo(&s);
-        CAL_FIN(0);
-    }
-    if (!chat_espera_linea(&s, &anonimo, PREGUNTA)) {
+    if (!chat_conectar(&s, &anonimo, "un cliente sin nombre", 0, 0)) {
         CAL_FIN(0);
     }
     tcp_texto(&c[0], "hola a todos\n");
@@ -290,7 +277,7 @@ static void crlf(void)
                  "otro es texto y llega tal cual)");
         CAL_FIN(0);
     }
-    if (tcp_abrir(&dana, s.puerto, "dana", 0) < 0 || !chat_espera_linea(&s, &dana, PREGUNTA)) {
+    if (!chat_conectar(&s, &dana, "dana", 0, 0)) {
         CAL_FIN(0);
     }
     tcp_texto(&dana, "dana\r\n");
@@ -433,7 +420,7 @@ static void trozos(void)
     if (!bloque_de_64k(&s, c)) {
         CAL_FIN(0);
     }
-    if (tcp_abrir(&eva, s.puerto, "eva", 0) < 0 || !chat_espera_linea(&s, &eva, PREGUNTA)) {
+    if (!chat_conectar(&s, &eva, "eva", 0, 0)) {
         CAL_FIN(0);
     }
     tcp_texto(&eva, "ev");
@@ -534,12 +521,22 @@ static void varias_lineas(void)
     CAL_FIN(1);
 }
 
+/* El nombre más largo que se manda: una línea válida (menos de 4096 bytes), ciento y pico
+ * veces el máximo de un nombre. */
+#define NOMBRE_ENORME 4000
+
 /* Manda un nombre malo y espera la línea de error exacta seguida de la pregunta otra vez. */
 static int rechazado(sesion_t *s, tcp_t *c, const char *nombre, size_t largo, const char *error,
                      const char *que)
 {
-    char envio[64];
+    static char envio[NOMBRE_ENORME + 1];
 
+    if (largo >= sizeof envio) {
+        cal_esperado("un nombre de prueba que quepa en el envío (bytes: %zu como mucho)",
+                     sizeof envio - 1);
+        cal_obtenido("error del calificador: bytes del nombre: %zu", largo);
+        return 0;
+    }
     memcpy(envio, nombre, largo);
     envio[largo] = '\n';
     if (tcp_enviar(c, envio, largo + 1) < 0) {
@@ -583,13 +580,7 @@ static int entrar_con_porcentaje(sesion_t *s, tcp_t *c, const char *nombre, tcp_
     size_t largo;
     int r;
 
-    if (tcp_abrir(c, s->puerto, nombre, 0) < 0) {
-        cal_esperado("poder conectar con 127.0.0.1:%d", s->puerto);
-        cal_obtenido("no se pudo conectar");
-        chat_sigue_vivo(s);
-        return 0;
-    }
-    if (!chat_espera_linea(s, c, PREGUNTA)) {
+    if (!chat_conectar(s, c, nombre, 0, 0)) {
         return 0;
     }
     snprintf(envio, sizeof envio, "%s\n", nombre);
@@ -657,14 +648,14 @@ static void nombres(void)
     sesion_t s;
     tcp_t ana, x, y;
     char largo[40];
+    static char enorme[NOMBRE_ENORME];
     char enes[48] = "";
     char esperado[160];
 
     if (!chat_arrancar(&s, 0, 20) || !chat_entrar(&s, &ana, "ana")) {
         CAL_FIN(0);
     }
-    if (tcp_abrir(&x, s.puerto, "el cliente nuevo", 0) < 0 ||
-        !chat_espera_linea(&s, &x, PREGUNTA)) {
+    if (!chat_conectar(&s, &x, "el cliente nuevo", 0, 0)) {
         CAL_FIN(0);
     }
     memset(largo, 'x', 33);
@@ -678,6 +669,14 @@ static void nombres(void)
     largo[10] = ' ';
     if (!rechazado(&s, &x, largo, 33, ERR_LARGO,
                    "un nombre de 33 bytes que además tiene «:» y un espacio")) {
+        CAL_FIN(0);
+    }
+    /* Y mucho más largos: quien copia el nombre en su campo (33 bytes con el nulo) antes de
+     * medirlo escribe fuera de él. Mutante: nombre_copiado_antes. */
+    memset(enorme, 'y', sizeof enorme);
+    if (!rechazado(&s, &x, enorme, 100, ERR_LARGO, "un nombre de 100 bytes") ||
+        !rechazado(&s, &x, enorme, sizeof enorme, ERR_LARGO,
+                   "un nombre de 4000 bytes (la línea vale: no pasa de 4096)")) {
         CAL_FIN(0);
     }
     for (size_t i = 0; i < sizeof malos / sizeof malos[0]; i++) {
@@ -729,8 +728,7 @@ static void nombres_unicos(void)
     if (!chat_arrancar(&s, 0, 20) || !chat_entrar(&s, &ana, "ana")) {
         CAL_FIN(0);
     }
-    if (tcp_abrir(&x, s.puerto, "el cliente nuevo", 0) < 0 ||
-        !chat_espera_linea(&s, &x, PREGUNTA)) {
+    if (!chat_conectar(&s, &x, "el cliente nuevo", 0, 0)) {
         CAL_FIN(0);
     }
     if (!rechazado(&s, &x, "ana", 3, "! El nombre «ana» ya está en uso",
@@ -751,8 +749,7 @@ static void nombres_unicos(void)
         cal_nota("(con «ana» en la sala, «anabel» es otro nombre)");
         CAL_FIN(0);
     }
-    if (tcp_abrir(&x, s.puerto, "otro cliente nuevo", 0) < 0 ||
-        !chat_espera_linea(&s, &x, PREGUNTA)) {
+    if (!chat_conectar(&s, &x, "otro cliente nuevo", 0, 0)) {
         CAL_FIN(0);
     }
     if (!rechazado(&s, &x, "Ana", 3, "! El nombre «Ana» ya está en uso",
@@ -811,7 +808,7 @@ static void ordenes(void)
 /* Comprueba «* Conectados (N): a, b, c» exacta: los nombres en el orden en que entraron. */
 static int lista_correcta(sesion_t *s, tcp_t *c, const char *const *nombres, int n)
 {
-    char esperada[2048];
+    char esperada[8192];
     size_t usados;
 
     snprintf(esperada, sizeof esperada, "* Conectados (%d): ", n);
@@ -823,7 +820,78 @@ static int lista_correcta(sesion_t *s, tcp_t *c, const char *const *nombres, int
     return chat_espera_linea(s, c, esperada);
 }
 
-#define LISTA_LARGOS 20
+/* Con tantos nombres de 32 bytes, la respuesta a /list pasa de 4096 bytes: ni un búfer fijo
+ * pequeño ni uno del tamaño de una línea de cliente (PROTO_MAX_LINEA) bastan. Mutantes:
+ * lista_buffer_fijo (512 bytes) y lista_buffer_linea (4098). */
+#define LISTA_LARGOS 125
+
+/* Conecta n clientes, cada uno con su pregunta, y después manda los n nombres seguidos: entran
+ * casi a la vez. Cada uno recibe su bienvenida antes que nada más. Uno a uno, cada entrada
+ * pediría un aviso a todos los de antes (unas n²/2 escrituras: 7800 con 125, que un servidor
+ * que duerme 200 µs tras cada uv_write, duerme_tras_escribir, no hacía a tiempo: lo cobra
+ * carga_200, no esta). */
+static int entran_a_la_vez(sesion_t *s, tcp_t *c, char (*nombres)[40], int n)
+{
+    char envio[48], bienvenida[96];
+
+    for (int i = 0; i < n; i++) {
+        if (!chat_conectar(s, &c[i], nombres[i], 0, 0)) {
+            return 0;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        snprintf(envio, sizeof envio, "%.39s\n", nombres[i]);
+        tcp_texto(&c[i], envio);
+    }
+    for (int i = 0; i < n; i++) {
+        snprintf(bienvenida, sizeof bienvenida, "* Hola, %.39s. Órdenes: /list, /quit", nombres[i]);
+        if (!chat_espera_linea(s, &c[i], bienvenida)) {
+            cal_nota("(los clientes que mandaron su nombre casi a la vez: %d)", n);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Lee en c los avisos de entrada de los n `nombres`, en el orden en que entraron (el del
+ * servidor: entraron casi a la vez), y deja ese orden en `orden`. 1 si llegaron todos. */
+static int avisos_en_orden(sesion_t *s, tcp_t *c, char (*nombres)[40], int n, const char **orden)
+{
+    static const char entra[] = " ha entrado en la sala";
+    char linea[512], vista[600];
+    size_t largo;
+    int visto[LISTA_LARGOS] = {0};
+
+    for (int k = 0; k < n; k++) {
+        int r = tcp_linea(c, s->espera, linea, sizeof linea, &largo);
+        int cual = -1;
+
+        for (int i = 0; r == 1 && i < n && cual < 0; i++) {
+            size_t l = strlen(nombres[i]);
+            if (!visto[i] && largo == 2 + l + strlen(entra) && strncmp(linea, "* ", 2) == 0 &&
+                memcmp(linea + 2, nombres[i], l) == 0 && strcmp(linea + 2 + l, entra) == 0) {
+                cual = i;
+            }
+        }
+        if (cual < 0) {
+            cal_esperado("que %s recibiera los avisos de entrada de los %d que entraron casi a la "
+                         "vez, cada uno una vez y en cualquier orden",
+                         c->etiqueta, n);
+            if (r == 1) {
+                cal_obtenido("tras %d, recibió «%s»", k,
+                             tcp_visible(linea, largo, 300, vista, sizeof vista));
+            } else {
+                cal_obtenido("tras %d, %s", k,
+                             r == 0 ? "no recibió nada en el plazo" : "la conexión se cerró");
+            }
+            chat_sigue_vivo(s);
+            return 0;
+        }
+        visto[cual] = 1;
+        orden[k] = nombres[cual];
+    }
+    return 1;
+}
 
 CAL_PRUEBA(lista, 20)
 static void lista(void)
@@ -839,10 +907,9 @@ static void lista(void)
         CAL_FIN(0);
     }
     /* x conecta antes que nadie, pero da su nombre la última; y se va sin haberlo dado. */
-    if (tcp_abrir(&x, s.puerto, "un cliente sin nombre", 0) < 0 ||
-        !chat_espera_linea(&s, &x, PREGUNTA) ||
-        tcp_abrir(&y, s.puerto, "otro cliente sin nombre", 0) < 0 ||
-        !chat_espera_linea(&s, &y, PREGUNTA) || !chat_llenar_sala(&s, c, nombres, 3)) {
+    if (!chat_conectar(&s, &x, "un cliente sin nombre", 0, 0) ||
+        !chat_conectar(&s, &y, "otro cliente sin nombre", 0, 0) ||
+        !chat_llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
     }
     /* y se va (fin de archivo) antes de la lista: quien no estaba en la sala no se descuenta
@@ -880,23 +947,17 @@ static void lista(void)
                  "en que entraron en la sala, no en el de conexión)");
         CAL_FIN(0);
     }
-    /* Una sala llena de nombres de 32 bytes: la respuesta pasa de 700 bytes y no cabe en un
-     * búfer fijo pequeño. Y uno más, con «%» (quien manda un nombre a printf como formato
-     * escribe otra cosa: mutante nombre_formato_lista). */
+    /* Una sala llena de nombres de 32 bytes (LISTA_LARGOS). Y uno más, con «%» (quien manda un
+     * nombre a printf como formato escribe otra cosa: mutante nombre_formato_lista). */
     for (int i = 0; i < LISTA_LARGOS; i++) {
-        snprintf(largos[i], sizeof largos[i], "%02d%.30s", i,
+        snprintf(largos[i], sizeof largos[i], "%03d%.29s", i,
                  "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn");
-        todos[3 + i] = largos[i];
     }
-    todos[3 + LISTA_LARGOS] = RARO_LISTA;
-    if (!chat_llenar_sala(&s, otros, todos + 3, LISTA_LARGOS)) {
+    if (!entran_a_la_vez(&s, otros, largos, LISTA_LARGOS) ||
+        !avisos_en_orden(&s, &c[1], largos, LISTA_LARGOS, todos + 3)) {
         CAL_FIN(0);
     }
-    for (int i = 0; i < LISTA_LARGOS; i++) {
-        if (!chat_aviso_entrada(&s, &c[1], largos[i])) {
-            CAL_FIN(0);
-        }
-    }
+    todos[3 + LISTA_LARGOS] = RARO_LISTA;
     int entro = entrar_con_porcentaje(&s, &raro, RARO_LISTA, &c[1]);
     if (entro == 0) {
         CAL_FIN(0);
@@ -904,8 +965,9 @@ static void lista(void)
     int en_sala = entro > 0 ? 4 + LISTA_LARGOS : 3 + LISTA_LARGOS;
     tcp_texto(&c[1], "/list\n");
     if (!lista_correcta(&s, &c[1], todos, en_sala)) {
-        cal_nota("(clientes en la sala: %d; con nombres de 32 bytes: %d, y uno, «%s», que se "
-                 "escribe tal cual: un nombre nunca es parte del formato de printf)",
+        cal_nota("(clientes en la sala: %d; con nombres de 32 bytes: %d, así que la respuesta "
+                 "pasa de 4096 bytes, más que una línea de cliente; y uno, «%s», que se escribe "
+                 "tal cual: un nombre nunca es parte del formato de printf)",
                  en_sala, LISTA_LARGOS, RARO_LISTA);
         CAL_FIN(0);
     }
@@ -933,8 +995,7 @@ static int quit_con_cola(void)
     if (chat_inundar(&s, &c[0], &c[1], RIADA_DESFASE, &enviados) != 1) {
         return 0;
     }
-    if (tcp_abrir(&tardi, s.puerto, "tardi", 4096) < 0 ||
-        !chat_espera_linea(&s, &tardi, PREGUNTA)) {
+    if (!chat_conectar(&s, &tardi, "tardi", 4096, 0)) {
         return 0;
     }
     tcp_texto(&tardi, "tardi\n");
@@ -958,8 +1019,7 @@ static int quit_con_cola(void)
                      r < 0 ? "la conexión del lector se cerró sin ese aviso" : "no llegó en 3 s");
         return 0;
     }
-    if (tcp_abrir(&otro, s.puerto, "otro «tardi»", 0) < 0 ||
-        !chat_espera_linea(&s, &otro, PREGUNTA)) {
+    if (!chat_conectar(&s, &otro, "otro «tardi»", 0, 0)) {
         return 0;
     }
     tcp_texto(&otro, "tardi\n");
@@ -1036,8 +1096,7 @@ static void quit(void)
         CAL_FIN(0);
     }
     /* /quit antes de dar el nombre: despedida y cierre, sin avisos a la sala. */
-    if (tcp_abrir(&x, s.puerto, "un cliente sin nombre", 0) < 0 ||
-        !chat_espera_linea(&s, &x, PREGUNTA)) {
+    if (!chat_conectar(&s, &x, "un cliente sin nombre", 0, 0)) {
         CAL_FIN(0);
     }
     tcp_texto(&x, "/quit\n");

@@ -122,19 +122,28 @@ int chat_entrar(sesion_t *s, tcp_t *c, const char *nombre)
     return chat_entrar_con(s, c, nombre, 0, 0);
 }
 
-int chat_entrar_con(sesion_t *s, tcp_t *c, const char *nombre, int rcvbuf, int mss)
+int chat_conectar(sesion_t *s, tcp_t *c, const char *etiqueta, int rcvbuf, int mss)
 {
-    char bienvenida[160];
-    int r = tcp_abrir_mss(c, s->puerto, nombre, rcvbuf, mss);
+    int r = tcp_abrir_mss(c, s->puerto, etiqueta, rcvbuf, mss);
 
     if (r < 0) {
-        cal_esperado("poder conectar con 127.0.0.1:%d", s->puerto);
+        cal_esperado("que %s pudiera conectar con 127.0.0.1:%d", etiqueta, s->puerto);
         cal_obtenido("connect: %s", error_texto(r));
         chat_sigue_vivo(s);
         return 0;
     }
     if (!chat_espera_linea(s, c, PREGUNTA)) {
         cal_nota("(lo primero que recibe un cliente al conectar es la pregunta del nombre)");
+        return 0;
+    }
+    return 1;
+}
+
+int chat_entrar_con(sesion_t *s, tcp_t *c, const char *nombre, int rcvbuf, int mss)
+{
+    char bienvenida[160];
+
+    if (!chat_conectar(s, c, nombre, rcvbuf, mss)) {
         return 0;
     }
     /* Nombre y '\n' en una sola escritura: partir líneas se prueba aparte (trozos). */

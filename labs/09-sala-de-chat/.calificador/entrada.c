@@ -157,8 +157,7 @@ static void linea_larga(void)
         goto fin;
     }
     /* Antes de dar el nombre: el error y otra vez la pregunta; después, el nombre vale. */
-    if (tcp_abrir(&x, s.puerto, "un cliente sin nombre", 0) < 0 ||
-        !chat_espera_linea(&s, &x, PREGUNTA)) {
+    if (!chat_conectar(&s, &x, "un cliente sin nombre", 0, 0)) {
         goto fin;
     }
     memset(grande, 'd', 5000);
@@ -246,8 +245,7 @@ static void basura(void)
         chat_sigue_vivo(&s);
         CAL_FIN(0);
     }
-    if (tcp_abrir(&x, s.puerto, "un cliente nuevo", 0) < 0 ||
-        !chat_espera_linea(&s, &x, PREGUNTA)) {
+    if (!chat_conectar(&s, &x, "un cliente nuevo", 0, 0)) {
         CAL_FIN(0);
     }
     tcp_enviar(&x, "\xff\x00\xfe\n", 4);

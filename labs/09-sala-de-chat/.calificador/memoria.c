@@ -399,7 +399,7 @@ static void valgrind(void)
     if (!escrituras_que_fallan(&s, &c[0], &c[1])) {
         goto fin;
     }
-    if (tcp_abrir(&dana, s.puerto, "dana", 0) < 0 || !chat_espera_linea(&s, &dana, PREGUNTA)) {
+    if (!chat_conectar(&s, &dana, "dana", 0, 0)) {
         goto fin;
     }
     tcp_texto(&dana, "da");  /* nombre a medias al apagar */

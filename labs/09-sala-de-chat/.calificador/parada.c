@@ -71,8 +71,7 @@ static void senales(void)
     if (!chat_arrancar_vigilando_cierre(&s, 15) || !chat_llenar_sala(&s, c, nombres, 2)) {
         CAL_FIN(0);
     }
-    if (tcp_abrir(&c[2], s.puerto, "un cliente sin nombre", 0) < 0 ||
-        !chat_espera_linea(&s, &c[2], PREGUNTA)) {
+    if (!chat_conectar(&s, &c[2], "un cliente sin nombre", 0, 0)) {
         CAL_FIN(0);
     }
     if (!apagado_correcto(&s, c, 3, SIGTERM, "SIGTERM")) {
@@ -157,12 +156,9 @@ static void apagado_lento(void)
         }
         CAL_FIN(0);
     }
-    if (tcp_abrir(&tardo, s.puerto, "tardo", 4096) < 0 ||
-        !chat_espera_linea(&s, &tardo, PREGUNTA) ||
-        tcp_abrir(&tarda, s.puerto, "tarda", 4096) < 0 ||
-        !chat_espera_linea(&s, &tarda, PREGUNTA) ||
-        tcp_abrir(&quito, s.puerto, "quito", 4096) < 0 ||
-        !chat_espera_linea(&s, &quito, PREGUNTA)) {
+    if (!chat_conectar(&s, &tardo, "tardo", 4096, 0) ||
+        !chat_conectar(&s, &tarda, "tarda", 4096, 0) ||
+        !chat_conectar(&s, &quito, "quito", 4096, 0)) {
         CAL_FIN(0);
     }
     tcp_texto(&tardo, "tardo\n");

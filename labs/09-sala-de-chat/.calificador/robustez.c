@@ -110,7 +110,7 @@ static void corte_brusco(void)
 {
     static const char *const nombres[] = {"ana", "beto", "carla"};
     sesion_t s;
-    tcp_t c[3], beto2;
+    tcp_t c[3], beto2, anonimo;
 
     if (!chat_arrancar(&s, 0, 15) || !chat_llenar_sala(&s, c, nombres, 3)) {
         CAL_FIN(0);
@@ -167,6 +167,25 @@ static void corte_brusco(void)
     if (!chat_espera_linea(&s, &beto2, "ana: ¿sigue alguien?")) {
         CAL_FIN(0);
     }
+    /* El EOF de quien aún no ha dado su nombre: no hay nadie a quien avisar, pero su conexión
+     * también se cierra (quien solo atiende el EOF de los que están en la sala la deja medio
+     * abierta hasta la parada). Después del /list: quien además lo descontara de la sala
+     * (resta_sin_nombre) lo paga solo en lista. Mutante: eof_sin_nombre_abierto. */
+    if (!chat_conectar(&s, &anonimo, "un cliente sin nombre", 0, 0)) {
+        CAL_FIN(0);
+    }
+    tcp_medio_cerrar(&anonimo);
+    if (!tcp_esperar_cierre(&anonimo, s.espera)) {
+        cal_esperado("que, tras el EOF de un cliente que aún no había dado su nombre, el servidor "
+                     "cerrara también su lado de la conexión");
+        cal_obtenido("%d ms después la conexión seguía abierta por su lado: medio abierta, con su "
+                     "descriptor y su memoria, hasta la parada",
+                     s.espera);
+        cal_nota("(fuera de la sala no hay a quién avisar, pero un EOF es una salida igual: "
+                 "uv_close del cliente)");
+        CAL_FIN(0);
+    }
+    tcp_cerrar(&anonimo);
     /* Que escribir a quien ya se fue no lo mate depende del orden: un servidor que agrupa sus
      * escrituras al final de la vuelta lee antes el corte y no llega a escribirle, así que
      * sin SIGPIPE ignorada pasaba (lo vio un estudiante de prueba). Lo que el enunciado pide
