@@ -178,8 +178,8 @@ static void corte_brusco(void)
     if (!tcp_esperar_cierre(&anonimo, s.espera)) {
         cal_esperado("que, tras el EOF de un cliente que aún no había dado su nombre, el servidor "
                      "cerrara también su lado de la conexión");
-        cal_obtenido("%d ms después la conexión seguía abierta por su lado: medio abierta, con su "
-                     "descriptor y su memoria, hasta la parada",
+        cal_obtenido("%d ms después el servidor no había cerrado su lado: la conexión queda "
+                     "medio abierta, con su descriptor y su memoria, hasta la parada",
                      s.espera);
         cal_nota("(fuera de la sala no hay a quién avisar, pero un EOF es una salida igual: "
                  "uv_close del cliente)");
