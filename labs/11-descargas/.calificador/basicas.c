@@ -31,7 +31,8 @@ static void descarga_integra(void)
      * el orden de llegada nunca es el de los argumentos; el .parte viejo, en otra al azar. */
     uint64_t sem[N] = {desc_semilla_nueva(), desc_semilla_nueva(), desc_semilla_nueva()};
     uint64_t tam[N] = {(uint64_t)cal_azar(200000, 400000), (uint64_t)cal_azar(1048576, 1300000), 0};
-    const char *nombres[N] = {"a.bin", "b.dat", "vacio"};
+    /* Nombres sin sentido (desc_nombre): ni el nombre dice cuál está vacía o es la lenta. */
+    const char *nombres[N] = {desc_nombre("a.bin"), desc_nombre("b.dat"), desc_nombre("vacio")};
     int lenta = (int)cal_azar(0, 1), vieja = (int)cal_azar(0, 2);
     uint64_t largo_viejo = tam[vieja] + (uint64_t)cal_azar(100000, 300000);
     char urls[N][128], args_b[N][160], extra[32];

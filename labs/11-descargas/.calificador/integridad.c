@@ -563,31 +563,40 @@ static int parte_se_queda(const char *dir, const char *parte, uint64_t semilla, 
     return desc_archivo_bien(dir, parte, semilla, tam, motivo, t);
 }
 
-/* Las cuatro de huella: nueva o reanudada, y con su huella buena o mala. */
+/* Las de huella: nueva o reanudada, con su huella buena o mala, y su tamaño. */
 typedef struct {
     const char *papel;
     int reanudada, mala;
+    uint64_t tam;
 } huella_caso_t;
+
+/* Más que BYTES_MAX_HUELLA_AUTO (16 MiB), hasta donde el servidor de práctica manda
+ * Repr-Digest sin pedírsela: quien solo la comprueba por debajo («más arriba no viene») deja
+ * pasar una mala (con ?digest=mal viene hasta 64 MiB). Mutante: huella_solo_pequenos. */
+#define HUELLA_GRANDE 20000000
 
 CAL_PRUEBA(huella, 30)
 static void huella(void)
 {
     cal_esperado("un archivo cuya SHA-256 no es la de Repr-Digest da «ERROR nombre …» y no llega "
-                 "a su nombre final, también si se reanudó (206) con --continuar, y su .parte se "
-                 "queda entero (para continuarlo); los buenos, nuevos o reanudados, sí llegan");
+                 "a su nombre final, también si se reanudó (206) con --continuar o pasa de 16 MiB, "
+                 "y su .parte se queda entero (para continuarlo); los buenos, nuevos o "
+                 "reanudados, sí llegan");
     corrida_t x;
     if (!desc_preparar(&x))
         CAL_FIN(0);
     const char *dir = x.c.dir;
     /* Dos nuevas y dos reanudadas (100000 bytes buenos en el .parte), de cada par una con la
-     * huella mala, en un orden al azar: ni el nombre, ni el lugar, ni el .parte dicen cuál es
-     * mala (con el orden fijo, marcar ERROR por posición sumaba estos puntos sin calcular
-     * nada). Repr-Digest es de la representación entera (RFC 9530), también en un 206. */
-    enum { N = 4 };
-    huella_caso_t casos[N] = {{"nueva-mala.bin", 0, 1},
-                              {"nueva-buena.bin", 0, 0},
-                              {"reanudada-mala.bin", 1, 1},
-                              {"reanudada-buena.bin", 1, 0}};
+     * huella mala, y una grande (HUELLA_GRANDE) con la huella mala, en un orden al azar: ni el
+     * nombre, ni el lugar, ni el .parte dicen cuál es mala (con el orden fijo, marcar ERROR por
+     * posición sumaba estos puntos sin calcular nada). Repr-Digest es de la representación
+     * entera (RFC 9530), también en un 206. */
+    enum { N = 5 };
+    huella_caso_t casos[N] = {{"nueva-mala.bin", 0, 1, 300000},
+                              {"nueva-buena.bin", 0, 0, 300000},
+                              {"reanudada-mala.bin", 1, 1, 300000},
+                              {"reanudada-buena.bin", 1, 0, 300000},
+                              {"grande-mala.bin", 0, 1, HUELLA_GRANDE}};
     for (int i = N - 1; i > 0; i--) {
         int j = (int)cal_azar(0, i);
         huella_caso_t t = casos[i];
@@ -599,7 +608,8 @@ static void huella(void)
     const char *args[N + 2] = {"--continuar"};
     for (int i = 0; i < N; i++) {
         sem[i] = desc_semilla_nueva();
-        desc_bytes_url(u[i], sizeof u[i], 300000, sem[i], casos[i].mala ? "&digest=mal" : NULL);
+        desc_bytes_url(u[i], sizeof u[i], casos[i].tam, sem[i],
+                       casos[i].mala ? "&digest=mal" : NULL);
         snprintf(parte, sizeof parte, "%s.parte", desc_nombre(casos[i].papel));
         if (casos[i].reanudada && desc_escribir_parte(dir, parte, sem[i], 100000) < 0) {
             cal_obtenido("no se pudo preparar %s (error del calificador)", parte);
@@ -614,10 +624,12 @@ static void huella(void)
     int ok = desc_acabo(&x, motivo, sizeof motivo);
     for (int i = 0; i < N && ok; i++) {
         const char *nombre = desc_nombre(casos[i].papel);
-        const char *como = casos[i].reanudada ? " (reanudada con un 206)" : "";
+        const char *como = casos[i].reanudada              ? " (reanudada con un 206)"
+                           : casos[i].tam == HUELLA_GRANDE ? " (de 20000000 bytes)"
+                                                           : "";
         snprintf(parte, sizeof parte, "%s.parte", nombre);
         if (!casos[i].mala) {
-            ok = desc_archivo_bien(dir, nombre, sem[i], 300000, motivo, sizeof motivo);
+            ok = desc_archivo_bien(dir, nombre, sem[i], casos[i].tam, motivo, sizeof motivo);
         } else if (desc_tam_archivo(dir, nombre) >= 0) {
             snprintf(motivo, sizeof motivo,
                      "%s%s tiene su nombre final y su SHA-256 no es la de Repr-Digest, que es la "
@@ -628,7 +640,7 @@ static void huella(void)
             snprintf(motivo, sizeof motivo, "falta «ERROR %s …» (su huella no casa)%s", nombre,
                      como);
             ok = 0;
-        } else if (!parte_se_queda(dir, parte, sem[i], 300000, motivo, sizeof motivo)) {
+        } else if (!parte_se_queda(dir, parte, sem[i], casos[i].tam, motivo, sizeof motivo)) {
             ok = 0;
         } else if (desc_cambiado_tras_escribir_ms(dir, parte) > 0) {
             /* Renombrar antes de comprobar y devolverle el nombre .parte al ver la huella mala
