@@ -593,10 +593,8 @@ static void reintento_continua(void)
                  "reintenta pidiendo Range desde donde se quedó (206), y al rendirse deja el "
                  ".parte con esos bytes. Otra, cortada una vez, recibe en su reintento un 206 "
                  "honesto que acaba antes del total: ERROR, sin nombre final ni otro intento "
-                 "(una longitud que no casa no se reintenta) y el .parte con lo recibido. Una "
-                 "tercera, cuyo servidor no atiende Range, recibe en cada reintento un 200 y "
-                 "empieza de 0. Y con el disco lento, el reintento pide desde todo lo recibido, "
-                 "ya escrito");
+                 "(una longitud que no casa no se reintenta) y el .parte con lo recibido. Y con "
+                 "el disco lento, el reintento pide desde todo lo recibido, ya escrito");
     carpeta_t c;
     cal_servidor_t *s;
     if (cal_servidor(&s) < 0 || desc_carpeta(&c) < 0)
@@ -612,20 +610,8 @@ static void reintento_continua(void)
     snprintf(extra[1], sizeof extra[1], "&cortar=%llu&corto=%llu&digest=no", (unsigned long long)c2,
              (unsigned long long)k2);
     desc_bytes_url(u[1], sizeof u[1], (uint64_t)cal_azar(500000, 800000), sem[1], extra[1]);
-    /* cero.bin: /cortar/N promete N + 1000 bytes, manda N y corta, y no atiende Range: cada
-     * reintento recibe un 200 con el archivo desde el principio, y el .parte se vacía (como con
-     * --continuar en continuar_200). Quien solo vacía en el primer intento acaba con 3N bytes
-     * (el reintento de 200 no se probaba). Mutante: reintento_200_sin_vaciar. */
-    uint64_t sem4 = desc_semilla_nueva(), n4 = (uint64_t)cal_azar(100000, 200000);
-    char u4[128], b4[200];
-    snprintf(u4, sizeof u4, "/cortar/%llu?seed=%llu", (unsigned long long)n4,
-             (unsigned long long)sem4);
-    const char *args[] = {"-r",
-                          "2",
-                          desc_arg(b[0], sizeof b[0], desc_nombre("k.bin"), u[0]),
-                          desc_arg(b[1], sizeof b[1], desc_nombre("corto.bin"), u[1]),
-                          desc_arg(b4, sizeof b4, desc_nombre("cero.bin"), u4),
-                          NULL};
+    const char *args[] = {"-r", "2", desc_arg(b[0], sizeof b[0], desc_nombre("k.bin"), u[0]),
+                          desc_arg(b[1], sizeof b[1], desc_nombre("corto.bin"), u[1]), NULL};
     cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
@@ -649,9 +635,8 @@ static void reintento_continua(void)
         CAL_FIN(0);
     int cod = desc_fin(p, 12000);
     int cod3 = p3 != NULL ? desc_fin(p3, 15000) : 0;
-    cal_peticion_t v[8], w[8], z[8], y[8];
+    cal_peticion_t v[8], w[8], z[8];
     int n = desc_registro_de(s, u[0], v, 8), m = desc_registro_de(s, u[1], w, 8);
-    int n4r = desc_registro_de(s, u4, y, 8);
     int n3 = p3 != NULL ? desc_registro_de(s, u3, z, 8) : 0;
     char motivo[1024] = "", l[256];
     int ok = 1;
@@ -698,25 +683,9 @@ static void reintento_continua(void)
         ok = 0;
     } else if (!reintentos_desde(w, m, c2, desc_nombre("corto.bin"), motivo, sizeof motivo)) {
         ok = 0;
-    } else if (!desc_archivo_bien(c.dir, desc_nombre("corto.bin.parte"), sem[1], k2, motivo,
-                                  sizeof motivo)) {
-        ok = 0;
-    } else if (n4r != 3 || y[1].estado != 200 || y[2].estado != 200) {
-        snprintf(motivo, sizeof motivo,
-                 "%s (un servidor que no atiende Range y corta siempre en el byte %llu): "
-                 "peticiones que vio el servidor, %d (se esperaban 3 con -r 2, todas 200)",
-                 desc_nombre("cero.bin"), (unsigned long long)n4, n4r);
-        ok = 0;
-    } else if (!reintentos_desde(y, n4r, n4, desc_nombre("cero.bin"), motivo, sizeof motivo)) {
-        ok = 0;
-    } else if (!desc_archivo_bien(c.dir, desc_nombre("cero.bin.parte"), sem4, n4, motivo,
-                                  sizeof motivo)) {
-        size_t usado = strlen(motivo);
-        snprintf(motivo + usado, sizeof motivo - usado,
-                 " (cada reintento de %s pidió Range y recibió un 200 con el archivo desde el "
-                 "principio: el .parte se vacía y vuelve a empezar, como con --continuar)",
-                 desc_nombre("cero.bin"));
-        ok = 0;
+    } else {
+        ok = desc_archivo_bien(c.dir, desc_nombre("corto.bin.parte"), sem[1], k2, motivo,
+                               sizeof motivo);
     }
     int ok3 = 1;
     if (ok && p3 != NULL) {
@@ -747,8 +716,7 @@ static void reintento_continua(void)
     }
     if (ok && ok3)
         cal_obtenido("200 cortado y dos reintentos 206 desde el byte %llu; el reintento corto, "
-                     "ERROR con el .parte hasta el byte %llu; los reintentos con 200 empezaron "
-                     "de 0%s",
+                     "ERROR con el .parte hasta el byte %llu%s",
                      (unsigned long long)corte, (unsigned long long)k2,
                      p3 != NULL ? "; con el disco lento, el reintento pidió desde todo lo "
                                   "recibido"

@@ -625,7 +625,7 @@ static void huella(void)
     for (int i = 0; i < N && ok; i++) {
         const char *nombre = desc_nombre(casos[i].papel);
         const char *como = casos[i].reanudada              ? " (reanudada con un 206)"
-                           : casos[i].tam == HUELLA_GRANDE ? " (de 20000000 bytes)"
+                           : casos[i].tam == HUELLA_GRANDE ? " (de más de 16 MiB)"
                                                            : "";
         snprintf(parte, sizeof parte, "%s.parte", nombre);
         if (!casos[i].mala) {
@@ -858,6 +858,69 @@ static int progreso_desde_cero(cal_proceso_t *p, const char *nombre, uint64_t ta
     return 0;
 }
 
+/* Un 200 también en un reintento: /cortar/N promete N + 1000 bytes, manda N y corta, y no
+ * atiende Range. Con -r 2, cada reintento pide «Range: bytes=N-» y recibe otra vez un 200 con
+ * el archivo desde el principio: el .parte se vacía, como con --continuar. Quien solo vacía en
+ * el primer intento acaba con 3N bytes (el 200 de un reintento no se probaba). Aquí y no en
+ * reintento_continua: es la misma regla que la de --continuar, y quien nunca vacía
+ * (ignora_200) la paga una vez. Mutante: reintento_200_sin_vaciar. 1 si el .parte acaba con
+ * los N primeros bytes; si no, 0 y el motivo. */
+static int reintento_con_200(cal_servidor_t *s, char *motivo, size_t t)
+{
+    carpeta_t c;
+    cal_peticion_t v[8];
+    uint64_t sem = desc_semilla_nueva(), n = (uint64_t)cal_azar(100000, 200000);
+    const char *nombre = desc_nombre("cero.bin");
+    char u[128], b[200], parte[96];
+
+    snprintf(u, sizeof u, "/cortar/%llu?seed=%llu", (unsigned long long)n, (unsigned long long)sem);
+    snprintf(parte, sizeof parte, "%s.parte", nombre);
+    const char *args[] = {"-r", "2", desc_arg(b, sizeof b, nombre, u), NULL};
+    if (desc_carpeta(&c) < 0) {
+        snprintf(motivo, t, "no se pudo preparar la carpeta (error del calificador)");
+        return 0;
+    }
+    cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);
+    if (p == NULL) {
+        snprintf(motivo, t, "no se pudo lanzar el programa con -r 2");
+        return 0;
+    }
+    int cod = desc_fin(p, 12000);
+    int m = desc_registro_de(s, u, v, 8);
+    if (!desc_por_si_mismo(p, cod, motivo, t))
+        return 0;
+    if (m != 3) {
+        snprintf(motivo, t,
+                 "con -r 2, %s (un servidor que no atiende Range y corta siempre en el byte "
+                 "%llu): peticiones que vio el servidor, %d (se esperaban 3: la primera y dos "
+                 "reintentos)",
+                 nombre, (unsigned long long)n, m);
+        return 0;
+    }
+    for (int i = 1; i < m; i++) {
+        if (desc_rango_desde(v[i].rango) != (long long)n) {
+            snprintf(
+                motivo, t,
+                "con -r 2, %s: tras el corte en el byte %llu, el reintento %d pidió %s%s%s (se "
+                "esperaba «Range: bytes=%llu-»: lo que tiene el .parte)",
+                nombre, (unsigned long long)n, i, v[i].rango[0] ? "«Range: " : "",
+                v[i].rango[0] ? v[i].rango : "sin Range", v[i].rango[0] ? "»" : "",
+                (unsigned long long)n);
+            return 0;
+        }
+    }
+    if (!desc_archivo_bien(c.dir, parte, sem, n, motivo, t)) {
+        size_t usado = strlen(motivo);
+        snprintf(motivo + usado, t - usado,
+                 " (con -r 2, cada reintento de %s pidió Range y recibió un 200 con el archivo "
+                 "desde el principio: el .parte se vacía y vuelve a empezar, como con "
+                 "--continuar)",
+                 nombre);
+        return 0;
+    }
+    return 1;
+}
+
 CAL_PRUEBA(continuar_200, 30)
 static void continuar_200(void)
 {
@@ -865,7 +928,7 @@ static void continuar_200(void)
                  "si el servidor no hace caso del rango (200 con el archivo "
                  "entero), se empieza de 0: el resultado es idéntico al servido, sin restos del "
                  ".parte (que era más largo); también si el 200 no trae cuerpo (un archivo "
-                 "vacío: el resultado, vacío)");
+                 "vacío: el resultado, vacío). Y si el 200 llega a un reintento, igual");
     reanudacion_t r;
     if (!desc_preparar(&r.x))
         CAL_FIN(0);
@@ -894,7 +957,10 @@ static void continuar_200(void)
                  m);
         ok = 0;
     }
-    cal_obtenido("%s", ok ? "el 200 reemplazó al .parte, también sin cuerpo" : motivo);
+    if (ok && !reintento_con_200(r.x.s, motivo, sizeof motivo))
+        ok = 0;
+    cal_obtenido("%s",
+                 ok ? "el 200 reemplazó al .parte, también sin cuerpo y en un reintento" : motivo);
     if (!ok)
         desc_nota_reanudacion(&r);
     CAL_FIN(ok);
