@@ -493,7 +493,8 @@ static void pedir(descarga_t *d)
     terminar(d, 0, "sin implementar");
 }
 
-/* Dado (abrir un archivo es de la lección 7): abre DIR/NOMBRE.parte vacío y, abierto, pide.
+/* Dado hasta el hito C (abrir un archivo es de la lección 7): abre DIR/NOMBRE.parte
+ * vacío y, abierto, pide.
  * TODO (hito D): con --continuar, sin O_TRUNC, y medir el .parte con uv_fs_fstat antes de
  * pedir. */
 static void al_abrir(uv_fs_t *req)

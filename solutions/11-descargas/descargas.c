@@ -1054,7 +1054,8 @@ static void al_medir(uv_fs_t *req)
     //@ }
 }
 
-//@ partida: /* Dado (abrir un archivo es de la lección 7): abre DIR/NOMBRE.parte vacío y, abierto, pide.
+//@ partida: /* Dado hasta el hito C (abrir un archivo es de la lección 7): abre DIR/NOMBRE.parte
+//@ partida:  * vacío y, abierto, pide.
 //@ partida:  * TODO (hito D): con --continuar, sin O_TRUNC, y medir el .parte con uv_fs_fstat antes de
 //@ partida:  * pedir. */
 static void al_abrir(uv_fs_t *req)

@@ -139,6 +139,26 @@ static int juzgar_serie(const char *nombre, const serie_t *x, uint64_t tam, uint
     return 1;
 }
 
+static int comparar_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* La mediana de los intervalos entre dos líneas seguidas de una serie (0 si tiene menos de
+ * dos líneas). */
+static uint64_t mediana_intervalos(const serie_t *x)
+{
+    uint64_t d[255];
+    int m = 0;
+    for (int i = 1; i < x->n; i++)
+        d[m++] = x->visto[i] - x->visto[i - 1];
+    if (m == 0)
+        return 0;
+    qsort(d, (size_t)m, sizeof d[0], comparar_u64);
+    return m % 2 == 1 ? d[m / 2] : (d[m / 2 - 1] + d[m / 2]) / 2;
+}
+
 /* La troceada de «progreso»: /stream-bytes lento, chunked, sin Content-Length. Nunca se sabe
  * el total, así que toda línea lleva «-» en el porcentaje (un 0 con bytes recibidos sería un
  * porcentaje falso), con bytes que no retroceden ni pasan del tamaño; y alguna línea con
@@ -400,7 +420,7 @@ static void progreso(void)
         ok = 0;
     }
     int lineas_goteo = 0;
-    uint64_t hueco = 0;
+    uint64_t hueco = 0, mediana = 0;
     if (ok) {
         /* El goteo está activo ~4 s: el temporizador da ~8 líneas; se piden la mitad, y
          * ningún hueco de más de 1.5 s entre dos seguidas. */
@@ -420,6 +440,18 @@ static void progreso(void)
                      desc_nombre("goteo.bin"), dur, g->n, (unsigned long long)hueco, minimo);
             ok = 0;
         }
+        /* El ritmo: la mediana de los intervalos, que no mueve un tic retrasado por la carga
+         * de la máquina. Un temporizador de 1000 ms da 4 líneas en 4 s y no deja huecos de
+         * más de 1.5 s; su mediana, 1000 ms, sí lo delata. */
+        mediana = mediana_intervalos(g);
+        if (ok && (mediana < 300 || mediana > 750)) {
+            snprintf(motivo, sizeof motivo,
+                     "%s: la mediana de los intervalos entre dos líneas PROGRESO seguidas es de "
+                     "%llu ms, y el ritmo es una línea cada ~500 ms (se acepta una mediana entre "
+                     "300 y 750 ms)",
+                     desc_nombre("goteo.bin"), (unsigned long long)mediana);
+            ok = 0;
+        }
     }
     int ok_sin_disco_lento = ok;
     if (ok)
@@ -427,9 +459,9 @@ static void progreso(void)
     if (ok)
         cal_obtenido("líneas PROGRESO a su ritmo, respaldadas por el registro del servidor, "
                      "monótonas y con velocidades creíbles (casi 0 tras el corte); el goteo, %d "
-                     "%s con %llu ms como mucho entre dos",
+                     "%s con %llu ms como mucho entre dos y una mediana de %llu ms",
                      lineas_goteo, texto_plural(lineas_goteo, "línea", "líneas"),
-                     (unsigned long long)hueco);
+                     (unsigned long long)hueco, (unsigned long long)mediana);
     else
         cal_obtenido("%s", motivo);
     if (!ok_sin_disco_lento)
