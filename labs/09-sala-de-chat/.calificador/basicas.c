@@ -496,7 +496,7 @@ static void varias_lineas(void)
         CAL_FIN(0);
     }
     /* El nombre y el primer mensaje juntos, sin esperar a la pregunta. */
-    if (tcp_abrir(&fede, s.puerto, "fede", 0) < 0) {
+    if (!chat_abrir(&s, &fede, "fede", 0, 0)) {
         CAL_FIN(0);
     }
     tcp_texto(&fede, "fede\nprimer mensaje\n");

@@ -122,7 +122,7 @@ int chat_entrar(sesion_t *s, tcp_t *c, const char *nombre)
     return chat_entrar_con(s, c, nombre, 0, 0);
 }
 
-int chat_conectar(sesion_t *s, tcp_t *c, const char *etiqueta, int rcvbuf, int mss)
+int chat_abrir(sesion_t *s, tcp_t *c, const char *etiqueta, int rcvbuf, int mss)
 {
     int r = tcp_abrir_mss(c, s->puerto, etiqueta, rcvbuf, mss);
 
@@ -130,6 +130,14 @@ int chat_conectar(sesion_t *s, tcp_t *c, const char *etiqueta, int rcvbuf, int m
         cal_esperado("que %s pudiera conectar con 127.0.0.1:%d", etiqueta, s->puerto);
         cal_obtenido("connect: %s", error_texto(r));
         chat_sigue_vivo(s);
+        return 0;
+    }
+    return 1;
+}
+
+int chat_conectar(sesion_t *s, tcp_t *c, const char *etiqueta, int rcvbuf, int mss)
+{
+    if (!chat_abrir(s, c, etiqueta, rcvbuf, mss)) {
         return 0;
     }
     if (!chat_espera_linea(s, c, PREGUNTA)) {

@@ -62,7 +62,10 @@ int chat_arrancar_vigilando_cierre(sesion_t *s, double limite_s);
 int chat_sigue_vivo(sesion_t *s);
 
 /* Conecta como `etiqueta` (con SO_RCVBUF y TCP_MAXSEG: 0, los de siempre; tcp_abrir_mss en
- * calificador/base.h) y espera la pregunta del nombre. Si no llega, lo deja explicado. */
+ * calificador/base.h), sin esperar nada. Si no puede, lo deja explicado. */
+int chat_abrir(sesion_t *s, tcp_t *c, const char *etiqueta, int rcvbuf, int mss);
+
+/* Igual, y espera la pregunta del nombre. Si no llega, lo deja explicado. */
 int chat_conectar(sesion_t *s, tcp_t *c, const char *etiqueta, int rcvbuf, int mss);
 
 /* Conecta, espera la pregunta, manda el nombre y espera la bienvenida exacta. */

@@ -704,13 +704,21 @@ static void carga_200(void)
                 if (linea[0] == '*') {
                     continue; /* avisos de entrada de los que llegaron después */
                 }
-                if (sscanf(linea, "u%3d: m%d de %15s", &k, &j, de) != 3 || k < 0 || k >= CARGA_N ||
-                    k == i || j != siguiente[i][k]) {
+                /* La línea exacta, «uK: mJ de uK»: el texto llega tal cual lo mandó uK. */
+                char exacta[48] = "";
+                int leidos = sscanf(linea, "u%3d: m%d de %15s", &k, &j, de);
+                if (leidos == 3) {
+                    snprintf(exacta, sizeof exacta, "u%03d: m%d de u%03d", k, j, k);
+                }
+                if (leidos != 3 || k < 0 || k >= CARGA_N || k == i || j != siguiente[i][k] ||
+                    strcmp(linea, exacta) != 0) {
                     if (malos++ == 0) {
                         snprintf(
                             primer_error, sizeof primer_error, "%s recibió «%.200s»%s",
                             c[i].etiqueta, linea,
                             (sscanf(linea, "u%3d:", &k) == 1 && k == i) ? " (¡su propio mensaje!)"
+                            : (leidos == 3 && strcmp(linea, exacta) != 0)
+                                ? " (no es el texto que mandó su remitente, «uK: mJ de uK»)"
                             : (sscanf(linea, "u%3d: m%d", &k, &j) == 2 && k >= 0 && k < CARGA_N)
                                 ? " (fuera de orden, repetido o tras perder otro)"
                                 : "");
