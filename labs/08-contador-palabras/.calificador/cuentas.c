@@ -63,8 +63,9 @@ CAL_PRUEBA(resumen, 20)
 static void resumen(void)
 {
     cal_esperado("TOTAL con la suma y el número de archivos, MEDIA redondeada a un decimal "
-                 "(como 19 / 6 = 3.1666…, que da 3.2 y no 3.1) y, en un empate, MAYOR con el "
-                 "primero de la lista");
+                 "(con k = 1, 19 / 6 = 3.1666… da 3.2 y no 3.1; 4 / 3 = 1.333… da 1.3 y no 1.4) "
+                 "y, en un "
+                 "empate, MAYOR con el primero de la lista");
     char dir[512];
     if (cont_carpeta("resumen", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -128,13 +129,41 @@ static void resumen(void)
     cal_esperar_fin(p, 5000);
     ok = cont_final_bien(p, 0, z, 3, motivo, sizeof motivo) &&
          cont_resumen_bien(cal_salida(p), z, 3, 0, motivo, sizeof motivo);
-    if (ok) {
-        cal_obtenido("%s; y con tres archivos de 0 palabras, «TOTAL 0 …», «MEDIA 0.0 …» y "
-                     "«MAYOR 0 …/cero_vacio.txt»",
-                     m2);
-    } else {
+    if (!ok) {
         cal_obtenido("con tres archivos de 0 palabras (se leyeron: MAYOR sale igual, con el "
                      "primero de la lista, porque empatan a 0): %s",
+                     motivo);
+        cal_nota_salida(p, 8);
+        CAL_FIN(0);
+    }
+    /* 4 palabras de diseño en 3 archivos, 4k con el factor (k = 3m + 1): 4m + 1.333…, que
+     * redondeado acaba en .3 y redondeado hacia arriba, en .4. Arriba, 19k / 6 separa el
+     * redondeo de truncar, pero no de redondear hacia arriba (3.1666… da 3.2 de las dos
+     * maneras). */
+    esperado_t t[3];
+    r = cont_escribir_texto(dir, "tercio_a.txt", "una\n", &t[0]);
+    if (r == 0)
+        r = cont_escribir_texto(dir, "tercio_b.txt", "dos palabras\n", &t[1]);
+    if (r == 0)
+        r = cont_escribir_texto(dir, "tercio_c.txt", "otra", &t[2]);
+    if (r < 0)
+        CAL_FIN(cont_fallo_preparar(r));
+    const char *args3[] = {t[0].ruta, t[1].ruta, t[2].ruta, NULL};
+    p = cont_lanzar(args3, dir, 8, 0);
+    if (p == NULL)
+        CAL_FIN(0);
+    cal_esperar_fin(p, 5000);
+    ok = cont_final_bien(p, 0, t, 3, motivo, sizeof motivo) &&
+         cont_resumen_bien(cal_salida(p), t, 3, 1, motivo, sizeof motivo);
+    if (ok) {
+        cal_obtenido("%s; con tres archivos de 0 palabras, «TOTAL 0 …», «MEDIA 0.0 …» y "
+                     "«MAYOR 0 …/cero_vacio.txt»; y con 4k palabras en 3 archivos, la MEDIA "
+                     "redondeada al decimal más cercano (…,333 da …,3)",
+                     m2);
+    } else {
+        cal_obtenido("con 4k palabras en 3 archivos (la media acaba en …,333: se redondea al "
+                     "decimal más cercano, como printf(\"%%.1f\"), ni hacia abajo ni hacia "
+                     "arriba): %s",
                      motivo);
         cal_nota_salida(p, 8);
     }
@@ -369,7 +398,11 @@ static void carpetas(void)
     char motivo[1024];
     int ok = cont_final_bien(p, 0, e, 10, motivo, sizeof motivo);
     const char *out = cal_salida(p);
-    if (!ok && (strstr(out, e[7].ruta) == NULL || strstr(out, e[8].ruta) == NULL)) {
+    /* La pista de los nombres con punto, solo si las rutas de los demás salen bien formadas
+     * («…/raiz/z.txt»): con «raiz//z.txt» (mutante doble_barra) faltan todas, y la pista
+     * llevaría a otra causa. */
+    if (!ok && strstr(out, e[5].ruta) != NULL &&
+        (strstr(out, e[7].ruta) == NULL || strstr(out, e[8].ruta) == NULL)) {
         size_t u = strlen(motivo);
         snprintf(motivo + u, sizeof motivo - u,
                  " (un nombre que empieza por punto, como «.oculto.txt» o la carpeta "

@@ -383,7 +383,8 @@ static void errores(void)
     if (cont_carpeta("errores", dir, sizeof dir) < 0)
         CAL_FIN(0);
     esperado_t e[4];
-    char falta[1200], cerrado[1200], falta2[1200], arbol[600], cerrada[700];
+    char falta[1200], cerrado[1200], falta2[1200], arbol[600], cerrada[700], sin_paso[600];
+    char oculto[700];
     int r = cont_escribir_texto(dir, "uno.txt", "uno\n", &e[0]);
     if (r == 0)
         r = cont_escribir_texto(dir, "dos.txt", "dos dos\n", &e[1]);
@@ -406,12 +407,25 @@ static void errores(void)
         r = cont_escribir_texto(arbol, "z.txt", "zeta\n", &e[3]);
     if (r == 0)
         r = cal_chmod(cerrada, 0);
+    /* Y otra carpeta, «sin_paso», que se puede listar pero no atravesar (r--): su lista da
+     * «d.txt», y mirarlo (uv_fs_lstat) o abrirlo falla. Es «una entrada que no se puede
+     * mirar»: su ERROR, con su ruta, como cualquier otro fallo (mutante lstat_fallida_se_salta,
+     * que la saltaba sin decir nada). */
+    snprintf(sin_paso, sizeof sin_paso, "%s/sin_paso", dir);
+    snprintf(oculto, sizeof oculto, "%s/d.txt", sin_paso);
+    esperado_t d;
+    if (r == 0)
+        r = cal_crear_carpeta(sin_paso, 0755);
+    if (r == 0)
+        r = cont_escribir_texto(sin_paso, "d.txt", "de\n", &d);
+    if (r == 0)
+        r = cal_chmod(sin_paso, 0444);
     if (r < 0)
         CAL_FIN(cont_fallo_preparar(r));
     snprintf(cerrado, sizeof cerrado, "%s", x.ruta);
     snprintf(falta, sizeof falta, "%s/no_existe.txt", dir);
     snprintf(falta2, sizeof falta2, "%s/tampoco.txt", dir);
-    const char *args[] = {e[0].ruta, falta, e[1].ruta, cerrado, e[2].ruta, arbol, NULL};
+    const char *args[] = {e[0].ruta, falta, e[1].ruta, cerrado, e[2].ruta, arbol, sin_paso, NULL};
     cal_proceso_t *p = cont_lanzar(args, dir, 8, 0);
     const char *args2[] = {falta, falta2, NULL};
     cal_proceso_t *q = p != NULL ? cont_lanzar(args2, dir, 8, 0) : NULL;
@@ -432,6 +446,13 @@ static void errores(void)
         ok = 0;
     if (ok && !linea_error(cal_errores(p), cerrada, motivo, sizeof motivo))
         ok = 0;
+    if (ok && !linea_error(cal_errores(p), oculto, motivo, sizeof motivo)) {
+        size_t u = strlen(motivo);
+        snprintf(motivo + u, sizeof motivo - u,
+                 " («…/sin_paso» se puede listar pero no atravesar: su entrada «d.txt» no se "
+                 "puede mirar, y eso es un fallo más, con su ERROR)");
+        ok = 0;
+    }
     if (ok && !cont_resumen_bien(cal_salida(p), e, 4, 2, motivo, sizeof motivo))
         ok = 0;
     if (!ok)
@@ -459,21 +480,26 @@ static void errores(void)
     }
     int ok3 = ok && ok2 && lista_antes_de_contar(dir, m, sizeof m);
     int ok4 = ok3 && fallos_sin_huella(dir, m, sizeof m);
-    cal_obtenido("%s",
-                 !ok ? motivo
-                 : !ok2 || !ok3 || !ok4
-                     ? m
-                     : "los cuatro archivos buenos contados, tres ERROR (uno, de la subcarpeta), "
-                       "código 1 (también con la subcarpeta como único fallo); sin ninguno "
-                       "leído, el resumen vacío; la lista entera "
-                       "(con su ERROR) antes de empezar a contar; y cada fallo devuelve su "
-                       "plaza y su descriptor");
+    cal_obtenido("%s", !ok ? motivo
+                       : !ok2 || !ok3 || !ok4
+                           ? m
+                           : "los cuatro archivos buenos contados, cuatro ERROR (uno, de la "
+                             "subcarpeta; otro, de la entrada que no se puede mirar), "
+                             "código 1 (también con la subcarpeta como único fallo); sin ninguno "
+                             "leído, el resumen vacío; la lista entera "
+                             "(con su ERROR) antes de empezar a contar; y cada fallo devuelve su "
+                             "plaza y su descriptor");
     /* Que se pueda borrar la carpeta de la prueba. El programa ya corrió aquí: «arbol» y
      * «cerrada» pueden ser ya otra cosa suya (un enlace a un archivo ajeno); cal_chmod no
      * sigue ninguno, y si lo encuentra, la verificación falla y el detalle lo dice. */
     int rm = cal_chmod(cerrada, 0755);
     if (rm < 0 && rm != -ENOENT) {
         cal_obtenido("«…/arbol/cerrada» tras correr el programa: %s", cal_ruta_error(rm));
+        ok = 0;
+    }
+    rm = cal_chmod(sin_paso, 0755);
+    if (rm < 0 && rm != -ENOENT) {
+        cal_obtenido("«…/sin_paso» tras correr el programa: %s", cal_ruta_error(rm));
         ok = 0;
     }
     CAL_FIN(ok && ok2 && ok3 && ok4);

@@ -286,6 +286,18 @@ static int pasada_espera_larga(const esperado_t *e, const char *dir, char *motiv
                  "esperas, no las deja acabar)",
                  termino ? cal_describir_fin(p, fin, sizeof fin) : "seguía vivo",
                  (double)tardo / 1000);
+    } else if (cont_lineas_de_cuenta(cal_salida(p)) > 0) {
+        /* La espera de 8 s no pudo acabar antes de la señal: su línea de cuenta, si sale, sale
+         * por Ctrl+C (quien para las esperas llamando a su callback, que la imprime). */
+        snprintf(motivo, tam,
+                 "con -j 1 -e 8000 y Ctrl+C durante la espera del primer archivo, salió su línea "
+                 "de cuenta: una cuenta que aún esperaba su -e no se ha informado, y el resumen "
+                 "es de lo ya informado (aquí, «TOTAL 0 palabras en 0 archivos»)");
+    } else if (!cont_resumen_bien(cal_salida(p), NULL, 0, -1, motivo, tam)) {
+        size_t u = strlen(motivo);
+        snprintf(motivo + u, tam - u,
+                 " (con -j 1 -e 8000 y Ctrl+C durante la espera del primer archivo: nada "
+                 "informado todavía)");
     } else {
         return 1;
     }
