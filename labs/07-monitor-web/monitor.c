@@ -196,7 +196,7 @@ int main(int argc, char **argv)
     /* TODO 1 (bis): si no queda ninguna URL (optind >= argc), explica el error en stderr,
      * llama a uso() y sal con 2 (goto fin: `codigo` ya vale 2). */
 
-    /* El límite de cada comprobación es menor que el intervalo: la mitad, como mucho 10 s. */
+    /* Sin -t, la mitad del intervalo (como mucho 10 s); un -t dado, tal cual (aunque pase de -i). */
     if (!limite_dado) {
         m.limite_ms = m.intervalo_ms / 2;
         if (m.limite_ms > LIMITE_MAXIMO_OMISION_MS)

@@ -337,7 +337,7 @@ int main(int argc, char **argv)
     }
     //@ }
     //@ partida:
-    /* El límite de cada comprobación es menor que el intervalo: la mitad, como mucho 10 s. */
+    /* Sin -t, la mitad del intervalo (como mucho 10 s); un -t dado, tal cual (aunque pase de -i). */
     if (!limite_dado) {
         m.limite_ms = m.intervalo_ms / 2;
         if (m.limite_ms > LIMITE_MAXIMO_OMISION_MS)
