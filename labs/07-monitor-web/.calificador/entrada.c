@@ -176,6 +176,9 @@ static void entrada_intervalo_invalido(void)
         {{"-i", "-18446744073709551516", mon_url(s, "/status/200"), NULL},
          "-18446744073709551516",
          0},
+        /* 2^32 + 100: quien guarda lo leído en 32 bits (un unsigned o un int) tiene 100, dentro
+         * del rango (auditoría de la sesión 98). Mutante: ms_en_32_bits. */
+        {{"-i", "4294967396", mon_url(s, "/status/200"), NULL}, "4294967396", 0},
         {{"-i", "100", NADIE, NULL}, NULL, 1},
         {{"-i", "86400000", NADIE, NULL}, NULL, 1},
     };
@@ -200,6 +203,8 @@ static void entrada_limite_invalido(void)
         {{"-i", "200", "-t", "-18446744073709551606", mon_url(s, "/status/200"), NULL},
          "-18446744073709551606",
          0},
+        /* 2^32 + 10 (ver entrada_intervalo_invalido). */
+        {{"-i", "200", "-t", "4294967306", mon_url(s, "/status/200"), NULL}, "4294967306", 0},
         {{"-i", "200", "-t", "10", NADIE, NULL}, NULL, 1},
         {{"-t", "86400000", NADIE, NULL}, NULL, 1},
     };
