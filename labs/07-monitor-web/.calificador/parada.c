@@ -281,6 +281,35 @@ static void sigint(void)
     CAL_FIN(ok && pruebas);
 }
 
+/* ¿Empieza cada línea no vacía de `out` por una de las seis palabras de los sucesos? Si no, 0 y
+ * la primera que no, en `mala`. Un «Vigilando 3 URL…» al arrancar o un «Parando…» en la
+ * callback de la señal, en stdout, pasaban todas las verificaciones: cada una busca solo sus
+ * líneas (auditoría de la sesión 98). */
+static int solo_sucesos(const char *out, char *mala, size_t tam)
+{
+    static const char *const palabras[] = {"OK",      "FALLO",   "ALERTA",
+                                           "OMITIDA", "RESUMEN", "RECUPERADO"};
+    const char *c = out;
+    while (*c != '\0') {
+        const char *fin = strchr(c, '\n');
+        size_t largo = fin != NULL ? (size_t)(fin - c) : strlen(c);
+        char linea[1024], primera[32];
+        snprintf(linea, sizeof linea, "%.*s",
+                 (int)(largo < sizeof linea ? largo : sizeof linea - 1), c);
+        c += largo + (fin != NULL);
+        if (cal_palabra(linea, 0, primera, sizeof primera) == NULL)
+            continue;
+        int conocida = 0;
+        for (size_t i = 0; i < CAL_CUANTOS(palabras) && !conocida; i++)
+            conocida = strcmp(primera, palabras[i]) == 0;
+        if (!conocida) {
+            snprintf(mala, tam, "%.200s", linea);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 CAL_PRUEBA(sigterm, 20)
 static void sigterm(void)
 {
@@ -288,7 +317,8 @@ static void sigterm(void)
                  "Con SIGTERM a los 0.8 s del primer ciclo (o tras el RECUPERADO de la tercera), "
                  "código 0 en menos de 2 s y una línea RESUMEN por URL, en el orden de la línea "
                  "de comandos, que cuadre con sus líneas OK y FALLO y con lo que registró el "
-                 "servidor, que vio al menos una petición");
+                 "servidor, que vio al menos una petición. Y en stdout, solo líneas de sucesos "
+                 "(OK, FALLO, ALERTA, RECUPERADO, OMITIDA, RESUMEN)");
     /* La tercera falla tres veces y se recupera: la única URL con RESUMEN juzgado que mezcla OK y
      * FALLO. En sigint y resumen_media cada URL o acaba siempre bien o siempre mal, y un
      * RESUMEN con «fallos» mal contado (sin sumar en una rama, o a 0 al recuperarse) sacaba 100
@@ -323,11 +353,18 @@ static void sigterm(void)
     int pos0 = cal_linea(cal_salida(p), "RESUMEN", u, 0, l0, sizeof l0);
     int pos1 = cal_linea(cal_salida(p), "RESUMEN", o[1].url, 0, l1, sizeof l1);
     int en_orden = pos0 < 0 || pos1 < 0 || pos0 < pos1;
-    int ok = vivo && termino && cal_codigo(p) == 0 && coherente && en_orden;
-    cal_obtenido("%s%s; %s%s", vivo ? "" : "ya había terminado antes de la señal: ", fin, resumen,
+    char mala[256] = "";
+    int sucesos = solo_sucesos(cal_salida(p), mala, sizeof mala);
+    int ok = vivo && termino && cal_codigo(p) == 0 && coherente && en_orden && sucesos;
+    cal_obtenido("%s%s; %s%s%s%s%s", vivo ? "" : "ya había terminado antes de la señal: ", fin,
+                 resumen,
                  en_orden ? ""
                           : "; las líneas RESUMEN no van en el orden de la línea de comandos (la "
-                            "de la segunda URL sale antes que la de la primera)");
+                            "de la segunda URL sale antes que la de la primera)",
+                 sucesos ? "" : "; en stdout, «", mala,
+                 sucesos ? ""
+                         : "», que no es una línea de suceso: stdout es solo para OK, FALLO, "
+                           "ALERTA, RECUPERADO, OMITIDA y RESUMEN (los avisos, a stderr)");
     cal_esperar(150);
     int pruebas = mon_con_pruebas(s, p, o, 3, COMPLETAS) && resumen_respaldado(s, p, o, 3, senal);
     if (!ok && pruebas)
