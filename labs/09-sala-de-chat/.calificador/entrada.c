@@ -18,11 +18,22 @@
  * comun.h). Mutante: linea_sin_tope. */
 #define LINEA_SIN_FIN_MIB 32
 
+/* El error de una línea demasiado larga, la línea exacta del enunciado: con solo su principio
+ * («! ») pasaban un texto con erratas y, para quien aún no tenía nombre, el error del nombre
+ * largo seguido de la pregunta (auditoría de la sesión 98). `que` dice qué línea se mandó. */
+#define ERR_LINEA "! Línea demasiado larga (máximo 4096 bytes): se descarta"
+static int error_de_linea_larga(sesion_t *s, tcp_t *c, const char *que)
+{
+    if (chat_espera_linea(s, c, ERR_LINEA))
+        return 1;
+    cal_nota("(%s: el error es esa línea exacta, también para quien aún no tiene nombre)", que);
+    return 0;
+}
+
 /* ana (c[0]) manda la línea sin fin en trozos de 16 KiB (`trozo`, con sitio para ellos) y su
  * '\n'; beto (c[1]) no recibe nada de ella y la sesión sigue. 1 si todo va bien. */
 static int sin_guardar_la_linea(sesion_t *s, tcp_t *c, char *trozo)
 {
-    char linea[512];
     uint64_t pico;
 
     memset(trozo, 'g', 16 * 1024);
@@ -35,8 +46,7 @@ static int sin_guardar_la_linea(sesion_t *s, tcp_t *c, char *trozo)
         }
     }
     tcp_texto(&c[0], "\nsin tope\n");
-    if (!chat_espera_prefijo(s, &c[0], "! ", "un error por una línea de 32 MiB", linea,
-                             sizeof linea) ||
+    if (!error_de_linea_larga(s, &c[0], "ana mandó una línea de 32 MiB") ||
         !chat_espera_linea(s, &c[1], "ana: sin tope")) {
         return 0;
     }
@@ -64,7 +74,6 @@ static void linea_larga(void)
     static const char *const nombres[] = {"ana", "beto"};
     sesion_t s;
     tcp_t c[2], x;
-    char linea[512];
     char *grande = malloc(5001 + 16 * 1024);
     char *esperada = malloc(4096 + 8);
     int ok = 0;
@@ -80,8 +89,7 @@ static void linea_larga(void)
     memset(grande, 'a', 5000);
     grande[5000] = '\n';
     tcp_enviar(&c[0], grande, 5001);
-    if (!chat_espera_prefijo(&s, &c[0], "! ", "un error por una línea de 5000 bytes", linea,
-                             sizeof linea)) {
+    if (!error_de_linea_larga(&s, &c[0], "ana mandó una línea de 5000 bytes")) {
         goto fin;
     }
     if (!chat_espera_silencio(&c[1], 300,
@@ -120,8 +128,7 @@ static void linea_larga(void)
     memset(grande, 'f', 4097);
     grande[4097] = '\n';
     tcp_enviar(&c[0], grande, 4098);
-    if (!chat_espera_prefijo(&s, &c[0], "! ", "un error por una línea de 4097 bytes", linea,
-                             sizeof linea) ||
+    if (!error_de_linea_larga(&s, &c[0], "ana mandó una línea de 4097 bytes") ||
         !chat_espera_silencio(&c[1], 300,
                               "que una línea de 4097 bytes (uno de más) no llegara a "
                               "nadie")) {
@@ -139,8 +146,7 @@ static void linea_larga(void)
         cal_esperar(10);
     }
     tcp_texto(&c[0], "\nfin\n");
-    if (!chat_espera_prefijo(&s, &c[0], "! ", "un error por una línea de 256 KiB", linea,
-                             sizeof linea)) {
+    if (!error_de_linea_larga(&s, &c[0], "ana mandó una línea de 256 KiB")) {
         goto fin;
     }
     if (!chat_espera_linea(&s, &c[1], "ana: fin")) {
@@ -163,9 +169,7 @@ static void linea_larga(void)
     memset(grande, 'd', 5000);
     grande[5000] = '\n';
     tcp_enviar(&x, grande, 5001);
-    if (!chat_espera_prefijo(&s, &x, "! ",
-                             "un error por una línea de 5000 bytes en lugar del nombre", linea,
-                             sizeof linea)) {
+    if (!error_de_linea_larga(&s, &x, "un cliente sin nombre mandó una línea de 5000 bytes")) {
         goto fin;
     }
     if (!chat_espera_linea(&s, &x, PREGUNTA)) {
