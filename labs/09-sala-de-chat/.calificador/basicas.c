@@ -672,6 +672,20 @@ static void nombres(void)
                    "un nombre de 33 bytes que además tiene «:» y un espacio")) {
         CAL_FIN(0);
     }
+    /* Y largo con una «/» inicial, o todo UTF-8 inválido: también manda el largo. Quien mira la
+     * «/» o el UTF-8 antes de medir daba el otro error y sacaba 100: la única prueba del orden
+     * era la de «:» (auditoría de la sesión 98). Mutantes: barra_antes_que_largo y
+     * utf8_antes_que_largo. */
+    largo[5] = 'x';
+    largo[10] = 'x';
+    largo[0] = '/';
+    char roto[33];
+    memset(roto, 0xc3, sizeof roto);
+    if (!rechazado(&s, &x, largo, 33, ERR_LARGO, "un nombre de 33 bytes que empieza por «/»") ||
+        !rechazado(&s, &x, roto, sizeof roto, ERR_LARGO,
+                   "un nombre de 33 bytes que no es UTF-8 válido (33 veces el byte 0xC3)")) {
+        CAL_FIN(0);
+    }
     /* Y mucho más largos: quien copia el nombre en su campo (33 bytes con el nulo) antes de
      * medirlo escribe fuera de él. Mutante: nombre_copiado_antes. */
     memset(enorme, 'y', sizeof enorme);
