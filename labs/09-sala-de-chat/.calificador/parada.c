@@ -61,6 +61,34 @@ static int apagado_correcto(sesion_t *s, tcp_t *c, int n, int senal, const char 
     return 1;
 }
 
+/* Y con la sala vacía (uno entró y salió con /quit: lo que se cuente subió y volvió a 0): no
+ * hay a quién esperar, así que sale enseguida y cerrando lo suyo. Todas las demás paradas tienen
+ * clientes, y un plazo que solo cierra el último cliente al irse (con ninguno, nadie) sacaba 100
+ * (auditoría de la sesión 98). Mutante: plazo_con_la_sala_vacia. 1 o 0 (anotado). */
+static int sala_vacia(void)
+{
+    sesion_t s;
+    tcp_t c;
+
+    if (!chat_arrancar_vigilando_cierre(&s, 15) || !chat_entrar(&s, &c, "eva")) {
+        return 0;
+    }
+    tcp_texto(&c, "/quit\n");
+    if (!tcp_esperar_cierre(&c, s.espera)) {
+        cal_esperado("que tras /quit el servidor cerrara la conexión de eva");
+        cal_obtenido("seguía abierta");
+        return 0;
+    }
+    cal_esperar(100);
+    if (!apagado_correcto(&s, NULL, 0, SIGTERM, "SIGTERM con la sala vacía")) {
+        cal_nota("(nadie conectado: no hay a quién avisar ni esperar; el plazo de unos 2 s es "
+                 "solo para quien no lee)");
+        return 0;
+    }
+    return cal_parada_cerro_todo(s.p, "con la sala vacía: el servidor, los temporizadores y los "
+                                      "handles de las señales");
+}
+
 CAL_PRUEBA(senales, 20)
 static void senales(void)
 {
@@ -83,7 +111,7 @@ static void senales(void)
                                     "handles de las señales, con senales_cerrar")) {
         CAL_FIN(0);
     }
-    CAL_FIN(1);
+    CAL_FIN(sala_vacia());
 }
 
 CAL_PRUEBA(sigint, 20)
