@@ -21,7 +21,9 @@
 /* El error de una línea demasiado larga, la línea exacta del enunciado: con solo su principio
  * («! ») pasaban un texto con erratas y, para quien aún no tenía nombre, el error del nombre
  * largo seguido de la pregunta (auditoría de la sesión 98). `que` dice qué línea se mandó. */
-#define ERR_LINEA "! Línea demasiado larga (máximo 4096 bytes): se descarta"
+/* El nombre más largo que vale, en bytes (el enunciado). */
+#define NOMBRE_MAXIMO 32
+#define ERR_LINEA     "! Línea demasiado larga (máximo 4096 bytes): se descarta"
 static int error_de_linea_larga(sesion_t *s, tcp_t *c, const char *que)
 {
     if (chat_espera_linea(s, c, ERR_LINEA))
@@ -73,9 +75,9 @@ static void linea_larga(void)
 {
     static const char *const nombres[] = {"ana", "beto"};
     sesion_t s;
-    tcp_t c[2], x;
+    tcp_t c[2], x, y;
     char *grande = malloc(5001 + 16 * 1024);
-    char *esperada = malloc(4096 + 8);
+    char *esperada = malloc(4096 + NOMBRE_MAXIMO + 8);
     int ok = 0;
 
     if (grande == NULL || esperada == NULL) {
@@ -177,7 +179,31 @@ static void linea_larga(void)
         goto fin;
     }
     tcp_texto(&x, "dora\n");
-    ok = chat_espera_linea(&s, &x, "* Hola, dora. Órdenes: /list, /quit");
+    if (!chat_espera_linea(&s, &x, "* Hola, dora. Órdenes: /list, /quit")) {
+        goto fin;
+    }
+    /* Los dos máximos a la vez: un nombre de 32 bytes que manda 4096. Su línea, «nombre: texto»,
+     * mide 32 + 2 + 4096 + 1: quien la arma en un búfer fijo contado para el texto (y un nombre
+     * corto) la corta o escribe fuera de él; todas las demás de 4096 eran de «ana» (auditoría de
+     * la sesión 98). Mutante: mensaje_en_bufer_fijo. */
+    char nombre_max[NOMBRE_MAXIMO + 1];
+    memset(nombre_max, 'n', NOMBRE_MAXIMO);
+    nombre_max[NOMBRE_MAXIMO] = '\0';
+    if (!chat_entrar(&s, &y, nombre_max) || !chat_aviso_entrada(&s, &x, nombre_max)) {
+        goto fin;
+    }
+    memset(grande, 'h', 4096);
+    grande[4096] = '\n';
+    tcp_enviar(&y, grande, 4097);
+    snprintf(esperada, 4096 + NOMBRE_MAXIMO + 8, "%s: ", nombre_max);
+    memset(esperada + NOMBRE_MAXIMO + 2, 'h', 4096);
+    esperada[NOMBRE_MAXIMO + 2 + 4096] = '\0';
+    ok = chat_espera_linea(&s, &x, esperada);
+    if (!ok) {
+        cal_nota("(alguien con un nombre de 32 bytes, el máximo, mandó 4096 bytes, el máximo: "
+                 "la línea que sale, con su \\n, pasa del máximo de 4096: bytes, %d)",
+                 NOMBRE_MAXIMO + 2 + 4096 + 1);
+    }
 fin:
     free(grande);
     free(esperada);
