@@ -278,6 +278,18 @@ static void crlf(void)
                  "otro es texto y llega tal cual)");
         CAL_FIN(0);
     }
+    /* Y los espacios son texto también al principio y en una línea que no tiene otra cosa: no
+     * es una línea vacía (quien no difunde las «en blanco» o recorta los del principio sacaba
+     * 100: solo se probaban los del final; auditoría de la sesión 98). Mutante:
+     * espacios_en_blanco_no_van. */
+    tcp_texto(&c[1], "   \r\n");
+    cal_esperar(150);
+    tcp_texto(&c[1], "  x\n");
+    if (!chat_espera_linea(&s, &c[0], "beto:    ") || !chat_espera_linea(&s, &c[0], "beto:   x")) {
+        cal_nota("(beto envió «   \\r\\n», tres espacios, y después «  x»: los espacios son "
+                 "texto, también los del principio, y una línea de solo espacios no está vacía)");
+        CAL_FIN(0);
+    }
     if (!chat_conectar(&s, &dana, "dana", 0, 0)) {
         CAL_FIN(0);
     }
