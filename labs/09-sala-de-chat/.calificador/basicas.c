@@ -204,6 +204,14 @@ static void bienvenida(void)
                                  "reciba avisos de la sala"));
 }
 
+static int entrar_con_porcentaje(sesion_t *s, tcp_t *c, const char *nombre, tcp_t *testigo);
+
+/* Un nombre con «%» que habla (cada nombre con «%» de las demás verificaciones solo entra, sale
+ * o pide /list): quien monta «nombre: » y lo pasa después como formato cambia el mensaje. Sin
+ * «%s», como los de las demás: quien pasa el aviso de entrada como formato lo escribe mal pero no
+ * se cae, y eso lo cobra solo nombres (nombre_formato_entrada). */
+#define RARO_HABLA "d%d%x%%"
+
 CAL_PRUEBA(difusion, 20)
 static void difusion(void)
 {
@@ -239,9 +247,35 @@ static void difusion(void)
     if (!chat_espera_silencio(&c[2], 300, "que carla NO recibiera su propio mensaje")) {
         CAL_FIN(0);
     }
-    CAL_FIN(chat_espera_silencio(&anonimo, 300,
-                                 "que un cliente que aún no ha dado su nombre no recibiera los "
-                                 "mensajes de la sala (no está en ella)"));
+    if (!chat_espera_silencio(&anonimo, 300,
+                              "que un cliente que aún no ha dado su nombre no recibiera los "
+                              "mensajes de la sala (no está en ella)")) {
+        CAL_FIN(0);
+    }
+    /* Y habla alguien con «%» en el nombre (auditoría de la sesión 98). Su bienvenida y su aviso
+     * de entrada no se juzgan aquí (son de nombres): se toma una línea en cada uno. Si el
+     * servidor rechaza el nombre, eso lo cobra nombres y aquí no se mira. Mutante:
+     * nombre_formato_mensaje. */
+    tcp_t raro;
+    char linea[512];
+    size_t largo;
+    int entro = entrar_con_porcentaje(&s, &raro, RARO_HABLA, &c[0]);
+    if (entro <= 0) {
+        CAL_FIN(entro < 0);
+    }
+    if (tcp_linea(&c[1], s.espera, linea, sizeof linea, &largo) != 1) {
+        cal_esperado("que beto recibiera el aviso de entrada de «%s»", RARO_HABLA);
+        cal_obtenido("no recibió nada en %d ms", s.espera);
+        CAL_FIN(0);
+    }
+    tcp_texto(&raro, "hola\n");
+    if (!chat_espera_linea(&s, &c[0], RARO_HABLA ": hola")) {
+        cal_nota("(«%s» es un nombre válido y su mensaje sale con él tal cual: un nombre es un "
+                 "dato, nunca parte del formato de printf)",
+                 RARO_HABLA);
+        CAL_FIN(0);
+    }
+    CAL_FIN(1);
 }
 
 CAL_PRUEBA(crlf, 20)

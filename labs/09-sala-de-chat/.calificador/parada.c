@@ -61,6 +61,12 @@ static int apagado_correcto(sesion_t *s, tcp_t *c, int n, int senal, const char 
     return 1;
 }
 
+/* 1 si `salida` tiene como mucho una línea. */
+static int una_linea(const char *salida)
+{
+    return strchr(salida, '\n') == strrchr(salida, '\n');
+}
+
 /* Y con la sala vacía (uno entró y salió con /quit: lo que se cuente subió y volvió a 0): no
  * hay a quién esperar, así que sale enseguida y cerrando lo suyo. Todas las demás paradas tienen
  * clientes, y un plazo que solo cierra el último cliente al irse (con ninguno, nadie) sacaba 100
@@ -80,9 +86,23 @@ static int sala_vacia(void)
         return 0;
     }
     cal_esperar(100);
+    /* Un registro con printf a stdout, que es una tubería, se queda en el búfer de stdio hasta
+     * que el programa sale: durante la sesión stdout solo tenía «Escuchando en …» (antes, sin
+     * fflush, sacaba 100: auditoría de la sesión 98). Se mira aquí, donde la parada ya se juzga;
+     * si stdout ya tenía más líneas antes de la señal, eso lo cobra anuncia_puerto. Mutante:
+     * registro_stdout_sin_fflush. */
+    int stdout_limpio = una_linea(cal_salida(s.p));
     if (!apagado_correcto(&s, NULL, 0, SIGTERM, "SIGTERM con la sala vacía")) {
         cal_nota("(nadie conectado: no hay a quién avisar ni esperar; el plazo de unos 2 s es "
                  "solo para quien no lee)");
+        return 0;
+    }
+    if (stdout_limpio && !una_linea(cal_salida(s.p))) {
+        cal_esperado("que stdout no tuviera nada más que «Escuchando en …» (el registro va a "
+                     "stderr)");
+        cal_obtenido("al salir, stdout tenía más líneas: lo que se escribe con printf a una "
+                     "tubería espera en el búfer de stdio hasta que el programa sale");
+        cal_nota_salida(s.p, 5);
         return 0;
     }
     return cal_parada_cerro_todo(s.p, "con la sala vacía: el servidor, los temporizadores y los "
