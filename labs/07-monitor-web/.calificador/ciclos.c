@@ -106,7 +106,11 @@ static void registra_estado(void)
         "siempre 200, 404, 503, 200 tras 0.6 s, 400 y 301 (la del 404 se da como «/v/…», "
         "larga, y se imprime completa, con el servidor de CURSO_SERVIDOR). Cada línea está "
         "respaldada por una petición en el registro del servidor, y cada <ms> se parece "
-        "a lo que tardó esa petición en el servidor (±50 %% o ±150 ms, lo que sea más)");
+        "a lo que tardó esa petición en el servidor (±50 %% o ±150 ms, lo que sea más). "
+        "Ninguna OMITIDA: con -i 2000 ninguna comprobación sigue en curso al llegar el ciclo "
+        "siguiente. Y otro monitor al lado, sin CURSO_SERVIDOR en su entorno, con «/status/200»: "
+        "la completa con la dirección por omisión de practica_url() y da una línea OK, FALLO o "
+        "RESUMEN de " MON_URL_OMISION "/status/200");
     /* La del 404 («/v/…», completada con CURSO_SERVIDOR) es larga: más de 150 bytes. */
     opaca_t o[] = {{.guion = SIEMPRE(200)}, {.guion = SIEMPRE(404), .larga = 1},
                    {.guion = SIEMPRE(503)}, {.guion = TARDA(600)},
@@ -122,13 +126,31 @@ static void registra_estado(void)
     cal_proceso_t *p = mon_lanzar(s, args, 8, 0);
     if (p == NULL)
         CAL_FIN(0);
+    /* Al lado, sin CURSO_SERVIDOR: practica_url() da entonces su dirección por omisión, donde en
+     * la red de la verificación nadie escucha (un FALLO con estado 0). Completar a mano con
+     * getenv("CURSO_SERVIDOR") da lo mismo con la variable puesta y aquí nada (o «(null)»). Vale
+     * cualquier línea de esa URL, también su RESUMEN: quien no imprime la conexión rechazada o se
+     * la deja en el búfer de stdout hasta salir lo pierde en las verificaciones de eso, no aquí. */
+    const char *lado_args[] = {"-i", "2000", "/status/200", NULL};
+    cal_proceso_t *lado = mon_lanzar_sin_variable(lado_args, 8);
+    if (lado == NULL)
+        CAL_FIN(0);
     /* El primer ciclo, llegue cuando llegue (si tarda, eso lo juzga «intervalo»). */
     mon_esperar(p, "OK", u200, 1, ARRANQUE_MS);
     mon_esperar(p, "OK", lenta, 1, 2000);
     mon_esperar(p, "FALLO", u503, 1, 500);
+    mon_esperar(lado, "FALLO", MON_URL_OMISION "/status/200", 1, 500);
     cal_esperar(100);
     mon_parar(p, 2000);
+    mon_parar(lado, 2000);
+    const char *de_lado = cal_salida(lado);
+    int lineas_lado = cal_contar(de_lado, "OK", MON_URL_OMISION "/status/200") +
+                      cal_contar(de_lado, "FALLO", MON_URL_OMISION "/status/200") +
+                      cal_contar(de_lado, "RESUMEN", MON_URL_OMISION "/status/200");
     const char *out = mon_salida(p);
+    /* Ninguna OMITIDA: la lenta tarda 0.6 s y el intervalo es de 2 s. Un ciclo de más al
+     * arrancar (el temporizador y además una llamada a mano) las da aquí. */
+    int omitidas = cal_contar(out, "OMITIDA", NULL);
     char i[6][1200];
     int ok = linea_correcta(out, u200, "OK", 200, i[0], sizeof i[0]);
     ok &= linea_correcta(out, u404, "FALLO", 404, i[1], sizeof i[1]);
@@ -140,7 +162,19 @@ static void registra_estado(void)
     char t[6][1200];
     for (int k = 0; k < 6; k++)
         tiempos &= tiempo_creible(s, out, &o[k], t[k], sizeof t[k]);
-    if (ok && tiempos)
+    if (ok && tiempos && omitidas > 0)
+        cal_obtenido("%d %s OMITIDA, y con -i 2000 ninguna comprobación seguía en curso (la "
+                     "más lenta tarda 0.6 s): ¿se lanzó un ciclo de más al arrancar, el del "
+                     "temporizador y otro a mano?",
+                     omitidas, texto_plural(omitidas, "línea", "líneas"));
+    else if (ok && tiempos && lineas_lado == 0) {
+        char fin[256];
+        cal_obtenido("el monitor sin CURSO_SERVIDOR en su entorno no dio ninguna línea OK, FALLO "
+                     "ni RESUMEN de %s/status/200; %s. Una URL que empieza por «/» se completa "
+                     "con practica_url(), que sin la variable da %s (no con "
+                     "getenv(\"CURSO_SERVIDOR\"))",
+                     MON_URL_OMISION, cal_describir_fin(lado, fin, sizeof fin), MON_URL_OMISION);
+    } else if (ok && tiempos)
         cal_obtenido("las seis líneas con el formato y el estado correctos y un tiempo "
                      "creíble; la lenta: %s",
                      t[3]);
@@ -153,7 +187,9 @@ static void registra_estado(void)
     int pruebas = mon_con_pruebas(s, p, o, 6, 0);
     if (!(ok && tiempos) && pruebas)
         cal_nota_salida(p, 12);
-    CAL_FIN(ok && tiempos && pruebas);
+    else if (ok && tiempos && omitidas == 0 && lineas_lado == 0)
+        cal_nota_salida(lado, 6);
+    CAL_FIN(ok && tiempos && omitidas == 0 && lineas_lado > 0 && pruebas);
 }
 
 /* URLs de «concurrencia»: más que los topes que se ponen al cliente (http_cliente_nuevo con

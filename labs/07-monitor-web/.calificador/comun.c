@@ -90,14 +90,14 @@ static int sin_arrancar(cal_proceso_t *p)
 
 /* Lanza el monitor con `args`. NULL si no se pudo (cal_lanzar lo anota, y la orden). */
 static cal_proceso_t *lanzar(cal_servidor_t *s, const char *const *args, double limite_s,
-                             int valgrind, int cierre)
+                             int valgrind, int cierre, int con_variable)
 {
     static char entorno_url[128];
     snprintf(entorno_url, sizeof entorno_url, "CURSO_SERVIDOR=%s",
              s != NULL ? cal_servidor_url(s) : "http://127.0.0.1:9");
     const char *entorno[] = {entorno_url, NULL};
     cal_lanzamiento_t l = {.args = args,
-                           .entorno = entorno,
+                           .entorno = con_variable ? entorno : NULL,
                            .limite_s = limite_s,
                            .valgrind = valgrind,
                            .cierre = cierre};
@@ -110,13 +110,18 @@ static cal_proceso_t *lanzar(cal_servidor_t *s, const char *const *args, double 
 
 cal_proceso_t *mon_lanzar(cal_servidor_t *s, const char *const *args, double limite_s, int valgrind)
 {
-    return lanzar(s, args, limite_s, valgrind, 0);
+    return lanzar(s, args, limite_s, valgrind, 0, 1);
 }
 
 cal_proceso_t *mon_lanzar_vigilando_cierre(cal_servidor_t *s, const char *const *args,
                                            double limite_s)
 {
-    return lanzar(s, args, limite_s, 0, 1);
+    return lanzar(s, args, limite_s, 0, 1, 1);
+}
+
+cal_proceso_t *mon_lanzar_sin_variable(const char *const *args, double limite_s)
+{
+    return lanzar(NULL, args, limite_s, 0, 0, 0);
 }
 
 /* Secuencia compacta de las líneas de `u`: «FALLO FALLO FALLO ALERTA OK RECUPERADO», o

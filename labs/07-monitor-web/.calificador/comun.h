@@ -93,6 +93,13 @@ cal_proceso_t *mon_lanzar(cal_servidor_t *s, const char *const *args, double lim
 cal_proceso_t *mon_lanzar_vigilando_cierre(cal_servidor_t *s, const char *const *args,
                                            double limite_s);
 
+/* Igual que mon_lanzar, sin valgrind y sin CURSO_SERVIDOR en el entorno: una URL que empieza
+ * por «/» se completa entonces con la dirección por omisión de practica_url(),
+ * MON_URL_OMISION. Solo así se distingue practica_url() de un getenv("CURSO_SERVIDOR") a mano,
+ * que con la variable puesta da lo mismo. */
+#define MON_URL_OMISION "http://127.0.0.1:8080"
+cal_proceso_t *mon_lanzar_sin_variable(const char *const *args, double limite_s);
+
 /* Secuencia compacta de las líneas de `u`: «FALLO FALLO FALLO ALERTA OK RECUPERADO», o
  * «ninguna línea para esa URL». */
 const char *mon_traza(const char *salida, const char *u, char *buf, size_t tam);
