@@ -145,6 +145,17 @@ int cont_escribir_texto(const char *carpeta, const char *nombre, const char *tex
     return cont_escribir_datos(carpeta, nombre, texto, strlen(texto), e);
 }
 
+int cont_escribir_pegado(const char *carpeta, const char *nombre, const char *texto, esperado_t *e)
+{
+    size_t largo;
+    unsigned char *o = oculto((const unsigned char *)texto, strlen(texto), 0, &largo);
+    if (o == NULL)
+        return -ENOMEM;
+    int r = cont_escribir(carpeta, nombre, o, largo, e);
+    free(o);
+    return r;
+}
+
 /* Crea la FIFO carpeta/nombre y abre su extremo de escritura (el programa que la abra para
  * leer espera datos hasta que se escriba o se cierre). 0 o -errno. */
 int cont_fifo(const char *carpeta, const char *nombre, esperado_t *e)

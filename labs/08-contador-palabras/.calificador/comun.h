@@ -89,6 +89,10 @@ int cont_escribir_texto(const char *carpeta, const char *nombre, const char *tex
 int cont_escribir_datos(const char *carpeta, const char *nombre, const void *datos, size_t n,
                         esperado_t *e);
 
+/* Como cont_escribir_texto, sin el bloque de espacios delante: el archivo empieza por la primera
+ * palabra de `texto` (y, si `texto` no acaba en espacio, acaba dentro de una palabra). */
+int cont_escribir_pegado(const char *carpeta, const char *nombre, const char *texto, esperado_t *e);
+
 /* Crea la FIFO carpeta/nombre y abre su extremo de escritura (el programa que la abra para
  * leer espera datos hasta que se escriba o se cierre). 0 o -errno. */
 int cont_fifo(const char *carpeta, const char *nombre, esperado_t *e);

@@ -24,7 +24,8 @@ CAL_PRUEBA(cuenta_exacta, 20)
 static void cuenta_exacta(void)
 {
     cal_esperado("una línea «<palabras> <ruta>» por archivo, con la cuenta de «Qué es una "
-                 "palabra» del enunciado, y código 0");
+                 "palabra» del enunciado, y código 0; también con «-j 1» y cuatro archivos que "
+                 "empiezan y acaban dentro de una palabra, uno tras otro en la misma plaza");
     char dir[512];
     if (cont_carpeta("cuentas", dir, sizeof dir) < 0)
         CAL_FIN(0);
@@ -53,10 +54,44 @@ static void cuenta_exacta(void)
         args[i + 2] = e[i].ruta;
     }
     args[N + 2] = NULL;
+    /* Y cuatro archivos pegados (sin espacios delante ni detrás) por una sola plaza: cada uno
+     * empieza con «dentro de palabra» a 0, sea cual sea cómo acabó el anterior. Quien guarda
+     * ese indicador en la plaza y no en el archivo pierde la primera palabra de cada uno (en
+     * los de arriba no se ve: empiezan por espacios). Mutante: dentro_de_la_plaza_anterior. */
+    static const char *const pegados[] = {"uno dos", "tres cuatro", "cinco seis", "siete ocho"};
+    enum { P = sizeof pegados / sizeof pegados[0] };
+    esperado_t g[P];
+    const char *args_g[P + 3] = {"-j", "1"};
+    for (int i = 0; i < P; i++) {
+        char nombre[32];
+        snprintf(nombre, sizeof nombre, "pegado%d.txt", i);
+        int r = cont_escribir_pegado(dir, nombre, pegados[i], &g[i]);
+        if (r < 0)
+            CAL_FIN(cont_fallo_preparar(r));
+        args_g[i + 2] = g[i].ruta;
+    }
+    args_g[P + 2] = NULL;
     cal_proceso_t *p = cont_lanzar(args, dir, 8, 0);
-    if (p == NULL)
+    cal_proceso_t *q = p != NULL ? cont_lanzar(args_g, dir, 8, 0) : NULL;
+    if (p == NULL || q == NULL)
         CAL_FIN(0);
-    CAL_FIN(cont_juzgar_final(p, e, N, 5000, 10));
+    if (!cont_juzgar_final(p, e, N, 5000, 10))
+        CAL_FIN(0);
+    cal_esperar_fin(q, 5000);
+    char motivo[1024];
+    if (cont_final_bien(q, 0, g, P, motivo, sizeof motivo)) {
+        cal_obtenido("todas las cuentas son exactas (%d), y con «-j 1» las de los cuatro archivos "
+                     "pegados también",
+                     N);
+    } else {
+        cal_obtenido("con «-j 1» y cuatro archivos que empiezan y acaban dentro de una palabra: "
+                     "%s (cada archivo empieza fuera de palabra, aunque el anterior de su plaza "
+                     "acabara dentro de una)",
+                     motivo);
+        cal_nota_salida(q, 6);
+        CAL_FIN(0);
+    }
+    CAL_FIN(1);
 }
 
 CAL_PRUEBA(resumen, 20)
@@ -298,8 +333,9 @@ static void carpetas(void)
     cal_esperado(
         "cada archivo regular de la carpeta y sus subcarpetas contado una vez, como "
         "«RUTA/…/nombre» con una sola «/» aunque la RUTA acabe en «/»; los enlaces "
-        "simbólicos de dentro no se siguen (uno apunta a «..»), salvo una RUTA que es un "
-        "enlace a una carpeta, que se recorre. Una FIFO de dentro se salta; los que empiezan "
+        "simbólicos de dentro no se siguen (uno apunta a «..»), pero una RUTA que es un "
+        "enlace sí: a una carpeta, que se recorre, o a un archivo, que se lee. Una FIFO de dentro "
+        "se salta; los que empiezan "
         "por punto y los vacíos se cuentan como los demás; la lista en orden de nombre, con "
         "cada subcarpeta en su sitio (se ve en el empate de MAYOR)");
     char dir[512], raiz[600], sub[700], hondo[800], vacia[700];
@@ -329,12 +365,13 @@ static void carpetas(void)
      * archivo como los demás («0 …/sub/vacio.txt»); quien salte los vacíos de una carpeta no
      * lo lista y pierde aquí (los vacíos dados como RUTA los juzga «cuenta_exacta»). d.txt y z.txt
      * empatan con 6 palabras: MAYOR es d.txt, porque «sub» va antes que «z.txt». Quien deje las
-     * subcarpetas para el final (o las recorra antes que nada) pone z.txt delante. z.txt lleva
+     * subcarpetas para el final pone z.txt delante (quien las recorra antes que nada, no: d.txt
+     * sigue antes que z.txt; ese orden no lo juzga aún ninguna verificación). z.txt lleva
      * además 256 KiB de espacios: casi siempre acaba después de d.txt (empieza más tarde y son más
      * lecturas), así que aquí un MAYOR que mire quién acabó primero también da d.txt (el empate por
      * orden de llegada lo juzga «resumen»). Quien lo da al último en terminar pone z.txt y pierde
      * también aquí: un empate que acabe en los dos órdenes a la vez no existe. */
-    esperado_t e[10];
+    esperado_t e[11];
     size_t largo_z = 256 * 1024;
     char *z = malloc(largo_z + 32);
     if (z == NULL)
@@ -387,16 +424,27 @@ static void carpetas(void)
     if (r < 0)
         CAL_FIN(cont_fallo_preparar(r));
     snprintf(e[6].ruta, sizeof e[6].ruta, "%s/e.txt", atajo);
+    /* Y una RUTA que es un enlace a un archivo: también se sigue, y su línea lleva la ruta del
+     * enlace. Quien abre con UV_FS_O_NOFOLLOW (para no seguir los enlaces de dentro, que ya
+     * salta el lstat) no la puede abrir (ELOOP). Mutante: abre_sin_seguir_enlaces. */
+    char al_apuntado[600];
+    snprintf(al_apuntado, sizeof al_apuntado, "%s/al_apuntado", dir);
+    r = cont_escribir_texto(dir, "apuntado.txt", "apuntado por un enlace\n", &e[10]);
+    if (r == 0)
+        r = cal_crear_enlace("apuntado.txt", al_apuntado);
+    if (r < 0)
+        CAL_FIN(cont_fallo_preparar(r));
+    snprintf(e[10].ruta, sizeof e[10].ruta, "%s", al_apuntado);
     /* La RUTA acaba en «/»: las rutas son «…/raiz/a.txt», no «…/raiz//a.txt». */
     char raiz_barra[700];
     snprintf(raiz_barra, sizeof raiz_barra, "%s/", raiz);
-    const char *args[] = {raiz_barra, e[4].ruta, atajo, NULL};
+    const char *args[] = {raiz_barra, e[4].ruta, atajo, al_apuntado, NULL};
     cal_proceso_t *p = cont_lanzar(args, dir, 10, 0);
     if (p == NULL)
         CAL_FIN(0);
     cal_esperar_fin(p, 6000);
     char motivo[1024];
-    int ok = cont_final_bien(p, 0, e, 10, motivo, sizeof motivo);
+    int ok = cont_final_bien(p, 0, e, 11, motivo, sizeof motivo);
     const char *out = cal_salida(p);
     /* La pista de los nombres con punto, solo si las rutas de los demás salen bien formadas
      * («…/raiz/z.txt»): con «raiz//z.txt» (mutante doble_barra) faltan todas, y la pista
@@ -407,6 +455,11 @@ static void carpetas(void)
         snprintf(motivo + u, sizeof motivo - u,
                  " (un nombre que empieza por punto, como «.oculto.txt» o la carpeta "
                  "«.escondida», es una entrada como las demás y se cuenta)");
+    } else if (!ok && strstr(out, e[5].ruta) != NULL && strstr(out, e[10].ruta) == NULL) {
+        size_t u = strlen(motivo);
+        snprintf(motivo + u, sizeof motivo - u,
+                 " (una RUTA que es un enlace a un archivo, «…/al_apuntado», se abre siguiendo el "
+                 "enlace: solo los enlaces de dentro de una carpeta se saltan)");
     } else if (!ok && strstr(out, e[9].ruta) == NULL) {
         size_t u = strlen(motivo);
         snprintf(motivo + u, sizeof motivo - u,
@@ -427,11 +480,10 @@ static void carpetas(void)
                                                                       : "(ninguna línea MAYOR)");
             ok = 0;
         } else {
-            snprintf(
-                motivo, sizeof motivo,
-                "los 10 archivos contados (dos con nombre que empieza por punto, uno vacío y "
-                "uno por una RUTA que es un enlace a una carpeta), con rutas bien formadas y la "
-                "lista en orden");
+            snprintf(motivo, sizeof motivo,
+                     "los 11 archivos contados (dos con nombre que empieza por punto, uno vacío, "
+                     "uno por una RUTA que es un enlace a una carpeta y otro por una que es un "
+                     "enlace a un archivo), con rutas bien formadas y la lista en orden");
         }
     }
     cal_obtenido("%s", motivo);

@@ -369,14 +369,55 @@ static int fallos_sin_huella(const char *dir, char *motivo, size_t tam)
     return 1;
 }
 
+/* Un fallo es lo último que pasa: «-j 1 -p ilegible.txt uno.txt cerrado.txt». ilegible.txt es
+ * un enlace a /proc/self/mem, la memoria del propio programa: se abre bien y leerla desde el
+ * principio da «error de entrada/salida» (EIO). Con una sola plaza, quien no lanza el siguiente
+ * tras un fallo de lectura no llega a uno.txt (mutante error_de_lectura_sin_lanzar). Y
+ * cerrado.txt, sin permiso, falla al abrir cuando ya no queda nada más: quien solo mira si ha
+ * acabado todo tras un archivo bueno no termina nunca, porque el temporizador de -p sigue vivo
+ * (mutante fallo_sin_comprobar_fin). Tiene que acabar con uno.txt contado, dos ERROR y el
+ * código 1. 1 si sí (en `motivo`, el porqué si no). */
+static int fallo_al_final(const char *dir, const esperado_t *uno, const char *cerrado, char *motivo,
+                          size_t tam)
+{
+    char ilegible[700];
+    snprintf(ilegible, sizeof ilegible, "%s/ilegible.txt", dir);
+    int r = cal_crear_enlace("/proc/self/mem", ilegible);
+    if (r < 0) {
+        snprintf(motivo, tam, "no se pudo preparar «…/ilegible.txt»: %s", cal_ruta_error(r));
+        return 0;
+    }
+    const char *args[] = {"-j", "1", "-p", ilegible, uno->ruta, cerrado, NULL};
+    cal_proceso_t *p = cont_lanzar(args, dir, 8, 0);
+    if (p == NULL) {
+        snprintf(motivo, tam, "%s", cal_lanzar_motivo());
+        return 0;
+    }
+    cal_esperar_fin(p, 5000);
+    int ok = cont_final_bien(p, 1, uno, 1, motivo, tam) &&
+             linea_error(cal_errores(p), ilegible, motivo, tam) &&
+             linea_error(cal_errores(p), cerrado, motivo, tam);
+    if (!ok) {
+        size_t u = strlen(motivo);
+        snprintf(motivo + u, tam - u,
+                 " (con «contador -j 1 -p …/ilegible.txt …/uno.txt …/cerrado.txt»: ilegible.txt "
+                 "se abre pero falla al leer y cerrado.txt falla al abrir, lo último de todo; tras "
+                 "cada fallo entra el siguiente y, si no queda nada, se acaba: el resumen, "
+                 "aunque el temporizador del progreso siga activo)");
+        cal_nota_salida(p, 6);
+    }
+    return ok;
+}
+
 CAL_PRUEBA(errores, 20)
 static void errores(void)
 {
     cal_esperado("los archivos buenos se cuentan aunque fallen otros en medio (también el que "
                  "va detrás de una subcarpeta que no se puede leer); «ERROR <ruta>: <motivo>» "
                  "en stderr por cada fallo, con la ruta de lo que falló (la de la subcarpeta). "
-                 "TOTAL de los leídos y código 1, también si el único fallo es esa subcarpeta; "
-                 "sin ninguno leído, «TOTAL 0 palabras en 0 "
+                 "TOTAL de los leídos y código 1, también si el único fallo es esa subcarpeta "
+                 "o si un fallo es lo último en acabar (también con -p). Sin ninguno leído, "
+                 "«TOTAL 0 palabras en 0 "
                  "archivos», «MEDIA 0.0 …» y sin MAYOR; y la lista entera, con sus ERROR, antes "
                  "de empezar a contar");
     char dir[512];
@@ -480,15 +521,16 @@ static void errores(void)
     }
     int ok3 = ok && ok2 && lista_antes_de_contar(dir, m, sizeof m);
     int ok4 = ok3 && fallos_sin_huella(dir, m, sizeof m);
+    int ok5 = ok4 && fallo_al_final(dir, &e[0], cerrado, m, sizeof m);
     cal_obtenido("%s", !ok ? motivo
-                       : !ok2 || !ok3 || !ok4
+                       : !ok2 || !ok3 || !ok4 || !ok5
                            ? m
                            : "los cuatro archivos buenos contados, cuatro ERROR (uno, de la "
                              "subcarpeta; otro, de la entrada que no se puede mirar), "
-                             "código 1 (también con la subcarpeta como único fallo); sin ninguno "
+                             "código 1 (también con la subcarpeta como único fallo). Sin ninguno "
                              "leído, el resumen vacío; la lista entera "
-                             "(con su ERROR) antes de empezar a contar; y cada fallo devuelve su "
-                             "plaza y su descriptor");
+                             "(con su ERROR) antes de empezar a contar; cada fallo devuelve su "
+                             "plaza y su descriptor, y si es lo último en acabar, se acaba");
     /* Que se pueda borrar la carpeta de la prueba. El programa ya corrió aquí: «arbol» y
      * «cerrada» pueden ser ya otra cosa suya (un enlace a un archivo ajeno); cal_chmod no
      * sigue ninguno, y si lo encuentra, la verificación falla y el detalle lo dice. */
@@ -502,5 +544,5 @@ static void errores(void)
         cal_obtenido("«…/sin_paso» tras correr el programa: %s", cal_ruta_error(rm));
         ok = 0;
     }
-    CAL_FIN(ok && ok2 && ok3 && ok4);
+    CAL_FIN(ok && ok2 && ok3 && ok4 && ok5);
 }
