@@ -60,9 +60,14 @@ typedef enum {
                     «rechazada» */
 } espera_t;
 
+/* En `mas` de un proveedor sin servidor: su url lleva el puerto 99999, que no existe. curl la
+ * rechaza al pedirla: http_pedir falla al momento y no llama a su callback (el requisito 4). */
+#define PUERTO_IMPOSIBLE "puerto=99999"
+
 typedef struct {
     const char *nombre;   /* en el archivo y en la salida */
-    const char *servidor; /* proveedor del servidor, o NULL: un puerto donde nadie escucha */
+    const char *servidor; /* proveedor del servidor, o NULL: un puerto donde nadie escucha (o,
+                             con `mas` = PUERTO_IMPOSIBLE, uno que no existe) */
     const char *mas;      /* consulta extra («&retraso=5»), o NULL */
     const char *ruta;
     const char *unidad;

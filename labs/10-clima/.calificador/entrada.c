@@ -102,13 +102,28 @@ static void entrada_invalida(void)
     CAL_FIN(ok);
 }
 
+/* Escribe n archivos de `textos` en carpeta/NOMBRE, con NOMBRE de `patron` y 1, 2…; sus rutas
+ * en `rutas`. 0 o -1. */
+static int escribir_serie(const char *carpeta, const char *patron, const char (*textos)[400], int n,
+                          char (*rutas)[700])
+{
+    for (int i = 0; i < n; i++) {
+        char nombre[32];
+        snprintf(nombre, sizeof nombre, patron, i + 1);
+        if (clima_escribir(carpeta, nombre, textos[i], rutas[i], sizeof rutas[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 CAL_PRUEBA(proveedores_invalidos, 30)
 static void proveedores_invalidos(void)
 {
-    cal_esperado("archivos de proveedores inválidos: un error de sintaxis, un proveedor sin un "
-                 "campo o con un campo vacío o que no es un texto, una unidad que no es "
-                 "exactamente C, K o F, una URL que no empieza por http://, https:// ni /, un "
-                 "nombre con espacios o una lista vacía. Con cada uno, código 2, nada en stdout, "
+    cal_esperado("archivos de proveedores inválidos: un error de sintaxis, un proveedor que no "
+                 "es un objeto, sin un campo o con un campo vacío o que no es un texto, o una "
+                 "unidad que no es exactamente C, K o F. También una URL que no empieza por "
+                 "http://, https:// ni / (cinco casi buenas, también «ftp://»), un nombre con "
+                 "espacios o una lista vacía. Con cada uno, código 2, nada en stdout, "
                  "ninguna petición al servidor y un mensaje que diga la línea y la columna, el "
                  "campo que falta o que no vale, la unidad mala, la URL mala o el nombre malo");
     cal_servidor_t *s;
@@ -156,18 +171,28 @@ static void proveedores_invalidos(void)
     snprintf(mala_unidad2, sizeof mala_unidad2, plantilla_unidad, unidad2);
     snprintf(mala_unidad3, sizeof mala_unidad3, plantilla_unidad, unidad3);
     snprintf(mala_unidad4, sizeof mala_unidad4, plantilla_unidad, unidad4);
-    /* Una url que empieza casi como una buena (quien mire solo «http» la acepta), un nombre
+    /* Las urls que empiezan casi como una buena (quien mire solo «http», o solo «://», la
+     * acepta), todas en cada calificación: con una al azar, un fallo que solo delata una de
+     * ellas sacaba 100 tres veces de cada cuatro (mutante url_con_cualquier_esquema); un nombre
      * con espacios y una lista vacía: las demás reglas del archivo. */
     static const char *const casi_url[] = {"http:/127.0.0.1/clima", "httpx://127.0.0.1/clima",
-                                           "https:127.0.0.1/clima", "http//127.0.0.1/clima"};
+                                           "https:127.0.0.1/clima", "http//127.0.0.1/clima",
+                                           "ftp://127.0.0.1/clima"};
+    enum { CASI_URL = sizeof casi_url / sizeof casi_url[0] };
     static const char *const con_espacio[] = {"el tiempo", "open weather", "api 2"};
-    const char *url2 = casi_url[(int)cal_azar(0, CAL_CUANTOS(casi_url) - 1)];
     const char *nombre_malo = con_espacio[(int)cal_azar(0, CAL_CUANTOS(con_espacio) - 1)];
-    char mala_url2[400], nombre_espacios[400];
-    snprintf(mala_url2, sizeof mala_url2,
-             "{\"proveedores\": [\n  {\"nombre\": \"uno\", \"url\": \"%s?ciudad={ciudad}\",\n"
-             "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"C\"}\n]}\n",
-             url2);
+    char mala_url2[CASI_URL][400], nombre_espacios[400];
+    for (int i = 0; i < CASI_URL; i++)
+        snprintf(mala_url2[i], sizeof mala_url2[i],
+                 "{\"proveedores\": [\n  {\"nombre\": \"uno\", \"url\": \"%s?ciudad={ciudad}\",\n"
+                 "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"C\"}\n]}\n",
+                 casi_url[i]);
+    /* Y un proveedor que no es un objeto, detrás de uno bueno: el archivo no vale (quien lo
+     * salta sigue con el bueno; mutante proveedor_no_objeto_aceptado). */
+    static const char no_objeto[] =
+        "{\"proveedores\": [\n"
+        "  {\"nombre\": \"uno\", \"url\": \"/clima/openmeteo?ciudad={ciudad}\",\n"
+        "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"C\"},\n  \"dos\"\n]}\n";
     snprintf(nombre_espacios, sizeof nombre_espacios,
              "{\"proveedores\": [\n  {\"nombre\": \"%s\", \"url\": "
              "\"/clima/openmeteo?ciudad={ciudad}\",\n"
@@ -202,18 +227,16 @@ static void proveedores_invalidos(void)
                       "   \"ruta\": \"current_weather.temperature\", \"unidad\": \"C\"},\n"
                       "  {\"nombre\": \"dos\", \"url\": \"clima/weatherapi?ciudad={ciudad}\",\n"
                       "   \"ruta\": \"current.temp_c\", \"unidad\": \"C\"}\n]}\n";
-    char a[700], b[700], c[700], d[700], f[700], g[700], h[700], k[700], m[700], ot[700], u4[700];
+    char a[700], b[700], c[700], d[700], f[700], g[700], h[CASI_URL][700], k[700], m[700], ot[700],
+        u4[700], no[700];
     char vacios[4][700];
-    for (int i = 0; i < 4; i++) {
-        char nombre[32];
-        /* Un nombre que no dice el campo (y el mensaje se juzga sin la ruta del archivo):
-         * «vacio_url.json» citaba «url» por el programa. Mutante: vacio_sin_nombrar. */
-        snprintf(nombre, sizeof nombre, "vacio%d.json", i + 1);
-        if (clima_escribir(carpeta, nombre, vacio[i], vacios[i], sizeof vacios[i]) < 0) {
-            free(sin_campo);
-            cal_obtenido("no se pudieron escribir los archivos (error del calificador)");
-            CAL_FIN(0);
-        }
+    /* Los vacíos, con un nombre que no dice el campo (y el mensaje se juzga sin la ruta del
+     * archivo): «vacio_url.json» citaba «url» por el programa. Mutante: vacio_sin_nombrar. */
+    if (escribir_serie(carpeta, "url%d.json", mala_url2, CASI_URL, h) < 0 ||
+        escribir_serie(carpeta, "vacio%d.json", vacio, 4, vacios) < 0) {
+        free(sin_campo);
+        cal_obtenido("no se pudieron escribir los archivos (error del calificador)");
+        CAL_FIN(0);
     }
     if (sin_campo == NULL || clima_escribir(carpeta, "sintaxis.json", sintaxis, a, sizeof a) < 0 ||
         clima_escribir(carpeta, "sin_campo.json", sin_campo, b, sizeof b) < 0 ||
@@ -222,7 +245,7 @@ static void proveedores_invalidos(void)
         clima_escribir(carpeta, "url.json", url, d, sizeof d) < 0 ||
         clima_escribir(carpeta, "unidad3.json", mala_unidad3, g, sizeof g) < 0 ||
         clima_escribir(carpeta, "unidad4.json", mala_unidad4, u4, sizeof u4) < 0 ||
-        clima_escribir(carpeta, "url2.json", mala_url2, h, sizeof h) < 0 ||
+        clima_escribir(carpeta, "no_objeto.json", no_objeto, no, sizeof no) < 0 ||
         clima_escribir(carpeta, "nombre.json", nombre_espacios, k, sizeof k) < 0 ||
         clima_escribir(carpeta, "vacia.json", vacia, m, sizeof m) < 0 ||
         clima_escribir(carpeta, "otro_tipo.json", otro_tipo, ot, sizeof ot) < 0) {
@@ -236,7 +259,7 @@ static void proveedores_invalidos(void)
      * entrega). */
     json_decref(json_loads(sintaxis, 0, &je));
     char donde[64], col[64], cita_unidad[64], cita_unidad2[64], que_falta[96], que_unidad[96],
-        que_unidad2[96], que_unidad3[96], que_unidad4[128], que_url2[128], que_nombre[96];
+        que_unidad2[96], que_unidad3[96], que_unidad4[128], que_url2[CASI_URL][128], que_nombre[96];
     snprintf(donde, sizeof donde, "línea %d", je.line);
     snprintf(col, sizeof col, "columna %d", je.column);
     snprintf(cita_unidad, sizeof cita_unidad, "%s", unidad);
@@ -249,8 +272,9 @@ static void proveedores_invalidos(void)
              "con la unidad «%s» (en minúscula no vale: C, K o F, en mayúscula)", unidad3);
     snprintf(que_unidad4, sizeof que_unidad4,
              "con la unidad «%s» (una sola letra: C, K o F, no varias pegadas)", unidad4);
-    snprintf(que_url2, sizeof que_url2, "con la URL «%s?…» (no empieza por http://, https:// ni /)",
-             url2);
+    for (int i = 0; i < CASI_URL; i++)
+        snprintf(que_url2[i], sizeof que_url2[i],
+                 "con la URL «%s?…» (no empieza por http://, https:// ni /)", casi_url[i]);
     snprintf(que_nombre, sizeof que_nombre, "con el nombre «%s» (un nombre no lleva espacios)",
              nombre_malo);
     char que_vacio[4][96], que_tipo[128];
@@ -263,21 +287,27 @@ static void proveedores_invalidos(void)
         const char *archivo;
         const char *citas[3];
         const char *que;
-    } casos[] = {{a, {donde, col, NULL}, "con un error de sintaxis"},
-                 {b, {falta, NULL}, que_falta},
-                 {c, {cita_unidad, NULL}, que_unidad},
-                 {f, {cita_unidad2, NULL}, que_unidad2},
-                 {d, {"clima/weatherapi", NULL}, "con la URL «clima/weatherapi?…» (sin / delante)"},
-                 {g, {unidad3, NULL}, que_unidad3},
-                 {u4, {unidad4, NULL}, que_unidad4},
-                 {h, {url2, NULL}, que_url2},
-                 {k, {nombre_malo, NULL}, que_nombre},
-                 {m, {NULL}, "con «\"proveedores\": []» (una lista vacía)"},
-                 {vacios[0], {campos[0], NULL}, que_vacio[0]},
-                 {vacios[1], {campos[1], NULL}, que_vacio[1]},
-                 {vacios[2], {campos[2], NULL}, que_vacio[2]},
-                 {vacios[3], {campos[3], NULL}, que_vacio[3]},
-                 {ot, {campos[tipo_campo], NULL}, que_tipo}};
+    } casos[] = {
+        {a, {donde, col, NULL}, "con un error de sintaxis"},
+        {b, {falta, NULL}, que_falta},
+        {c, {cita_unidad, NULL}, que_unidad},
+        {f, {cita_unidad2, NULL}, que_unidad2},
+        {d, {"clima/weatherapi", NULL}, "con la URL «clima/weatherapi?…» (sin / delante)"},
+        {g, {unidad3, NULL}, que_unidad3},
+        {u4, {unidad4, NULL}, que_unidad4},
+        {h[0], {casi_url[0], NULL}, que_url2[0]},
+        {h[1], {casi_url[1], NULL}, que_url2[1]},
+        {h[2], {casi_url[2], NULL}, que_url2[2]},
+        {h[3], {casi_url[3], NULL}, que_url2[3]},
+        {h[4], {casi_url[4], NULL}, que_url2[4]},
+        {no, {NULL}, "con un proveedor que no es un objeto («\"dos\"», detrás de uno bueno)"},
+        {k, {nombre_malo, NULL}, que_nombre},
+        {m, {NULL}, "con «\"proveedores\": []» (una lista vacía)"},
+        {vacios[0], {campos[0], NULL}, que_vacio[0]},
+        {vacios[1], {campos[1], NULL}, que_vacio[1]},
+        {vacios[2], {campos[2], NULL}, que_vacio[2]},
+        {vacios[3], {campos[3], NULL}, que_vacio[3]},
+        {ot, {campos[tipo_campo], NULL}, que_tipo}};
     /* Los mensajes de los cuatro de un campo vacío se guardan para compararlos. */
     char dijo[4][8192];
     int ok = 1;

@@ -23,6 +23,10 @@ static void errores_http(void)
         {"a", "openmeteo", NULL, "current_weather.temperature", "C", BIEN},
         {"caido", "weatherapi", caido, "current.temp_c", "C", E_ESTADO},
         {"apagado", NULL, NULL, "current_weather.temperature", "C", E_RECHAZADA},
+        /* Y uno cuya url curl no acepta (el puerto 99999): http_pedir falla al momento y no
+         * llama a su callback. Quien no mira lo que devuelve se queda esperando esa respuesta
+         * y no acaba nunca (mutante ignora_error_de_pedir). */
+        {"imposible", NULL, PUERTO_IMPOSIBLE, "current_weather.temperature", "C", ERROR},
         {"d", "openweather", NULL, "main.temp", "C", BIEN},
         {"malo", "openmeteo", "&estado=400", "current_weather.temperature", "C", E_ESTADO},
         /* Otro éxito: un 203 trae la temperatura; solo ≥ 400 es un error (quien exige 200
@@ -39,10 +43,11 @@ static void errores_http(void)
                .nprovs = CAL_CUANTOS(provs),
                .promedio_entero = 1};
     cal_esperado("un proveedor responde con el estado %s, otro con 400 (cada motivo cita su "
-                 "estado) y otro está en un puerto donde nadie escucha (el motivo dice "
-                 "«rechazada»): sus líneas son ERROR; "
-                 "otro responde 203 con su temperatura, que cuenta (solo ≥ 400 es un error), y "
-                 "el promedio es el de los tres buenos (3 de 6); código 0",
+                 "estado), otro está en un puerto donde nadie escucha (el motivo dice "
+                 "«rechazada») y otro tiene una url con el puerto 99999, que http_pedir rechaza "
+                 "al momento (cualquier motivo): sus líneas son ERROR. "
+                 "Otro responde 203 con su temperatura, que cuenta (solo ≥ 400 es un error), y "
+                 "el promedio es el de los tres buenos (3 de 7); código 0",
                  caido + 8);
     int ok = clima_escenario(&e, NULL, 0, 8000);
     if (ok)

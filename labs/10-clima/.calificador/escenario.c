@@ -121,7 +121,9 @@ static void plantilla_como(const esc_t *e, int k, int opaca, char *d, size_t tam
 {
     const prov_t *p = &e->provs[k];
     if (p->servidor == NULL) {
-        snprintf(d, tam, "http://127.0.0.1:%d/clima/openmeteo?ciudad={ciudad}", e->puerto_cerrado);
+        int imposible = p->mas != NULL && strcmp(p->mas, PUERTO_IMPOSIBLE) == 0;
+        snprintf(d, tam, "http://127.0.0.1:%d/clima/openmeteo?ciudad={ciudad}",
+                 imposible ? 99999 : e->puerto_cerrado);
         return;
     }
     if (opaca && e->alias[k][0] != '\0') {
@@ -476,6 +478,25 @@ static int siguiente_linea(const char **t, char *buf, size_t tam)
     return 1;
 }
 
+/* Como siguiente_linea, con cada tramo de espacios y tabuladores hecho un solo espacio: lo que
+ * leen las verificaciones que no juzgan la forma. Alinear la salida en columnas («%-12s») o
+ * separarla con tabuladores es un fallo de forma, y solo lo cobra salida_basica; sin esto,
+ * ninguna línea casaba y costaba 78 puntos (mutante columnas_alineadas). */
+static int siguiente_compacta(const char **t, char *buf, size_t tam)
+{
+    if (!siguiente_linea(t, buf, tam))
+        return 0;
+    size_t u = 0;
+    for (size_t i = 0; buf[i] != '\0'; i++) {
+        int blanco = buf[i] == ' ' || buf[i] == '\t';
+        if (blanco && u > 0 && buf[u - 1] == ' ')
+            continue;
+        buf[u++] = blanco ? ' ' : buf[i];
+    }
+    buf[u] = '\0';
+    return 1;
+}
+
 /* Un número al principio de `s` (p. ej. «-3.4 °C»); con `estricta`, con un decimal justo.
  * 1 si lo hay. */
 static int numero(const char *s, double *v, const char **resto, int estricta)
@@ -512,7 +533,7 @@ static void lineas_ajenas(const esc_t *e, char *dst, size_t tam)
     char linea[1024];
     int n = 0;
     dst[0] = '\0';
-    while (siguiente_linea(&t, linea, sizeof linea))
+    while (siguiente_compacta(&t, linea, sizeof linea))
         if (linea[0] != '\0' && !de_alguna_ciudad(e, linea) && n++ == 0)
             snprintf(dst, tam, "«%.200s»", linea);
     if (n > 0) {
@@ -529,19 +550,22 @@ int clima_hay_linea_de_ciudad(const esc_t *e)
 {
     const char *t = cal_salida(e->p);
     char linea[1024];
-    while (siguiente_linea(&t, linea, sizeof linea))
+    while (siguiente_compacta(&t, linea, sizeof linea))
         if (de_alguna_ciudad(e, linea))
             return 1;
     return 0;
 }
 
 /* La siguiente línea que juzgar. Con `estricta` (salida_basica, la que juzga la forma), la
- * siguiente sin más; sin ella, la siguiente que empieza por una ciudad: una línea de más (una
- * de depuración olvidada en stdout) es un fallo de forma, y solo lo cobra salida_basica. */
+ * siguiente sin más; sin ella, la siguiente que empieza por una ciudad, con sus espacios
+ * compactados (siguiente_compacta): una línea de más (una de depuración olvidada en stdout) o
+ * unas columnas alineadas son un fallo de forma, y solo lo cobra salida_basica. */
 static int siguiente_de_ciudad(const esc_t *e, int estricta, const char **t, char *buf, size_t tam)
 {
-    while (siguiente_linea(t, buf, tam))
-        if (estricta || de_alguna_ciudad(e, buf))
+    if (estricta)
+        return siguiente_linea(t, buf, tam);
+    while (siguiente_compacta(t, buf, tam))
+        if (de_alguna_ciudad(e, buf))
             return 1;
     return 0;
 }
@@ -569,7 +593,9 @@ static int contar_numerado(const char *motivo, const char *palabra, int *n)
 /* Un estado HTTP de error en el motivo: tres cifras de 400 a 599 que no son parte de otro
  * número (ni cifras, ni punto, ni signo pegados) ni unos milisegundos («500 ms», el límite de
  * un tiempo agotado con -t 500; «590 milisegundos» o «590 milliseconds», que el informe
- * tomaba por un estado: el estudiante de prueba de la sesión 45). Devuelve el primero, o 0. */
+ * tomaba por un estado: el estudiante de prueba de la sesión 45), ni de una palabra o una ruta
+ * (letras o «/» pegadas): un motivo que cita la URL, «…/c/3fa451be…», no lleva el estado 451.
+ * Devuelve el primero, o 0. */
 static int estado_citado(const char *motivo)
 {
     for (const char *p = motivo; *p != '\0'; p++) {
@@ -579,8 +605,9 @@ static int estado_citado(const char *motivo)
         while (isdigit((unsigned char)*f))
             f++;
         int pegado_antes =
-            p > motivo && (p[-1] == '.' || p[-1] == '-' || p[-1] == '+' || p[-1] == ',');
-        int pegado_despues = *f == '.' || *f == ',';
+            p > motivo && (p[-1] == '.' || p[-1] == '-' || p[-1] == '+' || p[-1] == ',' ||
+                           p[-1] == '/' || isalpha((unsigned char)p[-1]));
+        int pegado_despues = *f == '.' || *f == ',' || *f == '/' || isalpha((unsigned char)*f);
         const char *tras = f;
         while (*tras == ' ')
             tras++;
@@ -1239,7 +1266,7 @@ int clima_numeros_leidos(const esc_t *e)
             esperada(e, c, k, quiero, sizeof quiero);
             const char *t = salida;
             int vista = 0, bien = 0;
-            while (!vista && siguiente_linea(&t, linea, sizeof linea)) {
+            while (!vista && siguiente_compacta(&t, linea, sizeof linea)) {
                 if (strncmp(linea, prefijo, strlen(prefijo)) != 0)
                     continue;
                 vista = 1;
@@ -1268,7 +1295,7 @@ static int hay_linea(const char *salida, const char *prefijo)
     const char *t = salida;
     char linea[1024];
     size_t n = strlen(prefijo);
-    while (siguiente_linea(&t, linea, sizeof linea))
+    while (siguiente_compacta(&t, linea, sizeof linea))
         if (strncmp(linea, prefijo, n) == 0)
             return 1;
     return 0;
