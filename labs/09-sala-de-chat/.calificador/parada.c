@@ -212,9 +212,9 @@ static void apagado_lento(void)
     tcp_texto(&tardo, "tardo\n");
     tcp_texto(&tarda, "tarda\n");
     tcp_texto(&quito, "quito\n");
-    if (!chat_espera_linea(&s, &tardo, "* Hola, tardo. Órdenes: /list, /quit") ||
-        !chat_espera_linea(&s, &tarda, "* Hola, tarda. Órdenes: /list, /quit") ||
-        !chat_espera_linea(&s, &quito, "* Hola, quito. Órdenes: /list, /quit")) {
+    if (!chat_espera_bienvenida(&s, &tardo, "tardo") ||
+        !chat_espera_bienvenida(&s, &tarda, "tarda") ||
+        !chat_espera_bienvenida(&s, &quito, "quito")) {
         CAL_FIN(0);
     }
     r = chat_inundar(&s, &c[0], &c[1], 0, &enviados);
