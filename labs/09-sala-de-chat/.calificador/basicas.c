@@ -461,6 +461,23 @@ static void trozos(void)
                  "debe guardar lo leído hasta que llegue el \\n)");
         CAL_FIN(0);
     }
+    /* Dos líneas a medias a la vez, una de cada uno: cada cliente tiene su búfer de línea. Con
+     * uno solo para todos (libuv lee de uno cada vez), «bue» de ana y «adi» de beto acaban en
+     * la misma línea (mutante bufer_de_linea_compartido). */
+    tcp_texto(&c[0], "bue");
+    cal_esperar(200);
+    tcp_texto(&c[1], "adi");
+    cal_esperar(200);
+    tcp_texto(&c[0], "nas\n");
+    cal_esperar(200);
+    tcp_texto(&c[1], "ós\n");
+    if (!chat_espera_linea(&s, &c[1], "ana: buenas") ||
+        !chat_espera_linea(&s, &c[0], "beto: adiós")) {
+        cal_nota("(ana y beto tenían a la vez una línea a medias: ana mandó «bue», beto «adi», "
+                 "ana «nas\\n» y beto «ós\\n»; la línea a medias es de cada cliente, en su "
+                 "propio lector)");
+        CAL_FIN(0);
+    }
     tcp_texto(&c[1], "espa\xc3");
     cal_esperar(200);
     tcp_texto(&c[1], "\xb1"
@@ -1074,7 +1091,7 @@ static int quit_con_cola(void)
     uint64_t enviados = 0;
     int r;
 
-    if (!chat_arrancar(&s, 0, 40) || !chat_sala_con_lento(&s, &lento, c, nombres)) {
+    if (!chat_arrancar_perturbando(&s, 40) || !chat_sala_con_lento(&s, &lento, c, nombres)) {
         return 0;
     }
     if (chat_inundar(&s, &c[0], &c[1], RIADA_DESFASE, &enviados) != 1) {
@@ -1104,6 +1121,20 @@ static int quit_con_cola(void)
                      r < 0 ? "la conexión del lector se cerró sin ese aviso" : "no llegó en 3 s");
         return 0;
     }
+    /* El emisor se va también, y su memoria se libera antes de que entre otro: lo que «tardi»
+     * tiene en cola es suyo y llega intacto, con su nombre. Quien manda el nombre prestado del
+     * cliente que habla (sin copiarlo en el envío) manda después lo que haya en esa memoria:
+     * el servidor corre con la memoria liberada rellenada en el acto (chat_arrancar_perturbando),
+     * así que es basura siempre (mutante nombre_prestado_en_la_cola). */
+    tcp_texto(&c[1], "/quit\n");
+    while ((r = tcp_linea(&c[1], 3000, linea, sizeof linea, &largo)) == 1) {
+    }
+    if (r == 0) {
+        cal_esperado("que «emisor», tras mandar /quit, recibiera su despedida y el cierre");
+        cal_obtenido("su conexión seguía abierta 3 s después");
+        return 0;
+    }
+    cal_esperar(200); /* el servidor acaba de cerrarlo y libera su memoria */
     if (!chat_conectar(&s, &otro, "otro «tardi»", 0, 0)) {
         return 0;
     }
@@ -1119,6 +1150,9 @@ static int quit_con_cola(void)
         if (!chat_linea_de_la_riada(linea, largo, 'y')) {
             cal_esperado("que lo que «tardi» tenía en cola le llegara tal cual se envió");
             cal_obtenido("recibió «%s»", tcp_visible(linea, largo, 120, vista, sizeof vista));
+            cal_nota("(antes de que «tardi» leyera su cola, «emisor», que la llenó, se fue con "
+                     "/quit y entró otro cliente: cada mensaje en cola lleva su propia copia del "
+                     "nombre de quien lo mandó)");
             return 0;
         }
     }

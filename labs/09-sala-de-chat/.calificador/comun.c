@@ -25,12 +25,18 @@ int chat_sigue_vivo(sesion_t *s)
     return 0;
 }
 
-static int arrancar_con(sesion_t *s, int valgrind, int cierre, double limite_s)
+static int arrancar_con(sesion_t *s, int valgrind, int cierre, int perturbar, double limite_s)
 {
     static const char *const args[] = {"--puerto", "0", NULL};
+    /* La memoria que se libera, rellena en el acto (0xA5) y sin la caché por hilo de glibc
+     * (tcache), que no la rellena: leer memoria ya liberada lee basura visible, siempre, y no
+     * lo que hubiera antes. */
+    static const char *const perturbado[] = {
+        "GLIBC_TUNABLES=glibc.malloc.tcache_count=0:glibc.malloc.perturb=165", NULL};
     /* .trafico: lo que leen y escriben las conexiones pasa por libuv (lib/vivos.c); valgrind
      * corre sin la precarga. */
     cal_lanzamiento_t l = {.args = args,
+                           .entorno = perturbar ? perturbado : NULL,
                            .limite_s = limite_s,
                            .valgrind = valgrind,
                            .cierre = cierre,
@@ -347,12 +353,17 @@ int chat_inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint
 
 int chat_arrancar(sesion_t *s, int valgrind, double limite_s)
 {
-    return arrancar_con(s, valgrind, 0, limite_s);
+    return arrancar_con(s, valgrind, 0, 0, limite_s);
 }
 
 int chat_arrancar_vigilando_cierre(sesion_t *s, double limite_s)
 {
-    return arrancar_con(s, 0, 1, limite_s);
+    return arrancar_con(s, 0, 1, 0, limite_s);
+}
+
+int chat_arrancar_perturbando(sesion_t *s, double limite_s)
+{
+    return arrancar_con(s, 0, 0, 1, limite_s);
 }
 
 uint64_t chat_memoria_pico(sesion_t *s)

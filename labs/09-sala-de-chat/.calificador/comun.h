@@ -57,6 +57,9 @@ int chat_arrancar(sesion_t *s, int valgrind, double limite_s);
 /* Igual (sin valgrind), y con la precarga que apunta qué handles siguen abiertos cuando
  * uv_run acaba (cal_lanzamiento_t.cierre): para cal_sin_cerrar al final de la parada. */
 int chat_arrancar_vigilando_cierre(sesion_t *s, double limite_s);
+/* Igual (sin valgrind), con la memoria que el servidor libera rellenada en el acto (glibc,
+ * GLIBC_TUNABLES): lo que lea o mande de memoria ya liberada sale como basura, siempre. */
+int chat_arrancar_perturbando(sesion_t *s, double limite_s);
 
 /* 1 si el servidor sigue vivo; si no, lo explica (cómo terminó y su salida) y devuelve 0. */
 int chat_sigue_vivo(sesion_t *s);
