@@ -25,12 +25,18 @@ int chat_sigue_vivo(sesion_t *s)
     return 0;
 }
 
-static int arrancar_con(sesion_t *s, int valgrind, int cierre, double limite_s)
+static int arrancar_con(sesion_t *s, int valgrind, int cierre, int perturbar, double limite_s)
 {
     static const char *const args[] = {"--puerto", "0", NULL};
+    /* La memoria que se libera, rellena en el acto (0xA5) y sin la caché por hilo de glibc
+     * (tcache), que no la rellena: leer memoria ya liberada lee basura visible, siempre, y no
+     * lo que hubiera antes. */
+    static const char *const perturbado[] = {
+        "GLIBC_TUNABLES=glibc.malloc.tcache_count=0:glibc.malloc.perturb=165", NULL};
     /* .trafico: lo que leen y escriben las conexiones pasa por libuv (lib/vivos.c); valgrind
      * corre sin la precarga. */
     cal_lanzamiento_t l = {.args = args,
+                           .entorno = perturbar ? perturbado : NULL,
                            .limite_s = limite_s,
                            .valgrind = valgrind,
                            .cierre = cierre,
@@ -147,6 +153,55 @@ int chat_conectar(sesion_t *s, tcp_t *c, const char *etiqueta, int rcvbuf, int m
     return 1;
 }
 
+/* Quién recibió su propio aviso de entrada, el primero (vacío: nadie), y cuántas veces. */
+static char aviso_propio_de[48];
+static int avisos_propios;
+
+const char *chat_aviso_propio(int *veces)
+{
+    *veces = avisos_propios;
+    return avisos_propios > 0 ? aviso_propio_de : NULL;
+}
+
+/* Si lo siguiente que `c` tiene recibido es su propio aviso de entrada («* NOMBRE ha entrado en
+ * la sala»), lo consume y lo apunta; si no, no toca nada: la línea se queda para quien la
+ * espera. Espera como mucho `ms` al primer byte (con 0, mira solo lo que ya llegó) y, si lo que
+ * llega empieza como el aviso, hasta ESPERA más a que llegue entero. Lo escribe un servidor que
+ * difunde la entrada también a quien entra, con la misma llamada que la bienvenida: llega con
+ * ella. */
+void chat_saltar_aviso_propio(tcp_t *c, const char *nombre, int ms)
+{
+    char aviso[160];
+    int n = snprintf(aviso, sizeof aviso, "* %s ha entrado en la sala\n", nombre);
+    uint64_t hasta = cal_ahora_ms() + (uint64_t)ms;
+
+    if (n <= 0 || (size_t)n >= sizeof aviso) {
+        return;
+    }
+    for (;;) {
+        if (!c->fin) {
+            tcp_recibir(c, 0);
+        }
+        size_t hay = tcp_pendientes(c);
+        size_t comun = hay < (size_t)n ? hay : (size_t)n;
+        if (comun > 0 && memcmp(c->buf + c->inicio, aviso, comun) != 0) {
+            return; /* otra línea */
+        }
+        if (hay >= (size_t)n) {
+            break;
+        }
+        uint64_t limite = hay == 0 ? hasta : hasta + ESPERA;
+        if (c->fin || cal_ahora_ms() >= limite) {
+            return;
+        }
+        tcp_recibir(c, 10);
+    }
+    tcp_leer(c, 0, NULL, (size_t)n);
+    if (avisos_propios++ == 0) {
+        snprintf(aviso_propio_de, sizeof aviso_propio_de, "%s", nombre);
+    }
+}
+
 int chat_entrar_con(sesion_t *s, tcp_t *c, const char *nombre, int rcvbuf, int mss)
 {
     char bienvenida[160];
@@ -161,11 +216,26 @@ int chat_entrar_con(sesion_t *s, tcp_t *c, const char *nombre, int rcvbuf, int m
         cal_obtenido("el envío falló");
         return 0;
     }
-    snprintf(bienvenida, sizeof bienvenida, "* Hola, %s. Órdenes: /list, /quit", nombre);
-    if (!chat_espera_linea(s, c, bienvenida)) {
+    if (!chat_espera_bienvenida(s, c, nombre)) {
         cal_nota("(tras un nombre válido, el cliente recibe la bienvenida)");
         return 0;
     }
+    return 1;
+}
+
+int chat_espera_bienvenida(sesion_t *s, tcp_t *c, const char *nombre)
+{
+    char bienvenida[160];
+
+    snprintf(bienvenida, sizeof bienvenida, "* Hola, %s. Órdenes: /list, /quit", nombre);
+    /* Su propio aviso de entrada, antes o justo después de la bienvenida, solo lo cobra
+     * `bienvenida` (chat_aviso_propio): si se quedara en su flujo, cada línea que esperan las
+     * demás verificaciones llegaría una detrás y las perdería todas por una sola línea de más. */
+    chat_saltar_aviso_propio(c, nombre, s->espera);
+    if (!chat_espera_linea(s, c, bienvenida)) {
+        return 0;
+    }
+    chat_saltar_aviso_propio(c, nombre, 0);
     return 1;
 }
 
@@ -283,12 +353,17 @@ int chat_inundar(sesion_t *s, tcp_t *lector, tcp_t *emisor, uint64_t hasta, uint
 
 int chat_arrancar(sesion_t *s, int valgrind, double limite_s)
 {
-    return arrancar_con(s, valgrind, 0, limite_s);
+    return arrancar_con(s, valgrind, 0, 0, limite_s);
 }
 
 int chat_arrancar_vigilando_cierre(sesion_t *s, double limite_s)
 {
-    return arrancar_con(s, 0, 1, limite_s);
+    return arrancar_con(s, 0, 1, 0, limite_s);
+}
+
+int chat_arrancar_perturbando(sesion_t *s, double limite_s)
+{
+    return arrancar_con(s, 0, 0, 1, limite_s);
 }
 
 uint64_t chat_memoria_pico(sesion_t *s)

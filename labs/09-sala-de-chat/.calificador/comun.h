@@ -57,6 +57,9 @@ int chat_arrancar(sesion_t *s, int valgrind, double limite_s);
 /* Igual (sin valgrind), y con la precarga que apunta qué handles siguen abiertos cuando
  * uv_run acaba (cal_lanzamiento_t.cierre): para cal_sin_cerrar al final de la parada. */
 int chat_arrancar_vigilando_cierre(sesion_t *s, double limite_s);
+/* Igual (sin valgrind), con la memoria que el servidor libera rellenada en el acto (glibc,
+ * GLIBC_TUNABLES): lo que lea o mande de memoria ya liberada sale como basura, siempre. */
+int chat_arrancar_perturbando(sesion_t *s, double limite_s);
 
 /* 1 si el servidor sigue vivo; si no, lo explica (cómo terminó y su salida) y devuelve 0. */
 int chat_sigue_vivo(sesion_t *s);
@@ -73,6 +76,21 @@ int chat_entrar(sesion_t *s, tcp_t *c, const char *nombre);
 /* Igual, con SO_RCVBUF y TCP_MAXSEG (0: los de siempre): un cliente que no va a leer
  * (tcp_abrir_mss en calificador/base.h). */
 int chat_entrar_con(sesion_t *s, tcp_t *c, const char *nombre, int rcvbuf, int mss);
+
+/* Espera la bienvenida exacta de `nombre` («* Hola, NOMBRE. Órdenes: /list, /quit»), tras
+ * mandar el nombre quien llama. Su propio aviso de entrada, si llega antes o justo detrás, no
+ * se queda en el flujo (chat_aviso_propio). 1 si llegó; si no, 0 y lo deja explicado. */
+int chat_espera_bienvenida(sesion_t *s, tcp_t *c, const char *nombre);
+
+/* Quien recibe su propio aviso de entrada al entrar (chat_entrar*, chat_espera_bienvenida) no
+ * lo ve en su flujo: se apunta aquí y solo lo juzga `bienvenida`. El nombre del primero que lo
+ * recibió y, en `*veces`, cuántas veces pasó en esta verificación; NULL si ninguna. */
+const char *chat_aviso_propio(int *veces);
+
+/* Si lo siguiente que `c` tiene recibido es el aviso de entrada de `nombre`, lo consume y lo
+ * apunta (chat_aviso_propio); si no, no toca nada. Espera como mucho `ms` al primer byte (con
+ * 0, mira solo lo que ya llegó). Para quien entra sin chat_espera_bienvenida. */
+void chat_saltar_aviso_propio(tcp_t *c, const char *nombre, int ms);
 
 /* Mete a n clientes en orden; cada uno que ya estaba debe recibir el aviso de entrada de
  * los siguientes (se comprueba y se consume, para que los flujos queden al día). */

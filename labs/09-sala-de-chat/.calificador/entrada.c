@@ -179,7 +179,7 @@ static void linea_larga(void)
         goto fin;
     }
     tcp_texto(&x, "dora\n");
-    if (!chat_espera_linea(&s, &x, "* Hola, dora. Órdenes: /list, /quit")) {
+    if (!chat_espera_bienvenida(&s, &x, "dora")) {
         goto fin;
     }
     /* Los dos máximos a la vez: un nombre de 32 bytes que manda 4096. Su línea, «nombre: texto»,

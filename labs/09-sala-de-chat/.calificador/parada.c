@@ -212,9 +212,9 @@ static void apagado_lento(void)
     tcp_texto(&tardo, "tardo\n");
     tcp_texto(&tarda, "tarda\n");
     tcp_texto(&quito, "quito\n");
-    if (!chat_espera_linea(&s, &tardo, "* Hola, tardo. Órdenes: /list, /quit") ||
-        !chat_espera_linea(&s, &tarda, "* Hola, tarda. Órdenes: /list, /quit") ||
-        !chat_espera_linea(&s, &quito, "* Hola, quito. Órdenes: /list, /quit")) {
+    if (!chat_espera_bienvenida(&s, &tardo, "tardo") ||
+        !chat_espera_bienvenida(&s, &tarda, "tarda") ||
+        !chat_espera_bienvenida(&s, &quito, "quito")) {
         CAL_FIN(0);
     }
     r = chat_inundar(&s, &c[0], &c[1], 0, &enviados);
@@ -277,8 +277,17 @@ static void apagado_lento(void)
         cal_obtenido("%s; su última línea fue «%s»",
                      cerrada ? "su conexión se cerró" : "la conexión seguía abierta sin datos",
                      ultima);
-        cal_nota("(uv_close descarta lo que quede en la cola de escritura, aviso incluido: "
-                 "primero uv_shutdown, que espera a que salga, y uv_close en su callback)");
+        /* El consejo según lo que llegó: un «ha salido» detrás del aviso no es la cola tirada
+         * por uv_close, sino una difusión durante la parada. */
+        if (ultima[0] == '*' && strstr(ultima, " ha salido de la sala") != NULL) {
+            cal_nota("(durante la parada no se difunde ningún «ha salido de la sala»: al cerrar "
+                     "a cada cliente en la parada no se avisa a los demás, y lo último que recibe "
+                     "cada uno es «%s»)",
+                     AVISO_APAGADO);
+        } else {
+            cal_nota("(uv_close descarta lo que quede en la cola de escritura, aviso incluido: "
+                     "primero uv_shutdown, que espera a que salga, y uv_close en su callback)");
+        }
         CAL_FIN(0);
     }
     /* El lector también: lo que le quedara de la riada y después el aviso. */

@@ -18,26 +18,55 @@
  * vuelta del bucle. */
 #define EN_CAMINO 256
 
+/* Lee en `c`, hasta `limite`, las líneas de ana (de LINEA_INUNDACION bytes) y los avisos de
+ * salida de dana y eva, en cualquier orden entre sí: las cuenta en *lineas y *vistos. */
+static void contar_difusion(sesion_t *s, tcp_t *c, uint64_t limite, int *lineas, int *vistos)
+{
+    char linea[2048];
+    size_t largo;
+
+    while ((*vistos < 2 || *lineas < EN_CAMINO) && cal_ahora_ms() < limite) {
+        int r = tcp_linea(c, 200, linea, sizeof linea, &largo);
+        if (r < 0) {
+            cal_esperar_fin(s->p, 1000); /* la conexión acabó: ¿murió el servidor? */
+            break;
+        }
+        if (r == 0) {
+            continue;
+        }
+        if (strcmp(linea, "* dana ha salido de la sala") == 0 ||
+            strcmp(linea, "* eva ha salido de la sala") == 0) {
+            (*vistos)++;
+        } else if (largo == LINEA_INUNDACION + 4 && strncmp(linea, "ana: xxx", 8) == 0) {
+            (*lineas)++;
+        }
+    }
+}
+
 /* dana (cierre normal, FIN) y eva (RST) se van mientras ana difunde: el servidor aún les
  * escribe. La primera escritura a la conexión muerta falla con ECONNRESET y la siguiente,
  * con EPIPE y la señal SIGPIPE, que sin signal(SIGPIPE, SIG_IGN) mata el proceso. Que esas
  * escrituras lleguen antes que la lectura del cierre depende de la carrera; para que sea
  * segura, el servidor se para (SIGSTOP) mientras ana manda EN_CAMINO líneas y los dos cierran:
  * al seguir (SIGCONT), lo de ana está listo ANTES que los cierres (epoll los da en ese orden).
- * Mutante: sin_sigpipe. 1 si beto2 recibe todas las líneas de ana y los dos avisos. */
+ * Mutante: sin_sigpipe. Y fede, que entró después de eva, las recibe todas también: quien
+ * cierra en el acto al cliente cuya escritura falla, dentro de la difusión que recorre la
+ * lista, deja sin esa línea a los que van detrás (mutante cierra_al_fallar_en_difusion).
+ * 1 si beto2 y fede reciben todas las líneas de ana y los dos avisos. */
 static int cierran_en_difusion(sesion_t *s, tcp_t *ana, tcp_t *beto2)
 {
     static char bloque[EN_CAMINO * LINEA_INUNDACION];
-    tcp_t dana, eva;
-    char linea[2048];
-    size_t largo, enviado = 0;
-    int vistos = 0, lineas = 0;
+    tcp_t dana, eva, fede;
+    size_t enviado = 0;
+    int vistos = 0, lineas = 0, vistos_fede = 0, lineas_fede = 0;
     uint64_t limite;
 
     if (!chat_entrar(s, &dana, "dana") || !chat_aviso_entrada(s, ana, "dana") ||
         !chat_aviso_entrada(s, beto2, "dana") || !chat_entrar(s, &eva, "eva") ||
         !chat_aviso_entrada(s, ana, "eva") || !chat_aviso_entrada(s, beto2, "eva") ||
-        !chat_aviso_entrada(s, &dana, "eva")) {
+        !chat_aviso_entrada(s, &dana, "eva") || !chat_entrar(s, &fede, "fede") ||
+        !chat_aviso_entrada(s, ana, "fede") || !chat_aviso_entrada(s, beto2, "fede") ||
+        !chat_aviso_entrada(s, &dana, "fede") || !chat_aviso_entrada(s, &eva, "fede")) {
         return 0;
     }
     tcp_vaciar(&dana, 100); /* sin nada por leer, su cierre es un FIN y no un RST */
@@ -64,26 +93,26 @@ static int cierran_en_difusion(sesion_t *s, tcp_t *ana, tcp_t *beto2)
         chat_sigue_vivo(s);
         return 0;
     }
-    /* beto2 lee las líneas de ana y los dos avisos, en cualquier orden entre sí. */
+    /* beto2 lee las líneas de ana y los dos avisos, en cualquier orden entre sí; después fede,
+     * a quien el servidor se las tiene en su cola mientras tanto. */
     limite = cal_ahora_ms() + (uint64_t)s->espera + 2000;
-    while ((vistos < 2 || lineas < EN_CAMINO) && cal_ahora_ms() < limite) {
-        int r = tcp_linea(beto2, 200, linea, sizeof linea, &largo);
-        if (r < 0) {
-            cal_esperar_fin(s->p, 1000); /* la conexión acabó: ¿murió el servidor? */
-            break;
-        }
-        if (r == 0) {
-            continue;
-        }
-        if (strcmp(linea, "* dana ha salido de la sala") == 0 ||
-            strcmp(linea, "* eva ha salido de la sala") == 0) {
-            vistos++;
-        } else if (largo == LINEA_INUNDACION + 4 && strncmp(linea, "ana: xxx", 8) == 0) {
-            lineas++;
-        }
-    }
+    contar_difusion(s, beto2, limite, &lineas, &vistos);
     if (vistos == 2 && lineas == EN_CAMINO) {
-        return 1;
+        contar_difusion(s, &fede, cal_ahora_ms() + (uint64_t)s->espera + 2000, &lineas_fede,
+                        &vistos_fede);
+        if (vistos_fede == 2 && lineas_fede == EN_CAMINO) {
+            return 1;
+        }
+        cal_esperado("que fede, que entró en la sala después de eva, también recibiera todas las "
+                     "líneas de ana (%d) y los dos avisos de salida",
+                     EN_CAMINO);
+        cal_obtenido("beto2 las recibió todas, y fede %d de las líneas y %d de los dos avisos",
+                     lineas_fede, vistos_fede);
+        cal_nota("(dana y eva se fueron mientras ana mandaba líneas: una escritura que falla no "
+                 "se atiende dentro del recorrido de la difusión; se apunta al cliente y se le "
+                 "cierra al acabar, o los que van detrás en la lista se quedan sin ese mensaje)");
+        chat_sigue_vivo(s);
+        return 0;
     }
     cal_esperado("que beto2 recibiera todas las líneas de ana (%d), «* dana ha salido de la "
                  "sala» y «* eva ha salido de la sala», y el servidor siguiera sirviendo",
