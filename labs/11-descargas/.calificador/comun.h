@@ -44,6 +44,12 @@
  *     cargador dinámico también abre con openat al arrancar (unas 30 bibliotecas), y ni
  *     -P ni when= de strace apartan esas (autograder/README.md, «El disco lento como
  *     entrada»).
+ *   - Tirar la cola de escritura al vencer -t (sin escribirla en el .parte): cuando -t vence,
+ *     llevan t ms sin llegar datos y cada uv_fs_write lleva toda la cola, así que lo recibido
+ *     ya está escrito o en la escritura en curso. Solo quedaría cola con escrituras más
+ *     lentas que -t (un proceso más, con su disco lento, en estancada), y el fallo es
+ *     pequeño: el .parte sigue siendo un principio exacto del archivo y --continuar pide lo
+ *     que falta. No vale una verificación de 5 puntos.
  *   - Lo que sí se ve con opciones del servidor de práctica pensadas para ello: un reintento
  *     que no mira su 206 (?cortar=c&corto=k: cortada en c, el reintento es un 206 corto;
  *     reintento_continua), «-» sin Content-Length con bytes ya recibidos (/stream-bytes

@@ -833,11 +833,11 @@ static int pidio_rango(const reanudacion_t *r, uint64_t prefijo, char *motivo, s
 }
 
 /* 1 si la última línea PROGRESO de `nombre` (si hay alguna) no dice más bytes que el archivo
- * entero (`tam`): tras un 200 que obliga a empezar de cero, <bytes> vuelve a contar desde 0 y
- * no suma el .parte descartado (`prefijo`, más largo que el archivo). Sin líneas no se juzga
- * aquí: el progreso lo juzga progreso. Si no, 0 y el motivo. */
+ * entero (`tam`): tras `causa` («el 200», «el 416»), que obliga a empezar de cero, <bytes>
+ * vuelve a contar desde 0 y no suma el .parte descartado (`prefijo`, más largo que el
+ * archivo). Sin líneas no se juzga aquí: el progreso lo juzga progreso. Si no, 0 y el motivo. */
 static int progreso_desde_cero(cal_proceso_t *p, const char *nombre, uint64_t tam, uint64_t prefijo,
-                               char *motivo, size_t t)
+                               const char *causa, char *motivo, size_t t)
 {
     char l[256], w[32];
     int i = 0;
@@ -850,11 +850,11 @@ static int progreso_desde_cero(cal_proceso_t *p, const char *nombre, uint64_t ta
     if (bytes <= tam)
         return 1;
     snprintf(motivo, t,
-             "el archivo tiene %llu %s y la última línea PROGRESO de %s dice %llu: tras el 200 "
+             "el archivo tiene %llu %s y la última línea PROGRESO de %s dice %llu: tras %s "
              "que obliga a empezar de cero, <bytes> vuelve a contar desde 0 (no suma los %llu "
              "del .parte descartado)",
              (unsigned long long)tam, texto_plural((long long)tam, "byte", "bytes"), nombre,
-             (unsigned long long)bytes, (unsigned long long)prefijo);
+             (unsigned long long)bytes, causa, (unsigned long long)prefijo);
     return 0;
 }
 
@@ -929,7 +929,8 @@ static void continuar_200(void)
     int ok = desc_continuar(&r, "/stream-bytes", ritmo, tam, prefijo, 0, desc_nombre("z.bin"),
                             motivo, sizeof motivo) &&
              pidio_rango(&r, prefijo, motivo, sizeof motivo) &&
-             progreso_desde_cero(r.x.p, desc_nombre("z.bin"), tam, prefijo, motivo, sizeof motivo);
+             progreso_desde_cero(r.x.p, desc_nombre("z.bin"), tam, prefijo, "el 200", motivo,
+                                 sizeof motivo);
     /* Y un 200 sin cuerpo: al_recibir no llega nunca, así que quien solo mira el estado ahí
      * renombra el .parte viejo entero (el estudiante de prueba de la sesión 29: 100/100). */
     char m[320] = "";
@@ -980,34 +981,64 @@ static int de_cero(reanudacion_t *r, const char *que, const char *extra, uint64_
     return ok;
 }
 
-/* El reinicio limpio es una vez, también dentro de un reintento: sin --continuar y con -r 2,
- * un servidor que corta siempre en el mismo byte y contesta a cada Range con un 206 desde 0.
- * 200 cortado; el reintento pide Range y recibe el 206 mal situado: reinicio limpio, sin
- * Range; 200 cortado otra vez; el segundo reintento, otro 206 mal situado, que ya no se
- * reinicia: ERROR. Cuatro peticiones; quien reinicia sin tope pide una quinta. 1, o 0 con el
- * motivo. */
-static int reinicio_una_vez(cal_servidor_t *s, char *motivo, size_t t)
+/* Una corrida contra el servidor `s` (el de la verificación) en una carpeta nueva, aún sin
+ * programa. 1, o 0 con el motivo. */
+static int corrida_en(cal_servidor_t *s, corrida_t *y, char *motivo, size_t t)
 {
-    corrida_t y;
-    y.s = s;
-    y.p = NULL;
-    y.codigo = -1;
-    if (desc_carpeta(&y.c) < 0) {
+    y->s = s;
+    y->p = NULL;
+    y->codigo = -1;
+    if (desc_carpeta(&y->c) < 0) {
         snprintf(motivo, t, "no se pudo preparar la carpeta (error del calificador)");
         return 0;
     }
+    return 1;
+}
+
+/* El reinicio limpio es una vez, también dentro de un reintento: con -r 3, un servidor que
+ * corta siempre en el mismo byte y contesta a cada Range con un 206 desde 0 (z.bin, sin
+ * .parte). 200 cortado; el reintento pide Range y recibe el 206 mal situado: reinicio limpio,
+ * sin Range; 200 cortado otra vez; el segundo reintento, otro 206 mal situado, que ya no se
+ * reinicia ni se reintenta: ERROR. Cuatro peticiones, y aún quedaba un reintento: quien
+ * reinicia sin tope pide una quinta sin Range, y quien toma el segundo 206 mal situado por un
+ * fallo pasajero, una quinta con Range (con -r 2 no quedaba reintento y no se distinguía:
+ * mutante reintenta_mal_situado_repetido).
+ * Y en la misma ejecución, con --continuar, otra descarga (otra.bin, con un .parte bueno) cuyo
+ * primer 206 está mal situado: su reinicio es el suyo, y acaba bien. El tope es por descarga:
+ * quien lo lleva en una variable del programa (un `static`) niega el reinicio a la segunda que
+ * lo necesita (mutante reinicio_una_vez_por_programa). 1, o 0 con el motivo. */
+static int reinicio_una_vez(cal_servidor_t *s, char *motivo, size_t t)
+{
+    corrida_t y;
+    if (!corrida_en(s, &y, motivo, t))
+        return 0;
     uint64_t tam = (uint64_t)cal_azar(300000, 600000), corte = (uint64_t)cal_azar(tam / 4, tam / 2);
-    char extra[64], u[160], b[220], l[256];
+    uint64_t tam_otra = (uint64_t)cal_azar(100000, 200000),
+             prefijo_otra = (uint64_t)cal_azar(tam_otra / 4, tam_otra * 3 / 4),
+             sem_otra = desc_semilla_nueva();
+    const char *otra = desc_nombre("otra.bin");
+    char extra[64], u[160], b[220], l[256], u_otra[160], b_otra[220], parte_otra[96];
     snprintf(extra, sizeof extra, "&cortar=%llu&rango=mal", (unsigned long long)corte);
     desc_bytes_url(u, sizeof u, tam, desc_semilla_nueva(), extra);
-    const char *args[] = {"-r", "2", desc_arg(b, sizeof b, desc_nombre("z.bin"), u), NULL};
+    desc_bytes_url(u_otra, sizeof u_otra, tam_otra, sem_otra, "&rango=mal");
+    snprintf(parte_otra, sizeof parte_otra, "%s.parte", otra);
+    if (desc_escribir_parte(y.c.dir, parte_otra, sem_otra, (size_t)prefijo_otra) < 0) {
+        snprintf(motivo, t, "no se pudo preparar %s (error del calificador)", parte_otra);
+        return 0;
+    }
+    const char *args[] = {"-r",
+                          "3",
+                          "--continuar",
+                          desc_arg(b, sizeof b, desc_nombre("z.bin"), u),
+                          desc_arg(b_otra, sizeof b_otra, otra, u_otra),
+                          NULL};
     if (!desc_correr(&y, args, 20000)) {
         snprintf(motivo, t, "%s (error del calificador)", cal_lanzar_motivo());
         return 0;
     }
     char m[256] = "";
     if (!desc_acabo(&y, m, sizeof m)) {
-        snprintf(motivo, t, "con -r 2 y un 206 mal situado en cada reintento: %s", m);
+        snprintf(motivo, t, "con -r 3 y un 206 mal situado en cada reintento: %s", m);
         desc_nota_corrida(&y, 6);
         return 0;
     }
@@ -1018,15 +1049,112 @@ static int reinicio_una_vez(cal_servidor_t *s, char *motivo, size_t t)
                (v[2].estado == 200 || v[2].estado == 206) && v[3].estado == 206;
     int existe = desc_tam_archivo(y.c.dir, desc_nombre("z.bin")) >= 0,
         error = desc_linea(y.p, "ERROR", desc_nombre("z.bin"), l, sizeof l);
+    /* Una quinta con Range: el segundo 206 mal situado se tomó por un fallo pasajero. */
+    int reintento = n == 5 && v[4].rango[0] != '\0';
+    /* Dos, la segunda el 206 mal situado, y ERROR: ese primer 206 mal situado no se reinició
+     * (la otra descarga ya había gastado el reinicio: el tope no era de cada descarga). */
+    int sin_reinicio = n == 2 && v[1].estado == 206 && error && !existe;
+    if (sin_reinicio) {
+        snprintf(motivo, t,
+                 "con -r 3, un servidor que corta en el byte %llu y contesta a cada Range con un "
+                 "206 desde 0: el primer 206 mal situado de %s no empezó de cero (ERROR tras 2 "
+                 "peticiones, y se esperaban 4). En la misma ejecución, %s también empezó de "
+                 "cero tras su 206 mal situado: el reinicio limpio es una vez por descarga, y el "
+                 "de una no gasta el de otra",
+                 (unsigned long long)corte, desc_nombre("z.bin"), otra);
+        desc_nota_corrida(&y, 6);
+        return 0;
+    }
     if (!bien || existe || !error) {
         snprintf(motivo, t,
-                 "sin --continuar y con -r 2, un servidor que corta en el byte %llu y contesta a "
+                 "sin .parte y con -r 3, un servidor que corta en el byte %llu y contesta a "
                  "cada Range con un 206 desde 0: peticiones que vio, %d%s%s (se esperaban 4: 200 "
                  "cortado; 206 mal situado y reinicio limpio; 200 cortado; otro 206 mal situado, "
-                 "que ya no se reinicia: ERROR; el reinicio se hace una sola vez)",
+                 "que ya no se reinicia: ERROR; %s)",
                  (unsigned long long)corte, n,
                  existe ? " y el archivo existe con su nombre final" : "",
-                 error ? "" : " y falta su línea «ERROR …»");
+                 error ? "" : " y falta su línea «ERROR …»",
+                 reintento ? "la quinta pidió Range otra vez: el segundo 206 mal situado no es un "
+                             "fallo pasajero, no se reintenta"
+                           : "el reinicio se hace una sola vez");
+        desc_nota_corrida(&y, 6);
+        return 0;
+    }
+    if (!desc_linea(y.p, "OK", otra, l, sizeof l) ||
+        !desc_archivo_bien(y.c.dir, otra, sem_otra, tam_otra, m, sizeof m)) {
+        if (m[0] == '\0')
+            snprintf(m, sizeof m, "falta «OK %s …»", otra);
+        snprintf(motivo, t,
+                 "en la misma ejecución, con --continuar, %s (un .parte bueno de %llu %s y un "
+                 "206 que empieza en 0) tenía que empezar de cero una vez y acabar bien: %s. El "
+                 "reinicio limpio es una vez por descarga: el de %s no gasta el de otra",
+                 otra, (unsigned long long)prefijo_otra,
+                 texto_plural((long long)prefijo_otra, "byte", "bytes"), m, desc_nombre("z.bin"));
+        desc_nota_corrida(&y, 6);
+        return 0;
+    }
+    return 1;
+}
+
+/* Empezar de cero vacía el .parte, también tras un 206 mal situado: con --continuar, un .parte
+ * de basura más largo que el byte en que el servidor corta, un 206 desde 0 y, al empezar de
+ * cero, un 200 cortado en ese byte (sin -r): ERROR, y el .parte con justo los bytes buenos
+ * hasta el corte. Quien solo vuelve a escribir desde la posición 0 sin vaciarlo (con un 416,
+ * sí) deja la cola de basura detrás (mutante reinicio_206_sin_vaciar): con un 206 mal situado
+ * que acaba bien no se ve, porque el archivo entero tapa el .parte. 1, o 0 con el motivo. */
+static int reinicio_vacia(cal_servidor_t *s, char *motivo, size_t t)
+{
+    corrida_t y;
+    if (!corrida_en(s, &y, motivo, t))
+        return 0;
+    const char *nombre = desc_nombre("vacia.bin");
+    uint64_t tam = (uint64_t)cal_azar(300000, 500000), corte = (uint64_t)cal_azar(tam / 5, tam / 3),
+             basura = (uint64_t)cal_azar(tam / 2, tam * 3 / 4), sem = desc_semilla_nueva();
+    char extra[64], u[160], b[220], parte[96], l[256], m[256] = "";
+    snprintf(extra, sizeof extra, "&cortar=%llu&rango=mal", (unsigned long long)corte);
+    desc_bytes_url(u, sizeof u, tam, sem, extra);
+    snprintf(parte, sizeof parte, "%s.parte", nombre);
+    if (desc_escribir_parte(y.c.dir, parte, 0, (size_t)basura) < 0) {
+        snprintf(motivo, t, "no se pudo preparar %s (error del calificador)", parte);
+        return 0;
+    }
+    const char *args[] = {"--continuar", desc_arg(b, sizeof b, nombre, u), NULL};
+    if (!desc_correr(&y, args, 15000)) {
+        snprintf(motivo, t, "%s (error del calificador)", cal_lanzar_motivo());
+        return 0;
+    }
+    if (!desc_acabo(&y, m, sizeof m)) {
+        snprintf(motivo, t, "con --continuar, un 206 mal situado y un corte: %s", m);
+        desc_nota_corrida(&y, 6);
+        return 0;
+    }
+    cal_peticion_t v[4];
+    int n = desc_registro_de(s, u, v, 4);
+    /* Sin el reinicio (un programa que no mira el Content-Range) no hay vaciado que juzgar:
+     * eso lo cobra el 206 mal situado de arriba. */
+    if (n < 2 || v[1].rango[0] != '\0')
+        return 1;
+    int existe = desc_tam_archivo(y.c.dir, nombre) >= 0,
+        error = desc_linea(y.p, "ERROR", nombre, l, sizeof l);
+    if (existe || !error) {
+        snprintf(motivo, t,
+                 "con --continuar, un 206 mal situado y, al empezar de cero, un 200 cortado en "
+                 "el byte %llu: %s (una descarga cortada falla y deja su .parte)",
+                 (unsigned long long)corte,
+                 existe ? "el archivo existe con su nombre final" : "falta su línea «ERROR …»");
+        desc_nota_corrida(&y, 6);
+        return 0;
+    }
+    if (!desc_archivo_bien(y.c.dir, parte, sem, corte, m, sizeof m)) {
+        long long queda = desc_tam_archivo(y.c.dir, parte);
+        snprintf(motivo, t,
+                 "con --continuar, un .parte de basura de %llu %s, un 206 mal situado y, al "
+                 "empezar de cero, un 200 cortado en el byte %llu: %s%s. Empezar de cero vacía "
+                 "el .parte (uv_fs_ftruncate a 0), también tras un 206 mal situado: si no, "
+                 "lo que no se vuelve a escribir se queda",
+                 (unsigned long long)basura, texto_plural((long long)basura, "byte", "bytes"),
+                 (unsigned long long)corte, m,
+                 queda == (long long)basura ? " (el tamaño de la basura: no se vació)" : "");
         desc_nota_corrida(&y, 6);
         return 0;
     }
@@ -1038,34 +1166,42 @@ static void continuar_416(void)
 {
     cal_esperado(
         "con --continuar y un .parte más largo que el archivo, o tan largo como él (416 "
-        "del servidor), se vacía el .parte y se empieza de 0; y con un 206 cuyo "
-        "Content-Range no "
-        "empieza donde acaba el .parte, también: el resultado es idéntico al servido. "
-        "Ese reinicio se hace una sola vez: con -r 2 y un 206 mal situado en cada reintento, "
-        "cuatro peticiones y ERROR");
+        "del servidor), se vacía el .parte y se empieza de 0 (y el progreso, desde 0); y con "
+        "un 206 cuyo Content-Range no empieza donde acaba el .parte, también (vacío, aunque "
+        "después se corte): el resultado es idéntico al servido. Ese reinicio se hace una sola "
+        "vez por descarga: con -r 3 y un 206 mal situado en cada reintento, cuatro peticiones "
+        "y ERROR, y otra descarga de la misma ejecución tiene su propio reinicio");
     reanudacion_t r;
     if (!desc_preparar(&r.x))
         CAL_FIN(0);
     char motivo[512] = "";
     uint64_t t1 = (uint64_t)cal_azar(300000, 600000), t2 = (uint64_t)cal_azar(300000, 600000),
              t3 = (uint64_t)cal_azar(400000, 600000);
+    uint64_t p1 = t1 + (uint64_t)cal_azar(1, 100000);
+    /* La del .parte más largo, lenta (~1.5 s): tras el 416, sus líneas PROGRESO cuentan desde
+     * 0, sin sumar el .parte vaciado (mutante progreso_tras_416_suma_el_parte). */
+    char ritmo[32];
+    snprintf(ritmo, sizeof ritmo, "&kbps=%llu", (unsigned long long)(t1 / 1024 * 2 / 3 + 1));
     /* Un .parte tan largo como el archivo pide «bytes=<total>-», que tampoco existe: 416. No
      * se sabe si sus bytes son los de este archivo (aquí no lo son): de cero. Y un servidor
      * que contesta a «bytes=N-» con «206 bytes 0-…»: añadir ese cuerpo al .parte daría de
      * más; hay que vaciarlo y empezar de 0. */
     int ok =
-        de_cero(&r, ".parte más largo que el archivo", "", t1, t1 + (uint64_t)cal_azar(1, 100000),
-                0, 1, desc_nombre("y.bin"), motivo, sizeof motivo) &&
+        de_cero(&r, ".parte más largo que el archivo", ritmo, t1, p1, 0, 1, desc_nombre("y.bin"),
+                motivo, sizeof motivo) &&
+        progreso_desde_cero(r.x.p, desc_nombre("y.bin"), t1, p1, "el 416", motivo, sizeof motivo) &&
         de_cero(&r, ".parte tan largo como el archivo (pero con otros bytes)", "", t2, t2, 0, 1,
                 desc_nombre("igual.bin"), motivo, sizeof motivo) &&
         de_cero(&r, "206 que empieza en 0 y no donde se pidió", "&rango=mal", t3,
                 (uint64_t)cal_azar(t3 / 4, t3 * 3 / 4), 1, 0, desc_nombre("w.bin"), motivo,
                 sizeof motivo) &&
+        reinicio_vacia(r.x.s, motivo, sizeof motivo) &&
         reinicio_una_vez(r.x.s, motivo, sizeof motivo);
     cal_obtenido("%s",
                  ok ? "416 (más largo o ya completo) y 206 que no empieza donde debe: los "
-                      "tres empiezan de 0 con el .parte vacío; y el reinicio, una vez (cuatro "
-                      "peticiones y ERROR con -r 2)"
+                      "tres empiezan de 0 con el .parte vacío y el progreso desde 0; y el "
+                      "reinicio, una vez por descarga (cuatro peticiones y ERROR con -r 3, y la "
+                      "otra descarga acaba bien)"
                     : motivo);
     CAL_FIN(ok);
 }

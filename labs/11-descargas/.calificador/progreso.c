@@ -400,14 +400,36 @@ static void progreso(void)
     int n[N];
     for (int k = 0; k < N; k++)
         n[k] = desc_registro_de(x.s, u[k], v[k], 8);
+    /* La reanudada se juzga si pidió continuar donde acaba su .parte. Con otro Range (uno de
+     * más, sin guion) o sin él, el servidor manda otra cosa y el programa hace bien en contar
+     * desde 0 al empezar de nuevo: ese fallo es del Range, y lo cobra continuar_206 (antes
+     * costaba también esta verificación, con un motivo que culpaba a la cuenta del .parte). */
+    int reanudo =
+        n[REANUDADA] >= 1 && desc_rango_desde(v[REANUDADA][0].rango) == (long long)prefijo;
+    if (!reanudo)
+        cal_nota("(%s no pidió «Range: bytes=%llu-», donde acaba su .parte: sus líneas PROGRESO "
+                 "no se juzgan aquí; el Range lo juzga continuar_206)",
+                 nombres[REANUDADA], (unsigned long long)prefijo);
+    /* Lo mismo con los reintentos de la cortada: se juzgan si cada uno pidió continuar en el
+     * byte del corte. Uno que pide otro byte recibe un 206 que no casa (o uno desde 0) y
+     * empieza de cero con razón: lo cobra reintento_continua. */
+    int continuo = 1;
+    for (int i = 1; i < n[CORTADA]; i++)
+        if (desc_rango_desde(v[CORTADA][i].rango) != (long long)corte)
+            continuo = 0;
+    if (!continuo)
+        cal_nota("(algún reintento de %s no pidió «Range: bytes=%llu-», el byte del corte: sus "
+                 "líneas PROGRESO no se juzgan aquí; el Range de un reintento lo juzga "
+                 "reintento_continua)",
+                 nombres[CORTADA], (unsigned long long)corte);
     int ok =
         desc_acabo(&x, motivo, sizeof motivo) &&
         juzgar_serie(nombres[RAPIDA], &se[RAPIDA], tam[RAPIDA], 0, v[RAPIDA], n[RAPIDA], motivo,
                      sizeof motivo) &&
-        juzgar_serie(nombres[REANUDADA], &se[REANUDADA], tam[REANUDADA], prefijo, v[REANUDADA],
-                     n[REANUDADA], motivo, sizeof motivo) &&
-        juzgar_parada(nombres[CORTADA], &se[CORTADA], tam[CORTADA], v[CORTADA], n[CORTADA], motivo,
-                      sizeof motivo) &&
+        (!reanudo || juzgar_serie(nombres[REANUDADA], &se[REANUDADA], tam[REANUDADA], prefijo,
+                                  v[REANUDADA], n[REANUDADA], motivo, sizeof motivo)) &&
+        (!continuo || juzgar_parada(nombres[CORTADA], &se[CORTADA], tam[CORTADA], v[CORTADA],
+                                    n[CORTADA], motivo, sizeof motivo)) &&
         juzgar_sin_total(nombres[TROCEADA], &se[TROCEADA], tam[TROCEADA], motivo, sizeof motivo) &&
         desc_archivo_bien(x.c.dir, nombres[TROCEADA], sem[TROCEADA], tam[TROCEADA], motivo,
                           sizeof motivo);

@@ -18,24 +18,34 @@
 CAL_PRUEBA(cierra_archivos, 30)
 static void cierra_archivos(void)
 {
-    cal_esperado("cuando una descarga termina, bien o mal, su archivo se cierra: con una lenta "
-                 "en curso, tres rápidas terminadas y cuatro fallidas (4xx, cortada, huella "
-                 "mala, disco lleno), como mucho 1 descriptor abierto en la carpeta");
+    cal_esperado("cuando una descarga termina, bien o mal, su archivo se cierra: con "
+                 "--continuar, una lenta en curso, tres rápidas terminadas, una que empezó de "
+                 "cero tras un 416 (con el mismo descriptor, vaciado) y cuatro fallidas (4xx, "
+                 "cortada, huella mala, disco lleno), como mucho 1 descriptor abierto en la "
+                 "carpeta");
     carpeta_t c;
     cal_servidor_t *s;
     if (cal_servidor(&s) < 0 || desc_carpeta(&c) < 0)
         CAL_FIN(0);
-    char u[4][128], b[8][200], cortada[128], mala[128], llena[128], x4[32];
-    uint64_t sem[4];
-    const char *args[11] = {"-c", "8"};
+    char u[5][128], b[9][200], cortada[128], mala[128], llena[128], x4[32], parte[96];
+    uint64_t sem[5];
+    /* Con --continuar: la del 416 (su .parte, más largo que el archivo) empieza de cero. Quien
+     * para eso abre otra vez el .parte sin cerrar el descriptor de antes deja uno abierto
+     * (mutante reabre_sin_cerrar_al_reiniciar). Las demás no tienen .parte: nada cambia. */
+    const char *args[13] = {"-c", "9", "--continuar"};
     desc_bytes_url(u[0], sizeof u[0], 900000, desc_semilla_nueva(), "&kbps=300");
-    args[2] = desc_arg(b[0], sizeof b[0], desc_nombre("lenta.bin"), u[0]);
-    for (int i = 1; i < 4; i++) {
+    args[3] = desc_arg(b[0], sizeof b[0], desc_nombre("lenta.bin"), u[0]);
+    for (int i = 1; i < 5; i++) {
         char nombre[16];
         snprintf(nombre, sizeof nombre, "r%d.bin", i);
         sem[i] = desc_semilla_nueva();
         desc_bytes_url(u[i], sizeof u[i], 50000, sem[i], NULL);
-        args[i + 2] = desc_arg(b[i], sizeof b[i], desc_nombre(nombre), u[i]);
+        args[i + 3] = desc_arg(b[i], sizeof b[i], desc_nombre(nombre), u[i]);
+    }
+    snprintf(parte, sizeof parte, "%s.parte", desc_nombre("r4.bin"));
+    if (desc_escribir_parte(c.dir, parte, 0, (size_t)cal_azar(50001, 90000)) < 0) {
+        cal_obtenido("no se pudo preparar %s (error del calificador)", parte);
+        CAL_FIN(0);
     }
     desc_bytes_url(cortada, sizeof cortada, 50000, desc_semilla_nueva(), "&cortar=5000");
     desc_bytes_url(mala, sizeof mala, (uint64_t)cal_azar(20000, 80000), desc_semilla_nueva(),
@@ -44,17 +54,18 @@ static void cierra_archivos(void)
     desc_bytes_url(llena, sizeof llena, (uint64_t)cal_azar(1500000, 2500000), desc_semilla_nueva(),
                    "&digest=no");
     snprintf(x4, sizeof x4, "/status/%d", (int)cal_azar(400, 404));
-    args[6] = desc_arg(b[4], sizeof b[4], desc_nombre("x4xx.bin"), x4);
-    args[7] = desc_arg(b[5], sizeof b[5], desc_nombre("cortada.bin"), cortada);
-    args[8] = desc_arg(b[6], sizeof b[6], desc_nombre("mala.bin"), mala);
-    args[9] = desc_arg(b[7], sizeof b[7], desc_nombre("llena.bin"), llena);
-    args[10] = NULL;
+    args[8] = desc_arg(b[5], sizeof b[5], desc_nombre("x4xx.bin"), x4);
+    args[9] = desc_arg(b[6], sizeof b[6], desc_nombre("cortada.bin"), cortada);
+    args[10] = desc_arg(b[7], sizeof b[7], desc_nombre("mala.bin"), mala);
+    args[11] = desc_arg(b[8], sizeof b[8], desc_nombre("llena.bin"), llena);
+    args[12] = NULL;
     desc_proximo_tope(TOPE_CIERRA);
     cal_proceso_t *p = desc_lanzar(s, &c, args, 20, 0, 0);
     if (p == NULL)
         CAL_FIN(0);
-    int listas = 0, llena_hecha = 0;
-    for (int espera = 0; espera < 5000 && (listas < 3 || !llena_hecha) && !cal_termino(p);
+    int listas = 0, llena_hecha = 0, r4_hecha = 0;
+    for (int espera = 0;
+         espera < 5000 && (listas < 3 || !llena_hecha || !r4_hecha) && !cal_termino(p);
          espera += 20) {
         cal_esperar(20);
         listas = (desc_tam_archivo(c.dir, desc_nombre("r1.bin")) >= 0) +
@@ -62,8 +73,13 @@ static void cierra_archivos(void)
                  (desc_tam_archivo(c.dir, desc_nombre("r3.bin")) >= 0);
         /* La llena acabó para el servidor (el programa cortó la transferencia al fallar su
          * escritura, o la recibió entera): el registro la anota al terminar. */
-        cal_peticion_t v;
+        cal_peticion_t v, w[2];
         llena_hecha = llena_hecha || cal_registro_ruta(s, llena, &v, 1) >= 1;
+        /* La del 416 acabó con su nombre final; o no empezó de cero: tras su única petición,
+         * un 416, nada más en 1 s (eso lo cobra continuar_416: aquí no se espera por ella). */
+        int n4 = cal_registro_ruta(s, u[4], w, 2);
+        r4_hecha = desc_tam_archivo(c.dir, desc_nombre("r4.bin")) >= 0 ||
+                   (n4 == 1 && w[0].estado == 416 && cal_ahora_ms() > w[0].fin_ms + 1000);
     }
     cal_esperar(500); /* el último rename llega antes que su uv_fs_close */
     int abiertos = desc_abiertos(p, &c);
@@ -78,7 +94,8 @@ static void cierra_archivos(void)
              (cod == 0 || cod == 1);
     /* Las tres rápidas son lo servido: cerrar los archivos de descargas que no escriben nada no
      * es el trabajo (un adversario de la sesión 87: crear cada nombre final vacío, sin escribir
-     * nunca, pasaba esta y concurrencia_maxima). */
+     * nunca, pasaba esta y concurrencia_maxima). La del 416 no se mira aquí: si empezó de cero
+     * bien, lo juzga continuar_416. */
     char por[240] = "";
     int bytes_bien = 1;
     for (int i = 1; ok && bytes_bien && i < 4; i++) {
@@ -106,7 +123,8 @@ static void cierra_archivos(void)
                      desc_nombre("llena.bin"), TOPE_CIERRA);
     else if (abiertos < 0 || abiertos > 1)
         cal_obtenido("descriptores abiertos en la carpeta con solo una descarga en curso: %d "
-                     "(¿se cierra también el .parte de una descarga que falla?)",
+                     "(¿se cierra también el .parte de una descarga que falla? ¿y el que se "
+                     "tenía antes de empezar de cero tras un 416, si se abrió otra vez?)",
                      abiertos);
     else if (cod != 0 && cod != 1)
         cal_obtenido("%s", desc_como(p, cod, f, sizeof f));
