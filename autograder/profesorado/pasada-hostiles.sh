@@ -35,6 +35,18 @@
 # del 07 detrás de inyecta_terminal, la fase concurrente del 12 en bd_colgado_tras_error)
 # fallaban por la carga, no por el calificador. Cada parte se pasa sola, y todas con la misma
 # huella: si lo que las califica cambia, las selladas antes dejan de contar.
+#
+# La huella de cada parte es la de lo común (todo ENTRADAS menos las carpetas de los
+# laboratorios y de sus soluciones) más los laboratorios que esa parte tocó de verdad al
+# pasarla: labs-tocados.py apunta, con inotify, cada archivo abierto bajo labs/NN-*/,
+# solutions/NN-*/ y build/labs/NN-*/, llegue como llegue (el ejecutor, el binario del
+# calificador, una copia de la solución, una lectura estática). Lo medido va en su fila
+# («labs=…», o «labs=todos» si no se pudo medir) con su huella, y solo esa parte deja de
+# contar si cambia uno de sus laboratorios: un cambio en el 12 no obliga a pasar otra vez las
+# partes que no lo califican. Las carpetas .calificador/hostiles/ de todos los laboratorios
+# entran en la huella de todas las partes: sus tablas reparten los casos entre las partes, y
+# una fila nueva puede llevar un laboratorio a una parte que antes no lo tocaba. Un registro
+# de antes de medir (filas sin «labs=») vale como «todos», con la huella de su cabecera.
 set -u
 # Con pwd -P: git da la carpeta del clon sin enlaces, y el curso puede estar tras uno.
 raiz=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -74,14 +86,34 @@ es_git() {
 # Una línea «ruta modo blob» por archivo de lo confirmado, ordenada.
 lista() { git ls-files -s -- "${ENTRADAS[@]}" "${FUERA[@]}" | awk '{ print $4, $1, $2 }' | LC_ALL=C sort; }
 huella() { lista | sha256sum | cut -d' ' -f1; }
+# lista_de LABS: la lista sin las carpetas labs/NN-*/ y solutions/NN-*/ de los laboratorios que
+# no están en LABS («a,b,…» o «todos»), salvo sus .calificador/hostiles/, que van siempre.
+lista_de() {
+  lista | awk -v labs=",$1," '
+    labs == ",todos," { print; next }
+    match($1, /^(labs|solutions)\/[0-9][0-9]-[^\/]*\//) {
+      split($1, r, "/")
+      if (index(labs, "," r[2] ",") == 0 && index($1, "/.calificador/hostiles/") == 0) next
+    }
+    { print }'
+}
+huella_de() { lista_de "$1" | sha256sum | cut -d' ' -f1; }
 # Las partes de la suite, de su línea PARTES="…" (la única lista).
 partes_suite() { sed -n 's/^PARTES="\([a-z ]*\)"$/\1/p' "$suite" | head -n1; }
 # seccion NOMBRE < PASADA.txt: las líneas de «── NOMBRE…» hasta el siguiente «── ».
 seccion() { awk -v s="── $1" 'index($0, s) == 1 { dentro = 1; next } /^── / { dentro = 0 } dentro'; }
-# Las partes selladas con la huella de ahora (ninguna si el registro es de otra huella).
+# Las partes selladas con lo de ahora: las filas cuya huella (la de lo común y sus
+# laboratorios) es la de ahora. Una fila de antes de medir (5 campos) es de todos, con la
+# huella de la cabecera.
 selladas() {
-  [ -f "$registro" ] && [ "$(sed -n 's/^huella: //p' "$registro" | head -n1)" = "$(huella)" ] &&
-    seccion partes <"$registro" | awk '{ print $1 }'
+  [ -f "$registro" ] || return 0
+  local cabecera p labs h
+  cabecera=$(sed -n 's/^huella: //p' "$registro" | head -n1)
+  seccion partes <"$registro" | awk '{ print $1, ($6 ~ /^labs=/ ? substr($6, 6) : "todos"), ($7 != "" ? $7 : "-") }' |
+    while read -r p labs h; do
+      [ "$h" = - ] && h=$cabecera
+      [ "$h" = "$(huella_de "$labs")" ] && echo "$p"
+    done
 }
 
 sin_cambios() { # sin cambios sin confirmar en lo que entra en la huella
@@ -100,10 +132,12 @@ informe_bueno() {
   ! grep -q '✘' "$1" && tail -n1 "$1" | grep -qE '^resumen: ([0-9]+) comprobaciones, \1 pasan, 0 fallan$'
 }
 
-# sellar_parte INFORME: añade (o cambia) la parte del informe en el registro. Con otra huella,
-# el registro empieza de nuevo con ella sola: lo sellado antes era de otra versión.
+# sellar_parte INFORME: añade (o cambia) la parte del informe en el registro, con los
+# laboratorios que tocó (INFORME sin .log y con .labs, de labs-tocados.py; si no está, todos) y
+# su huella. Las demás filas siguen si aún valen con lo de ahora; las que no, se quitan: eran
+# de otra versión.
 sellar_parte() {
-  local informe=$1 p t h q n
+  local informe=$1 p t h q n labs medida
   p=$(parte_de "$informe")
   if [ -z "$p" ]; then
     echo "$informe no es el informe de una parte de prueba-autograder («parte P: …» con P en PARTES)." >&2
@@ -119,23 +153,38 @@ sellar_parte() {
     return 1
   fi
   h=$(huella)
+  medida=${informe%.log}.labs
+  labs=todos
+  if [ -f "$medida" ] && ! grep -qx todos "$medida"; then
+    labs=$(grep -E '^[0-9][0-9]-' "$medida" | LC_ALL=C sort -u | paste -sd, -)
+    [ -n "$labs" ] || labs=ninguno
+  fi
   t=$(mktemp -d) || return 1
   : >"$t/filas"
   : >"$t/informes"
-  if [ -n "$(selladas)" ]; then
-    seccion partes <"$registro" | awk -v p="$p" '$1 != p' >"$t/filas"
+  if [ -f "$registro" ]; then
+    # Las filas que aún valen (con su formato: las de antes de medir, con la huella de la
+    # cabecera de ahora, que es la misma si valen) menos la de esta parte.
+    local vale cabecera
+    vale=" $(selladas | tr '\n' ' ') "
+    cabecera=$(sed -n 's/^huella: //p' "$registro" | head -n1)
+    seccion partes <"$registro" | while read -r q resto; do
+      [[ "$vale" == *" $q "* ]] && [ "$q" != "$p" ] || continue
+      set -- $resto
+      if [ $# -ge 6 ]; then echo "$q $resto"; else echo "$q $1 $2 $3 $4 labs=todos $cabecera"; fi
+    done >"$t/filas"
     for q in $(awk '{ print $1 }' "$t/filas"); do
       { echo "── informe de la parte $q"; seccion "informe de la parte $q" <"$registro" | grep -v '^resumen: '; } >>"$t/informes"
     done
   fi
-  echo "$p $(date -u '+%Y-%m-%d_%H:%M_UTC') $(git rev-parse --short HEAD) $(tail -n1 "$informe" | sed 's/^resumen: \([0-9]*\) .*/\1/') $(sed -n "s/^parte $p: //p" "$informe" | tail -n1 | tr ' ' '_')" >>"$t/filas"
+  echo "$p $(date -u '+%Y-%m-%d_%H:%M_UTC') $(git rev-parse --short HEAD) $(tail -n1 "$informe" | sed 's/^resumen: \([0-9]*\) .*/\1/') $(sed -n "s/^parte $p: //p" "$informe" | tail -n1 | tr ' ' '_') labs=$labs $(huella_de "$labs")" >>"$t/filas"
   # Sus títulos («── …») van sangrados: en el registro, «── » abre sus propias secciones.
   { echo "── informe de la parte $p"; sed -n -e 's/^── /  ── /p' -e '/^  ✔/p' "$informe"; } >>"$t/informes"
   n=$(awk '{ s += $4 } END { print s + 0 }' "$t/filas")
   {
     echo "huella: $h"
     echo "máquina: $(nproc) núcleos"
-    echo "── partes (parte, fecha, commit, comprobaciones, tiempo y CPU de su pasada)"
+    echo "── partes (parte, fecha, commit, comprobaciones, tiempo y CPU de su pasada, laboratorios que tocó y su huella)"
     cat "$t/filas"
     echo "── archivos (ruta, modo, blob)"
     lista
@@ -150,6 +199,13 @@ faltan() { # las partes de la suite sin sellar con lo de ahora
   local s p
   s=" $(selladas | tr '\n' ' ') "
   for p in $(partes_suite); do [[ "$s" == *" $p "* ]] || echo "$p"; done
+}
+
+# Los archivos que cambiaron desde el último sello (su lista de archivos), como mucho 30.
+cambiados() {
+  local c
+  c=$(diff <(seccion archivos <"$registro") <(lista) | sed -n 's/^[<>] \([^ ]*\) .*/\1/p' | sort -u | head -n 30)
+  [ -z "$c" ] || { echo "  Cambiaron desde entonces:"; sed 's/^/    /' <<<"$c"; }
 }
 
 cmd=${1:-}
@@ -175,8 +231,11 @@ case "$cmd" in
     for p in "${pedidas[@]}"; do
       [[ " $(partes_suite) " == *" $p "* ]] || { echo "«$p» no es una parte de prueba-autograder ($(partes_suite))" >&2; r=1; continue; }
       echo "Parte «$p», sola (make prueba-autograder PRUEBA_AUTOGRADER_PARTE=$p): build/pasada-hostiles-$p.log"
-      make --no-print-directory prueba-autograder PRUEBA_AUTOGRADER_PARTE="$p" </dev/null \
+      rm -f "build/pasada-hostiles-$p.labs"
+      python3 autograder/profesorado/labs-tocados.py "build/pasada-hostiles-$p.labs" \
+        make --no-print-directory prueba-autograder PRUEBA_AUTOGRADER_PARTE="$p" </dev/null \
         >"build/pasada-hostiles-$p.log" 2>&1
+      echo "  laboratorios que tocó: $(paste -sd' ' "build/pasada-hostiles-$p.labs" 2>/dev/null)"
       tail -n 2 "build/pasada-hostiles-$p.log"
       if [ "$(huella)" != "$al_empezar" ]; then
         echo "Lo que califica a los hostiles cambió mientras se pasaban: no se sella." >&2
@@ -213,13 +272,12 @@ case "$cmd" in
         exit 0
       fi
       echo "✘ pasada de los hostiles: faltan partes por pasar con lo de ahora: $f"
+      cambiados
       echo "  Pásalas (make pasada-hostiles, que pasa las que faltan) y confirma $registro."
       exit 1
     fi
     echo "✘ pasada de los hostiles: $registro es de otra versión de lo que los califica."
-    cambiados=$(diff <(seccion archivos <"$registro") <(lista) |
-      sed -n 's/^[<>] \([^ ]*\) .*/\1/p' | sort -u | head -n 30)
-    [ -z "$cambiados" ] || { echo "  Cambiaron desde entonces:"; sed 's/^/    /' <<<"$cambiados"; }
+    cambiados
     sin_cambios || echo "  Y hay cambios sin confirmar en lo que los califica (git status)."
     echo "  Vuelve a pasarla (make pasada-hostiles: cada parte sola) y confirma $registro;"
     echo "  o ejecuta la suite de verdad: make test PRUEBAS_SELLADAS=\"\"."

@@ -11,8 +11,9 @@
 # pasada entera, que puede ir por tandas (la primera deja los demás pendientes y comprobar
 # falla hasta la última; un común cambiado entre tandas las vuelve a dejar pendientes); migrar reparte un sello de una sola
 # huella solo si es de lo de ahora. La pasada de memoria (pasada-memoria.sh), un sello que es
-# una caché: sin él o con otra cosa, la suite se ejecuta de verdad (más abajo, su lista). Y en
-# el curso de verdad, la huella se calcula.
+# una caché: sin él o con otra cosa, la suite se ejecuta de verdad (más abajo, su lista). La de
+# los hostiles, por partes y por los laboratorios que tocó cada una (labs-tocados.py, que
+# también se prueba). Y en el curso de verdad, la huella se calcula.
 # Última línea: «resumen: …».
 set -u
 RAIZ=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -345,6 +346,59 @@ bash "$PH" sellar "$TMP/h-uno.txt" >/dev/null 2>&1
 gh add -A
 gh commit -q -m 'la parte uno con lo nuevo'
 hostiles_que hostiles-nueva-entera 0 "✔ pasada de los hostiles" "hostiles: y con las dos pasadas con lo nuevo, comprobar vuelve a pasar"
+# Cada parte, con los laboratorios que tocó al pasarla (labs-tocados.py lo mide): un cambio en
+# un laboratorio deja por pasar solo las partes que lo tocaron; uno en sus hostiles o en lo
+# común, todas. Sin la medida (sellar a mano), la parte es de todos.
+mkdir -p "$H/labs/08-y" "$H/solutions/08-y"
+echo '/* partida del 08 */' >"$H/labs/08-y/y.c"
+echo 'int main(void) { return 0; }' >"$H/solutions/08-y/y.c"
+gh add -A
+gh commit -q -m 'otro laboratorio'
+echo 07-x >"$TMP/h-uno.txt.labs"
+: >"$TMP/h-dos.txt.labs"
+if bash "$PH" sellar "$TMP/h-uno.txt" "$TMP/h-dos.txt" >/dev/null 2>&1 &&
+  grep -qE '^uno .* labs=07-x [0-9a-f]{64}$' "$RH" && grep -qE '^dos .* labs=ninguno [0-9a-f]{64}$' "$RH"; then
+  gh add -A
+  gh commit -q -m 'selladas con sus laboratorios'
+  hostiles_que hostiles-por-lab 0 "✔ pasada de los hostiles" "hostiles: cada parte sellada con los laboratorios que tocó (labs=…), comprobar pasa"
+  for caso in "labs/08-y/y.c|0|✔ pasada de los hostiles|el 08, que no tocó ninguna, no invalida nada" \
+    "solutions/07-x/x.c|1|faltan partes por pasar con lo de ahora: uno |la solución del 07 deja por pasar solo la parte que lo tocó" \
+    "labs/07-x/x.c|1|    labs/07-x/x.c|la partida del 07, lo mismo, y el mensaje nombra el archivo" \
+    "labs/07-x/.calificador/hostiles/otro.c|1|es de otra versión|un hostil del 07 invalida todas las partes (sus tablas reparten los casos)" \
+    "autograder/hostiles/ataque.c|1|es de otra versión|lo común invalida todas las partes"; do
+    IFS='|' read -r f rc texto que <<<"$caso"
+    echo '/* cambio */' >>"$H/$f"
+    gh commit -q -a -m "cambia $f"
+    hostiles_que "hostiles-por-lab-${f//\//-}" "$rc" "$texto" "hostiles: $que"
+    gh reset -q --hard HEAD~1
+  done
+else
+  mal hostiles-por-lab-sella "sellar con la medida de cada parte no escribió labs=07-x y labs=ninguno: $(grep -E '^(uno|dos) ' "$RH" 2>/dev/null | head -c 300)"
+fi
+rm -f "$TMP/h-uno.txt.labs" "$TMP/h-dos.txt.labs"
+# labs-tocados.py, la medida: lo que se abre bajo labs/NN-*/, solutions/NN-*/ y build/labs/NN-*/
+# (también ejecutar un binario), y no listar carpetas ni leer .calificador/hostiles/.
+mkdir -p "$H/build/labs/08-y" && cp /bin/true "$H/build/labs/08-y/prueba"
+LT="$PWD/autograder/profesorado/labs-tocados.py"
+for caso in "cat labs/07-x/x.c|07-x|leer la partida del 07" \
+  "build/labs/08-y/prueba|08-y|ejecutar el binario del 08" \
+  "ls -R labs solutions build|-|listar carpetas no cuenta" \
+  "cat labs/07-x/.calificador/hostiles/otro.c|-|leer los hostiles del 07 no cuenta" \
+  "sh -c 'cat solutions/08-y/y.c; exit 3'|08-y (3)|la solución del 08, y el código de la orden" \
+  "no-existe-esta-orden|- (127)|una orden que no arranca: 127"; do
+  IFS='|' read -r orden esperado que <<<"$caso"
+  rm -f "$TMP/tocados"
+  visto=$(cd "$H" && eval "python3 \"\$LT\" \"\$TMP/tocados\" $orden" >/dev/null 2>&1
+    r=$?
+    l=$(paste -sd, "$TMP/tocados")
+    [ "$r" = 0 ] && echo "${l:--}" || echo "${l:--} ($r)")
+  if [ "$visto" = "$esperado" ]; then
+    bien "labs-tocados: $que ($esperado)"
+  else
+    mal "labs-tocados-${que// /-}" "labs-tocados: $que: se esperaba «$esperado» y dio «$visto»"
+  fi
+done
+rm -rf "$H/build" "$TMP/tocados"
 # En make test: pruebas.sh comprueba el sello en lugar de ejecutar la suite, y falla si no vale.
 mkdir -p "$H/common/herramientas" && cp common/herramientas/pruebas.sh "$H/common/herramientas/"
 printf 'prueba-autograder:\n\t@echo no debía ejecutarse; exit 1\n' >"$H/Makefile"
