@@ -696,6 +696,19 @@ void base_soltar_conexiones(const base_t *b, PGconn *c)
     PQfinish(c);
 }
 
+void base_soltar_conexiones_ya(const base_t *b, PGconn *c)
+{
+    if (c == NULL)
+        return;
+    PGcancel *k = PQgetCancel(c);
+    if (k != NULL) {
+        char error[256];
+        PQcancel(k, error, sizeof error);
+        PQfreeCancel(k);
+    }
+    base_soltar_conexiones(b, c);
+}
+
 int base_limitar(const base_t *b, int limite)
 {
     char sql[160];
@@ -1220,21 +1233,26 @@ void base_sorpresa_quitar(base_t *b, PGconn *admin)
     PQclear(PQexec(admin, sql));
 }
 
-int base_filas_sorpresa(const base_t *b, PGconn *c, int n)
+int base_filas_sorpresa(const base_t *b, PGconn *c, int n, int con_nulo)
 {
     if (b->sorpresa == NULL) {
         cal_esperado("añadir las filas sorpresa");
         cal_obtenido("error del calificador: sin la sesión de base_sorpresa_preparar");
         return -1;
     }
-    /* Entre 3 y 9 filas con ids por encima de 2n y valores al azar (sin NULL): cambian el
-     * resultado de 9 de las 10 consultas (todas menos la 3) y nadie los sabe de antemano. */
+    /* Entre 3 y 9 filas con ids por encima de 2n y valores al azar: cambian el resultado de 9
+     * de las 10 consultas (todas menos la 3) y nadie los sabe de antemano. Sin `con_nulo`, sin
+     * NULL; con él, la última (la de id más alto) sin correo: la consulta 9 («correo … ORDER BY
+     * id DESC LIMIT 1») da un NULL de SQL, que se imprime NULL (PQgetisnull). Sin él, ninguna
+     * ejecución daba un NULL, y quien imprimía PQgetvalue sin mirar («», no NULL) sacaba 100
+     * (mutante consulta_nula_sin_mirar). */
     unsigned semilla = (unsigned)cal_ahora_ms() ^ (unsigned)getpid();
     int k = 3 + (int)(rand_r(&semilla) % 7);
-    char base[16], cuantas[16], sal[16];
+    char base[16], cuantas[16], sal[16], nulo[4];
     snprintf(base, sizeof base, "%d", 2 * n + 1 + (int)(rand_r(&semilla) % 5000));
     snprintf(cuantas, sizeof cuantas, "%d", k);
     snprintf(sal, sizeof sal, "%u", rand_r(&semilla) % 100000);
+    snprintf(nulo, sizeof nulo, "%d", con_nulo ? 1 : 0);
     /* La tabla puede ser del programa (la crea él): el permiso se da ahora, que ya existe. Dos
      * viajes al servidor, como antes SET ROLE e INSERT. */
     char papel[80], sql[200];
@@ -1247,11 +1265,12 @@ int base_filas_sorpresa(const base_t *b, PGconn *c, int n)
                      "INSERT INTO public.usuarios (id, nombre, correo) SELECT $1::int + i * 7, "
                      "'Añadida ' || ($3::int + i) || repeat('x', ($3::int + i) % 40) || "
                      "CASE WHEN i % 2 = 0 THEN ' O''Higgins' ELSE '' END, "
-                     "CASE WHEN i % 3 = 0 THEN 'x' || i || '@otro.es' ELSE 'u1' || "
+                     "CASE WHEN $4::int = 1 AND i = $2::int THEN NULL "
+                     "WHEN i % 3 = 0 THEN 'x' || i || '@otro.es' ELSE 'u1' || "
                      "($3::int * i) || '@sorpresa.es' "
                      "END "
                      "FROM generate_series(1, $2::int) AS i",
-                     3, NULL, (const char *const[]){base, cuantas, sal}, NULL, NULL, 0);
+                     4, NULL, (const char *const[]){base, cuantas, sal, nulo}, NULL, NULL, 0);
     /* Todas, o la tabla del programa no las aceptó (un disparador suyo que las quita: la
      * sorpresa es que estén). */
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK && strtol(PQcmdTuples(r), NULL, 10) == k;
@@ -1263,6 +1282,17 @@ int base_filas_sorpresa(const base_t *b, PGconn *c, int n)
     }
     PQclear(r);
     return ok ? k : -1;
+}
+
+long long base_cortar_pool(PGconn *c, long long salvo)
+{
+    char pid[24];
+    snprintf(pid, sizeof pid, "%lld", salvo);
+    return base_entero(
+        c,
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname "
+        "= current_database() AND " BASE_SESIONES_DEL_PROGRAMA " AND pid <> $1::int",
+        pid, NULL);
 }
 
 /* ------------------------------------------------------------------ el registro de sentencias */
@@ -1407,6 +1437,21 @@ static int consulta_del_enunciado(const char *sql, const char *detalle, int n)
     return -1;
 }
 
+/* Qué consulta k del enunciado con parámetro (la 3 o la 10) es `sql` por su texto, sea cual sea
+ * el valor de su parámetro, o -1. Un parámetro equivocado (la 3 con el id 2n en vez de n) saca
+ * mal esa CONSULTA, y eso lo cobran filas y salida, que miran lo que da cada una; las que juzgan
+ * otra cosa (reemplaza_rotas: que las hagan las sustitutas) la cuentan como hecha (mutante
+ * consulta_parametro_equivocado: antes 23 puntos, tres verificaciones por una consulta). */
+static int consulta_con_otro_parametro(const char *sql)
+{
+    char norm[512];
+    normalizar(sql, norm, sizeof norm);
+    for (int k = 0; k < 10; k++)
+        if (ENUNCIADO_PARAMETRO[k] != NULL && strcasecmp(norm, ENUNCIADO[k]) == 0)
+            return k;
+    return -1;
+}
+
 /* Qué consulta k del enunciado con parámetro (la 3 o la 10) es `sql` con el valor pegado en su
  * texto en vez de $1 («WHERE id = 40», «LIKE '%O''Higgins%'»), o -1. La misma consulta, mal
  * escrita: la forma la cobra filas; las que juzgan otra cosa (salida, reemplaza_rotas) la
@@ -1517,10 +1562,13 @@ static void registro_leer(const base_t *b, int n, sentencias_t *s, FILE *f, rege
             s->repetidas += consulta && ya_rechazado;
             if (consulta && marca) {
                 int kp = k < 0 ? consulta_pegada_del_enunciado(sql, n) : -1;
+                int ko = k < 0 && kp < 0 ? consulta_con_otro_parametro(sql) : -1;
                 if (k >= 0)
                     s->hechas |= 1u << k;
                 if (kp >= 0)
                     s->pegadas |= 1u << kp;
+                if (ko >= 0)
+                    s->otro_parametro |= 1u << ko;
                 s->despues++;
                 int vieja = 0;
                 for (int i = 0; i < n_antes; i++)
@@ -1576,7 +1624,8 @@ static int sentencias_leer(FILE *f, void *datos)
     sentencias_lectura_t *x = datos;
     registro_leer(x->b, x->n, x->s, f, &x->pegado);
     /* Sin filas sorpresa (perezoso), basta con las 10 en cualquier momento. */
-    return x->s->marca ? x->s->despues >= 10 && (x->s->hechas | x->s->pegadas) == 0x3ffu
+    return x->s->marca ? x->s->despues >= 10 &&
+                             (x->s->hechas | x->s->pegadas | x->s->otro_parametro) == 0x3ffu
                        : x->s->hechas_siempre == 0x3ffu;
 }
 
@@ -1596,7 +1645,7 @@ int base_sentencias(const base_t *b, int n, sentencias_t *s)
 
 typedef struct {
     const base_t *b;
-    int rechazos, despues;
+    int minimo, rechazos, despues;
 } rechazos_lectura_t;
 
 static int rechazos_leer(FILE *f, void *datos)
@@ -1617,7 +1666,7 @@ static int rechazos_leer(FILE *f, void *datos)
             x->despues++;
         json_decref(l);
     }
-    return x->rechazos > 0;
+    return x->rechazos >= x->minimo;
 }
 
 int base_en_vuelo(PGconn *c, const base_t *b, en_vuelo_t *v, int max)
@@ -1715,14 +1764,19 @@ int base_canceladas(const base_t *b, const en_vuelo_t *v, int n)
     return x.canceladas;
 }
 
-int base_rechazos(const base_t *b, int *rechazos, int *despues)
+int base_rechazos_al_menos(const base_t *b, int minimo, int *rechazos, int *despues)
 {
     /* Hasta 2 s, por si el rechazo aún no está escrito. */
-    rechazos_lectura_t x = {.b = b};
+    rechazos_lectura_t x = {.b = b, .minimo = minimo};
     int hay = registro_releer(10, rechazos_leer, &x);
     *rechazos = x.rechazos;
     *despues = x.despues;
     return hay;
+}
+
+int base_rechazos(const base_t *b, int *rechazos, int *despues)
+{
+    return base_rechazos_al_menos(b, 1, rechazos, despues);
 }
 
 static void preparacion_leer(const base_t *b, FILE *f, preparacion_vista_t *s)
@@ -1809,9 +1863,11 @@ int base_consultas_cuadran(const base_t *b, cal_proceso_t *p, int n, int en_orde
         const char *v[] = {id};
         PGresult *r = PQexecParams(c, CONSULTAS[k], k == 2 ? 1 : 0, NULL, v, NULL, NULL, 0);
         char esperada[300];
-        snprintf(esperada, sizeof esperada, "CONSULTA %d %s", k + 1,
-                 PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0)
-                                                                          : "?");
+        /* Como pide el enunciado: sin filas, o con un NULL de SQL, la palabra NULL. */
+        const char *valor = "?";
+        if (PQresultStatus(r) == PGRES_TUPLES_OK)
+            valor = PQntuples(r) > 0 && !PQgetisnull(r, 0, 0) ? PQgetvalue(r, 0, 0) : "NULL";
+        snprintf(esperada, sizeof esperada, "CONSULTA %d %s", k + 1, valor);
         PQclear(r);
         /* La k-ésima línea CONSULTA de la salida, no la que lleve el número k: el enunciado
          * pide las 10 en orden de k, cuando hayan terminado todas (no según van llegando). */
@@ -1953,7 +2009,7 @@ int base_consultas_de_verdad(const base_t *b, int nuevas, int forma)
     if (!base_sentencias(b, N, &st))
         return 0;
     if (!forma)
-        st.hechas |= st.pegadas;
+        st.hechas |= st.pegadas | st.otro_parametro;
     if (forma && st.pegada[0] != '\0') {
         cal_obtenido("la consulta «%s» llegó al servidor con un valor pegado en el texto: los "
                      "valores van como parámetros ($1)",

@@ -166,12 +166,19 @@ double base_vaciado_fin(const base_t *b);
  * Después, base_soltar_conexiones (espera a que acabe y la cierra). */
 PGconn *base_retener_conexiones(const base_t *b);
 void base_soltar_conexiones(const base_t *b, PGconn *c);
+/* Como base_soltar_conexiones, pero sin esperar los 5 s: cancela antes el CREATE DATABASE (las
+ * conexiones retenidas siguen en cuanto se cancela). Para quien ya no necesita retenerlas. */
+void base_soltar_conexiones_ya(const base_t *b, PGconn *c);
 
 /* Según el registro del servidor: cuántas conexiones a la base b rechazó por el límite
  * (base_limitar: «too many connections») y cuántas inserciones del programa llegaron después
  * de la primera (el registro va en el orden en que el servidor las anota). 0 si no hay
  * registro. */
 int base_rechazos(const base_t *b, int *rechazos, int *despues);
+/* Como base_rechazos, pero relee el registro (hasta 2 s) mientras haya menos de `minimo`
+ * rechazos: el recolector los escribe con retraso, y contar de menos daría por bueno a quien
+ * vuelve a pedir una conexión rechazada. */
+int base_rechazos_al_menos(const base_t *b, int minimo, int *rechazos, int *despues);
 
 /* SIN_TABLA deja además un disparador de eventos: cuando el programa crea usuarios, le pone un
  * disparador que apunta en calif.texto (id, consulta) el texto SQL que llegó al servidor con cada
@@ -320,9 +327,14 @@ int base_sorpresa_preparar(base_t *b, PGconn *admin);
 
 /* Añade a usuarios, por b->sorpresa (con INSERT en la tabla, que `c` le da ahora), entre 3 y 9
  * filas al azar (ids por encima de 2n): las consultas, que el programa lanza después de la fase
- * secuencial, dan otro resultado que nadie puede saber de antemano. Cuántas añadió, o -1
- * (explicado). */
-int base_filas_sorpresa(const base_t *b, PGconn *c, int n);
+ * secuencial, dan otro resultado que nadie puede saber de antemano. Con `con_nulo`, la de id más
+ * alto lleva correo NULL: la consulta 9 da un NULL de SQL (solo en «filas», que juzga lo que da
+ * cada CONSULTA: un NULL mal impreso se cobra una vez). Cuántas añadió, o -1 (explicado). */
+int base_filas_sorpresa(const base_t *b, PGconn *c, int n, int con_nulo);
+
+/* Corta en el servidor (pg_terminate_backend) las conexiones del programa a la base de `c`
+ * menos la del proceso `salvo` (la de la fase secuencial): las del pool. Cuántas cortó, o -1. */
+long long base_cortar_pool(PGconn *c, long long salvo);
 
 /* Cierra b->sorpresa (si está abierta) y borra su papel y lo que se le dio. Se puede llamar sin
  * base_sorpresa_preparar y más de una vez. */
@@ -340,12 +352,14 @@ typedef struct {
     unsigned hechas_siempre; /* lo mismo, en cualquier momento */
     unsigned pegadas; /* bit k: la consulta k+1 corrió después, con su valor pegado en el texto
                        * (la 3 y la 10: «WHERE id = 40») en vez de como parámetro */
-    int marca;        /* el calificador añadió filas sorpresa */
-    int repetidas;    /* lecturas que un proceso del servidor hizo después de que le rechazaran una
-                       * (LECTURA_RECHAZADA): el programa siguió por esa conexión tras el error */
-    int conexiones;   /* conexiones del programa que el servidor autorizó (log_connections) */
-    int inserciones;  /* sentencias INSERT del programa (una por fila, si cada fila va aparte) */
-    int sin_nombre;   /* de ellas, las que no llevaban application_name «basedatos» */
+    unsigned otro_parametro; /* bit k: la consulta k+1 (la 3 o la 10) corrió después con su
+                              * texto, pero con otro valor en su parámetro */
+    int marca;               /* el calificador añadió filas sorpresa */
+    int repetidas;   /* lecturas que un proceso del servidor hizo después de que le rechazaran una
+                      * (LECTURA_RECHAZADA): el programa siguió por esa conexión tras el error */
+    int conexiones;  /* conexiones del programa que el servidor autorizó (log_connections) */
+    int inserciones; /* sentencias INSERT del programa (una por fila, si cada fila va aparte) */
+    int sin_nombre;  /* de ellas, las que no llevaban application_name «basedatos» */
     char pegada[300];
 } sentencias_t;
 int base_sentencias(const base_t *b, int n, sentencias_t *s);
@@ -436,9 +450,11 @@ int base_secuencial_por_el_pool(const insercion_t *v, int n);
 int base_linea_de(cal_proceso_t *p, const char *prefijo, char *linea, size_t tam);
 
 /* Según el registro de sentencias del servidor: las 10 consultas se ejecutaron después de las
- * filas sorpresa; con `forma`, sin valores pegados (la 3 y la 10 con su parámetro: lo juzga
- * filas; sin `forma`, una consulta con su valor pegado cuenta como hecha); con `nuevas`, además
- * por conexiones que no existían antes (las sustitutas de las cortadas). 0 si no (explicado). */
+ * filas sorpresa; con `forma`, sin valores pegados y con su parámetro (la 3 y la 10: lo juzga
+ * filas; sin `forma`, una consulta con su valor pegado o con otro valor en su parámetro cuenta
+ * como hecha: su resultado, si sale mal, ya lo cobran filas y, por el orden, salida); con
+ * `nuevas`, además por conexiones que no existían antes (las sustitutas de las cortadas). 0 si
+ * no (explicado). */
 int base_consultas_de_verdad(const base_t *b, int nuevas, int forma);
 
 /* Con LECTURA_AL_REVES: 1 si alguna lectura de la fase de consultas empezó en el servidor,

@@ -1,5 +1,5 @@
 /* entrada.c — lo que el programa debe rechazar: una cadena de conexión mala o una conexión
- * que el servidor rechaza, con un mensaje y el código 2.
+ * rechazada (el puerto cerrado, o el propio servidor), con un mensaje y el código 2.
  */
 #include "comun.h"
 
@@ -29,18 +29,58 @@ static int arranque_fallido(const char *cadena, const char *motivo, const char *
     return 1;
 }
 
+/* Una conexión que el propio servidor rechaza al arrancar (su base no admite ninguna conexión
+ * del programa: CONNECTION LIMIT 0): código 2 con el motivo de libpq, como con el puerto
+ * cerrado, y sin volver a pedirla. El pool se lo dice al primero de la cola (la preparación), y
+ * eso es el final: quien la reintentaba unas cuantas veces antes de rendirse salía igual, con 2
+ * y a tiempo, y sacaba 100 (mutante reintenta_conexion_rechazada). Con el puerto cerrado no hay
+ * quien cuente los intentos; aquí los cuenta el registro del servidor («too many
+ * connections»). Con -p 1, al arrancar todo pool pide una sola: la de la preparación. */
+static int rechazada_una_vez(void)
+{
+    static const char *const args[] = {"-n", "5", "-p", "1", NULL};
+    base_t b;
+    cal_proceso_t *p;
+    if (!base_preparar(&b, SIN_TABLA, 0, NULL) || !base_limitar(&b, 0) ||
+        !base_lanzar(&b, args, 0, 10, &p))
+        return 0;
+    if (!base_esperar_fin(p, 5000, 2))
+        return 0;
+    if (strstr(cal_errores(p), "too many connections") == NULL) {
+        cal_obtenido("con la conexión rechazada por el servidor salió con 2, pero stderr no "
+                     "incluye el motivo de libpq («too many connections…»)");
+        cal_nota_salida(p, 5);
+        return 0;
+    }
+    /* Al menos 2 (relee hasta 2 s) para no contar de menos a quien reintenta. */
+    int rechazos = 0, despues = 0;
+    if (!base_rechazos_al_menos(&b, 2, &rechazos, &despues))
+        return 0;
+    if (rechazos > 1) {
+        cal_obtenido("con la conexión rechazada por el servidor salió con 2, pero antes la pidió "
+                     "%d %s (según el registro del servidor): una conexión rechazada no se "
+                     "reintenta; el pool se lo dice al primero de la cola y el programa termina",
+                     rechazos, texto_plural(rechazos, "vez", "veces"));
+        return 0;
+    }
+    return 1;
+}
+
 CAL_PRUEBA(conexion_mala, 30)
 static void conexion_mala(void)
 {
-    cal_esperado("una cadena que no se entiende y una conexión rechazada: código 2 en menos de "
-                 "5 s, con el motivo de libpq en stderr");
+    cal_esperado("una cadena que no se entiende, una conexión rechazada (puerto cerrado) y una "
+                 "que rechaza el servidor: código 2 en menos de 5 s, con el motivo de libpq en "
+                 "stderr; la que rechaza el servidor, pedida una sola vez");
     char rechazada[200];
     snprintf(rechazada, sizeof rechazada, "host=127.0.0.1 port=%d user=curso dbname=curso",
              cal_puerto_cerrado());
     int ok = arranque_fallido("esto no es una cadena", "missing \"=\"", "una cadena mala") &&
-             arranque_fallido(rechazada, "refused", "una conexión rechazada");
+             arranque_fallido(rechazada, "refused", "una conexión rechazada") &&
+             rechazada_una_vez();
     if (ok)
-        cal_obtenido("las dos salen con 2 y explican el motivo");
+        cal_obtenido("las tres salen con 2 y explican el motivo; la que rechaza el servidor se "
+                     "pidió una sola vez");
     CAL_FIN(ok);
 }
 

@@ -10,16 +10,129 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Las dos ejecuciones con -p 1 de reemplaza_rotas (una con la conexión del pool cortada en la
+ * fase secuencial, otra sin cortes): sus inserciones tardan ROTAS_LENTO_MS, así que la fase
+ * secuencial dura 3 s, de sobra para cortar antes de las consultas. */
+#define ROTAS_N        "10"
+#define ROTAS_FILAS    10
+#define ROTAS_LENTO_MS 300
+/* Lo que da el enunciado con -n 10 -p 1, se corte o no la conexión: esperan todas las
+ * inserciones menos la primera y todas las consultas menos la primera (la que la encuentra
+ * libre, o la que abre la sustituta de la rota). */
+#define ROTAS_ESPERAS (ROTAS_FILAS - 1 + 10 - 1)
+
+/* Espera (como mucho `max_ms`) a que `p` imprima POOL. 1 si la imprimió. Sin más juicio: que
+ * termine lo juzgan la ejecución principal y cierre. */
+static int pool_impreso(cal_proceso_t *p, int max_ms)
+{
+    plazo_t plazo;
+    plazo_empezar(&plazo, max_ms);
+    while (!cal_termino(p) && cal_contar(cal_salida(p), "POOL", NULL) < 1 && !plazo_vencido(&plazo))
+        cal_esperar(20);
+    return cal_contar(cal_salida(p), "POOL", NULL) >= 1;
+}
+
+/* esperas=<e> de la línea POOL de `p`, o -1 si no la hay. */
+static int esperas_de(cal_proceso_t *p)
+{
+    char l[300];
+    int maximo, creadas, esperas;
+    if (cal_linea(cal_salida(p), "POOL", NULL, 0, l, sizeof l) < 0 ||
+        sscanf(l, "POOL maximo=%d creadas=%d esperas=%d", &maximo, &creadas, &esperas) != 3)
+        return -1;
+    return esperas;
+}
+
+/* Una conexión rota que aún no se ha descartado no es ni libre ni abierta: se descarta antes de
+ * contar las esperas (el enunciado). Quien la da por no libre (bd_disponible) pero la sigue
+ * contando entre las abiertas hasta que la descarta al repartir hace esperar a la primera
+ * consulta tras los cortes, que en realidad abre su sustituta: una espera de más (mutante
+ * esperas_con_rotas_sin_descartar, 100/100 antes: salida no corta nada y aquí no se miraba
+ * esperas). Cuántas esperan en general lo juzga salida: aquí solo se compara con lo que da el
+ * mismo programa sin cortes, y solo si sin cortes da lo del enunciado (un esperas mal contado
+ * siempre, como esperas_de_mas, no se cobra otra vez) y si tras los cortes no abrió más
+ * sustitutas que conexiones cortadas (un pool sin tope, como sin_limite, espera distinto, y eso
+ * lo cobran limite_pool y salida). Con -p 1 un pool que abre todas al empezar (todas_al_empezar,
+ * que cobra perezoso) se porta como uno perezoso. 1 si cuadra o no se juzga (con una nota). */
+static int esperas_tras_cortes(const base_t *bu, cal_proceso_t *pu, const base_t *bs,
+                               cal_proceso_t *ps, long long cortadas)
+{
+    int sin_cortes = pool_impreso(ps, 20000) ? esperas_de(ps) : -1;
+    if (sin_cortes != ROTAS_ESPERAS) {
+        cal_nota("Con -n %s -p 1 y sin cortes, %s (el enunciado da %d): cuántas esperan lo juzga "
+                 "«La salida cuadra con lo que vio el servidor»; aquí no se comparan las esperas "
+                 "tras los cortes.",
+                 ROTAS_N, sin_cortes < 0 ? "ninguna línea POOL con sus esperas" : "otras esperas",
+                 ROTAS_ESPERAS);
+        return 1;
+    }
+    int con_cortes = cortadas >= 1 && pool_impreso(pu, 20000) ? esperas_de(pu) : -1;
+    if (con_cortes < 0) {
+        cal_nota("Con -n %s -p 1, la conexión del pool no se cortó antes de las consultas o el "
+                 "programa no imprimió POOL: no se comparan las esperas tras los cortes.",
+                 ROTAS_N);
+        return 1;
+    }
+    sentencias_t su, ss;
+    if (!base_sentencias(bu, ROTAS_FILAS, &su) || !base_sentencias(bs, ROTAS_FILAS, &ss))
+        return 0;
+    if (su.conexiones - 1 > ss.conexiones - 1 + cortadas) {
+        cal_nota("Con -n %s -p 1, tras los cortes el pool abrió más conexiones que las cortadas "
+                 "(el servidor vio %d del pool, y %d sin cortes): el tope lo juzgan «El pool "
+                 "nunca pasa de -p conexiones» y la salida; aquí no se comparan las esperas.",
+                 ROTAS_N, su.conexiones - 1, ss.conexiones - 1);
+        return 1;
+    }
+    if (con_cortes != sin_cortes) {
+        cal_obtenido("con -n %s -p 1 y la conexión del pool cortada durante la fase secuencial, "
+                     "la línea POOL dice esperas=%d; sin cortarla, esperas=%d, lo que da el "
+                     "enunciado. Una conexión rota que aún no se ha descartado no es ni libre ni "
+                     "abierta: se descarta antes de contar, y la primera consulta, que abre su "
+                     "sustituta, no espera",
+                     ROTAS_N, con_cortes, sin_cortes);
+        return 0;
+    }
+    cal_nota("Con -n %s -p 1: esperas=%d con la conexión del pool cortada y sin cortarla.", ROTAS_N,
+             con_cortes);
+    return 1;
+}
+
+/* Las 10 líneas CONSULTA, una por k. Lo que da cada una lo juzga filas (y su orden, salida):
+ * aquí, que las hicieron las sustitutas, y eso lo dice el registro del servidor
+ * (base_consultas_de_verdad). Antes se cotejaba también cada resultado, y una consulta mal
+ * (un parámetro equivocado) se cobraba tres veces: 23 puntos (mutante
+ * consulta_parametro_equivocado). */
+static int consultas_impresas(cal_proceso_t *p)
+{
+    for (int k = 1; k <= 10; k++) {
+        char numero[8], linea[400];
+        snprintf(numero, sizeof numero, "%d", k);
+        if (cal_linea(cal_salida(p), "CONSULTA", numero, 0, linea, sizeof linea) < 0) {
+            cal_obtenido("tras los cortes terminó con 0, pero no hay ninguna línea «CONSULTA %d …»",
+                         k);
+            cal_nota_salida(p, 12);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 CAL_PRUEBA(reemplaza_rotas, 40)
 static void reemplaza_rotas(void)
 {
     cal_esperado("tras cortar en el servidor las conexiones ociosas del pool durante la fase "
-                 "secuencial: código 0 y las 10 CONSULTA correctas");
-    base_t b;
-    cal_proceso_t *p;
+                 "secuencial: código 0, las 10 CONSULTA, hechas por conexiones nuevas, y las "
+                 "sustitutas contadas en creadas. Y, con -n " ROTAS_N " -p 1, las mismas esperas "
+                 "con la conexión del pool cortada que sin cortarla");
+    base_t b, bu, bs;
+    cal_proceso_t *p, *pu, *ps;
+    static const char *const args_uno[] = {"-n", ROTAS_N, "-p", "1", NULL};
     if (!base_preparar(&b, TABLA_LENTA, 2 * LENTO_MS, NULL) ||
         !base_vigilar_lecturas(&b, LECTURA_AL_REVES) ||
-        !base_lanzar_vigilando_cierre(&b, base_args_normal, 30, &p))
+        !base_preparar(&bu, TABLA_LENTA, ROTAS_LENTO_MS, NULL) ||
+        !base_preparar(&bs, TABLA_LENTA, ROTAS_LENTO_MS, NULL) ||
+        !base_lanzar_vigilando_cierre(&b, base_args_normal, 30, &p) ||
+        !base_lanzar(&bu, args_uno, 0, 30, &pu) || !base_lanzar(&bs, args_uno, 0, 30, &ps))
         CAL_FIN(0);
     PGconn *c = base_conectar(&b);
     if (c == NULL)
@@ -38,7 +151,7 @@ static void reemplaza_rotas(void)
         cal_nota_salida(p, 10);
         CAL_FIN(0);
     }
-    int sorpresa = base_filas_sorpresa(&b, c, N);
+    int sorpresa = base_filas_sorpresa(&b, c, N, 0);
     base_sorpresa_quitar(&b, c);
     if (sorpresa < 0) {
         PQfinish(c);
@@ -59,18 +172,31 @@ static void reemplaza_rotas(void)
         CAL_FIN(0);
     }
     PQfinish(c);
+    /* La ejecución con -p 1: su conexión del pool, cortada en cuanto empieza su fase secuencial
+     * (la principal ya lo está), si aún no ha acabado (después irían las consultas por ella). */
+    PGconn *cu = base_conectar(&bu);
+    if (cu == NULL)
+        CAL_FIN(0);
+    long long sec_u = base_esperar_secuencial(cu, pu, ROTAS_FILAS);
+    long long hechas_u =
+        sec_u >= 0 ? base_entero(cu, "SELECT count(*) FROM calif.registro WHERE id > $1::int",
+                                 ROTAS_N, NULL)
+                   : -1;
+    long long cortadas_u =
+        hechas_u >= 0 && hechas_u < ROTAS_FILAS ? base_cortar_pool(cu, sec_u) : -1;
+    PQfinish(cu);
     if (!base_esperar_fin(p, 20000, 0))
         CAL_FIN(0);
     /* Antes de consultar la tabla: esa conexión también sumaría una sesión. */
     base_esperar_sin_conexiones(&b, 3000);
     sesiones_t s;
-    if (!base_sesiones(&b, &s) || !base_consultas_cuadran(&b, p, N, 0) ||
-        !base_consultas_de_verdad(&b, 1, 0))
+    if (!base_sesiones(&b, &s) || !consultas_impresas(p) || !base_consultas_de_verdad(&b, 1, 0))
         CAL_FIN(0);
-    /* Las sustitutas también son del pool y cuentan en creadas. Lo demás de la línea POOL
-     * (esperas) y el orden de las CONSULTA los juzga salida: aquí cobraban otra vez un contador
-     * o un formato mal hechos, con la pista de las rotas (el estudiante de prueba de la sesión
-     * 49: −14 por un esperas mal contado). Una conexión del calificador vigilaba. */
+    /* Las sustitutas también son del pool y cuentan en creadas. Las esperas de esta ejecución
+     * y el orden de las CONSULTA los juzga salida: aquí cobraban otra vez un contador o un
+     * formato mal hechos, con la pista de las rotas (el estudiante de prueba de la sesión 49:
+     * −14 por un esperas mal contado). Lo propio de las rotas en esperas (descartarlas antes de
+     * contar), con -p 1: esperas_tras_cortes. Una conexión del calificador vigilaba. */
     insercion_t *v = NULL;
     int n = base_registro(&b, &v);
     int mezcla = n > 0 ? base_secuencial_por_el_pool(v, n) : 0;
@@ -107,6 +233,8 @@ static void reemplaza_rotas(void)
                      cortadas);
         CAL_FIN(0);
     }
+    if (!esperas_tras_cortes(&bu, pu, &bs, ps, cortadas_u))
+        CAL_FIN(0);
     cal_obtenido("conexiones cortadas: %lld; el programa abrió otras, las contó y terminó bien",
                  cortadas);
     /* Una conexión rota sale del pool, pero también se cierra (bd_cerrar): si no, su handle
@@ -245,16 +373,21 @@ static int sustituta_rechazada(void)
 /* Cada inserción de «insercion_cortada»: cortar una que el servidor ve en curso no puede
  * llegar tarde (la consulta que la elige y la corta es una sola sentencia). */
 #define CORTADA_LENTO_MS 1000
+/* Su -n: las filas de su fase secuencial son las de id mayor. */
+#define CORTADA_N "6"
 
 /* Una conexión del pool cortada en el servidor con su INSERT en curso: esa sentencia falla
  * (BD_E_CONEXION) y el programa termina con 1 y un mensaje; no la vuelve a pedir por otra
  * conexión (no se sabe si la fila entró: reintentarla puede duplicarla). Las cortadas de
  * reemplaza_rotas estaban ociosas, y el servidor parado de abajo tampoco deja reintentar: el
  * estudiante de prueba de la sesión 49 (bug48) reintentaba la fila y sacaba 100/100. Mutante:
- * reintenta_la_caida. */
+ * reintenta_la_caida. Y termina ahí: quien apunta el fallo y sigue (sin la fila, con las demás,
+ * la fase secuencial y las consultas) para salir con 1 al final daba el mismo código y el mismo
+ * mensaje, y solo se miraban esos dos (mutante conexion_caida_sigue). Lo que ya iba por otras
+ * conexiones puede acabar; la fase secuencial solo empieza si el programa siguió. */
 static int insercion_cortada(void)
 {
-    static const char *const args[] = {"-n", "6", "-p", "3", NULL};
+    static const char *const args[] = {"-n", CORTADA_N, "-p", "3", NULL};
     base_t b;
     cal_proceso_t *p;
     cal_nota("Con una conexión del pool cortada con su INSERT en curso:");
@@ -264,8 +397,14 @@ static int insercion_cortada(void)
     PGconn *c = base_conectar(&b);
     if (c == NULL)
         return 0;
-    long long cortada = 0;
-    if (base_esperar_en_curso(c, p, 1, 1, 0, 10000) >= 1)
+    /* Con las 3 conexiones del pool insertando (ninguna se está abriendo: cerrar también las
+     * que se abren lo juzga cierre, y el mutante cerrar_sin_conectando se colgaba aquí según lo
+     * que tardaran en abrirse). Quien no llega a 3 a la vez en 1 s más (en serie) se corta igual,
+     * aún en la fase concurrente: 6 filas de 1 s. */
+    long long cortada = 0, en_curso = base_esperar_en_curso(c, p, 1, 1, 0, 10000);
+    if (en_curso >= 1 && en_curso < 3)
+        en_curso = base_esperar_en_curso(c, p, 3, 1, 0, 1000);
+    if (en_curso >= 1)
         cortada = base_entero(
             c,
             "SELECT count(pg_terminate_backend(pid)) FROM (SELECT pid " BASE_DESDE_EN_CURSO
@@ -290,6 +429,26 @@ static int insercion_cortada(void)
                      "stderr");
         return 0;
     }
+    /* Según el disparador, que anota cada inserción que acaba (el programa no lo toca). */
+    c = base_conectar(&b);
+    if (c == NULL)
+        return 0;
+    long long secuenciales =
+        base_entero(c, "SELECT count(*) FROM calif.registro WHERE id > $1::int", CORTADA_N, NULL);
+    PQfinish(c);
+    if (secuenciales < 0) {
+        cal_obtenido("error del calificador: no se pudo leer calif.registro");
+        return 0;
+    }
+    if (secuenciales > 0) {
+        cal_obtenido("con la conexión de un INSERT cortada salió con 1 y un mensaje, pero antes "
+                     "siguió: el servidor hizo %lld %s de la fase secuencial. Una sentencia cuya "
+                     "conexión se rompe termina el programa ahí (todo se cierra y código 1), no "
+                     "se apunta para seguir con lo demás",
+                     secuenciales, texto_plural(secuenciales, "inserción", "inserciones"));
+        cal_nota_salida(p, 10);
+        return 0;
+    }
     return 1;
 }
 
@@ -297,8 +456,10 @@ CAL_PRUEBA(servidor_cae, 60)
 static void servidor_cae(void)
 {
     cal_esperado("con el servidor parado a mitad de las inserciones, código 1 en menos de 5 s y "
-                 "un mensaje en stderr; lo mismo con una sola conexión del pool cortada con su "
-                 "INSERT en curso. Y código 1 con mensaje cuando el servidor rechaza una "
+                 "un mensaje en stderr. Con una sola conexión del pool cortada con su INSERT en "
+                 "curso, código 1 y un mensaje en menos de 15 s, sin volver a pedir la fila y "
+                 "sin seguir (ninguna inserción de la fase secuencial). Y código 1 con mensaje "
+                 "en menos de 10 s (15 s las sustitutas) cuando el servidor rechaza una "
                  "conexión tras abrirse otra: la de la fase secuencial, una nueva del pool (sin "
                  "seguir insertando por la abierta) o las sustitutas de las del pool cortadas, "
                  "en la fase de consultas");

@@ -15,9 +15,13 @@
  *
  * Cerrar el pool saltándose las conexiones que aún se abren se ve siempre en «cierre» (la fila 1
  * falla con la conexión de la preparación justo cuando se piden las otras 3 del pool) y a veces
- * en «sentencia_falla», «servidor_cae», «valgrind», «reemplaza_rotas» o «sigint»: que alguna
- * siga abriéndose al fallar depende de la carga. Su mutante (cerrar_sin_conectando) debe fallar
- * «cierre» y nombra las demás en «Puede fallar», con ese porqué.
+ * en «sentencia_falla», «servidor_cae», «valgrind» o «reemplaza_rotas»: que alguna siga
+ * abriéndose al fallar depende de la carga. Su mutante (cerrar_sin_conectando) debe fallar
+ * «cierre» y nombra las demás en puede_fallar (mutantes.tsv), con ese porqué en su cabecera.
+ * «sigint» ya no lo cobra: manda Ctrl+C con las 3 conexiones del pool insertando (-p 3: ninguna
+ * se abre) o con un pool de una sola conexión, ya abierta (-p 1). Antes, con -n 3 -p 3 en la
+ * fase secuencial, una de las del pool podía seguir abriéndose con la máquina cargada: el mismo
+ * olvido costaba hasta 33 puntos, según la carga.
  */
 #include "comun.h"
 
@@ -97,6 +101,21 @@ static void cierre(void)
     cal_obtenido("salió con 0; conexiones aún abiertas: %d; cortadas sin cerrarse: %lld de %lld",
                  quedan, s.abandonadas, propias);
     CAL_FIN(quedan == 0 && s.abandonadas == 0);
+}
+
+/* Si `p` salió desde la callback de la señal (sin volver a uv_run), que cerrara todo antes:
+ * cada conexión con bd_cerrar (`detalle`) y los handles de las señales. 1 si no salió desde la
+ * callback o si cerró todo. */
+static int cerro_todo_al_salir(cal_proceso_t *p, const char *detalle)
+{
+    char porque[512], que[300];
+    if (cal_salio_desde_callback(p, porque, sizeof porque) != 1)
+        return 1;
+    snprintf(que, sizeof que,
+             "cada conexión con bd_cerrar (%s), y los handles de las señales, antes de salir con "
+             "130 al volver uv_run",
+             detalle);
+    return cal_parada_cerro_todo(p, que);
 }
 
 /* Lanza `args` sobre una base preparada, espera a que el servidor vea `en_vuelo` sentencias
@@ -210,12 +229,83 @@ static int sigint_en_vuelo(base_t *b, const char *const *args, int en_vuelo, con
      * valgrind, que pasa por todos los caminos: aquí no se cobra otra vez (mutante
      * temporizador_sin_cerrar). Un olvido activo solo en esta salida (la conexión
      * secuencial sin cerrar) no deja volver a uv_run: ya no sale con 130 a tiempo. */
-    char porque[512];
-    if (cal_salio_desde_callback(p, porque, sizeof porque) == 1)
-        return cal_parada_cerro_todo(p, "cada conexión con bd_cerrar (tras cancelar lo que tenga "
-                                        "en curso), y los handles de las señales, antes de "
-                                        "salir con 130 al volver uv_run");
-    return 1;
+    return cerro_todo_al_salir(p, "tras cancelar lo que tenga en curso");
+}
+
+/* Lo que tarda cada inserción de «sigint_conectando»: la fase concurrente (3 filas por una sola
+ * conexión) dura 1.5 s, de sobra para retener las conexiones nuevas antes de que acabe. */
+#define CONECTANDO_LENTO_MS 500
+
+/* Ctrl+C con la conexión de la fase secuencial aún abriéndose: el servidor retiene las
+ * conexiones nuevas (base_retener_conexiones, unos 5 s) en cuanto la del pool (-p 1) está
+ * abierta, y la secuencial, que se pide al acabar la fase concurrente, se queda esperando. Al
+ * terminar también se cierra esa: con bd_cerrar, que cierra las que aún conectan, el programa
+ * sale enseguida; quien solo la cierra cuando vuelve su inserción cancelada (no tiene ninguna)
+ * se queda colgado (mutante sigint_con_secuencial_conectando: 100/100 antes, porque ningún
+ * Ctrl+C llegaba en ese momento). 1 si sale con 130 en menos de 3 s con todo cerrado, o si no
+ * se vio a la secuencial esperando (no hay nada que juzgar; lo dice una nota). */
+static int sigint_conectando(void)
+{
+    static const char *const args[] = {"-n", "3", "-p", "1", NULL};
+    base_t b;
+    cal_proceso_t *p;
+    cal_nota("Ctrl+C con la conexión de la fase secuencial aún abriéndose:");
+    if (!base_preparar(&b, TABLA_LENTA, CONECTANDO_LENTO_MS, NULL) ||
+        !base_lanzar_vigilando_cierre(&b, args, 40, &p))
+        return 0;
+    PGconn *c = base_conectar(&b);
+    if (c == NULL)
+        return 0;
+    /* Con la primera inserción en curso, la única conexión del pool ya está abierta. */
+    if (base_esperar_en_curso(c, p, 1, 1, 0, 6000) < 1) {
+        cal_obtenido("en la fase concurrente, el servidor nunca vio ninguna inserción del "
+                     "programa en curso");
+        PQfinish(c);
+        cal_nota_salida(p, 10);
+        return 0;
+    }
+    PGconn *retencion = base_retener_conexiones(&b);
+    if (retencion == NULL) {
+        cal_obtenido("error del calificador: no se pudieron retener las conexiones nuevas");
+        PQfinish(c);
+        return 0;
+    }
+    /* Acabada la fase concurrente (sus 3 filas, en calif.registro), la secuencial espera su
+     * turno en el servidor: un cerrojo de la base aún sin conceder. Por la conexión del
+     * calificador, abierta antes de retener (una nueva también esperaría). */
+    long long esperando = 0;
+    plazo_t plazo;
+    plazo_empezar(&plazo, 6000);
+    while (esperando < 1 && !plazo_vencido(&plazo) && !cal_termino(p)) {
+        esperando = base_entero(c,
+                                "SELECT CASE WHEN (SELECT count(*) FROM calif.registro WHERE id "
+                                "<= 3) < 3 THEN 0 ELSE (SELECT count(*) FROM pg_locks WHERE "
+                                "locktype = 'object' AND classid = 'pg_database'::regclass AND "
+                                "objid = (SELECT oid FROM pg_database WHERE datname = "
+                                "current_database()) AND NOT granted) END",
+                                NULL, NULL);
+        if (esperando < 1)
+            cal_esperar(20);
+    }
+    if (esperando < 1 || cal_termino(p)) {
+        PQfinish(c);
+        base_soltar_conexiones_ya(&b, retencion);
+        cal_nota("No se vio la conexión de la fase secuencial esperando a abrirse tras la fase "
+                 "concurrente: este Ctrl+C no se juzga.");
+        return 1;
+    }
+    cal_senal(p, SIGINT);
+    int ok = base_esperar_fin(p, 3000, 130);
+    PQfinish(c);
+    base_soltar_conexiones_ya(&b, retencion);
+    if (!ok) {
+        if (!cal_termino(p))
+            cal_obtenido("con Ctrl+C mientras su conexión de la fase secuencial aún se abría, en "
+                         "3 s no salió: al terminar se cierran todas las conexiones con "
+                         "bd_cerrar, también las que aún se abren (no tienen nada que cancelar)");
+        return 0;
+    }
+    return cerro_todo_al_salir(p, "también la secuencial que aún se abría");
 }
 
 CAL_PRUEBA(sigint, 50)
@@ -224,14 +314,18 @@ static void sigint(void)
     cal_esperado("con inserciones de 30 s en curso (3 en la fase concurrente; después, 1 en la "
                  "secuencial), SIGINT: código 130 en menos de 3 s, todo cerrado (uv_loop_close() "
                  "== 0) y, 2.5 s después, ninguna sentencia del programa en curso en el "
-                 "servidor: cada una, cancelada (según el registro del servidor)");
+                 "servidor: cada una, cancelada (según el registro del servidor). Y con la "
+                 "conexión de la fase secuencial aún abriéndose, código 130 en menos de 3 s y "
+                 "todo cerrado");
     base_t b;
     static const char *const args[] = {"-n", "10", "-p", "3", NULL};
     if (!base_preparar(&b, TABLA_LENTA, 30000, NULL) ||
         !sigint_en_vuelo(&b, args, 3, "concurrente", 0))
         CAL_FIN(0);
-    /* La secuencial: las 3 concurrentes van al momento; las de la secuencial tardan 30 s. */
-    static const char *const args_sec[] = {"-n", "3", "-p", "3", NULL};
-    CAL_FIN(base_preparar_lenta(&b, 30000, 3, 0) &&
-            sigint_en_vuelo(&b, args_sec, 1, "secuencial", 3));
+    /* La secuencial: las 3 concurrentes van al momento; las de la secuencial tardan 30 s. Con
+     * -p 1: ninguna conexión del pool sigue abriéndose al llegar Ctrl+C (lo juzga cierre). */
+    static const char *const args_sec[] = {"-n", "3", "-p", "1", NULL};
+    if (!base_preparar_lenta(&b, 30000, 3, 0) || !sigint_en_vuelo(&b, args_sec, 1, "secuencial", 3))
+        CAL_FIN(0);
+    CAL_FIN(sigint_conectando());
 }

@@ -33,6 +33,75 @@
  * estudiante de prueba de la sesión 29, 100/100. Mutante: tiempo_con_preparacion. */
 #define VACIADO_MS 2000
 
+/* Los despertares del hilo principal mientras el programa no tiene nada que hacer: las TAMANO
+ * primeras inserciones (PRIMERAS_MS cada una) en curso en el servidor, las demás en la cola del
+ * pool y ninguna respuesta en camino. Quien espera a que libuv le avise duerme en uv_run y no
+ * tiene nada que lo despierte (la solución, sin medir aún en una pasada); quien mira con un
+ * temporizador si hay una conexión libre despierta en cada vuelta, aunque no haya nada. La
+ * media de toda la ejecución (cal_sin_espera_activa, más de 300 por segundo) no veía un sondeo
+ * de 5 ms, unas 200 vueltas por segundo: la ejecución tiene ratos de mucho trabajo y ratos sin
+ * nada (mutante sondeo_cada_5ms). Mirar cada pocos milisegundos si hay algo que hacer es una
+ * espera activa (el glosario). Aquí, sin nada que hacer, más de QUIETO_DESPERTARES_S por
+ * segundo: un temporizador de 10 ms da unos 100, y uno de 5 ms, unos 200. */
+#define QUIETO_DESPERTARES_S 50.0
+/* La ventana: de QUIETO_MIN_MS (si no, no se juzga) a QUIETO_MAX_MS. */
+#define TAMANO_TEXTO  CAL_TEXTO(TAMANO)
+#define QUIETO_MIN_MS 300
+#define QUIETO_MAX_MS 800
+
+/* Pregunta `sql` (con `param` como $1, o sin parámetros) cada 20 ms por la conexión `c` hasta
+ * que da TAMANO o más, da -1 (ya no vale la pena esperar), vence `ms` o `p` termina. Lo último
+ * que dio. */
+static long long esperar_tamano(PGconn *c, cal_proceso_t *p, const char *sql, const char *param,
+                                int ms)
+{
+    long long v = 0;
+    plazo_t plazo;
+    plazo_empezar(&plazo, ms);
+    while (v >= 0 && v < TAMANO && !plazo_vencido(&plazo) && !cal_termino(p)) {
+        v = base_entero(c, sql, param, NULL);
+        if (v >= 0 && v < TAMANO)
+            cal_esperar(20);
+    }
+    return v;
+}
+
+typedef struct {
+    int medido; /* 1 si hubo una ventana de al menos QUIETO_MIN_MS */
+    long long despertares, ms;
+} quieto_t;
+
+/* Mide, por la conexión `c` del calificador, los despertares del programa `p` en la ventana en
+ * que no tiene nada que hacer. Empieza cuando el servidor ve las TAMANO inserciones en curso y
+ * aún no ha acabado ninguna; cada 100 ms, una lectura de /proc (cal_cpu) y, después, el servidor
+ * dice que sigue sin acabar ninguna: hasta esa lectura, ninguna respuesta pudo llegar al
+ * programa (el disparador anota cada una antes de que su transacción se confirme). */
+static quieto_t despertares_sin_nada(PGconn *c, cal_proceso_t *p)
+{
+    quieto_t q = {0, 0, 0};
+    long long en_curso = esperar_tamano(c, p,
+                                        "SELECT CASE WHEN EXISTS (SELECT 1 FROM calif.registro) "
+                                        "THEN -1 ELSE (" BASE_SQL_INSERCIONES_EN_CURSO ") END",
+                                        NULL, 3000);
+    plazo_t plazo;
+    cal_cpu_t antes, ahora;
+    if (en_curso < TAMANO || cal_cpu(p, &antes) < 0 || antes.despertares < 0)
+        return q;
+    cal_cpu_t ultima = antes;
+    plazo_empezar(&plazo, QUIETO_MAX_MS);
+    while (!plazo_vencido(&plazo) && !cal_termino(p)) {
+        cal_esperar(100);
+        if (cal_cpu(p, &ahora) < 0 ||
+            base_entero(c, "SELECT count(*) FROM calif.registro", NULL, NULL) != 0)
+            break;
+        ultima = ahora;
+    }
+    q.ms = (long long)(ultima.reloj_ms - antes.reloj_ms);
+    q.despertares = (long long)(ultima.despertares - antes.despertares);
+    q.medido = q.ms >= QUIETO_MIN_MS;
+    return q;
+}
+
 /* Cuándo empezó (ms desde 1970, según el servidor) la primera inserción secuencial (id > N), o
  * 0 si ninguna. */
 static double inicio_secuencial(const insercion_t *v, int n)
@@ -85,8 +154,9 @@ static void salida(void)
                  "enunciado y de acuerdo con lo que midió y guarda el servidor; cada línea, en "
                  "cuanto ocurre (CONCURRENTE antes de la fase secuencial: fflush). Y, mientras "
                  "espera al servidor, dormido en uv_run, sin espera activa: en la CPU o esperando "
-                 "turno para ella como mucho el %.0f %% del tiempo transcurrido",
-                 CAL_ESPERA_FRACCION * 100.0);
+                 "turno para ella como mucho el %.0f %% del tiempo transcurrido, y sin despertar "
+                 "más de %.0f veces por segundo mientras no tiene nada que hacer",
+                 CAL_ESPERA_FRACCION * 100.0, QUIETO_DESPERTARES_S);
     base_t b;
     cal_proceso_t *p;
     insercion_t *v = NULL;
@@ -114,20 +184,16 @@ static void salida(void)
      * PRIMERAS_MS: aún falta para la secuencial), las nuevas se retienen unos 5 s: la
      * secuencial tarda en abrirse, y eso no cuenta en SECUENCIAL (el estudiante de prueba de la
      * sesión 29, bug 27: 100/100). Mutante: secuencial_cuenta_conectar. */
-    long long del_pool = 0;
-    plazo_t plazo;
-    plazo_empezar(&plazo, 5000);
-    while (del_pool >= 0 && del_pool < TAMANO && !plazo_vencido(&plazo) && !cal_termino(p)) {
-        del_pool = base_entero(c,
-                               "SELECT CASE WHEN EXISTS (SELECT 1 FROM calif.registro WHERE id > "
-                               "$1::int) THEN -1 ELSE (SELECT count(*) FROM pg_stat_activity "
-                               "WHERE datname = current_database() AND " BASE_SESIONES_DEL_PROGRAMA
-                               ") END",
-                               CAL_TEXTO(N), NULL);
-        if (del_pool >= 0 && del_pool < TAMANO)
-            cal_esperar(20);
-    }
+    long long del_pool = esperar_tamano(
+        c, p,
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM calif.registro WHERE id > $1::int) THEN -1 ELSE "
+        "(SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND " BASE_SESIONES_DEL_PROGRAMA ") END",
+        CAL_TEXTO(N), 5000);
     PGconn *retencion = del_pool >= TAMANO ? base_retener_conexiones(&b) : NULL;
+    /* Las TAMANO primeras inserciones tardan PRIMERAS_MS: mientras, el programa no tiene nada
+     * que hacer (juzgado abajo, con la CPU). */
+    quieto_t quieto = del_pool >= TAMANO ? despertares_sin_nada(c, p) : (quieto_t){0, 0, 0};
     long long sec_pid = base_esperar_secuencial(c, p, N);
     int empezada = sec_pid >= 0;
     /* Cuándo arrancó en el servidor el proceso de la conexión secuencial (ms desde 1970). */
@@ -153,7 +219,7 @@ static void salida(void)
     int al_momento = vista && !cal_termino(p);
     /* Vista en ese rato pero con el programa ya terminado: llegó con el vaciado al salir. */
     int al_salir = vista && !al_momento;
-    int sorpresa = empezada ? base_filas_sorpresa(&b, c, N) : 0;
+    int sorpresa = empezada ? base_filas_sorpresa(&b, c, N, 0) : 0;
     base_sorpresa_quitar(&b, c);
     PQfinish(c);
     base_soltar_conexiones(&b, retencion);
@@ -168,6 +234,29 @@ static void salida(void)
         CAL_FIN(0);
     }
     cal_nota("CPU: %s.", cpu);
+    if (quieto.medido &&
+        (double)quieto.despertares * 1000.0 / (double)quieto.ms > QUIETO_DESPERTARES_S) {
+        cal_obtenido("mientras no tenía nada que hacer (las " TAMANO_TEXTO " primeras inserciones, "
+                     "de %d ms, en curso en el servidor y las demás en la cola del pool), su hilo "
+                     "principal despertó %lld %s en %lld ms (%.0f por segundo). Quien espera a "
+                     "que libuv le avise no despierta hasta que vuelve una respuesta: ¿un "
+                     "temporizador que mira cada pocos milisegundos si hay una conexión libre? El "
+                     "pool reparte cuando una conexión vuelve (pool_devolver), no cuando un reloj "
+                     "lo pregunta",
+                     PRIMERAS_MS, quieto.despertares,
+                     texto_plural(quieto.despertares, "vez", "veces"), quieto.ms,
+                     (double)quieto.despertares * 1000.0 / (double)quieto.ms);
+        CAL_FIN(0);
+    }
+    if (quieto.medido)
+        cal_nota("Sin nada que hacer (las " TAMANO_TEXTO " primeras inserciones en curso), su "
+                 "hilo principal despertó %lld %s en %lld ms.",
+                 quieto.despertares, texto_plural(quieto.despertares, "vez", "veces"), quieto.ms);
+    else
+        cal_nota("No se pudo medir cuánto despierta sin nada que hacer (el servidor no vio "
+                 "las " TAMANO_TEXTO
+                 " primeras inserciones a la vez durante %d ms): eso no se juzga.",
+                 QUIETO_MIN_MS);
     /* Tres casos, y solo se dice lo que se vio: nunca llegó; llegó al salir (sin fflush); o
      * llegó más tarde, sin saber si antes de salir (impresa tarde, o sin fflush). */
     if (empezada && !al_momento && strstr(cal_salida(p), "CONCURRENTE") == NULL) {

@@ -199,7 +199,7 @@ static void filas(void)
                  "pegado en el texto SQL que recibe el servidor (parámetros $1, $2, $3). Y las 10 "
                  "CONSULTA, que el servidor vio lanzar, con el resultado de cada consulta sobre la "
                  "tabla final (con unas filas al azar que el calificador añade en la fase "
-                 "secuencial)",
+                 "secuencial; la última, con correo NULL: un NULL de SQL se imprime NULL)",
                  2 * N);
     base_t b, bl;
     cal_proceso_t *p, *pl;
@@ -216,9 +216,11 @@ static void filas(void)
         CAL_FIN(0);
     }
     /* Las 10 consultas, aunque sea por una sola conexión (el hito A), se hacen de verdad: unas
-     * filas al azar durante la fase secuencial cambian sus resultados. */
+     * filas al azar durante la fase secuencial cambian sus resultados. La última, sin correo:
+     * la consulta 9 da un NULL de SQL, que se imprime NULL (base_filas_sorpresa). Solo aquí, la
+     * verificación de lo que da cada CONSULTA. */
     int sorpresa = base_esperar_secuencial(c, p, N) >= 0 && base_tabla_segura(c)
-                       ? base_filas_sorpresa(&b, c, N)
+                       ? base_filas_sorpresa(&b, c, N, 1)
                        : 0;
     base_sorpresa_quitar(&b, c);
     if (sorpresa < 0 || !base_esperar_fin(p, 25000, -1)) {
