@@ -31,10 +31,17 @@ trap 'rm -rf "$TMP"' EXIT
 LIMITE_S=60
 MARCA="prueba-autograder-$$-$RANDOM"
 
-# Huella de lo que una entrega no debe poder cambiar.
+# Huella de lo que una entrega no debe poder cambiar, por los metadatos de cada archivo (ruta,
+# tamaño, modo, inodo y ctime), sin abrir ninguno. Escribir, truncar, cambiar el modo,
+# renombrar o sustituir un archivo cambia su ctime, y nadie puede ponerlo a mano desde el
+# espacio de usuario (utimensat cambia mtime y atime, y con eso también el ctime): detecta lo
+# mismo que el sha256sum de antes. Sin abrir, porque la pasada de los hostiles mide qué
+# laboratorios lee cada parte (autograder/profesorado/labs-tocados.py) y leerlos todos antes y
+# después de cada caso hacía a cada parte de todos: un cambio en un laboratorio obligaba a
+# pasarlas todas otra vez.
 huella() {
-  find labs solutions autograder common/include -type f -print0 | sort -z |
-    xargs -0 sha256sum | sha256sum | cut -c1-16
+  find labs solutions autograder common/include -type f -printf '%p %s %m %i %C@\n' |
+    LC_ALL=C sort | sha256sum | cut -c1-16
 }
 
 # Procesos de la entrega que sigan vivos: los que llevan la marca de este caso en su
